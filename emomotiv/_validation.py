@@ -1,0 +1,146 @@
+"""Shared checks and error wording.
+
+Every user-facing check in emomotiv goes through this module so that errors
+read the same everywhere: a parameter error names the parameter, the function,
+what was expected and what was received; a data error lists *every* problem at
+once in one :class:`ValidationError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["ValidationError"]
+
+
+class ValidationError(ValueError):
+    """Bad input data: one exception that lists every problem found.
+
+    Parameters
+    ----------
+    problems : sequence of str
+        One sentence per problem, each naming the column or facet concerned.
+    subject : str, default="input"
+        What was checked ("survey", "facet catalog", ...), used in the message.
+
+    Attributes
+    ----------
+    problems : list of str
+        The problems, in the order they were found.
+
+    Examples
+    --------
+    >>> err = ValidationError(["Column 'x' is missing."], subject="survey")
+    >>> print(err)
+    The survey has 1 problem:
+      - Column 'x' is missing.
+    """
+
+    def __init__(self, problems: Sequence[str], *, subject: str = "input") -> None:
+        self.problems = list(problems)
+        self.subject = subject
+        n = len(self.problems)
+        lines = [f"The {subject} has {n} problem{'' if n == 1 else 's'}:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""``."""
+    matches = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1)
+    return f" Did you mean '{matches[0]}'?" if matches else ""
+
+
+def preview(values: Iterable[object], n: int = 3) -> str:
+    """A short, quoted preview of offending values: ``'a', 'b', 'c' (+4 more)``."""
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:n])
+    return shown + (f" (+{len(values) - n} more)" if len(values) > n else "")
+
+
+def check_int(
+    value: object,
+    name: str,
+    owner: str,
+    *,
+    min_value: int | None = None,
+    allow_none: bool = False,
+) -> int | None:
+    """Check an integer parameter and return it, with scikit-learn's wording."""
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if ok and (min_value is None or value >= min_value):
+        return int(value)
+    bound = "" if min_value is None else f" >= {min_value}"
+    extra = " or None" if allow_none else ""
+    raise ValueError(
+        f"The '{name}' parameter of {owner} must be an int{bound}{extra}. "
+        f"Got {value!r} instead."
+    )
+
+
+def check_float(
+    value: object,
+    name: str,
+    owner: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    inclusive: bool = True,
+    allow_none: bool = False,
+) -> float | None:
+    """Check a real-valued parameter within ``[low, high]`` (or open bounds)."""
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if ok:
+        v = float(value)
+        above = low is None or (v >= low if inclusive else v > low)
+        below = high is None or (v <= high if inclusive else v < high)
+        if above and below and v == v:
+            return v
+    if low is not None and high is not None:
+        brackets = "[]" if inclusive else "()"
+        rule = f" in the range {brackets[0]}{low}, {high}{brackets[1]}"
+    elif low is not None:
+        rule = f" {'>=' if inclusive else '>'} {low}"
+    elif high is not None:
+        rule = f" {'<=' if inclusive else '<'} {high}"
+    else:
+        rule = ""
+    extra = " or None" if allow_none else ""
+    raise ValueError(
+        f"The '{name}' parameter of {owner} must be a float{rule}{extra}. "
+        f"Got {value!r} instead."
+    )
+
+
+def check_weights(sample_weight, n: int) -> np.ndarray:
+    """Survey weights as a float array of length ``n`` (ones when None)."""
+    if sample_weight is None:
+        return np.ones(n)
+    w = np.asarray(sample_weight, dtype=float)
+    if w.shape != (n,):
+        raise ValueError(
+            f"sample_weight must have one entry per respondent ({n}); "
+            f"got shape {w.shape}."
+        )
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("sample_weight must be finite and >= 0.")
+    return w
+
+
+def check_choice(value: object, name: str, owner: str, choices: Sequence[object]):
+    """Check that a parameter is one of ``choices`` and return it."""
+    if value in choices:
+        return value
+    options = ", ".join(repr(c) for c in choices)
+    raise ValueError(
+        f"The '{name}' parameter of {owner} must be one of {options}. "
+        f"Got {value!r} instead."
+    )

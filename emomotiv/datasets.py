@@ -1,0 +1,617 @@
+"""Synthetic surveys with known ground truth, and the bundled sample.
+
+:func:`make_survey` draws a respondent-level survey from a generative model
+whose every effect is known, so that each method in emomotiv can be checked
+against the truth rather than against another method.
+
+The generative model
+--------------------
+- Each respondent has a *halo* ``h ~ N(0, 1)``: general brand warmth that
+  lifts all their ratings together. Facet ``f`` is rated
+  ``round(mu_f + sd_f * (lambda_f * h + sqrt(1 - lambda_f**2) * e))`` clipped
+  to 1-10, so ratings are skewed to the top and correlated. Each facet is
+  experienced by a share ``reach_f`` of respondents; the rest leave it empty.
+- Connection is logistic: ``connected = 1[eta + logistic noise > 0]`` with
+  ``eta = alpha + sum_f g_f(x_f)``. A facet's effect ``g_f`` is ``linear``
+  (``b * (x - mean)``), ``threshold`` (``b * 1[x >= 9]``: delight only at the
+  top), ``penalty`` (``-b * 1[x <= 4]``: hurts only at the bottom) or none;
+  one pair of linear drivers also interacts. A facet not experienced adds 0.
+  ``alpha`` is set so that the expected connected share is ``connected_share``.
+  The halo does not enter ``eta``: ratings correlate, but only the drivers
+  move connection.
+- Ten motivator items (1-7) load on the latent connection propensity;
+  satisfaction (1-10) mostly on the halo; lifetime value is lognormal with a
+  mean that is ``value_multiplier`` times higher for connected customers than
+  for highly satisfied (satisfaction >= 9) unconnected ones.
+- Stated importance (catalog, 1-5) disagrees with the truth on purpose:
+  hidden drivers are said to be unimportant, table stakes (no effect) vital.
+
+``true_uplift`` is exact for the drawn respondents: the expected change in the
+weighted connected share when every respondent who rated the facet rates it
+one point higher (capped at 10), everything else unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_float, check_int
+
+__all__ = ["SyntheticSurvey", "load_sample", "make_survey"]
+
+SAMPLE_SEED = 2026
+SCALE_MAX = 10
+HIGH_SATISFACTION = 9
+
+STAGES = {
+    "Discover": [
+        ("brand_reputation", "Brand reputation"),
+        ("advertising", "Advertising that speaks to me"),
+        ("website_information", "Clear website information"),
+        ("online_reviews", "Online reviews"),
+        ("friend_referral", "Referral from a friend"),
+        ("fee_transparency", "Transparent fees"),
+        ("product_range", "Range of products"),
+        ("comparison_tools", "Comparison tools"),
+        ("first_contact", "First contact with an adviser"),
+        ("social_media", "Social media presence"),
+        ("seminar_invitation", "Invitation to a seminar"),
+        ("pricing_clarity", "Pricing clarity"),
+        ("app_store_rating", "App store rating"),
+        ("sustainability_info", "Sustainability information"),
+        ("awards", "Industry awards"),
+        ("newsletter", "Newsletter"),
+        ("branch_location", "Branch location"),
+    ],
+    "Open account": [
+        ("account_opening", "Ease of opening an account"),
+        ("identity_check", "Identity check"),
+        ("help_transferring_funds", "Help transferring funds"),
+        ("paperwork", "Amount of paperwork"),
+        ("opening_speed", "Speed of account opening"),
+        ("funding_options", "Ways to fund the account"),
+        ("welcome_note", "Personal welcome note"),
+        ("welcome_call", "Welcome call"),
+        ("e_signature", "Electronic signature"),
+        ("account_types", "Choice of account types"),
+        ("joint_account_setup", "Joint account set-up"),
+        ("beneficiary_setup", "Naming beneficiaries"),
+        ("password_setup", "Password and security set-up"),
+        ("opening_status_updates", "Status updates while opening"),
+        ("initial_deposit_bonus", "Initial deposit bonus"),
+        ("terms_clarity", "Clarity of terms"),
+        ("document_upload", "Document upload"),
+    ],
+    "Get started": [
+        ("investing_videos", "Online investing videos"),
+        ("first_trade_guidance", "Guidance on the first trade"),
+        ("app_tour", "App tour"),
+        ("goal_setting", "Goal-setting tool"),
+        ("risk_questionnaire", "Risk questionnaire"),
+        ("model_portfolios", "Model portfolios"),
+        ("starter_checklist", "Starter checklist"),
+        ("webinar", "Beginner webinar"),
+        ("personal_contact", "Named personal contact"),
+        ("learning_library", "Learning library"),
+        ("demo_account", "Practice account"),
+        ("notification_setup", "Notification set-up"),
+        ("price_alerts", "Price alerts"),
+        ("onboarding_email", "Onboarding e-mails"),
+        ("first_month_checkin", "First-month check-in"),
+        ("glossary", "Jargon-free glossary"),
+        ("tax_wrapper_guidance", "Guidance on tax-advantaged accounts"),
+    ],
+    "Invest": [
+        ("mobile_app", "Mobile app"),
+        ("trading_website", "Trading website"),
+        ("research_tools", "Research tools"),
+        ("order_execution", "Order execution"),
+        ("trading_fees", "Trading fees"),
+        ("market_news", "Market news"),
+        ("portfolio_dashboard", "Portfolio dashboard"),
+        ("watchlists", "Watchlists"),
+        ("fund_screener", "Fund screener"),
+        ("statements", "Statements"),
+        ("app_reliability", "App reliability"),
+        ("charting", "Charting tools"),
+        ("recurring_investments", "Recurring investments"),
+        ("fractional_shares", "Fractional shares"),
+        ("dividend_reinvestment", "Dividend reinvestment"),
+        ("performance_reporting", "Performance reporting"),
+        ("cash_interest", "Interest on cash"),
+    ],
+    "Get help": [
+        ("phone_support", "Phone support"),
+        ("chat_support", "Chat support"),
+        ("email_response", "E-mail response time"),
+        ("help_centre", "Help centre articles"),
+        ("advisor_access", "Access to an adviser"),
+        ("complaint_handling", "Complaint handling"),
+        ("wait_time", "Waiting time"),
+        ("first_contact_resolution", "Problem solved first time"),
+        ("staff_knowledge", "Staff knowledge"),
+        ("staff_empathy", "Staff empathy"),
+        ("callback_option", "Call-back option"),
+        ("fraud_support", "Fraud support"),
+        ("outage_communication", "Outage communication"),
+        ("transfer_out_help", "Help transferring out"),
+        ("tax_documents", "Tax documents"),
+        ("secure_messaging", "Secure messaging"),
+        ("accessibility", "Accessibility support"),
+    ],
+    "Grow": [
+        ("portfolio_review", "Portfolio review"),
+        ("personalised_insights", "Personalised insights"),
+        ("rewards_programme", "Rewards programme"),
+        ("educational_events", "Educational events"),
+        ("community_forum", "Investor community"),
+        ("anniversary_message", "Anniversary message"),
+        ("retirement_planning", "Retirement planning"),
+        ("family_accounts", "Family accounts"),
+        ("loyalty_pricing", "Loyalty pricing"),
+        ("referral_rewards", "Referral rewards"),
+        ("annual_summary", "Annual summary"),
+        ("financial_health_check", "Financial health check"),
+        ("exclusive_research", "Exclusive research"),
+        ("advisor_relationship", "Ongoing adviser relationship"),
+        ("life_event_support", "Support at life events"),
+        ("goal_progress", "Progress towards goals"),
+        ("thank_you_notes", "Thank-you notes"),
+    ],
+}
+
+# The story of the brokerage: what drives connection and what customers say.
+# facet -> (effect kind, hidden?) ; hidden drivers are said to be unimportant.
+NAMED_DRIVERS = {
+    "welcome_note": ("linear", True),
+    "investing_videos": ("linear", True),
+    "personalised_insights": ("linear", True),
+    "goal_setting": ("linear", True),
+    "personal_contact": ("threshold", True),
+    "anniversary_message": ("threshold", True),
+    "community_forum": ("threshold", True),
+    "staff_empathy": ("linear", False),
+    "mobile_app": ("linear", False),
+    "portfolio_review": ("linear", False),
+    "advisor_relationship": ("linear", False),
+    "life_event_support": ("threshold", False),
+    "app_reliability": ("penalty", False),
+    "first_contact_resolution": ("penalty", False),
+    "order_execution": ("penalty", False),
+}
+NAMED_INTERACTION = ("welcome_note", "investing_videos")
+NAMED_TABLE_STAKES = (
+    "help_transferring_funds",
+    "trading_fees",
+    "account_opening",
+    "phone_support",
+    "statements",
+    "identity_check",
+)
+STRONG = ("welcome_note", "investing_videos")
+INTERACTION = 0.05
+
+MOTIVATORS = (
+    "stand_out",
+    "confident_future",
+    "well_being",
+    "freedom",
+    "thrill",
+    "belonging",
+    "environment",
+    "be_who_i_want",
+    "security",
+    "succeed",
+)
+CUSTOMER_TYPES = ("Self-directed", "Advised", "Retirement")
+CUSTOMER_TYPE_WEIGHT = (0.8, 1.4, 1.1)
+SEGMENT_VALUE = {"unconnected": 1.0, "highly_satisfied": 1.3}
+CHURN_RATE = {"unconnected": 0.20, "highly_satisfied": 0.14, "fully_connected": 0.07}
+
+
+@dataclass(frozen=True, repr=False)
+class SyntheticSurvey:
+    """A survey, its facet catalog and the ground truth that generated it.
+
+    Attributes
+    ----------
+    survey : DataFrame
+        One row per respondent (see :func:`make_survey`).
+    catalog : DataFrame
+        The facet catalog (``facet, label, stage, touchpoint,
+        stated_importance, cost, scale_min, scale_max``).
+    truth : DataFrame
+        Indexed by facet: ``kind`` (``linear``, ``threshold``, ``penalty`` or
+        ``none``), ``effect`` (logit scale), ``interacts_with``, ``is_driver``,
+        ``hidden_driver``, ``table_stakes``, ``reach`` and ``true_uplift``.
+    value_multiplier : float
+        True ratio of mean value, fully connected over highly satisfied.
+    roles : dict
+        Role keywords for :func:`emomotiv.analyze`: ``analyze(s.survey,
+        s.catalog, **s.roles)``.
+    """
+
+    survey: pd.DataFrame
+    catalog: pd.DataFrame
+    truth: pd.DataFrame
+    value_multiplier: float
+    roles: dict = field(default_factory=dict)
+
+    @property
+    def drivers(self) -> list[str]:
+        """True drivers, largest true uplift first."""
+        t = self.truth[self.truth["is_driver"]]
+        return list(t.sort_values("true_uplift", ascending=False).index)
+
+    def __repr__(self) -> str:
+        n, p = len(self.survey), len(self.catalog)
+        return (
+            f"SyntheticSurvey({n} respondents, {p} facets, "
+            f"{int(self.truth['is_driver'].sum())} true drivers)"
+        )
+
+
+def _facet_names(n_facets: int, n_stages: int) -> list[tuple[str, str, str]]:
+    """(facet id, label, stage) in journey order, spread evenly over stages."""
+    stages = list(STAGES)[:n_stages] + [
+        f"Stage {k + 1}" for k in range(len(STAGES), n_stages)
+    ]
+    sizes = [n_facets // n_stages + (k < n_facets % n_stages) for k in range(n_stages)]
+    out = []
+    for stage, size in zip(stages, sizes, strict=True):
+        named = STAGES.get(stage, [])
+        for k in range(size):
+            if k < len(named):
+                out.append((*named[k], stage))
+            else:
+                slug = stage.lower().replace(" ", "_")
+                out.append(
+                    (f"{slug}_{k + 1:02d}", f"{stage} touchpoint {k + 1}", stage)
+                )
+    return out
+
+
+def _effect_spec(facets: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """Draw each facet's effect kind and size; named story facets first."""
+    p = len(facets)
+    spec = pd.DataFrame(
+        {"kind": "none", "effect": 0.0, "hidden_driver": False, "table_stakes": False},
+        index=pd.Index(facets, name="facet"),
+    )
+    for f, (kind, hidden) in NAMED_DRIVERS.items():
+        if f in spec.index:
+            spec.loc[f, ["kind", "hidden_driver"]] = [kind, hidden]
+    for f in NAMED_TABLE_STAKES:
+        if f in spec.index:
+            spec.loc[f, "table_stakes"] = True
+    n_drivers = max(2, round(0.15 * p))
+    n_stakes = max(1, round(0.06 * p)) if p >= 8 else 0
+    free = [f for f in facets if spec.loc[f, "kind"] == "none"]
+    free = [f for f in free if not spec.loc[f, "table_stakes"]]
+    order = rng.permutation(len(free))
+    free = [free[i] for i in order]
+    n_new = max(0, n_drivers - int((spec["kind"] != "none").sum()))
+    kinds = ["linear", "threshold", "linear", "penalty"]
+    for k, f in enumerate(free[:n_new]):
+        spec.loc[f, ["kind", "hidden_driver"]] = [kinds[k % len(kinds)], k % 2 == 0]
+    rest = free[n_new:]
+    n_stakes_new = max(0, n_stakes - int(spec["table_stakes"].sum()))
+    spec.loc[rest[:n_stakes_new], "table_stakes"] = True
+
+    sizes = {
+        "linear": rng.uniform(0.14, 0.24, p),
+        "threshold": rng.uniform(0.8, 1.1, p),
+        "penalty": rng.uniform(1.2, 1.6, p),
+    }
+    for kind, draw in sizes.items():
+        mask = (spec["kind"] == kind).to_numpy()
+        spec.loc[mask, "effect"] = draw[mask]
+    for f in STRONG:
+        if f in spec.index:
+            spec.loc[f, "effect"] = 0.30
+    return spec
+
+
+def _contributions(x: np.ndarray, spec: pd.DataFrame, means: np.ndarray) -> np.ndarray:
+    """Each facet's additive effect on the logit; 0 where not experienced."""
+    kind = spec["kind"].to_numpy()
+    b = spec["effect"].to_numpy()
+    out = np.zeros_like(x)
+    lin = kind == "linear"
+    out[:, lin] = b[lin] * np.nan_to_num(x[:, lin] - means[lin])
+    thr = kind == "threshold"
+    out[:, thr] = b[thr] * np.nan_to_num(x[:, thr] >= 9)
+    pen = kind == "penalty"
+    out[:, pen] = -b[pen] * np.nan_to_num(x[:, pen] <= 4)
+    return out
+
+
+def _interaction(x: np.ndarray, means: np.ndarray, pair: tuple[int, int] | None):
+    """The one interaction term between two linear drivers (0 if either missing)."""
+    if pair is None:
+        return np.zeros(len(x))
+    i, j = pair
+    return INTERACTION * np.nan_to_num((x[:, i] - means[i]) * (x[:, j] - means[j]))
+
+
+def make_survey(
+    n_respondents: int = 5000,
+    n_facets: int = 100,
+    *,
+    n_stages: int = 6,
+    connected_share: float = 0.25,
+    value_multiplier: float = 2.2,
+    wave: str = "2026Q3",
+    random_state: int | None = None,
+) -> SyntheticSurvey:
+    """Draw a synthetic experience survey with known drivers of connection.
+
+    Parameters
+    ----------
+    n_respondents : int, default=5000
+        Number of respondents (rows).
+    n_facets : int, default=100
+        Number of facets (touchpoints), spread evenly over ``n_stages``.
+    n_stages : int, default=6
+        Journey stages.
+    connected_share : float, default=0.25
+        Expected share of emotionally connected respondents.
+    value_multiplier : float, default=2.2
+        True ratio of mean lifetime value, fully connected over highly
+        satisfied customers.
+    wave : str, default="2026Q3"
+        Label written in the ``wave`` column.
+    random_state : int or None
+        Seed; the same seed gives the same survey on every run.
+
+    Returns
+    -------
+    SyntheticSurvey
+        ``survey`` (columns ``respondent_id, wave, customer_type, weight``,
+        the facets, ``motivator__*``, ``satisfaction, connected, value,
+        churned, recommend``), ``catalog``, ``truth``, ``value_multiplier``
+        and ``roles``.
+
+    Examples
+    --------
+    >>> s = make_survey(n_respondents=500, n_facets=20, random_state=0)
+    >>> s.survey.shape
+    (500, 39)
+    >>> bool(s.truth["is_driver"].any())
+    True
+    """
+    from scipy.optimize import brentq
+    from scipy.special import expit
+
+    owner = "make_survey"
+    n = check_int(n_respondents, "n_respondents", owner, min_value=10)
+    p = check_int(n_facets, "n_facets", owner, min_value=4)
+    n_stages = check_int(n_stages, "n_stages", owner, min_value=1)
+    if n_stages > p:
+        raise ValueError(
+            f"The 'n_stages' parameter of make_survey must be <= n_facets ({p}). "
+            f"Got {n_stages} instead."
+        )
+    share = check_float(connected_share, "connected_share", owner, low=0.02, high=0.9)
+    mult = check_float(value_multiplier, "value_multiplier", owner, low=1.0)
+    rng = np.random.default_rng(random_state)
+
+    names = _facet_names(p, n_stages)
+    facets = [f for f, _, _ in names]
+    stage_of = np.array([s for _, _, s in names])
+    spec = _effect_spec(facets, rng)
+
+    # Ratings: halo-correlated, skewed to the top, structurally missing.
+    halo = rng.standard_normal(n)
+    mu = rng.uniform(6.6, 8.4, p)
+    sd = rng.uniform(1.5, 2.2, p)
+    load = rng.uniform(0.45, 0.75, p)
+    reach = rng.uniform(0.55, 0.97, p)
+    reach[stage_of == "Open account"] = rng.uniform(
+        0.9, 1.0, (stage_of == "Open account").sum()
+    )
+    reach[stage_of == "Get help"] = rng.uniform(
+        0.3, 0.65, (stage_of == "Get help").sum()
+    )
+    noise = rng.standard_normal((n, p))
+    latent = mu + sd * (load * halo[:, None] + np.sqrt(1 - load**2) * noise)
+    x = np.clip(np.rint(latent), 1, SCALE_MAX)
+    x[rng.random((n, p)) > reach] = np.nan
+
+    customer_type = rng.choice(len(CUSTOMER_TYPES), size=n, p=[0.5, 0.3, 0.2])
+    weight = np.asarray(CUSTOMER_TYPE_WEIGHT)[customer_type] * rng.lognormal(0, 0.2, n)
+    weight = weight / weight.mean()
+
+    means = np.nanmean(x, axis=0)
+    pair = None
+    if all(f in facets for f in NAMED_INTERACTION):
+        pair = (facets.index(NAMED_INTERACTION[0]), facets.index(NAMED_INTERACTION[1]))
+    else:
+        linear = [facets.index(f) for f in spec.index[spec["kind"] == "linear"]]
+        pair = (linear[0], linear[1]) if len(linear) >= 2 else None
+    contrib = _contributions(x, spec, means)
+    eta0 = contrib.sum(axis=1) + _interaction(x, means, pair)
+    alpha = brentq(
+        lambda a: np.average(expit(a + eta0), weights=weight) - share, -30, 30
+    )
+    eta = alpha + eta0
+
+    propensity = eta + rng.logistic(size=n)
+    connected = (propensity > 0).astype(int)
+
+    # Exact expected uplift of +1 point for each facet, everything else unchanged.
+    base = np.average(expit(eta), weights=weight)
+    raised = np.minimum(x + 1, SCALE_MAX)
+    shift = _contributions(raised, spec, means) - contrib
+    uplift = np.empty(p)
+    for j in range(p):
+        eta1 = eta + shift[:, j]
+        if pair is not None and j in pair:
+            x1 = x.copy()
+            x1[:, j] = raised[:, j]
+            eta1 = eta1 + _interaction(x1, means, pair) - _interaction(x, means, pair)
+        uplift[j] = np.average(expit(eta1), weights=weight) - base
+
+    z = (propensity - propensity.mean()) / propensity.std()
+    rho = rng.uniform(0.55, 0.8, len(MOTIVATORS))
+    motiv = 4.2 + 1.3 * (
+        rho * z[:, None]
+        + np.sqrt(1 - rho**2) * rng.standard_normal((n, len(MOTIVATORS)))
+    )
+    motiv = np.clip(np.rint(motiv), 1, 7)
+    satisfaction = np.clip(
+        np.rint(7.3 + 1.3 * halo + 0.4 * z + 1.0 * rng.standard_normal(n)), 1, 10
+    )
+
+    segment = np.where(
+        connected == 1,
+        "fully_connected",
+        np.where(satisfaction >= HIGH_SATISFACTION, "highly_satisfied", "unconnected"),
+    )
+    seg_value = {
+        **SEGMENT_VALUE,
+        "fully_connected": SEGMENT_VALUE["highly_satisfied"] * mult,
+    }
+    sigma = 0.6
+    value = (
+        1500.0
+        * np.vectorize(seg_value.get)(segment)
+        * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
+    )
+    churned = (rng.random(n) < np.vectorize(CHURN_RATE.get)(segment)).astype(int)
+    recommend = np.clip(
+        np.rint(6.5 + 1.2 * z + 0.6 * halo + 1.2 * rng.standard_normal(n)), 0, 10
+    )
+
+    survey = pd.DataFrame(
+        {
+            "respondent_id": [f"R{i + 1:05d}" for i in range(n)],
+            "wave": wave,
+            "customer_type": np.asarray(CUSTOMER_TYPES)[customer_type],
+            "weight": weight.round(4),
+        }
+    )
+    survey = pd.concat(
+        [
+            survey,
+            pd.DataFrame(x, columns=facets),
+            pd.DataFrame(motiv, columns=[f"motivator__{m}" for m in MOTIVATORS]),
+            pd.DataFrame(
+                {
+                    "satisfaction": satisfaction,
+                    "connected": connected,
+                    "value": value.round(2),
+                    "churned": churned,
+                    "recommend": recommend,
+                }
+            ),
+        ],
+        axis=1,
+    )
+
+    stated = rng.uniform(2.5, 4.1, p)
+    is_driver = (spec["kind"] != "none").to_numpy()
+    hidden = spec["hidden_driver"].to_numpy()
+    stakes = spec["table_stakes"].to_numpy()
+    stated[hidden] = rng.uniform(1.7, 2.5, hidden.sum())
+    stated[is_driver & ~hidden] = rng.uniform(3.9, 4.5, (is_driver & ~hidden).sum())
+    stated[stakes] = rng.uniform(4.4, 4.9, stakes.sum())
+    cost = np.round(rng.uniform(40_000, 300_000, p), -4)
+    catalog = pd.DataFrame(
+        {
+            "facet": facets,
+            "label": [label for _, label, _ in names],
+            "stage": stage_of,
+            "touchpoint": [label for _, label, _ in names],
+            "stated_importance": stated.round(2),
+            "cost": cost,
+            "scale_min": 1,
+            "scale_max": SCALE_MAX,
+        }
+    )
+
+    interacts = pd.Series("", index=spec.index)
+    if pair is not None:
+        interacts.iloc[pair[0]] = facets[pair[1]]
+        interacts.iloc[pair[1]] = facets[pair[0]]
+    truth = spec.assign(
+        interacts_with=interacts,
+        is_driver=is_driver,
+        hidden_driver=hidden,
+        table_stakes=stakes,
+        reach=np.average(~np.isnan(x), axis=0, weights=weight),
+        true_uplift=uplift,
+    )[
+        [
+            "kind",
+            "effect",
+            "interacts_with",
+            "is_driver",
+            "hidden_driver",
+            "table_stakes",
+            "reach",
+            "true_uplift",
+        ]
+    ]
+
+    roles = {
+        "connection": "connected",
+        "value": "value",
+        "satisfaction": "satisfaction",
+        "weight": "weight",
+        "segment": "customer_type",
+        "wave": "wave",
+        "id": "respondent_id",
+    }
+    return SyntheticSurvey(survey, catalog, truth, mult, roles)
+
+
+def load_sample() -> SyntheticSurvey:
+    """The bundled sample: 5,000 respondents x 100 facets, with its truth.
+
+    It is ``make_survey(random_state=2026)`` written to CSV at release time
+    and shipped inside the package, so it is the same on every machine.
+
+    Examples
+    --------
+    >>> sample = load_sample()
+    >>> sample.survey.shape
+    (5000, 119)
+    >>> sample.roles["connection"]
+    'connected'
+    """
+    root = resources.files("emomotiv") / "data" / "sample"
+    with (root / "survey.csv").open("rb") as fh:
+        survey = pd.read_csv(fh)
+    with (root / "facets.csv").open("rb") as fh:
+        catalog = pd.read_csv(fh)
+    with (root / "truth.csv").open("rb") as fh:
+        truth = pd.read_csv(fh, keep_default_na=False).set_index("facet")
+    meta = json.loads((root / "meta.json").read_text())
+    truth["effect"] = truth["effect"].astype(float)
+    return SyntheticSurvey(
+        survey, catalog, truth, meta["value_multiplier"], meta["roles"]
+    )
+
+
+def write_sample(directory) -> None:
+    """Regenerate the bundled sample files (maintainers only)."""
+    from pathlib import Path
+
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    s = make_survey(random_state=SAMPLE_SEED)
+    s.survey.to_csv(root / "survey.csv", index=False)
+    s.catalog.to_csv(root / "facets.csv", index=False)
+    s.truth.reset_index().to_csv(root / "truth.csv", index=False)
+    meta = {
+        "random_state": SAMPLE_SEED,
+        "value_multiplier": s.value_multiplier,
+        "roles": s.roles,
+    }
+    (root / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")

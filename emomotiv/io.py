@@ -1,0 +1,164 @@
+"""Reading surveys; saving and loading results and models without pickles.
+
+A saved analysis is a folder of plain files: CSV tables, ``summary.json``,
+``report.html``, the model as XGBoost JSON (``model.json``) and its metadata
+(``model_meta.json``). Nothing in it is executable on load.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .model import DriverModel, load_model_files
+from .report import Report
+from .results import AnalysisResult, ImportanceResult
+
+__all__ = ["load_analysis", "load_model", "read_table", "save_analysis"]
+
+MODEL_FILE = "model.json"
+META_FILE = "model_meta.json"
+
+
+def read_table(path: str | PathLike) -> pd.DataFrame:
+    """Read a CSV or Parquet table (by file suffix).
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file does not exist.
+    ValueError
+        When the suffix is neither ``.csv`` nor ``.parquet``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No such file: '{path}'.")
+    suffix = "".join(path.suffixes[-2:]).lower()
+    if suffix.endswith((".csv", ".csv.gz")):
+        return pd.read_csv(path)
+    if suffix.endswith((".parquet", ".pq")):
+        return pd.read_parquet(path)
+    raise ValueError(
+        f"Cannot read '{path}': expected a .csv or .parquet file, got '{path.suffix}'."
+    )
+
+
+def check_output_dir(out: str | PathLike, *, force: bool = False) -> Path:
+    """Refuse a non-empty output folder unless ``force``; return the path.
+
+    Call it before any work so that a refused run costs nothing.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"'{out}' exists and is not a folder.")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise FileExistsError(
+            f"The output folder '{out}' is not empty. Choose a new folder, or "
+            "pass force=True (--force on the command line) to write into it; "
+            "files of the same name are replaced, others are left alone."
+        )
+    return out
+
+
+def _json_default(obj):
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+
+
+def dump_json(obj, path: Path) -> None:
+    """Write ``obj`` as indented, key-sorted JSON (numpy scalars allowed)."""
+    text = json.dumps(obj, indent=2, sort_keys=True, default=_json_default)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def save_model(model: DriverModel, out: str | PathLike) -> None:
+    """Write a fitted model as ``model.json`` (XGBoost) + ``model_meta.json``."""
+    out = Path(out)
+    model.estimator_.save_model(out / MODEL_FILE)
+    meta = {
+        "task": model.task_,
+        "params": model.get_params(),
+        "feature_names": list(model.feature_names_in_),
+        "cv_scores": {k: v.tolist() for k, v in model.cv_scores_.items()},
+    }
+    if model.task_ == "binary":
+        meta["classes"] = model.classes_.tolist()
+    dump_json(meta, out / META_FILE)
+
+
+def load_model(folder: str | PathLike) -> DriverModel:
+    """Load a fitted :class:`DriverModel` saved by :func:`save_analysis`."""
+    folder = Path(folder)
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    return load_model_files(str(folder / MODEL_FILE), meta)
+
+
+def save_analysis(
+    result: AnalysisResult, out: str | PathLike, *, force: bool = False
+) -> Path:
+    """Write every table, the summary, the model and the report to ``out``.
+
+    Files are first written to a temporary folder beside ``out`` and moved in
+    only when all of them succeeded, so a failure never leaves half a result.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+    out : path
+        Output folder; created if needed.
+    force : bool, default=False
+        Write into a non-empty folder (same-named files are replaced).
+
+    Returns
+    -------
+    Path
+        The output folder.
+    """
+    out = check_output_dir(out, force=force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
+        tmp = Path(tmp)
+        for name, table in result.tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False)
+        dump_json(result.summary, tmp / "summary.json")
+        save_model(result.model, tmp)
+        Report(result).write_html(tmp / "report.html")
+        out.mkdir(exist_ok=True)
+        for path in sorted(tmp.iterdir()):
+            shutil.move(str(path), out / path.name)
+    return out
+
+
+def load_analysis(folder: str | PathLike) -> AnalysisResult:
+    """Reload a saved analysis: tables, summary and the fitted model.
+
+    The per-respondent SHAP explanation is not saved; recompute it with
+    :func:`emomotiv.shap_importance` on the loaded model if needed.
+    """
+    folder = Path(folder)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    tables = {p.stem: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))}
+    model = load_model(folder)
+    drivers = tables["drivers"]
+    keep = [c for c in drivers.columns if c not in ("label", "stage", "rank")]
+    importance = ImportanceResult(
+        summary["importance"]["method"],
+        drivers[keep].set_index("facet"),
+        float(drivers["raw_importance"].sum()) if "raw_importance" in drivers else None,
+        None,
+        {"units": summary["importance"].get("units")},
+    )
+    return AnalysisResult(tables, summary, importance, model)

@@ -1,0 +1,467 @@
+"""Which column plays which role, the facet catalog, and survey validation.
+
+A survey is a plain table, one row per respondent. :class:`SurveySchema` says
+which columns are facets (touchpoint ratings), which is the connection outcome,
+and which play the optional roles (value, satisfaction, weight, ...).
+:class:`FacetCatalog` describes the facets themselves (label, journey stage,
+cost, scale, aggregate stated importance). :func:`validate_survey` checks a
+survey against both and raises one :class:`~emomotiv.ValidationError` listing
+every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._validation import ValidationError, did_you_mean, preview
+
+__all__ = ["FacetCatalog", "SurveySchema", "validate_survey"]
+
+DEFAULT_SCALE = (1.0, 10.0)
+STATED_PREFIX = "stated__"
+MOTIVATOR_PREFIX = "motivator__"
+CATALOG_COLUMNS = (
+    "facet",
+    "label",
+    "stage",
+    "touchpoint",
+    "stated_importance",
+    "cost",
+    "scale_min",
+    "scale_max",
+)
+MIN_RESPONDENTS = 30
+MIN_CLASS_COUNT = 10
+
+
+@dataclass(frozen=True, repr=False)
+class FacetCatalog:
+    """The facet table of the data contract, one row per facet.
+
+    Build it with :meth:`from_frame` (which validates and fills defaults) or
+    :meth:`from_facets` (ids only). Catalog order is journey order.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by facet id with the columns ``label, stage, touchpoint,
+        stated_importance, cost, scale_min, scale_max``.
+
+    Examples
+    --------
+    >>> cat = FacetCatalog.from_facets(["app", "fees"])
+    >>> cat.facets
+    ['app', 'fees']
+    >>> cat.scale("app")
+    (1.0, 10.0)
+    """
+
+    table: pd.DataFrame
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> FacetCatalog:
+        """Validate a catalog table and fill defaults for optional columns.
+
+        Raises
+        ------
+        ValidationError
+            Listing every problem: no ``facet`` column, empty or duplicate ids,
+            non-numeric or negative costs, a scale whose minimum is not below
+            its maximum.
+        """
+        problems: list[str] = []
+        if "facet" not in frame.columns:
+            hint = did_you_mean("facet", frame.columns)
+            raise ValidationError(
+                [f"The catalog needs a 'facet' column with the facet ids.{hint}"],
+                subject="facet catalog",
+            )
+        table = frame.copy()
+        ids = table["facet"]
+        if ids.isna().any():
+            problems.append(f"{int(ids.isna().sum())} rows have an empty facet id.")
+        ids = ids.astype(str).str.strip()
+        dup = sorted(set(ids[ids.duplicated()]))
+        if dup:
+            problems.append(f"Duplicate facet ids: {preview(dup)}.")
+        table["facet"] = ids
+        unknown = [c for c in table.columns if c not in CATALOG_COLUMNS]
+        for col in unknown:
+            hint = did_you_mean(col, CATALOG_COLUMNS)
+            if hint:
+                problems.append(f"Unknown catalog column '{col}'.{hint}")
+        for col in ("stated_importance", "cost", "scale_min", "scale_max"):
+            if col not in table.columns:
+                continue
+            values = pd.to_numeric(table[col], errors="coerce")
+            bad = table.loc[values.isna() & table[col].notna(), "facet"]
+            if len(bad):
+                problems.append(
+                    f"Catalog column '{col}' is not numeric for {preview(bad)}."
+                )
+            table[col] = values
+        if "cost" in table.columns:
+            neg = table.loc[table["cost"] < 0, "facet"]
+            if len(neg):
+                problems.append(f"Negative cost for {preview(neg)}.")
+        table["scale_min"] = table.get("scale_min", DEFAULT_SCALE[0])
+        table["scale_max"] = table.get("scale_max", DEFAULT_SCALE[1])
+        table["scale_min"] = table["scale_min"].fillna(DEFAULT_SCALE[0]).astype(float)
+        table["scale_max"] = table["scale_max"].fillna(DEFAULT_SCALE[1]).astype(float)
+        flipped = table.loc[table["scale_min"] >= table["scale_max"], "facet"]
+        if len(flipped):
+            problems.append(f"scale_min is not below scale_max for {preview(flipped)}.")
+        if problems:
+            raise ValidationError(problems, subject="facet catalog")
+        if "label" not in table.columns:
+            table["label"] = table["facet"]
+        table["label"] = table["label"].fillna(table["facet"]).astype(str)
+        if "stage" not in table.columns:
+            table["stage"] = "All"
+        table["stage"] = table["stage"].fillna("Unstaged").astype(str)
+        if "touchpoint" not in table.columns:
+            table["touchpoint"] = table["label"]
+        for col in ("stated_importance", "cost"):
+            if col not in table.columns:
+                table[col] = np.nan
+        table = table.set_index("facet")[list(CATALOG_COLUMNS[1:])]
+        return cls(table)
+
+    @classmethod
+    def from_facets(cls, facets: Iterable[str]) -> FacetCatalog:
+        """A minimal catalog: ids only, one stage, the default 1-10 scale."""
+        return cls.from_frame(pd.DataFrame({"facet": list(facets)}))
+
+    @property
+    def facets(self) -> list[str]:
+        """Facet ids in journey order."""
+        return list(self.table.index)
+
+    @property
+    def stages(self) -> list[str]:
+        """Journey stages in order of first appearance."""
+        return list(dict.fromkeys(self.table["stage"]))
+
+    def scale(self, facet: str) -> tuple[float, float]:
+        """``(scale_min, scale_max)`` of one facet."""
+        row = self.table.loc[facet]
+        return float(row["scale_min"]), float(row["scale_max"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The catalog as a plain table with a ``facet`` column."""
+        return self.table.reset_index()
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __repr__(self) -> str:
+        return f"FacetCatalog({len(self)} facets, {len(self.stages)} stages)"
+
+
+@dataclass(frozen=True)
+class SurveySchema:
+    """Which survey column plays which role.
+
+    Parameters
+    ----------
+    facets : tuple of str
+        Facet columns (touchpoint ratings); empty cells mean "not experienced".
+    connection : str
+        The emotional-connection outcome: 0/1 or a numeric score.
+    value, satisfaction, weight, segment, wave, id : str or None
+        Optional role columns.
+    motivators : tuple of str
+        Emotional-motivator agreement items.
+    stated : mapping of facet -> column
+        Per-respondent stated importance columns.
+
+    Examples
+    --------
+    >>> s = SurveySchema(facets=("app", "fees"), connection="connected")
+    >>> s.roles()["connection"]
+    'connected'
+    """
+
+    facets: tuple[str, ...]
+    connection: str
+    value: str | None = None
+    satisfaction: str | None = None
+    weight: str | None = None
+    segment: str | None = None
+    wave: str | None = None
+    id: str | None = None
+    motivators: tuple[str, ...] = ()
+    stated: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def infer(
+        cls,
+        survey: pd.DataFrame,
+        catalog: FacetCatalog,
+        *,
+        connection: str,
+        value: str | None = None,
+        satisfaction: str | None = None,
+        weight: str | None = None,
+        segment: str | None = None,
+        wave: str | None = None,
+        id: str | None = None,
+        motivators: Sequence[str] | None = None,
+    ) -> SurveySchema:
+        """Facets from the catalog; ``stated__*`` and ``motivator__*`` by prefix.
+
+        Examples
+        --------
+        >>> import emomotiv as em
+        >>> sample = em.load_sample()
+        >>> cat = FacetCatalog.from_frame(sample.catalog)
+        >>> schema = SurveySchema.infer(sample.survey, cat, connection="connected")
+        >>> len(schema.facets), len(schema.motivators)
+        (100, 10)
+        """
+        columns = [str(c) for c in survey.columns]
+        if motivators is None:
+            motivators = [c for c in columns if c.startswith(MOTIVATOR_PREFIX)]
+        stated = {
+            c[len(STATED_PREFIX) :]: c for c in columns if c.startswith(STATED_PREFIX)
+        }
+        return cls(
+            facets=tuple(catalog.facets),
+            connection=connection,
+            value=value,
+            satisfaction=satisfaction,
+            weight=weight,
+            segment=segment,
+            wave=wave,
+            id=id,
+            motivators=tuple(motivators),
+            stated=stated,
+        )
+
+    def roles(self) -> dict[str, object]:
+        """Role name -> column name(s), leaving out roles that are not set."""
+        out: dict[str, object] = {
+            "connection": self.connection,
+            "value": self.value,
+            "satisfaction": self.satisfaction,
+            "weight": self.weight,
+            "segment": self.segment,
+            "wave": self.wave,
+            "id": self.id,
+        }
+        out = {k: v for k, v in out.items() if v is not None}
+        if self.motivators:
+            out["motivators"] = list(self.motivators)
+        if self.stated:
+            out["stated"] = dict(self.stated)
+        return out
+
+
+def _numeric(col: pd.Series) -> tuple[pd.Series, list[object]]:
+    """Coerce to float; return the values and the entries that did not convert."""
+    values = pd.to_numeric(col, errors="coerce")
+    bad = col[values.isna() & col.notna()]
+    return values.astype(float), list(dict.fromkeys(bad.tolist()))
+
+
+def validate_survey(
+    survey: pd.DataFrame, schema: SurveySchema, catalog: FacetCatalog
+) -> pd.DataFrame:
+    """Check a survey against its schema and catalog; return it with numeric roles.
+
+    Every problem is collected before raising, so one run tells the user all
+    there is to fix. Empty cells in facet columns are valid: they mean the
+    respondent did not experience the touchpoint.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        One row per respondent.
+    schema : SurveySchema
+        Column roles.
+    catalog : FacetCatalog
+        Facet scales and ids.
+
+    Returns
+    -------
+    DataFrame
+        A copy whose facet and numeric role columns are float.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem: missing or unknown columns (with near matches),
+        non-numeric ratings, values off the facet's scale, empty or constant
+        facets, an outcome with one class or no variance, duplicate ids,
+        non-positive weights, too few respondents for the number of facets.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bad = pd.DataFrame({"app": [1, 11, 3], "connected": [1, 1, 1]})
+    >>> cat = FacetCatalog.from_facets(["app"])
+    >>> schema = SurveySchema(facets=("app",), connection="connected")
+    >>> validate_survey(bad, schema, cat)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    emomotiv._validation.ValidationError: The survey has 3 problems:
+    ...
+    """
+    problems: list[str] = []
+    columns = [str(c) for c in survey.columns]
+    dupcols = sorted({c for c in columns if columns.count(c) > 1})
+    if dupcols:
+        problems.append(f"Duplicate column names: {preview(dupcols)}.")
+        raise ValidationError(problems, subject="survey")
+    out = survey.copy()
+    out.columns = columns
+
+    role_cols = {
+        "connection": schema.connection,
+        "value": schema.value,
+        "satisfaction": schema.satisfaction,
+        "weight": schema.weight,
+        "segment": schema.segment,
+        "wave": schema.wave,
+        "id": schema.id,
+    }
+    for role, col in role_cols.items():
+        if col is not None and col not in out.columns:
+            hint = did_you_mean(col, columns)
+            problems.append(f"The {role} column '{col}' is not in the survey.{hint}")
+    missing_facets = [f for f in schema.facets if f not in out.columns]
+    if missing_facets:
+        hints = "".join(
+            f" '{f}':{did_you_mean(f, columns)}"
+            for f in missing_facets[:5]
+            if did_you_mean(f, columns)
+        )
+        problems.append(
+            f"{len(missing_facets)} catalog facets are not survey columns: "
+            f"{preview(missing_facets, 5)}.{hints}"
+        )
+    unknown_stated = [f for f in schema.stated if f not in catalog.facets]
+    if unknown_stated:
+        problems.append(
+            "Stated-importance columns name facets that are not in the catalog: "
+            f"{preview([STATED_PREFIX + f for f in unknown_stated])}."
+        )
+    not_in_catalog = [f for f in schema.facets if f not in catalog.facets]
+    if not_in_catalog:
+        problems.append(
+            f"Facets missing from the catalog: {preview(not_in_catalog, 5)}."
+        )
+    for col in schema.motivators:
+        if col not in out.columns:
+            problems.append(f"The motivator column '{col}' is not in the survey.")
+
+    for facet in (f for f in schema.facets if f in out.columns):
+        values, bad = _numeric(out[facet])
+        if bad:
+            problems.append(f"Facet '{facet}' has non-numeric ratings: {preview(bad)}.")
+        lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
+        off = values[(values < lo) | (values > hi)]
+        if len(off):
+            problems.append(
+                f"Facet '{facet}' has {len(off)} ratings off its {lo:g}-{hi:g} "
+                f"scale: {preview(sorted(set(off.tolist())))}."
+            )
+        observed = values.dropna()
+        if observed.empty:
+            problems.append(f"Facet '{facet}' is empty: no respondent rated it.")
+        elif observed.nunique() == 1:
+            problems.append(
+                f"Facet '{facet}' is constant: every rating is {observed.iloc[0]:g}."
+            )
+        out[facet] = values
+
+    conn = schema.connection
+    if conn in out.columns:
+        values, bad = _numeric(out[conn])
+        if bad:
+            problems.append(
+                f"The connection column '{conn}' is not numeric: {preview(bad)}."
+            )
+        n_missing = int(values.isna().sum()) - len(bad)
+        if n_missing:
+            problems.append(
+                f"The connection column '{conn}' has {n_missing} empty cells; "
+                "drop those respondents or fill them."
+            )
+        observed = values.dropna()
+        levels = set(observed.unique().tolist())
+        if levels and levels <= {0.0, 1.0}:
+            counts = observed.value_counts()
+            if len(levels) == 1:
+                problems.append(
+                    f"The connection column '{conn}' has one class only "
+                    f"(every respondent is {int(observed.iloc[0])}); a driver "
+                    "analysis needs both connected and unconnected respondents."
+                )
+            elif counts.min() < MIN_CLASS_COUNT:
+                problems.append(
+                    f"The connection column '{conn}' has only {int(counts.min())} "
+                    f"respondents in class {int(counts.idxmin())}; at least "
+                    f"{MIN_CLASS_COUNT} are needed."
+                )
+        elif len(observed) and observed.std() == 0:
+            problems.append(
+                f"The connection column '{conn}' has no variance "
+                f"(every value is {observed.iloc[0]:g})."
+            )
+        out[conn] = values
+
+    for role in ("value", "satisfaction", "weight"):
+        col = role_cols[role]
+        if col is None or col not in out.columns:
+            continue
+        values, bad = _numeric(out[col])
+        if bad:
+            problems.append(
+                f"The {role} column '{col}' is not numeric: {preview(bad)}."
+            )
+        if role == "weight":
+            n_bad = int((values <= 0).sum()) + int(values.isna().sum()) - len(bad)
+            if n_bad:
+                problems.append(
+                    f"The weight column '{col}' has {n_bad} weights that are "
+                    "zero, negative or empty; survey weights must be > 0."
+                )
+        if role == "value" and (values < 0).any():
+            problems.append(
+                f"The value column '{col}' has {int((values < 0).sum())} "
+                "negative values; customer value must be >= 0."
+            )
+        out[col] = values
+
+    for col in schema.motivators:
+        if col in out.columns:
+            values, bad = _numeric(out[col])
+            if bad:
+                problems.append(f"Motivator '{col}' is not numeric: {preview(bad)}.")
+            out[col] = values
+
+    if schema.id is not None and schema.id in out.columns:
+        ids = out[schema.id]
+        dup = ids[ids.duplicated()].tolist()
+        if dup:
+            problems.append(
+                f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
+                f"{preview(list(dict.fromkeys(dup)))}."
+            )
+
+    n, p = len(out), len(schema.facets)
+    needed = max(MIN_RESPONDENTS, 2 * (p + 1))
+    if n < needed:
+        problems.append(
+            f"The survey has {n} respondents for {p} facets; at least {needed} "
+            "are needed (2 per facet plus 2, and never fewer than "
+            f"{MIN_RESPONDENTS})."
+        )
+    if problems:
+        raise ValidationError(problems, subject="survey")
+    return out

@@ -1,0 +1,79 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+
+
+@pytest.fixture(scope="module")
+def fitted(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=80, cv=0, random_state=0).fit(X, y)
+    return model, X
+
+
+def test_shares_sum_to_one_and_frame_is_ranked(fitted):
+    model, X = fitted
+    result = em.shap_importance(model, X)
+    frame = result.to_frame()
+    assert frame["importance"].sum() == pytest.approx(1)
+    assert (frame["importance"] >= 0).all()
+    assert frame["importance"].is_monotonic_decreasing
+    assert list(frame["rank"]) == list(range(1, len(frame) + 1))
+    assert {"facet", "direction", "raw_importance", "reach", "mean_score"} <= set(frame)
+    assert set(frame["direction"]) <= {-1, 0, 1}
+
+
+def test_shap_rows_sum_to_prediction_minus_base(fitted):
+    model, X = fitted
+    exp = em.shap_importance(model, X).explanation
+    margin = model.estimator_.predict(X.to_numpy(), output_margin=True)
+    np.testing.assert_allclose(exp.values.sum(axis=1) + exp.base_values, margin, atol=1e-4)
+
+
+def test_matches_shap_tree_explainer(fitted):
+    import shap
+
+    model, X = fitted
+    ours = em.shap_importance(model, X).explanation.values
+    theirs = shap.TreeExplainer(model.estimator_).shap_values(X.to_numpy())
+    np.testing.assert_allclose(ours, theirs, atol=1e-4)
+
+
+def test_direction_follows_the_effect():
+    rng = np.random.default_rng(0)
+    n = 2000
+    X = pd.DataFrame(rng.integers(1, 11, (n, 3)).astype(float), columns=["up", "down", "x"])
+    logit = 0.6 * (X["up"] - 5.5) - 0.6 * (X["down"] - 5.5)
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    model = em.DriverModel(n_estimators=80, cv=0, random_state=0).fit(X, y)
+    table = em.shap_importance(model, X).table
+    assert table.loc["up", "direction"] == 1 and table.loc["down", "direction"] == -1
+    assert table.loc["x", "importance"] < table.loc["up", "importance"]
+
+
+def test_weights_enter_reach_and_mean_score(fitted):
+    model, X = fitted
+    facet = X.columns[X.isna().any()].tolist()[0]
+    w = np.where(X[facet].isna(), 10.0, 1.0)
+    plain = em.shap_importance(model, X).table.loc[facet, "reach"]
+    weighted = em.shap_importance(model, X, sample_weight=w).table.loc[facet, "reach"]
+    assert weighted < plain
+    assert plain == pytest.approx(X[facet].notna().mean())
+
+
+def test_requires_named_facets(fitted):
+    model, X = fitted
+    with pytest.raises(TypeError, match="by name"):
+        em.shap_importance(model, X.to_numpy())
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.permutations(list(range(12))))
+def test_column_order_only_permutes_results(fitted, order):
+    model, X = fitted
+    base = em.shap_importance(model, X).table
+    permuted = em.shap_importance(model, X.iloc[:, order]).table
+    pd.testing.assert_frame_equal(base, permuted)

@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import emomotiv as em
+
+
+def _expected_failures(estimator):
+    return {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "XGBoost draws rows (subsample) and bins features by weighted "
+            "quantiles, so a weight of 2 is not the same as a duplicated row."
+        ),
+    }
+
+
+@parametrize_with_checks(
+    [em.DriverModel(n_estimators=5, cv=0, random_state=0)],
+    expected_failed_checks=_expected_failures,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def test_binary_outcome_gives_a_classifier_with_cv_scores(small):
+    X = small.survey[small.catalog["facet"]]
+    model = em.DriverModel(n_estimators=60, cv=3, random_state=0)
+    model.fit(X, small.survey["connected"], sample_weight=small.survey["weight"])
+    assert model.task_ == "binary"
+    assert model.cv_scores_["roc_auc"].shape == (3,)
+    assert 0.6 < model.cv_scores_["roc_auc"].mean() <= 1
+    p = model.predict_outcome(X)
+    assert ((p > 0) & (p < 1)).all()
+    assert set(model.predict(X)) <= {0, 1}
+    assert list(model.feature_names_in_) == list(X.columns)
+
+
+def test_numeric_outcome_gives_a_regressor(small):
+    X = small.survey[small.catalog["facet"]]
+    score = small.survey.filter(like="motivator__").mean(axis=1)
+    model = em.DriverModel(n_estimators=60, cv=3, random_state=0).fit(X, score)
+    assert model.task_ == "regression" and set(model.cv_scores_) == {"r2"}
+    with pytest.raises(AttributeError):
+        model.predict_proba(X)
+
+
+def test_same_seed_same_model_and_weights_matter(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    a = em.DriverModel(n_estimators=40, cv=3, random_state=1).fit(X, y)
+    b = em.DriverModel(n_estimators=40, cv=3, random_state=1).fit(X, y)
+    np.testing.assert_array_equal(a.predict_outcome(X), b.predict_outcome(X))
+    np.testing.assert_array_equal(a.cv_scores_["roc_auc"], b.cv_scores_["roc_auc"])
+    w = np.where(small.survey["connected"] == 1, 5.0, 1.0)
+    c = em.DriverModel(n_estimators=40, cv=0, random_state=1).fit(X, y, sample_weight=w)
+    assert c.predict_outcome(X).mean() > a.predict_outcome(X).mean()
+
+
+def test_columns_are_matched_by_name(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0).fit(X, y)
+    shuffled = X[list(reversed(X.columns))]
+    np.testing.assert_allclose(model.predict_outcome(shuffled), model.predict_outcome(X))
+    with pytest.raises(ValueError, match="differ from those seen in fit"):
+        model.predict_outcome(X.rename(columns={X.columns[0]: "other"}))
+
+
+def test_bad_parameters_name_the_parameter(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    with pytest.raises(ValueError, match="'max_depth' parameter of DriverModel"):
+        em.DriverModel(max_depth=0).fit(X, y)

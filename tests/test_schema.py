@@ -1,0 +1,171 @@
+"""Every class of bad input gives a clear error naming the problem."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from emomotiv import FacetCatalog, SurveySchema, ValidationError, validate_survey
+
+
+def _survey(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "app": rng.integers(1, 11, n).astype(float),
+            "fees": rng.integers(1, 11, n).astype(float),
+            "note": rng.integers(1, 11, n).astype(float),
+            "connected": np.tile([0, 1], n // 2),
+            "value": rng.uniform(0, 100, n),
+            "w": rng.uniform(0.5, 2, n),
+        }
+    )
+
+
+CATALOG = FacetCatalog.from_facets(["app", "fees", "note"])
+
+
+def _schema(**kw):
+    roles = {"connection": "connected", "value": "value", "weight": "w", "id": "id"}
+    return SurveySchema(facets=("app", "fees", "note"), **(roles | kw))
+
+
+def _problems(survey, schema=None, catalog=CATALOG):
+    with pytest.raises(ValidationError) as info:
+        validate_survey(survey, schema or _schema(), catalog)
+    return info.value.problems
+
+
+def test_a_clean_survey_passes_and_empty_cells_are_valid():
+    s = _survey()
+    s.loc[:20, "note"] = np.nan  # not experienced: structural missingness
+    out = validate_survey(s, _schema(), CATALOG)
+    assert out["note"].isna().sum() == 21
+    assert out["app"].dtype == float
+
+
+def test_missing_role_column_suggests_close_name():
+    (problem,) = _problems(_survey(), _schema(connection="conected"))
+    assert "'conected'" in problem and "Did you mean 'connected'?" in problem
+
+
+def test_missing_facet_column():
+    s = _survey().drop(columns="fees")
+    (problem,) = _problems(s)
+    assert "fees" in problem and "not survey columns" in problem
+
+
+def test_non_numeric_ratings_are_named_with_examples():
+    s = _survey().astype({"app": object})
+    s.loc[3, "app"] = "great"
+    (problem,) = _problems(s)
+    assert "'app'" in problem and "'great'" in problem and "non-numeric" in problem
+
+
+def test_values_off_the_scale_use_the_catalog_scale():
+    s = _survey()
+    s.loc[0, "app"] = 11
+    (problem,) = _problems(s)
+    assert "'app'" in problem and "1-10" in problem and "11" in problem
+    five = FacetCatalog.from_frame(
+        pd.DataFrame({"facet": ["app", "fees", "note"], "scale_min": 1, "scale_max": 5})
+    )
+    problems = _problems(_survey(), catalog=five)
+    assert len(problems) == 3 and all("1-5 scale" in p for p in problems)
+
+
+def test_empty_and_constant_facets():
+    s = _survey()
+    s["app"] = np.nan
+    s["fees"] = 7.0
+    problems = _problems(s)
+    assert any("'app' is empty" in p for p in problems)
+    assert any("'fees' is constant" in p for p in problems)
+
+
+def test_binary_outcome_with_one_class():
+    s = _survey()
+    s["connected"] = 1
+    (problem,) = _problems(s)
+    assert "one class" in problem
+
+
+def test_numeric_outcome_without_variance():
+    s = _survey()
+    s["connected"] = 3.5
+    (problem,) = _problems(s)
+    assert "no variance" in problem
+
+
+def test_duplicate_ids():
+    s = _survey()
+    s.loc[1, "id"] = s.loc[0, "id"]
+    (problem,) = _problems(s)
+    assert "duplicate ids" in problem and "'r0'" in problem
+
+
+def test_non_positive_weights():
+    s = _survey()
+    s.loc[:2, "w"] = [0.0, -1.0, np.nan]
+    (problem,) = _problems(s)
+    assert "3 weights" in problem and "> 0" in problem
+
+
+def test_negative_value():
+    s = _survey()
+    s.loc[0, "value"] = -5
+    (problem,) = _problems(s)
+    assert "negative" in problem
+
+
+def test_too_few_respondents_for_the_facets():
+    (problem,) = _problems(_survey(n=20))
+    assert "20 respondents for 3 facets" in problem
+
+
+def test_every_problem_is_reported_at_once():
+    s = _survey()
+    s.loc[0, "app"] = 0
+    s["fees"] = 4.0
+    s.loc[1, "id"] = s.loc[0, "id"]
+    s.loc[0, "w"] = -1
+    problems = _problems(s, _schema(value="valeu"))
+    assert len(problems) == 5
+
+
+def test_catalog_errors_are_listed_together():
+    frame = pd.DataFrame(
+        {
+            "facet": ["a", "a", "b"],
+            "cost": [1, -2, "x"],
+            "scale_min": [1, 5, 1],
+            "scale_max": [10, 5, 10],
+        }
+    )
+    with pytest.raises(ValidationError) as info:
+        FacetCatalog.from_frame(frame)
+    text = str(info.value)
+    assert "Duplicate facet ids" in text
+    assert "'cost' is not numeric" in text
+    assert "scale_min is not below scale_max" in text
+
+
+def test_catalog_without_facet_column_suggests():
+    with pytest.raises(ValidationError, match="Did you mean 'facets'"):
+        FacetCatalog.from_frame(pd.DataFrame({"facets": ["a"]}))
+
+
+def test_catalog_defaults_and_order(small):
+    cat = FacetCatalog.from_frame(small.catalog)
+    assert cat.facets == list(small.catalog["facet"])
+    assert cat.stages == list(dict.fromkeys(small.catalog["stage"]))
+    bare = FacetCatalog.from_facets(["x", "y"])
+    assert bare.table.loc["x", "label"] == "x" and bare.scale("y") == (1.0, 10.0)
+
+
+def test_schema_infers_prefixed_roles(small):
+    survey = small.survey.assign(stated__welcome_note=3)
+    cat = FacetCatalog.from_frame(small.catalog)
+    schema = SurveySchema.infer(survey, cat, connection="connected")
+    assert len(schema.motivators) == 10
+    assert schema.stated == {"welcome_note": "stated__welcome_note"}

@@ -1,0 +1,41 @@
+import pytest
+
+from emomotiv._validation import (
+    ValidationError,
+    check_choice,
+    check_float,
+    check_int,
+    did_you_mean,
+)
+
+
+def test_validation_error_lists_every_problem():
+    err = ValidationError(["a is bad.", "b is bad."], subject="survey")
+    assert err.problems == ["a is bad.", "b is bad."]
+    assert str(err).splitlines() == [
+        "The survey has 2 problems:",
+        "  - a is bad.",
+        "  - b is bad.",
+    ]
+    assert isinstance(err, ValueError)
+
+
+def test_parameter_errors_use_sklearn_wording():
+    with pytest.raises(ValueError) as info:
+        check_int(-3, "n_boot", "shap_importance", min_value=0)
+    assert str(info.value) == (
+        "The 'n_boot' parameter of shap_importance must be an int >= 0. "
+        "Got -3 instead."
+    )
+    with pytest.raises(ValueError, match="must be a float in the range"):
+        check_float(1.5, "subsample", "DriverModel", low=0, high=1)
+    with pytest.raises(ValueError, match="must be one of 'a', 'b'"):
+        check_choice("c", "task", "DriverModel", ["a", "b"])
+    assert check_int(3, "n", "f") == 3
+    with pytest.raises(ValueError):
+        check_int(True, "n", "f")
+
+
+def test_did_you_mean_suggests_the_closest_name():
+    assert did_you_mean("conected", ["connected", "value"]) == " Did you mean 'connected'?"
+    assert did_you_mean("zzz", ["connected"]) == ""
