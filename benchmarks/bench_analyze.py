@@ -23,8 +23,10 @@ def main(repeats: int = 2) -> None:
         start = time.perf_counter()
         em.analyze(sample.survey, sample.catalog, random_state=0, **sample.roles)
         times.append(time.perf_counter() - start)
-    print(f"analyze (5-fold CV + fit + TreeSHAP): best {min(times):.2f} s, "
-          f"median {np.median(times):.2f} s over {repeats} runs")
+    print(
+        f"analyze (5-fold CV + fit + TreeSHAP): best {min(times):.2f} s, "
+        f"median {np.median(times):.2f} s over {repeats} runs"
+    )
 
     start = time.perf_counter()
     model = em.DriverModel(cv=0, random_state=0).fit(X, y, sample_weight=w)
@@ -32,7 +34,9 @@ def main(repeats: int = 2) -> None:
     start = time.perf_counter()
     em.shap_importance(model, X, sample_weight=w)
     explain = time.perf_counter() - start
-    print(f"  one XGBoost fit: {fit:.2f} s   TreeSHAP on all respondents: {explain:.2f} s")
+    print(
+        f"  one XGBoost fit: {fit:.2f} s   TreeSHAP on all respondents: {explain:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -221,8 +221,7 @@ class DriverModel(BaseEstimator):
             self.classes_, target = np.unique(y, return_inverse=True)
             if len(self.classes_) != 2:
                 raise ValueError(
-                    "A binary task needs two classes; "
-                    f"got {len(self.classes_)} class."
+                    f"A binary task needs two classes; got {len(self.classes_)} class."
                 )
         else:
             target = y.astype(float)

@@ -35,7 +35,9 @@ def sample_dir(tmp_path_factory):
 
 
 def test_sample_writes_survey_and_catalog_and_refuses_to_overwrite(sample_dir, capsys):
-    assert (sample_dir / "survey.csv").is_file() and (sample_dir / "facets.csv").is_file()
+    assert (sample_dir / "survey.csv").is_file() and (
+        sample_dir / "facets.csv"
+    ).is_file()
     before = (sample_dir / "survey.csv").stat().st_mtime_ns
     assert main(["sample", str(sample_dir)]) == 2
     assert "--force" in capsys.readouterr().err
@@ -56,17 +58,32 @@ def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     assert "2 problems" in err and "welcome_note" in err and "weights" in err
 
 
-def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(sample_dir, tmp_path, capsys):
+def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
+    sample_dir, tmp_path, capsys
+):
     out = tmp_path / "results"
     args = [
-        "analyze", str(sample_dir / "survey.csv"),
-        "--catalog", str(sample_dir / "facets.csv"),
-        "--connection", "connected", "--weight", "weight", "--value", "value",
-        "--out", str(out),
+        "analyze",
+        str(sample_dir / "survey.csv"),
+        "--catalog",
+        str(sample_dir / "facets.csv"),
+        "--connection",
+        "connected",
+        "--weight",
+        "weight",
+        "--value",
+        "value",
+        "--out",
+        str(out),
     ]
     assert main(args) == 0
-    assert {"drivers.csv", "summary.json", "report.html", "model.json",
-            "model_meta.json"} <= {p.name for p in out.iterdir()}
+    assert {
+        "drivers.csv",
+        "summary.json",
+        "report.html",
+        "model.json",
+        "model_meta.json",
+    } <= {p.name for p in out.iterdir()}
     assert "Top drivers" in capsys.readouterr().out
     summary = json.loads((out / "summary.json").read_text())
     assert summary["data"]["weighted"] is True
@@ -79,11 +96,18 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(sample_dir, tmp_p
 
 def test_bad_input_writes_no_output(sample_dir, tmp_path, capsys):
     out = tmp_path / "nothing"
-    code = main([
-        "analyze", str(sample_dir / "survey.csv"),
-        "--catalog", str(sample_dir / "facets.csv"),
-        "--connection", "conected", "--out", str(out),
-    ])
+    code = main(
+        [
+            "analyze",
+            str(sample_dir / "survey.csv"),
+            "--catalog",
+            str(sample_dir / "facets.csv"),
+            "--connection",
+            "conected",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 2
     assert "Did you mean 'connected'" in capsys.readouterr().err
     assert not out.exists()

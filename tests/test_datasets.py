@@ -94,8 +94,9 @@ def test_parameters_are_checked():
     seed=st.integers(0, 2**16),
 )
 def test_any_generated_survey_validates(n, p, stages, seed):
-    s = em.make_survey(n_respondents=n, n_facets=p, n_stages=min(stages, p),
-                       random_state=seed)
+    s = em.make_survey(
+        n_respondents=n, n_facets=p, n_stages=min(stages, p), random_state=seed
+    )
     catalog = em.FacetCatalog.from_frame(s.catalog)
     roles = {k: v for k, v in s.roles.items()}
     schema = em.SurveySchema.infer(s.survey, catalog, **roles)

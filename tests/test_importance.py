@@ -30,7 +30,9 @@ def test_shap_rows_sum_to_prediction_minus_base(fitted):
     model, X = fitted
     exp = em.shap_importance(model, X).explanation
     margin = model.estimator_.predict(X.to_numpy(), output_margin=True)
-    np.testing.assert_allclose(exp.values.sum(axis=1) + exp.base_values, margin, atol=1e-4)
+    np.testing.assert_allclose(
+        exp.values.sum(axis=1) + exp.base_values, margin, atol=1e-4
+    )
 
 
 def test_matches_shap_tree_explainer(fitted):
@@ -45,7 +47,9 @@ def test_matches_shap_tree_explainer(fitted):
 def test_direction_follows_the_effect():
     rng = np.random.default_rng(0)
     n = 2000
-    X = pd.DataFrame(rng.integers(1, 11, (n, 3)).astype(float), columns=["up", "down", "x"])
+    X = pd.DataFrame(
+        rng.integers(1, 11, (n, 3)).astype(float), columns=["up", "down", "x"]
+    )
     logit = 0.6 * (X["up"] - 5.5) - 0.6 * (X["down"] - 5.5)
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     model = em.DriverModel(n_estimators=80, cv=0, random_state=0).fit(X, y)

@@ -12,9 +12,13 @@ def test_save_and_load_round_trip_without_pickles(small, small_result, tmp_path)
     loaded = em.load_analysis(out)
     X = small.survey[small.catalog["facet"]]
     np.testing.assert_allclose(
-        loaded.model.predict_outcome(X), small_result.model.predict_outcome(X), rtol=1e-6
+        loaded.model.predict_outcome(X),
+        small_result.model.predict_outcome(X),
+        rtol=1e-6,
     )
-    pd.testing.assert_frame_equal(loaded.drivers, small_result.drivers, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        loaded.drivers, small_result.drivers, check_dtype=False
+    )
     assert loaded.summary["data"] == small_result.summary["data"]
     assert loaded.importance.top(3) == small_result.importance.top(3)
 

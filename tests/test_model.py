@@ -59,7 +59,9 @@ def test_columns_are_matched_by_name(small):
     X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
     model = em.DriverModel(n_estimators=20, cv=0, random_state=0).fit(X, y)
     shuffled = X[list(reversed(X.columns))]
-    np.testing.assert_allclose(model.predict_outcome(shuffled), model.predict_outcome(X))
+    np.testing.assert_allclose(
+        model.predict_outcome(shuffled), model.predict_outcome(X)
+    )
     with pytest.raises(ValueError, match="differ from those seen in fit"):
         model.predict_outcome(X.rename(columns={X.columns[0]: "other"}))
 

@@ -15,8 +15,14 @@ def test_recovers_the_true_drivers(full, full_result):
 def test_drivers_table_contract(full_result, full):
     d = full_result.drivers
     assert list(d.columns[:8]) == [
-        "facet", "label", "stage", "importance", "rank", "direction",
-        "raw_importance", "reach",
+        "facet",
+        "label",
+        "stage",
+        "importance",
+        "rank",
+        "direction",
+        "raw_importance",
+        "reach",
     ]
     assert d["importance"].sum() == pytest.approx(1)
     assert list(d["rank"]) == list(range(1, 101))

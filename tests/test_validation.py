@@ -24,8 +24,7 @@ def test_parameter_errors_use_sklearn_wording():
     with pytest.raises(ValueError) as info:
         check_int(-3, "n_boot", "shap_importance", min_value=0)
     assert str(info.value) == (
-        "The 'n_boot' parameter of shap_importance must be an int >= 0. "
-        "Got -3 instead."
+        "The 'n_boot' parameter of shap_importance must be an int >= 0. Got -3 instead."
     )
     with pytest.raises(ValueError, match="must be a float in the range"):
         check_float(1.5, "subsample", "DriverModel", low=0, high=1)
@@ -37,5 +36,7 @@ def test_parameter_errors_use_sklearn_wording():
 
 
 def test_did_you_mean_suggests_the_closest_name():
-    assert did_you_mean("conected", ["connected", "value"]) == " Did you mean 'connected'?"
+    assert (
+        did_you_mean("conected", ["connected", "value"]) == " Did you mean 'connected'?"
+    )
     assert did_you_mean("zzz", ["connected"]) == ""
