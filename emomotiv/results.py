@@ -37,6 +37,10 @@ class ImportanceResult:
         Per-respondent attributions, for ``shap.plots.*``.
     info : dict
         Method notes (units, how missing ratings entered, sample sizes).
+    replicates : DataFrame or None
+        Importance shares per bootstrap resample (rows) and facet (columns),
+        when the importance was bootstrapped; downstream steps use it to give
+        their own conclusions an interval.
     """
 
     method: str
@@ -44,6 +48,7 @@ class ImportanceResult:
     total: float | None = None
     explanation: Any = None
     info: Mapping[str, Any] = field(default_factory=dict)
+    replicates: pd.DataFrame | None = None
 
     @property
     def importance(self) -> pd.Series:
