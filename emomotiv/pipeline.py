@@ -61,6 +61,33 @@ def _fit_warnings(model: DriverModel) -> list[str]:
     return []
 
 
+def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
+    """The survey's wave label, when it has a wave column with one label."""
+    labels = data[wave].dropna().unique() if wave else []
+    return str(labels[0]) if len(labels) == 1 else None
+
+
+def _latest_against_previous(survey: pd.DataFrame, options: dict) -> AnalysisResult:
+    """Analyse the latest two waves apart and compare them (``analyze(wave=)``)."""
+    from ._validation import ValidationError
+    from .tracking import add_comparison, compare, sort_waves
+
+    column = options["wave"]
+    empty = int(survey[column].isna().sum())
+    if empty:
+        raise ValidationError(
+            [f"The wave column '{column}' is empty for {empty} respondents."],
+            subject="survey",
+        )
+    previous, latest = sort_waves(survey[column].unique())[-2:]
+    runs = []
+    for label in (previous, latest):
+        part = survey[survey[column] == label].reset_index(drop=True)
+        runs.append(analyze(**(options | {"survey": part})))
+    comparison = compare(*runs, labels=(str(previous), str(latest)))
+    return add_comparison(runs[1], comparison)
+
+
 def _versions() -> dict[str, str]:
     import shap
     import sklearn
@@ -107,7 +134,10 @@ def analyze(
         The emotional-connection outcome column (0/1 or a numeric score).
     value, satisfaction, weight, segment, wave, id : str or None
         Optional role columns (see the data contract). ``weight`` enters the
-        model fit, importance and every share.
+        model fit, importance and every share. When the ``wave`` column holds
+        several waves, the latest (see :func:`emomotiv.sort_waves`) is
+        analysed and compared with the previous one: the result then has
+        ``tables["changes"]``, ``summary["tracking"]`` and ``tracking``.
     motivators : sequence of str or None
         Motivator columns; by default every ``motivator__*`` column.
     facets : sequence of str or None
@@ -136,11 +166,14 @@ def analyze(
     >>> list(result.drivers.columns[:5])
     ['facet', 'label', 'stage', 'importance', 'rank']
     """
+    options = dict(locals())  # every argument, for the per-wave runs
     check_int(random_state, "random_state", "analyze", min_value=0)
     if isinstance(survey, str | PathLike):
         from .io import read_table
 
         survey = read_table(survey)
+    if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:
+        return _latest_against_previous(survey, options)
     cat = _as_catalog(catalog, facets)
     schema = SurveySchema.infer(
         survey,
@@ -197,6 +230,7 @@ def analyze(
             "roles": schema.roles() | {"facets": len(schema.facets)},
             "weighted": schema.weight is not None,
             "connected_share": None if outcome is None else float(outcome),
+            "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),
             "mean_reach": float(importance.table["reach"].mean()),
         },
