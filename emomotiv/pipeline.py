@@ -79,12 +79,14 @@ def _latest_against_previous(survey: pd.DataFrame, options: dict) -> AnalysisRes
             [f"The wave column '{column}' is empty for {empty} respondents."],
             subject="survey",
         )
-    previous, latest = sort_waves(survey[column].unique())[-2:]
+    labels = sort_waves(survey[column].unique())
+    previous, latest = labels[-2:]
     runs = []
     for label in (previous, latest):
         part = survey[survey[column] == label].reset_index(drop=True)
         runs.append(analyze(**(options | {"survey": part})))
     comparison = compare(*runs, labels=(str(previous), str(latest)))
+    comparison.summary["waves_in_survey"] = [str(label) for label in labels]
     return add_comparison(runs[1], comparison)
 
 

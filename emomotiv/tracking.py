@@ -90,6 +90,19 @@ DEFAULT_LEVEL = 0.95
 # --- wave labels ---------------------------------------------------------
 
 
+QUARTER_FIRST = re.compile(r"^\s*q([1-4])[\s\-_/]*(\d{4})\s*$", re.IGNORECASE)
+YEAR_FIRST = re.compile(r"^\s*(\d{4})[\s\-_/]*q([1-4])\s*$", re.IGNORECASE)
+
+
+def _period_start(label: str) -> pd.Timestamp:
+    """Start of the period a label names (``Q3 2026`` and ``2026-Q3`` too)."""
+    if match := QUARTER_FIRST.match(label):
+        label = f"{match[2]}Q{match[1]}"
+    elif match := YEAR_FIRST.match(label):
+        label = f"{match[1]}Q{match[2]}"
+    return pd.Period(label).start_time
+
+
 def _natural_key(label: str) -> tuple:
     parts = re.split(r"(\d+)", label.casefold())
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
@@ -98,10 +111,10 @@ def _natural_key(label: str) -> tuple:
 def sort_waves(labels: Iterable[Any]) -> list:
     """Wave labels oldest first: numbers by value, periods by date, else naturally.
 
-    ``2025Q4 < 2026Q1 < 2026Q2``, ``2026-03 < 2026-11``, ``2 < 10`` and
-    ``wave 2 < wave 10``. Labels that all parse as periods (quarters,
-    months, years) are sorted by their start; otherwise text is compared
-    with its digit runs as numbers.
+    ``2025Q4 < 2026Q1 < 2026Q2``, ``Q4 2025 < Q1 2026``,
+    ``2026-03 < 2026-11``, ``2 < 10`` and ``wave 2 < wave 10``. Labels that
+    all parse as periods (quarters, months, years) are sorted by their
+    start; otherwise text is compared with its digit runs as numbers.
 
     Examples
     --------
@@ -117,7 +130,7 @@ def sort_waves(labels: Iterable[Any]) -> list:
         return [labels[i] for i in order]
     texts = [str(label) for label in labels]
     try:
-        starts = [pd.Period(t).start_time for t in texts]
+        starts = [_period_start(t) for t in texts]
     except (ValueError, TypeError):
         starts = None
     if starts is not None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import emomotiv as em
-from emomotiv.cli import main
+from emomotiv.cli import build_parser, main
 from emomotiv.tracking import add_comparison
 
 CHANGED = "mobile_app"
@@ -281,6 +281,7 @@ def test_analyze_by_wave_compares_the_latest_two(tmp_path):
     assert result.summary["data"]["wave"] == "2026Q2"
     tracking = result.summary["tracking"]
     assert tracking["waves"] == {"before": "2026Q1", "after": "2026Q2"}
+    assert tracking["waves_in_survey"] == ["2025Q4", "2026Q1", "2026Q2"]
     assert result.tracking.summary is tracking or result.tracking.summary == tracking
     assert set(result.tables) >= {"drivers", "changes"}
     assert len(result.tables["changes"]) == 12
@@ -314,6 +315,8 @@ def test_add_comparison_keeps_the_analysis(small_result):
         (["2026-11", "2026-03", "2025-12"], ["2025-12", "2026-03", "2026-11"]),
         ([10, 2, 1], [1, 2, 10]),
         (["10", "9"], ["9", "10"]),
+        (["Q2 2026", "Q1 2027", "q4-2026"], ["Q2 2026", "q4-2026", "Q1 2027"]),
+        (["2026-Q2", "2025 Q3"], ["2025 Q3", "2026-Q2"]),
         (["Wave 10", "wave 2", "Wave 1"], ["Wave 1", "wave 2", "Wave 10"]),
     ],
 )
@@ -389,3 +392,77 @@ def test_waves_share_the_study_and_differ_in_respondents():
         em.make_waves(100, 8, waves=("A", "A"))
     with pytest.raises(ValueError, match="not in waves"):
         em.make_waves(100, 8, effects={"C": {}})
+
+
+def test_one_wave_with_uncertainty_assumes_the_other_as_noisy(waves):
+    _, runs = waves
+    after = runs["2026Q3"]
+    bare = replace(after, importance=replace(after.importance, replicates=None))
+    both = em.compare(runs["2026Q2"], after).changes.set_index("facet")
+    one = em.compare(runs["2026Q2"], bare)
+    se_before = runs["2026Q2"].importance.replicates.std(ddof=1)
+    np.testing.assert_allclose(
+        one.changes.set_index("facet")["se_change"],
+        np.sqrt(2) * se_before[both.index],
+    )
+    assert "assumed as noisy" in one.summary["uncertainty"]
+    assert "assumed as noisy" in one.summary["rule"]
+
+
+def _fake(shares: pd.Series, replicates: pd.DataFrame | None, n: int):
+    """A minimal analysis: drivers table, summary and replicates only."""
+    drivers = pd.DataFrame(
+        {"facet": shares.index, "label": shares.index, "importance": shares.values}
+    ).sort_values("importance", ascending=False, kind="stable")
+    drivers["rank"] = range(1, len(drivers) + 1)
+    importance = em.ImportanceResult(
+        "shap", drivers.set_index("facet"), replicates=replicates
+    )
+    summary = {
+        "data": {"n_respondents": n, "connected_share": 0.25},
+        "importance": {"units": "log-odds"},
+    }
+    return em.AnalysisResult({"drivers": drivers}, summary, importance, None)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    p=st.integers(2, 15),
+    seed=st.integers(0, 2**16),
+    correction=st.sampled_from(["holm", "fdr_bh", "none"]),
+)
+def test_compare_invariants(p, seed, correction):
+    """Swapping the waves negates every change and keeps the flags; the order
+    of the drivers rows does not matter; flags follow the adjusted p-values."""
+    rng = np.random.default_rng(seed)
+    facets = [f"f{k}" for k in range(p)]
+
+    def wave():
+        raw = rng.gamma(1.0, size=p)
+        reps = pd.DataFrame(rng.gamma(20 * raw, size=(25, p)), columns=facets)
+        reps = reps.div(reps.sum(axis=1), axis=0)
+        return pd.Series(raw / raw.sum(), index=facets), reps
+
+    a, b = _fake(*wave(), 1000), _fake(*wave(), 1200)
+    ab = em.compare(a, b, correction=correction).changes.set_index("facet")
+    ba = em.compare(b, a, correction=correction).changes.set_index("facet")
+    ba = ba.loc[ab.index]
+    np.testing.assert_allclose(ab["change"], -ba["change"], atol=1e-15)
+    np.testing.assert_allclose(ab["p_adjusted"], ba["p_adjusted"])
+    assert (ab["flagged"] == ba["flagged"]).all()
+    assert (ab["rank_change"] == -ba["rank_change"]).all()
+    assert (ab["change_low"] <= ab["change"]).all()
+    assert (ab["change"] <= ab["change_high"]).all()
+    assert (ab["flagged"] == (ab["p_adjusted"] < 0.05)).all()
+    shuffled = a.drivers.sample(frac=1, random_state=seed)
+    a2 = replace(a, tables={"drivers": shuffled})
+    again = em.compare(a2, b, correction=correction).changes.set_index("facet")
+    pd.testing.assert_frame_equal(again.loc[ab.index], ab)
+
+
+def test_compare_help_explains_every_option():
+    sub = build_parser()._subparsers._group_actions[0].choices["compare"]
+    text = sub.format_help()
+    for action in sub._actions:
+        assert all(flag in text for flag in action.option_strings)
+        assert action.help, f"{action.dest} has no help"
