@@ -73,7 +73,8 @@ CHANGES_COLUMNS = [
     "p_value",
     "p_adjusted",
 ]
-# KPI name -> where it sits in an analysis summary (issue 4 adds "value").
+# KPI name -> where it sits in an analysis summary (issue 4 adds "value");
+# mean_outcome is for a numeric outcome, where there is no connected share.
 KPIS = {
     "connected_share": ("data", "connected_share"),
     "mean_outcome": ("data", "mean_outcome"),
@@ -176,7 +177,7 @@ def _load_both(before, after) -> tuple[AnalysisResult, AnalysisResult]:
 
 
 def _default_label(item, result: AnalysisResult, fallback: str) -> str:
-    label = result.summary.get("data", {}).get("wave")
+    label = (result.summary.get("data") or {}).get("wave")
     if label is not None:
         return str(label)
     if isinstance(item, str | PathLike):
@@ -201,7 +202,7 @@ def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str
             "The two analyses have no facet in common: they are not waves of the "
             "same study (check the facet catalog)."
         )
-    units = [r.summary.get("importance", {}).get("units") for r in (before, after)]
+    units = [(r.summary.get("importance") or {}).get("units") for r in (before, after)]
     if units[0] != units[1]:
         problems.append(
             f"Importance is in {units[0]!r} before and {units[1]!r} after: the "
@@ -231,19 +232,16 @@ def _standard_errors(
         return shares.std(ddof=1), f"bootstrap replicates ({len(reps)})"
     drivers = result.drivers.set_index("facet")
     if {"importance_low", "importance_high"} <= set(drivers.columns):
-        level = result.summary.get("uncertainty", {}).get("level", DEFAULT_LEVEL)
-        width = (
-            drivers.loc[common, "importance_high"]
-            - drivers.loc[common, "importance_low"]
-        )
-        return width * scale / (
-            2 * _z(float(level))
-        ), f"{level:.0%} bootstrap intervals"
+        level = (result.summary.get("uncertainty") or {}).get("level")
+        level = float(level or DEFAULT_LEVEL)
+        low, high = drivers.loc[common, ["importance_low", "importance_high"]].T.values
+        se = pd.Series((high - low) * scale / (2 * _z(level)), index=common)
+        return se, f"{level:.0%} bootstrap intervals"
     return None, "none"
 
 
 def _n(result: AnalysisResult) -> float:
-    return float(result.summary.get("data", {}).get("n_respondents") or np.nan)
+    return float((result.summary.get("data") or {}).get("n_respondents") or np.nan)
 
 
 def _change_errors(before, after, common, scales) -> tuple[pd.Series, str]:
@@ -330,8 +328,11 @@ def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, float]]:
                 "after": a[leaf],
                 "change": a[leaf] - b[leaf],
             }
+    if "connected_share" in out:
+        out.pop("mean_outcome", None)  # the same number for a 0/1 outcome
     share = out.get("connected_share")
-    nb, na = before["data"].get("n_respondents"), after["data"].get("n_respondents")
+    nb = (before.get("data") or {}).get("n_respondents")
+    na = (after.get("data") or {}).get("n_respondents")
     if share is not None and nb and na:
         pb, pa = share["before"], share["after"]
         se = math.sqrt(pb * (1 - pb) / nb + pa * (1 - pa) / na)
@@ -480,8 +481,8 @@ def compare(
     summary = {
         "waves": {"before": labels[0], "after": labels[1]},
         "sample_size": {
-            "before": res_b.summary["data"].get("n_respondents"),
-            "after": res_a.summary["data"].get("n_respondents"),
+            "before": (res_b.summary.get("data") or {}).get("n_respondents"),
+            "after": (res_a.summary.get("data") or {}).get("n_respondents"),
         },
         "kpis": _kpis(res_b.summary, res_a.summary),
         "n_facets": len(common),
