@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 
@@ -133,17 +135,13 @@ def save_analysis(
     Path
         The output folder.
     """
-    out = check_output_dir(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
-        tmp = Path(tmp)
+    with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False)
         dump_json(result.summary, tmp / "summary.json")
         save_model(result.model, tmp)
         Report(result).write_html(tmp / "report.html")
-        _move_into(tmp, out)
-    return out
+    return Path(out)
 
 
 def load_analysis(folder: str | PathLike) -> AnalysisResult:
@@ -182,19 +180,21 @@ def save_comparison(
     Path
         The output folder.
     """
-    out = check_output_dir(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
-        tmp = Path(tmp)
+    with _staged(out, force=force) as tmp:
         comparison.changes.to_csv(tmp / "changes.csv", index=False)
         dump_json({"tracking": comparison.summary}, tmp / "summary.json")
         # Hook for the report (issue 6a): a report of the comparison goes here.
-        _move_into(tmp, out)
-    return out
+    return Path(out)
 
 
-def _move_into(tmp: Path, out: Path) -> None:
-    """Move every file written to ``tmp`` into ``out`` (created if needed)."""
-    out.mkdir(exist_ok=True)
-    for path in sorted(tmp.iterdir()):
-        shutil.move(str(path), out / path.name)
+@contextmanager
+def _staged(out: str | PathLike, *, force: bool) -> Iterator[Path]:
+    """A temporary folder beside ``out``; its files move into ``out`` only
+    when the block succeeds, so a failure never leaves half a result."""
+    out = check_output_dir(out, force=force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
+        yield Path(tmp)
+        out.mkdir(exist_ok=True)
+        for path in sorted(Path(tmp).iterdir()):
+            shutil.move(str(path), out / path.name)
