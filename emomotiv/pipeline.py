@@ -84,7 +84,11 @@ def _latest_against_previous(survey: pd.DataFrame, options: dict) -> AnalysisRes
     runs = []
     for label in (previous, latest):
         part = survey[survey[column] == label].reset_index(drop=True)
-        runs.append(analyze(**(options | {"survey": part})))
+        try:
+            runs.append(analyze(**(options | {"survey": part})))
+        except ValidationError as err:
+            subject = f"{err.subject} of wave '{label}'"
+            raise ValidationError(err.problems, subject=subject) from None
     comparison = compare(*runs, labels=(str(previous), str(latest)))
     comparison.summary["waves_in_survey"] = [str(label) for label in labels]
     return add_comparison(runs[1], comparison)

@@ -298,6 +298,11 @@ def test_analyze_by_wave_refuses_empty_wave_labels():
     with pytest.raises(em.ValidationError, match="empty for 5 respondents"):
         em.analyze(survey, s.catalog, connection="connected", wave="wave")
     assert em.sort_waves(s.survey["wave"].unique()) == ["2026Q2", "2026Q3"]
+    survey = s.survey.copy()
+    survey.loc[survey["wave"] == "2026Q3", "connected"] = 1
+    model = em.DriverModel(n_estimators=20, cv=0, n_jobs=1)
+    with pytest.raises(em.ValidationError, match="survey of wave '2026Q3'"):
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", model=model)
 
 
 def test_add_comparison_keeps_the_analysis(small_result):
@@ -425,7 +430,7 @@ def _fake(shares: pd.Series, replicates: pd.DataFrame | None, n: int):
     return em.AnalysisResult({"drivers": drivers}, summary, importance, None)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     p=st.integers(2, 15),
     seed=st.integers(0, 2**16),
