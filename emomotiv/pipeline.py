@@ -67,33 +67,6 @@ def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
     return str(labels[0]) if len(labels) == 1 else None
 
 
-def _latest_against_previous(survey: pd.DataFrame, options: dict) -> AnalysisResult:
-    """Analyse the latest two waves apart and compare them (``analyze(wave=)``)."""
-    from ._validation import ValidationError
-    from .tracking import add_comparison, compare, sort_waves
-
-    column = options["wave"]
-    empty = int(survey[column].isna().sum())
-    if empty:
-        raise ValidationError(
-            [f"The wave column '{column}' is empty for {empty} respondents."],
-            subject="survey",
-        )
-    labels = sort_waves(survey[column].unique())
-    previous, latest = labels[-2:]
-    runs = []
-    for label in (previous, latest):
-        part = survey[survey[column] == label].reset_index(drop=True)
-        try:
-            runs.append(analyze(**(options | {"survey": part})))
-        except ValidationError as err:
-            subject = f"{err.subject} of wave '{label}'"
-            raise ValidationError(err.problems, subject=subject) from None
-    comparison = compare(*runs, labels=(str(previous), str(latest)))
-    comparison.summary["waves_in_survey"] = [str(label) for label in labels]
-    return add_comparison(runs[1], comparison)
-
-
 def _versions() -> dict[str, str]:
     import shap
     import sklearn
@@ -179,7 +152,9 @@ def analyze(
 
         survey = read_table(survey)
     if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:
-        return _latest_against_previous(survey, options)
+        from .tracking import analyze_latest_wave
+
+        return analyze_latest_wave(survey, options, analyze=analyze)
     cat = _as_catalog(catalog, facets)
     schema = SurveySchema.infer(
         survey,

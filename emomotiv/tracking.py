@@ -514,3 +514,39 @@ def add_comparison(result: AnalysisResult, comparison: WaveComparison):
     tables = dict(result.tables) | {"changes": comparison.changes}
     summary = dict(result.summary) | {"tracking": dict(comparison.summary)}
     return replace(result, tables=tables, summary=summary, tracking=comparison)
+
+
+def analyze_latest_wave(
+    survey: pd.DataFrame, options: Mapping[str, Any], *, analyze
+) -> AnalysisResult:
+    """Analyse the latest two waves apart and compare them (``analyze(wave=)``).
+
+    ``options`` are the arguments of :func:`emomotiv.analyze` (``wave`` names
+    the wave column), ``analyze`` is that function. Returns the latest wave's
+    analysis with the comparison added (:func:`add_comparison`).
+    """
+    from sklearn.base import clone
+
+    column = options["wave"]
+    empty = int(survey[column].isna().sum())
+    if empty:
+        raise ValidationError(
+            [f"The wave column '{column}' is empty for {empty} respondents."],
+            subject="survey",
+        )
+    labels = sort_waves(survey[column].unique())
+    previous, latest = labels[-2:]
+    runs = []
+    for label in (previous, latest):
+        part = survey[survey[column] == label].reset_index(drop=True)
+        model = options["model"]
+        if model is not None and label != latest:
+            model = clone(model)  # the caller's model ends up fitted on the latest
+        try:
+            runs.append(analyze(**(dict(options) | {"survey": part, "model": model})))
+        except ValidationError as err:
+            subject = f"{err.subject} of wave '{label}'"
+            raise ValidationError(err.problems, subject=subject) from None
+    comparison = compare(*runs, labels=(str(previous), str(latest)))
+    comparison.summary["waves_in_survey"] = [str(label) for label in labels]
+    return add_comparison(runs[1], comparison)

@@ -277,6 +277,7 @@ def test_analyze_by_wave_compares_the_latest_two(tmp_path):
     result = em.analyze(
         s.survey, s.catalog, connection="connected", wave="wave", model=model
     )
+    assert result.model is model  # fitted on the latest wave only
     assert result.summary["data"]["n_respondents"] == 800
     assert result.summary["data"]["wave"] == "2026Q2"
     tracking = result.summary["tracking"]
