@@ -55,6 +55,8 @@ def main(n_seeds: int = 3, n_boot: int = 30) -> None:
                 tally[0] += CHANGED in flagged
                 tally[1] += len(flagged - {CHANGED})
                 tally[2] += 1
+                if flagged - {CHANGED}:
+                    print(f"  seed {seed} {name} {correction}: also {flagged}")
         print(f"seed {seed} done ({time.perf_counter() - start:.0f} s)", flush=True)
     print(f"\n{n_seeds} seeds, {n_boot} bootstrap refits per wave, 29 other facets")
     header = ("scenario", "correction", "changed flagged", "false flags")
