@@ -102,6 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="random seed; the same seed gives the same results (default 0)",
     )
+    options.add_argument(
+        "--n-boot",
+        type=int,
+        default=100,
+        metavar="N",
+        help="bootstrap resamples for importance intervals, rank intervals and "
+        "p_top10; 0 turns the bootstrap off (default 100)",
+    )
+    options.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar while the bootstrap runs",
+    )
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
         "--force",
@@ -176,7 +189,12 @@ def _analyze(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         result = analyze(
-            args.survey, args.catalog, random_state=args.seed, **_roles(args)
+            args.survey,
+            args.catalog,
+            random_state=args.seed,
+            n_boot=args.n_boot,
+            progress=not args.quiet,
+            **_roles(args),
         )
     out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]

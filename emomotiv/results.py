@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["AnalysisResult", "ImportanceResult"]
+__all__ = ["AnalysisResult", "Diagnostics", "ImportanceResult"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -75,6 +75,73 @@ class ImportanceResult:
 
 
 @dataclass(frozen=True, repr=False)
+class Diagnostics:
+    """Can these facets be ranked, and where to be careful.
+
+    Returned by :func:`emomotiv.diagnose_drivers`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by facet: ``vif`` (variance inflation factor), ``correlation``
+        (with the outcome), ``std_beta`` (standardized multivariate effect),
+        ``suppressor`` (their signs disagree), and ``shap_direction`` when an
+        importance result was given.
+    condition_number : float
+        Condition number of the standardized ratings (sqrt of the largest
+        over the smallest eigenvalue of the facet correlation matrix); above
+        30 is strong collinearity.
+    halo_share : float
+        Share of rating variance on the first principal component.
+    fit : dict of str -> float
+        Cross-validated fit of the model (mean and std per score).
+    weak_fit : bool
+        True when the fit is too weak to rank drivers.
+    warnings : tuple of str
+        Plain-language warnings.
+    info : dict
+        How the numbers were computed (missing ratings, definitions).
+    """
+
+    table: pd.DataFrame
+    condition_number: float
+    halo_share: float
+    fit: Mapping[str, float] = field(default_factory=dict)
+    weak_fit: bool = False
+    warnings: tuple[str, ...] = ()
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def suppressors(self) -> list[str]:
+        """Facets whose multivariate effect flips the sign of their correlation."""
+        return list(self.table.index[self.table["suppressor"].astype(bool)])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per facet, in facet order."""
+        return self.table.reset_index()
+
+    def to_summary(self, top: int = 5) -> dict[str, Any]:
+        """The JSON-ready ``summary["diagnostics"]`` entry."""
+        vif = self.table["vif"].sort_values(ascending=False, kind="stable")
+        return {
+            "condition_number": float(self.condition_number),
+            "vif_max": float(vif.iloc[0]) if len(vif) else None,
+            "vif_top": {str(k): float(v) for k, v in vif.head(top).items()},
+            "halo_share": float(self.halo_share),
+            "suppressors": self.suppressors,
+            "weak_fit": bool(self.weak_fit),
+            "cv": {k: float(v) for k, v in self.fit.items()},
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Diagnostics({len(self.table)} facets; condition number "
+            f"{self.condition_number:.1f}, halo share {self.halo_share:.0%}, "
+            f"{len(self.suppressors)} suppressors, weak fit: {self.weak_fit})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
 class AnalysisResult:
     """Everything :func:`emomotiv.analyze` found, ready to save or report.
 
@@ -90,12 +157,15 @@ class AnalysisResult:
         Derived importance (SHAP) with the per-respondent explanation.
     model : DriverModel
         The fitted driver model.
+    diagnostics : Diagnostics or None
+        Fit, collinearity, halo and suppressor diagnostics.
     """
 
     tables: Mapping[str, pd.DataFrame]
     summary: Mapping[str, Any]
     importance: ImportanceResult
     model: Any
+    diagnostics: Diagnostics | None = None
 
     @property
     def drivers(self) -> pd.DataFrame:
