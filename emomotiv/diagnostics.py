@@ -78,8 +78,11 @@ def fit_warnings(model) -> list[str]:
     return []
 
 
-def _sign(values: np.ndarray, tol: float) -> np.ndarray:
-    return np.where(np.abs(values) < tol, 0, np.sign(values)).astype(int)
+def _sign(values: np.ndarray, se: np.ndarray, min_t: float) -> np.ndarray:
+    """Sign of each value, 0 where it is within ``min_t`` standard errors of 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clear = np.abs(values) >= min_t * se
+    return np.where(clear, np.sign(values), 0).astype(int)
 
 
 def diagnose_drivers(
@@ -89,7 +92,7 @@ def diagnose_drivers(
     *,
     sample_weight=None,
     importance: ImportanceResult | None = None,
-    min_effect: float = 0.02,
+    min_t: float = 2.0,
 ) -> Diagnostics:
     """Fit, collinearity, halo and suppressor diagnostics for a driver study.
 
@@ -106,9 +109,11 @@ def diagnose_drivers(
     importance : ImportanceResult or None, default=None
         When given, its ``direction`` (the SHAP direction) is added to the
         table as ``shap_direction``, to compare with the linear view.
-    min_effect : float, default=0.02
-        A correlation or standardized beta smaller than this in absolute
-        value has no sign; a suppressor needs both signs, opposite.
+    min_t : float, default=2.0
+        A correlation or standardized beta within ``min_t`` standard errors
+        of zero has no sign; a suppressor needs both signs, opposite, so
+        that sampling noise around zero is not reported as suppression.
+        Standard errors use Kish's effective sample size of the weights.
 
     Returns
     -------
@@ -131,7 +136,7 @@ def diagnose_drivers(
     ['facet', 'vif', 'correlation', 'std_beta']
     """
     check_is_fitted(model, "estimator_")
-    check_float(min_effect, "min_effect", "diagnose_drivers", low=0)
+    check_float(min_t, "min_t", "diagnose_drivers", low=0)
     frame = _facet_frame(model, X)
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
@@ -162,7 +167,12 @@ def diagnose_drivers(
         vif = np.full(len(corr), np.inf)
         beta = np.linalg.pinv(corr) @ np.nan_to_num(r_y)
         condition = float("inf")
-    flips = _sign(r_y, min_effect) * _sign(beta, min_effect) < 0
+    n_eff = weights.sum() ** 2 / (weights**2).sum()
+    dof = max(n_eff - len(beta) - 1, 1.0)
+    r2 = float(np.clip(beta @ np.nan_to_num(r_y), 0, 1))
+    se_beta = np.sqrt((1 - r2) / dof * vif)
+    se_r = np.full(len(beta), 1 / np.sqrt(max(n_eff - 2, 1.0)))
+    flips = _sign(r_y, se_r, min_t) * _sign(beta, se_beta, min_t) < 0
 
     table = pd.DataFrame(
         {"vif": vif, "correlation": r_y, "std_beta": beta, "suppressor": flips},
@@ -184,7 +194,9 @@ def diagnose_drivers(
             "condition_number": "sqrt(largest / smallest eigenvalue) of the "
             "facet correlation matrix",
             "suppressor": "sign of the standardized beta opposite to the sign "
-            f"of the correlation with the outcome (both |.| >= {min_effect})",
+            f"of the correlation with the outcome (both beyond {min_t} standard "
+            "errors of zero)",
+            "n_effective": float(n_eff),
             "weak_fit": f"cross-validated AUC < {WEAK_AUC} or R² < {WEAK_R2}",
         },
     )

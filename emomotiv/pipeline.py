@@ -24,6 +24,7 @@ from .schema import FacetCatalog, SurveySchema, validate_survey
 
 __all__ = ["analyze"]
 
+
 def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
     if isinstance(catalog, FacetCatalog):
         return catalog

@@ -151,8 +151,12 @@ def test_fitted_model_is_the_point_estimate(data):
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("n_boot", -3, "The 'n_boot' parameter of bootstrap_importance must be an "
-         "int >= 0. Got -3 instead."),
+        (
+            "n_boot",
+            -3,
+            "The 'n_boot' parameter of bootstrap_importance must be an "
+            "int >= 0. Got -3 instead.",
+        ),
         ("level", 1.5, "'level' parameter of bootstrap_importance must be a float"),
         ("max_samples", 0, "'max_samples' parameter"),
         ("n_jobs", 0, "'n_jobs' parameter"),
