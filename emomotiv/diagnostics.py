@@ -146,7 +146,7 @@ def diagnose_drivers(
     target = target.astype(float)
 
     corr = weighted_corr_matrix(values, weights)
-    bad = [f for f, ok in zip(frame.columns, np.isfinite(corr).all(axis=0)) if not ok]
+    bad = list(frame.columns[~np.isfinite(corr).all(axis=0)])
     if bad:
         raise ValueError(
             f"Cannot correlate {len(bad)} facets (constant, or never rated "
