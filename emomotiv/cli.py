@@ -203,7 +203,13 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"warning: {note}", file=sys.stderr)
     print("Top drivers of emotional connection:")
     for row in result.drivers.head(10).itertuples():
-        print(f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}")
+        line = f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}"
+        if row.importance_low == row.importance_low:  # not NaN: bootstrapped
+            line += (
+                f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
+                f"  p(top 10) {row.p_top10:.0%}"
+            )
+        print(line)
     print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
     return 0
 

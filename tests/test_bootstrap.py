@@ -1,6 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 import emomotiv as em
 
@@ -14,50 +17,30 @@ def data():
     return s, X, s.survey["connected"], s.survey["weight"]
 
 
+def _boot(data, **options):
+    s, X, y, w = data
+    settings = {
+        "sample_weight": w,
+        "n_boot": 30,
+        "max_samples": 500,
+        "n_jobs": 1,
+        "progress": False,
+        "random_state": 7,
+    }
+    model = em.DriverModel(**FAST, random_state=0)
+    return em.bootstrap_importance(model, X, y, **(settings | options))
+
+
 @pytest.fixture(scope="module")
 def boot(data):
-    s, X, y, w = data
-    model = em.DriverModel(**FAST, random_state=0)
-    return em.bootstrap_importance(
-        model,
-        X,
-        y,
-        sample_weight=w,
-        n_boot=30,
-        max_samples=500,
-        n_jobs=1,
-        progress=False,
-        random_state=7,
-    )
+    return _boot(data)
 
 
 def test_same_seed_identical_regardless_of_n_jobs(data, boot):
-    s, X, y, w = data
-    model = em.DriverModel(**FAST, random_state=0)
-    again = em.bootstrap_importance(
-        model,
-        X,
-        y,
-        sample_weight=w,
-        n_boot=30,
-        max_samples=500,
-        n_jobs=2,
-        progress=False,
-        random_state=7,
-    )
+    again = _boot(data, n_jobs=2)
     pd.testing.assert_frame_equal(boot.replicates, again.replicates)
     pd.testing.assert_frame_equal(boot.table, again.table)
-    other = em.bootstrap_importance(
-        model,
-        X,
-        y,
-        sample_weight=w,
-        n_boot=30,
-        max_samples=500,
-        n_jobs=1,
-        progress=False,
-        random_state=8,
-    )
+    other = _boot(data, random_state=8)
     assert not np.allclose(other.replicates.to_numpy(), boot.replicates.to_numpy())
 
 
@@ -193,3 +176,34 @@ def test_stage_importance_sums_replicates(data, boot):
     assert table["importance_high"].iloc[0] == pytest.approx(sums.quantile(0.95))
     with pytest.raises(ValueError, match="stages lacks"):
         em.stage_importance(boot, stages.iloc[:3])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    raw=arrays(float, (12, 7), elements=st.floats(0.01, 1.0)),
+    groups=arrays(int, 7, elements=st.integers(0, 2)),
+    seed=st.integers(0, 1000),
+)
+def test_stage_view_properties(raw, groups, seed):
+    """Stage shares add up; intervals order; facet order only permutes."""
+    facets = [f"f{j}" for j in range(7)]
+    shares = raw / raw.sum(axis=1, keepdims=True)
+    replicates = pd.DataFrame(shares[1:], columns=facets)
+    table = pd.DataFrame({"importance": shares[0]}, index=pd.Index(facets))
+    result = em.ImportanceResult("shap", table, replicates=replicates)
+    stages = pd.Series([f"s{g}" for g in groups], index=facets)
+    view = em.stage_importance(result, stages, level=0.8)
+    assert view["importance"].sum() == pytest.approx(1)
+    assert (view["importance_low"] <= view["importance_high"] + 1e-12).all()
+    assert view["n_facets"].sum() == 7
+    order = np.random.default_rng(seed).permutation(7)
+    shuffled = em.ImportanceResult(
+        "shap",
+        table.iloc[order],
+        replicates=replicates.iloc[:, order],
+    )
+    again = em.stage_importance(shuffled, stages.iloc[order], level=0.8)
+    again = again.set_index("stage").loc[view["stage"]].reset_index()
+    pd.testing.assert_frame_equal(
+        view.drop(columns="rank"), again.drop(columns="rank"), check_exact=False
+    )
