@@ -6,6 +6,7 @@ return, so every module can import it and it imports none of them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,12 +122,21 @@ class Diagnostics:
         return self.table.reset_index()
 
     def to_summary(self, top: int = 5) -> dict[str, Any]:
-        """The JSON-ready ``summary["diagnostics"]`` entry."""
+        """The JSON-ready ``summary["diagnostics"]`` entry.
+
+        Infinite values (exactly collinear facets) become None, as JSON has
+        no infinity.
+        """
+
+        def number(x) -> float | None:
+            x = float(x)
+            return x if math.isfinite(x) else None
+
         vif = self.table["vif"].sort_values(ascending=False, kind="stable")
         return {
-            "condition_number": float(self.condition_number),
-            "vif_max": float(vif.iloc[0]) if len(vif) else None,
-            "vif_top": {str(k): float(v) for k, v in vif.head(top).items()},
+            "condition_number": number(self.condition_number),
+            "vif_max": number(vif.iloc[0]) if len(vif) else None,
+            "vif_top": {str(k): number(v) for k, v in vif.head(top).items()},
             "halo_share": float(self.halo_share),
             "suppressors": self.suppressors,
             "weak_fit": bool(self.weak_fit),

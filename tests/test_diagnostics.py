@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,3 +133,15 @@ def test_facet_order_only_permutes(textbook):
     pd.testing.assert_frame_equal(a.table[cols], b.table.loc[X.columns, cols])
     assert a.condition_number == pytest.approx(b.condition_number)
     assert a.halo_share == pytest.approx(b.halo_share)
+
+
+def test_exactly_collinear_facets_are_reported_not_crashed():
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(1, 11, (2, 500)).astype(float)
+    X = pd.DataFrame({"a": a, "b": b, "a_plus_b": a + b})
+    y = a + rng.standard_normal(500)
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert np.isinf(diag.condition_number) and np.isinf(diag.table["vif"]).all()
+    summary = diag.to_summary()
+    assert summary["condition_number"] is None and summary["vif_max"] is None
+    json.dumps(summary, allow_nan=False)
