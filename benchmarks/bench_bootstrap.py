@@ -194,6 +194,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip 100,000")
     parser.add_argument(
+        "--large-only", action="store_true", help="only the 100,000 part"
+    )
+    parser.add_argument(
         "--n-boot", type=int, default=100, metavar="N", help="sample resamples"
     )
     parser.add_argument(
