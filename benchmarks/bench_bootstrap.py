@@ -204,10 +204,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"emomotiv {em.__version__}; {_load()}")
-    sample = em.load_sample()
-    bench(
-        sample.survey, sample.catalog, sample.roles, n_boot=args.n_boot, label="sample"
-    )
+    if not args.large_only:
+        sample = em.load_sample()
+        bench(
+            sample.survey,
+            sample.catalog,
+            sample.roles,
+            n_boot=args.n_boot,
+            label="sample",
+        )
     if not args.quick:
         start = time.perf_counter()
         big = em.make_survey(100_000, random_state=0)
