@@ -9,9 +9,11 @@ How it works (:func:`bootstrap_importance`):
 - **Resampling respondents, weights carried.** Each replicate draws ``n``
   respondents with replacement (the classical nonparametric bootstrap, as
   relaimpo's ``boot.relimp`` does). A respondent drawn ``k`` times enters the
-  refit with weight ``k x survey weight``, which is exactly what fitting on
-  the duplicated rows does for XGBoost (gradients and hessians are summed
-  per row), at the cost of the ~63% distinct respondents only.
+  refit once with weight ``k x survey weight``: the same gradient and hessian
+  sums as ``k`` duplicated rows (not bit for bit: XGBoost's row subsampling
+  and weighted quantile bins treat a weight differently from copies), at the
+  cost of the ~63% distinct respondents only, so a replicate fits faster
+  than the full data.
 - **Refit, then explain a fixed subsample.** The unfitted model is cloned
   with ``cv=0`` and one XGBoost thread, refitted on the resample, and its
   mean |SHAP| shares are taken on one fixed evaluation subsample of at most
