@@ -2,7 +2,9 @@
 improving each one is worth."""
 
 from ._validation import ValidationError
+from .bootstrap import bootstrap_importance, stage_importance
 from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
+from .diagnostics import diagnose_drivers, fit_warnings
 from .importance import shap_importance
 from .io import (
     load_analysis,
@@ -14,7 +16,7 @@ from .io import (
 from .model import DriverModel
 from .pipeline import analyze
 from .report import Report
-from .results import AnalysisResult, ImportanceResult, WaveComparison
+from .results import AnalysisResult, Diagnostics, ImportanceResult, WaveComparison
 from .schema import FacetCatalog, SurveySchema, validate_survey
 from .tracking import compare, sort_waves
 
@@ -22,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnalysisResult",
+    "Diagnostics",
     "DriverModel",
     "FacetCatalog",
     "ImportanceResult",
@@ -31,7 +34,10 @@ __all__ = [
     "ValidationError",
     "WaveComparison",
     "analyze",
+    "bootstrap_importance",
     "compare",
+    "diagnose_drivers",
+    "fit_warnings",
     "load_analysis",
     "load_model",
     "load_sample",
@@ -42,5 +48,6 @@ __all__ = [
     "save_comparison",
     "shap_importance",
     "sort_waves",
+    "stage_importance",
     "validate_survey",
 ]

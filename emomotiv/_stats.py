@@ -56,3 +56,34 @@ def weighted_corr_columns(
         if denom > 0:
             out[j] = np.average(x * y, weights=w) / denom
     return out
+
+
+def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted pairwise-complete Pearson correlation matrix of the columns.
+
+    Entry ``(j, k)`` uses the respondents who have both ``j`` and ``k``
+    (missing = not experienced), with their weights; means and variances are
+    taken over that same set, as R's ``cor(use="pairwise.complete.obs")``
+    does. A pair with no variation (or fewer than two shared rows) is NaN.
+    """
+    values = np.asarray(values, dtype=float)
+    seen = ~np.isnan(values)
+    # centre on the column means first, for numerical accuracy
+    centre = np.nanmean(np.where(seen, values, np.nan), axis=0)
+    x = np.where(seen, values - centre, 0.0)
+    m = seen.astype(float)
+    wm = m * weights[:, None]
+    wx = x * weights[:, None]
+    total = wm.T @ m  # weight of the rows where j and k are both seen
+    sum_x = wx.T @ m  # (j, k): sum of x_j over rows where k is seen too
+    sum_xx = (wx * x).T @ m
+    sum_xy = wx.T @ x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_x = sum_x / total
+        cov = sum_xy / total - mean_x * mean_x.T
+        var = sum_xx / total - mean_x**2
+        corr = cov / np.sqrt(var * var.T)
+    pairs = seen.astype(float).T @ seen.astype(float)
+    corr[(pairs < 2) | ~np.isfinite(corr)] = np.nan
+    np.fill_diagonal(corr, np.where(np.diag(var) > 0, 1.0, np.nan))
+    return np.clip(corr, -1.0, 1.0)

@@ -103,6 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="random seed; the same seed gives the same results (default 0)",
     )
+    options.add_argument(
+        "--n-boot",
+        type=int,
+        default=100,
+        metavar="N",
+        help="bootstrap resamples for importance intervals, rank intervals and "
+        "p_top10; 0 turns the bootstrap off (default 100)",
+    )
+    options.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar while the bootstrap runs",
+    )
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
         "--force",
@@ -243,7 +256,12 @@ def _analyze(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         result = analyze(
-            args.survey, args.catalog, random_state=args.seed, **_roles(args)
+            args.survey,
+            args.catalog,
+            random_state=args.seed,
+            n_boot=args.n_boot,
+            progress=not args.quiet,
+            **_roles(args),
         )
     out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
@@ -252,7 +270,13 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"warning: {note}", file=sys.stderr)
     print("Top drivers of emotional connection:")
     for row in result.drivers.head(10).itertuples():
-        print(f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}")
+        line = f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}"
+        if row.importance_low == row.importance_low:  # not NaN: bootstrapped
+            line += (
+                f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
+                f"  p(top 10) {row.p_top10:.0%}"
+            )
+        print(line)
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")

@@ -15,16 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ._stats import weighted_share
-from ._validation import check_int
-from .importance import shap_importance
+from ._validation import check_float, check_int
+from .bootstrap import bootstrap_importance, stage_importance
+from .diagnostics import diagnose_drivers
 from .model import DriverModel
-from .results import AnalysisResult
+from .results import AnalysisResult, ImportanceResult
 from .schema import FacetCatalog, SurveySchema, validate_survey
 
 __all__ = ["analyze"]
-
-WEAK_AUC = 0.6
-WEAK_R2 = 0.05
 
 
 def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
@@ -44,21 +42,66 @@ def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
     return FacetCatalog.from_frame(catalog)
 
 
-def _fit_warnings(model: DriverModel) -> list[str]:
-    fit = model.fit_summary()
-    if "roc_auc" in fit and fit["roc_auc"] < WEAK_AUC:
-        return [
-            f"The model's cross-validated AUC is {fit['roc_auc']:.2f} (below "
-            f"{WEAK_AUC}): the facets barely predict connection, so the driver "
-            "ranking is not reliable. Check the outcome column and the facets."
-        ]
-    if "r2" in fit and fit["r2"] < WEAK_R2:
-        return [
-            f"The model's cross-validated R² is {fit['r2']:.2f} (below {WEAK_R2}): "
-            "the facets barely predict the outcome, so the driver ranking is not "
-            "reliable. Check the outcome column and the facets."
-        ]
-    return []
+DRIVER_COLUMNS = (
+    "facet",
+    "label",
+    "stage",
+    "importance",
+    "importance_low",
+    "importance_high",
+    "rank",
+    "p_top10",
+    "direction",
+    "stated_importance",
+    "stated_rank",
+    "gap",
+    "quadrant",
+    "reach",
+    "mean_score",
+)
+
+
+def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFrame:
+    """``drivers.csv``: the contract columns in DESIGN.md order, then extras."""
+    frame = importance.to_frame().merge(
+        cat.to_frame()[["facet", "label", "stage"]], on="facet", how="left"
+    )
+    first = [c for c in DRIVER_COLUMNS if c in frame.columns]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def _check_uncertainty_options(n_boot, level, n_jobs, progress) -> None:
+    """Fail on a bad bootstrap option before any model is fitted."""
+    check_int(n_boot, "n_boot", "analyze", min_value=0)
+    check_float(level, "level", "analyze", low=0, high=1, inclusive=False)
+    check_int(n_jobs, "n_jobs", "analyze", allow_none=True)
+    if not isinstance(progress, bool):
+        raise ValueError(
+            "The 'progress' parameter of analyze must be an instance of 'bool'. "
+            f"Got {progress!r} instead."
+        )
+
+
+def _uncertainty_step(
+    estimator: DriverModel,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    w: np.ndarray,
+    cat: FacetCatalog,
+    **options,
+) -> tuple[ImportanceResult, pd.DataFrame, dict]:
+    """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
+    importance = bootstrap_importance(estimator, X, y, sample_weight=w, **options)
+    stages = stage_importance(importance, cat.to_frame().set_index("facet")["stage"])
+    info = importance.info
+    summary = {
+        "n_boot": info["n_boot"],
+        "level": info["level"],
+        "sample_size": info["sample_size"],
+        "resampling": info["resampling"],
+        "interval": info["interval"],
+    }
+    return importance, stages, summary
 
 
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
@@ -99,6 +142,10 @@ def analyze(
     motivators: Sequence[str] | None = None,
     facets: Sequence[str] | None = None,
     model: DriverModel | None = None,
+    n_boot: int = 100,
+    level: float = 0.9,
+    n_jobs: int | None = None,
+    progress: bool = True,
     random_state: int = 0,
 ) -> AnalysisResult:
     """Run the driver analysis on one survey wave.
@@ -123,6 +170,17 @@ def analyze(
         Facet columns, when no catalog is given.
     model : DriverModel or None
         An unfitted model to use instead of the default ``DriverModel``.
+    n_boot : int, default=100
+        Bootstrap replicates for the importance intervals, rank intervals
+        and ``p_top10`` (see :func:`~emomotiv.bootstrap_importance`); 0 turns
+        the bootstrap off and leaves those columns empty.
+    level : float, default=0.9
+        Coverage of the bootstrap intervals.
+    n_jobs : int or None, default=None
+        Parallel bootstrap workers; None uses all cores. Results do not
+        depend on it.
+    progress : bool, default=True
+        Show a progress bar during the bootstrap.
     random_state : int, default=0
         Seed for the model and its folds; the same seed gives the same result.
 
@@ -141,12 +199,15 @@ def analyze(
     >>> import emomotiv as em
     >>> s = em.make_survey(n_respondents=800, n_facets=15, random_state=1)
     >>> result = em.analyze(s.survey, s.catalog, connection="connected",
-    ...                     weight="weight", random_state=0)
-    >>> list(result.drivers.columns[:5])
-    ['facet', 'label', 'stage', 'importance', 'rank']
+    ...                     weight="weight", n_boot=5, progress=False,
+    ...                     random_state=0)
+    >>> list(result.drivers.columns[:8])  # doctest: +NORMALIZE_WHITESPACE
+    ['facet', 'label', 'stage', 'importance', 'importance_low',
+     'importance_high', 'rank', 'p_top10']
     """
     options = dict(locals())  # every argument, for the per-wave runs
     check_int(random_state, "random_state", "analyze", min_value=0)
+    _check_uncertainty_options(n_boot, level, n_jobs, progress)
     if isinstance(survey, str | PathLike):
         from .io import read_table
 
@@ -177,28 +238,24 @@ def analyze(
     if model is not None:
         estimator.set_params(random_state=random_state)
     estimator.fit(X, y, sample_weight=w)
-    importance = shap_importance(estimator, X, sample_weight=w)
-
-    drivers = (
-        importance.to_frame()
-        .merge(cat.to_frame()[["facet", "label", "stage"]], on="facet", how="left")
-        .loc[
-            :,
-            [
-                "facet",
-                "label",
-                "stage",
-                "importance",
-                "rank",
-                "direction",
-                "raw_importance",
-                "reach",
-                "mean_score",
-            ],
-        ]
+    importance, stages, uncertainty = _uncertainty_step(
+        estimator,
+        X,
+        y,
+        w,
+        cat,
+        n_boot=n_boot,
+        level=level,
+        n_jobs=n_jobs,
+        progress=progress,
+        random_state=random_state,
+    )
+    drivers = _drivers_table(importance, cat)
+    diagnostics = diagnose_drivers(
+        estimator, X, y, sample_weight=w, importance=importance
     )
 
-    notes = _fit_warnings(estimator)
+    notes = list(diagnostics.warnings)
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"
@@ -226,8 +283,13 @@ def analyze(
             "units": importance.info["units"],
             "top10": importance.top(10),
         },
+        "uncertainty": uncertainty,
+        "diagnostics": diagnostics.to_summary(),
         "settings": {"random_state": random_state},
         "versions": _versions(),
         "warnings": notes,
     }
-    return AnalysisResult({"drivers": drivers}, summary, importance, estimator)
+    tables = {"drivers": drivers, "stages": stages}
+    return AnalysisResult(
+        tables, summary, importance, estimator, diagnostics=diagnostics
+    )

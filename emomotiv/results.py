@@ -6,13 +6,14 @@ return, so every module can import it and it imports none of them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["AnalysisResult", "ImportanceResult", "WaveComparison"]
+__all__ = ["AnalysisResult", "Diagnostics", "ImportanceResult", "WaveComparison"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -115,6 +116,82 @@ class WaveComparison:
 
 
 @dataclass(frozen=True, repr=False)
+class Diagnostics:
+    """Can these facets be ranked, and where to be careful.
+
+    Returned by :func:`emomotiv.diagnose_drivers`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by facet: ``vif`` (variance inflation factor), ``correlation``
+        (with the outcome), ``std_beta`` (standardized multivariate effect),
+        ``suppressor`` (their signs disagree), and ``shap_direction`` when an
+        importance result was given.
+    condition_number : float
+        Condition number of the standardized ratings (sqrt of the largest
+        over the smallest eigenvalue of the facet correlation matrix); above
+        30 is strong collinearity.
+    halo_share : float
+        Share of rating variance on the first principal component.
+    fit : dict of str -> float
+        Cross-validated fit of the model (mean and std per score).
+    weak_fit : bool
+        True when the fit is too weak to rank drivers.
+    warnings : tuple of str
+        Plain-language warnings.
+    info : dict
+        How the numbers were computed (missing ratings, definitions).
+    """
+
+    table: pd.DataFrame
+    condition_number: float
+    halo_share: float
+    fit: Mapping[str, float] = field(default_factory=dict)
+    weak_fit: bool = False
+    warnings: tuple[str, ...] = ()
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def suppressors(self) -> list[str]:
+        """Facets whose multivariate effect flips the sign of their correlation."""
+        return list(self.table.index[self.table["suppressor"].astype(bool)])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per facet, in facet order."""
+        return self.table.reset_index()
+
+    def to_summary(self, top: int = 5) -> dict[str, Any]:
+        """The JSON-ready ``summary["diagnostics"]`` entry.
+
+        Infinite values (exactly collinear facets) become None, as JSON has
+        no infinity.
+        """
+
+        def number(x) -> float | None:
+            x = float(x)
+            return x if math.isfinite(x) else None
+
+        vif = self.table["vif"].sort_values(ascending=False, kind="stable")
+        return {
+            "condition_number": number(self.condition_number),
+            "vif_max": number(vif.iloc[0]) if len(vif) else None,
+            "vif_top": {str(k): number(v) for k, v in vif.head(top).items()},
+            "halo_share": float(self.halo_share),
+            "suppressors": self.suppressors,
+            "weak_fit": bool(self.weak_fit),
+            "cv": {k: float(v) for k, v in self.fit.items()},
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Diagnostics({len(self.table)} facets; condition number "
+            f"{self.condition_number:.1f}, halo share {self.halo_share:.0%}, "
+            f"{len(self.suppressors)} suppressors, weak fit: {self.weak_fit})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
 class AnalysisResult:
     """Everything :func:`emomotiv.analyze` found, ready to save or report.
 
@@ -134,6 +211,8 @@ class AnalysisResult:
         The change since the previous wave, when ``analyze(wave=...)`` found
         more than one wave (also in ``tables["changes"]`` and
         ``summary["tracking"]``).
+    diagnostics : Diagnostics or None
+        Fit, collinearity, halo and suppressor diagnostics.
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -141,6 +220,7 @@ class AnalysisResult:
     importance: ImportanceResult
     model: Any
     tracking: WaveComparison | None = None
+    diagnostics: Diagnostics | None = None
 
     @property
     def drivers(self) -> pd.DataFrame:

@@ -22,10 +22,28 @@ def full():
 
 @pytest.fixture(scope="session")
 def full_result(full):
-    """The pipeline fitted once on the full survey, shared by several tests."""
-    return em.analyze(full.survey, full.catalog, random_state=0, **full.roles)
+    """The pipeline fitted once on the full survey, shared by several tests.
+
+    A modest bootstrap (20 resamples) keeps the suite fast while every
+    interval column is filled.
+    """
+    return em.analyze(
+        full.survey,
+        full.catalog,
+        random_state=0,
+        n_boot=20,
+        progress=False,
+        **full.roles,
+    )
 
 
 @pytest.fixture(scope="session")
 def small_result(small):
-    return em.analyze(small.survey, small.catalog, random_state=0, **small.roles)
+    return em.analyze(
+        small.survey,
+        small.catalog,
+        random_state=0,
+        n_boot=10,
+        progress=False,
+        **small.roles,
+    )

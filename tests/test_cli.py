@@ -73,6 +73,9 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
         "weight",
         "--value",
         "value",
+        "--n-boot",
+        "4",
+        "--quiet",
         "--out",
         str(out),
     ]
@@ -84,9 +87,15 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
         "model.json",
         "model_meta.json",
     } <= {p.name for p in out.iterdir()}
-    assert "Top drivers" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "Top drivers" in captured.out
+    assert "bootstrap" not in captured.err  # --quiet: no progress bar
     summary = json.loads((out / "summary.json").read_text())
     assert summary["data"]["weighted"] is True
+    assert summary["uncertainty"]["n_boot"] == 4
+    assert "stages.csv" in {p.name for p in out.iterdir()}
+    drivers = pd.read_csv(out / "drivers.csv")
+    assert drivers["importance_low"].notna().all()
     stamp = (out / "drivers.csv").stat().st_mtime_ns
     assert main(args) == 2
     assert "not empty" in capsys.readouterr().err

@@ -14,15 +14,21 @@ def test_recovers_the_true_drivers(full, full_result):
 
 def test_drivers_table_contract(full_result, full):
     d = full_result.drivers
-    assert list(d.columns[:8]) == [
+    assert list(d.columns) == [
         "facet",
         "label",
         "stage",
         "importance",
+        "importance_low",
+        "importance_high",
         "rank",
+        "p_top10",
         "direction",
-        "raw_importance",
         "reach",
+        "mean_score",
+        "raw_importance",
+        "rank_low",
+        "rank_high",
     ]
     assert d["importance"].sum() == pytest.approx(1)
     assert list(d["rank"]) == list(range(1, 101))
@@ -43,22 +49,26 @@ def test_summary_reports_fit_shares_and_versions(full_result, full):
 
 
 def test_same_seed_same_result(small):
-    a = em.analyze(small.survey, small.catalog, random_state=3, **small.roles)
-    b = em.analyze(small.survey, small.catalog, random_state=3, **small.roles)
+    options = {"random_state": 3, "n_boot": 8, "progress": False}
+    a = em.analyze(small.survey, small.catalog, n_jobs=1, **options, **small.roles)
+    b = em.analyze(small.survey, small.catalog, n_jobs=2, **options, **small.roles)
     pd.testing.assert_frame_equal(a.drivers, b.drivers)
+    pd.testing.assert_frame_equal(a.tables["stages"], b.tables["stages"])
 
 
 def test_weak_fit_warns(small):
     rng = np.random.default_rng(0)
     noise = small.survey.assign(connected=rng.integers(0, 2, len(small.survey)))
     with pytest.warns(UserWarning, match="not reliable"):
-        result = em.analyze(noise, small.catalog, connection="connected")
+        result = em.analyze(noise, small.catalog, connection="connected", n_boot=0)
     assert result.summary["warnings"]
+    assert result.summary["diagnostics"]["weak_fit"] is True
+    assert result.diagnostics.weak_fit
 
 
 def test_facets_without_catalog(small):
     facets = list(small.catalog["facet"])
-    result = em.analyze(small.survey, facets=facets, connection="connected")
+    result = em.analyze(small.survey, facets=facets, connection="connected", n_boot=0)
     assert set(result.drivers["facet"]) == set(facets)
     with pytest.raises(ValueError, match="needs the facets"):
         em.analyze(small.survey, connection="connected")
@@ -68,3 +78,43 @@ def test_bad_input_raises_before_fitting(small):
     bad = small.survey.assign(weight=-1.0)
     with pytest.raises(em.ValidationError, match="weights"):
         em.analyze(bad, small.catalog, connection="connected", weight="weight")
+
+
+def test_intervals_stages_and_summaries(full_result, full):
+    d = full_result.drivers
+    assert (d["importance_low"] <= d["importance_high"]).all()
+    assert (d["rank_low"] <= d["rank"]).mean() > 0.9
+    assert d["p_top10"].sum() == pytest.approx(10)
+    # the true drivers should be near-certain members of the top ten
+    top = d.head(5)
+    assert (top["p_top10"] >= 0.5).all()
+    stages = full_result.tables["stages"]
+    assert list(stages["stage"]) == list(dict.fromkeys(full.catalog["stage"]))
+    assert stages["importance"].sum() == pytest.approx(1)
+    assert stages["n_facets"].sum() == 100
+    s = full_result.summary
+    assert s["uncertainty"]["n_boot"] == 20 and s["uncertainty"]["level"] == 0.9
+    assert s["uncertainty"]["sample_size"] == 2000
+    diag = s["diagnostics"]
+    assert {"condition_number", "vif_max", "vif_top", "halo_share"} <= set(diag)
+    assert {"suppressors", "weak_fit", "cv"} <= set(diag)
+    assert diag["weak_fit"] is False and diag["cv"]["roc_auc"] > 0.8
+    assert 0.2 < diag["halo_share"] < 0.6
+    assert full_result.importance.replicates.shape == (20, 100)
+
+
+def test_n_boot_zero_leaves_interval_columns_empty(small):
+    result = em.analyze(
+        small.survey, small.catalog, n_boot=0, random_state=0, **small.roles
+    )
+    d = result.drivers
+    assert d[["importance_low", "importance_high", "p_top10"]].isna().all().all()
+    assert result.tables["stages"]["importance_low"].isna().all()
+    assert result.summary["uncertainty"]["n_boot"] == 0
+
+
+def test_bad_bootstrap_option_fails_before_fitting(small):
+    with pytest.raises(ValueError, match="'n_boot' parameter of analyze"):
+        em.analyze(small.survey, small.catalog, n_boot=-1, **small.roles)
+    with pytest.raises(ValueError, match="'level' parameter of analyze"):
+        em.analyze(small.survey, small.catalog, level=90, **small.roles)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import norm
 
 import emomotiv as em
 from emomotiv.cli import build_parser, main
@@ -17,35 +18,19 @@ CHANGED = "mobile_app"
 
 
 def _bootstrapped(survey, catalog, *, n_boot, random_state=0):
-    """An analysis whose importance carries bootstrap replicates.
-
-    Refits a lighter model on ``n_boot`` resamples of the respondents, as the
-    bootstrap step of ``analyze`` does, so the tracking tests do not depend
-    on the size of its defaults.
-    """
+    """An analysis whose importance carries bootstrap replicates (a light model)."""
     model = em.DriverModel(n_estimators=150, cv=0, n_jobs=1)
-    result = em.analyze(
+    return em.analyze(
         survey,
         catalog,
         connection="connected",
         weight="weight",
         wave="wave",
         model=model,
+        n_boot=n_boot,
+        progress=False,
+        random_state=random_state,
     )
-    X = survey[list(catalog["facet"])]
-    y, w = survey["connected"].to_numpy(), survey["weight"].to_numpy()
-    rng = np.random.default_rng(random_state)
-    shares = []
-    for b in range(n_boot):
-        idx = rng.integers(0, len(X), len(X))
-        Xb = X.iloc[idx].reset_index(drop=True)
-        fitted = em.DriverModel(n_estimators=150, cv=0, n_jobs=1, random_state=b).fit(
-            Xb, y[idx], sample_weight=w[idx]
-        )
-        shares.append(em.shap_importance(fitted, Xb, sample_weight=w[idx]).table)
-    replicates = pd.DataFrame([s["importance"] for s in shares]).reset_index(drop=True)
-    importance = replace(result.importance, replicates=replicates)
-    return replace(result, importance=importance)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +78,8 @@ def test_without_correction_more_facets_cross_the_line(waves):
 def test_intervals_alone_give_a_normal_approximation(waves):
     """Without replicates, the interval columns give the standard errors."""
     _, runs = waves
-    z = 1.959963984540054
+    level = runs["2026Q2"].summary["uncertainty"]["level"]
+    z = norm.ppf(0.5 + level / 2)
 
     def as_intervals(result):
         reps = result.importance.replicates
@@ -118,15 +104,21 @@ def test_intervals_alone_give_a_normal_approximation(waves):
 
 
 def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(small_result):
-    other = replace(
+    drivers = small_result.drivers.drop(columns=["importance_low", "importance_high"])
+    bare = replace(
         small_result,
+        tables={"drivers": drivers},
+        importance=replace(small_result.importance, replicates=None),
+    )
+    other = replace(
+        bare,
         tables={
-            "drivers": small_result.drivers.assign(
+            "drivers": drivers.assign(
                 importance=lambda d: d["importance"][::-1].to_numpy()
             )
         },
     )
-    result = em.compare(small_result, other)
+    result = em.compare(bare, other)
     assert result.summary["n_flagged"] == 0
     assert result.changes["change"].abs().max() > 0
     assert result.changes["change_low"].isna().all()
@@ -258,8 +250,9 @@ def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
     tracking = json.loads((out / "summary.json").read_text())["tracking"]
     assert tracking["waves"] == {"before": "2026Q2", "after": "2026Q3"}
     assert len(changes) == 30 and tracking["n_facets"] == 30
-    # Replicates are not saved, so the folders carry no uncertainty here.
-    assert tracking["uncertainty"] == "none" and tracking["n_flagged"] == 0
+    # Replicates are not saved; the saved bootstrap intervals carry the noise.
+    assert "bootstrap intervals" in tracking["uncertainty"]
+    assert set(changes.loc[changes["flagged"], "facet"]) == {CHANGED}
     stamp = (out / "changes.csv").stat().st_mtime_ns
     assert main(args) == 2
     assert "not empty" in capsys.readouterr().err
@@ -275,7 +268,13 @@ def test_analyze_by_wave_compares_the_latest_two(tmp_path):
     s = em.make_waves(800, 12, waves=("2026Q1", "2025Q4", "2026Q2"), random_state=1)
     model = em.DriverModel(n_estimators=100, cv=0, n_jobs=1)
     result = em.analyze(
-        s.survey, s.catalog, connection="connected", wave="wave", model=model
+        s.survey,
+        s.catalog,
+        connection="connected",
+        wave="wave",
+        model=model,
+        n_boot=5,
+        progress=False,
     )
     assert result.model is model  # fitted on the latest wave only
     assert result.summary["data"]["n_respondents"] == 800
@@ -297,13 +296,20 @@ def test_analyze_by_wave_refuses_empty_wave_labels():
     survey = s.survey.copy()
     survey.loc[:4, "wave"] = np.nan
     with pytest.raises(em.ValidationError, match="empty for 5 respondents"):
-        em.analyze(survey, s.catalog, connection="connected", wave="wave")
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
     assert em.sort_waves(s.survey["wave"].unique()) == ["2026Q2", "2026Q3"]
     survey = s.survey.copy()
     survey.loc[survey["wave"] == "2026Q3", "connected"] = 1
     model = em.DriverModel(n_estimators=20, cv=0, n_jobs=1)
     with pytest.raises(em.ValidationError, match="survey of wave '2026Q3'"):
-        em.analyze(survey, s.catalog, connection="connected", wave="wave", model=model)
+        em.analyze(
+            survey,
+            s.catalog,
+            connection="connected",
+            wave="wave",
+            model=model,
+            n_boot=0,
+        )
 
 
 def test_add_comparison_keeps_the_analysis(small_result):
@@ -403,7 +409,14 @@ def test_waves_share_the_study_and_differ_in_respondents():
 def test_one_wave_with_uncertainty_assumes_the_other_as_noisy(waves):
     _, runs = waves
     after = runs["2026Q3"]
-    bare = replace(after, importance=replace(after.importance, replicates=None))
+    bare = replace(
+        after,
+        tables=dict(after.tables)
+        | {
+            "drivers": after.drivers.drop(columns=["importance_low", "importance_high"])
+        },
+        importance=replace(after.importance, replicates=None),
+    )
     both = em.compare(runs["2026Q2"], after).changes.set_index("facet")
     one = em.compare(runs["2026Q2"], bare)
     se_before = runs["2026Q2"].importance.replicates.std(ddof=1)

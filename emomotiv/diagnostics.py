@@ -1,0 +1,202 @@
+"""Diagnostics: can these facets be ranked at all, and where to be careful.
+
+A ranking is only as good as the model behind it and the data beneath it.
+:func:`diagnose_drivers` reports, next to every ranking:
+
+- the model's **cross-validated fit**, and a clear warning when it is too
+  weak to rank drivers (AUC below 0.6, R² below 0.05);
+- **collinearity**: the variance inflation factor (VIF) of each facet and the
+  condition number of the standardized ratings;
+- **halo strength**: the share of rating variance on the first principal
+  component of the facet correlations (general brand warmth lifting every
+  rating together);
+- **suppressor facets**: the sign of the facet's multivariate effect (its
+  standardized beta, controlling for every other facet) is opposite to the
+  sign of its plain correlation with the outcome.
+
+Missing ratings (touchpoints a respondent did not use) enter through
+**pairwise-complete weighted correlations**: the correlation of two facets
+uses the respondents who rated both, the correlation of a facet with the
+outcome those who rated the facet, each with their survey weights. VIF,
+condition number, halo share and betas are then computed from that
+correlation matrix, the way relaimpo and SPSS treat pairwise deletion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+from ._stats import weighted_corr_columns, weighted_corr_matrix
+from ._validation import check_float, check_weights
+from .importance import _facet_frame
+from .results import Diagnostics, ImportanceResult
+
+__all__ = ["diagnose_drivers", "fit_warnings"]
+
+WEAK_AUC = 0.6
+WEAK_R2 = 0.05
+
+
+def fit_warnings(model) -> list[str]:
+    """Warnings when the cross-validated fit is too weak to rank drivers.
+
+    Parameters
+    ----------
+    model : DriverModel
+        Fitted, with cross-validated scores (``cv > 1``); without them
+        there is nothing to judge and no warning.
+
+    Returns
+    -------
+    list of str
+        Empty when the fit is adequate.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> model = em.DriverModel(n_estimators=50, cv=3, random_state=0).fit(X, y)
+    >>> em.fit_warnings(model)
+    []
+    """
+    fit = model.fit_summary()
+    if "roc_auc" in fit and fit["roc_auc"] < WEAK_AUC:
+        return [
+            f"The model's cross-validated AUC is {fit['roc_auc']:.2f} (below "
+            f"{WEAK_AUC}): the facets barely predict connection, so the driver "
+            "ranking is not reliable. Check the outcome column and the facets."
+        ]
+    if "r2" in fit and fit["r2"] < WEAK_R2:
+        return [
+            f"The model's cross-validated R² is {fit['r2']:.2f} (below {WEAK_R2}): "
+            "the facets barely predict the outcome, so the driver ranking is not "
+            "reliable. Check the outcome column and the facets."
+        ]
+    return []
+
+
+def _sign(values: np.ndarray, se: np.ndarray, min_t: float) -> np.ndarray:
+    """Sign of each value, 0 where it is within ``min_t`` standard errors of 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clear = np.abs(values) >= min_t * se
+    return np.where(clear, np.sign(values), 0).astype(int)
+
+
+def diagnose_drivers(
+    model,
+    X: pd.DataFrame,
+    y,
+    *,
+    sample_weight=None,
+    importance: ImportanceResult | None = None,
+    min_t: float = 2.0,
+) -> Diagnostics:
+    """Fit, collinearity, halo and suppressor diagnostics for a driver study.
+
+    Parameters
+    ----------
+    model : DriverModel
+        Fitted driver model; its cross-validated scores are the fit reported.
+    X : DataFrame of shape (n_respondents, n_facets)
+        Facet ratings (the model's facets, by name); NaN = not experienced.
+    y : array-like of shape (n_respondents,)
+        Connection outcome (0/1 or numeric).
+    sample_weight : array-like of shape (n_respondents,), default=None
+        Survey weights for every correlation.
+    importance : ImportanceResult or None, default=None
+        When given, its ``direction`` (the SHAP direction) is added to the
+        table as ``shap_direction``, to compare with the linear view.
+    min_t : float, default=2.0
+        A correlation or standardized beta within ``min_t`` standard errors
+        of zero has no sign; a suppressor needs both signs, opposite, so
+        that sampling noise around zero is not reported as suppression.
+        Standard errors use Kish's effective sample size of the weights.
+
+    Returns
+    -------
+    Diagnostics
+        Per-facet ``vif``, ``correlation``, ``std_beta``, ``suppressor``
+        (``to_frame()``), and ``condition_number``, ``halo_share``, ``fit``,
+        ``weak_fit``, ``warnings``; ``to_summary()`` gives the JSON-ready
+        ``summary["diagnostics"]``.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> model = em.DriverModel(n_estimators=50, cv=3, random_state=0).fit(X, y)
+    >>> diag = em.diagnose_drivers(model, X, y)
+    >>> diag.weak_fit, diag.halo_share > 1 / 12
+    (False, True)
+    >>> list(diag.to_frame().columns[:4])
+    ['facet', 'vif', 'correlation', 'std_beta']
+    """
+    check_is_fitted(model, "estimator_")
+    check_float(min_t, "min_t", "diagnose_drivers", low=0)
+    frame = _facet_frame(model, X)
+    weights = check_weights(sample_weight, len(frame))
+    values = frame.to_numpy()
+    target = np.asarray(y)
+    if getattr(model, "task_", None) == "binary":
+        target = (target == model.classes_[1]).astype(float)
+    target = target.astype(float)
+
+    corr = weighted_corr_matrix(values, weights)
+    bad = list(frame.columns[~np.isfinite(corr).all(axis=0)])
+    if bad:
+        raise ValueError(
+            f"Cannot correlate {len(bad)} facets (constant, or never rated "
+            f"together with another facet): {bad[:5]}."
+        )
+    r_y = weighted_corr_columns(
+        values, np.repeat(target[:, None], values.shape[1], axis=1), weights
+    )
+    eig = np.linalg.eigvalsh(corr)
+    smallest, largest = float(eig[0]), float(eig[-1])
+    positive = smallest > 1e-12 * max(largest, 1.0)
+    if positive:
+        inverse = np.linalg.inv(corr)
+        vif = np.diag(inverse).copy()
+        beta = inverse @ np.nan_to_num(r_y)
+        condition = float(np.sqrt(largest / smallest))
+    else:  # exactly collinear facets, or a pairwise matrix that is not PSD
+        vif = np.full(len(corr), np.inf)
+        beta = np.linalg.pinv(corr) @ np.nan_to_num(r_y)
+        condition = float("inf")
+    n_eff = weights.sum() ** 2 / (weights**2).sum()
+    dof = max(n_eff - len(beta) - 1, 1.0)
+    r2 = float(np.clip(beta @ np.nan_to_num(r_y), 0, 1))
+    se_beta = np.sqrt((1 - r2) / dof * vif)
+    se_r = np.full(len(beta), 1 / np.sqrt(max(n_eff - 2, 1.0)))
+    flips = _sign(r_y, se_r, min_t) * _sign(beta, se_beta, min_t) < 0
+
+    table = pd.DataFrame(
+        {"vif": vif, "correlation": r_y, "std_beta": beta, "suppressor": flips},
+        index=pd.Index(frame.columns, name="facet"),
+    )
+    if importance is not None:
+        table["shap_direction"] = importance.table["direction"].reindex(table.index)
+    notes = fit_warnings(model)
+    return Diagnostics(
+        table=table,
+        condition_number=condition,
+        halo_share=largest / float(eig.sum()),
+        fit=model.fit_summary(),
+        weak_fit=bool(notes),
+        warnings=tuple(notes),
+        info={
+            "missing": "pairwise-complete weighted correlations: each pair of "
+            "facets uses the respondents who rated both",
+            "condition_number": "sqrt(largest / smallest eigenvalue) of the "
+            "facet correlation matrix",
+            "suppressor": "sign of the standardized beta opposite to the sign "
+            f"of the correlation with the outcome (both beyond {min_t} standard "
+            "errors of zero)",
+            "n_effective": float(n_eff),
+            "weak_fit": f"cross-validated AUC < {WEAK_AUC} or R² < {WEAK_R2}",
+        },
+    )

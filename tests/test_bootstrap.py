@@ -1,0 +1,209 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import emomotiv as em
+
+FAST = {"n_estimators": 40, "max_depth": 2}
+
+
+@pytest.fixture(scope="module")
+def data():
+    s = em.make_survey(n_respondents=800, n_facets=15, random_state=3)
+    X = s.survey[s.catalog["facet"]]
+    return s, X, s.survey["connected"], s.survey["weight"]
+
+
+def _boot(data, **options):
+    s, X, y, w = data
+    settings = {
+        "sample_weight": w,
+        "n_boot": 30,
+        "max_samples": 500,
+        "n_jobs": 1,
+        "progress": False,
+        "random_state": 7,
+    }
+    model = em.DriverModel(**FAST, random_state=0)
+    return em.bootstrap_importance(model, X, y, **(settings | options))
+
+
+@pytest.fixture(scope="module")
+def boot(data):
+    return _boot(data)
+
+
+def test_same_seed_identical_regardless_of_n_jobs(data, boot):
+    again = _boot(data, n_jobs=2)
+    pd.testing.assert_frame_equal(boot.replicates, again.replicates)
+    pd.testing.assert_frame_equal(boot.table, again.table)
+    other = _boot(data, random_state=8)
+    assert not np.allclose(other.replicates.to_numpy(), boot.replicates.to_numpy())
+
+
+def test_intervals_bracket_the_point_estimate(boot):
+    t = boot.table
+    assert (t["importance_low"] <= t["importance_high"]).all()
+    assert (t["rank_low"] <= t["rank_high"]).all()
+    inside = (t["importance_low"] <= t["importance"]) & (
+        t["importance"] <= t["importance_high"]
+    )
+    # a 90% percentile interval; the full-data point sits inside for nearly all
+    assert inside.mean() >= 0.9, t.loc[~inside, ["importance_low", "importance"]]
+    top = t["importance"].idxmax()
+    assert t.loc[top, "rank_low"] == 1
+
+
+def test_replicates_and_p_top10(boot, data):
+    s, X, *_ = data
+    reps = boot.replicates
+    assert reps.shape == (30, 15)
+    assert list(reps.columns) == list(X.columns)
+    np.testing.assert_allclose(reps.sum(axis=1), 1.0)
+    p = boot.table["p_top10"]
+    assert p.between(0, 1).all()
+    assert p.sum() == pytest.approx(10)
+    # p_top10 is exactly the share of replicates with the facet in the top ten
+    ranks = reps.rank(axis=1, ascending=False, method="first")
+    pd.testing.assert_series_equal(
+        (ranks <= 10).mean(), p, check_names=False, check_index_type=False
+    )
+    assert boot.info["n_boot"] == 30 and boot.info["sample_size"] == 500
+
+
+def test_true_drivers_are_likely_top_ten(data, boot):
+    s, *_ = data
+    truth = s.truth.loc[boot.table.index]
+    p = boot.table["p_top10"]
+    assert p[truth["is_driver"]].mean() > p[~truth["is_driver"]].mean()
+
+
+def test_n_boot_zero_gives_no_intervals(data):
+    s, X, y, w = data
+    model = em.DriverModel(**FAST, random_state=0)
+    result = em.bootstrap_importance(model, X, y, n_boot=0, progress=False)
+    assert result.replicates is None
+    cols = ["importance_low", "importance_high", "rank_low", "rank_high", "p_top10"]
+    assert result.table[cols].isna().all().all()
+    point = em.shap_importance(model.set_params(cv=0).fit(X, y), X)
+    pd.testing.assert_series_equal(
+        result.table["importance"], point.table["importance"]
+    )
+
+
+def _two_groups(n_a=300, n_b=900, seed=0):
+    """Group A: connection follows facet f1; group B: it follows f2."""
+    rng = np.random.default_rng(seed)
+    n = n_a + n_b
+    X = pd.DataFrame(rng.integers(1, 11, size=(n, 4)).astype(float))
+    X.columns = ["f1", "f2", "f3", "f4"]
+    group_a = np.arange(n) < n_a
+    driver = np.where(group_a, X["f1"], X["f2"])
+    y = (driver + rng.normal(0, 1.5, n) > 5.5).astype(int)
+    return X, y, group_a
+
+
+def test_survey_weights_are_respected():
+    """Weighting the small group up must make its driver the top facet."""
+    X, y, group_a = _two_groups()
+    model = em.DriverModel(n_estimators=40, max_depth=2, random_state=0)
+    options = {"n_boot": 20, "n_jobs": 1, "progress": False, "random_state": 0}
+    plain = em.bootstrap_importance(model, X, y, **options)
+    weights = np.where(group_a, 9.0, 1.0)  # A now has 2,700 of 3,600 weight
+    weighted = em.bootstrap_importance(model, X, y, sample_weight=weights, **options)
+    assert (plain.replicates["f2"] > plain.replicates["f1"]).all()
+    assert (weighted.replicates["f1"] > weighted.replicates["f2"]).all()
+    assert weighted.table.loc["f1", "importance_low"] > 0.5
+
+
+def test_fitted_model_is_the_point_estimate(data):
+    s, X, y, w = data
+    fitted = em.DriverModel(**FAST, cv=0, random_state=0).fit(X, y, sample_weight=w)
+    result = em.bootstrap_importance(
+        fitted, X, y, sample_weight=w, n_boot=3, n_jobs=1, progress=False
+    )
+    point = em.shap_importance(fitted, X, sample_weight=w)
+    pd.testing.assert_series_equal(
+        result.table["importance"], point.table["importance"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "n_boot",
+            -3,
+            "The 'n_boot' parameter of bootstrap_importance must be an "
+            "int >= 0. Got -3 instead.",
+        ),
+        ("level", 1.5, "'level' parameter of bootstrap_importance must be a float"),
+        ("max_samples", 0, "'max_samples' parameter"),
+        ("n_jobs", 0, "'n_jobs' parameter"),
+        ("progress", "yes", "'progress' parameter"),
+        ("random_state", -1, "'random_state' parameter"),
+    ],
+)
+def test_bad_parameters(data, option, value, message):
+    s, X, y, w = data
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        em.bootstrap_importance(em.DriverModel(), X, y, **{option: value})
+
+
+def test_stage_importance_sums_replicates(data, boot):
+    s, *_ = data
+    stages = s.catalog.set_index("facet")["stage"]
+    table = em.stage_importance(boot, stages)
+    assert list(table.columns) == [
+        "stage",
+        "importance",
+        "importance_low",
+        "importance_high",
+        "n_facets",
+        "rank",
+    ]
+    assert list(table["stage"]) == list(dict.fromkeys(stages))
+    assert table["importance"].sum() == pytest.approx(1)
+    assert table["n_facets"].sum() == 15
+    assert sorted(table["rank"]) == list(range(1, len(table) + 1))
+    first = table["stage"].iloc[0]
+    members = stages.index[stages == first]
+    sums = boot.replicates[members].sum(axis=1)
+    assert table["importance_low"].iloc[0] == pytest.approx(sums.quantile(0.05))
+    assert table["importance_high"].iloc[0] == pytest.approx(sums.quantile(0.95))
+    with pytest.raises(ValueError, match="stages lacks"):
+        em.stage_importance(boot, stages.iloc[:3])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    raw=arrays(float, (12, 7), elements=st.floats(0.01, 1.0)),
+    groups=arrays(int, 7, elements=st.integers(0, 2)),
+    seed=st.integers(0, 1000),
+)
+def test_stage_view_properties(raw, groups, seed):
+    """Stage shares add up; intervals order; facet order only permutes."""
+    facets = [f"f{j}" for j in range(7)]
+    shares = raw / raw.sum(axis=1, keepdims=True)
+    replicates = pd.DataFrame(shares[1:], columns=facets)
+    table = pd.DataFrame({"importance": shares[0]}, index=pd.Index(facets))
+    result = em.ImportanceResult("shap", table, replicates=replicates)
+    stages = pd.Series([f"s{g}" for g in groups], index=facets)
+    view = em.stage_importance(result, stages, level=0.8)
+    assert view["importance"].sum() == pytest.approx(1)
+    assert (view["importance_low"] <= view["importance_high"] + 1e-12).all()
+    assert view["n_facets"].sum() == 7
+    order = np.random.default_rng(seed).permutation(7)
+    shuffled = em.ImportanceResult(
+        "shap",
+        table.iloc[order],
+        replicates=replicates.iloc[:, order],
+    )
+    again = em.stage_importance(shuffled, stages.iloc[order], level=0.8)
+    again = again.set_index("stage").loc[view["stage"]].reset_index()
+    pd.testing.assert_frame_equal(
+        view.drop(columns="rank"), again.drop(columns="rank"), check_exact=False
+    )

@@ -1,0 +1,147 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import emomotiv as em
+from emomotiv._stats import weighted_corr_matrix
+
+QUICK = {"n_estimators": 30, "max_depth": 2, "cv": 3, "random_state": 0}
+
+
+def _fit(X, y, **kw):
+    return em.DriverModel(**QUICK).fit(X, y, **kw)
+
+
+@pytest.fixture(scope="module")
+def textbook():
+    """A textbook net suppressor: x2 correlates with y (+) but its beta is (-).
+
+    y = z1 + noise, x1 = z1 + z2, x2 = z2 + 0.2 z1: regressing y on x1, x2
+    gives y = 1.25 x1 - 1.25 x2, while corr(x2, y) > 0.
+    """
+    rng = np.random.default_rng(0)
+    n = 3000
+    z1, z2, z3 = rng.standard_normal((3, n))
+    X = pd.DataFrame({"x1": z1 + z2, "x2": z2 + 0.2 * z1, "x3": z3})
+    y = z1 + 0.5 * rng.standard_normal(n)
+    return X, y
+
+
+def test_textbook_suppressor_is_flagged(textbook):
+    X, y = textbook
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    t = diag.table
+    assert diag.suppressors == ["x2"]
+    assert t.loc["x2", "correlation"] > 0 and t.loc["x2", "std_beta"] < 0
+    # standardized betas: b * sd(x) / sd(y), with b = +-1.25
+    sd_y = y.std()
+    assert t.loc["x1", "std_beta"] == pytest.approx(1.25 * X["x1"].std() / sd_y, 0.05)
+    assert t.loc["x2", "std_beta"] == pytest.approx(-1.25 * X["x2"].std() / sd_y, 0.05)
+
+
+def test_vif_and_condition_number_match_statsmodels(textbook):
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    X, y = textbook
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    design = np.column_stack([np.ones(len(X)), X.to_numpy()])
+    expected = [variance_inflation_factor(design, j) for j in (1, 2, 3)]
+    np.testing.assert_allclose(diag.table["vif"], expected, rtol=1e-9)
+    z = (X - X.mean()) / X.std(ddof=0)
+    assert diag.condition_number == pytest.approx(np.linalg.cond(z.to_numpy()))
+    # the population values: corr(x1, x2) = 1.2 / sqrt(2 * 1.04)
+    rho = 1.2 / np.sqrt(2 * 1.04)
+    assert diag.table.loc["x1", "vif"] == pytest.approx(1 / (1 - rho**2), rel=0.1)
+
+
+def test_halo_is_stronger_on_a_survey_than_on_independent_ratings():
+    s = em.make_survey(n_respondents=1500, n_facets=20, random_state=1)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    rng = np.random.default_rng(0)
+    shuffled = X.apply(lambda col: col.sample(frac=1, random_state=rng).to_numpy())
+    halo = em.diagnose_drivers(_fit(X, y), X, y).halo_share
+    none = em.diagnose_drivers(_fit(shuffled, y), shuffled, y).halo_share
+    assert halo > 0.25 and halo > 3 * none
+    assert none < 2.5 / 20  # independent ratings: about 1 / p, plus noise
+
+
+def test_weak_fit_is_flagged():
+    s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    noise = np.random.default_rng(1).integers(0, 2, len(X))
+    diag = em.diagnose_drivers(_fit(X, noise), X, noise)
+    assert diag.weak_fit and "not reliable" in diag.warnings[0]
+    summary = diag.to_summary()
+    assert summary["weak_fit"] is True and summary["cv"]["roc_auc"] < 0.6
+
+
+def test_summary_and_frame(textbook):
+    X, y = textbook
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    summary = diag.to_summary(top=2)
+    assert list(summary["vif_top"]) == list(
+        diag.table["vif"].sort_values(ascending=False).index[:2]
+    )
+    assert summary["vif_max"] == pytest.approx(diag.table["vif"].max())
+    assert summary["suppressors"] == ["x2"]
+    frame = diag.to_frame()
+    assert list(frame["facet"]) == ["x1", "x2", "x3"]
+    assert "suppressor" in repr(diag).replace("suppressors", "suppressor")
+
+
+def test_missing_ratings_enter_pairwise():
+    """Each pair uses the respondents who rated both, as pandas.corr does."""
+    s = em.make_survey(n_respondents=800, n_facets=12, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    assert X.isna().any().any()
+    corr = weighted_corr_matrix(X.to_numpy(), np.ones(len(X)))
+    np.testing.assert_allclose(corr, X.corr().to_numpy(), atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=arrays(
+        float,
+        (12, 3),
+        elements=st.one_of(st.integers(1, 10).map(float), st.just(np.nan)),
+    ),
+    counts=arrays(int, 12, elements=st.integers(1, 3)),
+)
+def test_integer_weights_equal_repeated_rows(values, counts):
+    """Property: weight k is the same as the respondent appearing k times."""
+    weighted = weighted_corr_matrix(values, counts.astype(float))
+    repeated = weighted_corr_matrix(
+        np.repeat(values, counts, axis=0), np.ones(counts.sum())
+    )
+    np.testing.assert_allclose(weighted, repeated, atol=1e-9, equal_nan=True)
+    ok = np.isfinite(weighted)
+    assert (np.abs(weighted[ok]) <= 1).all()
+    np.testing.assert_allclose(weighted, weighted.T, equal_nan=True)
+
+
+def test_facet_order_only_permutes(textbook):
+    X, y = textbook
+    a = em.diagnose_drivers(_fit(X, y), X, y)
+    Xp = X[["x3", "x1", "x2"]]
+    b = em.diagnose_drivers(_fit(Xp, y), Xp, y)
+    cols = ["vif", "correlation", "std_beta", "suppressor"]
+    pd.testing.assert_frame_equal(a.table[cols], b.table.loc[X.columns, cols])
+    assert a.condition_number == pytest.approx(b.condition_number)
+    assert a.halo_share == pytest.approx(b.halo_share)
+
+
+def test_exactly_collinear_facets_are_reported_not_crashed():
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(1, 11, (2, 500)).astype(float)
+    X = pd.DataFrame({"a": a, "b": b, "a_plus_b": a + b})
+    y = a + rng.standard_normal(500)
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert np.isinf(diag.condition_number) and np.isinf(diag.table["vif"]).all()
+    summary = diag.to_summary()
+    assert summary["condition_number"] is None and summary["vif_max"] is None
+    json.dumps(summary, allow_nan=False)
