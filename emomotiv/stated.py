@@ -386,9 +386,8 @@ def _from_respondents(
 
         den = w @ seen
         raw = (w @ np.where(seen, r, 0.0)) / np.where(den > 0, den, 1)
-        how = (
-            f"weighted mean rating minus the scale floor ({floor:g}), as a share"
-            + ("" if scale is not None else "; the floor is the lowest rating given")
+        how = f"weighted mean rating minus the scale floor ({floor:g}), as a share" + (
+            "" if scale is not None else "; the floor is the lowest rating given"
         )
     else:
         per = _borda_rows(r) if form == "ranks" else _softmax_rows(r)
@@ -446,9 +445,7 @@ def _quadrants(
     """Quadrant index (position in QUADRANTS) per entry; arrays broadcast."""
     d_high = derived > t_derived
     s_high = stated > t_stated
-    return np.where(
-        d_high, np.where(s_high, 0, 1), np.where(s_high, 2, 3)
-    ).astype(int)
+    return np.where(d_high, np.where(s_high, 0, 1), np.where(s_high, 2, 3)).astype(int)
 
 
 def _row_spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -628,7 +625,7 @@ def compare_importance(
                 info["p_quadrant_source"] = source + "; stated importance held fixed"
             p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
             rhos = _row_spearman(reps_d, reps_s)
-            rho_low, rho_high = (float(v) for v in _interval(rhos[:, None], level))
+            rho_low, rho_high = (float(v[0]) for v in _interval(rhos[:, None], level))
         else:
             info["note"] = (
                 "p_quadrant is NaN: the derived importance has neither bootstrap "
