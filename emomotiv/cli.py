@@ -90,7 +90,7 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         metavar="X",
         help="a facet is a derived driver when its importance share exceeds "
-        "X times the mean share 1/p (default 1.5)",
+        "X times the mean share 1/p (default 1.25)",
     )
     group.add_argument(
         "--stated-threshold",

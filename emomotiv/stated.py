@@ -39,11 +39,14 @@ so they mean the same for 12 facets or 100. A facet is *stated high* when its
 stated share exceeds ``stated_threshold / p`` (default 1: above-average
 stated importance, a split that does not depend on the floor chosen for
 ratings), and *derived high* when its derived share exceeds
-``derived_threshold / p`` (default :data:`DERIVED_THRESHOLD`). Derived
-importance gets the higher bar because attributions from a flexible model
-spread some importance over every facet, non-drivers included: on the
-synthetic surveys facets without any effect reach up to about twice the mean
-share, while stated shares are compressed near ``1/p``:
+``derived_threshold / p`` (default :data:`DERIVED_THRESHOLD` = 1.25: a
+quarter above the mean share). Derived importance gets the higher bar because
+attributions from a flexible model spread some importance over every facet,
+non-drivers included (facets without any effect reach up to about twice the
+mean share on the synthetic surveys), while stated shares are compressed near
+``1/p``. ``benchmarks/bench_stated.py`` shows how the labels recover the
+generator's hidden drivers and table stakes across seeds and thresholds.
+The quadrants:
 
 ====================  =============  ============
 quadrant              derived high   stated high
@@ -81,7 +84,7 @@ FORMS = ("ratings", "ranks", "maxdiff")
 SOURCES = ("auto", "respondents", "catalog")
 QUADRANTS = ("core_driver", "hidden_driver", "table_stakes", "low_priority")
 EQUAL_TOL = 1e-9
-DERIVED_THRESHOLD = 1.5
+DERIVED_THRESHOLD = 1.25
 
 
 def resample_counts(n: int, n_boot: int, random_state) -> np.ndarray:

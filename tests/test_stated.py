@@ -155,7 +155,9 @@ def test_p_quadrant_counts_replicates_in_the_assigned_quadrant():
         [[0.02, 0.40, 0.50, 0.08], [0.02, 0.30, 0.60, 0.08]] * 50, columns=FACETS
     )
     s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
-    comp = em.compare_importance(_derived([0.02, 0.40, 0.50, 0.08], reps), s)
+    comp = em.compare_importance(
+        _derived([0.02, 0.40, 0.50, 0.08], reps), s, derived_threshold=1.5
+    )
     assert list(comp.table["quadrant"]) == [
         "table_stakes",
         "core_driver",
@@ -166,7 +168,9 @@ def test_p_quadrant_counts_replicates_in_the_assigned_quadrant():
     assert "bootstrap replicates" in comp.info["p_quadrant_source"]
     assert comp.rank_correlation == pytest.approx(-0.8)  # 1 - 6 * 18 / (4 * 15)
     # Without replicates or an explanation there is nothing to resample.
-    bare = em.compare_importance(_derived([0.02, 0.40, 0.50, 0.08]), s)
+    bare = em.compare_importance(
+        _derived([0.02, 0.40, 0.50, 0.08]), s, derived_threshold=1.5
+    )
     assert bare.table["p_quadrant"].isna().all() and "NaN" in bare.info["note"]
     assert set(bare.counts) == set(QUADRANTS)
 
