@@ -20,6 +20,8 @@ from .importance import shap_importance
 from .model import DriverModel
 from .results import AnalysisResult, ImportanceResult
 from .schema import FacetCatalog, SurveySchema, validate_survey
+from .stated import FORMS as STATED_FORMS
+from .stated import SOURCES as STATED_SOURCES
 
 __all__ = ["analyze"]
 
@@ -386,10 +388,8 @@ def analyze(
 
         survey = read_table(survey)
     _check_extra_columns(survey, churn=churn, advocacy=advocacy)
-    check_choice(stated_form, "stated_form", "analyze", ("ratings", "ranks", "maxdiff"))
-    check_choice(
-        stated_source, "stated_source", "analyze", ("auto", "respondents", "catalog")
-    )
+    check_choice(stated_form, "stated_form", "analyze", STATED_FORMS)
+    check_choice(stated_source, "stated_source", "analyze", STATED_SOURCES)
     cat = _as_catalog(catalog, facets)
     schema = SurveySchema.infer(
         survey,
