@@ -237,8 +237,9 @@ class ConnectionMeasures:
         Connection score per respondent (0-100) from the motivator items.
     cronbach_alpha : float or None
         Reliability of the motivator items.
-    connected : Series
-        1 for a fully connected respondent (see ``connected_rule``), else 0.
+    connected : Series or None
+        1 for a fully connected respondent (see ``connected_rule``), else 0;
+        None when no rule applies (a numeric outcome and no motivators).
     connected_rule : str
         The rule that defined "fully connected", in words.
     segments : Series
@@ -256,7 +257,7 @@ class ConnectionMeasures:
 
     score: pd.Series | None
     cronbach_alpha: float | None
-    connected: pd.Series
+    connected: pd.Series | None
     connected_rule: str
     segments: pd.Series
     segment_table: pd.DataFrame
