@@ -218,15 +218,26 @@ def _value_step(
         return None, {**empty, "skipped": "skipped: no value column (--value)"}
     if measures.connected is None:
         return None, {**empty, "skipped": f"skipped: {measures.connected_rule}"}
+    keep = data[schema.value].notna().to_numpy()
+    if churn is not None:
+        keep &= data[churn].notna().to_numpy()
+    rows = data[keep]
     link = value_of_connection(
-        data[schema.value],
-        measures.segments,
-        sample_weight=w,
-        churned=None if churn is None else data[churn],
-        advocacy=None if advocacy is None else data[advocacy],
+        rows[schema.value],
+        measures.segments[keep],
+        sample_weight=w[keep],
+        churned=None if churn is None else rows[churn],
+        advocacy=None if advocacy is None else rows[advocacy],
         promoter_threshold=promoter_threshold,
     )
-    return link, {**empty, **link.summary}
+    out = {**empty, **link.summary}
+    if not keep.all():
+        out["left_out"] = (
+            f"{int((~keep).sum())} respondents without a value"
+            + ("" if churn is None else " or churn flag")
+            + " were left out of the value models"
+        )
+    return link, out
 
 
 def _check_extra_columns(survey: pd.DataFrame, **columns: str | None) -> None:
