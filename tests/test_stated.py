@@ -240,7 +240,8 @@ def test_generator_rejects_an_unknown_form():
 
 def test_acceptance_hidden_drivers_and_table_stakes(full, full_result):
     """>= 80% of true hidden drivers and table stakes land in the right half."""
-    d = full_result.drivers.set_index("facet").join(full.truth)
+    truth = full.truth[["hidden_driver", "table_stakes"]]
+    d = full_result.drivers.set_index("facet").join(truth)
     hidden = d.loc[d["hidden_driver"], "quadrant"]
     stakes = d.loc[d["table_stakes"], "quadrant"]
     assert hidden.isin(["hidden_driver", "core_driver"]).mean() >= 0.8, hidden
