@@ -220,7 +220,7 @@ def _value_step(
         return None, {**empty, "skipped": f"skipped: {measures.connected_rule}"}
     keep = data[schema.value].notna().to_numpy()
     if churn is not None:
-        keep &= data[churn].notna().to_numpy()
+        keep = keep & data[churn].notna().to_numpy()
     rows = data[keep]
     link = value_of_connection(
         rows[schema.value],
