@@ -6,36 +6,57 @@ from .bootstrap import bootstrap_importance, stage_importance
 from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
 from .diagnostics import diagnose_drivers, fit_warnings
 from .importance import shap_importance
-from .io import (
-    load_analysis,
-    load_model,
-    read_table,
-    save_analysis,
-    save_comparison,
+from .io import load_analysis, load_model, read_table, save_analysis, save_comparison
+from .measures import (
+    connection_measures,
+    connection_score,
+    cronbach_alpha,
+    customer_segments,
+    motivator_drivers,
 )
 from .model import DriverModel
 from .pipeline import analyze
 from .report import Report
-from .results import AnalysisResult, Diagnostics, ImportanceResult, WaveComparison
+from .results import (
+    AnalysisResult,
+    ConnectionMeasures,
+    Diagnostics,
+    ImportanceResult,
+    StatedComparison,
+    StatedImportance,
+    ValueLink,
+    WaveComparison,
+)
 from .schema import FacetCatalog, SurveySchema, validate_survey
+from .stated import compare_importance, stated_importance
 from .tracking import compare, sort_waves
+from .value import value_of_connection
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AnalysisResult",
+    "ConnectionMeasures",
     "Diagnostics",
     "DriverModel",
     "FacetCatalog",
     "ImportanceResult",
     "Report",
+    "StatedComparison",
+    "StatedImportance",
     "SurveySchema",
     "SyntheticSurvey",
     "ValidationError",
+    "ValueLink",
     "WaveComparison",
     "analyze",
     "bootstrap_importance",
     "compare",
+    "compare_importance",
+    "connection_measures",
+    "connection_score",
+    "cronbach_alpha",
+    "customer_segments",
     "diagnose_drivers",
     "fit_warnings",
     "load_analysis",
@@ -43,11 +64,14 @@ __all__ = [
     "load_sample",
     "make_survey",
     "make_waves",
+    "motivator_drivers",
     "read_table",
     "save_analysis",
     "save_comparison",
     "shap_importance",
     "sort_waves",
     "stage_importance",
+    "stated_importance",
     "validate_survey",
+    "value_of_connection",
 ]

@@ -50,6 +50,106 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
     roles.add_argument("--id", metavar="COL", help="respondent id column (unique)")
 
 
+def _rule(text: str) -> str | float:
+    """``--connected-rule``: 'auto', 'outcome' or a score threshold."""
+    if text in ("auto", "outcome"):
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected 'auto', 'outcome' or a number in [0, 100], got {text!r}"
+        ) from None
+
+
+def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("stated importance, connection and value")
+    group.add_argument(
+        "--stated-form",
+        choices=("ratings", "ranks", "maxdiff"),
+        default="ratings",
+        help="what stated importance is: ratings on any scale, ranks "
+        "(1 = most important) or MaxDiff utilities (default ratings)",
+    )
+    group.add_argument(
+        "--stated-source",
+        choices=("auto", "respondents", "catalog"),
+        default="auto",
+        help="per-respondent stated__<facet> columns or the catalog's "
+        "stated_importance; auto prefers the columns (default auto)",
+    )
+    group.add_argument(
+        "--stated-scale",
+        nargs=2,
+        type=float,
+        metavar=("LO", "HI"),
+        help="stated-rating scale; LO counts as no importance "
+        "(default: the lowest rating given, 0 for the catalog)",
+    )
+    group.add_argument(
+        "--derived-threshold",
+        type=float,
+        metavar="X",
+        help="a facet is a derived driver when its importance share exceeds "
+        "X times the mean share 1/p (default 1.25)",
+    )
+    group.add_argument(
+        "--stated-threshold",
+        type=float,
+        default=1.0,
+        metavar="X",
+        help="a facet is stated important when its stated share exceeds X "
+        "times the mean share (default 1: above average)",
+    )
+    group.add_argument(
+        "--connected-rule",
+        type=_rule,
+        default="auto",
+        metavar="RULE",
+        help="who is fully connected: 'outcome' (the 0/1 connection column), "
+        "or a number T: connection score from the motivators >= T (0-100); "
+        "auto: outcome when it is 0/1, else 70",
+    )
+    group.add_argument(
+        "--satisfied-threshold",
+        type=float,
+        metavar="X",
+        help="satisfaction at or above X counts as highly satisfied "
+        "(default: top two boxes, e.g. 9-10)",
+    )
+    group.add_argument(
+        "--churn", metavar="COL", help="attrition column (0/1): logit on connection"
+    )
+    group.add_argument(
+        "--advocacy",
+        metavar="COL",
+        help="recommendation column (0-10, promoter >= --promoter-threshold) "
+        "or a 0/1 promoter flag: logit on connection",
+    )
+    group.add_argument(
+        "--promoter-threshold",
+        type=float,
+        default=9.0,
+        metavar="X",
+        help="recommendation at or above X is a promoter (default 9)",
+    )
+
+
+def _stated_value_options(args: argparse.Namespace) -> dict:
+    return {
+        "stated_form": args.stated_form,
+        "stated_source": args.stated_source,
+        "stated_scale": None if args.stated_scale is None else tuple(args.stated_scale),
+        "derived_threshold": args.derived_threshold,
+        "stated_threshold": args.stated_threshold,
+        "connected_rule": args.connected_rule,
+        "satisfied_threshold": args.satisfied_threshold,
+        "churn": args.churn,
+        "advocacy": args.advocacy,
+        "promoter_threshold": args.promoter_threshold,
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``emomotiv`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -116,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar while the bootstrap runs",
     )
+    _add_stated_value_options(analyze)
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
         "--force",
@@ -262,6 +363,7 @@ def _analyze(args: argparse.Namespace) -> int:
             n_boot=args.n_boot,
             progress=not args.quiet,
             **_roles(args),
+            **_stated_value_options(args),
         )
     out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
@@ -279,8 +381,26 @@ def _analyze(args: argparse.Namespace) -> int:
         print(line)
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
+    _print_stated_value(result.summary)
     print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
     return 0
+
+
+def _print_stated_value(summary: dict) -> None:
+    stated, value = summary.get("stated") or {}, summary.get("value") or {}
+    if stated.get("rank_correlation") is not None:
+        counts = ", ".join(f"{n} {q}" for q, n in stated["counts"].items())
+        print(
+            f"Stated vs derived: rank correlation {stated['rank_correlation']:.2f}; "
+            f"{counts}."
+        )
+    if value.get("multiplier") is not None:
+        print(
+            f"Fully connected customers are worth {value['multiplier']:.2f}x the "
+            f"highly satisfied ({value['multiplier_low']:.2f}-"
+            f"{value['multiplier_high']:.2f}); one more connected customer adds "
+            f"{value['value_per_connected']:,.0f}."
+        )
 
 
 COMMANDS = {

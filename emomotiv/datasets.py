@@ -41,7 +41,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ._validation import check_float, check_int, did_you_mean
+from ._validation import check_choice, check_float, check_int, did_you_mean
 
 __all__ = ["SyntheticSurvey", "load_sample", "make_survey", "make_waves"]
 
@@ -212,6 +212,8 @@ MOTIVATORS = (
 CUSTOMER_TYPES = ("Self-directed", "Advised", "Retirement")
 CUSTOMER_TYPE_WEIGHT = (0.8, 1.4, 1.1)
 SEGMENT_VALUE = {"unconnected": 1.0, "highly_satisfied": 1.3}
+STATED_FORMS = ("ratings", "ranks", "maxdiff")
+STATED_STREAM = 4  # separate random stream for per-respondent stated importance
 CHURN_RATE = {"unconnected": 0.20, "highly_satisfied": 0.14, "fully_connected": 0.07}
 
 
@@ -390,6 +392,7 @@ def make_survey(
     connected_share: float = 0.25,
     value_multiplier: float = 2.2,
     wave: str = "2026Q3",
+    stated_form: str | None = None,
     random_state: int | None = None,
     effects: Mapping[str, float] | None = None,
     sample_seed: int | None = None,
@@ -411,6 +414,14 @@ def make_survey(
         satisfied customers.
     wave : str, default="2026Q3"
         Label written in the ``wave`` column.
+    stated_form : {"ratings", "ranks", "maxdiff"} or None
+        Also write per-respondent stated importance in ``stated__<facet>``
+        columns (after the other columns), consistent with the catalog's
+        ``stated_importance`` (so it disagrees with the truth in the same
+        way): ``"ratings"`` on a 1-5 scale, ``"ranks"`` (a full ranking,
+        1 = most important, from a rank-ordered logit on the catalog value),
+        or ``"maxdiff"`` (zero-centred individual utilities). Drawn from a
+        separate random stream, so the rest of the survey is unchanged.
     random_state : int or None
         Seed; the same seed gives the same survey on every run.
     effects : mapping of str -> float or None
@@ -463,6 +474,8 @@ def make_survey(
     check_int(sample_seed, "sample_seed", owner, min_value=0, allow_none=True)
     # ``rng`` draws the study (effects, facet distributions, catalog), ``draw``
     # the respondents; by default they are one and the same stream.
+    if stated_form is not None:
+        check_choice(stated_form, "stated_form", owner, STATED_FORMS)
     rng = np.random.default_rng(random_state)
     draw = rng if sample_seed is None else _sample_stream(random_state, sample_seed)
 
@@ -640,6 +653,12 @@ def make_survey(
         "wave": "wave",
         "id": "respondent_id",
     }
+    if stated_form is not None:
+        stated_rng = np.random.default_rng(
+            None if random_state is None else [random_state, STATED_STREAM]
+        )
+        per = _stated_columns(catalog, n, stated_form, stated_rng)
+        survey = pd.concat([survey, per], axis=1)
     return SyntheticSurvey(survey, catalog, truth, mult, roles)
 
 
@@ -729,6 +748,29 @@ def make_waves(
         last.roles,
         {label: part.truth for label, part in zip(labels, parts, strict=True)},
     )
+
+
+def _stated_columns(
+    catalog: pd.DataFrame, n: int, form: str, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Per-respondent stated importance around the catalog's aggregate."""
+    stated = catalog["stated_importance"].to_numpy(dtype=float)
+    p = len(stated)
+    if form == "ratings":
+        lean = 0.4 * rng.standard_normal((n, 1))  # scale use: some rate all high
+        values = np.clip(
+            np.rint(stated + lean + 0.8 * rng.standard_normal((n, p))), 1, 5
+        )
+    elif form == "ranks":
+        utility = 1.5 * stated + rng.gumbel(size=(n, p))
+        order = np.argsort(-utility, axis=1)
+        values = np.empty((n, p))
+        np.put_along_axis(values, order, np.arange(1, p + 1, dtype=float), axis=1)
+    else:
+        utility = 1.5 * stated + 0.7 * rng.standard_normal((n, p))
+        values = np.round(utility - utility.mean(axis=1, keepdims=True), 3)
+    columns = [f"stated__{f}" for f in catalog["facet"]]
+    return pd.DataFrame(values, columns=columns)
 
 
 def load_sample() -> SyntheticSurvey:

@@ -15,14 +15,241 @@ import numpy as np
 import pandas as pd
 
 from ._stats import weighted_share
-from ._validation import check_float, check_int
+from ._validation import check_choice, check_float, check_int
 from .bootstrap import bootstrap_importance, stage_importance
 from .diagnostics import diagnose_drivers
 from .model import DriverModel
 from .results import AnalysisResult, ImportanceResult
 from .schema import FacetCatalog, SurveySchema, validate_survey
+from .stated import FORMS as STATED_FORMS
+from .stated import SOURCES as STATED_SOURCES
 
 __all__ = ["analyze"]
+
+STATED_N_BOOT = 200
+DRIVER_COLUMNS = (
+    "facet",
+    "label",
+    "stage",
+    "importance",
+    "importance_low",
+    "importance_high",
+    "rank",
+    "p_top10",
+    "direction",
+    "stated_importance",
+    "stated_rank",
+    "gap",
+    "quadrant",
+    "reach",
+    "mean_score",
+)
+
+
+def _order_drivers(drivers: pd.DataFrame) -> pd.DataFrame:
+    """Columns in the documented drivers.csv order, then any extras."""
+    first = [c for c in DRIVER_COLUMNS if c in drivers.columns]
+    return drivers[first + [c for c in drivers.columns if c not in first]]
+
+
+def _jsonable(obj):
+    """NaN -> None, numpy scalars -> Python, recursively (for summary.json)."""
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and obj != obj:
+        return None
+    return obj
+
+
+def _stated_step(
+    data: pd.DataFrame,
+    cat: FacetCatalog,
+    importance: ImportanceResult,
+    w: np.ndarray,
+    *,
+    form: str,
+    source: str,
+    scale: tuple[float, float] | None,
+    derived_threshold: float,
+    stated_threshold: float,
+    random_state: int,
+):
+    """Stated vs derived importance; (comparison or None, summary, notes)."""
+    from .schema import STATED_PREFIX
+    from .stated import compare_importance, stated_importance
+
+    has_columns = any(str(c).startswith(STATED_PREFIX) for c in data.columns)
+    has_catalog = cat.table["stated_importance"].notna().any()
+    if not (has_columns or has_catalog) or (source == "catalog" and not has_catalog):
+        reason = (
+            "skipped: no stated importance (no 'stated_importance' in the "
+            f"catalog and no '{STATED_PREFIX}<facet>' columns in the survey)"
+        )
+        empty = {"rank_correlation": None, "thresholds": None, "counts": {}}
+        return None, {"source": None, "skipped": reason, **empty}, []
+    stated = stated_importance(
+        data,
+        cat,
+        form=form,
+        source=source,
+        scale=scale,
+        sample_weight=w,
+        n_boot=STATED_N_BOOT,
+        random_state=random_state,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        comparison = compare_importance(
+            importance,
+            stated,
+            derived_threshold=derived_threshold,
+            stated_threshold=stated_threshold,
+            sample_weight=w,
+            n_boot=STATED_N_BOOT,
+            random_state=random_state,
+        )
+    notes = [str(c.message) for c in caught]
+    info = comparison.info
+    summary = {
+        "source": stated.source,
+        "form": stated.form,
+        "method": stated.info.get("method"),
+        "informative": stated.informative,
+        "rank_correlation": comparison.rank_correlation,
+        "rank_correlation_low": info.get("rank_correlation_low"),
+        "rank_correlation_high": info.get("rank_correlation_high"),
+        "thresholds": dict(comparison.thresholds),
+        "counts": comparison.counts,
+        "n_compared": info["n_compared"],
+        "not_compared": info["not_compared"],
+        "p_quadrant_source": info.get("p_quadrant_source"),
+        "n_boot": STATED_N_BOOT,
+        "note": info.get("note"),
+    }
+    return comparison, summary, notes
+
+
+def _add_stated_columns(drivers: pd.DataFrame, comparison) -> pd.DataFrame:
+    cols = ["stated_importance", "stated_rank", "gap", "quadrant", "p_quadrant"]
+    extra = ["stated_low", "stated_high"]
+    if comparison is None:
+        return drivers.assign(**{c: np.nan for c in cols})
+    table = comparison.table[cols + extra].reset_index()
+    out = drivers.merge(table, on="facet", how="left")
+    out["stated_rank"] = out["stated_rank"].astype("Int64")
+    return out
+
+
+def _measures_step(
+    data: pd.DataFrame,
+    schema: SurveySchema,
+    cat: FacetCatalog,
+    w: np.ndarray,
+    *,
+    connected_rule: str | float,
+    satisfied_threshold: float | None,
+):
+    """Connection score, segments, motivator matrix; (measures, summary, tables)."""
+    from .measures import connection_measures
+
+    measures = connection_measures(
+        data,
+        facets=schema.facets,
+        connection=schema.connection,
+        motivators=schema.motivators,
+        satisfaction=schema.satisfaction,
+        value=schema.value,
+        sample_weight=w,
+        connected_rule=connected_rule,
+        satisfied_threshold=satisfied_threshold,
+    )
+    seg = measures.segment_table
+    summary = {
+        "cronbach_alpha": measures.cronbach_alpha,
+        "n_motivators": len(schema.motivators),
+        "connected_rule": measures.connected_rule,
+        "satisfied_threshold": measures.info.get("satisfied_threshold"),
+        "segments": dict(zip(seg["segment"], seg["share"], strict=True)),
+        "mean_connection_score": None
+        if measures.score is None
+        else float(np.average(measures.score.fillna(measures.score.mean()), weights=w)),
+        "note": measures.info.get("note")
+        or (None if schema.motivators else "no motivator items: no score or matrix"),
+    }
+    tables = {"segments": seg}
+    if measures.drivers is not None:
+        labels = cat.table["label"]
+        matrix = measures.drivers.reset_index()
+        matrix.insert(1, "label", labels.reindex(matrix["facet"]).to_numpy())
+        tables["motivators"] = matrix
+    return measures, summary, tables
+
+
+def _value_step(
+    data: pd.DataFrame,
+    schema: SurveySchema,
+    measures,
+    w: np.ndarray,
+    *,
+    churn: str | None,
+    advocacy: str | None,
+    promoter_threshold: float,
+):
+    """Value of connection; (ValueLink or None, summary)."""
+    from .value import value_of_connection
+
+    empty = {
+        "multiplier": None,
+        "multiplier_low": None,
+        "multiplier_high": None,
+        "value_per_connected": None,
+        "value_per_connected_low": None,
+        "value_per_connected_high": None,
+        "model": None,
+        "attrition": None,
+        "advocacy": None,
+    }
+    if schema.value is None:
+        return None, {**empty, "skipped": "skipped: no value column (--value)"}
+    if measures.connected is None:
+        return None, {**empty, "skipped": f"skipped: {measures.connected_rule}"}
+    keep = data[schema.value].notna().to_numpy()
+    if churn is not None:
+        keep = keep & data[churn].notna().to_numpy()
+    rows = data[keep]
+    link = value_of_connection(
+        rows[schema.value],
+        measures.segments[keep],
+        sample_weight=w[keep],
+        churned=None if churn is None else rows[churn],
+        advocacy=None if advocacy is None else rows[advocacy],
+        promoter_threshold=promoter_threshold,
+    )
+    out = {**empty, **link.summary}
+    if not keep.all():
+        out["left_out"] = (
+            f"{int((~keep).sum())} respondents without a value"
+            + ("" if churn is None else " or churn flag")
+            + " were left out of the value models"
+        )
+    return link, out
+
+
+def _check_extra_columns(survey: pd.DataFrame, **columns: str | None) -> None:
+    from ._validation import ValidationError, did_you_mean
+
+    problems = [
+        f"The {role} column '{col}' is not in the survey."
+        f"{did_you_mean(col, survey.columns)}"
+        for role, col in columns.items()
+        if col is not None and col not in survey.columns
+    ]
+    if problems:
+        raise ValidationError(problems, subject="survey")
 
 
 def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
@@ -146,6 +373,16 @@ def analyze(
     level: float = 0.9,
     n_jobs: int | None = None,
     progress: bool = True,
+    churn: str | None = None,
+    advocacy: str | None = None,
+    stated_form: str = "ratings",
+    stated_source: str = "auto",
+    stated_scale: tuple[float, float] | None = None,
+    derived_threshold: float | None = None,
+    stated_threshold: float = 1.0,
+    connected_rule: str | float = "auto",
+    satisfied_threshold: float | None = None,
+    promoter_threshold: float = 9.0,
     random_state: int = 0,
 ) -> AnalysisResult:
     """Run the driver analysis on one survey wave.
@@ -181,6 +418,27 @@ def analyze(
         depend on it.
     progress : bool, default=True
         Show a progress bar during the bootstrap.
+    churn, advocacy : str or None
+        Attrition (0/1) and advocacy (0-10 recommendation, or a 0/1 promoter
+        flag) columns, each linked to connection with a logit.
+    stated_form : {"ratings", "ranks", "maxdiff"}, default="ratings"
+        What stated importance is (see :func:`emomotiv.stated_importance`).
+    stated_source : {"auto", "respondents", "catalog"}, default="auto"
+        Per-respondent ``stated__<facet>`` columns, or the catalog's
+        ``stated_importance``; ``"auto"`` prefers the columns.
+    stated_scale : (float, float) or None
+        The stated-rating scale; its lowest value counts as no importance.
+    derived_threshold, stated_threshold : float
+        Quadrant thresholds in multiples of the mean share ``1/p``
+        (see :func:`emomotiv.compare_importance`); ``None`` for the default.
+    connected_rule : "auto", "outcome" or float, default="auto"
+        Who is fully connected: the 0/1 outcome, or a connection score (from
+        the motivators, 0-100) at or above the number given.
+    satisfied_threshold : float or None
+        Satisfaction at or above which a customer is highly satisfied
+        (default: the top two boxes).
+    promoter_threshold : float, default=9.0
+        Recommendation at or above which a customer is a promoter.
     random_state : int, default=0
         Seed for the model and its folds; the same seed gives the same result.
 
@@ -212,6 +470,9 @@ def analyze(
         from .io import read_table
 
         survey = read_table(survey)
+    _check_extra_columns(survey, churn=churn, advocacy=advocacy)
+    check_choice(stated_form, "stated_form", "analyze", STATED_FORMS)
+    check_choice(stated_source, "stated_source", "analyze", STATED_SOURCES)
     if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:
         from .tracking import analyze_latest_wave
 
@@ -254,8 +515,47 @@ def analyze(
     diagnostics = diagnose_drivers(
         estimator, X, y, sample_weight=w, importance=importance
     )
+    if derived_threshold is None:
+        from .stated import DERIVED_THRESHOLD
 
-    notes = list(diagnostics.warnings)
+        derived_threshold = DERIVED_THRESHOLD
+    comparison, stated_summary, stated_notes = _stated_step(
+        data,
+        cat,
+        importance,
+        w,
+        form=stated_form,
+        source=stated_source,
+        scale=stated_scale,
+        derived_threshold=derived_threshold,
+        stated_threshold=stated_threshold,
+        random_state=random_state,
+    )
+    drivers = _order_drivers(_add_stated_columns(drivers, comparison))
+    measures, measures_summary, measure_tables = _measures_step(
+        data,
+        schema,
+        cat,
+        w,
+        connected_rule=connected_rule,
+        satisfied_threshold=satisfied_threshold,
+    )
+    link, value_summary = _value_step(
+        data,
+        schema,
+        measures,
+        w,
+        churn=churn,
+        advocacy=advocacy,
+        promoter_threshold=promoter_threshold,
+    )
+    if link is not None:
+        extra = link.table.drop(columns="mean_value")
+        measure_tables["segments"] = measure_tables["segments"].merge(
+            extra, on="segment", how="left"
+        )
+
+    notes = list(diagnostics.warnings) + stated_notes
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"
@@ -285,11 +585,21 @@ def analyze(
         },
         "uncertainty": uncertainty,
         "diagnostics": diagnostics.to_summary(),
+        "stated": _jsonable(stated_summary),
+        "measures": _jsonable(measures_summary),
+        "value": _jsonable(value_summary),
         "settings": {"random_state": random_state},
         "versions": _versions(),
         "warnings": notes,
     }
-    tables = {"drivers": drivers, "stages": stages}
+    tables = {"drivers": drivers, "stages": stages, **measure_tables}
     return AnalysisResult(
-        tables, summary, importance, estimator, diagnostics=diagnostics
+        tables,
+        summary,
+        importance,
+        estimator,
+        diagnostics=diagnostics,
+        stated=comparison,
+        measures=measures,
+        value=link,
     )

@@ -13,7 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["AnalysisResult", "Diagnostics", "ImportanceResult", "WaveComparison"]
+__all__ = [
+    "AnalysisResult",
+    "ConnectionMeasures",
+    "Diagnostics",
+    "ImportanceResult",
+    "StatedComparison",
+    "StatedImportance",
+    "ValueLink",
+    "WaveComparison",
+]
 
 
 @dataclass(frozen=True, repr=False)
@@ -213,6 +222,12 @@ class AnalysisResult:
         ``summary["tracking"]``).
     diagnostics : Diagnostics or None
         Fit, collinearity, halo and suppressor diagnostics.
+    stated : StatedComparison or None
+        Stated against derived importance, when stated importance was given.
+    measures : ConnectionMeasures or None
+        Connection score, segments and the facet x motivator matrix.
+    value : ValueLink or None
+        The value of connection, when a value column was given.
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -221,6 +236,9 @@ class AnalysisResult:
     model: Any
     tracking: WaveComparison | None = None
     diagnostics: Diagnostics | None = None
+    stated: StatedComparison | None = None
+    measures: ConnectionMeasures | None = None
+    value: ValueLink | None = None
 
     @property
     def drivers(self) -> pd.DataFrame:
@@ -238,3 +256,183 @@ class AnalysisResult:
             f"AnalysisResult({s['data']['n_respondents']} respondents, "
             f"{s['data']['n_facets']} facets; top drivers: {top})"
         )
+
+
+@dataclass(frozen=True, repr=False)
+class StatedImportance:
+    """What customers *say* matters, on the share scale of derived importance.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by facet: ``stated_importance`` (share of the total, >= 0,
+        sums to 1 over the facets that have stated importance),
+        ``stated_low``, ``stated_high`` (bootstrap interval; NaN for an
+        aggregate from the catalog), ``raw`` (the input on its own scale:
+        mean rating, mean Borda points, mean utility or the catalog value)
+        and ``n`` (respondents who answered; NaN for the catalog).
+    source : str
+        ``"respondents"`` (``stated__<facet>`` columns) or ``"catalog"``.
+    form : str
+        ``"ratings"``, ``"ranks"`` or ``"maxdiff"``.
+    replicates : DataFrame or None
+        Stated shares per bootstrap resample (rows) and facet (columns), when
+        per-respondent data existed.
+    info : dict
+        How the input became shares, and any notes.
+    """
+
+    table: pd.DataFrame
+    source: str
+    form: str
+    replicates: pd.DataFrame | None = None
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def informative(self) -> bool:
+        """False when every facet has the same stated share."""
+        return bool(self.info.get("informative", True))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per facet, largest stated share first."""
+        frame = self.table.sort_values(
+            "stated_importance", ascending=False, kind="stable"
+        )
+        return frame.reset_index()
+
+    def __repr__(self) -> str:
+        return (
+            f"StatedImportance(source={self.source!r}, form={self.form!r}, "
+            f"{len(self.table)} facets)"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class StatedComparison:
+    """Stated against derived importance, facet by facet.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by facet: ``derived_share`` (derived importance as a share of
+        the compared facets), ``stated_importance``, ``stated_rank``, ``gap``
+        (derived share - stated share), ``quadrant`` and ``p_quadrant``.
+    stated : StatedImportance
+        The stated importance compared.
+    rank_correlation : float
+        Spearman correlation of stated and derived shares (NaN when stated
+        importance is uninformative).
+    thresholds : dict
+        ``{"derived": share, "stated": share, "rule": text}``.
+    info : dict
+        Where ``p_quadrant`` came from, interval of the rank correlation,
+        notes.
+    """
+
+    table: pd.DataFrame
+    stated: StatedImportance
+    rank_correlation: float
+    thresholds: Mapping[str, Any]
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of facets per quadrant."""
+        quadrants = ("core_driver", "hidden_driver", "table_stakes", "low_priority")
+        counts = self.table["quadrant"].value_counts()
+        return {q: int(counts.get(q, 0)) for q in quadrants}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per facet, largest gap first."""
+        frame = self.table.sort_values("gap", ascending=False, kind="stable")
+        return frame.reset_index()
+
+    def __repr__(self) -> str:
+        return (
+            f"StatedComparison({len(self.table)} facets, "
+            f"rank correlation {self.rank_correlation:.2f}, {self.counts})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class ConnectionMeasures:
+    """Emotional-connection measures: score, reliability, segments, drivers.
+
+    Attributes
+    ----------
+    score : Series or None
+        Connection score per respondent (0-100) from the motivator items.
+    cronbach_alpha : float or None
+        Reliability of the motivator items.
+    connected : Series or None
+        1 for a fully connected respondent (see ``connected_rule``), else 0;
+        None when no rule applies (a numeric outcome and no motivators).
+    connected_rule : str
+        The rule that defined "fully connected", in words.
+    segments : Series
+        ``unconnected``, ``highly_satisfied`` or ``fully_connected`` per
+        respondent.
+    segment_table : DataFrame
+        One row per segment: ``segment, n, share, mean_value, ...``.
+    drivers : DataFrame or None
+        Facet x motivator matrix (indexed by facet, one column per
+        motivator): standardised regression weight of each facet on each
+        motivator.
+    info : dict
+        Thresholds and notes.
+    """
+
+    score: pd.Series | None
+    cronbach_alpha: float | None
+    connected: pd.Series | None
+    connected_rule: str
+    segments: pd.Series
+    segment_table: pd.DataFrame
+    drivers: pd.DataFrame | None = None
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The segment table."""
+        return self.segment_table.copy()
+
+    def __repr__(self) -> str:
+        alpha = "n/a" if self.cronbach_alpha is None else f"{self.cronbach_alpha:.2f}"
+        return f"ConnectionMeasures(alpha={alpha}, rule={self.connected_rule!r})"
+
+
+@dataclass(frozen=True, repr=False)
+class ValueLink:
+    """How emotional connection links to customer value (statsmodels fits).
+
+    Attributes
+    ----------
+    summary : dict
+        JSON-ready figures: ``multiplier`` (mean value, fully connected over
+        highly satisfied) with ``multiplier_low/high``,
+        ``value_per_connected`` with ``_low/_high``, ``model``,
+        ``attrition`` and ``advocacy`` (dicts or None).
+    table : DataFrame
+        One row per segment: modelled mean value with its interval, and the
+        modelled attrition and advocacy rates when those were fitted.
+    models : dict
+        The statsmodels results objects (``"value"``, ``"attrition"``,
+        ``"advocacy"``); call ``.summary()`` on them.
+    """
+
+    summary: Mapping[str, Any]
+    table: pd.DataFrame
+    models: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def multiplier(self) -> float | None:
+        """Mean value of fully connected over highly satisfied customers."""
+        return self.summary.get("multiplier")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-segment table."""
+        return self.table.copy()
+
+    def __repr__(self) -> str:
+        m = self.multiplier
+        text = "n/a" if m is None else f"{m:.2f}x"
+        return f"ValueLink(multiplier={text})"

@@ -5,6 +5,7 @@ import sys
 import pandas as pd
 import pytest
 
+import emomotiv as em
 from emomotiv.cli import build_parser, main
 
 
@@ -120,3 +121,51 @@ def test_bad_input_writes_no_output(sample_dir, tmp_path, capsys):
     assert code == 2
     assert "Did you mean 'connected'" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_analyze_stated_and_value_options(tmp_path, capsys):
+    s = em.make_survey(
+        n_respondents=600, n_facets=12, random_state=0, stated_form="maxdiff"
+    )
+    s.survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    out = tmp_path / "results"
+    code = main(
+        [
+            "analyze",
+            str(tmp_path / "survey.csv"),
+            "--catalog",
+            str(tmp_path / "facets.csv"),
+            "--connection",
+            "connected",
+            "--value",
+            "value",
+            "--satisfaction",
+            "satisfaction",
+            "--weight",
+            "weight",
+            "--stated-form",
+            "maxdiff",
+            "--churn",
+            "churned",
+            "--advocacy",
+            "recommend",
+            "--derived-threshold",
+            "1.5",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Stated vs derived" in printed and "highly satisfied" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["stated"]["form"] == "maxdiff"
+    assert summary["stated"]["thresholds"]["derived_factor"] == pytest.approx(1.5)
+    assert summary["value"]["attrition"] is not None
+    assert {"segments.csv", "motivators.csv"} <= {p.name for p in out.iterdir()}
+    base = ["analyze", "s.csv", "--catalog", "f.csv", "--connection", "c"]
+    args = build_parser().parse_args([*base, "--connected-rule", "60", "--out", "o"])
+    assert args.connected_rule == 60.0
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*base, "--connected-rule", "high", "--out", "o"])

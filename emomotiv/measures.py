@@ -1,0 +1,398 @@
+"""Emotional-connection measures: score, reliability, segments, motivator drivers.
+
+- :func:`connection_score`: the mean of the motivator items, rescaled to
+  0-100 (0 = lowest answer on every item, 100 = highest); a respondent who
+  skipped items is scored on the items answered.
+- :func:`cronbach_alpha`: reliability of the items as one scale (weighted
+  covariances, respondents who answered every item).
+- :func:`customer_segments`: ``fully_connected`` (connected, whatever their
+  satisfaction), ``highly_satisfied`` (not connected, satisfaction in the top
+  two boxes of its scale, e.g. 9-10 on 1-10 or 4-5 on 1-5) and
+  ``unconnected`` (the rest).
+- Who is *fully connected* (``connected_rule``): ``"outcome"`` uses the
+  study's connection outcome when it is 0/1 (the default, ``"auto"``, does
+  so); a number ``t`` in [0, 100] means connection score ``>= t`` (``"auto"``
+  uses :data:`SCORE_THRESHOLD` = 70 when the outcome is a numeric score).
+- :func:`motivator_drivers`: which touchpoints drive which motivators, as
+  the standardised weighted least-squares weight of each facet in a
+  regression of each motivator on all facets (missing ratings set to the
+  facet's mean). Holding the other facets fixed removes most of the halo that
+  makes every rating correlate with every motivator.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._validation import ValidationError, check_float, check_weights, preview
+from .results import ConnectionMeasures
+from .schema import MOTIVATOR_PREFIX
+
+__all__ = [
+    "connection_measures",
+    "connection_score",
+    "cronbach_alpha",
+    "customer_segments",
+    "motivator_drivers",
+]
+
+SCORE_THRESHOLD = 70.0
+SEGMENTS = ("unconnected", "highly_satisfied", "fully_connected")
+
+
+def _numeric_frame(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    out = frame.apply(pd.to_numeric, errors="coerce").astype(float)
+    bad = [c for c in frame.columns if (out[c].isna() & frame[c].notna()).any()]
+    if bad:
+        raise ValidationError(
+            [f"The {what} columns {preview(bad)} are not numeric."], subject="survey"
+        )
+    return out
+
+
+def cronbach_alpha(items: pd.DataFrame, *, sample_weight=None) -> float:
+    """Cronbach's alpha of a set of items (weighted, complete respondents).
+
+    ``alpha = k / (k - 1) * (1 - sum(item variances) / variance(sum))``.
+
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent.
+    sample_weight : array-like or None
+        Survey weights.
+
+    Returns
+    -------
+    float
+        NaN with fewer than two items or two complete respondents.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4], "b": [1, 2, 3, 4]})
+    >>> cronbach_alpha(items)
+    1.0
+    """
+    x = _numeric_frame(items, "item").to_numpy()
+    w = check_weights(sample_weight, len(x))
+    ok = ~np.isnan(x).any(axis=1) & (w > 0)
+    k = x.shape[1]
+    if k < 2 or ok.sum() < 2:
+        return float("nan")
+    cov = np.cov(x[ok], rowvar=False, aweights=w[ok])
+    total = cov.sum()
+    if total <= 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - np.trace(cov) / total))
+
+
+def connection_score(
+    survey: pd.DataFrame,
+    motivators: Sequence[str] | None = None,
+    *,
+    scale: tuple[float, float] | None = None,
+) -> pd.Series:
+    """Connection score per respondent, 0-100, from the motivator items.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        Respondents.
+    motivators : sequence of str or None
+        The item columns; by default every ``motivator__*`` column.
+    scale : (float, float) or None
+        The items' answer scale; by default the lowest and highest answer
+        given to any item.
+
+    Returns
+    -------
+    Series
+        ``connection_score``; NaN for a respondent who answered no item.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"motivator__a": [1, 7, 4], "motivator__b": [1, 7, None]})
+    >>> connection_score(items, scale=(1, 7)).tolist()
+    [0.0, 100.0, 50.0]
+    """
+    if motivators is None:
+        motivators = [c for c in survey.columns if str(c).startswith(MOTIVATOR_PREFIX)]
+    motivators = list(motivators)
+    missing = [c for c in motivators if c not in survey.columns]
+    if not motivators or missing:
+        problem = (
+            f"The motivator columns {preview(missing)} are not in the survey."
+            if missing
+            else f"No motivator columns (named '{MOTIVATOR_PREFIX}*') were found."
+        )
+        raise ValidationError([problem], subject="survey")
+    x = _numeric_frame(survey[motivators], "motivator")
+    lo, hi = scale if scale is not None else (np.nanmin(x), np.nanmax(x))
+    if not hi > lo:
+        raise ValidationError(
+            ["The motivator items do not vary: every answer is the same."],
+            subject="survey",
+        )
+    mean = x.mean(axis=1, skipna=True)
+    return ((mean - lo) / (hi - lo) * 100).rename("connection_score")
+
+
+def _connected(
+    rule, outcome: np.ndarray | None, score: pd.Series | None
+) -> tuple[np.ndarray | None, str]:
+    """Apply the 'fully connected' rule; return the 0/1 flags and the rule text."""
+    binary = outcome is not None and set(np.unique(outcome[~np.isnan(outcome)])) <= {
+        0.0,
+        1.0,
+    }
+    if rule == "auto":
+        if binary:
+            rule = "outcome"
+        elif score is not None:
+            rule = SCORE_THRESHOLD
+        else:
+            return None, "none: the outcome is not 0/1 and there are no motivators"
+    if rule == "outcome":
+        if not binary:
+            raise ValueError(
+                "The 'connected_rule' parameter of connection_measures is "
+                "'outcome', but the connection outcome is not 0/1; pass a score "
+                "threshold in [0, 100] instead."
+            )
+        return (outcome == 1).astype(int), "connection outcome = 1"
+    ok = isinstance(rule, numbers.Real) and not isinstance(rule, bool)
+    if not ok or not 0 <= rule <= 100:
+        raise ValueError(
+            "The 'connected_rule' parameter of connection_measures must be "
+            "'auto', 'outcome' or a connection-score threshold in [0, 100]. "
+            f"Got {rule!r} instead."
+        )
+    if score is None:
+        raise ValueError(
+            "A connection-score threshold needs motivator items; none were given."
+        )
+    return (score.to_numpy() >= rule).astype(int), f"connection score >= {rule:g}"
+
+
+def customer_segments(
+    connected,
+    satisfaction=None,
+    *,
+    satisfied_threshold: float | None = None,
+) -> pd.Series:
+    """Label respondents ``unconnected``, ``highly_satisfied`` or ``fully_connected``.
+
+    Parameters
+    ----------
+    connected : array-like of 0/1
+        Fully connected flags.
+    satisfaction : array-like or None
+        Satisfaction ratings; without them nobody is ``highly_satisfied``.
+    satisfied_threshold : float or None
+        Satisfaction at or above which a respondent is highly satisfied; by
+        default the top two boxes: the highest rating given minus 1.
+
+    Returns
+    -------
+    Series
+        Categorical segment per respondent.
+
+    Examples
+    --------
+    >>> customer_segments([1, 0, 0], [5, 10, 6]).tolist()
+    ['fully_connected', 'highly_satisfied', 'unconnected']
+    """
+    conn = np.asarray(connected, dtype=float) == 1
+    high = np.zeros(len(conn), dtype=bool)
+    if satisfaction is not None:
+        sat = np.asarray(satisfaction, dtype=float)
+        if satisfied_threshold is None:
+            satisfied_threshold = float(np.nanmax(sat)) - 1
+        with np.errstate(invalid="ignore"):
+            high = sat >= satisfied_threshold
+    labels = np.where(conn, SEGMENTS[2], np.where(high, SEGMENTS[1], SEGMENTS[0]))
+    return pd.Series(pd.Categorical(labels, categories=SEGMENTS), name="segment")
+
+
+def motivator_drivers(
+    X: pd.DataFrame, motivators: pd.DataFrame, *, sample_weight=None
+) -> pd.DataFrame:
+    """Facet x motivator matrix: which touchpoints drive which motivators.
+
+    Each motivator is regressed on all facets at once by weighted least
+    squares on standardised variables (a missing rating is set to the facet's
+    mean, i.e. 0 after standardising); the entry is the facet's standardised
+    weight.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Facet ratings (columns = facets).
+    motivators : DataFrame
+        Motivator items (columns = motivators).
+    sample_weight : array-like or None
+        Survey weights.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by facet, one column per motivator.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    >>> m = motivator_drivers(s.survey[s.catalog["facet"]],
+    ...                       s.survey.filter(like="motivator__"))
+    >>> m.shape
+    (8, 10)
+    """
+    w = check_weights(sample_weight, len(X))
+
+    def standardise(frame: pd.DataFrame) -> np.ndarray:
+        v = frame.to_numpy(dtype=float)
+        seen = ~np.isnan(v)
+        ws = w[:, None] * seen
+        den = np.where(ws.sum(axis=0) > 0, ws.sum(axis=0), 1)
+        mean = np.nansum(v * ws, axis=0) / den
+        var = np.nansum((v - mean) ** 2 * ws, axis=0) / den
+        sd = np.where(var > 0, np.sqrt(var), 1)
+        return np.where(seen, (v - mean) / sd, 0.0)
+
+    xs, ms = standardise(X), standardise(motivators)
+    root = np.sqrt(w)[:, None]
+    beta, *_ = np.linalg.lstsq(xs * root, ms * root, rcond=None)
+    names = [str(c).removeprefix(MOTIVATOR_PREFIX) for c in motivators.columns]
+    return pd.DataFrame(beta, index=pd.Index(X.columns, name="facet"), columns=names)
+
+
+def _wmean(values, w: np.ndarray, mask: np.ndarray) -> float:
+    v = np.asarray(values, dtype=float)
+    ok = mask & ~np.isnan(v)
+    return float(np.average(v[ok], weights=w[ok])) if w[ok].sum() > 0 else np.nan
+
+
+def connection_measures(
+    survey: pd.DataFrame,
+    *,
+    facets: Sequence[str],
+    connection: str | None = None,
+    motivators: Sequence[str] | None = None,
+    satisfaction: str | None = None,
+    value: str | None = None,
+    extra: Sequence[str] = (),
+    sample_weight=None,
+    connected_rule: str | float = "auto",
+    satisfied_threshold: float | None = None,
+    motivator_scale: tuple[float, float] | None = None,
+) -> ConnectionMeasures:
+    """Connection score, reliability, segments and the motivator matrix at once.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        Respondents.
+    facets : sequence of str
+        Facet columns (for the facet x motivator matrix).
+    connection : str or None
+        The connection outcome column.
+    motivators : sequence of str or None
+        Motivator item columns; by default every ``motivator__*`` column
+        (none: no score, alpha or matrix).
+    satisfaction, value : str or None
+        Satisfaction and value columns.
+    extra : sequence of str
+        Further numeric columns whose weighted mean is reported per segment
+        (e.g. churn).
+    sample_weight : array-like or None
+        Survey weights for every share and mean.
+    connected_rule : "auto", "outcome" or float, default="auto"
+        Who is fully connected (see the module documentation).
+    satisfied_threshold : float or None
+        Satisfaction at or above which a respondent is highly satisfied.
+    motivator_scale : (float, float) or None
+        The motivator answer scale.
+
+    Returns
+    -------
+    ConnectionMeasures
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> m = connection_measures(s.survey, facets=s.catalog["facet"],
+    ...                         connection="connected", satisfaction="satisfaction")
+    >>> m.connected_rule
+    'connection outcome = 1'
+    >>> list(m.segment_table["segment"])
+    ['unconnected', 'highly_satisfied', 'fully_connected']
+    """
+    w = check_weights(sample_weight, len(survey))
+    if satisfied_threshold is not None:
+        satisfied_threshold = check_float(
+            satisfied_threshold, "satisfied_threshold", "connection_measures"
+        )
+    if motivators is None:
+        motivators = [c for c in survey.columns if str(c).startswith(MOTIVATOR_PREFIX)]
+    motivators = list(motivators)
+    score = alpha = matrix = None
+    if motivators:
+        score = connection_score(survey, motivators, scale=motivator_scale)
+        alpha = cronbach_alpha(survey[motivators], sample_weight=w)
+        matrix = motivator_drivers(
+            survey[list(facets)], survey[motivators], sample_weight=w
+        )
+    outcome = None
+    if connection is not None:
+        outcome = pd.to_numeric(survey[connection], errors="coerce").to_numpy(float)
+    flags, rule_text = _connected(connected_rule, outcome, score)
+    sat = None if satisfaction is None else survey[satisfaction].to_numpy(float)
+    info: dict = {"score_threshold_default": SCORE_THRESHOLD}
+    if sat is not None:
+        info["satisfied_threshold"] = (
+            float(np.nanmax(sat)) - 1
+            if satisfied_threshold is None
+            else satisfied_threshold
+        )
+    if flags is None:
+        segments = pd.Series(pd.Categorical([None] * len(survey), categories=SEGMENTS))
+        table = pd.DataFrame(columns=["segment", "n", "share"])
+        info["note"] = "segments skipped: no rule for who is fully connected"
+        return ConnectionMeasures(
+            score, alpha, None, rule_text, segments, table, matrix, info
+        )
+    segments = customer_segments(
+        flags, sat, satisfied_threshold=info.get("satisfied_threshold")
+    )
+    segments.index = survey.index
+    rows = []
+    labels = segments.to_numpy()
+    for seg in SEGMENTS:
+        mask = labels == seg
+        row = {"segment": seg, "n": int(mask.sum()), "share": float(w[mask].sum())}
+        if value is not None:
+            row["mean_value"] = _wmean(survey[value], w, mask)
+        if sat is not None:
+            row["mean_satisfaction"] = _wmean(sat, w, mask)
+        if score is not None:
+            row["mean_connection_score"] = _wmean(score, w, mask)
+        for col in extra:
+            row[f"mean_{col}"] = _wmean(
+                pd.to_numeric(survey[col], errors="coerce"), w, mask
+            )
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["share"] = table["share"] / w.sum()
+    if sat is None:
+        info["note"] = "no satisfaction column: nobody is counted highly satisfied"
+    connected = pd.Series(flags, index=survey.index, name="fully_connected")
+    return ConnectionMeasures(
+        score, alpha, connected, rule_text, segments, table, matrix, info
+    )

@@ -1,0 +1,661 @@
+"""Stated importance, and how it compares with derived importance.
+
+Customers are asked what matters to them; the driver model shows what moves
+their connection. The two only compare honestly on one scale, so every form
+of stated importance is turned into **shares** that sum to 1 over the facets,
+exactly like derived importance:
+
+ratings (any scale)
+    Importance above the scale floor: a facet's share is its (weighted) mean
+    rating minus the floor, over the sum of that over facets. The floor is
+    the lowest rating of the scale ("not important at all" counts as no
+    importance): ``scale=(lo, hi)`` when given, else the lowest rating any
+    respondent gave; for an aggregate in the catalog it is 0 unless
+    ``scale`` is given. A facet's mean uses only the respondents who rated
+    it.
+ranks (1 = most important)
+    Borda count. Each respondent's values are re-ranked among the facets
+    they ranked (only the order matters; ranks may skip numbers); a facet at
+    rank ``r`` of ``k`` ranked gets ``k + 1 - r`` points, tied facets share
+    the points of the positions they occupy (mid-ranks), unranked facets get
+    0. Each respondent's points are divided by their total, so every
+    respondent has the same say whatever ``k``, and facet shares are the
+    weighted mean of respondent shares. Ranks must be >= 1; leave unranked
+    facets empty.
+maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
+    Probability shares: ``exp(u_f) / sum_g exp(u_g)``, the logit probability
+    that the facet is picked as most important from all of them, computed per
+    respondent and averaged (weighted), or on the aggregate utilities of the
+    catalog.
+
+Per-respondent data (``stated__<facet>`` columns) get bootstrap intervals
+(respondents resampled with their survey weights). When every facet has the
+same stated share, stated importance carries no information: the shares are
+``1/p``, the comparison warns and assigns no quadrant.
+
+The comparison (:func:`compare_importance`) puts each facet in a quadrant.
+Thresholds are multiples of the mean share ``1/p`` (``p`` facets compared),
+so they mean the same for 12 facets or 100. A facet is *stated high* when its
+stated share exceeds ``stated_threshold / p`` (default 1: above-average
+stated importance, a split that does not depend on the floor chosen for
+ratings), and *derived high* when its derived share exceeds
+``derived_threshold / p`` (default :data:`DERIVED_THRESHOLD` = 1.25: a
+quarter above the mean share). Derived importance gets the higher bar because
+attributions from a flexible model spread some importance over every facet,
+non-drivers included (facets without any effect reach up to about twice the
+mean share on the synthetic surveys), while stated shares are compressed near
+``1/p``. ``benchmarks/bench_stated.py`` shows how the labels recover the
+generator's hidden drivers and table stakes across seeds and thresholds.
+The quadrants:
+
+====================  =============  ============
+quadrant              derived high   stated high
+====================  =============  ============
+``core_driver``       yes            yes
+``hidden_driver``     yes            no
+``table_stakes``      no             yes
+``low_priority``      no             no
+====================  =============  ============
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._validation import (
+    ValidationError,
+    check_choice,
+    check_float,
+    check_int,
+    check_weights,
+    preview,
+)
+from .results import ImportanceResult, StatedComparison, StatedImportance
+from .schema import STATED_PREFIX, FacetCatalog
+
+__all__ = ["compare_importance", "stated_importance"]
+
+FORMS = ("ratings", "ranks", "maxdiff")
+SOURCES = ("auto", "respondents", "catalog")
+QUADRANTS = ("core_driver", "hidden_driver", "table_stakes", "low_priority")
+EQUAL_TOL = 1e-9
+DERIVED_THRESHOLD = 1.25
+
+
+def resample_counts(n: int, n_boot: int, random_state) -> np.ndarray:
+    """Bootstrap counts: how often each of ``n`` respondents is drawn, per row.
+
+    The same ``random_state`` and ``n`` give the same draws, so two steps that
+    resample the same respondents with the same seed form a joint bootstrap.
+    """
+    rng = np.random.default_rng(random_state)
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+
+
+def _interval(replicates: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    tail = (1 - level) / 2 * 100
+    low, high = np.nanpercentile(replicates, [tail, 100 - tail], axis=0)
+    return low, high
+
+
+def _normalise_rows(a: np.ndarray) -> np.ndarray:
+    """Rows divided by their sums (a zero row becomes uniform)."""
+    total = a.sum(axis=1, keepdims=True)
+    uniform = np.full_like(a, 1.0 / a.shape[1])
+    return np.where(total > 0, a / np.where(total > 0, total, 1), uniform)
+
+
+def _softmax_rows(u: np.ndarray) -> np.ndarray:
+    """Row-wise exp-probability shares over the non-missing entries."""
+    seen = ~np.isnan(u)
+    top = np.nanmax(np.where(seen, u, -np.inf), axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    e = np.where(seen, np.exp(np.where(seen, u, 0.0) - top), 0.0)
+    return _normalise_rows(e)
+
+
+def _borda_rows(r: np.ndarray) -> np.ndarray:
+    """Row-wise Borda shares from ranks (1 = best), mid-ranks for ties."""
+    from scipy.stats import rankdata
+
+    mid = rankdata(r, axis=1, method="average", nan_policy="omit")
+    k = (~np.isnan(r)).sum(axis=1, keepdims=True)
+    points = np.where(np.isnan(mid), 0.0, k + 1 - np.nan_to_num(mid))
+    total = k * (k + 1) / 2
+    return np.where(total > 0, points / np.where(total > 0, total, 1), 0.0)
+
+
+def _catalog_values(catalog) -> pd.Series:
+    if catalog is None:
+        return pd.Series(dtype=float)
+    if not isinstance(catalog, FacetCatalog):
+        catalog = FacetCatalog.from_frame(pd.DataFrame(catalog))
+    return catalog.table["stated_importance"].astype(float)
+
+
+def _respondent_matrix(
+    survey: pd.DataFrame, catalog_facets: Sequence[str] | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """The ``stated__<facet>`` columns as floats (facet names as columns)."""
+    cols = [str(c) for c in survey.columns if str(c).startswith(STATED_PREFIX)]
+    problems = []
+    frame = {}
+    for col in cols:
+        values = pd.to_numeric(survey[col], errors="coerce")
+        bad = survey[col][values.isna() & survey[col].notna()]
+        if len(bad):
+            problems.append(
+                f"Stated-importance column '{col}' is not numeric: "
+                f"{preview(list(dict.fromkeys(bad.tolist())))}."
+            )
+        if values.notna().sum() == 0:
+            problems.append(f"Stated-importance column '{col}' is empty.")
+        frame[col[len(STATED_PREFIX) :]] = values.astype(float)
+    if catalog_facets is not None:
+        unknown = [f for f in frame if f not in set(catalog_facets)]
+        if unknown:
+            problems.append(
+                "Stated-importance columns name facets that are not in the "
+                f"catalog: {preview([STATED_PREFIX + f for f in unknown], 5)}. "
+                "Add them to the catalog or drop the columns."
+            )
+    return pd.DataFrame(frame, index=survey.index), problems
+
+
+def stated_importance(
+    survey: pd.DataFrame | None = None,
+    catalog: pd.DataFrame | FacetCatalog | None = None,
+    *,
+    form: str = "ratings",
+    source: str = "auto",
+    scale: tuple[float, float] | None = None,
+    sample_weight=None,
+    n_boot: int = 200,
+    level: float = 0.95,
+    random_state: int | None = None,
+) -> StatedImportance:
+    """Stated importance per facet as shares that sum to 1.
+
+    See the module documentation for how ratings, ranks and MaxDiff utilities
+    become shares, and how ties and all-equal input are handled.
+
+    Parameters
+    ----------
+    survey : DataFrame or None
+        Respondents, with per-respondent stated importance in
+        ``stated__<facet>`` columns (empty = not asked or not answered).
+    catalog : DataFrame, FacetCatalog or None
+        The facet catalog; its ``stated_importance`` column is the aggregate
+        form, and its facets are the ones a ``stated__`` column may name.
+    form : {"ratings", "ranks", "maxdiff"}, default="ratings"
+        What the numbers are: importance ratings on any scale, ranks
+        (1 = most important), or MaxDiff utilities.
+    source : {"auto", "respondents", "catalog"}, default="auto"
+        ``"auto"`` uses the ``stated__`` columns when the survey has any,
+        else the catalog.
+    scale : (float, float) or None
+        The rating scale ``(lowest, highest)``; its lowest value counts as no
+        importance, and ratings off it are errors. Ratings only.
+    sample_weight : array-like of shape (n_respondents,) or None
+        Survey weights for every mean and share.
+    n_boot : int, default=200
+        Bootstrap resamples of respondents for the intervals (0: none).
+    level : float, default=0.95
+        Confidence level of the intervals.
+    random_state : int or None
+        Seed for the bootstrap.
+
+    Returns
+    -------
+    StatedImportance
+        ``table`` with ``stated_importance`` (share), ``stated_low``,
+        ``stated_high``, ``raw`` and ``n`` per facet.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem: no stated importance anywhere, non-numeric or
+        empty ``stated__`` columns, columns for facets not in the catalog,
+        ranks below 1, ratings off ``scale`` or negative catalog values,
+        non-finite utilities.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> catalog = pd.DataFrame({"facet": ["fees", "app", "note"],
+    ...                         "stated_importance": [5, 4, 2]})
+    >>> s = stated_importance(catalog=catalog, scale=(1, 5))
+    >>> s.table["stated_importance"].round(3).tolist()
+    [0.5, 0.375, 0.125]
+    >>> ranks = pd.DataFrame({"stated__fees": [1, 1], "stated__app": [2, 1],
+    ...                       "stated__note": [3, None]})
+    >>> s = stated_importance(ranks, catalog, form="ranks", n_boot=0)
+    >>> s.table["stated_importance"].round(3).tolist()
+    [0.5, 0.417, 0.083]
+    """
+    owner = "stated_importance"
+    check_choice(form, "form", owner, FORMS)
+    check_choice(source, "source", owner, SOURCES)
+    n_boot = check_int(n_boot, "n_boot", owner, min_value=0)
+    level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
+    if scale is not None:
+        ok = (
+            isinstance(scale, Sequence)
+            and len(scale) == 2
+            and all(isinstance(v, numbers.Real) for v in scale)
+            and scale[0] < scale[1]
+        )
+        if not ok:
+            raise ValueError(
+                f"The 'scale' parameter of {owner} must be a (lowest, highest) "
+                f"pair with lowest < highest, or None. Got {scale!r} instead."
+            )
+    cat_values = _catalog_values(catalog)
+    has_columns = survey is not None and any(
+        str(c).startswith(STATED_PREFIX) for c in survey.columns
+    )
+    if source == "auto":
+        source = "respondents" if has_columns else "catalog"
+    if source == "respondents" and not has_columns:
+        raise ValidationError(
+            [
+                f"No per-respondent stated importance: the survey has no "
+                f"'{STATED_PREFIX}<facet>' columns."
+            ],
+            subject="stated importance",
+        )
+    if source == "catalog" and cat_values.notna().sum() == 0:
+        raise ValidationError(
+            [
+                "No stated importance: the catalog has no 'stated_importance' "
+                f"values and the survey no '{STATED_PREFIX}<facet>' columns."
+            ],
+            subject="stated importance",
+        )
+    if source == "catalog":
+        return _from_catalog(cat_values, form, scale)
+    facets = list(cat_values.index) if catalog is not None else None
+    return _from_respondents(
+        survey, facets, form, scale, sample_weight, n_boot, level, random_state
+    )
+
+
+def _check_values(values: np.ndarray, names, form, scale, what) -> list[str]:
+    problems = []
+    finite = np.isfinite(values) | np.isnan(values)
+    if not finite.all():
+        bad = [names[j] for j in np.flatnonzero(~finite.all(axis=0))]
+        problems.append(f"Infinite stated importance for {preview(bad)}.")
+    with np.errstate(invalid="ignore"):
+        if form == "ranks":
+            low = np.nan_to_num(values, nan=1.0) < 1
+            if low.any():
+                bad = [names[j] for j in np.flatnonzero(low.any(axis=0))]
+                problems.append(
+                    f"Ranks below 1 in {what} for {preview(bad)}; 1 is the most "
+                    "important, and unranked facets are left empty."
+                )
+        if form == "ratings" and (scale is not None or what == "the catalog"):
+            lo, hi = scale if scale is not None else (0.0, np.inf)
+            v = np.nan_to_num(values, nan=lo)
+            off = (v < lo) | (v > hi)
+            if off.any():
+                bad = [names[j] for j in np.flatnonzero(off.any(axis=0))]
+                rule = f"off the {lo:g}-{hi:g} scale" if scale else "negative"
+                problems.append(f"Stated ratings {rule} in {what} for {preview(bad)}.")
+    return problems
+
+
+def _finish(
+    share: np.ndarray,
+    facets: Sequence[str],
+    raw: np.ndarray,
+    n: np.ndarray | None,
+    replicates: np.ndarray | None,
+    level: float,
+    source: str,
+    form: str,
+    info: dict,
+) -> StatedImportance:
+    informative = bool(np.ptp(share) > EQUAL_TOL)
+    if not informative:
+        share = np.full(len(share), 1.0 / len(share))
+    low = high = np.full(len(share), np.nan)
+    reps = None
+    if replicates is not None and len(replicates):
+        low, high = _interval(replicates, level)
+        reps = pd.DataFrame(replicates, columns=list(facets))
+        reps.index.name = "replicate"
+    table = pd.DataFrame(
+        {
+            "stated_importance": share,
+            "stated_low": low,
+            "stated_high": high,
+            "raw": raw,
+            "n": np.full(len(share), np.nan) if n is None else n,
+        },
+        index=pd.Index(list(facets), name="facet"),
+    )
+    info = info | {"informative": informative, "level": level}
+    if not informative:
+        info["note"] = (
+            "Every facet has the same stated importance: it says nothing about "
+            "which facets matter, so the shares are all equal."
+        )
+    return StatedImportance(table, source, form, reps, info)
+
+
+def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
+    present = values.dropna()
+    missing = [f for f in values.index if f not in present.index]
+    v = present.to_numpy(dtype=float)[None, :]
+    problems = _check_values(v, list(present.index), form, scale, "the catalog")
+    if problems:
+        raise ValidationError(problems, subject="stated importance")
+    if form == "ratings":
+        floor = scale[0] if scale is not None else 0.0
+        share = _normalise_rows(v - floor)[0]
+        how = f"catalog value minus the scale floor ({floor:g}), as a share"
+    elif form == "ranks":
+        share = _borda_rows(v)[0]
+        how = "Borda points of the catalog ranks (mid-ranks for ties), as a share"
+    else:
+        share = _softmax_rows(v)[0]
+        how = "exp-utility probability shares of the catalog utilities"
+    info = {"method": how, "missing_facets": missing}
+    return _finish(share, present.index, v[0], None, None, 1.0, "catalog", form, info)
+
+
+def _from_respondents(
+    survey, facets, form, scale, sample_weight, n_boot, level, random_state
+) -> StatedImportance:
+    matrix, problems = _respondent_matrix(survey, facets)
+    names = list(matrix.columns)
+    r = matrix.to_numpy(dtype=float)
+    problems += _check_values(r, names, form, scale, "the survey")
+    if problems:
+        raise ValidationError(problems, subject="stated importance")
+    w = check_weights(sample_weight, len(r))
+    seen = ~np.isnan(r)
+    n_answered = seen.sum(axis=0).astype(float)
+    missing = [f for f in (facets or []) if f not in names]
+
+    if form == "ratings":
+        floor = float(scale[0]) if scale is not None else float(np.nanmin(r))
+        above = np.where(seen, r - floor, 0.0)
+
+        def shares(weights: np.ndarray) -> np.ndarray:
+            den = weights @ seen
+            mean = np.where(den > 0, (weights @ above) / np.where(den > 0, den, 1), 0)
+            return _normalise_rows(np.atleast_2d(mean))
+
+        den = w @ seen
+        raw = (w @ np.where(seen, r, 0.0)) / np.where(den > 0, den, 1)
+        how = f"weighted mean rating minus the scale floor ({floor:g}), as a share" + (
+            "" if scale is not None else "; the floor is the lowest rating given"
+        )
+    else:
+        per = _borda_rows(r) if form == "ranks" else _softmax_rows(r)
+        answered = seen.any(axis=1).astype(float)
+
+        def shares(weights: np.ndarray) -> np.ndarray:
+            den = np.atleast_2d(weights) @ answered
+            return np.atleast_2d(weights @ per) / den[:, None]
+
+        if form == "ranks":
+            from scipy.stats import rankdata
+
+            given = rankdata(r, axis=1, method="average", nan_policy="omit")
+            den = w @ seen
+            raw = (w @ np.nan_to_num(given)) / np.where(den > 0, den, 1)
+            how = (
+                "Borda count per respondent (k + 1 - rank points, mid-ranks for "
+                "ties, 0 when unranked), each respondent's points as shares, "
+                "weighted mean over respondents"
+            )
+        else:
+            den = w @ seen
+            raw = (w @ np.nan_to_num(r)) / np.where(den > 0, den, 1)
+            how = (
+                "exp-utility probability shares per respondent, weighted mean "
+                "over respondents"
+            )
+    share = shares(w)[0]
+    replicates = None
+    if n_boot:
+        counts = resample_counts(len(r), n_boot, random_state)
+        replicates = shares(counts * w)
+    info = {
+        "method": how,
+        "missing_facets": missing,
+        "n_respondents": int(seen.any(axis=1).sum()),
+        "n_boot": n_boot,
+    }
+    return _finish(
+        share, names, raw, n_answered, replicates, level, "respondents", form, info
+    )
+
+
+def _threshold(value, name: str, m: int) -> float:
+    """A threshold in multiples of the mean share, as a share."""
+    factor = check_float(value, name, "compare_importance", low=0.0, inclusive=False)
+    return factor / m
+
+
+def _quadrants(
+    derived: np.ndarray, stated: np.ndarray, t_derived: float, t_stated: float
+) -> np.ndarray:
+    """Quadrant index (position in QUADRANTS) per entry; arrays broadcast."""
+    d_high = derived > t_derived
+    s_high = stated > t_stated
+    return np.where(d_high, np.where(s_high, 0, 1), np.where(s_high, 2, 3)).astype(int)
+
+
+def _row_spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Spearman correlation of matching rows of two matrices."""
+    from scipy.stats import rankdata
+
+    ra = rankdata(a, axis=1)
+    rb = rankdata(b, axis=1)
+    ra = ra - ra.mean(axis=1, keepdims=True)
+    rb = rb - rb.mean(axis=1, keepdims=True)
+    den = np.sqrt((ra**2).sum(axis=1) * (rb**2).sum(axis=1))
+    return np.where(den > 0, (ra * rb).sum(axis=1) / np.where(den > 0, den, 1), np.nan)
+
+
+def _derived_replicates(
+    derived: ImportanceResult, facets, sample_weight, n_boot, random_state
+) -> tuple[np.ndarray | None, str | None]:
+    """Derived shares per resample: the bootstrap's, else SHAP resampled."""
+    if derived.replicates is not None and len(derived.replicates):
+        reps = derived.replicates[list(facets)].to_numpy(dtype=float)
+        return _normalise_rows(reps), "bootstrap replicates of derived importance"
+    explanation = derived.explanation
+    names = list(getattr(explanation, "feature_names", None) or [])
+    if explanation is None or not n_boot or not set(facets) <= set(names):
+        return None, None
+    phi = np.abs(np.asarray(explanation.values, dtype=float))
+    phi = phi[:, [names.index(f) for f in facets]]
+    w = check_weights(sample_weight, len(phi))
+    counts = resample_counts(len(phi), n_boot, random_state) * w
+    raw = (counts @ phi) / counts.sum(axis=1, keepdims=True)
+    return _normalise_rows(raw), (
+        "respondents resampled with the fitted model held fixed (mean |SHAP| "
+        "per resample): sampling uncertainty of the attributions, not of the "
+        "model fit"
+    )
+
+
+def compare_importance(
+    derived: ImportanceResult,
+    stated: StatedImportance,
+    *,
+    derived_threshold: float = DERIVED_THRESHOLD,
+    stated_threshold: float = 1.0,
+    sample_weight=None,
+    n_boot: int = 200,
+    level: float = 0.95,
+    random_state: int | None = None,
+) -> StatedComparison:
+    """Set stated against derived importance: gaps, quadrants, their certainty.
+
+    Both importances are compared as shares of the facets that have both
+    (derived shares are re-expressed over those facets when stated importance
+    covers only some of them). ``gap`` is the derived share minus the stated
+    share: positive for facets that matter more than customers say.
+
+    ``p_quadrant`` is the share of bootstrap resamples in which a facet lands
+    in its assigned quadrant. Derived resamples come from
+    ``derived.replicates`` when the importance was bootstrapped; otherwise
+    respondents' SHAP values are resampled with the fitted model held fixed
+    (cheaper, and narrower: it ignores refitting), and without an
+    explanation ``p_quadrant`` is NaN. Stated resamples come from
+    ``stated.replicates`` (per-respondent data), else stated importance is
+    held fixed. With the same ``random_state`` and survey, the stated and
+    the SHAP resamples draw the same respondents.
+
+    Parameters
+    ----------
+    derived : ImportanceResult
+        Derived importance (shares in ``table["importance"]``).
+    stated : StatedImportance
+        From :func:`stated_importance`.
+    derived_threshold : float, default=DERIVED_THRESHOLD
+        A facet is *derived high* when its derived share exceeds
+        ``derived_threshold`` times the mean share ``1/p``.
+    stated_threshold : float, default=1.0
+        A facet is *stated high* when its stated share exceeds
+        ``stated_threshold`` times the mean share (1: above average).
+    sample_weight : array-like or None
+        Survey weights of the explained respondents (for resampling SHAP).
+    n_boot : int, default=200
+        Resamples when ``derived`` has no replicates (0: no ``p_quadrant``).
+    level : float, default=0.95
+        Confidence level of the rank-correlation interval.
+    random_state : int or None
+        Seed for the resampling.
+
+    Returns
+    -------
+    StatedComparison
+        ``table`` indexed by facet with ``derived_share, stated_importance,
+        stated_rank, gap, quadrant, p_quadrant``; ``rank_correlation``,
+        ``thresholds`` and ``info``.
+
+    Raises
+    ------
+    ValidationError
+        When stated importance names facets the derived importance lacks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from emomotiv.results import ImportanceResult
+    >>> facets = pd.Index(["fees", "app", "note", "news"], name="facet")
+    >>> derived = ImportanceResult(
+    ...     "shap", pd.DataFrame({"importance": [0.02, 0.4, 0.5, 0.08]}, index=facets))
+    >>> catalog = pd.DataFrame({"facet": facets, "stated_importance": [5, 4, 1, 2]})
+    >>> comp = compare_importance(derived, stated_importance(catalog=catalog))
+    >>> comp.table["quadrant"].tolist()
+    ['table_stakes', 'core_driver', 'hidden_driver', 'low_priority']
+    """
+    owner = "compare_importance"
+    n_boot = check_int(n_boot, "n_boot", owner, min_value=0)
+    level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
+    known = list(derived.table.index)
+    extra = [f for f in stated.table.index if f not in set(known)]
+    if extra:
+        raise ValidationError(
+            [
+                "Stated importance names facets that have no derived importance: "
+                f"{preview(extra, 5)}."
+            ],
+            subject="stated importance",
+        )
+    facets = [f for f in known if f in set(stated.table.index)]
+    m = len(facets)
+    t_d = _threshold(derived_threshold, "derived_threshold", m)
+    t_s = _threshold(stated_threshold, "stated_threshold", m)
+    d = derived.table.loc[facets, "importance"].to_numpy(dtype=float)
+    d = _normalise_rows(d[None, :])[0]
+    s = stated.table.loc[facets, "stated_importance"].to_numpy(dtype=float)
+    s = s / s.sum()
+    stated_rank = (
+        pd.Series(s, index=facets).rank(method="min", ascending=False).astype(int)
+    )
+    gap = d - s
+    info: dict = {
+        "n_compared": m,
+        "not_compared": [f for f in known if f not in set(facets)],
+        "share_basis": "derived shares re-expressed over the compared facets"
+        if m < len(known)
+        else "derived shares of all facets",
+    }
+    thresholds = {
+        "derived": t_d,
+        "stated": t_s,
+        "derived_factor": t_d * m,
+        "stated_factor": t_s * m,
+        "rule": f"high = share above factor x the mean share (1/{m})",
+    }
+    quad = np.full(m, None, dtype=object)
+    p_quad = np.full(m, np.nan)
+    rho = rho_low = rho_high = np.nan
+    if not stated.informative:
+        warnings.warn(
+            "Stated importance is the same for every facet, so it cannot be "
+            "compared with derived importance: no quadrants are assigned.",
+            UserWarning,
+            stacklevel=2,
+        )
+        info["note"] = "stated importance is uninformative (all equal): no quadrants"
+        info["p_quadrant_source"] = None
+    else:
+        from scipy.stats import spearmanr
+
+        q = _quadrants(d, s, t_d, t_s)
+        quad = np.asarray(QUADRANTS, dtype=object)[q]
+        rho = float(spearmanr(d, s)[0])
+        reps_d, source = _derived_replicates(
+            derived, facets, sample_weight, n_boot, random_state
+        )
+        info["p_quadrant_source"] = source
+        if reps_d is not None:
+            if stated.replicates is not None and len(stated.replicates):
+                reps_s = _normalise_rows(
+                    stated.replicates[facets].to_numpy(dtype=float)
+                )
+                reps_s = reps_s[np.arange(len(reps_d)) % len(reps_s)]
+                info["p_quadrant_source"] = source + "; stated bootstrap replicates"
+            else:
+                reps_s = np.broadcast_to(s, reps_d.shape)
+                info["p_quadrant_source"] = source + "; stated importance held fixed"
+            p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
+            rhos = _row_spearman(reps_d, reps_s)
+            rho_low, rho_high = (float(v[0]) for v in _interval(rhos[:, None], level))
+        else:
+            info["note"] = (
+                "p_quadrant is NaN: the derived importance has neither bootstrap "
+                "replicates nor a SHAP explanation to resample (or n_boot=0)."
+            )
+    info["rank_correlation_low"] = rho_low
+    info["rank_correlation_high"] = rho_high
+    table = pd.DataFrame(
+        {
+            "derived_share": d,
+            "stated_importance": s,
+            "stated_low": stated.table.loc[facets, "stated_low"].to_numpy(),
+            "stated_high": stated.table.loc[facets, "stated_high"].to_numpy(),
+            "stated_rank": stated_rank.to_numpy(),
+            "gap": gap,
+            "quadrant": quad,
+            "p_quadrant": p_quad,
+        },
+        index=pd.Index(facets, name="facet"),
+    )
+    return StatedComparison(table, stated, rho, thresholds, info)

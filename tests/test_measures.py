@@ -1,0 +1,111 @@
+"""Connection score, Cronbach's alpha, segments and the motivator matrix."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import emomotiv as em
+
+
+def test_cronbach_alpha_matches_spearman_brown():
+    """Parallel items with correlation r: alpha = k r / (1 + (k - 1) r)."""
+    rng = np.random.default_rng(0)
+    k, r, n = 6, 0.4, 200_000
+    common = rng.standard_normal((n, 1))
+    items = np.sqrt(r) * common + np.sqrt(1 - r) * rng.standard_normal((n, k))
+    alpha = em.cronbach_alpha(pd.DataFrame(items))
+    assert alpha == pytest.approx(k * r / (1 + (k - 1) * r), abs=0.005)
+
+
+def test_cronbach_alpha_small_cases_and_weights():
+    items = pd.DataFrame(
+        {"a": [1, 2, 3, 4, 5], "b": [2, 1, 4, 3, 5], "c": [1, 3, 2, 5, 4]}
+    )
+    # By hand: item variances 2.5 each; sums 4, 6, 9, 12, 14 have variance 17.
+    assert em.cronbach_alpha(items) == pytest.approx(1.5 * (1 - 7.5 / 17))
+    # Integer weights are the same as repeating respondents.
+    w = np.array([1, 2, 1, 3, 1])
+    repeated = items.loc[items.index.repeat(w)]
+    assert em.cronbach_alpha(items, sample_weight=w) == pytest.approx(
+        em.cronbach_alpha(repeated), rel=0.02
+    )
+    assert np.isnan(em.cronbach_alpha(items[["a"]]))
+
+
+def test_connection_score_is_0_to_100():
+    items = pd.DataFrame(
+        {"motivator__a": [1, 7, 4, 2], "motivator__b": [1, 7, np.nan, 4]}
+    )
+    score = em.connection_score(items)
+    np.testing.assert_allclose(score, [0, 100, 50, 100 / 3])
+    with pytest.raises(em.ValidationError, match="No motivator columns"):
+        em.connection_score(pd.DataFrame({"x": [1, 2]}))
+    with pytest.raises(em.ValidationError, match="not numeric"):
+        em.connection_score(items.assign(motivator__a=["a", 1, 2, 3]))
+
+
+def test_segments_and_the_top_two_box_default():
+    seg = em.customer_segments([1, 0, 0, 0], [2, 5, 4, 3])  # a 1-5 scale
+    assert seg.tolist() == [
+        "fully_connected",
+        "highly_satisfied",
+        "highly_satisfied",
+        "unconnected",
+    ]
+    seg = em.customer_segments([0, 0], [9, 8], satisfied_threshold=8)
+    assert seg.tolist() == ["highly_satisfied", "highly_satisfied"]
+    assert em.customer_segments([1, 0]).tolist() == ["fully_connected", "unconnected"]
+
+
+def test_connected_rule(small):
+    survey = small.survey
+    facets = list(small.catalog["facet"])
+    by_outcome = em.connection_measures(
+        survey, facets=facets, connection="connected", satisfaction="satisfaction"
+    )
+    assert by_outcome.connected_rule == "connection outcome = 1"
+    assert (by_outcome.connected.to_numpy() == survey["connected"].to_numpy()).all()
+    by_score = em.connection_measures(
+        survey, facets=facets, connection="connected", connected_rule=60
+    )
+    assert by_score.connected_rule == "connection score >= 60"
+    assert (by_score.connected == (by_score.score >= 60)).all()
+    # A numeric outcome: 'auto' falls back to the score threshold (70).
+    numeric = survey.assign(connected=survey["connected"] + 0.5)
+    auto = em.connection_measures(numeric, facets=facets, connection="connected")
+    assert auto.connected_rule == "connection score >= 70"
+    with pytest.raises(ValueError, match="not 0/1"):
+        em.connection_measures(
+            numeric, facets=facets, connection="connected", connected_rule="outcome"
+        )
+    with pytest.raises(ValueError, match="'connected_rule' parameter"):
+        em.connection_measures(survey, facets=facets, connected_rule=130)
+    # Connected customers score higher on the motivators (the generator's truth).
+    t = by_outcome.segment_table.set_index("segment")
+    assert (
+        t.loc["fully_connected", "mean_connection_score"]
+        > t.loc["unconnected", "mean_connection_score"]
+    )
+    assert t["share"].sum() == pytest.approx(1)
+    assert by_outcome.cronbach_alpha > 0.8
+
+
+def test_motivator_matrix_points_at_the_true_drivers():
+    s = em.make_survey(n_respondents=2000, n_facets=20, random_state=2)
+    facets = list(s.catalog["facet"])
+    m = em.motivator_drivers(
+        s.survey[facets],
+        s.survey.filter(like="motivator__"),
+        sample_weight=s.survey["weight"],
+    )
+    assert list(m.columns[:2]) == ["stand_out", "confident_future"]
+    strength = m.abs().mean(axis=1)
+    drivers = s.truth["is_driver"]
+    assert strength[drivers].mean() > 2 * strength[~drivers].mean()
+    # Column order only permutes the result.
+    flipped = em.motivator_drivers(
+        s.survey[facets[::-1]],
+        s.survey.filter(like="motivator__"),
+        sample_weight=s.survey["weight"],
+    )
+    pd.testing.assert_frame_equal(flipped.loc[facets], m, atol=1e-10)

@@ -1,0 +1,252 @@
+"""Stated importance in every input form, and the stated-vs-derived comparison."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv.results import ImportanceResult
+from emomotiv.stated import QUADRANTS
+
+FACETS = ["fees", "app", "note", "news"]
+
+
+def _catalog(values):
+    return pd.DataFrame({"facet": FACETS[: len(values)], "stated_importance": values})
+
+
+def _derived(shares, replicates=None):
+    table = pd.DataFrame(
+        {"importance": shares}, index=pd.Index(FACETS[: len(shares)], name="facet")
+    )
+    return ImportanceResult("shap", table, replicates=replicates)
+
+
+def test_catalog_ratings_become_shares_above_the_scale_floor():
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]), scale=(1, 5))
+    assert s.source == "catalog" and s.form == "ratings"
+    np.testing.assert_allclose(s.table["stated_importance"], [4 / 8, 3 / 8, 0, 1 / 8])
+    assert s.table["stated_low"].isna().all()  # no respondents, no interval
+    # Without a scale the values are taken as ratio-scale importance.
+    s0 = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    np.testing.assert_allclose(s0.table["stated_importance"], [5, 4, 1, 2] / np.sum(12))
+
+
+def test_respondent_ratings_weighted_mean_above_floor():
+    survey = pd.DataFrame(
+        {"stated__fees": [5, 1], "stated__app": [3, 3], "stated__note": [1, np.nan]}
+    )
+    s = em.stated_importance(
+        survey, _catalog([1, 1, 1]), scale=(1, 5), sample_weight=[3, 1], n_boot=0
+    )
+    # fees: mean (3*5 + 1*1)/4 = 4 -> 3 above the floor; app 2; note 0
+    np.testing.assert_allclose(s.table["stated_importance"], [3 / 5, 2 / 5, 0])
+    assert list(s.table["n"]) == [2, 2, 1]
+    # Without a scale, the lowest rating given (1) is the floor.
+    s2 = em.stated_importance(survey, sample_weight=[3, 1], n_boot=0)
+    np.testing.assert_allclose(s2.table["stated_importance"], [3 / 5, 2 / 5, 0])
+
+
+def test_ranks_with_ties_share_the_points_of_their_positions():
+    survey = pd.DataFrame(
+        {
+            "stated__fees": [1, 1, 2],
+            "stated__app": [2, 1, 9],  # tie with fees; 9: only the order counts
+            "stated__note": [3, 3, np.nan],  # unranked by the third respondent
+        }
+    )
+    s = em.stated_importance(survey, _catalog([1, 1, 1]), form="ranks", n_boot=0)
+    # respondent 1: 3,2,1 points of 6; respondent 2: ties at 1 -> mid-rank 1.5,
+    # 2.5 points each of 6, note 1; respondent 3: 2 before 9 -> 2 and 1 points of 3.
+    expected = np.array(
+        [[3 / 6, 2 / 6, 1 / 6], [2.5 / 6, 2.5 / 6, 1 / 6], [2 / 3, 1 / 3, 0]]
+    ).mean(axis=0)
+    np.testing.assert_allclose(s.table["stated_importance"], expected)
+    assert s.table["stated_importance"].sum() == pytest.approx(1)
+
+
+def test_catalog_ranks_with_ties():
+    s = em.stated_importance(catalog=_catalog([1, 2, 2, 4]), form="ranks")
+    # mid-ranks 1, 2.5, 2.5, 4 -> points 4, 2.5, 2.5, 1 of 10
+    np.testing.assert_allclose(s.table["stated_importance"], [0.4, 0.25, 0.25, 0.1])
+    ranks = em.compare_importance(_derived([0.1, 0.2, 0.3, 0.4]), s).table
+    assert list(ranks["stated_rank"]) == [1, 2, 2, 4]
+
+
+def test_maxdiff_utilities_become_probability_shares():
+    s = em.stated_importance(
+        catalog=_catalog([0, np.log(2), np.log(3)]), form="maxdiff"
+    )
+    np.testing.assert_allclose(s.table["stated_importance"], [1 / 6, 2 / 6, 3 / 6])
+    survey = pd.DataFrame({"stated__fees": [0.0, np.log(3)], "stated__app": [0.0, 0.0]})
+    s = em.stated_importance(survey, form="maxdiff", n_boot=0)
+    np.testing.assert_allclose(s.table["stated_importance"], [(0.5 + 0.75) / 2, 0.375])
+
+
+def test_all_equal_stated_importance_is_uninformative():
+    s = em.stated_importance(catalog=_catalog([3, 3, 3, 3]))
+    assert not s.informative and "same stated importance" in s.info["note"]
+    np.testing.assert_allclose(s.table["stated_importance"], 0.25)
+    with pytest.warns(UserWarning, match="same for every facet"):
+        comp = em.compare_importance(_derived([0.1, 0.2, 0.3, 0.4]), s)
+    assert comp.table["quadrant"].isna().all()
+    assert np.isnan(comp.rank_correlation)
+    # Ratings all at the scale floor say nothing either.
+    floor = pd.DataFrame({"stated__fees": [1, 1], "stated__app": [1, 1]})
+    assert not em.stated_importance(floor, scale=(1, 5), n_boot=0).informative
+
+
+def test_inconsistent_input_lists_every_problem():
+    survey = pd.DataFrame(
+        {
+            "stated__fees": [1, "high"],
+            "stated__ghost": [2, 1],  # a facet the catalog does not have
+            "stated__app": [0, 2],  # rank 0
+            "stated__note": [np.nan, np.nan],
+        }
+    )
+    with pytest.raises(em.ValidationError) as err:
+        em.stated_importance(survey, _catalog([1, 1, 1]), form="ranks")
+    text = str(err.value)
+    assert "4 problems" in text
+    assert "'high'" in text and "stated__ghost" in text
+    assert "below 1" in text and "stated__note' is empty" in text
+
+
+def test_other_bad_input():
+    with pytest.raises(em.ValidationError, match="No stated importance"):
+        em.stated_importance(catalog=pd.DataFrame({"facet": FACETS}))
+    with pytest.raises(em.ValidationError, match="no 'stated__<facet>'"):
+        em.stated_importance(pd.DataFrame({"x": [1]}), source="respondents")
+    off = pd.DataFrame({"stated__fees": [6, 1], "stated__app": [2, 3]})
+    with pytest.raises(em.ValidationError, match="off the 1-5 scale"):
+        em.stated_importance(off, scale=(1, 5))
+    with pytest.raises(em.ValidationError, match="negative"):
+        em.stated_importance(catalog=_catalog([-1, 2]))
+    with pytest.raises(ValueError, match="'form' parameter of stated_importance"):
+        em.stated_importance(catalog=_catalog([1, 2]), form="likert")
+    with pytest.raises(ValueError, match="'scale' parameter"):
+        em.stated_importance(catalog=_catalog([1, 2]), scale=(5, 1))
+    s = em.stated_importance(catalog=_catalog([1, 2]))
+    bigger = pd.DataFrame({"importance": [1.0]}, index=pd.Index(["fees"]))
+    with pytest.raises(em.ValidationError, match="no derived importance"):
+        em.compare_importance(ImportanceResult("shap", bigger), s)
+    with pytest.raises(ValueError, match="'derived_threshold' parameter"):
+        em.compare_importance(_derived([0.5, 0.5]), s, derived_threshold=0)
+
+
+def test_stated_for_some_facets_only_compares_those():
+    catalog = _catalog([5, 1, np.nan, np.nan])
+    s = em.stated_importance(catalog=catalog)
+    assert s.info["missing_facets"] == ["note", "news"]
+    comp = em.compare_importance(_derived([0.1, 0.3, 0.2, 0.4]), s)
+    assert list(comp.table.index) == ["fees", "app"]
+    np.testing.assert_allclose(comp.table["derived_share"], [0.25, 0.75])
+    np.testing.assert_allclose(comp.table["gap"], [0.25 - 5 / 6, 0.75 - 1 / 6])
+    assert comp.info["not_compared"] == ["note", "news"]
+
+
+def test_p_quadrant_counts_replicates_in_the_assigned_quadrant():
+    # 'app' is just above the derived bar (1.5 x 1/4 = 0.375) in the point
+    # estimate and in half of the replicates.
+    reps = pd.DataFrame(
+        [[0.02, 0.40, 0.50, 0.08], [0.02, 0.30, 0.60, 0.08]] * 50, columns=FACETS
+    )
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    comp = em.compare_importance(
+        _derived([0.02, 0.40, 0.50, 0.08], reps), s, derived_threshold=1.5
+    )
+    assert list(comp.table["quadrant"]) == [
+        "table_stakes",
+        "core_driver",
+        "hidden_driver",
+        "low_priority",
+    ]
+    np.testing.assert_allclose(comp.table["p_quadrant"], [1, 0.5, 1, 1])
+    assert "bootstrap replicates" in comp.info["p_quadrant_source"]
+    assert comp.rank_correlation == pytest.approx(-0.8)  # 1 - 6 * 18 / (4 * 15)
+    # Without replicates or an explanation there is nothing to resample.
+    bare = em.compare_importance(
+        _derived([0.02, 0.40, 0.50, 0.08]), s, derived_threshold=1.5
+    )
+    assert bare.table["p_quadrant"].isna().all() and "NaN" in bare.info["note"]
+    assert set(bare.counts) == set(QUADRANTS)
+
+
+matrices = st.integers(2, 6).flatmap(
+    lambda p: st.lists(
+        st.lists(
+            st.one_of(st.none(), st.integers(1, 7)), min_size=p, max_size=p
+        ).filter(lambda row: any(v is not None for v in row)),
+        min_size=2,
+        max_size=15,
+    )
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=matrices, form=st.sampled_from(["ratings", "ranks", "maxdiff"]))
+def test_shares_sum_to_one_and_follow_the_facets(rows, form):
+    p = len(rows[0])
+    names = [f"stated__f{j}" for j in range(p)]
+    survey = pd.DataFrame(rows, columns=names, dtype=float)
+    survey = survey.loc[:, survey.notna().any()]
+    if survey.shape[1] == 0:
+        return
+    s = em.stated_importance(survey, form=form, scale=(1, 7), n_boot=0)
+    shares = s.table["stated_importance"]
+    assert shares.sum() == pytest.approx(1) and (shares >= 0).all()
+    flipped = em.stated_importance(
+        survey[survey.columns[::-1]], form=form, scale=(1, 7), n_boot=0
+    )
+    pd.testing.assert_series_equal(
+        flipped.table["stated_importance"].sort_index(), shares.sort_index()
+    )
+
+
+@pytest.mark.parametrize("form", ["ratings", "ranks", "maxdiff"])
+def test_generated_stated_importance_agrees_with_the_catalog(form):
+    s = em.make_survey(n_respondents=600, n_facets=20, random_state=4, stated_form=form)
+    st_ = em.stated_importance(
+        s.survey,
+        s.catalog,
+        form=form,
+        sample_weight=s.survey["weight"],
+        n_boot=50,
+        random_state=0,
+    )
+    shares = st_.table["stated_importance"]
+    t = s.truth
+    assert shares[t["hidden_driver"]].max() < shares[t["table_stakes"]].min()
+    catalog = s.catalog.set_index("facet")["stated_importance"]
+    assert shares.corr(catalog, method="spearman") > 0.9
+    inside = (st_.table["stated_low"] <= shares) & (shares <= st_.table["stated_high"])
+    assert inside.all()
+    # Same seed, same draws; the rest of the survey is untouched.
+    plain = em.make_survey(n_respondents=600, n_facets=20, random_state=4)
+    pd.testing.assert_frame_equal(plain.survey, s.survey[plain.survey.columns])
+    again = em.make_survey(
+        n_respondents=600, n_facets=20, random_state=4, stated_form=form
+    )
+    pd.testing.assert_frame_equal(again.survey, s.survey)
+
+
+def test_generator_rejects_an_unknown_form():
+    with pytest.raises(ValueError, match="'stated_form' parameter of make_survey"):
+        em.make_survey(n_respondents=50, n_facets=6, stated_form="likert")
+
+
+def test_acceptance_hidden_drivers_and_table_stakes(full, full_result):
+    """>= 80% of true hidden drivers and table stakes land in the right half."""
+    truth = full.truth[["hidden_driver", "table_stakes"]]
+    d = full_result.drivers.set_index("facet").join(truth)
+    hidden = d.loc[d["hidden_driver"], "quadrant"]
+    stakes = d.loc[d["table_stakes"], "quadrant"]
+    assert hidden.isin(["hidden_driver", "core_driver"]).mean() >= 0.8, hidden
+    assert stakes.isin(["table_stakes", "low_priority"]).mean() >= 0.8, stakes
+    summary = full_result.summary["stated"]
+    assert summary["source"] == "catalog"
+    assert sum(summary["counts"].values()) == 100
+    assert summary["rank_correlation"] < 0.3  # stated disagrees on purpose

@@ -1,0 +1,94 @@
+"""The value of connection: multiplier, value per connected customer, logits."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import emomotiv as em
+
+
+def _link(survey, **kw):
+    seg = em.customer_segments(survey["connected"], survey["satisfaction"])
+    return em.value_of_connection(
+        survey["value"], seg, sample_weight=survey["weight"], **kw
+    ), seg
+
+
+def test_multiplier_interval_covers_the_truth(full):
+    """Acceptance: the interval covers the generator's multiplier (2.2)."""
+    link, _ = _link(
+        full.survey, churned=full.survey["churned"], advocacy=full.survey["recommend"]
+    )
+    s = link.summary
+    assert s["multiplier_low"] <= full.value_multiplier <= s["multiplier_high"]
+    assert s["multiplier_high"] - s["multiplier_low"] < 0.6
+    # Connected customers leave less and recommend more (the generator's truth).
+    assert s["attrition"]["odds_ratio"] < 1 and s["advocacy"]["odds_ratio"] > 1
+    rates = s["attrition"]["rate"]
+    assert rates["fully_connected"] == pytest.approx(0.07, abs=0.02)
+    assert rates["unconnected"] == pytest.approx(0.20, abs=0.03)
+
+
+def test_estimates_are_weighted_segment_means(small):
+    survey = small.survey
+    link, seg = _link(survey)
+    w, v = survey["weight"].to_numpy(), survey["value"].to_numpy()
+    mean = {s: np.average(v[seg == s], weights=w[seg == s]) for s in seg.cat.categories}
+    s = link.summary
+    assert s["multiplier"] == pytest.approx(
+        mean["fully_connected"] / mean["highly_satisfied"], rel=1e-6
+    )
+    not_conn = seg != "fully_connected"
+    expected = mean["fully_connected"] - np.average(v[not_conn], weights=w[not_conn])
+    assert s["value_per_connected"] == pytest.approx(expected, rel=1e-6)
+    assert s["value_per_connected_low"] < expected < s["value_per_connected_high"]
+    assert list(link.table["segment"]) == [
+        "unconnected",
+        "highly_satisfied",
+        "fully_connected",
+    ]
+
+
+def test_robust_interval_matches_the_sandwich_by_hand(small):
+    """HC0 standard error of log(mean) for one segment, computed directly."""
+    survey = small.survey
+    link, seg = _link(survey)
+    fit = link.models["value"]
+    w, v = survey["weight"].to_numpy(), survey["value"].to_numpy()
+    m = (seg == "unconnected").to_numpy()
+    mu = np.average(v[m], weights=w[m])
+    se = np.sqrt(np.sum(w[m] ** 2 * (v[m] - mu) ** 2)) / np.sum(w[m] * mu)
+    assert fit.bse[0] == pytest.approx(se, rel=1e-6)
+
+
+def test_zeros_use_poisson_and_bad_input_is_listed():
+    seg = pd.Series(["unconnected"] * 20 + ["fully_connected"] * 20)
+    value = np.r_[np.zeros(5), np.full(15, 100.0), np.full(20, 250.0)]
+    link = em.value_of_connection(value, seg)
+    assert "Poisson" in link.summary["model"]
+    assert (
+        link.summary["multiplier"] is None and "no multiplier" in link.summary["note"]
+    )
+    assert link.summary["value_per_connected"] == pytest.approx(250 - 75)
+    with pytest.raises(em.ValidationError, match="Gamma"):
+        em.value_of_connection(value, seg, family="gamma")
+    bad = value.copy()
+    bad[0], bad[1] = -1, np.nan
+    with pytest.raises(em.ValidationError) as err:
+        em.value_of_connection(bad, seg.replace({"unconnected": "lost"}))
+    assert "3 problems" in str(err.value)
+    with pytest.raises(em.ValidationError, match="churn column must be 0/1"):
+        em.value_of_connection(value, seg, churned=np.full(40, 2))
+    with pytest.raises(ValueError, match="'family' parameter"):
+        em.value_of_connection(value, seg, family="ols")
+
+
+def test_advocacy_accepts_a_promoter_flag(small):
+    survey = small.survey
+    flag = (survey["recommend"] >= 9).astype(int)
+    a, _ = _link(survey, advocacy=flag)
+    b, _ = _link(survey, advocacy=survey["recommend"])
+    assert a.summary["advocacy"]["odds_ratio"] == pytest.approx(
+        b.summary["advocacy"]["odds_ratio"]
+    )
+    assert "flag" in a.summary["advocacy"]["definition"]
