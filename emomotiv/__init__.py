@@ -2,6 +2,12 @@
 improving each one is worth."""
 
 from ._validation import ValidationError
+from .classical import (
+    beta_importance,
+    correlation_importance,
+    relative_weights,
+    shapley_regression,
+)
 from .datasets import SyntheticSurvey, load_sample, make_survey
 from .importance import shap_importance
 from .io import load_analysis, load_model, read_table, save_analysis
@@ -23,12 +29,16 @@ __all__ = [
     "SyntheticSurvey",
     "ValidationError",
     "analyze",
+    "beta_importance",
+    "correlation_importance",
     "load_analysis",
     "load_model",
     "load_sample",
     "make_survey",
     "read_table",
+    "relative_weights",
     "save_analysis",
     "shap_importance",
+    "shapley_regression",
     "validate_survey",
 ]

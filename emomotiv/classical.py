@@ -118,27 +118,26 @@ def _check_inputs(X, y, sample_weight, owner: str):
         problems.append(f"Facet names must be unique; repeated: {preview(dup)}.")
     yv = np.asarray(y, dtype=float).ravel() if y is not None else np.array([])
     if yv.shape[0] != len(X):
-        problems.append(
-            f"y has {yv.shape[0]} values but X has {len(X)} respondents."
-        )
+        problems.append(f"y has {yv.shape[0]} values but X has {len(X)} respondents.")
     elif not np.isfinite(yv).all():
         problems.append(
             f"y has {int((~np.isfinite(yv)).sum())} missing or infinite values; "
             "drop those respondents first."
         )
-    values = X[numeric].to_numpy(dtype=float) if not bad else None
-    if values is not None and len(values):
+    values = X[numeric].to_numpy(dtype=float)
+    if len(values) and numeric:
         seen = ~np.isnan(values)
-        empty = [c for c, n in zip(X.columns, seen.sum(axis=0), strict=True) if n < 3]
+        count = seen.sum(axis=0)
+        empty = [c for c, n in zip(numeric, count, strict=True) if n < 3]
         if empty:
             problems.append(
                 f"Facets rated by fewer than 3 respondents: {preview(empty)}."
             )
-        with np.errstate(invalid="ignore"):
-            spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+        high = np.where(seen, values, -np.inf).max(axis=0)
+        spread = high - np.where(seen, values, np.inf).min(axis=0)
         flat = [
             c
-            for c, s, ok in zip(X.columns, spread, seen.sum(axis=0) >= 3, strict=True)
+            for c, s, ok in zip(numeric, spread, count >= 3, strict=True)
             if ok and not s > 0
         ]
         if flat:
@@ -704,9 +703,13 @@ def shapley_regression(
             f"{EXACT_MAX} facets (2**p subsets); X has {p}. Use 'sampled' or "
             "'auto', or group the facets by stage with groups=."
         )
-    use = method if method != "auto" else ("exact" if p <= EXACT_AUTO_MAX else "sampled")
+    use = (
+        method if method != "auto" else ("exact" if p <= EXACT_AUTO_MAX else "sampled")
+    )
     labels, idx = (
-        ([None], [np.arange(p)]) if groups is None else _group_indices(groups, names, owner)
+        ([None], [np.arange(p)])
+        if groups is None
+        else _group_indices(groups, names, owner)
     )
     se = np.zeros(p)
     n_orders = None
