@@ -4,7 +4,9 @@ improving each one is worth."""
 from ._validation import ValidationError
 from .classical import (
     beta_importance,
+    compare_methods,
     correlation_importance,
+    method_agreement,
     relative_weights,
     shapley_regression,
 )
@@ -30,11 +32,13 @@ __all__ = [
     "ValidationError",
     "analyze",
     "beta_importance",
+    "compare_methods",
     "correlation_importance",
     "load_analysis",
     "load_model",
     "load_sample",
     "make_survey",
+    "method_agreement",
     "read_table",
     "relative_weights",
     "save_analysis",

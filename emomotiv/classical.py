@@ -84,7 +84,9 @@ from .results import ImportanceResult
 
 __all__ = [
     "beta_importance",
+    "compare_methods",
     "correlation_importance",
+    "method_agreement",
     "relative_weights",
     "shapley_regression",
 ]
@@ -745,3 +747,122 @@ def shapley_regression(
         "direction": "sign of the standardized beta",
     }
     return _result(owner, names, raw, beta, corr, profile, info, extra)
+
+
+# --------------------------------------------------------------------------
+# comparing methods
+
+
+def compare_methods(
+    results: Mapping[str, ImportanceResult],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One table of importance shares and ranks, a column pair per method.
+
+    Parameters
+    ----------
+    results : mapping of str -> ImportanceResult
+        Method name -> result, e.g. ``{"shap": ..., "relative_weights": ...}``;
+        all over the same facets.
+    labels : mapping of facet -> label, default=None
+        Facet labels for the ``label`` column (the facet name when absent).
+
+    Returns
+    -------
+    DataFrame
+        ``facet``, ``label``, one share column per method (each sums to 1),
+        ``rank_<method>`` (1 = most important) per method and, when a result
+        carries a Monte-Carlo ``std_error``, ``<method>_se`` in share units.
+        Sorted by the first method's rank.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> table = em.compare_methods({"relative_weights": em.relative_weights(X, y),
+    ...                             "correlation": em.correlation_importance(X, y)})
+    >>> list(table.columns[2:])
+    ['relative_weights', 'correlation', 'rank_relative_weights', 'rank_correlation']
+    """
+    names = list(results)
+    if not names:
+        raise ValueError("compare_methods needs at least one result.")
+    facets = list(results[names[0]].table.index)
+    share = pd.DataFrame(
+        {m: results[m].table["importance"].reindex(facets) for m in names}
+    )
+    ranks = share.rank(ascending=False, method="first").astype(int)
+    labels = dict(labels or {})
+    out = pd.DataFrame({"facet": facets, "label": [labels.get(f, f) for f in facets]})
+    for m in names:
+        out[m] = share[m].to_numpy()
+    for m in names:
+        out[f"rank_{m}"] = ranks[m].to_numpy()
+    for m in names:
+        table, total = results[m].table, results[m].total
+        if "std_error" in table and total:
+            out[f"{m}_se"] = (table["std_error"].reindex(facets) / total).to_numpy()
+    return out.sort_values(f"rank_{names[0]}", kind="stable").reset_index(drop=True)
+
+
+def method_agreement(
+    table: pd.DataFrame,
+    methods: list[str] | None = None,
+    *,
+    top: int = 20,
+    n_disagreements: int = 5,
+) -> dict:
+    """Spearman rank correlations between methods and where they disagree most.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`compare_methods`.
+    methods : list of str, default=None
+        The methods to compare (every share column when None).
+    top : int, default=20
+        Disagreements are looked for among facets in some method's top
+        ``top`` (the tail of a ranking is noise for every method).
+    n_disagreements : int, default=5
+        How many facets to list.
+
+    Returns
+    -------
+    dict
+        ``{"spearman": {method: {method: rho}}, "disagreements": [{"facet",
+        "label", "ranks": {method: rank}, "spread"}...]}``, largest rank
+        spread (max - min rank) first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"facet": list("abc"), "label": list("ABC"),
+    ...                   "x": [.5, .3, .2], "y": [.2, .3, .5],
+    ...                   "rank_x": [1, 2, 3], "rank_y": [3, 2, 1]})
+    >>> method_agreement(t, ["x", "y"])["spearman"]["x"]["y"]
+    -1.0
+    """
+    check_int(top, "top", "method_agreement", min_value=1)
+    check_int(n_disagreements, "n_disagreements", "method_agreement", min_value=0)
+    if methods is None:
+        methods = [c[5:] for c in table.columns if c.startswith("rank_")]
+    rho = table[methods].corr(method="spearman")
+    spearman = {
+        a: {b: round(float(rho.loc[a, b]), 6) for b in methods} for a in methods
+    }
+    ranks = table[[f"rank_{m}" for m in methods]].to_numpy()
+    spread = ranks.max(axis=1) - ranks.min(axis=1)
+    candidates = np.flatnonzero((ranks <= top).any(axis=1) & (spread > 0))
+    order = candidates[np.argsort(-spread[candidates], kind="stable")]
+    disagreements = [
+        {
+            "facet": str(table["facet"].iloc[i]),
+            "label": str(table["label"].iloc[i]),
+            "ranks": {m: int(r) for m, r in zip(methods, ranks[i], strict=True)},
+            "spread": int(spread[i]),
+        }
+        for i in order[:n_disagreements]
+    ]
+    return {"spearman": spearman, "disagreements": disagreements}

@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="random seed; the same seed gives the same results (default 0)",
     )
+    options.add_argument(
+        "--no-methods",
+        action="store_true",
+        help="skip the classical methods (relative weights, Shapley regression, "
+        "betas, correlations) and their agreement with SHAP",
+    )
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
         "--force",
@@ -176,7 +182,11 @@ def _analyze(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         result = analyze(
-            args.survey, args.catalog, random_state=args.seed, **_roles(args)
+            args.survey,
+            args.catalog,
+            methods=not args.no_methods,
+            random_state=args.seed,
+            **_roles(args),
         )
     out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]

@@ -16,6 +16,14 @@ import pandas as pd
 
 from ._stats import weighted_share
 from ._validation import check_int
+from .classical import (
+    beta_importance,
+    compare_methods,
+    correlation_importance,
+    method_agreement,
+    relative_weights,
+    shapley_regression,
+)
 from .importance import shap_importance
 from .model import DriverModel
 from .results import AnalysisResult
@@ -61,6 +69,39 @@ def _fit_warnings(model: DriverModel) -> list[str]:
     return []
 
 
+AGREEMENT_METHODS = ["shap", "relative_weights", "shapley_regression"]
+
+
+def _methods_step(importance, X, y, w, cat, random_state: int):
+    """The "methods" table and summary["agreement"]: SHAP beside the classics.
+
+    The classical methods decompose the R² of a linear (probability) model on
+    pairwise-complete weighted correlations; Shapley regression is exact up to
+    20 facets and sampled beyond, with its Monte-Carlo error stated.
+    """
+    classical = {
+        "relative_weights": relative_weights(X, y, sample_weight=w),
+        "shapley_regression": shapley_regression(
+            X, y, sample_weight=w, random_state=random_state
+        ),
+        "std_beta": beta_importance(X, y, sample_weight=w),
+        "correlation": correlation_importance(X, y, sample_weight=w),
+    }
+    labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
+    table = compare_methods({"shap": importance} | classical, labels=labels)
+    agreement = method_agreement(table, AGREEMENT_METHODS)
+    lmg = classical["shapley_regression"]
+    agreement["linear_r2"] = lmg.total
+    agreement["shapley_regression"] = {
+        "method": lmg.info["method"],
+        "n_permutations": lmg.info["n_permutations"],
+        "max_std_error": lmg.info["max_std_error"],
+        "units": "R²",
+    }
+    agreement["missing"] = lmg.info["missing"]
+    return table, agreement
+
+
 def _versions() -> dict[str, str]:
     import shap
     import sklearn
@@ -93,6 +134,7 @@ def analyze(
     motivators: Sequence[str] | None = None,
     facets: Sequence[str] | None = None,
     model: DriverModel | None = None,
+    methods: bool = True,
     random_state: int = 0,
 ) -> AnalysisResult:
     """Run the driver analysis on one survey wave.
@@ -114,6 +156,11 @@ def analyze(
         Facet columns, when no catalog is given.
     model : DriverModel or None
         An unfitted model to use instead of the default ``DriverModel``.
+    methods : bool, default=True
+        Also rank the facets by relative weights, Shapley regression,
+        standardized betas and correlations (``tables["methods"]``) and report
+        how well they agree with SHAP (``summary["agreement"]``). About a
+        second on 5,000 respondents x 100 facets.
     random_state : int, default=0
         Seed for the model and its folds; the same seed gives the same result.
 
@@ -215,4 +262,9 @@ def analyze(
         "versions": _versions(),
         "warnings": notes,
     }
-    return AnalysisResult({"drivers": drivers}, summary, importance, estimator)
+    tables = {"drivers": drivers}
+    if methods:
+        tables["methods"], summary["agreement"] = _methods_step(
+            importance, X, y, w, cat, random_state
+        )
+    return AnalysisResult(tables, summary, importance, estimator)

@@ -418,3 +418,66 @@ def test_bad_parameters_use_sklearn_wording():
     ).add_prefix("f")
     with pytest.raises(ValueError, match="'exact' only up to"):
         em.shapley_regression(wide, wide.sum(axis=1), method="exact")
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+METHOD_COLUMNS = ["shap", "relative_weights", "shapley_regression", "std_beta"]
+
+
+def _check_methods_table(result):
+    table = result.tables["methods"]
+    cols = ["facet", "label", *METHOD_COLUMNS, "correlation"]
+    assert list(table.columns[: len(cols)]) == cols
+    ranks = [f"rank_{m}" for m in [*METHOD_COLUMNS, "correlation"]]
+    assert set(ranks) <= set(table.columns)
+    n = len(table)
+    assert set(table["facet"]) == set(result.drivers["facet"])
+    for m in [*METHOD_COLUMNS, "correlation"]:
+        assert table[m].sum() == pytest.approx(1)
+        assert sorted(table[f"rank_{m}"]) == list(range(1, n + 1))
+    # the SHAP column is the driver ranking
+    shap_rank = dict(zip(table["facet"], table["rank_shap"], strict=True))
+    assert [shap_rank[f] for f in result.drivers["facet"]] == list(range(1, n + 1))
+    agreement = result.summary["agreement"]
+    rho = agreement["spearman"]
+    assert set(rho) == {"shap", "relative_weights", "shapley_regression"}
+    for a in rho:
+        assert rho[a][a] == pytest.approx(1)
+        for b in rho:
+            assert rho[a][b] == pytest.approx(rho[b][a])
+    expected = table[["shap", "relative_weights"]].corr(method="spearman").iloc[0, 1]
+    assert rho["shap"]["relative_weights"] == pytest.approx(expected, abs=1e-6)
+    spreads = [d["spread"] for d in agreement["disagreements"]]
+    assert spreads == sorted(spreads, reverse=True) and spreads
+    top = agreement["disagreements"][0]
+    assert max(top["ranks"].values()) - min(top["ranks"].values()) == top["spread"]
+    json.dumps(agreement)  # JSON-ready
+    return table, agreement
+
+
+def test_pipeline_methods_table_and_agreement(small_result):
+    table, agreement = _check_methods_table(small_result)
+    assert agreement["shapley_regression"]["method"] == "exact"
+    # relative weights and LMG are close cousins; both should agree well
+    assert agreement["spearman"]["relative_weights"]["shapley_regression"] > 0.8
+
+
+def test_pipeline_methods_on_the_full_survey(full_result, full):
+    table, agreement = _check_methods_table(full_result)
+    lmg = agreement["shapley_regression"]
+    assert lmg["method"] == "sampled" and lmg["max_std_error"] < 0.002
+    assert (table["shapley_regression_se"] > 0).all()
+    # every method finds true drivers in its top ten on the 5,000 x 100 truth
+    drivers = set(full.truth.index[full.truth["is_driver"]])
+    for m in ("shap", "relative_weights", "shapley_regression"):
+        top10 = table.nsmallest(10, f"rank_{m}")["facet"]
+        assert top10.isin(drivers).mean() >= 0.7
+
+
+def test_pipeline_methods_can_be_turned_off(small):
+    result = em.analyze(
+        small.survey, small.catalog, methods=False, random_state=0, **small.roles
+    )
+    assert "methods" not in result.tables and "agreement" not in result.summary
