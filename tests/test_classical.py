@@ -481,3 +481,13 @@ def test_pipeline_methods_can_be_turned_off(small):
         small.survey, small.catalog, methods=False, random_state=0, **small.roles
     )
     assert "methods" not in result.tables and "agreement" not in result.summary
+
+
+def test_groups_are_matched_by_facet_name(staged):
+    X, y, w, stage = staged
+    as_dict = em.shapley_regression(X, y, groups=stage, method="exact").table
+    shuffled = pd.Series(stage).sample(frac=1, random_state=0)  # other order
+    as_series = em.shapley_regression(X, y, groups=shuffled, method="exact").table
+    pd.testing.assert_frame_equal(as_dict, as_series)
+    with pytest.raises(TypeError, match="mapping"):
+        em.shapley_regression(X, y, groups=list(stage.values()))
