@@ -67,9 +67,10 @@ def main() -> None:
         ["precision@10", "recall@15", "spearman"]
     ]
     print(mean.mean().round(3).to_string())
-    print()
-    print("Std over seeds:")
-    print(mean.std().round(3).to_string())
+    if len(args.seeds) > 1:
+        print()
+        print("Std over seeds:")
+        print(mean.std().round(3).to_string())
     best = frame.groupby("method")["precision@10"].mean().idxmax()
     print(f"\nhighest mean precision@10: {best}; SHAP shown without bootstrap.")
 
