@@ -3,6 +3,14 @@ improving each one is worth."""
 
 from ._validation import ValidationError
 from .bootstrap import bootstrap_importance, stage_importance
+from .classical import (
+    beta_importance,
+    compare_methods,
+    correlation_importance,
+    method_agreement,
+    relative_weights,
+    shapley_regression,
+)
 from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
 from .diagnostics import diagnose_drivers, fit_warnings
 from .importance import shap_importance
@@ -50,11 +58,14 @@ __all__ = [
     "ValueLink",
     "WaveComparison",
     "analyze",
+    "beta_importance",
     "bootstrap_importance",
     "compare",
     "compare_importance",
+    "compare_methods",
     "connection_measures",
     "connection_score",
+    "correlation_importance",
     "cronbach_alpha",
     "customer_segments",
     "diagnose_drivers",
@@ -64,11 +75,14 @@ __all__ = [
     "load_sample",
     "make_survey",
     "make_waves",
+    "method_agreement",
     "motivator_drivers",
     "read_table",
+    "relative_weights",
     "save_analysis",
     "save_comparison",
     "shap_importance",
+    "shapley_regression",
     "sort_waves",
     "stage_importance",
     "stated_importance",

@@ -216,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar while the bootstrap runs",
     )
+    options.add_argument(
+        "--no-methods",
+        action="store_true",
+        help="skip the classical methods (relative weights, Shapley regression, "
+        "betas, correlations) and their agreement with SHAP",
+    )
     _add_stated_value_options(analyze)
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
@@ -359,6 +365,7 @@ def _analyze(args: argparse.Namespace) -> int:
         result = analyze(
             args.survey,
             args.catalog,
+            methods=not args.no_methods,
             random_state=args.seed,
             n_boot=args.n_boot,
             progress=not args.quiet,

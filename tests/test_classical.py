@@ -1,0 +1,493 @@
+"""Classical importance: published references, invariants, missingness."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv.classical import EXACT_MAX, subset_r2
+
+DATA = Path(__file__).parent / "data"
+REF = json.loads((DATA / "reference_values.json").read_text())
+REGRESSORS = REF["swiss_lmg"]["regressors"]
+
+
+@pytest.fixture(scope="module")
+def swiss():
+    return pd.read_csv(DATA / "swiss.csv", index_col=0)
+
+
+@pytest.fixture(scope="module")
+def mtcars():
+    return pd.read_csv(DATA / "mtcars.csv", index_col=0)
+
+
+# ---------------------------------------------------------------- references
+
+
+@pytest.mark.parametrize("method", ["exact", "sampled"])
+def test_lmg_matches_relaimpo_on_swiss(swiss, method):
+    ref = REF["swiss_lmg"]
+    res = em.shapley_regression(
+        swiss[REGRESSORS],
+        swiss["Fertility"],
+        method=method,
+        n_permutations=20_000,
+        random_state=0,
+    )
+    raw = res.table["raw_importance"].to_numpy()
+    assert res.total == pytest.approx(ref["r2"], abs=1e-6)
+    assert res.info["r2"] == pytest.approx(ref["r2"], abs=1e-6)
+    if method == "exact":
+        np.testing.assert_allclose(raw, ref["lmg"], atol=1e-6)
+        np.testing.assert_allclose(res.table["importance"], ref["lmg_rela"], atol=1e-6)
+        assert (res.table["std_error"] == 0).all()
+    else:  # Monte-Carlo: within 4 reported standard errors, and errors small
+        se = res.table["std_error"].to_numpy()
+        assert (se > 0).all() and se.max() < 0.002
+        assert (np.abs(raw - ref["lmg"]) < 4 * se + 1e-9).all()
+
+
+def test_lmg_matches_relaimpo_on_weighted_swiss(swiss):
+    ref = REF["swiss_lmg_weighted"]
+    w = 1 + np.arange(1, len(swiss) + 1) % 3
+    res = em.shapley_regression(swiss[REGRESSORS], swiss["Fertility"], sample_weight=w)
+    np.testing.assert_allclose(res.table["raw_importance"], ref["lmg"], atol=1e-6)
+    assert res.total == pytest.approx(ref["r2"], abs=1e-6)
+    # the weights matter: unweighted values differ by more than the tolerance
+    assert np.abs(np.array(ref["lmg"]) - REF["swiss_lmg"]["lmg"]).max() > 1e-3
+
+
+def test_baselines_match_relaimpo_first_and_betas(swiss):
+    ref = REF["swiss_lmg"]
+    first = em.correlation_importance(swiss[REGRESSORS], swiss["Fertility"])
+    beta = em.beta_importance(swiss[REGRESSORS], swiss["Fertility"])
+    np.testing.assert_allclose(first.table["raw_importance"], ref["first"], atol=1e-6)
+    np.testing.assert_allclose(beta.table["std_beta"], ref["std_beta"], atol=1e-6)
+    np.testing.assert_allclose(
+        beta.table["raw_importance"], np.square(ref["std_beta"]), atol=1e-6
+    )
+
+
+def test_relative_weights_match_relativeimp_on_swiss(swiss):
+    ref = REF["swiss_relative_weights"]
+    res = em.relative_weights(swiss[REGRESSORS], swiss["Fertility"])
+    np.testing.assert_allclose(
+        res.table["raw_importance"], ref["raw_weights"], atol=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "facets"),
+    [
+        ("mtcars_rwa_gear", ["cyl", "disp", "hp", "gear"]),
+        ("mtcars_rwa_wt", ["cyl", "disp", "hp", "wt"]),
+    ],
+)
+def test_relative_weights_match_rwa_on_mtcars(mtcars, key, facets):
+    ref = REF[key]
+    res = em.relative_weights(mtcars[facets], mtcars["mpg"])
+    table = res.table
+    np.testing.assert_allclose(table["raw_importance"], ref["raw_weights"], atol=1e-6)
+    np.testing.assert_allclose(
+        table["importance"], np.array(ref["rescaled_pct"]) / 100, atol=1e-6
+    )
+    assert res.total == pytest.approx(ref["r2"], abs=1e-6)
+    if "signs" in ref:
+        assert list(table["direction"]) == [1 if s == "+" else -1 for s in ref["signs"]]
+
+
+def test_methods_disagree_where_published_lmg_does(mtcars):
+    """rwa ranks hp first on the gear model, relaimpo's lmg ranks it third."""
+    ref = REF["mtcars_rwa_gear"]
+    X, y = mtcars[["cyl", "disp", "hp", "gear"]], mtcars["mpg"]
+    lmg = em.shapley_regression(X, y)
+    np.testing.assert_allclose(
+        lmg.table["raw_importance"], ref["lmg_same_model"], atol=1e-6
+    )
+    assert em.relative_weights(X, y).top(1) == ["hp"]
+    assert lmg.top(4).index("hp") == 2
+
+
+def test_suppressor_sign_on_swiss(swiss):
+    """Agriculture correlates positively with Fertility, its beta is negative."""
+    for fn in (em.shapley_regression, em.beta_importance, em.relative_weights):
+        table = fn(swiss[REGRESSORS], swiss["Fertility"]).table
+        assert table.loc["Agriculture", "correlation"] > 0
+        assert table.loc["Agriculture", "std_beta"] < 0
+        assert list(table.index[table["suppressor"]]) == ["Agriculture"]
+    lmg = em.shapley_regression(swiss[REGRESSORS], swiss["Fertility"]).table
+    assert list(lmg["direction"]) == list(np.sign(REF["swiss_lmg"]["std_beta"]))
+    first = em.correlation_importance(swiss[REGRESSORS], swiss["Fertility"]).table
+    assert first.loc["Agriculture", "direction"] == 1
+
+
+# ---------------------------------------------------------------- properties
+
+
+def _data(seed: int, n: int, p: int, halo: float):
+    rng = np.random.default_rng(seed)
+    values = rng.normal(size=(n, p)) + halo * rng.normal(size=(n, 1))
+    X = pd.DataFrame(values, columns=[f"f{j}" for j in range(p)])
+    y = values @ rng.normal(size=p) + rng.normal(size=n) * rng.uniform(0.5, 3)
+    w = rng.uniform(0.2, 3, n)
+    return X, y, w
+
+
+def _ols_r2(X, y, w):
+    A = np.column_stack([np.ones(len(y)), X.to_numpy()])
+    sw = np.sqrt(w)
+    coef = np.linalg.lstsq(A * sw[:, None], y * sw, rcond=None)[0]
+    resid = y - A @ coef
+    ybar = np.average(y, weights=w)
+    return 1 - np.sum(w * resid**2) / np.sum(w * (y - ybar) ** 2)
+
+
+data_args = {
+    "seed": st.integers(0, 2**32 - 1),
+    "n": st.integers(30, 120),
+    "p": st.integers(2, 7),
+    "halo": st.floats(0, 2),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(**data_args)
+def test_decompositions_sum_to_r2(seed, n, p, halo):
+    X, y, w = _data(seed, n, p, halo)
+    r2 = _ols_r2(X, y, w)
+    for res in (
+        em.relative_weights(X, y, sample_weight=w),
+        em.shapley_regression(X, y, sample_weight=w, method="exact"),
+        em.shapley_regression(
+            X, y, sample_weight=w, method="sampled", n_permutations=50, random_state=0
+        ),
+    ):
+        assert res.table["raw_importance"].sum() == pytest.approx(r2, abs=1e-8)
+        assert res.total == pytest.approx(r2, abs=1e-8)
+        assert (res.table["raw_importance"] >= -1e-12).all()
+        assert res.table["importance"].sum() == pytest.approx(1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(**data_args, order_seed=st.integers(0, 1000))
+def test_permuting_facets_only_permutes_results(seed, n, p, halo, order_seed):
+    X, y, w = _data(seed, n, p, halo)
+    order = list(np.random.default_rng(order_seed).permutation(X.columns))
+    for fn in (em.relative_weights, em.shapley_regression, em.beta_importance):
+        a = fn(X, y, sample_weight=w).table
+        b = fn(X[order], y, sample_weight=w).table
+        assert list(b.index) == order
+        pd.testing.assert_frame_equal(a.loc[order], b, check_exact=False, atol=1e-10)
+
+
+@settings(max_examples=30, deadline=None)
+@given(**data_args, scale=st.floats(0.01, 100), shift=st.floats(-50, 50))
+def test_rescaling_a_facet_changes_nothing(seed, n, p, halo, scale, shift):
+    X, y, w = _data(seed, n, p, halo)
+    moved = X.assign(f0=X["f0"] * scale + shift)
+    for fn in (em.relative_weights, em.shapley_regression, em.correlation_importance):
+        a = fn(X, y, sample_weight=w).table.drop(columns="mean_score")
+        b = fn(moved, y, sample_weight=w).table.drop(columns="mean_score")
+        pd.testing.assert_frame_equal(a, b, check_exact=False, atol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(**data_args)
+def test_duplicating_a_facet_splits_its_share(seed, n, p, halo):
+    X, y, w = _data(seed, n, p, halo)
+    doubled = X.assign(f0_copy=X["f0"])
+    for fn in (em.relative_weights, em.shapley_regression):
+        one = fn(X, y, sample_weight=w)
+        two = fn(doubled, y, sample_weight=w)
+        a, b = two.table.loc[["f0", "f0_copy"], "raw_importance"]
+        assert a == pytest.approx(b, abs=1e-9)  # split evenly
+        assert two.total == pytest.approx(one.total, abs=1e-9)  # same fit
+        assert a <= one.table.loc["f0", "raw_importance"] + 1e-9
+
+
+@settings(max_examples=30, deadline=None)
+@given(**data_args)
+def test_duplicate_of_an_orthogonal_facet_splits_it_exactly(seed, n, p, halo):
+    """When the facet is uncorrelated with the others the copies sum to it.
+
+    With correlated facets the pair gets somewhat more than the single facet
+    had (neither LMG nor relative weights is invariant to splitting a facet);
+    the test above checks the even split and the unchanged R².
+    """
+    X, y, w = _data(seed, n, p, halo)
+    others = X.drop(columns="f0").to_numpy()
+    A = np.column_stack([np.ones(n), others]) * np.sqrt(w)[:, None]
+    coef = np.linalg.lstsq(A, X["f0"].to_numpy() * np.sqrt(w), rcond=None)[0]
+    X = X.assign(f0=X["f0"] - np.column_stack([np.ones(n), others]) @ coef)
+    doubled = X.assign(f0_copy=X["f0"])
+    for fn in (em.relative_weights, em.shapley_regression):
+        single = fn(X, y, sample_weight=w).table.loc["f0", "raw_importance"]
+        pair = fn(doubled, y, sample_weight=w).table.loc[["f0", "f0_copy"]]
+        assert pair["raw_importance"].sum() == pytest.approx(single, abs=1e-8)
+
+
+# ---------------------------------------------------------------- Shapley engine
+
+
+def test_subset_r2_matches_direct_regressions():
+    X, y, w = _data(3, 200, 6, 1.0)
+    corr = np.corrcoef(np.column_stack([X.to_numpy(), y]), rowvar=False)
+    v = subset_r2(corr)
+    assert v[0] == 0
+    for mask in (1, 5, 22, 63):
+        idx = [j for j in range(6) if mask >> j & 1]
+        assert v[mask] == pytest.approx(_ols_r2(X.iloc[:, idx], y, np.ones(200)))
+
+
+def test_sampled_agrees_with_exact_within_its_error():
+    X, y, w = _data(5, 400, 12, 1.0)
+    exact = em.shapley_regression(X, y, sample_weight=w, method="exact")
+    mc = em.shapley_regression(
+        X, y, sample_weight=w, method="sampled", n_permutations=600, random_state=1
+    )
+    diff = (mc.table["raw_importance"] - exact.table["raw_importance"]).abs()
+    assert (diff <= 4.5 * mc.table["std_error"] + 1e-12).all()
+    assert mc.info["n_permutations"] == 600  # 50 blocks of 12 rotations
+    assert mc.info["method"] == "sampled" and exact.info["method"] == "exact"
+
+
+def test_sampled_is_reproducible_with_a_seed():
+    X, y, w = _data(6, 200, 8, 1.0)
+
+    def run(seed):
+        return em.shapley_regression(
+            X, y, method="sampled", n_permutations=40, random_state=seed
+        ).table
+
+    pd.testing.assert_frame_equal(run(3), run(3))
+    assert not run(3)["raw_importance"].equals(run(4)["raw_importance"])
+
+
+@pytest.fixture(scope="module")
+def staged(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    stage = dict(zip(small.catalog["facet"], small.catalog["stage"], strict=True))
+    return X, y, small.survey["weight"], stage
+
+
+def test_by_stage_values_stages_exactly_and_facets_within(staged):
+    X, y, w, stage = staged
+    exact = em.shapley_regression(X, y, sample_weight=w, groups=stage, method="exact")
+    mc = em.shapley_regression(
+        X,
+        y,
+        sample_weight=w,
+        groups=stage,
+        method="sampled",
+        n_permutations=400,
+        random_state=0,
+    )
+    stages = exact.info["stage_values"]
+    assert sum(stages.values()) == pytest.approx(exact.total)
+    for res in (exact, mc):
+        sums = res.table.groupby("stage")["raw_importance"].sum()
+        for name, value in stages.items():
+            assert sums[name] == pytest.approx(value, abs=1e-9)
+    diff = (mc.table["raw_importance"] - exact.table["raw_importance"]).abs()
+    assert (diff <= 4.5 * mc.table["std_error"] + 1e-6).all()
+    assert "Owen" in exact.info["method"]
+
+
+def test_owen_reduces_to_shapley_with_trivial_groups():
+    X, y, w = _data(8, 150, 6, 1.0)
+    plain = em.shapley_regression(X, y).table["raw_importance"]
+    one = em.shapley_regression(X, y, groups=dict.fromkeys(X.columns, "all"))
+    alone = em.shapley_regression(X, y, groups={c: c for c in X.columns})
+    np.testing.assert_allclose(one.table["raw_importance"], plain, atol=1e-12)
+    np.testing.assert_allclose(alone.table["raw_importance"], plain, atol=1e-12)
+
+
+def test_auto_switches_to_sampling_above_twenty_facets(small):
+    s = em.make_survey(n_respondents=600, n_facets=24, random_state=2)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    res = em.shapley_regression(X, y, n_permutations=48, random_state=0)
+    assert res.info["method"] == "sampled"
+    assert (res.table["std_error"] > 0).all()
+
+
+# ---------------------------------------------------------------- missingness
+
+
+def _with_gaps(seed=0, n=3000):
+    rng = np.random.default_rng(seed)
+    X, y, w = _data(seed, n, 4, 1.0)
+    X = X.copy()
+    X.loc[rng.random(n) < 0.7, "f1"] = np.nan  # 30% reach
+    X.loc[rng.random(n) < 0.4, "f2"] = np.nan
+    return X, y, w
+
+
+def test_pairwise_correlations_use_respondents_who_rated_both():
+    X, y, w = _with_gaps()
+    res = em.correlation_importance(X, y, sample_weight=w)
+    assert res.info["missing"] == "pairwise-complete weighted correlations"
+    ok = X["f1"].notna().to_numpy()
+    x, yy, ww = X["f1"].to_numpy()[ok], y[ok], w[ok]
+    cov = np.cov(x, yy, aweights=ww)
+    expected = cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1])
+    assert res.table.loc["f1", "correlation"] == pytest.approx(expected, abs=1e-12)
+    # reach is reported, not used: the low-reach facet keeps its correlation
+    assert res.table.loc["f1", "reach"] == pytest.approx(np.average(ok, weights=w))
+
+
+def test_mean_imputation_shrinks_importance_with_reach():
+    X, y, w = _with_gaps()
+    pair = em.correlation_importance(X, y, sample_weight=w, missing="pairwise").table
+    mean = em.correlation_importance(X, y, sample_weight=w, missing="mean").table
+    ratio = mean.loc["f1", "correlation"] / pair.loc["f1", "correlation"]
+    assert ratio == pytest.approx(np.sqrt(pair.loc["f1", "reach"]), rel=0.1)
+    assert mean.loc["f0", "correlation"] == pytest.approx(pair.loc["f0", "correlation"])
+
+
+def test_complete_data_does_not_depend_on_the_missing_rule():
+    X, y, w = _data(1, 200, 5, 1.0)
+    a = em.shapley_regression(X, y, sample_weight=w, missing="pairwise").table
+    b = em.shapley_regression(X, y, sample_weight=w, missing="mean").table
+    pd.testing.assert_frame_equal(a, b, check_exact=False, atol=1e-12)
+
+
+def test_inconsistent_pairwise_matrix_is_projected_to_a_correlation_matrix():
+    """Pairs seen on disjoint respondents can contradict each other."""
+    rng = np.random.default_rng(0)
+    n = 900
+    z = rng.normal(size=n)
+    X = pd.DataFrame({"a": z, "b": z + 0.1 * rng.normal(size=n), "c": -z})
+    X.loc[:299, "c"] = np.nan  # a-b seen on rows 0..299: +1
+    X.loc[300:599, "a"] = np.nan  # b-c seen on rows 600..899 and 300..599
+    X.loc[600:, "b"] = np.nan
+    X.loc[300:599, "c"] = z[300:600]  # b and c agree on rows 300..599
+    y = z + rng.normal(size=n)
+    for fn in (em.shapley_regression, em.relative_weights):
+        res = fn(X, y)
+        assert res.info["psd_projection"] > 0.1
+        assert 0 <= res.total <= 1
+        assert res.table["raw_importance"].sum() == pytest.approx(res.total)
+        assert (res.table["raw_importance"] >= -1e-12).all()
+
+
+def test_analysis_of_the_synthetic_survey_has_missing_ratings(staged):
+    X, y, w, _ = staged
+    assert X.isna().any().any()
+    res = em.relative_weights(X, y, sample_weight=w)
+    assert res.table["importance"].notna().all()
+    assert res.info["missing"].startswith("pairwise")
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_data_lists_every_problem():
+    X = pd.DataFrame(
+        {"a": [1.0, 2, 3, 4], "b": ["x", "y", "z", "w"], "c": [1.0, 1, 1, 1]}
+    )
+    with pytest.raises(em.ValidationError) as err:
+        em.relative_weights(X, [1, 2, 3])
+    assert len(err.value.problems) == 3  # not numeric, wrong length, flat
+    X = pd.DataFrame({"a": [1.0, 2, 3, 4], "c": [1.0, 1, 1, 1], "d": np.nan})
+    with pytest.raises(em.ValidationError) as err:
+        em.shapley_regression(X, [1, np.nan, 2, 3])
+    text = str(err.value)
+    assert "'c'" in text and "'d'" in text and "missing" in text
+    with pytest.raises(TypeError, match="by name"):
+        em.relative_weights(X.to_numpy(), [1, 2, 3, 4])
+
+
+def test_bad_parameters_use_sklearn_wording():
+    X, y, w = _data(0, 50, 3, 1.0)
+    with pytest.raises(ValueError, match="'method' parameter of shapley_regression"):
+        em.shapley_regression(X, y, method="fast")
+    with pytest.raises(ValueError, match="'n_permutations' parameter .* >= 2"):
+        em.shapley_regression(X, y, n_permutations=1)
+    with pytest.raises(ValueError, match="'missing' parameter of relative_weights"):
+        em.relative_weights(X, y, missing="drop")
+    with pytest.raises(ValueError, match="no stage for 'f2'"):
+        em.shapley_regression(X, y, groups={"f0": "a", "f1": "a"})
+    wide = pd.DataFrame(
+        np.random.default_rng(0).normal(size=(60, EXACT_MAX + 1))
+    ).add_prefix("f")
+    with pytest.raises(ValueError, match="'exact' only up to"):
+        em.shapley_regression(wide, wide.sum(axis=1), method="exact")
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+METHOD_COLUMNS = ["shap", "relative_weights", "shapley_regression", "std_beta"]
+
+
+def _check_methods_table(result):
+    table = result.tables["methods"]
+    cols = ["facet", "label", *METHOD_COLUMNS, "correlation"]
+    assert list(table.columns[: len(cols)]) == cols
+    ranks = [f"rank_{m}" for m in [*METHOD_COLUMNS, "correlation"]]
+    assert set(ranks) <= set(table.columns)
+    n = len(table)
+    assert set(table["facet"]) == set(result.drivers["facet"])
+    for m in [*METHOD_COLUMNS, "correlation"]:
+        assert table[m].sum() == pytest.approx(1)
+        assert sorted(table[f"rank_{m}"]) == list(range(1, n + 1))
+    # the SHAP column is the driver ranking
+    shap_rank = dict(zip(table["facet"], table["rank_shap"], strict=True))
+    assert [shap_rank[f] for f in result.drivers["facet"]] == list(range(1, n + 1))
+    agreement = result.summary["agreement"]
+    rho = agreement["spearman"]
+    assert set(rho) == {"shap", "relative_weights", "shapley_regression"}
+    for a in rho:
+        assert rho[a][a] == pytest.approx(1)
+        for b in rho:
+            assert rho[a][b] == pytest.approx(rho[b][a])
+    expected = table[["shap", "relative_weights"]].corr(method="spearman").iloc[0, 1]
+    assert rho["shap"]["relative_weights"] == pytest.approx(expected, abs=1e-6)
+    spreads = [d["spread"] for d in agreement["disagreements"]]
+    assert spreads == sorted(spreads, reverse=True) and spreads
+    top = agreement["disagreements"][0]
+    assert max(top["ranks"].values()) - min(top["ranks"].values()) == top["spread"]
+    json.dumps(agreement)  # JSON-ready
+    return table, agreement
+
+
+def test_pipeline_methods_table_and_agreement(small_result):
+    table, agreement = _check_methods_table(small_result)
+    assert agreement["shapley_regression"]["method"] == "exact"
+    # relative weights and LMG are close cousins; both should agree well
+    assert agreement["spearman"]["relative_weights"]["shapley_regression"] > 0.8
+
+
+def test_pipeline_methods_on_the_full_survey(full_result, full):
+    table, agreement = _check_methods_table(full_result)
+    lmg = agreement["shapley_regression"]
+    assert lmg["method"] == "sampled" and lmg["max_std_error"] < 0.002
+    assert (table["shapley_regression_se"] > 0).all()
+    # every method finds true drivers in its top ten on the 5,000 x 100 truth
+    drivers = set(full.truth.index[full.truth["is_driver"]])
+    for m in ("shap", "relative_weights", "shapley_regression"):
+        top10 = table.nsmallest(10, f"rank_{m}")["facet"]
+        assert top10.isin(drivers).mean() >= 0.7
+
+
+def test_pipeline_methods_can_be_turned_off(small):
+    result = em.analyze(
+        small.survey, small.catalog, methods=False, random_state=0, **small.roles
+    )
+    assert "methods" not in result.tables and "agreement" not in result.summary
+
+
+def test_groups_are_matched_by_facet_name(staged):
+    X, y, w, stage = staged
+    as_dict = em.shapley_regression(X, y, groups=stage, method="exact").table
+    shuffled = pd.Series(stage).sample(frac=1, random_state=0)  # other order
+    as_series = em.shapley_regression(X, y, groups=shuffled, method="exact").table
+    pd.testing.assert_frame_equal(as_dict, as_series)
+    with pytest.raises(TypeError, match="mapping"):
+        em.shapley_regression(X, y, groups=list(stage.values()))
