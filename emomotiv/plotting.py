@@ -92,6 +92,30 @@ def _interval(frame: pd.DataFrame, column: str):
     )
 
 
+def _annotate(ax, x, y, labels, order) -> None:
+    """Label the points ``order`` (by priority), skipping any whose label would
+    sit on one already placed, so crowded charts stay legible."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if not len(x):
+        return
+    x_span = (np.nanmax(x) - min(np.nanmin(x), 0)) or 1.0
+    y_span = (np.nanmax(y) - min(np.nanmin(y), 0)) or 1.0
+    placed: list[tuple[float, float]] = []
+    for i in order:
+        fx, fy = x[i] / x_span, y[i] / y_span
+        if any(abs(fx - px) < 0.18 and abs(fy - py) < 0.04 for px, py in placed):
+            continue
+        placed.append((fx, fy))
+        ax.annotate(
+            labels[i],
+            (x[i], y[i]),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=7,
+            color=INK,
+        )
+
+
 def _tidy(ax) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
@@ -249,15 +273,7 @@ def plot_quadrant(result, *, label_top: int = 12, thresholds=None, ax=None):
     if quadrant is not None:
         hidden = np.flatnonzero((quadrant == "hidden_driver").to_numpy())
         order = list(dict.fromkeys(order + list(hidden)))[: max(label_top, 0)]
-    for i in order:
-        ax.annotate(
-            labels[i],
-            (x[i], y[i]),
-            xytext=(4, 3),
-            textcoords="offset points",
-            fontsize=7,
-            color=INK,
-        )
+    _annotate(ax, x, y, labels, order)
     ax.set_xlabel("Stated importance (share of what customers say matters)")
     ax.set_ylabel("Derived importance (share)")
     ax.set_xlim(left=0)
@@ -461,21 +477,16 @@ def plot_roi(result, *, top: int = 15, ax=None):
             fmt="none",
             **ERROR_STYLE,
         )
-        shown = np.zeros(len(frame), bool)
-        shown[:top] = True
-        ax.scatter(frame["cost"], frame["delta_value"], s=30, color=POSITIVE, zorder=3)
-        for label, xv, yv, show in zip(
-            _labels(frame), frame["cost"], frame["delta_value"], shown, strict=True
-        ):
-            if show:
-                ax.annotate(
-                    label,
-                    (xv, yv),
-                    xytext=(4, 3),
-                    textcoords="offset points",
-                    fontsize=7,
-                    color=INK,
-                )
+        ax.scatter(
+            frame["cost"], frame["delta_value"], s=30, color=POSITIVE, zorder=3
+        )
+        _annotate(
+            ax,
+            frame["cost"],
+            frame["delta_value"],
+            _labels(frame),
+            range(min(top, len(frame))),
+        )
         hi = float(max(frame["cost"].max(), 0))
         ax.plot([0, hi], [0, hi], color="#888888", linewidth=0.8, linestyle="--")
         ax.annotate(

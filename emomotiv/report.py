@@ -120,7 +120,9 @@ def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
     text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", text)
     text = re.sub(r'href="#([^"]+)"', rf'href="#{key}-\1"', text)
-    text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r"<svg \1", text, 1)
+    text = re.sub(
+        r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r"<svg \1", text, count=1
+    )
     return text
 
 
@@ -176,9 +178,9 @@ def _money(value) -> str:
     value = _number(value)
     if value is None:
         return "n/a"
-    for size, suffix in ((1e9, " bn"), (1e6, " m"), (1e4, "k")):
+    for size, unit, suffix in ((1e9, 1e9, " bn"), (1e6, 1e6, " m"), (1e4, 1e3, "k")):
         if abs(value) >= size:
-            return f"{value / size:,.1f}{suffix}"
+            return f"{value / unit:,.1f}{suffix}"
     return f"{value:,.0f}"
 
 
@@ -513,6 +515,7 @@ class Report:
             "uncertainty": dict(summary.get("uncertainty") or {}),
             "diagnostics": dict(summary.get("diagnostics") or {}),
             "executive": self._executive(drivers, summary, sections),
+            "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
             "warnings": list(summary.get("warnings") or []),
             "versions": dict(summary.get("versions") or {}),
             "settings": dict(summary.get("settings") or {}),
