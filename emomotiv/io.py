@@ -7,6 +7,7 @@ A saved analysis is a folder of plain files: CSV tables, ``summary.json``,
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -30,6 +31,8 @@ META_FILE = "model_meta.json"
 # (OWASP "CSV injection"). Saved text cells that start with one, after any
 # number of apostrophes, get one more leading apostrophe; loading removes it,
 # so the round trip is exact. Numbers written as text ("-3.5") are left alone.
+# Text is written quoted (csv.QUOTE_NONNUMERIC), so a carriage return inside a
+# label cannot split a row.
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -194,7 +197,9 @@ def save_analysis(
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
         tmp = Path(tmp)
         for name, table in result.tables.items():
-            neutralise_formulas(table).to_csv(tmp / f"{name}.csv", index=False)
+            neutralise_formulas(table).to_csv(
+                tmp / f"{name}.csv", index=False, quoting=csv.QUOTE_NONNUMERIC
+            )
         dump_json(result.summary, tmp / "summary.json")
         save_model(result.model, tmp)
         Report(result).write_html(tmp / "report.html")

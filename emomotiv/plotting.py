@@ -61,9 +61,13 @@ def _frame(result, name: str, required: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
+_CONTROL = dict.fromkeys((i for i in range(32) if i != 10), " ")
+
+
 def _text(value) -> str:
-    """User text for matplotlib: ``$`` would start mathtext, so escape it."""
-    return str(value).replace("$", r"\$")
+    """User text for matplotlib: ``$`` would start mathtext, so escape it, and
+    control characters (no glyph) become spaces."""
+    return str(value).translate(_CONTROL).replace("$", r"\$")
 
 
 def _labels(frame: pd.DataFrame) -> list[str]:
@@ -121,8 +125,10 @@ def _tidy(ax) -> None:
     ax.tick_params(labelsize=8)
 
 
-def _percent(axis, digits: int = 0) -> None:
-    axis.set_major_formatter(lambda v, _: f"{v:.{digits}%}")
+def _percent(axis) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(xmax=1.0))
 
 
 def _points(axis) -> None:
@@ -477,9 +483,7 @@ def plot_roi(result, *, top: int = 15, ax=None):
             fmt="none",
             **ERROR_STYLE,
         )
-        ax.scatter(
-            frame["cost"], frame["delta_value"], s=30, color=POSITIVE, zorder=3
-        )
+        ax.scatter(frame["cost"], frame["delta_value"], s=30, color=POSITIVE, zorder=3)
         _annotate(
             ax,
             frame["cost"],
