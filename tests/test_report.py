@@ -126,6 +126,32 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
     assert list(parts) == list(SECTIONS)
 
 
+@pytest.mark.parametrize("which", ["skeleton", "contract"])
+def test_markup_is_balanced(which, small_result, contract_html):
+    from html.parser import HTMLParser
+
+    html = em.Report(small_result).html() if which == "skeleton" else contract_html
+    void = {"meta", "br", "img", "hr", "input", "link", "path", "use", "rect"}
+    stack: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                stack.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            pass
+
+        def handle_endtag(self, tag):
+            if tag in void:
+                return
+            assert stack and stack[-1] == tag, (tag, stack[-5:])
+            stack.pop()
+
+    Checker().feed(html)
+    assert stack == []
+
+
 def test_rendering_is_deterministic(contract, contract_html):
     assert em.Report(contract).html() == contract_html
 
