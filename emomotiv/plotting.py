@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._validation import check_int
+
 __all__ = [
     "plot_changes",
     "plot_drivers",
@@ -170,6 +172,7 @@ def plot_drivers(result, *, top: int = 20, ax=None):
     >>> len(ax.patches)
     5
     """
+    check_int(top, "top", "plot_drivers", min_value=1)
     frame = _frame(result, "plot_drivers", ("facet", "importance"))
     frame = frame.sort_values("importance", ascending=False, kind="stable")
     frame = frame.head(top).iloc[::-1]
@@ -243,6 +246,7 @@ def plot_quadrant(result, *, label_top: int = 12, thresholds=None, ax=None):
     >>> len(ax.collections) >= 1
     True
     """
+    check_int(label_top, "label_top", "plot_quadrant", min_value=0)
     frame = _frame(
         result, "plot_quadrant", ("facet", "importance", "stated_importance")
     )
@@ -395,6 +399,7 @@ def plot_motivator_heatmap(result, *, top: int = 25, ax=None):
     """
     from matplotlib.colors import TwoSlopeNorm
 
+    check_int(top, "top", "plot_motivator_heatmap", min_value=1)
     frame = _frame(result, "plot_motivator_heatmap", ("facet",)).head(top)
     columns = motivator_columns(frame)
     values = frame[columns].to_numpy(float)
@@ -469,6 +474,7 @@ def plot_roi(result, *, top: int = 15, ax=None):
     >>> len(plot_roi(roi).patches)
     2
     """
+    check_int(top, "top", "plot_roi", min_value=1)
     frame = _frame(result, "plot_roi", ("facet", "delta_connected"))
     if "priority" in frame:
         frame = frame.sort_values("priority", kind="stable")
@@ -638,6 +644,7 @@ def plot_changes(result, *, top: int = 20, ax=None):
     >>> len(plot_changes(changes).patches)
     2
     """
+    check_int(top, "top", "plot_changes", min_value=1)
     frame = _frame(result, "plot_changes", ("facet",))
     column = change_column(frame)
     if column is None:
@@ -719,6 +726,7 @@ def plot_methods(result, *, top: int = 15, ax=None):
     >>> len(plot_methods(m).get_legend().get_texts())
     2
     """
+    check_int(top, "top", "plot_methods", min_value=1)
     frame = _frame(result, "plot_methods", ("facet",))
     methods = method_columns(frame)
     if not methods:

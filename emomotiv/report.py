@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._validation import check_int
 from .results import AnalysisResult
 
 __all__ = ["Report"]
@@ -481,6 +482,7 @@ class Report:
         """The values the template renders: plain Python (charts as SVG text)."""
         from markupsafe import Markup
 
+        check_int(self.top, "top", "Report", min_value=1)
         tables, summary = _as_parts(self.result)
         drivers = tables["drivers"]
         data = dict(summary.get("data") or {})

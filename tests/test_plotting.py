@@ -176,6 +176,11 @@ def test_plot_methods_one_series_per_method(tables):
     ]
 
 
+def test_top_must_be_a_positive_int(tables):
+    with pytest.raises(ValueError, match="'top' parameter of plot_drivers must be"):
+        plot_drivers(tables["drivers"], top=0)
+
+
 def test_missing_columns_are_named():
     with pytest.raises(
         ValueError, match=r"plot_stages needs the column\(s\) \['stage'\]"

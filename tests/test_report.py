@@ -156,9 +156,11 @@ def test_rendering_is_deterministic(contract, contract_html):
     assert em.Report(contract).html() == contract_html
 
 
-def test_report_rejects_other_objects():
+def test_report_rejects_other_objects_and_bad_top(small_result):
     with pytest.raises(TypeError, match="AnalysisResult or a mapping"):
         em.Report(pd.DataFrame()).html()
+    with pytest.raises(ValueError, match="'top' parameter of Report must be an int"):
+        em.Report(small_result, top=-1).html()
 
 
 def test_user_labels_are_escaped(small):
