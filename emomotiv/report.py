@@ -87,10 +87,12 @@ MISSING = {
 }
 
 DEFAULT_ASSUMPTION = (
-    "a scenario raises one touchpoint's rating by one point for every customer "
+    "A scenario raises a touchpoint's rating by one point for every customer "
     "who rated it (capped at the top of the scale) and leaves everything else "
-    "about each customer as it is"
+    "about each customer as it is; the model's prediction is read as the effect "
+    "of the change."
 )
+PLAN_EXTRA_ROWS = 5
 
 QUADRANTS = {
     "core_driver": "Core driver",
@@ -369,6 +371,10 @@ class Report:
                 "intervals": _has(roi, "delta_connected_low", "delta_connected_high"),
             }
         if _has(plan, "facet", "delta_connected"):
+            if "selected" in plan:
+                chosen = plan["selected"].fillna(False).astype(bool)
+                rest = plan.loc[~chosen].head(PLAN_EXTRA_ROWS)
+                plan = pd.concat([plan.loc[chosen], rest])
             out["plan"] = {
                 "chart": _svg(
                     lambda ax: plot_plan(plan, ax=ax),
@@ -408,11 +414,26 @@ class Report:
             out["intervals"] = _has(changes, f"{column}_low", f"{column}_high")
             out["ranks"] = _has(changes, "rank_before", "rank_after")
         kpis = tracking.get("kpis")
-        out["kpis"] = (
-            [{"name": k, **dict(v)} for k, v in kpis.items() if isinstance(v, Mapping)]
+        out["kpis"] = [
+            {
+                "name": str(k).replace(".", " · ").replace("_", " ").capitalize(),
+                "share": any(w in str(k) for w in ("share", "rate")),
+                **dict(v),
+            }
+            for k, v in (kpis.items() if isinstance(kpis, Mapping) else [])
+            if isinstance(v, Mapping)
+        ]
+        out["connected_kpi"] = (
+            dict(kpis["connected_share"])
             if isinstance(kpis, Mapping)
-            else []
+            and isinstance(kpis.get("connected_share"), Mapping)
+            else None
         )
+        out["top_moves"] = {
+            k: v
+            for k, v in tracking.items()
+            if k.startswith("top") and isinstance(v, Mapping)
+        }
         return out
 
     def _agreement(self, tables, summary) -> dict[str, Any]:
@@ -478,6 +499,15 @@ class Report:
             "moved": moved,
         }
 
+    @staticmethod
+    def _waves(summary) -> dict[str, Any]:
+        tracking = summary.get("tracking")
+        if not isinstance(tracking, Mapping):
+            return {"before": None, "after": None}
+        waves = tracking.get("waves")
+        waves = waves if isinstance(waves, Mapping) else tracking
+        return {"before": waves.get("before"), "after": waves.get("after")}
+
     def context(self) -> dict[str, Any]:
         """The values the template renders: plain Python (charts as SVG text)."""
         from markupsafe import Markup
@@ -488,6 +518,9 @@ class Report:
         data = dict(summary.get("data") or {})
         model = dict(summary.get("model") or {})
         value = summary.get("value")
+        value = dict(value) if isinstance(value, Mapping) else {}
+        stated = summary.get("stated")
+        stated = dict(stated) if isinstance(stated, Mapping) else {}
         sections: dict[str, Any] = {
             "drivers": self._drivers(drivers),
             "quadrant": self._quadrant(drivers, summary),
@@ -511,7 +544,10 @@ class Report:
             "data": data,
             "fit": dict(model.get("fit") or {}),
             "task": model.get("task"),
-            "value": dict(value) if isinstance(value, Mapping) else None,
+            "value": value if _number(value.get("multiplier")) is not None else None,
+            "value_skipped": value.get("skipped"),
+            "stated_skipped": stated.get("skipped"),
+            "waves": self._waves(summary),
             "plan_summary": plan_summary,
             "assumption": plan_summary.get("assumption") or DEFAULT_ASSUMPTION,
             "uncertainty": dict(summary.get("uncertainty") or {}),

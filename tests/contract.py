@@ -108,9 +108,10 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
 
     segments = pd.DataFrame(
         {
-            "segment": ["connected", "highly satisfied", "satisfied", "unsatisfied"],
-            "share": [0.25, 0.20, 0.35, 0.20],
-            "mean_value": [2200.0, 1000.0, 800.0, 500.0],
+            "segment": ["fully_connected", "highly_satisfied", "other"],
+            "share": [0.25, 0.20, 0.55],
+            "mean_value": [2200.0, 1000.0, 600.0],
+            "attrition_rate": [0.08, 0.15, 0.21],
         }
     )
 
@@ -135,8 +136,9 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
     )
     roi = roi.sort_values("roi", ascending=False, ignore_index=True)
     roi["priority"] = np.arange(1, n + 1)
-    plan = roi.head(6)[["facet", "label", "cost", "delta_connected", "delta_value"]]
-    plan = plan.assign(selected=[True] * 4 + [False] * 2).reset_index(drop=True)
+    plan = roi[["facet", "label", "cost", "delta_connected", "delta_value", "roi"]]
+    plan = plan.assign(priority=roi["priority"], selected=roi["priority"] <= 4)
+    plan["cumulative_cost"] = np.where(plan["selected"], plan["cost"].cumsum(), np.nan)
     chosen = plan.loc[plan["selected"]]
 
     change = rng.normal(0, 0.004, n)
@@ -212,7 +214,16 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         "value_per_connected_low": 1200.0,
         "value_per_connected_high": 1800.0,
         "model": "log-linear regression of value on connection",
-        "attrition": {"connected": 0.08, "not_connected": 0.17, "ratio": 0.47},
+        "attrition": {
+            "model": "GLM Binomial (logit) churned ~ segment",
+            "definition": "churned within a year",
+            "rate": {"fully_connected": 0.08, "highly_satisfied": 0.15, "other": 0.21},
+            "n": 600,
+            "odds_ratio": 0.49,
+            "odds_ratio_low": 0.31,
+            "odds_ratio_high": 0.77,
+            "comparison": "fully_connected vs highly_satisfied",
+        },
         "advocacy": None,
     }
     summary["plan"] = {
@@ -230,20 +241,41 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         * population
         * value_per_connected
         / float(chosen["cost"].sum()),
+        "points": 1,
         "assumption": (
-            "each selected facet rises one point for every respondent who rated it; "
-            "everything else about the respondent stays as it is"
+            "Each scenario moves only the facets it names; every other rating of a "
+            "respondent stays as it is."
         ),
     }
+    flagged = changes.loc[changes["flagged"]]
     summary["tracking"] = {
-        "before": "2026Q2",
-        "after": "2026Q3",
-        "n_flagged": int(changes["flagged"].sum()),
-        "flagged": list(changes.loc[changes["flagged"], "facet"]),
-        "kpis": {
-            "connected_share": {"before": 0.23, "after": 0.25, "change": 0.02},
-            "value_multiplier": {"before": 2.1, "after": 2.2, "change": 0.1},
+        "waves": {"before": "2026Q2", "after": "2026Q3"},
+        "sample_size": {"before": 600, "after": 600},
+        "n_facets": n,
+        "added": [],
+        "dropped": [],
+        "n_flagged": len(flagged),
+        "flagged": {
+            "up": list(flagged.loc[flagged["change"] > 0, "facet"]),
+            "down": list(flagged.loc[flagged["change"] < 0, "facet"]),
         },
+        "top10": {"entered": [d["facet"].iloc[0]], "left": []},
+        "kpis": {
+            "connected_share": {
+                "before": 0.23,
+                "after": 0.25,
+                "change": 0.02,
+                "change_low": -0.01,
+                "change_high": 0.05,
+                "beyond_noise": False,
+            },
+            "value_multiplier": {"before": 2.1, "after": 2.2, "change": 0.1},
+            "attrition.odds_ratio": {"before": 0.52, "after": 0.49, "change": -0.03},
+        },
+        "rule": "A facet is flagged when its change is beyond noise (Holm, 5%).",
+        "alpha": 0.05,
+        "correction": "holm",
+        "uncertainty": "replicates",
     }
     tables = {
         "drivers": d,

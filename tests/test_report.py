@@ -73,7 +73,13 @@ def test_full_contract_renders_every_section(contract, contract_html):
         assert stage in parts["stages"]
     assert "Cronbach" in parts["motivators"]
     assert "highly satisfied" in parts["motivators"]
+    assert "odds ratio 0.49" in parts["roi"]
+    assert "Rate by segment: fully connected 8.0%" in parts["roi"]
     assert "Recommended plan" in parts["roi"]
+    # the plan shows the chosen facets and the next best few, not every facet
+    assert parts["roi"].count('<td class="c">no</td>') == min(
+        5, len(contract.tables["plan"]) - 4
+    )
     assert "the combined figure counts overlapping customers once" in parts["roi"]
     flagged = contract.tables["changes"].query("flagged")["label"]
     assert flagged.iloc[0] in parts["changes"]
@@ -81,6 +87,10 @@ def test_full_contract_renders_every_section(contract, contract_html):
         "1</strong> touchpoint changed importance beyond sampling noise"
         in (parts["changes"])
     )
+    assert "Attrition · odds ratio" in parts["changes"]
+    assert "+2.0 pts since 2026Q2 (within noise)" in exec_summary
+    assert f"entered <strong>{drivers['label'].iloc[0]}</strong>" in parts["changes"]
+    assert "Holm" in parts["changes"]
     assert "Condition number" in parts["model-fit"]
     assert "Relative weights" in parts["model-fit"]
     assert contract.summary["plan"]["assumption"] in parts["method"]
@@ -117,12 +127,13 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
     summary = dict(contract.summary)
     summary["tracking"] = {"kpis": "not a mapping"}
     summary["agreement"] = {"spearman": {}, "disagreements": [{"facet": "x"}]}
-    summary["value"] = {"multiplier": None}
+    summary["value"] = {"multiplier": None, "skipped": "skipped: no value column"}
     summary["diagnostics"] = {"vif_top": None}
     html = em.Report({"tables": tables, "summary": summary}).html()
     parts = sections(html)
     assert str(escape(MISSING["plan"])) in parts["roi"]
-    assert "n/a" in parts["roi"]  # the missing multiplier, printed as n/a
+    assert str(escape(MISSING["value"])) in parts["roi"]
+    assert "The analysis noted: skipped: no value column." in parts["roi"]
     assert list(parts) == list(SECTIONS)
 
 
@@ -189,7 +200,8 @@ def hostile(result):
         if name == "segments":
             table.loc[0, "segment"] = "<i>seg</i>"
     summary = dict(result.summary)
-    summary["tracking"] = dict(summary["tracking"], before="<u>Q2</u>")
+    waves = {"before": "<u>Q2</u>", "after": "Q3"}
+    summary["tracking"] = dict(summary["tracking"], waves=waves)
     summary["diagnostics"] = dict(summary["diagnostics"], suppressors=["<script>"])
     return replace(result, tables=tables, summary=summary)
 
