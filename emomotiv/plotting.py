@@ -686,17 +686,16 @@ METHOD_NAMES = {
 
 
 def method_columns(frame: pd.DataFrame) -> list[str]:
-    """The importance-share columns of a ``methods`` table, in a fixed order."""
-    known = [m for m in METHOD_NAMES if m in frame]
-    skip = {"facet", "label", "stage", *known}
-    extra = [
-        c
-        for c in frame.columns
-        if c not in skip
-        and not str(c).startswith("rank")
-        and pd.api.types.is_numeric_dtype(frame[c])
+    """The importance-share columns of a ``methods`` table, in a fixed order.
+
+    A method is a column with a ``rank_<method>`` partner; without rank
+    columns, the known method names present.
+    """
+    ranked = [c for c in frame.columns if f"rank_{c}" in frame.columns]
+    found = ranked or [m for m in METHOD_NAMES if m in frame]
+    return [m for m in METHOD_NAMES if m in found] + [
+        m for m in found if m not in METHOD_NAMES
     ]
-    return known + extra
 
 
 def plot_methods(result, *, top: int = 15, ax=None):

@@ -183,7 +183,7 @@ def _money(value) -> str:
         return "n/a"
     for size, unit, suffix in ((1e9, 1e9, " bn"), (1e6, 1e6, " m"), (1e4, 1e3, "k")):
         if abs(value) >= size:
-            return f"{value / unit:,.1f}{suffix}"
+            return f"{value / unit:,.1f}".removesuffix(".0") + suffix
     return f"{value:,.0f}"
 
 
@@ -346,11 +346,12 @@ class Report:
             out["n_shown"] = shown
         segments = _table(tables, "segments")
         out["segments"] = _records(segments)
-        out["segment_columns"] = (
-            [c for c in segments.columns if c != "segment"]
-            if segments is not None
-            else []
-        )
+        columns = [] if segments is None else list(segments.columns)
+        out["segment_columns"] = [
+            c
+            for c in columns
+            if c != "segment" and not str(c).endswith(("_low", "_high"))
+        ]
         out["measures"] = dict(summary.get("measures") or {})
         return out
 

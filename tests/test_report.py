@@ -348,3 +348,25 @@ def test_full_contract_report_in_headless_chromium(browser, contract, tmp_path, 
     assert pages >= 5
     with capsys.disabled():
         print(f"\nfull report screenshot: {shot}\nprinted ({pages} pages): {pdf}")
+
+
+@pytest.mark.parametrize(
+    ("func", "value", "text"),
+    [
+        ("_money", 60_000, "60k"),
+        ("_money", 5_400_000, "5.4 m"),
+        ("_money", -25_000, "-25k"),
+        ("_money", 999, "999"),
+        ("_points", 0.0213, "+2.1 pts"),
+        ("_points", -0.004, "-0.4 pts"),
+        ("_pct", 0.25, "25.0%"),
+        ("_times", 2.2, "2.2×"),
+        ("_num", float("nan"), "n/a"),
+        ("_pct", None, "n/a"),
+        ("_money", "text", "n/a"),
+    ],
+)
+def test_number_formats(func, value, text):
+    from emomotiv import report
+
+    assert getattr(report, func)(value) == text
