@@ -187,10 +187,14 @@ def hostile(result):
     """``result`` with markup in a facet id, labels, stage names and more."""
     evil = "<script>alert(1)</script>"
     tables = {k: v.copy() for k, v in result.tables.items()}
-    first = tables["drivers"]["facet"].iloc[0]
+    first, second = tables["drivers"]["facet"].iloc[:2]
     for name, table in tables.items():
         if "facet" in table:
-            table["facet"] = table["facet"].replace(first, "<script>")
+            table["facet"] = table["facet"].replace(
+                {first: "<script>", second: "<svg/onload=alert(2)>"}
+            )
+            if "label" in table:  # no label: the facet id is shown instead
+                table.loc[table["facet"] == "<svg/onload=alert(2)>", "label"] = None
         if "label" in table:
             table.loc[table.index[0], "label"] = evil
         if "stage" in table:
@@ -208,8 +212,9 @@ def hostile(result):
 
 def test_markup_in_user_data_is_text_everywhere(contract):
     html = em.Report(hostile(contract)).html()
-    for tag in ("<script", "<b>st", "<img", "<i>seg", "<u>"):
+    for tag in ("<script", "<b>st", "<img", "<i>seg", "<u>", "<svg/onload"):
         assert tag not in html, tag
+    assert "&lt;svg/onload=alert(2)&gt;" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;st&lt;/b&gt;" in html
     assert "&lt;img src=x&gt;" in html  # the motivator name, in the heatmap SVG
