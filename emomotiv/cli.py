@@ -20,6 +20,7 @@ examples:
   emomotiv validate data/survey.csv --catalog data/facets.csv --connection connected
   emomotiv analyze data/survey.csv --catalog data/facets.csv \\
       --connection connected --value value --weight weight --out results
+  emomotiv compare results-2026Q2 results-2026Q3 --out changes
 """
 
 
@@ -108,7 +109,73 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write into a non-empty output folder (same-named files are replaced)",
     )
+    _add_compare(sub)
     return parser
+
+
+def _add_compare(sub) -> None:
+    compare = sub.add_parser(
+        "compare",
+        help="compare two saved analyses: what moved since the last wave",
+        description="Compare two folders written by `emomotiv analyze`: per facet "
+        "the change in importance with an interval, a flag when it is beyond "
+        "noise (corrected for the number of facets), rank movements and KPI "
+        "trends. Writes changes.csv and summary.json to --out.",
+    )
+    compare.add_argument("before", metavar="DIR_BEFORE", help="earlier analysis")
+    compare.add_argument("after", metavar="DIR_AFTER", help="later analysis")
+    compare.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    compare.add_argument(
+        "--alpha",
+        type=float,
+        default=0.05,
+        metavar="A",
+        help="error rate of the flags; intervals at level 1 - A (default 0.05)",
+    )
+    compare.add_argument(
+        "--correction",
+        choices=["holm", "fdr_bh", "none"],
+        default="holm",
+        help="multiple-comparison correction over the facets (default holm: "
+        "at most A chance of any false flag; fdr_bh: at most a share A of "
+        "the flags false)",
+    )
+    compare.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty output folder (same-named files are replaced)",
+    )
+
+
+def _print_tracking(tracking: dict, changes) -> None:
+    waves = tracking["waves"]
+    print(
+        f"From {waves['before']} to {waves['after']}: "
+        f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved beyond "
+        "noise."
+    )
+    for row in changes[changes["flagged"]].head(10).itertuples():
+        print(
+            f"  {row.label:<40} {row.importance_before:6.1%} -> "
+            f"{row.importance_after:6.1%}  (rank {row.rank_before} -> "
+            f"{row.rank_after})"
+        )
+    for name, kpi in tracking["kpis"].items():
+        print(f"  {name}: {kpi['before']:.4g} -> {kpi['after']:.4g}")
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .io import check_output_dir, save_comparison
+    from .tracking import compare
+
+    check_output_dir(args.out, force=args.force)
+    comparison = compare(
+        args.before, args.after, alpha=args.alpha, correction=args.correction
+    )
+    out = save_comparison(comparison, args.out, force=args.force)
+    _print_tracking(comparison.summary, comparison.changes)
+    print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
+    return 0
 
 
 def _roles(args: argparse.Namespace) -> dict[str, str | None]:
@@ -186,11 +253,18 @@ def _analyze(args: argparse.Namespace) -> int:
     print("Top drivers of emotional connection:")
     for row in result.drivers.head(10).itertuples():
         print(f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}")
+    if result.tracking is not None:
+        _print_tracking(result.summary["tracking"], result.tables["changes"])
     print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
     return 0
 
 
-COMMANDS = {"sample": _sample, "validate": _validate, "analyze": _analyze}
+COMMANDS = {
+    "sample": _sample,
+    "validate": _validate,
+    "analyze": _analyze,
+    "compare": _compare,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

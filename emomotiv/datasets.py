@@ -34,15 +34,16 @@ one point higher (capped at 10), everything else unchanged.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_float, check_int
+from ._validation import check_float, check_int, did_you_mean
 
-__all__ = ["SyntheticSurvey", "load_sample", "make_survey"]
+__all__ = ["SyntheticSurvey", "load_sample", "make_survey", "make_waves"]
 
 SAMPLE_SEED = 2026
 SCALE_MAX = 10
@@ -234,6 +235,9 @@ class SyntheticSurvey:
     roles : dict
         Role keywords for :func:`emomotiv.analyze`: ``analyze(s.survey,
         s.catalog, **s.roles)``.
+    truth_by_wave : dict of str -> DataFrame
+        For a multi-wave survey (:func:`make_waves`), each wave's truth by
+        wave label; ``truth`` is then the latest wave's. Empty otherwise.
     """
 
     survey: pd.DataFrame
@@ -241,6 +245,7 @@ class SyntheticSurvey:
     truth: pd.DataFrame
     value_multiplier: float
     roles: dict = field(default_factory=dict)
+    truth_by_wave: dict = field(default_factory=dict)
 
     @property
     def drivers(self) -> list[str]:
@@ -317,6 +322,44 @@ def _effect_spec(facets: list[str], rng: np.random.Generator) -> pd.DataFrame:
     return spec
 
 
+def _override_effects(spec: pd.DataFrame, effects: Mapping[str, float]):
+    """``spec`` with some facets' effect sizes replaced (see ``make_survey``)."""
+    if not isinstance(effects, Mapping):
+        raise ValueError(
+            "The 'effects' parameter of make_survey must be a mapping of facet "
+            f"-> effect size or None. Got {effects!r} instead."
+        )
+    problems = []
+    for facet, size in effects.items():
+        if facet not in spec.index:
+            hint = did_you_mean(facet, spec.index)
+            problems.append(f"'{facet}' is not a facet of this survey.{hint}")
+        else:
+            try:
+                check_float(size, f"effects['{facet}']", "make_survey", low=0.0)
+            except ValueError as err:
+                problems.append(str(err))
+    if problems:
+        raise ValueError(" ".join(problems))
+    spec = spec.copy()
+    for facet, size in effects.items():
+        spec.loc[facet, "effect"] = float(size)
+        if size == 0:
+            spec.loc[facet, ["kind", "hidden_driver"]] = ["none", False]
+        else:
+            if spec.loc[facet, "kind"] == "none":
+                spec.loc[facet, "kind"] = "linear"
+            spec.loc[facet, "table_stakes"] = False
+    return spec
+
+
+def _sample_stream(random_state: int | None, sample_seed: int) -> np.random.Generator:
+    """The respondents' own stream for ``sample_seed`` (see ``make_survey``)."""
+    if random_state is None:
+        return np.random.default_rng()
+    return np.random.default_rng([random_state, 7, sample_seed])
+
+
 def _contributions(x: np.ndarray, spec: pd.DataFrame, means: np.ndarray) -> np.ndarray:
     """Each facet's additive effect on the logit; 0 where not experienced."""
     kind = spec["kind"].to_numpy()
@@ -348,6 +391,8 @@ def make_survey(
     value_multiplier: float = 2.2,
     wave: str = "2026Q3",
     random_state: int | None = None,
+    effects: Mapping[str, float] | None = None,
+    sample_seed: int | None = None,
 ) -> SyntheticSurvey:
     """Draw a synthetic experience survey with known drivers of connection.
 
@@ -368,6 +413,22 @@ def make_survey(
         Label written in the ``wave`` column.
     random_state : int or None
         Seed; the same seed gives the same survey on every run.
+    effects : mapping of str -> float or None
+        Override the true effect of some facets, on the logit scale of their
+        kind (per rating point for ``linear``, the jump for ``threshold`` and
+        ``penalty``): ``{"welcome_note": 0.0}`` removes a driver,
+        ``{"welcome_note": 0.6}`` doubles it. A facet without an effect
+        becomes a ``linear`` driver. Only the outcome changes: ratings,
+        catalog and stated importance are those of the same seed without the
+        override, so two calls differing only in ``effects`` differ only in
+        how connection responds.
+    sample_seed : int or None
+        Draw the respondents from a separate stream seeded by
+        ``(random_state, sample_seed)`` while the study itself (effects,
+        rating distributions, catalog) stays that of ``random_state``: new
+        respondents from the same study, as in a later survey wave (see
+        :func:`make_waves`). ``None`` (default) draws everything from one
+        stream, as always.
 
     Returns
     -------
@@ -399,15 +460,20 @@ def make_survey(
         )
     share = check_float(connected_share, "connected_share", owner, low=0.02, high=0.9)
     mult = check_float(value_multiplier, "value_multiplier", owner, low=1.0)
+    check_int(sample_seed, "sample_seed", owner, min_value=0, allow_none=True)
+    # ``rng`` draws the study (effects, facet distributions, catalog), ``draw``
+    # the respondents; by default they are one and the same stream.
     rng = np.random.default_rng(random_state)
+    draw = rng if sample_seed is None else _sample_stream(random_state, sample_seed)
 
     names = _facet_names(p, n_stages)
     facets = [f for f, _, _ in names]
     stage_of = np.array([s for _, _, s in names])
-    spec = _effect_spec(facets, rng)
+    said = _effect_spec(facets, rng)
+    spec = said if effects is None else _override_effects(said, effects)
 
     # Ratings: halo-correlated, skewed to the top, structurally missing.
-    halo = rng.standard_normal(n)
+    halo = draw.standard_normal(n)
     mu = rng.uniform(6.6, 8.4, p)
     sd = rng.uniform(1.5, 2.2, p)
     load = rng.uniform(0.45, 0.75, p)
@@ -418,13 +484,13 @@ def make_survey(
     reach[stage_of == "Get help"] = rng.uniform(
         0.3, 0.65, (stage_of == "Get help").sum()
     )
-    noise = rng.standard_normal((n, p))
+    noise = draw.standard_normal((n, p))
     latent = mu + sd * (load * halo[:, None] + np.sqrt(1 - load**2) * noise)
     x = np.clip(np.rint(latent), 1, SCALE_MAX)
-    x[rng.random((n, p)) > reach] = np.nan
+    x[draw.random((n, p)) > reach] = np.nan
 
-    customer_type = rng.choice(len(CUSTOMER_TYPES), size=n, p=[0.5, 0.3, 0.2])
-    weight = np.asarray(CUSTOMER_TYPE_WEIGHT)[customer_type] * rng.lognormal(0, 0.2, n)
+    customer_type = draw.choice(len(CUSTOMER_TYPES), size=n, p=[0.5, 0.3, 0.2])
+    weight = np.asarray(CUSTOMER_TYPE_WEIGHT)[customer_type] * draw.lognormal(0, 0.2, n)
     weight = weight / weight.mean()
 
     means = np.nanmean(x, axis=0)
@@ -432,8 +498,10 @@ def make_survey(
     if all(f in facets for f in NAMED_INTERACTION):
         pair = (facets.index(NAMED_INTERACTION[0]), facets.index(NAMED_INTERACTION[1]))
     else:
-        linear = [facets.index(f) for f in spec.index[spec["kind"] == "linear"]]
+        linear = [facets.index(f) for f in said.index[said["kind"] == "linear"]]
         pair = (linear[0], linear[1]) if len(linear) >= 2 else None
+    if pair is not None and (spec["kind"].iloc[list(pair)] == "none").any():
+        pair = None  # an override removed one partner: no interaction left
     contrib = _contributions(x, spec, means)
     eta0 = contrib.sum(axis=1) + _interaction(x, means, pair)
     alpha = brentq(
@@ -441,7 +509,7 @@ def make_survey(
     )
     eta = alpha + eta0
 
-    propensity = eta + rng.logistic(size=n)
+    propensity = eta + draw.logistic(size=n)
     connected = (propensity > 0).astype(int)
 
     # Exact expected uplift of +1 point for each facet, everything else unchanged.
@@ -461,11 +529,11 @@ def make_survey(
     rho = rng.uniform(0.55, 0.8, len(MOTIVATORS))
     motiv = 4.2 + 1.3 * (
         rho * z[:, None]
-        + np.sqrt(1 - rho**2) * rng.standard_normal((n, len(MOTIVATORS)))
+        + np.sqrt(1 - rho**2) * draw.standard_normal((n, len(MOTIVATORS)))
     )
     motiv = np.clip(np.rint(motiv), 1, 7)
     satisfaction = np.clip(
-        np.rint(7.3 + 1.3 * halo + 0.4 * z + 1.0 * rng.standard_normal(n)), 1, 10
+        np.rint(7.3 + 1.3 * halo + 0.4 * z + 1.0 * draw.standard_normal(n)), 1, 10
     )
 
     segment = np.where(
@@ -481,11 +549,11 @@ def make_survey(
     value = (
         1500.0
         * np.vectorize(seg_value.get)(segment)
-        * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
+        * np.exp(sigma * draw.standard_normal(n) - sigma**2 / 2)
     )
-    churned = (rng.random(n) < np.vectorize(CHURN_RATE.get)(segment)).astype(int)
+    churned = (draw.random(n) < np.vectorize(CHURN_RATE.get)(segment)).astype(int)
     recommend = np.clip(
-        np.rint(6.5 + 1.2 * z + 0.6 * halo + 1.2 * rng.standard_normal(n)), 0, 10
+        np.rint(6.5 + 1.2 * z + 0.6 * halo + 1.2 * draw.standard_normal(n)), 0, 10
     )
 
     survey = pd.DataFrame(
@@ -514,13 +582,17 @@ def make_survey(
         axis=1,
     )
 
+    # What customers say follows the study's drivers, not this wave's effects.
     stated = rng.uniform(2.5, 4.1, p)
-    is_driver = (spec["kind"] != "none").to_numpy()
-    hidden = spec["hidden_driver"].to_numpy()
-    stakes = spec["table_stakes"].to_numpy()
+    is_driver = (said["kind"] != "none").to_numpy()
+    hidden = said["hidden_driver"].to_numpy()
+    stakes = said["table_stakes"].to_numpy()
     stated[hidden] = rng.uniform(1.7, 2.5, hidden.sum())
     stated[is_driver & ~hidden] = rng.uniform(3.9, 4.5, (is_driver & ~hidden).sum())
     stated[stakes] = rng.uniform(4.4, 4.9, stakes.sum())
+    is_driver = (spec["kind"] != "none").to_numpy()
+    hidden = spec["hidden_driver"].to_numpy()
+    stakes = spec["table_stakes"].to_numpy()
     cost = np.round(rng.uniform(40_000, 300_000, p), -4)
     catalog = pd.DataFrame(
         {
@@ -569,6 +641,94 @@ def make_survey(
         "id": "respondent_id",
     }
     return SyntheticSurvey(survey, catalog, truth, mult, roles)
+
+
+def make_waves(
+    n_respondents: int = 5000,
+    n_facets: int = 100,
+    *,
+    waves: Sequence[str] = ("2026Q2", "2026Q3"),
+    effects: Mapping[str, Mapping[str, float]] | None = None,
+    random_state: int = 0,
+    **options,
+) -> SyntheticSurvey:
+    """Draw several waves of one study: new respondents, the same drivers.
+
+    Every wave is ``make_survey(..., random_state=random_state,
+    sample_seed=k, wave=label)`` for its position ``k``: the facets' effects,
+    rating distributions and catalog are the study's, the respondents are
+    drawn afresh, so any change in the findings between waves is sampling
+    noise, except where ``effects`` changes a driver on purpose.
+
+    Parameters
+    ----------
+    n_respondents, n_facets : int
+        Respondents per wave, and facets.
+    waves : sequence of str, default=("2026Q2", "2026Q3")
+        Wave labels, oldest first.
+    effects : mapping of str -> mapping of str -> float, or None
+        Per wave label, the effect overrides passed to
+        :func:`make_survey` (``{"2026Q3": {"goal_setting": 0.0}}`` removes
+        that driver in the second wave).
+    random_state : int, default=0
+        The study's seed.
+    **options
+        Other keyword arguments of :func:`make_survey` (``n_stages``,
+        ``connected_share``, ``value_multiplier``).
+
+    Returns
+    -------
+    SyntheticSurvey
+        ``survey``: the waves stacked, ids prefixed by the wave label;
+        ``catalog``: shared; ``truth``: the latest wave's; ``truth_by_wave``.
+
+    Examples
+    --------
+    >>> s = make_waves(300, 12, effects={"2026Q3": {"mobile_app": 0.0}})
+    >>> s.survey["wave"].value_counts().sort_index().to_dict()
+    {'2026Q2': 300, '2026Q3': 300}
+    >>> float(s.truth_by_wave["2026Q3"].loc["mobile_app", "effect"])
+    0.0
+    """
+    labels = [str(w) for w in waves]
+    if not labels or len(set(labels)) != len(labels):
+        raise ValueError(
+            "The 'waves' parameter of make_waves must be a non-empty sequence "
+            f"of distinct labels. Got {waves!r} instead."
+        )
+    effects = dict(effects or {})
+    unknown = sorted(set(effects) - set(labels))
+    if unknown:
+        raise ValueError(
+            f"The 'effects' parameter of make_waves names waves {unknown} that "
+            f"are not in waves={labels}."
+        )
+    parts = [
+        make_survey(
+            n_respondents,
+            n_facets,
+            wave=label,
+            random_state=random_state,
+            effects=effects.get(label),
+            sample_seed=k,
+            **options,
+        )
+        for k, label in enumerate(labels)
+    ]
+    frames = []
+    for label, part in zip(labels, parts, strict=True):
+        frame = part.survey.copy()
+        frame["respondent_id"] = label + "-" + frame["respondent_id"]
+        frames.append(frame)
+    last = parts[-1]
+    return SyntheticSurvey(
+        pd.concat(frames, ignore_index=True),
+        last.catalog,
+        last.truth,
+        last.value_multiplier,
+        last.roles,
+        {label: part.truth for label, part in zip(labels, parts, strict=True)},
+    )
 
 
 def load_sample() -> SyntheticSurvey:

@@ -12,6 +12,8 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 
@@ -20,9 +22,15 @@ import pandas as pd
 
 from .model import DriverModel, load_model_files
 from .report import Report
-from .results import AnalysisResult, ImportanceResult
+from .results import AnalysisResult, ImportanceResult, WaveComparison
 
-__all__ = ["load_analysis", "load_model", "read_table", "save_analysis"]
+__all__ = [
+    "load_analysis",
+    "load_model",
+    "read_table",
+    "save_analysis",
+    "save_comparison",
+]
 
 MODEL_FILE = "model.json"
 META_FILE = "model_meta.json"
@@ -84,6 +92,11 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     [-0.1, 0.0, 1.0]
     """
     return _map_text(frame, _neutralise_cell)
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write an output table: formulas neutralised, text quoted, no index."""
+    neutralise_formulas(table).to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,21 +205,13 @@ def save_analysis(
     Path
         The output folder.
     """
-    out = check_output_dir(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
-        tmp = Path(tmp)
+    with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():
-            neutralise_formulas(table).to_csv(
-                tmp / f"{name}.csv", index=False, quoting=csv.QUOTE_NONNUMERIC
-            )
+            write_csv(table, tmp / f"{name}.csv")
         dump_json(result.summary, tmp / "summary.json")
         save_model(result.model, tmp)
         Report(result).write_html(tmp / "report.html")
-        out.mkdir(exist_ok=True)
-        for path in sorted(tmp.iterdir()):
-            shutil.move(str(path), out / path.name)
-    return out
+    return Path(out)
 
 
 def load_analysis(folder: str | PathLike) -> AnalysisResult:
@@ -231,3 +236,37 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         {"units": summary["importance"].get("units")},
     )
     return AnalysisResult(tables, summary, importance, model)
+
+
+def save_comparison(
+    comparison: WaveComparison, out: str | PathLike, *, force: bool = False
+) -> Path:
+    """Write a wave comparison: ``changes.csv`` and ``summary.json``.
+
+    ``summary.json`` holds ``{"tracking": comparison.summary}``, the same key
+    an analysis of a multi-wave survey has. Like :func:`save_analysis`, it
+    refuses a non-empty folder unless ``force`` and writes all or nothing.
+
+    Returns
+    -------
+    Path
+        The output folder.
+    """
+    with _staged(out, force=force) as tmp:
+        write_csv(comparison.changes, tmp / "changes.csv")
+        dump_json({"tracking": comparison.summary}, tmp / "summary.json")
+        # Hook for the report (issue 6a): a report of the comparison goes here.
+    return Path(out)
+
+
+@contextmanager
+def _staged(out: str | PathLike, *, force: bool) -> Iterator[Path]:
+    """A temporary folder beside ``out``; its files move into ``out`` only
+    when the block succeeds, so a failure never leaves half a result."""
+    out = check_output_dir(out, force=force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
+        yield Path(tmp)
+        out.mkdir(exist_ok=True)
+        for path in sorted(Path(tmp).iterdir()):
+            shutil.move(str(path), out / path.name)

@@ -61,6 +61,12 @@ def _fit_warnings(model: DriverModel) -> list[str]:
     return []
 
 
+def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
+    """The survey's wave label, when it has a wave column with one label."""
+    labels = data[wave].dropna().unique() if wave else []
+    return str(labels[0]) if len(labels) == 1 else None
+
+
 def _versions() -> dict[str, str]:
     import shap
     import sklearn
@@ -107,7 +113,10 @@ def analyze(
         The emotional-connection outcome column (0/1 or a numeric score).
     value, satisfaction, weight, segment, wave, id : str or None
         Optional role columns (see the data contract). ``weight`` enters the
-        model fit, importance and every share.
+        model fit, importance and every share. When the ``wave`` column holds
+        several waves, the latest (see :func:`emomotiv.sort_waves`) is
+        analysed and compared with the previous one: the result then has
+        ``tables["changes"]``, ``summary["tracking"]`` and ``tracking``.
     motivators : sequence of str or None
         Motivator columns; by default every ``motivator__*`` column.
     facets : sequence of str or None
@@ -136,11 +145,16 @@ def analyze(
     >>> list(result.drivers.columns[:5])
     ['facet', 'label', 'stage', 'importance', 'rank']
     """
+    options = dict(locals())  # every argument, for the per-wave runs
     check_int(random_state, "random_state", "analyze", min_value=0)
     if isinstance(survey, str | PathLike):
         from .io import read_table
 
         survey = read_table(survey)
+    if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:
+        from .tracking import analyze_latest_wave
+
+        return analyze_latest_wave(survey, options, analyze=analyze)
     cat = _as_catalog(catalog, facets)
     schema = SurveySchema.infer(
         survey,
@@ -197,6 +211,7 @@ def analyze(
             "roles": schema.roles() | {"facets": len(schema.facets)},
             "weighted": schema.weight is not None,
             "connected_share": None if outcome is None else float(outcome),
+            "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),
             "mean_reach": float(importance.table["reach"].mean()),
         },

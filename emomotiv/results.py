@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["AnalysisResult", "ImportanceResult"]
+__all__ = ["AnalysisResult", "ImportanceResult", "WaveComparison"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -75,6 +75,46 @@ class ImportanceResult:
 
 
 @dataclass(frozen=True, repr=False)
+class WaveComparison:
+    """What moved between two survey waves (:func:`emomotiv.compare`).
+
+    Attributes
+    ----------
+    changes : DataFrame
+        One row per facet (the ``changes`` table): ``facet, label,
+        importance_before, importance_after, change, change_low, change_high,
+        rank_before, rank_after, rank_change, flagged``, then ``stage``,
+        ``status`` (``both``, ``added`` or ``dropped``), ``se_change``,
+        ``p_value`` and ``p_adjusted``. Flagged facets first, then by size of
+        the change.
+    summary : dict
+        JSON-ready facts (``summary["tracking"]`` of an analysis): the waves,
+        KPI trends, ``n_flagged``, the flag ``rule`` and its settings.
+    """
+
+    changes: pd.DataFrame
+    summary: Mapping[str, Any]
+
+    @property
+    def flagged(self) -> list[str]:
+        """Facets whose importance moved beyond noise, largest change first."""
+        return list(self.changes.loc[self.changes["flagged"], "facet"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ``changes`` table."""
+        return self.changes.copy()
+
+    def __repr__(self) -> str:
+        waves = self.summary["waves"]
+        moved = ", ".join(self.flagged[:3]) or "none"
+        return (
+            f"WaveComparison({waves['before']} -> {waves['after']}, "
+            f"{len(self.changes)} facets; {self.summary['n_flagged']} flagged: "
+            f"{moved})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
 class AnalysisResult:
     """Everything :func:`emomotiv.analyze` found, ready to save or report.
 
@@ -90,12 +130,17 @@ class AnalysisResult:
         Derived importance (SHAP) with the per-respondent explanation.
     model : DriverModel
         The fitted driver model.
+    tracking : WaveComparison or None
+        The change since the previous wave, when ``analyze(wave=...)`` found
+        more than one wave (also in ``tables["changes"]`` and
+        ``summary["tracking"]``).
     """
 
     tables: Mapping[str, pd.DataFrame]
     summary: Mapping[str, Any]
     importance: ImportanceResult
     model: Any
+    tracking: WaveComparison | None = None
 
     @property
     def drivers(self) -> pd.DataFrame:

@@ -1,0 +1,552 @@
+"""Wave-over-wave tracking: what moved since the last wave, and is it real?
+
+:func:`compare` sets two analyses side by side (in memory, or the folders
+``emomotiv analyze`` wrote) and gives, per facet, the change in importance
+with an interval for the difference, a flag when the change is beyond noise,
+the rank movements, and the trend of the headline KPIs.
+
+How "beyond noise" is decided
+-----------------------------
+Each wave's importance share carries sampling noise. Its standard error
+comes, in order of preference, from the wave's bootstrap replicates
+(``ImportanceResult.replicates``: the standard deviation over resamples),
+or from its bootstrap interval (``importance_low``/``importance_high`` in
+``drivers``, read as a normal interval at ``summary["uncertainty"]["level"]``).
+The waves are independent samples, so the change has standard error
+``se = sqrt(se_before**2 + se_after**2)``; ``change_low``/``change_high`` is
+the normal interval ``change ± z * se`` at level ``1 - alpha``, and
+``p_value`` the two-sided normal p-value of ``change / se``.
+
+About a hundred facets are compared at once, so some will cross a 5% line by
+chance alone. A facet is therefore *flagged* only when its p-value stays
+below ``alpha`` after a multiple-comparison correction over all facets
+compared: Holm's step-down (default; the chance of flagging any facet that
+did not really move is at most ``alpha``), Benjamini-Hochberg (``"fdr_bh"``;
+at most a share ``alpha`` of the flags are false, more power) or none. A
+facet's unadjusted interval can thus exclude zero without it being flagged.
+
+When only one wave has an uncertainty, the other is assumed to be as noisy
+after scaling by the sample sizes (``se * sqrt(n_known / n_other)``), and the
+rule says so. When neither has one, changes are reported without intervals
+and nothing is flagged: re-run the analyses with bootstrap resamples.
+
+Importance is a *share* of the total, so when one facet gains, every other
+facet's share shrinks a little; a flag is about the share, which is what the
+report shows. Facets present in only one wave are listed as ``added`` or
+``dropped``; the shares of the facets in both are then rescaled to sum to
+one over those facets before they are compared.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import ValidationError, check_choice, check_float
+from .results import AnalysisResult, WaveComparison
+
+__all__ = ["compare", "sort_waves"]
+
+CORRECTIONS = ("holm", "fdr_bh", "none")
+CHANGES_COLUMNS = [
+    "facet",
+    "label",
+    "importance_before",
+    "importance_after",
+    "change",
+    "change_low",
+    "change_high",
+    "rank_before",
+    "rank_after",
+    "rank_change",
+    "flagged",
+    "stage",
+    "status",
+    "se_change",
+    "p_value",
+    "p_adjusted",
+]
+# KPI name -> where it sits in an analysis summary (issue 4 adds "value");
+# mean_outcome is for a numeric outcome, where there is no connected share.
+KPIS = {
+    "connected_share": ("data", "connected_share"),
+    "mean_outcome": ("data", "mean_outcome"),
+    "value_multiplier": ("value", "multiplier"),
+    "value_per_connected": ("value", "value_per_connected"),
+    "attrition": ("value", "attrition"),
+    "advocacy": ("value", "advocacy"),
+}
+ANALYSIS_FILES = ("summary.json", "drivers.csv", "model.json", "model_meta.json")
+TOP = 10
+DEFAULT_LEVEL = 0.95
+
+
+# --- wave labels ---------------------------------------------------------
+
+
+QUARTER_FIRST = re.compile(r"^\s*q([1-4])[\s\-_/]*(\d{4})\s*$", re.IGNORECASE)
+YEAR_FIRST = re.compile(r"^\s*(\d{4})[\s\-_/]*q([1-4])\s*$", re.IGNORECASE)
+
+
+def _period_start(label: str) -> pd.Timestamp:
+    """Start of the period a label names (``Q3 2026`` and ``2026-Q3`` too)."""
+    if match := QUARTER_FIRST.match(label):
+        label = f"{match[2]}Q{match[1]}"
+    elif match := YEAR_FIRST.match(label):
+        label = f"{match[1]}Q{match[2]}"
+    return pd.Period(label).start_time
+
+
+def _natural_key(label: str) -> tuple:
+    parts = re.split(r"(\d+)", label.casefold())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+
+
+def sort_waves(labels: Iterable[Any]) -> list:
+    """Wave labels oldest first: numbers by value, periods by date, else naturally.
+
+    ``2025Q4 < 2026Q1 < 2026Q2``, ``Q4 2025 < Q1 2026``,
+    ``2026-03 < 2026-11``, ``2 < 10`` and ``wave 2 < wave 10``. Labels that
+    all parse as periods (quarters, months, years) are sorted by their
+    start; otherwise text is compared with its digit runs as numbers.
+
+    Examples
+    --------
+    >>> sort_waves(["2026Q3", "2025Q4", "2026Q1"])
+    ['2025Q4', '2026Q1', '2026Q3']
+    >>> sort_waves(["wave 10", "wave 2"])
+    ['wave 2', 'wave 10']
+    """
+    labels = list(dict.fromkeys(labels))
+    numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
+    if labels and numbers.notna().all():
+        order = np.argsort(numbers.to_numpy(dtype=float), kind="stable")
+        return [labels[i] for i in order]
+    texts = [str(label) for label in labels]
+    try:
+        starts = [_period_start(t) for t in texts]
+    except (ValueError, TypeError):
+        starts = None
+    if starts is not None:
+        order = sorted(range(len(labels)), key=lambda i: (starts[i], texts[i]))
+        return [labels[i] for i in order]
+    order = sorted(range(len(labels)), key=lambda i: _natural_key(texts[i]))
+    return [labels[i] for i in order]
+
+
+# --- inputs ---------------------------------------------------------------
+
+
+def _folder_problems(folder: Path, which: str) -> list[str]:
+    if not folder.is_dir():
+        return [f"The {which} analysis '{folder}' is not a folder."]
+    missing = [name for name in ANALYSIS_FILES if not (folder / name).is_file()]
+    if missing:
+        return [
+            f"The {which} folder '{folder}' is not an emomotiv analysis: it lacks "
+            f"{', '.join(missing)} (write one with `emomotiv analyze --out`)."
+        ]
+    return []
+
+
+def _load_both(before, after) -> tuple[AnalysisResult, AnalysisResult]:
+    problems: list[str] = []
+    for which, item in (("before", before), ("after", after)):
+        if isinstance(item, str | PathLike):
+            problems += _folder_problems(Path(item), which)
+        elif not isinstance(item, AnalysisResult):
+            problems.append(
+                f"The {which} analysis must be an AnalysisResult or the folder "
+                f"of a saved analysis; got {type(item).__name__}."
+            )
+    if problems:
+        raise ValidationError(problems, subject="comparison")
+    from .io import load_analysis
+
+    return tuple(
+        load_analysis(item) if isinstance(item, str | PathLike) else item
+        for item in (before, after)
+    )
+
+
+def _default_label(item, result: AnalysisResult, fallback: str) -> str:
+    label = (result.summary.get("data") or {}).get("wave")
+    if label is not None:
+        return str(label)
+    if isinstance(item, str | PathLike):
+        return Path(item).resolve().name
+    return fallback
+
+
+def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str]:
+    problems = []
+    for which, result in (("before", before), ("after", after)):
+        cols = set(result.tables.get("drivers", pd.DataFrame()).columns)
+        lacking = [c for c in ("facet", "importance", "rank") if c not in cols]
+        if lacking:
+            problems.append(
+                f"The {which} analysis has no drivers table with {lacking}."
+            )
+    if problems:
+        return problems
+    shared = set(before.drivers["facet"]) & set(after.drivers["facet"])
+    if not shared:
+        problems.append(
+            "The two analyses have no facet in common: they are not waves of the "
+            "same study (check the facet catalog)."
+        )
+    units = [(r.summary.get("importance") or {}).get("units") for r in (before, after)]
+    if units[0] != units[1]:
+        problems.append(
+            f"Importance is in {units[0]!r} before and {units[1]!r} after: the "
+            "outcomes differ (a 0/1 outcome against a score), so the rankings "
+            "cannot be compared."
+        )
+    return problems
+
+
+# --- uncertainty ----------------------------------------------------------
+
+
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def _standard_errors(
+    result: AnalysisResult, common: list[str], scale: float
+) -> tuple[pd.Series | None, str]:
+    """Per-facet SE of the (rescaled) importance share, and where it came from."""
+    reps = result.importance.replicates
+    if reps is not None and len(reps) >= 2 and set(common) <= set(reps.columns):
+        shares = reps[common]
+        shares = shares.div(shares.sum(axis=1).replace(0, np.nan), axis=0)
+        return shares.std(ddof=1), f"bootstrap replicates ({len(reps)})"
+    drivers = result.drivers.set_index("facet")
+    if {"importance_low", "importance_high"} <= set(drivers.columns):
+        level = (result.summary.get("uncertainty") or {}).get("level")
+        level = float(level or DEFAULT_LEVEL)
+        low, high = drivers.loc[common, ["importance_low", "importance_high"]].T.values
+        se = pd.Series((high - low) * scale / (2 * _z(level)), index=common)
+        return se, f"{level:.0%} bootstrap intervals"
+    return None, "none"
+
+
+def _n(result: AnalysisResult) -> float:
+    return float((result.summary.get("data") or {}).get("n_respondents") or np.nan)
+
+
+def _change_errors(before, after, common, scales) -> tuple[pd.Series, str]:
+    se_b, src_b = _standard_errors(before, common, scales[0])
+    se_a, src_a = _standard_errors(after, common, scales[1])
+    if se_b is not None and se_a is not None:
+        source = src_b if src_b == src_a else f"{src_b} before, {src_a} after"
+        return np.sqrt(se_b**2 + se_a**2), source
+    if se_b is None and se_a is None:
+        return pd.Series(np.nan, index=common), "none"
+    known, src, n_known, n_other = (
+        (se_b, src_b, _n(before), _n(after))
+        if se_b is not None
+        else (se_a, src_a, _n(after), _n(before))
+    )
+    ratio = n_known / n_other if n_known > 0 and n_other > 0 else 1.0
+    other = known * math.sqrt(ratio)
+    which = "after" if se_b is not None else "before"
+    note = f"{src} for one wave; the {which} wave assumed as noisy (by sample size)"
+    return np.sqrt(known**2 + other**2), note
+
+
+def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
+    out = np.full(len(p), np.nan)
+    ok = ~np.isnan(p)
+    if not ok.any():
+        return out
+    if correction == "none":
+        out[ok] = p[ok]
+        return out
+    from statsmodels.stats.multitest import multipletests
+
+    out[ok] = multipletests(p[ok], method=correction)[1]
+    return out
+
+
+def _rule(alpha: float, correction: str, source: str, n: int) -> str:
+    if source == "none":
+        return (
+            "No per-wave uncertainty was available (no bootstrap replicates or "
+            "intervals in either analysis), so changes are shown without "
+            "intervals and nothing is flagged. Re-run both analyses with "
+            "bootstrap resamples to tell real moves from noise."
+        )
+    how = {
+        "holm": f"after Holm's correction over the {n} facets compared, so the "
+        f"chance of flagging any facet that did not really move is at most "
+        f"{alpha:.0%}",
+        "fdr_bh": f"after the Benjamini-Hochberg correction over the {n} facets "
+        f"compared, so on average at most {alpha:.0%} of the flags are false",
+        "none": f"with no correction for the {n} facets compared, so about "
+        f"{alpha:.0%} of the unchanged facets are flagged by chance",
+    }[correction]
+    return (
+        "A facet is flagged when its change in importance share is beyond noise: "
+        f"the two-sided p-value of change / se stays below {alpha:g} {how}. The "
+        "standard error of the change combines both waves as independent samples "
+        f"(source: {source})."
+    )
+
+
+# --- KPIs -----------------------------------------------------------------
+
+
+def _numeric_leaves(value, prefix: str) -> dict[str, float]:
+    if isinstance(value, Mapping):
+        out = {}
+        for key, sub in value.items():
+            out |= _numeric_leaves(sub, f"{prefix}.{key}")
+        return out
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        return {prefix: float(value)} if np.isfinite(value) else {}
+    return {}
+
+
+def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, float]]:
+    out = {}
+    for name, (section, key) in KPIS.items():
+        b = _numeric_leaves((before.get(section) or {}).get(key), name)
+        a = _numeric_leaves((after.get(section) or {}).get(key), name)
+        for leaf in sorted(set(b) & set(a)):
+            out[leaf] = {
+                "before": b[leaf],
+                "after": a[leaf],
+                "change": a[leaf] - b[leaf],
+            }
+    if "connected_share" in out:
+        out.pop("mean_outcome", None)  # the same number for a 0/1 outcome
+    share = out.get("connected_share")
+    nb = (before.get("data") or {}).get("n_respondents")
+    na = (after.get("data") or {}).get("n_respondents")
+    if share is not None and nb and na:
+        pb, pa = share["before"], share["after"]
+        se = math.sqrt(pb * (1 - pb) / nb + pa * (1 - pa) / na)
+        z = _z(DEFAULT_LEVEL)
+        share |= {
+            "change_low": share["change"] - z * se,
+            "change_high": share["change"] + z * se,
+            "beyond_noise": bool(abs(share["change"]) > z * se),
+            "interval": "95% binomial, unweighted sample sizes (survey weights "
+            "widen it)",
+        }
+    return out
+
+
+# --- the comparison -------------------------------------------------------
+
+
+def _side(result: AnalysisResult, suffix: str) -> pd.DataFrame:
+    d = result.drivers.set_index("facet")
+    cols = {"importance": f"importance_{suffix}", "rank": f"rank_{suffix}"}
+    side = d[list(cols)].rename(columns=cols)
+    for extra in ("label", "stage"):
+        side[f"{extra}_{suffix}"] = d[extra] if extra in d else None
+    return side
+
+
+def compare(
+    before: AnalysisResult | str | PathLike,
+    after: AnalysisResult | str | PathLike,
+    *,
+    alpha: float = 0.05,
+    correction: str = "holm",
+    labels: Sequence[str] | None = None,
+) -> WaveComparison:
+    """Compare two waves: per facet, the change in importance and if it is real.
+
+    Parameters
+    ----------
+    before, after : AnalysisResult or path
+        The earlier and the later analysis, or the folders ``emomotiv
+        analyze --out`` wrote.
+    alpha : float, default=0.05
+        Error rate of the flags, and ``1 - alpha`` the level of the change
+        intervals.
+    correction : {"holm", "fdr_bh", "none"}, default="holm"
+        Multiple-comparison correction over the facets compared (see the
+        module notes): ``holm`` bounds the chance of any false flag,
+        ``fdr_bh`` the expected share of false flags.
+    labels : pair of str or None
+        Names of the two waves; by default the analyses' wave labels, else
+        the folder names, else ``"before"`` and ``"after"``.
+
+    Returns
+    -------
+    WaveComparison
+        ``changes`` (the ``changes`` table) and ``summary`` (what
+        ``summary["tracking"]`` holds).
+
+    Raises
+    ------
+    ValidationError
+        When an input is not an analysis, or the two share no facet or
+        measure importance in different units.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> r = em.analyze(s.survey, s.catalog, connection="connected")
+    >>> same = em.compare(r, r, labels=("2026Q3", "2026Q3 again"))
+    >>> same.summary["n_flagged"], float(same.changes["change"].abs().max())
+    (0, 0.0)
+    """
+    alpha = check_float(alpha, "alpha", "compare", low=0, high=1, inclusive=False)
+    correction = check_choice(correction, "correction", "compare", CORRECTIONS)
+    if labels is not None and (isinstance(labels, str) or len(labels) != 2):
+        raise ValueError(
+            "The 'labels' parameter of compare must be a pair of wave names or "
+            f"None. Got {labels!r} instead."
+        )
+    res_b, res_a = _load_both(before, after)
+    problems = _check_comparable(res_b, res_a)
+    if problems:
+        raise ValidationError(problems, subject="comparison")
+    if labels is None:
+        labels = (
+            _default_label(before, res_b, "before"),
+            _default_label(after, res_a, "after"),
+        )
+
+    table = _side(res_b, "before").join(_side(res_a, "after"), how="outer")
+    in_b = table["importance_before"].notna()
+    in_a = table["importance_after"].notna()
+    status = np.where(in_b & in_a, "both", np.where(in_a, "added", "dropped"))
+    common = list(table.index[in_b & in_a])
+    rescaled = not (in_b & in_a).all()
+    scales = (
+        1 / float(table.loc[common, "importance_before"].sum()),
+        1 / float(table.loc[common, "importance_after"].sum()),
+    )
+    if rescaled:
+        table.loc[common, "importance_before"] *= scales[0]
+        table.loc[common, "importance_after"] *= scales[1]
+    else:
+        scales = (1.0, 1.0)
+
+    change = table["importance_after"] - table["importance_before"]
+    se, source = _change_errors(res_b, res_a, common, scales)
+    se = se.reindex(table.index)
+    z = _z(1 - alpha)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        from scipy.stats import norm
+
+        stat = np.where(se > 0, change / se, np.where(change == 0, 0.0, np.inf))
+        p = np.where(se.notna() & change.notna(), 2 * norm.sf(np.abs(stat)), np.nan)
+    p_adj = _adjust(p, correction)
+
+    out = pd.DataFrame(
+        {
+            "facet": table.index,
+            "label": table["label_after"].fillna(table["label_before"]),
+            "importance_before": table["importance_before"],
+            "importance_after": table["importance_after"],
+            "change": change,
+            "change_low": change - z * se,
+            "change_high": change + z * se,
+            "rank_before": table["rank_before"].astype("Int64"),
+            "rank_after": table["rank_after"].astype("Int64"),
+            "rank_change": (table["rank_before"] - table["rank_after"]).astype("Int64"),
+            "flagged": np.nan_to_num(p_adj, nan=1.0) < alpha,
+            "stage": table["stage_after"].fillna(table["stage_before"]),
+            "status": status,
+            "se_change": se,
+            "p_value": p,
+            "p_adjusted": p_adj,
+        }
+    ).reset_index(drop=True)
+    out["label"] = out["label"].fillna(out["facet"])
+    size = -out["change"].abs().fillna(-np.inf)  # added/dropped last
+    order = np.lexsort((out["facet"], size, ~out["flagged"]))
+    out = out.iloc[order].reset_index(drop=True)[CHANGES_COLUMNS]
+
+    top_b = set(out.loc[out["rank_before"] <= TOP, "facet"].dropna())
+    top_a = set(out.loc[out["rank_after"] <= TOP, "facet"].dropna())
+    flagged = out[out["flagged"]]
+    summary = {
+        "waves": {"before": labels[0], "after": labels[1]},
+        "sample_size": {
+            "before": (res_b.summary.get("data") or {}).get("n_respondents"),
+            "after": (res_a.summary.get("data") or {}).get("n_respondents"),
+        },
+        "kpis": _kpis(res_b.summary, res_a.summary),
+        "n_facets": len(common),
+        "added": sorted(out.loc[out["status"] == "added", "facet"]),
+        "dropped": sorted(out.loc[out["status"] == "dropped", "facet"]),
+        "rescaled": rescaled,
+        "n_flagged": len(flagged),
+        "flagged": {
+            "up": list(flagged.loc[flagged["change"] > 0, "facet"]),
+            "down": list(flagged.loc[flagged["change"] < 0, "facet"]),
+        },
+        f"top{TOP}": {
+            "entered": sorted(top_a - top_b),
+            "left": sorted(top_b - top_a),
+        },
+        "rule": _rule(alpha, correction, source, len(common)),
+        "alpha": alpha,
+        "correction": correction,
+        "uncertainty": source,
+    }
+    return WaveComparison(out, summary)
+
+
+def add_comparison(result: AnalysisResult, comparison: WaveComparison):
+    """``result`` with ``tables["changes"]``, ``summary["tracking"]`` and
+    ``tracking`` set from ``comparison``."""
+    from dataclasses import replace
+
+    tables = dict(result.tables) | {"changes": comparison.changes}
+    summary = dict(result.summary) | {"tracking": dict(comparison.summary)}
+    return replace(result, tables=tables, summary=summary, tracking=comparison)
+
+
+def analyze_latest_wave(
+    survey: pd.DataFrame, options: Mapping[str, Any], *, analyze
+) -> AnalysisResult:
+    """Analyse the latest two waves apart and compare them (``analyze(wave=)``).
+
+    ``options`` are the arguments of :func:`emomotiv.analyze` (``wave`` names
+    the wave column), ``analyze`` is that function. Returns the latest wave's
+    analysis with the comparison added (:func:`add_comparison`).
+    """
+    from sklearn.base import clone
+
+    column = options["wave"]
+    empty = int(survey[column].isna().sum())
+    if empty:
+        raise ValidationError(
+            [f"The wave column '{column}' is empty for {empty} respondents."],
+            subject="survey",
+        )
+    labels = sort_waves(survey[column].unique())
+    previous, latest = labels[-2:]
+    runs = []
+    for label in (previous, latest):
+        part = survey[survey[column] == label].reset_index(drop=True)
+        model = options["model"]
+        if model is not None and label != latest:
+            model = clone(model)  # the caller's model ends up fitted on the latest
+        try:
+            runs.append(analyze(**(dict(options) | {"survey": part, "model": model})))
+        except ValidationError as err:
+            subject = f"{err.subject} of wave '{label}'"
+            raise ValidationError(err.problems, subject=subject) from None
+    comparison = compare(*runs, labels=(str(previous), str(latest)))
+    comparison.summary["waves_in_survey"] = [str(label) for label in labels]
+    return add_comparison(runs[1], comparison)

@@ -1,0 +1,474 @@
+"""Wave-over-wave tracking: real moves are flagged, noise is not."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv.cli import build_parser, main
+from emomotiv.tracking import add_comparison
+
+CHANGED = "mobile_app"
+
+
+def _bootstrapped(survey, catalog, *, n_boot, random_state=0):
+    """An analysis whose importance carries bootstrap replicates.
+
+    Refits a lighter model on ``n_boot`` resamples of the respondents, as the
+    bootstrap step of ``analyze`` does, so the tracking tests do not depend
+    on the size of its defaults.
+    """
+    model = em.DriverModel(n_estimators=150, cv=0, n_jobs=1)
+    result = em.analyze(
+        survey,
+        catalog,
+        connection="connected",
+        weight="weight",
+        wave="wave",
+        model=model,
+    )
+    X = survey[list(catalog["facet"])]
+    y, w = survey["connected"].to_numpy(), survey["weight"].to_numpy()
+    rng = np.random.default_rng(random_state)
+    shares = []
+    for b in range(n_boot):
+        idx = rng.integers(0, len(X), len(X))
+        Xb = X.iloc[idx].reset_index(drop=True)
+        fitted = em.DriverModel(n_estimators=150, cv=0, n_jobs=1, random_state=b).fit(
+            Xb, y[idx], sample_weight=w[idx]
+        )
+        shares.append(em.shap_importance(fitted, Xb, sample_weight=w[idx]).table)
+    replicates = pd.DataFrame([s["importance"] for s in shares]).reset_index(drop=True)
+    importance = replace(result.importance, replicates=replicates)
+    return replace(result, importance=importance)
+
+
+@pytest.fixture(scope="module")
+def waves():
+    """Two waves of one study; the second loses one driver altogether."""
+    s = em.make_waves(4000, 30, effects={"2026Q3": {CHANGED: 0.0}}, random_state=4)
+    parts = {w: s.survey[s.survey["wave"] == w] for w in ("2026Q2", "2026Q3")}
+    return s, {
+        w: _bootstrapped(part.reset_index(drop=True), s.catalog, n_boot=30)
+        for w, part in parts.items()
+    }
+
+
+def test_a_removed_driver_is_flagged_and_nothing_else(waves):
+    s, runs = waves
+    before = s.truth_by_wave["2026Q2"]
+    assert before.loc[CHANGED, "is_driver"]
+    assert not s.truth_by_wave["2026Q3"].loc[CHANGED, "is_driver"]
+    result = em.compare(runs["2026Q2"], runs["2026Q3"])
+    changes = result.changes.set_index("facet")
+    assert result.flagged == [CHANGED]
+    assert changes.loc[CHANGED, "change"] < 0
+    assert changes.loc[CHANGED, "change_high"] < 0
+    assert changes.loc[CHANGED, "rank_after"] > changes.loc[CHANGED, "rank_before"]
+    # Every other facet kept its true effect: none moved beyond noise, and the
+    # intervals of the unchanged drivers cover zero.
+    others = before.index[before["is_driver"]].drop(CHANGED)
+    assert not changes.loc[others, "flagged"].any()
+    summary = result.summary
+    assert summary["n_flagged"] == 1 and summary["flagged"]["down"] == [CHANGED]
+    assert summary["waves"] == {"before": "2026Q2", "after": "2026Q3"}
+    assert summary["uncertainty"] == "bootstrap replicates (30)"
+    assert "Holm" in summary["rule"]
+
+
+def test_without_correction_more_facets_cross_the_line(waves):
+    _, runs = waves
+    holm = em.compare(runs["2026Q2"], runs["2026Q3"])
+    raw = em.compare(runs["2026Q2"], runs["2026Q3"], correction="none")
+    assert set(holm.flagged) <= set(raw.flagged)
+    assert (raw.changes["p_adjusted"] == raw.changes["p_value"]).all()
+    assert (holm.changes["p_adjusted"] >= holm.changes["p_value"]).all()
+
+
+def test_intervals_alone_give_a_normal_approximation(waves):
+    """Without replicates, the interval columns give the standard errors."""
+    _, runs = waves
+    z = 1.959963984540054
+
+    def as_intervals(result):
+        reps = result.importance.replicates
+        se = reps.std(ddof=1)
+        drivers = result.drivers.assign(
+            importance_low=lambda d: d["importance"] - z * se[d["facet"]].to_numpy(),
+            importance_high=lambda d: d["importance"] + z * se[d["facet"]].to_numpy(),
+        )
+        importance = replace(result.importance, replicates=None)
+        tables = dict(result.tables) | {"drivers": drivers}
+        return replace(result, tables=tables, importance=importance)
+
+    a = em.compare(runs["2026Q2"], runs["2026Q3"])
+    b = em.compare(as_intervals(runs["2026Q2"]), as_intervals(runs["2026Q3"]))
+    np.testing.assert_allclose(
+        b.changes.set_index("facet")["se_change"],
+        a.changes.set_index("facet")["se_change"],
+        rtol=1e-9,
+    )
+    assert b.flagged == a.flagged
+    assert "intervals" in b.summary["uncertainty"]
+
+
+def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(small_result):
+    other = replace(
+        small_result,
+        tables={
+            "drivers": small_result.drivers.assign(
+                importance=lambda d: d["importance"][::-1].to_numpy()
+            )
+        },
+    )
+    result = em.compare(small_result, other)
+    assert result.summary["n_flagged"] == 0
+    assert result.changes["change"].abs().max() > 0
+    assert result.changes["change_low"].isna().all()
+    assert result.summary["uncertainty"] == "none"
+    assert "nothing is flagged" in result.summary["rule"]
+
+
+def test_a_wave_against_itself_changes_nothing(waves):
+    _, runs = waves
+    result = em.compare(runs["2026Q3"], runs["2026Q3"])
+    changes = result.changes
+    assert result.summary["n_flagged"] == 0 and not changes["flagged"].any()
+    assert (changes["change"] == 0).all() and (changes["rank_change"] == 0).all()
+    assert (changes["change_low"] < 0).all() and (changes["change_high"] > 0).all()
+    assert (changes["p_value"] == 1).all()
+    assert all(kpi["change"] == 0 for kpi in result.summary["kpis"].values())
+
+
+def test_changes_table_follows_the_contract(waves):
+    _, runs = waves
+    changes = em.compare(runs["2026Q2"], runs["2026Q3"]).changes
+    assert list(changes.columns[:11]) == [
+        "facet",
+        "label",
+        "importance_before",
+        "importance_after",
+        "change",
+        "change_low",
+        "change_high",
+        "rank_before",
+        "rank_after",
+        "rank_change",
+        "flagged",
+    ]
+    assert changes["facet"].is_unique and len(changes) == 30
+    np.testing.assert_allclose(changes["importance_before"].sum(), 1)
+    np.testing.assert_allclose(
+        changes["change"], changes["importance_after"] - changes["importance_before"]
+    )
+    assert (
+        changes["rank_change"] == changes["rank_before"] - changes["rank_after"]
+    ).all()
+    # flagged first, then by the size of the change
+    assert changes["flagged"].iloc[0]
+    rest = changes.loc[~changes["flagged"], "change"].abs()
+    assert rest.is_monotonic_decreasing
+
+
+def test_kpi_trends_when_present_in_both(waves):
+    _, runs = waves
+    before, after = runs["2026Q2"], runs["2026Q3"]
+    value = {"multiplier": 2.0, "attrition": {"rate_connected": 0.07}}
+    after_value = {"multiplier": 2.5, "attrition": {"rate_connected": 0.05}}
+    b = replace(before, summary=dict(before.summary) | {"value": value})
+    a = replace(after, summary=dict(after.summary) | {"value": after_value})
+    kpis = em.compare(b, a).summary["kpis"]
+    assert kpis["value_multiplier"] == {"before": 2.0, "after": 2.5, "change": 0.5}
+    assert kpis["attrition.rate_connected"]["change"] == pytest.approx(-0.02)
+    share = kpis["connected_share"]
+    assert share["change"] == pytest.approx(share["after"] - share["before"])
+    assert share["change_low"] < share["change"] < share["change_high"]
+    # value only in one wave: no trend for it
+    assert "value_multiplier" not in em.compare(b, after).summary["kpis"]
+
+
+def test_facets_in_one_wave_only_are_added_or_dropped(small_result):
+    drivers = small_result.drivers
+    fewer = drivers[drivers["facet"] != drivers["facet"].iloc[-1]].copy()
+    fewer["importance"] /= fewer["importance"].sum()
+    cut = replace(small_result, tables={"drivers": fewer})
+    result = em.compare(small_result, cut)
+    dropped = drivers["facet"].iloc[-1]
+    row = result.changes.set_index("facet").loc[dropped]
+    assert row["status"] == "dropped" and pd.isna(row["change"])
+    assert not row["flagged"] and pd.isna(row["rank_after"])
+    assert result.summary["dropped"] == [dropped] and result.summary["rescaled"]
+    assert result.changes["facet"].iloc[-1] == dropped  # listed last
+    both = result.changes[result.changes["status"] == "both"]
+    np.testing.assert_allclose(both["change"], 0, atol=1e-12)
+    assert em.compare(cut, small_result).summary["added"] == [dropped]
+
+
+def test_waves_without_common_facets_or_units_are_refused(small_result):
+    renamed = small_result.drivers.assign(facet=lambda d: "other_" + d["facet"])
+    other = replace(small_result, tables={"drivers": renamed})
+    with pytest.raises(em.ValidationError, match="no facet in common"):
+        em.compare(small_result, other)
+    summary = dict(small_result.summary) | {"importance": {"units": "outcome units"}}
+    with pytest.raises(em.ValidationError, match="cannot be compared"):
+        em.compare(small_result, replace(small_result, summary=summary))
+
+
+def test_folders_that_are_not_analyses_are_named(tmp_path, small_result):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(em.ValidationError) as err:
+        em.compare(tmp_path / "empty", tmp_path / "missing")
+    text = str(err.value)
+    assert "2 problems" in text and "lacks summary.json" in text
+    assert "missing' is not a folder" in text
+    with pytest.raises(em.ValidationError, match="got int"):
+        em.compare(small_result, 3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"alpha": 0}, "'alpha' parameter of compare"),
+        ({"correction": "bonferonni"}, "'correction' parameter of compare"),
+        ({"labels": "Q1"}, "'labels' parameter of compare"),
+    ],
+)
+def test_bad_parameters(small_result, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        em.compare(small_result, small_result, **kwargs)
+
+
+def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
+    _, runs = waves
+    before, after = tmp_path / "q2", tmp_path / "q3"
+    em.save_analysis(runs["2026Q2"], before)
+    em.save_analysis(runs["2026Q3"], after)
+    out = tmp_path / "changes"
+    args = ["compare", str(before), str(after), "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "facets moved beyond noise" in printed
+    assert {p.name for p in out.iterdir()} == {"changes.csv", "summary.json"}
+    changes = pd.read_csv(out / "changes.csv")
+    tracking = json.loads((out / "summary.json").read_text())["tracking"]
+    assert tracking["waves"] == {"before": "2026Q2", "after": "2026Q3"}
+    assert len(changes) == 30 and tracking["n_facets"] == 30
+    # Replicates are not saved, so the folders carry no uncertainty here.
+    assert tracking["uncertainty"] == "none" and tracking["n_flagged"] == 0
+    stamp = (out / "changes.csv").stat().st_mtime_ns
+    assert main(args) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (out / "changes.csv").stat().st_mtime_ns == stamp
+    assert main([*args, "--force"]) == 0
+    assert (
+        main(["compare", str(tmp_path), str(after), "--out", str(tmp_path / "x")]) == 2
+    )
+    assert "not an emomotiv analysis" in capsys.readouterr().err
+
+
+def test_analyze_by_wave_compares_the_latest_two(tmp_path):
+    s = em.make_waves(800, 12, waves=("2026Q1", "2025Q4", "2026Q2"), random_state=1)
+    model = em.DriverModel(n_estimators=100, cv=0, n_jobs=1)
+    result = em.analyze(
+        s.survey, s.catalog, connection="connected", wave="wave", model=model
+    )
+    assert result.model is model  # fitted on the latest wave only
+    assert result.summary["data"]["n_respondents"] == 800
+    assert result.summary["data"]["wave"] == "2026Q2"
+    tracking = result.summary["tracking"]
+    assert tracking["waves"] == {"before": "2026Q1", "after": "2026Q2"}
+    assert tracking["waves_in_survey"] == ["2025Q4", "2026Q1", "2026Q2"]
+    assert result.tracking.summary is tracking or result.tracking.summary == tracking
+    assert set(result.tables) >= {"drivers", "changes"}
+    assert len(result.tables["changes"]) == 12
+    em.save_analysis(result, tmp_path / "out")
+    assert (tmp_path / "out" / "changes.csv").is_file()
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert saved["tracking"]["waves"]["after"] == "2026Q2"
+
+
+def test_analyze_by_wave_refuses_empty_wave_labels():
+    s = em.make_waves(300, 8, random_state=2)
+    survey = s.survey.copy()
+    survey.loc[:4, "wave"] = np.nan
+    with pytest.raises(em.ValidationError, match="empty for 5 respondents"):
+        em.analyze(survey, s.catalog, connection="connected", wave="wave")
+    assert em.sort_waves(s.survey["wave"].unique()) == ["2026Q2", "2026Q3"]
+    survey = s.survey.copy()
+    survey.loc[survey["wave"] == "2026Q3", "connected"] = 1
+    model = em.DriverModel(n_estimators=20, cv=0, n_jobs=1)
+    with pytest.raises(em.ValidationError, match="survey of wave '2026Q3'"):
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", model=model)
+
+
+def test_add_comparison_keeps_the_analysis(small_result):
+    comparison = em.compare(small_result, small_result)
+    result = add_comparison(small_result, comparison)
+    assert result.tracking is comparison and "changes" in result.tables
+    assert "tracking" not in small_result.summary
+    pd.testing.assert_frame_equal(result.drivers, small_result.drivers)
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (["2026Q3", "2026Q2", "2025Q4"], ["2025Q4", "2026Q2", "2026Q3"]),
+        (["2026-11", "2026-03", "2025-12"], ["2025-12", "2026-03", "2026-11"]),
+        ([10, 2, 1], [1, 2, 10]),
+        (["10", "9"], ["9", "10"]),
+        (["Q2 2026", "Q1 2027", "q4-2026"], ["Q2 2026", "q4-2026", "Q1 2027"]),
+        (["2026-Q2", "2025 Q3"], ["2025 Q3", "2026-Q2"]),
+        (["Wave 10", "wave 2", "Wave 1"], ["Wave 1", "wave 2", "Wave 10"]),
+    ],
+)
+def test_sort_waves(labels, expected):
+    assert em.sort_waves(labels) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(2000, 2030), min_size=1, max_size=6, unique=True))
+def test_quarters_sort_like_time(years):
+    labels = [f"{y}Q{q}" for y in years for q in (4, 1, 3)]
+    ordered = em.sort_waves(labels)
+    keys = [(int(x[:4]), int(x[-1])) for x in ordered]
+    assert keys == sorted(keys)
+
+
+def test_effects_change_only_the_outcome():
+    base = em.make_survey(n_respondents=300, n_facets=12, random_state=5)
+    bigger = em.make_survey(
+        n_respondents=300, n_facets=12, random_state=5, effects={CHANGED: 0.6}
+    )
+    facets = list(base.catalog["facet"])
+    pd.testing.assert_frame_equal(base.survey[facets], bigger.survey[facets])
+    pd.testing.assert_frame_equal(base.catalog, bigger.catalog)
+    assert bigger.truth.loc[CHANGED, "effect"] == 0.6
+    assert (
+        bigger.truth.loc[CHANGED, "true_uplift"]
+        > base.truth.loc[CHANGED, "true_uplift"]
+    )
+    others = base.truth.index.drop(CHANGED)
+    pd.testing.assert_series_equal(
+        base.truth.loc[others, "effect"], bigger.truth.loc[others, "effect"]
+    )
+
+
+def test_removing_a_driver_keeps_the_truth_consistent():
+    s = em.make_survey(
+        n_respondents=300,
+        n_facets=30,
+        random_state=5,
+        effects={CHANGED: 0.0, "investing_videos": 0.0, "app_tour": 0.2},
+    )
+    t = s.truth
+    assert not t.loc[[CHANGED, "investing_videos"], "is_driver"].any()
+    assert (t.loc[[CHANGED, "investing_videos"], "true_uplift"] == 0).all()
+    assert (t["interacts_with"] == "").all()  # the interacting partner is gone
+    assert t.loc["app_tour", "kind"] == "linear" and t.loc["app_tour", "is_driver"]
+    assert (t.loc[~t["is_driver"], "true_uplift"] == 0).all()
+    assert not (t["hidden_driver"] & ~t["is_driver"]).any()
+    assert not (t["table_stakes"] & t["is_driver"]).any()
+
+
+def test_bad_effects_are_refused():
+    with pytest.raises(ValueError, match="'mobile_ap' is not a facet") as err:
+        em.make_survey(100, 30, random_state=0, effects={"mobile_ap": 1.0, CHANGED: -1})
+    assert "Did you mean 'mobile_app'" in str(err.value)
+    assert "effects['mobile_app']" in str(err.value)
+
+
+def test_waves_share_the_study_and_differ_in_respondents():
+    s = em.make_waves(400, 12, waves=("A", "B"), random_state=3)
+    a, b = (s.survey[s.survey["wave"] == w] for w in ("A", "B"))
+    pd.testing.assert_frame_equal(
+        s.truth_by_wave["A"][["kind", "effect"]],
+        s.truth_by_wave["B"][["kind", "effect"]],
+    )
+    assert s.survey["respondent_id"].is_unique
+    first = s.catalog["facet"].iloc[0]
+    assert not np.array_equal(a[first].to_numpy(), b[first].to_numpy())
+    means = a[list(s.catalog["facet"])].mean() - b[list(s.catalog["facet"])].mean()
+    assert means.abs().max() < 0.5  # same rating distributions
+    with pytest.raises(ValueError, match="distinct labels"):
+        em.make_waves(100, 8, waves=("A", "A"))
+    with pytest.raises(ValueError, match="not in waves"):
+        em.make_waves(100, 8, effects={"C": {}})
+
+
+def test_one_wave_with_uncertainty_assumes_the_other_as_noisy(waves):
+    _, runs = waves
+    after = runs["2026Q3"]
+    bare = replace(after, importance=replace(after.importance, replicates=None))
+    both = em.compare(runs["2026Q2"], after).changes.set_index("facet")
+    one = em.compare(runs["2026Q2"], bare)
+    se_before = runs["2026Q2"].importance.replicates.std(ddof=1)
+    np.testing.assert_allclose(
+        one.changes.set_index("facet")["se_change"],
+        np.sqrt(2) * se_before[both.index],
+    )
+    assert "assumed as noisy" in one.summary["uncertainty"]
+    assert "assumed as noisy" in one.summary["rule"]
+
+
+def _fake(shares: pd.Series, replicates: pd.DataFrame | None, n: int):
+    """A minimal analysis: drivers table, summary and replicates only."""
+    drivers = pd.DataFrame(
+        {"facet": shares.index, "label": shares.index, "importance": shares.values}
+    ).sort_values("importance", ascending=False, kind="stable")
+    drivers["rank"] = range(1, len(drivers) + 1)
+    importance = em.ImportanceResult(
+        "shap", drivers.set_index("facet"), replicates=replicates
+    )
+    summary = {
+        "data": {"n_respondents": n, "connected_share": 0.25},
+        "importance": {"units": "log-odds"},
+    }
+    return em.AnalysisResult({"drivers": drivers}, summary, importance, None)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    p=st.integers(2, 15),
+    seed=st.integers(0, 2**16),
+    correction=st.sampled_from(["holm", "fdr_bh", "none"]),
+)
+def test_compare_invariants(p, seed, correction):
+    """Swapping the waves negates every change and keeps the flags; the order
+    of the drivers rows does not matter; flags follow the adjusted p-values."""
+    rng = np.random.default_rng(seed)
+    facets = [f"f{k}" for k in range(p)]
+
+    def wave():
+        raw = rng.gamma(1.0, size=p)
+        reps = pd.DataFrame(rng.gamma(20 * raw, size=(25, p)), columns=facets)
+        reps = reps.div(reps.sum(axis=1), axis=0)
+        return pd.Series(raw / raw.sum(), index=facets), reps
+
+    a, b = _fake(*wave(), 1000), _fake(*wave(), 1200)
+    ab = em.compare(a, b, correction=correction).changes.set_index("facet")
+    ba = em.compare(b, a, correction=correction).changes.set_index("facet")
+    ba = ba.loc[ab.index]
+    np.testing.assert_allclose(ab["change"], -ba["change"], atol=1e-15)
+    np.testing.assert_allclose(ab["p_adjusted"], ba["p_adjusted"])
+    assert (ab["flagged"] == ba["flagged"]).all()
+    assert (ab["rank_change"] == -ba["rank_change"]).all()
+    assert (ab["change_low"] <= ab["change"]).all()
+    assert (ab["change"] <= ab["change_high"]).all()
+    assert (ab["flagged"] == (ab["p_adjusted"] < 0.05)).all()
+    shuffled = a.drivers.sample(frac=1, random_state=seed)
+    a2 = replace(a, tables={"drivers": shuffled})
+    again = em.compare(a2, b, correction=correction).changes.set_index("facet")
+    pd.testing.assert_frame_equal(again.loc[ab.index], ab)
+
+
+def test_compare_help_explains_every_option():
+    sub = build_parser()._subparsers._group_actions[0].choices["compare"]
+    text = sub.format_help()
+    for action in sub._actions:
+        assert all(flag in text for flag in action.option_strings)
+        assert action.help, f"{action.dest} has no help"
