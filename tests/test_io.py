@@ -118,3 +118,20 @@ def test_neutralise_round_trips_and_leaves_no_live_formula(texts):
     for cell in safe["label"]:
         assert not cell.startswith(TRIGGERS) or _is_number(cell.strip())
     assert restore_formulas(safe)["label"].tolist() == texts
+
+
+def test_saved_comparison_is_neutralised_too(tmp_path):
+    from emomotiv.io import save_comparison
+    from emomotiv.results import WaveComparison
+
+    changes = pd.DataFrame(
+        {
+            "facet": ["a", "b"],
+            "label": ["=cmd|' /C calc'!A0", "ok"],
+            "change": [-0.02, 0.01],
+        }
+    )
+    out = save_comparison(WaveComparison(changes, {"n_flagged": 0}), tmp_path / "cmp")
+    raw = pd.read_csv(out / "changes.csv", dtype=str)
+    assert raw["label"].tolist() == ["'=cmd|' /C calc'!A0", "ok"]
+    assert pd.read_csv(out / "changes.csv")["change"].tolist() == [-0.02, 0.01]
