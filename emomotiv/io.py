@@ -7,7 +7,9 @@ A saved analysis is a folder of plain files: CSV tables, ``summary.json``,
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -32,6 +34,74 @@ __all__ = [
 
 MODEL_FILE = "model.json"
 META_FILE = "model_meta.json"
+
+# A spreadsheet runs a text cell starting with one of these as a formula
+# (OWASP "CSV injection"). Saved text cells that start with one, after any
+# number of apostrophes, get one more leading apostrophe; loading removes it,
+# so the round trip is exact. Numbers written as text ("-3.5") are left alone.
+# Text is written quoted (csv.QUOTE_NONNUMERIC), so a carriage return inside a
+# label cannot split a row.
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _neutralise_cell(value):
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _restore_cell(value):
+    if isinstance(value, str) and _ESCAPED.match(value):
+        return value[1:]
+    return value
+
+
+def _map_text(frame: pd.DataFrame, func) -> pd.DataFrame:
+    """Apply ``func`` to every text cell and column name of ``frame``."""
+    frame = frame.rename(columns=lambda c: func(c) if isinstance(c, str) else c)
+    text = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_object_dtype(frame[c])
+        or pd.api.types.is_string_dtype(frame[c])
+    ]
+    if text:
+        frame = frame.copy()
+        for c in text:
+            frame[c] = frame[c].map(func, na_action="ignore")
+    return frame
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cannot run as a spreadsheet formula.
+
+    Text cells (and column names) that start with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return get a leading apostrophe, which spreadsheets
+    show as text; numbers, including negative ones, are untouched.
+    :func:`load_analysis` removes the apostrophe again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"label": ["=1+1", "-5", "ok"], "gap": [-0.1, 0, 1]})
+    >>> neutralise_formulas(frame)["label"].tolist()
+    ["'=1+1", '-5', 'ok']
+    >>> neutralise_formulas(frame)["gap"].tolist()
+    [-0.1, 0.0, 1.0]
+    """
+    return _map_text(frame, _neutralise_cell)
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write an output table: formulas neutralised, text quoted, no index."""
+    neutralise_formulas(table).to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
+
+
+def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_formulas` on a table read back from CSV."""
+    return _map_text(frame, _restore_cell)
 
 
 def read_table(path: str | PathLike) -> pd.DataFrame:
@@ -137,7 +207,7 @@ def save_analysis(
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False)
+            write_csv(table, tmp / f"{name}.csv")
         dump_json(result.summary, tmp / "summary.json")
         save_model(result.model, tmp)
         Report(result).write_html(tmp / "report.html")
@@ -152,7 +222,9 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     """
     folder = Path(folder)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    tables = {p.stem: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))}
+    tables = {
+        p.stem: restore_formulas(pd.read_csv(p)) for p in sorted(folder.glob("*.csv"))
+    }
     model = load_model(folder)
     drivers = tables["drivers"]
     keep = [c for c in drivers.columns if c not in ("label", "stage", "rank")]
@@ -181,7 +253,7 @@ def save_comparison(
         The output folder.
     """
     with _staged(out, force=force) as tmp:
-        comparison.changes.to_csv(tmp / "changes.csv", index=False)
+        write_csv(comparison.changes, tmp / "changes.csv")
         dump_json({"tracking": comparison.summary}, tmp / "summary.json")
         # Hook for the report (issue 6a): a report of the comparison goes here.
     return Path(out)

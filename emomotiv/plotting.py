@@ -1,18 +1,47 @@
 """Plots of results; computation lives elsewhere.
 
 Every function is ``plot_*(result, *, ax=None) -> Axes`` and never calls
-``plt.show()``. Without ``ax`` a new pyplot figure is made (so notebooks show
-it); the report passes its own axes on a pyplot-free ``Figure``.
+``plt.show()``. ``result`` is one of the analysis tables (a DataFrame with the
+columns documented in DESIGN.md) or a result object with ``to_frame()``.
+Without ``ax`` a new pyplot figure is made (so notebooks show it); the report
+passes its own axes on a pyplot-free ``Figure``.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["plot_drivers"]
+from ._validation import check_int
+
+__all__ = [
+    "plot_changes",
+    "plot_drivers",
+    "plot_methods",
+    "plot_motivator_heatmap",
+    "plot_plan",
+    "plot_quadrant",
+    "plot_roi",
+    "plot_stages",
+]
 
 POSITIVE = "#1f6f8b"
 NEGATIVE = "#c8553d"
+MUTED = "#b8c4ca"
+INK = "#333333"
+QUADRANT_COLORS = {
+    "core_driver": "#1f6f8b",
+    "hidden_driver": "#d1495b",
+    "table_stakes": "#edae49",
+    "low_priority": "#9aa5ab",
+}
+QUADRANT_NAMES = {
+    "core_driver": "Core driver",
+    "hidden_driver": "Hidden driver",
+    "table_stakes": "Table stakes",
+    "low_priority": "Low priority",
+}
+ERROR_STYLE = {"ecolor": "#555555", "capsize": 2, "linewidth": 0.8}
 
 
 def _axes(ax, size):
@@ -21,6 +50,91 @@ def _axes(ax, size):
     import matplotlib.pyplot as plt
 
     return plt.subplots(figsize=size, layout="constrained")[1]
+
+
+def _frame(result, name: str, required: tuple[str, ...]) -> pd.DataFrame:
+    """The table behind ``result``, checked for the columns a plot needs."""
+    frame = result if isinstance(result, pd.DataFrame) else result.to_frame()
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{name} needs the column(s) {missing}; got {list(frame.columns)}."
+        )
+    return frame
+
+
+_CONTROL = dict.fromkeys((i for i in range(32) if i != 10), " ")
+
+
+def _text(value) -> str:
+    """User text for matplotlib: ``$`` would start mathtext, so escape it, and
+    control characters (no glyph) become spaces."""
+    return str(value).translate(_CONTROL).replace("$", r"\$")
+
+
+def _labels(frame: pd.DataFrame) -> list[str]:
+    """Readable names: ``label`` where given, else the facet id."""
+    if "label" not in frame:
+        return [_text(v) for v in frame["facet"]]
+    return [
+        _text(f if pd.isna(lab) or lab == "" else lab)
+        for lab, f in zip(frame["label"], frame["facet"], strict=True)
+    ]
+
+
+def _interval(frame: pd.DataFrame, column: str):
+    """Asymmetric error bars from ``<column>_low``/``_high``, or None."""
+    low, high = f"{column}_low", f"{column}_high"
+    if not {low, high} <= set(frame.columns):
+        return None
+    if frame[[low, high]].isna().all().all():
+        return None
+    value = frame[column]
+    return np.vstack(
+        [
+            (value - frame[low]).clip(lower=0).fillna(0).to_numpy(float),
+            (frame[high] - value).clip(lower=0).fillna(0).to_numpy(float),
+        ]
+    )
+
+
+def _annotate(ax, x, y, labels, order) -> None:
+    """Label the points ``order`` (by priority), skipping any whose label would
+    sit on one already placed, so crowded charts stay legible."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if not len(x):
+        return
+    x_span = (np.nanmax(x) - min(np.nanmin(x), 0)) or 1.0
+    y_span = (np.nanmax(y) - min(np.nanmin(y), 0)) or 1.0
+    placed: list[tuple[float, float]] = []
+    for i in order:
+        fx, fy = x[i] / x_span, y[i] / y_span
+        if any(abs(fx - px) < 0.18 and abs(fy - py) < 0.04 for px, py in placed):
+            continue
+        placed.append((fx, fy))
+        ax.annotate(
+            labels[i],
+            (x[i], y[i]),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=7,
+            color=INK,
+        )
+
+
+def _tidy(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+
+
+def _percent(axis) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _points(axis) -> None:
+    axis.set_major_formatter(lambda v, _: f"{100 * v:+.1f}" if v else "0")
 
 
 def plot_drivers(result, *, top: int = 20, ax=None):
@@ -58,29 +172,586 @@ def plot_drivers(result, *, top: int = 20, ax=None):
     >>> len(ax.patches)
     5
     """
-    frame = result if isinstance(result, pd.DataFrame) else result.to_frame()
-    frame = frame.sort_values("importance", ascending=False).head(top).iloc[::-1]
-    labels = frame["label"] if "label" in frame else frame["facet"]
+    check_int(top, "top", "plot_drivers", min_value=1)
+    frame = _frame(result, "plot_drivers", ("facet", "importance"))
+    frame = frame.sort_values("importance", ascending=False, kind="stable")
+    frame = frame.head(top).iloc[::-1]
     direction = (
         frame["direction"] if "direction" in frame else pd.Series(1, frame.index)
     )
     colors = [NEGATIVE if d < 0 else POSITIVE for d in direction]
     ax = _axes(ax, (7, 0.3 * len(frame) + 1))
-    xerr = None
-    if {"importance_low", "importance_high"} <= set(frame.columns):
-        xerr = [
-            (frame["importance"] - frame["importance_low"]).clip(lower=0),
-            (frame["importance_high"] - frame["importance"]).clip(lower=0),
-        ]
     ax.barh(
-        list(labels),
+        range(len(frame)),
         frame["importance"],
         color=colors,
-        xerr=xerr,
-        error_kw={"ecolor": "#555555", "capsize": 2, "linewidth": 0.8},
+        xerr=_interval(frame, "importance"),
+        error_kw=ERROR_STYLE,
     )
+    ax.set_yticks(range(len(frame)), _labels(frame))
     ax.set_xlabel("Share of derived importance")
-    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(axis="y", labelsize=8)
+    _percent(ax.xaxis)
+    _tidy(ax)
+    return ax
+
+
+def stated_share(frame: pd.DataFrame) -> pd.Series:
+    """Stated importance as a share of its total, aligned with ``frame``.
+
+    The drivers table's ``gap`` is derived share minus stated share, so the
+    stated share is ``importance - gap`` when ``gap`` is present; otherwise
+    ``stated_importance`` (on any scale) is divided by its total.
+    """
+    if "gap" in frame and frame["gap"].notna().any():
+        return frame["importance"] - frame["gap"]
+    stated = frame["stated_importance"].astype(float)
+    total = stated.sum()
+    return stated / total if total else stated
+
+
+def plot_quadrant(result, *, label_top: int = 12, thresholds=None, ax=None):
+    """Stated against derived importance, split into four quadrants.
+
+    Each point is a facet: across, the share of importance customers *say* it
+    has; up, the share the model *derives*. Points above the horizontal line
+    and left of the vertical one are hidden drivers (they matter more than
+    customers say); right and below are table stakes.
+
+    Parameters
+    ----------
+    result : DataFrame or AnalysisResult
+        The drivers table with ``facet``, ``importance`` and
+        ``stated_importance`` (and ``gap``, ``quadrant`` when computed).
+    label_top : int, default=12
+        Label this many points: the most important, then hidden drivers.
+    thresholds : mapping or None
+        ``{"stated": x, "derived": y}`` quadrant lines, in shares; by default
+        the average share ``1 / n_facets`` on both axes.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_quadrant
+    >>> drivers = pd.DataFrame({"facet": ["a", "b", "c", "d"],
+    ...                         "importance": [0.5, 0.3, 0.15, 0.05],
+    ...                         "stated_importance": [9, 2, 8, 3]})
+    >>> ax = plot_quadrant(drivers)
+    >>> len(ax.collections) >= 1
+    True
+    """
+    check_int(label_top, "label_top", "plot_quadrant", min_value=0)
+    frame = _frame(
+        result, "plot_quadrant", ("facet", "importance", "stated_importance")
+    )
+    frame = frame.loc[frame["stated_importance"].notna()]
+    frame = frame.sort_values("importance", ascending=False, kind="stable")
+    x = stated_share(frame).to_numpy(float)
+    y = frame["importance"].to_numpy(float)
+    n = max(len(frame), 1)
+    thresholds = dict(thresholds or {})
+    x_line = float(thresholds.get("stated", 1 / n))
+    y_line = float(thresholds.get("derived", 1 / n))
+    ax = _axes(ax, (7, 5.5))
+    quadrant = frame["quadrant"] if "quadrant" in frame else None
+    if quadrant is None:
+        ax.scatter(x, y, s=28, color=POSITIVE, alpha=0.8, linewidths=0)
+    else:
+        for name, color in QUADRANT_COLORS.items():
+            mask = (quadrant == name).to_numpy()
+            if mask.any():
+                ax.scatter(
+                    x[mask],
+                    y[mask],
+                    s=30,
+                    color=color,
+                    alpha=0.85,
+                    linewidths=0,
+                    label=QUADRANT_NAMES[name],
+                )
+        ax.legend(fontsize=8, frameon=False, loc="upper right")
+    ax.axvline(x_line, color="#888888", linewidth=0.8, linestyle="--")
+    ax.axhline(y_line, color="#888888", linewidth=0.8, linestyle="--")
+    labels = _labels(frame)
+    order = list(range(min(label_top, len(frame))))
+    if quadrant is not None:
+        hidden = np.flatnonzero((quadrant == "hidden_driver").to_numpy())
+        order = list(dict.fromkeys(order + list(hidden)))[: max(label_top, 0)]
+    _annotate(ax, x, y, labels, order)
+    ax.set_xlabel("Stated importance (share of what customers say matters)")
+    ax.set_ylabel("Derived importance (share)")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    _percent(ax.xaxis)
+    _percent(ax.yaxis)
+    ax.text(
+        0.01,
+        0.99,
+        "Hidden drivers",
+        transform=ax.transAxes,
+        va="top",
+        fontsize=8,
+        color=QUADRANT_COLORS["hidden_driver"],
+    )
+    ax.text(
+        0.99,
+        0.01,
+        "Table stakes",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="#b07d1a",
+    )
+    _tidy(ax)
+    return ax
+
+
+def plot_stages(result, *, ax=None):
+    """Importance of each journey stage, in journey order, with intervals.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The ``stages`` table: ``stage``, ``importance`` and optionally
+        ``importance_low``/``importance_high`` and ``n_facets``. Rows are drawn
+        in the order given (the catalog's journey order).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_stages
+    >>> stages = pd.DataFrame({"stage": ["join", "use", "leave"],
+    ...                        "importance": [0.5, 0.3, 0.2]})
+    >>> len(plot_stages(stages).patches)
+    3
+    """
+    frame = _frame(result, "plot_stages", ("stage", "importance"))
+    ax = _axes(ax, (7, 3.2))
+    names = [_text(s) for s in frame["stage"]]
+    if "n_facets" in frame:
+        names = [
+            f"{s}\n({int(n)} facets)" if pd.notna(n) else s
+            for s, n in zip(names, frame["n_facets"], strict=True)
+        ]
+    top = frame["importance"].max()
+    colors = [POSITIVE if v == top else "#6fa3b5" for v in frame["importance"]]
+    ax.bar(
+        range(len(frame)),
+        frame["importance"],
+        color=colors,
+        yerr=_interval(frame, "importance"),
+        error_kw=ERROR_STYLE,
+    )
+    ax.set_xticks(range(len(frame)), names)
+    ax.set_ylabel("Share of derived importance")
+    _percent(ax.yaxis)
+    _tidy(ax)
+    return ax
+
+
+def motivator_columns(frame: pd.DataFrame) -> list[str]:
+    """The motivator columns of a ``motivators`` table (all but ids)."""
+    skip = {"facet", "label", "stage"}
+    return [c for c in frame.columns if c not in skip]
+
+
+def plot_motivator_heatmap(result, *, top: int = 25, ax=None):
+    """Heatmap of how each facet relates to each emotional motivator.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The ``motivators`` table: ``facet``, ``label``, then one numeric
+        column per motivator (e.g. correlations). Rows are drawn in the order
+        given; the first ``top`` are shown.
+    top : int, default=25
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_motivator_heatmap
+    >>> m = pd.DataFrame({"facet": ["a", "b"], "security": [0.4, -0.1],
+    ...                   "belonging": [0.2, 0.3]})
+    >>> ax = plot_motivator_heatmap(m)
+    >>> ax.images[0].get_array().shape
+    (2, 2)
+    """
+    from matplotlib.colors import TwoSlopeNorm
+
+    check_int(top, "top", "plot_motivator_heatmap", min_value=1)
+    frame = _frame(result, "plot_motivator_heatmap", ("facet",)).head(top)
+    columns = motivator_columns(frame)
+    values = frame[columns].to_numpy(float)
+    ax = _axes(ax, (1.0 + 0.55 * len(columns), 0.3 * len(frame) + 1.5))
+    finite = values[np.isfinite(values)]
+    bound = float(np.abs(finite).max()) if finite.size else 1.0
+    bound = bound or 1.0
+    if finite.size and finite.min() < 0:
+        norm = TwoSlopeNorm(vcenter=0.0, vmin=-bound, vmax=bound)
+        cmap = "RdBu_r"
+    else:
+        norm, cmap = None, "Blues"
+    image = ax.imshow(values, aspect="auto", cmap=cmap, norm=norm)
+    ax.set_xticks(
+        range(len(columns)),
+        [_text(str(c).removeprefix("motivator__").replace("_", " ")) for c in columns],
+        rotation=40,
+        ha="right",
+    )
+    ax.set_yticks(range(len(frame)), _labels(frame))
+    if values.size <= 400:
+        for (i, j), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if abs(v) > 0.6 * bound else INK,
+                )
+    ax.figure.colorbar(image, ax=ax, shrink=0.6)
+    ax.tick_params(labelsize=8, length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return ax
+
+
+def _has_cost(frame: pd.DataFrame) -> bool:
+    return "cost" in frame and bool((frame["cost"].astype(float) > 0).any())
+
+
+def plot_roi(result, *, top: int = 15, ax=None):
+    """What improving each facet is worth.
+
+    With costs, a scatter of each facet's cost against the value its
+    improvement adds (``delta_value``, with its interval), labelled for the
+    ``top`` facets by priority. Without costs, bars of the change in the
+    connected share (``delta_connected``, in points) with intervals.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The ``roi`` table, sorted by priority.
+    top : int, default=15
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_roi
+    >>> roi = pd.DataFrame({"facet": ["a", "b"], "delta_connected": [0.02, 0.01],
+    ...                     "delta_connected_low": [0.01, 0.0],
+    ...                     "delta_connected_high": [0.03, 0.02]})
+    >>> len(plot_roi(roi).patches)
+    2
+    """
+    check_int(top, "top", "plot_roi", min_value=1)
+    frame = _frame(result, "plot_roi", ("facet", "delta_connected"))
+    if "priority" in frame:
+        frame = frame.sort_values("priority", kind="stable")
+    if _has_cost(frame) and "delta_value" in frame:
+        frame = frame.loc[frame["cost"].astype(float) > 0]
+        ax = _axes(ax, (7, 4.8))
+        yerr = _interval(frame, "delta_value")
+        ax.errorbar(
+            frame["cost"],
+            frame["delta_value"],
+            yerr=yerr,
+            fmt="none",
+            **ERROR_STYLE,
+        )
+        ax.scatter(frame["cost"], frame["delta_value"], s=30, color=POSITIVE, zorder=3)
+        _annotate(
+            ax,
+            frame["cost"],
+            frame["delta_value"],
+            _labels(frame),
+            range(min(top, len(frame))),
+        )
+        hi = float(max(frame["cost"].max(), 0))
+        ax.plot([0, hi], [0, hi], color="#888888", linewidth=0.8, linestyle="--")
+        ax.annotate(
+            "break-even",
+            (hi, hi),
+            fontsize=7,
+            color="#666666",
+            ha="right",
+            va="bottom",
+        )
+        ax.set_xlabel("Cost of the improvement")
+        ax.set_ylabel("Value added by a one-point improvement")
+        ax.set_xlim(left=0)
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    else:
+        frame = frame.head(top).iloc[::-1]
+        ax = _axes(ax, (7, 0.3 * len(frame) + 1))
+        ax.barh(
+            range(len(frame)),
+            frame["delta_connected"],
+            color=POSITIVE,
+            xerr=_interval(frame, "delta_connected"),
+            error_kw=ERROR_STYLE,
+        )
+        ax.set_yticks(range(len(frame)), _labels(frame))
+        ax.set_xlabel("Change in connected share (percentage points)")
+        _points(ax.xaxis)
+    _tidy(ax)
+    return ax
+
+
+def plot_plan(result, *, ax=None):
+    """The candidate improvements, with the selected ones highlighted.
+
+    Bars show each facet's expected value added (``delta_value``, or the
+    change in connected share when there is no value), selected facets in
+    colour, the others muted, with the cost written beside each bar.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The ``plan`` table: ``facet``, ``delta_connected`` and optionally
+        ``delta_value``, ``cost``, ``selected``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_plan
+    >>> plan = pd.DataFrame({"facet": ["a", "b"], "delta_connected": [0.02, 0.01],
+    ...                      "cost": [100, 300], "selected": [True, False]})
+    >>> len(plot_plan(plan).patches)
+    2
+    """
+    frame = _frame(result, "plot_plan", ("facet", "delta_connected"))
+    use_value = "delta_value" in frame and frame["delta_value"].notna().any()
+    column = "delta_value" if use_value else "delta_connected"
+    frame = frame.iloc[::-1]
+    selected = (
+        frame["selected"].astype(bool)
+        if "selected" in frame
+        else pd.Series(True, frame.index)
+    )
+    ax = _axes(ax, (7, 0.3 * len(frame) + 1))
+    bars = ax.barh(
+        range(len(frame)),
+        frame[column],
+        color=[POSITIVE if s else MUTED for s in selected],
+    )
+    if "cost" in frame:
+        for bar, cost in zip(bars, frame["cost"], strict=True):
+            if pd.notna(cost):
+                ax.annotate(
+                    f"cost {cost:,.0f}",
+                    (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                    color="#555555",
+                )
+    ax.set_yticks(range(len(frame)), _labels(frame))
+    if use_value:
+        ax.set_xlabel("Value added (selected in colour)")
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    else:
+        ax.set_xlabel("Change in connected share, points (selected in colour)")
+        _points(ax.xaxis)
+    ax.margins(x=0.2)
+    _tidy(ax)
+    return ax
+
+
+CHANGE_COLUMNS = ("change", "importance_change", "delta_importance", "difference")
+FLAG_COLUMNS = ("flagged", "flag", "significant", "beyond_noise", "changed")
+
+
+def change_column(frame: pd.DataFrame) -> str | None:
+    """The column of a ``changes`` table holding the change in importance."""
+    return next((c for c in CHANGE_COLUMNS if c in frame), None)
+
+
+def flag_column(frame: pd.DataFrame) -> str | None:
+    """The column of a ``changes`` table flagging changes beyond noise."""
+    return next((c for c in FLAG_COLUMNS if c in frame), None)
+
+
+def plot_changes(result, *, top: int = 20, ax=None):
+    """Change in each facet's importance since the last wave, with intervals.
+
+    Facets flagged as beyond noise are drawn in colour (red for a fall,
+    blue for a rise); the rest are muted. The ``top`` largest absolute changes
+    are shown.
+
+    Parameters
+    ----------
+    result : DataFrame or result with ``to_frame()``
+        The ``changes`` table: ``facet``, a change column (``change``, or
+        ``importance_change``) with optional ``<change>_low``/``_high`` and a
+        flag column (``flagged``, ``significant`` or ``beyond_noise``).
+    top : int, default=20
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_changes
+    >>> changes = pd.DataFrame({"facet": ["a", "b"], "change": [0.05, -0.01],
+    ...                         "change_low": [0.02, -0.03],
+    ...                         "change_high": [0.08, 0.01],
+    ...                         "flagged": [True, False]})
+    >>> len(plot_changes(changes).patches)
+    2
+    """
+    check_int(top, "top", "plot_changes", min_value=1)
+    frame = _frame(result, "plot_changes", ("facet",))
+    column = change_column(frame)
+    if column is None:
+        raise ValueError(
+            f"plot_changes needs a change column, one of {list(CHANGE_COLUMNS)}; "
+            f"got {list(frame.columns)}."
+        )
+    flag = flag_column(frame)
+    order = frame[column].abs().sort_values(ascending=False, kind="stable").index
+    frame = frame.loc[order].head(top).iloc[::-1]
+    flagged = frame[flag].astype(bool) if flag else pd.Series(False, index=frame.index)
+    colors = [
+        (POSITIVE if v >= 0 else NEGATIVE) if f else MUTED
+        for v, f in zip(frame[column], flagged, strict=True)
+    ]
+    ax = _axes(ax, (7, 0.3 * len(frame) + 1))
+    ax.barh(
+        range(len(frame)),
+        frame[column],
+        color=colors,
+        xerr=_interval(frame, column),
+        error_kw=ERROR_STYLE,
+    )
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(range(len(frame)), _labels(frame))
+    ax.set_xlabel("Change in share of importance, points (flagged in colour)")
+    _points(ax.xaxis)
+    _tidy(ax)
+    return ax
+
+
+METHOD_NAMES = {
+    "shap": "SHAP (model)",
+    "relative_weights": "Relative weights",
+    "shapley_regression": "Shapley regression",
+    "std_beta": "Standardised beta",
+    "correlation": "Correlation",
+}
+
+
+def method_columns(frame: pd.DataFrame) -> list[str]:
+    """The importance-share columns of a ``methods`` table, in a fixed order.
+
+    A method is a column with a ``rank_<method>`` partner; without rank
+    columns, the known method names present.
+    """
+    ranked = [c for c in frame.columns if f"rank_{c}" in frame.columns]
+    found = ranked or [m for m in METHOD_NAMES if m in frame]
+    return [m for m in METHOD_NAMES if m in found] + [
+        m for m in found if m not in METHOD_NAMES
+    ]
+
+
+def plot_methods(result, *, top: int = 15, ax=None):
+    """Each method's share of importance for the top facets, side by side.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The ``methods`` table: ``facet``, ``label`` and one share column per
+        method (``shap``, ``relative_weights``, ...). Facets are ordered by
+        the first method (SHAP when present).
+    top : int, default=15
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_methods
+    >>> m = pd.DataFrame({"facet": ["a", "b"], "shap": [0.7, 0.3],
+    ...                   "correlation": [0.6, 0.4]})
+    >>> len(plot_methods(m).get_legend().get_texts())
+    2
+    """
+    check_int(top, "top", "plot_methods", min_value=1)
+    frame = _frame(result, "plot_methods", ("facet",))
+    methods = method_columns(frame)
+    if not methods:
+        raise ValueError("plot_methods needs at least one method share column.")
+    frame = frame.sort_values(methods[0], ascending=False, kind="stable")
+    frame = frame.head(top).iloc[::-1]
+    ax = _axes(ax, (7, 0.3 * len(frame) + 1.4))
+    markers = "oDs^v<>"
+    colors = ["#1f6f8b", "#d1495b", "#edae49", "#66a182", "#8d6a9f", "#555555"]
+    ypos = np.arange(len(frame))
+    for k, method in enumerate(methods):
+        ax.scatter(
+            frame[method],
+            ypos,
+            s=22,
+            marker=markers[k % len(markers)],
+            color=colors[k % len(colors)],
+            label=_text(METHOD_NAMES.get(method, method)),
+            zorder=3,
+            alpha=0.9,
+        )
+    ax.set_yticks(ypos, _labels(frame))
+    ax.grid(axis="y", color="#eeeeee", linewidth=0.8)
+    ax.set_xlabel("Share of importance, by method")
+    ax.set_xlim(left=0)
+    _percent(ax.xaxis)
+    ax.legend(fontsize=7, frameon=False, loc="lower right", ncols=min(len(methods), 3))
+    _tidy(ax)
     return ax

@@ -1,15 +1,190 @@
+import os
 import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from contract import contract_result
+from markupsafe import escape
 
 import emomotiv as em
+from emomotiv.report import MISSING, SECTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def contract(small, small_result):
+    """The small analysis with every contract table and summary key."""
+    return contract_result(small_result, small.catalog)
+
+
+@pytest.fixture(scope="module")
+def contract_html(contract):
+    return em.Report(contract).html()
+
+
+def sections(html: str) -> dict[str, str]:
+    """Each section's HTML by id."""
+    parts = re.split(r'<section id="([^"]+)">', html)
+    return {
+        parts[i]: parts[i + 1].split("</section>")[0] for i in range(1, len(parts), 2)
+    }
 
 
 def test_report_is_self_contained_with_sections(small_result):
     html = em.Report(small_result).html()
-    for section in ("summary", "drivers", "model-fit", "data", "method"):
-        assert f'id="{section}"' in html
+    assert list(sections(html)) == list(SECTIONS)
     assert "<svg" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "@import" not in html and "url(http" not in html
+    assert "<script" not in html.lower()
     assert "not causation" in html
+
+
+def test_full_contract_renders_every_section(contract, contract_html):
+    html = contract_html
+    parts = sections(html)
+    assert list(parts) == list(SECTIONS)
+    assert "Not provided" not in html
+    drivers = contract.tables["drivers"]
+    hidden = drivers.loc[drivers["quadrant"] == "hidden_driver", "label"]
+    exec_summary = parts["summary"]
+    # plain-words summary: connected share, multiplier, top and hidden drivers, plan
+    assert f"{100 * contract.summary['data']['connected_share']:.0f}%" in exec_summary
+    assert "2.2×" in exec_summary
+    assert drivers["label"].iloc[0] in exec_summary
+    assert hidden.iloc[0] in exec_summary
+    plan = contract.tables["plan"]
+    assert plan.loc[plan["selected"], "label"].iloc[0] in exec_summary
+    assert "Expected: +" in exec_summary
+    # each section draws its chart from its own table
+    for key in ("drivers", "quadrant", "stages", "motivators", "roi", "changes"):
+        assert "<svg" in parts[key], key
+    assert parts["model-fit"].count("<svg") == 1  # the method comparison
+    assert "90% bootstrap intervals" in parts["drivers"]
+    assert "P(top 10)" in parts["drivers"]
+    assert "Rank correlation between what customers say" in parts["quadrant"]
+    for stage in contract.tables["stages"]["stage"]:
+        assert stage in parts["stages"]
+    assert "Cronbach" in parts["motivators"]
+    assert "highly satisfied" in parts["motivators"]
+    assert "odds ratio 0.49" in parts["roi"]
+    assert "Rate by segment: fully connected 8.0%" in parts["roi"]
+    assert "Recommended plan" in parts["roi"]
+    # the plan shows the chosen facets and the next best few, not every facet
+    assert parts["roi"].count('<td class="c">no</td>') == min(
+        5, len(contract.tables["plan"]) - 4
+    )
+    assert "the combined figure counts overlapping customers once" in parts["roi"]
+    flagged = contract.tables["changes"].query("flagged")["label"]
+    assert flagged.iloc[0] in parts["changes"]
+    assert (
+        "1</strong> touchpoint changed importance beyond sampling noise"
+        in (parts["changes"])
+    )
+    assert "Attrition · odds ratio" in parts["changes"]
+    assert "+2.0 pts since 2026Q2 (within noise)" in exec_summary
+    assert f"entered <strong>{drivers['label'].iloc[0]}</strong>" in parts["changes"]
+    assert "Holm" in parts["changes"]
+    assert "Condition number" in parts["model-fit"]
+    assert "Relative weights" in parts["model-fit"]
+    assert contract.summary["plan"]["assumption"] in parts["method"]
+    # SVG ids are unique across the charts of one page
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+
+
+def _skeleton(result):
+    """Only what the walking skeleton produced: drivers and the core summary."""
+    keep = ["facet", "label", "stage", "importance", "rank", "direction"]
+    keep += ["raw_importance", "reach", "mean_score"]
+    core = ("data", "model", "importance", "settings", "versions", "warnings")
+    return em.AnalysisResult(
+        {"drivers": result.drivers[keep]},
+        {k: result.summary[k] for k in core},
+        result.importance,
+        result.model,
+    )
+
+
+def test_skeleton_result_says_what_is_not_provided(small_result):
+    parts = sections(em.Report(_skeleton(small_result)).html())
+    expected = {
+        "drivers": ["intervals"],
+        "quadrant": ["stated"],
+        "stages": ["stages"],
+        "motivators": ["motivators", "segments"],
+        "roi": ["value", "roi", "plan"],
+        "changes": ["changes"],
+        "model-fit": ["diagnostics", "agreement"],
+    }
+    for section, keys in expected.items():
+        for key in keys:
+            assert str(escape(MISSING[key])) in parts[section], (section, key)
+    assert (
+        "stated_importance or a survey with stated__&lt;facet&gt;" in parts["quadrant"]
+    )
+    assert "Not provided" not in parts["summary"]
+    assert "Hidden drivers.</strong> Not assessed" in parts["summary"]
+
+
+def test_partial_and_odd_inputs_do_not_fail(contract):
+    tables = dict(contract.tables)
+    tables["changes"] = pd.DataFrame({"facet": ["x"], "something": [1]})
+    del tables["plan"]
+    summary = dict(contract.summary)
+    summary["tracking"] = {"kpis": "not a mapping"}
+    summary["agreement"] = {"spearman": {}, "disagreements": [{"facet": "x"}]}
+    summary["value"] = {"multiplier": None, "skipped": "skipped: no value column"}
+    summary["diagnostics"] = {"vif_top": None}
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    parts = sections(html)
+    assert str(escape(MISSING["plan"])) in parts["roi"]
+    assert str(escape(MISSING["value"])) in parts["roi"]
+    assert "The analysis noted: skipped: no value column." in parts["roi"]
+    assert list(parts) == list(SECTIONS)
+
+
+@pytest.mark.parametrize("which", ["skeleton", "contract"])
+def test_markup_is_balanced(which, small_result, contract_html):
+    from html.parser import HTMLParser
+
+    html = em.Report(small_result).html() if which == "skeleton" else contract_html
+    void = {"meta", "br", "img", "hr", "input", "link", "path", "use", "rect"}
+    stack: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                stack.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            pass
+
+        def handle_endtag(self, tag):
+            if tag in void:
+                return
+            assert stack and stack[-1] == tag, (tag, stack[-5:])
+            stack.pop()
+
+    Checker().feed(html)
+    assert stack == []
+
+
+def test_rendering_is_deterministic(contract, contract_html):
+    assert em.Report(contract).html() == contract_html
+
+
+def test_report_rejects_other_objects_and_bad_top(small_result):
+    with pytest.raises(TypeError, match="AnalysisResult or a mapping"):
+        em.Report(pd.DataFrame()).html()
+    with pytest.raises(ValueError, match="'top' parameter of Report must be an int"):
+        em.Report(small_result, top=-1).html()
 
 
 def test_user_labels_are_escaped(small):
@@ -19,3 +194,197 @@ def test_user_labels_are_escaped(small):
     html = em.Report(result).html()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def hostile(result):
+    """``result`` with markup in a facet id, labels, stage names and more."""
+    evil = "<script>alert(1)</script>"
+    tables = {k: v.copy() for k, v in result.tables.items()}
+    first, second = tables["drivers"]["facet"].iloc[:2]
+    for name, table in tables.items():
+        if "facet" in table:
+            table["facet"] = table["facet"].replace(
+                {first: "<script>", second: "<svg/onload=alert(2)>"}
+            )
+            if "label" in table:  # no label: the facet id is shown instead
+                table.loc[table["facet"] == "<svg/onload=alert(2)>", "label"] = None
+        if "label" in table:
+            table.loc[table.index[0], "label"] = evil
+        if "stage" in table:
+            table["stage"] = table["stage"].replace(table["stage"].iloc[0], "<b>st</b>")
+        if name == "motivators":
+            tables[name] = table.rename(columns={table.columns[2]: "<img src=x>"})
+        if name == "segments":
+            table.loc[0, "segment"] = "<i>seg</i>"
+    summary = dict(result.summary)
+    waves = {"before": "<u>Q2</u>", "after": "Q3"}
+    summary["tracking"] = dict(summary["tracking"], waves=waves)
+    summary["diagnostics"] = dict(summary["diagnostics"], suppressors=["<script>"])
+    return replace(result, tables=tables, summary=summary)
+
+
+def test_markup_in_user_data_is_text_everywhere(contract):
+    html = em.Report(hostile(contract)).html()
+    for tag in ("<script", "<b>st", "<img", "<i>seg", "<u>", "<svg/onload"):
+        assert tag not in html, tag
+    assert "&lt;svg/onload=alert(2)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;st&lt;/b&gt;" in html
+    assert "&lt;img src=x&gt;" in html  # the motivator name, in the heatmap SVG
+    assert "&lt;i&gt;seg&lt;/i&gt;" in html
+    assert "&lt;u&gt;Q2&lt;/u&gt;" in html
+
+
+def test_dollar_signs_in_labels_are_not_mathtext(contract):
+    tables = dict(contract.tables)
+    drivers = tables["drivers"].copy()
+    drivers.loc[drivers.index[0], "label"] = "Fees of $5 and $10"
+    tables["drivers"] = drivers
+    html = em.Report(replace(contract, tables=tables)).html()
+    assert html.count("Fees of $5 and $10") >= 2  # the chart and the table
+
+
+def test_write_html_and_save_analysis_write_the_report(contract, tmp_path):
+    path = em.Report(contract).write_html(tmp_path / "r.html")
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# -- the browser check ------------------------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+
+def find_chromium() -> str | None:
+    """``$EMOMOTIV_CHROMIUM``, else chromium or Chrome on the PATH."""
+    names = [os.environ.get("EMOMOTIV_CHROMIUM", ""), "chromium", "chromium-browser"]
+    names += ["google-chrome", "google-chrome-stable"]
+    return next((shutil.which(n) for n in names if n and shutil.which(n)), None)
+
+
+def chromium(browser: str, page: Path, profile: Path, *args: str):
+    """Run headless Chromium on ``page``; return (stdout, console messages)."""
+    run = subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--log-level=0",
+            *args,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    console = re.findall(r":CONSOLE[:(]\d+\)?\] (.*)", run.stderr)
+    return run.stdout, console
+
+
+@pytest.fixture(scope="module")
+def browser():
+    found = find_chromium()
+    if found is None:
+        pytest.skip(
+            "Chromium is not installed, so the report is not checked in a browser: "
+            "install it (Debian: apt-get install chromium) or set EMOMOTIV_CHROMIUM "
+            "to a Chrome/Chromium binary. .ci/run installs it."
+        )
+    return found
+
+
+def test_console_check_catches_page_errors(browser, tmp_path):
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body><script>console.error('boom'); nope();"
+        "</script></body></html>"
+    )
+    _, console = chromium(browser, page, tmp_path / "profile", "--dump-dom")
+    assert any("boom" in m for m in console)
+    assert any("ReferenceError" in m for m in console)
+
+
+def check_in_browser(browser, result, name: str, tmp_path: Path):
+    """Render ``result`` to artifacts/NAME.html, load it in Chromium, check the
+    DOM and console, and keep a full-page screenshot and a printed PDF."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = em.Report(result).write_html(ARTIFACTS / f"{name}.html")
+    dom, console = chromium(browser, page, tmp_path / "dom", "--dump-dom")
+    assert console == []  # the report has no scripts: any console message is a fault
+    for key, title in SECTIONS.items():
+        assert f'id="{key}"' in dom
+        assert title in dom
+    shot = ARTIFACTS / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    chromium(
+        browser,
+        page,
+        tmp_path / "shot",
+        "--window-size=1280,12000",
+        f"--screenshot={shot}",
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = ARTIFACTS / f"{name}.pdf"
+    pdf.unlink(missing_ok=True)
+    chromium(
+        browser,
+        page,
+        tmp_path / "pdf",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+    )
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    return dom, shot, pdf, pages
+
+
+def test_sample_report_in_headless_chromium(browser, full_result, tmp_path, capsys):
+    dom, shot, pdf, pages = check_in_browser(browser, full_result, "report", tmp_path)
+    assert dom.count("<svg") >= 1
+    assert pages >= 3
+    with capsys.disabled():
+        print(f"\nsample report screenshot: {shot}\nprinted ({pages} pages): {pdf}")
+
+
+def test_full_contract_report_in_headless_chromium(browser, contract, tmp_path, capsys):
+    dom, shot, pdf, pages = check_in_browser(
+        browser, contract, "report-contract", tmp_path
+    )
+    assert dom.count("<svg") == 8  # one chart per table of the contract but segments
+    assert "Not provided" not in dom
+    assert pages >= 5
+    with capsys.disabled():
+        print(f"\nfull report screenshot: {shot}\nprinted ({pages} pages): {pdf}")
+
+
+@pytest.mark.parametrize(
+    ("func", "value", "text"),
+    [
+        ("_money", 60_000, "60k"),
+        ("_money", 5_400_000, "5.4 m"),
+        ("_money", -25_000, "-25k"),
+        ("_money", 999, "999"),
+        ("_points", 0.0213, "+2.1 pts"),
+        ("_points", -0.004, "-0.4 pts"),
+        ("_pct", 0.25, "25.0%"),
+        ("_times", 2.2, "2.2×"),
+        ("_num", float("nan"), "n/a"),
+        ("_pct", None, "n/a"),
+        ("_money", "text", "n/a"),
+    ],
+)
+def test_number_formats(func, value, text):
+    from emomotiv import report
+
+    assert getattr(report, func)(value) == text

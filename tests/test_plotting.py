@@ -1,0 +1,198 @@
+import io
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+import pytest
+from contract import contract_result
+from matplotlib.figure import Figure
+
+from emomotiv import plotting
+from emomotiv.plotting import (
+    plot_changes,
+    plot_drivers,
+    plot_methods,
+    plot_motivator_heatmap,
+    plot_plan,
+    plot_quadrant,
+    plot_roi,
+    plot_stages,
+)
+
+
+@pytest.fixture(scope="module")
+def tables(small, small_result):
+    return contract_result(small_result, small.catalog).tables
+
+
+def new_ax():
+    return Figure().subplots()
+
+
+def bar_widths(ax):
+    return [p.get_width() for p in ax.patches]
+
+
+def bar_heights(ax):
+    return [p.get_height() for p in ax.patches]
+
+
+def hex_of(patch):
+    return mcolors.to_hex(patch.get_facecolor())
+
+
+@pytest.mark.parametrize(
+    ("func", "table"),
+    [
+        (plot_drivers, "drivers"),
+        (plot_quadrant, "drivers"),
+        (plot_stages, "stages"),
+        (plot_motivator_heatmap, "motivators"),
+        (plot_roi, "roi"),
+        (plot_plan, "plan"),
+        (plot_changes, "changes"),
+        (plot_methods, "methods"),
+    ],
+)
+def test_every_plot_draws_on_the_given_axes_or_a_new_one(func, table, tables):
+    import matplotlib.pyplot as plt
+
+    ax = new_ax()
+    assert func(tables[table], ax=ax) is ax
+    own = func(tables[table])
+    assert own.figure is not ax.figure
+    plt.close(own.figure)
+    assert plotting.__all__.count(func.__name__) == 1
+
+
+def test_plot_drivers_bars_intervals_and_direction(tables):
+    drivers = tables["drivers"]
+    ax = plot_drivers(drivers, top=5, ax=new_ax())
+    top = drivers.sort_values("importance", ascending=False).head(5).iloc[::-1]
+    np.testing.assert_allclose(bar_widths(ax), top["importance"])
+    # error bars: one line collection with one segment per bar
+    segments = ax.collections[0].get_segments()
+    np.testing.assert_allclose([s[:, 0].min() for s in segments], top["importance_low"])
+    np.testing.assert_allclose(
+        [s[:, 0].max() for s in segments], top["importance_high"]
+    )
+    colours = [hex_of(p) for p in ax.patches]
+    expected = [
+        plotting.NEGATIVE if d < 0 else plotting.POSITIVE for d in top["direction"]
+    ]
+    assert colours == expected
+
+
+def test_plot_quadrant_positions_lines_and_labels(tables):
+    drivers = tables["drivers"]
+    ax = plot_quadrant(
+        drivers, thresholds={"stated": 0.1, "derived": 0.05}, ax=new_ax()
+    )
+    points = np.vstack([c.get_offsets() for c in ax.collections])
+    stated = drivers["importance"] - drivers["gap"]
+    expected = np.column_stack([stated, drivers["importance"]])
+    key = np.lexsort(points.T)
+    np.testing.assert_allclose(points[key], expected[np.lexsort(expected.T)])
+    lines = {(tuple(line.get_xdata()), tuple(line.get_ydata())) for line in ax.lines}
+    assert ((0.1, 0.1), (0, 1)) in lines
+    assert ((0, 1), (0.05, 0.05)) in lines
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Hidden driver" in legend
+    hidden = drivers.loc[drivers["quadrant"] == "hidden_driver", "label"]
+    texts = {t.get_text() for t in ax.texts}
+    assert set(hidden) & texts
+
+
+def test_plot_quadrant_without_gap_normalises_stated_importance():
+    frame = pd.DataFrame(
+        {"facet": list("abcd"), "importance": [0.4, 0.3, 0.2, 0.1]}
+    ).assign(stated_importance=[1.0, 1.0, 4.0, 4.0])
+    ax = plot_quadrant(frame, ax=new_ax())
+    xs = sorted(ax.collections[0].get_offsets()[:, 0])
+    np.testing.assert_allclose(xs, [0.1, 0.1, 0.4, 0.4])
+
+
+def test_plot_stages_keeps_journey_order(tables):
+    stages = tables["stages"]
+    ax = plot_stages(stages, ax=new_ax())
+    np.testing.assert_allclose(bar_heights(ax), stages["importance"])
+    ticks = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
+    assert ticks == list(stages["stage"])
+
+
+def test_motivator_heatmap_values_and_diverging_scale(tables):
+    motivators = tables["motivators"]
+    ax = plot_motivator_heatmap(motivators, ax=new_ax())
+    values = motivators.drop(columns=["facet", "label"]).to_numpy(float)
+    np.testing.assert_allclose(ax.images[0].get_array(), values)
+    assert ax.images[0].norm.vcenter == 0
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert "confidence future" in ticks
+
+
+def test_plot_roi_scatter_with_costs_bars_without(tables):
+    roi = tables["roi"]
+    ax = plot_roi(roi, ax=new_ax())
+    offsets = ax.collections[-1].get_offsets()
+    np.testing.assert_allclose(offsets[:, 0], roi["cost"])
+    np.testing.assert_allclose(offsets[:, 1], roi["delta_value"])
+    ax = plot_roi(roi.drop(columns=["cost"]), top=4, ax=new_ax())
+    np.testing.assert_allclose(
+        bar_widths(ax), roi.sort_values("priority")["delta_connected"].head(4)[::-1]
+    )
+
+
+def test_plot_plan_colours_the_selected(tables):
+    plan = tables["plan"]
+    ax = plot_plan(plan, ax=new_ax())
+    colours = [hex_of(p) for p in ax.patches][::-1]
+    expected = [plotting.POSITIVE if s else plotting.MUTED for s in plan["selected"]]
+    assert colours == expected
+    assert any(t.get_text().startswith("cost ") for t in ax.texts)
+
+
+def test_plot_changes_sorts_by_size_and_flags(tables):
+    changes = tables["changes"]
+    ax = plot_changes(changes, top=5, ax=new_ax())
+    widths = bar_widths(ax)[::-1]
+    expected = changes.reindex(changes["change"].abs().sort_values().index[::-1])
+    np.testing.assert_allclose(widths, expected["change"].head(5))
+    colours = [hex_of(p) for p in ax.patches][::-1]
+    assert colours[0] == plotting.POSITIVE  # the flagged rise
+    assert set(colours[1:]) == {plotting.MUTED}
+    with pytest.raises(ValueError, match="change column"):
+        plot_changes(changes.drop(columns=["change"]))
+
+
+def test_plot_methods_one_series_per_method(tables):
+    ax = plot_methods(tables["methods"], ax=new_ax())
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [
+        "SHAP (model)",
+        "Relative weights",
+        "Shapley regression",
+        "Standardised beta",
+        "Correlation",
+    ]
+
+
+def test_top_must_be_a_positive_int(tables):
+    with pytest.raises(ValueError, match="'top' parameter of plot_drivers must be"):
+        plot_drivers(tables["drivers"], top=0)
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(
+        ValueError, match=r"plot_stages needs the column\(s\) \['stage'\]"
+    ):
+        plot_stages(pd.DataFrame({"importance": [1.0]}))
+
+
+def test_dollar_labels_are_literal_text():
+    frame = pd.DataFrame(
+        {"facet": ["a", "b"], "label": ["$5 fee", "a $ b $"], "importance": [0.6, 0.4]}
+    )
+    ax = plot_drivers(frame, ax=new_ax())
+    ax.figure.savefig(io.BytesIO(), format="svg")  # mathtext raises on a lone '$'
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [r"a \$ b \$", r"\$5 fee"]
