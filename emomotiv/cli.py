@@ -20,6 +20,9 @@ examples:
   emomotiv validate data/survey.csv --catalog data/facets.csv --connection connected
   emomotiv analyze data/survey.csv --catalog data/facets.csv \\
       --connection connected --value value --weight weight --out results
+  emomotiv analyze data/survey.csv --catalog data/facets.csv \\
+      --connection connected --value value --weight weight \\
+      --population 250000 --budget 500000 --out results
 """
 
 
@@ -102,6 +105,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="random seed; the same seed gives the same results (default 0)",
     )
+    plan = analyze.add_argument_group("return on improvement")
+    plan.add_argument(
+        "--population",
+        type=float,
+        metavar="N",
+        help="customers the survey represents; turns each facet's simulated gain "
+        "in the connected share into value and ROI (roi.csv)",
+    )
+    plan.add_argument(
+        "--budget",
+        type=float,
+        metavar="X",
+        help="money for improvements; writes plan.csv, the facets with the "
+        "largest expected value gain that fit the budget",
+    )
+    plan.add_argument(
+        "--value-per-connected",
+        type=float,
+        metavar="X",
+        help="incremental value of a connected customer (default: from the value "
+        "link, else the mean value gap between connected and unconnected "
+        "respondents in --value)",
+    )
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
         "--force",
@@ -176,7 +202,13 @@ def _analyze(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         result = analyze(
-            args.survey, args.catalog, random_state=args.seed, **_roles(args)
+            args.survey,
+            args.catalog,
+            random_state=args.seed,
+            population=args.population,
+            budget=args.budget,
+            value_per_connected=args.value_per_connected,
+            **_roles(args),
         )
     out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
@@ -186,8 +218,26 @@ def _analyze(args: argparse.Namespace) -> int:
     print("Top drivers of emotional connection:")
     for row in result.drivers.head(10).itertuples():
         print(f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}")
+    _print_plan(result.summary.get("plan") or {})
     print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
     return 0
+
+
+def _print_plan(plan: dict) -> None:
+    if plan.get("budget") is None or plan.get("selected") is None:
+        return
+    print(
+        f"Plan within {plan['budget']:,.0f}: fund {plan['n_selected']} facets for "
+        f"{plan['spent']:,.0f}; connected share "
+        f"{plan['combined_delta_connected']:+.1%} together "
+        f"(sum of single gains {plan['sum_individual_delta_connected']:+.1%})."
+    )
+    if plan.get("combined_delta_value") is not None:
+        print(
+            f"  expected value gain {plan['combined_delta_value']:,.0f} "
+            f"(value per connected customer {plan['value_per_connected']:,.0f}, "
+            f"{plan['value_source']})."
+        )
 
 
 COMMANDS = {"sample": _sample, "validate": _validate, "analyze": _analyze}
