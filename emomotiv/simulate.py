@@ -207,10 +207,12 @@ def _kind(scenario: Scenario) -> str:
 
 
 def _outcome(model, values: np.ndarray) -> np.ndarray:
-    """P(connected) or the predicted score, straight from the booster."""
-    if model.task_ == "binary":
-        return model.estimator_.predict_proba(values)[:, 1]
-    return model.estimator_.predict(values)
+    """P(connected) or the predicted score, straight from the booster.
+
+    For a binary task XGBoost's ``binary:logistic`` output is the probability
+    of the second class, as ``predict_proba(values)[:, 1]``.
+    """
+    return model.estimator_.get_booster().inplace_predict(values)
 
 
 class _Simulator:
@@ -243,30 +245,56 @@ class _Simulator:
             for f, j in self.column.items()
         }
         self.base = _outcome(model, self.values)
+        self.folds: list[tuple[object, np.ndarray, np.ndarray]] = []
         self.replicates: list[tuple[object, np.ndarray, np.ndarray]] = []
+
+    def _refit(self, y, rows: np.ndarray, seed) -> object:
+        from sklearn.base import clone
+
+        replica = clone(self.model)
+        params = {"random_state": int(seed % (2**31))}
+        if "cv" in replica.get_params():
+            params["cv"] = 0
+        replica.set_params(**params)
+        return replica.fit(
+            self.frame.iloc[rows], y[rows], sample_weight=self.weights[rows]
+        )
+
+    def _outcome_y(self, y, what: str):
+        if y is None:
+            raise ValueError(
+                f"{self.owner} needs the outcome y to refit the model for {what}; "
+                "pass y, or set cross_fit=0 and n_boot=0."
+            )
+        return np.asarray(y)
+
+    def fit_cross(self, y, folds: int, random_state) -> None:
+        """Out-of-fold models: each fold is predicted by a model fitted without it."""
+        from sklearn.model_selection import KFold, StratifiedKFold
+
+        if folds == 0:
+            return
+        y = self._outcome_y(y, "out-of-fold predictions")
+        binary = self.model.task_ == "binary"
+        kind = StratifiedKFold if binary else KFold
+        split = kind(folds, shuffle=True, random_state=random_state)
+        seeds = np.random.SeedSequence([0 if random_state is None else random_state, 1])
+        seeds = seeds.generate_state(folds)
+        self.folds = []
+        for seed, (train, test) in zip(seeds, split.split(self.values, y), strict=True):
+            model = self._refit(y, train, seed)
+            self.folds.append((model, test, _outcome(model, self.values[test])))
 
     def fit_replicates(self, y, n_boot: int, random_state) -> None:
         """Refit ``n_boot`` clones (cv=0) on respondent resamples."""
-        from sklearn.base import clone
-
         if n_boot == 0:
             return
-        if y is None:
-            raise ValueError(
-                f"{self.owner} needs the outcome y to refit replicate models when "
-                "n_boot > 0; pass y or set n_boot=0."
-            )
-        y = np.asarray(y)
+        y = self._outcome_y(y, "the intervals (n_boot > 0)")
         n = len(self.values)
         seeds = np.random.SeedSequence(random_state).generate_state(n_boot)
         for seed in seeds:
             idx = np.random.default_rng(seed).integers(0, n, n)
-            replica = clone(self.model)
-            params = {"random_state": int(seed % (2**31))}
-            if "cv" in replica.get_params():
-                params["cv"] = 0
-            replica.set_params(**params)
-            replica.fit(self.frame.iloc[idx], y[idx], sample_weight=self.weights[idx])
+            replica = self._refit(y, idx, seed)
             base = _outcome(replica, self.values[idx])
             self.replicates.append((replica, idx, base))
 
@@ -341,12 +369,28 @@ class _Simulator:
 
     def evaluate(self, scenarios: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:
         """Point estimates (n_scenarios,) and replicates (n_boot, n_scenarios)."""
-        point = np.array(
-            [
-                self._delta(self.model, self.values, self.weights, self.base, s)
-                for s in scenarios
-            ]
-        )
+        if self.folds:
+            total = self.weights.sum()
+            point = np.zeros(len(scenarios))
+            for model, test, base in self.folds:
+                w = self.weights[test]
+                point += (
+                    w.sum()
+                    / total
+                    * np.array(
+                        [
+                            self._delta(model, self.values[test], w, base, s)
+                            for s in scenarios
+                        ]
+                    )
+                )
+        else:
+            point = np.array(
+                [
+                    self._delta(self.model, self.values, self.weights, self.base, s)
+                    for s in scenarios
+                ]
+            )
         reps = np.array(
             [
                 [
@@ -360,7 +404,20 @@ class _Simulator:
 
     @property
     def baseline(self) -> float:
-        return float(np.average(self.base, weights=self.weights))
+        """Predicted connected share (out of fold when cross-fitted)."""
+        base = self.base.copy()
+        for _, test, fold_base in self.folds:
+            base[test] = fold_base
+        return float(np.average(base, weights=self.weights))
+
+
+def _point_note(sim: _Simulator) -> str:
+    if sim.folds:
+        return (
+            f"out of fold: {len(sim.folds)} clones of the model, each predicting "
+            "the respondents it was not fitted on"
+        )
+    return "in sample: the fitted model on all respondents"
 
 
 def _z(level: float) -> float:
@@ -388,7 +445,13 @@ def _scales(catalog, facets: list[str]) -> dict[str, tuple[float, float]]:
     }
 
 
-def _check_common(n_boot, level, owner) -> tuple[int, float]:
+def _check_common(n_boot, level, cross_fit, owner) -> tuple[int, float]:
+    check_int(cross_fit, "cross_fit", owner, min_value=0)
+    if cross_fit == 1:
+        raise ValueError(
+            f"The 'cross_fit' parameter of {owner} must be 0 (no cross-fitting) "
+            "or an int >= 2. Got 1 instead."
+        )
     n_boot = check_int(n_boot, "n_boot", owner, min_value=0)
     level = check_float(level, "level", owner, low=0, high=1, inclusive=False)
     return n_boot, level
@@ -402,6 +465,7 @@ def simulate_improvement(
     y=None,
     sample_weight=None,
     catalog: FacetCatalog | pd.DataFrame | None = None,
+    cross_fit: int = 5,
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
@@ -428,6 +492,13 @@ def simulate_improvement(
     catalog : FacetCatalog, DataFrame or None
         Supplies each facet's scale (``scale_min``, ``scale_max``); the default
         scale is 1-10.
+    cross_fit : int, default=5
+        Folds for out-of-fold predictions (needs ``y``): each respondent's
+        before and after are predicted by a clone of the model fitted without
+        them. A boosted model's predictions on its own training respondents
+        are overconfident (pushed towards 0 and 1, where a change in a rating
+        moves the probability little), which understates every gain; 0 uses
+        the fitted ``model`` on all respondents as it is.
     n_boot : int, default=10
         Replicate models for the interval (0 = no interval). Each is a refit,
         the costly step; every scenario is evaluated on every replicate.
@@ -457,12 +528,13 @@ def simulate_improvement(
     True
     """
     owner = "simulate_improvement"
-    n_boot, level = _check_common(n_boot, level, owner)
+    n_boot, level = _check_common(n_boot, level, cross_fit, owner)
     check_int(random_state, "random_state", owner, allow_none=True)
     scenarios = _as_scenarios(scenario, owner)
     facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
     sim = _Simulator(model, X, sample_weight, _scales(catalog, facets), owner)
     sim.check(scenarios)
+    sim.fit_cross(y, cross_fit, random_state)
     sim.fit_replicates(y, n_boot, random_state)
     return _simulation_result(sim, scenarios, n_boot, level)
 
@@ -495,6 +567,7 @@ def _simulation_result(sim: _Simulator, scenarios, n_boot, level) -> SimulationR
         "n_boot": n_boot,
         "level": level,
         "interval": INTERVAL if n_boot >= 2 else None,
+        "point": _point_note(sim),
         "typical": {
             p.facet: sim.typical[p.facet]
             for s in scenarios
@@ -573,6 +646,7 @@ def plan_improvements(
     value_source: str | None = None,
     sample_weight=None,
     points: float = 1.0,
+    cross_fit: int = 5,
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
@@ -617,6 +691,13 @@ def plan_improvements(
         Survey weights.
     points : float, default=1.0
         Size of the improvement simulated for each facet.
+    cross_fit : int, default=5
+        Folds for out-of-fold predictions (needs ``y``): each respondent's
+        before and after are predicted by a clone of the model fitted without
+        them. A boosted model's predictions on its own training respondents
+        are overconfident (pushed towards 0 and 1, where a change in a rating
+        moves the probability little), which understates every gain; 0 uses
+        the fitted ``model`` on all respondents as it is.
     n_boot : int, default=10
         Replicate models for the intervals (refits; 0 = none).
     level : float, default=0.9
@@ -644,7 +725,7 @@ def plan_improvements(
     ['facet', 'label', 'delta_connected']
     """
     owner = "plan_improvements"
-    n_boot, level = _check_common(n_boot, level, owner)
+    n_boot, level = _check_common(n_boot, level, cross_fit, owner)
     check_int(random_state, "random_state", owner, allow_none=True)
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
     population = check_float(population, "population", owner, low=0, allow_none=True)
@@ -660,6 +741,7 @@ def plan_improvements(
     sim = _Simulator(model, X, sample_weight, scales, owner)
     scenarios = [RaiseScore(f, points) for f in facets]
     sim.check(scenarios)
+    sim.fit_cross(y, cross_fit, random_state)
     sim.fit_replicates(y, n_boot, random_state)
     point, reps = sim.evaluate(scenarios)
     low, high = _interval(point, reps, level)
@@ -732,6 +814,7 @@ def plan_improvements(
         "n_boot": n_boot,
         "level": level,
         "interval": INTERVAL if n_boot >= 2 else None,
+        "point": _point_note(sim),
         "assumption": ASSUMPTION,
     }
     if source is None:

@@ -84,7 +84,9 @@ def test_value_per_connected_fallback_is_the_weighted_mean_gap(full_result, full
 
 def test_baseline_is_the_weighted_mean_prediction(fitted):
     model, X, y, w, _ = fitted
-    sim = em.simulate_improvement(model, X, "mobile_app", sample_weight=w, n_boot=0)
+    sim = em.simulate_improvement(
+        model, X, "mobile_app", sample_weight=w, cross_fit=0, n_boot=0
+    )
     expected = np.average(model.predict_outcome(X), weights=w)
     assert sim.table["baseline"].iloc[0] == pytest.approx(expected)
     assert sim.assumption.startswith("Each scenario moves only the facets")
@@ -105,7 +107,9 @@ def test_a_zero_change_scenario_changes_nothing(fitted, facet, kind):
         "reach": em.ExtendReach(f, share=0),
         "combined": em.Combined((em.RaiseScore(f, 0), em.ExtendReach(f, 0))),
     }[kind]
-    sim = em.simulate_improvement(model, X, scenario, sample_weight=w, n_boot=0)
+    sim = em.simulate_improvement(
+        model, X, scenario, sample_weight=w, cross_fit=0, n_boot=0
+    )
     assert sim.table["delta_connected"].iloc[0] == 0.0
 
 
@@ -133,6 +137,7 @@ def test_a_huge_raise_equals_lifting_everyone_to_the_maximum(fitted):
         X,
         [em.RaiseScore("mobile_app", 50), em.LiftBottomBox("mobile_app", to=10)],
         sample_weight=w,
+        cross_fit=0,
         n_boot=0,
     )
     big, lifted = sim.table["delta_connected"]
@@ -148,6 +153,7 @@ def test_partial_reach_is_the_expected_share_of_full_reach(fitted):
         X,
         [em.ExtendReach(f, 1.0), em.ExtendReach(f, 0.3)],
         sample_weight=w,
+        cross_fit=0,
         n_boot=0,
     )
     full, part = sim.table["delta_connected"]
@@ -165,6 +171,7 @@ def test_combined_one_scenario_equals_it_and_overlap_is_counted_once(fitted):
         X,
         [a, b, em.Combined((a,)), em.Combined((a, b))],
         sample_weight=w,
+        cross_fit=0,
         n_boot=0,
     )
     d = sim.table["delta_connected"].to_numpy()
@@ -189,6 +196,7 @@ def test_intervals_are_reproducible_and_cover_the_estimate(fitted):
     assert (t["delta_connected_low"] < t["delta_connected"]).all()
     assert (t["delta_connected"] < t["delta_connected_high"]).all()
     assert one.replicates.shape == (4, 2)
+    assert one.info["point"].startswith("out of fold: 5 clones")
 
 
 def test_bad_scenarios_and_parameters_are_named(fitted):
@@ -198,6 +206,7 @@ def test_bad_scenarios_and_parameters_are_named(fitted):
             model,
             X,
             ["mobil_app", em.LiftBottomBox("mobile_app", to=11)],
+            cross_fit=0,
             n_boot=0,
         )
     text = str(err.value)
@@ -206,7 +215,11 @@ def test_bad_scenarios_and_parameters_are_named(fitted):
     with pytest.raises(ValueError, match="'n_boot' parameter of simulate_improvement"):
         em.simulate_improvement(model, X, "mobile_app", n_boot=-1)
     with pytest.raises(ValueError, match="needs the outcome y"):
-        em.simulate_improvement(model, X, "mobile_app", n_boot=2)
+        em.simulate_improvement(model, X, "mobile_app", cross_fit=0, n_boot=2)
+    with pytest.raises(ValueError, match="needs the outcome y"):
+        em.simulate_improvement(model, X, "mobile_app", n_boot=0)
+    with pytest.raises(ValueError, match="'cross_fit' parameter"):
+        em.simulate_improvement(model, X, "mobile_app", y=y, cross_fit=1)
 
 
 # -- the plan ------------------------------------------------------------------
@@ -277,8 +290,10 @@ def test_plan_improvements_combines_the_chosen_facets(fitted):
         model,
         X,
         em.Combined(tuple(em.RaiseScore(f) for f in result.selected)),
+        y=y,
         sample_weight=w,
         n_boot=0,
+        random_state=0,
     )
     assert summary["combined_delta_connected"] == pytest.approx(
         sim.table["delta_connected"].iloc[0]
