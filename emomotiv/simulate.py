@@ -19,6 +19,11 @@ moves and the rest of the respondent stays as it is. The model is an
 association learned from survey data, so the simulation is only as causal as
 that reading allows.
 
+Estimates: by default each respondent's before and after are predicted out of
+fold, by a clone of the model fitted without them (``cross_fit`` folds): a
+boosted model is overconfident on the respondents it was fitted on, which
+understates gains.
+
 Uncertainty: the interval comes from ``n_boot`` replicate models, each a clone
 of the driver model (``cv=0``) refitted on a resample of respondents and
 evaluated on that resample, so it covers both model and sampling uncertainty.
