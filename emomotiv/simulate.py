@@ -489,8 +489,8 @@ def simulate_improvement(
         A list gives one row per scenario, each simulated on its own; use
         :class:`Combined` for changes made together.
     y : array-like or None
-        The connection outcome, needed to refit the replicate models when
-        ``n_boot > 0``.
+        The connection outcome, needed to refit models for out-of-fold
+        estimates (``cross_fit > 0``) and intervals (``n_boot > 0``).
     sample_weight : array-like or None
         Survey weights; the connected share is weighted by them (and the
         replicate models are fitted with them).
@@ -608,7 +608,9 @@ def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
             chosen[cand[np.round(res.x) == 1]] = True
     # Guard against solver tolerance: never spend past the budget.
     while cost[chosen].sum() > budget:
-        worst = np.flatnonzero(chosen)[np.argmin((gain / cost)[chosen])]
+        with np.errstate(divide="ignore"):
+            ratio = gain / cost
+        worst = np.flatnonzero(chosen)[np.argmin(ratio[chosen])]
         chosen[worst] = False
     return chosen
 
@@ -674,7 +676,8 @@ def plan_improvements(
     X : DataFrame
         The survey (or its facet columns).
     y : array-like or None
-        The connection outcome; needed for intervals (``n_boot > 0``) and the
+        The connection outcome; needed for out-of-fold estimates
+        (``cross_fit > 0``), intervals (``n_boot > 0``) and the
         mean-difference value fallback.
     catalog : FacetCatalog, DataFrame or None
         Labels, ``cost`` and scales of the facets.
