@@ -254,9 +254,9 @@ def test_the_plan_never_exceeds_the_budget_and_is_optimal(gain, data):
     chosen = _knapsack(gain, cost, budget)
     assert cost[chosen].sum() <= budget
     assert (gain[chosen] > 0).all()
-    assert gain[chosen].sum() == pytest.approx(
-        _brute_force(gain, cost, budget), rel=1e-9
-    )
+    # Optimal up to the MILP solver's tolerance (gains are scaled by the largest).
+    best = _brute_force(gain, cost, budget)
+    assert gain[chosen].sum() >= best - 1e-6 * max(gain.max(), 0) - 1e-12
 
 
 def test_plan_improvements_combines_the_chosen_facets(fitted):
