@@ -30,12 +30,22 @@ from .results import (
     ConnectionMeasures,
     Diagnostics,
     ImportanceResult,
+    PlanResult,
+    SimulationResult,
     StatedComparison,
     StatedImportance,
     ValueLink,
     WaveComparison,
 )
 from .schema import FacetCatalog, SurveySchema, validate_survey
+from .simulate import (
+    Combined,
+    ExtendReach,
+    LiftBottomBox,
+    RaiseScore,
+    plan_improvements,
+    simulate_improvement,
+)
 from .stated import compare_importance, stated_importance
 from .tracking import compare, sort_waves
 from .value import value_of_connection
@@ -44,12 +54,18 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnalysisResult",
+    "Combined",
     "ConnectionMeasures",
     "Diagnostics",
     "DriverModel",
+    "ExtendReach",
     "FacetCatalog",
     "ImportanceResult",
+    "LiftBottomBox",
+    "PlanResult",
+    "RaiseScore",
     "Report",
+    "SimulationResult",
     "StatedComparison",
     "StatedImportance",
     "SurveySchema",
@@ -77,12 +93,14 @@ __all__ = [
     "make_waves",
     "method_agreement",
     "motivator_drivers",
+    "plan_improvements",
     "read_table",
     "relative_weights",
     "save_analysis",
     "save_comparison",
     "shap_importance",
     "shapley_regression",
+    "simulate_improvement",
     "sort_waves",
     "stage_importance",
     "stated_importance",

@@ -87,3 +87,19 @@ def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     corr[(pairs < 2) | ~np.isfinite(corr)] = np.nan
     np.fill_diagonal(corr, np.where(np.diag(var) > 0, 1.0, np.nan))
     return np.clip(corr, -1.0, 1.0)
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """Weighted median of the non-missing ``values`` (an observed value).
+
+    The smallest value whose cumulative weight reaches half the total; NaN
+    when nothing is observed.
+    """
+    values = np.asarray(values, dtype=float)
+    ok = ~np.isnan(values)
+    if not ok.any():
+        return float("nan")
+    order = np.argsort(values[ok], kind="stable")
+    v, w = values[ok][order], np.asarray(weights, dtype=float)[ok][order]
+    cum = np.cumsum(w)
+    return float(v[np.searchsorted(cum, 0.5 * cum[-1])])

@@ -21,6 +21,9 @@ examples:
   emomotiv analyze data/survey.csv --catalog data/facets.csv \\
       --connection connected --value value --weight weight --out results
   emomotiv compare results-2026Q2 results-2026Q3 --out changes
+  emomotiv analyze data/survey.csv --catalog data/facets.csv \\
+      --connection connected --value value --weight weight \\
+      --population 250000 --budget 500000 --out results
 """
 
 
@@ -223,6 +226,29 @@ def build_parser() -> argparse.ArgumentParser:
         "betas, correlations) and their agreement with SHAP",
     )
     _add_stated_value_options(analyze)
+    plan = analyze.add_argument_group("return on improvement")
+    plan.add_argument(
+        "--population",
+        type=float,
+        metavar="N",
+        help="customers the survey represents; turns each facet's simulated gain "
+        "in the connected share into value and ROI (roi.csv)",
+    )
+    plan.add_argument(
+        "--budget",
+        type=float,
+        metavar="X",
+        help="money for improvements; writes plan.csv, the facets with the "
+        "largest expected value gain that fit the budget",
+    )
+    plan.add_argument(
+        "--value-per-connected",
+        type=float,
+        metavar="X",
+        help="incremental value of a connected customer (default: from the value "
+        "link, else the mean value gap between connected and unconnected "
+        "respondents in --value)",
+    )
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
         "--force",
@@ -369,6 +395,9 @@ def _analyze(args: argparse.Namespace) -> int:
             random_state=args.seed,
             n_boot=args.n_boot,
             progress=not args.quiet,
+            population=args.population,
+            budget=args.budget,
+            value_per_connected=args.value_per_connected,
             **_roles(args),
             **_stated_value_options(args),
         )
@@ -389,6 +418,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)
+    _print_plan(result.summary.get("plan") or {})
     print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
     return 0
 
@@ -407,6 +437,23 @@ def _print_stated_value(summary: dict) -> None:
             f"highly satisfied ({value['multiplier_low']:.2f}-"
             f"{value['multiplier_high']:.2f}); one more connected customer adds "
             f"{value['value_per_connected']:,.0f}."
+        )
+
+
+def _print_plan(plan: dict) -> None:
+    if plan.get("budget") is None or plan.get("selected") is None:
+        return
+    print(
+        f"Plan within {plan['budget']:,.0f}: fund {plan['n_selected']} facets for "
+        f"{plan['spent']:,.0f}; connected share "
+        f"{plan['combined_delta_connected']:+.1%} together "
+        f"(sum of single gains {plan['sum_individual_delta_connected']:+.1%})."
+    )
+    if plan.get("combined_delta_value") is not None:
+        print(
+            f"  expected value gain {plan['combined_delta_value']:,.0f} "
+            f"(value per connected customer {plan['value_per_connected']:,.0f}, "
+            f"{plan['value_source']})."
         )
 
 

@@ -29,6 +29,7 @@ from .diagnostics import diagnose_drivers
 from .model import DriverModel
 from .results import AnalysisResult, ImportanceResult
 from .schema import FacetCatalog, SurveySchema, validate_survey
+from .simulate import plan_improvements
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
 
@@ -396,6 +397,50 @@ def _versions() -> dict[str, str]:
     }
 
 
+def _plan_step(
+    estimator: DriverModel,
+    data: pd.DataFrame,
+    schema: SurveySchema,
+    cat: FacetCatalog,
+    summary: dict,
+    *,
+    population: float | None,
+    budget: float | None,
+    value_per_connected: float | None,
+    n_boot: int,
+    random_state: int,
+):
+    """ROI of +1 on each facet and the budget plan (tables roi, plan)."""
+    vpc, source = value_per_connected, None
+    link = summary.get("value") or {}
+    if vpc is None and link.get("value_per_connected") is not None:
+        vpc = (
+            link["value_per_connected"],
+            link.get("value_per_connected_low", np.nan),
+            link.get("value_per_connected_high", np.nan),
+        )
+        source = "value_link"
+    w = data[schema.weight].to_numpy() if schema.weight else None
+    result = plan_improvements(
+        estimator,
+        data[list(schema.facets)],
+        data[schema.connection].to_numpy(),
+        catalog=cat,
+        budget=budget,
+        population=population,
+        value_per_connected=vpc,
+        value=data[schema.value].to_numpy() if schema.value else None,
+        value_source=source,
+        sample_weight=w,
+        n_boot=n_boot,
+        random_state=random_state,
+    )
+    tables = {"roi": result.roi}
+    if result.plan is not None:
+        tables["plan"] = result.plan
+    return result, tables
+
+
 def analyze(
     survey: pd.DataFrame | str | PathLike,
     catalog: pd.DataFrame | FacetCatalog | str | PathLike | None = None,
@@ -425,6 +470,10 @@ def analyze(
     satisfied_threshold: float | None = None,
     promoter_threshold: float = 9.0,
     methods: bool = True,
+    population: float | None = None,
+    budget: float | None = None,
+    value_per_connected: float | None = None,
+    simulation_boot: int = 10,
     random_state: int = 0,
 ) -> AnalysisResult:
     """Run the driver analysis on one survey wave.
@@ -486,13 +535,28 @@ def analyze(
         standardized betas and correlations (``tables["methods"]``) and report
         how well they agree with SHAP (``summary["agreement"]``). About a
         second on 5,000 respondents x 100 facets.
+    population : float or None
+        Customers the survey represents; turns changes in the connected share
+        into value (``roi`` table). Without it values and ROI are empty.
+    budget : float or None
+        Money for improvements; with it, the ``plan`` table funds the facets
+        with the largest expected value gain within the budget.
+    value_per_connected : float or None
+        Incremental value of a connected customer. By default it comes from
+        the value link (``summary["value"]``) when there is one, else from the
+        difference in weighted mean ``value`` between connected and
+        unconnected respondents.
+    simulation_boot : int, default=10
+        Replicate models refitted for the intervals of the simulated gains
+        (0 = no intervals, fastest).
     random_state : int, default=0
         Seed for the model and its folds; the same seed gives the same result.
 
     Returns
     -------
     AnalysisResult
-        ``tables["drivers"]``, ``summary``, ``importance`` and ``model``.
+        ``tables["drivers"]``, ``tables["roi"]`` (and ``tables["plan"]``
+        with a budget), ``summary``, ``importance``, ``model`` and ``plan``.
 
     Raises
     ------
@@ -513,6 +577,7 @@ def analyze(
     options = dict(locals())  # every argument, for the per-wave runs
     check_int(random_state, "random_state", "analyze", min_value=0)
     _check_uncertainty_options(n_boot, level, n_jobs, progress)
+    check_int(simulation_boot, "simulation_boot", "analyze", min_value=0)
     if isinstance(survey, str | PathLike):
         from .io import read_table
 
@@ -639,7 +704,21 @@ def analyze(
         "versions": _versions(),
         "warnings": notes,
     }
-    tables = {"drivers": drivers, "stages": stages, **measure_tables}
+    plan, plan_tables = _plan_step(
+        estimator,
+        data,
+        schema,
+        cat,
+        summary,
+        population=population,
+        budget=budget,
+        value_per_connected=value_per_connected,
+        n_boot=simulation_boot,
+        random_state=random_state,
+    )
+    summary["plan"] = plan.summary
+    summary["settings"] |= {"population": population, "budget": budget}
+    tables = {"drivers": drivers, "stages": stages, **measure_tables, **plan_tables}
     if methods:
         tables["methods"], summary["agreement"] = _methods_step(
             importance, X, y, w, cat, random_state
@@ -653,4 +732,5 @@ def analyze(
         stated=comparison,
         measures=measures,
         value=link,
+        plan=plan,
     )

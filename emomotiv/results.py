@@ -18,6 +18,8 @@ __all__ = [
     "ConnectionMeasures",
     "Diagnostics",
     "ImportanceResult",
+    "PlanResult",
+    "SimulationResult",
     "StatedComparison",
     "StatedImportance",
     "ValueLink",
@@ -201,6 +203,89 @@ class Diagnostics:
 
 
 @dataclass(frozen=True, repr=False)
+class SimulationResult:
+    """What-if scenarios and the change each makes to the connected share.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per scenario, in the order given: ``scenario`` (its name),
+        ``kind``, ``facets``, ``baseline`` and ``simulated`` (the weighted
+        connected share before and after, as predicted by the model),
+        ``delta_connected`` (their difference; 0.01 = one point) and its
+        interval ``delta_connected_low, delta_connected_high``.
+    info : dict
+        ``assumption`` (stated with every result), ``n_boot``, ``level``,
+        ``interval`` (how the interval was made) and ``typical`` ratings used
+        by reach scenarios.
+    replicates : DataFrame or None
+        ``delta_connected`` per replicate model (rows) and scenario
+        (columns, by position), when intervals were bootstrapped.
+    """
+
+    table: pd.DataFrame
+    info: Mapping[str, Any] = field(default_factory=dict)
+    replicates: pd.DataFrame | None = None
+
+    @property
+    def assumption(self) -> str:
+        """The assumption every simulated number rests on."""
+        return str(self.info.get("assumption", ""))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scenario (a copy of ``table``)."""
+        return self.table.copy()
+
+    def __repr__(self) -> str:
+        n = len(self.table)
+        best = self.table.sort_values("delta_connected", ascending=False).head(1)
+        top = "" if best.empty else f"; largest: {best['scenario'].iloc[0]}"
+        return f"SimulationResult({n} scenario{'' if n == 1 else 's'}{top})"
+
+
+@dataclass(frozen=True, repr=False)
+class PlanResult:
+    """Per-facet return on improvement and the plan chosen under a budget.
+
+    Attributes
+    ----------
+    roi : DataFrame
+        One row per facet, sorted by ``priority`` (``roi.csv``): ``facet,
+        label, delta_connected, delta_connected_low, delta_connected_high,
+        delta_value, delta_value_low, delta_value_high, cost, roi,
+        priority``.
+    plan : DataFrame or None
+        The candidate facets with ``selected`` (``plan.csv``); None without a
+        budget.
+    summary : dict
+        JSON-ready facts (``summary["plan"]`` of an analysis): budget, spent,
+        population, value per connected customer and its source, the combined
+        scenario's gain beside the sum of the individual gains, the
+        assumption.
+    """
+
+    roi: pd.DataFrame
+    plan: pd.DataFrame | None
+    summary: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def selected(self) -> list[str]:
+        """Facets funded by the plan (empty without a budget)."""
+        if self.plan is None:
+            return []
+        return list(self.plan.loc[self.plan["selected"], "facet"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ROI table, one row per facet sorted by priority."""
+        return self.roi.copy()
+
+    def __repr__(self) -> str:
+        top = ", ".join(self.roi["facet"].head(3))
+        chosen = f"; plan funds {len(self.selected)}" if self.plan is not None else ""
+        return f"PlanResult({len(self.roi)} facets; top priority: {top}{chosen})"
+
+
+@dataclass(frozen=True, repr=False)
 class AnalysisResult:
     """Everything :func:`emomotiv.analyze` found, ready to save or report.
 
@@ -228,6 +313,8 @@ class AnalysisResult:
         Connection score, segments and the facet x motivator matrix.
     value : ValueLink or None
         The value of connection, when a value column was given.
+    plan : PlanResult or None
+        Simulated improvements, their ROI and the budget plan.
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -239,6 +326,7 @@ class AnalysisResult:
     stated: StatedComparison | None = None
     measures: ConnectionMeasures | None = None
     value: ValueLink | None = None
+    plan: PlanResult | None = None
 
     @property
     def drivers(self) -> pd.DataFrame:

@@ -1,0 +1,887 @@
+"""What-if scenarios, return on improvement and a budget-constrained plan.
+
+A scenario changes the ratings of one or more facets; the fitted
+:class:`~emomotiv.DriverModel` predicts every respondent's chance of being
+connected before and after, and the change in the (weighted) connected share
+is the scenario's effect. Four kinds of change:
+
+- :class:`RaiseScore`: everyone who rated the facet rates it ``points``
+  higher, capped at the facet's scale maximum (the default scenario, +1);
+- :class:`LiftBottomBox`: every rating below ``to`` is raised to ``to``;
+- :class:`ExtendReach`: a share of the respondents who did not experience the
+  touchpoint now do, at its *typical* rating (the weighted median rating of
+  those who did);
+- :class:`Combined`: several changes at once, so overlap between facets is
+  counted once.
+
+The assumption is stated with every result (:data:`ASSUMPTION`): the facet
+moves and the rest of the respondent stays as it is. The model is an
+association learned from survey data, so the simulation is only as causal as
+that reading allows.
+
+Estimates: by default each respondent's before and after are predicted out of
+fold, by a clone of the model fitted without them (``cross_fit`` folds): a
+boosted model is overconfident on the respondents it was fitted on, which
+understates gains.
+
+Uncertainty: the interval comes from ``n_boot`` replicate models, each a clone
+of the driver model (``cv=0``) refitted on a resample of respondents and
+evaluated on that resample, so it covers both model and sampling uncertainty.
+Refits are the expensive part, so they are done once and every scenario is
+evaluated on every replicate (predictions are cheap). With the modest default
+number of replicates the interval is the estimate ± z × the replicates'
+standard deviation (a normal bootstrap interval), steadier than percentiles of
+a few draws. It does not cover the model's bias: boosted trees shrink effects
+towards zero, so simulated gains tend to be conservative.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._stats import weighted_median
+from ._validation import (
+    ValidationError,
+    check_float,
+    check_int,
+    check_weights,
+    did_you_mean,
+)
+from .results import PlanResult, SimulationResult
+from .schema import DEFAULT_SCALE, FacetCatalog
+
+__all__ = [
+    "ASSUMPTION",
+    "Combined",
+    "ExtendReach",
+    "LiftBottomBox",
+    "RaiseScore",
+    "plan_improvements",
+    "simulate_improvement",
+]
+
+ASSUMPTION = (
+    "Each scenario moves only the facets it names; every other rating of a "
+    "respondent stays as it is, and the fitted model's prediction is read as "
+    "the effect of the change. The model learned associations from survey "
+    "data, so this is an estimate of what the change is worth if the rest of "
+    "the experience holds, not a measured causal effect."
+)
+INTERVAL = (
+    "normal bootstrap: estimate ± z × standard deviation over replicate models, "
+    "each refitted (cv=0) on a respondent resample and evaluated on it"
+)
+
+
+@dataclass(frozen=True)
+class RaiseScore:
+    """Everyone who rated ``facet`` rates it ``points`` higher (capped).
+
+    Ratings never go past the facet's scale maximum (or, for a negative
+    ``points``, below its minimum); respondents who did not experience the
+    touchpoint are left alone.
+
+    Examples
+    --------
+    >>> RaiseScore("welcome_note").name
+    'welcome_note +1'
+    """
+
+    facet: str
+    points: float = 1.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.facet} {self.points:+g}"
+
+    def _apply(self, column: np.ndarray, low: float, high: float, typical: float):
+        if self.points >= 0:
+            return np.minimum(column + self.points, np.maximum(column, high))
+        return np.maximum(column + self.points, np.minimum(column, low))
+
+
+@dataclass(frozen=True)
+class LiftBottomBox:
+    """Every rating of ``facet`` below ``to`` is raised to ``to``.
+
+    Examples
+    --------
+    >>> LiftBottomBox("app_reliability", to=7).name
+    'app_reliability bottom to 7'
+    """
+
+    facet: str
+    to: float
+
+    @property
+    def name(self) -> str:
+        return f"{self.facet} bottom to {self.to:g}"
+
+    def _apply(self, column: np.ndarray, low: float, high: float, typical: float):
+        return np.where(column < self.to, self.to, column)
+
+
+@dataclass(frozen=True)
+class ExtendReach:
+    """A ``share`` of those who did not experience ``facet`` now do.
+
+    They rate it at the typical rating of those who did (the weighted median).
+    A share below 1 is simulated exactly in expectation: each respondent who
+    did not experience the touchpoint counts as reached with weight
+    ``share`` and as not reached with weight ``1 - share``.
+
+    Examples
+    --------
+    >>> ExtendReach("welcome_note", share=0.5).name
+    'welcome_note reach +50%'
+    """
+
+    facet: str
+    share: float = 1.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.facet} reach +{self.share:.0%}"
+
+    def _apply(self, column: np.ndarray, low: float, high: float, typical: float):
+        return np.where(np.isnan(column), typical, column)
+
+
+@dataclass(frozen=True)
+class Combined:
+    """Several changes at once, applied in order to the same respondents.
+
+    Examples
+    --------
+    >>> Combined((RaiseScore("a"), RaiseScore("b", 2))).name
+    'a +1 & b +2'
+    """
+
+    scenarios: tuple
+
+    @property
+    def name(self) -> str:
+        return " & ".join(s.name for s in self.parts)
+
+    @property
+    def parts(self) -> list:
+        out = []
+        for s in self.scenarios:
+            out.extend(s.parts if isinstance(s, Combined) else [s])
+        return out
+
+
+SINGLE = (RaiseScore, LiftBottomBox, ExtendReach)
+Scenario = RaiseScore | LiftBottomBox | ExtendReach | Combined
+
+
+def _as_scenarios(scenario, owner: str) -> list[Scenario]:
+    items = (
+        list(scenario)
+        if isinstance(scenario, Sequence) and not isinstance(scenario, str)
+        else [scenario]
+    )
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            item = RaiseScore(item)
+        if not isinstance(item, (*SINGLE, Combined)):
+            raise ValueError(
+                f"The 'scenario' parameter of {owner} must be a facet name, a "
+                "RaiseScore, LiftBottomBox, ExtendReach or Combined, or a list of "
+                f"them. Got {item!r} instead."
+            )
+        out.append(item)
+    if not out:
+        raise ValueError(f"The 'scenario' parameter of {owner} is an empty list.")
+    return out
+
+
+def _kind(scenario: Scenario) -> str:
+    return {
+        RaiseScore: "raise",
+        LiftBottomBox: "lift_bottom",
+        ExtendReach: "reach",
+        Combined: "combined",
+    }[type(scenario)]
+
+
+def _outcome(model, values: np.ndarray) -> np.ndarray:
+    """P(connected) or the predicted score, straight from the booster.
+
+    For a binary task XGBoost's ``binary:logistic`` output is the probability
+    of the second class, as ``predict_proba(values)[:, 1]``.
+    """
+    return model.estimator_.get_booster().inplace_predict(values)
+
+
+class _Simulator:
+    """Holds the data, the model and its replicates; evaluates scenarios."""
+
+    def __init__(self, model, X, weights, scales, owner):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(model, "estimator_")
+        self.facets = [str(f) for f in model.feature_names_in_]
+        if not isinstance(X, pd.DataFrame):
+            raise ValueError(
+                f"{owner} needs the survey as a DataFrame with one column per facet."
+            )
+        missing = [f for f in self.facets if f not in X.columns]
+        if missing:
+            raise ValidationError(
+                [f"Facet column '{f}' seen in fit is missing." for f in missing],
+                subject="survey",
+            )
+        self.model = model
+        self.owner = owner
+        self.frame = X[self.facets]
+        self.values = self.frame.to_numpy(dtype=float)
+        self.weights = check_weights(weights, len(self.values))
+        self.column = {f: j for j, f in enumerate(self.facets)}
+        self.scales = scales
+        self.typical = {
+            f: weighted_median(self.values[:, j], self.weights)
+            for f, j in self.column.items()
+        }
+        self.base = _outcome(model, self.values)
+        self.folds: list[tuple[object, np.ndarray, np.ndarray]] = []
+        self.replicates: list[tuple[object, np.ndarray, np.ndarray]] = []
+
+    def _refit(self, y, rows: np.ndarray, seed) -> object:
+        from sklearn.base import clone
+
+        replica = clone(self.model)
+        params = {"random_state": int(seed % (2**31))}
+        if "cv" in replica.get_params():
+            params["cv"] = 0
+        replica.set_params(**params)
+        return replica.fit(
+            self.frame.iloc[rows], y[rows], sample_weight=self.weights[rows]
+        )
+
+    def _outcome_y(self, y, what: str):
+        if y is None:
+            raise ValueError(
+                f"{self.owner} needs the outcome y to refit the model for {what}; "
+                "pass y, or set cross_fit=0 and n_boot=0."
+            )
+        return np.asarray(y)
+
+    def fit_cross(self, y, folds: int, random_state) -> None:
+        """Out-of-fold models: each fold is predicted by a model fitted without it."""
+        from sklearn.model_selection import KFold, StratifiedKFold
+
+        if folds == 0:
+            return
+        y = self._outcome_y(y, "out-of-fold predictions")
+        binary = self.model.task_ == "binary"
+        kind = StratifiedKFold if binary else KFold
+        split = kind(folds, shuffle=True, random_state=random_state)
+        seeds = np.random.SeedSequence([0 if random_state is None else random_state, 1])
+        seeds = seeds.generate_state(folds)
+        self.folds = []
+        for seed, (train, test) in zip(seeds, split.split(self.values, y), strict=True):
+            model = self._refit(y, train, seed)
+            self.folds.append((model, test, _outcome(model, self.values[test])))
+
+    def fit_replicates(self, y, n_boot: int, random_state) -> None:
+        """Refit ``n_boot`` clones (cv=0) on respondent resamples."""
+        if n_boot == 0:
+            return
+        y = self._outcome_y(y, "the intervals (n_boot > 0)")
+        n = len(self.values)
+        seeds = np.random.SeedSequence(random_state).generate_state(n_boot)
+        for seed in seeds:
+            idx = np.random.default_rng(seed).integers(0, n, n)
+            replica = self._refit(y, idx, seed)
+            base = _outcome(replica, self.values[idx])
+            self.replicates.append((replica, idx, base))
+
+    def check(self, scenarios: list[Scenario]) -> None:
+        problems = []
+        for scenario in scenarios:
+            parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
+            for part in parts:
+                if not isinstance(part, SINGLE):
+                    problems.append(f"{part!r} is not a scenario.")
+                    continue
+                if part.facet not in self.column:
+                    hint = did_you_mean(part.facet, self.facets)
+                    problems.append(f"Unknown facet '{part.facet}'.{hint}")
+                    continue
+                low, high = self.scales[part.facet]
+                if isinstance(part, RaiseScore):
+                    ok = isinstance(part.points, numbers.Real) and np.isfinite(
+                        part.points
+                    )
+                    if not ok:
+                        problems.append(
+                            f"RaiseScore('{part.facet}') needs finite points; "
+                            f"got {part.points!r}."
+                        )
+                elif isinstance(part, LiftBottomBox):
+                    ok = isinstance(part.to, numbers.Real) and low <= part.to <= high
+                    if not ok:
+                        problems.append(
+                            f"LiftBottomBox('{part.facet}') needs 'to' on the "
+                            f"facet's scale [{low:g}, {high:g}]; got {part.to!r}."
+                        )
+                elif not (
+                    isinstance(part.share, numbers.Real) and 0 <= part.share <= 1
+                ):
+                    problems.append(
+                        f"ExtendReach('{part.facet}') needs a share in [0, 1]; "
+                        f"got {part.share!r}."
+                    )
+        if problems:
+            raise ValidationError(problems, subject="scenario")
+
+    def _delta(self, model, values, weights, base, scenario) -> float:
+        """Exact change in the weighted mean outcome; only changed rows predicted."""
+        parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
+        new = values.copy()
+        rows = np.arange(len(values))
+        row_weight = weights.astype(float, copy=True)
+        for part in parts:
+            j = self.column[part.facet]
+            low, high = self.scales[part.facet]
+            typical = self.typical[part.facet]
+            if isinstance(part, ExtendReach) and 0 < part.share < 1:
+                split = np.flatnonzero(np.isnan(new[:, j]))
+                extra = new[split]
+                extra[:, j] = typical
+                new = np.vstack([new, extra])
+                rows = np.concatenate([rows, rows[split]])
+                moved = row_weight[split] * part.share
+                row_weight[split] -= moved
+                row_weight = np.concatenate([row_weight, moved])
+            elif not (isinstance(part, ExtendReach) and part.share == 0):
+                new[:, j] = part._apply(new[:, j], low, high, typical)
+        old = values[rows]
+        same = (new == old) | (np.isnan(new) & np.isnan(old))
+        changed = ~same.all(axis=1)
+        if not changed.any():
+            return 0.0
+        after = _outcome(model, new[changed])
+        gain = row_weight[changed] * (after - base[rows[changed]])
+        return float(gain.sum() / weights.sum())
+
+    def evaluate(self, scenarios: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:
+        """Point estimates (n_scenarios,) and replicates (n_boot, n_scenarios)."""
+        if self.folds:
+            total = self.weights.sum()
+            point = np.zeros(len(scenarios))
+            for model, test, base in self.folds:
+                w = self.weights[test]
+                point += (
+                    w.sum()
+                    / total
+                    * np.array(
+                        [
+                            self._delta(model, self.values[test], w, base, s)
+                            for s in scenarios
+                        ]
+                    )
+                )
+        else:
+            point = np.array(
+                [
+                    self._delta(self.model, self.values, self.weights, self.base, s)
+                    for s in scenarios
+                ]
+            )
+        reps = np.array(
+            [
+                [
+                    self._delta(replica, self.values[idx], self.weights[idx], base, s)
+                    for s in scenarios
+                ]
+                for replica, idx, base in self.replicates
+            ]
+        ).reshape(len(self.replicates), len(scenarios))
+        return point, reps
+
+    @property
+    def baseline(self) -> float:
+        """Predicted connected share (out of fold when cross-fitted)."""
+        base = self.base.copy()
+        for _, test, fold_base in self.folds:
+            base[test] = fold_base
+        return float(np.average(base, weights=self.weights))
+
+
+def _point_note(sim: _Simulator) -> str:
+    if sim.folds:
+        return (
+            f"out of fold: {len(sim.folds)} clones of the model, each predicting "
+            "the respondents it was not fitted on"
+        )
+    return "in sample: the fitted model on all respondents"
+
+
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def _interval(point, reps, level) -> tuple[np.ndarray, np.ndarray]:
+    if len(reps) < 2:
+        nan = np.full_like(point, np.nan, dtype=float)
+        return nan, nan.copy()
+    sd = reps.std(axis=0, ddof=1)
+    return point - _z(level) * sd, point + _z(level) * sd
+
+
+def _scales(catalog, facets: list[str]) -> dict[str, tuple[float, float]]:
+    if catalog is None:
+        return dict.fromkeys(facets, DEFAULT_SCALE)
+    if not isinstance(catalog, FacetCatalog):
+        catalog = FacetCatalog.from_frame(catalog)
+    return {
+        f: catalog.scale(f) if f in catalog.table.index else DEFAULT_SCALE
+        for f in facets
+    }
+
+
+def _check_common(n_boot, level, cross_fit, owner) -> tuple[int, float]:
+    check_int(cross_fit, "cross_fit", owner, min_value=0)
+    if cross_fit == 1:
+        raise ValueError(
+            f"The 'cross_fit' parameter of {owner} must be 0 (no cross-fitting) "
+            "or an int >= 2. Got 1 instead."
+        )
+    n_boot = check_int(n_boot, "n_boot", owner, min_value=0)
+    level = check_float(level, "level", owner, low=0, high=1, inclusive=False)
+    return n_boot, level
+
+
+def simulate_improvement(
+    model,
+    X: pd.DataFrame,
+    scenario,
+    *,
+    y=None,
+    sample_weight=None,
+    catalog: FacetCatalog | pd.DataFrame | None = None,
+    cross_fit: int = 5,
+    n_boot: int = 10,
+    level: float = 0.9,
+    random_state: int | None = None,
+) -> SimulationResult:
+    """Change in the connected share if facet ratings improved as described.
+
+    Parameters
+    ----------
+    model : DriverModel
+        A fitted driver model.
+    X : DataFrame
+        The survey (or its facet columns): every facet the model was fitted on.
+    scenario : scenario, facet name, or list of them
+        A :class:`RaiseScore`, :class:`LiftBottomBox`, :class:`ExtendReach`
+        or :class:`Combined`; a facet name means ``RaiseScore(name)`` (+1).
+        A list gives one row per scenario, each simulated on its own; use
+        :class:`Combined` for changes made together.
+    y : array-like or None
+        The connection outcome, needed to refit models for out-of-fold
+        estimates (``cross_fit > 0``) and intervals (``n_boot > 0``).
+    sample_weight : array-like or None
+        Survey weights; the connected share is weighted by them (and the
+        replicate models are fitted with them).
+    catalog : FacetCatalog, DataFrame or None
+        Supplies each facet's scale (``scale_min``, ``scale_max``); the default
+        scale is 1-10.
+    cross_fit : int, default=5
+        Folds for out-of-fold predictions (needs ``y``): each respondent's
+        before and after are predicted by a clone of the model fitted without
+        them. A boosted model's predictions on its own training respondents
+        are overconfident (pushed towards 0 and 1, where a change in a rating
+        moves the probability little), which understates every gain; 0 uses
+        the fitted ``model`` on all respondents as it is.
+    n_boot : int, default=10
+        Replicate models for the interval (0 = no interval). Each is a refit,
+        the costly step; every scenario is evaluated on every replicate.
+    level : float, default=0.9
+        Confidence level of the interval.
+    random_state : int or None
+        Seed for the resamples and the replicate models.
+
+    Returns
+    -------
+    SimulationResult
+        ``table`` with ``delta_connected`` and its interval per scenario;
+        ``info["assumption"]`` states what the numbers assume.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> model = em.DriverModel(n_estimators=50, cv=0, random_state=0).fit(X, y)
+    >>> sim = em.simulate_improvement(
+    ...     model, X, ["investing_videos", em.LiftBottomBox("mobile_app", to=8)],
+    ...     y=y, catalog=s.catalog, n_boot=3, random_state=0)
+    >>> list(sim.table["scenario"])
+    ['investing_videos +1', 'mobile_app bottom to 8']
+    >>> bool((sim.table["delta_connected_low"] <= sim.table["delta_connected"]).all())
+    True
+    """
+    owner = "simulate_improvement"
+    n_boot, level = _check_common(n_boot, level, cross_fit, owner)
+    check_int(random_state, "random_state", owner, allow_none=True)
+    scenarios = _as_scenarios(scenario, owner)
+    facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
+    sim = _Simulator(model, X, sample_weight, _scales(catalog, facets), owner)
+    sim.check(scenarios)
+    sim.fit_cross(y, cross_fit, random_state)
+    sim.fit_replicates(y, n_boot, random_state)
+    return _simulation_result(sim, scenarios, n_boot, level)
+
+
+def _simulation_result(sim: _Simulator, scenarios, n_boot, level) -> SimulationResult:
+    point, reps = sim.evaluate(scenarios)
+    low, high = _interval(point, reps, level)
+    baseline = sim.baseline
+    table = pd.DataFrame(
+        {
+            "scenario": [s.name for s in scenarios],
+            "kind": [_kind(s) for s in scenarios],
+            "facets": [
+                ", ".join(
+                    dict.fromkeys(
+                        p.facet for p in (s.parts if isinstance(s, Combined) else [s])
+                    )
+                )
+                for s in scenarios
+            ],
+            "baseline": baseline,
+            "simulated": baseline + point,
+            "delta_connected": point,
+            "delta_connected_low": low,
+            "delta_connected_high": high,
+        }
+    )
+    info = {
+        "assumption": ASSUMPTION,
+        "n_boot": n_boot,
+        "level": level,
+        "interval": INTERVAL if n_boot >= 2 else None,
+        "point": _point_note(sim),
+        "typical": {
+            p.facet: sim.typical[p.facet]
+            for s in scenarios
+            for p in (s.parts if isinstance(s, Combined) else [s])
+            if isinstance(p, ExtendReach)
+        },
+    }
+    replicates = pd.DataFrame(reps) if len(reps) else None
+    return SimulationResult(table, info, replicates)
+
+
+# -- value, ROI and the plan ---------------------------------------------------
+
+
+def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
+    """0/1 choice maximising ``gain`` with ``cost`` within ``budget`` (exact MILP)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    chosen = np.zeros(len(gain), dtype=bool)
+    free = (cost == 0) & (gain > 0)
+    chosen[free] = True
+    cand = np.flatnonzero((cost > 0) & (cost <= budget) & (gain > 0))
+    if len(cand):
+        scale = gain[cand].max()
+        res = milp(
+            c=-gain[cand] / scale,
+            constraints=LinearConstraint(cost[cand][None, :] / budget, -np.inf, 1.0),
+            integrality=np.ones(len(cand)),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0},
+        )
+        if res.x is not None:
+            chosen[cand[np.round(res.x) == 1]] = True
+    # Guard against solver tolerance: never spend past the budget.
+    while cost[chosen].sum() > budget:
+        with np.errstate(divide="ignore"):
+            ratio = gain / cost
+        worst = np.flatnonzero(chosen)[np.argmin(ratio[chosen])]
+        chosen[worst] = False
+    return chosen
+
+
+def _value_per_connected(sim, y, value, value_per_connected, value_source, level):
+    """(estimate, standard deviation, replicates or None, source)."""
+    if value_per_connected is not None:
+        if isinstance(value_per_connected, Sequence):
+            est, low, high = (float(v) for v in value_per_connected)
+            sd = (high - low) / (2 * _z(level)) if np.isfinite(high - low) else 0.0
+            return est, sd, None, value_source or "value_link"
+        return float(value_per_connected), 0.0, None, value_source or "parameter"
+    if value is None or y is None or sim.model.task_ != "binary":
+        return float("nan"), 0.0, None, None
+    value = np.asarray(value, dtype=float)
+    connected = np.asarray(y) == sim.model.classes_[1]
+
+    def diff(idx):
+        w, c, v = sim.weights[idx], connected[idx], value[idx]
+        if not (c.any() and (~c).any()):
+            return float("nan")
+        return np.average(v[c], weights=w[c]) - np.average(v[~c], weights=w[~c])
+
+    est = diff(np.arange(len(value)))
+    reps = np.array([diff(idx) for _, idx, _ in sim.replicates])
+    sd = float(reps.std(ddof=1)) if len(reps) >= 2 else 0.0
+    return float(est), sd, reps, "mean_difference"
+
+
+def plan_improvements(
+    model,
+    X: pd.DataFrame,
+    y=None,
+    *,
+    catalog: FacetCatalog | pd.DataFrame | None = None,
+    budget: float | None = None,
+    population: float | None = None,
+    value_per_connected: float | Sequence[float] | None = None,
+    value=None,
+    value_source: str | None = None,
+    sample_weight=None,
+    points: float = 1.0,
+    cross_fit: int = 5,
+    n_boot: int = 10,
+    level: float = 0.9,
+    random_state: int | None = None,
+) -> PlanResult:
+    """Simulate +``points`` on every facet, price it, and plan within a budget.
+
+    Each facet is raised on its own (:class:`RaiseScore`); the change in the
+    connected share becomes a change in value, ``delta_value =
+    delta_connected x population x value per connected customer``, and
+    ``roi = (delta_value - cost) / cost`` with the catalog's ``cost``. The
+    plan is the set of facets with the largest total expected value gain
+    whose cost fits the budget, solved exactly as a 0/1 knapsack
+    (``scipy.optimize.milp``); it is then simulated as one
+    :class:`Combined` scenario, so overlap between facets is counted once.
+
+    Parameters
+    ----------
+    model : DriverModel
+        A fitted driver model.
+    X : DataFrame
+        The survey (or its facet columns).
+    y : array-like or None
+        The connection outcome; needed for out-of-fold estimates
+        (``cross_fit > 0``), intervals (``n_boot > 0``) and the
+        mean-difference value fallback.
+    catalog : FacetCatalog, DataFrame or None
+        Labels, ``cost`` and scales of the facets.
+    budget : float or None
+        Money available; without it there is no plan, only the ROI table.
+    population : float or None
+        Customers the survey represents; without it values are NaN.
+    value_per_connected : float, (estimate, low, high) or None
+        Incremental value of a connected customer. When None and ``value`` is
+        given for a 0/1 outcome, the difference in weighted mean value between
+        connected and unconnected respondents is used (``value_source
+        "mean_difference"``, an upper-end figure: it credits connection with
+        every difference between the groups). Otherwise values are NaN.
+    value : array-like or None
+        Per-respondent value, for the fallback above.
+    value_source : str or None
+        Where ``value_per_connected`` came from, for the summary.
+    sample_weight : array-like or None
+        Survey weights.
+    points : float, default=1.0
+        Size of the improvement simulated for each facet.
+    cross_fit : int, default=5
+        Folds for out-of-fold predictions (needs ``y``): each respondent's
+        before and after are predicted by a clone of the model fitted without
+        them. A boosted model's predictions on its own training respondents
+        are overconfident (pushed towards 0 and 1, where a change in a rating
+        moves the probability little), which understates every gain; 0 uses
+        the fitted ``model`` on all respondents as it is.
+    n_boot : int, default=10
+        Replicate models for the intervals (refits; 0 = none).
+    level : float, default=0.9
+        Confidence level of the intervals.
+    random_state : int or None
+        Seed for the replicates.
+
+    Returns
+    -------
+    PlanResult
+        ``roi`` (one row per facet, by priority), ``plan`` and ``summary``.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> model = em.DriverModel(n_estimators=50, cv=0, random_state=0).fit(X, y)
+    >>> result = em.plan_improvements(
+    ...     model, X, y, catalog=s.catalog, budget=300_000, population=100_000,
+    ...     value_per_connected=2_000, n_boot=0)
+    >>> bool(result.summary["spent"] <= 300_000)
+    True
+    >>> list(result.roi.columns[:3])
+    ['facet', 'label', 'delta_connected']
+    """
+    owner = "plan_improvements"
+    n_boot, level = _check_common(n_boot, level, cross_fit, owner)
+    check_int(random_state, "random_state", owner, allow_none=True)
+    budget = check_float(budget, "budget", owner, low=0, allow_none=True)
+    population = check_float(population, "population", owner, low=0, allow_none=True)
+    points = check_float(points, "points", owner)
+    if value_per_connected is not None and not isinstance(
+        value_per_connected, Sequence
+    ):
+        check_float(value_per_connected, "value_per_connected", owner)
+    if catalog is not None and not isinstance(catalog, FacetCatalog):
+        catalog = FacetCatalog.from_frame(catalog)
+    facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
+    scales = _scales(catalog, facets)
+    sim = _Simulator(model, X, sample_weight, scales, owner)
+    scenarios = [RaiseScore(f, points) for f in facets]
+    sim.check(scenarios)
+    sim.fit_cross(y, cross_fit, random_state)
+    sim.fit_replicates(y, n_boot, random_state)
+    point, reps = sim.evaluate(scenarios)
+    low, high = _interval(point, reps, level)
+
+    vpc, vpc_sd, vpc_reps, source = _value_per_connected(
+        sim, y, value, value_per_connected, value_source, level
+    )
+    pop = np.nan if population is None else population
+    delta_value = point * pop * vpc
+    if vpc_reps is not None and len(reps) >= 2:
+        dv_sd = (reps * vpc_reps[:, None]).std(axis=0, ddof=1) * pop
+    elif len(reps) >= 2:
+        sd = reps.std(axis=0, ddof=1)
+        dv_sd = pop * np.sqrt((vpc * sd) ** 2 + (point * vpc_sd) ** 2)
+    else:
+        dv_sd = np.full(len(point), np.nan)
+    z = _z(level)
+    table = catalog.table.reindex(facets) if catalog is not None else None
+    labels = (
+        facets
+        if table is None
+        else list(table["label"].fillna(table.index.to_series()))
+    )
+    cost = (
+        np.full(len(facets), np.nan)
+        if table is None
+        else table["cost"].to_numpy(dtype=float)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = np.where(cost > 0, (delta_value - cost) / cost, np.nan)
+    frame = pd.DataFrame(
+        {
+            "facet": facets,
+            "label": labels,
+            "delta_connected": point,
+            "delta_connected_low": low,
+            "delta_connected_high": high,
+            "delta_value": delta_value,
+            "delta_value_low": delta_value - z * dv_sd,
+            "delta_value_high": delta_value + z * dv_sd,
+            "cost": cost,
+            "roi": roi,
+        }
+    )
+    frame = frame.sort_values(
+        ["roi", "delta_value", "delta_connected"],
+        ascending=False,
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)
+    frame["priority"] = np.arange(1, len(frame) + 1)
+
+    summary = {
+        "budget": budget,
+        "spent": None,
+        "population": population,
+        "value_per_connected": None if np.isnan(vpc) else vpc,
+        "value_source": source,
+        "points": points,
+        "objective": None,
+        "n_selected": None,
+        "selected": None,
+        "combined_delta_connected": None,
+        "combined_delta_connected_low": None,
+        "combined_delta_connected_high": None,
+        "sum_individual_delta_connected": None,
+        "combined_delta_value": None,
+        "sum_individual_delta_value": None,
+        "roi": None,
+        "n_boot": n_boot,
+        "level": level,
+        "interval": INTERVAL if n_boot >= 2 else None,
+        "point": _point_note(sim),
+        "assumption": ASSUMPTION,
+    }
+    if source is None:
+        summary["value_note"] = (
+            "No value per connected customer (no value link, parameter or value "
+            "column with a 0/1 outcome): delta_value and roi are left empty."
+        )
+    plan = None
+    if budget is not None:
+        plan, facts = _plan(sim, frame, budget, pop, vpc, points, level)
+        summary.update(facts)
+    return PlanResult(frame, plan, summary)
+
+
+def _plan(sim, frame, budget, pop, vpc, points, level):
+    """Choose facets under the budget, then simulate them together."""
+    by_value = bool(np.isfinite(frame["delta_value"]).any())
+    gain_col = "delta_value" if by_value else "delta_connected"
+    gain = frame[gain_col].to_numpy(dtype=float)
+    cost = frame["cost"].to_numpy(dtype=float)
+    ok = np.isfinite(gain) & np.isfinite(cost)
+    chosen = np.zeros(len(frame), dtype=bool)
+    chosen[ok] = _knapsack(gain[ok], cost[ok], budget)
+    plan = frame.loc[
+        ok,
+        ["facet", "label", "cost", "delta_connected", "delta_value", "roi", "priority"],
+    ].assign(selected=chosen[ok])
+    plan = plan.sort_values(
+        ["selected", "priority"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+    plan["cumulative_cost"] = np.where(
+        plan["selected"], plan["cost"].where(plan["selected"], 0).cumsum(), np.nan
+    )
+    selected = list(frame.loc[chosen, "facet"])
+    spent = float(cost[chosen].sum())
+    combined = low = high = 0.0
+    if selected:
+        scenario = Combined(tuple(RaiseScore(f, points) for f in selected))
+        point, reps = sim.evaluate([scenario])
+        lo, hi = _interval(point, reps, level)
+        combined, low, high = float(point[0]), float(lo[0]), float(hi[0])
+    value = combined * pop * vpc
+    facts = {
+        "spent": spent,
+        "objective": gain_col,
+        "n_selected": len(selected),
+        "selected": selected,
+        "combined_delta_connected": combined,
+        "combined_delta_connected_low": None if np.isnan(low) else low,
+        "combined_delta_connected_high": None if np.isnan(high) else high,
+        "sum_individual_delta_connected": float(
+            frame.loc[chosen, "delta_connected"].sum()
+        ),
+        "combined_delta_value": None if np.isnan(value) else float(value),
+        "sum_individual_delta_value": (
+            float(frame.loc[chosen, "delta_value"].sum()) if by_value else None
+        ),
+        "roi": (
+            float((value - spent) / spent) if spent > 0 and np.isfinite(value) else None
+        ),
+    }
+    return plan, facts

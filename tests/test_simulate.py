@@ -1,0 +1,376 @@
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv.cli import main
+from emomotiv.simulate import _knapsack
+
+ROI_COLUMNS = [
+    "facet",
+    "label",
+    "delta_connected",
+    "delta_connected_low",
+    "delta_connected_high",
+    "delta_value",
+    "delta_value_low",
+    "delta_value_high",
+    "cost",
+    "roi",
+    "priority",
+]
+
+
+@pytest.fixture(scope="module")
+def fitted(small):
+    """A quick model on the small survey (600 x 12)."""
+    facets = list(small.catalog["facet"])
+    X, y = small.survey[facets], small.survey["connected"]
+    w = small.survey["weight"].to_numpy()
+    model = em.DriverModel(n_estimators=60, cv=0, random_state=0)
+    return model.fit(X, y, sample_weight=w), X, y, w, small
+
+
+# -- acceptance against the generator's truth ----------------------------------
+
+
+def test_simulated_uplift_recovers_the_true_uplift(full, full_result):
+    """Acceptance: r >= 0.85, drivers' sum within 25%, nulls' sum below 50%."""
+    roi = full_result.tables["roi"].set_index("facet")
+    truth = full.truth
+    pred = roi.loc[truth.index, "delta_connected"]
+    r = np.corrcoef(pred, truth["true_uplift"])[0, 1]
+    total = truth["true_uplift"].sum()
+    drivers = truth["is_driver"]
+    ratio = pred[drivers].sum() / truth.loc[drivers, "true_uplift"].sum()
+    null_share = pred[~drivers].sum() / total
+    assert r >= 0.85, r
+    assert 0.75 <= ratio <= 1.25, ratio
+    assert null_share < 0.5, null_share
+
+
+def test_roi_table_contract_and_intervals(full_result, full):
+    roi = full_result.tables["roi"]
+    assert list(roi.columns) == ROI_COLUMNS
+    assert set(roi["facet"]) == set(full.catalog["facet"])
+    assert list(roi["priority"]) == list(range(1, 101))
+    assert (roi["delta_connected_low"] <= roi["delta_connected"]).all()
+    assert (roi["delta_connected"] <= roi["delta_connected_high"]).all()
+    cost = full.catalog.set_index("facet")["cost"]
+    assert np.array_equal(roi["cost"].to_numpy(), cost[roi["facet"]].to_numpy())
+    plan = full_result.summary["plan"]
+    assert plan["assumption"] == em.simulate.ASSUMPTION
+    # The value link (issue 4) prices a connected customer; without a
+    # population there is no money in it, and no plan without a budget.
+    assert plan["value_source"] == "value_link"
+    assert plan["value_per_connected"] == pytest.approx(
+        full_result.summary["value"]["value_per_connected"]
+    )
+    assert roi["delta_value"].isna().all() and "plan" not in full_result.tables
+
+
+def test_value_per_connected_fallback_is_the_weighted_mean_gap(small):
+    s, w = small.survey, small.survey["weight"]
+    X = s[small.catalog["facet"]]
+    model = em.DriverModel(n_estimators=40, cv=0, random_state=0)
+    model.fit(X, s["connected"], sample_weight=w)
+    plan = em.plan_improvements(
+        model,
+        X,
+        s["connected"],
+        catalog=small.catalog,
+        value=s["value"],
+        sample_weight=w,
+        cross_fit=0,
+        n_boot=0,
+        random_state=0,
+    )
+    c = s["connected"] == 1
+    gap = np.average(s.loc[c, "value"], weights=w[c]) - np.average(
+        s.loc[~c, "value"], weights=w[~c]
+    )
+    assert plan.summary["value_source"] == "mean_difference"
+    assert plan.summary["value_per_connected"] == pytest.approx(gap)
+
+
+# -- scenarios -----------------------------------------------------------------
+
+
+def test_baseline_is_the_weighted_mean_prediction(fitted):
+    model, X, y, w, _ = fitted
+    sim = em.simulate_improvement(
+        model, X, "mobile_app", sample_weight=w, cross_fit=0, n_boot=0
+    )
+    expected = np.average(model.predict_outcome(X), weights=w)
+    assert sim.table["baseline"].iloc[0] == pytest.approx(expected)
+    assert sim.assumption.startswith("Each scenario moves only the facets")
+    assert sim.table["delta_connected_low"].isna().all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    facet=st.sampled_from(range(12)),
+    kind=st.sampled_from(["raise", "lift", "reach", "combined"]),
+)
+def test_a_zero_change_scenario_changes_nothing(fitted, facet, kind):
+    model, X, y, w, s = fitted
+    f = s.catalog["facet"].iloc[facet]
+    scenario = {
+        "raise": em.RaiseScore(f, 0),
+        "lift": em.LiftBottomBox(f, to=1),
+        "reach": em.ExtendReach(f, share=0),
+        "combined": em.Combined((em.RaiseScore(f, 0), em.ExtendReach(f, 0))),
+    }[kind]
+    sim = em.simulate_improvement(
+        model, X, scenario, sample_weight=w, cross_fit=0, n_boot=0
+    )
+    assert sim.table["delta_connected"].iloc[0] == 0.0
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    ratings=st.lists(st.one_of(st.none(), st.integers(1, 10)), min_size=1, max_size=30),
+    points=st.floats(-20, 20, allow_nan=False),
+    high=st.integers(5, 10),
+)
+def test_uplift_is_never_applied_past_the_scale(ratings, points, high):
+    col = np.array([np.nan if r is None else min(r, high) for r in ratings], float)
+    out = em.RaiseScore("f", points)._apply(col, 1.0, float(high), 5.0)
+    seen = ~np.isnan(col)
+    assert np.array_equal(np.isnan(out), ~seen)
+    assert (out[seen] <= high).all() and (out[seen] >= 1).all()
+    if points >= 0:
+        assert (out[seen] >= col[seen]).all()
+        assert np.allclose(out[seen], np.minimum(col[seen] + points, high))
+
+
+def test_a_huge_raise_equals_lifting_everyone_to_the_maximum(fitted):
+    model, X, y, w, _ = fitted
+    sim = em.simulate_improvement(
+        model,
+        X,
+        [em.RaiseScore("mobile_app", 50), em.LiftBottomBox("mobile_app", to=10)],
+        sample_weight=w,
+        cross_fit=0,
+        n_boot=0,
+    )
+    big, lifted = sim.table["delta_connected"]
+    assert big == pytest.approx(lifted)
+
+
+def test_partial_reach_is_the_expected_share_of_full_reach(fitted):
+    model, X, y, w, _ = fitted
+    f = "phone_support"
+    assert X[f].isna().any()
+    sim = em.simulate_improvement(
+        model,
+        X,
+        [em.ExtendReach(f, 1.0), em.ExtendReach(f, 0.3)],
+        sample_weight=w,
+        cross_fit=0,
+        n_boot=0,
+    )
+    full, part = sim.table["delta_connected"]
+    assert full != 0
+    assert part == pytest.approx(0.3 * full)
+    typical = sim.info["typical"][f]
+    assert typical == float(typical) and 1 <= typical <= 10
+
+
+def test_combined_one_scenario_equals_it_and_overlap_is_counted_once(fitted):
+    model, X, y, w, _ = fitted
+    a, b = em.RaiseScore("mobile_app"), em.RaiseScore("investing_videos")
+    sim = em.simulate_improvement(
+        model,
+        X,
+        [a, b, em.Combined((a,)), em.Combined((a, b))],
+        sample_weight=w,
+        cross_fit=0,
+        n_boot=0,
+    )
+    d = sim.table["delta_connected"].to_numpy()
+    assert d[2] == pytest.approx(d[0])
+    # The combined change is evaluated jointly, not summed.
+    manual = X.copy()
+    for f in ("mobile_app", "investing_videos"):
+        manual[f] = np.minimum(manual[f] + 1, 10)
+    joint = np.average(model.predict_outcome(manual), weights=w) - np.average(
+        model.predict_outcome(X), weights=w
+    )
+    assert d[3] == pytest.approx(joint)
+
+
+def test_intervals_are_reproducible_and_cover_the_estimate(fitted):
+    model, X, y, w, _ = fitted
+    kw = dict(y=y, sample_weight=w, n_boot=4, random_state=3)
+    one = em.simulate_improvement(model, X, ["mobile_app", "investing_videos"], **kw)
+    two = em.simulate_improvement(model, X, ["mobile_app", "investing_videos"], **kw)
+    pd.testing.assert_frame_equal(one.table, two.table)
+    t = one.table
+    assert (t["delta_connected_low"] < t["delta_connected"]).all()
+    assert (t["delta_connected"] < t["delta_connected_high"]).all()
+    assert one.replicates.shape == (4, 2)
+    assert one.info["point"].startswith("out of fold: 5 clones")
+
+
+def test_bad_scenarios_and_parameters_are_named(fitted):
+    model, X, y, w, _ = fitted
+    with pytest.raises(em.ValidationError) as err:
+        em.simulate_improvement(
+            model,
+            X,
+            ["mobil_app", em.LiftBottomBox("mobile_app", to=11)],
+            cross_fit=0,
+            n_boot=0,
+        )
+    text = str(err.value)
+    assert "2 problems" in text and "Did you mean 'mobile_app'" in text
+    assert "[1, 10]" in text
+    with pytest.raises(ValueError, match="'n_boot' parameter of simulate_improvement"):
+        em.simulate_improvement(model, X, "mobile_app", n_boot=-1)
+    with pytest.raises(ValueError, match="needs the outcome y"):
+        em.simulate_improvement(model, X, "mobile_app", cross_fit=0, n_boot=2)
+    with pytest.raises(ValueError, match="needs the outcome y"):
+        em.simulate_improvement(model, X, "mobile_app", n_boot=0)
+    with pytest.raises(ValueError, match="'cross_fit' parameter"):
+        em.simulate_improvement(model, X, "mobile_app", y=y, cross_fit=1)
+
+
+# -- the plan ------------------------------------------------------------------
+
+
+def _brute_force(gain, cost, budget):
+    best = 0.0
+    for pick in itertools.product([0, 1], repeat=len(gain)):
+        pick = np.array(pick, bool)
+        if cost[pick].sum() <= budget:
+            best = max(best, gain[pick & (gain > 0)].sum())
+    return best
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    gain=st.lists(st.floats(-1e6, 1e7, allow_nan=False), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_the_plan_never_exceeds_the_budget_and_is_optimal(gain, data):
+    gain = np.array(gain)
+    cost = np.array(
+        data.draw(
+            st.lists(
+                st.sampled_from([0.0, 1e4, 2e4, 5e4, 7e4, 1.3e5, 3e5]),
+                min_size=len(gain),
+                max_size=len(gain),
+            )
+        )
+    )
+    budget = data.draw(st.sampled_from([0.0, 1e4, 5e4, 1.2e5, 2e5, 1e6]))
+    chosen = _knapsack(gain, cost, budget)
+    assert cost[chosen].sum() <= budget
+    assert (gain[chosen] > 0).all()
+    # Optimal up to the MILP solver's tolerance (gains are scaled by the largest).
+    best = _brute_force(gain, cost, budget)
+    assert gain[chosen].sum() >= best - 1e-6 * max(gain.max(), 0) - 1e-12
+
+
+def test_plan_improvements_combines_the_chosen_facets(fitted):
+    model, X, y, w, s = fitted
+    result = em.plan_improvements(
+        model,
+        X,
+        y,
+        catalog=s.catalog,
+        budget=300_000,
+        population=100_000,
+        value_per_connected=2_000,
+        sample_weight=w,
+        n_boot=3,
+        random_state=0,
+    )
+    roi, plan, summary = result.roi, result.plan, result.summary
+    assert list(roi.columns) == ROI_COLUMNS
+    assert roi["delta_value"].to_numpy() == pytest.approx(
+        roi["delta_connected"].to_numpy() * 100_000 * 2_000
+    )
+    assert roi["roi"].to_numpy() == pytest.approx(
+        ((roi["delta_value"] - roi["cost"]) / roi["cost"]).to_numpy()
+    )
+    assert roi["roi"].is_monotonic_decreasing
+    chosen = plan.loc[plan["selected"]]
+    assert summary["spent"] == chosen["cost"].sum() <= 300_000
+    assert summary["selected"] == result.selected == list(chosen["facet"])
+    assert summary["value_source"] == "parameter"
+    sim = em.simulate_improvement(
+        model,
+        X,
+        em.Combined(tuple(em.RaiseScore(f) for f in result.selected)),
+        y=y,
+        sample_weight=w,
+        n_boot=0,
+        random_state=0,
+    )
+    assert summary["combined_delta_connected"] == pytest.approx(
+        sim.table["delta_connected"].iloc[0]
+    )
+    assert summary["sum_individual_delta_connected"] == pytest.approx(
+        chosen["delta_connected"].sum()
+    )
+    assert summary["combined_delta_value"] == pytest.approx(
+        summary["combined_delta_connected"] * 100_000 * 2_000
+    )
+
+
+def test_without_value_information_money_columns_are_empty(fitted):
+    model, X, y, w, s = fitted
+    result = em.plan_improvements(
+        model, X, y, catalog=s.catalog, budget=200_000, population=1e5, n_boot=0
+    )
+    assert result.summary["value_source"] is None
+    assert "value_note" in result.summary
+    assert result.roi["delta_value"].isna().all()
+    # The plan then maximises the gain in the connected share.
+    assert result.summary["objective"] == "delta_connected"
+    assert result.summary["spent"] <= 200_000
+
+
+# -- end to end ----------------------------------------------------------------
+
+
+def test_cli_writes_roi_and_plan_in_the_same_run(tmp_path, capsys):
+    assert main(["sample", str(tmp_path / "data")]) == 0
+    out = tmp_path / "results"
+    code = main(
+        [
+            "analyze",
+            str(tmp_path / "data" / "survey.csv"),
+            "--catalog",
+            str(tmp_path / "data" / "facets.csv"),
+            "--connection",
+            "connected",
+            "--value",
+            "value",
+            "--weight",
+            "weight",
+            "--population",
+            "250000",
+            "--budget",
+            "500000",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    assert "Plan within 500,000" in capsys.readouterr().out
+    assert {"drivers.csv", "roi.csv", "plan.csv"} <= {p.name for p in out.iterdir()}
+    roi = pd.read_csv(out / "roi.csv")
+    plan = pd.read_csv(out / "plan.csv")
+    summary = json.loads((out / "summary.json").read_text())["plan"]
+    assert list(roi.columns) == ROI_COLUMNS and len(roi) == 100
+    assert plan.loc[plan["selected"], "cost"].sum() == summary["spent"] <= 500_000
+    assert summary["population"] == 250_000 and summary["budget"] == 500_000
+    assert roi["delta_value"].notna().all()
