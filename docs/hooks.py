@@ -52,7 +52,9 @@ def cli_reference() -> str:
             )
             required = "yes" if action.required or not action.option_strings else ""
             default = action.default
-            shown = "" if default in (None, False, argparse.SUPPRESS) else f"`{default}`"
+            shown = (
+                "" if default in (None, False, argparse.SUPPRESS) else f"`{default}`"
+            )
             text = (action.help or "").replace("|", "\\|")
             rows.append(f"| {name_} | {required} | {shown} | {text} |")
         if rows:

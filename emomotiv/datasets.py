@@ -234,6 +234,14 @@ class SyntheticSurvey:
     roles : dict
         Role keywords for :func:`emomotiv.analyze`: ``analyze(s.survey,
         s.catalog, **s.roles)``.
+
+    Examples
+    --------
+    >>> s = make_survey(n_respondents=300, n_facets=10, random_state=0)
+    >>> len(s.survey), len(s.catalog), s.roles["connection"]
+    (300, 10, 'connected')
+    >>> set(s.drivers) == set(s.truth.index[s.truth["is_driver"]])
+    True
     """
 
     survey: pd.DataFrame

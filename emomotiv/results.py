@@ -41,6 +41,22 @@ class ImportanceResult:
         Importance shares per bootstrap resample (rows) and facet (columns),
         when the importance was bootstrapped; downstream steps use it to give
         their own conclusions an interval.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {"importance": [0.25, 0.75], "raw_importance": [0.05, 0.15],
+    ...      "direction": [1, 1]},
+    ...     index=pd.Index(["fees", "welcome_note"], name="facet"),
+    ... )
+    >>> result = ImportanceResult("shap", table, total=0.2)
+    >>> result.top(1)
+    ['welcome_note']
+    >>> result.to_frame()[["facet", "importance", "rank"]]
+              facet  importance  rank
+    0  welcome_note        0.75     1
+    1          fees        0.25     2
     """
 
     method: str
@@ -90,6 +106,17 @@ class AnalysisResult:
         Derived importance (SHAP) with the per-respondent explanation.
     model : DriverModel
         The fitted driver model.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> fast = em.DriverModel(n_estimators=50, cv=2)
+    >>> result = em.analyze(s.survey, s.catalog, connection="connected", model=fast)
+    >>> sorted(result.tables)
+    ['drivers']
+    >>> result.to_frame().shape[0], result.summary["data"]["n_facets"]
+    (12, 12)
     """
 
     tables: Mapping[str, pd.DataFrame]
