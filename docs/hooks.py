@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 
 MARKER = "<!-- cli-reference -->"
+# numpydoc docstrings use Sphinx roles (:func:`name`); MkDocs renders them as
+# ":func:<code>name</code>". Keep the code, drop the role and a leading "~".
+SPHINX_ROLE = re.compile(r":(?:func|class|meth|mod|attr|obj|data|exc):<code>~?")
 WIDTH = "88"
 
 
@@ -72,3 +76,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if MARKER in markdown:
         return markdown.replace(MARKER, cli_reference())
     return markdown
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return SPHINX_ROLE.sub("<code>", html)
