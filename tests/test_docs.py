@@ -145,39 +145,33 @@ def test_every_public_function_and_class_has_a_runnable_example():
     assert not lacking, f"Docstrings without an example: {lacking}"
 
 
+def _validate_example(survey: str, connection: str) -> int:
+    """``emomotiv validate`` on a file of docs/examples, as the page shows it."""
+    return main(
+        [
+            "validate",
+            str(EXAMPLES / survey),
+            "--catalog",
+            str(EXAMPLES / "facets.csv"),
+            "--connection",
+            connection,
+            "--weight",
+            "weight",
+            "--id",
+            "respondent_id",
+        ]
+    )
+
+
 def test_worked_csv_example_is_valid(capsys):
-    argv = [
-        "validate",
-        str(EXAMPLES / "survey.csv"),
-        "--catalog",
-        str(EXAMPLES / "facets.csv"),
-        "--connection",
-        "connected",
-        "--weight",
-        "weight",
-        "--id",
-        "respondent_id",
-    ]
-    assert main(argv) == 0
+    assert _validate_example("survey.csv", "connected") == 0
     out = capsys.readouterr().out.strip()
     page = (DOCS / "data-contract.md").read_text(encoding="utf-8")
     assert out in page, f"data-contract.md should show the output:\n{out}"
 
 
 def test_broken_example_output_matches_the_page(capsys):
-    argv = [
-        "validate",
-        str(EXAMPLES / "broken_survey.csv"),
-        "--catalog",
-        str(EXAMPLES / "facets.csv"),
-        "--connection",
-        "conected",
-        "--weight",
-        "weight",
-        "--id",
-        "respondent_id",
-    ]
-    assert main(argv) == 2
+    assert _validate_example("broken_survey.csv", "conected") == 2
     err = capsys.readouterr().err.strip()
     page = (DOCS / "data-contract.md").read_text(encoding="utf-8")
     block = page.split("<!-- broken-survey-output")[1].split("```text\n")[1]
