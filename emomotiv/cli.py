@@ -154,7 +154,19 @@ def _stated_value_options(args: argparse.Namespace) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``emomotiv`` argument parser."""
+    """The ``emomotiv`` argument parser.
+
+    The documentation's command-line reference is generated from it.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(
+    ...     ["analyze", "survey.csv", "--catalog", "facets.csv",
+    ...      "--connection", "connected", "--out", "results"]
+    ... )
+    >>> args.command, args.connection, args.seed
+    ('analyze', 'connected', 0)
+    """
     parser = argparse.ArgumentParser(
         prog="emomotiv",
         description=(
@@ -466,7 +478,17 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     main(["sample", tmp])  # doctest: +ELLIPSIS
+    Wrote ...survey.csv (5000 respondents) and ...facets.csv (100 facets).
+    Next: emomotiv analyze ...
+    0
+    """
     from ._validation import ValidationError
 
     args = build_parser().parse_args(argv)

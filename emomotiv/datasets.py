@@ -240,6 +240,14 @@ class SyntheticSurvey:
     truth_by_wave : dict of str -> DataFrame
         For a multi-wave survey (:func:`make_waves`), each wave's truth by
         wave label; ``truth`` is then the latest wave's. Empty otherwise.
+
+    Examples
+    --------
+    >>> s = make_survey(n_respondents=300, n_facets=10, random_state=0)
+    >>> len(s.survey), len(s.catalog), s.roles["connection"]
+    (300, 10, 'connected')
+    >>> set(s.drivers) == set(s.truth.index[s.truth["is_driver"]])
+    True
     """
 
     survey: pd.DataFrame

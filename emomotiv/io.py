@@ -113,6 +113,20 @@ def read_table(path: str | PathLike) -> pd.DataFrame:
         When the file does not exist.
     ValueError
         When the suffix is neither ``.csv`` nor ``.parquet``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> import emomotiv as em
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "facets.csv"
+    ...     table = pd.DataFrame({"facet": ["welcome_note"], "stage": ["Open account"]})
+    ...     table.to_csv(path, index=False)
+    ...     em.read_table(path)
+              facet         stage
+    0  welcome_note  Open account
     """
     path = Path(path)
     if not path.is_file():
@@ -178,7 +192,22 @@ def save_model(model: DriverModel, out: str | PathLike) -> None:
 
 
 def load_model(folder: str | PathLike) -> DriverModel:
-    """Load a fitted :class:`DriverModel` saved by :func:`save_analysis`."""
+    """Load a fitted :class:`DriverModel` saved by :func:`save_analysis`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> fast = em.DriverModel(n_estimators=50, cv=2)
+    >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+    ...                     model=fast, n_boot=0, progress=False)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = em.save_analysis(result, tmp, force=True)
+    ...     model = em.load_model(tmp)
+    >>> model.task_, model.n_features_in_
+    ('binary', 12)
+    """
     folder = Path(folder)
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     return load_model_files(str(folder / MODEL_FILE), meta)
@@ -204,6 +233,22 @@ def save_analysis(
     -------
     Path
         The output folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> fast = em.DriverModel(n_estimators=50, cv=2)
+    >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+    ...                     model=fast, n_boot=0, progress=False)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = em.save_analysis(result, f"{tmp}/results")
+    ...     sorted(p.name for p in out.iterdir())
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['drivers.csv', 'methods.csv', 'model.json', 'model_meta.json',
+     'motivators.csv', 'report.html', 'roi.csv', 'segments.csv', 'stages.csv',
+     'summary.json']
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():
@@ -219,6 +264,22 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
 
     The per-respondent SHAP explanation is not saved; recompute it with
     :func:`emomotiv.shap_importance` on the loaded model if needed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> fast = em.DriverModel(n_estimators=50, cv=2)
+    >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+    ...                     model=fast, n_boot=0, progress=False)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = em.save_analysis(result, tmp, force=True)
+    ...     loaded = em.load_analysis(tmp)
+    >>> loaded.drivers["facet"].equals(result.drivers["facet"])
+    True
+    >>> loaded.summary["model"]["fit"] == result.summary["model"]["fit"]
+    True
     """
     folder = Path(folder)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
@@ -251,6 +312,20 @@ def save_comparison(
     -------
     Path
         The output folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+    ...                     model=em.DriverModel(n_estimators=30, cv=0),
+    ...                     n_boot=5, progress=False)
+    >>> out = em.save_comparison(em.compare(result, result),
+    ...                          Path(tempfile.mkdtemp()) / "changes")
+    >>> sorted(p.name for p in out.iterdir())
+    ['changes.csv', 'summary.json']
     """
     with _staged(out, force=force) as tmp:
         write_csv(comparison.changes, tmp / "changes.csv")

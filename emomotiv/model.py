@@ -318,6 +318,22 @@ def load_model_files(model_json: str, meta: dict) -> DriverModel:
     """Rebuild a fitted :class:`DriverModel` from XGBoost JSON and metadata.
 
     Used by :func:`emomotiv.io.load_model`; no pickles are involved.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> import emomotiv as em
+    >>> from emomotiv.io import save_model
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> model = em.DriverModel(n_estimators=50, cv=0, random_state=0).fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_model(model, tmp)
+    ...     meta = json.loads((Path(tmp) / "model_meta.json").read_text())
+    ...     again = load_model_files(str(Path(tmp) / "model.json"), meta)
+    >>> bool((again.predict_proba(X) == model.predict_proba(X)).all())
+    True
     """
     model = DriverModel(**meta["params"])
     model.task_ = meta["task"]

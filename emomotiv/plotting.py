@@ -102,7 +102,7 @@ def _annotate(ax, x, y, labels, order) -> None:
     """Label the points ``order`` (by priority), skipping any whose label would
     sit on one already placed, so crowded charts stay legible."""
     x, y = np.asarray(x, float), np.asarray(y, float)
-    if not len(x):
+    if not len(x) or np.isnan(x).all() or np.isnan(y).all():
         return
     x_span = (np.nanmax(x) - min(np.nanmin(x), 0)) or 1.0
     y_span = (np.nanmax(y) - min(np.nanmin(y), 0)) or 1.0

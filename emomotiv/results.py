@@ -53,6 +53,22 @@ class ImportanceResult:
         Importance shares per bootstrap resample (rows) and facet (columns),
         when the importance was bootstrapped; downstream steps use it to give
         their own conclusions an interval.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {"importance": [0.25, 0.75], "raw_importance": [0.05, 0.15],
+    ...      "direction": [1, 1]},
+    ...     index=pd.Index(["fees", "welcome_note"], name="facet"),
+    ... )
+    >>> result = ImportanceResult("shap", table, total=0.2)
+    >>> result.top(1)
+    ['welcome_note']
+    >>> result.to_frame()[["facet", "importance", "rank"]]
+              facet  importance  rank
+    0  welcome_note        0.75     1
+    1          fees        0.25     2
     """
 
     method: str
@@ -102,6 +118,17 @@ class WaveComparison:
     summary : dict
         JSON-ready facts (``summary["tracking"]`` of an analysis): the waves,
         KPI trends, ``n_flagged``, the flag ``rule`` and its settings.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     model=em.DriverModel(n_estimators=40, cv=2),
+    ...                     simulation_boot=0, **s.roles)
+    >>> comparison = em.compare(result, result)  # a wave against itself
+    >>> comparison.flagged
+    []
     """
 
     changes: pd.DataFrame
@@ -153,6 +180,19 @@ class Diagnostics:
         Plain-language warnings.
     info : dict
         How the numbers were computed (missing ratings, definitions).
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     model=em.DriverModel(n_estimators=40, cv=2),
+    ...                     simulation_boot=0, **s.roles)
+    >>> d = result.diagnostics
+    >>> 0 < d.halo_share < 1, d.weak_fit
+    (True, False)
+    >>> list(d.to_frame().columns[:3])
+    ['facet', 'vif', 'correlation']
     """
 
     table: pd.DataFrame
@@ -221,6 +261,19 @@ class SimulationResult:
     replicates : DataFrame or None
         ``delta_connected`` per replicate model (rows) and scenario
         (columns, by position), when intervals were bootstrapped.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     model=em.DriverModel(n_estimators=40, cv=2),
+    ...                     simulation_boot=0, **s.roles)
+    >>> X = s.survey[s.catalog["facet"]]
+    >>> sim = em.simulate_improvement(result.model, X, "mobile_app",
+    ...                               cross_fit=0, n_boot=0)
+    >>> list(sim.to_frame().columns[:2])
+    ['scenario', 'kind']
     """
 
     table: pd.DataFrame
@@ -262,6 +315,17 @@ class PlanResult:
         population, value per connected customer and its source, the combined
         scenario's gain beside the sum of the individual gains, the
         assumption.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     model=em.DriverModel(n_estimators=40, cv=2),
+    ...                     simulation_boot=0, **s.roles)
+    >>> roi = result.plan.to_frame()
+    >>> len(roi) == len(s.catalog), list(roi["priority"][:3])
+    (True, [1, 2, 3])
     """
 
     roi: pd.DataFrame
@@ -315,6 +379,18 @@ class AnalysisResult:
         The value of connection, when a value column was given.
     plan : PlanResult or None
         Simulated improvements, their ROI and the budget plan.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    >>> fast = em.DriverModel(n_estimators=50, cv=2)
+    >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+    ...                     model=fast, n_boot=0, progress=False)
+    >>> sorted(result.tables)
+    ['drivers', 'methods', 'motivators', 'roi', 'segments', 'stages']
+    >>> result.to_frame().shape[0], result.summary["data"]["n_facets"]
+    (12, 12)
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -368,6 +444,14 @@ class StatedImportance:
         per-respondent data existed.
     info : dict
         How the input became shares, and any notes.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=300, n_facets=8, random_state=0)
+    >>> stated = em.stated_importance(s.survey, s.catalog, source="catalog")
+    >>> stated.source, round(float(stated.table["stated_importance"].sum()), 6)
+    ('catalog', 1.0)
     """
 
     table: pd.DataFrame
@@ -415,6 +499,17 @@ class StatedComparison:
     info : dict
         Where ``p_quadrant`` came from, interval of the rank correlation,
         notes.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     model=em.DriverModel(n_estimators=40, cv=2),
+    ...                     simulation_boot=0, **s.roles)
+    >>> counts = result.stated.counts
+    >>> sum(counts.values()) == len(s.catalog)
+    True
     """
 
     table: pd.DataFrame
@@ -468,6 +563,19 @@ class ConnectionMeasures:
         motivator.
     info : dict
         Thresholds and notes.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     model=em.DriverModel(n_estimators=40, cv=2),
+    ...                     simulation_boot=0, **s.roles)
+    >>> m = result.measures
+    >>> 0.7 < m.cronbach_alpha < 1
+    True
+    >>> list(m.segment_table["segment"])
+    ['unconnected', 'highly_satisfied', 'fully_connected']
     """
 
     score: pd.Series | None
@@ -505,6 +613,17 @@ class ValueLink:
     models : dict
         The statsmodels results objects (``"value"``, ``"attrition"``,
         ``"advocacy"``); call ``.summary()`` on them.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     model=em.DriverModel(n_estimators=40, cv=2),
+    ...                     simulation_boot=0, **s.roles)
+    >>> link = result.value
+    >>> link.summary["multiplier"] > 1
+    True
     """
 
     summary: Mapping[str, Any]

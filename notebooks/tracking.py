@@ -1,0 +1,114 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Quarterly tracking
+#
+# Each quarter a new wave of the survey comes in, and the question is "what
+# moved, and is it real?". Here two waves are drawn by `make_survey` with
+# different seeds -- two samples of customers of the same brand -- analysed
+# with the same settings and set side by side.
+
+# %% tags=["parameters"]
+import os
+
+# The test suite sets EMOMOTIV_NOTEBOOK_SMALL=1 to run every notebook quickly.
+SMALL = os.environ.get("EMOMOTIV_NOTEBOOK_SMALL") == "1"
+N_RESPONDENTS = 1200 if SMALL else 5000
+N_FACETS = 30 if SMALL else 100
+WAVES = {"2026Q2": 11, "2026Q3": 12}  # wave label -> seed
+
+# %%
+import pandas as pd
+
+import emomotiv as em
+
+surveys = {
+    wave: em.make_survey(
+        n_respondents=N_RESPONDENTS, n_facets=N_FACETS, wave=wave, random_state=seed
+    )
+    for wave, seed in WAVES.items()
+}
+surveys
+
+# %% [markdown]
+# ## Analyse each wave the same way
+#
+# Same catalog columns, same roles, same seed: only the respondents differ.
+
+# %%
+results = {
+    wave: em.analyze(s.survey, s.catalog, random_state=0, **s.roles)
+    for wave, s in surveys.items()
+}
+pd.DataFrame(
+    {
+        wave: {
+            "respondents": r.summary["data"]["n_respondents"],
+            "connected share": r.summary["data"]["connected_share"],
+            "cv AUC": r.model.fit_summary()["roc_auc"],
+        }
+        for wave, r in results.items()
+    }
+)
+
+# %% [markdown]
+# ## Side by side
+
+# %%
+before, after = list(WAVES)
+side = pd.concat(
+    {
+        w: r.drivers.set_index("facet")[["importance", "rank"]]
+        for w, r in results.items()
+    },
+    axis=1,
+)
+side[("change", "importance")] = (
+    side[(after, "importance")] - side[(before, "importance")]
+)
+side[("change", "rank")] = (
+    side[(before, "rank")] - side[(after, "rank")]
+)  # + = moved up
+side = side.join(
+    surveys[after].catalog.set_index("facet")["label"].rename(("", "label"))
+)
+side.sort_values((after, "rank")).head(15)
+
+# %%
+top_before = set(results[before].importance.top(10))
+top_after = set(results[after].importance.top(10))
+print(f"{len(top_before & top_after)} of the top ten are the same in both waves")
+print("new in the top ten:", sorted(top_after - top_before))
+print("left the top ten:", sorted(top_before - top_after))
+
+# %% [markdown]
+# Some movement is expected even when nothing changed: each wave is a sample.
+# A change is only news when it is larger than the noise of both waves, which
+# takes an interval for the difference.
+#
+# *Marked place for `em.compare` (tracking, issue 6):* when it lands, save
+# both analyses with `em.save_analysis` and compare the folders here -- per
+# facet the change in importance with an interval for the difference, a flag
+# when it is beyond noise, rank movements and KPI trends -- and drop the
+# hand-made table above.
+
+# %%
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(5, 5), layout="constrained")
+ax.scatter(side[(before, "importance")], side[(after, "importance")], s=16)
+lim = float(side[[(before, "importance"), (after, "importance")]].max().max()) * 1.05
+ax.plot([0, lim], [0, lim], color="#999999", linewidth=0.8)
+ax.set_xlabel(f"importance {before}")
+ax.set_ylabel(f"importance {after}")
+ax.set_title("Facet importance, wave against wave")

@@ -1,0 +1,225 @@
+"""The documentation site builds in strict mode and matches the code.
+
+A broken reference (a ``::: emomotiv.x`` that does not resolve, a link to a
+missing page or anchor, a page left out of the nav) is a warning, and strict
+mode turns every warning into a failure. Skipped, with the reason, when the
+``docs`` extra (mkdocs, mkdocstrings) is not installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import inspect
+import os
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import emomotiv
+from emomotiv.cli import build_parser, main
+
+ROOT = Path(__file__).parents[1]
+DOCS = ROOT / "docs"
+EXAMPLES = DOCS / "examples"
+
+needs_mkdocs = pytest.mark.skipif(
+    not all(
+        importlib.util.find_spec(m) for m in ("mkdocs", "mkdocstrings", "material")
+    ),
+    reason="mkdocs, mkdocstrings or mkdocs-material is not installed; install "
+    'the docs extra (pip install -e ".[docs]") to build the documentation',
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Build the site once, strictly; return the site folder."""
+    out = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{log[-5000:]}"
+    warnings = [line for line in log.splitlines() if line.startswith("WARNING")]
+    assert not warnings, "\n".join(warnings)
+    return out
+
+
+def _text(html_file: Path) -> str:
+    import html
+
+    raw = html_file.read_text(encoding="utf-8")
+    return html.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+def _public_modules() -> list[str]:
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(emomotiv.__path__)
+        if not m.name.startswith("_")
+    )
+
+
+@needs_mkdocs
+def test_docs_build_strict_without_warnings(site):
+    for page in ("index.html", "getting-started/index.html", "cli/index.html"):
+        assert (site / page).is_file()
+    # The hook turns numpydoc's Sphinx roles into plain code in the API pages.
+    api = _text(site / "api" / "pipeline" / "index.html")
+    assert "emomotiv.pipeline" in api and "analyze" in api
+    assert ":func:" not in _text(site / "api" / "datasets" / "index.html")
+
+
+@needs_mkdocs
+def test_cli_reference_lists_every_command_and_option(site):
+    text = _text(site / "cli" / "index.html")
+    parser = build_parser()
+    subparsers = next(
+        a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    for name, sub in subparsers.choices.items():
+        assert f"emomotiv {name}" in text
+        for action in sub._actions:
+            for option in action.option_strings:
+                assert option in text, f"{option} of 'emomotiv {name}' is missing"
+            if action.help and action.help != argparse.SUPPRESS:
+                # argparse may wrap long help; compare the first words.
+                assert " ".join(action.help.split()[:4]) in " ".join(text.split())
+
+
+@needs_mkdocs
+def test_every_public_module_has_an_api_page(site):
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    missing = []
+    for name in _public_modules():
+        page = DOCS / "api" / f"{name}.md"
+        if not page.is_file() or f"::: emomotiv.{name}" not in page.read_text():
+            missing.append(f"docs/api/{name}.md with '::: emomotiv.{name}'")
+        elif re.search(rf"^\s+- emomotiv\.{name}: api/{name}\.md", nav, re.M) is None:
+            missing.append(f"the nav line '- emomotiv.{name}: api/{name}.md'")
+    assert not missing, "Add to the docs: " + "; ".join(missing)
+    for name in _public_modules():
+        assert (site / "api" / name / "index.html").is_file()
+
+
+def test_every_public_function_and_class_has_a_runnable_example():
+    lacking = []
+    for name in _public_modules():
+        module = importlib.import_module(f"emomotiv.{name}")
+        names = getattr(module, "__all__", None)
+        if names is None:
+            names = [
+                n
+                for n, obj in vars(module).items()
+                if not n.startswith("_")
+                and (inspect.isfunction(obj) or inspect.isclass(obj))
+                and obj.__module__ == module.__name__
+            ]
+        for attr in names:
+            obj = getattr(module, attr)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and ">>>" not in (
+                obj.__doc__ or ""
+            ):
+                lacking.append(f"emomotiv.{name}.{attr}")
+    assert not lacking, f"Docstrings without an example: {lacking}"
+
+
+def _validate_example(survey: str, connection: str) -> int:
+    """``emomotiv validate`` on a file of docs/examples, as the page shows it."""
+    return main(
+        [
+            "validate",
+            str(EXAMPLES / survey),
+            "--catalog",
+            str(EXAMPLES / "facets.csv"),
+            "--connection",
+            connection,
+            "--weight",
+            "weight",
+            "--id",
+            "respondent_id",
+        ]
+    )
+
+
+def test_worked_csv_example_is_valid(capsys):
+    assert _validate_example("survey.csv", "connected") == 0
+    out = capsys.readouterr().out.strip()
+    page = (DOCS / "data-contract.md").read_text(encoding="utf-8")
+    assert out in page, f"data-contract.md should show the output:\n{out}"
+
+
+def test_broken_example_output_matches_the_page(capsys):
+    assert _validate_example("broken_survey.csv", "conected") == 2
+    err = capsys.readouterr().err.strip()
+    page = (DOCS / "data-contract.md").read_text(encoding="utf-8")
+    block = page.split("<!-- broken-survey-output")[1].split("```text\n")[1]
+    assert block.split("\n```")[0].strip() == err
+
+
+def test_readme_links_to_the_docs_and_the_notebooks():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docs/" in readme and "mkdocs" in readme
+    for name in ("quickstart", "method", "tracking"):
+        assert f"notebooks/{name}.py" in readme
+
+
+GUIDES = [
+    page
+    for folder in ("how-to", "concepts")
+    for page in sorted((DOCS / folder).glob("*.md"))
+    if "```python" in page.read_text(encoding="utf-8")
+]
+PRELUDE = """\
+import emomotiv as em
+s = em.make_survey(n_respondents=800, n_facets=15, random_state=0)
+survey, catalog = s.survey, s.catalog
+facets = list(catalog["facet"])
+X, y = survey[facets], survey["connected"]
+new_survey = survey
+survey.to_csv("survey.csv", index=False)
+survey.to_parquet("survey.parquet")
+catalog.to_csv("facets.csv", index=False)
+"""
+
+
+def _python_blocks(page: Path) -> list[str]:
+    blocks = re.findall(r"^( *)```python\n(.*?)^\1```", page.read_text(), re.M | re.S)
+    return [re.sub(rf"^{indent}", "", code, flags=re.M) for indent, code in blocks]
+
+
+@pytest.mark.parametrize("page", GUIDES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_python_examples_in_the_guides_run(page, tmp_path):
+    """Each page's Python blocks run in order, on a small synthetic survey
+    bound to the names the guides use (``survey``, ``catalog``, ``X``, ...)."""
+    script = PRELUDE + "\n".join(_python_blocks(page))
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=os.environ | {"MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, f"{page.name}:\n{proc.stderr[-3000:]}"
