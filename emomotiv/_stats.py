@@ -80,9 +80,14 @@ def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     sum_xy = wx.T @ x
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_x = sum_x / total
+        second = sum_xx / total
         cov = sum_xy / total - mean_x * mean_x.T
-        var = sum_xx / total - mean_x**2
+        var = second - mean_x**2
+        # The one-pass variance leaves round-off where a column is constant
+        # over a pair's rows; that pair has no variation, so no correlation.
+        var = np.where(var <= 1e-10 * second, 0.0, var)
         corr = cov / np.sqrt(var * var.T)
+        corr = (corr + corr.T) / 2  # symmetric in exact arithmetic; make it so
     pairs = seen.astype(float).T @ seen.astype(float)
     corr[(pairs < 2) | ~np.isfinite(corr)] = np.nan
     np.fill_diagonal(corr, np.where(np.diag(var) > 0, 1.0, np.nan))

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -103,7 +103,15 @@ def test_missing_ratings_enter_pairwise():
     np.testing.assert_allclose(corr, X.corr().to_numpy(), atol=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=300, deadline=None)
+@example(  # a pair where one facet is constant over the shared rows
+    values=np.array(
+        [[np.nan, 2, 3], [np.nan, 1, 3], [np.nan, 1, np.nan], [np.nan, np.nan, 1]]
+        + [[np.nan, 1, 3]] * 2
+        + [[np.nan] * 3] * 6
+    ),
+    counts=np.full(12, 3),
+)
 @given(
     values=arrays(
         float,
