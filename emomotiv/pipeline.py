@@ -278,32 +278,12 @@ def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
     return FacetCatalog.from_frame(catalog)
 
 
-DRIVER_COLUMNS = (
-    "facet",
-    "label",
-    "stage",
-    "importance",
-    "importance_low",
-    "importance_high",
-    "rank",
-    "p_top10",
-    "direction",
-    "stated_importance",
-    "stated_rank",
-    "gap",
-    "quadrant",
-    "reach",
-    "mean_score",
-)
-
-
 def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFrame:
     """``drivers.csv``: the contract columns in DESIGN.md order, then extras."""
     frame = importance.to_frame().merge(
         cat.to_frame()[["facet", "label", "stage"]], on="facet", how="left"
     )
-    first = [c for c in DRIVER_COLUMNS if c in frame.columns]
-    return frame[first + [c for c in frame.columns if c not in first]]
+    return _order_drivers(frame)
 
 
 def _check_uncertainty_options(n_boot, level, n_jobs, progress) -> None:
