@@ -72,7 +72,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from ._stats import facet_profile
+from ._stats import facet_profile, weighted_corr_matrix
 from ._validation import (
     ValidationError,
     check_choice,
@@ -170,22 +170,11 @@ def _weighted_corr(values: np.ndarray, weights: np.ndarray, missing: str):
         cov = (centred * weights[:, None]).T @ centred
         sd = np.sqrt(np.diag(cov))
         return cov / np.outer(sd, sd), 0
-    m = seen.astype(float)
-    z = np.where(seen, values, 0.0)
-    wm, wz = weights[:, None] * m, weights[:, None] * z
-    n_w = m.T @ wm  # weight of respondents seeing both j and k
-    s = wz.T @ m  # s[j, k]: sum of x_j over those seeing both
-    ss = (wz * z).T @ m  # sum of x_j**2 over those seeing both
-    sxy = wz.T @ z
-    safe = np.where(n_w > 0, n_w, 1.0)
-    cov = sxy / safe - (s / safe) * (s.T / safe)
-    var_j = ss / safe - (s / safe) ** 2
-    denom = np.sqrt(np.clip(var_j, 0, None) * np.clip(var_j.T, 0, None))
-    joint = m.T @ m
-    ok = (joint >= 3) & (denom > 0)
-    corr = np.where(ok, cov / np.where(ok, denom, 1.0), 0.0)
+    joint = seen.astype(float).T @ seen.astype(float)
+    corr = weighted_corr_matrix(values, weights)
+    ok = (joint >= 3) & np.isfinite(corr)
+    corr = np.where(ok, corr, 0.0)
     np.fill_diagonal(corr, 1.0)
-    corr = np.clip((corr + corr.T) / 2, -1.0, 1.0)
     return corr, int((~ok).sum() // 2)
 
 
