@@ -69,7 +69,8 @@ def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     seen = ~np.isnan(values)
     # centre on the column means first, for numerical accuracy
-    centre = np.nanmean(np.where(seen, values, np.nan), axis=0)
+    count = seen.sum(axis=0)
+    centre = np.where(count > 0, np.nansum(values, axis=0) / np.maximum(count, 1), 0.0)
     x = np.where(seen, values - centre, 0.0)
     m = seen.astype(float)
     wm = m * weights[:, None]
