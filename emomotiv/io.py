@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import shutil
 import tempfile
@@ -158,21 +159,26 @@ def check_output_dir(out: str | PathLike, *, force: bool = False) -> Path:
     return out
 
 
-def _json_default(obj):
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return float(obj)
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+def jsonable(obj):
+    """``obj`` as plain JSON data: numpy -> Python, NaN and infinity -> None.
+
+    Applied recursively through dicts, lists and tuples, so ``summary.json``
+    is strict JSON that any parser reads.
+    """
+    if isinstance(obj, dict):
+        return {k: jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | np.ndarray):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 def dump_json(obj, path: Path) -> None:
-    """Write ``obj`` as indented, key-sorted JSON (numpy scalars allowed)."""
-    text = json.dumps(obj, indent=2, sort_keys=True, default=_json_default)
+    """Write ``obj`` as indented, key-sorted, strict JSON (see :func:`jsonable`)."""
+    text = json.dumps(jsonable(obj), indent=2, sort_keys=True, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
 
 

@@ -26,6 +26,7 @@ from .classical import (
     shapley_regression,
 )
 from .diagnostics import diagnose_drivers
+from .io import jsonable
 from .model import DriverModel
 from .results import AnalysisResult, ImportanceResult
 from .schema import FacetCatalog, SurveySchema, validate_survey
@@ -59,19 +60,6 @@ def _order_drivers(drivers: pd.DataFrame) -> pd.DataFrame:
     """Columns in the documented drivers.csv order, then any extras."""
     first = [c for c in DRIVER_COLUMNS if c in drivers.columns]
     return drivers[first + [c for c in drivers.columns if c not in first]]
-
-
-def _jsonable(obj):
-    """NaN -> None, numpy scalars -> Python, recursively (for summary.json)."""
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and obj != obj:
-        return None
-    return obj
 
 
 def _stated_step(
@@ -677,9 +665,9 @@ def analyze(
         },
         "uncertainty": uncertainty,
         "diagnostics": diagnostics.to_summary(),
-        "stated": _jsonable(stated_summary),
-        "measures": _jsonable(measures_summary),
-        "value": _jsonable(value_summary),
+        "stated": jsonable(stated_summary),
+        "measures": jsonable(measures_summary),
+        "value": jsonable(value_summary),
         "settings": {"random_state": random_state},
         "versions": _versions(),
         "warnings": notes,
