@@ -47,6 +47,7 @@ from .simulate import (
     simulate_improvement,
 )
 from .stated import compare_importance, stated_importance
+from .study import Study
 from .tracking import compare, sort_waves
 from .value import value_of_connection
 
@@ -68,6 +69,7 @@ __all__ = [
     "SimulationResult",
     "StatedComparison",
     "StatedImportance",
+    "Study",
     "SurveySchema",
     "SyntheticSurvey",
     "ValidationError",

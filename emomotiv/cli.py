@@ -138,19 +138,32 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _stated_value_options(args: argparse.Namespace) -> dict:
-    return {
-        "stated_form": args.stated_form,
-        "stated_source": args.stated_source,
-        "stated_scale": None if args.stated_scale is None else tuple(args.stated_scale),
-        "derived_threshold": args.derived_threshold,
-        "stated_threshold": args.stated_threshold,
-        "connected_rule": args.connected_rule,
-        "satisfied_threshold": args.satisfied_threshold,
-        "churn": args.churn,
-        "advocacy": args.advocacy,
-        "promoter_threshold": args.promoter_threshold,
-    }
+def _study(args: argparse.Namespace):
+    """The :class:`~emomotiv.Study` that ``analyze``'s flags describe."""
+    from .study import Study
+
+    return Study(
+        survey=args.survey,
+        catalog=args.catalog,
+        **_roles(args),
+        churn=args.churn,
+        advocacy=args.advocacy,
+        random_state=args.seed,
+        n_boot=args.n_boot,
+        progress=not args.quiet,
+        methods=not args.no_methods,
+        stated_form=args.stated_form,
+        stated_source=args.stated_source,
+        stated_scale=None if args.stated_scale is None else tuple(args.stated_scale),
+        derived_threshold=args.derived_threshold,
+        stated_threshold=args.stated_threshold,
+        connected_rule=args.connected_rule,
+        satisfied_threshold=args.satisfied_threshold,
+        promoter_threshold=args.promoter_threshold,
+        population=args.population,
+        budget=args.budget,
+        value_per_connected=args.value_per_connected,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -400,19 +413,7 @@ def _analyze(args: argparse.Namespace) -> int:
     check_output_dir(args.out, force=args.force)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        result = analyze(
-            args.survey,
-            args.catalog,
-            methods=not args.no_methods,
-            random_state=args.seed,
-            n_boot=args.n_boot,
-            progress=not args.quiet,
-            population=args.population,
-            budget=args.budget,
-            value_per_connected=args.value_per_connected,
-            **_roles(args),
-            **_stated_value_options(args),
-        )
+        result = analyze(study=_study(args))
     out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
     print(f"Analysed {data['n_respondents']} respondents x {data['n_facets']} facets.")

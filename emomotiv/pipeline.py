@@ -10,12 +10,12 @@ import platform
 import warnings
 from collections.abc import Sequence
 from os import PathLike
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._stats import weighted_share
-from ._validation import check_choice, check_float, check_int
 from .bootstrap import bootstrap_importance, stage_importance
 from .classical import (
     beta_importance,
@@ -31,8 +31,7 @@ from .model import DriverModel
 from .results import AnalysisResult, ImportanceResult
 from .schema import FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
-from .stated import FORMS as STATED_FORMS
-from .stated import SOURCES as STATED_SOURCES
+from .study import Study
 
 __all__ = ["analyze"]
 
@@ -67,17 +66,16 @@ def _stated_step(
     cat: FacetCatalog,
     importance: ImportanceResult,
     w: np.ndarray,
-    *,
-    form: str,
-    source: str,
-    scale: tuple[float, float] | None,
-    derived_threshold: float,
-    stated_threshold: float,
-    random_state: int,
+    study: Study,
 ):
     """Stated vs derived importance; (comparison or None, summary, notes)."""
     from .schema import STATED_PREFIX
-    from .stated import compare_importance, stated_importance
+    from .stated import DERIVED_THRESHOLD, compare_importance, stated_importance
+
+    source = study.stated_source
+    derived_threshold = study.derived_threshold
+    if derived_threshold is None:
+        derived_threshold = DERIVED_THRESHOLD
 
     has_columns = any(str(c).startswith(STATED_PREFIX) for c in data.columns)
     has_catalog = cat.table["stated_importance"].notna().any()
@@ -91,12 +89,12 @@ def _stated_step(
     stated = stated_importance(
         data,
         cat,
-        form=form,
+        form=study.stated_form,
         source=source,
-        scale=scale,
+        scale=study.stated_scale,
         sample_weight=w,
         n_boot=STATED_N_BOOT,
-        random_state=random_state,
+        random_state=study.random_state,
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -104,10 +102,10 @@ def _stated_step(
             importance,
             stated,
             derived_threshold=derived_threshold,
-            stated_threshold=stated_threshold,
+            stated_threshold=study.stated_threshold,
             sample_weight=w,
             n_boot=STATED_N_BOOT,
-            random_state=random_state,
+            random_state=study.random_state,
         )
     notes = [str(c.message) for c in caught]
     info = comparison.info
@@ -146,9 +144,7 @@ def _measures_step(
     schema: SurveySchema,
     cat: FacetCatalog,
     w: np.ndarray,
-    *,
-    connected_rule: str | float,
-    satisfied_threshold: float | None,
+    study: Study,
 ):
     """Connection score, segments, motivator matrix; (measures, summary, tables)."""
     from .measures import connection_measures
@@ -161,8 +157,8 @@ def _measures_step(
         satisfaction=schema.satisfaction,
         value=schema.value,
         sample_weight=w,
-        connected_rule=connected_rule,
-        satisfied_threshold=satisfied_threshold,
+        connected_rule=study.connected_rule,
+        satisfied_threshold=study.satisfied_threshold,
     )
     seg = measures.segment_table
     summary = {
@@ -191,13 +187,12 @@ def _value_step(
     schema: SurveySchema,
     measures,
     w: np.ndarray,
-    *,
-    churn: str | None,
-    advocacy: str | None,
-    promoter_threshold: float,
+    study: Study,
 ):
     """Value of connection; (ValueLink or None, summary)."""
     from .value import value_of_connection
+
+    churn, advocacy = study.churn, study.advocacy
 
     empty = {
         "multiplier": None,
@@ -224,7 +219,7 @@ def _value_step(
         sample_weight=w[keep],
         churned=None if churn is None else rows[churn],
         advocacy=None if advocacy is None else rows[advocacy],
-        promoter_threshold=promoter_threshold,
+        promoter_threshold=study.promoter_threshold,
     )
     out = {**empty, **link.summary}
     if not keep.all():
@@ -274,16 +269,13 @@ def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFr
     return _order_drivers(frame)
 
 
-def _check_uncertainty_options(n_boot, level, n_jobs, progress) -> None:
-    """Fail on a bad bootstrap option before any model is fitted."""
-    check_int(n_boot, "n_boot", "analyze", min_value=0)
-    check_float(level, "level", "analyze", low=0, high=1, inclusive=False)
-    check_int(n_jobs, "n_jobs", "analyze", allow_none=True)
-    if not isinstance(progress, bool):
-        raise ValueError(
-            "The 'progress' parameter of analyze must be an instance of 'bool'. "
-            f"Got {progress!r} instead."
-        )
+def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
+    """The study's model (or the default ``DriverModel``), seeded and fitted."""
+    if study.model is None:
+        estimator = DriverModel(random_state=study.random_state)
+    else:
+        estimator = study.model.set_params(random_state=study.random_state)
+    return estimator.fit(X, y, sample_weight=w)
 
 
 def _uncertainty_step(
@@ -292,10 +284,20 @@ def _uncertainty_step(
     y: np.ndarray,
     w: np.ndarray,
     cat: FacetCatalog,
-    **options,
+    study: Study,
 ) -> tuple[ImportanceResult, pd.DataFrame, dict]:
     """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
-    importance = bootstrap_importance(estimator, X, y, sample_weight=w, **options)
+    importance = bootstrap_importance(
+        estimator,
+        X,
+        y,
+        sample_weight=w,
+        n_boot=study.n_boot,
+        level=study.level,
+        n_jobs=study.n_jobs,
+        progress=study.progress,
+        random_state=study.random_state,
+    )
     stages = stage_importance(importance, cat.to_frame().set_index("facet")["stage"])
     info = importance.info
     summary = {
@@ -371,15 +373,10 @@ def _plan_step(
     schema: SurveySchema,
     cat: FacetCatalog,
     summary: dict,
-    *,
-    population: float | None,
-    budget: float | None,
-    value_per_connected: float | None,
-    n_boot: int,
-    random_state: int,
+    study: Study,
 ):
     """ROI of +1 on each facet and the budget plan (tables roi, plan)."""
-    vpc, source = value_per_connected, None
+    vpc, source = study.value_per_connected, None
     link = summary.get("value") or {}
     if vpc is None and link.get("value_per_connected") is not None:
         vpc = (
@@ -394,14 +391,14 @@ def _plan_step(
         data[list(schema.facets)],
         data[schema.connection].to_numpy(),
         catalog=cat,
-        budget=budget,
-        population=population,
+        budget=study.budget,
+        population=study.population,
         value_per_connected=vpc,
         value=data[schema.value].to_numpy() if schema.value else None,
         value_source=source,
         sample_weight=w,
-        n_boot=n_boot,
-        random_state=random_state,
+        n_boot=study.simulation_boot,
+        random_state=study.random_state,
     )
     tables = {"roi": result.roi}
     if result.plan is not None:
@@ -410,115 +407,96 @@ def _plan_step(
 
 
 def analyze(
-    survey: pd.DataFrame | str | PathLike,
+    survey: pd.DataFrame | str | PathLike | None = None,
     catalog: pd.DataFrame | FacetCatalog | str | PathLike | None = None,
     *,
-    connection: str,
-    value: str | None = None,
-    satisfaction: str | None = None,
-    weight: str | None = None,
-    segment: str | None = None,
-    wave: str | None = None,
-    id: str | None = None,
-    motivators: Sequence[str] | None = None,
-    facets: Sequence[str] | None = None,
-    model: DriverModel | None = None,
-    n_boot: int = 100,
-    level: float = 0.9,
-    n_jobs: int | None = None,
-    progress: bool = True,
-    churn: str | None = None,
-    advocacy: str | None = None,
-    stated_form: str = "ratings",
-    stated_source: str = "auto",
-    stated_scale: tuple[float, float] | None = None,
-    derived_threshold: float | None = None,
-    stated_threshold: float = 1.0,
-    connected_rule: str | float = "auto",
-    satisfied_threshold: float | None = None,
-    promoter_threshold: float = 9.0,
-    methods: bool = True,
-    population: float | None = None,
-    budget: float | None = None,
-    value_per_connected: float | None = None,
-    simulation_boot: int = 10,
-    random_state: int = 0,
+    study: Study | None = None,
+    **options: Any,
 ) -> AnalysisResult:
     """Run the driver analysis on one survey wave.
 
     Parameters
     ----------
-    survey : DataFrame or path
-        One row per respondent (CSV or Parquet when a path).
+    survey : DataFrame, path or None
+        One row per respondent (CSV or Parquet when a path); by default the
+        study's ``survey`` path.
     catalog : DataFrame, FacetCatalog, path or None
-        The facet catalog; without one, pass ``facets``.
-    connection : str
-        The emotional-connection outcome column (0/1 or a numeric score).
-    value, satisfaction, weight, segment, wave, id : str or None
-        Optional role columns (see the data contract). ``weight`` enters the
-        model fit, importance and every share. When the ``wave`` column holds
-        several waves, the latest (see :func:`emomotiv.sort_waves`) is
-        analysed and compared with the previous one: the result then has
-        ``tables["changes"]``, ``summary["tracking"]`` and ``tracking``.
-    motivators : sequence of str or None
-        Motivator columns; by default every ``motivator__*`` column.
-    facets : sequence of str or None
-        Facet columns, when no catalog is given.
-    model : DriverModel or None
-        An unfitted model to use instead of the default ``DriverModel``.
-    n_boot : int, default=100
-        Bootstrap replicates for the importance intervals, rank intervals
-        and ``p_top10`` (see :func:`~emomotiv.bootstrap_importance`); 0 turns
-        the bootstrap off and leaves those columns empty.
-    level : float, default=0.9
-        Coverage of the bootstrap intervals.
-    n_jobs : int or None, default=None
-        Parallel bootstrap workers; None uses all cores. Results do not
-        depend on it.
-    progress : bool, default=True
-        Show a progress bar during the bootstrap.
-    churn, advocacy : str or None
-        Attrition (0/1) and advocacy (0-10 recommendation, or a 0/1 promoter
-        flag) columns, each linked to connection with a logit.
-    stated_form : {"ratings", "ranks", "maxdiff"}, default="ratings"
-        What stated importance is (see :func:`emomotiv.stated_importance`).
-    stated_source : {"auto", "respondents", "catalog"}, default="auto"
-        Per-respondent ``stated__<facet>`` columns, or the catalog's
-        ``stated_importance``; ``"auto"`` prefers the columns.
-    stated_scale : (float, float) or None
-        The stated-rating scale; its lowest value counts as no importance.
-    derived_threshold, stated_threshold : float
-        Quadrant thresholds in multiples of the mean share ``1/p``
-        (see :func:`emomotiv.compare_importance`); ``None`` for the default.
-    connected_rule : "auto", "outcome" or float, default="auto"
-        Who is fully connected: the 0/1 outcome, or a connection score (from
-        the motivators, 0-100) at or above the number given.
-    satisfied_threshold : float or None
-        Satisfaction at or above which a customer is highly satisfied
-        (default: the top two boxes).
-    promoter_threshold : float, default=9.0
-        Recommendation at or above which a customer is a promoter.
-    methods : bool, default=True
-        Also rank the facets by relative weights, Shapley regression,
-        standardized betas and correlations (``tables["methods"]``) and report
-        how well they agree with SHAP (``summary["agreement"]``). About a
-        second on 5,000 respondents x 100 facets.
-    population : float or None
-        Customers the survey represents; turns changes in the connected share
-        into value (``roi`` table). Without it values and ROI are empty.
-    budget : float or None
-        Money for improvements; with it, the ``plan`` table funds the facets
-        with the largest expected value gain within the budget.
-    value_per_connected : float or None
-        Incremental value of a connected customer. By default it comes from
-        the value link (``summary["value"]``) when there is one, else from the
-        difference in weighted mean ``value`` between connected and
-        unconnected respondents.
-    simulation_boot : int, default=10
-        Replicate models refitted for the intervals of the simulated gains
-        (0 = no intervals, fastest).
-    random_state : int, default=0
-        Seed for the model and its folds; the same seed gives the same result.
+        The facet catalog; by default the study's ``catalog`` path. Without
+        one, pass ``facets``.
+    study : Study or None
+        The settings; ``options`` are applied on top of it.
+    **options
+        Any field of :class:`~emomotiv.Study`, of which the most used are:
+
+        connection : str
+            The emotional-connection outcome column (0/1 or a numeric score).
+        value, satisfaction, weight, segment, wave, id : str or None
+            Optional role columns (see the data contract). ``weight`` enters
+            the model fit, importance and every share. When the ``wave``
+            column holds several waves, the latest (see
+            :func:`emomotiv.sort_waves`) is analysed and compared with the
+            previous one: the result then has ``tables["changes"]``,
+            ``summary["tracking"]`` and ``tracking``.
+        motivators : sequence of str or None
+            Motivator columns; by default every ``motivator__*`` column.
+        facets : sequence of str or None
+            Facet columns, when no catalog is given.
+        model : DriverModel or None
+            An unfitted model to use instead of the default ``DriverModel``.
+        n_boot : int, default=100
+            Bootstrap replicates for the importance intervals, rank intervals
+            and ``p_top10`` (see :func:`~emomotiv.bootstrap_importance`); 0
+            turns the bootstrap off and leaves those columns empty.
+        level : float, default=0.9
+            Coverage of the bootstrap intervals.
+        n_jobs : int or None, default=None
+            Parallel bootstrap workers; None uses all cores. Results do not
+            depend on it.
+        progress : bool, default=True
+            Show a progress bar during the bootstrap.
+        churn, advocacy : str or None
+            Attrition (0/1) and advocacy (0-10 recommendation, or a 0/1
+            promoter flag) columns, each linked to connection with a logit.
+        stated_form : {"ratings", "ranks", "maxdiff"}, default="ratings"
+            What stated importance is (see :func:`emomotiv.stated_importance`).
+        stated_source : {"auto", "respondents", "catalog"}, default="auto"
+            Per-respondent ``stated__<facet>`` columns, or the catalog's
+            ``stated_importance``; ``"auto"`` prefers the columns.
+        stated_scale : (float, float) or None
+            The stated-rating scale; its lowest value counts as no importance.
+        derived_threshold, stated_threshold : float
+            Quadrant thresholds in multiples of the mean share ``1/p``
+            (see :func:`emomotiv.compare_importance`); ``None`` for the default.
+        connected_rule : "auto", "outcome" or float, default="auto"
+            Who is fully connected: the 0/1 outcome, or a connection score
+            (from the motivators, 0-100) at or above the number given.
+        satisfied_threshold : float or None
+            Satisfaction at or above which a customer is highly satisfied
+            (default: the top two boxes).
+        promoter_threshold : float, default=9.0
+            Recommendation at or above which a customer is a promoter.
+        methods : bool, default=True
+            Also rank the facets by relative weights, Shapley regression,
+            standardized betas and correlations (``tables["methods"]``) and
+            report how well they agree with SHAP (``summary["agreement"]``).
+        population : float or None
+            Customers the survey represents; turns changes in the connected
+            share into value (``roi`` table). Without it values and ROI are
+            empty.
+        budget : float or None
+            Money for improvements; with it, the ``plan`` table funds the
+            facets with the largest expected value gain within the budget.
+        value_per_connected : float or None
+            Incremental value of a connected customer. By default it comes
+            from the value link (``summary["value"]``) when there is one, else
+            from the difference in weighted mean ``value`` between connected
+            and unconnected respondents.
+        simulation_boot : int, default=10
+            Replicate models refitted for the intervals of the simulated gains
+            (0 = no intervals, fastest).
+        random_state : int, default=0
+            Seed for the model and its folds; the same seed gives the same
+            result.
 
     Returns
     -------
@@ -530,6 +508,8 @@ def analyze(
     ------
     ValidationError
         Listing every problem in the survey or catalog.
+    TypeError
+        For an option that is not a field of :class:`~emomotiv.Study`.
 
     Examples
     --------
@@ -542,93 +522,49 @@ def analyze(
     ['facet', 'label', 'stage', 'importance', 'importance_low',
      'importance_high', 'rank', 'p_top10']
     """
-    options = dict(locals())  # every argument, for the per-wave runs
-    check_int(random_state, "random_state", "analyze", min_value=0)
-    _check_uncertainty_options(n_boot, level, n_jobs, progress)
-    check_int(simulation_boot, "simulation_boot", "analyze", min_value=0)
+    study = Study.from_options(study, options)
+    study.check()
+    survey = study.survey if survey is None else survey
+    catalog = study.catalog if catalog is None else catalog
+    if survey is None:
+        raise ValueError("analyze needs a survey: a DataFrame or a file path.")
+    if study.connection is None:
+        raise ValueError(
+            "analyze needs the connection outcome column: pass connection=..."
+        )
     if isinstance(survey, str | PathLike):
         from .io import read_table
 
         survey = read_table(survey)
-    _check_extra_columns(survey, churn=churn, advocacy=advocacy)
-    check_choice(stated_form, "stated_form", "analyze", STATED_FORMS)
-    check_choice(stated_source, "stated_source", "analyze", STATED_SOURCES)
+    _check_extra_columns(survey, churn=study.churn, advocacy=study.advocacy)
+    wave = study.wave
     if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:
         from .tracking import analyze_latest_wave
 
-        return analyze_latest_wave(survey, options, analyze=analyze)
-    cat = _as_catalog(catalog, facets)
-    schema = SurveySchema.infer(
-        survey,
-        cat,
-        connection=connection,
-        value=value,
-        satisfaction=satisfaction,
-        weight=weight,
-        segment=segment,
-        wave=wave,
-        id=id,
-        motivators=motivators,
-    )
+        return analyze_latest_wave(survey, catalog, study, analyze=analyze)
+    cat = _as_catalog(catalog, study.facets)
+    roles = study.roles()
+    del roles["facets"], roles["churn"], roles["advocacy"]
+    schema = SurveySchema.infer(survey, cat, **roles)
     data = validate_survey(survey, schema, cat)
 
     X = data[list(schema.facets)]
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
-    estimator = DriverModel(random_state=random_state) if model is None else model
-    if model is not None:
-        estimator.set_params(random_state=random_state)
-    estimator.fit(X, y, sample_weight=w)
-    importance, stages, uncertainty = _uncertainty_step(
-        estimator,
-        X,
-        y,
-        w,
-        cat,
-        n_boot=n_boot,
-        level=level,
-        n_jobs=n_jobs,
-        progress=progress,
-        random_state=random_state,
-    )
+    estimator = _fit_model(study, X, y, w)
+    importance, stages, uncertainty = _uncertainty_step(estimator, X, y, w, cat, study)
     drivers = _drivers_table(importance, cat)
     diagnostics = diagnose_drivers(
         estimator, X, y, sample_weight=w, importance=importance
     )
-    if derived_threshold is None:
-        from .stated import DERIVED_THRESHOLD
-
-        derived_threshold = DERIVED_THRESHOLD
     comparison, stated_summary, stated_notes = _stated_step(
-        data,
-        cat,
-        importance,
-        w,
-        form=stated_form,
-        source=stated_source,
-        scale=stated_scale,
-        derived_threshold=derived_threshold,
-        stated_threshold=stated_threshold,
-        random_state=random_state,
+        data, cat, importance, w, study
     )
     drivers = _order_drivers(_add_stated_columns(drivers, comparison))
     measures, measures_summary, measure_tables = _measures_step(
-        data,
-        schema,
-        cat,
-        w,
-        connected_rule=connected_rule,
-        satisfied_threshold=satisfied_threshold,
+        data, schema, cat, w, study
     )
-    link, value_summary = _value_step(
-        data,
-        schema,
-        measures,
-        w,
-        churn=churn,
-        advocacy=advocacy,
-        promoter_threshold=promoter_threshold,
-    )
+    link, value_summary = _value_step(data, schema, measures, w, study)
     if link is not None:
         extra = link.table.drop(columns="mean_value")
         measure_tables["segments"] = measure_tables["segments"].merge(
@@ -668,28 +604,17 @@ def analyze(
         "stated": jsonable(stated_summary),
         "measures": jsonable(measures_summary),
         "value": jsonable(value_summary),
-        "settings": {"random_state": random_state},
+        "settings": {"random_state": study.random_state},
         "versions": _versions(),
         "warnings": notes,
     }
-    plan, plan_tables = _plan_step(
-        estimator,
-        data,
-        schema,
-        cat,
-        summary,
-        population=population,
-        budget=budget,
-        value_per_connected=value_per_connected,
-        n_boot=simulation_boot,
-        random_state=random_state,
-    )
+    plan, plan_tables = _plan_step(estimator, data, schema, cat, summary, study)
     summary["plan"] = plan.summary
-    summary["settings"] |= {"population": population, "budget": budget}
+    summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {"drivers": drivers, "stages": stages, **measure_tables, **plan_tables}
-    if methods:
+    if study.methods:
         tables["methods"], summary["agreement"] = _methods_step(
-            importance, X, y, w, cat, random_state
+            importance, X, y, w, cat, study.random_state
         )
     return AnalysisResult(
         tables,

@@ -517,17 +517,18 @@ def add_comparison(result: AnalysisResult, comparison: WaveComparison):
 
 
 def analyze_latest_wave(
-    survey: pd.DataFrame, options: Mapping[str, Any], *, analyze
+    survey: pd.DataFrame, catalog: Any, study: Any, *, analyze
 ) -> AnalysisResult:
     """Analyse the latest two waves apart and compare them (``analyze(wave=)``).
 
-    ``options`` are the arguments of :func:`emomotiv.analyze` (``wave`` names
-    the wave column), ``analyze`` is that function. Returns the latest wave's
-    analysis with the comparison added (:func:`add_comparison`).
+    ``catalog`` and ``study`` (a :class:`~emomotiv.Study` whose ``wave`` names
+    the wave column) are those given to :func:`emomotiv.analyze`, and
+    ``analyze`` is that function. Returns the latest wave's analysis with the
+    comparison added (:func:`add_comparison`).
     """
     from sklearn.base import clone
 
-    column = options["wave"]
+    column = study.wave
     empty = int(survey[column].isna().sum())
     if empty:
         raise ValidationError(
@@ -539,11 +540,11 @@ def analyze_latest_wave(
     runs = []
     for label in (previous, latest):
         part = survey[survey[column] == label].reset_index(drop=True)
-        model = options["model"]
+        model = study.model
         if model is not None and label != latest:
             model = clone(model)  # the caller's model ends up fitted on the latest
         try:
-            runs.append(analyze(**(dict(options) | {"survey": part, "model": model})))
+            runs.append(analyze(part, catalog, study=study.replace(model=model)))
         except ValidationError as err:
             subject = f"{err.subject} of wave '{label}'"
             raise ValidationError(err.problems, subject=subject) from None

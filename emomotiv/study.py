@@ -1,0 +1,209 @@
+"""``Study``: every setting of one analysis, in one object.
+
+:func:`emomotiv.analyze` keyword arguments, the command line's flags and a
+study file all build a :class:`Study`; the pipeline's steps read their
+settings from it. A ``Study`` holds settings only: building one does no
+work, :meth:`Study.check` validates the options (every problem at once), and
+:meth:`Study.to_dict` gives the JSON-ready record that ``summary.json`` keeps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._validation import check_choice, check_float, check_int, did_you_mean
+from .stated import FORMS as STATED_FORMS
+from .stated import SOURCES as STATED_SOURCES
+
+__all__ = ["Study"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Study:
+    """The settings of one driver analysis: inputs, column roles and options.
+
+    Every field has the meaning of the :func:`emomotiv.analyze` keyword
+    argument of the same name; ``analyze(survey, catalog, **options)`` is
+    ``analyze(survey, catalog, study=Study(**options))``.
+
+    Parameters
+    ----------
+    survey, catalog : str or None
+        Paths of the survey and the facet catalog, when the study names them
+        (a study file does); ``analyze``'s own arguments take precedence.
+    connection : str or None
+        The emotional-connection outcome column (0/1 or a numeric score).
+    value, satisfaction, weight, segment, wave, id : str or None
+        Optional role columns (see the data contract).
+    motivators, facets : sequence of str or None
+        Motivator columns (default: every ``motivator__*`` column); facet
+        columns when there is no catalog.
+    churn, advocacy : str or None
+        Attrition (0/1) and advocacy (0-10, or a 0/1 promoter flag) columns.
+    model : DriverModel or None
+        An unfitted model to use instead of the default ``DriverModel``.
+    random_state : int, default=0
+        Seed for the model, its folds and every resample.
+    n_boot, level, n_jobs, progress
+        Bootstrap replicates (0 = none), interval coverage, parallel workers
+        (None = all cores) and the progress bar.
+    stated_form, stated_source, stated_scale, derived_threshold, stated_threshold
+        Stated importance and the quadrant thresholds
+        (see :func:`emomotiv.compare_importance`).
+    connected_rule, satisfied_threshold, promoter_threshold
+        Who is fully connected, highly satisfied, a promoter.
+    methods : bool, default=True
+        Also run the classical methods and their agreement with SHAP.
+    population, budget, value_per_connected, simulation_boot
+        Return on improvement and the budget plan (see
+        :func:`emomotiv.plan_improvements`).
+
+    Examples
+    --------
+    >>> from emomotiv import Study
+    >>> study = Study(connection="connected", weight="weight", n_boot=20)
+    >>> study.replace(n_boot=0).n_boot
+    0
+    >>> study.to_dict()["roles"]["weight"]
+    'weight'
+    """
+
+    # inputs
+    survey: str | None = None
+    catalog: str | None = None
+    # column roles
+    connection: str | None = None
+    value: str | None = None
+    satisfaction: str | None = None
+    weight: str | None = None
+    segment: str | None = None
+    wave: str | None = None
+    id: str | None = None
+    motivators: Sequence[str] | None = None
+    facets: Sequence[str] | None = None
+    churn: str | None = None
+    advocacy: str | None = None
+    # model and uncertainty
+    model: Any = field(default=None, compare=False, repr=False)
+    random_state: int = 0
+    n_boot: int = 100
+    level: float = 0.9
+    n_jobs: int | None = None
+    progress: bool = True
+    # stated importance, connection and value
+    stated_form: str = "ratings"
+    stated_source: str = "auto"
+    stated_scale: tuple[float, float] | None = None
+    derived_threshold: float | None = None
+    stated_threshold: float = 1.0
+    connected_rule: str | float = "auto"
+    satisfied_threshold: float | None = None
+    promoter_threshold: float = 9.0
+    methods: bool = True
+    # return on improvement
+    population: float | None = None
+    budget: float | None = None
+    value_per_connected: float | None = None
+    simulation_boot: int = 10
+
+    ROLES = (
+        "connection",
+        "value",
+        "satisfaction",
+        "weight",
+        "segment",
+        "wave",
+        "id",
+        "motivators",
+        "facets",
+        "churn",
+        "advocacy",
+    )
+
+    @classmethod
+    def from_options(
+        cls, study: Study | None = None, options: Mapping[str, Any] | None = None
+    ) -> Study:
+        """``study`` (or the defaults) with ``options`` on top.
+
+        Unknown option names raise ``TypeError`` naming the near matches, as
+        Python does for an unknown keyword argument.
+
+        Examples
+        --------
+        >>> Study.from_options(None, {"connection": "connected"}).connection
+        'connected'
+        """
+        base = cls() if study is None else study
+        options = dict(options or {})
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = [name for name in options if name not in known]
+        if unknown:
+            hints = "".join(did_you_mean(name, known) for name in unknown)
+            raise TypeError(
+                "analyze() got unexpected keyword argument(s) "
+                f"{', '.join(repr(n) for n in unknown)}.{hints}"
+            )
+        return dataclasses.replace(base, **options) if options else base
+
+    def replace(self, **changes: Any) -> Study:
+        """A copy with ``changes`` applied (see :meth:`from_options`)."""
+        return Study.from_options(self, changes)
+
+    def check(self, owner: str = "analyze") -> None:
+        """Raise on the first option outside its documented range.
+
+        Examples
+        --------
+        >>> Study(n_boot=-1).check()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: The 'n_boot' parameter of analyze must be an int >= 0. ...
+        """
+        check_int(self.random_state, "random_state", owner, min_value=0)
+        check_int(self.n_boot, "n_boot", owner, min_value=0)
+        check_float(self.level, "level", owner, low=0, high=1, inclusive=False)
+        check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
+        check_int(self.simulation_boot, "simulation_boot", owner, min_value=0)
+        for name in ("progress", "methods"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(
+                    f"The '{name}' parameter of {owner} must be an instance of "
+                    f"'bool'. Got {getattr(self, name)!r} instead."
+                )
+        check_choice(self.stated_form, "stated_form", owner, STATED_FORMS)
+        check_choice(self.stated_source, "stated_source", owner, STATED_SOURCES)
+
+    def roles(self) -> dict[str, Any]:
+        """The column roles, by name (the ``SurveySchema.infer`` arguments)."""
+        return {name: getattr(self, name) for name in self.ROLES}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready settings: inputs, roles and options (the model left out).
+
+        Examples
+        --------
+        >>> sorted(Study().to_dict())
+        ['inputs', 'options', 'roles']
+        """
+        roles = self.roles()
+        skip = {"survey", "catalog", "model", *roles}
+        options = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in skip
+        }
+        inputs = {"survey": self.survey, "catalog": self.catalog}
+        return _plain({"inputs": inputs, "roles": roles, "options": options})
+
+
+def _plain(value: Any) -> Any:
+    """Tuples and other sequences as lists, recursively (JSON and TOML)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
