@@ -11,6 +11,13 @@ from .classical import (
     relative_weights,
     shapley_regression,
 )
+from .controls import (
+    Design,
+    design_matrix,
+    encode_controls,
+    halo_score,
+    partial_out,
+)
 from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
 from .diagnostics import diagnose_drivers, fit_warnings
 from .importance import shap_importance
@@ -58,6 +65,7 @@ __all__ = [
     "Combined",
     "ConnectionMeasures",
     "Diagnostics",
+    "Design",
     "DriverModel",
     "ExtendReach",
     "FacetCatalog",
@@ -85,9 +93,12 @@ __all__ = [
     "connection_score",
     "correlation_importance",
     "cronbach_alpha",
+    "design_matrix",
     "customer_segments",
     "diagnose_drivers",
+    "encode_controls",
     "fit_warnings",
+    "halo_score",
     "load_analysis",
     "load_model",
     "load_sample",
@@ -95,6 +106,7 @@ __all__ = [
     "make_waves",
     "method_agreement",
     "motivator_drivers",
+    "partial_out",
     "plan_improvements",
     "read_table",
     "relative_weights",

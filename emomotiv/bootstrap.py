@@ -36,7 +36,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ._validation import check_float, check_int, check_weights
-from .importance import _facet_frame, shap_importance
+from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
 from .results import ImportanceResult
 
 __all__ = ["bootstrap_importance", "stage_importance"]
@@ -66,8 +66,9 @@ def _replicate(
     eval_values: np.ndarray,
     eval_weights: np.ndarray,
     seed: np.random.SeedSequence,
+    combine: np.ndarray,
 ) -> np.ndarray:
-    """One bootstrap replicate: resample, refit on one thread, mean |SHAP| shares."""
+    """One bootstrap replicate: resample, refit on one thread, mean |SHAP|."""
     import xgboost as xgb
 
     rng = np.random.default_rng(seed)
@@ -81,9 +82,8 @@ def _replicate(
     booster.set_param({"nthread": 1})
     matrix = xgb.DMatrix(eval_values, missing=np.nan, nthread=1)
     phi = booster.predict(matrix, pred_contribs=True)[:, :-1]
-    raw = np.average(np.abs(phi.astype(float)), axis=0, weights=eval_weights)
-    total = raw.sum()
-    return raw / total if total > 0 else np.full(len(raw), 1 / len(raw))
+    grouped = phi.astype(float) @ combine
+    return np.average(np.abs(grouped), axis=0, weights=eval_weights)
 
 
 def _ranks(shares: np.ndarray) -> np.ndarray:
@@ -107,6 +107,7 @@ def bootstrap_importance(
     n_jobs: int | None = None,
     progress: bool = True,
     random_state: int | None = None,
+    controls=None,
 ) -> ImportanceResult:
     """SHAP importance with bootstrap intervals, rank intervals and ``p_top10``.
 
@@ -146,6 +147,10 @@ def bootstrap_importance(
     random_state : int or None, default=None
         Seed of the resamples, the subsample and the refits; the same seed
         gives identical output.
+    controls : sequence of str, mapping of str -> str, or None
+        Model columns that are controls (see :func:`emomotiv.shap_importance`):
+        refitted and scored in every replicate, never ranked; their
+        intervals go to the result's ``controls`` table.
 
     Returns
     -------
@@ -189,9 +194,12 @@ def bootstrap_importance(
         fitted = clone(model).set_params(cv=0).fit(X, y, sample_weight=sample_weight)
     frame = _facet_frame(fitted, X)
     weights = check_weights(sample_weight, len(frame))
-    point = shap_importance(fitted, frame, sample_weight=weights)
+    point = shap_importance(fitted, frame, sample_weight=weights, controls=controls)
     table = point.table.copy()
-    facets = list(frame.columns)
+    control_table = None if point.controls is None else point.controls.copy()
+    names = [str(c) for c in frame.columns]
+    grouping = _Grouping(names, _as_groups(controls, names))
+    facets = list(table.index)
     sample_size = len(frame) if max_samples is None else min(max_samples, len(frame))
     info = dict(point.info) | {
         "n_boot": n_boot,
@@ -204,7 +212,12 @@ def bootstrap_importance(
     if n_boot == 0:
         for name in (*INTERVAL_COLUMNS, "p_top10"):
             table[name] = np.nan
-        return ImportanceResult("shap", table, point.total, point.explanation, info)
+        if control_table is not None:
+            control_table["importance_low"] = np.nan
+            control_table["importance_high"] = np.nan
+        return ImportanceResult(
+            "shap", table, point.total, point.explanation, info, controls=control_table
+        )
 
     seeds = np.random.SeedSequence(random_state).spawn(n_boot + 1)
     values = frame.to_numpy()
@@ -216,7 +229,7 @@ def bootstrap_importance(
         pick = np.random.default_rng(seeds[0]).choice(rows, sample_size, replace=False)
         rows = np.sort(pick)
     template = clone(fitted).set_params(cv=0, n_jobs=1, task=fitted.task_)
-    shares = _run(
+    raw = _run(
         template,
         values,
         target,
@@ -224,14 +237,20 @@ def bootstrap_importance(
         values[rows],
         weights[rows],
         seeds[1:],
+        grouping.combine,
         n_jobs=-1 if n_jobs is None else n_jobs,
         progress=progress,
     )
+    shares, control_shares = grouping.split(raw)
+    alpha = 1 - level
+    if control_table is not None:
+        low, high = np.quantile(control_shares, [alpha / 2, 1 - alpha / 2], axis=0)
+        control_table["importance_low"] = low
+        control_table["importance_high"] = high
     replicates = pd.DataFrame(
         shares, columns=pd.Index(facets, name="facet"), index=range(n_boot)
     )
     replicates.index.name = "replicate"
-    alpha = 1 - level
     ranks = _ranks(shares)
     low, high = np.quantile(shares, [alpha / 2, 1 - alpha / 2], axis=0)
     table["importance_low"] = low
@@ -240,7 +259,13 @@ def bootstrap_importance(
     table["rank_high"] = np.quantile(ranks, 1 - alpha / 2, axis=0, method="higher")
     table["p_top10"] = (ranks <= TOP).mean(axis=0)
     return ImportanceResult(
-        "shap", table, point.total, point.explanation, info, replicates
+        "shap",
+        table,
+        point.total,
+        point.explanation,
+        info,
+        replicates,
+        controls=control_table,
     )
 
 
@@ -252,6 +277,7 @@ def _run(
     eval_values,
     eval_weights,
     seeds,
+    combine,
     *,
     n_jobs: int,
     progress: bool,
@@ -262,7 +288,7 @@ def _run(
 
     jobs = (
         delayed(_replicate)(
-            template, values, target, weights, eval_values, eval_weights, seed
+            template, values, target, weights, eval_values, eval_weights, seed, combine
         )
         for seed in seeds
     )

@@ -223,11 +223,12 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
 class _Simulator:
     """Holds the data, the model and its replicates; evaluates scenarios."""
 
-    def __init__(self, model, X, weights, scales, owner):
+    def __init__(self, model, X, weights, scales, owner, controls=()):
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(model, "estimator_")
         self.facets = [str(f) for f in model.feature_names_in_]
+        self.controls = set(controls)
         if not isinstance(X, pd.DataFrame):
             raise ValueError(
                 f"{owner} needs the survey as a DataFrame with one column per facet."
@@ -311,8 +312,14 @@ class _Simulator:
                 if not isinstance(part, SINGLE):
                     problems.append(f"{part!r} is not a scenario.")
                     continue
+                if part.facet in self.controls:
+                    problems.append(
+                        f"'{part.facet}' is a control: no scenario moves it, "
+                        "only the touchpoints' ratings move."
+                    )
+                    continue
                 if part.facet not in self.column:
-                    hint = did_you_mean(part.facet, self.facets)
+                    hint = did_you_mean(part.facet, self.movable)
                     problems.append(f"Unknown facet '{part.facet}'.{hint}")
                     continue
                 low, high = self.scales[part.facet]
@@ -408,6 +415,11 @@ class _Simulator:
         return point, reps
 
     @property
+    def movable(self) -> list[str]:
+        """The facets a scenario may move: every model column but the controls."""
+        return [f for f in self.facets if f not in self.controls]
+
+    @property
     def baseline(self) -> float:
         """Predicted connected share (out of fold when cross-fitted)."""
         base = self.base.copy()
@@ -474,6 +486,7 @@ def simulate_improvement(
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
+    controls: Sequence[str] | None = None,
 ) -> SimulationResult:
     """Change in the connected share if facet ratings improved as described.
 
@@ -511,6 +524,10 @@ def simulate_improvement(
         Confidence level of the interval.
     random_state : int or None
         Seed for the resamples and the replicate models.
+    controls : sequence of str or None
+        Model columns that are controls (the halo score, context; see
+        :func:`emomotiv.design_matrix`): ``X`` must hold them, every
+        prediction sees them, and no scenario moves them.
 
     Returns
     -------
@@ -537,7 +554,9 @@ def simulate_improvement(
     check_int(random_state, "random_state", owner, allow_none=True)
     scenarios = _as_scenarios(scenario, owner)
     facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
-    sim = _Simulator(model, X, sample_weight, _scales(catalog, facets), owner)
+    controls = list(controls or [])
+    scales = _scales(catalog, [f for f in facets if f not in controls])
+    sim = _Simulator(model, X, sample_weight, scales, owner, controls)
     sim.check(scenarios)
     sim.fit_cross(y, cross_fit, random_state)
     sim.fit_replicates(y, n_boot, random_state)
@@ -657,6 +676,7 @@ def plan_improvements(
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
+    controls: Sequence[str] | None = None,
 ) -> PlanResult:
     """Simulate +``points`` on every facet, price it, and plan within a budget.
 
@@ -712,6 +732,10 @@ def plan_improvements(
         Confidence level of the intervals.
     random_state : int or None
         Seed for the replicates.
+    controls : sequence of str or None
+        Model columns that are controls (the halo score, context): seen by
+        every prediction, never raised, priced or funded; ``roi`` and the
+        plan hold the facets only.
 
     Returns
     -------
@@ -744,9 +768,12 @@ def plan_improvements(
         check_float(value_per_connected, "value_per_connected", owner)
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
-    facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
+    controls = list(controls or [])
+    facets = [
+        str(f) for f in getattr(model, "feature_names_in_", []) if f not in controls
+    ]
     scales = _scales(catalog, facets)
-    sim = _Simulator(model, X, sample_weight, scales, owner)
+    sim = _Simulator(model, X, sample_weight, scales, owner, controls)
     scenarios = [RaiseScore(f, points) for f in facets]
     sim.check(scenarios)
     sim.fit_cross(y, cross_fit, random_state)
