@@ -1,8 +1,11 @@
-"""Bootstrap uncertainty for derived importance: intervals, ranks, top-ten odds.
+"""Bootstrap uncertainty for derived importance: intervals, ranks, top-k odds.
 
 A driver ranking is a decision about where money goes, so each facet's share
-comes with a percentile interval, a rank interval and ``p_top10``, the share
-of resamples in which the facet is among the ten most important.
+comes with a percentile interval, a rank interval and ``p_top``, the share
+of resamples in which the facet is among the ``k`` most important. ``k``
+scales with the survey (:func:`top_k`): a fifth of the facets, at most ten,
+so that "top k" stays a distinction on a short questionnaire (with 14
+touchpoints, top 3 rather than 10 of 14).
 
 How it works (:func:`bootstrap_importance`):
 
@@ -29,6 +32,7 @@ How it works (:func:`bootstrap_importance`):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -39,10 +43,22 @@ from ._validation import check_float, check_int, check_weights
 from .importance import _facet_frame, shap_importance
 from .results import ImportanceResult
 
-__all__ = ["bootstrap_importance", "stage_importance"]
+__all__ = ["bootstrap_importance", "stage_importance", "top_k"]
 
 INTERVAL_COLUMNS = ("importance_low", "importance_high", "rank_low", "rank_high")
 TOP = 10
+TOP_SHARE = 0.2
+
+
+def top_k(n_facets: int) -> int:
+    """The ``k`` of ``p_top``: a fifth of the facets (rounded up), at most ten.
+
+    Examples
+    --------
+    >>> top_k(100), top_k(14), top_k(3)
+    (10, 3, 1)
+    """
+    return max(1, min(TOP, math.ceil(TOP_SHARE * n_facets - 1e-9)))
 
 
 def _check_bool(value: object, name: str, owner: str) -> bool:
@@ -108,7 +124,7 @@ def bootstrap_importance(
     progress: bool = True,
     random_state: int | None = None,
 ) -> ImportanceResult:
-    """SHAP importance with bootstrap intervals, rank intervals and ``p_top10``.
+    """SHAP importance with bootstrap intervals, rank intervals and ``p_top``.
 
     The point estimate is :func:`~emomotiv.shap_importance` of the model
     fitted on all respondents (on every respondent). Each of ``n_boot``
@@ -153,7 +169,9 @@ def bootstrap_importance(
         The SHAP result with extra ``table`` columns ``importance_low``,
         ``importance_high`` (percentile interval of the share), ``rank_low``,
         ``rank_high`` (best and worst plausible rank, 1 = top) and
-        ``p_top10``; ``replicates`` holds the shares, one row per replicate.
+        ``p_top`` (share of replicates with the facet in the top
+        ``info["top_k"]``, see :func:`top_k`); ``replicates`` holds the
+        shares, one row per replicate.
 
     Examples
     --------
@@ -192,6 +210,7 @@ def bootstrap_importance(
     point = shap_importance(fitted, frame, sample_weight=weights)
     table = point.table.copy()
     facets = list(frame.columns)
+    k = top_k(len(facets))
     sample_size = len(frame) if max_samples is None else min(max_samples, len(frame))
     info = dict(point.info) | {
         "n_boot": n_boot,
@@ -199,10 +218,11 @@ def bootstrap_importance(
         "sample_size": sample_size,
         "resampling": "respondents with replacement; survey weight x times drawn",
         "interval": "percentile",
+        "top_k": k,
         "random_state": random_state,
     }
     if n_boot == 0:
-        for name in (*INTERVAL_COLUMNS, "p_top10"):
+        for name in (*INTERVAL_COLUMNS, "p_top"):
             table[name] = np.nan
         return ImportanceResult("shap", table, point.total, point.explanation, info)
 
@@ -238,7 +258,7 @@ def bootstrap_importance(
     table["importance_high"] = high
     table["rank_low"] = np.quantile(ranks, alpha / 2, axis=0, method="lower")
     table["rank_high"] = np.quantile(ranks, 1 - alpha / 2, axis=0, method="higher")
-    table["p_top10"] = (ranks <= TOP).mean(axis=0)
+    table["p_top"] = (ranks <= k).mean(axis=0)
     return ImportanceResult(
         "shap", table, point.total, point.explanation, info, replicates
     )

@@ -44,7 +44,7 @@ DRIVER_COLUMNS = (
     "importance_low",
     "importance_high",
     "rank",
-    "p_top10",
+    "p_top",
     "direction",
     "stated_importance",
     "stated_rank",
@@ -306,6 +306,7 @@ def _uncertainty_step(
         "sample_size": info["sample_size"],
         "resampling": info["resampling"],
         "interval": info["interval"],
+        "top_k": info["top_k"],
     }
     return importance, stages, summary
 
@@ -445,7 +446,7 @@ def analyze(
             An unfitted model to use instead of the default ``DriverModel``.
         n_boot : int, default=100
             Bootstrap replicates for the importance intervals, rank intervals
-            and ``p_top10`` (see :func:`~emomotiv.bootstrap_importance`); 0
+            and ``p_top`` (see :func:`~emomotiv.bootstrap_importance`); 0
             turns the bootstrap off and leaves those columns empty.
         level : float, default=0.9
             Coverage of the bootstrap intervals.
@@ -520,7 +521,7 @@ def analyze(
     ...                     random_state=0)
     >>> list(result.drivers.columns[:8])  # doctest: +NORMALIZE_WHITESPACE
     ['facet', 'label', 'stage', 'importance', 'importance_low',
-     'importance_high', 'rank', 'p_top10']
+     'importance_high', 'rank', 'p_top']
     """
     study = Study.from_options(study, options)
     study.check()

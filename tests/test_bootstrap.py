@@ -57,19 +57,21 @@ def test_intervals_bracket_the_point_estimate(boot):
     assert t.loc[top, "rank_low"] == 1
 
 
-def test_replicates_and_p_top10(boot, data):
+def test_replicates_and_p_top(boot, data):
     s, X, *_ = data
     reps = boot.replicates
     assert reps.shape == (30, 15)
     assert list(reps.columns) == list(X.columns)
     np.testing.assert_allclose(reps.sum(axis=1), 1.0)
-    p = boot.table["p_top10"]
+    p = boot.table["p_top"]
     assert p.between(0, 1).all()
-    assert p.sum() == pytest.approx(10)
-    # p_top10 is exactly the share of replicates with the facet in the top ten
+    # 15 facets: k is a fifth of them, 3 (not 10 of 15, nearly everyone)
+    assert boot.info["top_k"] == 3
+    assert p.sum() == pytest.approx(3)
+    # p_top is exactly the share of replicates with the facet in the top k
     ranks = reps.rank(axis=1, ascending=False, method="first")
     pd.testing.assert_series_equal(
-        (ranks <= 10).mean(), p, check_names=False, check_index_type=False
+        (ranks <= 3).mean(), p, check_names=False, check_index_type=False
     )
     assert boot.info["n_boot"] == 30 and boot.info["sample_size"] == 500
 
@@ -77,7 +79,7 @@ def test_replicates_and_p_top10(boot, data):
 def test_true_drivers_are_likely_top_ten(data, boot):
     s, *_ = data
     truth = s.truth.loc[boot.table.index]
-    p = boot.table["p_top10"]
+    p = boot.table["p_top"]
     assert p[truth["is_driver"]].mean() > p[~truth["is_driver"]].mean()
 
 
@@ -86,7 +88,7 @@ def test_n_boot_zero_gives_no_intervals(data):
     model = em.DriverModel(**FAST, random_state=0)
     result = em.bootstrap_importance(model, X, y, n_boot=0, progress=False)
     assert result.replicates is None
-    cols = ["importance_low", "importance_high", "rank_low", "rank_high", "p_top10"]
+    cols = ["importance_low", "importance_high", "rank_low", "rank_high", "p_top"]
     assert result.table[cols].isna().all().all()
     point = em.shap_importance(model.set_params(cv=0).fit(X, y), X)
     pd.testing.assert_series_equal(
