@@ -297,6 +297,7 @@ def _uncertainty_step(
         n_jobs=study.n_jobs,
         progress=study.progress,
         random_state=study.random_state,
+        client=study.client,
     )
     stages = stage_importance(importance, cat.to_frame().set_index("facet")["stage"])
     info = importance.info
@@ -306,7 +307,11 @@ def _uncertainty_step(
         "sample_size": info["sample_size"],
         "resampling": info["resampling"],
         "interval": info["interval"],
+        "estimator": info["estimator"],
+        "model_seed": info.get("model_seed"),
+        "widened": info.get("widened", 0),
         "top_k": info["top_k"],
+        "stability": info["stability"],
     }
     return importance, stages, summary
 
@@ -370,13 +375,18 @@ def _versions() -> dict[str, str]:
 
 def _plan_step(
     estimator: DriverModel,
+    importance: ImportanceResult,
     data: pd.DataFrame,
     schema: SurveySchema,
     cat: FacetCatalog,
     summary: dict,
     study: Study,
 ):
-    """ROI of +1 on each facet and the budget plan (tables roi, plan)."""
+    """ROI of +1 on each facet and the budget plan (tables roi, plan).
+
+    The estimates and intervals come from the importance bootstrap's
+    replicate models; without a bootstrap (``n_boot=0``), from cross-fitting.
+    """
     vpc, source = study.value_per_connected, None
     link = summary.get("value") or {}
     if vpc is None and link.get("value_per_connected") is not None:
@@ -398,8 +408,9 @@ def _plan_step(
         value=data[schema.value].to_numpy() if schema.value else None,
         value_source=source,
         sample_weight=w,
-        n_boot=study.simulation_boot,
+        n_boot=0,
         random_state=study.random_state,
+        bootstrap=importance if importance.refits is not None else None,
     )
     tables = {"roi": result.roi}
     if result.plan is not None:
@@ -492,9 +503,6 @@ def analyze(
             from the value link (``summary["value"]``) when there is one, else
             from the difference in weighted mean ``value`` between connected
             and unconnected respondents.
-        simulation_boot : int, default=10
-            Replicate models refitted for the intervals of the simulated gains
-            (0 = no intervals, fastest).
         random_state : int, default=0
             Seed for the model and its folds; the same seed gives the same
             result.
@@ -572,7 +580,9 @@ def analyze(
             extra, on="segment", how="left"
         )
 
-    notes = list(diagnostics.warnings) + stated_notes
+    stability = importance.info["stability"]["warning"]
+    notes = [stability] if stability else []
+    notes += list(diagnostics.warnings) + stated_notes
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"
@@ -609,7 +619,9 @@ def analyze(
         "versions": _versions(),
         "warnings": notes,
     }
-    plan, plan_tables = _plan_step(estimator, data, schema, cat, summary, study)
+    plan, plan_tables = _plan_step(
+        estimator, importance, data, schema, cat, summary, study
+    )
     summary["plan"] = plan.summary
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {"drivers": drivers, "stages": stages, **measure_tables, **plan_tables}

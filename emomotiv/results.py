@@ -53,6 +53,9 @@ class ImportanceResult:
         Importance shares per bootstrap resample (rows) and facet (columns),
         when the importance was bootstrapped; downstream steps use it to give
         their own conclusions an interval.
+    refits : emomotiv.bootstrap.Refits or None
+        The bootstrap's replicate models and resamples, when bootstrapped:
+        the scenarios, ROI and plan are evaluated on the same replicates.
 
     Examples
     --------
@@ -77,6 +80,7 @@ class ImportanceResult:
     explanation: Any = None
     info: Mapping[str, Any] = field(default_factory=dict)
     replicates: pd.DataFrame | None = None
+    refits: Any = field(default=None, compare=False)
 
     @property
     def importance(self) -> pd.Series:
@@ -125,7 +129,7 @@ class WaveComparison:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> comparison = em.compare(result, result)  # a wave against itself
     >>> comparison.flagged
     []
@@ -187,7 +191,7 @@ class Diagnostics:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> d = result.diagnostics
     >>> 0 < d.halo_share < 1, d.weak_fit
     (True, False)
@@ -268,7 +272,7 @@ class SimulationResult:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> X = s.survey[s.catalog["facet"]]
     >>> sim = em.simulate_improvement(result.model, X, "mobile_app",
     ...                               cross_fit=0, n_boot=0)
@@ -322,7 +326,7 @@ class PlanResult:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> roi = result.plan.to_frame()
     >>> len(roi) == len(s.catalog), list(roi["priority"][:3])
     (True, [1, 2, 3])
@@ -506,7 +510,7 @@ class StatedComparison:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> counts = result.stated.counts
     >>> sum(counts.values()) == len(s.catalog)
     True
@@ -570,7 +574,7 @@ class ConnectionMeasures:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> m = result.measures
     >>> 0.7 < m.cronbach_alpha < 1
     True
@@ -620,7 +624,7 @@ class ValueLink:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> link = result.value
     >>> link.summary["multiplier"] > 1
     True

@@ -121,16 +121,57 @@ def test_survey_weights_are_respected():
     assert weighted.table.loc["f1", "importance_low"] > 0.5
 
 
-def test_fitted_model_is_the_point_estimate(data):
+def test_the_estimate_is_the_bagged_mean_and_the_fit_explains(data):
     s, X, y, w = data
     fitted = em.DriverModel(**FAST, cv=0, random_state=0).fit(X, y, sample_weight=w)
     result = em.bootstrap_importance(
         fitted, X, y, sample_weight=w, n_boot=3, n_jobs=1, progress=False
     )
-    point = em.shap_importance(fitted, X, sample_weight=w)
     pd.testing.assert_series_equal(
-        result.table["importance"], point.table["importance"]
+        result.table["importance"],
+        result.replicates.mean(),
+        check_names=False,
+        check_index_type=False,
     )
+    assert result.info["estimator"] == "bagged"
+    # the explanation (for shap.plots) is the fitted model's own
+    point = em.shap_importance(fitted, X, sample_weight=w)
+    np.testing.assert_array_equal(result.explanation.values, point.explanation.values)
+    assert len(result.refits) == 3 and result.refits.n_respondents == len(X)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.sampled_from([150, 400]),
+    binary=st.booleans(),
+    n_boot=st.integers(2, 6),
+    level=st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+)
+def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level):
+    """Property: facets' and stages' estimates sit inside their own intervals."""
+    s = em.make_survey(n_respondents=n, n_facets=8, random_state=seed)
+    X = s.survey[s.catalog["facet"]]
+    y = s.survey["connected"] if binary else s.survey["value"]
+    model = em.DriverModel(n_estimators=15, max_depth=2, random_state=seed)
+    result = em.bootstrap_importance(
+        model,
+        X,
+        y,
+        n_boot=n_boot,
+        level=level,
+        n_jobs=1,
+        progress=False,
+        random_state=seed,
+    )
+    t = result.table
+    assert (t["importance_low"] <= t["importance"]).all()
+    assert (t["importance"] <= t["importance_high"]).all()
+    rank = result.to_frame().set_index("facet")["rank"].loc[t.index]
+    assert (t["rank_low"] <= rank).all() and (rank <= t["rank_high"]).all()
+    stages = em.stage_importance(result, s.catalog.set_index("facet")["stage"])
+    assert (stages["importance_low"] <= stages["importance"]).all()
+    assert (stages["importance"] <= stages["importance_high"]).all()
 
 
 @pytest.mark.parametrize(
