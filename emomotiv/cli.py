@@ -429,6 +429,13 @@ def _analyze(args: argparse.Namespace) -> int:
                 f"  p(top {top_k}) {row.p_top:.0%}"
             )
         print(line)
+    stability = result.summary["uncertainty"].get("stability") or {}
+    if stability.get("top_k_overlap") is not None:
+        print(
+            f"Ranking stability: resamples share {stability['top_k_overlap']:.0%} "
+            f"of their top {top_k} (threshold {stability['threshold']:.0%})"
+            + (" - LOW" if stability["low"] else "")
+        )
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)

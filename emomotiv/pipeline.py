@@ -316,6 +316,13 @@ def _uncertainty_step(
     return importance, stages, summary
 
 
+def _steps(study: Study):
+    """A bar over the analysis's stages (on stderr), naming the one running."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=5, desc="analyze", unit="stage", disable=not study.progress)
+
+
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
     """The survey's wave label, when it has a wave column with one label."""
     labels = data[wave].dropna().unique() if wave else []
@@ -560,9 +567,15 @@ def analyze(
     X = data[list(schema.facets)]
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
+    steps = _steps(study)
+    steps.set_postfix_str("fitting the model")
     estimator = _fit_model(study, X, y, w)
+    steps.update()
+    steps.set_postfix_str("bootstrap")
     importance, stages, uncertainty = _uncertainty_step(estimator, X, y, w, cat, study)
     drivers = _drivers_table(importance, cat)
+    steps.update()
+    steps.set_postfix_str("diagnostics, stated importance, value")
     diagnostics = diagnose_drivers(
         estimator, X, y, sample_weight=w, importance=importance
     )
@@ -619,16 +632,22 @@ def analyze(
         "versions": _versions(),
         "warnings": notes,
     }
+    steps.update()
+    steps.set_postfix_str("scenarios, ROI and plan")
     plan, plan_tables = _plan_step(
         estimator, importance, data, schema, cat, summary, study
     )
     summary["plan"] = plan.summary
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {"drivers": drivers, "stages": stages, **measure_tables, **plan_tables}
+    steps.update()
     if study.methods:
+        steps.set_postfix_str("classical methods")
         tables["methods"], summary["agreement"] = _methods_step(
             importance, X, y, w, cat, study.random_state
         )
+    steps.update()
+    steps.close()
     return AnalysisResult(
         tables,
         summary,

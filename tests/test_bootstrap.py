@@ -250,3 +250,31 @@ def test_stage_view_properties(raw, groups, seed):
     pd.testing.assert_frame_equal(
         view.drop(columns="rank"), again.drop(columns="rank"), check_exact=False
     )
+
+
+def test_a_dask_cluster_gives_the_local_tables(small):
+    distributed = pytest.importorskip(
+        "dask.distributed",
+        reason="dask is not installed: pip install 'emomotiv[dask]'",
+    )
+    options = dict(
+        n_boot=4,
+        methods=False,
+        progress=False,
+        random_state=0,
+        population=1e5,
+        budget=2e5,
+        model=em.DriverModel(n_estimators=30, max_depth=2, cv=0),
+        **small.roles,
+    )
+    local = em.analyze(small.survey, small.catalog, **options)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = em.analyze(small.survey, small.catalog, client=client, **options)
+    for name in ("drivers", "stages", "roi", "plan"):
+        pd.testing.assert_frame_equal(local.tables[name], remote.tables[name])
+    assert "client" not in remote.summary["settings"]
