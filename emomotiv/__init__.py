@@ -11,6 +11,7 @@ from .classical import (
     relative_weights,
     shapley_regression,
 )
+from .controls import Design, design_matrix, encode_controls, halo_score
 from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
 from .diagnostics import diagnose_drivers, fit_warnings
 from .importance import shap_importance
@@ -58,6 +59,7 @@ __all__ = [
     "Combined",
     "ConnectionMeasures",
     "Diagnostics",
+    "Design",
     "DriverModel",
     "ExtendReach",
     "FacetCatalog",
@@ -85,9 +87,12 @@ __all__ = [
     "connection_score",
     "correlation_importance",
     "cronbach_alpha",
+    "design_matrix",
     "customer_segments",
     "diagnose_drivers",
+    "encode_controls",
     "fit_warnings",
+    "halo_score",
     "load_analysis",
     "load_model",
     "load_sample",

@@ -57,7 +57,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ._validation import check_float, check_int, check_weights
-from .importance import _facet_frame, shap_importance
+from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
 from .results import ImportanceResult
 
 __all__ = [
@@ -166,10 +166,17 @@ def _fit_chunk(
     target: np.ndarray,
     weights: np.ndarray,
     eval_rows: np.ndarray,
-    explain: bool,
+    combine: np.ndarray | None,
     seeds: list,
 ) -> list[tuple[np.ndarray | None, object]]:
-    """Refit one chunk of replicates on one quantised matrix; mean |SHAP| each."""
+    (
+        """Refit one chunk of replicates on one quantised matrix; mean |SHAP| each.
+
+    ``combine`` (model columns x outputs) adds the SHAP of a control's
+    columns into one output; None skips the explanation.
+    """
+        ""
+    )
     import xgboost as xgb
 
     matrix = xgb.QuantileDMatrix(
@@ -182,9 +189,10 @@ def _fit_chunk(
         matrix.set_weight(weights * _counts(seed, len(values)))
         booster = xgb.train(params, matrix, rounds)
         raw = None
-        if explain:
+        if combine is not None:
             phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
-            raw = np.average(np.abs(phi.astype(float)), axis=0, weights=eval_weights)
+            grouped = phi.astype(float) @ combine
+            raw = np.average(np.abs(grouped), axis=0, weights=eval_weights)
         out.append((raw, booster))
     return out
 
@@ -201,13 +209,13 @@ def _fit_refits(
     n_jobs: int | None = None,
     progress: bool = False,
     client=None,
-    explain: bool = True,
+    combine: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, Refits]:
     """Refit ``n_boot`` replicates of a fitted model's settings; keep them.
 
-    Returns the replicates' mean |SHAP| per column (``explain``) and the
-    :class:`Refits`. The evaluation subsample and the resamples depend on
-    ``random_state`` only.
+    Returns the replicates' mean |SHAP| per output of ``combine`` (None: no
+    explanation) and the :class:`Refits`. The evaluation subsample and the
+    resamples depend on ``random_state`` only.
     """
     seeds = np.random.SeedSequence(random_state).spawn(n_boot + 1)
     target = np.asarray(y)
@@ -220,7 +228,7 @@ def _fit_refits(
     template = clone(fitted).set_params(cv=0, n_jobs=1, task=fitted.task_)
     params, rounds = _train_params(template, fitted.task_)
     raw, boosters = _run(
-        (params, rounds, values, target, weights, rows, explain),
+        (params, rounds, values, target, weights, rows, combine),
         seeds[1:],
         n_jobs=-1 if n_jobs is None else n_jobs,
         progress=progress,
@@ -334,6 +342,7 @@ def bootstrap_importance(
     progress: bool = True,
     random_state: int | None = None,
     client=None,
+    controls=None,
 ) -> ImportanceResult:
     """SHAP importance with bootstrap intervals, rank intervals and ``p_top``.
 
@@ -380,6 +389,10 @@ def bootstrap_importance(
     client : dask.distributed.Client or None, default=None
         Run the replicates on this Dask cluster instead of local processes;
         the result is identical to the local run with the same seed.
+    controls : sequence of str, mapping of str -> str, or None
+        Model columns that are controls (see :func:`emomotiv.shap_importance`):
+        refitted and scored in every replicate, never ranked; their bagged
+        shares and intervals go to the result's ``controls`` table.
 
     Returns
     -------
@@ -428,9 +441,12 @@ def bootstrap_importance(
         fitted = clone(model).set_params(cv=0).fit(X, y, sample_weight=sample_weight)
     frame = _facet_frame(fitted, X)
     weights = check_weights(sample_weight, len(frame))
-    point = shap_importance(fitted, frame, sample_weight=weights)
+    point = shap_importance(fitted, frame, sample_weight=weights, controls=controls)
     table = point.table.copy()
-    facets = list(frame.columns)
+    control_table = None if point.controls is None else point.controls.copy()
+    names = [str(c) for c in frame.columns]
+    grouping = _Grouping(names, _as_groups(controls, names))
+    facets = list(table.index)
     k = top_k(len(facets))
     sample_size = len(frame) if max_samples is None else min(max_samples, len(frame))
     info = dict(point.info) | {
@@ -448,7 +464,12 @@ def bootstrap_importance(
         for name in (*INTERVAL_COLUMNS, "p_top"):
             table[name] = np.nan
         info["stability"] = _stability(np.empty((0, len(facets))), k)
-        return ImportanceResult("shap", table, point.total, point.explanation, info)
+        if control_table is not None:
+            control_table["importance_low"] = np.nan
+            control_table["importance_high"] = np.nan
+        return ImportanceResult(
+            "shap", table, point.total, point.explanation, info, controls=control_table
+        )
 
     raw, refits = _fit_refits(
         fitted,
@@ -461,10 +482,17 @@ def bootstrap_importance(
         n_jobs=n_jobs,
         progress=progress,
         client=client,
+        combine=grouping.combine,
     )
-    totals = raw.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(totals > 0, raw / totals, 1 / raw.shape[1])
+    shares, control_shares = grouping.split(raw)
+    p = len(facets)
+    if control_table is not None:
+        estimate = control_shares.mean(axis=0)
+        low, high, _ = percentile_interval(control_shares, estimate, level)
+        control_table["importance"] = estimate
+        control_table["raw_importance"] = raw[:, p:].mean(axis=0)
+        control_table["importance_low"] = low
+        control_table["importance_high"] = high
     replicates = pd.DataFrame(
         shares, columns=pd.Index(facets, name="facet"), index=range(n_boot)
     )
@@ -472,7 +500,7 @@ def bootstrap_importance(
     estimate = shares.mean(axis=0)
     low, high, widened = percentile_interval(shares, estimate, level)
     table["importance"] = estimate
-    table["raw_importance"] = raw.mean(axis=0)
+    table["raw_importance"] = raw[:, :p].mean(axis=0)
     table["importance_low"] = low
     table["importance_high"] = high
     ranks = _ranks(shares)
@@ -490,11 +518,12 @@ def bootstrap_importance(
     return ImportanceResult(
         "shap",
         table,
-        float(totals.mean()),
+        float(raw[:, :p].sum(axis=1).mean()),
         point.explanation,
         info,
         replicates,
-        refits,
+        controls=control_table,
+        refits=refits,
     )
 
 

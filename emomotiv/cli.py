@@ -138,6 +138,29 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_controls(parser: argparse.ArgumentParser) -> None:
+    from .controls import HALO_METHODS
+
+    group = parser.add_argument_group("halo and context controls")
+    group.add_argument(
+        "--halo",
+        choices=HALO_METHODS,
+        default="mean",
+        metavar="MODE",
+        help="how each respondent's general warmth is estimated from their own "
+        "ratings and held as a control: "
+        f"{', '.join(HALO_METHODS)} (default mean; none leaves it out)",
+    )
+    group.add_argument(
+        "--control",
+        nargs="+",
+        metavar="COL",
+        help="customer context columns (purpose, product, class, tenure, region, "
+        "age; numeric or categorical) the model sees but no scenario moves; "
+        "scored in controls.csv, never ranked",
+    )
+
+
 def _study(args: argparse.Namespace):
     """The :class:`~emomotiv.Study` that ``analyze``'s flags describe."""
     from .study import Study
@@ -163,6 +186,8 @@ def _study(args: argparse.Namespace):
         population=args.population,
         budget=args.budget,
         value_per_connected=args.value_per_connected,
+        halo=args.halo,
+        controls=args.control,
     )
 
 
@@ -250,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip the classical methods (relative weights, Shapley regression, "
         "betas, correlations) and their agreement with SHAP",
     )
+    _add_controls(analyze)
     _add_stated_value_options(analyze)
     plan = analyze.add_argument_group("return on improvement")
     plan.add_argument(
@@ -436,12 +462,21 @@ def _analyze(args: argparse.Namespace) -> int:
             f"of their top {top_k} (threshold {stability['threshold']:.0%})"
             + (" - LOW" if stability["low"] else "")
         )
+    _print_controls(result.tables.get("controls"))
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)
     _print_plan(result.summary.get("plan") or {})
     print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
     return 0
+
+
+def _print_controls(controls) -> None:
+    if controls is None or not len(controls):
+        return
+    print("Not explained by the touchpoints (share of all importance):")
+    for row in controls.itertuples():
+        print(f"  {row.label:<44} {row.importance:6.1%}")
 
 
 def _print_stated_value(summary: dict) -> None:

@@ -17,8 +17,23 @@ The generative model
   top), ``penalty`` (``-b * 1[x <= 4]``: hurts only at the bottom) or none;
   one pair of linear drivers also interacts. A facet not experienced adds 0.
   ``alpha`` is set so that the expected connected share is ``connected_share``.
-  The halo does not enter ``eta``: ratings correlate, but only the drivers
-  move connection.
+  By default the halo does not enter ``eta``: ratings correlate, but only the
+  drivers move connection.
+- Confounding, off by default (each switch draws from its own random stream,
+  so a survey with every switch off is exactly the survey of earlier
+  releases, and tests and the bundled sample keep their meaning):
+  ``halo_effect`` adds ``halo_effect * h`` to ``eta`` (warmth is part of
+  feeling connected: the confounder of real driver data); ``scale_usage``
+  passes each respondent's true ratings through their own use of the scale
+  (a shift of every rating, and a wider or narrower use of the range) before
+  they are written down, and connection responds to the true rating;
+  ``stage_factor`` gives each respondent a factor per journey stage that
+  moves all ratings of the stage together and not connection;
+  ``context_effect`` adds a ``purpose`` column (``long-term saving`` /
+  ``active trading``) that moves connection by ``context_effect`` on the
+  logit and lowers the ratings of three facets (two with no effect, one
+  driver) by 1.5 points: the customer context that drives both ratings and
+  connection.
 - Ten motivator items (1-7) load on the latent connection propensity;
   satisfaction (1-10) mostly on the halo; lifetime value is lognormal with a
   mean that is ``value_multiplier`` times higher for connected customers than
@@ -28,7 +43,8 @@ The generative model
 
 ``true_uplift`` is exact for the drawn respondents: the expected change in the
 weighted connected share when every respondent who rated the facet rates it
-one point higher (capped at 10), everything else unchanged.
+one point higher (capped at 10) on the common scale, everything else (halo,
+scale use, stage factors, context, other ratings) unchanged.
 """
 
 from __future__ import annotations
@@ -363,6 +379,98 @@ def _override_effects(spec: pd.DataFrame, effects: Mapping[str, float]):
     return spec
 
 
+# -- confounding: halo in connection, scale use, stage factors, context --------
+
+HALO_EFFECTS = {"none": 0.0, "moderate": 1.0, "strong": 2.0}
+SCALE_LOCATION_SD = 0.5  # respondent's shift of every rating, in facet SDs
+SCALE_RANGE_SD = 0.25  # sd of the log of the respondent's use of the range
+CONTEXT_COLUMN = "purpose"
+CONTEXT_LEVELS = ("long-term saving", "active trading")
+CONTEXT_SHARE = 0.35  # share of respondents in the second level
+CONTEXT_SHIFT = -1.5  # rating points, second level, on the context facets
+CONFOUND_STREAM = 11  # separate streams: the survey without them is unchanged
+
+
+@dataclass(frozen=True)
+class _Confounding:
+    """What the respondents bring besides the touchpoints (see ``make_survey``).
+
+    ``stage`` (n, p): each respondent's journey-stage factor times its
+    loading, per facet; ``shift`` (n, p): the context's shift of the true
+    ratings; ``location`` and ``range_`` (n,): scale use; ``eta`` (n,): what
+    warmth and context add to the connection logit; ``context`` (n,) 0/1 or
+    None; ``context_facets``: the facets whose ratings the context moves.
+    """
+
+    stage: np.ndarray
+    stage_load: float
+    shift: np.ndarray
+    location: np.ndarray | None
+    range_: np.ndarray | None
+    eta: np.ndarray
+    context: np.ndarray | None
+    context_facets: tuple[str, ...]
+
+    @classmethod
+    def draw(
+        cls,
+        n,
+        facets,
+        stage_of,
+        spec,
+        halo,
+        *,
+        halo_effect,
+        scale_usage,
+        stage_factor,
+        context_effect,
+        random_state,
+        sample_seed,
+    ):
+        p = len(facets)
+        study = np.random.default_rng(
+            None if random_state is None else [random_state, CONFOUND_STREAM]
+        )
+        tail = [] if sample_seed is None else [7, sample_seed]
+        people = np.random.default_rng(
+            None if random_state is None else [random_state, CONFOUND_STREAM, 1, *tail]
+        )
+        stage = np.zeros((n, p))
+        if stage_factor > 0:
+            levels = list(dict.fromkeys(stage_of))
+            factors = people.standard_normal((n, len(levels)))
+            member = np.array([levels.index(s) for s in stage_of])
+            stage = stage_factor * factors[:, member]
+        location = range_ = None
+        if scale_usage > 0:
+            location = scale_usage * SCALE_LOCATION_SD * people.standard_normal(n)
+            range_ = np.exp(scale_usage * SCALE_RANGE_SD * people.standard_normal(n))
+        eta = halo_effect * halo
+        shift = np.zeros((n, p))
+        context, hit = None, ()
+        if context_effect > 0:
+            context = (people.random(n) < CONTEXT_SHARE).astype(int)
+            drivers = [f for f in facets if spec.loc[f, "kind"] != "none"]
+            others = [
+                f
+                for f in facets
+                if spec.loc[f, "kind"] == "none" and not spec.loc[f, "table_stakes"]
+            ]
+            hit = tuple(study.permutation(others)[:2]) + tuple(
+                study.permutation(drivers)[:1]
+            )
+            cols = [facets.index(f) for f in hit]
+            shift[:, cols] = CONTEXT_SHIFT * context[:, None]
+            eta = eta + context_effect * context
+        return cls(stage, stage_factor, shift, location, range_, eta, context, hit)
+
+    def observed(self, latent, mu, sd):
+        """Ratings as given: the true latent rating through the scale use."""
+        if self.location is None:
+            return latent
+        return mu + sd * self.location[:, None] + self.range_[:, None] * (latent - mu)
+
+
 def _sample_stream(random_state: int | None, sample_seed: int) -> np.random.Generator:
     """The respondents' own stream for ``sample_seed`` (see ``make_survey``)."""
     if random_state is None:
@@ -404,6 +512,10 @@ def make_survey(
     random_state: int | None = None,
     effects: Mapping[str, float] | None = None,
     sample_seed: int | None = None,
+    halo_effect: float | str = 0.0,
+    scale_usage: bool | float = False,
+    stage_factor: float = 0.0,
+    context_effect: float = 0.0,
 ) -> SyntheticSurvey:
     """Draw a synthetic experience survey with known drivers of connection.
 
@@ -448,6 +560,29 @@ def make_survey(
         respondents from the same study, as in a later survey wave (see
         :func:`make_waves`). ``None`` (default) draws everything from one
         stream, as always.
+    halo_effect : float or {"none", "moderate", "strong"}, default=0.0
+        How strongly general warmth ``h`` moves connection directly, on the
+        logit per standard deviation of ``h`` ("moderate" = 1.0, "strong" =
+        2.0; the facet effects together have a logit standard deviation of
+        about 2.3 on the default survey). 0 keeps today's survey, where
+        warmth only correlates the ratings. Real surveys sit above 0: warmth
+        toward the brand is part of feeling connected.
+    scale_usage : bool or float, default=False
+        Respondent-specific use of the rating scale: ``True`` (= 1.0) shifts
+        all of a respondent's ratings by ``N(0, 0.5)`` facet standard
+        deviations and stretches them around the facet mean by
+        ``exp(N(0, 0.25))``; a float scales both. Connection responds to
+        the rating before scale use.
+    stage_factor : float, default=0.0
+        Loading (at most 0.6) of a per-respondent factor for each journey
+        stage on that stage's ratings: ratings within a stage correlate
+        beyond the halo, connection does not move with it.
+    context_effect : float, default=0.0
+        With a value > 0, a ``purpose`` column (35% ``active trading``) that
+        adds ``context_effect`` to the connection logit of active traders
+        and lowers their ratings of three facets by 1.5 points;
+        ``roles["controls"]`` then names it and ``truth["context_shift"]``
+        marks the facets it moves.
 
     Returns
     -------
@@ -493,6 +628,12 @@ def make_survey(
     said = _effect_spec(facets, rng)
     spec = said if effects is None else _override_effects(said, effects)
 
+    halo_effect = HALO_EFFECTS.get(halo_effect, halo_effect)
+    check_float(halo_effect, "halo_effect", owner, low=0.0)
+    scale_usage = check_float(float(scale_usage), "scale_usage", owner, low=0.0)
+    check_float(stage_factor, "stage_factor", owner, low=0.0, high=0.6)
+    check_float(context_effect, "context_effect", owner, low=0.0)
+
     # Ratings: halo-correlated, skewed to the top, structurally missing.
     halo = draw.standard_normal(n)
     mu = rng.uniform(6.6, 8.4, p)
@@ -506,15 +647,35 @@ def make_survey(
         0.3, 0.65, (stage_of == "Get help").sum()
     )
     noise = draw.standard_normal((n, p))
-    latent = mu + sd * (load * halo[:, None] + np.sqrt(1 - load**2) * noise)
-    x = np.clip(np.rint(latent), 1, SCALE_MAX)
-    x[draw.random((n, p)) > reach] = np.nan
+    conf = _Confounding.draw(
+        n,
+        facets,
+        stage_of,
+        spec,
+        halo,
+        halo_effect=halo_effect,
+        scale_usage=scale_usage,
+        stage_factor=stage_factor,
+        context_effect=context_effect,
+        random_state=random_state,
+        sample_seed=sample_seed,
+    )
+    unique = np.sqrt(1 - load**2 - conf.stage_load**2)
+    latent = mu + sd * (load * halo[:, None] + conf.stage + unique * noise)
+    latent = latent + conf.shift
+    # ``r``: the rating on the common scale (what connection responds to);
+    # ``x``: the rating as given, through the respondent's scale use.
+    r = np.clip(np.rint(latent), 1, SCALE_MAX)
+    x = np.clip(np.rint(conf.observed(latent, mu, sd)), 1, SCALE_MAX)
+    unused = draw.random((n, p)) > reach
+    r[unused] = np.nan
+    x[unused] = np.nan
 
     customer_type = draw.choice(len(CUSTOMER_TYPES), size=n, p=[0.5, 0.3, 0.2])
     weight = np.asarray(CUSTOMER_TYPE_WEIGHT)[customer_type] * draw.lognormal(0, 0.2, n)
     weight = weight / weight.mean()
 
-    means = np.nanmean(x, axis=0)
+    means = np.nanmean(r, axis=0)
     pair = None
     if all(f in facets for f in NAMED_INTERACTION):
         pair = (facets.index(NAMED_INTERACTION[0]), facets.index(NAMED_INTERACTION[1]))
@@ -523,8 +684,8 @@ def make_survey(
         pair = (linear[0], linear[1]) if len(linear) >= 2 else None
     if pair is not None and (spec["kind"].iloc[list(pair)] == "none").any():
         pair = None  # an override removed one partner: no interaction left
-    contrib = _contributions(x, spec, means)
-    eta0 = contrib.sum(axis=1) + _interaction(x, means, pair)
+    contrib = _contributions(r, spec, means)
+    eta0 = contrib.sum(axis=1) + _interaction(r, means, pair) + conf.eta
     alpha = brentq(
         lambda a: np.average(expit(a + eta0), weights=weight) - share, -30, 30
     )
@@ -535,15 +696,15 @@ def make_survey(
 
     # Exact expected uplift of +1 point for each facet, everything else unchanged.
     base = np.average(expit(eta), weights=weight)
-    raised = np.minimum(x + 1, SCALE_MAX)
+    raised = np.minimum(r + 1, SCALE_MAX)
     shift = _contributions(raised, spec, means) - contrib
     uplift = np.empty(p)
     for j in range(p):
         eta1 = eta + shift[:, j]
         if pair is not None and j in pair:
-            x1 = x.copy()
-            x1[:, j] = raised[:, j]
-            eta1 = eta1 + _interaction(x1, means, pair) - _interaction(x, means, pair)
+            r1 = r.copy()
+            r1[:, j] = raised[:, j]
+            eta1 = eta1 + _interaction(r1, means, pair) - _interaction(r, means, pair)
         uplift[j] = np.average(expit(eta1), weights=weight) - base
 
     z = (propensity - propensity.mean()) / propensity.std()
@@ -585,6 +746,8 @@ def make_survey(
             "weight": weight.round(4),
         }
     )
+    if conf.context is not None:
+        survey[CONTEXT_COLUMN] = np.asarray(CONTEXT_LEVELS)[conf.context]
     survey = pd.concat(
         [
             survey,
@@ -661,6 +824,10 @@ def make_survey(
         "wave": "wave",
         "id": "respondent_id",
     }
+    if conf.context is not None:
+        roles["controls"] = [CONTEXT_COLUMN]
+        hit = truth.index.isin(conf.context_facets)
+        truth["context_shift"] = np.where(hit, CONTEXT_SHIFT, 0.0)
     if stated_form is not None:
         stated_rng = np.random.default_rng(
             None if random_state is None else [random_state, STATED_STREAM]
@@ -701,7 +868,10 @@ def make_waves(
         The study's seed.
     **options
         Other keyword arguments of :func:`make_survey` (``n_stages``,
-        ``connected_share``, ``value_multiplier``).
+        ``connected_share``, ``value_multiplier``, ``halo_effect``,
+        ``scale_usage``, ``stage_factor``, ``context_effect``): the
+        confounding is the study's, each wave's respondents draw their own
+        warmth, scale use, stage factors and context.
 
     Returns
     -------

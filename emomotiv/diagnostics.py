@@ -24,6 +24,8 @@ correlation matrix, the way relaimpo and SPSS treat pairwise deletion.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
@@ -93,6 +95,7 @@ def diagnose_drivers(
     sample_weight=None,
     importance: ImportanceResult | None = None,
     min_t: float = 2.0,
+    controls: Sequence[str] | None = None,
 ) -> Diagnostics:
     """Fit, collinearity, halo and suppressor diagnostics for a driver study.
 
@@ -114,6 +117,9 @@ def diagnose_drivers(
         of zero has no sign; a suppressor needs both signs, opposite, so
         that sampling noise around zero is not reported as suppression.
         Standard errors use Kish's effective sample size of the weights.
+    controls : sequence of str or None, default=None
+        Model columns that are controls (the halo score, context), left out
+        of the facet diagnostics.
 
     Returns
     -------
@@ -137,7 +143,7 @@ def diagnose_drivers(
     """
     check_is_fitted(model, "estimator_")
     check_float(min_t, "min_t", "diagnose_drivers", low=0)
-    frame = _facet_frame(model, X)
+    frame = _facet_frame(model, X).drop(columns=list(controls or []))
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
     target = np.asarray(y)

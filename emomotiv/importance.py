@@ -7,6 +7,8 @@ row per facet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
@@ -34,7 +36,92 @@ def _facet_frame(model, X) -> pd.DataFrame:
     return X[names].astype(float)
 
 
-def shap_importance(model, X: pd.DataFrame, *, sample_weight=None) -> ImportanceResult:
+def _as_groups(controls, names: list[str]) -> dict[str, str]:
+    """``controls`` as {model column: control}; every column must be the model's."""
+    if controls is None:
+        return {}
+    if isinstance(controls, Mapping):
+        groups = {str(k): str(v) for k, v in controls.items()}
+    elif isinstance(controls, str):
+        groups = {controls: controls}
+    else:
+        groups = {str(c): str(c) for c in controls}
+    unknown = [c for c in groups if c not in names]
+    if unknown:
+        raise ValueError(
+            f"controls names {len(unknown)} columns the model was not fitted "
+            f"on: {unknown[:5]}."
+        )
+    if len(groups) >= len(names):
+        raise ValueError("controls leave no facet to rank: every column is a control.")
+    return groups
+
+
+class _Grouping:
+    """How model columns combine into facets and controls.
+
+    ``combine`` is a 0/1 matrix (model columns x outputs): facets map to
+    themselves, a control's columns (the levels of a categorical one, the
+    halo score's columns) add into one output, so its SHAP is that of the
+    variable (SHAP is additive). Outputs are the facets, then the controls.
+    """
+
+    def __init__(self, names: list[str], groups: Mapping[str, str]) -> None:
+        self.facets = [n for n in names if n not in groups]
+        self.controls = list(dict.fromkeys(groups[n] for n in names if n in groups))
+        outputs = self.facets + self.controls
+        self.combine = np.zeros((len(names), len(outputs)))
+        for j, name in enumerate(names):
+            self.combine[j, outputs.index(groups.get(name, name))] = 1.0
+
+    def split(self, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Facet shares (over facets) and control shares (over all outputs).
+
+        ``raw`` holds mean |SHAP| per output on its last axis.
+        """
+        raw = np.asarray(raw, dtype=float)
+        p = len(self.facets)
+        facet_raw, control_raw = raw[..., :p], raw[..., p:]
+        facet_total = facet_raw.sum(axis=-1, keepdims=True)
+        total = facet_total + control_raw.sum(axis=-1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            facet_share = np.where(facet_total > 0, facet_raw / facet_total, 1 / p)
+            control_share = np.where(total > 0, control_raw / total, 0.0)
+        return facet_share, control_share
+
+
+def _control_table(
+    phi: np.ndarray,
+    values: np.ndarray,
+    grouping: _Grouping,
+    raw: np.ndarray,
+    share: np.ndarray,
+    weights: np.ndarray,
+) -> pd.DataFrame:
+    """Per control: share, raw mean |SHAP| of its summed columns, direction.
+
+    Direction: +1 when higher values raise the outcome, -1 when they lower
+    it, 0 for a control of several columns (a categorical one: its levels
+    have no order; the halo's level and spread) or one the model never used.
+    """
+    p = len(grouping.facets)
+    direction = []
+    for k in range(len(grouping.controls)):
+        cols = np.flatnonzero(grouping.combine[:, p + k])
+        if len(cols) == 1 and raw[k] > 0:
+            corr = weighted_corr_columns(values[:, cols], phi[:, cols], weights)[0]
+            direction.append(-1 if np.nan_to_num(corr) < 0 else 1)
+        else:
+            direction.append(0)
+    return pd.DataFrame(
+        {"importance": share, "raw_importance": raw, "direction": direction},
+        index=pd.Index(grouping.controls, name="control"),
+    )
+
+
+def shap_importance(
+    model, X: pd.DataFrame, *, sample_weight=None, controls=None
+) -> ImportanceResult:
     """Derived importance from TreeSHAP on a fitted :class:`DriverModel`.
 
     A facet's importance is its (weighted) mean absolute SHAP value as a share
@@ -56,6 +143,12 @@ def shap_importance(model, X: pd.DataFrame, *, sample_weight=None) -> Importance
         The respondents to explain, with the model's facet columns.
     sample_weight : array-like of shape (n_respondents,), default=None
         Survey weights for the mean |SHAP|, direction, reach and mean score.
+    controls : sequence of str, mapping of str -> str, or None
+        Model columns that are controls, not facets (the halo score,
+        context; see :func:`emomotiv.design_matrix`), or a mapping of each
+        such column to the control it belongs to (the levels of a
+        categorical control). They are scored in ``controls``, never ranked
+        in ``table``.
 
     Returns
     -------
@@ -63,7 +156,11 @@ def shap_importance(model, X: pd.DataFrame, *, sample_weight=None) -> Importance
         ``table`` columns: ``importance``, ``raw_importance`` (mean |SHAP|),
         ``direction`` (+1 when higher ratings raise the outcome, -1 when they
         lower it, 0 for a facet the model never used), ``reach`` and
-        ``mean_score``; ``explanation`` is the ``shap.Explanation``.
+        ``mean_score``; the shares sum to 1 over the facets. ``controls``
+        (with ``controls=``): one row per control with ``importance``, its
+        share of the total over facets *and* controls, ``raw_importance``
+        and ``direction``. ``explanation`` is the ``shap.Explanation`` of
+        every model column.
 
     Examples
     --------
@@ -82,22 +179,31 @@ def shap_importance(model, X: pd.DataFrame, *, sample_weight=None) -> Importance
     import xgboost as xgb
 
     frame = _facet_frame(model, X)
+    names = [str(c) for c in frame.columns]
+    grouping = _Grouping(names, _as_groups(controls, names))
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
     booster = model.estimator_.get_booster()
     contribs = booster.predict(xgb.DMatrix(values, missing=np.nan), pred_contribs=True)
     phi, base = contribs[:, :-1].astype(float), contribs[:, -1].astype(float)
 
-    raw = np.average(np.abs(phi), axis=0, weights=weights)
-    total = float(raw.sum())
-    share = raw / total if total > 0 else np.full(len(raw), 1 / len(raw))
-    corr = weighted_corr_columns(values, phi, weights)
-    direction = np.where(raw > 0, np.where(np.nan_to_num(corr) < 0, -1, 1), 0)
+    raw = np.average(np.abs(phi @ grouping.combine), axis=0, weights=weights)
+    p = len(grouping.facets)
+    share, control_share = grouping.split(raw)
+    total = float(raw[:p].sum())
+    keep = [names.index(f) for f in grouping.facets]
+    corr = weighted_corr_columns(values[:, keep], phi[:, keep], weights)
+    direction = np.where(raw[:p] > 0, np.where(np.nan_to_num(corr) < 0, -1, 1), 0)
 
     table = pd.DataFrame(
-        {"importance": share, "raw_importance": raw, "direction": direction},
-        index=pd.Index(frame.columns, name="facet"),
-    ).join(facet_profile(frame, weights))
+        {"importance": share, "raw_importance": raw[:p], "direction": direction},
+        index=pd.Index(grouping.facets, name="facet"),
+    ).join(facet_profile(frame[grouping.facets], weights))
+    control_table = None
+    if grouping.controls:
+        control_table = _control_table(
+            phi, values, grouping, raw[p:], control_share, weights
+        )
     explanation = shap.Explanation(
         values=phi,
         base_values=base,
@@ -111,4 +217,8 @@ def shap_importance(model, X: pd.DataFrame, *, sample_weight=None) -> Importance
         "missing": "not experienced is a value: its SHAP is the effect of not "
         "having used the touchpoint",
     }
-    return ImportanceResult("shap", table, total, explanation, info)
+    if grouping.controls:
+        info["control_share"] = float(control_share.sum())
+    return ImportanceResult(
+        "shap", table, total, explanation, info, controls=control_table
+    )

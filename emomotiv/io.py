@@ -252,9 +252,9 @@ def save_analysis(
     ...     out = em.save_analysis(result, f"{tmp}/results")
     ...     sorted(p.name for p in out.iterdir())
     ... # doctest: +NORMALIZE_WHITESPACE
-    ['drivers.csv', 'methods.csv', 'model.json', 'model_meta.json',
-     'motivators.csv', 'report.html', 'roi.csv', 'segments.csv', 'stages.csv',
-     'summary.json']
+    ['controls.csv', 'drivers.csv', 'methods.csv', 'model.json',
+     'model_meta.json', 'motivators.csv', 'report.html', 'roi.csv',
+     'segments.csv', 'stages.csv', 'summary.json']
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():

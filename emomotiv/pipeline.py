@@ -25,6 +25,7 @@ from .classical import (
     relative_weights,
     shapley_regression,
 )
+from .controls import HALO, Design, design_matrix
 from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
@@ -52,6 +53,16 @@ DRIVER_COLUMNS = (
     "quadrant",
     "reach",
     "mean_score",
+)
+
+CONTROL_COLUMNS = (
+    "control",
+    "label",
+    "kind",
+    "importance",
+    "importance_low",
+    "importance_high",
+    "direction",
 )
 
 
@@ -269,6 +280,73 @@ def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFr
     return _order_drivers(frame)
 
 
+def _design_step(
+    data: pd.DataFrame, schema: SurveySchema, w: np.ndarray, study: Study
+) -> Design:
+    """The model's design matrix: facets, the halo score and context controls."""
+    from ._validation import ValidationError
+
+    controls = list(study.controls or [])
+    roles = schema.roles()
+    problems = [
+        f"The control column '{c}' is the survey's {role} column; a control "
+        "is customer context, not the outcome, a weight or an id."
+        for c in controls
+        for role in ("connection", "weight", "id")
+        if roles.get(role) == c
+    ]
+    problems += [
+        f"The control column '{c}' is named more than once."
+        for c in dict.fromkeys(controls)
+        if controls.count(c) > 1
+    ]
+    if problems:
+        raise ValidationError(problems, subject="survey")
+    return design_matrix(
+        data[list(schema.facets)],
+        data=data,
+        halo=study.halo,
+        controls=controls,
+        sample_weight=w,
+    )
+
+
+def _controls_step(
+    importance: ImportanceResult, design: Design
+) -> tuple[pd.DataFrame, dict]:
+    """``controls.csv`` and ``summary["halo"]``: what the touchpoints do not explain."""
+    columns = list(CONTROL_COLUMNS)
+    table = importance.controls
+    if table is None:
+        frame = pd.DataFrame(columns=columns)
+    else:
+        frame = table.reset_index()
+        frame["label"] = frame["control"].map(design.labels)
+        frame["kind"] = frame["control"].map(design.kinds)
+        frame = (
+            frame[columns]
+            .sort_values("importance", ascending=False, kind="stable")
+            .reset_index(drop=True)
+        )
+    strength = None
+    if table is not None and HALO in table.index:
+        strength = float(table.loc[HALO, "importance"])
+    note = design.info.get("halo_note")
+    if note is None and design.halo == "none":
+        note = (
+            "no halo score (halo='none'): importance and simulated gains may "
+            "carry general warmth toward the brand"
+        )
+    summary = {
+        "method": design.halo,
+        "strength": strength,
+        "controls": [c for c in design.controls if c != HALO],
+        "control_share": None if table is None else float(table["importance"].sum()),
+        "note": note,
+    }
+    return frame, summary
+
+
 def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
     """The study's model (or the default ``DriverModel``), seeded and fitted."""
     if study.model is None:
@@ -280,7 +358,7 @@ def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
 
 def _uncertainty_step(
     estimator: DriverModel,
-    X: pd.DataFrame,
+    design: Design,
     y: np.ndarray,
     w: np.ndarray,
     cat: FacetCatalog,
@@ -289,8 +367,9 @@ def _uncertainty_step(
     """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
     importance = bootstrap_importance(
         estimator,
-        X,
+        design.matrix,
         y,
+        controls=design.groups,
         sample_weight=w,
         n_boot=study.n_boot,
         level=study.level,
@@ -384,6 +463,7 @@ def _plan_step(
     estimator: DriverModel,
     importance: ImportanceResult,
     data: pd.DataFrame,
+    design: Design,
     schema: SurveySchema,
     cat: FacetCatalog,
     summary: dict,
@@ -406,7 +486,7 @@ def _plan_step(
     w = data[schema.weight].to_numpy() if schema.weight else None
     result = plan_improvements(
         estimator,
-        data[list(schema.facets)],
+        design.matrix,
         data[schema.connection].to_numpy(),
         catalog=cat,
         budget=study.budget,
@@ -418,6 +498,7 @@ def _plan_step(
         n_boot=0,
         random_state=study.random_state,
         bootstrap=importance if importance.refits is not None else None,
+        controls=design.columns,
     )
     tables = {"roi": result.roi}
     if result.plan is not None:
@@ -569,15 +650,24 @@ def analyze(
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
     steps = _steps(study)
     steps.set_postfix_str("fitting the model")
-    estimator = _fit_model(study, X, y, w)
+    design = _design_step(data, schema, w, study)
+    estimator = _fit_model(study, design.matrix, y, w)
     steps.update()
     steps.set_postfix_str("bootstrap")
-    importance, stages, uncertainty = _uncertainty_step(estimator, X, y, w, cat, study)
+    importance, stages, uncertainty = _uncertainty_step(
+        estimator, design, y, w, cat, study
+    )
     drivers = _drivers_table(importance, cat)
+    controls_table, halo_summary = _controls_step(importance, design)
     steps.update()
     steps.set_postfix_str("diagnostics, stated importance, value")
     diagnostics = diagnose_drivers(
-        estimator, X, y, sample_weight=w, importance=importance
+        estimator,
+        design.matrix,
+        y,
+        sample_weight=w,
+        importance=importance,
+        controls=design.columns,
     )
     comparison, stated_summary, stated_notes = _stated_step(
         data, cat, importance, w, study
@@ -624,6 +714,7 @@ def analyze(
             "top10": importance.top(10),
         },
         "uncertainty": uncertainty,
+        "halo": halo_summary,
         "diagnostics": diagnostics.to_summary(),
         "stated": jsonable(stated_summary),
         "measures": jsonable(measures_summary),
@@ -635,11 +726,17 @@ def analyze(
     steps.update()
     steps.set_postfix_str("scenarios, ROI and plan")
     plan, plan_tables = _plan_step(
-        estimator, importance, data, schema, cat, summary, study
+        estimator, importance, data, design, schema, cat, summary, study
     )
     summary["plan"] = plan.summary
     summary["settings"] |= {"population": study.population, "budget": study.budget}
-    tables = {"drivers": drivers, "stages": stages, **measure_tables, **plan_tables}
+    tables = {
+        "drivers": drivers,
+        "controls": controls_table,
+        "stages": stages,
+        **measure_tables,
+        **plan_tables,
+    }
     steps.update()
     if study.methods:
         steps.set_postfix_str("classical methods")

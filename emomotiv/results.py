@@ -53,6 +53,12 @@ class ImportanceResult:
         Importance shares per bootstrap resample (rows) and facet (columns),
         when the importance was bootstrapped; downstream steps use it to give
         their own conclusions an interval.
+    controls : DataFrame or None
+        Indexed by control (the halo score ``__halo__``, context columns),
+        when the model saw controls: ``importance`` (share of the total over
+        facets *and* controls), ``raw_importance``, ``direction`` and, when
+        bootstrapped, ``importance_low``, ``importance_high``. Controls are
+        never in ``table``.
     refits : emomotiv.bootstrap.Refits or None
         The bootstrap's replicate models and resamples, when bootstrapped:
         the scenarios, ROI and plan are evaluated on the same replicates.
@@ -80,6 +86,7 @@ class ImportanceResult:
     explanation: Any = None
     info: Mapping[str, Any] = field(default_factory=dict)
     replicates: pd.DataFrame | None = None
+    controls: pd.DataFrame | None = None
     refits: Any = field(default=None, compare=False)
 
     @property

@@ -224,11 +224,12 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
 class _Simulator:
     """Holds the data, the model and its replicates; evaluates scenarios."""
 
-    def __init__(self, model, X, weights, scales, owner):
+    def __init__(self, model, X, weights, scales, owner, controls=()):
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(model, "estimator_")
         self.facets = [str(f) for f in model.feature_names_in_]
+        self.controls = set(controls)
         if not isinstance(X, pd.DataFrame):
             raise ValueError(
                 f"{owner} needs the survey as a DataFrame with one column per facet."
@@ -311,7 +312,6 @@ class _Simulator:
             n_boot=n_boot,
             sample_size=size,
             random_state=random_state,
-            explain=False,
         )
 
     def use_refits(self, importance) -> None:
@@ -337,8 +337,14 @@ class _Simulator:
                 if not isinstance(part, SINGLE):
                     problems.append(f"{part!r} is not a scenario.")
                     continue
+                if part.facet in self.controls:
+                    problems.append(
+                        f"'{part.facet}' is a control: no scenario moves it, "
+                        "only the touchpoints' ratings move."
+                    )
+                    continue
                 if part.facet not in self.column:
-                    hint = did_you_mean(part.facet, self.facets)
+                    hint = did_you_mean(part.facet, self.movable)
                     problems.append(f"Unknown facet '{part.facet}'.{hint}")
                     continue
                 low, high = self.scales[part.facet]
@@ -482,6 +488,11 @@ class _Simulator:
         return point, np.empty((0, len(scenarios)))
 
     @property
+    def movable(self) -> list[str]:
+        """The facets a scenario may move: every model column but the controls."""
+        return [f for f in self.facets if f not in self.controls]
+
+    @property
     def baseline(self) -> float:
         """Predicted connected share (bagged out of bag, out of fold, or as is)."""
         if self.refits is not None and self.replicate_baseline is not None:
@@ -559,6 +570,7 @@ def simulate_improvement(
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
+    controls: Sequence[str] | None = None,
     bootstrap=None,
 ) -> SimulationResult:
     """Change in the connected share if facet ratings improved as described.
@@ -601,6 +613,10 @@ def simulate_improvement(
         Confidence level of the interval.
     random_state : int or None
         Seed for the resamples and the replicate models.
+    controls : sequence of str or None
+        Model columns that are controls (the halo score, context; see
+        :func:`emomotiv.design_matrix`): ``X`` must hold them, every
+        prediction sees them, and no scenario moves them.
     bootstrap : ImportanceResult or None
         The result of :func:`~emomotiv.bootstrap_importance` on the same
         respondents: its replicate models are used (no refits; ``n_boot``
@@ -632,7 +648,9 @@ def simulate_improvement(
     check_int(random_state, "random_state", owner, allow_none=True)
     scenarios = _as_scenarios(scenario, owner)
     facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
-    sim = _Simulator(model, X, sample_weight, _scales(catalog, facets), owner)
+    controls = list(controls or [])
+    scales = _scales(catalog, [f for f in facets if f not in controls])
+    sim = _Simulator(model, X, sample_weight, scales, owner, controls)
     sim.check(scenarios)
     _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)
     return _simulation_result(sim, scenarios, level)
@@ -733,7 +751,8 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
         if isinstance(value_per_connected, Sequence):
             est, low, high = (float(v) for v in value_per_connected)
             sd = (high - low) / (2 * _z(level)) if np.isfinite(high - low) else 0.0
-            seed = [0 if sim.refits.random_state is None else sim.refits.random_state]
+            state = None if sim.refits is None else sim.refits.random_state
+            seed = [0 if state is None else state]
             draws = np.random.default_rng(seed + [2]).standard_normal(n_boot)
             return est, est + sd * draws, value_source or "value_link"
         est = float(value_per_connected)
@@ -773,6 +792,7 @@ def plan_improvements(
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
+    controls: Sequence[str] | None = None,
     bootstrap=None,
 ) -> PlanResult:
     """Simulate +``points`` on every facet, price it, and plan within a budget.
@@ -828,6 +848,10 @@ def plan_improvements(
         Confidence level of the intervals.
     random_state : int or None
         Seed for the replicates.
+    controls : sequence of str or None
+        Model columns that are controls (the halo score, context): seen by
+        every prediction, never raised, priced or funded; ``roi`` and the
+        plan hold the facets only.
     bootstrap : ImportanceResult or None
         The result of :func:`~emomotiv.bootstrap_importance` on the same
         respondents: its replicate models give every estimate and interval
@@ -865,9 +889,12 @@ def plan_improvements(
         check_float(value_per_connected, "value_per_connected", owner)
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
-    facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
+    controls = list(controls or [])
+    facets = [
+        str(f) for f in getattr(model, "feature_names_in_", []) if f not in controls
+    ]
     scales = _scales(catalog, facets)
-    sim = _Simulator(model, X, sample_weight, scales, owner)
+    sim = _Simulator(model, X, sample_weight, scales, owner, controls)
     scenarios = [RaiseScore(f, points) for f in facets]
     sim.check(scenarios)
     _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)

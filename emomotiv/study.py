@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._validation import check_choice, check_float, check_int, did_you_mean
+from .controls import HALO_METHODS
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
 
@@ -64,6 +65,14 @@ class Study:
     client : dask.distributed.Client or None
         Run the bootstrap replicates on this Dask cluster (same results as
         the local run for the same seed); not part of the saved settings.
+    halo : {"mean", "factor", "profile", "none"}, default="mean"
+        How each respondent's general warmth is estimated from their own
+        ratings and held as a control (see :func:`emomotiv.halo_score`);
+        ``"none"`` leaves it out.
+    controls : sequence of str or None
+        Context columns (purpose, product, class, tenure, region, age;
+        numeric or categorical, missing allowed) that the model sees but no
+        scenario moves; scored in ``controls.csv``, never ranked.
 
     Examples
     --------
@@ -111,6 +120,9 @@ class Study:
     population: float | None = None
     budget: float | None = None
     value_per_connected: float | None = None
+    # halo and context controls
+    halo: str = "mean"
+    controls: Sequence[str] | None = None
     # where the work runs
     client: Any = field(default=None, compare=False, repr=False)
 
@@ -180,6 +192,22 @@ class Study:
                 )
         check_choice(self.stated_form, "stated_form", owner, STATED_FORMS)
         check_choice(self.stated_source, "stated_source", owner, STATED_SOURCES)
+        self._check_controls(owner)
+
+    def _check_controls(self, owner: str) -> None:
+        """``halo`` one of the designs; ``controls`` a list of column names."""
+        check_choice(self.halo, "halo", owner, HALO_METHODS)
+        controls = self.controls
+        ok = controls is None or (
+            isinstance(controls, Sequence)
+            and not isinstance(controls, str)
+            and all(isinstance(c, str) for c in controls)
+        )
+        if not ok:
+            raise ValueError(
+                f"The 'controls' parameter of {owner} must be a list of column "
+                f"names or None. Got {controls!r} instead."
+            )
 
     def roles(self) -> dict[str, Any]:
         """The column roles, by name (the ``SurveySchema.infer`` arguments)."""

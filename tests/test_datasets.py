@@ -106,3 +106,103 @@ def test_any_generated_survey_validates(n, p, stages, seed):
             em.validate_survey(s.survey, schema, catalog)
     assert s.truth["is_driver"].sum() >= 2
     assert len(set(s.catalog["facet"])) == p
+
+
+# -- confounding: halo in connection, scale use, stage factors, context -------
+
+CONFOUNDED = dict(
+    halo_effect="moderate", scale_usage=True, stage_factor=0.3, context_effect=1.0
+)
+
+
+def test_confounding_off_is_the_survey_of_before():
+    plain = em.make_survey(400, 14, random_state=5)
+    off = em.make_survey(
+        400, 14, random_state=5, halo_effect=0.0, scale_usage=False, stage_factor=0
+    )
+    pd.testing.assert_frame_equal(plain.survey, off.survey)
+    pd.testing.assert_frame_equal(plain.truth, off.truth)
+
+
+def test_confounding_moves_no_truth_of_a_facet_without_effect():
+    s = em.make_survey(2000, 30, random_state=1, **CONFOUNDED)
+    truth = s.truth
+    assert (truth.loc[~truth["is_driver"], "true_uplift"] == 0).all()
+    assert (truth.loc[truth["is_driver"], "true_uplift"] > 0).all()
+    assert s.roles["controls"] == ["purpose"]
+    assert (truth["context_shift"] != 0).sum() == 3
+
+
+def test_true_uplift_holds_warmth_fixed():
+    """Warmth in connection is no part of a facet's uplift: removing a
+    driver's effect removes all of its uplift, ratings unchanged."""
+    s = em.make_survey(1500, 20, random_state=2, halo_effect="strong")
+    driver = s.drivers[0]
+    off = em.make_survey(
+        1500, 20, random_state=2, halo_effect="strong", effects={driver: 0.0}
+    )
+    assert off.truth.loc[driver, "true_uplift"] == 0
+    facets = list(s.catalog["facet"])
+    pd.testing.assert_frame_equal(s.survey[facets], off.survey[facets])
+
+
+def test_halo_effect_makes_warm_raters_more_connected():
+    """With warmth in connection, a facet with no effect correlates with
+    connection more than it does without."""
+
+    def corr(halo_effect):
+        s = em.make_survey(4000, 30, random_state=4, halo_effect=halo_effect)
+        none = s.truth.index[~s.truth["is_driver"]]
+        r = s.survey[none].corrwith(s.survey["connected"])
+        return float(r.mean())
+
+    assert corr("strong") > corr(0.0) + 0.05
+
+
+def test_scale_usage_adds_respondent_level_variance():
+    def between_share(scale_usage):
+        s = em.make_survey(3000, 30, random_state=6, scale_usage=scale_usage)
+        X = s.survey[s.catalog["facet"]]
+        z = (X - X.mean()) / X.std()
+        return float(z.mean(axis=1).var() / z.stack().var())
+
+    assert between_share(True) > between_share(False) + 0.03
+
+
+def test_stage_factor_correlates_ratings_within_a_stage():
+    def within_minus_between(stage_factor):
+        s = em.make_survey(3000, 24, random_state=7, stage_factor=stage_factor)
+        corr = s.survey[s.catalog["facet"]].corr()
+        stage = s.catalog.set_index("facet")["stage"]
+        same = stage.to_numpy()[:, None] == stage.to_numpy()[None, :]
+        off = ~np.eye(len(stage), dtype=bool)
+        values = corr.to_numpy()
+        return values[same & off].mean() - values[~same].mean()
+
+    assert within_minus_between(0.4) > within_minus_between(0.0) + 0.05
+
+
+def test_context_moves_its_facets_and_connection():
+    s = em.make_survey(4000, 30, random_state=8, context_effect=1.0)
+    traders = s.survey["purpose"] == "active trading"
+    hit = s.truth.index[s.truth["context_shift"] != 0]
+    gap = s.survey.loc[~traders, hit].mean() - s.survey.loc[traders, hit].mean()
+    assert (gap > 0.8).all()
+    assert (
+        s.survey.loc[traders, "connected"].mean()
+        > s.survey.loc[~traders, "connected"].mean()
+    )
+
+
+def test_waves_share_the_confounding_of_the_study():
+    s = em.make_waves(300, 14, random_state=3, context_effect=1.0)
+    assert s.survey["purpose"].notna().all()
+    a, b = (s.survey[s.survey["wave"] == w] for w in ("2026Q2", "2026Q3"))
+    assert (
+        not a["purpose"]
+        .reset_index(drop=True)
+        .equals(b["purpose"].reset_index(drop=True))
+    )
+    assert list(s.truth_by_wave["2026Q2"]["context_shift"]) == list(
+        s.truth_by_wave["2026Q3"]["context_shift"]
+    )

@@ -1,0 +1,380 @@
+"""Controls: what the model must see but no scenario moves.
+
+Two kinds of column join the facet ratings in the driver model's design
+matrix:
+
+- **the halo score** (``__halo__``): each respondent's general warmth toward
+  the brand and use of the rating scale, estimated from their own ratings.
+  Warmth lifts every rating a respondent gives *and* is part of feeling
+  connected, so without it a predictive model credits any highly rated
+  touchpoint with what belongs to who rates it (Büschken, Otter & Allenby
+  2013; Rossi, Gilula & Allenby 2001 on scale-usage heterogeneity). With it,
+  a facet's importance and simulated gain are what the facet adds *given*
+  the respondent's warmth;
+- **context controls** named by the user (purpose of the purchase, product,
+  class of service, tenure, region, age): numeric columns enter as they are,
+  categorical ones as one indicator column per level (``column=level``);
+  missing values stay missing, as unrated facets do.
+
+Controls are scored (their share of importance, and its direction, goes to
+``controls.csv`` and the report's "what the touchpoints do not explain") but
+never ranked among the touchpoints, never moved by a scenario and never
+funded by the plan.
+
+How the halo score is computed (:func:`halo_score`). Ratings are first
+standardised within each facet over the respondents who rated it (weighted),
+so that a facet everybody rates 9 does not count as warmth; then, over the
+facets each respondent rated (missing-aware):
+
+- ``"mean"``: the mean of their standardised ratings;
+- ``"factor"``: a one-factor score: each facet weighted by its loading on the
+  first principal component of the pairwise correlation matrix over its
+  uniqueness (Bartlett's score), so that facets that carry more of the
+  shared warmth count more;
+- ``"profile"``: ``"mean"`` plus a second column, the spread of the
+  respondent's standardised ratings (``__spread__``): scale use has a level
+  (some rate everything high) and a width (some use the whole range);
+- ``"none"``: no halo score.
+
+The score is computed once, on all respondents, and then held fixed: a
+scenario that raises one rating leaves the respondent's warmth as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._stats import weighted_corr_matrix
+from ._validation import ValidationError, check_choice, check_weights, did_you_mean
+
+__all__ = ["HALO_METHODS", "Design", "design_matrix", "encode_controls", "halo_score"]
+
+HALO_METHODS = ("none", "mean", "factor", "profile")
+HALO = "__halo__"
+SPREAD = "__spread__"
+HALO_LABEL = "General warmth (halo)"
+MIN_FACETS = 3
+MAX_LEVELS = 30
+OTHER = "(other)"
+
+
+def _standardise(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each column centred and scaled over its raters (weighted); NaN kept."""
+    seen = ~np.isnan(values)
+    w = weights[:, None] * seen
+    total = w.sum(axis=0)
+    safe = np.where(total > 0, total, 1.0)
+    mean = np.nansum(values * w, axis=0) / safe
+    var = np.nansum((values - mean) ** 2 * w, axis=0) / safe
+    sd = np.sqrt(var)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (values - mean) / np.where(sd > 0, sd, np.nan)
+    return np.where(seen & (sd > 0), z, np.nan)
+
+
+def _row_score(z: np.ndarray, loading: np.ndarray | None = None) -> np.ndarray:
+    """Missing-aware score of each row over its non-missing entries.
+
+    Without loadings, the row mean; with loadings ``l`` (uniqueness ``1 - l²``),
+    Bartlett's factor score ``sum(l z / u) / sum(l² / u)`` over the rated
+    facets.
+    """
+    seen = ~np.isnan(z)
+    if loading is None:
+        num_coef = den_coef = np.ones(z.shape[1])
+    else:
+        num_coef = loading / (1 - loading**2)
+        den_coef = loading * num_coef
+    num = np.where(seen, z * num_coef, 0.0).sum(axis=1)
+    den = (seen * den_coef).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _first_loadings(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Loadings on the first principal component of the correlation matrix."""
+    corr = weighted_corr_matrix(values, weights)
+    corr = np.where(np.isfinite(corr), corr, 0.0)
+    np.fill_diagonal(corr, 1.0)
+    eigval, eigvec = np.linalg.eigh(corr)
+    loading = eigvec[:, -1] * np.sqrt(max(eigval[-1], 0.0))
+    if loading.sum() < 0:
+        loading = -loading
+    return np.clip(loading, 0.0, 0.95)
+
+
+def halo_score(
+    X: pd.DataFrame, *, method: str = "mean", sample_weight=None
+) -> pd.DataFrame:
+    """Each respondent's general warmth and scale use, from their own ratings.
+
+    Parameters
+    ----------
+    X : DataFrame of shape (n_respondents, n_facets)
+        Facet ratings; NaN = touchpoint not experienced.
+    method : {"mean", "factor", "profile", "none"}, default="mean"
+        The design (see the module notes): the mean of the respondent's
+        within-facet standardised ratings, a one-factor (Bartlett) score, the
+        mean plus the spread of those ratings, or no score.
+    sample_weight : array-like of shape (n_respondents,), default=None
+        Survey weights for the within-facet standardisation and the factor.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``X``: ``__halo__`` (and ``__spread__`` for
+        ``"profile"``; no column for ``"none"``). A respondent who rated no
+        facet (or fewer than two, for the spread) gets NaN, which the model
+        treats as it treats an unrated facet.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=400, n_facets=12, random_state=0)
+    >>> halo = em.halo_score(s.survey[s.catalog["facet"]])
+    >>> list(halo.columns), len(halo)
+    (['__halo__'], 400)
+    >>> abs(float(halo["__halo__"].mean())) < 0.1
+    True
+    """
+    check_choice(method, "method", "halo_score", HALO_METHODS)
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError("X must be a DataFrame of facet ratings, one column per facet.")
+    weights = check_weights(sample_weight, len(X))
+    if method == "none":
+        return pd.DataFrame(index=X.index)
+    values = X.to_numpy(dtype=float)
+    z = _standardise(values, weights)
+    if method == "factor":
+        score = _row_score(z, _first_loadings(values, weights))
+    else:
+        score = _row_score(z)
+    out = pd.DataFrame({HALO: score}, index=X.index)
+    if method == "profile":
+        seen = ~np.isnan(z)
+        count = seen.sum(axis=1)
+        dev = np.where(seen, z - score[:, None], 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            spread = np.sqrt((dev**2).sum(axis=1) / (count - 1))
+        out[SPREAD] = np.where(count >= 2, spread, np.nan)
+    return out
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
+        column
+    )
+
+
+def encode_controls(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Context columns as model columns: numbers as they are, categories one-hot.
+
+    A numeric column enters as it is (missing stays NaN). Any other column
+    (text, category, bool) becomes one 0/1 column per level, named
+    ``column=level``, in sorted order of the levels; a respondent whose value
+    is missing has NaN in every one of them. Beyond the 30 most frequent
+    levels, the rest share one ``column=(other)`` column.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The survey.
+    columns : sequence of str
+        The control columns.
+
+    Returns
+    -------
+    DataFrame
+        The encoded columns, indexed like ``data``; ``attrs["groups"]`` maps
+        each encoded column to its control and ``attrs["kinds"]`` each control
+        to ``"numeric"`` or ``"categorical"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"purpose": ["business", "leisure", None],
+    ...                      "tenure": [1.0, None, 7.0]})
+    >>> encode_controls(data, ["purpose", "tenure"])
+       purpose=business  purpose=leisure  tenure
+    0               1.0              0.0     1.0
+    1               0.0              1.0     NaN
+    2               NaN              NaN     7.0
+    """
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValidationError(
+            [
+                f"The control column '{c}' is not in the survey."
+                f"{did_you_mean(c, data.columns)}"
+                for c in missing
+            ],
+            subject="survey",
+        )
+    parts: dict[str, np.ndarray] = {}
+    groups: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for name in columns:
+        column = data[name]
+        if _is_numeric(column):
+            parts[name] = column.to_numpy(dtype=float)
+            groups[name] = name
+            kinds[name] = "numeric"
+            continue
+        kinds[name] = "categorical"
+        text = column.astype(object).where(column.notna())
+        text = text.map(lambda v: v if v is None or v != v else str(v))
+        counts = text.value_counts()
+        keep = set(counts.index[:MAX_LEVELS])
+        if len(counts) > MAX_LEVELS:
+            text = text.where(text.isna() | text.isin(keep), OTHER)
+        absent = text.isna().to_numpy()
+        for level in sorted(text.dropna().unique()):
+            dummy = (text == level).to_numpy(dtype=float)
+            dummy[absent] = np.nan
+            parts[f"{name}={level}"] = dummy
+            groups[f"{name}={level}"] = name
+    out = pd.DataFrame(parts, index=data.index)
+    out.attrs["groups"] = groups
+    out.attrs["kinds"] = kinds
+    return out
+
+
+@dataclass(frozen=True, repr=False)
+class Design:
+    """The driver model's design matrix: facets, then the control columns.
+
+    Attributes
+    ----------
+    matrix : DataFrame
+        Facet ratings, then the halo score column(s), then encoded controls.
+    facets : list of str
+        The facet columns (the only ones a scenario may move).
+    groups : dict of str -> str
+        Each control column of ``matrix`` -> the control it belongs to
+        (``__halo__`` for the halo score columns).
+    kinds : dict of str -> str
+        Each control -> ``"halo"`` or ``"context"``.
+    labels : dict of str -> str
+        Each control -> its label in tables and the report.
+    halo : str
+        The halo design used.
+    info : dict
+        Notes (why a halo score was skipped, the encodings).
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=300, n_facets=10, random_state=0)
+    >>> d = em.design_matrix(s.survey[s.catalog["facet"]], data=s.survey,
+    ...                      controls=["customer_type"])
+    >>> d
+    Design(10 facets; controls: __halo__, customer_type)
+    >>> d.kinds
+    {'__halo__': 'halo', 'customer_type': 'context'}
+    """
+
+    matrix: pd.DataFrame
+    facets: list[str]
+    groups: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    halo: str = "none"
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def controls(self) -> list[str]:
+        """The control names, halo first."""
+        return list(self.kinds)
+
+    @property
+    def columns(self) -> list[str]:
+        """The control columns of ``matrix`` (what no scenario moves)."""
+        return list(self.groups)
+
+    def __repr__(self) -> str:
+        names = ", ".join(self.controls) or "none"
+        return f"Design({len(self.facets)} facets; controls: {names})"
+
+
+def design_matrix(
+    X: pd.DataFrame,
+    *,
+    data: pd.DataFrame | None = None,
+    halo: str = "mean",
+    controls: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    sample_weight=None,
+) -> Design:
+    """Facet ratings with the halo score and the encoded context controls.
+
+    Parameters
+    ----------
+    X : DataFrame of shape (n_respondents, n_facets)
+        Facet ratings; NaN = not experienced.
+    data : DataFrame or None
+        The survey holding the ``controls`` columns (default: ``X``).
+    halo : {"mean", "factor", "profile", "none"}, default="mean"
+        The halo design (see :func:`halo_score`). Skipped, with a note in
+        ``info``, when there are fewer than three facets.
+    controls : sequence of str or None
+        Context columns (see :func:`encode_controls`).
+    labels : mapping of str -> str or None
+        Labels for the controls (default: the column name).
+    sample_weight : array-like or None
+        Survey weights (for the halo score's standardisation).
+
+    Returns
+    -------
+    Design
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=300, n_facets=10, random_state=0)
+    >>> d = em.design_matrix(s.survey[s.catalog["facet"]], halo="profile")
+    >>> list(d.matrix.columns[-2:]), d.groups
+    (['__halo__', '__spread__'], {'__halo__': '__halo__', '__spread__': '__halo__'})
+    """
+    check_choice(halo, "halo", "design_matrix", HALO_METHODS)
+    controls = list(controls or [])
+    data = X if data is None else data
+    labels = dict(labels or {})
+    clash = [c for c in controls if c in X.columns]
+    if clash:
+        raise ValidationError(
+            [f"The control column '{c}' is also a facet." for c in clash],
+            subject="survey",
+        )
+    facets = [str(c) for c in X.columns]
+    parts = [X]
+    groups: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    names: dict[str, str] = {}
+    info: dict[str, Any] = {}
+    used = halo
+    if halo != "none" and len(facets) < MIN_FACETS:
+        used = "none"
+        info["halo_note"] = (
+            f"no halo score: it needs at least {MIN_FACETS} facets, got {len(facets)}"
+        )
+    if used != "none":
+        score = halo_score(X, method=used, sample_weight=sample_weight)
+        parts.append(score)
+        groups |= dict.fromkeys(score.columns, HALO)
+        kinds[HALO] = "halo"
+        names[HALO] = labels.get(HALO, HALO_LABEL)
+    if controls:
+        encoded = encode_controls(data, controls)
+        parts.append(encoded.set_axis(X.index))
+        groups |= encoded.attrs["groups"]
+        for name in controls:
+            kinds[name] = "context"
+            names[name] = labels.get(name, name)
+        info["encoding"] = encoded.attrs["kinds"]
+    matrix = pd.concat(parts, axis=1)
+    return Design(matrix, facets, groups, kinds, names, used, info)

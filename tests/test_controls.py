@@ -1,0 +1,260 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv._validation import ValidationError
+from emomotiv.controls import HALO, SPREAD
+from emomotiv.pipeline import CONTROL_COLUMNS
+
+
+def _rated(seed: int, n: int = 800, p: int = 20, missing: float = 0.3):
+    """Ratings = warmth + noise, with structural missingness; returns (X, h)."""
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal(n)
+    latent = 7 + 1.5 * (0.6 * h[:, None] + 0.8 * rng.standard_normal((n, p)))
+    x = np.clip(np.rint(latent), 1, 10)
+    x[rng.random((n, p)) < missing] = np.nan
+    return pd.DataFrame(x, columns=[f"f{j}" for j in range(p)]), h
+
+
+@pytest.mark.parametrize("method", ["mean", "factor", "profile"])
+def test_halo_score_recovers_the_warmth_that_generated_the_ratings(method):
+    X, h = _rated(0)
+    score = em.halo_score(X, method=method)[HALO]
+    assert score.notna().all()
+    assert np.corrcoef(score, h)[0, 1] > 0.85
+
+
+def test_halo_none_has_no_column_and_profile_adds_the_spread():
+    X, _ = _rated(1, n=50, p=6)
+    assert em.halo_score(X, method="none").shape == (50, 0)
+    assert list(em.halo_score(X, method="profile").columns) == [HALO, SPREAD]
+
+
+def test_a_respondent_with_no_ratings_has_no_halo_score():
+    X, _ = _rated(2, n=60, p=5)
+    X.iloc[3] = np.nan
+    score = em.halo_score(X)[HALO]
+    assert np.isnan(score.iloc[3]) and score.drop(index=3).notna().all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 1000),
+    shift=st.floats(-3, 3),
+    scale=st.floats(0.2, 5),
+    method=st.sampled_from(["mean", "factor", "profile"]),
+)
+def test_rescaling_a_facet_leaves_the_halo_score_unchanged(seed, shift, scale, method):
+    X, _ = _rated(seed, n=120, p=6)
+    moved = X.assign(f0=X["f0"] * scale + shift)
+    pd.testing.assert_frame_equal(
+        em.halo_score(X, method=method), em.halo_score(moved, method=method)
+    )
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 1000), order_seed=st.integers(0, 1000))
+def test_facet_order_does_not_change_the_halo_score(seed, order_seed):
+    X, _ = _rated(seed, n=100, p=7)
+    order = np.random.default_rng(order_seed).permutation(X.columns)
+    for method in ("mean", "factor", "profile"):
+        pd.testing.assert_frame_equal(
+            em.halo_score(X, method=method),
+            em.halo_score(X[order], method=method),
+            atol=1e-10,
+        )
+
+
+def test_encode_controls_numbers_as_they_are_categories_one_hot_missing_kept():
+    data = pd.DataFrame(
+        {
+            "purpose": ["leisure", "business", None, "leisure"],
+            "tenure": [1.0, np.nan, 3.0, 4.0],
+            "frequent": [True, False, True, True],
+        }
+    )
+    out = em.encode_controls(data, ["purpose", "tenure", "frequent"])
+    assert list(out.columns) == [
+        "purpose=business",
+        "purpose=leisure",
+        "tenure",
+        "frequent=False",
+        "frequent=True",
+    ]
+    assert out.loc[0, "purpose=leisure"] == 1 and out.loc[0, "purpose=business"] == 0
+    assert out.loc[2, ["purpose=business", "purpose=leisure"]].isna().all()
+    np.testing.assert_array_equal(out["tenure"], data["tenure"])
+    assert out.attrs["kinds"] == {
+        "purpose": "categorical",
+        "tenure": "numeric",
+        "frequent": "categorical",
+    }
+
+
+def test_encode_controls_names_every_unknown_column():
+    data = pd.DataFrame({"purpose": ["a"], "age": [30]})
+    with pytest.raises(ValidationError) as err:
+        em.encode_controls(data, ["purpse", "region"])
+    assert len(err.value.problems) == 2 and "purpose" in str(err.value)
+
+
+def test_many_levels_share_one_other_column():
+    data = pd.DataFrame({"region": [f"r{k % 40}" for k in range(200)]})
+    out = em.encode_controls(data, ["region"])
+    assert out.shape[1] == 31 and "region=(other)" in out.columns
+    assert (out.sum(axis=1) == 1).all()
+
+
+def test_design_matrix_puts_facets_first_and_groups_the_levels(small):
+    facets = list(small.catalog["facet"])
+    d = em.design_matrix(
+        small.survey[facets], data=small.survey, controls=["customer_type"]
+    )
+    assert list(d.matrix.columns[: len(facets)]) == facets
+    assert d.facets == facets
+    assert d.kinds == {HALO: "halo", "customer_type": "context"}
+    assert set(d.groups.values()) == {HALO, "customer_type"}
+    assert all(d.groups[c] == "customer_type" for c in d.columns[1:])
+
+
+def test_a_control_that_is_a_facet_is_refused(small):
+    facets = list(small.catalog["facet"])
+    with pytest.raises(ValidationError, match="also a facet"):
+        em.design_matrix(small.survey[facets], controls=[facets[0]])
+
+
+@pytest.fixture(scope="module")
+def with_controls(small):
+    facets = list(small.catalog["facet"])
+    d = em.design_matrix(
+        small.survey[facets], data=small.survey, controls=["customer_type"]
+    )
+    y = small.survey["connected"]
+    model = em.DriverModel(n_estimators=60, cv=0, random_state=0).fit(d.matrix, y)
+    return d, model, y
+
+
+def test_controls_are_scored_apart_and_facets_share_one(with_controls):
+    d, model, _ = with_controls
+    result = em.shap_importance(model, d.matrix, controls=d.groups)
+    assert list(result.table.index) == d.facets
+    assert result.table["importance"].sum() == pytest.approx(1)
+    ctrl = result.controls
+    assert list(ctrl.index) == [HALO, "customer_type"]
+    raw = result.table["raw_importance"].sum() + ctrl["raw_importance"].sum()
+    assert ctrl["importance"].to_numpy() == pytest.approx(
+        ctrl["raw_importance"].to_numpy() / raw
+    )
+    assert ctrl.loc["customer_type", "direction"] == 0  # a category has no order
+    # the explanation keeps every model column, so rows still add up
+    margin = model.estimator_.predict(d.matrix.to_numpy(), output_margin=True)
+    exp = result.explanation
+    np.testing.assert_allclose(
+        exp.values.sum(axis=1) + exp.base_values, margin, atol=1e-4
+    )
+
+
+def test_bootstrap_gives_controls_an_interval(with_controls):
+    d, model, y = with_controls
+    result = em.bootstrap_importance(
+        model,
+        d.matrix,
+        y,
+        n_boot=4,
+        n_jobs=1,
+        progress=False,
+        random_state=0,
+        controls=d.groups,
+    )
+    assert list(result.replicates.columns) == d.facets
+    np.testing.assert_allclose(result.replicates.sum(axis=1), 1)
+    ctrl = result.controls
+    assert (ctrl["importance_low"] <= ctrl["importance_high"]).all()
+
+
+def test_no_scenario_moves_a_control(with_controls):
+    d, model, y = with_controls
+    with pytest.raises(ValidationError, match="is a control"):
+        em.simulate_improvement(
+            model, d.matrix, HALO, y=y, cross_fit=0, n_boot=0, controls=d.columns
+        )
+    plan = em.plan_improvements(
+        model, d.matrix, y, cross_fit=0, n_boot=0, controls=d.columns
+    )
+    assert list(plan.roi["facet"].sort_values()) == sorted(d.facets)
+
+
+def test_analyze_writes_controls_and_the_halo_summary(small):
+    result = em.analyze(
+        small.survey,
+        small.catalog,
+        n_boot=3,
+        n_jobs=1,
+        progress=False,
+        methods=False,
+        controls=["customer_type"],
+        budget=300_000,
+        population=100_000,
+        **small.roles,
+    )
+    controls = result.tables["controls"]
+    assert tuple(controls.columns) == CONTROL_COLUMNS
+    assert set(controls["control"]) == {HALO, "customer_type"}
+    assert dict(zip(controls["control"], controls["kind"], strict=True)) == {
+        HALO: "halo",
+        "customer_type": "context",
+    }
+    halo = result.summary["halo"]
+    assert halo["method"] == "mean" and halo["controls"] == ["customer_type"]
+    assert halo["strength"] == pytest.approx(
+        controls.set_index("control").loc[HALO, "importance"]
+    )
+    names = set(controls["control"]) | {c for c in result.model.feature_names_in_}
+    facets = set(small.catalog["facet"])
+    for table in ("drivers", "roi", "plan"):
+        assert set(result.tables[table]["facet"]) <= facets, table
+    assert names - facets  # the model did see the controls
+    assert result.drivers["importance"].sum() == pytest.approx(1)
+
+
+def test_analyze_halo_none_has_an_empty_controls_table(small):
+    result = em.analyze(
+        small.survey,
+        small.catalog,
+        n_boot=0,
+        progress=False,
+        methods=False,
+        halo="none",
+        **small.roles,
+    )
+    assert result.tables["controls"].empty
+    assert result.summary["halo"]["strength"] is None
+    assert list(result.model.feature_names_in_) == list(small.catalog["facet"])
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"halo": "pca"}, "'halo' parameter"),
+        ({"controls": "customer_type"}, "'controls' parameter"),
+    ],
+)
+def test_bad_halo_and_controls_options(small, options, match):
+    with pytest.raises(ValueError, match=match):
+        em.analyze(small.survey, small.catalog, **small.roles, **options)
+
+
+def test_the_outcome_cannot_be_a_control(small):
+    with pytest.raises(ValidationError, match="connection column"):
+        em.analyze(
+            small.survey,
+            small.catalog,
+            n_boot=0,
+            progress=False,
+            controls=["connected"],
+            **small.roles,
+        )
