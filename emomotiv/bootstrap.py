@@ -277,7 +277,7 @@ def percentile_interval(
     return low, high, int(outside.sum())
 
 
-STABILITY_THRESHOLD = 0.7
+STABILITY_THRESHOLD = 0.6
 STABILITY_REMEDIES = (
     "more respondents; the outcome as a score rather than cut into 0/1 where "
     "the survey has it; fewer facets, or importance by journey stage "
@@ -441,11 +441,11 @@ def bootstrap_importance(
         fitted = clone(model).set_params(cv=0).fit(X, y, sample_weight=sample_weight)
     frame = _facet_frame(fitted, X)
     weights = check_weights(sample_weight, len(frame))
-    point = shap_importance(fitted, frame, sample_weight=weights, controls=controls)
-    table = point.table.copy()
-    control_table = None if point.controls is None else point.controls.copy()
     names = [str(c) for c in frame.columns]
     grouping = _Grouping(names, _as_groups(controls, names))
+    point = _explain(fitted, frame, weights, controls, grouping, random_state)
+    table = point.table.copy()
+    control_table = None if point.controls is None else point.controls.copy()
     facets = list(table.index)
     k = top_k(len(facets))
     sample_size = len(frame) if max_samples is None else min(max_samples, len(frame))
@@ -525,6 +525,33 @@ def bootstrap_importance(
         controls=control_table,
         refits=refits,
     )
+
+
+EXPLAIN_LIMIT = 50_000
+
+
+def _explain(fitted, frame, weights, controls, grouping, random_state):
+    """The full-data fit's SHAP (direction, ``explanation``), capped in size.
+
+    Up to :data:`EXPLAIN_LIMIT` respondents every one is explained; beyond,
+    a fixed random subsample of that many (TreeSHAP's output alone is 400 MB
+    per million respondents x 100 facets), with reach and mean score still
+    taken on every respondent.
+    """
+    if len(frame) <= EXPLAIN_LIMIT:
+        return shap_importance(fitted, frame, sample_weight=weights, controls=controls)
+    from ._stats import facet_profile
+
+    rng = np.random.default_rng(np.random.SeedSequence([random_state or 0, 3]))
+    rows = np.sort(rng.choice(len(frame), EXPLAIN_LIMIT, replace=False))
+    point = shap_importance(
+        fitted, frame.iloc[rows], sample_weight=weights[rows], controls=controls
+    )
+    profile = facet_profile(frame[grouping.facets], weights)
+    point.table[profile.columns] = profile.loc[point.table.index]
+    point.info["explained"] = f"a fixed random subsample of {EXPLAIN_LIMIT}"
+    point.info["n_respondents"] = len(frame)
+    return point
 
 
 def _chunks(seeds: list, n_workers: int) -> list[list]:

@@ -770,8 +770,8 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
         return np.average(value[c], weights=w[c]) - np.average(value[u], weights=w[u])
 
     est = diff(sim.weights)
-    reps = np.array([sim.weights * sim.refits.counts(r) for r in range(n_boot)])
-    reps = np.array([diff(w) for w in reps]) if n_boot else None
+    counts = (sim.refits.counts(r) for r in range(n_boot))
+    reps = np.array([diff(sim.weights * c) for c in counts]) if n_boot else None
     return float(est), reps, "mean_difference"
 
 

@@ -278,3 +278,39 @@ def test_a_dask_cluster_gives_the_local_tables(small):
     for name in ("drivers", "stages", "roi", "plan"):
         pd.testing.assert_frame_equal(local.tables[name], remote.tables[name])
     assert "client" not in remote.summary["settings"]
+
+
+def _stability(n: int) -> dict:
+    s = em.make_survey(n_respondents=n, n_facets=30, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    result = em.bootstrap_importance(
+        em.DriverModel(random_state=0),
+        X,
+        s.survey["connected"],
+        sample_weight=s.survey["weight"],
+        n_boot=10,
+        n_jobs=1,
+        progress=False,
+        random_state=0,
+    )
+    return result.info["stability"]
+
+
+def test_a_small_survey_with_a_cut_outcome_warns_and_a_large_one_does_not():
+    """Calibrated on the generator (benchmarks/bench_calibration.py)."""
+    small = _stability(300)
+    assert small["low"] and small["top_k_overlap"] < small["threshold"]
+    assert "more respondents" in small["warning"]
+    assert "score" in small["warning"] and "stage" in small["warning"]
+    large = _stability(2000)
+    assert not large["low"] and large["warning"] is None
+
+
+def test_top_k_overlap_is_one_for_identical_and_chance_for_shuffled_ranks():
+    from emomotiv.bootstrap import top_k_overlap
+
+    same = np.tile(np.arange(1, 21), (5, 1))
+    assert top_k_overlap(same, 4) == 1.0
+    rng = np.random.default_rng(0)
+    shuffled = np.vstack([rng.permutation(20) + 1 for _ in range(400)])
+    assert top_k_overlap(shuffled, 4) == pytest.approx(4 / 20, abs=0.02)
