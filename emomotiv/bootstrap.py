@@ -121,6 +121,19 @@ class Refits:
         Respondents the resamples were drawn from.
     random_state : int or None
         The seed the replicates were spawned from.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> model = em.DriverModel(n_estimators=20, random_state=0)
+    >>> result = em.bootstrap_importance(model, X, y, n_boot=3, n_jobs=1,
+    ...                                  progress=False, random_state=0)
+    >>> result.refits
+    Refits(3 replicates of 400 respondents, 400 evaluated)
+    >>> int(result.refits.counts(0).sum())
+    400
     """
 
     boosters: tuple
