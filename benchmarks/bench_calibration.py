@@ -20,6 +20,9 @@ and evaluates +1 on every facet on the same replicates
 - the ranking's stability (top-k overlap between replicates) at each size,
   with a 0/1 outcome (see ``--stability-sizes``).
 
+The model sees what ``analyze`` gives it by default: the facets and the halo
+score as a control (``design_matrix``).
+
 What was run and measured is recorded in ``docs/concepts/uncertainty.md``.
 Nothing is asserted.
 """
@@ -39,16 +42,31 @@ from emomotiv.bootstrap import top_k
 
 def one_run(n: int, facets: int, seed: int, n_boot: int) -> tuple[pd.DataFrame, dict]:
     s = em.make_survey(n_respondents=n, n_facets=facets, random_state=seed)
-    X = s.survey[s.catalog["facet"]]
     y, w = s.survey["connected"], s.survey["weight"].to_numpy()
+    # the design analyze uses: facets plus the halo score as a control
+    design = em.design_matrix(s.survey[s.catalog["facet"]], sample_weight=w)
+    X = design.matrix
     model = em.DriverModel(cv=0, random_state=seed).fit(X, y, sample_weight=w)
     boot = em.bootstrap_importance(
-        model, X, y, sample_weight=w, n_boot=n_boot, progress=False, random_state=seed
+        model,
+        X,
+        y,
+        sample_weight=w,
+        n_boot=n_boot,
+        progress=False,
+        random_state=seed,
+        controls=design.groups,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         roi = em.plan_improvements(
-            model, X, y, catalog=s.catalog, sample_weight=w, bootstrap=boot
+            model,
+            X,
+            y,
+            catalog=s.catalog,
+            sample_weight=w,
+            bootstrap=boot,
+            controls=design.columns,
         ).roi.set_index("facet")
     stages = em.stage_importance(boot, s.catalog.set_index("facet")["stage"])
     t = boot.table.join(

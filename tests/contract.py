@@ -161,7 +161,19 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
 
     combined = float(chosen["delta_connected"].sum()) * 0.9
     summary = dict(base.summary)
-    summary["uncertainty"] = {"n_boot": 200, "level": 0.9, "sample_size": 600}
+    summary["uncertainty"] = {
+        "n_boot": 200,
+        "level": 0.9,
+        "sample_size": 600,
+        "top_k": 10,
+        "estimator": "bagged",
+        "stability": {
+            "top_k_overlap": 0.82,
+            "threshold": 0.6,
+            "low": False,
+            "warning": None,
+        },
+    }
     summary["agreement"] = {
         "spearman": {
             a: {
