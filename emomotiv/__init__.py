@@ -11,7 +11,13 @@ from .classical import (
     relative_weights,
     shapley_regression,
 )
-from .controls import Design, design_matrix, encode_controls, halo_score
+from .controls import (
+    Design,
+    design_matrix,
+    encode_controls,
+    halo_score,
+    partial_out,
+)
 from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
 from .diagnostics import diagnose_drivers, fit_warnings
 from .importance import shap_importance
@@ -100,6 +106,7 @@ __all__ = [
     "make_waves",
     "method_agreement",
     "motivator_drivers",
+    "partial_out",
     "plan_improvements",
     "read_table",
     "relative_weights",

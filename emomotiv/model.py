@@ -10,6 +10,7 @@ bottom") and interaction effects that a linear model misses.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,10 @@ class DriverModel(BaseEstimator):
         Share of facets drawn for each tree.
     reg_lambda : float, default=1.0
         L2 penalty on leaf weights.
+    monotone_constraints : mapping of str -> int or None, default=None
+        Columns, by name, whose effect may only rise (+1) or only fall (-1)
+        with their value; other columns are free. ``{facet: 1}`` says that a
+        better rating of the facet never lowers connection.
     cv : int or cross-validation splitter, default=5
         Folds for ``cv_scores_`` (shuffled, stratified for a binary
         outcome); 0 or 1 skips cross-validation. Any scikit-learn splitter
@@ -107,6 +112,7 @@ class DriverModel(BaseEstimator):
         subsample: float = 0.8,
         colsample_bytree: float = 0.8,
         reg_lambda: float = 1.0,
+        monotone_constraints: Mapping[str, int] | None = None,
         cv: int = 5,
         n_jobs: int | None = None,
         random_state: int | None = None,
@@ -119,6 +125,7 @@ class DriverModel(BaseEstimator):
         self.subsample = subsample
         self.colsample_bytree = colsample_bytree
         self.reg_lambda = reg_lambda
+        self.monotone_constraints = monotone_constraints
         self.cv = cv
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -137,6 +144,24 @@ class DriverModel(BaseEstimator):
         if isinstance(self.cv, numbers.Integral):
             check_int(self.cv, "cv", owner, min_value=0)
         check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
+        constraints = self.monotone_constraints
+        if constraints is not None and not (
+            isinstance(constraints, Mapping)
+            and all(v in (-1, 0, 1) for v in constraints.values())
+        ):
+            raise ValueError(
+                f"The 'monotone_constraints' parameter of {owner} must be a "
+                "mapping of column name -> -1, 0 or 1, or None. Got "
+                f"{constraints!r} instead."
+            )
+
+    def _constraints(self) -> str | None:
+        """XGBoost's positional constraint string for the fitted columns."""
+        names = getattr(self, "feature_names_in_", None)
+        if not self.monotone_constraints or names is None:
+            return None
+        signs = [int(self.monotone_constraints.get(str(n), 0)) for n in names]
+        return "(" + ",".join(map(str, signs)) + ")" if any(signs) else None
 
     def _make_estimator(self, task: str):
         import xgboost as xgb
@@ -150,6 +175,7 @@ class DriverModel(BaseEstimator):
             colsample_bytree=self.colsample_bytree,
             reg_lambda=self.reg_lambda,
             tree_method="hist",
+            monotone_constraints=self._constraints(),
             n_jobs=self.n_jobs,
             random_state=0 if self.random_state is None else self.random_state,
         )

@@ -25,7 +25,7 @@ from .classical import (
     relative_weights,
     shapley_regression,
 )
-from .controls import HALO, Design, design_matrix
+from .controls import HALO, Design, design_matrix, partial_out
 from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
@@ -411,13 +411,17 @@ def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
 AGREEMENT_METHODS = ["shap", "relative_weights", "shapley_regression"]
 
 
-def _methods_step(importance, X, y, w, cat, random_state: int):
+def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     """The "methods" table and summary["agreement"]: SHAP beside the classics.
 
     The classical methods decompose the R² of a linear (probability) model on
     pairwise-complete weighted correlations; Shapley regression is exact up to
-    20 facets and sampled beyond, with its Monte-Carlo error stated.
+    20 facets and sampled beyond, with its Monte-Carlo error stated. With
+    controls (the halo score, context), they get the same control as the
+    model: they run on partial correlations given the controls.
     """
+    if design.columns:
+        X, y = partial_out(X, design.matrix[design.columns], y, sample_weight=w)
     classical = {
         "relative_weights": relative_weights(X, y, sample_weight=w),
         "shapley_regression": shapley_regression(
@@ -438,6 +442,7 @@ def _methods_step(importance, X, y, w, cat, random_state: int):
         "units": "R²",
     }
     agreement["missing"] = lmg.info["missing"]
+    agreement["given"] = design.controls
     return table, agreement
 
 
@@ -741,7 +746,7 @@ def analyze(
     if study.methods:
         steps.set_postfix_str("classical methods")
         tables["methods"], summary["agreement"] = _methods_step(
-            importance, X, y, w, cat, study.random_state
+            importance, X, y, w, cat, study.random_state, design
         )
     steps.update()
     steps.close()

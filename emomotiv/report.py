@@ -205,6 +205,34 @@ def _label_list(labels: list[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+HALO_TEXT = {
+    "mean": "the mean of their ratings, each standardised within its touchpoint",
+    "factor": "a one-factor score of their ratings",
+    "profile": "the mean and the spread of their standardised ratings",
+}
+
+
+def _controls_context(tables, summary) -> dict[str, Any] | None:
+    """'What the touchpoints do not explain': the halo score and context controls."""
+    halo = summary.get("halo")
+    if not isinstance(halo, Mapping):
+        return None  # an analysis saved before controls existed
+    frame = _table(tables, "controls")
+    rows = _records(frame) if frame is not None and len(frame) else []
+    method = halo.get("method")
+    return {
+        "rows": rows,
+        "halo": any(r.get("kind") == "halo" for r in rows),
+        "context": [r["label"] for r in rows if r.get("kind") == "context"],
+        "share": sum(_number(r.get("importance")) or 0.0 for r in rows),
+        "strength": halo.get("strength"),
+        "method": method,
+        "method_text": HALO_TEXT.get(method, method),
+        "intervals": _has(frame, "importance_low"),
+        "note": halo.get("note"),
+    }
+
+
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     if isinstance(result, AnalysisResult):
         return result.tables, result.summary
@@ -530,6 +558,7 @@ class Report:
             "roi": self._roi(tables, summary),
             "changes": self._changes(tables, summary),
             "agreement": self._agreement(tables, summary),
+            "controls": _controls_context(tables, summary),
         }
         for part in sections.values():
             for holder in [part, *(part.values() if part else [])]:

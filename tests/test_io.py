@@ -14,7 +14,11 @@ def test_save_and_load_round_trip_without_pickles(small, small_result, tmp_path)
     names = {p.name for p in out.iterdir()}
     assert not any(n.endswith((".pkl", ".pickle", ".joblib")) for n in names)
     loaded = em.load_analysis(out)
-    X = small.survey[small.catalog["facet"]]
+    X = em.design_matrix(
+        small.survey[small.catalog["facet"]],
+        halo=small_result.summary["halo"]["method"],
+        sample_weight=small.survey["weight"],
+    ).matrix
     np.testing.assert_allclose(
         loaded.model.predict_outcome(X),
         small_result.model.predict_outcome(X),
