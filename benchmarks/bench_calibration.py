@@ -71,7 +71,7 @@ def one_run(n: int, facets: int, seed: int, n_boot: int) -> tuple[pd.DataFrame, 
     stages = em.stage_importance(boot, s.catalog.set_index("facet")["stage"])
     t = boot.table.join(
         roi[["delta_connected", "delta_connected_low", "delta_connected_high"]]
-    ).join(s.truth)
+    ).join(s.truth.drop(columns="reach"))
     k = top_k(facets)
     true_top = s.truth["true_uplift"].rank(ascending=False, method="first") <= k
     t["true_top"] = true_top.loc[t.index]

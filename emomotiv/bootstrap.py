@@ -238,8 +238,8 @@ def _fit_refits(
     if sample_size < len(values):
         pick = np.random.default_rng(seeds[0]).choice(rows, sample_size, replace=False)
         rows = np.sort(pick)
-    template = clone(fitted).set_params(cv=0, n_jobs=1, task=fitted.task_)
-    params, rounds = _train_params(template, fitted.task_)
+    # the fitted model's own settings, seed and (per-column) constraints
+    params, rounds = _train_params(fitted, fitted.task_)
     raw, boosters = _run(
         (params, rounds, values, target, weights, rows, combine),
         seeds[1:],
