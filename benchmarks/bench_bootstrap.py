@@ -22,7 +22,7 @@ are inflated; the CPU-second figures are what to compare):
 - 5,000 x 100, n_boot=100: analyze 159.5 CPU s (~80 s on a quiet 2-core
   machine). Bootstrap alone: emomotiv 67.4 CPU s, peers' way 132.1 CPU s;
   per replicate 0.67 vs 1.22 CPU s (one fit 0.39 s; TreeSHAP is 68% of the
-  peers' cost). p_top10 and interval widths of the top ten agree with the
+  peers' cost). p_top and interval widths of the top ten agree with the
   peers' (mean width 0.0203 both).
 - 100,000 x 100: analyze with n_boot=10 311.6 CPU s (~156 s quiet; mostly
   the 5-fold CV and TreeSHAP on all rows for the point estimate); per
@@ -170,10 +170,10 @@ def bench(survey, catalog, roles, *, n_boot, label, peers=True, repeats=3):
         a = boot_ours.table.sort_values("importance", ascending=False).head(10)
         b = peer.table.loc[a.index]
         print(
-            "  top-10 p_top10, emomotiv vs peers:   "
-            + " ".join(f"{x:.2f}" for x in a["p_top10"])
+            "  top-10 p_top, emomotiv vs peers:   "
+            + " ".join(f"{x:.2f}" for x in a["p_top"])
             + "\n                                       "
-            + " ".join(f"{x:.2f}" for x in b["p_top10"])
+            + " ".join(f"{x:.2f}" for x in b["p_top"])
         )
         print(
             "  interval width (top 10), mean: emomotiv "

@@ -1,35 +1,56 @@
-"""Bootstrap uncertainty for derived importance: intervals, ranks, top-ten odds.
+"""Bootstrap uncertainty for derived importance: intervals, ranks, top-k odds.
 
 A driver ranking is a decision about where money goes, so each facet's share
-comes with a percentile interval, a rank interval and ``p_top10``, the share
-of resamples in which the facet is among the ten most important.
+comes with a percentile interval, a rank interval and ``p_top``, the share
+of resamples in which the facet is among the ``k`` most important. ``k``
+scales with the survey (:func:`top_k`): a fifth of the facets, at most ten,
+so that "top k" stays a distinction on a short questionnaire (with 14
+touchpoints, top 3 rather than 10 of 14).
 
 How it works (:func:`bootstrap_importance`):
 
 - **Resampling respondents, weights carried.** Each replicate draws ``n``
   respondents with replacement (the classical nonparametric bootstrap, as
   relaimpo's ``boot.relimp`` does). A respondent drawn ``k`` times enters the
-  refit once with weight ``k x survey weight``: the same gradient and hessian
-  sums as ``k`` duplicated rows (not bit for bit: XGBoost's row subsampling
-  and weighted quantile bins treat a weight differently from copies), at the
-  cost of the ~63% distinct respondents only, so a replicate fits faster
-  than the full data.
-- **Refit, then explain a fixed subsample.** The unfitted model is cloned
-  with ``cv=0`` and one XGBoost thread, refitted on the resample, and its
-  mean |SHAP| shares are taken on one fixed evaluation subsample of at most
-  ``max_samples`` respondents (with their survey weights), the same for
-  every replicate. TreeSHAP on every row of every resample is what
-  dominates a naive bootstrap; 2,000 respondents rank the top facets as all
-  respondents do (see ``benchmarks/bench_bootstrap.py``), so the
-  subsample costs nothing in the ranking and saves most of the time.
+  refit with weight ``k x survey weight``: the same gradient and hessian sums
+  as ``k`` duplicated rows.
+- **One quantised matrix, one model seed.** The respondents are quantised
+  once (an XGBoost ``QuantileDMatrix``); a replicate only changes the
+  weights. Every replicate uses the model's own seed, so row and column
+  subsampling draw the same rows and columns in every refit: the spread
+  between replicates is sampling, not the model's own randomness (with a
+  new seed per refit, that randomness dominated the interval and kept it
+  from shrinking with the data).
+- **One bootstrap for every number.** The refits are kept
+  (:class:`Refits`); :func:`stage_importance` sums their shares by stage and
+  :func:`emomotiv.plan_improvements` and :func:`emomotiv.simulate_improvement`
+  evaluate every scenario on the same models, so the ranking, the stages,
+  the ROI and the plan rest on the same replicates.
+- **Estimate and interval from the same replicates.** The reported share is
+  the bagged estimate (the mean over replicates) and the interval the
+  percentile interval of the same replicates, so the estimate lies inside
+  its interval (the full-data fit, measured against refits that each see
+  ~63% distinct respondents, sat at the edge or outside). Should a skewed
+  replicate distribution ever put the mean outside, the interval is
+  widened to include it and ``info["widened"]`` counts the cases.
+- **Explain a fixed subsample.** Mean |SHAP| is taken on one fixed
+  evaluation subsample of at most ``max_samples`` respondents (with their
+  survey weights), the same for every replicate; TreeSHAP on every row of
+  every resample is what dominates a naive bootstrap.
+- **Stability.** ``info["stability"]`` holds the expected overlap of the top
+  ``k`` between two replicates (1 = the same top ``k`` every time), with a
+  plain warning when it is below :data:`STABILITY_THRESHOLD`.
 - **Reproducible and parallel.** Every replicate gets its own seed from
-  ``numpy.random.SeedSequence(random_state)``, and every fit runs on one
-  thread, so the output is identical for any ``n_jobs``.
+  ``numpy.random.SeedSequence(random_state)`` and every fit runs on one
+  thread, so the output is identical for any ``n_jobs`` and on a Dask
+  cluster (``client=``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -39,10 +60,29 @@ from ._validation import check_float, check_int, check_weights
 from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
 from .results import ImportanceResult
 
-__all__ = ["bootstrap_importance", "stage_importance"]
+__all__ = [
+    "Refits",
+    "bootstrap_importance",
+    "percentile_interval",
+    "stage_importance",
+    "top_k",
+    "top_k_overlap",
+]
 
 INTERVAL_COLUMNS = ("importance_low", "importance_high", "rank_low", "rank_high")
 TOP = 10
+TOP_SHARE = 0.2
+
+
+def top_k(n_facets: int) -> int:
+    """The ``k`` of ``p_top``: a fifth of the facets (rounded up), at most ten.
+
+    Examples
+    --------
+    >>> top_k(100), top_k(14), top_k(3)
+    (10, 3, 1)
+    """
+    return max(1, min(TOP, math.ceil(TOP_SHARE * n_facets - 1e-9)))
 
 
 def _check_bool(value: object, name: str, owner: str) -> bool:
@@ -58,32 +98,160 @@ def _is_fitted(model) -> bool:
     return hasattr(model, "estimator_")
 
 
-def _replicate(
-    model,
+@dataclass(frozen=True, repr=False)
+class Refits:
+    """The bootstrap's replicate models and the respondents each one saw.
+
+    Kept by :func:`bootstrap_importance` (``result.refits``) so that the
+    stage view, the what-if scenarios, the ROI table and the plan evaluate
+    the same replicates the ranking comes from.
+
+    Attributes
+    ----------
+    boosters : tuple of xgboost.Booster
+        One refitted model per replicate (one thread each).
+    seeds : tuple of numpy.random.SeedSequence
+        The seed of each replicate's resample (:meth:`counts`).
+    rows : ndarray of int
+        The fixed evaluation subsample (positions of respondents).
+    eval_counts : ndarray of shape (n_boot, len(rows))
+        How often each evaluation respondent was drawn in each replicate;
+        0 means the respondent is out of bag for that replicate.
+    n_respondents : int
+        Respondents the resamples were drawn from.
+    random_state : int or None
+        The seed the replicates were spawned from.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> model = em.DriverModel(n_estimators=20, random_state=0)
+    >>> result = em.bootstrap_importance(model, X, y, n_boot=3, n_jobs=1,
+    ...                                  progress=False, random_state=0)
+    >>> result.refits
+    Refits(3 replicates of 400 respondents, 400 evaluated)
+    >>> int(result.refits.counts(0).sum())
+    400
+    """
+
+    boosters: tuple
+    seeds: tuple
+    rows: np.ndarray
+    eval_counts: np.ndarray
+    n_respondents: int
+    random_state: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.boosters)
+
+    def counts(self, replicate: int) -> np.ndarray:
+        """Times each respondent was drawn in ``replicate`` (all respondents)."""
+        return _counts(self.seeds[replicate], self.n_respondents)
+
+    def __repr__(self) -> str:
+        return (
+            f"Refits({len(self)} replicates of {self.n_respondents} respondents, "
+            f"{len(self.rows)} evaluated)"
+        )
+
+
+def _counts(seed: np.random.SeedSequence, n: int) -> np.ndarray:
+    """Times each of ``n`` respondents is drawn in one resample of size ``n``."""
+    rng = np.random.default_rng(seed)
+    return np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+
+
+def _train_params(template, task: str) -> tuple[dict, int]:
+    """XGBoost ``train`` parameters and rounds of the model's estimator."""
+    estimator = template._make_estimator(task)
+    params = estimator.get_xgb_params()
+    params["nthread"] = 1
+    params.pop("n_jobs", None)
+    return params, int(estimator.n_estimators)
+
+
+def _fit_chunk(
+    params: dict,
+    rounds: int,
     values: np.ndarray,
     target: np.ndarray,
     weights: np.ndarray,
-    eval_values: np.ndarray,
-    eval_weights: np.ndarray,
-    seed: np.random.SeedSequence,
-    combine: np.ndarray,
-) -> np.ndarray:
-    """One bootstrap replicate: resample, refit on one thread, mean |SHAP|."""
+    eval_rows: np.ndarray,
+    combine: np.ndarray | None,
+    seeds: list,
+) -> list[tuple[np.ndarray | None, object]]:
+    (
+        """Refit one chunk of replicates on one quantised matrix; mean |SHAP| each.
+
+    ``combine`` (model columns x outputs) adds the SHAP of a control's
+    columns into one output; None skips the explanation.
+    """
+        ""
+    )
     import xgboost as xgb
 
-    rng = np.random.default_rng(seed)
-    n = len(values)
-    counts = np.bincount(rng.integers(0, n, n), minlength=n)
-    keep = counts > 0
-    fit_seed = int(rng.integers(0, 2**31 - 1))
-    refit = clone(model).set_params(random_state=fit_seed)
-    refit.fit(values[keep], target[keep], sample_weight=weights[keep] * counts[keep])
-    booster = refit.estimator_.get_booster()
-    booster.set_param({"nthread": 1})
-    matrix = xgb.DMatrix(eval_values, missing=np.nan, nthread=1)
-    phi = booster.predict(matrix, pred_contribs=True)[:, :-1]
-    grouped = phi.astype(float) @ combine
-    return np.average(np.abs(grouped), axis=0, weights=eval_weights)
+    matrix = xgb.QuantileDMatrix(
+        values, label=target, weight=weights, missing=np.nan, nthread=1
+    )
+    evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
+    eval_weights = weights[eval_rows]
+    out = []
+    for seed in seeds:
+        matrix.set_weight(weights * _counts(seed, len(values)))
+        booster = xgb.train(params, matrix, rounds)
+        raw = None
+        if combine is not None:
+            phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
+            grouped = phi.astype(float) @ combine
+            raw = np.average(np.abs(grouped), axis=0, weights=eval_weights)
+        out.append((raw, booster))
+    return out
+
+
+def _fit_refits(
+    fitted,
+    values: np.ndarray,
+    y,
+    weights: np.ndarray,
+    *,
+    n_boot: int,
+    sample_size: int,
+    random_state: int | None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+    client=None,
+    combine: np.ndarray | None = None,
+) -> tuple[np.ndarray | None, Refits]:
+    """Refit ``n_boot`` replicates of a fitted model's settings; keep them.
+
+    Returns the replicates' mean |SHAP| per output of ``combine`` (None: no
+    explanation) and the :class:`Refits`. The evaluation subsample and the
+    resamples depend on ``random_state`` only.
+    """
+    seeds = np.random.SeedSequence(random_state).spawn(n_boot + 1)
+    target = np.asarray(y)
+    if fitted.task_ == "binary":
+        target = (target == fitted.classes_[1]).astype(int)
+    rows = np.arange(len(values))
+    if sample_size < len(values):
+        pick = np.random.default_rng(seeds[0]).choice(rows, sample_size, replace=False)
+        rows = np.sort(pick)
+    # the fitted model's own settings, seed and (per-column) constraints
+    params, rounds = _train_params(fitted, fitted.task_)
+    raw, boosters = _run(
+        (params, rounds, values, target, weights, rows, combine),
+        seeds[1:],
+        n_jobs=-1 if n_jobs is None else n_jobs,
+        progress=progress,
+        client=client,
+    )
+    eval_counts = np.vstack([_counts(seed, len(values))[rows] for seed in seeds[1:]])
+    refits = Refits(
+        tuple(boosters), tuple(seeds[1:]), rows, eval_counts, len(values), random_state
+    )
+    return raw, refits
 
 
 def _ranks(shares: np.ndarray) -> np.ndarray:
@@ -93,6 +261,85 @@ def _ranks(shares: np.ndarray) -> np.ndarray:
     rows = np.arange(shares.shape[0])[:, None]
     ranks[rows, order] = np.arange(1, shares.shape[1] + 1)
     return ranks
+
+
+def percentile_interval(
+    replicates: np.ndarray, estimate: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Percentile interval of ``replicates`` (rows), widened to hold ``estimate``.
+
+    Returns ``(low, high, n_widened)``; ``n_widened`` counts the columns whose
+    estimate fell outside the plain percentile interval (a bagged mean does
+    so only for a very skewed replicate distribution).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> reps = np.array([[1.0], [2.0], [3.0], [10.0]])
+    >>> low, high, widened = percentile_interval(reps, reps.mean(axis=0), 0.5)
+    >>> float(low[0]) <= 4.0 <= float(high[0]), widened
+    (True, 0)
+    """
+    alpha = 1 - level
+    low, high = np.quantile(replicates, [alpha / 2, 1 - alpha / 2], axis=0)
+    estimate = np.asarray(estimate, dtype=float)
+    ok = np.isfinite(estimate)
+    outside = ok & ((estimate < low) | (estimate > high))
+    low = np.where(ok, np.fmin(low, estimate), low)
+    high = np.where(ok, np.fmax(high, estimate), high)
+    return low, high, int(outside.sum())
+
+
+STABILITY_THRESHOLD = 0.6
+STABILITY_REMEDIES = (
+    "more respondents; the outcome as a score rather than cut into 0/1 where "
+    "the survey has it; fewer facets, or importance by journey stage "
+    "(stages.csv)"
+)
+
+
+def top_k_overlap(ranks: np.ndarray, k: int) -> float:
+    """Expected share of the top ``k`` that two replicates have in common.
+
+    ``ranks`` is (n_boot, n_facets) with 1 = top. 1.0 means every replicate
+    has the same top ``k``; for a ranking that is pure noise the overlap is
+    about ``k / n_facets``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> top_k_overlap(np.array([[1, 2, 3], [1, 2, 3]]), 1)
+    1.0
+    >>> top_k_overlap(np.array([[1, 2], [2, 1]]), 1)
+    0.0
+    """
+    top = (np.asarray(ranks) <= k).astype(float)
+    n_boot = len(top)
+    if n_boot < 2:
+        return float("nan")
+    gram = top @ top.T
+    pairs = gram.sum() - np.trace(gram)
+    return float(pairs / (n_boot * (n_boot - 1) * k))
+
+
+def _stability(ranks: np.ndarray, k: int) -> dict:
+    """``summary["uncertainty"]["stability"]``: top-k overlap and its warning."""
+    overlap = top_k_overlap(ranks, k)
+    low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
+    warning = None
+    if low:
+        warning = (
+            f"The ranking is unstable: two bootstrap replicates share only "
+            f"{overlap:.0%} of their top {k} touchpoints (below "
+            f"{STABILITY_THRESHOLD:.0%}), so the order of the top touchpoints "
+            f"is largely noise. Likely remedies: {STABILITY_REMEDIES}."
+        )
+    return {
+        "top_k_overlap": None if not np.isfinite(overlap) else overlap,
+        "threshold": STABILITY_THRESHOLD,
+        "low": low,
+        "warning": warning,
+    }
 
 
 def bootstrap_importance(
@@ -107,23 +354,27 @@ def bootstrap_importance(
     n_jobs: int | None = None,
     progress: bool = True,
     random_state: int | None = None,
+    client=None,
     controls=None,
 ) -> ImportanceResult:
-    """SHAP importance with bootstrap intervals, rank intervals and ``p_top10``.
+    """SHAP importance with bootstrap intervals, rank intervals and ``p_top``.
 
-    The point estimate is :func:`~emomotiv.shap_importance` of the model
-    fitted on all respondents (on every respondent). Each of ``n_boot``
-    replicates resamples respondents with replacement, carrying their survey
-    weights, refits an unfitted clone of ``model`` with ``cv=0``, and takes
-    mean |SHAP| shares on a fixed evaluation subsample of at most
-    ``max_samples`` respondents.
+    Each of ``n_boot`` replicates resamples respondents with replacement,
+    carrying their survey weights, refits the model's settings (``cv=0``,
+    the model's own seed, one thread) and takes mean |SHAP| shares on a
+    fixed evaluation subsample of at most ``max_samples`` respondents. The
+    reported ``importance`` is the bagged estimate (the mean share over
+    replicates) and the interval the percentile interval of the same
+    replicates; with ``n_boot=0`` it is :func:`~emomotiv.shap_importance` of
+    the model fitted on all respondents.
 
     Parameters
     ----------
     model : DriverModel
         The driver model. An unfitted one is first fitted on all respondents
-        (with ``cv=0``); a fitted one is used as is for the point estimate,
-        and its settings (not its fit) are cloned for the replicates.
+        (with ``cv=0``); a fitted one is used as is for the full-data
+        explanation (``explanation``, ``direction``), and its settings (not
+        its fit) are refitted in the replicates.
     X : DataFrame of shape (n_respondents, n_facets)
         Facet ratings, columns named by facet; NaN = not experienced.
     y : array-like of shape (n_respondents,)
@@ -138,19 +389,23 @@ def bootstrap_importance(
         Coverage of the percentile intervals, in (0, 1).
     max_samples : int or None, default=2000
         Respondents explained per replicate (a fixed random subsample drawn
-        once); None explains every respondent, the slow peers' way.
+        once; the scenarios of :func:`~emomotiv.plan_improvements` are
+        evaluated on the same subsample); None explains every respondent.
     n_jobs : int or None, default=None
         Parallel workers (joblib processes, one XGBoost thread each); None
         or -1 uses all cores. The result does not depend on it.
     progress : bool, default=True
         Show a tqdm progress bar (on stderr).
     random_state : int or None, default=None
-        Seed of the resamples, the subsample and the refits; the same seed
-        gives identical output.
+        Seed of the resamples and the subsample; the same seed gives
+        identical output.
+    client : dask.distributed.Client or None, default=None
+        Run the replicates on this Dask cluster instead of local processes;
+        the result is identical to the local run with the same seed.
     controls : sequence of str, mapping of str -> str, or None
         Model columns that are controls (see :func:`emomotiv.shap_importance`):
-        refitted and scored in every replicate, never ranked; their
-        intervals go to the result's ``controls`` table.
+        refitted and scored in every replicate, never ranked; their bagged
+        shares and intervals go to the result's ``controls`` table.
 
     Returns
     -------
@@ -158,7 +413,10 @@ def bootstrap_importance(
         The SHAP result with extra ``table`` columns ``importance_low``,
         ``importance_high`` (percentile interval of the share), ``rank_low``,
         ``rank_high`` (best and worst plausible rank, 1 = top) and
-        ``p_top10``; ``replicates`` holds the shares, one row per replicate.
+        ``p_top`` (share of replicates with the facet in the top
+        ``info["top_k"]``, see :func:`top_k`); ``replicates`` holds the
+        shares, one row per replicate, and ``refits`` the replicate models
+        (:class:`Refits`). ``info["stability"]`` holds the top-k overlap.
 
     Examples
     --------
@@ -170,7 +428,9 @@ def bootstrap_importance(
     ...                                  progress=False, random_state=0)
     >>> result.replicates.shape
     (5, 12)
-    >>> bool((result.table["importance_low"] <= result.table["importance_high"]).all())
+    >>> t = result.table
+    >>> bool(((t["importance_low"] <= t["importance"])
+    ...       & (t["importance"] <= t["importance_high"])).all())
     True
     """
     owner = "bootstrap_importance"
@@ -194,24 +454,29 @@ def bootstrap_importance(
         fitted = clone(model).set_params(cv=0).fit(X, y, sample_weight=sample_weight)
     frame = _facet_frame(fitted, X)
     weights = check_weights(sample_weight, len(frame))
-    point = shap_importance(fitted, frame, sample_weight=weights, controls=controls)
-    table = point.table.copy()
-    control_table = None if point.controls is None else point.controls.copy()
     names = [str(c) for c in frame.columns]
     grouping = _Grouping(names, _as_groups(controls, names))
+    point = _explain(fitted, frame, weights, controls, grouping, random_state)
+    table = point.table.copy()
+    control_table = None if point.controls is None else point.controls.copy()
     facets = list(table.index)
+    k = top_k(len(facets))
     sample_size = len(frame) if max_samples is None else min(max_samples, len(frame))
     info = dict(point.info) | {
         "n_boot": n_boot,
         "level": level,
         "sample_size": sample_size,
         "resampling": "respondents with replacement; survey weight x times drawn",
+        "estimator": "bagged" if n_boot else "full data",
         "interval": "percentile",
+        "model_seed": "fixed: the model's own seed in every replicate",
+        "top_k": k,
         "random_state": random_state,
     }
     if n_boot == 0:
-        for name in (*INTERVAL_COLUMNS, "p_top10"):
+        for name in (*INTERVAL_COLUMNS, "p_top"):
             table[name] = np.nan
+        info["stability"] = _stability(np.empty((0, len(facets))), k)
         if control_table is not None:
             control_table["importance_low"] = np.nan
             control_table["importance_high"] = np.nan
@@ -219,88 +484,125 @@ def bootstrap_importance(
             "shap", table, point.total, point.explanation, info, controls=control_table
         )
 
-    seeds = np.random.SeedSequence(random_state).spawn(n_boot + 1)
-    values = frame.to_numpy()
-    target = np.asarray(y)
-    if fitted.task_ == "binary":
-        target = (target == fitted.classes_[1]).astype(int)
-    rows = np.arange(len(frame))
-    if sample_size < len(frame):
-        pick = np.random.default_rng(seeds[0]).choice(rows, sample_size, replace=False)
-        rows = np.sort(pick)
-    template = clone(fitted).set_params(cv=0, n_jobs=1, task=fitted.task_)
-    raw = _run(
-        template,
-        values,
-        target,
+    raw, refits = _fit_refits(
+        fitted,
+        frame.to_numpy(),
+        y,
         weights,
-        values[rows],
-        weights[rows],
-        seeds[1:],
-        grouping.combine,
-        n_jobs=-1 if n_jobs is None else n_jobs,
+        n_boot=n_boot,
+        sample_size=sample_size,
+        random_state=random_state,
+        n_jobs=n_jobs,
         progress=progress,
+        client=client,
+        combine=grouping.combine,
     )
     shares, control_shares = grouping.split(raw)
-    alpha = 1 - level
+    p = len(facets)
     if control_table is not None:
-        low, high = np.quantile(control_shares, [alpha / 2, 1 - alpha / 2], axis=0)
+        estimate = control_shares.mean(axis=0)
+        low, high, _ = percentile_interval(control_shares, estimate, level)
+        control_table["importance"] = estimate
+        control_table["raw_importance"] = raw[:, p:].mean(axis=0)
         control_table["importance_low"] = low
         control_table["importance_high"] = high
     replicates = pd.DataFrame(
         shares, columns=pd.Index(facets, name="facet"), index=range(n_boot)
     )
     replicates.index.name = "replicate"
-    ranks = _ranks(shares)
-    low, high = np.quantile(shares, [alpha / 2, 1 - alpha / 2], axis=0)
+    estimate = shares.mean(axis=0)
+    low, high, widened = percentile_interval(shares, estimate, level)
+    table["importance"] = estimate
+    table["raw_importance"] = raw[:, :p].mean(axis=0)
     table["importance_low"] = low
     table["importance_high"] = high
-    table["rank_low"] = np.quantile(ranks, alpha / 2, axis=0, method="lower")
-    table["rank_high"] = np.quantile(ranks, 1 - alpha / 2, axis=0, method="higher")
-    table["p_top10"] = (ranks <= TOP).mean(axis=0)
+    ranks = _ranks(shares)
+    alpha = 1 - level
+    rank = _ranks(estimate[None, :])[0]
+    table["rank_low"] = np.minimum(
+        np.quantile(ranks, alpha / 2, axis=0, method="lower"), rank
+    )
+    table["rank_high"] = np.maximum(
+        np.quantile(ranks, 1 - alpha / 2, axis=0, method="higher"), rank
+    )
+    table["p_top"] = (ranks <= k).mean(axis=0)
+    info["widened"] = widened
+    info["stability"] = _stability(ranks, k)
     return ImportanceResult(
         "shap",
         table,
-        point.total,
+        float(raw[:, :p].sum(axis=1).mean()),
         point.explanation,
         info,
         replicates,
         controls=control_table,
+        refits=refits,
     )
+
+
+EXPLAIN_LIMIT = 50_000
+
+
+def _explain(fitted, frame, weights, controls, grouping, random_state):
+    """The full-data fit's SHAP (direction, ``explanation``), capped in size.
+
+    Up to :data:`EXPLAIN_LIMIT` respondents every one is explained; beyond,
+    a fixed random subsample of that many (TreeSHAP's output alone is 400 MB
+    per million respondents x 100 facets), with reach and mean score still
+    taken on every respondent.
+    """
+    if len(frame) <= EXPLAIN_LIMIT:
+        return shap_importance(fitted, frame, sample_weight=weights, controls=controls)
+    from ._stats import facet_profile
+
+    rng = np.random.default_rng(np.random.SeedSequence([random_state or 0, 3]))
+    rows = np.sort(rng.choice(len(frame), EXPLAIN_LIMIT, replace=False))
+    point = shap_importance(
+        fitted, frame.iloc[rows], sample_weight=weights[rows], controls=controls
+    )
+    profile = facet_profile(frame[grouping.facets], weights)
+    point.table[profile.columns] = profile.loc[point.table.index]
+    point.info["explained"] = f"a fixed random subsample of {EXPLAIN_LIMIT}"
+    point.info["n_respondents"] = len(frame)
+    return point
+
+
+def _chunks(seeds: list, n_workers: int) -> list[list]:
+    """Consecutive chunks of seeds: a few per worker, so the bar moves."""
+    size = max(1, math.ceil(len(seeds) / max(1, 4 * n_workers)))
+    return [seeds[i : i + size] for i in range(0, len(seeds), size)]
 
 
 def _run(
-    template,
-    values,
-    target,
-    weights,
-    eval_values,
-    eval_weights,
-    seeds,
-    combine,
-    *,
-    n_jobs: int,
-    progress: bool,
-) -> np.ndarray:
-    """Run the replicates with joblib, in seed order, behind a tqdm bar."""
-    from joblib import Parallel, delayed
+    data: tuple, seeds: list, *, n_jobs: int, progress: bool, client=None
+) -> tuple[np.ndarray, list]:
+    """Run the replicates (joblib or Dask), in seed order, behind a tqdm bar."""
+    from joblib import Parallel, cpu_count, delayed
     from tqdm.auto import tqdm
 
-    jobs = (
-        delayed(_replicate)(
-            template, values, target, weights, eval_values, eval_weights, seed, combine
-        )
-        for seed in seeds
-    )
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-    bar = tqdm(
-        parallel(jobs),
-        total=len(seeds),
-        desc="bootstrap",
-        unit="refit",
-        disable=not progress,
-    )
-    return np.vstack(list(bar))
+    bar = tqdm(total=len(seeds), desc="bootstrap", unit="refit", disable=not progress)
+    if client is not None:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        chunks = _chunks(seeds, workers)
+        shared = client.scatter(list(data), broadcast=True)
+        futures = [client.submit(_fit_chunk, *shared, c, pure=False) for c in chunks]
+        results = []
+        for future, chunk in zip(futures, chunks, strict=True):
+            results.append(future.result())
+            bar.update(len(chunk))
+    else:
+        workers = cpu_count() if n_jobs < 0 else n_jobs
+        chunks = _chunks(seeds, workers)
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+        results = []
+        for part in parallel(delayed(_fit_chunk)(*data, c) for c in chunks):
+            results.append(part)
+            bar.update(len(part))
+    bar.close()
+    pairs = [pair for part in results for pair in part]
+    explained = [raw for raw, _ in pairs if raw is not None]
+    raw = np.vstack(explained) if explained else None
+    return raw, [booster for _, booster in pairs]
 
 
 def stage_importance(
@@ -311,9 +613,11 @@ def stage_importance(
 ) -> pd.DataFrame:
     """Each journey stage's share of importance, with a bootstrap interval.
 
-    A stage's share is the sum of its facets' shares; its interval comes
-    from the same sums in every bootstrap replicate (so it accounts for the
-    facets moving together), and its rank from the point estimate.
+    A stage's share is the sum of its facets' shares (with a bootstrapped
+    result, the bagged estimate: the mean of the replicates' stage sums); its
+    percentile interval comes from the same sums in every replicate (so it
+    accounts for the facets moving together), and its rank from the
+    estimate.
 
     Parameters
     ----------
@@ -366,9 +670,8 @@ def stage_importance(
     )
     if result.replicates is not None:
         sums = result.replicates.T.groupby(member.loc[result.replicates.columns]).sum()
-        alpha = 1 - level
-        low, high = np.quantile(
-            sums.loc[order].to_numpy(), [alpha / 2, 1 - alpha / 2], axis=1
+        low, high, _ = percentile_interval(
+            sums.loc[order].to_numpy().T, frame["importance"].to_numpy(), level
         )
         frame["importance_low"] = low
         frame["importance_high"] = high

@@ -262,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=100,
         metavar="N",
         help="bootstrap resamples for importance intervals, rank intervals and "
-        "p_top10; 0 turns the bootstrap off (default 100)",
+        "p_top, ROI and plan intervals; 0 turns the bootstrap off (default 100)",
     )
     options.add_argument(
         "--quiet",
@@ -446,14 +446,22 @@ def _analyze(args: argparse.Namespace) -> int:
     for note in result.summary["warnings"]:
         print(f"warning: {note}", file=sys.stderr)
     print("Top drivers of emotional connection:")
+    top_k = result.summary["uncertainty"].get("top_k")
     for row in result.drivers.head(10).itertuples():
         line = f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}"
         if row.importance_low == row.importance_low:  # not NaN: bootstrapped
             line += (
                 f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
-                f"  p(top 10) {row.p_top10:.0%}"
+                f"  p(top {top_k}) {row.p_top:.0%}"
             )
         print(line)
+    stability = result.summary["uncertainty"].get("stability") or {}
+    if stability.get("top_k_overlap") is not None:
+        print(
+            f"Ranking stability: resamples share {stability['top_k_overlap']:.0%} "
+            f"of their top {top_k} (threshold {stability['threshold']:.0%})"
+            + (" - LOW" if stability["low"] else "")
+        )
     _print_controls(result.tables.get("controls"))
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])

@@ -45,7 +45,7 @@ DRIVER_COLUMNS = (
     "importance_low",
     "importance_high",
     "rank",
-    "p_top10",
+    "p_top",
     "direction",
     "stated_importance",
     "stated_rank",
@@ -376,6 +376,7 @@ def _uncertainty_step(
         n_jobs=study.n_jobs,
         progress=study.progress,
         random_state=study.random_state,
+        client=study.client,
     )
     stages = stage_importance(importance, cat.to_frame().set_index("facet")["stage"])
     info = importance.info
@@ -385,8 +386,20 @@ def _uncertainty_step(
         "sample_size": info["sample_size"],
         "resampling": info["resampling"],
         "interval": info["interval"],
+        "estimator": info["estimator"],
+        "model_seed": info.get("model_seed"),
+        "widened": info.get("widened", 0),
+        "top_k": info["top_k"],
+        "stability": info["stability"],
     }
     return importance, stages, summary
+
+
+def _steps(study: Study):
+    """A bar over the analysis's stages (on stderr), naming the one running."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=5, desc="analyze", unit="stage", disable=not study.progress)
 
 
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
@@ -453,6 +466,7 @@ def _versions() -> dict[str, str]:
 
 def _plan_step(
     estimator: DriverModel,
+    importance: ImportanceResult,
     data: pd.DataFrame,
     design: Design,
     schema: SurveySchema,
@@ -460,7 +474,11 @@ def _plan_step(
     summary: dict,
     study: Study,
 ):
-    """ROI of +1 on each facet and the budget plan (tables roi, plan)."""
+    """ROI of +1 on each facet and the budget plan (tables roi, plan).
+
+    The estimates and intervals come from the importance bootstrap's
+    replicate models; without a bootstrap (``n_boot=0``), from cross-fitting.
+    """
     vpc, source = study.value_per_connected, None
     link = summary.get("value") or {}
     if vpc is None and link.get("value_per_connected") is not None:
@@ -482,8 +500,9 @@ def _plan_step(
         value=data[schema.value].to_numpy() if schema.value else None,
         value_source=source,
         sample_weight=w,
-        n_boot=study.simulation_boot,
+        n_boot=0,
         random_state=study.random_state,
+        bootstrap=importance if importance.refits is not None else None,
         controls=design.columns,
     )
     tables = {"roi": result.roi}
@@ -531,7 +550,7 @@ def analyze(
             An unfitted model to use instead of the default ``DriverModel``.
         n_boot : int, default=100
             Bootstrap replicates for the importance intervals, rank intervals
-            and ``p_top10`` (see :func:`~emomotiv.bootstrap_importance`); 0
+            and ``p_top`` (see :func:`~emomotiv.bootstrap_importance`); 0
             turns the bootstrap off and leaves those columns empty.
         level : float, default=0.9
             Coverage of the bootstrap intervals.
@@ -577,9 +596,6 @@ def analyze(
             from the value link (``summary["value"]``) when there is one, else
             from the difference in weighted mean ``value`` between connected
             and unconnected respondents.
-        simulation_boot : int, default=10
-            Replicate models refitted for the intervals of the simulated gains
-            (0 = no intervals, fastest).
         random_state : int, default=0
             Seed for the model and its folds; the same seed gives the same
             result.
@@ -606,7 +622,7 @@ def analyze(
     ...                     random_state=0)
     >>> list(result.drivers.columns[:8])  # doctest: +NORMALIZE_WHITESPACE
     ['facet', 'label', 'stage', 'importance', 'importance_low',
-     'importance_high', 'rank', 'p_top10']
+     'importance_high', 'rank', 'p_top']
     """
     study = Study.from_options(study, options)
     study.check()
@@ -637,13 +653,19 @@ def analyze(
     X = data[list(schema.facets)]
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
+    steps = _steps(study)
+    steps.set_postfix_str("fitting the model")
     design = _design_step(data, schema, w, study)
     estimator = _fit_model(study, design.matrix, y, w)
+    steps.update()
+    steps.set_postfix_str("bootstrap")
     importance, stages, uncertainty = _uncertainty_step(
         estimator, design, y, w, cat, study
     )
     drivers = _drivers_table(importance, cat)
     controls_table, halo_summary = _controls_step(importance, design)
+    steps.update()
+    steps.set_postfix_str("diagnostics, stated importance, value")
     diagnostics = diagnose_drivers(
         estimator,
         design.matrix,
@@ -666,7 +688,9 @@ def analyze(
             extra, on="segment", how="left"
         )
 
-    notes = list(diagnostics.warnings) + stated_notes
+    stability = importance.info["stability"]["warning"]
+    notes = [stability] if stability else []
+    notes += list(diagnostics.warnings) + stated_notes
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"
@@ -704,7 +728,11 @@ def analyze(
         "versions": _versions(),
         "warnings": notes,
     }
-    plan, plan_tables = _plan_step(estimator, data, design, schema, cat, summary, study)
+    steps.update()
+    steps.set_postfix_str("scenarios, ROI and plan")
+    plan, plan_tables = _plan_step(
+        estimator, importance, data, design, schema, cat, summary, study
+    )
     summary["plan"] = plan.summary
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {
@@ -714,10 +742,14 @@ def analyze(
         **measure_tables,
         **plan_tables,
     }
+    steps.update()
     if study.methods:
+        steps.set_postfix_str("classical methods")
         tables["methods"], summary["agreement"] = _methods_step(
             importance, X, y, w, cat, study.random_state, design
         )
+    steps.update()
+    steps.close()
     return AnalysisResult(
         tables,
         summary,

@@ -296,7 +296,7 @@ class Report:
             "n_total": len(drivers),
             "intervals": _has(drivers, "importance_low", "importance_high"),
             "rank_intervals": _has(drivers, "rank_low", "rank_high"),
-            "p_top10": _has(drivers, "p_top10"),
+            "p_top": _has(drivers, "p_top"),
             "stated": _has(drivers, "stated_rank"),
             "quadrant": _has(drivers, "quadrant"),
         }

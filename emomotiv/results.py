@@ -59,6 +59,9 @@ class ImportanceResult:
         facets *and* controls), ``raw_importance``, ``direction`` and, when
         bootstrapped, ``importance_low``, ``importance_high``. Controls are
         never in ``table``.
+    refits : emomotiv.bootstrap.Refits or None
+        The bootstrap's replicate models and resamples, when bootstrapped:
+        the scenarios, ROI and plan are evaluated on the same replicates.
 
     Examples
     --------
@@ -84,6 +87,7 @@ class ImportanceResult:
     info: Mapping[str, Any] = field(default_factory=dict)
     replicates: pd.DataFrame | None = None
     controls: pd.DataFrame | None = None
+    refits: Any = field(default=None, compare=False)
 
     @property
     def importance(self) -> pd.Series:
@@ -132,7 +136,7 @@ class WaveComparison:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> comparison = em.compare(result, result)  # a wave against itself
     >>> comparison.flagged
     []
@@ -194,7 +198,7 @@ class Diagnostics:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> d = result.diagnostics
     >>> 0 < d.halo_share < 1, d.weak_fit
     (True, False)
@@ -275,7 +279,7 @@ class SimulationResult:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> X = s.survey[s.catalog["facet"]]
     >>> sim = em.simulate_improvement(result.model, X, "mobile_app",
     ...                               cross_fit=0, n_boot=0)
@@ -329,7 +333,7 @@ class PlanResult:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> roi = result.plan.to_frame()
     >>> len(roi) == len(s.catalog), list(roi["priority"][:3])
     (True, [1, 2, 3])
@@ -513,7 +517,7 @@ class StatedComparison:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> counts = result.stated.counts
     >>> sum(counts.values()) == len(s.catalog)
     True
@@ -577,7 +581,7 @@ class ConnectionMeasures:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> m = result.measures
     >>> 0.7 < m.cronbach_alpha < 1
     True
@@ -627,7 +631,7 @@ class ValueLink:
     >>> s = em.make_survey(n_respondents=500, n_facets=10, random_state=0)
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
-    ...                     simulation_boot=0, **s.roles)
+    ...                     **s.roles)
     >>> link = result.value
     >>> link.summary["multiplier"] > 1
     True

@@ -73,8 +73,9 @@ ASSUMPTION = (
     "the experience holds, not a measured causal effect."
 )
 INTERVAL = (
-    "normal bootstrap: estimate ± z × standard deviation over replicate models, "
-    "each refitted (cv=0) on a respondent resample and evaluated on it"
+    "percentile bootstrap: the replicate models of the importance bootstrap "
+    "(cv=0, the model's seed, refitted on respondent resamples), each "
+    "evaluated on the evaluation respondents it was not fitted on"
 )
 
 
@@ -252,7 +253,8 @@ class _Simulator:
         }
         self.base = _outcome(model, self.values)
         self.folds: list[tuple[object, np.ndarray, np.ndarray]] = []
-        self.replicates: list[tuple[object, np.ndarray, np.ndarray]] = []
+        self.refits = None
+        self.replicate_baseline: float | None = None
 
     def _refit(self, y, rows: np.ndarray, seed) -> object:
         from sklearn.base import clone
@@ -291,18 +293,41 @@ class _Simulator:
             model = self._refit(y, train, seed)
             self.folds.append((model, test, _outcome(model, self.values[test])))
 
-    def fit_replicates(self, y, n_boot: int, random_state) -> None:
-        """Refit ``n_boot`` clones (cv=0) on respondent resamples."""
+    def fit_replicates(
+        self, y, n_boot: int, random_state, max_samples: int | None = 2000
+    ) -> None:
+        """Refit ``n_boot`` replicates (the bootstrap's machinery, no SHAP)."""
+        from .bootstrap import _fit_refits
+
         if n_boot == 0:
             return
         y = self._outcome_y(y, "the intervals (n_boot > 0)")
         n = len(self.values)
-        seeds = np.random.SeedSequence(random_state).generate_state(n_boot)
-        for seed in seeds:
-            idx = np.random.default_rng(seed).integers(0, n, n)
-            replica = self._refit(y, idx, seed)
-            base = _outcome(replica, self.values[idx])
-            self.replicates.append((replica, idx, base))
+        size = n if max_samples is None else min(max_samples, n)
+        _, self.refits = _fit_refits(
+            self.model,
+            self.values,
+            y,
+            self.weights,
+            n_boot=n_boot,
+            sample_size=size,
+            random_state=random_state,
+        )
+
+    def use_refits(self, importance) -> None:
+        """Evaluate scenarios on the replicates of a bootstrapped importance."""
+        refits = getattr(importance, "refits", None)
+        if refits is None:
+            raise ValueError(
+                f"The 'bootstrap' parameter of {self.owner} must be the result of "
+                "bootstrap_importance with n_boot > 0 (it carries the refits)."
+            )
+        if refits.n_respondents != len(self.values):
+            raise ValueError(
+                f"The bootstrap of {self.owner} was drawn from "
+                f"{refits.n_respondents} respondents; X has {len(self.values)}."
+            )
+        self.refits = refits
 
     def check(self, scenarios: list[Scenario]) -> None:
         problems = []
@@ -349,12 +374,16 @@ class _Simulator:
         if problems:
             raise ValidationError(problems, subject="scenario")
 
-    def _delta(self, model, values, weights, base, scenario) -> float:
-        """Exact change in the weighted mean outcome; only changed rows predicted."""
+    def _changed_rows(self, values: np.ndarray, scenario):
+        """The rows a scenario changes: (new ratings, source row, weight factor).
+
+        A partial :class:`ExtendReach` splits each respondent it may reach
+        into a reached copy (weight factor ``share``) and the unchanged rest.
+        """
         parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
         new = values.copy()
         rows = np.arange(len(values))
-        row_weight = weights.astype(float, copy=True)
+        factor = np.ones(len(values))
         for part in parts:
             j = self.column[part.facet]
             low, high = self.scales[part.facet]
@@ -365,22 +394,75 @@ class _Simulator:
                 extra[:, j] = typical
                 new = np.vstack([new, extra])
                 rows = np.concatenate([rows, rows[split]])
-                moved = row_weight[split] * part.share
-                row_weight[split] -= moved
-                row_weight = np.concatenate([row_weight, moved])
+                moved = factor[split] * part.share
+                factor[split] -= moved
+                factor = np.concatenate([factor, moved])
             elif not (isinstance(part, ExtendReach) and part.share == 0):
                 new[:, j] = part._apply(new[:, j], low, high, typical)
         old = values[rows]
         same = (new == old) | (np.isnan(new) & np.isnan(old))
         changed = ~same.all(axis=1)
-        if not changed.any():
+        return new[changed], rows[changed], factor[changed]
+
+    def _delta(self, model, values, weights, base, scenario) -> float:
+        """Exact change in the weighted mean outcome; only changed rows predicted."""
+        new, rows, factor = self._changed_rows(values, scenario)
+        if not len(rows):
             return 0.0
-        after = _outcome(model, new[changed])
-        gain = row_weight[changed] * (after - base[rows[changed]])
+        after = _outcome(model, new)
+        gain = weights[rows] * factor * (after - base[rows])
         return float(gain.sum() / weights.sum())
 
+    def _replicate_gains(self, scenarios: list[Scenario]) -> tuple[np.ndarray, ...]:
+        """Every scenario on every replicate, out of bag, in one batch each.
+
+        Each replicate model predicts the evaluation respondents it was not
+        fitted on (out of bag, the bootstrap's analogue of cross-fitting):
+        once as they are, once for all the rows the scenarios change, stacked
+        into one matrix. Returns (gains (n_boot, n_scenarios), baselines).
+        """
+        refits = self.refits
+        values = self.values[refits.rows]
+        weights = self.weights[refits.rows]
+        pieces = [self._changed_rows(values, s) for s in scenarios]
+        new = np.vstack([p[0] for p in pieces]).astype(np.float32)
+        source = np.concatenate([p[1] for p in pieces]).astype(int)
+        factor = np.concatenate([p[2] for p in pieces])
+        which = np.repeat(np.arange(len(scenarios)), [len(p[1]) for p in pieces])
+        values32 = values.astype(np.float32)
+
+        def one(r: int) -> tuple[np.ndarray, float]:
+            booster = refits.boosters[r]
+            oob = weights * (refits.eval_counts[r] == 0)
+            total = oob.sum()
+            if total <= 0:
+                return np.full(len(scenarios), np.nan), np.nan
+            base = booster.inplace_predict(values32)
+            pick = oob[source] > 0
+            after = booster.inplace_predict(new[pick])
+            src = source[pick]
+            gain = oob[src] * factor[pick] * (after - base[src])
+            sums = np.bincount(which[pick], weights=gain, minlength=len(scenarios))
+            return sums / total, float(np.average(base, weights=oob))
+
+        from joblib import Parallel, delayed
+
+        out = Parallel(n_jobs=-1, backend="threading")(
+            delayed(one)(r) for r in range(len(refits))
+        )
+        gains = np.vstack([g for g, _ in out])
+        return gains, np.array([b for _, b in out])
+
     def evaluate(self, scenarios: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:
-        """Point estimates (n_scenarios,) and replicates (n_boot, n_scenarios)."""
+        """Estimates (n_scenarios,) and replicates (n_boot, n_scenarios).
+
+        With replicates the estimate is their mean (bagged, out of bag);
+        without, the cross-fitted (or in-sample) change.
+        """
+        if self.refits is not None:
+            gains, base = self._replicate_gains(scenarios)
+            self.replicate_baseline = float(np.nanmean(base))
+            return np.nanmean(gains, axis=0), gains
         if self.folds:
             total = self.weights.sum()
             point = np.zeros(len(scenarios))
@@ -403,16 +485,7 @@ class _Simulator:
                     for s in scenarios
                 ]
             )
-        reps = np.array(
-            [
-                [
-                    self._delta(replica, self.values[idx], self.weights[idx], base, s)
-                    for s in scenarios
-                ]
-                for replica, idx, base in self.replicates
-            ]
-        ).reshape(len(self.replicates), len(scenarios))
-        return point, reps
+        return point, np.empty((0, len(scenarios)))
 
     @property
     def movable(self) -> list[str]:
@@ -421,7 +494,9 @@ class _Simulator:
 
     @property
     def baseline(self) -> float:
-        """Predicted connected share (out of fold when cross-fitted)."""
+        """Predicted connected share (bagged out of bag, out of fold, or as is)."""
+        if self.refits is not None and self.replicate_baseline is not None:
+            return self.replicate_baseline
         base = self.base.copy()
         for _, test, fold_base in self.folds:
             base[test] = fold_base
@@ -429,6 +504,12 @@ class _Simulator:
 
 
 def _point_note(sim: _Simulator) -> str:
+    if sim.refits is not None:
+        return (
+            f"bagged out of bag: the mean over {len(sim.refits)} bootstrap "
+            "replicate models, each predicting the evaluation respondents it "
+            "was not fitted on"
+        )
     if sim.folds:
         return (
             f"out of fold: {len(sim.folds)} clones of the model, each predicting "
@@ -444,11 +525,14 @@ def _z(level: float) -> float:
 
 
 def _interval(point, reps, level) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of the replicates (holding the bagged estimate)."""
+    from .bootstrap import percentile_interval
+
     if len(reps) < 2:
         nan = np.full_like(point, np.nan, dtype=float)
         return nan, nan.copy()
-    sd = reps.std(axis=0, ddof=1)
-    return point - _z(level) * sd, point + _z(level) * sd
+    low, high, _ = percentile_interval(reps, point, level)
+    return low, high
 
 
 def _scales(catalog, facets: list[str]) -> dict[str, tuple[float, float]]:
@@ -487,6 +571,7 @@ def simulate_improvement(
     level: float = 0.9,
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
+    bootstrap=None,
 ) -> SimulationResult:
     """Change in the connected share if facet ratings improved as described.
 
@@ -511,15 +596,19 @@ def simulate_improvement(
         Supplies each facet's scale (``scale_min``, ``scale_max``); the default
         scale is 1-10.
     cross_fit : int, default=5
-        Folds for out-of-fold predictions (needs ``y``): each respondent's
-        before and after are predicted by a clone of the model fitted without
-        them. A boosted model's predictions on its own training respondents
-        are overconfident (pushed towards 0 and 1, where a change in a rating
+        Without replicates (``n_boot=0`` and no ``bootstrap``): folds for
+        out-of-fold predictions (needs ``y``): each respondent's before and
+        after are predicted by a clone of the model fitted without them. A
+        boosted model's predictions on its own training respondents are
+        overconfident (pushed towards 0 and 1, where a change in a rating
         moves the probability little), which understates every gain; 0 uses
         the fitted ``model`` on all respondents as it is.
     n_boot : int, default=10
-        Replicate models for the interval (0 = no interval). Each is a refit,
-        the costly step; every scenario is evaluated on every replicate.
+        Replicate models (0 = none), when no ``bootstrap`` is given. Each is
+        a refit on a resample of respondents; every scenario is evaluated on
+        every replicate, on the evaluation respondents it was not fitted on
+        (out of bag). The estimate is then the mean over replicates (bagged)
+        and the interval their percentile interval.
     level : float, default=0.9
         Confidence level of the interval.
     random_state : int or None
@@ -528,6 +617,11 @@ def simulate_improvement(
         Model columns that are controls (the halo score, context; see
         :func:`emomotiv.design_matrix`): ``X`` must hold them, every
         prediction sees them, and no scenario moves them.
+    bootstrap : ImportanceResult or None
+        The result of :func:`~emomotiv.bootstrap_importance` on the same
+        respondents: its replicate models are used (no refits; ``n_boot``
+        and ``cross_fit`` are then ignored), so the scenarios and the
+        ranking rest on the same bootstrap.
 
     Returns
     -------
@@ -558,13 +652,23 @@ def simulate_improvement(
     scales = _scales(catalog, [f for f in facets if f not in controls])
     sim = _Simulator(model, X, sample_weight, scales, owner, controls)
     sim.check(scenarios)
-    sim.fit_cross(y, cross_fit, random_state)
-    sim.fit_replicates(y, n_boot, random_state)
-    return _simulation_result(sim, scenarios, n_boot, level)
+    _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)
+    return _simulation_result(sim, scenarios, level)
 
 
-def _simulation_result(sim: _Simulator, scenarios, n_boot, level) -> SimulationResult:
+def _prepare(sim: _Simulator, y, cross_fit, n_boot, random_state, bootstrap) -> None:
+    """The replicates (given, or refitted), else the cross-fitted models."""
+    if bootstrap is not None:
+        sim.use_refits(bootstrap)
+    elif n_boot > 0:
+        sim.fit_replicates(y, n_boot, random_state)
+    else:
+        sim.fit_cross(y, cross_fit, random_state)
+
+
+def _simulation_result(sim: _Simulator, scenarios, level) -> SimulationResult:
     point, reps = sim.evaluate(scenarios)
+    n_boot = len(reps)
     low, high = _interval(point, reps, level)
     baseline = sim.baseline
     table = pd.DataFrame(
@@ -635,28 +739,40 @@ def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
 
 
 def _value_per_connected(sim, y, value, value_per_connected, value_source, level):
-    """(estimate, standard deviation, replicates or None, source)."""
+    """(estimate, per-replicate values or None, source).
+
+    A value from the value link comes with its interval: each replicate draws
+    its value from the normal distribution that interval implies (a fixed
+    stream, so reproducible). The mean-difference fallback is recomputed on
+    each replicate's resample.
+    """
+    n_boot = 0 if sim.refits is None else len(sim.refits)
     if value_per_connected is not None:
         if isinstance(value_per_connected, Sequence):
             est, low, high = (float(v) for v in value_per_connected)
             sd = (high - low) / (2 * _z(level)) if np.isfinite(high - low) else 0.0
-            return est, sd, None, value_source or "value_link"
-        return float(value_per_connected), 0.0, None, value_source or "parameter"
+            state = None if sim.refits is None else sim.refits.random_state
+            seed = [0 if state is None else state]
+            draws = np.random.default_rng(seed + [2]).standard_normal(n_boot)
+            return est, est + sd * draws, value_source or "value_link"
+        est = float(value_per_connected)
+        return est, np.full(n_boot, est), value_source or "parameter"
     if value is None or y is None or sim.model.task_ != "binary":
-        return float("nan"), 0.0, None, None
+        return float("nan"), None, None
     value = np.asarray(value, dtype=float)
     connected = np.asarray(y) == sim.model.classes_[1]
 
-    def diff(idx):
-        w, c, v = sim.weights[idx], connected[idx], value[idx]
-        if not (c.any() and (~c).any()):
+    def diff(w):
+        c = connected & (w > 0)
+        u = ~connected & (w > 0)
+        if not (c.any() and u.any()):
             return float("nan")
-        return np.average(v[c], weights=w[c]) - np.average(v[~c], weights=w[~c])
+        return np.average(value[c], weights=w[c]) - np.average(value[u], weights=w[u])
 
-    est = diff(np.arange(len(value)))
-    reps = np.array([diff(idx) for _, idx, _ in sim.replicates])
-    sd = float(reps.std(ddof=1)) if len(reps) >= 2 else 0.0
-    return float(est), sd, reps, "mean_difference"
+    est = diff(sim.weights)
+    counts = (sim.refits.counts(r) for r in range(n_boot))
+    reps = np.array([diff(sim.weights * c) for c in counts]) if n_boot else None
+    return float(est), reps, "mean_difference"
 
 
 def plan_improvements(
@@ -677,6 +793,7 @@ def plan_improvements(
     level: float = 0.9,
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
+    bootstrap=None,
 ) -> PlanResult:
     """Simulate +``points`` on every facet, price it, and plan within a budget.
 
@@ -720,14 +837,13 @@ def plan_improvements(
     points : float, default=1.0
         Size of the improvement simulated for each facet.
     cross_fit : int, default=5
-        Folds for out-of-fold predictions (needs ``y``): each respondent's
-        before and after are predicted by a clone of the model fitted without
-        them. A boosted model's predictions on its own training respondents
-        are overconfident (pushed towards 0 and 1, where a change in a rating
-        moves the probability little), which understates every gain; 0 uses
-        the fitted ``model`` on all respondents as it is.
+        Without replicates (``n_boot=0`` and no ``bootstrap``): folds for
+        out-of-fold predictions (needs ``y``); 0 uses the fitted ``model``
+        as it is (see :func:`simulate_improvement`).
     n_boot : int, default=10
-        Replicate models for the intervals (refits; 0 = none).
+        Replicate models for the estimates and intervals (refits; 0 = none),
+        when no ``bootstrap`` is given: the estimates are then bagged (the
+        mean over replicates, out of bag) with percentile intervals.
     level : float, default=0.9
         Confidence level of the intervals.
     random_state : int or None
@@ -736,6 +852,11 @@ def plan_improvements(
         Model columns that are controls (the halo score, context): seen by
         every prediction, never raised, priced or funded; ``roi`` and the
         plan hold the facets only.
+    bootstrap : ImportanceResult or None
+        The result of :func:`~emomotiv.bootstrap_importance` on the same
+        respondents: its replicate models give every estimate and interval
+        (``n_boot`` and ``cross_fit`` are then ignored), so the ROI, the plan
+        and the ranking rest on the same bootstrap.
 
     Returns
     -------
@@ -776,24 +897,20 @@ def plan_improvements(
     sim = _Simulator(model, X, sample_weight, scales, owner, controls)
     scenarios = [RaiseScore(f, points) for f in facets]
     sim.check(scenarios)
-    sim.fit_cross(y, cross_fit, random_state)
-    sim.fit_replicates(y, n_boot, random_state)
+    _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)
     point, reps = sim.evaluate(scenarios)
     low, high = _interval(point, reps, level)
 
-    vpc, vpc_sd, vpc_reps, source = _value_per_connected(
+    vpc, vpc_reps, source = _value_per_connected(
         sim, y, value, value_per_connected, value_source, level
     )
     pop = np.nan if population is None else population
     delta_value = point * pop * vpc
+    dv_low = dv_high = np.full(len(point), np.nan)
     if vpc_reps is not None and len(reps) >= 2:
-        dv_sd = (reps * vpc_reps[:, None]).std(axis=0, ddof=1) * pop
-    elif len(reps) >= 2:
-        sd = reps.std(axis=0, ddof=1)
-        dv_sd = pop * np.sqrt((vpc * sd) ** 2 + (point * vpc_sd) ** 2)
-    else:
-        dv_sd = np.full(len(point), np.nan)
-    z = _z(level)
+        dv_reps = reps * vpc_reps[:, None] * pop
+        delta_value = np.nanmean(dv_reps, axis=0)
+        dv_low, dv_high = _interval(delta_value, dv_reps, level)
     table = catalog.table.reindex(facets) if catalog is not None else None
     labels = (
         facets
@@ -815,8 +932,8 @@ def plan_improvements(
             "delta_connected_low": low,
             "delta_connected_high": high,
             "delta_value": delta_value,
-            "delta_value_low": delta_value - z * dv_sd,
-            "delta_value_high": delta_value + z * dv_sd,
+            "delta_value_low": dv_low,
+            "delta_value_high": dv_high,
             "cost": cost,
             "roi": roi,
         }
@@ -846,9 +963,9 @@ def plan_improvements(
         "combined_delta_value": None,
         "sum_individual_delta_value": None,
         "roi": None,
-        "n_boot": n_boot,
+        "n_boot": len(reps),
         "level": level,
-        "interval": INTERVAL if n_boot >= 2 else None,
+        "interval": INTERVAL if len(reps) >= 2 else None,
         "point": _point_note(sim),
         "assumption": ASSUMPTION,
     }

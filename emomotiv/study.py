@@ -58,9 +58,13 @@ class Study:
         Who is fully connected, highly satisfied, a promoter.
     methods : bool, default=True
         Also run the classical methods and their agreement with SHAP.
-    population, budget, value_per_connected, simulation_boot
+    population, budget, value_per_connected
         Return on improvement and the budget plan (see
-        :func:`emomotiv.plan_improvements`).
+        :func:`emomotiv.plan_improvements`); their intervals come from the
+        same ``n_boot`` replicates as the ranking's.
+    client : dask.distributed.Client or None
+        Run the bootstrap replicates on this Dask cluster (same results as
+        the local run for the same seed); not part of the saved settings.
     halo : {"mean", "factor", "profile", "none"}, default="mean"
         How each respondent's general warmth is estimated from their own
         ratings and held as a control (see :func:`emomotiv.halo_score`);
@@ -116,10 +120,11 @@ class Study:
     population: float | None = None
     budget: float | None = None
     value_per_connected: float | None = None
-    simulation_boot: int = 10
     # halo and context controls
     halo: str = "mean"
     controls: Sequence[str] | None = None
+    # where the work runs
+    client: Any = field(default=None, compare=False, repr=False)
 
     ROLES = (
         "connection",
@@ -179,7 +184,6 @@ class Study:
         check_int(self.n_boot, "n_boot", owner, min_value=0)
         check_float(self.level, "level", owner, low=0, high=1, inclusive=False)
         check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
-        check_int(self.simulation_boot, "simulation_boot", owner, min_value=0)
         for name in ("progress", "methods"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(
@@ -218,7 +222,7 @@ class Study:
         ['inputs', 'options', 'roles']
         """
         roles = self.roles()
-        skip = {"survey", "catalog", "model", *roles}
+        skip = {"survey", "catalog", "model", "client", *roles}
         options = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)

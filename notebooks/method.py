@@ -179,4 +179,4 @@ pd.DataFrame(rows)
 #
 # *Marked place:* when the classical methods (issue 3) land, add relative
 # weights and Shapley regression to `recovery` side by side; when the
-# bootstrap lands, add `p_top10` to the ranking table.
+# bootstrap lands, add `p_top` to the ranking table.

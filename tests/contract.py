@@ -35,7 +35,7 @@ DRIVERS_ORDER = [
     "importance_low",
     "importance_high",
     "rank",
-    "p_top10",
+    "p_top",
     "direction",
     "stated_importance",
     "stated_rank",
@@ -62,7 +62,7 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
     d["importance_high"] = imp + spread
     d["rank_low"] = np.maximum(1, d["rank"] - 2)
     d["rank_high"] = np.minimum(n, d["rank"] + 2)
-    d["p_top10"] = np.clip(1.2 - d["rank"] / 10, 0, 1).round(3)
+    d["p_top"] = np.clip(1.2 - d["rank"] / 10, 0, 1).round(3)
     stated = d["facet"].map(catalog.set_index("facet")["stated_importance"])
     d["stated_importance"] = stated.astype(float)
     stated_share = stated / stated.sum()
@@ -161,7 +161,19 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
 
     combined = float(chosen["delta_connected"].sum()) * 0.9
     summary = dict(base.summary)
-    summary["uncertainty"] = {"n_boot": 200, "level": 0.9, "sample_size": 600}
+    summary["uncertainty"] = {
+        "n_boot": 200,
+        "level": 0.9,
+        "sample_size": 600,
+        "top_k": 10,
+        "estimator": "bagged",
+        "stability": {
+            "top_k_overlap": 0.82,
+            "threshold": 0.6,
+            "low": False,
+            "warning": None,
+        },
+    }
     summary["agreement"] = {
         "spearman": {
             a: {

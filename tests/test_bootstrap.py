@@ -57,19 +57,21 @@ def test_intervals_bracket_the_point_estimate(boot):
     assert t.loc[top, "rank_low"] == 1
 
 
-def test_replicates_and_p_top10(boot, data):
+def test_replicates_and_p_top(boot, data):
     s, X, *_ = data
     reps = boot.replicates
     assert reps.shape == (30, 15)
     assert list(reps.columns) == list(X.columns)
     np.testing.assert_allclose(reps.sum(axis=1), 1.0)
-    p = boot.table["p_top10"]
+    p = boot.table["p_top"]
     assert p.between(0, 1).all()
-    assert p.sum() == pytest.approx(10)
-    # p_top10 is exactly the share of replicates with the facet in the top ten
+    # 15 facets: k is a fifth of them, 3 (not 10 of 15, nearly everyone)
+    assert boot.info["top_k"] == 3
+    assert p.sum() == pytest.approx(3)
+    # p_top is exactly the share of replicates with the facet in the top k
     ranks = reps.rank(axis=1, ascending=False, method="first")
     pd.testing.assert_series_equal(
-        (ranks <= 10).mean(), p, check_names=False, check_index_type=False
+        (ranks <= 3).mean(), p, check_names=False, check_index_type=False
     )
     assert boot.info["n_boot"] == 30 and boot.info["sample_size"] == 500
 
@@ -77,7 +79,7 @@ def test_replicates_and_p_top10(boot, data):
 def test_true_drivers_are_likely_top_ten(data, boot):
     s, *_ = data
     truth = s.truth.loc[boot.table.index]
-    p = boot.table["p_top10"]
+    p = boot.table["p_top"]
     assert p[truth["is_driver"]].mean() > p[~truth["is_driver"]].mean()
 
 
@@ -86,7 +88,7 @@ def test_n_boot_zero_gives_no_intervals(data):
     model = em.DriverModel(**FAST, random_state=0)
     result = em.bootstrap_importance(model, X, y, n_boot=0, progress=False)
     assert result.replicates is None
-    cols = ["importance_low", "importance_high", "rank_low", "rank_high", "p_top10"]
+    cols = ["importance_low", "importance_high", "rank_low", "rank_high", "p_top"]
     assert result.table[cols].isna().all().all()
     point = em.shap_importance(model.set_params(cv=0).fit(X, y), X)
     pd.testing.assert_series_equal(
@@ -119,16 +121,57 @@ def test_survey_weights_are_respected():
     assert weighted.table.loc["f1", "importance_low"] > 0.5
 
 
-def test_fitted_model_is_the_point_estimate(data):
+def test_the_estimate_is_the_bagged_mean_and_the_fit_explains(data):
     s, X, y, w = data
     fitted = em.DriverModel(**FAST, cv=0, random_state=0).fit(X, y, sample_weight=w)
     result = em.bootstrap_importance(
         fitted, X, y, sample_weight=w, n_boot=3, n_jobs=1, progress=False
     )
-    point = em.shap_importance(fitted, X, sample_weight=w)
     pd.testing.assert_series_equal(
-        result.table["importance"], point.table["importance"]
+        result.table["importance"],
+        result.replicates.mean(),
+        check_names=False,
+        check_index_type=False,
     )
+    assert result.info["estimator"] == "bagged"
+    # the explanation (for shap.plots) is the fitted model's own
+    point = em.shap_importance(fitted, X, sample_weight=w)
+    np.testing.assert_array_equal(result.explanation.values, point.explanation.values)
+    assert len(result.refits) == 3 and result.refits.n_respondents == len(X)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.sampled_from([150, 400]),
+    binary=st.booleans(),
+    n_boot=st.integers(2, 6),
+    level=st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+)
+def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level):
+    """Property: facets' and stages' estimates sit inside their own intervals."""
+    s = em.make_survey(n_respondents=n, n_facets=8, random_state=seed)
+    X = s.survey[s.catalog["facet"]]
+    y = s.survey["connected"] if binary else s.survey["value"]
+    model = em.DriverModel(n_estimators=15, max_depth=2, random_state=seed)
+    result = em.bootstrap_importance(
+        model,
+        X,
+        y,
+        n_boot=n_boot,
+        level=level,
+        n_jobs=1,
+        progress=False,
+        random_state=seed,
+    )
+    t = result.table
+    assert (t["importance_low"] <= t["importance"]).all()
+    assert (t["importance"] <= t["importance_high"]).all()
+    rank = result.to_frame().set_index("facet")["rank"].loc[t.index]
+    assert (t["rank_low"] <= rank).all() and (rank <= t["rank_high"]).all()
+    stages = em.stage_importance(result, s.catalog.set_index("facet")["stage"])
+    assert (stages["importance_low"] <= stages["importance"]).all()
+    assert (stages["importance"] <= stages["importance_high"]).all()
 
 
 @pytest.mark.parametrize(
@@ -207,3 +250,67 @@ def test_stage_view_properties(raw, groups, seed):
     pd.testing.assert_frame_equal(
         view.drop(columns="rank"), again.drop(columns="rank"), check_exact=False
     )
+
+
+def test_a_dask_cluster_gives_the_local_tables(small):
+    distributed = pytest.importorskip(
+        "dask.distributed",
+        reason="dask is not installed: pip install 'emomotiv[dask]'",
+    )
+    options = dict(
+        n_boot=4,
+        methods=False,
+        progress=False,
+        random_state=0,
+        population=1e5,
+        budget=2e5,
+        model=em.DriverModel(n_estimators=30, max_depth=2, cv=0),
+        **small.roles,
+    )
+    local = em.analyze(small.survey, small.catalog, **options)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = em.analyze(small.survey, small.catalog, client=client, **options)
+    for name in ("drivers", "stages", "roi", "plan"):
+        pd.testing.assert_frame_equal(local.tables[name], remote.tables[name])
+    assert "client" not in remote.summary["settings"]
+
+
+def _stability(n: int) -> dict:
+    s = em.make_survey(n_respondents=n, n_facets=30, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    result = em.bootstrap_importance(
+        em.DriverModel(random_state=0),
+        X,
+        s.survey["connected"],
+        sample_weight=s.survey["weight"],
+        n_boot=10,
+        n_jobs=1,
+        progress=False,
+        random_state=0,
+    )
+    return result.info["stability"]
+
+
+def test_a_small_survey_with_a_cut_outcome_warns_and_a_large_one_does_not():
+    """Calibrated on the generator (benchmarks/bench_calibration.py)."""
+    small = _stability(300)
+    assert small["low"] and small["top_k_overlap"] < small["threshold"]
+    assert "more respondents" in small["warning"]
+    assert "score" in small["warning"] and "stage" in small["warning"]
+    large = _stability(2000)
+    assert not large["low"] and large["warning"] is None
+
+
+def test_top_k_overlap_is_one_for_identical_and_chance_for_shuffled_ranks():
+    from emomotiv.bootstrap import top_k_overlap
+
+    same = np.tile(np.arange(1, 21), (5, 1))
+    assert top_k_overlap(same, 4) == 1.0
+    rng = np.random.default_rng(0)
+    shuffled = np.vstack([rng.permutation(20) + 1 for _ in range(400)])
+    assert top_k_overlap(shuffled, 4) == pytest.approx(4 / 20, abs=0.02)

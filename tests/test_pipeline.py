@@ -75,10 +75,11 @@ def test_intervals_stages_and_summaries(full_result, full):
     d = full_result.drivers
     assert (d["importance_low"] <= d["importance_high"]).all()
     assert (d["rank_low"] <= d["rank"]).mean() > 0.9
-    assert d["p_top10"].sum() == pytest.approx(10)
+    assert d["p_top"].sum() == pytest.approx(10)
+    assert full_result.summary["uncertainty"]["top_k"] == 10
     # the true drivers should be near-certain members of the top ten
     top = d.head(5)
-    assert (top["p_top10"] >= 0.5).all()
+    assert (top["p_top"] >= 0.5).all()
     stages = full_result.tables["stages"]
     assert list(stages["stage"]) == list(dict.fromkeys(full.catalog["stage"]))
     assert stages["importance"].sum() == pytest.approx(1)
@@ -99,7 +100,7 @@ def test_n_boot_zero_leaves_interval_columns_empty(small):
         small.survey, small.catalog, n_boot=0, random_state=0, **small.roles
     )
     d = result.drivers
-    assert d[["importance_low", "importance_high", "p_top10"]].isna().all().all()
+    assert d[["importance_low", "importance_high", "p_top"]].isna().all().all()
     assert result.tables["stages"]["importance_low"].isna().all()
     assert result.summary["uncertainty"]["n_boot"] == 0
 

@@ -68,6 +68,8 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert parts["model-fit"].count("<svg") == 1  # the method comparison
     assert "90% bootstrap intervals" in parts["drivers"]
     assert "P(top 10)" in parts["drivers"]
+    # the ranking's stability is in the headline
+    assert "ranking stability" in exec_summary and "82%" in exec_summary
     assert "Rank correlation between what customers say" in parts["quadrant"]
     for stage in contract.tables["stages"]["stage"]:
         assert stage in parts["stages"]

@@ -215,7 +215,50 @@ def test_intervals_are_reproducible_and_cover_the_estimate(fitted):
     assert (t["delta_connected_low"] < t["delta_connected"]).all()
     assert (t["delta_connected"] < t["delta_connected_high"]).all()
     assert one.replicates.shape == (4, 2)
-    assert one.info["point"].startswith("out of fold: 5 clones")
+    assert one.info["point"].startswith("bagged out of bag")
+    # the estimate is the mean of the replicates it is reported with
+    np.testing.assert_allclose(t["delta_connected"], one.replicates.mean())
+
+
+def test_scenarios_reuse_the_importance_bootstrap(fitted):
+    """One bootstrap: the ranking's refits give the same gains as fresh ones."""
+    model, X, y, w, s = fitted
+    boot = em.bootstrap_importance(
+        model,
+        X,
+        y,
+        sample_weight=w,
+        n_boot=4,
+        n_jobs=1,
+        progress=False,
+        random_state=3,
+    )
+    scenarios = ["mobile_app", em.ExtendReach("investing_videos", share=0.5)]
+    reused = em.simulate_improvement(
+        model, X, scenarios, sample_weight=w, bootstrap=boot
+    )
+    fresh = em.simulate_improvement(
+        model, X, scenarios, y=y, sample_weight=w, n_boot=4, random_state=3
+    )
+    pd.testing.assert_frame_equal(reused.table, fresh.table)
+    plan = em.plan_improvements(
+        model,
+        X,
+        y,
+        catalog=s.catalog,
+        sample_weight=w,
+        population=1e5,
+        value_per_connected=2_000,
+        bootstrap=boot,
+    )
+    roi = plan.roi.set_index("facet")
+    assert plan.summary["n_boot"] == 4
+    assert roi.loc["mobile_app", "delta_connected"] == pytest.approx(
+        reused.table["delta_connected"].iloc[0]
+    )
+    for col in ("delta_connected", "delta_value"):
+        assert (roi[f"{col}_low"] <= roi[col]).all()
+        assert (roi[col] <= roi[f"{col}_high"]).all()
 
 
 def test_bad_scenarios_and_parameters_are_named(fitted):
@@ -311,7 +354,7 @@ def test_plan_improvements_combines_the_chosen_facets(fitted):
         em.Combined(tuple(em.RaiseScore(f) for f in result.selected)),
         y=y,
         sample_weight=w,
-        n_boot=0,
+        n_boot=3,
         random_state=0,
     )
     assert summary["combined_delta_connected"] == pytest.approx(
