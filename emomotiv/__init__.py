@@ -18,8 +18,8 @@ from .io import load_analysis, load_model, read_table, save_analysis, save_compa
 from .measures import (
     connection_measures,
     connection_score,
+    connection_tiers,
     cronbach_alpha,
-    customer_segments,
     motivator_drivers,
 )
 from .model import DriverModel
@@ -83,9 +83,9 @@ __all__ = [
     "compare_methods",
     "connection_measures",
     "connection_score",
+    "connection_tiers",
     "correlation_importance",
     "cronbach_alpha",
-    "customer_segments",
     "diagnose_drivers",
     "fit_warnings",
     "load_analysis",

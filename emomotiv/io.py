@@ -253,8 +253,8 @@ def save_analysis(
     ...     sorted(p.name for p in out.iterdir())
     ... # doctest: +NORMALIZE_WHITESPACE
     ['drivers.csv', 'methods.csv', 'model.json', 'model_meta.json',
-     'motivators.csv', 'report.html', 'roi.csv', 'segments.csv', 'stages.csv',
-     'summary.json']
+     'motivators.csv', 'report.html', 'roi.csv', 'stages.csv', 'summary.json',
+     'tiers.csv']
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():

@@ -146,7 +146,7 @@ def _measures_step(
     w: np.ndarray,
     study: Study,
 ):
-    """Connection score, segments, motivator matrix; (measures, summary, tables)."""
+    """Connection score, tiers, motivator matrix; (measures, summary, tables)."""
     from .measures import connection_measures
 
     measures = connection_measures(
@@ -160,20 +160,20 @@ def _measures_step(
         connected_rule=study.connected_rule,
         satisfied_threshold=study.satisfied_threshold,
     )
-    seg = measures.segment_table
+    tiers = measures.tier_table
     summary = {
         "cronbach_alpha": measures.cronbach_alpha,
         "n_motivators": len(schema.motivators),
         "connected_rule": measures.connected_rule,
         "satisfied_threshold": measures.info.get("satisfied_threshold"),
-        "segments": dict(zip(seg["segment"], seg["share"], strict=True)),
+        "tiers": dict(zip(tiers["tier"], tiers["share"], strict=True)),
         "mean_connection_score": None
         if measures.score is None
         else float(np.average(measures.score.fillna(measures.score.mean()), weights=w)),
         "note": measures.info.get("note")
         or (None if schema.motivators else "no motivator items: no score or matrix"),
     }
-    tables = {"segments": seg}
+    tables = {"tiers": tiers}
     if measures.drivers is not None:
         labels = cat.table["label"]
         matrix = measures.drivers.reset_index()
@@ -215,7 +215,7 @@ def _value_step(
     rows = data[keep]
     link = value_of_connection(
         rows[schema.value],
-        measures.segments[keep],
+        measures.tiers[keep],
         sample_weight=w[keep],
         churned=None if churn is None else rows[churn],
         advocacy=None if advocacy is None else rows[advocacy],
@@ -332,7 +332,7 @@ def _methods_step(importance, X, y, w, cat, random_state: int):
             X, y, sample_weight=w, random_state=random_state
         ),
         "std_beta": beta_importance(X, y, sample_weight=w),
-        "correlation": correlation_importance(X, y, sample_weight=w),
+        "squared_correlation": correlation_importance(X, y, sample_weight=w),
     }
     labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
     table = compare_methods({"shap": importance} | classical, labels=labels)
@@ -567,8 +567,8 @@ def analyze(
     link, value_summary = _value_step(data, schema, measures, w, study)
     if link is not None:
         extra = link.table.drop(columns="mean_value")
-        measure_tables["segments"] = measure_tables["segments"].merge(
-            extra, on="segment", how="left"
+        measure_tables["tiers"] = measure_tables["tiers"].merge(
+            extra, on="tier", how="left"
         )
 
     notes = list(diagnostics.warnings) + stated_notes
@@ -586,6 +586,8 @@ def analyze(
             "connected_share": None if outcome is None else float(outcome),
             "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),
+            "outcome_label": study.outcome_label
+            or str(schema.connection).replace("_", " "),
             "mean_reach": float(importance.table["reach"].mean()),
         },
         "model": {

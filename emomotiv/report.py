@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from os import PathLike
 from pathlib import Path
@@ -33,7 +34,7 @@ SECTIONS = {
     "drivers": "What drives emotional connection",
     "quadrant": "What customers say versus what drives them",
     "stages": "The customer journey",
-    "motivators": "Emotional motivators and segments",
+    "motivators": "Emotional motivators and connection tiers",
     "roi": "What improving each touchpoint is worth",
     "changes": "Change since the last wave",
     "model-fit": "Model fit, diagnostics and method agreement",
@@ -58,7 +59,10 @@ MISSING = {
         "No motivator ratings were provided: add motivator__<name> columns "
         "(agreement with each emotional motivator) to the survey."
     ),
-    "segments": "No customer segments were provided.",
+    "tiers": (
+        "No connection tiers were formed: they need a 0/1 connection outcome or "
+        "motivator items to say who is fully connected."
+    ),
     "value": (
         "No customer value was provided: pass a value column (--value COL) to "
         "link connection to what customers are worth."
@@ -93,6 +97,14 @@ DEFAULT_ASSUMPTION = (
     "of the change."
 )
 PLAN_EXTRA_ROWS = 5
+ROI_TOP = 12
+ROI_MAX = 30
+
+FIT_NAMES = {
+    "roc_auc": "AUC (area under the ROC curve)",
+    "log_loss": "Log loss",
+    "r2": "R² (variance explained)",
+}
 
 QUADRANTS = {
     "core_driver": "Core driver",
@@ -113,7 +125,10 @@ def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
     from matplotlib.figure import Figure
 
     rc = {"svg.fonttype": "none", "svg.hashsalt": "emomotiv", "font.size": 9}
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        # Long labels can leave constrained layout no room; the chart is still
+        # drawn (with the default margins), so the user is not told about it.
+        warnings.filterwarnings("ignore", message=".*layout not applied")
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.subplots())
         buffer = io.StringIO()
@@ -178,13 +193,16 @@ def _num(value, digits: int = 2) -> str:
 
 
 def _money(value) -> str:
+    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28."""
     value = _number(value)
     if value is None:
         return "n/a"
     for size, unit, suffix in ((1e9, 1e9, " bn"), (1e6, 1e6, " m"), (1e4, 1e3, "k")):
         if abs(value) >= size:
             return f"{value / unit:,.1f}".removesuffix(".0") + suffix
-    return f"{value:,.0f}"
+    if abs(value) >= 100 or value == 0:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def _points(value, digits: int = 1) -> str:
@@ -203,6 +221,55 @@ def _label_list(labels: list[str]) -> str:
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def outcome_label(summary: Mapping[str, Any]) -> str:
+    """How the report speaks of the outcome: the study's label or the column's name.
+
+    Examples
+    --------
+    >>> outcome_label({"data": {"roles": {"connection": "is_promoter"}}})
+    'is promoter'
+    >>> outcome_label({"data": {"outcome_label": "a promoter"}})
+    'a promoter'
+    """
+    data = summary.get("data") or {}
+    label = data.get("outcome_label")
+    if label:
+        return str(label)
+    column = (data.get("roles") or {}).get("connection")
+    return str(column).replace("_", " ") if column else "emotionally connected"
+
+
+def _roi_rows(roi: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The ROI rows the report shows, and the counts of those it leaves out.
+
+    The first :data:`ROI_TOP` by priority, then every touchpoint predicted to
+    *lower* the outcome, then those whose interval includes zero (uncertain),
+    up to :data:`ROI_MAX` rows in all; negatives are never left out.
+    """
+    delta = roi["delta_connected"].astype(float)
+    negative = delta < 0
+    uncertain = ~negative
+    if {"delta_connected_low", "delta_connected_high"} <= set(roi.columns):
+        low = roi["delta_connected_low"].astype(float)
+        high = roi["delta_connected_high"].astype(float)
+        uncertain &= (low <= 0) & (high >= 0)
+    else:
+        uncertain &= False
+    top = pd.Series(False, index=roi.index)
+    top.iloc[:ROI_TOP] = True
+    keep = top | negative
+    room = max(ROI_MAX - int(keep.sum()), 0)
+    extra = uncertain & ~keep
+    keep |= extra & (extra.cumsum() <= room)
+    left = ~keep
+    counts = {
+        "n": int(left.sum()),
+        "uncertain": int((left & uncertain).sum()),
+        "other": int((left & ~uncertain).sum()),
+    }
+    return roi.loc[keep], counts
 
 
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
@@ -344,13 +411,11 @@ class Report:
             )
             out["n_motivators"] = len(columns)
             out["n_shown"] = shown
-        segments = _table(tables, "segments")
-        out["segments"] = _records(segments)
-        columns = [] if segments is None else list(segments.columns)
-        out["segment_columns"] = [
-            c
-            for c in columns
-            if c != "segment" and not str(c).endswith(("_low", "_high"))
+        tiers = _table(tables, "tiers")
+        out["tiers"] = _records(tiers)
+        columns = [] if tiers is None else list(tiers.columns)
+        out["tier_columns"] = [
+            c for c in columns if c != "tier" and not str(c).endswith(("_low", "_high"))
         ]
         out["measures"] = dict(summary.get("measures") or {})
         return out
@@ -362,11 +427,17 @@ class Report:
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
         if _has(roi, "facet", "delta_connected"):
+            shown, left_out = _roi_rows(roi)
             out["roi"] = {
                 "chart": _svg(
-                    lambda ax: plot_roi(roi, top=12, ax=ax), (7.5, 4.6), "roi"
+                    lambda ax: plot_roi(shown, top=len(shown), ax=ax),
+                    (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
+                    "roi",
                 ),
-                "rows": _records(roi.head(12)),
+                "rows": _records(shown),
+                "n_total": len(roi),
+                "n_negative": int((roi["delta_connected"] < 0).sum()),
+                "left_out": left_out,
                 "value": _has(roi, "delta_value"),
                 "cost": _has(roi, "cost"),
                 "intervals": _has(roi, "delta_connected_low", "delta_connected_high"),
@@ -517,6 +588,7 @@ class Report:
         tables, summary = _as_parts(self.result)
         drivers = tables["drivers"]
         data = dict(summary.get("data") or {})
+        outcome = outcome_label(summary)
         model = dict(summary.get("model") or {})
         value = summary.get("value")
         value = dict(value) if isinstance(value, Mapping) else {}
@@ -538,7 +610,9 @@ class Report:
         plan_summary = dict(summary.get("plan") or {})
         return {
             "title": self.title,
-            "section_titles": SECTIONS,
+            "section_titles": SECTIONS | {"drivers": f"What drives “{outcome}”"},
+            "outcome": outcome,
+            "fit_names": FIT_NAMES,
             "missing": MISSING,
             "quadrant_names": QUADRANTS,
             "summary": summary,

@@ -60,6 +60,13 @@ class Study:
     population, budget, value_per_connected, simulation_boot
         Return on improvement and the budget plan (see
         :func:`emomotiv.plan_improvements`).
+    min_segment_size : int, default=300
+        Respondents a segment (``segment``) needs for its own driver ranking;
+        a smaller segment is reported, with the reason, but not ranked (see
+        :func:`emomotiv.segment_drivers`).
+    outcome_label : str or None
+        How the report and the console speak of the outcome ("emotionally
+        connected", "a promoter"); by default the outcome column's name.
 
     Examples
     --------
@@ -108,6 +115,9 @@ class Study:
     budget: float | None = None
     value_per_connected: float | None = None
     simulation_boot: int = 10
+    # segment drivers, value drivers and report wording
+    min_segment_size: int = 300
+    outcome_label: str | None = None
 
     ROLES = (
         "connection",
@@ -168,6 +178,7 @@ class Study:
         check_float(self.level, "level", owner, low=0, high=1, inclusive=False)
         check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
         check_int(self.simulation_boot, "simulation_boot", owner, min_value=0)
+        _check_segments_and_wording(self, owner)
         for name in ("progress", "methods"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(
@@ -198,6 +209,16 @@ class Study:
         }
         inputs = {"survey": self.survey, "catalog": self.catalog}
         return _plain({"inputs": inputs, "roles": roles, "options": options})
+
+
+def _check_segments_and_wording(study: Study, owner: str) -> None:
+    check_int(study.min_segment_size, "min_segment_size", owner, min_value=2)
+    label = study.outcome_label
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise ValueError(
+            f"The 'outcome_label' parameter of {owner} must be a non-empty str or "
+            f"None. Got {label!r} instead."
+        )
 
 
 def _plain(value: Any) -> Any:

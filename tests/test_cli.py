@@ -163,7 +163,7 @@ def test_analyze_stated_and_value_options(tmp_path, capsys):
     assert summary["stated"]["form"] == "maxdiff"
     assert summary["stated"]["thresholds"]["derived_factor"] == pytest.approx(1.5)
     assert summary["value"]["attrition"] is not None
-    assert {"segments.csv", "motivators.csv"} <= {p.name for p in out.iterdir()}
+    assert {"tiers.csv", "motivators.csv"} <= {p.name for p in out.iterdir()}
     base = ["analyze", "s.csv", "--catalog", "f.csv", "--connection", "c"]
     args = build_parser().parse_args([*base, "--connected-rule", "60", "--out", "o"])
     assert args.connected_rule == 60.0

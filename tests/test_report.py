@@ -118,7 +118,7 @@ def test_skeleton_result_says_what_is_not_provided(small_result):
         "drivers": ["intervals"],
         "quadrant": ["stated"],
         "stages": ["stages"],
-        "motivators": ["motivators", "segments"],
+        "motivators": ["motivators", "tiers"],
         "roi": ["value", "roi", "plan"],
         "changes": ["changes"],
         "model-fit": ["diagnostics", "agreement"],
@@ -214,8 +214,8 @@ def hostile(result):
             table["stage"] = table["stage"].replace(table["stage"].iloc[0], "<b>st</b>")
         if name == "motivators":
             tables[name] = table.rename(columns={table.columns[2]: "<img src=x>"})
-        if name == "segments":
-            table.loc[0, "segment"] = "<i>seg</i>"
+        if name == "tiers":
+            table.loc[0, "tier"] = "<i>seg</i>"
     summary = dict(result.summary)
     waves = {"before": "<u>Q2</u>", "after": "Q3"}
     summary["tracking"] = dict(summary["tracking"], waves=waves)
