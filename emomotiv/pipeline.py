@@ -543,6 +543,7 @@ def analyze(
 
         return analyze_latest_wave(survey, catalog, study, analyze=analyze)
     cat = _as_catalog(catalog, study.facets)
+    cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
     schema = SurveySchema.infer(survey, cat, **roles)
@@ -571,7 +572,7 @@ def analyze(
             extra, on="tier", how="left"
         )
 
-    notes = list(diagnostics.warnings) + stated_notes
+    notes = list(diagnostics.warnings) + stated_notes + scale_warnings
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"
@@ -589,6 +590,7 @@ def analyze(
             "outcome_label": study.outcome_label
             or str(schema.connection).replace("_", " "),
             "mean_reach": float(importance.table["reach"].mean()),
+            "scales": scale_notes,
         },
         "model": {
             "task": estimator.task_,
