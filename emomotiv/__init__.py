@@ -38,6 +38,7 @@ from .results import (
     WaveComparison,
 )
 from .schema import FacetCatalog, SurveySchema, validate_survey
+from .segments import SegmentDrivers, segment_drivers
 from .simulate import (
     Combined,
     ExtendReach,
@@ -66,6 +67,7 @@ __all__ = [
     "PlanResult",
     "RaiseScore",
     "Report",
+    "SegmentDrivers",
     "SimulationResult",
     "StatedComparison",
     "StatedImportance",
@@ -100,6 +102,7 @@ __all__ = [
     "relative_weights",
     "save_analysis",
     "save_comparison",
+    "segment_drivers",
     "shap_importance",
     "shapley_regression",
     "simulate_improvement",

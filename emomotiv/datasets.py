@@ -240,6 +240,11 @@ class SyntheticSurvey:
     truth_by_wave : dict of str -> DataFrame
         For a multi-wave survey (:func:`make_waves`), each wave's truth by
         wave label; ``truth`` is then the latest wave's. Empty otherwise.
+    truth_by_segment : dict of str -> DataFrame
+        With ``segment_effects``, each customer type's truth (``kind,
+        effect, is_driver, true_uplift`` within the segment, and ``differs``:
+        the facet's effect is not the same in every segment). Empty
+        otherwise.
 
     Examples
     --------
@@ -256,6 +261,7 @@ class SyntheticSurvey:
     value_multiplier: float
     roles: dict = field(default_factory=dict)
     truth_by_wave: dict = field(default_factory=dict)
+    truth_by_segment: dict = field(default_factory=dict)
 
     @property
     def drivers(self) -> list[str]:
@@ -392,6 +398,69 @@ def _interaction(x: np.ndarray, means: np.ndarray, pair: tuple[int, int] | None)
     return INTERACTION * np.nan_to_num((x[:, i] - means[i]) * (x[:, j] - means[j]))
 
 
+def _segment_specs(
+    spec: pd.DataFrame, segment_effects: Mapping[str, Mapping[str, float]] | None
+) -> dict[str, pd.DataFrame]:
+    """Each customer type's effect table under ``segment_effects`` (else {})."""
+    if segment_effects is None:
+        return {}
+    if not isinstance(segment_effects, Mapping):
+        raise ValueError(
+            "The 'segment_effects' parameter of make_survey must be a mapping of "
+            f"customer type -> effects, or None. Got {segment_effects!r} instead."
+        )
+    unknown = [s for s in segment_effects if s not in CUSTOMER_TYPES]
+    if unknown:
+        raise ValueError(
+            f"Unknown customer types in 'segment_effects': {unknown}; expected "
+            f"some of {list(CUSTOMER_TYPES)}."
+        )
+    return {
+        s: _override_effects(spec, segment_effects.get(s, {})) for s in CUSTOMER_TYPES
+    }
+
+
+def _segment_contributions(x, spec, means, seg_of, seg_specs) -> np.ndarray:
+    """:func:`_contributions`, with each segment's own effects where it has them."""
+    if not seg_specs:
+        return _contributions(x, spec, means)
+    out = np.zeros_like(x)
+    for s, s_spec in seg_specs.items():
+        rows = seg_of == s
+        out[rows] = _contributions(x[rows], s_spec, means)
+    return out
+
+
+def _segment_truth(seg_specs, spec, seg_of, eta, shift, x, raised, means, pair, w):
+    """Exact per-segment truth: effects and the expected uplift of +1 point."""
+    from scipy.special import expit
+
+    if not seg_specs:
+        return {}
+    effects = pd.DataFrame({s: t["effect"] for s, t in seg_specs.items()})
+    differs = effects.nunique(axis=1) > 1
+    out = {}
+    for s, s_spec in seg_specs.items():
+        rows = seg_of == s
+        base = expit(eta[rows])
+        uplift = np.empty(x.shape[1])
+        for j in range(x.shape[1]):
+            eta1 = eta[rows] + shift[rows, j]
+            if pair is not None and j in pair:
+                x1 = x[rows].copy()
+                x1[:, j] = raised[rows, j]
+                eta1 += _interaction(x1, means, pair) - _interaction(
+                    x[rows], means, pair
+                )
+            uplift[j] = np.average(expit(eta1) - base, weights=w[rows])
+        out[s] = s_spec[["kind", "effect"]].assign(
+            is_driver=(s_spec["kind"] != "none").to_numpy(),
+            true_uplift=uplift,
+            differs=differs.to_numpy(),
+        )
+    return out
+
+
 def make_survey(
     n_respondents: int = 5000,
     n_facets: int = 100,
@@ -404,6 +473,7 @@ def make_survey(
     random_state: int | None = None,
     effects: Mapping[str, float] | None = None,
     sample_seed: int | None = None,
+    segment_effects: Mapping[str, Mapping[str, float]] | None = None,
 ) -> SyntheticSurvey:
     """Draw a synthetic experience survey with known drivers of connection.
 
@@ -448,6 +518,13 @@ def make_survey(
         respondents from the same study, as in a later survey wave (see
         :func:`make_waves`). ``None`` (default) draws everything from one
         stream, as always.
+    segment_effects : mapping of str -> mapping of str -> float, or None
+        Segment-specific drivers: for a customer type (``"Self-directed"``,
+        ``"Advised"``, ``"Retirement"``, the ``customer_type`` column), facet
+        effects that replace the study's for that segment's respondents
+        only, read as ``effects`` is. ``truth_by_segment`` then gives each
+        segment's exact truth, and ``differs`` marks the facets whose effect
+        is not the same in every segment.
 
     Returns
     -------
@@ -523,7 +600,9 @@ def make_survey(
         pair = (linear[0], linear[1]) if len(linear) >= 2 else None
     if pair is not None and (spec["kind"].iloc[list(pair)] == "none").any():
         pair = None  # an override removed one partner: no interaction left
-    contrib = _contributions(x, spec, means)
+    seg_specs = _segment_specs(spec, segment_effects)
+    seg_of = np.asarray(CUSTOMER_TYPES)[customer_type]
+    contrib = _segment_contributions(x, spec, means, seg_of, seg_specs)
     eta0 = contrib.sum(axis=1) + _interaction(x, means, pair)
     alpha = brentq(
         lambda a: np.average(expit(a + eta0), weights=weight) - share, -30, 30
@@ -536,7 +615,7 @@ def make_survey(
     # Exact expected uplift of +1 point for each facet, everything else unchanged.
     base = np.average(expit(eta), weights=weight)
     raised = np.minimum(x + 1, SCALE_MAX)
-    shift = _contributions(raised, spec, means) - contrib
+    shift = _segment_contributions(raised, spec, means, seg_of, seg_specs) - contrib
     uplift = np.empty(p)
     for j in range(p):
         eta1 = eta + shift[:, j]
@@ -667,7 +746,12 @@ def make_survey(
         )
         per = _stated_columns(catalog, n, stated_form, stated_rng)
         survey = pd.concat([survey, per], axis=1)
-    return SyntheticSurvey(survey, catalog, truth, mult, roles)
+    by_segment = _segment_truth(
+        seg_specs, spec, seg_of, eta, shift, x, raised, means, pair, weight
+    )
+    return SyntheticSurvey(
+        survey, catalog, truth, mult, roles, truth_by_segment=by_segment
+    )
 
 
 def make_waves(

@@ -310,6 +310,37 @@ def _uncertainty_step(
     return importance, stages, summary
 
 
+def _segments_step(
+    estimator: DriverModel,
+    data: pd.DataFrame,
+    schema: SurveySchema,
+    cat: FacetCatalog,
+    study: Study,
+):
+    """Drivers within each segment; (tables, ``summary["segments"]``)."""
+    from .segments import segment_drivers
+
+    if schema.segment is None:
+        return {}, {"skipped": "skipped: no segment column (--segment)"}
+    labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
+    w = data[schema.weight].to_numpy() if schema.weight else None
+    result = segment_drivers(
+        estimator,
+        data[list(schema.facets)],
+        data[schema.connection].to_numpy(),
+        data[schema.segment],
+        sample_weight=w,
+        labels=labels,
+        min_size=study.min_segment_size,
+        n_boot=study.n_boot,
+        level=study.level,
+        n_jobs=study.n_jobs,
+        progress=study.progress,
+        random_state=study.random_state,
+    )
+    return {"segment_drivers": result.to_frame()}, jsonable(result.summary())
+
+
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
     """The survey's wave label, when it has a wave column with one label."""
     labels = data[wave].dropna().unique() if wave else []
@@ -614,8 +645,12 @@ def analyze(
     }
     plan, plan_tables = _plan_step(estimator, data, schema, cat, summary, study)
     summary["plan"] = plan.summary
+    segment_tables, summary["segments"] = _segments_step(
+        estimator, data, schema, cat, study
+    )
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {"drivers": drivers, "stages": stages, **measure_tables, **plan_tables}
+    tables |= segment_tables
     if study.methods:
         tables["methods"], summary["agreement"] = _methods_step(
             importance, X, y, w, cat, study.random_state

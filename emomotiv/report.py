@@ -59,6 +59,10 @@ MISSING = {
         "No motivator ratings were provided: add motivator__<name> columns "
         "(agreement with each emotional motivator) to the survey."
     ),
+    "segments": (
+        "No segment column was given: pass one (segment=..., --segment COL) to "
+        "rank the touchpoints within each customer segment."
+    ),
     "tiers": (
         "No connection tiers were formed: they need a 0/1 connection outcome or "
         "motivator items to say who is fully connected."
@@ -221,6 +225,70 @@ def _label_list(labels: list[str]) -> str:
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _segments_context(tables, summary, top: int) -> dict[str, Any]:
+    """The heat table of importance by segment, most-differing facets first."""
+    info = dict(summary.get("segments") or {})
+    sizes = dict(info.get("segments") or {})
+    out: dict[str, Any] = {
+        "rows": [],
+        "skipped": info.get("skipped"),
+        "note": info.get("note"),
+        "alpha": info.get("alpha", 0.05),
+        "unranked": [
+            {"name": name, "n": s.get("n"), "note": s.get("note")}
+            for name, s in sizes.items()
+            if not s.get("ranked")
+        ],
+    }
+    table = _table(tables, "segment_drivers")
+    if table is None or not _has(table, "importance"):
+        return out
+    ranked = table.loc[table["ranked"].astype(bool)]
+    names = list(dict.fromkeys(ranked["segment"].astype(str)))
+    wide = ranked.pivot(index="facet", columns="segment", values="importance")
+    ranks = ranked.pivot(index="facet", columns="segment", values="rank")
+    per_facet = ranked.groupby("facet").agg(
+        label=("label", "first"),
+        p_adj=("p_differ_adj", "first"),
+        differs=("differs", lambda s: bool(s.fillna(False).astype(bool).any())),
+        largest=("importance", "max"),
+    )
+    per_facet = per_facet.sort_values(
+        ["differs", "p_adj", "largest"],
+        ascending=[False, True, False],
+        na_position="last",
+    )
+    shown = per_facet.loc[per_facet["differs"]].index.tolist()
+    shown += [f for f in per_facet.index if f not in shown][: max(top - len(shown), 0)]
+    peak = float(wide.max().max()) or 1.0
+    out["rows"] = [
+        {
+            "label": str(per_facet.loc[f, "label"]),
+            "differs": bool(per_facet.loc[f, "differs"]),
+            "p_adj": _number(per_facet.loc[f, "p_adj"]),
+            "cells": [
+                {
+                    "share": _number(wide.loc[f, s]),
+                    "rank": _number(ranks.loc[f, s]),
+                    "alpha": round(0.55 * (_number(wide.loc[f, s]) or 0) / peak, 3),
+                }
+                for s in names
+            ],
+        }
+        for f in shown
+    ]
+    out["ranked"] = [{"name": s, "n": sizes.get(s, {}).get("n")} for s in names]
+    out["n_differ"] = int(per_facet["differs"].sum())
+    out["n_left_out"] = len(per_facet) - len(shown)
+    out["tested"] = bool(per_facet["p_adj"].notna().any())
+    out["column_note"] = (
+        f"segments of at least {info['min_size']} respondents"
+        if info.get("min_size")
+        else "each segment fitted on its own"
+    )
+    return out
 
 
 def outcome_label(summary: Mapping[str, Any]) -> str:
@@ -602,6 +670,7 @@ class Report:
             "roi": self._roi(tables, summary),
             "changes": self._changes(tables, summary),
             "agreement": self._agreement(tables, summary),
+            "segments": _segments_context(tables, summary, self.top),
         }
         for part in sections.values():
             for holder in [part, *(part.values() if part else [])]:
