@@ -20,7 +20,7 @@ def segmented():
         "Advised": {"brand_reputation": 0.0},
         "Retirement": {"brand_reputation": 0.0},
     }
-    s = em.make_survey(2400, 10, random_state=3, segment_effects=effects)
+    s = em.make_survey(2000, 10, random_state=3, segment_effects=effects)
     X = s.survey[list(s.catalog["facet"])]
     result = em.segment_drivers(
         em.DriverModel(**FAST, random_state=0),
