@@ -51,6 +51,7 @@ from .stated import compare_importance, stated_importance
 from .study import Study
 from .tracking import compare, sort_waves
 from .value import value_of_connection
+from .value_drivers import ValueDrivers, ValueModel, value_drivers
 
 __version__ = "0.1.0"
 
@@ -75,7 +76,9 @@ __all__ = [
     "SurveySchema",
     "SyntheticSurvey",
     "ValidationError",
+    "ValueDrivers",
     "ValueLink",
+    "ValueModel",
     "WaveComparison",
     "analyze",
     "beta_importance",
@@ -110,5 +113,6 @@ __all__ = [
     "stage_importance",
     "stated_importance",
     "validate_survey",
+    "value_drivers",
     "value_of_connection",
 ]

@@ -245,6 +245,13 @@ class SyntheticSurvey:
         effect, is_driver, true_uplift`` within the segment, and ``differs``:
         the facet's effect is not the same in every segment). Empty
         otherwise.
+    value_truth : DataFrame or None
+        With ``value_effects``, per facet: ``value_effect`` (direct, per
+        point), ``true_delta_value`` (exact expected change in mean value
+        for +1 point), ``true_via_connection`` (the part from the change in
+        connection, at the respondent's value gap between connected and not)
+        and ``true_share_via_connection``; satisfaction is held at its drawn
+        value.
 
     Examples
     --------
@@ -262,6 +269,7 @@ class SyntheticSurvey:
     roles: dict = field(default_factory=dict)
     truth_by_wave: dict = field(default_factory=dict)
     truth_by_segment: dict = field(default_factory=dict)
+    value_truth: pd.DataFrame | None = None
 
     @property
     def drivers(self) -> list[str]:
@@ -461,6 +469,69 @@ def _segment_truth(seg_specs, spec, seg_of, eta, shift, x, raised, means, pair, 
     return out
 
 
+def _direct_value(x, means, facets, value_effects) -> np.ndarray:
+    """Each respondent's direct value multiplier under ``value_effects``."""
+    if not value_effects:
+        return np.ones(len(x))
+    if not isinstance(value_effects, Mapping):
+        raise ValueError(
+            "The 'value_effects' parameter of make_survey must be a mapping of "
+            f"facet -> effect per point, or None. Got {value_effects!r} instead."
+        )
+    unknown = [f for f in value_effects if f not in facets]
+    if unknown:
+        hints = "".join(did_you_mean(f, facets) for f in unknown)
+        raise ValueError(f"{unknown} are not facets of this survey.{hints}")
+    log = np.zeros(len(x))
+    for facet, c in value_effects.items():
+        j = facets.index(facet)
+        log += float(c) * np.nan_to_num(x[:, j] - means[j])
+    return np.exp(log)
+
+
+def _value_truth(
+    effects, seg_value, sat, eta, shift, x, raised, means, pair, facets, w
+):
+    """Exact expected change in mean value per +1 point, and the part via connection."""
+    from scipy.special import expit
+
+    if not effects:
+        return None
+    c = np.array([float(effects.get(f, 0.0)) for f in facets])
+    direct = _direct_value(x, means, facets, effects)
+    m_conn = seg_value["fully_connected"]
+    m_not = np.where(
+        sat >= HIGH_SATISFACTION,
+        seg_value["highly_satisfied"],
+        seg_value["unconnected"],
+    )
+    p0 = expit(eta)
+    base = 1500.0 * direct * (p0 * m_conn + (1 - p0) * m_not)
+    total, via = np.empty(len(facets)), np.empty(len(facets))
+    for j in range(len(facets)):
+        eta1 = eta + shift[:, j]
+        if pair is not None and j in pair:
+            x1 = x.copy()
+            x1[:, j] = raised[:, j]
+            eta1 = eta1 + _interaction(x1, means, pair) - _interaction(x, means, pair)
+        p1 = expit(eta1)
+        direct1 = direct * np.exp(c[j] * np.nan_to_num(raised[:, j] - x[:, j]))
+        after = 1500.0 * direct1 * (p1 * m_conn + (1 - p1) * m_not)
+        total[j] = np.average(after - base, weights=w)
+        via[j] = np.average(1500.0 * direct * (p1 - p0) * (m_conn - m_not), weights=w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(np.abs(total) > 0, via / total, np.nan)
+    return pd.DataFrame(
+        {
+            "value_effect": c,
+            "true_delta_value": total,
+            "true_via_connection": via,
+            "true_share_via_connection": share,
+        },
+        index=pd.Index(facets, name="facet"),
+    )
+
+
 def make_survey(
     n_respondents: int = 5000,
     n_facets: int = 100,
@@ -474,6 +545,7 @@ def make_survey(
     effects: Mapping[str, float] | None = None,
     sample_seed: int | None = None,
     segment_effects: Mapping[str, Mapping[str, float]] | None = None,
+    value_effects: Mapping[str, float] | None = None,
 ) -> SyntheticSurvey:
     """Draw a synthetic experience survey with known drivers of connection.
 
@@ -525,6 +597,13 @@ def make_survey(
         only, read as ``effects`` is. ``truth_by_segment`` then gives each
         segment's exact truth, and ``differs`` marks the facets whose effect
         is not the same in every segment.
+    value_effects : mapping of str -> float, or None
+        Facets that move value directly, not through connection: a
+        respondent's value is multiplied by ``exp(c * (rating - mean))``
+        for each such facet (``c`` per rating point, either sign; nothing
+        when not experienced). ``value_truth`` then gives, per facet, the
+        exact expected change in mean value when every respondent who rated
+        it rates it one point higher, and the part of it through connection.
 
     Returns
     -------
@@ -650,6 +729,7 @@ def make_survey(
         1500.0
         * np.vectorize(seg_value.get)(segment)
         * np.exp(sigma * draw.standard_normal(n) - sigma**2 / 2)
+        * _direct_value(x, means, facets, value_effects)
     )
     churned = (draw.random(n) < np.vectorize(CHURN_RATE.get)(segment)).astype(int)
     recommend = np.clip(
@@ -749,8 +829,27 @@ def make_survey(
     by_segment = _segment_truth(
         seg_specs, spec, seg_of, eta, shift, x, raised, means, pair, weight
     )
+    value_truth = _value_truth(
+        value_effects,
+        seg_value,
+        satisfaction,
+        eta,
+        shift,
+        x,
+        raised,
+        means,
+        pair,
+        facets,
+        weight,
+    )
     return SyntheticSurvey(
-        survey, catalog, truth, mult, roles, truth_by_segment=by_segment
+        survey,
+        catalog,
+        truth,
+        mult,
+        roles,
+        truth_by_segment=by_segment,
+        value_truth=value_truth,
     )
 
 
