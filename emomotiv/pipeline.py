@@ -341,6 +341,30 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, jsonable(result.summary())
 
 
+def _value_drivers_step(data, schema, cat, plan, study: Study):
+    """Touchpoints to value and the part through connection; (tables, summary)."""
+    from .value_drivers import value_drivers
+
+    if schema.value is None:
+        return {}, {"skipped": "skipped: no value column (--value)"}
+    frame = cat.to_frame()
+    roi = plan.roi.set_index("facet") if plan is not None else None
+    vpc = (plan.summary or {}).get("value_per_connected") if plan is not None else None
+    result = value_drivers(
+        data[list(schema.facets)],
+        data[schema.value],
+        sample_weight=data[schema.weight].to_numpy() if schema.weight else None,
+        scale_max=dict(zip(frame["facet"], frame["scale_max"], strict=True)),
+        labels=dict(zip(frame["facet"], frame["label"], strict=True)),
+        delta_connected=None if roi is None else roi["delta_connected"],
+        value_per_connected=vpc,
+        n_boot=study.n_boot,
+        level=study.level,
+        random_state=study.random_state,
+    )
+    return {"value_drivers": result.to_frame()}, jsonable(result.summary())
+
+
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
     """The survey's wave label, when it has a wave column with one label."""
     labels = data[wave].dropna().unique() if wave else []
@@ -648,9 +672,12 @@ def analyze(
     segment_tables, summary["segments"] = _segments_step(
         estimator, data, schema, cat, study
     )
+    value_tables, summary["value_drivers"] = _value_drivers_step(
+        data, schema, cat, plan, study
+    )
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {"drivers": drivers, "stages": stages, **measure_tables, **plan_tables}
-    tables |= segment_tables
+    tables |= segment_tables | value_tables
     if study.methods:
         tables["methods"], summary["agreement"] = _methods_step(
             importance, X, y, w, cat, study.random_state

@@ -59,6 +59,10 @@ MISSING = {
         "No motivator ratings were provided: add motivator__<name> columns "
         "(agreement with each emotional motivator) to the survey."
     ),
+    "value_drivers": (
+        "No value column was given: pass one (--value COL) to see which "
+        "touchpoints move customer value and how much of it flows through connection."
+    ),
     "segments": (
         "No segment column was given: pass one (segment=..., --segment COL) to "
         "rank the touchpoints within each customer segment."
@@ -287,6 +291,35 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
         f"segments of at least {info['min_size']} respondents"
         if info.get("min_size")
         else "each segment fitted on its own"
+    )
+    return out
+
+
+def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
+    """Value drivers: the largest changes in value and every negative one."""
+    info = dict(summary.get("value_drivers") or {})
+    out: dict[str, Any] = {"rows": [], "skipped": info.get("skipped")}
+    table = _table(tables, "value_drivers")
+    if not _has(table, "facet", "delta_value"):
+        return out
+    order = table["delta_value"].abs().sort_values(ascending=False).index
+    keep = set(order[: min(top, 12)]) | set(table.index[table["delta_value"] < 0])
+    shown = table.loc[[i for i in table.index if i in keep]]
+    rows = _records(shown)
+    for r in rows:
+        low, high = (
+            _number(r.get("delta_value_low")),
+            _number(r.get("delta_value_high")),
+        )
+        r["clear"] = low is None or high is None or low > 0 or high < 0
+    fit = dict(info.get("fit") or {})
+    out.update(
+        rows=rows,
+        n_total=len(table),
+        intervals=_has(table, "delta_value_low", "delta_value_high"),
+        decomposed=_has(table, "delta_value_via_connection"),
+        objective=str(info.get("objective") or "tweedie").capitalize(),
+        r2=_number(fit.get("r2")),
     )
     return out
 
@@ -671,6 +704,7 @@ class Report:
             "changes": self._changes(tables, summary),
             "agreement": self._agreement(tables, summary),
             "segments": _segments_context(tables, summary, self.top),
+            "value_drivers": _value_drivers_context(tables, summary, self.top),
         }
         for part in sections.values():
             for holder in [part, *(part.values() if part else [])]:
