@@ -26,8 +26,8 @@ facets (two with no effect), analysed without and with
 uplift and rank.
 
 What is run is what ``analyze`` does by default except what cannot change
-these numbers: the bootstrap (``n_boot=0``, ``simulation_boot=0``: point
-estimates do not depend on it), the model's cross-validated score
+these numbers: the bootstrap (``n_boot=0``: estimates from
+the full-data model, without intervals), the model's cross-validated score
 (``cv=0``: the model fitted on all respondents is the same) and the
 classical methods. Nothing is asserted.
 
@@ -74,7 +74,6 @@ def _run(s, design: str, setting: str, controls=None):
         halo=design,
         controls=controls,
         n_boot=0,
-        simulation_boot=0,
         methods=False,
         progress=False,
         n_jobs=1,

@@ -25,8 +25,8 @@ from .io import load_analysis, load_model, read_table, save_analysis, save_compa
 from .measures import (
     connection_measures,
     connection_score,
+    connection_tiers,
     cronbach_alpha,
-    customer_segments,
     motivator_drivers,
 )
 from .model import DriverModel
@@ -45,6 +45,7 @@ from .results import (
     WaveComparison,
 )
 from .schema import FacetCatalog, SurveySchema, validate_survey
+from .segments import SegmentDrivers, segment_drivers
 from .simulate import (
     Combined,
     ExtendReach,
@@ -57,6 +58,7 @@ from .stated import compare_importance, stated_importance
 from .study import Study
 from .tracking import compare, sort_waves
 from .value import value_of_connection
+from .value_drivers import ValueDrivers, ValueModel, value_drivers
 
 __version__ = "0.1.0"
 
@@ -74,6 +76,7 @@ __all__ = [
     "PlanResult",
     "RaiseScore",
     "Report",
+    "SegmentDrivers",
     "SimulationResult",
     "StatedComparison",
     "StatedImportance",
@@ -81,7 +84,9 @@ __all__ = [
     "SurveySchema",
     "SyntheticSurvey",
     "ValidationError",
+    "ValueDrivers",
     "ValueLink",
+    "ValueModel",
     "WaveComparison",
     "analyze",
     "beta_importance",
@@ -91,6 +96,7 @@ __all__ = [
     "compare_methods",
     "connection_measures",
     "connection_score",
+    "connection_tiers",
     "correlation_importance",
     "cronbach_alpha",
     "design_matrix",
@@ -112,6 +118,7 @@ __all__ = [
     "relative_weights",
     "save_analysis",
     "save_comparison",
+    "segment_drivers",
     "shap_importance",
     "shapley_regression",
     "simulate_improvement",
@@ -119,5 +126,6 @@ __all__ = [
     "stage_importance",
     "stated_importance",
     "validate_survey",
+    "value_drivers",
     "value_of_connection",
 ]

@@ -19,7 +19,7 @@ outcome, so every function here first builds that matrix and then works on it:
 
 Each returns an :class:`~emomotiv.results.ImportanceResult` whose ``table``
 has ``importance`` (share of the total), ``raw_importance`` (R² units),
-``direction`` (+1 / -1), the facet's ``correlation`` with the outcome, its
+``direction`` (+1 / -1), the facet's correlation ``r`` with the outcome, its
 multivariate ``std_beta``, a ``suppressor`` flag (the two disagree in sign),
 ``reach`` and ``mean_score``.
 
@@ -270,7 +270,7 @@ def _result(
     }
     columns |= dict(extra or {})
     columns |= {
-        "correlation": rxy,
+        "r": rxy,
         "std_beta": beta,
         "suppressor": (np.sign(rxy) * np.sign(beta) < 0)
         & (np.abs(beta) > 1e-12)
@@ -322,7 +322,7 @@ def relative_weights(
         ``method="relative_weights"``; ``table`` columns ``importance`` (raw
         weight / R²), ``raw_importance`` (raw weight, R² units),
         ``direction`` (the sign of the facet's orthogonal counterpart's
-        coefficient ``b``, as ``rwa`` reports it), ``correlation``,
+        coefficient ``b``, as ``rwa`` reports it), ``r`` (correlation),
         ``std_beta``, ``suppressor``, ``reach``, ``mean_score``;
         ``total`` is the R².
 
@@ -403,8 +403,8 @@ def correlation_importance(
     Returns
     -------
     ImportanceResult
-        ``method="correlation"``; ``direction`` is the sign of the
-        correlation.
+        ``method="squared_correlation"``; ``direction`` is the sign of the
+        correlation ``r``.
 
     Examples
     --------
@@ -412,7 +412,7 @@ def correlation_importance(
     >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
     >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
     >>> c = em.correlation_importance(X, y)
-    >>> bool((c.table["direction"] == c.table["correlation"].gt(0) * 2 - 1).all())
+    >>> bool((c.table["direction"] == c.table["r"].gt(0) * 2 - 1).all())
     True
     """
     names, corr, profile, info = _correlations(
@@ -420,7 +420,7 @@ def correlation_importance(
     )
     rxy = corr[:-1, -1]
     info["direction"] = "sign of the correlation"
-    return _result("correlation", names, rxy**2, rxy, corr, profile, info)
+    return _result("squared_correlation", names, rxy**2, rxy, corr, profile, info)
 
 
 # --------------------------------------------------------------------------
@@ -782,9 +782,10 @@ def compare_methods(
     >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
     >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
     >>> table = em.compare_methods({"relative_weights": em.relative_weights(X, y),
-    ...                             "correlation": em.correlation_importance(X, y)})
-    >>> list(table.columns[2:])
-    ['relative_weights', 'correlation', 'rank_relative_weights', 'rank_correlation']
+    ...     "squared_correlation": em.correlation_importance(X, y)})
+    >>> list(table.columns[2:])  # doctest: +NORMALIZE_WHITESPACE
+    ['relative_weights', 'squared_correlation', 'rank_relative_weights',
+     'rank_squared_correlation']
     """
     names = list(results)
     if not names:

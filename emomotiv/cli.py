@@ -53,6 +53,24 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
     roles.add_argument("--id", metavar="COL", help="respondent id column (unique)")
 
 
+def _add_segment_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("segments and wording")
+    group.add_argument(
+        "--min-segment-size",
+        type=int,
+        default=300,
+        metavar="N",
+        help="respondents a --segment value needs for its own driver ranking; "
+        "smaller segments are reported, not ranked (default 300)",
+    )
+    group.add_argument(
+        "--outcome-label",
+        metavar="TEXT",
+        help="how the report and console speak of the outcome, e.g. "
+        "'emotionally connected' (default: the --connection column's name)",
+    )
+
+
 def _rule(text: str) -> str | float:
     """``--connected-rule``: 'auto', 'outcome' or a score threshold."""
     if text in ("auto", "outcome"):
@@ -188,6 +206,8 @@ def _study(args: argparse.Namespace):
         value_per_connected=args.value_per_connected,
         halo=args.halo,
         controls=args.control,
+        min_segment_size=args.min_segment_size,
+        outcome_label=args.outcome_label,
     )
 
 
@@ -277,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_controls(analyze)
     _add_stated_value_options(analyze)
+    _add_segment_options(analyze)
     plan = analyze.add_argument_group("return on improvement")
     plan.add_argument(
         "--population",
@@ -435,6 +456,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from .io import check_output_dir, save_analysis
     from .pipeline import analyze
+    from .report import outcome_label
 
     check_output_dir(args.out, force=args.force)
     with warnings.catch_warnings():
@@ -445,7 +467,7 @@ def _analyze(args: argparse.Namespace) -> int:
     print(f"Analysed {data['n_respondents']} respondents x {data['n_facets']} facets.")
     for note in result.summary["warnings"]:
         print(f"warning: {note}", file=sys.stderr)
-    print("Top drivers of emotional connection:")
+    print(f"Top drivers of {outcome_label(result.summary)}:")
     top_k = result.summary["uncertainty"].get("top_k")
     for row in result.drivers.head(10).itertuples():
         line = f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}"
@@ -480,6 +502,8 @@ def _print_controls(controls) -> None:
 
 
 def _print_stated_value(summary: dict) -> None:
+    from .report import _money
+
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     if stated.get("rank_correlation") is not None:
         counts = ", ".join(f"{n} {q}" for q, n in stated["counts"].items())
@@ -492,11 +516,13 @@ def _print_stated_value(summary: dict) -> None:
             f"Fully connected customers are worth {value['multiplier']:.2f}x the "
             f"highly satisfied ({value['multiplier_low']:.2f}-"
             f"{value['multiplier_high']:.2f}); one more connected customer adds "
-            f"{value['value_per_connected']:,.0f}."
+            f"{_money(value['value_per_connected'])}."
         )
 
 
 def _print_plan(plan: dict) -> None:
+    from .report import _money
+
     if plan.get("budget") is None or plan.get("selected") is None:
         return
     print(
@@ -508,7 +534,7 @@ def _print_plan(plan: dict) -> None:
     if plan.get("combined_delta_value") is not None:
         print(
             f"  expected value gain {plan['combined_delta_value']:,.0f} "
-            f"(value per connected customer {plan['value_per_connected']:,.0f}, "
+            f"(value per connected customer {_money(plan['value_per_connected'])}, "
             f"{plan['value_source']})."
         )
 

@@ -256,6 +256,18 @@ class SyntheticSurvey:
     truth_by_wave : dict of str -> DataFrame
         For a multi-wave survey (:func:`make_waves`), each wave's truth by
         wave label; ``truth`` is then the latest wave's. Empty otherwise.
+    truth_by_segment : dict of str -> DataFrame
+        With ``segment_effects``, each customer type's truth (``kind,
+        effect, is_driver, true_uplift`` within the segment, and ``differs``:
+        the facet's effect is not the same in every segment). Empty
+        otherwise.
+    value_truth : DataFrame or None
+        With ``value_effects``, per facet: ``value_effect`` (direct, per
+        point), ``true_delta_value`` (exact expected change in mean value
+        for +1 point), ``true_via_connection`` (the part from the change in
+        connection, at the respondent's value gap between connected and not)
+        and ``true_share_via_connection``; satisfaction is held at its drawn
+        value.
 
     Examples
     --------
@@ -272,6 +284,8 @@ class SyntheticSurvey:
     value_multiplier: float
     roles: dict = field(default_factory=dict)
     truth_by_wave: dict = field(default_factory=dict)
+    truth_by_segment: dict = field(default_factory=dict)
+    value_truth: pd.DataFrame | None = None
 
     @property
     def drivers(self) -> list[str]:
@@ -500,6 +514,132 @@ def _interaction(x: np.ndarray, means: np.ndarray, pair: tuple[int, int] | None)
     return INTERACTION * np.nan_to_num((x[:, i] - means[i]) * (x[:, j] - means[j]))
 
 
+def _segment_specs(
+    spec: pd.DataFrame, segment_effects: Mapping[str, Mapping[str, float]] | None
+) -> dict[str, pd.DataFrame]:
+    """Each customer type's effect table under ``segment_effects`` (else {})."""
+    if segment_effects is None:
+        return {}
+    if not isinstance(segment_effects, Mapping):
+        raise ValueError(
+            "The 'segment_effects' parameter of make_survey must be a mapping of "
+            f"customer type -> effects, or None. Got {segment_effects!r} instead."
+        )
+    unknown = [s for s in segment_effects if s not in CUSTOMER_TYPES]
+    if unknown:
+        raise ValueError(
+            f"Unknown customer types in 'segment_effects': {unknown}; expected "
+            f"some of {list(CUSTOMER_TYPES)}."
+        )
+    return {
+        s: _override_effects(spec, segment_effects.get(s, {})) for s in CUSTOMER_TYPES
+    }
+
+
+def _segment_contributions(x, spec, means, seg_of, seg_specs) -> np.ndarray:
+    """:func:`_contributions`, with each segment's own effects where it has them."""
+    if not seg_specs:
+        return _contributions(x, spec, means)
+    out = np.zeros_like(x)
+    for s, s_spec in seg_specs.items():
+        rows = seg_of == s
+        out[rows] = _contributions(x[rows], s_spec, means)
+    return out
+
+
+def _segment_truth(seg_specs, spec, seg_of, eta, shift, x, raised, means, pair, w):
+    """Exact per-segment truth: effects and the expected uplift of +1 point."""
+    from scipy.special import expit
+
+    if not seg_specs:
+        return {}
+    effects = pd.DataFrame({s: t["effect"] for s, t in seg_specs.items()})
+    differs = effects.nunique(axis=1) > 1
+    out = {}
+    for s, s_spec in seg_specs.items():
+        rows = seg_of == s
+        base = expit(eta[rows])
+        uplift = np.empty(x.shape[1])
+        for j in range(x.shape[1]):
+            eta1 = eta[rows] + shift[rows, j]
+            if pair is not None and j in pair:
+                x1 = x[rows].copy()
+                x1[:, j] = raised[rows, j]
+                eta1 += _interaction(x1, means, pair) - _interaction(
+                    x[rows], means, pair
+                )
+            uplift[j] = np.average(expit(eta1) - base, weights=w[rows])
+        out[s] = s_spec[["kind", "effect"]].assign(
+            is_driver=(s_spec["kind"] != "none").to_numpy(),
+            true_uplift=uplift,
+            differs=differs.to_numpy(),
+        )
+    return out
+
+
+def _direct_value(x, means, facets, value_effects) -> np.ndarray:
+    """Each respondent's direct value multiplier under ``value_effects``."""
+    if not value_effects:
+        return np.ones(len(x))
+    if not isinstance(value_effects, Mapping):
+        raise ValueError(
+            "The 'value_effects' parameter of make_survey must be a mapping of "
+            f"facet -> effect per point, or None. Got {value_effects!r} instead."
+        )
+    unknown = [f for f in value_effects if f not in facets]
+    if unknown:
+        hints = "".join(did_you_mean(f, facets) for f in unknown)
+        raise ValueError(f"{unknown} are not facets of this survey.{hints}")
+    log = np.zeros(len(x))
+    for facet, c in value_effects.items():
+        j = facets.index(facet)
+        log += float(c) * np.nan_to_num(x[:, j] - means[j])
+    return np.exp(log)
+
+
+def _value_truth(
+    effects, seg_value, sat, eta, shift, x, raised, means, pair, facets, w
+):
+    """Exact expected change in mean value per +1 point, and the part via connection."""
+    from scipy.special import expit
+
+    if not effects:
+        return None
+    c = np.array([float(effects.get(f, 0.0)) for f in facets])
+    direct = _direct_value(x, means, facets, effects)
+    m_conn = seg_value["fully_connected"]
+    m_not = np.where(
+        sat >= HIGH_SATISFACTION,
+        seg_value["highly_satisfied"],
+        seg_value["unconnected"],
+    )
+    p0 = expit(eta)
+    base = 1500.0 * direct * (p0 * m_conn + (1 - p0) * m_not)
+    total, via = np.empty(len(facets)), np.empty(len(facets))
+    for j in range(len(facets)):
+        eta1 = eta + shift[:, j]
+        if pair is not None and j in pair:
+            x1 = x.copy()
+            x1[:, j] = raised[:, j]
+            eta1 = eta1 + _interaction(x1, means, pair) - _interaction(x, means, pair)
+        p1 = expit(eta1)
+        direct1 = direct * np.exp(c[j] * np.nan_to_num(raised[:, j] - x[:, j]))
+        after = 1500.0 * direct1 * (p1 * m_conn + (1 - p1) * m_not)
+        total[j] = np.average(after - base, weights=w)
+        via[j] = np.average(1500.0 * direct * (p1 - p0) * (m_conn - m_not), weights=w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(np.abs(total) > 0, via / total, np.nan)
+    return pd.DataFrame(
+        {
+            "value_effect": c,
+            "true_delta_value": total,
+            "true_via_connection": via,
+            "true_share_via_connection": share,
+        },
+        index=pd.Index(facets, name="facet"),
+    )
+
+
 def make_survey(
     n_respondents: int = 5000,
     n_facets: int = 100,
@@ -516,6 +656,8 @@ def make_survey(
     scale_usage: bool | float = False,
     stage_factor: float = 0.0,
     context_effect: float = 0.0,
+    segment_effects: Mapping[str, Mapping[str, float]] | None = None,
+    value_effects: Mapping[str, float] | None = None,
 ) -> SyntheticSurvey:
     """Draw a synthetic experience survey with known drivers of connection.
 
@@ -583,6 +725,20 @@ def make_survey(
         and lowers their ratings of three facets by 1.5 points;
         ``roles["controls"]`` then names it and ``truth["context_shift"]``
         marks the facets it moves.
+    segment_effects : mapping of str -> mapping of str -> float, or None
+        Segment-specific drivers: for a customer type (``"Self-directed"``,
+        ``"Advised"``, ``"Retirement"``, the ``customer_type`` column), facet
+        effects that replace the study's for that segment's respondents
+        only, read as ``effects`` is. ``truth_by_segment`` then gives each
+        segment's exact truth, and ``differs`` marks the facets whose effect
+        is not the same in every segment.
+    value_effects : mapping of str -> float, or None
+        Facets that move value directly, not through connection: a
+        respondent's value is multiplied by ``exp(c * (rating - mean))``
+        for each such facet (``c`` per rating point, either sign; nothing
+        when not experienced). ``value_truth`` then gives, per facet, the
+        exact expected change in mean value when every respondent who rated
+        it rates it one point higher, and the part of it through connection.
 
     Returns
     -------
@@ -684,7 +840,9 @@ def make_survey(
         pair = (linear[0], linear[1]) if len(linear) >= 2 else None
     if pair is not None and (spec["kind"].iloc[list(pair)] == "none").any():
         pair = None  # an override removed one partner: no interaction left
-    contrib = _contributions(r, spec, means)
+    seg_specs = _segment_specs(spec, segment_effects)
+    seg_of = np.asarray(CUSTOMER_TYPES)[customer_type]
+    contrib = _segment_contributions(r, spec, means, seg_of, seg_specs)
     eta0 = contrib.sum(axis=1) + _interaction(r, means, pair) + conf.eta
     alpha = brentq(
         lambda a: np.average(expit(a + eta0), weights=weight) - share, -30, 30
@@ -697,7 +855,7 @@ def make_survey(
     # Exact expected uplift of +1 point for each facet, everything else unchanged.
     base = np.average(expit(eta), weights=weight)
     raised = np.minimum(r + 1, SCALE_MAX)
-    shift = _contributions(raised, spec, means) - contrib
+    shift = _segment_contributions(raised, spec, means, seg_of, seg_specs) - contrib
     uplift = np.empty(p)
     for j in range(p):
         eta1 = eta + shift[:, j]
@@ -732,6 +890,7 @@ def make_survey(
         1500.0
         * np.vectorize(seg_value.get)(segment)
         * np.exp(sigma * draw.standard_normal(n) - sigma**2 / 2)
+        * _direct_value(r, means, facets, value_effects)
     )
     churned = (draw.random(n) < np.vectorize(CHURN_RATE.get)(segment)).astype(int)
     recommend = np.clip(
@@ -834,7 +993,31 @@ def make_survey(
         )
         per = _stated_columns(catalog, n, stated_form, stated_rng)
         survey = pd.concat([survey, per], axis=1)
-    return SyntheticSurvey(survey, catalog, truth, mult, roles)
+    by_segment = _segment_truth(
+        seg_specs, spec, seg_of, eta, shift, r, raised, means, pair, weight
+    )
+    value_truth = _value_truth(
+        value_effects,
+        seg_value,
+        satisfaction,
+        eta,
+        shift,
+        r,
+        raised,
+        means,
+        pair,
+        facets,
+        weight,
+    )
+    return SyntheticSurvey(
+        survey,
+        catalog,
+        truth,
+        mult,
+        roles,
+        truth_by_segment=by_segment,
+        value_truth=value_truth,
+    )
 
 
 def make_waves(

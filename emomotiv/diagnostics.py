@@ -124,7 +124,7 @@ def diagnose_drivers(
     Returns
     -------
     Diagnostics
-        Per-facet ``vif``, ``correlation``, ``std_beta``, ``suppressor``
+        Per-facet ``vif``, ``r`` (correlation), ``std_beta``, ``suppressor``
         (``to_frame()``), and ``condition_number``, ``halo_share``, ``fit``,
         ``weak_fit``, ``warnings``; ``to_summary()`` gives the JSON-ready
         ``summary["diagnostics"]``.
@@ -139,7 +139,7 @@ def diagnose_drivers(
     >>> diag.weak_fit, diag.halo_share > 1 / 12
     (False, True)
     >>> list(diag.to_frame().columns[:4])
-    ['facet', 'vif', 'correlation', 'std_beta']
+    ['facet', 'vif', 'r', 'std_beta']
     """
     check_is_fitted(model, "estimator_")
     check_float(min_t, "min_t", "diagnose_drivers", low=0)
@@ -181,7 +181,7 @@ def diagnose_drivers(
     flips = _sign(r_y, se_r, min_t) * _sign(beta, se_beta, min_t) < 0
 
     table = pd.DataFrame(
-        {"vif": vif, "correlation": r_y, "std_beta": beta, "suppressor": flips},
+        {"vif": vif, "r": r_y, "std_beta": beta, "suppressor": flips},
         index=pd.Index(frame.columns, name="facet"),
     )
     if importance is not None:

@@ -254,7 +254,7 @@ def save_analysis(
     ... # doctest: +NORMALIZE_WHITESPACE
     ['controls.csv', 'drivers.csv', 'methods.csv', 'model.json',
      'model_meta.json', 'motivators.csv', 'report.html', 'roi.csv',
-     'segments.csv', 'stages.csv', 'summary.json']
+     'stages.csv', 'summary.json', 'tiers.csv']
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():

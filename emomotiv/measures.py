@@ -1,11 +1,11 @@
-"""Emotional-connection measures: score, reliability, segments, motivator drivers.
+"""Emotional-connection measures: score, reliability, tiers, motivator drivers.
 
 - :func:`connection_score`: the mean of the motivator items, rescaled to
   0-100 (0 = lowest answer on every item, 100 = highest); a respondent who
   skipped items is scored on the items answered.
 - :func:`cronbach_alpha`: reliability of the items as one scale (weighted
   covariances, respondents who answered every item).
-- :func:`customer_segments`: ``fully_connected`` (connected, whatever their
+- :func:`connection_tiers`: ``fully_connected`` (connected, whatever their
   satisfaction), ``highly_satisfied`` (not connected, satisfaction in the top
   two boxes of its scale, e.g. 9-10 on 1-10 or 4-5 on 1-5) and
   ``unconnected`` (the rest).
@@ -36,12 +36,12 @@ __all__ = [
     "connection_measures",
     "connection_score",
     "cronbach_alpha",
-    "customer_segments",
+    "connection_tiers",
     "motivator_drivers",
 ]
 
 SCORE_THRESHOLD = 70.0
-SEGMENTS = ("unconnected", "highly_satisfied", "fully_connected")
+TIERS = ("unconnected", "highly_satisfied", "fully_connected")
 
 
 def _numeric_frame(frame: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -180,7 +180,7 @@ def _connected(
     return (score.to_numpy() >= rule).astype(int), f"connection score >= {rule:g}"
 
 
-def customer_segments(
+def connection_tiers(
     connected,
     satisfaction=None,
     *,
@@ -201,11 +201,11 @@ def customer_segments(
     Returns
     -------
     Series
-        Categorical segment per respondent.
+        Categorical tier per respondent.
 
     Examples
     --------
-    >>> customer_segments([1, 0, 0], [5, 10, 6]).tolist()
+    >>> connection_tiers([1, 0, 0], [5, 10, 6]).tolist()
     ['fully_connected', 'highly_satisfied', 'unconnected']
     """
     conn = np.asarray(connected, dtype=float) == 1
@@ -216,8 +216,8 @@ def customer_segments(
             satisfied_threshold = float(np.nanmax(sat)) - 1
         with np.errstate(invalid="ignore"):
             high = sat >= satisfied_threshold
-    labels = np.where(conn, SEGMENTS[2], np.where(high, SEGMENTS[1], SEGMENTS[0]))
-    return pd.Series(pd.Categorical(labels, categories=SEGMENTS), name="segment")
+    labels = np.where(conn, TIERS[2], np.where(high, TIERS[1], TIERS[0]))
+    return pd.Series(pd.Categorical(labels, categories=TIERS), name="tier")
 
 
 def motivator_drivers(
@@ -292,7 +292,7 @@ def connection_measures(
     satisfied_threshold: float | None = None,
     motivator_scale: tuple[float, float] | None = None,
 ) -> ConnectionMeasures:
-    """Connection score, reliability, segments and the motivator matrix at once.
+    """Connection score, reliability, tiers and the motivator matrix at once.
 
     Parameters
     ----------
@@ -308,7 +308,7 @@ def connection_measures(
     satisfaction, value : str or None
         Satisfaction and value columns.
     extra : sequence of str
-        Further numeric columns whose weighted mean is reported per segment
+        Further numeric columns whose weighted mean is reported per tier
         (e.g. churn).
     sample_weight : array-like or None
         Survey weights for every share and mean.
@@ -331,7 +331,7 @@ def connection_measures(
     ...                         connection="connected", satisfaction="satisfaction")
     >>> m.connected_rule
     'connection outcome = 1'
-    >>> list(m.segment_table["segment"])
+    >>> list(m.tier_table["tier"])
     ['unconnected', 'highly_satisfied', 'fully_connected']
     """
     w = check_weights(sample_weight, len(survey))
@@ -362,37 +362,45 @@ def connection_measures(
             else satisfied_threshold
         )
     if flags is None:
-        segments = pd.Series(pd.Categorical([None] * len(survey), categories=SEGMENTS))
-        table = pd.DataFrame(columns=["segment", "n", "share"])
-        info["note"] = "segments skipped: no rule for who is fully connected"
+        tiers = pd.Series(pd.Categorical([None] * len(survey), categories=TIERS))
+        table = pd.DataFrame(columns=["tier", "n", "share"])
+        info["note"] = "tiers skipped: no rule for who is fully connected"
         return ConnectionMeasures(
-            score, alpha, None, rule_text, segments, table, matrix, info
+            score, alpha, None, rule_text, tiers, table, matrix, info
         )
-    segments = customer_segments(
+    tiers = connection_tiers(
         flags, sat, satisfied_threshold=info.get("satisfied_threshold")
     )
-    segments.index = survey.index
-    rows = []
-    labels = segments.to_numpy()
-    for seg in SEGMENTS:
-        mask = labels == seg
-        row = {"segment": seg, "n": int(mask.sum()), "share": float(w[mask].sum())}
-        if value is not None:
-            row["mean_value"] = _wmean(survey[value], w, mask)
-        if sat is not None:
-            row["mean_satisfaction"] = _wmean(sat, w, mask)
-        if score is not None:
-            row["mean_connection_score"] = _wmean(score, w, mask)
-        for col in extra:
-            row[f"mean_{col}"] = _wmean(
-                pd.to_numeric(survey[col], errors="coerce"), w, mask
-            )
-        rows.append(row)
+    tiers.index = survey.index
+    shown = TIERS if sat is not None else (TIERS[0], TIERS[2])
+    rows = [
+        _tier_row(tier, tiers.to_numpy() == tier, w, survey, value, sat, score, extra)
+        for tier in shown
+    ]
     table = pd.DataFrame(rows)
     table["share"] = table["share"] / w.sum()
     if sat is None:
-        info["note"] = "no satisfaction column: nobody is counted highly satisfied"
+        info["note"] = (
+            "highly satisfied tier left out: no satisfaction column (--satisfaction), "
+            "so customers who are not connected are all counted unconnected"
+        )
     connected = pd.Series(flags, index=survey.index, name="fully_connected")
     return ConnectionMeasures(
-        score, alpha, connected, rule_text, segments, table, matrix, info
+        score, alpha, connected, rule_text, tiers, table, matrix, info
     )
+
+
+def _tier_row(tier, mask, w, survey, value, sat, score, extra) -> dict:
+    """One row of the tier table: size, weighted share and weighted means."""
+    row = {"tier": tier, "n": int(mask.sum()), "share": float(w[mask].sum())}
+    if value is not None:
+        row["mean_value"] = _wmean(survey[value], w, mask)
+    if sat is not None:
+        row["mean_satisfaction"] = _wmean(sat, w, mask)
+    if score is not None:
+        row["mean_connection_score"] = _wmean(score, w, mask)
+    for col in extra:
+        row[f"mean_{col}"] = _wmean(
+            pd.to_numeric(survey[col], errors="coerce"), w, mask
+        )
+    return row

@@ -157,7 +157,7 @@ def _measures_step(
     w: np.ndarray,
     study: Study,
 ):
-    """Connection score, segments, motivator matrix; (measures, summary, tables)."""
+    """Connection score, tiers, motivator matrix; (measures, summary, tables)."""
     from .measures import connection_measures
 
     measures = connection_measures(
@@ -171,20 +171,20 @@ def _measures_step(
         connected_rule=study.connected_rule,
         satisfied_threshold=study.satisfied_threshold,
     )
-    seg = measures.segment_table
+    tiers = measures.tier_table
     summary = {
         "cronbach_alpha": measures.cronbach_alpha,
         "n_motivators": len(schema.motivators),
         "connected_rule": measures.connected_rule,
         "satisfied_threshold": measures.info.get("satisfied_threshold"),
-        "segments": dict(zip(seg["segment"], seg["share"], strict=True)),
+        "tiers": dict(zip(tiers["tier"], tiers["share"], strict=True)),
         "mean_connection_score": None
         if measures.score is None
         else float(np.average(measures.score.fillna(measures.score.mean()), weights=w)),
         "note": measures.info.get("note")
         or (None if schema.motivators else "no motivator items: no score or matrix"),
     }
-    tables = {"segments": seg}
+    tables = {"tiers": tiers}
     if measures.drivers is not None:
         labels = cat.table["label"]
         matrix = measures.drivers.reset_index()
@@ -226,7 +226,7 @@ def _value_step(
     rows = data[keep]
     link = value_of_connection(
         rows[schema.value],
-        measures.segments[keep],
+        measures.tiers[keep],
         sample_weight=w[keep],
         churned=None if churn is None else rows[churn],
         advocacy=None if advocacy is None else rows[advocacy],
@@ -402,6 +402,61 @@ def _steps(study: Study):
     return tqdm(total=5, desc="analyze", unit="stage", disable=not study.progress)
 
 
+def _segments_step(
+    estimator: DriverModel,
+    data: pd.DataFrame,
+    schema: SurveySchema,
+    cat: FacetCatalog,
+    study: Study,
+):
+    """Drivers within each segment; (tables, ``summary["segments"]``)."""
+    from .segments import segment_drivers
+
+    if schema.segment is None:
+        return {}, {"skipped": "skipped: no segment column (--segment)"}
+    labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
+    w = data[schema.weight].to_numpy() if schema.weight else None
+    result = segment_drivers(
+        estimator,
+        data[list(schema.facets)],
+        data[schema.connection].to_numpy(),
+        data[schema.segment],
+        sample_weight=w,
+        labels=labels,
+        min_size=study.min_segment_size,
+        n_boot=study.n_boot,
+        level=study.level,
+        n_jobs=study.n_jobs,
+        progress=study.progress,
+        random_state=study.random_state,
+    )
+    return {"segment_drivers": result.to_frame()}, jsonable(result.summary())
+
+
+def _value_drivers_step(data, schema, cat, plan, study: Study):
+    """Touchpoints to value and the part through connection; (tables, summary)."""
+    from .value_drivers import value_drivers
+
+    if schema.value is None:
+        return {}, {"skipped": "skipped: no value column (--value)"}
+    frame = cat.to_frame()
+    roi = plan.roi.set_index("facet") if plan is not None else None
+    vpc = (plan.summary or {}).get("value_per_connected") if plan is not None else None
+    result = value_drivers(
+        data[list(schema.facets)],
+        data[schema.value],
+        sample_weight=data[schema.weight].to_numpy() if schema.weight else None,
+        scale_max=dict(zip(frame["facet"], frame["scale_max"], strict=True)),
+        labels=dict(zip(frame["facet"], frame["label"], strict=True)),
+        delta_connected=None if roi is None else roi["delta_connected"],
+        value_per_connected=vpc,
+        n_boot=study.n_boot,
+        level=study.level,
+        random_state=study.random_state,
+    )
+    return {"value_drivers": result.to_frame()}, jsonable(result.summary())
+
+
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
     """The survey's wave label, when it has a wave column with one label."""
     labels = data[wave].dropna().unique() if wave else []
@@ -428,7 +483,7 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
             X, y, sample_weight=w, random_state=random_state
         ),
         "std_beta": beta_importance(X, y, sample_weight=w),
-        "correlation": correlation_importance(X, y, sample_weight=w),
+        "squared_correlation": correlation_importance(X, y, sample_weight=w),
     }
     labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
     table = compare_methods({"shap": importance} | classical, labels=labels)
@@ -645,6 +700,7 @@ def analyze(
 
         return analyze_latest_wave(survey, catalog, study, analyze=analyze)
     cat = _as_catalog(catalog, study.facets)
+    cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
     schema = SurveySchema.infer(survey, cat, **roles)
@@ -684,13 +740,13 @@ def analyze(
     link, value_summary = _value_step(data, schema, measures, w, study)
     if link is not None:
         extra = link.table.drop(columns="mean_value")
-        measure_tables["segments"] = measure_tables["segments"].merge(
-            extra, on="segment", how="left"
+        measure_tables["tiers"] = measure_tables["tiers"].merge(
+            extra, on="tier", how="left"
         )
 
     stability = importance.info["stability"]["warning"]
     notes = [stability] if stability else []
-    notes += list(diagnostics.warnings) + stated_notes
+    notes += list(diagnostics.warnings) + stated_notes + scale_warnings
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"
@@ -705,7 +761,10 @@ def analyze(
             "connected_share": None if outcome is None else float(outcome),
             "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),
+            "outcome_label": study.outcome_label
+            or str(schema.connection).replace("_", " "),
             "mean_reach": float(importance.table["reach"].mean()),
+            "scales": scale_notes,
         },
         "model": {
             "task": estimator.task_,
@@ -734,6 +793,12 @@ def analyze(
         estimator, importance, data, design, schema, cat, summary, study
     )
     summary["plan"] = plan.summary
+    segment_tables, summary["segments"] = _segments_step(
+        estimator, data, schema, cat, study
+    )
+    value_tables, summary["value_drivers"] = _value_drivers_step(
+        data, schema, cat, plan, study
+    )
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {
         "drivers": drivers,
@@ -742,6 +807,7 @@ def analyze(
         **measure_tables,
         **plan_tables,
     }
+    tables |= segment_tables | value_tables
     steps.update()
     if study.methods:
         steps.set_postfix_str("classical methods")

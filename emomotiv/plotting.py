@@ -681,7 +681,7 @@ METHOD_NAMES = {
     "relative_weights": "Relative weights",
     "shapley_regression": "Shapley regression",
     "std_beta": "Standardised beta",
-    "correlation": "Correlation",
+    "squared_correlation": "Squared correlation",
 }
 
 
@@ -721,7 +721,7 @@ def plot_methods(result, *, top: int = 15, ax=None):
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_methods
     >>> m = pd.DataFrame({"facet": ["a", "b"], "shap": [0.7, 0.3],
-    ...                   "correlation": [0.6, 0.4]})
+    ...                   "squared_correlation": [0.6, 0.4]})
     >>> len(plot_methods(m).get_legend().get_texts())
     2
     """

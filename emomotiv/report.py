@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from os import PathLike
 from pathlib import Path
@@ -33,7 +34,7 @@ SECTIONS = {
     "drivers": "What drives emotional connection",
     "quadrant": "What customers say versus what drives them",
     "stages": "The customer journey",
-    "motivators": "Emotional motivators and segments",
+    "motivators": "Emotional motivators and connection tiers",
     "roi": "What improving each touchpoint is worth",
     "changes": "Change since the last wave",
     "model-fit": "Model fit, diagnostics and method agreement",
@@ -58,7 +59,18 @@ MISSING = {
         "No motivator ratings were provided: add motivator__<name> columns "
         "(agreement with each emotional motivator) to the survey."
     ),
-    "segments": "No customer segments were provided.",
+    "value_drivers": (
+        "No value column was given: pass one (--value COL) to see which "
+        "touchpoints move customer value and how much of it flows through connection."
+    ),
+    "segments": (
+        "No segment column was given: pass one (segment=..., --segment COL) to "
+        "rank the touchpoints within each customer segment."
+    ),
+    "tiers": (
+        "No connection tiers were formed: they need a 0/1 connection outcome or "
+        "motivator items to say who is fully connected."
+    ),
     "value": (
         "No customer value was provided: pass a value column (--value COL) to "
         "link connection to what customers are worth."
@@ -93,6 +105,14 @@ DEFAULT_ASSUMPTION = (
     "of the change."
 )
 PLAN_EXTRA_ROWS = 5
+ROI_TOP = 12
+ROI_MAX = 30
+
+FIT_NAMES = {
+    "roc_auc": "AUC (area under the ROC curve)",
+    "log_loss": "Log loss",
+    "r2": "R² (variance explained)",
+}
 
 QUADRANTS = {
     "core_driver": "Core driver",
@@ -113,7 +133,10 @@ def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
     from matplotlib.figure import Figure
 
     rc = {"svg.fonttype": "none", "svg.hashsalt": "emomotiv", "font.size": 9}
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        # Long labels can leave constrained layout no room; the chart is still
+        # drawn (with the default margins), so the user is not told about it.
+        warnings.filterwarnings("ignore", message=".*layout not applied")
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.subplots())
         buffer = io.StringIO()
@@ -178,13 +201,16 @@ def _num(value, digits: int = 2) -> str:
 
 
 def _money(value) -> str:
+    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28."""
     value = _number(value)
     if value is None:
         return "n/a"
     for size, unit, suffix in ((1e9, 1e9, " bn"), (1e6, 1e6, " m"), (1e4, 1e3, "k")):
         if abs(value) >= size:
             return f"{value / unit:,.1f}".removesuffix(".0") + suffix
-    return f"{value:,.0f}"
+    if abs(value) >= 100 or value == 0:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def _points(value, digits: int = 1) -> str:
@@ -231,6 +257,148 @@ def _controls_context(tables, summary) -> dict[str, Any] | None:
         "intervals": _has(frame, "importance_low"),
         "note": halo.get("note"),
     }
+
+
+def _segments_context(tables, summary, top: int) -> dict[str, Any]:
+    """The heat table of importance by segment, most-differing facets first."""
+    info = dict(summary.get("segments") or {})
+    sizes = dict(info.get("segments") or {})
+    out: dict[str, Any] = {
+        "rows": [],
+        "skipped": info.get("skipped"),
+        "note": info.get("note"),
+        "alpha": info.get("alpha", 0.05),
+        "unranked": [
+            {"name": name, "n": s.get("n"), "note": s.get("note")}
+            for name, s in sizes.items()
+            if not s.get("ranked")
+        ],
+    }
+    table = _table(tables, "segment_drivers")
+    if table is None or not _has(table, "importance"):
+        return out
+    ranked = table.loc[table["ranked"].astype(bool)]
+    names = list(dict.fromkeys(ranked["segment"].astype(str)))
+    wide = ranked.pivot(index="facet", columns="segment", values="importance")
+    ranks = ranked.pivot(index="facet", columns="segment", values="rank")
+    per_facet = ranked.groupby("facet").agg(
+        label=("label", "first"),
+        p_adj=("p_differ_adj", "first"),
+        differs=("differs", lambda s: bool(s.fillna(False).astype(bool).any())),
+        largest=("importance", "max"),
+    )
+    per_facet = per_facet.sort_values(
+        ["differs", "p_adj", "largest"],
+        ascending=[False, True, False],
+        na_position="last",
+    )
+    shown = per_facet.loc[per_facet["differs"]].index.tolist()
+    shown += [f for f in per_facet.index if f not in shown][: max(top - len(shown), 0)]
+    peak = float(wide.max().max()) or 1.0
+    out["rows"] = [
+        {
+            "label": str(per_facet.loc[f, "label"]),
+            "differs": bool(per_facet.loc[f, "differs"]),
+            "p_adj": _number(per_facet.loc[f, "p_adj"]),
+            "cells": [
+                {
+                    "share": _number(wide.loc[f, s]),
+                    "rank": _number(ranks.loc[f, s]),
+                    "alpha": round(0.55 * (_number(wide.loc[f, s]) or 0) / peak, 3),
+                }
+                for s in names
+            ],
+        }
+        for f in shown
+    ]
+    out["ranked"] = [{"name": s, "n": sizes.get(s, {}).get("n")} for s in names]
+    out["n_differ"] = int(per_facet["differs"].sum())
+    out["n_left_out"] = len(per_facet) - len(shown)
+    out["tested"] = bool(per_facet["p_adj"].notna().any())
+    out["column_note"] = (
+        f"segments of at least {info['min_size']} respondents"
+        if info.get("min_size")
+        else "each segment fitted on its own"
+    )
+    return out
+
+
+def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
+    """Value drivers: the largest changes in value and every negative one."""
+    info = dict(summary.get("value_drivers") or {})
+    out: dict[str, Any] = {"rows": [], "skipped": info.get("skipped")}
+    table = _table(tables, "value_drivers")
+    if not _has(table, "facet", "delta_value"):
+        return out
+    order = table["delta_value"].abs().sort_values(ascending=False).index
+    keep = set(order[: min(top, 12)]) | set(table.index[table["delta_value"] < 0])
+    shown = table.loc[[i for i in table.index if i in keep]]
+    rows = _records(shown)
+    for r in rows:
+        low, high = (
+            _number(r.get("delta_value_low")),
+            _number(r.get("delta_value_high")),
+        )
+        r["clear"] = low is None or high is None or low > 0 or high < 0
+    fit = dict(info.get("fit") or {})
+    out.update(
+        rows=rows,
+        n_total=len(table),
+        intervals=_has(table, "delta_value_low", "delta_value_high"),
+        decomposed=_has(table, "delta_value_via_connection"),
+        objective=str(info.get("objective") or "tweedie").capitalize(),
+        r2=_number(fit.get("r2")),
+    )
+    return out
+
+
+def outcome_label(summary: Mapping[str, Any]) -> str:
+    """How the report speaks of the outcome: the study's label or the column's name.
+
+    Examples
+    --------
+    >>> outcome_label({"data": {"roles": {"connection": "is_promoter"}}})
+    'is promoter'
+    >>> outcome_label({"data": {"outcome_label": "a promoter"}})
+    'a promoter'
+    """
+    data = summary.get("data") or {}
+    label = data.get("outcome_label")
+    if label:
+        return str(label)
+    column = (data.get("roles") or {}).get("connection")
+    return str(column).replace("_", " ") if column else "emotionally connected"
+
+
+def _roi_rows(roi: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The ROI rows the report shows, and the counts of those it leaves out.
+
+    The first :data:`ROI_TOP` by priority, then every touchpoint predicted to
+    *lower* the outcome, then those whose interval includes zero (uncertain),
+    up to :data:`ROI_MAX` rows in all; negatives are never left out.
+    """
+    delta = roi["delta_connected"].astype(float)
+    negative = delta < 0
+    uncertain = ~negative
+    if {"delta_connected_low", "delta_connected_high"} <= set(roi.columns):
+        low = roi["delta_connected_low"].astype(float)
+        high = roi["delta_connected_high"].astype(float)
+        uncertain &= (low <= 0) & (high >= 0)
+    else:
+        uncertain &= False
+    top = pd.Series(False, index=roi.index)
+    top.iloc[:ROI_TOP] = True
+    keep = top | negative
+    room = max(ROI_MAX - int(keep.sum()), 0)
+    extra = uncertain & ~keep
+    keep |= extra & (extra.cumsum() <= room)
+    left = ~keep
+    counts = {
+        "n": int(left.sum()),
+        "uncertain": int((left & uncertain).sum()),
+        "other": int((left & ~uncertain).sum()),
+    }
+    return roi.loc[keep], counts
 
 
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
@@ -372,13 +540,11 @@ class Report:
             )
             out["n_motivators"] = len(columns)
             out["n_shown"] = shown
-        segments = _table(tables, "segments")
-        out["segments"] = _records(segments)
-        columns = [] if segments is None else list(segments.columns)
-        out["segment_columns"] = [
-            c
-            for c in columns
-            if c != "segment" and not str(c).endswith(("_low", "_high"))
+        tiers = _table(tables, "tiers")
+        out["tiers"] = _records(tiers)
+        columns = [] if tiers is None else list(tiers.columns)
+        out["tier_columns"] = [
+            c for c in columns if c != "tier" and not str(c).endswith(("_low", "_high"))
         ]
         out["measures"] = dict(summary.get("measures") or {})
         return out
@@ -390,11 +556,17 @@ class Report:
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
         if _has(roi, "facet", "delta_connected"):
+            shown, left_out = _roi_rows(roi)
             out["roi"] = {
                 "chart": _svg(
-                    lambda ax: plot_roi(roi, top=12, ax=ax), (7.5, 4.6), "roi"
+                    lambda ax: plot_roi(shown, top=len(shown), ax=ax),
+                    (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
+                    "roi",
                 ),
-                "rows": _records(roi.head(12)),
+                "rows": _records(shown),
+                "n_total": len(roi),
+                "n_negative": int((roi["delta_connected"] < 0).sum()),
+                "left_out": left_out,
                 "value": _has(roi, "delta_value"),
                 "cost": _has(roi, "cost"),
                 "intervals": _has(roi, "delta_connected_low", "delta_connected_high"),
@@ -545,6 +717,7 @@ class Report:
         tables, summary = _as_parts(self.result)
         drivers = tables["drivers"]
         data = dict(summary.get("data") or {})
+        outcome = outcome_label(summary)
         model = dict(summary.get("model") or {})
         value = summary.get("value")
         value = dict(value) if isinstance(value, Mapping) else {}
@@ -559,6 +732,8 @@ class Report:
             "changes": self._changes(tables, summary),
             "agreement": self._agreement(tables, summary),
             "controls": _controls_context(tables, summary),
+            "segments": _segments_context(tables, summary, self.top),
+            "value_drivers": _value_drivers_context(tables, summary, self.top),
         }
         for part in sections.values():
             for holder in [part, *(part.values() if part else [])]:
@@ -567,7 +742,9 @@ class Report:
         plan_summary = dict(summary.get("plan") or {})
         return {
             "title": self.title,
-            "section_titles": SECTIONS,
+            "section_titles": SECTIONS | {"drivers": f"What drives “{outcome}”"},
+            "outcome": outcome,
+            "fit_names": FIT_NAMES,
             "missing": MISSING,
             "quadrant_names": QUADRANTS,
             "summary": summary,

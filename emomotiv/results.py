@@ -385,7 +385,7 @@ class AnalysisResult:
     stated : StatedComparison or None
         Stated against derived importance, when stated importance was given.
     measures : ConnectionMeasures or None
-        Connection score, segments and the facet x motivator matrix.
+        Connection score, tiers and the facet x motivator matrix.
     value : ValueLink or None
         The value of connection, when a value column was given.
     plan : PlanResult or None
@@ -399,7 +399,7 @@ class AnalysisResult:
     >>> result = em.analyze(s.survey, s.catalog, connection="connected",
     ...                     model=fast, n_boot=0, progress=False)
     >>> sorted(result.tables)
-    ['drivers', 'methods', 'motivators', 'roi', 'segments', 'stages']
+    ['drivers', 'methods', 'motivators', 'roi', 'stages', 'tiers']
     >>> result.to_frame().shape[0], result.summary["data"]["n_facets"]
     (12, 12)
     """
@@ -550,7 +550,7 @@ class StatedComparison:
 
 @dataclass(frozen=True, repr=False)
 class ConnectionMeasures:
-    """Emotional-connection measures: score, reliability, segments, drivers.
+    """Emotional-connection measures: score, reliability, tiers, drivers.
 
     Attributes
     ----------
@@ -563,11 +563,13 @@ class ConnectionMeasures:
         None when no rule applies (a numeric outcome and no motivators).
     connected_rule : str
         The rule that defined "fully connected", in words.
-    segments : Series
+    tiers : Series
         ``unconnected``, ``highly_satisfied`` or ``fully_connected`` per
         respondent.
-    segment_table : DataFrame
-        One row per segment: ``segment, n, share, mean_value, ...``.
+    tier_table : DataFrame
+        One row per tier: ``tier, n, share, mean_value, ...``; without a
+        satisfaction column the ``highly_satisfied`` tier is left out (see
+        ``info["note"]``).
     drivers : DataFrame or None
         Facet x motivator matrix (indexed by facet, one column per
         motivator): standardised regression weight of each facet on each
@@ -585,7 +587,7 @@ class ConnectionMeasures:
     >>> m = result.measures
     >>> 0.7 < m.cronbach_alpha < 1
     True
-    >>> list(m.segment_table["segment"])
+    >>> list(m.tier_table["tier"])
     ['unconnected', 'highly_satisfied', 'fully_connected']
     """
 
@@ -593,14 +595,14 @@ class ConnectionMeasures:
     cronbach_alpha: float | None
     connected: pd.Series | None
     connected_rule: str
-    segments: pd.Series
-    segment_table: pd.DataFrame
+    tiers: pd.Series
+    tier_table: pd.DataFrame
     drivers: pd.DataFrame | None = None
     info: Mapping[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
-        """The segment table."""
-        return self.segment_table.copy()
+        """The tier table."""
+        return self.tier_table.copy()
 
     def __repr__(self) -> str:
         alpha = "n/a" if self.cronbach_alpha is None else f"{self.cronbach_alpha:.2f}"
@@ -619,7 +621,7 @@ class ValueLink:
         ``value_per_connected`` with ``_low/_high``, ``model``,
         ``attrition`` and ``advocacy`` (dicts or None).
     table : DataFrame
-        One row per segment: modelled mean value with its interval, and the
+        One row per tier: modelled mean value with its interval, and the
         modelled attrition and advocacy rates when those were fitted.
     models : dict
         The statsmodels results objects (``"value"``, ``"attrition"``,
@@ -647,7 +649,7 @@ class ValueLink:
         return self.summary.get("multiplier")
 
     def to_frame(self) -> pd.DataFrame:
-        """The per-segment table."""
+        """The per-tier table."""
         return self.table.copy()
 
     def __repr__(self) -> str:

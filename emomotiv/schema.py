@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._validation import ValidationError, did_you_mean, preview
 
-__all__ = ["FacetCatalog", "SurveySchema", "validate_survey"]
+__all__ = ["FacetCatalog", "SurveySchema", "infer_scale", "validate_survey"]
 
 DEFAULT_SCALE = (1.0, 10.0)
 STATED_PREFIX = "stated__"
@@ -34,6 +34,7 @@ CATALOG_COLUMNS = (
     "scale_min",
     "scale_max",
 )
+COMMON_SCALES = ((1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 10.0))
 MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
 
@@ -61,6 +62,7 @@ class FacetCatalog:
     """
 
     table: pd.DataFrame
+    undeclared_scale: tuple[str, ...] = ()
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> FacetCatalog:
@@ -108,6 +110,7 @@ class FacetCatalog:
             neg = table.loc[table["cost"] < 0, "facet"]
             if len(neg):
                 problems.append(f"Negative cost for {preview(neg)}.")
+        undeclared = _undeclared_scale(table)
         table["scale_min"] = table.get("scale_min", DEFAULT_SCALE[0])
         table["scale_max"] = table.get("scale_max", DEFAULT_SCALE[1])
         table["scale_min"] = table["scale_min"].fillna(DEFAULT_SCALE[0]).astype(float)
@@ -129,7 +132,7 @@ class FacetCatalog:
             if col not in table.columns:
                 table[col] = np.nan
         table = table.set_index("facet")[list(CATALOG_COLUMNS[1:])]
-        return cls(table)
+        return cls(table, undeclared)
 
     @classmethod
     def from_facets(cls, facets: Iterable[str]) -> FacetCatalog:
@@ -151,6 +154,53 @@ class FacetCatalog:
         row = self.table.loc[facet]
         return float(row["scale_min"]), float(row["scale_max"])
 
+    def with_scales_from(
+        self, survey: pd.DataFrame
+    ) -> tuple[FacetCatalog, list[str], list[str]]:
+        """Scales the catalog leaves out, read from the ratings; notes, warnings.
+
+        A facet without ``scale_min``/``scale_max`` gets the smallest common
+        scale that holds every rating it received (see :func:`infer_scale`);
+        the first list says which. A declared scale is kept, but when no
+        facet sharing it has a rating in the upper half the warnings say so
+        (a 1-5 survey under a 1-10 catalog makes every facet look poorly
+        rated and stops the one-point scenario from reaching the top).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> survey = pd.DataFrame({"app": [1, 3, 5], "fees": [2, 4, 4]})
+        >>> catalog = FacetCatalog.from_facets(["app", "fees"])
+        >>> catalog, notes, warnings = catalog.with_scales_from(survey)
+        >>> catalog.scale("app")
+        (1.0, 5.0)
+        >>> print(notes[0])  # doctest: +NORMALIZE_WHITESPACE
+        No scale in the catalog for 2 facets: read from the ratings
+        (1-5 for 'app', 'fees').
+        """
+        table = self.table.copy()
+        notes: list[str] = []
+        inferred = {}
+        for facet in self.undeclared_scale:
+            if facet in survey.columns:
+                values = pd.to_numeric(survey[facet], errors="coerce")
+                inferred[facet] = infer_scale(values)
+                table.loc[facet, ["scale_min", "scale_max"]] = inferred[facet]
+        if inferred:
+            groups: dict[tuple[float, float], list[str]] = {}
+            for facet, scale in inferred.items():
+                groups.setdefault(scale, []).append(facet)
+            shown = "; ".join(
+                f"{lo:g}-{hi:g} for {preview(fs)}" for (lo, hi), fs in groups.items()
+            )
+            notes.append(
+                f"No scale in the catalog for {len(inferred)} facets: read from "
+                f"the ratings ({shown})."
+            )
+        declared = [f for f in self.facets if f not in inferred and f in survey.columns]
+        warnings = _narrow_use(table.loc[declared], survey)
+        return FacetCatalog(table), notes, warnings
+
     def to_frame(self) -> pd.DataFrame:
         """The catalog as a plain table with a ``facet`` column."""
         return self.table.reset_index()
@@ -160,6 +210,55 @@ class FacetCatalog:
 
     def __repr__(self) -> str:
         return f"FacetCatalog({len(self)} facets, {len(self.stages)} stages)"
+
+
+def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
+    """Facets whose catalog row gives no ``scale_min`` or no ``scale_max``."""
+    missing = pd.Series(False, index=table.index)
+    for col in ("scale_min", "scale_max"):
+        missing |= table[col].isna() if col in table.columns else True
+    return tuple(table.loc[missing, "facet"].astype(str))
+
+
+def infer_scale(ratings) -> tuple[float, float]:
+    """The smallest common rating scale that holds every rating given.
+
+    1-5, 1-7 or 1-10 (0-10 when a 0 appears); ratings outside all of them
+    give their own range.
+
+    Examples
+    --------
+    >>> infer_scale([2, 3, 5]), infer_scale([1, 9]), infer_scale([0, 6])
+    ((1.0, 5.0), (1.0, 10.0), (0.0, 10.0))
+    >>> infer_scale([1, 40])
+    (1.0, 40.0)
+    """
+    values = pd.to_numeric(
+        pd.Series(np.asarray(ratings, dtype=object)), errors="coerce"
+    )
+    values = values.dropna()
+    if values.empty:
+        return DEFAULT_SCALE
+    lo, hi = float(values.min()), float(values.max())
+    for s_lo, s_hi in COMMON_SCALES:
+        if s_lo <= lo and hi <= s_hi:
+            return s_lo, s_hi
+    return lo, hi
+
+
+def _narrow_use(table: pd.DataFrame, survey: pd.DataFrame) -> list[str]:
+    """Warnings for declared scales whose upper half no rating reaches."""
+    notes = []
+    for (lo, hi), part in table.groupby(["scale_min", "scale_max"]):
+        ratings = survey[list(part.index)].apply(pd.to_numeric, errors="coerce")
+        top = float(np.nanmax(ratings.to_numpy(dtype=float), initial=-np.inf))
+        if np.isfinite(top) and top <= lo + (hi - lo) / 2:
+            notes.append(
+                f"The catalog declares a {lo:g}-{hi:g} scale for {len(part)} facets, "
+                f"but no rating is above {top:g}: if the survey used a narrower "
+                "scale, set scale_min and scale_max in the catalog."
+            )
+    return notes
 
 
 @dataclass(frozen=True)

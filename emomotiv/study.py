@@ -73,6 +73,14 @@ class Study:
         Context columns (purpose, product, class, tenure, region, age;
         numeric or categorical, missing allowed) that the model sees but no
         scenario moves; scored in ``controls.csv``, never ranked.
+        :func:`emomotiv.plan_improvements`).
+    min_segment_size : int, default=300
+        Respondents a segment (``segment``) needs for its own driver ranking;
+        a smaller segment is reported, with the reason, but not ranked (see
+        :func:`emomotiv.segment_drivers`).
+    outcome_label : str or None
+        How the report and the console speak of the outcome ("emotionally
+        connected", "a promoter"); by default the outcome column's name.
 
     Examples
     --------
@@ -125,6 +133,9 @@ class Study:
     controls: Sequence[str] | None = None
     # where the work runs
     client: Any = field(default=None, compare=False, repr=False)
+    # segment drivers, value drivers and report wording
+    min_segment_size: int = 300
+    outcome_label: str | None = None
 
     ROLES = (
         "connection",
@@ -184,6 +195,7 @@ class Study:
         check_int(self.n_boot, "n_boot", owner, min_value=0)
         check_float(self.level, "level", owner, low=0, high=1, inclusive=False)
         check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
+        _check_segments_and_wording(self, owner)
         for name in ("progress", "methods"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(
@@ -230,6 +242,16 @@ class Study:
         }
         inputs = {"survey": self.survey, "catalog": self.catalog}
         return _plain({"inputs": inputs, "roles": roles, "options": options})
+
+
+def _check_segments_and_wording(study: Study, owner: str) -> None:
+    check_int(study.min_segment_size, "min_segment_size", owner, min_value=2)
+    label = study.outcome_label
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise ValueError(
+            f"The 'outcome_label' parameter of {owner} must be a non-empty str or "
+            f"None. Got {label!r} instead."
+        )
 
 
 def _plain(value: Any) -> Any:

@@ -1,23 +1,23 @@
-"""The value of emotional connection: statsmodels fits from segment to value.
+"""The value of emotional connection: statsmodels fits from tier to value.
 
-Customers are segmented by connection and satisfaction
-(:func:`emomotiv.measures.customer_segments`). Three models link the segments
+Customers fall into connection tiers by connection and satisfaction
+(:func:`emomotiv.measures.connection_tiers`). Three models link the tiers
 to what a customer is worth, each a GLM with survey weights
 (``var_weights``) and heteroskedasticity-robust (HC0 sandwich) standard
 errors:
 
 - **value**: ``log E[value] = b0 + b1 fully_connected + b2 highly_satisfied``
   (reference: unconnected), Gamma with a log link (Poisson quasi-likelihood
-  when some values are 0). With segment indicators only, the fitted means are
-  the weighted segment means, so ``exp(b1 - b2)`` is the ratio of mean value,
+  when some values are 0). With tier indicators only, the fitted means are
+  the weighted tier means, so ``exp(b1 - b2)`` is the ratio of mean value,
   fully connected over highly satisfied: the **multiplier**, with a
   delta-method interval on the log scale. OLS on log value is not offered:
   it estimates a ratio of geometric means, which differs from the ratio of
-  means whenever the spread of value differs between segments.
+  means whenever the spread of value differs between tiers.
 - **attrition** (a 0/1 churn column) and **advocacy** (a promoter flag: the
   recommend rating ``>= promoter_threshold``, 9 on the 0-10 scale, or a 0/1
   column as is): logit on the same indicators; odds ratios of fully connected
-  over highly satisfied, and modelled rates per segment.
+  over highly satisfied, and modelled rates per tier.
 
 **Value per connected customer** is the modelled mean value of a fully
 connected customer minus that of the average customer who is not connected
@@ -38,13 +38,13 @@ from .results import ValueLink
 __all__ = ["value_of_connection"]
 
 FAMILIES = ("auto", "gamma", "poisson")
-SEGMENTS = ("unconnected", "highly_satisfied", "fully_connected")
-MIN_SEGMENT = 10
+TIERS = ("unconnected", "highly_satisfied", "fully_connected")
+MIN_TIER = 10
 
 
-def _design(segments: np.ndarray, present: list[str]) -> np.ndarray:
-    cols = [np.ones(len(segments))]
-    cols += [(segments == s).astype(float) for s in present[1:]]
+def _design(tiers: np.ndarray, present: list[str]) -> np.ndarray:
+    cols = [np.ones(len(tiers))]
+    cols += [(tiers == s).astype(float) for s in present[1:]]
     return np.column_stack(cols)
 
 
@@ -54,10 +54,10 @@ def _z(level: float) -> float:
     return float(norm.ppf(0.5 + level / 2))
 
 
-def _logit_link(y, segments, present, w, level, name, how) -> tuple[dict, object]:
+def _logit_link(y, tiers, present, w, level, name, how) -> tuple[dict, object]:
     import statsmodels.api as sm
 
-    X = _design(segments, present)
+    X = _design(tiers, present)
     fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
     z = _z(level)
     rates = {}
@@ -65,7 +65,7 @@ def _logit_link(y, segments, present, w, level, name, how) -> tuple[dict, object
         eta = fit.params[0] + (fit.params[k] if k else 0.0)
         rates[seg] = float(1 / (1 + np.exp(-eta)))
     out: dict = {
-        "model": f"GLM Binomial (logit) {name} ~ segment, survey weights, HC0",
+        "model": f"GLM Binomial (logit) {name} ~ tier, survey weights, HC0",
         "definition": how,
         "rate": rates,
         "n": len(y),
@@ -87,7 +87,7 @@ def _logit_link(y, segments, present, w, level, name, how) -> tuple[dict, object
 
 def value_of_connection(
     value,
-    segments,
+    tiers,
     *,
     sample_weight=None,
     churned=None,
@@ -102,9 +102,9 @@ def value_of_connection(
     ----------
     value : array-like of shape (n,)
         Customer value (lifetime value or revenue), >= 0.
-    segments : array-like of shape (n,)
+    tiers : array-like of shape (n,)
         ``unconnected``, ``highly_satisfied`` or ``fully_connected``
-        (:func:`emomotiv.measures.customer_segments`).
+        (:func:`emomotiv.measures.connection_tiers`).
     sample_weight : array-like or None
         Survey weights (``var_weights`` in every fit).
     churned : array-like of 0/1 or None
@@ -124,7 +124,7 @@ def value_of_connection(
     -------
     ValueLink
         ``summary`` (multiplier, value per connected customer, attrition,
-        advocacy, with intervals), ``table`` (per segment) and ``models``.
+        advocacy, with intervals), ``table`` (per tier) and ``models``.
 
     Raises
     ------
@@ -136,7 +136,7 @@ def value_of_connection(
     --------
     >>> import emomotiv as em
     >>> s = em.make_survey(n_respondents=2000, n_facets=10, random_state=0)
-    >>> seg = em.customer_segments(s.survey["connected"], s.survey["satisfaction"])
+    >>> seg = em.connection_tiers(s.survey["connected"], s.survey["satisfaction"])
     >>> link = value_of_connection(s.survey["value"], seg,
     ...                            sample_weight=s.survey["weight"])
     >>> 1.5 < link.summary["multiplier"] < 3.5
@@ -149,28 +149,28 @@ def value_of_connection(
     level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
     promoter_threshold = check_float(promoter_threshold, "promoter_threshold", owner)
     y = np.asarray(pd.to_numeric(pd.Series(np.asarray(value)), errors="coerce"))
-    seg = np.asarray(pd.Series(segments).astype(object))
+    seg = np.asarray(pd.Series(tiers).astype(object))
     w = check_weights(sample_weight, len(y))
     problems = []
     if len(seg) != len(y):
-        problems.append(f"value has {len(y)} entries but segments {len(seg)}.")
+        problems.append(f"value has {len(y)} entries but tiers {len(seg)}.")
     if np.isnan(y).any():
         problems.append(f"The value column has {int(np.isnan(y).sum())} empty cells.")
     if (y < 0).any():
         problems.append(f"The value column has {int((y < 0).sum())} negative values.")
-    unknown = sorted(set(seg[~pd.isna(seg)]) - set(SEGMENTS))
+    unknown = sorted(set(seg[~pd.isna(seg)]) - set(TIERS))
     if unknown:
-        problems.append(f"Unknown segments: {unknown}; expected {list(SEGMENTS)}.")
+        problems.append(f"Unknown tiers: {unknown}; expected {list(TIERS)}.")
     n_conn = int((seg == "fully_connected").sum())
-    if n_conn < MIN_SEGMENT:
+    if n_conn < MIN_TIER:
         problems.append(
-            f"Only {n_conn} fully connected respondents; at least {MIN_SEGMENT} "
+            f"Only {n_conn} fully connected respondents; at least {MIN_TIER} "
             "are needed to value connection."
         )
     if problems:
         raise ValidationError(problems, subject="value data")
 
-    present = [s for s in SEGMENTS if (seg == s).sum() >= MIN_SEGMENT]
+    present = [s for s in TIERS if (seg == s).sum() >= MIN_TIER]
     keep = np.isin(seg, present)
     if family == "auto":
         family = "gamma" if (y[keep] > 0).all() else "poisson"
@@ -201,7 +201,7 @@ def value_of_connection(
     summary: dict = {
         "model": (
             f"GLM {'Gamma (log link)' if family == 'gamma' else 'Poisson QMLE'} "
-            "value ~ segment (reference unconnected), survey weights, HC0"
+            "value ~ tier (reference unconnected), survey weights, HC0"
         ),
         "level": level,
         "multiplier": None,
@@ -242,7 +242,7 @@ def value_of_connection(
         ),
         "mean_value": {s: mu[s] for s in present},
     }
-    table = pd.DataFrame({"segment": present})
+    table = pd.DataFrame({"tier": present})
     table["mean_value"] = [mu[s] for s in present]
     rel = np.array([np.sqrt(grad_mu(s) @ V @ grad_mu(s)) / mu[s] for s in present])
     table["mean_value_low"] = table["mean_value"] * np.exp(-z * rel)

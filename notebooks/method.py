@@ -177,6 +177,7 @@ pd.DataFrame(rows)
 # ("SHAP and its limits", "The ROI scenario and its assumption") say what
 # follows from that.
 #
-# *Marked place:* when the classical methods (issue 3) land, add relative
-# weights and Shapley regression to `recovery` side by side; when the
-# bootstrap lands, add `p_top` to the ranking table.
+# The classical methods (`em.relative_weights`, `em.shapley_regression`)
+# rank the same facets by a linear model; `result.tables["methods"]` sets
+# them beside SHAP, and the bootstrap's rank probabilities in
+# `result.drivers` say how sure each place in the ranking is.

@@ -75,10 +75,10 @@ shap.plots.beeswarm(result.importance.explanation, max_display=12, show=False)
 # Put both on the same scale -- each facet's share of its total -- and look
 # at the facets derived importance ranks high but customers rate low.
 #
-# *Marked place:* the stated-importance module (issue 4) computes this
-# comparison with intervals and quadrants; when it lands, replace this cell
-# with its call and the `stated_importance, gap, quadrant` columns of
-# `result.drivers`.
+# The cell below computes the two shares by hand to show the idea;
+# `result.drivers` already holds the full comparison, with intervals and
+# quadrants, in its `stated_importance, gap, quadrant` columns
+# (`em.compare_importance`).
 
 # %%
 stated = sample.catalog.set_index("facet")["stated_importance"]
@@ -91,9 +91,9 @@ compare.sort_values("gap", ascending=False).head(8)
 # %% [markdown]
 # ## What improving a touchpoint is worth
 #
-# *Marked place:* the simulation module (issue 5) adds the ROI scenario
-# (every respondent who rated a facet rates it one point higher) and a
-# budget-constrained plan; its call goes here. The synthetic truth already
+# `result.tables["roi"]` holds the ROI scenario (every respondent who rated
+# a facet rates it one point higher) and, with a budget, `result.tables["plan"]`
+# the budget-constrained plan (`em.plan_improvements`). The synthetic truth
 # records the exact uplift of that scenario for each facet:
 
 # %%

@@ -96,11 +96,10 @@ print("left the top ten:", sorted(top_before - top_after))
 # A change is only news when it is larger than the noise of both waves, which
 # takes an interval for the difference.
 #
-# *Marked place for `em.compare` (tracking, issue 6):* when it lands, save
-# both analyses with `em.save_analysis` and compare the folders here -- per
-# facet the change in importance with an interval for the difference, a flag
-# when it is beyond noise, rank movements and KPI trends -- and drop the
-# hand-made table above.
+# `em.compare` does this properly for two saved analyses (`em.save_analysis`
+# folders): per facet the change in importance with an interval for the
+# difference, a flag when it is beyond noise, rank movements and KPI trends
+# (see the how-to on waves). The hand-made table above shows the idea.
 
 # %%
 import matplotlib.pyplot as plt

@@ -26,7 +26,13 @@ MOTIVATORS = [
     "security",
     "succeed",
 ]
-METHODS = ["shap", "relative_weights", "shapley_regression", "std_beta", "correlation"]
+METHODS = [
+    "shap",
+    "relative_weights",
+    "shapley_regression",
+    "std_beta",
+    "squared_correlation",
+]
 DRIVERS_ORDER = [
     "facet",
     "label",
@@ -106,9 +112,9 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
     for k, name in enumerate(MOTIVATORS):
         motivators[name] = np.round(np.tanh(rng.normal(0.1 * (k % 3), 0.3, n)), 3)
 
-    segments = pd.DataFrame(
+    tiers = pd.DataFrame(
         {
-            "segment": ["fully_connected", "highly_satisfied", "other"],
+            "tier": ["fully_connected", "highly_satisfied", "other"],
             "share": [0.25, 0.20, 0.55],
             "mean_value": [2200.0, 1000.0, 600.0],
             "attrition_rate": [0.08, 0.15, 0.21],
@@ -216,7 +222,7 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
     summary["measures"] = {
         "cronbach_alpha": 0.87,
         "connected_rule": "mean motivator score >= 5.5",
-        "segments": dict(zip(segments["segment"], segments["share"], strict=True)),
+        "tiers": dict(zip(tiers["tier"], tiers["share"], strict=True)),
     }
     summary["value"] = {
         "multiplier": 2.2,
@@ -294,7 +300,7 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         "stages": stages,
         "methods": methods,
         "motivators": motivators,
-        "segments": segments,
+        "tiers": tiers,
         "roi": roi,
         "plan": plan,
         "changes": changes,

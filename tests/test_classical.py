@@ -118,7 +118,7 @@ def test_suppressor_sign_on_swiss(swiss):
     """Agriculture correlates positively with Fertility, its beta is negative."""
     for fn in (em.shapley_regression, em.beta_importance, em.relative_weights):
         table = fn(swiss[REGRESSORS], swiss["Fertility"]).table
-        assert table.loc["Agriculture", "correlation"] > 0
+        assert table.loc["Agriculture", "r"] > 0
         assert table.loc["Agriculture", "std_beta"] < 0
         assert list(table.index[table["suppressor"]]) == ["Agriculture"]
     lmg = em.shapley_regression(swiss[REGRESSORS], swiss["Fertility"]).table
@@ -336,7 +336,7 @@ def test_pairwise_correlations_use_respondents_who_rated_both():
     x, yy, ww = X["f1"].to_numpy()[ok], y[ok], w[ok]
     cov = np.cov(x, yy, aweights=ww)
     expected = cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1])
-    assert res.table.loc["f1", "correlation"] == pytest.approx(expected, abs=1e-12)
+    assert res.table.loc["f1", "r"] == pytest.approx(expected, abs=1e-12)
     # reach is reported, not used: the low-reach facet keeps its correlation
     assert res.table.loc["f1", "reach"] == pytest.approx(np.average(ok, weights=w))
 
@@ -345,9 +345,9 @@ def test_mean_imputation_shrinks_importance_with_reach():
     X, y, w = _with_gaps()
     pair = em.correlation_importance(X, y, sample_weight=w, missing="pairwise").table
     mean = em.correlation_importance(X, y, sample_weight=w, missing="mean").table
-    ratio = mean.loc["f1", "correlation"] / pair.loc["f1", "correlation"]
+    ratio = mean.loc["f1", "r"] / pair.loc["f1", "r"]
     assert ratio == pytest.approx(np.sqrt(pair.loc["f1", "reach"]), rel=0.1)
-    assert mean.loc["f0", "correlation"] == pytest.approx(pair.loc["f0", "correlation"])
+    assert mean.loc["f0", "r"] == pytest.approx(pair.loc["f0", "r"])
 
 
 def test_complete_data_does_not_depend_on_the_missing_rule():
@@ -428,13 +428,13 @@ METHOD_COLUMNS = ["shap", "relative_weights", "shapley_regression", "std_beta"]
 
 def _check_methods_table(result):
     table = result.tables["methods"]
-    cols = ["facet", "label", *METHOD_COLUMNS, "correlation"]
+    cols = ["facet", "label", *METHOD_COLUMNS, "squared_correlation"]
     assert list(table.columns[: len(cols)]) == cols
-    ranks = [f"rank_{m}" for m in [*METHOD_COLUMNS, "correlation"]]
+    ranks = [f"rank_{m}" for m in [*METHOD_COLUMNS, "squared_correlation"]]
     assert set(ranks) <= set(table.columns)
     n = len(table)
     assert set(table["facet"]) == set(result.drivers["facet"])
-    for m in [*METHOD_COLUMNS, "correlation"]:
+    for m in [*METHOD_COLUMNS, "squared_correlation"]:
         assert table[m].sum() == pytest.approx(1)
         assert sorted(table[f"rank_{m}"]) == list(range(1, n + 1))
     # the SHAP column is the driver ranking

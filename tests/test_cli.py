@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import emomotiv as em
-from emomotiv.cli import build_parser, main
+from emomotiv.cli import _study, build_parser, main
 
 
 def test_python_m_help_lists_commands():
@@ -152,20 +152,52 @@ def test_analyze_stated_and_value_options(tmp_path, capsys):
             "recommend",
             "--derived-threshold",
             "1.5",
+            "--outcome-label",
+            "emotionally connected",
             "--out",
             str(out),
         ]
     )
     assert code == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "Stated vs derived" in printed and "highly satisfied" in printed
+    assert "Top drivers of emotionally connected:" in printed
+    assert "layout not applied" not in captured.err
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stated"]["form"] == "maxdiff"
     assert summary["stated"]["thresholds"]["derived_factor"] == pytest.approx(1.5)
     assert summary["value"]["attrition"] is not None
-    assert {"segments.csv", "motivators.csv"} <= {p.name for p in out.iterdir()}
+    assert summary["data"]["outcome_label"] == "emotionally connected"
+    assert {"tiers.csv", "motivators.csv"} <= {p.name for p in out.iterdir()}
     base = ["analyze", "s.csv", "--catalog", "f.csv", "--connection", "c"]
     args = build_parser().parse_args([*base, "--connected-rule", "60", "--out", "o"])
     assert args.connected_rule == 60.0
     with pytest.raises(SystemExit):
         build_parser().parse_args([*base, "--connected-rule", "high", "--out", "o"])
+
+
+def test_console_amounts_have_the_precision_they_need(capsys):
+    from emomotiv.cli import _print_stated_value
+
+    value = {
+        "multiplier": 2.1,
+        "multiplier_low": 1.8,
+        "multiplier_high": 2.4,
+        "value_per_connected": 0.28,
+    }
+    _print_stated_value({"value": value})
+    assert "one more connected customer adds 0.28." in capsys.readouterr().out
+    _print_stated_value({"value": value | {"value_per_connected": 1520.4}})
+    assert "adds 1,520." in capsys.readouterr().out
+
+
+def test_outcome_label_option_and_default():
+    base = ["analyze", "s.csv", "--catalog", "f.csv", "--connection", "is_promoter"]
+    args = build_parser().parse_args([*base, "--out", "o"])
+    assert _study(args).outcome_label is None
+    args = build_parser().parse_args(
+        [*base, "--outcome-label", "a promoter", "--out", "o"]
+    )
+    assert _study(args).outcome_label == "a promoter"
+    assert args.min_segment_size == 300

@@ -302,7 +302,6 @@ def _fast_analyze(s, **options):
         s.catalog,
         model=em.DriverModel(cv=0),
         n_boot=0,
-        simulation_boot=0,
         methods=False,
         progress=False,
         population=100_000,

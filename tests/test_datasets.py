@@ -206,3 +206,23 @@ def test_waves_share_the_confounding_of_the_study():
     assert list(s.truth_by_wave["2026Q2"]["context_shift"]) == list(
         s.truth_by_wave["2026Q3"]["context_shift"]
     )
+
+
+def test_segment_effects_give_exact_truth_per_segment():
+    plain = em.make_survey(800, 12, random_state=5)
+    same = em.make_survey(800, 12, random_state=5, segment_effects={})
+    pd.testing.assert_frame_equal(plain.survey, same.survey)
+    facet = plain.truth.index[~plain.truth["is_driver"]][0]
+    s = em.make_survey(
+        800, 12, random_state=5, segment_effects={"Advised": {facet: 0.5}}
+    )
+    assert set(s.truth_by_segment) == {"Self-directed", "Advised", "Retirement"}
+    advised = s.truth_by_segment["Advised"]
+    assert advised.loc[facet, "is_driver"] and advised.loc[facet, "true_uplift"] > 0
+    assert s.truth_by_segment["Retirement"].loc[facet, "true_uplift"] == 0
+    assert advised.index[advised["differs"]].tolist() == [facet]
+    # ratings are those of the same seed; only the outcome responds differently
+    facets = list(s.catalog["facet"])
+    pd.testing.assert_frame_equal(s.survey[facets], plain.survey[facets])
+    with pytest.raises(ValueError, match="Unknown customer types"):
+        em.make_survey(100, 6, random_state=0, segment_effects={"VIP": {}})

@@ -37,7 +37,7 @@ def test_textbook_suppressor_is_flagged(textbook):
     diag = em.diagnose_drivers(_fit(X, y), X, y)
     t = diag.table
     assert diag.suppressors == ["x2"]
-    assert t.loc["x2", "correlation"] > 0 and t.loc["x2", "std_beta"] < 0
+    assert t.loc["x2", "r"] > 0 and t.loc["x2", "std_beta"] < 0
     # standardized betas: b * sd(x) / sd(y), with b = +-1.25
     sd_y = y.std()
     assert t.loc["x1", "std_beta"] == pytest.approx(1.25 * X["x1"].std() / sd_y, 0.05)
@@ -137,7 +137,7 @@ def test_facet_order_only_permutes(textbook):
     a = em.diagnose_drivers(_fit(X, y), X, y)
     Xp = X[["x3", "x1", "x2"]]
     b = em.diagnose_drivers(_fit(Xp, y), Xp, y)
-    cols = ["vif", "correlation", "std_beta", "suppressor"]
+    cols = ["vif", "r", "std_beta", "suppressor"]
     pd.testing.assert_frame_equal(a.table[cols], b.table.loc[X.columns, cols])
     assert a.condition_number == pytest.approx(b.condition_number)
     assert a.halo_share == pytest.approx(b.halo_share)

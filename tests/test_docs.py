@@ -223,3 +223,40 @@ def test_python_examples_in_the_guides_run(page, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 0, f"{page.name}:\n{proc.stderr[-3000:]}"
+
+
+FUTURE_WORK = re.compile(
+    r"coming (with|soon|in)|will be (linked|added|available)|lands? with"
+    r"|when it lands|marked (place|cell)|\bissue \d+|\bTODO\b|\bFIXME\b"
+    r"|in a (future|later) (release|version)|not (yet )?implemented",
+    re.IGNORECASE,
+)
+
+
+def _prose_files() -> list[Path]:
+    files = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    for pattern in ("*.md", "*.py", "*.ipynb"):
+        files += sorted((ROOT / "notebooks").glob(pattern))
+    return files
+
+
+def test_docs_speak_of_what_ships():
+    """No page, README or notebook promises a future feature or names a work item."""
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in _prose_files()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if FUTURE_WORK.search(line)
+    ]
+    assert not found, "Docs mention future work:\n" + "\n".join(found)
+
+
+def test_the_future_work_check_catches_what_it_should():
+    for text in (
+        '!!! note "Coming with the measures module (issue 4)"',
+        "Its API page will be linked here.",
+        "*Marked place:* when it lands, replace this cell",
+        "TODO: document",
+    ):
+        assert FUTURE_WORK.search(text), text
+    assert not FUTURE_WORK.search("A ranking is not yet an investment decision.")

@@ -1,4 +1,4 @@
-"""Connection score, Cronbach's alpha, segments and the motivator matrix."""
+"""Connection score, Cronbach's alpha, tiers and the motivator matrix."""
 
 import numpy as np
 import pandas as pd
@@ -44,17 +44,17 @@ def test_connection_score_is_0_to_100():
         em.connection_score(items.assign(motivator__a=["a", 1, 2, 3]))
 
 
-def test_segments_and_the_top_two_box_default():
-    seg = em.customer_segments([1, 0, 0, 0], [2, 5, 4, 3])  # a 1-5 scale
+def test_tiers_and_the_top_two_box_default():
+    seg = em.connection_tiers([1, 0, 0, 0], [2, 5, 4, 3])  # a 1-5 scale
     assert seg.tolist() == [
         "fully_connected",
         "highly_satisfied",
         "highly_satisfied",
         "unconnected",
     ]
-    seg = em.customer_segments([0, 0], [9, 8], satisfied_threshold=8)
+    seg = em.connection_tiers([0, 0], [9, 8], satisfied_threshold=8)
     assert seg.tolist() == ["highly_satisfied", "highly_satisfied"]
-    assert em.customer_segments([1, 0]).tolist() == ["fully_connected", "unconnected"]
+    assert em.connection_tiers([1, 0]).tolist() == ["fully_connected", "unconnected"]
 
 
 def test_connected_rule(small):
@@ -81,7 +81,7 @@ def test_connected_rule(small):
     with pytest.raises(ValueError, match="'connected_rule' parameter"):
         em.connection_measures(survey, facets=facets, connected_rule=130)
     # Connected customers score higher on the motivators (the generator's truth).
-    t = by_outcome.segment_table.set_index("segment")
+    t = by_outcome.tier_table.set_index("tier")
     assert (
         t.loc["fully_connected", "mean_connection_score"]
         > t.loc["unconnected", "mean_connection_score"]
@@ -109,3 +109,13 @@ def test_motivator_matrix_points_at_the_true_drivers():
         sample_weight=s.survey["weight"],
     )
     pd.testing.assert_frame_equal(flipped.loc[facets], m, atol=1e-10)
+
+
+def test_a_tier_without_its_input_is_left_out_and_explained(small):
+    """No satisfaction column: no 'highly_satisfied' row of 0, but a note."""
+    facets = list(small.catalog["facet"])
+    m = em.connection_measures(small.survey, facets=facets, connection="connected")
+    assert list(m.tier_table["tier"]) == ["unconnected", "fully_connected"]
+    assert m.tier_table["share"].sum() == pytest.approx(1)
+    assert "no satisfaction column" in m.info["note"]
+    assert "left out" in m.info["note"]

@@ -131,11 +131,11 @@ def test_stated_measures_and_value_fill_the_contract(small_result, small):
     s = small_result.summary
     assert {"source", "rank_correlation", "thresholds", "counts"} <= set(s["stated"])
     assert s["measures"]["connected_rule"] == "connection outcome = 1"
-    assert sum(s["measures"]["segments"].values()) == pytest.approx(1)
+    assert sum(s["measures"]["tiers"].values()) == pytest.approx(1)
     for key in ("multiplier", "value_per_connected", "value_per_connected_low"):
         assert s["value"][key] > 0
     assert s["value"]["attrition"] is None  # no churn column given
-    assert list(small_result.tables["segments"]["segment"]) == [
+    assert list(small_result.tables["tiers"]["tier"]) == [
         "unconnected",
         "highly_satisfied",
         "fully_connected",
@@ -190,6 +190,6 @@ def test_per_respondent_ranks_churn_and_advocacy():
     assert result.drivers["stated_low"].notna().all()
     assert summary["value"]["attrition"]["odds_ratio"] > 0
     assert "recommendation >= 9" in summary["value"]["advocacy"]["definition"]
-    assert "attrition_rate" in result.tables["segments"]
+    assert "attrition_rate" in result.tables["tiers"]
     with pytest.raises(em.ValidationError, match="churn column 'churn'"):
         em.analyze(s.survey, s.catalog, churn="churn", **s.roles)

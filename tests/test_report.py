@@ -76,7 +76,7 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "Cronbach" in parts["motivators"]
     assert "highly satisfied" in parts["motivators"]
     assert "odds ratio 0.49" in parts["roi"]
-    assert "Rate by segment: fully connected 8.0%" in parts["roi"]
+    assert "Rate by tier: fully connected 8.0%" in parts["roi"]
     assert "Recommended plan" in parts["roi"]
     # the plan shows the chosen facets and the next best few, not every facet
     assert parts["roi"].count('<td class="c">no</td>') == min(
@@ -120,7 +120,7 @@ def test_skeleton_result_says_what_is_not_provided(small_result):
         "drivers": ["intervals"],
         "quadrant": ["stated"],
         "stages": ["stages"],
-        "motivators": ["motivators", "segments"],
+        "motivators": ["motivators", "tiers"],
         "roi": ["value", "roi", "plan"],
         "changes": ["changes"],
         "model-fit": ["diagnostics", "agreement"],
@@ -216,8 +216,8 @@ def hostile(result):
             table["stage"] = table["stage"].replace(table["stage"].iloc[0], "<b>st</b>")
         if name == "motivators":
             tables[name] = table.rename(columns={table.columns[2]: "<img src=x>"})
-        if name == "segments":
-            table.loc[0, "segment"] = "<i>seg</i>"
+        if name == "tiers":
+            table.loc[0, "tier"] = "<i>seg</i>"
     summary = dict(result.summary)
     waves = {"before": "<u>Q2</u>", "after": "Q3"}
     summary["tracking"] = dict(summary["tracking"], waves=waves)
@@ -363,7 +363,7 @@ def test_full_contract_report_in_headless_chromium(browser, contract, tmp_path, 
     dom, shot, pdf, pages = check_in_browser(
         browser, contract, "report-contract", tmp_path
     )
-    assert dom.count("<svg") == 8  # one chart per table of the contract but segments
+    assert dom.count("<svg") == 8  # one chart per table of the contract but tiers
     assert "Not provided" not in dom
     assert pages >= 5
     with capsys.disabled():
@@ -377,6 +377,9 @@ def test_full_contract_report_in_headless_chromium(browser, contract, tmp_path, 
         ("_money", 5_400_000, "5.4 m"),
         ("_money", -25_000, "-25k"),
         ("_money", 999, "999"),
+        ("_money", 0.28, "0.28"),
+        ("_money", 12.345, "12.3"),
+        ("_money", 0, "0"),
         ("_points", 0.0213, "+2.1 pts"),
         ("_points", -0.004, "-0.4 pts"),
         ("_pct", 0.25, "25.0%"),
@@ -390,3 +393,87 @@ def test_number_formats(func, value, text):
     from emomotiv import report
 
     assert getattr(report, func)(value) == text
+
+
+def _with_roi(contract, delta, low, high):
+    """The contract result with a made-up ROI table of these effects."""
+    n = len(delta)
+    roi = pd.DataFrame(
+        {
+            "facet": [f"f{i}" for i in range(n)],
+            "label": [f"Touchpoint {i}" for i in range(n)],
+            "delta_connected": delta,
+            "delta_connected_low": low,
+            "delta_connected_high": high,
+            "priority": range(1, n + 1),
+        }
+    )
+    return {"tables": dict(contract.tables, roi=roi), "summary": contract.summary}
+
+
+def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
+    n = 40
+    delta = [0.03 - 0.001 * i for i in range(n)]
+    delta[35], delta[38] = -0.046, -0.026  # late in priority, negative
+    low = [d - 0.005 for d in delta]
+    high = [d + 0.005 for d in delta]
+    for i in (20, 21, 22):  # uncertain: the interval includes zero
+        low[i] = -0.01
+    roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
+    for i in (35, 38, 20, 21, 22, 0, 11):
+        assert f"Touchpoint {i}<" in roi, i
+    assert "-4.60 pts" in roi and "-2.60 pts" in roi
+    # 12 top + 2 negative + 3 uncertain shown; 23 left out and named where
+    assert "17 of 40 touchpoints shown" in roi
+    assert "23 more are left out" in roi and "roi.csv" in roi
+    assert "Touchpoint 30<" not in roi
+
+
+def test_roi_says_so_when_nothing_is_left_out(contract):
+    delta = [0.02, 0.01, -0.01]
+    html = em.Report(_with_roi(contract, delta, delta, delta)).html()
+    assert "3 of 3 touchpoints shown" in sections(html)["roi"]
+    assert "None is left out" in html
+
+
+def test_the_outcome_is_named_by_its_label(contract):
+    summary = dict(contract.summary)
+    summary["data"] = dict(summary["data"], outcome_label="a promoter")
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert "of customers are a promoter" in html
+    assert "What drives “a promoter”" in html
+    assert "emotionally connected</span>" not in html
+    # without a label, the outcome column's name
+    summary["data"] = {
+        k: v for k, v in summary["data"].items() if k != "outcome_label"
+    } | {"roles": {"connection": "is_satisfied"}}
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert "What drives “is satisfied”" in html
+
+
+def test_metrics_named_for_what_they_are(contract_html):
+    assert "model accuracy" not in contract_html
+    assert "cross-validated AUC" in contract_html
+    fit = sections(contract_html)["model-fit"]
+    assert "AUC (area under the ROC curve)" in fit
+
+
+def test_no_cost_wording_without_costs(contract):
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    tables["roi"] = tables["roi"].drop(columns=["cost", "roi"])
+    summary = dict(contract.summary, plan={})
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    summary_part = sections(html)["summary"]
+    assert "Largest gains" in summary_part
+    assert "value for effort" not in html and "for the money" not in html
+
+
+def test_no_layout_warning_reaches_the_user(contract):
+    import warnings
+
+    tables = dict(contract.tables)
+    tables["drivers"] = tables["drivers"].assign(label="a very long label " * 30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.Report({"tables": tables, "summary": contract.summary}).html()

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import emomotiv as em
 from emomotiv import FacetCatalog, SurveySchema, ValidationError, validate_survey
 
 
@@ -169,3 +170,65 @@ def test_schema_infers_prefixed_roles(small):
     schema = SurveySchema.infer(survey, cat, connection="connected")
     assert len(schema.motivators) == 10
     assert schema.stated == {"welcome_note": "stated__welcome_note"}
+
+
+def test_a_scale_missing_from_the_catalog_is_read_from_the_ratings():
+    from emomotiv.schema import FacetCatalog, infer_scale
+
+    survey = pd.DataFrame(
+        {"a": [1, 2, 5, None], "b": [0, 3, 10, 7], "c": [2, 3, 4, 4], "d": [3, 9, 1, 2]}
+    )
+    catalog = pd.DataFrame(
+        {"facet": ["a", "b", "c", "d"], "scale_min": [None] * 3 + [1]}
+    )
+    catalog["scale_max"] = [None, None, None, 10]
+    cat, notes, warnings = FacetCatalog.from_frame(catalog).with_scales_from(survey)
+    assert cat.scale("a") == (1, 5) and cat.scale("c") == (1, 5)
+    assert cat.scale("b") == (0, 10)
+    assert cat.scale("d") == (1, 10)  # declared: kept
+    assert "3 facets" in notes[0] and warnings == []
+    assert infer_scale([1, 6]) == (1, 7) and infer_scale([]) == (1, 10)
+
+
+def test_a_declared_scale_wider_than_every_rating_is_warned_about():
+    from emomotiv.schema import FacetCatalog
+
+    survey = pd.DataFrame({"a": [1, 2, 5], "b": [2, 3, 4]})
+    catalog = pd.DataFrame({"facet": ["a", "b"], "scale_min": 1, "scale_max": 10})
+    cat, notes, warnings = FacetCatalog.from_frame(catalog).with_scales_from(survey)
+    assert cat.scale("a") == (1, 10) and notes == []
+    assert len(warnings) == 1
+    assert "1-10 scale for 2 facets" in warnings[0] and "above 5" in warnings[0]
+    # ratings that reach the upper half: no warning
+    _, _, warnings = FacetCatalog.from_frame(catalog).with_scales_from(
+        survey.assign(a=[1, 2, 8])
+    )
+    assert warnings == []
+
+
+def test_analyze_reads_scales_and_warns(small):
+    survey = small.survey.copy()
+    facets = list(small.catalog["facet"])
+    survey[facets] = ((survey[facets] + 1) // 2).clip(1, 5)  # a 1-5 survey
+    catalog = small.catalog.drop(columns=["scale_min", "scale_max"], errors="ignore")
+    result = em.analyze(
+        survey,
+        catalog,
+        connection="connected",
+        n_boot=0,
+        methods=False,
+        model=em.DriverModel(n_estimators=30, cv=2),
+        progress=False,
+    )
+    assert "read from the ratings (1-5" in result.summary["data"]["scales"][0]
+    declared = catalog.assign(scale_min=1, scale_max=10)
+    with pytest.warns(UserWarning, match="declares a 1-10 scale"):
+        em.analyze(
+            survey,
+            declared,
+            connection="connected",
+            n_boot=0,
+            methods=False,
+            model=em.DriverModel(n_estimators=30, cv=2),
+            progress=False,
+        )

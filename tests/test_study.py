@@ -11,7 +11,7 @@ from emomotiv.study import Study
 
 def test_keyword_arguments_and_study_give_the_same_analysis():
     s = em.make_survey(n_respondents=400, n_facets=8, random_state=3)
-    options = dict(n_boot=3, progress=False, methods=False, simulation_boot=0)
+    options = dict(n_boot=3, progress=False, methods=False)
     by_keywords = em.analyze(s.survey, s.catalog, **s.roles, **options)
     study = Study(**s.roles, **options)
     by_study = em.analyze(s.survey, s.catalog, study=study)

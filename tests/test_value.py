@@ -8,7 +8,7 @@ import emomotiv as em
 
 
 def _link(survey, **kw):
-    seg = em.customer_segments(survey["connected"], survey["satisfaction"])
+    seg = em.connection_tiers(survey["connected"], survey["satisfaction"])
     return em.value_of_connection(
         survey["value"], seg, sample_weight=survey["weight"], **kw
     ), seg
@@ -42,7 +42,7 @@ def test_estimates_are_weighted_segment_means(small):
     expected = mean["fully_connected"] - np.average(v[not_conn], weights=w[not_conn])
     assert s["value_per_connected"] == pytest.approx(expected, rel=1e-6)
     assert s["value_per_connected_low"] < expected < s["value_per_connected_high"]
-    assert list(link.table["segment"]) == [
+    assert list(link.table["tier"]) == [
         "unconnected",
         "highly_satisfied",
         "fully_connected",

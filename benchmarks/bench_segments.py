@@ -1,0 +1,174 @@
+"""Segment drivers: one model per segment against one pooled model.
+
+The generator (``make_survey(segment_effects=...)``) gives each of three
+customer types drivers of its own: per seed, two facets without an effect
+become strong drivers (0.30 per rating point, linear) in one segment each,
+and the strongest true driver is switched off in a third. Everything else
+(halo-correlated ratings, missingness, thresholds, penalties, the
+interaction) is the standard generator.
+
+Two designs rank the facets within each segment, each with ``n_boot``
+bootstrap refits:
+
+- ``per_segment``: :func:`emomotiv.segment_drivers`, one driver model per
+  segment (independent bootstraps; Cochran's Q on the shares).
+- ``pooled``: one driver model on all respondents with segment indicators as
+  extra columns; a segment's importance is the mean |SHAP| of each facet over
+  that segment's respondents, as shares. The same bootstrap replicates give
+  every segment (paired): the test of difference is a Wald test of the
+  K - 1 contrasts with their bootstrap covariance.
+
+Printed per design (means over seeds):
+
+- precision@5: share of each segment's estimated top five that are true
+  drivers in that segment, averaged over segments (target >= 0.9);
+- top5 overlap: share of the segment's true top five (by exact uplift)
+  found in its estimated top five;
+- recall: share of the truly differing facets (effect not the same in every
+  segment) flagged at Holm 0.05 (target >= 0.8);
+- false flags: facets flagged whose effect is the same in every segment,
+  per run (target <= 1).
+
+Run: ``nice -n 10 python benchmarks/bench_segments.py [--seeds 5] [--n 6000]
+[--facets 30] [--n-boot 30]``.
+
+Measured (2 shared cores, 5 helpers running; 6,000 respondents, 30 facets,
+3 segments, n_boot 20, seeds 0-4): see MEASURED below.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2
+from sklearn.base import clone
+
+import emomotiv as em
+from emomotiv.segments import _holm
+
+MEASURED = """(filled in from the run)"""
+
+
+def effects_for(truth: pd.DataFrame, rng: np.random.Generator) -> dict:
+    """Two new strong drivers (one segment each), one driver off in a third."""
+    idle = truth.index[~truth["is_driver"] & ~truth["table_stakes"]]
+    new = rng.choice(idle, size=2, replace=False)
+    strongest = truth["true_uplift"].idxmax()
+    return {
+        "Self-directed": {new[0]: 0.30},
+        "Advised": {new[1]: 0.30},
+        "Retirement": {strongest: 0.0},
+    }
+
+
+def pooled(X, y, seg, w, n_boot, seed):
+    """Per-segment shares from one model with segment indicators."""
+    dummies = pd.get_dummies(pd.Series(seg), prefix="__segment", dtype=float)
+    design = pd.concat([X.reset_index(drop=True), dummies], axis=1)
+    names = sorted(set(seg))
+    facets = list(X.columns)
+    base = em.DriverModel(cv=0, random_state=seed)
+
+    def shares(model, frame):
+        values = em.shap_importance(model, frame).explanation.values[:, : len(facets)]
+        out = {}
+        for s in names:
+            m = np.abs(values[seg == s]).mean(axis=0)
+            out[s] = m / m.sum()
+        return out
+
+    point = shares(clone(base).fit(design, y, sample_weight=w), design)
+    rng = np.random.default_rng(seed)
+    reps = []
+    for _ in range(n_boot):
+        rows = rng.integers(0, len(y), len(y))
+        model = clone(base).fit(design.iloc[rows], y[rows], sample_weight=w[rows])
+        reps.append(shares(model, design))
+    # Wald test of the K - 1 contrasts s_k - s_0, bootstrap covariance (paired)
+    p = []
+    for j in range(len(facets)):
+        d = np.array([point[s][j] - point[names[0]][j] for s in names[1:]])
+        draws = np.array([[r[s][j] - r[names[0]][j] for s in names[1:]] for r in reps])
+        cov = np.cov(draws, rowvar=False) + 1e-12 * np.eye(len(d))
+        p.append(chi2.sf(float(d @ np.linalg.solve(cov, d)), df=len(d)))
+    p_adj = _holm(pd.Series(p, index=facets))
+    est = {s: pd.Series(point[s], index=facets) for s in names}
+    return est, p_adj
+
+
+def per_segment(X, y, seg, w, n_boot, seed):
+    result = em.segment_drivers(
+        em.DriverModel(random_state=seed),
+        X,
+        y,
+        seg,
+        sample_weight=w,
+        min_size=100,
+        n_boot=n_boot,
+        progress=False,
+        random_state=seed,
+    )
+    table = result.table
+    est = {
+        s: part.set_index("facet")["importance"] for s, part in table.groupby("segment")
+    }
+    p_adj = table.groupby("facet")["p_differ_adj"].first()
+    return est, p_adj
+
+
+def score(est, p_adj, truth_by_segment) -> dict:
+    prec, overlap = [], []
+    for s, truth in truth_by_segment.items():
+        top = est[s].sort_values(ascending=False).head(5).index
+        prec.append(truth.loc[top, "is_driver"].mean())
+        true_top = truth["true_uplift"].abs().sort_values(ascending=False).head(5)
+        overlap.append(len(set(top) & set(true_top.index)) / 5)
+    differs = next(iter(truth_by_segment.values()))["differs"]
+    flagged = p_adj.reindex(differs.index) < 0.05
+    return {
+        "precision@5": float(np.mean(prec)),
+        "top5_overlap": float(np.mean(overlap)),
+        "recall": float(flagged[differs].mean()),
+        "false_flags": int(flagged[~differs].sum()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--n", type=int, default=6000)
+    parser.add_argument("--facets", type=int, default=30)
+    parser.add_argument("--n-boot", type=int, default=20)
+    parser.add_argument("--designs", default="per_segment,pooled")
+    args = parser.parse_args()
+    rows = []
+    for seed in range(args.seeds):
+        plain = em.make_survey(args.n, args.facets, random_state=seed)
+        effects = effects_for(plain.truth, np.random.default_rng(seed))
+        s = em.make_survey(
+            args.n, args.facets, random_state=seed, segment_effects=effects
+        )
+        X = s.survey[list(s.catalog["facet"])]
+        y = s.survey["connected"].to_numpy()
+        w = s.survey["weight"].to_numpy()
+        seg = s.survey["customer_type"].to_numpy()
+        for design in args.designs.split(","):
+            fn = per_segment if design == "per_segment" else pooled
+            est, p_adj = fn(X, y, seg, w, args.n_boot, seed)
+            row = {"design": design, "seed": seed} | score(
+                est, p_adj, s.truth_by_segment
+            )
+            rows.append(row)
+            print(row, flush=True)
+    frame = pd.DataFrame(rows)
+    print(
+        frame.groupby("design")[
+            ["precision@5", "top5_overlap", "recall", "false_flags"]
+        ].mean()
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,319 @@
+"""Segment drivers: the driver ranking within each customer segment.
+
+What connects a self-directed investor is not what connects a retiree with
+an adviser. :func:`segment_drivers` ranks the facets within each value of a
+segment column (``segment=``, ``--segment COL``) and says which facets'
+importance differs between segments.
+
+- **One model per segment.** Each segment with at least ``min_size``
+  respondents gets its own driver model, fitted and bootstrapped exactly as
+  the whole survey is (:func:`emomotiv.bootstrap_importance`): importance
+  shares with percentile intervals, a rank and the probability of a top-k
+  place. A pooled model with segment indicators was the alternative;
+  ``benchmarks/bench_segments.py`` sets the two side by side on the
+  generator with segment-specific drivers (``make_survey(segment_effects=...)``).
+  On it the pooled model, whose trees split on a segment indicator only where
+  the data reward it, mixed the segments: it found fewer of the facets that
+  truly differ and flagged facets that do not (numbers in the benchmark's
+  docstring), so each segment is fitted on its own.
+- **Too small to rank.** A segment below ``min_size`` respondents is
+  reported (its size, and the reason) but not ranked: a driver model needs
+  hundreds of respondents for tens of facets, and a ranking on fewer is
+  mostly noise.
+- **Does a facet's importance differ across segments?** The segments are
+  disjoint samples, so their bootstrap replicates are independent. For each
+  facet, with share ``s_k`` and bootstrap variance ``v_k`` in segment ``k``,
+  Cochran's heterogeneity statistic ``Q = sum_k (s_k - s_w)^2 / v_k``
+  (``s_w`` the inverse-variance weighted mean) is referred to a chi-square
+  with K - 1 degrees of freedom (``p_differ``); Holm's step-down adjusts
+  over the facets (``p_differ_adj``), and ``differs`` is
+  ``p_differ_adj < alpha``. Shares are within-segment shares: a facet whose
+  effect is the same everywhere can still lose share in a segment where
+  another facet matters much more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import ValidationError, check_float, check_int
+
+__all__ = ["SegmentDrivers", "segment_drivers"]
+
+MIN_SEGMENT_SIZE = 300
+COLUMNS = (
+    "facet",
+    "label",
+    "segment",
+    "n",
+    "importance",
+    "importance_low",
+    "importance_high",
+    "rank",
+    "p_top",
+    "ranked",
+    "note",
+    "p_differ",
+    "p_differ_adj",
+    "differs",
+)
+
+
+@dataclass(frozen=True, repr=False)
+class SegmentDrivers:
+    """The driver ranking within each segment (:func:`segment_drivers`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Long format, one row per facet and segment (``segment_drivers.csv``):
+        ``facet, label, segment, n, importance, importance_low,
+        importance_high, rank, p_top, ranked, note, p_differ, p_differ_adj,
+        differs``. A segment too small to rank has its rows with empty
+        importance, ``ranked`` False and the reason in ``note``.
+    results : dict of str -> ImportanceResult
+        Each ranked segment's bootstrap result.
+    info : dict
+        ``column``, ``min_size``, ``alpha``, ``test``, ``segments`` (size and
+        whether ranked, per segment) and ``note``.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=900, n_facets=8, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> result = em.segment_drivers(
+    ...     em.DriverModel(n_estimators=30, cv=0), X, y, s.survey["customer_type"],
+    ...     min_size=250, n_boot=4, progress=False, random_state=0)
+    >>> sorted(result.results)
+    ['Advised', 'Self-directed']
+    >>> result.info["segments"]["Retirement"]["ranked"]
+    False
+    """
+
+    table: pd.DataFrame
+    results: Mapping[str, Any] = field(default_factory=dict)
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The long table (``segment_drivers.csv``)."""
+        return self.table.copy()
+
+    def wide(self, column: str = "importance") -> pd.DataFrame:
+        """Facets by segment: one column per segment, most-differing first."""
+        frame = self.table.pivot(index="facet", columns="segment", values=column)
+        order = (
+            self.table.groupby("facet")["p_differ"]
+            .first()
+            .sort_values(na_position="last")
+        )
+        return frame.reindex(order.index)
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready ``summary["segments"]``."""
+        differs = self.table.loc[self.table["differs"].fillna(False).astype(bool)]
+        return {
+            **{k: v for k, v in self.info.items() if k != "segments"},
+            "segments": dict(self.info.get("segments", {})),
+            "differing": list(dict.fromkeys(differs["facet"])),
+        }
+
+    def __repr__(self) -> str:
+        n = len(self.info.get("segments", {}))
+        return f"SegmentDrivers({n} segments, {len(self.results)} ranked)"
+
+
+def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
+    labels = pd.Series(np.asarray(segments, dtype=object))
+    problems = []
+    if len(labels) != n:
+        problems.append(f"segments has {len(labels)} entries but X has {n} rows.")
+    if labels.isna().any():
+        problems.append(
+            f"The segment column has {int(labels.isna().sum())} empty cells; "
+            "give every respondent a segment (e.g. 'unknown')."
+        )
+    if problems:
+        raise ValidationError(problems, subject="segments")
+    return labels.astype(str).to_numpy()
+
+
+def _p_column(table: pd.DataFrame) -> str | None:
+    """The bootstrap's top-k probability column, whatever its k."""
+    named = [c for c in table.columns if str(c).startswith("p_top")]
+    return named[0] if named else None
+
+
+def _heterogeneity(results: Mapping[str, Any], facets: list[str]) -> pd.Series:
+    """Cochran's Q p-value per facet from independent bootstrap replicates."""
+    from scipy.stats import chi2
+
+    if len(results) < 2 or any(r.replicates is None for r in results.values()):
+        return pd.Series(np.nan, index=facets)
+    share = np.column_stack(
+        [r.table["importance"].reindex(facets).to_numpy() for r in results.values()]
+    )
+    var = np.column_stack(
+        [r.replicates[facets].var(axis=0, ddof=1).to_numpy() for r in results.values()]
+    )
+    var = np.maximum(var, 1e-12)
+    w = 1 / var
+    pooled = (w * share).sum(axis=1) / w.sum(axis=1)
+    q = (w * (share - pooled[:, None]) ** 2).sum(axis=1)
+    p = chi2.sf(q, df=share.shape[1] - 1)
+    return pd.Series(p, index=facets)
+
+
+def _holm(p: pd.Series) -> pd.Series:
+    from statsmodels.stats.multitest import multipletests
+
+    out = pd.Series(np.nan, index=p.index)
+    ok = p.notna()
+    if ok.any():
+        out[ok] = multipletests(p[ok].to_numpy(), method="holm")[1]
+    return out
+
+
+def _segment_rows(facets, segment, n, result, note) -> pd.DataFrame:
+    rows = pd.DataFrame({"facet": facets, "segment": segment, "n": n})
+    if result is None:
+        return rows.assign(ranked=False, note=note)
+    frame = result.to_frame().set_index("facet").reindex(facets)
+    rows["importance"] = frame["importance"].to_numpy()
+    rows["importance_low"] = frame["importance_low"].to_numpy()
+    rows["importance_high"] = frame["importance_high"].to_numpy()
+    rows["rank"] = frame["rank"].to_numpy()
+    p_col = _p_column(frame)
+    rows["p_top"] = frame[p_col].to_numpy() if p_col else np.nan
+    return rows.assign(ranked=True, note=note)
+
+
+def segment_drivers(
+    model,
+    X: pd.DataFrame,
+    y,
+    segments,
+    *,
+    sample_weight=None,
+    labels: Mapping[str, str] | None = None,
+    min_size: int = MIN_SEGMENT_SIZE,
+    alpha: float = 0.05,
+    n_boot: int = 100,
+    level: float = 0.9,
+    n_jobs: int | None = None,
+    progress: bool = True,
+    random_state: int | None = None,
+) -> SegmentDrivers:
+    """Rank the facets within each segment and test where segments differ.
+
+    Parameters
+    ----------
+    model : DriverModel
+        An unfitted driver model; each segment gets a fitted clone.
+    X : DataFrame of shape (n_respondents, n_facets)
+        Facet ratings, columns named by facet; NaN = not experienced.
+    y : array-like of shape (n_respondents,)
+        Connection outcome.
+    segments : array-like of shape (n_respondents,)
+        Each respondent's segment (no empty cells).
+    sample_weight : array-like or None
+        Survey weights; they enter each segment's fit and importance.
+    labels : mapping of facet -> label, optional
+        Facet labels for the ``label`` column.
+    min_size : int, default=300
+        Respondents a segment needs to be ranked; smaller ones are reported,
+        with the reason, but not ranked.
+    alpha : float, default=0.05
+        Level of the Holm-adjusted test of difference (``differs``).
+    n_boot, level, n_jobs, progress, random_state
+        As in :func:`emomotiv.bootstrap_importance`, per segment.
+
+    Returns
+    -------
+    SegmentDrivers
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=900, n_facets=8, random_state=0)
+    >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> result = em.segment_drivers(
+    ...     em.DriverModel(n_estimators=30, cv=0), X, y, s.survey["customer_type"],
+    ...     min_size=250, n_boot=4, progress=False, random_state=0)
+    >>> list(result.to_frame().columns[:5])
+    ['facet', 'label', 'segment', 'n', 'importance']
+    """
+    from sklearn.base import clone
+
+    from .bootstrap import bootstrap_importance
+
+    owner = "segment_drivers"
+    check_int(min_size, "min_size", owner, min_value=2)
+    check_float(alpha, "alpha", owner, low=0, high=1, inclusive=False)
+    facets = [str(c) for c in X.columns]
+    seg = _check_segments(segments, len(X), min_size)
+    w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+    y = np.asarray(y)
+    results: dict[str, Any] = {}
+    parts, sizes = [], {}
+    names = sorted(set(seg))
+    for k, name in enumerate(names):
+        rows = seg == name
+        n = int(rows.sum())
+        result, note = None, None
+        if n < min_size:
+            note = (
+                f"not ranked: {n} respondents, below the minimum of {min_size} "
+                f"for a driver model of {len(facets)} facets"
+            )
+        elif len(np.unique(y[rows])) < 2:
+            note = "not ranked: the outcome takes one value in this segment"
+        else:
+            seed = None if random_state is None else random_state + k
+            result = bootstrap_importance(
+                clone(model),
+                X.loc[rows],
+                y[rows],
+                sample_weight=w[rows],
+                n_boot=n_boot,
+                level=level,
+                n_jobs=n_jobs,
+                progress=progress,
+                random_state=seed,
+            )
+            results[name] = result
+        sizes[name] = {"n": n, "ranked": result is not None, "note": note}
+        parts.append(_segment_rows(facets, name, n, result, note))
+    table = pd.concat(parts, ignore_index=True)
+    p = _heterogeneity(results, facets)
+    p_adj = _holm(p)
+    table["p_differ"] = table["facet"].map(p)
+    table["p_differ_adj"] = table["facet"].map(p_adj)
+    differs = (table["p_differ_adj"] < alpha).astype("boolean")
+    differs[table["p_differ_adj"].isna()] = pd.NA
+    table["differs"] = differs
+    table.insert(1, "label", [dict(labels or {}).get(f, f) for f in table["facet"]])
+    table = table.reindex(columns=list(COLUMNS))
+    table = table.sort_values(["segment", "rank"], kind="stable", ignore_index=True)
+    note = None
+    if len(results) < 2:
+        note = "no test of difference: fewer than two segments are large enough to rank"
+    elif n_boot < 2:
+        note = "no test of difference: it needs bootstrap replicates (n_boot >= 2)"
+    info = {
+        "min_size": min_size,
+        "alpha": alpha,
+        "test": (
+            "Cochran's Q on the within-segment importance shares with bootstrap "
+            "variances (chi-square, K-1 df), Holm-adjusted over the facets"
+        ),
+        "n_ranked": len(results),
+        "segments": sizes,
+        "note": note,
+    }
+    return SegmentDrivers(table, results, info)

@@ -1,0 +1,345 @@
+"""Value drivers: which touchpoints move customer value, and how much of it
+flows through emotional connection.
+
+The driver model explains connection; the value link says what a connected
+customer is worth. Neither says which touchpoints move value *other than*
+through connection (fees, product range), nor how much of a touchpoint's
+value effect travels through connection. This module fits a second driver
+model, of value itself, and sets its simulated effects beside the ones that
+pass through connection.
+
+- **The value model** (:class:`ValueModel`): gradient-boosted trees on the
+  same facet ratings with a Tweedie objective by default (log link; value is
+  skewed and may hold zeros, which a Gamma objective cannot take). The
+  objective is a setting (``"tweedie"``, ``"gamma"``, ``"squared"``);
+  ``benchmarks/bench_value_drivers.py`` compares them on the generator's
+  direct value effects.
+- **Importance**: each facet's share of the value model's mean |SHAP| (on the
+  log scale of the link), with a bootstrap interval.
+- **Change in mean value** (``delta_value``): every respondent who rated the
+  facet rates it ``points`` higher (capped at the scale maximum), everything
+  else stays; the change in the weighted mean predicted value, with a
+  bootstrap interval.
+- **Through connection** (``delta_value_via_connection``): the facet's gain in
+  the connected share (the ROI simulation's ``delta_connected``) times the
+  value per connected customer (the value link); ``share_via_connection`` is
+  its ratio to ``delta_value``. The rest travels by paths other than
+  connection. The two parts come from different models, so the share can
+  leave [0, 1] when the total is small or noisy; read it for facets with a
+  clear total effect.
+
+One bootstrap of the value model (respondents resampled with their survey
+weights, ``n_boot`` refits) gives every interval; each estimate is the
+median of its replicates, so it lies inside its own percentile interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import ValidationError, check_choice, check_float, check_int
+from .model import DriverModel
+
+__all__ = ["ValueDrivers", "ValueModel", "value_drivers"]
+
+OBJECTIVES = {
+    "tweedie": "reg:tweedie",
+    "gamma": "reg:gamma",
+    "squared": "reg:squarederror",
+}
+COLUMNS = (
+    "facet",
+    "label",
+    "importance",
+    "importance_low",
+    "importance_high",
+    "delta_value",
+    "delta_value_low",
+    "delta_value_high",
+    "delta_value_via_connection",
+    "share_via_connection",
+)
+
+
+class ValueModel(DriverModel):
+    """A :class:`~emomotiv.DriverModel` of customer value (a regression).
+
+    Parameters
+    ----------
+    objective : {"tweedie", "gamma", "squared"}, default="tweedie"
+        XGBoost objective: Tweedie (log link; zeros allowed), Gamma (log
+        link; values > 0) or squared error on the raw value.
+    n_estimators, learning_rate, max_depth, min_child_weight, subsample, \
+colsample_bytree, reg_lambda, cv, n_jobs, random_state
+        As in :class:`~emomotiv.DriverModel`.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=8, random_state=0)
+    >>> X = s.survey[s.catalog["facet"]]
+    >>> model = em.ValueModel(n_estimators=30, cv=0).fit(X, s.survey["value"])
+    >>> bool(model.predict(X).min() > 0)
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        objective: str = "tweedie",
+        n_estimators: int = 300,
+        learning_rate: float = 0.05,
+        max_depth: int = 3,
+        min_child_weight: float = 5.0,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.8,
+        reg_lambda: float = 1.0,
+        cv: int = 5,
+        n_jobs: int | None = None,
+        random_state: int | None = None,
+    ) -> None:
+        super().__init__(
+            task="regression",
+            n_estimators=n_estimators,
+            learning_rate=learning_rate,
+            max_depth=max_depth,
+            min_child_weight=min_child_weight,
+            subsample=subsample,
+            colsample_bytree=colsample_bytree,
+            reg_lambda=reg_lambda,
+            cv=cv,
+            n_jobs=n_jobs,
+            random_state=random_state,
+        )
+        self.objective = objective
+
+    def _check_params(self) -> None:
+        self.task = "regression"
+        super()._check_params()
+        check_choice(self.objective, "objective", "ValueModel", tuple(OBJECTIVES))
+
+    def _make_estimator(self, task: str):
+        est = super()._make_estimator("regression")
+        return est.set_params(objective=OBJECTIVES[self.objective])
+
+    def fit(self, X, y, sample_weight=None) -> ValueModel:
+        """Fit on facet ratings ``X`` and value ``y`` (>= 0; > 0 for Gamma)."""
+        values = np.asarray(y, dtype=float)
+        bad = {"gamma": values <= 0, "tweedie": values < 0}.get(self.objective)
+        if bad is not None and bad.any():
+            need = "> 0" if self.objective == "gamma" else ">= 0"
+            raise ValueError(
+                f"A {self.objective} value model needs values {need}; "
+                f"{int(bad.sum())} are not."
+            )
+        return super().fit(X, values, sample_weight=sample_weight)
+
+
+@dataclass(frozen=True, repr=False)
+class ValueDrivers:
+    """Touchpoints to value, and the part through connection (:func:`value_drivers`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per facet (``value_drivers.csv``): ``facet, label,
+        importance, importance_low, importance_high, delta_value,
+        delta_value_low, delta_value_high, delta_value_via_connection,
+        share_via_connection``, sorted by ``delta_value``.
+    model : ValueModel
+        The value model fitted on every respondent with a value.
+    info : dict
+        ``objective``, ``points``, ``n_boot``, ``level``, ``fit`` (the
+        value model's cross-validated R²), ``value_per_connected`` and
+        ``note``.
+    """
+
+    table: pd.DataFrame
+    model: Any = None
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ``value_drivers`` table."""
+        return self.table.copy()
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready ``summary["value_drivers"]``."""
+        top = self.table.sort_values("delta_value", ascending=False).head(5)
+        return {**self.info, "top": list(top["facet"])}
+
+    def __repr__(self) -> str:
+        objective = self.info.get("objective")
+        return f"ValueDrivers({len(self.table)} facets, objective={objective!r})"
+
+
+def _raised(X: pd.DataFrame, facet: str, points: float, top: float) -> pd.DataFrame:
+    out = X.copy()
+    out[facet] = np.minimum(out[facet] + points, top)
+    return out
+
+
+def _one_fit(model, eval_X, eval_w, tops, points):
+    """Shares of mean |SHAP| and the change in mean value per facet."""
+    from .importance import shap_importance
+
+    shares = shap_importance(model, eval_X, sample_weight=eval_w).table["importance"]
+    base = np.average(model.predict(eval_X), weights=eval_w)
+    deltas = [
+        np.average(model.predict(_raised(eval_X, f, points, tops[f])), weights=eval_w)
+        - base
+        for f in eval_X.columns
+    ]
+    return shares.reindex(eval_X.columns).to_numpy(), np.asarray(deltas)
+
+
+def value_drivers(
+    X: pd.DataFrame,
+    value,
+    *,
+    model: ValueModel | None = None,
+    sample_weight=None,
+    scale_max: Mapping[str, float] | float = 10.0,
+    labels: Mapping[str, str] | None = None,
+    delta_connected: Mapping[str, float] | pd.Series | None = None,
+    value_per_connected: float | None = None,
+    points: float = 1.0,
+    n_boot: int = 30,
+    level: float = 0.9,
+    max_samples: int | None = 2000,
+    random_state: int | None = None,
+) -> ValueDrivers:
+    """Which facets move value, by how much, and how much through connection.
+
+    Parameters
+    ----------
+    X : DataFrame of shape (n_respondents, n_facets)
+        Facet ratings, columns named by facet; NaN = not experienced.
+    value : array-like of shape (n_respondents,)
+        Customer value (>= 0). Respondents without one are left out.
+    model : ValueModel or None
+        An unfitted value model (default ``ValueModel()``).
+    sample_weight : array-like or None
+        Survey weights: they enter every fit and every mean.
+    scale_max : mapping of facet -> float, or float, default=10
+        Top of each facet's scale: a raised rating is capped there.
+    labels : mapping of facet -> label, optional
+    delta_connected : mapping of facet -> float, optional
+        Each facet's simulated change in the connected share for the same
+        ``points`` rise (the ``roi`` table's ``delta_connected``).
+    value_per_connected : float or None
+        Value of one more connected customer (``summary["value"]``).
+        With ``delta_connected`` it gives the part through connection.
+    points : float, default=1
+        The rise in rating simulated.
+    n_boot : int, default=30
+        Bootstrap refits of the value model (0 = no intervals).
+    level : float, default=0.9
+        Interval coverage.
+    max_samples : int or None, default=2000
+        Respondents the replicates evaluate on (a fixed subsample).
+    random_state : int or None
+        Seed for the model and the resamples.
+
+    Returns
+    -------
+    ValueDrivers
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=8, random_state=0)
+    >>> X = s.survey[s.catalog["facet"]]
+    >>> vd = em.value_drivers(X, s.survey["value"], n_boot=3, random_state=0,
+    ...                       model=em.ValueModel(n_estimators=30, cv=0))
+    >>> list(vd.to_frame().columns[:4])
+    ['facet', 'label', 'importance', 'importance_low']
+    """
+    from sklearn.base import clone
+
+    owner = "value_drivers"
+    check_int(n_boot, "n_boot", owner, min_value=0)
+    check_float(level, "level", owner, low=0, high=1, inclusive=False)
+    check_float(points, "points", owner, low=0, inclusive=False)
+    y = pd.to_numeric(pd.Series(np.asarray(value)), errors="coerce").to_numpy(float)
+    if len(y) != len(X):
+        raise ValidationError(
+            [f"value has {len(y)} entries but X has {len(X)} rows."], subject="value"
+        )
+    w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+    keep = ~np.isnan(y)
+    X, y, w = X.loc[keep].reset_index(drop=True), y[keep], w[keep]
+    facets = list(X.columns)
+    tops = (
+        dict(scale_max)
+        if isinstance(scale_max, Mapping)
+        else dict.fromkeys(facets, float(scale_max))
+    )
+    template = ValueModel(random_state=random_state) if model is None else model
+    fitted = clone(template).fit(X, y, sample_weight=w)
+    shares, deltas = _one_fit(fitted, X, w, tops, points)
+    low = {k: np.full(len(facets), np.nan) for k in ("share", "delta")}
+    high = {k: np.full(len(facets), np.nan) for k in ("share", "delta")}
+    if n_boot:
+        rng = np.random.default_rng(random_state)
+        rows = np.arange(len(X))
+        if max_samples is not None and max_samples < len(X):
+            rows = np.sort(rng.choice(rows, max_samples, replace=False))
+        eval_X, eval_w = X.iloc[rows], w[rows]
+        reps = []
+        quiet = clone(template).set_params(cv=0)
+        for _ in range(n_boot):
+            drawn = rng.integers(0, len(X), len(X))
+            refit = clone(quiet).fit(X.iloc[drawn], y[drawn], sample_weight=w[drawn])
+            reps.append(_one_fit(refit, eval_X, eval_w, tops, points))
+        share_reps = np.array([r[0] for r in reps])
+        delta_reps = np.array([r[1] for r in reps])
+        q = [(1 - level) / 2, 0.5, (1 + level) / 2]
+        low["share"], shares, high["share"] = np.quantile(share_reps, q, axis=0)
+        low["delta"], deltas, high["delta"] = np.quantile(delta_reps, q, axis=0)
+    table = pd.DataFrame(
+        {
+            "facet": facets,
+            "label": [dict(labels or {}).get(f, f) for f in facets],
+            "importance": shares,
+            "importance_low": low["share"],
+            "importance_high": high["share"],
+            "delta_value": deltas,
+            "delta_value_low": low["delta"],
+            "delta_value_high": high["delta"],
+        }
+    )
+    note = None
+    if delta_connected is not None and value_per_connected is not None:
+        gain = pd.Series(dict(delta_connected)).reindex(facets).to_numpy(float)
+        via = gain * float(value_per_connected)
+        table["delta_value_via_connection"] = via
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["share_via_connection"] = np.where(
+                np.abs(deltas) > 0, via / deltas, np.nan
+            )
+    else:
+        table["delta_value_via_connection"] = np.nan
+        table["share_via_connection"] = np.nan
+        note = (
+            "no decomposition: it needs each facet's gain in the connected share "
+            "and the value per connected customer"
+        )
+    table = table.reindex(columns=list(COLUMNS))
+    table = table.sort_values("delta_value", ascending=False, ignore_index=True)
+    info = {
+        "objective": fitted.objective,
+        "points": points,
+        "n_boot": n_boot,
+        "level": level,
+        "n": int(keep.sum()),
+        "fit": fitted.fit_summary(),
+        "value_per_connected": value_per_connected,
+        "estimate": "median of the bootstrap replicates" if n_boot else "full fit",
+        "note": note,
+    }
+    return ValueDrivers(table, fitted, info)

@@ -1,0 +1,98 @@
+"""Value drivers: the value model, change in value, the part through connection."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+import emomotiv as em
+from emomotiv.value_drivers import COLUMNS
+
+FAST = {"n_estimators": 60, "cv": 0}
+
+
+@pytest.fixture(scope="module")
+def direct():
+    """One facet moves value strongly and directly, not through connection."""
+    plain = em.make_survey(1500, 8, random_state=4)
+    t = plain.truth
+    facet = t.index[~t["is_driver"] & ~t["table_stakes"]][0]
+    s = em.make_survey(1500, 8, random_state=4, value_effects={facet: 0.25})
+    return s, facet
+
+
+def test_value_model_objectives_and_their_checks():
+    model = em.ValueModel(objective="gamma", **FAST)
+    assert clone(model).get_params()["objective"] == "gamma"
+    X = np.array([[1.0], [5.0], [9.0], [3.0]] * 10)
+    with pytest.raises(ValueError, match="values > 0"):
+        model.fit(X, np.r_[0.0, np.ones(39)])
+    with pytest.raises(ValueError, match="values >= 0"):
+        em.ValueModel(**FAST).fit(X, np.r_[-1.0, np.ones(39)])
+    with pytest.raises(ValueError, match="objective"):
+        em.ValueModel(objective="poisson", **FAST).fit(X, np.ones(40))
+    fitted = em.ValueModel(**FAST).fit(X, np.r_[0.0, np.ones(39)] * 100)
+    assert fitted.task_ == "regression" and (fitted.predict(X) > 0).all()
+
+
+def test_a_direct_value_driver_is_found_with_intervals(direct):
+    s, facet = direct
+    X = s.survey[list(s.catalog["facet"])]
+    vd = em.value_drivers(
+        X,
+        s.survey["value"],
+        model=em.ValueModel(**FAST),
+        sample_weight=s.survey["weight"],
+        delta_connected=dict.fromkeys(X.columns, 0.0),
+        value_per_connected=1000.0,
+        n_boot=5,
+        random_state=0,
+    )
+    table = vd.to_frame()
+    assert list(table.columns) == list(COLUMNS)
+    assert table["facet"].iloc[0] == facet  # the largest change in value
+    truth = s.value_truth.loc[facet, "true_delta_value"]
+    assert 0.5 * truth < table["delta_value"].iloc[0] < 1.5 * truth
+    for col in ("importance", "delta_value"):
+        assert (table[f"{col}_low"] <= table[col]).all()
+        assert (table[col] <= table[f"{col}_high"]).all()
+    assert table["importance"].sum() == pytest.approx(1, abs=0.05)
+    # no gain in connection: nothing flows through it
+    assert (table["delta_value_via_connection"] == 0).all()
+    assert s.value_truth.loc[facet, "true_share_via_connection"] == 0
+
+
+def test_without_a_connection_gain_there_is_no_decomposition(direct):
+    s, _ = direct
+    X = s.survey[list(s.catalog["facet"])]
+    vd = em.value_drivers(
+        X, s.survey["value"], model=em.ValueModel(**FAST), n_boot=0, random_state=0
+    )
+    assert vd.table["share_via_connection"].isna().all()
+    assert vd.table["delta_value_low"].isna().all()
+    assert "no decomposition" in vd.info["note"]
+
+
+def test_analyze_writes_value_drivers_and_the_report_shows_them(direct):
+    s, facet = direct
+    roles = {k: v for k, v in s.roles.items() if k != "segment"}
+    result = em.analyze(
+        s.survey,
+        s.catalog,
+        **roles,
+        model=em.DriverModel(**FAST),
+        n_boot=3,
+        methods=False,
+        progress=False,
+    )
+    table = result.tables["value_drivers"]
+    assert list(table.columns) == list(COLUMNS)
+    assert table["delta_value_via_connection"].notna().all()
+    vpc = result.summary["plan"]["value_per_connected"]
+    roi = result.tables["roi"].set_index("facet")["delta_connected"]
+    via = table.set_index("facet")["delta_value_via_connection"]
+    assert via.to_numpy() == pytest.approx((roi.reindex(via.index) * vpc).to_numpy())
+    assert result.summary["value_drivers"]["objective"] == "tweedie"
+    html = em.Report(result).html()
+    assert "What drives value, and how much of it flows through connection" in html
+    label = s.catalog.set_index("facet").loc[facet, "label"]
+    assert label in html.split('id="value-drivers"')[1]
