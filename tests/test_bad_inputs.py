@@ -84,7 +84,7 @@ def _raw_header(line: str) -> callable:
 
 def _semicolons_and_decimal_commas(folder: Path) -> None:
     frame = _survey().astype({"a": float})
-    frame.loc[0, "a"] = 7.5
+    frame.loc[:, "a"] = 7.5
     frame.to_csv(folder / "survey.csv", index=False, sep=";", decimal=",")
 
 
@@ -210,19 +210,19 @@ CLI_CASES = [
         "--force on the filesystem root",
         None,
         [*ANALYZE, "--out", "/", "--force", "--value", "no_such_column"],
-        ["refuse", "'/'"],
+        ["Refusing", "'/'"],
     ),
     (
         "--force on the home folder",
         "home",
         [*ANALYZE, "--out", "home", "--force", "--value", "no_such_column"],
-        ["refuse", "home folder"],
+        ["Refusing", "home folder"],
     ),
     (
         "--force on the folder holding the inputs",
         None,
         [*ANALYZE, "--out", ".", "--force"],
-        ["refuse", "survey.csv"],
+        ["Refusing", "survey.csv"],
     ),
     (
         "latin-1 file names the file and the way out",
@@ -240,7 +240,7 @@ CLI_CASES = [
         "semicolons with decimal commas: the delimiter is named",
         _semicolons_and_decimal_commas,
         ["validate", "survey.csv", *ROLES],
-        ["';'", "'7,5'"],
+        ["';'", "'7,5'", "decimal commas"],
     ),
     (
         "missing catalog file is named",
@@ -345,32 +345,51 @@ API_CASES = [
     ),
     (
         "a number as a role",
-        {"survey": _api_survey(), "catalog": CATALOG, "connection": "connected",
-         "weight": 3},
+        {
+            "survey": _api_survey(),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "weight": 3,
+        },
         ["weight", "string"],
     ),
     (
         "population 0",
-        {"survey": _api_survey(), "catalog": CATALOG, "connection": "connected",
-         "population": 0},
+        {
+            "survey": _api_survey(),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "population": 0,
+        },
         ["population", "> 0"],
     ),
     (
         "churn without value",
-        {"survey": _api_survey(), "catalog": CATALOG, "connection": "connected",
-         "churn": "churned"},
+        {
+            "survey": _api_survey(),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "churn": "churned",
+        },
         ["churn", "value="],
     ),
     (
         "duplicate columns in a DataFrame",
-        {"survey": _api_survey().rename(columns={"b": "a"}), "catalog": CATALOG,
-         "connection": "connected"},
+        {
+            "survey": _api_survey().rename(columns={"b": "a"}),
+            "catalog": CATALOG,
+            "connection": "connected",
+        },
         ["Duplicate column", "'a'"],
     ),
     (
         "unknown connection kind",
-        {"survey": _api_survey(), "catalog": CATALOG, "connection": "connected",
-         "connection_kind": "ordinal"},
+        {
+            "survey": _api_survey(),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "connection_kind": "ordinal",
+        },
         ["connection_kind", "'score'"],
     ),
 ]
