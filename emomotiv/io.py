@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -310,8 +311,9 @@ def output_problems(
             )
         else:
             problems += _dangerous_target(out, inputs)
-    holder = _lock_holder(_lock_path(out)) if out.parent.is_dir() else None
-    if holder is not None:
+    lock = _lock_path(out)
+    holder = _lock_holder(lock) if lock.parent.is_dir() else None
+    if holder is not None and not _is_mine(lock):
         problems.append(_locked(out, holder))
     return problems
 
@@ -563,10 +565,22 @@ def _lock_path(out: Path) -> Path:
     return target.parent / f".{target.name}{LOCK_SUFFIX}"
 
 
+def _lock_owner() -> str:
+    """This thread of this process, as written in a lock file."""
+    return f"{os.getpid()} {threading.get_ident()}"
+
+
+def _is_mine(lock: Path) -> bool:
+    try:
+        return lock.read_text() == _lock_owner()
+    except OSError:
+        return False
+
+
 def _lock_holder(lock: Path) -> int | None:
     """The process id holding ``lock``, or None when free or stale."""
     try:
-        pid = int(lock.read_text().strip() or 0)
+        pid = int((lock.read_text().split() or ["0"])[0])
     except (OSError, ValueError):
         return None
     if pid <= 0:
@@ -593,15 +607,15 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
 
     The lock is a file beside the folder holding the process id, created
     atomically; a second run into the same folder fails at once with a clear
-    message, and a lock whose process died is taken over. The same process
-    may enter it again (the command line holds it for the whole run, the save
-    inside takes it again).
+    message, and a lock whose process died is taken over. The thread holding
+    it may enter it again (the command line holds it for the whole run, the
+    save inside takes it again).
     """
     out = Path(out)
     lock = _lock_path(out)
     lock.parent.mkdir(parents=True, exist_ok=True)
     holder = _lock_holder(lock)
-    if holder == os.getpid():
+    if holder is not None and _is_mine(lock):
         yield out
         return
     if holder is None:
@@ -611,7 +625,7 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
     except FileExistsError:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
     with os.fdopen(fd, "w") as handle:
-        handle.write(str(os.getpid()))
+        handle.write(_lock_owner())
     try:
         yield out
     finally:

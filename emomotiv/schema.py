@@ -542,7 +542,8 @@ def validate_survey(
         values, bad, n_text = _facet_values(out[facet], codes)
         if n_text:
             problems.append(
-                f"Facet '{facet}' has text in {_cells(n_text)}: {preview(bad)}."
+                f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
+                f"{preview(bad)}."
                 + _codes_hint(bad)
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE

@@ -186,7 +186,7 @@ CLI_CASES = [
         "n/a in a rating is text unless declared",
         _edit(a=["n/a", "n/a", "5 stars"] + list(range(1, 11)) * 5 + [5] * 7),
         ["validate", "survey.csv", *ROLES],
-        ["'5 stars', 'n/a'", "3 cells", "--not-experienced"],
+        ["'5 stars', 'n/a'", "in 3 cells", "--not-experienced"],
     ),
     (
         "declared codes still refuse other text",
