@@ -406,3 +406,39 @@ def test_bad_api_call_raises_one_validation_error(kwargs, expected):
     message = str(info.value)
     for text in expected:
         assert text in message, f"{text!r} not in:\n{message}"
+
+
+@pytest.mark.parametrize("library", ["polars", "pyarrow"])
+def test_dataframes_of_other_libraries_are_converted(library):
+    module = pytest.importorskip(library)
+    survey = _survey(n=120)
+    other = (
+        module.from_pandas(survey)
+        if library == "polars"
+        else (module.Table.from_pandas(survey))
+    )
+    result = em.analyze(
+        other,
+        CATALOG,
+        connection="connected",
+        model=em.DriverModel(n_estimators=10, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert result.summary["data"]["n_respondents"] == len(survey)
+
+
+def test_a_declared_score_is_a_regression():
+    survey = _survey(n=120).assign(connected=lambda d: d["a"] * 3.0 + d["b"])
+    result = em.analyze(
+        survey,
+        CATALOG,
+        connection="connected",
+        connection_kind="score",
+        model=em.DriverModel(n_estimators=10, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert result.summary["model"]["task"] == "regression"
