@@ -348,6 +348,12 @@ def _facet_values(
     return values, bad, int(text.sum())
 
 
+def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
+    n_inf = int(np.isinf(values).sum())
+    if n_inf:
+        problems.append(f"{what} has {n_inf} infinite values ({_cells(n_inf)}).")
+
+
 def _codes_hint(bad: list[object]) -> str:
     if any(DECIMAL_COMMA.match(str(v)) for v in bad):
         return (
@@ -367,6 +373,8 @@ def _check_connection(
 ) -> pd.Series:
     """The outcome as float; its kind must be 0/1 or a declared score."""
     values, bad, n_text = _numeric(col)
+    _check_finite(values, f"The connection column '{name}'", problems)
+    values = values.mask(np.isinf(values))
     if n_text:
         words = {str(v).strip().lower() for v in bad}
         if words <= YES_NO:
@@ -543,8 +551,7 @@ def validate_survey(
         if n_text:
             problems.append(
                 f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
-                f"{preview(bad)}."
-                + _codes_hint(bad)
+                f"{preview(bad)}." + _codes_hint(bad)
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         off = values[(values < lo) | (values > hi)]
@@ -571,6 +578,7 @@ def validate_survey(
         if col is None or col not in out.columns:
             continue
         values, bad, n_text = _numeric(out[col])
+        _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
             problems.append(
                 f"The {role} column '{col}' is not numeric: text in "
@@ -593,6 +601,7 @@ def validate_survey(
     for col in schema.motivators:
         if col in out.columns:
             values, bad, n_text = _numeric(out[col])
+            _check_finite(values, f"Motivator '{col}'", problems)
             if n_text:
                 problems.append(
                     f"Motivator '{col}' is not numeric: text in {_cells(n_text)}: "

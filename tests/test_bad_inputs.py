@@ -442,3 +442,146 @@ def test_a_declared_score_is_a_regression():
         progress=False,
     )
     assert result.summary["model"]["task"] == "regression"
+
+
+# ------------------------------------------------------------------- fuzzing
+# Whatever the bytes of a file or the cells of a table, reading and
+# validating either gives a survey fit for the model or one ValidationError;
+# never another exception, never a silently mis-read survey.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ_CATALOG = em.FacetCatalog.from_facets(["a", "b"])
+FUZZ_SCHEMA = em.SurveySchema(facets=("a", "b"), connection="y", weight="w")
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "1",
+            "5",
+            "10",
+            "0",
+            "99",
+            "n/a",
+            "NA",
+            "yes",
+            "true",
+            "1.5",
+            "7,5",
+            "-inf",
+            "nan",
+            " 3 ",
+            '"',
+            "a,b",
+            "\r",
+            "é",
+        ]
+    ),
+    st.integers(-5, 15).map(str),
+    st.text(max_size=4),
+)
+NAMES = st.sampled_from(["a", "b", "y", "w", "x", "", "a.1", "A"])
+
+
+def _fuzz_check(frame):
+    try:
+        out = em.validate_survey(frame, FUZZ_SCHEMA, FUZZ_CATALOG)
+    except em.ValidationError as err:
+        assert err.problems and all(isinstance(p, str) for p in err.problems)
+        return
+    ratings = out[["a", "b"]].to_numpy(dtype=float)
+    seen = ratings[~np.isnan(ratings)]
+    assert ((seen >= 1) & (seen <= 10)).all()
+    assert set(out["y"].unique()) == {0.0, 1.0}
+    assert np.isfinite(out["w"]).all() and (out["w"] > 0).all()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    header=st.lists(NAMES, min_size=1, max_size=5),
+    rows=st.lists(st.lists(CELLS, max_size=6), max_size=40),
+    sep=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "latin-1"]),
+    junk=st.binary(max_size=8),
+)
+def test_fuzz_csv_bytes_read_and_validate(header, rows, sep, encoding, junk):
+    import tempfile
+    import warnings
+
+    text = "\n".join(sep.join(r) for r in [header, *rows])
+    data = text.encode(encoding, errors="replace") + junk
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "survey.csv"
+        path.write_bytes(data)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # delimiter notice
+                frame = em.read_table(path)
+        except em.ValidationError as err:
+            assert "survey.csv" in str(err)
+            return
+        _fuzz_check(frame)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(st.one_of(NAMES, st.integers(0, 2)), min_size=1, max_size=5),
+    n=st.integers(0, 40),
+    data=st.data(),
+)
+def test_fuzz_dataframes_validate(names, n, data):
+    values = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        CELLS,
+    )
+    columns = [data.draw(st.lists(values, min_size=n, max_size=n)) for _ in names]
+    frame = pd.DataFrame(dict(enumerate(columns)))
+    frame.columns = names
+    _fuzz_check(frame)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.integers(0, 39),
+            st.sampled_from(["a", "b", "y", "w"]),
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                CELLS,
+                st.floats(allow_nan=True, allow_infinity=True),
+            ),
+        ),
+        max_size=3,
+    ),
+    kind=st.sampled_from(["auto", "binary", "score"]),
+)
+def test_fuzz_a_few_bad_cells_in_a_valid_survey(cells, kind):
+    """Near-valid tables reach both outcomes: a checked survey or the error."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "a": rng.integers(1, 11, 40),
+            "b": rng.integers(1, 11, 40),
+            "y": np.tile([0, 1], 20),
+            "w": rng.uniform(0.5, 2, 40),
+        }
+    ).astype(object)
+    for row, col, value in cells:
+        frame.loc[row, col] = value
+    try:
+        out = em.validate_survey(frame, FUZZ_SCHEMA, FUZZ_CATALOG, connection_kind=kind)
+    except em.ValidationError:
+        return
+    ratings = out[["a", "b"]].to_numpy(dtype=float)
+    seen = ratings[~np.isnan(ratings)]
+    assert ((seen >= 1) & (seen <= 10)).all()
+    assert out["y"].notna().all() and np.isfinite(out["y"]).all()
+    if kind != "score":
+        assert set(out["y"].unique()) == {0.0, 1.0}
+    assert np.isfinite(out["w"]).all() and (out["w"] > 0).all()
