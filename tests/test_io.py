@@ -1,4 +1,5 @@
 import os
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -84,11 +85,10 @@ def test_saved_csv_cells_cannot_run_as_formulas(small_result, tmp_path):
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A plain decimal number exactly as written: no whitespace, no inf/nan
+    (``float()`` would accept ``"\t5"`` and ``"-inf"``, which spreadsheets
+    do not read as numbers)."""
+    return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text) is not None
 
 
 def test_negative_numbers_in_numeric_columns_are_untouched():
@@ -99,6 +99,21 @@ def test_negative_numbers_in_numeric_columns_are_untouched():
     assert out["gap"].tolist() == [-0.25, 0.5]
     assert out["n"].tolist() == [-3, 4]
     assert out["name"].tolist() == ["-0.25", "'=x"]
+
+
+def test_tab_and_cr_prefixed_numbers_and_infinities_are_neutralised(tmp_path):
+    """Exact strings: a neutraliser that let "\t5" or "-inf" through (they
+    parse with ``float``) breaks this test."""
+    from emomotiv.io import neutralise_formulas, write_csv
+
+    cells = ["\t5", "\r5", "\t-1", "-inf", "+inf", "-Infinity", "-nan", "=1"]
+    plain = ["-5", "+5", "-1e5", ".5", "-.5", "5", "1.25E-3"]
+    escaped = ["'" + c for c in cells]
+    frame = pd.DataFrame({"label": cells + plain})
+    assert neutralise_formulas(frame)["label"].tolist() == escaped + plain
+    write_csv(frame, tmp_path / "t.csv")
+    raw = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
+    assert raw["label"].tolist() == escaped + plain
 
 
 def test_column_names_are_neutralised_too():
@@ -117,7 +132,7 @@ def test_neutralise_round_trips_and_leaves_no_live_formula(texts):
     frame = pd.DataFrame({"label": texts})
     safe = neutralise_formulas(frame)
     for cell in safe["label"]:
-        assert not cell.startswith(TRIGGERS) or _is_number(cell.strip())
+        assert not cell.startswith(TRIGGERS) or _is_number(cell)
     assert restore_formulas(safe)["label"].tolist() == texts
 
 
