@@ -330,7 +330,8 @@ def _dangerous_target(out: Path, inputs: Sequence[str | PathLike | None]) -> lis
     held = [
         str(path)
         for path in inputs
-        if path is not None and target in Path(path).resolve().parents
+        if path is not None
+        and target in (Path(path).resolve(), *Path(path).resolve().parents)
     ]
     if held:
         return [

@@ -362,9 +362,8 @@ def _codes_hint(bad: list[object]) -> str:
         )
     shown = ",".join(str(v) for v in bad[:3])
     return (
-        ' Fix those cells, or declare the codes that mean "did not experience '
-        f'this touchpoint": not_experienced=[...] (--not-experienced "{shown}", '
-        "or the catalog's not_experienced column)."
+        ' Fix them, or declare them as "not experienced" codes: '
+        f'not_experienced=[...] or --not-experienced "{shown}".'
     )
 
 
