@@ -9,6 +9,7 @@ issue that listed what used to pass silently or fail late.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -201,6 +202,12 @@ CLI_CASES = [
         ["blocker", "is a file"],
     ),
     (
+        "output folder that cannot be written",
+        "unwritable",
+        [*ANALYZE, "--out", "locked/out"],
+        ["cannot be written", "locked"],
+    ),
+    (
         "parquet without its engine names the extra",
         "parquet",
         [*ANALYZE[:1], "survey.parquet", *ANALYZE[2:], *OUT],
@@ -301,6 +308,16 @@ def test_bad_command_line_fails_early_and_changes_nothing(
 
         _survey().to_parquet(tmp_path / "survey.parquet")
         monkeypatch.setattr(emomotiv.io, "_parquet_engine", lambda: None)
+    elif setup == "unwritable":  # root ignores permissions: ask os.access
+        import emomotiv.io
+
+        (tmp_path / "locked").mkdir()
+        real = os.access
+        monkeypatch.setattr(
+            emomotiv.io.os,
+            "access",
+            lambda path, mode: Path(path).name != "locked" and real(path, mode),
+        )
     elif setup == "no-catalog":
         (tmp_path / "facets.csv").unlink()
     elif setup is not None:
