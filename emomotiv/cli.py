@@ -40,7 +40,8 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
         "--connection",
         required=True,
         metavar="COL",
-        help="emotional-connection outcome column: 0/1 or a numeric score",
+        help="emotional-connection outcome column: 0/1, or a numeric score "
+        "declared with --connection-kind score",
     )
     roles.add_argument("--value", metavar="COL", help="customer value column (>= 0)")
     roles.add_argument("--satisfaction", metavar="COL", help="satisfaction column")
@@ -155,13 +156,15 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
         "(default: top two boxes, e.g. 9-10)",
     )
     group.add_argument(
-        "--churn", metavar="COL", help="attrition column (0/1): logit on connection"
+        "--churn",
+        metavar="COL",
+        help="attrition column (0/1): logit on connection; needs --value",
     )
     group.add_argument(
         "--advocacy",
         metavar="COL",
         help="recommendation column (0-10, promoter >= --promoter-threshold) "
-        "or a 0/1 promoter flag: logit on connection",
+        "or a 0/1 promoter flag: logit on connection; needs --value",
     )
     group.add_argument(
         "--promoter-threshold",
@@ -253,7 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate",
         help="check a survey against its catalog and roles",
-        description="Check a survey and list every problem at once; writes nothing.",
+        description="Check a survey and list every problem at once, in every "
+        "wave: the same data checks analyze runs before fitting. Writes nothing.",
     )
     validate.add_argument("survey", metavar="SURVEY", help="survey CSV or Parquet file")
     _add_roles(validate)
