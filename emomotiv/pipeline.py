@@ -554,7 +554,16 @@ def analyze(
         Any field of :class:`~emomotiv.Study`, of which the most used are:
 
         connection : str
-            The emotional-connection outcome column (0/1 or a numeric score).
+            The emotional-connection outcome column: 0/1, or a numeric score
+            declared with ``connection_kind="score"``.
+        connection_kind : {"auto", "binary", "score"}, default="auto"
+            ``"auto"`` accepts a 0/1 outcome and refuses other values,
+            naming them; ``"score"`` fits a regression on a numeric score.
+        not_experienced : sequence of str or float, or None
+            Codes in rating columns that mean "did not experience this
+            touchpoint" (e.g. ``["n/a", 99]``); other text is an error.
+        encoding : str, default="utf-8"
+            Text encoding of CSV inputs given as paths.
         value, satisfaction, weight, segment, wave, id : str or None
             Optional role columns (see the data contract). ``weight`` enters
             the model fit, importance and every share. When the ``wave``
@@ -632,7 +641,10 @@ def analyze(
     Raises
     ------
     ValidationError
-        Listing every problem in the survey or catalog.
+        Before any model is fitted, listing every problem at once: options
+        out of range (or needing another option), a survey or catalog that
+        is neither a DataFrame nor a readable file, role arguments that are
+        not column names, and every data problem of every wave.
     TypeError
         For an option that is not a field of :class:`~emomotiv.Study`.
 
