@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, did_you_mean, preview
+from ._validation import ValidationError, check_choice, did_you_mean, preview
 
 __all__ = ["FacetCatalog", "SurveySchema", "validate_survey"]
 
@@ -494,6 +494,9 @@ def validate_survey(
     emomotiv._validation.ValidationError: The survey has 3 problems:
     ...
     """
+    check_choice(
+        connection_kind, "connection_kind", "validate_survey", CONNECTION_KINDS
+    )
     problems: list[str] = []
     columns = [str(c) for c in survey.columns]
     dupcols = sorted({c for c in columns if columns.count(c) > 1})
