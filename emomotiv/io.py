@@ -258,7 +258,6 @@ def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
         "encoding": encoding,
         "keep_default_na": False,
         "na_values": [""],
-        "low_memory": False,
     }
     try:
         frame = pd.read_csv(path, **options)
