@@ -437,7 +437,7 @@ def _print_written(out: Path) -> None:
     """The files of this run, as its manifest lists them."""
     from .io import check_manifest
 
-    names = sorted(check_manifest(out))
+    names = sorted([*check_manifest(out), "manifest.json"])
     print(_safe(f"Wrote {', '.join(names)} to {out}/", width=2000))
 
 
