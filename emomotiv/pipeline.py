@@ -303,7 +303,8 @@ def _validate_all_waves(
         "not_experienced": study.not_experienced,
     }
     wave = schema.wave
-    if wave is None or wave not in survey.columns or survey[wave].nunique() < 2:
+    one = wave is None or wave not in survey.columns or not survey.columns.is_unique
+    if one or survey[wave].nunique() < 2:
         try:
             return validate_survey(survey, schema, cat, **options), []
         except ValidationError as err:

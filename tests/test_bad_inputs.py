@@ -400,6 +400,22 @@ API_CASES = [
         ["Duplicate column", "'a'"],
     ),
     (
+        "a duplicated wave column",
+        {
+            "survey": pd.concat(
+                [
+                    _api_survey().assign(wave="2026Q1"),
+                    pd.Series("x", range(N), name="wave"),
+                ],
+                axis=1,
+            ),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "wave": "wave",
+        },
+        ["Duplicate column", "'wave'"],
+    ),
+    (
         "unknown connection kind",
         {
             "survey": _api_survey(),
