@@ -30,7 +30,7 @@ from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
 from .results import AnalysisResult, ImportanceResult
-from .schema import FacetCatalog, SurveySchema, validate_survey
+from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
 from .study import Study
 
@@ -298,9 +298,11 @@ def _validate_all_waves(
     again when analysed) and every problem; a problem every wave shares is
     listed once, the others under their wave's label.
     """
+    # options already reported as problems are left at their defaults here
+    kind, codes = study.connection_kind, study.not_experienced
     options = {
-        "connection_kind": study.connection_kind,
-        "not_experienced": study.not_experienced,
+        "connection_kind": kind if kind in CONNECTION_KINDS else "auto",
+        "not_experienced": codes if isinstance(codes, list | tuple) else None,
     }
     wave = schema.wave
     one = wave is None or wave not in survey.columns or not survey.columns.is_unique
