@@ -254,10 +254,14 @@ def _result(
     profile: pd.DataFrame,
     info: dict,
     extra: Mapping[str, np.ndarray] | None = None,
+    *,
+    share_of_variance: bool = False,
 ) -> ImportanceResult:
     rxy, beta, r2 = _signs(corr)
     raw = np.asarray(raw, dtype=float)
     total = float(raw.sum())
+    if share_of_variance:  # an R²: round-off must not report it outside [0, 1]
+        total = float(np.clip(total, 0.0, 1.0))
     share = (
         np.clip(raw, 0, None) / np.clip(raw, 0, None).sum()
         if (np.clip(raw, 0, None).sum() > 0)
@@ -348,7 +352,7 @@ def relative_weights(
     b = inv_half @ rxy
     raw = (lam**2) @ (b**2)
     info["direction"] = "sign of the orthogonal counterpart's coefficient (rwa)"
-    return _result(owner, names, raw, b, corr, profile, info)
+    return _result(owner, names, raw, b, corr, profile, info, share_of_variance=True)
 
 
 def beta_importance(
@@ -746,7 +750,9 @@ def shapley_regression(
         "max_std_error": float(se.max()),
         "direction": "sign of the standardized beta",
     }
-    return _result(owner, names, raw, beta, corr, profile, info, extra)
+    return _result(
+        owner, names, raw, beta, corr, profile, info, extra, share_of_variance=True
+    )
 
 
 # --------------------------------------------------------------------------

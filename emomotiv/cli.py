@@ -7,6 +7,7 @@ says what to change), 1 anything unexpected.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -39,7 +40,8 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
         "--connection",
         required=True,
         metavar="COL",
-        help="emotional-connection outcome column: 0/1 or a numeric score",
+        help="emotional-connection outcome column: 0/1, or a numeric score "
+        "declared with --connection-kind score",
     )
     roles.add_argument("--value", metavar="COL", help="customer value column (>= 0)")
     roles.add_argument("--satisfaction", metavar="COL", help="satisfaction column")
@@ -51,6 +53,39 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
     roles.add_argument("--segment", metavar="COL", help="customer segment column")
     roles.add_argument("--wave", metavar="COL", help="survey wave column, e.g. 2026Q3")
     roles.add_argument("--id", metavar="COL", help="respondent id column (unique)")
+    reading = parser.add_argument_group("reading the survey")
+    reading.add_argument(
+        "--connection-kind",
+        choices=("auto", "binary", "score"),
+        default="auto",
+        help="what --connection holds: auto accepts 0/1 only and names any "
+        "other values it finds; 'score' declares a numeric score (default auto)",
+    )
+    reading.add_argument(
+        "--not-experienced",
+        type=_codes,
+        metavar="CODES",
+        help='comma-separated codes that mean "did not experience this '
+        'touchpoint" in rating columns, e.g. "n/a,99,0"; other text in a '
+        "rating column is an error",
+    )
+    reading.add_argument(
+        "--encoding",
+        default="utf-8",
+        metavar="NAME",
+        help="text encoding of CSV files (default utf-8; files saved by Excel "
+        "on Windows are often latin-1 or cp1252)",
+    )
+
+
+def _codes(text: str) -> list[str]:
+    """``--not-experienced``: a comma-separated list of codes."""
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError(
+            f'expected comma-separated codes such as "n/a,99", got {text!r}'
+        )
+    return codes
 
 
 def _add_segment_options(parser: argparse.ArgumentParser) -> None:
@@ -139,13 +174,15 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
         "(default: top two boxes, e.g. 9-10)",
     )
     group.add_argument(
-        "--churn", metavar="COL", help="attrition column (0/1): logit on connection"
+        "--churn",
+        metavar="COL",
+        help="attrition column (0/1): logit on connection; needs --value",
     )
     group.add_argument(
         "--advocacy",
         metavar="COL",
         help="recommendation column (0-10, promoter >= --promoter-threshold) "
-        "or a 0/1 promoter flag: logit on connection",
+        "or a 0/1 promoter flag: logit on connection; needs --value",
     )
     group.add_argument(
         "--promoter-threshold",
@@ -208,7 +245,16 @@ def _study(args: argparse.Namespace):
         controls=args.control,
         min_segment_size=args.min_segment_size,
         outcome_label=args.outcome_label,
+        **_reading(args),
     )
+
+
+def _reading(args: argparse.Namespace) -> dict:
+    return {
+        "connection_kind": args.connection_kind,
+        "not_experienced": args.not_experienced,
+        "encoding": args.encoding,
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,7 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate",
         help="check a survey against its catalog and roles",
-        description="Check a survey and list every problem at once; writes nothing.",
+        description="Check a survey and list every problem at once, in every "
+        "wave: the same data checks analyze runs before fitting. Writes nothing.",
     )
     validate.add_argument("survey", metavar="SURVEY", help="survey CSV or Parquet file")
     _add_roles(validate)
@@ -325,7 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
     options.add_argument(
         "--force",
         action="store_true",
-        help="write into a non-empty output folder (same-named files are replaced)",
+        help="write into a non-empty output folder: the files of an earlier "
+        "emomotiv run there are replaced as a whole, other files are left "
+        "alone and named; refused on /, the home folder and a folder holding "
+        "the inputs",
     )
     _add_compare(sub)
     return parser
@@ -361,8 +411,41 @@ def _add_compare(sub) -> None:
     compare.add_argument(
         "--force",
         action="store_true",
-        help="write into a non-empty output folder (same-named files are replaced)",
+        help="write into a non-empty output folder: the files of an earlier "
+        "emomotiv run there are replaced as a whole, other files are left alone",
     )
+
+
+# Terminal safety: text from the data (labels, column names, values) is
+# printed without control characters, so an escape sequence in a label cannot
+# drive the terminal, and long text is cut; the files keep the full text.
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LABEL_WIDTH = 40
+LINE_WIDTH = 400
+
+
+def _safe(text: object, width: int = LINE_WIDTH) -> str:
+    """``text`` fit for a terminal: no control characters, lines cut at
+    ``width`` characters with an ellipsis.
+
+    Examples
+    --------
+    >>> _safe("\x1b[31mred\x1b[0m and\x07 bell")
+    'red and bell'
+    >>> _safe("x" * 50, width=10)
+    'xxxxxxxxx…'
+    """
+    text = _CONTROL.sub("", _ESCAPE.sub("", str(text)).replace("\t", " "))
+    return "\n".join(
+        line if len(line) <= width else line[: width - 1] + "…"
+        for line in text.split("\n")
+    )
+
+
+def _label(text: object) -> str:
+    """A label for a table row on the terminal: one line, cut to fit."""
+    return _safe(str(text).replace("\n", " ").replace("\r", " "), LABEL_WIDTH)
 
 
 def _print_tracking(tracking: dict, changes) -> None:
@@ -374,26 +457,35 @@ def _print_tracking(tracking: dict, changes) -> None:
     )
     for row in changes[changes["flagged"]].head(10).itertuples():
         print(
-            f"  {row.label:<40} {row.importance_before:6.1%} -> "
+            f"  {_label(row.label):<40} {row.importance_before:6.1%} -> "
             f"{row.importance_after:6.1%}  (rank {row.rank_before} -> "
             f"{row.rank_after})"
         )
     for name, kpi in tracking["kpis"].items():
-        print(f"  {name}: {kpi['before']:.4g} -> {kpi['after']:.4g}")
+        print(f"  {_safe(name)}: {kpi['before']:.4g} -> {kpi['after']:.4g}")
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .io import check_output_dir, save_comparison
+    from .io import check_output_dir, output_lock, save_comparison
     from .tracking import compare
 
-    check_output_dir(args.out, force=args.force)
-    comparison = compare(
-        args.before, args.after, alpha=args.alpha, correction=args.correction
-    )
-    out = save_comparison(comparison, args.out, force=args.force)
+    check_output_dir(args.out, force=args.force, inputs=[args.before, args.after])
+    with output_lock(args.out):
+        comparison = compare(
+            args.before, args.after, alpha=args.alpha, correction=args.correction
+        )
+        out = save_comparison(comparison, args.out, force=args.force)
     _print_tracking(comparison.summary, comparison.changes)
-    print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
+    _print_written(out)
     return 0
+
+
+def _print_written(out: Path) -> None:
+    """The files of this run, as its manifest lists them."""
+    from .io import check_manifest
+
+    names = sorted([*check_manifest(out), "manifest.json"])
+    print(_safe(f"Wrote {', '.join(names)} to {out}/", width=2000))
 
 
 def _roles(args: argparse.Namespace) -> dict[str, str | None]:
@@ -434,43 +526,56 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .io import read_table
-    from .schema import FacetCatalog, SurveySchema, validate_survey
+    from .pipeline import _checked_inputs
+    from .schema import SurveySchema
+    from .study import Study
 
-    survey = read_table(args.survey)
-    catalog = FacetCatalog.from_frame(read_table(args.catalog))
+    study = Study(
+        survey=args.survey, catalog=args.catalog, **_roles(args), **_reading(args)
+    )
+    survey, catalog, _ = _checked_inputs(args.survey, args.catalog, study)
     schema = SurveySchema.infer(survey, catalog, **_roles(args))
-    validate_survey(survey, schema, catalog)
     roles = ", ".join(
         f"{k}={v}"
         for k, v in schema.roles().items()
         if k not in ("motivators", "stated")
     )
+    waves = ""
+    if args.wave is not None and survey[args.wave].nunique() > 1:
+        waves = f" in {survey[args.wave].nunique()} waves"
     print(
-        f"OK: {len(survey)} respondents, {len(schema.facets)} facets "
-        f"in {len(catalog.stages)} stages; {roles}."
+        _safe(
+            f"OK: {len(survey)} respondents{waves}, {len(schema.facets)} facets "
+            f"in {len(catalog.stages)} stages; {roles}."
+        )
     )
     return 0
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .io import check_output_dir, save_analysis
-    from .pipeline import analyze
+    from .io import output_lock, output_problems, save_analysis
+    from .pipeline import _checked_inputs, analyze
     from .report import outcome_label
 
-    check_output_dir(args.out, force=args.force)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        result = analyze(study=_study(args))
-    out = save_analysis(result, args.out, force=args.force)
+    # every check before the first fit, in one pass: options, folder, data
+    study = _study(args)
+    problems = output_problems(
+        args.out, force=args.force, inputs=[args.survey, args.catalog]
+    )
+    survey, catalog, _ = _checked_inputs(args.survey, args.catalog, study, problems)
+    with output_lock(args.out):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            result = analyze(survey, catalog, study=study)
+        out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
     print(f"Analysed {data['n_respondents']} respondents x {data['n_facets']} facets.")
     for note in result.summary["warnings"]:
-        print(f"warning: {note}", file=sys.stderr)
+        print(f"warning: {_safe(note)}", file=sys.stderr)
     print(f"Top drivers of {outcome_label(result.summary)}:")
     top_k = result.summary["uncertainty"].get("top_k")
     for row in result.drivers.head(10).itertuples():
-        line = f"  {row.rank:>2}. {row.label:<40} {row.importance:6.1%}"
+        line = f"  {row.rank:>2}. {_label(row.label):<40} {row.importance:6.1%}"
         if row.importance_low == row.importance_low:  # not NaN: bootstrapped
             line += (
                 f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
@@ -489,7 +594,7 @@ def _analyze(args: argparse.Namespace) -> int:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)
     _print_plan(result.summary.get("plan") or {})
-    print(f"Wrote {', '.join(sorted(p.name for p in out.iterdir()))} to {out}/")
+    _print_written(out)
     return 0
 
 
@@ -562,11 +667,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._validation import ValidationError
 
     args = build_parser().parse_args(argv)
-    try:
-        return COMMANDS[args.command](args)
-    except (ValidationError, FileExistsError, FileNotFoundError, ValueError) as err:
-        print(f"emomotiv {args.command}: error: {err}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings(record=True) as notices:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            code = COMMANDS[args.command](args)
+        except (ValidationError, FileExistsError, FileNotFoundError, ValueError) as err:
+            _print_notices(notices)
+            print(_safe(f"emomotiv {args.command}: error: {err}"), file=sys.stderr)
+            return 2
+    _print_notices(notices)
+    return code
+
+
+def _print_notices(notices) -> None:
+    """What the run noticed on the way (a delimiter, files left alone)."""
+    for notice in notices:
+        if issubclass(notice.category, UserWarning):
+            print(_safe(f"notice: {notice.message}"), file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,12 +8,18 @@ A saved analysis is a folder of plain files: CSV tables, ``summary.json``,
 from __future__ import annotations
 
 import csv
+import gzip
+import hashlib
+import importlib.util
 import json
 import math
+import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+import warnings
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
@@ -21,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._validation import ValidationError, preview
 from .model import DriverModel, load_model_files
 from .report import Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
@@ -35,6 +42,9 @@ __all__ = [
 
 MODEL_FILE = "model.json"
 META_FILE = "model_meta.json"
+MANIFEST_FILE = "manifest.json"
+LOCK_SUFFIX = ".emomotiv-lock"
+STAGE_MARK = ".emomotiv-stage-"
 
 # A spreadsheet runs a text cell starting with one of these as a formula
 # (OWASP "CSV injection"). Saved text cells that start with one, after any
@@ -105,13 +115,32 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return _map_text(frame, _restore_cell)
 
 
-def read_table(path: str | PathLike) -> pd.DataFrame:
+def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame:
     """Read a CSV or Parquet table (by file suffix).
+
+    A CSV file is read as it is written: only empty cells are missing (text
+    such as ``"n/a"`` or ``"NA"`` stays text, for :func:`validate_survey` to
+    refuse or for ``not_experienced`` to declare), ``true``/``false`` stay
+    text, and a header that names a column twice is an error rather than a
+    silently renamed copy. A file whose header has no comma but semicolons or
+    tabs is read with that delimiter, with a warning that says so.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv`` (or ``.csv.gz``) or ``.parquet`` file.
+    encoding : str, default="utf-8"
+        Text encoding of a CSV file; files saved by Excel on Windows are often
+        ``"cp1252"`` or ``"latin-1"``.
 
     Raises
     ------
     FileNotFoundError
         When the file does not exist.
+    ValidationError
+        Naming the file: an undecodable byte (with the encodings to try), an
+        empty file, a duplicate column name, a row that cannot be parsed, or
+        Parquet without its optional dependency (with the extra to install).
     ValueError
         When the suffix is neither ``.csv`` nor ``.parquet``.
 
@@ -123,40 +152,209 @@ def read_table(path: str | PathLike) -> pd.DataFrame:
     >>> import emomotiv as em
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = Path(tmp) / "facets.csv"
-    ...     table = pd.DataFrame({"facet": ["welcome_note"], "stage": ["Open account"]})
+    ...     table = pd.DataFrame({"facet": ["welcome_note"], "stage": ["Open"]})
     ...     table.to_csv(path, index=False)
     ...     em.read_table(path)
-              facet         stage
-    0  welcome_note  Open account
+              facet stage
+    0  welcome_note  Open
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such file: '{path}'.")
     suffix = "".join(path.suffixes[-2:]).lower()
     if suffix.endswith((".csv", ".csv.gz")):
-        return pd.read_csv(path)
+        return _read_csv(path, encoding)
     if suffix.endswith((".parquet", ".pq")):
+        if _parquet_engine() is None:
+            raise _file_error(
+                path,
+                f"Reading the Parquet file '{path}' needs pyarrow, which is not "
+                "installed: pip install 'emomotiv[parquet]' (or save it as CSV).",
+            )
         return pd.read_parquet(path)
     raise ValueError(
         f"Cannot read '{path}': expected a .csv or .parquet file, got '{path.suffix}'."
     )
 
 
-def check_output_dir(out: str | PathLike, *, force: bool = False) -> Path:
-    """Refuse a non-empty output folder unless ``force``; return the path.
+def _parquet_engine() -> str | None:
+    """The installed Parquet engine pandas would use, or None."""
+    for name in ("pyarrow", "fastparquet"):
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+def _file_error(path: Path, problem: str) -> ValidationError:
+    return ValidationError([problem], subject=f"file '{path.name}'")
+
+
+def _decode_problem(path: Path, encoding: str, err: UnicodeDecodeError) -> str:
+    byte = err.object[err.start : err.start + 1].hex()
+    return (
+        f"'{path}' is not valid {encoding} text: byte 0x{byte} at position "
+        f"{err.start} cannot be decoded. A file saved by Excel or an older "
+        "system is often latin-1 or cp1252: pass encoding='latin-1' "
+        "(--encoding latin-1) or encoding='cp1252'."
+    )
+
+
+def _open_text(path: Path, encoding: str):
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding=encoding, newline="")
+    return open(path, encoding=encoding, newline="")
+
+
+def _sniff_header(path: Path, encoding: str) -> tuple[list[str], str]:
+    """The raw header fields and the delimiter, read before pandas renames."""
+    try:
+        with _open_text(path, encoding) as handle:
+            first = handle.readline()
+    except UnicodeDecodeError as err:
+        raise _file_error(path, _decode_problem(path, encoding, err)) from None
+    except LookupError:
+        raise _file_error(path, f"Unknown text encoding {encoding!r}.") from None
+    if not first.strip():
+        raise _file_error(
+            path,
+            f"'{path}' is empty: a survey or catalog file needs a header row "
+            "naming the columns, then one row per respondent or facet.",
+        )
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = ","
+    if counts[","] == 0 and max(counts[";"], counts["\t"]) > 0:
+        delimiter = ";" if counts[";"] >= counts["\t"] else "\t"
+        name = {";": "';' (semicolon)", "\t": "tab"}[delimiter]
+        warnings.warn(
+            f"'{path}' has no comma in its header but {counts[delimiter]} "
+            f"{name} separators: read it with {name} as the delimiter. Decimal "
+            "commas (7,5) are not numbers; save it with decimal points.",
+            UserWarning,
+            stacklevel=3,
+        )
+    header = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter))
+    return header, delimiter
+
+
+def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    header, delimiter = _sniff_header(path, encoding)
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(header, start=1):
+        seen.setdefault(name, []).append(i)
+    dup = {name: where for name, where in seen.items() if len(where) > 1}
+    if dup:
+        where = "; ".join(
+            f"{name!r} (columns {', '.join(map(str, cols))})"
+            for name, cols in list(dup.items())[:5]
+        )
+        raise _file_error(
+            path,
+            f"Duplicate column names in the header of '{path}': {where}. Rename "
+            "or drop the copies; a copy would otherwise be read under another "
+            "name and ignored.",
+        )
+    options = {
+        "sep": delimiter,
+        "encoding": encoding,
+        "keep_default_na": False,
+        "na_values": [""],
+    }
+    try:
+        frame = pd.read_csv(path, **options)
+        flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
+        if flags:  # true/false stay text: the user says what they mean
+            frame[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)
+    except UnicodeDecodeError as err:
+        raise _file_error(path, _decode_problem(path, encoding, err)) from None
+    except pd.errors.EmptyDataError:
+        raise _file_error(path, f"'{path}' has no columns to read.") from None
+    except pd.errors.ParserError as err:
+        raise _file_error(path, f"Cannot parse '{path}': {err}") from None
+    return frame
+
+
+def output_problems(
+    out: str | PathLike,
+    *,
+    force: bool = False,
+    inputs: Sequence[str | PathLike | None] = (),
+) -> list[str]:
+    """Every reason ``out`` cannot take a run's files, one sentence each.
+
+    Checked before any work: a path that is a file or lies under one, a
+    folder that cannot be written, a non-empty folder without ``force``,
+    ``force`` on the filesystem root, the home folder or a folder holding
+    one of ``inputs``, and another run writing there now.
+    """
+    out = Path(out)
+    problems = []
+    existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    if existing == out and not out.is_dir():
+        problems.append(f"The output '{out}' exists and is not a folder.")
+    elif not existing.is_dir():
+        problems.append(
+            f"The output folder '{out}' cannot be created: '{existing}' is a file."
+        )
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problems.append(
+            f"The output folder '{out}' cannot be written: no write permission "
+            f"on '{existing}'. Choose another --out."
+        )
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            problems.append(
+                f"The output folder '{out}' is not empty. Choose a new folder, or "
+                "pass force=True (--force on the command line): the files of an "
+                "earlier emomotiv run there are replaced as a whole, other "
+                "files are left alone."
+            )
+        else:
+            problems += _dangerous_target(out, inputs)
+    lock = _lock_path(out)
+    holder = _lock_holder(lock) if lock.parent.is_dir() else None
+    if holder is not None and not _is_mine(lock):
+        problems.append(_locked(out, holder))
+    return problems
+
+
+def _dangerous_target(out: Path, inputs: Sequence[str | PathLike | None]) -> list[str]:
+    target = out.resolve()
+    if target == Path(target.anchor):
+        return [f"Refusing --force on the filesystem root '{out}'; choose a folder."]
+    if target == Path.home().resolve():
+        return [
+            f"Refusing --force on the home folder '{out}'; choose a folder of "
+            "its own for the results."
+        ]
+    held = [
+        str(path)
+        for path in inputs
+        if path is not None
+        and target in (Path(path).resolve(), *Path(path).resolve().parents)
+    ]
+    if held:
+        return [
+            f"Refusing --force on '{out}': it holds the input {preview(held)}. "
+            "Write the results to a folder of their own."
+        ]
+    return []
+
+
+def check_output_dir(
+    out: str | PathLike,
+    *,
+    force: bool = False,
+    inputs: Sequence[str | PathLike | None] = (),
+) -> Path:
+    """Refuse an output folder that cannot take a run (see
+    :func:`output_problems`); return the path.
 
     Call it before any work so that a refused run costs nothing.
     """
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"'{out}' exists and is not a folder.")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise FileExistsError(
-            f"The output folder '{out}' is not empty. Choose a new folder, or "
-            "pass force=True (--force on the command line) to write into it; "
-            "files of the same name are replaced, others are left alone."
-        )
-    return out
+    problems = output_problems(out, force=force, inputs=inputs)
+    if problems:
+        raise FileExistsError(" ".join(problems))
+    return Path(out)
 
 
 def jsonable(obj):
@@ -224,8 +422,14 @@ def save_analysis(
 ) -> Path:
     """Write every table, the summary, the model and the report to ``out``.
 
-    Files are first written to a temporary folder beside ``out`` and moved in
-    only when all of them succeeded, so a failure never leaves half a result.
+    An output folder holds one run. Files are first written to a staging
+    folder beside ``out`` and moved in only when all of them succeeded, so a
+    failure never leaves half a result; they then replace the earlier run
+    whole: files an earlier emomotiv run wrote that this run does not are
+    removed, files emomotiv did not write are left alone (a ``UserWarning``
+    names them). ``manifest.json`` lists every file of the run with its
+    SHA-256, and :func:`load_analysis` checks it. While saving, the folder
+    is locked: a concurrent save into it fails with ``FileExistsError``.
 
     Parameters
     ----------
@@ -233,12 +437,18 @@ def save_analysis(
     out : path
         Output folder; created if needed.
     force : bool, default=False
-        Write into a non-empty folder (same-named files are replaced).
+        Write into a non-empty folder, replacing the earlier run there.
 
     Returns
     -------
     Path
         The output folder.
+
+    Raises
+    ------
+    FileExistsError
+        When ``out`` cannot take the run (see :func:`output_problems`) or
+        another run is saving into it.
 
     Examples
     --------
@@ -252,9 +462,9 @@ def save_analysis(
     ...     out = em.save_analysis(result, f"{tmp}/results")
     ...     sorted(p.name for p in out.iterdir())
     ... # doctest: +NORMALIZE_WHITESPACE
-    ['controls.csv', 'drivers.csv', 'methods.csv', 'model.json',
-     'model_meta.json', 'motivators.csv', 'report.html', 'roi.csv',
-     'stages.csv', 'summary.json', 'tiers.csv']
+    ['controls.csv', 'drivers.csv', 'manifest.json', 'methods.csv',
+     'model.json', 'model_meta.json', 'motivators.csv', 'report.html',
+     'roi.csv', 'stages.csv', 'summary.json', 'tiers.csv']
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():
@@ -270,6 +480,13 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
 
     The per-respondent SHAP explanation is not saved; recompute it with
     :func:`emomotiv.shap_importance` on the loaded model if needed.
+
+    Raises
+    ------
+    ValidationError
+        When the folder's files do not match its ``manifest.json`` (a file
+        missing or changed since the run), or it has none: a folder that does
+        not hold one whole run is never loaded.
 
     Examples
     --------
@@ -288,9 +505,12 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     True
     """
     folder = Path(folder)
+    files = check_manifest(folder)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     tables = {
-        p.stem: restore_formulas(pd.read_csv(p)) for p in sorted(folder.glob("*.csv"))
+        Path(name).stem: restore_formulas(pd.read_csv(folder / name))
+        for name in sorted(files)
+        if name.endswith(".csv") and "/" not in name
     }
     model = load_model(folder)
     drivers = tables["drivers"]
@@ -331,7 +551,7 @@ def save_comparison(
     >>> out = em.save_comparison(em.compare(result, result),
     ...                          Path(tempfile.mkdtemp()) / "changes")
     >>> sorted(p.name for p in out.iterdir())
-    ['changes.csv', 'summary.json']
+    ['changes.csv', 'manifest.json', 'summary.json']
     """
     with _staged(out, force=force) as tmp:
         write_csv(comparison.changes, tmp / "changes.csv")
@@ -340,14 +560,210 @@ def save_comparison(
     return Path(out)
 
 
+def _lock_path(out: Path) -> Path:
+    target = Path(os.path.abspath(out))
+    return target.parent / f".{target.name}{LOCK_SUFFIX}"
+
+
+def _lock_owner() -> str:
+    """This thread of this process, as written in a lock file."""
+    return f"{os.getpid()} {threading.get_ident()}"
+
+
+def _is_mine(lock: Path) -> bool:
+    try:
+        return lock.read_text() == _lock_owner()
+    except OSError:
+        return False
+
+
+def _lock_holder(lock: Path) -> int | None:
+    """The process id holding ``lock``, or None when free or stale."""
+    try:
+        pid = int((lock.read_text().split() or ["0"])[0])
+    except (OSError, ValueError):
+        return None
+    if pid <= 0:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # its run died: the lock is stale
+    except PermissionError:
+        return pid  # alive, another user's
+    return pid
+
+
+def _locked(out: Path, pid: int) -> str:
+    return (
+        f"Another emomotiv run (process {pid}) is writing to '{out}'; wait for "
+        "it to finish, or choose another output folder."
+    )
+
+
+@contextmanager
+def output_lock(out: str | PathLike) -> Iterator[Path]:
+    """Hold the output folder ``out`` for this process while the block runs.
+
+    The lock is a file beside the folder holding the process id, created
+    atomically; a second run into the same folder fails at once with a clear
+    message, and a lock whose process died is taken over. The thread holding
+    it may enter it again (the command line holds it for the whole run, the
+    save inside takes it again).
+    """
+    out = Path(out)
+    lock = _lock_path(out)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = _lock_holder(lock)
+    if holder is not None and _is_mine(lock):
+        yield out
+        return
+    if holder is None:
+        lock.unlink(missing_ok=True)
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
+    with os.fdopen(fd, "w") as handle:
+        handle.write(_lock_owner())
+    try:
+        yield out
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _run_files(folder: Path) -> list[str]:
+    """Every file under ``folder``, as sorted relative POSIX paths."""
+    return sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+    )
+
+
+def update_manifest(folder: str | PathLike, names: Sequence[str] = ()) -> dict:
+    """Write ``manifest.json``: the emomotiv version and every file's SHA-256.
+
+    ``names`` (relative paths) are added to or refreshed in an existing
+    manifest; without a manifest, every file in ``folder`` is listed. Call it
+    after rewriting a file of a saved run (such as its report).
+    """
+    from . import __version__
+
+    folder = Path(folder)
+    path = folder / MANIFEST_FILE
+    listed = list(_read_manifest(folder)) if path.is_file() else _run_files(folder)
+    listed = sorted({*listed, *names} - {MANIFEST_FILE})
+    manifest = {
+        "emomotiv": __version__,
+        "files": {name: _sha256(folder / name) for name in listed},
+    }
+    dump_json(manifest, path)
+    return manifest
+
+
+def _read_manifest(folder: Path) -> dict[str, str]:
+    try:
+        files = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        files = files["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return files if isinstance(files, dict) else {}
+
+
+def check_manifest(folder: str | PathLike) -> dict[str, str]:
+    """The run's files with their checksums; raise if the folder does not
+    match its ``manifest.json`` (missing, changed or unlisted run files)."""
+    folder = Path(folder)
+    if not (folder / MANIFEST_FILE).is_file():
+        raise ValidationError(
+            [
+                f"'{folder}' has no {MANIFEST_FILE}: it is not a complete "
+                "emomotiv output folder (an interrupted save, or one written "
+                "before manifests). Run the analysis again."
+            ],
+            subject=f"saved analysis '{folder.name}'",
+        )
+    files = _read_manifest(folder)
+    problems = []
+    for name, digest in files.items():
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"'{name}' is listed in {MANIFEST_FILE} but missing.")
+        elif _sha256(path) != digest:
+            problems.append(
+                f"'{name}' does not match {MANIFEST_FILE}: it changed after the "
+                "run wrote it."
+            )
+    if not files:
+        problems.append(f"{MANIFEST_FILE} lists no files.")
+    if problems:
+        raise ValidationError(problems, subject=f"saved analysis '{folder.name}'")
+    return files
+
+
+def _clean_stale_stages(target: Path) -> None:
+    """Remove staging folders that a killed save left beside ``target``."""
+    for path in target.parent.glob(f".{target.name}{STAGE_MARK}*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _replace_run(target: Path, stage: Path) -> None:
+    """Move the staged run into ``target``, replacing the earlier run whole.
+
+    Files the earlier run listed in its manifest and this run does not write
+    are removed; files emomotiv did not write are left alone and named in a
+    warning. The manifest goes in last, so a folder caught midway has none
+    (or a stale one) and :func:`load_analysis` refuses it.
+    """
+    new = set(_run_files(stage))
+    target.mkdir(exist_ok=True)
+    old = set(_read_manifest(target))
+    (target / MANIFEST_FILE).unlink(missing_ok=True)
+    for name in sorted(old - new):
+        (target / name).unlink(missing_ok=True)
+    for name in sorted(new - {MANIFEST_FILE}):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / name, target / name)
+    os.replace(stage / MANIFEST_FILE, target / MANIFEST_FILE)
+    for folder in sorted({(target / n).parent for n in old - new}, reverse=True):
+        if folder != target and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    foreign = [n for n in _run_files(target) if n not in new]
+    if foreign:
+        warnings.warn(
+            f"The output folder '{target}' also holds {len(foreign)} file"
+            f"{'' if len(foreign) == 1 else 's'} emomotiv did not write, left "
+            f"alone: {preview(foreign, 5)}.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 @contextmanager
 def _staged(out: str | PathLike, *, force: bool) -> Iterator[Path]:
-    """A temporary folder beside ``out``; its files move into ``out`` only
-    when the block succeeds, so a failure never leaves half a result."""
+    """A staging folder beside ``out``; when the block succeeds, its files
+    replace the earlier run in ``out`` and a manifest lists them. The output
+    folder is locked meanwhile, and staging folders of killed saves are
+    removed first."""
     out = check_output_dir(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".emomotiv-") as tmp:
-        yield Path(tmp)
-        out.mkdir(exist_ok=True)
-        for path in sorted(Path(tmp).iterdir()):
-            shutil.move(str(path), out / path.name)
+    with output_lock(out):
+        target = Path(os.path.abspath(out))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale_stages(target)
+        stage = Path(
+            tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}{STAGE_MARK}")
+        )
+        try:
+            yield stage
+            update_manifest(stage)
+            _replace_run(target, stage)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import weighted_share
+from ._validation import ValidationError, did_you_mean
 from .bootstrap import bootstrap_importance, stage_importance
 from .classical import (
     beta_importance,
@@ -30,7 +31,7 @@ from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
 from .results import AnalysisResult, ImportanceResult
-from .schema import FacetCatalog, SurveySchema, validate_survey
+from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
 from .study import Study
 
@@ -242,34 +243,159 @@ def _value_step(
     return link, out
 
 
-def _check_extra_columns(survey: pd.DataFrame, **columns: str | None) -> None:
-    from ._validation import ValidationError, did_you_mean
+def _as_frame(obj: Any, what: str, encoding: str, problems: list[str]):
+    """A pandas DataFrame from a DataFrame, a path, or a dataframe of another
+    library (``to_pandas`` or the ``__dataframe__`` interchange protocol);
+    None, with a problem added, for anything else."""
+    if isinstance(obj, pd.DataFrame):
+        return obj
+    try:
+        if isinstance(obj, str | PathLike):
+            from .io import read_table
 
-    problems = [
-        f"The {role} column '{col}' is not in the survey."
-        f"{did_you_mean(col, survey.columns)}"
-        for role, col in columns.items()
-        if col is not None and col not in survey.columns
-    ]
-    if problems:
-        raise ValidationError(problems, subject="survey")
+            return read_table(obj, encoding=encoding)
+        if hasattr(obj, "to_pandas"):
+            frame = obj.to_pandas()
+            if isinstance(frame, pd.DataFrame):
+                return frame
+        if hasattr(obj, "__dataframe__"):
+            return pd.api.interchange.from_dataframe(obj)
+    except ValidationError as err:
+        problems.extend(err.problems)
+        return None
+    except (OSError, ValueError, TypeError, ImportError) as err:
+        problems.append(f"Cannot read the {what}: {err}")
+        return None
+    kind = type(obj)
+    name = (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else (f"{kind.__module__.split('.')[0]}.{kind.__qualname__}")
+    )
+    problems.append(
+        f"The {what} must be a pandas DataFrame or the path of a CSV or Parquet "
+        f"file; got {name}."
+    )
+    return None
 
 
-def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
+def _as_catalog(catalog, study: Study, problems: list[str]) -> FacetCatalog | None:
     if isinstance(catalog, FacetCatalog):
         return catalog
     if catalog is None:
-        if facets is None:
-            raise ValueError(
+        if study.facets is None:
+            problems.append(
                 "analyze needs the facets: pass a catalog (table or file) or a "
                 "list of facet columns as facets=[...]."
             )
-        return FacetCatalog.from_facets(facets)
-    if isinstance(catalog, str | PathLike):
-        from .io import read_table
+            return None
+        catalog = pd.DataFrame({"facet": list(study.facets)})
+    frame = _as_frame(catalog, "catalog", study.encoding, problems)
+    if frame is None:
+        return None
+    try:
+        return FacetCatalog.from_frame(frame)
+    except ValidationError as err:
+        problems.extend(f"Catalog: {p}" for p in err.problems)
+        return None
 
-        catalog = read_table(catalog)
-    return FacetCatalog.from_frame(catalog)
+
+def _validate_all_waves(
+    survey: pd.DataFrame, schema: SurveySchema, cat: FacetCatalog, study: Study
+) -> tuple[pd.DataFrame | None, list[str]]:
+    """Validate the survey, each wave apart when it holds several.
+
+    Returns the validated survey (None for several waves: each is validated
+    again when analysed) and every problem; a problem every wave shares is
+    listed once, the others under their wave's label.
+    """
+    # options already reported as problems are left at their defaults here
+    kind, codes = study.connection_kind, study.not_experienced
+    options = {
+        "connection_kind": kind if kind in CONNECTION_KINDS else "auto",
+        "not_experienced": codes if isinstance(codes, list | tuple) else None,
+    }
+    wave = schema.wave
+    one = wave is None or wave not in survey.columns or not survey.columns.is_unique
+    if one or survey[wave].nunique() < 2:
+        try:
+            return validate_survey(survey, schema, cat, **options), []
+        except ValidationError as err:
+            return None, err.problems
+    from .tracking import sort_waves
+
+    empty = int(survey[wave].isna().sum())
+    problems = [f"The wave column '{wave}' is empty for {empty} respondents."]
+    problems = problems[:1] if empty else []
+    found: dict[str, list[str]] = {}
+    for label in sort_waves(survey[wave].dropna().unique()):
+        part = survey[survey[wave] == label].reset_index(drop=True)
+        try:
+            validate_survey(part, schema, cat, **options)
+            found[str(label)] = []
+        except ValidationError as err:
+            found[str(label)] = err.problems
+    shared = [
+        p
+        for p in next(iter(found.values()))
+        if all(p in other for other in found.values())
+    ]
+    problems += shared
+    for label, own in found.items():
+        problems += [f"Wave '{label}': {p}" for p in own if p not in shared]
+    return None, problems
+
+
+def _checked_inputs(
+    survey: Any, catalog: Any, study: Study, problems: Sequence[str] = ()
+) -> tuple[pd.DataFrame, FacetCatalog, pd.DataFrame | None]:
+    """Every check before any work, in one pass: the options, the inputs'
+    types and files, the columns and the data of every wave.
+
+    Returns ``(survey, catalog, validated)``, where ``validated`` is None
+    when the survey holds several waves. Raises one ``ValidationError``
+    listing every problem, together with ``problems`` found by the caller
+    (such as an output folder it cannot write).
+    """
+    problems = list(problems) + study.problems()
+    if study.connection is None:
+        problems.append(
+            "analyze needs the connection outcome column: pass connection=... "
+            "(--connection COL)."
+        )
+    if survey is None:
+        problems.append(
+            "analyze needs a survey: a pandas DataFrame or the path of a CSV or "
+            "Parquet file; got None."
+        )
+        frame = None
+    else:
+        frame = _as_frame(survey, "survey", study.encoding, problems)
+    cat = _as_catalog(catalog, study, problems)
+    data = None
+    roles_ok = not any(" role must be " in p for p in problems)
+    n_outside = len(problems)
+    if frame is not None and cat is not None and roles_ok:
+        roles = study.roles()
+        del roles["facets"], roles["churn"], roles["advocacy"]
+        roles["connection"] = roles["connection"] or ""
+        scaled = cat.with_scales_from(frame)[0]  # as analyze reads the scales
+        schema = SurveySchema.infer(frame, scaled, **roles)
+        data, found = _validate_all_waves(frame, schema, scaled, study)
+        if study.connection is None:
+            found = [p for p in found if "connection column ''" not in p]
+        problems += found
+        for role in ("churn", "advocacy"):
+            col = getattr(study, role)
+            if col is not None and col not in frame.columns:
+                problems.append(
+                    f"The {role} column '{col}' is not in the survey."
+                    f"{did_you_mean(col, [str(c) for c in frame.columns])}"
+                )
+    if problems:
+        subject = "input" if n_outside else "survey"
+        raise ValidationError(problems, subject=subject)
+    return frame, cat, data
 
 
 def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFrame:
@@ -349,10 +475,13 @@ def _controls_step(
 
 def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
     """The study's model (or the default ``DriverModel``), seeded and fitted."""
+    task = "regression" if study.connection_kind == "score" else "binary"
     if study.model is None:
-        estimator = DriverModel(random_state=study.random_state)
+        estimator = DriverModel(random_state=study.random_state, task=task)
     else:
         estimator = study.model.set_params(random_state=study.random_state)
+        if isinstance(estimator, DriverModel):
+            estimator.set_params(task=task)
     return estimator.fit(X, y, sample_weight=w)
 
 
@@ -589,7 +718,16 @@ def analyze(
         Any field of :class:`~emomotiv.Study`, of which the most used are:
 
         connection : str
-            The emotional-connection outcome column (0/1 or a numeric score).
+            The emotional-connection outcome column: 0/1, or a numeric score
+            declared with ``connection_kind="score"``.
+        connection_kind : {"auto", "binary", "score"}, default="auto"
+            ``"auto"`` accepts a 0/1 outcome and refuses other values,
+            naming them; ``"score"`` fits a regression on a numeric score.
+        not_experienced : sequence of str or float, or None
+            Codes in rating columns that mean "did not experience this
+            touchpoint" (e.g. ``["n/a", 99]``); other text is an error.
+        encoding : str, default="utf-8"
+            Text encoding of CSV inputs given as paths.
         value, satisfaction, weight, segment, wave, id : str or None
             Optional role columns (see the data contract). ``weight`` enters
             the model fit, importance and every share. When the ``wave``
@@ -664,7 +802,10 @@ def analyze(
     Raises
     ------
     ValidationError
-        Listing every problem in the survey or catalog.
+        Before any model is fitted, listing every problem at once: options
+        out of range (or needing another option), a survey or catalog that
+        is neither a DataFrame nor a readable file, role arguments that are
+        not column names, and every data problem of every wave.
     TypeError
         For an option that is not a field of :class:`~emomotiv.Study`.
 
@@ -680,31 +821,17 @@ def analyze(
      'importance_high', 'rank', 'p_top']
     """
     study = Study.from_options(study, options)
-    study.check()
     survey = study.survey if survey is None else survey
     catalog = study.catalog if catalog is None else catalog
-    if survey is None:
-        raise ValueError("analyze needs a survey: a DataFrame or a file path.")
-    if study.connection is None:
-        raise ValueError(
-            "analyze needs the connection outcome column: pass connection=..."
-        )
-    if isinstance(survey, str | PathLike):
-        from .io import read_table
-
-        survey = read_table(survey)
-    _check_extra_columns(survey, churn=study.churn, advocacy=study.advocacy)
-    wave = study.wave
-    if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:
+    survey, cat, data = _checked_inputs(survey, catalog, study)
+    if data is None:  # several waves, each checked: analyse the latest two
         from .tracking import analyze_latest_wave
 
-        return analyze_latest_wave(survey, catalog, study, analyze=analyze)
-    cat = _as_catalog(catalog, study.facets)
+        return analyze_latest_wave(survey, cat, study, analyze=analyze)
     cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
     schema = SurveySchema.infer(survey, cat, **roles)
-    data = validate_survey(survey, schema, cat)
 
     X = data[list(schema.facets)]
     y = data[schema.connection].to_numpy()

@@ -11,13 +11,14 @@ every problem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, did_you_mean, preview
+from ._validation import ValidationError, check_choice, did_you_mean, preview
 
 __all__ = ["FacetCatalog", "SurveySchema", "infer_scale", "validate_survey"]
 
@@ -33,8 +34,30 @@ CATALOG_COLUMNS = (
     "cost",
     "scale_min",
     "scale_max",
+    "not_experienced",
 )
 COMMON_SCALES = ((1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 10.0))
+CONNECTION_KINDS = ("auto", "binary", "score")
+# Text a survey export uses for a yes/no outcome; the message says how to map it.
+YES_NO = {
+    "yes",
+    "no",
+    "y",
+    "n",
+    "true",
+    "false",
+    "t",
+    "f",
+    "ja",
+    "nein",
+    "oui",
+    "non",
+    "si",
+    "connected",
+    "not connected",
+    "unconnected",
+}
+DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
 
@@ -76,6 +99,13 @@ class FacetCatalog:
             its maximum.
         """
         problems: list[str] = []
+        names = [str(c) for c in frame.columns]
+        dupcols = sorted({c for c in names if names.count(c) > 1})
+        if dupcols:
+            raise ValidationError(
+                [f"Duplicate column names: {preview(dupcols)}."],
+                subject="facet catalog",
+            )
         if "facet" not in frame.columns:
             hint = did_you_mean("facet", frame.columns)
             raise ValidationError(
@@ -131,6 +161,8 @@ class FacetCatalog:
         for col in ("stated_importance", "cost"):
             if col not in table.columns:
                 table[col] = np.nan
+        if "not_experienced" not in table.columns:
+            table["not_experienced"] = None
         table = table.set_index("facet")[list(CATALOG_COLUMNS[1:])]
         return cls(table, undeclared)
 
@@ -200,6 +232,14 @@ class FacetCatalog:
         declared = [f for f in self.facets if f not in inferred and f in survey.columns]
         warnings = _narrow_use(table.loc[declared], survey)
         return FacetCatalog(table), notes, warnings
+
+    def codes(self, facet: str) -> list[str]:
+        """The facet's not-experienced codes from the ``not_experienced``
+        column: comma-separated text such as ``"0"`` or ``"n/a, 99"``."""
+        cell = self.table.loc[facet, "not_experienced"]
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+            return []
+        return [c.strip() for c in str(cell).split(",") if c.strip()]
 
     def to_frame(self) -> pd.DataFrame:
         """The catalog as a plain table with a ``facet`` column."""
@@ -360,15 +400,147 @@ class SurveySchema:
         return out
 
 
-def _numeric(col: pd.Series) -> tuple[pd.Series, list[object]]:
-    """Coerce to float; return the values and the entries that did not convert."""
+def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
+    """Coerce to float; return the values, the distinct entries that did not
+    convert (sorted as text) and the number of cells holding them."""
+    if pd.api.types.is_bool_dtype(col):
+        return col.astype(float), [], 0
     values = pd.to_numeric(col, errors="coerce")
-    bad = col[values.isna() & col.notna()]
-    return values.astype(float), list(dict.fromkeys(bad.tolist()))
+    mask = values.isna() & col.notna()
+    bad = sorted(set(col[mask].tolist()), key=str) if mask.any() else []
+    return values.astype(float), bad, int(mask.sum())
+
+
+def _cells(n: int) -> str:
+    return f"{n} cell{'' if n == 1 else 's'}"
+
+
+def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
+    """Not-experienced codes as text to match and numbers to match."""
+    texts, numbers = set(), set()
+    for code in codes:
+        text = str(code).strip()
+        texts.add(text)
+        try:
+            numbers.add(float(text))
+        except ValueError:
+            pass
+    return texts, numbers
+
+
+def _facet_values(
+    col: pd.Series, codes: Iterable[object]
+) -> tuple[pd.Series, list[object], int]:
+    """Ratings as float with declared not-experienced codes blanked; the
+    undeclared text left over and its cell count."""
+    texts, numbers = _split_codes(codes)
+    if pd.api.types.is_bool_dtype(col):
+        col = col.astype(object)
+    values = pd.to_numeric(col, errors="coerce").astype(float)
+    text = values.isna() & col.notna()
+    if texts and text.any():
+        stripped = col[text].astype(str).str.strip()
+        text.loc[stripped.index[stripped.isin(texts)]] = False
+    if numbers:
+        values = values.mask(values.isin(list(numbers)))
+    bad = sorted(set(col[text].tolist()), key=str) if text.any() else []
+    return values, bad, int(text.sum())
+
+
+def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
+    n_inf = int(np.isinf(values).sum())
+    if n_inf:
+        problems.append(f"{what} has {n_inf} infinite values ({_cells(n_inf)}).")
+
+
+def _codes_hint(bad: list[object]) -> str:
+    if any(DECIMAL_COMMA.match(str(v)) for v in bad):
+        return (
+            " They look like numbers with decimal commas: save the file with "
+            "decimal points."
+        )
+    shown = ",".join(str(v) for v in bad[:3])
+    return (
+        ' Fix them, or declare them as "not experienced" codes: '
+        f'not_experienced=[...] or --not-experienced "{shown}".'
+    )
+
+
+def _check_connection(
+    col: pd.Series, name: str, kind: str, problems: list[str]
+) -> pd.Series:
+    """The outcome as float; its kind must be 0/1 or a declared score."""
+    values, bad, n_text = _numeric(col)
+    _check_finite(values, f"The connection column '{name}'", problems)
+    values = values.mask(np.isinf(values))
+    if n_text:
+        words = {str(v).strip().lower() for v in bad}
+        if words <= YES_NO:
+            problems.append(
+                f"The connection column '{name}' holds text in {_cells(n_text)}: "
+                f"{preview(bad)}. Map it to 1 and 0 first (1 = emotionally "
+                "connected), e.g. survey[col] = survey[col].map({'yes': 1, "
+                "'no': 0})."
+            )
+        else:
+            problems.append(
+                f"The connection column '{name}' is not numeric: text in "
+                f"{_cells(n_text)}: {preview(bad)}."
+            )
+    n_empty = int(col.isna().sum())
+    if n_empty:
+        problems.append(
+            f"The connection column '{name}' has {_cells(n_empty)} empty; "
+            "drop those respondents or fill them."
+        )
+    observed = values.dropna()
+    levels = sorted(set(observed.unique().tolist()))
+    shown = ", ".join(f"{v:g}" for v in levels[:6])
+    shown += f" (+{len(levels) - 6} more)" if len(levels) > 6 else ""
+    binary = set(levels) <= {0.0, 1.0}
+    if kind == "score":
+        if len(observed) and observed.std() == 0:
+            problems.append(
+                f"The connection column '{name}' has no variance "
+                f"(every value is {observed.iloc[0]:g})."
+            )
+    elif levels and not binary:
+        if kind == "binary":
+            problems.append(
+                f"The connection column '{name}' is declared binary but its "
+                f"values are not 0/1: {shown}."
+            )
+        else:
+            problems.append(
+                f"The connection column '{name}' has the values {shown}, not "
+                "0/1. If it is a score, declare it: connection_kind='score' "
+                "(--connection-kind score); if it is a yes/no outcome, map it "
+                "to 1 and 0."
+            )
+    elif levels:
+        counts = observed.value_counts()
+        if len(levels) == 1:
+            problems.append(
+                f"The connection column '{name}' has one class only "
+                f"(every respondent is {int(observed.iloc[0])}); a driver "
+                "analysis needs both connected and unconnected respondents."
+            )
+        elif counts.min() < MIN_CLASS_COUNT:
+            problems.append(
+                f"The connection column '{name}' has only {int(counts.min())} "
+                f"respondents in class {int(counts.idxmin())}; at least "
+                f"{MIN_CLASS_COUNT} are needed."
+            )
+    return values
 
 
 def validate_survey(
-    survey: pd.DataFrame, schema: SurveySchema, catalog: FacetCatalog
+    survey: pd.DataFrame,
+    schema: SurveySchema,
+    catalog: FacetCatalog,
+    *,
+    connection_kind: str = "auto",
+    not_experienced: Iterable[object] | None = None,
 ) -> pd.DataFrame:
     """Check a survey against its schema and catalog; return it with numeric roles.
 
@@ -383,7 +555,15 @@ def validate_survey(
     schema : SurveySchema
         Column roles.
     catalog : FacetCatalog
-        Facet scales and ids.
+        Facet scales, ids and per-facet not-experienced codes.
+    connection_kind : {"auto", "binary", "score"}, default="auto"
+        What the connection outcome is. ``"auto"`` accepts 0/1 only (a
+        binary outcome) and refuses any other values, naming them;
+        ``"score"`` declares a numeric score.
+    not_experienced : sequence of str or float, or None
+        Cell values in facet columns that mean "did not experience this
+        touchpoint" (e.g. ``["n/a", 99, 0]``); they become empty cells. Any
+        other text in a rating column is an error listing the values.
 
     Returns
     -------
@@ -393,10 +573,13 @@ def validate_survey(
     Raises
     ------
     ValidationError
-        Listing every problem: missing or unknown columns (with near matches),
-        non-numeric ratings, values off the facet's scale, empty or constant
-        facets, an outcome with one class or no variance, duplicate ids,
-        non-positive weights, too few respondents for the number of facets.
+        Listing every problem: duplicate or missing column names (with near
+        matches), text in ratings that is not a declared not-experienced
+        code, values off the facet's scale, empty or constant facets, an
+        outcome that is neither 0/1 nor a declared score, one with one class
+        or no variance, duplicate ids, non-positive weights, too few
+        respondents for the number of facets. Counts in the messages count
+        cells.
 
     Examples
     --------
@@ -410,6 +593,9 @@ def validate_survey(
     emomotiv._validation.ValidationError: The survey has 3 problems:
     ...
     """
+    check_choice(
+        connection_kind, "connection_kind", "validate_survey", CONNECTION_KINDS
+    )
     problems: list[str] = []
     columns = [str(c) for c in survey.columns]
     dupcols = sorted({c for c in columns if columns.count(c) > 1})
@@ -459,9 +645,15 @@ def validate_survey(
             problems.append(f"The motivator column '{col}' is not in the survey.")
 
     for facet in (f for f in schema.facets if f in out.columns):
-        values, bad = _numeric(out[facet])
-        if bad:
-            problems.append(f"Facet '{facet}' has non-numeric ratings: {preview(bad)}.")
+        codes = list(not_experienced or [])
+        if facet in catalog.facets:
+            codes += catalog.codes(facet)
+        values, bad, n_text = _facet_values(out[facet], codes)
+        if n_text:
+            problems.append(
+                f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
+                f"{preview(bad)}." + _codes_hint(bad)
+            )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         off = values[(values < lo) | (values > hi)]
         if len(off):
@@ -480,51 +672,21 @@ def validate_survey(
 
     conn = schema.connection
     if conn in out.columns:
-        values, bad = _numeric(out[conn])
-        if bad:
-            problems.append(
-                f"The connection column '{conn}' is not numeric: {preview(bad)}."
-            )
-        n_missing = int(values.isna().sum()) - len(bad)
-        if n_missing:
-            problems.append(
-                f"The connection column '{conn}' has {n_missing} empty cells; "
-                "drop those respondents or fill them."
-            )
-        observed = values.dropna()
-        levels = set(observed.unique().tolist())
-        if levels and levels <= {0.0, 1.0}:
-            counts = observed.value_counts()
-            if len(levels) == 1:
-                problems.append(
-                    f"The connection column '{conn}' has one class only "
-                    f"(every respondent is {int(observed.iloc[0])}); a driver "
-                    "analysis needs both connected and unconnected respondents."
-                )
-            elif counts.min() < MIN_CLASS_COUNT:
-                problems.append(
-                    f"The connection column '{conn}' has only {int(counts.min())} "
-                    f"respondents in class {int(counts.idxmin())}; at least "
-                    f"{MIN_CLASS_COUNT} are needed."
-                )
-        elif len(observed) and observed.std() == 0:
-            problems.append(
-                f"The connection column '{conn}' has no variance "
-                f"(every value is {observed.iloc[0]:g})."
-            )
-        out[conn] = values
+        out[conn] = _check_connection(out[conn], conn, connection_kind, problems)
 
     for role in ("value", "satisfaction", "weight"):
         col = role_cols[role]
         if col is None or col not in out.columns:
             continue
-        values, bad = _numeric(out[col])
-        if bad:
+        values, bad, n_text = _numeric(out[col])
+        _check_finite(values, f"The {role} column '{col}'", problems)
+        if n_text:
             problems.append(
-                f"The {role} column '{col}' is not numeric: {preview(bad)}."
+                f"The {role} column '{col}' is not numeric: text in "
+                f"{_cells(n_text)}: {preview(bad)}."
             )
         if role == "weight":
-            n_bad = int((values <= 0).sum()) + int(values.isna().sum()) - len(bad)
+            n_bad = int((values <= 0).sum()) + int(out[col].isna().sum())
             if n_bad:
                 problems.append(
                     f"The weight column '{col}' has {n_bad} weights that are "
@@ -539,9 +701,13 @@ def validate_survey(
 
     for col in schema.motivators:
         if col in out.columns:
-            values, bad = _numeric(out[col])
-            if bad:
-                problems.append(f"Motivator '{col}' is not numeric: {preview(bad)}.")
+            values, bad, n_text = _numeric(out[col])
+            _check_finite(values, f"Motivator '{col}'", problems)
+            if n_text:
+                problems.append(
+                    f"Motivator '{col}' is not numeric: text in {_cells(n_text)}: "
+                    f"{preview(bad)}."
+                )
             out[col] = values
 
     if schema.id is not None and schema.id in out.columns:

@@ -9,13 +9,23 @@ work, :meth:`Study.check` validates the options (every problem at once), and
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
+import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._validation import check_choice, check_float, check_int, did_you_mean
+from ._validation import (
+    ValidationError,
+    check_choice,
+    check_float,
+    check_int,
+    did_you_mean,
+)
 from .controls import HALO_METHODS
+from .schema import CONNECTION_KINDS
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
 
@@ -60,8 +70,9 @@ class Study:
         Also run the classical methods and their agreement with SHAP.
     population, budget, value_per_connected
         Return on improvement and the budget plan (see
-        :func:`emomotiv.plan_improvements`); their intervals come from the
-        same ``n_boot`` replicates as the ranking's.
+        :func:`emomotiv.plan_improvements`): ``population`` finite and > 0,
+        ``budget`` finite and >= 0; their intervals come from the same
+        ``n_boot`` replicates as the ranking's.
     client : dask.distributed.Client or None
         Run the bootstrap replicates on this Dask cluster (same results as
         the local run for the same seed); not part of the saved settings.
@@ -73,7 +84,6 @@ class Study:
         Context columns (purpose, product, class, tenure, region, age;
         numeric or categorical, missing allowed) that the model sees but no
         scenario moves; scored in ``controls.csv``, never ranked.
-        :func:`emomotiv.plan_improvements`).
     min_segment_size : int, default=300
         Respondents a segment (``segment``) needs for its own driver ranking;
         a smaller segment is reported, with the reason, but not ranked (see
@@ -81,6 +91,15 @@ class Study:
     outcome_label : str or None
         How the report and the console speak of the outcome ("emotionally
         connected", "a promoter"); by default the outcome column's name.
+    connection_kind : {"auto", "binary", "score"}, default="auto"
+        What the connection outcome is: ``"auto"`` accepts 0/1 only and
+        refuses other values, naming them; ``"score"`` declares a numeric
+        score (a regression); ``"binary"`` insists on 0/1.
+    not_experienced : sequence of str or float, or None
+        Codes in rating columns that mean "did not experience this
+        touchpoint" (e.g. ``["n/a", 99, 0]``); other text is an error.
+    encoding : str, default="utf-8"
+        Text encoding of CSV inputs (e.g. ``"latin-1"``, ``"cp1252"``).
 
     Examples
     --------
@@ -136,6 +155,10 @@ class Study:
     # segment drivers, value drivers and report wording
     min_segment_size: int = 300
     outcome_label: str | None = None
+    # reading the inputs: outcome kind, not-experienced codes, encoding
+    connection_kind: str = "auto"
+    not_experienced: Sequence[str | float] | None = None
+    encoding: str = "utf-8"
 
     ROLES = (
         "connection",
@@ -182,29 +205,72 @@ class Study:
         return Study.from_options(self, changes)
 
     def check(self, owner: str = "analyze") -> None:
-        """Raise on the first option outside its documented range.
+        """Raise one error listing every option outside its documented range.
 
         Examples
         --------
-        >>> Study(n_boot=-1).check()  # doctest: +ELLIPSIS
+        >>> Study(n_boot=-1, budget=-5).check()  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: The 'n_boot' parameter of analyze must be an int >= 0. ...
+        emomotiv._validation.ValidationError: The study has 2 problems:
+          - The 'n_boot' parameter of analyze must be an int >= 0. Got -1 instead.
+          - The 'budget' parameter of analyze must be a finite float >= 0 or None. ...
         """
-        check_int(self.random_state, "random_state", owner, min_value=0)
-        check_int(self.n_boot, "n_boot", owner, min_value=0)
-        check_float(self.level, "level", owner, low=0, high=1, inclusive=False)
-        check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
-        _check_segments_and_wording(self, owner)
+        problems = self.problems(owner)
+        if problems:
+            raise ValidationError(problems, subject="study")
+
+    def problems(self, owner: str = "analyze") -> list[str]:
+        """Every problem with the options, one sentence each (see :meth:`check`).
+
+        Roles must be strings naming columns; options that need another
+        option (``churn`` and ``advocacy`` need ``value``) say so with the fix.
+
+        Examples
+        --------
+        >>> Study(connection="connected", churn="churned").problems()
+        ... # doctest: +ELLIPSIS
+        ["The 'churn' option (--churn) needs a value column ...]
+        """
+        problems = [p for p in (_role_problem(self, n) for n in self.ROLES) if p]
+        checks = [
+            lambda: check_int(self.random_state, "random_state", owner, min_value=0),
+            lambda: check_int(self.n_boot, "n_boot", owner, min_value=0),
+            lambda: check_float(
+                self.level, "level", owner, low=0, high=1, inclusive=False
+            ),
+            lambda: check_int(self.n_jobs, "n_jobs", owner, allow_none=True),
+            lambda: check_choice(self.stated_form, "stated_form", owner, STATED_FORMS),
+            lambda: check_choice(
+                self.stated_source, "stated_source", owner, STATED_SOURCES
+            ),
+            lambda: check_choice(
+                self.connection_kind, "connection_kind", owner, CONNECTION_KINDS
+            ),
+            lambda: self._check_controls(owner),
+            lambda: _check_segments_and_wording(self, owner),
+        ]
+        for check in checks:
+            try:
+                check()
+            except ValueError as err:
+                problems.append(str(err))
         for name in ("progress", "methods"):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(
+                problems.append(
                     f"The '{name}' parameter of {owner} must be an instance of "
                     f"'bool'. Got {getattr(self, name)!r} instead."
                 )
-        check_choice(self.stated_form, "stated_form", owner, STATED_FORMS)
-        check_choice(self.stated_source, "stated_source", owner, STATED_SOURCES)
-        self._check_controls(owner)
+        problems += _plan_problems(self, owner)
+        for name, flag in (("churn", "--churn"), ("advocacy", "--advocacy")):
+            if getattr(self, name) is not None and self.value is None:
+                problems.append(
+                    f"The '{name}' option ({flag}) needs a value column (value=..., "
+                    f"--value COL): it is linked to connection inside the value "
+                    f"models. Pass the value column, or drop {name}."
+                )
+        problems += _reading_problems(self, owner)
+        return problems
 
     def _check_controls(self, owner: str) -> None:
         """``halo`` one of the designs; ``controls`` a list of column names."""
@@ -252,6 +318,72 @@ def _check_segments_and_wording(study: Study, owner: str) -> None:
             f"The 'outcome_label' parameter of {owner} must be a non-empty str or "
             f"None. Got {label!r} instead."
         )
+
+
+def _role_problem(study: Study, name: str) -> str | None:
+    """A role must be a column name (or, for the lists, a list of them)."""
+    value = getattr(study, name)
+    if value is None or (
+        isinstance(value, str) and name not in ("motivators", "facets")
+    ):
+        return None
+    if name in ("motivators", "facets"):
+        ok = not isinstance(value, str | bytes) and isinstance(value, Sequence)
+        if ok and all(isinstance(v, str) for v in value):
+            return None
+        return (
+            f"The '{name}' role must be a list of strings naming survey columns; "
+            f"got {value!r} ({type(value).__name__})."
+        )
+    return (
+        f"The '{name}' role must be a string naming a survey column; "
+        f"got {value!r} ({type(value).__name__})."
+    )
+
+
+def _plan_problems(study: Study, owner: str) -> list[str]:
+    """``population`` finite > 0, ``budget`` finite >= 0, a finite value."""
+    rules = (
+        ("population", "> 0", lambda v: v > 0),
+        ("budget", ">= 0", lambda v: v >= 0),
+        ("value_per_connected", "", lambda v: True),
+    )
+    problems = []
+    for name, rule, ok in rules:
+        value = getattr(study, name)
+        if value is None:
+            continue
+        number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if number and math.isfinite(value) and ok(value):
+            continue
+        problems.append(
+            f"The '{name}' parameter of {owner} must be a finite float"
+            f"{' ' + rule if rule else ''} or None. Got {value!r} instead."
+        )
+    return problems
+
+
+def _reading_problems(study: Study, owner: str) -> list[str]:
+    """``not_experienced`` is a list of codes; ``encoding`` a known codec."""
+    problems = []
+    codes = study.not_experienced
+    if codes is not None:
+        ok = not isinstance(codes, str | bytes) and isinstance(codes, Sequence)
+        if not ok or not all(
+            isinstance(c, str | numbers.Real) and not isinstance(c, bool) for c in codes
+        ):
+            problems.append(
+                f"The 'not_experienced' parameter of {owner} must be a list of "
+                f"codes (text or numbers), e.g. ['n/a', 99]. Got {codes!r} instead."
+            )
+    try:
+        codecs.lookup(study.encoding)
+    except (LookupError, TypeError):
+        problems.append(
+            f"The 'encoding' parameter of {owner} must name a text encoding, "
+            f"e.g. 'utf-8', 'latin-1' or 'cp1252'. Got {study.encoding!r} instead."
+        )
+    return problems
 
 
 def _plain(value: Any) -> Any:

@@ -371,9 +371,15 @@ def test_inconsistent_pairwise_matrix_is_projected_to_a_correlation_matrix():
     for fn in (em.shapley_regression, em.relative_weights):
         res = fn(X, y)
         assert res.info["psd_projection"] > 0.1
+        # An R² is reported within [0, 1]: clipped at the source, so the bound
+        # holds exactly on every machine.
         assert 0 <= res.total <= 1
-        assert res.table["raw_importance"].sum() == pytest.approx(res.total)
-        assert (res.table["raw_importance"] >= -1e-12).all()
+        # The parts add up to the R² up to the round-off of summing a handful
+        # of eigen-decomposition results (~1e-15 each); 1e-9 leaves room for
+        # other BLAS builds and for the clip above.
+        raw = res.table["raw_importance"]
+        assert raw.sum() == pytest.approx(res.total, abs=1e-9)
+        assert (raw >= -1e-12).all()  # R² parts are >= 0 up to round-off
 
 
 def test_analysis_of_the_synthetic_survey_has_missing_ratings(staged):

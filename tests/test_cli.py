@@ -201,3 +201,69 @@ def test_outcome_label_option_and_default():
     )
     assert _study(args).outcome_label == "a promoter"
     assert args.min_segment_size == 300
+
+
+def test_printed_text_has_no_control_characters_and_long_text_is_cut(tmp_path, capsys):
+    from emomotiv.cli import LABEL_WIDTH, _label
+
+    survey = pd.DataFrame({"a": [1, 2], "connected": [0, 1]})
+    survey.to_csv(tmp_path / "s.csv", index=False)
+    pd.DataFrame({"facet": ["a"]}).to_csv(tmp_path / "f.csv", index=False)
+    evil = "\x1b]0;pwned\x07\x1b[31mred\r\x08" + "x" * 100_000
+    code = main(
+        [
+            "validate",
+            str(tmp_path / "s.csv"),
+            "--catalog",
+            str(tmp_path / "f.csv"),
+            "--connection",
+            evil,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert not any(ch in err for ch in "\x1b\x07\r\x08")
+    assert "red" in err
+    assert max(len(line) for line in err.splitlines()) <= 400
+    assert (
+        _label("\x1b[1mWelcome\nnote" + "!" * 100)
+        == "Welcome note" + "!" * (LABEL_WIDTH - 13) + "…"
+    )
+
+
+def test_a_semicolon_file_is_read_with_a_notice(tmp_path, capsys):
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    s.survey.to_csv(tmp_path / "s.csv", index=False, sep=";")
+    s.catalog.to_csv(tmp_path / "f.csv", index=False)
+    code = main(
+        [
+            "validate",
+            str(tmp_path / "s.csv"),
+            "--catalog",
+            str(tmp_path / "f.csv"),
+            "--connection",
+            "connected",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "OK: 200 respondents" in captured.out
+    assert "notice:" in captured.err and "';' (semicolon)" in captured.err
+
+
+def test_latin1_file_reads_with_encoding(tmp_path, capsys):
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    catalog = s.catalog.assign(label="Café à Genève")
+    s.survey.to_csv(tmp_path / "s.csv", index=False)
+    (tmp_path / "f.csv").write_bytes(catalog.to_csv(index=False).encode("latin-1"))
+    args = [
+        "validate",
+        str(tmp_path / "s.csv"),
+        "--catalog",
+        str(tmp_path / "f.csv"),
+        "--connection",
+        "connected",
+    ]
+    assert main(args) == 2
+    assert "f.csv" in capsys.readouterr().err
+    assert main([*args, "--encoding", "latin-1"]) == 0

@@ -1,3 +1,5 @@
+import os
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -87,11 +89,10 @@ def test_saved_csv_cells_cannot_run_as_formulas(small_result, tmp_path):
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A plain decimal number exactly as written: no whitespace, no inf/nan
+    (``float()`` would accept ``"\t5"`` and ``"-inf"``, which spreadsheets
+    do not read as numbers)."""
+    return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text) is not None
 
 
 def test_negative_numbers_in_numeric_columns_are_untouched():
@@ -102,6 +103,21 @@ def test_negative_numbers_in_numeric_columns_are_untouched():
     assert out["gap"].tolist() == [-0.25, 0.5]
     assert out["n"].tolist() == [-3, 4]
     assert out["name"].tolist() == ["-0.25", "'=x"]
+
+
+def test_tab_and_cr_prefixed_numbers_and_infinities_are_neutralised(tmp_path):
+    """Exact strings: a neutraliser that let "\t5" or "-inf" through (they
+    parse with ``float``) breaks this test."""
+    from emomotiv.io import neutralise_formulas, write_csv
+
+    cells = ["\t5", "\r5", "\t-1", "-inf", "+inf", "-Infinity", "-nan", "=1"]
+    plain = ["-5", "+5", "-1e5", ".5", "-.5", "5", "1.25E-3"]
+    escaped = ["'" + c for c in cells]
+    frame = pd.DataFrame({"label": cells + plain})
+    assert neutralise_formulas(frame)["label"].tolist() == escaped + plain
+    write_csv(frame, tmp_path / "t.csv")
+    raw = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
+    assert raw["label"].tolist() == escaped + plain
 
 
 def test_column_names_are_neutralised_too():
@@ -120,7 +136,7 @@ def test_neutralise_round_trips_and_leaves_no_live_formula(texts):
     frame = pd.DataFrame({"label": texts})
     safe = neutralise_formulas(frame)
     for cell in safe["label"]:
-        assert not cell.startswith(TRIGGERS) or _is_number(cell.strip())
+        assert not cell.startswith(TRIGGERS) or _is_number(cell)
     assert restore_formulas(safe)["label"].tolist() == texts
 
 
@@ -139,3 +155,146 @@ def test_saved_comparison_is_neutralised_too(tmp_path):
     raw = pd.read_csv(out / "changes.csv", dtype=str)
     assert raw["label"].tolist() == ["'=cmd|' /C calc'!A0", "ok"]
     assert pd.read_csv(out / "changes.csv")["change"].tolist() == [-0.02, 0.01]
+
+
+def _with_tables(result, **tables):
+    """``result`` with its tables replaced (cheap runs with known files)."""
+    return replace(result, tables=tables)
+
+
+def test_force_replaces_the_earlier_run_whole(small_result, tmp_path):
+    from emomotiv.io import check_manifest
+
+    out = tmp_path / "run"
+    drivers = small_result.drivers
+    plan = pd.DataFrame({"facet": ["a"], "cost": [1.0]})
+    em.save_analysis(_with_tables(small_result, drivers=drivers, plan=plan), out)
+    assert (out / "plan.csv").is_file()
+    (out / "notes.txt").write_text("mine")
+    with pytest.warns(UserWarning, match="did not write, left alone: 'notes.txt'"):
+        em.save_analysis(_with_tables(small_result, drivers=drivers), out, force=True)
+    names = {p.name for p in out.iterdir()}
+    assert "plan.csv" not in names  # the earlier run's file this run did not write
+    assert (out / "notes.txt").read_text() == "mine"  # not emomotiv's: left alone
+    assert set(check_manifest(out)) == names - {"notes.txt", "manifest.json"}
+    assert "plan" not in em.load_analysis(out).tables
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_manifest_lists_every_file_with_its_checksum(small_result, tmp_path):
+    import hashlib
+    import json
+
+    out = em.save_analysis(small_result, tmp_path / "run")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["emomotiv"] == em.__version__
+    files = {p.name for p in out.iterdir()} - {"manifest.json"}
+    assert set(manifest["files"]) == files
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+
+
+def test_load_analysis_refuses_a_folder_that_does_not_match(small_result, tmp_path):
+    out = em.save_analysis(small_result, tmp_path / "run")
+    stale = out / "drivers.csv"
+    stale.write_text(stale.read_text().replace("0.", "1.", 1))
+    with pytest.raises(em.ValidationError, match="'drivers.csv' does not match"):
+        em.load_analysis(out)
+    (out / "stages.csv").unlink()
+    with pytest.raises(em.ValidationError, match="'stages.csv' is listed"):
+        em.load_analysis(out)
+    (out / "manifest.json").unlink()
+    with pytest.raises(em.ValidationError, match="no manifest.json"):
+        em.load_analysis(out)
+
+
+def test_a_save_killed_midway_is_refused_then_cleaned(
+    small_result, tmp_path, monkeypatch
+):
+    import emomotiv.io
+
+    out = em.save_analysis(small_result, tmp_path / "run")
+    moves = []
+
+    def dies_on_third(src, dst):
+        moves.append(dst)
+        if len(moves) == 3:
+            raise KeyboardInterrupt  # killed between two files
+        return os.replace(src, dst)
+
+    monkeypatch.setattr(emomotiv.io.os, "replace", dies_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        em.save_analysis(small_result, out, force=True)
+    monkeypatch.undo()
+    with pytest.raises(em.ValidationError, match="no manifest.json"):
+        em.load_analysis(out)  # half old, half new: never loaded
+    stage = tmp_path / ".run.emomotiv-stage-left-by-a-kill"
+    stage.mkdir()
+    (stage / "drivers.csv").write_text("x")
+    em.save_analysis(small_result, out, force=True)
+    em.load_analysis(out)
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_a_locked_folder_fails_clearly_and_a_stale_lock_is_taken_over(
+    small_result, tmp_path
+):
+    import subprocess
+    import sys
+
+    from emomotiv.io import output_problems
+
+    out = tmp_path / "run"
+    lock = tmp_path / ".run.emomotiv-lock"
+    lock.write_text("1 1")  # process 1 is alive: another run holds the folder
+    with pytest.raises(FileExistsError, match=r"Another emomotiv run \(process 1\)"):
+        em.save_analysis(small_result, out)
+    assert any("process 1" in p for p in output_problems(out))
+    assert not out.exists()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lock.write_text(f"{dead.stdout.strip()} 1")  # its run died
+    em.save_analysis(small_result, out)
+    assert not lock.exists()
+    em.load_analysis(out)
+
+
+def test_concurrent_saves_into_one_folder_leave_one_whole_run(small_result, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    out = tmp_path / "run"
+    first = small_result.drivers.assign(importance=0.25)
+    second = small_result.drivers.assign(importance=0.75)
+    runs = [_with_tables(small_result, drivers=d, stages=d) for d in (first, second)]
+
+    def save(result):
+        try:
+            em.save_analysis(result, out, force=True)
+            return "saved"
+        except FileExistsError as err:
+            assert "Another emomotiv run" in str(err)
+            return "refused"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(save, runs))
+    assert "saved" in outcomes
+    loaded = em.load_analysis(out)  # the manifest matches: one whole run
+    (value,) = set(loaded.tables["drivers"]["importance"])
+    assert set(loaded.tables["stages"]["importance"]) == {value}
+
+
+def test_force_is_refused_on_root_home_and_the_input_folder(tmp_path, monkeypatch):
+    from emomotiv.io import output_problems
+
+    (tmp_path / "survey.csv").write_text("a\n1\n")
+    (problem,) = output_problems(tmp_path, force=True, inputs=[tmp_path / "survey.csv"])
+    assert "holds the input" in problem
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert "home folder" in output_problems(tmp_path, force=True)[0]
+    assert "filesystem root" in output_problems("/", force=True)[0]
+    (tmp_path / "file").write_text("x")
+    assert "is a file" in output_problems(tmp_path / "file" / "out")[0]

@@ -94,8 +94,52 @@ def test_binary_outcome_with_one_class():
 def test_numeric_outcome_without_variance():
     s = _survey()
     s["connected"] = 3.5
-    (problem,) = _problems(s)
+    with pytest.raises(ValidationError) as info:
+        validate_survey(s, _schema(), CATALOG, connection_kind="score")
+    (problem,) = info.value.problems
     assert "no variance" in problem
+    (problem,) = _problems(s)  # undeclared: a score is not guessed
+    assert "3.5, not 0/1" in problem and "--connection-kind score" in problem
+
+
+def test_a_declared_score_passes_and_a_declared_binary_insists_on_0_1():
+    s = _survey()
+    s["connected"] = np.linspace(0, 100, len(s))
+    validate_survey(s, _schema(), CATALOG, connection_kind="score")
+    s["connected"] = np.tile([1, 2], len(s) // 2)
+    with pytest.raises(ValidationError, match="declared binary"):
+        validate_survey(s, _schema(), CATALOG, connection_kind="binary")
+
+
+def test_not_experienced_codes_blank_the_cells_text_and_numbers():
+    s = _survey().astype({"app": object})
+    s.loc[:4, "app"] = ["n/a", " n/a ", 99, "99", 0]
+    out = validate_survey(s, _schema(), CATALOG, not_experienced=["n/a", 99, "0"])
+    assert out["app"].iloc[:5].isna().all()
+    assert out["app"].iloc[5:].notna().all()
+    catalog = FacetCatalog.from_frame(
+        pd.DataFrame(
+            {
+                "facet": ["app", "fees", "note"],
+                "not_experienced": ["n/a, 99, 0", None, None],
+            }
+        )
+    )
+    out = validate_survey(s, _schema(), catalog)
+    assert out["app"].iloc[:5].isna().all()
+    text, off = _problems(s)  # undeclared: text is named, codes are off the scale
+    assert "non-numeric ratings in 2 cells: ' n/a ', 'n/a'" in text
+    assert "3 ratings off its 1-10 scale: 0.0, 99.0" in off
+
+
+def test_counts_in_messages_count_cells():
+    s = _survey().astype({"connected": object, "w": object})
+    s["connected"] = np.tile(["yes", "no"], len(s) // 2)
+    s.loc[:2, "w"] = "heavy"
+    problems = _problems(s)
+    assert any(f"in {len(s)} cells: 'no', 'yes'" in p for p in problems)
+    assert any("text in 3 cells: 'heavy'" in p for p in problems)
+    assert not any("empty" in p for p in problems)
 
 
 def test_duplicate_ids():

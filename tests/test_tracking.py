@@ -301,7 +301,8 @@ def test_analyze_by_wave_refuses_empty_wave_labels():
     survey = s.survey.copy()
     survey.loc[survey["wave"] == "2026Q3", "connected"] = 1
     model = em.DriverModel(n_estimators=20, cv=0, n_jobs=1)
-    with pytest.raises(em.ValidationError, match="survey of wave '2026Q3'"):
+    # every wave is checked before any fit; the message names the wave
+    with pytest.raises(em.ValidationError, match="Wave '2026Q3': The connection"):
         em.analyze(
             survey,
             s.catalog,
