@@ -323,14 +323,14 @@ def acceptance():
 # Measured on this seed (2,000 x 100, seed 0) with the default halo design;
 # targets that are not met are strict xfails carrying the measured number.
 TARGETS = [
-    ("p@10", ">=", 0.95, "measured 0.70"),
-    ("r@15", ">=", 0.90, "measured 0.53"),
-    ("pearson", ">=", 0.92, "measured 0.69"),
-    ("drivers/truth", ">=", 0.85, "measured 0.46"),
+    ("p@10", ">=", 0.95, "measured 0.50"),
+    ("r@15", ">=", 0.90, "measured 0.40"),
+    ("pearson", ">=", 0.92, "measured 0.46"),
+    ("drivers/truth", ">=", 0.85, "measured 0.34"),
     ("drivers/truth", "<=", 1.15, None),
-    ("others/truth", "<=", 0.20, None),
-    ("plan/best", ">=", 0.90, "measured 0.70"),
-    ("spend_none", "<=", 0.15, "measured 0.32"),
+    ("others/truth", "<=", 0.20, "measured 0.25 (0.44 without the halo score)"),
+    ("plan/best", ">=", 0.90, "measured 0.51"),
+    ("spend_none", "<=", 0.15, "measured 0.54"),
 ]
 
 
