@@ -374,3 +374,25 @@ def test_context_passed_as_a_control_keeps_its_facets_honest(context_survey):
     controls = result.tables["controls"].set_index("control")
     assert controls.loc["purpose", "kind"] == "context"
     assert controls.loc["purpose", "importance"] > 0
+
+
+def test_partialling_out_the_control_removes_a_confounded_facet():
+    """A facet that goes with the outcome only through a control carries
+    relative weight on raw correlations and none given the control."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    c = rng.standard_normal(n)
+    X = pd.DataFrame(
+        {
+            "confounded": c + rng.standard_normal(n),
+            "driver": rng.standard_normal(n),
+        }
+    )
+    X.loc[rng.random(n) < 0.3, "confounded"] = np.nan  # not experienced
+    y = c + X["driver"] + rng.standard_normal(n)
+    raw = em.relative_weights(X, y).table["importance"]
+    rest, y_rest = em.partial_out(X, pd.DataFrame({"c": c}), y)
+    given = em.relative_weights(rest, y_rest).table["importance"]
+    assert raw["confounded"] > 0.2
+    assert given["confounded"] < 0.01
+    assert rest["confounded"].isna().equals(X["confounded"].isna())
