@@ -907,7 +907,8 @@ def plan_improvements(
     pop = np.nan if population is None else population
     delta_value = point * pop * vpc
     dv_low = dv_high = np.full(len(point), np.nan)
-    if vpc_reps is not None and len(reps) >= 2:
+    priced = vpc_reps is not None and np.isfinite(pop) and np.isfinite(vpc_reps).all()
+    if priced and len(reps) >= 2:
         dv_reps = reps * vpc_reps[:, None] * pop
         delta_value = np.nanmean(dv_reps, axis=0)
         dv_low, dv_high = _interval(delta_value, dv_reps, level)
