@@ -26,14 +26,27 @@ facets (two with no effect), analysed without and with
 uplift and rank.
 
 What is run is what ``analyze`` does by default except what cannot change
-these numbers: the bootstrap (``n_boot=0``, ``simulation_boot=0``: point
-estimates do not depend on it), the model's cross-validated score
+these numbers: the bootstrap (``n_boot=0``: the full-data fit's estimates;
+with replicates analyze reports their bagged mean), the model's cross-validated score
 (``cv=0``: the model fitted on all respondents is the same) and the
 classical methods. Nothing is asserted.
 
-Measured (2 shared cores, load ~4-8, ``nice -n 10``; 100 facets,
-``stage_factor=0.3``, budget 1.5M, see docs/concepts/halo.md for the
-tables): see the figures in that page, which are this script's output.
+Measured on a 2-core machine shared with four other jobs (load 8-22),
+``nice -n 10``, 100 facets, budget 1.5M; the tables are in
+docs/concepts/halo.md. What was run (the full grid was too heavy there):
+
+- ``--sizes 2000 --seeds 0 1 2`` (halo none/moderate/strong x scale
+  off/on x designs none/mean/factor/profile): 72 analyses, 8-30 s each;
+- ``--sizes 6000 --halo moderate --scale on --designs none mean`` (seeds
+  0-4, the acceptance cell): mean design p@10 0.70, r@15 0.56, pearson
+  0.70, drivers/truth 0.52, others/truth -0.09, plan/best 0.78,
+  spend_none 0.31 (none: 0.70, 0.57, 0.69, 0.58, 0.12, 0.79, 0.33);
+  15-105 s per analysis;
+- ``--sizes 2000 --halo moderate --scale off on --designs mean --settings
+  default monotone colsample1 slow --seeds 0 1 2``;
+- ``--sizes 2000 --halo none --scale off --stage-factor 0 --designs none
+  mean --seeds 0 1 2 3 4 --context`` (the surveys of earlier releases, and
+  the context check).
 """
 
 from __future__ import annotations
@@ -74,7 +87,6 @@ def _run(s, design: str, setting: str, controls=None):
         halo=design,
         controls=controls,
         n_boot=0,
-        simulation_boot=0,
         methods=False,
         progress=False,
         n_jobs=1,

@@ -596,6 +596,16 @@ def analyze(
             from the value link (``summary["value"]``) when there is one, else
             from the difference in weighted mean ``value`` between connected
             and unconnected respondents.
+        halo : {"mean", "factor", "profile", "none"}, default="mean"
+            Each respondent's general warmth, estimated from their own
+            ratings (see :func:`~emomotiv.halo_score`), enters the model as
+            a control: seen by every prediction, moved by no scenario, never
+            ranked. ``tables["controls"]`` and ``summary["halo"]`` report its
+            share of importance; ``"none"`` leaves it out.
+        controls : sequence of str or None
+            Customer-context columns (numeric or categorical, missing
+            allowed) that the model must see but that are not touchpoints;
+            they join the halo score in ``tables["controls"]``.
         random_state : int, default=0
             Seed for the model and its folds; the same seed gives the same
             result.
@@ -603,8 +613,10 @@ def analyze(
     Returns
     -------
     AnalysisResult
-        ``tables["drivers"]``, ``tables["roi"]`` (and ``tables["plan"]``
-        with a budget), ``summary``, ``importance``, ``model`` and ``plan``.
+        ``tables["drivers"]``, ``tables["controls"]``, ``tables["roi"]`` (and
+        ``tables["plan"]`` with a budget), ``summary``, ``importance``,
+        ``model`` (fitted on the facets, then the control columns of
+        :func:`~emomotiv.design_matrix`) and ``plan``.
 
     Raises
     ------
