@@ -26,8 +26,8 @@ facets (two with no effect), analysed without and with
 uplift and rank.
 
 What is run is what ``analyze`` does by default except what cannot change
-these numbers: the bootstrap (``n_boot=0``: estimates from
-the full-data model, without intervals), the model's cross-validated score
+these numbers: the bootstrap (``n_boot=0``: the full-data fit's estimates;
+with replicates analyze reports their bagged mean), the model's cross-validated score
 (``cv=0``: the model fitted on all respondents is the same) and the
 classical methods. Nothing is asserted.
 

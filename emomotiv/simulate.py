@@ -19,20 +19,21 @@ moves and the rest of the respondent stays as it is. The model is an
 association learned from survey data, so the simulation is only as causal as
 that reading allows.
 
-Estimates: by default each respondent's before and after are predicted out of
-fold, by a clone of the model fitted without them (``cross_fit`` folds): a
-boosted model is overconfident on the respondents it was fitted on, which
-understates gains.
-
-Uncertainty: the interval comes from ``n_boot`` replicate models, each a clone
-of the driver model (``cv=0``) refitted on a resample of respondents and
-evaluated on that resample, so it covers both model and sampling uncertainty.
-Refits are the expensive part, so they are done once and every scenario is
-evaluated on every replicate (predictions are cheap). With the modest default
-number of replicates the interval is the estimate ± z × the replicates'
-standard deviation (a normal bootstrap interval), steadier than percentiles of
-a few draws. It does not cover the model's bias: boosted trees shrink effects
-towards zero, so simulated gains tend to be conservative.
+Estimates and intervals come from bootstrap replicate models: those of the
+importance bootstrap when it is passed (``bootstrap=``, as
+:func:`emomotiv.analyze` does, so the ranking, the stages, the ROI and the plan
+rest on the same replicates), else ``n_boot`` refits made here by the same
+machinery. Each replicate model predicts, before and after every scenario, the
+respondents of a fixed evaluation subsample it was *not* fitted on (out of
+bag): a boosted model is overconfident on the respondents it was fitted on,
+which understates gains. All the scenarios of a replicate are predicted in one
+batch, over only the rows each scenario changes. The estimate is the mean over
+replicates (bagged) and the interval the percentile interval of the same
+replicates, so the estimate lies inside it. Without replicates
+(``n_boot=0``) the change is predicted out of fold (``cross_fit`` clones) or
+by the fitted model as it is, with no interval. The interval does not cover
+the model's bias: boosted trees shrink effects towards zero, so simulated gains
+tend to be conservative.
 """
 
 from __future__ import annotations
@@ -907,7 +908,8 @@ def plan_improvements(
     pop = np.nan if population is None else population
     delta_value = point * pop * vpc
     dv_low = dv_high = np.full(len(point), np.nan)
-    if vpc_reps is not None and len(reps) >= 2:
+    priced = vpc_reps is not None and np.isfinite(pop) and np.isfinite(vpc_reps).all()
+    if priced and len(reps) >= 2:
         dv_reps = reps * vpc_reps[:, None] * pop
         delta_value = np.nanmean(dv_reps, axis=0)
         dv_low, dv_high = _interval(delta_value, dv_reps, level)
