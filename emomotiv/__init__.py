@@ -24,7 +24,7 @@ from .measures import (
 )
 from .model import DriverModel
 from .pipeline import analyze
-from .report import Report
+from .report import ComparisonReport, Report
 from .results import (
     AnalysisResult,
     ConnectionMeasures,
@@ -58,6 +58,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AnalysisResult",
     "Combined",
+    "ComparisonReport",
     "ConnectionMeasures",
     "Diagnostics",
     "DriverModel",

@@ -475,3 +475,50 @@ def test_no_layout_warning_reaches_the_user(contract):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         em.Report({"tables": tables, "summary": contract.summary}).html()
+
+
+@pytest.fixture(scope="module")
+def comparison(contract):
+    from emomotiv.results import WaveComparison
+
+    return WaveComparison(contract.tables["changes"], contract.summary["tracking"])
+
+
+def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
+    html = em.ComparisonReport(comparison).html()
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html.lower()
+    parts = sections(html)
+    assert list(parts) == ["summary", "changes", "kpis"]
+    changes = comparison.changes
+    flagged = changes.loc[changes["flagged"].astype(bool)]
+    assert f"<strong>{len(flagged)}</strong> touchpoint" in parts["summary"]
+    for _, row in flagged.iterrows():
+        assert escape(row["label"]) in parts["changes"]
+    assert "p (Holm)" in parts["changes"] and " to " in parts["changes"]
+    assert "<svg" in parts["summary"]
+    waves = comparison.summary["waves"]
+    assert f"From {waves['before']} to {waves['after']}" in html
+
+
+def test_compare_report_escapes_user_text(comparison):
+    from emomotiv.results import WaveComparison
+
+    changes = comparison.changes.copy()
+    changes.loc[changes.index[0], "label"] = "<script>alert(1)</script>"
+    html = em.ComparisonReport(WaveComparison(changes, comparison.summary)).html()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_save_comparison_writes_the_report(comparison, tmp_path):
+    out = em.save_comparison(comparison, tmp_path / "cmp")
+    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = em.ComparisonReport(comparison).write_html(ARTIFACTS / "compare.html")
+    dom, console = chromium(browser, page, tmp_path / "dom", "--dump-dom")
+    assert console == []
+    for key in ("summary", "changes", "kpis"):
+        assert f'id="{key}"' in dom
+    assert "What moved" in dom and "<svg" in dom
