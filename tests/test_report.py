@@ -5,6 +5,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from contract import contract_result
@@ -115,11 +116,11 @@ def _skeleton(result):
 def test_skeleton_result_says_what_is_not_provided(small_result):
     parts = sections(em.Report(_skeleton(small_result)).html())
     expected = {
-        "drivers": ["intervals"],
+        "drivers": ["intervals", "segments"],
         "quadrant": ["stated"],
         "stages": ["stages"],
         "motivators": ["motivators", "tiers"],
-        "roi": ["value", "roi", "plan"],
+        "roi": ["value", "value_drivers", "roi", "plan"],
         "changes": ["changes"],
         "model-fit": ["diagnostics", "agreement"],
     }
@@ -478,10 +479,37 @@ def test_no_layout_warning_reaches_the_user(contract):
 
 
 @pytest.fixture(scope="module")
-def comparison(contract):
+def comparison():
+    """A made-up comparison of 30 facets: two moved beyond noise."""
     from emomotiv.results import WaveComparison
 
-    return WaveComparison(contract.tables["changes"], contract.summary["tracking"])
+    n = 30
+    before = np.linspace(0.08, 0.01, n)
+    change = np.r_[0.03, -0.02, np.linspace(0.004, -0.004, n - 2)]
+    changes = pd.DataFrame(
+        {
+            "facet": [f"f{i}" for i in range(n)],
+            "label": [f"Touchpoint {i}" for i in range(n)],
+            "importance_before": before,
+            "importance_after": before + change,
+            "change": change,
+            "change_low": change - 0.01,
+            "change_high": change + 0.01,
+            "rank_before": range(1, n + 1),
+            "rank_after": range(1, n + 1),
+            "rank_change": 0,
+            "flagged": [True, True] + [False] * (n - 2),
+            "p_adjusted": [0.001, 0.02] + [1.0] * (n - 2),
+        }
+    )
+    kpi = {"before": 0.25, "after": 0.27, "change": 0.02, "change_low": -0.01}
+    summary = {
+        "waves": {"before": "2026Q2", "after": "2026Q3"},
+        "n_flagged": 2,
+        "rule": "Flagged when beyond noise after Holm's correction.",
+        "kpis": {"connected_share": kpi | {"change_high": 0.05, "beyond_noise": False}},
+    }
+    return WaveComparison(changes, summary)
 
 
 def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
@@ -496,6 +524,11 @@ def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
         assert escape(row["label"]) in parts["changes"]
     assert "p (Holm)" in parts["changes"] and " to " in parts["changes"]
     assert "<svg" in parts["summary"]
+    assert "Touchpoint 0</strong> rose" in parts["summary"]
+    assert "Touchpoint 1</strong> fell" in parts["summary"]
+    assert "20 of 30 touchpoints shown" in parts["changes"]
+    assert "+3.0 pts" in parts["changes"]
+    assert "+2.0 pts to +4.0 pts" in parts["changes"]
     waves = comparison.summary["waves"]
     assert f"From {waves['before']} to {waves['after']}" in html
 
