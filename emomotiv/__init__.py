@@ -31,7 +31,7 @@ from .measures import (
 )
 from .model import DriverModel
 from .pipeline import analyze
-from .report import Report
+from .report import ComparisonReport, Report
 from .results import (
     AnalysisResult,
     ConnectionMeasures,
@@ -65,6 +65,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AnalysisResult",
     "Combined",
+    "ComparisonReport",
     "ConnectionMeasures",
     "Diagnostics",
     "Design",

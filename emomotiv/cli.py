@@ -388,7 +388,7 @@ def _add_compare(sub) -> None:
         description="Compare two folders written by `emomotiv analyze`: per facet "
         "the change in importance with an interval, a flag when it is beyond "
         "noise (corrected for the number of facets), rank movements and KPI "
-        "trends. Writes changes.csv and summary.json to --out.",
+        "trends. Writes changes.csv, summary.json and report.html to --out.",
     )
     compare.add_argument("before", metavar="DIR_BEFORE", help="earlier analysis")
     compare.add_argument("after", metavar="DIR_AFTER", help="later analysis")

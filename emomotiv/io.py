@@ -29,7 +29,7 @@ import pandas as pd
 
 from ._validation import ValidationError, preview
 from .model import DriverModel, load_model_files
-from .report import Report
+from .report import ComparisonReport, Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
 
 __all__ = [
@@ -528,7 +528,7 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
 def save_comparison(
     comparison: WaveComparison, out: str | PathLike, *, force: bool = False
 ) -> Path:
-    """Write a wave comparison: ``changes.csv`` and ``summary.json``.
+    """Write a wave comparison: ``changes.csv``, ``summary.json``, ``report.html``.
 
     ``summary.json`` holds ``{"tracking": comparison.summary}``, the same key
     an analysis of a multi-wave survey has. Like :func:`save_analysis`, it
@@ -551,11 +551,12 @@ def save_comparison(
     >>> out = em.save_comparison(em.compare(result, result),
     ...                          Path(tempfile.mkdtemp()) / "changes")
     >>> sorted(p.name for p in out.iterdir())
-    ['changes.csv', 'manifest.json', 'summary.json']
+    ['changes.csv', 'manifest.json', 'report.html', 'summary.json']
     """
     with _staged(out, force=force) as tmp:
         write_csv(comparison.changes, tmp / "changes.csv")
         dump_json({"tracking": comparison.summary}, tmp / "summary.json")
+        ComparisonReport(comparison).write_html(tmp / "report.html")
         # Hook for the report (issue 6a): a report of the comparison goes here.
     return Path(out)
 

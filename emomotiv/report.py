@@ -27,7 +27,7 @@ import pandas as pd
 from ._validation import check_int
 from .results import AnalysisResult
 
-__all__ = ["Report"]
+__all__ = ["ComparisonReport", "Report"]
 
 SECTIONS = {
     "summary": "Executive summary",
@@ -769,6 +769,8 @@ class Report:
 
     # -- rendering --------------------------------------------------------
 
+    template = "report.html.j2"
+
     def html(self) -> str:
         """Render the report as one HTML string."""
         from jinja2 import ChainableUndefined, Environment, PackageLoader
@@ -789,7 +791,7 @@ class Report:
             label=_label,
             number=_number,
         )
-        return env.get_template("report.html.j2").render(**self.context())
+        return env.get_template(self.template).render(**self.context())
 
     def write_html(self, path: str | PathLike) -> Path:
         """Write the report to ``path`` and return the path."""
@@ -799,3 +801,76 @@ class Report:
 
     def _repr_html_(self) -> str:
         return self.html()
+
+
+class ComparisonReport(Report):
+    """A self-contained HTML report of a wave comparison (:func:`emomotiv.compare`).
+
+    What moved, with intervals and Holm-adjusted flags, in the style of
+    :class:`Report`; ``emomotiv compare A B --out DIR`` writes it as
+    ``report.html``.
+
+    Parameters
+    ----------
+    comparison : WaveComparison
+        What :func:`emomotiv.compare` returned.
+    title : str, default="What moved since the last wave"
+    top : int, default=20
+        Touchpoints shown in the chart and, after every flagged one, the table.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=500, n_facets=8, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
+    ...                     connection="connected",
+    ...                     model=em.DriverModel(n_estimators=30, cv=0))
+    >>> html = em.ComparisonReport(em.compare(result, result)).html()
+    >>> "What moved" in html
+    True
+    """
+
+    template = "compare.html.j2"
+
+    def __init__(
+        self,
+        comparison,
+        *,
+        title: str = "What moved since the last wave",
+        top: int = 20,
+    ) -> None:
+        super().__init__({"tables": {}, "summary": {}}, title=title, top=top)
+        self.comparison = comparison
+
+    def context(self) -> dict[str, Any]:
+        """The values the compare template renders."""
+        from markupsafe import Markup
+
+        from . import __version__
+
+        check_int(self.top, "top", "ComparisonReport", min_value=1)
+        changes = self.comparison.changes
+        summary = {"tracking": dict(self.comparison.summary)}
+        c = self._changes({"changes": changes}, summary) or {"tracking": {}}
+        if isinstance(c.get("chart"), str):
+            c["chart"] = Markup(c["chart"])
+        flagged = changes["flagged"].astype(bool) if "flagged" in changes else None
+        order = changes.reindex(
+            changes["change"].abs().sort_values(ascending=False).index
+        )
+        rows = changes.loc[flagged] if flagged is not None else changes.iloc[:0]
+        rest = order.loc[~order.index.isin(rows.index)]
+        rows = pd.concat([rows, rest.head(max(self.top - len(rows), 0))])
+        return {
+            "title": self.title,
+            "c": c,
+            "rows": _records(rows),
+            "n_total": len(changes),
+            "moved": [
+                {"label": _label(r), "up": (_number(r.get("change")) or 0) > 0}
+                for r in _records(rows)[:5]
+                if r.get("flagged")
+            ],
+            "waves": self._waves(summary),
+            "version": __version__,
+        }

@@ -157,6 +157,15 @@ class ValueDrivers:
         ``objective``, ``points``, ``n_boot``, ``level``, ``fit`` (the
         value model's cross-validated R²), ``value_per_connected`` and
         ``note``.
+
+    Examples
+    --------
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=600, n_facets=8, random_state=0)
+    >>> vd = em.value_drivers(s.survey[s.catalog["facet"]], s.survey["value"],
+    ...                       model=em.ValueModel(n_estimators=30, cv=0), n_boot=0)
+    >>> vd.summary()["objective"], len(vd.to_frame())
+    ('tweedie', 8)
     """
 
     table: pd.DataFrame

@@ -5,6 +5,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from contract import contract_result
@@ -117,11 +118,11 @@ def _skeleton(result):
 def test_skeleton_result_says_what_is_not_provided(small_result):
     parts = sections(em.Report(_skeleton(small_result)).html())
     expected = {
-        "drivers": ["intervals"],
+        "drivers": ["intervals", "segments"],
         "quadrant": ["stated"],
         "stages": ["stages"],
         "motivators": ["motivators", "tiers"],
-        "roi": ["value", "roi", "plan"],
+        "roi": ["value", "value_drivers", "roi", "plan"],
         "changes": ["changes"],
         "model-fit": ["diagnostics", "agreement"],
     }
@@ -477,3 +478,82 @@ def test_no_layout_warning_reaches_the_user(contract):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         em.Report({"tables": tables, "summary": contract.summary}).html()
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    """A made-up comparison of 30 facets: two moved beyond noise."""
+    from emomotiv.results import WaveComparison
+
+    n = 30
+    before = np.linspace(0.08, 0.01, n)
+    change = np.r_[0.03, -0.02, np.linspace(0.004, -0.004, n - 2)]
+    changes = pd.DataFrame(
+        {
+            "facet": [f"f{i}" for i in range(n)],
+            "label": [f"Touchpoint {i}" for i in range(n)],
+            "importance_before": before,
+            "importance_after": before + change,
+            "change": change,
+            "change_low": change - 0.01,
+            "change_high": change + 0.01,
+            "rank_before": range(1, n + 1),
+            "rank_after": range(1, n + 1),
+            "rank_change": 0,
+            "flagged": [True, True] + [False] * (n - 2),
+            "p_adjusted": [0.001, 0.02] + [1.0] * (n - 2),
+        }
+    )
+    kpi = {"before": 0.25, "after": 0.27, "change": 0.02, "change_low": -0.01}
+    summary = {
+        "waves": {"before": "2026Q2", "after": "2026Q3"},
+        "n_flagged": 2,
+        "rule": "Flagged when beyond noise after Holm's correction.",
+        "kpis": {"connected_share": kpi | {"change_high": 0.05, "beyond_noise": False}},
+    }
+    return WaveComparison(changes, summary)
+
+
+def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
+    html = em.ComparisonReport(comparison).html()
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html.lower()
+    parts = sections(html)
+    assert list(parts) == ["summary", "changes", "kpis"]
+    changes = comparison.changes
+    flagged = changes.loc[changes["flagged"].astype(bool)]
+    assert f"<strong>{len(flagged)}</strong> touchpoint" in parts["summary"]
+    for _, row in flagged.iterrows():
+        assert escape(row["label"]) in parts["changes"]
+    assert "p (Holm)" in parts["changes"] and " to " in parts["changes"]
+    assert "<svg" in parts["summary"]
+    assert "Touchpoint 0</strong> rose" in parts["summary"]
+    assert "Touchpoint 1</strong> fell" in parts["summary"]
+    assert "20 of 30 touchpoints shown" in parts["changes"]
+    assert "+3.0 pts" in parts["changes"]
+    assert "+2.0 pts to +4.0 pts" in parts["changes"]
+    waves = comparison.summary["waves"]
+    assert f"From {waves['before']} to {waves['after']}" in html
+
+
+def test_compare_report_escapes_user_text(comparison):
+    from emomotiv.results import WaveComparison
+
+    changes = comparison.changes.copy()
+    changes.loc[changes.index[0], "label"] = "<script>alert(1)</script>"
+    html = em.ComparisonReport(WaveComparison(changes, comparison.summary)).html()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_save_comparison_writes_the_report(comparison, tmp_path):
+    out = em.save_comparison(comparison, tmp_path / "cmp")
+    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = em.ComparisonReport(comparison).write_html(ARTIFACTS / "compare.html")
+    dom, console = chromium(browser, page, tmp_path / "dom", "--dump-dom")
+    assert console == []
+    for key in ("summary", "changes", "kpis"):
+        assert f'id="{key}"' in dom
+    assert "What moved" in dom and "<svg" in dom

@@ -245,7 +245,11 @@ def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "facets moved beyond noise" in printed
-    assert {p.name for p in out.iterdir()} == {"changes.csv", "summary.json"}
+    assert {p.name for p in out.iterdir()} == {
+        "changes.csv",
+        "summary.json",
+        "report.html",
+    }
     changes = pd.read_csv(out / "changes.csv")
     tracking = json.loads((out / "summary.json").read_text())["tracking"]
     assert tracking["waves"] == {"before": "2026Q2", "after": "2026Q3"}
