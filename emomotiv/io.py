@@ -557,7 +557,6 @@ def save_comparison(
         write_csv(comparison.changes, tmp / "changes.csv")
         dump_json({"tracking": comparison.summary}, tmp / "summary.json")
         ComparisonReport(comparison).write_html(tmp / "report.html")
-        # Hook for the report (issue 6a): a report of the comparison goes here.
     return Path(out)
 
 
