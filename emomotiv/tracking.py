@@ -73,7 +73,7 @@ CHANGES_COLUMNS = [
     "p_value",
     "p_adjusted",
 ]
-# KPI name -> where it sits in an analysis summary (issue 4 adds "value");
+# KPI name -> where it sits in an analysis summary;
 # mean_outcome is for a numeric outcome, where there is no connected share.
 KPIS = {
     "connected_share": ("data", "connected_share"),
