@@ -27,17 +27,17 @@ examples:
 """
 
 
-def _add_roles(parser: argparse.ArgumentParser) -> None:
+def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     roles = parser.add_argument_group("column roles")
     roles.add_argument(
         "--catalog",
-        required=True,
+        required=required,
         metavar="FACETS",
         help="facet catalog CSV: one row per facet (facet, label, stage, ...)",
     )
     roles.add_argument(
         "--connection",
-        required=True,
+        required=required,
         metavar="COL",
         help="emotional-connection outcome column: 0/1 or a numeric score",
     )
@@ -70,14 +70,12 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--stated-form",
         choices=("ratings", "ranks", "maxdiff"),
-        default="ratings",
         help="what stated importance is: ratings on any scale, ranks "
         "(1 = most important) or MaxDiff utilities (default ratings)",
     )
     group.add_argument(
         "--stated-source",
         choices=("auto", "respondents", "catalog"),
-        default="auto",
         help="per-respondent stated__<facet> columns or the catalog's "
         "stated_importance; auto prefers the columns (default auto)",
     )
@@ -99,7 +97,6 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--stated-threshold",
         type=float,
-        default=1.0,
         metavar="X",
         help="a facet is stated important when its stated share exceeds X "
         "times the mean share (default 1: above average)",
@@ -107,7 +104,6 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--connected-rule",
         type=_rule,
-        default="auto",
         metavar="RULE",
         help="who is fully connected: 'outcome' (the 0/1 connection column), "
         "or a number T: connection score from the motivators >= T (0-100); "
@@ -132,38 +128,63 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--promoter-threshold",
         type=float,
-        default=9.0,
         metavar="X",
         help="recommendation at or above X is a promoter (default 9)",
     )
 
 
+def _flag_options(args: argparse.Namespace) -> dict:
+    """``analyze``'s flags as :class:`~emomotiv.Study` fields; None = not given.
+
+    Every option of ``analyze`` defaults to None in the parser, so that a flag
+    left out keeps the study file's setting (or the ``Study`` default).
+    """
+
+    def negated(flag: bool | None) -> bool | None:
+        return None if flag is None else not flag
+
+    return {
+        "survey": args.survey,
+        "catalog": args.catalog,
+        **_roles(args),
+        "churn": args.churn,
+        "advocacy": args.advocacy,
+        "random_state": args.seed,
+        "n_boot": args.n_boot,
+        "progress": negated(args.quiet),
+        "methods": negated(args.no_methods),
+        "stated_form": args.stated_form,
+        "stated_source": args.stated_source,
+        "stated_scale": None if args.stated_scale is None else tuple(args.stated_scale),
+        "derived_threshold": args.derived_threshold,
+        "stated_threshold": args.stated_threshold,
+        "connected_rule": args.connected_rule,
+        "satisfied_threshold": args.satisfied_threshold,
+        "promoter_threshold": args.promoter_threshold,
+        "population": args.population,
+        "budget": args.budget,
+        "value_per_connected": args.value_per_connected,
+    }
+
+
 def _study(args: argparse.Namespace):
-    """The :class:`~emomotiv.Study` that ``analyze``'s flags describe."""
+    """The :class:`~emomotiv.Study` of ``analyze``: the study file, flags on top."""
     from .study import Study
 
-    return Study(
-        survey=args.survey,
-        catalog=args.catalog,
-        **_roles(args),
-        churn=args.churn,
-        advocacy=args.advocacy,
-        random_state=args.seed,
-        n_boot=args.n_boot,
-        progress=not args.quiet,
-        methods=not args.no_methods,
-        stated_form=args.stated_form,
-        stated_source=args.stated_source,
-        stated_scale=None if args.stated_scale is None else tuple(args.stated_scale),
-        derived_threshold=args.derived_threshold,
-        stated_threshold=args.stated_threshold,
-        connected_rule=args.connected_rule,
-        satisfied_threshold=args.satisfied_threshold,
-        promoter_threshold=args.promoter_threshold,
-        population=args.population,
-        budget=args.budget,
-        value_per_connected=args.value_per_connected,
-    )
+    study = Study() if args.study is None else Study.from_toml(args.study)
+    given = {k: v for k, v in _flag_options(args).items() if v is not None}
+    study = study.replace(**given)
+    missing = [
+        hint
+        for value, hint in (
+            (study.survey, "SURVEY (or survey in the study file's [inputs])"),
+            (study.connection, "--connection (or connection in [roles])"),
+        )
+        if value is None
+    ]
+    if missing:
+        raise ValueError(f"analyze needs {' and '.join(missing)}.")
+    return study
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,8 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     ...     ["analyze", "survey.csv", "--catalog", "facets.csv",
     ...      "--connection", "connected", "--out", "results"]
     ... )
-    >>> args.command, args.connection, args.seed
-    ('analyze', 'connected', 0)
+    >>> args.command, args.connection, args.study
+    ('analyze', 'connected', None)
     """
     parser = argparse.ArgumentParser(
         prog="emomotiv",
@@ -221,20 +242,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit the driver model, rank facets by derived importance and "
         "write drivers.csv, summary.json, report.html and the model to --out.",
     )
-    analyze.add_argument("survey", metavar="SURVEY", help="survey CSV or Parquet file")
-    _add_roles(analyze)
+    analyze.add_argument(
+        "survey",
+        metavar="SURVEY",
+        nargs="?",
+        help="survey file (CSV, Parquet, SPSS, Stata or Excel); optional with "
+        "--study when the study file names it",
+    )
+    analyze.add_argument(
+        "--study",
+        metavar="FILE",
+        help="study file (TOML; see 'emomotiv init'): inputs, roles and options; "
+        "flags given on the command line override it",
+    )
+    _add_roles(analyze, required=False)
     options = analyze.add_argument_group("analysis")
     options.add_argument(
         "--seed",
         type=int,
-        default=0,
         metavar="N",
         help="random seed; the same seed gives the same results (default 0)",
     )
     options.add_argument(
         "--n-boot",
         type=int,
-        default=100,
         metavar="N",
         help="bootstrap resamples for importance intervals, rank intervals and "
         "p_top10; 0 turns the bootstrap off (default 100)",
@@ -242,11 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
     options.add_argument(
         "--quiet",
         action="store_true",
+        default=None,
         help="no progress bar while the bootstrap runs",
     )
     options.add_argument(
         "--no-methods",
         action="store_true",
+        default=None,
         help="skip the classical methods (relative weights, Shapley regression, "
         "betas, correlations) and their agreement with SHAP",
     )
@@ -281,7 +314,67 @@ def build_parser() -> argparse.ArgumentParser:
         help="write into a non-empty output folder (same-named files are replaced)",
     )
     _add_compare(sub)
+    _add_init(sub)
     return parser
+
+
+def _add_init(sub) -> None:
+    init = sub.add_parser(
+        "init",
+        help="write a commented starter study file from a survey's columns",
+        description="Write a study file (TOML) for SURVEY: roles guessed from the "
+        "column names, the remaining columns listed as likely facets, every "
+        "option at its default. Edit it, then run "
+        "'emomotiv analyze --study FILE --out DIR'.",
+    )
+    init.add_argument("survey", metavar="SURVEY", help="survey file")
+    init.add_argument(
+        "--catalog",
+        metavar="FACETS",
+        help="facet catalog to name in the file (default: facets.csv beside "
+        "SURVEY when there is one)",
+    )
+    init.add_argument(
+        "--out",
+        default="study.toml",
+        metavar="FILE",
+        help="study file to write (default study.toml)",
+    )
+    init.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _init(args: argparse.Namespace) -> int:
+    import os
+
+    from .io import read_table
+    from .study import draft_study
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
+    survey = read_table(args.survey)
+    catalog = args.catalog
+    if catalog is None and (Path(args.survey).parent / "facets.csv").is_file():
+        catalog = str(Path(args.survey).parent / "facets.csv")
+    here = out.resolve().parent
+
+    def relative(path: str | None) -> str | None:
+        if path is None:
+            return None
+        return Path(os.path.relpath(Path(path).resolve(), here)).as_posix()
+
+    numeric = list(survey.select_dtypes("number").columns)
+    text = draft_study(
+        [str(c) for c in survey.columns],
+        survey=relative(args.survey),
+        catalog=relative(catalog),
+        numeric=numeric,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"Wrote {out}: check the guessed roles, then run")
+    print(f"  emomotiv analyze --study {out} --out results")
+    return 0
 
 
 def _add_compare(sub) -> None:
@@ -411,9 +504,12 @@ def _analyze(args: argparse.Namespace) -> int:
     from .pipeline import analyze
 
     check_output_dir(args.out, force=args.force)
+    study = _study(args)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        result = analyze(study=_study(args))
+        result = analyze(study=study)
+    if args.study is not None:
+        result.summary["study"]["file"] = Path(args.study).name
     out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
     print(f"Analysed {data['n_respondents']} respondents x {data['n_facets']} facets.")
@@ -475,6 +571,7 @@ COMMANDS = {
     "validate": _validate,
     "analyze": _analyze,
     "compare": _compare,
+    "init": _init,
 }
 
 

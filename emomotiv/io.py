@@ -24,6 +24,7 @@ import pandas as pd
 from .model import DriverModel, load_model_files
 from .report import Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
+from .study import write_study_file
 
 __all__ = [
     "load_analysis",
@@ -224,6 +225,9 @@ def save_analysis(
 ) -> Path:
     """Write every table, the summary, the model and the report to ``out``.
 
+    ``study.toml`` holds the settings (``summary["study"]``) as a study file
+    that repeats the run: ``emomotiv analyze --study study.toml``.
+
     Files are first written to a temporary folder beside ``out`` and moved in
     only when all of them succeeded, so a failure never leaves half a result.
 
@@ -254,12 +258,14 @@ def save_analysis(
     ... # doctest: +NORMALIZE_WHITESPACE
     ['drivers.csv', 'methods.csv', 'model.json', 'model_meta.json',
      'motivators.csv', 'report.html', 'roi.csv', 'segments.csv', 'stages.csv',
-     'summary.json']
+     'study.toml', 'summary.json']
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():
             write_csv(table, tmp / f"{name}.csv")
         dump_json(result.summary, tmp / "summary.json")
+        if "study" in result.summary:
+            write_study_file(result.summary["study"], tmp / "study.toml")
         save_model(result.model, tmp)
         Report(result).write_html(tmp / "report.html")
     return Path(out)

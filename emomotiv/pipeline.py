@@ -10,6 +10,7 @@ import platform
 import warnings
 from collections.abc import Sequence
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -406,6 +407,16 @@ def _plan_step(
     return result, tables
 
 
+def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
+    """``summary["study"]``: the settings, with the input paths when given."""
+    paths = {
+        name: str(Path(value).resolve())
+        for name, value in (("survey", survey), ("catalog", catalog))
+        if isinstance(value, str | PathLike)
+    }
+    return study.replace(**paths).to_dict()
+
+
 def analyze(
     survey: pd.DataFrame | str | PathLike | None = None,
     catalog: pd.DataFrame | FacetCatalog | str | PathLike | None = None,
@@ -532,6 +543,7 @@ def analyze(
         raise ValueError(
             "analyze needs the connection outcome column: pass connection=..."
         )
+    record = _recorded_study(study, survey, catalog)
     if isinstance(survey, str | PathLike):
         from .io import read_table
 
@@ -541,7 +553,9 @@ def analyze(
     if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:
         from .tracking import analyze_latest_wave
 
-        return analyze_latest_wave(survey, catalog, study, analyze=analyze)
+        result = analyze_latest_wave(survey, catalog, study, analyze=analyze)
+        result.summary["study"] = record
+        return result
     cat = _as_catalog(catalog, study.facets)
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
@@ -616,6 +630,7 @@ def analyze(
         tables["methods"], summary["agreement"] = _methods_step(
             importance, X, y, w, cat, study.random_state
         )
+    summary["study"] = record
     return AnalysisResult(
         tables,
         summary,

@@ -169,3 +169,76 @@ def test_analyze_stated_and_value_options(tmp_path, capsys):
     assert args.connected_rule == 60.0
     with pytest.raises(SystemExit):
         build_parser().parse_args([*base, "--connected-rule", "high", "--out", "o"])
+
+
+@pytest.fixture(scope="module")
+def small_dir(tmp_path_factory):
+    """A small survey and its catalog on disk (fast to analyse)."""
+    folder = tmp_path_factory.mktemp("small")
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=3)
+    s.survey.to_csv(folder / "survey.csv", index=False)
+    s.catalog.to_csv(folder / "facets.csv", index=False)
+    return folder
+
+
+def test_init_edit_analyze_study_and_rerun_from_the_copy(small_dir, tmp_path, capsys):
+    study = tmp_path / "q3" / "study.toml"
+    assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 0
+    assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 2
+    text = study.read_text()
+    assert 'connection = "connected"' in text and "facets.csv" in text
+    # The user's edits: a tiny bootstrap, no classical methods.
+    text = text.replace("# n_boot = 100", "n_boot = 3")
+    text = text.replace("# methods = true", "methods = false")
+    study.write_text(text.replace("# simulation_boot = 10", "simulation_boot = 0"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["analyze", "--study", str(study), "--quiet", "--out", str(first)]) == 0
+    copy = first / "study.toml"
+    assert copy.is_file()
+    summary = json.loads((first / "summary.json").read_text())
+    assert summary["study"]["file"] == "study.toml"
+    assert summary["study"]["options"]["n_boot"] == 3
+    assert summary["study"]["roles"]["weight"] == "weight"
+    assert summary["uncertainty"]["n_boot"] == 3
+    assert "methods.csv" not in {p.name for p in first.iterdir()}
+    # The copy alone repeats the run, from another working folder.
+    assert main(["analyze", "--study", str(copy), "--out", str(second)]) == 0
+    tables = sorted(p.name for p in first.glob("*.csv"))
+    assert tables == sorted(p.name for p in second.glob("*.csv"))
+    for name in tables:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_flags_override_the_study_file(small_dir, tmp_path):
+    study = tmp_path / "study.toml"
+    study.write_text(
+        f'[inputs]\nsurvey = "{(small_dir / "survey.csv").as_posix()}"\n'
+        f'catalog = "{(small_dir / "facets.csv").as_posix()}"\n'
+        '[roles]\nconnection = "connected"\nweight = "weight"\n'
+        "[options]\nn_boot = 50\nmethods = false\nprogress = false\n"
+    )
+    args = build_parser().parse_args(
+        ["analyze", "--study", str(study), "--n-boot", "0", "--seed", "4", "--out", "x"]
+    )
+    from emomotiv.cli import _study
+
+    got = _study(args)
+    assert (got.n_boot, got.random_state, got.methods) == (0, 4, False)
+    assert got.weight == "weight" and got.survey.endswith("survey.csv")
+    # Flags not given keep the file's values, even where they equal a default.
+    args = build_parser().parse_args(["analyze", "--study", str(study), "--out", "x"])
+    assert _study(args).n_boot == 50
+
+
+def test_analyze_options_default_to_none_so_a_study_file_can_set_them():
+    sub = build_parser()._subparsers._group_actions[0].choices["analyze"]
+    keep = {"help", "out", "force"}
+    defaults = {a.dest: a.default for a in sub._actions if a.dest not in keep}
+    assert {k: v for k, v in defaults.items() if v is not None} == {}
+
+
+def test_analyze_without_survey_or_connection_says_what_to_give(tmp_path, capsys):
+    assert main(["analyze", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "SURVEY" in err and "--connection" in err
+    assert not (tmp_path / "x").exists()
