@@ -315,7 +315,71 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_compare(sub)
     _add_init(sub)
+    _add_catalog(sub)
     return parser
+
+
+def _add_catalog(sub) -> None:
+    catalog = sub.add_parser(
+        "catalog",
+        help="draft a facet catalog from a labelled survey file",
+        description="Write a facet catalog (facet, label, stage, scale_min, "
+        "scale_max) for the rating columns of SURVEY: labels from the variable "
+        "labels or question texts, the scale from the value labels (else the "
+        "answers' range). Fill in the stages, then pass it as --catalog.",
+    )
+    catalog.add_argument("survey", metavar="SURVEY", help="survey file")
+    catalog.add_argument(
+        "--facets",
+        required=True,
+        metavar="PATTERN",
+        help="the rating columns: names or shell patterns, comma-separated "
+        "(e.g. 'q5_*,q7_*')",
+    )
+    catalog.add_argument(
+        "--not-experienced",
+        nargs="+",
+        type=float,
+        metavar="CODE",
+        help="codes meaning 'did not experience' (e.g. 0 99): not part of "
+        "the scale; in SPSS and Stata files they become empty cells",
+    )
+    catalog.add_argument(
+        "--out",
+        default="facets.csv",
+        metavar="FILE",
+        help="catalog file to write (default facets.csv)",
+    )
+    catalog.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists"
+    )
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from .io import read_table
+    from .readers import (
+        draft_catalog,
+        read_spss,
+        read_stata,
+        select_columns,
+        survey_reader,
+    )
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
+    reader = survey_reader(args.survey)
+    if reader in (read_spss, read_stata) and args.not_experienced:
+        survey = reader(args.survey, not_experienced=args.not_experienced)
+    else:
+        survey = read_table(args.survey)
+    facets = select_columns(survey.columns, args.facets)
+    table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False)
+    print(f"Wrote {out}: {len(table)} facets. Fill in 'stage' (journey order),")
+    print("check the labels and scales, then pass it as --catalog.")
+    return 0
 
 
 def _add_init(sub) -> None:
@@ -572,6 +636,7 @@ COMMANDS = {
     "analyze": _analyze,
     "compare": _compare,
     "init": _init,
+    "catalog": _catalog,
 }
 
 

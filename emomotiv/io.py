@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .model import DriverModel, load_model_files
+from .readers import survey_reader
 from .report import Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
 from .study import write_study_file
@@ -107,14 +108,18 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_table(path: str | PathLike) -> pd.DataFrame:
-    """Read a CSV or Parquet table (by file suffix).
+    """Read a table: CSV, Parquet, SPSS, Stata or Excel (by file suffix).
+
+    SPSS ``.sav``, Stata ``.dta``, Excel ``.xlsx`` and survey-platform CSV
+    exports (extra header rows) go through :mod:`emomotiv.readers`, which
+    keeps the file's variable labels and scales in ``attrs["emomotiv"]``.
 
     Raises
     ------
     FileNotFoundError
         When the file does not exist.
     ValueError
-        When the suffix is neither ``.csv`` nor ``.parquet``.
+        When the suffix is none of those.
 
     Examples
     --------
@@ -133,13 +138,17 @@ def read_table(path: str | PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such file: '{path}'.")
+    reader = survey_reader(path)
+    if reader is not None:
+        return reader(path)
     suffix = "".join(path.suffixes[-2:]).lower()
     if suffix.endswith((".csv", ".csv.gz")):
         return pd.read_csv(path)
     if suffix.endswith((".parquet", ".pq")):
         return pd.read_parquet(path)
     raise ValueError(
-        f"Cannot read '{path}': expected a .csv or .parquet file, got '{path.suffix}'."
+        f"Cannot read '{path}': expected a .csv, .parquet, .sav, .dta or .xlsx "
+        f"file, got '{path.suffix}'."
     )
 
 

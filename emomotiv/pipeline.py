@@ -29,6 +29,7 @@ from .classical import (
 from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
+from .readers import complete_catalog
 from .results import AnalysisResult, ImportanceResult
 from .schema import FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
@@ -245,7 +246,11 @@ def _check_extra_columns(survey: pd.DataFrame, **columns: str | None) -> None:
         raise ValidationError(problems, subject="survey")
 
 
-def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
+def _as_catalog(
+    catalog, facets: Sequence[str] | None, survey: pd.DataFrame
+) -> FacetCatalog:
+    """The catalog; labels and scales it leaves empty come from the survey
+    file (variable labels, value labels; see :mod:`emomotiv.readers`)."""
     if isinstance(catalog, FacetCatalog):
         return catalog
     if catalog is None:
@@ -254,12 +259,12 @@ def _as_catalog(catalog, facets: Sequence[str] | None) -> FacetCatalog:
                 "analyze needs the facets: pass a catalog (table or file) or a "
                 "list of facet columns as facets=[...]."
             )
-        return FacetCatalog.from_facets(facets)
+        catalog = pd.DataFrame({"facet": list(facets)})
     if isinstance(catalog, str | PathLike):
         from .io import read_table
 
         catalog = read_table(catalog)
-    return FacetCatalog.from_frame(catalog)
+    return FacetCatalog.from_frame(complete_catalog(catalog, survey))
 
 
 def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFrame:
@@ -556,7 +561,7 @@ def analyze(
         result = analyze_latest_wave(survey, catalog, study, analyze=analyze)
         result.summary["study"] = record
         return result
-    cat = _as_catalog(catalog, study.facets)
+    cat = _as_catalog(catalog, study.facets, survey)
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
     schema = SurveySchema.infer(survey, cat, **roles)
