@@ -316,7 +316,75 @@ def build_parser() -> argparse.ArgumentParser:
     _add_compare(sub)
     _add_init(sub)
     _add_catalog(sub)
+    _add_report(sub)
     return parser
+
+
+def _add_report(sub) -> None:
+    report = sub.add_parser(
+        "report",
+        help="re-render report.html of a saved analysis, without refitting",
+        description="Write DIR/report.html again from the tables and summary in "
+        "DIR (after an upgrade, or with another title or outcome label); "
+        "nothing is refitted.",
+    )
+    report.add_argument("dir", metavar="DIR", help="folder written by 'analyze'")
+    report.add_argument("--title", metavar="TEXT", help="the report's title")
+    report.add_argument(
+        "--outcome-label",
+        metavar="TEXT",
+        help="what the outcome is called in the report (e.g. 'a promoter')",
+    )
+    report.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print DIR/report.pdf with a headless Chromium or Chrome "
+        "(when one is installed)",
+    )
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .io import load_analysis
+    from .report import Report
+
+    folder = Path(args.dir)
+    if not (folder / "summary.json").is_file():
+        raise FileNotFoundError(
+            f"'{folder}' is not a saved analysis: it has no summary.json."
+        )
+    try:
+        result = load_analysis(folder)
+        if args.outcome_label is not None:
+            result.summary.setdefault("data", {})["outcome_label"] = args.outcome_label
+        options = {} if args.title is None else {"title": args.title}
+        html = Report(result, **options).html()
+    except (KeyError, ValueError, FileNotFoundError, TypeError) as err:
+        written = _written_by(folder)
+        raise ValueError(
+            f"Cannot re-render the report of '{folder}', written by emomotiv "
+            f"{written} (this is {__version__}): {type(err).__name__}: {err}. "
+            "Run the analysis again with this version."
+        ) from None
+    target = folder / "report.html"
+    staged = folder / ".report.html.tmp"
+    staged.write_text(html, encoding="utf-8")
+    staged.replace(target)
+    print(f"Wrote {target}.")
+    if args.pdf:
+        pdf = Report(result, **options).write_pdf(folder / "report.pdf")
+        print(f"Wrote {pdf}.")
+    return 0
+
+
+def _written_by(folder: Path) -> str:
+    """The emomotiv version that wrote a saved analysis, if it says."""
+    import json
+
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        return str(summary["versions"]["emomotiv"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "an unknown version"
 
 
 def _add_catalog(sub) -> None:
@@ -637,6 +705,7 @@ COMMANDS = {
     "compare": _compare,
     "init": _init,
     "catalog": _catalog,
+    "report": _report,
 }
 
 

@@ -591,5 +591,79 @@ class Report:
         path.write_text(self.html(), encoding="utf-8")
         return path
 
+    def write_pdf(self, path: str | PathLike, *, browser: str | None = None) -> Path:
+        """Print the report to PDF with a headless Chromium or Chrome.
+
+        Parameters
+        ----------
+        path : path
+            The PDF to write.
+        browser : str or None
+            The browser's executable; by default the first of
+            :data:`BROWSERS` found on the ``PATH``.
+
+        Raises
+        ------
+        FileNotFoundError
+            When no browser is found (the message says which were looked for).
+        RuntimeError
+            When the browser fails or writes no PDF.
+
+        Examples
+        --------
+        >>> import emomotiv as em
+        >>> report = em.Report({"tables": {}, "summary": {}})
+        >>> report.write_pdf("report.pdf", browser="no-such-browser")
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: No browser to print the PDF with: 'no-such-browser' ...
+        """
+        import os
+        import shutil
+        import subprocess
+        import tempfile
+
+        names = BROWSERS if browser is None else (browser,)
+        found = next((shutil.which(n) for n in names if shutil.which(n)), None)
+        if found is None:
+            looked = ", ".join(f"'{n}'" for n in names)
+            raise FileNotFoundError(
+                f"No browser to print the PDF with: {looked} "
+                f"{'is' if len(names) == 1 else 'are'} not on the PATH. Install "
+                "Chromium or Google Chrome, or open report.html in a browser "
+                "and print it to PDF from there."
+            )
+        path = Path(path).resolve()
+        with tempfile.TemporaryDirectory() as tmp:
+            page = self.write_html(Path(tmp) / "report.html")
+            command = [
+                found,
+                "--headless",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={path}",
+                page.as_uri(),
+            ]
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                command.insert(1, "--no-sandbox")  # Chromium refuses root otherwise
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0 or not path.is_file():
+            raise RuntimeError(
+                f"{found} did not print the PDF (exit {proc.returncode}): "
+                f"{proc.stderr.strip()[-500:]}"
+            )
+        return path
+
     def _repr_html_(self) -> str:
         return self.html()
+
+
+#: Browsers :meth:`Report.write_pdf` looks for, in order.
+BROWSERS = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+)

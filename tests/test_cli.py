@@ -242,3 +242,65 @@ def test_analyze_without_survey_or_connection_says_what_to_give(tmp_path, capsys
     err = capsys.readouterr().err
     assert "SURVEY" in err and "--connection" in err
     assert not (tmp_path / "x").exists()
+
+
+@pytest.fixture
+def old_analysis(tmp_path):
+    """A folder in the 0.1 layout (see tests/data/README.md), copied."""
+    import shutil
+    from pathlib import Path
+
+    source = Path(__file__).parent / "data" / "analysis-0.1"
+    return Path(shutil.copytree(source, tmp_path / "analysis-0.1"))
+
+
+def test_report_re_renders_a_previous_release_folder_without_refitting(
+    old_analysis, capsys
+):
+    before = {p.name: p.read_bytes() for p in old_analysis.iterdir()}
+    assert "report.html" not in before
+    code = main(
+        ["report", str(old_analysis), "--title", "Q3 drivers", "--outcome-label", "x"]
+    )
+    assert code == 0, capsys.readouterr().err
+    html = (old_analysis / "report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and "Q3 drivers" in html
+    assert "Welcome" in html or "Brand" in html  # the facets' labels, from drivers.csv
+    after = {p.name: p.read_bytes() for p in old_analysis.iterdir()}
+    assert after.pop("report.html")
+    assert after == before  # tables, summary and model untouched
+    assert not list(old_analysis.glob(".*"))
+
+
+def test_report_says_why_a_folder_cannot_be_rendered(old_analysis, tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nothing")]) == 2
+    assert "not a saved analysis" in capsys.readouterr().err
+    (old_analysis / "drivers.csv").unlink()
+    assert main(["report", str(old_analysis)]) == 2
+    err = capsys.readouterr().err
+    assert "Cannot re-render" in err and "written by emomotiv 0.1.0" in err
+    assert "drivers" in err
+
+
+def test_report_pdf_with_and_without_a_browser(old_analysis, tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    code = main(["report", str(old_analysis), "--pdf"])
+    assert code == 2 and (old_analysis / "report.html").is_file()
+    assert not (old_analysis / "report.pdf").exists()
+    # A stand-in browser: records its arguments, writes the PDF it is asked for.
+    fake = bin_dir / "chromium"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, pathlib\n"
+        "args = sys.argv[1:]\n"
+        f"pathlib.Path({str(tmp_path / 'args.txt')!r}).write_text('\\n'.join(args))\n"
+        "out = next(a for a in args if a.startswith('--print-to-pdf='))\n"
+        "pathlib.Path(out.split('=', 1)[1]).write_bytes(b'%PDF-1.4')\n"
+    )
+    fake.chmod(0o755)
+    assert main(["report", str(old_analysis), "--pdf"]) == 0
+    assert (old_analysis / "report.pdf").read_bytes().startswith(b"%PDF")
+    args = (tmp_path / "args.txt").read_text().splitlines()
+    assert "--headless" in args and args[-1].startswith("file://")
