@@ -424,23 +424,12 @@ def _add_catalog(sub) -> None:
 
 
 def _catalog(args: argparse.Namespace) -> int:
-    from .io import read_table
-    from .readers import (
-        draft_catalog,
-        read_spss,
-        read_stata,
-        select_columns,
-        survey_reader,
-    )
+    from .readers import draft_catalog, read_survey, select_columns
 
     out = Path(args.out)
     if out.exists() and not args.force:
         raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
-    reader = survey_reader(args.survey)
-    if reader in (read_spss, read_stata) and args.not_experienced:
-        survey = reader(args.survey, not_experienced=args.not_experienced)
-    else:
-        survey = read_table(args.survey)
+    survey = read_survey(args.survey, not_experienced=args.not_experienced)
     facets = select_columns(survey.columns, args.facets)
     table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -550,9 +550,10 @@ def analyze(
         )
     record = _recorded_study(study, survey, catalog)
     if isinstance(survey, str | PathLike):
-        from .io import read_table
+        from .readers import read_survey
 
-        survey = read_table(survey)
+        codes = getattr(study, "not_experienced", None)
+        survey = read_survey(survey, not_experienced=codes)
     _check_extra_columns(survey, churn=study.churn, advocacy=study.advocacy)
     wave = study.wave
     if wave is not None and wave in survey.columns and survey[wave].nunique() > 1:

@@ -45,6 +45,7 @@ __all__ = [
     "read_platform_csv",
     "read_spss",
     "read_stata",
+    "read_survey",
     "select_columns",
     "survey_reader",
 ]
@@ -343,6 +344,31 @@ def survey_reader(path: str | PathLike) -> Callable[..., pd.DataFrame] | None:
     if suffix == ".csv" and path.is_file() and is_platform_export(path):
         return read_platform_csv
     return None
+
+
+def read_survey(
+    path: str | PathLike, *, not_experienced: Sequence[float | str] | None = None
+) -> pd.DataFrame:
+    """Read a survey file of any supported format (see :func:`emomotiv.read_table`).
+
+    The not-experienced codes go to the SPSS and Stata readers, where the
+    file's value labels say which columns hold them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> path = tempfile.mkdtemp() + "/survey.csv"
+    >>> pd.DataFrame({"q1": [1, 5]}).to_csv(path, index=False)
+    >>> read_survey(path, not_experienced=[0])["q1"].tolist()
+    [1, 5]
+    """
+    reader = survey_reader(path)
+    if reader in (read_spss, read_stata):
+        return reader(path, not_experienced=not_experienced)
+    from .io import read_table
+
+    return read_table(path)
 
 
 def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[str]:

@@ -226,3 +226,50 @@ def test_draft_catalog_without_labels_uses_ids_and_the_answers_range():
     table = draft_catalog(survey, ["q1", "q2"], not_experienced=[0])
     assert table["label"].tolist() == ["q1", "q2"]
     assert table[["scale_min", "scale_max"]].values.tolist() == [[2, 7], [1, 5]]
+
+
+def test_analyze_passes_the_study_not_experienced_codes_to_the_reader(
+    tidy, tidy_drivers, tmp_path
+):
+    """0 = "not applicable" is labelled but not declared missing in the file:
+    the study's not-experienced codes make it empty and keep it off the scale."""
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class WithCodes(em.Study):
+        not_experienced: tuple | None = None
+
+    _, survey, catalog = tidy
+    facets = list(catalog["facet"])
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(
+        _coded(survey, facets),
+        str(path),
+        column_labels=dict(zip(catalog["facet"], catalog["label"], strict=True)),
+        variable_value_labels=_value_labels(facets),
+        missing_ranges={f: [REFUSED] for f in facets},
+    )
+    bare = tmp_path / "facets.csv"
+    _bare_catalog(catalog).to_csv(bare, index=False)
+    study = WithCodes(not_experienced=(NOT_APPLICABLE,), methods=False, **ROLES)
+    result = em.analyze(
+        path,
+        bare,
+        study=study,
+        model=em.DriverModel(n_estimators=40, cv=2),
+        n_boot=3,
+        progress=False,
+    )
+    pd.testing.assert_frame_equal(result.drivers, tidy_drivers, check_dtype=False)
+
+
+def test_excel_with_platform_header_rows(tidy, tmp_path):
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    _, survey, catalog = tidy
+    text, ids = _platform_rows(survey, catalog)
+    path = tmp_path / "export.xlsx"
+    header = pd.DataFrame([text, ids], columns=survey.columns)
+    pd.concat([header, survey.astype(object)]).to_excel(path, index=False)
+    read = em.read_table(path)
+    assert read.attrs["emomotiv"]["labels"]["brand_reputation"] == "Brand reputation"
+    pd.testing.assert_frame_equal(read, survey, check_dtype=False)
