@@ -77,9 +77,17 @@ def _with_meta(
 
 
 def _missing_codes(ranges: dict[str, list[dict[str, Any]]], column: str):
-    """A test for the declared missing codes of ``column`` (SPSS ranges)."""
-    spans = [(r["lo"], r["hi"]) for r in ranges.get(column, [])]
-    return lambda v: any(lo <= v <= hi for lo, hi in spans if _is_number(lo))
+    """A test for the declared missing codes of ``column`` (SPSS ranges):
+    takes a number or an array, returns a bool or a boolean array."""
+    spans = [(r["lo"], r["hi"]) for r in ranges.get(column, []) if _is_number(r["lo"])]
+
+    def declared(values):
+        hit = np.zeros(np.shape(values), dtype=bool)
+        for lo, hi in spans:
+            hit |= (values >= lo) & (values <= hi)
+        return hit
+
+    return declared
 
 
 def _is_number(value: object) -> bool:
@@ -109,7 +117,7 @@ def _read_labelled(
     for column in ranges:
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             declared = _missing_codes(ranges, column)
-            frame[column] = frame[column].mask(frame[column].map(declared))
+            frame[column] = frame[column].mask(declared(frame[column].to_numpy()))
     return _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
 
 
@@ -195,11 +203,13 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     >>> read_excel(path)["q1"].tolist()
     [1, 5]
     """
-    _needs("openpyxl", "excel", "Excel workbooks")
-    head = pd.read_excel(
-        path, sheet_name=sheet, engine="openpyxl", nrows=2, header=None, skiprows=1
-    )
-    rows = head.astype(object).where(head.notna(), None).values.tolist()
+    openpyxl = _needs("openpyxl", "excel", "Excel workbooks")
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+        rows = [list(r) for r in ws.iter_rows(min_row=2, max_row=3, values_only=True)]
+    finally:
+        book.close()
     n_extra, text_row = _header_rows(rows)
     frame = pd.read_excel(
         path, sheet_name=sheet, engine="openpyxl", skiprows=range(1, n_extra + 1)

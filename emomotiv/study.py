@@ -43,7 +43,8 @@ class Study:
 
     Every field has the meaning of the :func:`emomotiv.analyze` keyword
     argument of the same name; ``analyze(survey, catalog, **options)`` is
-    ``analyze(survey, catalog, study=Study(**options))``.
+    ``analyze(survey, catalog, study=Study(**options))``. A study file holds
+    the same fields (:meth:`from_toml`, :meth:`to_toml`).
 
     Parameters
     ----------
