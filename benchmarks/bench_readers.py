@@ -7,11 +7,20 @@ Stata ``.dta`` and Excel ``.xlsx``, then prints each file's size and the best
 of three read times through ``emomotiv.read_table``, and checks that every
 format reads back to the same ratings. Nothing is asserted beyond that.
 
-Measured (2 shared cores, 4 other jobs running, ``nice -n 10``), 20,000 x 112:
+Measured 2026-12-02 on the 2-core development machine shared with four
+other jobs (``nice -n 10``), 20,000 x 116 (best of three reads):
 
-    format     size MB   read s   x CSV
-    csv          ...
-(see the figures printed by the run recorded in the commit message)
+    format        size MB  read s  x CSV
+    csv              7.96    0.43   1.00
+    platform csv     7.97    0.72   1.67
+    spss            18.58    2.59   6.00   (11.60 s before the missing-range
+                                            masks were vectorised)
+    stata           18.64    1.38   3.19
+    excel            7.62   33.78  78.13   (openpyxl; 97 s when the header
+                                            probe read the sheet a second time)
+
+Every format read back to the same ratings. Excel is the slow one: for large
+surveys, export CSV or SPSS instead.
 """
 
 from __future__ import annotations

@@ -233,7 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="check a survey against its catalog and roles",
         description="Check a survey and list every problem at once; writes nothing.",
     )
-    validate.add_argument("survey", metavar="SURVEY", help="survey CSV or Parquet file")
+    validate.add_argument(
+        "survey",
+        metavar="SURVEY",
+        help="survey file (CSV, Parquet, SPSS, Stata or Excel)",
+    )
     _add_roles(validate)
 
     analyze = sub.add_parser(
