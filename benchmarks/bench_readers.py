@@ -5,7 +5,7 @@ Run: ``python benchmarks/bench_readers.py [N_RESPONDENTS]`` (default 20,000;
 extra header rows), SPSS ``.sav`` (value labels, missing codes 0 and 99),
 Stata ``.dta`` and Excel ``.xlsx``, then prints each file's size and the best
 of three read times through ``emomotiv.read_table``, and checks that every
-format reads back to the same ratings. Nothing is asserted beyond that.
+format reads back to the same ratings (printed; nothing is asserted).
 
 Measured 2026-12-02 on the 2-core development machine shared with four
 other jobs (``nice -n 10``), 20,000 x 116 (best of three reads):

@@ -348,20 +348,17 @@ def _add_report(sub) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .io import load_analysis
     from .report import Report
 
     folder = Path(args.dir)
-    if not (folder / "summary.json").is_file():
-        raise FileNotFoundError(
-            f"'{folder}' is not a saved analysis: it has no summary.json."
+    options = {} if args.title is None else {"title": args.title}
+    report = Report.from_folder(folder, **options)
+    if args.outcome_label is not None:
+        report.result["summary"].setdefault("data", {})["outcome_label"] = (
+            args.outcome_label
         )
     try:
-        result = load_analysis(folder)
-        if args.outcome_label is not None:
-            result.summary.setdefault("data", {})["outcome_label"] = args.outcome_label
-        options = {} if args.title is None else {"title": args.title}
-        html = Report(result, **options).html()
+        html = report.html()
     except (KeyError, ValueError, FileNotFoundError, TypeError) as err:
         written = _written_by(folder)
         raise ValueError(
@@ -375,7 +372,7 @@ def _report(args: argparse.Namespace) -> int:
     staged.replace(target)
     print(f"Wrote {target}.")
     if args.pdf:
-        pdf = Report(result, **options).write_pdf(folder / "report.pdf")
+        pdf = report.write_pdf(folder / "report.pdf")
         print(f"Wrote {pdf}.")
     return 0
 

@@ -591,6 +591,48 @@ class Report:
         path.write_text(self.html(), encoding="utf-8")
         return path
 
+    @classmethod
+    def from_folder(cls, folder: str | PathLike, **options: Any) -> Report:
+        """The report of a saved analysis folder, from its tables and summary.
+
+        Nothing is refitted and the model is not loaded, so a folder renders
+        as long as its tables and ``summary.json`` do (``emomotiv report``).
+
+        Raises
+        ------
+        FileNotFoundError
+            When ``folder`` has no ``summary.json``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import emomotiv as em
+        >>> s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+        >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+        ...                     model=em.DriverModel(n_estimators=20, cv=2),
+        ...                     n_boot=0, progress=False)
+        >>> out = em.save_analysis(result, tempfile.mkdtemp() + "/run")
+        >>> "Q3" in em.Report.from_folder(out, title="Q3").html()
+        True
+        """
+        import json
+
+        import pandas as pd
+
+        from .io import restore_formulas
+
+        folder = Path(folder)
+        if not (folder / "summary.json").is_file():
+            raise FileNotFoundError(
+                f"'{folder}' is not a saved analysis: it has no summary.json."
+            )
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        tables = {
+            p.stem: restore_formulas(pd.read_csv(p))
+            for p in sorted(folder.glob("*.csv"))
+        }
+        return cls({"tables": tables, "summary": summary}, **options)
+
     def write_pdf(self, path: str | PathLike, *, browser: str | None = None) -> Path:
         """Print the report to PDF with a headless Chromium or Chrome.
 

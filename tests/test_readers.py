@@ -273,3 +273,31 @@ def test_excel_with_platform_header_rows(tidy, tmp_path):
     read = em.read_table(path)
     assert read.attrs["emomotiv"]["labels"]["brand_reputation"] == "Brand reputation"
     pd.testing.assert_frame_equal(read, survey, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    ("header", "labels"),
+    [
+        # question text (over two lines) then import ids
+        (
+            '"Rate this\nplease - Welcome note","Rate - Videos"\n'
+            '"{""ImportId"":""QID1""}","{""ImportId"":""QID2"",""x"":1}"\n',
+            {"q1": "Welcome note", "q2": "Videos"},
+        ),
+        # import ids then question text
+        (
+            '"{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
+            '"Welcome note","Videos"\n',
+            {"q1": "Welcome note", "q2": "Videos"},
+        ),
+        # import ids only
+        ('"{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n', {}),
+    ],
+)
+def test_platform_header_layouts(tmp_path, header, labels):
+    path = tmp_path / "export.csv"
+    path.write_text("q1,q2\n" + header + "5,7\n3,\n", encoding="utf-8")
+    read = em.read_table(path)
+    assert read["q1"].tolist() == [5, 3]
+    assert read["q2"].isna().tolist() == [False, True]
+    assert read.attrs["emomotiv"]["labels"] == labels
