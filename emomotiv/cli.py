@@ -424,12 +424,18 @@ def _add_catalog(sub) -> None:
     )
 
 
+def _new_file(path: str, *, force: bool) -> Path:
+    """``path``, refused when it exists (unless ``force``)."""
+    out = Path(path)
+    if out.exists() and not force:
+        raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
+    return out
+
+
 def _catalog(args: argparse.Namespace) -> int:
     from .readers import draft_catalog, read_survey, select_columns
 
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
+    out = _new_file(args.out, force=args.force)
     survey = read_survey(args.survey, not_experienced=args.not_experienced)
     facets = select_columns(survey.columns, args.facets)
     table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
@@ -471,9 +477,7 @@ def _init(args: argparse.Namespace) -> int:
     from .io import read_table
     from .study import draft_study
 
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
+    out = _new_file(args.out, force=args.force)
     survey = read_table(args.survey)
     catalog = args.catalog
     if catalog is None and (Path(args.survey).parent / "facets.csv").is_file():

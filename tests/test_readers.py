@@ -74,21 +74,26 @@ def _value_labels(facets):
     }
 
 
+def _write_sav(survey, catalog, path, missing) -> None:
+    """The survey as SPSS writes it: codes, labels, declared missing codes."""
+    facets = list(catalog["facet"])
+    pyreadstat.write_sav(
+        _coded(survey, facets),
+        str(path),
+        column_labels=dict(zip(catalog["facet"], catalog["label"], strict=True)),
+        variable_value_labels=_value_labels(facets),
+        missing_ranges={f: list(missing) for f in facets},
+    )
+
+
 def test_spss_with_value_labels_and_missing_codes_gives_the_same_drivers(
     tidy, tidy_drivers, tmp_path
 ):
     _, survey, catalog = tidy
     facets = list(catalog["facet"])
-    coded = _coded(survey, facets)
-    assert (coded[facets] == REFUSED).any().any()
+    assert (_coded(survey, facets)[facets] == REFUSED).any().any()
     path = tmp_path / "survey.sav"
-    pyreadstat.write_sav(
-        coded,
-        str(path),
-        column_labels=dict(zip(catalog["facet"], catalog["label"], strict=True)),
-        variable_value_labels=_value_labels(facets),
-        missing_ranges={f: [NOT_APPLICABLE, REFUSED] for f in facets},
-    )
+    _write_sav(survey, catalog, path, [NOT_APPLICABLE, REFUSED])
     read = em.read_table(path)
     pd.testing.assert_frame_equal(
         read[facets], survey[facets], check_dtype=False, check_like=True
@@ -177,13 +182,7 @@ def test_catalog_command_drafts_labels_and_scales(tidy, tmp_path, capsys):
     _, survey, catalog = tidy
     facets = list(catalog["facet"])
     path = tmp_path / "survey.sav"
-    pyreadstat.write_sav(
-        _coded(survey, facets),
-        str(path),
-        column_labels=dict(zip(catalog["facet"], catalog["label"], strict=True)),
-        variable_value_labels=_value_labels(facets),
-        missing_ranges={f: [REFUSED] for f in facets},
-    )
+    _write_sav(survey, catalog, path, [REFUSED])
     out = tmp_path / "facets.csv"
     spec = f"{facets[0]},{facets[1][:4]}*"
     code = main(
@@ -240,15 +239,8 @@ def test_analyze_passes_the_study_not_experienced_codes_to_the_reader(
         not_experienced: tuple | None = None
 
     _, survey, catalog = tidy
-    facets = list(catalog["facet"])
     path = tmp_path / "survey.sav"
-    pyreadstat.write_sav(
-        _coded(survey, facets),
-        str(path),
-        column_labels=dict(zip(catalog["facet"], catalog["label"], strict=True)),
-        variable_value_labels=_value_labels(facets),
-        missing_ranges={f: [REFUSED] for f in facets},
-    )
+    _write_sav(survey, catalog, path, [REFUSED])
     bare = tmp_path / "facets.csv"
     _bare_catalog(catalog).to_csv(bare, index=False)
     study = WithCodes(not_experienced=(NOT_APPLICABLE,), methods=False, **ROLES)
