@@ -8,6 +8,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.pandas import column, data_frames, range_indexes
 
 import emomotiv as em
 from emomotiv.cli import main
@@ -293,3 +296,22 @@ def test_platform_header_layouts(tmp_path, header, labels):
     assert read["q1"].tolist() == [5, 3]
     assert read["q2"].isna().tolist() == [False, True]
     assert read.attrs["emomotiv"]["labels"] == labels
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    frame=data_frames(
+        columns=[
+            column("id", elements=st.text(max_size=8)),
+            column("q1", elements=st.one_of(st.none(), st.integers(1, 10))),
+            column("note", elements=st.text(max_size=12)),
+        ],
+        index=range_indexes(min_size=1, max_size=8),
+    )
+)
+def test_a_tidy_csv_reads_as_pandas_reads_it(tmp_path_factory, frame):
+    """Text cells of any content short of import ids do not make a
+    one-header CSV look like an export: read_table gives what pandas gives."""
+    path = tmp_path_factory.mktemp("tidy") / "survey.csv"
+    frame.to_csv(path, index=False)
+    pd.testing.assert_frame_equal(em.read_table(path), pd.read_csv(path))
