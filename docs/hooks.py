@@ -3,7 +3,8 @@
 ``docs/cli.md`` holds the marker ``<!-- cli-reference -->``; at build time it
 is replaced by the ``--help`` text of ``emomotiv`` and of every subcommand,
 taken from :func:`emomotiv.cli.build_parser`, so the page cannot drift from
-the code. Not part of the site (``exclude_docs`` in ``mkdocs.yml``).
+the code. It also sets the notebooks' size for their execution at build time
+(:func:`on_config`). Not part of the site (``exclude_docs`` in ``mkdocs.yml``).
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def cli_reference() -> str:
             name_ = ", ".join(f"`{o}`" for o in action.option_strings) or (
                 f"`{action.metavar or action.dest}`"
             )
-            required = "yes" if action.required or not action.option_strings else ""
+            positional = not action.option_strings and action.nargs not in ("?", "*")
+            required = "yes" if action.required or positional else ""
             default = action.default
             shown = (
                 "" if default in (None, False, argparse.SUPPRESS) else f"`{default}`"
@@ -70,6 +72,17 @@ def cli_reference() -> str:
             ]
         parts.append("")
     return "\n".join(parts)
+
+
+def on_config(config):
+    """Run the executed notebooks on the small setting unless told otherwise.
+
+    mkdocs-jupyter executes ``docs/notebooks/*.py`` in a kernel that inherits
+    this environment; their parameter cell reads ``EMOMOTIV_NOTEBOOK_SMALL``
+    (``0`` publishes them run on the full data).
+    """
+    os.environ.setdefault("EMOMOTIV_NOTEBOOK_SMALL", "1")
+    return config
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

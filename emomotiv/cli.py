@@ -28,17 +28,17 @@ examples:
 """
 
 
-def _add_roles(parser: argparse.ArgumentParser) -> None:
+def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     roles = parser.add_argument_group("column roles")
     roles.add_argument(
         "--catalog",
-        required=True,
+        required=required,
         metavar="FACETS",
         help="facet catalog CSV: one row per facet (facet, label, stage, ...)",
     )
     roles.add_argument(
         "--connection",
-        required=True,
+        required=required,
         metavar="COL",
         help="emotional-connection outcome column: 0/1, or a numeric score "
         "declared with --connection-kind score",
@@ -57,7 +57,6 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
     reading.add_argument(
         "--connection-kind",
         choices=("auto", "binary", "score"),
-        default="auto",
         help="what --connection holds: auto accepts 0/1 only and names any "
         "other values it finds; 'score' declares a numeric score (default auto)",
     )
@@ -71,7 +70,6 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
     )
     reading.add_argument(
         "--encoding",
-        default="utf-8",
         metavar="NAME",
         help="text encoding of CSV files (default utf-8; files saved by Excel "
         "on Windows are often latin-1 or cp1252)",
@@ -93,7 +91,6 @@ def _add_segment_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--min-segment-size",
         type=int,
-        default=300,
         metavar="N",
         help="respondents a --segment value needs for its own driver ranking; "
         "smaller segments are reported, not ranked (default 300)",
@@ -123,14 +120,12 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--stated-form",
         choices=("ratings", "ranks", "maxdiff"),
-        default="ratings",
         help="what stated importance is: ratings on any scale, ranks "
         "(1 = most important) or MaxDiff utilities (default ratings)",
     )
     group.add_argument(
         "--stated-source",
         choices=("auto", "respondents", "catalog"),
-        default="auto",
         help="per-respondent stated__<facet> columns or the catalog's "
         "stated_importance; auto prefers the columns (default auto)",
     )
@@ -152,7 +147,6 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--stated-threshold",
         type=float,
-        default=1.0,
         metavar="X",
         help="a facet is stated important when its stated share exceeds X "
         "times the mean share (default 1: above average)",
@@ -160,7 +154,6 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--connected-rule",
         type=_rule,
-        default="auto",
         metavar="RULE",
         help="who is fully connected: 'outcome' (the 0/1 connection column), "
         "or a number T: connection score from the motivators >= T (0-100); "
@@ -187,7 +180,6 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--promoter-threshold",
         type=float,
-        default=9.0,
         metavar="X",
         help="recommendation at or above X is a promoter (default 9)",
     )
@@ -200,7 +192,6 @@ def _add_controls(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--halo",
         choices=HALO_METHODS,
-        default="mean",
         metavar="MODE",
         help="how each respondent's general warmth is estimated from their own "
         "ratings and held as a control: "
@@ -216,45 +207,73 @@ def _add_controls(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _flag_options(args: argparse.Namespace) -> dict:
+    """``analyze``'s flags as :class:`~emomotiv.Study` fields; None = not given.
+
+    Every option of ``analyze`` defaults to None in the parser, so that a flag
+    left out keeps the study file's setting (or the ``Study`` default).
+    """
+
+    def negated(flag: bool | None) -> bool | None:
+        return None if flag is None else not flag
+
+    return {
+        "survey": args.survey,
+        "catalog": args.catalog,
+        **_roles(args),
+        "churn": args.churn,
+        "advocacy": args.advocacy,
+        "random_state": args.seed,
+        "n_boot": args.n_boot,
+        "progress": negated(args.quiet),
+        "methods": negated(args.no_methods),
+        "stated_form": args.stated_form,
+        "stated_source": args.stated_source,
+        "stated_scale": None if args.stated_scale is None else tuple(args.stated_scale),
+        "derived_threshold": args.derived_threshold,
+        "stated_threshold": args.stated_threshold,
+        "connected_rule": args.connected_rule,
+        "satisfied_threshold": args.satisfied_threshold,
+        "promoter_threshold": args.promoter_threshold,
+        "population": args.population,
+        "budget": args.budget,
+        "value_per_connected": args.value_per_connected,
+        "halo": args.halo,
+        "controls": args.control,
+        "min_segment_size": args.min_segment_size,
+        "outcome_label": args.outcome_label,
+        **_reading(args),
+    }
+
+
 def _study(args: argparse.Namespace):
-    """The :class:`~emomotiv.Study` that ``analyze``'s flags describe."""
+    """The :class:`~emomotiv.Study` of ``analyze``: the study file, flags on top."""
     from .study import Study
 
-    return Study(
-        survey=args.survey,
-        catalog=args.catalog,
-        **_roles(args),
-        churn=args.churn,
-        advocacy=args.advocacy,
-        random_state=args.seed,
-        n_boot=args.n_boot,
-        progress=not args.quiet,
-        methods=not args.no_methods,
-        stated_form=args.stated_form,
-        stated_source=args.stated_source,
-        stated_scale=None if args.stated_scale is None else tuple(args.stated_scale),
-        derived_threshold=args.derived_threshold,
-        stated_threshold=args.stated_threshold,
-        connected_rule=args.connected_rule,
-        satisfied_threshold=args.satisfied_threshold,
-        promoter_threshold=args.promoter_threshold,
-        population=args.population,
-        budget=args.budget,
-        value_per_connected=args.value_per_connected,
-        halo=args.halo,
-        controls=args.control,
-        min_segment_size=args.min_segment_size,
-        outcome_label=args.outcome_label,
-        **_reading(args),
-    )
+    study = Study() if args.study is None else Study.from_toml(args.study)
+    given = {k: v for k, v in _flag_options(args).items() if v is not None}
+    study = study.replace(**given)
+    missing = [
+        hint
+        for value, hint in (
+            (study.survey, "SURVEY (or survey in the study file's [inputs])"),
+            (study.connection, "--connection (or connection in [roles])"),
+        )
+        if value is None
+    ]
+    if missing:
+        raise ValueError(f"analyze needs {' and '.join(missing)}.")
+    return study
 
 
 def _reading(args: argparse.Namespace) -> dict:
-    return {
+    """The reading flags given (None = not given: the Study's default)."""
+    given = {
         "connection_kind": args.connection_kind,
         "not_experienced": args.not_experienced,
         "encoding": args.encoding,
     }
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -268,8 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     ...     ["analyze", "survey.csv", "--catalog", "facets.csv",
     ...      "--connection", "connected", "--out", "results"]
     ... )
-    >>> args.command, args.connection, args.seed
-    ('analyze', 'connected', 0)
+    >>> args.command, args.connection, args.study
+    ('analyze', 'connected', None)
     """
     parser = argparse.ArgumentParser(
         prog="emomotiv",
@@ -304,7 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a survey and list every problem at once, in every "
         "wave: the same data checks analyze runs before fitting. Writes nothing.",
     )
-    validate.add_argument("survey", metavar="SURVEY", help="survey CSV or Parquet file")
+    validate.add_argument(
+        "survey",
+        metavar="SURVEY",
+        help="survey file (CSV, Parquet, SPSS, Stata or Excel)",
+    )
     _add_roles(validate)
 
     analyze = sub.add_parser(
@@ -313,20 +336,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit the driver model, rank facets by derived importance and "
         "write drivers.csv, summary.json, report.html and the model to --out.",
     )
-    analyze.add_argument("survey", metavar="SURVEY", help="survey CSV or Parquet file")
-    _add_roles(analyze)
+    analyze.add_argument(
+        "survey",
+        metavar="SURVEY",
+        nargs="?",
+        help="survey file (CSV, Parquet, SPSS, Stata or Excel); optional with "
+        "--study when the study file names it",
+    )
+    analyze.add_argument(
+        "--study",
+        metavar="FILE",
+        help="study file (TOML; see 'emomotiv init'): inputs, roles and options; "
+        "flags given on the command line override it",
+    )
+    _add_roles(analyze, required=False)
     options = analyze.add_argument_group("analysis")
     options.add_argument(
         "--seed",
         type=int,
-        default=0,
         metavar="N",
         help="random seed; the same seed gives the same results (default 0)",
     )
     options.add_argument(
         "--n-boot",
         type=int,
-        default=100,
         metavar="N",
         help="bootstrap resamples for importance intervals, rank intervals and "
         "p_top, ROI and plan intervals; 0 turns the bootstrap off (default 100)",
@@ -334,11 +367,13 @@ def build_parser() -> argparse.ArgumentParser:
     options.add_argument(
         "--quiet",
         action="store_true",
+        default=None,
         help="no progress bar while the bootstrap runs",
     )
     options.add_argument(
         "--no-methods",
         action="store_true",
+        default=None,
         help="skip the classical methods (relative weights, Shapley regression, "
         "betas, correlations) and their agreement with SHAP",
     )
@@ -378,7 +413,197 @@ def build_parser() -> argparse.ArgumentParser:
         "the inputs",
     )
     _add_compare(sub)
+    _add_init(sub)
+    _add_catalog(sub)
+    _add_report(sub)
     return parser
+
+
+def _add_report(sub) -> None:
+    report = sub.add_parser(
+        "report",
+        help="re-render report.html of a saved analysis, without refitting",
+        description="Write DIR/report.html again from the tables and summary in "
+        "DIR (after an upgrade, or with another title or outcome label); "
+        "nothing is refitted.",
+    )
+    report.add_argument("dir", metavar="DIR", help="folder written by 'analyze'")
+    report.add_argument("--title", metavar="TEXT", help="the report's title")
+    report.add_argument(
+        "--outcome-label",
+        metavar="TEXT",
+        help="what the outcome is called in the report (e.g. 'a promoter')",
+    )
+    report.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print DIR/report.pdf with a headless Chromium or Chrome "
+        "(when one is installed)",
+    )
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .io import MANIFEST_FILE, check_manifest, update_manifest
+    from .report import Report
+
+    folder = Path(args.dir)
+    manifest = (folder / MANIFEST_FILE).is_file()
+    if manifest:  # a run's files as written, or a clear refusal
+        check_manifest(folder)
+    options = {} if args.title is None else {"title": args.title}
+    report = Report.from_folder(folder, **options)
+    if args.outcome_label is not None:
+        report.result["summary"].setdefault("data", {})["outcome_label"] = (
+            args.outcome_label
+        )
+    try:
+        html = report.html()
+    except (KeyError, ValueError, FileNotFoundError, TypeError) as err:
+        written = _written_by(folder)
+        raise ValueError(
+            f"Cannot re-render the report of '{folder}', written by emomotiv "
+            f"{written} (this is {__version__}): {type(err).__name__}: {err}. "
+            "Run the analysis again with this version."
+        ) from None
+    target = folder / "report.html"
+    staged = folder / ".report.html.tmp"
+    staged.write_text(html, encoding="utf-8")
+    staged.replace(target)
+    print(f"Wrote {target}.")
+    rewritten = ["report.html"]
+    if args.pdf:
+        pdf = report.write_pdf(folder / "report.pdf")
+        rewritten.append("report.pdf")
+        print(f"Wrote {pdf}.")
+    if manifest:
+        update_manifest(folder, rewritten)
+    return 0
+
+
+def _written_by(folder: Path) -> str:
+    """The emomotiv version that wrote a saved analysis, if it says."""
+    import json
+
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        return str(summary["versions"]["emomotiv"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "an unknown version"
+
+
+def _add_catalog(sub) -> None:
+    catalog = sub.add_parser(
+        "catalog",
+        help="draft a facet catalog from a labelled survey file",
+        description="Write a facet catalog (facet, label, stage, scale_min, "
+        "scale_max) for the rating columns of SURVEY: labels from the variable "
+        "labels or question texts, the scale from the value labels (else the "
+        "answers' range). Fill in the stages, then pass it as --catalog.",
+    )
+    catalog.add_argument("survey", metavar="SURVEY", help="survey file")
+    catalog.add_argument(
+        "--facets",
+        required=True,
+        metavar="PATTERN",
+        help="the rating columns: names or shell patterns, comma-separated "
+        "(e.g. 'q5_*,q7_*')",
+    )
+    catalog.add_argument(
+        "--not-experienced",
+        nargs="+",
+        type=float,
+        metavar="CODE",
+        help="codes meaning 'did not experience' (e.g. 0 99): not part of "
+        "the scale; in SPSS and Stata files they become empty cells",
+    )
+    catalog.add_argument(
+        "--out",
+        default="facets.csv",
+        metavar="FILE",
+        help="catalog file to write (default facets.csv)",
+    )
+    catalog.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists"
+    )
+
+
+def _new_file(path: str, *, force: bool) -> Path:
+    """``path``, refused when it exists (unless ``force``)."""
+    out = Path(path)
+    if out.exists() and not force:
+        raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
+    return out
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from .readers import draft_catalog, read_survey, select_columns
+
+    out = _new_file(args.out, force=args.force)
+    survey = read_survey(args.survey, not_experienced=args.not_experienced)
+    facets = select_columns(survey.columns, args.facets)
+    table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False)
+    print(f"Wrote {out}: {len(table)} facets. Fill in 'stage' (journey order),")
+    print("check the labels and scales, then pass it as --catalog.")
+    return 0
+
+
+def _add_init(sub) -> None:
+    init = sub.add_parser(
+        "init",
+        help="write a commented starter study file from a survey's columns",
+        description="Write a study file (TOML) for SURVEY: roles guessed from the "
+        "column names, the remaining columns listed as likely facets, every "
+        "option at its default. Edit it, then run "
+        "'emomotiv analyze --study FILE --out DIR'.",
+    )
+    init.add_argument("survey", metavar="SURVEY", help="survey file")
+    init.add_argument(
+        "--catalog",
+        metavar="FACETS",
+        help="facet catalog to name in the file (default: facets.csv beside "
+        "SURVEY when there is one)",
+    )
+    init.add_argument(
+        "--out",
+        default="study.toml",
+        metavar="FILE",
+        help="study file to write (default study.toml)",
+    )
+    init.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _init(args: argparse.Namespace) -> int:
+    import os
+
+    from .io import read_table
+    from .study import draft_study
+
+    out = _new_file(args.out, force=args.force)
+    survey = read_table(args.survey)
+    catalog = args.catalog
+    if catalog is None and (Path(args.survey).parent / "facets.csv").is_file():
+        catalog = str(Path(args.survey).parent / "facets.csv")
+    here = out.resolve().parent
+
+    def relative(path: str | None) -> str | None:
+        if path is None:
+            return None
+        return Path(os.path.relpath(Path(path).resolve(), here)).as_posix()
+
+    numeric = list(survey.select_dtypes("number").columns)
+    text = draft_study(
+        [str(c) for c in survey.columns],
+        survey=relative(args.survey),
+        catalog=relative(catalog),
+        numeric=numeric,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"Wrote {out}: check the guessed roles, then run")
+    print(f"  emomotiv analyze --study {out} --out results")
+    return 0
 
 
 def _add_compare(sub) -> None:
@@ -560,13 +785,15 @@ def _analyze(args: argparse.Namespace) -> int:
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
     problems = output_problems(
-        args.out, force=args.force, inputs=[args.survey, args.catalog]
+        args.out, force=args.force, inputs=[study.survey, study.catalog, args.study]
     )
-    survey, catalog, _ = _checked_inputs(args.survey, args.catalog, study, problems)
+    survey, catalog, _ = _checked_inputs(study.survey, study.catalog, study, problems)
     with output_lock(args.out):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             result = analyze(survey, catalog, study=study)
+        if args.study is not None:
+            result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
     print(f"Analysed {data['n_respondents']} respondents x {data['n_facets']} facets.")
@@ -649,6 +876,9 @@ COMMANDS = {
     "validate": _validate,
     "analyze": _analyze,
     "compare": _compare,
+    "init": _init,
+    "catalog": _catalog,
+    "report": _report,
 }
 
 

@@ -29,8 +29,10 @@ import pandas as pd
 
 from ._validation import ValidationError, preview
 from .model import DriverModel, load_model_files
+from .readers import survey_reader
 from .report import ComparisonReport, Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
+from .study import write_study_file
 
 __all__ = [
     "load_analysis",
@@ -116,8 +118,11 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame:
-    """Read a CSV or Parquet table (by file suffix).
+    """Read a table: CSV, Parquet, SPSS, Stata or Excel (by file suffix).
 
+    SPSS ``.sav``, Stata ``.dta``, Excel ``.xlsx`` and survey-platform CSV
+    exports (extra header rows) go through :mod:`emomotiv.readers`, which
+    keeps the file's variable labels and scales in ``attrs["emomotiv"]``.
     A CSV file is read as it is written: only empty cells are missing (text
     such as ``"n/a"`` or ``"NA"`` stays text, for :func:`validate_survey` to
     refuse or for ``not_experienced`` to declare), ``true``/``false`` stay
@@ -128,7 +133,8 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
     Parameters
     ----------
     path : str or path
-        A ``.csv`` (or ``.csv.gz``) or ``.parquet`` file.
+        A ``.csv`` (or ``.csv.gz``), ``.parquet``, ``.sav``, ``.dta`` or
+        ``.xlsx`` file.
     encoding : str, default="utf-8"
         Text encoding of a CSV file; files saved by Excel on Windows are often
         ``"cp1252"`` or ``"latin-1"``.
@@ -142,7 +148,7 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
         empty file, a duplicate column name, a row that cannot be parsed, or
         Parquet without its optional dependency (with the extra to install).
     ValueError
-        When the suffix is neither ``.csv`` nor ``.parquet``.
+        When the suffix is none of those.
 
     Examples
     --------
@@ -161,6 +167,9 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such file: '{path}'.")
+    reader = survey_reader(path)
+    if reader is not None:
+        return reader(path)
     suffix = "".join(path.suffixes[-2:]).lower()
     if suffix.endswith((".csv", ".csv.gz")):
         return _read_csv(path, encoding)
@@ -173,7 +182,8 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
             )
         return pd.read_parquet(path)
     raise ValueError(
-        f"Cannot read '{path}': expected a .csv or .parquet file, got '{path.suffix}'."
+        f"Cannot read '{path}': expected a .csv, .parquet, .sav, .dta or .xlsx "
+        f"file, got '{path.suffix}'."
     )
 
 
@@ -430,6 +440,11 @@ def save_analysis(
     names them). ``manifest.json`` lists every file of the run with its
     SHA-256, and :func:`load_analysis` checks it. While saving, the folder
     is locked: a concurrent save into it fails with ``FileExistsError``.
+    ``study.toml`` holds the settings (``summary["study"]``) as a study file
+    that repeats the run: ``emomotiv analyze --study study.toml``.
+
+    Files are first written to a temporary folder beside ``out`` and moved in
+    only when all of them succeeded, so a failure never leaves half a result.
 
     Parameters
     ----------
@@ -464,12 +479,14 @@ def save_analysis(
     ... # doctest: +NORMALIZE_WHITESPACE
     ['controls.csv', 'drivers.csv', 'manifest.json', 'methods.csv',
      'model.json', 'model_meta.json', 'motivators.csv', 'report.html',
-     'roi.csv', 'stages.csv', 'summary.json', 'tiers.csv']
+     'roi.csv', 'stages.csv', 'study.toml', 'summary.json', 'tiers.csv']
     """
     with _staged(out, force=force) as tmp:
         for name, table in result.tables.items():
             write_csv(table, tmp / f"{name}.csv")
         dump_json(result.summary, tmp / "summary.json")
+        if "study" in result.summary:
+            write_study_file(result.summary["study"], tmp / "study.toml")
         save_model(result.model, tmp)
         Report(result).write_html(tmp / "report.html")
     return Path(out)

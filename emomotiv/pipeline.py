@@ -10,6 +10,7 @@ import platform
 import warnings
 from collections.abc import Sequence
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from .controls import HALO, Design, design_matrix, partial_out
 from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
+from .readers import complete_catalog
 from .results import AnalysisResult, ImportanceResult
 from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
@@ -243,17 +245,19 @@ def _value_step(
     return link, out
 
 
-def _as_frame(obj: Any, what: str, encoding: str, problems: list[str]):
+def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
     """A pandas DataFrame from a DataFrame, a path, or a dataframe of another
     library (``to_pandas`` or the ``__dataframe__`` interchange protocol);
-    None, with a problem added, for anything else."""
+    None, with a problem added, for anything else. A survey file's declared
+    not-experienced codes become empty cells (see :mod:`emomotiv.readers`)."""
     if isinstance(obj, pd.DataFrame):
         return obj
     try:
         if isinstance(obj, str | PathLike):
-            from .io import read_table
+            from .readers import read_survey
 
-            return read_table(obj, encoding=encoding)
+            codes = study.not_experienced if what == "survey" else None
+            return read_survey(obj, not_experienced=codes, encoding=study.encoding)
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()
             if isinstance(frame, pd.DataFrame):
@@ -273,13 +277,18 @@ def _as_frame(obj: Any, what: str, encoding: str, problems: list[str]):
         else (f"{kind.__module__.split('.')[0]}.{kind.__qualname__}")
     )
     problems.append(
-        f"The {what} must be a pandas DataFrame or the path of a CSV or Parquet "
-        f"file; got {name}."
+        f"The {what} must be a pandas DataFrame or the path of a CSV, Parquet, "
+        f"SPSS, Stata or Excel file; got {name}."
     )
     return None
 
 
-def _as_catalog(catalog, study: Study, problems: list[str]) -> FacetCatalog | None:
+def _as_catalog(
+    catalog, study: Study, survey: pd.DataFrame | None, problems: list[str]
+) -> FacetCatalog | None:
+    """The catalog; labels and scales it leaves empty come from the survey
+    file (variable labels, value labels; see :mod:`emomotiv.readers`)."""
+
     if isinstance(catalog, FacetCatalog):
         return catalog
     if catalog is None:
@@ -290,9 +299,11 @@ def _as_catalog(catalog, study: Study, problems: list[str]) -> FacetCatalog | No
             )
             return None
         catalog = pd.DataFrame({"facet": list(study.facets)})
-    frame = _as_frame(catalog, "catalog", study.encoding, problems)
+    frame = _as_frame(catalog, "catalog", study, problems)
     if frame is None:
         return None
+    if survey is not None:
+        frame = complete_catalog(frame, survey)
     try:
         return FacetCatalog.from_frame(frame)
     except ValidationError as err:
@@ -370,8 +381,8 @@ def _checked_inputs(
         )
         frame = None
     else:
-        frame = _as_frame(survey, "survey", study.encoding, problems)
-    cat = _as_catalog(catalog, study, problems)
+        frame = _as_frame(survey, "survey", study, problems)
+    cat = _as_catalog(catalog, study, frame, problems)
     data = None
     roles_ok = not any(" role must be " in p for p in problems)
     n_outside = len(problems)
@@ -695,6 +706,21 @@ def _plan_step(
     return result, tables
 
 
+def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
+    """``summary["study"]``: the settings, with the input paths when given."""
+    given = {"survey": survey, "catalog": catalog}
+    given = {
+        name: value if isinstance(value, str | PathLike) else getattr(study, name)
+        for name, value in given.items()
+    }
+    paths = {
+        name: str(Path(value).resolve())
+        for name, value in given.items()
+        if isinstance(value, str | PathLike)
+    }
+    return study.replace(**paths).to_dict()
+
+
 def analyze(
     survey: pd.DataFrame | str | PathLike | None = None,
     catalog: pd.DataFrame | FacetCatalog | str | PathLike | None = None,
@@ -835,11 +861,14 @@ def analyze(
     study = Study.from_options(study, options)
     survey = study.survey if survey is None else survey
     catalog = study.catalog if catalog is None else catalog
+    record = _recorded_study(study, survey, catalog)
     survey, cat, data = _checked_inputs(survey, catalog, study)
     if data is None:  # several waves, each checked: analyse the latest two
         from .tracking import analyze_latest_wave
 
-        return analyze_latest_wave(survey, cat, study, analyze=analyze)
+        result = analyze_latest_wave(survey, cat, study, analyze=analyze)
+        result.summary["study"] = record
+        return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
@@ -955,6 +984,7 @@ def analyze(
         )
     steps.update()
     steps.close()
+    summary["study"] = record
     return AnalysisResult(
         tables,
         summary,

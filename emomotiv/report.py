@@ -799,6 +799,112 @@ class Report:
         path.write_text(self.html(), encoding="utf-8")
         return path
 
+    @classmethod
+    def from_folder(cls, folder: str | PathLike, **options: Any) -> Report:
+        """The report of a saved analysis folder, from its tables and summary.
+
+        Nothing is refitted and the model is not loaded, so a folder renders
+        as long as its tables and ``summary.json`` do (``emomotiv report``).
+
+        Raises
+        ------
+        FileNotFoundError
+            When ``folder`` has no ``summary.json``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import emomotiv as em
+        >>> s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+        >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+        ...                     model=em.DriverModel(n_estimators=20, cv=2),
+        ...                     n_boot=0, progress=False)
+        >>> out = em.save_analysis(result, tempfile.mkdtemp() + "/run")
+        >>> "Q3" in em.Report.from_folder(out, title="Q3").html()
+        True
+        """
+        import json
+
+        import pandas as pd
+
+        from .io import restore_formulas
+
+        folder = Path(folder)
+        if not (folder / "summary.json").is_file():
+            raise FileNotFoundError(
+                f"'{folder}' is not a saved analysis: it has no summary.json."
+            )
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        tables = {
+            p.stem: restore_formulas(pd.read_csv(p))
+            for p in sorted(folder.glob("*.csv"))
+        }
+        return cls({"tables": tables, "summary": summary}, **options)
+
+    def write_pdf(self, path: str | PathLike, *, browser: str | None = None) -> Path:
+        """Print the report to PDF with a headless Chromium or Chrome.
+
+        Parameters
+        ----------
+        path : path
+            The PDF to write.
+        browser : str or None
+            The browser's executable; by default the first of
+            :data:`BROWSERS` found on the ``PATH``.
+
+        Raises
+        ------
+        FileNotFoundError
+            When no browser is found (the message says which were looked for).
+        RuntimeError
+            When the browser fails or writes no PDF.
+
+        Examples
+        --------
+        >>> import emomotiv as em
+        >>> report = em.Report({"tables": {}, "summary": {}})
+        >>> report.write_pdf("report.pdf", browser="no-such-browser")
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: No browser to print the PDF with: 'no-such-browser' ...
+        """
+        import os
+        import shutil
+        import subprocess
+        import tempfile
+
+        names = BROWSERS if browser is None else (browser,)
+        found = next((shutil.which(n) for n in names if shutil.which(n)), None)
+        if found is None:
+            looked = ", ".join(f"'{n}'" for n in names)
+            raise FileNotFoundError(
+                f"No browser to print the PDF with: {looked} "
+                f"{'is' if len(names) == 1 else 'are'} not on the PATH. Install "
+                "Chromium or Google Chrome, or open report.html in a browser "
+                "and print it to PDF from there."
+            )
+        path = Path(path).resolve()
+        with tempfile.TemporaryDirectory() as tmp:
+            page = self.write_html(Path(tmp) / "report.html")
+            command = [
+                found,
+                "--headless",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={path}",
+                page.as_uri(),
+            ]
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                command.insert(1, "--no-sandbox")  # Chromium refuses root otherwise
+            proc = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0 or not path.is_file():
+            raise RuntimeError(
+                f"{found} did not print the PDF (exit {proc.returncode}): "
+                f"{proc.stderr.strip()[-500:]}"
+            )
+        return path
+
     def _repr_html_(self) -> str:
         return self.html()
 
@@ -874,3 +980,13 @@ class ComparisonReport(Report):
             "waves": self._waves(summary),
             "version": __version__,
         }
+
+
+#: Browsers :meth:`Report.write_pdf` looks for, in order.
+BROWSERS = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+)

@@ -5,16 +5,26 @@ study file all build a :class:`Study`; the pipeline's steps read their
 settings from it. A ``Study`` holds settings only: building one does no
 work, :meth:`Study.check` validates the options (every problem at once), and
 :meth:`Study.to_dict` gives the JSON-ready record that ``summary.json`` keeps.
+
+A study file is TOML with the three tables of :meth:`Study.to_dict`:
+``[inputs]`` (``survey`` and ``catalog`` paths, relative to the file),
+``[roles]`` (column roles) and ``[options]`` (everything else). Every field of
+``Study`` can be set there, by its name; a key that is not a field is refused
+with the near matches. TOML has no null: a field left out keeps its default.
 """
 
 from __future__ import annotations
 
 import codecs
 import dataclasses
+import json
 import math
 import numbers
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 from ._validation import (
@@ -29,7 +39,7 @@ from .schema import CONNECTION_KINDS
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
 
-__all__ = ["Study"]
+__all__ = ["Study", "draft_study"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +48,8 @@ class Study:
 
     Every field has the meaning of the :func:`emomotiv.analyze` keyword
     argument of the same name; ``analyze(survey, catalog, **options)`` is
-    ``analyze(survey, catalog, study=Study(**options))``.
+    ``analyze(survey, catalog, study=Study(**options))``. A study file holds
+    the same fields (:meth:`from_toml`, :meth:`to_toml`).
 
     Parameters
     ----------
@@ -204,6 +215,124 @@ class Study:
         """A copy with ``changes`` applied (see :meth:`from_options`)."""
         return Study.from_options(self, changes)
 
+    @classmethod
+    def from_dict(cls, tables: Mapping[str, Any], *, source: str = "study") -> Study:
+        """A study from the ``[inputs]``/``[roles]``/``[options]`` tables.
+
+        The inverse of :meth:`to_dict`. Every unknown table or key, and every
+        key in the wrong table, is listed in one
+        :class:`~emomotiv.ValidationError` with the near matches.
+
+        Examples
+        --------
+        >>> Study.from_dict({"roles": {"connection": "connected"},
+        ...                  "options": {"n_boot": 5}}).n_boot
+        5
+        """
+        table_of = _tables(cls)
+        problems, values = [], {}
+        for table, entries in tables.items():
+            if table not in _TABLES:
+                problems.append(
+                    f"Unknown table [{table}]; a study has [inputs], [roles] and "
+                    f"[options].{did_you_mean(table, _TABLES)}"
+                )
+                continue
+            if not isinstance(entries, Mapping):
+                problems.append(f"[{table}] must be a table, got {entries!r}.")
+                continue
+            for key, value in entries.items():
+                home = table_of.get(key)
+                if home is None:
+                    problems.append(
+                        f"Unknown key '{key}' in [{table}]."
+                        + did_you_mean(key, table_of)
+                    )
+                elif home != table:
+                    problems.append(f"'{key}' belongs in [{home}], not in [{table}].")
+                else:
+                    values[key] = _from_plain(cls, key, value)
+        if problems:
+            raise ValidationError(problems, subject=source)
+        return cls(**values)
+
+    @classmethod
+    def from_toml(cls, path: str | PathLike) -> Study:
+        """Read a study file (TOML); relative input paths are taken from its folder.
+
+        Raises
+        ------
+        FileNotFoundError
+            When the file does not exist.
+        ValidationError
+            When it is not TOML, or lists keys that are not settings.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "study.toml").write_text(
+        ...     '[inputs]\\nsurvey = "survey.csv"\\n'
+        ...     '[roles]\\nconnection = "connected"\\n'
+        ...     '[options]\\nn_boot = 20\\n'
+        ... )
+        >>> study = Study.from_toml(folder / "study.toml")
+        >>> study.connection, study.n_boot, Path(study.survey).name
+        ('connected', 20, 'survey.csv')
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"No such study file: '{path}'.")
+        try:
+            tables = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise ValidationError(
+                [f"Not valid TOML: {err}."], subject=f"study file '{path}'"
+            ) from None
+        study = cls.from_dict(tables, source=f"study file '{path}'")
+        inputs = {
+            name: str((path.parent / value).resolve())
+            for name in ("survey", "catalog")
+            if isinstance(value := getattr(study, name), str)
+        }
+        return dataclasses.replace(study, **inputs)
+
+    def to_toml(self, header: str | None = None) -> str:
+        """The study as a study file: what :meth:`from_toml` reads back.
+
+        Settings left at None are written as comments (TOML has no null).
+
+        Parameters
+        ----------
+        header : str or None
+            Text written first, as comment lines.
+
+        Examples
+        --------
+        >>> text = Study(connection="connected", n_boot=20).to_toml()
+        >>> print(text.split("[options]")[0])  # doctest: +ELLIPSIS
+        [inputs]
+        # survey =
+        # catalog =
+        <BLANKLINE>
+        [roles]
+        connection = "connected"
+        ...
+        """
+        lines = [f"# {line}".rstrip() for line in (header or "").splitlines()]
+        if lines:
+            lines.append("")
+        for table, entries in self.to_dict().items():
+            lines.append(f"[{table}]")
+            for key, value in entries.items():
+                if value is None:
+                    lines.append(f"# {key} =")
+                else:
+                    lines.append(f"{key} = {_toml_value(value)}")
+            lines.append("")
+        return "\n".join(lines)
+
     def check(self, owner: str = "analyze") -> None:
         """Raise one error listing every option outside its documented range.
 
@@ -299,15 +428,73 @@ class Study:
         >>> sorted(Study().to_dict())
         ['inputs', 'options', 'roles']
         """
-        roles = self.roles()
-        skip = {"survey", "catalog", "model", "client", *roles}
-        options = {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if f.name not in skip
-        }
-        inputs = {"survey": self.survey, "catalog": self.catalog}
-        return _plain({"inputs": inputs, "roles": roles, "options": options})
+        tables: dict[str, dict[str, Any]] = {t: {} for t in _TABLES}
+        for name, table in _tables(type(self)).items():
+            tables[table][name] = getattr(self, name)
+        return _plain(tables)
+
+
+_TABLES = ("inputs", "roles", "options")
+
+
+def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
+    """Write ``summary["study"]`` as the ``study.toml`` of an output folder.
+
+    The file holds the settings the analysis ran with (a study file with the
+    command line's flags on top), input paths absolute, so that
+    ``emomotiv analyze --study study.toml`` repeats the run from anywhere.
+    """
+    from . import __version__
+
+    record = dict(record)
+    source = record.pop("file", None)
+    origin = f", from {source} and the command line" if source else ""
+    header = (
+        f"The settings of this analysis (emomotiv {__version__}){origin}.\n"
+        "Repeat it with: emomotiv analyze --study study.toml --out DIR"
+    )
+    text = Study.from_dict(record).to_toml(header)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def _tables(cls: type[Study]) -> dict[str, str]:
+    """Each settable field's table in a study file, in field order.
+
+    Fields declared with ``compare=False`` (objects such as a model) are not
+    settings a file can hold.
+    """
+    return {
+        f.name: "inputs"
+        if f.name in ("survey", "catalog")
+        else "roles"
+        if f.name in cls.ROLES
+        else "options"
+        for f in dataclasses.fields(cls)
+        if f.compare
+    }
+
+
+def _from_plain(cls: type[Study], name: str, value: Any) -> Any:
+    """A TOML array as a tuple where the field is annotated as one."""
+    kind = str(next(f.type for f in dataclasses.fields(cls) if f.name == name))
+    if isinstance(value, list) and kind.startswith("tuple"):
+        return tuple(value)
+    return value
+
+
+def _toml_value(value: Any) -> str:
+    """One TOML value: strings and numbers as JSON writes them, lists inline."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, float) and value != value:
+        return "nan"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, str | int | float):
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    raise TypeError(f"Cannot write {value!r} to a study file.")
 
 
 def _check_segments_and_wording(study: Study, owner: str) -> None:
@@ -393,3 +580,132 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+# Column names that suggest a role, by role, for ``draft_study``: a column
+# whose lower-cased name equals one of them, or starts or ends with one
+# joined by "_", gets the role.
+_ROLE_NAMES = {
+    "connection": ("connected", "connection", "emotionally_connected"),
+    "value": ("value", "ltv", "clv", "revenue", "lifetime_value"),
+    "satisfaction": ("satisfaction", "satisfied", "csat", "osat"),
+    "weight": ("weight", "wt", "wgt"),
+    "segment": ("segment", "customer_type", "segment_name"),
+    "wave": ("wave", "quarter", "period"),
+    "id": ("id", "respondent_id", "respid", "response_id", "responseid"),
+    "churn": ("churn", "churned", "attrition", "left"),
+    "advocacy": ("recommend", "nps", "advocacy", "likely_to_recommend"),
+}
+
+
+def _guess_role(column: str, names: Sequence[str]) -> bool:
+    low = column.lower()
+    return any(
+        low == n or low.startswith(n + "_") or low.endswith("_" + n) for n in names
+    )
+
+
+def draft_study(
+    columns: Sequence[str],
+    *,
+    survey: str | None = None,
+    catalog: str | None = None,
+    numeric: Sequence[str] | None = None,
+) -> str:
+    """A commented starter study file for a survey with these ``columns``.
+
+    Roles are guessed from the column names (``connected``, ``value``,
+    ``weight``, ...); every guess and every option is written for the user to
+    check and edit, options as comments holding their defaults. The columns
+    left over (numeric ones when ``numeric`` is given) are listed as the
+    likely facets.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The survey's column names.
+    survey, catalog : str or None
+        Paths written to ``[inputs]`` (relative to the study file's folder).
+    numeric : sequence of str or None
+        The numeric columns, when known: only they can be facets.
+
+    Returns
+    -------
+    str
+        TOML text that :meth:`Study.from_toml` reads.
+
+    Examples
+    --------
+    >>> text = draft_study(["respondent_id", "connected", "weight", "q1", "q2"],
+    ...                    survey="survey.csv")
+    >>> import tomllib
+    >>> tomllib.loads(text)["roles"]
+    {'connection': 'connected', 'weight': 'weight', 'id': 'respondent_id'}
+    """
+    roles: dict[str, str] = {}
+    for role, names in _ROLE_NAMES.items():
+        match = next(
+            (c for c in columns if c not in roles.values() and _guess_role(c, names)),
+            None,
+        )
+        if match is not None:
+            roles[role] = match
+    from .schema import MOTIVATOR_PREFIX, STATED_PREFIX
+
+    taken = set(roles.values())
+    facets = [
+        c
+        for c in columns
+        if c not in taken
+        and not c.startswith((MOTIVATOR_PREFIX, STATED_PREFIX))
+        and (numeric is None or c in numeric)
+    ]
+    defaults = Study()
+    lines = [
+        "# emomotiv study file: the settings of one analysis.",
+        "# Run it with: emomotiv analyze --study study.toml --out results",
+        "# Flags given on the command line override what is written here.",
+        "# Paths are relative to this file's folder. Check every guess below.",
+        "",
+        "[inputs]",
+        f"survey = {_toml_value(survey)}" if survey else "# survey =",
+    ]
+    if catalog:
+        lines.append(f"catalog = {_toml_value(catalog)}")
+    else:
+        lines += [
+            "# A facet catalog (facet, label, stage, ...) names the facets; draft",
+            "# one with: emomotiv catalog SURVEY --facets PATTERN --out facets.csv",
+            '# catalog = "facets.csv"',
+        ]
+    lines += ["", "[roles]", "# Guessed from the column names:"]
+    for role in Study.ROLES:
+        if role in roles:
+            lines.append(f"{role} = {_toml_value(roles[role])}")
+        elif role not in ("motivators", "facets"):
+            lines.append(f"# {role} =")
+    lines += [
+        f"# {len(facets)} columns left are the likely facets (rating columns);",
+        "# without a catalog, list the ones to rank in 'facets':",
+    ]
+    lines += [f"#   {line}" for line in _wrap(facets)]
+    lines += ["# facets = []", "", "[options]", "# The defaults; uncomment to change:"]
+    for name, table in _tables(Study).items():
+        if table == "options":
+            value = _plain(getattr(defaults, name))
+            shown = "" if value is None else " " + _toml_value(value)
+            lines.append(f"# {name} ={shown}")
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(names: Sequence[str], width: int = 76) -> list[str]:
+    lines, line = [], ""
+    for name in names:
+        piece = f"{name}, "
+        if line and len(line) + len(piece) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    if line:
+        lines.append(line.rstrip().rstrip(","))
+    return lines

@@ -155,8 +155,16 @@ ax.set_title("Derived importance against the truth (blue: true drivers)")
 rows = []
 for n in SIZES:
     t = em.make_survey(n_respondents=n, n_facets=N_FACETS, random_state=SEED)
+    # Point rankings only: no bootstrap, no classical methods.
     r = em.analyze(
-        t.survey, t.catalog, connection="connected", weight="weight", random_state=SEED
+        t.survey,
+        t.catalog,
+        connection="connected",
+        weight="weight",
+        random_state=SEED,
+        n_boot=0,
+        methods=False,
+        progress=False,
     )
     fit = r.model.fit_summary()
     rows.append(
@@ -175,9 +183,7 @@ pd.DataFrame(rows)
 # high SHAP importance is an association the model uses, not proof that
 # improving the touchpoint will move connection. The docs' concept pages
 # ("SHAP and its limits", "The ROI scenario and its assumption") say what
-# follows from that.
-#
-# The classical methods (`em.relative_weights`, `em.shapley_regression`)
-# rank the same facets by a linear model; `result.tables["methods"]` sets
-# them beside SHAP, and the bootstrap's rank probabilities in
-# `result.drivers` say how sure each place in the ranking is.
+# follows from that. Two cross-checks belong beside any ranking:
+# `result.tables["methods"]` ranks the facets by relative weights, Shapley
+# regression, betas and correlations next to SHAP, and the bootstrap's
+# `p_top` in `result.drivers` says how sure each place in the top is.

@@ -16,7 +16,8 @@
 # Which customer-experience touchpoints build emotional connection? This
 # notebook runs the whole analysis on the bundled sample: a synthetic survey of
 # 5,000 respondents rating 100 touchpoints of a brokerage, with known true
-# drivers. Open it in Jupyter with jupytext, or run it as a script.
+# drivers. Open it in Jupyter with jupytext, or run it as a script; the
+# documentation site shows it executed.
 
 # %% tags=["parameters"]
 import os
@@ -24,6 +25,7 @@ import os
 # The test suite sets EMOMOTIV_NOTEBOOK_SMALL=1 to run every notebook quickly.
 SMALL = os.environ.get("EMOMOTIV_NOTEBOOK_SMALL") == "1"
 N_RESPONDENTS = 1000 if SMALL else None  # None: the whole sample
+N_BOOT = 10 if SMALL else 100  # bootstrap resamples behind every interval
 
 # %%
 import emomotiv as em
@@ -41,10 +43,22 @@ sample.catalog.head()
 # `analyze` validates the survey, fits a gradient-boosted model from the 100
 # facet ratings to the 0/1 "emotionally connected" outcome (survey weights
 # included), cross-validates it, and ranks the facets by their share of mean
-# |SHAP|. `sample.roles` names the role columns: connection, value, weight, ...
+# |SHAP|, with bootstrap intervals. `sample.roles` names the role columns:
+# connection, value, weight, ... With the number of customers the survey
+# stands for and a budget, it also values each improvement and plans the
+# spending.
 
 # %%
-result = em.analyze(survey, sample.catalog, random_state=0, **sample.roles)
+result = em.analyze(
+    survey,
+    sample.catalog,
+    random_state=0,
+    n_boot=N_BOOT,
+    progress=False,
+    population=250_000,
+    budget=500_000,
+    **sample.roles,
+)
 result.drivers.head(10)
 
 # %% [markdown]
@@ -72,34 +86,46 @@ shap.plots.beeswarm(result.importance.explanation, max_display=12, show=False)
 # ## Stated versus derived
 #
 # The catalog has what customers *say* matters (`stated_importance`, 1-5).
-# Put both on the same scale -- each facet's share of its total -- and look
-# at the facets derived importance ranks high but customers rate low.
-#
-# The cell below computes the two shares by hand to show the idea;
-# `result.drivers` already holds the full comparison, with intervals and
-# quadrants, in its `stated_importance, gap, quadrant` columns
-# (`em.compare_importance`).
+# `analyze` puts both on the same scale -- each facet's share of its total --
+# and sorts the facets into quadrants: a *hidden driver* moves connection
+# though customers rate it low; *table stakes* are rated high but move little.
 
 # %%
-stated = sample.catalog.set_index("facet")["stated_importance"]
-compare = result.drivers.set_index("facet")[["label", "importance"]].join(
-    (stated / stated.sum()).rename("stated_share")
-)
-compare["gap"] = compare["importance"] - compare["stated_share"]
-compare.sort_values("gap", ascending=False).head(8)
+columns = ["label", "importance", "stated_importance", "gap", "quadrant"]
+result.drivers.sort_values("gap", ascending=False)[columns].head(8)
+
+# %%
+from emomotiv.plotting import plot_quadrant
+
+ax = plot_quadrant(result)
 
 # %% [markdown]
 # ## What improving a touchpoint is worth
 #
-# `result.tables["roi"]` holds the ROI scenario (every respondent who rated
-# a facet rates it one point higher) and, with a budget, `result.tables["plan"]`
-# the budget-constrained plan (`em.plan_improvements`). The synthetic truth
-# records the exact uplift of that scenario for each facet:
+# The scenario: every respondent who rated a facet rates it one point
+# higher, the rest of the respondent unchanged. `roi` holds the simulated
+# change in the connected share (`delta_connected`, with its interval), its
+# value and the return on the catalog's cost. The synthetic truth records the
+# exact uplift of the same scenario, to check the simulation against.
 
 # %%
-sample.truth.sort_values("true_uplift", ascending=False)[
-    ["kind", "hidden_driver", "true_uplift"]
+roi = result.tables["roi"].set_index("facet")
+roi = roi.join(sample.truth["true_uplift"])
+roi[
+    [
+        "delta_connected",
+        "delta_connected_low",
+        "delta_connected_high",
+        "true_uplift",
+        "roi",
+    ]
 ].head(8)
+
+# %%
+from emomotiv.plotting import plot_plan
+
+plan = result.tables["plan"]
+ax = plot_plan(plan)
 
 # %% [markdown]
 # ## Report and files
@@ -109,8 +135,11 @@ sample.truth.sort_values("true_uplift", ascending=False)[
 # with no pickles.
 
 # %%
+import tempfile
+from pathlib import Path
+
 report = em.Report(result)
-out = em.save_analysis(result, "quickstart-results", force=True)
+out = em.save_analysis(result, Path(tempfile.mkdtemp()) / "quickstart-results")
 loaded = em.load_analysis(out)
 sorted(p.name for p in out.iterdir())
 

@@ -25,6 +25,7 @@ import os
 SMALL = os.environ.get("EMOMOTIV_NOTEBOOK_SMALL") == "1"
 N_RESPONDENTS = 1200 if SMALL else 5000
 N_FACETS = 30 if SMALL else 100
+N_BOOT = 10 if SMALL else 100  # bootstrap resamples behind every interval
 WAVES = {"2026Q2": 11, "2026Q3": 12}  # wave label -> seed
 
 # %%
@@ -47,7 +48,9 @@ surveys
 
 # %%
 results = {
-    wave: em.analyze(s.survey, s.catalog, random_state=0, **s.roles)
+    wave: em.analyze(
+        s.survey, s.catalog, random_state=0, n_boot=N_BOOT, progress=False, **s.roles
+    )
     for wave, s in surveys.items()
 }
 pd.DataFrame(
@@ -95,11 +98,25 @@ print("left the top ten:", sorted(top_before - top_after))
 # Some movement is expected even when nothing changed: each wave is a sample.
 # A change is only news when it is larger than the noise of both waves, which
 # takes an interval for the difference.
+
+# %% [markdown]
+# ## What moved beyond noise
 #
-# `em.compare` does this properly for two saved analyses (`em.save_analysis`
-# folders): per facet the change in importance with an interval for the
-# difference, a flag when it is beyond noise, rank movements and KPI trends
-# (see the how-to on waves). The hand-made table above shows the idea.
+# `em.compare` takes two results (or two saved folders): per facet the change
+# in importance with an interval for the difference from both waves'
+# bootstraps, a flag when it is beyond noise (corrected for the number of
+# facets), rank movements and KPI trends. Both waves here come from the same
+# generator, so few or no flags are the right answer.
+
+# %%
+comparison = em.compare(results[before], results[after])
+print(
+    comparison.summary["n_flagged"],
+    "of",
+    comparison.summary["n_facets"],
+    "facets flagged",
+)
+comparison.changes.head(10)
 
 # %%
 import matplotlib.pyplot as plt

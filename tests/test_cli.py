@@ -267,3 +267,138 @@ def test_latin1_file_reads_with_encoding(tmp_path, capsys):
     assert main(args) == 2
     assert "f.csv" in capsys.readouterr().err
     assert main([*args, "--encoding", "latin-1"]) == 0
+
+
+@pytest.fixture(scope="module")
+def small_dir(tmp_path_factory):
+    """A small survey and its catalog on disk (fast to analyse)."""
+    folder = tmp_path_factory.mktemp("small")
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=3)
+    s.survey.to_csv(folder / "survey.csv", index=False)
+    s.catalog.to_csv(folder / "facets.csv", index=False)
+    return folder
+
+
+def test_init_edit_analyze_study_and_rerun_from_the_copy(small_dir, tmp_path, capsys):
+    study = tmp_path / "q3" / "study.toml"
+    assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 0
+    assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 2
+    text = study.read_text()
+    assert 'connection = "connected"' in text and "facets.csv" in text
+    # The user's edits: a tiny bootstrap, no classical methods.
+    text = text.replace("# n_boot = 100", "n_boot = 3")
+    text = text.replace("# methods = true", "methods = false")
+    study.write_text(text.replace("# simulation_boot = 10", "simulation_boot = 0"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["analyze", "--study", str(study), "--quiet", "--out", str(first)]) == 0
+    copy = first / "study.toml"
+    assert copy.is_file()
+    summary = json.loads((first / "summary.json").read_text())
+    assert summary["study"]["file"] == "study.toml"
+    assert summary["study"]["options"]["n_boot"] == 3
+    assert summary["study"]["roles"]["weight"] == "weight"
+    assert summary["uncertainty"]["n_boot"] == 3
+    assert "methods.csv" not in {p.name for p in first.iterdir()}
+    # The copy alone repeats the run, from another working folder.
+    assert main(["analyze", "--study", str(copy), "--out", str(second)]) == 0
+    tables = sorted(p.name for p in first.glob("*.csv"))
+    assert tables == sorted(p.name for p in second.glob("*.csv"))
+    for name in tables:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_flags_override_the_study_file(small_dir, tmp_path):
+    study = tmp_path / "study.toml"
+    study.write_text(
+        f'[inputs]\nsurvey = "{(small_dir / "survey.csv").as_posix()}"\n'
+        f'catalog = "{(small_dir / "facets.csv").as_posix()}"\n'
+        '[roles]\nconnection = "connected"\nweight = "weight"\n'
+        "[options]\nn_boot = 50\nmethods = false\nprogress = false\n"
+    )
+    args = build_parser().parse_args(
+        ["analyze", "--study", str(study), "--n-boot", "0", "--seed", "4", "--out", "x"]
+    )
+    from emomotiv.cli import _study
+
+    got = _study(args)
+    assert (got.n_boot, got.random_state, got.methods) == (0, 4, False)
+    assert got.weight == "weight" and got.survey.endswith("survey.csv")
+    # Flags not given keep the file's values, even where they equal a default.
+    args = build_parser().parse_args(["analyze", "--study", str(study), "--out", "x"])
+    assert _study(args).n_boot == 50
+
+
+def test_analyze_options_default_to_none_so_a_study_file_can_set_them():
+    sub = build_parser()._subparsers._group_actions[0].choices["analyze"]
+    keep = {"help", "out", "force"}
+    defaults = {a.dest: a.default for a in sub._actions if a.dest not in keep}
+    assert {k: v for k, v in defaults.items() if v is not None} == {}
+
+
+def test_analyze_without_survey_or_connection_says_what_to_give(tmp_path, capsys):
+    assert main(["analyze", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "SURVEY" in err and "--connection" in err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.fixture
+def old_analysis(tmp_path):
+    """A folder in the 0.1 layout (see tests/data/README.md), copied."""
+    import shutil
+    from pathlib import Path
+
+    source = Path(__file__).parent / "data" / "analysis-0.1"
+    return Path(shutil.copytree(source, tmp_path / "analysis-0.1"))
+
+
+def test_report_re_renders_a_previous_release_folder_without_refitting(
+    old_analysis, capsys
+):
+    before = {p.name: p.read_bytes() for p in old_analysis.iterdir()}
+    assert "report.html" not in before
+    code = main(
+        ["report", str(old_analysis), "--title", "Q3 drivers", "--outcome-label", "x"]
+    )
+    assert code == 0, capsys.readouterr().err
+    html = (old_analysis / "report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and "Q3 drivers" in html
+    assert "Welcome" in html or "Brand" in html  # the facets' labels, from drivers.csv
+    after = {p.name: p.read_bytes() for p in old_analysis.iterdir()}
+    assert after.pop("report.html")
+    assert after == before  # tables, summary and model untouched
+    assert not list(old_analysis.glob(".*"))
+
+
+def test_report_says_why_a_folder_cannot_be_rendered(old_analysis, tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nothing")]) == 2
+    assert "not a saved analysis" in capsys.readouterr().err
+    (old_analysis / "drivers.csv").unlink()
+    assert main(["report", str(old_analysis)]) == 2
+    err = capsys.readouterr().err
+    assert "Cannot re-render" in err and "written by emomotiv 0.1.0" in err
+    assert "drivers" in err
+
+
+def test_report_pdf_with_and_without_a_browser(old_analysis, tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    code = main(["report", str(old_analysis), "--pdf"])
+    assert code == 2 and (old_analysis / "report.html").is_file()
+    assert not (old_analysis / "report.pdf").exists()
+    # A stand-in browser: records its arguments, writes the PDF it is asked for.
+    fake = bin_dir / "chromium"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, pathlib\n"
+        "args = sys.argv[1:]\n"
+        f"pathlib.Path({str(tmp_path / 'args.txt')!r}).write_text('\\n'.join(args))\n"
+        "out = next(a for a in args if a.startswith('--print-to-pdf='))\n"
+        "pathlib.Path(out.split('=', 1)[1]).write_bytes(b'%PDF-1.4')\n"
+    )
+    fake.chmod(0o755)
+    assert main(["report", str(old_analysis), "--pdf"]) == 0
+    assert (old_analysis / "report.pdf").read_bytes().startswith(b"%PDF")
+    args = (tmp_path / "args.txt").read_text().splitlines()
+    assert "--headless" in args and args[-1].startswith("file://")

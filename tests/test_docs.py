@@ -2,8 +2,10 @@
 
 A broken reference (a ``::: emomotiv.x`` that does not resolve, a link to a
 missing page or anchor, a page left out of the nav) is a warning, and strict
-mode turns every warning into a failure. Skipped, with the reason, when the
-``docs`` extra (mkdocs, mkdocstrings) is not installed.
+mode turns every warning into a failure. The notebooks are executed by the
+build (mkdocs-jupyter) and published with their outputs; a cell error fails
+it. Skipped, with the reason, when the ``docs`` extra (mkdocs, mkdocstrings,
+mkdocs-jupyter) is not installed.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ EXAMPLES = DOCS / "examples"
 
 needs_mkdocs = pytest.mark.skipif(
     not all(
-        importlib.util.find_spec(m) for m in ("mkdocs", "mkdocstrings", "material")
+        importlib.util.find_spec(m)
+        for m in ("mkdocs", "mkdocstrings", "material", "mkdocs_jupyter")
     ),
-    reason="mkdocs, mkdocstrings or mkdocs-material is not installed; install "
+    reason="mkdocs, mkdocstrings, mkdocs-material or mkdocs-jupyter is not "
+    "installed; install "
     'the docs extra (pip install -e ".[docs]") to build the documentation',
 )
 
@@ -54,16 +58,29 @@ def site(tmp_path_factory):
             str(out),
         ],
         cwd=ROOT,
-        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"},
+        env=_docs_env(),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
     )
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{log[-5000:]}"
     warnings = [line for line in log.splitlines() if line.startswith("WARNING")]
     assert not warnings, "\n".join(warnings)
     return out
+
+
+def _docs_env() -> dict[str, str]:
+    """The build's environment; the notebooks' kernel inherits it: small data,
+    one XGBoost thread, this checkout's emomotiv, matplotlib's inline backend."""
+    env = os.environ | {
+        "NO_MKDOCS_2_WARNING": "1",
+        "EMOMOTIV_NOTEBOOK_SMALL": "1",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("MPLBACKEND", None)
+    return env
 
 
 def _text(html_file: Path) -> str:
@@ -89,6 +106,16 @@ def test_docs_build_strict_without_warnings(site):
     api = _text(site / "api" / "pipeline" / "index.html")
     assert "emomotiv.pipeline" in api and "analyze" in api
     assert ":func:" not in _text(site / "api" / "datasets" / "index.html")
+
+
+@needs_mkdocs
+@pytest.mark.parametrize("name", ["quickstart", "method", "tracking"])
+def test_notebooks_are_published_executed_with_their_plots(site, name):
+    page = site / "notebooks" / name / "index.html"
+    assert page.is_file(), f"the {name} notebook is not on the site"
+    raw = page.read_text(encoding="utf-8")
+    assert "data:image/png;base64" in raw or "<svg" in raw, "no plot in the page"
+    assert "Traceback" not in _text(page)
 
 
 @needs_mkdocs

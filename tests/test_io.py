@@ -53,7 +53,7 @@ def test_read_table_csv_parquet_and_errors(small, tmp_path):
     with pytest.raises(FileNotFoundError):
         em.read_table(tmp_path / "missing.csv")
     (tmp_path / "c.txt").write_text("x")
-    with pytest.raises(ValueError, match="csv or .parquet"):
+    with pytest.raises(ValueError, match=r"\.csv, \.parquet, \.sav, \.dta or \.xlsx"):
         em.read_table(tmp_path / "c.txt")
 
 

@@ -1,12 +1,119 @@
-"""Study: one settings object built by keyword arguments, the CLI and files."""
+"""Study: one settings object; study files (TOML) read and written exactly."""
+
+from __future__ import annotations
 
 import dataclasses
+import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emomotiv as em
 from emomotiv.cli import _study, build_parser
-from emomotiv.study import Study
+from emomotiv.study import Study, draft_study
+
+names = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=12,
+)
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    connection=names,
+    weight=st.none() | names,
+    motivators=st.none() | st.lists(names, max_size=3),
+    n_boot=st.integers(0, 10_000),
+    level=st.floats(0.01, 0.99),
+    stated_scale=st.none() | st.tuples(finite, finite),
+    connected_rule=st.sampled_from(["auto", "outcome"]) | finite,
+    budget=st.none() | finite,
+    methods=st.booleans(),
+)
+def test_toml_round_trip_is_exact(tmp_path_factory, **fields):
+    study = Study(**fields)
+    path = tmp_path_factory.mktemp("s") / "study.toml"
+    path.write_text(study.to_toml("a header\nof two lines"), encoding="utf-8")
+    back = Study.from_toml(path)
+    if back.motivators is not None:
+        back = back.replace(motivators=list(back.motivators))
+    want = study.replace(
+        motivators=None if study.motivators is None else list(study.motivators)
+    )
+    assert back == want
+
+
+def test_every_compared_field_is_in_a_table_and_the_model_is_not():
+    tables = Study().to_dict()
+    keys = [k for table in tables.values() for k in table]
+    fields = [f.name for f in dataclasses.fields(Study) if f.compare]
+    assert sorted(keys) == sorted(fields)
+    assert "model" not in keys
+
+
+def test_relative_inputs_are_taken_from_the_file_folder(tmp_path):
+    (tmp_path / "q3").mkdir()
+    path = tmp_path / "q3" / "study.toml"
+    path.write_text('[inputs]\nsurvey = "survey.csv"\ncatalog = "../facets.csv"\n')
+    study = Study.from_toml(path)
+    assert study.survey == str((tmp_path / "q3" / "survey.csv").resolve())
+    assert study.catalog == str((tmp_path / "facets.csv").resolve())
+
+
+def test_unknown_keys_are_all_refused_with_near_matches(tmp_path):
+    path = tmp_path / "study.toml"
+    path.write_text(
+        "[roles]\nconection = 'connected'\nn_boot = 5\n"
+        "[options]\nnboot = 5\n[output]\ndir = 'x'\n"
+    )
+    with pytest.raises(em.ValidationError) as err:
+        Study.from_toml(path)
+    problems = err.value.problems
+    assert len(problems) == 4
+    assert "Did you mean 'connection'" in problems[0]
+    assert "'n_boot' belongs in [options]" in problems[1]
+    assert "Did you mean 'n_boot'" in problems[2]
+    assert "[output]" in problems[3]
+
+
+def test_bad_toml_and_a_missing_file(tmp_path):
+    path = tmp_path / "study.toml"
+    path.write_text("[roles\nconnection = 1\n")
+    with pytest.raises(em.ValidationError, match="Not valid TOML"):
+        Study.from_toml(path)
+    with pytest.raises(FileNotFoundError, match="nothere.toml"):
+        Study.from_toml(tmp_path / "nothere.toml")
+
+
+def test_a_new_field_works_in_a_file_without_changes_here(tmp_path):
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Extended(Study):
+        halo: str = "auto"
+
+    path = tmp_path / "study.toml"
+    path.write_text("[options]\nhalo = 'none'\n")
+    assert Extended.from_toml(path).halo == "none"
+    assert 'halo = "none"' in Extended(halo="none").to_toml()
+
+
+def test_draft_study_guesses_roles_and_lists_facets(small):
+    survey = small.survey
+    text = draft_study(
+        list(survey.columns),
+        survey="survey.csv",
+        numeric=list(survey.select_dtypes("number").columns),
+    )
+    tables = tomllib.loads(text)
+    for role, column in small.roles.items():
+        assert tables["roles"][role] == column
+    assert tables["inputs"] == {"survey": "survey.csv"}
+    assert "options" in tables and not tables["options"]  # all commented out
+    listed = text.split("likely facets")[1].split("# facets =")[0]
+    assert all(facet in listed for facet in small.catalog["facet"])
+    Study.from_dict(tables)  # what it writes reads back
 
 
 def test_keyword_arguments_and_study_give_the_same_analysis():

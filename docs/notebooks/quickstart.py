@@ -1,0 +1,1 @@
+../../notebooks/quickstart.py

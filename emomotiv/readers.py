@@ -1,0 +1,497 @@
+"""Survey files as statistics packages and survey platforms write them.
+
+:func:`emomotiv.read_table` hands these formats here, by file suffix or, for
+a CSV, by its first lines:
+
+- SPSS ``.sav``/``.zsav`` and Stata ``.dta``, through ``pyreadstat`` (the
+  ``spss`` extra). Declared missing values (SPSS user-missing codes, Stata's
+  ``.a``-``.z``) and the not-experienced codes a user names become empty
+  cells; codes stay numbers (a value label never replaces a rating).
+- A survey platform's CSV export with several header rows: the column names,
+  then a question-text row and an import-id row (``{"ImportId":"QID1"}``),
+  in either order. Both extra rows are dropped, and the question texts kept.
+- Excel ``.xlsx``, through ``openpyxl`` (the ``excel`` extra): the first
+  sheet, one header row.
+
+What the file says about its columns travels with the table in
+``frame.attrs["emomotiv"]``: ``labels`` (the SPSS/Stata variable label or
+the question text, per column) and ``scales`` (per labelled column, the
+lowest and highest value label that is a rating, not a missing code).
+:func:`complete_catalog` fills a catalog's missing ``label``, ``scale_min``
+and ``scale_max`` from them; :func:`draft_catalog` writes a catalog for the
+user to edit (``emomotiv catalog``).
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import re
+from collections.abc import Callable, Iterable, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import ValidationError, did_you_mean
+
+__all__ = [
+    "complete_catalog",
+    "draft_catalog",
+    "is_platform_export",
+    "read_excel",
+    "read_platform_csv",
+    "read_spss",
+    "read_stata",
+    "read_survey",
+    "select_columns",
+    "survey_reader",
+]
+
+ATTRS = "emomotiv"
+_IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.I)
+
+
+def _needs(module: str, extra: str, what: str):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f"Reading {what} needs the '{module}' package: "
+            f'pip install "emomotiv[{extra}]" (or pip install {module}).'
+        ) from None
+
+
+def _with_meta(
+    frame: pd.DataFrame, labels: dict[str, str], scales: dict[str, tuple[float, float]]
+) -> pd.DataFrame:
+    frame.attrs[ATTRS] = {
+        "labels": {k: v for k, v in labels.items() if v},
+        "scales": scales,
+    }
+    return frame
+
+
+def _missing_codes(ranges: dict[str, list[dict[str, Any]]], column: str):
+    """A test for the declared missing codes of ``column`` (SPSS ranges):
+    takes a number or an array, returns a bool or a boolean array."""
+    spans = [(r["lo"], r["hi"]) for r in ranges.get(column, []) if _is_number(r["lo"])]
+
+    def declared(values):
+        hit = np.zeros(np.shape(values), dtype=bool)
+        for lo, hi in spans:
+            hit |= (values >= lo) & (values <= hi)
+        return hit
+
+    return declared
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
+
+
+def _read_labelled(
+    path: Path,
+    read: Callable[..., tuple[pd.DataFrame, Any]],
+    not_experienced: Sequence[float | str] | None,
+) -> pd.DataFrame:
+    frame, meta = read(str(path), user_missing=True)
+    ranges = getattr(meta, "missing_ranges", None) or {}
+    codes = [c for c in (not_experienced or ()) if _is_number(c)]
+    scales = {}
+    for column, value_labels in (meta.variable_value_labels or {}).items():
+        declared = _missing_codes(ranges, column)
+        labelled = [v for v in value_labels if _is_number(v)]
+        ratings = [v for v in labelled if not declared(v) and v not in codes]
+        if len(ratings) >= 2:
+            scales[column] = (float(min(ratings)), float(max(ratings)))
+        # The not-experienced codes a user names become empty where the
+        # file itself labels them (e.g. 0 = "not applicable").
+        blank = [v for v in labelled if v in codes]
+        if blank and pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].mask(frame[column].isin(blank))
+    for column in ranges:
+        if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
+            declared = _missing_codes(ranges, column)
+            frame[column] = frame[column].mask(declared(frame[column].to_numpy()))
+    return _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
+
+
+def read_spss(
+    path: str | PathLike, *, not_experienced: Sequence[float | str] | None = None
+) -> pd.DataFrame:
+    """Read an SPSS ``.sav`` or ``.zsav`` file (needs ``pyreadstat``).
+
+    Parameters
+    ----------
+    path : path
+    not_experienced : sequence or None
+        Codes meaning "did not experience" (e.g. ``[0]``): they become empty
+        cells in every column whose value labels name them, and never count
+        as a rating in the scale. Declared missing values (user-missing codes
+        and ranges) always become empty cells.
+
+    Returns
+    -------
+    DataFrame
+        Codes as numbers; variable labels and the rating scales from the
+        value labels in ``attrs["emomotiv"]``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> import pyreadstat
+    >>> path = tempfile.mkdtemp() + "/survey.sav"
+    >>> table = pd.DataFrame({"q1": [1.0, 5.0, 0.0, 99.0]})
+    >>> pyreadstat.write_sav(
+    ...     table, path, column_labels={"q1": "Welcome note"},
+    ...     variable_value_labels={"q1": {0: "Not applicable", 1: "Poor",
+    ...                                   5: "Excellent", 99: "Refused"}},
+    ...     missing_ranges={"q1": [99]})
+    >>> survey = read_spss(path, not_experienced=[0])
+    >>> survey["q1"].tolist()
+    [1.0, 5.0, nan, nan]
+    >>> survey.attrs["emomotiv"]["scales"]["q1"], survey.attrs["emomotiv"]["labels"]
+    ((1.0, 5.0), {'q1': 'Welcome note'})
+    """
+    pyreadstat = _needs("pyreadstat", "spss", "SPSS files")
+    return _read_labelled(Path(path), pyreadstat.read_sav, not_experienced)
+
+
+def read_stata(
+    path: str | PathLike, *, not_experienced: Sequence[float | str] | None = None
+) -> pd.DataFrame:
+    """Read a Stata ``.dta`` file (needs ``pyreadstat``); see :func:`read_spss`.
+
+    Stata's missing values (``.``, ``.a``-``.z``) are empty cells.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> import pyreadstat
+    >>> path = tempfile.mkdtemp() + "/survey.dta"
+    >>> pyreadstat.write_dta(
+    ...     pd.DataFrame({"q1": [1.0, 5.0, 0.0]}), path,
+    ...     column_labels={"q1": "Welcome note"},
+    ...     variable_value_labels={"q1": {0: "n/a", 1: "Poor", 5: "Excellent"}})
+    >>> read_stata(path, not_experienced=[0])["q1"].tolist()
+    [1.0, 5.0, nan]
+    """
+    pyreadstat = _needs("pyreadstat", "spss", "Stata files")
+    return _read_labelled(Path(path), pyreadstat.read_dta, not_experienced)
+
+
+def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
+    """Read one sheet of an Excel ``.xlsx`` workbook (needs ``openpyxl``).
+
+    The first row holds the column names; a platform's extra header rows
+    (question texts, import ids) are recognised as in a CSV export.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> path = tempfile.mkdtemp() + "/survey.xlsx"
+    >>> pd.DataFrame({"q1": [1, 5], "connected": [0, 1]}).to_excel(
+    ...     path, index=False)
+    >>> read_excel(path)["q1"].tolist()
+    [1, 5]
+    """
+    openpyxl = _needs("openpyxl", "excel", "Excel workbooks")
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+        rows = [list(r) for r in ws.iter_rows(min_row=2, max_row=3, values_only=True)]
+    finally:
+        book.close()
+    n_extra, text_row = _header_rows(rows)
+    frame = pd.read_excel(
+        path, sheet_name=sheet, engine="openpyxl", skiprows=range(1, n_extra + 1)
+    )
+    return _with_meta(frame, _texts(frame.columns, rows, text_row), {})
+
+
+def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
+    """(extra header rows, index of the question-text row) of a platform export.
+
+    ``rows`` are the first two rows under the column names. The layout is
+    recognised by an import-id row (``{"ImportId": ...}`` in most cells)
+    among them; the other of the two holds question texts when none of its
+    cells is a number.
+    """
+    ids = [_is_import_id_row(row) for row in rows[:2]]
+    if len(ids) > 1 and ids[1]:
+        return 2, 0 if _is_text_row(rows[0]) else None
+    if ids and ids[0]:
+        if len(rows) > 1 and _is_text_row(rows[1]):
+            return 2, 1
+        return 1, None
+    return 0, None
+
+
+def _is_import_id_row(row: Sequence[object]) -> bool:
+    cells = [str(c) for c in row if c is not None and str(c).strip()]
+    hits = sum(bool(_IMPORT_ID.match(c)) for c in cells)
+    return bool(cells) and hits >= len(cells) / 2
+
+
+def _is_numeric_text(value: object) -> bool:
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_text_row(row: Sequence[object]) -> bool:
+    """A question-text row: no cell of it parses as a number (a data row's do)."""
+    cells = [c for c in row if c is not None and str(c).strip()]
+    return bool(cells) and not any(_is_numeric_text(c) for c in cells)
+
+
+def _question_label(text: object) -> str | None:
+    """The draft label of a question text: the statement after the last
+    " - " of a matrix question ("Rate each ... - Welcome note"), else all."""
+    if text is None or not str(text).strip():
+        return None
+    text = " ".join(str(text).split())
+    return text.rsplit(" - ", 1)[-1].strip() or text
+
+
+def is_platform_export(path: str | PathLike) -> bool:
+    """Whether a CSV file has a platform export's extra header rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/export.csv"
+    >>> _ = open(path, "w").write(
+    ...     'Q1,Q2\\n"Rate - Welcome note","Rate - Videos"\\n'
+    ...     '"{""ImportId"":""QID1_1""}","{""ImportId"":""QID1_2""}"\\n5,7\\n')
+    >>> is_platform_export(path)
+    True
+    """
+    return _header_rows(_first_rows(Path(path)))[0] > 0
+
+
+def _first_rows(path: Path, n: int = 2) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle)
+        rows = []
+        for i, row in enumerate(reader):
+            if i > 0:
+                rows.append(row)
+            if i >= n:
+                break
+    return rows
+
+
+def read_platform_csv(path: str | PathLike) -> pd.DataFrame:
+    """Read a survey platform's CSV export with its extra header rows.
+
+    The column names come from the first row; a question-text row and an
+    import-id row (``{"ImportId":"QID1_1"}``) under it are dropped, and the
+    question texts kept as draft labels (for a matrix question, the
+    statement after its last " - ").
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/export.csv"
+    >>> _ = open(path, "w").write(
+    ...     'Q1,Q2\\n"Rate - Welcome note","Rate - Videos"\\n'
+    ...     '"{""ImportId"":""QID1_1""}","{""ImportId"":""QID1_2""}"\\n5,7\\n3,\\n')
+    >>> survey = read_platform_csv(path)
+    >>> survey
+       Q1   Q2
+    0   5  7.0
+    1   3  NaN
+    >>> survey.attrs["emomotiv"]["labels"]
+    {'Q1': 'Welcome note', 'Q2': 'Videos'}
+    """
+    path = Path(path)
+    rows = _first_rows(path)
+    n_extra, text_row = _header_rows(rows)
+    frame = pd.read_csv(path, skiprows=range(1, n_extra + 1), encoding="utf-8-sig")
+    return _with_meta(frame, _texts(frame.columns, rows, text_row), {})
+
+
+def _texts(
+    columns: Sequence[object], rows: Sequence[Sequence[object]], text_row: int | None
+) -> dict[str, str | None]:
+    if text_row is None:
+        return {}
+    return {
+        str(c): _question_label(v)
+        for c, v in zip(columns, rows[text_row], strict=False)
+    }
+
+
+def survey_reader(path: str | PathLike) -> Callable[..., pd.DataFrame] | None:
+    """The reader of this module for ``path``, or None (a plain CSV/Parquet).
+
+    Examples
+    --------
+    >>> survey_reader("wave3.sav").__name__, survey_reader("wave3.parquet")
+    ('read_spss', None)
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    readers = {
+        ".sav": read_spss,
+        ".zsav": read_spss,
+        ".dta": read_stata,
+        ".xlsx": read_excel,
+    }
+    if suffix in readers:
+        return readers[suffix]
+    if suffix == ".csv" and path.is_file() and is_platform_export(path):
+        return read_platform_csv
+    return None
+
+
+def read_survey(
+    path: str | PathLike,
+    *,
+    not_experienced: Sequence[float | str] | None = None,
+    encoding: str = "utf-8",
+) -> pd.DataFrame:
+    """Read a survey file of any supported format (see :func:`emomotiv.read_table`).
+
+    The not-experienced codes go to the SPSS and Stata readers, where the
+    file's value labels say which columns hold them; ``encoding`` is that of
+    a CSV file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> path = tempfile.mkdtemp() + "/survey.csv"
+    >>> pd.DataFrame({"q1": [1, 5]}).to_csv(path, index=False)
+    >>> read_survey(path, not_experienced=[0])["q1"].tolist()
+    [1, 5]
+    """
+    reader = survey_reader(path)
+    if reader in (read_spss, read_stata):
+        return reader(path, not_experienced=not_experienced)
+    from .io import read_table
+
+    return read_table(path, encoding=encoding)
+
+
+def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[str]:
+    """Columns named by a list or by patterns (``"q5_*"``, ``"q1,q2,q7_*"``).
+
+    Each item is a column name or a shell-style pattern; the result is in
+    the survey's column order. An item matching nothing is an error (with
+    the near match).
+
+    Examples
+    --------
+    >>> select_columns(["id", "q5_1", "q5_2", "q6"], "q5_*,q6")
+    ['q5_1', 'q5_2', 'q6']
+    """
+    columns = [str(c) for c in columns]
+    items = [s.strip() for s in spec.split(",")] if isinstance(spec, str) else spec
+    chosen, problems = set(), []
+    for item in filter(None, items):
+        matched = fnmatch.filter(columns, item)
+        if not matched:
+            problems.append(f"No column matches '{item}'.{did_you_mean(item, columns)}")
+        chosen.update(matched)
+    if problems:
+        raise ValidationError(problems, subject="facet selection")
+    return [c for c in columns if c in chosen]
+
+
+def _meta(survey: pd.DataFrame) -> dict[str, dict]:
+    return survey.attrs.get(ATTRS) or {"labels": {}, "scales": {}}
+
+
+def draft_catalog(
+    survey: pd.DataFrame,
+    facets: Sequence[str],
+    *,
+    not_experienced: Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """A facet catalog to edit: ids, labels and scales from the survey file.
+
+    Labels are the variable labels (or question texts), else the ids; the
+    scale is the range of the value labels that are ratings, else the range
+    of the answers (leaving out the ``not_experienced`` codes). ``stage`` is
+    left empty for the user to fill.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"q1": [1, 4, 5], "q2": [2, 3, 4]})
+    >>> survey.attrs["emomotiv"] = {"labels": {"q1": "Welcome note"},
+    ...                             "scales": {"q1": (1.0, 5.0)}}
+    >>> draft_catalog(survey, ["q1", "q2"])
+      facet         label stage  scale_min  scale_max
+    0    q1  Welcome note              1.0        5.0
+    1    q2            q2              2.0        4.0
+    """
+    meta = _meta(survey)
+    rows = []
+    for facet in facets:
+        answers = pd.to_numeric(survey[facet], errors="coerce")
+        answers = answers[~answers.isin(list(not_experienced or ()))]
+        low, high = meta["scales"].get(facet) or (
+            float(answers.min()),
+            float(answers.max()),
+        )
+        rows.append(
+            {
+                "facet": facet,
+                "label": meta["labels"].get(facet) or facet,
+                "stage": "",
+                "scale_min": low,
+                "scale_max": high,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["facet", "label", "stage", "scale_min", "scale_max"]
+    )
+
+
+def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+    """``catalog`` with its missing labels and scales taken from the survey file.
+
+    A catalog cell that is empty (or a column that is absent) gets the
+    facet's variable label or question text, and the scale from its value
+    labels; what the catalog says always wins.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"q1": [1, 5]})
+    >>> survey.attrs["emomotiv"] = {"labels": {"q1": "Welcome note"},
+    ...                             "scales": {"q1": (1.0, 5.0)}}
+    >>> complete_catalog(pd.DataFrame({"facet": ["q1"]}), survey)
+      facet         label  scale_min  scale_max
+    0    q1  Welcome note        1.0        5.0
+    """
+    meta = _meta(survey)
+    if not (meta["labels"] or meta["scales"]) or "facet" not in catalog:
+        return catalog
+    table = catalog.copy()
+    ids = table["facet"].astype(str)
+    fills = {
+        "label": ids.map(meta["labels"]),
+        "scale_min": ids.map({k: v[0] for k, v in meta["scales"].items()}),
+        "scale_max": ids.map({k: v[1] for k, v in meta["scales"].items()}),
+    }
+    for column, values in fills.items():
+        if values.notna().any():
+            current = (
+                table[column] if column in table else pd.Series(np.nan, table.index)
+            )
+            table[column] = current.where(current.notna(), values)
+    return table

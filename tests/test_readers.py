@@ -1,0 +1,317 @@
+"""Survey files as SPSS, Stata, Excel and survey platforms write them give
+the same drivers as the equivalent tidy CSV."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.pandas import column, data_frames, range_indexes
+
+import emomotiv as em
+from emomotiv.cli import main
+from emomotiv.readers import draft_catalog, read_spss, select_columns
+
+pyreadstat = pytest.importorskip("pyreadstat", reason="the spss extra is needed")
+
+NOT_APPLICABLE, REFUSED = 0.0, 99.0
+ROLES = {"connection": "connected", "value": "value", "weight": "weight"}
+
+
+@pytest.fixture(scope="module")
+def tidy(tmp_path_factory):
+    """The tidy CSV and its full catalog, and the drivers they give."""
+    folder = tmp_path_factory.mktemp("tidy")
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=3)
+    survey = s.survey.drop(columns=["respondent_id", "wave", "customer_type"])
+    survey.to_csv(folder / "survey.csv", index=False)
+    s.catalog.to_csv(folder / "facets.csv", index=False)
+    return folder, survey, s.catalog
+
+
+def _drivers(survey, catalog) -> pd.DataFrame:
+    result = em.analyze(
+        survey,
+        catalog,
+        **ROLES,
+        model=em.DriverModel(n_estimators=40, cv=2),
+        n_boot=3,
+        methods=False,
+        progress=False,
+    )
+    return result.drivers
+
+
+@pytest.fixture(scope="module")
+def tidy_drivers(tidy):
+    folder, _, _ = tidy
+    return _drivers(folder / "survey.csv", folder / "facets.csv")
+
+
+def _bare_catalog(catalog: pd.DataFrame) -> pd.DataFrame:
+    """What a user writes when the file holds labels and scales: ids, stages."""
+    return catalog[["facet", "stage", "stated_importance", "cost"]]
+
+
+def _coded(survey, facets, seed=0):
+    """Empty ratings coded as survey software does: 0 = not applicable, 99 =
+    refused (both declared missing in the file)."""
+    rng = np.random.default_rng(seed)
+    coded = survey.copy()
+    for facet in facets:
+        empty = coded[facet].isna()
+        codes = rng.choice([NOT_APPLICABLE, REFUSED], size=int(empty.sum()))
+        coded.loc[empty, facet] = codes
+    return coded
+
+
+def _value_labels(facets):
+    scale = {1.0: "Very poor", 10.0: "Excellent"}
+    return {
+        f: {NOT_APPLICABLE: "Not applicable", **scale, REFUSED: "Refused"}
+        for f in facets
+    }
+
+
+def _write_sav(survey, catalog, path, missing) -> None:
+    """The survey as SPSS writes it: codes, labels, declared missing codes."""
+    facets = list(catalog["facet"])
+    pyreadstat.write_sav(
+        _coded(survey, facets),
+        str(path),
+        column_labels=dict(zip(catalog["facet"], catalog["label"], strict=True)),
+        variable_value_labels=_value_labels(facets),
+        missing_ranges={f: list(missing) for f in facets},
+    )
+
+
+def test_spss_with_value_labels_and_missing_codes_gives_the_same_drivers(
+    tidy, tidy_drivers, tmp_path
+):
+    _, survey, catalog = tidy
+    facets = list(catalog["facet"])
+    assert (_coded(survey, facets)[facets] == REFUSED).any().any()
+    path = tmp_path / "survey.sav"
+    _write_sav(survey, catalog, path, [NOT_APPLICABLE, REFUSED])
+    read = em.read_table(path)
+    pd.testing.assert_frame_equal(
+        read[facets], survey[facets], check_dtype=False, check_like=True
+    )
+    assert read.attrs["emomotiv"]["scales"][facets[0]] == (1.0, 10.0)
+    bare = tmp_path / "facets.csv"
+    _bare_catalog(catalog).to_csv(bare, index=False)
+    got = _drivers(path, bare)
+    pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
+
+
+def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path):
+    path = tmp_path / "survey.sav"
+    frame = pd.DataFrame({"q1": [1.0, 0.0, 5.0, 99.0], "connected": [0.0, 1, 0, 1]})
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        variable_value_labels={"q1": {0: "n/a", 1: "Poor", 5: "Great", 99: "DK"}},
+        missing_ranges={"q1": [99]},
+    )
+    kept = read_spss(path)
+    assert kept["q1"].tolist()[:3] == [1.0, 0.0, 5.0] and np.isnan(kept["q1"][3])
+    assert kept.attrs["emomotiv"]["scales"]["q1"] == (0.0, 5.0)
+    blanked = read_spss(path, not_experienced=[0])
+    assert blanked["q1"].isna().tolist() == [False, True, False, True]
+    assert blanked.attrs["emomotiv"]["scales"]["q1"] == (1.0, 5.0)
+    # The outcome's 0 is never a code: its column labels no such value.
+    assert blanked["connected"].tolist() == [0.0, 1, 0, 1]
+
+
+def test_stata_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
+    folder, survey, catalog = tidy
+    path = tmp_path / "survey.dta"
+    pyreadstat.write_dta(
+        survey,
+        str(path),
+        column_labels=dict(zip(catalog["facet"], catalog["label"], strict=True)),
+    )
+    got = _drivers(path, folder / "facets.csv")
+    pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
+
+
+def _platform_rows(survey, catalog):
+    labels = dict(zip(catalog["facet"], catalog["label"], strict=True))
+    text = [
+        f"How would you rate each of these? - {labels[c]}" if c in labels else c
+        for c in survey.columns
+    ]
+    ids = [json.dumps({"ImportId": f"QID{i}"}) for i in range(len(survey.columns))]
+    return text, ids
+
+
+def test_three_header_row_export_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
+    _, survey, catalog = tidy
+    text, ids = _platform_rows(survey, catalog)
+    path = tmp_path / "export.csv"
+    header = pd.DataFrame([text, ids], columns=survey.columns)
+    pd.concat([header, survey.astype(object)]).to_csv(path, index=False)
+    assert em.read_table(path).attrs["emomotiv"]["labels"]["brand_reputation"] == (
+        "Brand reputation"
+    )
+    bare = tmp_path / "facets.csv"
+    _bare_catalog(catalog).assign(
+        scale_min=catalog["scale_min"], scale_max=catalog["scale_max"]
+    ).to_csv(bare, index=False)
+    got = _drivers(path, bare)
+    pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
+
+
+def test_excel_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    folder, survey, _ = tidy
+    path = tmp_path / "survey.xlsx"
+    survey.to_excel(path, index=False)
+    got = _drivers(path, folder / "facets.csv")
+    pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
+
+
+def test_a_tidy_csv_is_not_mistaken_for_an_export(tidy):
+    folder, survey, _ = tidy
+    assert em.read_table(folder / "survey.csv").shape == survey.shape
+    assert not em.read_table(folder / "survey.csv").attrs
+
+
+def test_catalog_command_drafts_labels_and_scales(tidy, tmp_path, capsys):
+    _, survey, catalog = tidy
+    facets = list(catalog["facet"])
+    path = tmp_path / "survey.sav"
+    _write_sav(survey, catalog, path, [REFUSED])
+    out = tmp_path / "facets.csv"
+    spec = f"{facets[0]},{facets[1][:4]}*"
+    code = main(
+        [
+            "catalog",
+            str(path),
+            "--facets",
+            spec,
+            "--not-experienced",
+            "0",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    drafted = pd.read_csv(out)
+    want = select_columns(survey.columns, spec)
+    assert drafted["facet"].tolist() == want
+    labels = catalog.set_index("facet")["label"]
+    assert drafted["label"].tolist() == labels[want].tolist()
+    assert (drafted["scale_min"] == 1).all() and (drafted["scale_max"] == 10).all()
+    assert (
+        main(
+            [
+                "catalog",
+                str(path),
+                "--facets",
+                "nothing_*",
+                "--out",
+                str(tmp_path / "x.csv"),
+            ]
+        )
+        == 2
+    )
+    assert "No column matches 'nothing_*'" in capsys.readouterr().err
+
+
+def test_draft_catalog_without_labels_uses_ids_and_the_answers_range():
+    survey = pd.DataFrame({"q1": [2, 4, 0, 7], "q2": [1, 3, 5, np.nan]})
+    table = draft_catalog(survey, ["q1", "q2"], not_experienced=[0])
+    assert table["label"].tolist() == ["q1", "q2"]
+    assert table[["scale_min", "scale_max"]].values.tolist() == [[2, 7], [1, 5]]
+
+
+def test_analyze_passes_the_study_not_experienced_codes_to_the_reader(
+    tidy, tidy_drivers, tmp_path
+):
+    """0 = "not applicable" is labelled but not declared missing in the file:
+    the study's not-experienced codes make it empty and keep it off the scale."""
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class WithCodes(em.Study):
+        not_experienced: tuple | None = None
+
+    _, survey, catalog = tidy
+    path = tmp_path / "survey.sav"
+    _write_sav(survey, catalog, path, [REFUSED])
+    bare = tmp_path / "facets.csv"
+    _bare_catalog(catalog).to_csv(bare, index=False)
+    study = WithCodes(not_experienced=(NOT_APPLICABLE,), methods=False, **ROLES)
+    result = em.analyze(
+        path,
+        bare,
+        study=study,
+        model=em.DriverModel(n_estimators=40, cv=2),
+        n_boot=3,
+        progress=False,
+    )
+    pd.testing.assert_frame_equal(result.drivers, tidy_drivers, check_dtype=False)
+
+
+def test_excel_with_platform_header_rows(tidy, tmp_path):
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    _, survey, catalog = tidy
+    text, ids = _platform_rows(survey, catalog)
+    path = tmp_path / "export.xlsx"
+    header = pd.DataFrame([text, ids], columns=survey.columns)
+    pd.concat([header, survey.astype(object)]).to_excel(path, index=False)
+    read = em.read_table(path)
+    assert read.attrs["emomotiv"]["labels"]["brand_reputation"] == "Brand reputation"
+    pd.testing.assert_frame_equal(read, survey, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    ("header", "labels"),
+    [
+        # question text (over two lines) then import ids
+        (
+            '"Rate this\nplease - Welcome note","Rate - Videos"\n'
+            '"{""ImportId"":""QID1""}","{""ImportId"":""QID2"",""x"":1}"\n',
+            {"q1": "Welcome note", "q2": "Videos"},
+        ),
+        # import ids then question text
+        (
+            '"{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
+            '"Welcome note","Videos"\n',
+            {"q1": "Welcome note", "q2": "Videos"},
+        ),
+        # import ids only
+        ('"{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n', {}),
+    ],
+)
+def test_platform_header_layouts(tmp_path, header, labels):
+    path = tmp_path / "export.csv"
+    path.write_text("q1,q2\n" + header + "5,7\n3,\n", encoding="utf-8")
+    read = em.read_table(path)
+    assert read["q1"].tolist() == [5, 3]
+    assert read["q2"].isna().tolist() == [False, True]
+    assert read.attrs["emomotiv"]["labels"] == labels
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    frame=data_frames(
+        columns=[
+            column("id", elements=st.text(max_size=8)),
+            column("q1", elements=st.one_of(st.none(), st.integers(1, 10))),
+            column("note", elements=st.text(max_size=12)),
+        ],
+        index=range_indexes(min_size=1, max_size=8),
+    )
+)
+def test_a_tidy_csv_reads_as_pandas_reads_it(tmp_path_factory, frame):
+    """Text cells of any content short of import ids do not make a
+    one-header CSV look like an export: read_table gives what pandas gives."""
+    path = tmp_path_factory.mktemp("tidy") / "survey.csv"
+    frame.to_csv(path, index=False)
+    pd.testing.assert_frame_equal(em.read_table(path), pd.read_csv(path))
