@@ -638,7 +638,7 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
     if holder is None:
         lock.unlink(missing_ok=True)
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
     with os.fdopen(fd, "w") as handle:
