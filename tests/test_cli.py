@@ -200,7 +200,7 @@ def test_outcome_label_option_and_default():
         [*base, "--outcome-label", "a promoter", "--out", "o"]
     )
     assert _study(args).outcome_label == "a promoter"
-    assert args.min_segment_size == 300
+    assert _study(args).min_segment_size == 300
 
 
 def test_printed_text_has_no_control_characters_and_long_text_is_cut(tmp_path, capsys):
