@@ -211,8 +211,8 @@ def load_model(folder: str | PathLike) -> DriverModel:
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     _ = em.save_analysis(result, tmp, force=True)
     ...     model = em.load_model(tmp)
-    >>> model.task_, model.n_features_in_
-    ('binary', 12)
+    >>> model.task_, model.n_features_in_  # 12 facets and the halo score
+    ('binary', 13)
     """
     folder = Path(folder)
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
