@@ -210,6 +210,8 @@ class FacetCatalog:
         No scale in the catalog for 2 facets: read from the ratings
         (1-5 for 'app', 'fees').
         """
+        if not survey.columns.is_unique:  # refused by validate_survey
+            return self, [], []
         table = self.table.copy()
         notes: list[str] = []
         inferred = {}
