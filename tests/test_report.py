@@ -92,6 +92,10 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "+2.0 pts since 2026Q2 (within noise)" in exec_summary
     assert f"entered <strong>{drivers['label'].iloc[0]}</strong>" in parts["changes"]
     assert "Holm" in parts["changes"]
+    assert "in each segment" in parts["drivers"] and "◆" in parts["drivers"]
+    assert "Segment <strong>Retirement</strong>" in parts["drivers"]
+    assert "how much of it flows through connection" in parts["roi"]
+    assert "Share through connection" in parts["roi"]
     assert "Condition number" in parts["model-fit"]
     assert "Relative weights" in parts["model-fit"]
     assert contract.summary["plan"]["assumption"] in parts["method"]
