@@ -416,10 +416,10 @@ def _with_roi(contract, delta, low, high):
 
 def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
     n = 40
-    delta = [0.03 - 0.001 * i for i in range(n)]
+    delta = [0.031 - 0.0005 * i for i in range(n)]
     delta[35], delta[38] = -0.046, -0.026  # late in priority, negative
-    low = [d - 0.005 for d in delta]
-    high = [d + 0.005 for d in delta]
+    low = [d - abs(d) / 2 for d in delta]
+    high = [d + abs(d) / 2 for d in delta]
     for i in (20, 21, 22):  # uncertain: the interval includes zero
         low[i] = -0.01
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
