@@ -12,10 +12,13 @@ importance differs between segments.
   place. A pooled model with segment indicators was the alternative;
   ``benchmarks/bench_segments.py`` sets the two side by side on the
   generator with segment-specific drivers (``make_survey(segment_effects=...)``).
-  On it the pooled model, whose trees split on a segment indicator only where
-  the data reward it, mixed the segments: it found fewer of the facets that
-  truly differ and flagged facets that do not (numbers in the benchmark's
-  docstring), so each segment is fitted on its own.
+  On it (6,000 respondents, 30 facets, 3 segments) both found each
+  segment's drivers about equally (precision@5 0.92 per segment against
+  0.93 pooled), but the pooled model, whose trees split on a segment
+  indicator only where the data reward it, mixed the segments: it flagged a
+  third of the facets that truly differ (recall 0.33, against 0.87) and
+  more that do not (2 per run, against 1.2), so each segment is fitted on
+  its own.
 - **Too small to rank.** A segment below ``min_size`` respondents is
   reported (its size, and the reason) but not ranked: a driver model needs
   hundreds of respondents for tens of facets, and a ranking on fewer is

@@ -13,7 +13,8 @@ pass through connection.
   skewed and may hold zeros, which a Gamma objective cannot take). The
   objective is a setting (``"tweedie"``, ``"gamma"``, ``"squared"``);
   ``benchmarks/bench_value_drivers.py`` compares them on the generator's
-  direct value effects.
+  direct value effects (Tweedie is the default for the shape of the data,
+  skewed with zeros allowed).
 - **Importance**: each facet's share of the value model's mean |SHAP| (on the
   log scale of the link), with a bootstrap interval.
 - **Change in mean value** (``delta_value``): every respondent who rated the

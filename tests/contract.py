@@ -295,7 +295,11 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         "correction": "holm",
         "uncertainty": "replicates",
     }
+    segment_drivers, summary["segments"] = _segment_drivers(d, rng)
+    value_drivers, summary["value_drivers"] = _value_drivers(roi, value_per_connected)
     tables = {
+        "segment_drivers": segment_drivers,
+        "value_drivers": value_drivers,
         "drivers": d,
         "stages": stages,
         "methods": methods,
@@ -306,3 +310,57 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         "changes": changes,
     }
     return replace(base, tables=tables, summary=summary)
+
+
+def _segment_drivers(d: pd.DataFrame, rng) -> tuple[pd.DataFrame, dict]:
+    """Two ranked segments and one too small; the top facet differs."""
+    parts = []
+    for name, n in (("Advised", 1800), ("Self-directed", 3000)):
+        share = _shares(d["importance"].to_numpy() * rng.uniform(0.7, 1.3, len(d)))
+        part = d[["facet", "label"]].assign(segment=name, n=n, importance=share)
+        part["importance_low"] = share * 0.8
+        part["importance_high"] = share * 1.2
+        part["rank"] = part["importance"].rank(ascending=False, method="first")
+        parts.append(part.assign(p_top=0.5, ranked=True, note=None))
+    parts.append(
+        d[["facet", "label"]].assign(
+            segment="Retirement",
+            n=120,
+            ranked=False,
+            note="not ranked: 120 respondents, below the minimum of 300",
+        )
+    )
+    table = pd.concat(parts, ignore_index=True)
+    p = pd.Series(np.linspace(0.001, 1, len(d)), index=d["facet"])
+    table["p_differ"] = table["facet"].map(p)
+    table["p_differ_adj"] = table["facet"].map(np.minimum(p * len(d), 1))
+    table["differs"] = table["p_differ_adj"] < 0.05
+    sizes = {
+        "Advised": {"n": 1800, "ranked": True, "note": None},
+        "Self-directed": {"n": 3000, "ranked": True, "note": None},
+        "Retirement": {"n": 120, "ranked": False, "note": parts[-1]["note"].iloc[0]},
+    }
+    summary = {"min_size": 300, "alpha": 0.05, "segments": sizes, "note": None}
+    return table, summary
+
+
+def _value_drivers(roi: pd.DataFrame, vpc: float) -> tuple[pd.DataFrame, dict]:
+    """Value drivers: the connection part from roi, a direct part on top."""
+    via = roi["delta_connected"].to_numpy() * vpc
+    total = via + np.linspace(40, -5, len(roi))
+    table = pd.DataFrame(
+        {
+            "facet": roi["facet"],
+            "label": roi["label"],
+            "importance": _shares(np.abs(total) + 1),
+            "delta_value": total,
+            "delta_value_low": total - 10,
+            "delta_value_high": total + 10,
+            "delta_value_via_connection": via,
+            "share_via_connection": via / total,
+        }
+    )
+    table["importance_low"] = table["importance"] * 0.8
+    table["importance_high"] = table["importance"] * 1.2
+    summary = {"objective": "tweedie", "fit": {"r2": 0.31}, "n_boot": 20}
+    return table.sort_values("delta_value", ascending=False), summary

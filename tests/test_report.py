@@ -94,6 +94,10 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "+2.0 pts since 2026Q2 (within noise)" in exec_summary
     assert f"entered <strong>{drivers['label'].iloc[0]}</strong>" in parts["changes"]
     assert "Holm" in parts["changes"]
+    assert "in each segment" in parts["drivers"] and "◆" in parts["drivers"]
+    assert "Segment <strong>Retirement</strong>" in parts["drivers"]
+    assert "how much of it flows through connection" in parts["roi"]
+    assert "Share through connection" in parts["roi"]
     assert "Condition number" in parts["model-fit"]
     assert "Relative weights" in parts["model-fit"]
     assert contract.summary["plan"]["assumption"] in parts["method"]
@@ -414,10 +418,10 @@ def _with_roi(contract, delta, low, high):
 
 def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
     n = 40
-    delta = [0.03 - 0.001 * i for i in range(n)]
+    delta = [0.031 - 0.0005 * i for i in range(n)]
     delta[35], delta[38] = -0.046, -0.026  # late in priority, negative
-    low = [d - 0.005 for d in delta]
-    high = [d + 0.005 for d in delta]
+    low = [d - abs(d) / 2 for d in delta]
+    high = [d + abs(d) / 2 for d in delta]
     for i in (20, 21, 22):  # uncertain: the interval includes zero
         low[i] = -0.01
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
