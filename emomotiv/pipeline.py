@@ -612,11 +612,15 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     The classical methods decompose the R² of a linear (probability) model on
     pairwise-complete weighted correlations; Shapley regression is exact up to
     20 facets and sampled beyond, with its Monte-Carlo error stated. With
-    controls (the halo score, context), they get the same control as the
-    model: they run on partial correlations given the controls.
+    context controls they get the same control as the model: they run on
+    partial correlations given the controls. The halo score is not
+    partialled out here: it is a linear function of the ratings themselves,
+    so a linear model holding it fixed is left with collinear facets (R²
+    near 1 and an arbitrary split of it).
     """
-    if design.columns:
-        X, y = partial_out(X, design.matrix[design.columns], y, sample_weight=w)
+    given = [c for c in design.columns if design.groups.get(c) != HALO]
+    if given:
+        X, y = partial_out(X, design.matrix[given], y, sample_weight=w)
     classical = {
         "relative_weights": relative_weights(X, y, sample_weight=w),
         "shapley_regression": shapley_regression(
@@ -637,7 +641,7 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
         "units": "R²",
     }
     agreement["missing"] = lmg.info["missing"]
-    agreement["given"] = design.controls
+    agreement["given"] = [c for c in design.controls if c != HALO]
     return table, agreement
 
 

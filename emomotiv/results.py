@@ -203,7 +203,7 @@ class Diagnostics:
     >>> 0 < d.halo_share < 1, d.weak_fit
     (True, False)
     >>> list(d.to_frame().columns[:3])
-    ['facet', 'vif', 'correlation']
+    ['facet', 'vif', 'r']
     """
 
     table: pd.DataFrame
@@ -280,9 +280,10 @@ class SimulationResult:
     >>> result = em.analyze(s.survey, s.catalog, n_boot=5, progress=False,
     ...                     model=em.DriverModel(n_estimators=40, cv=2),
     ...                     **s.roles)
-    >>> X = s.survey[s.catalog["facet"]]
-    >>> sim = em.simulate_improvement(result.model, X, "mobile_app",
-    ...                               cross_fit=0, n_boot=0)
+    >>> design = em.design_matrix(s.survey[s.catalog["facet"]])  # + halo score
+    >>> sim = em.simulate_improvement(result.model, design.matrix, "mobile_app",
+    ...                               cross_fit=0, n_boot=0,
+    ...                               controls=design.columns)
     >>> list(sim.to_frame().columns[:2])
     ['scenario', 'kind']
     """
@@ -399,7 +400,7 @@ class AnalysisResult:
     >>> result = em.analyze(s.survey, s.catalog, connection="connected",
     ...                     model=fast, n_boot=0, progress=False)
     >>> sorted(result.tables)
-    ['drivers', 'methods', 'motivators', 'roi', 'stages', 'tiers']
+    ['controls', 'drivers', 'methods', 'motivators', 'roi', 'stages', 'tiers']
     >>> result.to_frame().shape[0], result.summary["data"]["n_facets"]
     (12, 12)
     """

@@ -484,7 +484,12 @@ def test_pipeline_methods_on_the_full_survey(full_result, full):
 
 def test_pipeline_methods_can_be_turned_off(small):
     result = em.analyze(
-        small.survey, small.catalog, methods=False, random_state=0, **small.roles
+        small.survey,
+        small.catalog,
+        methods=False,
+        n_boot=0,
+        random_state=0,
+        **small.roles,
     )
     assert "methods" not in result.tables and "agreement" not in result.summary
 

@@ -154,6 +154,8 @@ def test_analyze_stated_and_value_options(tmp_path, capsys):
             "1.5",
             "--outcome-label",
             "emotionally connected",
+            "--n-boot",
+            "5",
             "--out",
             str(out),
         ]

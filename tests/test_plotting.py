@@ -172,7 +172,7 @@ def test_plot_methods_one_series_per_method(tables):
         "Relative weights",
         "Shapley regression",
         "Standardised beta",
-        "Correlation",
+        "Squared correlation",
     ]
 
 

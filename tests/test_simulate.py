@@ -410,6 +410,8 @@ def test_cli_writes_roi_and_plan_in_the_same_run(tmp_path, capsys):
             "250000",
             "--budget",
             "500000",
+            "--n-boot",
+            "10",
             "--out",
             str(out),
         ]
