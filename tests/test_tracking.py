@@ -249,6 +249,7 @@ def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
         "changes.csv",
         "summary.json",
         "report.html",
+        "manifest.json",
     }
     changes = pd.read_csv(out / "changes.csv")
     tracking = json.loads((out / "summary.json").read_text())["tracking"]
