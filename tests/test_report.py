@@ -327,10 +327,13 @@ def check_in_browser(browser, result, name: str, tmp_path: Path):
     """Render ``result`` to artifacts/NAME.html, load it in Chromium, check the
     DOM and console, and keep a full-page screenshot and a printed PDF."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page = em.Report(result).write_html(ARTIFACTS / f"{name}.html")
+    report = em.Report(result)
+    page = report.write_html(ARTIFACTS / f"{name}.html")
     dom, console = chromium(browser, page, tmp_path / "dom", "--dump-dom")
     assert console == []  # the report has no scripts: any console message is a fault
-    for key, title in SECTIONS.items():
+    titles = report.context()["section_titles"]  # the outcome's label in one
+    assert titles.keys() == SECTIONS.keys()
+    for key, title in titles.items():
         assert f'id="{key}"' in dom
         assert title in dom
     shot = ARTIFACTS / f"{name}.png"
