@@ -637,12 +637,16 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
         return
     if holder is None:
         lock.unlink(missing_ok=True)
+    # Written whole, then linked into place: the lock never exists without its
+    # owner, so a run reading it cannot take an empty file for a stale lock.
+    draft = lock.with_name(f"{lock.name}.{os.getpid()}.{threading.get_ident()}")
+    draft.write_text(_lock_owner())
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        os.link(draft, lock)
     except FileExistsError:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
-    with os.fdopen(fd, "w") as handle:
-        handle.write(_lock_owner())
+    finally:
+        draft.unlink(missing_ok=True)
     try:
         yield out
     finally:
