@@ -121,6 +121,10 @@ class Refits:
         Respondents the resamples were drawn from.
     random_state : int or None
         The seed the replicates were spawned from.
+    size : int or None
+        Respondents drawn per replicate (None: ``n_respondents``, the
+        classical bootstrap; fewer: an m-out-of-n bootstrap, see
+        :attr:`scale`).
 
     Examples
     --------
@@ -142,13 +146,27 @@ class Refits:
     eval_counts: np.ndarray
     n_respondents: int
     random_state: int | None = None
+    size: int | None = None
 
     def __len__(self) -> int:
         return len(self.boosters)
 
+    @property
+    def scale(self) -> float:
+        """``sqrt(size / n_respondents)``: 1 for the classical bootstrap.
+
+        An m-out-of-n replicate varies ``sqrt(n / m)`` times as much as a
+        full-size one would (for an estimate that settles like
+        ``1 / sqrt(n)``); deviations of the replicates from their mean are
+        multiplied by this factor before any interval is read.
+        """
+        if self.size is None:
+            return 1.0
+        return math.sqrt(self.size / self.n_respondents)
+
     def counts(self, replicate: int) -> np.ndarray:
         """Times each respondent was drawn in ``replicate`` (all respondents)."""
-        return _counts(self.seeds[replicate], self.n_respondents)
+        return _counts(self.seeds[replicate], self.n_respondents, self.size)
 
     def __repr__(self) -> str:
         return (
@@ -157,10 +175,34 @@ class Refits:
         )
 
 
-def _counts(seed: np.random.SeedSequence, n: int) -> np.ndarray:
-    """Times each of ``n`` respondents is drawn in one resample of size ``n``."""
+def _counts(
+    seed: np.random.SeedSequence, n: int, size: int | None = None
+) -> np.ndarray:
+    """Times each of ``n`` respondents is drawn in one resample of ``size``."""
     rng = np.random.default_rng(seed)
-    return np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+    draws = rng.integers(0, n, n if size is None else size)
+    return np.bincount(draws, minlength=n).astype(np.float64)
+
+
+def _rescaled(replicates: np.ndarray, scale: float) -> np.ndarray:
+    """Replicates pulled toward their mean by ``scale`` (m-out-of-n bootstrap).
+
+    ``mean + scale * (replicate - mean)`` per column (NaN-aware); with
+    ``scale = sqrt(m / n)`` the spread of replicates refitted on ``m`` of
+    ``n`` respondents becomes that of full-size replicates. Shares stay
+    shares: each rescaled row is a convex combination of the row and the mean.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _rescaled(np.array([[0.0], [2.0]]), 0.5).ravel().tolist()
+    [0.5, 1.5]
+    """
+    replicates = np.asarray(replicates, dtype=float)
+    if scale == 1 or len(replicates) == 0:
+        return replicates
+    center = np.nanmean(replicates, axis=0)
+    return center + scale * (replicates - center)
 
 
 def _train_params(template, task: str) -> tuple[dict, int]:
@@ -180,26 +222,42 @@ def _fit_chunk(
     weights: np.ndarray,
     eval_rows: np.ndarray,
     combine: np.ndarray | None,
+    size: int | None,
     seeds: list,
 ) -> list[tuple[np.ndarray | None, object]]:
     (
         """Refit one chunk of replicates on one quantised matrix; mean |SHAP| each.
 
     ``combine`` (model columns x outputs) adds the SHAP of a control's
-    columns into one output; None skips the explanation.
+    columns into one output; None skips the explanation. With ``size``
+    below the number of respondents (m out of n), each replicate is
+    quantised from the respondents it drew, so a refit costs ``size`` rows.
     """
         ""
     )
     import xgboost as xgb
 
-    matrix = xgb.QuantileDMatrix(
-        values, label=target, weight=weights, missing=np.nan, nthread=1
-    )
+    shared = size is None or size >= len(values)
+    if shared:
+        matrix = xgb.QuantileDMatrix(
+            values, label=target, weight=weights, missing=np.nan, nthread=1
+        )
     evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
     eval_weights = weights[eval_rows]
     out = []
     for seed in seeds:
-        matrix.set_weight(weights * _counts(seed, len(values)))
+        counts = _counts(seed, len(values), None if shared else size)
+        if shared:
+            matrix.set_weight(weights * counts)
+        else:
+            drawn = np.flatnonzero(counts)
+            matrix = xgb.QuantileDMatrix(
+                values[drawn],
+                label=target[drawn],
+                weight=weights[drawn] * counts[drawn],
+                missing=np.nan,
+                nthread=1,
+            )
         booster = xgb.train(params, matrix, rounds)
         raw = None
         if combine is not None:
@@ -223,12 +281,14 @@ def _fit_refits(
     progress: bool = False,
     client=None,
     combine: np.ndarray | None = None,
+    size: int | None = None,
 ) -> tuple[np.ndarray | None, Refits]:
     """Refit ``n_boot`` replicates of a fitted model's settings; keep them.
 
     Returns the replicates' mean |SHAP| per output of ``combine`` (None: no
     explanation) and the :class:`Refits`. The evaluation subsample and the
-    resamples depend on ``random_state`` only.
+    resamples depend on ``random_state`` (and ``size``) only; ``size`` below
+    the number of respondents draws that many per replicate (m out of n).
     """
     seeds = np.random.SeedSequence(random_state).spawn(n_boot + 1)
     target = np.asarray(y)
@@ -240,16 +300,26 @@ def _fit_refits(
         rows = np.sort(pick)
     # the fitted model's own settings, seed and (per-column) constraints
     params, rounds = _train_params(fitted, fitted.task_)
+    if size is not None and size >= len(values):
+        size = None
     raw, boosters = _run(
-        (params, rounds, values, target, weights, rows, combine),
+        (params, rounds, values, target, weights, rows, combine, size),
         seeds[1:],
         n_jobs=-1 if n_jobs is None else n_jobs,
         progress=progress,
         client=client,
     )
-    eval_counts = np.vstack([_counts(seed, len(values))[rows] for seed in seeds[1:]])
+    eval_counts = np.vstack(
+        [_counts(seed, len(values), size)[rows] for seed in seeds[1:]]
+    )
     refits = Refits(
-        tuple(boosters), tuple(seeds[1:]), rows, eval_counts, len(values), random_state
+        tuple(boosters),
+        tuple(seeds[1:]),
+        rows,
+        eval_counts,
+        len(values),
+        random_state,
+        size,
     )
     return raw, refits
 
@@ -356,6 +426,7 @@ def bootstrap_importance(
     random_state: int | None = None,
     client=None,
     controls=None,
+    boot_size: int | None = None,
 ) -> ImportanceResult:
     """SHAP importance with bootstrap intervals, rank intervals and ``p_top``.
 
@@ -406,6 +477,13 @@ def bootstrap_importance(
         Model columns that are controls (see :func:`emomotiv.shap_importance`):
         refitted and scored in every replicate, never ranked; their bagged
         shares and intervals go to the result's ``controls`` table.
+    boot_size : int or None, default=None
+        Respondents drawn per replicate. None draws as many as there are
+        (the classical bootstrap). Fewer make an m-out-of-n bootstrap for
+        large surveys: each refit costs ``boot_size`` rows, and every
+        replicate's deviation from the bagged mean is multiplied by
+        ``sqrt(boot_size / n)`` before intervals, ranks and ``p_top`` are
+        read, so the intervals speak for all ``n`` respondents.
 
     Returns
     -------
@@ -437,6 +515,7 @@ def bootstrap_importance(
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_int(max_samples, "max_samples", owner, min_value=1, allow_none=True)
+    check_int(boot_size, "boot_size", owner, min_value=2, allow_none=True)
     check_int(n_jobs, "n_jobs", owner, allow_none=True)
     if n_jobs == 0:
         raise ValueError(
@@ -462,11 +541,20 @@ def bootstrap_importance(
     facets = list(table.index)
     k = top_k(len(facets))
     sample_size = len(frame) if max_samples is None else min(max_samples, len(frame))
+    size = None if boot_size is None or boot_size >= len(frame) else boot_size
+    resampling = "respondents with replacement; survey weight x times drawn"
+    if size is not None:
+        resampling = (
+            f"{size} of {len(frame)} respondents with replacement per replicate "
+            "(m out of n); survey weight x times drawn; deviations from the "
+            f"bagged mean scaled by sqrt({size}/{len(frame)})"
+        )
     info = dict(point.info) | {
         "n_boot": n_boot,
         "level": level,
         "sample_size": sample_size,
-        "resampling": "respondents with replacement; survey weight x times drawn",
+        "boot_size": size if size is not None else len(frame),
+        "resampling": resampling,
         "estimator": "bagged" if n_boot else "full data",
         "interval": "percentile",
         "model_seed": "fixed: the model's own seed in every replicate",
@@ -496,8 +584,12 @@ def bootstrap_importance(
         progress=progress,
         client=client,
         combine=grouping.combine,
+        size=size,
     )
     shares, control_shares = grouping.split(raw)
+    shares = _rescaled(shares, refits.scale)
+    if control_shares is not None:
+        control_shares = _rescaled(control_shares, refits.scale)
     p = len(facets)
     if control_table is not None:
         estimate = control_shares.mean(axis=0)

@@ -225,6 +225,8 @@ def _flag_options(args: argparse.Namespace) -> dict:
         "advocacy": args.advocacy,
         "random_state": args.seed,
         "n_boot": args.n_boot,
+        "boot_size": args.boot_size,
+        "cv": args.cv,
         "progress": negated(args.quiet),
         "methods": negated(args.no_methods),
         "stated_form": args.stated_form,
@@ -363,6 +365,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="bootstrap resamples for importance intervals, rank intervals and "
         "p_top, ROI and plan intervals; 0 turns the bootstrap off (default 100)",
+    )
+    options.add_argument(
+        "--boot-size",
+        type=int,
+        metavar="N",
+        help="respondents each bootstrap resample draws (default: all); fewer "
+        "make an m-out-of-n bootstrap with intervals rescaled to the whole "
+        "survey, for surveys of hundreds of thousands of respondents",
+    )
+    options.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="cross-validation folds of the reported model fit (driver and value "
+        "models); 0 = none (default 5)",
     )
     options.add_argument(
         "--quiet",

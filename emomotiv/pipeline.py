@@ -493,6 +493,8 @@ def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
         estimator = study.model.set_params(random_state=study.random_state)
         if isinstance(estimator, DriverModel):
             estimator.set_params(task=task)
+    if study.cv is not None and "cv" in estimator.get_params():
+        estimator.set_params(cv=study.cv)
     return estimator.fit(X, y, sample_weight=w)
 
 
@@ -517,6 +519,7 @@ def _uncertainty_step(
         progress=study.progress,
         random_state=study.random_state,
         client=study.client,
+        boot_size=study.boot_size,
     )
     stages = stage_importance(importance, cat.to_frame().set_index("facet")["stage"])
     info = importance.info
@@ -524,6 +527,7 @@ def _uncertainty_step(
         "n_boot": info["n_boot"],
         "level": info["level"],
         "sample_size": info["sample_size"],
+        "boot_size": info.get("boot_size"),
         "resampling": info["resampling"],
         "interval": info["interval"],
         "estimator": info["estimator"],
@@ -569,13 +573,17 @@ def _segments_step(
         n_jobs=study.n_jobs,
         progress=study.progress,
         random_state=study.random_state,
+        boot_size=study.boot_size,
     )
     return {"segment_drivers": result.to_frame()}, jsonable(result.summary())
 
 
-def _value_drivers_step(data, schema, cat, plan, study: Study):
-    """Touchpoints to value and the part through connection; (tables, summary)."""
-    from .value_drivers import value_drivers
+def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int):
+    """Touchpoints to value and the part through connection; (tables, summary).
+
+    The value model is cross-validated with the driver model's folds (``cv``).
+    """
+    from .value_drivers import ValueModel, value_drivers
 
     if schema.value is None:
         return {}, {"skipped": "skipped: no value column (--value)"}
@@ -590,9 +598,12 @@ def _value_drivers_step(data, schema, cat, plan, study: Study):
         labels=dict(zip(frame["facet"], frame["label"], strict=True)),
         delta_connected=None if roi is None else roi["delta_connected"],
         value_per_connected=vpc,
+        model=ValueModel(cv=cv, random_state=study.random_state),
         n_boot=study.n_boot,
         level=study.level,
+        n_jobs=study.n_jobs,
         random_state=study.random_state,
+        boot_size=study.boot_size,
     )
     return {"value_drivers": result.to_frame()}, jsonable(result.summary())
 
@@ -969,7 +980,7 @@ def analyze(
         estimator, data, schema, cat, study
     )
     value_tables, summary["value_drivers"] = _value_drivers_step(
-        data, schema, cat, plan, study
+        data, schema, cat, plan, study, cv=getattr(estimator, "cv", 5)
     )
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {

@@ -211,6 +211,7 @@ def segment_drivers(
     n_jobs: int | None = None,
     progress: bool = True,
     random_state: int | None = None,
+    boot_size: int | None = None,
 ) -> SegmentDrivers:
     """Rank the facets within each segment and test where segments differ.
 
@@ -233,7 +234,7 @@ def segment_drivers(
         with the reason, but not ranked.
     alpha : float, default=0.05
         Level of the Holm-adjusted test of difference (``differs``).
-    n_boot, level, n_jobs, progress, random_state
+    n_boot, level, n_jobs, progress, random_state, boot_size
         As in :func:`emomotiv.bootstrap_importance`, per segment.
 
     Returns
@@ -288,6 +289,7 @@ def segment_drivers(
                 n_jobs=n_jobs,
                 progress=progress,
                 random_state=seed,
+                boot_size=boot_size,
             )
             results[name] = result
         sizes[name] = {"n": n, "ranked": result is not None, "note": note}

@@ -461,9 +461,11 @@ class _Simulator:
         without, the cross-fitted (or in-sample) change.
         """
         if self.refits is not None:
+            from .bootstrap import _rescaled
+
             gains, base = self._replicate_gains(scenarios)
             self.replicate_baseline = float(np.nanmean(base))
-            return np.nanmean(gains, axis=0), gains
+            return np.nanmean(gains, axis=0), _rescaled(gains, self.refits.scale)
         if self.folds:
             total = self.weights.sum()
             point = np.zeros(len(scenarios))

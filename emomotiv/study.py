@@ -72,6 +72,15 @@ class Study:
     n_boot, level, n_jobs, progress
         Bootstrap replicates (0 = none), interval coverage, parallel workers
         (None = all cores) and the progress bar.
+    boot_size : int or None
+        Respondents each bootstrap replicate draws (None = as many as the
+        survey has). Fewer make an m-out-of-n bootstrap whose intervals are
+        rescaled to the whole survey (see
+        :func:`emomotiv.bootstrap_importance`): the setting for surveys of
+        hundreds of thousands of respondents.
+    cv : int or None
+        Cross-validation folds of the reported fit of the driver and value
+        models (0 = none); None keeps the model's own (5 for the default).
     stated_form, stated_source, stated_scale, derived_threshold, stated_threshold
         Stated importance and the quadrant thresholds
         (see :func:`emomotiv.compare_importance`).
@@ -144,6 +153,8 @@ class Study:
     level: float = 0.9
     n_jobs: int | None = None
     progress: bool = True
+    boot_size: int | None = None
+    cv: int | None = None
     # stated importance, connection and value
     stated_form: str = "ratings"
     stated_source: str = "auto"
@@ -369,6 +380,10 @@ class Study:
                 self.level, "level", owner, low=0, high=1, inclusive=False
             ),
             lambda: check_int(self.n_jobs, "n_jobs", owner, allow_none=True),
+            lambda: check_int(
+                self.boot_size, "boot_size", owner, min_value=2, allow_none=True
+            ),
+            lambda: _check_cv(self.cv, owner),
             lambda: check_choice(self.stated_form, "stated_form", owner, STATED_FORMS),
             lambda: check_choice(
                 self.stated_source, "stated_source", owner, STATED_SOURCES
@@ -603,6 +618,15 @@ def _guess_role(column: str, names: Sequence[str]) -> bool:
     return any(
         low == n or low.startswith(n + "_") or low.endswith("_" + n) for n in names
     )
+
+
+def _check_cv(cv, owner: str) -> None:
+    check_int(cv, "cv", owner, min_value=0, allow_none=True)
+    if cv == 1:
+        raise ValueError(
+            f"The 'cv' parameter of {owner} must be 0 (no cross-validation) or an "
+            "int >= 2. Got 1 instead."
+        )
 
 
 def draft_study(

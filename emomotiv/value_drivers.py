@@ -29,9 +29,14 @@ pass through connection.
   leave [0, 1] when the total is small or noisy; read it for facets with a
   clear total effect.
 
-One bootstrap of the value model (respondents resampled with their survey
-weights, ``n_boot`` refits) gives every interval; each estimate is the
-median of its replicates, so it lies inside its own percentile interval.
+The value model is bootstrapped as the connection model is
+(:func:`emomotiv.bootstrap_importance`: respondents resampled with their
+survey weights, one quantised matrix, the model's own seed): its shares are
+the bagged mean over the ``n_boot`` replicates, and each ``delta_value`` the
+bagged out-of-bag change (each replicate predicts the evaluation respondents
+it was not fitted on, every facet's raised rows in one batch, as
+:func:`emomotiv.plan_improvements` does); intervals are the percentile
+intervals of the same replicates, so every estimate lies inside its own.
 """
 
 from __future__ import annotations
@@ -187,26 +192,6 @@ class ValueDrivers:
         return f"ValueDrivers({len(self.table)} facets, objective={objective!r})"
 
 
-def _raised(X: pd.DataFrame, facet: str, points: float, top: float) -> pd.DataFrame:
-    out = X.copy()
-    out[facet] = np.minimum(out[facet] + points, top)
-    return out
-
-
-def _one_fit(model, eval_X, eval_w, tops, points):
-    """Shares of mean |SHAP| and the change in mean value per facet."""
-    from .importance import shap_importance
-
-    shares = shap_importance(model, eval_X, sample_weight=eval_w).table["importance"]
-    base = np.average(model.predict(eval_X), weights=eval_w)
-    deltas = [
-        np.average(model.predict(_raised(eval_X, f, points, tops[f])), weights=eval_w)
-        - base
-        for f in eval_X.columns
-    ]
-    return shares.reindex(eval_X.columns).to_numpy(), np.asarray(deltas)
-
-
 def value_drivers(
     X: pd.DataFrame,
     value,
@@ -221,7 +206,9 @@ def value_drivers(
     n_boot: int = 30,
     level: float = 0.9,
     max_samples: int | None = 2000,
+    n_jobs: int | None = None,
     random_state: int | None = None,
+    boot_size: int | None = None,
 ) -> ValueDrivers:
     """Which facets move value, by how much, and how much through connection.
 
@@ -252,8 +239,14 @@ def value_drivers(
         Interval coverage.
     max_samples : int or None, default=2000
         Respondents the replicates evaluate on (a fixed subsample).
+    n_jobs : int or None, default=None
+        Parallel workers for the replicates (None = all cores); the result
+        does not depend on it.
     random_state : int or None
         Seed for the model and the resamples.
+    boot_size : int or None, default=None
+        Respondents per replicate (None: all; fewer: an m-out-of-n bootstrap
+        for large surveys, as in :func:`emomotiv.bootstrap_importance`).
 
     Returns
     -------
@@ -271,8 +264,12 @@ def value_drivers(
     """
     from sklearn.base import clone
 
+    from .bootstrap import bootstrap_importance
+    from .simulate import RaiseScore, _interval, _Simulator
+
     owner = "value_drivers"
     check_int(n_boot, "n_boot", owner, min_value=0)
+    check_int(n_jobs, "n_jobs", owner, allow_none=True)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_float(points, "points", owner, low=0, inclusive=False)
     y = pd.to_numeric(pd.Series(np.asarray(value)), errors="coerce").to_numpy(float)
@@ -291,36 +288,37 @@ def value_drivers(
     )
     template = ValueModel(random_state=random_state) if model is None else model
     fitted = clone(template).fit(X, y, sample_weight=w)
-    shares, deltas = _one_fit(fitted, X, w, tops, points)
-    low = {k: np.full(len(facets), np.nan) for k in ("share", "delta")}
-    high = {k: np.full(len(facets), np.nan) for k in ("share", "delta")}
+    boot = bootstrap_importance(
+        fitted,
+        X,
+        y,
+        sample_weight=w,
+        n_boot=n_boot,
+        level=level,
+        max_samples=max_samples,
+        n_jobs=n_jobs,
+        progress=False,
+        random_state=random_state,
+        boot_size=boot_size,
+    )
+    shares = boot.table.reindex(facets)
+    sim = _Simulator(
+        fitted, X, w, {f: (-np.inf, tops[f]) for f in facets}, owner="value_drivers"
+    )
     if n_boot:
-        rng = np.random.default_rng(random_state)
-        rows = np.arange(len(X))
-        if max_samples is not None and max_samples < len(X):
-            rows = np.sort(rng.choice(rows, max_samples, replace=False))
-        eval_X, eval_w = X.iloc[rows], w[rows]
-        reps = []
-        quiet = clone(template).set_params(cv=0)
-        for _ in range(n_boot):
-            drawn = rng.integers(0, len(X), len(X))
-            refit = clone(quiet).fit(X.iloc[drawn], y[drawn], sample_weight=w[drawn])
-            reps.append(_one_fit(refit, eval_X, eval_w, tops, points))
-        share_reps = np.array([r[0] for r in reps])
-        delta_reps = np.array([r[1] for r in reps])
-        q = [(1 - level) / 2, 0.5, (1 + level) / 2]
-        low["share"], shares, high["share"] = np.quantile(share_reps, q, axis=0)
-        low["delta"], deltas, high["delta"] = np.quantile(delta_reps, q, axis=0)
+        sim.use_refits(boot)
+    deltas, reps = sim.evaluate([RaiseScore(f, points) for f in facets])
+    delta_low, delta_high = _interval(deltas, reps, level)
     table = pd.DataFrame(
         {
             "facet": facets,
             "label": [dict(labels or {}).get(f, f) for f in facets],
-            "importance": shares,
-            "importance_low": low["share"],
-            "importance_high": high["share"],
+            "importance": shares["importance"].to_numpy(),
+            "importance_low": shares["importance_low"].to_numpy(),
+            "importance_high": shares["importance_high"].to_numpy(),
             "delta_value": deltas,
-            "delta_value_low": low["delta"],
-            "delta_value_high": high["delta"],
+            "delta_value_low": delta_low,
+            "delta_value_high": delta_high,
         }
     )
     note = None
@@ -349,7 +347,11 @@ def value_drivers(
         "n": int(keep.sum()),
         "fit": fitted.fit_summary(),
         "value_per_connected": value_per_connected,
-        "estimate": "median of the bootstrap replicates" if n_boot else "full fit",
+        "estimate": (
+            "bagged: the mean over the bootstrap replicates (changes out of bag)"
+            if n_boot
+            else "the model fitted on every respondent, in sample"
+        ),
         "note": note,
     }
     return ValueDrivers(table, fitted, info)

@@ -186,6 +186,7 @@ def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level)
         ("level", 1.5, "'level' parameter of bootstrap_importance must be a float"),
         ("max_samples", 0, "'max_samples' parameter"),
         ("n_jobs", 0, "'n_jobs' parameter"),
+        ("boot_size", 1, "'boot_size' parameter"),
         ("progress", "yes", "'progress' parameter"),
         ("random_state", -1, "'random_state' parameter"),
     ],
@@ -194,6 +195,46 @@ def test_bad_parameters(data, option, value, message):
     s, X, y, w = data
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         em.bootstrap_importance(em.DriverModel(), X, y, **{option: value})
+
+
+def test_a_boot_size_of_every_respondent_is_the_classical_bootstrap(data, boot):
+    again = _boot(data, boot_size=len(data[1]) + 5)
+    pd.testing.assert_frame_equal(boot.table, again.table)
+    assert boot.info["boot_size"] == len(data[1])
+    assert boot.refits.scale == 1
+
+
+def test_an_m_out_of_n_bootstrap_gives_intervals_for_the_whole_survey():
+    """Replicates of 1,000 of 4,000 respondents vary twice as much as full-size
+    ones; rescaled by sqrt(m/n) they give intervals about as wide as the
+    classical bootstrap's (unscaled, twice as wide)."""
+    s = em.make_survey(n_respondents=4000, n_facets=10, random_state=5)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    model = em.DriverModel(**FAST, random_state=0)
+    options = {"n_boot": 40, "n_jobs": 1, "progress": False, "random_state": 1}
+    full = em.bootstrap_importance(model, X, y, **options)
+    part = em.bootstrap_importance(model, X, y, boot_size=1000, **options)
+    assert part.refits.scale == pytest.approx(0.5)
+    assert "1000 of 4000" in part.info["resampling"]
+    assert int(part.refits.counts(0).sum()) == 1000
+
+    def width(result):
+        t = result.table
+        return (t["importance_high"] - t["importance_low"]).sum()
+
+    # the 40-replicate widths carry ~15% noise each: a band around 1, where
+    # leaving the rescaling out would give about 2
+    assert 0.65 < width(part) / width(full) < 1.5
+    t = part.table
+    assert (
+        (t["importance_low"] <= t["importance"])
+        & (t["importance"] <= t["importance_high"])
+    ).all()
+    shares = part.replicates.to_numpy()
+    np.testing.assert_allclose(shares.sum(axis=1), 1, rtol=1e-9)  # still shares
+    assert (shares >= 0).all()
+    top = full.table["importance"].nlargest(3).index
+    assert set(part.table["importance"].nlargest(3).index) == set(top)
 
 
 def test_stage_importance_sums_replicates(data, boot):
