@@ -10,6 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+CHUNK_ROWS = 65_536
+
+
+def _row_chunks(n: int):
+    """Row slices of at most :data:`CHUNK_ROWS`: the n x p temporaries of the
+    sums below stay a chunk in size whatever the survey's."""
+    for start in range(0, max(n, 1), CHUNK_ROWS):
+        yield slice(start, start + CHUNK_ROWS)
+
 
 def weighted_share(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Weighted share of True per column of a boolean matrix (or a vector)."""
@@ -21,16 +30,22 @@ def facet_profile(X: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
     """Per facet: ``reach`` (weighted share who rated it) and ``mean_score``.
 
     ``mean_score`` is the weighted mean rating among those who rated it.
+    Summed over chunks of rows (see :func:`weighted_corr_matrix`).
     """
-    values = X.to_numpy(dtype=float)
-    seen = ~np.isnan(values)
-    w = weights[:, None] * seen
-    total = w.sum(axis=0)
-    mean = np.where(
-        total > 0, np.nansum(values * w, axis=0) / np.where(total > 0, total, 1), np.nan
-    )
+    weights = np.asarray(weights, dtype=float)
+    reached = np.zeros(X.shape[1])
+    rated = np.zeros(X.shape[1])
+    for rows in _row_chunks(len(X)):
+        values = X.iloc[rows].to_numpy(dtype=float)
+        w = weights[rows, None] * ~np.isnan(values)
+        reached += w.sum(axis=0)
+        rated += np.nansum(values * w, axis=0)
+    total = weights.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(reached > 0, rated / np.where(reached > 0, reached, 1), np.nan)
+        reach = reached / total
     return pd.DataFrame(
-        {"reach": weighted_share(seen, weights), "mean_score": mean},
+        {"reach": reach, "mean_score": mean},
         index=pd.Index(X.columns, name="facet"),
     )
 
@@ -58,6 +73,16 @@ def weighted_corr_columns(
     return out
 
 
+def pair_counts(values: np.ndarray) -> np.ndarray:
+    """Respondents who have both column ``j`` and column ``k`` (not NaN)."""
+    values = np.asarray(values, dtype=float)
+    pairs = np.zeros((values.shape[1], values.shape[1]))
+    for rows in _row_chunks(len(values)):
+        seen = (~np.isnan(values[rows])).astype(float)
+        pairs += seen.T @ seen
+    return pairs
+
+
 def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Weighted pairwise-complete Pearson correlation matrix of the columns.
 
@@ -65,20 +90,32 @@ def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     (missing = not experienced), with their weights; means and variances are
     taken over that same set, as R's ``cor(use="pairwise.complete.obs")``
     does. A pair with no variation (or fewer than two shared rows) is NaN.
+    The sums run over chunks of rows, so memory does not grow with the
+    survey beyond the input itself.
     """
     values = np.asarray(values, dtype=float)
-    seen = ~np.isnan(values)
+    weights = np.asarray(weights, dtype=float)
+    p = values.shape[1]
     # centre on the column means first, for numerical accuracy
-    count = seen.sum(axis=0)
-    centre = np.where(count > 0, np.nansum(values, axis=0) / np.maximum(count, 1), 0.0)
-    x = np.where(seen, values - centre, 0.0)
-    m = seen.astype(float)
-    wm = m * weights[:, None]
-    wx = x * weights[:, None]
-    total = wm.T @ m  # weight of the rows where j and k are both seen
-    sum_x = wx.T @ m  # (j, k): sum of x_j over rows where k is seen too
-    sum_xx = (wx * x).T @ m
-    sum_xy = wx.T @ x
+    count = np.zeros(p)
+    sums = np.zeros(p)
+    for rows in _row_chunks(len(values)):
+        count += (~np.isnan(values[rows])).sum(axis=0)
+        sums += np.nansum(values[rows], axis=0)
+    centre = np.where(count > 0, sums / np.maximum(count, 1), 0.0)
+    total, sum_x, sum_xx, sum_xy, pairs = (np.zeros((p, p)) for _ in range(5))
+    for rows in _row_chunks(len(values)):
+        chunk = values[rows]
+        seen = ~np.isnan(chunk)
+        x = np.where(seen, chunk - centre, 0.0)
+        m = seen.astype(float)
+        wm = m * weights[rows, None]
+        wx = x * weights[rows, None]
+        total += wm.T @ m  # weight of the rows where j and k are both seen
+        sum_x += wx.T @ m  # (j, k): sum of x_j over rows where k is seen too
+        sum_xx += (wx * x).T @ m
+        sum_xy += wx.T @ x
+        pairs += m.T @ m
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_x = sum_x / total
         second = sum_xx / total
@@ -89,7 +126,6 @@ def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
         var = np.where(var <= 1e-10 * second, 0.0, var)
         corr = cov / np.sqrt(var * var.T)
         corr = (corr + corr.T) / 2  # symmetric in exact arithmetic; make it so
-    pairs = seen.astype(float).T @ seen.astype(float)
     corr[(pairs < 2) | ~np.isfinite(corr)] = np.nan
     np.fill_diagonal(corr, np.where(np.diag(var) > 0, 1.0, np.nan))
     return np.clip(corr, -1.0, 1.0)

@@ -72,7 +72,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from ._stats import facet_profile, weighted_corr_matrix
+from ._stats import facet_profile, pair_counts, weighted_corr_matrix
 from ._validation import (
     ValidationError,
     check_choice,
@@ -170,7 +170,7 @@ def _weighted_corr(values: np.ndarray, weights: np.ndarray, missing: str):
         cov = (centred * weights[:, None]).T @ centred
         sd = np.sqrt(np.diag(cov))
         return cov / np.outer(sd, sd), 0
-    joint = seen.astype(float).T @ seen.astype(float)
+    joint = pair_counts(values)
     corr = weighted_corr_matrix(values, weights)
     ok = (joint >= 3) & np.isfinite(corr)
     corr = np.where(ok, corr, 0.0)

@@ -804,7 +804,8 @@ def _analyze(args: argparse.Namespace) -> int:
     problems = output_problems(
         args.out, force=args.force, inputs=[study.survey, study.catalog, args.study]
     )
-    survey, catalog, _ = _checked_inputs(study.survey, study.catalog, study, problems)
+    # the checked copy is not kept: analyze checks its own (memory at 1M rows)
+    survey, catalog = _checked_inputs(study.survey, study.catalog, study, problems)[:2]
     with output_lock(args.out):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)

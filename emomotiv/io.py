@@ -180,7 +180,14 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
                 f"Reading the Parquet file '{path}' needs pyarrow, which is not "
                 "installed: pip install 'emomotiv[parquet]' (or save it as CSV).",
             )
-        return pd.read_parquet(path)
+        frame = pd.read_parquet(path)
+        if _parquet_engine() == "pyarrow":
+            import pyarrow
+
+            # the reader's buffers stay reserved in Arrow's pool otherwise
+            # (about as much again as the survey: a gigabyte at 1M x 100)
+            pyarrow.default_memory_pool().release_unused()
+        return frame
     raise ValueError(
         f"Cannot read '{path}': expected a .csv, .parquet, .sav, .dta or .xlsx "
         f"file, got '{path.suffix}'."

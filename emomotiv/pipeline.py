@@ -543,7 +543,7 @@ def _steps(study: Study):
     """A bar over the analysis's stages (on stderr), naming the one running."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=5, desc="analyze", unit="stage", disable=not study.progress)
+    return tqdm(total=7, desc="analyze", unit="stage", disable=not study.progress)
 
 
 def _segments_step(
@@ -889,7 +889,6 @@ def analyze(
     del roles["facets"], roles["churn"], roles["advocacy"]
     schema = SurveySchema.infer(survey, cat, **roles)
 
-    X = data[list(schema.facets)]
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
     steps = _steps(study)
@@ -976,9 +975,13 @@ def analyze(
         estimator, importance, data, design, schema, cat, summary, study
     )
     summary["plan"] = plan.summary
+    steps.update()
+    steps.set_postfix_str("segment drivers")
     segment_tables, summary["segments"] = _segments_step(
         estimator, data, schema, cat, study
     )
+    steps.update()
+    steps.set_postfix_str("value drivers")
     value_tables, summary["value_drivers"] = _value_drivers_step(
         data, schema, cat, plan, study, cv=getattr(estimator, "cv", 5)
     )
@@ -995,7 +998,13 @@ def analyze(
     if study.methods:
         steps.set_postfix_str("classical methods")
         tables["methods"], summary["agreement"] = _methods_step(
-            importance, X, y, w, cat, study.random_state, design
+            importance,
+            data[list(schema.facets)],
+            y,
+            w,
+            cat,
+            study.random_state,
+            design,
         )
     steps.update()
     steps.close()

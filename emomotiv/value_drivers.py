@@ -279,7 +279,8 @@ def value_drivers(
         )
     w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
     keep = ~np.isnan(y)
-    X, y, w = X.loc[keep].reset_index(drop=True), y[keep], w[keep]
+    if not keep.all():  # no copy of the ratings when every respondent has one
+        X, y, w = X.loc[keep].reset_index(drop=True), y[keep], w[keep]
     facets = list(X.columns)
     tops = (
         dict(scale_max)

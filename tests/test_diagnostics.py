@@ -103,6 +103,23 @@ def test_missing_ratings_enter_pairwise():
     np.testing.assert_allclose(corr, X.corr().to_numpy(), atol=1e-12)
 
 
+def test_sums_over_chunks_of_rows_equal_one_pass(monkeypatch):
+    """A large survey is summed in chunks of rows (memory); same matrix."""
+    from emomotiv import _stats
+
+    s = em.make_survey(n_respondents=800, n_facets=12, random_state=1)
+    values = s.survey[s.catalog["facet"]].to_numpy()
+    w = s.survey["weight"].to_numpy()
+    whole = weighted_corr_matrix(values, w)
+    pairs = _stats.pair_counts(values)
+    monkeypatch.setattr(_stats, "CHUNK_ROWS", 97)  # 9 chunks, the last short
+    # summation order differs between chunkings: equal to round-off
+    np.testing.assert_allclose(weighted_corr_matrix(values, w), whole, atol=1e-12)
+    np.testing.assert_array_equal(_stats.pair_counts(values), pairs)
+    seen = (~np.isnan(values)).astype(float)
+    np.testing.assert_array_equal(pairs, seen.T @ seen)
+
+
 @settings(max_examples=300, deadline=None)
 @example(  # a pair where one facet is constant over the shared rows
     values=np.array(
