@@ -311,7 +311,25 @@ def test_platform_header_layouts(tmp_path, header, labels):
 )
 def test_a_tidy_csv_reads_as_pandas_reads_it(tmp_path_factory, frame):
     """Text cells of any content short of import ids do not make a
-    one-header CSV look like an export: read_table gives what pandas gives."""
+    one-header CSV look like an export: read_table gives what pandas gives
+    with emomotiv's reading of cells: only an empty cell is missing ("NA",
+    "null", "n/a" stay text, for the not-experienced check to see) and
+    true/false stay text."""
     path = tmp_path_factory.mktemp("tidy") / "survey.csv"
     frame.to_csv(path, index=False)
-    pd.testing.assert_frame_equal(em.read_table(path), pd.read_csv(path))
+    options = {"keep_default_na": False, "na_values": [""]}
+    expected = pd.read_csv(path, **options)
+    flags = [c for c in expected if pd.api.types.is_bool_dtype(expected[c])]
+    if flags:
+        expected[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)
+    pd.testing.assert_frame_equal(em.read_table(path), expected)
+
+
+def test_text_that_pandas_reads_as_missing_stays_text(tmp_path):
+    """The case the property test above found: "None" and "null" in a text
+    column, which pandas' defaults turn into an all-missing float column."""
+    path = tmp_path / "survey.csv"
+    path.write_text("id,q1,note\n,,None\n,,null\n", encoding="utf-8")
+    read = em.read_table(path)
+    assert read["note"].tolist() == ["None", "null"]
+    assert pd.read_csv(path)["note"].isna().all()
