@@ -230,14 +230,14 @@ def _fit_chunk(
 
     ``combine`` (model columns x outputs) adds the SHAP of a control's
     columns into one output; None skips the explanation. With ``size``
-    below the number of respondents (m out of n), each replicate is
-    quantised from the respondents it drew, so a refit costs ``size`` rows.
+    (m out of n; None = every respondent), each replicate is quantised from
+    the respondents it drew, so a refit costs ``size`` rows.
     """
         ""
     )
     import xgboost as xgb
 
-    shared = size is None or size >= len(values)
+    shared = size is None
     if shared:
         matrix = xgb.QuantileDMatrix(
             values, label=target, weight=weights, missing=np.nan, nthread=1
@@ -246,7 +246,7 @@ def _fit_chunk(
     eval_weights = weights[eval_rows]
     out = []
     for seed in seeds:
-        counts = _counts(seed, len(values), None if shared else size)
+        counts = _counts(seed, len(values), size)
         if shared:
             matrix.set_weight(weights * counts)
         else:
@@ -589,8 +589,7 @@ def bootstrap_importance(
     )
     shares, control_shares = grouping.split(raw)
     shares = _rescaled(shares, refits.scale)
-    if control_shares is not None:
-        control_shares = _rescaled(control_shares, refits.scale)
+    control_shares = _rescaled(control_shares, refits.scale)
     p = len(facets)
     if control_table is not None:
         estimate = control_shares.mean(axis=0)

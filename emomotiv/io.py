@@ -174,14 +174,15 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
     if suffix.endswith((".csv", ".csv.gz")):
         return _read_csv(path, encoding)
     if suffix.endswith((".parquet", ".pq")):
-        if _parquet_engine() is None:
+        engine = _parquet_engine()
+        if engine is None:
             raise _file_error(
                 path,
                 f"Reading the Parquet file '{path}' needs pyarrow, which is not "
                 "installed: pip install 'emomotiv[parquet]' (or save it as CSV).",
             )
         frame = pd.read_parquet(path)
-        if _parquet_engine() == "pyarrow":
+        if engine == "pyarrow":
             import pyarrow
 
             # the reader's buffers stay reserved in Arrow's pool otherwise
