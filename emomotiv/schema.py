@@ -292,8 +292,15 @@ def _narrow_use(table: pd.DataFrame, survey: pd.DataFrame) -> list[str]:
     """Warnings for declared scales whose upper half no rating reaches."""
     notes = []
     for (lo, hi), part in table.groupby(["scale_min", "scale_max"]):
-        ratings = survey[list(part.index)].apply(pd.to_numeric, errors="coerce")
-        top = float(np.nanmax(ratings.to_numpy(dtype=float), initial=-np.inf))
+        top = max(  # column by column: no copy of the whole survey
+            float(
+                np.nanmax(
+                    pd.to_numeric(survey[f], errors="coerce").to_numpy(dtype=float),
+                    initial=-np.inf,
+                )
+            )
+            for f in part.index
+        )
         if np.isfinite(top) and top <= lo + (hi - lo) / 2:
             notes.append(
                 f"The catalog declares a {lo:g}-{hi:g} scale for {len(part)} facets, "
@@ -405,6 +412,8 @@ class SurveySchema:
 def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
     """Coerce to float; return the values, the distinct entries that did not
     convert (sorted as text) and the number of cells holding them."""
+    if col.dtype == np.float64:
+        return col, [], 0  # already numbers: no copy
     if pd.api.types.is_bool_dtype(col):
         return col.astype(float), [], 0
     values = pd.to_numeric(col, errors="coerce")
@@ -436,6 +445,8 @@ def _facet_values(
     """Ratings as float with declared not-experienced codes blanked; the
     undeclared text left over and its cell count."""
     texts, numbers = _split_codes(codes)
+    if col.dtype == np.float64 and not numbers:
+        return col, [], 0  # already ratings: no copy (memory at 1M rows)
     if pd.api.types.is_bool_dtype(col):
         col = col.astype(object)
     values = pd.to_numeric(col, errors="coerce").astype(float)
@@ -604,7 +615,9 @@ def validate_survey(
     if dupcols:
         problems.append(f"Duplicate column names: {preview(dupcols)}.")
         raise ValidationError(problems, subject="survey")
-    out = survey.copy()
+    # a shallow copy: a column is copied only when it is replaced (pandas'
+    # copy-on-write), so a survey of ratings is not held twice
+    out = survey.copy(deep=False)
     out.columns = columns
 
     role_cols = {
@@ -650,7 +663,8 @@ def validate_survey(
         codes = list(not_experienced or [])
         if facet in catalog.facets:
             codes += catalog.codes(facet)
-        values, bad, n_text = _facet_values(out[facet], codes)
+        column = out[facet]
+        values, bad, n_text = _facet_values(column, codes)
         if n_text:
             problems.append(
                 f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
@@ -670,7 +684,8 @@ def validate_survey(
             problems.append(
                 f"Facet '{facet}' is constant: every rating is {observed.iloc[0]:g}."
             )
-        out[facet] = values
+        if values is not column:
+            out[facet] = values
 
     conn = schema.connection
     if conn in out.columns:
@@ -680,7 +695,8 @@ def validate_survey(
         col = role_cols[role]
         if col is None or col not in out.columns:
             continue
-        values, bad, n_text = _numeric(out[col])
+        column = out[col]
+        values, bad, n_text = _numeric(column)
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
             problems.append(
@@ -699,18 +715,21 @@ def validate_survey(
                 f"The value column '{col}' has {int((values < 0).sum())} "
                 "negative values; customer value must be >= 0."
             )
-        out[col] = values
+        if values is not column:  # replaced only when converted
+            out[col] = values
 
     for col in schema.motivators:
         if col in out.columns:
-            values, bad, n_text = _numeric(out[col])
+            column = out[col]
+            values, bad, n_text = _numeric(column)
             _check_finite(values, f"Motivator '{col}'", problems)
             if n_text:
                 problems.append(
                     f"Motivator '{col}' is not numeric: text in {_cells(n_text)}: "
                     f"{preview(bad)}."
                 )
-            out[col] = values
+            if values is not column:
+                out[col] = values
 
     if schema.id is not None and schema.id in out.columns:
         ids = out[schema.id]

@@ -45,6 +45,19 @@ def test_a_clean_survey_passes_and_empty_cells_are_valid():
     assert out["app"].dtype == float
 
 
+def test_float_ratings_are_not_copied_and_the_input_is_never_changed():
+    # a survey of 1,000,000 x 100 ratings must not be held twice in memory;
+    # pandas' copy-on-write keeps the two frames independent
+    survey = _survey().assign(fees=lambda d: d["fees"].astype(int))
+    before = survey.copy()
+    out = validate_survey(survey, _schema(), CATALOG)
+    assert np.shares_memory(out["app"].to_numpy(), survey["app"].to_numpy())
+    assert out["fees"].dtype == float  # an integer column is converted
+    out.loc[0, "app"] = 9.0
+    out.loc[1, "fees"] = 9.0
+    pd.testing.assert_frame_equal(survey, before)
+
+
 def test_missing_role_column_suggests_close_name():
     (problem,) = _problems(_survey(), _schema(connection="conected"))
     assert "'conected'" in problem and "Did you mean 'connected'?" in problem
