@@ -13,11 +13,43 @@ import pandas as pd
 CHUNK_ROWS = 65_536
 
 
-def _row_chunks(n: int):
+def row_chunks(n: int):
     """Row slices of at most :data:`CHUNK_ROWS`: the n x p temporaries of the
     sums below stay a chunk in size whatever the survey's."""
     for start in range(0, max(n, 1), CHUNK_ROWS):
         yield slice(start, start + CHUNK_ROWS)
+
+
+def row_chunk(values: pd.DataFrame | np.ndarray, rows: slice) -> np.ndarray:
+    """Rows of a frame or array as a float array: one chunk converted at a time."""
+    if isinstance(values, pd.DataFrame):
+        return values.iloc[rows].to_numpy(dtype=float)
+    return np.asarray(values[rows], dtype=float)
+
+
+def column_moments(
+    values: pd.DataFrame | np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column, over the rows that have it: total weight, weighted mean
+    and weighted (population) variance.
+
+    Two passes over chunks of rows (the mean, then the squared deviations
+    from it), so a survey is never copied whole.
+    """
+    weights = np.asarray(weights, dtype=float)
+    p = values.shape[1]
+    total, sums, squares = np.zeros(p), np.zeros(p), np.zeros(p)
+    for rows in row_chunks(len(values)):
+        chunk = row_chunk(values, rows)
+        w = weights[rows, None] * ~np.isnan(chunk)
+        total += w.sum(axis=0)
+        sums += np.nansum(chunk * w, axis=0)
+    mean = sums / np.where(total > 0, total, 1.0)
+    for rows in row_chunks(len(values)):
+        chunk = row_chunk(values, rows)
+        w = weights[rows, None] * ~np.isnan(chunk)
+        squares += np.nansum((chunk - mean) ** 2 * w, axis=0)
+    return total, mean, squares / np.where(total > 0, total, 1.0)
 
 
 def weighted_share(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -35,8 +67,8 @@ def facet_profile(X: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
     weights = np.asarray(weights, dtype=float)
     reached = np.zeros(X.shape[1])
     rated = np.zeros(X.shape[1])
-    for rows in _row_chunks(len(X)):
-        values = X.iloc[rows].to_numpy(dtype=float)
+    for rows in row_chunks(len(X)):
+        values = row_chunk(X, rows)
         w = weights[rows, None] * ~np.isnan(values)
         reached += w.sum(axis=0)
         rated += np.nansum(values * w, axis=0)
@@ -73,39 +105,44 @@ def weighted_corr_columns(
     return out
 
 
-def pair_counts(values: np.ndarray) -> np.ndarray:
+def pair_counts(values: pd.DataFrame | np.ndarray) -> np.ndarray:
     """Respondents who have both column ``j`` and column ``k`` (not NaN)."""
-    values = np.asarray(values, dtype=float)
+    if not isinstance(values, pd.DataFrame):
+        values = np.asarray(values, dtype=float)
     pairs = np.zeros((values.shape[1], values.shape[1]))
-    for rows in _row_chunks(len(values)):
-        seen = (~np.isnan(values[rows])).astype(float)
+    for rows in row_chunks(len(values)):
+        seen = (~np.isnan(row_chunk(values, rows))).astype(float)
         pairs += seen.T @ seen
     return pairs
 
 
-def weighted_corr_matrix(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def weighted_corr_matrix(
+    values: pd.DataFrame | np.ndarray, weights: np.ndarray
+) -> np.ndarray:
     """Weighted pairwise-complete Pearson correlation matrix of the columns.
 
     Entry ``(j, k)`` uses the respondents who have both ``j`` and ``k``
     (missing = not experienced), with their weights; means and variances are
     taken over that same set, as R's ``cor(use="pairwise.complete.obs")``
     does. A pair with no variation (or fewer than two shared rows) is NaN.
-    The sums run over chunks of rows, so memory does not grow with the
-    survey beyond the input itself.
+    The sums run over chunks of rows (a frame is converted a chunk at a
+    time), so memory does not grow with the survey beyond the input itself.
     """
-    values = np.asarray(values, dtype=float)
+    if not isinstance(values, pd.DataFrame):
+        values = np.asarray(values, dtype=float)
     weights = np.asarray(weights, dtype=float)
     p = values.shape[1]
     # centre on the column means first, for numerical accuracy
     count = np.zeros(p)
     sums = np.zeros(p)
-    for rows in _row_chunks(len(values)):
-        count += (~np.isnan(values[rows])).sum(axis=0)
-        sums += np.nansum(values[rows], axis=0)
+    for rows in row_chunks(len(values)):
+        chunk = row_chunk(values, rows)
+        count += (~np.isnan(chunk)).sum(axis=0)
+        sums += np.nansum(chunk, axis=0)
     centre = np.where(count > 0, sums / np.maximum(count, 1), 0.0)
     total, sum_x, sum_xx, sum_xy, pairs = (np.zeros((p, p)) for _ in range(5))
-    for rows in _row_chunks(len(values)):
-        chunk = values[rows]
+    for rows in row_chunks(len(values)):
+        chunk = row_chunk(values, rows)
         seen = ~np.isnan(chunk)
         x = np.where(seen, chunk - centre, 0.0)
         m = seen.astype(float)

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._stats import weighted_corr_matrix
+from ._stats import column_moments, row_chunk, row_chunks, weighted_corr_matrix
 from ._validation import ValidationError, check_choice, check_weights, did_you_mean
 
 __all__ = [
@@ -70,18 +70,11 @@ MAX_LEVELS = 30
 OTHER = "(other)"
 
 
-def _standardise(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Each column centred and scaled over its raters (weighted); NaN kept."""
-    seen = ~np.isnan(values)
-    w = weights[:, None] * seen
-    total = w.sum(axis=0)
-    safe = np.where(total > 0, total, 1.0)
-    mean = np.nansum(values * w, axis=0) / safe
-    var = np.nansum((values - mean) ** 2 * w, axis=0) / safe
-    sd = np.sqrt(var)
+def _standardise(values: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Each column centred and scaled by its raters' mean and sd; NaN kept."""
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (values - mean) / np.where(sd > 0, sd, np.nan)
-    return np.where(seen & (sd > 0), z, np.nan)
+    return np.where(~np.isnan(values) & (sd > 0), z, np.nan)
 
 
 def _row_score(z: np.ndarray, loading: np.ndarray | None = None) -> np.ndarray:
@@ -103,7 +96,7 @@ def _row_score(z: np.ndarray, loading: np.ndarray | None = None) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def _first_loadings(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _first_loadings(values: pd.DataFrame, weights: np.ndarray) -> np.ndarray:
     """Loadings on the first principal component of the correlation matrix."""
     corr = weighted_corr_matrix(values, weights)
     corr = np.where(np.isfinite(corr), corr, 0.0)
@@ -155,21 +148,30 @@ def halo_score(
     weights = check_weights(sample_weight, len(X))
     if method == "none":
         return pd.DataFrame(index=X.index)
-    values = X.to_numpy(dtype=float)
-    z = _standardise(values, weights)
-    if method == "factor":
-        score = _row_score(z, _first_loadings(values, weights))
-    else:
-        score = _row_score(z)
+    _, mean, var = column_moments(X, weights)
+    sd = np.sqrt(var)
+    loading = _first_loadings(X, weights) if method == "factor" else None
+    score = np.empty(len(X))
+    spread = np.empty(len(X))
+    for rows in row_chunks(len(X)):  # a chunk of respondents at a time
+        z = _standardise(row_chunk(X, rows), mean, sd)
+        score[rows] = _row_score(z, loading)
+        if method == "profile":
+            spread[rows] = _spread(z, score[rows])
     out = pd.DataFrame({HALO: score}, index=X.index)
     if method == "profile":
-        seen = ~np.isnan(z)
-        count = seen.sum(axis=1)
-        dev = np.where(seen, z - score[:, None], 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            spread = np.sqrt((dev**2).sum(axis=1) / (count - 1))
-        out[SPREAD] = np.where(count >= 2, spread, np.nan)
+        out[SPREAD] = spread
     return out
+
+
+def _spread(z: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """SD of each row's standardised ratings around its score (two or more)."""
+    seen = ~np.isnan(z)
+    count = seen.sum(axis=1)
+    dev = np.where(seen, z - score[:, None], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.sqrt((dev**2).sum(axis=1) / (count - 1))
+    return np.where(count >= 2, spread, np.nan)
 
 
 def _is_numeric(column: pd.Series) -> bool:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._stats import column_moments, row_chunk, row_chunks
 from ._validation import ValidationError, check_float, check_weights, preview
 from .results import ConnectionMeasures
 from .schema import MOTIVATOR_PREFIX
@@ -228,7 +229,8 @@ def motivator_drivers(
     Each motivator is regressed on all facets at once by weighted least
     squares on standardised variables (a missing rating is set to the facet's
     mean, i.e. 0 after standardising); the entry is the facet's standardised
-    weight.
+    weight. The normal equations are summed over chunks of respondents, so
+    a large survey is never copied whole.
 
     Parameters
     ----------
@@ -254,20 +256,22 @@ def motivator_drivers(
     (8, 10)
     """
     w = check_weights(sample_weight, len(X))
+    x_moments = column_moments(X, w)[1:]
+    m_moments = column_moments(motivators, w)[1:]
 
-    def standardise(frame: pd.DataFrame) -> np.ndarray:
-        v = frame.to_numpy(dtype=float)
-        seen = ~np.isnan(v)
-        ws = w[:, None] * seen
-        den = np.where(ws.sum(axis=0) > 0, ws.sum(axis=0), 1)
-        mean = np.nansum(v * ws, axis=0) / den
-        var = np.nansum((v - mean) ** 2 * ws, axis=0) / den
+    def standardise(values: np.ndarray, mean, var) -> np.ndarray:
         sd = np.where(var > 0, np.sqrt(var), 1)
-        return np.where(seen, (v - mean) / sd, 0.0)
+        return np.where(np.isnan(values), 0.0, (values - mean) / sd)
 
-    xs, ms = standardise(X), standardise(motivators)
-    root = np.sqrt(w)[:, None]
-    beta, *_ = np.linalg.lstsq(xs * root, ms * root, rcond=None)
+    # the normal equations, summed over chunks of respondents (memory)
+    xtx = np.zeros((X.shape[1], X.shape[1]))
+    xtm = np.zeros((X.shape[1], motivators.shape[1]))
+    for rows in row_chunks(len(X)):
+        xs = standardise(row_chunk(X, rows), *x_moments)
+        wx = xs * w[rows, None]
+        xtx += wx.T @ xs
+        xtm += wx.T @ standardise(row_chunk(motivators, rows), *m_moments)
+    beta = np.linalg.lstsq(xtx, xtm, rcond=None)[0]
     names = [str(c).removeprefix(MOTIVATOR_PREFIX) for c in motivators.columns]
     return pd.DataFrame(beta, index=pd.Index(X.columns, name="facet"), columns=names)
 

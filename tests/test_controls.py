@@ -29,6 +29,26 @@ def test_halo_score_recovers_the_warmth_that_generated_the_ratings(method):
     assert np.corrcoef(score, h)[0, 1] > 0.85
 
 
+@pytest.mark.parametrize("chunk", [97, 65_536])  # 9 chunks (the last short), one
+def test_the_halo_score_is_the_weighted_mean_of_standardised_ratings(
+    monkeypatch, chunk
+):
+    """Summed over chunks of respondents (memory at 1M rows), the score is the
+    one-pass formula: each rating standardised over its facet's raters
+    (weighted), averaged over the facets the respondent rated."""
+    from emomotiv import _stats
+
+    X, _ = _rated(3, n=800, p=8)
+    w = np.random.default_rng(3).uniform(0.5, 2, len(X))
+    seen = X.notna() * w[:, None]
+    mean = (X * w[:, None]).sum() / seen.sum()
+    sd = np.sqrt(((X - mean) ** 2 * w[:, None]).sum() / seen.sum())
+    expected = ((X - mean) / sd).mean(axis=1)
+    monkeypatch.setattr(_stats, "CHUNK_ROWS", chunk)
+    score = em.halo_score(X, sample_weight=w)[HALO]
+    np.testing.assert_allclose(score, expected, rtol=0, atol=1e-12)
+
+
 def test_halo_none_has_no_column_and_profile_adds_the_spread():
     X, _ = _rated(1, n=50, p=6)
     assert em.halo_score(X, method="none").shape == (50, 0)

@@ -111,6 +111,32 @@ def test_motivator_matrix_points_at_the_true_drivers():
     pd.testing.assert_frame_equal(flipped.loc[facets], m, atol=1e-10)
 
 
+def test_the_motivator_matrix_summed_over_chunks_is_weighted_least_squares(
+    monkeypatch,
+):
+    """The normal equations over chunks of respondents (memory at 1M rows)
+    give the weighted least-squares fit on the whole standardised data."""
+    from emomotiv import _stats
+
+    s = em.make_survey(n_respondents=900, n_facets=8, random_state=4)
+    X = s.survey[s.catalog["facet"]]
+    M = s.survey.filter(like="motivator__")
+    w = s.survey["weight"].to_numpy()
+
+    def standardise(frame):
+        v = frame.to_numpy(dtype=float)
+        seen = ~np.isnan(v) * w[:, None]
+        mean = np.nansum(v * seen, axis=0) / seen.sum(axis=0)
+        sd = np.sqrt(np.nansum((v - mean) ** 2 * seen, axis=0) / seen.sum(axis=0))
+        return np.nan_to_num((v - mean) / sd)
+
+    root = np.sqrt(w)[:, None]
+    expected = np.linalg.lstsq(standardise(X) * root, standardise(M) * root)[0]
+    monkeypatch.setattr(_stats, "CHUNK_ROWS", 97)  # 10 chunks, the last short
+    m = em.motivator_drivers(X, M, sample_weight=w)
+    np.testing.assert_allclose(m.to_numpy(), expected, rtol=0, atol=1e-10)
+
+
 def test_a_tier_without_its_input_is_left_out_and_explained(small):
     """No satisfaction column: no 'highly_satisfied' row of 0, but a note."""
     facets = list(small.catalog["facet"])
