@@ -214,6 +214,19 @@ def _train_params(template, task: str) -> tuple[dict, int]:
     return params, int(estimator.n_estimators)
 
 
+def _explained(booster, evaluate, eval_weights, combine) -> np.ndarray | None:
+    """Mean |SHAP| of a refit per output of ``combine`` (None: not explained).
+
+    ``combine`` (model columns x outputs) adds the SHAP of a control's
+    columns into one output.
+    """
+    if combine is None:
+        return None
+    phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
+    grouped = phi.astype(float) @ combine
+    return np.average(np.abs(grouped), axis=0, weights=eval_weights)
+
+
 def _fit_chunk(
     params: dict,
     rounds: int,
@@ -222,50 +235,54 @@ def _fit_chunk(
     weights: np.ndarray,
     eval_rows: np.ndarray,
     combine: np.ndarray | None,
-    size: int | None,
     seeds: list,
 ) -> list[tuple[np.ndarray | None, object]]:
-    (
-        """Refit one chunk of replicates on one quantised matrix; mean |SHAP| each.
-
-    ``combine`` (model columns x outputs) adds the SHAP of a control's
-    columns into one output; None skips the explanation. With ``size``
-    (m out of n; None = every respondent), each replicate is quantised from
-    the respondents it drew, so a refit costs ``size`` rows.
-    """
-        ""
-    )
+    """Refit a chunk of replicates on one quantised matrix of every respondent,
+    each weighted by the times it was drawn; (mean |SHAP|, booster) each."""
     import xgboost as xgb
 
-    shared = size is None
-    if shared:
-        matrix = xgb.QuantileDMatrix(
-            values, label=target, weight=weights, missing=np.nan, nthread=1
-        )
+    matrix = xgb.QuantileDMatrix(
+        values, label=target, weight=weights, missing=np.nan, nthread=1
+    )
     evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
     eval_weights = weights[eval_rows]
     out = []
     for seed in seeds:
-        counts = _counts(seed, len(values), size)
-        if shared:
-            matrix.set_weight(weights * counts)
-        else:
-            drawn = np.flatnonzero(counts)
-            matrix = xgb.QuantileDMatrix(
-                values[drawn],
-                label=target[drawn],
-                weight=weights[drawn] * counts[drawn],
-                missing=np.nan,
-                nthread=1,
-            )
+        matrix.set_weight(weights * _counts(seed, len(values)))
         booster = xgb.train(params, matrix, rounds)
-        raw = None
-        if combine is not None:
-            phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
-            grouped = phi.astype(float) @ combine
-            raw = np.average(np.abs(grouped), axis=0, weights=eval_weights)
-        out.append((raw, booster))
+        out.append((_explained(booster, evaluate, eval_weights, combine), booster))
     return out
+
+
+def _fit_drawn(
+    params: dict,
+    rounds: int,
+    evaluated: np.ndarray,
+    eval_weights: np.ndarray,
+    combine: np.ndarray | None,
+    values: np.ndarray,
+    target: np.ndarray,
+    weights: np.ndarray,
+) -> list[tuple[np.ndarray | None, object]]:
+    """Refit one m-out-of-n replicate on the rows it drew (weights x times
+    drawn), quantised from those rows alone; [(mean |SHAP|, booster)]."""
+    import xgboost as xgb
+
+    matrix = xgb.QuantileDMatrix(
+        values, label=target, weight=weights, missing=np.nan, nthread=1
+    )
+    booster = xgb.train(params, matrix, rounds)
+    evaluate = xgb.DMatrix(evaluated, missing=np.nan, nthread=1)
+    return [(_explained(booster, evaluate, eval_weights, combine), booster)]
+
+
+def _drawn(values, target, weights, seeds, size):
+    """Each m-out-of-n replicate's own rows, made only when it is dispatched:
+    a worker receives the rows it fits, never the whole survey."""
+    for seed in seeds:
+        counts = _counts(seed, len(values), size)
+        drawn = np.flatnonzero(counts)
+        yield values[drawn], target[drawn], weights[drawn] * counts[drawn]
 
 
 def _fit_refits(
@@ -302,12 +319,24 @@ def _fit_refits(
     params, rounds = _train_params(fitted, fitted.task_)
     if size is not None and size >= len(values):
         size = None
+    if size is None:  # every worker holds the survey once, for its chunks
+        workers = _n_workers(n_jobs, client)
+        function = _fit_chunk
+        shared = (params, rounds, values, target, weights, rows, combine)
+        tasks = ((chunk,) for chunk in _chunks(seeds[1:], workers))
+    else:  # each replicate travels with its own rows
+        function = _fit_drawn
+        shared = (params, rounds, values[rows], weights[rows], combine)
+        tasks = _drawn(values, target, weights, seeds[1:], size)
     raw, boosters = _run(
-        (params, rounds, values, target, weights, rows, combine, size),
-        seeds[1:],
+        function,
+        shared,
+        tasks,
+        n_boot,
         n_jobs=-1 if n_jobs is None else n_jobs,
         progress=progress,
         client=client,
+        memmap=size is None,
     )
     eval_counts = np.vstack(
         [_counts(seed, len(values), size)[rows] for seed in seeds[1:]]
@@ -665,29 +694,52 @@ def _chunks(seeds: list, n_workers: int) -> list[list]:
     return [seeds[i : i + size] for i in range(0, len(seeds), size)]
 
 
+def _n_workers(n_jobs: int | None, client=None) -> int:
+    from joblib import cpu_count
+
+    if client is not None:
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    return cpu_count() if n_jobs is None or n_jobs < 0 else n_jobs
+
+
 def _run(
-    data: tuple, seeds: list, *, n_jobs: int, progress: bool, client=None
+    function,
+    shared: tuple,
+    tasks,
+    total: int,
+    *,
+    n_jobs: int,
+    progress: bool,
+    client=None,
+    memmap: bool = True,
 ) -> tuple[np.ndarray, list]:
-    """Run the replicates (joblib or Dask), in seed order, behind a tqdm bar."""
-    from joblib import Parallel, cpu_count, delayed
+    """``function(*shared, *task)`` for each task (joblib or Dask), in order,
+    behind a tqdm bar over ``total`` replicates.
+
+    Each call returns a list of (mean |SHAP| or None, booster). ``shared``
+    goes to every worker once (memory-mapped by joblib, broadcast by Dask);
+    with ``memmap=False`` joblib pickles every argument instead, so a task's
+    own rows are freed when the task is done.
+    """
+    from joblib import Parallel, delayed
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(seeds), desc="bootstrap", unit="refit", disable=not progress)
+    bar = tqdm(total=total, desc="bootstrap", unit="refit", disable=not progress)
+    results = []
     if client is not None:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        chunks = _chunks(seeds, workers)
-        shared = client.scatter(list(data), broadcast=True)
-        futures = [client.submit(_fit_chunk, *shared, c, pure=False) for c in chunks]
-        results = []
-        for future, chunk in zip(futures, chunks, strict=True):
+        scattered = client.scatter(list(shared), broadcast=True)
+        futures = [
+            client.submit(function, *scattered, *client.scatter(list(task)), pure=False)
+            for task in tasks
+        ]
+        for future in futures:
             results.append(future.result())
-            bar.update(len(chunk))
+            bar.update(len(results[-1]))
     else:
-        workers = cpu_count() if n_jobs < 0 else n_jobs
-        chunks = _chunks(seeds, workers)
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-        results = []
-        for part in parallel(delayed(_fit_chunk)(*data, c) for c in chunks):
+        parallel = Parallel(
+            n_jobs=n_jobs, return_as="generator", max_nbytes="1M" if memmap else None
+        )
+        for part in parallel(delayed(function)(*shared, *task) for task in tasks):
             results.append(part)
             bar.update(len(part))
     bar.close()

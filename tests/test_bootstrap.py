@@ -237,6 +237,26 @@ def test_an_m_out_of_n_bootstrap_gives_intervals_for_the_whole_survey():
     assert set(part.table["importance"].nlargest(3).index) == set(top)
 
 
+def test_an_m_out_of_n_replicate_travels_with_its_own_rows_only():
+    """A worker receives the rows its replicate drew (memory at 1M rows), each
+    weighted by the times it was drawn: the draws of Refits.counts."""
+    from emomotiv.bootstrap import _counts, _drawn
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(5000, 4)).astype(np.float32)
+    target, weights = rng.integers(0, 2, 5000), rng.uniform(0.5, 2, 5000)
+    seeds = np.random.SeedSequence(7).spawn(3)
+    tasks = list(_drawn(values, target, weights, seeds, 400))
+    for seed, (rows, y, w) in zip(seeds, tasks, strict=True):
+        counts = _counts(seed, 5000, 400)
+        drawn = np.flatnonzero(counts)
+        assert len(rows) == len(drawn) <= 400
+        np.testing.assert_array_equal(rows, values[drawn])
+        np.testing.assert_array_equal(y, target[drawn])
+        np.testing.assert_allclose(w / weights[drawn], counts[drawn])
+        assert (w / weights[drawn]).sum() == 400
+
+
 def test_stage_importance_sums_replicates(data, boot):
     s, *_ = data
     stages = s.catalog.set_index("facet")["stage"]
