@@ -226,7 +226,10 @@ def _value_step(
     keep = data[schema.value].notna().to_numpy()
     if churn is not None:
         keep = keep & data[churn].notna().to_numpy()
-    rows = data[keep]
+    # only the columns used: a column of a row subset of the whole survey
+    # would hold every rating in memory for as long as the link lives
+    used = [c for c in dict.fromkeys([schema.value, churn, advocacy]) if c]
+    rows = data.loc[keep, used]
     link = value_of_connection(
         rows[schema.value],
         measures.tiers[keep],

@@ -626,7 +626,9 @@ class ValueLink:
         modelled attrition and advocacy rates when those were fitted.
     models : dict
         The statsmodels results objects (``"value"``, ``"attrition"``,
-        ``"advocacy"``); call ``.summary()`` on them.
+        ``"advocacy"``); call ``.summary()`` on them. They are kept without
+        their data arrays (statsmodels' ``remove_data``), so residuals and
+        per-respondent predictions are not available from them.
 
     Examples
     --------

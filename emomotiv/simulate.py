@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._stats import weighted_median
+from ._stats import row_chunk, row_chunks, weighted_median
 from ._validation import (
     ValidationError,
     check_float,
@@ -222,6 +222,16 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
     return model.estimator_.get_booster().inplace_predict(values)
 
 
+def _model_values(frame: pd.DataFrame) -> np.ndarray:
+    """The model columns as XGBoost reads them: float32 when that changes no
+    value (ratings always; half the memory of float64), else float64."""
+    values = frame.to_numpy(dtype=np.float32)
+    for rows in row_chunks(len(frame)):
+        if not np.array_equal(values[rows], row_chunk(frame, rows), equal_nan=True):
+            return frame.to_numpy(dtype=float)
+    return values
+
+
 class _Simulator:
     """Holds the data, the model and its replicates; evaluates scenarios."""
 
@@ -244,7 +254,7 @@ class _Simulator:
         self.model = model
         self.owner = owner
         self.frame = X[self.facets]
-        self.values = self.frame.to_numpy(dtype=float)
+        self.values = _model_values(self.frame)
         self.weights = check_weights(weights, len(self.values))
         self.column = {f: j for j, f in enumerate(self.facets)}
         self.scales = scales
@@ -399,7 +409,8 @@ class _Simulator:
                 factor[split] -= moved
                 factor = np.concatenate([factor, moved])
             elif not (isinstance(part, ExtendReach) and part.share == 0):
-                new[:, j] = part._apply(new[:, j], low, high, typical)
+                # moved in float64, stored as the model reads it
+                new[:, j] = part._apply(new[:, j].astype(float), low, high, typical)
         old = values[rows]
         same = (new == old) | (np.isnan(new) & np.isnan(old))
         changed = ~same.all(axis=1)

@@ -48,6 +48,16 @@ def _design(tiers: np.ndarray, present: list[str]) -> np.ndarray:
     return np.column_stack(cols)
 
 
+def _without_data(fit):
+    """A statsmodels result without its respondent-length arrays (memory: a
+    million respondents hold hundreds of MB per model); ``summary()``, the
+    estimates and their covariance keep working, as the figures the summary
+    reads are computed first."""
+    fit.summary()
+    fit.remove_data()
+    return fit
+
+
 def _z(level: float) -> float:
     from scipy.stats import norm
 
@@ -59,6 +69,7 @@ def _logit_link(y, tiers, present, w, level, name, how) -> tuple[dict, object]:
 
     X = _design(tiers, present)
     fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
+    fit = _without_data(fit)
     z = _z(level)
     rates = {}
     for k, seg in enumerate(present):
@@ -186,6 +197,7 @@ def value_of_connection(
     )
     X = _design(seg[keep], present)
     fit = sm.GLM(y[keep], X, family=fam, var_weights=w[keep]).fit(cov_type="HC0")
+    fit = _without_data(fit)
     b, V = fit.params, fit.cov_params()
     z = _z(level)
     idx = {s: k for k, s in enumerate(present)}

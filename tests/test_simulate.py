@@ -426,3 +426,14 @@ def test_cli_writes_roi_and_plan_in_the_same_run(tmp_path, capsys):
     assert plan.loc[plan["selected"], "cost"].sum() == summary["spent"] <= 500_000
     assert summary["population"] == 250_000 and summary["budget"] == 500_000
     assert roi["delta_value"].notna().all()
+
+
+def test_the_simulator_holds_ratings_as_the_model_reads_them():
+    """float32 (half the memory at 1M rows) only when no value changes."""
+    from emomotiv.simulate import _model_values
+
+    ratings = pd.DataFrame({"a": [1.0, 7.0, np.nan], "b": [0.5, 10.0, 3.0]})
+    assert _model_values(ratings).dtype == np.float32
+    np.testing.assert_array_equal(_model_values(ratings), ratings.to_numpy())
+    averaged = ratings.assign(b=[0.5, 7.3, 3.0])  # 7.3 is not a float32
+    assert _model_values(averaged).dtype == np.float64

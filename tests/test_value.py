@@ -59,6 +59,9 @@ def test_robust_interval_matches_the_sandwich_by_hand(small):
     mu = np.average(v[m], weights=w[m])
     se = np.sqrt(np.sum(w[m] ** 2 * (v[m] - mu) ** 2)) / np.sum(w[m] * mu)
     assert fit.bse[0] == pytest.approx(se, rel=1e-6)
+    # kept without the respondents' arrays (memory), its summary still reads
+    assert fit.model.exog is None and fit.model.endog is None
+    assert "No. Observations:" in str(fit.summary())
 
 
 def test_zeros_use_poisson_and_bad_input_is_listed():
