@@ -61,7 +61,13 @@ import emomotiv as em
 
 
 class PeakMemory:
-    """Largest RSS of a process and its children, sampled in a thread."""
+    """Largest memory of a process and its children, sampled in a thread.
+
+    ``peak`` sums the resident set (RSS) of every process, which counts a
+    page shared by several processes (the libraries, memory-mapped data) in
+    each of them; ``peak_pss`` sums the proportional set size (Linux), which
+    counts it once, split among its sharers: the memory the run really takes.
+    """
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
         import psutil
@@ -69,26 +75,30 @@ class PeakMemory:
         self.process = psutil.Process(pid)
         self.every = every
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _rss(self) -> int:
-        total = 0
+    def _sample(self) -> tuple[int, int]:
         try:
-            total = self.process.memory_info().rss
-            children = self.process.children(recursive=True)
+            processes = [self.process, *self.process.children(recursive=True)]
         except Exception:  # the process just exited
-            return 0
-        for child in children:
+            return 0, 0
+        rss = pss = 0
+        for process in processes:
             try:
-                total += child.memory_info().rss
+                info = process.memory_full_info()
             except Exception:  # a worker that just exited
-                pass
-        return total
+                continue
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        return rss, pss
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._rss())
+            rss, pss = self._sample()
+            self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
             time.sleep(self.every)
 
     def __enter__(self) -> PeakMemory:
@@ -149,8 +159,9 @@ def main() -> None:
     wall = time.perf_counter() - start
     print(
         f"analyze (n_boot={args.n_boot}, boot_size={args.boot_size}, cv={args.cv}): "
-        f"exit {code}, {wall:.0f} s wall, peak memory "
-        f"{memory.peak / 2**30:.2f} GiB (the command and its workers)"
+        f"exit {code}, {wall:.0f} s wall, peak memory of the command and its "
+        f"workers {memory.peak / 2**30:.2f} GiB summed RSS, "
+        f"{memory.peak_pss / 2**30:.2f} GiB summed PSS"
     )
 
 

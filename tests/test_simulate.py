@@ -433,7 +433,9 @@ def test_the_simulator_holds_ratings_as_the_model_reads_them():
     from emomotiv.simulate import _model_values
 
     ratings = pd.DataFrame({"a": [1.0, 7.0, np.nan], "b": [0.5, 10.0, 3.0]})
-    assert _model_values(ratings).dtype == np.float32
-    np.testing.assert_array_equal(_model_values(ratings), ratings.to_numpy())
+    assert _model_values(ratings, ["a", "b"]).dtype == np.float32
+    np.testing.assert_array_equal(_model_values(ratings, ["a", "b"]), ratings)
     averaged = ratings.assign(b=[0.5, 7.3, 3.0])  # 7.3 is not a float32
-    assert _model_values(averaged).dtype == np.float64
+    assert _model_values(averaged, ["a", "b"]).dtype == np.float64
+    # a column no scenario moves (a halo score) is read as float32 anyway
+    assert _model_values(averaged, ["a"]).dtype == np.float32
