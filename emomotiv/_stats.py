@@ -27,6 +27,29 @@ def row_chunk(values: pd.DataFrame | np.ndarray, rows: slice) -> np.ndarray:
     return np.asarray(values[rows], dtype=float)
 
 
+def model_matrix(
+    frame: pd.DataFrame, rows: np.ndarray | None = None, exact=None
+) -> np.ndarray:
+    """``frame`` (its ``rows``, default all) as the model reads it: float32,
+    half the memory of float64, built a chunk at a time.
+
+    float64 instead when float32 would change a value in the ``exact``
+    columns (default all; ratings never change), so that what a scenario
+    moves, or a statistic reads, is the survey's own value.
+    """
+    index = np.arange(len(frame)) if rows is None else np.asarray(rows)
+    if index.dtype == bool:
+        index = np.flatnonzero(index)
+    at = list(range(frame.shape[1])) if exact is None else list(exact)
+    out = np.empty((len(index), frame.shape[1]), dtype=np.float32)
+    for part in row_chunks(len(index)):
+        chunk = frame.iloc[index[part]].to_numpy(dtype=float)
+        out[part] = chunk
+        if not np.array_equal(out[part][:, at], chunk[:, at], equal_nan=True):
+            return frame.iloc[index].to_numpy(dtype=float)
+    return out
+
+
 def column_moments(
     values: pd.DataFrame | np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

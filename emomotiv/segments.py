@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._stats import model_matrix
 from ._validation import ValidationError, check_float, check_int
 
 __all__ = ["SegmentDrivers", "segment_drivers"]
@@ -279,9 +280,13 @@ def segment_drivers(
             note = "not ranked: the outcome takes one value in this segment"
         else:
             seed = None if random_state is None else random_state + k
+            # the segment's ratings as the model reads them (float32: memory)
+            part = pd.DataFrame(
+                model_matrix(X, rows), columns=X.columns, index=X.index[rows]
+            )
             result = bootstrap_importance(
                 clone(model),
-                X.loc[rows],
+                part,
                 y[rows],
                 sample_weight=w[rows],
                 n_boot=n_boot,

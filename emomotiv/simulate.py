@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._stats import row_chunk, row_chunks, weighted_median
+from ._stats import model_matrix, weighted_median
 from ._validation import (
     ValidationError,
     check_float,
@@ -222,21 +222,6 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
     return model.estimator_.get_booster().inplace_predict(values)
 
 
-def _model_values(frame: pd.DataFrame, moved: Sequence[str] = ()) -> np.ndarray:
-    """The model columns as XGBoost reads them, float32 (half the memory of
-    float64), unless that would change a rating a scenario moves (``moved``
-    columns; ratings never change): then float64, so that a moved rating is
-    the one the survey holds. Columns no scenario moves (the halo score,
-    context) are seen by the model in float32 in any case."""
-    values = frame.to_numpy(dtype=np.float32)
-    at = [frame.columns.get_loc(c) for c in moved]
-    for rows in row_chunks(len(frame)):
-        exact = row_chunk(frame.iloc[:, at], rows)
-        if not np.array_equal(values[rows][:, at], exact, equal_nan=True):
-            return frame.to_numpy(dtype=float)
-    return values
-
-
 class _Simulator:
     """Holds the data, the model and its replicates; evaluates scenarios."""
 
@@ -259,8 +244,9 @@ class _Simulator:
         self.model = model
         self.owner = owner
         self.frame = X[self.facets]
-        self.values = _model_values(
-            self.frame, [f for f in self.facets if f not in self.controls]
+        self.values = model_matrix(  # float32 unless a moved rating would change
+            self.frame,
+            exact=[j for j, f in enumerate(self.facets) if f not in self.controls],
         )
         self.weights = check_weights(weights, len(self.values))
         self.column = {f: j for j, f in enumerate(self.facets)}

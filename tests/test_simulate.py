@@ -428,14 +428,24 @@ def test_cli_writes_roi_and_plan_in_the_same_run(tmp_path, capsys):
     assert roi["delta_value"].notna().all()
 
 
-def test_the_simulator_holds_ratings_as_the_model_reads_them():
-    """float32 (half the memory at 1M rows) only when no value changes."""
-    from emomotiv.simulate import _model_values
+@pytest.mark.parametrize("chunk", [2, 65_536])
+def test_the_model_matrix_is_float32_unless_a_value_would_change(monkeypatch, chunk):
+    """Ratings as the model reads them (float32: half the memory at 1M rows);
+    float64 only when float32 would change a value in the exact columns."""
+    from emomotiv import _stats
+    from emomotiv._stats import model_matrix
 
-    ratings = pd.DataFrame({"a": [1.0, 7.0, np.nan], "b": [0.5, 10.0, 3.0]})
-    assert _model_values(ratings, ["a", "b"]).dtype == np.float32
-    np.testing.assert_array_equal(_model_values(ratings, ["a", "b"]), ratings)
-    averaged = ratings.assign(b=[0.5, 7.3, 3.0])  # 7.3 is not a float32
-    assert _model_values(averaged, ["a", "b"]).dtype == np.float64
-    # a column no scenario moves (a halo score) is read as float32 anyway
-    assert _model_values(averaged, ["a"]).dtype == np.float32
+    monkeypatch.setattr(_stats, "CHUNK_ROWS", chunk)
+    ratings = pd.DataFrame({"a": [1.0, 7.0, np.nan, 4.0], "b": [0.5, 10, 3, 2]})
+    whole = model_matrix(ratings)
+    assert whole.dtype == np.float32
+    np.testing.assert_array_equal(whole, ratings.to_numpy())
+    rows = np.array([True, False, True, True])
+    np.testing.assert_array_equal(model_matrix(ratings, rows), ratings[rows])
+    np.testing.assert_array_equal(model_matrix(ratings, [3, 0]), ratings.iloc[[3, 0]])
+    averaged = ratings.assign(b=[0.5, 7.3, 3.0, 2.0])  # 7.3 is not a float32
+    exact = model_matrix(averaged)
+    assert exact.dtype == np.float64
+    np.testing.assert_array_equal(exact, averaged.to_numpy())
+    # a column no scenario moves (a halo score) may be read as float32
+    assert model_matrix(averaged, exact=[0]).dtype == np.float32
