@@ -72,7 +72,13 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from ._stats import facet_profile, pair_counts, weighted_corr_matrix
+from ._stats import (
+    facet_profile,
+    pair_counts,
+    row_chunk,
+    row_chunks,
+    weighted_corr_matrix,
+)
 from ._validation import (
     ValidationError,
     check_choice,
@@ -127,17 +133,23 @@ def _check_inputs(X, y, sample_weight, owner: str):
             f"y has {int((~np.isfinite(yv)).sum())} missing or infinite values; "
             "drop those respondents first."
         )
-    values = X[numeric].to_numpy(dtype=float)
+    values = X[numeric]
     if len(values) and numeric:
-        seen = ~np.isnan(values)
-        count = seen.sum(axis=0)
+        count = np.zeros(len(numeric))
+        high = np.full(len(numeric), -np.inf)
+        low = np.full(len(numeric), np.inf)
+        for rows in row_chunks(len(values)):  # never the whole survey at once
+            chunk = row_chunk(values, rows)
+            seen = ~np.isnan(chunk)
+            count += seen.sum(axis=0)
+            high = np.maximum(high, np.where(seen, chunk, -np.inf).max(axis=0))
+            low = np.minimum(low, np.where(seen, chunk, np.inf).min(axis=0))
         empty = [c for c, n in zip(numeric, count, strict=True) if n < 3]
         if empty:
             problems.append(
                 f"Facets rated by fewer than 3 respondents: {preview(empty)}."
             )
-        high = np.where(seen, values, -np.inf).max(axis=0)
-        spread = high - np.where(seen, values, np.inf).min(axis=0)
+        spread = high - low
         flat = [
             c
             for c, s, ok in zip(numeric, spread, count >= 3, strict=True)
@@ -153,14 +165,19 @@ def _check_inputs(X, y, sample_weight, owner: str):
     return values, yv, weights
 
 
-def _weighted_corr(values: np.ndarray, weights: np.ndarray, missing: str):
-    """Weighted correlation matrix of the columns; pairwise-complete on NaN.
+def _weighted_corr(
+    values: pd.DataFrame | np.ndarray, weights: np.ndarray, missing: str
+):
+    """Weighted correlation matrix of the columns; pairwise-complete on NaN
+    (summed over chunks of rows).
 
     Returns the matrix and the number of column pairs never observed together
     (their correlation is set to 0).
     """
-    seen = ~np.isnan(values)
-    if missing == "mean" or seen.all():
+    complete = not pd.DataFrame(values).isna().to_numpy().any()
+    if missing == "mean" or complete:
+        values = np.asarray(values, dtype=float)
+        seen = ~np.isnan(values)
         filled = values
         if not seen.all():
             w = weights[:, None] * seen
@@ -210,10 +227,13 @@ def _correlations(X, y, sample_weight, owner: str, missing: str):
     """Facet names, the (p+1) x (p+1) correlation matrix (outcome last), info."""
     check_choice(missing, "missing", owner, MISSING)
     values, yv, weights = _check_inputs(X, y, sample_weight, owner)
-    corr, n_unseen = _weighted_corr(np.column_stack([values, yv]), weights, missing)
+    # the ratings and the outcome side by side, without copying the ratings
+    table = values.set_axis(range(values.shape[1]), axis=1)
+    table[values.shape[1]] = yv
+    corr, n_unseen = _weighted_corr(table, weights, missing)
     corr, moved = _nearest_correlation(corr)
     names = [str(c) for c in X.columns]
-    n_missing = int(np.isnan(values).sum())
+    n_missing = int(values.isna().to_numpy().sum())
     info = {
         "units": "R² (share of outcome variance)",
         "n_respondents": len(X),
