@@ -277,8 +277,8 @@ def _fit_drawn(
 
 
 def _drawn(values, target, weights, seeds, size):
-    """Each m-out-of-n replicate's own rows, made only when it is dispatched:
-    a worker receives the rows it fits, never the whole survey."""
+    """Each m-out-of-n replicate's own rows, cut only when it is dispatched
+    (a Dask worker receives those rows, never the whole survey)."""
     for seed in seeds:
         counts = _counts(seed, len(values), size)
         drawn = np.flatnonzero(counts)
@@ -319,12 +319,12 @@ def _fit_refits(
     params, rounds = _train_params(fitted, fitted.task_)
     if size is not None and size >= len(values):
         size = None
-    if size is None:  # every worker holds the survey once, for its chunks
+    if size is None:  # chunks of replicates on one quantised matrix each
         workers = _n_workers(n_jobs, client)
         function = _fit_chunk
         shared = (params, rounds, values, target, weights, rows, combine)
         tasks = ((chunk,) for chunk in _chunks(seeds[1:], workers))
-    else:  # each replicate travels with its own rows
+    else:  # each replicate with its own rows
         function = _fit_drawn
         shared = (params, rounds, values[rows], weights[rows], combine)
         tasks = _drawn(values, target, weights, seeds[1:], size)
@@ -336,7 +336,6 @@ def _fit_refits(
         n_jobs=-1 if n_jobs is None else n_jobs,
         progress=progress,
         client=client,
-        memmap=size is None,
     )
     eval_counts = np.vstack(
         [_counts(seed, len(values), size)[rows] for seed in seeds[1:]]
@@ -492,7 +491,7 @@ def bootstrap_importance(
         once; the scenarios of :func:`~emomotiv.plan_improvements` are
         evaluated on the same subsample); None explains every respondent.
     n_jobs : int or None, default=None
-        Parallel workers (joblib processes, one XGBoost thread each); None
+        Parallel workers (threads, one XGBoost thread each); None
         or -1 uses all cores. The result does not depend on it.
     progress : bool, default=True
         Show a tqdm progress bar (on stderr).
@@ -500,7 +499,7 @@ def bootstrap_importance(
         Seed of the resamples and the subsample; the same seed gives
         identical output.
     client : dask.distributed.Client or None, default=None
-        Run the replicates on this Dask cluster instead of local processes;
+        Run the replicates on this Dask cluster instead of local threads;
         the result is identical to the local run with the same seed.
     controls : sequence of str, mapping of str -> str, or None
         Model columns that are controls (see :func:`emomotiv.shap_importance`):
@@ -711,15 +710,14 @@ def _run(
     n_jobs: int,
     progress: bool,
     client=None,
-    memmap: bool = True,
 ) -> tuple[np.ndarray, list]:
-    """``function(*shared, *task)`` for each task (joblib or Dask), in order,
-    behind a tqdm bar over ``total`` replicates.
+    """``function(*shared, *task)`` for each task, in order, behind a tqdm bar
+    over ``total`` replicates: on Dask (``shared`` broadcast once) or on
+    local threads.
 
-    Each call returns a list of (mean |SHAP| or None, booster). ``shared``
-    goes to every worker once (memory-mapped by joblib, broadcast by Dask);
-    with ``memmap=False`` joblib pickles every argument instead, so a task's
-    own rows are freed when the task is done.
+    Each call returns a list of (mean |SHAP| or None, booster). XGBoost
+    releases the GIL while it trains and explains, so threads run the refits
+    in parallel on the data in place: no worker process holds a copy.
     """
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
@@ -736,9 +734,7 @@ def _run(
             results.append(future.result())
             bar.update(len(results[-1]))
     else:
-        parallel = Parallel(
-            n_jobs=n_jobs, return_as="generator", max_nbytes="1M" if memmap else None
-        )
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator", prefer="threads")
         for part in parallel(delayed(function)(*shared, *task) for task in tasks):
             results.append(part)
             bar.update(len(part))
