@@ -50,6 +50,20 @@ def model_matrix(
     return out
 
 
+def _weighted_sums(
+    values: pd.DataFrame | np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, over the rows that have it: total weight and weighted sum
+    (one pass over chunks of rows)."""
+    total, sums = np.zeros(values.shape[1]), np.zeros(values.shape[1])
+    for rows in row_chunks(len(values)):
+        chunk = row_chunk(values, rows)
+        w = weights[rows, None] * ~np.isnan(chunk)
+        total += w.sum(axis=0)
+        sums += np.nansum(chunk * w, axis=0)
+    return total, sums
+
+
 def column_moments(
     values: pd.DataFrame | np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -60,14 +74,9 @@ def column_moments(
     from it), so a survey is never copied whole.
     """
     weights = np.asarray(weights, dtype=float)
-    p = values.shape[1]
-    total, sums, squares = np.zeros(p), np.zeros(p), np.zeros(p)
-    for rows in row_chunks(len(values)):
-        chunk = row_chunk(values, rows)
-        w = weights[rows, None] * ~np.isnan(chunk)
-        total += w.sum(axis=0)
-        sums += np.nansum(chunk * w, axis=0)
+    total, sums = _weighted_sums(values, weights)
     mean = sums / np.where(total > 0, total, 1.0)
+    squares = np.zeros(values.shape[1])
     for rows in row_chunks(len(values)):
         chunk = row_chunk(values, rows)
         w = weights[rows, None] * ~np.isnan(chunk)
@@ -88,13 +97,7 @@ def facet_profile(X: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
     Summed over chunks of rows (see :func:`weighted_corr_matrix`).
     """
     weights = np.asarray(weights, dtype=float)
-    reached = np.zeros(X.shape[1])
-    rated = np.zeros(X.shape[1])
-    for rows in row_chunks(len(X)):
-        values = row_chunk(X, rows)
-        w = weights[rows, None] * ~np.isnan(values)
-        reached += w.sum(axis=0)
-        rated += np.nansum(values * w, axis=0)
+    reached, rated = _weighted_sums(X, weights)
     total = weights.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(reached > 0, rated / np.where(reached > 0, reached, 1), np.nan)

@@ -166,15 +166,17 @@ def _check_inputs(X, y, sample_weight, owner: str):
 
 
 def _weighted_corr(
-    values: pd.DataFrame | np.ndarray, weights: np.ndarray, missing: str
+    values: pd.DataFrame | np.ndarray,
+    weights: np.ndarray,
+    missing: str,
+    complete: bool,
 ):
     """Weighted correlation matrix of the columns; pairwise-complete on NaN
-    (summed over chunks of rows).
+    (summed over chunks of rows) unless ``complete`` (no NaN).
 
     Returns the matrix and the number of column pairs never observed together
     (their correlation is set to 0).
     """
-    complete = not pd.DataFrame(values).isna().to_numpy().any()
     if missing == "mean" or complete:
         values = np.asarray(values, dtype=float)
         seen = ~np.isnan(values)
@@ -230,10 +232,10 @@ def _correlations(X, y, sample_weight, owner: str, missing: str):
     # the ratings and the outcome side by side, without copying the ratings
     table = values.set_axis(range(values.shape[1]), axis=1)
     table[values.shape[1]] = yv
-    corr, n_unseen = _weighted_corr(table, weights, missing)
+    n_missing = int(values.isna().to_numpy().sum())  # y is checked complete
+    corr, n_unseen = _weighted_corr(table, weights, missing, n_missing == 0)
     corr, moved = _nearest_correlation(corr)
     names = [str(c) for c in X.columns]
-    n_missing = int(values.isna().to_numpy().sum())
     info = {
         "units": "R² (share of outcome variance)",
         "n_respondents": len(X),

@@ -430,11 +430,11 @@ class _Simulator:
         values = self.values[refits.rows]
         weights = self.weights[refits.rows]
         pieces = [self._changed_rows(values, s) for s in scenarios]
-        new = np.vstack([p[0] for p in pieces]).astype(np.float32)
+        new = np.vstack([p[0] for p in pieces]).astype(np.float32, copy=False)
         source = np.concatenate([p[1] for p in pieces]).astype(int)
         factor = np.concatenate([p[2] for p in pieces])
         which = np.repeat(np.arange(len(scenarios)), [len(p[1]) for p in pieces])
-        values32 = values.astype(np.float32)
+        values32 = values.astype(np.float32, copy=False)  # float32 already, mostly
 
         def one(r: int) -> tuple[np.ndarray, float]:
             booster = refits.boosters[r]
