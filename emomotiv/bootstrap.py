@@ -520,7 +520,9 @@ def bootstrap_importance(
         ``importance_high`` (percentile interval of the share), ``rank_low``,
         ``rank_high`` (best and worst plausible rank, 1 = top) and
         ``p_top`` (share of replicates with the facet in the top
-        ``info["top_k"]``, see :func:`top_k`); ``replicates`` holds the
+        ``info["top_k"]``, see :func:`top_k`) and ``full_data_importance``
+        (the share of the model fitted on all respondents, which
+        :func:`emomotiv.compare` measures changes between); ``replicates`` holds the
         shares, one row per replicate, and ``refits`` the replicate models
         (:class:`Refits`). ``info["stability"]`` holds the top-k overlap.
 
@@ -590,6 +592,7 @@ def bootstrap_importance(
         "random_state": random_state,
     }
     if n_boot == 0:
+        table["full_data_importance"] = table["importance"]
         for name in (*INTERVAL_COLUMNS, "p_top"):
             table[name] = np.nan
         info["stability"] = _stability(np.empty((0, len(facets))), k)
@@ -632,6 +635,7 @@ def bootstrap_importance(
     replicates.index.name = "replicate"
     estimate = shares.mean(axis=0)
     low, high, widened = percentile_interval(shares, estimate, level)
+    table["full_data_importance"] = table["importance"]
     table["importance"] = estimate
     table["raw_importance"] = raw[:, :p].mean(axis=0)
     table["importance_low"] = low

@@ -125,10 +125,12 @@ class WaveComparison:
         rank_before, rank_after, rank_change, flagged``, then ``stage``,
         ``status`` (``both``, ``added`` or ``dropped``), ``se_change``,
         ``p_value`` and ``p_adjusted``. Flagged facets first, then by size of
-        the change.
+        the change. The importance columns are the full-data fits' shares
+        when both analyses have them (``summary["estimate"]``).
     summary : dict
         JSON-ready facts (``summary["tracking"]`` of an analysis): the waves,
-        KPI trends, ``n_flagged``, the flag ``rule`` and its settings.
+        KPI trends, ``n_flagged``, the flag ``rule`` and its settings, and
+        ``estimate``, the share compared.
 
     Examples
     --------
