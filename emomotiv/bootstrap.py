@@ -34,9 +34,14 @@ How it works (:func:`bootstrap_importance`):
   replicate distribution ever put the mean outside, the interval is
   widened to include it and ``info["widened"]`` counts the cases.
 - **Explain a fixed subsample.** Mean |SHAP| is taken on one fixed
-  evaluation subsample of at most ``max_samples`` respondents (with their
-  survey weights), the same for every replicate; TreeSHAP on every row of
-  every resample is what dominates a naive bootstrap.
+  evaluation subsample of at most ``max_samples`` respondents, the same for
+  every replicate (TreeSHAP on every row of every resample is what
+  dominates a naive bootstrap), each weighted by their survey weight times
+  the times the replicate drew them: the average is resampled with the fit,
+  so the interval holds the noise of averaging over a sample of respondents
+  as well as that of the fit. (With the subsample fixed and unweighted, two
+  segments with the same drivers differed by more than their intervals
+  allowed, and the test of difference flagged them.)
 - **Stability.** ``info["stability"]`` holds the expected overlap of the top
   ``k`` between two replicates (1 = the same top ``k`` every time), with a
   plain warning when it is below :data:`STABILITY_THRESHOLD`.
@@ -214,17 +219,23 @@ def _train_params(template, task: str) -> tuple[dict, int]:
     return params, int(estimator.n_estimators)
 
 
-def _explained(booster, evaluate, eval_weights, combine) -> np.ndarray | None:
+def _explained(booster, evaluate, eval_weights, drawn, combine) -> np.ndarray | None:
     """Mean |SHAP| of a refit per output of ``combine`` (None: not explained).
 
-    ``combine`` (model columns x outputs) adds the SHAP of a control's
-    columns into one output.
+    The evaluation respondents are weighted by their survey weight times the
+    times the replicate drew them (``drawn``), so that the average, like the
+    fit, is over the replicate's own resample; should the replicate have
+    drawn none of them, by their survey weight. ``combine`` (model columns x
+    outputs) adds the SHAP of a control's columns into one output.
     """
     if combine is None:
         return None
     phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
     grouped = phi.astype(float) @ combine
-    return np.average(np.abs(grouped), axis=0, weights=eval_weights)
+    weights = eval_weights * drawn
+    if not weights.sum() > 0:
+        weights = eval_weights
+    return np.average(np.abs(grouped), axis=0, weights=weights)
 
 
 def _fit_chunk(
@@ -248,9 +259,13 @@ def _fit_chunk(
     eval_weights = weights[eval_rows]
     out = []
     for seed in seeds:
-        matrix.set_weight(weights * _counts(seed, len(values)))
+        counts = _counts(seed, len(values))
+        matrix.set_weight(weights * counts)
         booster = xgb.train(params, matrix, rounds)
-        out.append((_explained(booster, evaluate, eval_weights, combine), booster))
+        mean_abs = _explained(
+            booster, evaluate, eval_weights, counts[eval_rows], combine
+        )
+        out.append((mean_abs, booster))
     return out
 
 
@@ -263,6 +278,7 @@ def _fit_drawn(
     values: np.ndarray,
     target: np.ndarray,
     weights: np.ndarray,
+    eval_drawn: np.ndarray,
 ) -> list[tuple[np.ndarray | None, object]]:
     """Refit one m-out-of-n replicate on the rows it drew (weights x times
     drawn), quantised from those rows alone; [(mean |SHAP|, booster)]."""
@@ -273,16 +289,19 @@ def _fit_drawn(
     )
     booster = xgb.train(params, matrix, rounds)
     evaluate = xgb.DMatrix(evaluated, missing=np.nan, nthread=1)
-    return [(_explained(booster, evaluate, eval_weights, combine), booster)]
+    mean_abs = _explained(booster, evaluate, eval_weights, eval_drawn, combine)
+    return [(mean_abs, booster)]
 
 
-def _drawn(values, target, weights, seeds, size):
-    """Each m-out-of-n replicate's own rows, cut only when it is dispatched
-    (a Dask worker receives those rows, never the whole survey)."""
+def _drawn(values, target, weights, seeds, size, eval_rows):
+    """Each m-out-of-n replicate's own rows (and how often it drew each
+    evaluation respondent), cut only when it is dispatched (a Dask worker
+    receives those rows, never the whole survey)."""
     for seed in seeds:
         counts = _counts(seed, len(values), size)
         drawn = np.flatnonzero(counts)
-        yield values[drawn], target[drawn], weights[drawn] * counts[drawn]
+        rows = (values[drawn], target[drawn], weights[drawn] * counts[drawn])
+        yield *rows, counts[eval_rows]
 
 
 def _fit_refits(
@@ -327,7 +346,7 @@ def _fit_refits(
     else:  # each replicate with its own rows
         function = _fit_drawn
         shared = (params, rounds, values[rows], weights[rows], combine)
-        tasks = _drawn(values, target, weights, seeds[1:], size)
+        tasks = _drawn(values, target, weights, seeds[1:], size, rows)
     raw, boosters = _run(
         function,
         shared,

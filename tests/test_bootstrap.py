@@ -246,8 +246,9 @@ def test_an_m_out_of_n_replicate_travels_with_its_own_rows_only():
     values = rng.normal(size=(5000, 4)).astype(np.float32)
     target, weights = rng.integers(0, 2, 5000), rng.uniform(0.5, 2, 5000)
     seeds = np.random.SeedSequence(7).spawn(3)
-    tasks = list(_drawn(values, target, weights, seeds, 400))
-    for seed, (rows, y, w) in zip(seeds, tasks, strict=True):
+    evaluated = np.arange(0, 5000, 5)
+    tasks = list(_drawn(values, target, weights, seeds, 400, evaluated))
+    for seed, (rows, y, w, eval_drawn) in zip(seeds, tasks, strict=True):
         counts = _counts(seed, 5000, 400)
         drawn = np.flatnonzero(counts)
         assert len(rows) == len(drawn) <= 400
@@ -255,6 +256,33 @@ def test_an_m_out_of_n_replicate_travels_with_its_own_rows_only():
         np.testing.assert_array_equal(y, target[drawn])
         np.testing.assert_allclose(w / weights[drawn], counts[drawn])
         assert (w / weights[drawn]).sum() == 400
+        # and how often it drew each evaluation respondent, for the mean |SHAP|
+        np.testing.assert_array_equal(eval_drawn, counts[evaluated])
+
+
+def test_the_mean_abs_shap_of_a_replicate_is_over_its_own_resample():
+    """Evaluation respondents count as often as the replicate drew them; a
+    replicate that drew none of them falls back to their survey weights."""
+    import xgboost as xgb
+
+    from emomotiv.bootstrap import _explained
+
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(200, 3)).astype(np.float32)
+    y = (values[:, 0] + rng.normal(size=200) > 0).astype(int)
+    booster = xgb.train(
+        {"objective": "binary:logistic", "max_depth": 2, "nthread": 1},
+        xgb.DMatrix(values, label=y),
+        20,
+    )
+    evaluate = xgb.DMatrix(values[:50])
+    phi = np.abs(booster.predict(evaluate, pred_contribs=True)[:, :-1])
+    weights, drawn = rng.uniform(0.5, 2, 50), rng.integers(0, 3, 50).astype(float)
+    combine = np.eye(3)
+    got = _explained(booster, evaluate, weights, drawn, combine)
+    np.testing.assert_allclose(got, np.average(phi, axis=0, weights=weights * drawn))
+    none = _explained(booster, evaluate, weights, np.zeros(50), combine)
+    np.testing.assert_allclose(none, np.average(phi, axis=0, weights=weights))
 
 
 def test_stage_importance_sums_replicates(data, boot):
