@@ -13,26 +13,30 @@ importance differs between segments.
   ``benchmarks/bench_segments.py`` sets the two side by side on the
   generator with segment-specific drivers (``make_survey(segment_effects=...)``).
   On it (6,000 respondents, 30 facets, 3 segments) both found each
-  segment's drivers about equally (precision@5 0.92 per segment against
-  0.93 pooled), but the pooled model, whose trees split on a segment
-  indicator only where the data reward it, mixed the segments: it flagged a
-  third of the facets that truly differ (recall 0.33, against 0.87) and
-  more that do not (2 per run, against 1.2), so each segment is fitted on
-  its own.
+  segment's drivers about equally (precision@5 0.92 per segment, 5 seeds
+  and 100 replicates, against 0.93 pooled, one seed and 10), but the pooled
+  model, whose trees split on a segment indicator only where the data
+  reward it, mixed the segments: it flagged a third of the facets that
+  truly differ (recall 0.33, against 0.80) and more that do not (2 per run,
+  against 0.6), so each segment is fitted on its own.
 - **Too small to rank.** A segment below ``min_size`` respondents is
   reported (its size, and the reason) but not ranked: a driver model needs
   hundreds of respondents for tens of facets, and a ranking on fewer is
   mostly noise.
 - **Does a facet's importance differ across segments?** The segments are
   disjoint samples, so their bootstrap replicates are independent. For each
-  facet, with share ``s_k`` and bootstrap variance ``v_k`` in segment ``k``,
+  facet, with full-data share ``s_k`` (the segment's model fitted on all its
+  respondents) and bootstrap variance ``v_k`` in segment ``k``,
   Cochran's heterogeneity statistic ``Q = sum_k (s_k - s_w)^2 / v_k``
   (``s_w`` the inverse-variance weighted mean) is referred to a chi-square
   with K - 1 degrees of freedom (``p_differ``); Holm's step-down adjusts
   over the facets (``p_differ_adj``), and ``differs`` is
   ``p_differ_adj < alpha``. Shares are within-segment shares: a facet whose
   effect is the same everywhere can still lose share in a segment where
-  another facet matters much more.
+  another facet matters much more. The test reads the full-data shares, not
+  the reported bagged ones: bagging lifts a facet with no effect to a small
+  floor, so a driver that is off in one segment differed less between
+  bagged shares (``benchmarks/bench_segments.py``).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ COLUMNS = (
     "p_differ",
     "p_differ_adj",
     "differs",
+    "full_data_importance",
 )
 
 
@@ -78,7 +83,9 @@ class SegmentDrivers:
         Long format, one row per facet and segment (``segment_drivers.csv``):
         ``facet, label, segment, n, importance, importance_low,
         importance_high, rank, p_top, ranked, note, p_differ, p_differ_adj,
-        differs``. A segment too small to rank has its rows with empty
+        differs, full_data_importance`` (the share of the segment's model
+        fitted on all its respondents, which the test of difference
+        compares). A segment too small to rank has its rows with empty
         importance, ``ranked`` False and the reason in ``note``.
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
@@ -160,7 +167,10 @@ def _heterogeneity(results: Mapping[str, Any], facets: list[str]) -> pd.Series:
     if len(results) < 2 or any(r.replicates is None for r in results.values()):
         return pd.Series(np.nan, index=facets)
     share = np.column_stack(
-        [r.table["importance"].reindex(facets).to_numpy() for r in results.values()]
+        [
+            r.table["full_data_importance"].reindex(facets).to_numpy()
+            for r in results.values()
+        ]
     )
     var = np.column_stack(
         [r.replicates[facets].var(axis=0, ddof=1).to_numpy() for r in results.values()]
@@ -191,6 +201,7 @@ def _segment_rows(facets, segment, n, result, note) -> pd.DataFrame:
     rows["importance"] = frame["importance"].to_numpy()
     rows["importance_low"] = frame["importance_low"].to_numpy()
     rows["importance_high"] = frame["importance_high"].to_numpy()
+    rows["full_data_importance"] = frame["full_data_importance"].to_numpy()
     rows["rank"] = frame["rank"].to_numpy()
     p_col = _p_column(frame)
     rows["p_top"] = frame[p_col].to_numpy() if p_col else np.nan
@@ -319,8 +330,9 @@ def segment_drivers(
         "min_size": min_size,
         "alpha": alpha,
         "test": (
-            "Cochran's Q on the within-segment importance shares with bootstrap "
-            "variances (chi-square, K-1 df), Holm-adjusted over the facets"
+            "Cochran's Q on the within-segment full-data importance shares "
+            "with bootstrap variances (chi-square, K-1 df), Holm-adjusted over "
+            "the facets"
         ),
         "n_ranked": len(results),
         "segments": sizes,

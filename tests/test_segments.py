@@ -105,7 +105,15 @@ def _fake(shares, variance, n_boot=400, seed=0):
     reps = rng.normal(shares, np.sqrt(variance), (n_boot, len(shares)))
     reps = (reps - reps.mean(axis=0)) / reps.std(axis=0, ddof=1) * np.sqrt(variance)
     reps = reps + np.asarray(shares)
-    table = pd.DataFrame({"importance": shares}, index=pd.Index(facets, name="facet"))
+    table = pd.DataFrame(
+        # the bagged share is lifted toward the no-effect floor; the test reads
+        # the full-data share
+        {
+            "importance": np.full(len(shares), 1 / len(shares)),
+            "full_data_importance": shares,
+        },
+        index=pd.Index(facets, name="facet"),
+    )
     return ImportanceResult(
         "shap", table, 1.0, None, {}, pd.DataFrame(reps, columns=facets)
     )
@@ -115,7 +123,8 @@ def test_heterogeneity_is_cochrans_q():
     a = _fake([0.5, 0.2], [0.01, 0.0004])
     b = _fake([0.3, 0.2], [0.01, 0.0004], seed=1)
     p = _heterogeneity({"a": a, "b": b}, ["f0", "f1"])
-    # Q = 100 (0.5 - 0.4)^2 + 100 (0.3 - 0.4)^2 = 2 on 1 df; equal shares: Q = 0
+    # Q on the full-data shares: 100 (0.5 - 0.4)^2 + 100 (0.3 - 0.4)^2 = 2 on
+    # 1 df; equal shares: Q = 0
     assert p["f0"] == pytest.approx(chi2.sf(2.0, 1), rel=1e-6)
     assert p["f1"] == pytest.approx(1.0)
 
