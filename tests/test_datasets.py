@@ -169,6 +169,20 @@ def test_scale_usage_adds_respondent_level_variance():
     assert between_share(True) > between_share(False) + 0.03
 
 
+def test_scale_usage_changes_only_the_ratings_written_down():
+    """Same seed, scale use on and off: the same respondents, connection and
+    truth, so the difference between the two analyses is what scale use costs."""
+    kw = dict(random_state=3, halo_effect="moderate", stage_factor=0.3)
+    on = em.make_survey(800, 20, scale_usage=True, **kw)
+    off = em.make_survey(800, 20, scale_usage=False, **kw)
+    facets = list(on.catalog["facet"])
+    pd.testing.assert_series_equal(on.survey["connected"], off.survey["connected"])
+    pd.testing.assert_frame_equal(on.truth, off.truth)
+    assert on.survey[facets].isna().equals(off.survey[facets].isna())
+    changed = on.survey[facets].fillna(0) != off.survey[facets].fillna(0)
+    assert changed.to_numpy().mean() > 0.2
+
+
 def test_stage_factor_correlates_ratings_within_a_stage():
     def within_minus_between(stage_factor):
         s = em.make_survey(3000, 24, random_state=7, stage_factor=stage_factor)
