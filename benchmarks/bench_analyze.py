@@ -5,7 +5,9 @@ Run: ``nice -n 10 python benchmarks/bench_analyze.py [--n 10000] [--facets 100]
 
 On a synthetic survey (``make_survey``) it times ``analyze`` with its
 defaults (100 bootstrap replicates, the classical methods, stated importance,
-the value link, ROI and a budget plan) and, in the same run, one XGBoost fit
+the value link, ROI and a budget plan, and with the survey's segment and
+value columns the segment drivers and the value drivers) and, in the same
+run, one XGBoost fit
 of the default ``DriverModel`` plus TreeSHAP on every respondent: the *unit*.
 It prints wall seconds and CPU seconds, each also in units. With
 ``--n-jobs 1`` (the default here) all the work runs in this process, so its
@@ -14,27 +16,36 @@ on a quiet machine with ``n`` cores the wall time of the default
 (``n_jobs=None``, the replicates spread over the cores) is close to the CPU
 time divided by ``n``. Nothing is asserted.
 
-Measured (10,000 x 100, seed 0). A full run did not complete in the session
-that wrote this version: the shared 2-core machine ran at a load average of
-17-24 and each analyze got a few CPU seconds a minute. What was measured, at a
-quiet moment (load 0.8) on the same machine, are the parts:
+Measured (10,000 x 100, seed 0, ``make_survey``'s roles: weight, value,
+satisfaction and a segment column with three segments) on a quiet 2-core
+machine, ``--n-jobs -1``:
+
+=======================================================  =====================
+unit: one default fit + TreeSHAP, 2 threads (wall)       1.00 s
+analyze with defaults (wall)                             165.5 s = 165 units
+analyze with defaults (CPU)                              321 s = 163 CPU units
+=======================================================  =====================
+
+Where the time goes (a separate run of the same analysis, 189 s, each step
+timed): the segment drivers 80 s (three segments, a bootstrap of 100 refits
+each), the value drivers 54 s (a value model and its 100 refits), the
+ranking's bootstrap 41 s (100 refits), the scenarios, ROI and plan 11.5 s,
+everything else under 3 s. In a profile XGBoost's training and TreeSHAP
+are 80% of the time. The target of 25 units and 30 s is **not** met: the
+three bootstraps that ``--n-boot`` governs are 300 refits, each explained
+on up to 2,000 respondents. A learning rate of 0.1 with 150 trees would
+halve every refit, but it gave a worse cross-validated log-loss in every
+condition tried (0.1: 68 s, 63 units, as measured for the issue, without
+segment or value drivers).
+
+Parts, measured earlier on the same machine:
 
 =======================================================  ==========
-one default fit, 2 threads (wall)                         0.85 s
-TreeSHAP on all 10,000 respondents (wall)                 0.79 s
-**unit** (fit + TreeSHAP)                                 1.64 s
 one replicate refit, 1 thread, shared quantised matrix    0.37 s
   (the same refit on a fresh matrix of distinct rows)    (0.29 s)
 TreeSHAP on the 2,000 evaluation respondents, 1 thread    0.28 s
 prediction, 1 thread                                      256,000 rows/s
 =======================================================  ==========
-
-From these, the 100 replicates cost about 65 CPU seconds (refit + SHAP) and
-the batched scenarios about 21 (100 facets x ~540 changed out-of-bag rows x
-100 replicates), i.e. about 43 s wall on 2 cores, 26 units, before the
-cross-validation, the main fit, the classical methods and stated importance:
-the target of 25 units and 30 s is **not** met by this estimate (0.1: 68 s,
-63 units, as measured for the issue).
 """
 
 from __future__ import annotations
