@@ -12,7 +12,10 @@ and the part through connection.
 Per seed: ``em.analyze`` (connection model, ROI simulation, value link) with
 ``n_boot`` replicates, then :func:`emomotiv.value_drivers` with each
 objective on the analysis's ``delta_connected`` and value per connected
-customer. Printed, per objective (means over seeds):
+customer, the value model on the facets alone as in ``analyze`` (``--halo
+none``; ``--halo mean`` adds the halo score as a control). ``--halo-effect``
+draws surveys in which warmth moves connection. Printed, per objective and
+halo design (means over seeds):
 
 - spearman: rank correlation between the simulated and the true change in
   mean value over all facets (target >= 0.9);
@@ -62,6 +65,14 @@ correlation over the drivers of 0.86, but its mean share error was 0.94,
 from a few facets whose two parts nearly cancel; it is not the default.
 Tweedie stays the default for the shape of the data (skewed, zeros
 allowed); Gamma did as well here and needs values > 0.
+
+The halo score as a control in the value model (as in the connection
+model), tried on surveys where warmth moves connection (``--objectives
+tweedie --halo mean none --halo-effect moderate``, 5 seeds): Spearman 0.74
+against 0.72 without it, over the drivers 0.82 against 0.84, shares within
+0.15 0.36 against 0.44, share error 0.59 against 0.29. The shares through
+connection were further from the truth, so the value model sees the facets
+alone.
 """
 
 from __future__ import annotations
@@ -91,10 +102,19 @@ def main() -> None:
     parser.add_argument("--facets", type=int, default=30)
     parser.add_argument("--n-boot", type=int, default=10)
     parser.add_argument("--objectives", default="tweedie,gamma,squared")
+    parser.add_argument("--halo-effect", default="none")
+    parser.add_argument(
+        "--halo",
+        nargs="+",
+        default=["none"],
+        help="the value model's halo score: none (as analyze) and/or mean",
+    )
     args = parser.parse_args()
     rows = []
     for seed in range(args.seeds):
-        plain = em.make_survey(args.n, args.facets, random_state=seed)
+        plain = em.make_survey(
+            args.n, args.facets, random_state=seed, halo_effect=args.halo_effect
+        )
         t = plain.truth
         rng = np.random.default_rng(seed)
         idle = rng.choice(
@@ -103,7 +123,11 @@ def main() -> None:
         mixed = t.index[t["is_driver"] & (t["kind"] == "linear")][0]
         effects = {idle[0]: 0.08, idle[1]: 0.05, mixed: 0.05}
         s = em.make_survey(
-            args.n, args.facets, random_state=seed, value_effects=effects
+            args.n,
+            args.facets,
+            random_state=seed,
+            value_effects=effects,
+            halo_effect=args.halo_effect,
         )
         roles = {k: v for k, v in s.roles.items() if k != "segment"}
         result = em.analyze(
@@ -120,9 +144,11 @@ def main() -> None:
         truth = s.value_truth
         drivers = t.index[t["is_driver"]].union(pd.Index(list(effects)))
         X = s.survey[list(s.catalog["facet"])]
-        for objective in args.objectives.split(","):
+        cells = [(o, h) for o in args.objectives.split(",") for h in args.halo]
+        for objective, halo in cells:
+            design = em.design_matrix(X, halo=halo, sample_weight=s.survey["weight"])
             vd = em.value_drivers(
-                X,
+                design.matrix,
                 s.survey["value"],
                 model=em.ValueModel(objective=objective, random_state=seed),
                 sample_weight=s.survey["weight"],
@@ -130,6 +156,7 @@ def main() -> None:
                 value_per_connected=vpc,
                 n_boot=args.n_boot,
                 random_state=seed,
+                controls=design.groups or None,
             ).table.set_index("facet")
             est = vd.reindex(truth.index)
             err = (
@@ -139,6 +166,7 @@ def main() -> None:
             true = truth["true_delta_value"]
             row = {
                 "objective": objective,
+                "halo": halo,
                 "seed": seed,
                 "spearman": spearmanr(est["delta_value"], true)[0],
                 "ceiling": ceiling(true, seed),
@@ -164,7 +192,7 @@ def main() -> None:
             )
     frame = pd.DataFrame(rows)
     columns = ["spearman", "ceiling", "spearman_drivers", "within_0.15", "share_mae"]
-    print(frame.groupby("objective")[columns].mean())
+    print(frame.groupby(["objective", "halo"])[columns].mean())
 
 
 if __name__ == "__main__":

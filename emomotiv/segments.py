@@ -6,11 +6,15 @@ segment column (``segment=``, ``--segment COL``) and says which facets'
 importance differs between segments.
 
 - **One model per segment.** Each segment with at least ``min_size``
-  respondents gets its own driver model, fitted and bootstrapped exactly as
-  the whole survey is (:func:`emomotiv.bootstrap_importance`): importance
+  respondents gets its own driver model, fitted and bootstrapped as the
+  whole survey is (:func:`emomotiv.bootstrap_importance`): importance
   shares with percentile intervals, a rank and the probability of a top-k
-  place. A pooled model with segment indicators was the alternative;
-  ``benchmarks/bench_segments.py`` sets the two side by side on the
+  place. In ``analyze`` the segment models see the facets alone, without
+  the whole-survey model's halo score and context controls (``controls=``
+  adds them): on surveys in which warmth moves connection the halo score
+  found each segment's drivers no better. A pooled model with segment
+  indicators was the alternative; ``benchmarks/bench_segments.py`` sets the
+  two side by side on the
   generator with segment-specific drivers (``make_survey(segment_effects=...)``).
   On it (6,000 respondents, 30 facets, 3 segments) both found each
   segment's drivers about equally (precision@5 0.92 per segment, 5 seeds
@@ -50,6 +54,7 @@ import pandas as pd
 
 from ._stats import model_matrix
 from ._validation import ValidationError, check_float, check_int
+from .importance import _as_groups
 
 __all__ = ["SegmentDrivers", "segment_drivers"]
 
@@ -224,6 +229,7 @@ def segment_drivers(
     progress: bool = True,
     random_state: int | None = None,
     boot_size: int | None = None,
+    controls=None,
 ) -> SegmentDrivers:
     """Rank the facets within each segment and test where segments differ.
 
@@ -231,8 +237,10 @@ def segment_drivers(
     ----------
     model : DriverModel
         An unfitted driver model; each segment gets a fitted clone.
-    X : DataFrame of shape (n_respondents, n_facets)
-        Facet ratings, columns named by facet; NaN = not experienced.
+    X : DataFrame of shape (n_respondents, n_columns)
+        Facet ratings, columns named by facet; NaN = not experienced. With
+        ``controls``, also the control columns (as
+        :func:`emomotiv.design_matrix` gives them).
     y : array-like of shape (n_respondents,)
         Connection outcome.
     segments : array-like of shape (n_respondents,)
@@ -248,6 +256,13 @@ def segment_drivers(
         Level of the Holm-adjusted test of difference (``differs``).
     n_boot, level, n_jobs, progress, random_state, boot_size
         As in :func:`emomotiv.bootstrap_importance`, per segment.
+    controls : sequence of str, mapping of str -> str, or None
+        Columns of ``X`` that are controls (the halo score, customer
+        context; see :func:`emomotiv.bootstrap_importance`): each segment's
+        model sees them, and only the facets are ranked. ``analyze`` fits
+        the segment models on the facets alone: with the halo score as a
+        control they found each segment's drivers no better (measured in
+        ``benchmarks/bench_segments.py``).
 
     Returns
     -------
@@ -271,7 +286,8 @@ def segment_drivers(
     owner = "segment_drivers"
     check_int(min_size, "min_size", owner, min_value=2)
     check_float(alpha, "alpha", owner, low=0, high=1, inclusive=False)
-    facets = [str(c) for c in X.columns]
+    groups = _as_groups(controls, [str(c) for c in X.columns])
+    facets = [str(c) for c in X.columns if str(c) not in groups]
     seg = _check_segments(segments, len(X), min_size)
     w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
     y = np.asarray(y)
@@ -306,6 +322,7 @@ def segment_drivers(
                 progress=progress,
                 random_state=seed,
                 boot_size=boot_size,
+                controls=groups or None,
             )
             results[name] = result
         sizes[name] = {"n": n, "ranked": result is not None, "note": note}

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import ValidationError, check_choice, check_float, check_int
+from .importance import _as_groups
 from .model import DriverModel
 
 __all__ = ["ValueDrivers", "ValueModel", "value_drivers"]
@@ -209,13 +210,16 @@ def value_drivers(
     n_jobs: int | None = None,
     random_state: int | None = None,
     boot_size: int | None = None,
+    controls=None,
 ) -> ValueDrivers:
     """Which facets move value, by how much, and how much through connection.
 
     Parameters
     ----------
-    X : DataFrame of shape (n_respondents, n_facets)
-        Facet ratings, columns named by facet; NaN = not experienced.
+    X : DataFrame of shape (n_respondents, n_columns)
+        Facet ratings, columns named by facet; NaN = not experienced. With
+        ``controls``, also the control columns (as
+        :func:`emomotiv.design_matrix` gives them).
     value : array-like of shape (n_respondents,)
         Customer value (>= 0). Respondents without one are left out.
     model : ValueModel or None
@@ -247,6 +251,13 @@ def value_drivers(
     boot_size : int or None, default=None
         Respondents per replicate (None: all; fewer: an m-out-of-n bootstrap
         for large surveys, as in :func:`emomotiv.bootstrap_importance`).
+    controls : sequence of str, mapping of str -> str, or None
+        Columns of ``X`` that are controls (the halo score, customer
+        context): the value model sees them, no scenario moves them, and
+        only the facets are ranked and simulated. ``analyze`` fits the value
+        model on the facets alone: with the halo score as a control the
+        shares through connection were further from the truth (measured in
+        ``benchmarks/bench_value_drivers.py``).
 
     Returns
     -------
@@ -281,7 +292,8 @@ def value_drivers(
     keep = ~np.isnan(y)
     if not keep.all():  # no copy of the ratings when every respondent has one
         X, y, w = X.loc[keep].reset_index(drop=True), y[keep], w[keep]
-    facets = list(X.columns)
+    groups = _as_groups(controls, [str(c) for c in X.columns])
+    facets = [str(c) for c in X.columns if str(c) not in groups]
     tops = (
         dict(scale_max)
         if isinstance(scale_max, Mapping)
@@ -301,10 +313,16 @@ def value_drivers(
         progress=False,
         random_state=random_state,
         boot_size=boot_size,
+        controls=groups or None,
     )
     shares = boot.table.reindex(facets)
     sim = _Simulator(
-        fitted, X, w, {f: (-np.inf, tops[f]) for f in facets}, owner="value_drivers"
+        fitted,
+        X,
+        w,
+        {f: (-np.inf, tops[f]) for f in facets},
+        owner="value_drivers",
+        controls=list(groups),
     )
     if n_boot:
         sim.use_refits(boot)

@@ -162,3 +162,27 @@ def test_analyze_writes_segment_drivers_and_the_report_shows_them():
     assert "segment_drivers" not in without.tables
     assert "no segment column" in without.summary["segments"]["skipped"]
     assert "No segment column was given" in em.Report(without).html()
+
+
+def test_controls_are_seen_by_each_segment_model_and_never_ranked():
+    s = em.make_survey(1200, 8, random_state=4, halo_effect="moderate")
+    facets = list(s.catalog["facet"])
+    design = em.design_matrix(s.survey[facets], sample_weight=s.survey["weight"])
+    result = em.segment_drivers(
+        em.DriverModel(**FAST, random_state=0),
+        design.matrix,
+        s.survey["connected"],
+        s.survey["customer_type"],
+        sample_weight=s.survey["weight"],
+        min_size=250,
+        n_boot=3,
+        progress=False,
+        random_state=0,
+        controls=design.groups,
+    )
+    table = result.to_frame()
+    assert set(table["facet"]) == set(facets)
+    for name, boot in result.results.items():
+        assert list(boot.controls.index) == list(design.controls)
+        ranked = table[(table["segment"] == name)]
+        assert ranked["importance"].sum() == pytest.approx(1)

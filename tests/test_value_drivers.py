@@ -96,3 +96,26 @@ def test_analyze_writes_value_drivers_and_the_report_shows_them(direct):
     assert "What drives value, and how much of it flows through connection" in html
     label = s.catalog.set_index("facet").loc[facet, "label"]
     assert label in html.split('id="value-drivers"')[1]
+
+
+def test_controls_are_seen_by_the_value_model_and_never_ranked_or_moved():
+    s = em.make_survey(800, 8, random_state=4, halo_effect="moderate")
+    facets = list(s.catalog["facet"])
+    design = em.design_matrix(s.survey[facets], sample_weight=s.survey["weight"])
+    vd = em.value_drivers(
+        design.matrix,
+        s.survey["value"],
+        model=em.ValueModel(**FAST, random_state=0),
+        sample_weight=s.survey["weight"],
+        n_boot=3,
+        random_state=0,
+        controls=design.groups,
+    )
+    table = vd.to_frame()
+    assert sorted(table["facet"]) == sorted(facets)  # the halo score is not a row
+    assert table["importance"].sum() == pytest.approx(1)
+    assert list(vd.model.feature_names_in_) == list(design.matrix.columns)
+    with pytest.raises(ValueError, match="not fitted on"):
+        em.value_drivers(
+            s.survey[facets], s.survey["value"], n_boot=0, controls=["halo"]
+        )
