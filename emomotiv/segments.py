@@ -7,22 +7,22 @@ importance differs between segments.
 
 - **One model per segment.** Each segment with at least ``min_size``
   respondents gets its own driver model, fitted and bootstrapped as the
-  whole survey is (:func:`emomotiv.bootstrap_importance`): importance
-  shares with percentile intervals, a rank and the probability of a top-k
-  place. In ``analyze`` the segment models see the facets alone, without
-  the whole-survey model's halo score and context controls (``controls=``
-  adds them): on surveys in which warmth moves connection the halo score
-  found each segment's drivers no better. A pooled model with segment
-  indicators was the alternative; ``benchmarks/bench_segments.py`` sets the
-  two side by side on the
-  generator with segment-specific drivers (``make_survey(segment_effects=...)``).
-  On it (6,000 respondents, 30 facets, 3 segments) both found each
-  segment's drivers about equally (precision@5 0.92 per segment, 5 seeds
-  and 100 replicates, against 0.93 pooled, one seed and 10), but the pooled
-  model, whose trees split on a segment indicator only where the data
-  reward it, mixed the segments: it flagged a third of the facets that
-  truly differ (recall 0.33, against 0.80) and more that do not (2 per run,
-  against 0.6), so each segment is fitted on its own.
+  whole survey is (:func:`emomotiv.bootstrap_importance`): importance shares
+  with percentile intervals, a rank and the probability of a top-k place. In
+  ``analyze`` the segment models see the facets alone, without the
+  whole-survey model's halo score and context controls (``controls=`` adds
+  them): on surveys in which warmth moves connection the halo score found
+  each segment's drivers no better. A pooled model with segment indicators
+  was the alternative; ``benchmarks/bench_segments.py`` sets the two side by
+  side on the generator with segment-specific drivers
+  (``make_survey(segment_effects=...)``). On it (6,000 respondents, 30
+  facets, 3 segments) both found each segment's drivers about equally
+  (precision@5 0.92 per segment, 5 seeds and 100 replicates, against 0.93
+  pooled, one seed and 10), but the pooled model, whose trees split on a
+  segment indicator only where the data reward it, mixed the segments: it
+  flagged a third of the facets that truly differ (recall 0.33, against
+  0.80) and more that do not (2 per run, against 0.6), so each segment is
+  fitted on its own.
 - **Too small to rank.** A segment below ``min_size`` respondents is
   reported (its size, and the reason) but not ranked: a driver model needs
   hundreds of respondents for tens of facets, and a ranking on fewer is
