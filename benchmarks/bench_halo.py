@@ -50,6 +50,9 @@ docs/concepts/halo.md. What was run (the full grid was too heavy there):
   truth than the full-data fit's;
 - ``--sizes 2000 --halo moderate --scale off on --designs mean --settings
   default monotone colsample1 slow --seeds 0 1 2``;
+- ``--designs mean --settings default colsample.5 --seeds 0 1 2 3 4`` on
+  ``--sizes 6000 --halo moderate --scale on`` and on ``--sizes 2000 --halo
+  none --scale off`` (a quiet machine): no better, see the docs page;
 - ``--sizes 2000 --halo none --scale off --stage-factor 0 --designs none
   mean --seeds 0 1 2 3 4 --context`` (the surveys of earlier releases, and
   the context check).
@@ -72,6 +75,7 @@ SETTINGS = {
     "default": {},
     "monotone": "monotone",
     "colsample1": {"colsample_bytree": 1.0},
+    "colsample.5": {"colsample_bytree": 0.5},
     "slow": {"learning_rate": 0.025, "n_estimators": 600},
 }
 METRICS = ["p@10", "r@15", "pearson", "drivers/truth", "others/truth"]
