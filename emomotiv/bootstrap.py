@@ -586,6 +586,7 @@ def bootstrap_importance(
     grouping = _Grouping(names, _as_groups(controls, names))
     point = _explain(fitted, frame, weights, controls, grouping, random_state)
     table = point.table.copy()
+    table["full_data_importance"] = table["importance"]  # before any bagging
     control_table = None if point.controls is None else point.controls.copy()
     facets = list(table.index)
     k = top_k(len(facets))
@@ -611,7 +612,6 @@ def bootstrap_importance(
         "random_state": random_state,
     }
     if n_boot == 0:
-        table["full_data_importance"] = table["importance"]
         for name in (*INTERVAL_COLUMNS, "p_top"):
             table[name] = np.nan
         info["stability"] = _stability(np.empty((0, len(facets))), k)
@@ -654,7 +654,6 @@ def bootstrap_importance(
     replicates.index.name = "replicate"
     estimate = shares.mean(axis=0)
     low, high, widened = percentile_interval(shares, estimate, level)
-    table["full_data_importance"] = table["importance"]
     table["importance"] = estimate
     table["raw_importance"] = raw[:, :p].mean(axis=0)
     table["importance_low"] = low
