@@ -135,6 +135,24 @@ def check_weights(sample_weight, n: int) -> np.ndarray:
     return w
 
 
+def unit_weights(weights: np.ndarray) -> np.ndarray:
+    """Survey weights rescaled to mean 1 (unchanged when they sum to 0).
+
+    A boosted model's regularisation (``min_child_weight``, ``reg_lambda``)
+    is in units of summed weight, so weights that sum to 1 would stop every
+    split and expansion weights would loosen them: at mean 1 the model is the
+    same whether the weights sum to 1, to the sample size or to the
+    population.
+
+    Examples
+    --------
+    >>> unit_weights(np.array([0.1, 0.3])).tolist()
+    [0.5, 1.5]
+    """
+    total = weights.sum()
+    return weights * (len(weights) / total) if total > 0 else weights
+
+
 def check_choice(value: object, name: str, owner: str, choices: Sequence[object]):
     """Check that a parameter is one of ``choices`` and return it."""
     if value in choices:

@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from ._validation import check_float, check_int, check_weights
+from ._validation import check_float, check_int, check_weights, unit_weights
 from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
 from .results import ImportanceResult
 
@@ -498,8 +498,9 @@ def bootstrap_importance(
     y : array-like of shape (n_respondents,)
         Connection outcome.
     sample_weight : array-like of shape (n_respondents,), default=None
-        Survey weights: they enter every refit (multiplied by how often the
-        respondent was drawn) and every mean |SHAP|.
+        Survey weights: they enter every refit (rescaled to mean 1, then
+        multiplied by how often the respondent was drawn) and every mean
+        |SHAP|.
     n_boot : int, default=100
         Bootstrap replicates; 0 turns the bootstrap off (no intervals: the
         interval columns are NaN and ``replicates`` is None).
@@ -581,7 +582,7 @@ def bootstrap_importance(
             _facet_frame(model, X)  # raises the by-name TypeError
         fitted = clone(model).set_params(cv=0).fit(X, y, sample_weight=sample_weight)
     frame = _facet_frame(fitted, X)
-    weights = check_weights(sample_weight, len(frame))
+    weights = unit_weights(check_weights(sample_weight, len(frame)))
     names = [str(c) for c in frame.columns]
     grouping = _Grouping(names, _as_groups(controls, names))
     point = _explain(fitted, frame, weights, controls, grouping, random_state)

@@ -19,7 +19,13 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import check_choice, check_float, check_int, check_weights
+from ._validation import (
+    check_choice,
+    check_float,
+    check_int,
+    check_weights,
+    unit_weights,
+)
 
 __all__ = ["DriverModel", "load_model_files"]
 
@@ -226,7 +232,8 @@ class DriverModel(BaseEstimator):
         y : array-like of shape (n_respondents,)
             Connection outcome (0/1) or numeric score.
         sample_weight : array-like of shape (n_respondents,), default=None
-            Survey weights; they enter fitting and the cross-validated scores.
+            Survey weights; they enter fitting and the cross-validated scores,
+            rescaled to mean 1 (the model does not depend on their scale).
 
         Returns
         -------
@@ -243,6 +250,7 @@ class DriverModel(BaseEstimator):
         weights = check_weights(sample_weight, len(values))
         if weights.sum() <= 0:
             raise ValueError("sample_weight sums to zero: no respondent has weight.")
+        weights = unit_weights(weights)
         task = self._task(y)
         if task == "binary":
             self.classes_, target = np.unique(y, return_inverse=True)

@@ -121,6 +121,25 @@ def test_survey_weights_are_respected():
     assert weighted.table.loc["f1", "importance_low"] > 0.5
 
 
+@pytest.mark.parametrize("scale", [1 / 3600, 1000.0])
+def test_the_scale_of_the_weights_changes_nothing(scale):
+    """Weights that sum to 1 (or to a population) give the same drivers: the
+    model's regularisation is in units of summed weight, so weights enter at
+    mean 1 (summing to 1, they would once stop every split)."""
+    X, y, group_a = _two_groups()
+    model = em.DriverModel(n_estimators=40, max_depth=2, random_state=0)
+    options = {"n_boot": 5, "n_jobs": 1, "progress": False, "random_state": 0}
+    weights = np.where(group_a, 9.0, 1.0)
+    base = em.bootstrap_importance(model, X, y, sample_weight=weights, **options)
+    scaled = em.bootstrap_importance(
+        model, X, y, sample_weight=weights * scale, **options
+    )
+    assert base.table.loc["f1", "importance"] > 0.5
+    np.testing.assert_allclose(
+        scaled.table["importance"], base.table["importance"], atol=1e-12
+    )
+
+
 def test_the_estimate_is_the_bagged_mean_and_the_fit_explains(data):
     s, X, y, w = data
     fitted = em.DriverModel(**FAST, cv=0, random_state=0).fit(X, y, sample_weight=w)
