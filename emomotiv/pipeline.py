@@ -237,6 +237,7 @@ def _value_step(
         churned=None if churn is None else rows[churn],
         advocacy=None if advocacy is None else rows[advocacy],
         promoter_threshold=study.promoter_threshold,
+        level=study.level,
     )
     out = {**empty, **link.summary}
     if not keep.all():
@@ -714,6 +715,7 @@ def _plan_step(
         value_source=source,
         sample_weight=w,
         n_boot=0,
+        level=study.level,
         random_state=study.random_state,
         bootstrap=importance if importance.refits is not None else None,
         controls=design.columns,

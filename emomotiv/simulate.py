@@ -748,10 +748,12 @@ def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
 def _value_per_connected(sim, y, value, value_per_connected, value_source, level):
     """(estimate, per-replicate values or None, source).
 
-    A value from the value link comes with its interval: each replicate draws
-    its value from the normal distribution that interval implies (a fixed
-    stream, so reproducible). The mean-difference fallback is recomputed on
-    each replicate's resample.
+    A value from the value link comes with its interval (at ``level``): each
+    replicate draws its value from the normal distribution that interval
+    implies (a fixed stream, so reproducible; centred, so the draws average
+    the estimate). The mean-difference fallback is recomputed on each
+    replicate's resample, its deviations rescaled as the gains' are for an
+    m-out-of-n bootstrap.
     """
     n_boot = 0 if sim.refits is None else len(sim.refits)
     if value_per_connected is not None:
@@ -761,6 +763,8 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
             state = None if sim.refits is None else sim.refits.random_state
             seed = [0 if state is None else state]
             draws = np.random.default_rng(seed + [2]).standard_normal(n_boot)
+            if n_boot > 1:
+                draws = draws - draws.mean()
             return est, est + sd * draws, value_source or "value_link"
         est = float(value_per_connected)
         return est, np.full(n_boot, est), value_source or "parameter"
@@ -779,6 +783,10 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
     est = diff(sim.weights)
     counts = (sim.refits.counts(r) for r in range(n_boot))
     reps = np.array([diff(sim.weights * c) for c in counts]) if n_boot else None
+    if reps is not None:
+        from .bootstrap import _rescaled
+
+        reps = _rescaled(reps, sim.refits.scale)
     return float(est), reps, "mean_difference"
 
 
@@ -830,7 +838,9 @@ def plan_improvements(
     population : float or None
         Customers the survey represents; without it values are NaN.
     value_per_connected : float, (estimate, low, high) or None
-        Incremental value of a connected customer. When None and ``value`` is
+        Incremental value of a connected customer, alone or with its
+        interval at ``level`` (each replicate then draws its value from the
+        normal distribution that interval implies). When None and ``value`` is
         given for a 0/1 outcome, the difference in weighted mean value between
         connected and unconnected respondents is used (``value_source
         "mean_difference"``, an upper-end figure: it credits connection with
@@ -917,7 +927,6 @@ def plan_improvements(
     priced = vpc_reps is not None and np.isfinite(pop) and np.isfinite(vpc_reps).all()
     if priced and len(reps) >= 2:
         dv_reps = reps * vpc_reps[:, None] * pop
-        delta_value = np.nanmean(dv_reps, axis=0)
         dv_low, dv_high = _interval(delta_value, dv_reps, level)
     table = catalog.table.reindex(facets) if catalog is not None else None
     labels = (

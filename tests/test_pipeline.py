@@ -95,6 +95,24 @@ def test_intervals_stages_and_summaries(full_result, full):
     assert full_result.importance.replicates.shape == (20, 100)
 
 
+def test_one_level_for_every_interval(small):
+    """``level`` sets the drivers', the value link's and the plan's intervals
+    alike (the plan reads the value link's interval at that level)."""
+    result = em.analyze(
+        small.survey,
+        small.catalog,
+        n_boot=5,
+        level=0.8,
+        population=1e5,
+        random_state=0,
+        progress=False,
+        **small.roles,
+    )
+    s = result.summary
+    assert s["uncertainty"]["level"] == s["value"]["level"] == 0.8
+    assert s["plan"]["level"] == 0.8
+
+
 def test_n_boot_zero_leaves_interval_columns_empty(small):
     result = em.analyze(
         small.survey, small.catalog, n_boot=0, random_state=0, **small.roles

@@ -375,6 +375,76 @@ def test_plan_improvements_combines_the_chosen_facets(fitted):
     )
 
 
+def test_a_value_with_its_interval_prices_the_gain_and_widens_its_interval(fitted):
+    """The estimate is the gain times population times value; the value's
+    interval enters the replicates only, and widens the gain's."""
+    model, X, y, w, s = fitted
+    boot = em.bootstrap_importance(
+        model,
+        X,
+        y,
+        sample_weight=w,
+        n_boot=8,
+        n_jobs=1,
+        progress=False,
+        random_state=0,
+    )
+    options = {"catalog": s.catalog, "sample_weight": w, "bootstrap": boot}
+    exact = em.plan_improvements(
+        model, X, y, population=1e5, value_per_connected=3_000, **options
+    ).roi
+    vague = em.plan_improvements(
+        model,
+        X,
+        y,
+        population=1e5,
+        value_per_connected=(3_000, 2_000, 4_000),
+        **options,
+    ).roi
+    np.testing.assert_allclose(vague["delta_value"], exact["delta_value"])
+    np.testing.assert_allclose(
+        vague["delta_value"], vague["delta_connected"] * 1e5 * 3_000
+    )
+    assert (vague["delta_value_low"] <= vague["delta_value"]).all()
+    assert (vague["delta_value"] <= vague["delta_value_high"]).all()
+    width = lambda t: t["delta_value_high"] - t["delta_value_low"]  # noqa: E731
+    big = exact["delta_connected"].abs() > 0.005
+    assert (width(vague)[big] / width(exact)[big]).median() > 1
+
+
+def test_an_m_out_of_n_bootstrap_rescales_the_mean_value_gap(small):
+    """The value per connected customer from the mean gap, recomputed on each
+    resample of m respondents, spreads like a full-size resample's."""
+    from emomotiv.simulate import _prepare, _Simulator, _value_per_connected
+
+    facets = list(small.catalog["facet"])
+    X, y, w = small.survey[facets], small.survey["connected"], small.survey["weight"]
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0)
+    model.fit(X, y, sample_weight=w)
+    spread = {}
+    for size in (None, 60):
+        boot = em.bootstrap_importance(
+            model,
+            X,
+            y,
+            sample_weight=w,
+            n_boot=40,
+            boot_size=size,
+            n_jobs=1,
+            progress=False,
+            random_state=0,
+        )
+        sim = _Simulator(model, X, w, {}, "test", [])
+        _prepare(sim, y, 0, 0, 0, boot)
+        est, reps, source = _value_per_connected(
+            sim, y.to_numpy(), small.survey["value"].to_numpy(), None, None, 0.9
+        )
+        assert source == "mean_difference" and len(reps) == 40
+        spread[size] = reps.std()
+    # unscaled, m = 60 of 600 would spread sqrt(10) = 3.2 times as wide
+    assert 0.6 < spread[60] / spread[None] < 1.6
+
+
 def test_without_value_information_money_columns_are_empty(fitted):
     model, X, y, w, s = fitted
     result = em.plan_improvements(
