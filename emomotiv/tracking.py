@@ -241,10 +241,12 @@ def _standard_errors(
         shares = shares.div(shares.sum(axis=1).replace(0, np.nan), axis=0)
         return shares.std(ddof=1), f"bootstrap replicates ({len(reps)})"
     drivers = result.drivers.set_index("facet")
-    if {"importance_low", "importance_high"} <= set(drivers.columns):
+    bounds = ["importance_low", "importance_high"]
+    # an analysis without a bootstrap has the columns, all empty
+    if set(bounds) <= set(drivers.columns) and drivers[bounds].notna().any(axis=None):
         level = (result.summary.get("uncertainty") or {}).get("level")
         level = float(level or DEFAULT_LEVEL)
-        low, high = drivers.loc[common, ["importance_low", "importance_high"]].T.values
+        low, high = drivers.loc[common, bounds].T.values
         se = pd.Series((high - low) * scale / (2 * _z(level)), index=common)
         return se, f"{level:.0%} bootstrap intervals"
     return None, "none"

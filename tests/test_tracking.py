@@ -445,15 +445,21 @@ def test_waves_share_the_study_and_differ_in_respondents():
         em.make_waves(100, 8, effects={"C": {}})
 
 
-def test_one_wave_with_uncertainty_assumes_the_other_as_noisy(waves):
+@pytest.mark.parametrize("intervals", ["dropped", "empty"])
+def test_one_wave_with_uncertainty_assumes_the_other_as_noisy(waves, intervals):
+    """A wave without intervals (as saved with n_boot=0: the columns are
+    there, empty) is assumed as noisy as the other."""
     _, runs = waves
     after = runs["2026Q3"]
+    bounds = ["importance_low", "importance_high"]
+    drivers = (
+        after.drivers.drop(columns=bounds)
+        if intervals == "dropped"
+        else after.drivers.assign(importance_low=np.nan, importance_high=np.nan)
+    )
     bare = replace(
         after,
-        tables=dict(after.tables)
-        | {
-            "drivers": after.drivers.drop(columns=["importance_low", "importance_high"])
-        },
+        tables=dict(after.tables) | {"drivers": drivers},
         importance=replace(after.importance, replicates=None),
     )
     both = em.compare(runs["2026Q2"], after).changes.set_index("facet")
