@@ -372,12 +372,40 @@ def _fit_refits(
 
 
 def _ranks(shares: np.ndarray) -> np.ndarray:
-    """1-based rank of each column within each row, largest share first."""
+    """1-based rank of each column within each row, largest share first
+    (ties in column order: the ordinal rank a table shows)."""
     order = np.argsort(-shares, axis=1, kind="stable")
     ranks = np.empty_like(order)
     rows = np.arange(shares.shape[0])[:, None]
     ranks[rows, order] = np.arange(1, shares.shape[1] + 1)
     return ranks
+
+
+def _tied_ranks(shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The best and worst rank each column shares with its ties, per row.
+
+    Facets with equal shares (most often exactly 0: never split on) hold
+    every rank of their tie, so column order decides nothing.
+
+    Examples
+    --------
+    >>> best, worst = _tied_ranks(np.array([[0.5, 0.0, 0.5, 0.0]]))
+    >>> best.tolist(), worst.tolist()
+    ([[1, 3, 1, 3]], [[2, 4, 2, 4]])
+    """
+    from scipy.stats import rankdata
+
+    best = rankdata(-shares, method="min", axis=1).astype(int)
+    worst = rankdata(-shares, method="max", axis=1).astype(int)
+    return best, worst
+
+
+def _top_membership(best: np.ndarray, worst: np.ndarray, k: int) -> np.ndarray:
+    """Each column's share of a place in its row's top ``k``: 1 above the
+    cut, 0 below, and a tie across the cut shares the places left equally
+    (each row sums to ``k``)."""
+    places = np.clip(np.minimum(worst, k) - best + 1, 0, None)
+    return places / (worst - best + 1)
 
 
 def percentile_interval(
@@ -430,7 +458,11 @@ def top_k_overlap(ranks: np.ndarray, k: int) -> float:
     >>> top_k_overlap(np.array([[1, 2], [2, 1]]), 1)
     0.0
     """
-    top = (np.asarray(ranks) <= k).astype(float)
+    return _overlap((np.asarray(ranks) <= k).astype(float), k)
+
+
+def _overlap(top: np.ndarray, k: int) -> float:
+    """:func:`top_k_overlap` of a (n_boot, n_facets) top-k membership."""
     n_boot = len(top)
     if n_boot < 2:
         return float("nan")
@@ -439,9 +471,10 @@ def top_k_overlap(ranks: np.ndarray, k: int) -> float:
     return float(pairs / (n_boot * (n_boot - 1) * k))
 
 
-def _stability(ranks: np.ndarray, k: int) -> dict:
-    """``summary["uncertainty"]["stability"]``: top-k overlap and its warning."""
-    overlap = top_k_overlap(ranks, k)
+def _stability(top: np.ndarray, k: int) -> dict:
+    """``summary["uncertainty"]["stability"]``: top-k overlap and its warning,
+    from each replicate's top-k membership (see :func:`_top_membership`)."""
+    overlap = _overlap(top, k)
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
     warning = None
     if low:
@@ -538,9 +571,11 @@ def bootstrap_importance(
     ImportanceResult
         The SHAP result with extra ``table`` columns ``importance_low``,
         ``importance_high`` (percentile interval of the share), ``rank_low``,
-        ``rank_high`` (best and worst plausible rank, 1 = top) and
-        ``p_top`` (share of replicates with the facet in the top
-        ``info["top_k"]``, see :func:`top_k`) and ``full_data_importance``
+        ``rank_high`` (best and worst plausible rank, 1 = top; a facet tied
+        with others holds every rank of the tie) and ``p_top`` (share of
+        replicates with the facet in the top ``info["top_k"]``, see
+        :func:`top_k`; a tie across the cut shares the places left) and
+        ``full_data_importance``
         (the share of the model fitted on all respondents, which
         :func:`emomotiv.compare` measures changes between); ``replicates`` holds the
         shares, one row per replicate, and ``refits`` the replicate models
@@ -659,18 +694,19 @@ def bootstrap_importance(
     table["raw_importance"] = raw[:, :p].mean(axis=0)
     table["importance_low"] = low
     table["importance_high"] = high
-    ranks = _ranks(shares)
+    best, worst = _tied_ranks(shares)
     alpha = 1 - level
     rank = _ranks(estimate[None, :])[0]
     table["rank_low"] = np.minimum(
-        np.quantile(ranks, alpha / 2, axis=0, method="lower"), rank
+        np.quantile(best, alpha / 2, axis=0, method="lower"), rank
     )
     table["rank_high"] = np.maximum(
-        np.quantile(ranks, 1 - alpha / 2, axis=0, method="higher"), rank
+        np.quantile(worst, 1 - alpha / 2, axis=0, method="higher"), rank
     )
-    table["p_top"] = (ranks <= k).mean(axis=0)
+    top = _top_membership(best, worst, k)
+    table["p_top"] = top.mean(axis=0)
     info["widened"] = widened
-    info["stability"] = _stability(ranks, k)
+    info["stability"] = _stability(top, k)
     return ImportanceResult(
         "shap",
         table,

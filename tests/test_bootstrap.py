@@ -140,6 +140,34 @@ def test_the_scale_of_the_weights_changes_nothing(scale):
     )
 
 
+def test_ties_hold_every_rank_they_share():
+    """Facets the model never splits on tie at 0 in every replicate: column
+    order must not put them in the top k (a facet nobody rated came first)."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        rng.integers(1, 11, size=(1500, 10)).astype(float),
+        columns=[f"f{j}" for j in range(10)],
+    )
+    X.insert(0, "nobody_rated", np.nan)
+    y = (rng.random(1500) < 1 / (1 + np.exp(-0.6 * (X["f9"] - 5.5)))).astype(int)
+    model = em.DriverModel(
+        n_estimators=30, max_depth=1, subsample=1.0, colsample_bytree=1.0, cv=0
+    )
+    result = em.bootstrap_importance(
+        model, X, y, n_boot=10, n_jobs=1, progress=False, random_state=0
+    )
+    t = result.table
+    zero = t.index[(result.replicates == 0).all()]
+    assert "nobody_rated" in zero and len(zero) >= 8 and "f9" not in zero
+    k = result.info["top_k"]  # 3 of 11
+    assert t.loc["f9", "p_top"] == 1 and t["p_top"].sum() == pytest.approx(k)
+    # the places left in the top k are shared among the tie, whatever its order
+    shared = t.loc[zero, "p_top"]
+    assert shared.max() < 0.5 and shared.max() - shared.min() < 1e-12
+    assert (t.loc[zero, "rank_high"] == len(t)).all()
+    assert result.info["stability"]["low"]  # beyond f9, the top 3 is a coin toss
+
+
 def test_the_estimate_is_the_bagged_mean_and_the_fit_explains(data):
     s, X, y, w = data
     fitted = em.DriverModel(**FAST, cv=0, random_state=0).fit(X, y, sample_weight=w)
