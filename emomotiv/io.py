@@ -697,10 +697,10 @@ def update_manifest(folder: str | PathLike, names: Sequence[str] = ()) -> dict:
     return manifest
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
+def _read_manifest(folder: Path, key: str = "files") -> dict[str, str]:
     try:
         files = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        files = files["files"]
+        files = files[key]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     return files if isinstance(files, dict) else {}
@@ -716,6 +716,15 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
                 f"'{folder}' has no {MANIFEST_FILE}: it is not a complete "
                 "emomotiv output folder (an interrupted save, or one written "
                 "before manifests). Run the analysis again."
+            ],
+            subject=f"saved analysis '{folder.name}'",
+        )
+    if _read_manifest(folder, "incoming"):
+        raise ValidationError(
+            [
+                f"'{folder}' holds an interrupted save ({MANIFEST_FILE} marks it "
+                "incomplete): part of one run, part of another. Run the "
+                "analysis again."
             ],
             subject=f"saved analysis '{folder.name}'",
         )
@@ -744,33 +753,71 @@ def _clean_stale_stages(target: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _earlier_run(target: Path) -> dict[str, str]:
+    """The files of the earlier run in ``target`` with their checksums:
+    listed in its manifest (or, after an interrupted save, in either run's
+    list), inside the folder, and unchanged since (a file edited after the
+    run is the user's)."""
+    root = target.resolve()
+    listed, incoming = _read_manifest(target), _read_manifest(target, "incoming")
+    own = {}
+    for name in {*listed, *incoming}:
+        path = target / str(name)
+        inside = not Path(str(name)).is_absolute() and ".." not in Path(name).parts
+        if inside and root in path.resolve().parents and path.is_file():
+            digest = _sha256(path)
+            if digest in (listed.get(name), incoming.get(name)):
+                own[str(name)] = digest
+    return own
+
+
 def _replace_run(target: Path, stage: Path) -> None:
     """Move the staged run into ``target``, replacing the earlier run whole.
 
-    Files the earlier run listed in its manifest and this run does not write
-    are removed; files emomotiv did not write are left alone and named in a
-    warning. The manifest goes in last, so a folder caught midway has none
-    (or a stale one) and :func:`load_analysis` refuses it.
+    The earlier run's files (see :func:`_earlier_run`) that this run does not
+    write are removed; every other file is left alone and named in a
+    warning. A file this run would write over that is not the earlier run's
+    (the user's own, or one edited since) stops the save before anything is
+    moved. Meanwhile the manifest marks the folder incomplete, so that
+    :func:`load_analysis` refuses a folder caught midway and a later save
+    can replace it; the new manifest goes in last.
     """
     new = set(_run_files(stage))
     target.mkdir(exist_ok=True)
-    old = set(_read_manifest(target))
-    (target / MANIFEST_FILE).unlink(missing_ok=True)
-    for name in sorted(old - new):
+    old = _earlier_run(target)
+    theirs = sorted(
+        n for n in new - {MANIFEST_FILE} if (target / n).exists() and n not in old
+    )
+    if theirs:
+        raise FileExistsError(
+            f"Not saving into '{target}': it holds {preview(theirs, 5)}, which "
+            "this run would write over, and which the earlier emomotiv run "
+            "there did not write or which changed since. Move or delete "
+            "them, or choose another output folder."
+        )
+    from . import __version__
+
+    # while files move, the manifest marks the folder incomplete and lists
+    # both runs' files, so that a save killed midway can be saved over
+    dump_json(
+        {"emomotiv": __version__, "files": old, "incoming": _read_manifest(stage)},
+        target / MANIFEST_FILE,
+    )
+    for name in sorted(set(old) - new):
         (target / name).unlink(missing_ok=True)
     for name in sorted(new - {MANIFEST_FILE}):
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         os.replace(stage / name, target / name)
     os.replace(stage / MANIFEST_FILE, target / MANIFEST_FILE)
-    for folder in sorted({(target / n).parent for n in old - new}, reverse=True):
+    for folder in sorted({(target / n).parent for n in set(old) - new}, reverse=True):
         if folder != target and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
     foreign = [n for n in _run_files(target) if n not in new]
     if foreign:
         warnings.warn(
             f"The output folder '{target}' also holds {len(foreign)} file"
-            f"{'' if len(foreign) == 1 else 's'} emomotiv did not write, left "
-            f"alone: {preview(foreign, 5)}.",
+            f"{'' if len(foreign) == 1 else 's'} emomotiv did not write (or "
+            f"changed since it did), left alone: {preview(foreign, 5)}.",
             UserWarning,
             stacklevel=4,
         )

@@ -1,3 +1,5 @@
+import hashlib
+import json
 import os
 import re
 from dataclasses import replace
@@ -171,7 +173,7 @@ def test_force_replaces_the_earlier_run_whole(small_result, tmp_path):
     em.save_analysis(_with_tables(small_result, drivers=drivers, plan=plan), out)
     assert (out / "plan.csv").is_file()
     (out / "notes.txt").write_text("mine")
-    with pytest.warns(UserWarning, match="did not write, left alone: 'notes.txt'"):
+    with pytest.warns(UserWarning, match=r"changed since it did\), left alone: 'notes"):
         em.save_analysis(_with_tables(small_result, drivers=drivers), out, force=True)
     names = {p.name for p in out.iterdir()}
     assert "plan.csv" not in names  # the earlier run's file this run did not write
@@ -179,6 +181,39 @@ def test_force_replaces_the_earlier_run_whole(small_result, tmp_path):
     assert set(check_manifest(out)) == names - {"notes.txt", "manifest.json"}
     assert "plan" not in em.load_analysis(out).tables
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_force_never_writes_over_or_deletes_what_is_not_the_earlier_run(
+    small_result, tmp_path
+):
+    out = tmp_path / "run"
+    drivers = small_result.drivers
+    plan = pd.DataFrame({"facet": ["a"], "cost": [1.0]})
+    em.save_analysis(_with_tables(small_result, drivers=drivers, plan=plan), out)
+    bare = _with_tables(small_result, drivers=drivers)
+    # a file of the earlier run edited since is the user's: kept, and named
+    with open(out / "plan.csv", "a") as f:
+        f.write("# my note\n")
+    with pytest.warns(UserWarning, match="plan.csv"):
+        em.save_analysis(bare, out, force=True)
+    assert (out / "plan.csv").read_text().endswith("# my note\n")
+    # a manifest entry outside the folder deletes nothing there
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["files"]["../victim.txt"] = hashlib.sha256(b"precious").hexdigest()
+    manifest["files"][str(victim)] = manifest["files"]["../victim.txt"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.warns(UserWarning):
+        em.save_analysis(bare, out, force=True)
+    assert victim.read_text() == "precious"
+    # the user's own file under a name the run writes stops the save
+    (out / "report.html").write_text("<p>my board report</p>")
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(FileExistsError, match="'report.html'"):
+        em.save_analysis(bare, out, force=True)
+    assert (out / "report.html").read_text() == "<p>my board report</p>"
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 def test_manifest_lists_every_file_with_its_checksum(small_result, tmp_path):
@@ -226,7 +261,7 @@ def test_a_save_killed_midway_is_refused_then_cleaned(
     with pytest.raises(KeyboardInterrupt):
         em.save_analysis(small_result, out, force=True)
     monkeypatch.undo()
-    with pytest.raises(em.ValidationError, match="no manifest.json"):
+    with pytest.raises(em.ValidationError, match="interrupted save"):
         em.load_analysis(out)  # half old, half new: never loaded
     stage = tmp_path / ".run.emomotiv-stage-left-by-a-kill"
     stage.mkdir()
