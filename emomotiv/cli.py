@@ -544,9 +544,15 @@ def _add_catalog(sub) -> None:
     )
 
 
-def _new_file(path: str, *, force: bool) -> Path:
-    """``path``, refused when it exists (unless ``force``)."""
+def _new_file(path: str, *, force: bool, inputs: dict[str, str | None]) -> Path:
+    """``path``, refused when it exists (unless ``force``) and always when it
+    is one of the files the command reads (``inputs``: what -> path)."""
     out = Path(path)
+    for what, source in inputs.items():
+        if source and out.exists() and Path(source).exists() and out.samefile(source):
+            raise FileExistsError(
+                f"'{out}' is the {what} this command reads; write to another file."
+            )
     if out.exists() and not force:
         raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
     return out
@@ -555,7 +561,7 @@ def _new_file(path: str, *, force: bool) -> Path:
 def _catalog(args: argparse.Namespace) -> int:
     from .readers import draft_catalog, read_survey, select_columns
 
-    out = _new_file(args.out, force=args.force)
+    out = _new_file(args.out, force=args.force, inputs={"survey": args.survey})
     survey = read_survey(args.survey, not_experienced=args.not_experienced)
     facets = select_columns(survey.columns, args.facets)
     table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
@@ -597,7 +603,8 @@ def _init(args: argparse.Namespace) -> int:
     from .io import read_table
     from .study import draft_study
 
-    out = _new_file(args.out, force=args.force)
+    inputs = {"survey": args.survey, "catalog": args.catalog}
+    out = _new_file(args.out, force=args.force, inputs=inputs)
     survey = read_table(args.survey)
     catalog = args.catalog
     if catalog is None and (Path(args.survey).parent / "facets.csv").is_file():

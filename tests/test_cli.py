@@ -281,6 +281,23 @@ def small_dir(tmp_path_factory):
     return folder
 
 
+def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
+    s = em.make_survey(n_respondents=50, n_facets=8, random_state=0)
+    survey, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    s.survey.to_csv(survey, index=False)
+    s.catalog.to_csv(catalog, index=False)
+    kept = survey.read_bytes(), catalog.read_bytes()
+    runs = [
+        ["catalog", str(survey), "--facets", "*", "--out", str(survey)],
+        ["init", str(survey), "--out", str(survey)],
+        ["init", str(survey), "--catalog", str(catalog), "--out", str(catalog)],
+    ]
+    for args in runs:
+        assert main([*args, "--force"]) == 2
+        assert "this command reads" in capsys.readouterr().err
+    assert (survey.read_bytes(), catalog.read_bytes()) == kept
+
+
 def test_init_edit_analyze_study_and_rerun_from_the_copy(small_dir, tmp_path, capsys):
     study = tmp_path / "q3" / "study.toml"
     assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 0
