@@ -798,6 +798,11 @@ def _validate(args: argparse.Namespace) -> int:
             f"in {len(catalog.stages)} stages; {roles}."
         )
     )
+    _, notes, warned = catalog.with_scales_from(survey)
+    for note in notes:
+        print(_safe(note))
+    for note in warned:
+        print(f"warning: {_safe(note)}", file=sys.stderr)
     return 0
 
 

@@ -232,7 +232,9 @@ class FacetCatalog:
                 f"the ratings ({shown})."
             )
         declared = [f for f in self.facets if f not in inferred and f in survey.columns]
-        warnings = _narrow_use(table.loc[declared], survey)
+        warnings = _unusual_scales(inferred, survey) + _narrow_use(
+            table.loc[declared], survey
+        )
         return FacetCatalog(table), notes, warnings
 
     def codes(self, facet: str) -> list[str]:
@@ -262,16 +264,24 @@ def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
     return tuple(table.loc[missing, "facet"].astype(str))
 
 
+BULK_SHARE = 0.9  # a common scale holding this share of the answers is theirs
+
+
 def infer_scale(ratings) -> tuple[float, float]:
     """The smallest common rating scale that holds every rating given.
 
-    1-5, 1-7 or 1-10 (0-10 when a 0 appears); ratings outside all of them
-    give their own range.
+    1-5, 1-7 or 1-10 (0-10 when a 0 appears). When no common scale holds
+    every rating but one holds at least :data:`BULK_SHARE` of them, that
+    one: the rest are codes such as 99 for "don't know", which validation
+    then names as off the scale (they would otherwise pass as ratings).
+    Otherwise the ratings' own range.
 
     Examples
     --------
     >>> infer_scale([2, 3, 5]), infer_scale([1, 9]), infer_scale([0, 6])
     ((1.0, 5.0), (1.0, 10.0), (0.0, 10.0))
+    >>> infer_scale([3, 8, 9, 7, 10, 6, 9, 8, 7, 99])
+    (1.0, 10.0)
     >>> infer_scale([1, 40])
     (1.0, 40.0)
     """
@@ -285,7 +295,48 @@ def infer_scale(ratings) -> tuple[float, float]:
     for s_lo, s_hi in COMMON_SCALES:
         if s_lo <= lo and hi <= s_hi:
             return s_lo, s_hi
+    shares = [values.between(s_lo, s_hi).mean() for s_lo, s_hi in COMMON_SCALES]
+    best = int(np.argmax(shares))
+    if shares[best] >= BULK_SHARE:
+        return COMMON_SCALES[best]
     return lo, hi
+
+
+def _unusual_scales(inferred: dict, survey: pd.DataFrame) -> list[str]:
+    """Warnings for scales read from the ratings that may be codes' doing: a
+    0-10 scale where a rare 0 may mean "not experienced", and ranges on no
+    common scale."""
+    zero, own = {}, []
+    for facet, scale in inferred.items():
+        if scale == (0.0, 10.0):
+            values = pd.to_numeric(survey[facet], errors="coerce").dropna()
+            n_zero = int((values == 0).sum())
+            if n_zero <= (1 - BULK_SHARE) * len(values):
+                zero[facet] = n_zero
+        elif scale not in COMMON_SCALES:
+            own.append(f"{scale[0]:g}-{scale[1]:g} for '{facet}'")
+    notes = []
+    if zero:
+        shown = ", ".join(
+            f"'{f}' ({n} rating{'s' if n > 1 else ''} of 0)"
+            for f, n in list(zero.items())[:5]
+        )
+        more = f" (+{len(zero) - 5} more)" if len(zero) > 5 else ""
+        notes.append(
+            f"A 0-10 scale was read from a few ratings of 0 for {len(zero)} "
+            f"facet{'s' if len(zero) > 1 else ''}: {shown}{more}. If 0 means "
+            "'not experienced', "
+            'declare it (--not-experienced "0"); if the scale is 0-10, set it '
+            "in the catalog to silence this."
+        )
+    if own:
+        notes.append(
+            f"Ratings on no common scale (1-5, 1-7, 1-10, 0-10), read as their "
+            f"own range: {', '.join(own[:5])}{' ...' if len(own) > 5 else ''}. "
+            "Set scale_min and scale_max in the "
+            "catalog."
+        )
+    return notes
 
 
 def _narrow_use(table: pd.DataFrame, survey: pd.DataFrame) -> list[str]:
@@ -477,6 +528,21 @@ def _codes_hint(bad: list[object]) -> str:
         ' Fix them, or declare them as "not experienced" codes: '
         f'not_experienced=[...] or --not-experienced "{shown}".'
     )
+
+
+def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> None:
+    """Codes such as 99 for "don't know" among satisfaction ratings: the
+    highly satisfied are the top two boxes of the scale, which a code would
+    move (see :func:`infer_scale`)."""
+    lo, hi = infer_scale(values)
+    off = values[(values < lo) | (values > hi)]
+    if len(off):
+        found = sorted(set(off.tolist()))
+        problems.append(
+            f"The satisfaction column '{col}' has {len(off)} values off its "
+            f"{lo:g}-{hi:g} scale: {preview(found)}. If they are codes (such as "
+            "'don't know'), leave those cells empty."
+        )
 
 
 def _check_connection(
@@ -673,9 +739,10 @@ def validate_survey(
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         off = values[(values < lo) | (values > hi)]
         if len(off):
+            found = sorted(set(off.tolist()))
             problems.append(
                 f"Facet '{facet}' has {len(off)} ratings off its {lo:g}-{hi:g} "
-                f"scale: {preview(sorted(set(off.tolist())))}."
+                f"scale: {preview(found)}." + _codes_hint([f"{v:g}" for v in found])
             )
         observed = values.dropna()
         if observed.empty:
@@ -710,6 +777,8 @@ def validate_survey(
                     f"The weight column '{col}' has {n_bad} weights that are "
                     "zero, negative or empty; survey weights must be > 0."
                 )
+        if role == "satisfaction":
+            _check_satisfaction(values, col, problems)
         if role == "value" and (values < 0).any():
             problems.append(
                 f"The value column '{col}' has {int((values < 0).sum())} "

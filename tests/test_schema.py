@@ -247,6 +247,32 @@ def test_a_scale_missing_from_the_catalog_is_read_from_the_ratings():
     assert infer_scale([1, 6]) == (1, 7) and infer_scale([]) == (1, 10)
 
 
+def test_codes_among_ratings_are_not_read_as_a_scale(small):
+    """A catalog without scales: 99 ('don't know') must not stretch the scale
+    to 1-99 (it is named as off the 1-10 scale), a rare 0 is warned about,
+    and a satisfaction code of 99 is refused (it would set the top box)."""
+    from emomotiv.schema import FacetCatalog
+
+    survey = small.survey.copy()
+    survey.loc[:19, "mobile_app"] = 99
+    survey.loc[:19, "phone_support"] = 0
+    bare = FacetCatalog.from_facets(list(small.catalog["facet"]))
+    cat, _, warnings = bare.with_scales_from(survey)
+    assert cat.scale("mobile_app") == (1, 10)
+    assert cat.scale("phone_support") == (0, 10)
+    assert len(warnings) == 1 and "'phone_support' (20 ratings of 0)" in warnings[0]
+    survey.loc[:14, "satisfaction"] = 99
+    schema = SurveySchema.infer(
+        survey, cat, connection="connected", satisfaction="satisfaction"
+    )
+    with pytest.raises(ValidationError) as err:
+        validate_survey(survey, schema, cat)
+    text = str(err.value)
+    assert "'mobile_app' has 20 ratings off its 1-10 scale: 99" in text
+    assert '--not-experienced "99"' in text
+    assert "satisfaction column 'satisfaction' has 15 values off its 1-10" in text
+
+
 def test_a_declared_scale_wider_than_every_rating_is_warned_about():
     from emomotiv.schema import FacetCatalog
 
