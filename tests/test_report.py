@@ -459,6 +459,18 @@ def test_the_outcome_is_named_by_its_label(contract):
     assert "What drives “is satisfied”" in html
 
 
+def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract):
+    table = contract.tables["value_drivers"].copy()
+    table["delta_value"] = [30.0, 2.0] + [40.0] * (len(table) - 2)
+    table["delta_value_low"] = table["delta_value"] - 10
+    table["delta_value_high"] = table["delta_value"] + 10
+    html = em.Report(
+        replace(contract, tables={**contract.tables, "value_drivers": table})
+    ).html()
+    part = html.split('id="value-drivers"')[1].split("</table>")[0]
+    assert part.count("unclear") == 1  # 2 within [-8, 12]: no share is shown
+
+
 def test_metrics_named_for_what_they_are(contract_html):
     assert "model accuracy" not in contract_html
     assert "cross-validated AUC" in contract_html
