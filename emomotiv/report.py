@@ -224,6 +224,13 @@ def _times(value, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}×"
 
 
+def _gross(roi) -> str:
+    """Value as a multiple of its cost, from the net ROI ((value - cost) /
+    cost): a net ROI of 118.5 is 119.5 times the cost."""
+    roi = _number(roi)
+    return _times(None if roi is None else roi + 1)
+
+
 def _label_list(labels: list[str]) -> str:
     """'a', 'a and b', 'a, b and c' (plain text; the template escapes it)."""
     if len(labels) <= 1:
@@ -788,6 +795,7 @@ class Report:
             money=_money,
             points=_points,
             times=_times,
+            gross=_gross,
             label=_label,
             number=_number,
         )

@@ -137,7 +137,7 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
             "delta_value_low": delta_value * 0.6,
             "delta_value_high": delta_value * 1.4,
             "cost": cost,
-            "roi": delta_value / cost,
+            "roi": (delta_value - cost) / cost,  # net, as plan_improvements
         }
     )
     roi = roi.sort_values("roi", ascending=False, ignore_index=True)
@@ -255,10 +255,8 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         "combined_delta_connected_high": combined * 1.4,
         "sum_individual_delta_connected": float(chosen["delta_connected"].sum()),
         "combined_delta_value": combined * population * value_per_connected,
-        "roi": combined
-        * population
-        * value_per_connected
-        / float(chosen["cost"].sum()),
+        "roi": combined * population * value_per_connected / float(chosen["cost"].sum())
+        - 1,
         "points": 1,
         "assumption": (
             "Each scenario moves only the facets it names; every other rating of a "

@@ -471,6 +471,14 @@ def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract
     assert part.count("unclear") == 1  # 2 within [-8, 12]: no share is shown
 
 
+def test_the_plan_is_worth_its_value_over_its_cost(contract, contract_html):
+    plan = contract.summary["plan"]
+    multiple = plan["combined_delta_value"] / plan["spent"]
+    assert plan["roi"] == pytest.approx(multiple - 1)  # roi is net of the cost
+    assert f"{multiple:,.1f}× its cost" in contract_html
+    assert "Net return" in contract_html
+
+
 def test_metrics_named_for_what_they_are(contract_html):
     assert "model accuracy" not in contract_html
     assert "cross-validated AUC" in contract_html
