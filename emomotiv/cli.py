@@ -887,11 +887,12 @@ def _print_plan(plan: dict) -> None:
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
+    together = 100 * plan["combined_delta_connected"]
+    single = 100 * plan["sum_individual_delta_connected"]
     print(
         f"Plan within {plan['budget']:,.0f}: fund {plan['n_selected']} facets for "
-        f"{plan['spent']:,.0f}; connected share "
-        f"{plan['combined_delta_connected']:+.1%} together "
-        f"(sum of single gains {plan['sum_individual_delta_connected']:+.1%})."
+        f"{plan['spent']:,.0f}; connected share {together:+.1f} points together "
+        f"(sum of single gains {single:+.1f} points)."
     )
     if plan.get("combined_delta_value") is not None:
         print(

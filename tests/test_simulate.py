@@ -1,5 +1,6 @@
 import itertools
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -487,7 +488,9 @@ def test_cli_writes_roi_and_plan_in_the_same_run(tmp_path, capsys):
         ]
     )
     assert code == 0
-    assert "Plan within 500,000" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Plan within 500,000" in printed
+    assert re.search(r"connected share [+-]\d+\.\d points together", printed)
     assert {"drivers.csv", "roi.csv", "plan.csv"} <= {p.name for p in out.iterdir()}
     roi = pd.read_csv(out / "roi.csv")
     plan = pd.read_csv(out / "plan.csv")
