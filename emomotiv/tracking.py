@@ -372,9 +372,14 @@ def _point(before: AnalysisResult, after: AnalysisResult) -> str:
 
 
 def _side(result: AnalysisResult, suffix: str, point: str) -> pd.DataFrame:
+    """One wave's share and rank; the rank is the share's own (the drivers
+    table ranks the bagged share, which may order facets otherwise)."""
     d = result.drivers.set_index("facet")
     cols = {point: f"importance_{suffix}", "rank": f"rank_{suffix}"}
     side = d[list(cols)].rename(columns=cols)
+    if point != "importance":
+        rank = d[point].rank(ascending=False, method="first", na_option="bottom")
+        side[f"rank_{suffix}"] = rank.astype(int)
     for extra in ("label", "stage"):
         side[f"{extra}_{suffix}"] = d[extra] if extra in d else None
     return side

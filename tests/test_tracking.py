@@ -79,6 +79,14 @@ def test_the_full_data_shares_are_compared(waves):
         changes["change"].loc[full.index], full, check_names=False
     )
     assert full[CHANGED] < bagged[CHANGED] < 0
+    # each rank is that of the share shown beside it
+    order = after["full_data_importance"].rank(ascending=False, method="first")
+    pd.testing.assert_series_equal(
+        changes["rank_after"].loc[order.index],
+        order.astype(int),
+        check_names=False,
+        check_dtype=False,
+    )
     # analyses without the full-data share (saved by earlier versions) are
     # compared on the reported share
     old = {
