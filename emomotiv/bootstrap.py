@@ -74,6 +74,7 @@ __all__ = [
     "top_k_overlap",
 ]
 
+MIN_BOOT_SIZE = 100  # fewer respondents leave a replicate's model no split to make
 INTERVAL_COLUMNS = ("importance_low", "importance_high", "rank_low", "rank_high")
 TOP = 10
 TOP_SHARE = 0.2
@@ -564,7 +565,9 @@ def bootstrap_importance(
         large surveys: each refit costs ``boot_size`` rows, and every
         replicate's deviation from the bagged mean is multiplied by
         ``sqrt(boot_size / n)`` before intervals, ranks and ``p_top`` are
-        read, so the intervals speak for all ``n`` respondents.
+        read, so the intervals speak for all ``n`` respondents. At least
+        :data:`MIN_BOOT_SIZE` (100): a model fitted on fewer has too little
+        to split on, and its shares say nothing.
 
     Returns
     -------
@@ -600,7 +603,7 @@ def bootstrap_importance(
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_int(max_samples, "max_samples", owner, min_value=1, allow_none=True)
-    check_int(boot_size, "boot_size", owner, min_value=2, allow_none=True)
+    check_int(boot_size, "boot_size", owner, min_value=MIN_BOOT_SIZE, allow_none=True)
     check_int(n_jobs, "n_jobs", owner, allow_none=True)
     if n_jobs == 0:
         raise ValueError(

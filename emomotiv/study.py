@@ -34,6 +34,7 @@ from ._validation import (
     check_int,
     did_you_mean,
 )
+from .bootstrap import MIN_BOOT_SIZE
 from .controls import HALO_METHODS
 from .schema import CONNECTION_KINDS
 from .stated import FORMS as STATED_FORMS
@@ -381,7 +382,11 @@ class Study:
             ),
             lambda: check_int(self.n_jobs, "n_jobs", owner, allow_none=True),
             lambda: check_int(
-                self.boot_size, "boot_size", owner, min_value=2, allow_none=True
+                self.boot_size,
+                "boot_size",
+                owner,
+                min_value=MIN_BOOT_SIZE,
+                allow_none=True,
             ),
             lambda: _check_cv(self.cv, owner),
             lambda: check_choice(self.stated_form, "stated_form", owner, STATED_FORMS),

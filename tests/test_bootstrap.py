@@ -234,6 +234,11 @@ def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level)
         ("max_samples", 0, "'max_samples' parameter"),
         ("n_jobs", 0, "'n_jobs' parameter"),
         ("boot_size", 1, "'boot_size' parameter"),
+        (
+            "boot_size",
+            99,
+            "'boot_size' parameter of bootstrap_importance must be an int >= 100",
+        ),
         ("progress", "yes", "'progress' parameter"),
         ("random_state", -1, "'random_state' parameter"),
     ],
