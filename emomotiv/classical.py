@@ -66,6 +66,7 @@ from finance. IMA Journal of Numerical Analysis, 22(3), 329-343.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from math import comb
 
@@ -230,8 +231,12 @@ def _correlations(X, y, sample_weight, owner: str, missing: str):
     check_choice(missing, "missing", owner, MISSING)
     values, yv, weights = _check_inputs(X, y, sample_weight, owner)
     # the ratings and the outcome side by side, without copying the ratings
+    # (a survey whose columns were converted one by one is in many blocks,
+    # and pandas warns about adding a column to it: harmless here)
     table = values.set_axis(range(values.shape[1]), axis=1)
-    table[values.shape[1]] = yv
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        table[values.shape[1]] = yv
     n_missing = int(values.isna().to_numpy().sum())  # y is checked complete
     corr, n_unseen = _weighted_corr(table, weights, missing, n_missing == 0)
     corr, moved = _nearest_correlation(corr)

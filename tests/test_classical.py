@@ -1,6 +1,7 @@
 """Classical importance: published references, invariants, missingness."""
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -502,3 +503,17 @@ def test_groups_are_matched_by_facet_name(staged):
     pd.testing.assert_frame_equal(as_dict, as_series)
     with pytest.raises(TypeError, match="mapping"):
         em.shapley_regression(X, y, groups=list(stage.values()))
+
+
+@pytest.mark.filterwarnings("error::pandas.errors.PerformanceWarning")
+def test_a_survey_in_many_blocks_raises_no_pandas_warning():
+    """Columns converted one by one (as validation does) leave a frame in
+    many blocks; the methods must not make pandas warn the user about it."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(index=range(200))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        for j in range(110):
+            X[f"f{j}"] = rng.integers(1, 11, 200).astype(float)
+    y = X["f0"] + rng.normal(0, 2, 200)
+    assert em.relative_weights(X, y).to_frame()["importance"].notna().all()
