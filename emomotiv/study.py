@@ -418,6 +418,15 @@ class Study:
                     f"--value COL): it is linked to connection inside the value "
                     f"models. Pass the value column, or drop {name}."
                 )
+        if self.population is not None and (
+            self.value is None and self.value_per_connected is None
+        ):
+            problems.append(
+                "The 'population' option (--population) needs what a connected "
+                "customer is worth, to turn gains into value: a value column "
+                "(value=..., --value COL) or value_per_connected=... "
+                "(--value-per-connected). Pass one, or drop population."
+            )
         problems += _reading_problems(self, owner)
         return problems
 

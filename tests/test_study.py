@@ -148,6 +148,13 @@ def test_check_refuses_out_of_range_options(option, value):
         Study(**{option: value}).check()
 
 
+def test_a_population_without_a_value_is_refused_not_dropped():
+    problems = Study(connection="connected", population=1e5).problems()
+    assert any("'population' option (--population) needs" in p for p in problems)
+    for worth in ({"value": "value"}, {"value_per_connected": 2_000.0}):
+        assert Study(connection="connected", population=1e5, **worth).problems() == []
+
+
 def test_to_dict_is_json_ready_and_leaves_the_model_out():
     study = Study(connection="c", stated_scale=(1, 5), model=em.DriverModel())
     record = study.to_dict()
