@@ -214,9 +214,14 @@ def _money(value) -> str:
 
 
 def _points(value, digits: int = 1) -> str:
-    """A change in a share, in percentage points with a sign."""
+    """A change in a share, in percentage points with a sign (none on a
+    change that rounds to zero: not "-0.00")."""
     value = _number(value)
-    return "n/a" if value is None else f"{100 * value:+.{digits}f} pts"
+    if value is None:
+        return "n/a"
+    if round(100 * value, digits) == 0:
+        return f"{0:.{digits}f} pts"
+    return f"{100 * value:+.{digits}f} pts"
 
 
 def _times(value, digits: int = 1) -> str:
@@ -381,29 +386,32 @@ def _roi_rows(roi: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """The ROI rows the report shows, and the counts of those it leaves out.
 
     The first :data:`ROI_TOP` by priority, then every touchpoint predicted to
-    *lower* the outcome, then those whose interval includes zero (uncertain),
-    up to :data:`ROI_MAX` rows in all; negatives are never left out.
+    *lower* the outcome (with intervals: whose interval lies below zero),
+    then those whose interval includes zero (uncertain, either sign), up to
+    :data:`ROI_MAX` rows in all; negatives are never left out.
     """
     delta = roi["delta_connected"].astype(float)
     negative = delta < 0
-    uncertain = ~negative
+    uncertain = pd.Series(False, index=roi.index)
     if {"delta_connected_low", "delta_connected_high"} <= set(roi.columns):
         low = roi["delta_connected_low"].astype(float)
         high = roi["delta_connected_high"].astype(float)
-        uncertain &= (low <= 0) & (high >= 0)
-    else:
-        uncertain &= False
+        uncertain = (low <= 0) & (high >= 0)
+        negative &= high < 0
     top = pd.Series(False, index=roi.index)
     top.iloc[:ROI_TOP] = True
     keep = top | negative
     room = max(ROI_MAX - int(keep.sum()), 0)
     extra = uncertain & ~keep
-    keep |= extra & (extra.cumsum() <= room)
+    added = extra & (extra.cumsum() <= room)
+    keep |= added
     left = ~keep
     counts = {
         "n": int(left.sum()),
         "uncertain": int((left & uncertain).sum()),
         "other": int((left & ~uncertain).sum()),
+        "negative": int(negative.sum()),
+        "uncertain_shown": int(added.sum()),
     }
     return roi.loc[keep], counts
 
@@ -572,7 +580,6 @@ class Report:
                 ),
                 "rows": _records(shown),
                 "n_total": len(roi),
-                "n_negative": int((roi["delta_connected"] < 0).sum()),
                 "left_out": left_out,
                 "value": _has(roi, "delta_value"),
                 "cost": _has(roi, "cost"),

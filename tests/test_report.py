@@ -437,6 +437,21 @@ def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
     assert "Touchpoint 30<" not in roi
 
 
+def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
+    """Sixty facets whose estimate is a hair below zero, with intervals across
+    it, are uncertain: they fill the table up to its size, are not all
+    listed as lowering the outcome, and no "-0.00" is printed."""
+    delta = [0.03 - 0.001 * i for i in range(12)] + [-0.00004] * 60
+    low = [d - 0.01 for d in delta]
+    high = [d + 0.01 for d in delta]
+    delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
+    roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
+    assert "30 of 72 touchpoints shown" in roi
+    assert "(interval below zero) (1) and 17 whose interval includes zero" in roi
+    assert "42 more are left out (42 with an interval that includes zero" in roi
+    assert "-0.00" not in roi and "0.00 pts" in roi
+
+
 def test_roi_says_so_when_nothing_is_left_out(contract):
     delta = [0.02, 0.01, -0.01]
     html = em.Report(_with_roi(contract, delta, delta, delta)).html()
