@@ -98,8 +98,9 @@ def _add_segment_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--outcome-label",
         metavar="TEXT",
-        help="how the report and console speak of the outcome, e.g. "
-        "'emotionally connected' (default: the --connection column's name)",
+        help="how the report and console name the outcome, e.g. "
+        "'emotional connection' or 'connected' (default: the --connection "
+        "column's name)",
     )
 
 
@@ -829,7 +830,7 @@ def _analyze(args: argparse.Namespace) -> int:
     print(f"Analysed {data['n_respondents']} respondents x {data['n_facets']} facets.")
     for note in result.summary["warnings"]:
         print(f"warning: {_safe(note)}", file=sys.stderr)
-    print(f"Top drivers of {outcome_label(result.summary)}:")
+    print(f'Top drivers of "{outcome_label(result.summary)}":')
     top_k = result.summary["uncertainty"].get("top_k")
     for row in result.drivers.head(10).itertuples():
         line = f"  {row.rank:>2}. {_label(row.label):<40} {row.importance:6.1%}"

@@ -164,7 +164,7 @@ def test_analyze_stated_and_value_options(tmp_path, capsys):
     captured = capsys.readouterr()
     printed = captured.out
     assert "Stated vs derived" in printed and "highly satisfied" in printed
-    assert "Top drivers of emotionally connected:" in printed
+    assert "Top drivers of \"emotionally connected\":" in printed
     assert "layout not applied" not in captured.err
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stated"]["form"] == "maxdiff"

@@ -465,6 +465,8 @@ def test_the_outcome_is_named_by_its_label(contract):
     html = em.Report({"tables": contract.tables, "summary": summary}).html()
     assert "of customers are a promoter" in html
     assert "What drives “a promoter”" in html
+    # quoted where it stands as a noun: an adjective label reads as well
+    assert "that move “a promoter” most" in html
     assert "emotionally connected</span>" not in html
     # without a label, the outcome column's name
     summary["data"] = {
