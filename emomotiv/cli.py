@@ -712,7 +712,20 @@ def _print_tracking(tracking: dict, changes) -> None:
             f"{row.rank_after})"
         )
     for name, kpi in tracking["kpis"].items():
-        print(f"  {_safe(name)}: {kpi['before']:.4g} -> {kpi['after']:.4g}")
+        before, after = _kpi(name, kpi["before"]), _kpi(name, kpi["after"])
+        print(f"  {_safe(name)}: {before} -> {after}")
+
+
+def _kpi(name: str, value: float) -> str:
+    """A headline measure as the report prints it: shares in %, values as
+    money, other numbers to two decimals."""
+    from .report import _money
+
+    if "share" in name or "rate" in name:
+        return f"{value:.1%}"
+    if "value" in name and "multiplier" not in name:
+        return _money(value)
+    return f"{value:,.2f}"
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -633,6 +633,7 @@ class Report:
             {
                 "name": str(k).replace(".", " · ").replace("_", " ").capitalize(),
                 "share": any(w in str(k) for w in ("share", "rate")),
+                "money": "value" in str(k) and "multiplier" not in str(k),
                 **dict(v),
             }
             for k, v in (kpis.items() if isinstance(kpis, Mapping) else [])

@@ -1,6 +1,7 @@
 """Wave-over-wave tracking: real moves are flagged, noise is not."""
 
 import json
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -286,6 +287,7 @@ def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "facets moved beyond noise" in printed
+    assert re.search(r"connected_share: \d+\.\d% -> \d+\.\d%", printed)
     assert {p.name for p in out.iterdir()} == {
         "changes.csv",
         "summary.json",
