@@ -29,7 +29,7 @@ import pandas as pd
 
 from ._validation import ValidationError, preview
 from .model import DriverModel, load_model_files
-from .readers import survey_reader
+from .readers import read_platform_csv, survey_reader
 from .report import ComparisonReport, Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
 from .study import write_study_file
@@ -168,6 +168,8 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
     if not path.is_file():
         raise FileNotFoundError(f"No such file: '{path}'.")
     reader = survey_reader(path)
+    if reader is read_platform_csv:
+        return reader(path, encoding=encoding)
     if reader is not None:
         return reader(path)
     suffix = "".join(path.suffixes[-2:]).lower()
@@ -227,7 +229,7 @@ def _sniff_header(path: Path, encoding: str) -> tuple[list[str], str]:
     """The raw header fields and the delimiter, read before pandas renames."""
     try:
         with _open_text(path, encoding) as handle:
-            first = handle.readline()
+            first = handle.readline().removeprefix("\ufeff")  # a byte-order mark
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
     except LookupError:
@@ -254,7 +256,9 @@ def _sniff_header(path: Path, encoding: str) -> tuple[list[str], str]:
     return header, delimiter
 
 
-def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+def _read_csv(path: Path, encoding: str, skip: int = 0) -> pd.DataFrame:
+    """A CSV file as it is written (see :func:`read_table`); ``skip`` rows
+    under the header are dropped (a survey platform's extra header rows)."""
     header, delimiter = _sniff_header(path, encoding)
     seen: dict[str, list[int]] = {}
     for i, name in enumerate(header, start=1):
@@ -276,6 +280,7 @@ def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
         "encoding": encoding,
         "keep_default_na": False,
         "na_values": [""],
+        "skiprows": range(1, skip + 1),
     }
     try:
         frame = pd.read_csv(path, **options)

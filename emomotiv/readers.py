@@ -191,7 +191,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     """Read one sheet of an Excel ``.xlsx`` workbook (needs ``openpyxl``).
 
     The first row holds the column names; a platform's extra header rows
-    (question texts, import ids) are recognised as in a CSV export.
+    (question texts, import ids) are recognised as in a CSV export. Cells
+    are read as a CSV file's are (see :func:`emomotiv.read_table`): only
+    empty ones are missing (text such as "N/A" stays text), TRUE/FALSE
+    stay text, and a column named twice is an error.
 
     Examples
     --------
@@ -207,13 +210,33 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
-        rows = [list(r) for r in ws.iter_rows(min_row=2, max_row=3, values_only=True)]
+        rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=3, values_only=True)]
+        name = ws.title
     finally:
         book.close()
+    header, rows = (rows[0] if rows else []), rows[1:]
+    names = [str(c) for c in header if c is not None]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValidationError(
+            [
+                f"Duplicate column names in sheet '{name}' of '{path}': "
+                f"{', '.join(map(repr, twice))}. Rename or drop the copies; a "
+                "copy would otherwise be read under another name and ignored."
+            ],
+            subject=f"file '{Path(path).name}'",
+        )
     n_extra, text_row = _header_rows(rows)
-    frame = pd.read_excel(
-        path, sheet_name=sheet, engine="openpyxl", skiprows=range(1, n_extra + 1)
+    frame = pd.read_excel(  # as a CSV file is read: only empty cells missing
+        path,
+        sheet_name=sheet,
+        engine="openpyxl",
+        skiprows=range(1, n_extra + 1),
+        keep_default_na=False,
+        na_values=[""],
     )
+    flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
+    frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
     return _with_meta(frame, _texts(frame.columns, rows, text_row), {})
 
 
@@ -280,8 +303,11 @@ def is_platform_export(path: str | PathLike) -> bool:
     return _header_rows(_first_rows(Path(path)))[0] > 0
 
 
-def _first_rows(path: Path, n: int = 2) -> list[list[str]]:
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[str]]:
+    encoding = (
+        "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
+    )
+    with open(path, newline="", encoding=encoding, errors="replace") as handle:
         reader = csv.reader(handle)
         rows = []
         for i, row in enumerate(reader):
@@ -292,13 +318,15 @@ def _first_rows(path: Path, n: int = 2) -> list[list[str]]:
     return rows
 
 
-def read_platform_csv(path: str | PathLike) -> pd.DataFrame:
+def read_platform_csv(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame:
     """Read a survey platform's CSV export with its extra header rows.
 
     The column names come from the first row; a question-text row and an
     import-id row (``{"ImportId":"QID1_1"}``) under it are dropped, and the
     question texts kept as draft labels (for a matrix question, the
-    statement after its last " - ").
+    statement after its last " - "). The rest is read as any CSV file (see
+    :func:`emomotiv.read_table`): only empty cells are missing, true/false
+    stay text, a column named twice is an error, in ``encoding``.
 
     Examples
     --------
@@ -316,9 +344,11 @@ def read_platform_csv(path: str | PathLike) -> pd.DataFrame:
     {'Q1': 'Welcome note', 'Q2': 'Videos'}
     """
     path = Path(path)
-    rows = _first_rows(path)
+    rows = _first_rows(path, encoding=encoding)
     n_extra, text_row = _header_rows(rows)
-    frame = pd.read_csv(path, skiprows=range(1, n_extra + 1), encoding="utf-8-sig")
+    from .io import _read_csv
+
+    frame = _read_csv(path, encoding, skip=n_extra)
     return _with_meta(frame, _texts(frame.columns, rows, text_row), {})
 
 

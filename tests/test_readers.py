@@ -333,3 +333,43 @@ def test_text_that_pandas_reads_as_missing_stays_text(tmp_path):
     read = em.read_table(path)
     assert read["note"].tolist() == ["None", "null"]
     assert pd.read_csv(path)["note"].isna().all()
+
+
+PLATFORM = (
+    'Q1,Q2,conn\n"Rate - Welcome note","Rate - Vidéos","Connected"\n'
+    '"{""ImportId"":""QID1_1""}","{""ImportId"":""QID1_2""}",'
+    '"{""ImportId"":""QID3""}"\n5,N/A,true\n3,,false\n'
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1"])
+def test_a_platform_export_reads_as_any_csv(tmp_path, encoding):
+    """Text such as N/A and true/false stay text (for validation to refuse or
+    a code to declare), in the encoding asked for; a column named twice is
+    an error, not a renamed copy."""
+    path = tmp_path / "export.csv"
+    path.write_text(PLATFORM, encoding=encoding)
+    asked = "latin-1" if encoding == "latin-1" else "utf-8"
+    read = em.read_table(path, encoding=asked)
+    assert read["Q2"].tolist()[0] == "N/A" and read["conn"].tolist() == [
+        "true",
+        "false",
+    ]
+    assert read.attrs["emomotiv"]["labels"]["Q2"] == "Vidéos"
+    path.write_text(PLATFORM.replace("Q2,", "Q1,", 1), encoding=encoding)
+    with pytest.raises(em.ValidationError, match="Duplicate column names"):
+        em.read_table(path, encoding=asked)
+
+
+def test_a_workbook_reads_as_any_csv(tmp_path):
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    path = tmp_path / "survey.xlsx"
+    pd.DataFrame({"q1": [1, "N/A", 3], "flag": [True, False, True]}).to_excel(
+        path, index=False
+    )
+    read = em.read_table(path)
+    assert read["q1"].tolist() == [1, "N/A", 3]
+    assert read["flag"].tolist() == ["true", "false", "true"]
+    pd.DataFrame([[1, 2], [3, 4]], columns=["q1", "q1"]).to_excel(path, index=False)
+    with pytest.raises(em.ValidationError, match="Duplicate column names in sheet"):
+        em.read_table(path)
