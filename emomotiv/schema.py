@@ -802,6 +802,14 @@ def validate_survey(
 
     if schema.id is not None and schema.id in out.columns:
         ids = out[schema.id]
+        n_empty = int(ids.isna().sum())
+        if n_empty:
+            problems.append(
+                f"The id column '{schema.id}' is empty for {n_empty} "
+                f"respondent{'' if n_empty == 1 else 's'}: every respondent "
+                "needs an id."
+            )
+        ids = ids.dropna()
         dup = ids[ids.duplicated()].tolist()
         if dup:
             problems.append(

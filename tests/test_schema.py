@@ -162,6 +162,13 @@ def test_duplicate_ids():
     assert "duplicate ids" in problem and "'r0'" in problem
 
 
+def test_empty_ids_are_named_as_such_not_as_duplicates():
+    s = _survey()
+    s.loc[2:7, "id"] = np.nan
+    (problem,) = _problems(s)
+    assert "'id' is empty for 6 respondents" in problem
+
+
 def test_non_positive_weights():
     s = _survey()
     s.loc[:2, "w"] = [0.0, -1.0, np.nan]
