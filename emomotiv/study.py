@@ -396,8 +396,12 @@ class Study:
             lambda: check_choice(
                 self.connection_kind, "connection_kind", owner, CONNECTION_KINDS
             ),
+            lambda: check_choice(self.halo, "halo", owner, HALO_METHODS),
             lambda: self._check_controls(owner),
-            lambda: _check_segments_and_wording(self, owner),
+            lambda: check_int(
+                self.min_segment_size, "min_segment_size", owner, min_value=2
+            ),
+            lambda: _check_wording(self, owner),
         ]
         for check in checks:
             try:
@@ -431,8 +435,7 @@ class Study:
         return problems
 
     def _check_controls(self, owner: str) -> None:
-        """``halo`` one of the designs; ``controls`` a list of column names."""
-        check_choice(self.halo, "halo", owner, HALO_METHODS)
+        """``controls`` a list of column names."""
         controls = self.controls
         ok = controls is None or (
             isinstance(controls, Sequence)
@@ -526,8 +529,7 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"Cannot write {value!r} to a study file.")
 
 
-def _check_segments_and_wording(study: Study, owner: str) -> None:
-    check_int(study.min_segment_size, "min_segment_size", owner, min_value=2)
+def _check_wording(study: Study, owner: str) -> None:
     label = study.outcome_label
     if label is not None and (not isinstance(label, str) or not label.strip()):
         raise ValueError(

@@ -148,6 +148,18 @@ def test_check_refuses_out_of_range_options(option, value):
         Study(**{option: value}).check()
 
 
+def test_every_bad_option_is_named_at_once():
+    problems = Study(
+        connection="c",
+        halo="meen",
+        controls="region",
+        min_segment_size=1,
+        outcome_label="",
+    ).problems()
+    for name in ("halo", "controls", "min_segment_size", "outcome_label"):
+        assert any(f"'{name}' parameter" in p for p in problems), name
+
+
 def test_a_population_without_a_value_is_refused_not_dropped():
     problems = Study(connection="connected", population=1e5).problems()
     assert any("'population' option (--population) needs" in p for p in problems)
