@@ -147,7 +147,7 @@ def test_analyze_writes_segment_drivers_and_the_report_shows_them():
     assert summary["min_size"] == 350
     assert summary["segments"]["Retirement"]["ranked"] is False
     html = em.Report(result).html()
-    assert "What drives connected in each segment" in html
+    assert "What drives “connected” in each segment" in html
     assert "Segment <strong>Retirement</strong>" in html
     assert "below the minimum of 350" in html
     without = em.analyze(
