@@ -153,7 +153,7 @@ def _respondent_matrix(
                 f"Stated-importance column '{col}' is not numeric: "
                 f"{preview(list(dict.fromkeys(bad.tolist())))}."
             )
-        if values.notna().sum() == 0:
+        if survey[col].notna().sum() == 0:
             problems.append(f"Stated-importance column '{col}' is empty.")
         frame[col[len(STATED_PREFIX) :]] = values.astype(float)
     if catalog_facets is not None:
