@@ -402,6 +402,27 @@ class Study:
                 self.min_segment_size, "min_segment_size", owner, min_value=2
             ),
             lambda: _check_wording(self, owner),
+            lambda: check_float(
+                self.derived_threshold,
+                "derived_threshold",
+                owner,
+                low=0.0,
+                inclusive=False,
+                allow_none=True,
+            ),
+            lambda: check_float(
+                self.stated_threshold,
+                "stated_threshold",
+                owner,
+                low=0.0,
+                inclusive=False,
+            ),
+            lambda: _check_stated_scale(self.stated_scale, owner),
+            lambda: _check_rule(self.connected_rule, owner),
+            lambda: check_float(
+                self.satisfied_threshold, "satisfied_threshold", owner, allow_none=True
+            ),
+            lambda: check_float(self.promoter_threshold, "promoter_threshold", owner),
         ]
         for check in checks:
             try:
@@ -527,6 +548,33 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str | int | float):
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     raise TypeError(f"Cannot write {value!r} to a study file.")
+
+
+def _check_stated_scale(scale: object, owner: str) -> None:
+    ok = scale is None or (
+        isinstance(scale, Sequence)
+        and not isinstance(scale, str)
+        and len(scale) == 2
+        and all(isinstance(v, numbers.Real) and math.isfinite(v) for v in scale)
+        and scale[0] < scale[1]
+    )
+    if not ok:
+        raise ValueError(
+            f"The 'stated_scale' parameter of {owner} (--stated-scale LOW HIGH) "
+            "must be a (lowest, highest) pair with lowest < highest, or None. "
+            f"Got {scale!r} instead."
+        )
+
+
+def _check_rule(rule: object, owner: str) -> None:
+    number = isinstance(rule, numbers.Real) and not isinstance(rule, bool)
+    if rule in ("auto", "outcome") or (number and 0 <= rule <= 100):
+        return
+    raise ValueError(
+        f"The 'connected_rule' parameter of {owner} (--connected-rule) must be "
+        "'auto', 'outcome' or a connection-score threshold in [0, 100]. "
+        f"Got {rule!r} instead."
+    )
 
 
 def _check_wording(study: Study, owner: str) -> None:

@@ -141,7 +141,18 @@ def test_unknown_option_names_the_near_match():
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("n_boot", -1), ("level", 1.5), ("progress", "yes"), ("stated_form", "x")],
+    [
+        ("n_boot", -1),
+        ("level", 1.5),
+        ("progress", "yes"),
+        ("stated_form", "x"),
+        ("derived_threshold", -1.0),
+        ("stated_threshold", float("nan")),
+        ("stated_scale", (10, 1)),
+        ("connected_rule", "foo"),
+        ("satisfied_threshold", "high"),
+        ("promoter_threshold", None),
+    ],
 )
 def test_check_refuses_out_of_range_options(option, value):
     with pytest.raises(ValueError, match=option):
