@@ -94,6 +94,17 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float | np.number) and not isinstance(value, bool)
 
 
+# Value labels that name a non-answer, not a point of the rating scale: such
+# a code is left off the scale read from the labels, so validation names it
+# (with the hint to declare it as not experienced) instead of taking it as a
+# rating.
+NON_ANSWER = re.compile(
+    r"not applicable|\bn/?a\b|don'?t know|do not know|refus|prefer not|"
+    r"no answer|not (used|experienced)|never used",
+    re.IGNORECASE,
+)
+
+
 def _read_labelled(
     path: Path,
     read: Callable[..., tuple[pd.DataFrame, Any]],
@@ -106,7 +117,13 @@ def _read_labelled(
     for column, value_labels in (meta.variable_value_labels or {}).items():
         declared = _missing_codes(ranges, column)
         labelled = [v for v in value_labels if _is_number(v)]
-        ratings = [v for v in labelled if not declared(v) and v not in codes]
+        ratings = [
+            v
+            for v in labelled
+            if not declared(v)
+            and v not in codes
+            and not NON_ANSWER.search(str(value_labels[v]))
+        ]
         if len(ratings) >= 2:
             scales[column] = (float(min(ratings)), float(max(ratings)))
         # The not-experienced codes a user names become empty where the

@@ -373,3 +373,20 @@ def test_a_workbook_reads_as_any_csv(tmp_path):
     pd.DataFrame([[1, 2], [3, 4]], columns=["q1", "q1"]).to_excel(path, index=False)
     with pytest.raises(em.ValidationError, match="Duplicate column names in sheet"):
         em.read_table(path)
+
+
+def test_value_labels_that_name_a_non_answer_are_not_on_the_scale(tidy, tmp_path):
+    """0 = "Not applicable" and 99 = "Refused", not declared missing in the
+    file: the scale read from the labels is 1-10, so validation names the
+    codes (with the hint to declare them) instead of taking them as ratings."""
+    from emomotiv.readers import read_spss
+
+    _, survey, catalog = tidy
+    path = tmp_path / "survey.sav"
+    _write_sav(survey, catalog, path, [])
+    read = read_spss(path)
+    facets = list(catalog["facet"])
+    scales = read.attrs["emomotiv"]["scales"]
+    assert all(scales[f] == (1.0, 10.0) for f in facets)
+    with pytest.raises(em.ValidationError, match='--not-experienced "0'):
+        em.analyze(read, _bare_catalog(catalog), **ROLES, n_boot=0, progress=False)
