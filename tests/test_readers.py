@@ -119,7 +119,9 @@ def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path)
     )
     kept = read_spss(path)
     assert kept["q1"].tolist()[:3] == [1.0, 0.0, 5.0] and np.isnan(kept["q1"][3])
-    assert kept.attrs["emomotiv"]["scales"]["q1"] == (0.0, 5.0)
+    # 0 is labelled "n/a": a non-answer, never a point of the scale (left as
+    # a number, validation names it as off the scale until it is declared)
+    assert kept.attrs["emomotiv"]["scales"]["q1"] == (1.0, 5.0)
     blanked = read_spss(path, not_experienced=[0])
     assert blanked["q1"].isna().tolist() == [False, True, False, True]
     assert blanked.attrs["emomotiv"]["scales"]["q1"] == (1.0, 5.0)
