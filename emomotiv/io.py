@@ -766,13 +766,13 @@ def _earlier_run(target: Path) -> dict[str, str]:
     root = target.resolve()
     listed, incoming = _read_manifest(target), _read_manifest(target, "incoming")
     own = {}
-    for name in {*listed, *incoming}:
-        path = target / str(name)
-        inside = not Path(str(name)).is_absolute() and ".." not in Path(name).parts
+    for name in {*listed, *incoming}:  # JSON keys: always text
+        path = target / name
+        inside = not Path(name).is_absolute() and ".." not in Path(name).parts
         if inside and root in path.resolve().parents and path.is_file():
             digest = _sha256(path)
             if digest in (listed.get(name), incoming.get(name)):
-                own[str(name)] = digest
+                own[name] = digest
     return own
 
 

@@ -325,16 +325,15 @@ def _unusual_scales(inferred: dict, survey: pd.DataFrame) -> list[str]:
         notes.append(
             f"A 0-10 scale was read from a few ratings of 0 for {len(zero)} "
             f"facet{'s' if len(zero) > 1 else ''}: {shown}{more}. If 0 means "
-            "'not experienced', "
-            'declare it (--not-experienced "0"); if the scale is 0-10, set it '
-            "in the catalog to silence this."
+            "'not experienced', declare it "
+            '(--not-experienced "0"); if the scale is 0-10, set it in the '
+            "catalog to silence this."
         )
     if own:
         notes.append(
             f"Ratings on no common scale (1-5, 1-7, 1-10, 0-10), read as their "
             f"own range: {', '.join(own[:5])}{' ...' if len(own) > 5 else ''}. "
-            "Set scale_min and scale_max in the "
-            "catalog."
+            "Set scale_min and scale_max in the catalog."
         )
     return notes
 
