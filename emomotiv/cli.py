@@ -186,18 +186,21 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_controls(parser: argparse.ArgumentParser) -> None:
+def _add_controls(parser: argparse.ArgumentParser, *, halo: bool = True) -> None:
     from .controls import HALO_METHODS
 
-    group = parser.add_argument_group("halo and context controls")
-    group.add_argument(
-        "--halo",
-        choices=HALO_METHODS,
-        metavar="MODE",
-        help="how each respondent's general warmth is estimated from their own "
-        "ratings and held as a control: "
-        f"{', '.join(HALO_METHODS)} (default mean; none leaves it out)",
-    )
+    if not halo:  # validate: the columns only
+        group = parser.add_argument_group("context controls")
+    else:
+        group = parser.add_argument_group("halo and context controls")
+        group.add_argument(
+            "--halo",
+            choices=HALO_METHODS,
+            metavar="MODE",
+            help="how each respondent's general warmth is estimated from their "
+            "own ratings and held as a control: "
+            f"{', '.join(HALO_METHODS)} (default mean; none leaves it out)",
+        )
     group.add_argument(
         "--control",
         nargs="+",
@@ -332,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="survey file (CSV, Parquet, SPSS, Stata or Excel)",
     )
     _add_roles(validate)
+    _add_controls(validate, halo=False)
 
     analyze = sub.add_parser(
         "analyze",
@@ -794,7 +798,11 @@ def _validate(args: argparse.Namespace) -> int:
     from .study import Study
 
     study = Study(
-        survey=args.survey, catalog=args.catalog, **_roles(args), **_reading(args)
+        survey=args.survey,
+        catalog=args.catalog,
+        **_roles(args),
+        controls=args.control,
+        **_reading(args),
     )
     survey, catalog, _ = _checked_inputs(args.survey, args.catalog, study)
     schema = SurveySchema.infer(survey, catalog, **_roles(args))
@@ -803,6 +811,8 @@ def _validate(args: argparse.Namespace) -> int:
         for k, v in schema.roles().items()
         if k not in ("motivators", "stated")
     )
+    if args.control:
+        roles += f"; controls: {', '.join(args.control)}"
     waves = ""
     if args.wave is not None and survey[args.wave].nunique() > 1:
         waves = f" in {survey[args.wave].nunique()} waves"

@@ -400,6 +400,8 @@ def _checked_inputs(
         if study.connection is None:
             found = [p for p in found if "connection column ''" not in p]
         problems += found
+        if not any("'controls' parameter" in p for p in problems):
+            problems += _control_problems(frame, schema, study)
         for role in ("churn", "advocacy"):
             col = getattr(study, role)
             if col is not None and col not in frame.columns:
@@ -413,6 +415,40 @@ def _checked_inputs(
     return frame, cat, data
 
 
+def _control_problems(
+    frame: pd.DataFrame, schema: SurveySchema, study: Study
+) -> list[str]:
+    """The context controls' problems: a column that is not in the survey, is
+    a facet or a role column, or is named twice."""
+    controls = list(study.controls or [])
+    named = list(dict.fromkeys(controls))
+    roles = schema.roles()
+    columns = [str(c) for c in frame.columns]
+    problems = [
+        f"The control column '{c}' is not in the survey.{did_you_mean(c, columns)}"
+        for c in named
+        if c not in frame.columns
+    ]
+    problems += [
+        f"The control column '{c}' is also a facet."
+        for c in named
+        if c in schema.facets
+    ]
+    problems += [
+        f"The control column '{c}' is the survey's {role} column; a control "
+        "is customer context, not the outcome, a weight or an id."
+        for c in named
+        for role in ("connection", "weight", "id")
+        if roles.get(role) == c
+    ]
+    problems += [
+        f"The control column '{c}' is named more than once."
+        for c in named
+        if controls.count(c) > 1
+    ]
+    return problems
+
+
 def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFrame:
     """``drivers.csv``: the contract columns in DESIGN.md order, then extras."""
     frame = importance.to_frame().merge(
@@ -424,30 +460,13 @@ def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFr
 def _design_step(
     data: pd.DataFrame, schema: SurveySchema, w: np.ndarray, study: Study
 ) -> Design:
-    """The model's design matrix: facets, the halo score and context controls."""
-    from ._validation import ValidationError
-
-    controls = list(study.controls or [])
-    roles = schema.roles()
-    problems = [
-        f"The control column '{c}' is the survey's {role} column; a control "
-        "is customer context, not the outcome, a weight or an id."
-        for c in controls
-        for role in ("connection", "weight", "id")
-        if roles.get(role) == c
-    ]
-    problems += [
-        f"The control column '{c}' is named more than once."
-        for c in dict.fromkeys(controls)
-        if controls.count(c) > 1
-    ]
-    if problems:
-        raise ValidationError(problems, subject="survey")
+    """The model's design matrix: facets, the halo score and context controls
+    (checked with the inputs, by :func:`_control_problems`)."""
     return design_matrix(
         data[list(schema.facets)],
         data=data,
         halo=study.halo,
-        controls=controls,
+        controls=list(study.controls or []),
         sample_weight=w,
     )
 

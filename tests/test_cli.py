@@ -59,6 +59,30 @@ def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     assert "2 problems" in err and "welcome_note" in err and "weights" in err
 
 
+def test_validate_checks_controls_as_analyze_does(small_dir, capsys):
+    args = [
+        str(small_dir / "survey.csv"),
+        "--catalog",
+        str(small_dir / "facets.csv"),
+        "--connection",
+        "connected",
+        "--weight",
+        "weight",
+    ]
+    assert main(["validate", *args, "--control", "customer_type"]) == 0
+    assert "controls: customer_type" in capsys.readouterr().out
+    bad = ["--control", "custmer_type", "mobile_app", "weight"]
+    assert main(["validate", *args, *bad]) == 2
+    err = capsys.readouterr().err
+    assert "3 problems" in err
+    assert "'custmer_type' is not in the survey. Did you mean 'customer_type'?" in err
+    assert "'mobile_app' is also a facet" in err
+    assert "'weight' is the survey's weight column" in err
+    out = str(small_dir / "never")
+    assert main(["analyze", *args, *bad, "--n-boot", "0", "--out", out]) == 2
+    assert capsys.readouterr().err.replace("analyze", "validate") == err
+
+
 def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     sample_dir, tmp_path, capsys
 ):
@@ -164,7 +188,7 @@ def test_analyze_stated_and_value_options(tmp_path, capsys):
     captured = capsys.readouterr()
     printed = captured.out
     assert "Stated vs derived" in printed and "highly satisfied" in printed
-    assert "Top drivers of \"emotionally connected\":" in printed
+    assert 'Top drivers of "emotionally connected":' in printed
     assert "layout not applied" not in captured.err
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stated"]["form"] == "maxdiff"
