@@ -7,7 +7,7 @@ from scipy.stats import chi2
 
 import emomotiv as em
 from emomotiv.results import ImportanceResult
-from emomotiv.segments import COLUMNS, _heterogeneity
+from emomotiv.segments import COLUMNS, _heterogeneity, _matched, _subsets
 
 FAST = {"n_estimators": 60, "cv": 0}
 
@@ -127,6 +127,86 @@ def test_heterogeneity_is_cochrans_q():
     # 1 df; equal shares: Q = 0
     assert p["f0"] == pytest.approx(chi2.sf(2.0, 1), rel=1e-6)
     assert p["f1"] == pytest.approx(1.0)
+
+
+def test_segments_are_compared_at_the_smallest_ranked_size(segmented):
+    s, result = segmented
+    table = result.to_frame()
+    sizes = table.groupby("segment")["n"].first()
+    m = int(sizes.min())
+    assert result.info["test_size"] == m
+    for name, part in table.groupby("segment"):
+        assert part["matched_importance"].sum() == pytest.approx(1)
+        same = np.allclose(part["matched_importance"], part["full_data_importance"])
+        # the smallest segment keeps its own fit; larger ones are refitted on
+        # subsets of m respondents
+        assert same == (sizes[name] == m)
+
+
+def test_one_replicate_gives_no_test_and_says_why(small):
+    X = small.survey[list(small.catalog["facet"])]
+    result = em.segment_drivers(
+        em.DriverModel(**FAST),
+        X,
+        small.survey["connected"],
+        small.survey["customer_type"],
+        min_size=150,
+        n_boot=1,
+        progress=False,
+        random_state=0,
+    )
+    assert result.info["n_ranked"] >= 2
+    assert result.table["p_differ"].isna().all()
+    assert result.table["matched_importance"].isna().all()
+    assert "n_boot >= 2" in result.info["note"]
+
+
+def test_matched_shares_average_subsets_of_m_that_hold_every_respondent():
+    seen = []
+
+    def fit_share(rows):
+        seen.append(rows)
+        return np.array([len(seen), 1.0])
+
+    y = np.array([0, 1] * 5 + [1])  # 11 respondents, 6 connected
+    full = _fake([0.4, 0.6], [0.01, 0.01])
+    shares, factor = _matched(fit_share, full, ["f0", "f1"], y, 3, seed=0)
+    assert len(seen) == 4  # ceil(11 / 3) subsets
+    assert all(len(rows) == 3 for rows in seen)
+    times = np.bincount(np.concatenate(seen), minlength=11)
+    assert times.min() == 1 and times.sum() == 12  # all held, one twice
+    # the outcome spread evenly: each subset holds one or two of each value
+    assert all(0 < y[rows].sum() < 3 for rows in seen)
+    assert shares.tolist() == [2.5, 1.0]  # the mean of the four fits
+    # first-order variance of that mean: n * sum(c_i^2) / (J m)^2 times v(n)
+    assert factor == pytest.approx(11 * (10 + 4) / 12**2)
+    # a segment of m respondents keeps its full-data share
+    same, one = _matched(fit_share, full, ["f0", "f1"], y[:3], 3, seed=0)
+    assert same.tolist() == [0.4, 0.6] and one == 1.0
+    # the same seed draws the same subsets
+    first = [r.tolist() for r in seen[:4]]
+    seen.clear()
+    _matched(fit_share, full, ["f0", "f1"], y, 3, seed=0)
+    assert [r.tolist() for r in seen] == first
+
+
+def test_subsets_of_a_score_outcome_are_random():
+    y = np.linspace(0, 1, 10)  # every value once
+    subsets = _subsets(y, 4, seed=1)
+    assert len(subsets) == 3
+    assert subsets[0].tolist() != [0, 1, 2, 3]
+    assert len(set(np.concatenate(subsets))) == 10
+
+
+def test_matched_variance_factor_enters_q():
+    a = _fake([0.5, 0.2], [0.01, 0.0004])
+    b = _fake([0.3, 0.2], [0.01, 0.0004], seed=1)
+    matched = {"a": (np.array([0.5, 0.2]), 2.0), "b": (np.array([0.3, 0.2]), 1.0)}
+    p = _heterogeneity({"a": a, "b": b}, ["f0", "f1"], matched)
+    # weights 1/0.02 and 1/0.01: pooled 0.3667, Q = 50 * 0.0178 + 100 * 0.0044
+    pooled = (50 * 0.5 + 100 * 0.3) / 150
+    q = 50 * (0.5 - pooled) ** 2 + 100 * (0.3 - pooled) ** 2
+    assert p["f0"] == pytest.approx(chi2.sf(q, 1), rel=1e-6)
 
 
 def test_analyze_writes_segment_drivers_and_the_report_shows_them():
