@@ -252,7 +252,10 @@ class SyntheticSurvey:
         True ratio of mean value, fully connected over highly satisfied.
     roles : dict
         Role keywords for :func:`emomotiv.analyze`: ``analyze(s.survey,
-        s.catalog, **s.roles)``.
+        s.catalog, **s.roles)``. They name every role column of the survey,
+        ``churned`` and ``recommend`` too (``churn``, ``advocacy``), as
+        ``emomotiv init`` guesses them; ``controls`` when the survey has
+        context.
     truth_by_wave : dict of str -> DataFrame
         For a multi-wave survey (:func:`make_waves`), each wave's truth by
         wave label; ``truth`` is then the latest wave's. Empty otherwise.
@@ -982,6 +985,8 @@ def make_survey(
         "segment": "customer_type",
         "wave": "wave",
         "id": "respondent_id",
+        "churn": "churned",
+        "advocacy": "recommend",
     }
     if conf.context is not None:
         roles["controls"] = [CONTEXT_COLUMN]

@@ -106,11 +106,12 @@ def test_one_level_for_every_interval(small):
         population=1e5,
         random_state=0,
         progress=False,
-        **small.roles,
+        **small.roles | {"churn": None, "advocacy": None},
     )
     s = result.summary
     assert s["uncertainty"]["level"] == s["value"]["level"] == 0.8
     assert s["plan"]["level"] == 0.8
+    assert s["value"]["attrition"] is s["value"]["advocacy"] is None  # left out
 
 
 def test_n_boot_zero_leaves_interval_columns_empty(small):
@@ -152,7 +153,9 @@ def test_stated_measures_and_value_fill_the_contract(small_result, small):
     assert sum(s["measures"]["tiers"].values()) == pytest.approx(1)
     for key in ("multiplier", "value_per_connected", "value_per_connected_low"):
         assert s["value"][key] > 0
-    assert s["value"]["attrition"] is None  # no churn column given
+    # small.roles names the churn and advocacy columns
+    assert s["value"]["attrition"]["odds_ratio"] > 0
+    assert {"attrition_rate", "promoter_rate"} <= set(small_result.tables["tiers"])
     assert list(small_result.tables["tiers"]["tier"]) == [
         "unconnected",
         "highly_satisfied",
@@ -195,8 +198,6 @@ def test_per_respondent_ranks_churn_and_advocacy():
         s.survey,
         s.catalog,
         stated_form="ranks",
-        churn="churned",
-        advocacy="recommend",
         n_boot=5,
         progress=False,
         random_state=0,
@@ -210,4 +211,4 @@ def test_per_respondent_ranks_churn_and_advocacy():
     assert "recommendation >= 9" in summary["value"]["advocacy"]["definition"]
     assert "attrition_rate" in result.tables["tiers"]
     with pytest.raises(em.ValidationError, match="churn column 'churn'"):
-        em.analyze(s.survey, s.catalog, churn="churn", **s.roles)
+        em.analyze(s.survey, s.catalog, **s.roles | {"churn": "churn"})
