@@ -180,6 +180,10 @@ def _label(row: Mapping[str, Any]) -> str:
     return str(row["facet"]) if label is None or label == "" else str(label)
 
 
+# money from this size up is printed in this unit, with this suffix
+MONEY_UNITS = ((1e9, 1e9, " bn"), (1e6, 1e6, " m"), (1e4, 1e3, "k"))
+
+
 def _number(value) -> float | None:
     if value is None or isinstance(value, str | bool):
         return None
@@ -200,17 +204,38 @@ def _num(value, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
-def _money(value) -> str:
-    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28."""
-    value = _number(value)
+def _money(value, scale=None) -> str:
+    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28.
+
+    With ``scale``, the unit and the decimals are those ``scale`` needs and
+    trailing zeros stay, so that amounts read together share one precision:
+    an estimate and its interval, at the scale of the largest of them
+    (:func:`_magnitude`), read "12.5 (0.8 – 41.0)", not "12.5 (0.793 – 41)".
+    """
+    value, scale = _number(value), _number(scale)
     if value is None:
         return "n/a"
-    for size, unit, suffix in ((1e9, 1e9, " bn"), (1e6, 1e6, " m"), (1e4, 1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / unit:,.1f}".removesuffix(".0") + suffix
-    if abs(value) >= 100 or value == 0:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+    size = abs(value if scale is None else scale)
+    unit, suffix = next(
+        ((unit, suffix) for least, unit, suffix in MONEY_UNITS if size >= least),
+        (1.0, ""),
+    )
+    if suffix:
+        digits = 1
+    elif size >= 100 or size == 0:
+        digits = 0
+    else:  # three significant figures
+        digits = 2 - math.floor(math.log10(size))
+    text = f"{value / unit:z,.{digits}f}"
+    if scale is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + suffix
+
+
+def _magnitude(*values) -> float | None:
+    """The largest size among ``values`` (None when none is a number): the
+    ``scale`` of :func:`_money` for amounts shown together."""
+    return max((abs(v) for v in map(_number, values) if v is not None), default=None)
 
 
 def _points(value, digits: int = 1) -> str:
@@ -807,6 +832,7 @@ class Report:
             label=_label,
             number=_number,
         )
+        env.globals["magnitude"] = _magnitude
         return env.get_template(self.template).render(**self.context())
 
     def write_html(self, path: str | PathLike) -> Path:

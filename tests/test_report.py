@@ -403,6 +403,41 @@ def test_number_formats(func, value, text):
     assert getattr(report, func)(value) == text
 
 
+@pytest.mark.parametrize(
+    ("values", "texts"),
+    [
+        ((12.5, 0.793, 41.04), ("12.5", "0.8", "41.0")),  # mixed magnitudes
+        ((0.0312, 0.0123, 0.0456), ("0.0312", "0.0123", "0.0456")),  # small
+        ((-3.2, -7.94, 0.41), ("-3.20", "-7.94", "0.41")),  # negatives
+        ((2.0, -0.004, 41.0), ("2.0", "0.0", "41.0")),  # no "-0.0"
+        ((800, -420, 12_400), ("0.8k", "-0.4k", "12.4k")),  # in the unit of the largest
+        ((950.0, None, float("nan")), ("950", "n/a", "n/a")),
+    ],
+)
+def test_amounts_shown_together_share_one_precision(values, texts):
+    from emomotiv.report import _magnitude, _money
+
+    scale = _magnitude(*values)
+    assert tuple(_money(v, scale) for v in values) == texts
+
+
+def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
+    table = contract.tables["value_drivers"].head(3).copy()
+    table["delta_value"] = [12.5, -3.2, 0.0312]
+    table["delta_value_low"] = [0.793, -7.94, 0.0123]
+    table["delta_value_high"] = [41.04, 0.41, 0.0456]
+    html = em.Report(
+        replace(contract, tables={**contract.tables, "value_drivers": table})
+    ).html()
+    part = html.split('id="value-drivers"')[1].split("</table>")[0]
+    for estimate, interval in (
+        ("12.5", "0.8 – 41.0"),
+        ("-3.20", "-7.94 – 0.41"),
+        ("0.0312", "0.0123 – 0.0456"),
+    ):
+        assert f">{estimate}</td>" in part and f">{interval}</td>" in part
+
+
 def _with_roi(contract, delta, low, high):
     """The contract result with a made-up ROI table of these effects."""
     n = len(delta)
