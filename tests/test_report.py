@@ -614,6 +614,18 @@ def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
     assert f"From {waves['before']} to {waves['after']}" in html
 
 
+def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
+    from emomotiv.results import WaveComparison
+
+    kpi = {"before": 1210.4, "after": 1305.9, "change": 12.5}
+    kpi |= {"change_low": 0.793, "change_high": 41.04, "beyond_noise": True}
+    summary = {**comparison.summary, "kpis": {"value_per_connected": kpi}}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    row = sections(html)["kpis"].split("<tbody>")[1]
+    cells = [">1,210<", ">1,306<", ">12.5<", ">0.8 to 41.0<"]
+    assert all(cell in row for cell in cells), row
+
+
 def test_compare_report_escapes_user_text(comparison):
     from emomotiv.results import WaveComparison
 
