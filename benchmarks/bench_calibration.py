@@ -1,7 +1,7 @@
 """Are the intervals honest? Coverage, width against n, p_top reliability.
 
 Run: ``nice -n 10 python benchmarks/bench_calibration.py [--seeds 20]
-[--sizes 1000 4000 16000] [--facets 100] [--n-boot 100]``.
+[--sizes 1000 4000 16000] [--facets 100] [--n-boot 100] [--halo mean]``.
 
 On surveys drawn by ``make_survey`` (the generator's default settings), for
 each seed and size it runs the one bootstrap (:func:`bootstrap_importance`)
@@ -21,7 +21,8 @@ and evaluates +1 on every facet on the same replicates
   with a 0/1 outcome (see ``--stability-sizes``).
 
 The model sees what ``analyze`` gives it by default: the facets and the halo
-score as a control (``design_matrix``).
+score as a control (``design_matrix``); ``--halo none`` gives it the facets
+alone, which shows how much of the gains' bias is the halo score's.
 
 What was run and measured is recorded in ``docs/concepts/uncertainty.md``.
 Nothing is asserted.
@@ -40,11 +41,13 @@ import emomotiv as em
 from emomotiv.bootstrap import top_k
 
 
-def one_run(n: int, facets: int, seed: int, n_boot: int) -> tuple[pd.DataFrame, dict]:
+def one_run(
+    n: int, facets: int, seed: int, n_boot: int, halo: str = "mean"
+) -> tuple[pd.DataFrame, dict]:
     s = em.make_survey(n_respondents=n, n_facets=facets, random_state=seed)
     y, w = s.survey["connected"], s.survey["weight"].to_numpy()
     # the design analyze uses: facets plus the halo score as a control
-    design = em.design_matrix(s.survey[s.catalog["facet"]], sample_weight=w)
+    design = em.design_matrix(s.survey[s.catalog["facet"]], sample_weight=w, halo=halo)
     X = design.matrix
     model = em.DriverModel(cv=0, random_state=seed).fit(X, y, sample_weight=w)
     boot = em.bootstrap_importance(
@@ -129,6 +132,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 16000])
     parser.add_argument("--facets", type=int, default=100)
     parser.add_argument("--n-boot", type=int, default=100)
+    parser.add_argument("--halo", default="mean", help="the halo design (analyze's)")
     parser.add_argument(
         "--stability-sizes", type=int, nargs="*", default=[300, 600, 1500, 3000, 6000]
     )
@@ -137,13 +141,13 @@ def main() -> None:
     rows, checks = [], []
     for n in args.sizes:
         for seed in range(args.seeds):
-            t, inside = one_run(n, args.facets, seed, args.n_boot)
+            t, inside = one_run(n, args.facets, seed, args.n_boot, args.halo)
             rows.append(t)
             checks.append(inside | {"n": n})
     data = pd.concat(rows)
     print(
         f"{args.seeds} seeds x sizes {args.sizes}, {args.facets} facets, "
-        f"n_boot={args.n_boot}, 90% intervals"
+        f"n_boot={args.n_boot}, halo={args.halo}, 90% intervals"
     )
     covered = (data["delta_connected_low"] <= data["true_uplift"]) & (
         data["true_uplift"] <= data["delta_connected_high"]
