@@ -426,16 +426,18 @@ def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
     table["delta_value"] = [12.5, -3.2, 0.0312]
     table["delta_value_low"] = [0.793, -7.94, 0.0123]
     table["delta_value_high"] = [41.04, 0.41, 0.0456]
+    table["delta_value_via_connection"] = [8.0, -1.5, 0.02]
     html = em.Report(
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
-    for estimate, interval in (
-        ("12.5", "0.8 – 41.0"),
-        ("-3.20", "-7.94 – 0.41"),
-        ("0.0312", "0.0123 – 0.0456"),
+    for estimate, interval, via in (
+        ("12.5", "0.8 – 41.0", "8.0"),
+        ("-3.20", "-7.94 – 0.41", "-1.50"),
+        ("0.0312", "0.0123 – 0.0456", "0.0200"),
     ):
         assert f">{estimate}</td>" in part and f">{interval}</td>" in part
+        assert f">{via}</td>" in part
 
 
 def _with_roi(contract, delta, low, high):
