@@ -101,7 +101,6 @@ __all__ = [
     "correlation_importance",
     "cronbach_alpha",
     "design_matrix",
-    "customer_segments",
     "diagnose_drivers",
     "encode_controls",
     "fit_warnings",

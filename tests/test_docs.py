@@ -172,6 +172,21 @@ def test_every_public_function_and_class_has_a_runnable_example():
     assert not lacking, f"Docstrings without an example: {lacking}"
 
 
+def test_every_name_in_all_exists():
+    """``from emomotiv import *`` (and from each module) imports every name."""
+    broken = [
+        f"{module.__name__}.{attr}"
+        for module in [emomotiv]
+        + [importlib.import_module(f"emomotiv.{n}") for n in _public_modules()]
+        for attr in getattr(module, "__all__", [])
+        if not hasattr(module, attr)
+    ]
+    assert not broken, f"Names in __all__ that do not exist: {broken}"
+    namespace: dict = {}
+    exec("from emomotiv import *", namespace)
+    assert set(emomotiv.__all__) <= set(namespace)
+
+
 def _validate_example(survey: str, connection: str) -> int:
     """``emomotiv validate`` on a file of docs/examples, as the page shows it."""
     return main(
