@@ -2,12 +2,16 @@
 
 Every function is ``plot_*(result, *, ax=None) -> Axes`` and never calls
 ``plt.show()``. ``result`` is one of the analysis tables (a DataFrame with the
-columns documented in DESIGN.md) or a result object with ``to_frame()``.
+columns documented in DESIGN.md), an :class:`~emomotiv.AnalysisResult` (the
+plot takes the table it draws from ``result.tables``) or a result object
+that holds that table (``PlanResult.plan``) or gives it by ``to_frame()``.
 Without ``ax`` a new pyplot figure is made (so notebooks show it); the report
 passes its own axes on a pyplot-free ``Figure``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -52,9 +56,31 @@ def _axes(ax, size):
     return plt.subplots(figsize=size, layout="constrained")[1]
 
 
-def _frame(result, name: str, required: tuple[str, ...]) -> pd.DataFrame:
-    """The table behind ``result``, checked for the columns a plot needs."""
-    frame = result if isinstance(result, pd.DataFrame) else result.to_frame()
+def _frame(result, name: str, required: tuple[str, ...], table: str) -> pd.DataFrame:
+    """The ``table`` behind ``result``, checked for the columns a plot needs.
+
+    A DataFrame is the table itself; an analysis gives its ``tables[table]``,
+    a result object its attribute ``table`` (``PlanResult.plan``,
+    ``WaveComparison.changes``) when it has one, else its ``to_frame()``.
+    """
+    if isinstance(result, pd.DataFrame):
+        frame = result
+    elif isinstance(getattr(result, "tables", None), Mapping):
+        if table not in result.tables:
+            raise ValueError(
+                f"{name} draws the {table!r} table, which this analysis does "
+                f"not have; it has {sorted(result.tables)}."
+            )
+        frame = result.tables[table]
+    elif hasattr(result, table):
+        frame = getattr(result, table)
+        if not isinstance(frame, pd.DataFrame):
+            raise ValueError(
+                f"{name} draws the {table!r} table, which this "
+                f"{type(result).__name__} does not have ({table} is {frame!r})."
+            )
+    else:
+        frame = result.to_frame()
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -173,7 +199,7 @@ def plot_drivers(result, *, top: int = 20, ax=None):
     5
     """
     check_int(top, "top", "plot_drivers", min_value=1)
-    frame = _frame(result, "plot_drivers", ("facet", "importance"))
+    frame = _frame(result, "plot_drivers", ("facet", "importance"), "drivers")
     frame = frame.sort_values("importance", ascending=False, kind="stable")
     frame = frame.head(top).iloc[::-1]
     direction = (
@@ -248,7 +274,10 @@ def plot_quadrant(result, *, label_top: int = 12, thresholds=None, ax=None):
     """
     check_int(label_top, "label_top", "plot_quadrant", min_value=0)
     frame = _frame(
-        result, "plot_quadrant", ("facet", "importance", "stated_importance")
+        result,
+        "plot_quadrant",
+        ("facet", "importance", "stated_importance"),
+        "drivers",
     )
     frame = frame.loc[frame["stated_importance"].notna()]
     frame = frame.sort_values("importance", ascending=False, kind="stable")
@@ -318,7 +347,7 @@ def plot_stages(result, *, ax=None):
 
     Parameters
     ----------
-    result : DataFrame
+    result : DataFrame or AnalysisResult
         The ``stages`` table: ``stage``, ``importance`` and optionally
         ``importance_low``/``importance_high`` and ``n_facets``. Rows are drawn
         in the order given (the catalog's journey order).
@@ -339,7 +368,7 @@ def plot_stages(result, *, ax=None):
     >>> len(plot_stages(stages).patches)
     3
     """
-    frame = _frame(result, "plot_stages", ("stage", "importance"))
+    frame = _frame(result, "plot_stages", ("stage", "importance"), "stages")
     ax = _axes(ax, (7, 3.2))
     names = [_text(s) for s in frame["stage"]]
     if "n_facets" in frame:
@@ -374,7 +403,7 @@ def plot_motivator_heatmap(result, *, top: int = 25, ax=None):
 
     Parameters
     ----------
-    result : DataFrame
+    result : DataFrame or AnalysisResult
         The ``motivators`` table: ``facet``, ``label``, then one numeric
         column per motivator (e.g. correlations). Rows are drawn in the order
         given; the first ``top`` are shown.
@@ -400,7 +429,7 @@ def plot_motivator_heatmap(result, *, top: int = 25, ax=None):
     from matplotlib.colors import TwoSlopeNorm
 
     check_int(top, "top", "plot_motivator_heatmap", min_value=1)
-    frame = _frame(result, "plot_motivator_heatmap", ("facet",)).head(top)
+    frame = _frame(result, "plot_motivator_heatmap", ("facet",), "motivators").head(top)
     columns = motivator_columns(frame)
     values = frame[columns].to_numpy(float)
     ax = _axes(ax, (1.0 + 0.55 * len(columns), 0.3 * len(frame) + 1.5))
@@ -453,7 +482,7 @@ def plot_roi(result, *, top: int = 15, ax=None):
 
     Parameters
     ----------
-    result : DataFrame
+    result : DataFrame, PlanResult or AnalysisResult
         The ``roi`` table, sorted by priority.
     top : int, default=15
     ax : matplotlib Axes, optional
@@ -475,7 +504,7 @@ def plot_roi(result, *, top: int = 15, ax=None):
     2
     """
     check_int(top, "top", "plot_roi", min_value=1)
-    frame = _frame(result, "plot_roi", ("facet", "delta_connected"))
+    frame = _frame(result, "plot_roi", ("facet", "delta_connected"), "roi")
     if "priority" in frame:
         frame = frame.sort_values("priority", kind="stable")
     if _has_cost(frame) and "delta_value" in frame:
@@ -538,9 +567,10 @@ def plot_plan(result, *, ax=None):
 
     Parameters
     ----------
-    result : DataFrame
+    result : DataFrame, PlanResult or AnalysisResult
         The ``plan`` table: ``facet``, ``delta_connected`` and optionally
-        ``delta_value``, ``cost``, ``selected``.
+        ``delta_value``, ``cost``, ``selected``. A result without a plan
+        (no budget) is an error.
     ax : matplotlib Axes, optional
 
     Returns
@@ -558,7 +588,7 @@ def plot_plan(result, *, ax=None):
     >>> len(plot_plan(plan).patches)
     2
     """
-    frame = _frame(result, "plot_plan", ("facet", "delta_connected"))
+    frame = _frame(result, "plot_plan", ("facet", "delta_connected"), "plan")
     use_value = "delta_value" in frame and frame["delta_value"].notna().any()
     column = "delta_value" if use_value else "delta_connected"
     frame = frame.iloc[::-1]
@@ -620,7 +650,7 @@ def plot_changes(result, *, top: int = 20, ax=None):
 
     Parameters
     ----------
-    result : DataFrame or result with ``to_frame()``
+    result : DataFrame, WaveComparison or AnalysisResult
         The ``changes`` table: ``facet``, a change column (``change``, or
         ``importance_change``) with optional ``<change>_low``/``_high`` and a
         flag column (``flagged``, ``significant`` or ``beyond_noise``).
@@ -645,7 +675,7 @@ def plot_changes(result, *, top: int = 20, ax=None):
     2
     """
     check_int(top, "top", "plot_changes", min_value=1)
-    frame = _frame(result, "plot_changes", ("facet",))
+    frame = _frame(result, "plot_changes", ("facet",), "changes")
     column = change_column(frame)
     if column is None:
         raise ValueError(
@@ -703,7 +733,7 @@ def plot_methods(result, *, top: int = 15, ax=None):
 
     Parameters
     ----------
-    result : DataFrame
+    result : DataFrame or AnalysisResult
         The ``methods`` table: ``facet``, ``label`` and one share column per
         method (``shap``, ``relative_weights``, ...). Facets are ordered by
         the first method (SHAP when present).
@@ -726,7 +756,7 @@ def plot_methods(result, *, top: int = 15, ax=None):
     2
     """
     check_int(top, "top", "plot_methods", min_value=1)
-    frame = _frame(result, "plot_methods", ("facet",))
+    frame = _frame(result, "plot_methods", ("facet",), "methods")
     methods = method_columns(frame)
     if not methods:
         raise ValueError("plot_methods needs at least one method share column.")

@@ -176,6 +176,36 @@ def test_plot_methods_one_series_per_method(tables):
     ]
 
 
+def test_result_objects_plot_the_table_the_plot_draws(small, small_result):
+    from dataclasses import replace
+
+    from emomotiv.results import PlanResult
+
+    result = contract_result(small_result, small.catalog)
+    stages = result.tables["stages"]
+    # an analysis gives its stages table, not the drivers (one bar per facet)
+    ax = plot_stages(result, ax=new_ax())
+    np.testing.assert_allclose(bar_heights(ax), stages["importance"])
+    # a plan result gives its plan, with the selected facets in colour
+    plan = result.tables["plan"]
+    with_plan = PlanResult(roi=result.tables["roi"], plan=plan)
+    for source in (with_plan, result):
+        ax = plot_plan(source, ax=new_ax())
+        colours = [hex_of(p) for p in ax.patches][::-1]
+        assert colours == [
+            plotting.POSITIVE if s else plotting.MUTED for s in plan["selected"]
+        ]
+    with pytest.raises(ValueError, match="'plan' table, which this PlanResult"):
+        plot_plan(replace(with_plan, plan=None))
+    tables = {k: v for k, v in result.tables.items() if k != "plan"}
+    with pytest.raises(ValueError, match="'plan' table, which this analysis"):
+        plot_plan(replace(result, tables=tables))
+    ax = plot_roi(with_plan, ax=new_ax())
+    assert len(ax.collections[-1].get_offsets()) == len(result.tables["roi"])
+    ax = plot_methods(result, ax=new_ax())
+    assert len(ax.get_legend().get_texts()) == 5
+
+
 def test_top_must_be_a_positive_int(tables):
     with pytest.raises(ValueError, match="'top' parameter of plot_drivers must be"):
         plot_drivers(tables["drivers"], top=0)
