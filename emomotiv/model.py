@@ -33,8 +33,11 @@ TASKS = ("auto", "binary", "regression")
 
 
 def _is_binary(model) -> bool:
-    """``predict_proba`` exists before fit and for a binary outcome only."""
-    return getattr(model, "task_", "binary") == "binary"
+    """``predict_proba`` exists for a binary outcome only: after fit, when the
+    fitted task is binary; before fit, unless the task is a regression."""
+    if hasattr(model, "task_"):
+        return model.task_ == "binary"
+    return model.task != "regression"
 
 
 class DriverModel(BaseEstimator):

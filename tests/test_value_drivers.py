@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import emomotiv as em
 from emomotiv.value_drivers import COLUMNS
@@ -18,6 +19,26 @@ def direct():
     facet = t.index[~t["is_driver"] & ~t["table_stakes"]][0]
     s = em.make_survey(1500, 8, random_state=4, value_effects={facet: 0.25})
     return s, facet
+
+
+@parametrize_with_checks(
+    [em.ValueModel(objective="squared", n_estimators=5, cv=0, random_state=0)],
+    expected_failed_checks=lambda estimator: {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "XGBoost draws rows (subsample) and bins features by weighted "
+            "quantiles, so a weight of 2 is not the same as a duplicated row."
+        ),
+    },
+)
+def test_value_model_is_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def test_predict_proba_only_where_the_outcome_can_be_binary():
+    assert not hasattr(em.ValueModel(), "predict_proba")
+    assert not hasattr(em.DriverModel(task="regression"), "predict_proba")
+    assert hasattr(em.DriverModel(), "predict_proba")
+    assert hasattr(em.DriverModel(task="binary"), "predict_proba")
 
 
 def test_value_model_objectives_and_their_checks():
