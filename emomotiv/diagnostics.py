@@ -147,6 +147,11 @@ def diagnose_drivers(
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
     target = np.asarray(y)
+    if target.shape != (len(frame),):
+        raise ValueError(
+            f"y must be 1D with one entry per respondent ({len(frame)}); "
+            f"got shape {target.shape}."
+        )
     if getattr(model, "task_", None) == "binary":
         target = (target == model.classes_[1]).astype(float)
     target = target.astype(float)

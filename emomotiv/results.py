@@ -175,8 +175,9 @@ class Diagnostics:
     Attributes
     ----------
     table : DataFrame
-        Indexed by facet: ``vif`` (variance inflation factor), ``correlation``
-        (with the outcome), ``std_beta`` (standardized multivariate effect),
+        Indexed by facet: ``vif`` (variance inflation factor), ``r``
+        (correlation with the outcome), ``std_beta`` (standardized
+        multivariate effect),
         ``suppressor`` (their signs disagree), and ``shap_direction`` when an
         importance result was given.
     condition_number : float

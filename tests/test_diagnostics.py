@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -92,6 +93,17 @@ def test_summary_and_frame(textbook):
     frame = diag.to_frame()
     assert list(frame["facet"]) == ["x1", "x2", "x3"]
     assert "suppressor" in repr(diag).replace("suppressors", "suppressor")
+
+
+def test_documented_columns_exist_and_a_short_y_is_named(textbook):
+    X, y = textbook
+    model = _fit(X, y)
+    diag = em.diagnose_drivers(model, X, y, importance=em.shap_importance(model, X))
+    entry = em.Diagnostics.__doc__.split("table : DataFrame")[1]
+    documented = re.findall(r"``(\w+)``", entry.split("condition_number :")[0])
+    assert documented and set(documented) <= set(diag.to_frame().columns)
+    with pytest.raises(ValueError, match=r"one entry per respondent \(3000\)"):
+        em.diagnose_drivers(model, X, y[:-3])
 
 
 def test_missing_ratings_enter_pairwise():
