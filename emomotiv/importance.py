@@ -7,6 +7,7 @@ row per facet.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 
 import numpy as np
@@ -14,7 +15,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
-from ._validation import check_weights
+from ._validation import check_weights, preview
 from .results import ImportanceResult
 
 __all__ = ["shap_importance"]
@@ -30,10 +31,30 @@ def _facet_frame(model, X) -> pd.DataFrame:
         )
     missing = [n for n in names if n not in X.columns]
     if missing:
+        others = [str(c) for c in X.columns if c not in names]
+        near = [
+            f"'{match[0]}' for '{n}'"
+            for n in missing[:5]
+            if (match := difflib.get_close_matches(n, others, n=1))
+        ]
+        hint = f" Misspelt or renamed in X: {', '.join(near)}?" if near else ""
         raise ValueError(
-            f"X lacks {len(missing)} facets the model uses: {missing[:5]}."
+            f"X lacks {len(missing)} facets the model uses: {missing[:5]}.{hint}"
         )
-    return X[names].astype(float)
+    frame = X[names]
+    text = [
+        c
+        for c in names
+        if not pd.api.types.is_numeric_dtype(frame[c])
+        and (pd.to_numeric(frame[c], errors="coerce").isna() & frame[c].notna()).any()
+    ]
+    if text:
+        raise ValueError(
+            f"X has text in {len(text)} facet columns: {preview(text)}. Ratings "
+            "must be numbers, and empty (NaN) where the touchpoint was not "
+            "experienced: recode codes such as 'n/a' first."
+        )
+    return frame.astype(float)
 
 
 def _as_groups(controls, names: list[str]) -> dict[str, str]:

@@ -74,6 +74,19 @@ def test_requires_named_facets(fitted):
         em.shap_importance(model, X.to_numpy())
 
 
+def test_a_misspelt_or_text_facet_is_named(fitted):
+    model, X = fitted
+    facet = X.columns[2]
+    with pytest.raises(ValueError, match=f"'{facet[:-1]}' for '{facet}'"):
+        em.shap_importance(model, X.rename(columns={facet: facet[:-1]}))
+    with pytest.raises(ValueError, match=f"X has text in 1 facet columns: '{facet}'"):
+        em.shap_importance(model, X.assign(**{facet: "n/a"}))
+    as_text = X.astype(object).where(X.notna(), None).astype(str).replace("None", None)
+    pd.testing.assert_frame_equal(  # numbers written as text still read
+        em.shap_importance(model, as_text).table, em.shap_importance(model, X).table
+    )
+
+
 @settings(max_examples=5, deadline=None)
 @given(st.permutations(list(range(12))))
 def test_column_order_only_permutes_results(fitted, order):
