@@ -49,6 +49,18 @@ class ValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
+def check_frame(value: object, name: str, owner: str) -> None:
+    """Refuse anything but a DataFrame: columns are addressed by name."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        kind = type(value)
+        raise TypeError(
+            f"{owner} needs {name} as a pandas DataFrame, its columns named; "
+            f"got {kind.__module__}.{kind.__qualname__}."
+        )
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""``."""
     matches = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1)

@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from ._stats import column_moments, row_chunk, row_chunks
-from ._validation import ValidationError, check_float, check_weights, preview
+from ._validation import (
+    ValidationError,
+    check_float,
+    check_frame,
+    check_weights,
+    did_you_mean,
+    preview,
+)
 from .results import ConnectionMeasures
 from .schema import MOTIVATOR_PREFIX
 
@@ -53,6 +60,19 @@ def _numeric_frame(frame: pd.DataFrame, what: str) -> pd.DataFrame:
             [f"The {what} columns {preview(bad)} are not numeric."], subject="survey"
         )
     return out
+
+
+def _check_columns(survey: pd.DataFrame, roles: dict[str, Sequence[str]]) -> None:
+    """One error naming every role column the survey lacks, with near matches."""
+    columns = [str(c) for c in survey.columns]
+    problems = [
+        f"The {role} column '{c}' is not in the survey.{did_you_mean(c, columns)}"
+        for role, names in roles.items()
+        for c in names
+        if c not in survey.columns
+    ]
+    if problems:
+        raise ValidationError(problems, subject="survey")
 
 
 def cronbach_alpha(items: pd.DataFrame, *, sample_weight=None) -> float:
@@ -79,6 +99,7 @@ def cronbach_alpha(items: pd.DataFrame, *, sample_weight=None) -> float:
     >>> cronbach_alpha(items)
     1.0
     """
+    check_frame(items, "items", "cronbach_alpha")
     x = _numeric_frame(items, "item").to_numpy()
     w = check_weights(sample_weight, len(x))
     ok = ~np.isnan(x).any(axis=1) & (w > 0)
@@ -122,17 +143,16 @@ def connection_score(
     >>> connection_score(items, scale=(1, 7)).tolist()
     [0.0, 100.0, 50.0]
     """
+    check_frame(survey, "survey", "connection_score")
     if motivators is None:
         motivators = [c for c in survey.columns if str(c).startswith(MOTIVATOR_PREFIX)]
     motivators = list(motivators)
-    missing = [c for c in motivators if c not in survey.columns]
-    if not motivators or missing:
-        problem = (
-            f"The motivator columns {preview(missing)} are not in the survey."
-            if missing
-            else f"No motivator columns (named '{MOTIVATOR_PREFIX}*') were found."
+    if not motivators:
+        raise ValidationError(
+            [f"No motivator columns (named '{MOTIVATOR_PREFIX}*') were found."],
+            subject="survey",
         )
-        raise ValidationError([problem], subject="survey")
+    _check_columns(survey, {"motivator": motivators})
     x = _numeric_frame(survey[motivators], "motivator")
     lo, hi = scale if scale is not None else (np.nanmin(x), np.nanmax(x))
     if not hi > lo:
@@ -213,6 +233,11 @@ def connection_tiers(
     high = np.zeros(len(conn), dtype=bool)
     if satisfaction is not None:
         sat = np.asarray(satisfaction, dtype=float)
+        if sat.shape != conn.shape:
+            raise ValueError(
+                f"satisfaction has shape {sat.shape} but connected {conn.shape}: "
+                "they need one entry per respondent each."
+            )
         if satisfied_threshold is None:
             satisfied_threshold = float(np.nanmax(sat)) - 1
         with np.errstate(invalid="ignore"):
@@ -255,6 +280,13 @@ def motivator_drivers(
     >>> m.shape
     (8, 10)
     """
+    check_frame(X, "X", "motivator_drivers")
+    check_frame(motivators, "motivators", "motivator_drivers")
+    if len(motivators) != len(X):
+        raise ValueError(
+            f"motivators has {len(motivators)} respondents but X has {len(X)}: "
+            "they need one row per respondent each."
+        )
     w = check_weights(sample_weight, len(X))
     x_moments = column_moments(X, w)[1:]
     m_moments = column_moments(motivators, w)[1:]
@@ -338,6 +370,10 @@ def connection_measures(
     >>> list(m.tier_table["tier"])
     ['unconnected', 'highly_satisfied', 'fully_connected']
     """
+    check_frame(survey, "survey", "connection_measures")
+    single = {"connection": connection, "satisfaction": satisfaction, "value": value}
+    roles = {role: [c] for role, c in single.items() if c is not None}
+    _check_columns(survey, {"facet": list(facets), **roles, "extra": list(extra)})
     w = check_weights(sample_weight, len(survey))
     if satisfied_threshold is not None:
         satisfied_threshold = check_float(

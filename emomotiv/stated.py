@@ -71,6 +71,7 @@ from ._validation import (
     ValidationError,
     check_choice,
     check_float,
+    check_frame,
     check_int,
     check_weights,
     preview,
@@ -255,6 +256,8 @@ def stated_importance(
                 f"The 'scale' parameter of {owner} must be a (lowest, highest) "
                 f"pair with lowest < highest, or None. Got {scale!r} instead."
             )
+    if survey is not None:
+        check_frame(survey, "survey", owner)
     cat_values = _catalog_values(catalog)
     has_columns = survey is not None and any(
         str(c).startswith(STATED_PREFIX) for c in survey.columns

@@ -145,3 +145,25 @@ def test_a_tier_without_its_input_is_left_out_and_explained(small):
     assert m.tier_table["share"].sum() == pytest.approx(1)
     assert "no satisfaction column" in m.info["note"]
     assert "left out" in m.info["note"]
+
+
+def test_notebook_mistakes_get_errors_that_name_them(small):
+    survey = small.survey
+    facets = list(small.catalog["facet"])
+    items = survey.filter(like="motivator__")
+    with pytest.raises(TypeError, match="cronbach_alpha needs items as a pandas"):
+        em.cronbach_alpha(items.to_numpy())
+    with pytest.raises(TypeError, match="stated_importance needs survey as a pandas"):
+        em.stated_importance(survey.to_numpy(), small.catalog)
+    with pytest.raises(ValueError, match="one entry per respondent"):
+        em.connection_tiers(survey["connected"], survey["satisfaction"][:-3])
+    with pytest.raises(ValueError, match="motivators has 597 respondents but X"):
+        em.motivator_drivers(survey[facets], items.iloc[:-3])
+    typo = items.columns[0][:-1] + "x"
+    with pytest.raises(em.ValidationError, match=f"Did you mean '{items.columns[0]}'"):
+        em.connection_score(survey, [typo])
+    with pytest.raises(em.ValidationError, match="2 problems") as err:
+        em.connection_measures(
+            survey, facets=[*facets, "mobile_ap"], connection="conected"
+        )
+    assert "Did you mean 'connected'?" in str(err.value)
