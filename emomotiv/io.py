@@ -421,6 +421,17 @@ def save_model(model: DriverModel, out: str | PathLike) -> None:
 def load_model(folder: str | PathLike) -> DriverModel:
     """Load a fitted :class:`DriverModel` saved by :func:`save_analysis`.
 
+    Parameters
+    ----------
+    folder : path
+        A folder written by :func:`save_analysis` (or ``emomotiv analyze``):
+        it holds ``model.json`` and ``model_meta.json``.
+
+    Returns
+    -------
+    DriverModel
+        Fitted, with ``feature_names_in_`` and ``cv_scores_`` as saved.
+
     Examples
     --------
     >>> import tempfile
@@ -456,12 +467,10 @@ def save_analysis(
     ``study.toml`` holds the settings (``summary["study"]``) as a study file
     that repeats the run: ``emomotiv analyze --study study.toml``.
 
-    Files are first written to a temporary folder beside ``out`` and moved in
-    only when all of them succeeded, so a failure never leaves half a result.
-
     Parameters
     ----------
     result : AnalysisResult
+        The result of :func:`emomotiv.analyze`.
     out : path
         Output folder; created if needed.
     force : bool, default=False
@@ -510,6 +519,17 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
 
     The per-respondent SHAP explanation is not saved; recompute it with
     :func:`emomotiv.shap_importance` on the loaded model if needed.
+
+    Parameters
+    ----------
+    folder : path
+        A folder written by :func:`save_analysis` (or ``emomotiv analyze``).
+
+    Returns
+    -------
+    AnalysisResult
+        ``tables``, ``summary``, ``model`` and ``importance`` (from the
+        drivers table); the other result objects are None.
 
     Raises
     ------
@@ -563,6 +583,15 @@ def save_comparison(
     ``summary.json`` holds ``{"tracking": comparison.summary}``, the same key
     an analysis of a multi-wave survey has. Like :func:`save_analysis`, it
     refuses a non-empty folder unless ``force`` and writes all or nothing.
+
+    Parameters
+    ----------
+    comparison : WaveComparison
+        The result of :func:`emomotiv.compare`.
+    out : path
+        Output folder; created if needed.
+    force : bool, default=False
+        Write into a non-empty folder, replacing the earlier run there.
 
     Returns
     -------

@@ -12,11 +12,15 @@ passes its own axes on a pyplot-free ``Figure``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ._validation import check_int
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "plot_changes",
@@ -48,7 +52,7 @@ QUADRANT_NAMES = {
 ERROR_STYLE = {"ecolor": "#555555", "capsize": 2, "linewidth": 0.8}
 
 
-def _axes(ax, size):
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -163,7 +167,7 @@ def _points(axis) -> None:
     axis.set_major_formatter(lambda v, _: f"{100 * v:+.1f}" if v else "0")
 
 
-def plot_drivers(result, *, top: int = 20, ax=None):
+def plot_drivers(result, *, top: int = 20, ax: Axes | None = None) -> Axes:
     """Horizontal bars of the top facets' share of derived importance.
 
     Bars show each facet's share; when the table has ``importance_low`` and
@@ -235,7 +239,13 @@ def stated_share(frame: pd.DataFrame) -> pd.Series:
     return stated / total if total else stated
 
 
-def plot_quadrant(result, *, label_top: int = 12, thresholds=None, ax=None):
+def plot_quadrant(
+    result,
+    *,
+    label_top: int = 12,
+    thresholds: Mapping[str, float] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Stated against derived importance, split into four quadrants.
 
     Each point is a facet: across, the share of importance customers *say* it
@@ -342,7 +352,7 @@ def plot_quadrant(result, *, label_top: int = 12, thresholds=None, ax=None):
     return ax
 
 
-def plot_stages(result, *, ax=None):
+def plot_stages(result, *, ax: Axes | None = None) -> Axes:
     """Importance of each journey stage, in journey order, with intervals.
 
     Parameters
@@ -398,7 +408,7 @@ def motivator_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in skip]
 
 
-def plot_motivator_heatmap(result, *, top: int = 25, ax=None):
+def plot_motivator_heatmap(result, *, top: int = 25, ax: Axes | None = None) -> Axes:
     """Heatmap of how each facet relates to each emotional motivator.
 
     Parameters
@@ -472,7 +482,7 @@ def _has_cost(frame: pd.DataFrame) -> bool:
     return "cost" in frame and bool((frame["cost"].astype(float) > 0).any())
 
 
-def plot_roi(result, *, top: int = 15, ax=None):
+def plot_roi(result, *, top: int = 15, ax: Axes | None = None) -> Axes:
     """What improving each facet is worth.
 
     With costs, a scatter of each facet's cost against the value its
@@ -558,7 +568,7 @@ def plot_roi(result, *, top: int = 15, ax=None):
     return ax
 
 
-def plot_plan(result, *, ax=None):
+def plot_plan(result, *, ax: Axes | None = None) -> Axes:
     """The candidate improvements, with the selected ones highlighted.
 
     Bars show each facet's expected value added (``delta_value``, or the
@@ -641,7 +651,7 @@ def flag_column(frame: pd.DataFrame) -> str | None:
     return next((c for c in FLAG_COLUMNS if c in frame), None)
 
 
-def plot_changes(result, *, top: int = 20, ax=None):
+def plot_changes(result, *, top: int = 20, ax: Axes | None = None) -> Axes:
     """Change in each facet's importance since the last wave, with intervals.
 
     Facets flagged as beyond noise are drawn in colour (red for a fall,
@@ -728,7 +738,7 @@ def method_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def plot_methods(result, *, top: int = 15, ax=None):
+def plot_methods(result, *, top: int = 15, ax: Axes | None = None) -> Axes:
     """Each method's share of importance for the top facets, side by side.
 
     Parameters

@@ -127,6 +127,16 @@ def sort_waves(labels: Iterable[Any]) -> list:
     all parse as periods (quarters, months, years) are sorted by their
     start; otherwise text is compared with its digit runs as numbers.
 
+    Parameters
+    ----------
+    labels : iterable
+        Wave labels (the values of a wave column); repeats are fine.
+
+    Returns
+    -------
+    list
+        Each distinct label once, oldest first.
+
     Examples
     --------
     >>> sort_waves(["2026Q3", "2025Q4", "2026Q1"])

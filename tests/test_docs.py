@@ -187,6 +187,44 @@ def test_every_name_in_all_exists():
     assert set(emomotiv.__all__) <= set(namespace)
 
 
+def _documented_parameters(doc: str) -> list[str]:
+    """The names a numpydoc ``Parameters`` section documents."""
+    lines = inspect.cleandoc(doc).splitlines()
+    names, inside = [], False
+    for i, line in enumerate(lines):
+        underline = i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}
+        if underline and line.strip():
+            inside = line.strip() == "Parameters"
+        elif inside and line and not line.startswith(" ") and set(line) != {"-"}:
+            head = line.split(" : ")[0]
+            names += [n.strip().lstrip("*") for n in head.split(",") if n.strip()]
+    return names
+
+
+def test_public_signatures_are_documented_and_annotated():
+    """Every exported function and estimator documents each parameter of its
+    signature (and nothing else), and every function says what it returns."""
+    from emomotiv import plotting
+
+    objects = [getattr(emomotiv, n) for n in emomotiv.__all__]
+    objects += [getattr(plotting, n) for n in plotting.__all__]
+    problems = []
+    for obj in objects:
+        if inspect.isclass(obj) and "__dataclass_fields__" in vars(obj):
+            continue  # result containers document their attributes
+        parameters = list(inspect.signature(obj).parameters)
+        documented = _documented_parameters(obj.__doc__ or "")
+        if parameters and sorted(documented) != sorted(parameters):
+            problems.append(f"{obj.__name__}: {parameters} vs {documented}")
+        empty = inspect.Signature.empty
+        if (
+            inspect.isfunction(obj)
+            and inspect.signature(obj).return_annotation is empty
+        ):
+            problems.append(f"{obj.__name__}: no return annotation")
+    assert not problems, problems
+
+
 def _validate_example(survey: str, connection: str) -> int:
     """``emomotiv validate`` on a file of docs/examples, as the page shows it."""
     return main(
