@@ -820,10 +820,22 @@ def compare_methods(
     ['relative_weights', 'squared_correlation', 'rank_relative_weights',
      'rank_squared_correlation']
     """
+    if not isinstance(results, Mapping):
+        raise TypeError(
+            "compare_methods needs a mapping of method name -> ImportanceResult, "
+            'such as {"shap": ..., "relative_weights": ...}; got '
+            f"{type(results).__name__}."
+        )
     names = list(results)
     if not names:
         raise ValueError("compare_methods needs at least one result.")
     facets = list(results[names[0]].table.index)
+    differ = [m for m in names if set(results[m].table.index) != set(facets)]
+    if differ:
+        raise ValueError(
+            f"compare_methods compares results over the same facets; {differ} "
+            f"rank other facets than {names[0]!r}."
+        )
     share = pd.DataFrame(
         {m: results[m].table["importance"].reindex(facets) for m in names}
     )

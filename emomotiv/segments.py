@@ -162,6 +162,14 @@ class SegmentDrivers:
 
 
 def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
+    if isinstance(segments, str):
+        raise ValidationError(
+            [
+                "segments must hold one label per respondent, such as "
+                f"survey[{segments!r}]; got the string {segments!r}."
+            ],
+            subject="segments",
+        )
     labels = pd.Series(np.asarray(segments, dtype=object))
     problems = []
     if len(labels) != n:

@@ -410,6 +410,17 @@ def test_bad_data_lists_every_problem():
         em.relative_weights(X.to_numpy(), [1, 2, 3, 4])
 
 
+def test_compare_methods_names_a_list_or_other_facets():
+    X = pd.DataFrame({"a": [1.0, 2, 3, 5], "b": [2.0, 1, 4, 3], "c": [1.0, 3, 2, 4]})
+    y = [1.0, 2, 4, 3]
+    full = em.correlation_importance(X, y)
+    with pytest.raises(TypeError, match="mapping of method name"):
+        em.compare_methods([full])
+    fewer = em.correlation_importance(X[["a", "b"]], y)
+    with pytest.raises(ValueError, match=r"\['fewer'\] rank other facets"):
+        em.compare_methods({"full": full, "fewer": fewer})
+
+
 def test_bad_parameters_use_sklearn_wording():
     X, y, w = _data(0, 50, 3, 1.0)
     with pytest.raises(ValueError, match="'method' parameter of shapley_regression"):

@@ -99,6 +99,14 @@ def test_empty_segment_cells_are_an_error(small):
         em.segment_drivers(em.DriverModel(**FAST), X, small.survey["connected"], seg)
 
 
+def test_a_column_name_for_segments_is_named(small):
+    X = small.survey[list(small.catalog["facet"])]
+    with pytest.raises(em.ValidationError, match=r"such as survey\['customer_type'\]"):
+        em.segment_drivers(
+            em.DriverModel(**FAST), X, small.survey["connected"], "customer_type"
+        )
+
+
 def _fake(shares, variance, n_boot=400, seed=0):
     rng = np.random.default_rng(seed)
     facets = [f"f{i}" for i in range(len(shares))]
