@@ -197,6 +197,15 @@ class Study:
         "advocacy",
     )
 
+    def __repr__(self) -> str:
+        """The settings that differ from the defaults, as scikit-learn prints."""
+        changed = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if f.repr and getattr(self, f.name) != f.default
+        ]
+        return f"Study({', '.join(changed)})"
+
     @classmethod
     def from_options(
         cls, study: Study | None = None, options: Mapping[str, Any] | None = None

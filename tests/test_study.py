@@ -210,3 +210,9 @@ def test_cli_flags_build_the_study():
         "connected",
     )
     assert (study.n_boot, study.progress, study.budget) == (7, False, 100.0)
+
+
+def test_repr_shows_only_the_settings_that_differ_from_the_defaults():
+    study = em.Study(connection="connected", n_boot=20, model=em.DriverModel())
+    assert repr(study) == "Study(connection='connected', n_boot=20)"
+    assert repr(em.Study()) == "Study()"
