@@ -24,6 +24,7 @@ from ._validation import (
     check_float,
     check_int,
     check_weights,
+    did_you_mean,
     unit_weights,
 )
 
@@ -153,6 +154,9 @@ class DriverModel(BaseEstimator):
         if isinstance(self.cv, numbers.Integral):
             check_int(self.cv, "cv", owner, min_value=0)
         check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
+        check_int(
+            self.random_state, "random_state", owner, min_value=0, allow_none=True
+        )
         constraints = self.monotone_constraints
         if constraints is not None and not (
             isinstance(constraints, Mapping)
@@ -162,6 +166,25 @@ class DriverModel(BaseEstimator):
                 f"The 'monotone_constraints' parameter of {owner} must be a "
                 "mapping of column name -> -1, 0 or 1, or None. Got "
                 f"{constraints!r} instead."
+            )
+
+    def _check_constraints(self) -> None:
+        """Every constrained column must be one seen in fit, by name."""
+        if not self.monotone_constraints:
+            return
+        names = getattr(self, "feature_names_in_", None)
+        if names is None:
+            raise ValueError(
+                "monotone_constraints names columns, so X must be a DataFrame "
+                "with named columns."
+            )
+        known = [str(n) for n in names]
+        unknown = [str(c) for c in self.monotone_constraints if str(c) not in known]
+        if unknown:
+            hints = "".join(did_you_mean(c, known) for c in unknown[:5])
+            raise ValueError(
+                f"monotone_constraints names {len(unknown)} columns that X does "
+                f"not have: {unknown[:5]}.{hints}"
             )
 
     def _constraints(self) -> str | None:
@@ -244,11 +267,17 @@ class DriverModel(BaseEstimator):
         """
         self._check_params()
         values = self._check_X(X, reset=True)
+        self._check_constraints()
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(values):
             raise ValueError(
                 f"y must be 1D with one entry per respondent ({len(values)}); "
                 f"got shape {y.shape}."
+            )
+        missing = int(pd.isna(y).sum())
+        if missing:
+            raise ValueError(
+                f"y has {missing} missing values; drop those respondents first."
             )
         weights = check_weights(sample_weight, len(values))
         if weights.sum() <= 0:

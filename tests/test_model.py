@@ -70,3 +70,18 @@ def test_bad_parameters_name_the_parameter(small):
     X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
     with pytest.raises(ValueError, match="'max_depth' parameter of DriverModel"):
         em.DriverModel(max_depth=0).fit(X, y)
+
+
+def test_notebook_mistakes_are_named_before_xgboost_sees_them(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    fast = {"n_estimators": 5, "cv": 0}
+    facet = X.columns[1]
+    typo = {facet[:-1]: 1}
+    with pytest.raises(ValueError, match=f"Did you mean '{facet}'"):
+        em.DriverModel(monotone_constraints=typo, **fast).fit(X, y)
+    with pytest.raises(ValueError, match="X must be a DataFrame"):
+        em.DriverModel(monotone_constraints={facet: 1}, **fast).fit(X.to_numpy(), y)
+    with pytest.raises(ValueError, match="'random_state' parameter of DriverModel"):
+        em.DriverModel(random_state="seed", **fast).fit(X, y)
+    with pytest.raises(ValueError, match="y has 3 missing values"):
+        em.DriverModel(**fast).fit(X, y.where(y.index > 2))
