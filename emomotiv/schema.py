@@ -87,6 +87,14 @@ class FacetCatalog:
     table: pd.DataFrame
     undeclared_scale: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if "facet" in self.table.columns:
+            raise TypeError(
+                "FacetCatalog(table) takes the table indexed by facet id; build "
+                "one from a catalog with a 'facet' column with "
+                "FacetCatalog.from_frame(catalog), which checks it."
+            )
+
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> FacetCatalog:
         """Validate a catalog table and fill defaults for optional columns.

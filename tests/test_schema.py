@@ -340,3 +340,9 @@ def test_analyze_reads_scales_and_warns(small):
             model=em.DriverModel(n_estimators=30, cv=2),
             progress=False,
         )
+
+
+def test_a_catalog_frame_given_to_the_constructor_points_at_from_frame(small):
+    with pytest.raises(TypeError, match=r"FacetCatalog.from_frame\(catalog\)"):
+        FacetCatalog(small.catalog)
+    assert FacetCatalog.from_frame(small.catalog).facets == list(small.catalog["facet"])
