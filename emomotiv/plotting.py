@@ -4,7 +4,8 @@ Every function is ``plot_*(result, *, ax=None) -> Axes`` and never calls
 ``plt.show()``. ``result`` is one of the analysis tables (a DataFrame with the
 columns documented in DESIGN.md), an :class:`~emomotiv.AnalysisResult` (the
 plot takes the table it draws from ``result.tables``) or a result object
-that holds that table (``PlanResult.plan``) or gives it by ``to_frame()``.
+that holds that table (``PlanResult.plan``, ``WaveComparison.changes``, an
+``ImportanceResult``'s ``to_frame()`` for the drivers).
 Without ``ax`` a new pyplot figure is made (so notebooks show it); the report
 passes its own axes on a pyplot-free ``Figure``.
 """
@@ -65,7 +66,8 @@ def _frame(result, name: str, required: tuple[str, ...], table: str) -> pd.DataF
 
     A DataFrame is the table itself; an analysis gives its ``tables[table]``,
     a result object its attribute ``table`` (``PlanResult.plan``,
-    ``WaveComparison.changes``) when it has one, else its ``to_frame()``.
+    ``WaveComparison.changes``); the drivers table is also an importance
+    result's ``to_frame()``.
     """
     if isinstance(result, pd.DataFrame):
         frame = result
@@ -83,8 +85,13 @@ def _frame(result, name: str, required: tuple[str, ...], table: str) -> pd.DataF
                 f"{name} draws the {table!r} table, which this "
                 f"{type(result).__name__} does not have ({table} is {frame!r})."
             )
-    else:
+    elif table == "drivers" and hasattr(result, "to_frame"):
         frame = result.to_frame()
+    else:
+        raise TypeError(
+            f"{name} draws the {table!r} table: pass that DataFrame or the "
+            f"analysis that holds it; got {type(result).__name__}."
+        )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -441,6 +448,12 @@ def plot_motivator_heatmap(result, *, top: int = 25, ax: Axes | None = None) -> 
     check_int(top, "top", "plot_motivator_heatmap", min_value=1)
     frame = _frame(result, "plot_motivator_heatmap", ("facet",), "motivators").head(top)
     columns = motivator_columns(frame)
+    text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise ValueError(
+            "plot_motivator_heatmap draws one numeric column per motivator; "
+            f"not numeric: {text}."
+        )
     values = frame[columns].to_numpy(float)
     ax = _axes(ax, (1.0 + 0.55 * len(columns), 0.3 * len(frame) + 1.5))
     finite = values[np.isfinite(values)]

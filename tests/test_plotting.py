@@ -204,6 +204,12 @@ def test_result_objects_plot_the_table_the_plot_draws(small, small_result):
     assert len(ax.collections[-1].get_offsets()) == len(result.tables["roi"])
     ax = plot_methods(result, ax=new_ax())
     assert len(ax.get_legend().get_texts()) == 5
+    # a result that does not hold the table is refused, never drawn as if it did
+    for plot in (plot_motivator_heatmap, plot_stages):
+        with pytest.raises(TypeError, match="table: pass that DataFrame"):
+            plot(result.importance)
+    with pytest.raises(TypeError, match="got NoneType"):
+        plot_changes(None)
 
 
 def test_top_must_be_a_positive_int(tables):
