@@ -411,6 +411,7 @@ class Study:
                 self.min_segment_size, "min_segment_size", owner, min_value=2
             ),
             lambda: _check_wording(self, owner),
+            lambda: _check_model(self.model, owner),
             lambda: check_float(
                 self.derived_threshold,
                 "derived_threshold",
@@ -595,6 +596,19 @@ def _check_wording(study: Study, owner: str) -> None:
         )
 
 
+def _check_model(model: object, owner: str) -> None:
+    """An estimator instance (unfitted or not), or None for the default."""
+    methods = ("fit", "get_params", "set_params")
+    if model is None or (
+        not isinstance(model, type) and all(hasattr(model, m) for m in methods)
+    ):
+        return
+    raise ValueError(
+        f"The 'model' parameter of {owner} must be an estimator instance, such "
+        f"as DriverModel(), or None. Got {model!r} instead."
+    )
+
+
 def _role_problem(study: Study, name: str) -> str | None:
     """A role must be a column name (or, for the lists, a list of them)."""
     value = getattr(study, name)
@@ -609,6 +623,13 @@ def _role_problem(study: Study, name: str) -> str | None:
         return (
             f"The '{name}' role must be a list of strings naming survey columns; "
             f"got {value!r} ({type(value).__name__})."
+        )
+    if hasattr(value, "shape"):  # the column itself, not its name
+        column = getattr(value, "name", None)
+        hint = f" Pass its name: {name}={column!r}." if column is not None else ""
+        return (
+            f"The '{name}' role must be a string naming a survey column; got "
+            f"a {type(value).__name__} of shape {value.shape}.{hint}"
         )
     return (
         f"The '{name}' role must be a string naming a survey column; "

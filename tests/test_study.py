@@ -216,3 +216,17 @@ def test_repr_shows_only_the_settings_that_differ_from_the_defaults():
     study = em.Study(connection="connected", n_boot=20, model=em.DriverModel())
     assert repr(study) == "Study(connection='connected', n_boot=20)"
     assert repr(em.Study()) == "Study()"
+
+
+def test_a_column_or_a_model_class_in_place_of_a_name_or_instance_is_named(small):
+    weight = small.survey["weight"]
+    problems = em.Study(
+        connection="connected", weight=weight, model=em.DriverModel
+    ).problems()
+    assert problems == [
+        "The 'weight' role must be a string naming a survey column; got a "
+        "Series of shape (600,). Pass its name: weight='weight'.",
+        "The 'model' parameter of analyze must be an estimator instance, such "
+        f"as DriverModel(), or None. Got {em.DriverModel!r} instead.",
+    ]
+    assert em.Study(connection="c", model=em.DriverModel(cv=0)).problems() == []
