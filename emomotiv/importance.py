@@ -24,10 +24,16 @@ __all__ = ["shap_importance"]
 def _facet_frame(model, X) -> pd.DataFrame:
     """The facet columns the model was fitted on, in its order, as floats."""
     names = list(getattr(model, "feature_names_in_", []))
-    if not isinstance(X, pd.DataFrame) or not names:
+    if not isinstance(X, pd.DataFrame):
         raise TypeError(
             "X must be a DataFrame with the facet columns the model was fitted "
             "on; facets are addressed by name, never by position."
+        )
+    if not names:
+        raise TypeError(
+            "The model was fitted without facet names (on an array): fit it on "
+            "a DataFrame of facet columns; facets are addressed by name, never "
+            "by position."
         )
     missing = [n for n in names if n not in X.columns]
     if missing:

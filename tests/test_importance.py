@@ -72,6 +72,9 @@ def test_requires_named_facets(fitted):
     model, X = fitted
     with pytest.raises(TypeError, match="by name"):
         em.shap_importance(model, X.to_numpy())
+    on_array = em.DriverModel(n_estimators=5, cv=0).fit(X.to_numpy(), [0, 1] * 300)
+    with pytest.raises(TypeError, match="fitted without facet names"):
+        em.shap_importance(on_array, X)
 
 
 def test_a_misspelt_or_text_facet_is_named(fitted):
