@@ -52,6 +52,7 @@ from ._validation import (
     check_int,
     check_weights,
     did_you_mean,
+    preview,
 )
 from .results import PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
@@ -547,10 +548,19 @@ def _scales(catalog, facets: list[str]) -> dict[str, tuple[float, float]]:
         return dict.fromkeys(facets, DEFAULT_SCALE)
     if not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
-    return {
-        f: catalog.scale(f) if f in catalog.table.index else DEFAULT_SCALE
-        for f in facets
-    }
+    missing = [f for f in facets if f not in catalog.table.index]
+    if missing:
+        hints = "".join(did_you_mean(f, catalog.facets) for f in missing[:3])
+        raise ValidationError(
+            [
+                f"The catalog lacks {len(missing)} facets the model uses: "
+                f"{preview(missing)}, so their scales are unknown.{hints} Add "
+                "them to the catalog, or name the model's columns that are not "
+                "facets (the halo score, context) in controls=..."
+            ],
+            subject="catalog",
+        )
+    return {f: catalog.scale(f) for f in facets}
 
 
 def _check_common(n_boot, level, cross_fit, owner) -> tuple[int, float]:

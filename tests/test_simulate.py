@@ -292,6 +292,17 @@ def test_bad_scenarios_and_parameters_are_named(fitted):
         em.simulate_improvement(model, X, "mobile_app", y=y, cross_fit=1)
 
 
+def test_a_catalog_without_every_facet_the_model_uses_is_named(fitted):
+    model, X, y, _, small = fitted
+    partial = small.catalog.iloc[2:]
+    missing = list(small.catalog["facet"][:2])
+    for run in (em.simulate_improvement, em.plan_improvements):
+        scenario = () if run is em.plan_improvements else (missing[0],)
+        with pytest.raises(em.ValidationError, match="lacks 2 facets") as err:
+            run(model, X, *scenario, catalog=partial, cross_fit=0, n_boot=0)
+        assert all(f"'{f}'" in str(err.value) for f in missing)
+
+
 # -- the plan ------------------------------------------------------------------
 
 
