@@ -1,7 +1,8 @@
 """Command line: thin argument parsing over :mod:`emomotiv.pipeline`.
 
-Exit codes: 0 success, 2 bad input or a refused output folder (the message
-says what to change), 1 anything unexpected.
+Exit codes: 0 success, 2 bad input, a refused output folder or a path that
+cannot be read or written (the message says what to change), 1 anything
+unexpected.
 """
 
 from __future__ import annotations
@@ -956,12 +957,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always", UserWarning)
         try:
             code = COMMANDS[args.command](args)
-        except (ValidationError, FileExistsError, FileNotFoundError, ValueError) as err:
+        except (ValidationError, OSError, ValueError) as err:
             _print_notices(notices)
-            print(_safe(f"emomotiv {args.command}: error: {err}"), file=sys.stderr)
+            print(
+                _safe(f"emomotiv {args.command}: error: {_message(err)}"),
+                file=sys.stderr,
+            )
             return 2
     _print_notices(notices)
     return code
+
+
+def _message(err: Exception) -> str:
+    """What went wrong, in one line: a file system error as its reason and
+    path ("Permission denied: 'out/facets.csv'"), without the errno.
+
+    Examples
+    --------
+    >>> _message(NotADirectoryError(20, "Not a directory", "facets.csv/sub"))
+    "Not a directory: 'facets.csv/sub'"
+    >>> _message(ValueError("bad value"))
+    'bad value'
+    """
+    if isinstance(err, OSError) and err.strerror and err.filename is not None:
+        return f"{err.strerror}: '{err.filename}'"
+    return str(err)
 
 
 def _print_notices(notices) -> None:

@@ -322,6 +322,28 @@ def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
     assert (survey.read_bytes(), catalog.read_bytes()) == kept
 
 
+def test_an_unusable_output_path_is_an_error_not_a_traceback(tmp_path, capsys):
+    s = em.make_survey(n_respondents=50, n_facets=8, random_state=0)
+    survey = tmp_path / "survey.csv"
+    s.survey.to_csv(survey, index=False)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    runs = [
+        (["sample", str(survey / "sub")], "Not a directory"),
+        (["init", str(survey), "--out", str(folder), "--force"], "Is a directory"),
+        (
+            ["catalog", str(survey), "--facets", "*", "--out", str(folder)]
+            + ["--force"],
+            "Is a directory",
+        ),
+    ]
+    for args, reason in runs:
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert f"emomotiv {args[0]}: error: {reason}: '" in err
+        assert "Errno" not in err
+
+
 def test_init_edit_analyze_study_and_rerun_from_the_copy(small_dir, tmp_path, capsys):
     study = tmp_path / "q3" / "study.toml"
     assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 0
