@@ -659,9 +659,9 @@ def validate_survey(
     Raises
     ------
     ValidationError
-        Listing every problem: duplicate or missing column names (with near
-        matches), text in ratings that is not a declared not-experienced
-        code, values off the facet's scale, empty or constant facets, an
+        Listing every problem: no facets, duplicate or missing column names
+        (with near matches), text in ratings that is not a declared
+        not-experienced code, values off the facet's scale, empty or constant facets, an
         outcome that is neither 0/1 nor a declared score, one with one class
         or no variance, duplicate ids, non-positive weights, too few
         respondents for the number of facets. Counts in the messages count
@@ -706,6 +706,11 @@ def validate_survey(
         if col is not None and col not in out.columns:
             hint = did_you_mean(col, columns)
             problems.append(f"The {role} column '{col}' is not in the survey.{hint}")
+    if not schema.facets:
+        problems.append(
+            "There are no facets to analyse: the catalog has no rows (one row "
+            "per facet, its id in the 'facet' column, naming a survey column)."
+        )
     missing_facets = [f for f in schema.facets if f not in out.columns]
     if missing_facets:
         hints = "".join(

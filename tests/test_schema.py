@@ -206,6 +206,14 @@ def test_too_few_respondents_for_the_facets():
     assert "20 respondents for 3 facets" in problem
 
 
+def test_a_catalog_without_facets_is_a_problem_before_any_fit():
+    schema = SurveySchema(facets=(), connection="connected")
+    (problem,) = _problems(_survey(), schema, FacetCatalog.from_facets([]))
+    assert "no facets to analyse" in problem
+    with pytest.raises(ValidationError, match="no facets to analyse"):
+        em.analyze(_survey(), pd.DataFrame({"facet": []}), connection="connected")
+
+
 def test_every_problem_is_reported_at_once():
     s = _survey()
     s.loc[0, "app"] = 0
