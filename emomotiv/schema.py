@@ -661,11 +661,11 @@ def validate_survey(
     ValidationError
         Listing every problem: no facets, duplicate or missing column names
         (with near matches), text in ratings that is not a declared
-        not-experienced code, values off the facet's scale, empty or constant facets, an
-        outcome that is neither 0/1 nor a declared score, one with one class
-        or no variance, duplicate ids, non-positive weights, too few
-        respondents for the number of facets. Counts in the messages count
-        cells.
+        not-experienced code, values off the facet's scale, empty or constant
+        facets, an outcome that is neither 0/1 nor a declared score, one with
+        one class or no variance, duplicate ids, non-positive weights, too
+        few respondents for the number of facets. Counts in the messages
+        count cells.
 
     Examples
     --------
