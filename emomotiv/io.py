@@ -398,8 +398,13 @@ def jsonable(obj):
 
 
 def dump_json(obj, path: Path) -> None:
-    """Write ``obj`` as indented, key-sorted, strict JSON (see :func:`jsonable`)."""
-    text = json.dumps(jsonable(obj), indent=2, sort_keys=True, allow_nan=False)
+    """Write ``obj`` as indented, strict JSON (see :func:`jsonable`).
+
+    Keys keep their order: several mappings of the summary are ordered (the
+    largest variance inflation first, SHAP before the classical methods), and
+    a report rendered from the saved folder must show them as the run did.
+    """
+    text = json.dumps(jsonable(obj), indent=2, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
 
 

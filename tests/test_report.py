@@ -256,6 +256,16 @@ def test_write_html_and_save_analysis_write_the_report(contract, tmp_path):
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_a_report_rendered_from_the_saved_folder_is_the_report_saved(
+    small_result, tmp_path
+):
+    # the summary's ordered mappings (VIF largest first, SHAP before the
+    # classical methods, the fit metrics) keep their order through summary.json
+    out = em.save_analysis(small_result, tmp_path / "run")
+    saved = (out / "report.html").read_text(encoding="utf-8")
+    assert em.Report.from_folder(out).html() == saved
+
+
 # -- the browser check ------------------------------------------------------
 
 CHROMIUM_FLAGS = [
