@@ -165,6 +165,8 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
     0  welcome_note  Open
     """
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"'{path}' is a folder, not a file.")
     if not path.is_file():
         raise FileNotFoundError(f"No such file: '{path}'.")
     reader = survey_reader(path)

@@ -303,6 +303,8 @@ class Study:
         ('connected', 20, 'survey.csv')
         """
         path = Path(path)
+        if path.is_dir():
+            raise IsADirectoryError(f"The study file '{path}' is a folder.")
         if not path.is_file():
             raise FileNotFoundError(f"No such study file: '{path}'.")
         try:

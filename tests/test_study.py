@@ -86,6 +86,8 @@ def test_bad_toml_and_a_missing_file(tmp_path):
         Study.from_toml(path)
     with pytest.raises(FileNotFoundError, match="nothere.toml"):
         Study.from_toml(tmp_path / "nothere.toml")
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        Study.from_toml(tmp_path)
 
 
 def test_a_new_field_works_in_a_file_without_changes_here(tmp_path):
