@@ -143,6 +143,8 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
     ------
     FileNotFoundError
         When the file does not exist.
+    IsADirectoryError
+        When the path is a folder.
     ValidationError
         Naming the file: an undecodable byte (with the encodings to try), an
         empty file, a duplicate column name, a row that cannot be parsed, or
