@@ -508,12 +508,19 @@ def _controls_step(
 
 
 def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
-    """The study's model (or the default ``DriverModel``), seeded and fitted."""
+    """The study's model (or the default ``DriverModel``), seeded and fitted.
+
+    The study's model is cloned: the caller's object is left as given, so two
+    analyses given one model neither change its settings nor refit each
+    other's result.
+    """
+    from sklearn.base import clone
+
     task = "regression" if study.connection_kind == "score" else "binary"
     if study.model is None:
         estimator = DriverModel(random_state=study.random_state, task=task)
     else:
-        estimator = study.model.set_params(random_state=study.random_state)
+        estimator = clone(study.model).set_params(random_state=study.random_state)
         if isinstance(estimator, DriverModel):
             estimator.set_params(task=task)
     if study.cv is not None and "cv" in estimator.get_params():
@@ -805,7 +812,9 @@ def analyze(
         facets : sequence of str or None
             Facet columns, when no catalog is given.
         model : DriverModel or None
-            An unfitted model to use instead of the default ``DriverModel``.
+            An unfitted model to use instead of the default ``DriverModel``;
+            a clone of it is fitted (``result.model``), the object given is
+            left as it is.
         n_boot : int, default=100
             Bootstrap replicates for the importance intervals, rank intervals
             and ``p_top`` (see :func:`~emomotiv.bootstrap_importance`); 0

@@ -566,8 +566,6 @@ def analyze_latest_wave(
     ``analyze`` is that function. Returns the latest wave's analysis with the
     comparison added (:func:`add_comparison`).
     """
-    from sklearn.base import clone
-
     column = study.wave
     empty = int(survey[column].isna().sum())
     if empty:
@@ -580,11 +578,8 @@ def analyze_latest_wave(
     runs = []
     for label in (previous, latest):
         part = survey[survey[column] == label].reset_index(drop=True)
-        model = study.model
-        if model is not None and label != latest:
-            model = clone(model)  # the caller's model ends up fitted on the latest
         try:
-            runs.append(analyze(part, catalog, study=study.replace(model=model)))
+            runs.append(analyze(part, catalog, study=study))
         except ValidationError as err:
             subject = f"{err.subject} of wave '{label}'"
             raise ValidationError(err.problems, subject=subject) from None

@@ -47,6 +47,21 @@ def test_same_seed_same_result(small):
     pd.testing.assert_frame_equal(a.tables["stages"], b.tables["stages"])
 
 
+def test_two_analyses_with_one_model_leave_each_other_alone(small):
+    model = em.DriverModel(n_estimators=30, cv=2, n_jobs=1)
+    options = dict(connection="connected", n_boot=0, progress=False, methods=False)
+    first = em.analyze(small.survey, small.catalog, model=model, cv=3, **options)
+    saved = first.model.estimator_.get_booster().save_raw()
+    second = em.analyze(
+        small.survey, small.catalog, model=model, random_state=5, **options
+    )
+    assert model.get_params()["cv"] == 2 and model.random_state is None
+    assert not hasattr(model, "estimator_")
+    assert second.summary["model"]["cv_folds"] == 2
+    assert first.model is not second.model
+    assert first.model.estimator_.get_booster().save_raw() == saved
+
+
 def test_weak_fit_warns(small):
     rng = np.random.default_rng(0)
     noise = small.survey.assign(connected=rng.integers(0, 2, len(small.survey)))

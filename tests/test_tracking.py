@@ -324,7 +324,9 @@ def test_analyze_by_wave_compares_the_latest_two(tmp_path):
         n_boot=5,
         progress=False,
     )
-    assert result.model is model  # fitted on the latest wave only
+    settings = {"random_state": 0, "task": "binary"}
+    assert result.model.get_params() == model.get_params() | settings
+    assert not hasattr(model, "estimator_")  # the caller's model is left unfitted
     assert result.summary["data"]["n_respondents"] == 800
     assert result.summary["data"]["wave"] == "2026Q2"
     tracking = result.summary["tracking"]
