@@ -568,6 +568,20 @@ def compare_importance(
     ['table_stakes', 'core_driver', 'hidden_driver', 'low_priority']
     """
     owner = "compare_importance"
+    problems = []
+    if not isinstance(derived, ImportanceResult):
+        problems.append(
+            "'derived' must be an ImportanceResult (from shap_importance, "
+            "bootstrap_importance or AnalysisResult.importance); got "
+            f"{type(derived).__name__}."
+        )
+    if not isinstance(stated, StatedImportance):
+        problems.append(
+            "'stated' must be a StatedImportance (from stated_importance); got "
+            f"{type(stated).__name__}."
+        )
+    if problems:
+        raise TypeError(f"{owner}: " + " ".join(problems))
     n_boot = check_int(n_boot, "n_boot", owner, min_value=0)
     level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
     known = list(derived.table.index)

@@ -135,6 +135,11 @@ def test_other_bad_input():
         em.compare_importance(ImportanceResult("shap", bigger), s)
     with pytest.raises(ValueError, match="'derived_threshold' parameter"):
         em.compare_importance(_derived([0.5, 0.5]), s, derived_threshold=0)
+    table = _derived([0.5, 0.5]).table  # a table, not its result
+    with pytest.raises(TypeError, match="'derived' must be an ImportanceResult"):
+        em.compare_importance(table, s)
+    with pytest.raises(TypeError, match="'stated' must be a StatedImportance"):
+        em.compare_importance(_derived([0.5, 0.5]), s.table)
 
 
 def test_stated_for_some_facets_only_compares_those():
