@@ -753,6 +753,10 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
     """The run's files with their checksums; raise if the folder does not
     match its ``manifest.json`` (missing, changed or unlisted run files)."""
     folder = Path(folder)
+    if not folder.exists():
+        raise FileNotFoundError(f"No such folder: '{folder}'.")
+    if not folder.is_dir():
+        raise NotADirectoryError(f"'{folder}' is a file, not an output folder.")
     if not (folder / MANIFEST_FILE).is_file():
         raise ValidationError(
             [

@@ -243,6 +243,10 @@ def test_load_analysis_refuses_a_folder_that_does_not_match(small_result, tmp_pa
     (out / "manifest.json").unlink()
     with pytest.raises(em.ValidationError, match="no manifest.json"):
         em.load_analysis(out)
+    with pytest.raises(FileNotFoundError, match="No such folder: '.*elsewhere'"):
+        em.load_analysis(tmp_path / "elsewhere")
+    with pytest.raises(NotADirectoryError, match="is a file, not an output folder"):
+        em.load_analysis(out / "drivers.csv")
 
 
 def test_a_save_killed_midway_is_refused_then_cleaned(
