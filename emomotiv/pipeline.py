@@ -409,6 +409,8 @@ def _checked_inputs(
                     f"The {role} column '{col}' is not in the survey."
                     f"{did_you_mean(col, [str(c) for c in frame.columns])}"
                 )
+    if any("'encoding' parameter" in p for p in problems):  # said once
+        problems = [p for p in problems if "Unknown text encoding" not in p]
     if problems:
         subject = "input" if n_outside else "survey"
         raise ValidationError(problems, subject=subject)

@@ -293,6 +293,10 @@ def test_latin1_file_reads_with_encoding(tmp_path, capsys):
     assert main(args) == 2
     assert "f.csv" in capsys.readouterr().err
     assert main([*args, "--encoding", "latin-1"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--encoding", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert "1 problem" in err and err.count("nonsense") == 1, err
 
 
 @pytest.fixture(scope="module")
