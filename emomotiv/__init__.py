@@ -129,3 +129,13 @@ __all__ = [
     "value_drivers",
     "value_of_connection",
 ]
+
+
+def __getattr__(name: str):
+    """``em.plotting`` on first use, so that ``import emomotiv`` does not
+    import matplotlib."""
+    if name == "plotting":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.plotting")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

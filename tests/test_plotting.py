@@ -232,3 +232,23 @@ def test_dollar_labels_are_literal_text():
     ax.figure.savefig(io.BytesIO(), format="svg")  # mathtext raises on a lone '$'
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [r"a \$ b \$", r"\$5 fee"]
+
+
+def test_plotting_is_an_attribute_of_the_package():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, emomotiv as em; "
+        "print('matplotlib' in sys.modules, callable(em.plotting.plot_drivers))"
+    )
+    root = Path(__file__).parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["False", "True"], out.stderr
+    import emomotiv
+
+    with pytest.raises(AttributeError, match="no attribute 'plot_drivers'"):
+        emomotiv.plot_drivers  # noqa: B018
