@@ -872,6 +872,8 @@ class Report:
         from .io import restore_formulas
 
         folder = Path(folder)
+        if not folder.is_dir():
+            raise FileNotFoundError(f"No such folder: '{folder}'.")
         if not (folder / "summary.json").is_file():
             raise FileNotFoundError(
                 f"'{folder}' is not a saved analysis: it has no summary.json."

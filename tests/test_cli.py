@@ -441,6 +441,9 @@ def test_report_re_renders_a_previous_release_folder_without_refitting(
 
 def test_report_says_why_a_folder_cannot_be_rendered(old_analysis, tmp_path, capsys):
     assert main(["report", str(tmp_path / "nothing")]) == 2
+    assert "No such folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["report", str(tmp_path / "empty")]) == 2
     assert "not a saved analysis" in capsys.readouterr().err
     (old_analysis / "drivers.csv").unlink()
     assert main(["report", str(old_analysis)]) == 2
