@@ -202,7 +202,7 @@ class Study:
         changed = [
             f"{f.name}={getattr(self, f.name)!r}"
             for f in dataclasses.fields(self)
-            if f.repr and getattr(self, f.name) != f.default
+            if f.repr and not _is_default(getattr(self, f.name), f.default)
         ]
         return f"Study({', '.join(changed)})"
 
@@ -596,6 +596,15 @@ def _check_wording(study: Study, owner: str) -> None:
             f"The 'outcome_label' parameter of {owner} must be a non-empty str or "
             f"None. Got {label!r} instead."
         )
+
+
+def _is_default(value: object, default: object) -> bool:
+    """Whether a setting holds its default; a column or an array given in
+    place of a setting (which ``problems`` names) is never a default."""
+    try:
+        return bool(value == default)
+    except (TypeError, ValueError):  # an elementwise comparison
+        return False
 
 
 def _check_model(model: object, owner: str) -> None:

@@ -222,9 +222,9 @@ def test_repr_shows_only_the_settings_that_differ_from_the_defaults():
 
 def test_a_column_or_a_model_class_in_place_of_a_name_or_instance_is_named(small):
     weight = small.survey["weight"]
-    problems = em.Study(
-        connection="connected", weight=weight, model=em.DriverModel
-    ).problems()
+    study = em.Study(connection="connected", weight=weight, model=em.DriverModel)
+    assert repr(study).startswith("Study(connection='connected', weight=0 ")
+    problems = study.problems()
     assert problems == [
         "The 'weight' role must be a string naming a survey column; got a "
         "Series of shape (600,). Pass its name: weight='weight'.",
