@@ -585,11 +585,11 @@ def _segments_step(
     cat: FacetCatalog,
     study: Study,
 ):
-    """Drivers within each segment; (tables, ``summary["segments"]``)."""
+    """Drivers within each segment; (tables, ``summary["segments"]``, result)."""
     from .segments import segment_drivers
 
     if schema.segment is None:
-        return {}, {"skipped": "skipped: no segment column (--segment)"}
+        return {}, {"skipped": "skipped: no segment column (--segment)"}, None
     labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
     w = data[schema.weight].to_numpy() if schema.weight else None
     result = segment_drivers(
@@ -607,18 +607,20 @@ def _segments_step(
         random_state=study.random_state,
         boot_size=study.boot_size,
     )
-    return {"segment_drivers": result.to_frame()}, jsonable(result.summary())
+    summary = jsonable(result.to_summary())
+    return {"segment_drivers": result.to_frame()}, summary, result
 
 
 def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int):
-    """Touchpoints to value and the part through connection; (tables, summary).
+    """Touchpoints to value and the part through connection; (tables,
+    summary, result).
 
     The value model is cross-validated with the driver model's folds (``cv``).
     """
     from .value_drivers import ValueModel, value_drivers
 
     if schema.value is None:
-        return {}, {"skipped": "skipped: no value column (--value)"}
+        return {}, {"skipped": "skipped: no value column (--value)"}, None
     frame = cat.to_frame()
     roi = plan.roi.set_index("facet") if plan is not None else None
     vpc = (plan.summary or {}).get("value_per_connected") if plan is not None else None
@@ -637,7 +639,8 @@ def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int):
         random_state=study.random_state,
         boot_size=study.boot_size,
     )
-    return {"value_drivers": result.to_frame()}, jsonable(result.summary())
+    summary = jsonable(result.to_summary())
+    return {"value_drivers": result.to_frame()}, summary, result
 
 
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
@@ -1012,12 +1015,12 @@ def analyze(
     summary["plan"] = plan.summary
     steps.update()
     steps.set_postfix_str("segment drivers")
-    segment_tables, summary["segments"] = _segments_step(
+    segment_tables, summary["segments"], segments = _segments_step(
         estimator, data, schema, cat, study
     )
     steps.update()
     steps.set_postfix_str("value drivers")
-    value_tables, summary["value_drivers"] = _value_drivers_step(
+    value_tables, summary["value_drivers"], value_drivers = _value_drivers_step(
         data, schema, cat, plan, study, cv=getattr(estimator, "cv", 5)
     )
     summary["settings"] |= {"population": study.population, "budget": study.budget}
@@ -1054,4 +1057,6 @@ def analyze(
         measures=measures,
         value=link,
         plan=plan,
+        segments=segments,
+        value_drivers=value_drivers,
     )

@@ -9,9 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:  # for annotations only: at run time this module imports none
+    from .segments import SegmentDrivers
+    from .value_drivers import ValueDrivers
 
 __all__ = [
     "AnalysisResult",
@@ -394,6 +398,14 @@ class AnalysisResult:
         The value of connection, when a value column was given.
     plan : PlanResult or None
         Simulated improvements, their ROI and the budget plan.
+    segments : SegmentDrivers or None
+        The driver ranking within each segment and the test of where
+        segments differ, when a segment column was given (also
+        ``tables["segment_drivers"]`` and ``summary["segments"]``).
+    value_drivers : ValueDrivers or None
+        The touchpoints' effects on value and the part through connection,
+        when a value column was given (also ``tables["value_drivers"]`` and
+        ``summary["value_drivers"]``).
 
     Examples
     --------
@@ -418,6 +430,8 @@ class AnalysisResult:
     measures: ConnectionMeasures | None = None
     value: ValueLink | None = None
     plan: PlanResult | None = None
+    segments: SegmentDrivers | None = None
+    value_drivers: ValueDrivers | None = None
 
     @property
     def drivers(self) -> pd.DataFrame:

@@ -147,7 +147,7 @@ class SegmentDrivers:
         )
         return frame.reindex(order.index)
 
-    def summary(self) -> dict[str, Any]:
+    def to_summary(self) -> dict[str, Any]:
         """JSON-ready ``summary["segments"]``."""
         differs = self.table.loc[self.table["differs"].fillna(False).astype(bool)]
         return {

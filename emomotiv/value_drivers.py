@@ -171,7 +171,7 @@ class ValueDrivers:
     >>> s = em.make_survey(n_respondents=600, n_facets=8, random_state=0)
     >>> vd = em.value_drivers(s.survey[s.catalog["facet"]], s.survey["value"],
     ...                       model=em.ValueModel(n_estimators=30, cv=0), n_boot=0)
-    >>> vd.summary()["objective"], len(vd.to_frame())
+    >>> vd.to_summary()["objective"], len(vd.to_frame())
     ('tweedie', 8)
     """
 
@@ -183,7 +183,7 @@ class ValueDrivers:
         """The ``value_drivers`` table."""
         return self.table.copy()
 
-    def summary(self) -> dict[str, Any]:
+    def to_summary(self) -> dict[str, Any]:
         """JSON-ready ``summary["value_drivers"]``."""
         top = self.table.sort_values("delta_value", ascending=False).head(5)
         return {**self.info, "top": list(top["facet"])}

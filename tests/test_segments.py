@@ -63,7 +63,7 @@ def test_a_segment_specific_driver_is_found_and_flagged(segmented):
         n_drivers = int(truth["is_driver"].sum())
         assert table.loc[(other, "brand_reputation"), "rank"] > n_drivers
     assert bool(table.loc[("Advised", "brand_reputation"), "differs"])
-    assert "brand_reputation" in result.summary()["differing"]
+    assert "brand_reputation" in result.to_summary()["differing"]
     # the truth agrees: it is the only facet whose effect differs
     truth = s.truth_by_segment["Advised"]
     assert truth.index[truth["differs"]].tolist() == ["brand_reputation"]
@@ -231,6 +231,8 @@ def test_analyze_writes_segment_drivers_and_the_report_shows_them():
     )
     table = result.tables["segment_drivers"]
     assert set(table["segment"]) == set(s.survey["customer_type"])
+    assert isinstance(result.segments, em.SegmentDrivers)
+    pd.testing.assert_frame_equal(result.segments.to_frame(), table)
     summary = result.summary["segments"]
     assert summary["min_size"] == 350
     assert summary["segments"]["Retirement"]["ranked"] is False

@@ -1,6 +1,7 @@
 """Value drivers: the value model, change in value, the part through connection."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -107,6 +108,8 @@ def test_analyze_writes_value_drivers_and_the_report_shows_them(direct):
     )
     table = result.tables["value_drivers"]
     assert list(table.columns) == list(COLUMNS)
+    assert isinstance(result.value_drivers, em.ValueDrivers)
+    pd.testing.assert_frame_equal(result.value_drivers.to_frame(), table)
     assert table["delta_value_via_connection"].notna().all()
     vpc = result.summary["plan"]["value_per_connected"]
     roi = result.tables["roi"].set_index("facet")["delta_connected"]
