@@ -105,7 +105,7 @@ from scipy.stats import chi2
 from sklearn.base import clone
 
 import emomotiv as em
-from emomotiv.segments import _heterogeneity, _holm
+from emomotiv.segments import _holm
 
 
 def effects_for(truth: pd.DataFrame, rng: np.random.Generator) -> dict:
@@ -155,8 +155,22 @@ def pooled(X, y, seg, w, n_boot, seed):
     return est, p_adj
 
 
+def share_test(results, facets) -> pd.Series:
+    """Cochran's Q on the segments' full-data shares at their own sizes."""
+    share = np.column_stack(
+        [r.table["full_data_importance"].reindex(facets) for r in results.values()]
+    )
+    var = np.column_stack(
+        [r.replicates[facets].var(axis=0, ddof=1) for r in results.values()]
+    )
+    w = 1 / np.maximum(var, 1e-12)
+    pooled = (w * share).sum(axis=1) / w.sum(axis=1)
+    q = (w * (share - pooled[:, None]) ** 2).sum(axis=1)
+    return pd.Series(chi2.sf(q, df=share.shape[1] - 1), index=facets)
+
+
 def per_segment(X, y, seg, w, n_boot, seed, halo=False):
-    """Shares and Holm p per facet; also the test at each segment's own size."""
+    """Shares and Holm p per facet; also the test on shares at own sizes."""
     controls = None
     if halo:  # what analyze does: the halo score as a control in every model
         design = em.design_matrix(X, sample_weight=w)
@@ -179,11 +193,11 @@ def per_segment(X, y, seg, w, n_boot, seed, halo=False):
     }
     p_adj = table.groupby("facet")["p_differ_adj"].first()
     facets = list(p_adj.index)
-    unmatched = _holm(_heterogeneity(result.results, facets))
-    return est, p_adj, unmatched
+    raw = table.groupby("facet")["p_differ"].first()
+    return est, p_adj, _holm(share_test(result.results, facets)), raw
 
 
-def score(est, p_adj, truth_by_segment) -> dict:
+def score(est, p_adj, truth_by_segment, raw=None) -> dict:
     prec, overlap = [], []
     for s, truth in truth_by_segment.items():
         top = est[s].sort_values(ascending=False).head(5).index
@@ -197,6 +211,9 @@ def score(est, p_adj, truth_by_segment) -> dict:
         "top5_overlap": float(np.mean(overlap)),
         "recall": float(flagged[differs].mean()),
         "false_flags": int(flagged[~differs].sum()),
+        "raw_p05": np.nan
+        if raw is None
+        else float((raw.reindex(differs.index)[~differs] < 0.05).mean()),
     }
 
 
@@ -252,17 +269,30 @@ def main() -> None:
                 results = {design: pooled(X, y, seg, w, args.n_boot, seed)}
             else:
                 halo = design == "per_segment_halo"
-                est, p_adj, own = per_segment(X, y, seg, w, args.n_boot, seed, halo)
-                results = {design: (est, p_adj), f"{design} (own sizes)": (est, own)}
-            for name, (est, p_adj) in results.items():
-                row = {"design": name, "seed": seed} | score(est, p_adj, truth)
+                est, p_adj, own, raw = per_segment(
+                    X, y, seg, w, args.n_boot, seed, halo
+                )
+                results = {
+                    design: (est, p_adj, raw),
+                    f"{design} (shares, own sizes)": (est, own, None),
+                }
+            for name, (est, p_adj, *raw) in results.items():
+                raw = raw[0] if raw else None
+                row = {"design": name, "seed": seed} | score(est, p_adj, truth, raw)
                 rows.append(row)
                 print(row, flush=True)
     frame = pd.DataFrame(rows)
     frame["runs_flagged"] = frame["false_flags"] > 0
     print(
         frame.groupby("design")[
-            ["precision@5", "top5_overlap", "recall", "false_flags", "runs_flagged"]
+            [
+                "precision@5",
+                "top5_overlap",
+                "recall",
+                "false_flags",
+                "runs_flagged",
+                "raw_p05",
+            ]
         ].mean()
     )
 

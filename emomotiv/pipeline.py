@@ -606,6 +606,7 @@ def _segments_step(
         progress=study.progress,
         random_state=study.random_state,
         boot_size=study.boot_size,
+        catalog=cat,
     )
     summary = jsonable(result.to_summary())
     return {"segment_drivers": result.to_frame()}, summary, result

@@ -318,6 +318,11 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     names = list(dict.fromkeys(ranked["segment"].astype(str)))
     wide = ranked.pivot(index="facet", columns="segment", values="importance")
     ranks = ranked.pivot(index="facet", columns="segment", values="rank")
+    gains = (
+        ranked.pivot(index="facet", columns="segment", values="delta_connected")
+        if _has(ranked, "delta_connected")
+        else None
+    )
     per_facet = ranked.groupby("facet").agg(
         label=("label", "first"),
         p_adj=("p_differ_adj", "first"),
@@ -341,6 +346,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
                 {
                     "share": _number(wide.loc[f, s]),
                     "rank": _number(ranks.loc[f, s]),
+                    "gain": None if gains is None else _number(gains.loc[f, s]),
                     "alpha": round(0.55 * (_number(wide.loc[f, s]) or 0) / peak, 3),
                 }
                 for s in names

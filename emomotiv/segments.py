@@ -3,7 +3,7 @@
 What connects a self-directed investor is not what connects a retiree with
 an adviser. :func:`segment_drivers` ranks the facets within each value of a
 segment column (``segment=``, ``--segment COL``) and says which facets'
-importance differs between segments.
+effects differ between segments.
 
 - **One model per segment.** Each segment with at least ``min_size``
   respondents gets its own driver model, fitted and bootstrapped as the
@@ -20,48 +20,39 @@ importance differs between segments.
   (precision@5 0.92 per segment, 5 seeds and 100 replicates, against 0.93
   pooled, one seed and 10), but the pooled model, whose trees split on a
   segment indicator only where the data reward it, mixed the segments: it
-  flagged a third of the facets that truly differ (recall 0.33, against
-  0.80) and more that do not (2 per run, against 0.6), so each segment is
-  fitted on its own.
+  flagged a third of the facets that truly differ (recall 0.33) and two per
+  run that do not, so each segment is fitted on its own.
 - **Too small to rank.** A segment below ``min_size`` respondents is
   reported (its size, and the reason) but not ranked: a driver model needs
   hundreds of respondents for tens of facets, and a ranking on fewer is
   mostly noise.
-- **Does a facet's importance differ across segments?** The segments are
-  disjoint samples, so their bootstrap replicates are independent. A share
-  depends on how many respondents the model was fitted on as well as on the
-  effects: the more respondents, the more a regularised model concentrates
-  importance on the drivers. Segments of unequal size are therefore compared
-  at one size, ``m``, the smallest ranked segment's: each segment's *matched
-  share* ``s_k`` is the mean full-data share of ``J_k = ceil(n_k / m)``
-  models fitted on random subsets of ``m`` of its respondents that together
-  hold every respondent (the smallest segment keeps its own full-data fit).
-  Its variance ``var_k`` is the segment's bootstrap variance ``v_k`` times
-  ``n_k * sum_i c_i**2 / (J_k * m)**2`` (``c_i`` the subsets holding
-  respondent ``i``; ``n_k / m`` for disjoint subsets), the first-order
-  variance of a mean of such fits.
-  Cochran's heterogeneity statistic ``Q = sum_k (s_k - s_w)^2 / var_k``
-  (``s_w`` the inverse-variance weighted mean) is referred to a chi-square
-  with K - 1 degrees of freedom (``p_differ``); Holm's step-down adjusts
-  over the facets (``p_differ_adj``), and ``differs`` is
-  ``p_differ_adj < alpha``. Compared at their own sizes instead, random 70/30
-  splits of one survey (no segment differs; 6,000 respondents, 30 facets) were
-  flagged in 2 runs of 10 after Holm, at one size in none of 6; on the
-  generator with segment-specific drivers the matched test found 0.67 of the
-  differing facets with no false flag, the own-size one 0.80 with 0.6 false
-  flags per run (``benchmarks/bench_segments.py``). Shares are within-segment
-  shares: a facet whose effect is the same everywhere can still lose share in
-  a segment where another facet matters much more. The test reads full-data
-  shares, not the reported bagged ones: bagging lifts a facet with no effect
-  to a small floor, so a driver that is off in one segment differed less
-  between bagged shares.
+- **Does a facet's effect differ across segments?** Each ranked segment's
+  replicate models also simulate a one-point rise of every facet, out of
+  bag, as the whole survey's ROI does (``delta_connected``: the change in
+  the segment's connected share, bagged, with its percentile interval).
+  The segments are disjoint samples, so their replicates are independent:
+  Cochran's heterogeneity statistic ``Q = sum_k (g_k - g_w)^2 / v_k`` (``g_k``
+  a segment's gain, ``v_k`` the variance of its replicates, ``g_w`` the
+  inverse-variance weighted mean) is referred to a chi-square with K - 1
+  degrees of freedom (``p_differ``); Holm's step-down adjusts over the
+  facets (``p_differ_adj``), and ``differs`` is ``p_differ_adj < alpha``.
+  The test reads the gains, not the importance shares: a share is relative
+  to the segment's other facets and depends on how many respondents its
+  model saw (the more, the more a regularised model concentrates importance
+  on the drivers), so larger segments' shares of the same effect read
+  higher, and correcting for that cost power. On the generator with
+  segment-specific drivers (6,000 respondents, 30 facets, 3 segments, 5
+  seeds, 100 replicates) the gains found 0.80 of the truly differing facets
+  with no false flag, against 0.67 for the shares compared at one size; on
+  random 70/30 splits of one survey, in which no segment differs, neither
+  flagged a facet in 6 runs (``benchmarks/bench_segments.py``). It costs no
+  fit beyond each segment's bootstrap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -74,7 +65,7 @@ from .importance import _as_groups
 __all__ = ["SegmentDrivers", "segment_drivers"]
 
 MIN_SEGMENT_SIZE = 300
-MATCH_STREAM = 17  # the random subsets of the matched shares
+GAIN_COLUMNS = ("delta_connected", "delta_connected_low", "delta_connected_high")
 COLUMNS = (
     "facet",
     "label",
@@ -91,7 +82,7 @@ COLUMNS = (
     "p_differ_adj",
     "differs",
     "full_data_importance",
-    "matched_importance",
+    *GAIN_COLUMNS,
 )
 
 
@@ -106,9 +97,11 @@ class SegmentDrivers:
         ``facet, label, segment, n, importance, importance_low,
         importance_high, rank, p_top, ranked, note, p_differ, p_differ_adj,
         differs, full_data_importance`` (the share of the segment's model
-        fitted on all its respondents, which the test of difference
-        compares). A segment too small to rank has its rows with empty
-        importance, ``ranked`` False and the reason in ``note``.
+        fitted on all its respondents), ``delta_connected,
+        delta_connected_low, delta_connected_high`` (the simulated change in
+        the segment's connected share for a one-point rise, which the test
+        of difference compares). A segment too small to rank has its rows
+        with empty importance, ``ranked`` False and the reason in ``note``.
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
     info : dict
@@ -190,88 +183,26 @@ def _p_column(table: pd.DataFrame) -> str | None:
     return named[0] if named else None
 
 
-def _heterogeneity(
-    results: Mapping[str, Any],
-    facets: list[str],
-    matched: Mapping[str, tuple[np.ndarray, float]] | None = None,
-) -> pd.Series:
+def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     """Cochran's Q p-value per facet from independent bootstrap replicates.
 
-    ``matched`` maps each segment to its matched shares and the factor that
-    turns its bootstrap variance into theirs (:func:`_matched`); without it,
-    the full-data shares with the bootstrap variances.
+    ``gains`` maps each ranked segment to its one-point raises
+    (:class:`~emomotiv.SimulationResult`, one row per facet in ``facets``
+    order): the bagged gains and the variance of their replicates.
     """
     from scipy.stats import chi2
 
-    if len(results) < 2 or any(r.replicates is None for r in results.values()):
+    usable = [g for g in gains.values() if g.replicates is not None]
+    if len(gains) < 2 or len(usable) < len(gains):
         return pd.Series(np.nan, index=facets)
-    if matched is None:
-        matched = {
-            name: (r.table["full_data_importance"].reindex(facets).to_numpy(), 1.0)
-            for name, r in results.items()
-        }
-    share = np.column_stack([matched[name][0] for name in results])
-    var = np.column_stack(
-        [
-            r.replicates[facets].var(axis=0, ddof=1).to_numpy() * matched[name][1]
-            for name, r in results.items()
-        ]
-    )
+    gain = np.column_stack([g.table["delta_connected"].to_numpy() for g in usable])
+    var = np.column_stack([g.replicates.var(axis=0, ddof=1).to_numpy() for g in usable])
     var = np.maximum(var, 1e-12)
     w = 1 / var
-    pooled = (w * share).sum(axis=1) / w.sum(axis=1)
-    q = (w * (share - pooled[:, None]) ** 2).sum(axis=1)
-    p = chi2.sf(q, df=share.shape[1] - 1)
+    pooled = (w * gain).sum(axis=1) / w.sum(axis=1)
+    q = (w * (gain - pooled[:, None]) ** 2).sum(axis=1)
+    p = chi2.sf(q, df=gain.shape[1] - 1)
     return pd.Series(p, index=facets)
-
-
-def _subset_share(fit, model, part, y, w, facets, pick) -> np.ndarray:
-    """The full-data share of ``model`` fitted on the rows ``pick`` alone."""
-    from sklearn.base import clone
-
-    one = fit(clone(model), part.iloc[pick], y[pick], sample_weight=w[pick], n_boot=0)
-    return one.table["full_data_importance"].reindex(facets).to_numpy()
-
-
-def _subsets(y: np.ndarray, m: int, seed) -> list[np.ndarray]:
-    """``ceil(n / m)`` random subsets of ``m`` rows that together hold every row.
-
-    The rows are shuffled with each outcome value spread evenly through the
-    order, which is then cut into consecutive blocks of ``m``, wrapping
-    around: the last block reuses the first rows, so a row is in one subset
-    or, at the wrap, in two.
-    """
-    n = len(y)
-    rng = np.random.default_rng(None if seed is None else [seed, MATCH_STREAM])
-    _, group, counts = np.unique(y, return_inverse=True, return_counts=True)
-    rank = np.empty(n)
-    for g in range(len(counts)):  # a random place within the outcome value
-        rows = np.flatnonzero(group == g)
-        rank[rows] = rng.permutation(len(rows))
-    order = np.argsort((rank + rng.random(n)) / counts[group], kind="stable")
-    parts = -(-n // m)
-    return [np.sort(order[np.arange(i * m, (i + 1) * m) % n]) for i in range(parts)]
-
-
-def _matched(fit_share, result, facets, y, m: int, seed) -> tuple[np.ndarray, float]:
-    """A segment's share at ``m`` respondents, and its variance factor.
-
-    The mean full-data share of models fitted on subsets of ``m``
-    respondents that together hold every respondent (:func:`_subsets`;
-    ``fit_share(rows)`` fits one). Its variance, to first order (a share as
-    a mean of the respondents' contributions), is the segment's bootstrap
-    variance times ``n * sum_i c_i**2 / (J * m)**2``, with ``c_i`` the number
-    of the ``J`` subsets that hold respondent ``i``. A segment of ``m``
-    respondents keeps its full-data share.
-    """
-    share = result.table["full_data_importance"].reindex(facets).to_numpy()
-    n = len(y)
-    if n <= m:
-        return share, 1.0
-    subsets = _subsets(y, m, seed)
-    fits = [fit_share(rows) for rows in subsets]
-    times = np.bincount(np.concatenate(subsets), minlength=n)
-    return np.mean(fits, axis=0), n * float(np.sum(times**2)) / (len(fits) * m) ** 2
 
 
 def _holm(p: pd.Series) -> pd.Series:
@@ -284,10 +215,12 @@ def _holm(p: pd.Series) -> pd.Series:
     return out
 
 
-def _segment_rows(facets, segment, n, result, note) -> pd.DataFrame:
+def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
     rows = pd.DataFrame({"facet": facets, "segment": segment, "n": n})
     if result is None:
         return rows.assign(ranked=False, note=note)
+    for name in GAIN_COLUMNS:
+        rows[name] = gain.table[name].to_numpy()
     frame = result.to_frame().set_index("facet").reindex(facets)
     rows["importance"] = frame["importance"].to_numpy()
     rows["importance_low"] = frame["importance_low"].to_numpy()
@@ -316,6 +249,7 @@ def segment_drivers(
     random_state: int | None = None,
     boot_size: int | None = None,
     controls=None,
+    catalog=None,
 ) -> SegmentDrivers:
     """Rank the facets within each segment and test where segments differ.
 
@@ -349,6 +283,9 @@ def segment_drivers(
         the segment models on the facets alone: with the halo score as a
         control they found each segment's drivers no better (measured in
         ``benchmarks/bench_segments.py``).
+    catalog : FacetCatalog, DataFrame or None
+        Supplies each facet's scale for the one-point rise (a rating at the
+        top of its scale stays there); the default scale is 1-10.
 
     Returns
     -------
@@ -368,6 +305,7 @@ def segment_drivers(
     from sklearn.base import clone
 
     from .bootstrap import bootstrap_importance
+    from .simulate import RaiseScore, simulate_improvement
 
     owner = "segment_drivers"
     check_int(min_size, "min_size", owner, min_value=2)
@@ -378,26 +316,19 @@ def segment_drivers(
     w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
     y = np.asarray(y)
     results: dict[str, Any] = {}
-    matched: dict[str, tuple[np.ndarray, float]] = {}
+    gains: dict[str, Any] = {}
     parts, sizes = [], {}
     names = sorted(set(seg))
-    counts = {name: int((seg == name).sum()) for name in names}
-    rankable = [
-        name
-        for name in names
-        if counts[name] >= min_size and len(np.unique(y[seg == name])) > 1
-    ]
-    m = min((counts[name] for name in rankable), default=0)
     for k, name in enumerate(names):
         rows = seg == name
-        n = counts[name]
-        result, note = None, None
+        n = int(rows.sum())
+        result, gain, note = None, None, None
         if n < min_size:
             note = (
                 f"not ranked: {n} respondents, below the minimum of {min_size} "
                 f"for a driver model of {len(facets)} facets"
             )
-        elif name not in rankable:
+        elif len(np.unique(y[rows])) < 2:
             note = "not ranked: the outcome takes one value in this segment"
         else:
             seed = None if random_state is None else random_state + k
@@ -405,38 +336,40 @@ def segment_drivers(
             part = pd.DataFrame(
                 model_matrix(X, rows), columns=X.columns, index=X.index[rows]
             )
-            fit = partial(
-                bootstrap_importance,
+            fitted = clone(model).set_params(cv=0)
+            fitted.fit(part, y[rows], sample_weight=w[rows])
+            result = bootstrap_importance(
+                fitted,
+                part,
+                y[rows],
+                sample_weight=w[rows],
+                n_boot=n_boot,
                 level=level,
                 n_jobs=n_jobs,
                 progress=progress,
                 random_state=seed,
                 controls=groups or None,
-            )
-            result = fit(
-                clone(model),
-                part,
-                y[rows],
-                sample_weight=w[rows],
-                n_boot=n_boot,
                 boot_size=boot_size,
             )
-            results[name] = result
-            if len(rankable) > 1 and n_boot > 1:  # the test's shares, at size m
-                fit_share = partial(
-                    _subset_share, fit, model, part, y[rows], w[rows], facets
-                )
-                matched[name] = _matched(fit_share, result, facets, y[rows], m, seed)
+            gain = simulate_improvement(
+                fitted,
+                part,
+                [RaiseScore(f, 1) for f in facets],
+                y=y[rows],
+                sample_weight=w[rows],
+                catalog=catalog,
+                level=level,
+                n_boot=0,
+                random_state=seed,
+                controls=list(groups) or None,
+                bootstrap=result if n_boot > 0 else None,
+            )
+            results[name], gains[name] = result, gain
         sizes[name] = {"n": n, "ranked": result is not None, "note": note}
-        parts.append(_segment_rows(facets, name, n, result, note))
+        parts.append(_segment_rows(facets, name, n, result, gain, note))
     table = pd.concat(parts, ignore_index=True)
-    p = _heterogeneity(results, facets, matched or None)
+    p = _heterogeneity(gains, facets) if n_boot > 1 else pd.Series(np.nan, facets)
     p_adj = _holm(p)
-    share = {name: dict(zip(facets, v[0], strict=True)) for name, v in matched.items()}
-    table["matched_importance"] = [
-        share.get(g, {}).get(f, np.nan)
-        for g, f in zip(table["segment"], table["facet"], strict=True)
-    ]
     table["p_differ"] = table["facet"].map(p)
     table["p_differ_adj"] = table["facet"].map(p_adj)
     differs = (table["p_differ_adj"] < alpha).astype("boolean")
@@ -454,12 +387,10 @@ def segment_drivers(
         "min_size": min_size,
         "alpha": alpha,
         "test": (
-            "Cochran's Q on the within-segment full-data importance shares at "
-            "the smallest ranked segment's size (the mean over subsets of that "
-            "many respondents that hold every respondent) with bootstrap "
-            "variances (chi-square, K-1 df), Holm-adjusted over the facets"
+            "Cochran's Q on the segments' simulated gains from a one-point rise "
+            "(bagged, out of bag) with their bootstrap variances (chi-square, "
+            "K-1 df), Holm-adjusted over the facets"
         ),
-        "test_size": m if len(results) > 1 else None,
         "n_ranked": len(results),
         "segments": sizes,
         "note": note,

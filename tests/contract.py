@@ -319,6 +319,9 @@ def _segment_drivers(d: pd.DataFrame, rng) -> tuple[pd.DataFrame, dict]:
         part["importance_low"] = share * 0.8
         part["importance_high"] = share * 1.2
         part["rank"] = part["importance"].rank(ascending=False, method="first")
+        part["delta_connected"] = share * 0.2
+        part["delta_connected_low"] = share * 0.1
+        part["delta_connected_high"] = share * 0.3
         parts.append(part.assign(p_top=0.5, ranked=True, note=None))
     parts.append(
         d[["facet", "label"]].assign(

@@ -95,6 +95,13 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert f"entered <strong>{drivers['label'].iloc[0]}</strong>" in parts["changes"]
     assert "Holm" in parts["changes"]
     assert "in each segment" in parts["drivers"] and "◆" in parts["drivers"]
+    # the facet that differs shows its one-point gain in every segment
+    seg = contract.tables["segment_drivers"]
+    top = seg.loc[seg["differs"].fillna(False).astype(bool)].iloc[0]
+    row = parts["drivers"].split(str(top["label"]) + " <span")[1].split("</tr>")[0]
+    assert row.count(" pts</span>") == 2
+    gain = seg.loc[(seg["facet"] == top["facet"]) & (seg["segment"] == "Advised")]
+    assert f"+{100 * gain['delta_connected'].iloc[0]:.1f} pts" in row
     assert "Segment <strong>Retirement</strong>" in parts["drivers"]
     assert "how much of it flows through connection" in parts["roi"]
     assert "Share through connection" in parts["roi"]

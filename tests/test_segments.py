@@ -6,8 +6,8 @@ import pytest
 from scipy.stats import chi2
 
 import emomotiv as em
-from emomotiv.results import ImportanceResult
-from emomotiv.segments import COLUMNS, _heterogeneity, _matched, _subsets
+from emomotiv.results import SimulationResult
+from emomotiv.segments import COLUMNS, _heterogeneity
 
 FAST = {"n_estimators": 60, "cv": 0}
 
@@ -107,48 +107,41 @@ def test_a_column_name_for_segments_is_named(small):
         )
 
 
-def _fake(shares, variance, n_boot=400, seed=0):
+def _fake(gains, variance, n_boot=400, seed=0):
+    """A segment's one-point gains with replicates of exactly that variance."""
     rng = np.random.default_rng(seed)
-    facets = [f"f{i}" for i in range(len(shares))]
-    reps = rng.normal(shares, np.sqrt(variance), (n_boot, len(shares)))
+    reps = rng.normal(gains, np.sqrt(variance), (n_boot, len(gains)))
     reps = (reps - reps.mean(axis=0)) / reps.std(axis=0, ddof=1) * np.sqrt(variance)
-    reps = reps + np.asarray(shares)
-    table = pd.DataFrame(
-        # the bagged share is lifted toward the no-effect floor; the test reads
-        # the full-data share
-        {
-            "importance": np.full(len(shares), 1 / len(shares)),
-            "full_data_importance": shares,
-        },
-        index=pd.Index(facets, name="facet"),
-    )
-    return ImportanceResult(
-        "shap", table, 1.0, None, {}, pd.DataFrame(reps, columns=facets)
-    )
+    table = pd.DataFrame({"delta_connected": gains})
+    return SimulationResult(table, {}, pd.DataFrame(reps + np.asarray(gains)))
 
 
-def test_heterogeneity_is_cochrans_q():
-    a = _fake([0.5, 0.2], [0.01, 0.0004])
-    b = _fake([0.3, 0.2], [0.01, 0.0004], seed=1)
+def test_heterogeneity_is_cochrans_q_on_the_gains():
+    a = _fake([0.05, 0.02], [0.0002, 0.0001])
+    b = _fake([0.01, 0.02], [0.0001, 0.0001], seed=1)
     p = _heterogeneity({"a": a, "b": b}, ["f0", "f1"])
-    # Q on the full-data shares: 100 (0.5 - 0.4)^2 + 100 (0.3 - 0.4)^2 = 2 on
-    # 1 df; equal shares: Q = 0
-    assert p["f0"] == pytest.approx(chi2.sf(2.0, 1), rel=1e-6)
-    assert p["f1"] == pytest.approx(1.0)
+    # weights 5000 and 10000: pooled 0.0233, Q = 5000 * 0.0267^2 + 10000 * 0.0133^2
+    pooled = (5000 * 0.05 + 10000 * 0.01) / 15000
+    q = 5000 * (0.05 - pooled) ** 2 + 10000 * (0.01 - pooled) ** 2
+    assert p["f0"] == pytest.approx(chi2.sf(q, 1), rel=1e-6)
+    assert p["f1"] == pytest.approx(1.0)  # equal gains: Q = 0
 
 
-def test_segments_are_compared_at_the_smallest_ranked_size(segmented):
+def test_each_segment_gets_its_one_point_gains_with_intervals(segmented):
     s, result = segmented
-    table = result.to_frame()
-    sizes = table.groupby("segment")["n"].first()
-    m = int(sizes.min())
-    assert result.info["test_size"] == m
-    for name, part in table.groupby("segment"):
-        assert part["matched_importance"].sum() == pytest.approx(1)
-        same = np.allclose(part["matched_importance"], part["full_data_importance"])
-        # the smallest segment keeps its own fit; larger ones are refitted on
-        # subsets of m respondents
-        assert same == (sizes[name] == m)
+    table = result.to_frame().set_index(["segment", "facet"])
+    assert table[["delta_connected", "delta_connected_low"]].notna().all().all()
+    inside = (table["delta_connected_low"] <= table["delta_connected"]) & (
+        table["delta_connected"] <= table["delta_connected_high"]
+    )
+    assert inside.all()
+    # the driver of one segment only: a clear gain there, none elsewhere
+    assert table.loc[("Self-directed", "brand_reputation"), "delta_connected_low"] > 0
+    for other in ("Advised", "Retirement"):
+        gain = table.loc[(other, "brand_reputation"), "delta_connected"]
+        assert abs(gain) < 0.01
+        truth = s.truth_by_segment[other].loc["brand_reputation", "true_uplift"]
+        assert truth == 0
 
 
 def test_one_replicate_gives_no_test_and_says_why(small):
@@ -165,56 +158,8 @@ def test_one_replicate_gives_no_test_and_says_why(small):
     )
     assert result.info["n_ranked"] >= 2
     assert result.table["p_differ"].isna().all()
-    assert result.table["matched_importance"].isna().all()
+    assert result.table["delta_connected"].notna().any()
     assert "n_boot >= 2" in result.info["note"]
-
-
-def test_matched_shares_average_subsets_of_m_that_hold_every_respondent():
-    seen = []
-
-    def fit_share(rows):
-        seen.append(rows)
-        return np.array([len(seen), 1.0])
-
-    y = np.array([0, 1] * 5 + [1])  # 11 respondents, 6 connected
-    full = _fake([0.4, 0.6], [0.01, 0.01])
-    shares, factor = _matched(fit_share, full, ["f0", "f1"], y, 3, seed=0)
-    assert len(seen) == 4  # ceil(11 / 3) subsets
-    assert all(len(rows) == 3 for rows in seen)
-    times = np.bincount(np.concatenate(seen), minlength=11)
-    assert times.min() == 1 and times.sum() == 12  # all held, one twice
-    # the outcome spread evenly: each subset holds one or two of each value
-    assert all(0 < y[rows].sum() < 3 for rows in seen)
-    assert shares.tolist() == [2.5, 1.0]  # the mean of the four fits
-    # first-order variance of that mean: n * sum(c_i^2) / (J m)^2 times v(n)
-    assert factor == pytest.approx(11 * (10 + 4) / 12**2)
-    # a segment of m respondents keeps its full-data share
-    same, one = _matched(fit_share, full, ["f0", "f1"], y[:3], 3, seed=0)
-    assert same.tolist() == [0.4, 0.6] and one == 1.0
-    # the same seed draws the same subsets
-    first = [r.tolist() for r in seen[:4]]
-    seen.clear()
-    _matched(fit_share, full, ["f0", "f1"], y, 3, seed=0)
-    assert [r.tolist() for r in seen] == first
-
-
-def test_subsets_of_a_score_outcome_are_random():
-    y = np.linspace(0, 1, 10)  # every value once
-    subsets = _subsets(y, 4, seed=1)
-    assert len(subsets) == 3
-    assert subsets[0].tolist() != [0, 1, 2, 3]
-    assert len(set(np.concatenate(subsets))) == 10
-
-
-def test_matched_variance_factor_enters_q():
-    a = _fake([0.5, 0.2], [0.01, 0.0004])
-    b = _fake([0.3, 0.2], [0.01, 0.0004], seed=1)
-    matched = {"a": (np.array([0.5, 0.2]), 2.0), "b": (np.array([0.3, 0.2]), 1.0)}
-    p = _heterogeneity({"a": a, "b": b}, ["f0", "f1"], matched)
-    # weights 1/0.02 and 1/0.01: pooled 0.3667, Q = 50 * 0.0178 + 100 * 0.0044
-    pooled = (50 * 0.5 + 100 * 0.3) / 150
-    q = 50 * (0.5 - pooled) ** 2 + 100 * (0.3 - pooled) ** 2
-    assert p["f0"] == pytest.approx(chi2.sf(q, 1), rel=1e-6)
 
 
 def test_analyze_writes_segment_drivers_and_the_report_shows_them():
