@@ -105,15 +105,19 @@ class SegmentDrivers:
         Long format, one row per facet and segment (``segment_drivers.csv``):
         ``facet, label, segment, n, importance, importance_low,
         importance_high, rank, p_top, ranked, note, p_differ, p_differ_adj,
-        differs, full_data_importance`` (the share of the segment's model
-        fitted on all its respondents, which the test of difference
-        compares). A segment too small to rank has its rows with empty
-        importance, ``ranked`` False and the reason in ``note``.
+        differs, full_data_importance, matched_importance``
+        (``full_data_importance``: the share of the segment's model fitted on
+        all its respondents; ``matched_importance``: the mean share of models
+        fitted on subsets of the smallest ranked segment's size, which the
+        test of difference compares). A segment too small to rank has its
+        rows with empty importance, ``ranked`` False and the reason in
+        ``note``.
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
     info : dict
-        ``column``, ``min_size``, ``alpha``, ``test``, ``segments`` (size and
-        whether ranked, per segment) and ``note``.
+        ``min_size``, ``alpha``, ``test``, ``test_size`` (the size ``m`` the
+        shares are compared at), ``n_ranked``, ``segments`` (size and whether
+        ranked, per segment) and ``note``.
 
     Examples
     --------
