@@ -452,7 +452,7 @@ def _control_problems(
 
 
 def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFrame:
-    """``drivers.csv``: the contract columns in DESIGN.md order, then extras."""
+    """``drivers.csv``: the columns of :data:`DRIVER_COLUMNS` in order, then extras."""
     frame = importance.to_frame().merge(
         cat.to_frame()[["facet", "label", "stage"]], on="facet", how="left"
     )

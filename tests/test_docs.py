@@ -445,3 +445,23 @@ def test_docstrings_name_the_columns_the_tables_have(documented_tables):
         if unknown:
             problems.append(f"{where} lists columns the table lacks: {unknown}")
     assert not problems, "\n".join(problems)
+
+
+REPO_FILE = re.compile(
+    r"\b(?:benchmarks|notebooks|docs|emomotiv)/[\w./-]+\.(?:py|md|csv)\b"
+    r"|\b[A-Z][A-Z_]+\.md\b"
+)
+
+
+def test_files_the_docs_name_exist():
+    """The README, the pages and the docstrings name only files the
+    repository has (a benchmark, a notebook, a page, DESIGN.md)."""
+    texts = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    texts += sorted((ROOT / "emomotiv").glob("*.py"))
+    missing = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in texts
+        for name in sorted(set(REPO_FILE.findall(path.read_text(encoding="utf-8"))))
+        if not (ROOT / name).exists()
+    ]
+    assert not missing, "Files named but not in the repository:\n" + "\n".join(missing)
