@@ -784,7 +784,8 @@ def analyze(
     Parameters
     ----------
     survey : DataFrame, path or None
-        One row per respondent (CSV or Parquet when a path); by default the
+        One row per respondent (when a path: CSV, Parquet, SPSS, Stata or
+        Excel, see :func:`emomotiv.read_table`); by default the
         study's ``survey`` path.
     catalog : DataFrame, FacetCatalog, path or None
         The facet catalog; by default the study's ``catalog`` path. Without
