@@ -465,3 +465,12 @@ def test_files_the_docs_name_exist():
         if not (ROOT / name).exists()
     ]
     assert not missing, "Files named but not in the repository:\n" + "\n".join(missing)
+
+
+def test_readme_layout_lists_every_public_module():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Project layout")[1].split("\n## ")[0]
+    listed = set(re.findall(r"^\| `(\w+)`", layout, re.M))
+    assert not set(_public_modules()) - listed, (
+        f"README's Project layout leaves out {sorted(set(_public_modules()) - listed)}"
+    )
