@@ -382,15 +382,14 @@ def _literal_names(text: str) -> tuple[set[str], set[str]]:
 
 
 @pytest.fixture(scope="module")
-def documented_tables():
-    """(owner, section, entry, the table it describes) from one small analysis."""
+def small_analysis():
+    """One small analysis with every optional step: value, segments, stated
+    importance, the classical methods, ROI and a plan."""
     import warnings
 
     s = emomotiv.make_survey(
         n_respondents=800, n_facets=10, random_state=0, stated_form="ratings"
     )
-    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
-    stages = dict(zip(s.catalog["facet"], s.catalog["stage"], strict=True))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = emomotiv.analyze(
@@ -399,13 +398,21 @@ def documented_tables():
             **s.roles,
             model=emomotiv.DriverModel(n_estimators=20, cv=2),
             n_boot=2,
-            methods=False,
             progress=False,
             population=1e5,
             budget=1e6,
             min_segment_size=150,
         )
-        model = emomotiv.DriverModel(n_estimators=20, cv=0).fit(X, y)
+    return s, r
+
+
+@pytest.fixture(scope="module")
+def documented_tables(small_analysis):
+    """(owner, section, entry, the table it describes) from one small analysis."""
+    s, r = small_analysis
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    stages = dict(zip(s.catalog["facet"], s.catalog["stage"], strict=True))
+    model = emomotiv.DriverModel(n_estimators=20, cv=0).fit(X, y)
     em = emomotiv
     return [
         (em.SegmentDrivers, "Attributes", "table", r.segments.table),
@@ -474,3 +481,13 @@ def test_readme_layout_lists_every_public_module():
     assert not set(_public_modules()) - listed, (
         f"README's Project layout leaves out {sorted(set(_public_modules()) - listed)}"
     )
+
+
+def test_readme_names_every_file_an_analysis_writes(small_analysis, tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("`results/` then holds:")[1].split("\n\n")[1]
+    named = set(re.findall(r"`([\w.]+\.(?:csv|json|html|toml))`", table))
+    out = emomotiv.save_analysis(small_analysis[1], tmp_path / "results")
+    # analyze(wave=...) on a survey of several waves also writes changes.csv
+    written = {p.name for p in out.iterdir()} | {"changes.csv"}
+    assert not written - named, f"README's results table leaves out {written - named}"
