@@ -706,7 +706,7 @@ def shapley_regression(
         ``raw_importance`` (R² units, summing to ``total`` = R²),
         ``std_error`` (Monte-Carlo error of ``raw_importance``; 0 when
         exact), ``direction`` (sign of the standardized beta),
-        ``correlation``, ``std_beta``, ``suppressor``, ``stage`` (with
+        ``r`` (correlation), ``std_beta``, ``suppressor``, ``stage`` (with
         ``groups``), ``reach``, ``mean_score``. ``info`` has the method used,
         the orders sampled, the largest standard error and, with groups, the
         stage values.

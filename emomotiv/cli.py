@@ -415,8 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--budget",
         type=float,
         metavar="X",
-        help="money for improvements; writes plan.csv, the facets with the "
-        "largest expected value gain that fit the budget",
+        help="money for improvements; writes plan.csv: the priced facets, "
+        "'selected' marking those with the largest expected value gain that fit "
+        "the budget",
     )
     plan.add_argument(
         "--value-per-connected",

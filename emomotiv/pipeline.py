@@ -452,7 +452,7 @@ def _control_problems(
 
 
 def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFrame:
-    """``drivers.csv``: the contract columns in DESIGN.md order, then extras."""
+    """``drivers.csv``: the columns of :data:`DRIVER_COLUMNS` in order, then extras."""
     frame = importance.to_frame().merge(
         cat.to_frame()[["facet", "label", "stage"]], on="facet", how="left"
     )
@@ -785,7 +785,8 @@ def analyze(
     Parameters
     ----------
     survey : DataFrame, path or None
-        One row per respondent (CSV or Parquet when a path); by default the
+        One row per respondent (when a path: CSV, Parquet, SPSS, Stata or
+        Excel, see :func:`emomotiv.read_table`); by default the
         study's ``survey`` path.
     catalog : DataFrame, FacetCatalog, path or None
         The facet catalog; by default the study's ``catalog`` path. Without

@@ -2,7 +2,7 @@
 
 Every function is ``plot_*(result, *, ax=None) -> Axes`` and never calls
 ``plt.show()``. ``result`` is one of the analysis tables (a DataFrame with the
-columns documented in DESIGN.md), an :class:`~emomotiv.AnalysisResult` (the
+columns :func:`emomotiv.analyze` writes), an :class:`~emomotiv.AnalysisResult` (the
 plot takes the table it draws from ``result.tables``) or a result object
 that holds that table (``PlanResult.plan``, ``WaveComparison.changes``, an
 ``ImportanceResult``'s ``to_frame()`` for the drivers).

@@ -6,9 +6,9 @@ self-contained: styles inline, charts as inline SVG, no external assets, so it
 opens offline and prints to PDF. Autoescape is on, so labels from user data
 are text, never markup; chart text is escaped by matplotlib's SVG writer.
 
-Every section renders from the tables and summary keys of the integration
-contract (DESIGN.md) when they are present, and says in plain words what to
-pass when they are not.
+Every section renders from the tables and summary keys that
+:func:`emomotiv.analyze` writes when they are present, and says in plain words
+what to pass when they are not.
 """
 
 from __future__ import annotations

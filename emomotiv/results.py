@@ -45,7 +45,8 @@ class ImportanceResult:
     table : DataFrame
         Indexed by facet. Always ``importance`` (share of the total, >= 0,
         sums to 1), ``raw_importance`` (in the method's own units: mean
-        |SHAP| in log-odds, or R² share) and ``direction`` (+1 / -1). Methods
+        |SHAP| in log-odds, or R² share) and ``direction`` (+1 / -1; 0 for a
+        facet a SHAP model never used). Methods
         add their own columns (``reach``, ``mean_score``, intervals, ...).
     total : float or None
         Sum of ``raw_importance`` (R² for regression-based methods).
@@ -516,8 +517,10 @@ class StatedComparison:
     ----------
     table : DataFrame
         Indexed by facet: ``derived_share`` (derived importance as a share of
-        the compared facets), ``stated_importance``, ``stated_rank``, ``gap``
-        (derived share - stated share), ``quadrant`` and ``p_quadrant``.
+        the compared facets), ``stated_importance`` with its interval
+        ``stated_low``, ``stated_high`` (NaN for an aggregate from the
+        catalog), ``stated_rank``, ``gap`` (derived share - stated share),
+        ``quadrant`` and ``p_quadrant``.
     stated : StatedImportance
         The stated importance compared.
     rank_correlation : float

@@ -105,8 +105,8 @@ class SegmentDrivers:
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
     info : dict
-        ``column``, ``min_size``, ``alpha``, ``test``, ``segments`` (size and
-        whether ranked, per segment) and ``note``.
+        ``min_size``, ``alpha``, ``test``, ``n_ranked``, ``segments`` (size
+        and whether ranked, per segment) and ``note``.
 
     Examples
     --------

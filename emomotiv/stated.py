@@ -547,7 +547,8 @@ def compare_importance(
     -------
     StatedComparison
         ``table`` indexed by facet with ``derived_share, stated_importance,
-        stated_rank, gap, quadrant, p_quadrant``; ``rank_correlation``,
+        stated_low, stated_high, stated_rank, gap, quadrant, p_quadrant``;
+        ``rank_correlation``,
         ``thresholds`` and ``info``.
 
     Raises

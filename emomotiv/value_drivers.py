@@ -161,9 +161,10 @@ class ValueDrivers:
     model : ValueModel
         The value model fitted on every respondent with a value.
     info : dict
-        ``objective``, ``points``, ``n_boot``, ``level``, ``fit`` (the
-        value model's cross-validated R²), ``value_per_connected`` and
-        ``note``.
+        ``objective``, ``points``, ``n_boot``, ``level``, ``n``
+        (respondents with a value), ``fit`` (the value model's
+        cross-validated R²), ``value_per_connected``, ``estimate`` (how the
+        estimates were made) and ``note``.
 
     Examples
     --------

@@ -308,7 +308,8 @@ def test_python_examples_in_the_guides_run(page, tmp_path):
 FUTURE_WORK = re.compile(
     r"coming (with|soon|in)|will be (linked|added|available)|lands? with"
     r"|when it lands|marked (place|cell)|\bissue \d+|\bTODO\b|\bFIXME\b"
-    r"|in a (future|later) (release|version)|not (yet )?implemented",
+    r"|in a (future|later) (release|version)|not (yet )?implemented"
+    r"|\b(both|is|are|still) planned\b",
     re.IGNORECASE,
 )
 
@@ -337,6 +338,156 @@ def test_the_future_work_check_catches_what_it_should():
         "Its API page will be linked here.",
         "*Marked place:* when it lands, replace this cell",
         "TODO: document",
+        "Two ways out, both planned:",
     ):
         assert FUTURE_WORK.search(text), text
     assert not FUTURE_WORK.search("A ranking is not yet an investment decision.")
+    assert not FUTURE_WORK.search("the budget plan funds them; a planned change")
+
+
+def _doc_entry(obj, section: str, name: str | None = None) -> str:
+    """The text of one numpydoc entry: ``name`` under ``section``, or the whole
+    section when ``name`` is None (a ``Returns`` section)."""
+    lines = inspect.cleandoc(obj.__doc__ or "").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == section) + 2
+    body = []
+    for line in lines[start:]:
+        if line.strip() and set(line.strip()) == {"-"}:
+            body.pop()  # the next section's title
+            break
+        body.append(line)
+    if name is None:
+        return "\n".join(body)
+    entry, inside = [], False
+    for line in body:
+        if line and not line.startswith(" "):
+            inside = line.split(" : ")[0].strip() == name
+        if inside:
+            entry.append(line)
+    assert entry, f"{obj.__name__} documents no '{name}' under {section}"
+    return "\n".join(entry)
+
+
+def _literal_names(text: str) -> tuple[set[str], set[str]]:
+    """Names in ``double backticks``: all of them, and those of comma lists."""
+    literals = re.findall(r"``([^`]+)``", " ".join(text.split()))
+    names, listed = set(), set()
+    for literal in literals:
+        parts = [p.strip() for p in literal.split(",")]
+        if all(re.fullmatch(r"\w+", p) for p in parts):
+            names.update(parts)
+            if len(parts) > 1:
+                listed.update(parts)
+    return names, listed
+
+
+@pytest.fixture(scope="module")
+def small_analysis():
+    """One small analysis with every optional step: value, segments, stated
+    importance, the classical methods, ROI and a plan."""
+    import warnings
+
+    s = emomotiv.make_survey(
+        n_respondents=800, n_facets=10, random_state=0, stated_form="ratings"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = emomotiv.analyze(
+            s.survey,
+            s.catalog,
+            **s.roles,
+            model=emomotiv.DriverModel(n_estimators=20, cv=2),
+            n_boot=2,
+            progress=False,
+            population=1e5,
+            budget=1e6,
+            min_segment_size=150,
+        )
+    return s, r
+
+
+@pytest.fixture(scope="module")
+def documented_tables(small_analysis):
+    """(owner, section, entry, the table it describes) from one small analysis."""
+    s, r = small_analysis
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    stages = dict(zip(s.catalog["facet"], s.catalog["stage"], strict=True))
+    model = emomotiv.DriverModel(n_estimators=20, cv=0).fit(X, y)
+    em = emomotiv
+    return [
+        (em.SegmentDrivers, "Attributes", "table", r.segments.table),
+        (em.ValueDrivers, "Attributes", "table", r.value_drivers.table),
+        (em.PlanResult, "Attributes", "roi", r.plan.roi),
+        (em.WaveComparison, "Attributes", "changes", em.compare(r, r).changes),
+        (em.StatedComparison, "Attributes", "table", r.stated.table),
+        (em.StatedImportance, "Attributes", "table", r.stated.stated.table),
+        (em.Diagnostics, "Attributes", "table", r.diagnostics.table),
+        (em.compare_importance, "Returns", None, r.stated.table),
+        (em.stated_importance, "Returns", None, r.stated.stated.table),
+        (em.stage_importance, "Returns", None, r.tables["stages"]),
+        (em.shap_importance, "Returns", None, em.shap_importance(model, X).table),
+        (em.relative_weights, "Returns", None, em.relative_weights(X, y).table),
+        (
+            em.shapley_regression,
+            "Returns",
+            None,
+            em.shapley_regression(X, y, groups=stages, random_state=0).table,
+        ),
+        (em.diagnose_drivers, "Returns", None, em.diagnose_drivers(model, X, y).table),
+    ]
+
+
+def test_docstrings_name_the_columns_the_tables_have(documented_tables):
+    """A docstring that lists a table's columns names every column the table
+    has, and lists (``a, b, c``) none that it lacks."""
+    problems = []
+    for owner, section, name, table in documented_tables:
+        where = f"{owner.__name__} {section}" + (f" {name}" if name else "")
+        names, listed = _literal_names(_doc_entry(owner, section, name))
+        columns = set(map(str, table.columns)) | {str(table.index.name)}
+        missing = [c for c in map(str, table.columns) if c not in names]
+        unknown = sorted(listed - columns)
+        if missing:
+            problems.append(f"{where} does not name the columns {missing}")
+        if unknown:
+            problems.append(f"{where} lists columns the table lacks: {unknown}")
+    assert not problems, "\n".join(problems)
+
+
+REPO_FILE = re.compile(
+    r"\b(?:benchmarks|notebooks|docs|emomotiv)/[\w./-]+\.(?:py|md|csv)\b"
+    r"|\b[A-Z][A-Z_]+\.md\b"
+)
+
+
+def test_files_the_docs_name_exist():
+    """The README, the pages and the docstrings name only files the
+    repository has (a benchmark, a notebook, a page, DESIGN.md)."""
+    texts = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    texts += sorted((ROOT / "emomotiv").glob("*.py"))
+    missing = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in texts
+        for name in sorted(set(REPO_FILE.findall(path.read_text(encoding="utf-8"))))
+        if not (ROOT / name).exists()
+    ]
+    assert not missing, "Files named but not in the repository:\n" + "\n".join(missing)
+
+
+def test_readme_layout_lists_every_public_module():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Project layout")[1].split("\n## ")[0]
+    listed = set(re.findall(r"^\| `(\w+)`", layout, re.M))
+    assert not set(_public_modules()) - listed, (
+        f"README's Project layout leaves out {sorted(set(_public_modules()) - listed)}"
+    )
+
+
+def test_readme_names_every_file_an_analysis_writes(small_analysis, tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("`results/` then holds:")[1].split("\n\n")[1]
+    named = set(re.findall(r"`([\w.]+\.(?:csv|json|html|toml))`", table))
+    out = emomotiv.save_analysis(small_analysis[1], tmp_path / "results")
+    # analyze(wave=...) on a survey of several waves also writes changes.csv
+    written = {p.name for p in out.iterdir()} | {"changes.csv"}
+    assert not written - named, f"README's results table leaves out {written - named}"
