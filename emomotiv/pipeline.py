@@ -35,7 +35,7 @@ from .readers import complete_catalog
 from .results import AnalysisResult, ImportanceResult
 from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
-from .study import Study
+from .study import Study, known_encoding
 
 __all__ = ["analyze"]
 
@@ -260,6 +260,8 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
         if isinstance(obj, str | PathLike):
             from .readers import read_survey
 
+            if Path(obj).is_file() and not known_encoding(study.encoding):
+                return None  # unreadable as text: Study.problems names why
             codes = study.not_experienced if what == "survey" else None
             return read_survey(obj, not_experienced=codes, encoding=study.encoding)
         if hasattr(obj, "to_pandas"):
@@ -409,8 +411,6 @@ def _checked_inputs(
                     f"The {role} column '{col}' is not in the survey."
                     f"{did_you_mean(col, [str(c) for c in frame.columns])}"
                 )
-    if any("'encoding' parameter" in p for p in problems):  # said once
-        problems = [p for p in problems if "Unknown text encoding" not in p]
     if problems:
         subject = "input" if n_outside else "survey"
         raise ValidationError(problems, subject=subject)

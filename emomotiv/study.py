@@ -683,14 +683,21 @@ def _reading_problems(study: Study, owner: str) -> list[str]:
                 f"The 'not_experienced' parameter of {owner} must be a list of "
                 f"codes (text or numbers), e.g. ['n/a', 99]. Got {codes!r} instead."
             )
-    try:
-        codecs.lookup(study.encoding)
-    except (LookupError, TypeError):
+    if not known_encoding(study.encoding):
         problems.append(
             f"The 'encoding' parameter of {owner} must name a text encoding, "
             f"e.g. 'utf-8', 'latin-1' or 'cp1252'. Got {study.encoding!r} instead."
         )
     return problems
+
+
+def known_encoding(encoding: object) -> bool:
+    """Whether ``encoding`` names a text codec Python knows."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:
