@@ -194,11 +194,11 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     """
     from scipy.stats import chi2
 
-    usable = [g for g in gains.values() if g.replicates is not None]
-    if len(gains) < 2 or len(usable) < len(gains):
+    reps = [g.replicates for g in gains.values()]
+    if len(gains) < 2 or any(r is None or len(r) < 2 for r in reps):
         return pd.Series(np.nan, index=facets)
-    gain = np.column_stack([g.table["delta_connected"].to_numpy() for g in usable])
-    var = np.column_stack([g.replicates.var(axis=0, ddof=1).to_numpy() for g in usable])
+    gain = np.column_stack([g.table["delta_connected"] for g in gains.values()])
+    var = np.column_stack([r.var(axis=0, ddof=1) for r in reps])
     var = np.maximum(var, 1e-12)
     w = 1 / var
     pooled = (w * gain).sum(axis=1) / w.sum(axis=1)
@@ -370,7 +370,7 @@ def segment_drivers(
         sizes[name] = {"n": n, "ranked": result is not None, "note": note}
         parts.append(_segment_rows(facets, name, n, result, gain, note))
     table = pd.concat(parts, ignore_index=True)
-    p = _heterogeneity(gains, facets) if n_boot > 1 else pd.Series(np.nan, facets)
+    p = _heterogeneity(gains, facets)
     p_adj = _holm(p)
     table["p_differ"] = table["facet"].map(p)
     table["p_differ_adj"] = table["facet"].map(p_adj)
