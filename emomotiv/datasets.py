@@ -271,6 +271,14 @@ class SyntheticSurvey:
         connection, at the respondent's value gap between connected and not)
         and ``true_share_via_connection``; satisfaction is held at its drawn
         value.
+    respondents : DataFrame or None
+        What each respondent brings besides the touchpoints, row for row
+        with ``survey`` (the same ``respondent_id``): ``halo`` (general
+        warmth ``h``), ``scale_shift`` (the shift of every rating by their
+        scale use, in facet standard deviations; 0 without scale use) and
+        ``scale_stretch`` (their use of the range around the facet mean; 1
+        without scale use). Never in the survey: what an analysis can only
+        estimate, here to measure how well it does.
 
     Examples
     --------
@@ -289,6 +297,7 @@ class SyntheticSurvey:
     truth_by_wave: dict = field(default_factory=dict)
     truth_by_segment: dict = field(default_factory=dict)
     value_truth: pd.DataFrame | None = None
+    respondents: pd.DataFrame | None = None
 
     @property
     def drivers(self) -> list[str]:
@@ -748,8 +757,9 @@ def make_survey(
     SyntheticSurvey
         ``survey`` (columns ``respondent_id, wave, customer_type, weight``,
         the facets, ``motivator__*``, ``satisfaction, connected, value,
-        churned, recommend``), ``catalog``, ``truth``, ``value_multiplier``
-        and ``roles``.
+        churned, recommend``), ``catalog``, ``truth``, ``value_multiplier``,
+        ``roles`` and ``respondents`` (each respondent's warmth and scale
+        use).
 
     Examples
     --------
@@ -1014,6 +1024,14 @@ def make_survey(
         facets,
         weight,
     )
+    respondents = pd.DataFrame(
+        {
+            "respondent_id": survey["respondent_id"],
+            "halo": halo,
+            "scale_shift": 0.0 if conf.location is None else conf.location,
+            "scale_stretch": 1.0 if conf.range_ is None else conf.range_,
+        }
+    )
     return SyntheticSurvey(
         survey,
         catalog,
@@ -1022,6 +1040,7 @@ def make_survey(
         roles,
         truth_by_segment=by_segment,
         value_truth=value_truth,
+        respondents=respondents,
     )
 
 
@@ -1100,11 +1119,12 @@ def make_waves(
         )
         for k, label in enumerate(labels)
     ]
-    frames = []
+    frames, people = [], []
     for label, part in zip(labels, parts, strict=True):
-        frame = part.survey.copy()
-        frame["respondent_id"] = label + "-" + frame["respondent_id"]
-        frames.append(frame)
+        for frame, kept in ((part.survey, frames), (part.respondents, people)):
+            frame = frame.copy()
+            frame["respondent_id"] = label + "-" + frame["respondent_id"]
+            kept.append(frame)
     last = parts[-1]
     return SyntheticSurvey(
         pd.concat(frames, ignore_index=True),
@@ -1113,6 +1133,7 @@ def make_waves(
         last.value_multiplier,
         last.roles,
         {label: part.truth for label, part in zip(labels, parts, strict=True)},
+        respondents=pd.concat(people, ignore_index=True),
     )
 
 

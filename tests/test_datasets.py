@@ -183,6 +183,40 @@ def test_scale_usage_changes_only_the_ratings_written_down():
     assert changed.to_numpy().mean() > 0.2
 
 
+def test_respondents_hold_each_respondents_warmth_and_scale_use():
+    """The latent truth per respondent: what the halo score estimates. Without
+    scale use the mean rating tracks warmth closely; scale use shifts the
+    mean as warmth does, so the same score tracks warmth less well."""
+    kw = dict(random_state=3, stage_factor=0.3)
+    off = em.make_survey(3000, 40, scale_usage=False, **kw)
+    on = em.make_survey(3000, 40, scale_usage=True, **kw)
+    assert off.respondents["respondent_id"].equals(off.survey["respondent_id"])
+    assert list(off.respondents.columns) == [
+        "respondent_id",
+        "halo",
+        "scale_shift",
+        "scale_stretch",
+    ]
+    assert (off.respondents["scale_shift"] == 0).all()
+    assert (off.respondents["scale_stretch"] == 1).all()
+    np.testing.assert_array_equal(off.respondents["halo"], on.respondents["halo"])
+    assert 0.4 < on.respondents["scale_shift"].std() < 0.6
+    assert (on.respondents["scale_stretch"] > 0).all()
+
+    def tracks(s):
+        score = em.halo_score(s.survey[s.catalog["facet"]])["__halo__"]
+        return float(np.corrcoef(score, s.respondents["halo"])[0, 1])
+
+    assert tracks(off) > 0.9
+    assert tracks(on) < tracks(off) - 0.1
+
+
+def test_waves_keep_each_waves_respondents():
+    s = em.make_waves(200, 12, random_state=3, scale_usage=True)
+    assert s.respondents["respondent_id"].equals(s.survey["respondent_id"])
+    assert s.respondents["scale_shift"].std() > 0
+
+
 def test_stage_factor_correlates_ratings_within_a_stage():
     def within_minus_between(stage_factor):
         s = em.make_survey(3000, 24, random_state=7, stage_factor=stage_factor)
