@@ -34,6 +34,14 @@ facets each respondent rated (missing-aware):
 - ``"profile"``: ``"mean"`` plus a second column, the spread of the
   respondent's standardised ratings (``__spread__``): scale use has a level
   (some rate everything high) and a width (some use the whole range);
+- ``"components"``: the respondent's scores on the leading principal
+  components of the pairwise correlation matrix, one component per
+  :data:`FACETS_PER_COMPONENT` facets (at least two): ``__halo__`` on the
+  first, ``__halo_2__``, ``__halo_3__``, ... on the others, each by least
+  squares over the facets the respondent rated. Warmth and scale use both
+  lift every rating, so one score cannot tell them apart; several
+  dimensions of the respondent's profile (warmth, scale use, the journey
+  stages) let the model hold fixed the part that moves connection;
 - ``"none"``: no halo score.
 
 The score is computed once, on all respondents, and then held fixed: a
@@ -61,9 +69,10 @@ __all__ = [
     "partial_out",
 ]
 
-HALO_METHODS = ("none", "mean", "factor", "profile")
+HALO_METHODS = ("none", "mean", "factor", "profile", "components")
 HALO = "__halo__"
 SPREAD = "__spread__"
+FACETS_PER_COMPONENT = 8  # ``"components"``: 12 components for 100 facets
 HALO_LABEL = "General warmth (halo)"
 MIN_FACETS = 3
 MAX_LEVELS = 30
@@ -98,14 +107,70 @@ def _row_score(z: np.ndarray, loading: np.ndarray | None = None) -> np.ndarray:
 
 def _first_loadings(values: pd.DataFrame, weights: np.ndarray) -> np.ndarray:
     """Loadings on the first principal component of the correlation matrix."""
-    corr = weighted_corr_matrix(values, weights)
-    corr = np.where(np.isfinite(corr), corr, 0.0)
-    np.fill_diagonal(corr, 1.0)
-    eigval, eigvec = np.linalg.eigh(corr)
+    eigval, eigvec = np.linalg.eigh(_correlation(values, weights))
     loading = eigvec[:, -1] * np.sqrt(max(eigval[-1], 0.0))
     if loading.sum() < 0:
         loading = -loading
     return np.clip(loading, 0.0, 0.95)
+
+
+def _correlation(values: pd.DataFrame, weights: np.ndarray) -> np.ndarray:
+    """Pairwise correlation matrix, a pair never rated together counted 0."""
+    corr = weighted_corr_matrix(values, weights)
+    corr = np.where(np.isfinite(corr), corr, 0.0)
+    np.fill_diagonal(corr, 1.0)
+    return corr
+
+
+def _leading_loadings(
+    values: pd.DataFrame, weights: np.ndarray, k: int
+) -> tuple[np.ndarray, float]:
+    """Probabilistic PCA of the correlation matrix (Tipping & Bishop 1999):
+    loadings (facets x k) on the ``k`` leading components and the noise
+    variance (the mean of the other eigenvalues).
+
+    The first component is signed so that its loadings sum to a positive
+    number (warmer respondents score higher), each other so that its largest
+    loading is positive.
+    """
+    eigval, eigvec = np.linalg.eigh(_correlation(values, weights))
+    order = np.argsort(eigval)[::-1]
+    top, rest = order[:k], order[k:]
+    noise = float(np.clip(eigval[rest], 0.0, None).mean()) if len(rest) else 0.0
+    loading = eigvec[:, top] * np.sqrt(np.clip(eigval[top] - noise, 0.0, None))
+    largest = loading[np.abs(loading).argmax(axis=0), np.arange(k)]
+    sign = np.where(largest < 0, -1.0, 1.0)
+    sign[0] = -1.0 if loading[:, 0].sum() < 0 else 1.0
+    return loading * sign, noise
+
+
+def _component_scores(z: np.ndarray, loading: np.ndarray, noise: float) -> np.ndarray:
+    """Each row's expected component scores given the facets it rated: the
+    probabilistic-PCA posterior mean ``(L'L + noise I)^-1 L'z`` over the
+    rated facets' loadings ``L``, which shrinks a component toward 0 the less
+    the row's ratings say about it; NaN for a row that rated nothing."""
+    seen = ~np.isnan(z)
+    k = loading.shape[1]
+    gram = np.einsum("rf,fk,fl->rkl", seen.astype(float), loading, loading)
+    gram += max(noise, 1e-6) * np.eye(k)
+    rhs = np.where(seen, z, 0.0) @ loading
+    scores = np.linalg.solve(gram, rhs[..., None])[..., 0]
+    scores[~seen.any(axis=1)] = np.nan
+    return scores
+
+
+def _n_components(n_facets: int) -> int:
+    """Components of the ``"components"`` halo design for ``n_facets`` facets.
+
+    One per :data:`FACETS_PER_COMPONENT` facets, rounded down, at least two
+    and at most ``n_facets - 1``.
+
+    Examples
+    --------
+    >>> _n_components(100), _n_components(30), _n_components(5)
+    (12, 3, 2)
+    """
+    return int(min(max(2, n_facets // FACETS_PER_COMPONENT), n_facets - 1))
 
 
 def halo_score(
@@ -117,10 +182,11 @@ def halo_score(
     ----------
     X : DataFrame of shape (n_respondents, n_facets)
         Facet ratings; NaN = touchpoint not experienced.
-    method : {"mean", "factor", "profile", "none"}, default="mean"
+    method : {"mean", "factor", "profile", "components", "none"}, default="mean"
         The design (see the module notes): the mean of the respondent's
         within-facet standardised ratings, a one-factor (Bartlett) score, the
-        mean plus the spread of those ratings, or no score.
+        mean plus the spread of those ratings, the scores on the leading
+        principal components (one per eight facets), or no score.
     sample_weight : array-like of shape (n_respondents,), default=None
         Survey weights for the within-facet standardisation and the factor.
 
@@ -128,9 +194,11 @@ def halo_score(
     -------
     DataFrame
         Indexed like ``X``: ``__halo__`` (and ``__spread__`` for
-        ``"profile"``; no column for ``"none"``). A respondent who rated no
-        facet (or fewer than two, for the spread) gets NaN, which the model
-        treats as it treats an unrated facet.
+        ``"profile"``, ``__halo_2__``, ``__halo_3__``, ... for
+        ``"components"``; no column for ``"none"``). A respondent who rated
+        no facet (or fewer than two, for the spread; fewer than the
+        components, for their scores) gets NaN, which the model treats as it
+        treats an unrated facet.
 
     Examples
     --------
@@ -150,6 +218,8 @@ def halo_score(
         return pd.DataFrame(index=X.index)
     _, mean, var = column_moments(X, weights)
     sd = np.sqrt(var)
+    if method == "components":
+        return _components_frame(X, weights, mean, sd)
     loading = _first_loadings(X, weights) if method == "factor" else None
     score = np.empty(len(X))
     spread = np.empty(len(X))
@@ -162,6 +232,18 @@ def halo_score(
     if method == "profile":
         out[SPREAD] = spread
     return out
+
+
+def _components_frame(X, weights, mean, sd) -> pd.DataFrame:
+    """The ``"components"`` design's columns (see :func:`halo_score`)."""
+    k = _n_components(X.shape[1])
+    loading, noise = _leading_loadings(X, weights, k)
+    scores = np.empty((len(X), k))
+    for rows in row_chunks(len(X)):
+        z = _standardise(row_chunk(X, rows), mean, sd)
+        scores[rows] = _component_scores(z, loading, noise)
+    names = [HALO, *(f"__halo_{j}__" for j in range(2, k + 1))]
+    return pd.DataFrame(scores, index=X.index, columns=names)
 
 
 def _spread(z: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -327,7 +409,7 @@ def design_matrix(
         Facet ratings; NaN = not experienced.
     data : DataFrame or None
         The survey holding the ``controls`` columns (default: ``X``).
-    halo : {"mean", "factor", "profile", "none"}, default="mean"
+    halo : {"mean", "factor", "profile", "components", "none"}, default="mean"
         The halo design (see :func:`halo_score`). Skipped, with a note in
         ``info``, when there are fewer than three facets.
     controls : sequence of str or None

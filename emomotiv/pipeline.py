@@ -870,7 +870,7 @@ def analyze(
             from the value link (``summary["value"]``) when there is one, else
             from the difference in weighted mean ``value`` between connected
             and unconnected respondents.
-        halo : {"mean", "factor", "profile", "none"}, default="mean"
+        halo : {"mean", "factor", "profile", "components", "none"}, default="mean"
             Each respondent's general warmth, estimated from their own
             ratings (see :func:`~emomotiv.halo_score`), enters the model as
             a control: seen by every prediction, moved by no scenario, never

@@ -272,6 +272,7 @@ HALO_TEXT = {
     "mean": "the mean of their ratings, each standardised within its touchpoint",
     "factor": "a one-factor score of their ratings",
     "profile": "the mean and the spread of their standardised ratings",
+    "components": "their scores on the leading principal components of the ratings",
 }
 
 

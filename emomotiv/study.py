@@ -97,7 +97,7 @@ class Study:
     client : dask.distributed.Client or None
         Run the bootstrap replicates on this Dask cluster (same results as
         the local run for the same seed); not part of the saved settings.
-    halo : {"mean", "factor", "profile", "none"}, default="mean"
+    halo : {"mean", "factor", "profile", "components", "none"}, default="mean"
         How each respondent's general warmth is estimated from their own
         ratings and held as a control (see :func:`emomotiv.halo_score`);
         ``"none"`` leaves it out.

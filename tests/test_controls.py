@@ -21,7 +21,7 @@ def _rated(seed: int, n: int = 800, p: int = 20, missing: float = 0.3):
     return pd.DataFrame(x, columns=[f"f{j}" for j in range(p)]), h
 
 
-@pytest.mark.parametrize("method", ["mean", "factor", "profile"])
+@pytest.mark.parametrize("method", ["mean", "factor", "profile", "components"])
 def test_halo_score_recovers_the_warmth_that_generated_the_ratings(method):
     X, h = _rated(0)
     score = em.halo_score(X, method=method)[HALO]
@@ -55,6 +55,56 @@ def test_halo_none_has_no_column_and_profile_adds_the_spread():
     assert list(em.halo_score(X, method="profile").columns) == [HALO, SPREAD]
 
 
+def test_components_give_one_score_per_eight_facets_over_the_rated_ones():
+    """The first column is the warmth (it agrees with the mean); each row's
+    scores are the probabilistic-PCA posterior mean over the facets it rated,
+    so a respondent who rated little is pulled toward 0 on every component;
+    one who rated nothing has no score."""
+    from emomotiv.controls import _leading_loadings, _standardise
+
+    X, _ = _rated(4, n=400, p=24)
+    X.iloc[5] = [5.0, 7.0] + [np.nan] * 22  # rated two: fewer than components
+    X.iloc[6] = np.nan
+    scores = em.halo_score(X, method="components")
+    assert list(scores.columns) == [HALO, "__halo_2__", "__halo_3__"]
+    assert scores.drop(index=6).notna().all().all() and scores.loc[6].isna().all()
+    mean = em.halo_score(X)[HALO].drop(index=6)
+    assert np.corrcoef(scores[HALO].drop(index=6), mean)[0, 1] > 0.95
+    loading, noise = _leading_loadings(X, np.ones(len(X)), 3)
+    assert 0 < noise < 1
+    z = _standardise(X.to_numpy(), X.mean().to_numpy(), X.std(ddof=0).to_numpy())
+    for i in (5, 10):
+        rated = loading[~np.isnan(z[i])]
+        gram = rated.T @ rated + noise * np.eye(3)
+        expected = np.linalg.solve(gram, rated.T @ z[i, ~np.isnan(z[i])])
+        np.testing.assert_allclose(scores.iloc[i], expected, atol=1e-10)
+    assert np.abs(scores.iloc[5]).max() < np.abs(scores.drop(index=6)).max().min()
+
+
+def test_components_track_warmth_that_scale_use_hides_from_the_mean():
+    """Under scale use a respondent's mean rating mixes warmth with their
+    shift of the scale; the components' scores together say more about the
+    generator's true warmth than the mean does (linear R²)."""
+    s = em.make_survey(
+        4000,
+        100,
+        random_state=1,
+        halo_effect="moderate",
+        scale_usage=True,
+        stage_factor=0.3,
+    )
+    X, warmth = s.survey[s.catalog["facet"]], s.respondents["halo"].to_numpy()
+
+    def r2(scores):
+        design = np.column_stack([np.ones(len(X)), scores.to_numpy()])
+        fit = np.linalg.lstsq(design, warmth, rcond=None)[0]
+        return 1 - np.var(warmth - design @ fit) / np.var(warmth)
+
+    mean = r2(em.halo_score(X))
+    components = r2(em.halo_score(X, method="components"))
+    assert components > mean + 0.03
+
+
 def test_a_respondent_with_no_ratings_has_no_halo_score():
     X, _ = _rated(2, n=60, p=5)
     X.iloc[3] = np.nan
@@ -67,7 +117,7 @@ def test_a_respondent_with_no_ratings_has_no_halo_score():
     seed=st.integers(0, 1000),
     shift=st.floats(-3, 3),
     scale=st.floats(0.2, 5),
-    method=st.sampled_from(["mean", "factor", "profile"]),
+    method=st.sampled_from(["mean", "factor", "profile", "components"]),
 )
 def test_rescaling_a_facet_leaves_the_halo_score_unchanged(seed, shift, scale, method):
     X, _ = _rated(seed, n=120, p=6)
@@ -82,7 +132,7 @@ def test_rescaling_a_facet_leaves_the_halo_score_unchanged(seed, shift, scale, m
 def test_facet_order_does_not_change_the_halo_score(seed, order_seed):
     X, _ = _rated(seed, n=100, p=7)
     order = np.random.default_rng(order_seed).permutation(X.columns)
-    for method in ("mean", "factor", "profile"):
+    for method in ("mean", "factor", "profile", "components"):
         pd.testing.assert_frame_equal(
             em.halo_score(X, method=method),
             em.halo_score(X[order], method=method),
@@ -255,6 +305,36 @@ def test_analyze_halo_none_has_an_empty_controls_table(small):
     assert result.tables["controls"].empty
     assert result.summary["halo"]["strength"] is None
     assert list(result.model.feature_names_in_) == list(small.catalog["facet"])
+
+
+@pytest.mark.filterwarnings("ignore:The ranking is unstable")
+def test_analyze_components_hold_several_columns_as_one_warmth(small):
+    """halo="components": the model sees one column per component, the
+    controls table and the summary count them as one general warmth, and the
+    report says how it was estimated."""
+    from emomotiv.controls import _n_components
+
+    result = em.analyze(
+        small.survey,
+        small.catalog,
+        n_boot=2,
+        n_jobs=1,
+        progress=False,
+        methods=False,
+        halo="components",
+        **small.roles,
+    )
+    k = _n_components(len(small.catalog))
+    seen = [c for c in result.model.feature_names_in_ if c.startswith("__halo")]
+    assert seen == [HALO] + [f"__halo_{j}__" for j in range(2, k + 1)]
+    controls = result.tables["controls"]
+    assert list(controls["control"]) == [HALO]
+    assert result.summary["halo"]["method"] == "components"
+    assert result.summary["halo"]["strength"] == pytest.approx(
+        controls["importance"].iloc[0]
+    )
+    assert set(result.drivers["facet"]) == set(small.catalog["facet"])
+    assert "principal components" in em.Report(result).html()
 
 
 @pytest.mark.parametrize(
