@@ -37,8 +37,10 @@ facets each respondent rated (missing-aware):
 - ``"components"``: the respondent's scores on the leading principal
   components of the pairwise correlation matrix, one component per
   :data:`FACETS_PER_COMPONENT` facets (at least two): ``__halo__`` on the
-  first, ``__halo_2__``, ``__halo_3__``, ... on the others, each by least
-  squares over the facets the respondent rated. Warmth and scale use both
+  first, ``__halo_2__``, ``__halo_3__``, ... on the others, each the
+  probabilistic-PCA posterior mean given the facets the respondent rated
+  (Tipping & Bishop 1999; a respondent who rated few is pulled toward the
+  average). Warmth and scale use both
   lift every rating, so one score cannot tell them apart; several
   dimensions of the respondent's profile (warmth, scale use, the journey
   stages) let the model hold fixed the part that moves connection;
@@ -150,8 +152,9 @@ def _component_scores(z: np.ndarray, loading: np.ndarray, noise: float) -> np.nd
     rated facets' loadings ``L``, which shrinks a component toward 0 the less
     the row's ratings say about it; NaN for a row that rated nothing."""
     seen = ~np.isnan(z)
-    k = loading.shape[1]
-    gram = np.einsum("rf,fk,fl->rkl", seen.astype(float), loading, loading)
+    p, k = loading.shape
+    outer = (loading[:, :, None] * loading[:, None, :]).reshape(p, k * k)
+    gram = (seen.astype(float) @ outer).reshape(len(z), k, k)
     gram += max(noise, 1e-6) * np.eye(k)
     rhs = np.where(seen, z, 0.0) @ loading
     scores = np.linalg.solve(gram, rhs[..., None])[..., 0]
@@ -196,9 +199,8 @@ def halo_score(
         Indexed like ``X``: ``__halo__`` (and ``__spread__`` for
         ``"profile"``, ``__halo_2__``, ``__halo_3__``, ... for
         ``"components"``; no column for ``"none"``). A respondent who rated
-        no facet (or fewer than two, for the spread; fewer than the
-        components, for their scores) gets NaN, which the model treats as it
-        treats an unrated facet.
+        no facet (or fewer than two, for the spread) gets NaN, which the
+        model treats as it treats an unrated facet.
 
     Examples
     --------
