@@ -444,6 +444,26 @@ STABILITY_REMEDIES = (
 )
 
 
+def percent_against(value: float, threshold: float) -> str:
+    """``value`` as a percent that reads on the same side of ``threshold`` as
+    it is: whole percents, or as many decimals (up to three) as that takes.
+
+    Examples
+    --------
+    >>> percent_against(0.5968, 0.6), percent_against(0.6, 0.6)
+    ('59.7%', '60%')
+    >>> percent_against(0.823, 0.6)
+    '82%'
+    """
+    below = value < threshold
+    limit = round(threshold * 100, 6)
+    for digits in range(4):
+        shown = round(value * 100, digits)
+        if (shown < limit) == below:
+            break
+    return f"{shown:.{digits}f}%"
+
+
 def top_k_overlap(ranks: np.ndarray, k: int) -> float:
     """Expected share of the top ``k`` that two replicates have in common.
 
@@ -481,7 +501,8 @@ def _stability(top: np.ndarray, k: int) -> dict:
     if low:
         warning = (
             f"The ranking is unstable: two bootstrap replicates share only "
-            f"{overlap:.0%} of their top {k} touchpoints (below "
+            f"{percent_against(overlap, STABILITY_THRESHOLD)} of their top {k} "
+            f"touchpoints (below "
             f"{STABILITY_THRESHOLD:.0%}), so the order of the top touchpoints "
             f"is largely noise. Likely remedies: {STABILITY_REMEDIES}."
         )

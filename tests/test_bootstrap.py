@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -445,6 +445,32 @@ def test_a_small_survey_with_a_cut_outcome_warns_and_a_large_one_does_not():
     assert "score" in small["warning"] and "stage" in small["warning"]
     large = _stability(2000)
     assert not large["low"] and large["warning"] is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.floats(0, 1),
+    threshold=st.sampled_from([0.5, 0.6, 0.65, 0.7, 0.75]),
+)
+def test_an_overlap_never_reads_as_the_threshold_from_the_other_side(value, threshold):
+    """0.597 against 0.6 reads 59.7%, not "60% (below 60%)"."""
+    from emomotiv.bootstrap import percent_against
+
+    assume(abs(value - threshold) > 1e-5)
+    shown = float(percent_against(value, threshold).rstrip("%"))
+    assert (shown < 100 * threshold - 1e-9) == (value < threshold)
+    assert abs(shown - 100 * value) <= 0.5
+
+
+def test_the_stability_warning_names_an_overlap_just_below_the_threshold(
+    monkeypatch,
+):
+    from emomotiv import bootstrap
+
+    monkeypatch.setattr(bootstrap, "_overlap", lambda top, k: 0.5968)
+    info = bootstrap._stability(np.ones((3, 4)), 2)
+    assert info["low"]
+    assert "share only 59.7% of their top 2" in info["warning"]
 
 
 def test_top_k_overlap_is_one_for_identical_and_chance_for_shuffled_ranks():
