@@ -208,3 +208,29 @@ def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     v, w = values[ok][order], np.asarray(weights, dtype=float)[ok][order]
     cum = np.cumsum(w)
     return float(v[np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def format_against(
+    value: float, threshold: float, *, digits: int = 0, percent: bool = False
+) -> str:
+    """``value`` with ``digits`` decimals, or as many more (up to three) as it
+    takes to read on the same side of ``threshold`` as it is, so that a
+    message never says "0.60 (below 0.6)".
+
+    Examples
+    --------
+    >>> format_against(0.5968, 0.6, percent=True)
+    '59.7%'
+    >>> format_against(0.6, 0.6, percent=True)
+    '60%'
+    >>> format_against(0.5996, 0.6, digits=2), format_against(0.823, 0.6, digits=2)
+    ('0.5996', '0.82')
+    """
+    scale = 100.0 if percent else 1.0
+    below = value < threshold
+    limit = round(threshold * scale, 9)
+    for places in range(digits, digits + 4):
+        shown = round(value * scale, places)
+        if (shown < limit) == below:
+            break
+    return f"{shown:.{places}f}" + ("%" if percent else "")

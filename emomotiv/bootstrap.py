@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from ._stats import format_against
 from ._validation import check_float, check_int, check_weights, unit_weights
 from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
 from .results import ImportanceResult
@@ -444,26 +445,6 @@ STABILITY_REMEDIES = (
 )
 
 
-def percent_against(value: float, threshold: float) -> str:
-    """``value`` as a percent that reads on the same side of ``threshold`` as
-    it is: whole percents, or as many decimals (up to three) as that takes.
-
-    Examples
-    --------
-    >>> percent_against(0.5968, 0.6), percent_against(0.6, 0.6)
-    ('59.7%', '60%')
-    >>> percent_against(0.823, 0.6)
-    '82%'
-    """
-    below = value < threshold
-    limit = round(threshold * 100, 6)
-    for digits in range(4):
-        shown = round(value * 100, digits)
-        if (shown < limit) == below:
-            break
-    return f"{shown:.{digits}f}%"
-
-
 def top_k_overlap(ranks: np.ndarray, k: int) -> float:
     """Expected share of the top ``k`` that two replicates have in common.
 
@@ -499,10 +480,10 @@ def _stability(top: np.ndarray, k: int) -> dict:
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
     warning = None
     if low:
+        share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
         warning = (
             f"The ranking is unstable: two bootstrap replicates share only "
-            f"{percent_against(overlap, STABILITY_THRESHOLD)} of their top {k} "
-            f"touchpoints (below "
+            f"{share} of their top {k} touchpoints (below "
             f"{STABILITY_THRESHOLD:.0%}), so the order of the top touchpoints "
             f"is largely noise. Likely remedies: {STABILITY_REMEDIES}."
         )

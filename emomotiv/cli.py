@@ -833,7 +833,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .bootstrap import percent_against
+    from ._stats import format_against
     from .io import output_lock, output_problems, save_analysis
     from .pipeline import _checked_inputs, analyze
     from .report import outcome_label
@@ -868,7 +868,9 @@ def _analyze(args: argparse.Namespace) -> int:
         print(line)
     stability = result.summary["uncertainty"].get("stability") or {}
     if stability.get("top_k_overlap") is not None:
-        share = percent_against(stability["top_k_overlap"], stability["threshold"])
+        share = format_against(
+            stability["top_k_overlap"], stability["threshold"], percent=True
+        )
         print(
             f"Ranking stability: resamples share {share} "
             f"of their top {top_k} (threshold {stability['threshold']:.0%})"

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ._stats import weighted_corr_columns, weighted_corr_matrix
+from ._stats import format_against, weighted_corr_columns, weighted_corr_matrix
 from ._validation import check_float, check_weights
 from .importance import _facet_frame
 from .results import Diagnostics, ImportanceResult
@@ -67,13 +67,15 @@ def fit_warnings(model) -> list[str]:
     fit = model.fit_summary()
     if "roc_auc" in fit and fit["roc_auc"] < WEAK_AUC:
         return [
-            f"The model's cross-validated AUC is {fit['roc_auc']:.2f} (below "
+            "The model's cross-validated AUC is "
+            f"{format_against(fit['roc_auc'], WEAK_AUC, digits=2)} (below "
             f"{WEAK_AUC}): the facets barely predict connection, so the driver "
             "ranking is not reliable. Check the outcome column and the facets."
         ]
     if "r2" in fit and fit["r2"] < WEAK_R2:
         return [
-            f"The model's cross-validated R² is {fit['r2']:.2f} (below {WEAK_R2}): "
+            "The model's cross-validated R² is "
+            f"{format_against(fit['r2'], WEAK_R2, digits=2)} (below {WEAK_R2}): "
             "the facets barely predict the outcome, so the driver ranking is not "
             "reliable. Check the outcome column and the facets."
         ]

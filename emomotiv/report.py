@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from ._stats import format_against
 from ._validation import check_int
-from .bootstrap import percent_against
 from .results import AnalysisResult
 
 __all__ = ["ComparisonReport", "Report"]
@@ -839,7 +839,7 @@ class Report:
             gross=_gross,
             label=_label,
             number=_number,
-            percent_against=percent_against,
+            against=format_against,
         )
         env.globals["magnitude"] = _magnitude
         return env.get_template(self.template).render(**self.context())

@@ -454,10 +454,10 @@ def test_a_small_survey_with_a_cut_outcome_warns_and_a_large_one_does_not():
 )
 def test_an_overlap_never_reads_as_the_threshold_from_the_other_side(value, threshold):
     """0.597 against 0.6 reads 59.7%, not "60% (below 60%)"."""
-    from emomotiv.bootstrap import percent_against
+    from emomotiv._stats import format_against
 
     assume(abs(value - threshold) > 1e-5)
-    shown = float(percent_against(value, threshold).rstrip("%"))
+    shown = float(format_against(value, threshold, percent=True).rstrip("%"))
     assert (shown < 100 * threshold - 1e-9) == (value < threshold)
     assert abs(shown - 100 * value) <= 0.5
 

@@ -81,6 +81,23 @@ def test_weak_fit_is_flagged():
     assert summary["weak_fit"] is True and summary["cv"]["roc_auc"] < 0.6
 
 
+@pytest.mark.parametrize(
+    ("fit", "shown"),
+    [
+        ({"roc_auc": 0.5996}, "AUC is 0.5996 (below 0.6)"),
+        ({"roc_auc": 0.5512}, "AUC is 0.55 (below 0.6)"),
+        ({"r2": 0.0496}, "R² is 0.0496 (below 0.05)"),
+    ],
+)
+def test_a_weak_fit_never_reads_as_on_the_line(fit, shown):
+    class Fitted:
+        def fit_summary(self):
+            return fit
+
+    (warning,) = em.fit_warnings(Fitted())
+    assert shown in warning
+
+
 def test_summary_and_frame(textbook):
     X, y = textbook
     diag = em.diagnose_drivers(_fit(X, y), X, y)
