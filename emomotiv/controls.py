@@ -40,10 +40,10 @@ facets each respondent rated (missing-aware):
   first, ``__halo_2__``, ``__halo_3__``, ... on the others, each the
   probabilistic-PCA posterior mean given the facets the respondent rated
   (Tipping & Bishop 1999; a respondent who rated few is pulled toward the
-  average). Warmth and scale use both
-  lift every rating, so one score cannot tell them apart; several
-  dimensions of the respondent's profile (warmth, scale use, the journey
-  stages) let the model hold fixed the part that moves connection;
+  average). Warmth and scale use both lift every rating, so one score
+  cannot tell them apart; several dimensions of the respondent's profile
+  (warmth, scale use, the journey stages) let the model hold fixed the part
+  that moves connection;
 - ``"none"``: no halo score.
 
 The score is computed once, on all respondents, and then held fixed: a

@@ -16,12 +16,12 @@ effects differ between segments.
   was the alternative; ``benchmarks/bench_segments.py`` sets the two side by
   side on the generator with segment-specific drivers
   (``make_survey(segment_effects=...)``). On it (6,000 respondents, 30
-  facets, 3 segments) both found each segment's drivers about equally
-  (precision@5 0.92 per segment, 5 seeds and 100 replicates, against 0.93
-  pooled, one seed and 10), but the pooled model, whose trees split on a
-  segment indicator only where the data reward it, mixed the segments: it
-  flagged a third of the facets that truly differ (recall 0.33) and two per
-  run that do not, so each segment is fitted on its own.
+  facets, 3 segments, 5 seeds, 100 replicates) both found each segment's
+  drivers about equally (precision@5 0.93 per segment, 0.91 pooled), but
+  the pooled model pulled the segments toward their average: tested on the
+  same one-point gains from its one bootstrap, it flagged none of the
+  facets that truly differ, against 0.80 here, so each segment is fitted on
+  its own.
 - **Too small to rank.** A segment below ``min_size`` respondents is
   reported (its size, and the reason) but not ranked: a driver model needs
   hundreds of respondents for tens of facets, and a ranking on fewer is
