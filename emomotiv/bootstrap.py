@@ -229,14 +229,23 @@ def _explained(booster, evaluate, eval_weights, drawn, combine) -> np.ndarray | 
     fit, is over the replicate's own resample; should the replicate have
     drawn none of them, by their survey weight. ``combine`` (model columns x
     outputs) adds the SHAP of a control's columns into one output.
+
+    Only the respondents with a weight are explained: TreeSHAP is most of a
+    replicate's cost, and about a third of the evaluation respondents (those
+    the replicate did not draw) enter the average at weight 0. They hold 0 in
+    place, so the sums, and the result, are the same to the last bit.
     """
     if combine is None:
         return None
-    phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
-    grouped = phi.astype(float) @ combine
     weights = eval_weights * drawn
     if not weights.sum() > 0:
         weights = eval_weights
+    rows = np.flatnonzero(weights)
+    grouped = np.zeros((len(weights), combine.shape[1]))
+    if len(rows) < len(weights):
+        evaluate = evaluate.slice(rows)
+    phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
+    grouped[rows] = phi.astype(float) @ combine
     return np.average(np.abs(grouped), axis=0, weights=weights)
 
 

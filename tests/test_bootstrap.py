@@ -332,9 +332,38 @@ def test_the_mean_abs_shap_of_a_replicate_is_over_its_own_resample():
     weights, drawn = rng.uniform(0.5, 2, 50), rng.integers(0, 3, 50).astype(float)
     combine = np.eye(3)
     got = _explained(booster, evaluate, weights, drawn, combine)
-    np.testing.assert_allclose(got, np.average(phi, axis=0, weights=weights * drawn))
+    # the same to the last bit as explaining every respondent
+    np.testing.assert_array_equal(got, np.average(phi, axis=0, weights=weights * drawn))
     none = _explained(booster, evaluate, weights, np.zeros(50), combine)
     np.testing.assert_allclose(none, np.average(phi, axis=0, weights=weights))
+
+
+def test_a_replicate_explains_only_the_respondents_it_drew():
+    """TreeSHAP, most of a replicate's cost, skips the evaluation respondents
+    that would enter the mean |SHAP| at weight 0."""
+    import xgboost as xgb
+
+    from emomotiv.bootstrap import _explained
+
+    rng = np.random.default_rng(2)
+    values = rng.normal(size=(100, 3)).astype(np.float32)
+    y = (values[:, 0] > 0).astype(int)
+    booster = xgb.train(
+        {"objective": "binary:logistic", "nthread": 1},
+        xgb.DMatrix(values, label=y),
+        5,
+    )
+    explained = []
+
+    class Spy:
+        def predict(self, matrix, **kwargs):
+            explained.append(matrix.num_row())
+            return booster.predict(matrix, **kwargs)
+
+    drawn = np.zeros(100)
+    drawn[[3, 10, 57]] = [1, 2, 1]
+    _explained(Spy(), xgb.DMatrix(values), np.ones(100), drawn, np.eye(3))
+    assert explained == [3]
 
 
 def test_stage_importance_sums_replicates(data, boot):
