@@ -31,7 +31,7 @@ pass through connection.
 
 The value model is bootstrapped as the connection model is
 (:func:`emomotiv.bootstrap_importance`: respondents resampled with their
-survey weights, one quantised matrix, the model's own seed): its shares are
+survey weights, the survey's bins, the model's own seed): its shares are
 the bagged mean over the ``n_boot`` replicates, and each ``delta_value`` the
 bagged out-of-bag change (each replicate predicts the evaluation respondents
 it was not fitted on, every facet's raised rows in one batch, as
@@ -136,7 +136,10 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
 
     def fit(self, X, y, sample_weight=None) -> ValueModel:
         """Fit on facet ratings ``X`` and value ``y`` (>= 0; > 0 for Gamma)."""
-        values = np.asarray(y, dtype=float)
+        values = np.asarray(y)
+        if np.iscomplexobj(values):
+            raise ValueError("Complex data not supported: value must be real.")
+        values = values.astype(float)
         bad = {"gamma": values <= 0, "tweedie": values < 0}.get(self.objective)
         if bad is not None and bad.any():
             need = "> 0" if self.objective == "gamma" else ">= 0"

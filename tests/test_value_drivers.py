@@ -1,5 +1,7 @@
 """Value drivers: the value model, change in value, the part through connection."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,6 +56,14 @@ def test_value_model_objectives_and_their_checks():
         em.ValueModel(objective="poisson", **FAST).fit(X, np.ones(40))
     fitted = em.ValueModel(**FAST).fit(X, np.r_[0.0, np.ones(39)] * 100)
     assert fitted.task_ == "regression" and (fitted.predict(X) > 0).all()
+
+
+def test_a_complex_value_is_refused_not_cast_with_a_numpy_warning():
+    X = np.array([[1.0], [5.0], [9.0], [3.0]] * 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="must be real"):
+            em.ValueModel(**FAST).fit(X, np.ones(40) + 1j)
 
 
 def test_a_direct_value_driver_is_found_with_intervals(direct):
