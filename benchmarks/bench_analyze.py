@@ -18,33 +18,43 @@ time divided by ``n``. Nothing is asserted.
 
 Measured (10,000 x 100, seed 0, ``make_survey``'s roles: weight, value,
 satisfaction and a segment column with three segments) on a quiet 2-core
-machine, ``--n-jobs -1``:
+machine, ``--n-jobs -1``, "before" and "now" run one after the other:
 
-=======================================================  =====================
-unit: one default fit + TreeSHAP, 2 threads (wall)       1.00 s
-analyze with defaults (wall)                             165.5 s = 165 units
-analyze with defaults (CPU)                              321 s = 163 CPU units
-=======================================================  =====================
+=====================================================  ==========  ==========
+                                                       before      now
+=====================================================  ==========  ==========
+unit: one default fit + TreeSHAP, 2 threads (wall)     1.11 s      1.04 s
+analyze with defaults (wall)                           203.3 s     166.3 s
+  in units                                             184         160
+analyze with defaults (CPU units)                      182         156
+=====================================================  ==========  ==========
 
-Where the time goes (a separate run of the same analysis, 189 s, each step
-timed): the segment drivers 80 s (three segments, a bootstrap of 100 refits
-each), the value drivers 54 s (a value model and its 100 refits), the
-ranking's bootstrap 41 s (100 refits), the scenarios, ROI and plan 11.5 s,
-everything else under 3 s. In a profile XGBoost's training and TreeSHAP
-are 80% of the time. The target of 25 units and 30 s is **not** met: the
-three bootstraps that ``--n-boot`` governs are 300 refits, each explained
-on up to 2,000 respondents. A learning rate of 0.1 with 150 trees would
-halve every refit, but it gave a worse cross-validated log-loss in every
-condition tried (0.1: 68 s, 63 units, as measured for the issue, without
-segment or value drivers).
+"Before" is the library before each replicate explained only the
+respondents it drew and was fitted on its drawn rows alone (binned with the
+whole survey's cuts): both skip the third of the respondents a bootstrap
+replicate leaves out at weight 0. An earlier run of "before" on the same
+machine took 165.5 s (165 units): the machine's speed varies from day to
+day, so compare lines of one run.
 
-Parts, measured earlier on the same machine:
+Where the time goes (``n_boot=20``, ``n_jobs=1``, profiled, 60 s): the
+segment drivers 27 s (three segments, each with its own bootstrap and the
+gains test), the value drivers 15 s, the ranking's bootstrap 12 s; TreeSHAP
+of the replicates 17 s and XGBoost's training 20 s of the whole, and the
+replicates' out-of-bag predictions of every scenario about 11 s (six
+batches: ROI, plan, three segments, value). The target of 25 units and 30 s
+is **not** met: the three bootstraps that ``--n-boot`` governs are 300
+refits, each explained on up to 2,000 respondents. A learning rate of 0.1
+with 150 trees would halve every refit, but it gave a worse cross-validated
+log-loss in every condition tried.
+
+Parts, 1 thread, on the same machine:
 
 =======================================================  ==========
-one replicate refit, 1 thread, shared quantised matrix    0.37 s
-  (the same refit on a fresh matrix of distinct rows)    (0.29 s)
-TreeSHAP on the 2,000 evaluation respondents, 1 thread    0.28 s
-prediction, 1 thread                                      256,000 rows/s
+one replicate refit on its drawn rows (10,000 x 100)      0.27 s
+  (the same refit with undrawn rows at weight 0)         (0.37 s)
+TreeSHAP on the 2,000 evaluation respondents              0.28 s
+  (on the ~1,260 of them a replicate drew)               (0.18 s)
+prediction                                               256,000 rows/s
 =======================================================  ==========
 """
 

@@ -259,11 +259,18 @@ def _fit_chunk(
     combine: np.ndarray | None,
     seeds: list,
 ) -> list[tuple[np.ndarray | None, object]]:
-    """Refit a chunk of replicates on one quantised matrix of every respondent,
-    each weighted by the times it was drawn; (mean |SHAP|, booster) each."""
+    """Refit a chunk of replicates, each on the rows it drew (weighted by the
+    times drawn), binned with the cuts of one quantised matrix of every
+    respondent; (mean |SHAP|, booster) each.
+
+    The shared cuts make every replicate's bins those of the whole survey;
+    fitting on the drawn rows alone spares the trees the third of the rows a
+    replicate leaves out (at weight 0 they would still be binned and
+    scanned), about a quarter of a refit's time.
+    """
     import xgboost as xgb
 
-    matrix = xgb.QuantileDMatrix(
+    reference = xgb.QuantileDMatrix(
         values, label=target, weight=weights, missing=np.nan, nthread=1
     )
     evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
@@ -271,7 +278,15 @@ def _fit_chunk(
     out = []
     for seed in seeds:
         counts = _counts(seed, len(values))
-        matrix.set_weight(weights * counts)
+        drawn = np.flatnonzero(counts)
+        matrix = xgb.QuantileDMatrix(
+            values[drawn],
+            label=target[drawn],
+            weight=weights[drawn] * counts[drawn],
+            missing=np.nan,
+            nthread=1,
+            ref=reference,
+        )
         booster = xgb.train(params, matrix, rounds)
         mean_abs = _explained(
             booster, evaluate, eval_weights, counts[eval_rows], combine
@@ -349,7 +364,7 @@ def _fit_refits(
     params, rounds = _train_params(fitted, fitted.task_)
     if size is not None and size >= len(values):
         size = None
-    if size is None:  # chunks of replicates on one quantised matrix each
+    if size is None:  # chunks of replicates, binned as one quantised matrix
         workers = _n_workers(n_jobs, client)
         function = _fit_chunk
         shared = (params, rounds, values, target, weights, rows, combine)
