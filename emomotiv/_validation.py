@@ -96,6 +96,17 @@ def check_int(
     )
 
 
+def check_n_jobs(value: object, owner: str) -> int | None:
+    """``n_jobs``: None, or an int other than 0 (-1 means every core)."""
+    check_int(value, "n_jobs", owner, allow_none=True)
+    if value == 0:
+        raise ValueError(
+            f"The 'n_jobs' parameter of {owner} must be an int other than 0 or "
+            "None. Got 0 instead."
+        )
+    return value
+
+
 def check_float(
     value: object,
     name: str,

@@ -62,7 +62,13 @@ import pandas as pd
 from sklearn.base import clone
 
 from ._stats import format_against
-from ._validation import check_float, check_int, check_weights, unit_weights
+from ._validation import (
+    check_float,
+    check_int,
+    check_n_jobs,
+    check_weights,
+    unit_weights,
+)
 from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
 from .results import ImportanceResult
 
@@ -630,12 +636,7 @@ def bootstrap_importance(
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_int(max_samples, "max_samples", owner, min_value=1, allow_none=True)
     check_int(boot_size, "boot_size", owner, min_value=MIN_BOOT_SIZE, allow_none=True)
-    check_int(n_jobs, "n_jobs", owner, allow_none=True)
-    if n_jobs == 0:
-        raise ValueError(
-            f"The 'n_jobs' parameter of {owner} must be an int other than 0 or "
-            "None. Got 0 instead."
-        )
+    check_n_jobs(n_jobs, owner)
     _check_bool(progress, "progress", owner)
     check_int(random_state, "random_state", owner, min_value=0, allow_none=True)
 

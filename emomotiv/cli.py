@@ -231,6 +231,7 @@ def _flag_options(args: argparse.Namespace) -> dict:
         "random_state": args.seed,
         "n_boot": args.n_boot,
         "boot_size": args.boot_size,
+        "n_jobs": args.n_jobs,
         "cv": args.cv,
         "progress": negated(args.quiet),
         "methods": negated(args.no_methods),
@@ -379,6 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="respondents each bootstrap resample draws (default: all); fewer "
         "make an m-out-of-n bootstrap with intervals rescaled to the whole "
         "survey, for surveys of hundreds of thousands of respondents",
+    )
+    options.add_argument(
+        "--n-jobs",
+        type=int,
+        metavar="N",
+        help="threads for the bootstrap's refits and scenarios; the results do "
+        "not depend on it (default: every core)",
     )
     options.add_argument(
         "--cv",

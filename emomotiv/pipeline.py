@@ -751,6 +751,7 @@ def _plan_step(
         random_state=study.random_state,
         bootstrap=importance if importance.refits is not None else None,
         controls=design.columns,
+        n_jobs=study.n_jobs,
     )
     tables = {"roi": result.roi}
     if result.plan is not None:
@@ -829,8 +830,8 @@ def analyze(
         level : float, default=0.9
             Coverage of the bootstrap intervals.
         n_jobs : int or None, default=None
-            Parallel bootstrap workers; None uses all cores. Results do not
-            depend on it.
+            Threads for the bootstrap's refits and the scenarios it
+            evaluates; None uses all cores. Results do not depend on it.
         progress : bool, default=True
             Show a progress bar during the bootstrap.
         churn, advocacy : str or None

@@ -365,6 +365,7 @@ def segment_drivers(
                 random_state=seed,
                 controls=list(groups) or None,
                 bootstrap=result if n_boot > 0 else None,
+                n_jobs=n_jobs,
             )
             results[name], gains[name] = result, gain
         sizes[name] = {"n": n, "ranked": result is not None, "note": note}

@@ -50,6 +50,7 @@ from ._validation import (
     ValidationError,
     check_float,
     check_int,
+    check_n_jobs,
     check_weights,
     did_you_mean,
     preview,
@@ -226,7 +227,7 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
 class _Simulator:
     """Holds the data, the model and its replicates; evaluates scenarios."""
 
-    def __init__(self, model, X, weights, scales, owner, controls=()):
+    def __init__(self, model, X, weights, scales, owner, controls=(), n_jobs=None):
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(model, "estimator_")
@@ -260,6 +261,7 @@ class _Simulator:
         self.folds: list[tuple[object, np.ndarray, np.ndarray]] = []
         self.refits = None
         self.replicate_baseline: float | None = None
+        self.n_jobs = -1 if n_jobs is None else n_jobs
 
     def _refit(self, y, rows: np.ndarray, seed) -> object:
         from sklearn.base import clone
@@ -317,6 +319,7 @@ class _Simulator:
             n_boot=n_boot,
             sample_size=size,
             random_state=random_state,
+            n_jobs=self.n_jobs,
         )
 
     def use_refits(self, importance) -> None:
@@ -453,7 +456,7 @@ class _Simulator:
 
         from joblib import Parallel, delayed
 
-        out = Parallel(n_jobs=-1, backend="threading")(
+        out = Parallel(n_jobs=self.n_jobs, backend="threading")(
             delayed(one)(r) for r in range(len(refits))
         )
         gains = np.vstack([g for g, _ in out])
@@ -563,8 +566,9 @@ def _scales(catalog, facets: list[str]) -> dict[str, tuple[float, float]]:
     return {f: catalog.scale(f) for f in facets}
 
 
-def _check_common(n_boot, level, cross_fit, owner) -> tuple[int, float]:
+def _check_common(n_boot, level, cross_fit, n_jobs, owner) -> tuple[int, float]:
     check_int(cross_fit, "cross_fit", owner, min_value=0)
+    check_n_jobs(n_jobs, owner)
     if cross_fit == 1:
         raise ValueError(
             f"The 'cross_fit' parameter of {owner} must be 0 (no cross-fitting) "
@@ -589,6 +593,7 @@ def simulate_improvement(
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
     bootstrap=None,
+    n_jobs: int | None = None,
 ) -> SimulationResult:
     """Change in the connected share if facet ratings improved as described.
 
@@ -639,6 +644,9 @@ def simulate_improvement(
         respondents: its replicate models are used (no refits; ``n_boot``
         and ``cross_fit`` are then ignored), so the scenarios and the
         ranking rest on the same bootstrap.
+    n_jobs : int or None, default=None
+        Threads that refit and evaluate the replicates; None or -1 uses all
+        cores. The result does not depend on it.
 
     Returns
     -------
@@ -661,13 +669,13 @@ def simulate_improvement(
     True
     """
     owner = "simulate_improvement"
-    n_boot, level = _check_common(n_boot, level, cross_fit, owner)
+    n_boot, level = _check_common(n_boot, level, cross_fit, n_jobs, owner)
     check_int(random_state, "random_state", owner, allow_none=True)
     scenarios = _as_scenarios(scenario, owner)
     facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
     controls = list(controls or [])
     scales = _scales(catalog, [f for f in facets if f not in controls])
-    sim = _Simulator(model, X, sample_weight, scales, owner, controls)
+    sim = _Simulator(model, X, sample_weight, scales, owner, controls, n_jobs)
     sim.check(scenarios)
     _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)
     return _simulation_result(sim, scenarios, level)
@@ -819,6 +827,7 @@ def plan_improvements(
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
     bootstrap=None,
+    n_jobs: int | None = None,
 ) -> PlanResult:
     """Simulate +``points`` on every facet, price it, and plan within a budget.
 
@@ -884,6 +893,9 @@ def plan_improvements(
         respondents: its replicate models give every estimate and interval
         (``n_boot`` and ``cross_fit`` are then ignored), so the ROI, the plan
         and the ranking rest on the same bootstrap.
+    n_jobs : int or None, default=None
+        Threads that refit and evaluate the replicates; None or -1 uses all
+        cores. The result does not depend on it.
 
     Returns
     -------
@@ -905,7 +917,7 @@ def plan_improvements(
     ['facet', 'label', 'delta_connected']
     """
     owner = "plan_improvements"
-    n_boot, level = _check_common(n_boot, level, cross_fit, owner)
+    n_boot, level = _check_common(n_boot, level, cross_fit, n_jobs, owner)
     check_int(random_state, "random_state", owner, allow_none=True)
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
     population = check_float(population, "population", owner, low=0, allow_none=True)
@@ -921,7 +933,7 @@ def plan_improvements(
         str(f) for f in getattr(model, "feature_names_in_", []) if f not in controls
     ]
     scales = _scales(catalog, facets)
-    sim = _Simulator(model, X, sample_weight, scales, owner, controls)
+    sim = _Simulator(model, X, sample_weight, scales, owner, controls, n_jobs)
     scenarios = [RaiseScore(f, points) for f in facets]
     sim.check(scenarios)
     _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)

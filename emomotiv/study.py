@@ -32,6 +32,7 @@ from ._validation import (
     check_choice,
     check_float,
     check_int,
+    check_n_jobs,
     did_you_mean,
 )
 from .bootstrap import MIN_BOOT_SIZE
@@ -391,7 +392,7 @@ class Study:
             lambda: check_float(
                 self.level, "level", owner, low=0, high=1, inclusive=False
             ),
-            lambda: check_int(self.n_jobs, "n_jobs", owner, allow_none=True),
+            lambda: check_n_jobs(self.n_jobs, owner),
             lambda: check_int(
                 self.boot_size,
                 "boot_size",

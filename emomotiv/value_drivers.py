@@ -48,7 +48,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, check_choice, check_float, check_int
+from ._validation import (
+    ValidationError,
+    check_choice,
+    check_float,
+    check_int,
+    check_n_jobs,
+)
 from .importance import _as_groups
 from .model import DriverModel
 
@@ -284,7 +290,7 @@ def value_drivers(
 
     owner = "value_drivers"
     check_int(n_boot, "n_boot", owner, min_value=0)
-    check_int(n_jobs, "n_jobs", owner, allow_none=True)
+    check_n_jobs(n_jobs, owner)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_float(points, "points", owner, low=0, inclusive=False)
     y = pd.to_numeric(pd.Series(np.asarray(value)), errors="coerce").to_numpy(float)
@@ -327,6 +333,7 @@ def value_drivers(
         {f: (-np.inf, tops[f]) for f in facets},
         owner="value_drivers",
         controls=list(groups),
+        n_jobs=n_jobs,
     )
     if n_boot:
         sim.use_refits(boot)

@@ -39,12 +39,25 @@ def test_summary_reports_fit_shares_and_versions(full_result, full):
     assert {"emomotiv", "xgboost", "shap"} <= set(s["versions"])
 
 
-def test_same_seed_same_result(small):
+def test_same_seed_same_result(small, monkeypatch):
+    """Any n_jobs gives the same tables; n_jobs=1 runs every pool of the
+    analysis (refits, scenarios, segments, value) on one thread."""
+    import joblib
+
     options = {"random_state": 3, "n_boot": 8, "progress": False}
+    asked = []
+    parallel = joblib.Parallel
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("n_jobs"))
+        return parallel(*args, **kwargs)
+
+    monkeypatch.setattr(joblib, "Parallel", spy)
     a = em.analyze(small.survey, small.catalog, n_jobs=1, **options, **small.roles)
+    assert asked and set(asked) == {1}
     b = em.analyze(small.survey, small.catalog, n_jobs=2, **options, **small.roles)
-    pd.testing.assert_frame_equal(a.drivers, b.drivers)
-    pd.testing.assert_frame_equal(a.tables["stages"], b.tables["stages"])
+    for name in ("drivers", "stages", "roi", "segment_drivers", "value_drivers"):
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
 
 
 def test_two_analyses_with_one_model_leave_each_other_alone(small):

@@ -167,8 +167,9 @@ def test_every_bad_option_is_named_at_once():
         controls="region",
         min_segment_size=1,
         outcome_label="",
+        n_jobs=0,
     ).problems()
-    for name in ("halo", "controls", "min_segment_size", "outcome_label"):
+    for name in ("halo", "controls", "min_segment_size", "outcome_label", "n_jobs"):
         assert any(f"'{name}' parameter" in p for p in problems), name
 
 
@@ -203,9 +204,12 @@ def test_cli_flags_build_the_study():
             "--quiet",
             "--budget",
             "100",
+            "--n-jobs",
+            "1",
         ]
     )
     study = _study(args)
+    assert study.n_jobs == 1
     assert (study.survey, study.catalog, study.connection) == (
         "s.csv",
         "f.csv",
