@@ -54,3 +54,19 @@ def small_result(small):
         progress=False,
         **small.roles,
     )
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The ``n_jobs`` of every joblib pool the library opens while it runs."""
+    import joblib
+
+    asked = []
+    parallel = joblib.Parallel
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("n_jobs"))
+        return parallel(*args, **kwargs)
+
+    monkeypatch.setattr(joblib, "Parallel", spy)
+    return asked

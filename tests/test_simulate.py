@@ -269,27 +269,18 @@ def test_scenarios_reuse_the_importance_bootstrap(fitted):
         assert (roi[col] <= roi[f"{col}_high"]).all()
 
 
-def test_n_jobs_sets_the_threads_and_not_the_result(fitted, monkeypatch):
+def test_n_jobs_sets_the_threads_and_not_the_result(fitted, pools):
     """n_jobs=1 keeps the refits and the scenarios' replicates on one thread
     (for a user who runs analyses side by side); the tables are those of
     every core."""
-    import joblib
-
     model, X, y, w, s = fitted
     kw = dict(y=y, sample_weight=w, n_boot=4, random_state=3)
     every = em.simulate_improvement(model, X, ["mobile_app"], **kw)
-    asked = []
-    parallel = joblib.Parallel
-
-    def spy(*args, **kwargs):
-        asked.append(kwargs.get("n_jobs"))
-        return parallel(*args, **kwargs)
-
-    monkeypatch.setattr(joblib, "Parallel", spy)
+    pools.clear()
     one = em.simulate_improvement(model, X, ["mobile_app"], n_jobs=1, **kw)
     plan = em.plan_improvements(model, X, catalog=s.catalog, n_jobs=1, **kw)
     pd.testing.assert_frame_equal(one.table, every.table)
-    assert asked and set(asked) == {1}
+    assert pools and set(pools) == {1}
     assert plan.summary["n_boot"] == 4
     with pytest.raises(ValueError, match="'n_jobs' parameter of plan_improvements"):
         em.plan_improvements(model, X, catalog=s.catalog, n_jobs=0, **kw)
