@@ -51,9 +51,9 @@ Parts, 1 thread, on the same machine:
 
 =======================================================  ==========
 one replicate refit on its drawn rows (10,000 x 100)      0.27 s
-  (the same refit with undrawn rows at weight 0)         (0.37 s)
-TreeSHAP on the 2,000 evaluation respondents              0.28 s
-  (on the ~1,260 of them a replicate drew)               (0.18 s)
+  (before: every respondent, the undrawn at weight 0)    (0.37 s)
+TreeSHAP on the ~1,260 evaluation respondents it drew     0.18 s
+  (before: all 2,000)                                    (0.28 s)
 prediction                                               256,000 rows/s
 =======================================================  ==========
 """
