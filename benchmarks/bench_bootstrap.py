@@ -16,21 +16,25 @@ printed next to them, and CPU seconds per replicate (measured on one thread,
 which is what each bootstrap worker uses) give the quiet-machine estimate:
 ``n_boot x cpu_per_replicate / cores``. Nothing is asserted.
 
-Measured 2026-11-23 on the shared 2-core machine (load 15-25, so wall times
-are inflated; the CPU-second figures are what to compare):
+Measured 2026-12-03 on a quiet 2-core machine (``--quick``):
 
-- 5,000 x 100, n_boot=100: analyze 159.5 CPU s (~80 s on a quiet 2-core
-  machine). Bootstrap alone: emomotiv 67.4 CPU s, peers' way 132.1 CPU s;
-  per replicate 0.67 vs 1.22 CPU s (one fit 0.39 s; TreeSHAP is 68% of the
-  peers' cost). p_top and interval widths of the top ten agree with the
-  peers' (mean width 0.0203 both).
-- 100,000 x 100: analyze with n_boot=10 311.6 CPU s (~156 s quiet; mostly
-  the 5-fold CV and TreeSHAP on all rows for the point estimate); per
-  replicate 3.35 vs 23.36 CPU s (TreeSHAP 80% of the peers' cost), so the
-  bootstrap part at n_boot=100 is ~168 s vs ~1,168 s on 2 cores.
-- Mean |SHAP| on 2,000 sampled respondents vs all (20 draws): top-20 overlap
-  97.7% (worst 19 of 20) at 5,000 and 100% at 100,000; Spearman within the
-  top 20 0.998 at both.
+- 5,000 x 100, n_boot=100: analyze 128.7 s wall (249 CPU s). Bootstrap
+  alone: emomotiv 20.4 s (39 CPU s), peers' way 34.0 s (65 CPU s); per
+  replicate 0.41 vs 0.72 CPU s (one fit 0.39 s on every respondent; a
+  replicate is fitted on the rows it drew and explains those of the 2,000
+  it drew, so TreeSHAP is 47% of the peers' cost). p_top and the interval
+  widths of the top ten agree with the peers' (mean width 0.0205 against
+  0.0203).
+- Mean |SHAP| of the full-data fit on 2,000 sampled respondents vs all
+  5,000 (20 draws): top-20 overlap 99.8% (worst 19 of 20), Spearman within
+  the top 20 0.998, the same top-ten order in 70% of draws.
+
+Measured 2026-11-23 on the shared 2-core machine (load 15-25), the
+100,000-respondent part: analyze with n_boot=10 311.6 CPU s (~156 s quiet;
+mostly the 5-fold CV and TreeSHAP on all rows for the point estimate); per
+replicate 3.35 vs 23.36 CPU s (TreeSHAP 80% of the peers' cost), so the
+bootstrap part at n_boot=100 is ~168 s vs ~1,168 s on 2 cores; top-20
+overlap 100%, Spearman 0.998.
 """
 
 from __future__ import annotations
@@ -43,7 +47,6 @@ import numpy as np
 import pandas as pd
 
 import emomotiv as em
-from emomotiv.bootstrap import _replicate
 
 
 def _descendants_cpu() -> float:
@@ -96,28 +99,35 @@ def _timed(label: str, fn):
 
 
 def _cpu_per_replicate(model, X, y, w, max_samples, repeats=3, seed=0):
-    """CPU seconds of one replicate (resample, refit, TreeSHAP) on one thread."""
-    values = X.to_numpy(dtype=float)
+    """CPU seconds of one replicate (resample, refit, TreeSHAP) on one thread,
+    run by the library's own refit loop."""
+    from emomotiv._validation import unit_weights
+    from emomotiv.bootstrap import _fit_chunk, _train_params
+
+    values = X.to_numpy(dtype=np.float32)
     target = (np.asarray(y) == model.classes_[1]).astype(int)
     rows = np.arange(len(X))
     if max_samples is not None and max_samples < len(X):
         rows = np.sort(np.random.default_rng(seed).choice(rows, max_samples, False))
-    template = em.DriverModel(**model.get_params()).set_params(
-        cv=0, n_jobs=1, task=model.task_
-    )
+    params, rounds = _train_params(model, model.task_)
     seeds = np.random.SeedSequence(seed).spawn(repeats)
+    combine = np.eye(values.shape[1])
     start = time.process_time()
-    for s in seeds:
-        _replicate(template, values, target, w, values[rows], w[rows], s)
+    _fit_chunk(params, rounds, values, target, unit_weights(w), rows, combine, seeds)
     return (time.process_time() - start) / repeats
 
 
 def _top_agreement(full, X, w, *, n_sub=2000, top=20, draws=20, seed=0):
-    """Top-``top`` overlap and rank correlation: subsample vs every respondent."""
+    """Top-``top`` overlap and rank correlation: subsample vs every respondent,
+    both the mean |SHAP| of the full-data fit (``full.explanation``; the
+    reported importance is the bagged one, which is another quantity)."""
     from scipy.stats import spearmanr
 
-    phi = np.abs(full.explanation.values)
-    ranking = full.importance.index[:top]
+    names = list(full.explanation.feature_names)
+    phi = np.abs(full.explanation.values[:, [names.index(f) for f in X.columns]])
+    every = pd.Series(np.average(phi, axis=0, weights=w), X.columns)
+    every = every.sort_values(ascending=False)
+    ranking = every.index[:top]
     rng = np.random.default_rng(seed)
     overlap, rho, same = [], [], 0
     for _ in range(draws):
@@ -125,7 +135,7 @@ def _top_agreement(full, X, w, *, n_sub=2000, top=20, draws=20, seed=0):
         sub = pd.Series(np.average(phi[rows], axis=0, weights=w[rows]), X.columns)
         sub_top = sub.sort_values(ascending=False).index[:top]
         overlap.append(len(set(sub_top) & set(ranking)) / top)
-        rho.append(spearmanr(full.table.loc[ranking, "importance"], sub[ranking])[0])
+        rho.append(spearmanr(every[ranking], sub[ranking])[0])
         same += list(sub_top[:10]) == list(ranking[:10])
     return np.mean(overlap), np.min(overlap), np.mean(rho), same / draws
 
@@ -140,10 +150,11 @@ def bench(survey, catalog, roles, *, n_boot, label, peers=True, repeats=3):
         "analyze (emomotiv: TreeSHAP on 2,000 per resample)",
         lambda: em.analyze(survey, catalog, n_boot=n_boot, **common),
     )
-    model = ours.model
-    fit = em.DriverModel(**model.get_params()).set_params(cv=0, n_jobs=1)
+    # the driver model on the facets alone (analyze's also sees the halo
+    # score): the bootstraps below compare ways of explaining, not controls
+    model = em.DriverModel(**ours.model.get_params()).set_params(cv=0, n_jobs=1)
     start = time.process_time()
-    fit.fit(X, y, sample_weight=w)
+    model.fit(X, y, sample_weight=w)
     cpu_fit = time.process_time() - start
     cpu_ours = _cpu_per_replicate(model, X, y, w, 2000, repeats)
     cpu_peer = _cpu_per_replicate(model, X, y, w, None, repeats)
