@@ -340,7 +340,8 @@ def test_the_mean_abs_shap_of_a_replicate_is_over_its_own_resample():
 
 def test_a_replicate_is_fitted_on_the_rows_it_drew(monkeypatch):
     """Each refit trains on its resample's distinct rows (weighted by the
-    times drawn), not on every respondent with the rest at weight 0."""
+    times drawn), not on every respondent with the rest at weight 0, and
+    with the bins of the whole survey, not of its own rows."""
     import xgboost as xgb
 
     from emomotiv.bootstrap import _counts, _fit_chunk
@@ -349,21 +350,24 @@ def test_a_replicate_is_fitted_on_the_rows_it_drew(monkeypatch):
     train = xgb.train
 
     def spy(params, matrix, rounds, **kwargs):
-        trained.append((matrix.num_row(), float(matrix.get_weight().sum())))
+        cuts = np.concatenate(matrix.get_quantile_cut())
+        trained.append((matrix.num_row(), float(matrix.get_weight().sum()), cuts))
         return train(params, matrix, rounds, **kwargs)
 
     monkeypatch.setattr(xgb, "train", spy)
     rng = np.random.default_rng(3)
-    values = rng.integers(1, 11, size=(150, 4)).astype(np.float32)
-    target = (values[:, 0] > 5).astype(int)
+    values = rng.normal(size=(150, 4)).astype(np.float32)
+    target = (values[:, 0] > 0).astype(int)
     weights = rng.uniform(0.5, 1.5, 150)
+    whole = xgb.QuantileDMatrix(values, label=target, weight=weights)
     seeds = np.random.SeedSequence(0).spawn(2)
     params = {"objective": "binary:logistic", "nthread": 1}
     _fit_chunk(params, 3, values, target, weights, np.arange(20), None, seeds)
-    for seed, (rows, total) in zip(seeds, trained, strict=True):
+    for seed, (rows, total, cuts) in zip(seeds, trained, strict=True):
         counts = _counts(seed, 150)
         assert rows == np.count_nonzero(counts) < 150
         assert total == pytest.approx((weights * counts).sum())
+        np.testing.assert_array_equal(cuts, np.concatenate(whole.get_quantile_cut()))
 
 
 def test_a_replicate_explains_only_the_respondents_it_drew():
