@@ -23,7 +23,13 @@ import pandas as pd
 
 import emomotiv as em
 
-METHODS = ["shap", "relative_weights", "shapley_regression", "correlation", "std_beta"]
+METHODS = [
+    "shap",
+    "relative_weights",
+    "shapley_regression",
+    "squared_correlation",
+    "std_beta",
+]
 
 
 def scores(table: pd.DataFrame, truth: pd.DataFrame, method: str) -> dict:
@@ -49,7 +55,9 @@ def main() -> None:
     for seed in args.seeds:
         s = em.make_survey(random_state=seed)
         start = time.perf_counter()
-        result = em.analyze(s.survey, s.catalog, random_state=0, **s.roles)
+        result = em.analyze(
+            s.survey, s.catalog, n_boot=0, progress=False, random_state=0, **s.roles
+        )
         secs = time.perf_counter() - start
         table = result.tables["methods"]
         n_drivers = int(s.truth["is_driver"].sum())

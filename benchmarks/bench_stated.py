@@ -40,7 +40,9 @@ def one_seed(seed: int, n: int) -> list[dict]:
     base = em.make_survey(n_respondents=n, random_state=seed)
     w = base.survey["weight"].to_numpy()
     start = time.perf_counter()
-    result = em.analyze(base.survey, base.catalog, random_state=0, **base.roles)
+    result = em.analyze(
+        base.survey, base.catalog, random_state=0, progress=False, **base.roles
+    )
     fit_s = time.perf_counter() - start
     rows = []
     start = time.perf_counter()
@@ -98,7 +100,7 @@ def one_seed(seed: int, n: int) -> list[dict]:
     start = time.perf_counter()
     link = em.value_of_connection(
         survey["value"],
-        measures.segments,
+        measures.tiers,
         sample_weight=w,
         churned=survey["churned"],
         advocacy=survey["recommend"],

@@ -22,7 +22,7 @@ CORRECTIONS = ("holm", "fdr_bh", "none")
 
 
 def _bootstrapper():
-    """The tests' bootstrap helper (refits on resamples), until analyze has one."""
+    """The tests' bootstrap helper (refits on resamples) for one wave."""
     path = Path(__file__).parents[1] / "tests" / "test_tracking.py"
     spec = importlib.util.spec_from_file_location("test_tracking", path)
     module = importlib.util.module_from_spec(spec)
