@@ -202,13 +202,17 @@ def _add_controls(parser: argparse.ArgumentParser, *, halo: bool = True) -> None
             "own ratings and held as a control: "
             f"{', '.join(HALO_METHODS)} (default mean; none leaves it out)",
         )
+    what = (
+        "customer context columns (purpose, product, class, tenure, region, "
+        "age; numeric or categorical) the model sees but no scenario moves"
+    )
     group.add_argument(
         "--control",
         nargs="+",
         metavar="COL",
-        help="customer context columns (purpose, product, class, tenure, region, "
-        "age; numeric or categorical) the model sees but no scenario moves; "
-        "scored in controls.csv, never ranked",
+        help=f"{what}; scored in controls.csv, never ranked"
+        if halo
+        else f"{what}: checked as analyze would check them",
     )
 
 

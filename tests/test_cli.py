@@ -28,6 +28,16 @@ def test_analyze_help_explains_every_option():
         assert action.help, f"{action.dest} has no help"
 
 
+def test_validate_help_promises_no_output_it_does_not_write():
+    """validate writes nothing: its --control help says what it checks, not
+    the controls.csv that analyze writes."""
+    choices = build_parser()._subparsers._group_actions[0].choices
+    validate = " ".join(choices["validate"].format_help().split())
+    analyze = " ".join(choices["analyze"].format_help().split())
+    assert "controls.csv" not in validate and "checked as analyze" in validate
+    assert "controls.csv" in analyze
+
+
 @pytest.fixture(scope="module")
 def sample_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sample")
