@@ -276,9 +276,8 @@ def _fit_chunk(
     """
     import xgboost as xgb
 
-    reference = xgb.QuantileDMatrix(
-        values, label=target, weight=weights, missing=np.nan, nthread=1
-    )
+    # only the bins: weighted quantiles of every respondent
+    reference = xgb.QuantileDMatrix(values, weight=weights, missing=np.nan, nthread=1)
     evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
     eval_weights = weights[eval_rows]
     out = []
