@@ -796,7 +796,7 @@ def _sample(args: argparse.Namespace) -> int:
     sample.survey.to_csv(targets[0], index=False)
     sample.catalog.to_csv(targets[1], index=False)
     print(
-        f"Wrote {targets[0]} ({len(sample.survey)} respondents) and {targets[1]} "
+        f"Wrote {targets[0]} ({len(sample.survey):,} respondents) and {targets[1]} "
         f"({len(sample.catalog)} facets)."
     )
     print(
@@ -832,7 +832,7 @@ def _validate(args: argparse.Namespace) -> int:
         waves = f" in {survey[args.wave].nunique()} waves"
     print(
         _safe(
-            f"OK: {len(survey)} respondents{waves}, {len(schema.facets)} facets "
+            f"OK: {len(survey):,} respondents{waves}, {len(schema.facets)} facets "
             f"in {len(catalog.stages)} stages; {roles}."
         )
     )
@@ -865,7 +865,8 @@ def _analyze(args: argparse.Namespace) -> int:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
     data = result.summary["data"]
-    print(f"Analysed {data['n_respondents']} respondents x {data['n_facets']} facets.")
+    n, p = data["n_respondents"], data["n_facets"]
+    print(f"Analysed {n:,} respondents x {p} facets.")
     for note in result.summary["warnings"]:
         print(f"warning: {_safe(note)}", file=sys.stderr)
     print(f'Top drivers of "{outcome_label(result.summary)}":')

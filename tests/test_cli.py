@@ -58,7 +58,7 @@ def test_sample_writes_survey_and_catalog_and_refuses_to_overwrite(sample_dir, c
 def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     args = ["--catalog", str(sample_dir / "facets.csv"), "--connection", "connected"]
     assert main(["validate", str(sample_dir / "survey.csv"), *args]) == 0
-    assert "OK: 5000 respondents, 100 facets" in capsys.readouterr().out
+    assert "OK: 5,000 respondents, 100 facets" in capsys.readouterr().out
     bad = pd.read_csv(sample_dir / "survey.csv")
     bad.loc[0, "welcome_note"] = 42
     bad.loc[1, "weight"] = 0

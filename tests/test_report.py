@@ -667,3 +667,11 @@ def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
     for key in ("summary", "changes", "kpis"):
         assert f'id="{key}"' in dom
     assert "What moved" in dom and "<svg" in dom
+
+
+def test_header_counts_read_with_thousands_separators(contract):
+    summary = {**contract.summary, "data": {**contract.summary["data"]}}
+    summary["data"]["n_respondents"] = 12345
+    header = em.Report(replace(contract, summary=summary)).html().split("</header>")[0]
+    assert "12,345 respondents" in header
+    assert f"{contract.summary['data']['n_facets']} touchpoints" in header
