@@ -446,7 +446,10 @@ class _Simulator:
             total = oob.sum()
             if total <= 0:
                 return np.full(len(scenarios), np.nan), np.nan
-            base = booster.inplace_predict(values32)
+            # only the out-of-bag rows are predicted, as they are and changed
+            out = oob > 0
+            base = np.zeros(len(values32), dtype=np.float32)
+            base[out] = booster.inplace_predict(values32[out])
             pick = oob[source] > 0
             after = booster.inplace_predict(new[pick])
             src = source[pick]
