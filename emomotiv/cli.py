@@ -894,6 +894,8 @@ def _analyze(args: argparse.Namespace) -> int:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)
     _print_plan(result.summary.get("plan") or {})
+    _print_segments(result.summary, result.tables.get("segment_drivers"))
+    _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)
     return 0
 
@@ -943,6 +945,73 @@ def _print_plan(plan: dict) -> None:
             f"(value per connected customer {_money(plan['value_per_connected'])}, "
             f"{plan['value_source']})."
         )
+
+
+def _print_segments(summary: dict, table) -> None:
+    """Which segments were ranked, their top driver, and what differs."""
+    info = summary.get("segments") or {}
+    sizes = info.get("segments") or {}
+    if not sizes or table is None:
+        return
+    column = (summary.get("data") or {}).get("roles", {}).get("segment", "segment")
+    ranked = [name for name, s in sizes.items() if s.get("ranked")]
+    unranked = ", ".join(
+        f"{_safe(name)} {s['n']:,}" for name, s in sizes.items() if not s.get("ranked")
+    )
+    if not ranked:
+        print(
+            f"Segments by {_safe(column)}: none ranked, every segment is below the "
+            f"minimum of {info['min_size']:,} respondents ({unranked})."
+        )
+        return
+    differing = table.loc[table["differs"].fillna(False).astype(bool)]
+    labels = list(dict.fromkeys(differing["label"].astype(str)))
+    if labels:
+        shown = ", ".join(_label(x) for x in labels[:5])
+        more = f" and {len(labels) - 5} more" if len(labels) > 5 else ""
+        verb = "touchpoint differs" if len(labels) == 1 else "touchpoints differ"
+        differ = (
+            f"{len(labels)} {verb} across them "
+            f"(Holm {info['alpha']:.0%}): {shown}{more}"
+        )
+    elif info.get("note"):
+        differ = _safe(info["note"])
+    else:
+        differ = f"no touchpoint differs across them (Holm {info['alpha']:.0%})"
+    skipped = (
+        f"; not ranked, below {info['min_size']:,}: {unranked}" if unranked else ""
+    )
+    print(f"Segments by {_safe(column)}: {len(ranked)} ranked{skipped}; {differ}.")
+    top = table.loc[table["ranked"].astype(bool) & (table["rank"] == 1)]
+    for row in top.itertuples():
+        print(f"  {_label(row.segment):<30} {row.n:>7,}  top: {_label(row.label)}")
+
+
+def _print_value_drivers(summary: dict, table) -> None:
+    """The touchpoints that move value most per one-point rise."""
+    from .report import _magnitude, _money
+
+    info = summary.get("value_drivers") or {}
+    if table is None or not len(table) or "delta_value" not in table:
+        return
+    r2 = (info.get("fit") or {}).get("r2")
+    fit = f", cross-validated R² {r2:.2f}" if r2 is not None else ""
+    objective = str(info.get("objective") or "tweedie").capitalize()
+    print(f"What moves value most per one-point rise ({objective}{fit}):")
+    rows = table.loc[table["delta_value"].abs().sort_values(ascending=False).index]
+    for row in rows.head(5).itertuples():
+        low = getattr(row, "delta_value_low", float("nan"))
+        high = getattr(row, "delta_value_high", float("nan"))
+        scale = _magnitude(row.delta_value, low, high)
+        sign = "+" if row.delta_value > 0 else ""
+        line = f"  {_label(row.label):<40} {sign}{_money(row.delta_value, scale)}"
+        if low == low:  # not NaN: bootstrapped
+            line += f"  [{_money(low, scale)}, {_money(high, scale)}]"
+        share = getattr(row, "share_via_connection", float("nan"))
+        clear = low != low or low > 0 or high < 0  # as the report: clear of zero
+        if share == share and clear:
+            line += f"  {share:.0%} through connection"
+        print(line)
 
 
 COMMANDS = {

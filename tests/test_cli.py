@@ -124,6 +124,7 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     } <= {p.name for p in out.iterdir()}
     captured = capsys.readouterr()
     assert "Top drivers" in captured.out
+    assert "What moves value most per one-point rise (Tweedie" in captured.out
     assert "bootstrap" not in captured.err  # --quiet: no progress bar
     summary = json.loads((out / "summary.json").read_text())
     assert summary["data"]["weighted"] is True
@@ -226,6 +227,93 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     assert "one more connected customer adds 0.28." in capsys.readouterr().out
     _print_stated_value({"value": value | {"value_per_connected": 1520.4}})
     assert "adds 1,520." in capsys.readouterr().out
+
+
+def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
+    from emomotiv.cli import _print_segments
+
+    def row(segment, n, facet, rank, differs, ranked=True):
+        return dict(
+            segment=segment,
+            n=n,
+            facet=facet,
+            label=facet.title(),
+            rank=rank,
+            ranked=ranked,
+            differs=differs,
+        )
+
+    table = pd.DataFrame(
+        [
+            row("new", 1200, "app", 1, True),
+            row("new", 1200, "fees", 2, False),
+            row("loyal", 900, "app", 2, True),
+            row("loyal", 900, "fees", 1, False),
+            row("tiny", 40, "app", None, None, ranked=False),
+            row("tiny", 40, "fees", None, None, ranked=False),
+        ]
+    )
+    info = {
+        "min_size": 300,
+        "alpha": 0.05,
+        "note": None,
+        "segments": {
+            "new": {"n": 1200, "ranked": True},
+            "loyal": {"n": 900, "ranked": True},
+            "tiny": {"n": 40, "ranked": False},
+        },
+    }
+    summary = {"segments": info, "data": {"roles": {"segment": "tenure"}}}
+    _print_segments(summary, table)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "Segments by tenure: 2 ranked; not ranked, below 300: tiny 40; "
+        "1 touchpoint differs across them (Holm 5%): App."
+    )
+    assert out[1].split() == ["new", "1,200", "top:", "App"]
+    assert out[2].split() == ["loyal", "900", "top:", "Fees"]
+
+    sizes = {k: {**v, "ranked": False} for k, v in info["segments"].items()}
+    none = {**summary, "segments": {**info, "segments": sizes}}
+    _print_segments(none, table.assign(ranked=False))
+    assert capsys.readouterr().out == (
+        "Segments by tenure: none ranked, every segment is below the minimum of "
+        "300 respondents (new 1,200, loyal 900, tiny 40).\n"
+    )
+    _print_segments({"data": {}}, None)  # no segment column: nothing said
+    assert capsys.readouterr().out == ""
+
+
+def test_console_lists_what_moves_value_with_the_share_through_connection(capsys):
+    from emomotiv.cli import _print_value_drivers
+
+    table = pd.DataFrame(
+        {
+            "label": ["Small", "Fees", "App"],
+            "delta_value": [1.0, -40.0, 75.3],
+            "delta_value_low": [-2.0, -60.0, 61.9],
+            "delta_value_high": [4.0, -20.0, 86.9],
+            "share_via_connection": [0.5, 0.1, 0.81],
+        }
+    )
+    summary = {"value_drivers": {"objective": "tweedie", "fit": {"r2": 0.126}}}
+    _print_value_drivers(summary, table)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "What moves value most per one-point rise (Tweedie, cross-validated R² 0.13):"
+    )
+    assert out[1].split() == [
+        "App",
+        "+75.3",
+        "[61.9,",
+        "86.9]",
+        "81%",
+        "through",
+        "connection",
+    ]
+    assert out[2].split()[:2] == ["Fees", "-40.0"]
+    # an interval that straddles zero gives no share through connection
+    assert out[3].split() == ["Small", "+1.00", "[-2.00,", "4.00]"]
 
 
 def test_outcome_label_option_and_default():
