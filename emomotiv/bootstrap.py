@@ -54,7 +54,7 @@ How it works (:func:`bootstrap_importance`):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -467,6 +467,9 @@ def percentile_interval(
 
 
 STABILITY_THRESHOLD = 0.6
+# a facet in the top k of this share of the replicates stands out even in an
+# unstable ranking (on the generator, 0.995 of such facets are truly top k)
+SETTLED = 0.9
 STABILITY_REMEDIES = (
     "more respondents; the outcome as a score rather than cut into 0/1 where "
     "the survey has it; fewer facets, or importance by journey stage "
@@ -502,19 +505,38 @@ def _overlap(top: np.ndarray, k: int) -> float:
     return float(pairs / (n_boot * (n_boot - 1) * k))
 
 
-def _stability(top: np.ndarray, k: int) -> dict:
+def _stability(top: np.ndarray, k: int, facets: Sequence[str]) -> dict:
     """``summary["uncertainty"]["stability"]``: top-k overlap and its warning,
-    from each replicate's top-k membership (see :func:`_top_membership`)."""
+    from each replicate's top-k membership (see :func:`_top_membership`).
+
+    The warning names the facets that are in the top ``k`` of at least
+    ``SETTLED`` of the replicates, if any: those stand out even where the
+    rest of the top ``k`` does not.
+    """
     overlap = _overlap(top, k)
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
     warning = None
     if low:
         share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
+        p_top = top.mean(axis=0)
+        order = np.argsort(-p_top, kind="stable")
+        settled = [str(facets[j]) for j in order if p_top[j] >= SETTLED]
+        if settled:
+            names = settled[-1]
+            if len(settled) > 1:
+                names = f"{', '.join(settled[:-1])} and {names}"
+            noise = (
+                f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} "
+                f"of at least {SETTLED:.0%} of them; the rest of the top {k} "
+                "is largely noise"
+            )
+        else:
+            noise = "so the order of the top touchpoints is largely noise"
         warning = (
             f"The ranking is unstable: two bootstrap replicates share only "
             f"{share} of their top {k} touchpoints (below "
-            f"{STABILITY_THRESHOLD:.0%}), so the order of the top touchpoints "
-            f"is largely noise. Likely remedies: {STABILITY_REMEDIES}."
+            f"{STABILITY_THRESHOLD:.0%}); {noise}. Likely remedies: "
+            f"{STABILITY_REMEDIES}."
         )
     return {
         "top_k_overlap": None if not np.isfinite(overlap) else overlap,
@@ -679,7 +701,7 @@ def bootstrap_importance(
     if n_boot == 0:
         for name in (*INTERVAL_COLUMNS, "p_top"):
             table[name] = np.nan
-        info["stability"] = _stability(np.empty((0, len(facets))), k)
+        info["stability"] = _stability(np.empty((0, len(facets))), k, facets)
         if control_table is not None:
             control_table["importance_low"] = np.nan
             control_table["importance_high"] = np.nan
@@ -735,7 +757,7 @@ def bootstrap_importance(
     top = _top_membership(best, worst, k)
     table["p_top"] = top.mean(axis=0)
     info["widened"] = widened
-    info["stability"] = _stability(top, k)
+    info["stability"] = _stability(top, k, facets)
     return ImportanceResult(
         "shap",
         table,

@@ -529,9 +529,27 @@ def test_the_stability_warning_names_an_overlap_just_below_the_threshold(
     from emomotiv import bootstrap
 
     monkeypatch.setattr(bootstrap, "_overlap", lambda top, k: 0.5968)
-    info = bootstrap._stability(np.ones((3, 4)), 2)
+    info = bootstrap._stability(np.ones((3, 4)), 2, list("abcd"))
     assert info["low"]
     assert "share only 59.7% of their top 2" in info["warning"]
+
+
+def test_an_unstable_ranking_names_the_facets_that_still_stand_out():
+    """One facet in the top 2 of every replicate, the second place a tie."""
+    from emomotiv import bootstrap
+
+    top = np.zeros((6, 5))
+    top[:, 0] = 1
+    top[np.arange(6), 1 + np.arange(6) % 4] = 1
+    info = bootstrap._stability(top, 2, ["seat", "food", "wifi", "staff", "web"])
+    assert info["low"]
+    said = "; seat is in the top 2 of at least 90% of them; the rest of the top 2"
+    assert said + " is largely noise." in info["warning"]
+    top[:, 0] = 0
+    top[np.arange(6), (2 + np.arange(6)) % 5] = 1
+    info = bootstrap._stability(top, 2, ["seat", "food", "wifi", "staff", "web"])
+    assert "; so the order of the top touchpoints is largely noise." in info["warning"]
+    assert "seat is" not in info["warning"]
 
 
 def test_top_k_overlap_is_one_for_identical_and_chance_for_shuffled_ranks():
