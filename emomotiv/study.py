@@ -20,6 +20,7 @@ import dataclasses
 import json
 import math
 import numbers
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -712,7 +713,8 @@ def _plain(value: Any) -> Any:
 
 # Column names that suggest a role, by role, for ``draft_study``: a column
 # whose lower-cased name equals one of them, or starts or ends with one
-# joined by "_", gets the role.
+# joined by "_" (a space, "-" or "." in the name counts as "_"), gets the
+# role.
 _ROLE_NAMES = {
     "connection": ("connected", "connection", "emotionally_connected"),
     "value": ("value", "ltv", "clv", "revenue", "lifetime_value"),
@@ -727,7 +729,7 @@ _ROLE_NAMES = {
 
 
 def _guess_role(column: str, names: Sequence[str]) -> bool:
-    low = column.lower()
+    low = re.sub(r"[\s.-]+", "_", column.strip().lower())
     return any(
         low == n or low.startswith(n + "_") or low.endswith("_" + n) for n in names
     )
@@ -816,9 +818,15 @@ def draft_study(
             '# catalog = "facets.csv"',
         ]
     lines += ["", "[roles]", "# Guessed from the column names:"]
+    text = [c for c in columns if c not in taken and numeric is not None]
+    text = [c for c in text if c not in numeric]
     for role in Study.ROLES:
         if role in roles:
             lines.append(f"{role} = {_toml_value(roles[role])}")
+        elif role == "segment" and text:
+            lines.append("# Text columns that could be the segment (one ranking each):")
+            lines += [f"#   {line}" for line in _wrap(text)]
+            lines.append("# segment =")
         elif role not in ("motivators", "facets"):
             lines.append(f"# {role} =")
     lines += [

@@ -117,6 +117,20 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
     Study.from_dict(tables)  # what it writes reads back
 
 
+def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
+    columns = ["Resp ID", "Overall NPS", "Market", "Comment", "Seat comfort", "Wi-Fi"]
+    numeric = ["Overall NPS", "Seat comfort", "Wi-Fi"]
+    text = draft_study(columns, survey="s.csv", numeric=numeric)
+    tables = tomllib.loads(text)
+    assert tables["roles"] == {"id": "Resp ID", "advocacy": "Overall NPS"}
+    roles = text.split("[roles]")[1].split("segment =")[0]
+    assert "could be the segment" in roles and "#   Market, Comment" in roles
+    listed = text.split("likely facets")[1].split("# facets =")[0]
+    assert "Seat comfort, Wi-Fi" in listed and "Market" not in listed
+    # without the column types nothing is said about text columns
+    assert "could be the segment" not in draft_study(columns, survey="s.csv")
+
+
 def test_keyword_arguments_and_study_give_the_same_analysis():
     s = em.make_survey(n_respondents=400, n_facets=8, random_state=3)
     options = dict(n_boot=3, progress=False, methods=False)
