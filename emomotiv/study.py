@@ -712,9 +712,11 @@ def _plain(value: Any) -> Any:
 
 
 # Column names that suggest a role, by role, for ``draft_study``: a column
-# whose lower-cased name equals one of them, or starts or ends with one
-# joined by "_" (a space, "-" or "." in the name counts as "_"), gets the
-# role.
+# whose lower-cased name equals one of them, or ends with one joined by "_",
+# gets the role; so does one that starts with one joined by "_" ("ltv_usd").
+# In a name written as words ("Overall NPS", "Resp. ID") a space, "-" or "."
+# counts as "_", and only the end counts: "Value for money" and "ID check"
+# are touchpoints.
 _ROLE_NAMES = {
     "connection": ("connected", "connection", "emotionally_connected"),
     "value": ("value", "ltv", "clv", "revenue", "lifetime_value"),
@@ -730,8 +732,10 @@ _ROLE_NAMES = {
 
 def _guess_role(column: str, names: Sequence[str]) -> bool:
     low = re.sub(r"[\s.-]+", "_", column.strip().lower())
+    words = low != column.strip().lower()
     return any(
-        low == n or low.startswith(n + "_") or low.endswith("_" + n) for n in names
+        low == n or low.endswith("_" + n) or (not words and low.startswith(n + "_"))
+        for n in names
     )
 
 

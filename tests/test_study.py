@@ -118,15 +118,21 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
 
 
 def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
-    columns = ["Resp ID", "Overall NPS", "Market", "Comment", "Seat comfort", "Wi-Fi"]
-    numeric = ["Overall NPS", "Seat comfort", "Wi-Fi"]
-    text = draft_study(columns, survey="s.csv", numeric=numeric)
+    columns = ["Resp. ID", "Overall NPS", "Market", "Comment", "Seat comfort", "Wi-Fi"]
+    columns += ["Value for money", "ID check", "ltv_usd"]
+    numeric = ["Overall NPS", "Seat comfort", "Wi-Fi", "Value for money", "ID check"]
+    text = draft_study(columns, survey="s.csv", numeric=numeric + ["ltv_usd"])
     tables = tomllib.loads(text)
-    assert tables["roles"] == {"id": "Resp ID", "advocacy": "Overall NPS"}
+    assert tables["roles"] == {
+        "id": "Resp. ID",
+        "advocacy": "Overall NPS",
+        "value": "ltv_usd",
+    }
     roles = text.split("[roles]")[1].split("segment =")[0]
     assert "could be the segment" in roles and "#   Market, Comment" in roles
     listed = text.split("likely facets")[1].split("# facets =")[0]
-    assert "Seat comfort, Wi-Fi" in listed and "Market" not in listed
+    assert "Seat comfort, Wi-Fi, Value for money, ID check" in listed
+    assert "Market" not in listed
     # without the column types nothing is said about text columns
     assert "could be the segment" not in draft_study(columns, survey="s.csv")
 
