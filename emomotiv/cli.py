@@ -848,7 +848,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from .io import output_lock, output_problems, save_analysis
     from .pipeline import _checked_inputs, analyze
-    from .report import outcome_label
+    from .report import outcome_label, score_outcome
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
@@ -893,7 +893,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)
-    _print_plan(result.summary.get("plan") or {})
+    _print_plan(result.summary.get("plan") or {}, score_outcome(result.summary))
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)
@@ -927,17 +927,30 @@ def _print_stated_value(summary: dict) -> None:
         )
 
 
-def _print_plan(plan: dict) -> None:
-    from .report import _money
+def _print_plan(plan: dict, score: str | None = None) -> None:
+    """The plan's line; ``score`` names a score outcome, whose changes are in
+    its own units rather than points of the connected share."""
+    from .report import _change, _money
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
-    together = 100 * plan["combined_delta_connected"]
-    single = 100 * plan["sum_individual_delta_connected"]
+    together, single = (
+        plan["combined_delta_connected"],
+        plan["sum_individual_delta_connected"],
+    )
+    if score is None:
+        gain = (
+            f"connected share {100 * together:+.1f} points together "
+            f"(sum of single gains {100 * single:+.1f} points)"
+        )
+    else:
+        gain = (
+            f"mean {_safe(score)} {_change(together)} together "
+            f"(sum of single gains {_change(single)})"
+        )
     print(
         f"Plan within {plan['budget']:,.0f}: fund {plan['n_selected']} facets for "
-        f"{plan['spent']:,.0f}; connected share {together:+.1f} points together "
-        f"(sum of single gains {single:+.1f} points)."
+        f"{plan['spent']:,.0f}; {gain}."
     )
     if plan.get("combined_delta_value") is not None:
         print(

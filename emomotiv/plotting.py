@@ -495,7 +495,9 @@ def _has_cost(frame: pd.DataFrame) -> bool:
     return "cost" in frame and bool((frame["cost"].astype(float) > 0).any())
 
 
-def plot_roi(result, *, top: int = 15, ax: Axes | None = None) -> Axes:
+def plot_roi(
+    result, *, top: int = 15, ax: Axes | None = None, score: str | None = None
+) -> Axes:
     """What improving each facet is worth.
 
     With costs, a scatter of each facet's cost against the value its
@@ -509,6 +511,10 @@ def plot_roi(result, *, top: int = 15, ax: Axes | None = None) -> Axes:
         The ``roi`` table, sorted by priority.
     top : int, default=15
     ax : matplotlib Axes, optional
+    score : str, optional
+        The outcome's name when it is a score rather than 0/1: the bars are
+        then the change in its mean, in its own units, not in points of a
+        share.
 
     Returns
     -------
@@ -575,13 +581,24 @@ def plot_roi(result, *, top: int = 15, ax: Axes | None = None) -> Axes:
             error_kw=ERROR_STYLE,
         )
         ax.set_yticks(range(len(frame)), _labels(frame))
-        ax.set_xlabel("Change in connected share (percentage points)")
-        _points(ax.xaxis)
+        _gain_axis(ax.xaxis, score, "Change in connected share (percentage points)")
     _tidy(ax)
     return ax
 
 
-def plot_plan(result, *, ax: Axes | None = None) -> Axes:
+def _gain_axis(axis, score: str | None, share: str, what: str = "") -> None:
+    """Label an axis of outcome changes: ``share`` for points of the
+    connected share, else the change in the score ``score``'s mean, in its
+    own units."""
+    if score is None:
+        axis.set_label_text(share)
+        _points(axis)
+    else:
+        axis.set_label_text(f"Change in mean {score}{what}")
+        axis.set_major_formatter(lambda v, _: f"{v:+,.3g}" if v else "0")
+
+
+def plot_plan(result, *, ax: Axes | None = None, score: str | None = None) -> Axes:
     """The candidate improvements, with the selected ones highlighted.
 
     Bars show each facet's expected value added (``delta_value``, or the
@@ -595,6 +612,9 @@ def plot_plan(result, *, ax: Axes | None = None) -> Axes:
         ``delta_value``, ``cost``, ``selected``. A result without a plan
         (no budget) is an error.
     ax : matplotlib Axes, optional
+    score : str, optional
+        The outcome's name when it is a score rather than 0/1 (see
+        :func:`plot_roi`).
 
     Returns
     -------
@@ -643,8 +663,8 @@ def plot_plan(result, *, ax: Axes | None = None) -> Axes:
         ax.set_xlabel("Value added (selected in colour)")
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     else:
-        ax.set_xlabel("Change in connected share, points (selected in colour)")
-        _points(ax.xaxis)
+        share = "Change in connected share, points (selected in colour)"
+        _gain_axis(ax.xaxis, score, share, " (selected in colour)")
     ax.margins(x=0.2)
     _tidy(ax)
     return ax

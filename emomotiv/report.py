@@ -233,6 +233,36 @@ def _money(value, scale=None) -> str:
     return text + suffix
 
 
+def _change(value, digits: int = 1) -> str:
+    """A change in a score outcome's mean, in its own units with a sign, to
+    one more decimal than :func:`_points` gives a share (a score's changes
+    are a fraction of a point; none on a change that rounds to zero)."""
+    value = _number(value)
+    if value is None:
+        return "n/a"
+    if round(value, digits + 1) == 0:
+        return f"{0:.{digits + 1}f}"
+    return f"{value:+,.{digits + 1}f}"
+
+
+def score_outcome(summary: Mapping[str, Any]) -> str | None:
+    """The outcome's label when it is a score (a regression), else None.
+
+    The changes of a score are in its own units; those of a 0/1 outcome in
+    points of its share.
+
+    Examples
+    --------
+    >>> score_outcome({"model": {"task": "regression"},
+    ...                "data": {"roles": {"connection": "overall_nps"}}})
+    'overall nps'
+    >>> score_outcome({"model": {"task": "binary"}}) is None
+    True
+    """
+    task = (summary.get("model") or {}).get("task")
+    return outcome_label(summary) if task == "regression" else None
+
+
 def _magnitude(*values) -> float | None:
     """The largest size among ``values`` (None when none is a number): the
     ``scale`` of :func:`_money` for amounts shown together."""
@@ -600,6 +630,7 @@ class Report:
     def _roi(self, tables, summary) -> dict[str, Any]:
         from .plotting import plot_plan, plot_roi
 
+        score = score_outcome(summary)
         roi = _table(tables, "roi")
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
@@ -607,7 +638,7 @@ class Report:
             shown, left_out = _roi_rows(roi)
             out["roi"] = {
                 "chart": _svg(
-                    lambda ax: plot_roi(shown, top=len(shown), ax=ax),
+                    lambda ax: plot_roi(shown, top=len(shown), ax=ax, score=score),
                     (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
                     "roi",
                 ),
@@ -625,7 +656,7 @@ class Report:
                 plan = pd.concat([plan.loc[chosen], rest])
             out["plan"] = {
                 "chart": _svg(
-                    lambda ax: plot_plan(plan, ax=ax),
+                    lambda ax: plot_plan(plan, ax=ax, score=score),
                     (7.5, 0.3 * len(plan) + 1.0),
                     "plan",
                 ),
@@ -788,6 +819,7 @@ class Report:
                 if isinstance(holder, dict) and isinstance(holder.get("chart"), str):
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
+        score = score_outcome(summary)
         return {
             "title": self.title,
             "section_titles": SECTIONS | {"drivers": f"What drives “{outcome}”"},
@@ -799,6 +831,10 @@ class Report:
             "data": data,
             "fit": dict(model.get("fit") or {}),
             "task": model.get("task"),
+            # a score's changes are in its units, a 0/1 outcome's in points
+            "score": score,
+            "gain_what": f"on mean “{score}”" if score else "connected customers",
+            "gain_header": "Connected" if score is None else "Change",
             "value": value if _number(value.get("multiplier")) is not None else None,
             "value_skipped": value.get("skipped"),
             "stated_skipped": stated.get("skipped"),
@@ -841,8 +877,11 @@ class Report:
             number=_number,
             against=format_against,
         )
+        context = self.context()
+        # a change in the outcome: points of a share, or a score's own units
+        env.filters["gain"] = _change if context.get("score") else _points
         env.globals["magnitude"] = _magnitude
-        return env.get_template(self.template).render(**self.context())
+        return env.get_template(self.template).render(**context)
 
     def write_html(self, path: str | PathLike) -> Path:
         """Write the report to ``path`` and return the path."""

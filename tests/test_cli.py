@@ -316,6 +316,24 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     assert out[3].split() == ["Small", "+1.00", "[-2.00,", "4.00]"]
 
 
+def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
+    from emomotiv.cli import _print_plan
+
+    plan = {
+        "budget": 5000.0,
+        "selected": ["seat"],
+        "n_selected": 1,
+        "spent": 4000.0,
+        "combined_delta_connected": 0.466,
+        "sum_individual_delta_connected": 0.5,
+    }
+    _print_plan(plan, "Overall NPS")
+    out = capsys.readouterr().out
+    assert "mean Overall NPS +0.47 together (sum of single gains +0.50)" in out
+    _print_plan(plan)
+    assert "connected share +46.6 points together" in capsys.readouterr().out
+
+
 def test_outcome_label_option_and_default():
     base = ["analyze", "s.csv", "--catalog", "f.csv", "--connection", "is_promoter"]
     args = build_parser().parse_args([*base, "--out", "o"])

@@ -501,7 +501,7 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     assert "30 of 72 touchpoints shown" in roi
-    assert "(interval below zero) (1) and 17 whose interval includes zero" in roi
+    assert "(interval below zero): 1, and 17 whose interval includes zero." in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
     assert "-0.00" not in roi and "0.00 pts" in roi
 
@@ -528,6 +528,36 @@ def test_the_outcome_is_named_by_its_label(contract):
     } | {"roles": {"connection": "is_satisfied"}}
     html = em.Report({"tables": contract.tables, "summary": summary}).html()
     assert "What drives “is satisfied”" in html
+
+
+def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract):
+    """A 0-10 score's gain of 0.466 is +0.466 on its mean, not "+46.60 pts"."""
+    delta = [0.466, 0.108, -0.0092]
+    low, high = [0.368, 0.047, -0.081], [0.566, 0.168, 0.061]
+    result = _with_roi(contract, delta, low, high)
+    summary = dict(result["summary"])
+    summary["model"] = dict(summary["model"], task="regression")
+    summary["data"] = dict(summary["data"], outcome_label="Overall NPS", n_stages=1)
+    rule = "none: the outcome is not 0/1 and there are no motivators"
+    summary["measures"] = dict(summary.get("measures") or {}, connected_rule=rule)
+    html = em.Report({**result, "summary": summary}).html()
+    assert re.search(r"touchpoints in\s+1 journey stage\b(?!s)", html)
+    parts = sections(html)
+    assert (
+        "No rule says who is emotionally connected: the outcome is not 0/1"
+        in parts["motivators"]
+    )
+    roi = parts["roi"].split("Recommended plan")[0]
+    assert "pts" not in roi and "connected share" not in roi
+    assert '<th class="n">Change</th>' in roi
+    assert "+0.466" in roi and "+0.368 to +0.566" in roi and "-0.009" in roi
+    assert "Change in mean Overall NPS" in roi  # the chart's axis
+    plan = parts["roi"].split("Recommended plan")[1]
+    assert "change mean “Overall NPS” by" in plan and "connected customers" not in plan
+    assert "on mean “Overall NPS”" in parts["summary"]
+    # a 0/1 outcome keeps points of its share
+    binary = sections(em.Report(result).html())["roi"]
+    assert "+46.60 pts" in binary and '<th class="n">Connected</th>' in binary
 
 
 def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract):
