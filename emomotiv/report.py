@@ -581,8 +581,8 @@ class Report:
         from .plotting import plot_stages
 
         stages = _table(tables, "stages")
-        if not _has(stages, "stage", "importance"):
-            return None
+        if not _has(stages, "stage", "importance") or len(stages) < 2:
+            return None  # one stage holds every touchpoint: nothing to compare
         chart = _svg(
             lambda ax: plot_stages(stages, ax=ax),
             (7.5, 3.0),
@@ -820,6 +820,7 @@ class Report:
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
         score = score_outcome(summary)
+        lone = sections["stages"] is None and _table(tables, "stages") is not None
         return {
             "title": self.title,
             "section_titles": SECTIONS | {"drivers": f"What drives “{outcome}”"},
@@ -838,6 +839,7 @@ class Report:
             "value": value if _number(value.get("multiplier")) is not None else None,
             "value_skipped": value.get("skipped"),
             "stated_skipped": stated.get("skipped"),
+            "stages_skipped": "every touchpoint is in one stage" if lone else None,
             "waves": self._waves(summary),
             "plan_summary": plan_summary,
             "assumption": plan_summary.get("assumption") or DEFAULT_ASSUMPTION,

@@ -537,16 +537,8 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     result = _with_roi(contract, delta, low, high)
     summary = dict(result["summary"])
     summary["model"] = dict(summary["model"], task="regression")
-    summary["data"] = dict(summary["data"], outcome_label="Overall NPS", n_stages=1)
-    rule = "none: the outcome is not 0/1 and there are no motivators"
-    summary["measures"] = dict(summary.get("measures") or {}, connected_rule=rule)
-    html = em.Report({**result, "summary": summary}).html()
-    assert re.search(r"touchpoints in\s+1 journey stage\b(?!s)", html)
-    parts = sections(html)
-    assert (
-        "No rule says who is emotionally connected: the outcome is not 0/1"
-        in parts["motivators"]
-    )
+    summary["data"] = dict(summary["data"], outcome_label="Overall NPS")
+    parts = sections(em.Report({**result, "summary": summary}).html())
     roi = parts["roi"].split("Recommended plan")[0]
     assert "pts" not in roi and "connected share" not in roi
     assert '<th class="n">Change</th>' in roi
@@ -558,6 +550,25 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     # a 0/1 outcome keeps points of its share
     binary = sections(em.Report(result).html())["roi"]
     assert "+46.60 pts" in binary and '<th class="n">Connected</th>' in binary
+
+
+def test_one_stage_and_no_connection_rule_read_as_plain_sentences(contract):
+    summary = dict(contract.summary)
+    summary["data"] = dict(summary["data"], n_stages=1)
+    rule = "none: the outcome is not 0/1 and there are no motivators"
+    summary["measures"] = dict(summary.get("measures") or {}, connected_rule=rule)
+    tables = dict(contract.tables, stages=contract.tables["stages"].head(1))
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    assert re.search(r"touchpoints in\s+1 journey stage\b(?!s)", html)
+    parts = sections(html)
+    assert (
+        "No rule says who is emotionally connected: the outcome is not 0/1"
+        in parts["motivators"]
+    )
+    # one stage holds every touchpoint: no chart of a single 100% bar
+    stages = parts["stages"]
+    assert "Not provided" in stages and "every touchpoint is in one stage" in stages
+    assert "<svg" not in stages
 
 
 def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract):
