@@ -571,6 +571,20 @@ def test_one_stage_and_no_connection_rule_read_as_plain_sentences(contract):
     assert "<svg" not in stages
 
 
+def test_the_method_says_what_the_classical_methods_hold_fixed(small_result):
+    """They run on partial correlations given context controls, never given
+    the halo score (a linear function of the ratings themselves)."""
+    method = sections(em.Report(small_result).html())["method"]
+    assert "they do not hold the halo score fixed" in method
+    assert "partial correlations" not in method
+    controls = small_result.tables["controls"]
+    purpose = controls.iloc[[0]].assign(control="purpose", label="Purpose")
+    purpose["kind"] = "context"
+    tables = {**small_result.tables, "controls": pd.concat([controls, purpose])}
+    html = em.Report({"tables": tables, "summary": small_result.summary}).html()
+    assert "(on partial correlations given the context controls)" in html
+
+
 def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract):
     table = contract.tables["value_drivers"].copy()
     table["delta_value"] = [30.0, 2.0] + [40.0] * (len(table) - 2)
