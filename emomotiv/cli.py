@@ -1046,7 +1046,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     main(["sample", tmp])  # doctest: +ELLIPSIS
-    Wrote ...survey.csv (5000 respondents) and ...facets.csv (100 facets).
+    Wrote ...survey.csv (5,000 respondents) and ...facets.csv (100 facets).
     Next: emomotiv analyze ...
     0
     """
