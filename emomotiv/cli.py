@@ -977,7 +977,7 @@ def _print_segments(summary: dict, table) -> None:
             f"minimum of {info['min_size']:,} respondents ({unranked})."
         )
         return
-    differing = table.loc[table["differs"].fillna(False).astype(bool)]
+    differing = table.loc[table["differs"].eq(True)]
     labels = list(dict.fromkeys(differing["label"].astype(str)))
     if labels:
         shown = ", ".join(_label(x) for x in labels[:5])
