@@ -468,7 +468,7 @@ def percentile_interval(
 
 STABILITY_THRESHOLD = 0.6
 # a facet in the top k of this share of the replicates stands out even in an
-# unstable ranking (on the generator, 0.995 of such facets are truly top k)
+# unstable ranking (on the generator, 0.975-0.995 of such facets are truly top k)
 SETTLED = 0.9
 STABILITY_REMEDIES = (
     "more respondents; the outcome as a score rather than cut into 0/1 where "
