@@ -730,3 +730,11 @@ def test_header_counts_read_with_thousands_separators(contract):
     header = em.Report(replace(contract, summary=summary)).html().split("</header>")[0]
     assert "12,345 respondents" in header
     assert f"{contract.summary['data']['n_facets']} touchpoints" in header
+
+
+def test_the_stability_card_reads_as_a_sentence(small_result):
+    summary = sections(em.Report(small_result).html())["summary"]
+    k = small_result.summary["uncertainty"]["top_k"]
+    assert f"ranking stability: how much of their top {k} two resamples share" in (
+        summary
+    )
