@@ -820,7 +820,8 @@ class Report:
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
         score = score_outcome(summary)
-        lone = sections["stages"] is None and _table(tables, "stages") is not None
+        stages = _table(tables, "stages")
+        lone = stages is not None and len(stages) == 1
         return {
             "title": self.title,
             "section_titles": SECTIONS | {"drivers": f"What drives “{outcome}”"},

@@ -822,8 +822,12 @@ def draft_study(
             '# catalog = "facets.csv"',
         ]
     lines += ["", "[roles]", "# Guessed from the column names:"]
-    text = [c for c in columns if c not in taken and numeric is not None]
-    text = [c for c in text if c not in numeric]
+    # the text columns: known only when the numeric ones are
+    text = [
+        c
+        for c in columns
+        if c not in {*taken, *(columns if numeric is None else numeric)}
+    ]
     for role in Study.ROLES:
         if role in roles:
             lines.append(f"{role} = {_toml_value(roles[role])}")
