@@ -823,11 +823,8 @@ def draft_study(
         ]
     lines += ["", "[roles]", "# Guessed from the column names:"]
     # the text columns: known only when the numeric ones are
-    text = [
-        c
-        for c in columns
-        if c not in {*taken, *(columns if numeric is None else numeric)}
-    ]
+    not_text = {*taken, *(columns if numeric is None else numeric)}
+    text = [c for c in columns if c not in not_text]
     for role in Study.ROLES:
         if role in roles:
             lines.append(f"{role} = {_toml_value(roles[role])}")
