@@ -13,8 +13,12 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXAMPLES = """\
 examples:
@@ -70,6 +74,15 @@ def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
         "rating column is an error",
     )
     reading.add_argument(
+        "--rating-labels",
+        type=_rating_labels,
+        metavar="LABELS",
+        help="ratings written as answer texts: the scale's labels, lowest first "
+        'and comma-separated, e.g. "Very poor,Poor,Fair,Good,Excellent" (read '
+        'as 1-5), or each with its number, e.g. "Not at all likely=0,Extremely '
+        'likely=10"',
+    )
+    reading.add_argument(
         "--encoding",
         metavar="NAME",
         help="text encoding of CSV files (default utf-8; files saved by Excel "
@@ -85,6 +98,30 @@ def _codes(text: str) -> list[str]:
             f'expected comma-separated codes such as "n/a,99", got {text!r}'
         )
     return codes
+
+
+def _rating_labels(text: str) -> list[str] | dict[str, float]:
+    """``--rating-labels``: labels lowest first, or ``label=number`` pairs."""
+    items = [c.strip() for c in text.split(",") if c.strip()]
+    pairs = [item.rpartition("=") for item in items]
+    numbered = [bool(sep) and _is_float(number) for _, sep, number in pairs]
+    if len(items) >= 2 and all(numbered):
+        return {label.strip(): float(number) for label, _, number in pairs}
+    if len(items) >= 2 and not any(numbered):
+        return items
+    raise argparse.ArgumentTypeError(
+        "expected two or more comma-separated labels, lowest first, such as "
+        '"Poor,Fair,Good", or each with its number, such as "Poor=1,Good=3"; '
+        f"got {text!r}"
+    )
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _add_segment_options(parser: argparse.ArgumentParser) -> None:
@@ -283,6 +320,7 @@ def _reading(args: argparse.Namespace) -> dict:
     given = {
         "connection_kind": args.connection_kind,
         "not_experienced": args.not_experienced,
+        "rating_labels": args.rating_labels,
         "encoding": args.encoding,
     }
     return {k: v for k, v in given.items() if v is not None}
@@ -553,6 +591,14 @@ def _add_catalog(sub) -> None:
         "the scale; in SPSS and Stata files they become empty cells",
     )
     catalog.add_argument(
+        "--rating-labels",
+        type=_rating_labels,
+        metavar="LABELS",
+        help="ratings written as answer texts: the scale's labels, lowest first "
+        'and comma-separated (e.g. "Poor,Fair,Good,Very good,Excellent"); the '
+        "scale is their range",
+    )
+    catalog.add_argument(
         "--out",
         default="facets.csv",
         metavar="FILE",
@@ -578,17 +624,53 @@ def _new_file(path: str, *, force: bool, inputs: dict[str, str | None]) -> Path:
 
 
 def _catalog(args: argparse.Namespace) -> int:
-    from .readers import draft_catalog, read_survey, select_columns
+    from ._validation import preview
+    from .readers import (
+        apply_rating_labels,
+        draft_catalog,
+        guess_rating_labels,
+        read_survey,
+        select_columns,
+    )
 
     out = _new_file(args.out, force=args.force, inputs={"survey": args.survey})
     survey = read_survey(args.survey, not_experienced=args.not_experienced)
     facets = select_columns(survey.columns, args.facets)
+    if args.rating_labels:
+        survey = apply_rating_labels(survey, facets, args.rating_labels)
     table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
     print(f"Wrote {out}: {len(table)} facets. Fill in 'stage' (journey order),")
     print("check the labels and scales, then pass it as --catalog.")
+    unscaled = table.loc[table["scale_min"].isna(), "facet"]
+    texts = {f: _texts_in(survey[f]) for f in unscaled}
+    texts = {f: t for f, t in texts.items() if t}
+    if texts:
+        answers = sorted({t for found in texts.values() for t in found})
+        scale = guess_rating_labels(answers)
+        hint = (
+            f'; if they are a scale\'s labels, add --rating-labels "{",".join(scale)}"'
+            if scale and not args.rating_labels
+            else ""
+        )
+        print(
+            _safe(
+                f"warning: {len(texts)} facets hold text, not ratings, and have "
+                f"no scale: {preview(list(texts))} ({preview(answers)}){hint}."
+            ),
+            file=sys.stderr,
+        )
     return 0
+
+
+def _texts_in(column) -> list[str]:
+    """The answers of a rating column that are text, not numbers."""
+    import pandas as pd
+
+    values = column.dropna()
+    text = values[pd.to_numeric(values, errors="coerce").isna()]
+    return sorted({str(v).strip() for v in text})
 
 
 def _add_init(sub) -> None:
@@ -636,17 +718,43 @@ def _init(args: argparse.Namespace) -> int:
         return Path(os.path.relpath(Path(path).resolve(), here)).as_posix()
 
     numeric = list(survey.select_dtypes("number").columns)
+    labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric))
     text = draft_study(
         [str(c) for c in survey.columns],
         survey=relative(args.survey),
         catalog=relative(catalog),
         numeric=numeric,
+        labelled=labelled,
+        rating_labels=labels,
+        not_experienced=skipped,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"Wrote {out}: check the guessed roles, then run")
     print(f"  emomotiv analyze --study {out} --out results")
     return 0
+
+
+def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """The text columns that hold a rating scale's labels (the scale most of
+    them hold, see :func:`emomotiv.readers.guess_rating_labels`), that
+    scale's labels, lowest first, and the non-answers ("Don't know") in them."""
+    from .readers import NON_ANSWER, guess_rating_labels
+
+    answers = {str(c): text[c].dropna().unique() for c in text}
+    guesses = {c: guess_rating_labels(a) for c, a in answers.items()}
+    scales = [tuple(g) for g in guesses.values() if g]
+    if not scales:
+        return [], [], []
+    common = max(set(scales), key=scales.count)
+    columns = [c for c, g in guesses.items() if g and tuple(g) == common]
+    skipped = {
+        str(a).strip()
+        for c in columns
+        for a in answers[c]
+        if isinstance(a, str) and NON_ANSWER.search(a)
+    }
+    return columns, list(common), sorted(skipped)
 
 
 def _add_compare(sub) -> None:
@@ -833,10 +941,15 @@ def _validate(args: argparse.Namespace) -> int:
     print(
         _safe(
             f"OK: {len(survey):,} respondents{waves}, {len(schema.facets)} facets "
-            f"in {len(catalog.stages)} stages; {roles}."
+            f"in {len(catalog.stages)} stage{'' if len(catalog.stages) == 1 else 's'}; "
+            f"{roles}."
         )
     )
     _, notes, warned = catalog.with_scales_from(survey)
+    if study.rating_labels is not None:
+        from .readers import rating_labels_note
+
+        notes = [rating_labels_note(study.rating_labels), *notes]
     for note in notes:
         print(_safe(note))
     for note in warned:

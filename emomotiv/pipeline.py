@@ -35,7 +35,7 @@ from .readers import complete_catalog
 from .results import AnalysisResult, ImportanceResult
 from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
-from .study import Study, known_encoding
+from .study import Study, _rating_label_problems, known_encoding
 
 __all__ = ["analyze"]
 
@@ -289,12 +289,10 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
     return None
 
 
-def _as_catalog(
-    catalog, study: Study, survey: pd.DataFrame | None, problems: list[str]
-) -> FacetCatalog | None:
-    """The catalog; labels and scales it leaves empty come from the survey
-    file (variable labels, value labels; see :mod:`emomotiv.readers`)."""
-
+def _catalog_input(catalog, study: Study, problems: list[str]):
+    """The catalog as given: a FacetCatalog or a table read from its file
+    (from ``study.facets`` when there is none); None, with a problem added,
+    when it is missing or unreadable."""
     if isinstance(catalog, FacetCatalog):
         return catalog
     if catalog is None:
@@ -305,11 +303,34 @@ def _as_catalog(
             )
             return None
         catalog = pd.DataFrame({"facet": list(study.facets)})
-    frame = _as_frame(catalog, "catalog", study, problems)
-    if frame is None:
-        return None
-    if survey is not None:
-        frame = complete_catalog(frame, survey)
+    return _as_frame(catalog, "catalog", study, problems)
+
+
+def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataFrame:
+    """The survey with its facets' rating labels as numbers (``rating_labels``)."""
+    from .readers import apply_rating_labels
+
+    labels = study.rating_labels
+    if labels is None or catalog is None or _rating_label_problems(labels, ""):
+        return survey  # none, or already reported as a problem
+    if isinstance(catalog, FacetCatalog):
+        facets = catalog.facets
+    elif "facet" in catalog.columns:
+        facets = catalog["facet"].astype(str).tolist()
+    else:
+        return survey  # the catalog's own problem
+    return apply_rating_labels(survey, facets, labels)
+
+
+def _as_catalog(
+    catalog, survey: pd.DataFrame | None, problems: list[str]
+) -> FacetCatalog | None:
+    """The catalog of :func:`_catalog_input`; labels and scales it leaves
+    empty come from the survey file (variable labels, value labels, rating
+    labels; see :mod:`emomotiv.readers`)."""
+    if catalog is None or isinstance(catalog, FacetCatalog):
+        return catalog
+    frame = catalog if survey is None else complete_catalog(catalog, survey)
     try:
         return FacetCatalog.from_frame(frame)
     except ValidationError as err:
@@ -388,7 +409,10 @@ def _checked_inputs(
         frame = None
     else:
         frame = _as_frame(survey, "survey", study, problems)
-    cat = _as_catalog(catalog, study, frame, problems)
+    given = _catalog_input(catalog, study, problems)
+    if frame is not None:
+        frame = _with_rating_labels(frame, given, study)
+    cat = _as_catalog(given, frame, problems)
     data = None
     roles_ok = not any(" role must be " in p for p in problems)
     n_outside = len(problems)
@@ -926,6 +950,10 @@ def analyze(
         result.summary["study"] = record
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
+    if study.rating_labels is not None:
+        from .readers import rating_labels_note
+
+        scale_notes = [rating_labels_note(study.rating_labels), *scale_notes]
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
     schema = SurveySchema.infer(survey, cat, **roles)

@@ -13,6 +13,11 @@ a CSV, by its first lines:
 - Excel ``.xlsx``, through ``openpyxl`` (the ``excel`` extra): the first
   sheet, one header row.
 
+Ratings exported as their answer texts ("Poor", "Good", "Excellent") become
+numbers with :func:`apply_rating_labels`, given the scale's labels in order
+(``rating_labels``); :func:`guess_rating_labels` recognises the common
+scales, for the error message and ``emomotiv init``.
+
 What the file says about its columns travels with the table in
 ``frame.attrs["emomotiv"]``: ``labels`` (the SPSS/Stata variable label or
 the question text, per column) and ``scales`` (per labelled column, the
@@ -27,7 +32,7 @@ from __future__ import annotations
 import csv
 import fnmatch
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -38,8 +43,10 @@ import pandas as pd
 from ._validation import ValidationError, did_you_mean
 
 __all__ = [
+    "apply_rating_labels",
     "complete_catalog",
     "draft_catalog",
+    "guess_rating_labels",
     "is_platform_export",
     "read_excel",
     "read_platform_csv",
@@ -103,6 +110,168 @@ NON_ANSWER = re.compile(
     r"no answer|not (used|experienced)|never used",
     re.IGNORECASE,
 )
+
+
+# Answer texts of common rating scales, lowest first: what
+# :func:`guess_rating_labels` recognises.
+RATING_SCALES = (
+    ("Very poor", "Poor", "Fair", "Good", "Excellent"),
+    ("Poor", "Fair", "Good", "Very good", "Excellent"),
+    ("Very poor", "Poor", "Average", "Good", "Excellent"),
+    ("Terrible", "Poor", "Average", "Good", "Excellent"),
+    ("Very bad", "Bad", "Neutral", "Good", "Very good"),
+    ("Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"),
+    (
+        "Very dissatisfied",
+        "Dissatisfied",
+        "Neither satisfied nor dissatisfied",
+        "Satisfied",
+        "Very satisfied",
+    ),
+    (
+        "Very dissatisfied",
+        "Somewhat dissatisfied",
+        "Neither satisfied nor dissatisfied",
+        "Somewhat satisfied",
+        "Very satisfied",
+    ),
+    (
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ),
+    (
+        "Strongly disagree",
+        "Somewhat disagree",
+        "Neither agree nor disagree",
+        "Somewhat agree",
+        "Strongly agree",
+    ),
+    ("Very unlikely", "Unlikely", "Neutral", "Likely", "Very likely"),
+)
+
+
+def _fold(text: object) -> str:
+    """A label as it is matched: stripped, case-folded, inner spaces single."""
+    return " ".join(str(text).split()).casefold()
+
+
+def rating_numbers(labels: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
+    """``rating_labels`` as folded label -> number: a list counts 1, 2, ...
+
+    Examples
+    --------
+    >>> rating_numbers(["Poor", "Good"])
+    {'poor': 1.0, 'good': 2.0}
+    >>> rating_numbers({"0 - Not at all likely": 0, "10 - Extremely likely": 10})
+    {'0 - not at all likely': 0.0, '10 - extremely likely': 10.0}
+    """
+    if isinstance(labels, Mapping):
+        return {_fold(k): float(v) for k, v in labels.items()}
+    return {_fold(k): float(i) for i, k in enumerate(labels, start=1)}
+
+
+def rating_labels_note(labels: Sequence[str] | Mapping[str, float]) -> str:
+    """What :func:`apply_rating_labels` reads each label as, in words.
+
+    Examples
+    --------
+    >>> rating_labels_note(["Poor", "Fair", "Good"])
+    'Ratings written as words, read as numbers: Poor = 1, Fair = 2, Good = 3.'
+    """
+    pairs = labels.items() if isinstance(labels, Mapping) else enumerate(labels, 1)
+    if not isinstance(labels, Mapping):
+        pairs = ((label, number) for number, label in pairs)
+    shown = ", ".join(f"{label} = {float(number):g}" for label, number in pairs)
+    return f"Ratings written as words, read as numbers: {shown}."
+
+
+def apply_rating_labels(
+    survey: pd.DataFrame,
+    columns: Iterable[str],
+    labels: Sequence[str] | Mapping[str, float],
+) -> pd.DataFrame:
+    """Ratings written as answer texts, as numbers.
+
+    In each of ``columns`` a cell whose text is one of ``labels`` (matched
+    without regard to case or surrounding spaces) becomes its number: a list
+    of labels, lowest first, counts 1, 2, ...; a mapping gives each label its
+    number (for a 0-10 scale whose ends alone are labelled, say). Numbers,
+    empty cells and other text are left as they are, for validation to
+    judge. The scale of each column that had a label (lowest to highest
+    number of ``labels``) is recorded with the file's other metadata
+    (``attrs["emomotiv"]["scales"]``), so a catalog without scale columns
+    gets it (:func:`complete_catalog`).
+
+    Returns
+    -------
+    DataFrame
+        A shallow copy: only the columns that held a label are new.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"app": ["Good", " excellent", "4", "Don't know"]})
+    >>> out = apply_rating_labels(survey, ["app"], ["Poor", "Fair", "Good",
+    ...                                             "Very good", "Excellent"])
+    >>> out["app"].tolist()
+    [3.0, 5.0, '4', "Don't know"]
+    >>> out.attrs["emomotiv"]["scales"]
+    {'app': (1.0, 5.0)}
+    """
+    numbers = rating_numbers(labels)
+    scale = (min(numbers.values()), max(numbers.values()))
+    out = survey.copy(deep=False)
+    out.attrs = dict(survey.attrs)  # the caller's metadata stays as it was
+    meta = _meta(survey)
+    scales = dict(meta["scales"])
+    for column in columns:
+        if column not in out.columns or out[column].dtype.kind in "biuf":
+            continue
+        values = out[column].astype(object)
+        number = values.map(
+            lambda v: numbers.get(_fold(v)) if isinstance(v, str) else None
+        )
+        hit = number.notna().to_numpy()
+        if hit.any():
+            out[column] = values.where(~hit, number.to_numpy())
+            scales.setdefault(column, scale)
+    return _with_meta(out, dict(meta["labels"]), scales)
+
+
+def guess_rating_labels(values: Iterable[object]) -> list[str] | None:
+    """The common scale whose labels these answer texts are, lowest first.
+
+    Texts that name a non-answer ("Don't know", "N/A") are set aside; the
+    rest must all be labels of one scale in :data:`RATING_SCALES` (matched
+    without regard to case). Where several scales hold them, the one they
+    cover most wins, then the first listed. None when no scale holds them,
+    or fewer than two distinct texts are left.
+
+    Examples
+    --------
+    >>> guess_rating_labels(["good", "Excellent", "Very poor", "Don't know"])
+    ['Very poor', 'Poor', 'Fair', 'Good', 'Excellent']
+    >>> guess_rating_labels(["Agree", "Strongly agree", "Disagree"])[0]
+    'Strongly disagree'
+    >>> guess_rating_labels(["Yes", "No"]) is None
+    True
+    """
+    seen = {
+        _fold(v)
+        for v in values
+        if isinstance(v, str) and v.strip() and not NON_ANSWER.search(v)
+    }
+    if len(seen) < 2:
+        return None
+    best, cover = None, 0.0
+    for scale in RATING_SCALES:
+        folded = [_fold(label) for label in scale]
+        if seen <= set(folded) and len(seen) / len(folded) > cover:
+            best, cover = list(scale), len(seen) / len(folded)
+    return best
 
 
 def _read_labelled(

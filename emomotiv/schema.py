@@ -530,11 +530,27 @@ def _codes_hint(bad: list[object]) -> str:
             " They look like numbers with decimal commas: save the file with "
             "decimal points."
         )
-    shown = ",".join(str(v) for v in bad[:3])
-    return (
-        ' Fix them, or declare them as "not experienced" codes: '
-        f'not_experienced=[...] or --not-experienced "{shown}".'
+    from .readers import NON_ANSWER, guess_rating_labels
+
+    scale = guess_rating_labels(bad)
+    if scale is None:
+        shown = ",".join(str(v) for v in bad[:3])
+        return (
+            ' Fix them, or declare them as "not experienced" codes: '
+            f'not_experienced=[...] or --not-experienced "{shown}".'
+        )
+    hint = (
+        " They look like the answer texts of a rating scale: give its labels, "
+        f"lowest first, as rating_labels=[...] or --rating-labels "
+        f'"{",".join(scale)}".'
     )
+    skipped = [str(v) for v in bad if isinstance(v, str) and NON_ANSWER.search(v)]
+    if skipped:
+        hint += (
+            ' Declare the answers that are not ratings as "not experienced": '
+            f'--not-experienced "{",".join(skipped)}".'
+        )
+    return hint
 
 
 def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> None:
@@ -757,7 +773,7 @@ def validate_survey(
                 f"scale: {preview(found)}." + _codes_hint([f"{v:g}" for v in found])
             )
         observed = values.dropna()
-        if observed.empty:
+        if observed.empty and not n_text:  # text alone is reported above
             problems.append(f"Facet '{facet}' is empty: no respondent rated it.")
         elif observed.nunique() == 1:
             problems.append(

@@ -121,6 +121,13 @@ class Study:
     not_experienced : sequence of str or float, or None
         Codes in rating columns that mean "did not experience this
         touchpoint" (e.g. ``["n/a", 99, 0]``); other text is an error.
+    rating_labels : sequence of str, mapping of str to float, or None
+        Ratings written as answer texts: the scale's labels, lowest first
+        (``["Very poor", "Poor", "Fair", "Good", "Excellent"]`` reads as 1-5),
+        or each label's number (``{"0 - Not at all likely": 0, "10 -
+        Extremely likely": 10}``). Matched in the facet columns without
+        regard to case; a catalog without scale columns takes the labels'
+        range (see :func:`emomotiv.readers.apply_rating_labels`).
     encoding : str, default="utf-8"
         Text encoding of CSV inputs (e.g. ``"latin-1"``, ``"cp1252"``).
 
@@ -180,9 +187,11 @@ class Study:
     # segment drivers, value drivers and report wording
     min_segment_size: int = 300
     outcome_label: str | None = None
-    # reading the inputs: outcome kind, not-experienced codes, encoding
+    # reading the inputs: outcome kind, not-experienced codes, rating labels,
+    # encoding
     connection_kind: str = "auto"
     not_experienced: Sequence[str | float] | None = None
+    rating_labels: Sequence[str] | Mapping[str, float] | None = None
     encoding: str = "utf-8"
 
     ROLES = (
@@ -555,6 +564,9 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        pairs = (f"{_toml_value(str(k))} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + ", ".join(pairs) + " }"
     if isinstance(value, float) and value != value:
         return "nan"
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
@@ -685,12 +697,43 @@ def _reading_problems(study: Study, owner: str) -> list[str]:
                 f"The 'not_experienced' parameter of {owner} must be a list of "
                 f"codes (text or numbers), e.g. ['n/a', 99]. Got {codes!r} instead."
             )
+    problems += _rating_label_problems(study.rating_labels, owner)
     if not known_encoding(study.encoding):
         problems.append(
             f"The 'encoding' parameter of {owner} must name a text encoding, "
             f"e.g. 'utf-8', 'latin-1' or 'cp1252'. Got {study.encoding!r} instead."
         )
     return problems
+
+
+def _rating_label_problems(labels: object, owner: str) -> list[str]:
+    """``rating_labels``: two or more distinct texts, or text -> number."""
+    if labels is None:
+        return []
+    if isinstance(labels, Mapping):
+        keys, numbers_ok = (
+            list(labels),
+            all(
+                isinstance(v, numbers.Real)
+                and not isinstance(v, bool)
+                and math.isfinite(v)
+                for v in labels.values()
+            ),
+        )
+    elif isinstance(labels, Sequence) and not isinstance(labels, str | bytes):
+        keys, numbers_ok = list(labels), True
+    else:
+        keys, numbers_ok = [], False
+    texts = all(isinstance(k, str) and k.strip() for k in keys)
+    folded = [" ".join(str(k).split()).casefold() for k in keys]
+    if numbers_ok and texts and len(keys) >= 2 and len(set(folded)) == len(keys):
+        return []
+    return [
+        f"The 'rating_labels' parameter of {owner} must be the scale's labels "
+        "(two or more distinct texts), lowest first, e.g. ['Poor', 'Fair', "
+        "'Good'], or a mapping of label to number, e.g. {'Not at all likely': 0, "
+        f"'Extremely likely': 10}}. Got {labels!r} instead."
+    ]
 
 
 def known_encoding(encoding: object) -> bool:
@@ -754,6 +797,9 @@ def draft_study(
     survey: str | None = None,
     catalog: str | None = None,
     numeric: Sequence[str] | None = None,
+    labelled: Sequence[str] = (),
+    rating_labels: Sequence[str] | None = None,
+    not_experienced: Sequence[str] = (),
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -771,6 +817,14 @@ def draft_study(
         Paths written to ``[inputs]`` (relative to the study file's folder).
     numeric : sequence of str or None
         The numeric columns, when known: only they can be facets.
+    labelled : sequence of str
+        Text columns whose answers are the labels of a rating scale: likely
+        facets too.
+    rating_labels : sequence of str or None
+        The labels of that scale, lowest first, written to ``[options]``.
+    not_experienced : sequence of str
+        Answers in those columns that are not ratings ("Don't know"),
+        written to ``[options]``.
 
     Returns
     -------
@@ -801,7 +855,7 @@ def draft_study(
         for c in columns
         if c not in taken
         and not c.startswith((MOTIVATOR_PREFIX, STATED_PREFIX))
-        and (numeric is None or c in numeric)
+        and (numeric is None or c in numeric or c in labelled)
     ]
     defaults = Study()
     lines = [
@@ -823,7 +877,7 @@ def draft_study(
         ]
     lines += ["", "[roles]", "# Guessed from the column names:"]
     # the text columns: known only when the numeric ones are
-    not_text = {*taken, *(columns if numeric is None else numeric)}
+    not_text = {*taken, *labelled, *(columns if numeric is None else numeric)}
     text = [c for c in columns if c not in not_text]
     for role in Study.ROLES:
         if role in roles:
@@ -841,7 +895,18 @@ def draft_study(
     lines += [f"#   {line}" for line in _wrap(facets)]
     lines += ["# facets = []", "", "[options]", "# The defaults; uncomment to change:"]
     for name, table in _tables(Study).items():
-        if table == "options":
+        if name == "rating_labels" and rating_labels:
+            lines += [
+                f"# {len(labelled)} columns hold ratings as words; the scale "
+                "guessed, lowest first:",
+                f"rating_labels = {_toml_value(list(rating_labels))}",
+            ]
+        elif name == "not_experienced" and not_experienced:
+            lines += [
+                "# Answers in those columns that are not ratings:",
+                f"not_experienced = {_toml_value(list(not_experienced))}",
+            ]
+        elif table == "options":
             value = _plain(getattr(defaults, name))
             shown = "" if value is None else " " + _toml_value(value)
             lines.append(f"# {name} ={shown}")

@@ -1,0 +1,228 @@
+"""Ratings exported as answer texts ("Poor" ... "Excellent") read as numbers."""
+
+from __future__ import annotations
+
+import tomllib
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv.cli import build_parser, main
+from emomotiv.readers import (
+    RATING_SCALES,
+    apply_rating_labels,
+    guess_rating_labels,
+    rating_labels_note,
+)
+
+WORDS = ["Very poor", "Poor", "Fair", "Good", "Excellent"]
+ROLES = {"connection": "connected", "weight": "weight"}
+
+
+@pytest.fixture(scope="module")
+def surveys():
+    """A 1-5 survey as numbers (catalog with its scale) and as answer texts
+    ("Don't know" where a touchpoint was not used; catalog without scales)."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=4)
+    facets = list(s.catalog["facet"])
+    numbers = s.survey[[*facets, "connected", "weight"]].copy()
+    numbers[facets] = np.ceil(numbers[facets] / 2)
+    words = numbers.copy()
+    for f in facets:
+        words[f] = numbers[f].map(dict(enumerate(WORDS, start=1))).fillna("Don't know")
+    scaled = s.catalog.assign(scale_min=1, scale_max=5)
+    bare = s.catalog.drop(columns=["scale_min", "scale_max"])
+    return numbers, scaled, words, bare
+
+
+def _analysis(survey, catalog, **options) -> em.AnalysisResult:
+    """A small analysis (a ranking of six facets from 400 respondents: the
+    warning that it is unstable is expected and beside the point here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return em.analyze(
+            survey,
+            catalog,
+            **ROLES,
+            model=em.DriverModel(n_estimators=40, cv=2),
+            n_boot=3,
+            methods=False,
+            progress=False,
+            **options,
+        )
+
+
+def test_answer_texts_give_the_same_analysis_as_their_numbers(surveys):
+    numbers, scaled, words, bare = surveys
+    want = _analysis(numbers, scaled)
+    got = _analysis(
+        words,
+        bare,
+        rating_labels=[w.upper() for w in WORDS],  # case does not matter
+        not_experienced=["Don't know"],
+    )
+    pd.testing.assert_frame_equal(got.drivers, want.drivers)
+    pd.testing.assert_frame_equal(got.tables["roi"], want.tables["roi"])
+    assert got.summary["data"]["scales"][0] == rating_labels_note(
+        [w.upper() for w in WORDS]
+    )
+    assert got.summary["study"]["options"]["rating_labels"] == [
+        w.upper() for w in WORDS
+    ]
+
+
+def test_without_rating_labels_the_error_gives_the_scale_and_the_non_answers(
+    surveys,
+):
+    _, _, words, bare = surveys
+    with pytest.raises(em.ValidationError) as err:
+        _analysis(words, bare)
+    facets = list(bare["facet"])
+    assert len(err.value.problems) == len(facets)  # one each, no "is empty"
+    for problem in err.value.problems:
+        assert '--rating-labels "Very poor,Poor,Fair,Good,Excellent"' in problem
+        assert '--not-experienced "Don\'t know"' in problem
+        assert "is empty" not in problem
+
+
+def test_a_mapping_gives_labelled_ends_of_a_numeric_scale_their_numbers():
+    survey = pd.DataFrame(
+        {"q1": ["0 - Not at all likely", "5", "10 - Extremely likely", None]}
+    )
+    labels = {"0 - not at all likely": 0, "10 - extremely likely": 10}
+    out = apply_rating_labels(survey, ["q1"], labels)
+    assert pd.to_numeric(out["q1"]).tolist()[:3] == [0.0, 5.0, 10.0]
+    assert out.attrs["emomotiv"]["scales"] == {"q1": (0.0, 10.0)}
+    assert "emomotiv" not in survey.attrs  # the caller's frame is untouched
+    assert survey["q1"].iloc[0] == "0 - Not at all likely"
+
+
+def test_numeric_columns_and_other_text_are_left_alone():
+    survey = pd.DataFrame({"a": [1.0, 2.0], "b": ["Good", "so-so"], "c": ["x", "y"]})
+    out = apply_rating_labels(survey, ["a", "b", "c", "absent"], WORDS)
+    assert out["a"] is survey["a"] or out["a"].equals(survey["a"])
+    assert out["b"].tolist() == [4.0, "so-so"]
+    assert out["c"].tolist() == ["x", "y"]
+    assert out.attrs["emomotiv"]["scales"] == {"b": (1.0, 5.0)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    scale=st.sampled_from(RATING_SCALES),
+    picks=st.lists(st.integers(0, 4), min_size=1, max_size=30),
+    upper=st.lists(st.booleans(), min_size=30, max_size=30),
+)
+def test_each_label_reads_as_its_place_on_the_scale(scale, picks, upper):
+    """Any answers of a known scale, in any case and with stray spaces, read
+    as their place on it (1 = lowest); the guess from them names a scale
+    that gives the same numbers wherever they are not ambiguous."""
+    texts = [
+        f" {scale[i].upper() if up else scale[i].lower()}  "
+        for i, up in zip(picks, upper, strict=False)
+    ]
+    out = apply_rating_labels(pd.DataFrame({"q": texts}), ["q"], list(scale))
+    assert out["q"].tolist() == [float(i + 1) for i in picks]
+    guess = guess_rating_labels(texts)
+    if len(set(picks)) < 2:
+        assert guess is None
+    else:
+        assert guess is not None
+        folded = [g.casefold() for g in guess]
+        assert {scale[i].casefold() for i in picks} <= set(folded)
+
+
+def test_guess_rating_labels():
+    assert guess_rating_labels(["good", "EXCELLENT", "Don't know", "N/A"]) in (
+        [*WORDS],
+        ["Poor", "Fair", "Good", "Very good", "Excellent"],
+        ["Very poor", "Poor", "Average", "Good", "Excellent"],
+        ["Terrible", "Poor", "Average", "Good", "Excellent"],
+    )
+    # the scale the answers cover most wins
+    assert guess_rating_labels(["Poor", "Fair", "Good", "Very good"]) == [
+        "Poor",
+        "Fair",
+        "Good",
+        "Very good",
+        "Excellent",
+    ]
+    assert guess_rating_labels(["Yes", "No"]) is None
+    assert guess_rating_labels(["Good", "Don't know"]) is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [["Poor"], ["Poor", " poor"], "Poor,Good", {"Poor": "one", "Good": 2}, [1, 2]],
+)
+def test_bad_rating_labels_are_refused_with_the_forms_allowed(bad):
+    with pytest.raises(em.ValidationError, match="'rating_labels' parameter"):
+        em.Study(rating_labels=bad).check()
+
+
+@pytest.mark.parametrize(
+    "labels", [WORDS, {"0 - Not at all likely": 0, "10 - Extremely likely": 10}]
+)
+def test_rating_labels_round_trip_through_the_study_file(labels, tmp_path):
+    study = em.Study(connection="connected", rating_labels=labels)
+    path = tmp_path / "study.toml"
+    path.write_text(study.to_toml(), encoding="utf-8")
+    assert tomllib.loads(path.read_text())["options"]["rating_labels"] == labels
+    assert em.Study.from_toml(path).rating_labels == labels
+
+
+def test_the_command_line_reads_labels_in_order_or_with_numbers():
+    parse = build_parser().parse_args
+    base = ["validate", "s.csv", "--catalog", "f.csv", "--connection", "c"]
+    base.append("--rating-labels")
+    assert parse([*base, "Poor, Fair ,Good"]).rating_labels == ["Poor", "Fair", "Good"]
+    got = parse([*base, "Not at all likely=0,Extremely likely=10"]).rating_labels
+    assert got == {"Not at all likely": 0.0, "Extremely likely": 10.0}
+    for bad in ("Poor", "Poor=1,Good"):
+        with pytest.raises(SystemExit):
+            parse([*base, bad])
+
+
+def test_init_finds_the_rating_columns_their_scale_and_the_non_answers(
+    surveys, tmp_path, capsys
+):
+    _, _, words, bare = surveys
+    path = tmp_path / "survey.csv"
+    words.assign(region=np.where(np.arange(len(words)) % 2, "North", "South")).to_csv(
+        path, index=False
+    )
+    assert main(["init", str(path), "--out", str(tmp_path / "study.toml")]) == 0
+    text = (tmp_path / "study.toml").read_text(encoding="utf-8")
+    options = tomllib.loads(text)["options"]
+    assert options["rating_labels"] == WORDS
+    assert options["not_experienced"] == ["Don't know"]
+    facets = text.split("likely facets")[1].split("facets = []")[0]
+    assert all(f in facets for f in bare["facet"])
+    segments = text.split("could be the segment")[1].split("# segment =")[0]
+    assert "region" in segments and bare["facet"].iloc[0] not in segments
+
+
+def test_catalog_command_reads_the_scale_from_the_labels_or_says_what_is_missing(
+    surveys, tmp_path, capsys
+):
+    _, _, words, bare = surveys
+    path = tmp_path / "survey.csv"
+    words.to_csv(path, index=False)
+    facets = ",".join(bare["facet"])
+    out = tmp_path / "facets.csv"
+    assert main(["catalog", str(path), "--facets", facets, "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"{len(bare)} facets hold text" in err
+    assert '--rating-labels "Very poor,Poor,Fair,Good,Excellent"' in err
+    assert pd.read_csv(out)["scale_min"].isna().all()
+    args = ["--rating-labels", ",".join(WORDS), "--force"]
+    assert (
+        main(["catalog", str(path), "--facets", facets, "--out", str(out), *args]) == 0
+    )
+    assert "hold text" not in capsys.readouterr().err
+    drafted = pd.read_csv(out)
+    assert (drafted["scale_min"] == 1).all() and (drafted["scale_max"] == 5).all()
