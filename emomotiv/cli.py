@@ -82,11 +82,28 @@ def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
         'as 1-5), or each with its number, e.g. "Not at all likely=0,Extremely '
         'likely=10"',
     )
-    reading.add_argument(
+    _add_file_format(reading)
+
+
+def _file_format(args: argparse.Namespace) -> dict[str, str]:
+    """The ``--encoding`` and ``--decimal`` given (the defaults otherwise)."""
+    given = {"encoding": args.encoding, "decimal": args.decimal}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _add_file_format(group) -> None:
+    """``--encoding`` and ``--decimal``: how a CSV file is written."""
+    group.add_argument(
         "--encoding",
         metavar="NAME",
         help="text encoding of CSV files (default utf-8; files saved by Excel "
         "on Windows are often latin-1 or cp1252)",
+    )
+    group.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        help="decimal mark of CSV files separated by semicolons or tabs "
+        "(default '.'; ',' for numbers written 7,5)",
     )
 
 
@@ -321,9 +338,8 @@ def _reading(args: argparse.Namespace) -> dict:
         "connection_kind": args.connection_kind,
         "not_experienced": args.not_experienced,
         "rating_labels": args.rating_labels,
-        "encoding": args.encoding,
     }
-    return {k: v for k, v in given.items() if v is not None}
+    return {k: v for k, v in given.items() if v is not None} | _file_format(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -607,6 +623,7 @@ def _add_catalog(sub) -> None:
     catalog.add_argument(
         "--force", action="store_true", help="replace FILE if it exists"
     )
+    _add_file_format(catalog)
 
 
 def _new_file(path: str, *, force: bool, inputs: dict[str, str | None]) -> Path:
@@ -634,7 +651,9 @@ def _catalog(args: argparse.Namespace) -> int:
     )
 
     out = _new_file(args.out, force=args.force, inputs={"survey": args.survey})
-    survey = read_survey(args.survey, not_experienced=args.not_experienced)
+    survey = read_survey(
+        args.survey, not_experienced=args.not_experienced, **_file_format(args)
+    )
     facets = select_columns(survey.columns, args.facets)
     if args.rating_labels:
         survey = apply_rating_labels(survey, facets, args.rating_labels)
@@ -696,6 +715,7 @@ def _add_init(sub) -> None:
         help="study file to write (default study.toml)",
     )
     init.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _add_file_format(init)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -706,7 +726,8 @@ def _init(args: argparse.Namespace) -> int:
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
     out = _new_file(args.out, force=args.force, inputs=inputs)
-    survey = read_table(args.survey)
+    given = _file_format(args)
+    survey = read_table(args.survey, **given)
     catalog = args.catalog
     if catalog is None and (Path(args.survey).parent / "facets.csv").is_file():
         catalog = str(Path(args.survey).parent / "facets.csv")
@@ -725,8 +746,9 @@ def _init(args: argparse.Namespace) -> int:
         catalog=relative(catalog),
         numeric=numeric,
         labelled=labelled,
-        rating_labels=labels,
-        not_experienced=skipped,
+        options=given
+        | ({"rating_labels": labels} if labels else {})
+        | ({"not_experienced": skipped} if skipped else {}),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

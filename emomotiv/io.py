@@ -29,7 +29,7 @@ import pandas as pd
 
 from ._validation import ValidationError, preview
 from .model import DriverModel, load_model_files
-from .readers import read_platform_csv, survey_reader
+from .readers import DECIMALS, read_platform_csv, survey_reader
 from .report import ComparisonReport, Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
 from .study import write_study_file
@@ -117,7 +117,9 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return _map_text(frame, _restore_cell)
 
 
-def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame:
+def read_table(
+    path: str | PathLike, *, encoding: str = "utf-8", decimal: str = "."
+) -> pd.DataFrame:
     """Read a table: CSV, Parquet, SPSS, Stata or Excel (by file suffix).
 
     SPSS ``.sav``, Stata ``.dta``, Excel ``.xlsx`` and survey-platform CSV
@@ -138,6 +140,11 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
     encoding : str, default="utf-8"
         Text encoding of a CSV file; files saved by Excel on Windows are often
         ``"cp1252"`` or ``"latin-1"``.
+    decimal : {".", ","}, default="."
+        The decimal mark of a CSV file's numbers: ``","`` for files written
+        with decimal commas (``7,5``) and semicolons or tabs between the
+        columns. A file with commas between its columns is always read with
+        decimal points.
 
     Raises
     ------
@@ -171,14 +178,18 @@ def read_table(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame
         raise IsADirectoryError(f"'{path}' is a folder, not a file.")
     if not path.is_file():
         raise FileNotFoundError(f"No such file: '{path}'.")
+    if decimal not in DECIMALS:
+        raise ValueError(
+            f"The decimal mark must be one of {DECIMALS}; got {decimal!r} instead."
+        )
     reader = survey_reader(path)
     if reader is read_platform_csv:
-        return reader(path, encoding=encoding)
+        return reader(path, encoding=encoding, decimal=decimal)
     if reader is not None:
         return reader(path)
     suffix = "".join(path.suffixes[-2:]).lower()
     if suffix.endswith((".csv", ".csv.gz")):
-        return _read_csv(path, encoding)
+        return _read_csv(path, encoding, decimal=decimal)
     if suffix.endswith((".parquet", ".pq")):
         engine = _parquet_engine()
         if engine is None:
@@ -229,7 +240,9 @@ def _open_text(path: Path, encoding: str):
     return open(path, encoding=encoding, newline="")
 
 
-def _sniff_header(path: Path, encoding: str) -> tuple[list[str], str]:
+def _sniff_header(
+    path: Path, encoding: str, decimal: str = "."
+) -> tuple[list[str], str]:
     """The raw header fields and the delimiter, read before pandas renames."""
     try:
         with _open_text(path, encoding) as handle:
@@ -249,10 +262,15 @@ def _sniff_header(path: Path, encoding: str) -> tuple[list[str], str]:
     if counts[","] == 0 and max(counts[";"], counts["\t"]) > 0:
         delimiter = ";" if counts[";"] >= counts["\t"] else "\t"
         name = {";": "';' (semicolon)", "\t": "tab"}[delimiter]
+        commas = (
+            ""
+            if decimal == ","
+            else " Numbers with decimal commas (7,5) are read as numbers only "
+            "with decimal=',' (--decimal ,)."
+        )
         warnings.warn(
             f"'{path}' has no comma in its header but {counts[delimiter]} "
-            f"{name} separators: read it with {name} as the delimiter. Decimal "
-            "commas (7,5) are not numbers; save it with decimal points.",
+            f"{name} separators: read it with {name} as the delimiter.{commas}",
             UserWarning,
             stacklevel=3,
         )
@@ -260,10 +278,14 @@ def _sniff_header(path: Path, encoding: str) -> tuple[list[str], str]:
     return header, delimiter
 
 
-def _read_csv(path: Path, encoding: str, skip: int = 0) -> pd.DataFrame:
+def _read_csv(
+    path: Path, encoding: str, skip: int = 0, decimal: str = "."
+) -> pd.DataFrame:
     """A CSV file as it is written (see :func:`read_table`); ``skip`` rows
     under the header are dropped (a survey platform's extra header rows)."""
-    header, delimiter = _sniff_header(path, encoding)
+    header, delimiter = _sniff_header(path, encoding, decimal)
+    if delimiter == ",":  # a comma between columns: numbers have points
+        decimal = "."
     seen: dict[str, list[int]] = {}
     for i, name in enumerate(header, start=1):
         seen.setdefault(name, []).append(i)
@@ -281,6 +303,7 @@ def _read_csv(path: Path, encoding: str, skip: int = 0) -> pd.DataFrame:
         )
     options = {
         "sep": delimiter,
+        "decimal": decimal,
         "encoding": encoding,
         "keep_default_na": False,
         "na_values": [""],

@@ -31,7 +31,7 @@ from .controls import HALO, Design, design_matrix, partial_out
 from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
-from .readers import complete_catalog
+from .readers import DECIMALS, complete_catalog
 from .results import AnalysisResult, ImportanceResult
 from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
@@ -263,7 +263,12 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
             if Path(obj).is_file() and not known_encoding(study.encoding):
                 return None  # unreadable as text: Study.problems names why
             codes = study.not_experienced if what == "survey" else None
-            return read_survey(obj, not_experienced=codes, encoding=study.encoding)
+            return read_survey(
+                obj,
+                not_experienced=codes,
+                encoding=study.encoding,
+                decimal=study.decimal if study.decimal in DECIMALS else ".",
+            )
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()
             if isinstance(frame, pd.DataFrame):
@@ -830,8 +835,13 @@ def analyze(
         not_experienced : sequence of str or float, or None
             Codes in rating columns that mean "did not experience this
             touchpoint" (e.g. ``["n/a", 99]``); other text is an error.
+        rating_labels : sequence of str, mapping, or None
+            Ratings written as answer texts: the scale's labels, lowest
+            first (read as 1, 2, ...), or each label's number.
         encoding : str, default="utf-8"
             Text encoding of CSV inputs given as paths.
+        decimal : {".", ","}, default="."
+            Their decimal mark.
         value, satisfaction, weight, segment, wave, id : str or None
             Optional role columns (see the data contract). ``weight`` enters
             the model fit, importance and every share. When the ``wave``

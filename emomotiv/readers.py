@@ -58,6 +58,7 @@ __all__ = [
 ]
 
 ATTRS = "emomotiv"
+DECIMALS = (".", ",")  # the decimal marks a CSV file may use
 _IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.I)
 
 
@@ -504,7 +505,9 @@ def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[st
     return rows
 
 
-def read_platform_csv(path: str | PathLike, *, encoding: str = "utf-8") -> pd.DataFrame:
+def read_platform_csv(
+    path: str | PathLike, *, encoding: str = "utf-8", decimal: str = "."
+) -> pd.DataFrame:
     """Read a survey platform's CSV export with its extra header rows.
 
     The column names come from the first row; a question-text row and an
@@ -512,7 +515,8 @@ def read_platform_csv(path: str | PathLike, *, encoding: str = "utf-8") -> pd.Da
     question texts kept as draft labels (for a matrix question, the
     statement after its last " - "). The rest is read as any CSV file (see
     :func:`emomotiv.read_table`): only empty cells are missing, true/false
-    stay text, a column named twice is an error, in ``encoding``.
+    stay text, a column named twice is an error, in ``encoding`` and with
+    ``decimal`` as the decimal mark.
 
     Examples
     --------
@@ -534,7 +538,7 @@ def read_platform_csv(path: str | PathLike, *, encoding: str = "utf-8") -> pd.Da
     n_extra, text_row = _header_rows(rows)
     from .io import _read_csv
 
-    frame = _read_csv(path, encoding, skip=n_extra)
+    frame = _read_csv(path, encoding, skip=n_extra, decimal=decimal)
     return _with_meta(frame, _texts(frame.columns, rows, text_row), {})
 
 
@@ -577,12 +581,13 @@ def read_survey(
     *,
     not_experienced: Sequence[float | str] | None = None,
     encoding: str = "utf-8",
+    decimal: str = ".",
 ) -> pd.DataFrame:
     """Read a survey file of any supported format (see :func:`emomotiv.read_table`).
 
     The not-experienced codes go to the SPSS and Stata readers, where the
-    file's value labels say which columns hold them; ``encoding`` is that of
-    a CSV file.
+    file's value labels say which columns hold them; ``encoding`` and
+    ``decimal`` (the decimal mark) are those of a CSV file.
 
     Examples
     --------
@@ -598,7 +603,7 @@ def read_survey(
         return reader(path, not_experienced=not_experienced)
     from .io import read_table
 
-    return read_table(path, encoding=encoding)
+    return read_table(path, encoding=encoding, decimal=decimal)
 
 
 def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[str]:

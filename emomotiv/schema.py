@@ -524,12 +524,15 @@ def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
         problems.append(f"{what} has {n_inf} infinite values ({_cells(n_inf)}).")
 
 
+_DECIMAL_HINT = (
+    " They look like numbers with decimal commas: read the file with "
+    "decimal=',' (--decimal ,), or save it with decimal points."
+)
+
+
 def _codes_hint(bad: list[object]) -> str:
     if any(DECIMAL_COMMA.match(str(v)) for v in bad):
-        return (
-            " They look like numbers with decimal commas: save the file with "
-            "decimal points."
-        )
+        return _DECIMAL_HINT
     from .readers import NON_ANSWER, guess_rating_labels
 
     scale = guess_rating_labels(bad)
@@ -794,9 +797,10 @@ def validate_survey(
         values, bad, n_text = _numeric(column)
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
+            commas = any(DECIMAL_COMMA.match(str(v)) for v in bad)
             problems.append(
                 f"The {role} column '{col}' is not numeric: text in "
-                f"{_cells(n_text)}: {preview(bad)}."
+                f"{_cells(n_text)}: {preview(bad)}." + (_DECIMAL_HINT if commas else "")
             )
         if role == "weight":
             n_bad = int((values <= 0).sum()) + int(out[col].isna().sum())

@@ -38,6 +38,7 @@ from ._validation import (
 )
 from .bootstrap import MIN_BOOT_SIZE
 from .controls import HALO_METHODS
+from .readers import DECIMALS
 from .schema import CONNECTION_KINDS
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
@@ -130,6 +131,10 @@ class Study:
         range (see :func:`emomotiv.readers.apply_rating_labels`).
     encoding : str, default="utf-8"
         Text encoding of CSV inputs (e.g. ``"latin-1"``, ``"cp1252"``).
+    decimal : {".", ","}, default="."
+        The decimal mark of CSV inputs: ``","`` for files written with
+        decimal commas (``7,5``) and semicolons or tabs between the columns
+        (a file with commas between its columns has decimal points).
 
     Examples
     --------
@@ -188,11 +193,12 @@ class Study:
     min_segment_size: int = 300
     outcome_label: str | None = None
     # reading the inputs: outcome kind, not-experienced codes, rating labels,
-    # encoding
+    # encoding, decimal mark
     connection_kind: str = "auto"
     not_experienced: Sequence[str | float] | None = None
     rating_labels: Sequence[str] | Mapping[str, float] | None = None
     encoding: str = "utf-8"
+    decimal: str = "."
 
     ROLES = (
         "connection",
@@ -685,7 +691,8 @@ def _plan_problems(study: Study, owner: str) -> list[str]:
 
 
 def _reading_problems(study: Study, owner: str) -> list[str]:
-    """``not_experienced`` is a list of codes; ``encoding`` a known codec."""
+    """``not_experienced`` is a list of codes, ``rating_labels`` a scale's
+    labels, ``encoding`` a known codec, ``decimal`` a decimal mark."""
     problems = []
     codes = study.not_experienced
     if codes is not None:
@@ -698,6 +705,12 @@ def _reading_problems(study: Study, owner: str) -> list[str]:
                 f"codes (text or numbers), e.g. ['n/a', 99]. Got {codes!r} instead."
             )
     problems += _rating_label_problems(study.rating_labels, owner)
+    if study.decimal not in DECIMALS:
+        problems.append(
+            f"The 'decimal' parameter of {owner} (--decimal) must be one of "
+            f"{DECIMALS}: the decimal mark of the CSV files. Got "
+            f"{study.decimal!r} instead."
+        )
     if not known_encoding(study.encoding):
         problems.append(
             f"The 'encoding' parameter of {owner} must name a text encoding, "
@@ -798,8 +811,7 @@ def draft_study(
     catalog: str | None = None,
     numeric: Sequence[str] | None = None,
     labelled: Sequence[str] = (),
-    rating_labels: Sequence[str] | None = None,
-    not_experienced: Sequence[str] = (),
+    options: Mapping[str, Any] | None = None,
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -820,11 +832,11 @@ def draft_study(
     labelled : sequence of str
         Text columns whose answers are the labels of a rating scale: likely
         facets too.
-    rating_labels : sequence of str or None
-        The labels of that scale, lowest first, written to ``[options]``.
-    not_experienced : sequence of str
-        Answers in those columns that are not ratings ("Don't know"),
-        written to ``[options]``.
+    options : mapping or None
+        Options known already (how the file is written, the guessed
+        ``rating_labels`` and ``not_experienced`` of the ``labelled``
+        columns), written as settings; the others are written as comments
+        holding their defaults.
 
     Returns
     -------
@@ -894,18 +906,16 @@ def draft_study(
     ]
     lines += [f"#   {line}" for line in _wrap(facets)]
     lines += ["# facets = []", "", "[options]", "# The defaults; uncomment to change:"]
+    known = dict(options or {})
+    notes = {
+        "rating_labels": f"# {len(labelled)} columns hold ratings as words; the "
+        "scale guessed, lowest first:",
+        "not_experienced": "# Answers in those columns that are not ratings:",
+    }
     for name, table in _tables(Study).items():
-        if name == "rating_labels" and rating_labels:
-            lines += [
-                f"# {len(labelled)} columns hold ratings as words; the scale "
-                "guessed, lowest first:",
-                f"rating_labels = {_toml_value(list(rating_labels))}",
-            ]
-        elif name == "not_experienced" and not_experienced:
-            lines += [
-                "# Answers in those columns that are not ratings:",
-                f"not_experienced = {_toml_value(list(not_experienced))}",
-            ]
+        if name in known:
+            lines += [notes[name]] if name in notes else []
+            lines.append(f"{name} = {_toml_value(_plain(known[name]))}")
         elif table == "options":
             value = _plain(getattr(defaults, name))
             shown = "" if value is None else " " + _toml_value(value)

@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+import tomllib
 
 import pandas as pd
 import pytest
@@ -391,6 +392,36 @@ def test_a_semicolon_file_is_read_with_a_notice(tmp_path, capsys):
     assert code == 0, captured.err
     assert "OK: 200 respondents" in captured.out
     assert "notice:" in captured.err and "';' (semicolon)" in captured.err
+
+
+def test_a_file_with_decimal_commas_reads_with_decimal(tmp_path, capsys):
+    """A European export: semicolons between the columns, decimal commas in
+    the values and weights, cp1252 text; read as written with --decimal and
+    --encoding, and init writes both into the study file."""
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    survey = s.survey.assign(customer_type=s.survey["customer_type"] + " é")
+    path = tmp_path / "s.csv"
+    survey.to_csv(path, index=False, sep=";", decimal=",", encoding="cp1252")
+    s.catalog.to_csv(tmp_path / "f.csv", index=False)
+    with pytest.warns(UserWarning, match="semicolon"):
+        read = em.read_table(path, encoding="cp1252", decimal=",")
+    pd.testing.assert_series_equal(read["value"], survey["value"])
+    pd.testing.assert_series_equal(read["weight"], survey["weight"])
+    argv = ["validate", str(path), "--catalog", str(tmp_path / "f.csv")]
+    argv += ["--connection", "connected", "--value", "value", "--weight", "weight"]
+    argv += ["--encoding", "cp1252"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "The value column 'value' is not numeric" in err
+    assert "--decimal ," in err
+    assert main([*argv, "--decimal", ","]) == 0
+    assert "OK: 200 respondents" in capsys.readouterr().out
+    study = tmp_path / "study.toml"
+    init = ["init", str(path), "--out", str(study), "--encoding", "cp1252"]
+    assert main([*init, "--decimal", ","]) == 0
+    options = tomllib.loads(study.read_text(encoding="utf-8"))["options"]
+    assert options["encoding"] == "cp1252" and options["decimal"] == ","
+    assert em.Study.from_toml(study).decimal == ","
 
 
 def test_latin1_file_reads_with_encoding(tmp_path, capsys):

@@ -164,6 +164,11 @@ def test_bad_rating_labels_are_refused_with_the_forms_allowed(bad):
         em.Study(rating_labels=bad).check()
 
 
+def test_a_decimal_mark_other_than_point_or_comma_is_refused():
+    with pytest.raises(em.ValidationError, match="'decimal' parameter"):
+        em.Study(decimal=";").check()
+
+
 @pytest.mark.parametrize(
     "labels", [WORDS, {"0 - Not at all likely": 0, "10 - Extremely likely": 10}]
 )
