@@ -74,6 +74,10 @@ def test_answer_texts_give_the_same_analysis_as_their_numbers(surveys):
     assert got.summary["study"]["options"]["rating_labels"] == [
         w.upper() for w in WORDS
     ]
+    html = em.Report(got).html()
+    assert "How the ratings were read" in html
+    assert "EXCELLENT = 5" in html
+    assert "How the ratings were read" not in em.Report(want).html()
 
 
 def test_without_rating_labels_the_error_gives_the_scale_and_the_non_answers(
