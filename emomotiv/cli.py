@@ -13,7 +13,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 
@@ -757,26 +757,35 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    """The text columns that hold a rating scale's labels (the scale most of
-    them hold, see :func:`emomotiv.readers.guess_rating_labels`), that
-    scale's labels, lowest first, and the non-answers ("Don't know") in them."""
-    from .readers import NON_ANSWER, guess_rating_labels
+def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], Any, list[str]]:
+    """The text columns that hold ratings as words, how to read them and the
+    non-answers ("Don't know") in them.
+
+    Words of a common scale (the scale most such columns hold, see
+    :func:`emomotiv.readers.guess_rating_labels`) give its labels, lowest
+    first; else answers that start with their number ("1 - Very poor", see
+    :func:`emomotiv.readers.numbered_labels`) give each label's number.
+    """
+    from .readers import NON_ANSWER, guess_rating_labels, numbered_labels
 
     answers = {str(c): text[c].dropna().unique() for c in text}
     guesses = {c: guess_rating_labels(a) for c, a in answers.items()}
     scales = [tuple(g) for g in guesses.values() if g]
-    if not scales:
-        return [], [], []
-    common = max(set(scales), key=scales.count)
-    columns = [c for c, g in guesses.items() if g and tuple(g) == common]
+    if scales:
+        common = max(set(scales), key=scales.count)
+        columns = [c for c, g in guesses.items() if g and tuple(g) == common]
+        labels: Any = list(common)
+    else:
+        numbered = {c: numbered_labels(a) for c, a in answers.items()}
+        columns = [c for c, n in numbered.items() if n]
+        labels = {k: v for c in columns for k, v in numbered[c].items()}
     skipped = {
         str(a).strip()
         for c in columns
         for a in answers[c]
         if isinstance(a, str) and NON_ANSWER.search(a)
     }
-    return columns, list(common), sorted(skipped)
+    return columns, labels or None, sorted(skipped)
 
 
 def _add_compare(sub) -> None:

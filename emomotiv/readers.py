@@ -16,7 +16,8 @@ a CSV, by its first lines:
 Ratings exported as their answer texts ("Poor", "Good", "Excellent") become
 numbers with :func:`apply_rating_labels`, given the scale's labels in order
 (``rating_labels``); :func:`guess_rating_labels` recognises the common
-scales, for the error message and ``emomotiv init``.
+scales, and :func:`numbered_labels` answers that start with their number
+("1 - Very poor"), for the error message and ``emomotiv init``.
 
 What the file says about its columns travels with the table in
 ``frame.attrs["emomotiv"]``: ``labels`` (the SPSS/Stata variable label or
@@ -48,6 +49,7 @@ __all__ = [
     "draft_catalog",
     "guess_rating_labels",
     "is_platform_export",
+    "numbered_labels",
     "read_excel",
     "read_platform_csv",
     "read_spss",
@@ -242,6 +244,41 @@ def apply_rating_labels(
     return _with_meta(out, dict(meta["labels"]), scales)
 
 
+def _label_texts(values: Iterable[object]) -> list[str]:
+    """The answers that could be a scale's labels: text that is neither a
+    number ("4") nor a non-answer ("Don't know")."""
+    return [
+        v
+        for v in values
+        if isinstance(v, str)
+        and v.strip()
+        and not _is_numeric_text(v)
+        and not NON_ANSWER.search(v)
+    ]
+
+
+_NUMBERED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[-\u2013\u2014=:.)]\s*\D")
+
+
+def numbered_labels(values: Iterable[object]) -> dict[str, float] | None:
+    """Answer texts that start with their number ("1 - Very poor", "10 =
+    Extremely likely"), each with that number; None unless every text that
+    is neither a number nor a non-answer ("Don't know") is one.
+
+    Examples
+    --------
+    >>> numbered_labels(["1 - Very poor", "2", "5 - Excellent", "Don't know"])
+    {'1 - Very poor': 1.0, '5 - Excellent': 5.0}
+    >>> numbered_labels(["1 - Very poor", "Good"]) is None
+    True
+    """
+    texts = {" ".join(v.split()) for v in _label_texts(values)}
+    found = {t: _NUMBERED.match(t) for t in sorted(texts)}
+    if not found or not all(found.values()):
+        return None
+    return {t: float(m.group(1)) for t, m in found.items()}
+
+
 def guess_rating_labels(values: Iterable[object]) -> list[str] | None:
     """The common scale whose labels these answer texts are, lowest first.
 
@@ -260,11 +297,7 @@ def guess_rating_labels(values: Iterable[object]) -> list[str] | None:
     >>> guess_rating_labels(["Yes", "No"]) is None
     True
     """
-    seen = {
-        _fold(v)
-        for v in values
-        if isinstance(v, str) and v.strip() and not NON_ANSWER.search(v)
-    }
+    seen = {_fold(v) for v in _label_texts(values)}
     if len(seen) < 2:
         return None
     best, cover = None, 0.0

@@ -533,20 +533,27 @@ _DECIMAL_HINT = (
 def _codes_hint(bad: list[object]) -> str:
     if any(DECIMAL_COMMA.match(str(v)) for v in bad):
         return _DECIMAL_HINT
-    from .readers import NON_ANSWER, guess_rating_labels
+    from .readers import NON_ANSWER, guess_rating_labels, numbered_labels
 
-    scale = guess_rating_labels(bad)
-    if scale is None:
+    scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
+    if scale is not None:
+        hint = (
+            " They look like the answer texts of a rating scale: give its "
+            "labels, lowest first, as rating_labels=[...] or --rating-labels "
+            f'"{",".join(scale)}".'
+        )
+    elif numbered is not None:
+        pairs = ",".join(f"{text}={number:g}" for text, number in numbered.items())
+        hint = (
+            " They look like ratings written with their labels: give each its "
+            f'number, as rating_labels={{...}} or --rating-labels "{pairs}".'
+        )
+    else:
         shown = ",".join(str(v) for v in bad[:3])
         return (
             ' Fix them, or declare them as "not experienced" codes: '
             f'not_experienced=[...] or --not-experienced "{shown}".'
         )
-    hint = (
-        " They look like the answer texts of a rating scale: give its labels, "
-        f"lowest first, as rating_labels=[...] or --rating-labels "
-        f'"{",".join(scale)}".'
-    )
     skipped = [str(v) for v in bad if isinstance(v, str) and NON_ANSWER.search(v)]
     if skipped:
         hint += (

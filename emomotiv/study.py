@@ -907,9 +907,10 @@ def draft_study(
     lines += [f"#   {line}" for line in _wrap(facets)]
     lines += ["# facets = []", "", "[options]", "# The defaults; uncomment to change:"]
     known = dict(options or {})
+    ordered = not isinstance(known.get("rating_labels"), Mapping)
     notes = {
-        "rating_labels": f"# {len(labelled)} columns hold ratings as words; the "
-        "scale guessed, lowest first:",
+        "rating_labels": f"# {len(labelled)} columns hold ratings as words; "
+        + ("the scale guessed, lowest first:" if ordered else "each label's number:"),
         "not_experienced": "# Answers in those columns that are not ratings:",
     }
     for name, table in _tables(Study).items():

@@ -235,3 +235,29 @@ def test_catalog_command_reads_the_scale_from_the_labels_or_says_what_is_missing
     assert "hold text" not in capsys.readouterr().err
     drafted = pd.read_csv(out)
     assert (drafted["scale_min"] == 1).all() and (drafted["scale_max"] == 5).all()
+
+
+def test_labels_that_start_with_their_number_are_named_with_their_numbers(
+    surveys, tmp_path
+):
+    """A 0-10 likelihood scale whose ends alone carry words, as platforms
+    export it: the error gives each label its number, init writes them, and
+    the analysis is that of the numbers."""
+    numbers, scaled, _, bare = surveys
+    ends = {1.0: "1 - Not at all likely", 5.0: "5 - Extremely likely"}
+    texts = numbers.copy()
+    for f in bare["facet"]:
+        texts[f] = [ends.get(v, "" if v != v else f"{v:g}") for v in numbers[f]]
+        texts[f] = texts[f].replace("", None)
+    with pytest.raises(em.ValidationError) as err:
+        _analysis(texts, bare)
+    pairs = "1 - Not at all likely=1,5 - Extremely likely=5"
+    assert all("give each its number" in p for p in err.value.problems)
+    assert any(f'--rating-labels "{pairs}"' in p for p in err.value.problems)
+    path = tmp_path / "survey.csv"
+    texts.to_csv(path, index=False)
+    assert main(["init", str(path), "--out", str(tmp_path / "study.toml")]) == 0
+    study = em.Study.from_toml(tmp_path / "study.toml")
+    assert study.rating_labels == dict(zip(ends.values(), ends, strict=True))
+    got = _analysis(texts, bare, rating_labels=study.rating_labels)
+    pd.testing.assert_frame_equal(got.drivers, _analysis(numbers, scaled).drivers)
