@@ -746,6 +746,7 @@ def _init(args: argparse.Namespace) -> int:
         catalog=relative(catalog),
         numeric=numeric,
         labelled=labelled,
+        left_out=survey.attrs.get("emomotiv", {}).get("platform", []),
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {}),

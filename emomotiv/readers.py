@@ -21,8 +21,10 @@ scales, and :func:`numbered_labels` answers that start with their number
 
 What the file says about its columns travels with the table in
 ``frame.attrs["emomotiv"]``: ``labels`` (the SPSS/Stata variable label or
-the question text, per column) and ``scales`` (per labelled column, the
-lowest and highest value label that is a rating, not a missing code).
+the question text, per column), ``scales`` (per labelled column, the
+lowest and highest value label that is a rating, not a missing code) and
+``platform`` (the columns a survey platform adds to every response: start
+date, duration, location; never touchpoints).
 :func:`complete_catalog` fills a catalog's missing ``label``, ``scale_min``
 and ``scale_max`` from them; :func:`draft_catalog` writes a catalog for the
 user to edit (``emomotiv catalog``).
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
@@ -77,11 +80,15 @@ def _needs(module: str, extra: str, what: str):
 
 
 def _with_meta(
-    frame: pd.DataFrame, labels: dict[str, str], scales: dict[str, tuple[float, float]]
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    scales: dict[str, tuple[float, float]],
+    platform: Sequence[str] = (),
 ) -> pd.DataFrame:
     frame.attrs[ATTRS] = {
         "labels": {k: v for k, v in labels.items() if v},
         "scales": scales,
+        "platform": list(platform),
     }
     return frame
 
@@ -241,7 +248,7 @@ def apply_rating_labels(
         if hit.any():
             out[column] = values.where(~hit, number.to_numpy())
             scales.setdefault(column, scale)
-    return _with_meta(out, dict(meta["labels"]), scales)
+    return _with_meta(out, dict(meta["labels"]), scales, meta.get("platform", ()))
 
 
 def _label_texts(values: Iterable[object]) -> list[str]:
@@ -457,7 +464,8 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     )
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
     frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
-    return _with_meta(frame, _texts(frame.columns, rows, text_row), {})
+    texts = _texts(frame.columns, rows, text_row)
+    return _with_meta(frame, texts, {}, _platform_fields(frame.columns, rows))
 
 
 def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
@@ -476,6 +484,47 @@ def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
             return 2, 1
         return 1, None
     return 0, None
+
+
+# The import ids of the fields a survey platform (Qualtrics) adds to every
+# response: when, how long, from where, by which link. Never a touchpoint.
+PLATFORM_FIELDS = frozenset(
+    {
+        "startdate",
+        "enddate",
+        "status",
+        "ipaddress",
+        "progress",
+        "duration",
+        "finished",
+        "recordeddate",
+        "_recordid",
+        "recipientlastname",
+        "recipientfirstname",
+        "recipientemail",
+        "externaldatareference",
+        "locationlatitude",
+        "locationlongitude",
+        "distributionchannel",
+        "userlanguage",
+    }
+)
+
+
+def _platform_fields(
+    columns: Sequence[object], rows: Sequence[Sequence[object]]
+) -> list[str]:
+    """The columns whose import id names a field the platform adds."""
+    row = next((r for r in rows[:2] if _is_import_id_row(r)), [])
+    found = []
+    for column, cell in zip(columns, row, strict=False):
+        try:
+            import_id = json.loads(str(cell)).get("ImportId", "")
+        except (ValueError, AttributeError):
+            continue
+        if str(import_id).lower() in PLATFORM_FIELDS:
+            found.append(str(column))
+    return found
 
 
 def _is_import_id_row(row: Sequence[object]) -> bool:
@@ -572,7 +621,8 @@ def read_platform_csv(
     from .io import _read_csv
 
     frame = _read_csv(path, encoding, skip=n_extra, decimal=decimal)
-    return _with_meta(frame, _texts(frame.columns, rows, text_row), {})
+    texts = _texts(frame.columns, rows, text_row)
+    return _with_meta(frame, texts, {}, _platform_fields(frame.columns, rows))
 
 
 def _texts(

@@ -811,6 +811,7 @@ def draft_study(
     catalog: str | None = None,
     numeric: Sequence[str] | None = None,
     labelled: Sequence[str] = (),
+    left_out: Sequence[str] = (),
     options: Mapping[str, Any] | None = None,
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
@@ -832,6 +833,9 @@ def draft_study(
     labelled : sequence of str
         Text columns whose answers are the labels of a rating scale: likely
         facets too.
+    left_out : sequence of str
+        Columns a survey platform adds to every response (start date,
+        duration, location): neither facets nor segments, listed apart.
     options : mapping or None
         Options known already (how the file is written, the guessed
         ``rating_labels`` and ``not_experienced`` of the ``labelled``
@@ -866,6 +870,7 @@ def draft_study(
         c
         for c in columns
         if c not in taken
+        and c not in left_out
         and not c.startswith((MOTIVATOR_PREFIX, STATED_PREFIX))
         and (numeric is None or c in numeric or c in labelled)
     ]
@@ -889,7 +894,8 @@ def draft_study(
         ]
     lines += ["", "[roles]", "# Guessed from the column names:"]
     # the text columns: known only when the numeric ones are
-    not_text = {*taken, *labelled, *(columns if numeric is None else numeric)}
+    numbers = columns if numeric is None else numeric
+    not_text = {*taken, *labelled, *left_out, *numbers}
     text = [c for c in columns if c not in not_text]
     for role in Study.ROLES:
         if role in roles:
@@ -900,6 +906,10 @@ def draft_study(
             lines.append("# segment =")
         elif role not in ("motivators", "facets"):
             lines.append(f"# {role} =")
+    platform = [c for c in left_out if c not in taken]
+    if platform:
+        lines.append("# Columns the survey platform adds (not questions), left out:")
+        lines += [f"#   {line}" for line in _wrap(platform)]
     lines += [
         f"# {len(facets)} columns left are the likely facets (rating columns);",
         "# without a catalog, list the ones to rank in 'facets':",

@@ -456,6 +456,42 @@ def small_dir(tmp_path_factory):
     return folder
 
 
+def test_init_leaves_out_the_columns_a_survey_platform_adds(tmp_path, capsys):
+    """A Qualtrics export: start date, duration, progress, location are not
+    touchpoints (their import ids say so); an embedded-data field and the
+    questions are kept, the response id is the id."""
+    platform = {
+        "StartDate": "startDate",
+        "Progress": "progress",
+        "Duration (in seconds)": "duration",
+        "Finished": "finished",
+        "LocationLatitude": "locationLatitude",
+    }
+    ids = {**platform, "ResponseId": "_recordId", "tenure": "tenure"}
+    ids |= {"Q1_1": "QID1_1", "Q1_2": "QID1_2", "Q2": "QID2"}
+    rows = [
+        ["2026-10-01", 100, 312, 1, 51.5, "R_1", "new", 7, 9, 1],
+        ["2026-10-02", 100, 208, 1, 48.1, "R_2", "loyal", 4, "", 0],
+    ]
+    cell = '"{{""ImportId"":""{}""}}"'.format
+    lines = [",".join(ids), ",".join(cell(v) for v in ids.values())]
+    lines += [",".join(map(str, r)) for r in rows]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    added = em.read_table(path).attrs["emomotiv"]["platform"]
+    assert added == [*platform, "ResponseId"]
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = study.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["roles"]["id"] == "ResponseId"
+    left_out = text.split("platform adds")[1].split("likely facets")[0]
+    assert all(c in left_out for c in platform)
+    facets = text.split("likely facets")[1].split("facets = []")[0]
+    assert all(c in facets for c in ("Q1_1", "Q1_2", "Q2"))
+    assert not any(c in facets for c in platform)
+    assert "tenure" in text.split("could be the segment")[1].split("segment =")[0]
+
+
 def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
     s = em.make_survey(n_respondents=50, n_facets=8, random_state=0)
     survey, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
