@@ -531,7 +531,7 @@ def _stability(top: np.ndarray, k: int, facets: Sequence[str]) -> dict:
                 "is largely noise"
             )
         else:
-            noise = "so the order of the top touchpoints is largely noise"
+            noise = "the order of the top touchpoints is largely noise"
         warning = (
             f"The ranking is unstable: two bootstrap replicates share only "
             f"{share} of their top {k} touchpoints (below "
