@@ -66,6 +66,14 @@ def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
         "other values it finds; 'score' declares a numeric score (default auto)",
     )
     reading.add_argument(
+        "--connected-values",
+        type=_codes,
+        metavar="ANSWERS",
+        help="for a yes/no --connection: the comma-separated answers that mean "
+        'connected, e.g. "Yes" (or "1" where 1 = yes, 2 = no); read as 1, '
+        "every other answer as 0",
+    )
+    reading.add_argument(
         "--not-experienced",
         type=_codes,
         metavar="CODES",
@@ -336,6 +344,7 @@ def _reading(args: argparse.Namespace) -> dict:
     """The reading flags given (None = not given: the Study's default)."""
     given = {
         "connection_kind": args.connection_kind,
+        "connected_values": args.connected_values,
         "not_experienced": args.not_experienced,
         "rating_labels": args.rating_labels,
     }
@@ -722,7 +731,8 @@ def _init(args: argparse.Namespace) -> int:
     import os
 
     from .io import read_table
-    from .study import draft_study
+    from .readers import yes_answer
+    from .study import draft_study, guess_roles
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
     out = _new_file(args.out, force=args.force, inputs=inputs)
@@ -740,6 +750,8 @@ def _init(args: argparse.Namespace) -> int:
 
     numeric = list(survey.select_dtypes("number").columns)
     labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric))
+    outcome = guess_roles([str(c) for c in survey.columns]).get("connection")
+    yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
     text = draft_study(
         [str(c) for c in survey.columns],
         survey=relative(args.survey),
@@ -749,7 +761,8 @@ def _init(args: argparse.Namespace) -> int:
         left_out=survey.attrs.get("emomotiv", {}).get("platform", []),
         options=given
         | ({"rating_labels": labels} if labels else {})
-        | ({"not_experienced": skipped} if skipped else {}),
+        | ({"not_experienced": skipped} if skipped else {})
+        | ({"connected_values": [yes]} if yes else {}),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -947,7 +960,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .pipeline import _checked_inputs
+    from .pipeline import _checked_inputs, _reading_notes
     from .schema import SurveySchema
     from .study import Study
 
@@ -978,11 +991,7 @@ def _validate(args: argparse.Namespace) -> int:
         )
     )
     _, notes, warned = catalog.with_scales_from(survey)
-    if study.rating_labels is not None:
-        from .readers import rating_labels_note
-
-        notes = [rating_labels_note(study.rating_labels), *notes]
-    for note in notes:
+    for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
     for note in warned:
         print(f"warning: {_safe(note)}", file=sys.stderr)

@@ -6,6 +6,7 @@ importance -> tables and summary.
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import warnings
 from collections.abc import Sequence
@@ -35,7 +36,12 @@ from .readers import DECIMALS, complete_catalog
 from .results import AnalysisResult, ImportanceResult
 from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
 from .simulate import plan_improvements
-from .study import Study, _rating_label_problems, known_encoding
+from .study import (
+    Study,
+    _connected_value_problems,
+    _rating_label_problems,
+    known_encoding,
+)
 
 __all__ = ["analyze"]
 
@@ -327,6 +333,40 @@ def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataF
     return apply_rating_labels(survey, facets, labels)
 
 
+def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """The survey with its yes/no outcome as 1/0 (``connected_values``); the
+    note on how it was coded in ``attrs["emomotiv"]["outcome"]``."""
+    from .readers import ATTRS, code_outcome
+
+    column = study.connection
+    if study.connected_values is None or column not in survey.columns:
+        return survey
+    if survey.attrs.get(ATTRS, {}).get("outcome"):
+        return survey  # coded already (the CLI checks, then analyzes)
+    if _connected_value_problems(study, ""):
+        return survey  # reported as a problem
+    coded, note = code_outcome(survey[column], study.connected_values)
+    out = survey.copy(deep=False)
+    out.attrs = {
+        **survey.attrs,
+        ATTRS: {**survey.attrs.get(ATTRS, {}), "outcome": note},
+    }
+    out[column] = coded
+    return out
+
+
+def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
+    """How the survey's answers were read: its rating labels, its coded
+    yes/no outcome (what ``data.scales`` and ``emomotiv validate`` say)."""
+    from .readers import ATTRS, rating_labels_note
+
+    notes = []
+    if study.rating_labels is not None:
+        notes.append(rating_labels_note(study.rating_labels))
+    coded = survey.attrs.get(ATTRS, {}).get("outcome")
+    return notes + ([coded] if coded else [])
+
+
 def _as_catalog(
     catalog, survey: pd.DataFrame | None, problems: list[str]
 ) -> FacetCatalog | None:
@@ -417,6 +457,7 @@ def _checked_inputs(
     given = _catalog_input(catalog, study, problems)
     if frame is not None:
         frame = _with_rating_labels(frame, given, study)
+        frame = _with_coded_outcome(frame, study)
     cat = _as_catalog(given, frame, problems)
     data = None
     roles_ok = not any(" role must be " in p for p in problems)
@@ -832,6 +873,9 @@ def analyze(
         connection_kind : {"auto", "binary", "score"}, default="auto"
             ``"auto"`` accepts a 0/1 outcome and refuses other values,
             naming them; ``"score"`` fits a regression on a numeric score.
+        connected_values : sequence of str or float, or None
+            For a yes/no outcome, the answers that mean connected
+            (``["Yes"]``): read as 1, every other answer as 0.
         not_experienced : sequence of str or float, or None
             Codes in rating columns that mean "did not experience this
             touchpoint" (e.g. ``["n/a", 99]``); other text is an error.
@@ -956,14 +1000,13 @@ def analyze(
     if data is None:  # several waves, each checked: analyse the latest two
         from .tracking import analyze_latest_wave
 
-        result = analyze_latest_wave(survey, cat, study, analyze=analyze)
+        # the outcome is coded already: coding 1/0 again would read every 1 as 0
+        waves = dataclasses.replace(study, connected_values=None)
+        result = analyze_latest_wave(survey, cat, waves, analyze=analyze)
         result.summary["study"] = record
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
-    if study.rating_labels is not None:
-        from .readers import rating_labels_note
-
-        scale_notes = [rating_labels_note(study.rating_labels), *scale_notes]
+    scale_notes = _reading_notes(survey, study) + scale_notes
     roles = study.roles()
     del roles["facets"], roles["churn"], roles["advocacy"]
     schema = SurveySchema.infer(survey, cat, **roles)

@@ -48,6 +48,7 @@ from ._validation import ValidationError, did_you_mean
 
 __all__ = [
     "apply_rating_labels",
+    "code_outcome",
     "complete_catalog",
     "draft_catalog",
     "guess_rating_labels",
@@ -60,6 +61,7 @@ __all__ = [
     "read_survey",
     "select_columns",
     "survey_reader",
+    "yes_answer",
 ]
 
 ATTRS = "emomotiv"
@@ -86,6 +88,7 @@ def _with_meta(
     platform: Sequence[str] = (),
 ) -> pd.DataFrame:
     frame.attrs[ATTRS] = {
+        **frame.attrs.get(ATTRS, {}),  # what else is known of it stays
         "labels": {k: v for k, v in labels.items() if v},
         "scales": scales,
         "platform": list(platform),
@@ -262,6 +265,68 @@ def _label_texts(values: Iterable[object]) -> list[str]:
         and not _is_numeric_text(v)
         and not NON_ANSWER.search(v)
     ]
+
+
+# Answers of a yes/no question as survey exports write them.
+YES_ANSWERS = ("yes", "y", "true", "t", "ja", "oui", "si", "connected")
+NO_ANSWERS = ("no", "n", "false", "f", "nein", "non", "not connected", "unconnected")
+
+
+def yes_answer(answers: Iterable[object]) -> str | None:
+    """The answer that means yes, as written, when every answer is a yes or a
+    no (:data:`YES_ANSWERS`, :data:`NO_ANSWERS`); else None.
+
+    Examples
+    --------
+    >>> yes_answer(["No", "Yes", "No"]), yes_answer(["Yes", "Maybe"])
+    ('Yes', None)
+    """
+    texts = [a.strip() for a in answers if isinstance(a, str) and a.strip()]
+    folded = {_fold(a) for a in texts}
+    if not texts or not folded <= {*YES_ANSWERS, *NO_ANSWERS}:
+        return None
+    return next((a for a in texts if _fold(a) in YES_ANSWERS), None)
+
+
+def _answer(value: object) -> str:
+    """An answer as :func:`code_outcome` matches it: numbers as ``1`` (not
+    ``1.0``), text folded like a rating label."""
+    if _is_number(value) or _is_numeric_text(value):
+        return f"{float(value):g}"
+    return _fold(value)
+
+
+def code_outcome(
+    column: pd.Series, connected: Iterable[str | float]
+) -> tuple[pd.Series, str]:
+    """A yes/no outcome as 1/0: 1 where the answer is one of ``connected``.
+
+    Answers match without regard to case or stray spaces, and ``1`` matches
+    ``1.0`` and ``"1"``. Every other answer is 0; an empty cell stays empty.
+    Returns the coded column and a note saying what each answer became.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> coded, note = code_outcome(pd.Series(["Yes", "no", " yes", None]), ["YES"])
+    >>> coded.tolist()[:3]
+    [1.0, 0.0, 1.0]
+    >>> note
+    "Connection coded from the answers: 1 for 'Yes' (1), 'yes' (1), 0 for 'no' (1)."
+    """
+    wanted = {_answer(v) for v in connected}
+    given = column.notna()
+    matched = column[given].map(_answer).isin(wanted)
+    coded = pd.Series(np.nan, index=column.index)
+    coded[given.to_numpy()] = matched.astype(float).to_numpy()
+    counts = column[given].astype(str).str.strip().value_counts(sort=False)
+    ones = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) in wanted]
+    zeros = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) not in wanted]
+    note = (
+        f"Connection coded from the answers: 1 for {', '.join(ones) or 'none'}, "
+        f"0 for {', '.join(zeros) or 'none'}."
+    )
+    return coded, note
 
 
 _NUMBERED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[-\u2013\u2014=:.)]\s*\D")
@@ -715,7 +780,8 @@ def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[st
 
 
 def _meta(survey: pd.DataFrame) -> dict[str, dict]:
-    return survey.attrs.get(ATTRS) or {"labels": {}, "scales": {}}
+    known = survey.attrs.get(ATTRS) or {}
+    return {"labels": {}, "scales": {}, "platform": [], **known}
 
 
 def draft_catalog(

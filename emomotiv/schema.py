@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import ValidationError, check_choice, did_you_mean, preview
+from .readers import NON_ANSWER, guess_rating_labels, numbered_labels, yes_answer
 
 __all__ = ["FacetCatalog", "SurveySchema", "infer_scale", "validate_survey"]
 
@@ -38,25 +39,6 @@ CATALOG_COLUMNS = (
 )
 COMMON_SCALES = ((1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 10.0))
 CONNECTION_KINDS = ("auto", "binary", "score")
-# Text a survey export uses for a yes/no outcome; the message says how to map it.
-YES_NO = {
-    "yes",
-    "no",
-    "y",
-    "n",
-    "true",
-    "false",
-    "t",
-    "f",
-    "ja",
-    "nein",
-    "oui",
-    "non",
-    "si",
-    "connected",
-    "not connected",
-    "unconnected",
-}
 DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
@@ -533,8 +515,6 @@ _DECIMAL_HINT = (
 def _codes_hint(bad: list[object]) -> str:
     if any(DECIMAL_COMMA.match(str(v)) for v in bad):
         return _DECIMAL_HINT
-    from .readers import NON_ANSWER, guess_rating_labels, numbered_labels
-
     scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
     if scale is not None:
         hint = (
@@ -586,13 +566,13 @@ def _check_connection(
     _check_finite(values, f"The connection column '{name}'", problems)
     values = values.mask(np.isinf(values))
     if n_text:
-        words = {str(v).strip().lower() for v in bad}
-        if words <= YES_NO:
+        yes = yes_answer(bad)
+        if yes is not None:
             problems.append(
                 f"The connection column '{name}' holds text in {_cells(n_text)}: "
-                f"{preview(bad)}. Map it to 1 and 0 first (1 = emotionally "
-                "connected), e.g. survey[col] = survey[col].map({'yes': 1, "
-                "'no': 0})."
+                f"{preview(bad)}. Say which answers mean connected: "
+                "connected_values=[...] or --connected-values "
+                f'"{yes}" (every other answer is read as 0).'
             )
         else:
             problems.append(
@@ -626,8 +606,9 @@ def _check_connection(
             problems.append(
                 f"The connection column '{name}' has the values {shown}, not "
                 "0/1. If it is a score, declare it: connection_kind='score' "
-                "(--connection-kind score); if it is a yes/no outcome, map it "
-                "to 1 and 0."
+                "(--connection-kind score); if it is a yes/no outcome, say which "
+                "values mean connected: connected_values=[...] or "
+                f'--connected-values "{levels[0]:g}".'
             )
     elif levels:
         counts = observed.value_counts()

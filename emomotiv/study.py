@@ -119,6 +119,11 @@ class Study:
         What the connection outcome is: ``"auto"`` accepts 0/1 only and
         refuses other values, naming them; ``"score"`` declares a numeric
         score (a regression); ``"binary"`` insists on 0/1.
+    connected_values : sequence of str or float, or None
+        For a yes/no outcome: the answers of the connection column that mean
+        emotionally connected (``["Yes"]``, or ``[1]`` where 1 = yes and
+        2 = no). Those are read as 1, every other answer as 0; empty cells
+        stay empty (see :func:`emomotiv.readers.code_outcome`).
     not_experienced : sequence of str or float, or None
         Codes in rating columns that mean "did not experience this
         touchpoint" (e.g. ``["n/a", 99, 0]``); other text is an error.
@@ -195,6 +200,7 @@ class Study:
     # reading the inputs: outcome kind, not-experienced codes, rating labels,
     # encoding, decimal mark
     connection_kind: str = "auto"
+    connected_values: Sequence[str | float] | None = None
     not_experienced: Sequence[str | float] | None = None
     rating_labels: Sequence[str] | Mapping[str, float] | None = None
     encoding: str = "utf-8"
@@ -704,6 +710,7 @@ def _reading_problems(study: Study, owner: str) -> list[str]:
                 f"The 'not_experienced' parameter of {owner} must be a list of "
                 f"codes (text or numbers), e.g. ['n/a', 99]. Got {codes!r} instead."
             )
+    problems += _connected_value_problems(study, owner)
     problems += _rating_label_problems(study.rating_labels, owner)
     if study.decimal not in DECIMALS:
         problems.append(
@@ -717,6 +724,34 @@ def _reading_problems(study: Study, owner: str) -> list[str]:
             f"e.g. 'utf-8', 'latin-1' or 'cp1252'. Got {study.encoding!r} instead."
         )
     return problems
+
+
+def _connected_value_problems(study: Study, owner: str) -> list[str]:
+    """``connected_values``: answers (text or numbers), for a 0/1 outcome."""
+    values = study.connected_values
+    if values is None:
+        return []
+    ok = not isinstance(values, str | bytes) and isinstance(values, Sequence)
+    if (
+        not ok
+        or not values
+        or not all(
+            isinstance(v, str | numbers.Real) and not isinstance(v, bool)
+            for v in values
+        )
+    ):
+        return [
+            f"The 'connected_values' parameter of {owner} must be a list of the "
+            "answers that mean connected (text or numbers), e.g. ['Yes'] or [1]. "
+            f"Got {values!r} instead."
+        ]
+    if study.connection_kind == "score":
+        return [
+            f"The 'connected_values' parameter of {owner} makes the outcome 0/1, "
+            "so it cannot be declared a score (connection_kind='score'): drop "
+            "one of the two."
+        ]
+    return []
 
 
 def _rating_label_problems(labels: object, owner: str) -> list[str]:
@@ -795,6 +830,32 @@ def _guess_role(column: str, names: Sequence[str]) -> bool:
     )
 
 
+# A column whose name holds one of these words is the likely outcome when no
+# name matches the connection role outright ("Feel connected to the brand?").
+_CONNECTION_WORD = re.compile(r"\bconnect(ed|ion)\b", re.IGNORECASE)
+
+
+def guess_roles(columns: Sequence[str]) -> dict[str, str]:
+    """Each role's likely column, from the column names (see ``_ROLE_NAMES``).
+
+    Examples
+    --------
+    >>> guess_roles(["Resp. ID", "Feel connected to the brand?", "q1", "wt"])
+    {'connection': 'Feel connected to the brand?', 'weight': 'wt', 'id': 'Resp. ID'}
+    """
+    roles: dict[str, str] = {}
+    for role, names in _ROLE_NAMES.items():
+        match = next(
+            (c for c in columns if c not in roles.values() and _guess_role(c, names)),
+            None,
+        )
+        if match is None and role == "connection":
+            match = next((c for c in columns if _CONNECTION_WORD.search(c)), None)
+        if match is not None:
+            roles[role] = match
+    return roles
+
+
 def _check_cv(cv, owner: str) -> None:
     check_int(cv, "cv", owner, min_value=0, allow_none=True)
     if cv == 1:
@@ -855,14 +916,7 @@ def draft_study(
     >>> tomllib.loads(text)["roles"]
     {'connection': 'connected', 'weight': 'weight', 'id': 'respondent_id'}
     """
-    roles: dict[str, str] = {}
-    for role, names in _ROLE_NAMES.items():
-        match = next(
-            (c for c in columns if c not in roles.values() and _guess_role(c, names)),
-            None,
-        )
-        if match is not None:
-            roles[role] = match
+    roles = guess_roles(columns)
     from .schema import MOTIVATOR_PREFIX, STATED_PREFIX
 
     taken = set(roles.values())
@@ -922,6 +976,8 @@ def draft_study(
         "rating_labels": f"# {len(labelled)} columns hold ratings as words; "
         + ("the scale guessed, lowest first:" if ordered else "each label's number:"),
         "not_experienced": "# Answers in those columns that are not ratings:",
+        "connected_values": "# The outcome is a yes/no answer; the one that means "
+        "connected:",
     }
     for name, table in _tables(Study).items():
         if name in known:

@@ -166,16 +166,16 @@ CLI_CASES = [
         ["not 0/1", "0, 1, 2"],
     ),
     (
-        "yes/no outcome: how to map it, no false count",
+        "yes/no outcome: the answer to name, no false count",
         _edit(connected=np.tile(["yes", "no"], N // 2)),
         ["validate", "survey.csv", *ROLES],
-        ["'no', 'yes'", "1 and 0", f"{N} cells"],
+        ["'no', 'yes'", '--connected-values "yes"', f"{N} cells"],
     ),
     (
         "true/false outcome",
         _edit(connected=np.tile(["true", "false"], N // 2)),
         [*ANALYZE, *OUT],
-        ["'false', 'true'", "1 and 0"],
+        ["'false', 'true'", '--connected-values "true"'],
     ),
     (
         "text weights are counted by cell",

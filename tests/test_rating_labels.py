@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import tomllib
 import warnings
 
@@ -74,9 +75,9 @@ def test_answer_texts_give_the_same_analysis_as_their_numbers(surveys):
     assert got.summary["study"]["options"]["rating_labels"] == [
         w.upper() for w in WORDS
     ]
-    html = em.Report(got).html()
-    assert "How the ratings were read" in html
-    assert "EXCELLENT = 5" in html
+    page = em.Report(got).html()
+    assert "How the ratings were read" in page
+    assert "EXCELLENT = 5" in page
     assert "How the ratings were read" not in em.Report(want).html()
 
 
@@ -261,3 +262,78 @@ def test_labels_that_start_with_their_number_are_named_with_their_numbers(
     assert study.rating_labels == dict(zip(ends.values(), ends, strict=True))
     got = _analysis(texts, bare, rating_labels=study.rating_labels)
     pd.testing.assert_frame_equal(got.drivers, _analysis(numbers, scaled).drivers)
+
+
+@pytest.fixture(scope="module")
+def yes_no(surveys):
+    """The 1-5 survey with its outcome as a platform writes it: Yes/No, or
+    1 = yes and 2 = no."""
+    numbers, scaled, _, _ = surveys
+    words = numbers.assign(connected=numbers["connected"].map({1: "Yes", 0: "No"}))
+    codes = numbers.assign(connected=numbers["connected"].map({1: 1, 0: 2}))
+    return numbers, scaled, words, codes
+
+
+def test_a_yes_no_outcome_reads_as_one_and_zero_once_its_yes_is_named(yes_no):
+    numbers, scaled, words, codes = yes_no
+    want = _analysis(numbers, scaled).drivers
+    got = _analysis(words, scaled, connected_values=["yes"])
+    pd.testing.assert_frame_equal(got.drivers, want)
+    note = got.summary["data"]["scales"][-1]
+    assert note.startswith("Connection coded from the answers: 1 for 'Yes' (")
+    assert note in html.unescape(em.Report(got).html())
+    coded = _analysis(codes, scaled, connected_values=[1]).drivers
+    pd.testing.assert_frame_equal(coded, want)
+
+
+def test_without_connected_values_the_error_names_the_answer_that_means_yes(yes_no):
+    _, scaled, words, codes = yes_no
+    with pytest.raises(em.ValidationError, match='--connected-values "Yes"'):
+        _analysis(words, scaled)
+    with pytest.raises(em.ValidationError, match='--connected-values "1"'):
+        _analysis(codes, scaled)
+    with pytest.raises(em.ValidationError, match="cannot be declared a score"):
+        _analysis(codes, scaled, connected_values=[1], connection_kind="score")
+
+
+def test_the_command_line_codes_the_outcome_once(yes_no, tmp_path, capsys):
+    """The CLI checks the survey, then analyses the checked copy: the coded
+    outcome is not coded again (a 1 read against 'Yes' would be 0), and the
+    latest of two waves is analysed the same way."""
+    numbers, scaled, words, _ = yes_no
+    two = pd.concat([words.assign(wave="2026Q2"), words.assign(wave="2026Q3")])
+    two.to_csv(tmp_path / "survey.csv", index=False)
+    scaled.to_csv(tmp_path / "facets.csv", index=False)
+    argv = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
+    argv += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    argv += ["--weight", "weight", "--connected-values", "Yes", "--n-boot", "3"]
+    truth = np.average(numbers["connected"], weights=numbers["weight"])
+    for wave in ([], ["--wave", "wave"]):
+        out = tmp_path / f"out{len(wave)}"
+        assert main([*argv, *wave, "--out", str(out)]) == 0, capsys.readouterr().err
+        share = em.load_analysis(out).summary["data"]["connected_share"]
+        assert share == pytest.approx(truth)
+
+
+def test_a_platform_export_runs_from_init_without_edits(surveys, tmp_path, capsys):
+    """Ratings as words, "Don't know", a yes/no outcome named as a question:
+    init guesses the outcome, its yes, the scale and the non-answer, and the
+    study file it writes runs as it is."""
+    numbers, _, words, bare = surveys
+    question = "Do you feel connected to the brand?"
+    export = words.assign(connected=numbers["connected"].map({1: "Yes", 0: "No"}))
+    export = export.rename(columns={"connected": question})
+    export.to_csv(tmp_path / "survey.csv", index=False)
+    bare.to_csv(tmp_path / "facets.csv", index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(tmp_path / "survey.csv"), "--out", str(study)]) == 0
+    written = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert written["roles"]["connection"] == question
+    assert written["options"]["connected_values"] == ["Yes"]
+    out = tmp_path / "results"
+    argv = ["analyze", "--study", str(study), "--n-boot", "3", "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    share = em.load_analysis(out).summary["data"]["connected_share"]
+    assert written["roles"]["weight"] == "weight"
+    truth = np.average(numbers["connected"], weights=words["weight"])
+    assert share == pytest.approx(truth)
