@@ -318,19 +318,23 @@ def _catalog_input(catalog, study: Study, problems: list[str]):
 
 
 def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataFrame:
-    """The survey with its facets' rating labels as numbers (``rating_labels``)."""
+    """The survey with the rating labels (``rating_labels``) of its rating
+    columns as numbers: the facets, the motivators and satisfaction."""
     from .readers import apply_rating_labels
+    from .schema import MOTIVATOR_PREFIX
 
     labels = study.rating_labels
     if labels is None or catalog is None or _rating_label_problems(labels, ""):
         return survey  # none, or already reported as a problem
     if isinstance(catalog, FacetCatalog):
-        facets = catalog.facets
+        facets = list(catalog.facets)
     elif "facet" in catalog.columns:
         facets = catalog["facet"].astype(str).tolist()
     else:
         return survey  # the catalog's own problem
-    return apply_rating_labels(survey, facets, labels)
+    motivators = [c for c in survey.columns if str(c).startswith(MOTIVATOR_PREFIX)]
+    satisfaction = [study.satisfaction] if study.satisfaction else []
+    return apply_rating_labels(survey, facets + motivators + satisfaction, labels)
 
 
 def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:

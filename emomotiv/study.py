@@ -131,9 +131,10 @@ class Study:
         Ratings written as answer texts: the scale's labels, lowest first
         (``["Very poor", "Poor", "Fair", "Good", "Excellent"]`` reads as 1-5),
         or each label's number (``{"0 - Not at all likely": 0, "10 -
-        Extremely likely": 10}``). Matched in the facet columns without
-        regard to case; a catalog without scale columns takes the labels'
-        range (see :func:`emomotiv.readers.apply_rating_labels`).
+        Extremely likely": 10}``). Matched in the rating columns (facets,
+        motivators, satisfaction) without regard to case; a catalog without
+        scale columns takes the labels' range (see
+        :func:`emomotiv.readers.apply_rating_labels`).
     encoding : str, default="utf-8"
         Text encoding of CSV inputs (e.g. ``"latin-1"``, ``"cp1252"``).
     decimal : {".", ","}, default="."

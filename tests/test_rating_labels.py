@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import tomllib
 import warnings
 
@@ -17,6 +18,7 @@ from emomotiv.cli import build_parser, main
 from emomotiv.readers import (
     RATING_SCALES,
     apply_rating_labels,
+    code_outcome,
     guess_rating_labels,
     rating_labels_note,
 )
@@ -337,3 +339,49 @@ def test_a_platform_export_runs_from_init_without_edits(surveys, tmp_path, capsy
     assert written["roles"]["weight"] == "weight"
     truth = np.average(numbers["connected"], weights=words["weight"])
     assert share == pytest.approx(truth)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    answers=st.lists(
+        st.sampled_from(["Yes", "yes ", "NO", "No", "Don't know", None, 1, 2.0, "1"]),
+        min_size=1,
+        max_size=40,
+    ),
+    connected=st.sampled_from([["Yes"], ["1"], [1], ["yes", "Don't know"]]),
+)
+def test_code_outcome_is_one_exactly_for_the_named_answers(answers, connected):
+    column = pd.Series(answers, dtype=object)
+    coded, note = code_outcome(column, connected)
+    named = {str(c).strip().casefold().removesuffix(".0") for c in connected}
+    for answer, value in zip(answers, coded, strict=True):
+        if answer is None:
+            assert np.isnan(value)
+        else:
+            key = str(answer).strip().casefold().removesuffix(".0")
+            assert value == float(key in named)
+    counts = [int(n.replace(",", "")) for n in re.findall(r"\(([\d,]+)\)", note)]
+    assert sum(counts) == sum(a is not None for a in answers)
+
+
+def test_satisfaction_in_words_gives_the_same_tiers_as_its_numbers(surveys):
+    """The labels of two scales in one mapping: touchpoints in quality words,
+    satisfaction in satisfaction words (its top two boxes are the highly
+    satisfied)."""
+    numbers, scaled, words, _ = surveys
+    feeling = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied"]
+    feeling.append("Very satisfied")
+    level = np.arange(len(numbers)) % 5 + 1.0
+    labels = {w: i + 1 for scale in (WORDS, feeling) for i, w in enumerate(scale)}
+    as_numbers = numbers.assign(satisfaction=level)
+    as_words = words.assign(satisfaction=[feeling[int(v) - 1] for v in level])
+    want = _analysis(as_numbers, scaled, satisfaction="satisfaction")
+    got = _analysis(
+        as_words,
+        scaled,
+        satisfaction="satisfaction",
+        rating_labels=labels,
+        not_experienced=["Don't know"],
+    )
+    pd.testing.assert_frame_equal(got.tables["tiers"], want.tables["tiers"])
+    assert got.summary["measures"] == want.summary["measures"]
