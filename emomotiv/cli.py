@@ -84,11 +84,12 @@ def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
     reading.add_argument(
         "--rating-labels",
         type=_rating_labels,
+        action="append",
         metavar="LABELS",
         help="ratings written as answer texts: the scale's labels, lowest first "
         'and comma-separated, e.g. "Very poor,Poor,Fair,Good,Excellent" (read '
         'as 1-5), or each with its number, e.g. "Not at all likely=0,Extremely '
-        'likely=10"',
+        'likely=10"; repeat the flag for each scale the survey uses',
     )
     _add_file_format(reading)
 
@@ -139,6 +140,13 @@ def _rating_labels(text: str) -> list[str] | dict[str, float]:
         '"Poor,Fair,Good", or each with its number, such as "Poor=1,Good=3"; '
         f"got {text!r}"
     )
+
+
+def _one_or_several(scales: list | None):
+    """Repeated ``--rating-labels``: one scale as it is, several as a list."""
+    if not scales:
+        return None
+    return scales[0] if len(scales) == 1 else scales
 
 
 def _is_float(text: str) -> bool:
@@ -346,7 +354,7 @@ def _reading(args: argparse.Namespace) -> dict:
         "connection_kind": args.connection_kind,
         "connected_values": args.connected_values,
         "not_experienced": args.not_experienced,
-        "rating_labels": args.rating_labels,
+        "rating_labels": _one_or_several(args.rating_labels),
     }
     return {k: v for k, v in given.items() if v is not None} | _file_format(args)
 
@@ -618,6 +626,7 @@ def _add_catalog(sub) -> None:
     catalog.add_argument(
         "--rating-labels",
         type=_rating_labels,
+        action="append",
         metavar="LABELS",
         help="ratings written as answer texts: the scale's labels, lowest first "
         'and comma-separated (e.g. "Poor,Fair,Good,Very good,Excellent"); the '
@@ -665,7 +674,8 @@ def _catalog(args: argparse.Namespace) -> int:
     )
     facets = select_columns(survey.columns, args.facets)
     if args.rating_labels:
-        survey = apply_rating_labels(survey, facets, args.rating_labels)
+        labels = _one_or_several(args.rating_labels)
+        survey = apply_rating_labels(survey, facets, labels)
     table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
@@ -775,10 +785,11 @@ def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], Any, list[str]]:
     """The text columns that hold ratings as words, how to read them and the
     non-answers ("Don't know") in them.
 
-    Words of a common scale (the scale most such columns hold, see
-    :func:`emomotiv.readers.guess_rating_labels`) give its labels, lowest
-    first; else answers that start with their number ("1 - Very poor", see
-    :func:`emomotiv.readers.numbered_labels`) give each label's number.
+    Words of common scales (see :func:`emomotiv.readers.guess_rating_labels`)
+    give the labels of each scale found, lowest first, the scale most
+    columns use first; else answers that start with their number ("1 - Very
+    poor", see :func:`emomotiv.readers.numbered_labels`) give each label's
+    number.
     """
     from .readers import NON_ANSWER, guess_rating_labels, numbered_labels
 
@@ -786,9 +797,9 @@ def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], Any, list[str]]:
     guesses = {c: guess_rating_labels(a) for c, a in answers.items()}
     scales = [tuple(g) for g in guesses.values() if g]
     if scales:
-        common = max(set(scales), key=scales.count)
-        columns = [c for c, g in guesses.items() if g and tuple(g) == common]
-        labels: Any = list(common)
+        columns = [c for c, g in guesses.items() if g]
+        kinds = sorted(set(scales), key=lambda k: (-scales.count(k), scales.index(k)))
+        labels: Any = list(kinds[0]) if len(kinds) == 1 else [list(k) for k in kinds]
     else:
         numbered = {c: numbered_labels(a) for c, a in answers.items()}
         columns = [c for c, n in numbered.items() if n]

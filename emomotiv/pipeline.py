@@ -319,9 +319,10 @@ def _catalog_input(catalog, study: Study, problems: list[str]):
 
 def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataFrame:
     """The survey with the rating labels (``rating_labels``) of its rating
-    columns as numbers: the facets, the motivators and satisfaction."""
+    columns as numbers: the facets, the motivators, satisfaction and stated
+    importance."""
     from .readers import apply_rating_labels
-    from .schema import MOTIVATOR_PREFIX
+    from .schema import MOTIVATOR_PREFIX, STATED_PREFIX
 
     labels = study.rating_labels
     if labels is None or catalog is None or _rating_label_problems(labels, ""):
@@ -332,9 +333,10 @@ def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataF
         facets = catalog["facet"].astype(str).tolist()
     else:
         return survey  # the catalog's own problem
-    motivators = [c for c in survey.columns if str(c).startswith(MOTIVATOR_PREFIX)]
+    prefixes = (MOTIVATOR_PREFIX, STATED_PREFIX)
+    others = [c for c in survey.columns if str(c).startswith(prefixes)]
     satisfaction = [study.satisfaction] if study.satisfaction else []
-    return apply_rating_labels(survey, facets + motivators + satisfaction, labels)
+    return apply_rating_labels(survey, facets + others + satisfaction, labels)
 
 
 def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:

@@ -53,6 +53,7 @@ __all__ = [
     "draft_catalog",
     "guess_rating_labels",
     "is_platform_export",
+    "label_scales",
     "numbered_labels",
     "read_excel",
     "read_platform_csv",
@@ -65,6 +66,10 @@ __all__ = [
 ]
 
 ATTRS = "emomotiv"
+# ``rating_labels``: one scale's labels lowest first, label -> number, or several
+RatingLabels = (
+    Sequence[str] | Mapping[str, float] | Sequence[Sequence[str] | Mapping[str, float]]
+)
 DECIMALS = (".", ",")  # the decimal marks a CSV file may use
 _IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.I)
 
@@ -163,6 +168,14 @@ RATING_SCALES = (
         "Strongly agree",
     ),
     ("Very unlikely", "Unlikely", "Neutral", "Likely", "Very likely"),
+    (
+        "Not at all important",
+        "Slightly important",
+        "Moderately important",
+        "Very important",
+        "Extremely important",
+    ),
+    ("Very unimportant", "Unimportant", "Neutral", "Important", "Very important"),
 )
 
 
@@ -171,8 +184,51 @@ def _fold(text: object) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def rating_numbers(labels: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
-    """``rating_labels`` as folded label -> number: a list counts 1, 2, ...
+def label_scales(labels: RatingLabels) -> list[dict[str, float]]:
+    """``rating_labels`` as one map of folded label -> number per scale.
+
+    ``labels`` is one scale's labels, lowest first (counted 1, 2, ...), a
+    mapping of label to number, or a list of several of these (a survey
+    whose touchpoints, satisfaction and stated importance use different
+    words). Raises ``TypeError`` for anything else and ``ValueError`` for a
+    scale of fewer than two labels, a label twice in one scale, or a number
+    that is not finite.
+
+    Examples
+    --------
+    >>> label_scales(["Poor", "Good"])
+    [{'poor': 1.0, 'good': 2.0}]
+    >>> label_scales([["Poor", "Good"], {"0 - Not at all likely": 0}])
+    [{'poor': 1.0, 'good': 2.0}, {'0 - not at all likely': 0.0}]
+    """
+    if isinstance(labels, Mapping):
+        scale = {}
+        for label, number in labels.items():
+            if not isinstance(label, str) or not label.strip():
+                raise TypeError(f"a label must be text, got {label!r}")
+            if not _is_number(number) or not np.isfinite(number):
+                raise ValueError(f"the number of {label!r} must be finite")
+            scale[_fold(label)] = float(number)
+        if len(scale) < len(labels):
+            raise ValueError("a label is given twice")
+        return [scale]
+    if isinstance(labels, str | bytes) or not isinstance(labels, Sequence):
+        raise TypeError("expected a list of labels or a mapping")
+    if labels and all(not isinstance(x, str) for x in labels):  # several scales
+        return [scale for part in labels for scale in label_scales(part)]
+    if not all(isinstance(x, str) and x.strip() for x in labels):
+        raise TypeError("a label must be text")
+    folded = [_fold(x) for x in labels]
+    if len(folded) < 2 or len(set(folded)) < len(folded):
+        raise ValueError("a scale needs two or more distinct labels")
+    return [{label: float(i) for i, label in enumerate(folded, start=1)}]
+
+
+def rating_numbers(labels: RatingLabels) -> dict[str, float]:
+    """``rating_labels`` as one map of folded label -> number.
+
+    Raises ``ValueError`` when two scales give one label different numbers
+    (see :func:`label_scales` for the forms and the other errors).
 
     Examples
     --------
@@ -181,12 +237,18 @@ def rating_numbers(labels: Sequence[str] | Mapping[str, float]) -> dict[str, flo
     >>> rating_numbers({"0 - Not at all likely": 0, "10 - Extremely likely": 10})
     {'0 - not at all likely': 0.0, '10 - extremely likely': 10.0}
     """
-    if isinstance(labels, Mapping):
-        return {_fold(k): float(v) for k, v in labels.items()}
-    return {_fold(k): float(i) for i, k in enumerate(labels, start=1)}
+    out: dict[str, float] = {}
+    for scale in label_scales(labels):
+        for label, number in scale.items():
+            if out.setdefault(label, number) != number:
+                raise ValueError(
+                    f"the label {label!r} is {out[label]:g} in one scale and "
+                    f"{number:g} in another"
+                )
+    return out
 
 
-def rating_labels_note(labels: Sequence[str] | Mapping[str, float]) -> str:
+def rating_labels_note(labels: RatingLabels) -> str:
     """What :func:`apply_rating_labels` reads each label as, in words.
 
     Examples
@@ -194,29 +256,37 @@ def rating_labels_note(labels: Sequence[str] | Mapping[str, float]) -> str:
     >>> rating_labels_note(["Poor", "Fair", "Good"])
     'Ratings written as words, read as numbers: Poor = 1, Fair = 2, Good = 3.'
     """
-    pairs = labels.items() if isinstance(labels, Mapping) else enumerate(labels, 1)
-    if not isinstance(labels, Mapping):
-        pairs = ((label, number) for number, label in pairs)
-    shown = ", ".join(f"{label} = {float(number):g}" for label, number in pairs)
-    return f"Ratings written as words, read as numbers: {shown}."
+    several = not isinstance(labels, Mapping) and all(
+        not isinstance(x, str) for x in labels
+    )
+    parts = []
+    for scale in labels if several else [labels]:
+        pairs = (
+            scale.items()
+            if isinstance(scale, Mapping)
+            else ((label, i) for i, label in enumerate(scale, start=1))
+        )
+        parts.append(", ".join(f"{label} = {float(n):g}" for label, n in pairs))
+    return f"Ratings written as words, read as numbers: {'; '.join(parts)}."
 
 
 def apply_rating_labels(
     survey: pd.DataFrame,
     columns: Iterable[str],
-    labels: Sequence[str] | Mapping[str, float],
+    labels: RatingLabels,
 ) -> pd.DataFrame:
     """Ratings written as answer texts, as numbers.
 
     In each of ``columns`` a cell whose text is one of ``labels`` (matched
     without regard to case or surrounding spaces) becomes its number: a list
     of labels, lowest first, counts 1, 2, ...; a mapping gives each label its
-    number (for a 0-10 scale whose ends alone are labelled, say). Numbers,
+    number (for a 0-10 scale whose ends alone are labelled, say); a list of
+    several such scales serves columns that use different words. Numbers,
     empty cells and other text are left as they are, for validation to
     judge. The scale of each column that had a label (lowest to highest
-    number of ``labels``) is recorded with the file's other metadata
-    (``attrs["emomotiv"]["scales"]``), so a catalog without scale columns
-    gets it (:func:`complete_catalog`).
+    number of the scale its labels belong to) is recorded with the file's
+    other metadata (``attrs["emomotiv"]["scales"]``), so a catalog without
+    scale columns gets it (:func:`complete_catalog`).
 
     Returns
     -------
@@ -235,7 +305,7 @@ def apply_rating_labels(
     {'app': (1.0, 5.0)}
     """
     numbers = rating_numbers(labels)
-    scale = (min(numbers.values()), max(numbers.values()))
+    parts = label_scales(labels)
     out = survey.copy(deep=False)
     out.attrs = dict(survey.attrs)  # the caller's metadata stays as it was
     meta = _meta(survey)
@@ -250,7 +320,9 @@ def apply_rating_labels(
         hit = number.notna().to_numpy()
         if hit.any():
             out[column] = values.where(~hit, number.to_numpy())
-            scales.setdefault(column, scale)
+            found = set(values[hit].map(_fold))
+            own = next((p for p in parts if found <= set(p)), numbers)
+            scales.setdefault(column, (min(own.values()), max(own.values())))
     return _with_meta(out, dict(meta["labels"]), scales, meta.get("platform", ()))
 
 

@@ -38,7 +38,7 @@ from ._validation import (
 )
 from .bootstrap import MIN_BOOT_SIZE
 from .controls import HALO_METHODS
-from .readers import DECIMALS
+from .readers import DECIMALS, RatingLabels
 from .schema import CONNECTION_KINDS
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
@@ -131,9 +131,10 @@ class Study:
         Ratings written as answer texts: the scale's labels, lowest first
         (``["Very poor", "Poor", "Fair", "Good", "Excellent"]`` reads as 1-5),
         or each label's number (``{"0 - Not at all likely": 0, "10 -
-        Extremely likely": 10}``). Matched in the rating columns (facets,
-        motivators, satisfaction) without regard to case; a catalog without
-        scale columns takes the labels' range (see
+        Extremely likely": 10}``), or a list of such scales where columns
+        use different words. Matched in the rating columns (facets,
+        motivators, satisfaction, stated importance) without regard to case;
+        a catalog without scale columns takes the range of the scale (see
         :func:`emomotiv.readers.apply_rating_labels`).
     encoding : str, default="utf-8"
         Text encoding of CSV inputs (e.g. ``"latin-1"``, ``"cp1252"``).
@@ -203,7 +204,7 @@ class Study:
     connection_kind: str = "auto"
     connected_values: Sequence[str | float] | None = None
     not_experienced: Sequence[str | float] | None = None
-    rating_labels: Sequence[str] | Mapping[str, float] | None = None
+    rating_labels: RatingLabels | None = None
     encoding: str = "utf-8"
     decimal: str = "."
 
@@ -756,32 +757,23 @@ def _connected_value_problems(study: Study, owner: str) -> list[str]:
 
 
 def _rating_label_problems(labels: object, owner: str) -> list[str]:
-    """``rating_labels``: two or more distinct texts, or text -> number."""
+    """``rating_labels``: scales of distinct texts, or text -> number."""
+    from .readers import rating_numbers
+
     if labels is None:
         return []
-    if isinstance(labels, Mapping):
-        keys, numbers_ok = (
-            list(labels),
-            all(
-                isinstance(v, numbers.Real)
-                and not isinstance(v, bool)
-                and math.isfinite(v)
-                for v in labels.values()
-            ),
-        )
-    elif isinstance(labels, Sequence) and not isinstance(labels, str | bytes):
-        keys, numbers_ok = list(labels), True
+    try:
+        rating_numbers(labels)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as err:
+        reason = str(err)
     else:
-        keys, numbers_ok = [], False
-    texts = all(isinstance(k, str) and k.strip() for k in keys)
-    folded = [" ".join(str(k).split()).casefold() for k in keys]
-    if numbers_ok and texts and len(keys) >= 2 and len(set(folded)) == len(keys):
         return []
     return [
         f"The 'rating_labels' parameter of {owner} must be the scale's labels "
         "(two or more distinct texts), lowest first, e.g. ['Poor', 'Fair', "
-        "'Good'], or a mapping of label to number, e.g. {'Not at all likely': 0, "
-        f"'Extremely likely': 10}}. Got {labels!r} instead."
+        "'Good'], a mapping of label to number, e.g. {'Not at all likely': 0, "
+        "'Extremely likely': 10}, or a list of such scales. Got "
+        f"{labels!r} instead: {reason}."
     ]
 
 
@@ -972,10 +964,16 @@ def draft_study(
     lines += [f"#   {line}" for line in _wrap(facets)]
     lines += ["# facets = []", "", "[options]", "# The defaults; uncomment to change:"]
     known = dict(options or {})
-    ordered = not isinstance(known.get("rating_labels"), Mapping)
+    guessed = known.get("rating_labels")
+    how = (
+        "each label's number:"
+        if isinstance(guessed, Mapping)
+        else "the scales guessed, each lowest first:"
+        if guessed and not isinstance(guessed[0], str)
+        else "the scale guessed, lowest first:"
+    )
     notes = {
-        "rating_labels": f"# {len(labelled)} columns hold ratings as words; "
-        + ("the scale guessed, lowest first:" if ordered else "each label's number:"),
+        "rating_labels": f"# {len(labelled)} columns hold ratings as words; {how}",
         "not_experienced": "# Answers in those columns that are not ratings:",
         "connected_values": "# The outcome is a yes/no answer; the one that means "
         "connected:",

@@ -164,7 +164,14 @@ def test_guess_rating_labels():
 
 @pytest.mark.parametrize(
     "bad",
-    [["Poor"], ["Poor", " poor"], "Poor,Good", {"Poor": "one", "Good": 2}, [1, 2]],
+    [
+        ["Poor"],
+        ["Poor", " poor"],
+        "Poor,Good",
+        {"Poor": "one", "Good": 2},
+        [1, 2],
+        [["Poor", "Good"], ["Good", "Poor"]],  # 'Good' would be 2 and 1
+    ],
 )
 def test_bad_rating_labels_are_refused_with_the_forms_allowed(bad):
     with pytest.raises(em.ValidationError, match="'rating_labels' parameter"):
@@ -188,15 +195,24 @@ def test_rating_labels_round_trip_through_the_study_file(labels, tmp_path):
 
 
 def test_the_command_line_reads_labels_in_order_or_with_numbers():
+    from emomotiv.cli import _reading
+
     parse = build_parser().parse_args
     base = ["validate", "s.csv", "--catalog", "f.csv", "--connection", "c"]
-    base.append("--rating-labels")
-    assert parse([*base, "Poor, Fair ,Good"]).rating_labels == ["Poor", "Fair", "Good"]
-    got = parse([*base, "Not at all likely=0,Extremely likely=10"]).rating_labels
-    assert got == {"Not at all likely": 0.0, "Extremely likely": 10.0}
+    flag = "--rating-labels"
+    one = parse([*base, flag, "Poor, Fair ,Good"])
+    assert _reading(one)["rating_labels"] == ["Poor", "Fair", "Good"]
+    numbered = parse([*base, flag, "Not at all likely=0,Extremely likely=10"])
+    want = {"Not at all likely": 0.0, "Extremely likely": 10.0}
+    assert _reading(numbered)["rating_labels"] == want
+    two = parse([*base, flag, "Poor,Good", flag, "Unimportant,Important"])
+    assert _reading(two)["rating_labels"] == [
+        ["Poor", "Good"],
+        ["Unimportant", "Important"],
+    ]
     for bad in ("Poor", "Poor=1,Good"):
         with pytest.raises(SystemExit):
-            parse([*base, bad])
+            parse([*base, flag, bad])
 
 
 def test_init_finds_the_rating_columns_their_scale_and_the_non_answers(
@@ -385,3 +401,38 @@ def test_satisfaction_in_words_gives_the_same_tiers_as_its_numbers(surveys):
     )
     pd.testing.assert_frame_equal(got.tables["tiers"], want.tables["tiers"])
     assert got.summary["measures"] == want.summary["measures"]
+
+
+IMPORTANCE = [
+    "Not at all important",
+    "Slightly important",
+    "Moderately important",
+    "Very important",
+    "Extremely important",
+]
+
+
+def test_two_scales_for_touchpoints_and_stated_importance(surveys, tmp_path):
+    """Touchpoints rated in quality words, stated importance in importance
+    words: init finds both scales, and the analysis with them is that of the
+    numbers, stated importance included."""
+    numbers, scaled, words, _ = surveys
+    stated = {
+        f"stated__{f}": (np.arange(len(numbers)) + i) % 5 + 1.0
+        for i, f in enumerate(scaled["facet"])
+    }
+    as_numbers = numbers.assign(**stated)
+    as_words = words.assign(
+        **{c: [IMPORTANCE[int(v) - 1] for v in col] for c, col in stated.items()}
+    )
+    path = tmp_path / "survey.csv"
+    as_words.to_csv(path, index=False)
+    assert main(["init", str(path), "--out", str(tmp_path / "study.toml")]) == 0
+    labels = em.Study.from_toml(tmp_path / "study.toml").rating_labels
+    assert labels == [WORDS, IMPORTANCE]
+    catalog = scaled.drop(columns="stated_importance")
+    options = {"stated_source": "respondents", "not_experienced": ["Don't know"]}
+    want = _analysis(as_numbers, catalog, **options)
+    got = _analysis(as_words, catalog, rating_labels=labels, **options)
+    pd.testing.assert_frame_equal(got.drivers, want.drivers)
+    assert "Not at all important = 1" in got.summary["data"]["scales"][0]
