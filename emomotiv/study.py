@@ -38,7 +38,7 @@ from ._validation import (
 )
 from .bootstrap import MIN_BOOT_SIZE
 from .controls import HALO_METHODS
-from .readers import DECIMALS, RatingLabels
+from .readers import DECIMALS, RatingLabels, rating_numbers
 from .schema import CONNECTION_KINDS
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
@@ -127,7 +127,7 @@ class Study:
     not_experienced : sequence of str or float, or None
         Codes in rating columns that mean "did not experience this
         touchpoint" (e.g. ``["n/a", 99, 0]``); other text is an error.
-    rating_labels : sequence of str, mapping of str to float, or None
+    rating_labels : sequence of str, mapping of str to float, a list of these, or None
         Ratings written as answer texts: the scale's labels, lowest first
         (``["Very poor", "Poor", "Fair", "Good", "Excellent"]`` reads as 1-5),
         or each label's number (``{"0 - Not at all likely": 0, "10 -
@@ -758,12 +758,10 @@ def _connected_value_problems(study: Study, owner: str) -> list[str]:
 
 def _rating_label_problems(labels: object, owner: str) -> list[str]:
     """``rating_labels``: scales of distinct texts, or text -> number."""
-    from .readers import rating_numbers
-
     if labels is None:
         return []
     try:
-        rating_numbers(labels)  # type: ignore[arg-type]
+        rating_numbers(labels)
     except (TypeError, ValueError) as err:
         reason = str(err)
     else:
