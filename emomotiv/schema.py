@@ -554,7 +554,8 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
         problems.append(
             f"The satisfaction column '{col}' has {len(off)} values off its "
             f"{lo:g}-{hi:g} scale: {preview(found)}. If they are codes (such as "
-            "'don't know'), leave those cells empty."
+            "'don't know'), declare them as not experienced: --not-experienced "
+            f'"{",".join(f"{v:g}" for v in found[:3])}".'
         )
 
 
@@ -655,8 +656,9 @@ def validate_survey(
         ``"score"`` declares a numeric score.
     not_experienced : sequence of str or float, or None
         Cell values in facet columns that mean "did not experience this
-        touchpoint" (e.g. ``["n/a", 99, 0]``); they become empty cells. Any
-        other text in a rating column is an error listing the values.
+        touchpoint" (e.g. ``["n/a", 99, 0]``); they become empty cells, in
+        the satisfaction column too ("Don't know"). Any other text in a
+        rating column is an error listing the values.
 
     Returns
     -------
@@ -782,13 +784,23 @@ def validate_survey(
         if col is None or col not in out.columns:
             continue
         column = out[col]
-        values, bad, n_text = _numeric(column)
+        if role == "satisfaction":  # a rating: its non-answers can be declared
+            values, bad, n_text = _facet_values(column, not_experienced or [])
+        else:
+            values, bad, n_text = _numeric(column)
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
             commas = any(DECIMAL_COMMA.match(str(v)) for v in bad)
+            skipped = [str(v) for v in bad if NON_ANSWER.search(str(v))]
+            hint = _DECIMAL_HINT if commas else ""
+            if role == "satisfaction" and skipped and not commas:
+                hint = (
+                    ' Declare the answers that are not ratings as "not '
+                    f'experienced": --not-experienced "{",".join(skipped)}".'
+                )
             problems.append(
                 f"The {role} column '{col}' is not numeric: text in "
-                f"{_cells(n_text)}: {preview(bad)}." + (_DECIMAL_HINT if commas else "")
+                f"{_cells(n_text)}: {preview(bad)}." + hint
             )
         if role == "weight":
             n_bad = int((values <= 0).sum()) + int(out[col].isna().sum())

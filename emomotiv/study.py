@@ -126,7 +126,9 @@ class Study:
         stay empty (see :func:`emomotiv.readers.code_outcome`).
     not_experienced : sequence of str or float, or None
         Codes in rating columns that mean "did not experience this
-        touchpoint" (e.g. ``["n/a", 99, 0]``); other text is an error.
+        touchpoint" (e.g. ``["n/a", 99, 0]``), and non-answers in the
+        satisfaction column ("Don't know"); they become empty cells, other
+        text is an error.
     rating_labels : sequence of str, mapping of str to float, a list of these, or None
         Ratings written as answer texts: the scale's labels, lowest first
         (``["Very poor", "Poor", "Fair", "Good", "Excellent"]`` reads as 1-5),

@@ -436,3 +436,30 @@ def test_two_scales_for_touchpoints_and_stated_importance(surveys, tmp_path):
     got = _analysis(as_words, catalog, rating_labels=labels, **options)
     pd.testing.assert_frame_equal(got.drivers, want.drivers)
     assert "Not at all important = 1" in got.summary["data"]["scales"][0]
+
+
+def test_non_answers_in_the_satisfaction_column_can_be_declared(surveys):
+    """ "Don't know" (text) and 99 (a code) in the satisfaction column: named
+    with the flag to give, then read as empty cells once declared."""
+    numbers, scaled, _, _ = surveys
+    level = np.arange(len(numbers)) % 10 + 1.0
+    empty = np.arange(len(numbers)) % 7 == 0
+    coded = np.where(np.arange(len(numbers)) % 2, "Don't know", "99")
+    want = _analysis(
+        numbers.assign(satisfaction=np.where(empty, np.nan, level)),
+        scaled,
+        satisfaction="satisfaction",
+    )
+    answers = numbers.assign(
+        satisfaction=np.where(empty, coded, level.astype(int).astype(str))
+    )
+    with pytest.raises(em.ValidationError) as err:
+        _analysis(answers, scaled, satisfaction="satisfaction")
+    assert '--not-experienced "Don\'t know"' in str(err.value)
+    got = _analysis(
+        answers,
+        scaled,
+        satisfaction="satisfaction",
+        not_experienced=["Don't know", 99],
+    )
+    pd.testing.assert_frame_equal(got.tables["tiers"], want.tables["tiers"])
