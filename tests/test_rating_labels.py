@@ -78,9 +78,9 @@ def test_answer_texts_give_the_same_analysis_as_their_numbers(surveys):
         w.upper() for w in WORDS
     ]
     page = em.Report(got).html()
-    assert "How the ratings were read" in page
+    assert "How the answers were read" in page
     assert "EXCELLENT = 5" in page
-    assert "How the ratings were read" not in em.Report(want).html()
+    assert "How the answers were read" not in em.Report(want).html()
 
 
 def test_without_rating_labels_the_error_gives_the_scale_and_the_non_answers(
