@@ -111,8 +111,9 @@ def _add_file_format(group) -> None:
     group.add_argument(
         "--decimal",
         choices=(".", ","),
-        help="decimal mark of CSV files separated by semicolons or tabs "
-        "(default '.'; ',' for numbers written 7,5)",
+        metavar="MARK",
+        help="decimal mark of CSV files separated by semicolons or tabs: '.' "
+        "(default) or ',' for numbers written 7,5",
     )
 
 
