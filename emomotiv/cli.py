@@ -127,6 +127,11 @@ def _codes(text: str) -> list[str]:
     return codes
 
 
+def _code(text: str) -> float | str:
+    """A not-experienced code of ``catalog``: a number, or text ("Don't know")."""
+    return float(text) if _is_float(text) else text
+
+
 def _rating_labels(text: str) -> list[str] | dict[str, float]:
     """``--rating-labels``: labels lowest first, or ``label=number`` pairs."""
     items = [c.strip() for c in text.split(",") if c.strip()]
@@ -619,10 +624,11 @@ def _add_catalog(sub) -> None:
     catalog.add_argument(
         "--not-experienced",
         nargs="+",
-        type=float,
+        type=_code,
         metavar="CODE",
-        help="codes meaning 'did not experience' (e.g. 0 99): not part of "
-        "the scale; in SPSS and Stata files they become empty cells",
+        help="codes meaning 'did not experience' (e.g. 0 99, or \"Don't "
+        'know"): not part of the scale; in SPSS and Stata files they become '
+        "empty cells",
     )
     catalog.add_argument(
         "--rating-labels",

@@ -860,7 +860,7 @@ def draft_catalog(
     survey: pd.DataFrame,
     facets: Sequence[str],
     *,
-    not_experienced: Sequence[float] | None = None,
+    not_experienced: Sequence[float | str] | None = None,
 ) -> pd.DataFrame:
     """A facet catalog to edit: ids, labels and scales from the survey file.
 

@@ -248,6 +248,7 @@ def test_catalog_command_reads_the_scale_from_the_labels_or_says_what_is_missing
     assert '--rating-labels "Very poor,Poor,Fair,Good,Excellent"' in err
     assert pd.read_csv(out)["scale_min"].isna().all()
     args = ["--rating-labels", ",".join(WORDS), "--force"]
+    args += ["--not-experienced", "Don't know", "0"]  # text and numbers, as analyze
     assert (
         main(["catalog", str(path), "--facets", facets, "--out", str(out), *args]) == 0
     )
