@@ -6,7 +6,6 @@ importance -> tables and summary.
 
 from __future__ import annotations
 
-import dataclasses
 import platform
 import warnings
 from collections.abc import Sequence
@@ -32,9 +31,23 @@ from .controls import HALO, Design, design_matrix, partial_out
 from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
-from .readers import DECIMALS, complete_catalog
+from .readers import (
+    ATTRS,
+    DECIMALS,
+    apply_rating_labels,
+    code_outcome,
+    complete_catalog,
+    rating_labels_note,
+)
 from .results import AnalysisResult, ImportanceResult
-from .schema import CONNECTION_KINDS, FacetCatalog, SurveySchema, validate_survey
+from .schema import (
+    CONNECTION_KINDS,
+    MOTIVATOR_PREFIX,
+    STATED_PREFIX,
+    FacetCatalog,
+    SurveySchema,
+    validate_survey,
+)
 from .simulate import plan_improvements
 from .study import (
     Study,
@@ -321,9 +334,6 @@ def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataF
     """The survey with the rating labels (``rating_labels``) of its rating
     columns as numbers: the facets, the motivators, satisfaction and stated
     importance."""
-    from .readers import apply_rating_labels
-    from .schema import MOTIVATOR_PREFIX, STATED_PREFIX
-
     labels = study.rating_labels
     if labels is None or catalog is None or _rating_label_problems(labels, ""):
         return survey  # none, or already reported as a problem
@@ -342,13 +352,11 @@ def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataF
 def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     """The survey with its yes/no outcome as 1/0 (``connected_values``); the
     note on how it was coded in ``attrs["emomotiv"]["outcome"]``."""
-    from .readers import ATTRS, code_outcome
-
     column = study.connection
     if study.connected_values is None or column not in survey.columns:
         return survey
     if survey.attrs.get(ATTRS, {}).get("outcome"):
-        return survey  # coded already (the CLI checks, then analyzes)
+        return survey  # coded already: the checked survey, or one wave of it
     if _connected_value_problems(study, ""):
         return survey  # reported as a problem
     coded, note = code_outcome(survey[column], study.connected_values)
@@ -364,8 +372,6 @@ def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
 def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
     """How the survey's answers were read: its rating labels, its coded
     yes/no outcome (what ``data.scales`` and ``emomotiv validate`` say)."""
-    from .readers import ATTRS, rating_labels_note
-
     notes = []
     if study.rating_labels is not None:
         notes.append(rating_labels_note(study.rating_labels))
@@ -1006,9 +1012,7 @@ def analyze(
     if data is None:  # several waves, each checked: analyse the latest two
         from .tracking import analyze_latest_wave
 
-        # the outcome is coded already: coding 1/0 again would read every 1 as 0
-        waves = dataclasses.replace(study, connected_values=None)
-        result = analyze_latest_wave(survey, cat, waves, analyze=analyze)
+        result = analyze_latest_wave(survey, cat, study, analyze=analyze)
         result.summary["study"] = record
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(survey)

@@ -534,13 +534,18 @@ def _codes_hint(bad: list[object]) -> str:
             ' Fix them, or declare them as "not experienced" codes: '
             f'not_experienced=[...] or --not-experienced "{shown}".'
         )
-    skipped = [str(v) for v in bad if isinstance(v, str) and NON_ANSWER.search(v)]
-    if skipped:
-        hint += (
-            ' Declare the answers that are not ratings as "not experienced": '
-            f'--not-experienced "{",".join(skipped)}".'
-        )
-    return hint
+    return hint + _non_answer_hint(bad)
+
+
+def _non_answer_hint(bad: list[object]) -> str:
+    """The flag that declares the non-answers ("Don't know") among ``bad``."""
+    skipped = [str(v) for v in bad if NON_ANSWER.search(str(v))]
+    if not skipped:
+        return ""
+    return (
+        ' Declare the answers that are not ratings as "not experienced": '
+        f'--not-experienced "{",".join(skipped)}".'
+    )
 
 
 def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> None:
@@ -790,14 +795,10 @@ def validate_survey(
             values, bad, n_text = _numeric(column)
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
-            commas = any(DECIMAL_COMMA.match(str(v)) for v in bad)
-            skipped = [str(v) for v in bad if NON_ANSWER.search(str(v))]
-            hint = _DECIMAL_HINT if commas else ""
-            if role == "satisfaction" and skipped and not commas:
-                hint = (
-                    ' Declare the answers that are not ratings as "not '
-                    f'experienced": --not-experienced "{",".join(skipped)}".'
-                )
+            if any(DECIMAL_COMMA.match(str(v)) for v in bad):
+                hint = _DECIMAL_HINT
+            else:
+                hint = _non_answer_hint(bad) if role == "satisfaction" else ""
             problems.append(
                 f"The {role} column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}." + hint
