@@ -66,6 +66,14 @@ def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
         "other values it finds; 'score' declares a numeric score (default auto)",
     )
     reading.add_argument(
+        "--stated",
+        nargs="+",
+        metavar="COL",
+        help="stated-importance columns not named stated__<facet> (names or "
+        "patterns): each is the stated importance of the facet with the same "
+        "label (question text, matrix statement) or name",
+    )
+    reading.add_argument(
         "--connected-values",
         type=_codes,
         metavar="ANSWERS",
@@ -361,6 +369,7 @@ def _reading(args: argparse.Namespace) -> dict:
         "connected_values": args.connected_values,
         "not_experienced": args.not_experienced,
         "rating_labels": _one_or_several(args.rating_labels),
+        "stated": args.stated,
     }
     return {k: v for k, v in given.items() if v is not None} | _file_format(args)
 
@@ -765,17 +774,25 @@ def _init(args: argparse.Namespace) -> int:
             return None
         return Path(os.path.relpath(Path(path).resolve(), here)).as_posix()
 
-    numeric = list(survey.select_dtypes("number").columns)
-    labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric))
+    empty = [str(c) for c in survey.columns if survey[c].isna().all()]
+    numeric = [
+        str(c) for c in survey.select_dtypes("number").columns if str(c) not in empty
+    ]
+    not_ratings = [c for c in numeric if not _rating_like(survey[c])]
+    labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric + empty))
     outcome = guess_roles([str(c) for c in survey.columns]).get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
+    stated = _stated_columns(survey, labelled)
     text = draft_study(
         [str(c) for c in survey.columns],
         survey=relative(args.survey),
         catalog=relative(catalog),
         numeric=numeric,
-        labelled=labelled,
+        labelled=[c for c in labelled if c not in stated],
         left_out=survey.attrs.get("emomotiv", {}).get("platform", []),
+        stated=stated,
+        empty=empty,
+        not_ratings=not_ratings,
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
@@ -786,6 +803,32 @@ def _init(args: argparse.Namespace) -> int:
     print(f"Wrote {out}: check the guessed roles, then run")
     print(f"  emomotiv analyze --study {out} --out results")
     return 0
+
+
+def _rating_like(column) -> bool:
+    """Whether a numeric column could hold ratings: whole numbers from 0 to
+    100, not only 0 and 1 (not an amount, a large count or a 0/1 flag)."""
+    values = column.dropna()
+    whole = bool((values == values.round()).all())
+    flag = set(values.unique()) <= {0, 1}
+    return whole and bool(values.between(0, 100).all()) and not flag
+
+
+def _stated_columns(survey: pd.DataFrame, labelled: list[str]) -> list[str]:
+    """The ``labelled`` columns on an importance scale whose labels are those
+    of other rating columns: a platform's importance matrix beside its
+    rating matrix (the ``stated`` role)."""
+    from .readers import guess_rating_labels, stated_facets
+
+    def importance(column: str) -> bool:
+        scale = guess_rating_labels(survey[column].dropna().unique()) or []
+        return any("important" in label.lower() for label in scale)
+
+    asked = [c for c in labelled if importance(c)]
+    if not asked:
+        return []
+    facets = {c: None for c in labelled if c not in asked}
+    return list(stated_facets(survey, asked, facets)[0])
 
 
 def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], Any, list[str]]:

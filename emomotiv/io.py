@@ -279,11 +279,17 @@ def _sniff_header(
 
 
 def _read_csv(
-    path: Path, encoding: str, skip: int = 0, decimal: str = "."
+    path: Path,
+    encoding: str,
+    skip: int = 0,
+    decimal: str = ".",
+    names: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """A CSV file as it is written (see :func:`read_table`); ``skip`` rows
-    under the header are dropped (a survey platform's extra header rows)."""
+    under the header are dropped (a survey platform's extra header rows),
+    and ``names``, when given, replace the header's."""
     header, delimiter = _sniff_header(path, encoding, decimal)
+    header = header if names is None else list(names)
     if delimiter == ",":  # a comma between columns: numbers have points
         decimal = "."
     seen: dict[str, list[int]] = {}
@@ -308,6 +314,8 @@ def _read_csv(
         "keep_default_na": False,
         "na_values": [""],
         "skiprows": range(1, skip + 1),
+        "header": 0,
+        "names": names,
     }
     try:
         frame = pd.read_csv(path, **options)

@@ -38,6 +38,7 @@ from .readers import (
     code_outcome,
     complete_catalog,
     rating_labels_note,
+    stated_facets,
 )
 from .results import AnalysisResult, ImportanceResult
 from .schema import (
@@ -330,6 +331,54 @@ def _catalog_input(catalog, study: Study, problems: list[str]):
     return _as_frame(catalog, "catalog", study, problems)
 
 
+def _schema_roles(study: Study) -> dict[str, Any]:
+    """The study's roles that ``SurveySchema.infer`` takes."""
+    roles = study.roles()
+    for name in ("facets", "stated", "churn", "advocacy"):
+        del roles[name]
+    return roles
+
+
+def _with_stated_columns(
+    survey: pd.DataFrame, catalog, study: Study, problems: list[str]
+) -> pd.DataFrame:
+    """The survey with its ``stated`` columns named ``stated__<facet>``, each
+    matched to its facet by label (:func:`~emomotiv.readers.stated_facets`);
+    what cannot be matched goes to ``problems``."""
+    if not study.stated or isinstance(study.stated, str) or catalog is None:
+        return survey  # none, or the role's or the catalog's own problem
+    if survey.attrs.get(ATTRS, {}).get("stated"):
+        return survey  # named already: the checked survey, or one wave of it
+    if isinstance(catalog, FacetCatalog):
+        catalog = catalog.to_frame()
+    if "facet" not in catalog.columns:
+        return survey
+    labels = catalog["label"] if "label" in catalog.columns else None
+    facets = {
+        str(f): None if labels is None else labels.iloc[i]
+        for i, f in enumerate(catalog["facet"])
+    }
+    mapping, found = stated_facets(survey, study.stated, facets)
+    names = {c: STATED_PREFIX + f for c, f in mapping.items()}
+    found += [
+        f"The stated-importance column '{c}' would be named '{n}', which the "
+        "survey has already."
+        for c, n in names.items()
+        if n in survey.columns
+    ]
+    problems += found
+    if found:
+        return survey
+    out = survey.rename(columns=names)
+    meta = out.attrs.get(ATTRS, {})
+    out.attrs[ATTRS] = {
+        **meta,
+        "labels": {names.get(c, c): t for c, t in meta.get("labels", {}).items()},
+        "stated": names,
+    }
+    return out
+
+
 def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataFrame:
     """The survey with the rating labels (``rating_labels``) of its rating
     columns as numbers: the facets, the motivators, satisfaction and stated
@@ -468,6 +517,7 @@ def _checked_inputs(
         frame = _as_frame(survey, "survey", study, problems)
     given = _catalog_input(catalog, study, problems)
     if frame is not None:
+        frame = _with_stated_columns(frame, given, study, problems)
         frame = _with_rating_labels(frame, given, study)
         frame = _with_coded_outcome(frame, study)
     cat = _as_catalog(given, frame, problems)
@@ -475,8 +525,7 @@ def _checked_inputs(
     roles_ok = not any(" role must be " in p for p in problems)
     n_outside = len(problems)
     if frame is not None and cat is not None and roles_ok:
-        roles = study.roles()
-        del roles["facets"], roles["churn"], roles["advocacy"]
+        roles = _schema_roles(study)
         roles["connection"] = roles["connection"] or ""
         scaled = cat.with_scales_from(frame)[0]  # as analyze reads the scales
         schema = SurveySchema.infer(frame, scaled, **roles)
@@ -1017,9 +1066,7 @@ def analyze(
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
     scale_notes = _reading_notes(survey, study) + scale_notes
-    roles = study.roles()
-    del roles["facets"], roles["churn"], roles["advocacy"]
-    schema = SurveySchema.infer(survey, cat, **roles)
+    schema = SurveySchema.infer(survey, cat, **_schema_roles(study))
 
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))

@@ -7,11 +7,15 @@ a CSV, by its first lines:
   ``spss`` extra). Declared missing values (SPSS user-missing codes, Stata's
   ``.a``-``.z``) and the not-experienced codes a user names become empty
   cells; codes stay numbers (a value label never replaces a rating).
-- A survey platform's CSV export with several header rows: the column names,
-  then a question-text row and an import-id row (``{"ImportId":"QID1"}``),
-  in either order. Both extra rows are dropped, and the question texts kept.
+- A survey platform's CSV export with several header rows. Qualtrics: the
+  column names, then a question-text row and an import-id row
+  (``{"ImportId":"QID1"}``), in either order; both extra rows are dropped,
+  and the question texts kept. SurveyMonkey: the question texts, then a row
+  naming each matrix statement or answer option ("Response" for a question
+  with one answer); the columns are named by the statement, or by the
+  question where it has one answer (see :func:`response_names`).
 - Excel ``.xlsx``, through ``openpyxl`` (the ``excel`` extra): the first
-  sheet, one header row.
+  sheet, one header row or a platform's header rows as in a CSV export.
 
 Ratings exported as their answer texts ("Poor", "Good", "Excellent") become
 numbers with :func:`apply_rating_labels`, given the scale's labels in order
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -60,7 +65,9 @@ __all__ = [
     "read_spss",
     "read_stata",
     "read_survey",
+    "response_names",
     "select_columns",
+    "stated_facets",
     "survey_reader",
     "yes_answer",
 ]
@@ -555,7 +562,8 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     """Read one sheet of an Excel ``.xlsx`` workbook (needs ``openpyxl``).
 
     The first row holds the column names; a platform's extra header rows
-    (question texts, import ids) are recognised as in a CSV export. Cells
+    (question texts, import ids, SurveyMonkey's statements) are recognised
+    as in a CSV export (see :func:`read_platform_csv`). Cells
     are read as a CSV file's are (see :func:`emomotiv.read_table`): only
     empty ones are missing (text such as "N/A" stays text), TRUE/FALSE
     stay text, and a column named twice is an error.
@@ -579,6 +587,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     finally:
         book.close()
     header, rows = (rows[0] if rows else []), rows[1:]
+    if rows and _is_response_row(header, rows[0]):  # SurveyMonkey's layout
+        names, labels, platform = _response_layout(header, rows[0])
+        frame = _excel_frame(path, sheet, 1, names)
+        return _with_meta(frame, labels, {}, platform)
     names = [str(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -591,18 +603,32 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
             subject=f"file '{Path(path).name}'",
         )
     n_extra, text_row = _header_rows(rows)
-    frame = pd.read_excel(  # as a CSV file is read: only empty cells missing
+    frame = _excel_frame(path, sheet, n_extra)
+    texts = _texts(frame.columns, rows, text_row)
+    return _with_meta(frame, texts, {}, _platform_fields(frame.columns, rows))
+
+
+def _excel_frame(
+    path: str | PathLike,
+    sheet: int | str,
+    skip: int,
+    names: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A sheet read as a CSV file is: only empty cells missing, TRUE/FALSE as
+    text; ``skip`` rows under the header dropped, ``names`` replacing it."""
+    frame = pd.read_excel(
         path,
         sheet_name=sheet,
         engine="openpyxl",
-        skiprows=range(1, n_extra + 1),
+        skiprows=range(1, skip + 1),
+        header=0,
+        names=names,
         keep_default_na=False,
         na_values=[""],
     )
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
     frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
-    texts = _texts(frame.columns, rows, text_row)
-    return _with_meta(frame, texts, {}, _platform_fields(frame.columns, rows))
+    return frame
 
 
 def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
@@ -693,6 +719,100 @@ def _question_label(text: object) -> str | None:
     return text.rsplit(" - ", 1)[-1].strip() or text
 
 
+# SurveyMonkey's second header row says "Response" under a question with one
+# answer (the question's text names the column) ...
+_ONE_ANSWER = frozenset({"response", "open-ended response"})
+# ... and leaves the cells under the fields it adds to every response empty.
+# These are never touchpoints (the respondent id stays: the likely ``id``).
+_RESPONSE_FIELDS = frozenset(
+    {
+        "collector id",
+        "start date",
+        "end date",
+        "ip address",
+        "email address",
+        "first name",
+        "last name",
+    }
+)
+
+
+def _is_response_row(header: Sequence[object], row: Sequence[object]) -> bool:
+    """Whether ``row``, under ``header``, is SurveyMonkey's second header row:
+    empty under "Respondent ID" (a data row holds the id there), or all
+    text with a "Response" cell where the header has no such column."""
+    heads = [_fold("" if c is None else c) for c in header]
+    cells = [_fold("" if c is None else c) for c in row]
+    cells += [""] * max(0, len(heads) - len(cells))
+    if "respondent id" in heads:
+        return any(cells) and not cells[heads.index("respondent id")]
+    return bool(set(cells) & _ONE_ANSWER) and _is_text_row(row)
+
+
+def response_names(questions: Sequence[object], answers: Sequence[object]) -> list[str]:
+    """Column names of a SurveyMonkey export, from its two header rows.
+
+    A question spans its columns: its text in the first, empty cells after.
+    The row under it names each column's matrix statement or answer option,
+    or says "Response" where the question has one answer. A column is named
+    by its statement or option, else by its question (or, for the fields
+    with nothing under them, the first row's name); a name that several
+    columns would share gets its question's number, counting questions in
+    the file's order: "Mobile app (Q1)", "Mobile app (Q3)"; one still shared
+    (a statement twice in one question) gets its column's number.
+
+    Examples
+    --------
+    >>> response_names(
+    ...     ["Respondent ID", "Rate each:", "", "Connected?", "Importance:", ""],
+    ...     ["", "Mobile app", "Support", "Response", "Mobile app", "Support"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Respondent ID', 'Mobile app (Q1)', 'Support (Q1)', 'Connected?',
+     'Mobile app (Q3)', 'Support (Q3)']
+    """
+    names, numbers, question, number = [], [], "", 0
+    answers = list(answers) + [""] * max(0, len(questions) - len(answers))
+    for i, (head, answer) in enumerate(zip(questions, answers, strict=False)):
+        head, answer = (" ".join(str(t or "").split()) for t in (head, answer))
+        if head:
+            question = head
+            number += bool(answer)
+        name = answer if answer and _fold(answer) not in _ONE_ANSWER else question
+        names.append((name if head or answer else "") or f"column {i + 1}")
+        numbers.append(number)
+    names = _told_apart(names, [f"Q{k}" if k else "" for k in numbers])
+    return _told_apart(names, [f"column {i + 1}" for i in range(len(names))])
+
+
+def _told_apart(names: list[str], marks: Sequence[str]) -> list[str]:
+    """Each name that several columns share, with its column's mark added."""
+    shared = {n for n in names if names.count(n) > 1}
+    return [
+        f"{name} ({mark})" if name in shared and mark else name
+        for name, mark in zip(names, marks, strict=True)
+    ]
+
+
+def _response_layout(
+    header: Sequence[object], answers: Sequence[object]
+) -> tuple[list[str], dict[str, str], list[str]]:
+    """(names, labels, platform fields) of a SurveyMonkey export's columns;
+    a column's label is its statement, option or question, unnumbered."""
+    names = response_names(header, answers)
+    texts = [" ".join(str(t or "").split()) for t in answers]
+    labels = {
+        name: text if text and _fold(text) not in _ONE_ANSWER else None
+        for name, text in zip(names, texts, strict=False)
+    }
+    labels = {  # a label is kept where it says more than the name
+        name: label
+        for name in names
+        if (label := labels.get(name) or re.sub(r" \(Q\d+\)$", "", name)) != name
+    }
+    platform = [n for n in names if _fold(n) in _RESPONSE_FIELDS]
+    return names, labels, platform
+
+
 def is_platform_export(path: str | PathLike) -> bool:
     """Whether a CSV file has a platform export's extra header rows.
 
@@ -706,22 +826,20 @@ def is_platform_export(path: str | PathLike) -> bool:
     >>> is_platform_export(path)
     True
     """
-    return _header_rows(_first_rows(Path(path)))[0] > 0
+    header, *rows = _first_rows(Path(path))
+    return bool(rows) and (
+        _is_response_row(header, rows[0]) or _header_rows(rows)[0] > 0
+    )
 
 
 def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[str]]:
+    """The header row and the ``n`` rows under it (fewer in a short file)."""
     encoding = (
         "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
     )
     with open(path, newline="", encoding=encoding, errors="replace") as handle:
-        reader = csv.reader(handle)
-        rows = []
-        for i, row in enumerate(reader):
-            if i > 0:
-                rows.append(row)
-            if i >= n:
-                break
-    return rows
+        rows = list(itertools.islice(csv.reader(handle), n + 1))
+    return rows or [[]]
 
 
 def read_platform_csv(
@@ -729,13 +847,18 @@ def read_platform_csv(
 ) -> pd.DataFrame:
     """Read a survey platform's CSV export with its extra header rows.
 
-    The column names come from the first row; a question-text row and an
-    import-id row (``{"ImportId":"QID1_1"}``) under it are dropped, and the
-    question texts kept as draft labels (for a matrix question, the
-    statement after its last " - "). The rest is read as any CSV file (see
-    :func:`emomotiv.read_table`): only empty cells are missing, true/false
-    stay text, a column named twice is an error, in ``encoding`` and with
-    ``decimal`` as the decimal mark.
+    Qualtrics: the column names come from the first row; a question-text
+    row and an import-id row (``{"ImportId":"QID1_1"}``) under it are
+    dropped, and the question texts kept as draft labels (for a matrix
+    question, the statement after its last " - "). SurveyMonkey: the first
+    row holds the questions and the second each column's statement or
+    option; the columns are named by :func:`response_names` and labelled by
+    their statement or question. The fields either platform adds to every
+    response (dates, duration, location, collector, contact details) are
+    listed in ``attrs["emomotiv"]["platform"]``. The rest is read as any CSV
+    file (see :func:`emomotiv.read_table`): only empty cells are missing,
+    true/false stay text, a column named twice is an error, in ``encoding``
+    and with ``decimal`` as the decimal mark.
 
     Examples
     --------
@@ -752,11 +875,15 @@ def read_platform_csv(
     >>> survey.attrs["emomotiv"]["labels"]
     {'Q1': 'Welcome note', 'Q2': 'Videos'}
     """
-    path = Path(path)
-    rows = _first_rows(path, encoding=encoding)
-    n_extra, text_row = _header_rows(rows)
     from .io import _read_csv
 
+    path = Path(path)
+    header, *rows = _first_rows(path, encoding=encoding)
+    if rows and _is_response_row(header, rows[0]):
+        names, labels, platform = _response_layout(header, rows[0])
+        frame = _read_csv(path, encoding, skip=1, decimal=decimal, names=names)
+        return _with_meta(frame, labels, {}, platform)
+    n_extra, text_row = _header_rows(rows)
     frame = _read_csv(path, encoding, skip=n_extra, decimal=decimal)
     texts = _texts(frame.columns, rows, text_row)
     return _with_meta(frame, texts, {}, _platform_fields(frame.columns, rows))
@@ -849,6 +976,65 @@ def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[st
     if problems:
         raise ValidationError(problems, subject="facet selection")
     return [c for c in columns if c in chosen]
+
+
+def stated_facets(
+    survey: pd.DataFrame, spec: Sequence[str], facets: Mapping[str, object]
+) -> tuple[dict[str, str], list[str]]:
+    """The facet each stated-importance column belongs to, matched by label.
+
+    ``spec`` names the columns (names or shell patterns, see
+    :func:`select_columns`); ``facets`` maps each facet to its label (None
+    for none). A column belongs to the facet whose label or name equals the
+    column's own label (``attrs["emomotiv"]["labels"]``: an SPSS variable
+    label, a platform's question text or matrix statement) or name, without
+    regard to case or spaces: the importance matrix of a survey platform
+    asks about the same statements as its rating matrix.
+
+    Returns ``(mapping, problems)``: column -> facet, and one message per
+    column that matches no facet or a facet another column took.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame(columns=["q1", "q2", "imp1", "imp2"])
+    >>> survey.attrs["emomotiv"] = {"labels": {
+    ...     "q1": "Welcome note", "q2": "Videos",
+    ...     "imp1": "Welcome note", "imp2": "Videos"}}
+    >>> stated_facets(survey, ["imp*"], {"q1": "Welcome note", "q2": None})
+    ({'imp1': 'q1', 'imp2': 'q2'}, [])
+    """
+    labels = _meta(survey).get("labels", {})
+    columns, problems = [], []
+    for item in spec:
+        try:
+            columns += select_columns(survey.columns, [item])
+        except ValidationError as err:
+            problems += [f"Stated importance: {p}" for p in err.problems]
+    named, shown = {}, []
+    for facet, label in facets.items():
+        for text in (label, labels.get(facet), facet):
+            if text is not None and not pd.isna(text):
+                named.setdefault(_fold(text), facet)
+                shown.append(str(text))
+    mapping, taken = {}, {}
+    for column in dict.fromkeys(columns):
+        text = labels.get(column, column)
+        facet = named.get(_fold(text))
+        if facet is None or facet == column:
+            problems.append(
+                f"The stated-importance column '{column}' (label '{text}') "
+                "matches no facet by label or name: give it the label of its "
+                f"facet or name it stated__<facet>.{did_you_mean(text, shown)}"
+            )
+        elif facet in taken:
+            problems.append(
+                f"The stated-importance columns '{taken[facet]}' and '{column}' "
+                f"both match the facet '{facet}'."
+            )
+        else:
+            mapping[column], taken[facet] = facet, column
+    return mapping, problems
 
 
 def _meta(survey: pd.DataFrame) -> dict[str, dict]:

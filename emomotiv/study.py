@@ -67,6 +67,11 @@ class Study:
     motivators, facets : sequence of str or None
         Motivator columns (default: every ``motivator__*`` column); facet
         columns when there is no catalog.
+    stated : sequence of str or None
+        Stated-importance columns not named ``stated__<facet>`` (names or
+        shell patterns): each is read as the stated importance of the facet
+        whose label or name equals the column's label (its SPSS variable
+        label, question text or matrix statement) or name.
     churn, advocacy : str or None
         Attrition (0/1) and advocacy (0-10, or a 0/1 promoter flag) columns.
     model : DriverModel or None
@@ -168,6 +173,7 @@ class Study:
     id: str | None = None
     motivators: Sequence[str] | None = None
     facets: Sequence[str] | None = None
+    stated: Sequence[str] | None = None
     churn: str | None = None
     advocacy: str | None = None
     # model and uncertainty
@@ -220,6 +226,7 @@ class Study:
         "id",
         "motivators",
         "facets",
+        "stated",
         "churn",
         "advocacy",
     )
@@ -653,11 +660,10 @@ def _check_model(model: object, owner: str) -> None:
 def _role_problem(study: Study, name: str) -> str | None:
     """A role must be a column name (or, for the lists, a list of them)."""
     value = getattr(study, name)
-    if value is None or (
-        isinstance(value, str) and name not in ("motivators", "facets")
-    ):
+    lists = ("motivators", "facets", "stated")
+    if value is None or (isinstance(value, str) and name not in lists):
         return None
-    if name in ("motivators", "facets"):
+    if name in lists:
         ok = not isinstance(value, str | bytes) and isinstance(value, Sequence)
         if ok and all(isinstance(v, str) for v in value):
             return None
@@ -867,6 +873,9 @@ def draft_study(
     labelled: Sequence[str] = (),
     left_out: Sequence[str] = (),
     options: Mapping[str, Any] | None = None,
+    stated: Sequence[str] = (),
+    empty: Sequence[str] = (),
+    not_ratings: Sequence[str] = (),
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -874,7 +883,8 @@ def draft_study(
     ``weight``, ...); every guess and every option is written for the user to
     check and edit, options as comments holding their defaults. The columns
     left over (numeric ones when ``numeric`` is given) are listed as the
-    likely facets.
+    likely facets; without a catalog, the ``labelled`` ones are written as
+    the ``facets``.
 
     Parameters
     ----------
@@ -886,7 +896,7 @@ def draft_study(
         The numeric columns, when known: only they can be facets.
     labelled : sequence of str
         Text columns whose answers are the labels of a rating scale: likely
-        facets too.
+        facets too, and the facets when there is no catalog.
     left_out : sequence of str
         Columns a survey platform adds to every response (start date,
         duration, location): neither facets nor segments, listed apart.
@@ -895,6 +905,14 @@ def draft_study(
         ``rating_labels`` and ``not_experienced`` of the ``labelled``
         columns), written as settings; the others are written as comments
         holding their defaults.
+    stated : sequence of str
+        Columns of stated importance, matched to the facets by label: the
+        ``stated`` role.
+    empty : sequence of str
+        Columns with no answers: left out, listed apart.
+    not_ratings : sequence of str
+        Numeric columns off any rating scale (amounts, counts): neither
+        facets nor segments, listed as the likely value column.
 
     Returns
     -------
@@ -913,11 +931,11 @@ def draft_study(
     from .schema import MOTIVATOR_PREFIX, STATED_PREFIX
 
     taken = set(roles.values())
+    not_facets = {*taken, *left_out, *stated, *empty, *not_ratings}
     facets = [
         c
         for c in columns
-        if c not in taken
-        and c not in left_out
+        if c not in not_facets
         and not c.startswith((MOTIVATOR_PREFIX, STATED_PREFIX))
         and (numeric is None or c in numeric or c in labelled)
     ]
@@ -942,27 +960,49 @@ def draft_study(
     lines += ["", "[roles]", "# Guessed from the column names:"]
     # the text columns: known only when the numeric ones are
     numbers = columns if numeric is None else numeric
-    not_text = {*taken, *labelled, *left_out, *numbers}
-    text = [c for c in columns if c not in not_text]
+    not_text = {*taken, *labelled, *left_out, *numbers, *stated, *empty}
+    text = [c for c in columns if c not in not_text and c not in not_ratings]
+    amounts = [c for c in not_ratings if c not in taken and c not in left_out]
     for role in Study.ROLES:
         if role in roles:
             lines.append(f"{role} = {_toml_value(roles[role])}")
         elif role == "segment" and text:
             lines.append("# Text columns that could be the segment (one ranking each):")
-            lines += [f"#   {line}" for line in _wrap(text)]
+            lines += _listed(text)
             lines.append("# segment =")
-        elif role not in ("motivators", "facets"):
+        elif role == "value" and amounts:
+            lines.append("# Numbers off a rating scale (amounts, 0/1 flags):")
+            lines += _listed(amounts)
+            lines.append("# value =")
+        elif role not in ("motivators", "facets", "stated"):
             lines.append(f"# {role} =")
     platform = [c for c in left_out if c not in taken]
     if platform:
         lines.append("# Columns the survey platform adds (not questions), left out:")
-        lines += [f"#   {line}" for line in _wrap(platform)]
-    lines += [
-        f"# {len(facets)} columns left are the likely facets (rating columns);",
-        "# without a catalog, list the ones to rank in 'facets':",
-    ]
-    lines += [f"#   {line}" for line in _wrap(facets)]
-    lines += ["# facets = []", "", "[options]", "# The defaults; uncomment to change:"]
+        lines += _listed(platform)
+    unanswered = [c for c in empty if c not in taken and c not in left_out]
+    if unanswered:
+        lines.append("# Columns with no answers, left out:")
+        lines += _listed(unanswered)
+    if stated:
+        lines.append("# Importance ratings of the facets' statements (their labels):")
+        lines += _toml_list("stated", stated)
+    words = [c for c in facets if c in labelled] if not catalog else []
+    if words:
+        others = [c for c in facets if c not in words]
+        lines.append(f"# {len(words)} columns hold a rating scale's words: the facets")
+        lines += _toml_list("facets", words)
+        if others:
+            lines.append("# Numeric columns that could be facets too:")
+            lines += _listed(others)
+    else:
+        lines += [
+            f"# {len(facets)} columns left are the likely facets (rating columns);",
+            "# without a catalog, list the ones to rank in 'facets':",
+        ]
+        lines += _listed(facets)
+        lines.append("# facets = []")
+    lines += ["", "[options]", "# The defaults; uncomment to change:"]
     known = dict(options or {})
     guessed = known.get("rating_labels")
     how = (
@@ -973,7 +1013,8 @@ def draft_study(
         else "the scale guessed, lowest first:"
     )
     notes = {
-        "rating_labels": f"# {len(labelled)} columns hold ratings as words; {how}",
+        "rating_labels": f"# {len(labelled) + len(stated)} columns hold ratings as "
+        f"words; {how}",
         "not_experienced": "# Answers in those columns that are not ratings:",
         "connected_values": "# The outcome is a yes/no answer; the one that means "
         "connected:",
@@ -987,6 +1028,16 @@ def draft_study(
             shown = "" if value is None else " " + _toml_value(value)
             lines.append(f"# {name} ={shown}")
     return "\n".join(lines) + "\n"
+
+
+def _toml_list(name: str, values: Sequence[str]) -> list[str]:
+    """A TOML array of strings, one per line (easy to edit)."""
+    return [f"{name} = ["] + [f"    {_toml_value(v)}," for v in values] + ["]"]
+
+
+def _listed(names: Sequence[str]) -> list[str]:
+    """Column names as indented comment lines."""
+    return [f"#   {line}" for line in _wrap(names)]
 
 
 def _wrap(names: Sequence[str], width: int = 76) -> list[str]:

@@ -487,8 +487,10 @@ def test_init_leaves_out_the_columns_a_survey_platform_adds(tmp_path, capsys):
     left_out = text.split("platform adds")[1].split("likely facets")[0]
     assert all(c in left_out for c in platform)
     facets = text.split("likely facets")[1].split("facets = []")[0]
-    assert all(c in facets for c in ("Q1_1", "Q1_2", "Q2"))
+    assert all(c in facets for c in ("Q1_1", "Q1_2"))
     assert not any(c in facets for c in platform)
+    flags = text.split("off a rating scale")[1].split("value =")[0]
+    assert "Q2" in flags and "Q2" not in facets  # 0/1: not a rating
     assert "tenure" in text.split("could be the segment")[1].split("segment =")[0]
 
 

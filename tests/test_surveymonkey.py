@@ -1,0 +1,238 @@
+"""A SurveyMonkey export (questions on the first row, each column's matrix
+statement or option on the second) reads as the tidy survey it holds, and
+stated importance asked as a second matrix is matched to the facets by label."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv._validation import ValidationError
+from emomotiv.cli import main
+from emomotiv.readers import RATING_SCALES, response_names
+
+RATE = "How would you rate each of the following?"
+IMPORTANT = "How important is each of the following to you?"
+CONNECTED = "Do you feel emotionally connected to the brand?"
+SPEND = "How much did you spend with us last year?"
+QUALITY, IMPORTANCE = (
+    next(list(scale) for scale in RATING_SCALES if scale[0] == lowest)
+    for lowest in ("Very poor", "Not at all important")
+)
+FIELDS = ["Respondent ID", "Collector ID", "Start Date", "IP Address", "Custom Data 1"]
+
+
+@pytest.fixture(scope="module")
+def tidy():
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=3)
+    stated = em.make_survey(
+        n_respondents=400, n_facets=6, random_state=3, stated_form="ratings"
+    )
+    survey = s.survey.join(stated.survey.filter(like="stated__"))
+    return survey, s.catalog
+
+
+def _export(survey, catalog, path, *, words=False) -> None:
+    """``survey`` written as SurveyMonkey exports it: ratings as numbers or,
+    with ``words``, as the labels of a five-point scale ("N/A" where a
+    touchpoint was not used)."""
+    n, labels = len(survey), list(catalog["label"])
+    first, second = list(FIELDS), [""] * len(FIELDS)
+    columns = [
+        survey["respondent_id"],
+        pd.Series(["431234567"] * n),
+        pd.Series(["10/01/2026 10:02:11 AM"] * n),
+        pd.Series([f"81.2.69.{i % 250}" for i in range(n)]),
+        pd.Series([""] * n),
+    ]
+
+    def question(text, answers, cells):
+        first.extend([text] + [""] * (len(answers) - 1))
+        second.extend(answers)
+        columns.extend(cells)
+
+    question("Which best describes you?", ["Response"], [survey["customer_type"]])
+    ratings = [survey[f] for f in catalog["facet"]]
+    if words:
+        ratings = [
+            r.map(lambda v: "N/A" if np.isnan(v) else QUALITY[int(v + 1) // 2 - 1])
+            for r in ratings
+        ]
+    question(RATE, labels, ratings)
+    stated = [survey[f"stated__{f}"] for f in catalog["facet"]]
+    if words:
+        stated = [r.map(lambda v: IMPORTANCE[int(v) - 1]) for r in stated]
+    question(IMPORTANT, labels, stated)
+    yes = survey["connected"].map({1: "Yes", 0: "No"})
+    question(CONNECTED, ["Response"], [yes])
+    question(SPEND, ["Open-Ended Response"], [survey["value"]])
+    body = pd.concat([c.reset_index(drop=True) for c in columns], axis=1)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerows([first, second])
+        writer.writerows(body.astype(object).where(body.notna(), "").to_numpy())
+
+
+def _analysis(survey, catalog, **roles) -> pd.DataFrame:
+    result = em.analyze(
+        survey,
+        catalog,
+        **roles,
+        model=em.DriverModel(n_estimators=40, cv=2),
+        n_boot=3,
+        progress=False,
+        random_state=0,
+    )
+    return result.drivers.sort_values("label").reset_index(drop=True)
+
+
+def _export_catalog(catalog) -> pd.DataFrame:
+    """The catalog of the export's columns: the rating matrix's statements."""
+    return catalog.assign(facet=catalog["label"] + " (Q2)")
+
+
+def test_an_export_gives_the_drivers_of_the_tidy_survey(tidy, tmp_path):
+    survey, catalog = tidy
+    path = tmp_path / "export.csv"
+    _export(survey, catalog, path)
+    read = em.read_table(path)
+    meta = read.attrs["emomotiv"]
+    assert meta["platform"] == ["Collector ID", "Start Date", "IP Address"]
+    assert meta["labels"]["Mobile app (Q2)"] == "Mobile app"
+    assert meta["labels"]["Mobile app (Q3)"] == "Mobile app"
+    assert read["Mobile app (Q2)"].equals(survey["mobile_app"])
+
+    expected = _analysis(survey, catalog, connection="connected", value="value")
+    got = _analysis(
+        path,
+        _export_catalog(catalog),
+        connection=CONNECTED,
+        connected_values=["Yes"],
+        value=SPEND,
+        stated=["* (Q3)"],
+    )
+    for column in ("label", "importance", "rank", "stated_importance", "quadrant"):
+        pd.testing.assert_series_equal(got[column], expected[column])
+
+
+def test_a_workbook_export_reads_as_the_csv_export(tidy, tmp_path):
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    survey, catalog = tidy
+    _export(survey.head(50), catalog, tmp_path / "export.csv", words=True)
+    rows = pd.read_csv(
+        tmp_path / "export.csv", header=None, dtype=str, keep_default_na=False
+    )
+    rows.to_excel(tmp_path / "export.xlsx", header=False, index=False)
+    csv_read = em.read_table(tmp_path / "export.csv")
+    xlsx_read = em.read_table(tmp_path / "export.xlsx")
+    assert list(xlsx_read.columns) == list(csv_read.columns)
+    assert xlsx_read.attrs["emomotiv"] == csv_read.attrs["emomotiv"]
+    pd.testing.assert_frame_equal(
+        xlsx_read.filter(like="(Q"), csv_read.filter(like="(Q")
+    )
+
+
+def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
+    survey, catalog = tidy
+    path = tmp_path / "export.csv"
+    _export(survey, catalog, path, words=True)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = study.read_text(encoding="utf-8")
+    tables = tomllib.loads(text)
+    roles, options = tables["roles"], tables["options"]
+    assert roles["connection"] == CONNECTED and roles["id"] == "Respondent ID"
+    assert roles["facets"] == [f"{label} (Q2)" for label in catalog["label"]]
+    assert roles["stated"] == [f"{label} (Q3)" for label in catalog["label"]]
+    assert options["connected_values"] == ["Yes"]
+    assert options["not_experienced"] == ["N/A"]
+    assert options["rating_labels"] == [QUALITY, IMPORTANCE]
+    platform = text.split("platform adds")[1].split("no answers")[0]
+    assert all(f in platform for f in FIELDS[1:4])
+    assert "Custom Data 1" in text.split("no answers")[1].split("stated =")[0]
+    assert SPEND in text.split("off a rating scale")[1].split("value =")[0]
+
+    out = tmp_path / "results"
+    assert main(["analyze", "--study", str(study), "--out", str(out)]) == 0
+    drivers = pd.read_csv(out / "drivers.csv")
+    assert sorted(drivers["label"]) == sorted(catalog["label"])
+    assert drivers["stated_importance"].notna().all()
+
+
+def test_stated_columns_that_match_no_facet_are_named(tidy, tmp_path):
+    survey, catalog = tidy
+    path = tmp_path / "export.csv"
+    _export(survey, catalog, path)
+    roles = {"connection": CONNECTED, "connected_values": ["Yes"]}
+    with pytest.raises(ValidationError) as err:
+        em.analyze(
+            path,
+            _export_catalog(catalog).iloc[1:],  # the first statement is no facet
+            stated=["* (Q3)", "Which best describes you?", "no such column"],
+            **roles,
+        )
+    problems = "\n".join(err.value.problems)
+    assert "'Brand reputation (Q3)' (label 'Brand reputation') matches no" in problems
+    assert "'Which best describes you?'" in problems
+    assert "No column matches 'no such column'" in problems
+
+    twice = em.read_table(path).assign(**{"Mobile app": 3})
+    twice.attrs = em.read_table(path).attrs
+    with pytest.raises(ValidationError, match="both match the facet 'Mobile app"):
+        em.analyze(
+            twice,
+            _export_catalog(catalog),
+            stated=["Mobile app (Q3)", "Mobile app"],
+            **roles,
+        )
+
+
+def test_response_names():
+    assert response_names(
+        ["Respondent ID", "", RATE, "", "Q?", "Spend?", "Use:", ""],
+        ["", "", "App", "Web", "Response", "Open-Ended Response", "ISA", "Web"],
+    ) == [
+        "Respondent ID",
+        "column 2",
+        "App",
+        "Web (Q1)",
+        "Q?",
+        "Spend?",
+        "ISA",
+        "Web (Q4)",
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "Rate:", "Rate:", "Which?", " "]),
+            st.sampled_from(["", "Response", "App", "Web", "Open-Ended Response"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_response_names_are_unique_and_one_per_column(cells):
+    questions, answers = zip(*cells, strict=True)
+    names = response_names(questions, answers)
+    assert len(names) == len(cells)
+    assert len(set(names)) == len(names)
+    assert all(name.strip() == name and name for name in names)
+
+
+def test_a_tidy_file_with_a_respondent_id_is_not_an_export(tmp_path):
+    path = tmp_path / "survey.csv"
+    pd.DataFrame(
+        {"Respondent ID": [1, 2], "Collector ID": [7, 7], "App": ["Good", "Poor"]}
+    ).to_csv(path, index=False)
+    assert not em.readers.is_platform_export(path)
+    assert em.read_table(path)["App"].tolist() == ["Good", "Poor"]
