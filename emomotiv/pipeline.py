@@ -424,7 +424,15 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
     notes = []
     if study.rating_labels is not None:
         notes.append(rating_labels_note(study.rating_labels))
-    coded = survey.attrs.get(ATTRS, {}).get("outcome")
+    meta = survey.attrs.get(ATTRS, {})
+    coded, stated = meta.get("outcome"), meta.get("stated")
+    if stated:
+        pairs = [f"'{c}' for '{n[len(STATED_PREFIX) :]}'" for c, n in stated.items()]
+        more = f" (+{len(pairs) - 3} more)" if len(pairs) > 3 else ""
+        notes.append(
+            f"Stated importance read from {len(stated)} columns matched to their "
+            f"facets by label: {'; '.join(pairs[:3])}{more}."
+        )
     return notes + ([coded] if coded else [])
 
 

@@ -5,6 +5,7 @@ stated importance asked as a second matrix is matched to the facets by label."""
 from __future__ import annotations
 
 import csv
+import json
 import tomllib
 
 import numpy as np
@@ -164,6 +165,12 @@ def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
     drivers = pd.read_csv(out / "drivers.csv")
     assert sorted(drivers["label"]) == sorted(catalog["label"])
     assert drivers["stated_importance"].notna().all()
+    notes = json.loads((out / "summary.json").read_text())["data"]["scales"]
+    assert any(
+        "Stated importance read from 6 columns" in n
+        and "'Brand reputation (Q3)' for 'Brand reputation (Q2)'" in n
+        for n in notes
+    ), notes
 
 
 def test_stated_columns_that_match_no_facet_are_named(tidy, tmp_path):
