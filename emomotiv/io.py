@@ -123,8 +123,9 @@ def read_table(
     """Read a table: CSV, Parquet, SPSS, Stata or Excel (by file suffix).
 
     SPSS ``.sav``, Stata ``.dta``, Excel ``.xlsx`` and survey-platform CSV
-    exports (extra header rows) go through :mod:`emomotiv.readers`, which
-    keeps the file's variable labels and scales in ``attrs["emomotiv"]``.
+    exports (Qualtrics, SurveyMonkey, Google Forms) go through
+    :mod:`emomotiv.readers`, which keeps the file's variable labels and
+    scales in ``attrs["emomotiv"]``.
     A CSV file is read as it is written: only empty cells are missing (text
     such as ``"n/a"`` or ``"NA"`` stays text, for :func:`validate_survey` to
     refuse or for ``not_experienced`` to declare), ``true``/``false`` stay

@@ -13,7 +13,9 @@ a CSV, by its first lines:
   and the question texts kept. SurveyMonkey: the question texts, then a row
   naming each matrix statement or answer option ("Response" for a question
   with one answer); the columns are named by the statement, or by the
-  question where it has one answer (see :func:`response_names`).
+  question where it has one answer (see :func:`response_names`). Google
+  Forms: one header row starting with "Timestamp", a grid question's
+  columns named "Question [Statement]"; the statements become the labels.
 - Excel ``.xlsx``, through ``openpyxl`` (the ``excel`` extra): the first
   sheet, one header row or a platform's header rows as in a CSV export.
 
@@ -602,6 +604,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
             ],
             subject=f"file '{Path(path).name}'",
         )
+    if _is_forms_header(header):
+        frame = _excel_frame(path, sheet, 0)
+        labels, platform = _forms_layout(frame.columns)
+        return _with_meta(frame, labels, {}, platform)
     n_extra, text_row = _header_rows(rows)
     frame = _excel_frame(path, sheet, n_extra)
     texts = _texts(frame.columns, rows, text_row)
@@ -813,8 +819,36 @@ def _response_layout(
     return names, labels, platform
 
 
+# A Google Forms grid question names each column "Question [Statement]";
+# its responses sheet starts with the time each response came in.
+_GRID_COLUMN = re.compile(r"^(?P<question>.+?)\s*\[(?P<statement>[^\[\]]+)\]\s*$")
+_FORMS_FIELDS = frozenset({"timestamp", "email address"})
+
+
+def _is_forms_header(header: Sequence[object]) -> bool:
+    """A Google Forms responses sheet: "Timestamp" first, a grid column."""
+    names = ["" if c is None else str(c) for c in header]
+    return (
+        bool(names)
+        and _fold(names[0]) == "timestamp"
+        and any(_GRID_COLUMN.match(n) for n in names)
+    )
+
+
+def _forms_layout(columns: Sequence[object]) -> tuple[dict[str, str], list[str]]:
+    """(labels, platform fields) of a Google Forms sheet's columns: a grid
+    column's label is its statement."""
+    labels = {
+        str(c): m["statement"].strip()
+        for c in columns
+        if (m := _GRID_COLUMN.match(str(c)))
+    }
+    return labels, [str(c) for c in columns if _fold(c) in _FORMS_FIELDS]
+
+
 def is_platform_export(path: str | PathLike) -> bool:
-    """Whether a CSV file has a platform export's extra header rows.
+    """Whether a CSV file is a survey platform's export (Qualtrics' or
+    SurveyMonkey's extra header rows, a Google Forms responses sheet).
 
     Examples
     --------
@@ -827,6 +861,8 @@ def is_platform_export(path: str | PathLike) -> bool:
     True
     """
     header, *rows = _first_rows(Path(path))
+    if _is_forms_header(header):
+        return True
     return bool(rows) and (
         _is_response_row(header, rows[0]) or _header_rows(rows)[0] > 0
     )
@@ -853,7 +889,9 @@ def read_platform_csv(
     question, the statement after its last " - "). SurveyMonkey: the first
     row holds the questions and the second each column's statement or
     option; the columns are named by :func:`response_names` and labelled by
-    their statement or question. The fields either platform adds to every
+    their statement or question. Google Forms: one header row, "Timestamp"
+    first; a grid question's columns ("Rate each [Mobile app]") are
+    labelled by their statement. The fields each platform adds to every
     response (dates, duration, location, collector, contact details) are
     listed in ``attrs["emomotiv"]["platform"]``. The rest is read as any CSV
     file (see :func:`emomotiv.read_table`): only empty cells are missing,
@@ -882,6 +920,10 @@ def read_platform_csv(
     if rows and _is_response_row(header, rows[0]):
         names, labels, platform = _response_layout(header, rows[0])
         frame = _read_csv(path, encoding, skip=1, decimal=decimal, names=names)
+        return _with_meta(frame, labels, {}, platform)
+    if _is_forms_header(header):
+        frame = _read_csv(path, encoding, decimal=decimal)
+        labels, platform = _forms_layout(frame.columns)
         return _with_meta(frame, labels, {}, platform)
     n_extra, text_row = _header_rows(rows)
     frame = _read_csv(path, encoding, skip=n_extra, decimal=decimal)
@@ -956,8 +998,9 @@ def read_survey(
 def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[str]:
     """Columns named by a list or by patterns (``"q5_*"``, ``"q1,q2,q7_*"``).
 
-    Each item is a column name or a shell-style pattern; the result is in
-    the survey's column order. An item matching nothing is an error (with
+    Each item is a column name or a shell-style pattern (a column's own
+    name always matches it, brackets and all); the result is in the
+    survey's column order. An item matching nothing is an error (with
     the near match).
 
     Examples
@@ -969,7 +1012,8 @@ def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[st
     items = [s.strip() for s in spec.split(",")] if isinstance(spec, str) else spec
     chosen, problems = set(), []
     for item in filter(None, items):
-        matched = fnmatch.filter(columns, item)
+        # a name is itself first: "Rate [App]" is a name, not a pattern
+        matched = [item] if item in columns else fnmatch.filter(columns, item)
         if not matched:
             problems.append(f"No column matches '{item}'.{did_you_mean(item, columns)}")
         chosen.update(matched)

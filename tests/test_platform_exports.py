@@ -1,6 +1,7 @@
-"""A SurveyMonkey export (questions on the first row, each column's matrix
-statement or option on the second) reads as the tidy survey it holds, and
-stated importance asked as a second matrix is matched to the facets by label."""
+"""Survey platforms' exports read as the tidy survey they hold: SurveyMonkey
+(questions on the first row, each column's matrix statement or option on
+the second) and Google Forms (grid columns "Question [Statement]"); stated
+importance asked as a second matrix is matched to the facets by label."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 import emomotiv as em
 from emomotiv._validation import ValidationError
 from emomotiv.cli import main
-from emomotiv.readers import RATING_SCALES, response_names
+from emomotiv.readers import RATING_SCALES, response_names, select_columns
 
 RATE = "How would you rate each of the following?"
 IMPORTANT = "How important is each of the following to you?"
@@ -243,3 +244,67 @@ def test_a_tidy_file_with_a_respondent_id_is_not_an_export(tmp_path):
     ).to_csv(path, index=False)
     assert not em.readers.is_platform_export(path)
     assert em.read_table(path)["App"].tolist() == ["Good", "Poor"]
+
+
+def _forms_sheet(survey, catalog) -> pd.DataFrame:
+    """``survey`` as a Google Forms responses sheet: grid questions rated in
+    words (empty where a touchpoint was not used), then rated for importance."""
+    sheet = pd.DataFrame(
+        {
+            "Timestamp": "2026/10/01 10:02:11 AM GMT+1",
+            "Email Address": [f"c{i}@example.com" for i in range(len(survey))],
+            "Which best describes you?": survey["customer_type"],
+        }
+    )
+    for facet, label in zip(catalog["facet"], catalog["label"], strict=True):
+        sheet[f"{RATE} [{label}]"] = survey[facet].map(
+            lambda v: None if np.isnan(v) else QUALITY[int(v + 1) // 2 - 1]
+        )
+    for facet, label in zip(catalog["facet"], catalog["label"], strict=True):
+        sheet[f"{IMPORTANT} [{label}]"] = survey[f"stated__{facet}"].map(
+            lambda v: IMPORTANCE[int(v) - 1]
+        )
+    sheet[CONNECTED] = survey["connected"].map({1: "Yes", 0: "No"})
+    sheet[SPEND] = survey["value"]
+    return sheet
+
+
+def test_a_google_forms_sheet_reads_with_its_statements_as_labels(tidy, tmp_path):
+    survey, catalog = tidy
+    sheet = _forms_sheet(survey.head(40), catalog)
+    sheet.to_csv(tmp_path / "forms.csv", index=False)
+    read = em.read_table(tmp_path / "forms.csv")
+    meta = read.attrs["emomotiv"]
+    assert meta["platform"] == ["Timestamp", "Email Address"]
+    assert meta["labels"][f"{RATE} [Mobile app]"] == "Mobile app"
+    assert meta["labels"][f"{IMPORTANT} [Mobile app]"] == "Mobile app"
+    assert len(meta["labels"]) == 2 * len(catalog)  # the grid columns only
+    pd.testing.assert_frame_equal(read, sheet, check_dtype=False)
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    sheet.to_excel(tmp_path / "forms.xlsx", index=False)
+    assert em.read_table(tmp_path / "forms.xlsx").attrs["emomotiv"] == meta
+    # a "Timestamp" column alone does not make a sheet a platform's
+    sheet[["Timestamp", CONNECTED]].to_csv(tmp_path / "plain.csv", index=False)
+    assert not em.readers.is_platform_export(tmp_path / "plain.csv")
+
+
+def test_init_then_analyze_a_google_forms_sheet_with_no_edits(tidy, tmp_path):
+    survey, catalog = tidy
+    _forms_sheet(survey, catalog).to_csv(tmp_path / "forms.csv", index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(tmp_path / "forms.csv"), "--out", str(study)]) == 0
+    roles = tomllib.loads(study.read_text(encoding="utf-8"))["roles"]
+    assert roles["facets"] == [f"{RATE} [{label}]" for label in catalog["label"]]
+    assert roles["stated"] == [f"{IMPORTANT} [{label}]" for label in catalog["label"]]
+    out = tmp_path / "results"
+    args = ["analyze", "--study", str(study), "--out", str(out), "--n-boot", "5"]
+    assert main(args) == 0
+    drivers = pd.read_csv(out / "drivers.csv")
+    assert sorted(drivers["label"]) == sorted(catalog["label"])
+    assert drivers["stated_importance"].notna().all()
+
+
+def test_a_column_name_selects_itself_brackets_and_all():
+    columns = ["Rate [App]", "Rate [Web]", "q1"]
+    assert select_columns(columns, ["Rate [App]"]) == ["Rate [App]"]
+    assert select_columns(columns, ["Rate*", "q?"]) == columns
