@@ -782,7 +782,8 @@ def _init(args: argparse.Namespace) -> int:
     labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric + empty))
     outcome = guess_roles([str(c) for c in survey.columns]).get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
-    stated = _stated_columns(survey, labelled)
+    ratings = [c for c in numeric if c not in not_ratings] + labelled
+    stated = _stated_columns(survey, ratings)
     text = draft_study(
         [str(c) for c in survey.columns],
         survey=relative(args.survey),
@@ -814,20 +815,34 @@ def _rating_like(column) -> bool:
     return whole and bool(values.between(0, 100).all()) and not flag
 
 
-def _stated_columns(survey: pd.DataFrame, labelled: list[str]) -> list[str]:
-    """The ``labelled`` columns on an importance scale whose labels are those
-    of other rating columns: a platform's importance matrix beside its
-    rating matrix (the ``stated`` role)."""
+# A question that asks how important something is ("How important is each
+# of the following to you?").
+_IMPORTANCE = re.compile(r"\bimportan(t|ce)\b", re.IGNORECASE)
+
+
+def _stated_columns(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
+    """The rating columns that ask for importance, whose labels are those of
+    other rating columns: a platform's importance matrix beside its rating
+    matrix (the ``stated`` role). A column asks for importance when its
+    question says so or its answers are an importance scale's words."""
+    import pandas as pd
+
     from .readers import guess_rating_labels, stated_facets
 
-    def importance(column: str) -> bool:
-        scale = guess_rating_labels(survey[column].dropna().unique()) or []
-        return any("important" in label.lower() for label in scale)
+    questions = survey.attrs.get("emomotiv", {}).get("questions", {})
 
-    asked = [c for c in labelled if importance(c)]
+    def importance(column: str) -> bool:
+        if _IMPORTANCE.search(questions.get(column, "")):
+            return True
+        if pd.api.types.is_numeric_dtype(survey[column]):
+            return False
+        scale = guess_rating_labels(survey[column].dropna().unique()) or []
+        return any(_IMPORTANCE.search(label) for label in scale)
+
+    asked = [c for c in ratings if importance(c)]
     if not asked:
         return []
-    facets = {c: None for c in labelled if c not in asked}
+    facets = {c: None for c in ratings if c not in asked}
     return list(stated_facets(survey, asked, facets)[0])
 
 

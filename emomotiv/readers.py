@@ -27,7 +27,8 @@ scales, and :func:`numbered_labels` answers that start with their number
 
 What the file says about its columns travels with the table in
 ``frame.attrs["emomotiv"]``: ``labels`` (the SPSS/Stata variable label or
-the question text, per column), ``scales`` (per labelled column, the
+the question text, per column), ``questions`` (in a platform export, the
+question each column was asked under), ``scales`` (per labelled column, the
 lowest and highest value label that is a rating, not a missing code) and
 ``platform`` (the columns a survey platform adds to every response: start
 date, duration, location; never touchpoints).
@@ -100,6 +101,7 @@ def _with_meta(
     labels: dict[str, str],
     scales: dict[str, tuple[float, float]],
     platform: Sequence[str] = (),
+    questions: Mapping[str, str | None] | None = None,
 ) -> pd.DataFrame:
     frame.attrs[ATTRS] = {
         **frame.attrs.get(ATTRS, {}),  # what else is known of it stays
@@ -107,6 +109,8 @@ def _with_meta(
         "scales": scales,
         "platform": list(platform),
     }
+    if questions is not None:
+        frame.attrs[ATTRS]["questions"] = {k: v for k, v in questions.items() if v}
     return frame
 
 
@@ -590,9 +594,9 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
         book.close()
     header, rows = (rows[0] if rows else []), rows[1:]
     if rows and _is_response_row(header, rows[0]):  # SurveyMonkey's layout
-        names, labels, platform = _response_layout(header, rows[0])
+        names, labels, platform, questions = _response_layout(header, rows[0])
         frame = _excel_frame(path, sheet, 1, names)
-        return _with_meta(frame, labels, {}, platform)
+        return _with_meta(frame, labels, {}, platform, questions)
     names = [str(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -606,12 +610,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
         )
     if _is_forms_header(header):
         frame = _excel_frame(path, sheet, 0)
-        labels, platform = _forms_layout(frame.columns)
-        return _with_meta(frame, labels, {}, platform)
+        labels, platform, questions = _forms_layout(frame.columns)
+        return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
-    frame = _excel_frame(path, sheet, n_extra)
-    texts = _texts(frame.columns, rows, text_row)
-    return _with_meta(frame, texts, {}, _platform_fields(frame.columns, rows))
+    return _with_texts(_excel_frame(path, sheet, n_extra), rows, text_row)
 
 
 def _excel_frame(
@@ -801,10 +803,16 @@ def _told_apart(names: list[str], marks: Sequence[str]) -> list[str]:
 
 def _response_layout(
     header: Sequence[object], answers: Sequence[object]
-) -> tuple[list[str], dict[str, str], list[str]]:
-    """(names, labels, platform fields) of a SurveyMonkey export's columns;
-    a column's label is its statement, option or question, unnumbered."""
+) -> tuple[list[str], dict[str, str], list[str], dict[str, str]]:
+    """(names, labels, platform fields, questions) of a SurveyMonkey
+    export's columns; a column's label is its statement, option or
+    question, unnumbered; its question, the text it was asked under."""
     names = response_names(header, answers)
+    asked, questions = "", {}
+    for name, head, answer in zip(names, header, answers, strict=False):
+        asked = " ".join(str(head or "").split()) or asked
+        if " ".join(str(answer or "").split()):
+            questions[name] = asked
     texts = [" ".join(str(t or "").split()) for t in answers]
     labels = {
         name: text if text and _fold(text) not in _ONE_ANSWER else None
@@ -816,7 +824,7 @@ def _response_layout(
         if (label := labels.get(name) or re.sub(r" \(Q\d+\)$", "", name)) != name
     }
     platform = [n for n in names if _fold(n) in _RESPONSE_FIELDS]
-    return names, labels, platform
+    return names, labels, platform, questions
 
 
 # A Google Forms grid question names each column "Question [Statement]";
@@ -835,15 +843,16 @@ def _is_forms_header(header: Sequence[object]) -> bool:
     )
 
 
-def _forms_layout(columns: Sequence[object]) -> tuple[dict[str, str], list[str]]:
-    """(labels, platform fields) of a Google Forms sheet's columns: a grid
-    column's label is its statement."""
-    labels = {
-        str(c): m["statement"].strip()
-        for c in columns
-        if (m := _GRID_COLUMN.match(str(c)))
-    }
-    return labels, [str(c) for c in columns if _fold(c) in _FORMS_FIELDS]
+def _forms_layout(
+    columns: Sequence[object],
+) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    """(labels, platform fields, questions) of a Google Forms sheet's
+    columns: a grid column's label is its statement, its question the text
+    before it."""
+    grid = {str(c): m for c in columns if (m := _GRID_COLUMN.match(str(c)))}
+    labels = {c: m["statement"].strip() for c, m in grid.items()}
+    questions = {c: m["question"].strip() for c, m in grid.items()}
+    return labels, [str(c) for c in columns if _fold(c) in _FORMS_FIELDS], questions
 
 
 def is_platform_export(path: str | PathLike) -> bool:
@@ -918,28 +927,29 @@ def read_platform_csv(
     path = Path(path)
     header, *rows = _first_rows(path, encoding=encoding)
     if rows and _is_response_row(header, rows[0]):
-        names, labels, platform = _response_layout(header, rows[0])
+        names, labels, platform, questions = _response_layout(header, rows[0])
         frame = _read_csv(path, encoding, skip=1, decimal=decimal, names=names)
-        return _with_meta(frame, labels, {}, platform)
+        return _with_meta(frame, labels, {}, platform, questions)
     if _is_forms_header(header):
         frame = _read_csv(path, encoding, decimal=decimal)
-        labels, platform = _forms_layout(frame.columns)
-        return _with_meta(frame, labels, {}, platform)
+        labels, platform, questions = _forms_layout(frame.columns)
+        return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
     frame = _read_csv(path, encoding, skip=n_extra, decimal=decimal)
-    texts = _texts(frame.columns, rows, text_row)
-    return _with_meta(frame, texts, {}, _platform_fields(frame.columns, rows))
+    return _with_texts(frame, rows, text_row)
 
 
-def _texts(
-    columns: Sequence[object], rows: Sequence[Sequence[object]], text_row: int | None
-) -> dict[str, str | None]:
-    if text_row is None:
-        return {}
-    return {
-        str(c): _question_label(v)
-        for c, v in zip(columns, rows[text_row], strict=False)
-    }
+def _with_texts(
+    frame: pd.DataFrame, rows: Sequence[Sequence[object]], text_row: int | None
+) -> pd.DataFrame:
+    """A Qualtrics export with its question texts (as ``questions``, and as
+    labels: a matrix question's statement) and its platform fields."""
+    texts = [] if text_row is None else rows[text_row]
+    pairs = list(zip(map(str, frame.columns), texts, strict=False))
+    labels = {c: _question_label(t) for c, t in pairs}
+    questions = {c: " ".join(str(t).split()) for c, t in pairs if t is not None}
+    platform = _platform_fields(frame.columns, rows)
+    return _with_meta(frame, labels, {}, platform, questions)
 
 
 def survey_reader(path: str | PathLike) -> Callable[..., pd.DataFrame] | None:

@@ -174,6 +174,37 @@ def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
     ), notes
 
 
+def test_init_finds_a_numeric_importance_matrix_by_its_question(tidy, tmp_path):
+    survey, catalog = tidy
+    path = tmp_path / "export.csv"
+    _export(survey, catalog, path)  # ratings and importance as numbers
+    assert em.read_table(path).attrs["emomotiv"]["questions"]["Mobile app (Q3)"] == (
+        IMPORTANT
+    )
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = study.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["roles"]["stated"] == [
+        f"{label} (Q3)" for label in catalog["label"]
+    ]
+    listed = text.split("likely facets")[1].split("# facets =")[0]
+    assert "Mobile app (Q2)" in listed and "(Q3)" not in listed
+
+
+def test_init_finds_a_qualtrics_importance_matrix(tmp_path):
+    texts = ["Connected?"] + [f"{q} - {s}" for q in (RATE, IMPORTANT) for s in "AB"]
+    lines = ["Q1,Q2_1,Q2_2,Q3_1,Q3_2", ",".join(f'"{t}"' for t in texts)]
+    lines.append(",".join(f'"{{""ImportId"":""QID{i}""}}"' for i in range(5)))
+    lines += ["1,4,5,2,3", "0,3,2,5,4", "1,5,4,3,3"]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    questions = em.read_table(path).attrs["emomotiv"]["questions"]
+    assert questions["Q3_2"] == f"{IMPORTANT} - B"
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    assert tomllib.loads(study.read_text())["roles"]["stated"] == ["Q3_1", "Q3_2"]
+
+
 def test_stated_columns_that_match_no_facet_are_named(tidy, tmp_path):
     survey, catalog = tidy
     path = tmp_path / "export.csv"
