@@ -29,7 +29,7 @@ import pandas as pd
 
 from ._validation import ValidationError, preview
 from .model import DriverModel, load_model_files
-from .readers import DECIMALS, read_platform_csv, survey_reader
+from .readers import DECIMALS, _delimiter_of, read_platform_csv, survey_reader
 from .report import ComparisonReport, Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
 from .study import write_study_file
@@ -258,10 +258,8 @@ def _sniff_header(
             f"'{path}' is empty: a survey or catalog file needs a header row "
             "naming the columns, then one row per respondent or facet.",
         )
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = ","
-    if counts[","] == 0 and max(counts[";"], counts["\t"]) > 0:
-        delimiter = ";" if counts[";"] >= counts["\t"] else "\t"
+    delimiter = _delimiter_of(first)
+    if delimiter != ",":
         name = {";": "';' (semicolon)", "\t": "tab"}[delimiter]
         commas = (
             ""
@@ -270,7 +268,7 @@ def _sniff_header(
             "with decimal=',' (--decimal ,)."
         )
         warnings.warn(
-            f"'{path}' has no comma in its header but {counts[delimiter]} "
+            f"'{path}' has no comma in its header but {first.count(delimiter)} "
             f"{name} separators: read it with {name} as the delimiter.{commas}",
             UserWarning,
             stacklevel=3,

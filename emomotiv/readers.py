@@ -883,8 +883,26 @@ def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[st
         "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
     )
     with open(path, newline="", encoding=encoding, errors="replace") as handle:
-        rows = list(itertools.islice(csv.reader(handle), n + 1))
+        first = handle.readline()
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=_delimiter_of(first))
+        rows = list(itertools.islice(reader, n + 1))
     return rows or [[]]
+
+
+def _delimiter_of(header: str) -> str:
+    """The delimiter of a CSV file with this header line: a comma, unless
+    the line has none but semicolons or tabs (the more of the two).
+
+    Examples
+    --------
+    >>> _delimiter_of("q1;q2;connected"), _delimiter_of("q1,q2")
+    (';', ',')
+    """
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    if counts[","] == 0 and max(counts[";"], counts["\t"]) > 0:
+        return ";" if counts[";"] >= counts["\t"] else "\t"
+    return ","
 
 
 def read_platform_csv(
@@ -1075,7 +1093,12 @@ def stated_facets(
     for column in dict.fromkeys(columns):
         text = labels.get(column, column)
         facet = named.get(_fold(text))
-        if facet is None or facet == column:
+        if column in facets:
+            problems.append(
+                f"The stated-importance column '{column}' is a facet: name the "
+                "column that holds its stated importance."
+            )
+        elif facet is None:
             problems.append(
                 f"The stated-importance column '{column}' (label '{text}') "
                 "matches no facet by label or name: give it the label of its "

@@ -214,10 +214,16 @@ def test_stated_columns_that_match_no_facet_are_named(tidy, tmp_path):
         em.analyze(
             path,
             _export_catalog(catalog).iloc[1:],  # the first statement is no facet
-            stated=["* (Q3)", "Which best describes you?", "no such column"],
+            stated=[
+                "* (Q3)",
+                "Which best describes you?",
+                "no such column",
+                "Mobile app (Q2)",
+            ],
             **roles,
         )
     problems = "\n".join(err.value.problems)
+    assert "'Mobile app (Q2)' is a facet" in problems
     assert "'Brand reputation (Q3)' (label 'Brand reputation') matches no" in problems
     assert "'Which best describes you?'" in problems
     assert "No column matches 'no such column'" in problems
@@ -339,3 +345,17 @@ def test_a_column_name_selects_itself_brackets_and_all():
     columns = ["Rate [App]", "Rate [Web]", "q1"]
     assert select_columns(columns, ["Rate [App]"]) == ["Rate [App]"]
     assert select_columns(columns, ["Rate*", "q?"]) == columns
+
+
+def test_a_semicolon_export_reads_as_the_comma_export(tidy, tmp_path):
+    survey, catalog = tidy
+    _export(survey.head(30), catalog, tmp_path / "export.csv", words=True)
+    with open(tmp_path / "export.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with open(tmp_path / "semi.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    with pytest.warns(UserWarning, match="semicolon"):
+        semi = em.read_table(tmp_path / "semi.csv")
+    comma = em.read_table(tmp_path / "export.csv")
+    pd.testing.assert_frame_equal(semi, comma)
+    assert semi.attrs == comma.attrs
