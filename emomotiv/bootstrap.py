@@ -515,35 +515,39 @@ def _stability(top: np.ndarray, k: int, facets: Sequence[str]) -> dict:
     """
     overlap = _overlap(top, k)
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
-    warning = None
-    if low:
-        share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
-        p_top = top.mean(axis=0)
-        order = np.argsort(-p_top, kind="stable")
-        settled = [str(facets[j]) for j in order if p_top[j] >= SETTLED]
-        if settled:
-            names = settled[-1]
-            if len(settled) > 1:
-                names = f"{', '.join(settled[:-1])} and {names}"
-            noise = (
-                f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} "
-                f"of at least {SETTLED:.0%} of them; the rest of the top {k} "
-                "is largely noise"
-            )
-        else:
-            noise = "the order of the top touchpoints is largely noise"
-        warning = (
-            f"The ranking is unstable: two bootstrap replicates share only "
-            f"{share} of their top {k} touchpoints (below "
-            f"{STABILITY_THRESHOLD:.0%}); {noise}. Likely remedies: "
-            f"{STABILITY_REMEDIES}."
-        )
+    p_top = top.mean(axis=0) if len(top) else np.zeros(len(facets))
+    order = np.argsort(-p_top, kind="stable")
+    settled = [str(facets[j]) for j in order if p_top[j] >= SETTLED]
     return {
         "top_k_overlap": None if not np.isfinite(overlap) else overlap,
         "threshold": STABILITY_THRESHOLD,
         "low": low,
-        "warning": warning,
+        "settled": settled,
+        "warning": _stability_warning(overlap, k, settled) if low else None,
     }
+
+
+def _stability_warning(overlap: float, k: int, settled: Sequence[str]) -> str:
+    """The warning of an unstable ranking; ``settled`` names the facets in
+    the top ``k`` of at least ``SETTLED`` of the replicates (ids or labels)."""
+    share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
+    if settled:
+        names = settled[-1]
+        if len(settled) > 1:
+            names = f"{', '.join(settled[:-1])} and {names}"
+        noise = (
+            f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} "
+            f"of at least {SETTLED:.0%} of them; the rest of the top {k} "
+            "is largely noise"
+        )
+    else:
+        noise = "the order of the top touchpoints is largely noise"
+    return (
+        f"The ranking is unstable: two bootstrap replicates share only "
+        f"{share} of their top {k} touchpoints (below "
+        f"{STABILITY_THRESHOLD:.0%}); {noise}. Likely remedies: "
+        f"{STABILITY_REMEDIES}."
+    )
 
 
 def bootstrap_importance(

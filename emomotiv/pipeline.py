@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._stats import weighted_share
 from ._validation import ValidationError, did_you_mean
-from .bootstrap import bootstrap_importance, stage_importance
+from .bootstrap import _stability_warning, bootstrap_importance, stage_importance
 from .classical import (
     beta_importance,
     compare_methods,
@@ -692,8 +692,15 @@ def _uncertainty_step(
         client=study.client,
         boot_size=study.boot_size,
     )
-    stages = stage_importance(importance, cat.to_frame().set_index("facet")["stage"])
+    catalog = cat.to_frame().set_index("facet")
+    stages = stage_importance(importance, catalog["stage"])
     info = importance.info
+    stability = info["stability"]
+    if stability["warning"]:  # the settled facets by their labels
+        labels = [str(catalog["label"].get(f, f)) for f in stability["settled"]]
+        stability["warning"] = _stability_warning(
+            stability["top_k_overlap"], info["top_k"], labels
+        )
     summary = {
         "n_boot": info["n_boot"],
         "level": info["level"],

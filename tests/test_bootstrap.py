@@ -552,6 +552,24 @@ def test_an_unstable_ranking_names_the_facets_that_still_stand_out():
     assert "seat is" not in info["warning"]
 
 
+def test_analyze_names_the_facets_that_stand_out_by_their_labels():
+    s = em.make_survey(n_respondents=1200, n_facets=10, random_state=4)
+    with pytest.warns(UserWarning, match="The ranking is unstable") as caught:
+        result = em.analyze(
+            s.survey,
+            s.catalog,
+            connection="connected",
+            n_boot=20,
+            methods=False,
+            progress=False,
+        )
+    stability = result.summary["uncertainty"]["stability"]
+    assert stability["settled"] == ["investing_videos"]  # ids, for programs
+    said = "; Online investing videos is in the top 2 of at least 90% of them"
+    assert said in stability["warning"]
+    assert any(said in str(w.message) for w in caught)
+
+
 def test_top_k_overlap_is_one_for_identical_and_chance_for_shuffled_ranks():
     from emomotiv.bootstrap import top_k_overlap
 
