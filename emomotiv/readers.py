@@ -746,15 +746,18 @@ _RESPONSE_FIELDS = frozenset(
 
 
 def _is_response_row(header: Sequence[object], row: Sequence[object]) -> bool:
-    """Whether ``row``, under ``header``, is SurveyMonkey's second header row:
-    empty under "Respondent ID" (a data row holds the id there), or all
-    text with a "Response" cell where the header has no such column."""
+    """Whether ``row``, under ``header``, is SurveyMonkey's second header row.
+    Under a header with "Respondent ID": empty there (a data row holds the
+    id), with a "Response" cell or text only. Else: text only, with a
+    "Response" cell."""
     heads = [_fold("" if c is None else c) for c in header]
     cells = [_fold("" if c is None else c) for c in row]
     cells += [""] * max(0, len(heads) - len(cells))
+    answers = bool(set(cells) & _ONE_ANSWER)
     if "respondent id" in heads:
-        return any(cells) and not cells[heads.index("respondent id")]
-    return bool(set(cells) & _ONE_ANSWER) and _is_text_row(row)
+        blank = not cells[heads.index("respondent id")]
+        return blank and (answers or _is_text_row(row))
+    return answers and _is_text_row(row)
 
 
 def response_names(questions: Sequence[object], answers: Sequence[object]) -> list[str]:

@@ -281,6 +281,9 @@ def test_a_tidy_file_with_a_respondent_id_is_not_an_export(tmp_path):
     ).to_csv(path, index=False)
     assert not em.readers.is_platform_export(path)
     assert em.read_table(path)["App"].tolist() == ["Good", "Poor"]
+    # nor when the first respondent has no id: the rest of the row is data
+    path.write_text("Respondent ID,App,Spend\n,Good,120\n7,Poor,80\n")
+    assert not em.readers.is_platform_export(path)
 
 
 def _forms_sheet(survey, catalog) -> pd.DataFrame:
