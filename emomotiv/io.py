@@ -29,7 +29,14 @@ import pandas as pd
 
 from ._validation import ValidationError, preview
 from .model import DriverModel, load_model_files
-from .readers import DECIMALS, _delimiter_of, read_platform_csv, survey_reader
+from .readers import (
+    DECIMALS,
+    TEXT_SUFFIXES,
+    _delimiter_of,
+    read_platform_csv,
+    survey_reader,
+    text_encoding,
+)
 from .report import ComparisonReport, Report
 from .results import AnalysisResult, ImportanceResult, WaveComparison
 from .study import write_study_file
@@ -126,7 +133,9 @@ def read_table(
     exports (Qualtrics, SurveyMonkey, Google Forms) go through
     :mod:`emomotiv.readers`, which keeps the file's variable labels and
     scales in ``attrs["emomotiv"]``.
-    A CSV file is read as it is written: only empty cells are missing (text
+    A CSV file (or a tab-separated ``.tsv``/``.txt`` one) is read as it is
+    written, in UTF-16 where its byte-order mark says so (Qualtrics' TSV
+    export, Excel's "Unicode text"): only empty cells are missing (text
     such as ``"n/a"`` or ``"NA"`` stays text, for :func:`validate_survey` to
     refuse or for ``not_experienced`` to declare), ``true``/``false`` stay
     text, and a header that names a column twice is an error rather than a
@@ -136,8 +145,8 @@ def read_table(
     Parameters
     ----------
     path : str or path
-        A ``.csv`` (or ``.csv.gz``), ``.parquet``, ``.sav``, ``.dta`` or
-        ``.xlsx`` file.
+        A ``.csv`` (or ``.csv.gz``), ``.tsv``, ``.txt``, ``.parquet``,
+        ``.sav``, ``.dta`` or ``.xlsx`` file.
     encoding : str, default="utf-8"
         Text encoding of a CSV file; files saved by Excel on Windows are often
         ``"cp1252"`` or ``"latin-1"``.
@@ -183,13 +192,15 @@ def read_table(
         raise ValueError(
             f"The decimal mark must be one of {DECIMALS}; got {decimal!r} instead."
         )
+    suffix = "".join(path.suffixes[-2:]).lower()
+    if suffix.endswith(TEXT_SUFFIXES):
+        encoding = text_encoding(path, encoding)
     reader = survey_reader(path)
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal)
     if reader is not None:
         return reader(path)
-    suffix = "".join(path.suffixes[-2:]).lower()
-    if suffix.endswith((".csv", ".csv.gz")):
+    if suffix.endswith(TEXT_SUFFIXES):
         return _read_csv(path, encoding, decimal=decimal)
     if suffix.endswith((".parquet", ".pq")):
         engine = _parquet_engine()
@@ -208,8 +219,8 @@ def read_table(
             pyarrow.default_memory_pool().release_unused()
         return frame
     raise ValueError(
-        f"Cannot read '{path}': expected a .csv, .parquet, .sav, .dta or .xlsx "
-        f"file, got '{path.suffix}'."
+        f"Cannot read '{path}': expected a .csv, .tsv, .txt, .parquet, .sav, "
+        f".dta or .xlsx file, got '{path.suffix}'."
     )
 
 
@@ -259,7 +270,9 @@ def _sniff_header(
             "naming the columns, then one row per respondent or facet.",
         )
     delimiter = _delimiter_of(first)
-    if delimiter != ",":
+    suffixes = [x.lower() for x in path.suffixes]
+    tabbed = delimiter == "\t" and bool({".tsv", ".txt"} & set(suffixes))
+    if delimiter != "," and not tabbed:  # a tab-separated file says so
         name = {";": "';' (semicolon)", "\t": "tab"}[delimiter]
         commas = (
             ""

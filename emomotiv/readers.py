@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import gzip
 import itertools
 import json
 import re
@@ -72,6 +73,7 @@ __all__ = [
     "select_columns",
     "stated_facets",
     "survey_reader",
+    "text_encoding",
     "yes_answer",
 ]
 
@@ -880,12 +882,44 @@ def is_platform_export(path: str | PathLike) -> bool:
     )
 
 
+# Byte-order marks that say how a text file is encoded, whatever the user
+# passed: Qualtrics' TSV export and Excel's "Unicode text" are UTF-16.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+TEXT_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
+
+
+def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
+    """The encoding to read a text file in: UTF-16 or UTF-32 where its
+    byte-order mark says so, else ``encoding``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/export.tsv"
+    >>> _ = open(path, "w", encoding="utf-16").write("q1\\tq2\\n5\\t7\\n")
+    >>> text_encoding(path)
+    'utf-16'
+    """
+    path = Path(path)
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as handle:
+        start = handle.read(4)
+    return next((name for bom, name in _BOMS if start.startswith(bom)), encoding)
+
+
 def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[str]]:
     """The header row and the ``n`` rows under it (fewer in a short file)."""
+    encoding = text_encoding(path, encoding)
     encoding = (
         "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
     )
-    with open(path, newline="", encoding=encoding, errors="replace") as handle:
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", newline="", encoding=encoding, errors="replace") as handle:
         first = handle.readline()
         handle.seek(0)
         reader = csv.reader(handle, delimiter=_delimiter_of(first))
@@ -991,7 +1025,8 @@ def survey_reader(path: str | PathLike) -> Callable[..., pd.DataFrame] | None:
     }
     if suffix in readers:
         return readers[suffix]
-    if suffix == ".csv" and path.is_file() and is_platform_export(path):
+    text = "".join(path.suffixes[-2:]).lower().endswith(TEXT_SUFFIXES)
+    if text and path.is_file() and is_platform_export(path):
         return read_platform_csv
     return None
 

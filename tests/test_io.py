@@ -56,9 +56,9 @@ def test_read_table_csv_parquet_and_errors(small, tmp_path):
         em.read_table(tmp_path / "missing.csv")
     with pytest.raises(IsADirectoryError, match="is a folder, not a file"):
         em.read_table(tmp_path)
-    (tmp_path / "c.txt").write_text("x")
-    with pytest.raises(ValueError, match=r"\.csv, \.parquet, \.sav, \.dta or \.xlsx"):
-        em.read_table(tmp_path / "c.txt")
+    (tmp_path / "c.json").write_text("x")
+    with pytest.raises(ValueError, match=r"\.parquet, \.sav, \.dta or \.xlsx"):
+        em.read_table(tmp_path / "c.json")
 
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import tomllib
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -362,3 +363,29 @@ def test_a_semicolon_export_reads_as_the_comma_export(tidy, tmp_path):
     comma = em.read_table(tmp_path / "export.csv")
     pd.testing.assert_frame_equal(semi, comma)
     assert semi.attrs == comma.attrs
+
+
+def test_a_utf16_tab_separated_export_reads_as_the_csv_export(tidy, tmp_path):
+    """Qualtrics' TSV export and Excel's "Unicode text" are UTF-16 with a
+    byte-order mark: read as such whatever encoding was passed."""
+    survey, catalog = tidy
+    _export(survey.head(40), catalog, tmp_path / "export.csv", words=True)
+    with open(tmp_path / "export.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    comma = em.read_table(tmp_path / "export.csv")
+    for name in ("export.tsv", "export.txt"):
+        with open(tmp_path / name, "w", newline="", encoding="utf-16") as handle:
+            csv.writer(handle, delimiter="\t").writerows(rows)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a tab-separated file says so
+            tabbed = em.read_table(tmp_path / name, encoding="latin-1")
+        pd.testing.assert_frame_equal(tabbed, comma)
+        assert tabbed.attrs == comma.attrs
+    plain = tmp_path / "plain.csv"
+    survey.head(5).to_csv(plain, index=False, encoding="utf-16")
+    assert em.read_table(plain)["respondent_id"].tolist() == list(
+        survey["respondent_id"].head(5)
+    )
+    (tmp_path / "export.json").write_text("{}")
+    with pytest.raises(ValueError, match=r"expected a \.csv, \.tsv, \.txt"):
+        em.read_table(tmp_path / "export.json")
