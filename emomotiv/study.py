@@ -832,6 +832,14 @@ def _guess_role(column: str, names: Sequence[str]) -> bool:
 # A column whose name holds one of these words is the likely outcome when no
 # name matches the connection role outright ("Feel connected to the brand?").
 _CONNECTION_WORD = re.compile(r"\bconnect(ed|ion)\b", re.IGNORECASE)
+# A number off any rating scale whose name holds one of these words is the
+# likely value column when no name matches the value role outright ("How
+# much did you spend with us last year (£)?").
+_MONEY_WORD = re.compile(
+    r"(\b(spend|spent|spending|revenue|invest(ed|ment)?|balance|assets|"
+    r"purchases?|sales|premiums?|value)\b|[£$€])",
+    re.IGNORECASE,
+)
 
 
 def guess_roles(columns: Sequence[str]) -> dict[str, str]:
@@ -912,7 +920,9 @@ def draft_study(
         Columns with no answers: left out, listed apart.
     not_ratings : sequence of str
         Numeric columns off any rating scale (amounts, counts): neither
-        facets nor segments, listed as the likely value column.
+        facets nor segments, listed as the likely value column; the one
+        whose name speaks of money (spend, revenue, £) is the ``value``
+        when no name matches the role outright.
 
     Returns
     -------
@@ -928,6 +938,9 @@ def draft_study(
     {'connection': 'connected', 'weight': 'weight', 'id': 'respondent_id'}
     """
     roles = guess_roles(columns)
+    money = [c for c in not_ratings if _MONEY_WORD.search(c) and c not in left_out]
+    if "value" not in roles and len(money) == 1 and money[0] not in roles.values():
+        roles = {**roles, "value": money[0]}
     from .schema import MOTIVATOR_PREFIX, STATED_PREFIX
 
     taken = set(roles.values())

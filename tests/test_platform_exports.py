@@ -160,7 +160,7 @@ def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
     platform = text.split("platform adds")[1].split("no answers")[0]
     assert all(f in platform for f in FIELDS[1:4])
     assert "Custom Data 1" in text.split("no answers")[1].split("stated =")[0]
-    assert SPEND in text.split("off a rating scale")[1].split("value =")[0]
+    assert roles["value"] == SPEND  # the one amount whose name speaks of money
 
     out = tmp_path / "results"
     assert main(["analyze", "--study", str(study), "--out", str(out)]) == 0

@@ -137,6 +137,19 @@ def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
     assert "could be the segment" not in draft_study(columns, survey="s.csv")
 
 
+def test_draft_study_takes_the_one_amount_named_for_money_as_the_value():
+    columns = ["Respondent ID", "Connected?", "Spend last year (£)", "Postcode"]
+    amounts = ["Spend last year (£)", "Postcode"]
+    text = draft_study(columns, numeric=amounts, not_ratings=amounts)
+    assert tomllib.loads(text)["roles"]["value"] == "Spend last year (£)"
+    # two such amounts: neither is guessed, both are listed
+    columns += ["Sales (€)"]
+    text = draft_study(columns, numeric=amounts, not_ratings=[*amounts, "Sales (€)"])
+    assert "value" not in tomllib.loads(text)["roles"]
+    listed = text.split("off a rating scale")[1].split("# value =")[0]
+    assert "Spend last year (£), Postcode, Sales (€)" in listed
+
+
 def test_keyword_arguments_and_study_give_the_same_analysis():
     s = em.make_survey(n_respondents=400, n_facets=8, random_state=3)
     options = dict(n_boot=3, progress=False, methods=False)
