@@ -786,7 +786,7 @@ def response_names(questions: Sequence[object], answers: Sequence[object]) -> li
     names, numbers, question, number = [], [], "", 0
     answers = list(answers) + [""] * max(0, len(questions) - len(answers))
     for i, (head, answer) in enumerate(zip(questions, answers, strict=False)):
-        head, answer = (" ".join(str(t or "").split()) for t in (head, answer))
+        head, answer = _spaced(head), _spaced(answer)
         if head:
             question = head
             number += bool(answer)
@@ -795,6 +795,11 @@ def response_names(questions: Sequence[object], answers: Sequence[object]) -> li
         numbers.append(number)
     names = _told_apart(names, [f"Q{k}" if k else "" for k in numbers])
     return _told_apart(names, [f"column {i + 1}" for i in range(len(names))])
+
+
+def _spaced(text: object) -> str:
+    """A header cell's text, stripped, inner spaces single ("" for none)."""
+    return " ".join(str(text or "").split())
 
 
 def _told_apart(names: list[str], marks: Sequence[str]) -> list[str]:
@@ -813,21 +818,16 @@ def _response_layout(
     export's columns; a column's label is its statement, option or
     question, unnumbered; its question, the text it was asked under."""
     names = response_names(header, answers)
-    asked, questions = "", {}
+    answers = list(answers) + [""] * max(0, len(names) - len(answers))
+    asked, questions, labels = "", {}, {}
     for name, head, answer in zip(names, header, answers, strict=False):
-        asked = " ".join(str(head or "").split()) or asked
-        if " ".join(str(answer or "").split()):
+        asked, answer = _spaced(head) or asked, _spaced(answer)
+        if answer:
             questions[name] = asked
-    texts = [" ".join(str(t or "").split()) for t in answers]
-    labels = {
-        name: text if text and _fold(text) not in _ONE_ANSWER else None
-        for name, text in zip(names, texts, strict=False)
-    }
-    labels = {  # a label is kept where it says more than the name
-        name: label
-        for name in names
-        if (label := labels.get(name) or re.sub(r" \(Q\d+\)$", "", name)) != name
-    }
+        statement = answer if answer and _fold(answer) not in _ONE_ANSWER else ""
+        label = statement or re.sub(r" \(Q\d+\)$", "", name)
+        if label != name:  # a label is kept where it says more than the name
+            labels[name] = label
     platform = [n for n in names if _fold(n) in _RESPONSE_FIELDS]
     return names, labels, platform, questions
 

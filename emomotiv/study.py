@@ -973,8 +973,8 @@ def draft_study(
     lines += ["", "[roles]", "# Guessed from the column names:"]
     # the text columns: known only when the numeric ones are
     numbers = columns if numeric is None else numeric
-    not_text = {*taken, *labelled, *left_out, *numbers, *stated, *empty}
-    text = [c for c in columns if c not in not_text and c not in not_ratings]
+    not_text = {*taken, *labelled, *left_out, *numbers, *stated, *empty, *not_ratings}
+    text = [c for c in columns if c not in not_text]
     amounts = [c for c in not_ratings if c not in taken and c not in left_out]
     for role in Study.ROLES:
         if role in roles:
