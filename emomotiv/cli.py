@@ -521,9 +521,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--value-per-connected",
         type=float,
         metavar="X",
-        help="incremental value of a connected customer (default: from the value "
-        "link, else the mean value gap between connected and unconnected "
-        "respondents in --value)",
+        help="incremental value of a connected customer, or of one point of a "
+        "score outcome (default: from the value link, else the mean value gap "
+        "between connected and unconnected respondents in --value; for a score, "
+        "the slope of --value on it)",
     )
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
@@ -1178,14 +1179,16 @@ def _print_plan(plan: dict, score: str | None = None) -> None:
             f"mean {_safe(score)} {_change(together)} together "
             f"(sum of single gains {_change(single)})"
         )
+    n = plan["n_selected"]
     print(
-        f"Plan within {plan['budget']:,.0f}: fund {plan['n_selected']} facets for "
-        f"{plan['spent']:,.0f}; {gain}."
+        f"Plan within {plan['budget']:,.0f}: fund {n} facet{'' if n == 1 else 's'} "
+        f"for {plan['spent']:,.0f}; {gain}."
     )
     if plan.get("combined_delta_value") is not None:
+        unit = "connected customer" if score is None else f"point of {_safe(score)}"
         print(
             f"  expected value gain {plan['combined_delta_value']:,.0f} "
-            f"(value per connected customer {_money(plan['value_per_connected'])}, "
+            f"(value per {unit} {_money(plan['value_per_connected'])}, "
             f"{plan['value_source']})."
         )
 

@@ -873,7 +873,10 @@ def _plan_step(
     """
     vpc, source = study.value_per_connected, None
     link = summary.get("value") or {}
-    if vpc is None and link.get("value_per_connected") is not None:
+    # the link values a connected customer: it prices a 0/1 outcome's gains;
+    # a score's gains are points, priced by the value of a point (the plan's)
+    binary = estimator.task_ == "binary"
+    if vpc is None and binary and link.get("value_per_connected") is not None:
         vpc = (
             link["value_per_connected"],
             link.get("value_per_connected_low", np.nan),
@@ -1021,10 +1024,12 @@ def analyze(
             Money for improvements; with it, the ``plan`` table funds the
             facets with the largest expected value gain within the budget.
         value_per_connected : float or None
-            Incremental value of a connected customer. By default it comes
-            from the value link (``summary["value"]``) when there is one, else
-            from the difference in weighted mean ``value`` between connected
-            and unconnected respondents.
+            Incremental value of a connected customer; with a score outcome
+            (``connection_kind="score"``), of one point of the score. By
+            default it comes from the value link (``summary["value"]``) when
+            there is one, else from the difference in weighted mean ``value``
+            between connected and unconnected respondents; for a score, from
+            the weighted least-squares slope of ``value`` on the score.
         halo : {"mean", "factor", "profile", "components", "none"}, default="mean"
             Each respondent's general warmth, estimated from their own
             ratings (see :func:`~emomotiv.halo_score`), enters the model as
@@ -1179,6 +1184,10 @@ def analyze(
     value_tables, summary["value_drivers"], value_drivers = _value_drivers_step(
         data, schema, cat, plan, study, cv=getattr(estimator, "cv", 5)
     )
+    value_warning = summary["value_drivers"].get("warning")
+    if value_warning:
+        summary["warnings"].append(value_warning)
+        warnings.warn(value_warning, UserWarning, stacklevel=2)
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {
         "drivers": drivers,

@@ -789,9 +789,11 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
             return est, est + sd * draws, value_source or "value_link"
         est = float(value_per_connected)
         return est, np.full(n_boot, est), value_source or "parameter"
-    if value is None or y is None or sim.model.task_ != "binary":
+    if value is None or y is None:
         return float("nan"), None, None
     value = np.asarray(value, dtype=float)
+    if sim.model.task_ != "binary":
+        return _value_slope(sim, np.asarray(y, dtype=float), value)
     connected = np.asarray(y) == sim.model.classes_[1]
 
     def diff(w):
@@ -809,6 +811,42 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
 
         reps = _rescaled(reps, sim.refits.scale)
     return float(est), reps, "mean_difference"
+
+
+def _value_slope(sim, score: np.ndarray, value: np.ndarray):
+    """(estimate, per-replicate values or None, "value_slope") for a score.
+
+    The score's gains are in its own points, so they are priced by the value
+    of one point: the weighted least-squares slope of value on the score
+    (for a 0/1 outcome the same slope is the mean difference above),
+    recomputed on each replicate's resample like the mean difference.
+    """
+    usable = np.isfinite(score) & np.isfinite(value)
+
+    def slope(w):
+        w = np.where(usable, w, 0.0)
+        if not w.sum() > 0:
+            return float("nan")
+        x, v = score[usable], value[usable]
+        wu = w[usable]
+        dx = x - np.average(x, weights=wu)
+        spread = np.average(dx**2, weights=wu)
+        if not spread > 0:
+            return float("nan")
+        dv = v - np.average(v, weights=wu)
+        return float(np.average(dx * dv, weights=wu) / spread)
+
+    n_boot = 0 if sim.refits is None else len(sim.refits)
+    est = slope(sim.weights)
+    reps = None
+    if n_boot:
+        from .bootstrap import _rescaled
+
+        counts = (sim.refits.counts(r) for r in range(n_boot))
+        reps = _rescaled(
+            np.array([slope(sim.weights * c) for c in counts]), sim.refits.scale
+        )
+    return est, reps, "value_slope"
 
 
 def plan_improvements(
@@ -860,15 +898,18 @@ def plan_improvements(
     population : float or None
         Customers the survey represents; without it values are NaN.
     value_per_connected : float, (estimate, low, high) or None
-        Incremental value of a connected customer, alone or with its
-        interval at ``level`` (each replicate then draws its value from the
-        normal distribution that interval implies). When None and ``value`` is
-        given for a 0/1 outcome, the difference in weighted mean value between
-        connected and unconnected respondents is used (``value_source
-        "mean_difference"``, an upper-end figure: it credits connection with
-        every difference between the groups). Otherwise values are NaN.
+        Incremental value of a connected customer (for a score outcome, of
+        one point of the score), alone or with its interval at ``level``
+        (each replicate then draws its value from the normal distribution
+        that interval implies). When None and ``value`` is given: for a 0/1
+        outcome, the difference in weighted mean value between connected and
+        unconnected respondents (``value_source "mean_difference"``, an
+        upper-end figure: it credits connection with every difference
+        between the groups); for a score, the weighted least-squares slope of
+        value on the score (``"value_slope"``, the value of one point, upper
+        end for the same reason). Otherwise values are NaN.
     value : array-like or None
-        Per-respondent value, for the fallback above.
+        Per-respondent value, for the fallbacks above.
     value_source : str or None
         Where ``value_per_connected`` came from, for the summary.
     sample_weight : array-like or None

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._stats import format_against
 from ._validation import (
     ValidationError,
     check_choice,
@@ -55,6 +56,7 @@ from ._validation import (
     check_int,
     check_n_jobs,
 )
+from .diagnostics import WEAK_R2
 from .importance import _as_groups
 from .model import DriverModel
 
@@ -173,7 +175,10 @@ class ValueDrivers:
         ``objective``, ``points``, ``n_boot``, ``level``, ``n``
         (respondents with a value), ``fit`` (the value model's
         cross-validated R²), ``value_per_connected``, ``estimate`` (how the
-        estimates were made) and ``note``.
+        estimates were made), ``note`` and ``warning`` (a plain warning when
+        the cross-validated R² is below
+        :data:`~emomotiv.diagnostics.WEAK_R2`: the ratings barely predict
+        value; else None).
 
     Examples
     --------
@@ -369,13 +374,14 @@ def value_drivers(
         )
     table = table.reindex(columns=list(COLUMNS))
     table = table.sort_values("delta_value", ascending=False, ignore_index=True)
+    fit = fitted.fit_summary()
     info = {
         "objective": fitted.objective,
         "points": points,
         "n_boot": n_boot,
         "level": level,
         "n": int(keep.sum()),
-        "fit": fitted.fit_summary(),
+        "fit": fit,
         "value_per_connected": value_per_connected,
         "estimate": (
             "bagged: the mean over the bootstrap replicates (changes out of bag)"
@@ -383,5 +389,20 @@ def value_drivers(
             else "the model fitted on every respondent, in sample"
         ),
         "note": note,
+        "warning": _fit_warning(fit),
     }
     return ValueDrivers(table, fitted, info)
+
+
+def _fit_warning(fit: Mapping[str, float]) -> str | None:
+    """A plain warning when the value model barely predicts value (its
+    cross-validated R² below :data:`~emomotiv.diagnostics.WEAK_R2`)."""
+    r2 = fit.get("r2")
+    if r2 is None or not r2 < WEAK_R2:
+        return None
+    return (
+        "The value model's cross-validated R² is "
+        f"{format_against(r2, WEAK_R2, digits=2)} (below {WEAK_R2}): the "
+        "ratings barely predict value, so the value drivers and their split "
+        "through connection are not reliable."
+    )

@@ -327,12 +327,19 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
         "spent": 4000.0,
         "combined_delta_connected": 0.466,
         "sum_individual_delta_connected": 0.5,
+        "combined_delta_value": 93200.0,
+        "value_per_connected": 400.0,
+        "value_source": "value_slope",
     }
     _print_plan(plan, "Overall NPS")
     out = capsys.readouterr().out
+    assert "fund 1 facet for 4,000" in out
     assert "mean Overall NPS +0.47 together (sum of single gains +0.50)" in out
-    _print_plan(plan)
-    assert "connected share +46.6 points together" in capsys.readouterr().out
+    assert "(value per point of Overall NPS 400, value_slope)" in out
+    _print_plan(plan | {"n_selected": 2, "selected": ["seat", "meal"]})
+    out = capsys.readouterr().out
+    assert "connected share +46.6 points together" in out
+    assert "fund 2 facets" in out and "value per connected customer 400" in out
 
 
 def test_outcome_label_option_and_default():

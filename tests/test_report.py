@@ -547,9 +547,11 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     plan = parts["roi"].split("Recommended plan")[1]
     assert "change mean “Overall NPS” by" in plan and "connected customers" not in plan
     assert "on mean “Overall NPS”" in parts["summary"]
+    assert "Value per point of “Overall NPS”:" in plan
     # a 0/1 outcome keeps points of its share
     binary = sections(em.Report(result).html())["roi"]
     assert "+46.60 pts" in binary and '<th class="n">Connected</th>' in binary
+    assert "Value per connected customer:" in binary
 
 
 def test_one_stage_and_no_connection_rule_read_as_plain_sentences(contract):

@@ -106,6 +106,46 @@ def test_value_per_connected_fallback_is_the_weighted_mean_gap(small):
     assert plan.summary["value_per_connected"] == pytest.approx(gap)
 
 
+def test_a_score_outcome_is_priced_by_the_value_of_one_point(small):
+    # a score's gains are in its own points: the fallback is the weighted
+    # least-squares slope of value on the score, not a gap between groups
+    s, w = small.survey, small.survey["weight"]
+    X = s[small.catalog["facet"]]
+    model = em.DriverModel(n_estimators=40, cv=0, random_state=0)
+    model.fit(X, s["satisfaction"], sample_weight=w)
+    plan = em.plan_improvements(
+        model,
+        X,
+        s["satisfaction"],
+        catalog=small.catalog,
+        population=1000,
+        value=s["value"],
+        sample_weight=w,
+        cross_fit=0,
+        n_boot=0,
+    )
+    slope = np.polyfit(s["satisfaction"], s["value"], 1, w=np.sqrt(w))[0]
+    assert plan.summary["value_source"] == "value_slope"
+    assert plan.summary["value_per_connected"] == pytest.approx(slope)
+    roi = plan.roi
+    assert np.allclose(roi["delta_value"], roi["delta_connected"] * 1000 * slope)
+
+
+def test_for_a_0_1_outcome_the_slope_is_the_mean_gap(small):
+    from emomotiv.simulate import _Simulator, _value_slope
+
+    s, w = small.survey, small.survey["weight"].to_numpy()
+    X = s[small.catalog["facet"]]
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0).fit(X, s["connected"])
+    sim = _Simulator(model, X, w, {}, "test", [])
+    c = (s["connected"] == 1).to_numpy()
+    value = s["value"].to_numpy()
+    slope, reps, source = _value_slope(sim, c.astype(float), value)
+    gap = np.average(value[c], weights=w[c]) - np.average(value[~c], weights=w[~c])
+    assert source == "value_slope" and reps is None
+    assert slope == pytest.approx(gap)
+
+
 # -- scenarios -----------------------------------------------------------------
 
 

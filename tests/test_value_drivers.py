@@ -1,5 +1,6 @@
 """Value drivers: the value model, change in value, the part through connection."""
 
+import re
 import warnings
 
 import numpy as np
@@ -130,6 +131,45 @@ def test_analyze_writes_value_drivers_and_the_report_shows_them(direct):
     assert "What drives value, and how much of it flows through connection" in html
     label = s.catalog.set_index("facet").loc[facet, "label"]
     assert label in html.split('id="value-drivers"')[1]
+
+
+def test_a_value_model_that_barely_predicts_value_is_flagged():
+    from emomotiv.value_drivers import _fit_warning
+
+    assert _fit_warning({"r2": 0.13, "r2_std": 0.02}) is None
+    assert _fit_warning({}) is None  # not cross-validated: nothing to judge
+    text = _fit_warning({"r2": -0.014, "r2_std": 0.27})
+    assert "R² is -0.01 (below 0.05)" in text and "not reliable" in text
+
+
+def test_a_score_outcome_is_priced_per_point_and_a_weak_value_model_is_warned():
+    # a value the ratings do not predict, and a score outcome: its gains are
+    # points, priced by the value of a point, not of a connected customer
+    s = em.make_survey(n_respondents=400, n_facets=10, random_state=3)
+    value = np.random.default_rng(0).gamma(2.0, 500.0, len(s.survey))
+    survey = s.survey.assign(value=value)
+    with pytest.warns(UserWarning, match="value model's cross-validated R²"):
+        result = em.analyze(
+            survey,
+            s.catalog,
+            connection="satisfaction",
+            connection_kind="score",
+            value="value",
+            population=1000,
+            model=em.DriverModel(n_estimators=60, cv=3),  # the value model's folds
+            n_boot=3,
+            methods=False,
+            progress=False,
+            random_state=0,
+        )
+    plan = result.summary["plan"]
+    assert plan["value_source"] == "value_slope"
+    slope = np.polyfit(survey["satisfaction"], value, 1)[0]
+    assert plan["value_per_connected"] == pytest.approx(slope)
+    warning = result.summary["value_drivers"]["warning"]
+    assert warning in result.summary["warnings"]
+    shown = r"R² is -?0\.\d\d \(below 0\.05\): the ratings barely predict value"
+    assert re.search(shown, em.Report(result).html())
 
 
 def test_controls_are_seen_by_the_value_model_and_never_ranked_or_moved():
