@@ -73,6 +73,12 @@ docs/concepts/halo.md. What was run (the full grid was too heavy there):
   pearson 0.79, drivers/truth 0.46, others/truth -0.03, plan/best 0.85,
   spend_none 0.27; with ``--n-boot 100`` (analyze's default bootstrap,
   140 s per analysis) 0.80, 0.65, 0.78, 0.44, 0.01, 0.90, 0.20;
+- ``--settings default steps200 steps100`` on ``--sizes 6000 --halo
+  moderate --scale on`` and ``--sizes 2000 6000 --halo none --scale off``
+  (``--designs mean``, seeds 0-4, a quiet machine, 4-6 s per analysis):
+  fewer, larger steps, in the docs page's "Model settings tried";
+- ``--sizes 3000 4000 --designs mean components`` (seeds 0-4): where the
+  components start to help, in the same section;
 - ``--sizes 6000 --designs mean --linear`` on ``--halo none --scale off``
   and ``--halo moderate --scale on`` (seeds 0-4, a quiet machine, 20 s per
   survey for the regression): the logistic regression p@10 1.00 and 0.62,
@@ -102,6 +108,9 @@ SETTINGS = {
     "colsample1": {"colsample_bytree": 1.0},
     "colsample.5": {"colsample_bytree": 0.5},
     "slow": {"learning_rate": 0.025, "n_estimators": 600},
+    "steps150": {"learning_rate": 0.1, "n_estimators": 150},
+    "steps100": {"learning_rate": 0.15, "n_estimators": 100},
+    "steps200": {"learning_rate": 0.075, "n_estimators": 200},
 }
 METRICS = ["p@10", "r@15", "pearson", "drivers/truth", "others/truth"]
 PLAN = ["plan/best", "spend_none"]
