@@ -49,6 +49,7 @@ scale use, stage factors, context, other ratings) unchanged.
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1106,6 +1107,22 @@ def make_waves(
         raise ValueError(
             f"The 'effects' parameter of make_waves names waves {unknown} that "
             f"are not in waves={labels}."
+        )
+    taken = {"n_respondents", "n_facets", "wave", "random_state", "effects"}
+    passed_on = [
+        p
+        for p in inspect.signature(make_survey).parameters
+        if p not in taken | {"sample_seed"}
+    ]
+    strange = [name for name in options if name not in passed_on]
+    if strange:
+        hints = " ".join(
+            f"Unknown option '{n}'.{did_you_mean(n, [*passed_on, 'waves'])}"
+            for n in strange
+        )
+        raise TypeError(
+            f"make_waves: {hints} It takes waves, effects, random_state and "
+            f"the options of make_survey: {', '.join(passed_on)}."
         )
     parts = [
         make_survey(

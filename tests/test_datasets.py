@@ -274,3 +274,15 @@ def test_segment_effects_give_exact_truth_per_segment():
     pd.testing.assert_frame_equal(s.survey[facets], plain.survey[facets])
     with pytest.raises(ValueError, match="Unknown customer types"):
         em.make_survey(100, 6, random_state=0, segment_effects={"VIP": {}})
+
+
+def test_make_waves_names_an_unknown_option_as_its_own():
+    with pytest.raises(
+        TypeError,
+        match=r"make_waves: Unknown option 'n_waves'\. "
+        r"Did you mean 'waves'\?",
+    ) as err:
+        em.make_waves(n_waves=2, n_respondents=100, n_facets=6)
+    assert "halo_effect" in str(err.value)  # the options it passes on, listed
+    with pytest.raises(TypeError, match="Unknown option 'sample_seed'"):
+        em.make_waves(100, 6, sample_seed=1)  # make_waves draws each wave's own
