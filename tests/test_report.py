@@ -395,6 +395,32 @@ def test_full_contract_report_in_headless_chromium(browser, contract, tmp_path, 
         print(f"\nfull report screenshot: {shot}\nprinted ({pages} pages): {pdf}")
 
 
+# logs every table, chart or figure that reaches past the right edge of
+# the element holding it (a long header that will not wrap, a wide chart)
+OVERFLOW_PROBE = """<script>addEventListener("load", () => {
+  for (const el of document.querySelectorAll("table, figure, svg, img")) {
+    const own = el.getBoundingClientRect();
+    const room = el.parentElement.getBoundingClientRect();
+    if (own.right > room.right + 1) {
+      const where = el.closest("[id]");
+      console.log("overflow: " + el.tagName + " in #" + (where ? where.id : "?"));
+    }
+  }
+});</script>"""
+
+
+@pytest.mark.parametrize("name", ["contract", "full_result"])
+def test_no_table_or_chart_reaches_past_the_page(browser, name, request, tmp_path):
+    result = request.getfixturevalue(name)  # the sample's has the value drivers
+    html = em.Report(result).html().replace("</body>", OVERFLOW_PROBE + "</body>")
+    page = tmp_path / "probe.html"
+    page.write_text(html, encoding="utf-8")
+    _, console = chromium(
+        browser, page, tmp_path / "probe", "--window-size=1280,4000", "--dump-dom"
+    )
+    assert [m for m in console if "overflow" in m] == []
+
+
 @pytest.mark.parametrize(
     ("func", "value", "text"),
     [
