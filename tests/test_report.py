@@ -409,14 +409,35 @@ OVERFLOW_PROBE = """<script>addEventListener("load", () => {
 });</script>"""
 
 
-@pytest.mark.parametrize("name", ["contract", "full_result"])
-def test_no_table_or_chart_reaches_past_the_page(browser, name, request, tmp_path):
-    result = request.getfixturevalue(name)  # the sample's has the value drivers
-    html = em.Report(result).html().replace("</body>", OVERFLOW_PROBE + "</body>")
+def print_rules(html: str) -> str:
+    """The report's ``@media print`` rules, as plain rules (braces matched)."""
+    start = html.index("{", html.index("@media print")) + 1
+    depth, end = 1, start
+    while depth:
+        depth += {"{": 1, "}": -1}.get(html[end], 0)
+        end += 1
+    return html[start : end - 1]
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "printed"),
+    [
+        ("contract", 1280, False),
+        ("full_result", 1280, False),  # the sample's, with the value drivers
+        # A4 at 96 dpi less Chromium's default margins, with the print rules
+        ("full_result", 718, True),
+    ],
+)
+def test_no_table_or_chart_reaches_past_the_page(
+    browser, name, width, printed, request, tmp_path
+):
+    html = em.Report(request.getfixturevalue(name)).html()
+    extra = f"<style>{print_rules(html)}</style>" if printed else ""
+    html = html.replace("</body>", extra + OVERFLOW_PROBE + "</body>")
     page = tmp_path / "probe.html"
     page.write_text(html, encoding="utf-8")
     _, console = chromium(
-        browser, page, tmp_path / "probe", "--window-size=1280,4000", "--dump-dom"
+        browser, page, tmp_path / "probe", f"--window-size={width},4000", "--dump-dom"
     )
     assert [m for m in console if "overflow" in m] == []
 
