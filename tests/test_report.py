@@ -432,6 +432,12 @@ def test_no_table_or_chart_reaches_past_the_page(
     browser, name, width, printed, request, tmp_path
 ):
     html = em.Report(request.getfixturevalue(name)).html()
+    assert overflowing(browser, html, width, printed, tmp_path) == []
+
+
+def overflowing(browser, html: str, width: int, printed: bool, tmp_path) -> list:
+    """What :data:`OVERFLOW_PROBE` logs for ``html`` in a window ``width`` wide
+    (with the print rules applied when ``printed``)."""
     extra = f"<style>{print_rules(html)}</style>" if printed else ""
     html = html.replace("</body>", extra + OVERFLOW_PROBE + "</body>")
     page = tmp_path / "probe.html"
@@ -439,7 +445,7 @@ def test_no_table_or_chart_reaches_past_the_page(
     _, console = chromium(
         browser, page, tmp_path / "probe", f"--window-size={width},4000", "--dump-dom"
     )
-    assert [m for m in console if "overflow" in m] == []
+    return [m for m in console if "overflow" in m]
 
 
 @pytest.mark.parametrize(
@@ -764,6 +770,8 @@ def test_save_comparison_writes_the_report(comparison, tmp_path):
 
 
 def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
+    from emomotiv.results import WaveComparison
+
     ARTIFACTS.mkdir(exist_ok=True)
     page = em.ComparisonReport(comparison).write_html(ARTIFACTS / "compare.html")
     dom, console = chromium(browser, page, tmp_path / "dom", "--dump-dom")
@@ -771,6 +779,13 @@ def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
     for key in ("summary", "changes", "kpis"):
         assert f'id="{key}"' in dom
     assert "What moved" in dom and "<svg" in dom
+    # labels as long as real ones, in a table of nine columns
+    long = comparison.changes.assign(
+        label=[f"Guidance on the first trade, step {i}" for i in range(30)]
+    )
+    html = em.ComparisonReport(WaveComparison(long, comparison.summary)).html()
+    for width, printed in ((1280, False), (718, True)):  # on screen, on A4
+        assert overflowing(browser, html, width, printed, tmp_path) == []
 
 
 def test_header_counts_read_with_thousands_separators(contract):
