@@ -510,6 +510,20 @@ def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
         assert f">{via}</td>" in part
 
 
+def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
+    table = contract.tables["value_drivers"].head(2).copy()
+    table["delta_value"] = [-3.2, -0.004]
+    table["delta_value_low"] = [-7.9, -10.5]
+    table["delta_value_high"] = [0.4, 8.4]
+    table["delta_value_via_connection"] = [-1.5, 2.7]
+    html = em.Report(
+        replace(contract, tables={**contract.tables, "value_drivers": table})
+    ).html()
+    part = html.split('id="value-drivers"')[1].split("</table>")[0]
+    assert '<td class="n neg">-3.20</td>' in part
+    assert re.search(r'<td class="n">0\.0+</td>', part)  # not red: it reads 0
+
+
 def _with_roi(contract, delta, low, high):
     """The contract result with a made-up ROI table of these effects."""
     n = len(delta)
