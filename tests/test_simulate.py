@@ -41,10 +41,10 @@ def fitted(small):
 
 
 @pytest.mark.xfail(
-    reason="measured on the merged issue-10 + issue-11 branch: r >= 0.85 holds, "
-    "the drivers' summed gain is 0.65 of the truth (bagged out-of-bag gains, "
-    "halo score as a control; see docs/concepts/uncertainty.md, 'Are the "
-    "intervals honest?')",
+    reason="measured with the halo score as a control and the bagged, "
+    "out-of-bag gains: r >= 0.85 holds, the drivers' summed gain is 0.65 of "
+    "the truth (see docs/concepts/uncertainty.md, 'Are the intervals "
+    "honest?')",
     strict=False,
 )
 def test_simulated_uplift_recovers_the_true_uplift(full, full_result):
@@ -73,7 +73,7 @@ def test_roi_table_contract_and_intervals(full_result, full):
     assert np.array_equal(roi["cost"].to_numpy(), cost[roi["facet"]].to_numpy())
     plan = full_result.summary["plan"]
     assert plan["assumption"] == em.simulate.ASSUMPTION
-    # The value link (issue 4) prices a connected customer; without a
+    # The value link prices a connected customer; without a
     # population there is no money in it, and no plan without a budget.
     assert plan["value_source"] == "value_link"
     assert plan["value_per_connected"] == pytest.approx(
