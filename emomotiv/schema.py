@@ -462,8 +462,13 @@ def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
     return values.astype(float), bad, int(mask.sum())
 
 
+def _many(n: int, noun: str) -> str:
+    """``"1 cell"``, ``"3 cells"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _cells(n: int) -> str:
-    return f"{n} cell{'' if n == 1 else 's'}"
+    return _many(n, "cell")
 
 
 def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
@@ -503,7 +508,7 @@ def _facet_values(
 def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
-        problems.append(f"{what} has {n_inf} infinite values ({_cells(n_inf)}).")
+        problems.append(f"{what} has {_many(n_inf, 'infinite value')}.")
 
 
 _DECIMAL_HINT = (
@@ -557,7 +562,7 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
     if len(off):
         found = sorted(set(off.tolist()))
         problems.append(
-            f"The satisfaction column '{col}' has {len(off)} values off its "
+            f"The satisfaction column '{col}' has {_many(len(off), 'value')} off its "
             f"{lo:g}-{hi:g} scale: {preview(found)}. If they are codes (such as "
             "'don't know'), declare them as not experienced: --not-experienced "
             f'"{",".join(f"{v:g}" for v in found[:3])}".'
@@ -767,8 +772,9 @@ def validate_survey(
         if len(off):
             found = sorted(set(off.tolist()))
             problems.append(
-                f"Facet '{facet}' has {len(off)} ratings off its {lo:g}-{hi:g} "
-                f"scale: {preview(found)}." + _codes_hint([f"{v:g}" for v in found])
+                f"Facet '{facet}' has {_many(len(off), 'rating')} off its "
+                f"{lo:g}-{hi:g} scale: {preview(found)}."
+                + _codes_hint([f"{v:g}" for v in found])
             )
         observed = values.dropna()
         if observed.empty and not n_text:  # text alone is reported above

@@ -155,6 +155,15 @@ def test_counts_in_messages_count_cells():
     assert not any("empty" in p for p in problems)
 
 
+def test_one_of_anything_is_counted_in_the_singular():
+    s = _survey()
+    s.loc[0, "app"] = 11.0
+    s.loc[1, "w"] = np.inf
+    problems = _problems(s)
+    assert any("has 1 rating off its 1-10 scale: 11.0" in p for p in problems)
+    assert any(p.endswith("has 1 infinite value.") for p in problems), problems
+
+
 def test_duplicate_ids():
     s = _survey()
     s.loc[1, "id"] = s.loc[0, "id"]
