@@ -1204,11 +1204,14 @@ def _print_segments(summary: dict, table) -> None:
     unranked = ", ".join(
         f"{_safe(name)} {s['n']:,}" for name, s in sizes.items() if not s.get("ranked")
     )
+    left_out = f"  {_safe(info['left_out'])}." if info.get("left_out") else None
     if not ranked:
         print(
             f"Segments by {_safe(column)}: none ranked, every segment is below the "
             f"minimum of {info['min_size']:,} respondents ({unranked})."
         )
+        if left_out:
+            print(left_out)
         return
     differing = table.loc[table["differs"].eq(True)]
     labels = list(dict.fromkeys(differing["label"].astype(str)))
@@ -1231,6 +1234,8 @@ def _print_segments(summary: dict, table) -> None:
     top = table.loc[table["ranked"].astype(bool) & (table["rank"] == 1)]
     for row in top.itertuples():
         print(f"  {_label(row.segment):<30} {row.n:>7,}  top: {_label(row.label)}")
+    if left_out:
+        print(left_out)
 
 
 def _print_value_drivers(summary: dict, table) -> None:

@@ -336,6 +336,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
         "rows": [],
         "skipped": info.get("skipped"),
         "note": info.get("note"),
+        "left_out": info.get("left_out"),
         "alpha": info.get("alpha", 0.05),
         "unranked": [
             {"name": name, "n": s.get("n"), "note": s.get("note")}

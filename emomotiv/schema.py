@@ -856,14 +856,6 @@ def validate_survey(
                 f"{preview(list(dict.fromkeys(dup)))}."
             )
 
-    seg = schema.segment
-    if seg is not None and seg in out.columns and out[seg].isna().any():
-        n_empty = int(out[seg].isna().sum())
-        problems.append(
-            f"The segment column '{seg}' is empty for {n_empty} "
-            f"respondent{'' if n_empty == 1 else 's'}: give every respondent a "
-            "segment (e.g. 'unknown')."
-        )
     for col in (c for c in schema.stated.values() if c in out.columns):
         _, bad, n_text = _numeric(out[col])
         if n_text:

@@ -108,7 +108,9 @@ class SegmentDrivers:
         Each ranked segment's bootstrap result.
     info : dict
         ``min_size``, ``alpha``, ``test``, ``n_ranked``, ``segments`` (size
-        and whether ranked, per segment) and ``note``.
+        and whether ranked, per segment), ``note``, ``unassigned`` (the
+        respondents in no segment) and ``left_out`` (a sentence on them, or
+        None).
 
     Examples
     --------
@@ -166,17 +168,14 @@ def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
             subject="segments",
         )
     labels = pd.Series(np.asarray(segments, dtype=object))
-    problems = []
     if len(labels) != n:
-        problems.append(f"segments has {len(labels)} entries but X has {n} rows.")
-    if labels.isna().any():
-        problems.append(
-            f"The segment column has {int(labels.isna().sum())} empty cells; "
-            "give every respondent a segment (e.g. 'unknown')."
+        raise ValidationError(
+            [f"segments has {len(labels)} entries but X has {n} rows."],
+            subject="segments",
         )
-    if problems:
-        raise ValidationError(problems, subject="segments")
-    return labels.astype(str).to_numpy()
+    out = labels.astype(str).to_numpy(dtype=object)
+    out[labels.isna().to_numpy()] = None  # in no segment
+    return out
 
 
 def _p_column(table: pd.DataFrame) -> str | None:
@@ -266,7 +265,8 @@ def segment_drivers(
     y : array-like of shape (n_respondents,)
         Connection outcome.
     segments : array-like of shape (n_respondents,)
-        Each respondent's segment (no empty cells).
+        Each respondent's segment; a respondent with none (NaN or None) is
+        left out of every segment model (``info["unassigned"]``).
     sample_weight : array-like or None
         Survey weights; they enter each segment's fit and importance.
     labels : mapping of facet -> label, optional
@@ -320,7 +320,7 @@ def segment_drivers(
     results: dict[str, Any] = {}
     gains: dict[str, Any] = {}
     parts, sizes = [], {}
-    names = sorted(set(seg))
+    names = sorted({name for name in seg if name is not None})
     for k, name in enumerate(names):
         rows = seg == name
         n = int(rows.sum())
@@ -386,6 +386,7 @@ def segment_drivers(
         note = "no test of difference: fewer than two segments are large enough to rank"
     elif n_boot < 2:
         note = "no test of difference: it needs bootstrap replicates (n_boot >= 2)"
+    unassigned = int(sum(name is None for name in seg))
     info = {
         "min_size": min_size,
         "alpha": alpha,
@@ -397,5 +398,13 @@ def segment_drivers(
         "n_ranked": len(results),
         "segments": sizes,
         "note": note,
+        "unassigned": unassigned,
+        "left_out": (
+            f"{unassigned} respondent{' is' if unassigned == 1 else 's are'} in "
+            "no segment (the segment cell is empty): left out of the segment "
+            "models, kept in every other result"
+            if unassigned
+            else None
+        ),
     }
     return SegmentDrivers(table, results, info)

@@ -283,6 +283,9 @@ def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
     )
     _print_segments({"data": {}}, None)  # no segment column: nothing said
     assert capsys.readouterr().out == ""
+    left_out = "3 respondents are in no segment (the segment cell is empty)"
+    _print_segments({**summary, "segments": {**info, "left_out": left_out}}, table)
+    assert capsys.readouterr().out.splitlines()[-1] == f"  {left_out}."
 
 
 def test_console_lists_what_moves_value_with_the_share_through_connection(capsys):

@@ -92,11 +92,24 @@ def test_a_small_segment_is_reported_not_ranked(small):
     assert "fewer than two segments" in result.info["note"]
 
 
-def test_empty_segment_cells_are_an_error(small):
+def test_respondents_with_an_empty_segment_cell_are_in_no_segment(small):
     X = small.survey[list(small.catalog["facet"])]
     seg = small.survey["customer_type"].where(small.survey.index > 5)
-    with pytest.raises(em.ValidationError, match="6 empty cells"):
-        em.segment_drivers(em.DriverModel(**FAST), X, small.survey["connected"], seg)
+    result = em.segment_drivers(
+        em.DriverModel(**FAST),
+        X,
+        small.survey["connected"],
+        seg,
+        min_size=100,
+        n_boot=0,
+        progress=False,
+    )
+    sizes = {name: info["n"] for name, info in result.info["segments"].items()}
+    assert sizes == seg.value_counts().to_dict()  # no "nan" segment
+    assert sum(sizes.values()) == len(seg) - 6
+    assert result.info["unassigned"] == 6
+    assert result.info["left_out"].startswith("6 respondents are in no segment")
+    assert set(result.table["segment"]) == set(sizes)
 
 
 def test_a_column_name_for_segments_is_named(small):
@@ -185,6 +198,23 @@ def test_analyze_writes_segment_drivers_and_the_report_shows_them():
     assert "What drives “connected” in each segment" in html
     assert "Segment <strong>Retirement</strong>" in html
     assert "below the minimum of 350" in html
+    assert summary["unassigned"] == 0 and summary["left_out"] is None
+    # an empty segment cell stops nothing: the respondent is in no segment
+    survey = s.survey.copy()
+    survey.loc[:9, "customer_type"] = np.nan
+    gaps = em.analyze(
+        survey,
+        s.catalog,
+        **s.roles,
+        model=em.DriverModel(**FAST),
+        n_boot=0,
+        methods=False,
+        progress=False,
+        min_segment_size=350,
+    )
+    assert gaps.summary["data"]["n_respondents"] == 1500
+    assert gaps.summary["segments"]["unassigned"] == 10
+    assert "10 respondents are in no segment" in em.Report(gaps).html()
     without = em.analyze(
         s.survey,
         s.catalog,
