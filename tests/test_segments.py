@@ -177,16 +177,20 @@ def test_one_replicate_gives_no_test_and_says_why(small):
 
 def test_analyze_writes_segment_drivers_and_the_report_shows_them():
     s = em.make_survey(1500, 8, random_state=2)
-    result = em.analyze(
-        s.survey,
-        s.catalog,
-        **s.roles,
-        model=em.DriverModel(**FAST),
-        n_boot=4,
-        methods=False,
-        progress=False,
-        min_segment_size=350,
-    )
+
+    def run(survey, n_boot):
+        return em.analyze(
+            survey,
+            s.catalog,
+            **s.roles,
+            model=em.DriverModel(**FAST),
+            n_boot=n_boot,
+            methods=False,
+            progress=False,
+            min_segment_size=350,
+        )
+
+    result = run(s.survey, 4)
     table = result.tables["segment_drivers"]
     assert set(table["segment"]) == set(s.survey["customer_type"])
     assert isinstance(result.segments, em.SegmentDrivers)
@@ -202,16 +206,7 @@ def test_analyze_writes_segment_drivers_and_the_report_shows_them():
     # an empty segment cell stops nothing: the respondent is in no segment
     survey = s.survey.copy()
     survey.loc[:9, "customer_type"] = np.nan
-    gaps = em.analyze(
-        survey,
-        s.catalog,
-        **s.roles,
-        model=em.DriverModel(**FAST),
-        n_boot=0,
-        methods=False,
-        progress=False,
-        min_segment_size=350,
-    )
+    gaps = run(survey, 0)
     assert gaps.summary["data"]["n_respondents"] == 1500
     assert gaps.summary["segments"]["unassigned"] == 10
     assert "10 respondents are in no segment" in em.Report(gaps).html()
