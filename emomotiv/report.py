@@ -416,8 +416,12 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
             _number(r.get("delta_value_high")),
         )
         r["clear"] = low is None or high is None or low > 0 or high < 0
+    shares = [
+        _number(r.get("share_via_connection")) for r in rows if r["clear"]
+    ]  # those the table shows
     fit = dict(info.get("fit") or {})
     out.update(
+        beyond=any(x is not None and not 0 <= x <= 1 for x in shares),
         rows=rows,
         n_total=len(table),
         intervals=_has(table, "delta_value_low", "delta_value_high"),

@@ -510,6 +510,24 @@ def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
         assert f">{via}</td>" in part
 
 
+def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
+    def value_part(share):
+        table = contract.tables["value_drivers"].head(2).copy()
+        table["delta_value"] = [40.0, -0.5]
+        table["delta_value_low"] = [20.0, -9.0]  # the second is unclear: not shown
+        table["delta_value_high"] = [60.0, 8.0]
+        table["share_via_connection"] = [share, -3.0]
+        table["delta_value_via_connection"] = table["delta_value"] * [share, -3.0]
+        html = em.Report(
+            replace(contract, tables={**contract.tables, "value_drivers": table})
+        ).html()
+        return html.split('id="value-drivers"')[1].split("</div>")[0]
+
+    assert ">143%</td>" in value_part(1.43)
+    assert "A share above 100% (or below 0%)" in value_part(1.43)
+    assert "A share above 100%" not in value_part(0.8)  # the -300% is unclear
+
+
 def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
     table = contract.tables["value_drivers"].head(2).copy()
     table["delta_value"] = [-3.2, -0.004]
