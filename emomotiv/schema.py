@@ -819,9 +819,12 @@ def validate_survey(
         if role == "satisfaction":
             _check_satisfaction(values, col, problems)
         if role == "value" and (values < 0).any():
+            n_neg = int((values < 0).sum())
             problems.append(
-                f"The value column '{col}' has {int((values < 0).sum())} "
-                "negative values; customer value must be >= 0."
+                f"The value column '{col}' has {_many(n_neg, 'negative value')}; "
+                "customer value must be >= 0 (the value models compare values "
+                "as multiples, as revenue or lifetime value allow: a profit that "
+                "can be negative does not fit them)."
             )
         if values is not column:  # replaced only when converted
             out[col] = values

@@ -155,6 +155,14 @@ def test_counts_in_messages_count_cells():
     assert not any("empty" in p for p in problems)
 
 
+def test_a_negative_value_is_refused_with_the_reason():
+    s = _survey()
+    s.loc[:3, "value"] = -5.0
+    (problem,) = _problems(s)
+    assert "The value column 'value' has 4 negative values" in problem
+    assert "a profit that can be negative does not fit them" in problem
+
+
 def test_one_of_anything_is_counted_in_the_singular():
     s = _survey()
     s.loc[0, "app"] = 11.0
