@@ -406,9 +406,11 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     table = _table(tables, "value_drivers")
     if not _has(table, "facet", "delta_value"):
         return out
+    # the largest changes first, as the ROI table's priority; shown in the
+    # table's own order (largest rise first)
     order = table["delta_value"].abs().sort_values(ascending=False).index
-    keep = set(order[: min(top, 12)]) | set(table.index[table["delta_value"] < 0])
-    shown = table.loc[[i for i in table.index if i in keep]]
+    kept, left_out = _roi_rows(table.loc[order], "delta_value", min(top, ROI_TOP))
+    shown = table.loc[table.index.isin(kept.index)]
     rows = _records(shown)
     for r in rows:
         low, high = (
@@ -424,6 +426,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         beyond=any(x is not None and not 0 <= x <= 1 for x in shares),
         rows=rows,
         n_total=len(table),
+        left_out=left_out,
         intervals=_has(table, "delta_value_low", "delta_value_high"),
         decomposed=_has(table, "delta_value_via_connection"),
         objective=str(info.get("objective") or "tweedie").capitalize(),
@@ -450,24 +453,28 @@ def outcome_label(summary: Mapping[str, Any]) -> str:
     return str(column).replace("_", " ") if column else "emotionally connected"
 
 
-def _roi_rows(roi: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The ROI rows the report shows, and the counts of those it leaves out.
+def _roi_rows(
+    roi: pd.DataFrame, column: str = "delta_connected", top_n: int = ROI_TOP
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The rows of a table of effects the report shows (ROI, value drivers),
+    and the counts of those it leaves out.
 
-    The first :data:`ROI_TOP` by priority, then every touchpoint predicted to
-    *lower* the outcome (with intervals: whose interval lies below zero),
-    then those whose interval includes zero (uncertain, either sign), up to
+    The first ``top_n`` rows in the table's order (ROI: by priority), then
+    every touchpoint predicted to *lower* the outcome (with intervals: whose
+    interval, ``{column}_low`` to ``{column}_high``, lies below zero), then
+    those whose interval includes zero (uncertain, either sign), up to
     :data:`ROI_MAX` rows in all; negatives are never left out.
     """
-    delta = roi["delta_connected"].astype(float)
+    delta = roi[column].astype(float)
     negative = delta < 0
     uncertain = pd.Series(False, index=roi.index)
-    if {"delta_connected_low", "delta_connected_high"} <= set(roi.columns):
-        low = roi["delta_connected_low"].astype(float)
-        high = roi["delta_connected_high"].astype(float)
+    if {f"{column}_low", f"{column}_high"} <= set(roi.columns):
+        low = roi[f"{column}_low"].astype(float)
+        high = roi[f"{column}_high"].astype(float)
         uncertain = (low <= 0) & (high >= 0)
         negative &= high < 0
     top = pd.Series(False, index=roi.index)
-    top.iloc[:ROI_TOP] = True
+    top.iloc[:top_n] = True
     keep = top | negative
     room = max(ROI_MAX - int(keep.sum()), 0)
     extra = uncertain & ~keep

@@ -528,6 +528,44 @@ def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
     assert "A share above 100%" not in value_part(0.8)  # the -300% is unclear
 
 
+def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
+    contract,
+):
+    # 12 clear rises, 3 clear falls, 30 uncertain falls: the ROI table's rule,
+    # the largest changes (by size) first
+    delta = np.r_[np.linspace(60, 20, 12), [-30.0, -25.0, -20.0], -np.ones(30)]
+    n = len(delta)
+    table = pd.DataFrame(
+        {
+            "facet": [f"f{i}" for i in range(n)],
+            "label": [f"Touchpoint {i}" for i in range(n)],
+            "importance": 1 / n,
+            "importance_low": 0.5 / n,
+            "importance_high": 1.5 / n,
+            "delta_value": delta,
+            "delta_value_low": np.r_[delta[:15] - 5, -np.full(30, 9.0)],
+            "delta_value_high": np.r_[delta[:15] + 5, np.full(30, 7.0)],
+            "delta_value_via_connection": delta / 2,
+            "share_via_connection": 0.5,
+        }
+    )
+    html = em.Report(
+        replace(contract, tables={**contract.tables, "value_drivers": table})
+    ).html()
+    part = html.split('id="value-drivers"')[1].split("</div>")[0]
+    # the twelve largest changes (nine rises, two falls), every clear fall,
+    # then uncertain ones up to 30 rows; the two smallest clear rises left out
+    for i in (0, 8, 9, 12, 13, 14):
+        assert f">Touchpoint {i}<" in part
+    assert ">Touchpoint 10<" not in part and part.count('<td class="name">') == 30
+    note = " ".join(part.split("</table>")[1].split())
+    assert "30 of 45 touchpoints shown" in note
+    assert "lower it (interval below zero): 3, and 17 whose interval includes" in note
+    assert (
+        "15 more are left out (13 with an interval that includes zero, 2 with" in note
+    )
+
+
 def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
     table = contract.tables["value_drivers"].head(2).copy()
     table["delta_value"] = [-3.2, -0.004]
