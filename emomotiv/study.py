@@ -890,9 +890,10 @@ def draft_study(
     Roles are guessed from the column names (``connected``, ``value``,
     ``weight``, ...); every guess and every option is written for the user to
     check and edit, options as comments holding their defaults. The columns
-    left over (numeric ones when ``numeric`` is given) are listed as the
-    likely facets; without a catalog, the ``labelled`` ones are written as
-    the ``facets``.
+    left over (numeric ones when ``numeric`` is given) are the likely
+    facets; without a catalog they are written as the ``facets`` (the
+    ``labelled`` ones only, when there are any; all of them when the column
+    types are known), else listed as a comment.
 
     Parameters
     ----------
@@ -1008,6 +1009,14 @@ def draft_study(
         if others:
             lines.append("# Numeric columns that could be facets too:")
             lines += _listed(others)
+    elif facets and not catalog and numeric is not None:
+        lines += [
+            f"# {len(facets)} columns left are the likely facets (numbers on a "
+            "rating scale):",
+            "# the facets, as no catalog names them; drop any that is not a "
+            "touchpoint",
+        ]
+        lines += _toml_list("facets", facets)
     else:
         lines += [
             f"# {len(facets)} columns left are the likely facets (rating columns);",

@@ -175,6 +175,21 @@ def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
     ), notes
 
 
+def test_init_then_analyze_numeric_ratings_with_no_edits(tidy, tmp_path):
+    survey, catalog = tidy
+    path = tmp_path / "export.csv"
+    _export(survey, catalog, path)  # ratings as numbers
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    roles = tomllib.loads(study.read_text(encoding="utf-8"))["roles"]
+    assert roles["facets"] == [f"{label} (Q2)" for label in catalog["label"]]
+    out = tmp_path / "results"
+    args = ["analyze", "--study", str(study), "--n-boot", "5", "--out", str(out)]
+    assert main(args) == 0
+    drivers = pd.read_csv(out / "drivers.csv")
+    assert sorted(drivers["label"]) == sorted(catalog["label"])
+
+
 def test_init_finds_a_numeric_importance_matrix_by_its_question(tidy, tmp_path):
     survey, catalog = tidy
     path = tmp_path / "export.csv"

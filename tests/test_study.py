@@ -109,12 +109,22 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
         numeric=list(survey.select_dtypes("number").columns),
     )
     tables = tomllib.loads(text)
+    facets = tables["roles"].pop("facets")  # no catalog: the rating columns
     assert tables["roles"] == small.roles  # churn and advocacy too
+    assert facets == list(small.catalog["facet"])
     assert tables["inputs"] == {"survey": "survey.csv"}
     assert "options" in tables and not tables["options"]  # all commented out
+    Study.from_dict(tables)  # what it writes reads back
+    # with a catalog, the catalog names the facets: they are only listed
+    text = draft_study(
+        list(survey.columns),
+        survey="survey.csv",
+        catalog="facets.csv",
+        numeric=list(survey.select_dtypes("number").columns),
+    )
+    assert "facets" not in tomllib.loads(text)["roles"]
     listed = text.split("likely facets")[1].split("# facets =")[0]
     assert all(facet in listed for facet in small.catalog["facet"])
-    Study.from_dict(tables)  # what it writes reads back
 
 
 def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
@@ -127,12 +137,10 @@ def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
         "id": "Resp. ID",
         "advocacy": "Overall NPS",
         "value": "ltv_usd",
+        "facets": ["Seat comfort", "Wi-Fi", "Value for money", "ID check"],
     }
     roles = text.split("[roles]")[1].split("segment =")[0]
     assert "could be the segment" in roles and "#   Market, Comment" in roles
-    listed = text.split("likely facets")[1].split("# facets =")[0]
-    assert "Seat comfort, Wi-Fi, Value for money, ID check" in listed
-    assert "Market" not in listed
     # without the column types nothing is said about text columns
     assert "could be the segment" not in draft_study(columns, survey="s.csv")
 
