@@ -33,8 +33,10 @@ lowest and highest value label that is a rating, not a missing code) and
 ``platform`` (the columns a survey platform adds to every response: start
 date, duration, location; never touchpoints).
 :func:`complete_catalog` fills a catalog's missing ``label``, ``scale_min``
-and ``scale_max`` from them; :func:`draft_catalog` writes a catalog for the
-user to edit (``emomotiv catalog``).
+and ``scale_max`` from them (a label, else the column's name without the
+question every facet column's name shares, :func:`short_labels`);
+:func:`draft_catalog` writes a catalog for the user to edit (``emomotiv
+catalog``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import fnmatch
 import gzip
 import itertools
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
@@ -71,6 +74,7 @@ __all__ = [
     "read_survey",
     "response_names",
     "select_columns",
+    "short_labels",
     "stated_facets",
     "survey_reader",
     "text_encoding",
@@ -1209,7 +1213,9 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
 
     A catalog cell that is empty (or a column that is absent) gets the
     facet's variable label or question text, and the scale from its value
-    labels; what the catalog says always wins.
+    labels; a label still missing, the facet's name without the question
+    every such name shares (:func:`short_labels`). What the catalog says
+    always wins.
 
     Examples
     --------
@@ -1222,7 +1228,7 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     0    q1  Welcome note        1.0        5.0
     """
     meta = _meta(survey)
-    if not (meta["labels"] or meta["scales"]) or "facet" not in catalog:
+    if "facet" not in catalog:
         return catalog
     table = catalog.copy()
     ids = table["facet"].astype(str)
@@ -1237,4 +1243,48 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
                 table[column] if column in table else pd.Series(np.nan, table.index)
             )
             table[column] = current.where(current.notna(), values)
+    unlabelled = table["label"].isna() if "label" in table else ids.notna()
+    short = short_labels(list(ids[unlabelled]))
+    if short:
+        current = table["label"] if "label" in table else pd.Series(np.nan, table.index)
+        table["label"] = current.where(~unlabelled, ids.map(short))
     return table
+
+
+# where a question ends and the touchpoint's own words begin, in a name
+QUESTION_ENDS = (": ", "? ", " - ", " – ", " — ", " | ")
+
+
+def short_labels(names: Sequence[str]) -> dict[str, str]:
+    """Labels for columns named by a question they share, without it.
+
+    A platform that names each column by its full text ("How would you rate:
+    Mobile app?") repeats the question in every name. The start all the
+    names share, up to where a question ends in it (": ", "? ", " - ", " | ",
+    ...), and the closing punctuation they all share ("?") are cut. Empty
+    when there is nothing to cut or when the labels would not be distinct.
+
+    Examples
+    --------
+    >>> short_labels(["How would you rate: Mobile app?",
+    ...               "How would you rate: Phone support?"])
+    {'How would you rate: Mobile app?': 'Mobile app', \
+'How would you rate: Phone support?': 'Phone support'}
+    >>> short_labels(["E-mail updates", "E-statements"])  # not a question
+    {}
+    """
+    names = [str(n) for n in names]
+    if len(names) < 2:
+        return {}
+    prefix = os.path.commonprefix(names)
+    start = max(
+        (prefix.rfind(end) + len(end) for end in QUESTION_ENDS if end in prefix),
+        default=0,
+    )
+    tails = [name[start:] for name in names]
+    ending = os.path.commonprefix([t[::-1] for t in tails])[::-1]
+    cut = len(re.search(r"[\s?.!:]*$", ending).group(0))
+    labels = [t[: len(t) - cut].strip() for t in tails]
+    if labels == names or not all(labels) or len(set(labels)) < len(labels):
+        return {}
+    return dict(zip(names, labels, strict=True))

@@ -1013,8 +1013,7 @@ def draft_study(
         lines += [
             f"# {len(facets)} columns left are the likely facets (numbers on a "
             "rating scale):",
-            "# the facets, as no catalog names them; drop any that is not a "
-            "touchpoint",
+            "# the facets, as no catalog names them; drop any that is not a touchpoint",
         ]
         lines += _toml_list("facets", facets)
     else:

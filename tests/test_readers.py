@@ -392,3 +392,35 @@ def test_value_labels_that_name_a_non_answer_are_not_on_the_scale(tidy, tmp_path
     assert all(scales[f] == (1.0, 10.0) for f in facets)
     with pytest.raises(em.ValidationError, match='--not-experienced "0'):
         em.analyze(read, _bare_catalog(catalog), **ROLES, n_boot=0, progress=False)
+
+
+def test_columns_named_by_their_question_get_the_touchpoint_as_label():
+    from emomotiv.readers import complete_catalog, short_labels
+
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=1)
+    labels = dict(zip(s.catalog["facet"], s.catalog["label"], strict=True))
+    named = {f: f"How would you rate: {label}?" for f, label in labels.items()}
+    survey = s.survey.rename(columns=named)
+    result = em.analyze(
+        survey,
+        connection="connected",
+        facets=list(named.values()),
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    shown = dict(zip(result.drivers["facet"], result.drivers["label"], strict=True))
+    assert shown == {named[f]: label for f, label in labels.items()}
+    # a label the catalog gives wins; names that share no question keep theirs
+    catalog = pd.DataFrame({"facet": list(named.values()), "label": ["A"] + [None] * 5})
+    completed = complete_catalog(catalog, survey)
+    assert completed["label"].iloc[0] == "A"
+    assert completed["label"].iloc[1] == labels[s.catalog["facet"].iloc[1]]
+    assert short_labels(["Q5_1", "Q5_2"]) == {} and short_labels(["app"]) == {}
+    # a hyphen inside the touchpoints' own words does not end a question
+    assert short_labels(["E-mail updates", "E-statements"]) == {}
+    assert short_labels(["Rate - E-mail", "Rate - E-statements"]) == {
+        "Rate - E-mail": "E-mail",
+        "Rate - E-statements": "E-statements",
+    }
