@@ -1169,7 +1169,8 @@ def draft_catalog(
 ) -> pd.DataFrame:
     """A facet catalog to edit: ids, labels and scales from the survey file.
 
-    Labels are the variable labels (or question texts), else the ids; the
+    Labels are the variable labels (or question texts), else the ids
+    without the question they share (:func:`short_labels`); the
     scale is the range of the value labels that are ratings, else the range
     of the answers (leaving out the ``not_experienced`` codes). ``stage`` is
     left empty for the user to fill.
@@ -1186,6 +1187,7 @@ def draft_catalog(
     1    q2            q2              2.0        4.0
     """
     meta = _meta(survey)
+    short = short_labels([f for f in facets if not meta["labels"].get(f)])
     rows = []
     for facet in facets:
         answers = pd.to_numeric(survey[facet], errors="coerce")
@@ -1197,7 +1199,7 @@ def draft_catalog(
         rows.append(
             {
                 "facet": facet,
-                "label": meta["labels"].get(facet) or facet,
+                "label": meta["labels"].get(facet) or short.get(facet, facet),
                 "stage": "",
                 "scale_min": low,
                 "scale_max": high,

@@ -418,6 +418,8 @@ def test_columns_named_by_their_question_get_the_touchpoint_as_label():
     assert completed["label"].iloc[0] == "A"
     assert completed["label"].iloc[1] == labels[s.catalog["facet"].iloc[1]]
     assert short_labels(["Q5_1", "Q5_2"]) == {} and short_labels(["app"]) == {}
+    drafted = em.readers.draft_catalog(survey, list(named.values()))
+    assert list(drafted["label"]) == list(labels.values())
     # a hyphen inside the touchpoints' own words does not end a question
     assert short_labels(["E-mail updates", "E-statements"]) == {}
     assert short_labels(["Rate - E-mail", "Rate - E-statements"]) == {
