@@ -1108,12 +1108,10 @@ def make_waves(
             f"The 'effects' parameter of make_waves names waves {unknown} that "
             f"are not in waves={labels}."
         )
+    # what make_waves sets itself; the rest of make_survey's parameters pass on
     taken = {"n_respondents", "n_facets", "wave", "random_state", "effects"}
-    passed_on = [
-        p
-        for p in inspect.signature(make_survey).parameters
-        if p not in taken | {"sample_seed"}
-    ]
+    taken |= {"sample_seed"}  # each wave's own draw
+    passed_on = [p for p in inspect.signature(make_survey).parameters if p not in taken]
     strange = [name for name in options if name not in passed_on]
     if strange:
         hints = " ".join(

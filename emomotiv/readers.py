@@ -1245,11 +1245,11 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
                 table[column] if column in table else pd.Series(np.nan, table.index)
             )
             table[column] = current.where(current.notna(), values)
-    unlabelled = table["label"].isna() if "label" in table else ids.notna()
+    labels = table["label"] if "label" in table else pd.Series(np.nan, table.index)
+    unlabelled = labels.isna()
     short = short_labels(list(ids[unlabelled]))
     if short:
-        current = table["label"] if "label" in table else pd.Series(np.nan, table.index)
-        table["label"] = current.where(~unlabelled, ids.map(short))
+        table["label"] = labels.where(~unlabelled, ids.map(short))
     return table
 
 

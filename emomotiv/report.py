@@ -409,7 +409,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     # the largest changes first, as the ROI table's priority; shown in the
     # table's own order (largest rise first)
     order = table["delta_value"].abs().sort_values(ascending=False).index
-    kept, left_out = _roi_rows(table.loc[order], "delta_value", min(top, ROI_TOP))
+    kept, left_out = _effect_rows(table.loc[order], "delta_value", min(top, ROI_TOP))
     shown = table.loc[table.index.isin(kept.index)]
     rows = _records(shown)
     for r in rows:
@@ -453,7 +453,7 @@ def outcome_label(summary: Mapping[str, Any]) -> str:
     return str(column).replace("_", " ") if column else "emotionally connected"
 
 
-def _roi_rows(
+def _effect_rows(
     roi: pd.DataFrame, column: str = "delta_connected", top_n: int = ROI_TOP
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """The rows of a table of effects the report shows (ROI, value drivers),
@@ -647,7 +647,7 @@ class Report:
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
         if _has(roi, "facet", "delta_connected"):
-            shown, left_out = _roi_rows(roi)
+            shown, left_out = _effect_rows(roi)
             out["roi"] = {
                 "chart": _svg(
                     lambda ax: plot_roi(shown, top=len(shown), ax=ax, score=score),
