@@ -1098,6 +1098,8 @@ def _analyze(args: argparse.Namespace) -> int:
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")
+    if data.get("unanswered"):
+        print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
     for note in result.summary["warnings"]:
         print(f"warning: {_safe(note)}", file=sys.stderr)
     print(f'Top drivers of "{outcome_label(result.summary)}":')

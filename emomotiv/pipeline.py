@@ -418,6 +418,29 @@ def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     return out
 
 
+def _with_answered(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """The survey without the respondents who left the outcome empty (they
+    can tell the model nothing); how many in ``attrs["emomotiv"]["unanswered"]``.
+    An outcome empty for everyone is left for validation to name."""
+    column = study.connection
+    if not isinstance(column, str) or column not in survey.columns:
+        return survey  # none, or a problem reported
+    values = survey[column]
+    if isinstance(values, pd.DataFrame):
+        return survey  # a column named twice: reported as a problem
+    empty = values.isna().to_numpy()
+    if not empty.any() or empty.all():
+        return survey
+    out = survey.loc[~empty].reset_index(drop=True)
+    meta = {**survey.attrs.get(ATTRS, {}), "unanswered": int(empty.sum())}
+    wave = study.wave
+    if isinstance(wave, str) and wave in survey.columns:  # each wave its own
+        counts = survey.loc[empty, wave].astype(str).value_counts()
+        meta["unanswered_by_wave"] = {str(k): int(v) for k, v in counts.items()}
+    out.attrs = {**survey.attrs, ATTRS: meta}
+    return out
+
+
 def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
     """How the survey's answers were read: its rating labels, its coded
     yes/no outcome (what ``data.scales`` and ``emomotiv validate`` say)."""
@@ -432,6 +455,13 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
         notes.append(
             f"Stated importance read from {len(stated)} columns matched to their "
             f"facets by label: {'; '.join(pairs[:3])}{more}."
+        )
+    unanswered = meta.get("unanswered")
+    if unanswered:
+        notes.append(
+            f"{unanswered} respondent{' has' if unanswered == 1 else 's have'} no "
+            f"answer in the outcome column '{study.connection}': left out of the "
+            "analysis."
         )
     return notes + ([coded] if coded else [])
 
@@ -527,7 +557,7 @@ def _checked_inputs(
     if frame is not None:
         frame = _with_stated_columns(frame, given, study, problems)
         frame = _with_rating_labels(frame, given, study)
-        frame = _with_coded_outcome(frame, study)
+        frame = _with_answered(_with_coded_outcome(frame, study), study)
     cat = _as_catalog(given, frame, problems)
     data = None
     roles_ok = not any(" role must be " in p for p in problems)
@@ -1145,6 +1175,7 @@ def analyze(
             "outcome_label": study.outcome_label
             or str(schema.connection).replace("_", " "),
             "mean_reach": float(importance.table["reach"].mean()),
+            "unanswered": int(survey.attrs.get(ATTRS, {}).get("unanswered", 0)),
             "scales": scale_notes,
         },
         "model": {

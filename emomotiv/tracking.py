@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import ValidationError, check_choice, check_float
+from .readers import ATTRS
 from .results import AnalysisResult, WaveComparison
 
 __all__ = ["compare", "sort_waves"]
@@ -578,6 +579,11 @@ def analyze_latest_wave(
     runs = []
     for label in (previous, latest):
         part = survey[survey[column] == label].reset_index(drop=True)
+        meta = dict(part.attrs.get(ATTRS, {}))
+        if "unanswered" in meta:  # those of this wave only
+            by_wave = meta.pop("unanswered_by_wave", {})
+            meta["unanswered"] = by_wave.get(str(label), 0)
+            part.attrs = {**part.attrs, ATTRS: meta}
         try:
             runs.append(analyze(part, catalog, study=study))
         except ValidationError as err:

@@ -230,3 +230,57 @@ def test_per_respondent_ranks_churn_and_advocacy():
     assert "attrition_rate" in result.tables["tiers"]
     with pytest.raises(em.ValidationError, match="churn column 'churn'"):
         em.analyze(s.survey, s.catalog, **s.roles | {"churn": "churn"})
+
+
+def test_respondents_who_left_the_outcome_empty_are_left_out_and_counted(
+    small, tmp_path, capsys
+):
+    from emomotiv.cli import main
+
+    survey = small.survey.copy()
+    survey.loc[:19, "connected"] = np.nan
+    result = em.analyze(
+        survey,
+        small.catalog,
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    data = result.summary["data"]
+    assert data["n_respondents"] == len(survey) - 20 and data["unanswered"] == 20
+    assert any(
+        "20 respondents have no answer in the outcome" in n for n in data["scales"]
+    )
+    # the command line says so under the count
+    path, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    survey.to_csv(path, index=False)
+    small.catalog.to_csv(catalog, index=False)
+    args = ["analyze", str(path), "--catalog", str(catalog), "--connection"]
+    args += ["connected", "--n-boot", "0", "--no-methods", "--out", str(tmp_path / "o")]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Analysed {len(survey) - 20:,} respondents x 12 facets."
+    assert lines[1] == "  20 more left the outcome empty: left out."
+    # by wave, each wave's own count
+    waves = em.make_waves(300, 8, random_state=2)
+    survey = waves.survey.copy()
+    survey.loc[[0, 1, 599], "connected"] = np.nan  # two in 2026Q2, one in 2026Q3
+    latest = em.analyze(
+        survey,
+        waves.catalog,
+        connection="connected",
+        wave="wave",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert latest.summary["data"]["unanswered"] == 1
+    assert latest.summary["data"]["n_respondents"] == 299
+    # empty everywhere: nothing to analyse, and validation says so
+    with pytest.raises(em.ValidationError, match="'connected'"):
+        em.analyze(
+            survey.assign(connected=np.nan), small.catalog, connection="connected"
+        )
