@@ -1110,7 +1110,7 @@ def make_waves(
         )
     # what make_waves sets itself; the rest of make_survey's parameters pass on
     taken = {"n_respondents", "n_facets", "wave", "random_state", "effects"}
-    taken |= {"sample_seed"}  # each wave's own draw
+    taken.add("sample_seed")  # each wave's own draw
     passed_on = [p for p in inspect.signature(make_survey).parameters if p not in taken]
     strange = [name for name in options if name not in passed_on]
     if strange:

@@ -803,14 +803,21 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
             return float("nan")
         return np.average(value[c], weights=w[c]) - np.average(value[u], weights=w[u])
 
-    est = diff(sim.weights)
-    counts = (sim.refits.counts(r) for r in range(n_boot))
-    reps = np.array([diff(sim.weights * c) for c in counts]) if n_boot else None
-    if reps is not None:
-        from .bootstrap import _rescaled
+    return (*_on_resamples(sim, diff), "mean_difference")
 
-        reps = _rescaled(reps, sim.refits.scale)
-    return float(est), reps, "mean_difference"
+
+def _on_resamples(sim, statistic) -> tuple[float, np.ndarray | None]:
+    """``statistic(weights)`` on every respondent, and on each replicate's
+    resample (weights x times drawn; None without replicates), its
+    deviations rescaled as the gains' are for an m-out-of-n bootstrap."""
+    est = float(statistic(sim.weights))
+    if sim.refits is None or not len(sim.refits):
+        return est, None
+    from .bootstrap import _rescaled
+
+    counts = (sim.refits.counts(r) for r in range(len(sim.refits)))
+    reps = np.array([statistic(sim.weights * c) for c in counts])
+    return est, _rescaled(reps, sim.refits.scale)
 
 
 def _value_slope(sim, score: np.ndarray, value: np.ndarray):
@@ -836,17 +843,7 @@ def _value_slope(sim, score: np.ndarray, value: np.ndarray):
         dv = v - np.average(v, weights=wu)
         return float(np.average(dx * dv, weights=wu) / spread)
 
-    n_boot = 0 if sim.refits is None else len(sim.refits)
-    est = slope(sim.weights)
-    reps = None
-    if n_boot:
-        from .bootstrap import _rescaled
-
-        counts = (sim.refits.counts(r) for r in range(n_boot))
-        reps = _rescaled(
-            np.array([slope(sim.weights * c) for c in counts]), sim.refits.scale
-        )
-    return est, reps, "value_slope"
+    return (*_on_resamples(sim, slope), "value_slope")
 
 
 def plan_improvements(
