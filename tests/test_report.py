@@ -164,6 +164,18 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
     assert list(parts) == list(SECTIONS)
 
 
+def test_segments_where_none_differs_say_so(contract):
+    tables = dict(contract.tables)
+    seg = tables["segment_drivers"].copy()
+    seg["differs"] = seg["differs"].astype("boolean") & False
+    seg["p_differ_adj"] = 1.0
+    tables["segment_drivers"] = seg
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    text = sections(html)["drivers"]
+    assert "no touchpoint differs across segments beyond sampling noise" in text
+    assert "◆" not in text and "<strong>0</strong>" not in text
+
+
 @pytest.mark.parametrize("which", ["skeleton", "contract"])
 def test_markup_is_balanced(which, small_result, contract_html):
     from html.parser import HTMLParser
