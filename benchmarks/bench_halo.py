@@ -77,6 +77,11 @@ docs/concepts/halo.md. What was run (the full grid was too heavy there):
   moderate --scale on`` and ``--sizes 2000 6000 --halo none --scale off``
   (``--designs mean``, seeds 0-4, a quiet machine, 4-6 s per analysis):
   fewer, larger steps, in the docs page's "Model settings tried";
+- ``--settings default long600 rate.1 depth2 lambda0`` on ``--sizes 6000
+  --halo moderate --scale on`` and ``--sizes 2000 --halo none --scale off``
+  (``--designs mean``, seeds 0-4): more learning lifts the drivers' gains
+  (0.52 to 0.61 of the truth) but reads the no-effect facets below zero
+  (-0.20) and fits worse; in the docs page's "Model settings tried";
 - ``--sizes 3000 4000 --designs mean components`` (seeds 0-4): where the
   components start to help, in the same section;
 - ``--sizes 6000 --designs mean --linear`` on ``--halo none --scale off``
@@ -111,6 +116,10 @@ SETTINGS = {
     "steps150": {"learning_rate": 0.1, "n_estimators": 150},
     "steps100": {"learning_rate": 0.15, "n_estimators": 100},
     "steps200": {"learning_rate": 0.075, "n_estimators": 200},
+    "long600": {"n_estimators": 600},
+    "rate.1": {"learning_rate": 0.1},
+    "depth2": {"max_depth": 2, "n_estimators": 600},
+    "lambda0": {"reg_lambda": 0.0, "min_child_weight": 1.0},
 }
 METRICS = ["p@10", "r@15", "pearson", "drivers/truth", "others/truth"]
 PLAN = ["plan/best", "spend_none"]
