@@ -820,6 +820,14 @@ def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int):
     return {"value_drivers": result.to_frame()}, summary, result
 
 
+def _roles(schema: SurveySchema, study: Study) -> dict[str, object]:
+    """Role -> column for ``summary["data"]["roles"]``: the schema's roles,
+    the value link's churn and advocacy columns, and the number of facets."""
+    links = {"churn": study.churn, "advocacy": study.advocacy}
+    links = {role: column for role, column in links.items() if column is not None}
+    return schema.roles() | links | {"facets": len(schema.facets)}
+
+
 def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
     """The survey's wave label, when it has a wave column with one label."""
     labels = data[wave].dropna().unique() if wave else []
@@ -1167,7 +1175,7 @@ def analyze(
             "n_respondents": len(data),
             "n_facets": len(schema.facets),
             "n_stages": len(cat.stages),
-            "roles": schema.roles() | {"facets": len(schema.facets)},
+            "roles": _roles(schema, study),
             "weighted": schema.weight is not None,
             "connected_share": None if outcome is None else float(outcome),
             "wave": _wave_label(data, schema.wave),

@@ -130,6 +130,7 @@ def test_one_level_for_every_interval(small):
     assert s["uncertainty"]["level"] == s["value"]["level"] == 0.8
     assert s["plan"]["level"] == 0.8
     assert s["value"]["attrition"] is s["value"]["advocacy"] is None  # left out
+    assert not {"churn", "advocacy"} & set(s["data"]["roles"])
 
 
 def test_n_boot_zero_leaves_interval_columns_empty(small):
@@ -173,6 +174,11 @@ def test_stated_measures_and_value_fill_the_contract(small_result, small):
         assert s["value"][key] > 0
     # small.roles names the churn and advocacy columns
     assert s["value"]["attrition"]["odds_ratio"] > 0
+    roles = s["data"]["roles"]
+    assert (roles["churn"], roles["advocacy"]) == (
+        small.roles["churn"],
+        small.roles["advocacy"],
+    )
     assert {"attrition_rate", "promoter_rate"} <= set(small_result.tables["tiers"])
     assert list(small_result.tables["tiers"]["tier"]) == [
         "unconnected",

@@ -108,6 +108,8 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "Condition number" in parts["model-fit"]
     assert "Relative weights" in parts["model-fit"]
     assert contract.summary["plan"]["assumption"] in parts["method"]
+    # the value link's outcome columns are named with the other roles
+    assert "<dt>Column used as churn</dt>" in parts["data"]
     # SVG ids are unique across the charts of one page
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
@@ -720,6 +722,14 @@ def test_the_method_says_what_the_classical_methods_hold_fixed(small_result):
     tables = {**small_result.tables, "controls": pd.concat([controls, purpose])}
     html = em.Report({"tables": tables, "summary": small_result.summary}).html()
     assert "(on partial correlations given the context controls)" in html
+
+
+def test_the_method_says_what_the_intervals_do_not_cover(small_result):
+    """Sampling, not the model's bias: the gains are conservative (measured in
+    docs/concepts/uncertainty.md)."""
+    method = " ".join(sections(em.Report(small_result).html())["method"].split())
+    assert "not the model's own bias" in method
+    assert "read the gains as conservative" in method
 
 
 def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract):
