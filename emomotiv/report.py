@@ -43,6 +43,14 @@ SECTIONS = {
     "method": "Method and caveats",
 }
 
+# where the plan's value of a connected customer (or of a point) came from
+VALUE_SOURCES = {
+    "value_link": "from the value link (Value of connection, above)",
+    "parameter": "given with the analysis (value_per_connected)",
+    "mean_difference": "the gap in mean value between connected and other customers",
+    "value_slope": "the slope of value on the outcome (weighted least squares)",
+}
+
 MISSING = {
     "intervals": (
         "Intervals were not computed: run the analysis with bootstrap resamples "
@@ -675,6 +683,9 @@ class Report:
                 "rows": _records(plan),
                 "value": _has(plan, "delta_value"),
                 "summary": dict(summary.get("plan") or {}),
+                "value_source": VALUE_SOURCES.get(
+                    (summary.get("plan") or {}).get("value_source")
+                ),
             }
         return out
 

@@ -249,7 +249,7 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         "spent": float(chosen["cost"].sum()),
         "population": population,
         "value_per_connected": value_per_connected,
-        "value_source": "value model",
+        "value_source": "value_link",
         "combined_delta_connected": combined,
         "combined_delta_connected_low": combined * 0.6,
         "combined_delta_connected_high": combined * 1.4,
