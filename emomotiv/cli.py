@@ -1163,7 +1163,7 @@ def _print_stated_value(summary: dict) -> None:
 def _print_plan(plan: dict, score: str | None = None) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share."""
-    from .report import _change, _money
+    from .report import VALUE_SOURCES, _change, _money
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
@@ -1189,9 +1189,9 @@ def _print_plan(plan: dict, score: str | None = None) -> None:
     if plan.get("combined_delta_value") is not None:
         unit = "connected customer" if score is None else f"point of {_safe(score)}"
         print(
-            f"  expected value gain {plan['combined_delta_value']:,.0f} "
+            f"  expected value gain {_money(plan['combined_delta_value'])} "
             f"(value per {unit} {_money(plan['value_per_connected'])}, "
-            f"{plan['value_source']})."
+            f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])})."
         )
 
 

@@ -43,12 +43,13 @@ SECTIONS = {
     "method": "Method and caveats",
 }
 
-# where the plan's value of a connected customer (or of a point) came from
+# where the plan's value of a connected customer (or of a point) came from,
+# in words (report and console)
 VALUE_SOURCES = {
-    "value_link": "from the value link (Value of connection, above)",
-    "parameter": "given with the analysis (value_per_connected)",
-    "mean_difference": "the gap in mean value between connected and other customers",
-    "value_slope": "the slope of value on the outcome (weighted least squares)",
+    "value_link": "from the value link",
+    "parameter": "as given (value_per_connected)",
+    "mean_difference": "from the gap in mean value, connected against the rest",
+    "value_slope": "from the slope of value on the outcome",
 }
 
 MISSING = {

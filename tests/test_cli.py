@@ -338,7 +338,8 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     out = capsys.readouterr().out
     assert "fund 1 facet for 4,000" in out
     assert "mean Overall NPS +0.47 together (sum of single gains +0.50)" in out
-    assert "(value per point of Overall NPS 400, value_slope)" in out
+    assert "expected value gain 93.2k (value per point of Overall NPS 400, " in out
+    assert "from the slope of value on the outcome)." in out
     _print_plan(plan | {"n_selected": 2, "selected": ["seat", "meal"]})
     out = capsys.readouterr().out
     assert "connected share +46.6 points together" in out

@@ -79,7 +79,7 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "odds ratio 0.49" in parts["roi"]
     assert "Rate by tier: fully connected 8.0%" in parts["roi"]
     assert "Recommended plan" in parts["roi"]
-    assert "from the value link (Value of connection, above)." in parts["roi"]
+    assert ", from the value link." in parts["roi"]
     # the plan shows the chosen facets and the next best few, not every facet
     assert parts["roi"].count('<td class="c">no</td>') == min(
         5, len(contract.tables["plan"]) - 4
