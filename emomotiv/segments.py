@@ -173,9 +173,17 @@ def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
             [f"segments has {len(labels)} entries but X has {n} rows."],
             subject="segments",
         )
-    out = labels.astype(str).to_numpy(dtype=object)
+    out = labels.map(_segment_name).to_numpy(dtype=object)
     out[labels.isna().to_numpy()] = None  # in no segment
     return out
+
+
+def _segment_name(value: object) -> str:
+    """A segment's name: a code read as a float (a numeric column with empty
+    cells holds 1.0, 2.0) without its '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _p_column(table: pd.DataFrame) -> str | None:

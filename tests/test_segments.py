@@ -112,6 +112,35 @@ def test_respondents_with_an_empty_segment_cell_are_in_no_segment(small):
     assert set(result.table["segment"]) == set(sizes)
 
 
+def test_numeric_segment_codes_keep_their_names_with_empty_cells(small):
+    """A coded column with empty cells is read as floats: segment 1, not 1.0."""
+    X = small.survey[list(small.catalog["facet"])]
+    codes = pd.factorize(small.survey["customer_type"], sort=True)[0] + 1
+    seg = pd.Series(codes, dtype=float).where(small.survey.index > 5)
+    result = em.segment_drivers(
+        em.DriverModel(**FAST),
+        X,
+        small.survey["connected"],
+        seg,
+        min_size=100,
+        n_boot=0,
+        progress=False,
+    )
+    expected = {str(c) for c in np.unique(codes[6:])}
+    assert set(result.info["segments"]) == expected
+    assert set(result.table["segment"]) == expected
+    halves = em.segment_drivers(
+        em.DriverModel(**FAST),
+        X,
+        small.survey["connected"],
+        np.where(small.survey.index % 2, 1.5, 2.0),
+        min_size=100,
+        n_boot=0,
+        progress=False,
+    )
+    assert set(halves.table["segment"]) == {"1.5", "2"}
+
+
 def test_a_column_name_for_segments_is_named(small):
     X = small.survey[list(small.catalog["facet"])]
     with pytest.raises(em.ValidationError, match=r"such as survey\['customer_type'\]"):
