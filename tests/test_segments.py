@@ -92,18 +92,23 @@ def test_a_small_segment_is_reported_not_ranked(small):
     assert "fewer than two segments" in result.info["note"]
 
 
-def test_respondents_with_an_empty_segment_cell_are_in_no_segment(small):
+def _fast(small, segments):
+    """Segment drivers of the small survey without a bootstrap."""
     X = small.survey[list(small.catalog["facet"])]
-    seg = small.survey["customer_type"].where(small.survey.index > 5)
-    result = em.segment_drivers(
+    return em.segment_drivers(
         em.DriverModel(**FAST),
         X,
         small.survey["connected"],
-        seg,
+        segments,
         min_size=100,
         n_boot=0,
         progress=False,
     )
+
+
+def test_respondents_with_an_empty_segment_cell_are_in_no_segment(small):
+    seg = small.survey["customer_type"].where(small.survey.index > 5)
+    result = _fast(small, seg)
     sizes = {name: info["n"] for name, info in result.info["segments"].items()}
     assert sizes == seg.value_counts().to_dict()  # no "nan" segment
     assert sum(sizes.values()) == len(seg) - 6
@@ -114,30 +119,13 @@ def test_respondents_with_an_empty_segment_cell_are_in_no_segment(small):
 
 def test_numeric_segment_codes_keep_their_names_with_empty_cells(small):
     """A coded column with empty cells is read as floats: segment 1, not 1.0."""
-    X = small.survey[list(small.catalog["facet"])]
     codes = pd.factorize(small.survey["customer_type"], sort=True)[0] + 1
     seg = pd.Series(codes, dtype=float).where(small.survey.index > 5)
-    result = em.segment_drivers(
-        em.DriverModel(**FAST),
-        X,
-        small.survey["connected"],
-        seg,
-        min_size=100,
-        n_boot=0,
-        progress=False,
-    )
+    result = _fast(small, seg)
     expected = {str(c) for c in np.unique(codes[6:])}
     assert set(result.info["segments"]) == expected
     assert set(result.table["segment"]) == expected
-    halves = em.segment_drivers(
-        em.DriverModel(**FAST),
-        X,
-        small.survey["connected"],
-        np.where(small.survey.index % 2, 1.5, 2.0),
-        min_size=100,
-        n_boot=0,
-        progress=False,
-    )
+    halves = _fast(small, np.where(small.survey.index % 2, 1.5, 2.0))
     assert set(halves.table["segment"]) == {"1.5", "2"}
 
 
