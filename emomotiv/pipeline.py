@@ -788,11 +788,13 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
-def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int):
+def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int, design):
     """Touchpoints to value and the part through connection; (tables,
     summary, result).
 
-    The value model is cross-validated with the driver model's folds (``cv``).
+    The value model sees the driver model's design (the facets, the halo
+    score and the context controls: warmth lifts value through connection
+    as it lifts connection) and is cross-validated with its folds (``cv``).
     """
     from .value_drivers import ValueModel, value_drivers
 
@@ -802,7 +804,7 @@ def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int):
     roi = plan.roi.set_index("facet") if plan is not None else None
     vpc = (plan.summary or {}).get("value_per_connected") if plan is not None else None
     result = value_drivers(
-        data[list(schema.facets)],
+        design.matrix,
         data[schema.value],
         sample_weight=data[schema.weight].to_numpy() if schema.weight else None,
         scale_max=dict(zip(frame["facet"], frame["scale_max"], strict=True)),
@@ -815,6 +817,7 @@ def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int):
         n_jobs=study.n_jobs,
         random_state=study.random_state,
         boot_size=study.boot_size,
+        controls=design.groups or None,
     )
     summary = jsonable(result.to_summary())
     return {"value_drivers": result.to_frame()}, summary, result
@@ -1073,11 +1076,13 @@ def analyze(
             ratings (see :func:`~emomotiv.halo_score`), enters the model as
             a control: seen by every prediction, moved by no scenario, never
             ranked. ``tables["controls"]`` and ``summary["halo"]`` report its
-            share of importance; ``"none"`` leaves it out.
+            share of importance; ``"none"`` leaves it out. The value model
+            holds the same controls fixed.
         controls : sequence of str or None
             Customer-context columns (numeric or categorical, missing
             allowed) that the model must see but that are not touchpoints;
-            they join the halo score in ``tables["controls"]``.
+            they join the halo score in ``tables["controls"]`` (the value
+            model sees them too).
         random_state : int, default=0
             Seed for the model and its folds; the same seed gives the same
             result.
@@ -1221,7 +1226,7 @@ def analyze(
     steps.update()
     steps.set_postfix_str("value drivers")
     value_tables, summary["value_drivers"], value_drivers = _value_drivers_step(
-        data, schema, cat, plan, study, cv=getattr(estimator, "cv", 5)
+        data, schema, cat, plan, study, cv=getattr(estimator, "cv", 5), design=design
     )
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:

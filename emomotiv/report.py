@@ -26,6 +26,7 @@ import pandas as pd
 
 from ._stats import format_against
 from ._validation import check_int
+from .controls import HALO
 from .results import AnalysisResult
 
 __all__ = ["ComparisonReport", "Report"]
@@ -440,6 +441,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         decomposed=_has(table, "delta_value_via_connection"),
         objective=str(info.get("objective") or "tweedie").capitalize(),
         r2=_number(fit.get("r2")),
+        warmth=HALO in (info.get("controls") or []),
     )
     return out
 

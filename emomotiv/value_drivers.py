@@ -269,9 +269,10 @@ def value_drivers(
     controls : sequence of str, mapping of str -> str, or None
         Columns of ``X`` that are controls (the halo score, customer
         context): the value model sees them, no scenario moves them, and
-        only the facets are ranked and simulated. ``analyze`` fits the value
-        model on the facets alone: with the halo score as a control the
-        shares through connection were further from the truth (measured in
+        only the facets are ranked and simulated (``info["controls"]``
+        names them). ``analyze`` gives the value model the driver model's
+        controls: without the halo score the facets that move nothing took
+        up warmth's part of value (measured in
         ``benchmarks/bench_value_drivers.py``).
 
     Returns
@@ -390,6 +391,7 @@ def value_drivers(
         ),
         "note": note,
         "warning": _fit_warning(fit),
+        "controls": list(dict.fromkeys(groups.values())),
     }
     return ValueDrivers(table, fitted, info)
 
