@@ -959,9 +959,15 @@ def _print_tracking(tracking: dict, changes) -> None:
             f"{row.importance_after:6.1%}  (rank {row.rank_before} -> "
             f"{row.rank_after})"
         )
+    from .report import kpi_name
+
     for name, kpi in tracking["kpis"].items():
         before, after = _kpi(name, kpi["before"]), _kpi(name, kpi["after"])
-        print(f"  {_safe(name)}: {before} -> {after}")
+        noise = {True: " (beyond noise)", False: " (within noise)"}
+        print(
+            f"  {_safe(kpi_name(name))}: {before} -> {after}"
+            f"{noise.get(kpi.get('beyond_noise'), '')}"
+        )
 
 
 def _kpi(name: str, value: float) -> str:

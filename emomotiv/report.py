@@ -446,6 +446,17 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     return out
 
 
+def kpi_name(key: object) -> str:
+    """A headline measure's name in words, from its summary key.
+
+    Examples
+    --------
+    >>> kpi_name("connected_share"), kpi_name("attrition.odds_ratio")
+    ('Connected share', 'Attrition · odds ratio')
+    """
+    return str(key).replace(".", " · ").replace("_", " ").capitalize()
+
+
 def outcome_label(summary: Mapping[str, Any]) -> str:
     """How the report speaks of the outcome: the study's label or the column's name.
 
@@ -721,7 +732,7 @@ class Report:
         kpis = tracking.get("kpis")
         out["kpis"] = [
             {
-                "name": str(k).replace(".", " · ").replace("_", " ").capitalize(),
+                "name": kpi_name(k),
                 "share": any(w in str(k) for w in ("share", "rate")),
                 "money": "value" in str(k) and "multiplier" not in str(k),
                 **dict(v),

@@ -287,7 +287,9 @@ def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "facets moved beyond noise" in printed
-    assert re.search(r"connected_share: \d+\.\d% -> \d+\.\d%", printed)
+    assert re.search(
+        r"Connected share: \d+\.\d% -> \d+\.\d% \((beyond|within) noise\)", printed
+    )
     assert {p.name for p in out.iterdir()} == {
         "changes.csv",
         "summary.json",
