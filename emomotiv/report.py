@@ -22,6 +22,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._stats import format_against
@@ -446,6 +447,25 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     return out
 
 
+def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, bool]:
+    """The drivers as the report marks them, and whether by their gains.
+
+    With the ROI table's intervals, a touchpoint is marked as lowering the
+    outcome only when the interval of its one-point gain lies below zero:
+    the sign of a facet's SHAP values alone is noise for a facet that moves
+    nothing (with the halo score held fixed, such facets often lean
+    negative). Without intervals, the SHAP direction as it is.
+    """
+    needed = ("facet", "delta_connected_high")
+    if not _has(roi, *needed) or "facet" not in drivers:
+        return drivers, False
+    high = roi.set_index("facet")["delta_connected_high"]
+    lowers = drivers["facet"].map(high).lt(0).to_numpy()
+    shown = drivers.copy()
+    shown["direction"] = np.where(lowers, -1, 1)
+    return shown, True
+
+
 def kpi_name(key: object) -> str:
     """A headline measure's name in words, from its summary key.
 
@@ -560,9 +580,10 @@ class Report:
 
     # -- sections ---------------------------------------------------------
 
-    def _drivers(self, drivers: pd.DataFrame) -> dict[str, Any]:
+    def _drivers(self, drivers: pd.DataFrame, roi) -> dict[str, Any]:
         from .plotting import plot_drivers
 
+        drivers, by_gain = _shown_direction(drivers, roi)
         n_top = min(self.top, len(drivers))
         chart = _svg(
             lambda ax: plot_drivers(drivers, top=n_top, ax=ax),
@@ -579,6 +600,7 @@ class Report:
             "p_top": _has(drivers, "p_top"),
             "stated": _has(drivers, "stated_rank"),
             "quadrant": _has(drivers, "quadrant"),
+            "direction_by_gain": by_gain,
         }
 
     def _quadrant(self, drivers: pd.DataFrame, summary) -> dict[str, Any] | None:
@@ -840,7 +862,7 @@ class Report:
         stated = summary.get("stated")
         stated = dict(stated) if isinstance(stated, Mapping) else {}
         sections: dict[str, Any] = {
-            "drivers": self._drivers(drivers),
+            "drivers": self._drivers(drivers, _table(tables, "roi")),
             "quadrant": self._quadrant(drivers, summary),
             "stages": self._stages(tables),
             "motivators": self._motivators(tables, summary),

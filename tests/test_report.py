@@ -895,3 +895,41 @@ def test_the_stability_card_reads_as_a_sentence(small_result):
     assert f"ranking stability: how much of their top {k} two resamples share" in (
         summary
     )
+
+
+def _row(part: str, label: str) -> str:
+    """The table row of a touchpoint in a section's HTML."""
+    return part.split(f'<td class="name">{label}')[1].split("</tr>")[0]
+
+
+def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negative(
+    contract,
+):
+    """The sign of SHAP alone is noise for a facet that moves nothing; with the
+    ROI intervals the mark follows the one-point gain."""
+    tables = dict(contract.tables)
+    drivers = tables["drivers"].copy()
+    roi = tables["roi"].copy()
+    first, second = drivers["facet"].iloc[:2]
+    drivers["direction"] = 1
+    drivers.loc[drivers["facet"] == first, "direction"] = -1  # gain unclear
+    roi["delta_connected_low"], roi["delta_connected_high"] = -0.01, 0.01
+    roi.loc[roi["facet"] == second, ["delta_connected_low", "delta_connected_high"]] = (
+        -0.02,
+        -0.01,
+    )
+    tables |= {"drivers": drivers, "roi": roi}
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    part = sections(html)["drivers"]
+    label = drivers.set_index("facet")["label"]
+    rows = {f: _row(part, label[f]) for f in (first, second)}
+    assert "▼" not in rows[first] and "▼" in rows[second]
+    assert "the interval of its simulated gain lies below zero" in part
+    # without intervals, the SHAP direction as before
+    roi[["delta_connected_low", "delta_connected_high"]] = np.nan
+    tables["roi"] = roi
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    part = sections(html)["drivers"]
+    rows = {f: _row(part, label[f]) for f in (first, second)}
+    assert "▼" in rows[first] and "▼" not in rows[second]
+    assert "where higher ratings go with <em>lower</em>" in part
