@@ -466,6 +466,10 @@ def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, bool]:
     return shown, True
 
 
+# the headline measures' names where their keys say less
+KPI_NAMES = {"value_per_connected": "value per connected customer"}
+
+
 def kpi_name(key: object) -> str:
     """A headline measure's name in words, from its summary key.
 
@@ -473,8 +477,12 @@ def kpi_name(key: object) -> str:
     --------
     >>> kpi_name("connected_share"), kpi_name("attrition.odds_ratio")
     ('Connected share', 'Attrition · odds ratio')
+    >>> kpi_name("value_per_connected")
+    'Value per connected customer'
     """
-    return str(key).replace(".", " · ").replace("_", " ").capitalize()
+    parts = str(key).split(".")
+    parts[0] = KPI_NAMES.get(parts[0], parts[0])
+    return " · ".join(parts).replace("_", " ").capitalize()
 
 
 def outcome_label(summary: Mapping[str, Any]) -> str:

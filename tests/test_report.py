@@ -846,6 +846,24 @@ def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
     row = sections(html)["kpis"].split("<tbody>")[1]
     cells = [">1,210<", ">1,306<", ">12.5<", ">0.8 to 41.0<"]
     assert all(cell in row for cell in cells), row
+    assert "<td>Value per connected customer</td>" in row
+
+
+def test_reports_say_when_no_touchpoint_moved(comparison, contract):
+    from emomotiv.results import WaveComparison
+
+    changes = comparison.changes.assign(flagged=False)
+    summary = {**comparison.summary, "n_flagged": 0}
+    html = em.ComparisonReport(WaveComparison(changes, summary)).html()
+    lead = sections(html)["summary"]
+    assert "No touchpoint changed importance beyond sampling noise." in lead
+    assert "<strong>0</strong>" not in lead
+    tables = dict(contract.tables)
+    tables["changes"] = tables["changes"].assign(flagged=False)
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    part = sections(html)["changes"]
+    assert "No touchpoint changed importance beyond sampling noise" in part
+    assert "<strong>0</strong>" not in part and "(in colour below)" not in part
 
 
 def test_compare_report_escapes_user_text(comparison):
