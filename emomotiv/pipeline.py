@@ -760,8 +760,13 @@ def _segments_step(
     schema: SurveySchema,
     cat: FacetCatalog,
     study: Study,
+    design: Design,
 ):
-    """Drivers within each segment; (tables, ``summary["segments"]``, result)."""
+    """Drivers within each segment; (tables, ``summary["segments"]``, result).
+
+    Each segment's model sees the whole survey's design (the facets, the
+    halo score and the context controls) and holds the controls fixed.
+    """
     from .segments import segment_drivers
 
     if schema.segment is None:
@@ -770,7 +775,7 @@ def _segments_step(
     w = data[schema.weight].to_numpy() if schema.weight else None
     result = segment_drivers(
         estimator,
-        data[list(schema.facets)],
+        design.matrix,
         data[schema.connection].to_numpy(),
         data[schema.segment],
         sample_weight=w,
@@ -782,6 +787,7 @@ def _segments_step(
         progress=study.progress,
         random_state=study.random_state,
         boot_size=study.boot_size,
+        controls=design.groups or None,
         catalog=cat,
     )
     summary = jsonable(result.to_summary())
@@ -1221,7 +1227,7 @@ def analyze(
     steps.update()
     steps.set_postfix_str("segment drivers")
     segment_tables, summary["segments"], segments = _segments_step(
-        estimator, data, schema, cat, study
+        estimator, data, schema, cat, study, design
     )
     steps.update()
     steps.set_postfix_str("value drivers")

@@ -407,6 +407,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
         if info.get("min_size")
         else "each segment fitted on its own"
     )
+    out["warmth"] = HALO in (info.get("controls") or [])
     return out
 
 
