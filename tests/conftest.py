@@ -16,6 +16,29 @@ settings.load_profile("repeatable")
 
 
 @pytest.fixture(scope="session")
+def by_halo():
+    """``analyze`` of a survey with the halo score and without it (no
+    bootstrap, no classical methods), keyed by the halo design."""
+
+    def run(s, roles) -> dict:
+        return {
+            halo: em.analyze(
+                s.survey,
+                s.catalog,
+                **roles,
+                halo=halo,
+                n_boot=0,
+                methods=False,
+                progress=False,
+                random_state=0,
+            )
+            for halo in ("mean", "none")
+        }
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def small():
     """600 respondents x 12 facets: fast, still has drivers and missingness."""
     return em.make_survey(n_respondents=600, n_facets=12, random_state=0)

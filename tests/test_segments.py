@@ -266,7 +266,7 @@ def test_controls_are_seen_by_each_segment_model_and_never_ranked():
         assert ranked["importance"].sum() == pytest.approx(1)
 
 
-def test_analyze_holds_warmth_fixed_in_each_segment_model():
+def test_analyze_holds_warmth_fixed_in_each_segment_model(by_halo):
     """Where warmth lifts connection, segment models on the facets alone hand
     it to every well-rated facet: the facets that move nothing took up 0.76
     of each segment's true total gain (benchmarks/bench_segments.py), with
@@ -277,17 +277,7 @@ def test_analyze_holds_warmth_fixed_in_each_segment_model():
     }
     drivers = s.truth["is_driver"]
     taken = {}
-    for halo in ("mean", "none"):
-        result = em.analyze(
-            s.survey,
-            s.catalog,
-            **roles,
-            halo=halo,
-            n_boot=0,
-            methods=False,
-            progress=False,
-            random_state=0,
-        )
+    for halo, result in by_halo(s, roles).items():
         info = result.summary["segments"]
         assert info["controls"] == ([] if halo == "none" else ["__halo__"])
         ratios = []

@@ -197,7 +197,7 @@ def test_controls_are_seen_by_the_value_model_and_never_ranked_or_moved():
         )
 
 
-def test_analyze_holds_warmth_fixed_in_the_value_model():
+def test_analyze_holds_warmth_fixed_in_the_value_model(by_halo):
     """Where warmth lifts connection (so value), a value model without the halo
     score credits it to every touchpoint: the facets that move nothing took
     up 0.6-1.2 of the drivers' total change in value on such surveys
@@ -207,17 +207,7 @@ def test_analyze_holds_warmth_fixed_in_the_value_model():
     roles = {k: v for k, v in s.roles.items() if k != "segment"}
     drivers = s.truth["is_driver"]
     taken = {}
-    for halo in ("mean", "none"):
-        result = em.analyze(
-            s.survey,
-            s.catalog,
-            **roles,
-            halo=halo,
-            n_boot=0,
-            methods=False,
-            progress=False,
-            random_state=0,
-        )
+    for halo, result in by_halo(s, roles).items():
         controls = result.summary["value_drivers"]["controls"]
         assert controls == ([] if halo == "none" else ["__halo__"])
         gain = result.tables["value_drivers"].set_index("facet")["delta_value"]
