@@ -943,6 +943,7 @@ def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negati
     rows = {f: _row(part, label[f]) for f in (first, second)}
     assert "▼" not in rows[first] and "▼" in rows[second]
     assert "the interval of its simulated gain lies below zero" in part
+    assert "statistical ties. Red bars are touchpoints whose" in " ".join(part.split())
     # without intervals, the SHAP direction as before
     roi[["delta_connected_low", "delta_connected_high"]] = np.nan
     tables["roi"] = roi
