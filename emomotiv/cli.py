@@ -961,9 +961,9 @@ def _print_tracking(tracking: dict, changes) -> None:
         )
     from .report import kpi_name
 
+    noise = {True: " (beyond noise)", False: " (within noise)"}
     for name, kpi in tracking["kpis"].items():
         before, after = _kpi(name, kpi["before"]), _kpi(name, kpi["after"])
-        noise = {True: " (beyond noise)", False: " (within noise)"}
         print(
             f"  {_safe(kpi_name(name))}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
@@ -973,11 +973,12 @@ def _print_tracking(tracking: dict, changes) -> None:
 def _kpi(name: str, value: float) -> str:
     """A headline measure as the report prints it: shares in %, values as
     money, other numbers to two decimals."""
-    from .report import _money
+    from .report import _money, kpi_kind
 
-    if "share" in name or "rate" in name:
+    kind = kpi_kind(name)
+    if kind == "share":
         return f"{value:.1%}"
-    if "value" in name and "multiplier" not in name:
+    if kind == "money":
         return _money(value)
     return f"{value:,.2f}"
 

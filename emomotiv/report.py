@@ -486,6 +486,25 @@ def kpi_name(key: object) -> str:
     return " · ".join(parts).replace("_", " ").capitalize()
 
 
+def kpi_kind(key: object) -> str:
+    """How a headline measure is printed: ``"share"`` (in %, changes in
+    points), ``"money"`` or ``"number"``.
+
+    Examples
+    --------
+    >>> kpi_kind("connected_share"), kpi_kind("value_per_connected")
+    ('share', 'money')
+    >>> kpi_kind("value_multiplier")
+    'number'
+    """
+    key = str(key)
+    if "share" in key or "rate" in key:
+        return "share"
+    if "value" in key and "multiplier" not in key:
+        return "money"
+    return "number"
+
+
 def outcome_label(summary: Mapping[str, Any]) -> str:
     """How the report speaks of the outcome: the study's label or the column's name.
 
@@ -764,8 +783,8 @@ class Report:
         out["kpis"] = [
             {
                 "name": kpi_name(k),
-                "share": any(w in str(k) for w in ("share", "rate")),
-                "money": "value" in str(k) and "multiplier" not in str(k),
+                "share": kpi_kind(k) == "share",
+                "money": kpi_kind(k) == "money",
                 **dict(v),
             }
             for k, v in (kpis.items() if isinstance(kpis, Mapping) else [])
