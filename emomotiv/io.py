@@ -691,8 +691,16 @@ def _is_mine(lock: Path) -> bool:
 def _lock_holder(lock: Path) -> int | None:
     """The process id holding ``lock``, or None when free or stale."""
     try:
-        pid = int((lock.read_text().split() or ["0"])[0])
-    except (OSError, ValueError):
+        return _live_owner(lock.read_text())
+    except OSError:
+        return None
+
+
+def _live_owner(owner: str) -> int | None:
+    """The process id written in a lock, or None when that process died."""
+    try:
+        pid = int((owner.split() or ["0"])[0])
+    except ValueError:
         return None
     if pid <= 0:
         return None
@@ -703,6 +711,54 @@ def _lock_holder(lock: Path) -> int | None:
     except PermissionError:
         return pid  # alive, another user's
     return pid
+
+
+def _claim(path: Path) -> None:
+    """Create ``path`` holding this run's owner, atomically; raise
+    ``FileExistsError`` when it exists.
+
+    Written whole, then linked into place: the file never exists without its
+    owner, so a run reading it cannot take an empty file for a stale lock.
+    """
+    draft = path.with_name(f"{path.name}.{_lock_owner().replace(' ', '.')}")
+    draft.write_text(_lock_owner())
+    try:
+        os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def _drop_stale(lock: Path) -> None:
+    """Remove ``lock`` when the run that wrote it died.
+
+    A missing or live lock is left alone. Removing a stale lock takes a
+    second lock, so that of two runs taking it over at once only one removes
+    it, and never the lock the other has just written in its place.
+    """
+    try:
+        seen = lock.read_text()
+    except OSError:
+        return
+    if _live_owner(seen) is not None:
+        return
+    guard = lock.with_name(f"{lock.name}.takeover")
+    try:
+        _claim(guard)
+    except FileExistsError:
+        try:
+            taker = guard.read_text()
+        except OSError:
+            return
+        if _live_owner(taker) is None:  # its run died while taking over
+            guard.unlink(missing_ok=True)
+        return
+    try:
+        if lock.read_text() == seen:
+            lock.unlink()
+    except OSError:
+        pass
+    finally:
+        guard.unlink(missing_ok=True)
 
 
 def _locked(out: Path, pid: int) -> str:
@@ -725,22 +781,14 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
     out = Path(out)
     lock = _lock_path(out)
     lock.parent.mkdir(parents=True, exist_ok=True)
-    holder = _lock_holder(lock)
-    if holder is not None and _is_mine(lock):
+    if _is_mine(lock):
         yield out
         return
-    if holder is None:
-        lock.unlink(missing_ok=True)
-    # Written whole, then linked into place: the lock never exists without its
-    # owner, so a run reading it cannot take an empty file for a stale lock.
-    draft = lock.with_name(f"{lock.name}.{os.getpid()}.{threading.get_ident()}")
-    draft.write_text(_lock_owner())
+    _drop_stale(lock)
     try:
-        os.link(draft, lock)
+        _claim(lock)
     except FileExistsError:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
-    finally:
-        draft.unlink(missing_ok=True)
     try:
         yield out
     finally:

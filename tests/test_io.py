@@ -339,3 +339,54 @@ def test_force_is_refused_on_root_home_and_the_input_folder(tmp_path, monkeypatc
     assert "filesystem root" in output_problems("/", force=True)[0]
     (tmp_path / "file").write_text("x")
     assert "is a file" in output_problems(tmp_path / "file" / "out")[0]
+
+
+@pytest.mark.parametrize("earlier", ["none", "died"])
+def test_the_output_lock_admits_one_run_at_a_time(tmp_path, earlier):
+    import subprocess
+    import sys
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from emomotiv.io import output_lock
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    inside, overlaps, entered = [], [], set()
+
+    def enter(folder, start):
+        run = object()
+        start.wait()
+        try:
+            with output_lock(folder):
+                inside.append(run)
+                entered.add(folder)
+                time.sleep(0.0005)
+                if len(inside) > 1:
+                    overlaps.append(tuple(inside))
+                inside.remove(run)
+        except FileExistsError:
+            pass
+
+    # Four runs start at once into one folder, free or left locked by a run
+    # that died; two hundred folders. Threads switch as often as they can.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for batch in range(200):
+            folder = tmp_path / f"run{batch}"
+            if earlier == "died":
+                (tmp_path / f".run{batch}.emomotiv-lock").write_text(f"{dead} 1")
+            start = threading.Barrier(4)
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(enter, [folder] * 4, [start] * 4))
+    finally:
+        sys.setswitchinterval(interval)
+    assert overlaps == []
+    assert len(entered) == 200  # one run took each folder
+    assert list(tmp_path.iterdir()) == []  # no lock left behind
