@@ -234,3 +234,49 @@ def format_against(
         if (shown < limit) == below:
             break
     return f"{shown:.{places}f}" + ("%" if percent else "")
+
+
+def adjust_p(p: np.ndarray, correction: str) -> np.ndarray:
+    """p-values adjusted for being read together: ``"holm"``, ``"fdr_bh"``
+    (Benjamini-Hochberg) or ``"none"``; NaN stays NaN and is not counted.
+
+    Examples
+    --------
+    >>> adjust_p(np.array([0.01, 0.04, np.nan]), "holm").round(2).tolist()
+    [0.02, 0.04, nan]
+    """
+    p = np.asarray(p, dtype=float)
+    out = np.full(len(p), np.nan)
+    ok = ~np.isnan(p)
+    if not ok.any():
+        return out
+    if correction == "none":
+        out[ok] = p[ok]
+        return out
+    from statsmodels.stats.multitest import multipletests
+
+    out[ok] = multipletests(p[ok], method=correction)[1]
+    return out
+
+
+def replicate_p(point: np.ndarray, reps: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of each estimate against zero from its bootstrap
+    replicates: ``point / sd`` (the replicates' standard deviation) read on
+    the normal distribution. NaN where fewer than two replicates are finite
+    or they do not vary.
+
+    Examples
+    --------
+    >>> reps = np.array([[1.0, -1.0], [3.0, 1.0], [2.0, 0.0]])
+    >>> replicate_p(np.array([2.0, 0.0]), reps).round(3).tolist()
+    [0.046, 1.0]
+    """
+    from scipy.stats import norm
+
+    point = np.asarray(point, dtype=float)
+    reps = np.asarray(reps, dtype=float).reshape(-1, len(point))
+    finite = np.isfinite(reps).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.nanstd(np.where(finite >= 2, reps, np.nan), axis=0, ddof=1)
+        z = np.where((finite >= 2) & (sd > 0), point / sd, np.nan)
+    return np.where(np.isnan(z), np.nan, 2 * norm.sf(np.abs(z)))

@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._stats import model_matrix
+from ._stats import adjust_p, model_matrix
 from ._validation import ValidationError, check_float, check_int
 from .importance import _as_groups
 
@@ -215,16 +215,6 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     q = (w * (gain - pooled[:, None]) ** 2).sum(axis=1)
     p = chi2.sf(q, df=gain.shape[1] - 1)
     return pd.Series(p, index=facets)
-
-
-def _holm(p: pd.Series) -> pd.Series:
-    from statsmodels.stats.multitest import multipletests
-
-    out = pd.Series(np.nan, index=p.index)
-    ok = p.notna()
-    if ok.any():
-        out[ok] = multipletests(p[ok].to_numpy(), method="holm")[1]
-    return out
 
 
 def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
@@ -383,7 +373,7 @@ def segment_drivers(
         parts.append(_segment_rows(facets, name, n, result, gain, note))
     table = pd.concat(parts, ignore_index=True)
     p = _heterogeneity(gains, facets)
-    p_adj = _holm(p)
+    p_adj = pd.Series(adjust_p(p.to_numpy(), "holm"), index=p.index)
     table["p_differ"] = table["facet"].map(p)
     table["p_differ_adj"] = table["facet"].map(p_adj)
     differs = (table["p_differ_adj"] < alpha).astype("boolean")

@@ -59,6 +59,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._stats import adjust_p
 from ._validation import ValidationError, check_choice, check_float
 from .readers import ATTRS
 from .results import AnalysisResult, WaveComparison
@@ -287,20 +288,6 @@ def _change_errors(before, after, common, scales) -> tuple[pd.Series, str]:
     return np.sqrt(known**2 + other**2), note
 
 
-def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
-    out = np.full(len(p), np.nan)
-    ok = ~np.isnan(p)
-    if not ok.any():
-        return out
-    if correction == "none":
-        out[ok] = p[ok]
-        return out
-    from statsmodels.stats.multitest import multipletests
-
-    out[ok] = multipletests(p[ok], method=correction)[1]
-    return out
-
-
 def _rule(alpha: float, correction: str, source: str, n: int) -> str:
     if source == "none":
         return (
@@ -488,7 +475,7 @@ def compare(
 
         stat = np.where(se > 0, change / se, np.where(change == 0, 0.0, np.inf))
         p = np.where(se.notna() & change.notna(), 2 * norm.sf(np.abs(stat)), np.nan)
-    p_adj = _adjust(p, correction)
+    p_adj = adjust_p(p, correction)
 
     out = pd.DataFrame(
         {
