@@ -17,7 +17,11 @@ setting (``--settings``) and prints, per design:
   effect, over the drivers' true total (the leak);
 - ``plan/best``: true gain (sum of ``true_uplift``) of the facets the plan
   funds over the best true gain the same budget buys (exact knapsack on the
-  truth); ``spend_none``: share of the plan's spend on facets with no effect.
+  truth); ``spend_none``: share of the plan's spend on facets with no effect;
+- with ``--n-boot``: ``clear``, the facets whose 90% interval of
+  ``delta_connected`` excludes zero, and ``clear_none`` those of them with
+  no effect; ``beyond`` and ``beyond_none`` the same for ``beyond_noise``
+  (the Benjamini-Hochberg correction over the facets).
 
 ``--context`` adds the context check: ``make_survey(context_effect=1.0)``,
 whose ``purpose`` column moves connection and lowers the ratings of three
@@ -123,6 +127,7 @@ SETTINGS = {
 }
 METRICS = ["p@10", "r@15", "pearson", "drivers/truth", "others/truth"]
 PLAN = ["plan/best", "spend_none"]
+NOISE = ["clear", "clear_none", "beyond", "beyond_none"]
 
 
 def _model(setting: str, facets) -> em.DriverModel:
@@ -178,8 +183,12 @@ def gain_scores(order: pd.Series, gain: pd.Series, truth: pd.DataFrame) -> dict:
 
 def scores(result, truth: pd.DataFrame, cost: pd.Series) -> dict:
     drivers = truth["is_driver"]
-    roi = result.tables["roi"].set_index("facet")["delta_connected"]
+    table = result.tables["roi"].set_index("facet")
+    roi = table["delta_connected"]
     uplift = truth["true_uplift"]
+    clear = (table["delta_connected_low"] > 0) | (table["delta_connected_high"] < 0)
+    beyond = table["beyond_noise"].astype("boolean").fillna(False).astype(bool)
+    none = ~drivers.reindex(table.index)
     plan = result.tables["plan"]
     chosen = list(plan.loc[plan["selected"], "facet"])
     best = _knapsack(uplift.to_numpy(), cost.loc[truth.index].to_numpy(), BUDGET)
@@ -190,6 +199,10 @@ def scores(result, truth: pd.DataFrame, cost: pd.Series) -> dict:
         if spent
         else np.nan,
         "halo_strength": result.summary["halo"]["strength"],
+        "clear": int(clear.sum()),
+        "clear_none": int((clear & none).sum()),
+        "beyond": int(beyond.sum()),
+        "beyond_none": int((beyond & none).sum()),
     }
 
 
@@ -224,7 +237,7 @@ def grid(args) -> pd.DataFrame:
         print("\n" + " ".join(f"{k}={v}" for k, v in cell.items()))
         print(
             frame.set_index(["design", "setting"])[
-                METRICS + PLAN + ["halo_strength", "secs"]
+                METRICS + PLAN + NOISE + ["halo_strength", "secs"]
             ]
             .round(3)
             .to_string(),

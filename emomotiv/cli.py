@@ -1133,6 +1133,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)
+    _print_noise(result.summary.get("plan") or {}, score_outcome(result.summary))
     _print_plan(result.summary.get("plan") or {}, score_outcome(result.summary))
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
@@ -1167,6 +1168,18 @@ def _print_stated_value(summary: dict) -> None:
         )
 
 
+def _print_noise(plan: dict, score: str | None = None) -> None:
+    """How many one-point gains are beyond noise, either way."""
+    noise = plan.get("noise") or {}
+    if noise.get("n_raise") is None:
+        return
+    what = "the connected share" if score is None else f"mean {_safe(score)}"
+    print(
+        f"One-point gains beyond noise (Benjamini-Hochberg, {noise['alpha']:.0%} "
+        f"false): {noise['n_raise']} raise {what}, {noise['n_lower']} lower it."
+    )
+
+
 def _print_plan(plan: dict, score: str | None = None) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share."""
@@ -1193,6 +1206,12 @@ def _print_plan(plan: dict, score: str | None = None) -> None:
         f"Plan within {plan['budget']:,.0f}: fund {n} facet{'' if n == 1 else 's'} "
         f"for {plan['spent']:,.0f}; {gain}."
     )
+    within = plan.get("selected_within_noise") or []
+    if within:
+        print(
+            f"  {len(within)} of the {n} with a gain within noise: the plan's least "
+            "certain part (roi.csv, beyond_noise)."
+        )
     if plan.get("combined_delta_value") is not None:
         unit = "connected customer" if score is None else f"point of {_safe(score)}"
         print(
@@ -1249,7 +1268,7 @@ def _print_segments(summary: dict, table) -> None:
 
 def _print_value_drivers(summary: dict, table) -> None:
     """The touchpoints that move value most per one-point rise."""
-    from .report import _magnitude, _money
+    from .report import _clear, _magnitude, _money
 
     info = summary.get("value_drivers") or {}
     if table is None or not len(table) or "delta_value" not in table:
@@ -1259,7 +1278,9 @@ def _print_value_drivers(summary: dict, table) -> None:
     objective = str(info.get("objective") or "tweedie").capitalize()
     print(f"What moves value most per one-point rise ({objective}{fit}):")
     rows = table.loc[table["delta_value"].abs().sort_values(ascending=False).index]
-    for row in rows.head(5).itertuples():
+    clear, by = _clear(rows, "delta_value")
+    flags = [True] * len(rows) if clear is None else list(clear)
+    for row, ok in zip(rows.head(5).itertuples(), flags, strict=False):
         low = getattr(row, "delta_value_low", float("nan"))
         high = getattr(row, "delta_value_high", float("nan"))
         scale = _magnitude(row.delta_value, low, high)
@@ -1268,9 +1289,10 @@ def _print_value_drivers(summary: dict, table) -> None:
         if low == low:  # not NaN: bootstrapped
             line += f"  [{_money(low, scale)}, {_money(high, scale)}]"
         share = getattr(row, "share_via_connection", float("nan"))
-        clear = low != low or low > 0 or high < 0  # as the report: clear of zero
-        if share == share and clear:
+        if share == share and ok:  # as the report: only where clear of zero
             line += f"  {share:.0%} through connection"
+        elif by == "noise" and not ok:
+            line += "  within noise"
         print(line)
 
 

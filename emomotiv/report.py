@@ -424,12 +424,9 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     kept, left_out = _effect_rows(table.loc[order], "delta_value", min(top, ROI_TOP))
     shown = table.loc[table.index.isin(kept.index)]
     rows = _records(shown)
-    for r in rows:
-        low, high = (
-            _number(r.get("delta_value_low")),
-            _number(r.get("delta_value_high")),
-        )
-        r["clear"] = low is None or high is None or low > 0 or high < 0
+    clear, _ = _clear(shown, "delta_value")
+    for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
+        r["clear"] = bool(ok)
     shares = [
         _number(r.get("share_via_connection")) for r in rows if r["clear"]
     ]  # those the table shows
@@ -448,23 +445,27 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     return out
 
 
-def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, bool]:
-    """The drivers as the report marks them, and whether by their gains.
+def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | None]:
+    """The drivers as the report marks them, and the rule when by their
+    gains (``"noise"`` or ``"interval"``, :func:`_clear`; None: by SHAP).
 
-    With the ROI table's intervals, a touchpoint is marked as lowering the
-    outcome only when the interval of its one-point gain lies below zero:
-    the sign of a facet's SHAP values alone is noise for a facet that moves
-    nothing (with the halo score held fixed, such facets often lean
-    negative). Without intervals, the SHAP direction as it is.
+    With the ROI table's rule of what is clear of zero (:func:`_clear`), a
+    touchpoint is marked as lowering the outcome only when its one-point
+    gain is clearly below zero: the sign of a facet's SHAP values alone is
+    noise for a facet that moves nothing (with the halo score held fixed,
+    such facets often lean negative). Without it, the SHAP direction as it
+    is.
     """
-    needed = ("facet", "delta_connected_high")
-    if not _has(roi, *needed) or "facet" not in drivers:
-        return drivers, False
-    high = roi.set_index("facet")["delta_connected_high"]
-    lowers = drivers["facet"].map(high).lt(0).to_numpy()
+    if not _has(roi, "facet", "delta_connected") or "facet" not in drivers:
+        return drivers, None
+    clear, by = _clear(roi)
+    if clear is None:
+        return drivers, None
+    lowering = roi.loc[clear & (roi["delta_connected"].astype(float) < 0), "facet"]
+    lowers = drivers["facet"].isin(set(lowering)).to_numpy()
     shown = drivers.copy()
     shown["direction"] = np.where(lowers, -1, 1)
-    return shown, True
+    return shown, by
 
 
 # the headline measures' names where their keys say less
@@ -523,26 +524,61 @@ def outcome_label(summary: Mapping[str, Any]) -> str:
     return str(column).replace("_", " ") if column else "emotionally connected"
 
 
+def _clear(table: pd.DataFrame, column: str = "delta_connected"):
+    """Which rows' ``column`` is clear of zero, and by what rule.
+
+    ``beyond_noise`` where the table has it (the bootstrap p-value, corrected
+    for reading every touchpoint at once: ``"noise"``); else the interval
+    ``{column}_low`` to ``{column}_high`` excluding zero (``"interval"``,
+    folders saved before the flag); else ``(None, None)``.
+    """
+    if "beyond_noise" in table and table["beyond_noise"].notna().any():
+        flags = table["beyond_noise"].astype("boolean").fillna(False)
+        return flags.astype(bool), "noise"
+    if _has(table, f"{column}_low", f"{column}_high"):
+        low = table[f"{column}_low"].astype(float)
+        high = table[f"{column}_high"].astype(float)
+        return (low > 0) | (high < 0), "interval"
+    return None, None
+
+
+# how the report words a rule of what is clear of zero (:func:`_clear`)
+CLEAR_WORDS = {
+    "noise": {
+        "below": " (beyond noise)",
+        "unclear": "within noise",
+        "is_clear": "beyond noise",
+        "lowers": "its simulated gain is below zero beyond noise",
+    },
+    "interval": {
+        "below": " (interval below zero)",
+        "unclear": "with an interval that includes zero",
+        "is_clear": "clear of zero (its interval excludes zero)",
+        "lowers": "the interval of its simulated gain lies below zero",
+    },
+    None: {"below": "", "unclear": "uncertain", "is_clear": "", "lowers": ""},
+}
+
+
 def _effect_rows(
     roi: pd.DataFrame, column: str = "delta_connected", top_n: int = ROI_TOP
-) -> tuple[pd.DataFrame, dict[str, int]]:
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The rows of a table of effects the report shows (ROI, value drivers),
     and the counts of those it leaves out.
 
     The first ``top_n`` rows in the table's order (ROI: by priority), then
-    every touchpoint predicted to *lower* the outcome (with intervals: whose
-    interval, ``{column}_low`` to ``{column}_high``, lies below zero), then
-    those whose interval includes zero (uncertain, either sign), up to
-    :data:`ROI_MAX` rows in all; negatives are never left out.
+    every touchpoint predicted to *lower* the outcome (with a rule of what
+    is clear of zero, :func:`_clear`: those clearly below it), then those
+    not clear of zero (uncertain, either sign), up to :data:`ROI_MAX` rows
+    in all; negatives are never left out. ``counts["by"]`` names the rule.
     """
     delta = roi[column].astype(float)
     negative = delta < 0
     uncertain = pd.Series(False, index=roi.index)
-    if {f"{column}_low", f"{column}_high"} <= set(roi.columns):
-        low = roi[f"{column}_low"].astype(float)
-        high = roi[f"{column}_high"].astype(float)
-        uncertain = (low <= 0) & (high >= 0)
-        negative &= high < 0
+    clear, by = _clear(roi, column)
+    if clear is not None:
+        uncertain = ~clear
+        negative &= clear
     top = pd.Series(False, index=roi.index)
     top.iloc[:top_n] = True
     keep = top | negative
@@ -557,6 +593,8 @@ def _effect_rows(
         "other": int((left & ~uncertain).sum()),
         "negative": int(negative.sum()),
         "uncertain_shown": int(added.sum()),
+        "by": by,
+        "words": CLEAR_WORDS[by],
     }
     return roi.loc[keep], counts
 
@@ -628,7 +666,8 @@ class Report:
             "p_top": _has(drivers, "p_top"),
             "stated": _has(drivers, "stated_rank"),
             "quadrant": _has(drivers, "quadrant"),
-            "direction_by_gain": by_gain,
+            "direction_by_gain": by_gain is not None,
+            "lowers_words": CLEAR_WORDS[by_gain]["lowers"],
         }
 
     def _quadrant(self, drivers: pd.DataFrame, summary) -> dict[str, Any] | None:
@@ -732,7 +771,12 @@ class Report:
                 "value": _has(roi, "delta_value"),
                 "cost": _has(roi, "cost"),
                 "intervals": _has(roi, "delta_connected_low", "delta_connected_high"),
+                "noise": left_out["by"] == "noise",
+                "noise_rule": ((summary.get("plan") or {}).get("noise") or {}).get(
+                    "rule"
+                ),
             }
+        plan_summary = dict(summary.get("plan") or {})
         if _has(plan, "facet", "delta_connected"):
             if "selected" in plan:
                 chosen = plan["selected"].fillna(False).astype(bool)
@@ -746,10 +790,14 @@ class Report:
                 ),
                 "rows": _records(plan),
                 "value": _has(plan, "delta_value"),
-                "summary": dict(summary.get("plan") or {}),
-                "value_source": VALUE_SOURCES.get(
-                    (summary.get("plan") or {}).get("value_source")
-                ),
+                "noise": _clear(plan)[1] == "noise",
+                "within_noise": [
+                    _label(r)
+                    for r in _records(plan)
+                    if r["facet"] in (plan_summary.get("selected_within_noise") or [])
+                ],
+                "summary": plan_summary,
+                "value_source": VALUE_SOURCES.get(plan_summary.get("value_source")),
             }
         return out
 

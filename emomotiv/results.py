@@ -325,16 +325,18 @@ class PlanResult:
     roi : DataFrame
         One row per facet, sorted by ``priority`` (``roi.csv``): ``facet,
         label, delta_connected, delta_connected_low, delta_connected_high,
-        delta_value, delta_value_low, delta_value_high, cost, roi,
-        priority``.
+        delta_value, delta_value_low, delta_value_high, p_value,
+        beyond_noise, cost, roi, priority``. ``beyond_noise`` says whether
+        the gain differs from zero after a correction for reading every
+        facet at once (:func:`emomotiv.simulate.noise_flags`).
     plan : DataFrame or None
         The candidate facets with ``selected`` (``plan.csv``); None without a
         budget.
     summary : dict
         JSON-ready facts (``summary["plan"]`` of an analysis): budget, spent,
         population, value per connected customer and its source, the combined
-        scenario's gain beside the sum of the individual gains, the
-        assumption.
+        scenario's gain beside the sum of the individual gains, ``noise``
+        (the rule of ``beyond_noise`` and its counts), the assumption.
 
     Examples
     --------

@@ -80,6 +80,75 @@ INTERVAL = (
     "(cv=0, the model's seed, refitted on respondent resamples), each "
     "evaluated on the evaluation respondents it was not fitted on"
 )
+NOISE_ALPHA = 0.1
+"""False-discovery rate of the ``beyond_noise`` flags of the ROI and value
+drivers tables."""
+
+
+def noise_flags(point, reps, alpha: float = NOISE_ALPHA):
+    """Which estimates differ from zero beyond sampling noise, read together.
+
+    A hundred touchpoints are read at once, so a 90% interval excludes zero
+    for about one in twenty of those that move nothing, on each side. An
+    estimate is *beyond noise* when its two-sided bootstrap p-value
+    (``point / sd`` of its replicates, on the normal distribution) stays
+    below ``alpha`` after the Benjamini-Hochberg correction over all of
+    them: on average at most a share ``alpha`` of the flags are false. The
+    flags cover sampling noise only, not a bias of the model.
+
+    Parameters
+    ----------
+    point : array-like of shape (n,)
+        The estimates.
+    reps : array-like of shape (n_boot, n)
+        Their bootstrap replicates (on the estimates' scale).
+    alpha : float, default=0.1
+        The false-discovery rate.
+
+    Returns
+    -------
+    p_value : ndarray of shape (n,)
+        The unadjusted p-values (NaN without two replicates that vary).
+    flags : pandas.arrays.BooleanArray of shape (n,)
+        ``beyond_noise``; missing where there is no p-value.
+    facts : dict
+        ``alpha``, ``correction``, ``n_raise`` and ``n_lower`` (flags with a
+        positive and a negative estimate; None without p-values) and
+        ``rule`` (the rule in words).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> reps = rng.normal([3.0, 0.1, -0.1], 1.0, size=(100, 3))
+    >>> p, flags, facts = noise_flags(reps.mean(axis=0), reps)
+    >>> flags.tolist(), facts["n_raise"]
+    ([True, False, False], 1)
+    """
+    from ._stats import adjust_p, replicate_p
+
+    point = np.asarray(point, dtype=float)
+    p = replicate_p(point, reps) if len(reps) >= 2 else np.full(len(point), np.nan)
+    adjusted = adjust_p(p, "fdr_bh")
+    flags = pd.array(adjusted < alpha, dtype="boolean")
+    flags[np.isnan(adjusted)] = pd.NA
+    tested = not np.isnan(p).all()
+    facts = {
+        "alpha": alpha,
+        "correction": "fdr_bh",
+        "n_raise": int((flags.fillna(False) & (point > 0)).sum()) if tested else None,
+        "n_lower": int((flags.fillna(False) & (point < 0)).sum()) if tested else None,
+        "rule": (
+            f"beyond noise: the bootstrap p-value of the change against zero stays "
+            f"below {alpha:g} after the Benjamini-Hochberg correction over the "
+            f"{int((~np.isnan(p)).sum())} touchpoints, so on average at most "
+            f"{alpha:.0%} of those flagged are false; it covers sampling noise, "
+            "not a bias of the model"
+            if tested
+            else None
+        ),
+    }
+    return p, flags, facts
 
 
 @dataclass(frozen=True)
@@ -1004,6 +1073,7 @@ def plan_improvements(
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         roi = np.where(cost > 0, (delta_value - cost) / cost, np.nan)
+    p_value, beyond, noise = noise_flags(point, reps)
     frame = pd.DataFrame(
         {
             "facet": facets,
@@ -1014,6 +1084,8 @@ def plan_improvements(
             "delta_value": delta_value,
             "delta_value_low": dv_low,
             "delta_value_high": dv_high,
+            "p_value": p_value,
+            "beyond_noise": beyond,
             "cost": cost,
             "roi": roi,
         }
@@ -1036,6 +1108,7 @@ def plan_improvements(
         "objective": None,
         "n_selected": None,
         "selected": None,
+        "selected_within_noise": None,
         "combined_delta_connected": None,
         "combined_delta_connected_low": None,
         "combined_delta_connected_high": None,
@@ -1047,6 +1120,7 @@ def plan_improvements(
         "level": level,
         "interval": INTERVAL if len(reps) >= 2 else None,
         "point": _point_note(sim),
+        "noise": noise,
         "assumption": ASSUMPTION,
     }
     if source is None:
@@ -1072,7 +1146,16 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
     chosen[ok] = _knapsack(gain[ok], cost[ok], budget)
     plan = frame.loc[
         ok,
-        ["facet", "label", "cost", "delta_connected", "delta_value", "roi", "priority"],
+        [
+            "facet",
+            "label",
+            "cost",
+            "delta_connected",
+            "delta_value",
+            "beyond_noise",
+            "roi",
+            "priority",
+        ],
     ].assign(selected=chosen[ok])
     plan = plan.sort_values(
         ["selected", "priority"], ascending=[False, True], kind="stable"
@@ -1094,6 +1177,11 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
         "objective": gain_col,
         "n_selected": len(selected),
         "selected": selected,
+        "selected_within_noise": list(
+            frame.loc[
+                chosen & ~frame["beyond_noise"].fillna(True).to_numpy(bool), "facet"
+            ]
+        ),
         "combined_delta_connected": combined,
         "combined_delta_connected_low": None if np.isnan(low) else low,
         "combined_delta_connected_high": None if np.isnan(high) else high,

