@@ -105,8 +105,11 @@ ax = plot_quadrant(result)
 # The scenario: every respondent who rated a facet rates it one point
 # higher, the rest of the respondent unchanged. `roi` holds the simulated
 # change in the connected share (`delta_connected`, with its interval), its
-# value and the return on the catalog's cost. The synthetic truth records the
-# exact uplift of the same scenario, to check the simulation against.
+# value and the return on the catalog's cost. `beyond_noise` says whether the
+# gain differs from zero once every touchpoint is read at once (a
+# Benjamini-Hochberg correction, 10% false discoveries). The synthetic truth
+# records the exact uplift of the same scenario, to check the simulation
+# against.
 
 # %%
 roi = result.tables["roi"].set_index("facet")
@@ -116,6 +119,7 @@ roi[
         "delta_connected",
         "delta_connected_low",
         "delta_connected_high",
+        "beyond_noise",
         "true_uplift",
         "roi",
     ]

@@ -71,6 +71,11 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "P(top 10)" in parts["drivers"]
     # the ranking's stability is in the headline
     assert "ranking stability" in exec_summary and "82%" in exec_summary
+    raising = contract.summary["plan"]["noise"]["n_raise"]
+    assert (
+        f"beyond sampling noise for <strong>{raising}</strong> of the 12 touchpoints."
+        in " ".join(exec_summary.split())
+    )
     assert "Rank correlation between what customers say" in parts["quadrant"]
     for stage in contract.tables["stages"]["stage"]:
         assert stage in parts["stages"]
