@@ -41,11 +41,12 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._stats import model_matrix, weighted_median
+from ._stats import adjust_p, model_matrix, replicate_p, weighted_median
 from ._validation import (
     ValidationError,
     check_float,
@@ -60,10 +61,12 @@ from .schema import DEFAULT_SCALE, FacetCatalog
 
 __all__ = [
     "ASSUMPTION",
+    "NOISE_ALPHA",
     "Combined",
     "ExtendReach",
     "LiftBottomBox",
     "RaiseScore",
+    "noise_flags",
     "plan_improvements",
     "simulate_improvement",
 ]
@@ -85,7 +88,11 @@ NOISE_ALPHA = 0.1
 drivers tables."""
 
 
-def noise_flags(point, reps, alpha: float = NOISE_ALPHA):
+def noise_flags(
+    point: np.ndarray | Sequence[float],
+    reps: np.ndarray,
+    alpha: float = NOISE_ALPHA,
+) -> tuple[np.ndarray, pd.arrays.BooleanArray, dict[str, Any]]:
     """Which estimates differ from zero beyond sampling noise, read together.
 
     A hundred touchpoints are read at once, so a 90% interval excludes zero
@@ -125,8 +132,6 @@ def noise_flags(point, reps, alpha: float = NOISE_ALPHA):
     >>> flags.tolist(), facts["n_raise"]
     ([True, False, False], 1)
     """
-    from ._stats import adjust_p, replicate_p
-
     point = np.asarray(point, dtype=float)
     p = replicate_p(point, reps) if len(reps) >= 2 else np.full(len(point), np.nan)
     adjusted = adjust_p(p, "fdr_bh")

@@ -318,6 +318,11 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     assert out[2].split()[:2] == ["Fees", "-40.0"]
     # an interval that straddles zero gives no share through connection
     assert out[3].split() == ["Small", "+1.00", "[-2.00,", "4.00]"]
+    # with the flags of the correction over the touchpoints, they decide
+    _print_value_drivers(summary, table.assign(beyond_noise=[False, False, True]))
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].endswith("81% through connection")
+    assert out[2].endswith("within noise") and "through" not in out[2]
 
 
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
