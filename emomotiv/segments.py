@@ -88,6 +88,8 @@ COLUMNS = (
     "differs",
     "full_data_importance",
     *GAIN_COLUMNS,
+    "p_value",
+    "beyond_noise",
 )
 
 
@@ -105,7 +107,10 @@ class SegmentDrivers:
         fitted on all its respondents), ``delta_connected,
         delta_connected_low, delta_connected_high`` (the simulated change in
         the segment's connected share for a one-point rise, which the test
-        of difference compares). A segment too small to rank has its rows
+        of difference compares), ``p_value, beyond_noise`` (whether that
+        change differs from zero, corrected over the segment's facets as
+        :func:`emomotiv.simulate.noise_flags` does). A segment too small to
+        rank has its rows
         with empty importance, ``ranked`` False and the reason in ``note``.
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
@@ -218,11 +223,17 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
 
 
 def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
+    from .simulate import noise_flags
+
     rows = pd.DataFrame({"facet": facets, "segment": segment, "n": n})
     if result is None:
         return rows.assign(ranked=False, note=note)
     for name in GAIN_COLUMNS:
         rows[name] = gain.table[name].to_numpy()
+    reps = np.empty((0, len(facets))) if gain.replicates is None else gain.replicates
+    rows["p_value"], rows["beyond_noise"], _ = noise_flags(
+        rows["delta_connected"], np.asarray(reps, dtype=float)
+    )
     frame = result.to_frame().set_index("facet").reindex(facets)
     rows["importance"] = frame["importance"].to_numpy()
     rows["importance_low"] = frame["importance_low"].to_numpy()

@@ -56,6 +56,12 @@ def test_a_segment_specific_driver_is_found_and_flagged(segmented):
     s, result = segmented
     table = result.table.set_index(["segment", "facet"])
     assert table.loc[("Self-directed", "brand_reputation"), "rank"] <= 2
+    # its gain is beyond noise where it drives, and only there
+    beyond = table["beyond_noise"]
+    assert beyond[("Self-directed", "brand_reputation")]
+    assert not beyond[("Advised", "brand_reputation")]
+    assert not beyond[("Retirement", "brand_reputation")]
+    assert (table.loc[beyond.fillna(False).astype(bool), "p_value"] < 0.1).all()
     for other in ("Advised", "Retirement"):
         truth = s.truth_by_segment[other]
         assert not truth.loc["brand_reputation", "is_driver"]
