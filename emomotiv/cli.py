@@ -1133,8 +1133,9 @@ def _analyze(args: argparse.Namespace) -> int:
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
     _print_stated_value(result.summary)
-    _print_noise(result.summary.get("plan") or {}, score_outcome(result.summary))
-    _print_plan(result.summary.get("plan") or {}, score_outcome(result.summary))
+    plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)
+    _print_noise(plan, score)
+    _print_plan(plan, score)
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)

@@ -720,8 +720,9 @@ def _claim(path: Path) -> None:
     Written whole, then linked into place: the file never exists without its
     owner, so a run reading it cannot take an empty file for a stale lock.
     """
-    draft = path.with_name(f"{path.name}.{_lock_owner().replace(' ', '.')}")
-    draft.write_text(_lock_owner())
+    owner = _lock_owner()
+    draft = path.with_name(f"{path.name}.{owner.replace(' ', '.')}")
+    draft.write_text(owner)
     try:
         os.link(draft, path)
     finally:

@@ -757,6 +757,7 @@ class Report:
         roi = _table(tables, "roi")
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
+        plan_summary = dict(summary.get("plan") or {})
         if _has(roi, "facet", "delta_connected"):
             shown, left_out = _effect_rows(roi)
             out["roi"] = {
@@ -772,30 +773,25 @@ class Report:
                 "cost": _has(roi, "cost"),
                 "intervals": _has(roi, "delta_connected_low", "delta_connected_high"),
                 "noise": left_out["by"] == "noise",
-                "noise_rule": ((summary.get("plan") or {}).get("noise") or {}).get(
-                    "rule"
-                ),
+                "noise_rule": (plan_summary.get("noise") or {}).get("rule"),
             }
-        plan_summary = dict(summary.get("plan") or {})
         if _has(plan, "facet", "delta_connected"):
             if "selected" in plan:
                 chosen = plan["selected"].fillna(False).astype(bool)
                 rest = plan.loc[~chosen].head(PLAN_EXTRA_ROWS)
                 plan = pd.concat([plan.loc[chosen], rest])
+            rows = _records(plan)
+            within = set(plan_summary.get("selected_within_noise") or [])
             out["plan"] = {
                 "chart": _svg(
                     lambda ax: plot_plan(plan, ax=ax, score=score),
                     (7.5, 0.3 * len(plan) + 1.0),
                     "plan",
                 ),
-                "rows": _records(plan),
+                "rows": rows,
                 "value": _has(plan, "delta_value"),
                 "noise": _clear(plan)[1] == "noise",
-                "within_noise": [
-                    _label(r)
-                    for r in _records(plan)
-                    if r["facet"] in (plan_summary.get("selected_within_noise") or [])
-                ],
+                "within_noise": [_label(r) for r in rows if r["facet"] in within],
                 "summary": plan_summary,
                 "value_source": VALUE_SOURCES.get(plan_summary.get("value_source")),
             }
