@@ -262,16 +262,18 @@ def adjust_p(p: np.ndarray, correction: str) -> np.ndarray:
 def replicate_p(point: np.ndarray, reps: np.ndarray) -> np.ndarray:
     """Two-sided p-value of each estimate against zero from its bootstrap
     replicates: ``point / sd`` (the replicates' standard deviation) read on
-    the normal distribution. NaN where fewer than two replicates are finite
-    or they do not vary.
+    Student's t with one degree of freedom fewer than the finite replicates,
+    as the sd is itself estimated from them (with a hundred replicates, close
+    to the normal distribution; with a few, far wider). NaN where fewer than
+    two replicates are finite or they do not vary.
 
     Examples
     --------
     >>> reps = np.array([[1.0, -1.0], [3.0, 1.0], [2.0, 0.0]])
     >>> replicate_p(np.array([2.0, 0.0]), reps).round(3).tolist()
-    [0.046, 1.0]
+    [0.184, 1.0]
     """
-    from scipy.stats import norm
+    from scipy.stats import t
 
     point = np.asarray(point, dtype=float)
     reps = np.asarray(reps, dtype=float).reshape(-1, len(point))
@@ -279,4 +281,5 @@ def replicate_p(point: np.ndarray, reps: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.nanstd(np.where(finite >= 2, reps, np.nan), axis=0, ddof=1)
         z = np.where((finite >= 2) & (sd > 0), point / sd, np.nan)
-    return np.where(np.isnan(z), np.nan, 2 * norm.sf(np.abs(z)))
+    df = np.maximum(finite - 1, 1)
+    return np.where(np.isnan(z), np.nan, 2 * t.sf(np.abs(z), df))

@@ -98,7 +98,8 @@ def noise_flags(
     A hundred touchpoints are read at once, so a 90% interval excludes zero
     for about one in twenty of those that move nothing, on each side. An
     estimate is *beyond noise* when its two-sided bootstrap p-value
-    (``point / sd`` of its replicates, on the normal distribution) stays
+    (``point / sd`` of its replicates, on Student's t with ``n_boot - 1``
+    degrees of freedom, so that a few replicates give wide p-values) stays
     below ``alpha`` after the Benjamini-Hochberg correction over all of
     them: on average at most a share ``alpha`` of the flags are false. The
     flags cover sampling noise only, not a bias of the model.

@@ -229,6 +229,25 @@ def test_a_flag_beyond_noise_is_a_p_value_below_the_rate(shape, seed, shift):
         assert (point[flagged] != 0).all()
 
 
+def test_a_few_close_replicates_do_not_make_a_gain_beyond_noise():
+    from scipy.stats import norm
+
+    from emomotiv.simulate import noise_flags
+
+    # two replicates that happen to agree: a tiny sd, not a certain gain
+    reps = np.array([[0.0280, 0.010, 0.001], [0.0282, 0.012, -0.001]])
+    p, flags, _ = noise_flags(reps.mean(axis=0), reps)
+    z = reps.mean(axis=0)[0] / reps[:, 0].std(ddof=1)
+    assert 2 * norm.sf(z) < 1e-100  # the normal reading
+    assert p[0] > 0.002  # Student's t with one degree of freedom: 2 / (pi z)
+    # with a hundred replicates, close to the normal reading
+    rng = np.random.default_rng(0)
+    many = rng.normal([2.5, 0.0, 0.0], 1.0, size=(100, 3))
+    p, _, _ = noise_flags(many.mean(axis=0), many)
+    z = many.mean(axis=0)[0] / many[:, 0].std(ddof=1)
+    assert p[0] == pytest.approx(2 * norm.sf(z), rel=0.2)
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     ratings=st.lists(st.one_of(st.none(), st.integers(1, 10)), min_size=1, max_size=30),
