@@ -156,7 +156,7 @@ def _stated_step(
         "n_compared": info["n_compared"],
         "not_compared": info["not_compared"],
         "p_quadrant_source": info.get("p_quadrant_source"),
-        "n_boot": STATED_N_BOOT,
+        "n_boot": info["n_replicates"],
         "note": info.get("note"),
     }
     return comparison, summary, notes

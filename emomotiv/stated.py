@@ -613,6 +613,7 @@ def compare_importance(
         "share_basis": "derived shares re-expressed over the compared facets"
         if m < len(known)
         else "derived shares of all facets",
+        "n_replicates": 0,
     }
     thresholds = {
         "derived": t_d,
@@ -644,6 +645,7 @@ def compare_importance(
         )
         info["p_quadrant_source"] = source
         if reps_d is not None:
+            info["n_replicates"] = len(reps_d)
             if stated.replicates is not None and len(stated.replicates):
                 reps_s = _normalise_rows(
                     stated.replicates[facets].to_numpy(dtype=float)

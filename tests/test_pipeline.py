@@ -167,6 +167,9 @@ def test_stated_measures_and_value_fill_the_contract(small_result, small):
     }
     assert d["p_quadrant"].between(0, 1).all()
     s = small_result.summary
+    # p_quadrant rests on the ranking's ten replicates, and says so
+    assert s["stated"]["n_boot"] == 10
+    assert (d["p_quadrant"] * 10).round(6).mod(1).eq(0).all()
     assert {"source", "rank_correlation", "thresholds", "counts"} <= set(s["stated"])
     assert s["measures"]["connected_rule"] == "connection outcome = 1"
     assert sum(s["measures"]["tiers"].values()) == pytest.approx(1)
