@@ -160,9 +160,15 @@ def _check_inputs(X, y, sample_weight, owner: str):
             problems.append(f"Facets without variation: {preview(flat)}.")
     if np.isfinite(yv).all() and yv.size and not np.ptp(yv) > 0:
         problems.append("y has no variation: there is nothing to explain.")
+    weights = None
+    try:
+        weights = check_weights(sample_weight, len(X))
+    except ValueError as err:
+        problems.append(str(err))
+    if weights is not None and len(weights) and not weights.sum() > 0:
+        problems.append("sample_weight sums to zero: no respondent counts.")
     if problems:
         raise ValidationError(problems, subject=f"input to {owner}")
-    weights = check_weights(sample_weight, len(X))
     return values, yv, weights
 
 

@@ -416,6 +416,10 @@ class _Simulator:
         problems = []
         for scenario in scenarios:
             parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
+            if not parts:
+                problems.append(
+                    f"{scenario!r} combines no change: give it at least one."
+                )
             for part in parts:
                 if not isinstance(part, SINGLE):
                     problems.append(f"{part!r} is not a scenario.")

@@ -25,11 +25,13 @@ pass through connection.
   the connected share (the ROI simulation's ``delta_connected``) times the
   value per connected customer (the value link); ``share_via_connection`` is
   its ratio to ``delta_value``. The rest travels by paths other than
-  connection. The two parts come from different models, so the share can
-  leave [0, 1] when the total is small or noisy; read it for facets whose
-  total change is beyond noise (``beyond_noise``: its p-value against zero
-  stays below 10% after the Benjamini-Hochberg correction over the facets,
-  :func:`emomotiv.simulate.noise_flags`).
+  connection. The two parts come from different models, so a ratio to a
+  total that is small or noisy means nothing (it can read 12,000%): the
+  share is given only for facets whose total change is beyond noise
+  (``beyond_noise``: its p-value against zero stays below 10% after the
+  Benjamini-Hochberg correction over the facets,
+  :func:`emomotiv.simulate.noise_flags`), and for every facet without a
+  bootstrap (``n_boot=0``).
 
 The value model is bootstrapped as the connection model is
 (:func:`emomotiv.bootstrap_importance`: respondents resampled with their
@@ -372,10 +374,10 @@ def value_drivers(
         gain = pd.Series(dict(delta_connected)).reindex(facets).to_numpy(float)
         via = gain * float(value_per_connected)
         table["delta_value_via_connection"] = via
+        # a share of a total within noise is no share: left empty there
+        shown = beyond.fillna(True).to_numpy(bool) & (np.abs(deltas) > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            table["share_via_connection"] = np.where(
-                np.abs(deltas) > 0, via / deltas, np.nan
-            )
+            table["share_via_connection"] = np.where(shown, via / deltas, np.nan)
     else:
         table["delta_value_via_connection"] = np.nan
         table["share_via_connection"] = np.nan

@@ -410,6 +410,17 @@ def test_bad_data_lists_every_problem():
         em.relative_weights(X.to_numpy(), [1, 2, 3, 4])
 
 
+@pytest.mark.parametrize("method", ["relative_weights", "shapley_regression"])
+def test_bad_weights_are_named_with_the_other_problems(method):
+    X = pd.DataFrame({"a": [1.0, 2, 3, 4], "c": [1.0, 1, 1, 1]})
+    with pytest.raises(em.ValidationError, match=f"input to {method}") as err:
+        getattr(em, method)(X, [1, 2, 4, 3], sample_weight=np.zeros(4))
+    assert len(err.value.problems) == 2  # flat 'c', weights summing to zero
+    assert "sums to zero" in str(err.value)
+    with pytest.raises(em.ValidationError, match=">= 0"):
+        getattr(em, method)(X[["a"]], [1, 2, 4, 3], sample_weight=[1, -1, 1, 1])
+
+
 def test_compare_methods_names_a_list_or_other_facets():
     X = pd.DataFrame({"a": [1.0, 2, 3, 5], "b": [2.0, 1, 4, 3], "c": [1.0, 3, 2, 4]})
     y = [1.0, 2, 4, 3]

@@ -91,6 +91,8 @@ def test_a_direct_value_driver_is_found_with_intervals(direct):
     assert table["importance"].sum() == pytest.approx(1, abs=0.05)
     # no gain in connection: nothing flows through it
     assert (table["delta_value_via_connection"] == 0).all()
+    assert table["beyond_noise"].iloc[0]  # and so its share is given: none
+    assert table["share_via_connection"].iloc[0] == 0
     assert s.value_truth.loc[facet, "true_share_via_connection"] == 0
 
 
@@ -126,6 +128,13 @@ def test_analyze_writes_value_drivers_and_the_report_shows_them(direct):
     roi = result.tables["roi"].set_index("facet")["delta_connected"]
     via = table.set_index("facet")["delta_value_via_connection"]
     assert via.to_numpy() == pytest.approx((roi.reindex(via.index) * vpc).to_numpy())
+    # a share only of a total beyond noise, else the ratio means nothing
+    beyond = table["beyond_noise"].fillna(False).to_numpy(bool)
+    share = table["share_via_connection"]
+    assert share[~beyond].isna().all()
+    ratio = table["delta_value_via_connection"] / table["delta_value"]
+    assert share[beyond].to_numpy() == pytest.approx(ratio[beyond].to_numpy())
+    assert not beyond.all()
     assert result.summary["value_drivers"]["objective"] == "tweedie"
     html = em.Report(result).html()
     assert "What drives value, and how much of it flows through connection" in html
