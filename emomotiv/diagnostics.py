@@ -19,7 +19,11 @@ Missing ratings (touchpoints a respondent did not use) enter through
 uses the respondents who rated both, the correlation of a facet with the
 outcome those who rated the facet, each with their survey weights. VIF,
 condition number, halo share and betas are then computed from that
-correlation matrix, the way relaimpo and SPSS treat pairwise deletion.
+correlation matrix, the way relaimpo and SPSS treat pairwise deletion. A
+facet whose correlations are undefined (rated by a handful of respondents,
+or constant wherever it was rated together with another facet) is left out
+of those numbers (its row is empty) and named in the warnings; its partners
+stay.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ._stats import format_against, weighted_corr_columns, weighted_corr_matrix
-from ._validation import check_float, check_weights
+from ._validation import check_float, check_weights, preview
 from .importance import _facet_frame
 from .results import Diagnostics, ImportanceResult
 
@@ -87,6 +91,26 @@ def _sign(values: np.ndarray, se: np.ndarray, min_t: float) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         clear = np.abs(values) >= min_t * se
     return np.where(clear, np.sign(values), 0).astype(int)
+
+
+def _uncorrelated(corr: np.ndarray) -> np.ndarray:
+    """Facets to leave out so that every pair left has a correlation.
+
+    A facet rated by a handful of respondents, or constant wherever it was
+    rated together with another, leaves its correlations undefined, and with
+    them every partner's row. The facet with the most undefined entries goes
+    first, until none is left: its partners stay.
+    """
+    undefined = ~np.isfinite(corr)
+    alive = np.ones(len(corr), dtype=bool)
+    out = []
+    while True:
+        counts = (undefined & alive[:, None] & alive[None, :]).sum(axis=0)
+        if not counts.any():
+            return np.array(out, dtype=int)
+        worst = int(np.argmax(counts))
+        out.append(worst)
+        alive[worst] = False
 
 
 def diagnose_drivers(
@@ -159,12 +183,15 @@ def diagnose_drivers(
     target = target.astype(float)
 
     corr = weighted_corr_matrix(values, weights)
-    bad = list(frame.columns[~np.isfinite(corr).all(axis=0)])
-    if bad:
+    left_out = _uncorrelated(corr)
+    keep = np.setdiff1d(np.arange(len(corr)), left_out)
+    if not len(keep):
         raise ValueError(
-            f"Cannot correlate {len(bad)} facets (constant, or never rated "
-            f"together with another facet): {bad[:5]}."
+            "Cannot correlate any two facets: each is constant, or rated by too "
+            "few respondents together with another."
         )
+    names = frame.columns[keep]
+    corr, values = corr[np.ix_(keep, keep)], values[:, keep]
     r_y = weighted_corr_columns(
         values, np.repeat(target[:, None], values.shape[1], axis=1), weights
     )
@@ -189,18 +216,27 @@ def diagnose_drivers(
 
     table = pd.DataFrame(
         {"vif": vif, "r": r_y, "std_beta": beta, "suppressor": flips},
-        index=pd.Index(frame.columns, name="facet"),
-    )
+        index=pd.Index(names, name="facet"),
+    ).reindex(pd.Index(frame.columns, name="facet"))
+    table["suppressor"] = table["suppressor"].fillna(False).astype(bool)
     if importance is not None:
         table["shap_direction"] = importance.table["direction"].reindex(table.index)
     notes = fit_warnings(model)
+    dropped = [str(f) for f in frame.columns[left_out]]
+    unread = (
+        f"{len(dropped)} facet{'s' if len(dropped) > 1 else ''} left out of the "
+        f"diagnostics (rated by too few respondents, or without variation where "
+        f"rated together with another facet): {preview(dropped)}."
+        if dropped
+        else None
+    )
     return Diagnostics(
         table=table,
         condition_number=condition,
         halo_share=largest / float(eig.sum()),
         fit=model.fit_summary(),
         weak_fit=bool(notes),
-        warnings=tuple(notes),
+        warnings=tuple(notes + ([unread] if unread else [])),
         info={
             "missing": "pairwise-complete weighted correlations: each pair of "
             "facets uses the respondents who rated both",
@@ -211,5 +247,6 @@ def diagnose_drivers(
             "errors of zero)",
             "n_effective": float(n_eff),
             "weak_fit": f"cross-validated AUC < {WEAK_AUC} or R² < {WEAK_R2}",
+            "left_out": dropped,
         },
     )

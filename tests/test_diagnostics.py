@@ -199,3 +199,21 @@ def test_exactly_collinear_facets_are_reported_not_crashed():
     summary = diag.to_summary()
     assert summary["condition_number"] is None and summary["vif_max"] is None
     json.dumps(summary, allow_nan=False)
+
+
+def test_a_facet_that_cannot_be_correlated_is_left_out_not_its_partners():
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.integers(1, 11, (400, 4)).astype(float), columns=list("abcd"))
+    X["rare"] = np.nan
+    X.loc[:2, "rare"] = [3.0, 7.0, 9.0]  # rated by three respondents,
+    X.loc[:1, ["c", "d"]] = np.nan  # only one of whom rated c and d
+    X["flat"] = np.where(rng.random(400) < 0.5, 8.0, np.nan)  # 8 wherever rated
+    y = X["a"] + rng.standard_normal(400)
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert sorted(diag.info["left_out"]) == ["flat", "rare"]  # not c or d
+    assert diag.table.loc[["rare", "flat"], "vif"].isna().all()
+    assert diag.table.loc[list("abcd"), "vif"].between(1, 1.2).all()
+    assert np.isfinite(diag.condition_number)
+    assert any("'rare'" in w and "'flat'" in w for w in diag.warnings)
+    assert not diag.weak_fit
+    json.dumps(diag.to_summary(), allow_nan=False)
