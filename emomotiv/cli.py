@@ -1222,6 +1222,13 @@ def _print_plan(plan: dict, score: str | None = None) -> None:
         )
 
 
+def _sized(sizes: dict, shown: int = 10) -> str:
+    """'A 120, B 95' for the first ``shown`` segments, then how many more."""
+    names = list(sizes)
+    text = ", ".join(f"{_safe(n)} {sizes[n]['n']:,}" for n in names[:shown])
+    return text + (f" (+{len(names) - shown:,} more)" if len(names) > shown else "")
+
+
 def _print_segments(summary: dict, table) -> None:
     """Which segments were ranked, their top driver, and what differs."""
     info = summary.get("segments") or {}
@@ -1230,14 +1237,13 @@ def _print_segments(summary: dict, table) -> None:
         return
     column = (summary.get("data") or {}).get("roles", {}).get("segment", "segment")
     ranked = [name for name, s in sizes.items() if s.get("ranked")]
-    unranked = ", ".join(
-        f"{_safe(name)} {s['n']:,}" for name, s in sizes.items() if not s.get("ranked")
-    )
+    small = {n: s for n, s in sizes.items() if s["n"] < info["min_size"]}
+    flat = {n: s for n, s in sizes.items() if not s.get("ranked") and n not in small}
     left_out = f"  {_safe(info['left_out'])}." if info.get("left_out") else None
-    if not ranked:
+    if not ranked and not flat:
         print(
             f"Segments by {_safe(column)}: none ranked, every segment is below the "
-            f"minimum of {info['min_size']:,} respondents ({unranked})."
+            f"minimum of {info['min_size']:,} respondents ({_sized(small)})."
         )
         if left_out:
             print(left_out)
@@ -1257,8 +1263,10 @@ def _print_segments(summary: dict, table) -> None:
     else:
         differ = f"no touchpoint differs across them (Holm {info['alpha']:.0%})"
     skipped = (
-        f"; not ranked, below {info['min_size']:,}: {unranked}" if unranked else ""
+        f"; not ranked, below {info['min_size']:,}: {_sized(small)}" if small else ""
     )
+    if flat:
+        skipped += f"; not ranked, one outcome value in each: {_sized(flat)}"
     print(f"Segments by {_safe(column)}: {len(ranked)} ranked{skipped}; {differ}.")
     top = table.loc[table["ranked"].astype(bool) & (table["rank"] == 1)]
     for row in top.itertuples():

@@ -275,12 +275,25 @@ def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
     assert out[2].split() == ["loyal", "900", "top:", "Fees"]
 
     sizes = {k: {**v, "ranked": False} for k, v in info["segments"].items()}
-    none = {**summary, "segments": {**info, "segments": sizes}}
+    none = {**summary, "segments": {**info, "segments": sizes, "min_size": 2000}}
     _print_segments(none, table.assign(ranked=False))
     assert capsys.readouterr().out == (
         "Segments by tenure: none ranked, every segment is below the minimum of "
-        "300 respondents (new 1,200, loyal 900, tiny 40).\n"
+        "2,000 respondents (new 1,200, loyal 900, tiny 40).\n"
     )
+    # a segment large enough but with one outcome value says so, not "below"
+    sizes["new"]["ranked"] = True
+    flat = {**summary, "segments": {**info, "segments": sizes}}
+    _print_segments(flat, table.assign(ranked=table["segment"].eq("new")))
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "Segments by tenure: 1 ranked; not ranked, below 300: tiny 40; "
+        "not ranked, one outcome value in each: loyal 900; "
+        "1 touchpoint differs across them (Holm 5%): App."
+    )
+    many = {f"s{k}": {"n": 10, "ranked": False} for k in range(1200)}
+    _print_segments({**summary, "segments": {**info, "segments": many}}, table)
+    line = capsys.readouterr().out
+    assert "s9 10 (+1,190 more)" in line and len(line) < 300
     _print_segments({"data": {}}, None)  # no segment column: nothing said
     assert capsys.readouterr().out == ""
     left_out = "3 respondents are in no segment (the segment cell is empty)"
