@@ -224,7 +224,7 @@ def _value_step(
     study: Study,
 ):
     """Value of connection; (ValueLink or None, summary)."""
-    from .value import value_of_connection
+    from .value import MIN_TIER, value_of_connection
 
     churn, advocacy = study.churn, study.advocacy
 
@@ -246,6 +246,18 @@ def _value_step(
     keep = data[schema.value].notna().to_numpy()
     if churn is not None:
         keep = keep & data[churn].notna().to_numpy()
+    connected = np.asarray(measures.tiers == "fully_connected")
+    n_conn, n_kept = int(connected.sum()), int((connected & keep).sum())
+    if n_conn >= MIN_TIER > n_kept:
+        empty_cells = "value" if churn is None else "value or churn"
+        raise ValidationError(
+            [
+                f"Only {n_kept} of the {n_conn:,} fully connected respondents "
+                f"have a {empty_cells} (the cell is empty for the rest); at least "
+                f"{MIN_TIER} are needed to value connection."
+            ],
+            subject="value data",
+        )
     # only the columns used: a column of a row subset of the whole survey
     # would hold every rating in memory for as long as the link lives
     used = [c for c in dict.fromkeys([schema.value, churn, advocacy]) if c]

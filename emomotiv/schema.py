@@ -818,6 +818,12 @@ def validate_survey(
                 )
         if role == "satisfaction":
             _check_satisfaction(values, col, problems)
+        observed = pd.Series(values).dropna()
+        if role == "value" and observed.nunique() == 1:
+            problems.append(
+                f"The value column '{col}' is constant: every value is "
+                f"{observed.iloc[0]:g}, so connection cannot be linked to value."
+            )
         if role == "value" and (values < 0).any():
             n_neg = int((values < 0).sum())
             problems.append(

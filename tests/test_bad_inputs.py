@@ -416,6 +416,29 @@ API_CASES = [
         ["Duplicate column", "'wave'"],
     ),
     (
+        "a constant value",
+        {
+            "survey": _api_survey().assign(value=0.0),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "value": "value",
+        },
+        ["'value' is constant: every value is 0"],
+    ),
+    (
+        "no value for the connected",
+        {
+            "survey": _api_survey().assign(
+                value=lambda d: d["value"].where(d["connected"] == 0)
+            ),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "value": "value",
+            "methods": False,
+        },
+        ["Only 0 of the 30 fully connected respondents have a value"],
+    ),
+    (
         "unknown connection kind",
         {
             "survey": _api_survey(),

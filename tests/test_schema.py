@@ -163,6 +163,14 @@ def test_a_negative_value_is_refused_with_the_reason():
     assert "a profit that can be negative does not fit them" in problem
 
 
+@pytest.mark.parametrize("constant", [0.0, 100.0])
+def test_a_constant_value_is_refused_before_any_fit(constant):
+    s = _survey()
+    s["value"] = constant
+    (problem,) = _problems(s)
+    assert f"'value' is constant: every value is {constant:g}" in problem
+
+
 def test_one_of_anything_is_counted_in_the_singular():
     s = _survey()
     s.loc[0, "app"] = 11.0
