@@ -47,6 +47,7 @@ from .schema import (
     STATED_PREFIX,
     FacetCatalog,
     SurveySchema,
+    grouping_problem,
     validate_survey,
 )
 from .simulate import plan_improvements
@@ -628,6 +629,13 @@ def _control_problems(
         f"The control column '{c}' is named more than once."
         for c in named
         if controls.count(c) > 1
+    ]
+    # a categorical control is groups of customers; a number is read as one
+    problems += [
+        problem
+        for c in named
+        if c in frame.columns and not pd.api.types.is_numeric_dtype(frame[c])
+        if (problem := grouping_problem(frame[c], "control column"))
     ]
     return problems
 

@@ -257,6 +257,34 @@ def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
 BULK_SHARE = 0.9  # a common scale holding this share of the answers is theirs
 
 
+GROUP_SIZE = 10  # fewer respondents per value on average: not groups
+
+
+def grouping_problem(column: pd.Series, what: str) -> str | None:
+    """The problem of a column read as groups of customers (a segment, a
+    categorical control) that holds nearly one value per respondent: more
+    than 20 values, fewer than :data:`GROUP_SIZE` respondents each on
+    average. An id or a measured number, not a group; None when it is fine.
+
+    Examples
+    --------
+    >>> grouping_problem(pd.Series(["new", "loyal"] * 50, name="tenure"), "x")
+    >>> grouping_problem(pd.Series(range(100), name="id"), "segment column")[:40]
+    "The segment column 'id' has 100 differen"
+    """
+    values = column.dropna()
+    k = int(values.nunique())
+    if k <= 20 or len(values) >= GROUP_SIZE * k:
+        return None
+    return (
+        f"The {what} '{column.name}' has {k:,} different values among "
+        f"{len(values):,} respondents: it groups customers (a market, a tier, "
+        "new or long-standing) only when each value is shared by many; an id "
+        "or a measured number is not such a column (cut a number into bands "
+        "first)."
+    )
+
+
 def infer_scale(ratings) -> tuple[float, float]:
     """The smallest common rating scale that holds every rating given.
 
@@ -864,6 +892,11 @@ def validate_survey(
                 f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
                 f"{preview(list(dict.fromkeys(dup)))}."
             )
+
+    if schema.segment is not None and schema.segment in out.columns:
+        problem = grouping_problem(out[schema.segment], "segment column")
+        if problem:
+            problems.append(problem)
 
     for col in (c for c in schema.stated.values() if c in out.columns):
         _, bad, n_text = _numeric(out[col])

@@ -439,6 +439,22 @@ API_CASES = [
         ["Only 0 of the 30 fully connected respondents have a value"],
     ),
     (
+        "an id as segment and as control",
+        {
+            "survey": _api_survey().assign(
+                rid=[f"R{i:03d}" for i in range(N)], w=lambda d: d["weight"]
+            ),
+            "catalog": CATALOG,
+            "connection": "connected",
+            "segment": "w",
+            "controls": ["rid"],
+        },
+        [
+            "The segment column 'w' has 60 different values among 60",
+            "The control column 'rid' has 60 different values",
+        ],
+    ),
+    (
         "unknown connection kind",
         {
             "survey": _api_survey(),
