@@ -113,6 +113,24 @@ def _uncorrelated(corr: np.ndarray) -> np.ndarray:
         alive[worst] = False
 
 
+def _twins(corr: np.ndarray, names) -> str | None:
+    """A warning naming facets whose ratings correlate exactly (the same
+    question twice, or one exported under two names), or None."""
+    i, j = np.nonzero(np.triu(corr >= 1 - 1e-9, k=1))
+    if not len(i):
+        return None
+    pairs = [f"'{names[a]}' and '{names[b]}'" for a, b in zip(i, j, strict=True)]
+    shown = "; ".join(pairs[:5]) + (
+        f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
+    )
+    return (
+        f"Facets whose ratings move exactly together (correlation 1): {shown}. "
+        "The same question asked twice, or exported under two names? Their "
+        "importance is split between them, and the collinearity diagnostics "
+        "cannot be computed: keep one of each."
+    )
+
+
 def diagnose_drivers(
     model,
     X: pd.DataFrame,
@@ -222,6 +240,7 @@ def diagnose_drivers(
     if importance is not None:
         table["shap_direction"] = importance.table["direction"].reindex(table.index)
     notes = fit_warnings(model)
+    twins = _twins(corr, names)
     dropped = [str(f) for f in frame.columns[left_out]]
     unread = (
         f"{len(dropped)} facet{'s' if len(dropped) > 1 else ''} left out of the "
@@ -236,7 +255,7 @@ def diagnose_drivers(
         halo_share=largest / float(eig.sum()),
         fit=model.fit_summary(),
         weak_fit=bool(notes),
-        warnings=tuple(notes + ([unread] if unread else [])),
+        warnings=tuple(notes + [w for w in (unread, twins) if w]),
         info={
             "missing": "pairwise-complete weighted correlations: each pair of "
             "facets uses the respondents who rated both",

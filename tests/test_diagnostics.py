@@ -217,3 +217,16 @@ def test_a_facet_that_cannot_be_correlated_is_left_out_not_its_partners():
     assert any("'rare'" in w and "'flat'" in w for w in diag.warnings)
     assert not diag.weak_fit
     json.dumps(diag.to_summary(), allow_nan=False)
+
+
+def test_a_facet_exported_twice_is_named():
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(rng.integers(1, 11, (300, 3)).astype(float), columns=list("abc"))
+    X["b_again"] = X["b"]
+    y = X["a"] + rng.standard_normal(300)
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    (twins,) = [w for w in diag.warnings if "move exactly together" in w]
+    assert "'b' and 'b_again'" in twins and "'a'" not in twins
+    X["b_again"] = X["b"] + rng.standard_normal(300)  # related, not the same
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert not any("move exactly together" in w for w in diag.warnings)
