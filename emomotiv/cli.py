@@ -545,12 +545,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_report(sub) -> None:
     report = sub.add_parser(
         "report",
-        help="re-render report.html of a saved analysis, without refitting",
+        help="re-render report.html of a saved analysis or comparison, no refit",
         description="Write DIR/report.html again from the tables and summary in "
         "DIR (after an upgrade, or with another title or outcome label); "
         "nothing is refitted.",
     )
-    report.add_argument("dir", metavar="DIR", help="folder written by 'analyze'")
+    report.add_argument(
+        "dir", metavar="DIR", help="folder written by 'analyze' or 'compare'"
+    )
     report.add_argument("--title", metavar="TEXT", help="the report's title")
     report.add_argument(
         "--outcome-label",

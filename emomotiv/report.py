@@ -1029,6 +1029,8 @@ class Report:
 
         Nothing is refitted and the model is not loaded, so a folder renders
         as long as its tables and ``summary.json`` do (``emomotiv report``).
+        A folder written by :func:`emomotiv.save_comparison` (``emomotiv
+        compare``) gives its :class:`ComparisonReport`.
 
         Raises
         ------
@@ -1065,6 +1067,11 @@ class Report:
             p.stem: restore_formulas(pd.read_csv(p))
             for p in sorted(folder.glob("*.csv"))
         }
+        if "changes" in tables and "drivers" not in tables:  # emomotiv compare
+            from .results import WaveComparison
+
+            comparison = WaveComparison(tables["changes"], summary.get("tracking", {}))
+            return ComparisonReport(comparison, **options)
         return cls({"tables": tables, "summary": summary}, **options)
 
     def write_pdf(self, path: str | PathLike, *, browser: str | None = None) -> Path:

@@ -898,7 +898,15 @@ def test_compare_report_escapes_user_text(comparison):
 
 def test_save_comparison_writes_the_report(comparison, tmp_path):
     out = em.save_comparison(comparison, tmp_path / "cmp")
-    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+    written = (out / "report.html").read_text()
+    assert written.startswith("<!DOCTYPE html>")
+    # `emomotiv report` re-renders a comparison folder as a comparison
+    from emomotiv.cli import main
+
+    assert main(["report", str(out), "--title", "Since Q2"]) == 0
+    again = (out / "report.html").read_text()
+    assert "Since Q2" in again
+    assert again.replace("Since Q2", "What moved since the last wave") == written
 
 
 def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
