@@ -804,7 +804,14 @@ def _init(args: argparse.Namespace) -> int:
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"Wrote {out}: check the guessed roles, then run")
+    if outcome is None:
+        print(
+            f"Wrote {out}: no connection column was recognised by its name; set "
+            "'connection = \"COLUMN\"' in its [roles] (the 0/1 or score column "
+            "of emotional connection), check the other roles, then run"
+        )
+    else:
+        print(f"Wrote {out}: check the guessed roles, then run")
     print(f"  emomotiv analyze --study {out} --out results")
     return 0
 

@@ -984,12 +984,11 @@ def draft_study(
             lines.append("# Text columns that could be the segment (one ranking each):")
             lines += _listed(text)
             lines.append("# segment =")
-        elif role == "value" and amounts:
-            lines.append("# Numbers off a rating scale (amounts, 0/1 flags):")
-            lines += _listed(amounts)
-            lines.append("# value =")
         elif role not in ("motivators", "facets", "stated"):
             lines.append(f"# {role} =")
+    if amounts:
+        lines.append("# Numbers off a rating scale in no role (0/1, value, weight?):")
+        lines += _listed(amounts)
     platform = [c for c in left_out if c not in taken]
     if platform:
         lines.append("# Columns the survey platform adds (not questions), left out:")

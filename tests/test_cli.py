@@ -3,6 +3,7 @@ import subprocess
 import sys
 import tomllib
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -518,9 +519,35 @@ def test_init_leaves_out_the_columns_a_survey_platform_adds(tmp_path, capsys):
     facets = text.split("likely facets")[1].split("facets = []")[0]
     assert all(c in facets for c in ("Q1_1", "Q1_2"))
     assert not any(c in facets for c in platform)
-    flags = text.split("off a rating scale")[1].split("value =")[0]
+    flags = text.split("off a rating scale")[1].split("platform adds")[0]
     assert "Q2" in flags and "Q2" not in facets  # 0/1: not a rating
     assert "tenure" in text.split("could be the segment")[1].split("segment =")[0]
+
+
+def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
+    tmp_path, capsys
+):
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "app": rng.integers(1, 11, 40),
+            "fees": rng.integers(1, 11, 40),
+            "value": rng.uniform(0, 900, 40).round(2),  # guessed as the value
+            "poids": rng.uniform(0.5, 2, 40).round(3),
+            "emo_conn": np.tile([0, 1], 20),
+        }
+    )
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = study.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["roles"]["value"] == "value"
+    unassigned = text.split("in no role (")[1].split("facets")[0]
+    assert "poids" in unassigned and "emo_conn" in unassigned
+    out = capsys.readouterr().out
+    assert "no connection column was recognised" in out
+    assert "connection = " in out and "check the guessed roles" not in out
 
 
 def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
