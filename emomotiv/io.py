@@ -138,9 +138,11 @@ def read_table(
     export, Excel's "Unicode text"): only empty cells are missing (text
     such as ``"n/a"`` or ``"NA"`` stays text, for :func:`validate_survey` to
     refuse or for ``not_experienced`` to declare), ``true``/``false`` stay
-    text, and a header that names a column twice is an error rather than a
-    silently renamed copy. A file whose header has no comma but semicolons or
-    tabs is read with that delimiter, with a warning that says so.
+    text, column names are read without the spaces around them (an export's,
+    not the question's), and a header that names a column twice is an error
+    rather than a silently renamed copy. A file whose header has no comma
+    but semicolons or tabs is read with that delimiter, with a warning that
+    says so.
 
     Parameters
     ----------
@@ -301,7 +303,10 @@ def _read_csv(
     under the header are dropped (a survey platform's extra header rows),
     and ``names``, when given, replace the header's."""
     header, delimiter = _sniff_header(path, encoding, decimal)
-    header = header if names is None else list(names)
+    written = header if names is None else list(names)
+    # spaces around a name are an export's, never the question's: a catalog
+    # or a role names the column without them
+    header = [str(name).strip() for name in written]
     if delimiter == ",":  # a comma between columns: numbers have points
         decimal = "."
     seen: dict[str, list[int]] = {}
@@ -310,14 +315,15 @@ def _read_csv(
     dup = {name: where for name, where in seen.items() if len(where) > 1}
     if dup:
         where = "; ".join(
-            f"{name!r} (columns {', '.join(map(str, cols))})"
+            f"{name!r} (columns {', '.join(map(str, cols))}"
+            + (": " + ", ".join(repr(written[c - 1]) for c in cols) + ")")
             for name, cols in list(dup.items())[:5]
         )
         raise _file_error(
             path,
-            f"Duplicate column names in the header of '{path}': {where}. Rename "
-            "or drop the copies; a copy would otherwise be read under another "
-            "name and ignored.",
+            f"Duplicate column names in the header of '{path}' (spaces around a "
+            f"name do not count): {where}. Rename or drop the copies; a copy "
+            "would otherwise be read under another name and ignored.",
         )
     options = {
         "sep": delimiter,
@@ -327,7 +333,7 @@ def _read_csv(
         "na_values": [""],
         "skiprows": range(1, skip + 1),
         "header": 0,
-        "names": names,
+        "names": header if header != written or names is not None else None,
     }
     try:
         frame = pd.read_csv(path, **options)

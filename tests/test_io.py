@@ -61,6 +61,19 @@ def test_read_table_csv_parquet_and_errors(small, tmp_path):
         em.read_table(tmp_path / "c.json")
 
 
+def test_header_names_are_read_without_the_spaces_around_them(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text(" Qualité du conseil,Poids ,app\n7,1.5,3\n", encoding="utf-8")
+    frame = em.read_table(path)
+    assert list(frame.columns) == ["Qualité du conseil", "Poids", "app"]
+    catalog = em.FacetCatalog.from_facets([" Qualité du conseil", "app"])
+    assert set(catalog.facets) <= set(frame.columns)  # the catalog's ids match
+    path.write_text("Réactivité,Réactivité ,app\n7,1,3\n", encoding="utf-8")
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(path)
+    assert "'Réactivité' (columns 1, 2: 'Réactivité', 'Réactivité ')" in str(err.value)
+
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
