@@ -1054,6 +1054,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .pipeline import _checked_inputs, _reading_notes
+    from .readers import label_order_warnings
     from .schema import SurveySchema
     from .study import Study
 
@@ -1086,7 +1087,7 @@ def _validate(args: argparse.Namespace) -> int:
     _, notes, warned = catalog.with_scales_from(survey)
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
-    for note in warned:
+    for note in warned + label_order_warnings(survey):
         print(f"warning: {_safe(note)}", file=sys.stderr)
     return 0
 

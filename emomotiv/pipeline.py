@@ -37,6 +37,7 @@ from .readers import (
     apply_rating_labels,
     code_outcome,
     complete_catalog,
+    label_order_warnings,
     rating_labels_note,
     stated_facets,
 )
@@ -1155,6 +1156,7 @@ def analyze(
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
     scale_notes = _reading_notes(survey, study) + scale_notes
+    scale_warnings += label_order_warnings(survey)
     schema = SurveySchema.infer(survey, cat, **_schema_roles(study))
 
     y = data[schema.connection].to_numpy()

@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, did_you_mean
+from ._validation import ValidationError, did_you_mean, preview
 
 __all__ = [
     "apply_rating_labels",
@@ -479,7 +479,7 @@ def _read_labelled(
     frame, meta = read(str(path), user_missing=True)
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
-    scales = {}
+    scales, descending = {}, {}
     for column, value_labels in (meta.variable_value_labels or {}).items():
         declared = _missing_codes(ranges, column)
         labelled = [v for v in value_labels if _is_number(v)]
@@ -492,6 +492,9 @@ def _read_labelled(
         ]
         if len(ratings) >= 2:
             scales[column] = (float(min(ratings)), float(max(ratings)))
+            rated = {v: value_labels[v] for v in sorted(ratings)}
+            if _best_first(rated):
+                descending[column] = rated
         # The not-experienced codes a user names become empty where the
         # file itself labels them (e.g. 0 = "not applicable").
         blank = [v for v in labelled if v in codes]
@@ -501,7 +504,52 @@ def _read_labelled(
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             declared = _missing_codes(ranges, column)
             frame[column] = frame[column].mask(declared(frame[column].to_numpy()))
-    return _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
+    frame = _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
+    frame.attrs[ATTRS]["best_first"] = {
+        column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
+        for column, labels in descending.items()
+    }
+    return frame
+
+
+def _best_first(value_labels: Mapping[float, object]) -> bool:
+    """Whether a column's value labels are a known rating scale numbered from
+    its best label down (1 = "Excellent" ... 5 = "Poor")."""
+    folded = {code: _fold(text) for code, text in value_labels.items()}
+    for scale in RATING_SCALES:
+        rank = {_fold(label): i for i, label in enumerate(scale)}
+        if len(folded) >= 3 and all(text in rank for text in folded.values()):
+            order = [rank[folded[code]] for code in sorted(folded)]
+            return all(a > b for a, b in itertools.pairwise(order))
+    return False
+
+
+def label_order_warnings(survey: pd.DataFrame) -> list[str]:
+    """A warning for the rating columns whose value labels run from best to
+    worst: there a higher code is a worse rating, so a driver reads as
+    lowering connection and a one-point rise as a worse experience.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"q1": [1.0, 3.0]})
+    >>> frame.attrs["emomotiv"] = {"best_first": {"q1": {"1": "Excellent",
+    ...                                                  "3": "Poor"}}}
+    >>> label_order_warnings(frame)[0][:48]
+    'Value labels run from best to worst in 1 column:'
+    """
+    found = survey.attrs.get(ATTRS, {}).get("best_first") or {}
+    if not found:
+        return []
+    column, labels = next(iter(found.items()))
+    first, last = next(iter(labels.items())), list(labels.items())[-1]
+    n = len(found)
+    return [
+        f"Value labels run from best to worst in {n} column{'s' if n > 1 else ''}: "
+        f"{preview(list(found))} ('{column}': {first[0]} = {first[1]} ... "
+        f"{last[0]} = {last[1]}). A higher code is a worse rating there, so "
+        "their effects read the wrong way round; reverse the codes (for a 1-5 "
+        "scale, 6 minus the code) before the analysis."
+    ]
 
 
 def read_spss(

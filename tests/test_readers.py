@@ -129,6 +129,34 @@ def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path)
     assert blanked["connected"].tolist() == [0.0, 1, 0, 1]
 
 
+def test_value_labels_numbered_from_the_best_down_are_warned(tmp_path, capsys):
+    from emomotiv.cli import main
+    from emomotiv.readers import label_order_warnings
+
+    best_first = {1: "Excellent", 2: "Very good", 3: "Good", 4: "Fair", 5: "Poor"}
+    worst_first = {k: best_first[6 - k] for k in best_first}
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "q1": rng.integers(1, 6, 60).astype(float),
+            "q2": rng.integers(1, 6, 60).astype(float),
+            "connected": np.tile([0.0, 1.0], 30),
+        }
+    )
+    path = tmp_path / "survey.sav"
+    labels = {"q1": best_first, "q2": worst_first}
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    (warning,) = label_order_warnings(read_spss(path))
+    assert "in 1 column: 'q1' ('q1': 1 = Excellent ... 5 = Poor)" in warning
+    pd.DataFrame({"facet": ["q1", "q2"]}).to_csv(tmp_path / "f.csv", index=False)
+    args = ["validate", str(path), "--catalog", str(tmp_path / "f.csv")]
+    assert main([*args, "--connection", "connected"]) == 0
+    assert "best to worst in 1 column" in capsys.readouterr().err
+    labels = {"q1": worst_first, "q2": worst_first}
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    assert label_order_warnings(read_spss(path)) == []
+
+
 def test_stata_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
     folder, survey, catalog = tidy
     path = tmp_path / "survey.dta"
