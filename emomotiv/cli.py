@@ -1034,8 +1034,10 @@ def _sample(args: argparse.Namespace) -> int:
     targets = [out / "survey.csv", out / "facets.csv"]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not args.force:
+        one = len(existing) == 1
         raise FileExistsError(
-            f"{', '.join(existing)} already exist; pass --force to replace them."
+            f"{' and '.join(existing)} already exist{'s' if one else ''}; pass "
+            f"--force to replace {'it' if one else 'them'}."
         )
     sample = load_sample()
     out.mkdir(parents=True, exist_ok=True)

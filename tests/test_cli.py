@@ -53,8 +53,18 @@ def test_sample_writes_survey_and_catalog_and_refuses_to_overwrite(sample_dir, c
     ).is_file()
     before = (sample_dir / "survey.csv").stat().st_mtime_ns
     assert main(["sample", str(sample_dir)]) == 2
-    assert "--force" in capsys.readouterr().err
+    assert "facets.csv already exist; pass --force" in capsys.readouterr().err
     assert (sample_dir / "survey.csv").stat().st_mtime_ns == before
+
+
+def test_sample_names_one_file_in_the_singular(tmp_path, capsys):
+    (tmp_path / "facets.csv").write_text("facet\nmine\n", encoding="utf-8")
+    assert main(["sample", str(tmp_path)]) == 2
+    assert "facets.csv already exists; pass --force to replace it." in (
+        capsys.readouterr().err
+    )
+    assert (tmp_path / "facets.csv").read_text(encoding="utf-8") == "facet\nmine\n"
+    assert not (tmp_path / "survey.csv").exists()
 
 
 def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
