@@ -383,7 +383,7 @@ def _answer(value: object) -> str:
     """An answer as :func:`code_outcome` matches it: numbers as ``1`` (not
     ``1.0``), text folded like a rating label."""
     if _is_number(value) or _is_numeric_text(value):
-        return f"{float(value):g}"
+        return f"{float(value) + 0.0:g}"  # + 0.0: -0.0 is 0
     return _fold(value)
 
 
@@ -404,13 +404,16 @@ def code_outcome(
     [1.0, 0.0, 1.0]
     >>> note
     "Connection coded from the answers: 1 for 'Yes' (1), 'yes' (1), 0 for 'no' (1)."
+    >>> code_outcome(pd.Series([9.0, 0.0, -0.0]), [9])[1]
+    "Connection coded from the answers: 1 for '9' (1), 0 for '0' (2)."
     """
     wanted = {_answer(v) for v in connected}
     given = column.notna()
     matched = column[given].map(_answer).isin(wanted)
     coded = pd.Series(np.nan, index=column.index)
     coded[given.to_numpy()] = matched.astype(float).to_numpy()
-    counts = column[given].astype(str).str.strip().value_counts(sort=False)
+    shown = column[given].map(lambda v: _answer(v) if _is_number(v) else str(v).strip())
+    counts = shown.value_counts(sort=False)
     ones = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) in wanted]
     zeros = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) not in wanted]
     note = (
