@@ -181,12 +181,15 @@ class FacetCatalog:
     ) -> tuple[FacetCatalog, list[str], list[str]]:
         """Scales the catalog leaves out, read from the ratings; notes, warnings.
 
-        A facet without ``scale_min``/``scale_max`` gets the smallest common
-        scale that holds every rating it received (see :func:`infer_scale`);
-        the first list says which. A declared scale is kept, but when no
-        facet sharing it has a rating in the upper half the warnings say so
-        (a 1-5 survey under a 1-10 catalog makes every facet look poorly
-        rated and stops the one-point scenario from reaching the top).
+        A facet without ``scale_min``/``scale_max`` gets the scale
+        :func:`infer_scale` reads from its ratings: the smallest common scale
+        that holds every rating it received, or all but a few codes such as
+        99. The first list says which; the catalog returned keeps them in
+        ``undeclared_scale``, for validation to say where a scale goes. A
+        declared scale is kept, but when no facet sharing it has a rating in
+        the upper half the warnings say so
+        (a 1-5 survey under a 1-10 catalog makes every facet look poorly rated
+        and stops the one-point scenario from reaching the top).
 
         Examples
         --------
@@ -225,7 +228,7 @@ class FacetCatalog:
         warnings = _unusual_scales(inferred, survey) + _narrow_use(
             table.loc[declared], survey
         )
-        return FacetCatalog(table), notes, warnings
+        return FacetCatalog(table, self.undeclared_scale), notes, warnings
 
     def codes(self, facet: str) -> list[str]:
         """The facet's not-experienced codes from the ``not_experienced``
@@ -255,16 +258,23 @@ def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
 
 
 BULK_SHARE = 0.9  # a common scale holding this share of the answers is theirs
+FEW_CODES = 3  # at most this many distinct values past every common scale are codes
 
 
 def infer_scale(ratings) -> tuple[float, float]:
     """The smallest common rating scale that holds every rating given.
 
     1-5, 1-7 or 1-10 (0-10 when a 0 appears). When no common scale holds
-    every rating but one holds at least :data:`BULK_SHARE` of them, that
-    one: the rest are codes such as 99 for "don't know", which validation
-    then names as off the scale (they would otherwise pass as ratings).
-    Otherwise the ratings' own range.
+    every rating, the values off one may be codes such as 99 for "don't
+    know", which validation then names as off the scale (they would
+    otherwise pass as ratings). They are codes, whatever their share, when
+    they are at most :data:`FEW_CODES` distinct values, each off every
+    common scale (below 0 or above 10) and more than one point past the
+    scale (99 or -1 by a 1-10 scale; not 11, which looks like a rating the
+    scale leaves out), and the scale holds at least two distinct ratings:
+    the smallest such scale is taken. Else the common scale that holds at
+    least :data:`BULK_SHARE` of the answers. Otherwise the ratings' own
+    range, such as 1-40 or 0-100, which the catalog should then declare.
 
     Examples
     --------
@@ -272,8 +282,10 @@ def infer_scale(ratings) -> tuple[float, float]:
     ((1.0, 5.0), (1.0, 10.0), (0.0, 10.0))
     >>> infer_scale([3, 8, 9, 7, 10, 6, 9, 8, 7, 99])
     (1.0, 10.0)
-    >>> infer_scale([1, 40])
-    (1.0, 40.0)
+    >>> infer_scale([4, 5, 2, 99, 99, 99])  # codes, however many
+    (1.0, 5.0)
+    >>> infer_scale([1, 40]), infer_scale([1, 5, 9, 11])
+    ((1.0, 40.0), (1.0, 11.0))
     """
     values = pd.to_numeric(
         pd.Series(np.asarray(ratings, dtype=object)), errors="coerce"
@@ -284,6 +296,13 @@ def infer_scale(ratings) -> tuple[float, float]:
     lo, hi = float(values.min()), float(values.max())
     for s_lo, s_hi in COMMON_SCALES:
         if s_lo <= lo and hi <= s_hi:
+            return s_lo, s_hi
+    widest = min(s[0] for s in COMMON_SCALES), max(s[1] for s in COMMON_SCALES)
+    for s_lo, s_hi in COMMON_SCALES:
+        on = values.between(s_lo, s_hi)
+        off = values[~on].unique()
+        far = (off > max(s_hi + 1, widest[1])) | (off < min(s_lo - 1, widest[0]))
+        if len(off) <= FEW_CODES and far.all() and values[on].nunique() >= 2:
             return s_lo, s_hi
     shares = [values.between(s_lo, s_hi).mean() for s_lo, s_hi in COMMON_SCALES]
     best = int(np.argmax(shares))
@@ -542,6 +561,19 @@ def _codes_hint(bad: list[object]) -> str:
     return hint + _non_answer_hint(bad)
 
 
+def _off_scale_hint(found: list[float], *, declared: bool) -> str:
+    """How to fix ratings off a facet's scale: declare them as codes or,
+    where the catalog gives no scale (it was read from the ratings, see
+    :func:`infer_scale`) and they are ratings, give it."""
+    hint = _codes_hint([f"{v:g}" for v in found])
+    if not declared:
+        hint += (
+            " If they are ratings, give the facet's scale in the catalog "
+            "(scale_min, scale_max)."
+        )
+    return hint
+
+
 def _non_answer_hint(bad: list[object]) -> str:
     """The flag that declares the non-answers ("Don't know") among ``bad``."""
     skipped = [str(v) for v in bad if NON_ANSWER.search(str(v))]
@@ -774,7 +806,7 @@ def validate_survey(
             problems.append(
                 f"Facet '{facet}' has {_many(len(off), 'rating')} off its "
                 f"{lo:g}-{hi:g} scale: {preview(found)}."
-                + _codes_hint([f"{v:g}" for v in found])
+                + _off_scale_hint(found, declared=facet not in catalog.undeclared_scale)
             )
         observed = values.dropna()
         if observed.empty and not n_text:  # text alone is reported above

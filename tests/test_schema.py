@@ -320,6 +320,32 @@ def test_codes_among_ratings_are_not_read_as_a_scale(small):
     assert "satisfaction column 'satisfaction' has 15 values off its 1-10" in text
 
 
+def test_a_code_is_off_the_scale_whatever_its_share():
+    """99 in 10% or 40% of a 1-5 facet's cells: both read on 1-5 and named,
+    never 1-99 for the one and an error for the other; a genuine odd scale
+    and a value just past a common one still read as their own range."""
+    from emomotiv.schema import infer_scale
+
+    survey = _survey().assign(
+        app=lambda d: np.ceil(d["app"] / 2), fees=lambda d: np.ceil(d["fees"] / 2)
+    )
+    survey.loc[:5, "app"] = 99  # 10%
+    survey.loc[:23, "fees"] = 99  # 40%
+    cat, _, warnings = CATALOG.with_scales_from(survey)
+    assert cat.scale("app") == cat.scale("fees") == (1, 5) and warnings == []
+    problems = _problems(survey, catalog=cat)
+    for facet, n in (("app", 6), ("fees", 24)):
+        assert any(
+            f"'{facet}' has {n} ratings off its 1-5 scale: 99" in p
+            and '--not-experienced "99"' in p
+            and "give the facet's scale in the catalog" in p
+            for p in problems
+        )
+    assert infer_scale([1, 40]) == (1, 40) and infer_scale(range(1, 41)) == (1, 40)
+    assert infer_scale([2, 5, 9, 11, 11]) == (2, 11)  # 11: a rating, not a code
+    assert infer_scale([1, 2, 5, -1, -1, 98, 99]) == (1, 5)
+
+
 def test_a_declared_scale_wider_than_every_rating_is_warned_about():
     from emomotiv.schema import FacetCatalog
 
