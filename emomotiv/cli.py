@@ -1074,7 +1074,7 @@ def _validate(args: argparse.Namespace) -> int:
             f"{roles}."
         )
     )
-    _, notes, warned = catalog.with_scales_from(survey)
+    _, notes, warned = catalog.with_scales_from(survey, study.not_experienced)
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
     for note in warned:

@@ -12,7 +12,7 @@ every problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,7 +177,9 @@ class FacetCatalog:
         return float(row["scale_min"]), float(row["scale_max"])
 
     def with_scales_from(
-        self, survey: pd.DataFrame
+        self,
+        survey: pd.DataFrame,
+        not_experienced: Iterable[object] | None = None,
     ) -> tuple[FacetCatalog, list[str], list[str]]:
         """Scales the catalog leaves out, read from the ratings; notes, warnings.
 
@@ -187,9 +189,19 @@ class FacetCatalog:
         99. The first list says which; the catalog returned keeps them in
         ``undeclared_scale``, for validation to say where a scale goes. A
         declared scale is kept, but when no facet sharing it has a rating in
-        the upper half the warnings say so
-        (a 1-5 survey under a 1-10 catalog makes every facet look poorly rated
-        and stops the one-point scenario from reaching the top).
+        the upper half the warnings say so (a 1-5 survey under a 1-10 catalog
+        makes every facet look poorly rated and stops the one-point scenario
+        from reaching the top).
+
+        Parameters
+        ----------
+        survey : DataFrame
+            One row per respondent, a column per facet.
+        not_experienced : sequence of str or float, or None
+            The codes that mean "did not experience this touchpoint", as
+            :func:`validate_survey` takes them. They and the catalog's own
+            codes per facet are left out before a scale is read, so that a
+            declared 99 neither stretches a scale nor is warned about.
 
         Examples
         --------
@@ -205,13 +217,18 @@ class FacetCatalog:
         """
         if not survey.columns.is_unique:  # refused by validate_survey
             return self, [], []
+        codes = list(not_experienced or [])
+
+        def ratings(facet: str) -> pd.Series:
+            """The facet's ratings as validation reads them: codes left out."""
+            return _facet_values(survey[facet], codes + self.codes(facet))[0]
+
         table = self.table.copy()
         notes: list[str] = []
         inferred = {}
         for facet in self.undeclared_scale:
             if facet in survey.columns:
-                values = pd.to_numeric(survey[facet], errors="coerce")
-                inferred[facet] = infer_scale(values)
+                inferred[facet] = infer_scale(ratings(facet))
                 table.loc[facet, ["scale_min", "scale_max"]] = inferred[facet]
         if inferred:
             groups: dict[tuple[float, float], list[str]] = {}
@@ -225,8 +242,8 @@ class FacetCatalog:
                 f"the ratings ({shown})."
             )
         declared = [f for f in self.facets if f not in inferred and f in survey.columns]
-        warnings = _unusual_scales(inferred, survey) + _narrow_use(
-            table.loc[declared], survey
+        warnings = _unusual_scales(inferred, ratings) + _narrow_use(
+            table.loc[declared], ratings
         )
         return FacetCatalog(table, self.undeclared_scale), notes, warnings
 
@@ -311,14 +328,14 @@ def infer_scale(ratings) -> tuple[float, float]:
     return lo, hi
 
 
-def _unusual_scales(inferred: dict, survey: pd.DataFrame) -> list[str]:
-    """Warnings for scales read from the ratings that may be codes' doing: a
-    0-10 scale where a rare 0 may mean "not experienced", and ranges on no
-    common scale."""
+def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list[str]:
+    """Warnings for scales read from the ratings (``ratings(facet)``) that may
+    be codes' doing: a 0-10 scale where a rare 0 may mean "not experienced",
+    and ranges on no common scale."""
     zero, own = {}, []
     for facet, scale in inferred.items():
         if scale == (0.0, 10.0):
-            values = pd.to_numeric(survey[facet], errors="coerce").dropna()
+            values = ratings(facet).dropna()
             n_zero = int((values == 0).sum())
             if n_zero <= (1 - BULK_SHARE) * len(values):
                 zero[facet] = n_zero
@@ -347,17 +364,12 @@ def _unusual_scales(inferred: dict, survey: pd.DataFrame) -> list[str]:
     return notes
 
 
-def _narrow_use(table: pd.DataFrame, survey: pd.DataFrame) -> list[str]:
+def _narrow_use(table: pd.DataFrame, ratings: Callable[[str], pd.Series]) -> list[str]:
     """Warnings for declared scales whose upper half no rating reaches."""
     notes = []
     for (lo, hi), part in table.groupby(["scale_min", "scale_max"]):
         top = max(  # column by column: no copy of the whole survey
-            float(
-                np.nanmax(
-                    pd.to_numeric(survey[f], errors="coerce").to_numpy(dtype=float),
-                    initial=-np.inf,
-                )
-            )
+            float(np.nanmax(ratings(f).to_numpy(dtype=float), initial=-np.inf))
             for f in part.index
         )
         if np.isfinite(top) and top <= lo + (hi - lo) / 2:
