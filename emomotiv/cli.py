@@ -621,7 +621,8 @@ def _add_catalog(sub) -> None:
         description="Write a facet catalog (facet, label, stage, scale_min, "
         "scale_max) for the rating columns of SURVEY: labels from the variable "
         "labels or question texts, the scale from the value labels (else the "
-        "answers' range). Fill in the stages, then pass it as --catalog.",
+        "one analyze reads from the answers: the smallest of 1-5, 1-7, 1-10 and "
+        "0-10 that holds them). Fill in the stages, then pass it as --catalog.",
     )
     catalog.add_argument("survey", metavar="SURVEY", help="survey file")
     catalog.add_argument(

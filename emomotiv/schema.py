@@ -573,15 +573,43 @@ def _codes_hint(bad: list[object]) -> str:
     return hint + _non_answer_hint(bad)
 
 
-def _off_scale_hint(found: list[float], *, declared: bool) -> str:
-    """How to fix ratings off a facet's scale: declare them as codes or,
-    where the catalog gives no scale (it was read from the ratings, see
-    :func:`infer_scale`) and they are ratings, give it."""
-    hint = _codes_hint([f"{v:g}" for v in found])
-    if not declared:
+def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool) -> str:
+    """How to fix ratings off a facet's ``lo``-``hi`` scale.
+
+    A positive value just past the scale (``hi + 1``, ``lo - 1``) looks like
+    a rating the scale leaves out (10 past a 2-9 scale drafted from the
+    answers one quarter): the hint is to widen the scale, never to declare
+    the value "not experienced", which would drop every such rating. The
+    other values are offered as codes to declare, with widening the scale
+    as the alternative for a 0 or -1 just below it, and giving the scale
+    where the catalog gives none (it was read from the ratings, see
+    :func:`infer_scale`).
+    """
+    past = [v for v in found if v in (lo - 1, hi + 1)]
+    near = [v for v in past if v > 0]
+    codes = [v for v in found if v not in near]
+    hint = ""
+    if codes:
+        hint = _codes_hint([f"{v:g}" for v in codes])
+        low = [v for v in past if v <= 0]
+        if low:
+            hint += (
+                f" If {low[0]:g} is a rating, widen the scale in the catalog "
+                f"instead (scale_min {low[0]:g})."
+            )
+        elif not declared:
+            hint += (
+                " If they are ratings, give the facet's scale in the catalog "
+                "(scale_min, scale_max)."
+            )
+    if near:
+        one = len(near) == 1
+        wider = [f"scale_min {v:g}" for v in near if v < lo]
+        wider += [f"scale_max {v:g}" for v in near if v > hi]
         hint += (
-            " If they are ratings, give the facet's scale in the catalog "
-            "(scale_min, scale_max)."
+            f" {' and '.join(f'{v:g}' for v in near)} {'is' if one else 'are'} "
+            f"just past the scale: fix {'it' if one else 'them'}, or widen the "
+            f"scale in the catalog ({', '.join(wider)})."
         )
     return hint
 
@@ -818,7 +846,9 @@ def validate_survey(
             problems.append(
                 f"Facet '{facet}' has {_many(len(off), 'rating')} off its "
                 f"{lo:g}-{hi:g} scale: {preview(found)}."
-                + _off_scale_hint(found, declared=facet not in catalog.undeclared_scale)
+                + _off_scale_hint(
+                    found, lo, hi, declared=facet not in catalog.undeclared_scale
+                )
             )
         observed = values.dropna()
         if observed.empty and not n_text:  # text alone is reported above
