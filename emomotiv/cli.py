@@ -726,7 +726,7 @@ def _texts_in(column) -> list[str]:
 
     values = column.dropna()
     text = values[pd.to_numeric(values, errors="coerce").isna()]
-    return sorted({str(v).strip() for v in text})
+    return sorted({str(v).strip() for v in text} - {""})  # spaces: an empty cell
 
 
 def _add_init(sub) -> None:

@@ -388,7 +388,8 @@ class SurveySchema:
     Parameters
     ----------
     facets : tuple of str
-        Facet columns (touchpoint ratings); empty cells mean "not experienced".
+        Facet columns (touchpoint ratings); empty cells (or cells of spaces
+        only) mean "not experienced".
     connection : str
         The emotional-connection outcome: 0/1 or a numeric score.
     value, satisfaction, weight, segment, wave, id : str or None
@@ -519,7 +520,8 @@ def _facet_values(
     col: pd.Series, codes: Iterable[object]
 ) -> tuple[pd.Series, list[object], int]:
     """Ratings as float with declared not-experienced codes blanked; the
-    undeclared text left over and its cell count."""
+    undeclared text left over and its cell count. A cell of spaces only is
+    empty, as an empty cell is (a code of spaces could not be declared)."""
     texts, numbers = _split_codes(codes)
     if col.dtype == np.float64 and not numbers:
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
@@ -527,9 +529,9 @@ def _facet_values(
         col = col.astype(object)
     values = pd.to_numeric(col, errors="coerce").astype(float)
     text = values.isna() & col.notna()
-    if texts and text.any():
+    if text.any():
         stripped = col[text].astype(str).str.strip()
-        text.loc[stripped.index[stripped.isin(texts)]] = False
+        text.loc[stripped.index[stripped.isin(texts | {""})]] = False
     if numbers:
         values = values.mask(values.isin(list(numbers)))
     bad = sorted(set(col[text].tolist()), key=str) if text.any() else []
@@ -721,8 +723,8 @@ def validate_survey(
     """Check a survey against its schema and catalog; return it with numeric roles.
 
     Every problem is collected before raising, so one run tells the user all
-    there is to fix. Empty cells in facet columns are valid: they mean the
-    respondent did not experience the touchpoint.
+    there is to fix. Empty cells in facet columns (or cells of spaces only)
+    are valid: they mean the respondent did not experience the touchpoint.
 
     Parameters
     ----------

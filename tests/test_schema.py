@@ -45,6 +45,20 @@ def test_a_clean_survey_passes_and_empty_cells_are_valid():
     assert out["app"].dtype == float
 
 
+def test_cells_of_spaces_only_are_empty_not_text():
+    """A CSV export's " " in a rating column is an empty cell, as "" is: the
+    code it would need, --not-experienced " ", is refused by the parser."""
+    s = _survey().astype({"note": object})
+    s.loc[:3, "note"] = [" ", "  ", "\t", ""]
+    s["sat"] = s["app"].astype(object)
+    s.loc[:1, "sat"] = " "
+    out = validate_survey(s, _schema(satisfaction="sat"), CATALOG)
+    assert out["note"].isna().sum() == 4 and out["sat"].isna().sum() == 2
+    s.loc[4, "note"] = " x "
+    (problem,) = _problems(s)
+    assert "non-numeric ratings in 1 cell: ' x '" in problem
+
+
 def test_float_ratings_are_not_copied_and_the_input_is_never_changed():
     # a survey of 1,000,000 x 100 ratings must not be held twice in memory;
     # pandas' copy-on-write keeps the two frames independent
