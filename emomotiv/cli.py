@@ -623,7 +623,8 @@ def _add_catalog(sub) -> None:
         description="Write a facet catalog (facet, label, stage, scale_min, "
         "scale_max) for the rating columns of SURVEY: labels from the variable "
         "labels or question texts, the scale from the value labels (else the "
-        "answers' range). Fill in the stages, then pass it as --catalog.",
+        "one analyze reads from the answers: the smallest of 1-5, 1-7, 1-10 and "
+        "0-10 that holds them). Fill in the stages, then pass it as --catalog.",
     )
     catalog.add_argument("survey", metavar="SURVEY", help="survey file")
     catalog.add_argument(
@@ -727,7 +728,7 @@ def _texts_in(column) -> list[str]:
 
     values = column.dropna()
     text = values[pd.to_numeric(values, errors="coerce").isna()]
-    return sorted({str(v).strip() for v in text})
+    return sorted({str(v).strip() for v in text} - {""})  # spaces: an empty cell
 
 
 def _add_init(sub) -> None:
@@ -1086,7 +1087,7 @@ def _validate(args: argparse.Namespace) -> int:
             f"{roles}."
         )
     )
-    _, notes, warned = catalog.with_scales_from(survey)
+    _, notes, warned = catalog.with_scales_from(survey, study.not_experienced)
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
     for note in warned + label_order_warnings(survey):

@@ -579,7 +579,9 @@ def _checked_inputs(
     if frame is not None and cat is not None and roles_ok:
         roles = _schema_roles(study)
         roles["connection"] = roles["connection"] or ""
-        scaled = cat.with_scales_from(frame)[0]  # as analyze reads the scales
+        codes = study.not_experienced  # as analyze reads the scales
+        codes = codes if isinstance(codes, list | tuple) else None
+        scaled = cat.with_scales_from(frame, codes)[0]
         schema = SurveySchema.infer(frame, scaled, **roles)
         data, found = _validate_all_waves(frame, schema, scaled, study)
         if study.connection is None:
@@ -1154,7 +1156,9 @@ def analyze(
         result = analyze_latest_wave(survey, cat, study, analyze=analyze)
         result.summary["study"] = record
         return result
-    cat, scale_notes, scale_warnings = cat.with_scales_from(survey)
+    cat, scale_notes, scale_warnings = cat.with_scales_from(
+        survey, study.not_experienced
+    )
     scale_notes = _reading_notes(survey, study) + scale_notes
     scale_warnings += label_order_warnings(survey)
     schema = SurveySchema.infer(survey, cat, **_schema_roles(study))

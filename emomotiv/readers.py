@@ -1222,31 +1222,34 @@ def draft_catalog(
 
     Labels are the variable labels (or question texts), else the ids
     without the question they share (:func:`short_labels`); the
-    scale is the range of the value labels that are ratings, else the range
-    of the answers (leaving out the ``not_experienced`` codes). ``stage`` is
-    left empty for the user to fill.
+    scale is the range of the value labels that are ratings, else the scale
+    :func:`~emomotiv.schema.infer_scale` reads from the answers (leaving out
+    the ``not_experienced`` codes), as analysis would without one: 1-10 for
+    a 1-10 question answered 2-9, so next wave's 1s and 10s fit it. Scales
+    are integers where every one is whole; a facet without numeric answers
+    gets none. ``stage`` is left empty for the user to fill.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> survey = pd.DataFrame({"q1": [1, 4, 5], "q2": [2, 3, 4]})
+    >>> survey = pd.DataFrame({"q1": [1, 4, 5], "q2": [2, 3, 9]})
     >>> survey.attrs["emomotiv"] = {"labels": {"q1": "Welcome note"},
     ...                             "scales": {"q1": (1.0, 5.0)}}
     >>> draft_catalog(survey, ["q1", "q2"])
       facet         label stage  scale_min  scale_max
-    0    q1  Welcome note              1.0        5.0
-    1    q2            q2              2.0        4.0
+    0    q1  Welcome note                1          5
+    1    q2            q2                1         10
     """
+    from .schema import infer_scale
+
     meta = _meta(survey)
     short = short_labels([f for f in facets if not meta["labels"].get(f)])
     rows = []
     for facet in facets:
-        answers = pd.to_numeric(survey[facet], errors="coerce")
+        answers = pd.to_numeric(survey[facet], errors="coerce").dropna()
         answers = answers[~answers.isin(list(not_experienced or ()))]
-        low, high = meta["scales"].get(facet) or (
-            float(answers.min()),
-            float(answers.max()),
-        )
+        read = infer_scale(answers) if len(answers) else (np.nan, np.nan)
+        low, high = meta["scales"].get(facet) or read
         rows.append(
             {
                 "facet": facet,
@@ -1256,9 +1259,13 @@ def draft_catalog(
                 "scale_max": high,
             }
         )
-    return pd.DataFrame(
+    table = pd.DataFrame(
         rows, columns=["facet", "label", "stage", "scale_min", "scale_max"]
     )
+    scales = table[["scale_min", "scale_max"]].astype(float)
+    if (scales.dropna() % 1 == 0).all(axis=None):  # written 1,10, not 1.0,10.0
+        table[["scale_min", "scale_max"]] = scales.astype("Int64")
+    return table
 
 
 def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ every problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,16 +177,31 @@ class FacetCatalog:
         return float(row["scale_min"]), float(row["scale_max"])
 
     def with_scales_from(
-        self, survey: pd.DataFrame
+        self,
+        survey: pd.DataFrame,
+        not_experienced: Iterable[object] | None = None,
     ) -> tuple[FacetCatalog, list[str], list[str]]:
         """Scales the catalog leaves out, read from the ratings; notes, warnings.
 
-        A facet without ``scale_min``/``scale_max`` gets the smallest common
-        scale that holds every rating it received (see :func:`infer_scale`);
-        the first list says which. A declared scale is kept, but when no
-        facet sharing it has a rating in the upper half the warnings say so
-        (a 1-5 survey under a 1-10 catalog makes every facet look poorly
-        rated and stops the one-point scenario from reaching the top).
+        A facet without ``scale_min``/``scale_max`` gets the scale
+        :func:`infer_scale` reads from its ratings: the smallest common scale
+        that holds every rating it received, or all but a few codes such as
+        99. The first list says which; the catalog returned keeps them in
+        ``undeclared_scale``, for validation to say where a scale goes. A
+        declared scale is kept, but when no facet sharing it has a rating in
+        the upper half the warnings say so (a 1-5 survey under a 1-10 catalog
+        makes every facet look poorly rated and stops the one-point scenario
+        from reaching the top).
+
+        Parameters
+        ----------
+        survey : DataFrame
+            One row per respondent, a column per facet.
+        not_experienced : sequence of str or float, or None
+            The codes that mean "did not experience this touchpoint", as
+            :func:`validate_survey` takes them. They and the catalog's own
+            codes per facet are left out before a scale is read, so that a
+            declared 99 neither stretches a scale nor is warned about.
 
         Examples
         --------
@@ -202,13 +217,18 @@ class FacetCatalog:
         """
         if not survey.columns.is_unique:  # refused by validate_survey
             return self, [], []
+        codes = list(not_experienced or [])
+
+        def ratings(facet: str) -> pd.Series:
+            """The facet's ratings as validation reads them: codes left out."""
+            return _facet_values(survey[facet], codes + self.codes(facet))[0]
+
         table = self.table.copy()
         notes: list[str] = []
         inferred = {}
         for facet in self.undeclared_scale:
             if facet in survey.columns:
-                values = pd.to_numeric(survey[facet], errors="coerce")
-                inferred[facet] = infer_scale(values)
+                inferred[facet] = infer_scale(ratings(facet))
                 table.loc[facet, ["scale_min", "scale_max"]] = inferred[facet]
         if inferred:
             groups: dict[tuple[float, float], list[str]] = {}
@@ -222,10 +242,10 @@ class FacetCatalog:
                 f"the ratings ({shown})."
             )
         declared = [f for f in self.facets if f not in inferred and f in survey.columns]
-        warnings = _unusual_scales(inferred, survey) + _narrow_use(
-            table.loc[declared], survey
+        warnings = _unusual_scales(inferred, ratings) + _narrow_use(
+            table.loc[declared], ratings
         )
-        return FacetCatalog(table), notes, warnings
+        return FacetCatalog(table, self.undeclared_scale), notes, warnings
 
     def codes(self, facet: str) -> list[str]:
         """The facet's not-experienced codes from the ``not_experienced``
@@ -255,6 +275,7 @@ def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
 
 
 BULK_SHARE = 0.9  # a common scale holding this share of the answers is theirs
+FEW_CODES = 3  # at most this many distinct values past every common scale are codes
 
 
 GROUP_SIZE = 10  # fewer respondents per value on average: not groups
@@ -289,10 +310,16 @@ def infer_scale(ratings) -> tuple[float, float]:
     """The smallest common rating scale that holds every rating given.
 
     1-5, 1-7 or 1-10 (0-10 when a 0 appears). When no common scale holds
-    every rating but one holds at least :data:`BULK_SHARE` of them, that
-    one: the rest are codes such as 99 for "don't know", which validation
-    then names as off the scale (they would otherwise pass as ratings).
-    Otherwise the ratings' own range.
+    every rating, the values off one may be codes such as 99 for "don't
+    know", which validation then names as off the scale (they would
+    otherwise pass as ratings). They are codes, whatever their share, when
+    they are at most :data:`FEW_CODES` distinct values, each off every
+    common scale (below 0 or above 10) and more than one point past the
+    scale (99 or -1 by a 1-10 scale; not 11, which looks like a rating the
+    scale leaves out), and the scale holds at least two distinct ratings:
+    the smallest such scale is taken. Else the common scale that holds at
+    least :data:`BULK_SHARE` of the answers. Otherwise the ratings' own
+    range, such as 1-40 or 0-100, which the catalog should then declare.
 
     Examples
     --------
@@ -300,8 +327,10 @@ def infer_scale(ratings) -> tuple[float, float]:
     ((1.0, 5.0), (1.0, 10.0), (0.0, 10.0))
     >>> infer_scale([3, 8, 9, 7, 10, 6, 9, 8, 7, 99])
     (1.0, 10.0)
-    >>> infer_scale([1, 40])
-    (1.0, 40.0)
+    >>> infer_scale([4, 5, 2, 99, 99, 99])  # codes, however many
+    (1.0, 5.0)
+    >>> infer_scale([1, 40]), infer_scale([1, 5, 9, 11])
+    ((1.0, 40.0), (1.0, 11.0))
     """
     values = pd.to_numeric(
         pd.Series(np.asarray(ratings, dtype=object)), errors="coerce"
@@ -313,6 +342,13 @@ def infer_scale(ratings) -> tuple[float, float]:
     for s_lo, s_hi in COMMON_SCALES:
         if s_lo <= lo and hi <= s_hi:
             return s_lo, s_hi
+    widest = min(s[0] for s in COMMON_SCALES), max(s[1] for s in COMMON_SCALES)
+    for s_lo, s_hi in COMMON_SCALES:
+        on = values.between(s_lo, s_hi)
+        off = values[~on].unique()
+        far = (off > max(s_hi + 1, widest[1])) | (off < min(s_lo - 1, widest[0]))
+        if len(off) <= FEW_CODES and far.all() and values[on].nunique() >= 2:
+            return s_lo, s_hi
     shares = [values.between(s_lo, s_hi).mean() for s_lo, s_hi in COMMON_SCALES]
     best = int(np.argmax(shares))
     if shares[best] >= BULK_SHARE:
@@ -320,14 +356,14 @@ def infer_scale(ratings) -> tuple[float, float]:
     return lo, hi
 
 
-def _unusual_scales(inferred: dict, survey: pd.DataFrame) -> list[str]:
-    """Warnings for scales read from the ratings that may be codes' doing: a
-    0-10 scale where a rare 0 may mean "not experienced", and ranges on no
-    common scale."""
+def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list[str]:
+    """Warnings for scales read from the ratings (``ratings(facet)``) that may
+    be codes' doing: a 0-10 scale where a rare 0 may mean "not experienced",
+    and ranges on no common scale."""
     zero, own = {}, []
     for facet, scale in inferred.items():
         if scale == (0.0, 10.0):
-            values = pd.to_numeric(survey[facet], errors="coerce").dropna()
+            values = ratings(facet).dropna()
             n_zero = int((values == 0).sum())
             if n_zero <= (1 - BULK_SHARE) * len(values):
                 zero[facet] = n_zero
@@ -356,17 +392,12 @@ def _unusual_scales(inferred: dict, survey: pd.DataFrame) -> list[str]:
     return notes
 
 
-def _narrow_use(table: pd.DataFrame, survey: pd.DataFrame) -> list[str]:
+def _narrow_use(table: pd.DataFrame, ratings: Callable[[str], pd.Series]) -> list[str]:
     """Warnings for declared scales whose upper half no rating reaches."""
     notes = []
     for (lo, hi), part in table.groupby(["scale_min", "scale_max"]):
         top = max(  # column by column: no copy of the whole survey
-            float(
-                np.nanmax(
-                    pd.to_numeric(survey[f], errors="coerce").to_numpy(dtype=float),
-                    initial=-np.inf,
-                )
-            )
+            float(np.nanmax(ratings(f).to_numpy(dtype=float), initial=-np.inf))
             for f in part.index
         )
         if np.isfinite(top) and top <= lo + (hi - lo) / 2:
@@ -385,7 +416,8 @@ class SurveySchema:
     Parameters
     ----------
     facets : tuple of str
-        Facet columns (touchpoint ratings); empty cells mean "not experienced".
+        Facet columns (touchpoint ratings); empty cells (or cells of spaces
+        only) mean "not experienced".
     connection : str
         The emotional-connection outcome: 0/1 or a numeric score.
     value, satisfaction, weight, segment, wave, id : str or None
@@ -516,7 +548,8 @@ def _facet_values(
     col: pd.Series, codes: Iterable[object]
 ) -> tuple[pd.Series, list[object], int]:
     """Ratings as float with declared not-experienced codes blanked; the
-    undeclared text left over and its cell count."""
+    undeclared text left over and its cell count. A cell of spaces only is
+    empty, as an empty cell is (a code of spaces could not be declared)."""
     texts, numbers = _split_codes(codes)
     if col.dtype == np.float64 and not numbers:
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
@@ -524,9 +557,9 @@ def _facet_values(
         col = col.astype(object)
     values = pd.to_numeric(col, errors="coerce").astype(float)
     text = values.isna() & col.notna()
-    if texts and text.any():
+    if text.any():
         stripped = col[text].astype(str).str.strip()
-        text.loc[stripped.index[stripped.isin(texts)]] = False
+        text.loc[stripped.index[stripped.isin(texts | {""})]] = False
     if numbers:
         values = values.mask(values.isin(list(numbers)))
     bad = sorted(set(col[text].tolist()), key=str) if text.any() else []
@@ -568,6 +601,47 @@ def _codes_hint(bad: list[object]) -> str:
             f'not_experienced=[...] or --not-experienced "{shown}".'
         )
     return hint + _non_answer_hint(bad)
+
+
+def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool) -> str:
+    """How to fix ratings off a facet's ``lo``-``hi`` scale.
+
+    A positive value just past the scale (``hi + 1``, ``lo - 1``) looks like
+    a rating the scale leaves out (10 past a 2-9 scale drafted from the
+    answers one quarter): the hint is to widen the scale, never to declare
+    the value "not experienced", which would drop every such rating. The
+    other values are offered as codes to declare, with widening the scale
+    as the alternative for a 0 or -1 just below it, and giving the scale
+    where the catalog gives none (it was read from the ratings, see
+    :func:`infer_scale`).
+    """
+    past = [v for v in found if v in (lo - 1, hi + 1)]
+    near = [v for v in past if v > 0]
+    codes = [v for v in found if v not in near]
+    hint = ""
+    if codes:
+        hint = _codes_hint([f"{v:g}" for v in codes])
+        low = [v for v in past if v <= 0]
+        if low:
+            hint += (
+                f" If {low[0]:g} is a rating, widen the scale in the catalog "
+                f"instead (scale_min {low[0]:g})."
+            )
+        elif not declared:
+            hint += (
+                " If they are ratings, give the facet's scale in the catalog "
+                "(scale_min, scale_max)."
+            )
+    if near:
+        one = len(near) == 1
+        wider = [f"scale_min {v:g}" for v in near if v < lo]
+        wider += [f"scale_max {v:g}" for v in near if v > hi]
+        hint += (
+            f" {' and '.join(f'{v:g}' for v in near)} {'is' if one else 'are'} "
+            f"just past the scale: fix {'it' if one else 'them'}, or widen the "
+            f"scale in the catalog ({', '.join(wider)})."
+        )
+    return hint
 
 
 def _non_answer_hint(bad: list[object]) -> str:
@@ -677,8 +751,8 @@ def validate_survey(
     """Check a survey against its schema and catalog; return it with numeric roles.
 
     Every problem is collected before raising, so one run tells the user all
-    there is to fix. Empty cells in facet columns are valid: they mean the
-    respondent did not experience the touchpoint.
+    there is to fix. Empty cells in facet columns (or cells of spaces only)
+    are valid: they mean the respondent did not experience the touchpoint.
 
     Parameters
     ----------
@@ -802,7 +876,9 @@ def validate_survey(
             problems.append(
                 f"Facet '{facet}' has {_many(len(off), 'rating')} off its "
                 f"{lo:g}-{hi:g} scale: {preview(found)}."
-                + _codes_hint([f"{v:g}" for v in found])
+                + _off_scale_hint(
+                    found, lo, hi, declared=facet not in catalog.undeclared_scale
+                )
             )
         observed = values.dropna()
         if observed.empty and not n_text:  # text alone is reported above

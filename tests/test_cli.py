@@ -105,6 +105,27 @@ def test_validate_checks_controls_as_analyze_does(small_dir, capsys):
     assert capsys.readouterr().err.replace("analyze", "validate") == err
 
 
+def test_validate_reads_scales_without_the_declared_codes(small_dir, tmp_path, capsys):
+    """A 1-5 survey with 99 and 9 for "don't know", declared: the scales read
+    are 1-5, not 1-99 or 1-10, and no warning asks for catalog scales."""
+    survey = pd.read_csv(small_dir / "survey.csv")
+    catalog = pd.read_csv(small_dir / "facets.csv")
+    facets = list(catalog["facet"])
+    survey[facets] = (survey[facets] / 2).round().clip(1, 5)
+    survey.loc[: len(survey) // 4, facets[:4]] = 99
+    survey.loc[: len(survey) // 4, facets[4:]] = 9
+    survey.to_csv(tmp_path / "s.csv", index=False)
+    catalog.drop(columns=["scale_min", "scale_max"]).to_csv(
+        tmp_path / "f.csv", index=False
+    )
+    args = ["validate", str(tmp_path / "s.csv"), "--catalog", str(tmp_path / "f.csv")]
+    args += ["--connection", "connected", "--not-experienced", "99,9"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert "(1-5 for 'brand_reputation', 'advertising', 'account_opening' (+5" in out
+    assert err == ""
+
+
 def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     sample_dir, tmp_path, capsys
 ):

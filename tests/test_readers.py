@@ -253,11 +253,38 @@ def test_catalog_command_drafts_labels_and_scales(tidy, tmp_path, capsys):
     assert "No column matches 'nothing_*'" in capsys.readouterr().err
 
 
-def test_draft_catalog_without_labels_uses_ids_and_the_answers_range():
-    survey = pd.DataFrame({"q1": [2, 4, 0, 7], "q2": [1, 3, 5, np.nan]})
-    table = draft_catalog(survey, ["q1", "q2"], not_experienced=[0])
-    assert table["label"].tolist() == ["q1", "q2"]
-    assert table[["scale_min", "scale_max"]].values.tolist() == [[2, 7], [1, 5]]
+def test_draft_catalog_without_labels_uses_ids_and_the_scale_analysis_reads():
+    survey = pd.DataFrame(
+        {"q1": [2, 4, 0, 7], "q2": [1, 3, 5, np.nan], "q3": [2, 9, 5, 99]}
+    )
+    table = draft_catalog(survey, ["q1", "q2", "q3"], not_experienced=[0])
+    assert table["label"].tolist() == ["q1", "q2", "q3"]
+    scales = table[["scale_min", "scale_max"]].values.tolist()
+    assert scales == [[1, 7], [1, 5], [1, 10]]
+
+
+def test_a_drafted_scale_fits_next_wave_and_a_narrow_one_is_widened(tmp_path, capsys):
+    """A 1-10 question answered 2-9 is drafted 1-10, written as integers (not
+    2.0,9.0, which next wave's 1s and 10s would break); under a 2-9 catalog
+    the hint is to widen it, never to declare 10 "not experienced", which
+    would drop every top rating."""
+    wave1, wave2 = tmp_path / "wave1.csv", tmp_path / "wave2.csv"
+    pd.DataFrame({"q1": [2, 5, 9, 3] * 10, "connected": [0, 1] * 20}).to_csv(
+        wave1, index=False
+    )
+    out = tmp_path / "facets.csv"
+    assert main(["catalog", str(wave1), "--facets", "q1", "--out", str(out)]) == 0
+    assert out.read_text().splitlines()[1] == "q1,q1,,1,10"
+    ratings = list(range(1, 11)) * 4
+    ratings[0] = 99
+    pd.DataFrame({"q1": ratings, "connected": [0, 1] * 20}).to_csv(wave2, index=False)
+    out.write_text("facet,scale_min,scale_max\nq1,2,9\n")
+    argv = ["validate", str(wave2), "--catalog", str(out), "--connection", "connected"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert '--not-experienced "99".' in err
+    assert "1 and 10 are just past the scale: fix them, or widen the scale in " in err
+    assert "(scale_min 1, scale_max 10)" in err
 
 
 def test_analyze_passes_the_study_not_experienced_codes_to_the_reader(

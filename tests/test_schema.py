@@ -45,6 +45,20 @@ def test_a_clean_survey_passes_and_empty_cells_are_valid():
     assert out["app"].dtype == float
 
 
+def test_cells_of_spaces_only_are_empty_not_text():
+    """A CSV export's " " in a rating column is an empty cell, as "" is: the
+    code it would need, --not-experienced " ", is refused by the parser."""
+    s = _survey().astype({"note": object})
+    s.loc[:3, "note"] = [" ", "  ", "\t", ""]
+    s["sat"] = s["app"].astype(object)
+    s.loc[:1, "sat"] = " "
+    out = validate_survey(s, _schema(satisfaction="sat"), CATALOG)
+    assert out["note"].isna().sum() == 4 and out["sat"].isna().sum() == 2
+    s.loc[4, "note"] = " x "
+    (problem,) = _problems(s)
+    assert "non-numeric ratings in 1 cell: ' x '" in problem
+
+
 def test_float_ratings_are_not_copied_and_the_input_is_never_changed():
     # a survey of 1,000,000 x 100 ratings must not be held twice in memory;
     # pandas' copy-on-write keeps the two frames independent
@@ -326,6 +340,32 @@ def test_codes_among_ratings_are_not_read_as_a_scale(small):
     assert "'mobile_app' has 20 ratings off its 1-10 scale: 99" in text
     assert '--not-experienced "99"' in text
     assert "satisfaction column 'satisfaction' has 15 values off its 1-10" in text
+
+
+def test_a_code_is_off_the_scale_whatever_its_share():
+    """99 in 10% or 40% of a 1-5 facet's cells: both read on 1-5 and named,
+    never 1-99 for the one and an error for the other; a genuine odd scale
+    and a value just past a common one still read as their own range."""
+    from emomotiv.schema import infer_scale
+
+    survey = _survey().assign(
+        app=lambda d: np.ceil(d["app"] / 2), fees=lambda d: np.ceil(d["fees"] / 2)
+    )
+    survey.loc[:5, "app"] = 99  # 10%
+    survey.loc[:23, "fees"] = 99  # 40%
+    cat, _, warnings = CATALOG.with_scales_from(survey)
+    assert cat.scale("app") == cat.scale("fees") == (1, 5) and warnings == []
+    problems = _problems(survey, catalog=cat)
+    for facet, n in (("app", 6), ("fees", 24)):
+        assert any(
+            f"'{facet}' has {n} ratings off its 1-5 scale: 99" in p
+            and '--not-experienced "99"' in p
+            and "give the facet's scale in the catalog" in p
+            for p in problems
+        )
+    assert infer_scale([1, 40]) == (1, 40) and infer_scale(range(1, 41)) == (1, 40)
+    assert infer_scale([2, 5, 9, 11, 11]) == (2, 11)  # 11: a rating, not a code
+    assert infer_scale([1, 2, 5, -1, -1, 98, 99]) == (1, 5)
 
 
 def test_a_declared_scale_wider_than_every_rating_is_warned_about():
