@@ -532,11 +532,12 @@ def _cells(n: int) -> str:
 
 
 def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
-    """Not-experienced codes as text to match and numbers to match."""
+    """Not-experienced codes as text to match (case-folded, as rating labels
+    are matched) and numbers to match."""
     texts, numbers = set(), set()
     for code in codes:
         text = str(code).strip()
-        texts.add(text)
+        texts.add(text.casefold())
         try:
             numbers.add(float(text))
         except ValueError:
@@ -547,9 +548,10 @@ def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
 def _facet_values(
     col: pd.Series, codes: Iterable[object]
 ) -> tuple[pd.Series, list[object], int]:
-    """Ratings as float with declared not-experienced codes blanked; the
-    undeclared text left over and its cell count. A cell of spaces only is
-    empty, as an empty cell is (a code of spaces could not be declared)."""
+    """Ratings as float with declared not-experienced codes blanked (text
+    matched without regard to case or the spaces around it); the undeclared
+    text left over and its cell count. A cell of spaces only is empty, as an
+    empty cell is (a code of spaces could not be declared)."""
     texts, numbers = _split_codes(codes)
     if col.dtype == np.float64 and not numbers:
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
@@ -558,7 +560,7 @@ def _facet_values(
     values = pd.to_numeric(col, errors="coerce").astype(float)
     text = values.isna() & col.notna()
     if text.any():
-        stripped = col[text].astype(str).str.strip()
+        stripped = col[text].astype(str).str.strip().str.casefold()
         text.loc[stripped.index[stripped.isin(texts | {""})]] = False
     if numbers:
         values = values.mask(values.isin(list(numbers)))

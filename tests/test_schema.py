@@ -138,6 +138,13 @@ def test_a_declared_score_passes_and_a_declared_binary_insists_on_0_1():
         validate_survey(s, _schema(), CATALOG, connection_kind="binary")
 
 
+def test_not_experienced_text_matches_without_regard_to_case():
+    s = _survey().astype({"app": object})
+    s.loc[:2, "app"] = ["N/A", "Don't KNOW", " don't know "]  # as labels match
+    out = validate_survey(s, _schema(), CATALOG, not_experienced=["n/a", "Don't know"])
+    assert out["app"].iloc[:3].isna().all() and out["app"].iloc[3:].notna().all()
+
+
 def test_not_experienced_codes_blank_the_cells_text_and_numbers():
     s = _survey().astype({"app": object})
     s.loc[:4, "app"] = ["n/a", " n/a ", 99, "99", 0]
