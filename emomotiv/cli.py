@@ -103,13 +103,14 @@ def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
 
 
 def _file_format(args: argparse.Namespace) -> dict[str, str]:
-    """The ``--encoding`` and ``--decimal`` given (the defaults otherwise)."""
-    given = {"encoding": args.encoding, "decimal": args.decimal}
+    """The ``--encoding``, ``--decimal`` and ``--sheet`` given (the defaults
+    otherwise)."""
+    given = {"encoding": args.encoding, "decimal": args.decimal, "sheet": args.sheet}
     return {k: v for k, v in given.items() if v is not None}
 
 
 def _add_file_format(group) -> None:
-    """``--encoding`` and ``--decimal``: how a CSV file is written."""
+    """``--encoding``, ``--decimal`` and ``--sheet``: how a file is written."""
     group.add_argument(
         "--encoding",
         metavar="NAME",
@@ -123,6 +124,18 @@ def _add_file_format(group) -> None:
         help="decimal mark of CSV files separated by semicolons or tabs: '.' "
         "(default) or ',' for numbers written 7,5",
     )
+    group.add_argument(
+        "--sheet",
+        type=_sheet,
+        metavar="NAME",
+        help="the sheet of an Excel survey: its name, or its position (0 is the "
+        "first, the default)",
+    )
+
+
+def _sheet(text: str) -> int | str:
+    """``--sheet``: a position when it is a whole number, else a name."""
+    return int(text) if text.strip().isdigit() else text
 
 
 def _codes(text: str) -> list[str]:

@@ -33,6 +33,7 @@ from .readers import (
     DECIMALS,
     TEXT_SUFFIXES,
     _delimiter_of,
+    read_excel,
     read_platform_csv,
     survey_reader,
     text_encoding,
@@ -125,7 +126,11 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_table(
-    path: str | PathLike, *, encoding: str = "utf-8", decimal: str = "."
+    path: str | PathLike,
+    *,
+    encoding: str = "utf-8",
+    decimal: str = ".",
+    sheet: int | str = 0,
 ) -> pd.DataFrame:
     """Read a table: CSV, Parquet, SPSS, Stata or Excel (by file suffix).
 
@@ -157,6 +162,9 @@ def read_table(
         with decimal commas (``7,5``) and semicolons or tabs between the
         columns. A file with commas between its columns is always read with
         decimal points.
+    sheet : int or str, default=0
+        The sheet of an Excel workbook: its name, or its position (0 is the
+        first). A workbook of several sheets says which it read.
 
     Raises
     ------
@@ -200,6 +208,8 @@ def read_table(
     reader = survey_reader(path)
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal)
+    if reader is read_excel:
+        return reader(path, sheet=sheet)
     if reader is not None:
         return reader(path)
     if suffix.endswith(TEXT_SUFFIXES):

@@ -302,6 +302,7 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 not_experienced=codes,
                 encoding=study.encoding,
                 decimal=study.decimal if study.decimal in DECIMALS else ".",
+                sheet=study.sheet if what == "survey" else 0,
             )
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()
@@ -470,6 +471,8 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
             f"Stated importance read from {len(stated)} columns matched to their "
             f"facets by label: {'; '.join(pairs[:3])}{more}."
         )
+    if meta.get("sheet"):
+        notes.append(meta["sheet"])
     unanswered = meta.get("unanswered")
     if unanswered:
         notes.append(
@@ -597,6 +600,9 @@ def _checked_inputs(
                     f"{did_you_mean(col, [str(c) for c in frame.columns])}"
                 )
     if problems:
+        read = frame.attrs.get(ATTRS, {}).get("sheet") if frame is not None else None
+        if read:  # which of a workbook's sheets these problems are in
+            problems.append(read)
         subject = "input" if n_outside else "survey"
         raise ValidationError(problems, subject=subject)
     return frame, cat, data

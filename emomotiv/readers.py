@@ -644,11 +644,32 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     openpyxl = _needs("openpyxl", "excel", "Excel workbooks")
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+        titles = list(book.sheetnames)
+        try:
+            ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+        except (IndexError, KeyError):
+            raise ValidationError(
+                [
+                    f"'{Path(path).name}' has no sheet {sheet!r}; its sheets: "
+                    f"{preview(titles)}."
+                ],
+                subject=f"file '{Path(path).name}'",
+            ) from None
         rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=3, values_only=True)]
         name = ws.title
     finally:
         book.close()
+    frame = _sheet_frame(path, sheet, name, rows)
+    if len(titles) > 1:
+        frame.attrs.setdefault(ATTRS, {})["sheet"] = (
+            f"Read sheet '{name}' of the {len(titles)} in '{Path(path).name}' "
+            f"({preview(titles)}); choose another with sheet=... (--sheet NAME)."
+        )
+    return frame
+
+
+def _sheet_frame(path, sheet: int | str, name: str, rows: list) -> pd.DataFrame:
+    """One sheet's table, from its first rows as read (see :func:`read_excel`)."""
     header, rows = (rows[0] if rows else []), rows[1:]
     if rows and _is_response_row(header, rows[0]):  # SurveyMonkey's layout
         names, labels, platform, questions = _response_layout(header, rows[0])
@@ -1092,12 +1113,14 @@ def read_survey(
     not_experienced: Sequence[float | str] | None = None,
     encoding: str = "utf-8",
     decimal: str = ".",
+    sheet: int | str = 0,
 ) -> pd.DataFrame:
     """Read a survey file of any supported format (see :func:`emomotiv.read_table`).
 
     The not-experienced codes go to the SPSS and Stata readers, where the
     file's value labels say which columns hold them; ``encoding`` and
-    ``decimal`` (the decimal mark) are those of a CSV file.
+    ``decimal`` (the decimal mark) are those of a CSV file, ``sheet`` that of
+    an Excel workbook.
 
     Examples
     --------
@@ -1113,7 +1136,7 @@ def read_survey(
         return reader(path, not_experienced=not_experienced)
     from .io import read_table
 
-    return read_table(path, encoding=encoding, decimal=decimal)
+    return read_table(path, encoding=encoding, decimal=decimal, sheet=sheet)
 
 
 def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[str]:

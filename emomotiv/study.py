@@ -149,6 +149,9 @@ class Study:
         The decimal mark of CSV inputs: ``","`` for files written with
         decimal commas (``7,5``) and semicolons or tabs between the columns
         (a file with commas between its columns has decimal points).
+    sheet : int or str, default=0
+        The sheet of an Excel survey: its name or its position (0, the
+        first).
 
     Examples
     --------
@@ -215,6 +218,7 @@ class Study:
     rating_labels: RatingLabels | None = None
     encoding: str = "utf-8"
     decimal: str = "."
+    sheet: int | str = 0
 
     ROLES = (
         "connection",
@@ -727,6 +731,17 @@ def _reading_problems(study: Study, owner: str) -> list[str]:
             f"The 'decimal' parameter of {owner} (--decimal) must be one of "
             f"{DECIMALS}: the decimal mark of the CSV files. Got "
             f"{study.decimal!r} instead."
+        )
+    sheet = study.sheet
+    if isinstance(sheet, bool) or not (
+        isinstance(sheet, str)
+        and sheet.strip()
+        or isinstance(sheet, numbers.Integral)
+        and sheet >= 0
+    ):
+        problems.append(
+            f"The 'sheet' parameter of {owner} (--sheet) must be a sheet's name "
+            f"or its position (0 is the first). Got {sheet!r} instead."
         )
     if not known_encoding(study.encoding):
         problems.append(

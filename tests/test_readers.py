@@ -205,6 +205,34 @@ def test_excel_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
     pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
 
 
+def test_a_workbook_of_several_sheets_says_which_it_read(tidy, tmp_path, capsys):
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    from emomotiv.cli import main
+
+    folder, survey, _ = tidy
+    path = tmp_path / "survey.xlsx"
+    with pd.ExcelWriter(path) as book:
+        about = pd.DataFrame({"About": ["Export 2026-Q3"]})
+        about.to_excel(book, sheet_name="Info", index=False)
+        survey.to_excel(book, sheet_name="Data", index=False)
+    first = em.read_table(path)
+    assert list(first.columns) == ["About"]
+    note = first.attrs["emomotiv"]["sheet"]
+    assert "Read sheet 'Info' of the 2 in 'survey.xlsx' ('Info', 'Data')" in note
+    data = em.read_table(path, sheet="Data")
+    assert data.shape == survey.shape
+    assert em.read_table(path, sheet=1).shape == survey.shape
+    with pytest.raises(em.ValidationError, match="no sheet 'Nope'; its sheets: 'Info'"):
+        em.read_table(path, sheet="Nope")
+    args = ["validate", str(path), "--catalog", str(folder / "facets.csv")]
+    args += ["--connection", "connected"]
+    assert main(args) == 2  # the first sheet: its problems, and which it is
+    assert "Read sheet 'Info'" in capsys.readouterr().err
+    assert main([*args, "--sheet", "Data"]) == 0
+    assert "Read sheet 'Data' of the 2" in capsys.readouterr().out
+    assert any("'sheet' parameter" in p for p in em.Study(sheet=-1).problems())
+
+
 def test_a_tidy_csv_is_not_mistaken_for_an_export(tidy):
     folder, survey, _ = tidy
     assert em.read_table(folder / "survey.csv").shape == survey.shape
