@@ -13,9 +13,27 @@ comes, in order of preference, from the wave's bootstrap replicates
 or from its bootstrap interval (``importance_low``/``importance_high`` in
 ``drivers``, read as a normal interval at ``summary["uncertainty"]["level"]``).
 The waves are independent samples, so the change has standard error
-``se = sqrt(se_before**2 + se_after**2)``; ``change_low``/``change_high`` is
-the normal interval ``change ± z * se`` at level ``1 - alpha``, and
-``p_value`` the two-sided normal p-value of ``change / se``.
+``se = sqrt(se_before**2 + se_after**2)``; ``p_value`` is the two-sided
+p-value of ``change / se`` and ``change_low``/``change_high`` the interval
+``change ± q * se`` at level ``1 - alpha``, both read on Student's t.
+
+That standard error is itself estimated from each wave's replicates, and a
+few replicates can agree by chance: with three a wave, a facet that did not
+move read ``change / se`` on the normal distribution at adjusted p-values
+down to 1e-22. The degrees of freedom are each wave's finite replicates
+minus one (``n_boot - 1`` in ``summary["uncertainty"]`` for a saved
+analysis), combined for the change by Welch-Satterthwaite:
+``(v_b + v_a)**2 / (v_b**2 / df_b + v_a**2 / df_a)`` with ``v = se**2``.
+Welch-Satterthwaite rather than the smaller wave's ``n_boot - 1``: it lies
+between that and their sum, and on simulated waves with the replicates'
+standard deviations (15 facets, Holm at 5%) it kept the chance of any false
+flag at 2-5% from three replicates a wave up, where the smaller count alone
+gave 0.1% at three and 2.7% at twenty (and the normal reading 47% and 8%).
+With a hundred replicates t is within a few percent of the normal p-value;
+where a wave's replicates are not known (intervals without ``n_boot``), the
+normal reading is kept. A percentile interval of a few replicates is also
+narrower on average than ``2 * z`` standard deviations, so errors read from
+saved intervals stay somewhat small with a handful of replicates.
 
 About a hundred facets are compared at once, so some will cross a 5% line by
 chance alone. A facet is therefore *flagged* only when its p-value stays
@@ -27,8 +45,10 @@ facet's unadjusted interval can thus exclude zero without it being flagged.
 
 When only one wave has an uncertainty, the other is assumed to be as noisy
 after scaling by the sample sizes (``se * sqrt(n_known / n_other)``), and the
-rule says so. When neither has one, changes are reported without intervals
-and nothing is flagged: re-run the analyses with bootstrap resamples.
+rule says so; the change's standard error then rests on the one wave's
+replicates alone, and so do its degrees of freedom. When neither has one,
+changes are reported without intervals and nothing is flagged: re-run the
+analyses with bootstrap resamples.
 
 What is compared is each wave's **full-data** share (``full_data_importance``
 in ``drivers``: the model fitted on all the wave's respondents), with the
@@ -245,50 +265,83 @@ def _z(level: float) -> float:
 
 def _standard_errors(
     result: AnalysisResult, common: list[str], scale: float
-) -> tuple[pd.Series | None, str]:
-    """Per-facet SE of the (rescaled) importance share, and where it came from."""
+) -> tuple[pd.Series | None, str, pd.Series]:
+    """Per-facet SE of the (rescaled) importance share, where it came from,
+    and its degrees of freedom (the replicates it rests on minus one; inf
+    where they are not known)."""
     reps = result.importance.replicates
     if reps is not None and len(reps) >= 2 and set(common) <= set(reps.columns):
         shares = reps[common]
         shares = shares.div(shares.sum(axis=1).replace(0, np.nan), axis=0)
-        return shares.std(ddof=1), f"bootstrap replicates ({len(reps)})"
+        df = np.isfinite(shares).sum().astype(float) - 1
+        return shares.std(ddof=1), f"bootstrap replicates ({len(reps)})", df
     drivers = result.drivers.set_index("facet")
     bounds = ["importance_low", "importance_high"]
     # an analysis without a bootstrap has the columns, all empty
     if set(bounds) <= set(drivers.columns) and drivers[bounds].notna().any(axis=None):
-        level = (result.summary.get("uncertainty") or {}).get("level")
-        level = float(level or DEFAULT_LEVEL)
+        uncertainty = result.summary.get("uncertainty") or {}
+        level = float(uncertainty.get("level") or DEFAULT_LEVEL)
+        n_boot = uncertainty.get("n_boot")
         low, high = drivers.loc[common, bounds].T.values
         se = pd.Series((high - low) * scale / (2 * _z(level)), index=common)
-        return se, f"{level:.0%} bootstrap intervals"
-    return None, "none"
+        df = float(n_boot) - 1 if n_boot and n_boot >= 2 else np.inf
+        return se, f"{level:.0%} bootstrap intervals", pd.Series(df, index=common)
+    return None, "none", pd.Series(np.inf, index=common)
 
 
 def _n(result: AnalysisResult) -> float:
     return float((result.summary.get("data") or {}).get("n_respondents") or np.nan)
 
 
-def _change_errors(before, after, common, scales) -> tuple[pd.Series, str]:
-    se_b, src_b = _standard_errors(before, common, scales[0])
-    se_a, src_a = _standard_errors(after, common, scales[1])
+def _welch_df(
+    var_b: pd.Series, df_b: pd.Series, var_a: pd.Series, df_a: pd.Series
+) -> pd.Series:
+    """Welch-Satterthwaite degrees of freedom of ``var_b + var_a``; an
+    infinite ``df`` adds nothing to the denominator (a known variance)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        parts = var_b**2 / df_b + var_a**2 / df_a
+        df = (var_b + var_a) ** 2 / parts
+    # no variance on either side: the smaller count, for want of a ratio
+    return df.where(parts > 0, np.minimum(df_b, df_a))
+
+
+def _change_errors(before, after, common, scales) -> tuple[pd.Series, str, pd.Series]:
+    se_b, src_b, df_b = _standard_errors(before, common, scales[0])
+    se_a, src_a, df_a = _standard_errors(after, common, scales[1])
     if se_b is not None and se_a is not None:
         source = src_b if src_b == src_a else f"{src_b} before, {src_a} after"
-        return np.sqrt(se_b**2 + se_a**2), source
+        df = _welch_df(se_b**2, df_b, se_a**2, df_a)
+        return np.sqrt(se_b**2 + se_a**2), source, df
     if se_b is None and se_a is None:
-        return pd.Series(np.nan, index=common), "none"
-    known, src, n_known, n_other = (
-        (se_b, src_b, _n(before), _n(after))
+        return pd.Series(np.nan, index=common), "none", df_b
+    known, src, df, n_known, n_other = (
+        (se_b, src_b, df_b, _n(before), _n(after))
         if se_b is not None
-        else (se_a, src_a, _n(after), _n(before))
+        else (se_a, src_a, df_a, _n(after), _n(before))
     )
     ratio = n_known / n_other if n_known > 0 and n_other > 0 else 1.0
-    other = known * math.sqrt(ratio)
+    other = known * math.sqrt(ratio)  # a copy of the known error, not a second one
     which = "after" if se_b is not None else "before"
     note = f"{src} for one wave; the {which} wave assumed as noisy (by sample size)"
-    return np.sqrt(known**2 + other**2), note
+    return np.sqrt(known**2 + other**2), note, df
 
 
-def _rule(alpha: float, correction: str, source: str, n: int) -> str:
+def _reading(df: pd.Series) -> str:
+    """Which distribution ``change / se`` is read on, for the rule."""
+    finite = df[np.isfinite(df)]
+    if finite.empty:
+        return "the normal distribution (the replicates behind the errors are unknown)"
+    low, high = float(finite.min()), float(finite.max())
+    dof = f"{low:.0f}" if round(low) == round(high) else f"{low:.0f} to {high:.0f}"
+    rest = "" if len(finite) == len(df) else "; normal where they are unknown"
+    return (
+        f"Student's t with {dof} degrees of freedom (the bootstrap replicates "
+        "behind the standard errors, less one a wave; for two waves, combined "
+        f"by Welch-Satterthwaite{rest})"
+    )
+
+
+def _rule(alpha: float, correction: str, source: str, n: int, reading: str) -> str:
     if source == "none":
         return (
             "No per-wave uncertainty was available (no bootstrap replicates or "
@@ -307,9 +360,10 @@ def _rule(alpha: float, correction: str, source: str, n: int) -> str:
     }[correction]
     return (
         "A facet is flagged when its change in importance share is beyond noise: "
-        f"the two-sided p-value of change / se stays below {alpha:g} {how}. The "
-        "standard error of the change combines both waves as independent samples "
-        f"(source: {source})."
+        f"the two-sided p-value of change / se, read on {reading}, stays below "
+        f"{alpha:g} {how}. The standard error of the change combines both waves "
+        f"as independent samples (source: {source}); the interval for the change "
+        "uses the same t quantile."
     )
 
 
@@ -467,14 +521,16 @@ def compare(
         scales = (1.0, 1.0)
 
     change = table["importance_after"] - table["importance_before"]
-    se, source = _change_errors(res_b, res_a, common, scales)
+    se, source, df = _change_errors(res_b, res_a, common, scales)
     se = se.reindex(table.index)
-    z = _z(1 - alpha)
+    reading = _reading(df)
+    df = df.reindex(table.index, fill_value=np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
-        from scipy.stats import norm
+        from scipy.stats import t
 
+        q = t.ppf(1 - alpha / 2, df)  # df = inf: the normal quantile
         stat = np.where(se > 0, change / se, np.where(change == 0, 0.0, np.inf))
-        p = np.where(se.notna() & change.notna(), 2 * norm.sf(np.abs(stat)), np.nan)
+        p = np.where(se.notna() & change.notna(), 2 * t.sf(np.abs(stat), df), np.nan)
     p_adj = adjust_p(p, correction)
 
     out = pd.DataFrame(
@@ -484,8 +540,8 @@ def compare(
             "importance_before": table["importance_before"],
             "importance_after": table["importance_after"],
             "change": change,
-            "change_low": change - z * se,
-            "change_high": change + z * se,
+            "change_low": change - q * se,
+            "change_high": change + q * se,
             "rank_before": table["rank_before"].astype("Int64"),
             "rank_after": table["rank_after"].astype("Int64"),
             "rank_change": (table["rank_before"] - table["rank_after"]).astype("Int64"),
@@ -525,7 +581,7 @@ def compare(
             "entered": sorted(top_a - top_b),
             "left": sorted(top_b - top_a),
         },
-        "rule": _rule(alpha, correction, source, len(common)),
+        "rule": _rule(alpha, correction, source, len(common), reading),
         "alpha": alpha,
         "correction": correction,
         "uncertainty": source,

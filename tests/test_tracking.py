@@ -114,6 +114,55 @@ def test_without_correction_more_facets_cross_the_line(waves):
     assert (holm.changes["p_adjusted"] >= holm.changes["p_value"]).all()
 
 
+@pytest.fixture(scope="module")
+def same_waves():
+    """Three waves with the same drivers, each bootstrapped three times."""
+    s = em.make_waves(500, 15, waves=("2025Q4", "2026Q1", "2026Q2"), random_state=3)
+    return {
+        w: _bootstrapped(part.reset_index(drop=True), s.catalog, n_boot=3)
+        for w, part in s.survey.groupby("wave")
+    }
+
+
+def test_a_few_replicates_that_agree_do_not_flag_a_facet(same_waves):
+    """Read on the normal distribution, the first pair flagged identity_check
+    and first_trade_guidance (no effect in any wave) at adjusted p 1e-7."""
+    for before, after in [("2025Q4", "2026Q1"), ("2025Q4", "2026Q2")]:
+        result = em.compare(same_waves[before], same_waves[after])
+        assert result.flagged == []
+        assert "Student's t with" in result.summary["rule"]
+
+
+def test_many_replicates_read_as_the_normal_distribution(small_result):
+    """A hundred replicates a wave: t with ~200 degrees of freedom, p-values
+    within a few percent of the normal reading, the same flags."""
+    rng = np.random.default_rng(0)
+
+    def with_replicates(result, shift):
+        share = result.drivers.set_index("facet")["full_data_importance"] + shift
+        share = share.clip(lower=0.001) / share.clip(lower=0.001).sum()
+        draws = rng.normal(share, 0.01, size=(100, len(share))).clip(min=0)
+        reps = pd.DataFrame(draws, columns=share.index)
+        drivers = result.drivers.assign(full_data_importance=share.to_numpy())
+        importance = replace(result.importance, replicates=reps)
+        tables = dict(result.tables) | {"drivers": drivers}
+        return replace(result, tables=tables, importance=importance)
+
+    shift = np.linspace(-0.03, 0.03, len(small_result.drivers))
+    result = em.compare(
+        with_replicates(small_result, 0.0), with_replicates(small_result, shift)
+    )
+    changes = result.changes
+    normal = 2 * norm.sf((changes["change"] / changes["se_change"]).abs())
+    some = normal > 1e-3
+    assert some.sum() >= 5
+    np.testing.assert_allclose(changes["p_value"][some], normal[some], rtol=0.05)
+    assert 150 < float(re.search(r"t with (\d+)", result.summary["rule"])[1]) < 200
+    z = norm.ppf(0.975)
+    width = changes["change_high"] - changes["change_low"]
+    np.testing.assert_allclose(width, 2 * z * changes["se_change"], rtol=0.01)
+
+
 def test_intervals_alone_give_a_normal_approximation(waves):
     """Without replicates, the interval columns give the standard errors."""
     _, runs = waves
