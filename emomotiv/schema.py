@@ -718,12 +718,17 @@ def _check_connection(
                 f"values are not 0/1: {shown}."
             )
         else:
+            if len(levels) == 2:  # two codes: often 1 = yes, 2 = no
+                example = f'"{levels[0]:g}"'
+            else:  # a scale: its top box, for example
+                top = ",".join(f"{v:g}" for v in levels[-2:])
+                example = f'"{top}" (its top box, say)'
             problems.append(
                 f"The connection column '{name}' has the values {shown}, not "
                 "0/1. If it is a score, declare it: connection_kind='score' "
                 "(--connection-kind score); if it is a yes/no outcome, say which "
                 "values mean connected: connected_values=[...] or "
-                f'--connected-values "{levels[0]:g}".'
+                f"--connected-values {example}."
             )
     elif levels:
         counts = observed.value_counts()

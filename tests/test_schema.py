@@ -192,6 +192,17 @@ def test_a_constant_value_is_refused_before_any_fit(constant):
     assert f"'value' is constant: every value is {constant:g}" in problem
 
 
+def test_a_score_as_outcome_is_hinted_at_its_top_box_not_its_bottom():
+    s = _survey()
+    s["connected"] = np.tile(np.arange(11), 6)[: len(s)]
+    (problem,) = _problems(s)
+    assert "--connection-kind score" in problem
+    assert '--connected-values "9,10" (its top box, say).' in problem
+    s["connected"] = np.tile([1, 2], len(s) // 2)  # 1 = yes, 2 = no
+    (problem,) = _problems(s)
+    assert problem.endswith('--connected-values "1".')
+
+
 def test_one_of_anything_is_counted_in_the_singular():
     s = _survey()
     s.loc[0, "app"] = 11.0
