@@ -1315,10 +1315,13 @@ def _print_value_drivers(summary: dict, table) -> None:
     rows = table.loc[table["delta_value"].abs().sort_values(ascending=False).index]
     clear, by = _clear(rows, "delta_value")
     flags = [True] * len(rows) if clear is None else list(clear)
-    for row, ok in zip(rows.head(5).itertuples(), flags, strict=False):
+    shown = rows.head(5)
+    # one precision down the column: "+87.0" above "+53.7", not "+87"
+    bounds = [c for c in ("delta_value_low", "delta_value_high") if c in shown]
+    scale = _magnitude(*shown[["delta_value", *bounds]].to_numpy().ravel())
+    for row, ok in zip(shown.itertuples(), flags, strict=False):
         low = getattr(row, "delta_value_low", float("nan"))
         high = getattr(row, "delta_value_high", float("nan"))
-        scale = _magnitude(row.delta_value, low, high)
         sign = "+" if row.delta_value > 0 else ""
         line = f"  {_label(row.label):<40} {sign}{_money(row.delta_value, scale)}"
         if low == low:  # not NaN: bootstrapped
