@@ -580,9 +580,34 @@ _DECIMAL_HINT = (
 )
 
 
-def _codes_hint(bad: list[object]) -> str:
-    if any(DECIMAL_COMMA.match(str(v)) for v in bad):
+GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:([.,' ])\d{3})+(?:(?!\1)[.,]\d+)?\s*$")
+CURRENCY = re.compile(r"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$")
+
+
+def _number_hint(bad: list[object]) -> str:
+    """How numbers written as text could be read: their currency signs, the
+    separators between their thousands, or their decimal commas."""
+    texts = [str(v) for v in bad]
+    if any(CURRENCY.search(t) for t in texts):
+        return (
+            " They carry currency signs ('$', '€', '£'): save the amounts as "
+            "plain numbers."
+        )
+    grouped = [m for m in map(GROUPED.match, texts) if m]
+    # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
+    if any(m.group(1) in " '" or {".", ","} <= set(m.group(0)) for m in grouped):
+        return (
+            " They separate their thousands ('1.003,71', '1,003.71'): save the "
+            "file without thousands separators."
+        )
+    if any(DECIMAL_COMMA.match(t) for t in texts):
         return _DECIMAL_HINT
+    return ""
+
+
+def _codes_hint(bad: list[object]) -> str:
+    if _number_hint(bad):
+        return _number_hint(bad)
     scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
     if scale is not None:
         hint = (
@@ -912,10 +937,9 @@ def validate_survey(
             values, bad, n_text = _numeric(column)
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
-            if any(DECIMAL_COMMA.match(str(v)) for v in bad):
-                hint = _DECIMAL_HINT
-            else:
-                hint = _non_answer_hint(bad) if role == "satisfaction" else ""
+            hint = _number_hint(bad)
+            if not hint and role == "satisfaction":
+                hint = _non_answer_hint(bad)
             problems.append(
                 f"The {role} column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}." + hint

@@ -203,6 +203,22 @@ def test_a_score_as_outcome_is_hinted_at_its_top_box_not_its_bottom():
     assert problem.endswith('--connected-values "1".')
 
 
+@pytest.mark.parametrize(
+    "cells, hint",
+    [
+        (["1.003,71", "784,86"], "without thousands separators"),
+        (["1 003,71"], "without thousands separators"),
+        (["$1,003.71"], "currency signs"),
+        (["784,86"], "decimal commas"),
+    ],
+)
+def test_amounts_written_as_text_get_the_hint_that_fits(cells, hint):
+    s = _survey().astype({"value": object})
+    s.loc[: len(cells) - 1, "value"] = cells
+    (problem,) = _problems(s)
+    assert "The value column 'value' is not numeric" in problem and hint in problem
+
+
 def test_one_of_anything_is_counted_in_the_singular():
     s = _survey()
     s.loc[0, "app"] = 11.0
