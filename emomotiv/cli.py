@@ -947,26 +947,29 @@ LINE_WIDTH = 400
 
 
 def _safe(text: object, width: int = LINE_WIDTH) -> str:
-    """``text`` fit for a terminal: no control characters, lines cut at
-    ``width`` characters with an ellipsis.
+    """``text`` fit for a terminal: no control characters, lines cut to
+    ``width`` characters in their middle, so that a message keeps its start
+    and the command it ends with.
 
     Examples
     --------
     >>> _safe("\x1b[31mred\x1b[0m and\x07 bell")
     'red and bell'
-    >>> _safe("x" * 50, width=10)
-    'xxxxxxxxx…'
+    >>> _safe("abcdefghijklmnopqrstuvwxyz", width=10)
+    'abcd…vwxyz'
     """
     text = _CONTROL.sub("", _ESCAPE.sub("", str(text)).replace("\t", " "))
+    head = (width - 1) // 2
     return "\n".join(
-        line if len(line) <= width else line[: width - 1] + "…"
+        line if len(line) <= width else line[:head] + "…" + line[head + 1 - width :]
         for line in text.split("\n")
     )
 
 
 def _label(text: object) -> str:
-    """A label for a table row on the terminal: one line, cut to fit."""
-    return _safe(str(text).replace("\n", " ").replace("\r", " "), LABEL_WIDTH)
+    """A label for a table row on the terminal: one line, its end cut to fit."""
+    line = _safe(str(text).replace("\n", " ").replace("\r", " "), width=len(str(text)))
+    return line if len(line) <= LABEL_WIDTH else line[: LABEL_WIDTH - 1] + "…"
 
 
 def _print_tracking(tracking: dict, changes) -> None:

@@ -434,6 +434,13 @@ def test_printed_text_has_no_control_characters_and_long_text_is_cut(tmp_path, c
         _label("\x1b[1mWelcome\nnote" + "!" * 100)
         == "Welcome note" + "!" * (LABEL_WIDTH - 13) + "…"
     )
+    # a long message keeps its start and the command it ends with
+    from emomotiv.cli import _safe
+
+    long = "Facet 'q1' has text: " + "'x', " * 200 + '--not-experienced "n/a"'
+    cut = _safe(long)
+    assert len(cut) == 400 and "…" in cut
+    assert cut.startswith("Facet 'q1'") and cut.endswith('--not-experienced "n/a"')
 
 
 def test_a_semicolon_file_is_read_with_a_notice(tmp_path, capsys):
