@@ -991,7 +991,8 @@ def plan_improvements(
     sample_weight : array-like or None
         Survey weights.
     points : float, default=1.0
-        Size of the improvement simulated for each facet.
+        Size of the improvement simulated for each facet (> 0: a plan buys
+        improvements).
     cross_fit : int, default=5
         Without replicates (``n_boot=0`` and no ``bootstrap``): folds for
         out-of-fold predictions (needs ``y``); 0 uses the fitted ``model``
@@ -1041,7 +1042,7 @@ def plan_improvements(
     check_int(random_state, "random_state", owner, allow_none=True)
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
     population = check_float(population, "population", owner, low=0, allow_none=True)
-    points = check_float(points, "points", owner)
+    points = check_float(points, "points", owner, low=0, inclusive=False)
     if value_per_connected is not None and not isinstance(
         value_per_connected, Sequence
     ):

@@ -407,6 +407,8 @@ def test_bad_scenarios_and_parameters_are_named(fitted):
     text = str(err.value)
     assert "2 problems" in text and "Did you mean 'mobile_app'" in text
     assert "[1, 10]" in text
+    with pytest.raises(ValueError, match="'points' parameter of plan_improvements"):
+        em.plan_improvements(model, X, points=0, cross_fit=0, n_boot=0)
     with pytest.raises(em.ValidationError, match="combines no change"):
         em.simulate_improvement(model, X, em.Combined(()), cross_fit=0, n_boot=0)
     with pytest.raises(ValueError, match="'n_boot' parameter of simulate_improvement"):
