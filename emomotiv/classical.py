@@ -126,6 +126,11 @@ def _check_inputs(X, y, sample_weight, owner: str):
     if X.columns.duplicated().any():
         dup = list(X.columns[X.columns.duplicated()])
         problems.append(f"Facet names must be unique; repeated: {preview(dup)}.")
+    if isinstance(y, pd.Series) and len(y) == len(X) and not y.index.equals(X.index):
+        problems.append(
+            "y's index does not match X's, and y is read by position: pass "
+            "y.loc[X.index] (or y.to_numpy() if the order is right)."
+        )
     yv = np.asarray(y, dtype=float).ravel() if y is not None else np.array([])
     if yv.shape[0] != len(X):
         problems.append(f"y has {yv.shape[0]} values but X has {len(X)} respondents.")

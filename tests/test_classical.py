@@ -411,6 +411,19 @@ def test_bad_data_lists_every_problem():
 
 
 @pytest.mark.parametrize("method", ["relative_weights", "shapley_regression"])
+def test_an_outcome_in_another_order_is_refused_not_misaligned(method):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(50, 3)), columns=list("abc"))
+    y = X["a"] + rng.normal(size=50)
+    run = getattr(em, method)
+    with pytest.raises(em.ValidationError, match="y.loc\\[X.index\\]"):
+        run(X, y.sample(frac=1, random_state=0))
+    a = run(X, y).table["importance"]
+    b = run(X, y.sample(frac=1, random_state=0).loc[X.index]).table["importance"]
+    pd.testing.assert_series_equal(a, b)
+
+
+@pytest.mark.parametrize("method", ["relative_weights", "shapley_regression"])
 def test_bad_weights_are_named_with_the_other_problems(method):
     X = pd.DataFrame({"a": [1.0, 2, 3, 4], "c": [1.0, 1, 1, 1]})
     with pytest.raises(em.ValidationError, match=f"input to {method}") as err:
