@@ -40,6 +40,9 @@ CATALOG_COLUMNS = (
 COMMON_SCALES = ((1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 10.0))
 CONNECTION_KINDS = ("auto", "binary", "score")
 DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
+# numbers with their thousands separated ("1.003,71", "1 003") or a currency sign
+GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:([.,' ])\d{3})+(?:(?!\1)[.,]\d+)?\s*$")
+CURRENCY = re.compile(r"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$")
 MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
 
@@ -278,34 +281,6 @@ BULK_SHARE = 0.9  # a common scale holding this share of the answers is theirs
 FEW_CODES = 3  # at most this many distinct values past every common scale are codes
 
 
-GROUP_SIZE = 10  # fewer respondents per value on average: not groups
-
-
-def grouping_problem(column: pd.Series, what: str) -> str | None:
-    """The problem of a column read as groups of customers (a segment, a
-    categorical control) that holds nearly one value per respondent: more
-    than 20 values, fewer than :data:`GROUP_SIZE` respondents each on
-    average. An id or a measured number, not a group; None when it is fine.
-
-    Examples
-    --------
-    >>> grouping_problem(pd.Series(["new", "loyal"] * 50, name="tenure"), "x")
-    >>> grouping_problem(pd.Series(range(100), name="id"), "segment column")[:40]
-    "The segment column 'id' has 100 differen"
-    """
-    values = column.dropna()
-    k = int(values.nunique())
-    if k <= 20 or len(values) >= GROUP_SIZE * k:
-        return None
-    return (
-        f"The {what} '{column.name}' has {k:,} different values among "
-        f"{len(values):,} respondents: it groups customers (a market, a tier, "
-        "new or long-standing) only when each value is shared by many; an id "
-        "or a measured number is not such a column (cut a number into bands "
-        "first)."
-    )
-
-
 def infer_scale(ratings) -> tuple[float, float]:
     """The smallest common rating scale that holds every rating given.
 
@@ -407,6 +382,34 @@ def _narrow_use(table: pd.DataFrame, ratings: Callable[[str], pd.Series]) -> lis
                 "scale, set scale_min and scale_max in the catalog."
             )
     return notes
+
+
+GROUP_SIZE = 10  # fewer respondents per value on average: not groups
+
+
+def grouping_problem(column: pd.Series, what: str) -> str | None:
+    """The problem of a column read as groups of customers (a segment, a
+    categorical control) that holds nearly one value per respondent: more
+    than 20 values, fewer than :data:`GROUP_SIZE` respondents each on
+    average. An id or a measured number, not a group; None when it is fine.
+
+    Examples
+    --------
+    >>> grouping_problem(pd.Series(["new", "loyal"] * 50, name="tenure"), "x")
+    >>> grouping_problem(pd.Series(range(100), name="id"), "segment column")[:40]
+    "The segment column 'id' has 100 differen"
+    """
+    values = column.dropna()
+    k = int(values.nunique())
+    if k <= 20 or len(values) >= GROUP_SIZE * k:
+        return None
+    return (
+        f"The {what} '{column.name}' has {k:,} different values among "
+        f"{len(values):,} respondents: it groups customers (a market, a tier, "
+        "new or long-standing) only when each value is shared by many; an id "
+        "or a measured number is not such a column (cut a number into bands "
+        "first)."
+    )
 
 
 @dataclass(frozen=True)
@@ -580,10 +583,6 @@ _DECIMAL_HINT = (
 )
 
 
-GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:([.,' ])\d{3})+(?:(?!\1)[.,]\d+)?\s*$")
-CURRENCY = re.compile(r"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$")
-
-
 def _number_hint(bad: list[object]) -> str:
     """How numbers written as text could be read: their currency signs, the
     separators between their thousands, or their decimal commas."""
@@ -606,8 +605,9 @@ def _number_hint(bad: list[object]) -> str:
 
 
 def _codes_hint(bad: list[object]) -> str:
-    if _number_hint(bad):
-        return _number_hint(bad)
+    number = _number_hint(bad)
+    if number:
+        return number
     scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
     if scale is not None:
         hint = (
