@@ -283,10 +283,35 @@ def _standard_errors(
         level = float(uncertainty.get("level") or DEFAULT_LEVEL)
         n_boot = uncertainty.get("n_boot")
         low, high = drivers.loc[common, bounds].T.values
-        se = pd.Series((high - low) * scale / (2 * _z(level)), index=common)
-        df = float(n_boot) - 1 if n_boot and n_boot >= 2 else np.inf
+        known = bool(n_boot and n_boot >= 2)
+        width = _percentile_width(int(n_boot), level) if known else 2 * _z(level)
+        se = pd.Series((high - low) * scale / width, index=common)
+        df = float(n_boot) - 1 if known else np.inf
         return se, f"{level:.0%} bootstrap intervals", pd.Series(df, index=common)
     return None, "none", pd.Series(np.inf, index=common)
+
+
+def _percentile_width(n_boot: int, level: float) -> float:
+    """Expected width, in standard deviations, of the percentile interval of
+    ``n_boot`` normal replicates (``np.quantile``'s linear interpolation
+    between order statistics, whose expectations are Blom's): narrower than
+    ``2 z`` for few replicates, so a saved interval's width over ``2 z``
+    would understate the standard error (1.6 against 3.29 at 3 replicates
+    and 90%, 3.2 at 100).
+
+    Examples
+    --------
+    >>> round(_percentile_width(3, 0.9), 2), round(_percentile_width(100, 0.9), 2)
+    (1.56, 3.19)
+    """
+    from scipy.stats import norm
+
+    order = norm.ppf((np.arange(1, n_boot + 1) - 0.375) / (n_boot + 0.25))
+    position = (n_boot - 1) * (1 - level) / 2
+    below = int(np.floor(position))
+    share = position - below
+    low = order[below] + share * (order[min(below + 1, n_boot - 1)] - order[below])
+    return float(-2 * low)
 
 
 def _n(result: AnalysisResult) -> float:

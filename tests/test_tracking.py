@@ -164,10 +164,15 @@ def test_many_replicates_read_as_the_normal_distribution(small_result):
 
 
 def test_intervals_alone_give_a_normal_approximation(waves):
-    """Without replicates, the interval columns give the standard errors."""
+    """Without replicates, the interval columns give the standard errors: a
+    percentile interval of n_boot replicates is, on average, the expected
+    width of n_boot normal draws' (narrower than 2 z for few of them)."""
+    from emomotiv.tracking import _percentile_width
+
     _, runs = waves
-    level = runs["2026Q2"].summary["uncertainty"]["level"]
-    z = norm.ppf(0.5 + level / 2)
+    uncertainty = runs["2026Q2"].summary["uncertainty"]
+    z = _percentile_width(uncertainty["n_boot"], uncertainty["level"]) / 2
+    assert z < norm.ppf(0.5 + uncertainty["level"] / 2)
 
     def as_intervals(result):
         reps = result.importance.replicates
@@ -593,3 +598,16 @@ def test_compare_help_explains_every_option():
     for action in sub._actions:
         assert all(flag in text for flag in action.option_strings)
         assert action.help, f"{action.dest} has no help"
+
+
+@pytest.mark.parametrize("n_boot", [3, 5, 10, 30, 100])
+def test_a_saved_interval_of_few_replicates_gives_an_unbiased_standard_error(n_boot):
+    from emomotiv.tracking import _percentile_width, _z
+
+    rng = np.random.default_rng(n_boot)
+    draws = rng.standard_normal((20_000, n_boot))
+    low, high = np.quantile(draws, [0.05, 0.95], axis=1)
+    se = (high - low) / _percentile_width(n_boot, 0.9)
+    assert se.mean() == pytest.approx(1, abs=0.03)  # the draws' sd is 1
+    if n_boot <= 10:  # width over 2 z reads a sd a fifth or more too small
+        assert ((high - low) / (2 * _z(0.9))).mean() < 0.8
