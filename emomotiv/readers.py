@@ -624,7 +624,9 @@ def read_stata(
 def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     """Read one sheet of an Excel ``.xlsx`` workbook (needs ``openpyxl``).
 
-    The first row holds the column names; a platform's extra header rows
+    The first row holds the column names (title lines above it, rows with at
+    most one cell filled, are skipped, and ``attrs["emomotiv"]["sheet"]``
+    says so, as it says which sheet of several was read); a platform's extra header rows
     (question texts, import ids, SurveyMonkey's statements) are recognised
     as in a CSV export (see :func:`read_platform_csv`). Cells
     are read as a CSV file's are (see :func:`emomotiv.read_table`): only
@@ -655,25 +657,50 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
                 ],
                 subject=f"file '{Path(path).name}'",
             ) from None
-        rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=3, values_only=True)]
+        first = [list(r) for r in ws.iter_rows(min_row=1, max_row=12, values_only=True)]
         name = ws.title
     finally:
         book.close()
-    frame = _sheet_frame(path, sheet, name, rows)
+    top = _title_rows(first)
+    frame = _sheet_frame(path, sheet, name, first[top : top + 3], top)
+    notes = []
     if len(titles) > 1:
-        frame.attrs.setdefault(ATTRS, {})["sheet"] = (
+        notes.append(
             f"Read sheet '{name}' of the {len(titles)} in '{Path(path).name}' "
             f"({preview(titles)}); choose another with sheet=... (--sheet NAME)."
         )
+    if top:
+        said = [str(c) for row in first[:top] for c in row if _filled(c)]
+        notes.append(
+            f"Skipped {top} row{'s' if top > 1 else ''} above the header of sheet "
+            f"'{name}' (a title: {preview(said) if said else 'empty'})."
+        )
+    if notes:
+        frame.attrs.setdefault(ATTRS, {})["sheet"] = " ".join(notes)
     return frame
 
 
-def _sheet_frame(path, sheet: int | str, name: str, rows: list) -> pd.DataFrame:
-    """One sheet's table, from its first rows as read (see :func:`read_excel`)."""
+def _filled(cell: object) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+def _title_rows(rows: Sequence[Sequence[object]]) -> int:
+    """Rows above a sheet's header: the leading ones with at most one cell
+    filled (a title, a blank line), when a row below them fills more."""
+    counts = [sum(map(_filled, row)) for row in rows]
+    top = next((i for i, n in enumerate(counts) if n > 1), 0)
+    return top
+
+
+def _sheet_frame(
+    path, sheet: int | str, name: str, rows: list, top: int = 0
+) -> pd.DataFrame:
+    """One sheet's table, from its first rows as read from its header on (see
+    :func:`read_excel`), ``top`` rows of title above them."""
     header, rows = (rows[0] if rows else []), rows[1:]
     if rows and _is_response_row(header, rows[0]):  # SurveyMonkey's layout
         names, labels, platform, questions = _response_layout(header, rows[0])
-        frame = _excel_frame(path, sheet, 1, names)
+        frame = _excel_frame(path, sheet, 1, names, top)
         return _with_meta(frame, labels, {}, platform, questions)
     names = [str(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
@@ -687,11 +714,11 @@ def _sheet_frame(path, sheet: int | str, name: str, rows: list) -> pd.DataFrame:
             subject=f"file '{Path(path).name}'",
         )
     if _is_forms_header(header):
-        frame = _excel_frame(path, sheet, 0)
+        frame = _excel_frame(path, sheet, 0, top=top)
         labels, platform, questions = _forms_layout(frame.columns)
         return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
-    return _with_texts(_excel_frame(path, sheet, n_extra), rows, text_row)
+    return _with_texts(_excel_frame(path, sheet, n_extra, top=top), rows, text_row)
 
 
 def _excel_frame(
@@ -699,14 +726,16 @@ def _excel_frame(
     sheet: int | str,
     skip: int,
     names: Sequence[str] | None = None,
+    top: int = 0,
 ) -> pd.DataFrame:
     """A sheet read as a CSV file is: only empty cells missing, TRUE/FALSE as
-    text; ``skip`` rows under the header dropped, ``names`` replacing it."""
+    text; ``top`` rows above the header and ``skip`` under it dropped,
+    ``names`` replacing it."""
     frame = pd.read_excel(
         path,
         sheet_name=sheet,
         engine="openpyxl",
-        skiprows=range(1, skip + 1),
+        skiprows=[*range(top), *range(top + 1, top + 1 + skip)],
         header=0,
         names=names,
         keep_default_na=False,

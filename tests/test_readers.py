@@ -233,6 +233,21 @@ def test_a_workbook_of_several_sheets_says_which_it_read(tidy, tmp_path, capsys)
     assert any("'sheet' parameter" in p for p in em.Study(sheet=-1).problems())
 
 
+def test_a_title_above_a_sheets_header_is_skipped_and_said(tidy, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    _, survey, _ = tidy
+    path = tmp_path / "survey.xlsx"
+    survey.to_excel(path, sheet_name="Data", index=False, startrow=2)
+    book = openpyxl.load_workbook(path)
+    book["Data"]["A1"] = "Customer survey Q3 2026 - export"
+    book.save(path)
+    read = em.read_table(path)
+    pd.testing.assert_frame_equal(read, survey, check_dtype=False)
+    note = read.attrs["emomotiv"]["sheet"]
+    assert "Skipped 2 rows above the header of sheet 'Data'" in note
+    assert "'Customer survey Q3 2026 - export'" in note
+
+
 def test_a_tidy_csv_is_not_mistaken_for_an_export(tidy):
     folder, survey, _ = tidy
     assert em.read_table(folder / "survey.csv").shape == survey.shape
