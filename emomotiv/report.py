@@ -968,7 +968,13 @@ class Report:
             "score": score,
             "gain_what": f"on mean “{score}”" if score else "connected customers",
             "gain_header": "Connected" if score is None else "Change",
-            "value": value if _number(value.get("multiplier")) is not None else None,
+            # the value per connected customer stands without a multiplier
+            "value": value
+            if any(
+                _number(value.get(k)) is not None
+                for k in ("multiplier", "value_per_connected")
+            )
+            else None,
             "value_skipped": value.get("skipped"),
             "stated_skipped": stated.get("skipped"),
             "stages_skipped": "every touchpoint is in one stage" if lone else None,

@@ -176,6 +176,18 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
     assert list(parts) == list(SECTIONS)
 
 
+def test_value_per_connected_customer_is_shown_without_a_multiplier(contract):
+    summary = dict(contract.summary)
+    note = "no multiplier: too few highly satisfied respondents"
+    value = dict(summary["value"], multiplier=None, note=note)
+    summary["value"] = value
+    roi = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
+    roi = roi["roi"].split("One-point")[0]
+    assert str(escape(MISSING["value"])) not in roi
+    assert "Value per connected customer" in roi
+    assert f"not estimated: {note}" in roi
+
+
 def test_segments_where_none_differs_say_so(contract):
     tables = dict(contract.tables)
     seg = tables["segment_drivers"].copy()
