@@ -536,7 +536,8 @@ def plot_roi(
     frame = _frame(result, "plot_roi", ("facet", "delta_connected"), "roi")
     if "priority" in frame:
         frame = frame.sort_values("priority", kind="stable")
-    if _has_cost(frame) and "delta_value" in frame:
+    valued = "delta_value" in frame and frame["delta_value"].notna().any()
+    if _has_cost(frame) and valued:  # without a value, cost has nothing to face
         frame = frame.loc[frame["cost"].astype(float) > 0]
         ax = _axes(ax, (7, 4.8))
         yerr = _interval(frame, "delta_value")

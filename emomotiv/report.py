@@ -886,6 +886,8 @@ class Report:
         hidden: list[str] = []
         if "quadrant" in drivers:
             part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
+            if "direction" in part:  # a touchpoint that lowers it is no win
+                part = part.loc[~(part["direction"] < 0)]
             hidden = [_label(r) for r in _records(part.head(3))]
         plan = sections["roi"]["plan"]
         chosen: list[str] = []

@@ -804,6 +804,30 @@ def test_no_cost_wording_without_costs(contract):
     assert "value for effort" not in html and "for the money" not in html
 
 
+def test_costs_without_a_population_make_no_return_claim_or_empty_chart(contract):
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    tables["roi"] = tables["roi"].assign(delta_value=np.nan, roi=np.nan)
+    summary = dict(contract.summary, plan={})
+    parts = sections(em.Report({"tables": tables, "summary": summary}).html())
+    assert "Best return for the money" not in parts["summary"]
+    assert "Largest gains" in parts["summary"]
+    assert "--population N" in parts["summary"]
+    assert "Net return" not in parts["roi"] and "break-even" not in parts["roi"]
+
+
+def test_a_hidden_driver_that_lowers_the_outcome_is_no_easy_win(contract):
+    drivers = contract.tables["drivers"].copy()
+    hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
+    assert len(hidden), "the contract has hidden drivers"
+    first = drivers.loc[hidden[0], "label"]
+    drivers.loc[hidden[0], "direction"] = -1
+    tables = dict(contract.tables, drivers=drivers)
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    easy = sections(html)["summary"].split("Hidden drivers")[1].split("</li>")[0]
+    assert str(escape(first)) not in easy
+
+
 def test_no_layout_warning_reaches_the_user(contract):
     import warnings
 
