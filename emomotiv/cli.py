@@ -1204,9 +1204,11 @@ def _print_noise(plan: dict, score: str | None = None) -> None:
     if noise.get("n_raise") is None:
         return
     what = "the connected share" if score is None else f"mean {_safe(score)}"
+    up, down = noise["n_raise"], noise["n_lower"]
     print(
         f"One-point gains beyond noise (Benjamini-Hochberg, {noise['alpha']:.0%} "
-        f"false): {noise['n_raise']} raise {what}, {noise['n_lower']} lower it."
+        f"false): {up} raise{'s' if up == 1 else ''} {what}, {down} "
+        f"lower{'s' if down == 1 else ''} it."
     )
 
 

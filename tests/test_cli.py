@@ -397,6 +397,15 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     assert "fund 2 facets" in out and "value per connected customer 400" in out
 
 
+def test_console_noise_counts_agree_with_their_verbs(capsys):
+    from emomotiv.cli import _print_noise
+
+    _print_noise({"noise": {"alpha": 0.1, "n_raise": 4, "n_lower": 1}}, "NPS")
+    assert capsys.readouterr().out.endswith("4 raise mean NPS, 1 lowers it.\n")
+    _print_noise({"noise": {"alpha": 0.1, "n_raise": 1, "n_lower": 0}})
+    assert "1 raises the connected share, 0 lower it." in capsys.readouterr().out
+
+
 def test_outcome_label_option_and_default():
     base = ["analyze", "s.csv", "--catalog", "f.csv", "--connection", "is_promoter"]
     args = build_parser().parse_args([*base, "--out", "o"])
