@@ -588,6 +588,7 @@ def _effect_rows(
     keep |= added
     left = ~keep
     counts = {
+        "first": int(top.sum()),
         "n": int(left.sum()),
         "uncertain": int((left & uncertain).sum()),
         "other": int((left & ~uncertain).sum()),

@@ -596,7 +596,9 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     assert ">Touchpoint 10<" not in part and part.count('<td class="name">') == 30
     note = " ".join(part.split("</table>")[1].split())
     assert "30 of 45 touchpoints shown" in note
-    assert "lower it (interval below zero): 3, and 17 with an interval that" in note
+    assert (
+        "lower it (interval below zero): 3, and 17 more with an interval that" in note
+    )
     assert (
         "15 more are left out (13 with an interval that includes zero, 2 with" in note
     )
@@ -609,7 +611,7 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     ).html()
     part = html.split('id="value-drivers"')[1].split("</div>")[0]
     note = " ".join(part.split("</table>")[1].split())
-    assert "lower it (beyond noise): 2, and 18 within noise" in note
+    assert "lower it (beyond noise): 2, and 18 more within noise" in note
     assert "15 more are left out (15 within noise, 0 with" in note
     assert "total change is beyond noise" in note
 
@@ -657,7 +659,7 @@ def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
         assert f"Touchpoint {i}<" in roi, i
     assert "-4.60 pts" in roi and "-2.60 pts" in roi
     # 12 top + 2 negative + 3 uncertain shown; 23 left out and named where
-    assert "17 of 40 touchpoints shown" in roi
+    assert "17 of 40 touchpoints shown: the first 12 by priority" in roi
     assert "23 more are left out" in roi and "roi.csv" in roi
     assert "Touchpoint 30<" not in roi
 
@@ -672,7 +674,7 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     assert "30 of 72 touchpoints shown" in roi
-    assert "(interval below zero): 1, and 17 with an interval that includes" in roi
+    assert "(interval below zero): 1, and 17 more with an interval that includes" in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
     assert "-0.00" not in roi and "0.00 pts" in roi
 
