@@ -703,6 +703,15 @@ def test_the_outcome_is_named_by_its_label(contract):
     assert "What drives “is satisfied”" in html
 
 
+def test_the_change_section_says_its_ranks_are_the_full_data_fits(contract):
+    note = "ranks and top-10 moves here are those of each wave's full-data fit"
+    assert note not in sections(em.Report(contract).html())["changes"]
+    tracking = dict(contract.summary["tracking"], estimate="full-data fit")
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert note in sections(html)["changes"]
+
+
 def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract):
     """A 0-10 score's gain of 0.466 is +0.466 on its mean, not "+46.60 pts"."""
     delta = [0.466, 0.108, -0.0092]
