@@ -712,6 +712,12 @@ def test_the_change_section_says_its_ranks_are_the_full_data_fits(contract):
     assert note in sections(html)["changes"]
 
 
+def test_the_plan_names_its_gross_multiple_and_its_net_return(contract, contract_html):
+    roi = contract.summary["plan"]["roi"]
+    text = " ".join(sections(contract_html)["roi"].split())
+    assert f"({roi + 1:,.1f}× the spend, a net return of {roi:,.1f}×" in text
+
+
 def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract):
     """A 0-10 score's gain of 0.466 is +0.466 on its mean, not "+46.60 pts"."""
     delta = [0.466, 0.108, -0.0092]
