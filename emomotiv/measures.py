@@ -198,7 +198,9 @@ def _connected(
         raise ValueError(
             "A connection-score threshold needs motivator items; none were given."
         )
-    return (score.to_numpy() >= rule).astype(int), f"connection score >= {rule:g}"
+    # named for what it is: the outcome may be another score
+    named = "the motivator connection score (the mean of the motivator items, 0-100)"
+    return (score.to_numpy() >= rule).astype(int), f"{named} >= {rule:g}"
 
 
 def connection_tiers(

@@ -68,12 +68,15 @@ def test_connected_rule(small):
     by_score = em.connection_measures(
         survey, facets=facets, connection="connected", connected_rule=60
     )
-    assert by_score.connected_rule == "connection score >= 60"
+    motivators = (
+        "the motivator connection score (the mean of the motivator items, 0-100)"
+    )
+    assert by_score.connected_rule == f"{motivators} >= 60"
     assert (by_score.connected == (by_score.score >= 60)).all()
     # A numeric outcome: 'auto' falls back to the score threshold (70).
     numeric = survey.assign(connected=survey["connected"] + 0.5)
     auto = em.connection_measures(numeric, facets=facets, connection="connected")
-    assert auto.connected_rule == "connection score >= 70"
+    assert auto.connected_rule == f"{motivators} >= 70"
     with pytest.raises(ValueError, match="not 0/1"):
         em.connection_measures(
             numeric, facets=facets, connection="connected", connected_rule="outcome"

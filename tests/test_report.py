@@ -718,6 +718,18 @@ def test_the_plan_names_its_gross_multiple_and_its_net_return(contract, contract
     assert f"({roi + 1:,.1f}× the spend, a net return of {roi:,.1f}×" in text
 
 
+def test_a_score_outcome_says_whose_connection_the_value_link_counts(contract):
+    summary = dict(contract.summary)
+    summary["model"] = dict(summary["model"], task="regression")
+    summary["data"] = dict(summary["data"], outcome_label="Overall NPS")
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    why = " ".join(sections(html)["summary"].split("Why it matters")[1].split())
+    assert why.startswith(
+        ".</strong> An emotionally connected customer (by the motivator connection "
+        "score, not “Overall NPS”) is worth"
+    )
+
+
 def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract):
     """A 0-10 score's gain of 0.466 is +0.466 on its mean, not "+46.60 pts"."""
     delta = [0.466, 0.108, -0.0092]
