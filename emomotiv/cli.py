@@ -958,7 +958,7 @@ def _safe(text: object, width: int = LINE_WIDTH) -> str:
     >>> _safe("abcdefghijklmnopqrstuvwxyz", width=10)
     'abcd…vwxyz'
     """
-    text = _CONTROL.sub("", _ESCAPE.sub("", str(text)).replace("\t", " "))
+    text = _clean(text)
     head = (width - 1) // 2
     return "\n".join(
         line if len(line) <= width else line[:head] + "…" + line[head + 1 - width :]
@@ -966,9 +966,14 @@ def _safe(text: object, width: int = LINE_WIDTH) -> str:
     )
 
 
+def _clean(text: object) -> str:
+    """``text`` without escape sequences or control characters (tabs as spaces)."""
+    return _CONTROL.sub("", _ESCAPE.sub("", str(text)).replace("\t", " "))
+
+
 def _label(text: object) -> str:
     """A label for a table row on the terminal: one line, its end cut to fit."""
-    line = _safe(str(text).replace("\n", " ").replace("\r", " "), width=len(str(text)))
+    line = _clean(str(text).replace("\n", " ").replace("\r", " "))
     return line if len(line) <= LABEL_WIDTH else line[: LABEL_WIDTH - 1] + "…"
 
 

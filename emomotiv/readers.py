@@ -688,8 +688,7 @@ def _title_rows(rows: Sequence[Sequence[object]]) -> int:
     """Rows above a sheet's header: the leading ones with at most one cell
     filled (a title, a blank line), when a row below them fills more."""
     counts = [sum(map(_filled, row)) for row in rows]
-    top = next((i for i, n in enumerate(counts) if n > 1), 0)
-    return top
+    return next((i for i, n in enumerate(counts) if n > 1), 0)
 
 
 def _sheet_frame(
