@@ -153,6 +153,18 @@ def _code(text: str) -> float | str:
     return float(text) if _is_float(text) else text
 
 
+def _catalog_codes(text: str) -> list[float | str]:
+    """One word of ``catalog --not-experienced``: a code, or comma-separated
+    codes as ``analyze`` takes them ("0,99").
+
+    Examples
+    --------
+    >>> _catalog_codes("0,99"), _catalog_codes("Don't know")
+    ([0.0, 99.0], ["Don't know"])
+    """
+    return [_code(c) for c in _codes(text)]
+
+
 def _rating_labels(text: str) -> list[str] | dict[str, float]:
     """``--rating-labels``: labels lowest first, or ``label=number`` pairs."""
     items = [c.strip() for c in text.split(",") if c.strip()]
@@ -650,11 +662,11 @@ def _add_catalog(sub) -> None:
     catalog.add_argument(
         "--not-experienced",
         nargs="+",
-        type=_code,
+        type=_catalog_codes,
         metavar="CODE",
-        help="codes meaning 'did not experience' (e.g. 0 99, or \"Don't "
-        'know"): not part of the scale; in SPSS and Stata files they become '
-        "empty cells",
+        help="codes meaning 'did not experience' (e.g. 0 99, \"0,99\" as "
+        'analyze takes them, or "Don\'t know"): not part of the scale; in SPSS '
+        "and Stata files they become empty cells",
     )
     catalog.add_argument(
         "--rating-labels",
@@ -702,14 +714,13 @@ def _catalog(args: argparse.Namespace) -> int:
     )
 
     out = _new_file(args.out, force=args.force, inputs={"survey": args.survey})
-    survey = read_survey(
-        args.survey, not_experienced=args.not_experienced, **_file_format(args)
-    )
+    codes = [c for word in args.not_experienced or () for c in word] or None
+    survey = read_survey(args.survey, not_experienced=codes, **_file_format(args))
     facets = select_columns(survey.columns, args.facets)
     if args.rating_labels:
         labels = _one_or_several(args.rating_labels)
         survey = apply_rating_labels(survey, facets, labels)
-    table = draft_catalog(survey, facets, not_experienced=args.not_experienced)
+    table = draft_catalog(survey, facets, not_experienced=codes)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
     print(f"Wrote {out}: {len(table)} facets. Fill in 'stage' (journey order),")

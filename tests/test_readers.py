@@ -330,6 +330,22 @@ def test_a_drafted_scale_fits_next_wave_and_a_narrow_one_is_widened(tmp_path, ca
     assert "(scale_min 1, scale_max 10)" in err
 
 
+def test_catalog_takes_not_experienced_codes_as_analyze_does(tmp_path):
+    """``catalog --not-experienced "0,99"`` (the comma-separated form analyze
+    and validate take) declares both codes, as ``0 99`` does: the drafted
+    scale is that of the ratings, 1-5, not 0-10 from the codes read as
+    ratings."""
+    path = tmp_path / "survey.csv"
+    pd.DataFrame({"q1": [1, 3, 5, 0, 99, 2] * 5}).to_csv(path, index=False)
+    rows = []
+    for codes in (["0,99"], ["0", "99"]):
+        out = tmp_path / "facets.csv"
+        argv = ["catalog", str(path), "--facets", "q1", "--out", str(out), "--force"]
+        assert main([*argv, "--not-experienced", *codes]) == 0
+        rows.append(out.read_text().splitlines()[1])
+    assert rows == ["q1,q1,,1,5", "q1,q1,,1,5"]
+
+
 def test_analyze_passes_the_study_not_experienced_codes_to_the_reader(
     tidy, tidy_drivers, tmp_path
 ):
