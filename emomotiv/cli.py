@@ -12,6 +12,7 @@ import re
 import sys
 import warnings
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -346,7 +347,7 @@ def _flag_options(args: argparse.Namespace) -> dict:
         "boot_size": args.boot_size,
         "n_jobs": args.n_jobs,
         "cv": args.cv,
-        "progress": negated(args.quiet),
+        "progress": _progress(args.quiet),
         "methods": negated(args.no_methods),
         "stated_form": args.stated_form,
         "stated_source": args.stated_source,
@@ -514,7 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet",
         action="store_true",
         default=None,
-        help="no progress bar while the bootstrap runs",
+        help="no progress bar while the bootstrap runs (there is none when "
+        "stderr is not a terminal: a log file, a pipe, a scheduled job)",
     )
     options.add_argument(
         "--no-methods",
@@ -1381,7 +1383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._validation import ValidationError
 
     args = build_parser().parse_args(argv)
-    with warnings.catch_warnings(record=True) as notices:
+    with warnings.catch_warnings(record=True) as notices, _console(), _on_sigterm():
         warnings.simplefilter("always", UserWarning)
         try:
             code = COMMANDS[args.command](args)
@@ -1392,8 +1394,70 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-    _print_notices(notices)
+        except (KeyboardInterrupt, _Terminated) as stop:
+            reason = "SIGTERM" if isinstance(stop, _Terminated) else "interrupted"
+            print(f"emomotiv {args.command}: stopped ({reason}).", file=sys.stderr)
+            return 143 if isinstance(stop, _Terminated) else 130
+        _print_notices(notices)
     return code
+
+
+def _progress(quiet: bool | None) -> bool | None:
+    """The progress bar: off with ``--quiet`` and when stderr is not a
+    terminal (a log file, a pipe, a scheduled job), where a bar is only
+    carriage returns; otherwise the study's setting (None)."""
+    if quiet or not _is_terminal(sys.stderr):
+        return False
+    return None
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Terminated(Exception):
+    """SIGTERM received (``docker stop``, a scheduler's timeout)."""
+
+
+@contextmanager
+def _on_sigterm():
+    """SIGTERM stops the run as Ctrl-C does: the output lock and the
+    unfinished files are cleaned up on the way out."""
+    import signal
+
+    def stop(signum, frame):
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _console():
+    """Print whatever the terminal's encoding: a character it cannot show
+    ("R²" on an ASCII console) is written escaped, never an error after the
+    run's files are written."""
+    stream = sys.stdout
+    errors = getattr(stream, "errors", None)
+    try:
+        stream.reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        stream.reconfigure(errors=errors)
 
 
 def _message(err: Exception) -> str:

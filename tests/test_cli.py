@@ -763,3 +763,71 @@ def test_report_pdf_with_and_without_a_browser(old_analysis, tmp_path, monkeypat
     assert (old_analysis / "report.pdf").read_bytes().startswith(b"%PDF")
     args = (tmp_path / "args.txt").read_text().splitlines()
     assert "--headless" in args and args[-1].startswith("file://")
+
+
+def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypatch):
+    """On an ASCII console "R²" is written escaped: the run that wrote its
+    files exits 0, not 2 ("bad input") from an encoding error."""
+    import io
+
+    import emomotiv.cli as cli
+
+    ascii_out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", ascii_out)
+    monkeypatch.setitem(cli.COMMANDS, "sample", lambda args: print("R² 0.31") or 0)
+    assert main(["sample", "anywhere"]) == 0
+    ascii_out.flush()
+    assert ascii_out.buffer.getvalue() == b"R\\xb2 0.31\n"
+    assert ascii_out.errors == "strict"  # the stream is given back as it was
+
+
+@pytest.mark.parametrize("stop, code", [("interrupt", 130), ("sigterm", 143)])
+def test_an_interrupted_run_says_so_and_releases_its_output_folder(
+    monkeypatch, tmp_path, capsys, stop, code
+):
+    """Ctrl-C and SIGTERM stop a run with 130 and 143, one line on stderr and
+    no traceback; the output folder's lock is released."""
+    import os
+    import signal
+
+    import emomotiv.cli as cli
+    from emomotiv.io import _lock_path, output_lock
+
+    out = tmp_path / "results"
+
+    def command(args):
+        with output_lock(out):
+            if stop == "interrupt":
+                raise KeyboardInterrupt
+            os.kill(os.getpid(), signal.SIGTERM)
+        return 0
+
+    monkeypatch.setitem(cli.COMMANDS, "sample", command)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["sample", "anywhere"]) == code
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "emomotiv sample: stopped (interrupted)."
+        if stop == "interrupt"
+        else "emomotiv sample: stopped (SIGTERM)."
+    )
+    assert not _lock_path(out).exists()
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_no_progress_bar_where_stderr_is_not_a_terminal(monkeypatch):
+    """A log file or a pipe gets no bar (carriage returns and cursor codes);
+    a terminal keeps the study's setting; --quiet turns it off anywhere."""
+    from emomotiv.cli import _progress
+
+    class Stream:
+        def __init__(self, tty):
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+
+    monkeypatch.setattr(sys, "stderr", Stream(False))
+    assert _progress(None) is False
+    monkeypatch.setattr(sys, "stderr", Stream(True))
+    assert _progress(None) is None and _progress(True) is False
