@@ -18,6 +18,7 @@ import shutil
 import site
 import subprocess
 import sys
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
@@ -34,13 +35,13 @@ def _not_ready() -> str | None:
 
     try:
         missing = [m for m in ("build", "wheel") if importlib.util.find_spec(m) is None]
-        old = int(version("setuptools").split(".")[0]) < 68
+        old = int(version("setuptools").split(".")[0]) < 77
     except PackageNotFoundError:
         missing, old = ["setuptools"], False
     if missing or old:
         return (
-            "building the wheel offline needs build, wheel and setuptools>=68 "
-            'in this environment: pip install build wheel "setuptools>=68"'
+            "building the wheel offline needs build, wheel and setuptools>=77 "
+            'in this environment: pip install build wheel "setuptools>=77"'
         )
     return None
 
@@ -108,6 +109,13 @@ def test_sdist_and_wheel_build_and_pass_twine_check(dist):
         "emomotiv/templates/report.html.j2",
     ):
         assert part in names, f"{part} is not in the wheel"
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    sdist = tarfile.open(next(dist.glob("emomotiv-*.tar.gz")))
+    held = {name.split("/", 1)[-1] for name in sdist.getnames()}
+    # the sdist's tests read the docs and notebooks and import the benchmarks
+    for part in ("LICENSE", "docs/index.md", "notebooks/README.md", "mkdocs.yml"):
+        assert part in held, f"{part} is not in the sdist"
+    assert any(n.startswith("benchmarks/bench_") for n in held)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "emomotiv = emomotiv.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
     if importlib.util.find_spec("twine") is None:
