@@ -559,8 +559,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write into a non-empty output folder: the files of an earlier "
         "emomotiv run there are replaced as a whole, other files are left "
-        "alone and named; refused on /, the home folder and a folder holding "
-        "the inputs",
+        "alone and named; refused on /, the home folder, a folder holding "
+        "the inputs and one holding a comparison",
     )
     _add_compare(sub)
     _add_init(sub)
@@ -946,7 +946,8 @@ def _add_compare(sub) -> None:
         "--force",
         action="store_true",
         help="write into a non-empty output folder: the files of an earlier "
-        "emomotiv run there are replaced as a whole, other files are left alone",
+        "comparison there are replaced as a whole, other files are left alone; "
+        "refused on a folder holding an analysis",
     )
 
 
@@ -1028,10 +1029,21 @@ def _kpi(name: str, value: float) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .io import check_output_dir, output_lock, save_comparison
-    from .tracking import compare
+    from ._validation import ValidationError
+    from .io import output_lock, output_problems, save_comparison
+    from .tracking import _folder_problems, compare
 
-    check_output_dir(args.out, force=args.force, inputs=[args.before, args.after])
+    # every check before the work, in one message: the two inputs and the folder
+    problems = _folder_problems(Path(args.before), "before")
+    problems += _folder_problems(Path(args.after), "after")
+    problems += output_problems(
+        args.out,
+        force=args.force,
+        inputs=[args.before, args.after],
+        kind="comparison",
+    )
+    if problems:
+        raise ValidationError(problems, subject="comparison")
     with output_lock(args.out):
         comparison = compare(
             args.before, args.after, alpha=args.alpha, correction=args.correction
@@ -1138,7 +1150,10 @@ def _analyze(args: argparse.Namespace) -> int:
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
     problems = output_problems(
-        args.out, force=args.force, inputs=[study.survey, study.catalog, args.study]
+        args.out,
+        force=args.force,
+        inputs=[study.survey, study.catalog, args.study],
+        kind="analysis",
     )
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
     survey, catalog = _checked_inputs(study.survey, study.catalog, study, problems)[:2]

@@ -364,13 +364,16 @@ def output_problems(
     *,
     force: bool = False,
     inputs: Sequence[str | PathLike | None] = (),
+    kind: str | None = None,
 ) -> list[str]:
     """Every reason ``out`` cannot take a run's files, one sentence each.
 
     Checked before any work: a path that is a file or lies under one, a
     folder that cannot be written, a non-empty folder without ``force``,
-    ``force`` on the filesystem root, the home folder or a folder holding
-    one of ``inputs``, and another run writing there now.
+    ``force`` on the filesystem root, the home folder, a folder holding one
+    of ``inputs`` or a run of another ``kind`` (``"analysis"`` or
+    ``"comparison"``: a comparison never replaces a quarter's analysis), and
+    another run writing there now.
     """
     out = Path(out)
     problems = []
@@ -396,11 +399,35 @@ def output_problems(
             )
         else:
             problems += _dangerous_target(out, inputs)
+            problems += _other_kind(out, kind)
     lock = _lock_path(out)
     holder = _lock_holder(lock) if lock.parent.is_dir() else None
     if holder is not None and not _is_mine(lock):
         problems.append(_locked(out, holder))
     return problems
+
+
+def _run_kind(folder: Path) -> str | None:
+    """What emomotiv run ``folder`` holds, by its manifest: ``"analysis"``
+    (it has a model), ``"comparison"`` or None."""
+    try:
+        manifest = (folder / MANIFEST_FILE).read_text(encoding="utf-8")
+        files = json.loads(manifest)["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if "model.json" in files:
+        return "analysis"
+    return "comparison" if "changes.csv" in files else None
+
+
+def _other_kind(out: Path, kind: str | None) -> list[str]:
+    held = _run_kind(out)
+    if kind is None or held is None or held == kind:
+        return []
+    return [
+        f"Refusing --force on '{out}': it holds an emomotiv {held}, which a "
+        f"{kind} would replace. Write the {kind} to a folder of its own."
+    ]
 
 
 def _dangerous_target(out: Path, inputs: Sequence[str | PathLike | None]) -> list[str]:
@@ -431,13 +458,14 @@ def check_output_dir(
     *,
     force: bool = False,
     inputs: Sequence[str | PathLike | None] = (),
+    kind: str | None = None,
 ) -> Path:
     """Refuse an output folder that cannot take a run (see
     :func:`output_problems`); return the path.
 
     Call it before any work so that a refused run costs nothing.
     """
-    problems = output_problems(out, force=force, inputs=inputs)
+    problems = output_problems(out, force=force, inputs=inputs, kind=kind)
     if problems:
         raise FileExistsError(" ".join(problems))
     return Path(out)
@@ -571,7 +599,7 @@ def save_analysis(
      'model.json', 'model_meta.json', 'motivators.csv', 'report.html',
      'roi.csv', 'stages.csv', 'study.toml', 'summary.json', 'tiers.csv']
     """
-    with _staged(out, force=force) as tmp:
+    with _staged(out, force=force, kind="analysis") as tmp:
         for name, table in result.tables.items():
             write_csv(table, tmp / f"{name}.csv")
         dump_json(result.summary, tmp / "summary.json")
@@ -680,7 +708,7 @@ def save_comparison(
     >>> sorted(p.name for p in out.iterdir())
     ['changes.csv', 'manifest.json', 'report.html', 'summary.json']
     """
-    with _staged(out, force=force) as tmp:
+    with _staged(out, force=force, kind="comparison") as tmp:
         write_csv(comparison.changes, tmp / "changes.csv")
         dump_json({"tracking": comparison.summary}, tmp / "summary.json")
         ComparisonReport(comparison).write_html(tmp / "report.html")
@@ -979,12 +1007,12 @@ def _replace_run(target: Path, stage: Path) -> None:
 
 
 @contextmanager
-def _staged(out: str | PathLike, *, force: bool) -> Iterator[Path]:
+def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
     """A staging folder beside ``out``; when the block succeeds, its files
     replace the earlier run in ``out`` and a manifest lists them. The output
     folder is locked meanwhile, and staging folders of killed saves are
     removed first."""
-    out = check_output_dir(out, force=force)
+    out = check_output_dir(out, force=force, kind=kind)
     with output_lock(out):
         target = Path(os.path.abspath(out))
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -831,3 +831,45 @@ def test_no_progress_bar_where_stderr_is_not_a_terminal(monkeypatch):
     assert _progress(None) is False
     monkeypatch.setattr(sys, "stderr", Stream(True))
     assert _progress(None) is None and _progress(True) is False
+
+
+def test_compare_names_every_problem_at_once(tmp_path, capsys):
+    """Two inputs that are not analyses and a non-empty output folder: one
+    message names all three (it stopped at the folder)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    argv = ["compare", str(tmp_path / "q1"), str(tmp_path / "q2"), "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "The comparison has 3 problems" in err
+    assert "q1' is not a folder" in err and "q2' is not a folder" in err
+    assert "'" + str(out) + "' is not empty" in err
+
+
+@pytest.mark.filterwarnings("ignore:The ranking is unstable")
+def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
+    """--force replaces an earlier run of the same kind; a comparison written
+    over a quarter's analysis (or the reverse) is refused, and the analysis
+    is left whole."""
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    result = em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=3,
+        progress=False,
+    )
+    q1, q2, both = tmp_path / "q1", tmp_path / "q2", tmp_path / "changes"
+    em.save_analysis(result, q1)
+    em.save_analysis(result, q2)
+    em.save_comparison(em.compare(result, result), both)
+    held = sorted(p.name for p in q1.iterdir())
+    assert main(["compare", str(q2), str(both), "--out", str(q1), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "it holds an emomotiv analysis, which a comparison" in err
+    assert sorted(p.name for p in q1.iterdir()) == held
+    with pytest.raises(FileExistsError, match="holds an emomotiv comparison"):
+        em.save_analysis(result, both, force=True)
+    assert main(["compare", str(q1), str(q2), "--out", str(both), "--force"]) == 0
