@@ -21,7 +21,10 @@ ranks (1 = most important)
     0. Each respondent's points are divided by their total, so every
     respondent has the same say whatever ``k``, and facet shares are the
     weighted mean of respondent shares. Ranks must be >= 1; leave unranked
-    facets empty.
+    facets empty. Catalog values read as ranks that do not look like ranks
+    1..n (not whole numbers or mid-ranks, no facet at 1, or above the number
+    of facets: 1-5 ratings, say) give a warning, since ratings read as ranks
+    come out in reverse order.
 maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
     Probability shares: ``exp(u_f) / sum_g exp(u_g)``, the logit probability
     that the facet is picked as most important from all of them, computed per
@@ -225,6 +228,12 @@ def stated_importance(
         ranks below 1, ratings off ``scale`` or negative catalog values,
         non-finite utilities.
 
+    Warns
+    -----
+    UserWarning
+        When ``form="ranks"`` reads catalog values that do not look like
+        ranks 1..n (ratings read as ranks reverse the order).
+
     Examples
     --------
     >>> import pandas as pd
@@ -353,6 +362,34 @@ def _finish(
     return StatedImportance(table, source, form, reps, info)
 
 
+def _warn_unlike_ranks(values: np.ndarray) -> None:
+    """Warn when catalog values read as ranks do not look like ranks 1..n.
+
+    Ranks are whole numbers (or mid-ranks ending in .5 for ties), the most
+    important facet is 1 and none is above the number of facets. Ratings
+    (1-5 means, say) read as ranks reverse the order without any error.
+    """
+    n = len(values)
+    found = []
+    if not np.allclose(values * 2, np.round(values * 2)):
+        found.append("some are not whole numbers")
+    if values.min() != 1:
+        found.append(f"the smallest is {values.min():g}, not 1")
+    if values.max() > n:
+        found.append(f"the largest ({values.max():g}) exceeds the {n} facets")
+    if found:
+        warnings.warn(
+            "The catalog's 'stated_importance' values are read as ranks "
+            "(form='ranks': 1 = most important), but they do not look like "
+            f"ranks 1..{n}: {'; '.join(found)}. If they are ratings (higher = "
+            "more important), pass form='ratings', or the ranking would come "
+            "out reversed; for per-respondent ranks, add 'stated__<facet>' "
+            "columns to the survey.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
     present = values.dropna()
     missing = [f for f in values.index if f not in present.index]
@@ -360,6 +397,8 @@ def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
     problems = _check_values(v, list(present.index), form, scale, "the catalog")
     if problems:
         raise ValidationError(problems, subject="stated importance")
+    if form == "ranks":
+        _warn_unlike_ranks(v[0])
     if form == "ratings":
         floor = scale[0] if scale is not None else 0.0
         share = _normalise_rows(v - floor)[0]

@@ -1,5 +1,7 @@
 """Stated importance in every input form, and the stated-vs-derived comparison."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,6 +67,25 @@ def test_ranks_with_ties_share_the_points_of_their_positions():
     ).mean(axis=0)
     np.testing.assert_allclose(s.table["stated_importance"], expected)
     assert s.table["stated_importance"].sum() == pytest.approx(1)
+
+
+def test_catalog_ratings_read_as_ranks_warn():
+    # 1-5 mean ratings (higher = more important) read as ranks would come out
+    # reversed: the reader is told, and how to fix it.
+    with pytest.warns(UserWarning, match="do not look like ranks") as caught:
+        s = em.stated_importance(catalog=_catalog([4.7, 3.2, 1.9, 2.4]), form="ranks")
+    text = str(caught[0].message)
+    assert "not whole numbers" in text and "form='ratings'" in text
+    assert caught[0].filename == __file__  # points at the caller
+    assert s.table["stated_importance"].idxmin() == "fees"
+    # Whole numbers that cannot be ranks of four facets warn too.
+    with pytest.warns(UserWarning, match=r"the smallest is 2.*exceeds the 4 facets"):
+        em.stated_importance(catalog=_catalog([5, 4, 2, 3]), form="ranks")
+    # Ranks 1..n, with ties as competition ranks or mid-ranks, do not.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for ranks in ([1, 2, 2, 4], [1, 2.5, 2.5, 4], [2, 1, 3, 4]):
+            em.stated_importance(catalog=_catalog(ranks), form="ranks")
 
 
 def test_catalog_ranks_with_ties():
