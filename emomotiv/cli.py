@@ -26,11 +26,12 @@ examples:
   emomotiv sample data
   emomotiv validate data/survey.csv --catalog data/facets.csv --connection connected
   emomotiv analyze data/survey.csv --catalog data/facets.csv \\
-      --connection connected --value value --weight weight --out results
+      --connection connected --value value --satisfaction satisfaction \\
+      --weight weight --out results
   emomotiv compare results-2026Q2 results-2026Q3 --out changes
   emomotiv analyze data/survey.csv --catalog data/facets.csv \\
-      --connection connected --value value --weight weight \\
-      --population 250000 --budget 500000 --out results
+      --connection connected --value value --satisfaction satisfaction \\
+      --weight weight --population 250000 --budget 500000 --out results
 """
 
 
@@ -1096,7 +1097,8 @@ def _sample(args: argparse.Namespace) -> int:
     )
     print(
         f"Next: emomotiv analyze {targets[0]} --catalog {targets[1]} "
-        "--connection connected --value value --weight weight --out results"
+        "--connection connected --value value --satisfaction satisfaction "
+        "--weight weight --out results"
     )
     return 0
 
