@@ -1062,7 +1062,7 @@ class Report:
 
         import pandas as pd
 
-        from .io import restore_formulas
+        from .io import _is_comparison, read_comparison, restore_formulas
 
         folder = Path(folder)
         if not folder.is_dir():
@@ -1071,16 +1071,13 @@ class Report:
             raise FileNotFoundError(
                 f"'{folder}' is not a saved analysis: it has no summary.json."
             )
+        if _is_comparison([p.name for p in folder.glob("*.csv")]):  # compare
+            return ComparisonReport(read_comparison(folder), **options)
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         tables = {
             p.stem: restore_formulas(pd.read_csv(p))
             for p in sorted(folder.glob("*.csv"))
         }
-        if "changes" in tables and "drivers" not in tables:  # emomotiv compare
-            from .results import WaveComparison
-
-            comparison = WaveComparison(tables["changes"], summary.get("tracking", {}))
-            return ComparisonReport(comparison, **options)
         return cls({"tables": tables, "summary": summary}, **options)
 
     def write_pdf(self, path: str | PathLike, *, browser: str | None = None) -> Path:
