@@ -627,6 +627,23 @@ def add_comparison(result: AnalysisResult, comparison: WaveComparison):
     return replace(result, tables=tables, summary=summary, tracking=comparison)
 
 
+EMPTY_FACET = re.compile(r"Facet '.+' is empty: no respondent rated it")
+SEPARATE_WAVES = (
+    "A touchpoint asked in one wave only is empty in the others, and one "
+    "file with a wave column needs every touchpoint in every wave: analyse "
+    "each wave apart (its own file, without the wave role) and compare the "
+    "saved analyses with `emomotiv compare DIR_BEFORE DIR_AFTER` "
+    "(emomotiv.compare in Python), which lists the touchpoints added and "
+    "dropped and compares the rest."
+)
+
+
+def separate_waves_advice(problems: Iterable[str]) -> list[str]:
+    """The way out when a facet is empty in a wave: ``[SEPARATE_WAVES]``
+    if one of ``problems`` (a wave's validation) says so, else ``[]``."""
+    return [SEPARATE_WAVES] if any(EMPTY_FACET.search(p) for p in problems) else []
+
+
 def analyze_latest_wave(
     survey: pd.DataFrame, catalog: Any, study: Any, *, analyze
 ) -> AnalysisResult:
@@ -658,7 +675,8 @@ def analyze_latest_wave(
             runs.append(analyze(part, catalog, study=study))
         except ValidationError as err:
             subject = f"{err.subject} of wave '{label}'"
-            raise ValidationError(err.problems, subject=subject) from None
+            problems = [*err.problems, *separate_waves_advice(err.problems)]
+            raise ValidationError(problems, subject=subject) from None
     comparison = compare(*runs, labels=(str(previous), str(latest)))
     comparison.summary["waves_in_survey"] = [str(label) for label in labels]
     return add_comparison(runs[1], comparison)

@@ -611,3 +611,15 @@ def test_a_saved_interval_of_few_replicates_gives_an_unbiased_standard_error(n_b
     assert se.mean() == pytest.approx(1, abs=0.03)  # the draws' sd is 1
     if n_boot <= 10:  # width over 2 z reads a sd a fifth or more too small
         assert ((high - low) / (2 * _z(0.9))).mean() < 0.8
+
+
+def test_a_touchpoint_asked_in_one_wave_only_points_to_compare():
+    s = em.make_waves(300, 8, random_state=2)
+    survey = s.survey.copy()
+    facet = s.catalog["facet"].iloc[0]
+    survey.loc[survey["wave"] == "2026Q3", facet] = np.nan
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
+    text = str(err.value)
+    assert f"Wave '2026Q3': Facet '{facet}' is empty" in text
+    assert "analyse each wave apart" in text and "emomotiv compare" in text
