@@ -715,3 +715,46 @@ def test_a_touchpoint_asked_in_one_wave_only_points_to_compare():
     text = str(err.value)
     assert f"Wave '2026Q3': Facet '{facet}' is empty" in text
     assert "analyse each wave apart" in text and "emomotiv compare" in text
+
+
+def test_compare_names_other_outcomes_and_touchpoints_on_the_command_line(
+    small_result, tmp_path, capsys
+):
+    drivers = small_result.drivers
+    old, gone = drivers["facet"].iloc[0], drivers["facet"].iloc[1]
+    renamed = drivers[drivers["facet"] != gone].replace({"facet": {old: "new_name"}})
+    after = _with_summary(
+        small_result, data__roles__connection="churned", data__wave="2026Q4"
+    )
+    after = replace(after, tables={**after.tables, "drivers": renamed})
+    em.save_analysis(small_result, tmp_path / "q1")
+    em.save_analysis(after, tmp_path / "q2")
+    out = tmp_path / "cmp"
+    assert (
+        main(
+            ["compare", str(tmp_path / "q1"), str(tmp_path / "q2")]
+            + ["--out", str(out)]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    labels = drivers.set_index("facet")["label"]
+    assert "The two waves measure different outcomes ('connected' in 2026Q3" in printed
+    assert "their shares and changes compare different questions" in printed
+    assert f"only: {labels[old]}." in printed
+    dropped = " and ".join(labels[f] for f in sorted([old, gone]))
+    assert f"No longer asked in 2026Q4 (asked in 2026Q3): {dropped}." in printed
+    hint = f"'{labels[old]}' may be one touchpoint renamed: {old} in 2026Q3"
+    assert hint in printed
+    n = len(drivers) - 2
+    assert f"of {n} facets moved" in printed
+    assert "Attrition · n:" not in printed
+    html = (out / "report.html").read_text()
+    assert f"{n} touchpoints compared" in html and "measure different outcomes" in html
+    assert f"over the {n} touchpoints asked in both waves" in html
+    # the saved comparison loads back, and is not taken for an analysis
+    loaded = em.load_comparison(out)
+    assert loaded.summary["differences"][0]["setting"] == "outcome column"
+    pd.testing.assert_frame_equal(loaded.changes, pd.read_csv(out / "changes.csv"))
+    with pytest.raises(em.ValidationError, match="holds a wave comparison"):
+        em.load_analysis(out)
