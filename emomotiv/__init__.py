@@ -21,7 +21,14 @@ from .controls import (
 from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
 from .diagnostics import diagnose_drivers, fit_warnings
 from .importance import shap_importance
-from .io import load_analysis, load_model, read_table, save_analysis, save_comparison
+from .io import (
+    load_analysis,
+    load_comparison,
+    load_model,
+    read_table,
+    save_analysis,
+    save_comparison,
+)
 from .measures import (
     connection_measures,
     connection_score,
@@ -106,6 +113,7 @@ __all__ = [
     "fit_warnings",
     "halo_score",
     "load_analysis",
+    "load_comparison",
     "load_model",
     "load_sample",
     "make_survey",

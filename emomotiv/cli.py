@@ -993,7 +993,14 @@ def _label(text: object) -> str:
 
 
 def _print_tracking(tracking: dict, changes) -> None:
+    from .report import kpi_name, setting_notes, touchpoint_notes
+
     waves = tracking["waves"]
+    notes = setting_notes(tracking)
+    if notes:
+        print("The two analyses were not run alike:")
+        for line in notes:
+            print(f"  {_safe(line)}")
     print(
         f"From {waves['before']} to {waves['after']}: "
         f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved beyond "
@@ -1005,10 +1012,24 @@ def _print_tracking(tracking: dict, changes) -> None:
             f"{row.importance_after:6.1%}  (rank {row.rank_before} -> "
             f"{row.rank_after})"
         )
-    from .report import kpi_name
-
+    for line in touchpoint_notes(tracking, changes):
+        print(_safe(line))
+    sizes = tracking.get("sample_size") or {}
+    if sizes.get("before") and sizes.get("after"):
+        print(f"Respondents: {sizes['before']:,} -> {sizes['after']:,}")
+    kpis = tracking["kpis"]
+    if kpis:
+        tested = any("beyond_noise" in kpi for kpi in kpis.values())
+        print(
+            "Headline measures"
+            + (
+                " (only the connected share is tested against noise):"
+                if tested
+                else " (not tested against noise):"
+            )
+        )
     noise = {True: " (beyond noise)", False: " (within noise)"}
-    for name, kpi in tracking["kpis"].items():
+    for name, kpi in kpis.items():
         before, after = _kpi(name, kpi["before"]), _kpi(name, kpi["after"])
         print(
             f"  {_safe(kpi_name(name))}: {before} -> {after}"

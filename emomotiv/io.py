@@ -44,6 +44,7 @@ from .study import write_study_file
 
 __all__ = [
     "load_analysis",
+    "load_comparison",
     "load_model",
     "read_table",
     "save_analysis",
@@ -632,7 +633,8 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     ValidationError
         When the folder's files do not match its ``manifest.json`` (a file
         missing or changed since the run), or it has none: a folder that does
-        not hold one whole run is never loaded.
+        not hold one whole run is never loaded. Also when it holds a wave
+        comparison (:func:`load_comparison` loads that).
 
     Examples
     --------
@@ -652,6 +654,14 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     """
     folder = Path(folder)
     files = check_manifest(folder)
+    if _is_comparison(files):
+        raise ValidationError(
+            [
+                f"'{folder}' holds a wave comparison (emomotiv compare), not an "
+                "analysis: load it with load_comparison."
+            ],
+            subject=f"saved analysis '{folder.name}'",
+        )
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     tables = {
         Path(name).stem: restore_formulas(pd.read_csv(folder / name))
@@ -669,6 +679,74 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         {"units": summary["importance"].get("units")},
     )
     return AnalysisResult(tables, summary, importance, model)
+
+
+def _is_comparison(files) -> bool:
+    """A folder of these files holds a comparison, not an analysis."""
+    return "changes.csv" in files and "drivers.csv" not in files
+
+
+def read_comparison(folder: str | PathLike) -> WaveComparison:
+    """The comparison a folder holds, read as it is: ``changes.csv`` and the
+    ``tracking`` of ``summary.json`` (:func:`load_comparison` checks the
+    folder first)."""
+    folder = Path(folder)
+    changes = restore_formulas(pd.read_csv(folder / "changes.csv"))
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return WaveComparison(changes, summary.get("tracking", {}))
+
+
+def load_comparison(folder: str | PathLike) -> WaveComparison:
+    """Reload a saved wave comparison: the ``changes`` table and its summary.
+
+    Parameters
+    ----------
+    folder : path
+        A folder written by :func:`save_comparison` (or ``emomotiv compare``).
+
+    Returns
+    -------
+    WaveComparison
+        ``changes`` from ``changes.csv`` and ``summary`` from the
+        ``tracking`` key of ``summary.json``.
+
+    Raises
+    ------
+    ValidationError
+        When the folder's files do not match its ``manifest.json`` (a file
+        missing or changed since the run), it has none, or it holds an
+        analysis rather than a comparison (:func:`load_analysis` loads that).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import emomotiv as em
+    >>> s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+    ...                     model=em.DriverModel(n_estimators=30, cv=0),
+    ...                     n_boot=5, progress=False)
+    >>> out = em.save_comparison(em.compare(result, result, labels=("Q1", "Q2")),
+    ...                          Path(tempfile.mkdtemp()) / "changes")
+    >>> loaded = em.load_comparison(out)
+    >>> loaded.summary["waves"], loaded.flagged
+    ({'before': 'Q1', 'after': 'Q2'}, [])
+    """
+    folder = Path(folder)
+    files = check_manifest(folder)
+    if not _is_comparison(files):
+        raise ValidationError(
+            [
+                f"'{folder}' does not hold a wave comparison (no changes.csv"
+                + (
+                    "; it holds an analysis: load it with load_analysis)."
+                    if "drivers.csv" in files
+                    else ")."
+                )
+            ],
+            subject=f"saved comparison '{folder.name}'",
+        )
+    return read_comparison(folder)
 
 
 def save_comparison(

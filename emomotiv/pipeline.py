@@ -542,7 +542,10 @@ def _validate_all_waves(
     problems += shared
     for label, own in found.items():
         problems += [f"Wave '{label}': {p}" for p in own if p not in shared]
-    return None, problems
+    from .tracking import separate_waves_advice
+
+    own = [p for ps in found.values() for p in ps if p not in shared]
+    return None, problems + separate_waves_advice(own)
 
 
 def _checked_inputs(

@@ -487,6 +487,143 @@ def kpi_name(key: object) -> str:
     return " · ".join(parts).replace("_", " ").capitalize()
 
 
+def _wave_names(tracking: Mapping[str, Any]) -> tuple[str, str]:
+    waves = tracking.get("waves")
+    waves = waves if isinstance(waves, Mapping) else {}
+    return (
+        str(waves.get("before") or "the earlier wave"),
+        str(waves.get("after") or "the later wave"),
+    )
+
+
+def _setting_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "none"
+    return "none" if value is None else str(value)
+
+
+# why a setting that differs matters, where it changes what a share means
+SETTING_MEANING = {
+    "halo design": "the shares net out the halo differently",
+    "controls": "the shares are net of different controls",
+    "weighted": "one wave's shares are weighted to the population, the other's not",
+}
+
+
+def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
+    """The settings two waves' analyses differ in, in words, one a line
+    (``tracking["differences"]`` of :func:`emomotiv.compare`); first, when
+    the outcome column differs, that the waves measure different outcomes.
+
+    Examples
+    --------
+    >>> tracking = {"waves": {"before": "Q1", "after": "Q2"}, "differences": [
+    ...     {"setting": "outcome column", "before": "connected", "after": "churned"},
+    ...     {"setting": "bootstrap replicates", "before": 15, "after": 10}]}
+    >>> for line in setting_notes(tracking):  # doctest: +NORMALIZE_WHITESPACE
+    ...     print(line)
+    The two waves measure different outcomes ('connected' in Q1, 'churned' in
+    Q2): their shares and changes compare different questions, not one question
+    over time.
+    Bootstrap replicates: 15 in Q1, 10 in Q2.
+    """
+    before, after = _wave_names(tracking)
+    differences = tracking.get("differences") or []
+    lines = []
+    for d in differences:
+        if not isinstance(d, Mapping) or "setting" not in d:
+            continue
+        name = str(d["setting"])
+        b, a = _setting_value(d.get("before")), _setting_value(d.get("after"))
+        if name == "outcome column":
+            lines.insert(
+                0,
+                f"The two waves measure different outcomes ('{b}' in {before}, "
+                f"'{a}' in {after}): their shares and changes compare different "
+                "questions, not one question over time.",
+            )
+            continue
+        why = SETTING_MEANING.get(name)
+        lines.append(
+            f"{name.capitalize()}: {b} in {before}, {a} in {after}"
+            + (f" ({why})." if why else ".")
+        )
+    return lines
+
+
+def touchpoint_notes(tracking: Mapping[str, Any], changes: pd.DataFrame) -> list[str]:
+    """The touchpoints asked in one wave only, by label, one line each for
+    the added and the dropped, and a line for each dropped and added pair that
+    share a label (perhaps one touchpoint renamed).
+
+    Examples
+    --------
+    >>> changes = pd.DataFrame({"facet": ["chat", "live_chat", "forum"],
+    ...                         "label": ["Chat", "Chat", "Forum"]})
+    >>> tracking = {"waves": {"before": "Q1", "after": "Q2"},
+    ...             "added": ["live_chat"], "dropped": ["chat", "forum"]}
+    >>> for line in touchpoint_notes(tracking, changes):
+    ...     print(line)
+    Asked in Q2 only: Chat.
+    No longer asked in Q2 (asked in Q1): Chat and Forum.
+    'Chat' may be one touchpoint renamed: chat in Q1, live_chat in Q2.
+    """
+    before, after = _wave_names(tracking)
+    labels: dict[str, str] = {}
+    if {"facet", "label"} <= set(changes.columns):
+        labels = {str(r["facet"]): _label(r) for r in _records(changes)}
+    added = [str(f) for f in tracking.get("added") or []]
+    dropped = [str(f) for f in tracking.get("dropped") or []]
+    lines = []
+    if added:
+        lines.append(
+            f"Asked in {after} only: {_label_list([labels.get(f, f) for f in added])}."
+        )
+    if dropped:
+        named = _label_list([labels.get(f, f) for f in dropped])
+        lines.append(f"No longer asked in {after} (asked in {before}): {named}.")
+    for old in dropped:
+        for new in added:
+            if labels.get(old, old).casefold() == labels.get(new, new).casefold():
+                lines.append(
+                    f"'{labels.get(new, new)}' may be one touchpoint renamed: "
+                    f"{old} in {before}, {new} in {after}."
+                )
+    return lines
+
+
+def compared_share_note(tracking: Mapping[str, Any]) -> str | None:
+    """What share a comparison compares, when it is not each wave's
+    reported one: the full-data fit's, rescaled over the facets in both.
+
+    Examples
+    --------
+    >>> compared_share_note({"estimate": "full-data fit", "rescaled": True,
+    ...                      "n_facets": 28})  # doctest: +NORMALIZE_WHITESPACE
+    "Shares are each wave's full-data fit (the model fitted on all its
+    respondents), rescaled to sum to 100% over the 28 touchpoints asked in both
+    waves, so they differ from the shares in each wave's own report."
+    """
+    full = tracking.get("estimate") == "full-data fit"
+    rescaled = tracking.get("rescaled") is True
+    if not (full or rescaled):
+        return None
+    what = (
+        "each wave's full-data fit (the model fitted on all its respondents)"
+        if full
+        else "each wave's reported share"
+    )
+    n = tracking.get("n_facets")
+    over = f"the {n} touchpoints" if isinstance(n, int) else "the touchpoints"
+    rescale = f", rescaled to sum to 100% over {over} asked in both waves"
+    return (
+        f"Shares are {what}{rescale if rescaled else ''}, so they differ from "
+        "the shares in each wave's own report."
+    )
+
+
 def kpi_kind(key: object) -> str:
     """How a headline measure is printed: ``"share"`` (in %, changes in
     points), ``"money"`` or ``"number"``.
@@ -1062,7 +1199,7 @@ class Report:
 
         import pandas as pd
 
-        from .io import restore_formulas
+        from .io import _is_comparison, read_comparison, restore_formulas
 
         folder = Path(folder)
         if not folder.is_dir():
@@ -1071,16 +1208,13 @@ class Report:
             raise FileNotFoundError(
                 f"'{folder}' is not a saved analysis: it has no summary.json."
             )
+        if _is_comparison([p.name for p in folder.glob("*.csv")]):  # compare
+            return ComparisonReport(read_comparison(folder), **options)
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         tables = {
             p.stem: restore_formulas(pd.read_csv(p))
             for p in sorted(folder.glob("*.csv"))
         }
-        if "changes" in tables and "drivers" not in tables:  # emomotiv compare
-            from .results import WaveComparison
-
-            comparison = WaveComparison(tables["changes"], summary.get("tracking", {}))
-            return ComparisonReport(comparison, **options)
         return cls({"tables": tables, "summary": summary}, **options)
 
     def write_pdf(self, path: str | PathLike, *, browser: str | None = None) -> Path:
@@ -1202,18 +1336,28 @@ class ComparisonReport(Report):
         c = self._changes({"changes": changes}, summary) or {"tracking": {}}
         if isinstance(c.get("chart"), str):
             c["chart"] = Markup(c["chart"])
-        flagged = changes["flagged"].astype(bool) if "flagged" in changes else None
-        order = changes.reindex(
-            changes["change"].abs().sort_values(ascending=False).index
+        tracking = summary["tracking"]
+        compared = (  # added and dropped touchpoints are named apart
+            changes[changes["status"] == "both"] if "status" in changes else changes
         )
-        rows = changes.loc[flagged] if flagged is not None else changes.iloc[:0]
+        flagged = compared["flagged"].astype(bool) if "flagged" in compared else None
+        order = compared.reindex(
+            compared["change"].abs().sort_values(ascending=False).index
+        )
+        rows = compared.loc[flagged] if flagged is not None else compared.iloc[:0]
         rest = order.loc[~order.index.isin(rows.index)]
         rows = pd.concat([rows, rest.head(max(self.top - len(rows), 0))])
+        n_facets = tracking.get("n_facets")
+        sizes = tracking.get("sample_size")
         return {
             "title": self.title,
             "c": c,
             "rows": _records(rows),
-            "n_total": len(changes),
+            "n_total": n_facets if isinstance(n_facets, int) else len(compared),
+            "settings": setting_notes(tracking),
+            "touchpoints": touchpoint_notes(tracking, changes),
+            "share_note": compared_share_note(tracking),
+            "sizes": dict(sizes) if isinstance(sizes, Mapping) else {},
             "moved": [
                 {"label": _label(r), "up": (_number(r.get("change")) or 0) > 0}
                 for r in _records(rows)[:5]

@@ -131,11 +131,16 @@ class WaveComparison:
         ``status`` (``both``, ``added`` or ``dropped``), ``se_change``,
         ``p_value`` and ``p_adjusted``. Flagged facets first, then by size of
         the change. The importance columns are the full-data fits' shares
-        when both analyses have them (``summary["estimate"]``).
+        when both analyses have them (``summary["estimate"]``). The ranks of
+        a ``both`` row are among the facets of both waves; an ``added`` or
+        ``dropped`` row keeps its rank in its own wave.
     summary : dict
         JSON-ready facts (``summary["tracking"]`` of an analysis): the waves,
-        KPI trends, ``n_flagged``, the flag ``rule`` and its settings, and
-        ``estimate``, the share compared.
+        KPI trends, ``n_facets`` (those in both waves), ``added`` and
+        ``dropped``, ``differences`` (the settings the two analyses record
+        differently, each ``{"setting", "before", "after"}``),
+        ``n_flagged``, the flag ``rule`` and its settings, and ``estimate``,
+        the share compared.
 
     Examples
     --------

@@ -66,7 +66,22 @@ Importance is a *share* of the total, so when one facet gains, every other
 facet's share shrinks a little; a flag is about the share, which is what the
 report shows. Facets present in only one wave are listed as ``added`` or
 ``dropped``; the shares of the facets in both are then rescaled to sum to
-one over those facets before they are compared.
+one over those facets before they are compared. The facets compared are
+those in both waves (``n_facets``), and their ranks (``rank_before``,
+``rank_after``) and the top-10 moves are among them alone, so a dropped
+facet does not lift the others; an added or dropped facet keeps its rank in
+the one wave that has it.
+
+What is not compared is listed: ``differences`` names the settings the two
+analyses record differently (:data:`SETTINGS`: the outcome column and
+label, the connected rule, the halo design and controls, weighting, the
+bootstrap replicates and level, the emomotiv and xgboost versions). Nothing
+is refused for them (a column renamed between questionnaires is
+legitimate), but when the outcome column differs the two waves measure
+different outcomes, and the report and the console say so first. Of the
+headline KPIs only the connected share is tested against noise; sample
+sizes and interval bounds are not trends, and a KPI's intervals, where both
+analyses hold them, travel with it as ``before_low`` to ``after_high``.
 """
 
 from __future__ import annotations
@@ -116,6 +131,19 @@ KPIS = {
     "value_per_connected": ("value", "value_per_connected"),
     "attrition": ("value", "attrition"),
     "advocacy": ("value", "advocacy"),
+}
+# the settings two waves should share, and where an analysis summary holds them
+SETTINGS = {
+    "outcome column": ("data", "roles", "connection"),
+    "outcome label": ("data", "outcome_label"),
+    "connected rule": ("measures", "connected_rule"),
+    "halo design": ("halo", "method"),
+    "controls": ("halo", "controls"),
+    "weighted": ("data", "weighted"),
+    "bootstrap replicates": ("uncertainty", "n_boot"),
+    "interval level": ("uncertainty", "level"),
+    "emomotiv version": ("versions", "emomotiv"),
+    "xgboost version": ("versions", "xgboost"),
 }
 ANALYSIS_FILES = ("summary.json", "drivers.csv", "model.json", "model_meta.json")
 TOP = 10
@@ -254,6 +282,37 @@ def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str
             "cannot be compared."
         )
     return problems
+
+
+_ABSENT = object()
+
+
+def _setting(summary: Mapping, path: tuple[str, ...]):
+    value: Any = summary
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return _ABSENT
+        value = value[key]
+    return value
+
+
+def _differences(before: Mapping, after: Mapping) -> list[dict[str, Any]]:
+    """The settings (:data:`SETTINGS`) two analysis summaries record
+    differently; a setting either summary lacks is left out.
+
+    Examples
+    --------
+    >>> a = {"data": {"roles": {"connection": "connected"}, "weighted": True}}
+    >>> b = {"data": {"roles": {"connection": "churned"}}}
+    >>> _differences(a, b)
+    [{'setting': 'outcome column', 'before': 'connected', 'after': 'churned'}]
+    """
+    out = []
+    for name, path in SETTINGS.items():
+        b, a = _setting(before, path), _setting(after, path)
+        if b is not _ABSENT and a is not _ABSENT and b != a:
+            out.append({"setting": name, "before": b, "after": a})
+    return out
 
 
 # --- uncertainty ----------------------------------------------------------
@@ -397,6 +456,9 @@ def _rule(alpha: float, correction: str, source: str, n: int, reading: str) -> s
 # --- KPIs -----------------------------------------------------------------
 
 
+BOUNDS = ("_low", "_high")
+
+
 def _numeric_leaves(value, prefix: str) -> dict[str, float]:
     if isinstance(value, Mapping):
         out = {}
@@ -408,17 +470,41 @@ def _numeric_leaves(value, prefix: str) -> dict[str, float]:
     return {}
 
 
-def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, float]]:
+def _is_trend(leaf: str) -> bool:
+    """A measure to trend: not a sample size (``n``, ``n_*``) or an interval
+    bound (``*_low``, ``*_high``), which go with their estimate."""
+    last = leaf.rsplit(".", 1)[-1]
+    return not (last == "n" or last.startswith("n_") or last.endswith(BOUNDS))
+
+
+def _kpi_leaves(summary: Mapping, name: str, section: str, key: str):
+    """A KPI's numeric leaves, with the bounds beside a top-level estimate
+    (``value.multiplier_low`` for ``value.multiplier``) as its own."""
+    part = summary.get(section) or {}
+    leaves = _numeric_leaves(part.get(key), name)
+    if not isinstance(part.get(key), Mapping):
+        for bound in BOUNDS:
+            leaves |= _numeric_leaves(part.get(key + bound), name + bound)
+    return leaves
+
+
+def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, Any]]:
     out = {}
     for name, (section, key) in KPIS.items():
-        b = _numeric_leaves((before.get(section) or {}).get(key), name)
-        a = _numeric_leaves((after.get(section) or {}).get(key), name)
+        b = _kpi_leaves(before, name, section, key)
+        a = _kpi_leaves(after, name, section, key)
         for leaf in sorted(set(b) & set(a)):
+            if not _is_trend(leaf):
+                continue
             out[leaf] = {
                 "before": b[leaf],
                 "after": a[leaf],
                 "change": a[leaf] - b[leaf],
             }
+            bounds = [w + s for w in ("before", "after") for s in BOUNDS]
+            values = [side.get(leaf + s) for side in (b, a) for s in BOUNDS]
+            if None not in values:  # each wave's own interval
+                out[leaf] |= dict(zip(bounds, values, strict=True))
     if "connected_share" in out:
         out.pop("mean_outcome", None)  # the same number for a 0/1 outcome
     share = out.get("connected_share")
@@ -462,6 +548,18 @@ def _side(result: AnalysisResult, suffix: str, point: str) -> pd.DataFrame:
     for extra in ("label", "stage"):
         side[f"{extra}_{suffix}"] = d[extra] if extra in d else None
     return side
+
+
+def _rank_compared(table: pd.DataFrame, common: list[str], suffix: str) -> None:
+    """Rank the facets of both waves among themselves, in place: one wave's
+    rank of its compared share, ties in the wave's own order. A facet of one
+    wave only keeps its rank in that wave."""
+    share = table.loc[common, f"importance_{suffix}"]
+    own = table.loc[common, f"rank_{suffix}"]
+    order = pd.DataFrame({"share": -share, "own": own}).sort_values(
+        ["share", "own"], kind="stable"
+    )
+    table.loc[order.index, f"rank_{suffix}"] = np.arange(1, len(order) + 1)
 
 
 def compare(
@@ -547,6 +645,8 @@ def compare(
     else:
         scales = (1.0, 1.0)
 
+    for suffix in ("before", "after"):
+        _rank_compared(table, common, suffix)
     change = table["importance_after"] - table["importance_before"]
     se, source, df = _change_errors(res_b, res_a, common, scales)
     se = se.reindex(table.index)
@@ -585,8 +685,9 @@ def compare(
     order = np.lexsort((out["facet"], size, ~out["flagged"]))
     out = out.iloc[order].reset_index(drop=True)[CHANGES_COLUMNS]
 
-    top_b = set(out.loc[out["rank_before"] <= TOP, "facet"].dropna())
-    top_a = set(out.loc[out["rank_after"] <= TOP, "facet"].dropna())
+    compared = out[out["status"] == "both"]
+    top_b = set(compared.loc[compared["rank_before"] <= TOP, "facet"])
+    top_a = set(compared.loc[compared["rank_after"] <= TOP, "facet"])
     flagged = out[out["flagged"]]
     summary = {
         "waves": {"before": labels[0], "after": labels[1]},
@@ -599,6 +700,7 @@ def compare(
         "added": sorted(out.loc[out["status"] == "added", "facet"]),
         "dropped": sorted(out.loc[out["status"] == "dropped", "facet"]),
         "rescaled": rescaled,
+        "differences": _differences(res_b.summary, res_a.summary),
         "n_flagged": len(flagged),
         "flagged": {
             "up": list(flagged.loc[flagged["change"] > 0, "facet"]),
@@ -625,6 +727,23 @@ def add_comparison(result: AnalysisResult, comparison: WaveComparison):
     tables = dict(result.tables) | {"changes": comparison.changes}
     summary = dict(result.summary) | {"tracking": dict(comparison.summary)}
     return replace(result, tables=tables, summary=summary, tracking=comparison)
+
+
+EMPTY_FACET = re.compile(r"Facet '.+' is empty: no respondent rated it")
+SEPARATE_WAVES = (
+    "A touchpoint asked in one wave only is empty in the others, and one "
+    "file with a wave column needs every touchpoint in every wave: analyse "
+    "each wave apart (its own file, without the wave role) and compare the "
+    "saved analyses with `emomotiv compare DIR_BEFORE DIR_AFTER` "
+    "(emomotiv.compare in Python), which lists the touchpoints added and "
+    "dropped and compares the rest."
+)
+
+
+def separate_waves_advice(problems: Iterable[str]) -> list[str]:
+    """The way out when a facet is empty in a wave: ``[SEPARATE_WAVES]``
+    if one of ``problems`` (a wave's validation) says so, else ``[]``."""
+    return [SEPARATE_WAVES] if any(EMPTY_FACET.search(p) for p in problems) else []
 
 
 def analyze_latest_wave(
@@ -658,7 +777,8 @@ def analyze_latest_wave(
             runs.append(analyze(part, catalog, study=study))
         except ValidationError as err:
             subject = f"{err.subject} of wave '{label}'"
-            raise ValidationError(err.problems, subject=subject) from None
+            problems = [*err.problems, *separate_waves_advice(err.problems)]
+            raise ValidationError(problems, subject=subject) from None
     comparison = compare(*runs, labels=(str(previous), str(latest)))
     comparison.summary["waves_in_survey"] = [str(label) for label in labels]
     return add_comparison(runs[1], comparison)

@@ -403,3 +403,25 @@ def test_the_output_lock_admits_one_run_at_a_time(tmp_path, earlier):
     assert overlaps == []
     assert len(entered) == 200  # one run took each folder
     assert list(tmp_path.iterdir()) == []  # no lock left behind
+
+
+def test_a_saved_comparison_loads_back_and_is_not_an_analysis(small_result, tmp_path):
+    from emomotiv.io import save_comparison
+    from emomotiv.results import WaveComparison
+
+    changes = pd.DataFrame(
+        {"facet": ["a", "b"], "label": ["=a", "B"], "change": [-0.02, 0.01]}
+    )
+    summary = {"n_flagged": 0, "waves": {"before": "Q1", "after": "Q2"}}
+    out = save_comparison(WaveComparison(changes, summary), tmp_path / "cmp")
+    loaded = em.load_comparison(out)
+    pd.testing.assert_frame_equal(loaded.changes, changes)
+    assert loaded.summary == summary
+    with pytest.raises(em.ValidationError, match="holds a wave comparison"):
+        em.load_analysis(out)
+    run = em.save_analysis(small_result, tmp_path / "run")
+    with pytest.raises(em.ValidationError, match="load it with load_analysis"):
+        em.load_comparison(run)
+    (out / "changes.csv").write_text("facet\nz\n")
+    with pytest.raises(em.ValidationError, match="changed after the run"):
+        em.load_comparison(out)

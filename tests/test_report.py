@@ -1056,3 +1056,53 @@ def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negati
     rows = {f: _row(part, label[f]) for f in (first, second)}
     assert "▼" in rows[first] and "▼" not in rows[second]
     assert "where higher ratings go with <em>lower</em>" in part
+
+
+def test_compare_report_names_settings_touchpoints_and_the_share_compared(
+    comparison,
+):
+    from emomotiv.results import WaveComparison
+
+    dropped = comparison.changes.iloc[[0]].assign(
+        facet="old_chat", label="Chat", status="dropped", change=np.nan
+    )
+    added = dropped.assign(facet="live_chat", status="added")
+    changes = pd.concat(
+        [comparison.changes.assign(status="both"), dropped, added], ignore_index=True
+    )
+    summary = {
+        **comparison.summary,
+        "n_facets": 30,
+        "added": ["live_chat"],
+        "dropped": ["old_chat"],
+        "rescaled": True,
+        "estimate": "full-data fit",
+        "differences": [
+            {"setting": "outcome column", "before": "connected", "after": "churned"},
+            {"setting": "weighted", "before": True, "after": False},
+        ],
+        "kpis": {
+            **comparison.summary["kpis"],
+            "attrition.odds_ratio": {"before": 0.4, "after": 0.8, "change": 0.4},
+        },
+    }
+    html = em.ComparisonReport(WaveComparison(changes, summary)).html()
+    header = html.split("</header>")[0]
+    assert "30 touchpoints compared" in header
+    assert "The two waves measure different outcomes" in header
+    assert "compare different questions" in header
+    assert "Weighted: yes in 2026Q2, no in 2026Q3" in header
+    parts = sections(html)
+    assert "Asked in 2026Q3 only: Chat." in parts["summary"]
+    assert "No longer asked in 2026Q3 (asked in 2026Q2): Chat." in parts["summary"]
+    assert "&#39;Chat&#39; may be one touchpoint renamed" in parts["summary"]
+    assert "full-data fit" in parts["summary"]
+    assert "rescaled to sum to 100% over the 30 touchpoints" in parts["summary"]
+    assert "Rank before" in parts["changes"] and "Rank after" in parts["changes"]
+    assert "Rank now" not in html and "live_chat" not in parts["changes"]
+    odds = parts["kpis"].split("Attrition · odds ratio")[1].split("</tr>")[0]
+    assert "not tested" in odds
+    # without rescaling or the full-data fit, nothing is said of either
+    plain = {**summary, "rescaled": False, "estimate": "reported share"}
+    html = em.ComparisonReport(WaveComparison(changes, plain)).html()
+    assert "rescaled" not in html and "full-data" not in html

@@ -611,3 +611,150 @@ def test_a_saved_interval_of_few_replicates_gives_an_unbiased_standard_error(n_b
     assert se.mean() == pytest.approx(1, abs=0.03)  # the draws' sd is 1
     if n_boot <= 10:  # width over 2 z reads a sd a fifth or more too small
         assert ((high - low) / (2 * _z(0.9))).mean() < 0.8
+
+
+def _with_summary(result, **changes):
+    """``result`` with summary sections replaced, nested keys as dotted names."""
+    summary = json.loads(json.dumps(result.summary, default=str))
+    for dotted, value in changes.items():
+        *path, last = dotted.split("__")
+        part = summary
+        for key in path:
+            part = part.setdefault(key, {})
+        part[last] = value
+    return replace(result, summary=summary)
+
+
+def test_settings_that_differ_between_the_waves_are_listed(small_result):
+    assert em.compare(small_result, small_result).summary["differences"] == []
+    after = _with_summary(
+        small_result,
+        data__roles__connection="churned",
+        halo__method="none",
+        uncertainty__n_boot=5,
+        versions__xgboost="0.1",
+    )
+    differences = em.compare(small_result, after).summary["differences"]
+    by_name = {d["setting"]: (d["before"], d["after"]) for d in differences}
+    assert by_name == {
+        "outcome column": ("connected", "churned"),
+        "halo design": (small_result.summary["halo"]["method"], "none"),
+        "bootstrap replicates": (10, 5),
+        "xgboost version": (small_result.summary["versions"]["xgboost"], "0.1"),
+    }
+    # a setting one summary does not hold is not a difference
+    summary = dict(after.summary)
+    summary.pop("halo")
+    lacking = em.compare(small_result, replace(after, summary=summary))
+    assert "halo design" not in {d["setting"] for d in lacking.summary["differences"]}
+
+
+def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
+    drivers = small_result.drivers
+    first = drivers.sort_values("full_data_importance", ascending=False)["facet"]
+    top = first.iloc[0]
+    cut = replace(small_result, tables={"drivers": drivers[drivers["facet"] != top]})
+    result = em.compare(small_result, cut)
+    rows = result.changes.set_index("facet")
+    both = rows[rows["status"] == "both"]
+    assert sorted(both["rank_before"]) == list(range(1, len(drivers)))
+    assert (both["rank_before"] == both["rank_after"]).all()
+    assert (both["rank_change"] == 0).all()
+    assert rows.loc[top, "rank_before"] == 1  # its rank in its own wave
+    assert result.summary["top10"] == {"entered": [], "left": []}
+
+
+def test_kpi_trends_leave_out_sample_sizes_and_interval_bounds(small_result):
+    def with_value(multiplier, odds_ratio, n):
+        value = {
+            "multiplier": multiplier,
+            "multiplier_low": multiplier - 0.2,
+            "multiplier_high": multiplier + 0.2,
+            "attrition": {
+                "n": n,
+                "odds_ratio": odds_ratio,
+                "odds_ratio_low": odds_ratio / 2,
+                "odds_ratio_high": odds_ratio * 2,
+                "rate": {"unconnected": 0.2},
+            },
+        }
+        return _with_summary(small_result, value=value)
+
+    kpis = em.compare(with_value(2.0, 0.4, 1500), with_value(2.5, 0.8, 1200))
+    kpis = kpis.summary["kpis"]
+    assert set(kpis) == {
+        "connected_share",
+        "value_multiplier",
+        "attrition.odds_ratio",
+        "attrition.rate.unconnected",
+    }
+    assert kpis["attrition.odds_ratio"] == pytest.approx(
+        {
+            "before": 0.4,
+            "after": 0.8,
+            "change": 0.4,
+            "before_low": 0.2,
+            "before_high": 0.8,
+            "after_low": 0.4,
+            "after_high": 1.6,
+        }
+    )
+    assert kpis["value_multiplier"]["after_high"] == pytest.approx(2.7)
+    assert "before_low" not in kpis["attrition.rate.unconnected"]
+    # only the connected share is tested against noise
+    assert [k for k, v in kpis.items() if "beyond_noise" in v] == ["connected_share"]
+
+
+def test_a_touchpoint_asked_in_one_wave_only_points_to_compare():
+    s = em.make_waves(300, 8, random_state=2)
+    survey = s.survey.copy()
+    facet = s.catalog["facet"].iloc[0]
+    survey.loc[survey["wave"] == "2026Q3", facet] = np.nan
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
+    text = str(err.value)
+    assert f"Wave '2026Q3': Facet '{facet}' is empty" in text
+    assert "analyse each wave apart" in text and "emomotiv compare" in text
+
+
+def test_compare_names_other_outcomes_and_touchpoints_on_the_command_line(
+    small_result, tmp_path, capsys
+):
+    drivers = small_result.drivers
+    old, gone = drivers["facet"].iloc[0], drivers["facet"].iloc[1]
+    renamed = drivers[drivers["facet"] != gone].replace({"facet": {old: "new_name"}})
+    after = _with_summary(
+        small_result, data__roles__connection="churned", data__wave="2026Q4"
+    )
+    after = replace(after, tables={**after.tables, "drivers": renamed})
+    em.save_analysis(small_result, tmp_path / "q1")
+    em.save_analysis(after, tmp_path / "q2")
+    out = tmp_path / "cmp"
+    assert (
+        main(
+            ["compare", str(tmp_path / "q1"), str(tmp_path / "q2")]
+            + ["--out", str(out)]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    labels = drivers.set_index("facet")["label"]
+    assert "The two waves measure different outcomes ('connected' in 2026Q3" in printed
+    assert "their shares and changes compare different questions" in printed
+    assert f"only: {labels[old]}." in printed
+    dropped = " and ".join(labels[f] for f in sorted([old, gone]))
+    assert f"No longer asked in 2026Q4 (asked in 2026Q3): {dropped}." in printed
+    hint = f"'{labels[old]}' may be one touchpoint renamed: {old} in 2026Q3"
+    assert hint in printed
+    n = len(drivers) - 2
+    assert f"of {n} facets moved" in printed
+    assert "Attrition · n:" not in printed
+    html = (out / "report.html").read_text()
+    assert f"{n} touchpoints compared" in html and "measure different outcomes" in html
+    assert f"over the {n} touchpoints asked in both waves" in html
+    # the saved comparison loads back, and is not taken for an analysis
+    loaded = em.load_comparison(out)
+    assert loaded.summary["differences"][0]["setting"] == "outcome column"
+    pd.testing.assert_frame_equal(loaded.changes, pd.read_csv(out / "changes.csv"))
+    with pytest.raises(em.ValidationError, match="holds a wave comparison"):
+        em.load_analysis(out)
