@@ -944,6 +944,13 @@ def _add_compare(sub) -> None:
         "the flags false)",
     )
     compare.add_argument(
+        "--labels",
+        nargs=2,
+        metavar=("BEFORE", "AFTER"),
+        help="names of the two waves in the report and summary (default: each "
+        "analysis's wave label, else its folder's name)",
+    )
+    compare.add_argument(
         "--force",
         action="store_true",
         help="write into a non-empty output folder: the files of an earlier "
@@ -1068,7 +1075,11 @@ def _compare(args: argparse.Namespace) -> int:
         raise ValidationError(problems, subject="comparison")
     with output_lock(args.out):
         comparison = compare(
-            args.before, args.after, alpha=args.alpha, correction=args.correction
+            args.before,
+            args.after,
+            alpha=args.alpha,
+            correction=args.correction,
+            labels=args.labels,
         )
         out = save_comparison(comparison, args.out, force=args.force)
     _print_tracking(comparison.summary, comparison.changes)

@@ -872,4 +872,8 @@ def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     assert sorted(p.name for p in q1.iterdir()) == held
     with pytest.raises(FileExistsError, match="holds an emomotiv comparison"):
         em.save_analysis(result, both, force=True)
-    assert main(["compare", str(q1), str(q2), "--out", str(both), "--force"]) == 0
+    argv = ["compare", str(q1), str(q2), "--out", str(both), "--force"]
+    assert main([*argv, "--labels", "Spring", "Summer"]) == 0
+    assert "From Spring to Summer" in capsys.readouterr().out
+    saved = json.loads((both / "summary.json").read_text())["tracking"]["waves"]
+    assert saved == {"before": "Spring", "after": "Summer"}

@@ -920,6 +920,13 @@ def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
     assert "+2.0 pts to +4.0 pts" in parts["changes"]
     waves = comparison.summary["waves"]
     assert f"From {waves['before']} to {waves['after']}" in html
+    # the p-value's column is named by the correction the flags used
+    for correction, name in (("fdr_bh", "Benjamini-Hochberg"), ("none", "unadjusted")):
+        other = type(comparison)(
+            comparison.changes, comparison.summary | {"correction": correction}
+        )
+        table = sections(em.ComparisonReport(other).html())["changes"]
+        assert f"p ({name})" in table and "p (Holm)" not in table
 
 
 def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
