@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._validation import (
     check_choice,
@@ -269,6 +269,8 @@ class DriverModel(BaseEstimator):
         values = self._check_X(X, reset=True)
         self._check_constraints()
         y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:  # one column: read it, with a warning
+            y = column_or_1d(y, warn=True)
         if y.ndim != 1 or len(y) != len(values):
             raise ValueError(
                 f"y must be 1D with one entry per respondent ({len(values)}); "
@@ -287,8 +289,21 @@ class DriverModel(BaseEstimator):
         if task == "binary":
             self.classes_, target = np.unique(y, return_inverse=True)
             if len(self.classes_) != 2:
+                kind = type_of_target(y)
+                if kind == "continuous":
+                    raise ValueError(
+                        "Unknown label type: a binary task needs a 0/1 outcome; "
+                        f"got a continuous one ({len(self.classes_)} values)."
+                    )
+                if len(self.classes_) < 2:
+                    raise ValueError(
+                        "A binary task needs two classes; the outcome has only 1 "
+                        f"class ({self.classes_[0]!r}): every respondent gave the "
+                        "same answer."
+                    )
                 raise ValueError(
-                    f"A binary task needs two classes; got {len(self.classes_)} class."
+                    "Only binary classification is supported: a binary task needs "
+                    f"two classes; got {len(self.classes_)}."
                 )
         else:
             target = y.astype(float)
@@ -376,8 +391,21 @@ class DriverModel(BaseEstimator):
         return out
 
     def __sklearn_tags__(self):
+        """scikit-learn's view of the model: NaN allowed; a classifier when
+        the task is binary (declared, or found by ``fit`` under ``"auto"``), a
+        regressor for a score, so that its scorers (``"roc_auc"``,
+        ``"neg_log_loss"``, ``"r2"``) and stratified folds apply."""
+        from sklearn.utils import ClassifierTags, RegressorTags
+
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
+        task = getattr(self, "task_", self.task)
+        if task == "binary":
+            tags.estimator_type = "classifier"
+            tags.classifier_tags = ClassifierTags(multi_class=False)
+        elif task == "regression":
+            tags.estimator_type = "regressor"
+            tags.regressor_tags = RegressorTags()
         return tags
 
 

@@ -15,7 +15,10 @@ def _expected_failures(estimator):
 
 
 @parametrize_with_checks(
-    [em.DriverModel(n_estimators=5, cv=0, random_state=0)],
+    [
+        em.DriverModel(n_estimators=5, cv=0, random_state=0),
+        em.DriverModel(task="binary", n_estimators=50, cv=0, random_state=0),
+    ],
     expected_failed_checks=_expected_failures,
 )
 def test_sklearn_compatible(estimator, check):
@@ -85,3 +88,27 @@ def test_notebook_mistakes_are_named_before_xgboost_sees_them(small):
         em.DriverModel(random_state="seed", **fast).fit(X, y)
     with pytest.raises(ValueError, match="y has 3 missing values"):
         em.DriverModel(**fast).fit(X, y.where(y.index > 2))
+
+
+def test_scikit_learn_sees_a_classifier_or_a_regressor(small):
+    """A binary model is a classifier to scikit-learn once fitted (or when
+    declared), so its probability scorers work; ValueModel is a regressor."""
+    from sklearn.base import is_classifier, is_regressor
+    from sklearn.model_selection import cross_val_score
+
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=30, cv=0, random_state=0)
+    assert not is_classifier(model)  # "auto": known only once fitted
+    assert is_classifier(em.DriverModel(task="binary"))
+    assert is_classifier(model.fit(X, y)) and not is_regressor(model)
+    assert is_regressor(em.ValueModel()) and is_regressor(
+        em.DriverModel(task="regression")
+    )
+    auc = cross_val_score(
+        em.DriverModel(n_estimators=30, cv=0, task="binary"),
+        X,
+        y,
+        cv=3,
+        scoring="roc_auc",
+    )
+    assert np.isfinite(auc).all() and (auc > 0.6).all()

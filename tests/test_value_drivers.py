@@ -26,7 +26,7 @@ def direct():
 
 
 @parametrize_with_checks(
-    [em.ValueModel(objective="squared", n_estimators=5, cv=0, random_state=0)],
+    [em.ValueModel(objective="squared", n_estimators=100, cv=0, random_state=0)],
     expected_failed_checks=lambda estimator: {
         "check_sample_weight_equivalence_on_dense_data": (
             "XGBoost draws rows (subsample) and bins features by weighted "
