@@ -122,18 +122,18 @@ def _stated_step(
         )
         empty = {"rank_correlation": None, "thresholds": None, "counts": {}}
         return None, {"source": None, "skipped": reason, **empty}, []
-    stated = stated_importance(
-        data,
-        cat,
-        form=study.stated_form,
-        source=source,
-        scale=study.stated_scale,
-        sample_weight=w,
-        n_boot=STATED_N_BOOT,
-        random_state=study.random_state,
-    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
+        stated = stated_importance(
+            data,
+            cat,
+            form=study.stated_form,
+            source=source,
+            scale=study.stated_scale,
+            sample_weight=w,
+            n_boot=STATED_N_BOOT,
+            random_state=study.random_state,
+        )
         comparison = compare_importance(
             importance,
             stated,

@@ -88,6 +88,23 @@ def test_catalog_ratings_read_as_ranks_warn():
             em.stated_importance(catalog=_catalog(ranks), form="ranks")
 
 
+def test_analyze_records_catalog_ratings_read_as_ranks():
+    """The warning reaches summary.json's warnings (and so the report and the
+    console), not only Python's warnings."""
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    result = em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        stated_form="ranks",
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert any("do not look like ranks" in w for w in result.summary["warnings"])
+
+
 def test_catalog_ranks_with_ties():
     s = em.stated_importance(catalog=_catalog([1, 2, 2, 4]), form="ranks")
     # mid-ranks 1, 2.5, 2.5, 4 -> points 4, 2.5, 2.5, 1 of 10
