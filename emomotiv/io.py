@@ -912,6 +912,8 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
         _claim(lock)
     except FileExistsError:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
+    except OSError as err:  # a read-only mount: name the folder, not the lock
+        raise type(err)(err.errno, err.strerror, str(lock.parent)) from None
     try:
         yield out
     finally:

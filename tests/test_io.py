@@ -425,3 +425,22 @@ def test_a_saved_comparison_loads_back_and_is_not_an_analysis(small_result, tmp_
     (out / "changes.csv").write_text("facet\nz\n")
     with pytest.raises(em.ValidationError, match="changed after the run"):
         em.load_comparison(out)
+
+
+def test_a_folder_that_takes_no_lock_is_named_not_the_lock(tmp_path, monkeypatch):
+    """On a read-only mount (where the permission bits still allow writing)
+    the error names the folder and the reason, not the internal lock file."""
+    import errno
+
+    import emomotiv.io as io_module
+    from emomotiv.io import output_lock
+
+    def read_only(path):
+        raise OSError(errno.EROFS, "Read-only file system", str(path) + ".123.456")
+
+    monkeypatch.setattr(io_module, "_claim", read_only)
+    with pytest.raises(OSError) as err, output_lock(tmp_path / "out"):
+        pass
+    assert err.value.errno == errno.EROFS
+    assert err.value.filename == str(tmp_path)
+    assert "lock" not in str(err.value)
