@@ -130,8 +130,9 @@ class WaveComparison:
         rank_before, rank_after, rank_change, flagged``, then ``stage``,
         ``status`` (``both``, ``added`` or ``dropped``), ``se_change``,
         ``p_value`` and ``p_adjusted``. Flagged facets first, then by size of
-        the change. The importance columns are the full-data fits' shares
-        when both analyses have them (``summary["estimate"]``). The ranks of
+        the change. The importance columns are each wave's reported share
+        (``importance`` of its drivers table), rescaled over the facets of
+        both waves when the sets differ. The ranks of
         a ``both`` row are among the facets of both waves; an ``added`` or
         ``dropped`` row keeps its rank in its own wave.
     summary : dict
