@@ -1391,6 +1391,7 @@ def _print_value_drivers(summary: dict, table) -> None:
     # one precision down the column: "+87.0" above "+53.7", not "+87"
     bounds = [c for c in ("delta_value_low", "delta_value_high") if c in shown]
     scale = _magnitude(*shown[["delta_value", *bounds]].to_numpy().ravel())
+    beyond = False
     for row, ok in zip(shown.itertuples(), flags, strict=False):
         low = getattr(row, "delta_value_low", float("nan"))
         high = getattr(row, "delta_value_high", float("nan"))
@@ -1401,9 +1402,16 @@ def _print_value_drivers(summary: dict, table) -> None:
         share = getattr(row, "share_via_connection", float("nan"))
         if share == share and ok:  # as the report: only where clear of zero
             line += f"  {share:.0%} through connection"
+            beyond |= not 0 <= share <= 1
         elif by == "noise" and not ok:
             line += "  within noise"
         print(line)
+    if beyond:
+        print(
+            "  (above 100% or below 0%: the connection model credits more value "
+            "through connection than the value model finds in all, or the other "
+            "sign; read it as connection carrying most, or none, of the effect)"
+        )
 
 
 COMMANDS = {

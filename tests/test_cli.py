@@ -369,6 +369,12 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     out = capsys.readouterr().out.splitlines()
     assert out[1].endswith("81% through connection")
     assert out[2].endswith("within noise") and "through" not in out[2]
+    assert len(out) == 4  # every share within 0-100%: no note
+    # a share above 100% is explained in a line of its own, as in the report
+    _print_value_drivers(summary, table.assign(share_via_connection=[0.5, 0.1, 1.43]))
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].endswith("143% through connection")
+    assert out[-1].startswith("  (above 100% or below 0%: the connection model")
 
 
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
