@@ -1284,6 +1284,16 @@ class Report:
     def _repr_html_(self) -> str:
         return self.html()
 
+    def __repr__(self) -> str:
+        """What the report is of, without rendering it.
+
+        Examples
+        --------
+        >>> Report({"tables": {}, "summary": {}}, title="Q3 drivers")
+        Report('Q3 drivers', top=20)
+        """
+        return f"{type(self).__name__}({self.title!r}, top={self.top})"
+
 
 class ComparisonReport(Report):
     """A self-contained HTML report of a wave comparison (:func:`emomotiv.compare`).
