@@ -596,15 +596,17 @@ def touchpoint_notes(tracking: Mapping[str, Any], changes: pd.DataFrame) -> list
 
 def compared_share_note(tracking: Mapping[str, Any]) -> str | None:
     """What share a comparison compares, when it is not each wave's
-    reported one: the full-data fit's, rescaled over the facets in both.
+    reported one: rescaled over the facets in both, or the full-data fit's
+    (a comparison saved by a version that compared those).
 
     Examples
     --------
-    >>> compared_share_note({"estimate": "full-data fit", "rescaled": True,
+    >>> compared_share_note({"estimate": "reported share", "rescaled": True,
     ...                      "n_facets": 28})  # doctest: +NORMALIZE_WHITESPACE
-    "Shares are each wave's full-data fit (the model fitted on all its
-    respondents), rescaled to sum to 100% over the 28 touchpoints asked in both
-    waves, so they differ from the shares in each wave's own report."
+    "Shares are each wave's reported share, rescaled to sum to 100% over the 28
+    touchpoints asked in both waves, so they differ from the shares in each
+    wave's own report."
+    >>> compared_share_note({"estimate": "reported share", "rescaled": False})
     """
     full = tracking.get("estimate") == "full-data fit"
     rescaled = tracking.get("rescaled") is True
