@@ -56,9 +56,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 
 from ._stats import format_against
@@ -71,6 +73,11 @@ from ._validation import (
 )
 from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
 from .results import ImportanceResult
+
+if TYPE_CHECKING:
+    from dask.distributed import Client
+
+    from .model import DriverModel
 
 __all__ = [
     "Refits",
@@ -551,19 +558,19 @@ def _stability_warning(overlap: float, k: int, settled: Sequence[str]) -> str:
 
 
 def bootstrap_importance(
-    model,
+    model: DriverModel,
     X: pd.DataFrame,
-    y,
+    y: ArrayLike,
     *,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     n_boot: int = 100,
     level: float = 0.9,
     max_samples: int | None = 2000,
     n_jobs: int | None = None,
     progress: bool = True,
     random_state: int | None = None,
-    client=None,
-    controls=None,
+    client: Client | None = None,
+    controls: Sequence[str] | Mapping[str, str] | None = None,
     boot_size: int | None = None,
 ) -> ImportanceResult:
     """SHAP importance with bootstrap intervals, rank intervals and ``p_top``.

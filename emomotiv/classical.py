@@ -72,6 +72,7 @@ from math import comb
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._stats import (
     facet_profile,
@@ -329,9 +330,9 @@ def _result(
 
 def relative_weights(
     X: pd.DataFrame,
-    y,
+    y: ArrayLike,
     *,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     missing: str = "pairwise",
 ) -> ImportanceResult:
     """Johnson's (2000) relative weights: R² split over correlated facets.
@@ -394,7 +395,11 @@ def relative_weights(
 
 
 def beta_importance(
-    X: pd.DataFrame, y, *, sample_weight=None, missing: str = "pairwise"
+    X: pd.DataFrame,
+    y: ArrayLike,
+    *,
+    sample_weight: ArrayLike | None = None,
+    missing: str = "pairwise",
 ) -> ImportanceResult:
     """Squared standardized regression coefficients: a naive baseline.
 
@@ -430,7 +435,11 @@ def beta_importance(
 
 
 def correlation_importance(
-    X: pd.DataFrame, y, *, sample_weight=None, missing: str = "pairwise"
+    X: pd.DataFrame,
+    y: ArrayLike,
+    *,
+    sample_weight: ArrayLike | None = None,
+    missing: str = "pairwise",
 ) -> ImportanceResult:
     """Squared correlation of each facet with the outcome: a naive baseline.
 
@@ -655,9 +664,9 @@ def _group_indices(groups, names: list[str], owner: str) -> tuple[list, list]:
 
 def shapley_regression(
     X: pd.DataFrame,
-    y,
+    y: ArrayLike,
     *,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     method: str = "auto",
     n_permutations: int = 2000,
     groups: Mapping[str, str] | pd.Series | None = None,

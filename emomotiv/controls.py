@@ -58,6 +58,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._stats import column_moments, row_chunk, row_chunks, weighted_corr_matrix
 from ._validation import ValidationError, check_choice, check_weights, did_you_mean
@@ -177,7 +178,7 @@ def _n_components(n_facets: int) -> int:
 
 
 def halo_score(
-    X: pd.DataFrame, *, method: str = "mean", sample_weight=None
+    X: pd.DataFrame, *, method: str = "mean", sample_weight: ArrayLike | None = None
 ) -> pd.DataFrame:
     """Each respondent's general warmth and scale use, from their own ratings.
 
@@ -401,7 +402,7 @@ def design_matrix(
     halo: str = "mean",
     controls: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
 ) -> Design:
     """Facet ratings with the halo score and the encoded context controls.
 
@@ -474,7 +475,11 @@ def design_matrix(
 
 
 def partial_out(
-    X: pd.DataFrame, controls: pd.DataFrame, y=None, *, sample_weight=None
+    X: pd.DataFrame,
+    controls: pd.DataFrame,
+    y: ArrayLike | None = None,
+    *,
+    sample_weight: ArrayLike | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Ratings (and the outcome) with the controls regressed out, for partial
     correlations.

@@ -54,6 +54,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -1052,7 +1053,7 @@ def make_waves(
     waves: Sequence[str] = ("2026Q2", "2026Q3"),
     effects: Mapping[str, Mapping[str, float]] | None = None,
     random_state: int = 0,
-    **options,
+    **options: Any,
 ) -> SyntheticSurvey:
     """Draw several waves of one study: new respondents, the same drivers.
 

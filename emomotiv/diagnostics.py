@@ -29,9 +29,11 @@ stay.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.utils.validation import check_is_fitted
 
 from ._stats import format_against, weighted_corr_columns, weighted_corr_matrix
@@ -39,13 +41,16 @@ from ._validation import check_float, check_weights, preview
 from .importance import _facet_frame
 from .results import Diagnostics, ImportanceResult
 
+if TYPE_CHECKING:
+    from .model import DriverModel
+
 __all__ = ["diagnose_drivers", "fit_warnings"]
 
 WEAK_AUC = 0.6
 WEAK_R2 = 0.05
 
 
-def fit_warnings(model) -> list[str]:
+def fit_warnings(model: DriverModel) -> list[str]:
     """Warnings when the cross-validated fit is too weak to rank drivers.
 
     Parameters
@@ -132,11 +137,11 @@ def _twins(corr: np.ndarray, names) -> str | None:
 
 
 def diagnose_drivers(
-    model,
+    model: DriverModel,
     X: pd.DataFrame,
-    y,
+    y: ArrayLike,
     *,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     importance: ImportanceResult | None = None,
     min_t: float = 2.0,
     controls: Sequence[str] | None = None,

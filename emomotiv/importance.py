@@ -8,15 +8,20 @@ row per facet.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
 from ._validation import check_weights, preview
 from .results import ImportanceResult
+
+if TYPE_CHECKING:
+    from .model import DriverModel
 
 __all__ = ["shap_importance"]
 
@@ -147,7 +152,11 @@ def _control_table(
 
 
 def shap_importance(
-    model, X: pd.DataFrame, *, sample_weight=None, controls=None
+    model: DriverModel,
+    X: pd.DataFrame,
+    *,
+    sample_weight: ArrayLike | None = None,
+    controls: Sequence[str] | Mapping[str, str] | None = None,
 ) -> ImportanceResult:
     """Derived importance from TreeSHAP on a fitted :class:`DriverModel`.
 

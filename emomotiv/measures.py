@@ -27,6 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._stats import column_moments, row_chunk, row_chunks
 from ._validation import (
@@ -75,7 +76,9 @@ def _check_columns(survey: pd.DataFrame, roles: dict[str, Sequence[str]]) -> Non
         raise ValidationError(problems, subject="survey")
 
 
-def cronbach_alpha(items: pd.DataFrame, *, sample_weight=None) -> float:
+def cronbach_alpha(
+    items: pd.DataFrame, *, sample_weight: ArrayLike | None = None
+) -> float:
     """Cronbach's alpha of a set of items (weighted, complete respondents).
 
     ``alpha = k / (k - 1) * (1 - sum(item variances) / variance(sum))``.
@@ -204,8 +207,8 @@ def _connected(
 
 
 def connection_tiers(
-    connected,
-    satisfaction=None,
+    connected: ArrayLike,
+    satisfaction: ArrayLike | None = None,
     *,
     satisfied_threshold: float | None = None,
 ) -> pd.Series:
@@ -249,7 +252,7 @@ def connection_tiers(
 
 
 def motivator_drivers(
-    X: pd.DataFrame, motivators: pd.DataFrame, *, sample_weight=None
+    X: pd.DataFrame, motivators: pd.DataFrame, *, sample_weight: ArrayLike | None = None
 ) -> pd.DataFrame:
     """Facet x motivator matrix: which touchpoints drive which motivators.
 
@@ -325,7 +328,7 @@ def connection_measures(
     satisfaction: str | None = None,
     value: str | None = None,
     extra: Sequence[str] = (),
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     connected_rule: str | float = "auto",
     satisfied_threshold: float | None = None,
     motivator_scale: tuple[float, float] | None = None,

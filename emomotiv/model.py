@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
@@ -248,7 +249,9 @@ class DriverModel(BaseEstimator):
         )
 
     # -- fit / predict ----------------------------------------------------
-    def fit(self, X, y, sample_weight=None) -> DriverModel:
+    def fit(
+        self, X: pd.DataFrame, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> DriverModel:
         """Cross-validate (when ``cv > 1``), then fit on all respondents.
 
         Parameters
@@ -345,7 +348,7 @@ class DriverModel(BaseEstimator):
                 )
         return {k: np.asarray(v) for k, v in scores.items()}
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted class (binary) or score (regression)."""
         check_is_fitted(self, "estimator_")
         values = self._check_X(X, reset=False)
@@ -354,12 +357,12 @@ class DriverModel(BaseEstimator):
         return self.estimator_.predict(values)
 
     @available_if(_is_binary)
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities (binary only), columns in ``classes_`` order."""
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(self._check_X(X, reset=False))
 
-    def predict_outcome(self, X) -> np.ndarray:
+    def predict_outcome(self, X: pd.DataFrame) -> np.ndarray:
         """Expected outcome per respondent: P(connected) or the predicted score.
 
         This is what scenario simulations average: the connected share is the
@@ -371,7 +374,9 @@ class DriverModel(BaseEstimator):
             return self.estimator_.predict_proba(values)[:, 1]
         return self.estimator_.predict(values)
 
-    def score(self, X, y, sample_weight=None) -> float:
+    def score(
+        self, X: pd.DataFrame, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
         """ROC AUC (binary) or R² (regression) on ``(X, y)``."""
         from sklearn.metrics import r2_score, roc_auc_score
 

@@ -28,7 +28,7 @@ import pandas as pd
 from ._stats import format_against
 from ._validation import check_int
 from .controls import HALO
-from .results import AnalysisResult
+from .results import AnalysisResult, WaveComparison
 
 __all__ = ["ComparisonReport", "Report"]
 
@@ -1328,7 +1328,7 @@ class ComparisonReport(Report):
 
     def __init__(
         self,
-        comparison,
+        comparison: WaveComparison,
         *,
         title: str = "What moved since the last wave",
         top: int = 20,

@@ -56,16 +56,21 @@ effects differ between segments.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._stats import adjust_p, model_matrix
 from ._validation import ValidationError, check_float, check_int
 from .importance import _as_groups
+
+if TYPE_CHECKING:
+    from .model import DriverModel
+    from .schema import FacetCatalog
 
 __all__ = ["SegmentDrivers", "segment_drivers"]
 
@@ -246,12 +251,12 @@ def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
 
 
 def segment_drivers(
-    model,
+    model: DriverModel,
     X: pd.DataFrame,
-    y,
-    segments,
+    y: ArrayLike,
+    segments: ArrayLike,
     *,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     labels: Mapping[str, str] | None = None,
     min_size: int = MIN_SEGMENT_SIZE,
     alpha: float = 0.05,
@@ -261,8 +266,8 @@ def segment_drivers(
     progress: bool = True,
     random_state: int | None = None,
     boot_size: int | None = None,
-    controls=None,
-    catalog=None,
+    controls: Sequence[str] | Mapping[str, str] | None = None,
+    catalog: FacetCatalog | pd.DataFrame | None = None,
 ) -> SegmentDrivers:
     """Rank the facets within each segment and test where segments differ.
 

@@ -41,10 +41,11 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._stats import adjust_p, model_matrix, replicate_p, weighted_median
 from ._validation import (
@@ -56,8 +57,11 @@ from ._validation import (
     did_you_mean,
     preview,
 )
-from .results import PlanResult, SimulationResult
+from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
+
+if TYPE_CHECKING:
+    from .model import DriverModel
 
 __all__ = [
     "ASSUMPTION",
@@ -662,19 +666,19 @@ def _check_common(n_boot, level, cross_fit, n_jobs, owner) -> tuple[int, float]:
 
 
 def simulate_improvement(
-    model,
+    model: DriverModel,
     X: pd.DataFrame,
-    scenario,
+    scenario: Scenario | str | Sequence[Scenario | str],
     *,
-    y=None,
-    sample_weight=None,
+    y: ArrayLike | None = None,
+    sample_weight: ArrayLike | None = None,
     catalog: FacetCatalog | pd.DataFrame | None = None,
     cross_fit: int = 5,
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
-    bootstrap=None,
+    bootstrap: ImportanceResult | None = None,
     n_jobs: int | None = None,
 ) -> SimulationResult:
     """Change in the connected share if facet ratings improved as described.
@@ -926,24 +930,24 @@ def _value_slope(sim, score: np.ndarray, value: np.ndarray):
 
 
 def plan_improvements(
-    model,
+    model: DriverModel,
     X: pd.DataFrame,
-    y=None,
+    y: ArrayLike | None = None,
     *,
     catalog: FacetCatalog | pd.DataFrame | None = None,
     budget: float | None = None,
     population: float | None = None,
     value_per_connected: float | Sequence[float] | None = None,
-    value=None,
+    value: ArrayLike | None = None,
     value_source: str | None = None,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     points: float = 1.0,
     cross_fit: int = 5,
     n_boot: int = 10,
     level: float = 0.9,
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
-    bootstrap=None,
+    bootstrap: ImportanceResult | None = None,
     n_jobs: int | None = None,
 ) -> PlanResult:
     """Simulate +``points`` on every facet, price it, and plan within a budget.

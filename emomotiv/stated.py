@@ -69,6 +69,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._validation import (
     ValidationError,
@@ -178,7 +179,7 @@ def stated_importance(
     form: str = "ratings",
     source: str = "auto",
     scale: tuple[float, float] | None = None,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     n_boot: int = 200,
     level: float = 0.95,
     random_state: int | None = None,
@@ -539,7 +540,7 @@ def compare_importance(
     *,
     derived_threshold: float = DERIVED_THRESHOLD,
     stated_threshold: float = 1.0,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     n_boot: int = 200,
     level: float = 0.95,
     random_state: int | None = None,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._validation import ValidationError, check_choice, check_float, check_weights
 from .results import ValueLink
@@ -97,12 +98,12 @@ def _logit_link(y, tiers, present, w, level, name, how) -> tuple[dict, object]:
 
 
 def value_of_connection(
-    value,
-    tiers,
+    value: ArrayLike,
+    tiers: ArrayLike,
     *,
-    sample_weight=None,
-    churned=None,
-    advocacy=None,
+    sample_weight: ArrayLike | None = None,
+    churned: ArrayLike | None = None,
+    advocacy: ArrayLike | None = None,
     promoter_threshold: float = 9.0,
     family: str = "auto",
     level: float = 0.95,

@@ -45,12 +45,13 @@ intervals of the same replicates, so every estimate lies inside its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._stats import format_against
 from ._validation import (
@@ -148,7 +149,9 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         est = super()._make_estimator("regression")
         return est.set_params(objective=OBJECTIVES[self.objective])
 
-    def fit(self, X, y, sample_weight=None) -> ValueModel:
+    def fit(
+        self, X: pd.DataFrame, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> ValueModel:
         """Fit on facet ratings ``X`` and value ``y`` (>= 0; > 0 for Gamma)."""
         values = np.asarray(y)
         if np.iscomplexobj(values):
@@ -219,10 +222,10 @@ class ValueDrivers:
 
 def value_drivers(
     X: pd.DataFrame,
-    value,
+    value: ArrayLike,
     *,
     model: ValueModel | None = None,
-    sample_weight=None,
+    sample_weight: ArrayLike | None = None,
     scale_max: Mapping[str, float] | float = 10.0,
     labels: Mapping[str, str] | None = None,
     delta_connected: Mapping[str, float] | pd.Series | None = None,
@@ -234,7 +237,7 @@ def value_drivers(
     n_jobs: int | None = None,
     random_state: int | None = None,
     boot_size: int | None = None,
-    controls=None,
+    controls: Sequence[str] | Mapping[str, str] | None = None,
 ) -> ValueDrivers:
     """Which facets move value, by how much, and how much through connection.
 

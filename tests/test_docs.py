@@ -225,6 +225,35 @@ def test_public_signatures_are_documented_and_annotated():
     assert not problems, problems
 
 
+def test_public_signatures_are_typed():
+    """Every parameter of an exported function, and of an exported class's
+    ``__init__`` and public methods, has a type hint. Methods inherited from
+    scikit-learn (``get_params``, ``set_params``) are its to annotate."""
+    untyped = []
+    for name in emomotiv.__all__:
+        obj = getattr(emomotiv, name)
+        if inspect.isfunction(obj):
+            targets = [obj]
+        elif inspect.isclass(obj):
+            targets = [
+                getattr(obj, m)
+                for m in dir(obj)
+                if not m.startswith("_") and inspect.isfunction(getattr(obj, m, None))
+            ] + [obj.__init__]
+        else:
+            continue
+        for func in targets:
+            if not (getattr(func, "__module__", None) or "").startswith("emomotiv"):
+                continue
+            untyped += [
+                f"{name}: {func.__qualname__}({p.name})"
+                for p in inspect.signature(func).parameters.values()
+                if p.name not in ("self", "cls")
+                and p.annotation is inspect.Parameter.empty
+            ]
+    assert not untyped, f"Parameters without a type hint: {untyped}"
+
+
 def _validate_example(survey: str, connection: str) -> int:
     """``emomotiv validate`` on a file of docs/examples, as the page shows it."""
     return main(
