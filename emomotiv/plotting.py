@@ -23,6 +23,8 @@ from ._validation import check_int
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .results import AnalysisResult, ImportanceResult, PlanResult, WaveComparison
+
 __all__ = [
     "plot_changes",
     "plot_drivers",
@@ -174,7 +176,12 @@ def _points(axis) -> None:
     axis.set_major_formatter(lambda v, _: f"{100 * v:+.1f}" if v else "0")
 
 
-def plot_drivers(result, *, top: int = 20, ax: Axes | None = None) -> Axes:
+def plot_drivers(
+    result: ImportanceResult | AnalysisResult | pd.DataFrame,
+    *,
+    top: int = 20,
+    ax: Axes | None = None,
+) -> Axes:
     """Horizontal bars of the top facets' share of derived importance.
 
     Bars show each facet's share; when the table has ``importance_low`` and
@@ -247,7 +254,7 @@ def stated_share(frame: pd.DataFrame) -> pd.Series:
 
 
 def plot_quadrant(
-    result,
+    result: pd.DataFrame | AnalysisResult,
     *,
     label_top: int = 12,
     thresholds: Mapping[str, float] | None = None,
@@ -359,7 +366,9 @@ def plot_quadrant(
     return ax
 
 
-def plot_stages(result, *, ax: Axes | None = None) -> Axes:
+def plot_stages(
+    result: pd.DataFrame | AnalysisResult, *, ax: Axes | None = None
+) -> Axes:
     """Importance of each journey stage, in journey order, with intervals.
 
     Parameters
@@ -415,7 +424,9 @@ def motivator_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in skip]
 
 
-def plot_motivator_heatmap(result, *, top: int = 25, ax: Axes | None = None) -> Axes:
+def plot_motivator_heatmap(
+    result: pd.DataFrame | AnalysisResult, *, top: int = 25, ax: Axes | None = None
+) -> Axes:
     """Heatmap of how each facet relates to each emotional motivator.
 
     Parameters
@@ -496,7 +507,11 @@ def _has_cost(frame: pd.DataFrame) -> bool:
 
 
 def plot_roi(
-    result, *, top: int = 15, ax: Axes | None = None, score: str | None = None
+    result: pd.DataFrame | PlanResult | AnalysisResult,
+    *,
+    top: int = 15,
+    ax: Axes | None = None,
+    score: str | None = None,
 ) -> Axes:
     """What improving each facet is worth.
 
@@ -599,7 +614,12 @@ def _gain_axis(axis, score: str | None, share: str, what: str = "") -> None:
         axis.set_major_formatter(lambda v, _: f"{v:+,.3g}" if v else "0")
 
 
-def plot_plan(result, *, ax: Axes | None = None, score: str | None = None) -> Axes:
+def plot_plan(
+    result: pd.DataFrame | PlanResult | AnalysisResult,
+    *,
+    ax: Axes | None = None,
+    score: str | None = None,
+) -> Axes:
     """The candidate improvements, with the selected ones highlighted.
 
     Bars show each facet's expected value added (``delta_value``, or the
@@ -685,7 +705,12 @@ def flag_column(frame: pd.DataFrame) -> str | None:
     return next((c for c in FLAG_COLUMNS if c in frame), None)
 
 
-def plot_changes(result, *, top: int = 20, ax: Axes | None = None) -> Axes:
+def plot_changes(
+    result: pd.DataFrame | WaveComparison | AnalysisResult,
+    *,
+    top: int = 20,
+    ax: Axes | None = None,
+) -> Axes:
     """Change in each facet's importance since the last wave, with intervals.
 
     Facets flagged as beyond noise are drawn in colour (red for a fall,
@@ -772,7 +797,9 @@ def method_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def plot_methods(result, *, top: int = 15, ax: Axes | None = None) -> Axes:
+def plot_methods(
+    result: pd.DataFrame | AnalysisResult, *, top: int = 15, ax: Axes | None = None
+) -> Axes:
     """Each method's share of importance for the top facets, side by side.
 
     Parameters
