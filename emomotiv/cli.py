@@ -1013,6 +1013,12 @@ def _print_tracking(tracking: dict, changes) -> None:
         f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved beyond "
         "noise."
     )
+    detectable = tracking.get("detectable_change")
+    if detectable:
+        print(
+            f"  (a share had to move by about {100 * detectable:.1f} points to be "
+            "flagged, the median over the facets: a smaller change goes unflagged)"
+        )
     for row in changes[changes["flagged"]].head(10).itertuples():
         print(
             f"  {_label(row.label):<40} {row.importance_before:6.1%} -> "

@@ -80,6 +80,12 @@ driver found in 3 of 8. The summary's ``estimate`` says which share was
 compared (``"reported share"``; comparisons saved by earlier versions say
 ``"full-data fit"``).
 
+``detectable_change`` says how far a facet's share has to move to be
+flagged on its own (the median over the facets compared of the change whose
+p-value meets the correction's first step, ``alpha / m``): a change smaller
+than that goes unflagged however real, and a wave with no flag says that
+nothing moved by more, not that nothing moved.
+
 Importance is a *share* of the total, so when one facet gains, every other
 facet's share shrinks a little; a flag is about the share, which is what the
 report shows. Facets present in only one wave are listed as ``added`` or
@@ -555,6 +561,30 @@ def _side(result: AnalysisResult, suffix: str) -> pd.DataFrame:
     return side
 
 
+def _detectable(
+    se: pd.Series, df: pd.Series, alpha: float, correction: str
+) -> float | None:
+    """How far a facet's share has to move to be flagged alone: the change
+    whose p-value meets the first step of the correction (``alpha / m`` for
+    Holm and Benjamini-Hochberg over ``m`` facets, ``alpha`` without), the
+    median over the facets compared; None without standard errors.
+
+    Examples
+    --------
+    >>> se = pd.Series([0.01, 0.01, 0.02])
+    >>> round(_detectable(se, pd.Series(np.inf, index=se.index), 0.05, "none"), 4)
+    0.0196
+    """
+    from scipy.stats import t
+
+    ok = se.notna() & (se > 0)
+    if not ok.any():
+        return None
+    level = alpha if correction == "none" else alpha / len(se)
+    need = t.ppf(1 - level / 2, df[ok]) * se[ok]
+    return float(np.median(need))
+
+
 def _rank_compared(table: pd.DataFrame, common: list[str], suffix: str) -> None:
     """Rank the facets of both waves among themselves, in place: one wave's
     rank of its compared share, ties in the wave's own order. A facet of one
@@ -661,6 +691,7 @@ def compare(
         stat = np.where(se > 0, change / se, np.where(change == 0, 0.0, np.inf))
         p = np.where(se.notna() & change.notna(), 2 * t.sf(np.abs(stat), df), np.nan)
     p_adj = adjust_p(p, correction)
+    detectable = _detectable(se.loc[common], df.loc[common], alpha, correction)
 
     out = pd.DataFrame(
         {
@@ -713,6 +744,7 @@ def compare(
             "left": sorted(top_b - top_a),
         },
         "rule": _rule(alpha, correction, source, len(common), reading),
+        "detectable_change": detectable,
         "alpha": alpha,
         "correction": correction,
         "uncertainty": source,

@@ -746,3 +746,35 @@ def test_compare_names_other_outcomes_and_touchpoints_on_the_command_line(
     pd.testing.assert_frame_equal(loaded.changes, pd.read_csv(out / "changes.csv"))
     with pytest.raises(em.ValidationError, match="holds a wave comparison"):
         em.load_analysis(out)
+
+
+def test_the_smallest_change_that_could_be_flagged_is_reported(waves, capsys):
+    """A facet whose change is below its own threshold (Holm's first step,
+    alpha / m) is never flagged; the summary gives the median threshold, the
+    console and the report say it in words; without uncertainty it is None."""
+    from scipy.stats import t
+
+    _, runs = waves
+    result = em.compare(runs["2026Q2"], runs["2026Q3"])
+    changes = result.changes.set_index("facet")
+    n = result.summary["n_facets"]
+    df = float(re.search(r"t with (\d+)", result.summary["rule"])[1])
+    need = t.ppf(1 - 0.05 / (2 * n), df) * changes["se_change"]
+    assert not changes.loc[changes["change"].abs() < 0.9 * need, "flagged"].any()
+    detectable = result.summary["detectable_change"]
+    assert 0 < detectable < changes.loc[CHANGED, "change"]
+    assert abs(detectable - need.median()) < 0.1 * detectable
+    none = em.compare(runs["2026Q2"], runs["2026Q3"], correction="none")
+    assert none.summary["detectable_change"] < detectable
+    html = em.ComparisonReport(result).html()
+    assert f"move by about {100 * detectable:.1f} points to be flagged" in html
+    bare = replace(
+        runs["2026Q2"],
+        tables={"drivers": runs["2026Q2"].drivers[["facet", "importance", "rank"]]},
+        importance=replace(runs["2026Q2"].importance, replicates=None),
+    )
+    assert em.compare(bare, bare).summary["detectable_change"] is None
+    from emomotiv.cli import _print_tracking
+
+    _print_tracking(result.summary, result.changes)
+    assert f"about {100 * detectable:.1f} points to be" in capsys.readouterr().out
