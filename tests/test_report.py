@@ -712,6 +712,15 @@ def test_the_change_section_says_its_ranks_are_the_full_data_fits(contract):
     assert note in sections(html)["changes"]
 
 
+def test_the_change_section_says_how_far_a_share_had_to_move(contract):
+    note = "share had to move by about 4.2 points to be flagged"
+    assert note not in sections(em.Report(contract).html())["changes"]
+    tracking = dict(contract.summary["tracking"], detectable_change=0.0421)
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert note in sections(html)["changes"]
+
+
 def test_the_plan_names_its_gross_multiple_and_its_net_return(contract, contract_html):
     roi = contract.summary["plan"]["roi"]
     text = " ".join(sections(contract_html)["roi"].split())
