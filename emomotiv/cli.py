@@ -348,7 +348,7 @@ def _flag_options(args: argparse.Namespace) -> dict:
         "boot_size": args.boot_size,
         "n_jobs": args.n_jobs,
         "cv": args.cv,
-        "progress": _progress(args.quiet),
+        "progress": negated(args.quiet),
         "methods": negated(args.no_methods),
         "stated_form": args.stated_form,
         "stated_source": args.stated_source,
@@ -1200,7 +1200,8 @@ def _analyze(args: argparse.Namespace) -> int:
     with output_lock(args.out):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            result = analyze(survey, catalog, study=study)
+            result = analyze(survey, catalog, study=_shown_progress(study))
+        result.summary["study"]["options"]["progress"] = study.progress
         if args.study is not None:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
@@ -1465,13 +1466,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _progress(quiet: bool | None) -> bool | None:
-    """The progress bar: off with ``--quiet`` and when stderr is not a
-    terminal (a log file, a pipe, a scheduled job), where a bar is only
-    carriage returns; otherwise the study's setting (None)."""
-    if quiet or not _is_terminal(sys.stderr):
-        return False
-    return None
+def _shown_progress(study):
+    """The study to run: its progress bar off where stderr is not a terminal
+    (a log file, a pipe, a scheduled job), where a bar is only carriage
+    returns and cursor codes. The study recorded keeps its own setting."""
+    if study.progress and not _is_terminal(sys.stderr):
+        return study.replace(progress=False)
+    return study
 
 
 def _is_terminal(stream) -> bool:

@@ -169,7 +169,14 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     assert main(args) == 2
     assert "not empty" in capsys.readouterr().err
     assert (out / "drivers.csv").stat().st_mtime_ns == stamp
-    assert main([*args, "--force"]) == 0
+    assert summary["study"]["options"]["progress"] is False  # --quiet
+    # without --quiet, stderr that is not a terminal gets no bar either, and
+    # the study recorded keeps the bar for a rerun at a terminal
+    assert main([a for a in args if a != "--quiet"] + ["--force"]) == 0
+    assert "bootstrap" not in capsys.readouterr().err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["study"]["options"]["progress"] is True
+    assert "progress = true" in (out / "study.toml").read_text()
 
 
 def test_bad_input_writes_no_output(sample_dir, tmp_path, capsys):
@@ -823,8 +830,9 @@ def test_an_interrupted_run_says_so_and_releases_its_output_folder(
 
 def test_no_progress_bar_where_stderr_is_not_a_terminal(monkeypatch):
     """A log file or a pipe gets no bar (carriage returns and cursor codes);
-    a terminal keeps the study's setting; --quiet turns it off anywhere."""
-    from emomotiv.cli import _progress
+    a terminal keeps the study's setting, and so does the study recorded."""
+    from emomotiv import Study
+    from emomotiv.cli import _shown_progress
 
     class Stream:
         def __init__(self, tty):
@@ -833,10 +841,12 @@ def test_no_progress_bar_where_stderr_is_not_a_terminal(monkeypatch):
         def isatty(self):
             return self.tty
 
+    study = Study(progress=True)
     monkeypatch.setattr(sys, "stderr", Stream(False))
-    assert _progress(None) is False
+    assert _shown_progress(study).progress is False
     monkeypatch.setattr(sys, "stderr", Stream(True))
-    assert _progress(None) is None and _progress(True) is False
+    assert _shown_progress(study).progress is True
+    assert _shown_progress(Study(progress=False)).progress is False
 
 
 def test_compare_names_every_problem_at_once(tmp_path, capsys):
