@@ -409,16 +409,13 @@ def output_problems(
 
 
 def _run_kind(folder: Path) -> str | None:
-    """What emomotiv run ``folder`` holds, by its manifest: ``"analysis"``
-    (it has a model), ``"comparison"`` or None."""
+    """What emomotiv run ``folder`` holds, by its manifest (see
+    :func:`_kind`); None without one."""
     try:
         manifest = (folder / MANIFEST_FILE).read_text(encoding="utf-8")
-        files = json.loads(manifest)["files"]
+        return _kind(json.loads(manifest)["files"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if "model.json" in files:
-        return "analysis"
-    return "comparison" if "changes.csv" in files else None
 
 
 def _other_kind(out: Path, kind: str | None) -> list[str]:
@@ -681,9 +678,18 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     return AnalysisResult(tables, summary, importance, model)
 
 
+def _kind(files) -> str | None:
+    """What run a folder of these files holds: ``"analysis"`` (a drivers
+    table; a multi-wave analysis has changes too), ``"comparison"`` (changes
+    alone) or None."""
+    if "drivers.csv" in files:
+        return "analysis"
+    return "comparison" if "changes.csv" in files else None
+
+
 def _is_comparison(files) -> bool:
     """A folder of these files holds a comparison, not an analysis."""
-    return "changes.csv" in files and "drivers.csv" not in files
+    return _kind(files) == "comparison"
 
 
 def read_comparison(folder: str | PathLike) -> WaveComparison:
