@@ -394,9 +394,9 @@ def output_problems(
         if not force:
             problems.append(
                 f"The output folder '{out}' is not empty. Choose a new folder, or "
-                "pass force=True (--force on the command line): the files of an "
-                "earlier emomotiv run there are replaced as a whole, other "
-                "files are left alone."
+                "pass --force (force=True in Python): the files of an earlier "
+                "emomotiv run there are replaced as a whole, other files are "
+                "left alone."
             )
         else:
             problems += _dangerous_target(out, inputs)
