@@ -344,7 +344,7 @@ def _read_csv(
         "na_values": [""],
         "skiprows": range(1, skip + 1),
         "header": 0,
-        "names": header if header != written or names is not None else None,
+        "names": header,
     }
     try:
         frame = pd.read_csv(path, **options)
@@ -651,7 +651,7 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     """
     folder = Path(folder)
     files = check_manifest(folder)
-    if _is_comparison(files):
+    if _kind(files) == "comparison":
         raise ValidationError(
             [
                 f"'{folder}' holds a wave comparison (emomotiv compare), not an "
@@ -685,11 +685,6 @@ def _kind(files) -> str | None:
     if "drivers.csv" in files:
         return "analysis"
     return "comparison" if "changes.csv" in files else None
-
-
-def _is_comparison(files) -> bool:
-    """A folder of these files holds a comparison, not an analysis."""
-    return _kind(files) == "comparison"
 
 
 def read_comparison(folder: str | PathLike) -> WaveComparison:
@@ -740,13 +735,14 @@ def load_comparison(folder: str | PathLike) -> WaveComparison:
     """
     folder = Path(folder)
     files = check_manifest(folder)
-    if not _is_comparison(files):
+    kind = _kind(files)
+    if kind != "comparison":
         raise ValidationError(
             [
                 f"'{folder}' does not hold a wave comparison (no changes.csv"
                 + (
                     "; it holds an analysis: load it with load_analysis)."
-                    if "drivers.csv" in files
+                    if kind == "analysis"
                     else ")."
                 )
             ],

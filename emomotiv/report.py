@@ -594,6 +594,26 @@ def touchpoint_notes(tracking: Mapping[str, Any], changes: pd.DataFrame) -> list
     return lines
 
 
+def detectable_note(tracking: Mapping[str, Any]) -> str | None:
+    """How far a share had to move to be flagged, in words
+    (``tracking["detectable_change"]`` of :func:`emomotiv.compare`).
+
+    Examples
+    --------
+    >>> detectable_note({"detectable_change": 0.0421})  # doctest: +ELLIPSIS
+    "With these samples a touchpoint's share had to move by about 4.2 points..."
+    >>> detectable_note({})
+    """
+    value = _number(tracking.get("detectable_change"))
+    if not value:
+        return None
+    return (
+        f"With these samples a touchpoint's share had to move by about "
+        f"{100 * value:.1f} points to be flagged (the median over the "
+        "touchpoints compared): a smaller change goes unflagged however real."
+    )
+
+
 def compared_share_note(tracking: Mapping[str, Any]) -> str | None:
     """What share a comparison compares, when it is not each wave's
     reported one: rescaled over the facets in both, or the full-data fit's
@@ -946,6 +966,7 @@ class Report:
         if column is None and not tracking:
             return None
         out: dict[str, Any] = {"tracking": tracking, "chart": None, "rows": []}
+        out["detectable"] = detectable_note(tracking)
         if column is not None:
             flag = flag_column(changes)
             out["chart"] = _svg(
@@ -1201,7 +1222,7 @@ class Report:
 
         import pandas as pd
 
-        from .io import _is_comparison, read_comparison, restore_formulas
+        from .io import _kind, read_comparison, restore_formulas
 
         folder = Path(folder)
         if not folder.is_dir():
@@ -1210,7 +1231,7 @@ class Report:
             raise FileNotFoundError(
                 f"'{folder}' is not a saved analysis: it has no summary.json."
             )
-        if _is_comparison([p.name for p in folder.glob("*.csv")]):  # compare
+        if _kind([p.name for p in folder.glob("*.csv")]) == "comparison":
             return ComparisonReport(read_comparison(folder), **options)
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         tables = {
