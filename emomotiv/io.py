@@ -39,7 +39,7 @@ from .readers import (
     text_encoding,
 )
 from .report import ComparisonReport, Report
-from .results import AnalysisResult, ImportanceResult, WaveComparison
+from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult, WaveComparison
 from .study import write_study_file
 
 __all__ = [
@@ -659,7 +659,7 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
             ],
             subject=f"saved analysis '{folder.name}'",
         )
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary = read_summary(folder)
     tables = {
         Path(name).stem: restore_formulas(pd.read_csv(folder / name))
         for name in sorted(files)
@@ -678,6 +678,25 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     return AnalysisResult(tables, summary, importance, model)
 
 
+def read_summary(folder: Path) -> dict:
+    """``summary.json`` of a saved run, with a warning when a newer emomotiv
+    wrote it in a layout this one does not know (``schema_version`` above
+    :data:`~emomotiv.results.SUMMARY_SCHEMA`; a file without one predates
+    the versioning and reads as it is)."""
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    version = summary.get("schema_version")
+    if isinstance(version, int) and version > SUMMARY_SCHEMA:
+        warnings.warn(
+            f"'{folder}' was written by a newer emomotiv: its summary.json has "
+            f"schema version {version}, this emomotiv reads version "
+            f"{SUMMARY_SCHEMA}, so some keys may be missing or mean something "
+            "else. Upgrade emomotiv to read it as written.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return summary
+
+
 def _kind(files) -> str | None:
     """What run a folder of these files holds: ``"analysis"`` (a drivers
     table; a multi-wave analysis has changes too), ``"comparison"`` (changes
@@ -693,7 +712,7 @@ def read_comparison(folder: str | PathLike) -> WaveComparison:
     folder first)."""
     folder = Path(folder)
     changes = restore_formulas(pd.read_csv(folder / "changes.csv"))
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary = read_summary(folder)
     return WaveComparison(changes, summary.get("tracking", {}))
 
 
@@ -790,7 +809,8 @@ def save_comparison(
     """
     with _staged(out, force=force, kind="comparison") as tmp:
         write_csv(comparison.changes, tmp / "changes.csv")
-        dump_json({"tracking": comparison.summary}, tmp / "summary.json")
+        summary = {"schema_version": SUMMARY_SCHEMA, "tracking": comparison.summary}
+        dump_json(summary, tmp / "summary.json")
         ComparisonReport(comparison).write_html(tmp / "report.html")
     return Path(out)
 

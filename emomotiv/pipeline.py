@@ -41,7 +41,7 @@ from .readers import (
     rating_labels_note,
     stated_facets,
 )
-from .results import AnalysisResult, ImportanceResult
+from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
 from .schema import (
     CONNECTION_KINDS,
     MOTIVATOR_PREFIX,
@@ -1217,6 +1217,7 @@ def analyze(
     binary = estimator.task_ == "binary"
     outcome = weighted_share(y == estimator.classes_[1], w) if binary else None
     summary = {
+        "schema_version": SUMMARY_SCHEMA,
         "data": {
             "n_respondents": len(data),
             "n_facets": len(schema.facets),
@@ -1283,6 +1284,7 @@ def analyze(
     }
     tables |= segment_tables | value_tables
     steps.update()
+    summary["agreement"] = {"skipped": "skipped: classical methods off (--no-methods)"}
     if study.methods:
         steps.set_postfix_str("classical methods")
         tables["methods"], summary["agreement"] = _methods_step(

@@ -30,6 +30,12 @@ __all__ = [
     "WaveComparison",
 ]
 
+#: The version of the layout of ``summary.json`` (an analysis's ``summary``
+#: and a saved comparison's file), written as its ``schema_version``. Adding a
+#: key keeps the version; renaming or removing one, or changing what a value
+#: means, raises it. docs/summary-json.md lists every key.
+SUMMARY_SCHEMA = 1
+
 
 @dataclass(frozen=True, repr=False)
 class ImportanceResult:

@@ -527,7 +527,10 @@ def test_pipeline_methods_can_be_turned_off(small):
         random_state=0,
         **small.roles,
     )
-    assert "methods" not in result.tables and "agreement" not in result.summary
+    assert "methods" not in result.tables
+    assert result.summary["agreement"] == {
+        "skipped": "skipped: classical methods off (--no-methods)"
+    }
 
 
 def test_groups_are_matched_by_facet_name(staged):

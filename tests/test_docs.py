@@ -520,3 +520,68 @@ def test_readme_names_every_file_an_analysis_writes(small_analysis, tmp_path):
     # analyze(wave=...) on a survey of several waves also writes changes.csv
     written = {p.name for p in out.iterdir()} | {"changes.csv"}
     assert not written - named, f"README's results table leaves out {written - named}"
+
+
+def _summary_keys(summary: dict) -> set[str]:
+    """``block`` and ``block.key`` for every key of ``summary``."""
+    keys = set()
+    for block, value in summary.items():
+        keys.add(block)
+        if isinstance(value, dict) and block not in ("versions",):
+            keys |= {f"{block}.{key}" for key in value}
+    return keys
+
+
+def _page_keys(page: str) -> dict[str, str]:
+    """Key -> its table row, for every key the summary.json page lists."""
+    rows = re.findall(r"^\| `([a-z_0-9.]+)` \|(.*)$", page, flags=re.MULTILINE)
+    return dict(rows)
+
+
+@pytest.fixture(scope="module")
+def summaries(small_result):
+    """Summaries of three runs that differ in which blocks hold what: every
+    step, every step skipped (no roles but the outcome, methods off), and a
+    survey of two waves."""
+    fast = emomotiv.DriverModel(n_estimators=30, cv=2)
+    s = emomotiv.make_survey(n_respondents=400, n_facets=8, random_state=1)
+    bare = emomotiv.analyze(
+        s.survey.drop(columns=["wave"]),
+        s.catalog.drop(columns=["stated_importance"]),
+        connection="connected",
+        model=fast,
+        n_boot=3,
+        methods=False,
+        progress=False,
+    )
+    w = emomotiv.make_waves(n_respondents=400, n_facets=8, random_state=0)
+    waves = emomotiv.analyze(
+        w.survey,
+        w.catalog,
+        connection="connected",
+        wave="wave",
+        model=fast,
+        n_boot=3,
+        methods=False,
+        progress=False,
+    )
+    return {
+        "every step": small_result.summary,
+        "bare": bare.summary,
+        "waves": waves.summary,
+    }
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_summary_json_page_lists_every_key(summaries):
+    page = _page_keys((ROOT / "docs" / "summary-json.md").read_text())
+    for name, summary in summaries.items():
+        missing = _summary_keys(summary) - set(page)
+        assert not missing, f"{name}: keys not on docs/summary-json.md: {missing}"
+    everything = _summary_keys(summaries["every step"]) | _summary_keys(
+        summaries["waves"]
+    )
+    always = {k for k, row in page.items() if "*only when*" not in row}
+    assert not always - everything, "documented keys no run writes"
+    assert summaries["bare"]["agreement"]["skipped"].startswith("skipped")
+    assert all(s["schema_version"] == 1 for s in summaries.values())

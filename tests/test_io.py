@@ -2,6 +2,7 @@ import hashlib
 import json
 import os
 import re
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -425,6 +426,35 @@ def test_a_saved_comparison_loads_back_and_is_not_an_analysis(small_result, tmp_
     (out / "changes.csv").write_text("facet\nz\n")
     with pytest.raises(em.ValidationError, match="changed after the run"):
         em.load_comparison(out)
+
+
+def test_summary_json_names_its_schema_and_a_newer_one_is_warned_about(
+    small_result, tmp_path
+):
+    from emomotiv.io import save_comparison, update_manifest
+    from emomotiv.results import SUMMARY_SCHEMA, WaveComparison
+
+    run = em.save_analysis(small_result, tmp_path / "run")
+    changes = pd.DataFrame({"facet": ["a"], "change": [0.01]})
+    out = save_comparison(WaveComparison(changes, {"n_flagged": 0}), tmp_path / "cmp")
+    for folder in (run, out):
+        summary = json.loads((folder / "summary.json").read_text())
+        assert summary["schema_version"] == SUMMARY_SCHEMA
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # the version it reads: no warning
+            loaded = em.load_analysis(run) if folder == run else em.load_comparison(out)
+        assert loaded.summary  # read as written
+        newer = summary | {"schema_version": SUMMARY_SCHEMA + 1}
+        (folder / "summary.json").write_text(json.dumps(newer))
+        update_manifest(folder, ["summary.json"])
+        with pytest.warns(UserWarning, match=r"newer emomotiv.*version 2.*version 1"):
+            em.load_analysis(run) if folder == run else em.load_comparison(out)
+    older = {k: v for k, v in newer.items() if k != "schema_version"}
+    (out / "summary.json").write_text(json.dumps(older))  # before versioning
+    update_manifest(out, ["summary.json"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert em.load_comparison(out).summary == {"n_flagged": 0}
 
 
 def test_a_folder_that_takes_no_lock_is_named_not_the_lock(tmp_path, monkeypatch):
