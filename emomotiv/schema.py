@@ -279,6 +279,8 @@ def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
 
 BULK_SHARE = 0.9  # a common scale holding this share of the answers is theirs
 FEW_CODES = 3  # at most this many distinct values past every common scale are codes
+GAP = 2  # unused points between a scale's top and codes such as 8 and 9 by 1-5
+GAP_RATINGS = 30  # ratings on the scale before its unused points count as a gap
 
 
 def infer_scale(ratings) -> tuple[float, float]:
@@ -296,6 +298,13 @@ def infer_scale(ratings) -> tuple[float, float]:
     least :data:`BULK_SHARE` of the answers. Otherwise the ratings' own
     range, such as 1-40 or 0-100, which the catalog should then declare.
 
+    Codes inside a larger common scale, such as 9 for "don't know" by 1-5
+    answers, are read the same way when a gap betrays them: at least
+    :data:`GAP_RATINGS` ratings on every point of the smaller scale but at
+    most one, at most :data:`FEW_CODES` distinct values above it, and
+    none of them within :data:`GAP` points of its top (answers of 1-5 and 9
+    with no 6, 7 or 8 read as 1-5 with a code, not as 1-10).
+
     Examples
     --------
     >>> infer_scale([2, 3, 5]), infer_scale([1, 9]), infer_scale([0, 6])
@@ -306,6 +315,8 @@ def infer_scale(ratings) -> tuple[float, float]:
     (1.0, 5.0)
     >>> infer_scale([1, 40]), infer_scale([1, 5, 9, 11])
     ((1.0, 40.0), (1.0, 11.0))
+    >>> infer_scale([1, 2, 3, 4, 5] * 6 + [9, 9])  # 9: a code past a gap
+    (1.0, 5.0)
     """
     values = pd.to_numeric(
         pd.Series(np.asarray(ratings, dtype=object)), errors="coerce"
@@ -316,7 +327,7 @@ def infer_scale(ratings) -> tuple[float, float]:
     lo, hi = float(values.min()), float(values.max())
     for s_lo, s_hi in COMMON_SCALES:
         if s_lo <= lo and hi <= s_hi:
-            return s_lo, s_hi
+            return _below_codes(values, (s_lo, s_hi))
     widest = min(s[0] for s in COMMON_SCALES), max(s[1] for s in COMMON_SCALES)
     for s_lo, s_hi in COMMON_SCALES:
         on = values.between(s_lo, s_hi)
@@ -329,6 +340,25 @@ def infer_scale(ratings) -> tuple[float, float]:
     if shares[best] >= BULK_SHARE:
         return COMMON_SCALES[best]
     return lo, hi
+
+
+def _below_codes(values: pd.Series, scale: tuple[float, float]) -> tuple[float, float]:
+    """The smallest common scale inside ``scale`` whose top lies more than
+    :data:`GAP` points below the few values above it (see :func:`infer_scale`),
+    else ``scale``."""
+    for s_lo, s_hi in COMMON_SCALES:
+        if s_hi >= scale[1] or s_lo < scale[0] or values.min() < s_lo:
+            continue
+        on = values[values <= s_hi]
+        off = values[values > s_hi].unique()
+        if (
+            len(on) >= GAP_RATINGS
+            and on.nunique() >= s_hi - s_lo
+            and len(off) <= FEW_CODES
+            and off.min() > s_hi + GAP
+        ):
+            return s_lo, s_hi
+    return scale
 
 
 def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list[str]:

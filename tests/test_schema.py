@@ -402,6 +402,37 @@ def test_a_code_is_off_the_scale_whatever_its_share():
     assert infer_scale([1, 2, 5, -1, -1, 98, 99]) == (1, 5)
 
 
+def test_a_dont_know_code_inside_a_larger_scale_is_read_as_a_code_past_a_gap():
+    """1-5 answers with 9 for "don't know" (no 6, 7 or 8): the facet reads
+    1-5 and validation names the 9s, rather than a 1-10 scale on which "don't
+    know" passes as a high rating. Too few ratings to show a gap, ratings on
+    too few of the smaller scale's points, or a value just past its top keep
+    the larger scale."""
+    from emomotiv.schema import infer_scale
+
+    survey = _survey().assign(app=lambda d: np.ceil(d["app"] / 2))
+    survey.loc[:7, "app"] = 9
+    cat, _, _ = CATALOG.with_scales_from(survey)
+    assert cat.scale("app") == (1, 5)
+    problems = _problems(survey, catalog=cat)
+    assert any(
+        "'app' has 8 ratings off its 1-5 scale: 9" in p and '--not-experienced "9"' in p
+        for p in problems
+    )
+    cat, _, _ = CATALOG.with_scales_from(survey, not_experienced=[9])
+    checked = validate_survey(survey, _schema(), cat, not_experienced=[9])
+    assert cat.scale("app") == (1, 5) and checked["app"].isna().sum() == 8
+    five = [1, 2, 3, 4, 5] * 6
+    assert infer_scale(five + [8, 9, 9]) == (1, 5)
+    assert infer_scale([1, 1, 1] * 10 + [2, 9]) == (1, 10)  # two points: no spread
+    assert infer_scale([2, 3, 5] * 10 + [9]) == (1, 10)  # 1 and 4 unused too
+    assert infer_scale(five[:25] + [9]) == (1, 10)  # too few ratings for a gap
+    assert infer_scale(five + [7, 9]) == (1, 10)  # 7: within the gap
+    assert infer_scale(five + [9] * 40) == (1, 5)  # codes, however many
+    assert infer_scale([1, 2, 3, 4, 5, 6, 7] * 5 + [10]) == (1, 7)
+    assert infer_scale(list(range(1, 11)) * 4) == (1, 10)
+
+
 def test_a_declared_scale_wider_than_every_rating_is_warned_about():
     from emomotiv.schema import FacetCatalog
 
