@@ -209,7 +209,7 @@ def _measures_step(
         "note": measures.info.get("note")
         or (None if schema.motivators else "no motivator items: no score or matrix"),
     }
-    tables = {"tiers": tiers}
+    tables = {"tiers": tiers} if len(tiers) else {}  # no rule: the note says why
     if measures.drivers is not None:
         labels = cat.table["label"]
         matrix = measures.drivers.reset_index()

@@ -293,3 +293,30 @@ def test_respondents_who_left_the_outcome_empty_are_left_out_and_counted(
         em.analyze(
             survey.assign(connected=np.nan), small.catalog, connection="connected"
         )
+
+
+def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
+    """A score outcome without motivator items: no one can be called fully
+    connected, so there is no tiers table (and no empty tiers.csv); the
+    summary says why."""
+    survey = small.survey.drop(
+        columns=[c for c in small.survey if c.startswith("motivator__")]
+    ).assign(score=lambda d: d["connected"] * 50 + d["satisfaction"] * 3)
+    result = em.analyze(
+        survey,
+        small.catalog,
+        connection="score",
+        connection_kind="score",
+        satisfaction="satisfaction",
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=2,
+        progress=False,
+    )
+    assert "tiers" not in result.tables
+    measures = result.summary["measures"]
+    assert (
+        measures["tiers"] == {}
+        and "no rule for who is fully connected" in (measures["note"])
+    )
+    out = em.save_analysis(result, tmp_path / "run")
+    assert not (out / "tiers.csv").exists() and (out / "drivers.csv").exists()
