@@ -542,6 +542,38 @@ class SurveySchema:
         return out
 
 
+def _shared_role_problems(
+    roles: dict[str, str | None], facets: Sequence[str]
+) -> list[str]:
+    """A column given two roles, or a role and a facet: each role reads its
+    own column (a score outcome may also be the satisfaction column).
+
+    Examples
+    --------
+    >>> problems = _shared_role_problems({"connection": "c", "value": "c"}, ["app"])
+    >>> print(problems[0])  # doctest: +NORMALIZE_WHITESPACE
+    The column 'c' is given as both the connection and the value column: each
+    role needs a column of its own.
+    """
+    by_column: dict[str, list[str]] = {}
+    for role, col in roles.items():
+        if col is not None:
+            by_column.setdefault(col, []).append(role)
+    problems = []
+    for col, named in by_column.items():
+        if len(named) > 1 and set(named) != {"connection", "satisfaction"}:
+            problems.append(
+                f"The column '{col}' is given as both the {' and the '.join(named)} "
+                "column: each role needs a column of its own."
+            )
+        if col in facets:
+            problems.append(
+                f"The {' and '.join(named)} column '{col}' is also a facet (a "
+                "catalog row): a column is either a rating to rank or a role."
+            )
+    return problems
+
+
 def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
     """Coerce to float; return the values, the distinct entries that did not
     convert (sorted as text) and the number of cells holding them."""
@@ -889,6 +921,7 @@ def validate_survey(
         if col is not None and col not in out.columns:
             hint = did_you_mean(col, columns)
             problems.append(f"The {role} column '{col}' is not in the survey.{hint}")
+    problems += _shared_role_problems(role_cols, schema.facets)
     if not schema.facets:
         problems.append(
             "There are no facets to analyse: the catalog has no rows (one row "

@@ -657,3 +657,40 @@ def test_fuzz_a_few_bad_cells_in_a_valid_survey(cells, kind):
     if kind != "score":
         assert set(out["y"].unique()) == {0.0, 1.0}
     assert np.isfinite(out["w"]).all() and (out["w"] > 0).all()
+
+
+def test_a_column_in_two_roles_or_a_role_and_a_facet_is_named():
+    """The outcome given as the value column too, and a facet given as the
+    segment: both named at once, before anything is fitted. A score outcome
+    may also be the satisfaction column."""
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    facet = s.catalog["facet"].iloc[0]
+    with pytest.raises(em.ValidationError) as info:
+        em.analyze(
+            s.survey,
+            s.catalog,
+            connection="connected",
+            value="connected",
+            segment=facet,
+            progress=False,
+        )
+    problems = info.value.problems
+    assert len(problems) == 2
+    assert (
+        "'connected' is given as both the connection and the value column"
+        in (problems[0])
+    )
+    assert f"The segment column '{facet}' is also a facet" in problems[1]
+    survey = s.survey.assign(score=lambda d: d["satisfaction"] * 10.0)
+    result = em.analyze(
+        survey,
+        s.catalog,
+        connection="score",
+        connection_kind="score",
+        satisfaction="score",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert result.summary["data"]["roles"]["satisfaction"] == "score"
