@@ -789,7 +789,7 @@ def _init(args: argparse.Namespace) -> int:
 
     from .io import read_table
     from .readers import yes_answer
-    from .study import draft_study, guess_roles
+    from .study import MAX_SEGMENTS, draft_study, guess_roles
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
     out = _new_file(args.out, force=args.force, inputs=inputs)
@@ -811,6 +811,12 @@ def _init(args: argparse.Namespace) -> int:
     ]
     not_ratings = [c for c in numeric if not _rating_like(survey[c])]
     labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric + empty))
+    many = [  # free text, dates, ids: too many answers to be segments
+        str(c)
+        for c in survey.columns
+        if str(c) not in numeric + empty + labelled
+        and survey[c].nunique() > MAX_SEGMENTS
+    ]
     outcome = guess_roles([str(c) for c in survey.columns]).get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
     ratings = [c for c in numeric if c not in not_ratings] + labelled
@@ -825,6 +831,7 @@ def _init(args: argparse.Namespace) -> int:
         stated=stated,
         empty=empty,
         not_ratings=not_ratings,
+        many_answers=many,
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
@@ -844,13 +851,27 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+# A number whose name speaks of one of these is customer context, not a
+# rating ("Age", "Tenure_years", "Number of products").
+_NOT_RATING_WORD = re.compile(
+    r"\b(age|tenure|years?|months?|weeks?|days?|count|number|income|children)\b",
+    re.IGNORECASE,
+)
+
+
 def _rating_like(column) -> bool:
-    """Whether a numeric column could hold ratings: whole numbers from 0 to
-    100, not only 0 and 1 (not an amount, a large count or a 0/1 flag)."""
+    """Whether a numeric column could hold ratings: whole numbers up to 10,
+    or from 0 or 1 up to 100 (a 0-100 scale), not only 0 and 1, and not
+    named as an age, a duration or a count (not an amount, an age, a large
+    count or a 0/1 flag)."""
     values = column.dropna()
     whole = bool((values == values.round()).all())
     flag = set(values.unique()) <= {0, 1}
-    return whole and bool(values.between(0, 100).all()) and not flag
+    scale = values.between(0, 10).all() or (
+        values.min() <= 1 and values.between(0, 100).all()
+    )
+    named = _NOT_RATING_WORD.search(str(column.name).replace("_", " "))
+    return whole and bool(scale) and not flag and not named
 
 
 # A question that asks how important something is ("How important is each

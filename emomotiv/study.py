@@ -857,6 +857,11 @@ _MONEY_WORD = re.compile(
 )
 
 
+# A text column with more distinct answers than this is free text, a date or
+# an id, not a segment (a ranking each) that ``emomotiv init`` offers.
+MAX_SEGMENTS = 50
+
+
 def guess_roles(columns: Sequence[str]) -> dict[str, str]:
     """Each role's likely column, from the column names (see ``_ROLE_NAMES``).
 
@@ -899,6 +904,7 @@ def draft_study(
     stated: Sequence[str] = (),
     empty: Sequence[str] = (),
     not_ratings: Sequence[str] = (),
+    many_answers: Sequence[str] = (),
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -939,6 +945,9 @@ def draft_study(
         facets nor segments, listed as the likely value column; the one
         whose name speaks of money (spend, revenue, £) is the ``value``
         when no name matches the role outright.
+    many_answers : sequence of str
+        Text columns with more than :data:`MAX_SEGMENTS` distinct answers
+        (free text, dates, ids): neither facets nor segments, listed apart.
 
     Returns
     -------
@@ -954,13 +963,17 @@ def draft_study(
     {'connection': 'connected', 'weight': 'weight', 'id': 'respondent_id'}
     """
     roles = guess_roles(columns)
-    money = [c for c in not_ratings if _MONEY_WORD.search(c) and c not in left_out]
+    money = [
+        c
+        for c in not_ratings
+        if _MONEY_WORD.search(c.replace("_", " ")) and c not in left_out
+    ]
     if "value" not in roles and len(money) == 1 and money[0] not in roles.values():
         roles = {**roles, "value": money[0]}
     from .schema import MOTIVATOR_PREFIX, STATED_PREFIX
 
     taken = set(roles.values())
-    not_facets = {*taken, *left_out, *stated, *empty, *not_ratings}
+    not_facets = {*taken, *left_out, *stated, *empty, *not_ratings, *many_answers}
     facets = [
         c
         for c in columns
@@ -990,7 +1003,7 @@ def draft_study(
     # the text columns: known only when the numeric ones are
     numbers = columns if numeric is None else numeric
     not_text = {*taken, *labelled, *left_out, *numbers, *stated, *empty, *not_ratings}
-    text = [c for c in columns if c not in not_text]
+    text = [c for c in columns if c not in not_text and c not in many_answers]
     amounts = [c for c in not_ratings if c not in taken and c not in left_out]
     for role in Study.ROLES:
         if role in roles:
@@ -1008,6 +1021,10 @@ def draft_study(
     if platform:
         lines.append("# Columns the survey platform adds (not questions), left out:")
         lines += _listed(platform)
+    many = [c for c in many_answers if c not in taken and c not in left_out]
+    if many:
+        lines.append("# Text with too many answers to be a segment (free text, dates):")
+        lines += _listed(many)
     unanswered = [c for c in empty if c not in taken and c not in left_out]
     if unanswered:
         lines.append("# Columns with no answers, left out:")

@@ -277,3 +277,44 @@ def test_a_column_or_a_model_class_in_place_of_a_name_or_instance_is_named(small
         f"as DriverModel(), or None. Got {em.DriverModel!r} instead.",
     ]
     assert em.Study(connection="c", model=em.DriverModel(cv=0)).problems() == []
+
+
+def test_init_reads_ages_amounts_and_dates_in_a_survey_export(tmp_path):
+    """Columns named as in most exports (underscores, words): an age and a
+    tenure in years are not ratings, an amount whose name speaks of spend is
+    the value, and a date column is no segment; the ratings stay facets."""
+    import numpy as np
+    import pandas as pd
+
+    from emomotiv.cli import main
+
+    rng = np.random.default_rng(1)
+    n = 200
+    survey = pd.DataFrame(
+        {
+            "ResponseId": [f"R_{i}" for i in range(n)],
+            "StartDate": pd.date_range("2026-07-01", periods=n, freq="h").astype(str),
+            "Age": rng.integers(18, 80, n),
+            "Tenure_years": rng.integers(0, 20, n),
+            "Region": rng.choice(["North", "South"], n),
+            "connected": rng.integers(0, 2, n),
+            "Annual_spend": rng.gamma(2, 500, n).round(2),
+            "Q3_1 Website ease": rng.integers(1, 6, n),
+            "Q3_2 App speed": rng.integers(1, 11, n),
+            "brand_trust": rng.integers(0, 101, n),
+        }
+    )
+    path = tmp_path / "export.csv"
+    survey.to_csv(path, index=False)
+    out = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    study = tomllib.loads(text)
+    assert study["roles"]["value"] == "Annual_spend"
+    facets = ["Q3_1 Website ease", "Q3_2 App speed", "brand_trust"]
+    assert study["roles"]["facets"] == facets
+    segments = text.split("could be the segment")[1].split("segment =")[0]
+    assert "Region" in segments and "StartDate" not in segments
+    assert "StartDate" in text.split("too many answers to be a segment")[1]
+    unassigned = text.split("in no role (")[1].split("facets")[0]
+    assert "Age" in unassigned and "Tenure_years" in unassigned
