@@ -542,7 +542,7 @@ def _page_keys(page: str) -> dict[str, str]:
 def summaries(small_result):
     """Summaries of three runs that differ in which blocks hold what: every
     step, every step skipped (no roles but the outcome, methods off), and a
-    survey of two waves."""
+    survey of two waves with a value but no satisfaction column."""
     fast = emomotiv.DriverModel(n_estimators=30, cv=2)
     s = emomotiv.make_survey(n_respondents=400, n_facets=8, random_state=1)
     bare = emomotiv.analyze(
@@ -560,6 +560,7 @@ def summaries(small_result):
         w.catalog,
         connection="connected",
         wave="wave",
+        value="value",  # without a satisfaction column: no multiplier
         model=fast,
         n_boot=3,
         methods=False,
