@@ -54,6 +54,9 @@ __all__ = [
 MODEL_FILE = "model.json"
 META_FILE = "model_meta.json"
 MANIFEST_FILE = "manifest.json"
+# Each facet's importance share in each bootstrap replicate (a row each):
+# what a wave comparison of saved folders reads its standard errors from.
+REPLICATES_FILE = "replicates.csv"
 LOCK_SUFFIX = ".emomotiv-lock"
 STAGE_MARK = ".emomotiv-stage-"
 
@@ -559,7 +562,10 @@ def save_analysis(
     SHA-256, and :func:`load_analysis` checks it. While saving, the folder
     is locked: a concurrent save into it fails with ``FileExistsError``.
     ``study.toml`` holds the settings (``summary["study"]``) as a study file
-    that repeats the run: ``emomotiv analyze --study study.toml``.
+    that repeats the run: ``emomotiv analyze --study study.toml``. With a
+    bootstrap, ``replicates.csv`` holds each facet's importance share in each
+    replicate (a row each), so a comparison of saved folders reads the same
+    standard errors as one of the results in memory.
 
     Parameters
     ----------
@@ -600,6 +606,9 @@ def save_analysis(
     with _staged(out, force=force, kind="analysis") as tmp:
         for name, table in result.tables.items():
             write_csv(table, tmp / f"{name}.csv")
+        replicates = getattr(result.importance, "replicates", None)
+        if replicates is not None and len(replicates):
+            write_csv(replicates.reset_index(drop=True), tmp / REPLICATES_FILE)
         dump_json(result.summary, tmp / "summary.json")
         if "study" in result.summary:
             write_study_file(result.summary["study"], tmp / "study.toml")
@@ -623,7 +632,8 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     -------
     AnalysisResult
         ``tables``, ``summary``, ``model`` and ``importance`` (from the
-        drivers table); the other result objects are None.
+        drivers table, its ``replicates`` from ``replicates.csv``); the other
+        result objects are None.
 
     Raises
     ------
@@ -665,6 +675,7 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         for name in sorted(files)
         if name.endswith(".csv") and "/" not in name
     }
+    replicates = tables.pop(Path(REPLICATES_FILE).stem, None)
     model = load_model(folder)
     drivers = tables["drivers"]
     keep = [c for c in drivers.columns if c not in ("label", "stage", "rank")]
@@ -674,6 +685,7 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         float(drivers["raw_importance"].sum()) if "raw_importance" in drivers else None,
         None,
         {"units": summary["importance"].get("units")},
+        replicates=replicates,
     )
     return AnalysisResult(tables, summary, importance, model)
 

@@ -474,3 +474,20 @@ def test_a_folder_that_takes_no_lock_is_named_not_the_lock(tmp_path, monkeypatch
     assert err.value.errno == errno.EROFS
     assert err.value.filename == str(tmp_path)
     assert "lock" not in str(err.value)
+
+
+def test_the_bootstrap_replicates_are_saved_and_loaded_back(small_result, tmp_path):
+    """A saved analysis keeps each facet's share in each replicate, so a
+    comparison of two folders reads the same standard errors, intervals and
+    p-values as the comparison of the results in memory."""
+    out = em.save_analysis(small_result, tmp_path / "run")
+    loaded = em.load_analysis(out)
+    reps = small_result.importance.replicates
+    assert "replicates" not in loaded.tables
+    pd.testing.assert_frame_equal(
+        loaded.importance.replicates, reps.reset_index(drop=True), check_names=False
+    )
+    in_memory = em.compare(small_result, small_result, labels=("Q1", "Q2"))
+    from_disk = em.compare(loaded, loaded, labels=("Q1", "Q2"))
+    pd.testing.assert_frame_equal(from_disk.changes, in_memory.changes)
+    assert from_disk.summary["uncertainty"] == in_memory.summary["uncertainty"]
