@@ -1224,6 +1224,7 @@ def analyze(
             "n_stages": len(cat.stages),
             "roles": _roles(schema, study),
             "weighted": schema.weight is not None,
+            "effective_n": float(w.sum() ** 2 / (w**2).sum()),
             "connected_share": None if outcome is None else float(outcome),
             "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),

@@ -320,3 +320,10 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     )
     out = em.save_analysis(result, tmp_path / "run")
     assert not (out / "tiers.csv").exists() and (out / "drivers.csv").exists()
+
+
+def test_the_summary_gives_the_weights_effective_sample_size(small, small_result):
+    w = small.survey["weight"]
+    data = small_result.summary["data"]
+    assert data["effective_n"] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    assert data["effective_n"] < data["n_respondents"]
