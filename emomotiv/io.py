@@ -129,6 +129,58 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return _map_text(frame, _restore_cell)
 
 
+# The order analyze builds its tables in, which load_analysis keeps (a table
+# not named here comes after them, by name).
+TABLE_ORDER = (
+    "drivers",
+    "controls",
+    "stages",
+    "tiers",
+    "motivators",
+    "roi",
+    "plan",
+    "segment_drivers",
+    "value_drivers",
+    "methods",
+    "changes",
+)
+# Columns whose type a CSV cannot say: nullable flags and ranks (an empty
+# cell is "not known", not False or a float), and sentences that may be none.
+NULLABLE_COLUMNS = {
+    "beyond_noise": "boolean",
+    "differs": "boolean",
+    "stated_rank": "Int64",
+    "rank_before": "Int64",
+    "rank_after": "Int64",
+    "rank_change": "Int64",
+}
+SENTENCE_COLUMNS = ("note",)
+
+
+def restore_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read back from CSV with the types the analysis gave it: the
+    :data:`NULLABLE_COLUMNS` as pandas' nullable types, and the
+    :data:`SENTENCE_COLUMNS` as text whose empty cells are None."""
+    out = frame.copy()
+    for column, dtype in NULLABLE_COLUMNS.items():
+        if column in out:
+            values = out[column]
+            if dtype == "boolean" and values.dtype == object:  # True, False, NaN
+                values = values.map({True: True, False: False, "True": True})
+                values = values.where(values.notna(), None)
+            out[column] = values.astype(dtype)
+    for column in SENTENCE_COLUMNS:
+        if column in out:
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    return out
+
+
+def _in_table_order(names) -> list[str]:
+    """Table names in :data:`TABLE_ORDER`, the others after them by name."""
+    rank = {name: i for i, name in enumerate(TABLE_ORDER)}
+    return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+
+
 def read_table(
     path: str | PathLike,
     *,
@@ -670,10 +722,10 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
             subject=f"saved analysis '{folder.name}'",
         )
     summary = read_summary(folder)
+    csvs = [Path(n).stem for n in files if n.endswith(".csv") and "/" not in n]
     tables = {
-        Path(name).stem: restore_formulas(pd.read_csv(folder / name))
-        for name in sorted(files)
-        if name.endswith(".csv") and "/" not in name
+        name: restore_types(restore_formulas(pd.read_csv(folder / f"{name}.csv")))
+        for name in _in_table_order(csvs)
     }
     replicates = tables.pop(Path(REPLICATES_FILE).stem, None)
     model = load_model(folder)
@@ -723,7 +775,7 @@ def read_comparison(folder: str | PathLike) -> WaveComparison:
     ``tracking`` of ``summary.json`` (:func:`load_comparison` checks the
     folder first)."""
     folder = Path(folder)
-    changes = restore_formulas(pd.read_csv(folder / "changes.csv"))
+    changes = restore_types(restore_formulas(pd.read_csv(folder / "changes.csv")))
     summary = read_summary(folder)
     return WaveComparison(changes, summary.get("tracking", {}))
 

@@ -491,3 +491,14 @@ def test_the_bootstrap_replicates_are_saved_and_loaded_back(small_result, tmp_pa
     from_disk = em.compare(loaded, loaded, labels=("Q1", "Q2"))
     pd.testing.assert_frame_equal(from_disk.changes, in_memory.changes)
     assert from_disk.summary["uncertainty"] == in_memory.summary["uncertainty"]
+
+
+def test_a_saved_comparison_loads_back_with_its_types(small_result, tmp_path):
+    """Ranks of a facet in one wave only stay nullable integers, flags stay
+    flags, through save_comparison and load_comparison."""
+    other = em.compare(small_result, small_result, labels=("Q1", "Q2"))
+    changes = other.changes.copy()
+    changes.loc[0, ["rank_before", "rank_change"]] = pd.NA
+    saved = em.save_comparison(replace(other, changes=changes), tmp_path / "cmp")
+    loaded = em.load_comparison(saved)
+    pd.testing.assert_frame_equal(loaded.changes, changes)
