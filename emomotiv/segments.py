@@ -338,7 +338,7 @@ def segment_drivers(
     gains: dict[str, Any] = {}
     parts, sizes = [], {}
     names = sorted({name for name in seg if name is not None})
-    for k, name in enumerate(names):
+    for name in names:
         rows = seg == name
         n = int(rows.sum())
         result, gain, note = None, None, None
@@ -350,7 +350,6 @@ def segment_drivers(
         elif len(np.unique(y[rows])) < 2:
             note = "not ranked: the outcome takes one value in this segment"
         else:
-            seed = None if random_state is None else random_state + k
             # the segment's ratings as the model reads them (float32: memory)
             part = pd.DataFrame(
                 model_matrix(X, rows), columns=X.columns, index=X.index[rows]
@@ -366,7 +365,9 @@ def segment_drivers(
                 level=level,
                 n_jobs=n_jobs,
                 progress=progress,
-                random_state=seed,
+                # one seed for every segment, not one by its place among the
+                # labels: renaming a segment must not redraw the others'
+                random_state=random_state,
                 controls=groups or None,
                 boot_size=boot_size,
             )
@@ -379,7 +380,7 @@ def segment_drivers(
                 catalog=catalog,
                 level=level,
                 n_boot=0,
-                random_state=seed,
+                random_state=random_state,
                 controls=list(groups) or None,
                 bootstrap=result if n_boot > 0 else None,
                 n_jobs=n_jobs,
