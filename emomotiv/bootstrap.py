@@ -368,6 +368,8 @@ def _fit_refits(
     target = np.asarray(y)
     if fitted.task_ == "binary":
         target = (target == fitted.classes_[1]).astype(int)
+    else:  # a value model is fitted on value over its mean (ValueModel.fit)
+        target = target / getattr(fitted, "value_scale_", 1.0)
     rows = np.arange(len(values))
     if sample_size < len(values):
         pick = np.random.default_rng(seeds[0]).choice(rows, sample_size, replace=False)

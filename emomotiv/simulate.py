@@ -298,9 +298,12 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
     """P(connected) or the predicted score, straight from the booster.
 
     For a binary task XGBoost's ``binary:logistic`` output is the probability
-    of the second class, as ``predict_proba(values)[:, 1]``.
+    of the second class, as ``predict_proba(values)[:, 1]``; a value model's
+    booster predicts value over its mean (``value_scale_``, see
+    :class:`~emomotiv.ValueModel`).
     """
-    return model.estimator_.get_booster().inplace_predict(values)
+    unit = getattr(model, "value_scale_", 1.0)
+    return model.estimator_.get_booster().inplace_predict(values) * unit
 
 
 class _Simulator:
@@ -538,7 +541,9 @@ class _Simulator:
             src = source[pick]
             gain = oob[src] * factor[pick] * (after - base[src])
             sums = np.bincount(which[pick], weights=gain, minlength=len(scenarios))
-            return sums / total, float(np.average(base, weights=oob))
+            return sums / total * unit, float(np.average(base, weights=oob)) * unit
+
+        unit = getattr(self.model, "value_scale_", 1.0)  # see _outcome
 
         from joblib import Parallel, delayed
 

@@ -164,7 +164,19 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
                 f"A {self.objective} value model needs values {need}; "
                 f"{int(bad.sum())} are not."
             )
-        return super().fit(X, values, sample_weight=sample_weight)
+        # fitted on value over its mean: the trees' regularisation
+        # (reg_lambda, min_child_weight) is in units of the loss's hessian,
+        # which grows with the currency unit, so cents and dollars would
+        # otherwise fit different trees
+        scale = float(np.nanmean(np.abs(values))) if len(values) else 1.0
+        scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+        super().fit(X, values / scale, sample_weight=sample_weight)
+        self.value_scale_ = scale
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predicted value, in the unit of the value fitted on."""
+        return super().predict(X) * self.value_scale_
 
 
 @dataclass(frozen=True, repr=False)
