@@ -1064,21 +1064,19 @@ def _kpi(name: str, value: float) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ._validation import ValidationError
     from .io import output_lock, output_problems, save_comparison
     from .tracking import _folder_problems, compare
 
     # every check before the work, in one message: the two inputs and the folder
     problems = _folder_problems(Path(args.before), "before")
     problems += _folder_problems(Path(args.after), "after")
-    problems += output_problems(
+    folder = output_problems(
         args.out,
         force=args.force,
         inputs=[args.before, args.after],
         kind="comparison",
     )
-    if problems:
-        raise ValidationError(problems, subject="comparison")
+    _refuse(problems, folder, "comparison", "comparison")
     with output_lock(args.out):
         comparison = compare(
             args.before,
@@ -1091,6 +1089,24 @@ def _compare(args: argparse.Namespace) -> int:
     _print_tracking(comparison.summary, comparison.changes)
     _print_written(out)
     return 0
+
+
+def _refuse(
+    inputs: list[str], folder: list[str], run: str, subject: str = "input"
+) -> None:
+    """Raise one error naming every problem with the ``inputs`` (their
+    ``subject``) and the output ``folder``, or return when there is none.
+
+    A problem with the folder alone is said as it is, without calling it a
+    problem of the input; with both, the message is about the ``run``.
+    """
+    from ._validation import ValidationError
+
+    if inputs:
+        subject = run if folder else subject
+        raise ValidationError([*inputs, *folder], subject=subject)
+    if folder:
+        raise ValueError("\n".join(folder))
 
 
 def _print_written(out: Path) -> None:
@@ -1183,20 +1199,25 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
+    from ._validation import ValidationError
     from .io import output_lock, output_problems, save_analysis
     from .pipeline import _checked_inputs, analyze
     from .report import outcome_label, score_outcome
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
-    problems = output_problems(
+    folder = output_problems(
         args.out,
         force=args.force,
         inputs=[study.survey, study.catalog, args.study],
         kind="analysis",
     )
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
-    survey, catalog = _checked_inputs(study.survey, study.catalog, study, problems)[:2]
+    try:
+        survey, catalog = _checked_inputs(study.survey, study.catalog, study)[:2]
+    except ValidationError as err:
+        _refuse(err.problems, folder, "analysis", err.subject)
+    _refuse([], folder, "analysis")
     with output_lock(args.out):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
