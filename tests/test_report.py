@@ -498,6 +498,12 @@ def overflowing(browser, html: str, width: int, printed: bool, tmp_path) -> list
         ("_points", -0.004, "-0.4 pts"),
         ("_pct", 0.25, "25.0%"),
         ("_times", 2.2, "2.2×"),
+        ("_times", -0.028, "0.0×"),  # a net return that rounds to zero: no "-0.0×"
+        ("_num", -0.004, "0.00"),
+        ("_pct", -0.00001, "0.0%"),
+        ("_p_value", 2e-5, "<0.001"),  # not "0.000": a p-value is never zero
+        ("_p_value", 0.0123, "0.012"),
+        ("_p_value", 1.0, "1.000"),
         ("_num", float("nan"), "n/a"),
         ("_pct", None, "n/a"),
         ("_money", "text", "n/a"),
@@ -1122,3 +1128,57 @@ def test_compare_report_names_settings_touchpoints_and_the_share_compared(
     plain = {**summary, "rescaled": False, "estimate": "reported share"}
     html = em.ComparisonReport(WaveComparison(changes, plain)).html()
     assert "rescaled" not in html and "full-data" not in html
+
+
+def test_the_top_three_share_is_a_share_of_the_touchpoints_importance(
+    contract, contract_html
+):
+    """drivers.csv shares sum to 1 over the touchpoints alone; with general
+    warmth holding part of the model's importance (controls.csv), the top
+    three's sum is a share of the touchpoints' importance, not of "the
+    model's explanation" (of which it is less)."""
+    assert contract.summary["halo"]["control_share"] > 0
+    text = " ".join(sections(contract_html)["summary"].split())
+    top3 = contract.drivers["importance"].head(3).sum()
+    assert (
+        f"together the top three carry {100 * top3:.0f}% of the touchpoints' "
+        "importance" in text
+    ), text
+    assert "model's explanation" not in text
+    drivers = " ".join(sections(contract_html)["drivers"].split())
+    assert "a touchpoint's share of the touchpoints' derived importance" in drivers
+
+
+def test_the_multiplier_card_names_whom_it_compares_with(contract_html):
+    """The value multiplier is fully connected over highly satisfied
+    customers: its card says so, not "value of a connected customer" alone
+    (2x of whom?)."""
+    cards = sections(contract_html)["summary"].split('class="findings"')[0]
+    assert "value of a connected customer over a highly satisfied one" in " ".join(
+        cards.split()
+    )
+
+
+def test_an_adjusted_p_value_below_a_thousandth_is_not_shown_as_zero(
+    contract, comparison
+):
+    from emomotiv.results import WaveComparison
+
+    seg = contract.tables["segment_drivers"].copy()
+    seg["p_differ_adj"] = np.where(seg["facet"] == seg["facet"].iloc[0], 2e-5, 0.5)
+    tables = {**contract.tables, "segment_drivers": seg}
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    assert ">&lt;0.001<" in html and ">0.000<" not in html
+    changes = comparison.changes.assign(p_adjusted=[3e-6, 0.02] + [1.0] * 28)
+    html = em.ComparisonReport(WaveComparison(changes, comparison.summary)).html()
+    assert ">&lt;0.001<" in html and ">0.000<" not in html
+
+
+def test_the_compare_report_names_the_level_of_the_change_interval(comparison):
+    """The change's interval is read at 1 - alpha (95%), not at the waves'
+    90%: the table says which."""
+    from emomotiv.results import WaveComparison
+
+    summary = comparison.summary | {"alpha": 0.05}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    assert '<th class="n">95% interval</th>' in sections(html)["changes"]

@@ -778,3 +778,17 @@ def test_the_smallest_change_that_could_be_flagged_is_reported(waves, capsys):
 
     _print_tracking(result.summary, result.changes)
     assert f"about {100 * detectable:.1f} points to be" in capsys.readouterr().out
+
+
+def test_the_rule_names_the_level_of_the_change_interval():
+    """The interval of a change uses the t quantile of the test (1 - alpha
+    per facet, uncorrected): the rule says it is a 95% interval, not the
+    waves' 90%."""
+    rng = np.random.default_rng(0)
+    facets = [f"f{k}" for k in range(5)]
+    reps = [pd.DataFrame(rng.dirichlet(np.ones(5) * 20, 25), columns=facets)]
+    reps.append(pd.DataFrame(rng.dirichlet(np.ones(5) * 20, 25), columns=facets))
+    a, b = (_fake(r.mean(), r, 1000) for r in reps)
+    for alpha, level in ((0.05, "95%"), (0.1, "90%")):
+        rule = em.compare(a, b, alpha=alpha).summary["rule"]
+        assert f"a {level} interval for each facet on its own" in rule, rule
