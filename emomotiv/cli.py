@@ -542,8 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="X",
         help="money for improvements; writes plan.csv: the priced facets, "
-        "'selected' marking those with the largest expected value gain that fit "
-        "the budget",
+        "'selected' marking those whose one-at-a-time expected value gains add "
+        "up to the most within the budget, then simulated together",
     )
     plan.add_argument(
         "--value-per-connected",
@@ -1409,7 +1409,7 @@ def _print_value_drivers(summary: dict, table) -> None:
     if table is None or not len(table) or "delta_value" not in table:
         return
     r2 = (info.get("fit") or {}).get("r2")
-    fit = f", cross-validated R² {r2:.2f}" if r2 is not None else ""
+    fit = f", cross-validated R² {r2:z.2f}" if r2 is not None else ""
     objective = str(info.get("objective") or "tweedie").capitalize()
     print(f"What moves value most per one-point rise ({objective}{fit}):")
     rows = table.loc[table["delta_value"].abs().sort_values(ascending=False).index]

@@ -956,10 +956,14 @@ def plan_improvements(
     connected share becomes a change in value, ``delta_value =
     delta_connected x population x value per connected customer``, and
     ``roi = (delta_value - cost) / cost`` with the catalog's ``cost``. The
-    plan is the set of facets with the largest total expected value gain
-    whose cost fits the budget, solved exactly as a 0/1 knapsack
+    plan is the set of facets whose one-at-a-time expected gains add up to
+    the most within the budget, solved exactly as a 0/1 knapsack
     (``scipy.optimize.milp``); it is then simulated as one
     :class:`Combined` scenario, so overlap between facets is counted once.
+    The combined gain is not the sum of the single ones, so another set can
+    have a slightly larger combined gain: on twelve 10-12 facet catalogs of
+    :func:`~emomotiv.make_survey` the plan was the best set by combined gain
+    on eight and within 2.3% of it on the others (docs, "The ROI scenario").
 
     Parameters
     ----------
