@@ -1029,7 +1029,11 @@ def plan_improvements(
     Returns
     -------
     PlanResult
-        ``roi`` (one row per facet, by priority), ``plan`` and ``summary``.
+        ``roi`` (one row per facet, by priority: ``roi`` from the highest,
+        a facet with a ``cost`` of 0 first when its gain is positive and last
+        when it is negative, its ``roi`` left empty; without costs or values,
+        by ``delta_value`` then ``delta_connected``), ``plan`` and
+        ``summary``.
 
     Examples
     --------
@@ -1109,12 +1113,19 @@ def plan_improvements(
             "roi": roi,
         }
     )
-    frame = frame.sort_values(
-        ["roi", "delta_value", "delta_connected"],
-        ascending=False,
-        na_position="last",
-        kind="stable",
-    ).reset_index(drop=True)
+    # a free improvement has no ratio (roi stays empty) but ranks by its sign:
+    # a free gain before every paid one, a free loss after
+    with np.errstate(invalid="ignore"):
+        free = np.where(cost == 0, np.sign(delta_value) * np.inf, np.nan)
+    order = frame.assign(_rank=np.where(np.isnan(free), roi, free))
+    frame = frame.loc[
+        order.sort_values(
+            ["_rank", "delta_value", "delta_connected"],
+            ascending=False,
+            na_position="last",
+            kind="stable",
+        ).index
+    ].reset_index(drop=True)
     frame["priority"] = np.arange(1, len(frame) + 1)
 
     summary = {
