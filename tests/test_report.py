@@ -1182,3 +1182,23 @@ def test_the_compare_report_names_the_level_of_the_change_interval(comparison):
     summary = comparison.summary | {"alpha": 0.05}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
     assert '<th class="n">95% interval</th>' in sections(html)["changes"]
+
+
+def test_a_plan_that_costs_nothing_says_so_rather_than_n_a(contract):
+    """A budget below every priced improvement funds only the free ones: the
+    plan spends 0 and has no return ratio (summary roi None). The report says
+    it costs nothing, not "n/a its cost of 0" or "a net return of n/a"; a
+    free touchpoint's return in the ROI table reads "free"."""
+    summary = dict(contract.summary)
+    summary["plan"] = dict(summary["plan"], spent=0.0, roi=None)
+    roi = contract.tables["roi"].copy()
+    roi.loc[0, ["cost", "roi"]] = [0.0, np.nan]
+    tables = {**contract.tables, "roi": roi}
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    text = " ".join(html.split())
+    assert "n/a its cost" not in text and "n/a the spend" not in text
+    assert "net return of n/a" not in text
+    assert text.count("at no cost") >= 2, text
+    table = sections(html)["roi"].split("Net return")[1]
+    row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert ">free<" in row and "n/a" not in row
