@@ -1184,6 +1184,14 @@ def test_the_compare_report_names_the_level_of_the_change_interval(comparison):
     assert '<th class="n">95% interval</th>' in sections(html)["changes"]
 
 
+def test_the_analysis_report_names_the_level_of_the_change_interval(contract):
+    """The same in the analysis report's change section (analyze --wave)."""
+    tracking = dict(contract.summary["tracking"], alpha=0.05)
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert '<th class="n">95% interval</th>' in sections(html)["changes"]
+
+
 def test_a_plan_that_costs_nothing_says_so_rather_than_n_a(contract):
     """A budget below every priced improvement funds only the free ones: the
     plan spends 0 and has no return ratio (summary roi None). The report says
