@@ -1210,3 +1210,15 @@ def test_a_plan_that_costs_nothing_says_so_rather_than_n_a(contract):
     table = sections(html)["roi"].split("Net return")[1]
     row = table.split("<tbody>")[1].split("</tr>")[0]
     assert ">free<" in row and "n/a" not in row
+
+
+def test_a_plan_without_an_interval_shows_none_rather_than_n_a(contract):
+    """Without a bootstrap (n_boot=0) the plan's combined gain has no
+    interval: the summary and the plan say the gain alone, not "(n/a)"."""
+    plan = dict(contract.summary["plan"])
+    plan |= {"combined_delta_connected_low": None}
+    plan |= {"combined_delta_connected_high": None}
+    summary = dict(contract.summary, plan=plan)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    for part in ("summary", "roi"):
+        assert "(n/a)" not in " ".join(sections(html)[part].split())
