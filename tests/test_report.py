@@ -1222,3 +1222,23 @@ def test_a_plan_without_an_interval_shows_none_rather_than_n_a(contract):
     html = em.Report({"tables": contract.tables, "summary": summary}).html()
     for part in ("summary", "roi"):
         assert "(n/a)" not in " ".join(sections(html)[part].split())
+
+
+def test_without_a_bootstrap_a_share_beyond_100_percent_is_explained_too(contract):
+    """With n_boot=0 there is no noise test, so every share through
+    connection is shown (value_drivers.py): one above 100% gets the same
+    explanation as with a bootstrap, and the note says the shares cannot be
+    told from noise."""
+    table = contract.tables["value_drivers"].head(2).copy()
+    table["delta_value"] = [40.0, 10.0]
+    table[["delta_value_low", "delta_value_high", "p_value"]] = np.nan
+    table["beyond_noise"] = pd.array([pd.NA, pd.NA], dtype="boolean")
+    table["share_via_connection"] = [2.81, 0.5]
+    table["delta_value_via_connection"] = table["delta_value"] * [2.81, 0.5]
+    html = em.Report(
+        replace(contract, tables={**contract.tables, "value_drivers": table})
+    ).html()
+    part = " ".join(html.split('id="value-drivers"')[1].split("</div>")[0].split())
+    assert ">281%</td>" in part
+    assert "A share above 100% (or below 0%)" in part
+    assert "without a bootstrap" in part
