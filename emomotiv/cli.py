@@ -542,8 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="X",
         help="money for improvements; writes plan.csv: the priced facets, "
-        "'selected' marking those with the largest expected value gain that fit "
-        "the budget",
+        "'selected' marking those whose one-at-a-time expected value gains add "
+        "up to the most within the budget, then simulated together",
     )
     plan.add_argument(
         "--value-per-connected",
@@ -1085,21 +1085,19 @@ def _kpi(name: str, value: float) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from ._validation import ValidationError
     from .io import output_lock, output_problems, save_comparison
     from .tracking import _folder_problems, compare
 
     # every check before the work, in one message: the two inputs and the folder
     problems = _folder_problems(Path(args.before), "before")
     problems += _folder_problems(Path(args.after), "after")
-    problems += output_problems(
+    folder = output_problems(
         args.out,
         force=args.force,
         inputs=[args.before, args.after],
         kind="comparison",
     )
-    if problems:
-        raise ValidationError(problems, subject="comparison")
+    _refuse(problems, folder, "comparison", "comparison")
     with output_lock(args.out):
         comparison = compare(
             args.before,
@@ -1112,6 +1110,24 @@ def _compare(args: argparse.Namespace) -> int:
     _print_tracking(comparison.summary, comparison.changes)
     _print_written(out)
     return 0
+
+
+def _refuse(
+    inputs: list[str], folder: list[str], run: str, subject: str = "input"
+) -> None:
+    """Raise one error naming every problem with the ``inputs`` (their
+    ``subject``) and the output ``folder``, or return when there is none.
+
+    A problem with the folder alone is said as it is, without calling it a
+    problem of the input; with both, the message is about the ``run``.
+    """
+    from ._validation import ValidationError
+
+    if inputs:
+        subject = run if folder else subject
+        raise ValidationError([*inputs, *folder], subject=subject)
+    if folder:
+        raise ValueError("\n".join(folder))
 
 
 def _print_written(out: Path) -> None:
@@ -1204,20 +1220,25 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
+    from ._validation import ValidationError
     from .io import output_lock, output_problems, save_analysis
     from .pipeline import _checked_inputs, analyze
     from .report import outcome_label, score_outcome
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
-    problems = output_problems(
+    folder = output_problems(
         args.out,
         force=args.force,
         inputs=[study.survey, study.catalog, args.study],
         kind="analysis",
     )
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
-    survey, catalog = _checked_inputs(study.survey, study.catalog, study, problems)[:2]
+    try:
+        survey, catalog = _checked_inputs(study.survey, study.catalog, study)[:2]
+    except ValidationError as err:
+        _refuse(err.problems, folder, "analysis", err.subject)
+    _refuse([], folder, "analysis")
     with output_lock(args.out):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -1409,7 +1430,7 @@ def _print_value_drivers(summary: dict, table) -> None:
     if table is None or not len(table) or "delta_value" not in table:
         return
     r2 = (info.get("fit") or {}).get("r2")
-    fit = f", cross-validated R² {r2:.2f}" if r2 is not None else ""
+    fit = f", cross-validated R² {r2:z.2f}" if r2 is not None else ""
     objective = str(info.get("objective") or "tweedie").capitalize()
     print(f"What moves value most per one-point rise ({objective}{fit}):")
     rows = table.loc[table["delta_value"].abs().sort_values(ascending=False).index]

@@ -208,12 +208,20 @@ def _number(value) -> float | None:
 
 def _pct(value, digits: int = 1) -> str:
     value = _number(value)
-    return "n/a" if value is None else f"{100 * value:.{digits}f}%"
+    return "n/a" if value is None else f"{100 * value:z.{digits}f}%"
 
 
 def _num(value, digits: int = 2) -> str:
     value = _number(value)
-    return "n/a" if value is None else f"{value:,.{digits}f}"
+    return "n/a" if value is None else f"{value:z,.{digits}f}"
+
+
+def _p_value(value) -> str:
+    """A p-value to three decimals, "<0.001" below that: never "0.000"."""
+    value = _number(value)
+    if value is not None and value < 0.0005:
+        return "<0.001"
+    return _num(value, 3)
 
 
 def _money(value, scale=None) -> str:
@@ -293,7 +301,7 @@ def _points(value, digits: int = 1) -> str:
 
 def _times(value, digits: int = 1) -> str:
     value = _number(value)
-    return "n/a" if value is None else f"{value:,.{digits}f}×"
+    return "n/a" if value is None else f"{value:z,.{digits}f}×"
 
 
 def _gross(roi) -> str:
@@ -1176,6 +1184,7 @@ class Report:
             points=_points,
             times=_times,
             gross=_gross,
+            p_value=_p_value,
             label=_label,
             number=_number,
             against=format_against,

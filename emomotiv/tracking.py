@@ -473,7 +473,8 @@ def _rule(alpha: float, correction: str, source: str, n: int, reading: str) -> s
         f"the two-sided p-value of change / se, read on {reading}, stays below "
         f"{alpha:g} {how}. The standard error of the change combines both waves "
         f"as independent samples (source: {source}); the interval for the change "
-        "uses the same t quantile."
+        f"uses the same t quantile: a {1 - alpha:.0%} interval for each facet on "
+        "its own, not corrected for the facets read together."
     )
 
 

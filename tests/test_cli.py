@@ -893,3 +893,38 @@ def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     assert "From Spring to Summer" in capsys.readouterr().out
     saved = json.loads((both / "summary.json").read_text())["tracking"]["waves"]
     assert saved == {"before": "Spring", "after": "Summer"}
+
+
+def test_a_non_empty_output_folder_is_named_as_the_problem_not_the_input(
+    small_dir, tmp_path, capsys
+):
+    """Good inputs and a non-empty --out: the message is about the folder,
+    with no "The input has 1 problem" preamble; with a bad input as well,
+    both are named in one message that does not call the folder an input."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    args = [
+        "analyze",
+        str(small_dir / "survey.csv"),
+        "--catalog",
+        str(small_dir / "facets.csv"),
+        "--connection",
+        "connected",
+        "--n-boot",
+        "0",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"emomotiv analyze: error: The output folder '{out}' is not empty."
+    ), err
+    assert "problem" not in err and "input" not in err
+    bad = [a if a != "connected" else "conected" for a in args]
+    assert main(bad) == 2
+    err = capsys.readouterr().err
+    assert "The analysis has 2 problems" in err, err
+    assert "Did you mean 'connected'" in err and f"'{out}' is not empty" in err
+    assert (out / "notes.txt").read_text() == "mine"

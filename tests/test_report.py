@@ -498,6 +498,12 @@ def overflowing(browser, html: str, width: int, printed: bool, tmp_path) -> list
         ("_points", -0.004, "-0.4 pts"),
         ("_pct", 0.25, "25.0%"),
         ("_times", 2.2, "2.2×"),
+        ("_times", -0.028, "0.0×"),  # a net return that rounds to zero: no "-0.0×"
+        ("_num", -0.004, "0.00"),
+        ("_pct", -0.00001, "0.0%"),
+        ("_p_value", 2e-5, "<0.001"),  # not "0.000": a p-value is never zero
+        ("_p_value", 0.0123, "0.012"),
+        ("_p_value", 1.0, "1.000"),
         ("_num", float("nan"), "n/a"),
         ("_pct", None, "n/a"),
         ("_money", "text", "n/a"),
@@ -1122,3 +1128,117 @@ def test_compare_report_names_settings_touchpoints_and_the_share_compared(
     plain = {**summary, "rescaled": False, "estimate": "reported share"}
     html = em.ComparisonReport(WaveComparison(changes, plain)).html()
     assert "rescaled" not in html and "full-data" not in html
+
+
+def test_the_top_three_share_is_a_share_of_the_touchpoints_importance(
+    contract, contract_html
+):
+    """drivers.csv shares sum to 1 over the touchpoints alone; with general
+    warmth holding part of the model's importance (controls.csv), the top
+    three's sum is a share of the touchpoints' importance, not of "the
+    model's explanation" (of which it is less)."""
+    assert contract.summary["halo"]["control_share"] > 0
+    text = " ".join(sections(contract_html)["summary"].split())
+    top3 = contract.drivers["importance"].head(3).sum()
+    assert (
+        f"together the top three carry {100 * top3:.0f}% of the touchpoints' "
+        "importance" in text
+    ), text
+    assert "model's explanation" not in text
+    drivers = " ".join(sections(contract_html)["drivers"].split())
+    assert "a touchpoint's share of the touchpoints' derived importance" in drivers
+
+
+def test_the_multiplier_card_names_whom_it_compares_with(contract_html):
+    """The value multiplier is fully connected over highly satisfied
+    customers: its card says so, not "value of a connected customer" alone
+    (2x of whom?)."""
+    cards = sections(contract_html)["summary"].split('class="findings"')[0]
+    assert "value of a connected customer over a highly satisfied one" in " ".join(
+        cards.split()
+    )
+
+
+def test_an_adjusted_p_value_below_a_thousandth_is_not_shown_as_zero(
+    contract, comparison
+):
+    from emomotiv.results import WaveComparison
+
+    seg = contract.tables["segment_drivers"].copy()
+    seg["p_differ_adj"] = np.where(seg["facet"] == seg["facet"].iloc[0], 2e-5, 0.5)
+    tables = {**contract.tables, "segment_drivers": seg}
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    assert ">&lt;0.001<" in html and ">0.000<" not in html
+    changes = comparison.changes.assign(p_adjusted=[3e-6, 0.02] + [1.0] * 28)
+    html = em.ComparisonReport(WaveComparison(changes, comparison.summary)).html()
+    assert ">&lt;0.001<" in html and ">0.000<" not in html
+
+
+def test_the_compare_report_names_the_level_of_the_change_interval(comparison):
+    """The change's interval is read at 1 - alpha (95%), not at the waves'
+    90%: the table says which."""
+    from emomotiv.results import WaveComparison
+
+    summary = comparison.summary | {"alpha": 0.05}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    assert '<th class="n">95% interval</th>' in sections(html)["changes"]
+
+
+def test_the_analysis_report_names_the_level_of_the_change_interval(contract):
+    """The same in the analysis report's change section (analyze --wave)."""
+    tracking = dict(contract.summary["tracking"], alpha=0.05)
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert '<th class="n">95% interval</th>' in sections(html)["changes"]
+
+
+def test_a_plan_that_costs_nothing_says_so_rather_than_n_a(contract):
+    """A budget below every priced improvement funds only the free ones: the
+    plan spends 0 and has no return ratio (summary roi None). The report says
+    it costs nothing, not "n/a its cost of 0" or "a net return of n/a"; a
+    free touchpoint's return in the ROI table reads "free"."""
+    summary = dict(contract.summary)
+    summary["plan"] = dict(summary["plan"], spent=0.0, roi=None)
+    roi = contract.tables["roi"].copy()
+    roi.loc[0, ["cost", "roi"]] = [0.0, np.nan]
+    tables = {**contract.tables, "roi": roi}
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    text = " ".join(html.split())
+    assert "n/a its cost" not in text and "n/a the spend" not in text
+    assert "net return of n/a" not in text
+    assert text.count("at no cost") >= 2, text
+    table = sections(html)["roi"].split("Net return")[1]
+    row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert ">free<" in row and "n/a" not in row
+
+
+def test_a_plan_without_an_interval_shows_none_rather_than_n_a(contract):
+    """Without a bootstrap (n_boot=0) the plan's combined gain has no
+    interval: the summary and the plan say the gain alone, not "(n/a)"."""
+    plan = dict(contract.summary["plan"])
+    plan |= {"combined_delta_connected_low": None}
+    plan |= {"combined_delta_connected_high": None}
+    summary = dict(contract.summary, plan=plan)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    for part in ("summary", "roi"):
+        assert "(n/a)" not in " ".join(sections(html)[part].split())
+
+
+def test_without_a_bootstrap_a_share_beyond_100_percent_is_explained_too(contract):
+    """With n_boot=0 there is no noise test, so every share through
+    connection is shown (value_drivers.py): one above 100% gets the same
+    explanation as with a bootstrap, and the note says the shares cannot be
+    told from noise."""
+    table = contract.tables["value_drivers"].head(2).copy()
+    table["delta_value"] = [40.0, 10.0]
+    table[["delta_value_low", "delta_value_high", "p_value"]] = np.nan
+    table["beyond_noise"] = pd.array([pd.NA, pd.NA], dtype="boolean")
+    table["share_via_connection"] = [2.81, 0.5]
+    table["delta_value_via_connection"] = table["delta_value"] * [2.81, 0.5]
+    html = em.Report(
+        replace(contract, tables={**contract.tables, "value_drivers": table})
+    ).html()
+    part = " ".join(html.split('id="value-drivers"')[1].split("</div>")[0].split())
+    assert ">281%</td>" in part
+    assert "A share above 100% (or below 0%)" in part
+    assert "without a bootstrap" in part

@@ -667,3 +667,27 @@ def test_the_model_matrix_is_float32_unless_a_value_would_change(monkeypatch, ch
     np.testing.assert_array_equal(exact, averaged.to_numpy())
     # a column no scenario moves (a halo score) may be read as float32
     assert model_matrix(averaged, exact=[0]).dtype == np.float32
+
+
+def test_a_free_improvement_ranks_by_the_sign_of_its_gain(fitted):
+    """A facet whose improvement costs nothing has no ratio to rank by (its
+    roi is left empty), but a free gain beats any paid one: it takes the
+    first priority when it raises the outcome and the last when it lowers
+    it, not the last place that an empty roi would give it."""
+    model, X, y, w, s = fitted
+    options = dict(
+        population=100_000, value_per_connected=2_000, sample_weight=w, n_boot=0
+    )
+    options |= dict(cross_fit=0)
+    roi = em.plan_improvements(model, X, y, catalog=s.catalog, **options).roi
+    up = roi.loc[roi["delta_value"] > 0, "facet"].iloc[-1]  # the last raise
+    down = roi.loc[roi["delta_value"] < 0, "facet"].iloc[0]  # the first fall
+    catalog = s.catalog.copy()
+    catalog.loc[catalog["facet"].isin([up, down]), "cost"] = 0.0
+    result = em.plan_improvements(
+        model, X, y, catalog=catalog, budget=100_000, **options
+    )
+    free = result.roi.set_index("facet")
+    assert free.loc[up, "priority"] == 1 and np.isnan(free.loc[up, "roi"])
+    assert free.loc[down, "priority"] == len(free)
+    assert up in result.selected and down not in result.selected

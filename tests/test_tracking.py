@@ -780,3 +780,51 @@ def test_the_smallest_change_that_could_be_flagged_is_reported(waves, capsys):
 
     _print_tracking(result.summary, result.changes)
     assert f"about {100 * detectable:.1f} points to be" in capsys.readouterr().out
+
+
+def test_the_rule_names_the_level_of_the_change_interval():
+    """The interval of a change uses the t quantile of the test (1 - alpha
+    per facet, uncorrected): the rule says it is a 95% interval, not the
+    waves' 90%."""
+    rng = np.random.default_rng(0)
+    facets = [f"f{k}" for k in range(5)]
+    reps = [pd.DataFrame(rng.dirichlet(np.ones(5) * 20, 25), columns=facets)]
+    reps.append(pd.DataFrame(rng.dirichlet(np.ones(5) * 20, 25), columns=facets))
+    a, b = (_fake(r.mean(), r, 1000) for r in reps)
+    for alpha, level in ((0.05, "95%"), (0.1, "90%")):
+        rule = em.compare(a, b, alpha=alpha).summary["rule"]
+        assert f"a {level} interval for each facet on its own" in rule, rule
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.xfail(
+    reason="an analysis folder keeps no bootstrap replicates, so compare() of "
+    "two folders reads each wave's noise from its saved 90% interval, while "
+    "compare() of the results in memory (and analyze(wave=...)) reads it from "
+    "the replicates: the same change gets another interval and p-value "
+    "(io.save_analysis / load_analysis would need to keep the replicates)",
+    strict=True,
+)
+def test_a_comparison_of_saved_folders_equals_the_one_in_memory(tmp_path):
+    s = em.make_waves(500, 8, random_state=1)
+    results = {}
+    for wave in ("2026Q2", "2026Q3"):
+        part = s.survey[s.survey["wave"] == wave].reset_index(drop=True)
+        results[wave] = em.analyze(
+            part,
+            s.catalog,
+            connection="connected",
+            n_boot=5,
+            methods=False,
+            n_jobs=1,
+            progress=False,
+            random_state=0,
+        )
+        em.save_analysis(results[wave], tmp_path / wave)
+    memory = em.compare(results["2026Q2"], results["2026Q3"]).changes
+    folders = em.compare(tmp_path / "2026Q2", tmp_path / "2026Q3").changes
+    columns = ["change", "change_low", "change_high", "p_value", "p_adjusted"]
+    pd.testing.assert_frame_equal(
+        folders.set_index("facet")[columns],
+        memory.set_index("facet").loc[folders["facet"], columns],
+    )
