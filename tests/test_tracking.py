@@ -1,6 +1,7 @@
 """Wave-over-wave tracking: real moves are flagged, noise is not."""
 
 import json
+import math
 import re
 from dataclasses import replace
 
@@ -797,14 +798,6 @@ def test_the_rule_names_the_level_of_the_change_interval():
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.xfail(
-    reason="an analysis folder keeps no bootstrap replicates, so compare() of "
-    "two folders reads each wave's noise from its saved 90% interval, while "
-    "compare() of the results in memory (and analyze(wave=...)) reads it from "
-    "the replicates: the same change gets another interval and p-value "
-    "(io.save_analysis / load_analysis would need to keep the replicates)",
-    strict=True,
-)
 def test_a_comparison_of_saved_folders_equals_the_one_in_memory(tmp_path):
     s = em.make_waves(500, 8, random_state=1)
     results = {}
@@ -828,3 +821,22 @@ def test_a_comparison_of_saved_folders_equals_the_one_in_memory(tmp_path):
         folders.set_index("facet")[columns],
         memory.set_index("facet").loc[folders["facet"], columns],
     )
+
+
+def test_the_connected_share_change_is_read_on_the_weights_effective_sizes():
+    """Weighted waves are as precise as their effective sample sizes: the
+    interval of the connected share's change widens by sqrt(n / n_eff); a
+    summary without ``effective_n`` (an older run) reads the respondents."""
+    from emomotiv.tracking import _kpis
+
+    def wave(share, effective=None):
+        data = {"n_respondents": 1000, "connected_share": share}
+        return {"data": data | ({"effective_n": effective} if effective else {})}
+
+    plain = _kpis(wave(0.20), wave(0.24))["connected_share"]
+    weighted = _kpis(wave(0.20, 800.0), wave(0.24, 800.0))["connected_share"]
+    width = plain["change_high"] - plain["change_low"]
+    wider = weighted["change_high"] - weighted["change_low"]
+    assert wider / width == pytest.approx(math.sqrt(1000 / 800))
+    assert "effective sample sizes" in weighted["interval"]
+    assert "unweighted" in plain["interval"]
