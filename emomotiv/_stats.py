@@ -225,6 +225,8 @@ def format_against(
     '60%'
     >>> format_against(0.5996, 0.6, digits=2), format_against(0.823, 0.6, digits=2)
     ('0.5996', '0.82')
+    >>> format_against(-0.0012, 0.05, digits=2)  # no negative zero
+    '0.00'
     """
     scale = 100.0 if percent else 1.0
     below = value < threshold
@@ -233,7 +235,7 @@ def format_against(
         shown = round(value * scale, places)
         if (shown < limit) == below:
             break
-    return f"{shown:.{places}f}" + ("%" if percent else "")
+    return f"{shown:z.{places}f}" + ("%" if percent else "")
 
 
 def adjust_p(p: np.ndarray, correction: str) -> np.ndarray:
