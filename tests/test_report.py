@@ -462,6 +462,8 @@ def print_rules(html: str) -> str:
         ("full_result", 1280, False),  # the sample's, with the value drivers
         # A4 at 96 dpi less Chromium's default margins, with the print rules
         ("full_result", 718, True),
+        # a phone: a wide table scrolls in its own box, the page does not
+        ("full_result", 500, False),
     ],
 )
 def test_no_table_or_chart_reaches_past_the_page(
@@ -1242,3 +1244,33 @@ def test_without_a_bootstrap_a_share_beyond_100_percent_is_explained_too(contrac
     assert ">281%</td>" in part
     assert "A share above 100% (or below 0%)" in part
     assert "without a bootstrap" in part
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours."""
+
+    def luminance(colour: str) -> float:
+        rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_colours_meet_wcag_aa_contrast(full_result):
+    """Every text colour of the stylesheet reads at 4.5:1 or more on the
+    backgrounds it is set on (axe-core found the negatives' red at 4.35 and
+    grey notes on the segments' shaded cells at 2.5); a note in a shaded
+    cell takes the text's colour."""
+    html = em.Report(full_result).html()
+    colours = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6})", html))
+    for text in ("ink", "muted", "red", "accent"):
+        for ground in ("#ffffff", colours["accent-soft"]):
+            assert _contrast(colours[text], ground) >= 4.5, (text, ground)
+    alphas = [float(a) for a in re.findall(r"rgba\(31, 111, 139, ([0-9.]+)\)", html)]
+    darkest = "#" + "".join(
+        f"{round(255 - max(alphas) * (255 - c)):02x}" for c in (31, 111, 139)
+    )
+    assert _contrast(colours["ink"], darkest) >= 4.5
+    assert "td.heat .note { color: inherit; }" in html and 'class="n heat"' in html
