@@ -72,12 +72,12 @@ from ._validation import (
     unit_weights,
 )
 from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
+from .model import DriverModel
 from .results import ImportanceResult
 
 if TYPE_CHECKING:
     from dask.distributed import Client
 
-    from .model import DriverModel
 
 __all__ = [
     "Refits",

@@ -29,7 +29,6 @@ stay.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,10 +38,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._stats import format_against, weighted_corr_columns, weighted_corr_matrix
 from ._validation import check_float, check_weights, preview
 from .importance import _facet_frame
+from .model import DriverModel
 from .results import Diagnostics, ImportanceResult
-
-if TYPE_CHECKING:
-    from .model import DriverModel
 
 __all__ = ["diagnose_drivers", "fit_warnings"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,10 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
 from ._validation import check_weights, preview
+from .model import DriverModel
 from .results import ImportanceResult
-
-if TYPE_CHECKING:
-    from .model import DriverModel
 
 __all__ = ["shap_importance"]
 

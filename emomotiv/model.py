@@ -348,7 +348,7 @@ class DriverModel(BaseEstimator):
                 )
         return {k: np.asarray(v) for k, v in scores.items()}
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted class (binary) or score (regression)."""
         check_is_fitted(self, "estimator_")
         values = self._check_X(X, reset=False)
@@ -357,12 +357,12 @@ class DriverModel(BaseEstimator):
         return self.estimator_.predict(values)
 
     @available_if(_is_binary)
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities (binary only), columns in ``classes_`` order."""
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(self._check_X(X, reset=False))
 
-    def predict_outcome(self, X: pd.DataFrame) -> np.ndarray:
+    def predict_outcome(self, X: ArrayLike) -> np.ndarray:
         """Expected outcome per respondent: P(connected) or the predicted score.
 
         This is what scenario simulations average: the connected share is the

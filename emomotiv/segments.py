@@ -58,7 +58,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -67,10 +67,8 @@ from numpy.typing import ArrayLike
 from ._stats import adjust_p, model_matrix
 from ._validation import ValidationError, check_float, check_int
 from .importance import _as_groups
-
-if TYPE_CHECKING:
-    from .model import DriverModel
-    from .schema import FacetCatalog
+from .model import DriverModel
+from .schema import FacetCatalog
 
 __all__ = ["SegmentDrivers", "segment_drivers"]
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,11 +57,9 @@ from ._validation import (
     did_you_mean,
     preview,
 )
+from .model import DriverModel
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
-
-if TYPE_CHECKING:
-    from .model import DriverModel
 
 __all__ = [
     "ASSUMPTION",

@@ -174,9 +174,13 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         self.value_scale_ = scale
         return self
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted value, in the unit of the value fitted on."""
         return super().predict(X) * self.value_scale_
+
+    def predict_outcome(self, X: ArrayLike) -> np.ndarray:
+        """Predicted value, as :meth:`predict` (what :meth:`score` reads)."""
+        return super().predict_outcome(X) * self.value_scale_
 
 
 @dataclass(frozen=True, repr=False)

@@ -59,6 +59,21 @@ def test_value_model_objectives_and_their_checks():
     assert fitted.task_ == "regression" and (fitted.predict(X) > 0).all()
 
 
+def test_the_value_model_predicts_and_scores_in_the_values_own_unit():
+    """Fitted on value over its mean, it predicts value, not that ratio, and
+    its fit reads the same in cents as in dollars."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    X, value = s.survey[s.catalog["facet"]], s.survey["value"]
+    model = em.ValueModel(n_estimators=30, cv=0, random_state=0)
+    dollars = clone(model).fit(X, value)
+    cents = clone(model).fit(X, value * 100)
+    assert dollars.predict(X).mean() == pytest.approx(value.mean(), rel=0.05)
+    np.testing.assert_allclose(cents.predict(X), 100 * dollars.predict(X), rtol=1e-5)
+    np.testing.assert_allclose(cents.predict_outcome(X), cents.predict(X))
+    assert cents.score(X, value * 100) == pytest.approx(dollars.score(X, value))
+    assert dollars.score(X, value) > 0
+
+
 def test_a_complex_value_is_refused_not_cast_with_a_numpy_warning():
     X = np.array([[1.0], [5.0], [9.0], [3.0]] * 10)
     with warnings.catch_warnings():
