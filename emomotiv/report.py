@@ -1227,11 +1227,17 @@ class Report:
         >>> "Q3" in em.Report.from_folder(out, title="Q3").html()
         True
         """
-        import json
 
         import pandas as pd
 
-        from .io import _kind, read_comparison, restore_formulas
+        from .io import (
+            REPLICATES_FILE,
+            _kind,
+            read_comparison,
+            read_summary,
+            restore_formulas,
+            restore_types,
+        )
 
         folder = Path(folder)
         if not folder.is_dir():
@@ -1242,10 +1248,11 @@ class Report:
             )
         if _kind([p.name for p in folder.glob("*.csv")]) == "comparison":
             return ComparisonReport(read_comparison(folder), **options)
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        summary = read_summary(folder)
         tables = {
-            p.stem: restore_formulas(pd.read_csv(p))
+            p.stem: restore_types(restore_formulas(pd.read_csv(p)))
             for p in sorted(folder.glob("*.csv"))
+            if p.name != REPLICATES_FILE
         }
         return cls({"tables": tables, "summary": summary}, **options)
 
