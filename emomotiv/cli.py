@@ -593,6 +593,12 @@ def _add_report(sub) -> None:
         help="also print DIR/report.pdf with a headless Chromium or Chrome "
         "(when one is installed)",
     )
+    report.add_argument(
+        "--figures",
+        action="store_true",
+        help="also write each chart as DIR/figures/NAME.png and NAME.svg (for "
+        "slides): drivers, roi, plan, stages, ...",
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -628,6 +634,10 @@ def _report(args: argparse.Namespace) -> int:
         pdf = report.write_pdf(folder / "report.pdf")
         rewritten.append("report.pdf")
         print(f"Wrote {pdf}.")
+    if args.figures:
+        files = report.save_figures(folder / "figures")
+        rewritten += [f"figures/{f.name}" for f in files]
+        print(f"Wrote {len(files)} figures to {folder / 'figures'}.")
     if manifest:
         update_manifest(folder, rewritten)
     return 0

@@ -17,7 +17,7 @@ import io
 import math
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -134,12 +134,12 @@ QUADRANTS = {
 }
 
 
-def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
-    """Render ``draw(ax)`` on a pyplot-free figure; return inline SVG markup.
+def _draw(draw: Callable, size: tuple[float, float], target, **options: Any) -> None:
+    """Render ``draw(ax)`` on a pyplot-free figure of ``size`` inches and save
+    it to ``target`` (a path or a buffer; ``options`` go to ``savefig``).
 
-    Text stays text (selectable, printable, escaped by matplotlib), the output
-    is deterministic (no date, fixed hash salt), and every ``id`` is prefixed
-    with ``key`` so several charts can share one page.
+    Text stays text in an SVG (selectable, printable, escaped by matplotlib)
+    and the output is deterministic (no date, fixed hash salt).
     """
     import matplotlib
     from matplotlib.figure import Figure
@@ -151,8 +151,14 @@ def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
         warnings.filterwarnings("ignore", message=".*layout not applied")
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.subplots())
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        fig.savefig(target, **options)
+
+
+def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
+    """Render ``draw(ax)`` (see :func:`_draw`); return inline SVG markup whose
+    every ``id`` is prefixed with ``key``, so several charts share one page."""
+    buffer = io.StringIO()
+    _draw(draw, size, buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
@@ -811,6 +817,13 @@ class Report:
         self.result = result
         self.title = title
         self.top = top
+        # each chart of the last context() built: key -> (draw, size)
+        self._charts: dict[str, tuple[Callable, tuple[float, float]]] = {}
+
+    def _chart(self, draw: Callable, size: tuple[float, float], key: str) -> str:
+        """A chart as inline SVG (:func:`_svg`), kept for :meth:`save_figures`."""
+        self._charts[key] = (draw, size)
+        return _svg(draw, size, key)
 
     # -- sections ---------------------------------------------------------
 
@@ -819,7 +832,7 @@ class Report:
 
         drivers, by_gain = _shown_direction(drivers, roi)
         n_top = min(self.top, len(drivers))
-        chart = _svg(
+        chart = self._chart(
             lambda ax: plot_drivers(drivers, top=n_top, ax=ax),
             (7.5, 0.26 * n_top + 1.0),
             "drivers",
@@ -849,7 +862,7 @@ class Report:
             thresholds
         ):
             thresholds = None
-        chart = _svg(
+        chart = self._chart(
             lambda ax: plot_quadrant(drivers, thresholds=thresholds, ax=ax),
             (7.5, 5.2),
             "quadrant",
@@ -874,7 +887,7 @@ class Report:
         stages = _table(tables, "stages")
         if not _has(stages, "stage", "importance") or len(stages) < 2:
             return None  # one stage holds every touchpoint: nothing to compare
-        chart = _svg(
+        chart = self._chart(
             lambda ax: plot_stages(stages, ax=ax),
             (7.5, 3.0),
             "stages",
@@ -902,7 +915,7 @@ class Report:
                 )
             shown = min(len(motivators), self.top)
             columns = motivator_columns(motivators)
-            out["chart"] = _svg(
+            out["chart"] = self._chart(
                 lambda ax: plot_motivator_heatmap(motivators, top=shown, ax=ax),
                 (min(1.6 + 0.62 * len(columns), 7.5), 0.26 * shown + 1.8),
                 "motivators",
@@ -929,7 +942,7 @@ class Report:
         if _has(roi, "facet", "delta_connected"):
             shown, left_out = _effect_rows(roi)
             out["roi"] = {
-                "chart": _svg(
+                "chart": self._chart(
                     lambda ax: plot_roi(shown, top=len(shown), ax=ax, score=score),
                     (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
                     "roi",
@@ -951,7 +964,7 @@ class Report:
             rows = _records(plan)
             within = set(plan_summary.get("selected_within_noise") or [])
             out["plan"] = {
-                "chart": _svg(
+                "chart": self._chart(
                     lambda ax: plot_plan(plan, ax=ax, score=score),
                     (7.5, 0.3 * len(plan) + 1.0),
                     "plan",
@@ -977,7 +990,7 @@ class Report:
         out["detectable"] = detectable_note(tracking)
         if column is not None:
             flag = flag_column(changes)
-            out["chart"] = _svg(
+            out["chart"] = self._chart(
                 lambda ax: plot_changes(changes, top=self.top, ax=ax),
                 (7.5, 0.26 * min(self.top, len(changes)) + 1.0),
                 "changes",
@@ -1023,7 +1036,7 @@ class Report:
         agreement = dict(summary.get("agreement") or {})
         out: dict[str, Any] = {"chart": None, "names": METHOD_NAMES}
         if methods is not None and method_columns(methods):
-            out["chart"] = _svg(
+            out["chart"] = self._chart(
                 lambda ax: plot_methods(methods, top=15, ax=ax),
                 (7.5, 0.26 * min(15, len(methods)) + 1.4),
                 "methods",
@@ -1095,6 +1108,7 @@ class Report:
         from markupsafe import Markup
 
         check_int(self.top, "top", "Report", min_value=1)
+        self._charts = {}
         tables, summary = _as_parts(self.result)
         drivers = tables["drivers"]
         data = dict(summary.get("data") or {})
@@ -1320,6 +1334,69 @@ class Report:
             )
         return path
 
+    def save_figures(
+        self,
+        folder: str | PathLike,
+        *,
+        formats: Sequence[str] = ("png", "svg"),
+        dpi: int = 200,
+    ) -> list[Path]:
+        """Write each chart of the report as an image file, for slides.
+
+        One file per chart and format, named by the chart: ``drivers``,
+        ``quadrant``, ``stages``, ``motivators``, ``roi``, ``plan``,
+        ``changes``, ``methods`` (those the report holds). They are the
+        report's charts, drawn at their size in the page; an existing file of
+        the same name is replaced.
+
+        Parameters
+        ----------
+        folder : path
+            Folder to write into; created if needed.
+        formats : sequence of str, default=("png", "svg")
+            Image formats matplotlib writes (``"png"``, ``"svg"``, ``"pdf"``).
+        dpi : int, default=200
+            Resolution of the raster formats.
+
+        Returns
+        -------
+        list of Path
+            The files written, chart by chart.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import emomotiv as em
+        >>> s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+        >>> result = em.analyze(s.survey, s.catalog, connection="connected",
+        ...                     model=em.DriverModel(n_estimators=20, cv=0),
+        ...                     n_boot=3, progress=False, methods=False)
+        >>> files = em.Report(result).save_figures(tempfile.mkdtemp(), formats=["png"])
+        >>> [f.name for f in files][:2]
+        ['drivers.png', 'quadrant.png']
+        """
+        from matplotlib.figure import Figure
+
+        check_int(dpi, "dpi", "save_figures", min_value=1)
+        known = set(Figure().canvas.get_supported_filetypes())
+        unknown = [f for f in formats if f not in known]
+        if unknown or not formats:
+            raise ValueError(
+                f"The 'formats' parameter of save_figures must name formats "
+                f"matplotlib writes ({', '.join(sorted(known))}); got {unknown}."
+            )
+        self.context()  # draws every chart once, and keeps how
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for key, (draw, size) in self._charts.items():
+            for fmt in formats:
+                path = folder / f"{key}.{fmt}"
+                meta = {"Date": None} if fmt in ("svg", "pdf") else {}
+                _draw(draw, size, path, format=fmt, dpi=dpi, metadata=meta)
+                written.append(path)
+        return written
+
     def _repr_html_(self) -> str:
         return self.html()
 
@@ -1380,6 +1457,7 @@ class ComparisonReport(Report):
         from . import __version__
 
         check_int(self.top, "top", "ComparisonReport", min_value=1)
+        self._charts = {}
         changes = self.comparison.changes
         summary = {"tracking": dict(self.comparison.summary)}
         c = self._changes({"changes": changes}, summary) or {"tracking": {}}

@@ -778,6 +778,30 @@ def test_report_pdf_with_and_without_a_browser(old_analysis, tmp_path, monkeypat
     assert "--headless" in args and args[-1].startswith("file://")
 
 
+def test_report_figures_writes_each_chart_for_slides(small_result, tmp_path, capsys):
+    """``--figures``: one PNG and one SVG per chart of the report, listed in
+    the manifest (the folder still loads); a comparison's chart too."""
+    out = em.save_analysis(small_result, tmp_path / "run")
+    assert main(["report", str(out), "--figures"]) == 0
+    figures = out / "figures"
+    names = sorted(p.name for p in figures.iterdir())
+    assert "drivers.png" in names and "drivers.svg" in names and "roi.png" in names
+    assert len(names) == len(em.Report(small_result).save_figures(tmp_path / "x"))
+    assert (figures / "drivers.png").read_bytes().startswith(b"\x89PNG")
+    assert "<svg" in (figures / "drivers.svg").read_text()
+    assert f"Wrote {len(names)} figures" in capsys.readouterr().out
+    listed = json.loads((out / "manifest.json").read_text())["files"]
+    assert {f"figures/{n}" for n in names} <= set(listed)
+    assert em.load_analysis(out).tables.keys() == small_result.tables.keys()
+    comparison = em.save_comparison(
+        em.compare(small_result, small_result), tmp_path / "cmp"
+    )
+    assert main(["report", str(comparison), "--figures"]) == 0
+    assert (comparison / "figures" / "changes.png").is_file()
+    with pytest.raises(ValueError, match="formats matplotlib writes"):
+        em.Report(small_result).save_figures(tmp_path / "y", formats=["pptx"])
+
+
 def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypatch):
     """On an ASCII console "R²" is written escaped: the run that wrote its
     files exits 0, not 2 ("bad input") from an encoding error."""
