@@ -71,7 +71,13 @@ from ._validation import (
     check_weights,
     unit_weights,
 )
-from .importance import _as_groups, _facet_frame, _Grouping, shap_importance
+from .importance import (
+    _as_groups,
+    _facet_frame,
+    _Grouping,
+    _shap_scale,
+    shap_importance,
+)
 from .model import DriverModel
 from .results import ImportanceResult
 
@@ -737,6 +743,7 @@ def bootstrap_importance(
         combine=grouping.combine,
         size=size,
     )
+    raw = raw * _shap_scale(fitted)  # in the outcome's unit, as the point's
     shares, control_shares = grouping.split(raw)
     shares = _rescaled(shares, refits.scale)
     control_shares = _rescaled(control_shares, refits.scale)

@@ -148,6 +148,17 @@ def _control_table(
     )
 
 
+def _shap_scale(model) -> float:
+    """What a model's SHAP values are multiplied by to read in its outcome's
+    unit: a value model (:class:`~emomotiv.ValueModel`) is fitted on value
+    over its mean (``value_scale_``), so on squared error its SHAP values
+    are in that ratio; on a log link they are unit-free (only the base moves,
+    by ``log(value_scale_)``)."""
+    if getattr(model, "objective", "squared") != "squared":
+        return 1.0
+    return float(getattr(model, "value_scale_", 1.0))
+
+
 def shap_importance(
     model: DriverModel,
     X: pd.DataFrame,
@@ -219,6 +230,10 @@ def shap_importance(
     booster = model.estimator_.get_booster()
     contribs = booster.predict(xgb.DMatrix(values, missing=np.nan), pred_contribs=True)
     phi, base = contribs[:, :-1].astype(float), contribs[:, -1].astype(float)
+    phi, base = phi * _shap_scale(model), base * _shap_scale(model)
+    log_link = hasattr(model, "value_scale_") and model.objective != "squared"
+    if log_link:  # log(value / scale) = log value - log scale
+        base = base + np.log(model.value_scale_)
 
     raw = np.average(np.abs(phi @ grouping.combine), axis=0, weights=weights)
     p = len(grouping.facets)
@@ -244,6 +259,7 @@ def shap_importance(
         feature_names=list(frame.columns),
     )
     units = "log-odds" if model.task_ == "binary" else "outcome units"
+    units = "log value" if log_link else units
     info = {
         "units": units,
         "n_respondents": len(frame),

@@ -100,6 +100,15 @@ class ValueModel(DriverModel):
 colsample_bytree, reg_lambda, cv, n_jobs, random_state
         As in :class:`~emomotiv.DriverModel`.
 
+    Attributes
+    ----------
+    value_scale_ : float
+        The mean absolute value fitted on. The trees are fitted on value over
+        it, so that their regularisation does not depend on the currency
+        unit (cents and dollars fit the same trees); :meth:`predict` and
+        :meth:`predict_outcome` multiply it back, and
+        :func:`~emomotiv.shap_importance` reads SHAP in the value's terms.
+
     Examples
     --------
     >>> import emomotiv as em

@@ -74,6 +74,25 @@ def test_the_value_model_predicts_and_scores_in_the_values_own_unit():
     assert dollars.score(X, value) > 0
 
 
+@pytest.mark.parametrize("objective", ["squared", "tweedie"])
+def test_a_value_models_shap_adds_up_to_its_prediction(objective):
+    """Fitted on value over its mean, its SHAP still reads in the value's
+    terms: on squared error the rows add up to the predicted value, on a log
+    link to its log."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    X, value = s.survey[s.catalog["facet"]], s.survey["value"]
+    model = em.ValueModel(objective=objective, n_estimators=30, cv=0).fit(X, value)
+    result = em.shap_importance(model, X)
+    e = result.explanation
+    total = e.values.sum(axis=1) + e.base_values
+    predicted = model.predict(X)
+    expected = predicted if objective == "squared" else np.log(predicted)
+    np.testing.assert_allclose(total, expected, rtol=1e-4)
+    assert result.info["units"] == (
+        "outcome units" if objective == "squared" else "log value"
+    )
+
+
 def test_a_complex_value_is_refused_not_cast_with_a_numpy_warning():
     X = np.array([[1.0], [5.0], [9.0], [3.0]] * 10)
     with warnings.catch_warnings():
