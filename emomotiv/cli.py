@@ -1345,14 +1345,20 @@ def _print_plan(plan: dict, score: str | None = None) -> None:
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
+    if not plan["n_selected"]:
+        print(
+            f"Plan within {plan['budget']:,.0f}: no touchpoint's improvement fits "
+            "the budget (roi.csv gives each one's cost and return)."
+        )
+        return
     together, single = (
         plan["combined_delta_connected"],
         plan["sum_individual_delta_connected"],
     )
     if score is None:
         gain = (
-            f"connected share {100 * together:+.1f} points together "
-            f"(sum of single gains {100 * single:+.1f} points)"
+            f"connected share {100 * together:+z.1f} points together "
+            f"(sum of single gains {100 * single:+z.1f} points)"
         )
     else:
         gain = (

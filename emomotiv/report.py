@@ -1073,9 +1073,12 @@ class Report:
             hidden = [_label(r) for r in _records(part.head(3))]
         plan = sections["roi"]["plan"]
         chosen: list[str] = []
+        cheapest = None
         if plan is not None:
             rows = plan["rows"]
             chosen = [_label(r) for r in rows if r.get("selected") in (None, True, 1)]
+            costs = [_number(r.get("cost")) for r in rows]
+            cheapest = min((c for c in costs if c is not None and c > 0), default=None)
         tracking = sections["changes"]
         moved = []
         if tracking and tracking["rows"] and tracking.get("flag"):
@@ -1091,6 +1094,7 @@ class Report:
             "chosen_text": _label_list(chosen[:5])
             + (f" and {len(chosen) - 5} more" if len(chosen) > 5 else ""),
             "n_chosen": len(chosen),
+            "cheapest": cheapest,
             "moved": moved,
         }
 

@@ -1198,7 +1198,7 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
     )
     selected = list(frame.loc[chosen, "facet"])
     spent = float(cost[chosen].sum())
-    combined = low = high = 0.0
+    combined, low, high = 0.0, np.nan, np.nan  # nothing funded: no interval
     if selected:
         scenario = Combined(tuple(RaiseScore(f, points) for f in selected))
         point, reps = sim.evaluate([scenario])

@@ -1214,6 +1214,31 @@ def test_a_plan_that_costs_nothing_says_so_rather_than_n_a(contract):
     assert ">free<" in row and "n/a" not in row
 
 
+def test_a_budget_nothing_fits_is_said_so_not_as_a_plan(small, tmp_path, capsys):
+    """Every improvement costs more than the budget: no plan is proposed, the
+    report and the console say nothing fits and what the cheapest costs, with
+    no empty "Improve  for 0" sentence, plan figure or interval of zeros."""
+    from emomotiv.cli import main
+
+    small.survey.to_csv(tmp_path / "survey.csv", index=False)
+    small.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    args = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
+    args += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    args += ["--value", "value", "--population", "100000", "--budget", "1"]
+    args += ["--n-boot", "3", "--out", str(tmp_path / "out")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Plan within 1: no touchpoint's improvement fits the budget" in out
+    plan = em.load_analysis(tmp_path / "out").summary["plan"]
+    assert plan["n_selected"] == 0 and plan["combined_delta_connected_low"] is None
+    text = " ".join((tmp_path / "out" / "report.html").read_text().split())
+    cheapest = em.report._money(small.catalog["cost"].min())
+    fits = "No touchpoint's improvement fits the budget of 1: the cheapest costs"
+    assert text.count(f"{fits} {cheapest}") == 2
+    assert "Improve <strong></strong>" not in text
+    assert "expected value of the plan" not in text
+
+
 def test_a_plan_without_an_interval_shows_none_rather_than_n_a(contract):
     """Without a bootstrap (n_boot=0) the plan's combined gain has no
     interval: the summary and the plan say the gain alone, not "(n/a)"."""
