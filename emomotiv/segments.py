@@ -396,6 +396,10 @@ def segment_drivers(
     table["differs"] = differs
     table.insert(1, "label", [dict(labels or {}).get(f, f) for f in table["facet"]])
     table = table.reindex(columns=list(COLUMNS))
+    # one type whatever was ranked (a column no segment filled is all empty):
+    # a flag that may be unknown, a sentence that may be none
+    table["beyond_noise"] = table["beyond_noise"].astype("boolean")
+    table["note"] = table["note"].astype(object).where(table["note"].notna(), None)
     table = table.sort_values(["segment", "rank"], kind="stable", ignore_index=True)
     note = None
     if len(results) < 2:

@@ -502,3 +502,15 @@ def test_a_saved_comparison_loads_back_with_its_types(small_result, tmp_path):
     saved = em.save_comparison(replace(other, changes=changes), tmp_path / "cmp")
     loaded = em.load_comparison(saved)
     pd.testing.assert_frame_equal(loaded.changes, changes)
+
+
+def test_an_analysis_whose_segments_are_too_small_loads_back_as_it_was(
+    small_result, tmp_path
+):
+    """No segment of the small survey is ranked: its segment table's empty
+    flags and notes load back with the types the analysis gave them."""
+    assert not small_result.tables["segment_drivers"]["ranked"].any()
+    loaded = em.load_analysis(em.save_analysis(small_result, tmp_path / "run"))
+    assert list(loaded.tables) == list(small_result.tables)
+    for name, table in small_result.tables.items():
+        pd.testing.assert_frame_equal(loaded.tables[name], table, obj=name)
