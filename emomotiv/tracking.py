@@ -533,32 +533,36 @@ def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, Any]]:
     if "connected_share" in out:
         out.pop("mean_outcome", None)  # the same number for a 0/1 outcome
     share = out.get("connected_share")
-    sizes = [_effective_n(before), _effective_n(after)]
-    if share is not None and all(n for n, _ in sizes):
-        (nb, weighted_b), (na, weighted_a) = sizes
+    (nb, kind_b), (na, kind_a) = _sample_size(before), _sample_size(after)
+    if share is not None and nb and na:
         pb, pa = share["before"], share["after"]
         se = math.sqrt(pb * (1 - pb) / nb + pa * (1 - pa) / na)
         z = _z(DEFAULT_LEVEL)
-        known = weighted_b is not None and weighted_a is not None
+        kinds = {kind_b, kind_a}
         share |= {
             "change_low": share["change"] - z * se,
             "change_high": share["change"] + z * se,
             "beyond_noise": bool(abs(share["change"]) > z * se),
-            "interval": "95% binomial, on the effective sample sizes of the "
-            "survey weights"
-            if known
-            else "95% binomial, unweighted sample sizes (survey weights widen it)",
+            "interval": "95% binomial, on the respondents"
+            if kinds == {"unweighted"}
+            else "95% binomial, unweighted sample sizes (survey weights widen it)"
+            if "raw" in kinds
+            else "95% binomial, on the effective sample sizes of the survey weights",
         }
     return out
 
 
-def _effective_n(summary: Mapping) -> tuple[float | None, float | None]:
-    """A wave's sample size for a share's interval and its weights' effective
-    size: ``data.effective_n`` (Kish), or the respondents with None where an
-    older summary does not give it."""
+def _sample_size(summary: Mapping) -> tuple[float | None, str]:
+    """A wave's sample size for a share's interval, and what it is: the
+    respondents of an unweighted survey (``"unweighted"``), the weights'
+    effective size (``"effective"``: Kish, ``data.effective_n``), or the
+    respondents of a weighted survey whose summary predates it (``"raw"``)."""
     data = summary.get("data") or {}
+    n = data.get("n_respondents")
+    if not data.get("weighted"):
+        return n, "unweighted"
     effective = data.get("effective_n")
-    return effective or data.get("n_respondents"), effective
+    return (effective, "effective") if effective else (n, "raw")
 
 
 # --- the comparison -------------------------------------------------------

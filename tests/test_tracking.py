@@ -829,14 +829,18 @@ def test_the_connected_share_change_is_read_on_the_weights_effective_sizes():
     summary without ``effective_n`` (an older run) reads the respondents."""
     from emomotiv.tracking import _kpis
 
-    def wave(share, effective=None):
-        data = {"n_respondents": 1000, "connected_share": share}
+    def wave(share, weighted=False, effective=None):
+        data = {"n_respondents": 1000, "connected_share": share, "weighted": weighted}
         return {"data": data | ({"effective_n": effective} if effective else {})}
 
-    plain = _kpis(wave(0.20), wave(0.24))["connected_share"]
-    weighted = _kpis(wave(0.20, 800.0), wave(0.24, 800.0))["connected_share"]
+    plain = _kpis(wave(0.20, effective=1000.0), wave(0.24))["connected_share"]
+    weighted = _kpis(wave(0.20, True, 800.0), wave(0.24, True, 800.0))
+    weighted = weighted["connected_share"]
+    older = _kpis(wave(0.20, True), wave(0.24, True))["connected_share"]
     width = plain["change_high"] - plain["change_low"]
     wider = weighted["change_high"] - weighted["change_low"]
     assert wider / width == pytest.approx(math.sqrt(1000 / 800))
+    assert older["change_low"] == plain["change_low"]
+    assert plain["interval"] == "95% binomial, on the respondents"
     assert "effective sample sizes" in weighted["interval"]
-    assert "unweighted" in plain["interval"]
+    assert "survey weights widen it" in older["interval"]
