@@ -300,10 +300,10 @@ def infer_scale(ratings) -> tuple[float, float]:
 
     Codes inside a larger common scale, such as 9 for "don't know" by 1-5
     answers, are read the same way when a gap betrays them: at least
-    :data:`GAP_RATINGS` ratings on every point of the smaller scale but at
-    most one, at most :data:`FEW_CODES` distinct values above it, and
-    none of them within :data:`GAP` points of its top (answers of 1-5 and 9
-    with no 6, 7 or 8 read as 1-5 with a code, not as 1-10).
+    :data:`GAP_RATINGS` ratings on the smaller scale, spread over all its
+    points but at most one, at most :data:`FEW_CODES` distinct values above
+    it, and none of them within :data:`GAP` points of its top (answers of
+    1-5 and 8 or 9, with no 6 or 7, read as 1-5 with codes, not as 1-10).
 
     Examples
     --------
