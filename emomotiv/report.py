@@ -134,6 +134,15 @@ QUADRANTS = {
 }
 
 
+# savefig metadata that leaves the date out, by format (PNG has none)
+DATELESS = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None},
+    "eps": {"CreationDate": None},
+    "ps": {"CreationDate": None},
+}
+
+
 def _draw(draw: Callable, size: tuple[float, float], target, **options: Any) -> None:
     """Render ``draw(ax)`` on a pyplot-free figure of ``size`` inches and save
     it to ``target`` (a path or a buffer; ``options`` go to ``savefig``).
@@ -1342,7 +1351,7 @@ class Report:
         self,
         folder: str | PathLike,
         *,
-        formats: Sequence[str] = ("png", "svg"),
+        formats: str | Sequence[str] = ("png", "svg"),
         dpi: int = 200,
     ) -> list[Path]:
         """Write each chart of the report as an image file, for slides.
@@ -1357,7 +1366,7 @@ class Report:
         ----------
         folder : path
             Folder to write into; created if needed.
-        formats : sequence of str, default=("png", "svg")
+        formats : str or sequence of str, default=("png", "svg")
             Image formats matplotlib writes (``"png"``, ``"svg"``, ``"pdf"``).
         dpi : int, default=200
             Resolution of the raster formats.
@@ -1382,6 +1391,7 @@ class Report:
         from matplotlib.figure import Figure
 
         check_int(dpi, "dpi", "save_figures", min_value=1)
+        formats = [formats] if isinstance(formats, str) else list(formats)
         known = set(Figure().canvas.get_supported_filetypes())
         unknown = [f for f in formats if f not in known]
         if unknown or not formats:
@@ -1396,7 +1406,7 @@ class Report:
         for key, (draw, size) in self._charts.items():
             for fmt in formats:
                 path = folder / f"{key}.{fmt}"
-                meta = {"Date": None} if fmt in ("svg", "pdf") else {}
+                meta = DATELESS.get(fmt, {})  # the same file on every run
                 _draw(draw, size, path, format=fmt, dpi=dpi, metadata=meta)
                 written.append(path)
         return written

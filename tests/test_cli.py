@@ -800,6 +800,12 @@ def test_report_figures_writes_each_chart_for_slides(small_result, tmp_path, cap
     assert (comparison / "figures" / "changes.png").is_file()
     with pytest.raises(ValueError, match="formats matplotlib writes"):
         em.Report(small_result).save_figures(tmp_path / "y", formats=["pptx"])
+    # one format as a string; a PDF is the same file on every run
+    pdfs = [
+        em.Report(small_result).save_figures(tmp_path / d, formats="pdf") for d in "ab"
+    ]
+    assert [p.suffix for p in pdfs[0]] == [".pdf"] * len(pdfs[0])
+    assert pdfs[0][0].read_bytes() == pdfs[1][0].read_bytes()
 
 
 def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypatch):
