@@ -595,6 +595,7 @@ def _checked_inputs(
         problems += found
         if not any("'controls' parameter" in p for p in problems):
             problems += _control_problems(frame, schema, study)
+        named = {r: c for r, c in schema.roles().items() if isinstance(c, str)}
         for role in ("churn", "advocacy"):
             col = getattr(study, role)
             if col is not None and col not in frame.columns:
@@ -602,6 +603,15 @@ def _checked_inputs(
                     f"The {role} column '{col}' is not in the survey."
                     f"{did_you_mean(col, [str(c) for c in frame.columns])}"
                 )
+            taken = [r for r, c in named.items() if c == col] + (
+                ["a facet's"] if col in schema.facets else []
+            )
+            if col is not None and taken:
+                problems.append(
+                    f"The {role} column '{col}' is also the {' and '.join(taken)} "
+                    "column: each role needs a column of its own."
+                )
+            named[role] = col
     if problems:
         read = frame.attrs.get(ATTRS, {}).get("sheet") if frame is not None else None
         if read:  # which of a workbook's sheets these problems are in

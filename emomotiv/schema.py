@@ -546,7 +546,7 @@ def _shared_role_problems(
     roles: dict[str, str | None], facets: Sequence[str]
 ) -> list[str]:
     """A column given two roles, or a role and a facet: each role reads its
-    own column (a score outcome may also be the satisfaction column).
+    own column (the outcome may also be the satisfaction column).
 
     Examples
     --------

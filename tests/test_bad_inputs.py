@@ -681,6 +681,22 @@ def test_a_column_in_two_roles_or_a_role_and_a_facet_is_named():
         in (problems[0])
     )
     assert f"The segment column '{facet}' is also a facet" in problems[1]
+    with pytest.raises(em.ValidationError) as info:
+        em.analyze(
+            s.survey,
+            s.catalog,
+            connection="connected",
+            value="value",
+            churn="connected",
+            advocacy="value",
+            progress=False,
+        )
+    assert info.value.problems == [
+        "The churn column 'connected' is also the connection column: each role "
+        "needs a column of its own.",
+        "The advocacy column 'value' is also the value column: each role needs a "
+        "column of its own.",
+    ]
     survey = s.survey.assign(score=lambda d: d["satisfaction"] * 10.0)
     result = em.analyze(
         survey,
