@@ -871,17 +871,17 @@ _NOT_RATING_WORD = re.compile(
 
 def _rating_like(column) -> bool:
     """Whether a numeric column could hold ratings: whole numbers up to 10,
-    or from 0 or 1 up to 100 (a 0-100 scale), not only 0 and 1, and not
-    named as an age, a duration or a count (not an amount, an age, a large
-    count or a 0/1 flag)."""
+    or up to 100 from 10 or below (a 0-100 scale) unless named as an age, a
+    duration or a count; not only 0 and 1 (not an amount, an age, a tenure
+    in years, a large count or a 0/1 flag)."""
     values = column.dropna()
     whole = bool((values == values.round()).all())
     flag = set(values.unique()) <= {0, 1}
-    scale = values.between(0, 10).all() or (
-        values.min() <= 1 and values.between(0, 100).all()
-    )
+    if values.between(0, 10).all():  # a common scale, whatever its name says
+        return whole and not flag
     named = _NOT_RATING_WORD.search(str(column.name).replace("_", " "))
-    return whole and bool(scale) and not flag and not named
+    wide = values.min() <= 10 and values.between(0, 100).all()
+    return whole and bool(wide) and not named
 
 
 # A question that asks how important something is ("How important is each

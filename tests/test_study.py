@@ -301,7 +301,9 @@ def test_init_reads_ages_amounts_and_dates_in_a_survey_export(tmp_path):
             "Annual_spend": rng.gamma(2, 500, n).round(2),
             "Q3_1 Website ease": rng.integers(1, 6, n),
             "Q3_2 App speed": rng.integers(1, 11, n),
-            "brand_trust": rng.integers(0, 101, n),
+            "brand_trust": rng.integers(5, 101, n),
+            "Ease of finding the right number": rng.integers(1, 6, n),
+            "Opening_days_convenience": rng.integers(1, 11, n),
         }
     )
     path = tmp_path / "export.csv"
@@ -312,6 +314,7 @@ def test_init_reads_ages_amounts_and_dates_in_a_survey_export(tmp_path):
     study = tomllib.loads(text)
     assert study["roles"]["value"] == "Annual_spend"
     facets = ["Q3_1 Website ease", "Q3_2 App speed", "brand_trust"]
+    facets += ["Ease of finding the right number", "Opening_days_convenience"]
     assert study["roles"]["facets"] == facets
     segments = text.split("could be the segment")[1].split("segment =")[0]
     assert "Region" in segments and "StartDate" not in segments
