@@ -166,7 +166,9 @@ def restore_types(frame: pd.DataFrame) -> pd.DataFrame:
         if column in out:
             values = out[column]
             if dtype == "boolean" and values.dtype == object:  # True, False, NaN
-                values = values.map({True: True, False: False, "True": True})
+                values = values.map(
+                    {True: True, False: False, "True": True, "False": False}
+                )
                 values = values.where(values.notna(), None)
             out[column] = values.astype(dtype)
     for column in SENTENCE_COLUMNS:
