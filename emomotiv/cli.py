@@ -563,6 +563,12 @@ def build_parser() -> argparse.ArgumentParser:
         "alone and named; refused on /, the home folder, a folder holding "
         "the inputs and one holding a comparison",
     )
+    options.add_argument(
+        "--figures",
+        action="store_true",
+        help="also write each chart of the report as DIR/figures/NAME.png and "
+        "NAME.svg, for slides (as 'emomotiv report DIR --figures')",
+    )
     _add_compare(sub)
     _add_init(sub)
     _add_catalog(sub)
@@ -1145,6 +1151,10 @@ def _print_written(out: Path) -> None:
     from .io import check_manifest
 
     names = sorted([*check_manifest(out), "manifest.json"])
+    figures = [n for n in names if n.startswith("figures/")]
+    names = [n for n in names if n not in figures]
+    if figures:  # one entry for the charts, not a line of them
+        names.append(f"{len(figures)} figures/")
     print(_safe(f"Wrote {', '.join(names)} to {out}/", width=2000))
 
 
@@ -1257,6 +1267,12 @@ def _analyze(args: argparse.Namespace) -> int:
         if args.study is not None:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
+        if args.figures:
+            from .io import update_manifest
+            from .report import Report
+
+            files = Report(result).save_figures(out / "figures")
+            update_manifest(out, [f"figures/{f.name}" for f in files])
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")

@@ -701,7 +701,7 @@ def test_flags_override_the_study_file(small_dir, tmp_path):
 
 def test_analyze_options_default_to_none_so_a_study_file_can_set_them():
     sub = build_parser()._subparsers._group_actions[0].choices["analyze"]
-    keep = {"help", "out", "force"}
+    keep = {"help", "out", "force", "figures"}  # where and how to write
     defaults = {a.dest: a.default for a in sub._actions if a.dest not in keep}
     assert {k: v for k, v in defaults.items() if v is not None} == {}
 
@@ -778,7 +778,9 @@ def test_report_pdf_with_and_without_a_browser(old_analysis, tmp_path, monkeypat
     assert "--headless" in args and args[-1].startswith("file://")
 
 
-def test_report_figures_writes_each_chart_for_slides(small_result, tmp_path, capsys):
+def test_report_figures_writes_each_chart_for_slides(
+    small, small_result, tmp_path, capsys
+):
     """``--figures``: one PNG and one SVG per chart of the report, listed in
     the manifest (the folder still loads); a comparison's chart too."""
     out = em.save_analysis(small_result, tmp_path / "run")
@@ -793,6 +795,17 @@ def test_report_figures_writes_each_chart_for_slides(small_result, tmp_path, cap
     listed = json.loads((out / "manifest.json").read_text())["files"]
     assert {f"figures/{n}" for n in names} <= set(listed)
     assert em.load_analysis(out).tables.keys() == small_result.tables.keys()
+    # in the run itself
+    small.survey.to_csv(tmp_path / "survey.csv", index=False)
+    small.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    args = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
+    args += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    args += ["--n-boot", "2", "--no-methods", "--figures"]
+    assert main([*args, "--out", str(tmp_path / "run2")]) == 0
+    assert (tmp_path / "run2" / "figures" / "drivers.png").is_file()
+    written = capsys.readouterr().out.splitlines()[-1]
+    assert " figures/ to " in written and "drivers.png" not in written
+    assert em.load_analysis(tmp_path / "run2").tables["drivers"] is not None
     comparison = em.save_comparison(
         em.compare(small_result, small_result), tmp_path / "cmp"
     )
