@@ -641,12 +641,18 @@ def _report(args: argparse.Namespace) -> int:
         rewritten.append("report.pdf")
         print(f"Wrote {pdf}.")
     if args.figures:
-        files = report.save_figures(folder / "figures")
-        rewritten += [f"figures/{f.name}" for f in files]
-        print(f"Wrote {len(files)} figures to {folder / 'figures'}.")
+        figures = _save_figures(report, folder)
+        rewritten += figures
+        print(f"Wrote {len(figures)} figures to {folder / 'figures'}.")
     if manifest:
         update_manifest(folder, rewritten)
     return 0
+
+
+def _save_figures(report, folder: Path) -> list[str]:
+    """Write ``report``'s charts into ``folder/figures``; their paths
+    relative to ``folder``, for the manifest."""
+    return [f"figures/{f.name}" for f in report.save_figures(folder / "figures")]
 
 
 def _written_by(folder: Path) -> str:
@@ -1271,8 +1277,7 @@ def _analyze(args: argparse.Namespace) -> int:
             from .io import update_manifest
             from .report import Report
 
-            files = Report(result).save_figures(out / "figures")
-            update_manifest(out, [f"figures/{f.name}" for f in files])
+            update_manifest(out, _save_figures(Report(result), out))
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")

@@ -177,6 +177,13 @@ def restore_types(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def read_saved_table(path: str | PathLike) -> pd.DataFrame:
+    """A table of a saved run as the analysis made it: read from its CSV,
+    formulas restored (:func:`restore_formulas`), types restored
+    (:func:`restore_types`)."""
+    return restore_types(restore_formulas(pd.read_csv(path)))
+
+
 def _in_table_order(names) -> list[str]:
     """Table names in :data:`TABLE_ORDER`, the others after them by name."""
     rank = {name: i for i, name in enumerate(TABLE_ORDER)}
@@ -726,8 +733,7 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     summary = read_summary(folder)
     csvs = [Path(n).stem for n in files if n.endswith(".csv") and "/" not in n]
     tables = {
-        name: restore_types(restore_formulas(pd.read_csv(folder / f"{name}.csv")))
-        for name in _in_table_order(csvs)
+        name: read_saved_table(folder / f"{name}.csv") for name in _in_table_order(csvs)
     }
     replicates = tables.pop(Path(REPLICATES_FILE).stem, None)
     model = load_model(folder)
@@ -777,7 +783,7 @@ def read_comparison(folder: str | PathLike) -> WaveComparison:
     ``tracking`` of ``summary.json`` (:func:`load_comparison` checks the
     folder first)."""
     folder = Path(folder)
-    changes = restore_types(restore_formulas(pd.read_csv(folder / "changes.csv")))
+    changes = read_saved_table(folder / "changes.csv")
     summary = read_summary(folder)
     return WaveComparison(changes, summary.get("tracking", {}))
 

@@ -167,7 +167,7 @@ def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
     """Render ``draw(ax)`` (see :func:`_draw`); return inline SVG markup whose
     every ``id`` is prefixed with ``key``, so several charts share one page."""
     buffer = io.StringIO()
-    _draw(draw, size, buffer, format="svg", metadata={"Date": None})
+    _draw(draw, size, buffer, format="svg", metadata=DATELESS["svg"])
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
@@ -1255,15 +1255,12 @@ class Report:
         True
         """
 
-        import pandas as pd
-
         from .io import (
             REPLICATES_FILE,
             _kind,
             read_comparison,
+            read_saved_table,
             read_summary,
-            restore_formulas,
-            restore_types,
         )
 
         folder = Path(folder)
@@ -1277,7 +1274,7 @@ class Report:
             return ComparisonReport(read_comparison(folder), **options)
         summary = read_summary(folder)
         tables = {
-            p.stem: restore_types(restore_formulas(pd.read_csv(p)))
+            p.stem: read_saved_table(p)
             for p in sorted(folder.glob("*.csv"))
             if p.name != REPLICATES_FILE
         }

@@ -539,17 +539,22 @@ def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, Any]]:
         se = math.sqrt(pb * (1 - pb) / nb + pa * (1 - pa) / na)
         z = _z(DEFAULT_LEVEL)
         kinds = {kind_b, kind_a}
+        basis = next(k for k in ("raw", "effective", "unweighted") if k in kinds)
         share |= {
             "change_low": share["change"] - z * se,
             "change_high": share["change"] + z * se,
             "beyond_noise": bool(abs(share["change"]) > z * se),
-            "interval": "95% binomial, on the respondents"
-            if kinds == {"unweighted"}
-            else "95% binomial, unweighted sample sizes (survey weights widen it)"
-            if "raw" in kinds
-            else "95% binomial, on the effective sample sizes of the survey weights",
+            "interval": f"95% binomial, {SAMPLE_BASIS[basis]}",
         }
     return out
+
+
+# what the connected share's interval stands on, by what _sample_size read
+SAMPLE_BASIS = {
+    "unweighted": "on the respondents",
+    "effective": "on the effective sample sizes of the survey weights",
+    "raw": "unweighted sample sizes (survey weights widen it)",
+}
 
 
 def _sample_size(summary: Mapping) -> tuple[float | None, str]:
