@@ -47,15 +47,17 @@ refits, each explained on up to 2,000 respondents. A learning rate of 0.1
 with 150 trees would halve every refit, but it gave a worse cross-validated
 log-loss in every condition tried.
 
-Re-reading only the trees a scenario reaches was tried for the scenario
-predictions: a facet splits about one tree in sixteen of a replicate (5,000
-x 100), so a booster of those trees alone (built from the replicate's JSON
-model) predicts the change in margin at a fraction of the work, equal to the
-whole model's to 1e-8. It was slower: building a hundred such boosters per
-replicate (XGBoost parses each model, about 1 ms) and predicting each on its
-own rows cost more than the predictions saved, 2.4 s against 1.96 s for the
-ROI's scenarios on ten replicates (5,000 x 100, one thread), and 1.15 s
-against 0.72 s at 3,000 x 40.
+The scenarios read only the trees that split on the facet a scenario moves:
+a facet is split on in about one tree in sixteen of a replicate (5,000 x
+100). A booster of those trees alone, built from the replicate's JSON model
+for each facet, was slower than predicting every changed row (building a
+hundred boosters per replicate cost more than the predictions saved: 2.4 s
+against 1.96 s for the ROI's scenarios on ten replicates). Each replicate's
+trees read once into arrays (``emomotiv._trees``), each changed row's margin
+is its own plus the change of leaf in those trees: the ROI's scenarios and
+the plan on 20 replicates take 3.3 s against 8.0 s (5,000 x 100, one thread,
+``bench_simulate.py``), the gains equal to 1e-8. In the profile above the
+scenarios were 11 s of 60 s.
 
 Parts, 1 thread, on the same machine:
 

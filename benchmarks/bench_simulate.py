@@ -13,8 +13,17 @@ prints the three acceptance figures:
   by the true total (target < 0.5).
 
 It then times one ``plan_improvements`` with the default 10 replicate models
-on the first seed. Nothing is asserted; the test suite asserts the figures on
-seed 0.
+on the first seed, and the scenarios of a 20-replicate bootstrap (as
+``analyze`` evaluates them, one thread) two ways: each changed row through
+only the trees that split on the facet the scenario moves (what the library
+does, ``emomotiv._trees``), and each changed row predicted by XGBoost through
+every tree (what it falls back to). Nothing is asserted; the test suite
+asserts the figures on seed 0, and that the two ways agree.
+
+Measured (5,000 x 100, seed 0, a busy 2-core machine, one thread): the
+ROI's 100 scenarios and the plan on 20 replicates took 3.3 s reading the
+trees against 8.0 s predicting every changed row (2.4x), the gains equal to
+1e-8. A facet is split on in about 18 of a replicate's 300 trees.
 """
 
 import sys
@@ -23,6 +32,7 @@ import time
 import numpy as np
 
 import emomotiv as em
+from emomotiv import _trees
 
 
 def figures(survey: em.SyntheticSurvey, delta) -> dict[str, float]:
@@ -89,6 +99,43 @@ def main(seeds: list[int]) -> None:
         f"[{plan['combined_delta_connected_low']:+.4f}, "
         f"{plan['combined_delta_connected_high']:+.4f}] vs sum of singles "
         f"{plan['sum_individual_delta_connected']:+.4f}"
+    )
+    scenarios_two_ways(model, X, y, w, s.catalog)
+
+
+def scenarios_two_ways(model, X, y, w, catalog) -> None:
+    """Time the bootstrap's scenarios through the trees and through XGBoost."""
+    boot = em.bootstrap_importance(
+        model, X, y, sample_weight=w, n_boot=20, n_jobs=1, random_state=0
+    )
+    read = _trees.Trees.from_booster
+    took, gains = {}, {}
+    for way in ("trees", "xgboost"):
+        # the fallback: a booster whose trees are not read is predicted whole
+        _trees.Trees.from_booster = (
+            read if way == "trees" else classmethod(lambda cls, booster: None)
+        )
+        start = time.perf_counter()
+        result = em.plan_improvements(
+            model,
+            X,
+            y,
+            catalog=catalog,
+            sample_weight=w,
+            bootstrap=boot,
+            budget=500_000,
+            population=250_000,
+            value_per_connected=1_000,
+            n_jobs=1,
+        )
+        took[way] = time.perf_counter() - start
+        gains[way] = result.roi["delta_connected"].to_numpy()
+    _trees.Trees.from_booster = read
+    print(
+        f"the ROI and the plan on 20 replicates, one thread: {took['trees']:.1f} s "
+        f"through the trees a facet reaches, {took['xgboost']:.1f} s through "
+        f"every tree ({took['xgboost'] / took['trees']:.1f}x); largest "
+        f"difference in a gain {np.abs(gains['trees'] - gains['xgboost']).max():.1e}"
     )
 
 

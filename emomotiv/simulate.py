@@ -304,6 +304,46 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
     return model.estimator_.get_booster().inplace_predict(values) * unit
 
 
+def _moved_columns(values: np.ndarray, new: np.ndarray, rows: np.ndarray) -> list:
+    """The columns in which a scenario's changed rows differ from the survey."""
+    old = values[rows]
+    moved = (new != old) & ~(np.isnan(new) & np.isnan(old))
+    return np.flatnonzero(moved.any(axis=0)).tolist()
+
+
+def _tree_changes(booster, trees, values, out, new, source, bounds, columns):
+    """Out-of-bag predictions as they are, and each changed row's change.
+
+    ``values`` are the evaluation rows, ``out`` the out-of-bag ones; the
+    scenarios' changed rows ``new`` (from ``source``) are stacked, scenario
+    ``s`` in ``bounds[s]:bounds[s + 1]`` moving ``columns[s]``. Returns the
+    predictions (0 where not out of bag) and, for the changed rows whose
+    source is out of bag, the change in prediction, in float64.
+    """
+    import xgboost as xgb
+
+    rows = np.flatnonzero(out)
+    at = np.full(len(values), -1)
+    at[rows] = np.arange(len(rows))
+    margin = booster.inplace_predict(values[rows], predict_type="margin")
+    margin = np.asarray(margin, dtype=float)
+    leaf_ids = booster.predict(
+        xgb.DMatrix(values[rows], missing=np.nan, nthread=1), pred_leaf=True
+    )
+    before = trees.values_at(leaf_ids.reshape(len(rows), -1))
+    base = np.zeros(len(values))
+    base[rows] = start = trees.inverse_link(margin)
+    changes = []
+    for s, moved in enumerate(columns):
+        mine = slice(bounds[s], bounds[s + 1])
+        keep = out[source[mine]]
+        here = at[source[mine][keep]]
+        step = trees.change(new[mine][keep], before, here, moved)
+        after = trees.inverse_link(margin[here] + step)
+        changes.append(after - start[here])
+    return base, np.concatenate(changes) if changes else np.zeros(0)
+
+
 class _Simulator:
     """Holds the data, the model and its replicates; evaluates scenarios."""
 
@@ -342,6 +382,7 @@ class _Simulator:
         self.refits = None
         self.replicate_baseline: float | None = None
         self.n_jobs = -1 if n_jobs is None else n_jobs
+        self._read: dict[int, tuple] = {}  # replicate -> (booster, its trees)
 
     def _refit(self, y, rows: np.ndarray, seed) -> object:
         from sklearn.base import clone
@@ -511,8 +552,11 @@ class _Simulator:
 
         Each replicate model predicts the evaluation respondents it was not
         fitted on (out of bag, the bootstrap's analogue of cross-fitting):
-        once as they are, once for all the rows the scenarios change, stacked
-        into one matrix. Returns (gains (n_boot, n_scenarios), baselines).
+        once as they are and, for the rows a scenario changes, through the
+        trees that split on the columns it changes (:class:`~emomotiv._trees.
+        Trees`; the booster's own prediction of the stacked changed rows
+        where its trees cannot be read that way). Returns (gains (n_boot,
+        n_scenarios), baselines).
         """
         refits = self.refits
         values = self.values[refits.rows]
@@ -522,7 +566,10 @@ class _Simulator:
         source = np.concatenate([p[1] for p in pieces]).astype(int)
         factor = np.concatenate([p[2] for p in pieces])
         which = np.repeat(np.arange(len(scenarios)), [len(p[1]) for p in pieces])
+        bounds = np.cumsum([0] + [len(p[1]) for p in pieces])
+        columns = [_moved_columns(values, *p[:2]) for p in pieces]
         values32 = values.astype(np.float32, copy=False)  # float32 already, mostly
+        unit = getattr(self.model, "value_scale_", 1.0)  # see _outcome
 
         def one(r: int) -> tuple[np.ndarray, float]:
             booster = refits.boosters[r]
@@ -532,16 +579,20 @@ class _Simulator:
                 return np.full(len(scenarios), np.nan), np.nan
             # only the out-of-bag rows are predicted, as they are and changed
             out = oob > 0
-            base = np.zeros(len(values32), dtype=np.float32)
-            base[out] = booster.inplace_predict(values32[out])
-            pick = oob[source] > 0
-            after = booster.inplace_predict(new[pick])
+            pick = out[source]
+            trees = self._trees(r, booster)
+            if trees is None:
+                base = np.zeros(len(values32), dtype=np.float32)
+                base[out] = booster.inplace_predict(values32[out])
+                change = booster.inplace_predict(new[pick]) - base[source[pick]]
+            else:
+                base, change = _tree_changes(
+                    booster, trees, values32, out, new, source, bounds, columns
+                )
             src = source[pick]
-            gain = oob[src] * factor[pick] * (after - base[src])
+            gain = oob[src] * factor[pick] * change
             sums = np.bincount(which[pick], weights=gain, minlength=len(scenarios))
             return sums / total * unit, float(np.average(base, weights=oob)) * unit
-
-        unit = getattr(self.model, "value_scale_", 1.0)  # see _outcome
 
         from joblib import Parallel, delayed
 
@@ -550,6 +601,16 @@ class _Simulator:
         )
         gains = np.vstack([g for g, _ in out])
         return gains, np.array([b for _, b in out])
+
+    def _trees(self, replicate: int, booster):
+        """The replicate booster's :class:`~emomotiv._trees.Trees`, read once
+        for every batch of scenarios this simulator evaluates (or None)."""
+        from ._trees import Trees
+
+        kept = self._read.get(replicate)
+        if kept is None or kept[0] is not booster:
+            kept = self._read[replicate] = (booster, Trees.from_booster(booster))
+        return kept[1]
 
     def evaluate(self, scenarios: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:
         """Estimates (n_scenarios,) and replicates (n_boot, n_scenarios).

@@ -1,0 +1,103 @@
+import numpy as np
+import pytest
+import xgboost as xgb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import emomotiv as em
+from emomotiv import _trees
+from emomotiv._trees import Trees
+
+OBJECTIVES = ["binary:logistic", "reg:squarederror", "reg:tweedie", "reg:gamma"]
+
+
+def _booster(seed: int, objective: str, depth: int, missing: float, prune=0.0):
+    rng = np.random.default_rng(seed)
+    n, p = 160, 5
+    X = rng.integers(1, 11, size=(n, p)).astype(np.float32)
+    X[rng.random((n, p)) < missing] = np.nan
+    signal = np.nan_to_num(X[:, 0], nan=5.0) + np.nan_to_num(X[:, 2], nan=5.0)
+    if objective == "binary:logistic":
+        y = (signal + rng.normal(0, 2, n) > 11).astype(float)
+    else:
+        y = np.exp(signal / 10) + rng.random(n)
+    params = {"objective": objective, "max_depth": depth, "gamma": prune, "seed": seed}
+    return xgb.train(params, xgb.DMatrix(X, label=y, missing=np.nan), 20), X, rng
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    objective=st.sampled_from(OBJECTIVES),
+    depth=st.integers(1, 5),
+    missing=st.sampled_from([0.0, 0.3]),
+    prune=st.sampled_from([0.0, 0.5, 5.0]),  # pruned splits, or stumps only
+    columns=st.lists(st.integers(0, 4), min_size=1, max_size=2, unique=True),
+)
+def test_a_change_through_the_trees_is_the_boosters_prediction(
+    seed, objective, depth, missing, prune, columns
+):
+    booster, X, rng = _booster(seed, objective, depth, missing, prune)
+    trees = Trees.from_booster(booster)
+    before = trees.leaves(X)
+    leaf_ids = booster.predict(xgb.DMatrix(X, missing=np.nan), pred_leaf=True)
+    # XGBoost's own leaves, read through the arrays, are the same leaves
+    np.testing.assert_array_equal(trees.values_at(leaf_ids), before)
+    after = X.copy()
+    for j in columns:  # a step up, a step down, a missing rating rated, or unrated
+        kind = rng.integers(4)
+        after[:, j] = [X[:, j] + 1, X[:, j] - 2, np.nan_to_num(X[:, j], nan=7), np.nan][
+            kind
+        ]
+    margin = booster.inplace_predict(X, predict_type="margin").astype(float)
+    changed = margin + trees.change(after, before, np.arange(len(X)), columns)
+    direct = booster.inplace_predict(after, predict_type="margin")
+    np.testing.assert_allclose(changed, direct, atol=1e-5)
+    expected = booster.inplace_predict(after)
+    np.testing.assert_allclose(trees.inverse_link(changed), expected, rtol=1e-5)
+
+
+def test_only_plain_numeric_trees_with_a_known_link_are_read():
+    booster, X, _ = _booster(0, "reg:squarederror", 3, 0.0)
+    assert Trees.from_booster(booster) is not None
+    y = X[:, 0].astype(float)
+    other = xgb.train({"objective": "reg:absoluteerror"}, xgb.DMatrix(X, label=y), 3)
+    dart = xgb.train({"booster": "dart"}, xgb.DMatrix(X, label=y), 3)
+    assert Trees.from_booster(other) is None  # its inverse link is not known
+    assert Trees.from_booster(dart) is None  # its trees are weighted, dropped
+
+
+@pytest.mark.parametrize("kind", ["connection", "value"])
+def test_scenario_gains_are_the_same_with_or_without_reading_the_trees(
+    kind, monkeypatch
+):
+    s = em.make_survey(n_respondents=500, n_facets=8, random_state=3)
+    facets = list(s.catalog["facet"])
+    X = s.survey[facets]
+    if kind == "value":
+        y = s.survey["value"]
+        model = em.ValueModel(n_estimators=60, cv=0, random_state=0).fit(X, y)
+    else:
+        y = s.survey["connected"]
+        model = em.DriverModel(n_estimators=60, cv=0, random_state=0).fit(X, y)
+    boot = em.bootstrap_importance(
+        model, X, y, n_boot=4, n_jobs=1, progress=False, random_state=0
+    )
+    scenarios = [em.RaiseScore(f) for f in facets] + [
+        em.ExtendReach(facets[1], 0.4),
+        em.LiftBottomBox(facets[2], 6),
+        em.Combined((em.RaiseScore(facets[0], 2), em.ExtendReach(facets[3], 1.0))),
+    ]
+
+    def gains():
+        sim = em.simulate_improvement(
+            model, X, scenarios, y=y, catalog=s.catalog, bootstrap=boot, n_jobs=1
+        )
+        return sim.table.select_dtypes("number").to_numpy()
+
+    read = gains()
+    monkeypatch.setattr(_trees.Trees, "from_booster", classmethod(lambda cls, b: None))
+    predicted = gains()
+    scale = np.nanmax(np.abs(predicted))
+    np.testing.assert_allclose(read, predicted, rtol=0, atol=1e-6 * scale)
+    assert not np.allclose(read[:, 0], 0)  # the scenarios did move something
