@@ -36,9 +36,16 @@ effects differ between segments.
   The segments are disjoint samples, so their replicates are independent:
   Cochran's heterogeneity statistic ``Q = sum_k (g_k - g_w)^2 / v_k`` (``g_k``
   a segment's gain, ``v_k`` the variance of its replicates, ``g_w`` the
-  inverse-variance weighted mean) is referred to a chi-square with K - 1
-  degrees of freedom (``p_differ``); Holm's step-down adjusts over the
-  facets (``p_differ_adj``), and ``differs`` is ``p_differ_adj < alpha``.
+  inverse-variance weighted mean) is read as Welch's (1951) test of equal
+  means with unequal variances (``p_differ``): ``Q / (K - 1)``, corrected,
+  on F with the degrees of freedom of the ``v_k`` (each segment's
+  replicates less one); for two segments, Welch's t. On chi-square with
+  K - 1 degrees of freedom, which takes the ``v_k`` as known, a few
+  replicates agreeing by chance made differences (random 60/40 splits of
+  one survey, 12 seeds, 3 replicates: 19% of raw p below 0.05, against 5%
+  on F).
+  Holm's step-down adjusts over the facets (``p_differ_adj``), and
+  ``differs`` is ``p_differ_adj < alpha``.
   The test reads the gains, not the importance shares: a share is relative
   to the segment's other facets and depends on how many respondents its
   model saw (the more, the more a regularised model concentrates importance
@@ -204,13 +211,18 @@ def _p_column(table: pd.DataFrame) -> str | None:
 
 
 def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
-    """Cochran's Q p-value per facet from independent bootstrap replicates.
+    """Welch's test of equal gains per facet from independent bootstrap
+    replicates (Cochran's Q read on F rather than chi-square).
 
     ``gains`` maps each ranked segment to its one-point raises
     (:class:`~emomotiv.SimulationResult`, one row per facet in ``facets``
-    order): the bagged gains and the variance of their replicates.
+    order): the bagged gains and the variance of their replicates. Each
+    variance is estimated from its segment's replicates (their number less
+    one degrees of freedom), so ``Q / (K - 1)`` is referred to Welch's
+    (1951) F rather than ``Q`` to chi-square with K - 1 degrees of freedom;
+    for two segments, Welch's t with Welch-Satterthwaite degrees of freedom.
     """
-    from scipy.stats import chi2
+    from scipy.stats import f
 
     reps = [g.replicates for g in gains.values()]
     if len(gains) < 2 or any(r is None or len(r) < 2 for r in reps):
@@ -218,10 +230,16 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     gain = np.column_stack([g.table["delta_connected"] for g in gains.values()])
     var = np.column_stack([r.var(axis=0, ddof=1) for r in reps])
     var = np.maximum(var, 1e-12)
+    df = np.column_stack([np.isfinite(np.asarray(r, float)).sum(axis=0) for r in reps])
+    df = np.maximum(df - 1.0, 1.0)
+    k = gain.shape[1]
     w = 1 / var
-    pooled = (w * gain).sum(axis=1) / w.sum(axis=1)
+    share = w / w.sum(axis=1, keepdims=True)
+    pooled = (share * gain).sum(axis=1)
     q = (w * (gain - pooled[:, None]) ** 2).sum(axis=1)
-    p = chi2.sf(q, df=gain.shape[1] - 1)
+    spread = ((1 - share) ** 2 / df).sum(axis=1)
+    stat = q / (k - 1) / (1 + 2 * (k - 2) / (k**2 - 1) * spread)
+    p = f.sf(stat, k - 1, (k**2 - 1) / (3 * spread))
     return pd.Series(p, index=facets)
 
 
@@ -412,8 +430,9 @@ def segment_drivers(
         "alpha": alpha,
         "test": (
             "Cochran's Q on the segments' simulated gains from a one-point rise "
-            "(bagged, out of bag) with their bootstrap variances (chi-square, "
-            "K-1 df), Holm-adjusted over the facets"
+            "(bagged, out of bag) with their bootstrap variances, read as "
+            "Welch's test (F with the replicates' degrees of freedom; two "
+            "segments: Welch's t), Holm-adjusted over the facets"
         ),
         "n_ranked": len(results),
         "segments": sizes,

@@ -28,8 +28,8 @@ ranks (1 = most important)
 maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
     Probability shares: ``exp(u_f) / sum_g exp(u_g)``, the logit probability
     that the facet is picked as most important from all of them, computed per
-    respondent and averaged (weighted), or on the aggregate utilities of the
-    catalog.
+    respondent and averaged (weighted) over the respondents who gave
+    utilities, or on the aggregate utilities of the catalog.
 
 Per-respondent data (``stated__<facet>`` columns) get bootstrap intervals
 (respondents resampled with their survey weights). When every facet has the
@@ -116,12 +116,14 @@ def _normalise_rows(a: np.ndarray) -> np.ndarray:
 
 
 def _softmax_rows(u: np.ndarray) -> np.ndarray:
-    """Row-wise exp-probability shares over the non-missing entries."""
+    """Row-wise exp-probability shares over the non-missing entries; a row
+    with none is all 0 (the respondent gave no utilities, and is not in the
+    average)."""
     seen = ~np.isnan(u)
     top = np.nanmax(np.where(seen, u, -np.inf), axis=1, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
     e = np.where(seen, np.exp(np.where(seen, u, 0.0) - top), 0.0)
-    return _normalise_rows(e)
+    return np.where(seen.any(axis=1, keepdims=True), _normalise_rows(e), 0.0)
 
 
 def _borda_rows(r: np.ndarray) -> np.ndarray:

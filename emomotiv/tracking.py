@@ -50,7 +50,8 @@ after scaling by the sample sizes (``se * sqrt(n_known / n_other)``), and the
 rule says so; the change's standard error then rests on the one wave's
 replicates alone, and so do its degrees of freedom. When neither has one,
 changes are reported without intervals and nothing is flagged: re-run the
-analyses with bootstrap resamples.
+analyses with bootstrap resamples. A wave of a single replicate has none
+(its intervals have width 0 and would read every change as certain).
 
 What is compared is each wave's **reported** share (``importance`` in
 ``drivers``, the bagged mean over its bootstrap refits, the number its own
@@ -362,11 +363,17 @@ def _standard_errors(
         return shares.std(ddof=1), f"bootstrap replicates ({len(reps)})", df
     drivers = result.drivers.set_index("facet")
     bounds = ["importance_low", "importance_high"]
-    # an analysis without a bootstrap has the columns, all empty
-    if set(bounds) <= set(drivers.columns) and drivers[bounds].notna().any(axis=None):
-        uncertainty = result.summary.get("uncertainty") or {}
+    uncertainty = result.summary.get("uncertainty") or {}
+    n_boot = uncertainty.get("n_boot")
+    # an analysis without a bootstrap has the columns, all empty; one of a
+    # single replicate has intervals of width 0, which say nothing of noise
+    single = n_boot is not None and n_boot < 2
+    if (
+        set(bounds) <= set(drivers.columns)
+        and drivers[bounds].notna().any(axis=None)
+        and not single
+    ):
         level = float(uncertainty.get("level") or DEFAULT_LEVEL)
-        n_boot = uncertainty.get("n_boot")
         low, high = drivers.loc[common, bounds].T.values
         known = bool(n_boot and n_boot >= 2)
         width = _percentile_width(int(n_boot), level) if known else 2 * _z(level)
@@ -455,7 +462,8 @@ def _rule(alpha: float, correction: str, source: str, n: int, reading: str) -> s
     if source == "none":
         return (
             "No per-wave uncertainty was available (no bootstrap replicates or "
-            "intervals in either analysis), so changes are shown without "
+            "intervals in either analysis, or a single replicate), so changes "
+            "are shown without "
             "intervals and nothing is flagged. Re-run both analyses with "
             "bootstrap resamples to tell real moves from noise."
         )

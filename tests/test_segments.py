@@ -152,15 +152,33 @@ def _fake(gains, variance, n_boot=400, seed=0):
     return SimulationResult(table, {}, pd.DataFrame(reps + np.asarray(gains)))
 
 
-def test_heterogeneity_is_cochrans_q_on_the_gains():
-    a = _fake([0.05, 0.02], [0.0002, 0.0001])
-    b = _fake([0.01, 0.02], [0.0001, 0.0001], seed=1)
+def test_heterogeneity_is_welchs_test_on_the_gains():
+    from scipy.stats import ttest_ind_from_stats
+    from statsmodels.stats.oneway import anova_generic
+
+    # Two segments: Welch's t on the gains, with the replicates' variances
+    # estimated from 5 and 8 replicates (Cochran's Q on chi-square, which
+    # takes the variances as known, read p = 0.021 here, against 0.050).
+    a = _fake([0.05, 0.02], [0.0002, 0.0001], n_boot=5)
+    b = _fake([0.01, 0.02], [0.0001, 0.0001], n_boot=8, seed=1)
     p = _heterogeneity({"a": a, "b": b}, ["f0", "f1"])
-    # weights 5000 and 10000: pooled 0.0233, Q = 5000 * 0.0267^2 + 10000 * 0.0133^2
-    pooled = (5000 * 0.05 + 10000 * 0.01) / 15000
-    q = 5000 * (0.05 - pooled) ** 2 + 10000 * (0.01 - pooled) ** 2
-    assert p["f0"] == pytest.approx(chi2.sf(q, 1), rel=1e-6)
-    assert p["f1"] == pytest.approx(1.0)  # equal gains: Q = 0
+    welch = ttest_ind_from_stats(
+        0.05, np.sqrt(0.0002 * 5), 5, 0.01, np.sqrt(0.0001 * 8), 8, equal_var=False
+    )
+    assert p["f0"] == pytest.approx(welch.pvalue, rel=1e-6)
+    assert p["f0"] > 0.05 > 0.03 > chi2.sf(0.04**2 / 0.0003, 1)
+    assert p["f1"] == pytest.approx(1.0)  # equal gains
+    # Three segments: Welch's (1951) heterogeneous-variance ANOVA.
+    c = _fake([0.03, 0.02], [0.0003, 0.0001], n_boot=4, seed=2)
+    p = _heterogeneity({"a": a, "b": b, "c": c}, ["f0", "f1"])
+    n = np.array([5, 8, 4])
+    v = np.array([0.0002, 0.0001, 0.0003])
+    ref = anova_generic(np.array([0.05, 0.01, 0.03]), v * n, n, use_var="unequal")
+    assert p["f0"] == pytest.approx(ref.pvalue, rel=1e-6)
+    # with many replicates, the chi-square reading of Cochran's Q
+    a, b = _fake([0.05], [0.0002], n_boot=20000), _fake([0.01], [0.0001], 20000, 1)
+    p = _heterogeneity({"a": a, "b": b}, ["f0"])
+    assert p["f0"] == pytest.approx(chi2.sf(0.04**2 / 0.0003, 1), rel=0.01)
 
 
 def test_each_segment_gets_its_one_point_gains_with_intervals(segmented):

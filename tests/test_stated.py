@@ -123,6 +123,16 @@ def test_maxdiff_utilities_become_probability_shares():
     np.testing.assert_allclose(s.table["stated_importance"], [(0.5 + 0.75) / 2, 0.375])
 
 
+def test_maxdiff_respondent_without_utilities_is_left_out():
+    # One respondent gave no MaxDiff utilities: the shares are the other's,
+    # summing to 1, not pulled toward 1/p by an empty row read as uniform.
+    survey = pd.DataFrame(
+        {"stated__fees": [np.log(3), np.nan], "stated__app": [0.0, np.nan]}
+    )
+    s = em.stated_importance(survey, form="maxdiff", n_boot=0)
+    np.testing.assert_allclose(s.table["stated_importance"], [0.75, 0.25])
+
+
 def test_all_equal_stated_importance_is_uninformative():
     s = em.stated_importance(catalog=_catalog([3, 3, 3, 3]))
     assert not s.informative and "same stated importance" in s.info["note"]

@@ -546,6 +546,26 @@ def _fake(shares: pd.Series, replicates: pd.DataFrame | None, n: int):
     return em.AnalysisResult({"drivers": drivers}, summary, importance, None)
 
 
+def test_a_single_replicate_a_wave_flags_nothing():
+    """One replicate gives intervals of width 0: no standard error, so no
+    p-value of 0 for every facet that moved."""
+    before = pd.Series([0.5, 0.3, 0.2], index=["a", "b", "c"])
+    after = pd.Series([0.4, 0.3, 0.3], index=["a", "b", "c"])
+    waves = []
+    for shares in (before, after):
+        result = _fake(shares, pd.DataFrame([shares]), 1000)
+        drivers = result.drivers.assign(
+            importance_low=result.drivers["importance"],
+            importance_high=result.drivers["importance"],
+        )
+        result = replace(result, tables={"drivers": drivers})
+        waves.append(_with_summary(result, uncertainty__n_boot=1))
+    out = em.compare(*waves)
+    assert out.summary["n_flagged"] == 0 and out.summary["uncertainty"] == "none"
+    assert out.changes["p_value"].isna().all()
+    assert "a single replicate" in out.summary["rule"]
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     p=st.integers(2, 15),
