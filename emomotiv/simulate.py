@@ -41,7 +41,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -311,14 +311,31 @@ def _moved_columns(values: np.ndarray, new: np.ndarray, rows: np.ndarray) -> lis
     return np.flatnonzero(moved.any(axis=0)).tolist()
 
 
-def _tree_changes(booster, trees, values, out, new, source, bounds, columns):
-    """Out-of-bag predictions as they are, and each changed row's change.
+class _Stack(NamedTuple):
+    """Scenarios' changed rows, stacked: scenario ``s`` holds rows
+    ``bounds[s]:bounds[s + 1]`` (``which``), moved in ``columns[s]``."""
 
-    ``values`` are the evaluation rows, ``out`` the out-of-bag ones; the
-    scenarios' changed rows ``new`` (from ``source``) are stacked, scenario
-    ``s`` in ``bounds[s]:bounds[s + 1]`` moving ``columns[s]``. Returns the
-    predictions (0 where not out of bag) and, for the changed rows whose
-    source is out of bag, the change in prediction, in float64.
+    new: np.ndarray  # the changed rows (float32)
+    source: np.ndarray  # the row each comes from
+    factor: np.ndarray  # its share of that row's weight
+    which: np.ndarray  # its scenario
+    bounds: np.ndarray
+    columns: list
+
+
+def _read_trees(booster):
+    """The booster's :class:`~emomotiv._trees.Trees`, or None."""
+    from ._trees import Trees
+
+    return Trees.from_booster(booster)
+
+
+def _tree_changes(booster, trees, values, out, stack: _Stack):
+    """Predictions of ``values`` as they are, and each changed row's change.
+
+    Only the rows ``out`` are predicted, and only the changed rows whose
+    source is among them. Returns the predictions (0 for the others) and
+    the changes (the stack's order), in float64 and in the booster's units.
     """
     import xgboost as xgb
 
@@ -333,15 +350,14 @@ def _tree_changes(booster, trees, values, out, new, source, bounds, columns):
     before = trees.values_at(leaf_ids.reshape(len(rows), -1))
     base = np.zeros(len(values))
     base[rows] = start = trees.inverse_link(margin)
-    changes = []
-    for s, moved in enumerate(columns):
-        mine = slice(bounds[s], bounds[s + 1])
-        keep = out[source[mine]]
-        here = at[source[mine][keep]]
-        step = trees.change(new[mine][keep], before, here, moved)
-        after = trees.inverse_link(margin[here] + step)
-        changes.append(after - start[here])
-    return base, np.concatenate(changes) if changes else np.zeros(0)
+    changes = [np.zeros(0)]
+    for s, moved in enumerate(stack.columns):
+        mine = slice(stack.bounds[s], stack.bounds[s + 1])
+        keep = out[stack.source[mine]]
+        here = at[stack.source[mine][keep]]
+        step = trees.change(stack.new[mine][keep], before, here, moved)
+        changes.append(trees.inverse_link(margin[here] + step) - start[here])
+    return base, np.concatenate(changes)
 
 
 class _Simulator:
@@ -538,14 +554,38 @@ class _Simulator:
         changed = ~same.all(axis=1)
         return new[changed], rows[changed], factor[changed]
 
-    def _delta(self, model, values, weights, base, scenario) -> float:
-        """Exact change in the weighted mean outcome; only changed rows predicted."""
-        new, rows, factor = self._changed_rows(values, scenario)
-        if not len(rows):
-            return 0.0
-        after = _outcome(model, new)
-        gain = weights[rows] * factor * (after - base[rows])
-        return float(gain.sum() / weights.sum())
+    def _stack(self, values: np.ndarray, scenarios: list[Scenario]) -> _Stack:
+        """Every scenario's changed rows of ``values``, stacked in one matrix."""
+        pieces = [self._changed_rows(values, s) for s in scenarios]
+        sizes = [len(p[1]) for p in pieces]
+        return _Stack(
+            new=np.vstack([p[0] for p in pieces]).astype(np.float32, copy=False),
+            source=np.concatenate([p[1] for p in pieces]).astype(int),
+            factor=np.concatenate([p[2] for p in pieces]),
+            which=np.repeat(np.arange(len(scenarios)), sizes),
+            bounds=np.cumsum([0, *sizes]),
+            columns=[_moved_columns(values, *p[:2]) for p in pieces],
+        )
+
+    def _model_gains(self, model, values, weights, base, scenarios) -> np.ndarray:
+        """Each scenario's exact change in the weighted mean outcome of one
+        model on ``values`` (predicted as ``base``); only changed rows move."""
+        stack = self._stack(values, scenarios)
+        if not len(stack.source):
+            return np.zeros(len(scenarios))
+        booster = model.estimator_.get_booster()
+        trees = _read_trees(booster)
+        if trees is None:
+            change = _outcome(model, stack.new) - base[stack.source]
+        else:
+            every = np.ones(len(values), dtype=bool)
+            _, change = _tree_changes(
+                booster, trees, values.astype(np.float32, copy=False), every, stack
+            )
+            change = change * getattr(model, "value_scale_", 1.0)  # see _outcome
+        gain = weights[stack.source] * stack.factor * change
+        sums = np.bincount(stack.which, weights=gain, minlength=len(scenarios))
+        return sums / weights.sum()
 
     def _replicate_gains(self, scenarios: list[Scenario]) -> tuple[np.ndarray, ...]:
         """Every scenario on every replicate, out of bag, in one batch each.
@@ -561,13 +601,8 @@ class _Simulator:
         refits = self.refits
         values = self.values[refits.rows]
         weights = self.weights[refits.rows]
-        pieces = [self._changed_rows(values, s) for s in scenarios]
-        new = np.vstack([p[0] for p in pieces]).astype(np.float32, copy=False)
-        source = np.concatenate([p[1] for p in pieces]).astype(int)
-        factor = np.concatenate([p[2] for p in pieces])
-        which = np.repeat(np.arange(len(scenarios)), [len(p[1]) for p in pieces])
-        bounds = np.cumsum([0] + [len(p[1]) for p in pieces])
-        columns = [_moved_columns(values, *p[:2]) for p in pieces]
+        stack = self._stack(values, scenarios)
+        source, factor, which = stack.source, stack.factor, stack.which
         values32 = values.astype(np.float32, copy=False)  # float32 already, mostly
         unit = getattr(self.model, "value_scale_", 1.0)  # see _outcome
 
@@ -584,11 +619,9 @@ class _Simulator:
             if trees is None:
                 base = np.zeros(len(values32), dtype=np.float32)
                 base[out] = booster.inplace_predict(values32[out])
-                change = booster.inplace_predict(new[pick]) - base[source[pick]]
+                change = booster.inplace_predict(stack.new[pick]) - base[source[pick]]
             else:
-                base, change = _tree_changes(
-                    booster, trees, values32, out, new, source, bounds, columns
-                )
+                base, change = _tree_changes(booster, trees, values32, out, stack)
             src = source[pick]
             gain = oob[src] * factor[pick] * change
             sums = np.bincount(which[pick], weights=gain, minlength=len(scenarios))
@@ -605,11 +638,9 @@ class _Simulator:
     def _trees(self, replicate: int, booster):
         """The replicate booster's :class:`~emomotiv._trees.Trees`, read once
         for every batch of scenarios this simulator evaluates (or None)."""
-        from ._trees import Trees
-
         kept = self._read.get(replicate)
         if kept is None or kept[0] is not booster:
-            kept = self._read[replicate] = (booster, Trees.from_booster(booster))
+            kept = self._read[replicate] = (booster, _read_trees(booster))
         return kept[1]
 
     def evaluate(self, scenarios: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:
@@ -629,22 +660,11 @@ class _Simulator:
             point = np.zeros(len(scenarios))
             for model, test, base in self.folds:
                 w = self.weights[test]
-                point += (
-                    w.sum()
-                    / total
-                    * np.array(
-                        [
-                            self._delta(model, self.values[test], w, base, s)
-                            for s in scenarios
-                        ]
-                    )
-                )
+                gains = self._model_gains(model, self.values[test], w, base, scenarios)
+                point += w.sum() / total * gains
         else:
-            point = np.array(
-                [
-                    self._delta(self.model, self.values, self.weights, self.base, s)
-                    for s in scenarios
-                ]
+            point = self._model_gains(
+                self.model, self.values, self.weights, self.base, scenarios
             )
         return point, np.empty((0, len(scenarios)))
 

@@ -67,9 +67,17 @@ def test_only_plain_numeric_trees_with_a_known_link_are_read():
     assert Trees.from_booster(dart) is None  # its trees are weighted, dropped
 
 
-@pytest.mark.parametrize("kind", ["connection", "value"])
+@pytest.mark.parametrize(
+    "kind, estimate",
+    [
+        ("connection", "bootstrap"),
+        ("value", "bootstrap"),
+        ("connection", "folds"),
+        ("value", "in sample"),
+    ],
+)
 def test_scenario_gains_are_the_same_with_or_without_reading_the_trees(
-    kind, monkeypatch
+    kind, estimate, monkeypatch
 ):
     s = em.make_survey(n_respondents=500, n_facets=8, random_state=3)
     facets = list(s.catalog["facet"])
@@ -80,9 +88,12 @@ def test_scenario_gains_are_the_same_with_or_without_reading_the_trees(
     else:
         y = s.survey["connected"]
         model = em.DriverModel(n_estimators=60, cv=0, random_state=0).fit(X, y)
-    boot = em.bootstrap_importance(
-        model, X, y, n_boot=4, n_jobs=1, progress=False, random_state=0
-    )
+    boot = None
+    if estimate == "bootstrap":
+        boot = em.bootstrap_importance(
+            model, X, y, n_boot=4, n_jobs=1, progress=False, random_state=0
+        )
+    folds = 3 if estimate == "folds" else 0
     scenarios = [em.RaiseScore(f) for f in facets] + [
         em.ExtendReach(facets[1], 0.4),
         em.LiftBottomBox(facets[2], 6),
@@ -91,7 +102,16 @@ def test_scenario_gains_are_the_same_with_or_without_reading_the_trees(
 
     def gains():
         sim = em.simulate_improvement(
-            model, X, scenarios, y=y, catalog=s.catalog, bootstrap=boot, n_jobs=1
+            model,
+            X,
+            scenarios,
+            y=y,
+            catalog=s.catalog,
+            bootstrap=boot,
+            n_boot=0,
+            cross_fit=folds,
+            random_state=0,
+            n_jobs=1,
         )
         return sim.table.select_dtypes("number").to_numpy()
 
