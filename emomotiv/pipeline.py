@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._stats import weighted_share
+from ._stats import kish_size, weighted_share
 from ._validation import ValidationError, did_you_mean
 from .bootstrap import _stability_warning, bootstrap_importance, stage_importance
 from .classical import (
@@ -1234,7 +1234,7 @@ def analyze(
             "n_stages": len(cat.stages),
             "roles": _roles(schema, study),
             "weighted": schema.weight is not None,
-            "effective_n": float(w.sum() ** 2 / (w**2).sum()),
+            "effective_n": kish_size(w),
             "connected_share": None if outcome is None else float(outcome),
             "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),
