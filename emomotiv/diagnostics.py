@@ -235,7 +235,8 @@ def diagnose_drivers(
     n_eff = kish_size(weights)
     dof = max(n_eff - len(beta) - 1, 1.0)
     r2 = float(np.clip(beta @ np.nan_to_num(r_y), 0, 1))
-    se_beta = np.sqrt((1 - r2) / dof * vif)
+    # collinear facets: no beta has a sign, even where R² is 1 (0 x inf)
+    se_beta = np.sqrt((1 - r2) / dof * vif) if positive else vif
     se_r = np.full(len(beta), 1 / np.sqrt(max(n_eff - 2, 1.0)))
     flips = _sign(r_y, se_r, min_t) * _sign(beta, se_beta, min_t) < 0
 
