@@ -145,10 +145,12 @@ class FacetCatalog:
             raise ValidationError(problems, subject="facet catalog")
         if "label" not in table.columns:
             table["label"] = table["facet"]
-        table["label"] = table["label"].fillna(table["facet"]).astype(str)
+        # an all-empty column reads as float: fill it as text
+        table["label"] = table["label"].astype(object).fillna(table["facet"])
+        table["label"] = table["label"].astype(str)
         if "stage" not in table.columns:
             table["stage"] = "All"
-        table["stage"] = table["stage"].fillna("Unstaged").astype(str)
+        table["stage"] = table["stage"].astype(object).fillna("Unstaged").astype(str)
         if "touchpoint" not in table.columns:
             table["touchpoint"] = table["label"]
         for col in ("stated_importance", "cost"):
