@@ -931,11 +931,20 @@ def validate_survey(
         )
     missing_facets = [f for f in schema.facets if f not in out.columns]
     if missing_facets:
+        # a catalog's ids are read without spaces around them, a survey
+        # frame's column names as they are
+        padded = {c.strip(): c for c in columns if c != c.strip()}
         hints = "".join(
             f" '{f}':{did_you_mean(f, columns)}"
             for f in missing_facets[:5]
-            if did_you_mean(f, columns)
+            if f not in padded and did_you_mean(f, columns)
         )
+        spaced = [padded[f] for f in missing_facets if f in padded]
+        if spaced:
+            hints += (
+                f" The survey columns {preview(spaced)} have spaces around their "
+                "names: strip them (survey.columns = survey.columns.str.strip())."
+            )
         problems.append(
             f"{len(missing_facets)} catalog facets are not survey columns: "
             f"{preview(missing_facets, 5)}.{hints}"

@@ -85,6 +85,16 @@ def test_missing_facet_column():
     assert "fees" in problem and "not survey columns" in problem
 
 
+def test_a_survey_column_with_spaces_around_its_name_is_named_as_such():
+    """A catalog's facet ids are read stripped, a survey frame's column names
+    as they are: the message says to strip the survey's names, never to
+    write the spaced name in the catalog (which would be stripped again)."""
+    s = _survey().rename(columns={"fees": " fees "})
+    (problem,) = _problems(s)
+    assert "' fees ' have spaces around their names" in problem
+    assert "Did you mean" not in problem
+
+
 def test_non_numeric_ratings_are_named_with_examples():
     s = _survey().astype({"app": object})
     s.loc[3, "app"] = "great"
