@@ -50,6 +50,7 @@ from .schema import (
     SurveySchema,
     grouping_problem,
     validate_survey,
+    weight_warnings,
 )
 from .simulate import plan_improvements
 from .study import (
@@ -1184,6 +1185,7 @@ def analyze(
 
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
+    scale_warnings += weight_warnings(w, len(schema.facets))
     steps = _steps(study)
     steps.set_postfix_str("fitting the model")
     design = _design_step(data, schema, w, study)

@@ -355,3 +355,24 @@ def test_the_effective_sample_size_does_not_depend_on_the_weights_scale(scale):
     size = result.summary["data"]["effective_n"]
     assert size == pytest.approx(w.sum() ** 2 / (w**2).sum())
     assert result.diagnostics.info["n_effective"] == pytest.approx(size)
+
+
+def test_weights_that_leave_a_handful_of_effective_respondents_are_warned_of():
+    """One respondent with nearly all the weight: the minimum size counts
+    rows (250 here), yet that respondent decides every number; analyze says
+    so, naming the effective sample and the heaviest respondent's share."""
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    survey = s.survey.assign(weight=s.survey["weight"].where(s.survey.index > 0, 1e9))
+    options = dict(
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    with pytest.warns(UserWarning, match="effective sample of 1.0 respondents"):
+        em.analyze(survey, s.catalog, weight="weight", **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(s.survey, s.catalog, weight="weight", **options)
+    assert not [w for w in caught if "effective sample" in str(w.message)]
