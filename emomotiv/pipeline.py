@@ -144,7 +144,9 @@ def _stated_step(
             n_boot=STATED_N_BOOT,
             random_state=study.random_state,
         )
-    notes = [str(c.message) for c in caught]
+    # emomotiv's own notes; numpy's and scipy's warnings on a ranking with no
+    # spread (a constant input, an all-NaN slice) end as empty cells instead
+    notes = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
     info = comparison.info
     summary = {
         "source": stated.source,
