@@ -170,8 +170,9 @@ def _stated_step(
 def _add_stated_columns(drivers: pd.DataFrame, comparison) -> pd.DataFrame:
     cols = ["stated_importance", "stated_rank", "gap", "quadrant", "p_quadrant"]
     extra = ["stated_low", "stated_high"]
-    if comparison is None:
-        return drivers.assign(**{c: np.nan for c in cols})
+    if comparison is None:  # empty columns, of the types they have when filled
+        empty = drivers.assign(**{c: np.nan for c in cols})
+        return empty.astype({"stated_rank": "Int64"})
     table = comparison.table[cols + extra].reset_index()
     out = drivers.merge(table, on="facet", how="left")
     out["stated_rank"] = out["stated_rank"].astype("Int64")

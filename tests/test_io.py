@@ -548,3 +548,21 @@ def test_names_that_read_as_numbers_or_missing_load_back_as_text(tmp_path):
     pd.testing.assert_frame_equal(loaded.tables["segment_drivers"], segments)
     assert loaded.drivers["facet"].tolist() == result.drivers["facet"].tolist()
     assert "NA" in em.Report.from_folder(folder).html()
+
+
+def test_an_analysis_without_stated_importance_loads_back_as_it_was(small, tmp_path):
+    """No stated importance: the drivers' empty stated_rank has the type it
+    has when filled (Int64), in memory as after load_analysis."""
+    stated = [c for c in small.survey if c.startswith("stated__")]
+    result = em.analyze(
+        small.survey.drop(columns=stated),
+        small.catalog.drop(columns="stated_importance"),
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    loaded = em.load_analysis(em.save_analysis(result, tmp_path / "run"))
+    for name, table in result.tables.items():
+        pd.testing.assert_frame_equal(loaded.tables[name], table, obj=name)
