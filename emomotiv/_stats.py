@@ -90,6 +90,18 @@ def weighted_share(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.average(mask, axis=0, weights=weights)
 
 
+def kish_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size ``sum(w)**2 / sum(w**2)``.
+
+    The weights are divided by their largest first, so that weights whose
+    squares leave the float range (1e-170 or 1e170 each) give the same size
+    as any other scale instead of NaN.
+    """
+    w = np.asarray(weights, dtype=float)
+    w = w / w.max()
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
 def facet_profile(X: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
     """Per facet: ``reach`` (weighted share who rated it) and ``mean_score``.
 

@@ -35,7 +35,12 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.utils.validation import check_is_fitted
 
-from ._stats import format_against, weighted_corr_columns, weighted_corr_matrix
+from ._stats import (
+    format_against,
+    kish_size,
+    weighted_corr_columns,
+    weighted_corr_matrix,
+)
 from ._validation import check_float, check_weights, preview
 from .importance import _facet_frame
 from .model import DriverModel
@@ -227,10 +232,11 @@ def diagnose_drivers(
         vif = np.full(len(corr), np.inf)
         beta = np.linalg.pinv(corr) @ np.nan_to_num(r_y)
         condition = float("inf")
-    n_eff = weights.sum() ** 2 / (weights**2).sum()
+    n_eff = kish_size(weights)
     dof = max(n_eff - len(beta) - 1, 1.0)
     r2 = float(np.clip(beta @ np.nan_to_num(r_y), 0, 1))
-    se_beta = np.sqrt((1 - r2) / dof * vif)
+    # collinear facets: no beta has a sign, even where R² is 1 (0 x inf)
+    se_beta = np.sqrt((1 - r2) / dof * vif) if positive else vif
     se_r = np.full(len(beta), 1 / np.sqrt(max(n_eff - 2, 1.0)))
     flips = _sign(r_y, se_r, min_t) * _sign(beta, se_beta, min_t) < 0
 

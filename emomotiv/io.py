@@ -155,6 +155,8 @@ NULLABLE_COLUMNS = {
     "rank_change": "Int64",
 }
 SENTENCE_COLUMNS = ("note",)
+# Columns of names: ids and labels, text even where they read as numbers.
+NAME_COLUMNS = ("facet", "label", "stage", "touchpoint", "segment", "control", "tier")
 
 
 def restore_types(frame: pd.DataFrame) -> pd.DataFrame:
@@ -180,8 +182,12 @@ def restore_types(frame: pd.DataFrame) -> pd.DataFrame:
 def read_saved_table(path: str | PathLike) -> pd.DataFrame:
     """A table of a saved run as the analysis made it: read from its CSV,
     formulas restored (:func:`restore_formulas`), types restored
-    (:func:`restore_types`)."""
-    return restore_types(restore_formulas(pd.read_csv(path)))
+    (:func:`restore_types`). The :data:`NAME_COLUMNS` stay text, as the
+    analysis wrote them (segments ``1`` and ``2``, a facet ``NA``), and
+    only an empty cell is missing."""
+    text = {column: str for column in NAME_COLUMNS}
+    frame = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
+    return restore_types(restore_formulas(frame))
 
 
 def _in_table_order(names) -> list[str]:

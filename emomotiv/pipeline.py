@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._stats import weighted_share
+from ._stats import kish_size, weighted_share
 from ._validation import ValidationError, did_you_mean
 from .bootstrap import _stability_warning, bootstrap_importance, stage_importance
 from .classical import (
@@ -50,6 +50,7 @@ from .schema import (
     SurveySchema,
     grouping_problem,
     validate_survey,
+    weight_warnings,
 )
 from .simulate import plan_improvements
 from .study import (
@@ -143,7 +144,9 @@ def _stated_step(
             n_boot=STATED_N_BOOT,
             random_state=study.random_state,
         )
-    notes = [str(c.message) for c in caught]
+    # emomotiv's own notes; numpy's and scipy's warnings on a ranking with no
+    # spread (a constant input, an all-NaN slice) end as empty cells instead
+    notes = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
     info = comparison.info
     summary = {
         "source": stated.source,
@@ -167,8 +170,9 @@ def _stated_step(
 def _add_stated_columns(drivers: pd.DataFrame, comparison) -> pd.DataFrame:
     cols = ["stated_importance", "stated_rank", "gap", "quadrant", "p_quadrant"]
     extra = ["stated_low", "stated_high"]
-    if comparison is None:
-        return drivers.assign(**{c: np.nan for c in cols})
+    if comparison is None:  # empty columns, of the types they have when filled
+        empty = drivers.assign(**{c: np.nan for c in cols})
+        return empty.astype({"stated_rank": "Int64"})
     table = comparison.table[cols + extra].reset_index()
     out = drivers.merge(table, on="facet", how="left")
     out["stated_rank"] = out["stated_rank"].astype("Int64")
@@ -1184,6 +1188,7 @@ def analyze(
 
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
+    scale_warnings += weight_warnings(w, len(schema.facets))
     steps = _steps(study)
     steps.set_postfix_str("fitting the model")
     design = _design_step(data, schema, w, study)
@@ -1234,7 +1239,7 @@ def analyze(
             "n_stages": len(cat.stages),
             "roles": _roles(schema, study),
             "weighted": schema.weight is not None,
-            "effective_n": float(w.sum() ** 2 / (w**2).sum()),
+            "effective_n": kish_size(w),
             "connected_share": None if outcome is None else float(outcome),
             "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),

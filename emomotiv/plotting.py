@@ -313,7 +313,7 @@ def plot_quadrant(
     y_line = float(thresholds.get("derived", 1 / n))
     ax = _axes(ax, (7, 5.5))
     quadrant = frame["quadrant"] if "quadrant" in frame else None
-    if quadrant is None:
+    if quadrant is None or quadrant.isna().all():  # none assigned: plain points
         ax.scatter(x, y, s=28, color=POSITIVE, alpha=0.8, linewidths=0)
     else:
         for name, color in QUADRANT_COLORS.items():

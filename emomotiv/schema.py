@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._stats import kish_size
 from ._validation import ValidationError, check_choice, did_you_mean, preview
 from .readers import NON_ANSWER, guess_rating_labels, numbered_labels, yes_answer
 
@@ -145,10 +146,12 @@ class FacetCatalog:
             raise ValidationError(problems, subject="facet catalog")
         if "label" not in table.columns:
             table["label"] = table["facet"]
-        table["label"] = table["label"].fillna(table["facet"]).astype(str)
+        # an all-empty column reads as float: fill it as text
+        table["label"] = table["label"].astype(object).fillna(table["facet"])
+        table["label"] = table["label"].astype(str)
         if "stage" not in table.columns:
             table["stage"] = "All"
-        table["stage"] = table["stage"].fillna("Unstaged").astype(str)
+        table["stage"] = table["stage"].astype(object).fillna("Unstaged").astype(str)
         if "touchpoint" not in table.columns:
             table["touchpoint"] = table["label"]
         for col in ("stated_importance", "cost"):
@@ -415,6 +418,32 @@ def _narrow_use(table: pd.DataFrame, ratings: Callable[[str], pd.Series]) -> lis
 
 
 GROUP_SIZE = 10  # fewer respondents per value on average: not groups
+
+
+def weight_warnings(weights: np.ndarray, n_facets: int) -> list[str]:
+    """A warning when the survey weights leave fewer effective respondents
+    (Kish's size) than the survey's minimum size: the minimum counts rows,
+    but a few heavy weights make a few respondents decide every number.
+
+    Examples
+    --------
+    >>> weight_warnings(np.r_[1e6, np.ones(99)], 5)[0][:60]
+    'The survey weights leave an effective sample of 1.0 responde'
+    >>> weight_warnings(np.ones(100), 5)
+    []
+    """
+    needed = max(MIN_RESPONDENTS, 2 * (n_facets + 1))
+    size = kish_size(weights)
+    if size >= needed:
+        return []
+    top = float(np.sort(weights)[-1] / weights.sum())
+    return [
+        f"The survey weights leave an effective sample of {size:.1f} respondents "
+        f"(Kish) of {len(weights)}, fewer than the {needed} the survey needs: "
+        f"the heaviest respondent carries {top:.0%} of the weight, so a few "
+        "respondents decide every share, ranking and gain. Check the weight "
+        "column, or trim its extreme weights."
+    ]
 
 
 def grouping_problem(column: pd.Series, what: str) -> str | None:
@@ -929,11 +958,20 @@ def validate_survey(
         )
     missing_facets = [f for f in schema.facets if f not in out.columns]
     if missing_facets:
+        # a catalog's ids are read without spaces around them, a survey
+        # frame's column names as they are
+        padded = {c.strip(): c for c in columns if c != c.strip()}
         hints = "".join(
             f" '{f}':{did_you_mean(f, columns)}"
             for f in missing_facets[:5]
-            if did_you_mean(f, columns)
+            if f not in padded and did_you_mean(f, columns)
         )
+        spaced = [padded[f] for f in missing_facets if f in padded]
+        if spaced:
+            hints += (
+                f" The survey columns {preview(spaced)} have spaces around their "
+                "names: strip them (survey.columns = survey.columns.str.strip())."
+            )
         problems.append(
             f"{len(missing_facets)} catalog facets are not survey columns: "
             f"{preview(missing_facets, 5)}.{hints}"

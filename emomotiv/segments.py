@@ -80,6 +80,7 @@ from .schema import FacetCatalog
 __all__ = ["SegmentDrivers", "segment_drivers"]
 
 MIN_SEGMENT_SIZE = 300
+FOLDS = 5  # the folds of a segment's out-of-fold gains, per outcome class
 GAIN_COLUMNS = ("delta_connected", "delta_connected_low", "delta_connected_high")
 COLUMNS = (
     "facet",
@@ -174,6 +175,12 @@ class SegmentDrivers:
     def __repr__(self) -> str:
         n = len(self.info.get("segments", {}))
         return f"SegmentDrivers({n} segments, {len(self.results)} ranked)"
+
+
+def _smallest_class(y: np.ndarray) -> int:
+    """Respondents in the smaller class of a 0/1 outcome (all, for a score)."""
+    counts = np.unique(y, return_counts=True)[1]
+    return int(counts.min()) if len(counts) == 2 else len(y)
 
 
 def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
@@ -365,6 +372,12 @@ def segment_drivers(
             )
         elif len(np.unique(y[rows])) < 2:
             note = "not ranked: the outcome takes one value in this segment"
+        elif _smallest_class(y[rows]) < FOLDS:
+            note = (
+                f"not ranked: {_smallest_class(y[rows])} respondents in one "
+                f"outcome class of this segment, below the {FOLDS} that its "
+                "out-of-fold gains need"
+            )
         else:
             # the segment's ratings as the model reads them (float32: memory)
             part = pd.DataFrame(
@@ -396,6 +409,7 @@ def segment_drivers(
                 catalog=catalog,
                 level=level,
                 n_boot=0,
+                cross_fit=FOLDS,
                 random_state=random_state,
                 controls=list(groups) or None,
                 bootstrap=result if n_boot > 0 else None,

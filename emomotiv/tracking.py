@@ -113,6 +113,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -838,11 +839,18 @@ def analyze_latest_wave(
             meta["unanswered"] = by_wave.get(str(label), 0)
             part.attrs = {**part.attrs, ATTRS: meta}
         try:
-            runs.append(analyze(part, catalog, study=study))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", UserWarning)
+                runs.append(analyze(part, catalog, study=study))
         except ValidationError as err:
             subject = f"{err.subject} of wave '{label}'"
             problems = [*err.problems, *separate_waves_advice(err.problems)]
             raise ValidationError(problems, subject=subject) from None
+        for note in caught:  # which wave each note is of
+            message = note.message
+            if issubclass(note.category, UserWarning):
+                message = f"Wave '{label}': {message}"
+            warnings.warn(message, note.category, stacklevel=3)
     comparison = compare(*runs, labels=(str(previous), str(latest)))
     comparison.summary["waves_in_survey"] = [str(label) for label in labels]
     return add_comparison(runs[1], comparison)

@@ -1,5 +1,6 @@
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -199,6 +200,20 @@ def test_exactly_collinear_facets_are_reported_not_crashed():
     summary = diag.to_summary()
     assert summary["condition_number"] is None and summary["vif_max"] is None
     json.dumps(summary, allow_nan=False)
+
+
+def test_collinear_facets_that_fit_the_outcome_exactly_warn_nothing():
+    """Exactly collinear facets whose linear fit is perfect (R² 1: a dominant
+    weight, or the outcome a sum of facets): no standardized beta has a
+    sign, and no RuntimeWarning (0 x infinite standard error) leaks."""
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(1, 11, (2, 200)).astype(float)
+    X = pd.DataFrame({"a": a, "b": b, "a_plus_b": a + b})
+    y = a + b
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert np.isinf(diag.table["vif"]).all() and not diag.suppressors
 
 
 def test_a_facet_that_cannot_be_correlated_is_left_out_not_its_partners():

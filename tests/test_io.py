@@ -514,3 +514,55 @@ def test_an_analysis_whose_segments_are_too_small_loads_back_as_it_was(
     assert list(loaded.tables) == list(small_result.tables)
     for name, table in small_result.tables.items():
         pd.testing.assert_frame_equal(loaded.tables[name], table, obj=name)
+
+
+def test_names_that_read_as_numbers_or_missing_load_back_as_text(tmp_path):
+    """Segments coded 1 and 2, and a facet named NA: the saved tables load
+    back with the text the analysis gave them, and the folder's report renders
+    (a segment read back as the number 1 was a KeyError '1' in the report)."""
+    rng = np.random.default_rng(0)
+    n = 200
+    halo = rng.normal(size=n)
+    survey = pd.DataFrame(
+        {
+            f: np.clip(np.round(6 + 1.5 * halo + rng.normal(0, 1.5, n)), 1, 10)
+            for f in "ab"
+        }
+    ).rename(columns={"a": "NA"})
+    survey["connected"] = (halo + rng.normal(0, 0.7, n) > 0).astype(int)
+    survey["segment"] = rng.integers(1, 3, n)
+    result = em.analyze(
+        survey,
+        facets=["NA", "b"],
+        connection="connected",
+        segment="segment",
+        min_segment_size=30,
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=2,
+        methods=False,
+        progress=False,
+    )
+    folder = em.save_analysis(result, tmp_path / "run")
+    loaded = em.load_analysis(folder)
+    segments = result.tables["segment_drivers"]
+    pd.testing.assert_frame_equal(loaded.tables["segment_drivers"], segments)
+    assert loaded.drivers["facet"].tolist() == result.drivers["facet"].tolist()
+    assert "NA" in em.Report.from_folder(folder).html()
+
+
+def test_an_analysis_without_stated_importance_loads_back_as_it_was(small, tmp_path):
+    """No stated importance: the drivers' empty stated_rank has the type it
+    has when filled (Int64), in memory as after load_analysis."""
+    stated = [c for c in small.survey if c.startswith("stated__")]
+    result = em.analyze(
+        small.survey.drop(columns=stated),
+        small.catalog.drop(columns="stated_importance"),
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    loaded = em.load_analysis(em.save_analysis(result, tmp_path / "run"))
+    for name, table in result.tables.items():
+        pd.testing.assert_frame_equal(loaded.tables[name], table, obj=name)

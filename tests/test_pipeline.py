@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -327,3 +329,50 @@ def test_the_summary_gives_the_weights_effective_sample_size(small, small_result
     data = small_result.summary["data"]
     assert data["effective_n"] == pytest.approx(w.sum() ** 2 / (w**2).sum())
     assert data["effective_n"] < data["n_respondents"]
+
+
+@pytest.mark.parametrize("scale", [1e-170, 1e170])
+def test_the_effective_sample_size_does_not_depend_on_the_weights_scale(scale):
+    """Weights on any scale give the same analysis: Kish's size of weights
+    whose squares leave the float range neither overflows nor underflows into
+    NaN (it did, with a RuntimeWarning, in the summary and the diagnostics)."""
+    s = em.make_survey(n_respondents=150, n_facets=6, random_state=3)
+    survey = s.survey.filter(regex="^(?!motivator__)")  # alpha: np.cov's own
+    survey = survey.assign(weight=s.survey["weight"] * scale)
+    w = s.survey["weight"].to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = em.analyze(
+            survey,
+            s.catalog,
+            connection="connected",
+            weight="weight",
+            model=em.DriverModel(n_estimators=20, cv=0),
+            n_boot=0,
+            methods=False,
+            progress=False,
+        )
+    size = result.summary["data"]["effective_n"]
+    assert size == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    assert result.diagnostics.info["n_effective"] == pytest.approx(size)
+
+
+def test_weights_that_leave_a_handful_of_effective_respondents_are_warned_of():
+    """One respondent with nearly all the weight: the minimum size counts
+    rows (250 here), yet that respondent decides every number; analyze says
+    so, naming the effective sample and the heaviest respondent's share."""
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    survey = s.survey.assign(weight=s.survey["weight"].where(s.survey.index > 0, 1e9))
+    options = dict(
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    with pytest.warns(UserWarning, match="effective sample of 1.0 respondents"):
+        em.analyze(survey, s.catalog, weight="weight", **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(s.survey, s.catalog, weight="weight", **options)
+    assert not [w for w in caught if "effective sample" in str(w.message)]

@@ -1,4 +1,5 @@
 import io
+import warnings
 
 import matplotlib.colors as mcolors
 import numpy as np
@@ -110,6 +111,19 @@ def test_plot_quadrant_without_gap_normalises_stated_importance():
     ax = plot_quadrant(frame, ax=new_ax())
     xs = sorted(ax.collections[0].get_offsets()[:, 0])
     np.testing.assert_allclose(xs, [0.1, 0.1, 0.4, 0.4])
+
+
+def test_plot_quadrant_with_no_quadrant_assigned_still_plots_the_facets():
+    """Stated importance equal for every facet: no quadrant is assigned (all
+    None); the facets are still drawn, with no legend of nothing (matplotlib's
+    "No artists with labels found" warning)."""
+    frame = pd.DataFrame({"facet": list("abc"), "importance": [0.5, 0.3, 0.2]}).assign(
+        stated_importance=3.0, quadrant=None
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plot_quadrant(frame, ax=new_ax())
+    assert len(ax.collections[0].get_offsets()) == 3
 
 
 def test_plot_stages_keeps_journey_order(tables):

@@ -1145,6 +1145,23 @@ def test_compare_report_names_settings_touchpoints_and_the_share_compared(
     assert "rescaled" not in html and "full-data" not in html
 
 
+def test_a_survey_of_three_touchpoints_or_fewer_has_no_top_three_share():
+    """With one to three touchpoints "the top three" carry all of their
+    importance by definition: the summary does not speak of a top three."""
+    s = em.make_survey(n_respondents=120, n_facets=4, n_stages=1, random_state=0)
+    result = em.analyze(
+        s.survey,
+        s.catalog.head(2),
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    text = " ".join(sections(em.Report(result).html())["summary"].split())
+    assert "most are" in text and "top three" not in text
+
+
 def test_the_top_three_share_is_a_share_of_the_touchpoints_importance(
     contract, contract_html
 ):

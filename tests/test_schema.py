@@ -1,5 +1,7 @@
 """Every class of bad input gives a clear error naming the problem."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -81,6 +83,16 @@ def test_missing_facet_column():
     s = _survey().drop(columns="fees")
     (problem,) = _problems(s)
     assert "fees" in problem and "not survey columns" in problem
+
+
+def test_a_survey_column_with_spaces_around_its_name_is_named_as_such():
+    """A catalog's facet ids are read stripped, a survey frame's column names
+    as they are: the message says to strip the survey's names, never to
+    write the spaced name in the catalog (which would be stripped again)."""
+    s = _survey().rename(columns={"fees": " fees "})
+    (problem,) = _problems(s)
+    assert "' fees ' have spaces around their names" in problem
+    assert "Did you mean" not in problem
 
 
 def test_non_numeric_ratings_are_named_with_examples():
@@ -481,3 +493,15 @@ def test_a_catalog_frame_given_to_the_constructor_points_at_from_frame(small):
     with pytest.raises(TypeError, match=r"FacetCatalog.from_frame\(catalog\)"):
         FacetCatalog(small.catalog)
     assert FacetCatalog.from_frame(small.catalog).facets == list(small.catalog["facet"])
+
+
+@pytest.mark.parametrize("column, filled", [("label", ["a", "b"]), ("stage", None)])
+def test_an_all_empty_label_or_stage_column_is_filled_as_text(column, filled):
+    """A catalog column left empty reads as float: its cells still become the
+    facet ids (labels) and "Unstaged" (stages), with no pandas warning about
+    filling a float column with text."""
+    frame = pd.DataFrame({"facet": ["a", "b"], column: [np.nan, np.nan]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cat = em.FacetCatalog.from_frame(frame)
+    assert cat.table[column].tolist() == (filled or ["Unstaged", "Unstaged"])

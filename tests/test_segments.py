@@ -112,6 +112,24 @@ def _fast(small, segments):
     )
 
 
+def test_a_segment_with_a_handful_in_one_outcome_class_is_not_ranked(small):
+    """Three respondents, one of them connected, above a minimum size of 2:
+    too few for the out-of-fold gains' folds, so the segment is reported, not
+    ranked (it was a raw scikit-learn error on the folds)."""
+    y = small.survey["connected"]
+    rows = list(y.index[y == 1][:1]) + list(y.index[y == 0][:2])
+    segments = pd.Series("rest", index=y.index).where(~y.index.isin(rows), "tiny")
+    X = small.survey[list(small.catalog["facet"])]
+    result = em.segment_drivers(
+        em.DriverModel(**FAST), X, y, segments, min_size=2, n_boot=0, progress=False
+    )
+    assert not result.info["segments"]["tiny"]["ranked"]
+    assert result.info["segments"]["rest"]["ranked"]
+    assert (
+        "1 respondents in one outcome class" in result.info["segments"]["tiny"]["note"]
+    )
+
+
 def test_respondents_with_an_empty_segment_cell_are_in_no_segment(small):
     seg = small.survey["customer_type"].where(small.survey.index > 5)
     result = _fast(small, seg)

@@ -303,3 +303,31 @@ def test_acceptance_hidden_drivers_and_table_stakes(full, full_result):
     assert summary["source"] == "catalog"
     assert sum(summary["counts"].values()) == 100
     assert summary["rank_correlation"] < 0.3  # stated disagrees on purpose
+
+
+def test_a_derived_ranking_with_no_spread_passes_on_no_numpy_or_scipy_warning():
+    """A model that learned nothing gives every facet the same share: the
+    rank correlation with stated importance is undefined, and neither scipy's
+    "input array is constant" nor numpy's "All-NaN slice" reaches the user or
+    summary["warnings"] as one of emomotiv's notes."""
+    rng = np.random.default_rng(0)
+    n = 60
+    survey = pd.DataFrame({f: rng.integers(1, 11, n).astype(float) for f in "abc"})
+    survey["connected"] = np.tile([0, 1], n // 2)
+    for f in "abc":
+        survey[f"stated__{f}"] = rng.integers(1, 6, n)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(
+            survey,
+            facets=list("abc"),
+            connection="connected",
+            model=em.DriverModel(n_estimators=5, min_child_weight=1e6, cv=0),
+            n_boot=0,
+            methods=False,
+            progress=False,
+        )
+    raw = ("constant", "NaN slice")
+    assert not [w for w in caught if any(r in str(w.message) for r in raw)]
+    assert not [m for m in result.summary["warnings"] if any(r in m for r in raw)]
+    assert result.summary["stated"]["rank_correlation"] is None

@@ -357,6 +357,33 @@ def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
     assert "not an emomotiv analysis" in capsys.readouterr().err
 
 
+def test_a_note_of_one_wave_of_several_names_its_wave():
+    """analyze on a survey of several waves analyses each of the latest two
+    apart: a note of one wave's data (here a scale read from the ratings)
+    says which wave it is of, and points at the caller's line."""
+    s = em.make_waves(200, 6, waves=("2026Q1", "2026Q2"), random_state=1)
+    facet = s.catalog["facet"].iloc[0]
+    survey = s.survey.assign(**{facet: s.survey[facet] * 10})
+    catalog = s.catalog.drop(columns=["scale_min", "scale_max"])
+    with pytest.warns(UserWarning) as caught:
+        em.analyze(
+            survey,
+            catalog,
+            connection="connected",
+            wave="wave",
+            model=em.DriverModel(n_estimators=20, cv=0),
+            n_boot=0,
+            methods=False,
+            progress=False,
+        )
+    scales = [w for w in caught if "no common scale" in str(w.message)]
+    assert [str(w.message)[:17] for w in scales] == [
+        "Wave '2026Q1': Ra",
+        "Wave '2026Q2': Ra",
+    ]
+    assert all(w.filename == __file__ for w in scales)
+
+
 def test_analyze_by_wave_compares_the_latest_two(tmp_path):
     s = em.make_waves(800, 12, waves=("2026Q1", "2025Q4", "2026Q2"), random_state=1)
     model = em.DriverModel(n_estimators=100, cv=0, n_jobs=1)
