@@ -248,6 +248,14 @@ def diagnose_drivers(
     if importance is not None:
         table["shap_direction"] = importance.table["direction"].reindex(table.index)
     notes = fit_warnings(model)
+    if importance is not None and not importance.table["raw_importance"].sum() > 0:
+        notes = [
+            "The model made no split on any facet: it predicts the outcome "
+            "alike whatever the ratings, so every facet's share is equal by "
+            f"construction (1/{len(importance.table)}), not a finding. Check the "
+            "outcome column, or survey more respondents.",
+            *notes,
+        ]
     twins = _twins(corr, names)
     dropped = [str(f) for f in frame.columns[left_out]]
     unread = (

@@ -50,6 +50,7 @@ from .schema import (
     SurveySchema,
     grouping_problem,
     validate_survey,
+    value_warnings,
     weight_warnings,
 )
 from .simulate import plan_improvements
@@ -1189,6 +1190,9 @@ def analyze(
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))
     scale_warnings += weight_warnings(w, len(schema.facets))
+    if schema.value:
+        value = data[schema.value].to_numpy(dtype=float, na_value=np.nan)
+        scale_warnings += value_warnings(value, w)
     steps = _steps(study)
     steps.set_postfix_str("fitting the model")
     design = _design_step(data, schema, w, study)

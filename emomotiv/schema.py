@@ -446,6 +446,34 @@ def weight_warnings(weights: np.ndarray, n_facets: int) -> list[str]:
     ]
 
 
+def value_warnings(values: np.ndarray, weights: np.ndarray) -> list[str]:
+    """A warning when a few customers hold nearly all the (weighted) value:
+    fewer effective holders (Kish's size of weight x value) than the
+    survey's minimum size. The value per connected customer, the ROI and
+    the value drivers then rest on them; a code such as 999999 or a value
+    in another unit is the usual cause.
+
+    Examples
+    --------
+    >>> value_warnings(np.r_[1e9, np.full(999, 200.0)], np.ones(1000))[0][:52]
+    'One customer holds 100% of the value (weighted): the'
+    >>> value_warnings(np.full(1000, 200.0), np.ones(1000))
+    []
+    """
+    held = np.asarray(weights, dtype=float) * np.asarray(values, dtype=float)
+    held = held[np.isfinite(held) & (held > 0)]
+    if not len(held) or kish_size(held) >= MIN_RESPONDENTS:
+        return []
+    top = float(held.max() / held.sum())
+    return [
+        f"One customer holds {top:.0%} of the value (weighted): the value of "
+        f"{kish_size(held):.1f} customers in effect (Kish) decides the value per "
+        "connected customer, the ROI and the value drivers. Check the value "
+        "column for a code (999999) or a value in another unit, or trim its "
+        "extreme values."
+    ]
+
+
 def grouping_problem(column: pd.Series, what: str) -> str | None:
     """The problem of a column read as groups of customers (a segment, a
     categorical control) that holds nearly one value per respondent: more

@@ -82,6 +82,24 @@ def test_weak_fit_is_flagged():
     assert summary["weak_fit"] is True and summary["cv"]["roc_auc"] < 0.6
 
 
+def test_a_model_that_made_no_split_is_a_weak_fit_whatever_its_folds():
+    """Without cross-validation nothing judged the fit, yet a model with no
+    split gives every facet 1/p by construction: that is said, not shown as
+    a ranking."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    flat = em.DriverModel(n_estimators=20, min_child_weight=1e6, cv=0)
+    flat.fit(X, y)
+    importance = em.shap_importance(flat, X)
+    assert (importance.table["importance"] == 1 / 6).all()
+    diag = em.diagnose_drivers(flat, X, y, importance=importance)
+    assert diag.weak_fit and "no split on any facet" in diag.warnings[0]
+    assert "(1/6)" in diag.warnings[0]
+    model = _fit(X, y)
+    fitted = em.diagnose_drivers(model, X, y, importance=em.shap_importance(model, X))
+    assert not [w for w in fitted.warnings if "no split" in w]
+
+
 @pytest.mark.parametrize(
     ("fit", "shown"),
     [

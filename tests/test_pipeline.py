@@ -376,3 +376,24 @@ def test_weights_that_leave_a_handful_of_effective_respondents_are_warned_of():
         warnings.simplefilter("always")
         em.analyze(s.survey, s.catalog, weight="weight", **options)
     assert not [w for w in caught if "effective sample" in str(w.message)]
+
+
+def test_a_value_held_by_one_customer_is_warned_of():
+    """A 999999999 code among values of a few hundred made connected
+    customers worth millions less than the others, silently; analyze names
+    the share one customer holds and what to check."""
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    coded = s.survey["value"].where(s.survey.index > 0, 999_999_999)
+    options = dict(
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    with pytest.warns(UserWarning, match="One customer holds 100% of the value"):
+        em.analyze(s.survey.assign(value=coded), s.catalog, value="value", **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(s.survey, s.catalog, value="value", **options)
+    assert not [w for w in caught if "of the value" in str(w.message)]
