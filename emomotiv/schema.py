@@ -154,6 +154,9 @@ class FacetCatalog:
         table["stage"] = table["stage"].astype(object).fillna("Unstaged").astype(str)
         if "touchpoint" not in table.columns:
             table["touchpoint"] = table["label"]
+        # a facet whose touchpoint cell is empty is its own touchpoint
+        table["touchpoint"] = table["touchpoint"].astype(object).fillna(table["label"])
+        table["touchpoint"] = table["touchpoint"].astype(str)
         for col in ("stated_importance", "cost"):
             if col not in table.columns:
                 table[col] = np.nan

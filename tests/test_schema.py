@@ -495,7 +495,10 @@ def test_a_catalog_frame_given_to_the_constructor_points_at_from_frame(small):
     assert FacetCatalog.from_frame(small.catalog).facets == list(small.catalog["facet"])
 
 
-@pytest.mark.parametrize("column, filled", [("label", ["a", "b"]), ("stage", None)])
+@pytest.mark.parametrize(
+    "column, filled",
+    [("label", ["a", "b"]), ("stage", None), ("touchpoint", ["a", "b"])],
+)
 def test_an_all_empty_label_or_stage_column_is_filled_as_text(column, filled):
     """A catalog column left empty reads as float: its cells still become the
     facet ids (labels) and "Unstaged" (stages), with no pandas warning about
@@ -505,3 +508,11 @@ def test_an_all_empty_label_or_stage_column_is_filled_as_text(column, filled):
         warnings.simplefilter("error")
         cat = em.FacetCatalog.from_frame(frame)
     assert cat.table[column].tolist() == (filled or ["Unstaged", "Unstaged"])
+
+
+def test_an_empty_touchpoint_cell_is_the_facets_own_touchpoint():
+    frame = pd.DataFrame(
+        {"facet": ["a", "b"], "label": ["App", "Web"], "touchpoint": ["Digital", ""]}
+    )
+    cat = em.FacetCatalog.from_frame(frame.replace("", np.nan))
+    assert cat.table["touchpoint"].tolist() == ["Digital", "Web"]
