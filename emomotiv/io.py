@@ -177,11 +177,18 @@ def restore_types(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# pandas before 3.0 reads some floats back one unit in the last place off
+# unless asked for "round_trip"; 3.0 reads them exactly and deprecates asking
+_EXACT_FLOATS = (
+    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+)
+
+
 def read_saved_table(path: str | PathLike) -> pd.DataFrame:
-    """A table of a saved run as the analysis made it: read from its CSV,
-    formulas restored (:func:`restore_formulas`), types restored
-    (:func:`restore_types`)."""
-    return restore_types(restore_formulas(pd.read_csv(path)))
+    """A table of a saved run as the analysis made it: read from its CSV
+    (every float exactly as written), formulas restored
+    (:func:`restore_formulas`), types restored (:func:`restore_types`)."""
+    return restore_types(restore_formulas(pd.read_csv(path, **_EXACT_FLOATS)))
 
 
 def _in_table_order(names) -> list[str]:
