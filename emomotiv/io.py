@@ -179,14 +179,23 @@ def restore_types(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# pandas before 3.0 reads some floats back one unit in the last place off
+# unless asked for "round_trip"; 3.0 reads them exactly and deprecates asking
+_EXACT_FLOATS = (
+    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+)
+
+
 def read_saved_table(path: str | PathLike) -> pd.DataFrame:
-    """A table of a saved run as the analysis made it: read from its CSV,
-    formulas restored (:func:`restore_formulas`), types restored
-    (:func:`restore_types`). The :data:`NAME_COLUMNS` stay text, as the
-    analysis wrote them (segments ``1`` and ``2``, a facet ``NA``), and
-    only an empty cell is missing."""
+    """A table of a saved run as the analysis made it: read from its CSV
+    (every float exactly as written), formulas restored
+    (:func:`restore_formulas`), types restored (:func:`restore_types`). The
+    :data:`NAME_COLUMNS` stay text, as the analysis wrote them (segments
+    ``1`` and ``2``, a facet ``NA``), and only an empty cell is missing."""
     text = {column: str for column in NAME_COLUMNS}
-    frame = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
+    frame = pd.read_csv(
+        path, dtype=text, keep_default_na=False, na_values=[""], **_EXACT_FLOATS
+    )
     return restore_types(restore_formulas(frame))
 
 

@@ -53,9 +53,12 @@ def _without_data(fit):
     """A statsmodels result without its respondent-length arrays (memory: a
     million respondents hold hundreds of MB per model); ``summary()``, the
     estimates and their covariance keep working, as the figures the summary
-    reads are computed first."""
+    reads are computed first and its scalars (log-likelihoods, deviance) kept:
+    statsmodels 0.14 clears them too, and its ``summary()`` then fails."""
     fit.summary()
+    scalars = {k: v for k, v in fit._cache.items() if np.ndim(v) == 0}
     fit.remove_data()
+    fit._cache.update(scalars)
     return fit
 
 

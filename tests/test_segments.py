@@ -209,9 +209,11 @@ def test_each_segment_gets_its_one_point_gains_with_intervals(segmented):
     assert inside.all()
     # the driver of one segment only: a clear gain there, none elsewhere
     assert table.loc[("Self-directed", "brand_reputation"), "delta_connected_low"] > 0
+    # (0.038 there; elsewhere 0.003, and 0.0098 or 0.0102 by the libraries'
+    # versions: noise, as facets that drive nothing reach 0.017 here)
     for other in ("Advised", "Retirement"):
         gain = table.loc[(other, "brand_reputation"), "delta_connected"]
-        assert abs(gain) < 0.01
+        assert abs(gain) < 0.02
         truth = s.truth_by_segment[other].loc["brand_reputation", "true_uplift"]
         assert truth == 0
 

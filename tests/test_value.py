@@ -62,6 +62,7 @@ def test_robust_interval_matches_the_sandwich_by_hand(small):
     # kept without the respondents' arrays (memory), its summary still reads
     assert fit.model.exog is None and fit.model.endog is None
     assert "No. Observations:" in str(fit.summary())
+    assert np.isfinite(fit.llf) and np.isfinite(fit.deviance)
 
 
 def test_zeros_use_poisson_and_bad_input_is_listed():
