@@ -270,6 +270,30 @@ def test_sampled_is_reproducible_with_a_seed():
     assert not run(3)["raw_importance"].equals(run(4)["raw_importance"])
 
 
+def test_sampled_factors_wide_blocks_a_chunk_at_a_time(monkeypatch):
+    """A block of orders has as many orders as facets: wider than the chunk,
+    it is factored in slices (memory), with the same values."""
+    from emomotiv import classical
+
+    X, y, w = _data(7, 300, 40, 1.0)
+    before = em.shapley_regression(
+        X, y, sample_weight=w, method="sampled", n_permutations=80, random_state=0
+    ).table
+    sizes = []
+    gains_along = classical._gains_along
+
+    def recorded(corr, orders):
+        sizes.append(len(orders))
+        return gains_along(corr, orders)
+
+    monkeypatch.setattr(classical, "_gains_along", recorded)
+    _, corr, _, _ = classical._correlations(X, y, w, "test", "pairwise")
+    rng = np.random.default_rng(0)
+    phi, _, n = classical._shapley_sampled(corr, [np.arange(40)], 80, rng, chunk=16)
+    assert max(sizes) <= 16 and sum(sizes) == n == 80
+    assert np.array_equal(phi, before["raw_importance"].to_numpy())
+
+
 @pytest.fixture(scope="module")
 def staged(small):
     X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
