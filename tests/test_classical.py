@@ -542,6 +542,24 @@ def test_pipeline_methods_on_the_full_survey(full_result, full):
         assert top10.isin(drivers).mean() >= 0.7
 
 
+def test_pipeline_warns_when_the_pairwise_matrix_fits_the_outcome_exactly(
+    small_result,
+):
+    """Many facets on few respondents: the pairwise correlations are not a
+    correlation matrix and the nearest one is singular, so the classical
+    methods split an R² of 1 that the data do not have."""
+    assert "warning" not in small_result.summary["agreement"]
+    s = em.make_survey(n_respondents=200, n_facets=40, random_state=0)
+    with pytest.warns(UserWarning, match="linear R² of 1.00, an artefact"):
+        result = em.analyze(
+            s.survey, s.catalog, n_boot=0, progress=False, random_state=0, **s.roles
+        )
+    agreement = result.summary["agreement"]
+    assert agreement["linear_r2"] == pytest.approx(1)
+    assert "40 touchpoints' pairwise correlations" in agreement["warning"]
+    assert agreement["warning"] in result.summary["warnings"]
+
+
 def test_pipeline_methods_can_be_turned_off(small):
     result = em.analyze(
         small.survey,
