@@ -38,15 +38,15 @@ within [0, 1] and the decompositions well defined; ``info["psd_projection"]``
 says how far it moved. The nearest matrix is singular, so the outcome is then
 (nearly) a linear combination of the facets and R² close to 1: many facets
 rated by few respondents each (200 facets on 2,000 respondents of whom a
-quarter skip each facet) get there, and :func:`emomotiv.analyze` warns. The R
-package ``rwa`` also uses pairwise-complete correlations. With
-``missing="mean"`` a missing rating is replaced by the facet's weighted mean
-among those who rated it: non-users then add no covariance, so a facet's
-correlations shrink with its reach and importance reflects how many customers
-the touchpoint touches (closer to SHAP, for which *not* having experienced a
-touchpoint is itself informative). On complete data both choices give the
-ordinary weighted correlation matrix, so the results match the published
-references exactly.
+quarter skip each facet) get there, and so does a single facet rated by a few
+(32 of 2,000, among 30 facets); :func:`emomotiv.analyze` warns. The R package
+``rwa`` also uses pairwise-complete correlations. With ``missing="mean"`` a
+missing rating is replaced by the facet's weighted mean among those who rated
+it: non-users then add no covariance, so a facet's correlations shrink with
+its reach and importance reflects how many customers the touchpoint touches
+(closer to SHAP, for which *not* having experienced a touchpoint is itself
+informative). On complete data both choices give the ordinary weighted
+correlation matrix, so the results match the published references exactly.
 
 Survey weights enter the correlations (weighted means, variances and
 covariances); the decompositions are functions of the correlation matrix only,

@@ -906,6 +906,7 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     near 1 and an arbitrary split of it).
     """
     given = [c for c in design.columns if design.groups.get(c) != HALO]
+    rated = X.notna().sum().sort_values(kind="stable")
     if given:
         X, y = partial_out(X, design.matrix[given], y, sample_weight=w)
     classical = {
@@ -940,8 +941,10 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
             f"{lmg.info['psd_projection']:.2g}) is singular, so the touchpoints "
             "seem to predict the outcome exactly. Their shares and their "
             "agreement with SHAP are not meaningful here. Likely remedies: "
-            "fewer touchpoints per analysis (one journey stage at a time), more "
-            "respondents, or em.relative_weights(..., missing='mean')."
+            "leaving out the touchpoints rated by fewest respondents ("
+            + ", ".join(f"{labels[f]}: {n}" for f, n in rated.head(3).items())
+            + "), fewer touchpoints per analysis (one journey stage at a time), "
+            "more respondents, or em.relative_weights(..., missing='mean')."
         )
     return table, agreement
 

@@ -557,6 +557,9 @@ def test_pipeline_warns_when_the_pairwise_matrix_fits_the_outcome_exactly(
     agreement = result.summary["agreement"]
     assert agreement["linear_r2"] == pytest.approx(1)
     assert "40 touchpoints' pairwise correlations" in agreement["warning"]
+    rated = s.survey[s.catalog["facet"]].notna().sum().sort_values(kind="stable")
+    label = s.catalog.set_index("facet")["label"][rated.index[0]]
+    assert f"fewest respondents ({label}: {rated.iloc[0]}, " in agreement["warning"]
     assert agreement["warning"] in result.summary["warnings"]
 
 
