@@ -35,14 +35,18 @@ experienced them, whatever their reach. A matrix of pairwise correlations need
 not be positive semi-definite; when it is not, it is replaced by the nearest
 correlation matrix (Higham 2002, alternating projections), which keeps R²
 within [0, 1] and the decompositions well defined; ``info["psd_projection"]``
-says how far it moved. The R package ``rwa`` also uses pairwise-complete
-correlations. With ``missing="mean"`` a missing rating is replaced by the
-facet's weighted mean among those who rated it: non-users then add no
-covariance, so a facet's correlations shrink with its reach and importance
-reflects how many customers the touchpoint touches (closer to SHAP, for which
-*not* having experienced a touchpoint is itself informative). On complete data
-both choices give the ordinary weighted correlation matrix, so the results
-match the published references exactly.
+says how far it moved. The nearest matrix is singular, so the outcome is then
+(nearly) a linear combination of the facets and R² close to 1: many facets
+rated by few respondents each (200 facets on 2,000 respondents of whom a
+quarter skip each facet) get there, and so does a single facet rated by a few
+(32 of 2,000, among 30 facets); :func:`emomotiv.analyze` warns. The R package
+``rwa`` also uses pairwise-complete correlations. With ``missing="mean"`` a
+missing rating is replaced by the facet's weighted mean among those who rated
+it: non-users then add no covariance, so a facet's correlations shrink with
+its reach and importance reflects how many customers the touchpoint touches
+(closer to SHAP, for which *not* having experienced a touchpoint is itself
+informative). On complete data both choices give the ordinary weighted
+correlation matrix, so the results match the published references exactly.
 
 Survey weights enter the correlations (weighted means, variances and
 covariances); the decompositions are functions of the correlation matrix only,
@@ -600,8 +604,15 @@ def _block_orders(rng, groups: list[np.ndarray]) -> np.ndarray:
 
 
 def _shapley_sampled(corr, groups, n_permutations: int, rng, chunk: int = 256):
-    """Mean gains over stratified blocks of orders, and their standard error."""
+    """Mean gains over stratified blocks of orders, and their standard error.
+
+    The orders' permuted matrices are factored at most ``chunk`` at a time,
+    fewer for wide matrices (about 32 MB of them): a block holds as many
+    orders as the largest stage has facets, so one block of 400 facets
+    would otherwise stack 400 matrices of 401 x 401 (0.5 GB, twice over).
+    """
     corr = _ridged(corr)
+    chunk = max(1, min(chunk, 4_000_000 // corr.size))
     block = max(len(g) for g in groups)
     n_blocks = max(2, -(-n_permutations // block))
     block_means = []
@@ -609,18 +620,24 @@ def _shapley_sampled(corr, groups, n_permutations: int, rng, chunk: int = 256):
     for _ in range(n_blocks):
         pending.append(_block_orders(rng, groups))
         if sum(len(b) for b in pending) >= chunk:
-            block_means += _flush(corr, pending)
+            block_means += _flush(corr, pending, chunk)
             pending = []
     if pending:
-        block_means += _flush(corr, pending)
+        block_means += _flush(corr, pending, chunk)
     means = np.array(block_means)
     phi = means.mean(axis=0)
     se = means.std(axis=0, ddof=1) / np.sqrt(len(means))
     return phi, se, n_blocks * block
 
 
-def _flush(corr, blocks):
-    gains = _gains_along(corr, np.concatenate(blocks))
+def _flush(corr, blocks, chunk: int):
+    orders = np.concatenate(blocks)
+    gains = np.concatenate(
+        [
+            _gains_along(corr, orders[start : start + chunk])
+            for start in range(0, len(orders), chunk)
+        ]
+    )
     out, start = [], 0
     for b in blocks:
         out.append(gains[start : start + len(b)].mean(axis=0))

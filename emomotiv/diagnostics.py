@@ -23,7 +23,10 @@ correlation matrix, the way relaimpo and SPSS treat pairwise deletion. A
 facet whose correlations are undefined (rated by a handful of respondents,
 or constant wherever it was rated together with another facet) is left out
 of those numbers (its row is empty) and named in the warnings; its partners
-stay.
+stay. Pairwise correlations need not form a valid correlation matrix (a facet
+rated by a few, or 200 facets on 2,000 respondents who skip a quarter of
+them): VIFs and the condition number are then infinite, no suppressor is
+flagged, and a warning says why.
 """
 
 from __future__ import annotations
@@ -257,6 +260,16 @@ def diagnose_drivers(
             *notes,
         ]
     twins = _twins(corr, names)
+    invalid = (
+        f"The {len(names)} facets' pairwise correlations (each pair over the "
+        "respondents who rated both) do not form a valid correlation matrix "
+        f"(smallest eigenvalue {smallest:.2g}): no variance inflation factor, "
+        "condition number or suppressor can be computed, so none is reported. "
+        "Facets rated by few respondents, or many facets on few respondents, "
+        "cause it."
+        if smallest < -1e-8 * max(largest, 1.0)
+        else None
+    )
     dropped = [str(f) for f in frame.columns[left_out]]
     unread = (
         f"{len(dropped)} facet{'s' if len(dropped) > 1 else ''} left out of the "
@@ -271,7 +284,7 @@ def diagnose_drivers(
         halo_share=largest / float(eig.sum()),
         fit=model.fit_summary(),
         weak_fit=bool(notes),
-        warnings=tuple(notes + [w for w in (unread, twins) if w]),
+        warnings=tuple(notes + [w for w in (unread, twins, invalid) if w]),
         info={
             "missing": "pairwise-complete weighted correlations: each pair of "
             "facets uses the respondents who rated both",

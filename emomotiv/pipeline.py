@@ -906,6 +906,7 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     near 1 and an arbitrary split of it).
     """
     given = [c for c in design.columns if design.groups.get(c) != HALO]
+    rated = X.notna().sum().sort_values(kind="stable")
     if given:
         X, y = partial_out(X, design.matrix[given], y, sample_weight=w)
     classical = {
@@ -929,6 +930,22 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     }
     agreement["missing"] = lmg.info["missing"]
     agreement["given"] = [c for c in design.controls if c != HALO]
+    if lmg.info["psd_projection"] > 0:
+        # the nearest valid matrix is singular: the outcome is (nearly) a
+        # linear combination of the facets there, whatever the data say
+        agreement["warning"] = (
+            f"The classical methods decompose a linear R² of {lmg.total:.2f}, an "
+            f"artefact: the {len(table)} touchpoints' pairwise correlations "
+            "(each pair over the respondents who rated both) do not form a "
+            "valid correlation matrix, and the nearest one (moved by "
+            f"{lmg.info['psd_projection']:.2g}) is singular, so the touchpoints "
+            "seem to predict the outcome exactly. Their shares and their "
+            "agreement with SHAP are not meaningful here. Likely remedies: "
+            "leaving out the touchpoints rated by fewest respondents ("
+            + ", ".join(f"{labels[f]}: {n}" for f, n in rated.head(3).items())
+            + "), fewer touchpoints per analysis (one journey stage at a time), "
+            "more respondents, or em.relative_weights(..., missing='mean')."
+        )
     return table, agreement
 
 
@@ -1316,6 +1333,9 @@ def analyze(
             study.random_state,
             design,
         )
+        if summary["agreement"].get("warning"):
+            summary["warnings"].append(summary["agreement"]["warning"])
+            warnings.warn(summary["agreement"]["warning"], UserWarning, stacklevel=2)
     steps.update()
     steps.close()
     summary["study"] = record

@@ -366,10 +366,40 @@ def plot_quadrant(
     return ax
 
 
+def _stage_names(frame: pd.DataFrame) -> list[str]:
+    names = [_text(s) for s in frame["stage"]]
+    if "n_facets" in frame:
+        names = [
+            f"{s}\n({int(n)} facet{'' if n == 1 else 's'})" if pd.notna(n) else s
+            for s, n in zip(names, frame["n_facets"], strict=True)
+        ]
+    return names
+
+
+def _stages_upright(names: list[str]) -> bool:
+    """Columns fit side by side when their names do: about 90 characters of
+    8-point text across the chart, the longest name's line in every column."""
+    longest = max((len(line) for s in names for line in s.split("\n")), default=0)
+    return len(names) * longest <= 90
+
+
+def stage_chart_size(result: pd.DataFrame | AnalysisResult) -> tuple[float, float]:
+    """Figure size (inches) for :func:`plot_stages` of a ``stages`` table:
+    3 inches high with a column per stage, or a row per stage (0.26 inch
+    each) when the stages' names would not fit side by side."""
+    frame = _frame(result, "stage_chart_size", ("stage",), "stages")
+    names = _stage_names(frame)
+    return (7.5, 3.0) if _stages_upright(names) else (7.5, 0.26 * len(names) + 1.0)
+
+
 def plot_stages(
     result: pd.DataFrame | AnalysisResult, *, ax: Axes | None = None
 ) -> Axes:
     """Importance of each journey stage, in journey order, with intervals.
+
+    A column per stage, left to right; when the stages' names would not fit
+    side by side (many stages, or long names), a bar per stage, top to
+    bottom, sized by :func:`stage_chart_size`.
 
     Parameters
     ----------
@@ -395,25 +425,34 @@ def plot_stages(
     3
     """
     frame = _frame(result, "plot_stages", ("stage", "importance"), "stages")
-    ax = _axes(ax, (7, 3.2))
-    names = [_text(s) for s in frame["stage"]]
-    if "n_facets" in frame:
-        names = [
-            f"{s}\n({int(n)} facets)" if pd.notna(n) else s
-            for s, n in zip(names, frame["n_facets"], strict=True)
-        ]
+    names = _stage_names(frame)
+    upright = _stages_upright(names)
+    ax = _axes(ax, (7, 3.2) if upright else stage_chart_size(frame))
     top = frame["importance"].max()
     colors = [POSITIVE if v == top else "#6fa3b5" for v in frame["importance"]]
-    ax.bar(
-        range(len(frame)),
-        frame["importance"],
-        color=colors,
-        yerr=_interval(frame, "importance"),
-        error_kw=ERROR_STYLE,
-    )
-    ax.set_xticks(range(len(frame)), names)
-    ax.set_ylabel("Share of derived importance")
-    _percent(ax.yaxis)
+    if upright:
+        ax.bar(
+            range(len(frame)),
+            frame["importance"],
+            color=colors,
+            yerr=_interval(frame, "importance"),
+            error_kw=ERROR_STYLE,
+        )
+        ax.set_xticks(range(len(frame)), names)
+        ax.set_ylabel("Share of derived importance")
+        _percent(ax.yaxis)
+    else:
+        ax.barh(
+            range(len(frame)),
+            frame["importance"],
+            color=colors,
+            xerr=_interval(frame, "importance"),
+            error_kw=ERROR_STYLE,
+        )
+        ax.set_yticks(range(len(frame)), [s.replace("\n", " ") for s in names])
+        ax.set_ylim(len(frame) - 0.5, -0.5)  # the journey's first stage on top
+        ax.set_xlabel("Share of derived importance")
+        _percent(ax.xaxis)
     _tidy(ax)
     return ax
 

@@ -891,14 +891,14 @@ class Report:
         return {"chart": chart, "groups": groups, "stated": stated}
 
     def _stages(self, tables) -> dict[str, Any] | None:
-        from .plotting import plot_stages
+        from .plotting import plot_stages, stage_chart_size
 
         stages = _table(tables, "stages")
         if not _has(stages, "stage", "importance") or len(stages) < 2:
             return None  # one stage holds every touchpoint: nothing to compare
         chart = self._chart(
             lambda ax: plot_stages(stages, ax=ax),
-            (7.5, 3.0),
+            stage_chart_size(stages),
             "stages",
         )
         top = stages.sort_values("importance", ascending=False).iloc[0]

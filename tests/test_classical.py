@@ -270,6 +270,30 @@ def test_sampled_is_reproducible_with_a_seed():
     assert not run(3)["raw_importance"].equals(run(4)["raw_importance"])
 
 
+def test_sampled_factors_wide_blocks_a_chunk_at_a_time(monkeypatch):
+    """A block of orders has as many orders as facets: wider than the chunk,
+    it is factored in slices (memory), with the same values."""
+    from emomotiv import classical
+
+    X, y, w = _data(7, 300, 40, 1.0)
+    before = em.shapley_regression(
+        X, y, sample_weight=w, method="sampled", n_permutations=80, random_state=0
+    ).table
+    sizes = []
+    gains_along = classical._gains_along
+
+    def recorded(corr, orders):
+        sizes.append(len(orders))
+        return gains_along(corr, orders)
+
+    monkeypatch.setattr(classical, "_gains_along", recorded)
+    _, corr, _, _ = classical._correlations(X, y, w, "test", "pairwise")
+    rng = np.random.default_rng(0)
+    phi, _, n = classical._shapley_sampled(corr, [np.arange(40)], 80, rng, chunk=16)
+    assert max(sizes) <= 16 and sum(sizes) == n == 80
+    assert np.array_equal(phi, before["raw_importance"].to_numpy())
+
+
 @pytest.fixture(scope="module")
 def staged(small):
     X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
@@ -516,6 +540,27 @@ def test_pipeline_methods_on_the_full_survey(full_result, full):
     for m in ("shap", "relative_weights", "shapley_regression"):
         top10 = table.nsmallest(10, f"rank_{m}")["facet"]
         assert top10.isin(drivers).mean() >= 0.7
+
+
+def test_pipeline_warns_when_the_pairwise_matrix_fits_the_outcome_exactly(
+    small_result,
+):
+    """Many facets on few respondents: the pairwise correlations are not a
+    correlation matrix and the nearest one is singular, so the classical
+    methods split an R² of 1 that the data do not have."""
+    assert "warning" not in small_result.summary["agreement"]
+    s = em.make_survey(n_respondents=200, n_facets=40, random_state=0)
+    with pytest.warns(UserWarning, match="linear R² of 1.00, an artefact"):
+        result = em.analyze(
+            s.survey, s.catalog, n_boot=0, progress=False, random_state=0, **s.roles
+        )
+    agreement = result.summary["agreement"]
+    assert agreement["linear_r2"] == pytest.approx(1)
+    assert "40 touchpoints' pairwise correlations" in agreement["warning"]
+    rated = s.survey[s.catalog["facet"]].notna().sum().sort_values(kind="stable")
+    label = s.catalog.set_index("facet")["label"][rated.index[0]]
+    assert f"fewest respondents ({label}: {rated.iloc[0]}, " in agreement["warning"]
+    assert agreement["warning"] in result.summary["warnings"]
 
 
 def test_pipeline_methods_can_be_turned_off(small):

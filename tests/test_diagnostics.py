@@ -220,6 +220,24 @@ def test_exactly_collinear_facets_are_reported_not_crashed():
     json.dumps(summary, allow_nan=False)
 
 
+def test_pairwise_correlations_that_are_no_correlation_matrix_are_named():
+    """Pairs seen on disjoint respondents contradict each other: no VIF or
+    suppressor can be computed, and the diagnostics say so rather than
+    reporting none."""
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=900)
+    X = pd.DataFrame({"a": z, "b": z + 0.1 * rng.normal(size=900), "c": -z})
+    X.loc[:299, "c"] = np.nan  # a-b seen on rows 0..299: +1
+    X.loc[300:599, "a"] = np.nan
+    X.loc[600:, "b"] = np.nan
+    X.loc[300:599, "c"] = z[300:600]  # b and c agree on rows 300..599
+    y = (z + rng.normal(size=900) > 0).astype(int)
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert np.isinf(diag.table["vif"]).all() and not diag.suppressors
+    assert any("do not form a valid correlation matrix" in w for w in diag.warnings)
+    assert not diag.weak_fit or "AUC" in diag.warnings[0]
+
+
 def test_collinear_facets_that_fit_the_outcome_exactly_warn_nothing():
     """Exactly collinear facets whose linear fit is perfect (R² 1: a dominant
     weight, or the outcome a sum of facets): no standardized beta has a

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from contract import contract_result
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from emomotiv import plotting
@@ -132,6 +133,32 @@ def test_plot_stages_keeps_journey_order(tables):
     np.testing.assert_allclose(bar_heights(ax), stages["importance"])
     ticks = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
     assert ticks == list(stages["stage"])
+
+
+def test_plot_stages_of_a_long_journey_names_every_stage_legibly():
+    """40 stages: one bar per row, journey order top down, no name on another."""
+    import matplotlib.pyplot as plt
+
+    stages = pd.DataFrame(
+        {
+            "stage": [f"Stage {k:02d} of the customer journey" for k in range(40)],
+            "importance": np.full(40, 1 / 40),
+            "n_facets": np.arange(40) % 10 + 1,
+        }
+    )
+    ax = plot_stages(stages)  # on a figure of its own size
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    ax.figure.draw(renderer)
+    labels = [*ax.get_xticklabels(), *ax.get_yticklabels()]
+    named = [t for t in labels if t.get_text().startswith("Stage")]
+    assert [t.get_text().split(" of")[0] for t in named] == [
+        f"Stage {k:02d}" for k in range(40)
+    ]
+    boxes = [t.get_window_extent(renderer) for t in named]
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
+    assert boxes[0].y0 > boxes[-1].y0  # the journey's first stage on top
+    assert tuple(ax.figure.get_size_inches()) == plotting.stage_chart_size(stages)
+    plt.close(ax.figure)
 
 
 def test_motivator_heatmap_values_and_diverging_scale(tables):
