@@ -256,12 +256,10 @@ def pooled_gains(X, y, seg, w, catalog, n_boot, seed):
     weights = sim.weights[refits.rows]
     segr = seg[refits.rows]
     scen = [RaiseScore(f, 1) for f in facets]
-    pieces = [sim._changed_rows(values, s) for s in scen]
-    new = np.vstack([q[0] for q in pieces]).astype(np.float32)
-    source = np.concatenate([q[1] for q in pieces]).astype(int)
-    factor = np.concatenate([q[2] for q in pieces])
-    which = np.repeat(np.arange(p), [len(q[1]) for q in pieces])
     v32 = values.astype(np.float32)
+    stack = sim._stack(values, scen)
+    new = np.vstack([stack.rows(v32, s) for s in range(p)])
+    source, factor, which = stack.source, stack.factor, stack.which
     gains = np.zeros((n_boot, len(names), p))
     for r in range(n_boot):
         b = refits.boosters[r]

@@ -60,8 +60,8 @@ class Trees:
     >>> after = X[rows].copy()
     >>> after[:, 0] += 1
     >>> margin = booster.inplace_predict(X[rows], predict_type="margin")
-    >>> before = trees.leaves(X[rows])
-    >>> changed = margin + trees.change(after, before, rows, [0])
+    >>> before = trees.leaves(X)
+    >>> changed = margin + trees.change(X, rows, [0], after[:, [0]], before)
     >>> direct = booster.inplace_predict(after, predict_type="margin")
     >>> bool(np.allclose(changed, direct, atol=1e-5))
     True
@@ -122,25 +122,41 @@ class Trees:
         n_features = int(learner["learner_model_param"]["num_feature"])
         return cls(trees, n_features, link)
 
-    def leaves(self, values: np.ndarray, trees: np.ndarray | None = None) -> np.ndarray:
-        """Leaf value of each row in each tree: (len(trees), len(values)).
+    def leaves(
+        self,
+        values: np.ndarray,
+        trees: np.ndarray | None = None,
+        *,
+        rows: np.ndarray | None = None,
+        columns=(),
+        moved: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Leaf value of each row in each tree: (len(trees), len(rows)).
 
         ``values`` are float32 rows (NaN missing); ``trees`` the positions
-        of the trees to read (all of them by default).
+        of the trees to read (all of them by default); ``rows`` the rows of
+        ``values`` to read (all by default), with their ``columns`` read
+        from ``moved`` instead (one column each) where given.
         """
         if trees is None:
             trees = np.arange(len(self.left))
-        n_rows, n_columns = values.shape
-        node = np.repeat(self._offset[trees], n_rows)
-        start = np.tile(np.arange(n_rows) * n_columns, len(trees))
+        if rows is None:
+            rows = np.arange(len(values))
+        n_columns = values.shape[1]
+        node = np.repeat(self._offset[trees], len(rows))
+        start = np.tile(np.asarray(rows) * n_columns, len(trees))
         flat = np.ascontiguousarray(values, dtype=np.float32).ravel()
+        instead = [np.tile(moved[:, c], len(trees)) for c in range(len(columns))]
         for _ in range(self.depth):
-            x = flat[start + self._feature[node]]
+            feature = self._feature[node]
+            x = flat[start + feature]
+            for column, value in zip(columns, instead, strict=True):
+                x = np.where(feature == column, value, x)
             left = np.where(
                 np.isnan(x), self._default_left[node], x < self._threshold[node]
             )
             node = np.where(left, self._left[node], self._right[node])
-        return self._threshold[node].reshape(len(trees), n_rows)
+        return self._threshold[node].reshape(len(trees), len(rows))
 
     def values_at(self, leaf_ids: np.ndarray) -> np.ndarray:
         """Leaf values of XGBoost's ``pred_leaf`` output, one column per row.
@@ -152,20 +168,24 @@ class Trees:
         return self._threshold[self._offset[None, :] + ids].T
 
     def change(
-        self, after: np.ndarray, before: np.ndarray, rows: np.ndarray, columns
+        self,
+        values: np.ndarray,
+        rows: np.ndarray,
+        columns,
+        moved: np.ndarray,
+        before: np.ndarray,
     ) -> np.ndarray:
-        """Change in margin of rows moved to ``after``, in float64.
+        """Change in margin of ``rows`` of ``values`` whose ``columns`` move
+        to ``moved`` (one column each), in float64.
 
-        ``before`` holds the leaf values of every tree for the rows as they
-        were (:meth:`leaves` or :meth:`values_at`: trees x rows); ``rows``
-        the column of ``before`` each row of ``after`` comes from;
-        ``columns`` the columns in which ``after`` differs from them.
+        ``before`` holds the leaf values of every tree for ``values`` as
+        they are (:meth:`leaves` or :meth:`values_at`: trees x rows).
         """
         trees = np.flatnonzero(self.uses[:, list(columns)].any(axis=1))
         if not len(trees):
-            return np.zeros(len(after))
-        new = self.leaves(after, trees).astype(float)
-        return (new - before[np.ix_(trees, rows)]).sum(axis=0)
+            return np.zeros(len(rows))
+        new = self.leaves(values, trees, rows=rows, columns=columns, moved=moved)
+        return (new.astype(float) - before[np.ix_(trees, rows)]).sum(axis=0)
 
 
 def _depth(parent: np.ndarray) -> int:

@@ -304,23 +304,35 @@ def _outcome(model, values: np.ndarray) -> np.ndarray:
     return model.estimator_.get_booster().inplace_predict(values) * unit
 
 
-def _moved_columns(values: np.ndarray, new: np.ndarray, rows: np.ndarray) -> list:
-    """The columns in which a scenario's changed rows differ from the survey."""
-    old = values[rows]
-    moved = (new != old) & ~(np.isnan(new) & np.isnan(old))
-    return np.flatnonzero(moved.any(axis=0)).tolist()
-
-
 class _Stack(NamedTuple):
     """Scenarios' changed rows, stacked: scenario ``s`` holds rows
-    ``bounds[s]:bounds[s + 1]`` (``which``), moved in ``columns[s]``."""
+    ``bounds[s]:bounds[s + 1]`` (``which``), their new ratings in the
+    columns it moves (``moved[s]``, one column per ``columns[s]``)."""
 
-    new: np.ndarray  # the changed rows (float32)
+    moved: list  # per scenario: the changed rows' new ratings (float32)
     source: np.ndarray  # the row each comes from
     factor: np.ndarray  # its share of that row's weight
     which: np.ndarray  # its scenario
     bounds: np.ndarray
-    columns: list
+    columns: list  # per scenario: the columns it moves
+
+    def rows(self, values: np.ndarray, s: int, keep=slice(None)) -> np.ndarray:
+        """Scenario ``s``'s changed rows in full (``keep`` of them)."""
+        mine = slice(self.bounds[s], self.bounds[s + 1])
+        rows = values[self.source[mine][keep]]
+        rows[:, self.columns[s]] = self.moved[s][keep]
+        return rows
+
+
+def _predicted(predict, values, stack: _Stack, out) -> np.ndarray:
+    """``predict`` of the changed rows whose source is ``out``, a scenario
+    at a time (the stack's order)."""
+    parts = [np.zeros(0)]
+    for s in range(len(stack.columns)):
+        keep = out[stack.source[stack.bounds[s] : stack.bounds[s + 1]]]
+        if keep.any():
+            parts.append(np.asarray(predict(stack.rows(values, s, keep))))
+    return np.concatenate(parts)
 
 
 def _read_trees(booster):
@@ -350,12 +362,14 @@ def _tree_changes(booster, trees, values, out, stack: _Stack):
     before = trees.values_at(leaf_ids.reshape(len(rows), -1))
     base = np.zeros(len(values))
     base[rows] = start = trees.inverse_link(margin)
+    predicted = np.ascontiguousarray(values[rows])
     changes = [np.zeros(0)]
-    for s, moved in enumerate(stack.columns):
+    for s, columns in enumerate(stack.columns):
         mine = slice(stack.bounds[s], stack.bounds[s + 1])
         keep = out[stack.source[mine]]
         here = at[stack.source[mine][keep]]
-        step = trees.change(stack.new[mine][keep], before, here, moved)
+        moved = stack.moved[s][keep]
+        step = trees.change(predicted, here, columns, moved, before)
         changes.append(trees.inverse_link(margin[here] + step) - start[here])
     return base, np.concatenate(changes)
 
@@ -524,17 +538,21 @@ class _Simulator:
             raise ValidationError(problems, subject="scenario")
 
     def _changed_rows(self, values: np.ndarray, scenario):
-        """The rows a scenario changes: (new ratings, source row, weight factor).
+        """The rows a scenario changes: (their new ratings in the columns it
+        moves, source row, weight factor, those columns).
 
         A partial :class:`ExtendReach` splits each respondent it may reach
         into a reached copy (weight factor ``share``) and the unchanged rest.
+        Only the moved columns are copied: a survey of many facets would
+        otherwise hold a full row for every changed row of every scenario.
         """
         parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
-        new = values.copy()
+        columns = list(dict.fromkeys(self.column[part.facet] for part in parts))
+        new = values[:, columns]
         rows = np.arange(len(values))
         factor = np.ones(len(values))
         for part in parts:
-            j = self.column[part.facet]
+            j = columns.index(self.column[part.facet])
             low, high = self.scales[part.facet]
             typical = self.typical[part.facet]
             if isinstance(part, ExtendReach) and 0 < part.share < 1:
@@ -549,22 +567,22 @@ class _Simulator:
             elif not (isinstance(part, ExtendReach) and part.share == 0):
                 # moved in float64, stored as the model reads it
                 new[:, j] = part._apply(new[:, j].astype(float), low, high, typical)
-        old = values[rows]
+        old = values[np.ix_(rows, columns)]
         same = (new == old) | (np.isnan(new) & np.isnan(old))
         changed = ~same.all(axis=1)
-        return new[changed], rows[changed], factor[changed]
+        return new[changed], rows[changed], factor[changed], np.array(columns)
 
     def _stack(self, values: np.ndarray, scenarios: list[Scenario]) -> _Stack:
-        """Every scenario's changed rows of ``values``, stacked in one matrix."""
+        """Every scenario's changed rows of ``values``, stacked."""
         pieces = [self._changed_rows(values, s) for s in scenarios]
         sizes = [len(p[1]) for p in pieces]
         return _Stack(
-            new=np.vstack([p[0] for p in pieces]).astype(np.float32, copy=False),
+            moved=[p[0].astype(np.float32, copy=False) for p in pieces],
             source=np.concatenate([p[1] for p in pieces]).astype(int),
             factor=np.concatenate([p[2] for p in pieces]),
             which=np.repeat(np.arange(len(scenarios)), sizes),
             bounds=np.cumsum([0, *sizes]),
-            columns=[_moved_columns(values, *p[:2]) for p in pieces],
+            columns=[p[3] for p in pieces],
         )
 
     def _model_gains(self, model, values, weights, base, scenarios) -> np.ndarray:
@@ -576,7 +594,9 @@ class _Simulator:
         booster = model.estimator_.get_booster()
         trees = _read_trees(booster)
         if trees is None:
-            change = _outcome(model, stack.new) - base[stack.source]
+            every = np.ones(len(values), dtype=bool)
+            predicted = _predicted(lambda X: _outcome(model, X), values, stack, every)
+            change = predicted - base[stack.source]
         else:
             every = np.ones(len(values), dtype=bool)
             _, change = _tree_changes(
@@ -619,7 +639,8 @@ class _Simulator:
             if trees is None:
                 base = np.zeros(len(values32), dtype=np.float32)
                 base[out] = booster.inplace_predict(values32[out])
-                change = booster.inplace_predict(stack.new[pick]) - base[source[pick]]
+                after = _predicted(booster.inplace_predict, values32, stack, out)
+                change = after - base[source[pick]]
             else:
                 base, change = _tree_changes(booster, trees, values32, out, stack)
             src = source[pick]

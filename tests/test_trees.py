@@ -50,7 +50,8 @@ def test_a_change_through_the_trees_is_the_boosters_prediction(
             kind
         ]
     margin = booster.inplace_predict(X, predict_type="margin").astype(float)
-    changed = margin + trees.change(after, before, np.arange(len(X)), columns)
+    rows = np.arange(len(X))
+    changed = margin + trees.change(X, rows, columns, after[:, columns], before)
     direct = booster.inplace_predict(after, predict_type="margin")
     np.testing.assert_allclose(changed, direct, atol=1e-5)
     expected = booster.inplace_predict(after)
