@@ -356,8 +356,11 @@ def _tree_changes(booster, trees, values, out, stack: _Stack):
     at[rows] = np.arange(len(rows))
     margin = booster.inplace_predict(values[rows], predict_type="margin")
     margin = np.asarray(margin, dtype=float)
+    # unnamed columns, as inplace_predict reads them, whatever names it keeps
     leaf_ids = booster.predict(
-        xgb.DMatrix(values[rows], missing=np.nan, nthread=1), pred_leaf=True
+        xgb.DMatrix(values[rows], missing=np.nan, nthread=1),
+        pred_leaf=True,
+        validate_features=False,
     )
     before = trees.values_at(leaf_ids.reshape(len(rows), -1))
     base = np.zeros(len(values))

@@ -122,3 +122,15 @@ def test_scenario_gains_are_the_same_with_or_without_reading_the_trees(
     scale = np.nanmax(np.abs(predicted))
     np.testing.assert_allclose(read, predicted, rtol=0, atol=1e-6 * scale)
     assert not np.allclose(read[:, 0], 0)  # the scenarios did move something
+
+
+def test_a_booster_that_keeps_column_names_is_read_as_it_predicts():
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=5)
+    facets = list(s.catalog["facet"])
+    X = s.survey[facets]
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0)
+    model.fit(X, s.survey["connected"])
+    # a booster saved with its columns' names (another tool's JSON, say)
+    model.estimator_.get_booster().feature_names = facets
+    sim = em.simulate_improvement(model, X, facets, cross_fit=0, n_boot=0)
+    assert np.isfinite(sim.table["delta_connected"]).all()
