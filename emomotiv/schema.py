@@ -458,8 +458,8 @@ def value_warnings(values: np.ndarray, weights: np.ndarray) -> list[str]:
 
     Examples
     --------
-    >>> value_warnings(np.r_[1e9, np.full(999, 200.0)], np.ones(1000))[0][:52]
-    'One customer holds 100% of the value (weighted): the'
+    >>> value_warnings(np.r_[1e9, np.full(999, 200.0)], np.ones(1000))[0][:45]
+    'A few customers hold the value: 1.0 in effect'
     >>> value_warnings(np.full(1000, 200.0), np.ones(1000))
     []
     """
@@ -469,11 +469,11 @@ def value_warnings(values: np.ndarray, weights: np.ndarray) -> list[str]:
         return []
     top = float(held.max() / held.sum())
     return [
-        f"One customer holds {top:.0%} of the value (weighted): the value of "
-        f"{kish_size(held):.1f} customers in effect (Kish) decides the value per "
-        "connected customer, the ROI and the value drivers. Check the value "
-        "column for a code (999999) or a value in another unit, or trim its "
-        "extreme values."
+        f"A few customers hold the value: {kish_size(held):.1f} in effect "
+        f"(Kish's size of weight x value), the largest {top:.0%} of it. They "
+        "decide the value per connected customer, the ROI and the value "
+        "drivers. Check the value column for a code (999999) or a value in "
+        "another unit, or trim its extreme values."
     ]
 
 

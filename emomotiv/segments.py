@@ -375,8 +375,8 @@ def segment_drivers(
         elif _smallest_class(y[rows]) < FOLDS:
             note = (
                 f"not ranked: {_smallest_class(y[rows])} respondents in one "
-                f"outcome class of this segment, below the {FOLDS} that its "
-                "out-of-fold gains need"
+                f"outcome class of this segment, fewer than the {FOLDS} a model "
+                "of it needs (its ranking and gains would be noise)"
             )
         else:
             # the segment's ratings as the model reads them (float32: memory)

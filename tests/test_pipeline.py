@@ -391,9 +391,9 @@ def test_a_value_held_by_one_customer_is_warned_of():
         methods=False,
         progress=False,
     )
-    with pytest.warns(UserWarning, match="One customer holds 100% of the value"):
+    with pytest.warns(UserWarning, match="hold the value: 1.0 in effect"):
         em.analyze(s.survey.assign(value=coded), s.catalog, value="value", **options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         em.analyze(s.survey, s.catalog, value="value", **options)
-    assert not [w for w in caught if "of the value" in str(w.message)]
+    assert not [w for w in caught if "hold the value" in str(w.message)]
