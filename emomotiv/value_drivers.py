@@ -177,8 +177,9 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         # (reg_lambda, min_child_weight) is in units of the loss's hessian,
         # which grows with the currency unit, so cents and dollars would
         # otherwise fit different trees
-        scale = float(np.nanmean(np.abs(values))) if len(values) else 1.0
-        scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+        finite = np.abs(values[np.isfinite(values)])
+        scale = float(finite.mean()) if len(finite) else 1.0
+        scale = scale if scale > 0 else 1.0
         super().fit(X, values / scale, sample_weight=sample_weight)
         self.value_scale_ = scale
         return self

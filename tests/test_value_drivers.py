@@ -57,6 +57,12 @@ def test_value_model_objectives_and_their_checks():
         em.ValueModel(objective="poisson", **FAST).fit(X, np.ones(40))
     fitted = em.ValueModel(**FAST).fit(X, np.r_[0.0, np.ones(39)] * 100)
     assert fitted.task_ == "regression" and (fitted.predict(X) > 0).all()
+    # value with no number at all: refused by name, and no numpy
+    # warning on the way to it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="missing values"):
+            em.ValueModel(objective="squared", **FAST).fit(X, np.full(40, np.nan))
 
 
 def test_the_value_model_predicts_and_scores_in_the_values_own_unit():
