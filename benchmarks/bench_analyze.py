@@ -60,7 +60,8 @@ the plan on 20 replicates take 3.3 s against 8.0 s (5,000 x 100, one thread,
 scenarios were 11 s of 60 s. On the bundled sample (the README's command,
 ``--n-jobs 1``, profiled on a busy machine) the six batches of scenarios took
 43 s against 135 s, of a run of 370 s against 460 s; every table equal to
-1e-7 of its scale.
+1e-7 of its scale. The README's analysis of the sample, on a quiet 2-core
+machine with every core: 96-100 s against 117 s.
 
 Parts, 1 thread, on the same machine:
 
