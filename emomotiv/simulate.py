@@ -596,12 +596,11 @@ class _Simulator:
             return np.zeros(len(scenarios))
         booster = model.estimator_.get_booster()
         trees = _read_trees(booster)
+        every = np.ones(len(values), dtype=bool)
         if trees is None:
-            every = np.ones(len(values), dtype=bool)
             predicted = _predicted(lambda X: _outcome(model, X), values, stack, every)
             change = predicted - base[stack.source]
         else:
-            every = np.ones(len(values), dtype=bool)
             _, change = _tree_changes(
                 booster, trees, values.astype(np.float32, copy=False), every, stack
             )
@@ -617,9 +616,9 @@ class _Simulator:
         fitted on (out of bag, the bootstrap's analogue of cross-fitting):
         once as they are and, for the rows a scenario changes, through the
         trees that split on the columns it changes (:class:`~emomotiv._trees.
-        Trees`; the booster's own prediction of the stacked changed rows
-        where its trees cannot be read that way). Returns (gains (n_boot,
-        n_scenarios), baselines).
+        Trees`; the booster's own prediction of the changed rows, a scenario
+        at a time, where its trees cannot be read that way). Returns (gains
+        (n_boot, n_scenarios), baselines).
         """
         refits = self.refits
         values = self.values[refits.rows]
