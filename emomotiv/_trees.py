@@ -11,9 +11,9 @@ booster's trees once (its JSON model) into flat arrays for that.
 The result is XGBoost's own prediction up to the order of a float sum: the
 rows descend the same splits (float32 values against float32 thresholds,
 missing values to each split's default side). Only plain numeric trees
-(``gbtree``, no categorical splits, one output) with an objective whose
-inverse link is known are read; :meth:`Trees.from_booster` returns None for
-any other booster, and its caller predicts the usual way.
+(``gbtree``, no categorical splits, no dropout weights, one output) with an
+objective whose inverse link is known are read; :meth:`Trees.from_booster`
+returns None for any other booster, and its caller predicts the usual way.
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ class Trees:
         trees = model["model"]["trees"]
         if not trees or any(any(tree.get("split_type", ())) for tree in trees):
             return None
+        if any(w != 1 for w in model["model"].get("weight_drop", ())):
+            return None  # dropout (DART) weighs each tree's leaves
         n_features = int(learner["learner_model_param"]["num_feature"])
         return cls(trees, n_features, link)
 

@@ -63,9 +63,37 @@ def test_only_plain_numeric_trees_with_a_known_link_are_read():
     assert Trees.from_booster(booster) is not None
     y = X[:, 0].astype(float)
     other = xgb.train({"objective": "reg:absoluteerror"}, xgb.DMatrix(X, label=y), 3)
-    dart = xgb.train({"booster": "dart"}, xgb.DMatrix(X, label=y), 3)
     assert Trees.from_booster(other) is None  # its inverse link is not known
-    assert Trees.from_booster(dart) is None  # its trees are weighted, dropped
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # xgboost's own notices
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"booster": "dart", "rate_drop": 0.3},
+        {"rate_drop": 0.3},  # dropout on the tree booster (xgboost 3.4 and later)
+        {"num_parallel_tree": 3, "subsample": 0.8},
+    ],
+)
+def test_trees_that_are_read_predict_as_the_booster_does(params):
+    """Whatever the booster, the trees are read only where their leaves add
+    up to its prediction: dropout weighs each tree, and xgboost 3.4 keeps
+    those weights beside plain trees."""
+    rng = np.random.default_rng(0)
+    X = rng.random((300, 3)).astype(np.float32)
+    y = X[:, 0] + rng.random(300)
+    booster = xgb.train({**params, "seed": 0}, xgb.DMatrix(X, label=y), 20)
+    trees = Trees.from_booster(booster)
+    if trees is None:  # dropout: weighted trees are left to XGBoost
+        assert "rate_drop" in params
+        return
+    after = X.copy()
+    after[:, 0] += 0.2
+    margin = booster.inplace_predict(X, predict_type="margin").astype(float)
+    rows = np.arange(len(X))
+    changed = margin + trees.change(X, rows, [0], after[:, [0]], trees.leaves(X))
+    direct = booster.inplace_predict(after, predict_type="margin")
+    np.testing.assert_allclose(changed, direct, atol=1e-5)
 
 
 @pytest.mark.parametrize(
