@@ -225,16 +225,7 @@ def plot_drivers(
     )
     colors = [NEGATIVE if d < 0 else POSITIVE for d in direction]
     ax = _axes(ax, (7, 0.3 * len(frame) + 1))
-    ax.barh(
-        range(len(frame)),
-        frame["importance"],
-        color=colors,
-        xerr=_interval(frame, "importance"),
-        error_kw=ERROR_STYLE,
-    )
-    ax.set_yticks(range(len(frame)), _labels(frame))
-    ax.set_xlabel("Share of derived importance")
-    _percent(ax.xaxis)
+    _importance_bars(ax, frame, colors, _labels(frame), upright=False)
     _tidy(ax)
     return ax
 
@@ -366,6 +357,23 @@ def plot_quadrant(
     return ax
 
 
+def _importance_bars(ax: Axes, frame, colors, names, *, upright: bool) -> None:
+    """A bar per row of ``frame``: its share of derived importance with its
+    interval, in a column (``upright``) or across, named by ``names``."""
+    draw, ticks = (ax.bar, ax.set_xticks) if upright else (ax.barh, ax.set_yticks)
+    error = {"yerr" if upright else "xerr": _interval(frame, "importance")}
+    draw(
+        range(len(frame)),
+        frame["importance"],
+        color=colors,
+        error_kw=ERROR_STYLE,
+        **error,
+    )
+    ticks(range(len(frame)), names)
+    (ax.set_ylabel if upright else ax.set_xlabel)("Share of derived importance")
+    _percent(ax.yaxis if upright else ax.xaxis)
+
+
 def _stage_names(frame: pd.DataFrame) -> list[str]:
     names = [_text(s) for s in frame["stage"]]
     if "n_facets" in frame:
@@ -431,28 +439,11 @@ def plot_stages(
     top = frame["importance"].max()
     colors = [POSITIVE if v == top else "#6fa3b5" for v in frame["importance"]]
     if upright:
-        ax.bar(
-            range(len(frame)),
-            frame["importance"],
-            color=colors,
-            yerr=_interval(frame, "importance"),
-            error_kw=ERROR_STYLE,
-        )
-        ax.set_xticks(range(len(frame)), names)
-        ax.set_ylabel("Share of derived importance")
-        _percent(ax.yaxis)
+        _importance_bars(ax, frame, colors, names, upright=True)
     else:
-        ax.barh(
-            range(len(frame)),
-            frame["importance"],
-            color=colors,
-            xerr=_interval(frame, "importance"),
-            error_kw=ERROR_STYLE,
-        )
-        ax.set_yticks(range(len(frame)), [s.replace("\n", " ") for s in names])
+        flat = [s.replace("\n", " ") for s in names]
+        _importance_bars(ax, frame, colors, flat, upright=False)
         ax.set_ylim(len(frame) - 0.5, -0.5)  # the journey's first stage on top
-        ax.set_xlabel("Share of derived importance")
-        _percent(ax.xaxis)
     _tidy(ax)
     return ax
 

@@ -439,7 +439,7 @@ def weight_warnings(weights: np.ndarray, n_facets: int) -> list[str]:
     size = kish_size(weights)
     if size >= needed:
         return []
-    top = float(np.sort(weights)[-1] / weights.sum())
+    top = float(weights.max() / weights.sum())
     return [
         f"The survey weights leave an effective sample of {size:.1f} respondents "
         f"(Kish) of {len(weights)}, fewer than the {needed} the survey needs: "
@@ -465,11 +465,12 @@ def value_warnings(values: np.ndarray, weights: np.ndarray) -> list[str]:
     """
     held = np.asarray(weights, dtype=float) * np.asarray(values, dtype=float)
     held = held[np.isfinite(held) & (held > 0)]
-    if not len(held) or kish_size(held) >= MIN_RESPONDENTS:
+    size = kish_size(held) if len(held) else np.inf
+    if size >= MIN_RESPONDENTS:
         return []
     top = float(held.max() / held.sum())
     return [
-        f"A few customers hold the value: {kish_size(held):.1f} in effect "
+        f"A few customers hold the value: {size:.1f} in effect "
         f"(Kish's size of weight x value), the largest {top:.0%} of it. They "
         "decide the value per connected customer, the ROI and the value "
         "drivers. Check the value column for a code (999999) or a value in "

@@ -357,19 +357,24 @@ def test_the_effective_sample_size_does_not_depend_on_the_weights_scale(scale):
     assert result.diagnostics.info["n_effective"] == pytest.approx(size)
 
 
-def test_weights_that_leave_a_handful_of_effective_respondents_are_warned_of():
-    """One respondent with nearly all the weight: the minimum size counts
-    rows (250 here), yet that respondent decides every number; analyze says
-    so, naming the effective sample and the heaviest respondent's share."""
-    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
-    survey = s.survey.assign(weight=s.survey["weight"].where(s.survey.index > 0, 1e9))
-    options = dict(
+def _quick_options() -> dict:
+    """analyze's options for a quick run: a small model, nothing resampled."""
+    return dict(
         connection="connected",
         model=em.DriverModel(n_estimators=20, cv=0),
         n_boot=0,
         methods=False,
         progress=False,
     )
+
+
+def test_weights_that_leave_a_handful_of_effective_respondents_are_warned_of():
+    """One respondent with nearly all the weight: the minimum size counts
+    rows (250 here), yet that respondent decides every number; analyze says
+    so, naming the effective sample and the heaviest respondent's share."""
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    survey = s.survey.assign(weight=s.survey["weight"].where(s.survey.index > 0, 1e9))
+    options = _quick_options()
     with pytest.warns(UserWarning, match="effective sample of 1.0 respondents"):
         em.analyze(survey, s.catalog, weight="weight", **options)
     with warnings.catch_warnings(record=True) as caught:
@@ -384,13 +389,7 @@ def test_a_value_held_by_one_customer_is_warned_of():
     the share one customer holds and what to check."""
     s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
     coded = s.survey["value"].where(s.survey.index > 0, 999_999_999)
-    options = dict(
-        connection="connected",
-        model=em.DriverModel(n_estimators=20, cv=0),
-        n_boot=0,
-        methods=False,
-        progress=False,
-    )
+    options = _quick_options()
     with pytest.warns(UserWarning, match="hold the value: 1.0 in effect"):
         em.analyze(s.survey.assign(value=coded), s.catalog, value="value", **options)
     with warnings.catch_warnings(record=True) as caught:
