@@ -21,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import emomotiv
@@ -548,6 +549,27 @@ def test_readme_names_every_file_an_analysis_writes(small_analysis, tmp_path):
     # analyze(wave=...) on a survey of several waves also writes changes.csv
     written = {p.name for p in out.iterdir()} | {"changes.csv"}
     assert not written - named, f"README's results table leaves out {written - named}"
+
+
+def test_data_contract_names_every_column_of_every_file(small_analysis, tmp_path):
+    """The data contract's column-by-column table names each column of each
+    CSV file an analysis writes (and of the comparison's changes.csv)."""
+    page = (DOCS / "data-contract.md").read_text(encoding="utf-8")
+    table = page.split("### The files, column by column")[1].split("\n## ")[0]
+    rows = dict(re.findall(r"^\| `([\w.]+\.csv)` \|(.*)$", table, re.M))
+    rows["segment_drivers.csv"] = (DOCS / "how-to" / "segments.md").read_text()
+    s, r = small_analysis
+    out = emomotiv.save_analysis(r, tmp_path / "results")
+    columns = {p.name: list(pd.read_csv(p, nrows=0).columns) for p in out.glob("*.csv")}
+    columns["changes.csv"] = list(emomotiv.compare(r, r).changes.columns)
+    columns["replicates.csv"] = []  # one column per facet
+    columns["motivators.csv"] = ["facet", "label"]  # then one per motivator
+    missing = {
+        name: [c for c in cols if f"`{c}`" not in rows.get(name, "")]
+        for name, cols in columns.items()
+    }
+    missing = {name: cols for name, cols in missing.items() if cols}
+    assert not missing, f"docs/data-contract.md does not name the columns {missing}"
 
 
 def _summary_keys(summary: dict) -> set[str]:
