@@ -2,7 +2,8 @@
 
 Exit codes: 0 success, 2 bad input, a refused output folder or a path that
 cannot be read or written (the message says what to change), 1 anything
-unexpected.
+unexpected, 130 stopped by Ctrl-C and 143 by SIGTERM (the output folder left
+as it was).
 """
 
 from __future__ import annotations
