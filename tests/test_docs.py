@@ -363,6 +363,50 @@ def test_python_examples_in_the_guides_run(page, tmp_path):
     assert proc.returncode == 0, f"{page.name}:\n{proc.stderr[-3000:]}"
 
 
+README_PRELUDE = """\
+import emomotiv as em
+
+_load, _analyze = em.load_sample, em.analyze
+_boot, _segments = em.bootstrap_importance, em.segment_drivers
+
+
+def load_sample(*args, **kwargs):  # the bundled sample, cut to 1,000 respondents
+    sample = _load(*args, **kwargs)
+    survey = sample.survey.sample(1000, random_state=0).reset_index(drop=True)
+    object.__setattr__(sample, "survey", survey)
+    return sample
+
+
+def few(function):  # a handful of replicates however many the example asks
+    def run(*args, **kwargs):
+        kwargs["n_boot"] = min(kwargs.get("n_boot", 4), 4)
+        kwargs.setdefault("progress", False)
+        return function(*args, **kwargs)
+    return run
+
+
+em.load_sample = load_sample
+em.analyze, em.bootstrap_importance = few(_analyze), few(_boot)
+em.segment_drivers = few(_segments)
+"""
+
+
+def test_python_examples_in_the_readme_run(tmp_path):
+    """The README's Python blocks run in order, as a reader pastes them, on
+    the bundled sample cut to 1,000 respondents and a few replicates."""
+    readme = ROOT / "README.md"
+    script = README_PRELUDE + "\n".join(_python_blocks(readme))
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=os.environ | {"MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"README.md:\n{proc.stderr[-3000:]}"
+
+
 FUTURE_WORK = re.compile(
     r"coming (with|soon|in)|will be (linked|added|available)|lands? with"
     r"|when it lands|marked (place|cell)|\bissue \d+|\bTODO\b|\bFIXME\b"
