@@ -351,14 +351,18 @@ def _python_blocks(page: Path) -> list[str]:
 def test_python_examples_in_the_guides_run(page, tmp_path):
     """Each page's Python blocks run in order, on a small synthetic survey
     bound to the names the guides use (``survey``, ``catalog``, ``X``, ...)."""
-    script = PRELUDE + "\n".join(_python_blocks(page))
+    _runs(page, PRELUDE + "\n".join(_python_blocks(page)), tmp_path)
+
+
+def _runs(page: Path, script: str, folder: Path) -> None:
+    """``script`` runs to the end in ``folder`` (a page's blocks, in order)."""
     proc = subprocess.run(
         [sys.executable, "-c", script],
-        cwd=tmp_path,
+        cwd=folder,
         env=os.environ | {"MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert proc.returncode == 0, f"{page.name}:\n{proc.stderr[-3000:]}"
 
@@ -395,16 +399,7 @@ def test_python_examples_in_the_readme_run(tmp_path):
     """The README's Python blocks run in order, as a reader pastes them, on
     the bundled sample cut to 1,000 respondents and a few replicates."""
     readme = ROOT / "README.md"
-    script = README_PRELUDE + "\n".join(_python_blocks(readme))
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=tmp_path,
-        env=os.environ | {"MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, f"README.md:\n{proc.stderr[-3000:]}"
+    _runs(readme, README_PRELUDE + "\n".join(_python_blocks(readme)), tmp_path)
 
 
 FUTURE_WORK = re.compile(
