@@ -129,6 +129,17 @@ hand warmth to every well-rated facet, so ``analyze`` gives them the whole
 survey's controls (``per_segment_halo``); ``per_segment`` is the facets
 alone.
 
+What ``analyze`` runs, at its default 100 replicates, on the generator's
+default surveys (``--designs per_segment_halo --n-boot 100``, warmth not
+in connection, 6,000 x 30, seeds 0-4; 13 minutes on a 2-core machine
+shared with other jobs): precision@5 0.95 (per seed 1, 0.93, 0.93, 0.93,
+0.93), top5 overlap 0.77, recall 0.80 (per seed 1, 0.33, 1, 0.67, 1), no
+false flag, 3.7% of the raw p of the facets that differ nowhere below 0.05,
+others -0.08. The targets (precision@5 >= 0.9, recall >= 0.8, at most one
+false flag per run) are met there; where warmth moves connection
+(``--halo-effect moderate``) they were measured at 30 replicates only
+(above: 0.87 and 0.53).
+
 Since every segment is bootstrapped with the analysis's seed (before, a
 seed by the label's place among the sorted labels, so that renaming a
 segment redrew the others): ``per_segment_halo``, ``--halo-effect moderate
@@ -446,7 +457,10 @@ def main() -> None:
                 "raw_p05",
                 *(["others"] if "others" in frame else []),
             ]
-        ].mean()
+        ]
+        .mean()
+        .round(3)
+        .to_string()
     )
 
 
