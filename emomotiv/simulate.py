@@ -354,8 +354,6 @@ def _tree_changes(booster, trees, values, out, stack: _Stack):
     rows = np.flatnonzero(out)
     at = np.full(len(values), -1)
     at[rows] = np.arange(len(rows))
-    margin = booster.inplace_predict(values[rows], predict_type="margin")
-    margin = np.asarray(margin, dtype=float)
     # unnamed columns, as inplace_predict reads them, whatever names it keeps
     leaf_ids = booster.predict(
         xgb.DMatrix(values[rows], missing=np.nan, nthread=1),
@@ -363,6 +361,11 @@ def _tree_changes(booster, trees, values, out, stack: _Stack):
         validate_features=False,
     )
     before = trees.values_at(leaf_ids.reshape(len(rows), -1))
+    # a row's margin is its leaves' sum plus the booster's intercept, read
+    # off the first row (XGBoost's own margin, up to the order of the sum)
+    leaf_sum = before.sum(axis=0, dtype=float)
+    first = booster.inplace_predict(values[rows[:1]], predict_type="margin")
+    margin = leaf_sum + (float(np.asarray(first).ravel()[0]) - leaf_sum[0])
     base = np.zeros(len(values))
     base[rows] = start = trees.inverse_link(margin)
     predicted = np.ascontiguousarray(values[rows])
