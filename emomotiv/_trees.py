@@ -6,13 +6,17 @@ changed margin is then its margin as it is plus, over those trees alone, the
 new leaf's value less the old one's: on a 300-tree model a facet is split on
 in about one tree in sixteen, so the scenarios of a model cost a fraction of
 predicting every changed row through every tree. :class:`Trees` reads a
-booster's trees once (its JSON model) into flat arrays for that.
+booster's trees once (its JSON model) into flat arrays for that, each tree
+as a complete binary tree of the booster's depth (a shallower leaf passes
+every row on to the left), so that a row descends by arithmetic on its
+node's place rather than by looking its children up.
 
 The result is XGBoost's own prediction up to the order of a float sum: the
 rows descend the same splits (float32 values against float32 thresholds,
 missing values to each split's default side). Only plain numeric trees
-(``gbtree``, no categorical splits, no dropout weights, one output) with an
-objective whose inverse link is known are read; :meth:`Trees.from_booster`
+(``gbtree``, no categorical splits, no dropout weights, one output, at
+most :data:`MAX_DEPTH` levels) with an objective whose inverse link is
+known are read; :meth:`Trees.from_booster`
 returns None for any other booster, and its caller predicts the usual way.
 """
 
@@ -23,6 +27,10 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy.special import expit
+
+#: Trees deeper than this are left to XGBoost: each is read as a complete
+#: binary tree of its depth (2 ** (depth + 1) - 1 nodes).
+MAX_DEPTH = 12
 
 #: The inverse link of each objective a driver or value model is fitted with.
 INVERSE_LINKS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -75,35 +83,70 @@ class Trees:
     ) -> None:
         size = max(len(tree["left_children"]) for tree in trees)
         shape = (len(trees), size)
-        # a leaf is its own child, so every row may take the same number of steps
-        self.left = np.tile(np.arange(size), (len(trees), 1))
-        self.right = self.left.copy()
-        self.feature = np.zeros(shape, dtype=np.int64)
-        self.threshold = np.zeros(shape, dtype=np.float32)
-        self.default_left = np.zeros(shape, dtype=bool)
+        left = np.full(shape, -1)
+        right = np.full(shape, -1)
+        feature = np.zeros(shape, dtype=np.int64)
+        threshold = np.zeros(shape, dtype=np.float32)
+        default_left = np.zeros(shape, dtype=bool)
         self.uses = np.zeros((len(trees), n_features), dtype=bool)
-        parent = self.left.copy()  # the root, and padding, are their own
         for t, tree in enumerate(trees):
-            left = np.asarray(tree["left_children"])
-            split = np.flatnonzero(left >= 0)
-            features = np.asarray(tree["split_indices"])[split]
-            self.left[t, split] = left[split]
-            self.right[t, split] = np.asarray(tree["right_children"])[split]
-            self.feature[t, split] = features
+            n = len(tree["left_children"])
+            left[t, :n] = tree["left_children"]
+            right[t, :n] = tree["right_children"]
+            split = np.flatnonzero(left[t] >= 0)
+            feature[t, :n] = tree["split_indices"]
             # a leaf's value is its split condition in XGBoost's JSON model
-            self.threshold[t, : len(left)] = tree["split_conditions"]
-            self.default_left[t, : len(left)] = tree["default_left"]
-            self.uses[t, features] = True
-            parent[t, 1 : len(left)] = tree["parents"][1:]
-        self.depth = _depth(parent)
-        offset = np.arange(len(trees))[:, None] * size
-        self._offset = offset.ravel()
-        self._left = (self.left + offset).ravel()
-        self._right = (self.right + offset).ravel()
-        self._feature = self.feature.ravel()
-        self._threshold = self.threshold.ravel()
-        self._default_left = self.default_left.ravel()
+            threshold[t, :n] = tree["split_conditions"]
+            default_left[t, :n] = tree["default_left"]
+            self.uses[t, feature[t, split]] = True
+        self.depth = _depth(trees)
+        # XGBoost's node ids, for the leaf values of its pred_leaf output
+        self._offset = np.arange(len(trees)) * size
+        self._leaf_value = threshold.ravel()
+        self._heap(left, right, feature, threshold, default_left)
         self.inverse_link = inverse_link
+
+    def _heap(self, left, right, feature, threshold, default_left) -> None:
+        """The trees as complete binary trees of ``depth`` levels, flat.
+
+        Node ``h`` has children ``2h + 1`` (left) and ``2h + 2``, so a row
+        descends by arithmetic, ``depth`` steps in every tree. A leaf above
+        the last level becomes a split every row leaves to the left (feature
+        0 below +inf, missing to the left) down to the last level, where its
+        value is kept. Nodes are placed from the root down, so a node no
+        split reaches (padding, a pruned id) is never placed.
+        """
+        n_trees = len(left)
+        depth = self.depth
+        width = 2 ** (depth + 1) - 1
+        heap = {
+            "feature": np.zeros((n_trees, width), dtype=np.int64),
+            "threshold": np.full((n_trees, width), np.inf, dtype=np.float32),
+            "default_left": np.ones((n_trees, width), dtype=bool),
+            "value": np.zeros((n_trees, width), dtype=np.float32),
+        }
+        tree, node = np.arange(n_trees), np.zeros(n_trees, dtype=np.int64)
+        at = np.zeros(n_trees, dtype=np.int64)  # each node's place in its heap
+        for level in range(depth + 1):
+            split = left[tree, node] >= 0
+            leaf = ~split
+            # a leaf's leftmost descendant on the last level holds its value
+            below = 2 ** (depth - level)
+            heap["value"][tree[leaf], below * (at[leaf] + 1) - 1] = threshold[
+                tree[leaf], node[leaf]
+            ]
+            tree, node, at = tree[split], node[split], at[split]
+            heap["feature"][tree, at] = feature[tree, node]
+            heap["threshold"][tree, at] = threshold[tree, node]
+            heap["default_left"][tree, at] = default_left[tree, node]
+            node = np.concatenate([left[tree, node], right[tree, node]])
+            tree = np.concatenate([tree, tree])
+            at = np.concatenate([2 * at + 1, 2 * at + 2])
+        self._width = width
+        self._feature = heap["feature"].ravel()
+        self._threshold = heap["threshold"].ravel()
+        self._default_left = heap["default_left"].ravel()
+        self._value = heap["value"].ravel()
 
     @classmethod
     def from_booster(cls, booster) -> Trees | None:
@@ -121,6 +164,8 @@ class Trees:
             return None
         if any(w != 1 for w in model["model"].get("weight_drop", ())):
             return None  # dropout (DART) weighs each tree's leaves
+        if _depth(trees) > MAX_DEPTH:
+            return None  # a complete tree of each would not fit in memory
         n_features = int(learner["learner_model_param"]["num_feature"])
         return cls(trees, n_features, link)
 
@@ -141,24 +186,26 @@ class Trees:
         from ``moved`` instead (one column each) where given.
         """
         if trees is None:
-            trees = np.arange(len(self.left))
+            trees = np.arange(len(self.uses))
         if rows is None:
             rows = np.arange(len(values))
         n_columns = values.shape[1]
-        node = np.repeat(self._offset[trees], len(rows))
+        first = np.repeat(np.asarray(trees) * self._width, len(rows))
         start = np.tile(np.asarray(rows) * n_columns, len(trees))
         flat = np.ascontiguousarray(values, dtype=np.float32).ravel()
         instead = [np.tile(moved[:, c], len(trees)) for c in range(len(columns))]
+        node = np.zeros(len(first), dtype=np.int64)  # place in each tree's heap
         for _ in range(self.depth):
-            feature = self._feature[node]
+            at = first + node
+            feature = self._feature[at]
             x = flat[start + feature]
             for column, value in zip(columns, instead, strict=True):
                 x = np.where(feature == column, value, x)
             left = np.where(
-                np.isnan(x), self._default_left[node], x < self._threshold[node]
+                np.isnan(x), self._default_left[at], x < self._threshold[at]
             )
-            node = np.where(left, self._left[node], self._right[node])
-        return self._threshold[node].reshape(len(trees), len(rows))
+            node = 2 * node + 2 - left
+        return self._value[first + node].reshape(len(trees), len(rows))
 
     def values_at(self, leaf_ids: np.ndarray) -> np.ndarray:
         """Leaf values of XGBoost's ``pred_leaf`` output, one column per row.
@@ -167,7 +214,7 @@ class Trees:
         gives them; the result is (trees x rows), as :meth:`leaves`.
         """
         ids = np.asarray(leaf_ids, dtype=np.int64)
-        return self._threshold[self._offset[None, :] + ids].T
+        return self._leaf_value[self._offset[None, :] + ids].T
 
     def change(
         self,
@@ -190,12 +237,16 @@ class Trees:
         return (new.astype(float) - before[np.ix_(trees, rows)]).sum(axis=0)
 
 
-def _depth(parent: np.ndarray) -> int:
-    """The deepest node's depth, from each node's parent (trees x nodes).
+def _depth(trees: list[dict]) -> int:
+    """The deepest node's depth, from each node's parent.
 
     XGBoost may reuse a pruned node's id for a later one, so a child need not
     come after its parent: depths are relaxed until they hold.
     """
+    size = max(len(tree["parents"]) for tree in trees)
+    parent = np.tile(np.arange(size), (len(trees), 1))  # the root, and padding
+    for t, tree in enumerate(trees):
+        parent[t, 1 : len(tree["parents"])] = tree["parents"][1:]
     own = parent == np.arange(parent.shape[1])
     depth = np.zeros(parent.shape, dtype=int)
     for _ in range(parent.shape[1]):

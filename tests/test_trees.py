@@ -66,6 +66,15 @@ def test_only_plain_numeric_trees_with_a_known_link_are_read():
     assert Trees.from_booster(other) is None  # its inverse link is not known
 
 
+def test_trees_too_deep_to_hold_whole_are_left_to_xgboost(monkeypatch):
+    """Each tree is read as a complete binary tree of the booster's depth:
+    past MAX_DEPTH that would not fit in memory, so XGBoost predicts."""
+    booster, *_ = _booster(0, "reg:squarederror", 3, 0.0)
+    assert Trees.from_booster(booster).depth == 3
+    monkeypatch.setattr(_trees, "MAX_DEPTH", 2)
+    assert Trees.from_booster(booster) is None
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")  # xgboost's own notices
 @pytest.mark.parametrize(
     "params",
