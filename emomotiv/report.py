@@ -87,6 +87,11 @@ MISSING = {
         "No customer value was provided: pass a value column (--value COL) to "
         "link connection to what customers are worth."
     ),
+    "value_link": (
+        "The value column was not linked to connection: that needs to know who "
+        "is connected, from a 0/1 connection outcome or motivator items "
+        "(motivator__<name> columns)."
+    ),
     "roi": (
         "No improvement scenarios were provided: run the simulation (a population "
         "size, --population N) to see what a one-point improvement of each "
@@ -1125,6 +1130,8 @@ class Report:
         tables, summary = _as_parts(self.result)
         drivers = tables["drivers"]
         data = dict(summary.get("data") or {})
+        roles = data.get("roles")
+        roles = roles if isinstance(roles, Mapping) else {}
         outcome = outcome_label(summary)
         model = dict(summary.get("model") or {})
         value = summary.get("value")
@@ -1174,6 +1181,8 @@ class Report:
             )
             else None,
             "value_skipped": value.get("skipped"),
+            # a value column given but not linked is not a value missing
+            "value_missing": "value_link" if value and roles.get("value") else "value",
             "stated_skipped": stated.get("skipped"),
             "stages_skipped": "every touchpoint is in one stage" if lone else None,
             "waves": self._waves(summary),

@@ -175,6 +175,8 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
     summary["tracking"] = {"kpis": "not a mapping"}
     summary["agreement"] = {"spearman": {}, "disagreements": [{"facet": "x"}]}
     summary["value"] = {"multiplier": None, "skipped": "skipped: no value column"}
+    roles = {k: v for k, v in summary["data"]["roles"].items() if k != "value"}
+    summary["data"] = dict(summary["data"], roles=roles)
     summary["diagnostics"] = {"vif_top": None}
     html = em.Report({"tables": tables, "summary": summary}).html()
     parts = sections(html)
@@ -194,6 +196,21 @@ def test_value_per_connected_customer_is_shown_without_a_multiplier(contract):
     assert str(escape(MISSING["value"])) not in roi
     assert "Value per connected customer" in roi
     assert f"not estimated: {note}" in roi
+
+
+def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
+    """A score outcome without motivators has a value column but no rule for
+    who is connected: the report says why the link is missing, not that no
+    value column was given."""
+    summary = dict(contract.summary)
+    assert summary["data"]["roles"]["value"]
+    reason = "skipped: none: the outcome is not 0/1 and there are no motivators"
+    summary["value"] = {"multiplier": None, "skipped": reason}
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    roi = sections(html)["roi"].split("One-point")[0]
+    assert str(escape(MISSING["value"])) not in roi
+    assert "No customer value was provided" not in roi
+    assert str(escape(MISSING["value_link"])) in roi
 
 
 def test_segments_where_none_differs_say_so(contract):
