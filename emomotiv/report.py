@@ -101,6 +101,14 @@ MISSING = {
         "No plan was made: pass a budget (--budget X) and the cost of each "
         "improvement (the catalog's cost column)."
     ),
+    "plan_budget": (
+        "No plan was made: pass a budget (--budget X) to fund the improvements "
+        "that return the most within it (the catalog gives their costs)."
+    ),
+    "plan_cost": (
+        "No plan was made: a budget was given, but no improvement has a cost; "
+        "add a cost column to the catalog."
+    ),
     "changes": (
         "No earlier wave was provided: run analyze --wave COL on a survey with "
         "several waves, or emomotiv compare DIR_BEFORE DIR_AFTER."
@@ -787,6 +795,15 @@ def _effect_rows(
     return roi.loc[keep], counts
 
 
+def _plan_missing(plan_summary: Mapping[str, Any], roi) -> str:
+    """The :data:`MISSING` key that says why no plan was made: the budget,
+    the costs, or both."""
+    budget, costs = plan_summary.get("budget") is not None, bool(roi and roi["cost"])
+    if budget != costs:
+        return "plan_budget" if costs else "plan_cost"
+    return "plan"
+
+
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     if isinstance(result, AnalysisResult):
         return result.tables, result.summary
@@ -1183,6 +1200,7 @@ class Report:
             "value_skipped": value.get("skipped"),
             # a value column given but not linked is not a value missing
             "value_missing": "value_link" if value and roles.get("value") else "value",
+            "plan_missing": _plan_missing(plan_summary, sections["roi"]["roi"]),
             "stated_skipped": stated.get("skipped"),
             "stages_skipped": "every touchpoint is in one stage" if lone else None,
             "waves": self._waves(summary),

@@ -880,6 +880,26 @@ def test_no_cost_wording_without_costs(contract):
     assert "value for effort" not in html and "for the money" not in html
 
 
+def test_no_plan_asks_only_for_what_it_lacks(contract):
+    """Costs without a budget ask for a budget; a budget without costs for
+    costs; neither, for both."""
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    no_cost = dict(tables, roi=tables["roi"].drop(columns=["cost", "roi"]))
+    cases = [
+        (tables, {}, "plan_budget"),
+        (no_cost, {"budget": 300_000.0}, "plan_cost"),
+        (no_cost, {}, "plan"),
+    ]
+    for frames, plan, key in cases:
+        summary = dict(contract.summary, plan=plan)
+        html = em.Report({"tables": frames, "summary": summary}).html()
+        roi = sections(html)["roi"]
+        assert str(escape(MISSING[key])) in roi, key
+        others = {"plan", "plan_budget", "plan_cost"} - {key}
+        assert not any(str(escape(MISSING[k])) in roi for k in others), key
+
+
 def test_costs_without_a_population_make_no_return_claim_or_empty_chart(contract):
     tables = dict(contract.tables)
     tables.pop("plan", None)
