@@ -327,6 +327,21 @@ def _points(value, digits: int = 1) -> str:
     return f"{100 * value:+.{digits}f} pts"
 
 
+def _signed(text: str) -> str:
+    """A change as formatted (:func:`_money`, :func:`_num`) with its sign:
+    "+" before a rise, a fall keeps its "-", and a change shown as zero or
+    "n/a" none.
+
+    Examples
+    --------
+    >>> _signed("12.5"), _signed("-3.1 m"), _signed("0.00"), _signed("n/a")
+    ('+12.5', '-3.1 m', '0.00', 'n/a')
+    """
+    if text.startswith("-") or not any(c in "123456789" for c in text):
+        return text
+    return "+" + text
+
+
 def _times(value, digits: int = 1) -> str:
     value = _number(value)
     return "n/a" if value is None else f"{value:z,.{digits}f}×"
@@ -1238,6 +1253,7 @@ class Report:
             points=_points,
             times=_times,
             gross=_gross,
+            signed=_signed,
             p_value=_p_value,
             label=_label,
             number=_number,

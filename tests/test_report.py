@@ -1004,9 +1004,29 @@ def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
     summary = {**comparison.summary, "kpis": {"value_per_connected": kpi}}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
     row = sections(html)["kpis"].split("<tbody>")[1]
-    cells = [">1,210<", ">1,306<", ">12.5<", ">0.8 to 41.0<"]
+    cells = [">1,210<", ">1,306<", ">+12.5<", ">+0.8 to +41.0<"]
     assert all(cell in row for cell in cells), row
     assert "<td>Value per connected customer</td>" in row
+
+
+def test_a_change_in_an_amount_or_a_number_carries_its_sign(comparison, contract):
+    """A rise reads "+14.1" as a share's reads "+0.9 pts", in both reports."""
+    from emomotiv.results import WaveComparison
+
+    kpis = {
+        "value_per_connected": {"before": 2990.3, "after": 3004.3, "change": 14.06},
+        "value_multiplier": {"before": 2.3, "after": 2.1, "change": -0.2},
+    }
+    kpis["value_multiplier"] |= {"change_low": -0.45, "change_high": 0.05}
+    summary = {**comparison.summary, "kpis": kpis}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    row = sections(html)["kpis"].split("<tbody>")[1]
+    assert ">+14.1<" in row and ">-0.20<" in row and ">-0.45 to +0.05<" in row
+    tracking = dict(contract.summary["tracking"], kpis=kpis)
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    row = sections(html)["changes"].split("Headline measures")[1]
+    assert ">+14.1<" in row and ">-0.20<" in row and ">-0.45 to +0.05<" in row
 
 
 def test_reports_say_when_no_touchpoint_moved(comparison, contract):
