@@ -1009,6 +1009,20 @@ def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
     assert "<td>Value per connected customer</td>" in row
 
 
+def test_the_analysis_report_prints_an_amount_change_and_its_interval_alike(
+    contract,
+):
+    """As the compare report: "+12.5 (+0.8 to +41.0)", not "12.5 (0.793 to 41)"."""
+    kpi = {"before": 1210.4, "after": 1305.9, "change": 12.5}
+    kpi |= {"change_low": 0.793, "change_high": 41.04}
+    tracking = dict(contract.summary["tracking"], kpis={"value_per_connected": kpi})
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    row = sections(html)["changes"].split("Headline measures")[1]
+    cells = [">1,210<", ">1,306<", ">+12.5<", ">+0.8 to +41.0<"]
+    assert all(cell in row for cell in cells), row
+
+
 def test_a_change_in_an_amount_or_a_number_carries_its_sign(comparison, contract):
     """A rise reads "+14.1" as a share's reads "+0.9 pts", in both reports."""
     from emomotiv.results import WaveComparison
