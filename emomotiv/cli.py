@@ -1062,12 +1062,15 @@ def _print_tracking(tracking: dict, changes) -> None:
             f"  (a share had to move by about {100 * detectable:.1f} points to be "
             "flagged, the median over the facets: a smaller change goes unflagged)"
         )
-    for row in changes[changes["flagged"]].head(10).itertuples():
+    flagged = changes[changes["flagged"]]
+    for row in flagged.head(10).itertuples():
         print(
             f"  {_label(row.label):<40} {row.importance_before:6.1%} -> "
             f"{row.importance_after:6.1%}  (rank {row.rank_before} -> "
             f"{row.rank_after})"
         )
+    if len(flagged) > 10:
+        print(f"  ({len(flagged) - 10:,} more flagged in changes.csv)")
     for line in touchpoint_notes(tracking, changes):
         print(_safe(line))
     sizes = tracking.get("sample_size") or {}
@@ -1249,7 +1252,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._validation import ValidationError
     from .io import output_lock, output_problems, save_analysis
     from .pipeline import _checked_inputs, analyze
-    from .report import outcome_label, score_outcome
+    from .report import score_outcome
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
@@ -1285,16 +1288,8 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
     for note in result.summary["warnings"]:
         print(f"warning: {_safe(note)}", file=sys.stderr)
-    print(f'Top drivers of "{outcome_label(result.summary)}":')
+    _print_drivers(result.summary, result.drivers)
     top_k = result.summary["uncertainty"].get("top_k")
-    for row in result.drivers.head(10).itertuples():
-        line = f"  {row.rank:>2}. {_label(row.label):<40} {row.importance:6.1%}"
-        if row.importance_low == row.importance_low:  # not NaN: bootstrapped
-            line += (
-                f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
-                f"  p(top {top_k}) {row.p_top:.0%}"
-            )
-        print(line)
     stability = result.summary["uncertainty"].get("stability") or {}
     if stability.get("top_k_overlap") is not None:
         share = format_against(
@@ -1316,6 +1311,25 @@ def _analyze(args: argparse.Namespace) -> int:
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)
     return 0
+
+
+def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
+    """The first ``shown`` touchpoints of the ranking, then how many more
+    drivers.csv holds."""
+    from .report import outcome_label
+
+    print(f'Top drivers of "{_safe(outcome_label(summary))}":')
+    top_k = summary["uncertainty"].get("top_k")
+    for row in drivers.head(shown).itertuples():
+        line = f"  {row.rank:>2}. {_label(row.label):<40} {row.importance:6.1%}"
+        if row.importance_low == row.importance_low:  # not NaN: bootstrapped
+            line += (
+                f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
+                f"  p(top {top_k}) {row.p_top:.0%}"
+            )
+        print(line)
+    if len(drivers) > shown:
+        print(f"  ({len(drivers) - shown:,} more in drivers.csv)")
 
 
 def _print_controls(controls) -> None:
@@ -1492,6 +1506,8 @@ def _print_value_drivers(summary: dict, table) -> None:
         elif by == "noise" and not ok:
             line += "  within noise"
         print(line)
+    if len(rows) > len(shown):
+        print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")
     if beyond:
         print(
             "  (above 100% or below 0%: the connection model credits more value "

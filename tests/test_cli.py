@@ -384,6 +384,42 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     assert out[-1].startswith("  (above 100% or below 0%: the connection model")
 
 
+def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
+    from emomotiv.cli import _print_drivers, _print_tracking, _print_value_drivers
+
+    n = 14
+    drivers = pd.DataFrame(
+        {
+            "label": [f"T{i}" for i in range(n)],
+            "rank": range(1, n + 1),
+            "importance": np.linspace(0.14, 0.04, n),
+            "importance_low": np.nan,
+            "importance_high": np.nan,
+        }
+    )
+    summary = {"data": {"roles": {"connection": "connected"}}, "uncertainty": {}}
+    _print_drivers(summary, drivers)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 12 and out[-1] == "  (4 more in drivers.csv)"
+    _print_drivers(summary, drivers.head(10))
+    assert "more" not in capsys.readouterr().out
+    values = drivers.assign(delta_value=np.linspace(50, -10, n))
+    _print_value_drivers({"value_drivers": {}}, values)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 7 and out[-1] == "  (9 more in value_drivers.csv)"
+    changes = drivers.assign(
+        flagged=True,
+        importance_before=0.05,
+        importance_after=0.06,
+        rank_before=1,
+        rank_after=2,
+    )
+    tracking = {"waves": {"before": "Q1", "after": "Q2"}, "kpis": {}}
+    tracking |= {"n_flagged": n, "n_facets": n}
+    _print_tracking(tracking, changes)
+    assert "  (4 more flagged in changes.csv)" in capsys.readouterr().out
+
+
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     from emomotiv.cli import _print_plan
 
