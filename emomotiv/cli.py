@@ -1341,11 +1341,14 @@ def _print_controls(controls) -> None:
 
 
 def _print_stated_value(summary: dict) -> None:
-    from .report import _money
+    from .report import QUADRANTS, _money
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     if stated.get("rank_correlation") is not None:
-        counts = ", ".join(f"{n} {q}" for q, n in stated["counts"].items())
+        counts = ", ".join(
+            f"{n} {_quadrant_name(QUADRANTS.get(q, q), n)}"
+            for q, n in stated["counts"].items()
+        )
         print(
             f"Stated vs derived: rank correlation {stated['rank_correlation']:.2f}; "
             f"{counts}."
@@ -1357,6 +1360,13 @@ def _print_stated_value(summary: dict) -> None:
             f"{value['multiplier_high']:.2f}); one more connected customer adds "
             f"{_money(value['value_per_connected'])}."
         )
+
+
+def _quadrant_name(name: str, n: int) -> str:
+    """'1 hidden driver', '2 hidden drivers', '7 table stakes': a quadrant's
+    name in words for a count of ``n``."""
+    name = name.lower().replace("_", " ")
+    return name + "s" if n != 1 and name.endswith("driver") else name
 
 
 def _print_noise(plan: dict, score: str | None = None) -> None:

@@ -269,6 +269,17 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     assert "adds 1,520." in capsys.readouterr().out
 
 
+def test_console_names_the_quadrants_in_words(capsys):
+    from emomotiv.cli import _print_stated_value
+
+    counts = {"core_driver": 2, "hidden_driver": 1, "table_stakes": 7}
+    _print_stated_value({"stated": {"rank_correlation": -0.21, "counts": counts}})
+    assert capsys.readouterr().out == (
+        "Stated vs derived: rank correlation -0.21; 2 core drivers, 1 hidden "
+        "driver, 7 table stakes.\n"
+    )
+
+
 def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
     from emomotiv.cli import _print_segments
 
