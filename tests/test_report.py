@@ -900,6 +900,27 @@ def test_no_plan_asks_only_for_what_it_lacks(contract):
         assert not any(str(escape(MISSING[k])) in roi for k in others), key
 
 
+def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
+    """No gain beyond noise: "for none of the 12", not "for 0 of the 12", and
+    the largest gains say they are within noise; a chart of every touchpoint
+    says "All 12", not "The 12 most important of 12"."""
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    tables["roi"] = tables["roi"].drop(columns=["cost", "roi"])
+    noise = dict(contract.summary["plan"]["noise"], n_raise=0, n_lower=0)
+    summary = dict(contract.summary, plan={"noise": noise})
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    lead = " ".join(sections(html)["summary"].split())
+    assert "beyond sampling noise for none of the 12 touchpoints." in lead
+    gains = lead.split("Largest gains.")[1].split("</li>")[0]
+    assert "None of the gains is beyond sampling noise." in gains
+    assert "All 12 touchpoints, the most important first." in html
+    assert "most important of 12" not in html
+    html = em.Report(contract, top=5).html()
+    assert "The 5 most important of 12 touchpoints." in html
+    assert "None of the gains" not in html
+
+
 def test_costs_without_a_population_make_no_return_claim_or_empty_chart(contract):
     tables = dict(contract.tables)
     tables.pop("plan", None)
