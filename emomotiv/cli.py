@@ -1516,14 +1516,14 @@ def _print_value_drivers(summary: dict, table) -> None:
         elif by == "noise" and not ok:
             line += "  within noise"
         print(line)
-    if len(rows) > len(shown):
-        print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")
     if beyond:
         print(
             "  (above 100% or below 0%: the connection model credits more value "
             "through connection than the value model finds in all, or the other "
             "sign; read it as connection carrying most, or none, of the effect)"
         )
+    if len(rows) > len(shown):
+        print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")
 
 
 COMMANDS = {
