@@ -1044,6 +1044,17 @@ def test_the_analysis_report_prints_an_amount_change_and_its_interval_alike(
     assert all(cell in row for cell in cells), row
 
 
+def test_a_headline_measure_not_tested_says_so_as_in_the_compare_report(contract):
+    """A blank "Beyond noise" cell reads as missing data; the compare report
+    says "not tested", and so does the analysis report."""
+    part = sections(em.Report(contract).html())["changes"]
+    rows = part.split("Headline measures")[1].split("</tbody>")[0].split("<tr>")
+    multiplier = next(r for r in rows if "Value multiplier" in r)
+    assert '<td class="c">not tested</td>' in multiplier
+    share = next(r for r in rows if "Connected share" in r)
+    assert '<td class="c">no</td>' in share
+
+
 def test_a_change_in_an_amount_or_a_number_carries_its_sign(comparison, contract):
     """A rise reads "+14.1" as a share's reads "+0.9 pts", in both reports."""
     from emomotiv.results import WaveComparison
