@@ -1092,6 +1092,20 @@ def test_reports_say_when_no_touchpoint_moved(comparison, contract):
     assert "<strong>0</strong>" not in part and "(in colour below)" not in part
 
 
+def test_compare_report_speaks_of_other_measures_only_where_there_are(comparison):
+    from emomotiv.results import WaveComparison
+
+    html = em.ComparisonReport(comparison).html()
+    assert list(comparison.summary["kpis"]) == ["connected_share"]
+    note = sections(html)["kpis"].split('<p class="note">')[1]
+    assert "other measures" not in note
+    assert "The connected share's change is tested against sampling noise" in note
+    kpis = dict(comparison.summary["kpis"], value_multiplier={"before": 2.0})
+    summary = {**comparison.summary, "kpis": kpis}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    assert "the other measures' changes are not tested" in sections(html)["kpis"]
+
+
 def test_compare_report_escapes_user_text(comparison):
     from emomotiv.results import WaveComparison
 
