@@ -1079,14 +1079,17 @@ def _print_tracking(tracking: dict, changes) -> None:
     kpis = tracking["kpis"]
     if kpis:
         tested = any("beyond_noise" in kpi for kpi in kpis.values())
-        print(
-            "Headline measures"
-            + (
-                " (only the connected share is tested against noise):"
-                if tested
-                else " (not tested against noise):"
+        if tested and len(kpis) == 1:
+            print("Headline measures:")
+        else:
+            print(
+                "Headline measures"
+                + (
+                    " (only the connected share is tested against noise):"
+                    if tested
+                    else " (not tested against noise):"
+                )
             )
-        )
     noise = {True: " (beyond noise)", False: " (within noise)"}
     for name, kpi in kpis.items():
         before, after = _kpi(name, kpi["before"]), _kpi(name, kpi["after"])

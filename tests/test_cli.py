@@ -435,6 +435,24 @@ def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
     assert "  (4 more flagged in changes.csv)" in capsys.readouterr().out
 
 
+def test_console_speaks_of_other_measures_only_where_there_are(capsys):
+    from emomotiv.cli import _print_tracking
+
+    changes = pd.DataFrame({"flagged": [False]})
+    share = {"before": 0.305, "after": 0.244, "beyond_noise": True}
+    tracking = {"waves": {"before": "Q1", "after": "Q2"}, "n_flagged": 0}
+    tracking |= {"n_facets": 14, "kpis": {"connected_share": share}}
+    _print_tracking(tracking, changes)
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [
+        "Headline measures:",
+        "  Connected share: 30.5% -> 24.4% (beyond noise)",
+    ]
+    tracking["kpis"] |= {"value_multiplier": {"before": 2.0, "after": 2.1}}
+    _print_tracking(tracking, changes)
+    assert "(only the connected share is tested" in capsys.readouterr().out
+
+
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     from emomotiv.cli import _print_plan
 
