@@ -968,6 +968,7 @@ class Report:
             )
             out["n_motivators"] = len(columns)
             out["n_shown"] = shown
+            out["n_total"] = len(motivators)
         tiers = _table(tables, "tiers")
         out["tiers"] = _records(tiers)
         columns = [] if tiers is None else list(tiers.columns)

@@ -916,8 +916,10 @@ def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
     assert "None of the gains is beyond sampling noise." in gains
     assert "All 12 touchpoints, the most important first." in html
     assert "most important of 12" not in html
+    assert "10 motivators; all 12 touchpoints" in html
     html = em.Report(contract, top=5).html()
     assert "The 5 most important of 12 touchpoints." in html
+    assert "10 motivators; the 5 most important of 12 touchpoints" in html
     assert "None of the gains" not in html
 
 
