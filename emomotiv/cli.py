@@ -1309,7 +1309,7 @@ def _analyze(args: argparse.Namespace) -> int:
     _print_stated_value(result.summary)
     plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)
     _print_noise(plan, score)
-    _print_plan(plan, score)
+    _print_plan(plan, score, priced=bool(len(result.tables.get("plan", ()))))
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)
@@ -1386,12 +1386,19 @@ def _print_noise(plan: dict, score: str | None = None) -> None:
     )
 
 
-def _print_plan(plan: dict, score: str | None = None) -> None:
+def _print_plan(plan: dict, score: str | None = None, *, priced: bool = True) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
-    its own units rather than points of the connected share."""
+    its own units rather than points of the connected share; ``priced`` is
+    False when no improvement has a cost (the plan table is empty)."""
     from .report import VALUE_SOURCES, _change, _money
 
     if plan.get("budget") is None or plan.get("selected") is None:
+        return
+    if not priced:
+        print(
+            f"Plan within {plan['budget']:,.0f}: none made, no improvement has a "
+            "cost; add a cost column to the catalog."
+        )
         return
     if not plan["n_selected"]:
         print(

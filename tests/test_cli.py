@@ -479,6 +479,20 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     assert "fund 2 facets" in out and "value per connected customer 400" in out
 
 
+def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):
+    from emomotiv.cli import _print_plan
+
+    plan = {"budget": 100000.0, "selected": [], "n_selected": 0, "spent": 0.0}
+    _print_plan(plan, priced=False)
+    out = capsys.readouterr().out
+    assert out == (
+        "Plan within 100,000: none made, no improvement has a cost; add a cost "
+        "column to the catalog.\n"
+    )
+    _print_plan(plan)
+    assert "no touchpoint's improvement fits the budget" in capsys.readouterr().out
+
+
 def test_console_noise_counts_agree_with_their_verbs(capsys):
     from emomotiv.cli import _print_noise
 
