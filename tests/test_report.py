@@ -923,6 +923,22 @@ def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
     assert "None of the gains" not in html
 
 
+def test_a_budget_without_costs_shows_no_plan_figure(contract):
+    """A budget with no priced improvement funds nothing: no "+0.0 pts from
+    the plan" card, and the summary asks for the costs, not for a budget."""
+    tables = dict(contract.tables)
+    tables["plan"] = tables["plan"].iloc[:0]
+    tables["roi"] = tables["roi"].drop(columns=["cost", "roi"])
+    plan = {"budget": 100_000.0, "n_selected": 0, "selected": [], "spent": 0.0}
+    plan |= {"combined_delta_connected": 0.0, "noise": {"n_raise": 2, "n_lower": 0}}
+    summary = dict(contract.summary, plan=plan)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    lead = " ".join(sections(html)["summary"].split())
+    assert "from the plan" not in lead and "0.0 pts" not in lead
+    assert "Add each improvement's cost to the catalog to get a plan." in lead
+    assert str(escape(MISSING["plan_cost"])) in sections(html)["roi"]
+
+
 def test_costs_without_a_population_make_no_return_claim_or_empty_chart(contract):
     tables = dict(contract.tables)
     tables.pop("plan", None)
