@@ -1110,6 +1110,22 @@ def test_reports_say_when_no_touchpoint_moved(comparison, contract):
     assert "<strong>0</strong>" not in part and "(in colour below)" not in part
 
 
+def test_compare_report_leads_with_the_connected_share_and_its_noise(comparison):
+    """What moved names the headline share's move beside the touchpoints',
+    beyond noise or not, as the analysis report's summary card does."""
+    from emomotiv.results import WaveComparison
+
+    lead = sections(em.ComparisonReport(comparison).html())["summary"]
+    assert (
+        "The connected share went from <strong>25.0%</strong> in 2026Q2 to "
+        "<strong>27.0%</strong> in 2026Q3 (+2.0 pts, within sampling noise)."
+    ) in lead
+    share = {"before": 0.305, "after": 0.244, "change": -0.061, "beyond_noise": True}
+    summary = {**comparison.summary, "kpis": {"connected_share": share}}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    assert "(-6.1 pts, beyond sampling noise)" in sections(html)["summary"]
+
+
 def test_compare_report_speaks_of_other_measures_only_where_there_are(comparison):
     from emomotiv.results import WaveComparison
 
