@@ -923,6 +923,23 @@ def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
     assert "None of the gains" not in html
 
 
+def test_a_plan_of_one_touchpoint_reads_in_the_singular(contract):
+    plan = contract.tables["plan"].copy()
+    first = plan.index[plan["selected"]][0]
+    plan["selected"] = plan.index == first
+    summary = dict(contract.summary)
+    summary["plan"] = dict(
+        summary["plan"], n_selected=1, selected=[plan.at[first, "facet"]]
+    )
+    tables = dict(contract.tables, plan=plan)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    callout = " ".join(sections(html)["roi"].split("Recommended plan")[1].split())
+    assert "It is expected to add" in callout and "Together they" not in callout
+    assert "one at a time" not in callout
+    full = " ".join(sections(em.Report(contract).html())["roi"].split())
+    assert "Together they are expected to add" in full and "one at a time" in full
+
+
 def test_a_budget_without_costs_shows_no_plan_figure(contract):
     """A budget with no priced improvement funds nothing: no "+0.0 pts from
     the plan" card, and the summary asks for the costs, not for a budget."""
