@@ -1004,6 +1004,7 @@ class Report:
                 "noise_rule": (plan_summary.get("noise") or {}).get("rule"),
             }
         if _has(plan, "facet", "delta_connected"):
+            n_total = len(plan)
             if "selected" in plan:
                 chosen = plan["selected"].fillna(False).astype(bool)
                 rest = plan.loc[~chosen].head(PLAN_EXTRA_ROWS)
@@ -1017,6 +1018,7 @@ class Report:
                     "plan",
                 ),
                 "rows": rows,
+                "n_total": n_total,
                 "value": _has(plan, "delta_value"),
                 "noise": _clear(plan)[1] == "noise",
                 "within_noise": [_label(r) for r in rows if r["facet"] in within],

@@ -923,6 +923,19 @@ def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
     assert "None of the gains" not in html
 
 
+def test_the_plan_table_says_how_many_touchpoints_it_leaves_out(contract):
+    plan = contract.tables["plan"]
+    chosen = int(plan["selected"].sum())
+    shown = chosen + min(5, len(plan) - chosen)
+    assert shown < len(plan), "the contract's plan has rows to leave out"
+    part = sections(em.Report(contract).html())["roi"].split("Recommended plan")[1]
+    assert (
+        f"{shown} of {len(plan)} touchpoints shown: the {chosen} in the plan and "
+        f"the next {shown - chosen} by priority; every touchpoint is in "
+        "<code>plan.csv</code>."
+    ) in " ".join(part.split())
+
+
 def test_a_plan_of_one_touchpoint_reads_in_the_singular(contract):
     plan = contract.tables["plan"].copy()
     first = plan.index[plan["selected"]][0]
