@@ -819,6 +819,31 @@ def _plan_missing(plan_summary: Mapping[str, Any], roi) -> str:
     return "plan"
 
 
+def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
+    """Which of the ROI table's first ``n`` gains (those the summary names)
+    are within noise, in words; empty without a rule of noise or when none is.
+
+    Examples
+    --------
+    >>> rows = [{"facet": "a", "beyond_noise": True},
+    ...         {"facet": "b", "beyond_noise": False}]
+    >>> _gains_note({"noise": True, "rows": rows})
+    'Of these, b is within sampling noise.'
+    >>> _gains_note({"noise": True, "rows": rows[1:]})
+    'None of these gains is beyond sampling noise.'
+    """
+    if not roi or not roi.get("noise"):
+        return ""
+    first = roi["rows"][:n]
+    unclear = [_label(r) for r in first if not r.get("beyond_noise")]
+    if not unclear:
+        return ""
+    if len(unclear) == len(first):
+        return "None of these gains is beyond sampling noise."
+    verb = "is" if len(unclear) == 1 else "are"
+    return f"Of these, {_label_list(unclear)} {verb} within sampling noise."
+
+
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     if isinstance(result, AnalysisResult):
         return result.tables, result.summary
@@ -1136,6 +1161,7 @@ class Report:
                 for r in tracking["rows"][:4]
             ]
         return {
+            "gains_note": _gains_note(sections["roi"]["roi"]),
             "top": top,
             "top_text": _label_list(top),
             "hidden": hidden,

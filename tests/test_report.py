@@ -913,14 +913,14 @@ def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
     lead = " ".join(sections(html)["summary"].split())
     assert "beyond sampling noise for none of the 12 touchpoints." in lead
     gains = lead.split("Largest gains.")[1].split("</li>")[0]
-    assert "None of the gains is beyond sampling noise." in gains
+    assert "None of these gains is beyond sampling noise." in gains
     assert "All 12 touchpoints, the most important first." in html
     assert "most important of 12" not in html
     assert "10 motivators; all 12 touchpoints" in html
     html = em.Report(contract, top=5).html()
     assert "The 5 most important of 12 touchpoints." in html
     assert "10 motivators; the 5 most important of 12 touchpoints" in html
-    assert "None of the gains" not in html
+    assert "None of these gains" not in html
 
 
 def test_the_plan_table_says_how_many_touchpoints_it_leaves_out(contract):
@@ -967,6 +967,19 @@ def test_a_budget_without_costs_shows_no_plan_figure(contract):
     assert "from the plan" not in lead and "0.0 pts" not in lead
     assert "Add each improvement's cost to the catalog to get a plan." in lead
     assert str(escape(MISSING["plan_cost"])) in sections(html)["roi"]
+
+
+def test_the_summary_says_which_of_its_largest_gains_are_within_noise(contract):
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    roi = tables["roi"].copy()
+    roi["beyond_noise"] = [True, False] + [False] * (len(roi) - 2)
+    tables["roi"] = roi
+    summary = dict(contract.summary, plan={"noise": {"n_raise": 1, "n_lower": 0}})
+    lead = sections(em.Report({"tables": tables, "summary": summary}).html())
+    lead = " ".join(lead["summary"].split())
+    second, third = roi["label"].iloc[1], roi["label"].iloc[2]
+    assert f"Of these, {second} and {third} are within sampling noise." in lead
 
 
 def test_costs_without_a_population_make_no_return_claim_or_empty_chart(contract):
