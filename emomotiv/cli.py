@@ -1340,7 +1340,7 @@ def _print_controls(controls) -> None:
         return
     print("Not explained by the touchpoints (share of all importance):")
     for row in controls.itertuples():
-        print(f"  {row.label:<44} {row.importance:6.1%}")
+        print(f"  {_label(row.label):<44} {row.importance:6.1%}")
 
 
 def _print_stated_value(summary: dict) -> None:

@@ -269,6 +269,18 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     assert "adds 1,520." in capsys.readouterr().out
 
 
+def test_console_controls_print_their_labels_terminal_safe(capsys):
+    from emomotiv.cli import _print_controls
+
+    controls = pd.DataFrame(
+        {"label": ["\x1b[31mregion\x1b[0m", "x" * 80], "importance": [0.028, 0.01]}
+    )
+    _print_controls(controls)
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split() == ["region", "2.8%"]
+    assert "\x1b" not in "".join(out) and "x" * 41 not in out[2]
+
+
 def test_console_names_the_quadrants_in_words(capsys):
     from emomotiv.cli import _print_stated_value
 
