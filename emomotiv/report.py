@@ -1074,6 +1074,7 @@ class Report:
                 flagged[column].abs().sort_values(ascending=False).index
             )
             out["rows"] = _records(flagged.head(self.top))
+            out["n_rows"] = len(flagged)  # those the table would list
             out["column"] = column
             out["flag"] = flag
             out["n_flagged"] = int(changes[flag].astype(bool).sum()) if flag else None

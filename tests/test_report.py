@@ -1105,6 +1105,20 @@ def test_the_analysis_report_prints_an_amount_change_and_its_interval_alike(
     assert all(cell in row for cell in cells), row
 
 
+def test_the_change_table_says_how_many_flagged_touchpoints_it_leaves_out(contract):
+    tables = dict(contract.tables)
+    tables["changes"] = tables["changes"].assign(flagged=True)
+    n = len(tables["changes"])
+    report = em.Report({"tables": tables, "summary": contract.summary}, top=5)
+    part = " ".join(sections(report.html())["changes"].split())
+    assert (
+        f"5 of the {n} touchpoints that changed beyond noise shown, the largest "
+        "changes first; every touchpoint is in <code>changes.csv</code>."
+    ) in part
+    part = sections(em.Report(contract).html())["changes"]
+    assert "changed beyond noise shown" not in part
+
+
 def test_a_headline_measure_not_tested_says_so_as_in_the_compare_report(contract):
     """A blank "Beyond noise" cell reads as missing data; the compare report
     says "not tested", and so does the analysis report."""
