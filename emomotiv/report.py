@@ -401,7 +401,13 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
         "left_out": info.get("left_out"),
         "alpha": info.get("alpha", 0.05),
         "unranked": [
-            {"name": name, "n": s.get("n"), "note": s.get("note")}
+            {
+                "name": name,
+                "n": s.get("n"),
+                "note": s.get("note"),
+                # a note that gives the size already: not said twice
+                "sized": f"{s.get('n')} respondents" in str(s.get("note")),
+            }
             for name, s in sizes.items()
             if not s.get("ranked")
         ],

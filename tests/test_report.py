@@ -213,6 +213,25 @@ def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
     assert str(escape(MISSING["value_link"])) in roi
 
 
+def test_a_segment_left_unranked_is_sized_once(contract):
+    """The note of a segment below the minimum gives its size; the sentence
+    does not repeat it ("Retirement (120 respondents) is not ranked: 120
+    respondents, ..."); a note without the size gets it in brackets."""
+    part = " ".join(sections(em.Report(contract).html())["drivers"].split())
+    assert (
+        "Segment <strong>Retirement</strong> is not ranked: 120 respondents, below "
+        "the minimum of 300."
+    ) in part
+    summary = dict(contract.summary)
+    sizes = dict(summary["segments"]["segments"])
+    note = "not ranked: the outcome takes one value in this segment"
+    sizes["Retirement"] = dict(sizes["Retirement"], note=note)
+    summary["segments"] = dict(summary["segments"], segments=sizes)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    part = " ".join(sections(html)["drivers"].split())
+    assert f"Segment <strong>Retirement</strong> (120 respondents) is {note}." in part
+
+
 def test_segments_where_none_differs_say_so(contract):
     tables = dict(contract.tables)
     seg = tables["segment_drivers"].copy()
