@@ -1063,12 +1063,15 @@ def _print_tracking(tracking: dict, changes) -> None:
             f"  (a share had to move by about {100 * detectable:.1f} points to be "
             "flagged, the median over the facets: a smaller change goes unflagged)"
         )
-    for row in changes[changes["flagged"]].head(10).itertuples():
+    flagged = changes[changes["flagged"]]
+    for row in flagged.head(10).itertuples():
         print(
             f"  {_label(row.label):<40} {row.importance_before:6.1%} -> "
             f"{row.importance_after:6.1%}  (rank {row.rank_before} -> "
             f"{row.rank_after})"
         )
+    if len(flagged) > 10:
+        print(f"  ({len(flagged) - 10:,} more flagged in changes.csv)")
     for line in touchpoint_notes(tracking, changes):
         print(_safe(line))
     sizes = tracking.get("sample_size") or {}
@@ -1077,14 +1080,17 @@ def _print_tracking(tracking: dict, changes) -> None:
     kpis = tracking["kpis"]
     if kpis:
         tested = any("beyond_noise" in kpi for kpi in kpis.values())
-        print(
-            "Headline measures"
-            + (
-                " (only the connected share is tested against noise):"
-                if tested
-                else " (not tested against noise):"
+        if tested and len(kpis) == 1:
+            print("Headline measures:")
+        else:
+            print(
+                "Headline measures"
+                + (
+                    " (only the connected share is tested against noise):"
+                    if tested
+                    else " (not tested against noise):"
+                )
             )
-        )
     noise = {True: " (beyond noise)", False: " (within noise)"}
     for name, kpi in kpis.items():
         before, after = _kpi(name, kpi["before"]), _kpi(name, kpi["after"])
@@ -1250,7 +1256,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._validation import ValidationError
     from .io import output_lock, output_problems, save_analysis
     from .pipeline import _checked_inputs, analyze
-    from .report import outcome_label, score_outcome
+    from .report import score_outcome
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
@@ -1286,16 +1292,8 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
     for note in result.summary["warnings"]:
         print(f"warning: {_safe(note)}", file=sys.stderr)
-    print(f'Top drivers of "{outcome_label(result.summary)}":')
+    _print_drivers(result.summary, result.drivers)
     top_k = result.summary["uncertainty"].get("top_k")
-    for row in result.drivers.head(10).itertuples():
-        line = f"  {row.rank:>2}. {_label(row.label):<40} {row.importance:6.1%}"
-        if row.importance_low == row.importance_low:  # not NaN: bootstrapped
-            line += (
-                f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
-                f"  p(top {top_k}) {row.p_top:.0%}"
-            )
-        print(line)
     stability = result.summary["uncertainty"].get("stability") or {}
     if stability.get("top_k_overlap") is not None:
         share = format_against(
@@ -1312,11 +1310,30 @@ def _analyze(args: argparse.Namespace) -> int:
     _print_stated_value(result.summary)
     plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)
     _print_noise(plan, score)
-    _print_plan(plan, score)
+    _print_plan(plan, score, priced=bool(len(result.tables.get("plan", ()))))
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)
     return 0
+
+
+def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
+    """The first ``shown`` touchpoints of the ranking, then how many more
+    drivers.csv holds."""
+    from .report import outcome_label
+
+    print(f'Top drivers of "{_safe(outcome_label(summary))}":')
+    top_k = summary["uncertainty"].get("top_k")
+    for row in drivers.head(shown).itertuples():
+        line = f"  {row.rank:>2}. {_label(row.label):<40} {row.importance:6.1%}"
+        if row.importance_low == row.importance_low:  # not NaN: bootstrapped
+            line += (
+                f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
+                f"  p(top {top_k}) {row.p_top:.0%}"
+            )
+        print(line)
+    if len(drivers) > shown:
+        print(f"  ({len(drivers) - shown:,} more in drivers.csv)")
 
 
 def _print_controls(controls) -> None:
@@ -1324,15 +1341,18 @@ def _print_controls(controls) -> None:
         return
     print("Not explained by the touchpoints (share of all importance):")
     for row in controls.itertuples():
-        print(f"  {row.label:<44} {row.importance:6.1%}")
+        print(f"  {_label(row.label):<44} {row.importance:6.1%}")
 
 
 def _print_stated_value(summary: dict) -> None:
-    from .report import _money
+    from .report import QUADRANTS, _money
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     if stated.get("rank_correlation") is not None:
-        counts = ", ".join(f"{n} {q}" for q, n in stated["counts"].items())
+        counts = ", ".join(
+            f"{n} {_quadrant_name(QUADRANTS.get(q, q), n)}"
+            for q, n in stated["counts"].items()
+        )
         print(
             f"Stated vs derived: rank correlation {stated['rank_correlation']:.2f}; "
             f"{counts}."
@@ -1344,6 +1364,13 @@ def _print_stated_value(summary: dict) -> None:
             f"{value['multiplier_high']:.2f}); one more connected customer adds "
             f"{_money(value['value_per_connected'])}."
         )
+
+
+def _quadrant_name(name: str, n: int) -> str:
+    """'1 hidden driver', '2 hidden drivers', '7 table stakes': a quadrant's
+    name in words for a count of ``n``."""
+    name = name.lower().replace("_", " ")
+    return name + "s" if n != 1 and name.endswith("driver") else name
 
 
 def _print_noise(plan: dict, score: str | None = None) -> None:
@@ -1360,12 +1387,19 @@ def _print_noise(plan: dict, score: str | None = None) -> None:
     )
 
 
-def _print_plan(plan: dict, score: str | None = None) -> None:
+def _print_plan(plan: dict, score: str | None = None, *, priced: bool = True) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
-    its own units rather than points of the connected share."""
+    its own units rather than points of the connected share; ``priced`` is
+    False when no improvement has a cost (the plan table is empty)."""
     from .report import VALUE_SOURCES, _change, _money
 
     if plan.get("budget") is None or plan.get("selected") is None:
+        return
+    if not priced:
+        print(
+            f"Plan within {plan['budget']:,.0f}: none made, no improvement has a "
+            "cost; add a cost column to the catalog."
+        )
         return
     if not plan["n_selected"]:
         print(
@@ -1499,6 +1533,8 @@ def _print_value_drivers(summary: dict, table) -> None:
             "through connection than the value model finds in all, or the other "
             "sign; read it as connection carrying most, or none, of the effect)"
         )
+    if len(rows) > len(shown):
+        print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")
 
 
 COMMANDS = {

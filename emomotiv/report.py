@@ -87,6 +87,11 @@ MISSING = {
         "No customer value was provided: pass a value column (--value COL) to "
         "link connection to what customers are worth."
     ),
+    "value_link": (
+        "The value column was not linked to connection: that needs to know who "
+        "is connected, from a 0/1 connection outcome or motivator items "
+        "(motivator__<name> columns)."
+    ),
     "roi": (
         "No improvement scenarios were provided: run the simulation (a population "
         "size, --population N) to see what a one-point improvement of each "
@@ -95,6 +100,14 @@ MISSING = {
     "plan": (
         "No plan was made: pass a budget (--budget X) and the cost of each "
         "improvement (the catalog's cost column)."
+    ),
+    "plan_budget": (
+        "No plan was made: pass a budget (--budget X) to fund the improvements "
+        "that return the most within it (the catalog gives their costs)."
+    ),
+    "plan_cost": (
+        "No plan was made: a budget was given, but no improvement has a cost; "
+        "add a cost column to the catalog."
     ),
     "changes": (
         "No earlier wave was provided: run analyze --wave COL on a survey with "
@@ -314,6 +327,21 @@ def _points(value, digits: int = 1) -> str:
     return f"{100 * value:+.{digits}f} pts"
 
 
+def _signed(text: str) -> str:
+    """A change as formatted (:func:`_money`, :func:`_num`) with its sign:
+    "+" before a rise, a fall keeps its "-", and a change shown as zero or
+    "n/a" none.
+
+    Examples
+    --------
+    >>> _signed("12.5"), _signed("-3.1 m"), _signed("0.00"), _signed("n/a")
+    ('+12.5', '-3.1 m', '0.00', 'n/a')
+    """
+    if text.startswith("-") or not any(c in "123456789" for c in text):
+        return text
+    return "+" + text
+
+
 def _times(value, digits: int = 1) -> str:
     value = _number(value)
     return "n/a" if value is None else f"{value:z,.{digits}f}×"
@@ -373,7 +401,13 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
         "left_out": info.get("left_out"),
         "alpha": info.get("alpha", 0.05),
         "unranked": [
-            {"name": name, "n": s.get("n"), "note": s.get("note")}
+            {
+                "name": name,
+                "n": s.get("n"),
+                "note": s.get("note"),
+                # a note that gives the size already: not said twice
+                "sized": f"{s.get('n')} respondents" in str(s.get("note")),
+            }
             for name, s in sizes.items()
             if not s.get("ranked")
         ],
@@ -782,6 +816,40 @@ def _effect_rows(
     return roi.loc[keep], counts
 
 
+def _plan_missing(plan_summary: Mapping[str, Any], roi) -> str:
+    """The :data:`MISSING` key that says why no plan was made: the budget,
+    the costs, or both."""
+    budget, costs = plan_summary.get("budget") is not None, bool(roi and roi["cost"])
+    if budget != costs:
+        return "plan_budget" if costs else "plan_cost"
+    return "plan"
+
+
+def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
+    """Which of the ROI table's first ``n`` gains (those the summary names)
+    are within noise, in words; empty without a rule of noise or when none is.
+
+    Examples
+    --------
+    >>> rows = [{"facet": "a", "beyond_noise": True},
+    ...         {"facet": "b", "beyond_noise": False}]
+    >>> _gains_note({"noise": True, "rows": rows})
+    'Of these, b is within sampling noise.'
+    >>> _gains_note({"noise": True, "rows": rows[1:]})
+    'None of these gains is beyond sampling noise.'
+    """
+    if not roi or not roi.get("noise"):
+        return ""
+    first = roi["rows"][:n]
+    unclear = [_label(r) for r in first if not r.get("beyond_noise")]
+    if not unclear:
+        return ""
+    if len(unclear) == len(first):
+        return "None of these gains is beyond sampling noise."
+    verb = "is" if len(unclear) == 1 else "are"
+    return f"Of these, {_label_list(unclear)} {verb} within sampling noise."
+
+
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     if isinstance(result, AnalysisResult):
         return result.tables, result.summary
@@ -931,6 +999,7 @@ class Report:
             )
             out["n_motivators"] = len(columns)
             out["n_shown"] = shown
+            out["n_total"] = len(motivators)
         tiers = _table(tables, "tiers")
         out["tiers"] = _records(tiers)
         columns = [] if tiers is None else list(tiers.columns)
@@ -966,6 +1035,7 @@ class Report:
                 "noise_rule": (plan_summary.get("noise") or {}).get("rule"),
             }
         if _has(plan, "facet", "delta_connected"):
+            n_total = len(plan)
             if "selected" in plan:
                 chosen = plan["selected"].fillna(False).astype(bool)
                 rest = plan.loc[~chosen].head(PLAN_EXTRA_ROWS)
@@ -979,6 +1049,7 @@ class Report:
                     "plan",
                 ),
                 "rows": rows,
+                "n_total": n_total,
                 "value": _has(plan, "delta_value"),
                 "noise": _clear(plan)[1] == "noise",
                 "within_noise": [_label(r) for r in rows if r["facet"] in within],
@@ -1009,6 +1080,7 @@ class Report:
                 flagged[column].abs().sort_values(ascending=False).index
             )
             out["rows"] = _records(flagged.head(self.top))
+            out["n_rows"] = len(flagged)  # those the table would list
             out["column"] = column
             out["flag"] = flag
             out["n_flagged"] = int(changes[flag].astype(bool).sum()) if flag else None
@@ -1096,6 +1168,7 @@ class Report:
                 for r in tracking["rows"][:4]
             ]
         return {
+            "gains_note": _gains_note(sections["roi"]["roi"]),
             "top": top,
             "top_text": _label_list(top),
             "hidden": hidden,
@@ -1125,6 +1198,8 @@ class Report:
         tables, summary = _as_parts(self.result)
         drivers = tables["drivers"]
         data = dict(summary.get("data") or {})
+        roles = data.get("roles")
+        roles = roles if isinstance(roles, Mapping) else {}
         outcome = outcome_label(summary)
         model = dict(summary.get("model") or {})
         value = summary.get("value")
@@ -1174,6 +1249,9 @@ class Report:
             )
             else None,
             "value_skipped": value.get("skipped"),
+            # a value column given but not linked is not a value missing
+            "value_missing": "value_link" if value and roles.get("value") else "value",
+            "plan_missing": _plan_missing(plan_summary, sections["roi"]["roi"]),
             "stated_skipped": stated.get("skipped"),
             "stages_skipped": "every touchpoint is in one stage" if lone else None,
             "waves": self._waves(summary),
@@ -1211,6 +1289,7 @@ class Report:
             points=_points,
             times=_times,
             gross=_gross,
+            signed=_signed,
             p_value=_p_value,
             label=_label,
             number=_number,

@@ -269,6 +269,29 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     assert "adds 1,520." in capsys.readouterr().out
 
 
+def test_console_controls_print_their_labels_terminal_safe(capsys):
+    from emomotiv.cli import _print_controls
+
+    controls = pd.DataFrame(
+        {"label": ["\x1b[31mregion\x1b[0m", "x" * 80], "importance": [0.028, 0.01]}
+    )
+    _print_controls(controls)
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split() == ["region", "2.8%"]
+    assert "\x1b" not in "".join(out) and "x" * 41 not in out[2]
+
+
+def test_console_names_the_quadrants_in_words(capsys):
+    from emomotiv.cli import _print_stated_value
+
+    counts = {"core_driver": 2, "hidden_driver": 1, "table_stakes": 7}
+    _print_stated_value({"stated": {"rank_correlation": -0.21, "counts": counts}})
+    assert capsys.readouterr().out == (
+        "Stated vs derived: rank correlation -0.21; 2 core drivers, 1 hidden "
+        "driver, 7 table stakes.\n"
+    )
+
+
 def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
     from emomotiv.cli import _print_segments
 
@@ -384,6 +407,64 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     assert out[-1].startswith("  (above 100% or below 0%: the connection model")
 
 
+def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
+    from emomotiv.cli import _print_drivers, _print_tracking, _print_value_drivers
+
+    n = 14
+    drivers = pd.DataFrame(
+        {
+            "label": [f"T{i}" for i in range(n)],
+            "rank": range(1, n + 1),
+            "importance": np.linspace(0.14, 0.04, n),
+            "importance_low": np.nan,
+            "importance_high": np.nan,
+        }
+    )
+    summary = {"data": {"roles": {"connection": "connected"}}, "uncertainty": {}}
+    _print_drivers(summary, drivers)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 12 and out[-1] == "  (4 more in drivers.csv)"
+    _print_drivers(summary, drivers.head(10))
+    assert "more" not in capsys.readouterr().out
+    values = drivers.assign(delta_value=np.linspace(50, -10, n))
+    _print_value_drivers({"value_drivers": {}}, values)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 7 and out[-1] == "  (9 more in value_drivers.csv)"
+    # after the note on the shares shown, which reads on the rows above it
+    _print_value_drivers({"value_drivers": {}}, values.assign(share_via_connection=2))
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2].startswith("  (above 100%") and out[-1].startswith("  (9 more")
+    changes = drivers.assign(
+        flagged=True,
+        importance_before=0.05,
+        importance_after=0.06,
+        rank_before=1,
+        rank_after=2,
+    )
+    tracking = {"waves": {"before": "Q1", "after": "Q2"}, "kpis": {}}
+    tracking |= {"n_flagged": n, "n_facets": n}
+    _print_tracking(tracking, changes)
+    assert "  (4 more flagged in changes.csv)" in capsys.readouterr().out
+
+
+def test_console_speaks_of_other_measures_only_where_there_are(capsys):
+    from emomotiv.cli import _print_tracking
+
+    changes = pd.DataFrame({"flagged": [False]})
+    share = {"before": 0.305, "after": 0.244, "beyond_noise": True}
+    tracking = {"waves": {"before": "Q1", "after": "Q2"}, "n_flagged": 0}
+    tracking |= {"n_facets": 14, "kpis": {"connected_share": share}}
+    _print_tracking(tracking, changes)
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [
+        "Headline measures:",
+        "  Connected share: 30.5% -> 24.4% (beyond noise)",
+    ]
+    tracking["kpis"] |= {"value_multiplier": {"before": 2.0, "after": 2.1}}
+    _print_tracking(tracking, changes)
+    assert "(only the connected share is tested" in capsys.readouterr().out
+
+
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     from emomotiv.cli import _print_plan
 
@@ -408,6 +489,20 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     out = capsys.readouterr().out
     assert "connected share +46.6 points together" in out
     assert "fund 2 facets" in out and "value per connected customer 400" in out
+
+
+def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):
+    from emomotiv.cli import _print_plan
+
+    plan = {"budget": 100000.0, "selected": [], "n_selected": 0, "spent": 0.0}
+    _print_plan(plan, priced=False)
+    out = capsys.readouterr().out
+    assert out == (
+        "Plan within 100,000: none made, no improvement has a cost; add a cost "
+        "column to the catalog.\n"
+    )
+    _print_plan(plan)
+    assert "no touchpoint's improvement fits the budget" in capsys.readouterr().out
 
 
 def test_console_noise_counts_agree_with_their_verbs(capsys):

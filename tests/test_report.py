@@ -175,6 +175,8 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
     summary["tracking"] = {"kpis": "not a mapping"}
     summary["agreement"] = {"spearman": {}, "disagreements": [{"facet": "x"}]}
     summary["value"] = {"multiplier": None, "skipped": "skipped: no value column"}
+    roles = {k: v for k, v in summary["data"]["roles"].items() if k != "value"}
+    summary["data"] = dict(summary["data"], roles=roles)
     summary["diagnostics"] = {"vif_top": None}
     html = em.Report({"tables": tables, "summary": summary}).html()
     parts = sections(html)
@@ -194,6 +196,40 @@ def test_value_per_connected_customer_is_shown_without_a_multiplier(contract):
     assert str(escape(MISSING["value"])) not in roi
     assert "Value per connected customer" in roi
     assert f"not estimated: {note}" in roi
+
+
+def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
+    """A score outcome without motivators has a value column but no rule for
+    who is connected: the report says why the link is missing, not that no
+    value column was given."""
+    summary = dict(contract.summary)
+    assert summary["data"]["roles"]["value"]
+    reason = "skipped: none: the outcome is not 0/1 and there are no motivators"
+    summary["value"] = {"multiplier": None, "skipped": reason}
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    roi = sections(html)["roi"].split("One-point")[0]
+    assert str(escape(MISSING["value"])) not in roi
+    assert "No customer value was provided" not in roi
+    assert str(escape(MISSING["value_link"])) in roi
+
+
+def test_a_segment_left_unranked_is_sized_once(contract):
+    """The note of a segment below the minimum gives its size; the sentence
+    does not repeat it ("Retirement (120 respondents) is not ranked: 120
+    respondents, ..."); a note without the size gets it in brackets."""
+    part = " ".join(sections(em.Report(contract).html())["drivers"].split())
+    assert (
+        "Segment <strong>Retirement</strong> is not ranked: 120 respondents, below "
+        "the minimum of 300."
+    ) in part
+    summary = dict(contract.summary)
+    sizes = dict(summary["segments"]["segments"])
+    note = "not ranked: the outcome takes one value in this segment"
+    sizes["Retirement"] = dict(sizes["Retirement"], note=note)
+    summary["segments"] = dict(summary["segments"], segments=sizes)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    part = " ".join(sections(html)["drivers"].split())
+    assert f"Segment <strong>Retirement</strong> (120 respondents) is {note}." in part
 
 
 def test_segments_where_none_differs_say_so(contract):
@@ -863,6 +899,108 @@ def test_no_cost_wording_without_costs(contract):
     assert "value for effort" not in html and "for the money" not in html
 
 
+def test_no_plan_asks_only_for_what_it_lacks(contract):
+    """Costs without a budget ask for a budget; a budget without costs for
+    costs; neither, for both."""
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    no_cost = dict(tables, roi=tables["roi"].drop(columns=["cost", "roi"]))
+    cases = [
+        (tables, {}, "plan_budget"),
+        (no_cost, {"budget": 300_000.0}, "plan_cost"),
+        (no_cost, {}, "plan"),
+    ]
+    for frames, plan, key in cases:
+        summary = dict(contract.summary, plan=plan)
+        html = em.Report({"tables": frames, "summary": summary}).html()
+        roi = sections(html)["roi"]
+        assert str(escape(MISSING[key])) in roi, key
+        others = {"plan", "plan_budget", "plan_cost"} - {key}
+        assert not any(str(escape(MISSING[k])) in roi for k in others), key
+
+
+def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
+    """No gain beyond noise: "for none of the 12", not "for 0 of the 12", and
+    the largest gains say they are within noise; a chart of every touchpoint
+    says "All 12", not "The 12 most important of 12"."""
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    tables["roi"] = tables["roi"].drop(columns=["cost", "roi"])
+    noise = dict(contract.summary["plan"]["noise"], n_raise=0, n_lower=0)
+    summary = dict(contract.summary, plan={"noise": noise})
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    lead = " ".join(sections(html)["summary"].split())
+    assert "beyond sampling noise for none of the 12 touchpoints." in lead
+    gains = lead.split("Largest gains.")[1].split("</li>")[0]
+    assert "None of these gains is beyond sampling noise." in gains
+    assert "All 12 touchpoints, the most important first." in html
+    assert "most important of 12" not in html
+    assert "10 motivators; all 12 touchpoints" in html
+    html = em.Report(contract, top=5).html()
+    assert "The 5 most important of 12 touchpoints." in html
+    assert "10 motivators; the 5 most important of 12 touchpoints" in html
+    assert "None of these gains" not in html
+
+
+def test_the_plan_table_says_how_many_touchpoints_it_leaves_out(contract):
+    plan = contract.tables["plan"]
+    chosen = int(plan["selected"].sum())
+    shown = chosen + min(5, len(plan) - chosen)
+    assert shown < len(plan), "the contract's plan has rows to leave out"
+    part = sections(em.Report(contract).html())["roi"].split("Recommended plan")[1]
+    assert (
+        f"{shown} of {len(plan)} touchpoints shown: the {chosen} in the plan and "
+        f"the next {shown - chosen} by priority; every touchpoint is in "
+        "<code>plan.csv</code>."
+    ) in " ".join(part.split())
+
+
+def test_a_plan_of_one_touchpoint_reads_in_the_singular(contract):
+    plan = contract.tables["plan"].copy()
+    first = plan.index[plan["selected"]][0]
+    plan["selected"] = plan.index == first
+    summary = dict(contract.summary)
+    summary["plan"] = dict(
+        summary["plan"], n_selected=1, selected=[plan.at[first, "facet"]]
+    )
+    tables = dict(contract.tables, plan=plan)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    callout = " ".join(sections(html)["roi"].split("Recommended plan")[1].split())
+    assert "It is expected to add" in callout and "Together they" not in callout
+    assert "one at a time" not in callout
+    full = " ".join(sections(em.Report(contract).html())["roi"].split())
+    assert "Together they are expected to add" in full and "one at a time" in full
+
+
+def test_a_budget_without_costs_shows_no_plan_figure(contract):
+    """A budget with no priced improvement funds nothing: no "+0.0 pts from
+    the plan" card, and the summary asks for the costs, not for a budget."""
+    tables = dict(contract.tables)
+    tables["plan"] = tables["plan"].iloc[:0]
+    tables["roi"] = tables["roi"].drop(columns=["cost", "roi"])
+    plan = {"budget": 100_000.0, "n_selected": 0, "selected": [], "spent": 0.0}
+    plan |= {"combined_delta_connected": 0.0, "noise": {"n_raise": 2, "n_lower": 0}}
+    summary = dict(contract.summary, plan=plan)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    lead = " ".join(sections(html)["summary"].split())
+    assert "from the plan" not in lead and "0.0 pts" not in lead
+    assert "Add each improvement's cost to the catalog to get a plan." in lead
+    assert str(escape(MISSING["plan_cost"])) in sections(html)["roi"]
+
+
+def test_the_summary_says_which_of_its_largest_gains_are_within_noise(contract):
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    roi = tables["roi"].copy()
+    roi["beyond_noise"] = [True, False] + [False] * (len(roi) - 2)
+    tables["roi"] = roi
+    summary = dict(contract.summary, plan={"noise": {"n_raise": 1, "n_lower": 0}})
+    lead = sections(em.Report({"tables": tables, "summary": summary}).html())
+    lead = " ".join(lead["summary"].split())
+    second, third = roi["label"].iloc[1], roi["label"].iloc[2]
+    assert f"Of these, {second} and {third} are within sampling noise." in lead
+
+
 def test_costs_without_a_population_make_no_return_claim_or_empty_chart(contract):
     tables = dict(contract.tables)
     tables.pop("plan", None)
@@ -967,9 +1105,68 @@ def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
     summary = {**comparison.summary, "kpis": {"value_per_connected": kpi}}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
     row = sections(html)["kpis"].split("<tbody>")[1]
-    cells = [">1,210<", ">1,306<", ">12.5<", ">0.8 to 41.0<"]
+    cells = [">1,210<", ">1,306<", ">+12.5<", ">+0.8 to +41.0<"]
     assert all(cell in row for cell in cells), row
     assert "<td>Value per connected customer</td>" in row
+
+
+def test_the_analysis_report_prints_an_amount_change_and_its_interval_alike(
+    contract,
+):
+    """As the compare report: "+12.5 (+0.8 to +41.0)", not "12.5 (0.793 to 41)"."""
+    kpi = {"before": 1210.4, "after": 1305.9, "change": 12.5}
+    kpi |= {"change_low": 0.793, "change_high": 41.04}
+    tracking = dict(contract.summary["tracking"], kpis={"value_per_connected": kpi})
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    row = sections(html)["changes"].split("Headline measures")[1]
+    cells = [">1,210<", ">1,306<", ">+12.5<", ">+0.8 to +41.0<"]
+    assert all(cell in row for cell in cells), row
+
+
+def test_the_change_table_says_how_many_flagged_touchpoints_it_leaves_out(contract):
+    tables = dict(contract.tables)
+    tables["changes"] = tables["changes"].assign(flagged=True)
+    n = len(tables["changes"])
+    report = em.Report({"tables": tables, "summary": contract.summary}, top=5)
+    part = " ".join(sections(report.html())["changes"].split())
+    assert (
+        f"5 of the {n} touchpoints that changed beyond noise shown, the largest "
+        "changes first; every touchpoint is in <code>changes.csv</code>."
+    ) in part
+    part = sections(em.Report(contract).html())["changes"]
+    assert "changed beyond noise shown" not in part
+
+
+def test_a_headline_measure_not_tested_says_so_as_in_the_compare_report(contract):
+    """A blank "Beyond noise" cell reads as missing data; the compare report
+    says "not tested", and so does the analysis report."""
+    part = sections(em.Report(contract).html())["changes"]
+    rows = part.split("Headline measures")[1].split("</tbody>")[0].split("<tr>")
+    multiplier = next(r for r in rows if "Value multiplier" in r)
+    assert '<td class="c">not tested</td>' in multiplier
+    share = next(r for r in rows if "Connected share" in r)
+    assert '<td class="c">no</td>' in share
+
+
+def test_a_change_in_an_amount_or_a_number_carries_its_sign(comparison, contract):
+    """A rise reads "+14.1" as a share's reads "+0.9 pts", in both reports."""
+    from emomotiv.results import WaveComparison
+
+    kpis = {
+        "value_per_connected": {"before": 2990.3, "after": 3004.3, "change": 14.06},
+        "value_multiplier": {"before": 2.3, "after": 2.1, "change": -0.2},
+    }
+    kpis["value_multiplier"] |= {"change_low": -0.45, "change_high": 0.05}
+    summary = {**comparison.summary, "kpis": kpis}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    row = sections(html)["kpis"].split("<tbody>")[1]
+    assert ">+14.1<" in row and ">-0.20<" in row and ">-0.45 to +0.05<" in row
+    tracking = dict(contract.summary["tracking"], kpis=kpis)
+    summary = dict(contract.summary, tracking=tracking)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    row = sections(html)["changes"].split("Headline measures")[1]
+    assert ">+14.1<" in row and ">-0.20<" in row and ">-0.45 to +0.05<" in row
 
 
 def test_reports_say_when_no_touchpoint_moved(comparison, contract):
@@ -987,6 +1184,36 @@ def test_reports_say_when_no_touchpoint_moved(comparison, contract):
     part = sections(html)["changes"]
     assert "No touchpoint changed importance beyond sampling noise" in part
     assert "<strong>0</strong>" not in part and "(in colour below)" not in part
+
+
+def test_compare_report_leads_with_the_connected_share_and_its_noise(comparison):
+    """What moved names the headline share's move beside the touchpoints',
+    beyond noise or not, as the analysis report's summary card does."""
+    from emomotiv.results import WaveComparison
+
+    lead = sections(em.ComparisonReport(comparison).html())["summary"]
+    assert (
+        "The connected share went from <strong>25.0%</strong> in 2026Q2 to "
+        "<strong>27.0%</strong> in 2026Q3 (+2.0 pts, within sampling noise)."
+    ) in lead
+    share = {"before": 0.305, "after": 0.244, "change": -0.061, "beyond_noise": True}
+    summary = {**comparison.summary, "kpis": {"connected_share": share}}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    assert "(-6.1 pts, beyond sampling noise)" in sections(html)["summary"]
+
+
+def test_compare_report_speaks_of_other_measures_only_where_there_are(comparison):
+    from emomotiv.results import WaveComparison
+
+    html = em.ComparisonReport(comparison).html()
+    assert list(comparison.summary["kpis"]) == ["connected_share"]
+    note = sections(html)["kpis"].split('<p class="note">')[1]
+    assert "other measures" not in note
+    assert "The connected share's change is tested against sampling noise" in note
+    kpis = dict(comparison.summary["kpis"], value_multiplier={"before": 2.0})
+    summary = {**comparison.summary, "kpis": kpis}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    assert "the other measures' changes are not tested" in sections(html)["kpis"]
 
 
 def test_compare_report_escapes_user_text(comparison):
