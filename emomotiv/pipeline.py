@@ -248,8 +248,10 @@ def _value_step(
     }
     if schema.value is None:
         return None, {**empty, "skipped": "skipped: no value column (--value)"}
-    if measures.connected is None:
-        return None, {**empty, "skipped": f"skipped: {measures.connected_rule}"}
+    if measures.connected is None:  # the rule reads "none: <why>"
+        why = measures.connected_rule.removeprefix("none: ")
+        skipped = f"skipped: no rule for who is fully connected ({why})"
+        return None, {**empty, "skipped": skipped}
     keep = data[schema.value].notna().to_numpy()
     if churn is not None:
         keep = keep & data[churn].notna().to_numpy()

@@ -310,6 +310,7 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
         connection="score",
         connection_kind="score",
         satisfaction="satisfaction",
+        value="value",
         model=em.DriverModel(n_estimators=30, cv=0),
         n_boot=2,
         progress=False,
@@ -319,6 +320,10 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     assert (
         measures["tiers"] == {}
         and "no rule for who is fully connected" in (measures["note"])
+    )
+    assert result.summary["value"]["skipped"] == (  # not "skipped: none: the ..."
+        "skipped: no rule for who is fully connected (the outcome is not 0/1 "
+        "and there are no motivators)"
     )
     out = em.save_analysis(result, tmp_path / "run")
     assert not (out / "tiers.csv").exists() and (out / "drivers.csv").exists()

@@ -204,7 +204,10 @@ def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
     value column was given."""
     summary = dict(contract.summary)
     assert summary["data"]["roles"]["value"]
-    reason = "skipped: none: the outcome is not 0/1 and there are no motivators"
+    reason = (
+        "skipped: no rule for who is fully connected (the outcome is not 0/1 "
+        "and there are no motivators)"
+    )
     summary["value"] = {"multiplier": None, "skipped": reason}
     html = em.Report({"tables": contract.tables, "summary": summary}).html()
     roi = sections(html)["roi"].split("One-point")[0]
