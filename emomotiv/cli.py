@@ -1269,7 +1269,6 @@ def _analyze(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             result = analyze(survey, catalog, study=_shown_progress(study))
-        result.summary["study"]["options"]["progress"] = study.progress
         if args.study is not None:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
@@ -1548,7 +1547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _shown_progress(study):
     """The study to run: its progress bar off where stderr is not a terminal
     (a log file, a pipe, a scheduled job), where a bar is only carriage
-    returns and cursor codes. The study recorded keeps its own setting."""
+    returns and cursor codes. The study recorded holds no progress setting
+    (see :func:`emomotiv.pipeline._recorded_study`)."""
     if study.progress and not _is_terminal(sys.stderr):
         return study.replace(progress=False)
     return study

@@ -1020,7 +1020,12 @@ def _plan_step(
 
 
 def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
-    """``summary["study"]``: the settings, with the input paths when given."""
+    """``summary["study"]``: the settings, with the input paths when given.
+
+    ``n_jobs`` and ``progress`` say how this machine ran the study, not what
+    it computed (the same numbers at any value): they are left out, so that
+    the same study writes the same files on any machine.
+    """
     given = {"survey": survey, "catalog": catalog}
     given = {
         name: value if isinstance(value, str | PathLike) else getattr(study, name)
@@ -1031,7 +1036,10 @@ def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
         for name, value in given.items()
         if isinstance(value, str | PathLike)
     }
-    return study.replace(**paths).to_dict()
+    record = study.replace(**paths).to_dict()
+    for name in ("n_jobs", "progress"):
+        del record["options"][name]
+    return record
 
 
 def analyze(
