@@ -723,6 +723,10 @@ def _new_file(path: str, *, force: bool, inputs: dict[str, str | None]) -> Path:
             raise FileExistsError(
                 f"'{out}' is the {what} this command reads; write to another file."
             )
+    if out.is_dir():
+        raise FileExistsError(
+            f"'{out}' is a folder; --out names the file to write ('{out / 'NAME'}')."
+        )
     if out.exists() and not force:
         raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
     return out
@@ -1181,6 +1185,8 @@ def _sample(args: argparse.Namespace) -> int:
 
     out = Path(args.dir)
     targets = [out / "survey.csv", out / "facets.csv"]
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"'{out}' is a file; name a folder to write into.")
     existing = [str(p) for p in targets if p.exists()]
     if existing and not args.force:
         one = len(existing) == 1

@@ -67,6 +67,20 @@ def test_sample_names_one_file_in_the_singular(tmp_path, capsys):
     assert not (tmp_path / "survey.csv").exists()
 
 
+def test_a_file_given_for_a_folder_or_a_folder_for_a_file_is_named(tmp_path, capsys):
+    """No bare 'File exists' or 'Is a directory', and no --force that cannot
+    help: the message says which is which."""
+    (tmp_path / "survey.csv").write_text("a,connected\n1,0\n2,1\n")
+    assert main(["sample", str(tmp_path / "survey.csv"), "--force"]) == 2
+    assert "is a file; name a folder to write into" in capsys.readouterr().err
+    (tmp_path / "q3").mkdir()
+    for force in ([], ["--force"]):
+        args = ["init", str(tmp_path / "survey.csv"), "--out", str(tmp_path / "q3")]
+        assert main(args + force) == 2
+        assert "is a folder; --out names the file to write" in capsys.readouterr().err
+    assert list((tmp_path / "q3").iterdir()) == []
+
+
 def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     args = ["--catalog", str(sample_dir / "facets.csv"), "--connection", "connected"]
     assert main(["validate", str(sample_dir / "survey.csv"), *args]) == 0
