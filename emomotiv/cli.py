@@ -615,6 +615,10 @@ def _report(args: argparse.Namespace) -> int:
     manifest = (folder / MANIFEST_FILE).is_file()
     if manifest:  # a run's files as written, or a clear refusal
         check_manifest(folder)
+    asked = {"report.pdf": args.pdf, "figures": args.figures}
+    problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
+    if problems:
+        raise FileExistsError(problems[0])
     options = {} if args.title is None else {"title": args.title}
     report = Report.from_folder(folder, **options)
     if args.outcome_label is not None:
@@ -647,6 +651,23 @@ def _report(args: argparse.Namespace) -> int:
     if manifest:
         update_manifest(folder, rewritten)
     return 0
+
+
+def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
+    """A problem naming the files at ``names`` (files or folders of
+    ``folder``) that a command would write over but that the run there did
+    not write or that changed since, or none."""
+    from ._validation import preview
+    from .io import foreign_files
+
+    theirs = [n for name in names for n in foreign_files(folder, name)]
+    if not theirs:
+        return []
+    return [
+        f"'{folder}' holds {preview(theirs, 5)}, which this run would write "
+        "over, and which the emomotiv run there did not write or which "
+        "changed since. Move or delete them, or copy the folder elsewhere."
+    ]
 
 
 def _save_figures(report, folder: Path) -> list[str]:
@@ -1265,6 +1286,8 @@ def _analyze(args: argparse.Namespace) -> int:
         inputs=[study.survey, study.catalog, args.study],
         kind="analysis",
     )
+    if args.force and args.figures:
+        folder += _not_the_runs(Path(args.out), ["figures"])
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
     try:
         survey, catalog = _checked_inputs(study.survey, study.catalog, study)[:2]

@@ -1175,6 +1175,19 @@ def _earlier_run(target: Path) -> dict[str, str]:
     return own
 
 
+def foreign_files(folder: str | PathLike, under: str) -> list[str]:
+    """The files at ``under`` (a file or a folder, relative to ``folder``)
+    that the run saved in ``folder`` did not write, or that changed since
+    (see :func:`_earlier_run`): what writing there anew would lose."""
+    folder = Path(folder)
+    own = _earlier_run(folder)
+    return [
+        name
+        for name in _run_files(folder)
+        if (name == under or name.startswith(f"{under}/")) and name not in own
+    ]
+
+
 def _replace_run(target: Path, stage: Path) -> None:
     """Move the staged run into ``target``, replacing the earlier run whole.
 

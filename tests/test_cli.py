@@ -839,6 +839,34 @@ def test_report_figures_writes_each_chart_for_slides(
     assert pdfs[0][0].read_bytes() == pdfs[1][0].read_bytes()
 
 
+def test_figures_and_pdf_never_write_over_a_file_the_run_did_not_write(
+    small_dir, small_result, tmp_path, capsys
+):
+    """The user's own figures/drivers.png or report.pdf in a run's folder stop
+    'report --figures/--pdf' and 'analyze --force --figures' (before the
+    fit), untouched; the run's own figures are replaced as before."""
+    out = em.save_analysis(small_result, tmp_path / "run")
+    (out / "figures").mkdir()
+    (out / "figures" / "drivers.png").write_bytes(b"my slide")
+    (out / "report.pdf").write_bytes(b"my annotated pdf")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert main(["report", str(out), "--figures"]) == 2
+    assert "holds 'figures/drivers.png', which this run would write over" in (
+        capsys.readouterr().err
+    )
+    assert main(["report", str(out), "--pdf"]) == 2
+    assert "holds 'report.pdf'" in capsys.readouterr().err
+    args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
+    args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]
+    args += ["--n-boot", "0", "--no-methods", "--figures", "--force", "--out", str(out)]
+    assert main(args) == 2
+    assert "'figures/drivers.png'" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    (out / "figures" / "drivers.png").unlink()
+    assert main(["report", str(out), "--figures"]) == 0
+    assert main(["report", str(out), "--figures"]) == 0  # its own: replaced
+
+
 def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypatch):
     """On an ASCII console "R²" is written escaped: the run that wrote its
     files exits 0, not 2 ("bad input") from an encoding error."""
