@@ -616,6 +616,10 @@ def _report(args: argparse.Namespace) -> int:
     manifest = (folder / MANIFEST_FILE).is_file()
     if manifest:  # a run's files as written, or a clear refusal
         check_manifest(folder)
+    asked = {"report.pdf": args.pdf, "figures": args.figures}
+    problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
+    if problems:
+        raise FileExistsError(problems[0])
     options = {} if args.title is None else {"title": args.title}
     report = Report.from_folder(folder, **options)
     if args.outcome_label is not None:
@@ -648,6 +652,23 @@ def _report(args: argparse.Namespace) -> int:
     if manifest:
         update_manifest(folder, rewritten)
     return 0
+
+
+def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
+    """A problem naming the files at ``names`` (files or folders of
+    ``folder``) that a command would write over but that the run there did
+    not write or that changed since, or none."""
+    from ._validation import preview
+    from .io import foreign_files
+
+    theirs = [n for name in names for n in foreign_files(folder, name)]
+    if not theirs:
+        return []
+    return [
+        f"'{folder}' holds {preview(theirs, 5)}, which this run would write "
+        "over, and which the emomotiv run there did not write or which "
+        "changed since. Move or delete them, or copy the folder elsewhere."
+    ]
 
 
 def _save_figures(report, folder: Path) -> list[str]:
@@ -724,6 +745,10 @@ def _new_file(path: str, *, force: bool, inputs: dict[str, str | None]) -> Path:
             raise FileExistsError(
                 f"'{out}' is the {what} this command reads; write to another file."
             )
+    if out.is_dir():
+        raise FileExistsError(
+            f"'{out}' is a folder; --out names the file to write ('{out / 'NAME'}')."
+        )
     if out.exists() and not force:
         raise FileExistsError(f"'{out}' already exists; pass --force to replace it.")
     return out
@@ -1188,6 +1213,8 @@ def _sample(args: argparse.Namespace) -> int:
 
     out = Path(args.dir)
     targets = [out / "survey.csv", out / "facets.csv"]
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"'{out}' is a file; name a folder to write into.")
     existing = [str(p) for p in targets if p.exists()]
     if existing and not args.force:
         one = len(existing) == 1
@@ -1266,6 +1293,8 @@ def _analyze(args: argparse.Namespace) -> int:
         inputs=[study.survey, study.catalog, args.study],
         kind="analysis",
     )
+    if args.force and args.figures:
+        folder += _not_the_runs(Path(args.out), ["figures"])
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
     try:
         survey, catalog = _checked_inputs(study.survey, study.catalog, study)[:2]
@@ -1276,7 +1305,6 @@ def _analyze(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             result = analyze(survey, catalog, study=_shown_progress(study))
-        result.summary["study"]["options"]["progress"] = study.progress
         if args.study is not None:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
@@ -1585,7 +1613,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _shown_progress(study):
     """The study to run: its progress bar off where stderr is not a terminal
     (a log file, a pipe, a scheduled job), where a bar is only carriage
-    returns and cursor codes. The study recorded keeps its own setting."""
+    returns and cursor codes. The study recorded holds no progress setting
+    (see :func:`emomotiv.pipeline._recorded_study`)."""
     if study.progress and not _is_terminal(sys.stderr):
         return study.replace(progress=False)
     return study

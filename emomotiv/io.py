@@ -57,6 +57,20 @@ MANIFEST_FILE = "manifest.json"
 # Each facet's importance share in each bootstrap replicate (a row each):
 # what a wave comparison of saved folders reads its standard errors from.
 REPLICATES_FILE = "replicates.csv"
+# Files every run of a kind writes: one of them in a folder given --force
+# that the earlier run there did not write stops the run before any work.
+RUN_FILES = {
+    "analysis": (
+        "drivers.csv",
+        "roi.csv",
+        "summary.json",
+        "study.toml",
+        MODEL_FILE,
+        META_FILE,
+        "report.html",
+    ),
+    "comparison": ("changes.csv", "summary.json", "report.html"),
+}
 LOCK_SUFFIX = ".emomotiv-lock"
 STAGE_MARK = ".emomotiv-stage-"
 
@@ -452,8 +466,9 @@ def output_problems(
     folder that cannot be written, a non-empty folder without ``force``,
     ``force`` on the filesystem root, the home folder, a folder holding one
     of ``inputs`` or a run of another ``kind`` (``"analysis"`` or
-    ``"comparison"``: a comparison never replaces a quarter's analysis), and
-    another run writing there now.
+    ``"comparison"``: a comparison never replaces a quarter's analysis) or
+    a file that run writes but the earlier run there did not, and another
+    run writing there now.
     """
     out = Path(out)
     problems = []
@@ -480,6 +495,7 @@ def output_problems(
         else:
             problems += _dangerous_target(out, inputs)
             problems += _other_kind(out, kind)
+            problems += _not_the_earlier_run(out, kind)
     lock = _lock_path(out)
     holder = _lock_holder(lock) if lock.parent.is_dir() else None
     if holder is not None and not _is_mine(lock):
@@ -504,6 +520,22 @@ def _other_kind(out: Path, kind: str | None) -> list[str]:
     return [
         f"Refusing --force on '{out}': it holds an emomotiv {held}, which a "
         f"{kind} would replace. Write the {kind} to a folder of its own."
+    ]
+
+
+def _not_the_earlier_run(out: Path, kind: str | None) -> list[str]:
+    """The files a run of ``kind`` writes that ``out`` holds but its earlier
+    run did not write (see :func:`_replace_run`, which refuses them at the
+    save), named before the work rather than after it."""
+    own = _earlier_run(out)
+    theirs = [n for n in RUN_FILES.get(kind, ()) if (out / n).exists() and n not in own]
+    if not theirs:
+        return []
+    return [
+        f"Refusing --force on '{out}': it holds {preview(theirs, 5)}, which "
+        "this run would write over, and which the earlier emomotiv run there "
+        "did not write or which changed since. Move or delete them, or "
+        "choose another output folder."
     ]
 
 
@@ -1141,6 +1173,19 @@ def _earlier_run(target: Path) -> dict[str, str]:
             if digest in (listed.get(name), incoming.get(name)):
                 own[name] = digest
     return own
+
+
+def foreign_files(folder: str | PathLike, under: str) -> list[str]:
+    """The files at ``under`` (a file or a folder, relative to ``folder``)
+    that the run saved in ``folder`` did not write, or that changed since
+    (see :func:`_earlier_run`): what writing there anew would lose."""
+    folder = Path(folder)
+    own = _earlier_run(folder)
+    return [
+        name
+        for name in _run_files(folder)
+        if (name == under or name.startswith(f"{under}/")) and name not in own
+    ]
 
 
 def _replace_run(target: Path, stage: Path) -> None:

@@ -180,6 +180,18 @@ def _add_stated_columns(drivers: pd.DataFrame, comparison) -> pd.DataFrame:
     return out
 
 
+def _one_blas_thread():
+    """Numpy's linear algebra on one thread, for the steps whose numbers are
+    factorisations of small matrices (inverses, eigenvectors of the facets'
+    correlations): on another number of threads they add in another order,
+    and their last digits (about 1e-16) would follow the machine. The
+    models and SHAP do not use it; the products over respondents it slows
+    take under a second on one thread at a million respondents."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _measures_step(
     data: pd.DataFrame,
     schema: SurveySchema,
@@ -1022,7 +1034,12 @@ def _plan_step(
 
 
 def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
-    """``summary["study"]``: the settings, with the input paths when given."""
+    """``summary["study"]``: the settings, with the input paths when given.
+
+    ``n_jobs`` and ``progress`` say how this machine ran the study, not what
+    it computed (the same numbers at any value): they are left out, so that
+    the same study writes the same files on any machine.
+    """
     given = {"survey": survey, "catalog": catalog}
     given = {
         name: value if isinstance(value, str | PathLike) else getattr(study, name)
@@ -1033,7 +1050,10 @@ def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
         for name, value in given.items()
         if isinstance(value, str | PathLike)
     }
-    return study.replace(**paths).to_dict()
+    record = study.replace(**paths).to_dict()
+    for name in ("n_jobs", "progress"):
+        del record["options"][name]
+    return record
 
 
 def analyze(
@@ -1225,21 +1245,23 @@ def analyze(
     controls_table, halo_summary = _controls_step(importance, design)
     steps.update()
     steps.set_postfix_str("diagnostics, stated importance, value")
-    diagnostics = diagnose_drivers(
-        estimator,
-        design.matrix,
-        y,
-        sample_weight=w,
-        importance=importance,
-        controls=design.columns,
-    )
+    with _one_blas_thread():
+        diagnostics = diagnose_drivers(
+            estimator,
+            design.matrix,
+            y,
+            sample_weight=w,
+            importance=importance,
+            controls=design.columns,
+        )
     comparison, stated_summary, stated_notes = _stated_step(
         data, cat, importance, w, study
     )
     drivers = _order_drivers(_add_stated_columns(drivers, comparison))
-    measures, measures_summary, measure_tables = _measures_step(
-        data, schema, cat, w, study
-    )
+    with _one_blas_thread():
+        measures, measures_summary, measure_tables = _measures_step(
+            data, schema, cat, w, study
+        )
     link, value_summary = _value_step(data, schema, measures, w, study)
     if link is not None:
         extra = link.table.drop(columns="mean_value")
@@ -1326,15 +1348,16 @@ def analyze(
     summary["agreement"] = {"skipped": "skipped: classical methods off (--no-methods)"}
     if study.methods:
         steps.set_postfix_str("classical methods")
-        tables["methods"], summary["agreement"] = _methods_step(
-            importance,
-            data[list(schema.facets)],
-            y,
-            w,
-            cat,
-            study.random_state,
-            design,
-        )
+        with _one_blas_thread():
+            tables["methods"], summary["agreement"] = _methods_step(
+                importance,
+                data[list(schema.facets)],
+                y,
+                w,
+                cat,
+                study.random_state,
+                design,
+            )
         if summary["agreement"].get("warning"):
             summary["warnings"].append(summary["agreement"]["warning"])
             warnings.warn(summary["agreement"]["warning"], UserWarning, stacklevel=2)

@@ -67,6 +67,20 @@ def test_sample_names_one_file_in_the_singular(tmp_path, capsys):
     assert not (tmp_path / "survey.csv").exists()
 
 
+def test_a_file_given_for_a_folder_or_a_folder_for_a_file_is_named(tmp_path, capsys):
+    """No bare 'File exists' or 'Is a directory', and no --force that cannot
+    help: the message says which is which."""
+    (tmp_path / "survey.csv").write_text("a,connected\n1,0\n2,1\n")
+    assert main(["sample", str(tmp_path / "survey.csv"), "--force"]) == 2
+    assert "is a file; name a folder to write into" in capsys.readouterr().err
+    (tmp_path / "q3").mkdir()
+    for force in ([], ["--force"]):
+        args = ["init", str(tmp_path / "survey.csv"), "--out", str(tmp_path / "q3")]
+        assert main(args + force) == 2
+        assert "is a folder; --out names the file to write" in capsys.readouterr().err
+    assert list((tmp_path / "q3").iterdir()) == []
+
+
 def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     args = ["--catalog", str(sample_dir / "facets.csv"), "--connection", "connected"]
     assert main(["validate", str(sample_dir / "survey.csv"), *args]) == 0
@@ -169,13 +183,12 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     assert main(args) == 2
     assert "not empty" in capsys.readouterr().err
     assert (out / "drivers.csv").stat().st_mtime_ns == stamp
-    assert summary["study"]["options"]["progress"] is False  # --quiet
-    # without --quiet, stderr that is not a terminal gets no bar either, and
-    # the study recorded keeps the bar for a rerun at a terminal
+    # without --quiet, stderr that is not a terminal gets no bar either; the
+    # study recorded holds no progress setting, and its copy the default bar
     assert main([a for a in args if a != "--quiet"] + ["--force"]) == 0
     assert "bootstrap" not in capsys.readouterr().err
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["study"]["options"]["progress"] is True
+    assert "progress" not in summary["study"]["options"]
     assert "progress = true" in (out / "study.toml").read_text()
 
 
@@ -729,23 +742,26 @@ def test_an_unusable_output_path_is_an_error_not_a_traceback(tmp_path, capsys):
     s.survey.to_csv(survey, index=False)
     folder = tmp_path / "folder"
     folder.mkdir()
+    a_folder = "' is a folder; --out names the file to write ('"
     runs = [
-        (["sample", str(survey / "sub")], "Not a directory"),
-        (["init", str(survey), "--out", str(folder), "--force"], "Is a directory"),
+        (["sample", str(survey / "sub")], "error: Not a directory: '"),
+        (["init", str(survey), "--out", str(folder), "--force"], a_folder),
         (
             ["catalog", str(survey), "--facets", "*", "--out", str(folder)]
             + ["--force"],
-            "Is a directory",
+            a_folder,
         ),
     ]
     for args, reason in runs:
         assert main(args) == 2
         err = capsys.readouterr().err
-        assert f"emomotiv {args[0]}: error: {reason}: '" in err
+        assert err.startswith(f"emomotiv {args[0]}: error: ") and reason in err
         assert "Errno" not in err
 
 
-def test_init_edit_analyze_study_and_rerun_from_the_copy(small_dir, tmp_path, capsys):
+def test_init_edit_analyze_study_and_rerun_from_the_copy(
+    small_dir, tmp_path, capsys, monkeypatch
+):
     study = tmp_path / "q3" / "study.toml"
     assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 0
     assert main(["init", str(small_dir / "survey.csv"), "--out", str(study)]) == 2
@@ -765,11 +781,14 @@ def test_init_edit_analyze_study_and_rerun_from_the_copy(small_dir, tmp_path, ca
     assert summary["study"]["roles"]["weight"] == "weight"
     assert summary["uncertainty"]["n_boot"] == 3
     assert "methods.csv" not in {p.name for p in first.iterdir()}
-    # The copy alone repeats the run, from another working folder.
-    assert main(["analyze", "--study", str(copy), "--out", str(second)]) == 0
-    tables = sorted(p.name for p in first.glob("*.csv"))
-    assert tables == sorted(p.name for p in second.glob("*.csv"))
-    for name in tables:
+    # The copy alone repeats the run, from another working folder, with
+    # other workers and the bar: every file the same, byte for byte.
+    monkeypatch.chdir(small_dir)
+    args = ["analyze", "--study", str(copy), "--n-jobs", "1", "--out", str(second)]
+    assert main(args) == 0
+    files = sorted(p.name for p in first.iterdir())
+    assert files == sorted(p.name for p in second.iterdir())
+    for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -914,6 +933,34 @@ def test_report_figures_writes_each_chart_for_slides(
     ]
     assert [p.suffix for p in pdfs[0]] == [".pdf"] * len(pdfs[0])
     assert pdfs[0][0].read_bytes() == pdfs[1][0].read_bytes()
+
+
+def test_figures_and_pdf_never_write_over_a_file_the_run_did_not_write(
+    small_dir, small_result, tmp_path, capsys
+):
+    """The user's own figures/drivers.png or report.pdf in a run's folder stop
+    'report --figures/--pdf' and 'analyze --force --figures' (before the
+    fit), untouched; the run's own figures are replaced as before."""
+    out = em.save_analysis(small_result, tmp_path / "run")
+    (out / "figures").mkdir()
+    (out / "figures" / "drivers.png").write_bytes(b"my slide")
+    (out / "report.pdf").write_bytes(b"my annotated pdf")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert main(["report", str(out), "--figures"]) == 2
+    assert "holds 'figures/drivers.png', which this run would write over" in (
+        capsys.readouterr().err
+    )
+    assert main(["report", str(out), "--pdf"]) == 2
+    assert "holds 'report.pdf'" in capsys.readouterr().err
+    args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
+    args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]
+    args += ["--n-boot", "0", "--no-methods", "--figures", "--force", "--out", str(out)]
+    assert main(args) == 2
+    assert "'figures/drivers.png'" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    (out / "figures" / "drivers.png").unlink()
+    assert main(["report", str(out), "--figures"]) == 0
+    assert main(["report", str(out), "--figures"]) == 0  # its own: replaced
 
 
 def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypatch):

@@ -242,6 +242,22 @@ def test_force_never_writes_over_or_deletes_what_is_not_the_earlier_run(
     assert sorted(p.name for p in out.iterdir()) == before
 
 
+def test_a_file_the_run_would_write_over_is_named_before_any_work(
+    small_result, tmp_path
+):
+    """The checks before the fit name the user's own file under a name every
+    run writes, rather than the save after the fit."""
+    from emomotiv.io import output_problems
+
+    out = em.save_analysis(small_result, tmp_path / "run")
+    assert output_problems(out, force=True, kind="analysis") == []
+    (out / "report.html").write_text("<p>my board report</p>")
+    (out / "notes.txt").write_text("mine")
+    (problem,) = output_problems(out, force=True, kind="analysis")
+    assert "holds 'report.html', which this run would write over" in problem
+    assert "notes.txt" not in problem
+
+
 def test_manifest_lists_every_file_with_its_checksum(small_result, tmp_path):
     import hashlib
     import json

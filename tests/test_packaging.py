@@ -138,6 +138,9 @@ def test_wheel_in_a_fresh_venv_runs_sample_and_analyze(dist, tmp_path):
     # lines: their .pth files (an editable emomotiv among them) are not run.
     (Path(purelib) / "_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     wheel = next(dist.glob("emomotiv-*.whl"))
+    # --ignore-installed: where the running environment has emomotiv of the
+    # same version installed (pip install .), pip would take it for the wheel
+    # and install nothing; this installs the wheel and uninstalls nothing
     _run(
         sys.executable,
         "-m",
@@ -147,6 +150,7 @@ def test_wheel_in_a_fresh_venv_runs_sample_and_analyze(dist, tmp_path):
         "install",
         "--no-deps",
         "--no-index",
+        "--ignore-installed",
         "--quiet",
         wheel,
         cwd=tmp_path,

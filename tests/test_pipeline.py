@@ -52,6 +52,37 @@ def test_same_seed_same_result(small, pools):
         pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_same_result_on_any_number_of_blas_threads():
+    """The classical methods and the motivators (inverses and eigenvectors of
+    100 facets' correlations) differed in their last digits between one and
+    two BLAS threads; now every number is the same."""
+    from threadpoolctl import threadpool_limits
+
+    s = em.make_survey(n_respondents=1000, n_facets=100, random_state=0)
+    fast = em.DriverModel(n_estimators=20, cv=0)
+    runs = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            runs.append(
+                em.analyze(
+                    s.survey,
+                    s.catalog,
+                    connection="connected",
+                    model=fast,
+                    n_boot=0,
+                    progress=False,
+                )
+            )
+    one, two = runs
+    for name in ("methods", "motivators"):
+        pd.testing.assert_frame_equal(
+            one.tables[name], two.tables[name], check_exact=True
+        )
+    for key in ("diagnostics", "agreement"):
+        assert one.summary[key] == two.summary[key], key
+
+
 def test_two_analyses_with_one_model_leave_each_other_alone(small):
     model = em.DriverModel(n_estimators=30, cv=2, n_jobs=1)
     options = dict(connection="connected", n_boot=0, progress=False, methods=False)
