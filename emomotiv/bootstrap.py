@@ -56,7 +56,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -80,10 +80,6 @@ from .importance import (
 )
 from .model import DriverModel
 from .results import ImportanceResult
-
-if TYPE_CHECKING:
-    from dask.distributed import Client
-
 
 __all__ = [
     "Refits",
@@ -577,7 +573,7 @@ def bootstrap_importance(
     n_jobs: int | None = None,
     progress: bool = True,
     random_state: int | None = None,
-    client: Client | None = None,
+    client: Any = None,
     controls: Sequence[str] | Mapping[str, str] | None = None,
     boot_size: int | None = None,
 ) -> ImportanceResult:
