@@ -21,11 +21,13 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._validation import (
+    ValidationError,
     check_choice,
     check_float,
     check_int,
     check_weights,
     did_you_mean,
+    preview,
     unit_weights,
 )
 
@@ -40,6 +42,43 @@ def _is_binary(model) -> bool:
     if hasattr(model, "task_"):
         return model.task_ == "binary"
     return model.task != "regression"
+
+
+def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
+    """``X`` with its columns of numbers written as text read as numbers; a
+    column named twice, or holding dates or text that is not a number, is
+    refused by name (every one at once)."""
+    problems = [
+        f"Column '{name}' appears {n} times; give each column its own name."
+        for name, n in X.columns.value_counts().items()
+        if n > 1
+    ]
+    if problems:
+        raise ValidationError(problems, subject=f"X given to {owner}")
+    converted = {}
+    for name in X.columns:
+        col = X[name]
+        if pd.api.types.is_datetime64_any_dtype(col) or isinstance(
+            col.dtype, pd.PeriodDtype
+        ):
+            problems.append(
+                f"Column '{name}' holds dates, not ratings: leave it out of X."
+            )
+        elif pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
+            values = pd.to_numeric(col, errors="coerce")
+            text = values.isna() & col.notna()
+            if text.any():
+                bad = preview(sorted(set(col[text]), key=str))
+                problems.append(
+                    f"Column '{name}' holds text that is not a number in "
+                    f"{int(text.sum())} rows: {bad}. Recode it as numbers (NaN "
+                    "where not experienced); emomotiv.analyze reads answer "
+                    "texts given rating_labels and not_experienced."
+                )
+            converted[name] = values.astype(float)
+    if problems:
+        raise ValidationError(problems, subject=f"X given to {owner}")
+    return X.assign(**converted) if converted else X
 
 
 class DriverModel(BaseEstimator):
@@ -219,6 +258,8 @@ class DriverModel(BaseEstimator):
     # -- data -------------------------------------------------------------
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
         """Validate facet ratings; NaN allowed. Facets are matched by name."""
+        if isinstance(X, pd.DataFrame):
+            X = _numeric_columns(X, type(self).__name__)
         fitted = getattr(self, "feature_names_in_", None)
         if not reset and fitted is not None and isinstance(X, pd.DataFrame):
             names = [str(c) for c in X.columns]

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -112,3 +113,29 @@ def test_scikit_learn_sees_a_classifier_or_a_regressor(small):
         scoring="roc_auc",
     )
     assert np.isfinite(auc).all() and (auc > 0.6).all()
+
+
+def test_text_and_date_columns_are_named(small):
+    """A column of answer texts or dates, or one named twice, is refused by
+    name (not numpy's 'could not convert string to float'); numbers written
+    as text, with pandas' missing value, are read as numbers."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    first, second = X.columns[:2]
+    fast = dict(n_estimators=10, cv=0, random_state=0)
+    bad = X.assign(
+        **{first: np.where(X[first] > 5, "high", "low"), second: pd.Timestamp("2026")}
+    )
+    with pytest.raises(em.ValidationError) as err:
+        em.DriverModel(**fast).fit(bad, y)
+    assert err.value.problems[0].startswith(f"Column '{first}' holds text")
+    assert "'high', 'low'" in err.value.problems[0]
+    assert err.value.problems[1].startswith(f"Column '{second}' holds dates")
+    with pytest.raises(em.ValidationError, match=f"'{first}' appears 2 times"):
+        em.DriverModel(**fast).fit(pd.concat([X, X[[first]]], axis=1), y)
+    text = X.assign(**{first: X[first].astype("string")})
+    assert text[first].isna().any()
+    model = em.DriverModel(**fast).fit(X, y)
+    np.testing.assert_array_equal(
+        em.DriverModel(**fast).fit(text, y).predict_outcome(text),
+        model.predict_outcome(X),
+    )
