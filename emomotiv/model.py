@@ -81,6 +81,21 @@ def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
     return X.assign(**converted) if converted else X
 
 
+def numeric_target(y: ArrayLike, owner: str) -> np.ndarray:
+    """A numeric outcome as float (pandas' missing values as NaN); text is
+    refused with its values and the way to code it."""
+    given = pd.Series(np.ravel(np.asarray(y, dtype=object)))
+    values = pd.to_numeric(given, errors="coerce")
+    text = values.isna() & given.notna()
+    if text.any():
+        raise ValueError(
+            f"{owner} needs a numeric y for a regression; y holds text in "
+            f"{int(text.sum())} rows: {preview(sorted(set(given[text]), key=str))}. "
+            "Code it as numbers, or a yes/no outcome as 0/1."
+        )
+    return values.to_numpy(dtype=float).reshape(np.shape(y))
+
+
 class DriverModel(BaseEstimator):
     """Gradient-boosted model of connection from experience facets.
 
@@ -350,7 +365,7 @@ class DriverModel(BaseEstimator):
                     f"two classes; got {len(self.classes_)}."
                 )
         else:
-            target = y.astype(float)
+            target = numeric_target(y, type(self).__name__)
         self.task_ = task
         self.cv_scores_ = self._cross_validate(values, target, weights)
         self.estimator_ = self._make_estimator(task).fit(

@@ -63,7 +63,7 @@ from ._validation import (
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
-from .model import DriverModel
+from .model import DriverModel, numeric_target
 
 __all__ = ["ValueDrivers", "ValueModel", "value_drivers"]
 
@@ -165,7 +165,7 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         values = np.asarray(y)
         if np.iscomplexobj(values):
             raise ValueError("Complex data not supported: value must be real.")
-        values = values.astype(float)
+        values = numeric_target(values, "ValueModel")
         bad = {"gamma": values <= 0, "tweedie": values < 0}.get(self.objective)
         if bad is not None and bad.any():
             need = "> 0" if self.objective == "gamma" else ">= 0"

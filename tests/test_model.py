@@ -139,3 +139,16 @@ def test_text_and_date_columns_are_named(small):
         em.DriverModel(**fast).fit(text, y).predict_outcome(text),
         model.predict_outcome(X),
     )
+
+
+def test_text_outcome_of_a_regression_is_named(small):
+    """y of answer texts for a regression (declared, or three answers under
+    "auto") is refused with its values, not numpy's 'could not convert'."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    fast = dict(n_estimators=10, cv=0, random_state=0)
+    answers = np.where(y == 1, "yes", "no").astype(object)
+    with pytest.raises(ValueError, match="numeric y for a regression.*'no', 'yes'"):
+        em.DriverModel(task="regression", **fast).fit(X, answers)
+    answers[:3] = "maybe"
+    with pytest.raises(ValueError, match="'maybe', 'no', 'yes'"):
+        em.DriverModel(**fast).fit(X, answers)

@@ -266,3 +266,13 @@ def test_analyze_holds_warmth_fixed_in_the_value_model(by_halo):
     assert taken["none"] > 0.6 and abs(taken["mean"]) < taken["none"] / 2
     html = em.Report(result).html().split('id="value-drivers"')[1]
     assert "holding each customer's general warmth fixed" not in html  # halo none
+
+
+def test_value_model_names_text_and_reads_pandas_missing_values():
+    X = np.array([[1.0], [5.0], [9.0], [3.0]] * 10)
+    with pytest.raises(ValueError, match="ValueModel needs a numeric y.*'high'"):
+        em.ValueModel(**FAST).fit(X, np.array(["high", "low"] * 20))
+    flags = pd.Series([True, False] * 20, dtype="boolean")
+    flags[0] = pd.NA
+    with pytest.raises(ValueError, match="y has 1 missing values"):
+        em.ValueModel(**FAST).fit(X, flags)
