@@ -25,6 +25,7 @@ from ._validation import (
     check_choice,
     check_float,
     check_int,
+    check_n_jobs,
     check_weights,
     did_you_mean,
     preview,
@@ -197,18 +198,31 @@ class DriverModel(BaseEstimator):
 
     # -- parameters -------------------------------------------------------
     def _check_params(self) -> None:
-        owner = "DriverModel"
+        owner = type(self).__name__
         check_choice(self.task, "task", owner, TASKS)
         check_int(self.n_estimators, "n_estimators", owner, min_value=1)
         check_float(self.learning_rate, "learning_rate", owner, low=0, inclusive=False)
         check_int(self.max_depth, "max_depth", owner, min_value=1)
         check_float(self.min_child_weight, "min_child_weight", owner, low=0)
-        check_float(self.subsample, "subsample", owner, low=0, high=1)
-        check_float(self.colsample_bytree, "colsample_bytree", owner, low=0, high=1)
+        for name in ("subsample", "colsample_bytree"):
+            # a share of 0 draws nothing: XGBoost then fits a constant
+            if check_float(getattr(self, name), name, owner, low=0, high=1) == 0:
+                raise ValueError(
+                    f"The '{name}' parameter of {owner} must be a float in the "
+                    f"range (0, 1]. Got {getattr(self, name)!r} instead."
+                )
         check_float(self.reg_lambda, "reg_lambda", owner, low=0)
         if isinstance(self.cv, numbers.Integral):
             check_int(self.cv, "cv", owner, min_value=0)
-        check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
+        elif isinstance(self.cv, str | numbers.Number) or not (
+            hasattr(self.cv, "split") or hasattr(self.cv, "__iter__")
+        ):
+            raise ValueError(
+                f"The 'cv' parameter of {owner} must be an int >= 0, a "
+                "scikit-learn splitter or an iterable of (train, test) indices. "
+                f"Got {self.cv!r} instead."
+            )
+        check_n_jobs(self.n_jobs, owner)
         check_int(
             self.random_state, "random_state", owner, min_value=0, allow_none=True
         )

@@ -152,3 +152,26 @@ def test_text_outcome_of_a_regression_is_named(small):
     answers[:3] = "maybe"
     with pytest.raises(ValueError, match="'maybe', 'no', 'yes'"):
         em.DriverModel(**fast).fit(X, answers)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"subsample": 0}, r"'subsample' parameter of DriverModel .* \(0, 1\]"),
+        ({"colsample_bytree": 0.0}, r"'colsample_bytree' parameter .* \(0, 1\]"),
+        ({"cv": "5"}, "'cv' parameter of DriverModel must be an int >= 0, a"),
+        ({"cv": 2.5}, "'cv' parameter of DriverModel .* Got 2.5"),
+        ({"n_jobs": 0}, "'n_jobs' parameter of DriverModel must be an int other"),
+    ],
+)
+def test_settings_xgboost_would_take_are_refused_by_name(small, params, message):
+    """A share of 0 (XGBoost fits a constant on it), a cv that is no
+    number of folds nor splitter, n_jobs=0: refused with the parameter."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    with pytest.raises(ValueError, match=message):
+        em.DriverModel(n_estimators=5, **params).fit(X, y)
+
+
+def test_value_model_errors_name_the_value_model():
+    with pytest.raises(ValueError, match="'max_depth' parameter of ValueModel"):
+        em.ValueModel(max_depth=0).fit(np.ones((20, 1)), np.ones(20))
