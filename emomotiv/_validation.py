@@ -143,18 +143,47 @@ def check_float(
     )
 
 
+def as_numbers(values: object) -> tuple[np.ndarray, str]:
+    """Values as float (pandas' missing values as NaN), and the cells of text
+    that is not a number: ``"2 rows: 'a', 'b'"``, or ``""`` when none."""
+    import pandas as pd
+
+    given = pd.Series(np.ravel(np.asarray(values, dtype=object)))
+    numbers = pd.to_numeric(given, errors="coerce")
+    text = numbers.isna() & given.notna()
+    found = sorted(set(given[text]), key=str)
+    cells = f"{int(text.sum())} rows: {preview(found)}" if found else ""
+    return numbers.to_numpy(dtype=float).reshape(np.shape(values)), cells
+
+
 def check_weights(sample_weight, n: int) -> np.ndarray:
     """Survey weights as a float array of length ``n`` (ones when None)."""
     if sample_weight is None:
         return np.ones(n)
-    w = np.asarray(sample_weight, dtype=float)
+    try:
+        w = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):  # text, or pandas' <NA> among objects
+        w, text = as_numbers(sample_weight)
+        if text:
+            raise ValueError(
+                f"sample_weight must be numbers; it holds text in {text}."
+            ) from None
     if w.shape != (n,):
         raise ValueError(
             f"sample_weight must have one entry per respondent ({n}); "
             f"got shape {w.shape}."
         )
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError("sample_weight must be finite and >= 0.")
+    counts = {
+        "missing": int(np.isnan(w).sum()),
+        "infinite": int(np.isinf(w).sum()),
+        "negative": int((w < 0).sum()),
+    }
+    found = [f"{k} in {v} row{'' if v == 1 else 's'}" for k, v in counts.items() if v]
+    if found:
+        raise ValueError(
+            f"sample_weight must be finite and >= 0; it is {', '.join(found)}. "
+            "Give those respondents a weight (0 leaves them out) or drop them."
+        )
     return w
 
 

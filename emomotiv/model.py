@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._validation import (
     ValidationError,
+    as_numbers,
     check_choice,
     check_float,
     check_int,
@@ -85,16 +86,13 @@ def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
 def numeric_target(y: ArrayLike, owner: str) -> np.ndarray:
     """A numeric outcome as float (pandas' missing values as NaN); text is
     refused with its values and the way to code it."""
-    given = pd.Series(np.ravel(np.asarray(y, dtype=object)))
-    values = pd.to_numeric(given, errors="coerce")
-    text = values.isna() & given.notna()
-    if text.any():
+    values, text = as_numbers(y)
+    if text:
         raise ValueError(
             f"{owner} needs a numeric y for a regression; y holds text in "
-            f"{int(text.sum())} rows: {preview(sorted(set(given[text]), key=str))}. "
-            "Code it as numbers, or a yes/no outcome as 0/1."
+            f"{text}. Code it as numbers, or a yes/no outcome as 0/1."
         )
-    return values.to_numpy(dtype=float).reshape(np.shape(y))
+    return values
 
 
 class DriverModel(BaseEstimator):
