@@ -169,9 +169,11 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         bad = {"gamma": values <= 0, "tweedie": values < 0}.get(self.objective)
         if bad is not None and bad.any():
             need = "> 0" if self.objective == "gamma" else ">= 0"
+            other = "'tweedie' (zeros allowed) or " if self.objective == "gamma" else ""
             raise ValueError(
                 f"A {self.objective} value model needs values {need}; "
-                f"{int(bad.sum())} are not."
+                f"{int(bad.sum())} are not. Drop those respondents, or fit "
+                f"ValueModel(objective=...) with {other}'squared' (any value)."
             )
         # fitted on value over its mean: the trees' regularisation
         # (reg_lambda, min_child_weight) is in units of the loss's hessian,
