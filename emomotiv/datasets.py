@@ -1182,6 +1182,11 @@ def load_sample() -> SyntheticSurvey:
     It is ``make_survey(random_state=2026)`` written to CSV at release time
     and shipped inside the package, so it is the same on every machine.
 
+    Returns
+    -------
+    SyntheticSurvey
+        The survey (``survey.csv``), its facet catalog and its truth.
+
     Examples
     --------
     >>> sample = load_sample()

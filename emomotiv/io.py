@@ -246,6 +246,12 @@ def read_table(
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
 
+    Returns
+    -------
+    DataFrame
+        The table as read; from :mod:`emomotiv.readers`, with the file's
+        labels and scales in ``attrs["emomotiv"]``.
+
     Raises
     ------
     FileNotFoundError

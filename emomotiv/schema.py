@@ -60,6 +60,9 @@ class FacetCatalog:
     table : DataFrame
         Indexed by facet id with the columns ``label, stage, touchpoint,
         stated_importance, cost, scale_min, scale_max``.
+    undeclared_scale : tuple of str, default=()
+        Facets whose scale the catalog left out and :meth:`with_scales_from`
+        read from their ratings, for validation to say where a scale goes.
 
     Examples
     --------

@@ -167,6 +167,13 @@ class RaiseScore:
     ``points``, below its minimum); respondents who did not experience the
     touchpoint are left alone.
 
+    Parameters
+    ----------
+    facet : str
+        The facet, by name.
+    points : float, default=1
+        The rise in rating (a fall when negative).
+
     Examples
     --------
     >>> RaiseScore("welcome_note").name
@@ -189,6 +196,13 @@ class RaiseScore:
 @dataclass(frozen=True)
 class LiftBottomBox:
     """Every rating of ``facet`` below ``to`` is raised to ``to``.
+
+    Parameters
+    ----------
+    facet : str
+        The facet, by name.
+    to : float
+        The lowest rating left after the change, on the facet's scale.
 
     Examples
     --------
@@ -216,6 +230,14 @@ class ExtendReach:
     did not experience the touchpoint counts as reached with weight
     ``share`` and as not reached with weight ``1 - share``.
 
+    Parameters
+    ----------
+    facet : str
+        The facet, by name.
+    share : float, default=1
+        Share of those who did not experience the touchpoint who now do,
+        in (0, 1].
+
     Examples
     --------
     >>> ExtendReach("welcome_note", share=0.5).name
@@ -236,6 +258,12 @@ class ExtendReach:
 @dataclass(frozen=True)
 class Combined:
     """Several changes at once, applied in order to the same respondents.
+
+    Parameters
+    ----------
+    scenarios : tuple of RaiseScore, LiftBottomBox, ExtendReach or Combined
+        The changes, in the order they are applied; a nested ``Combined``
+        is read as its parts.
 
     Examples
     --------

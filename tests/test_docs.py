@@ -202,26 +202,30 @@ def _documented_parameters(doc: str) -> list[str]:
 
 
 def test_public_signatures_are_documented_and_annotated():
-    """Every exported function and estimator documents each parameter of its
-    signature (and nothing else), and every function says what it returns."""
+    """Every exported function, estimator and input class (a scenario, the
+    catalog) documents each parameter of its signature (and nothing else),
+    and every function says what it returns, in its hint and its
+    ``Returns`` section."""
     from emomotiv import plotting
 
     objects = [getattr(emomotiv, n) for n in emomotiv.__all__]
     objects += [getattr(plotting, n) for n in plotting.__all__]
     problems = []
     for obj in objects:
-        if inspect.isclass(obj) and "__dataclass_fields__" in vars(obj):
-            continue  # result containers document their attributes
+        doc = inspect.cleandoc(obj.__doc__ or "")
+        if inspect.isclass(obj) and "\nParameters\n---" not in doc:
+            if "\nAttributes\n---" in doc:
+                continue  # result containers document their attributes
         parameters = list(inspect.signature(obj).parameters)
-        documented = _documented_parameters(obj.__doc__ or "")
+        documented = _documented_parameters(doc)
         if parameters and sorted(documented) != sorted(parameters):
             problems.append(f"{obj.__name__}: {parameters} vs {documented}")
-        empty = inspect.Signature.empty
-        if (
-            inspect.isfunction(obj)
-            and inspect.signature(obj).return_annotation is empty
-        ):
+        if not inspect.isfunction(obj):
+            continue
+        if inspect.signature(obj).return_annotation is inspect.Signature.empty:
             problems.append(f"{obj.__name__}: no return annotation")
+        if "\nReturns\n---" not in doc:
+            problems.append(f"{obj.__name__}: no Returns section")
     assert not problems, problems
 
 
