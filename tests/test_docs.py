@@ -260,14 +260,16 @@ def test_public_signatures_are_typed():
 
 def test_public_type_hints_resolve_at_run_time():
     """``typing.get_type_hints`` (what typeguard, pydantic and sphinx call)
-    reads every exported function's, class's and method's hints, without
-    the optional extras (dask) installed: none names a type imported for
-    type checking only."""
+    reads every exported function's, class's and method's hints, the
+    plots' too, without the optional extras (dask) installed: none names a
+    type imported for type checking only."""
     import typing
 
+    from emomotiv import plotting
+
     failed = []
-    for name in emomotiv.__all__:
-        obj = getattr(emomotiv, name)
+    objects = [getattr(emomotiv, n) for n in emomotiv.__all__]
+    for obj in objects + [getattr(plotting, n) for n in plotting.__all__]:
         targets = [obj] if inspect.isfunction(obj) else []
         if inspect.isclass(obj):
             targets = [obj, obj.__init__] + [
