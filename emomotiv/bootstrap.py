@@ -78,7 +78,7 @@ from .importance import (
     _shap_scale,
     shap_importance,
 )
-from .model import DriverModel
+from .model import DriverModel, check_model
 from .results import ImportanceResult
 
 __all__ = [
@@ -668,6 +668,7 @@ def bootstrap_importance(
     True
     """
     owner = "bootstrap_importance"
+    check_model(model, owner)
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_int(max_samples, "max_samples", owner, min_value=1, allow_none=True)

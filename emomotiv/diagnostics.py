@@ -46,7 +46,7 @@ from ._stats import (
 )
 from ._validation import check_float, check_weights, preview
 from .importance import _facet_frame
-from .model import DriverModel
+from .model import DriverModel, check_model
 from .results import Diagnostics, ImportanceResult
 
 __all__ = ["diagnose_drivers", "fit_warnings"]
@@ -195,6 +195,7 @@ def diagnose_drivers(
     >>> list(diag.to_frame().columns[:4])
     ['facet', 'vif', 'r', 'std_beta']
     """
+    check_model(model, "diagnose_drivers")
     check_is_fitted(model, "estimator_")
     check_float(min_t, "min_t", "diagnose_drivers", low=0)
     frame = _facet_frame(model, X).drop(columns=list(controls or []))

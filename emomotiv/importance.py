@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
 from ._validation import check_weights, preview
-from .model import DriverModel
+from .model import DriverModel, check_model
 from .results import ImportanceResult
 
 __all__ = ["shap_importance"]
@@ -218,6 +218,7 @@ def shap_importance(
     >>> list(result.to_frame().columns[:3])
     ['facet', 'importance', 'rank']
     """
+    check_model(model, "shap_importance")
     check_is_fitted(model, "estimator_")
     import shap
     import xgboost as xgb

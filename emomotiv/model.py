@@ -33,7 +33,7 @@ from ._validation import (
     unit_weights,
 )
 
-__all__ = ["DriverModel", "load_model_files"]
+__all__ = ["DriverModel", "check_model", "load_model_files"]
 
 TASKS = ("auto", "binary", "regression")
 
@@ -480,6 +480,27 @@ class DriverModel(BaseEstimator):
             tags.estimator_type = "regressor"
             tags.regressor_tags = RegressorTags()
         return tags
+
+
+def check_model(model: object, owner: str, kind: type | None = None) -> None:
+    """Refuse anything but a :class:`DriverModel` (or ``kind``) instance as
+    ``model``: the class itself, an XGBoost model, or X given first."""
+    kind = DriverModel if kind is None else kind
+    if isinstance(model, kind):
+        return
+    if isinstance(model, type):
+        got = f"the class {model.__name__} itself, without the parentheses"
+    else:
+        got = f"{type(model).__module__}.{type(model).__qualname__}"
+    order = (
+        f" The model comes first: {owner}(model, X, ...)."
+        if isinstance(model, pd.DataFrame)
+        else ""
+    )
+    raise TypeError(
+        f"{owner} needs model as an emomotiv {kind.__name__}, such as "
+        f"{kind.__name__}(); got {got}.{order}"
+    )
 
 
 def load_model_files(model_json: str, meta: dict) -> DriverModel:

@@ -74,7 +74,7 @@ from numpy.typing import ArrayLike
 from ._stats import adjust_p, model_matrix
 from ._validation import ValidationError, check_float, check_int
 from .importance import _as_groups
-from .model import DriverModel
+from .model import DriverModel, check_model
 from .schema import FacetCatalog
 
 __all__ = ["SegmentDrivers", "segment_drivers"]
@@ -350,6 +350,7 @@ def segment_drivers(
     from .simulate import RaiseScore, simulate_improvement
 
     owner = "segment_drivers"
+    check_model(model, owner)
     check_int(min_size, "min_size", owner, min_value=2)
     check_float(alpha, "alpha", owner, low=0, high=1, inclusive=False)
     groups = _as_groups(controls, [str(c) for c in X.columns])

@@ -57,7 +57,7 @@ from ._validation import (
     did_you_mean,
     preview,
 )
-from .model import DriverModel
+from .model import DriverModel, check_model
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
 
@@ -411,6 +411,7 @@ class _Simulator:
     def __init__(self, model, X, weights, scales, owner, controls=(), n_jobs=None):
         from sklearn.utils.validation import check_is_fitted
 
+        check_model(model, owner)
         check_is_fitted(model, "estimator_")
         self.facets = [str(f) for f in model.feature_names_in_]
         self.controls = set(controls)

@@ -63,7 +63,7 @@ from ._validation import (
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
-from .model import DriverModel, numeric_target
+from .model import DriverModel, check_model, numeric_target
 
 __all__ = ["ValueDrivers", "ValueModel", "value_drivers"]
 
@@ -335,6 +335,8 @@ def value_drivers(
     from .simulate import RaiseScore, _interval, _Simulator, noise_flags
 
     owner = "value_drivers"
+    if model is not None:
+        check_model(model, owner, ValueModel)
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_n_jobs(n_jobs, owner)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)

@@ -710,3 +710,33 @@ def test_a_column_in_two_roles_or_a_role_and_a_facet_is_named():
         progress=False,
     )
     assert result.summary["data"]["roles"]["satisfaction"] == "score"
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    s = _survey()
+    X = s[["a", "b", "c"]].astype(float)
+    model = em.DriverModel(n_estimators=5, cv=0, random_state=0)
+    return model.fit(X, s["connected"]), X, s["connected"]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda m, X, y: em.shap_importance(X, m), "got pandas.DataFrame. The model"),
+        (lambda m, X, y: em.bootstrap_importance(em.DriverModel, X, y), "the class"),
+        (lambda m, X, y: em.diagnose_drivers(m.estimator_, X, y), "xgboost"),
+        (lambda m, X, y: em.simulate_improvement(X, m, "a"), "comes first"),
+        (lambda m, X, y: em.plan_improvements(X, m, y), "comes first"),
+        (lambda m, X, y: em.segment_drivers(X, m, y, y), "comes first"),
+        (lambda m, X, y: em.value_drivers(X, y, model=m), "ValueModel, such as"),
+    ],
+)
+def test_a_model_that_is_not_one_is_named(fitted, call, expected):
+    """The model given as X (arguments swapped), as a class, as the XGBoost
+    model inside, or the wrong kind: one line naming what came, not a
+    DataFrame's repr from scikit-learn's check_is_fitted or an
+    AttributeError deep inside."""
+    with pytest.raises(TypeError, match=r"needs model as an emomotiv") as err:
+        call(*fitted)
+    assert expected in str(err.value) and len(str(err.value)) < 200
