@@ -78,7 +78,7 @@ from .importance import (
     _shap_scale,
     shap_importance,
 )
-from .model import DriverModel, check_model
+from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult
 
 __all__ = [
@@ -684,6 +684,7 @@ def bootstrap_importance(
             _facet_frame(model, X)  # raises the by-name TypeError
         fitted = clone(model).set_params(cv=0).fit(X, y, sample_weight=sample_weight)
     frame = _facet_frame(fitted, X)
+    y = check_outcome(fitted, y, len(frame), owner)
     weights = unit_weights(check_weights(sample_weight, len(frame)))
     names = [str(c) for c in frame.columns]
     grouping = _Grouping(names, _as_groups(controls, names))

@@ -46,7 +46,7 @@ from ._stats import (
 )
 from ._validation import check_float, check_weights, preview
 from .importance import _facet_frame
-from .model import DriverModel, check_model
+from .model import DriverModel, check_model, check_outcome
 from .results import Diagnostics, ImportanceResult
 
 __all__ = ["diagnose_drivers", "fit_warnings"]
@@ -201,12 +201,7 @@ def diagnose_drivers(
     frame = _facet_frame(model, X).drop(columns=list(controls or []))
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
-    target = np.asarray(y)
-    if target.shape != (len(frame),):
-        raise ValueError(
-            f"y must be 1D with one entry per respondent ({len(frame)}); "
-            f"got shape {target.shape}."
-        )
+    target = check_outcome(model, y, len(frame), "diagnose_drivers")
     if getattr(model, "task_", None) == "binary":
         target = (target == model.classes_[1]).astype(float)
     target = target.astype(float)

@@ -33,7 +33,7 @@ from ._validation import (
     unit_weights,
 )
 
-__all__ = ["DriverModel", "check_model", "load_model_files"]
+__all__ = ["DriverModel", "check_model", "check_outcome", "load_model_files"]
 
 TASKS = ("auto", "binary", "regression")
 
@@ -501,6 +501,35 @@ def check_model(model: object, owner: str, kind: type | None = None) -> None:
         f"{owner} needs model as an emomotiv {kind.__name__}, such as "
         f"{kind.__name__}(); got {got}.{order}"
     )
+
+
+def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.ndarray:
+    """The outcome of ``n`` respondents for a model: one entry each, none
+    missing and, once the model is fitted binary, only the classes it was
+    fitted on (any other label would read as 0)."""
+    target = np.asarray(y)
+    if target.ndim == 2 and target.shape[1] == 1:
+        target = target[:, 0]
+    if target.shape != (n,):
+        raise ValueError(
+            f"{owner} needs y with one entry per respondent ({n}); got shape "
+            f"{target.shape}."
+        )
+    missing = int(pd.isna(target).sum())
+    if missing:
+        raise ValueError(
+            f"y has {missing} missing values; drop those respondents first."
+        )
+    if getattr(model, "task_", None) == "binary":
+        known = model.classes_.tolist()
+        unknown = sorted(set(pd.unique(target).tolist()) - set(known), key=str)
+        if unknown:
+            raise ValueError(
+                f"y holds {preview(unknown)}, which the model was not fitted on "
+                f"(its classes: {preview(known)}); pass the outcome the model "
+                "was fitted with."
+            )
+    return target
 
 
 def load_model_files(model_json: str, meta: dict) -> DriverModel:

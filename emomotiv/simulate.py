@@ -57,7 +57,7 @@ from ._validation import (
     did_you_mean,
     preview,
 )
-from .model import DriverModel, check_model
+from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
 
@@ -464,7 +464,7 @@ class _Simulator:
                 f"{self.owner} needs the outcome y to refit the model for {what}; "
                 "pass y, or set cross_fit=0 and n_boot=0."
             )
-        return np.asarray(y)
+        return check_outcome(self.model, y, len(self.values), self.owner)
 
     def fit_cross(self, y, folds: int, random_state) -> None:
         """Out-of-fold models: each fold is predicted by a model fitted without it."""

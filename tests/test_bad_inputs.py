@@ -740,3 +740,43 @@ def test_a_model_that_is_not_one_is_named(fitted, call, expected):
     with pytest.raises(TypeError, match=r"needs model as an emomotiv") as err:
         call(*fitted)
     assert expected in str(err.value) and len(str(err.value)) < 200
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (
+            lambda m, X, y: em.bootstrap_importance(
+                m, X, y[:-1], n_boot=2, progress=False
+            ),
+            "bootstrap_importance needs y with one entry per respondent (60)",
+        ),
+        (
+            lambda m, X, y: em.bootstrap_importance(
+                m, X, y.where(y.index > 0), n_boot=2, progress=False
+            ),
+            "y has 1 missing values",
+        ),
+        (
+            lambda m, X, y: em.diagnose_drivers(m, X, np.where(y == 1, "yes", "no")),
+            "y holds 'no', 'yes', which the model was not fitted on",
+        ),
+        (
+            lambda m, X, y: em.segment_drivers(m, X, y[:-1], y, n_boot=0),
+            "segment_drivers needs y with one entry per respondent",
+        ),
+        (
+            lambda m, X, y: em.segment_drivers(
+                m, X, y, y, sample_weight=np.ones(5), n_boot=0
+            ),
+            "sample_weight must have one entry per respondent (60)",
+        ),
+    ],
+)
+def test_an_outcome_that_does_not_fit_the_model_is_named(fitted, call, expected):
+    """y of another length (an IndexError deep in the replicates), with a
+    missing value, or of labels the model was not fitted on (silently read
+    as 0: a constant outcome, NaN correlations) is refused by name."""
+    with pytest.raises(ValueError) as err:
+        call(*fitted)
+    assert expected in str(err.value)
