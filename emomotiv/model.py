@@ -339,19 +339,7 @@ class DriverModel(BaseEstimator):
         self._check_params()
         values = self._check_X(X, reset=True)
         self._check_constraints()
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:  # one column: read it, with a warning
-            y = column_or_1d(y, warn=True)
-        if y.ndim != 1 or len(y) != len(values):
-            raise ValueError(
-                f"y must be 1D with one entry per respondent ({len(values)}); "
-                f"got shape {y.shape}."
-            )
-        missing = int(pd.isna(y).sum())
-        if missing:
-            raise ValueError(
-                f"y has {missing} missing values; drop those respondents first."
-            )
+        y = _one_per_respondent(y, len(values), type(self).__name__, warn=True)
         weights = check_weights(sample_weight, len(values))
         if weights.sum() <= 0:
             raise ValueError("sample_weight sums to zero: no respondent has weight.")
@@ -503,13 +491,12 @@ def check_model(model: object, owner: str, kind: type | None = None) -> None:
     )
 
 
-def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.ndarray:
-    """The outcome of ``n`` respondents for a model: one entry each, none
-    missing and, once the model is fitted binary, only the classes it was
-    fitted on (any other label would read as 0)."""
+def _one_per_respondent(y: ArrayLike, n: int, owner: str, *, warn: bool = False):
+    """``y`` as one entry for each of ``n`` respondents, none missing; a
+    single column is read as it (with scikit-learn's warning when ``warn``)."""
     target = np.asarray(y)
     if target.ndim == 2 and target.shape[1] == 1:
-        target = target[:, 0]
+        target = column_or_1d(target, warn=warn)
     if target.shape != (n,):
         raise ValueError(
             f"{owner} needs y with one entry per respondent ({n}); got shape "
@@ -520,6 +507,14 @@ def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.nd
         raise ValueError(
             f"y has {missing} missing values; drop those respondents first."
         )
+    return target
+
+
+def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.ndarray:
+    """The outcome of ``n`` respondents for a model: one entry each, none
+    missing and, once the model is fitted binary, only the classes it was
+    fitted on (any other label would read as 0)."""
+    target = _one_per_respondent(y, n, owner)
     if getattr(model, "task_", None) == "binary":
         known = model.classes_.tolist()
         unknown = sorted(set(pd.unique(target).tolist()) - set(known), key=str)
