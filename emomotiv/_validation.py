@@ -148,6 +148,9 @@ def as_numbers(values: object) -> tuple[np.ndarray, str]:
     that is not a number: ``"2 rows: 'a', 'b'"``, or ``""`` when none."""
     import pandas as pd
 
+    array = np.asarray(values)
+    if array.dtype.kind in "biuf":  # numbers already: no pass over objects
+        return array.astype(float), ""
     given = pd.Series(np.ravel(np.asarray(values, dtype=object)))
     numbers = pd.to_numeric(given, errors="coerce")
     text = numbers.isna() & given.notna()
