@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 from ._stats import format_against
 from ._validation import (
     ValidationError,
+    as_numbers,
     check_choice,
     check_float,
     check_int,
@@ -341,11 +342,20 @@ def value_drivers(
     check_n_jobs(n_jobs, owner)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_float(points, "points", owner, low=0, inclusive=False)
-    y = pd.to_numeric(pd.Series(np.asarray(value)), errors="coerce").to_numpy(float)
-    if len(y) != len(X):
-        raise ValidationError(
-            [f"value has {len(y)} entries but X has {len(X)} rows."], subject="value"
+    y, text = as_numbers(value)
+    y = y.ravel()
+    problems = []
+    if text:
+        problems.append(
+            f"value holds text in {text}; code it as numbers, empty (NaN) "
+            "where a respondent has none."
         )
+    if len(y) != len(X):
+        problems.append(f"value has {len(y)} entries but X has {len(X)} rows.")
+    elif not (text or np.isfinite(y).any()):
+        problems.append("value is empty for every respondent.")
+    if problems:
+        raise ValidationError(problems, subject="value")
     w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
     keep = ~np.isnan(y)
     if not keep.all():  # no copy of the ratings when every respondent has one

@@ -276,3 +276,16 @@ def test_value_model_names_text_and_reads_pandas_missing_values():
     flags[0] = pd.NA
     with pytest.raises(ValueError, match="y has 1 missing values"):
         em.ValueModel(**FAST).fit(X, flags)
+
+
+def test_value_drivers_names_text_and_an_empty_value():
+    """Text in the value was read as missing and its respondents left out
+    without a word; a value of text only then failed in scikit-learn
+    ('Found array with 0 sample(s)')."""
+    X = pd.DataFrame({"a": [1.0, 5.0, 9.0, 3.0] * 10})
+    value = pd.Series(np.linspace(1, 100, 40), dtype=object)
+    value[:3] = "n/a"
+    with pytest.raises(em.ValidationError, match="text in 3 rows: 'n/a'"):
+        em.value_drivers(X, value, n_boot=0, model=em.ValueModel(**FAST))
+    with pytest.raises(em.ValidationError, match="empty for every respondent"):
+        em.value_drivers(X, np.full(40, np.nan), n_boot=0)
