@@ -61,6 +61,17 @@ def check_frame(value: object, name: str, owner: str) -> None:
         )
 
 
+def column_list(value: Iterable[object], name: str, owner: str) -> list:
+    """Column names given as a list; one name alone would be read letter by
+    letter, so it is refused with the list to pass."""
+    if isinstance(value, str):
+        raise TypeError(
+            f"The '{name}' parameter of {owner} must be a list of column names; "
+            f"got the string '{value}': pass ['{value}']."
+        )
+    return list(value)
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""``."""
     matches = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1)

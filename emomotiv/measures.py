@@ -35,6 +35,7 @@ from ._validation import (
     check_float,
     check_frame,
     check_weights,
+    column_list,
     did_you_mean,
     preview,
 )
@@ -149,7 +150,7 @@ def connection_score(
     check_frame(survey, "survey", "connection_score")
     if motivators is None:
         motivators = [c for c in survey.columns if str(c).startswith(MOTIVATOR_PREFIX)]
-    motivators = list(motivators)
+    motivators = column_list(motivators, "motivators", "connection_score")
     if not motivators:
         raise ValidationError(
             [f"No motivator columns (named '{MOTIVATOR_PREFIX}*') were found."],
@@ -378,7 +379,11 @@ def connection_measures(
     check_frame(survey, "survey", "connection_measures")
     single = {"connection": connection, "satisfaction": satisfaction, "value": value}
     roles = {role: [c] for role, c in single.items() if c is not None}
-    _check_columns(survey, {"facet": list(facets), **roles, "extra": list(extra)})
+    facets = column_list(facets, "facets", "connection_measures")
+    extra = column_list(extra, "extra", "connection_measures")
+    if motivators is not None:
+        motivators = column_list(motivators, "motivators", "connection_measures")
+    _check_columns(survey, {"facet": facets, **roles, "extra": extra})
     w = check_weights(sample_weight, len(survey))
     if satisfied_threshold is not None:
         satisfied_threshold = check_float(
