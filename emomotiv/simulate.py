@@ -1191,10 +1191,22 @@ def plan_improvements(
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
     population = check_float(population, "population", owner, low=0, allow_none=True)
     points = check_float(points, "points", owner, low=0, inclusive=False)
-    if value_per_connected is not None and not isinstance(
-        value_per_connected, Sequence
+    vpc = value_per_connected
+    # a string is a Sequence too: "100" read as the triple ("1", "0", "0")
+    triple = isinstance(vpc, Sequence) and not isinstance(vpc, str)
+    numbers_only = [vpc] if not triple else list(vpc)
+    if vpc is not None and not (
+        len(numbers_only) == (3 if triple else 1)
+        and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool)
+            for v in numbers_only
+        )
     ):
-        check_float(value_per_connected, "value_per_connected", owner)
+        raise ValueError(
+            f"The 'value_per_connected' parameter of {owner} must be a float, "
+            f"an (estimate, low, high) triple of floats or None. Got {vpc!r} "
+            "instead."
+        )
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
     controls = list(controls or [])
