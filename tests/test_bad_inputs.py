@@ -789,3 +789,9 @@ def test_value_per_connected_that_is_no_number_nor_triple(fitted, vpc):
     model, X, y = fitted
     with pytest.raises(ValueError, match="'value_per_connected' parameter .* triple"):
         em.plan_improvements(model, X, y, value_per_connected=vpc, n_boot=0)
+
+
+def test_a_catalog_that_is_no_table_names_from_facets(fitted):
+    model, X, y = fitted
+    with pytest.raises(TypeError, match=r"got builtins.list. .*from_facets\(ids\)"):
+        em.plan_improvements(model, X, y, catalog=["a", "b", "c"], n_boot=0)
