@@ -915,14 +915,26 @@ def stage_importance(
     >>> round(float(stages["importance"].sum()), 6)
     1.0
     """
+    if not isinstance(stages, Mapping | pd.Series):
+        kind = type(stages)
+        raise TypeError(
+            "stage_importance needs stages as a mapping of facet -> stage, such "
+            "as catalog.set_index('facet')['stage']; got "
+            f"{kind.__module__}.{kind.__qualname__}."
+        )
     stages = pd.Series(stages, dtype=object)
     if level is None:
         level = result.info.get("level", 0.9)
     check_float(level, "level", "stage_importance", low=0, high=1, inclusive=False)
     missing = [f for f in result.table.index if f not in stages.index]
     if missing:
+        hint = (
+            " stages is not indexed by facet: pass catalog.set_index('facet')['stage']."
+            if len(missing) == len(result.table)
+            else ""
+        )
         raise ValueError(
-            f"stages lacks {len(missing)} facets of the result: {missing[:5]}."
+            f"stages lacks {len(missing)} facets of the result: {missing[:5]}.{hint}"
         )
     member = stages.loc[result.table.index]
     order = list(dict.fromkeys(member))
