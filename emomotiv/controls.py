@@ -80,6 +80,19 @@ __all__ = [
 
 HALO_METHODS = ("none", "mean", "factor", "profile", "components")
 HALO = "__halo__"
+
+
+def design_hint(missing: list[str]) -> str:
+    """How to rebuild the columns an analysis adds, when X lacks them."""
+    if not any(str(name).startswith(HALO) for name in missing):
+        return ""
+    return (
+        f" '{HALO}' is the halo score the analysis controls for: pass "
+        "design.matrix, with controls=design.columns, where design = "
+        "em.design_matrix(X, data=survey, controls=[...]) as in the analysis."
+    )
+
+
 SPREAD = "__spread__"
 FACETS_PER_COMPONENT = 8  # ``"components"``: 12 components for 100 facets
 HALO_LABEL = "General warmth (halo)"

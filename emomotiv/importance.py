@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
 from ._validation import check_weights, preview
+from .controls import design_hint
 from .model import DriverModel, check_model
 from .results import ImportanceResult
 
@@ -48,6 +49,7 @@ def _facet_frame(model, X) -> pd.DataFrame:
         hint = f" Misspelt or renamed in X: {', '.join(near)}?" if near else ""
         raise ValueError(
             f"X lacks {len(missing)} facets the model uses: {missing[:5]}.{hint}"
+            + design_hint(missing)
         )
     frame = X[names]
     text = [

@@ -57,6 +57,7 @@ from ._validation import (
     did_you_mean,
     preview,
 )
+from .controls import design_hint
 from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
@@ -421,10 +422,9 @@ class _Simulator:
             )
         missing = [f for f in self.facets if f not in X.columns]
         if missing:
-            raise ValidationError(
-                [f"Facet column '{f}' seen in fit is missing." for f in missing],
-                subject="survey",
-            )
+            problems = [f"Facet column '{f}' seen in fit is missing." for f in missing]
+            problems[-1] += design_hint(missing)
+            raise ValidationError(problems, subject="survey")
         self.model = model
         self.owner = owner
         self.frame = X[self.facets]
