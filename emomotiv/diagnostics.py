@@ -78,6 +78,7 @@ def fit_warnings(model: DriverModel) -> list[str]:
     >>> em.fit_warnings(model)
     []
     """
+    check_model(model, "fit_warnings")
     fit = model.fit_summary()
     if "roc_auc" in fit and fit["roc_auc"] < WEAK_AUC:
         return [
