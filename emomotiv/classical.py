@@ -89,6 +89,7 @@ from ._validation import (
     ValidationError,
     as_numbers,
     check_choice,
+    check_frame,
     check_int,
     check_weights,
     preview,
@@ -938,6 +939,7 @@ def method_agreement(
     >>> method_agreement(t, ["x", "y"])["spearman"]["x"]["y"]
     -1.0
     """
+    check_frame(table, "table (compare_methods' output)", "method_agreement")
     check_int(top, "top", "method_agreement", min_value=1)
     check_int(n_disagreements, "n_disagreements", "method_agreement", min_value=0)
     if methods is None:

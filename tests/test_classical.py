@@ -621,3 +621,13 @@ def test_a_text_outcome_or_a_column_name_is_named(method):
         method(X, answers)
     with pytest.raises(em.ValidationError, match=r"such as survey\['connected'\]"):
         method(X, "connected")
+
+
+def test_method_agreement_names_a_result_given_for_the_table():
+    """An ImportanceResult given for compare_methods' table said only
+    "'ImportanceResult' object has no attribute 'columns'"."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.integers(1, 11, (40, 3)), columns=["a", "b", "c"])
+    result = em.relative_weights(X, X.sum(axis=1) + rng.normal(size=40))
+    with pytest.raises(TypeError, match=r"compare_methods' output\) as a pandas"):
+        em.method_agreement(result)
