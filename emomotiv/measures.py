@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike
 from ._stats import column_moments, row_chunk, row_chunks
 from ._validation import (
     ValidationError,
+    as_numbers,
     check_float,
     check_frame,
     check_weights,
@@ -207,6 +208,17 @@ def _connected(
     return (score.to_numpy() >= rule).astype(int), f"{named} >= {rule:g}"
 
 
+def _numbers(values: ArrayLike, name: str, kind: str) -> np.ndarray:
+    """``values`` as float; text is refused by name."""
+    numbers, text = as_numbers(values)
+    if text:
+        raise ValueError(
+            f"connection_tiers needs {name} as {kind}; it holds text in {text}. "
+            "Code it as numbers first."
+        )
+    return numbers
+
+
 def connection_tiers(
     connected: ArrayLike,
     satisfaction: ArrayLike | None = None,
@@ -235,10 +247,10 @@ def connection_tiers(
     >>> connection_tiers([1, 0, 0], [5, 10, 6]).tolist()
     ['fully_connected', 'highly_satisfied', 'unconnected']
     """
-    conn = np.asarray(connected, dtype=float) == 1
+    conn = _numbers(connected, "connected", "0/1 flags") == 1
     high = np.zeros(len(conn), dtype=bool)
     if satisfaction is not None:
-        sat = np.asarray(satisfaction, dtype=float)
+        sat = _numbers(satisfaction, "satisfaction", "ratings")
         if sat.shape != conn.shape:
             raise ValueError(
                 f"satisfaction has shape {sat.shape} but connected {conn.shape}: "

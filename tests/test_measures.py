@@ -187,3 +187,11 @@ def test_one_column_name_alone_is_refused_with_the_list_to_pass():
         em.design_matrix(s.survey[s.catalog["facet"]], data=s.survey, controls="tenure")
     with pytest.raises(TypeError, match="'columns' parameter of encode_controls"):
         em.encode_controls(s.survey, "customer_type")
+
+
+def test_connection_tiers_names_text():
+    """Text flags or ratings said numpy's 'could not convert string to float'."""
+    with pytest.raises(ValueError, match="connected as 0/1 flags; .* 'no', 'yes'"):
+        em.connection_tiers(["yes", "no"])
+    with pytest.raises(ValueError, match="satisfaction as ratings; .* 'high', 'low'"):
+        em.connection_tiers([1, 0], ["high", "low"])
