@@ -33,7 +33,7 @@ from ._validation import (
     unit_weights,
 )
 
-__all__ = ["DriverModel", "check_model", "check_outcome", "load_model_files"]
+__all__ = ["DriverModel", "load_model_files"]
 
 TASKS = ("auto", "binary", "regression")
 
