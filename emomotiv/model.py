@@ -80,7 +80,12 @@ def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
             converted[name] = values.astype(float)
     if problems:
         raise ValidationError(problems, subject=f"X given to {owner}")
-    return X.assign(**converted) if converted else X
+    if not converted:
+        return X
+    X = X.copy()
+    for name, values in converted.items():  # by item: names need not be str
+        X[name] = values
+    return X
 
 
 def numeric_target(y: ArrayLike, owner: str) -> np.ndarray:

@@ -139,6 +139,9 @@ def test_text_and_date_columns_are_named(small):
         em.DriverModel(**fast).fit(text, y).predict_outcome(text),
         model.predict_outcome(X),
     )
+    # columns named by position (not str): read as well
+    unnamed = text.set_axis(range(text.shape[1]), axis=1)
+    assert em.DriverModel(**fast).fit(unnamed, y).n_features_in_ == X.shape[1]
 
 
 def test_text_outcome_of_a_regression_is_named(small):
