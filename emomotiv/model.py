@@ -442,10 +442,13 @@ class DriverModel(BaseEstimator):
         from sklearn.metrics import r2_score, roc_auc_score
 
         out = self.predict_outcome(X)
+        owner = type(self).__name__
+        y = check_outcome(self, y, len(out), f"{owner}.score")
         if self.task_ == "binary":
-            target = (np.asarray(y) == self.classes_[1]).astype(int)
+            target = (y == self.classes_[1]).astype(int)
             return float(roc_auc_score(target, out, sample_weight=sample_weight))
-        return float(r2_score(y, out, sample_weight=sample_weight))
+        target = numeric_target(y, owner)
+        return float(r2_score(target, out, sample_weight=sample_weight))
 
     def fit_summary(self) -> dict[str, float]:
         """Mean and standard deviation of each cross-validated score."""

@@ -178,3 +178,15 @@ def test_settings_xgboost_would_take_are_refused_by_name(small, params, message)
 def test_value_model_errors_name_the_value_model():
     with pytest.raises(ValueError, match="'max_depth' parameter of ValueModel"):
         em.ValueModel(max_depth=0).fit(np.ones((20, 1)), np.ones(20))
+
+
+def test_score_names_an_outcome_that_does_not_fit_the_model(small):
+    """score() read 'yes'/'no' against classes 0/1 as all 0 (AUC nan) and a
+    missing y as 'not connected'; now each is refused by name."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="y holds 'no', 'yes', which the model"):
+        model.score(X, np.where(y == 1, "yes", "no"))
+    with pytest.raises(ValueError, match="y has 1 missing values"):
+        model.score(X, y.where(y.index > 0))
+    assert 0.5 < model.score(X, y) <= 1
