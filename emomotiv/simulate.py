@@ -39,7 +39,7 @@ tend to be conservative.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -291,15 +291,17 @@ Scenario = RaiseScore | LiftBottomBox | ExtendReach | Combined
 
 
 def _as_scenarios(scenario, owner: str) -> list[Scenario]:
+    # any collection of names or scenarios: a list, a Series, an Index, an
+    # array; not a mapping, whose values (points?) would be lost
     items = (
         list(scenario)
-        if isinstance(scenario, Sequence) and not isinstance(scenario, str)
+        if isinstance(scenario, Iterable) and not isinstance(scenario, str | Mapping)
         else [scenario]
     )
     out = []
     for item in items:
         if isinstance(item, str):
-            item = RaiseScore(item)
+            item = RaiseScore(str(item))
         if not isinstance(item, (*SINGLE, Combined)):
             raise ValueError(
                 f"The 'scenario' parameter of {owner} must be a facet name, a "

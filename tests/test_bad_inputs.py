@@ -795,3 +795,15 @@ def test_a_catalog_that_is_no_table_names_from_facets(fitted):
     model, X, y = fitted
     with pytest.raises(TypeError, match=r"got builtins.list. .*from_facets\(ids\)"):
         em.plan_improvements(model, X, y, catalog=["a", "b", "c"], n_boot=0)
+
+
+def test_scenarios_as_any_collection_of_facet_names(fitted):
+    """Facet names as a Series, an Index or an array (catalog['facet'],
+    X.columns[:2]) were refused, their repr filling the message; a mapping
+    stays refused (its values, points, would be lost)."""
+    model, X, _ = fitted
+    for names in (pd.Series(["a", "b"]), X.columns[:2], np.array(["a", "b"])):
+        result = em.simulate_improvement(model, X, names, cross_fit=0, n_boot=0)
+        assert result.to_frame()["scenario"].tolist() == ["a +1", "b +1"]
+    with pytest.raises(ValueError, match=r"Got \{'a': 2\} instead"):
+        em.simulate_improvement(model, X, {"a": 2}, cross_fit=0, n_boot=0)
