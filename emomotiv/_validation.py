@@ -61,6 +61,17 @@ def check_frame(value: object, name: str, owner: str) -> None:
         )
 
 
+def column_list(value: Iterable[object], name: str, owner: str) -> list:
+    """Column names given as a list; one name alone would be read letter by
+    letter, so it is refused with the list to pass."""
+    if isinstance(value, str):
+        raise TypeError(
+            f"The '{name}' parameter of {owner} must be a list of column names; "
+            f"got the string '{value}': pass ['{value}']."
+        )
+    return list(value)
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""``."""
     matches = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1)
@@ -143,18 +154,50 @@ def check_float(
     )
 
 
+def as_numbers(values: object) -> tuple[np.ndarray, str]:
+    """Values as float (pandas' missing values as NaN), and the cells of text
+    that is not a number: ``"2 rows: 'a', 'b'"``, or ``""`` when none."""
+    import pandas as pd
+
+    array = np.asarray(values)
+    if array.dtype.kind in "biuf":  # numbers already: no pass over objects
+        return array.astype(float), ""
+    given = pd.Series(np.ravel(np.asarray(values, dtype=object)))
+    numbers = pd.to_numeric(given, errors="coerce")
+    text = numbers.isna() & given.notna()
+    found = sorted(set(given[text]), key=str)
+    cells = f"{int(text.sum())} rows: {preview(found)}" if found else ""
+    return numbers.to_numpy(dtype=float).reshape(np.shape(values)), cells
+
+
 def check_weights(sample_weight, n: int) -> np.ndarray:
     """Survey weights as a float array of length ``n`` (ones when None)."""
     if sample_weight is None:
         return np.ones(n)
-    w = np.asarray(sample_weight, dtype=float)
+    try:
+        w = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):  # text, or pandas' <NA> among objects
+        w, text = as_numbers(sample_weight)
+        if text:
+            raise ValueError(
+                f"sample_weight must be numbers; it holds text in {text}."
+            ) from None
     if w.shape != (n,):
         raise ValueError(
             f"sample_weight must have one entry per respondent ({n}); "
             f"got shape {w.shape}."
         )
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError("sample_weight must be finite and >= 0.")
+    counts = {
+        "missing": int(np.isnan(w).sum()),
+        "infinite": int(np.isinf(w).sum()),
+        "negative": int((w < 0).sum()),
+    }
+    found = [f"{k} in {v} row{'' if v == 1 else 's'}" for k, v in counts.items() if v]
+    if found:
+        raise ValueError(
+            f"sample_weight must be finite and >= 0; it is {', '.join(found)}. "
+            "Give those respondents a weight (0 leaves them out) or drop them."
+        )
     return w
 
 

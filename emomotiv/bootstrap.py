@@ -56,7 +56,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,12 +78,8 @@ from .importance import (
     _shap_scale,
     shap_importance,
 )
-from .model import DriverModel
+from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult
-
-if TYPE_CHECKING:
-    from dask.distributed import Client
-
 
 __all__ = [
     "Refits",
@@ -577,7 +573,7 @@ def bootstrap_importance(
     n_jobs: int | None = None,
     progress: bool = True,
     random_state: int | None = None,
-    client: Client | None = None,
+    client: Any = None,
     controls: Sequence[str] | Mapping[str, str] | None = None,
     boot_size: int | None = None,
 ) -> ImportanceResult:
@@ -672,6 +668,7 @@ def bootstrap_importance(
     True
     """
     owner = "bootstrap_importance"
+    check_model(model, owner)
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_int(max_samples, "max_samples", owner, min_value=1, allow_none=True)
@@ -687,6 +684,7 @@ def bootstrap_importance(
             _facet_frame(model, X)  # raises the by-name TypeError
         fitted = clone(model).set_params(cv=0).fit(X, y, sample_weight=sample_weight)
     frame = _facet_frame(fitted, X)
+    y = check_outcome(fitted, y, len(frame), owner)
     weights = unit_weights(check_weights(sample_weight, len(frame)))
     names = [str(c) for c in frame.columns]
     grouping = _Grouping(names, _as_groups(controls, names))
@@ -917,14 +915,26 @@ def stage_importance(
     >>> round(float(stages["importance"].sum()), 6)
     1.0
     """
+    if not isinstance(stages, Mapping | pd.Series):
+        kind = type(stages)
+        raise TypeError(
+            "stage_importance needs stages as a mapping of facet -> stage, such "
+            "as catalog.set_index('facet')['stage']; got "
+            f"{kind.__module__}.{kind.__qualname__}."
+        )
     stages = pd.Series(stages, dtype=object)
     if level is None:
         level = result.info.get("level", 0.9)
     check_float(level, "level", "stage_importance", low=0, high=1, inclusive=False)
     missing = [f for f in result.table.index if f not in stages.index]
     if missing:
+        hint = (
+            " stages is not indexed by facet: pass catalog.set_index('facet')['stage']."
+            if len(missing) == len(result.table)
+            else ""
+        )
         raise ValueError(
-            f"stages lacks {len(missing)} facets of the result: {missing[:5]}."
+            f"stages lacks {len(missing)} facets of the result: {missing[:5]}.{hint}"
         )
     member = stages.loc[result.table.index]
     order = list(dict.fromkeys(member))

@@ -87,7 +87,9 @@ from ._stats import (
 )
 from ._validation import (
     ValidationError,
+    as_numbers,
     check_choice,
+    check_frame,
     check_int,
     check_weights,
     preview,
@@ -136,8 +138,18 @@ def _check_inputs(X, y, sample_weight, owner: str):
             "y's index does not match X's, and y is read by position: pass "
             "y.loc[X.index] (or y.to_numpy() if the order is right)."
         )
-    yv = np.asarray(y, dtype=float).ravel() if y is not None else np.array([])
-    if yv.shape[0] != len(X):
+    yv, text = as_numbers(np.array([]) if y is None else y)
+    yv = yv.ravel()
+    if isinstance(y, str):
+        problems.append(
+            f"y must hold one value per respondent, such as survey['{y}']; got "
+            f"the string '{y}'."
+        )
+    elif text:
+        problems.append(
+            f"y holds text in {text}: code it as numbers, a yes/no outcome as 0/1."
+        )
+    elif yv.shape[0] != len(X):
         problems.append(f"y has {yv.shape[0]} values but X has {len(X)} respondents.")
     elif not np.isfinite(yv).all():
         problems.append(
@@ -927,6 +939,7 @@ def method_agreement(
     >>> method_agreement(t, ["x", "y"])["spearman"]["x"]["y"]
     -1.0
     """
+    check_frame(table, "table (compare_methods' output)", "method_agreement")
     check_int(top, "top", "method_agreement", min_value=1)
     check_int(n_disagreements, "n_disagreements", "method_agreement", min_value=0)
     if methods is None:

@@ -61,7 +61,13 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._stats import column_moments, row_chunk, row_chunks, weighted_corr_matrix
-from ._validation import ValidationError, check_choice, check_weights, did_you_mean
+from ._validation import (
+    ValidationError,
+    check_choice,
+    check_weights,
+    column_list,
+    did_you_mean,
+)
 
 __all__ = [
     "HALO_METHODS",
@@ -74,6 +80,19 @@ __all__ = [
 
 HALO_METHODS = ("none", "mean", "factor", "profile", "components")
 HALO = "__halo__"
+
+
+def design_hint(missing: list[str]) -> str:
+    """How to rebuild the columns an analysis adds, when X lacks them."""
+    if not any(str(name).startswith(HALO) for name in missing):
+        return ""
+    return (
+        f" '{HALO}' is the halo score the analysis controls for: pass "
+        "design.matrix, with controls=design.columns, where design = "
+        "em.design_matrix(X, data=survey, controls=[...]) as in the analysis."
+    )
+
+
 SPREAD = "__spread__"
 FACETS_PER_COMPONENT = 8  # ``"components"``: 12 components for 100 facets
 HALO_LABEL = "General warmth (halo)"
@@ -299,6 +318,7 @@ def encode_controls(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     1               0.0              1.0     NaN
     2               NaN              NaN     7.0
     """
+    columns = column_list(columns, "columns", "encode_controls")
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise ValidationError(
@@ -435,7 +455,7 @@ def design_matrix(
     (['__halo__', '__spread__'], {'__halo__': '__halo__', '__spread__': '__halo__'})
     """
     check_choice(halo, "halo", "design_matrix", HALO_METHODS)
-    controls = list(controls or [])
+    controls = column_list(controls or [], "controls", "design_matrix")
     data = X if data is None else data
     labels = dict(labels or {})
     clash = [c for c in controls if c in X.columns]

@@ -781,7 +781,8 @@ def make_survey(
     if n_stages > p:
         raise ValueError(
             f"The 'n_stages' parameter of make_survey must be <= n_facets ({p}). "
-            f"Got {n_stages} instead."
+            f"Got {n_stages} instead: pass n_stages={p} or fewer (the default is "
+            "6 stages)."
         )
     share = check_float(connected_share, "connected_share", owner, low=0.02, high=0.9)
     mult = check_float(value_multiplier, "value_multiplier", owner, low=1.0)
@@ -1181,6 +1182,11 @@ def load_sample() -> SyntheticSurvey:
 
     It is ``make_survey(random_state=2026)`` written to CSV at release time
     and shipped inside the package, so it is the same on every machine.
+
+    Returns
+    -------
+    SyntheticSurvey
+        The survey (``survey.csv``), its facet catalog and its truth.
 
     Examples
     --------

@@ -46,7 +46,7 @@ from ._stats import (
 )
 from ._validation import check_float, check_weights, preview
 from .importance import _facet_frame
-from .model import DriverModel
+from .model import DriverModel, check_model, check_outcome
 from .results import Diagnostics, ImportanceResult
 
 __all__ = ["diagnose_drivers", "fit_warnings"]
@@ -78,6 +78,8 @@ def fit_warnings(model: DriverModel) -> list[str]:
     >>> em.fit_warnings(model)
     []
     """
+    if not callable(getattr(model, "fit_summary", None)):  # what it reads
+        check_model(model, "fit_warnings")
     fit = model.fit_summary()
     if "roc_auc" in fit and fit["roc_auc"] < WEAK_AUC:
         return [
@@ -195,17 +197,13 @@ def diagnose_drivers(
     >>> list(diag.to_frame().columns[:4])
     ['facet', 'vif', 'r', 'std_beta']
     """
+    check_model(model, "diagnose_drivers")
     check_is_fitted(model, "estimator_")
     check_float(min_t, "min_t", "diagnose_drivers", low=0)
     frame = _facet_frame(model, X).drop(columns=list(controls or []))
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
-    target = np.asarray(y)
-    if target.shape != (len(frame),):
-        raise ValueError(
-            f"y must be 1D with one entry per respondent ({len(frame)}); "
-            f"got shape {target.shape}."
-        )
+    target = check_outcome(model, y, len(frame), "diagnose_drivers")
     if getattr(model, "task_", None) == "binary":
         target = (target == model.classes_[1]).astype(float)
     target = target.astype(float)

@@ -17,7 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
 from ._validation import check_weights, preview
-from .model import DriverModel
+from .controls import design_hint
+from .model import DriverModel, check_model
 from .results import ImportanceResult
 
 __all__ = ["shap_importance"]
@@ -48,6 +49,7 @@ def _facet_frame(model, X) -> pd.DataFrame:
         hint = f" Misspelt or renamed in X: {', '.join(near)}?" if near else ""
         raise ValueError(
             f"X lacks {len(missing)} facets the model uses: {missing[:5]}.{hint}"
+            + design_hint(missing)
         )
     frame = X[names]
     text = [
@@ -218,6 +220,7 @@ def shap_importance(
     >>> list(result.to_frame().columns[:3])
     ['facet', 'importance', 'rank']
     """
+    check_model(model, "shap_importance")
     check_is_fitted(model, "estimator_")
     import shap
     import xgboost as xgb

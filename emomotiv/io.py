@@ -260,6 +260,12 @@ def read_table(
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
 
+    Returns
+    -------
+    DataFrame
+        The table as read; from :mod:`emomotiv.readers`, with the file's
+        labels and scales in ``attrs["emomotiv"]``.
+
     Raises
     ------
     FileNotFoundError
@@ -656,6 +662,17 @@ def load_model(folder: str | PathLike) -> DriverModel:
     return load_model_files(str(folder / MODEL_FILE), meta)
 
 
+def _check_saved(result: object, kind: type, owner: str, maker: str) -> None:
+    """Refuse what the writer does not save, before any file is touched."""
+    if not isinstance(result, kind):
+        got = type(result)
+        raise TypeError(
+            f"{owner} saves the {kind.__name__} of {maker}; got "
+            f"{got.__module__}.{got.__qualname__}. One table is written by its "
+            "to_frame().to_csv(path)."
+        )
+
+
 def save_analysis(
     result: AnalysisResult, out: str | PathLike, *, force: bool = False
 ) -> Path:
@@ -711,6 +728,7 @@ def save_analysis(
      'model.json', 'model_meta.json', 'motivators.csv', 'report.html',
      'roi.csv', 'stages.csv', 'study.toml', 'summary.json', 'tiers.csv']
     """
+    _check_saved(result, AnalysisResult, "save_analysis", "emomotiv.analyze")
     with _staged(out, force=force, kind="analysis") as tmp:
         for name, table in result.tables.items():
             write_csv(table, tmp / f"{name}.csv")
@@ -926,6 +944,7 @@ def save_comparison(
     >>> sorted(p.name for p in out.iterdir())
     ['changes.csv', 'manifest.json', 'report.html', 'summary.json']
     """
+    _check_saved(comparison, WaveComparison, "save_comparison", "emomotiv.compare")
     with _staged(out, force=force, kind="comparison") as tmp:
         write_csv(comparison.changes, tmp / "changes.csv")
         summary = {"schema_version": SUMMARY_SCHEMA, "tracking": comparison.summary}

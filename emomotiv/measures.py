@@ -32,9 +32,11 @@ from numpy.typing import ArrayLike
 from ._stats import column_moments, row_chunk, row_chunks
 from ._validation import (
     ValidationError,
+    as_numbers,
     check_float,
     check_frame,
     check_weights,
+    column_list,
     did_you_mean,
     preview,
 )
@@ -149,7 +151,7 @@ def connection_score(
     check_frame(survey, "survey", "connection_score")
     if motivators is None:
         motivators = [c for c in survey.columns if str(c).startswith(MOTIVATOR_PREFIX)]
-    motivators = list(motivators)
+    motivators = column_list(motivators, "motivators", "connection_score")
     if not motivators:
         raise ValidationError(
             [f"No motivator columns (named '{MOTIVATOR_PREFIX}*') were found."],
@@ -206,6 +208,17 @@ def _connected(
     return (score.to_numpy() >= rule).astype(int), f"{named} >= {rule:g}"
 
 
+def _numbers(values: ArrayLike, name: str, kind: str) -> np.ndarray:
+    """``values`` as float; text is refused by name."""
+    numbers, text = as_numbers(values)
+    if text:
+        raise ValueError(
+            f"connection_tiers needs {name} as {kind}; it holds text in {text}. "
+            "Code it as numbers first."
+        )
+    return numbers
+
+
 def connection_tiers(
     connected: ArrayLike,
     satisfaction: ArrayLike | None = None,
@@ -234,10 +247,10 @@ def connection_tiers(
     >>> connection_tiers([1, 0, 0], [5, 10, 6]).tolist()
     ['fully_connected', 'highly_satisfied', 'unconnected']
     """
-    conn = np.asarray(connected, dtype=float) == 1
+    conn = _numbers(connected, "connected", "0/1 flags") == 1
     high = np.zeros(len(conn), dtype=bool)
     if satisfaction is not None:
-        sat = np.asarray(satisfaction, dtype=float)
+        sat = _numbers(satisfaction, "satisfaction", "ratings")
         if sat.shape != conn.shape:
             raise ValueError(
                 f"satisfaction has shape {sat.shape} but connected {conn.shape}: "
@@ -378,7 +391,11 @@ def connection_measures(
     check_frame(survey, "survey", "connection_measures")
     single = {"connection": connection, "satisfaction": satisfaction, "value": value}
     roles = {role: [c] for role, c in single.items() if c is not None}
-    _check_columns(survey, {"facet": list(facets), **roles, "extra": list(extra)})
+    facets = column_list(facets, "facets", "connection_measures")
+    extra = column_list(extra, "extra", "connection_measures")
+    if motivators is not None:
+        motivators = column_list(motivators, "motivators", "connection_measures")
+    _check_columns(survey, {"facet": facets, **roles, "extra": extra})
     w = check_weights(sample_weight, len(survey))
     if satisfied_threshold is not None:
         satisfied_threshold = check_float(

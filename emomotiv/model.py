@@ -21,11 +21,15 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._validation import (
+    ValidationError,
+    as_numbers,
     check_choice,
     check_float,
     check_int,
+    check_n_jobs,
     check_weights,
     did_you_mean,
+    preview,
     unit_weights,
 )
 
@@ -40,6 +44,60 @@ def _is_binary(model) -> bool:
     if hasattr(model, "task_"):
         return model.task_ == "binary"
     return model.task != "regression"
+
+
+def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
+    """``X`` with its columns of numbers written as text read as numbers; a
+    column named twice, or holding dates or text that is not a number, is
+    refused by name (every one at once)."""
+    problems = [
+        f"Column '{name}' appears {n} times; give each column its own name."
+        for name, n in X.columns.value_counts().items()
+        if n > 1
+    ]
+    if problems:
+        raise ValidationError(problems, subject=f"X given to {owner}")
+    converted = {}
+    for name in X.columns:
+        col = X[name]
+        if pd.api.types.is_datetime64_any_dtype(col) or isinstance(
+            col.dtype, pd.PeriodDtype
+        ):
+            problems.append(
+                f"Column '{name}' holds dates, not ratings: leave it out of X."
+            )
+        elif pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
+            values = pd.to_numeric(col, errors="coerce")
+            text = values.isna() & col.notna()
+            if text.any():
+                bad = preview(sorted(set(col[text]), key=str))
+                problems.append(
+                    f"Column '{name}' holds text that is not a number in "
+                    f"{int(text.sum())} rows: {bad}. Recode it as numbers (NaN "
+                    "where not experienced); emomotiv.analyze reads answer "
+                    "texts given rating_labels and not_experienced."
+                )
+            converted[name] = values.astype(float)
+    if problems:
+        raise ValidationError(problems, subject=f"X given to {owner}")
+    if not converted:
+        return X
+    X = X.copy()
+    for name, values in converted.items():  # by item: names need not be str
+        X[name] = values
+    return X
+
+
+def numeric_target(y: ArrayLike, owner: str) -> np.ndarray:
+    """A numeric outcome as float (pandas' missing values as NaN); text is
+    refused with its values and the way to code it."""
+    values, text = as_numbers(y)
+    if text:
+        raise ValueError(
+            f"{owner} needs a numeric y for a regression; y holds text in "
+            f"{text}. Code it as numbers, or a yes/no outcome as 0/1."
+        )
+    return values
 
 
 class DriverModel(BaseEstimator):
@@ -143,18 +201,31 @@ class DriverModel(BaseEstimator):
 
     # -- parameters -------------------------------------------------------
     def _check_params(self) -> None:
-        owner = "DriverModel"
+        owner = type(self).__name__
         check_choice(self.task, "task", owner, TASKS)
         check_int(self.n_estimators, "n_estimators", owner, min_value=1)
         check_float(self.learning_rate, "learning_rate", owner, low=0, inclusive=False)
         check_int(self.max_depth, "max_depth", owner, min_value=1)
         check_float(self.min_child_weight, "min_child_weight", owner, low=0)
-        check_float(self.subsample, "subsample", owner, low=0, high=1)
-        check_float(self.colsample_bytree, "colsample_bytree", owner, low=0, high=1)
+        for name in ("subsample", "colsample_bytree"):
+            # a share of 0 draws nothing: XGBoost then fits a constant
+            if check_float(getattr(self, name), name, owner, low=0, high=1) == 0:
+                raise ValueError(
+                    f"The '{name}' parameter of {owner} must be a float in the "
+                    f"range (0, 1]. Got {getattr(self, name)!r} instead."
+                )
         check_float(self.reg_lambda, "reg_lambda", owner, low=0)
         if isinstance(self.cv, numbers.Integral):
             check_int(self.cv, "cv", owner, min_value=0)
-        check_int(self.n_jobs, "n_jobs", owner, allow_none=True)
+        elif isinstance(self.cv, str | numbers.Number) or not (
+            hasattr(self.cv, "split") or hasattr(self.cv, "__iter__")
+        ):
+            raise ValueError(
+                f"The 'cv' parameter of {owner} must be an int >= 0, a "
+                "scikit-learn splitter or an iterable of (train, test) indices. "
+                f"Got {self.cv!r} instead."
+            )
+        check_n_jobs(self.n_jobs, owner)
         check_int(
             self.random_state, "random_state", owner, min_value=0, allow_none=True
         )
@@ -219,6 +290,8 @@ class DriverModel(BaseEstimator):
     # -- data -------------------------------------------------------------
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
         """Validate facet ratings; NaN allowed. Facets are matched by name."""
+        if isinstance(X, pd.DataFrame):
+            X = _numeric_columns(X, type(self).__name__)
         fitted = getattr(self, "feature_names_in_", None)
         if not reset and fitted is not None and isinstance(X, pd.DataFrame):
             names = [str(c) for c in X.columns]
@@ -271,19 +344,7 @@ class DriverModel(BaseEstimator):
         self._check_params()
         values = self._check_X(X, reset=True)
         self._check_constraints()
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:  # one column: read it, with a warning
-            y = column_or_1d(y, warn=True)
-        if y.ndim != 1 or len(y) != len(values):
-            raise ValueError(
-                f"y must be 1D with one entry per respondent ({len(values)}); "
-                f"got shape {y.shape}."
-            )
-        missing = int(pd.isna(y).sum())
-        if missing:
-            raise ValueError(
-                f"y has {missing} missing values; drop those respondents first."
-            )
+        y = _one_per_respondent(y, len(values), type(self).__name__, warn=True)
         weights = check_weights(sample_weight, len(values))
         if weights.sum() <= 0:
             raise ValueError("sample_weight sums to zero: no respondent has weight.")
@@ -309,7 +370,7 @@ class DriverModel(BaseEstimator):
                     f"two classes; got {len(self.classes_)}."
                 )
         else:
-            target = y.astype(float)
+            target = numeric_target(y, type(self).__name__)
         self.task_ = task
         self.cv_scores_ = self._cross_validate(values, target, weights)
         self.estimator_ = self._make_estimator(task).fit(
@@ -381,10 +442,13 @@ class DriverModel(BaseEstimator):
         from sklearn.metrics import r2_score, roc_auc_score
 
         out = self.predict_outcome(X)
+        owner = type(self).__name__
+        y = check_outcome(self, y, len(out), f"{owner}.score")
         if self.task_ == "binary":
-            target = (np.asarray(y) == self.classes_[1]).astype(int)
+            target = (y == self.classes_[1]).astype(int)
             return float(roc_auc_score(target, out, sample_weight=sample_weight))
-        return float(r2_score(y, out, sample_weight=sample_weight))
+        target = numeric_target(y, owner)
+        return float(r2_score(target, out, sample_weight=sample_weight))
 
     def fit_summary(self) -> dict[str, float]:
         """Mean and standard deviation of each cross-validated score."""
@@ -412,6 +476,63 @@ class DriverModel(BaseEstimator):
             tags.estimator_type = "regressor"
             tags.regressor_tags = RegressorTags()
         return tags
+
+
+def check_model(model: object, owner: str, kind: type | None = None) -> None:
+    """Refuse anything but a :class:`DriverModel` (or ``kind``) instance as
+    ``model``: the class itself, an XGBoost model, or X given first."""
+    kind = DriverModel if kind is None else kind
+    if isinstance(model, kind):
+        return
+    if isinstance(model, type):
+        got = f"the class {model.__name__} itself, without the parentheses"
+    else:
+        got = f"{type(model).__module__}.{type(model).__qualname__}"
+    order = (
+        f" The model comes first: {owner}(model, X, ...)."
+        if isinstance(model, pd.DataFrame)
+        else ""
+    )
+    raise TypeError(
+        f"{owner} needs model as an emomotiv {kind.__name__}, such as "
+        f"{kind.__name__}(); got {got}.{order}"
+    )
+
+
+def _one_per_respondent(y: ArrayLike, n: int, owner: str, *, warn: bool = False):
+    """``y`` as one entry for each of ``n`` respondents, none missing; a
+    single column is read as it (with scikit-learn's warning when ``warn``)."""
+    target = np.asarray(y)
+    if target.ndim == 2 and target.shape[1] == 1:
+        target = column_or_1d(target, warn=warn)
+    if target.shape != (n,):
+        raise ValueError(
+            f"{owner} needs y with one entry per respondent ({n}); got shape "
+            f"{target.shape}."
+        )
+    missing = int(pd.isna(target).sum())
+    if missing:
+        raise ValueError(
+            f"y has {missing} missing values; drop those respondents first."
+        )
+    return target
+
+
+def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.ndarray:
+    """The outcome of ``n`` respondents for a model: one entry each, none
+    missing and, once the model is fitted binary, only the classes it was
+    fitted on (any other label would read as 0)."""
+    target = _one_per_respondent(y, n, owner)
+    if getattr(model, "task_", None) == "binary":
+        known = model.classes_.tolist()
+        unknown = sorted(set(pd.unique(target).tolist()) - set(known), key=str)
+        if unknown:
+            raise ValueError(
+                f"y holds {preview(unknown)}, which the model was not fitted on "
+                f"(its classes: {preview(known)}); pass the outcome the model "
+                "was fitted with."
+            )
+    return target
 
 
 def load_model_files(model_json: str, meta: dict) -> DriverModel:

@@ -13,17 +13,13 @@ passes its own axes on a pyplot-free ``Figure``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from ._validation import check_int
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
-    from .results import AnalysisResult, ImportanceResult, PlanResult, WaveComparison
+from .results import AnalysisResult, ImportanceResult, PlanResult, WaveComparison
 
 __all__ = [
     "plot_changes",

@@ -9,13 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
-
-if TYPE_CHECKING:  # for annotations only: at run time this module imports none
-    from .segments import SegmentDrivers
-    from .value_drivers import ValueDrivers
 
 __all__ = [
     "AnalysisResult",
@@ -445,8 +441,8 @@ class AnalysisResult:
     measures: ConnectionMeasures | None = None
     value: ValueLink | None = None
     plan: PlanResult | None = None
-    segments: SegmentDrivers | None = None
-    value_drivers: ValueDrivers | None = None
+    segments: Any = None
+    value_drivers: Any = None
 
     @property
     def drivers(self) -> pd.DataFrame:

@@ -60,6 +60,9 @@ class FacetCatalog:
     table : DataFrame
         Indexed by facet id with the columns ``label, stage, touchpoint,
         stated_importance, cost, scale_min, scale_max``.
+    undeclared_scale : tuple of str, default=()
+        Facets whose scale the catalog left out and :meth:`with_scales_from`
+        read from their ratings, for validation to say where a scale goes.
 
     Examples
     --------
@@ -91,7 +94,17 @@ class FacetCatalog:
             Listing every problem: no ``facet`` column, empty or duplicate ids,
             non-numeric or negative costs, a scale whose minimum is not below
             its maximum.
+        TypeError
+            When ``frame`` is not a DataFrame (for facet ids alone,
+            :meth:`from_facets` builds the catalog).
         """
+        if not isinstance(frame, pd.DataFrame):
+            kind = type(frame)
+            raise TypeError(
+                "A facet catalog must be a DataFrame with a 'facet' column; got "
+                f"{kind.__module__}.{kind.__qualname__}. For facet ids alone, "
+                "FacetCatalog.from_facets(ids) builds one."
+            )
         problems: list[str] = []
         names = [str(c) for c in frame.columns]
         dupcols = sorted({c for c in names if names.count(c) > 1})

@@ -72,9 +72,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._stats import adjust_p, model_matrix
-from ._validation import ValidationError, check_float, check_int
+from ._validation import ValidationError, check_float, check_int, check_weights
 from .importance import _as_groups
-from .model import DriverModel
+from .model import DriverModel, check_model, check_outcome
 from .schema import FacetCatalog
 
 __all__ = ["SegmentDrivers", "segment_drivers"]
@@ -350,13 +350,14 @@ def segment_drivers(
     from .simulate import RaiseScore, simulate_improvement
 
     owner = "segment_drivers"
+    check_model(model, owner)
     check_int(min_size, "min_size", owner, min_value=2)
     check_float(alpha, "alpha", owner, low=0, high=1, inclusive=False)
     groups = _as_groups(controls, [str(c) for c in X.columns])
     facets = [str(c) for c in X.columns if str(c) not in groups]
     seg = _check_segments(segments, len(X), min_size)
-    w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
-    y = np.asarray(y)
+    w = check_weights(sample_weight, len(X))
+    y = check_outcome(model, y, len(X), owner)
     results: dict[str, Any] = {}
     gains: dict[str, Any] = {}
     parts, sizes = [], {}

@@ -39,7 +39,7 @@ tend to be conservative.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -57,7 +57,8 @@ from ._validation import (
     did_you_mean,
     preview,
 )
-from .model import DriverModel
+from .controls import design_hint
+from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
 
@@ -167,6 +168,13 @@ class RaiseScore:
     ``points``, below its minimum); respondents who did not experience the
     touchpoint are left alone.
 
+    Parameters
+    ----------
+    facet : str
+        The facet, by name.
+    points : float, default=1
+        The rise in rating (a fall when negative).
+
     Examples
     --------
     >>> RaiseScore("welcome_note").name
@@ -189,6 +197,13 @@ class RaiseScore:
 @dataclass(frozen=True)
 class LiftBottomBox:
     """Every rating of ``facet`` below ``to`` is raised to ``to``.
+
+    Parameters
+    ----------
+    facet : str
+        The facet, by name.
+    to : float
+        The lowest rating left after the change, on the facet's scale.
 
     Examples
     --------
@@ -216,6 +231,14 @@ class ExtendReach:
     did not experience the touchpoint counts as reached with weight
     ``share`` and as not reached with weight ``1 - share``.
 
+    Parameters
+    ----------
+    facet : str
+        The facet, by name.
+    share : float, default=1
+        Share of those who did not experience the touchpoint who now do,
+        in (0, 1].
+
     Examples
     --------
     >>> ExtendReach("welcome_note", share=0.5).name
@@ -236,6 +259,12 @@ class ExtendReach:
 @dataclass(frozen=True)
 class Combined:
     """Several changes at once, applied in order to the same respondents.
+
+    Parameters
+    ----------
+    scenarios : tuple of RaiseScore, LiftBottomBox, ExtendReach or Combined
+        The changes, in the order they are applied; a nested ``Combined``
+        is read as its parts.
 
     Examples
     --------
@@ -262,15 +291,17 @@ Scenario = RaiseScore | LiftBottomBox | ExtendReach | Combined
 
 
 def _as_scenarios(scenario, owner: str) -> list[Scenario]:
+    # any collection of names or scenarios: a list, a Series, an Index, an
+    # array; not a mapping, whose values (points?) would be lost
     items = (
         list(scenario)
-        if isinstance(scenario, Sequence) and not isinstance(scenario, str)
+        if isinstance(scenario, Iterable) and not isinstance(scenario, str | Mapping)
         else [scenario]
     )
     out = []
     for item in items:
         if isinstance(item, str):
-            item = RaiseScore(item)
+            item = RaiseScore(str(item))
         if not isinstance(item, (*SINGLE, Combined)):
             raise ValueError(
                 f"The 'scenario' parameter of {owner} must be a facet name, a "
@@ -386,6 +417,7 @@ class _Simulator:
     def __init__(self, model, X, weights, scales, owner, controls=(), n_jobs=None):
         from sklearn.utils.validation import check_is_fitted
 
+        check_model(model, owner)
         check_is_fitted(model, "estimator_")
         self.facets = [str(f) for f in model.feature_names_in_]
         self.controls = set(controls)
@@ -395,10 +427,9 @@ class _Simulator:
             )
         missing = [f for f in self.facets if f not in X.columns]
         if missing:
-            raise ValidationError(
-                [f"Facet column '{f}' seen in fit is missing." for f in missing],
-                subject="survey",
-            )
+            problems = [f"Facet column '{f}' seen in fit is missing." for f in missing]
+            problems[-1] += design_hint(missing)
+            raise ValidationError(problems, subject="survey")
         self.model = model
         self.owner = owner
         self.frame = X[self.facets]
@@ -438,7 +469,7 @@ class _Simulator:
                 f"{self.owner} needs the outcome y to refit the model for {what}; "
                 "pass y, or set cross_fit=0 and n_boot=0."
             )
-        return np.asarray(y)
+        return check_outcome(self.model, y, len(self.values), self.owner)
 
     def fit_cross(self, y, folds: int, random_state) -> None:
         """Out-of-fold models: each fold is predicted by a model fitted without it."""
@@ -1165,10 +1196,22 @@ def plan_improvements(
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
     population = check_float(population, "population", owner, low=0, allow_none=True)
     points = check_float(points, "points", owner, low=0, inclusive=False)
-    if value_per_connected is not None and not isinstance(
-        value_per_connected, Sequence
+    vpc = value_per_connected
+    # a string is a Sequence too: "100" read as the triple ("1", "0", "0")
+    triple = isinstance(vpc, Sequence) and not isinstance(vpc, str)
+    numbers_only = [vpc] if not triple else list(vpc)
+    if vpc is not None and not (
+        len(numbers_only) == (3 if triple else 1)
+        and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool)
+            for v in numbers_only
+        )
     ):
-        check_float(value_per_connected, "value_per_connected", owner)
+        raise ValueError(
+            f"The 'value_per_connected' parameter of {owner} must be a float, "
+            f"an (estimate, low, high) triple of floats or None. Got {vpc!r} "
+            "instead."
+        )
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
     controls = list(controls or [])

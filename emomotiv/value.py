@@ -33,7 +33,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._validation import ValidationError, check_choice, check_float, check_weights
+from ._validation import (
+    ValidationError,
+    as_numbers,
+    check_choice,
+    check_float,
+    check_weights,
+)
 from .results import ValueLink
 
 __all__ = ["value_of_connection"]
@@ -163,13 +169,16 @@ def value_of_connection(
     check_choice(family, "family", owner, FAMILIES)
     level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
     promoter_threshold = check_float(promoter_threshold, "promoter_threshold", owner)
-    y = np.asarray(pd.to_numeric(pd.Series(np.asarray(value)), errors="coerce"))
+    y, text = as_numbers(value)
+    y = y.ravel()
     seg = np.asarray(pd.Series(tiers).astype(object))
     w = check_weights(sample_weight, len(y))
     problems = []
     if len(seg) != len(y):
         problems.append(f"value has {len(y)} entries but tiers {len(seg)}.")
-    if np.isnan(y).any():
+    if text:
+        problems.append(f"The value column holds text in {text}; code it as numbers.")
+    elif np.isnan(y).any():
         problems.append(f"The value column has {int(np.isnan(y).sum())} empty cells.")
     if (y < 0).any():
         problems.append(f"The value column has {int((y < 0).sum())} negative values.")

@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 from ._stats import format_against
 from ._validation import (
     ValidationError,
+    as_numbers,
     check_choice,
     check_float,
     check_int,
@@ -63,7 +64,7 @@ from ._validation import (
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
-from .model import DriverModel
+from .model import DriverModel, check_model, numeric_target
 
 __all__ = ["ValueDrivers", "ValueModel", "value_drivers"]
 
@@ -165,13 +166,15 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         values = np.asarray(y)
         if np.iscomplexobj(values):
             raise ValueError("Complex data not supported: value must be real.")
-        values = values.astype(float)
+        values = numeric_target(values, "ValueModel")
         bad = {"gamma": values <= 0, "tweedie": values < 0}.get(self.objective)
         if bad is not None and bad.any():
             need = "> 0" if self.objective == "gamma" else ">= 0"
+            other = "'tweedie' (zeros allowed) or " if self.objective == "gamma" else ""
             raise ValueError(
                 f"A {self.objective} value model needs values {need}; "
-                f"{int(bad.sum())} are not."
+                f"{int(bad.sum())} are not. Drop those respondents, or fit "
+                f"ValueModel(objective=...) with {other}'squared' (any value)."
             )
         # fitted on value over its mean: the trees' regularisation
         # (reg_lambda, min_child_weight) is in units of the loss's hessian,
@@ -333,15 +336,26 @@ def value_drivers(
     from .simulate import RaiseScore, _interval, _Simulator, noise_flags
 
     owner = "value_drivers"
+    if model is not None:
+        check_model(model, owner, ValueModel)
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_n_jobs(n_jobs, owner)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_float(points, "points", owner, low=0, inclusive=False)
-    y = pd.to_numeric(pd.Series(np.asarray(value)), errors="coerce").to_numpy(float)
-    if len(y) != len(X):
-        raise ValidationError(
-            [f"value has {len(y)} entries but X has {len(X)} rows."], subject="value"
+    y, text = as_numbers(value)
+    y = y.ravel()
+    problems = []
+    if text:
+        problems.append(
+            f"value holds text in {text}; code it as numbers, empty (NaN) "
+            "where a respondent has none."
         )
+    if len(y) != len(X):
+        problems.append(f"value has {len(y)} entries but X has {len(X)} rows.")
+    elif not (text or np.isfinite(y).any()):
+        problems.append("value is empty for every respondent.")
+    if problems:
+        raise ValidationError(problems, subject="value")
     w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
     keep = ~np.isnan(y)
     if not keep.all():  # no copy of the ratings when every respondent has one

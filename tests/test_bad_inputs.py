@@ -710,3 +710,100 @@ def test_a_column_in_two_roles_or_a_role_and_a_facet_is_named():
         progress=False,
     )
     assert result.summary["data"]["roles"]["satisfaction"] == "score"
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    s = _survey()
+    X = s[["a", "b", "c"]].astype(float)
+    model = em.DriverModel(n_estimators=5, cv=0, random_state=0)
+    return model.fit(X, s["connected"]), X, s["connected"]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda m, X, y: em.shap_importance(X, m), "got pandas.DataFrame. The model"),
+        (lambda m, X, y: em.bootstrap_importance(em.DriverModel, X, y), "the class"),
+        (lambda m, X, y: em.diagnose_drivers(m.estimator_, X, y), "xgboost"),
+        (lambda m, X, y: em.simulate_improvement(X, m, "a"), "comes first"),
+        (lambda m, X, y: em.plan_improvements(X, m, y), "comes first"),
+        (lambda m, X, y: em.segment_drivers(X, m, y, y), "comes first"),
+        (lambda m, X, y: em.value_drivers(X, y, model=m), "ValueModel, such as"),
+    ],
+)
+def test_a_model_that_is_not_one_is_named(fitted, call, expected):
+    """The model given as X (arguments swapped), as a class, as the XGBoost
+    model inside, or the wrong kind: one line naming what came, not a
+    DataFrame's repr from scikit-learn's check_is_fitted or an
+    AttributeError deep inside."""
+    with pytest.raises(TypeError, match=r"needs model as an emomotiv") as err:
+        call(*fitted)
+    assert expected in str(err.value) and len(str(err.value)) < 200
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (
+            lambda m, X, y: em.bootstrap_importance(
+                m, X, y[:-1], n_boot=2, progress=False
+            ),
+            "bootstrap_importance needs y with one entry per respondent (60)",
+        ),
+        (
+            lambda m, X, y: em.bootstrap_importance(
+                m, X, y.where(y.index > 0), n_boot=2, progress=False
+            ),
+            "y has 1 missing values",
+        ),
+        (
+            lambda m, X, y: em.diagnose_drivers(m, X, np.where(y == 1, "yes", "no")),
+            "y holds 'no', 'yes', which the model was not fitted on",
+        ),
+        (
+            lambda m, X, y: em.segment_drivers(m, X, y[:-1], y, n_boot=0),
+            "segment_drivers needs y with one entry per respondent",
+        ),
+        (
+            lambda m, X, y: em.segment_drivers(
+                m, X, y, y, sample_weight=np.ones(5), n_boot=0
+            ),
+            "sample_weight must have one entry per respondent (60)",
+        ),
+    ],
+)
+def test_an_outcome_that_does_not_fit_the_model_is_named(fitted, call, expected):
+    """y of another length (an IndexError deep in the replicates), with a
+    missing value, or of labels the model was not fitted on (silently read
+    as 0: a constant outcome, NaN correlations) is refused by name."""
+    with pytest.raises(ValueError) as err:
+        call(*fitted)
+    assert expected in str(err.value)
+
+
+@pytest.mark.parametrize("vpc", ["100", (100, 150), (100, "50", 150), True])
+def test_value_per_connected_that_is_no_number_nor_triple(fitted, vpc):
+    """'100' was read as the triple ('1', '0', '0'): each connected customer
+    silently worth 1 with an interval of 0 to 0."""
+    model, X, y = fitted
+    with pytest.raises(ValueError, match="'value_per_connected' parameter .* triple"):
+        em.plan_improvements(model, X, y, value_per_connected=vpc, n_boot=0)
+
+
+def test_a_catalog_that_is_no_table_names_from_facets(fitted):
+    model, X, y = fitted
+    with pytest.raises(TypeError, match=r"got builtins.list. .*from_facets\(ids\)"):
+        em.plan_improvements(model, X, y, catalog=["a", "b", "c"], n_boot=0)
+
+
+def test_scenarios_as_any_collection_of_facet_names(fitted):
+    """Facet names as a Series, an Index or an array (catalog['facet'],
+    X.columns[:2]) were refused, their repr filling the message; a mapping
+    stays refused (its values, points, would be lost)."""
+    model, X, _ = fitted
+    for names in (pd.Series(["a", "b"]), X.columns[:2], np.array(["a", "b"])):
+        result = em.simulate_improvement(model, X, names, cross_fit=0, n_boot=0)
+        assert result.to_frame()["scenario"].tolist() == ["a +1", "b +1"]
+    with pytest.raises(ValueError, match=r"Got \{'a': 2\} instead"):
+        em.simulate_improvement(model, X, {"a": 2}, cross_fit=0, n_boot=0)

@@ -578,3 +578,15 @@ def test_top_k_overlap_is_one_for_identical_and_chance_for_shuffled_ranks():
     rng = np.random.default_rng(0)
     shuffled = np.vstack([rng.permutation(20) + 1 for _ in range(400)])
     assert top_k_overlap(shuffled, 4) == pytest.approx(4 / 20, abs=0.02)
+
+
+def test_stages_given_by_position_say_how_to_index_them(small):
+    """A list of stages, or the catalog's stage column by position, said
+    only 'stages lacks 6 facets'."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    result = em.shap_importance(model, X)
+    with pytest.raises(TypeError, match="mapping of facet -> stage.*got builtins.list"):
+        em.stage_importance(result, list(small.catalog["stage"]))
+    with pytest.raises(ValueError, match=r"not indexed by facet: pass catalog.set_"):
+        em.stage_importance(result, small.catalog["stage"])

@@ -600,3 +600,34 @@ def test_a_survey_in_many_blocks_raises_no_pandas_warning():
             X[f"f{j}"] = rng.integers(1, 11, 200).astype(float)
     y = X["f0"] + rng.normal(0, 2, 200)
     assert em.relative_weights(X, y).to_frame()["importance"].notna().all()
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        em.relative_weights,
+        em.shapley_regression,
+        em.correlation_importance,
+        em.beta_importance,
+    ],
+)
+def test_a_text_outcome_or_a_column_name_is_named(method):
+    """y of answer texts, or the outcome column's name instead of the
+    column: named in the ValidationError, not numpy's 'could not convert'."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.integers(1, 11, (40, 3)), columns=["a", "b", "c"])
+    answers = np.where(rng.random(40) > 0.5, "yes", "no")
+    with pytest.raises(em.ValidationError, match="y holds text in 40 rows: 'no'"):
+        method(X, answers)
+    with pytest.raises(em.ValidationError, match=r"such as survey\['connected'\]"):
+        method(X, "connected")
+
+
+def test_method_agreement_names_a_result_given_for_the_table():
+    """An ImportanceResult given for compare_methods' table said only
+    "'ImportanceResult' object has no attribute 'columns'"."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.integers(1, 11, (40, 3)), columns=["a", "b", "c"])
+    result = em.relative_weights(X, X.sum(axis=1) + rng.normal(size=40))
+    with pytest.raises(TypeError, match=r"compare_methods' output\) as a pandas"):
+        em.method_agreement(result)

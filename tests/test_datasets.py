@@ -84,6 +84,9 @@ def test_parameters_are_checked():
         em.make_survey(n_facets=2)
     with pytest.raises(ValueError, match="'n_stages' parameter"):
         em.make_survey(n_facets=5, n_stages=6)
+    # a small survey meets the default of 6 stages: the error says what to pass
+    with pytest.raises(ValueError, match="pass n_stages=5 or fewer"):
+        em.make_survey(n_respondents=100, n_facets=5)
 
 
 @settings(max_examples=15, deadline=None)

@@ -281,3 +281,10 @@ def test_a_facet_exported_twice_is_named():
     X["b_again"] = X["b"] + rng.standard_normal(300)  # related, not the same
     diag = em.diagnose_drivers(_fit(X, y), X, y)
     assert not any("move exactly together" in w for w in diag.warnings)
+
+
+def test_fit_warnings_names_a_model_that_is_not_one(small):
+    """The survey given for the model said only "'DataFrame' object has no
+    attribute 'fit_summary'"."""
+    with pytest.raises(TypeError, match="fit_warnings needs model as an emomotiv"):
+        em.fit_warnings(small.survey)

@@ -97,3 +97,18 @@ def test_column_order_only_permutes_results(fitted, order):
     base = em.shap_importance(model, X).table
     permuted = em.shap_importance(model, X.iloc[:, order]).table
     pd.testing.assert_frame_equal(base, permuted)
+
+
+def test_a_model_with_the_halo_control_says_how_to_build_its_columns():
+    """analyze's model is fitted on the design matrix (facets + halo score):
+    given the facets alone, the error says how to build the matrix."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    design = em.design_matrix(X)
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0)
+    model.fit(design.matrix, s.survey["connected"])
+    with pytest.raises(ValueError, match=r"halo score .* em.design_matrix\(X"):
+        em.shap_importance(model, X)
+    with pytest.raises(em.ValidationError, match="controls=design.columns"):
+        em.simulate_improvement(model, X, "mobile_app", cross_fit=0, n_boot=0)
+    em.shap_importance(model, design.matrix, controls=design.columns)

@@ -592,3 +592,15 @@ def test_an_analysis_without_stated_importance_loads_back_as_it_was(small, tmp_p
     loaded = em.load_analysis(em.save_analysis(result, tmp_path / "run"))
     for name, table in result.tables.items():
         pd.testing.assert_frame_equal(loaded.tables[name], table, obj=name)
+
+
+def test_saving_what_the_writer_does_not_save_is_named(tmp_path):
+    """An ImportanceResult given to save_analysis said only "'ImportanceResult'
+    object has no attribute 'tables'"; nothing is written."""
+    X = pd.DataFrame({"a": [1.0, 5, 9, 3] * 5, "b": [2.0, 2, 7, 9] * 5})
+    result = em.correlation_importance(X, X["a"] + X["b"] ** 2)
+    with pytest.raises(TypeError, match="saves the AnalysisResult of emomotiv.anal"):
+        em.save_analysis(result, tmp_path / "out")
+    with pytest.raises(TypeError, match="saves the WaveComparison of emomotiv.compare"):
+        em.save_comparison(result, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

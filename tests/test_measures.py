@@ -170,3 +170,28 @@ def test_notebook_mistakes_get_errors_that_name_them(small):
             survey, facets=[*facets, "mobile_ap"], connection="conected"
         )
     assert "Did you mean 'connected'?" in str(err.value)
+
+
+def test_one_column_name_alone_is_refused_with_the_list_to_pass():
+    """A single name where a list of columns goes was read letter by letter
+    ("The facet column 'b' is not in the survey", one line per letter)."""
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    facet = s.catalog["facet"][0]
+    with pytest.raises(
+        TypeError, match=rf"got the string '{facet}': pass \['{facet}'\]"
+    ):
+        em.connection_measures(s.survey, facets=facet, connection="connected")
+    with pytest.raises(TypeError, match="'motivators' parameter of connection_score"):
+        em.connection_score(s.survey, "motivator__stand_out")
+    with pytest.raises(TypeError, match="'controls' parameter of design_matrix"):
+        em.design_matrix(s.survey[s.catalog["facet"]], data=s.survey, controls="tenure")
+    with pytest.raises(TypeError, match="'columns' parameter of encode_controls"):
+        em.encode_controls(s.survey, "customer_type")
+
+
+def test_connection_tiers_names_text():
+    """Text flags or ratings said numpy's 'could not convert string to float'."""
+    with pytest.raises(ValueError, match="connected as 0/1 flags; .* 'no', 'yes'"):
+        em.connection_tiers(["yes", "no"])
+    with pytest.raises(ValueError, match="satisfaction as ratings; .* 'high', 'low'"):
+        em.connection_tiers([1, 0], ["high", "low"])

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -112,3 +113,80 @@ def test_scikit_learn_sees_a_classifier_or_a_regressor(small):
         scoring="roc_auc",
     )
     assert np.isfinite(auc).all() and (auc > 0.6).all()
+
+
+def test_text_and_date_columns_are_named(small):
+    """A column of answer texts or dates, or one named twice, is refused by
+    name (not numpy's 'could not convert string to float'); numbers written
+    as text, with pandas' missing value, are read as numbers."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    first, second = X.columns[:2]
+    fast = dict(n_estimators=10, cv=0, random_state=0)
+    bad = X.assign(
+        **{first: np.where(X[first] > 5, "high", "low"), second: pd.Timestamp("2026")}
+    )
+    with pytest.raises(em.ValidationError) as err:
+        em.DriverModel(**fast).fit(bad, y)
+    assert err.value.problems[0].startswith(f"Column '{first}' holds text")
+    assert "'high', 'low'" in err.value.problems[0]
+    assert err.value.problems[1].startswith(f"Column '{second}' holds dates")
+    with pytest.raises(em.ValidationError, match=f"'{first}' appears 2 times"):
+        em.DriverModel(**fast).fit(pd.concat([X, X[[first]]], axis=1), y)
+    text = X.assign(**{first: X[first].astype("string")})
+    assert text[first].isna().any()
+    model = em.DriverModel(**fast).fit(X, y)
+    np.testing.assert_array_equal(
+        em.DriverModel(**fast).fit(text, y).predict_outcome(text),
+        model.predict_outcome(X),
+    )
+    # columns named by position (not str): read as well
+    unnamed = text.set_axis(range(text.shape[1]), axis=1)
+    assert em.DriverModel(**fast).fit(unnamed, y).n_features_in_ == X.shape[1]
+
+
+def test_text_outcome_of_a_regression_is_named(small):
+    """y of answer texts for a regression (declared, or three answers under
+    "auto") is refused with its values, not numpy's 'could not convert'."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    fast = dict(n_estimators=10, cv=0, random_state=0)
+    answers = np.where(y == 1, "yes", "no").astype(object)
+    with pytest.raises(ValueError, match="numeric y for a regression.*'no', 'yes'"):
+        em.DriverModel(task="regression", **fast).fit(X, answers)
+    answers[:3] = "maybe"
+    with pytest.raises(ValueError, match="'maybe', 'no', 'yes'"):
+        em.DriverModel(**fast).fit(X, answers)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"subsample": 0}, r"'subsample' parameter of DriverModel .* \(0, 1\]"),
+        ({"colsample_bytree": 0.0}, r"'colsample_bytree' parameter .* \(0, 1\]"),
+        ({"cv": "5"}, "'cv' parameter of DriverModel must be an int >= 0, a"),
+        ({"cv": 2.5}, "'cv' parameter of DriverModel .* Got 2.5"),
+        ({"n_jobs": 0}, "'n_jobs' parameter of DriverModel must be an int other"),
+    ],
+)
+def test_settings_xgboost_would_take_are_refused_by_name(small, params, message):
+    """A share of 0 (XGBoost fits a constant on it), a cv that is no
+    number of folds nor splitter, n_jobs=0: refused with the parameter."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    with pytest.raises(ValueError, match=message):
+        em.DriverModel(n_estimators=5, **params).fit(X, y)
+
+
+def test_value_model_errors_name_the_value_model():
+    with pytest.raises(ValueError, match="'max_depth' parameter of ValueModel"):
+        em.ValueModel(max_depth=0).fit(np.ones((20, 1)), np.ones(20))
+
+
+def test_score_names_an_outcome_that_does_not_fit_the_model(small):
+    """score() read 'yes'/'no' against classes 0/1 as all 0 (AUC nan) and a
+    missing y as 'not connected'; now each is refused by name."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="y holds 'no', 'yes', which the model"):
+        model.score(X, np.where(y == 1, "yes", "no"))
+    with pytest.raises(ValueError, match="y has 1 missing values"):
+        model.score(X, y.where(y.index > 0))
+    assert 0.5 < model.score(X, y) <= 1

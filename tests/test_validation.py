@@ -1,3 +1,5 @@
+import numpy as np
+import pandas as pd
 import pytest
 
 from emomotiv._validation import (
@@ -5,6 +7,7 @@ from emomotiv._validation import (
     check_choice,
     check_float,
     check_int,
+    check_weights,
     did_you_mean,
 )
 
@@ -40,3 +43,15 @@ def test_did_you_mean_suggests_the_closest_name():
         did_you_mean("conected", ["connected", "value"]) == " Did you mean 'connected'?"
     )
     assert did_you_mean("zzz", ["connected"]) == ""
+
+
+def test_bad_weights_are_counted_and_text_named():
+    """Survey weights name what is wrong and how many rows: text (not
+    numpy's 'could not convert'), missing (pandas' <NA> too), negative."""
+    with pytest.raises(ValueError, match="holds text in 2 rows: 'a', 'b'"):
+        check_weights(["a", 1.0, "b"], 3)
+    with pytest.raises(ValueError, match="missing in 2 rows, negative in 1 row"):
+        check_weights(pd.array([1.0, None, -2.0, None], dtype="Float64"), 4)
+    with pytest.raises(ValueError, match="missing in 1 row"):
+        check_weights(np.array([1.0, pd.NA], dtype=object), 2)
+    assert check_weights(pd.Series([1, 2], dtype="Int64"), 2).tolist() == [1.0, 2.0]

@@ -96,3 +96,12 @@ def test_advocacy_accepts_a_promoter_flag(small):
         b.summary["advocacy"]["odds_ratio"]
     )
     assert "flag" in a.summary["advocacy"]["definition"]
+
+
+def test_text_in_the_value_is_named_as_text():
+    """Text in the value was reported as 'empty cells', which it is not."""
+    tiers = np.array(["unconnected", "highly_satisfied", "fully_connected"] * 20)
+    value = pd.Series(np.linspace(10, 100, 60), dtype=object)
+    value[:2] = "n/a"
+    with pytest.raises(em.ValidationError, match="holds text in 2 rows: 'n/a'"):
+        em.value_of_connection(value, tiers)

@@ -49,9 +49,9 @@ def test_value_model_objectives_and_their_checks():
     model = em.ValueModel(objective="gamma", **FAST)
     assert clone(model).get_params()["objective"] == "gamma"
     X = np.array([[1.0], [5.0], [9.0], [3.0]] * 10)
-    with pytest.raises(ValueError, match="values > 0"):
+    with pytest.raises(ValueError, match="values > 0.*with 'tweedie'"):
         model.fit(X, np.r_[0.0, np.ones(39)])
-    with pytest.raises(ValueError, match="values >= 0"):
+    with pytest.raises(ValueError, match="values >= 0.*with 'squared'"):
         em.ValueModel(**FAST).fit(X, np.r_[-1.0, np.ones(39)])
     with pytest.raises(ValueError, match="objective"):
         em.ValueModel(objective="poisson", **FAST).fit(X, np.ones(40))
@@ -266,3 +266,26 @@ def test_analyze_holds_warmth_fixed_in_the_value_model(by_halo):
     assert taken["none"] > 0.6 and abs(taken["mean"]) < taken["none"] / 2
     html = em.Report(result).html().split('id="value-drivers"')[1]
     assert "holding each customer's general warmth fixed" not in html  # halo none
+
+
+def test_value_model_names_text_and_reads_pandas_missing_values():
+    X = np.array([[1.0], [5.0], [9.0], [3.0]] * 10)
+    with pytest.raises(ValueError, match="ValueModel needs a numeric y.*'high'"):
+        em.ValueModel(**FAST).fit(X, np.array(["high", "low"] * 20))
+    flags = pd.Series([True, False] * 20, dtype="boolean")
+    flags[0] = pd.NA
+    with pytest.raises(ValueError, match="y has 1 missing values"):
+        em.ValueModel(**FAST).fit(X, flags)
+
+
+def test_value_drivers_names_text_and_an_empty_value():
+    """Text in the value was read as missing and its respondents left out
+    without a word; a value of text only then failed in scikit-learn
+    ('Found array with 0 sample(s)')."""
+    X = pd.DataFrame({"a": [1.0, 5.0, 9.0, 3.0] * 10})
+    value = pd.Series(np.linspace(1, 100, 40), dtype=object)
+    value[:3] = "n/a"
+    with pytest.raises(em.ValidationError, match="text in 3 rows: 'n/a'"):
+        em.value_drivers(X, value, n_boot=0, model=em.ValueModel(**FAST))
+    with pytest.raises(em.ValidationError, match="empty for every respondent"):
+        em.value_drivers(X, np.full(40, np.nan), n_boot=0)
