@@ -3,12 +3,14 @@
 Exit codes: 0 success, 2 bad input, a refused output folder or a path that
 cannot be read or written (the message says what to change), 1 anything
 unexpected, 130 stopped by Ctrl-C and 143 by SIGTERM (the output folder left
-as it was).
+as it was), 141 when the reader of its output left early (``| head``; what
+the command writes to files is written first).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import warnings
@@ -1595,6 +1597,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always", UserWarning)
         try:
             code = COMMANDS[args.command](args)
+        except BrokenPipeError:  # the reader of stdout left (| head): no error
+            _quiet_stdout()
+            return 141
         except (ValidationError, OSError, ValueError) as err:
             _print_notices(notices)
             print(
@@ -1608,6 +1613,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 143 if isinstance(stop, _Terminated) else 130
         _print_notices(notices)
     return code
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device: its reader is gone, and the lines
+    still buffered would raise again when Python flushes them on exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real stream
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _shown_progress(study):

@@ -1013,6 +1013,22 @@ def test_an_interrupted_run_says_so_and_releases_its_output_folder(
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path):
+    """``emomotiv sample DIR | head`` with the reader gone before the first
+    line: the files are written, exit 141, and no error or traceback on
+    stderr (it printed 'error: [Errno 32] Broken pipe' and exited 2)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "emomotiv", "sample", str(tmp_path / "s")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader leaves while the command starts up
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert err == ""
+    assert (tmp_path / "s" / "survey.csv").exists()
+
+
 def test_no_progress_bar_where_stderr_is_not_a_terminal(monkeypatch):
     """A log file or a pipe gets no bar (carriage returns and cursor codes);
     a terminal keeps the study's setting, and so does the study recorded."""
