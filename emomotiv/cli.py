@@ -389,6 +389,27 @@ def _study(args: argparse.Namespace):
     ]
     if missing:
         raise ValueError(f"analyze needs {' and '.join(missing)}.")
+    # the study file's inputs, moved or renamed since it was written
+    gone = {
+        name: f"the {name} '{path}'"
+        for name, path in (("survey", study.survey), ("catalog", study.catalog))
+        if name not in given
+        and isinstance(path, str | os.PathLike)
+        and not Path(path).exists()
+    }
+    if gone:
+        flags = " ".join(
+            flag
+            for name, flag in (("survey", "SURVEY"), ("catalog", "--catalog FILE"))
+            if name in gone
+        )
+        raise ValueError(
+            f"The study file '{args.study}' names {' and '.join(gone.values())}, "
+            f"which {'does' if len(gone) == 1 else 'do'} not exist. Correct "
+            f"[inputs] in the study file, or give {'it' if len(gone) == 1 else 'them'} "
+            "on the command line: "
+            f"emomotiv analyze {flags} --study {args.study}."
+        )
     return study
 
 

@@ -1013,6 +1013,26 @@ def test_an_interrupted_run_says_so_and_releases_its_output_folder(
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+def test_a_study_file_whose_inputs_moved_says_how_to_go_on(tmp_path, capsys):
+    """The study file's survey moved since it was written: the error names
+    it and the two ways on (correct the file, or give it on the command
+    line), and the survey given on the command line is read instead."""
+    folder = tmp_path / "s"
+    assert main(["sample", str(folder)]) == 0
+    study = folder / "study.toml"
+    assert main(["init", str(folder / "survey.csv"), "--out", str(study)]) == 0
+    (folder / "survey.csv").rename(folder / "moved.csv")
+    capsys.readouterr()
+    args = ["analyze", "--study", str(study), "--n-boot", "0", "--quiet"]
+    assert main([*args, "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "names the survey" in err and "which does not exist" in err
+    assert f"emomotiv analyze SURVEY --study {study}" in err
+    assert "--catalog FILE" not in err  # the catalog is where it was
+    model = ["--no-methods", "--cv", "0", "--out", str(tmp_path / "r")]
+    assert main([args[0], str(folder / "moved.csv"), *args[1:], *model]) == 0
+
+
 def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path):
     """``emomotiv sample DIR | head`` with the reader gone before the first
     line: the files are written, exit 141, and no error or traceback on
