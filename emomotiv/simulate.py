@@ -39,7 +39,7 @@ tend to be conservative.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -291,8 +291,20 @@ Scenario = RaiseScore | LiftBottomBox | ExtendReach | Combined
 
 
 def _as_scenarios(scenario, owner: str) -> list[Scenario]:
-    # any collection of names or scenarios: a list, a Series, an Index, an
-    # array; not a mapping, whose values (points?) would be lost
+    # any ordered collection of names or scenarios: a list, a Series, an
+    # Index, an array; not a mapping, whose values (points?) would be lost
+    if isinstance(scenario, pd.DataFrame | Set):
+        got = (
+            "a table, whose column names would be read as facets: pass its "
+            "facet column, catalog['facet']"
+            if isinstance(scenario, pd.DataFrame)
+            else "a set, whose order (and the table's rows with it) changes "
+            "from run to run: pass a list, sorted(names)"
+        )
+        raise ValueError(
+            f"The 'scenario' parameter of {owner} must be a facet name, a "
+            f"scenario or a list of them; got {got}."
+        )
     items = (
         list(scenario)
         if isinstance(scenario, Iterable) and not isinstance(scenario, str | Mapping)

@@ -807,3 +807,15 @@ def test_scenarios_as_any_collection_of_facet_names(fitted):
         assert result.to_frame()["scenario"].tolist() == ["a +1", "b +1"]
     with pytest.raises(ValueError, match=r"Got \{'a': 2\} instead"):
         em.simulate_improvement(model, X, {"a": 2}, cross_fit=0, n_boot=0)
+
+
+def test_scenarios_as_a_table_or_a_set_are_refused_by_kind(fitted):
+    """A table was read by its column names ('Unknown facet 'label'', ...),
+    a set in an order that changes from run to run, and the table's rows
+    with it."""
+    model, X, _ = fitted
+    catalog = pd.DataFrame({"facet": ["a", "b"], "label": ["A", "B"]})
+    with pytest.raises(ValueError, match=r"got a table.*catalog\['facet'\]"):
+        em.simulate_improvement(model, X, catalog, cross_fit=0, n_boot=0)
+    with pytest.raises(ValueError, match=r"got a set.*sorted\(names\)"):
+        em.simulate_improvement(model, X, {"a", "b"}, cross_fit=0, n_boot=0)
