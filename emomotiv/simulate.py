@@ -1218,6 +1218,7 @@ def plan_improvements(
             isinstance(v, numbers.Real) and not isinstance(v, bool)
             for v in numbers_only
         )
+        and (triple or vpc == vpc)  # a value alone is not NaN; a bound may be
     ):
         raise ValueError(
             f"The 'value_per_connected' parameter of {owner} must be a float, "

@@ -782,10 +782,13 @@ def test_an_outcome_that_does_not_fit_the_model_is_named(fitted, call, expected)
     assert expected in str(err.value)
 
 
-@pytest.mark.parametrize("vpc", ["100", (100, 150), (100, "50", 150), True])
+@pytest.mark.parametrize(
+    "vpc", ["100", (100, 150), (100, "50", 150), True, float("nan")]
+)
 def test_value_per_connected_that_is_no_number_nor_triple(fitted, vpc):
     """'100' was read as the triple ('1', '0', '0'): each connected customer
-    silently worth 1 with an interval of 0 to 0."""
+    silently worth 1 with an interval of 0 to 0; NaN alone gave a plan of
+    NaN values."""
     model, X, y = fitted
     with pytest.raises(ValueError, match="'value_per_connected' parameter .* triple"):
         em.plan_improvements(model, X, y, value_per_connected=vpc, n_boot=0)
