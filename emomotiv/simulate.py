@@ -39,7 +39,7 @@ tend to be conservative.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -293,7 +293,7 @@ Scenario = RaiseScore | LiftBottomBox | ExtendReach | Combined
 def _as_scenarios(scenario, owner: str) -> list[Scenario]:
     # any ordered collection of names or scenarios: a list, a Series, an
     # Index, an array; not a mapping, whose values (points?) would be lost
-    if isinstance(scenario, pd.DataFrame | Set):
+    if isinstance(scenario, pd.DataFrame | set | frozenset):
         got = (
             "a table, whose column names would be read as facets: pass its "
             "facet column, catalog['facet']"

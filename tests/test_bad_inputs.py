@@ -822,3 +822,7 @@ def test_scenarios_as_a_table_or_a_set_are_refused_by_kind(fitted):
         em.simulate_improvement(model, X, catalog, cross_fit=0, n_boot=0)
     with pytest.raises(ValueError, match=r"got a set.*sorted\(names\)"):
         em.simulate_improvement(model, X, {"a", "b"}, cross_fit=0, n_boot=0)
+    # a mapping's keys keep their order: read as names
+    keys = {"a": 1, "b": 2}.keys()
+    result = em.simulate_improvement(model, X, keys, cross_fit=0, n_boot=0)
+    assert result.to_frame()["scenario"].tolist() == ["a +1", "b +1"]
