@@ -362,8 +362,8 @@ class DriverModel(BaseEstimator):
                 if len(self.classes_) < 2:
                     raise ValueError(
                         "A binary task needs two classes; the outcome has only 1 "
-                        f"class ({self.classes_[0]!r}): every respondent gave the "
-                        "same answer."
+                        f"class ({self.classes_.tolist()[0]!r}): every respondent "
+                        "gave the same answer."
                     )
                 raise ValueError(
                     "Only binary classification is supported: a binary task needs "

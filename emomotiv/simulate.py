@@ -291,8 +291,20 @@ Scenario = RaiseScore | LiftBottomBox | ExtendReach | Combined
 
 
 def _as_scenarios(scenario, owner: str) -> list[Scenario]:
-    # any collection of names or scenarios: a list, a Series, an Index, an
-    # array; not a mapping, whose values (points?) would be lost
+    # any ordered collection of names or scenarios: a list, a Series, an
+    # Index, an array; not a mapping, whose values (points?) would be lost
+    if isinstance(scenario, pd.DataFrame | set | frozenset):
+        got = (
+            "a table, whose column names would be read as facets: pass its "
+            "facet column, catalog['facet']"
+            if isinstance(scenario, pd.DataFrame)
+            else "a set, whose order (and the table's rows with it) changes "
+            "from run to run: pass a list, sorted(names)"
+        )
+        raise ValueError(
+            f"The 'scenario' parameter of {owner} must be a facet name, a "
+            f"scenario or a list of them; got {got}."
+        )
     items = (
         list(scenario)
         if isinstance(scenario, Iterable) and not isinstance(scenario, str | Mapping)
@@ -1206,6 +1218,7 @@ def plan_improvements(
             isinstance(v, numbers.Real) and not isinstance(v, bool)
             for v in numbers_only
         )
+        and (triple or vpc == vpc)  # a value alone is not NaN; a bound may be
     ):
         raise ValueError(
             f"The 'value_per_connected' parameter of {owner} must be a float, "

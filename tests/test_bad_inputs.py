@@ -782,10 +782,13 @@ def test_an_outcome_that_does_not_fit_the_model_is_named(fitted, call, expected)
     assert expected in str(err.value)
 
 
-@pytest.mark.parametrize("vpc", ["100", (100, 150), (100, "50", 150), True])
+@pytest.mark.parametrize(
+    "vpc", ["100", (100, 150), (100, "50", 150), True, float("nan")]
+)
 def test_value_per_connected_that_is_no_number_nor_triple(fitted, vpc):
     """'100' was read as the triple ('1', '0', '0'): each connected customer
-    silently worth 1 with an interval of 0 to 0."""
+    silently worth 1 with an interval of 0 to 0; NaN alone gave a plan of
+    NaN values."""
     model, X, y = fitted
     with pytest.raises(ValueError, match="'value_per_connected' parameter .* triple"):
         em.plan_improvements(model, X, y, value_per_connected=vpc, n_boot=0)
@@ -807,3 +810,19 @@ def test_scenarios_as_any_collection_of_facet_names(fitted):
         assert result.to_frame()["scenario"].tolist() == ["a +1", "b +1"]
     with pytest.raises(ValueError, match=r"Got \{'a': 2\} instead"):
         em.simulate_improvement(model, X, {"a": 2}, cross_fit=0, n_boot=0)
+
+
+def test_scenarios_as_a_table_or_a_set_are_refused_by_kind(fitted):
+    """A table was read by its column names ('Unknown facet 'label'', ...),
+    a set in an order that changes from run to run, and the table's rows
+    with it."""
+    model, X, _ = fitted
+    catalog = pd.DataFrame({"facet": ["a", "b"], "label": ["A", "B"]})
+    with pytest.raises(ValueError, match=r"got a table.*catalog\['facet'\]"):
+        em.simulate_improvement(model, X, catalog, cross_fit=0, n_boot=0)
+    with pytest.raises(ValueError, match=r"got a set.*sorted\(names\)"):
+        em.simulate_improvement(model, X, {"a", "b"}, cross_fit=0, n_boot=0)
+    # a mapping's keys keep their order: read as names
+    keys = {"a": 1, "b": 2}.keys()
+    result = em.simulate_improvement(model, X, keys, cross_fit=0, n_boot=0)
+    assert result.to_frame()["scenario"].tolist() == ["a +1", "b +1"]

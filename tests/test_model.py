@@ -190,3 +190,12 @@ def test_score_names_an_outcome_that_does_not_fit_the_model(small):
     with pytest.raises(ValueError, match="y has 1 missing values"):
         model.score(X, y.where(y.index > 0))
     assert 0.5 < model.score(X, y) <= 1
+
+
+@pytest.mark.parametrize(("answer", "shown"), [(0, "(0)"), ("no", "('no')")])
+def test_an_outcome_of_one_class_names_it_as_written(small, answer, shown):
+    """The class was shown as numpy writes it, 'only 1 class (np.int64(0))'."""
+    X = small.survey[small.catalog["facet"]]
+    y = np.full(len(X), answer, dtype=object if isinstance(answer, str) else int)
+    with pytest.raises(ValueError, match=rf"only 1 class \{shown[:-1]}\):"):
+        em.DriverModel(n_estimators=5, cv=0, task="binary").fit(X, y)

@@ -171,3 +171,48 @@ def test_a_booster_that_keeps_column_names_is_read_as_it_predicts():
     model.estimator_.get_booster().feature_names = facets
     sim = em.simulate_improvement(model, X, facets, cross_fit=0, n_boot=0)
     assert np.isfinite(sim.table["delta_connected"]).all()
+
+
+@pytest.mark.parametrize("objective", sorted(_trees.INVERSE_LINKS))
+@pytest.mark.parametrize("n_rows", [1, 40])
+def test_scenario_margins_from_the_leaves_and_one_rows_intercept(objective, n_rows):
+    """_tree_changes reads a row's margin as its leaves' sum plus the
+    intercept off the first row: right for every objective read, with a
+    base_score given, unbalanced trees (leaves above the last level), rows
+    all missing, and a single row."""
+    from emomotiv.simulate import _Stack, _tree_changes
+
+    rng = np.random.default_rng(1)
+    X = rng.integers(1, 11, size=(200, 4)).astype(np.float32)
+    X[rng.random(X.shape) < 0.3] = np.nan
+    X[:5] = np.nan
+    signal = np.nan_to_num(X[:, 0], nan=5) + np.nan_to_num(X[:, 1], nan=5)
+    logistic = "logistic" in objective
+    y = (signal > 10).astype(float) if logistic else np.exp(signal / 10)
+    params = {
+        "objective": objective,
+        "grow_policy": "lossguide",
+        "max_depth": 0,
+        "max_leaves": 12,
+        "base_score": 0.3 if logistic else 2.0,
+        "seed": 0,
+    }
+    booster = xgb.train(params, xgb.DMatrix(X, label=y, missing=np.nan), 15)
+    trees = Trees.from_booster(booster)
+    assert trees is not None and trees.depth > 3  # deeper on some sides
+    values = X[:n_rows]
+    moved = np.where(rng.random(n_rows) < 0.3, np.nan, 10).astype(np.float32)
+    stack = _Stack(
+        moved=[moved[:, None]],
+        source=np.arange(n_rows),
+        factor=np.ones(n_rows),
+        which=np.zeros(n_rows, dtype=int),
+        bounds=np.array([0, n_rows]),
+        columns=[np.array([0])],
+    )
+    base, change = _tree_changes(booster, trees, values, np.ones(n_rows, bool), stack)
+    after = values.copy()
+    after[:, 0] = moved
+    np.testing.assert_allclose(base, booster.inplace_predict(values), rtol=1e-5)
+    expected = booster.inplace_predict(after)
+    np.testing.assert_allclose(base + change, expected, rtol=1e-5, atol=1e-7)
