@@ -192,7 +192,7 @@ def test_scenario_margins_from_the_leaves_and_one_rows_intercept(objective, n_ro
     params = {
         "objective": objective,
         "grow_policy": "lossguide",
-        "max_depth": 0,
+        "max_depth": 6,  # MAX_DEPTH: deeper trees are left to XGBoost
         "max_leaves": 12,
         "base_score": 0.3 if logistic else 2.0,
         "seed": 0,
