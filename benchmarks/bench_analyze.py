@@ -65,13 +65,13 @@ machine with every core: 96-100 s against 117 s.
 
 Later the trees were read as complete binary trees (a row descends by
 arithmetic on its node's place) and each replicate's margins summed from
-the leaves XGBoost returns: ``bench_simulate.py`` 1.3 s against 3.2 s.
-Within ``analyze`` the gain is small: on the sample with 20 replicates,
-one thread, unprofiled, the six batches of scenarios took 4.3 s against
-5.1 s of a 32 s run (a sixth less, where ``bench_simulate.py`` shows 2.6
-times less; why the two differ is not known), and the README's analysis
-on a quiet 2-core machine 99.7 s against 100.0 s (back to back; 173 s and
-176 s of CPU). The run is the refits and their TreeSHAP.
+the leaves XGBoost returns: in ``bench_simulate.py`` 1.16 s against 1.45 s
+(back to back on a quiet machine; a first comparison, 1.25 s against 3.2 s,
+had the old code timed while other jobs ran). Within ``analyze`` the same:
+on the sample with 20 replicates, one thread, the six batches of scenarios
+took 4.3 s against 5.1 s of a 32 s run, and the README's analysis on a
+quiet 2-core machine 99.7 s against 100.0 s (back to back; 173 s and 176 s
+of CPU). The run is the refits and their TreeSHAP.
 
 Parts, 1 thread, on the same machine:
 
