@@ -57,6 +57,8 @@ class Trees:
         Columns of the data the booster was fitted on.
     inverse_link : callable
         From the margin to the prediction.
+    depth : int
+        The deepest leaf's depth (:func:`_depth`), at most :data:`MAX_DEPTH`.
 
     Examples
     --------
@@ -83,6 +85,7 @@ class Trees:
         trees: list[dict],
         n_features: int,
         inverse_link: Callable[[np.ndarray], np.ndarray],
+        depth: int,
     ) -> None:
         size = max(len(tree["left_children"]) for tree in trees)
         shape = (len(trees), size)
@@ -102,7 +105,7 @@ class Trees:
             threshold[t, :n] = tree["split_conditions"]
             default_left[t, :n] = tree["default_left"]
             self.uses[t, feature[t, split]] = True
-        self.depth = _depth(trees)
+        self.depth = depth
         # XGBoost's node ids, for the leaf values of its pred_leaf output
         self._offset = np.arange(len(trees)) * size
         self._leaf_value = threshold.ravel()
@@ -167,10 +170,11 @@ class Trees:
             return None
         if any(w != 1 for w in model["model"].get("weight_drop", ())):
             return None  # dropout (DART) weighs each tree's leaves
-        if _depth(trees) > MAX_DEPTH:
+        depth = _depth(trees)
+        if depth > MAX_DEPTH:
             return None  # a complete tree of each would not fit in memory
         n_features = int(learner["learner_model_param"]["num_feature"])
-        return cls(trees, n_features, link)
+        return cls(trees, n_features, link, depth)
 
     def leaves(
         self,

@@ -684,7 +684,7 @@ def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
     from ._validation import preview
     from .io import foreign_files
 
-    theirs = [n for name in names for n in foreign_files(folder, name)]
+    theirs = foreign_files(folder, names)
     if not theirs:
         return []
     return [

@@ -533,8 +533,7 @@ def _not_the_earlier_run(out: Path, kind: str | None) -> list[str]:
     """The files a run of ``kind`` writes that ``out`` holds but its earlier
     run did not write (see :func:`_replace_run`, which refuses them at the
     save), named before the work rather than after it."""
-    own = _earlier_run(out)
-    theirs = [n for n in RUN_FILES.get(kind, ()) if (out / n).exists() and n not in own]
+    theirs = foreign_files(out, RUN_FILES.get(kind, ()))
     if not theirs:
         return []
     return [
@@ -1194,16 +1193,18 @@ def _earlier_run(target: Path) -> dict[str, str]:
     return own
 
 
-def foreign_files(folder: str | PathLike, under: str) -> list[str]:
-    """The files at ``under`` (a file or a folder, relative to ``folder``)
+def foreign_files(folder: str | PathLike, under: Sequence[str]) -> list[str]:
+    """The files at ``under`` (files or folders, relative to ``folder``)
     that the run saved in ``folder`` did not write, or that changed since
     (see :func:`_earlier_run`): what writing there anew would lose."""
+    if not under:
+        return []
     folder = Path(folder)
     own = _earlier_run(folder)
     return [
         name
         for name in _run_files(folder)
-        if (name == under or name.startswith(f"{under}/")) and name not in own
+        if any(name == u or name.startswith(f"{u}/") for u in under) and name not in own
     ]
 
 

@@ -423,6 +423,17 @@ def _tree_changes(booster, trees, values, out, stack: _Stack):
     return base, np.concatenate(changes)
 
 
+def _scenario_changes(booster, trees, values, out, stack: _Stack):
+    """:func:`_tree_changes` where the booster's trees are read (``trees``),
+    else the same from XGBoost's own predictions, a scenario at a time."""
+    if trees is not None:
+        return _tree_changes(booster, trees, values, out, stack)
+    base = np.zeros(len(values))
+    base[out] = booster.inplace_predict(values[out])
+    after = _predicted(booster.inplace_predict, values, stack, out)
+    return base, after - base[stack.source[out[stack.source]]]
+
+
 class _Simulator:
     """Holds the data, the model and its replicates; evaluates scenarios."""
 
@@ -634,23 +645,19 @@ class _Simulator:
             columns=[p[3] for p in pieces],
         )
 
-    def _model_gains(self, model, values, weights, base, scenarios) -> np.ndarray:
+    def _model_gains(self, model, values, weights, scenarios) -> np.ndarray:
         """Each scenario's exact change in the weighted mean outcome of one
-        model on ``values`` (predicted as ``base``); only changed rows move."""
+        model on ``values``; only changed rows move."""
         stack = self._stack(values, scenarios)
         if not len(stack.source):
             return np.zeros(len(scenarios))
         booster = model.estimator_.get_booster()
-        trees = _read_trees(booster)
         every = np.ones(len(values), dtype=bool)
-        if trees is None:
-            predicted = _predicted(lambda X: _outcome(model, X), values, stack, every)
-            change = predicted - base[stack.source]
-        else:
-            _, change = _tree_changes(
-                booster, trees, values.astype(np.float32, copy=False), every, stack
-            )
-            change = change * getattr(model, "value_scale_", 1.0)  # see _outcome
+        values = values.astype(np.float32, copy=False)
+        _, change = _scenario_changes(
+            booster, _read_trees(booster), values, every, stack
+        )
+        change = change * getattr(model, "value_scale_", 1.0)  # see _outcome
         gain = weights[stack.source] * stack.factor * change
         sums = np.bincount(stack.which, weights=gain, minlength=len(scenarios))
         return sums / weights.sum()
@@ -684,13 +691,7 @@ class _Simulator:
             out = oob > 0
             pick = out[source]
             trees = self._trees(r, booster)
-            if trees is None:
-                base = np.zeros(len(values32), dtype=np.float32)
-                base[out] = booster.inplace_predict(values32[out])
-                after = _predicted(booster.inplace_predict, values32, stack, out)
-                change = after - base[source[pick]]
-            else:
-                base, change = _tree_changes(booster, trees, values32, out, stack)
+            base, change = _scenario_changes(booster, trees, values32, out, stack)
             src = source[pick]
             gain = oob[src] * factor[pick] * change
             sums = np.bincount(which[pick], weights=gain, minlength=len(scenarios))
@@ -727,14 +728,12 @@ class _Simulator:
         if self.folds:
             total = self.weights.sum()
             point = np.zeros(len(scenarios))
-            for model, test, base in self.folds:
+            for model, test, _ in self.folds:
                 w = self.weights[test]
-                gains = self._model_gains(model, self.values[test], w, base, scenarios)
+                gains = self._model_gains(model, self.values[test], w, scenarios)
                 point += w.sum() / total * gains
         else:
-            point = self._model_gains(
-                self.model, self.values, self.weights, self.base, scenarios
-            )
+            point = self._model_gains(self.model, self.values, self.weights, scenarios)
         return point, np.empty((0, len(scenarios)))
 
     @property
