@@ -1196,16 +1196,20 @@ def _earlier_run(target: Path) -> dict[str, str]:
 def foreign_files(folder: str | PathLike, under: Sequence[str]) -> list[str]:
     """The files at ``under`` (files or folders, relative to ``folder``)
     that the run saved in ``folder`` did not write, or that changed since
-    (see :func:`_earlier_run`): what writing there anew would lose."""
-    if not under:
-        return []
+    (see :func:`_earlier_run`): what writing there anew would lose. Only the
+    paths named are looked at, never the rest of ``folder``."""
     folder = Path(folder)
+    found = []
+    for name in under:
+        path = folder / name
+        if path.is_file():
+            found.append(name)
+        elif path.is_dir():
+            found += [f"{name}/{inner}" for inner in _run_files(path)]
+    if not found:
+        return []
     own = _earlier_run(folder)
-    return [
-        name
-        for name in _run_files(folder)
-        if any(name == u or name.startswith(f"{u}/") for u in under) and name not in own
-    ]
+    return [name for name in found if name not in own]
 
 
 def _replace_run(target: Path, stage: Path) -> None:
