@@ -1500,7 +1500,10 @@ def _sized(sizes: dict, shown: int = 10) -> str:
 
 
 def _print_segments(summary: dict, table) -> None:
-    """Which segments were ranked, their top driver, and what differs."""
+    """Which segments were ranked, their top driver (flagged where the
+    segment's ranking is unstable), and what differs."""
+    from ._stats import format_against
+
     info = summary.get("segments") or {}
     sizes = info.get("segments") or {}
     if not sizes or table is None:
@@ -1539,8 +1542,28 @@ def _print_segments(summary: dict, table) -> None:
         skipped += f"; not ranked, one outcome value in each: {_sized(flat)}"
     print(f"Segments by {_safe(column)}: {len(ranked)} ranked{skipped}; {differ}.")
     top = table.loc[table["ranked"].astype(bool) & (table["rank"] == 1)]
+    unstable = []
     for row in top.itertuples():
-        print(f"  {_label(row.segment):<30} {row.n:>7,}  top: {_label(row.label)}")
+        stability = sizes.get(row.segment, {}).get("stability") or {}
+        flag = ""
+        if stability.get("low"):
+            unstable.append(stability)
+            share = format_against(
+                stability["top_k_overlap"], stability["threshold"], percent=True
+            )
+            flag = (
+                f"  (unstable: resamples share {share} of its top {stability['top_k']})"
+            )
+        print(
+            f"  {_label(row.segment):<30} {row.n:>7,}  top: {_label(row.label)}{flag}"
+        )
+    if unstable:
+        which = "its" if len(unstable) == 1 else "their"
+        print(
+            f"  Unstable rankings (below {unstable[0]['threshold']:.0%}): {which} "
+            "order is largely noise; more respondents per segment, or fewer "
+            "segments, steady them."
+        )
     if left_out:
         print(left_out)
 

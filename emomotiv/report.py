@@ -391,7 +391,8 @@ def _controls_context(tables, summary) -> dict[str, Any] | None:
 
 
 def _segments_context(tables, summary, top: int) -> dict[str, Any]:
-    """The heat table of importance by segment, most-differing facets first."""
+    """The heat table of importance by segment, most-differing facets first,
+    and the segments whose ranking is unstable."""
     info = dict(summary.get("segments") or {})
     sizes = dict(info.get("segments") or {})
     out: dict[str, Any] = {
@@ -455,7 +456,29 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
         }
         for f in shown
     ]
-    out["ranked"] = [{"name": s, "n": sizes.get(s, {}).get("n")} for s in names]
+    stability = {s: sizes.get(s, {}).get("stability") or {} for s in names}
+    out["ranked"] = [
+        {
+            "name": s,
+            "n": sizes.get(s, {}).get("n"),
+            "unstable": bool(stability[s].get("low")),
+        }
+        for s in names
+    ]
+    unstable = [s for s in names if stability[s].get("low")]
+    if unstable:
+        first = stability[unstable[0]]
+        out["unstable"] = {
+            "names": unstable,
+            "overlaps": [
+                format_against(
+                    stability[s]["top_k_overlap"], first["threshold"], percent=True
+                )
+                for s in unstable
+            ],
+            "threshold": first["threshold"],
+            "top_k": first["top_k"],
+        }
     out["n_differ"] = int(per_facet["differs"].sum())
     out["n_left_out"] = len(per_facet) - len(shown)
     out["tested"] = bool(per_facet["p_adj"].notna().any())

@@ -57,8 +57,13 @@ effects differ between segments.
   random 70/30 splits of one survey, in which no segment differs, neither
   flagged a facet in 6 runs (``benchmarks/bench_segments.py``). It needs no
   fit beyond each segment's bootstrap, only its predictions (on the bundled
-  sample the segment step takes about 75 s on 2 cores, against 54 s for the
-  shares refitted at one size).
+  sample the segment step takes about 47 s of a 100 s run on 2 cores).
+- **Is a segment's ranking stable?** Each ranked segment's replicates give
+  the same top-k overlap as the whole survey's (``info["segments"][name]
+  ["stability"]``, see :func:`emomotiv.bootstrap_importance`), with ``low``
+  below the same threshold: a segment is a smaller survey, and at a few
+  hundred respondents its top touchpoints are often noise even where the
+  whole survey's are not.
 """
 
 from __future__ import annotations
@@ -126,8 +131,11 @@ class SegmentDrivers:
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
     info : dict
-        ``min_size``, ``alpha``, ``test``, ``n_ranked``, ``segments`` (size
-        and whether ranked, per segment), ``note``, ``unassigned`` (the
+        ``min_size``, ``alpha``, ``test``, ``n_ranked``, ``segments`` (per
+        segment: its size ``n``, whether ``ranked``, the ``note`` on why not,
+        and the ranking's ``stability``: ``top_k_overlap``, ``threshold``,
+        ``low``, ``settled`` and ``top_k``, or None without replicates),
+        ``note``, ``unassigned`` (the
         respondents in no segment) and ``left_out`` (a sentence on them, or
         None).
 
@@ -201,6 +209,16 @@ def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
     out = labels.map(_segment_name).to_numpy(dtype=object)
     out[labels.isna().to_numpy()] = None  # in no segment
     return out
+
+
+def _stability(result) -> dict[str, Any] | None:
+    """A ranked segment's top-k overlap, whether it is low, and the facets
+    that stand out even so (None: not ranked, or no replicates)."""
+    stability = None if result is None else result.info.get("stability")
+    if not stability or stability.get("top_k_overlap") is None:
+        return None
+    keys = ("top_k_overlap", "threshold", "low", "settled")
+    return {key: stability[key] for key in keys} | {"top_k": result.info["top_k"]}
 
 
 def _segment_name(value: object) -> str:
@@ -417,7 +435,12 @@ def segment_drivers(
                 n_jobs=n_jobs,
             )
             results[name], gains[name] = result, gain
-        sizes[name] = {"n": n, "ranked": result is not None, "note": note}
+        sizes[name] = {
+            "n": n,
+            "ranked": result is not None,
+            "note": note,
+            "stability": _stability(result),
+        }
         parts.append(_segment_rows(facets, name, n, result, gain, note))
     table = pd.concat(parts, ignore_index=True)
     p = _heterogeneity(gains, facets)

@@ -352,8 +352,8 @@ def _segment_drivers(d: pd.DataFrame, rng) -> tuple[pd.DataFrame, dict]:
     table["p_differ_adj"] = table["facet"].map(np.minimum(p * len(d), 1))
     table["differs"] = table["p_differ_adj"] < 0.05
     sizes = {
-        "Advised": {"n": 1800, "ranked": True, "note": None},
-        "Self-directed": {"n": 3000, "ranked": True, "note": None},
+        "Advised": {"n": 1800, "ranked": True, "note": None, "stability": None},
+        "Self-directed": {"n": 3000, "ranked": True, "note": None, "stability": None},
         "Retirement": {"n": 120, "ranked": False, "note": parts[-1]["note"].iloc[0]},
     }
     summary = {"min_size": 300, "alpha": 0.05, "segments": sizes, "note": None}

@@ -332,3 +332,49 @@ def test_analyze_holds_warmth_fixed_in_each_segment_model(by_halo):
     assert taken["mean"] < 0.3 < 0.5 < taken["none"]
     html = " ".join(em.Report(result).html().split())
     assert "holding each customer's general warmth fixed" not in html  # halo none
+
+
+def test_a_segment_too_small_for_a_stable_ranking_says_so(capsys):
+    """A segment is a smaller survey: at 400 respondents its top of 30 facets
+    is largely noise, at 2,000 it is not (the whole survey's threshold)."""
+    from emomotiv.cli import _print_segments
+
+    s = em.make_survey(n_respondents=2400, n_facets=30, random_state=0)
+    survey = s.survey.assign(size=np.where(np.arange(2400) < 2000, "large", "small"))
+    result = em.analyze(
+        survey,
+        s.catalog,
+        connection="connected",
+        segment="size",
+        model=em.DriverModel(**FAST),
+        n_boot=10,
+        methods=False,
+        progress=False,
+        random_state=0,
+    )
+    sizes = result.summary["segments"]["segments"]
+    small, large = sizes["small"]["stability"], sizes["large"]["stability"]
+    assert small["low"] and small["top_k_overlap"] < small["threshold"]
+    assert not large["low"] and large["top_k_overlap"] >= large["threshold"]
+    assert small["top_k"] == large["top_k"] == 6
+    for name, segment in result.segments.results.items():
+        overlap = segment.info["stability"]["top_k_overlap"]
+        assert sizes[name]["stability"]["top_k_overlap"] == overlap
+    _print_segments(result.summary, result.tables["segment_drivers"])
+    lines = capsys.readouterr().out.splitlines()
+    (flagged,) = [line for line in lines if "(unstable" in line]
+    assert flagged.split()[0] == "small"
+    assert any(line.strip().startswith("Unstable ranking") for line in lines)
+    html = " ".join(em.Report(result).html().split())
+    assert "The ranking of small is unstable" in html
+    assert html.count("unstable ranking</span>") == 1
+    # without replicates there is no stability to read
+    bare = em.segment_drivers(
+        em.DriverModel(**FAST, random_state=0),
+        s.survey[list(s.catalog["facet"])],
+        s.survey["connected"],
+        survey["size"],
+        n_boot=0,
+        progress=False,
+    )
+    assert bare.info["segments"]["small"]["stability"] is None
