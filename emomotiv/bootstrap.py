@@ -486,6 +486,10 @@ STABILITY_REMEDIES = (
     "the survey has it; fewer facets, or importance by journey stage "
     "(stages.csv)"
 )
+# an outcome that is a score already: no advice to make it one
+SCORE_REMEDIES = (
+    "more respondents; fewer facets, or importance by journey stage (stages.csv)"
+)
 
 
 def top_k_overlap(ranks: np.ndarray, k: int) -> float:
@@ -516,13 +520,16 @@ def _overlap(top: np.ndarray, k: int) -> float:
     return float(pairs / (n_boot * (n_boot - 1) * k))
 
 
-def _stability(top: np.ndarray, k: int, facets: Sequence[str]) -> dict:
+def _stability(
+    top: np.ndarray, k: int, facets: Sequence[str], binary: bool = True
+) -> dict:
     """``summary["uncertainty"]["stability"]``: top-k overlap and its warning,
     from each replicate's top-k membership (see :func:`_top_membership`).
 
     The warning names the facets that are in the top ``k`` of at least
     ``SETTLED`` of the replicates, if any: those stand out even where the
-    rest of the top ``k`` does not.
+    rest of the top ``k`` does not. ``binary``: the outcome is 0/1 (a score
+    is then a remedy).
     """
     overlap = _overlap(top, k)
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
@@ -534,13 +541,16 @@ def _stability(top: np.ndarray, k: int, facets: Sequence[str]) -> dict:
         "threshold": STABILITY_THRESHOLD,
         "low": low,
         "settled": settled,
-        "warning": _stability_warning(overlap, k, settled) if low else None,
+        "warning": _stability_warning(overlap, k, settled, binary) if low else None,
     }
 
 
-def _stability_warning(overlap: float, k: int, settled: Sequence[str]) -> str:
+def _stability_warning(
+    overlap: float, k: int, settled: Sequence[str], binary: bool = True
+) -> str:
     """The warning of an unstable ranking; ``settled`` names the facets in
-    the top ``k`` of at least ``SETTLED`` of the replicates (ids or labels)."""
+    the top ``k`` of at least ``SETTLED`` of the replicates (ids or labels),
+    ``binary`` whether the outcome is 0/1 (a score is then a remedy)."""
     share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
     if settled:
         names = settled[-1]
@@ -557,7 +567,7 @@ def _stability_warning(overlap: float, k: int, settled: Sequence[str]) -> str:
         f"The ranking is unstable: two bootstrap replicates share only "
         f"{share} of their top {k} touchpoints (below "
         f"{STABILITY_THRESHOLD:.0%}); {noise}. Likely remedies: "
-        f"{STABILITY_REMEDIES}."
+        f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}."
     )
 
 
@@ -775,7 +785,7 @@ def bootstrap_importance(
     top = _top_membership(best, worst, k)
     table["p_top"] = top.mean(axis=0)
     info["widened"] = widened
-    info["stability"] = _stability(top, k, facets)
+    info["stability"] = _stability(top, k, facets, fitted.task_ == "binary")
     return ImportanceResult(
         "shap",
         table,

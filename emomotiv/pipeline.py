@@ -790,7 +790,10 @@ def _uncertainty_step(
     if stability["warning"]:  # the settled facets by their labels
         labels = [str(catalog["label"].get(f, f)) for f in stability["settled"]]
         stability["warning"] = _stability_warning(
-            stability["top_k_overlap"], info["top_k"], labels
+            stability["top_k_overlap"],
+            info["top_k"],
+            labels,
+            estimator.task_ == "binary",
         )
     summary = {
         "n_boot": info["n_boot"],

@@ -590,3 +590,15 @@ def test_stages_given_by_position_say_how_to_index_them(small):
         em.stage_importance(result, list(small.catalog["stage"]))
     with pytest.raises(ValueError, match=r"not indexed by facet: pass catalog.set_"):
         em.stage_importance(result, small.catalog["stage"])
+
+
+def test_the_warning_of_a_score_outcome_does_not_advise_a_score():
+    """A score already is what the remedy for a cut outcome asks for."""
+    from emomotiv import bootstrap
+
+    top = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]])
+    cut = bootstrap._stability(top, 2, list("abcd"))
+    score = bootstrap._stability(top, 2, list("abcd"), binary=False)
+    assert cut["low"] and score["low"]
+    assert "score" in cut["warning"]
+    assert "score" not in score["warning"] and "more respondents" in score["warning"]
