@@ -1155,11 +1155,15 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
     for name, digest in files.items():
         path = folder / name
         if not path.is_file():
-            problems.append(f"'{name}' is listed in {MANIFEST_FILE} but missing.")
+            problems.append(
+                f"'{name}' is listed in {MANIFEST_FILE} but missing: put it "
+                "back, or run the analysis again."
+            )
         elif _sha256(path) != digest:
             problems.append(
                 f"'{name}' does not match {MANIFEST_FILE}: it changed after the "
-                "run wrote it."
+                "run wrote it. Put back the file the run wrote, or run the "
+                "analysis again."
             )
     if not files:
         problems.append(f"{MANIFEST_FILE} lists no files.")

@@ -244,8 +244,17 @@ def sort_waves(labels: Iterable[Any]) -> list:
 
 def _folder_problems(folder: Path, which: str) -> list[str]:
     if not folder.is_dir():
-        return [f"The {which} analysis '{folder}' is not a folder."]
+        return [
+            f"The {which} analysis '{folder}' is not a folder: give the folder "
+            "`emomotiv analyze --out` wrote."
+        ]
     missing = [name for name in ANALYSIS_FILES if not (folder / name).is_file()]
+    if missing and (folder / "changes.csv").is_file():
+        return [
+            f"The {which} folder '{folder}' holds a wave comparison (`emomotiv "
+            "compare`), not an analysis: give the folders `emomotiv analyze "
+            "--out` wrote for the two waves."
+        ]
     if missing:
         return [
             f"The {which} folder '{folder}' is not an emomotiv analysis: it lacks "
@@ -268,10 +277,18 @@ def _load_both(before, after) -> tuple[AnalysisResult, AnalysisResult]:
         raise ValidationError(problems, subject="comparison")
     from .io import load_analysis
 
-    return tuple(
-        load_analysis(item) if isinstance(item, str | PathLike) else item
-        for item in (before, after)
-    )
+    loaded = []
+    for which, item in (("before", before), ("after", after)):
+        if not isinstance(item, str | PathLike):
+            loaded.append(item)
+            continue
+        try:  # the problems of both folders, in one error
+            loaded.append(load_analysis(item))
+        except ValidationError as err:
+            problems += [f"The {which} analysis '{item}': {p}" for p in err.problems]
+    if problems:
+        raise ValidationError(problems, subject="comparison")
+    return tuple(loaded)
 
 
 def _default_label(item, result: AnalysisResult, fallback: str) -> str:

@@ -307,6 +307,39 @@ def test_folders_that_are_not_analyses_are_named(tmp_path, small_result):
         em.compare(small_result, 3)
 
 
+def test_every_problem_of_both_folders_is_named_with_its_way_out(
+    tmp_path, small_result
+):
+    """A changed file of the before folder hid those of the after one."""
+    before, after = tmp_path / "q2", tmp_path / "q3"
+    em.save_analysis(small_result, before)
+    em.save_analysis(small_result, after)
+    (before / "drivers.csv").write_text("facet\n")
+    summary = json.loads((after / "summary.json").read_text())
+    summary["data"]["wave"] = "2026Q3"  # edited by hand
+    (after / "summary.json").write_text(json.dumps(summary))
+    with pytest.raises(em.ValidationError) as err:
+        em.compare(before, after)
+    assert err.value.problems[0].startswith("The before analysis")
+    assert "'drivers.csv' does not match" in err.value.problems[0]
+    assert err.value.problems[1].startswith("The after analysis")
+    assert "'summary.json' does not match" in err.value.problems[1]
+    assert all("run the analysis again" in p for p in err.value.problems)
+    comparison = em.compare(small_result, _second_wave(small_result))
+    em.save_comparison(comparison, tmp_path / "cmp")
+    with pytest.raises(em.ValidationError) as err:
+        em.compare(tmp_path / "cmp", tmp_path / "missing")
+    assert "cmp' holds a wave comparison" in err.value.problems[0]
+    assert "is not a folder: give the folder" in err.value.problems[1]
+
+
+def _second_wave(result):
+    """``result`` with its shares in the reverse order: another wave."""
+    drivers = result.drivers.copy()
+    drivers["importance"] = drivers["importance"].to_numpy()[::-1]
+    return replace(result, tables=dict(result.tables) | {"drivers": drivers})
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
