@@ -300,6 +300,58 @@ def _default_label(item, result: AnalysisResult, fallback: str) -> str:
     return fallback
 
 
+def _periods(labels: Sequence[str]) -> bool:
+    try:
+        [_period_start(str(label)) for label in labels]
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _backwards(labels: Sequence[str]) -> bool:
+    """Whether two wave labels name the later wave first: both periods
+    (``2026Q3``, ``Q2 2026``) or one text with other numbers (``wave 3``,
+    ``Q2``) that :func:`sort_waves` puts the other way round.
+
+    Examples
+    --------
+    >>> _backwards(["2026Q3", "2026Q2"]), _backwards(["wave 2", "wave 10"])
+    (True, False)
+    >>> _backwards(["new", "old"])  # names, not an order
+    False
+    """
+    texts = [str(label) for label in labels]
+    if texts[0] == texts[1]:
+        return False
+    skeletons = {re.sub(r"\d+", "#", t.casefold()) for t in texts}
+    alike = len(skeletons) == 1 and "#" in skeletons.pop()
+    if not (alike or _periods(texts)):
+        return False
+    return sort_waves(texts) == texts[::-1]
+
+
+def _order_notes(labels: Sequence[str], before, after) -> list[str]:
+    """What the analysts should know before reading the changes: the waves
+    given in the wrong order, or one analysis (or one survey) twice."""
+    notes = []
+    if _backwards(labels):
+        notes.append(
+            f"The before wave '{labels[0]}' is later than the after wave "
+            f"'{labels[1]}' by their labels, so every change reads backwards "
+            "(a fall as a rise). Give the earlier wave first: `emomotiv "
+            "compare DIR_BEFORE DIR_AFTER` (compare(before, after) in Python)."
+        )
+    shares = [r.drivers.set_index("facet")["importance"] for r in (before, after)]
+    same = shares[0].sort_index().equals(shares[1].sort_index())
+    if same and _n(before) == _n(after):
+        notes.append(
+            f"'{labels[0]}' and '{labels[1]}' hold the same shares for every "
+            "touchpoint: one analysis (or one survey) twice, where nothing can "
+            "move. Give the folders of two waves."
+        )
+    return notes
+
+
 def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str]:
     problems = []
     for which, result in (("before", before), ("after", after)):
@@ -683,6 +735,13 @@ def compare(
         When an input is not an analysis, or the two share no facet or
         measure importance in different units.
 
+    Warns
+    -----
+    UserWarning
+        When the labels name the later wave first (every change then reads
+        backwards), or the two analyses hold the same share for every facet
+        (one run given twice).
+
     Examples
     --------
     >>> import emomotiv as em
@@ -709,6 +768,8 @@ def compare(
             _default_label(after, res_a, "after"),
         )
 
+    for note in _order_notes(labels, res_b, res_a):
+        warnings.warn(note, UserWarning, stacklevel=2)
     table = _side(res_b, "before").join(_side(res_a, "after"), how="outer")
     in_b = table["importance_before"].notna()
     in_a = table["importance_after"].notna()

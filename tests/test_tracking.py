@@ -3,6 +3,7 @@
 import json
 import math
 import re
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -338,6 +339,18 @@ def _second_wave(result):
     drivers = result.drivers.copy()
     drivers["importance"] = drivers["importance"].to_numpy()[::-1]
     return replace(result, tables=dict(result.tables) | {"drivers": drivers})
+
+
+def test_waves_in_the_wrong_order_or_one_analysis_twice_are_noted(small_result):
+    other = _second_wave(small_result)
+    with pytest.warns(UserWarning, match="'2026Q3' is later than the after wave"):
+        em.compare(small_result, other, labels=("2026Q3", "Q2 2026"))
+    with pytest.warns(UserWarning, match="same shares for every touchpoint"):
+        em.compare(small_result, small_result, labels=("2026Q2", "2026Q3"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for labels in [("2026Q2", "2026Q3"), ("wave 9", "wave 10"), ("new", "old")]:
+            em.compare(small_result, other, labels=labels)
 
 
 @pytest.mark.parametrize(
