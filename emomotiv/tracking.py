@@ -591,7 +591,11 @@ def _kpi_leaves(summary: Mapping, name: str, section: str, key: str):
     return leaves
 
 
-def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, Any]]:
+def _kpis(
+    before: Mapping, after: Mapping, level: float = DEFAULT_LEVEL
+) -> dict[str, dict[str, Any]]:
+    """The headline measures of both waves, and the connected share's change
+    with its binomial interval at ``level`` (that of the facets' intervals)."""
     out = {}
     for name, (section, key) in KPIS.items():
         b = _kpi_leaves(before, name, section, key)
@@ -615,14 +619,14 @@ def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, Any]]:
     if share is not None and nb and na:
         pb, pa = share["before"], share["after"]
         se = math.sqrt(pb * (1 - pb) / nb + pa * (1 - pa) / na)
-        z = _z(DEFAULT_LEVEL)
+        z = _z(level)
         kinds = {kind_b, kind_a}
         basis = next(k for k in ("raw", "effective", "unweighted") if k in kinds)
         share |= {
             "change_low": share["change"] - z * se,
             "change_high": share["change"] + z * se,
             "beyond_noise": bool(abs(share["change"]) > z * se),
-            "interval": f"95% binomial, {SAMPLE_BASIS[basis]}",
+            "interval": f"{level:.0%} binomial, {SAMPLE_BASIS[basis]}",
         }
     return out
 
@@ -837,7 +841,7 @@ def compare(
             "before": (res_b.summary.get("data") or {}).get("n_respondents"),
             "after": (res_a.summary.get("data") or {}).get("n_respondents"),
         },
-        "kpis": _kpis(res_b.summary, res_a.summary),
+        "kpis": _kpis(res_b.summary, res_a.summary, 1 - alpha),
         "n_facets": len(common),
         "added": sorted(out.loc[out["status"] == "added", "facet"]),
         "dropped": sorted(out.loc[out["status"] == "dropped", "facet"]),

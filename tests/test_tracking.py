@@ -935,5 +935,17 @@ def test_the_connected_share_change_is_read_on_the_weights_effective_sizes():
     assert wider / width == pytest.approx(math.sqrt(1000 / 800))
     assert older["change_low"] == plain["change_low"]
     assert plain["interval"] == "95% binomial, on the respondents"
+    # at the level of the facets' intervals (--alpha 0.1: 90%)
+    ninety = _kpis(wave(0.20, effective=1000.0), wave(0.24), 0.9)["connected_share"]
+    assert ninety["interval"] == "90% binomial, on the respondents"
+    narrower = ninety["change_high"] - ninety["change_low"]
+    assert narrower / width == pytest.approx(norm.ppf(0.95) / norm.ppf(0.975))
     assert "effective sample sizes" in weighted["interval"]
     assert "survey weights widen it" in older["interval"]
+
+
+def test_the_connected_share_interval_is_at_the_level_of_the_flags(small_result):
+    """--alpha 0.1 gave the facets 90% intervals and the connected share 95%."""
+    comparison = em.compare(small_result, _second_wave(small_result), alpha=0.1)
+    share = comparison.summary["kpis"]["connected_share"]
+    assert share["interval"].startswith("90% binomial")
