@@ -1100,11 +1100,19 @@ def _print_tracking(tracking: dict, changes) -> None:
         print("The two analyses were not run alike:")
         for line in notes:
             print(f"  {_safe(line)}")
-    print(
-        f"From {waves['before']} to {waves['after']}: "
-        f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved beyond "
-        "noise."
-    )
+    if tracking.get("uncertainty") == "none":
+        print(
+            f"From {waves['before']} to {waves['after']}: {tracking['n_facets']} "
+            "facets compared without intervals (neither analysis has bootstrap "
+            "replicates), so no move can be told from noise: run both with "
+            "--n-boot 100."
+        )
+    else:
+        print(
+            f"From {waves['before']} to {waves['after']}: "
+            f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved "
+            "beyond noise."
+        )
     detectable = tracking.get("detectable_change")
     if detectable:
         print(

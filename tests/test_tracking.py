@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 
 import emomotiv as em
-from emomotiv.cli import build_parser, main
+from emomotiv.cli import _print_tracking, build_parser, main
 from emomotiv.tracking import add_comparison
 
 CHANGED = "mobile_app"
@@ -186,7 +186,9 @@ def test_intervals_alone_give_a_normal_approximation(waves):
     assert "intervals" in b.summary["uncertainty"]
 
 
-def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(small_result):
+def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(
+    small_result, capsys
+):
     drivers = small_result.drivers.drop(
         columns=["importance_low", "importance_high", "full_data_importance"]
     )
@@ -209,6 +211,11 @@ def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(small_resu
     assert result.changes["change_low"].isna().all()
     assert result.summary["uncertainty"] == "none"
     assert "nothing is flagged" in result.summary["rule"]
+    # not "0 of 12 facets moved": nothing was tested
+    _print_tracking(dict(result.summary), result.changes)
+    printed = capsys.readouterr().out
+    assert "no move can be told from noise" in printed and " 0 of " not in printed
+    assert "No touchpoint changed importance" not in em.ComparisonReport(result).html()
 
 
 def test_a_wave_against_itself_changes_nothing(waves):
