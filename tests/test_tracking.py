@@ -339,6 +339,11 @@ def test_every_problem_of_both_folders_is_named_with_its_way_out(
         em.compare(tmp_path / "cmp", tmp_path / "missing")
     assert "cmp' holds a wave comparison" in err.value.problems[0]
     assert "is not a folder: give the folder" in err.value.problems[1]
+    with (tmp_path / "cmp" / "changes.csv").open("a") as changes:
+        changes.write("edited,by,hand\n")
+    with pytest.raises(em.ValidationError, match="saved comparison 'cmp'") as err:
+        em.load_comparison(tmp_path / "cmp")
+    assert "run the comparison again" in err.value.problems[0]
 
 
 def _second_wave(result):
