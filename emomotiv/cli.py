@@ -1040,7 +1040,8 @@ def _add_compare(sub) -> None:
         nargs=2,
         metavar=("BEFORE", "AFTER"),
         help="names of the two waves in the report and summary (default: each "
-        "analysis's wave label, else its folder's name)",
+        "analysis's wave label, else its folder's name, or its path where the "
+        "two names are alike)",
     )
     compare.add_argument(
         "--force",

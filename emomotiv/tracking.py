@@ -112,6 +112,7 @@ analyses hold them, travel with it as ``before_low`` to ``after_high``.
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -350,6 +351,27 @@ def _order_notes(labels: Sequence[str], before, after) -> list[str]:
             "move. Give the folders of two waves."
         )
     return notes
+
+
+def _folder_labels(labels: Sequence[str], before, after) -> tuple[str, str]:
+    """Wave labels that tell two folders apart: where both are the folders'
+    names and these are alike (``2026Q2/results``, ``2026Q3/results``), the
+    paths below the folder the two share.
+
+    Examples
+    --------
+    >>> _folder_labels(["results", "results"], "q/2026Q2/results", "q/2026Q3/results")
+    ('2026Q2/results', '2026Q3/results')
+    """
+    paths = [Path(item).resolve() for item in (before, after)]
+    names = [path.name for path in paths]
+    if labels[0] != labels[1] or list(labels) != names or paths[0] == paths[1]:
+        return tuple(labels)
+    common = Path(os.path.commonpath(paths))
+    return tuple(
+        path.relative_to(common).as_posix() if path != common else path.name
+        for path in paths
+    )
 
 
 def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str]:
@@ -725,7 +747,9 @@ def compare(
         ``fdr_bh`` the expected share of false flags.
     labels : pair of str or None
         Names of the two waves; by default the analyses' wave labels, else
-        the folder names, else ``"before"`` and ``"after"``.
+        the folder names (their paths below the folder they share where the
+        names are alike: ``2026Q2/results``), else ``"before"`` and
+        ``"after"``.
 
     Returns
     -------
@@ -771,6 +795,8 @@ def compare(
             _default_label(before, res_b, "before"),
             _default_label(after, res_a, "after"),
         )
+        if all(isinstance(item, str | PathLike) for item in (before, after)):
+            labels = _folder_labels(labels, before, after)
 
     for note in _order_notes(labels, res_b, res_a):
         warnings.warn(note, UserWarning, stacklevel=2)

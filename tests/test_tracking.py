@@ -365,6 +365,17 @@ def test_waves_in_the_wrong_order_or_one_analysis_twice_are_noted(small_result):
             em.compare(small_result, other, labels=labels)
 
 
+def test_folders_of_one_name_are_told_apart_by_their_paths(tmp_path, small_result):
+    """Both waves were labelled 'results' (from 2026Q2/results, 2026Q3/results)."""
+    data = dict(small_result.summary["data"], wave=None)
+    summary = dict(small_result.summary, data=data)
+    folders = [tmp_path / wave / "results" for wave in ("2026Q2", "2026Q3")]
+    em.save_analysis(replace(small_result, summary=summary), folders[0])
+    em.save_analysis(replace(_second_wave(small_result), summary=summary), folders[1])
+    waves = em.compare(*folders).summary["waves"]
+    assert waves == {"before": "2026Q2/results", "after": "2026Q3/results"}
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
