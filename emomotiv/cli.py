@@ -1040,7 +1040,8 @@ def _add_compare(sub) -> None:
         nargs=2,
         metavar=("BEFORE", "AFTER"),
         help="names of the two waves in the report and summary (default: each "
-        "analysis's wave label, else its folder's name)",
+        "analysis's wave label, else its folder's name, or its path where the "
+        "two names are alike)",
     )
     compare.add_argument(
         "--force",
@@ -1100,11 +1101,19 @@ def _print_tracking(tracking: dict, changes) -> None:
         print("The two analyses were not run alike:")
         for line in notes:
             print(f"  {_safe(line)}")
-    print(
-        f"From {waves['before']} to {waves['after']}: "
-        f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved beyond "
-        "noise."
-    )
+    if tracking.get("uncertainty") == "none":
+        print(
+            f"From {waves['before']} to {waves['after']}: {tracking['n_facets']} "
+            "facets compared without intervals (neither analysis has bootstrap "
+            "replicates), so no move can be told from noise: run both with "
+            "--n-boot 100."
+        )
+    else:
+        print(
+            f"From {waves['before']} to {waves['after']}: "
+            f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved "
+            "beyond noise."
+        )
     detectable = tracking.get("detectable_change")
     if detectable:
         print(

@@ -1151,20 +1151,25 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
             subject=f"saved analysis '{folder.name}'",
         )
     files = _read_manifest(folder)
+    run = _kind(files) or "analysis"
     problems = []
     for name, digest in files.items():
         path = folder / name
         if not path.is_file():
-            problems.append(f"'{name}' is listed in {MANIFEST_FILE} but missing.")
+            problems.append(
+                f"'{name}' is listed in {MANIFEST_FILE} but missing: put it "
+                f"back, or run the {run} again."
+            )
         elif _sha256(path) != digest:
             problems.append(
                 f"'{name}' does not match {MANIFEST_FILE}: it changed after the "
-                "run wrote it."
+                f"run wrote it. Put back the file the run wrote, or run the {run} "
+                "again."
             )
     if not files:
         problems.append(f"{MANIFEST_FILE} lists no files.")
     if problems:
-        raise ValidationError(problems, subject=f"saved analysis '{folder.name}'")
+        raise ValidationError(problems, subject=f"saved {run} '{folder.name}'")
     return files
 
 

@@ -1106,7 +1106,8 @@ class Report:
             out["n_rows"] = len(flagged)  # those the table would list
             out["column"] = column
             out["flag"] = flag
-            out["n_flagged"] = int(changes[flag].astype(bool).sum()) if flag else None
+            tested = flag and tracking.get("uncertainty") != "none"
+            out["n_flagged"] = int(changes[flag].astype(bool).sum()) if tested else None
             out["intervals"] = _has(changes, f"{column}_low", f"{column}_high")
             out["ranks"] = _has(changes, "rank_before", "rank_after")
         kpis = tracking.get("kpis")

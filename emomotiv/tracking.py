@@ -112,6 +112,7 @@ analyses hold them, travel with it as ``before_low`` to ``after_high``.
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -244,8 +245,17 @@ def sort_waves(labels: Iterable[Any]) -> list:
 
 def _folder_problems(folder: Path, which: str) -> list[str]:
     if not folder.is_dir():
-        return [f"The {which} analysis '{folder}' is not a folder."]
+        return [
+            f"The {which} analysis '{folder}' is not a folder: give the folder "
+            "`emomotiv analyze --out` wrote."
+        ]
     missing = [name for name in ANALYSIS_FILES if not (folder / name).is_file()]
+    if missing and (folder / "changes.csv").is_file():
+        return [
+            f"The {which} folder '{folder}' holds a wave comparison (`emomotiv "
+            "compare`), not an analysis: give the folders `emomotiv analyze "
+            "--out` wrote for the two waves."
+        ]
     if missing:
         return [
             f"The {which} folder '{folder}' is not an emomotiv analysis: it lacks "
@@ -268,10 +278,18 @@ def _load_both(before, after) -> tuple[AnalysisResult, AnalysisResult]:
         raise ValidationError(problems, subject="comparison")
     from .io import load_analysis
 
-    return tuple(
-        load_analysis(item) if isinstance(item, str | PathLike) else item
-        for item in (before, after)
-    )
+    loaded = []
+    for which, item in (("before", before), ("after", after)):
+        if not isinstance(item, str | PathLike):
+            loaded.append(item)
+            continue
+        try:  # the problems of both folders, in one error
+            loaded.append(load_analysis(item))
+        except ValidationError as err:
+            problems += [f"The {which} analysis '{item}': {p}" for p in err.problems]
+    if problems:
+        raise ValidationError(problems, subject="comparison")
+    return tuple(loaded)
 
 
 def _default_label(item, result: AnalysisResult, fallback: str) -> str:
@@ -281,6 +299,79 @@ def _default_label(item, result: AnalysisResult, fallback: str) -> str:
     if isinstance(item, str | PathLike):
         return Path(item).resolve().name
     return fallback
+
+
+def _periods(labels: Sequence[str]) -> bool:
+    try:
+        [_period_start(str(label)) for label in labels]
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _backwards(labels: Sequence[str]) -> bool:
+    """Whether two wave labels name the later wave first: both periods
+    (``2026Q3``, ``Q2 2026``) or one text with other numbers (``wave 3``,
+    ``Q2``) that :func:`sort_waves` puts the other way round.
+
+    Examples
+    --------
+    >>> _backwards(["2026Q3", "2026Q2"]), _backwards(["wave 2", "wave 10"])
+    (True, False)
+    >>> _backwards(["new", "old"])  # names, not an order
+    False
+    """
+    texts = [str(label) for label in labels]
+    if texts[0] == texts[1]:
+        return False
+    skeletons = {re.sub(r"\d+", "#", t.casefold()) for t in texts}
+    alike = len(skeletons) == 1 and "#" in skeletons.pop()
+    if not (alike or _periods(texts)):
+        return False
+    return sort_waves(texts) == texts[::-1]
+
+
+def _order_notes(labels: Sequence[str], before, after) -> list[str]:
+    """What the analysts should know before reading the changes: the waves
+    given in the wrong order, or one analysis (or one survey) twice."""
+    notes = []
+    if _backwards(labels):
+        notes.append(
+            f"The before wave '{labels[0]}' is later than the after wave "
+            f"'{labels[1]}' by their labels, so every change reads backwards "
+            "(a fall as a rise). Give the earlier wave first: `emomotiv "
+            "compare DIR_BEFORE DIR_AFTER` (compare(before, after) in Python)."
+        )
+    shares = [r.drivers.set_index("facet")["importance"] for r in (before, after)]
+    same = shares[0].sort_index().equals(shares[1].sort_index())
+    if same and _n(before) == _n(after):
+        notes.append(
+            f"'{labels[0]}' and '{labels[1]}' hold the same shares for every "
+            "touchpoint: one analysis (or one survey) twice, where nothing can "
+            "move. Give the folders of two waves."
+        )
+    return notes
+
+
+def _folder_labels(labels: Sequence[str], before, after) -> tuple[str, str]:
+    """Wave labels that tell two folders apart: where both are the folders'
+    names and these are alike (``2026Q2/results``, ``2026Q3/results``), the
+    paths below the folder the two share.
+
+    Examples
+    --------
+    >>> _folder_labels(["results", "results"], "q/2026Q2/results", "q/2026Q3/results")
+    ('2026Q2/results', '2026Q3/results')
+    """
+    paths = [Path(item).resolve() for item in (before, after)]
+    names = [path.name for path in paths]
+    if labels[0] != labels[1] or list(labels) != names or paths[0] == paths[1]:
+        return tuple(labels)
+    common = Path(os.path.commonpath(paths))
+    return tuple(
+        path.relative_to(common).as_posix() if path != common else path.name
+        for path in paths
+    )
 
 
 def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str]:
@@ -522,7 +613,11 @@ def _kpi_leaves(summary: Mapping, name: str, section: str, key: str):
     return leaves
 
 
-def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, Any]]:
+def _kpis(
+    before: Mapping, after: Mapping, level: float = DEFAULT_LEVEL
+) -> dict[str, dict[str, Any]]:
+    """The headline measures of both waves, and the connected share's change
+    with its binomial interval at ``level`` (that of the facets' intervals)."""
     out = {}
     for name, (section, key) in KPIS.items():
         b = _kpi_leaves(before, name, section, key)
@@ -546,14 +641,14 @@ def _kpis(before: Mapping, after: Mapping) -> dict[str, dict[str, Any]]:
     if share is not None and nb and na:
         pb, pa = share["before"], share["after"]
         se = math.sqrt(pb * (1 - pb) / nb + pa * (1 - pa) / na)
-        z = _z(DEFAULT_LEVEL)
+        z = _z(level)
         kinds = {kind_b, kind_a}
         basis = next(k for k in ("raw", "effective", "unweighted") if k in kinds)
         share |= {
             "change_low": share["change"] - z * se,
             "change_high": share["change"] + z * se,
             "beyond_noise": bool(abs(share["change"]) > z * se),
-            "interval": f"95% binomial, {SAMPLE_BASIS[basis]}",
+            "interval": f"{level:.0%} binomial, {SAMPLE_BASIS[basis]}",
         }
     return out
 
@@ -652,7 +747,9 @@ def compare(
         ``fdr_bh`` the expected share of false flags.
     labels : pair of str or None
         Names of the two waves; by default the analyses' wave labels, else
-        the folder names, else ``"before"`` and ``"after"``.
+        the folder names (their paths below the folder they share where the
+        names are alike: ``2026Q2/results``), else ``"before"`` and
+        ``"after"``.
 
     Returns
     -------
@@ -665,6 +762,13 @@ def compare(
     ValidationError
         When an input is not an analysis, or the two share no facet or
         measure importance in different units.
+
+    Warns
+    -----
+    UserWarning
+        When the labels name the later wave first (every change then reads
+        backwards), or the two analyses hold the same share for every facet
+        (one run given twice).
 
     Examples
     --------
@@ -691,7 +795,11 @@ def compare(
             _default_label(before, res_b, "before"),
             _default_label(after, res_a, "after"),
         )
+        if all(isinstance(item, str | PathLike) for item in (before, after)):
+            labels = _folder_labels(labels, before, after)
 
+    for note in _order_notes(labels, res_b, res_a):
+        warnings.warn(note, UserWarning, stacklevel=2)
     table = _side(res_b, "before").join(_side(res_a, "after"), how="outer")
     in_b = table["importance_before"].notna()
     in_a = table["importance_after"].notna()
@@ -759,7 +867,7 @@ def compare(
             "before": (res_b.summary.get("data") or {}).get("n_respondents"),
             "after": (res_a.summary.get("data") or {}).get("n_respondents"),
         },
-        "kpis": _kpis(res_b.summary, res_a.summary),
+        "kpis": _kpis(res_b.summary, res_a.summary, 1 - alpha),
         "n_facets": len(common),
         "added": sorted(out.loc[out["status"] == "added", "facet"]),
         "dropped": sorted(out.loc[out["status"] == "dropped", "facet"]),

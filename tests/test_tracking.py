@@ -3,6 +3,7 @@
 import json
 import math
 import re
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 
 import emomotiv as em
-from emomotiv.cli import build_parser, main
+from emomotiv.cli import _print_tracking, build_parser, main
 from emomotiv.tracking import add_comparison
 
 CHANGED = "mobile_app"
@@ -185,7 +186,9 @@ def test_intervals_alone_give_a_normal_approximation(waves):
     assert "intervals" in b.summary["uncertainty"]
 
 
-def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(small_result):
+def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(
+    small_result, capsys
+):
     drivers = small_result.drivers.drop(
         columns=["importance_low", "importance_high", "full_data_importance"]
     )
@@ -208,6 +211,11 @@ def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(small_resu
     assert result.changes["change_low"].isna().all()
     assert result.summary["uncertainty"] == "none"
     assert "nothing is flagged" in result.summary["rule"]
+    # not "0 of 12 facets moved": nothing was tested
+    _print_tracking(dict(result.summary), result.changes)
+    printed = capsys.readouterr().out
+    assert "no move can be told from noise" in printed and " 0 of " not in printed
+    assert "No touchpoint changed importance" not in em.ComparisonReport(result).html()
 
 
 def test_a_wave_against_itself_changes_nothing(waves):
@@ -305,6 +313,67 @@ def test_folders_that_are_not_analyses_are_named(tmp_path, small_result):
     assert "missing' is not a folder" in text
     with pytest.raises(em.ValidationError, match="got int"):
         em.compare(small_result, 3)
+
+
+def test_every_problem_of_both_folders_is_named_with_its_way_out(
+    tmp_path, small_result
+):
+    """A changed file of the before folder hid those of the after one."""
+    before, after = tmp_path / "q2", tmp_path / "q3"
+    em.save_analysis(small_result, before)
+    em.save_analysis(small_result, after)
+    (before / "drivers.csv").write_text("facet\n")
+    summary = json.loads((after / "summary.json").read_text())
+    summary["data"]["wave"] = "2026Q3"  # edited by hand
+    (after / "summary.json").write_text(json.dumps(summary))
+    with pytest.raises(em.ValidationError) as err:
+        em.compare(before, after)
+    assert err.value.problems[0].startswith("The before analysis")
+    assert "'drivers.csv' does not match" in err.value.problems[0]
+    assert err.value.problems[1].startswith("The after analysis")
+    assert "'summary.json' does not match" in err.value.problems[1]
+    assert all("run the analysis again" in p for p in err.value.problems)
+    comparison = em.compare(small_result, _second_wave(small_result))
+    em.save_comparison(comparison, tmp_path / "cmp")
+    with pytest.raises(em.ValidationError) as err:
+        em.compare(tmp_path / "cmp", tmp_path / "missing")
+    assert "cmp' holds a wave comparison" in err.value.problems[0]
+    assert "is not a folder: give the folder" in err.value.problems[1]
+    with (tmp_path / "cmp" / "changes.csv").open("a") as changes:
+        changes.write("edited,by,hand\n")
+    with pytest.raises(em.ValidationError, match="saved comparison 'cmp'") as err:
+        em.load_comparison(tmp_path / "cmp")
+    assert "run the comparison again" in err.value.problems[0]
+
+
+def _second_wave(result):
+    """``result`` with its shares in the reverse order: another wave."""
+    drivers = result.drivers.copy()
+    drivers["importance"] = drivers["importance"].to_numpy()[::-1]
+    return replace(result, tables=dict(result.tables) | {"drivers": drivers})
+
+
+def test_waves_in_the_wrong_order_or_one_analysis_twice_are_noted(small_result):
+    other = _second_wave(small_result)
+    with pytest.warns(UserWarning, match="'2026Q3' is later than the after wave"):
+        em.compare(small_result, other, labels=("2026Q3", "Q2 2026"))
+    with pytest.warns(UserWarning, match="same shares for every touchpoint"):
+        em.compare(small_result, small_result, labels=("2026Q2", "2026Q3"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for labels in [("2026Q2", "2026Q3"), ("wave 9", "wave 10"), ("new", "old")]:
+            em.compare(small_result, other, labels=labels)
+
+
+def test_folders_of_one_name_are_told_apart_by_their_paths(tmp_path, small_result):
+    """Both waves were labelled 'results' (from 2026Q2/results, 2026Q3/results)."""
+    data = dict(small_result.summary["data"], wave=None)
+    summary = dict(small_result.summary, data=data)
+    folders = [tmp_path / wave / "results" for wave in ("2026Q2", "2026Q3")]
+    em.save_analysis(replace(small_result, summary=summary), folders[0])
+    em.save_analysis(replace(_second_wave(small_result), summary=summary), folders[1])
+    waves = em.compare(*folders).summary["waves"]
+    assert waves == {"before": "2026Q2/results", "after": "2026Q3/results"}
 
 
 @pytest.mark.parametrize(
@@ -889,5 +958,17 @@ def test_the_connected_share_change_is_read_on_the_weights_effective_sizes():
     assert wider / width == pytest.approx(math.sqrt(1000 / 800))
     assert older["change_low"] == plain["change_low"]
     assert plain["interval"] == "95% binomial, on the respondents"
+    # at the level of the facets' intervals (--alpha 0.1: 90%)
+    ninety = _kpis(wave(0.20, effective=1000.0), wave(0.24), 0.9)["connected_share"]
+    assert ninety["interval"] == "90% binomial, on the respondents"
+    narrower = ninety["change_high"] - ninety["change_low"]
+    assert narrower / width == pytest.approx(norm.ppf(0.95) / norm.ppf(0.975))
     assert "effective sample sizes" in weighted["interval"]
     assert "survey weights widen it" in older["interval"]
+
+
+def test_the_connected_share_interval_is_at_the_level_of_the_flags(small_result):
+    """--alpha 0.1 gave the facets 90% intervals and the connected share 95%."""
+    comparison = em.compare(small_result, _second_wave(small_result), alpha=0.1)
+    share = comparison.summary["kpis"]["connected_share"]
+    assert share["interval"].startswith("90% binomial")
