@@ -107,12 +107,26 @@ def _text(value) -> str:
     return str(value).translate(_CONTROL).replace("$", r"\$")
 
 
+# characters of a name a chart shows; the tables give it whole
+NAME_MAX = 40
+
+
+def _name(value) -> str:
+    """A facet's or stage's name for a chart (:func:`_text`), cut to
+    :data:`NAME_MAX` characters with an ellipsis: a longer one would leave
+    the bars no room."""
+    name = str(value)
+    if len(name) > NAME_MAX:
+        name = name[: NAME_MAX - 1].rstrip() + "…"
+    return _text(name)
+
+
 def _labels(frame: pd.DataFrame) -> list[str]:
-    """Readable names: ``label`` where given, else the facet id."""
+    """Readable names: ``label`` where given, else the facet id (:func:`_name`)."""
     if "label" not in frame:
-        return [_text(v) for v in frame["facet"]]
+        return [_name(v) for v in frame["facet"]]
     return [
-        _text(f if pd.isna(lab) or lab == "" else lab)
+        _name(f if pd.isna(lab) or lab == "" else lab)
         for lab, f in zip(frame["label"], frame["facet"], strict=True)
     ]
 
@@ -371,7 +385,7 @@ def _importance_bars(ax: Axes, frame, colors, names, *, upright: bool) -> None:
 
 
 def _stage_names(frame: pd.DataFrame) -> list[str]:
-    names = [_text(s) for s in frame["stage"]]
+    names = [_name(s) for s in frame["stage"]]
     if "n_facets" in frame:
         names = [
             f"{s}\n({int(n)} facet{'' if n == 1 else 's'})" if pd.notna(n) else s

@@ -275,6 +275,25 @@ def test_dollar_labels_are_literal_text():
     assert labels == [r"a \$ b \$", r"\$5 fee"]
 
 
+def test_long_names_are_shortened_so_the_chart_keeps_its_room():
+    """Names of 150 characters: each is cut to 40 with an ellipsis (the tables
+    give it whole), so every name stays in the figure and the bars keep most
+    of its width (uncut, they pushed the bars into a sliver)."""
+    long = [f"Touchpoint {k} " + "with a name that goes on " * 5 for k in range(3)]
+    frame = pd.DataFrame(
+        {"facet": list("abc"), "label": long, "importance": [0.5, 0.3, 0.2]}
+    )
+    stages = pd.DataFrame({"stage": long, "importance": [0.5, 0.3, 0.2]})
+    for plot, table in ((plot_drivers, frame), (plot_stages, stages)):
+        fig = Figure(figsize=(7.5, 2.0), layout="constrained")
+        ax = plot(table, ax=fig.subplots())
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        names = [t.get_text() for t in ax.get_yticklabels()]
+        assert all(len(n) <= 40 and n.endswith("…") for n in names)
+        assert ax.get_window_extent(renderer).width > 0.5 * fig.bbox.width
+
+
 def test_plotting_is_an_attribute_of_the_package():
     import subprocess
     import sys
