@@ -131,6 +131,20 @@ def _labels(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def _ink_on(colour) -> str:
+    """Black or white, whichever reads better on ``colour``: one of the two
+    reaches WCAG's 4.5:1 contrast on any colour (white's contrast, 1.05 / (L +
+    0.05) for a relative luminance L, exceeds black's below L = 0.179)."""
+    from matplotlib.colors import to_rgb
+
+    lin = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        for c in to_rgb(colour)
+    ]
+    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "white" if luminance < 0.179 else "black"
+
+
 def _interval(frame: pd.DataFrame, column: str):
     """Asymmetric error bars from ``<column>_low``/``_high``, or None."""
     low, high = f"{column}_low", f"{column}_high"
@@ -351,7 +365,7 @@ def plot_quadrant(
         transform=ax.transAxes,
         va="top",
         fontsize=8,
-        color=QUADRANT_COLORS["hidden_driver"],
+        color="#9d1f31",  # the hidden drivers' red, dark enough for text
     )
     ax.text(
         0.99,
@@ -361,7 +375,7 @@ def plot_quadrant(
         ha="right",
         va="bottom",
         fontsize=8,
-        color="#b07d1a",
+        color="#7a5300",  # the table stakes' amber, dark enough for text
     )
     _tidy(ax)
     return ax
@@ -533,7 +547,7 @@ def plot_motivator_heatmap(
                     ha="center",
                     va="center",
                     fontsize=6,
-                    color="white" if abs(v) > 0.6 * bound else INK,
+                    color=_ink_on(image.to_rgba(v)),
                 )
     ax.figure.colorbar(image, ax=ax, shrink=0.6)
     ax.tick_params(labelsize=8, length=0)

@@ -294,6 +294,45 @@ def test_long_names_are_shortened_so_the_chart_keeps_its_room():
         assert ax.get_window_extent(renderer).width > 0.5 * fig.bbox.width
 
 
+def contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two matplotlib colours."""
+
+    def luminance(colour) -> float:
+        lin = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+            for c in mcolors.to_rgb(colour)
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("values", [np.linspace(-1, 1, 41), np.linspace(0, 1, 41)])
+def test_heatmap_numbers_read_at_wcag_aa_contrast_on_their_cells(values):
+    """Each cell's number reads at 4.5:1 or more on the cell's colour (dark
+    grey on mid reds, or white on mid blues, fell as low as 3.2:1)."""
+    frame = pd.DataFrame(
+        {"facet": [f"f{k}" for k in range(41)], "motivator__a": values}
+    )
+    ax = plot_motivator_heatmap(frame, top=41, ax=new_ax())
+    image = ax.images[0]
+    cells = [t for t in ax.texts if t.get_text()]
+    assert len(cells) == 41
+    for text in cells:
+        cell = image.to_rgba(float(text.get_text()))
+        assert contrast(text.get_color(), cell) >= 4.5, text.get_text()
+
+
+def test_quadrant_corner_names_read_at_wcag_aa_contrast(tables):
+    ax = plot_quadrant(tables["drivers"], ax=new_ax())
+    corners = [
+        t for t in ax.texts if t.get_text() in ("Hidden drivers", "Table stakes")
+    ]
+    assert len(corners) == 2
+    assert all(contrast(t.get_color(), "white") >= 4.5 for t in corners)
+
+
 def test_plotting_is_an_attribute_of_the_package():
     import subprocess
     import sys
