@@ -55,6 +55,19 @@ def test_report_is_self_contained_with_sections(small_result):
     assert "not causation" in html
 
 
+def test_every_chart_is_an_image_named_for_a_screen_reader(contract_html, comparison):
+    """Each inline SVG is one image with a text alternative that says what it
+    shows and where its numbers are (unnamed, a screen reader read out its
+    tick labels one by one)."""
+    for html in (contract_html, em.ComparisonReport(comparison).html()):
+        charts = re.findall(r"<svg [^>]*>", html)
+        assert charts
+        for tag in charts:
+            alt = re.search(r'role="img" aria-label="([^"]{40,})"', tag)
+            assert alt and re.search(r"table|\.csv", alt.group(1)), tag
+    assert len(re.findall(r"<svg ", contract_html)) == 8
+
+
 def test_full_contract_renders_every_section(contract, contract_html):
     html = contract_html
     parts = sections(html)
