@@ -211,7 +211,7 @@ def plot_drivers(
     Bars show each facet's share; when the table has ``importance_low`` and
     ``importance_high`` they carry the interval as error bars. Facets whose
     higher ratings *lower* the outcome (``direction == -1``) are drawn in a
-    second colour.
+    second colour, with ▼ after their name.
 
     Parameters
     ----------
@@ -248,8 +248,12 @@ def plot_drivers(
         frame["direction"] if "direction" in frame else pd.Series(1, frame.index)
     )
     colors = [NEGATIVE if d < 0 else POSITIVE for d in direction]
+    # marked by more than colour: the two are one grey in black and white
+    names = [
+        f"{n} ▼" if d < 0 else n for n, d in zip(_labels(frame), direction, strict=True)
+    ]
     ax = _axes(ax, (7, 0.3 * len(frame) + 1))
-    _importance_bars(ax, frame, colors, _labels(frame), upright=False)
+    _importance_bars(ax, frame, colors, names, upright=False)
     _tidy(ax)
     return ax
 

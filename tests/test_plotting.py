@@ -85,6 +85,17 @@ def test_plot_drivers_bars_intervals_and_direction(tables):
     assert colours == expected
 
 
+def test_plot_drivers_marks_a_lowering_facet_by_more_than_colour():
+    """The red and the blue bar are 1.3:1 apart in lightness (one grey when
+    printed in black and white): a facet that lowers the outcome is also
+    marked ▼ after its name, as in the report's table."""
+    frame = pd.DataFrame(
+        {"facet": ["a", "b"], "importance": [0.6, 0.4], "direction": [1, -1]}
+    )
+    ax = plot_drivers(frame, ax=new_ax())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b ▼", "a"]
+
+
 def test_plot_quadrant_positions_lines_and_labels(tables):
     drivers = tables["drivers"]
     ax = plot_quadrant(

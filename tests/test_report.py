@@ -1315,7 +1315,9 @@ def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negati
     rows = {f: _row(part, label[f]) for f in (first, second)}
     assert "▼" not in rows[first] and "▼" in rows[second]
     assert "the interval of its simulated gain lies below zero" in part
-    assert "statistical ties. Red bars are touchpoints whose" in " ".join(part.split())
+    assert "ties. Red bars, ▼ after the name, are touchpoints whose" in " ".join(
+        part.split()
+    )
     # with the flags of the correction for reading every touchpoint at once,
     # an interval below zero is not enough: the gain must be beyond noise
     third = drivers["facet"].iloc[2]
