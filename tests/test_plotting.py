@@ -335,6 +335,22 @@ def test_heatmap_numbers_read_at_wcag_aa_contrast_on_their_cells(values):
         assert contrast(text.get_color(), cell) >= 4.5, text.get_text()
 
 
+def test_interval_whiskers_stand_out_on_their_bars_and_the_page(tables):
+    """A whisker runs over its bar to the interval's low end: it reads at 3:1
+    or more on every bar colour and on white (grey on the blue bars was 1.3:1,
+    the low end lost in the bar)."""
+    axes = [
+        plot_drivers(tables["drivers"].assign(direction=-1).head(2), ax=new_ax()),
+        plot_drivers(tables["drivers"], ax=new_ax()),
+        plot_stages(tables["stages"], ax=new_ax()),
+        plot_changes(tables["changes"], ax=new_ax()),
+    ]
+    for ax in axes:
+        bars = {hex_of(p) for p in ax.patches} | {"#ffffff"}
+        for whisker in ax.collections[0].get_colors():
+            assert all(contrast(whisker, bar) >= 3 for bar in bars), bars
+
+
 def test_quadrant_corner_names_read_at_wcag_aa_contrast(tables):
     ax = plot_quadrant(tables["drivers"], ax=new_ax())
     corners = [
