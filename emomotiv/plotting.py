@@ -548,7 +548,7 @@ def plot_motivator_heatmap(
                 ax.text(
                     j,
                     i,
-                    f"{v:.2f}",
+                    f"{v:z.2f}",
                     ha="center",
                     va="center",
                     fontsize=6,

@@ -335,6 +335,12 @@ def test_heatmap_numbers_read_at_wcag_aa_contrast_on_their_cells(values):
         assert contrast(text.get_color(), cell) >= 4.5, text.get_text()
 
 
+def test_heatmap_writes_no_negative_zero():
+    frame = pd.DataFrame({"facet": ["a", "b"], "motivator__a": [-0.001, 0.2]})
+    ax = plot_motivator_heatmap(frame, ax=new_ax())
+    assert [t.get_text() for t in ax.texts] == ["0.00", "0.20"]
+
+
 def test_interval_whiskers_stand_out_on_their_bars_and_the_page(tables):
     """A whisker runs over its bar to the interval's low end: it reads at 3:1
     or more on every bar colour and on white (grey on the blue bars was 1.3:1,
