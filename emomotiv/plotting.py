@@ -48,7 +48,8 @@ QUADRANT_NAMES = {
     "table_stakes": "Table stakes",
     "low_priority": "Low priority",
 }
-ERROR_STYLE = {"ecolor": "#555555", "capsize": 2, "linewidth": 0.8}
+# black: 3:1 or more on every bar colour and on white, where grey on blue was 1.3:1
+ERROR_STYLE = {"ecolor": "#000000", "capsize": 2, "linewidth": 0.8}
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -107,14 +108,42 @@ def _text(value) -> str:
     return str(value).translate(_CONTROL).replace("$", r"\$")
 
 
+# characters of a name a chart shows; the tables give it whole
+NAME_MAX = 40
+
+
+def _name(value) -> str:
+    """A facet's or stage's name for a chart (:func:`_text`), cut to
+    :data:`NAME_MAX` characters with an ellipsis: a longer one would leave
+    the bars no room."""
+    name = str(value)
+    if len(name) > NAME_MAX:
+        name = name[: NAME_MAX - 1].rstrip() + "…"
+    return _text(name)
+
+
 def _labels(frame: pd.DataFrame) -> list[str]:
-    """Readable names: ``label`` where given, else the facet id."""
+    """Readable names: ``label`` where given, else the facet id (:func:`_name`)."""
     if "label" not in frame:
-        return [_text(v) for v in frame["facet"]]
+        return [_name(v) for v in frame["facet"]]
     return [
-        _text(f if pd.isna(lab) or lab == "" else lab)
+        _name(f if pd.isna(lab) or lab == "" else lab)
         for lab, f in zip(frame["label"], frame["facet"], strict=True)
     ]
+
+
+def _ink_on(colour) -> str:
+    """Black or white, whichever reads better on ``colour``: one of the two
+    reaches WCAG's 4.5:1 contrast on any colour (white's contrast, 1.05 / (L +
+    0.05) for a relative luminance L, exceeds black's below L = 0.179)."""
+    from matplotlib.colors import to_rgb
+
+    lin = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        for c in to_rgb(colour)
+    ]
+    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "white" if luminance < 0.179 else "black"
 
 
 def _interval(frame: pd.DataFrame, column: str):
@@ -183,7 +212,7 @@ def plot_drivers(
     Bars show each facet's share; when the table has ``importance_low`` and
     ``importance_high`` they carry the interval as error bars. Facets whose
     higher ratings *lower* the outcome (``direction == -1``) are drawn in a
-    second colour.
+    second colour, with ▼ after their name.
 
     Parameters
     ----------
@@ -220,8 +249,12 @@ def plot_drivers(
         frame["direction"] if "direction" in frame else pd.Series(1, frame.index)
     )
     colors = [NEGATIVE if d < 0 else POSITIVE for d in direction]
+    # marked by more than colour: the two are one grey in black and white
+    names = [
+        f"{n} ▼" if d < 0 else n for n, d in zip(_labels(frame), direction, strict=True)
+    ]
     ax = _axes(ax, (7, 0.3 * len(frame) + 1))
-    _importance_bars(ax, frame, colors, _labels(frame), upright=False)
+    _importance_bars(ax, frame, colors, names, upright=False)
     _tidy(ax)
     return ax
 
@@ -337,7 +370,7 @@ def plot_quadrant(
         transform=ax.transAxes,
         va="top",
         fontsize=8,
-        color=QUADRANT_COLORS["hidden_driver"],
+        color="#9d1f31",  # the hidden drivers' red, dark enough for text
     )
     ax.text(
         0.99,
@@ -347,7 +380,7 @@ def plot_quadrant(
         ha="right",
         va="bottom",
         fontsize=8,
-        color="#b07d1a",
+        color="#7a5300",  # the table stakes' amber, dark enough for text
     )
     _tidy(ax)
     return ax
@@ -371,7 +404,7 @@ def _importance_bars(ax: Axes, frame, colors, names, *, upright: bool) -> None:
 
 
 def _stage_names(frame: pd.DataFrame) -> list[str]:
-    names = [_text(s) for s in frame["stage"]]
+    names = [_name(s) for s in frame["stage"]]
     if "n_facets" in frame:
         names = [
             f"{s}\n({int(n)} facet{'' if n == 1 else 's'})" if pd.notna(n) else s
@@ -515,11 +548,11 @@ def plot_motivator_heatmap(
                 ax.text(
                     j,
                     i,
-                    f"{v:.2f}",
+                    f"{v:z.2f}",
                     ha="center",
                     va="center",
                     fontsize=6,
-                    color="white" if abs(v) > 0.6 * bound else INK,
+                    color=_ink_on(image.to_rgba(v)),
                 )
     ax.figure.colorbar(image, ax=ax, shrink=0.6)
     ax.tick_params(labelsize=8, length=0)

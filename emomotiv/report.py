@@ -18,6 +18,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from html import escape
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -176,9 +177,11 @@ def _draw(draw: Callable, size: tuple[float, float], target, **options: Any) -> 
         fig.savefig(target, **options)
 
 
-def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
+def _svg(draw: Callable, size: tuple[float, float], key: str, alt: str) -> str:
     """Render ``draw(ax)`` (see :func:`_draw`); return inline SVG markup whose
-    every ``id`` is prefixed with ``key``, so several charts share one page."""
+    every ``id`` is prefixed with ``key``, so several charts share one page,
+    and that a screen reader reads as one image named ``alt`` (not as its
+    tick labels one by one)."""
     buffer = io.StringIO()
     _draw(draw, size, buffer, format="svg", metadata=DATELESS["svg"])
     text = buffer.getvalue()
@@ -189,7 +192,7 @@ def _svg(draw: Callable, size: tuple[float, float], key: str) -> str:
     text = re.sub(
         r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r"<svg \1", text, count=1
     )
-    return text
+    return text.replace("<svg ", f'<svg role="img" aria-label="{escape(alt)}" ', 1)
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
@@ -920,10 +923,13 @@ class Report:
         # each chart of the last context() built: key -> (draw, size)
         self._charts: dict[str, tuple[Callable, tuple[float, float]]] = {}
 
-    def _chart(self, draw: Callable, size: tuple[float, float], key: str) -> str:
-        """A chart as inline SVG (:func:`_svg`), kept for :meth:`save_figures`."""
+    def _chart(
+        self, draw: Callable, size: tuple[float, float], key: str, alt: str
+    ) -> str:
+        """A chart as inline SVG named ``alt`` (:func:`_svg`), kept for
+        :meth:`save_figures`."""
         self._charts[key] = (draw, size)
-        return _svg(draw, size, key)
+        return _svg(draw, size, key, alt)
 
     # -- sections ---------------------------------------------------------
 
@@ -936,6 +942,9 @@ class Report:
             lambda ax: plot_drivers(drivers, top=n_top, ax=ax),
             (7.5, 0.26 * n_top + 1.0),
             "drivers",
+            f"Bar chart of the share of derived importance of the {n_top} most "
+            "important touchpoints, the largest first; the table below gives "
+            "the numbers.",
         )
         return {
             "chart": chart,
@@ -966,6 +975,10 @@ class Report:
             lambda ax: plot_quadrant(drivers, thresholds=thresholds, ax=ax),
             (7.5, 5.2),
             "quadrant",
+            "Scatter chart of each touchpoint's stated importance (across) "
+            "against its derived importance (up), split into quadrants by "
+            "dashed lines; the driver table above gives each touchpoint's "
+            "stated rank and quadrant.",
         )
         groups = []
         if "quadrant" in drivers:
@@ -991,6 +1004,8 @@ class Report:
             lambda ax: plot_stages(stages, ax=ax),
             stage_chart_size(stages),
             "stages",
+            "Bar chart of each journey stage's share of derived importance, in "
+            "journey order; the table below gives the numbers.",
         )
         top = stages.sort_values("importance", ascending=False).iloc[0]
         return {
@@ -1019,6 +1034,9 @@ class Report:
                 lambda ax: plot_motivator_heatmap(motivators, top=shown, ax=ax),
                 (min(1.6 + 0.62 * len(columns), 7.5), 0.26 * shown + 1.8),
                 "motivators",
+                f"Heatmap of how each of {shown} touchpoints relates to each of "
+                f"{len(columns)} emotional motivators, with the number in each "
+                "cell; every value is in motivators.csv.",
             )
             out["n_motivators"] = len(columns)
             out["n_shown"] = shown
@@ -1047,6 +1065,9 @@ class Report:
                     lambda ax: plot_roi(shown, top=len(shown), ax=ax, score=score),
                     (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
                     "roi",
+                    "Chart of what a one-point improvement of each touchpoint "
+                    "adds (against its cost where costs and values are known); "
+                    "the table below gives the numbers.",
                 ),
                 "rows": _records(shown),
                 "n_total": len(roi),
@@ -1070,6 +1091,9 @@ class Report:
                     lambda ax: plot_plan(plan, ax=ax, score=score),
                     (7.5, 0.3 * len(plan) + 1.0),
                     "plan",
+                    "Bar chart of what each touchpoint in the plan adds, those "
+                    "funded in colour; the table below gives the numbers and "
+                    "says which are in the plan.",
                 ),
                 "rows": rows,
                 "n_total": n_total,
@@ -1097,6 +1121,10 @@ class Report:
                 lambda ax: plot_changes(changes, top=self.top, ax=ax),
                 (7.5, 0.26 * min(self.top, len(changes)) + 1.0),
                 "changes",
+                "Bar chart of the change in each touchpoint's share of "
+                "importance since the last wave, with intervals, those beyond "
+                "noise in colour; the table below gives the numbers and every "
+                "change is in changes.csv.",
             )
             flagged = changes.loc[changes[flag].astype(bool)] if flag else changes
             flagged = flagged.reindex(
@@ -1145,6 +1173,9 @@ class Report:
                 lambda ax: plot_methods(methods, top=15, ax=ax),
                 (7.5, 0.26 * min(15, len(methods)) + 1.4),
                 "methods",
+                "Chart of each touchpoint's share of importance by each method, "
+                "a marker per method; the table below gives the methods' rank "
+                "correlations and every share is in methods.csv.",
             )
         spearman = agreement.get("spearman")
         if isinstance(spearman, Mapping) and spearman:

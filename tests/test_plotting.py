@@ -85,6 +85,17 @@ def test_plot_drivers_bars_intervals_and_direction(tables):
     assert colours == expected
 
 
+def test_plot_drivers_marks_a_lowering_facet_by_more_than_colour():
+    """The red and the blue bar are 1.3:1 apart in lightness (one grey when
+    printed in black and white): a facet that lowers the outcome is also
+    marked ▼ after its name, as in the report's table."""
+    frame = pd.DataFrame(
+        {"facet": ["a", "b"], "importance": [0.6, 0.4], "direction": [1, -1]}
+    )
+    ax = plot_drivers(frame, ax=new_ax())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b ▼", "a"]
+
+
 def test_plot_quadrant_positions_lines_and_labels(tables):
     drivers = tables["drivers"]
     ax = plot_quadrant(
@@ -273,6 +284,86 @@ def test_dollar_labels_are_literal_text():
     ax.figure.savefig(io.BytesIO(), format="svg")  # mathtext raises on a lone '$'
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [r"a \$ b \$", r"\$5 fee"]
+
+
+def test_long_names_are_shortened_so_the_chart_keeps_its_room():
+    """Names of 150 characters: each is cut to 40 with an ellipsis (the tables
+    give it whole), so every name stays in the figure and the bars keep most
+    of its width (uncut, they pushed the bars into a sliver)."""
+    long = [f"Touchpoint {k} " + "with a name that goes on " * 5 for k in range(3)]
+    frame = pd.DataFrame(
+        {"facet": list("abc"), "label": long, "importance": [0.5, 0.3, 0.2]}
+    )
+    stages = pd.DataFrame({"stage": long, "importance": [0.5, 0.3, 0.2]})
+    for plot, table in ((plot_drivers, frame), (plot_stages, stages)):
+        fig = Figure(figsize=(7.5, 2.0), layout="constrained")
+        ax = plot(table, ax=fig.subplots())
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        names = [t.get_text() for t in ax.get_yticklabels()]
+        assert all(len(n) <= 40 and n.endswith("…") for n in names)
+        assert ax.get_window_extent(renderer).width > 0.5 * fig.bbox.width
+
+
+def contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two matplotlib colours."""
+
+    def luminance(colour) -> float:
+        lin = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+            for c in mcolors.to_rgb(colour)
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("values", [np.linspace(-1, 1, 41), np.linspace(0, 1, 41)])
+def test_heatmap_numbers_read_at_wcag_aa_contrast_on_their_cells(values):
+    """Each cell's number reads at 4.5:1 or more on the cell's colour (dark
+    grey on mid reds, or white on mid blues, fell as low as 3.2:1)."""
+    frame = pd.DataFrame(
+        {"facet": [f"f{k}" for k in range(41)], "motivator__a": values}
+    )
+    ax = plot_motivator_heatmap(frame, top=41, ax=new_ax())
+    image = ax.images[0]
+    cells = [t for t in ax.texts if t.get_text()]
+    assert len(cells) == 41
+    for text in cells:
+        cell = image.to_rgba(float(text.get_text()))
+        assert contrast(text.get_color(), cell) >= 4.5, text.get_text()
+
+
+def test_heatmap_writes_no_negative_zero():
+    frame = pd.DataFrame({"facet": ["a", "b"], "motivator__a": [-0.001, 0.2]})
+    ax = plot_motivator_heatmap(frame, ax=new_ax())
+    assert [t.get_text() for t in ax.texts] == ["0.00", "0.20"]
+
+
+def test_interval_whiskers_stand_out_on_their_bars_and_the_page(tables):
+    """A whisker runs over its bar to the interval's low end: it reads at 3:1
+    or more on every bar colour and on white (grey on the blue bars was 1.3:1,
+    the low end lost in the bar)."""
+    axes = [
+        plot_drivers(tables["drivers"].assign(direction=-1).head(2), ax=new_ax()),
+        plot_drivers(tables["drivers"], ax=new_ax()),
+        plot_stages(tables["stages"], ax=new_ax()),
+        plot_changes(tables["changes"], ax=new_ax()),
+    ]
+    for ax in axes:
+        bars = {hex_of(p) for p in ax.patches} | {"#ffffff"}
+        for whisker in ax.collections[0].get_colors():
+            assert all(contrast(whisker, bar) >= 3 for bar in bars), bars
+
+
+def test_quadrant_corner_names_read_at_wcag_aa_contrast(tables):
+    ax = plot_quadrant(tables["drivers"], ax=new_ax())
+    corners = [
+        t for t in ax.texts if t.get_text() in ("Hidden drivers", "Table stakes")
+    ]
+    assert len(corners) == 2
+    assert all(contrast(t.get_color(), "white") >= 4.5 for t in corners)
 
 
 def test_plotting_is_an_attribute_of_the_package():

@@ -55,6 +55,19 @@ def test_report_is_self_contained_with_sections(small_result):
     assert "not causation" in html
 
 
+def test_every_chart_is_an_image_named_for_a_screen_reader(contract_html, comparison):
+    """Each inline SVG is one image with a text alternative that says what it
+    shows and where its numbers are (unnamed, a screen reader read out its
+    tick labels one by one)."""
+    for html in (contract_html, em.ComparisonReport(comparison).html()):
+        charts = re.findall(r"<svg [^>]*>", html)
+        assert charts
+        for tag in charts:
+            alt = re.search(r'role="img" aria-label="([^"]{40,})"', tag)
+            assert alt and re.search(r"table|\.csv", alt.group(1)), tag
+    assert len(re.findall(r"<svg ", contract_html)) == 8
+
+
 def test_full_contract_renders_every_section(contract, contract_html):
     html = contract_html
     parts = sections(html)
@@ -1302,7 +1315,9 @@ def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negati
     rows = {f: _row(part, label[f]) for f in (first, second)}
     assert "▼" not in rows[first] and "▼" in rows[second]
     assert "the interval of its simulated gain lies below zero" in part
-    assert "statistical ties. Red bars are touchpoints whose" in " ".join(part.split())
+    assert "ties. Red bars, ▼ after the name, are touchpoints whose" in " ".join(
+        part.split()
+    )
     # with the flags of the correction for reading every touchpoint at once,
     # an interval below zero is not enough: the gain must be beyond noise
     third = drivers["facet"].iloc[2]
