@@ -185,7 +185,8 @@ def value_of_connection(
     unknown = sorted(set(seg[~pd.isna(seg)]) - set(TIERS))
     if unknown:
         problems.append(f"Unknown tiers: {unknown}; expected {list(TIERS)}.")
-    n_conn = int((seg == "fully_connected").sum())
+    weighted = w > 0 if len(seg) == len(y) else True  # weight 0: left out
+    n_conn = int(((seg == "fully_connected") & weighted).sum())
     if n_conn < MIN_TIER:
         problems.append(
             f"Only {n_conn} fully connected respondents; at least {MIN_TIER} "
@@ -194,8 +195,8 @@ def value_of_connection(
     if problems:
         raise ValidationError(problems, subject="value data")
 
-    present = [s for s in TIERS if (seg == s).sum() >= MIN_TIER]
-    keep = np.isin(seg, present)
+    present = [s for s in TIERS if ((seg == s) & weighted).sum() >= MIN_TIER]
+    keep = np.isin(seg, present) & weighted
     if family == "auto":
         family = "gamma" if (y[keep] > 0).all() else "poisson"
     if family == "gamma" and (y[keep] <= 0).any():
