@@ -399,6 +399,17 @@ def test_linear_estimators_do_not_see_the_scale_of_any_weights(api, c, seed):
         pd.testing.assert_frame_equal(ours, fn(X, y, sample_weight=c * w).to_frame())
 
 
+@settings(max_examples=10, deadline=None)
+@given(exponent=st.sampled_from([-12, -8, -4, 4, 8, 12, 100]))
+def test_the_value_link_does_not_see_weights_far_from_1(api, exponent):
+    """Weights that sum to 1 over a large survey are tiny: the logit links'
+    iterations must not stop on the deviance's scale."""
+    survey, _, _ = api
+    w = survey["weight"].to_numpy()
+    ours = numbers(_value_link(survey, w))
+    assert_same(ours, numbers(_value_link(survey, 10.0**exponent * w)), rtol=1e-7)
+
+
 # -- 3. integer weights against repeated rows ----------------------------------
 
 
