@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import emomotiv as em
+from emomotiv.controls import partial_out
 from emomotiv.io import save_analysis
 
 RTOL = 1e-7
@@ -592,3 +593,25 @@ def test_the_halo_score_of_the_respondents_kept_is_as_without_the_others(api, me
     pd.testing.assert_frame_equal(zeroed, scaled, rtol=1e-6, atol=1e-12)
     with pytest.raises(ValueError, match="sums to zero"):
         em.halo_score(X, method=method, sample_weight=np.zeros(len(X)))
+
+
+def test_partial_out_of_the_respondents_kept_is_as_without_the_others(api):
+    survey, _, _ = api
+    w = survey["weight"].to_numpy().copy()
+    w[::7] = 0.0
+    kept = w > 0
+    context = pd.get_dummies(survey["customer_type"], dtype=float)
+    X, y = partial_out(survey[FACETS], context, survey["connected"], sample_weight=w)
+    Xk, yk = partial_out(
+        survey[FACETS][kept],
+        context[kept],
+        survey["connected"][kept],
+        sample_weight=w[kept],
+    )
+    pd.testing.assert_frame_equal(X[kept], Xk, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(y[kept], yk, rtol=1e-6, atol=1e-12)
+    Xs, ys = partial_out(
+        survey[FACETS], context, survey["connected"], sample_weight=1e-9 * w
+    )
+    pd.testing.assert_frame_equal(X, Xs, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(y, ys, rtol=1e-6, atol=1e-12)
