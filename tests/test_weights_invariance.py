@@ -615,3 +615,16 @@ def test_partial_out_of_the_respondents_kept_is_as_without_the_others(api):
     )
     pd.testing.assert_frame_equal(X, Xs, rtol=1e-6, atol=1e-12)
     np.testing.assert_allclose(y, ys, rtol=1e-6, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["weight", "weights", "Weights", "rim_weight", "wgt"])
+def test_emomotiv_init_takes_a_weight_column_for_the_weight(name):
+    """Integer weights 1-3 look like ratings: named as a weight, the column
+    is the weight role, not a likely facet."""
+    from emomotiv.study import draft_study, guess_roles
+
+    assert guess_roles(["respondent_id", "connected", name, "q1"])["weight"] == name
+    text = draft_study(
+        ["connected", name, "q1", "q2"], survey="survey.csv", numeric=[name]
+    )
+    assert f'weight = "{name}"' in text
