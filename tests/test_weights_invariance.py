@@ -214,6 +214,17 @@ def _compare(d, w, catalog, model):
     return em.compare_importance(derived, stated, sample_weight=w, n_boot=0)
 
 
+def scenarios() -> list:
+    """One scenario of each kind: reach and the bottom box use the weighted
+    median rating."""
+    return [
+        em.RaiseScore(FACETS[0]),
+        em.LiftBottomBox(FACETS[1], to=6),
+        em.ExtendReach(FACETS[2], 0.5),
+        em.Combined((em.RaiseScore(FACETS[3]), em.ExtendReach(FACETS[4]))),
+    ]
+
+
 #: Estimators that are weighted sums: a respondent of weight 0 is as absent.
 WEIGHTED = {
     "relative_weights": lambda d, w, c, m: em.relative_weights(
@@ -254,7 +265,7 @@ WEIGHTED = {
         m, d[FACETS], d["connected"], sample_weight=w
     ),
     "simulate_improvement": lambda d, w, c, m: em.simulate_improvement(
-        m, d[FACETS], FACETS[:3], sample_weight=w, catalog=c, cross_fit=0, n_boot=0
+        m, d[FACETS], scenarios(), sample_weight=w, catalog=c, cross_fit=0, n_boot=0
     ),
     "plan_improvements": lambda d, w, c, m: em.plan_improvements(
         m,
