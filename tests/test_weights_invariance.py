@@ -175,11 +175,9 @@ def test_unit_weights_are_no_weights(study, unweighted):
 # -- 2. the Python functions that take sample_weight ---------------------------
 
 
-def facets(survey) -> list[str]:
-    return [c for c in survey.columns if c in FACETS]
-
-
-FACETS: list[str] = []  # filled by the api fixture
+#: The study's facets, set by the ``api`` fixture that every test using
+#: them takes (the function tables below read it when called).
+FACETS: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -515,10 +513,10 @@ def bad_weights(n: int) -> dict[str, tuple[np.ndarray, str]]:
     """Each kind of bad weight column, and the words its message must hold."""
     good = np.linspace(0.5, 2.0, n)
     return {
-        "negative": (np.r_[-1.0, good[1:]], "negative in 1 "),
-        "missing": (np.r_[np.nan, good[1:]], "in 1 "),
-        "infinite": (np.r_[np.inf, good[1:]], "infinite"),
-        "all zero": (np.zeros(n), "zero"),
+        "negative": (np.r_[-1.0, good[1:]], "negative in 1 row"),
+        "missing": (np.r_[np.nan, good[1:]], "missing in 1 row"),
+        "infinite": (np.r_[np.inf, good[1:]], "infinite in 1 row"),
+        "all zero": (np.zeros(n), "sums to zero"),
         "text": (np.r_[["heavy"], good[1:].astype(str)].astype(object), "'heavy'"),
     }
 
