@@ -198,25 +198,34 @@ def check_weights(sample_weight, n: int) -> np.ndarray:
             f"sample_weight must be finite and >= 0; it is {', '.join(found)}. "
             "Give those respondents a weight (0 leaves them out) or drop them."
         )
+    if n and not w.sum() > 0:
+        raise ValueError(
+            "sample_weight sums to zero: no respondent counts. Give the "
+            "respondents to analyse a weight > 0."
+        )
     return w
 
 
 def unit_weights(weights: np.ndarray) -> np.ndarray:
-    """Survey weights rescaled to mean 1 (unchanged when they sum to 0).
+    """Survey weights rescaled to mean 1 over the respondents with a weight
+    (unchanged when they sum to 0).
 
     A boosted model's regularisation (``min_child_weight``, ``reg_lambda``)
     is in units of summed weight, so weights that sum to 1 would stop every
     split and expansion weights would loosen them: at mean 1 the model is the
     same whether the weights sum to 1, to the sample size or to the
-    population.
+    population. Respondents of weight 0 are left out of the mean, as they
+    are of the fit.
 
     Examples
     --------
     >>> unit_weights(np.array([0.1, 0.3])).tolist()
     [0.5, 1.5]
+    >>> unit_weights(np.array([0.1, 0.0, 0.3])).tolist()
+    [0.5, 0.0, 1.5]
     """
     total = weights.sum()
-    return weights * (len(weights) / total) if total > 0 else weights
+    return weights * (np.count_nonzero(weights) / total) if total > 0 else weights
 
 
 def check_choice(value: object, name: str, owner: str, choices: Sequence[object]):

@@ -185,10 +185,8 @@ def _check_inputs(X, y, sample_weight, owner: str):
     weights = None
     try:
         weights = check_weights(sample_weight, len(X))
-    except ValueError as err:
+    except ValueError as err:  # weights that sum to zero too
         problems.append(str(err))
-    if weights is not None and len(weights) and not weights.sum() > 0:
-        problems.append("sample_weight sums to zero: no respondent counts.")
     if problems:
         raise ValidationError(problems, subject=f"input to {owner}")
     return values, yv, weights

@@ -335,7 +335,10 @@ class DriverModel(BaseEstimator):
             Connection outcome (0/1) or numeric score.
         sample_weight : array-like of shape (n_respondents,), default=None
             Survey weights; they enter fitting and the cross-validated scores,
-            rescaled to mean 1 (the model does not depend on their scale).
+            rescaled to mean 1 over the respondents of weight > 0 (the model
+            does not depend on their scale; a weight of 0 leaves a
+            respondent out, though it still takes its row subsample draws
+            and its place in a fold).
 
         Returns
         -------

@@ -1091,11 +1091,17 @@ def validate_survey(
                 f"{_cells(n_text)}: {preview(bad)}." + hint
             )
         if role == "weight":
-            n_bad = int((values <= 0).sum()) + int(out[col].isna().sum())
-            if n_bad:
+            bad = {
+                "zero": int((values == 0).sum()),
+                "negative": int((values < 0).sum()),
+                "empty": int(out[col].isna().sum()),
+            }
+            found = [f"{kind} in {_cells(n)}" for kind, n in bad.items() if n]
+            if found:
                 problems.append(
-                    f"The weight column '{col}' has {n_bad} weights that are "
-                    "zero, negative or empty; survey weights must be > 0."
+                    f"The weight column '{col}' has weights that are "
+                    f"{', '.join(found)}; survey weights must be > 0: give "
+                    "those respondents a weight, or drop their rows."
                 )
         if role == "satisfaction":
             _check_satisfaction(values, col, problems)

@@ -826,7 +826,7 @@ _ROLE_NAMES = {
     "connection": ("connected", "connection", "emotionally_connected"),
     "value": ("value", "ltv", "clv", "revenue", "lifetime_value"),
     "satisfaction": ("satisfaction", "satisfied", "csat", "osat"),
-    "weight": ("weight", "wt", "wgt"),
+    "weight": ("weight", "weights", "wt", "wgt"),
     "segment": ("segment", "customer_type", "segment_name"),
     "wave": ("wave", "quarter", "period"),
     "id": ("id", "respondent_id", "respid", "response_id", "responseid"),

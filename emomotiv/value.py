@@ -39,6 +39,7 @@ from ._validation import (
     check_choice,
     check_float,
     check_weights,
+    unit_weights,
 )
 from .results import ValueLink
 
@@ -172,7 +173,9 @@ def value_of_connection(
     y, text = as_numbers(value)
     y = y.ravel()
     seg = np.asarray(pd.Series(tiers).astype(object))
-    w = check_weights(sample_weight, len(y))
+    # at mean 1: statsmodels' IRLS stops on an absolute change in deviance,
+    # which weights of 1e-8 shrink (a logit link off by 0.2%)
+    w = unit_weights(check_weights(sample_weight, len(y)))
     problems = []
     if len(seg) != len(y):
         problems.append(f"value has {len(y)} entries but tiers {len(seg)}.")
@@ -185,7 +188,8 @@ def value_of_connection(
     unknown = sorted(set(seg[~pd.isna(seg)]) - set(TIERS))
     if unknown:
         problems.append(f"Unknown tiers: {unknown}; expected {list(TIERS)}.")
-    n_conn = int((seg == "fully_connected").sum())
+    weighted = w > 0 if len(seg) == len(y) else True  # weight 0: left out
+    n_conn = int(((seg == "fully_connected") & weighted).sum())
     if n_conn < MIN_TIER:
         problems.append(
             f"Only {n_conn} fully connected respondents; at least {MIN_TIER} "
@@ -194,8 +198,8 @@ def value_of_connection(
     if problems:
         raise ValidationError(problems, subject="value data")
 
-    present = [s for s in TIERS if (seg == s).sum() >= MIN_TIER]
-    keep = np.isin(seg, present)
+    present = [s for s in TIERS if ((seg == s) & weighted).sum() >= MIN_TIER]
+    keep = np.isin(seg, present) & weighted
     if family == "auto":
         family = "gamma" if (y[keep] > 0).all() else "poisson"
     if family == "gamma" and (y[keep] <= 0).any():

@@ -61,6 +61,7 @@ from ._validation import (
     check_float,
     check_int,
     check_n_jobs,
+    check_weights,
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
@@ -356,7 +357,7 @@ def value_drivers(
         problems.append("value is empty for every respondent.")
     if problems:
         raise ValidationError(problems, subject="value")
-    w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+    w = check_weights(sample_weight, len(X))
     keep = ~np.isnan(y)
     if not keep.all():  # no copy of the ratings when every respondent has one
         X, y, w = X.loc[keep].reset_index(drop=True), y[keep], w[keep]
