@@ -445,6 +445,27 @@ def test_a_dont_know_code_inside_a_larger_scale_is_read_as_a_code_past_a_gap():
     assert infer_scale(list(range(1, 11)) * 4) == (1, 10)
 
 
+def test_a_not_applicable_code_just_past_a_scale_is_warned_about():
+    """1-5 answers with 6 for "not applicable" (a platform's code after the
+    matrix's points) read as 1-7, as a rating might: warned about, naming the
+    code to declare; a 1-7 scale whose 7 is used, or a declared 6, is not."""
+    from emomotiv.schema import FacetCatalog
+
+    five = [1, 2, 3, 4, 5] * 6
+    survey = pd.DataFrame(
+        {"app": five + [6] * 4, "fees": [1, 3, 5, 6, 7] * 6 + [2] * 4}
+    )
+    bare = FacetCatalog.from_facets(["app", "fees"])
+    cat, _, warnings = bare.with_scales_from(survey)
+    assert cat.scale("app") == cat.scale("fees") == (1, 7)
+    assert len(warnings) == 1
+    assert "1-7 scale was read only from ratings of 6" in warnings[0]
+    assert "'app' (4)" in warnings[0] and "fees" not in warnings[0]
+    assert '--not-experienced "6"' in warnings[0]
+    cat, _, warnings = bare.with_scales_from(survey, not_experienced=[6])
+    assert cat.scale("app") == (1, 5) and warnings == []
+
+
 def test_a_declared_scale_wider_than_every_rating_is_warned_about():
     from emomotiv.schema import FacetCatalog
 
