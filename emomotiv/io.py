@@ -481,7 +481,14 @@ def _read_csv(
             "its header but hold values: name them, or drop them.",
         )
     frame.columns = [header[i] for i in frame.columns]
-    return frame
+    # a line of separators only (a spreadsheet's blank row) is no respondent,
+    # as a blank line is not: column by column, no copy of the whole survey
+    blank = pd.Series(True, index=frame.index)
+    for column in range(frame.shape[1]):
+        blank &= frame.iloc[:, column].isna()
+        if not blank.any():
+            return frame
+    return frame[~blank].reset_index(drop=True)
 
 
 def _check_past_header(path: Path, encoding: str, delimiter: str, width: int) -> None:

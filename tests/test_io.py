@@ -92,6 +92,13 @@ def test_trailing_separators_of_a_spreadsheet_are_dropped(tmp_path):
     assert list(em.read_table(path).columns) == ["", "id", "app"]
 
 
+def test_a_spreadsheet_s_blank_rows_are_no_respondents(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id,app,connected\nR1,7,1\n,,\nR2,,0\n,,\n,,\n", encoding="utf-8")
+    expected = {"id": ["R1", "R2"], "app": [7.0, None], "connected": [1.0, 0.0]}
+    pd.testing.assert_frame_equal(em.read_table(path), pd.DataFrame(expected))
+
+
 def test_a_saved_table_reads_back_every_float_exactly(tmp_path):
     from emomotiv.io import read_saved_table, write_csv
 
