@@ -371,6 +371,7 @@ def _sniff_header(
     try:
         with _open_text(path, encoding) as handle:
             first = handle.readline().removeprefix("\ufeff")  # a byte-order mark
+            second = handle.readline()
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
     except LookupError:
@@ -381,7 +382,7 @@ def _sniff_header(
             f"'{path}' is empty: a survey or catalog file needs a header row "
             "naming the columns, then one row per respondent or facet.",
         )
-    delimiter = _delimiter_of(first)
+    delimiter = _delimiter_of(first, second)
     suffixes = [x.lower() for x in path.suffixes]
     tabbed = delimiter == "\t" and bool({".tsv", ".txt"} & set(suffixes))
     if delimiter != "," and not tabbed:  # a tab-separated file says so
@@ -392,9 +393,10 @@ def _sniff_header(
             else " Numbers with decimal commas (7,5) are read as numbers only "
             "with decimal=',' (--decimal ,)."
         )
+        within = ", and its commas lie within column names" if "," in first else ""
         warnings.warn(
-            f"'{path}' has no comma in its header but {first.count(delimiter)} "
-            f"{name} separators: read it with {name} as the delimiter.{commas}",
+            f"'{path}' has {first.count(delimiter)} {name} separators in its "
+            f"header{within}: read it with {name} as the delimiter.{commas}",
             UserWarning,
             stacklevel=3,
         )

@@ -1024,26 +1024,39 @@ def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[st
     )
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rt", newline="", encoding=encoding, errors="replace") as handle:
-        first = handle.readline()
+        first, second = handle.readline(), handle.readline()
         handle.seek(0)
-        reader = csv.reader(handle, delimiter=_delimiter_of(first))
+        reader = csv.reader(handle, delimiter=_delimiter_of(first, second))
         rows = list(itertools.islice(reader, n + 1))
     return rows or [[]]
 
 
-def _delimiter_of(header: str) -> str:
-    """The delimiter of a CSV file with this header line: a comma, unless
-    the line has none but semicolons or tabs (the more of the two).
+def _delimiter_of(header: str, row: str = "") -> str:
+    """The delimiter of a CSV file with this header line and this first row
+    under it: a comma, unless the header has none but semicolons or tabs
+    (the more of the two), or semicolons or tabs split the header and the
+    row into as many fields, and into more than commas do (column names
+    that hold commas, in a file Excel saved with semicolons).
 
     Examples
     --------
     >>> _delimiter_of("q1;q2;connected"), _delimiter_of("q1,q2")
     (';', ',')
+    >>> _delimiter_of("Rate: app, web;fees;connected", "7,5;3;1")
+    ';'
     """
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     if counts[","] == 0 and max(counts[";"], counts["\t"]) > 0:
         return ";" if counts[";"] >= counts["\t"] else "\t"
-    return ","
+    widths = {}
+    for d in (",", ";", "\t"):
+        n_header, n_row = (
+            len(next(csv.reader([line], delimiter=d))) for line in (header, row)
+        )
+        if n_header == n_row:
+            widths[d] = n_header
+    best = max(widths, key=widths.__getitem__, default=",")  # a tie: the comma
+    return best if row.strip() and widths.get(best, 0) > 1 else ","
 
 
 def read_platform_csv(

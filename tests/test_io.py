@@ -92,6 +92,21 @@ def test_trailing_separators_of_a_spreadsheet_are_dropped(tmp_path):
     assert list(em.read_table(path).columns) == ["", "id", "app"]
 
 
+def test_a_semicolon_file_whose_names_hold_commas_is_read_by_its_semicolons(
+    tmp_path,
+):
+    path = tmp_path / "s.csv"
+    path.write_text("id;Mobile app, overall;weight\nR1;7;1,5\nR2;;0,5\n")
+    with pytest.warns(UserWarning, match="commas lie within column names"):
+        frame = em.read_table(path, decimal=",")
+    expected = {
+        "id": ["R1", "R2"],
+        "Mobile app, overall": [7.0, None],
+        "weight": [1.5, 0.5],
+    }
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(expected))
+
+
 def test_a_spreadsheet_s_blank_rows_are_no_respondents(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("id,app,connected\nR1,7,1\n,,\nR2,,0\n,,\n,,\n", encoding="utf-8")
