@@ -870,6 +870,27 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
         )
 
 
+def _answer_codes(levels: list[float]) -> list[float]:
+    """The values of a yes/no outcome that look like codes for no answer:
+    besides two answers among 0, 1 and 2 (0/1, or 1 = yes, 2 = no), at most
+    :data:`FEW_CODES` values below 0 or more than :data:`GAP` points above
+    them (9, 99, -1). Empty when the values are not so.
+
+    Examples
+    --------
+    >>> _answer_codes([0.0, 1.0, 9.0]), _answer_codes([1.0, 2.0, 98.0, 99.0])
+    ([9.0], [98.0, 99.0])
+    >>> _answer_codes([0.0, 1.0, 2.0]), _answer_codes([1.0, 2.0, 3.0])
+    ([], [])
+    """
+    answers = [v for v in levels if 0 <= v <= 2]
+    codes = [v for v in levels if v not in answers]
+    far = all(v < 0 or v > max(answers, default=0) + GAP for v in codes)
+    if len(answers) == 2 and 0 < len(codes) <= FEW_CODES and far:
+        return codes
+    return []
+
+
 def _check_connection(
     col: pd.Series, name: str, kind: str, problems: list[str]
 ) -> pd.Series:
@@ -913,6 +934,23 @@ def _check_connection(
             problems.append(
                 f"The connection column '{name}' is declared binary but its "
                 f"values are not 0/1: {shown}."
+            )
+        elif _answer_codes(levels):  # 0/1 or 1/2, and 9 or 99 for "refused"
+            codes = _answer_codes(levels)
+            answers = [v for v in levels if v not in codes]
+            n_codes = int(observed.isin(codes).sum())
+            then = (
+                "."
+                if answers == [0.0, 1.0]
+                else "; then say which value means connected: connected_values="
+                f'[...] or --connected-values "{answers[0]:g}".'
+            )
+            problems.append(
+                f"The connection column '{name}' has the values {shown}: "
+                f"{', '.join(f'{v:g}' for v in codes)}, in {_cells(n_codes)}, "
+                "look like codes for no answer ('don't know', 'refused'), "
+                "neither connected nor not. Empty those cells (the respondents "
+                f"are then left out of the analysis, and counted) or fix them{then}"
             )
         else:
             if len(levels) == 2:  # two codes: often 1 = yes, 2 = no

@@ -215,6 +215,22 @@ def test_a_score_as_outcome_is_hinted_at_its_top_box_not_its_bottom():
     assert problem.endswith('--connected-values "1".')
 
 
+def test_a_no_answer_code_in_a_yes_no_outcome_is_never_hinted_as_connected():
+    """0/1 with 9 for "don't know": the hint was to read 1 and 9 as connected
+    (the top box of a scale); the 9s are no answer, to be emptied."""
+    s = _survey()
+    s["connected"] = np.tile([0, 1], len(s) // 2)
+    s.loc[:2, "connected"] = 9
+    (problem,) = _problems(s)
+    assert "9, in 3 cells, look like codes for no answer" in problem
+    assert "Empty those cells" in problem and "1,9" not in problem
+    s["connected"] = np.tile([1, 2], len(s) // 2)  # 1 = yes, 2 = no
+    s.loc[:2, "connected"] = 99
+    (problem,) = _problems(s)
+    assert "99, in 3 cells, look like codes" in problem
+    assert problem.endswith('--connected-values "1".')
+
+
 @pytest.mark.parametrize(
     "cells, hint",
     [
