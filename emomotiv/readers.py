@@ -48,6 +48,7 @@ import itertools
 import json
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -1291,7 +1292,10 @@ def draft_catalog(
     the ``not_experienced`` codes), as analysis would without one: 1-10 for
     a 1-10 question answered 2-9, so next wave's 1s and 10s fit it. Scales
     are integers where every one is whole; a facet without numeric answers
-    gets none. ``stage`` is left empty for the user to fill.
+    gets none. ``stage`` is left empty for the user to fill. A scale read
+    from the answers that analysis would warn about (a rare 0 on 0-10, a 6
+    past 1-5 answers, a range on no common scale) is warned about here, as
+    the drafted catalog then declares it.
 
     Examples
     --------
@@ -1304,15 +1308,21 @@ def draft_catalog(
     0    q1  Welcome note                1          5
     1    q2            q2                1         10
     """
-    from .schema import infer_scale
+    from .schema import _unusual_scales, infer_scale
+
+    def answers_of(facet: str) -> pd.Series:
+        answers = pd.to_numeric(survey[facet], errors="coerce").dropna()
+        return answers[~answers.isin(list(not_experienced or ()))]
 
     meta = _meta(survey)
     short = short_labels([f for f in facets if not meta["labels"].get(f)])
     rows = []
+    inferred = {}
     for facet in facets:
-        answers = pd.to_numeric(survey[facet], errors="coerce").dropna()
-        answers = answers[~answers.isin(list(not_experienced or ()))]
+        answers = answers_of(facet)
         read = infer_scale(answers) if len(answers) else (np.nan, np.nan)
+        if len(answers) and not meta["scales"].get(facet):
+            inferred[facet] = read
         low, high = meta["scales"].get(facet) or read
         rows.append(
             {
@@ -1329,6 +1339,9 @@ def draft_catalog(
     scales = table[["scale_min", "scale_max"]].astype(float)
     if (scales.dropna() % 1 == 0).all(axis=None):  # written 1,10, not 1.0,10.0
         table[["scale_min", "scale_max"]] = scales.astype("Int64")
+    # what analysis would warn of without the catalog, it no longer sees in it
+    for note in _unusual_scales(inferred, answers_of):
+        warnings.warn(note, UserWarning, stacklevel=2)
     return table
 
 

@@ -4,6 +4,7 @@ the same drivers as the equivalent tidy CSV."""
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -304,6 +305,20 @@ def test_draft_catalog_without_labels_uses_ids_and_the_scale_analysis_reads():
     assert table["label"].tolist() == ["q1", "q2", "q3"]
     scales = table[["scale_min", "scale_max"]].values.tolist()
     assert scales == [[1, 7], [1, 5], [1, 10]]
+
+
+def test_a_drafted_scale_that_analysis_would_warn_about_is_warned_about():
+    """The drafted catalog declares the scale, so analysis no longer warns:
+    a 6 past 1-5 answers (a platform's "not applicable") is warned about
+    when the catalog is drafted; declared not experienced, it is not."""
+    survey = pd.DataFrame({"q1": [1, 2, 3, 4, 5] * 6 + [6] * 3})
+    with pytest.warns(UserWarning, match='ratings of 6.*--not-experienced "6"'):
+        table = draft_catalog(survey, ["q1"])
+    assert table[["scale_min", "scale_max"]].values.tolist() == [[1, 7]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = draft_catalog(survey, ["q1"], not_experienced=[6])
+    assert table[["scale_min", "scale_max"]].values.tolist() == [[1, 5]]
 
 
 def test_a_drafted_scale_fits_next_wave_and_a_narrow_one_is_widened(tmp_path, capsys):
