@@ -468,7 +468,12 @@ def _read_csv(
     except pd.errors.EmptyDataError:
         raise _file_error(path, f"'{path}' has no columns to read.") from None
     except pd.errors.ParserError as err:
-        raise _file_error(path, f"Cannot parse '{path}': {err}") from None
+        raise _file_error(
+            path,
+            f"Cannot parse '{path}': {str(err).strip()}. Every row needs as many "
+            "fields as the header: quote a value that holds the delimiter, and "
+            "name a column past the header or remove the separators past it.",
+        ) from None
     # a column with neither a name nor a value is a trailing separator's
     frame = frame.drop(
         columns=[

@@ -90,6 +90,11 @@ def test_trailing_separators_of_a_spreadsheet_are_dropped(tmp_path):
         em.read_table(path)
     path.write_text(",id,app\n0,R1,7\n1,R2,3\n", encoding="utf-8")  # an index
     assert list(em.read_table(path).columns) == ["", "id", "app"]
+    path.write_text("id,app,connected\nR1,7,1\nR2,3,0,9\n", encoding="utf-8")
+    with pytest.raises(
+        em.ValidationError, match="line 3, saw 4. Every row needs as many fields"
+    ):
+        em.read_table(path)  # a later row longer: pandas' error, and the way out
 
 
 def test_a_semicolon_file_whose_names_hold_commas_is_read_by_its_semicolons(
