@@ -371,6 +371,7 @@ def _sniff_header(
     try:
         with _open_text(path, encoding) as handle:
             first = handle.readline().removeprefix("\ufeff")  # a byte-order mark
+            second = handle.readline()
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
     except LookupError:
@@ -381,7 +382,7 @@ def _sniff_header(
             f"'{path}' is empty: a survey or catalog file needs a header row "
             "naming the columns, then one row per respondent or facet.",
         )
-    delimiter = _delimiter_of(first)
+    delimiter = _delimiter_of(first, second)
     suffixes = [x.lower() for x in path.suffixes]
     tabbed = delimiter == "\t" and bool({".tsv", ".txt"} & set(suffixes))
     if delimiter != "," and not tabbed:  # a tab-separated file says so
@@ -392,9 +393,10 @@ def _sniff_header(
             else " Numbers with decimal commas (7,5) are read as numbers only "
             "with decimal=',' (--decimal ,)."
         )
+        within = ", and its commas lie within column names" if "," in first else ""
         warnings.warn(
-            f"'{path}' has no comma in its header but {first.count(delimiter)} "
-            f"{name} separators: read it with {name} as the delimiter.{commas}",
+            f"'{path}' has {first.count(delimiter)} {name} separators in its "
+            f"header{within}: read it with {name} as the delimiter.{commas}",
             UserWarning,
             stacklevel=3,
         )
@@ -421,7 +423,8 @@ def _read_csv(
         decimal = "."
     seen: dict[str, list[int]] = {}
     for i, name in enumerate(header, start=1):
-        seen.setdefault(name, []).append(i)
+        if name:  # nameless columns: see below
+            seen.setdefault(name, []).append(i)
     dup = {name: where for name, where in seen.items() if len(where) > 1}
     if dup:
         where = "; ".join(
@@ -443,20 +446,75 @@ def _read_csv(
         "na_values": [""],
         "skiprows": range(1, skip + 1),
         "header": 0,
-        "names": header,
+        "names": range(len(header)),  # by position: nameless columns too
+        # rows with more fields than the header (Excel's trailing separators)
+        # would otherwise shift every value onto the next column
+        "index_col": False,
     }
     try:
-        frame = pd.read_csv(path, **options)
-        flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
-        if flags:  # true/false stay text: the user says what they mean
-            frame[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            try:
+                frame = pd.read_csv(path, **options)
+            except pd.errors.ParserWarning:  # fields past the header
+                _check_past_header(path, encoding, delimiter, len(header))
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, **options)
+            flags = [c for c in frame if pd.api.types.is_bool_dtype(frame[c])]
+            if flags:  # true/false stay text: the user says what they mean
+                frame[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
     except pd.errors.EmptyDataError:
         raise _file_error(path, f"'{path}' has no columns to read.") from None
     except pd.errors.ParserError as err:
-        raise _file_error(path, f"Cannot parse '{path}': {err}") from None
-    return frame
+        raise _file_error(
+            path,
+            f"Cannot parse '{path}': {str(err).strip()}. Every row needs as many "
+            "fields as the header: quote a value that holds the delimiter, and "
+            "name a column past the header or remove the separators past it.",
+        ) from None
+    # a column with neither a name nor a value is a trailing separator's
+    frame = frame.drop(
+        columns=[
+            i for i, name in enumerate(header) if not name and frame[i].isna().all()
+        ]
+    )
+    nameless = [i + 1 for i in frame.columns if not header[i]]
+    if len(nameless) > 1:
+        raise _file_error(
+            path,
+            f"Columns {', '.join(map(str, nameless))} of '{path}' have no name in "
+            "its header but hold values: name them, or drop them.",
+        )
+    frame.columns = [header[i] for i in frame.columns]
+    # a line of separators only (a spreadsheet's blank row) is no respondent,
+    # as a blank line is not: column by column, no copy of the whole survey
+    blank = pd.Series(True, index=frame.index)
+    for column in range(frame.shape[1]):
+        blank &= frame.iloc[:, column].isna()
+        if not blank.any():
+            return frame
+    return frame[~blank].reset_index(drop=True)
+
+
+def _check_past_header(path: Path, encoding: str, delimiter: str, width: int) -> None:
+    """Refuse a CSV file with a value past its header's last column: the
+    rows that hold one are named. Empty fields there are a spreadsheet's
+    trailing separators, and are dropped."""
+    with _open_text(path, encoding) as handle:
+        rows = csv.reader(handle, delimiter=delimiter)
+        past = [
+            n for n, row in enumerate(rows, 1) if any(c.strip() for c in row[width:])
+        ]
+    if past:
+        raise _file_error(
+            path,
+            f"{len(past)} row{'s' if len(past) > 1 else ''} of '{path}' "
+            f"({preview(past)}, the header being row 1) hold values past the "
+            f"header's {width} columns: give those columns a name in the header, "
+            "or remove the values.",
+        )
 
 
 def output_problems(

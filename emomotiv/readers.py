@@ -48,6 +48,7 @@ import itertools
 import json
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -1024,26 +1025,39 @@ def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[st
     )
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rt", newline="", encoding=encoding, errors="replace") as handle:
-        first = handle.readline()
+        first, second = handle.readline(), handle.readline()
         handle.seek(0)
-        reader = csv.reader(handle, delimiter=_delimiter_of(first))
+        reader = csv.reader(handle, delimiter=_delimiter_of(first, second))
         rows = list(itertools.islice(reader, n + 1))
     return rows or [[]]
 
 
-def _delimiter_of(header: str) -> str:
-    """The delimiter of a CSV file with this header line: a comma, unless
-    the line has none but semicolons or tabs (the more of the two).
+def _delimiter_of(header: str, row: str = "") -> str:
+    """The delimiter of a CSV file with this header line and this first row
+    under it: a comma, unless the header has none but semicolons or tabs
+    (the more of the two), or semicolons or tabs split the header and the
+    row into as many fields, and into more than commas do (column names
+    that hold commas, in a file Excel saved with semicolons).
 
     Examples
     --------
     >>> _delimiter_of("q1;q2;connected"), _delimiter_of("q1,q2")
     (';', ',')
+    >>> _delimiter_of("Rate: app, web;fees;connected", "7,5;3;1")
+    ';'
     """
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     if counts[","] == 0 and max(counts[";"], counts["\t"]) > 0:
         return ";" if counts[";"] >= counts["\t"] else "\t"
-    return ","
+    widths = {}
+    for d in (",", ";", "\t"):
+        n_header, n_row = (
+            len(next(csv.reader([line], delimiter=d))) for line in (header, row)
+        )
+        if n_header == n_row:
+            widths[d] = n_header
+    best = max(widths, key=widths.__getitem__, default=",")  # a tie: the comma
+    return best if row.strip() and widths.get(best, 0) > 1 else ","
 
 
 def read_platform_csv(
@@ -1278,7 +1292,10 @@ def draft_catalog(
     the ``not_experienced`` codes), as analysis would without one: 1-10 for
     a 1-10 question answered 2-9, so next wave's 1s and 10s fit it. Scales
     are integers where every one is whole; a facet without numeric answers
-    gets none. ``stage`` is left empty for the user to fill.
+    gets none. ``stage`` is left empty for the user to fill. A scale read
+    from the answers that analysis would warn about (a rare 0 on 0-10, a 6
+    past 1-5 answers, a range on no common scale) is warned about here, as
+    the drafted catalog then declares it.
 
     Examples
     --------
@@ -1291,15 +1308,21 @@ def draft_catalog(
     0    q1  Welcome note                1          5
     1    q2            q2                1         10
     """
-    from .schema import infer_scale
+    from .schema import _unusual_scales, infer_scale
+
+    def answers_of(facet: str) -> pd.Series:
+        answers = pd.to_numeric(survey[facet], errors="coerce").dropna()
+        return answers[~answers.isin(list(not_experienced or ()))]
 
     meta = _meta(survey)
     short = short_labels([f for f in facets if not meta["labels"].get(f)])
     rows = []
+    inferred = {}
     for facet in facets:
-        answers = pd.to_numeric(survey[facet], errors="coerce").dropna()
-        answers = answers[~answers.isin(list(not_experienced or ()))]
+        answers = answers_of(facet)
         read = infer_scale(answers) if len(answers) else (np.nan, np.nan)
+        if len(answers) and not meta["scales"].get(facet):
+            inferred[facet] = read
         low, high = meta["scales"].get(facet) or read
         rows.append(
             {
@@ -1316,6 +1339,9 @@ def draft_catalog(
     scales = table[["scale_min", "scale_max"]].astype(float)
     if (scales.dropna() % 1 == 0).all(axis=None):  # written 1,10, not 1.0,10.0
         table[["scale_min", "scale_max"]] = scales.astype("Int64")
+    # what analysis would warn of without the catalog, it no longer sees in it
+    for note in _unusual_scales(inferred, answers_of):
+        warnings.warn(note, UserWarning, stacklevel=2)
     return table
 
 

@@ -380,11 +380,31 @@ def _below_codes(values: pd.Series, scale: tuple[float, float]) -> tuple[float, 
     return scale
 
 
+def _code_after(values: pd.Series, scale: tuple[float, float]) -> float | None:
+    """The highest rating, when it lies one point past a smaller common scale
+    that the other ratings fill (at least :data:`GAP_RATINGS` of them, on all
+    its points but at most one) and the top of ``scale`` is never reached: a
+    6 by 1-5 answers read as 1-7, as a platform codes "not applicable" after
+    a matrix's points. Else None."""
+    top = values.max()
+    for s_lo, s_hi in COMMON_SCALES:
+        on = values[values <= s_hi]
+        if (
+            s_lo == scale[0]
+            and s_hi + 1 == top < scale[1]
+            and len(on) >= GAP_RATINGS
+            and on.nunique() >= s_hi - s_lo
+        ):
+            return top
+    return None
+
+
 def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list[str]:
     """Warnings for scales read from the ratings (``ratings(facet)``) that may
     be codes' doing: a 0-10 scale where a rare 0 may mean "not experienced",
-    and ranges on no common scale."""
-    zero, own = {}, []
+    a larger scale read from a code just past a smaller one (see
+    :func:`_code_after`), and ranges on no common scale."""
+    zero, after, own = {}, {}, []
     for facet, scale in inferred.items():
         if scale == (0.0, 10.0):
             values = ratings(facet).dropna()
@@ -393,7 +413,23 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
                 zero[facet] = n_zero
         elif scale not in COMMON_SCALES:
             own.append(f"{scale[0]:g}-{scale[1]:g} for '{facet}'")
+        else:
+            values = ratings(facet).dropna()
+            code = _code_after(values, scale)
+            if code is not None:
+                after.setdefault((scale, code), {})[facet] = int((values == code).sum())
     notes = []
+    for ((lo, hi), code), counts in after.items():
+        shown = ", ".join(f"'{f}' ({n})" for f, n in list(counts.items())[:3])
+        more = f" (+{len(counts) - 3} more)" if len(counts) > 3 else ""
+        notes.append(
+            f"A {lo:g}-{hi:g} scale was read only from ratings of {code:g}, past "
+            f"the {lo:g}-{code - 1:g} the others fill, for {len(counts)} "
+            f"facet{'s' if len(counts) > 1 else ''} (ratings of {code:g}): "
+            f"{shown}{more}. If {code:g} means 'not applicable' (a platform's "
+            f'code after the scale), declare it (--not-experienced "{code:g}"); '
+            "if it is a rating, set the scale in the catalog to silence this."
+        )
     if zero:
         shown = ", ".join(
             f"'{f}' ({n} rating{'s' if n > 1 else ''} of 0)"
@@ -834,6 +870,27 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
         )
 
 
+def _answer_codes(levels: list[float]) -> list[float]:
+    """The values of a yes/no outcome that look like codes for no answer:
+    besides two answers among 0, 1 and 2 (0/1, or 1 = yes, 2 = no), at most
+    :data:`FEW_CODES` values below 0 or more than :data:`GAP` points above
+    them (9, 99, -1). Empty when the values are not so.
+
+    Examples
+    --------
+    >>> _answer_codes([0.0, 1.0, 9.0]), _answer_codes([1.0, 2.0, 98.0, 99.0])
+    ([9.0], [98.0, 99.0])
+    >>> _answer_codes([0.0, 1.0, 2.0]), _answer_codes([1.0, 2.0, 3.0])
+    ([], [])
+    """
+    answers = [v for v in levels if 0 <= v <= 2]
+    codes = [v for v in levels if v not in answers]
+    far = all(v < 0 or v > max(answers, default=0) + GAP for v in codes)
+    if len(answers) == 2 and 0 < len(codes) <= FEW_CODES and far:
+        return codes
+    return []
+
+
 def _check_connection(
     col: pd.Series, name: str, kind: str, problems: list[str]
 ) -> pd.Series:
@@ -877,6 +934,23 @@ def _check_connection(
             problems.append(
                 f"The connection column '{name}' is declared binary but its "
                 f"values are not 0/1: {shown}."
+            )
+        elif _answer_codes(levels):  # 0/1 or 1/2, and 9 or 99 for "refused"
+            codes = _answer_codes(levels)
+            answers = [v for v in levels if v not in codes]
+            n_codes = int(observed.isin(codes).sum())
+            then = (
+                "."
+                if answers == [0.0, 1.0]
+                else "; then say which value means connected: connected_values="
+                f'[...] or --connected-values "{answers[0]:g}".'
+            )
+            problems.append(
+                f"The connection column '{name}' has the values {shown}: "
+                f"{', '.join(f'{v:g}' for v in codes)}, in {_cells(n_codes)}, "
+                "look like codes for no answer ('don't know', 'refused'), "
+                "neither connected nor not. Empty those cells (the respondents "
+                f"are then left out of the analysis, and counted) or fix them{then}"
             )
         else:
             if len(levels) == 2:  # two codes: often 1 = yes, 2 = no

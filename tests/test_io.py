@@ -75,6 +75,50 @@ def test_header_names_are_read_without_the_spaces_around_them(tmp_path):
     assert "'Réactivité' (columns 1, 2: 'Réactivité', 'Réactivité ')" in str(err.value)
 
 
+def test_trailing_separators_of_a_spreadsheet_are_dropped(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id,app,connected,,\nR1,7,1,,\nR2,3,0,,\n", encoding="utf-8")
+    expected = pd.DataFrame({"id": ["R1", "R2"], "app": [7, 3], "connected": [1, 0]})
+    pd.testing.assert_frame_equal(em.read_table(path), expected)
+    path.write_text("id,app,connected\nR1,7,1,,\nR2,3,0\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(em.read_table(path), expected)  # not shifted
+    path.write_text("id,app,connected\nR1,7,1,,\nR2,3,0,9\n", encoding="utf-8")
+    with pytest.raises(em.ValidationError, match=r"1 row of .* \(3, the header"):
+        em.read_table(path)
+    path.write_text(",id,,app\n0,R1,x,7\n1,R2,,3\n", encoding="utf-8")
+    with pytest.raises(em.ValidationError, match="Columns 1, 3 .* have no name"):
+        em.read_table(path)
+    path.write_text(",id,app\n0,R1,7\n1,R2,3\n", encoding="utf-8")  # an index
+    assert list(em.read_table(path).columns) == ["", "id", "app"]
+    path.write_text("id,app,connected\nR1,7,1\nR2,3,0,9\n", encoding="utf-8")
+    with pytest.raises(
+        em.ValidationError, match="line 3, saw 4. Every row needs as many fields"
+    ):
+        em.read_table(path)  # a later row longer: pandas' error, and the way out
+
+
+def test_a_semicolon_file_whose_names_hold_commas_is_read_by_its_semicolons(
+    tmp_path,
+):
+    path = tmp_path / "s.csv"
+    path.write_text("id;Mobile app, overall;weight\nR1;7;1,5\nR2;;0,5\n")
+    with pytest.warns(UserWarning, match="commas lie within column names"):
+        frame = em.read_table(path, decimal=",")
+    expected = {
+        "id": ["R1", "R2"],
+        "Mobile app, overall": [7.0, None],
+        "weight": [1.5, 0.5],
+    }
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(expected))
+
+
+def test_a_spreadsheet_s_blank_rows_are_no_respondents(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id,app,connected\nR1,7,1\n,,\nR2,,0\n,,\n,,\n", encoding="utf-8")
+    expected = {"id": ["R1", "R2"], "app": [7.0, None], "connected": [1.0, 0.0]}
+    pd.testing.assert_frame_equal(em.read_table(path), pd.DataFrame(expected))
+
+
 def test_a_saved_table_reads_back_every_float_exactly(tmp_path):
     from emomotiv.io import read_saved_table, write_csv
 

@@ -4,6 +4,7 @@ the same drivers as the equivalent tidy CSV."""
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -306,6 +307,20 @@ def test_draft_catalog_without_labels_uses_ids_and_the_scale_analysis_reads():
     assert scales == [[1, 7], [1, 5], [1, 10]]
 
 
+def test_a_drafted_scale_that_analysis_would_warn_about_is_warned_about():
+    """The drafted catalog declares the scale, so analysis no longer warns:
+    a 6 past 1-5 answers (a platform's "not applicable") is warned about
+    when the catalog is drafted; declared not experienced, it is not."""
+    survey = pd.DataFrame({"q1": [1, 2, 3, 4, 5] * 6 + [6] * 3})
+    with pytest.warns(UserWarning, match='ratings of 6.*--not-experienced "6"'):
+        table = draft_catalog(survey, ["q1"])
+    assert table[["scale_min", "scale_max"]].values.tolist() == [[1, 7]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = draft_catalog(survey, ["q1"], not_experienced=[6])
+    assert table[["scale_min", "scale_max"]].values.tolist() == [[1, 5]]
+
+
 def test_a_drafted_scale_fits_next_wave_and_a_narrow_one_is_widened(tmp_path, capsys):
     """A 1-10 question answered 2-9 is drafted 1-10, written as integers (not
     2.0,9.0, which next wave's 1s and 10s would break); under a 2-9 catalog
@@ -429,12 +444,13 @@ def test_a_tidy_csv_reads_as_pandas_reads_it(tmp_path_factory, frame):
     """Text cells of any content short of import ids do not make a
     one-header CSV look like an export: read_table gives what pandas gives
     with emomotiv's reading of cells: only an empty cell is missing ("NA",
-    "null", "n/a" stay text, for the not-experienced check to see) and
-    true/false stay text."""
+    "null", "n/a" stay text, for the not-experienced check to see),
+    true/false stay text, and a row of empty cells only is dropped, as a
+    blank line is."""
     path = tmp_path_factory.mktemp("tidy") / "survey.csv"
     frame.to_csv(path, index=False)
     options = {"keep_default_na": False, "na_values": [""]}
-    expected = pd.read_csv(path, **options)
+    expected = pd.read_csv(path, **options).dropna(how="all").reset_index(drop=True)
     flags = [c for c in expected if pd.api.types.is_bool_dtype(expected[c])]
     if flags:
         expected[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)

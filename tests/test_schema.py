@@ -215,6 +215,22 @@ def test_a_score_as_outcome_is_hinted_at_its_top_box_not_its_bottom():
     assert problem.endswith('--connected-values "1".')
 
 
+def test_a_no_answer_code_in_a_yes_no_outcome_is_never_hinted_as_connected():
+    """0/1 with 9 for "don't know": the hint was to read 1 and 9 as connected
+    (the top box of a scale); the 9s are no answer, to be emptied."""
+    s = _survey()
+    s["connected"] = np.tile([0, 1], len(s) // 2)
+    s.loc[:2, "connected"] = 9
+    (problem,) = _problems(s)
+    assert "9, in 3 cells, look like codes for no answer" in problem
+    assert "Empty those cells" in problem and "1,9" not in problem
+    s["connected"] = np.tile([1, 2], len(s) // 2)  # 1 = yes, 2 = no
+    s.loc[:2, "connected"] = 99
+    (problem,) = _problems(s)
+    assert "99, in 3 cells, look like codes" in problem
+    assert problem.endswith('--connected-values "1".')
+
+
 @pytest.mark.parametrize(
     "cells, hint",
     [
@@ -444,6 +460,27 @@ def test_a_dont_know_code_inside_a_larger_scale_is_read_as_a_code_past_a_gap():
     assert infer_scale(five + [9] * 40) == (1, 5)  # codes, however many
     assert infer_scale([1, 2, 3, 4, 5, 6, 7] * 5 + [10]) == (1, 7)
     assert infer_scale(list(range(1, 11)) * 4) == (1, 10)
+
+
+def test_a_not_applicable_code_just_past_a_scale_is_warned_about():
+    """1-5 answers with 6 for "not applicable" (a platform's code after the
+    matrix's points) read as 1-7, as a rating might: warned about, naming the
+    code to declare; a 1-7 scale whose 7 is used, or a declared 6, is not."""
+    from emomotiv.schema import FacetCatalog
+
+    five = [1, 2, 3, 4, 5] * 6
+    survey = pd.DataFrame(
+        {"app": five + [6] * 4, "fees": [1, 3, 5, 6, 7] * 6 + [2] * 4}
+    )
+    bare = FacetCatalog.from_facets(["app", "fees"])
+    cat, _, warnings = bare.with_scales_from(survey)
+    assert cat.scale("app") == cat.scale("fees") == (1, 7)
+    assert len(warnings) == 1
+    assert "1-7 scale was read only from ratings of 6" in warnings[0]
+    assert "'app' (4)" in warnings[0] and "fees" not in warnings[0]
+    assert '--not-experienced "6"' in warnings[0]
+    cat, _, warnings = bare.with_scales_from(survey, not_experienced=[6])
+    assert cat.scale("app") == (1, 5) and warnings == []
 
 
 def test_a_declared_scale_wider_than_every_rating_is_warned_about():
