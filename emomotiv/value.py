@@ -234,7 +234,14 @@ def value_of_connection(
         "multiplier_high": None,
         "n": int(keep.sum()),
     }
-    if "highly_satisfied" in present:
+    # a tier whose values are all 0 has a mean of 0: its log is -inf, which the
+    # fit reads as a huge finite coefficient (a multiplier of 1e14, or 1e-15)
+    zero = [
+        s
+        for s in ("fully_connected", "highly_satisfied")
+        if s in present and not (y[seg == s] > 0).any()
+    ]
+    if "highly_satisfied" in present and not zero:
         c = np.zeros(len(present))
         c[idx["fully_connected"]], c[idx["highly_satisfied"]] = 1, -1
         est, se = float(c @ b), float(np.sqrt(c @ V @ c))
@@ -243,6 +250,12 @@ def value_of_connection(
             "multiplier_low": float(np.exp(est - z * se)),
             "multiplier_high": float(np.exp(est + z * se)),
         }
+    elif zero:
+        summary["note"] = (
+            f"no multiplier: every {' and every '.join(zero).replace('_', ' ')} "
+            "respondent has a value of 0, so the ratio of mean values is 0 or "
+            "infinite, with no interval; the tier means are in the tier table"
+        )
     else:
         summary["note"] = (
             "no multiplier: too few highly satisfied respondents (or no "

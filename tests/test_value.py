@@ -105,3 +105,18 @@ def test_text_in_the_value_is_named_as_text():
     value[:2] = "n/a"
     with pytest.raises(em.ValidationError, match="holds text in 2 rows: 'n/a'"):
         em.value_of_connection(value, tiers)
+
+
+@pytest.mark.parametrize("tier", ["highly_satisfied", "fully_connected"])
+def test_no_multiplier_when_a_compared_tier_is_all_zeros(tier):
+    """A tier whose values are all 0 gave a multiplier of 3.7e14 (or 3.7e-15)
+    with a tight interval, from the fit's huge finite coefficient for log 0."""
+    tiers = np.repeat(["unconnected", "highly_satisfied", "fully_connected"], 20)
+    value = np.tile(np.linspace(100.0, 300.0, 20), 3)
+    value[tiers == tier] = 0.0
+    s = em.value_of_connection(value, tiers).summary
+    assert s["multiplier"] is None and s["multiplier_low"] is None
+    assert f"every {tier.replace('_', ' ')} respondent has a value of 0" in s["note"]
+    others = value[tiers != "fully_connected"].mean()
+    expected = value[tiers == "fully_connected"].mean() - others
+    assert s["value_per_connected"] == pytest.approx(expected, abs=1e-6)
