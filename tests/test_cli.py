@@ -171,7 +171,7 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     } <= {p.name for p in out.iterdir()}
     captured = capsys.readouterr()
     assert "Top drivers" in captured.out
-    assert "What moves value most per one-point rise (Tweedie" in captured.out
+    assert "What moves value most per one-point rise, in mean value per" in captured.out
     assert "bootstrap" not in captured.err  # --quiet: no progress bar
     summary = json.loads((out / "summary.json").read_text())
     assert summary["data"]["weighted"] is True
@@ -392,7 +392,8 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     _print_value_drivers(summary, table)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        "What moves value most per one-point rise (Tweedie, cross-validated R² 0.13):"
+        "What moves value most per one-point rise, in mean value per customer "
+        "(Tweedie, cross-validated R² 0.13):"
     )
     assert out[1].split() == [
         "App",
@@ -412,7 +413,14 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     out = capsys.readouterr().out.splitlines()
     assert out[1].endswith("81% through connection")
     assert out[2].endswith("within noise") and "through" not in out[2]
-    assert len(out) == 4  # every share within 0-100%: no note
+    # Fees' interval excludes zero: "within noise" beside it says why (it
+    # stood there unexplained)
+    assert out[4] == (
+        "  (within noise: not clear of zero once the 3 touchpoints are read "
+        "together, Benjamini-Hochberg at 10% false discoveries; an interval that "
+        "excludes zero reads one touchpoint alone)"
+    )
+    assert len(out) == 5  # every share within 0-100%: no note on the shares
     # a share above 100% is explained in a line of its own, as in the report
     _print_value_drivers(summary, table.assign(share_via_connection=[0.5, 0.1, 1.43]))
     out = capsys.readouterr().out.splitlines()
