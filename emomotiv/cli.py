@@ -1415,6 +1415,12 @@ def _print_stated_value(summary: dict) -> None:
             f"{value['multiplier_high']:.2f}); one more connected customer adds "
             f"{_money(value['value_per_connected'])}."
         )
+    elif value.get("value_per_connected") is not None:  # the note says why
+        note = f" ({value['note']})" if value.get("note") else ""
+        print(
+            "One more connected customer adds "
+            f"{_money(value['value_per_connected'])}{note}."
+        )
 
 
 def _quadrant_name(name: str, n: int) -> str:

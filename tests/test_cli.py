@@ -280,6 +280,12 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     assert "one more connected customer adds 0.28." in capsys.readouterr().out
     _print_stated_value({"value": value | {"value_per_connected": 1520.4}})
     assert "adds 1,520." in capsys.readouterr().out
+    # without a multiplier the value per connected customer was not printed
+    none = dict.fromkeys(("multiplier", "multiplier_low", "multiplier_high"))
+    _print_stated_value({"value": value | none | {"note": "no multiplier: why"}})
+    assert capsys.readouterr().out == (
+        "One more connected customer adds 0.28 (no multiplier: why).\n"
+    )
 
 
 def test_console_controls_print_their_labels_terminal_safe(capsys):
