@@ -150,8 +150,8 @@ def value_of_connection(
     Raises
     ------
     ValidationError
-        Negative or missing values, a churn column that is not 0/1, or fewer
-        than 10 fully connected respondents.
+        Negative, infinite or missing values, every value 0, a churn column
+        that is not 0/1, or fewer than 10 fully connected respondents.
 
     Examples
     --------
@@ -182,6 +182,13 @@ def value_of_connection(
         problems.append(f"The value column has {int(np.isnan(y).sum())} empty cells.")
     if (y < 0).any():
         problems.append(f"The value column has {int((y < 0).sum())} negative values.")
+    if np.isinf(y).any():
+        problems.append(
+            f"The value column has {int(np.isinf(y).sum())} infinite values; fix "
+            "those cells."
+        )
+    if not text and len(y) and (y == 0).all():
+        problems.append("Every value is 0, so connection cannot be linked to value.")
     unknown = sorted(set(seg[~pd.isna(seg)]) - set(TIERS))
     if unknown:
         problems.append(f"Unknown tiers: {unknown}; expected {list(TIERS)}.")

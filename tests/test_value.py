@@ -120,3 +120,15 @@ def test_no_multiplier_when_a_compared_tier_is_all_zeros(tier):
     others = value[tiers != "fully_connected"].mean()
     expected = value[tiers == "fully_connected"].mean() - others
     assert s["value_per_connected"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_an_infinite_or_all_zero_value_is_named():
+    """Both failed inside statsmodels: 'The first guess on the deviance
+    function returned a nan'."""
+    tiers = np.repeat(["unconnected", "highly_satisfied", "fully_connected"], 20)
+    value = np.linspace(100.0, 300.0, 60)
+    value[0] = np.inf
+    with pytest.raises(em.ValidationError, match="1 infinite values"):
+        em.value_of_connection(value, tiers)
+    with pytest.raises(em.ValidationError, match="Every value is 0"):
+        em.value_of_connection(np.zeros(60), tiers)
