@@ -1553,7 +1553,7 @@ def _print_segments(summary: dict, table) -> None:
 
 def _print_value_drivers(summary: dict, table) -> None:
     """The touchpoints that move value most per one-point rise."""
-    from .report import _clear, _magnitude, _money
+    from .report import _clear, _magnitude, _money, _signed
 
     info = summary.get("value_drivers") or {}
     if table is None or not len(table) or "delta_value" not in table:
@@ -1576,8 +1576,7 @@ def _print_value_drivers(summary: dict, table) -> None:
     for row, ok in zip(shown.itertuples(), flags, strict=False):
         low = getattr(row, "delta_value_low", float("nan"))
         high = getattr(row, "delta_value_high", float("nan"))
-        sign = "+" if row.delta_value > 0 else ""
-        line = f"  {_label(row.label):<40} {sign}{_money(row.delta_value, scale)}"
+        line = f"  {_label(row.label):<40} {_signed(_money(row.delta_value, scale))}"
         if low == low:  # not NaN: bootstrapped
             line += f"  [{_money(low, scale)}, {_money(high, scale)}]"
         share = getattr(row, "share_via_connection", float("nan"))

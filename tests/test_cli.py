@@ -432,6 +432,9 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     out = capsys.readouterr().out.splitlines()
     assert out[1].endswith("143% through connection")
     assert out[-1].startswith("  (above 100% or below 0%: the connection model")
+    # a rise that rounds to 0 at the column's precision reads "0", not "+0"
+    _print_value_drivers(summary, table.assign(delta_value=[0.004, -40.0, 75.3]))
+    assert capsys.readouterr().out.splitlines()[3].split()[:2] == ["Small", "0.0"]
 
 
 def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
