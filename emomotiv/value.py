@@ -287,6 +287,14 @@ def value_of_connection(
         ),
         "mean_value": {s: mu[s] for s in present},
     }
+    if not others:  # nobody to compare with: the gap is not the connected mean
+        keys = ("value_per_connected", "value_per_connected_low")
+        summary |= dict.fromkeys((*keys, "value_per_connected_high"))
+        summary["note"] = (
+            "no multiplier and no value per connected customer: fewer than "
+            f"{MIN_TIER} respondents are unconnected and fewer than {MIN_TIER} "
+            "highly satisfied, too few to compare connected customers with"
+        )
     table = pd.DataFrame({"tier": present})
     table["mean_value"] = [mu[s] for s in present]
     rel = np.array([np.sqrt(grad_mu(s) @ V @ grad_mu(s)) / mu[s] for s in present])

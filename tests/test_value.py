@@ -132,3 +132,16 @@ def test_an_infinite_or_all_zero_value_is_named():
         em.value_of_connection(value, tiers)
     with pytest.raises(em.ValidationError, match="Every value is 0"):
         em.value_of_connection(np.zeros(60), tiers)
+
+
+def test_no_value_per_connected_without_a_tier_to_compare_with():
+    """With fewer than 10 respondents in each tier that is not connected, the
+    value per connected customer was the connected customers' mean value
+    itself (compared with 0), and it priced the ROI."""
+    names = ["fully_connected", "unconnected", "highly_satisfied"]
+    tiers = np.repeat(names, [30, 5, 5])
+    value = np.r_[np.linspace(250.0, 350.0, 30), np.full(10, 100.0)]
+    s = em.value_of_connection(value, tiers).summary
+    assert s["value_per_connected"] is None and s["value_per_connected_high"] is None
+    assert s["multiplier"] is None and "no value per connected customer" in s["note"]
+    assert s["mean_value"] == {"fully_connected": pytest.approx(300.0)}
