@@ -1424,6 +1424,12 @@ def _print_stated_value(summary: dict) -> None:
             f"{value['multiplier_high']:.2f}); one more connected customer adds "
             f"{_money(value['value_per_connected'])}."
         )
+    elif value.get("value_per_connected") is not None:  # the note says why
+        note = f" ({value['note']})" if value.get("note") else ""
+        print(
+            "One more connected customer adds "
+            f"{_money(value['value_per_connected'])}{note}."
+        )
 
 
 def _quadrant_name(name: str, n: int) -> str:
@@ -1579,7 +1585,7 @@ def _print_segments(summary: dict, table) -> None:
 
 def _print_value_drivers(summary: dict, table) -> None:
     """The touchpoints that move value most per one-point rise."""
-    from .report import _clear, _magnitude, _money
+    from .report import _clear, _magnitude, _money, _signed
 
     info = summary.get("value_drivers") or {}
     if table is None or not len(table) or "delta_value" not in table:
@@ -1587,7 +1593,10 @@ def _print_value_drivers(summary: dict, table) -> None:
     r2 = (info.get("fit") or {}).get("r2")
     fit = f", cross-validated R² {r2:z.2f}" if r2 is not None else ""
     objective = str(info.get("objective") or "tweedie").capitalize()
-    print(f"What moves value most per one-point rise ({objective}{fit}):")
+    print(
+        "What moves value most per one-point rise, in mean value per customer "
+        f"({objective}{fit}):"
+    )
     rows = table.loc[table["delta_value"].abs().sort_values(ascending=False).index]
     clear, by = _clear(rows, "delta_value")
     flags = [True] * len(rows) if clear is None else list(clear)
@@ -1595,12 +1604,11 @@ def _print_value_drivers(summary: dict, table) -> None:
     # one precision down the column: "+87.0" above "+53.7", not "+87"
     bounds = [c for c in ("delta_value_low", "delta_value_high") if c in shown]
     scale = _magnitude(*shown[["delta_value", *bounds]].to_numpy().ravel())
-    beyond = False
+    beyond = within = False
     for row, ok in zip(shown.itertuples(), flags, strict=False):
         low = getattr(row, "delta_value_low", float("nan"))
         high = getattr(row, "delta_value_high", float("nan"))
-        sign = "+" if row.delta_value > 0 else ""
-        line = f"  {_label(row.label):<40} {sign}{_money(row.delta_value, scale)}"
+        line = f"  {_label(row.label):<40} {_signed(_money(row.delta_value, scale))}"
         if low == low:  # not NaN: bootstrapped
             line += f"  [{_money(low, scale)}, {_money(high, scale)}]"
         share = getattr(row, "share_via_connection", float("nan"))
@@ -1609,7 +1617,16 @@ def _print_value_drivers(summary: dict, table) -> None:
             beyond |= not 0 <= share <= 1
         elif by == "noise" and not ok:
             line += "  within noise"
+            within = True
         print(line)
+    if within:  # the interval reads one touchpoint alone, the flag all at once
+        alpha = (info.get("noise") or {}).get("alpha", 0.1)
+        tested = int(rows["beyond_noise"].notna().sum())
+        print(
+            f"  (within noise: not clear of zero once the {tested} touchpoints are "
+            f"read together, Benjamini-Hochberg at {alpha:.0%} false discoveries; "
+            "an interval that excludes zero reads one touchpoint alone)"
+        )
     if beyond:
         print(
             "  (above 100% or below 0%: the connection model credits more value "

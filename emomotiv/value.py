@@ -151,8 +151,8 @@ def value_of_connection(
     Raises
     ------
     ValidationError
-        Negative or missing values, a churn column that is not 0/1, or fewer
-        than 10 fully connected respondents.
+        Negative, infinite or missing values, every value 0, a churn column
+        that is not 0/1, or fewer than 10 fully connected respondents.
 
     Examples
     --------
@@ -185,6 +185,13 @@ def value_of_connection(
         problems.append(f"The value column has {int(np.isnan(y).sum())} empty cells.")
     if (y < 0).any():
         problems.append(f"The value column has {int((y < 0).sum())} negative values.")
+    if np.isinf(y).any():
+        problems.append(
+            f"The value column has {int(np.isinf(y).sum())} infinite values; fix "
+            "those cells."
+        )
+    if not text and len(y) and (y == 0).all():
+        problems.append("Every value is 0, so connection cannot be linked to value.")
     unknown = sorted(set(seg[~pd.isna(seg)]) - set(TIERS))
     if unknown:
         problems.append(f"Unknown tiers: {unknown}; expected {list(TIERS)}.")
@@ -238,7 +245,14 @@ def value_of_connection(
         "multiplier_high": None,
         "n": int(keep.sum()),
     }
-    if "highly_satisfied" in present:
+    # a tier whose values are all 0 has a mean of 0: its log is -inf, which the
+    # fit reads as a huge finite coefficient (a multiplier of 1e14, or 1e-15)
+    zero = [
+        s
+        for s in ("fully_connected", "highly_satisfied")
+        if s in present and not (y[seg == s] > 0).any()
+    ]
+    if "highly_satisfied" in present and not zero:
         c = np.zeros(len(present))
         c[idx["fully_connected"]], c[idx["highly_satisfied"]] = 1, -1
         est, se = float(c @ b), float(np.sqrt(c @ V @ c))
@@ -247,6 +261,12 @@ def value_of_connection(
             "multiplier_low": float(np.exp(est - z * se)),
             "multiplier_high": float(np.exp(est + z * se)),
         }
+    elif zero:
+        summary["note"] = (
+            f"no multiplier: every {' and every '.join(zero).replace('_', ' ')} "
+            "respondent has a value of 0, so the ratio of mean values is 0 or "
+            "infinite, with no interval; the tier means are in the tier table"
+        )
     else:
         summary["note"] = (
             "no multiplier: too few highly satisfied respondents (or no "
@@ -271,6 +291,14 @@ def value_of_connection(
         ),
         "mean_value": {s: mu[s] for s in present},
     }
+    if not others:  # nobody to compare with: the gap is not the connected mean
+        keys = ("value_per_connected", "value_per_connected_low")
+        summary |= dict.fromkeys((*keys, "value_per_connected_high"))
+        summary["note"] = (
+            "no multiplier and no value per connected customer: fewer than "
+            f"{MIN_TIER} respondents are unconnected and fewer than {MIN_TIER} "
+            "highly satisfied, too few to compare connected customers with"
+        )
     table = pd.DataFrame({"tier": present})
     table["mean_value"] = [mu[s] for s in present]
     rel = np.array([np.sqrt(grad_mu(s) @ V @ grad_mu(s)) / mu[s] for s in present])

@@ -355,6 +355,17 @@ def value_drivers(
         problems.append(f"value has {len(y)} entries but X has {len(X)} rows.")
     elif not (text or np.isfinite(y).any()):
         problems.append("value is empty for every respondent.")
+    if np.isinf(y).any():
+        problems.append(
+            f"value is infinite for {int(np.isinf(y).sum())} respondents; fix those "
+            "cells, or leave them empty (NaN) where a respondent has none."
+        )
+    observed = y[np.isfinite(y)]
+    if len(observed) and (observed == observed[0]).all():
+        problems.append(
+            f"value is {observed[0]:g} for every respondent: there is nothing for "
+            "the value model to explain."
+        )
     if problems:
         raise ValidationError(problems, subject="value")
     w = check_weights(sample_weight, len(X))

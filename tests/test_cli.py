@@ -171,7 +171,7 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     } <= {p.name for p in out.iterdir()}
     captured = capsys.readouterr()
     assert "Top drivers" in captured.out
-    assert "What moves value most per one-point rise (Tweedie" in captured.out
+    assert "What moves value most per one-point rise, in mean value per" in captured.out
     assert "bootstrap" not in captured.err  # --quiet: no progress bar
     summary = json.loads((out / "summary.json").read_text())
     assert summary["data"]["weighted"] is True
@@ -280,6 +280,12 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     assert "one more connected customer adds 0.28." in capsys.readouterr().out
     _print_stated_value({"value": value | {"value_per_connected": 1520.4}})
     assert "adds 1,520." in capsys.readouterr().out
+    # without a multiplier the value per connected customer was not printed
+    none = dict.fromkeys(("multiplier", "multiplier_low", "multiplier_high"))
+    _print_stated_value({"value": value | none | {"note": "no multiplier: why"}})
+    assert capsys.readouterr().out == (
+        "One more connected customer adds 0.28 (no multiplier: why).\n"
+    )
 
 
 def test_console_controls_print_their_labels_terminal_safe(capsys):
@@ -392,7 +398,8 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     _print_value_drivers(summary, table)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        "What moves value most per one-point rise (Tweedie, cross-validated R² 0.13):"
+        "What moves value most per one-point rise, in mean value per customer "
+        "(Tweedie, cross-validated R² 0.13):"
     )
     assert out[1].split() == [
         "App",
@@ -412,12 +419,22 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     out = capsys.readouterr().out.splitlines()
     assert out[1].endswith("81% through connection")
     assert out[2].endswith("within noise") and "through" not in out[2]
-    assert len(out) == 4  # every share within 0-100%: no note
+    # Fees' interval excludes zero: "within noise" beside it says why (it
+    # stood there unexplained)
+    assert out[4] == (
+        "  (within noise: not clear of zero once the 3 touchpoints are read "
+        "together, Benjamini-Hochberg at 10% false discoveries; an interval that "
+        "excludes zero reads one touchpoint alone)"
+    )
+    assert len(out) == 5  # every share within 0-100%: no note on the shares
     # a share above 100% is explained in a line of its own, as in the report
     _print_value_drivers(summary, table.assign(share_via_connection=[0.5, 0.1, 1.43]))
     out = capsys.readouterr().out.splitlines()
     assert out[1].endswith("143% through connection")
     assert out[-1].startswith("  (above 100% or below 0%: the connection model")
+    # a rise that rounds to 0 at the column's precision reads "0", not "+0"
+    _print_value_drivers(summary, table.assign(delta_value=[0.004, -40.0, 75.3]))
+    assert capsys.readouterr().out.splitlines()[3].split()[:2] == ["Small", "0.0"]
 
 
 def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):

@@ -687,6 +687,12 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     assert "lower it (beyond noise): 2, and 18 more within noise" in note
     assert "15 more are left out (15 within noise, 0 with" in note
     assert "total change is beyond noise" in note
+    # a change within noise whose interval excludes zero (Touchpoints 10, 14) is
+    # explained: the flags read the touchpoints together, the interval alone
+    assert (
+        "Beyond noise reads the 45 touchpoints together (the Benjamini-Hochberg "
+        "correction): an interval that merely excludes zero is not enough." in note
+    )
 
 
 def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):

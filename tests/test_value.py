@@ -105,3 +105,43 @@ def test_text_in_the_value_is_named_as_text():
     value[:2] = "n/a"
     with pytest.raises(em.ValidationError, match="holds text in 2 rows: 'n/a'"):
         em.value_of_connection(value, tiers)
+
+
+@pytest.mark.parametrize("tier", ["highly_satisfied", "fully_connected"])
+def test_no_multiplier_when_a_compared_tier_is_all_zeros(tier):
+    """A tier whose values are all 0 gave a multiplier of 3.7e14 (or 3.7e-15)
+    with a tight interval, from the fit's huge finite coefficient for log 0."""
+    tiers = np.repeat(["unconnected", "highly_satisfied", "fully_connected"], 20)
+    value = np.tile(np.linspace(100.0, 300.0, 20), 3)
+    value[tiers == tier] = 0.0
+    s = em.value_of_connection(value, tiers).summary
+    assert s["multiplier"] is None and s["multiplier_low"] is None
+    assert f"every {tier.replace('_', ' ')} respondent has a value of 0" in s["note"]
+    others = value[tiers != "fully_connected"].mean()
+    expected = value[tiers == "fully_connected"].mean() - others
+    assert s["value_per_connected"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_an_infinite_or_all_zero_value_is_named():
+    """Both failed inside statsmodels: 'The first guess on the deviance
+    function returned a nan'."""
+    tiers = np.repeat(["unconnected", "highly_satisfied", "fully_connected"], 20)
+    value = np.linspace(100.0, 300.0, 60)
+    value[0] = np.inf
+    with pytest.raises(em.ValidationError, match="1 infinite values"):
+        em.value_of_connection(value, tiers)
+    with pytest.raises(em.ValidationError, match="Every value is 0"):
+        em.value_of_connection(np.zeros(60), tiers)
+
+
+def test_no_value_per_connected_without_a_tier_to_compare_with():
+    """With fewer than 10 respondents in each tier that is not connected, the
+    value per connected customer was the connected customers' mean value
+    itself (compared with 0), and it priced the ROI."""
+    names = ["fully_connected", "unconnected", "highly_satisfied"]
+    tiers = np.repeat(names, [30, 5, 5])
+    value = np.r_[np.linspace(250.0, 350.0, 30), np.full(10, 100.0)]
+    s = em.value_of_connection(value, tiers).summary
+    assert s["value_per_connected"] is None and s["value_per_connected_high"] is None
+    assert s["multiplier"] is None and "no value per connected customer" in s["note"]
+    assert s["mean_value"] == {"fully_connected": pytest.approx(300.0)}

@@ -289,3 +289,15 @@ def test_value_drivers_names_text_and_an_empty_value():
         em.value_drivers(X, value, n_boot=0, model=em.ValueModel(**FAST))
     with pytest.raises(em.ValidationError, match="empty for every respondent"):
         em.value_drivers(X, np.full(40, np.nan), n_boot=0)
+
+
+def test_value_drivers_name_an_infinite_and_a_constant_value():
+    """An infinite value failed inside XGBoost ('Label contains NaN, infinity
+    or a value too large'); a value of 0 for everyone gave NaN changes."""
+    X = pd.DataFrame({"a": [1.0, 5.0, 9.0, 3.0] * 10})
+    value = np.linspace(1, 100, 40)
+    value[:2] = np.inf
+    with pytest.raises(em.ValidationError, match="infinite for 2 respondents"):
+        em.value_drivers(X, value, n_boot=0, model=em.ValueModel(**FAST))
+    with pytest.raises(em.ValidationError, match="value is 0 for every respondent"):
+        em.value_drivers(X, np.zeros(40), n_boot=0, model=em.ValueModel(**FAST))
