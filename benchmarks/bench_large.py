@@ -34,11 +34,12 @@ respondents  analyze   peak RSS     peak PSS
 1,000,000    375 s     3.22 GiB     3.18 GiB
 ===========  ========  ===========  ===========
 
-A later run of the same command (the how-to "Large surveys" gives it) took 27 s / 0.7 GiB, 101 s / 1.7 GiB and
-390 s / 3.3 GiB, and a run at 100,000 on a loaded machine peaked at
-1.52 GiB: the peak varies by about a fifth between runs (freed memory the
-allocator keeps; ``MALLOC_ARENA_MAX=2`` took that run to 1.32 GiB with
-identical outputs), the time by more.
+A later run of the same command (the how-to "Large surveys" gives it)
+took 27 s / 0.7 GiB, 101 s / 1.7 GiB and 390 s / 3.3 GiB, and a run at
+100,000 on a loaded machine peaked at 1.52 GiB: the peak varies by about
+a fifth between runs (freed memory the allocator keeps;
+``MALLOC_ARENA_MAX=2`` took that run to 1.32 GiB with identical outputs),
+the time by more.
 
 Both targets hold at 1,000,000 x 100: within 10 minutes and 4 GB (3.22 GiB
 is 3.46 GB). The stages took (from the progress bar): the fit with two folds
