@@ -1059,6 +1059,9 @@ _ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 LABEL_WIDTH = 40
 LINE_WIDTH = 400
+# the library's own errors, warnings and notices: sentences that name paths
+# and the way out, cut only where a line would flood the terminal
+MESSAGE_WIDTH = 4000
 
 
 def _safe(text: object, width: int = LINE_WIDTH) -> str:
@@ -1306,7 +1309,7 @@ def _validate(args: argparse.Namespace) -> int:
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
     for note in warned + label_order_warnings(survey):
-        print(f"warning: {_safe(note)}", file=sys.stderr)
+        print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     return 0
 
 
@@ -1351,7 +1354,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if data.get("unanswered"):
         print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
     for note in result.summary["warnings"]:
-        print(f"warning: {_safe(note)}", file=sys.stderr)
+        print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     _print_drivers(result.summary, result.drivers)
     top_k = result.summary["uncertainty"].get("top_k")
     stability = result.summary["uncertainty"].get("stability") or {}
@@ -1673,7 +1676,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (ValidationError, OSError, ValueError) as err:
             _print_notices(notices)
             print(
-                _safe(f"emomotiv {args.command}: error: {_message(err)}"),
+                _safe(
+                    f"emomotiv {args.command}: error: {_message(err)}", MESSAGE_WIDTH
+                ),
                 file=sys.stderr,
             )
             return 2
@@ -1776,7 +1781,7 @@ def _print_notices(notices) -> None:
     """What the run noticed on the way (a delimiter, files left alone)."""
     for notice in notices:
         if issubclass(notice.category, UserWarning):
-            print(_safe(f"notice: {notice.message}"), file=sys.stderr)
+            print(_safe(f"notice: {notice.message}", MESSAGE_WIDTH), file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1166,3 +1166,20 @@ def test_a_non_empty_output_folder_is_named_as_the_problem_not_the_input(
     assert "The analysis has 2 problems" in err, err
     assert "Did you mean 'connected'" in err and f"'{out}' is not empty" in err
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_an_error_naming_long_paths_is_printed_whole(tmp_path, capsys):
+    """Paths of 150 characters each: the error keeps what is wrong and the
+    way out (it was cut to 400 characters in its middle, which took out
+    'which does not exist')."""
+    folder = tmp_path / ("a_rather_long_folder_name_for_a_shared_drive_" * 3)
+    assert main(["sample", str(folder)]) == 0
+    study = folder / "study.toml"
+    assert main(["init", str(folder / "survey.csv"), "--out", str(study)]) == 0
+    (folder / "survey.csv").rename(folder / "moved.csv")
+    capsys.readouterr()
+    out = tmp_path / "r"
+    assert main(["analyze", "--study", str(study), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert len(err) > 400 and "…" not in err
+    assert str(folder / "survey.csv") in err and "which does not exist" in err
