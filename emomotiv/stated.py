@@ -12,7 +12,9 @@ ratings (any scale)
     importance): ``scale=(lo, hi)`` when given, else the lowest rating any
     respondent gave; for an aggregate in the catalog it is 0 unless
     ``scale`` is given. A facet's mean uses only the respondents who rated
-    it.
+    it. Values that are a ranking 1..k for every respondent (or in the
+    catalog) give a warning, since ranks read as ratings come out in
+    reverse order.
 ranks (1 = most important)
     Borda count. Each respondent's values are re-ranked among the facets
     they ranked (only the order matters; ranks may skip numbers); a facet at
@@ -235,7 +237,9 @@ def stated_importance(
     -----
     UserWarning
         When ``form="ranks"`` reads catalog values that do not look like
-        ranks 1..n (ratings read as ranks reverse the order).
+        ranks 1..n (ratings read as ranks reverse the order), or
+        ``form="ratings"`` reads values that are a ranking 1..k for every
+        respondent, or in the catalog (ranks read as ratings reverse it too).
 
     Examples
     --------
@@ -393,6 +397,46 @@ def _warn_unlike_ranks(values: np.ndarray) -> None:
         )
 
 
+def _are_rankings(rows: np.ndarray) -> bool:
+    """Whether the non-missing values of every row are ranks 1..k: each whole
+    number 1 to k used once, ties as mid-ranks or competition ranks."""
+    from scipy.stats import rankdata
+
+    seen = ~np.isnan(rows)
+    ok = np.zeros(len(rows), dtype=bool)
+    for method in ("average", "min"):
+        ranks = rankdata(rows, axis=1, method=method, nan_policy="omit")
+        ok |= ((ranks == rows) | ~seen).all(axis=1)
+    return bool(ok.all())
+
+
+def _warn_like_ranks(values: np.ndarray, what: str) -> None:
+    """Warn when values read as ratings look like ranks 1..k in every row.
+
+    Ranks (1 = most important) read as ratings (higher = more important) come
+    out in reverse order without any error. Rows with one value, or with all
+    values equal, say nothing; at least one row must rank three or more facets.
+    """
+    seen = ~np.isnan(values)
+    k = seen.sum(axis=1)
+    spread = np.where(seen, values, -np.inf).max(axis=1) > np.where(
+        seen, values, np.inf
+    ).min(axis=1)
+    rows = values[spread]
+    if not (spread & (k >= 3)).any() or not _are_rankings(rows):
+        return
+    whose = "every respondent's values are" if what == "the survey" else "they are"
+    warnings.warn(
+        f"The stated importance in {what} is read as ratings (form='ratings': "
+        f"higher = more important), but {whose} a ranking 1..k (each whole "
+        "number from 1 to the number of facets ranked used once). If 1 is the "
+        "most important, pass form='ranks' (--stated-form ranks), or the "
+        "ranking comes out reversed; if they are ratings, ignore this warning.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
 def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
     present = values.dropna()
     missing = [f for f in values.index if f not in present.index]
@@ -402,6 +446,8 @@ def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
         raise ValidationError(problems, subject="stated importance")
     if form == "ranks":
         _warn_unlike_ranks(v[0])
+    if form == "ratings":
+        _warn_like_ranks(v, "the catalog")
     if form == "ratings":
         floor = scale[0] if scale is not None else 0.0
         share = _normalise_rows(v - floor)[0]
@@ -425,6 +471,8 @@ def _from_respondents(
     problems += _check_values(r, names, form, scale, "the survey")
     if problems:
         raise ValidationError(problems, subject="stated importance")
+    if form == "ratings":
+        _warn_like_ranks(r, "the survey")
     w = check_weights(sample_weight, len(r))
     seen = ~np.isnan(r)
     n_answered = seen.sum(axis=0).astype(float)

@@ -88,6 +88,32 @@ def test_catalog_ratings_read_as_ranks_warn():
             em.stated_importance(catalog=_catalog(ranks), form="ranks")
 
 
+def test_ranks_read_as_ratings_warn():
+    # Ranks (1 = most important) read as ratings come out reversed: per
+    # respondent (full or top-3 rankings) and in the catalog, the reader is
+    # told, and how to fix it.
+    ranks = pd.DataFrame(
+        {"stated__fees": [1, 2, 1], "stated__app": [2, 1, 3], "stated__note": [3, 3, 2]}
+    )
+    top = ranks.assign(stated__news=[4, 3, 4]).where(lambda d: d <= 3)
+    for survey in (ranks, top):
+        with pytest.warns(UserWarning, match="ranking 1..k") as caught:
+            em.stated_importance(survey, n_boot=0)
+        assert "form='ranks'" in str(caught[0].message)
+        assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match="ranking 1..k"):
+        em.stated_importance(catalog=_catalog([2, 1, 4, 3]))
+    # Ratings, 0/1 selections and ratings that happen to be 1..k for some
+    # respondents only do not warn.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for values in ([[5, 4, 2], [1, 2, 3]], [[1, 0, 1], [0, 1, 1]], [[1, 1, 1]]):
+            survey = pd.DataFrame(values, columns=list(ranks.columns))
+            em.stated_importance(survey, n_boot=0)
+        em.stated_importance(catalog=_catalog([4.5, 1, 3, 2]))
+        em.stated_importance(ranks, form="ranks", n_boot=0)
+
+
 def test_analyze_records_catalog_ratings_read_as_ranks():
     """The warning reaches summary.json's warnings (and so the report and the
     console), not only Python's warnings."""
