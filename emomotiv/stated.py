@@ -365,7 +365,7 @@ def _finish(
         info["note"] = (
             "Every facet has the same stated importance: it says nothing about "
             "which facets matter, so the shares are all equal."
-        )
+        ) + (f" {info['hint']}" if info.get("hint") else "")
     return StatedImportance(table, source, form, reps, info)
 
 
@@ -529,6 +529,12 @@ def _from_respondents(
         "n_respondents": int(seen.any(axis=1).sum()),
         "n_boot": n_boot,
     }
+    if form == "ratings" and np.nanmin(r) == np.nanmax(r):
+        info["hint"] = (
+            f"Every stated rating is {np.nanmin(r):g}: if the columns mark the "
+            "facets chosen as most important, code the facets not chosen 0, "
+            "not empty."
+        )
     return _finish(
         share, names, raw, n_answered, replicates, level, "respondents", form, info
     )
@@ -718,7 +724,8 @@ def compare_importance(
     if not stated.informative:
         warnings.warn(
             "Stated importance is the same for every facet, so it cannot be "
-            "compared with derived importance: no quadrants are assigned.",
+            "compared with derived importance: no quadrants are assigned."
+            + (f" {stated.info['hint']}" if stated.info.get("hint") else ""),
             UserWarning,
             stacklevel=2,
         )

@@ -170,6 +170,19 @@ def test_all_equal_stated_importance_is_uninformative():
     # Ratings all at the scale floor say nothing either.
     floor = pd.DataFrame({"stated__fees": [1, 1], "stated__app": [1, 1]})
     assert not em.stated_importance(floor, scale=(1, 5), n_boot=0).informative
+    # "Select the most important" marked 1 and left empty otherwise: one value
+    # throughout, and the warning says how to code it.
+    chosen = pd.DataFrame(
+        {
+            "stated__fees": [1, 1, 1],
+            "stated__app": [1, None, None],
+            "stated__note": [None, 1, None],
+        }
+    )
+    s = em.stated_importance(chosen, n_boot=0)
+    assert not s.informative and "code the facets not chosen 0" in s.info["note"]
+    with pytest.warns(UserWarning, match="Every stated rating is 1: .* not chosen 0"):
+        em.compare_importance(_derived([0.1, 0.2, 0.7]), s)
 
 
 def test_inconsistent_input_lists_every_problem():
