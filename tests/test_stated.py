@@ -131,6 +131,31 @@ def test_analyze_records_catalog_ratings_read_as_ranks():
     assert any("do not look like ranks" in w for w in result.summary["warnings"])
 
 
+def test_analyze_gives_stated_intervals_at_the_study_level():
+    """stated_low/high and the rank correlation's interval have the coverage
+    of every other interval of the analysis (``level``), not a fixed 95%."""
+    s = em.make_survey(400, 8, random_state=0, stated_form="ratings")
+    result = em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        level=0.5,
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert result.stated.stated.info["level"] == 0.5
+    wide = em.compare_importance(
+        result.importance, result.stated.stated, level=0.95, random_state=0
+    ).info
+    narrow = result.summary["stated"]
+    assert (
+        narrow["rank_correlation_high"] - narrow["rank_correlation_low"]
+        < wide["rank_correlation_high"] - wide["rank_correlation_low"]
+    )
+
+
 def test_catalog_ranks_with_ties():
     s = em.stated_importance(catalog=_catalog([1, 2, 2, 4]), form="ranks")
     # mid-ranks 1, 2.5, 2.5, 4 -> points 4, 2.5, 2.5, 1 of 10
