@@ -549,9 +549,13 @@ def _threshold(value, name: str, m: int) -> float:
 def _quadrants(
     derived: np.ndarray, stated: np.ndarray, t_derived: float, t_stated: float
 ) -> np.ndarray:
-    """Quadrant index (position in QUADRANTS) per entry; arrays broadcast."""
-    d_high = derived > t_derived
-    s_high = stated > t_stated
+    """Quadrant index (position in QUADRANTS) per entry; arrays broadcast.
+
+    A share at the threshold is not high, rounding aside: shares within
+    EQUAL_TOL of it count as equal to it.
+    """
+    d_high = derived > t_derived + EQUAL_TOL
+    s_high = stated > t_stated + EQUAL_TOL
     return np.where(d_high, np.where(s_high, 0, 1), np.where(s_high, 2, 3)).astype(int)
 
 

@@ -254,6 +254,25 @@ def test_other_bad_input():
         em.compare_importance(_derived([0.5, 0.5]), s.table)
 
 
+def test_a_share_at_the_threshold_is_not_high_whatever_the_rounding():
+    # 3 of 1-5 is the mean of these seven ratings: stated share 1/7 exactly,
+    # though its computed value lands a rounding error above 1/7.
+    facets = [f"f{i}" for i in range(7)]
+    catalog = pd.DataFrame(
+        {"facet": facets, "stated_importance": [3, 4, 3, 2, 3, 3, 3]}
+    )
+    derived = ImportanceResult(
+        "shap",
+        pd.DataFrame(
+            {"importance": [0.1] + [0.15] * 6}, index=pd.Index(facets, name="facet")
+        ),
+    )
+    table = em.compare_importance(derived, em.stated_importance(catalog=catalog)).table
+    expected = ["low_priority"] * 7
+    expected[1] = "table_stakes"
+    assert table["quadrant"].tolist() == expected
+
+
 def test_stated_for_some_facets_only_compares_those():
     catalog = _catalog([5, 1, np.nan, np.nan])
     s = em.stated_importance(catalog=catalog)
