@@ -25,8 +25,9 @@ ranks (1 = most important)
     weighted mean of respondent shares. Ranks must be >= 1; leave unranked
     facets empty. Catalog values read as ranks that do not look like ranks
     1..n (not whole numbers or mid-ranks, no facet at 1, or above the number
-    of facets: 1-5 ratings, say) give a warning, since ratings read as ranks
-    come out in reverse order.
+    of facets: 1-5 ratings, say), and per-respondent values that are a
+    ranking 1..k for fewer than half the respondents, give a warning, since
+    ratings read as ranks come out in reverse order.
 maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
     Probability shares: ``exp(u_f) / sum_g exp(u_g)``, the logit probability
     that the facet is picked as most important from all of them, computed per
@@ -237,7 +238,9 @@ def stated_importance(
     -----
     UserWarning
         When ``form="ranks"`` reads catalog values that do not look like
-        ranks 1..n (ratings read as ranks reverse the order), or
+        ranks 1..n, or per-respondent values that are a ranking 1..k for
+        fewer than half the respondents (ratings read as ranks reverse the
+        order), or
         ``form="ratings"`` reads values that are a ranking 1..k for every
         respondent, or in the catalog (ranks read as ratings reverse it too).
 
@@ -397,8 +400,8 @@ def _warn_unlike_ranks(values: np.ndarray) -> None:
         )
 
 
-def _are_rankings(rows: np.ndarray) -> bool:
-    """Whether the non-missing values of every row are ranks 1..k: each whole
+def _rankings(rows: np.ndarray) -> np.ndarray:
+    """Per row, whether its non-missing values are ranks 1..k: each whole
     number 1 to k used once, ties as mid-ranks or competition ranks."""
     from scipy.stats import rankdata
 
@@ -407,7 +410,7 @@ def _are_rankings(rows: np.ndarray) -> bool:
     for method in ("average", "min"):
         ranks = rankdata(rows, axis=1, method=method, nan_policy="omit")
         ok |= ((ranks == rows) | ~seen).all(axis=1)
-    return bool(ok.all())
+    return ok
 
 
 def _warn_like_ranks(values: np.ndarray, what: str) -> None:
@@ -423,7 +426,7 @@ def _warn_like_ranks(values: np.ndarray, what: str) -> None:
         seen, values, np.inf
     ).min(axis=1)
     rows = values[spread]
-    if not (spread & (k >= 3)).any() or not _are_rankings(rows):
+    if not (spread & (k >= 3)).any() or not _rankings(rows).all():
         return
     whose = "every respondent's values are" if what == "the survey" else "they are"
     warnings.warn(
@@ -432,6 +435,25 @@ def _warn_like_ranks(values: np.ndarray, what: str) -> None:
         "number from 1 to the number of facets ranked used once). If 1 is the "
         "most important, pass form='ranks' (--stated-form ranks), or the "
         "ranking comes out reversed; if they are ratings, ignore this warning.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+def _warn_unlike_respondent_ranks(values: np.ndarray) -> None:
+    """Warn when per-respondent values read as ranks are a ranking 1..k for
+    fewer than half the respondents who ranked three or more facets: ratings
+    (higher = more important) read as ranks come out in reverse order."""
+    rows = values[(~np.isnan(values)).sum(axis=1) >= 3]
+    if not len(rows) or _rankings(rows).mean() >= 0.5:
+        return
+    warnings.warn(
+        "The stated importance in the survey is read as ranks (form='ranks': "
+        "1 = most important), but fewer than half the respondents' values are "
+        "a ranking 1..k (each whole number from 1 to the number of facets "
+        "ranked used once). If they are ratings (higher = more important), "
+        "pass form='ratings', or the ranking comes out reversed; if they are "
+        "ranks, ignore this warning.",
         UserWarning,
         stacklevel=4,
     )
@@ -473,6 +495,8 @@ def _from_respondents(
         raise ValidationError(problems, subject="stated importance")
     if form == "ratings":
         _warn_like_ranks(r, "the survey")
+    if form == "ranks":
+        _warn_unlike_respondent_ranks(r)
     w = check_weights(sample_weight, len(r))
     seen = ~np.isnan(r)
     n_answered = seen.sum(axis=0).astype(float)

@@ -114,6 +114,34 @@ def test_ranks_read_as_ratings_warn():
         em.stated_importance(ranks, form="ranks", n_boot=0)
 
 
+def test_respondent_ratings_read_as_ranks_warn():
+    ratings = pd.DataFrame(
+        {
+            "stated__fees": [5, 4, 5, 3],
+            "stated__app": [4, 4, 2, 3],
+            "stated__note": [1, 2, 1, 2],
+            "stated__news": [2, 1, 3, None],
+        }
+    )
+    with pytest.warns(UserWarning, match="fewer than half") as caught:
+        s = em.stated_importance(ratings, form="ranks", n_boot=0)
+    assert "form='ratings'" in str(caught[0].message)
+    assert caught[0].filename == __file__
+    assert s.table["stated_importance"].idxmin() == "fees"  # reversed, as warned
+    # Rankings, with ties, a top 3 or a facet left unranked, do not warn.
+    ranks = pd.DataFrame(
+        {
+            "stated__fees": [1, 2, 1, 1],
+            "stated__app": [2, 2, 3, 3],
+            "stated__note": [3, 1, 2, None],
+            "stated__news": [4, None, None, 2],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.stated_importance(ranks, form="ranks", n_boot=0)
+
+
 def test_analyze_records_catalog_ratings_read_as_ranks():
     """The warning reaches summary.json's warnings (and so the report and the
     console), not only Python's warnings."""
