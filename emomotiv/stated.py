@@ -328,8 +328,20 @@ def _check_values(values: np.ndarray, names, form, scale, what) -> list[str]:
             off = (v < lo) | (v > hi)
             if off.any():
                 bad = [names[j] for j in np.flatnonzero(off.any(axis=0))]
-                rule = f"off the {lo:g}-{hi:g} scale" if scale else "negative"
-                problems.append(f"Stated ratings {rule} in {what} for {preview(bad)}.")
+                given = f"{np.nanmin(values):g} to {np.nanmax(values):g}"
+                if scale:
+                    problems.append(
+                        f"Stated ratings off the {lo:g}-{hi:g} scale in {what} "
+                        f"for {preview(bad)} (they run from {given}): give the "
+                        "scale the question used (scale=(lowest, highest), "
+                        "--stated-scale LO HI)."
+                    )
+                else:
+                    problems.append(
+                        f"Stated ratings negative in {what} for {preview(bad)}: "
+                        "ratings count from 0 or above; MaxDiff utilities take "
+                        "form='maxdiff'."
+                    )
     return problems
 
 

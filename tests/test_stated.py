@@ -261,9 +261,12 @@ def test_other_bad_input():
     with pytest.raises(em.ValidationError, match="no 'stated__<facet>'"):
         em.stated_importance(pd.DataFrame({"x": [1]}), source="respondents")
     off = pd.DataFrame({"stated__fees": [6, 1], "stated__app": [2, 3]})
-    with pytest.raises(em.ValidationError, match="off the 1-5 scale"):
+    # Off the scale: what the ratings run over, and the way out.
+    with pytest.raises(em.ValidationError, match=r"off the 1-5 scale.*from 1 to 6"):
         em.stated_importance(off, scale=(1, 5))
-    with pytest.raises(em.ValidationError, match="negative"):
+    with pytest.raises(em.ValidationError, match="--stated-scale LO HI"):
+        em.stated_importance(off, scale=(1, 5))
+    with pytest.raises(em.ValidationError, match="negative.*form='maxdiff'"):
         em.stated_importance(catalog=_catalog([-1, 2]))
     with pytest.raises(ValueError, match="'form' parameter of stated_importance"):
         em.stated_importance(catalog=_catalog([1, 2]), form="likert")
