@@ -1370,7 +1370,7 @@ def _analyze(args: argparse.Namespace) -> int:
     _print_controls(result.tables.get("controls"))
     if result.tracking is not None:
         _print_tracking(result.summary["tracking"], result.tables["changes"])
-    _print_stated_value(result.summary)
+    _print_stated_value(result.summary, result.drivers)
     plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)
     _print_noise(plan, score)
     _print_plan(plan, score, priced=bool(len(result.tables.get("plan", ()))))
@@ -1407,19 +1407,47 @@ def _print_controls(controls) -> None:
         print(f"  {_label(row.label):<44} {row.importance:6.1%}")
 
 
-def _print_stated_value(summary: dict) -> None:
-    from .report import QUADRANTS, _money
+def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> None:
+    """The stated-vs-derived line (Spearman correlation with its interval,
+    the quadrant counts, the labels that hold in fewer resamples than the
+    level) and the value of connection."""
+    from .report import QUADRANTS, _money, _number
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
+    level = _number((summary.get("uncertainty") or {}).get("level"))
     if stated.get("rank_correlation") is not None:
         counts = ", ".join(
             f"{n} {_quadrant_name(QUADRANTS.get(q, q), n)}"
             for q, n in stated["counts"].items()
         )
-        print(
-            f"Stated vs derived: rank correlation {stated['rank_correlation']:.2f}; "
-            f"{counts}."
+        low = _number(stated.get("rank_correlation_low"))
+        high = _number(stated.get("rank_correlation_high"))
+        between = "" if low is None or high is None else f"{low:.2f} to {high:.2f}"
+        if between:
+            between = f" ({level:.0%} interval {between})" if level else f" ({between})"
+        over = (
+            f" over {stated['n_compared']} touchpoints"
+            if "n_compared" in stated
+            else ""
         )
+        print(
+            "Stated vs derived: Spearman rank correlation "
+            f"{stated['rank_correlation']:.2f}{between}{over}; {counts}."
+        )
+        if level and drivers is not None and "p_quadrant" in drivers:
+            unsure = drivers.loc[drivers["p_quadrant"] < level]
+            if len(unsure):
+                names = ", ".join(
+                    f"{_label(r.label)} "
+                    f"({_quadrant_name(QUADRANTS.get(r.quadrant, r.quadrant), 1)}, "
+                    f"{r.p_quadrant:.0%})"
+                    for r in unsure.head(3).itertuples()
+                )
+                more = f" and {len(unsure) - 3} more" if len(unsure) > 3 else ""
+                print(
+                    f"  In their quadrant in fewer than {level:.0%} of resamples: "
+                    f"{names}{more} (p_quadrant in drivers.csv)."
+                )
     if value.get("multiplier") is not None:
         print(
             f"Fully connected customers are worth {value['multiplier']:.2f}x the "

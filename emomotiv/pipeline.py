@@ -134,6 +134,7 @@ def _stated_step(
             scale=study.stated_scale,
             sample_weight=w,
             n_boot=STATED_N_BOOT,
+            level=study.level,
             random_state=study.random_state,
         )
         comparison = compare_importance(
@@ -143,6 +144,7 @@ def _stated_step(
             stated_threshold=study.stated_threshold,
             sample_weight=w,
             n_boot=STATED_N_BOOT,
+            level=study.level,
             random_state=study.random_state,
         )
     # emomotiv's own notes; numpy's and scipy's warnings on a ranking with no

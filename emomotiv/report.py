@@ -1206,7 +1206,14 @@ class Report:
             part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
             if "direction" in part:  # a touchpoint that lowers it is no win
                 part = part.loc[~(part["direction"] < 0)]
-            hidden = [_label(r) for r in _records(part.head(3))]
+            level = _number((summary.get("uncertainty") or {}).get("level"))
+            for r in _records(part.head(3)):
+                p = _number(r.get("p_quadrant"))
+                unsure = level is not None and p is not None and p < level
+                hidden.append(
+                    _label(r)
+                    + (f" (a hidden driver in {p:.0%} of resamples)" if unsure else "")
+                )
         plan = sections["roi"]["plan"]
         chosen: list[str] = []
         cheapest = None

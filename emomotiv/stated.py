@@ -12,7 +12,9 @@ ratings (any scale)
     importance): ``scale=(lo, hi)`` when given, else the lowest rating any
     respondent gave; for an aggregate in the catalog it is 0 unless
     ``scale`` is given. A facet's mean uses only the respondents who rated
-    it.
+    it. Values that are a ranking 1..k for every respondent (or in the
+    catalog) give a warning, since ranks read as ratings come out in
+    reverse order.
 ranks (1 = most important)
     Borda count. Each respondent's values are re-ranked among the facets
     they ranked (only the order matters; ranks may skip numbers); a facet at
@@ -23,8 +25,9 @@ ranks (1 = most important)
     weighted mean of respondent shares. Ranks must be >= 1; leave unranked
     facets empty. Catalog values read as ranks that do not look like ranks
     1..n (not whole numbers or mid-ranks, no facet at 1, or above the number
-    of facets: 1-5 ratings, say) give a warning, since ratings read as ranks
-    come out in reverse order.
+    of facets: 1-5 ratings, say), and per-respondent values that are a
+    ranking 1..k for fewer than half the respondents, give a warning, since
+    ratings read as ranks come out in reverse order.
 maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
     Probability shares: ``exp(u_f) / sum_g exp(u_g)``, the logit probability
     that the facet is picked as most important from all of them, computed per
@@ -235,7 +238,11 @@ def stated_importance(
     -----
     UserWarning
         When ``form="ranks"`` reads catalog values that do not look like
-        ranks 1..n (ratings read as ranks reverse the order).
+        ranks 1..n, or per-respondent values that are a ranking 1..k for
+        fewer than half the respondents (ratings read as ranks reverse the
+        order), or
+        ``form="ratings"`` reads values that are a ranking 1..k for every
+        respondent, or in the catalog (ranks read as ratings reverse it too).
 
     Examples
     --------
@@ -321,8 +328,20 @@ def _check_values(values: np.ndarray, names, form, scale, what) -> list[str]:
             off = (v < lo) | (v > hi)
             if off.any():
                 bad = [names[j] for j in np.flatnonzero(off.any(axis=0))]
-                rule = f"off the {lo:g}-{hi:g} scale" if scale else "negative"
-                problems.append(f"Stated ratings {rule} in {what} for {preview(bad)}.")
+                given = f"{np.nanmin(values):g} to {np.nanmax(values):g}"
+                if scale:
+                    problems.append(
+                        f"Stated ratings off the {lo:g}-{hi:g} scale in {what} "
+                        f"for {preview(bad)} (they run from {given}): give the "
+                        "scale the question used (scale=(lowest, highest), "
+                        "--stated-scale LO HI)."
+                    )
+                else:
+                    problems.append(
+                        f"Stated ratings negative in {what} for {preview(bad)}: "
+                        "ratings count from 0 or above; MaxDiff utilities take "
+                        "form='maxdiff'."
+                    )
     return problems
 
 
@@ -361,7 +380,7 @@ def _finish(
         info["note"] = (
             "Every facet has the same stated importance: it says nothing about "
             "which facets matter, so the shares are all equal."
-        )
+        ) + (f" {info['hint']}" if info.get("hint") else "")
     return StatedImportance(table, source, form, reps, info)
 
 
@@ -393,6 +412,65 @@ def _warn_unlike_ranks(values: np.ndarray) -> None:
         )
 
 
+def _rankings(rows: np.ndarray) -> np.ndarray:
+    """Per row, whether its non-missing values are ranks 1..k: each whole
+    number 1 to k used once, ties as mid-ranks or competition ranks."""
+    from scipy.stats import rankdata
+
+    seen = ~np.isnan(rows)
+    ok = np.zeros(len(rows), dtype=bool)
+    for method in ("average", "min"):
+        ranks = rankdata(rows, axis=1, method=method, nan_policy="omit")
+        ok |= ((ranks == rows) | ~seen).all(axis=1)
+    return ok
+
+
+def _warn_like_ranks(values: np.ndarray, what: str) -> None:
+    """Warn when values read as ratings look like ranks 1..k in every row.
+
+    Ranks (1 = most important) read as ratings (higher = more important) come
+    out in reverse order without any error. Rows with one value, or with all
+    values equal, say nothing; at least one row must rank three or more facets.
+    """
+    seen = ~np.isnan(values)
+    k = seen.sum(axis=1)
+    spread = np.where(seen, values, -np.inf).max(axis=1) > np.where(
+        seen, values, np.inf
+    ).min(axis=1)
+    rows = values[spread]
+    if not (spread & (k >= 3)).any() or not _rankings(rows).all():
+        return
+    whose = "every respondent's values are" if what == "the survey" else "they are"
+    warnings.warn(
+        f"The stated importance in {what} is read as ratings (form='ratings': "
+        f"higher = more important), but {whose} a ranking 1..k (each whole "
+        "number from 1 to the number of facets ranked used once). If 1 is the "
+        "most important, pass form='ranks' (--stated-form ranks), or the "
+        "ranking comes out reversed; if they are ratings, ignore this warning.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+def _warn_unlike_respondent_ranks(values: np.ndarray) -> None:
+    """Warn when per-respondent values read as ranks are a ranking 1..k for
+    fewer than half the respondents who ranked three or more facets: ratings
+    (higher = more important) read as ranks come out in reverse order."""
+    rows = values[(~np.isnan(values)).sum(axis=1) >= 3]
+    if not len(rows) or _rankings(rows).mean() >= 0.5:
+        return
+    warnings.warn(
+        "The stated importance in the survey is read as ranks (form='ranks': "
+        "1 = most important), but fewer than half the respondents' values are "
+        "a ranking 1..k (each whole number from 1 to the number of facets "
+        "ranked used once). If they are ratings (higher = more important), "
+        "pass form='ratings', or the ranking comes out reversed; if they are "
+        "ranks, ignore this warning.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
 def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
     present = values.dropna()
     missing = [f for f in values.index if f not in present.index]
@@ -402,6 +480,8 @@ def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
         raise ValidationError(problems, subject="stated importance")
     if form == "ranks":
         _warn_unlike_ranks(v[0])
+    if form == "ratings":
+        _warn_like_ranks(v, "the catalog")
     if form == "ratings":
         floor = scale[0] if scale is not None else 0.0
         share = _normalise_rows(v - floor)[0]
@@ -425,6 +505,10 @@ def _from_respondents(
     problems += _check_values(r, names, form, scale, "the survey")
     if problems:
         raise ValidationError(problems, subject="stated importance")
+    if form == "ratings":
+        _warn_like_ranks(r, "the survey")
+    if form == "ranks":
+        _warn_unlike_respondent_ranks(r)
     w = check_weights(sample_weight, len(r))
     seen = ~np.isnan(r)
     n_answered = seen.sum(axis=0).astype(float)
@@ -481,6 +565,12 @@ def _from_respondents(
         "n_respondents": int(seen.any(axis=1).sum()),
         "n_boot": n_boot,
     }
+    if form == "ratings" and np.nanmin(r) == np.nanmax(r):
+        info["hint"] = (
+            f"Every stated rating is {np.nanmin(r):g}: if the columns mark the "
+            "facets chosen as most important, code the facets not chosen 0, "
+            "not empty."
+        )
     return _finish(
         share, names, raw, n_answered, replicates, level, "respondents", form, info
     )
@@ -495,9 +585,13 @@ def _threshold(value, name: str, m: int) -> float:
 def _quadrants(
     derived: np.ndarray, stated: np.ndarray, t_derived: float, t_stated: float
 ) -> np.ndarray:
-    """Quadrant index (position in QUADRANTS) per entry; arrays broadcast."""
-    d_high = derived > t_derived
-    s_high = stated > t_stated
+    """Quadrant index (position in QUADRANTS) per entry; arrays broadcast.
+
+    A share at the threshold is not high, rounding aside: shares within
+    EQUAL_TOL of it count as equal to it.
+    """
+    d_high = derived > t_derived + EQUAL_TOL
+    s_high = stated > t_stated + EQUAL_TOL
     return np.where(d_high, np.where(s_high, 0, 1), np.where(s_high, 2, 3)).astype(int)
 
 
@@ -670,7 +764,8 @@ def compare_importance(
     if not stated.informative:
         warnings.warn(
             "Stated importance is the same for every facet, so it cannot be "
-            "compared with derived importance: no quadrants are assigned.",
+            "compared with derived importance: no quadrants are assigned."
+            + (f" {stated.info['hint']}" if stated.info.get("hint") else ""),
             UserWarning,
             stacklevel=2,
         )

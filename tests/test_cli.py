@@ -306,8 +306,37 @@ def test_console_names_the_quadrants_in_words(capsys):
     counts = {"core_driver": 2, "hidden_driver": 1, "table_stakes": 7}
     _print_stated_value({"stated": {"rank_correlation": -0.21, "counts": counts}})
     assert capsys.readouterr().out == (
-        "Stated vs derived: rank correlation -0.21; 2 core drivers, 1 hidden "
-        "driver, 7 table stakes.\n"
+        "Stated vs derived: Spearman rank correlation -0.21; 2 core drivers, 1 "
+        "hidden driver, 7 table stakes.\n"
+    )
+
+
+def test_console_gives_the_rank_correlation_its_interval_and_unsure_labels(capsys):
+    """Which correlation, over how many touchpoints, how certain; and the
+    labels that hold in fewer resamples than the level, by name."""
+    from emomotiv.cli import _print_stated_value
+
+    stated = {
+        "rank_correlation": -0.29,
+        "rank_correlation_low": -0.41,
+        "rank_correlation_high": -0.01,
+        "n_compared": 20,
+        "counts": {"hidden_driver": 2, "low_priority": 18},
+    }
+    drivers = pd.DataFrame(
+        {
+            "label": ["Investing videos", "Insights", "Fees"],
+            "quadrant": ["hidden_driver", "hidden_driver", "low_priority"],
+            "p_quadrant": [1.0, 0.6, np.nan],
+        }
+    )
+    summary = {"stated": stated, "uncertainty": {"level": 0.9}}
+    _print_stated_value(summary, drivers)
+    assert capsys.readouterr().out == (
+        "Stated vs derived: Spearman rank correlation -0.29 (90% interval -0.41 "
+        "to -0.01) over 20 touchpoints; 2 hidden drivers, 18 low priority.\n"
+        "  In their quadrant in fewer than 90% of resamples: Insights (hidden "
+        "driver, 60%) (p_quadrant in drivers.csv).\n"
     )
 
 

@@ -1047,6 +1047,19 @@ def test_a_hidden_driver_that_lowers_the_outcome_is_no_easy_win(contract):
     assert str(escape(first)) not in easy
 
 
+def test_a_hidden_driver_unsure_of_its_quadrant_says_so(contract):
+    drivers = contract.tables["drivers"].copy()
+    hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
+    drivers.loc[hidden[0], "p_quadrant"] = 0.6
+    drivers.loc[hidden[0], "direction"] = 1
+    uncertainty = dict(contract.summary.get("uncertainty") or {}, level=0.9)
+    summary = dict(contract.summary, uncertainty=uncertainty)
+    tables = dict(contract.tables, drivers=drivers)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    easy = sections(html)["summary"].split("Hidden drivers")[1].split("</li>")[0]
+    assert "(a hidden driver in 60% of resamples)" in easy
+
+
 def test_no_layout_warning_reaches_the_user(contract):
     import warnings
 

@@ -88,6 +88,60 @@ def test_catalog_ratings_read_as_ranks_warn():
             em.stated_importance(catalog=_catalog(ranks), form="ranks")
 
 
+def test_ranks_read_as_ratings_warn():
+    # Ranks (1 = most important) read as ratings come out reversed: per
+    # respondent (full or top-3 rankings) and in the catalog, the reader is
+    # told, and how to fix it.
+    ranks = pd.DataFrame(
+        {"stated__fees": [1, 2, 1], "stated__app": [2, 1, 3], "stated__note": [3, 3, 2]}
+    )
+    top = ranks.assign(stated__news=[4, 3, 4]).where(lambda d: d <= 3)
+    for survey in (ranks, top):
+        with pytest.warns(UserWarning, match="ranking 1..k") as caught:
+            em.stated_importance(survey, n_boot=0)
+        assert "form='ranks'" in str(caught[0].message)
+        assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match="ranking 1..k"):
+        em.stated_importance(catalog=_catalog([2, 1, 4, 3]))
+    # Ratings, 0/1 selections and ratings that happen to be 1..k for some
+    # respondents only do not warn.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for values in ([[5, 4, 2], [1, 2, 3]], [[1, 0, 1], [0, 1, 1]], [[1, 1, 1]]):
+            survey = pd.DataFrame(values, columns=list(ranks.columns))
+            em.stated_importance(survey, n_boot=0)
+        em.stated_importance(catalog=_catalog([4.5, 1, 3, 2]))
+        em.stated_importance(ranks, form="ranks", n_boot=0)
+
+
+def test_respondent_ratings_read_as_ranks_warn():
+    ratings = pd.DataFrame(
+        {
+            "stated__fees": [5, 4, 5, 3],
+            "stated__app": [4, 4, 2, 3],
+            "stated__note": [1, 2, 1, 2],
+            "stated__news": [2, 1, 3, None],
+        }
+    )
+    with pytest.warns(UserWarning, match="fewer than half") as caught:
+        s = em.stated_importance(ratings, form="ranks", n_boot=0)
+    assert "form='ratings'" in str(caught[0].message)
+    assert caught[0].filename == __file__
+    assert s.table["stated_importance"].idxmin() == "fees"  # reversed, as warned
+    # Rankings, with ties, a top 3 or a facet left unranked, do not warn.
+    ranks = pd.DataFrame(
+        {
+            "stated__fees": [1, 2, 1, 1],
+            "stated__app": [2, 2, 3, 3],
+            "stated__note": [3, 1, 2, None],
+            "stated__news": [4, None, None, 2],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.stated_importance(ranks, form="ranks", n_boot=0)
+
+
 def test_analyze_records_catalog_ratings_read_as_ranks():
     """The warning reaches summary.json's warnings (and so the report and the
     console), not only Python's warnings."""
@@ -103,6 +157,31 @@ def test_analyze_records_catalog_ratings_read_as_ranks():
         progress=False,
     )
     assert any("do not look like ranks" in w for w in result.summary["warnings"])
+
+
+def test_analyze_gives_stated_intervals_at_the_study_level():
+    """stated_low/high and the rank correlation's interval have the coverage
+    of every other interval of the analysis (``level``), not a fixed 95%."""
+    s = em.make_survey(400, 8, random_state=0, stated_form="ratings")
+    result = em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        level=0.5,
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert result.stated.stated.info["level"] == 0.5
+    wide = em.compare_importance(
+        result.importance, result.stated.stated, level=0.95, random_state=0
+    ).info
+    narrow = result.summary["stated"]
+    assert (
+        narrow["rank_correlation_high"] - narrow["rank_correlation_low"]
+        < wide["rank_correlation_high"] - wide["rank_correlation_low"]
+    )
 
 
 def test_catalog_ranks_with_ties():
@@ -144,6 +223,19 @@ def test_all_equal_stated_importance_is_uninformative():
     # Ratings all at the scale floor say nothing either.
     floor = pd.DataFrame({"stated__fees": [1, 1], "stated__app": [1, 1]})
     assert not em.stated_importance(floor, scale=(1, 5), n_boot=0).informative
+    # "Select the most important" marked 1 and left empty otherwise: one value
+    # throughout, and the warning says how to code it.
+    chosen = pd.DataFrame(
+        {
+            "stated__fees": [1, 1, 1],
+            "stated__app": [1, None, None],
+            "stated__note": [None, 1, None],
+        }
+    )
+    s = em.stated_importance(chosen, n_boot=0)
+    assert not s.informative and "code the facets not chosen 0" in s.info["note"]
+    with pytest.warns(UserWarning, match="Every stated rating is 1: .* not chosen 0"):
+        em.compare_importance(_derived([0.1, 0.2, 0.7]), s)
 
 
 def test_inconsistent_input_lists_every_problem():
@@ -169,9 +261,12 @@ def test_other_bad_input():
     with pytest.raises(em.ValidationError, match="no 'stated__<facet>'"):
         em.stated_importance(pd.DataFrame({"x": [1]}), source="respondents")
     off = pd.DataFrame({"stated__fees": [6, 1], "stated__app": [2, 3]})
-    with pytest.raises(em.ValidationError, match="off the 1-5 scale"):
+    # Off the scale: what the ratings run over, and the way out.
+    with pytest.raises(em.ValidationError, match=r"off the 1-5 scale.*from 1 to 6"):
         em.stated_importance(off, scale=(1, 5))
-    with pytest.raises(em.ValidationError, match="negative"):
+    with pytest.raises(em.ValidationError, match="--stated-scale LO HI"):
+        em.stated_importance(off, scale=(1, 5))
+    with pytest.raises(em.ValidationError, match="negative.*form='maxdiff'"):
         em.stated_importance(catalog=_catalog([-1, 2]))
     with pytest.raises(ValueError, match="'form' parameter of stated_importance"):
         em.stated_importance(catalog=_catalog([1, 2]), form="likert")
@@ -188,6 +283,25 @@ def test_other_bad_input():
         em.compare_importance(table, s)
     with pytest.raises(TypeError, match="'stated' must be a StatedImportance"):
         em.compare_importance(_derived([0.5, 0.5]), s.table)
+
+
+def test_a_share_at_the_threshold_is_not_high_whatever_the_rounding():
+    # 3 of 1-5 is the mean of these seven ratings: stated share 1/7 exactly,
+    # though its computed value lands a rounding error above 1/7.
+    facets = [f"f{i}" for i in range(7)]
+    catalog = pd.DataFrame(
+        {"facet": facets, "stated_importance": [3, 4, 3, 2, 3, 3, 3]}
+    )
+    derived = ImportanceResult(
+        "shap",
+        pd.DataFrame(
+            {"importance": [0.1] + [0.15] * 6}, index=pd.Index(facets, name="facet")
+        ),
+    )
+    table = em.compare_importance(derived, em.stated_importance(catalog=catalog)).table
+    expected = ["low_priority"] * 7
+    expected[1] = "table_stakes"
+    assert table["quadrant"].tolist() == expected
 
 
 def test_stated_for_some_facets_only_compares_those():
@@ -239,6 +353,8 @@ matrices = st.integers(2, 6).flatmap(
 )
 
 
+# random values may look like the other form (ranks as ratings, or the reverse)
+@pytest.mark.filterwarnings("ignore:The stated importance in the survey is read")
 @settings(max_examples=40, deadline=None)
 @given(rows=matrices, form=st.sampled_from(["ratings", "ranks", "maxdiff"]))
 def test_shares_sum_to_one_and_follow_the_facets(rows, form):
