@@ -1,5 +1,13 @@
 """Shared fixtures: small surveys for speed, the 5,000 x 100 truth for recovery."""
 
+import os
+
+# Under pytest-xdist every worker is a process of its own: one OpenMP thread
+# each (XGBoost's default is every core), so that two workers on two cores do
+# not run four threads. Set before XGBoost is first imported.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import matplotlib
 import pytest
 from hypothesis import settings
