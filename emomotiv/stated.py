@@ -482,7 +482,6 @@ def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
         _warn_unlike_ranks(v[0])
     if form == "ratings":
         _warn_like_ranks(v, "the catalog")
-    if form == "ratings":
         floor = scale[0] if scale is not None else 0.0
         share = _normalise_rows(v - floor)[0]
         how = f"catalog value minus the scale floor ({floor:g}), as a share"
