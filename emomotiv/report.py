@@ -593,6 +593,12 @@ SETTING_MEANING = {
     "controls": "the shares are net of different controls",
     "weighted": "one wave's shares are weighted to the population, the other's not",
 }
+# where one wave has no bootstrap: its shares are another estimate
+ONE_FIT = (
+    "a wave without replicates reports one fit's shares, the other the mean "
+    "over its refits: the two differ even on the same survey, and the other "
+    "wave's errors stand for both"
+)
 
 
 def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
@@ -611,6 +617,11 @@ def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
     Q2): their shares and changes compare different questions, not one question
     over time.
     Bootstrap replicates: 15 in Q1, 10 in Q2.
+    >>> tracking["differences"][1]["after"] = 0
+    >>> print(setting_notes(tracking)[1])  # doctest: +NORMALIZE_WHITESPACE
+    Bootstrap replicates: 15 in Q1, 0 in Q2 (a wave without replicates reports
+    one fit's shares, the other the mean over its refits: the two differ even
+    on the same survey, and the other wave's errors stand for both).
     """
     before, after = _wave_names(tracking)
     differences = tracking.get("differences") or []
@@ -629,6 +640,8 @@ def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
             )
             continue
         why = SETTING_MEANING.get(name)
+        if name == "bootstrap replicates" and 0 in (d.get("before"), d.get("after")):
+            why = ONE_FIT
         lines.append(
             f"{name.capitalize()}: {b} in {before}, {a} in {after}"
             + (f" ({why})." if why else ".")
