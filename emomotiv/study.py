@@ -244,6 +244,27 @@ class Study:
         ]
         return f"Study({', '.join(changed)})"
 
+    def __new__(cls, *args: Any, **fields: Any) -> Study:
+        """Refuse an unknown field by name, with the near match (the
+        generated ``__init__`` names the word only).
+
+        Examples
+        --------
+        >>> Study(conection="connected")
+        Traceback (most recent call last):
+        ...
+        TypeError: Study() got unexpected keyword argument(s) 'conection'. Did you mean 'connection'?
+        """  # noqa: E501
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = [name for name in fields if name not in known]
+        if unknown:
+            hints = "".join(did_you_mean(name, known) for name in unknown)
+            raise TypeError(
+                "Study() got unexpected keyword argument(s) "
+                f"{', '.join(repr(n) for n in unknown)}.{hints}"
+            )
+        return super().__new__(cls)
+
     @classmethod
     def from_options(
         cls, study: Study | None = None, options: Mapping[str, Any] | None = None
