@@ -257,20 +257,6 @@ class Study:
         ]
         return f"Study({', '.join(changed)})"
 
-    def __new__(cls, *args: Any, **fields: Any) -> Study:
-        """Refuse an unknown field by name, with the near match (the
-        generated ``__init__`` names the word only).
-
-        Examples
-        --------
-        >>> Study(conection="connected")
-        Traceback (most recent call last):
-        ...
-        TypeError: Study() got unexpected keyword argument(s) 'conection'. Did you mean 'connection'?
-        """  # noqa: E501
-        _check_fields(fields, "Study()")
-        return super().__new__(cls)
-
     @classmethod
     def from_options(
         cls, study: Study | None = None, options: Mapping[str, Any] | None = None

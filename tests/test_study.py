@@ -323,11 +323,7 @@ def test_init_reads_ages_amounts_and_dates_in_a_survey_export(tmp_path):
     assert "Age" in unassigned and "Tenure_years" in unassigned
 
 
-def test_an_unknown_field_names_the_near_one_in_study_and_analyze():
-    with pytest.raises(
-        TypeError, match=r"Study\(\) .*'conection'\. Did you mean 'connection'\?"
-    ):
-        em.Study(conection="connected")
+def test_an_unknown_option_of_analyze_names_the_near_one():
     s = em.make_survey(n_respondents=200, n_facets=8, random_state=0)
     with pytest.raises(
         TypeError, match=r"analyze\(\) .*'n_bot'\. Did you mean 'n_boot'\?"
