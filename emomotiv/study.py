@@ -22,7 +22,7 @@ import math
 import numbers
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -44,19 +44,6 @@ from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
 
 __all__ = ["Study", "draft_study"]
-
-
-def _check_fields(names: Iterable[str], owner: str) -> None:
-    """Refuse names that are not fields of :class:`Study`, as Python refuses
-    an unknown keyword argument, with the near match of each."""
-    known = {f.name for f in dataclasses.fields(Study)}
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        hints = "".join(did_you_mean(name, known) for name in unknown)
-        raise TypeError(
-            f"{owner} got unexpected keyword argument(s) "
-            f"{', '.join(repr(n) for n in unknown)}.{hints}"
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,7 +260,14 @@ class Study:
         """
         base = cls() if study is None else study
         options = dict(options or {})
-        _check_fields(options, "analyze()")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = [name for name in options if name not in known]
+        if unknown:
+            hints = "".join(did_you_mean(name, known) for name in unknown)
+            raise TypeError(
+                "analyze() got unexpected keyword argument(s) "
+                f"{', '.join(repr(n) for n in unknown)}.{hints}"
+            )
         return dataclasses.replace(base, **options) if options else base
 
     def replace(self, **changes: Any) -> Study:
