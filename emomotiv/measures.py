@@ -320,8 +320,12 @@ def motivator_drivers(
         xs = standardise(row_chunk(X, rows), *x_moments)
         wx = xs * w[rows, None]
         xtx += wx.T @ xs
-        xtm += wx.T @ standardise(row_chunk(motivators, rows), *m_moments)
-    beta = np.linalg.lstsq(xtx, xtm, rcond=None)[0]
+        ms = standardise(row_chunk(motivators, rows), *m_moments)
+        for j in range(ms.shape[1]):  # one at a time: the motivators' order
+            xtm[:, j] += wx.T @ ms[:, j]  # then changes no bit of the result
+    beta = np.zeros_like(xtm)
+    for j in range(xtm.shape[1]):
+        beta[:, j] = np.linalg.lstsq(xtx, xtm[:, j], rcond=None)[0]
     names = [str(c).removeprefix(MOTIVATOR_PREFIX) for c in motivators.columns]
     return pd.DataFrame(beta, index=pd.Index(X.columns, name="facet"), columns=names)
 
