@@ -7,6 +7,11 @@ kernel (``ipykernel``), in a temporary working folder, with
 data. A cell that raises fails the test, naming the cell. Skipped, with the
 reason, when jupytext, nbclient or ipykernel is not installed (the ``dev``
 extra has them).
+
+What a notebook's text says of its outputs is checked too: ``CLAIMS`` holds,
+per notebook, code run in the same kernel after the last cell, each
+assertion a sentence of the notebook's prose, so a change of the library
+that makes the prose false fails here rather than on the documentation site.
 """
 
 from __future__ import annotations
@@ -50,8 +55,62 @@ def test_notebook_text_speaks_of_the_library(path):
     assert not found, f"{path.name}: {found}"
 
 
-def _execute(path: Path, folder: Path, monkeypatch):
+# Per notebook: code run after its last cell, in its kernel; each assertion
+# is a claim of the notebook's text (quoted in the message).
+CLAIMS = {
+    "quickstart": """
+controls = result.tables["controls"]
+assert controls["control"].tolist()[:1] == ["__halo__"], "halo on by default"
+assert result.importance.explanation.feature_names[-1] == "__halo__", (
+    "the explanation holds the touchpoints, then __halo__"
+)
+facts = result.summary["plan"]
+assert facts["spent"] <= facts["budget"], "the plan spends within the budget"
+within = set(funded.loc[~funded["beyond_noise"].astype(bool), "facet"])
+assert set(facts["selected_within_noise"]) == within, "selected_within_noise"
+gain = [facts[f"combined_delta_connected{e}"] for e in ("_low", "", "_high")]
+assert gain == sorted(gain), "the combined gain lies in its interval"
+assert set(result.tables["tiers"]["tier"]) == {
+    "unconnected", "highly_satisfied", "fully_connected"}, "tiers"
+assert value["multiplier_low"] <= value["multiplier"] <= value["multiplier_high"]
+assert seg.loc[~seg["ranked"], "note"].str.startswith("not ranked").all(), "note"
+""",
+    "method": """
+assert design.kinds == {"__halo__": "halo", "purpose": "context"}, "the design"
+assert set(importance.controls.index) == {"__halo__", "purpose"}, "controls scored"
+assert halo_share > 3 / N_FACETS, "ratings move together: halo"
+rank_only = plain_ranking.loc[shifted, "rank"]
+rank_with = ranking.loc[shifted, "rank"]
+driver = s.truth.loc[shifted, "effect"] > 0
+assert driver.any() and (~driver).any()
+assert (rank_with[driver] < rank_only[driver]).all(), (
+    "the driver among the shifted facets climbs with the controls")
+idle = ~driver
+bottom = rank_with[idle] > 2 * len(facets) / 3
+assert ((rank_with[idle] >= rank_only[idle]) | bottom).all(), (
+    "the shifted facets that do nothing fall or stay near the bottom")
+sizes = pd.DataFrame(rows)
+assert sizes["recall@k"].iloc[-1] >= sizes["recall@k"].iloc[0], "recovery grows"
+assert sizes["precision@10"].iloc[-1] >= sizes["precision@10"].iloc[0], "recovery grows"
+""",
+    "tracking": """
+effects = [study.truth_by_wave[w]["effect"] for w in WAVES]
+assert all(e.equals(effects[0]) for e in effects), "same true effects in both waves"
+assert {w: len(p) for w, p in surveys.items()} == {w: N_RESPONDENTS for w in WAVES}
+few = max(1, comparison.summary["n_facets"] // 10)
+assert comparison.summary["n_flagged"] <= few, (
+    "same study in both waves: few or no flags")
+""",
+}
+
+
+def test_every_notebook_has_claims_checked():
+    assert {p.stem for p in NOTEBOOKS} == set(CLAIMS)
+
+
+def _execute(path: Path, folder: Path, monkeypatch, claims: str | None = None):
     import jupytext
+    import nbformat
     from nbclient import NotebookClient
 
     # The kernel inherits this environment: small data, one XGBoost thread
@@ -62,6 +121,8 @@ def _execute(path: Path, folder: Path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.delenv("MPLBACKEND", raising=False)
     notebook = jupytext.read(path)
+    if claims:
+        notebook.cells.append(nbformat.v4.new_code_cell(claims))
     client = NotebookClient(
         notebook,
         timeout=600,
@@ -74,8 +135,8 @@ def _execute(path: Path, folder: Path, monkeypatch):
 
 @needs_kernel
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes_without_a_cell_error(path, tmp_path, monkeypatch):
-    notebook = _execute(path, tmp_path, monkeypatch)
+def test_notebook_executes_and_its_claims_hold(path, tmp_path, monkeypatch):
+    notebook = _execute(path, tmp_path, monkeypatch, CLAIMS[path.stem])
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code), "a cell did not run"
     errors = [o for c in code for o in c.get("outputs", []) if o.output_type == "error"]
