@@ -159,3 +159,46 @@ def test_a_cell_error_fails_the_execution(tmp_path, monkeypatch):
     broken.write_text("# %%\nx = 1\n\n# %%\nraise ValueError('cell two')\n")
     with pytest.raises(CellExecutionError, match="cell two"):
         _execute(broken, tmp_path, monkeypatch)
+
+
+PAGES = [ROOT / "docs" / "getting-started.md", ROOT / "docs" / "index.md"]
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, *PAGES], ids=lambda p: p.name)
+def test_every_em_name_the_examples_use_exists(path):
+    import emomotiv as em
+
+    names = set(re.findall(r"\bem\.([A-Za-z_]\w*)", path.read_text(encoding="utf-8")))
+    missing = sorted(n for n in names if not hasattr(em, n))
+    assert not missing, f"{path.name} uses em.{missing}, which emomotiv lacks"
+
+
+def test_getting_started_describes_the_sample_as_it_is():
+    import emomotiv as em
+
+    text = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    sample = em.load_sample()
+    shape = re.search(r"sample\.survey\.shape  # \((\d+), (\d+)\)", text)
+    assert shape and tuple(map(int, shape.groups())) == sample.survey.shape
+    # The column names listed in the comments, up to the "...".
+    catalog = re.search(r"sample\.catalog\.head\(\)  # ([\w, ]+)", text).group(1)
+    truth = re.search(r"sample\.truth\.head\(\)  # ([\w, ]+)\n# ([\w, ]+)", text)
+    said_catalog = [c.strip() for c in catalog.split(",") if c.strip()]
+    said_truth = [c.strip() for c in ", ".join(truth.groups()).split(",") if c.strip()]
+    assert said_catalog == list(sample.catalog.columns)[: len(said_catalog)]
+    assert said_truth == list(sample.truth.columns)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_the_shell_examples_use_options_analyze_has(path):
+    import argparse
+
+    from emomotiv.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    options = {o for a in sub.choices["analyze"]._actions for o in a.option_strings}
+    text = path.read_text(encoding="utf-8")
+    used = set(re.findall(r"(--[a-z][\w-]*)", text))
+    assert used, f"{path.name} shows no option"
+    assert used <= options, f"{path.name}: {sorted(used - options)} not options"
