@@ -130,8 +130,11 @@ ax = plot_quadrant(result)
 # Benjamini-Hochberg correction, 10% false discoveries), so a 90% interval
 # that excludes zero is not yet beyond noise: with a hundred touchpoints,
 # about five that move nothing would show one. The synthetic truth records
-# the exact uplift of the same scenario, to check the simulation against; the
-# model's gains are estimates, and may sit above or below it.
+# the exact uplift of the same scenario, to check the simulation against. On
+# this sample every true driver's simulated gain runs below its true uplift
+# (about half of it on 1,000 respondents, two thirds on the 5,000): the model
+# shrinks effects towards zero, and the intervals cover sampling noise, not
+# that bias. Read the gains as conservative; their order is the firmer part.
 
 # %%
 roi = result.tables["roi"].set_index("facet")

@@ -74,6 +74,12 @@ assert set(result.tables["tiers"]["tier"]) == {
     "unconnected", "highly_satisfied", "fully_connected"}, "tiers"
 assert value["multiplier_low"] <= value["multiplier"] <= value["multiplier_high"]
 assert seg.loc[~seg["ranked"], "note"].str.startswith("not ranked").all(), "note"
+gains = result.tables["roi"].set_index("facet").join(sample.truth)
+drivers = gains[gains["is_driver"]]
+assert (drivers["delta_connected"] < drivers["true_uplift"]).all(), (
+    "every true driver's simulated gain runs below its true uplift")
+ratio = drivers["delta_connected"].sum() / drivers["true_uplift"].sum()
+assert 0.35 < ratio < 0.85, f"about half to two thirds of it: {ratio:.2f}"
 """,
     "method": """
 assert design.kinds == {"__halo__": "halo", "purpose": "context"}, "the design"
