@@ -208,3 +208,15 @@ def test_the_shell_examples_use_options_analyze_has(path):
     used = set(re.findall(r"(--[a-z][\w-]*)", text))
     assert used, f"{path.name} shows no option"
     assert used <= options, f"{path.name}: {sorted(used - options)} not options"
+
+
+def test_python_examples_in_getting_started_run(tmp_path):
+    """Getting started's Python blocks run in order, as a reader pastes them,
+    on the sample cut to 1,000 respondents with a handful of replicates (the
+    README's prelude in ``test_docs``)."""
+    from test_docs import README_PRELUDE, _python_blocks, _runs
+
+    page = ROOT / "docs" / "getting-started.md"
+    blocks = _python_blocks(page)
+    assert len(blocks) >= 4
+    _runs(page, README_PRELUDE + "\n".join(blocks), tmp_path)
