@@ -41,12 +41,15 @@ sample.catalog.head()
 # ## Drivers
 #
 # `analyze` validates the survey, fits a gradient-boosted model from the 100
-# facet ratings to the 0/1 "emotionally connected" outcome (survey weights
-# included), cross-validates it, and ranks the facets by their share of mean
-# |SHAP|, with bootstrap intervals. `sample.roles` names the role columns:
-# connection, value, weight, ... With the number of customers the survey
-# stands for and a budget, it also values each improvement and plans the
-# spending.
+# facet ratings (and each respondent's halo score, see below) to the 0/1
+# "emotionally connected" outcome (survey weights included), cross-validates
+# it, and ranks the facets by their share of mean |SHAP|, with bootstrap
+# intervals (`importance_low`, `importance_high`) and `p_top`, the share of
+# resamples in which the facet is in the top *k* (a fifth of the facets, at
+# most ten: `result.summary["uncertainty"]["top_k"]`). `sample.roles` names
+# the role columns: connection, value, weight, ... With the number of
+# customers the survey stands for and a budget, it also values each
+# improvement and plans the spending.
 
 # %%
 result = em.analyze(
