@@ -14,9 +14,13 @@
 # # Quarterly tracking
 #
 # Each quarter a new wave of the survey comes in, and the question is "what
-# moved, and is it real?". Here two waves are drawn by `make_survey` with
-# different seeds -- two samples of customers of the same brand -- analysed
-# with the same settings and set side by side.
+# moved, and is it real?". Here two waves of one study are drawn by
+# `make_waves`: the same touchpoints with the same true effects, new
+# respondents in each wave (with the halo, scale use and context of real
+# data), analysed with the same settings and set side by side. Nothing
+# changed between them but the sample, so every movement below is noise;
+# `make_waves(effects={"2026Q3": {"mobile_app": 0.0}})` would switch a driver
+# off in the second wave, to see what a real change looks like.
 
 # %% tags=["parameters"]
 import os
@@ -26,32 +30,45 @@ SMALL = os.environ.get("EMOMOTIV_NOTEBOOK_SMALL") == "1"
 N_RESPONDENTS = 1200 if SMALL else 5000
 N_FACETS = 30 if SMALL else 100
 N_BOOT = 10 if SMALL else 100  # bootstrap resamples behind every interval
-WAVES = {"2026Q2": 11, "2026Q3": 12}  # wave label -> seed
+WAVES = ["2026Q2", "2026Q3"]
+SEED = 11  # the study's seed: its touchpoints, effects and catalog
 
 # %%
 import pandas as pd
 
 import emomotiv as em
 
-surveys = {
-    wave: em.make_survey(
-        n_respondents=N_RESPONDENTS, n_facets=N_FACETS, wave=wave, random_state=seed
-    )
-    for wave, seed in WAVES.items()
-}
-surveys
+study = em.make_waves(
+    N_RESPONDENTS,
+    N_FACETS,
+    waves=WAVES,
+    halo_effect="moderate",
+    scale_usage=True,
+    context_effect=1.0,
+    random_state=SEED,
+)
+surveys = {wave: part for wave, part in study.survey.groupby("wave")}
+{wave: part.shape for wave, part in surveys.items()}
 
 # %% [markdown]
 # ## Analyse each wave the same way
 #
-# Same catalog columns, same roles, same seed: only the respondents differ.
+# Same catalog, same roles (the `purpose` context among the controls), same
+# seed: only the respondents differ. Given the stacked survey with
+# `wave="wave"`, `analyze` does this in one call: it analyses the latest wave
+# and compares it with the one before (`tables["changes"]`).
 
 # %%
 results = {
     wave: em.analyze(
-        s.survey, s.catalog, random_state=0, n_boot=N_BOOT, progress=False, **s.roles
+        survey,
+        study.catalog,
+        random_state=0,
+        n_boot=N_BOOT,
+        progress=False,
+        **study.roles,
     )
-    for wave, s in surveys.items()
+    for wave, survey in surveys.items()
 }
 pd.DataFrame(
     {
@@ -82,9 +99,7 @@ side[("change", "importance")] = (
 side[("change", "rank")] = (
     side[(before, "rank")] - side[(after, "rank")]
 )  # + = moved up
-side = side.join(
-    surveys[after].catalog.set_index("facet")["label"].rename(("", "label"))
-)
+side = side.join(study.catalog.set_index("facet")["label"].rename(("", "label")))
 side.sort_values((after, "rank")).head(15)
 
 # %%
@@ -112,8 +127,8 @@ print("left the top ten:", sorted(top_before - top_after))
 # fall of a driver that stops mattering reads about a quarter smaller than
 # its full-data share (`full_data_importance`) would show; the full-data
 # share, though, flags facets that did not move far more often. Both waves
-# here come from the same generator, so few or no flags are the right
-# answer.
+# here come from the same study, with the same true effects, so few or no
+# flags are the right answer.
 
 # %%
 comparison = em.compare(results[before], results[after])
