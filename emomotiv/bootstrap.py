@@ -54,6 +54,7 @@ How it works (:func:`bootstrap_importance`):
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,6 +114,27 @@ def _check_bool(value: object, name: str, owner: str) -> bool:
     raise ValueError(
         f"The '{name}' parameter of {owner} must be an instance of 'bool'. "
         f"Got {value!r} instead."
+    )
+
+
+DASK_METHODS = ("scatter", "submit", "scheduler_info")
+
+
+def _check_client(client: object, owner: str) -> None:
+    """A Dask client, or None: anything else fails here, with the way out,
+    rather than deep inside the run."""
+    if client is None or all(callable(getattr(client, m, None)) for m in DASK_METHODS):
+        return
+    how = (
+        f"connect first, client = dask.distributed.Client({client!r}), and "
+        "pass the client"
+        if isinstance(client, str)
+        else "pass dask.distributed.Client(...) connected to the cluster"
+    )
+    raise TypeError(
+        f"The 'client' parameter of {owner} must be a dask.distributed.Client "
+        f"or None. Got {client!r} instead: {how}, or None to run on local "
+        "threads (Dask comes with pip install 'emomotiv[dask]')."
     )
 
 
@@ -477,6 +499,12 @@ def percentile_interval(
     return low, high, int(outside.sum())
 
 
+ONE_REPLICATE = (
+    "One bootstrap replicate (n_boot=1) has no spread: every importance "
+    "interval has width 0, every rank interval is one rank and p_top is 0 or "
+    "1, which reads as certainty. Use n_boot >= 2 for intervals (the default "
+    "100 for a report), or n_boot=0 for the full-data fit without intervals."
+)
 STABILITY_THRESHOLD = 0.6
 # a facet in the top k of this share of the replicates stands out even in an
 # unstable ranking (on the generator, 0.975-0.995 of such facets are truly top k)
@@ -535,7 +563,8 @@ def _stability(
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
     p_top = top.mean(axis=0) if len(top) else np.zeros(len(facets))
     order = np.argsort(-p_top, kind="stable")
-    settled = [str(facets[j]) for j in order if p_top[j] >= SETTLED]
+    # one replicate is in its own top k every time: that settles nothing
+    settled = [str(facets[j]) for j in order if p_top[j] >= SETTLED and len(top) > 1]
     return {
         "top_k_overlap": None if not np.isfinite(overlap) else overlap,
         "threshold": STABILITY_THRESHOLD,
@@ -615,7 +644,8 @@ def bootstrap_importance(
         |SHAP|.
     n_boot : int, default=100
         Bootstrap replicates; 0 turns the bootstrap off (no intervals: the
-        interval columns are NaN and ``replicates`` is None).
+        interval columns are NaN and ``replicates`` is None); 1 has no spread
+        (intervals of width 0, with a warning).
     level : float, default=0.9
         Coverage of the percentile intervals, in (0, 1).
     max_samples : int or None, default=2000
@@ -632,7 +662,9 @@ def bootstrap_importance(
         identical output.
     client : dask.distributed.Client or None, default=None
         Run the replicates on this Dask cluster instead of local threads;
-        the result is identical to the local run with the same seed.
+        the result is identical to the local run with the same seed. An
+        address is not a client: connect one first
+        (``dask.distributed.Client("tcp://scheduler:8786")``).
     controls : sequence of str, mapping of str -> str, or None
         Model columns that are controls (see :func:`emomotiv.shap_importance`):
         refitted and scored in every replicate, never ranked; their bagged
@@ -686,6 +718,7 @@ def bootstrap_importance(
     check_n_jobs(n_jobs, owner)
     _check_bool(progress, "progress", owner)
     check_int(random_state, "random_state", owner, min_value=0, allow_none=True)
+    _check_client(client, owner)
 
     if _is_fitted(model):
         fitted = model
@@ -736,6 +769,8 @@ def bootstrap_importance(
             "shap", table, point.total, point.explanation, info, controls=control_table
         )
 
+    if n_boot == 1:
+        warnings.warn(ONE_REPLICATE, UserWarning, stacklevel=2)
     raw, refits = _fit_refits(
         fitted,
         # XGBoost reads float32: the same models at half the memory

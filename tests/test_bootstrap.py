@@ -602,3 +602,66 @@ def test_the_warning_of_a_score_outcome_does_not_advise_a_score():
     assert cut["low"] and score["low"]
     assert "score" in cut["warning"]
     assert "score" not in score["warning"] and "more respondents" in score["warning"]
+
+
+class _Done:
+    """A finished Dask future."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class _InlineClient:
+    """The part of dask.distributed.Client the bootstrap uses, run in place:
+    three workers, so the replicates are chunked unlike a one-thread run."""
+
+    def __init__(self):
+        self.submitted = 0
+
+    def scheduler_info(self):
+        return {"workers": {"a": {}, "b": {}, "c": {}}}
+
+    def scatter(self, data, broadcast=False):
+        return list(data)
+
+    def submit(self, function, *args, pure=True):
+        self.submitted += 1
+        return _Done(function(*args))
+
+
+@pytest.mark.parametrize("boot_size", [None, 300])
+def test_a_cluster_client_gives_the_local_tables_on_both_resamplings(data, boot_size):
+    """The classical and the m-out-of-n bootstrap give on a client the tables
+    of one local thread (with real Dask: test_a_dask_cluster_gives_the_local_tables)."""
+    options = {"n_boot": 6, "boot_size": boot_size}
+    local = _boot(data, **options)
+    client = _InlineClient()
+    remote = _boot(data, client=client, **options)
+    assert client.submitted > 0
+    pd.testing.assert_frame_equal(local.table, remote.table)
+    pd.testing.assert_frame_equal(local.replicates, remote.replicates)
+
+
+@pytest.mark.parametrize("client", ["tcp://scheduler:8786", object()])
+def test_a_client_that_is_not_a_dask_client_is_refused_with_the_way_out(data, client):
+    s, X, y, w = data
+    with pytest.raises(TypeError, match="must be a dask.distributed.Client") as err:
+        em.bootstrap_importance(
+            em.DriverModel(**FAST), X, y, n_boot=0, progress=False, client=client
+        )
+    if isinstance(client, str):
+        assert "Client('tcp://scheduler:8786')" in str(err.value)
+
+
+def test_one_replicate_says_it_has_no_spread(data):
+    """One replicate gives intervals of width 0 and p_top of 0 or 1: a
+    warning says so, and no facet reads as settled by it."""
+    with pytest.warns(UserWarning, match=r"n_boot=1\) has no spread"):
+        one = _boot(data, n_boot=1)
+    t = one.table
+    assert (t["importance_low"] == t["importance_high"]).all()
+    assert one.info["stability"]["settled"] == []
+    assert one.info["stability"]["top_k_overlap"] is None
