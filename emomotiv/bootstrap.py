@@ -787,6 +787,13 @@ def bootstrap_importance(
         size=size,
     )
     raw = raw * _shap_scale(fitted)  # in the outcome's unit, as the point's
+    flat = int((raw[:, : len(table)].sum(axis=1) <= 0).sum())
+    if flat:
+        warnings.warn(
+            _flat_warning(flat, n_boot, len(frame), len(table), fitted),
+            UserWarning,
+            stacklevel=2,
+        )
     shares, control_shares = grouping.split(raw)
     shares = _rescaled(shares, refits.scale)
     control_shares = _rescaled(control_shares, refits.scale)
@@ -830,6 +837,20 @@ def bootstrap_importance(
         replicates,
         controls=control_table,
         refits=refits,
+    )
+
+
+def _flat_warning(flat: int, n_boot: int, n: int, p: int, model) -> str:
+    """The warning of replicates whose model split on no facet."""
+    weight = getattr(model, "min_child_weight", None)
+    setting = "" if weight is None else f" (min_child_weight={weight:g})"
+    return (
+        f"In {flat} of {n_boot} bootstrap replicates the refitted model made "
+        f"no split on any facet: {n} respondents are too few for the model's "
+        f"settings{setting}. Those replicates give every facet the same share, "
+        f"1/{p}, so the shares, intervals and ranks say little. Give more "
+        "respondents, or a model that splits on fewer (a smaller "
+        "min_child_weight)."
     )
 
 

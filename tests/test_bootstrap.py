@@ -665,3 +665,21 @@ def test_one_replicate_says_it_has_no_spread(data):
     assert (t["importance_low"] == t["importance_high"]).all()
     assert one.info["stability"]["settled"] == []
     assert one.info["stability"]["top_k_overlap"] is None
+
+
+def test_replicates_whose_model_splits_on_nothing_are_named(data):
+    """Thirty respondents leave a model with min_child_weight=5 no split:
+    every facet then gets 1/p, a tie that must not read as a ranking."""
+    s, X, y, w = data
+    flat = r"In 3 of 3 bootstrap replicates .*: 30 respondents are too few"
+    with pytest.warns(UserWarning, match=flat):
+        result = em.bootstrap_importance(
+            em.DriverModel(**FAST, random_state=0),
+            X.iloc[:30],
+            y.iloc[:30],
+            n_boot=3,
+            n_jobs=1,
+            progress=False,
+            random_state=0,
+        )
+    np.testing.assert_allclose(result.table["importance"], 1 / 15)
