@@ -972,3 +972,34 @@ def test_the_connected_share_interval_is_at_the_level_of_the_flags(small_result)
     comparison = em.compare(small_result, _second_wave(small_result), alpha=0.1)
     share = comparison.summary["kpis"]["connected_share"]
     assert share["interval"].startswith("90% binomial")
+
+
+def test_the_order_of_the_wave_blocks_in_the_file_changes_nothing():
+    """Waves are put in order by their labels, and each wave keeps its own
+    rows' order: a file with its waves in another order gives the same
+    analysis and the same comparison."""
+    s = em.make_waves(250, 6, waves=("2025Q4", "2026Q1", "2026Q2"), random_state=1)
+    options = dict(
+        connection="connected",
+        wave="wave",
+        model=em.DriverModel(n_estimators=20, cv=0, n_jobs=1),
+        n_boot=2,
+        methods=False,
+        progress=False,
+        random_state=0,
+    )
+    place = {"2026Q2": 0, "2025Q4": 1, "2026Q1": 2}
+    shuffled = s.survey.sort_values(
+        "wave", key=lambda w: w.map(place), kind="stable"
+    ).reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        runs = [
+            em.analyze(survey, s.catalog, **options) for survey in (s.survey, shuffled)
+        ]
+    pd.testing.assert_frame_equal(runs[0].drivers, runs[1].drivers)
+    pd.testing.assert_frame_equal(runs[0].tables["changes"], runs[1].tables["changes"])
+    assert runs[1].summary["tracking"]["waves"] == {
+        "before": "2026Q1",
+        "after": "2026Q2",
+    }
