@@ -131,7 +131,7 @@ def _check_client(client: object, owner: str) -> None:
         if isinstance(client, str)
         else "pass dask.distributed.Client(...) connected to the cluster"
     )
-    raise TypeError(
+    raise ValueError(
         f"The 'client' parameter of {owner} must be a dask.distributed.Client "
         f"or None. Got {client!r} instead: {how}, or None to run on local "
         "threads (Dask comes with pip install 'emomotiv[dask]')."

@@ -648,7 +648,7 @@ def test_a_cluster_client_gives_the_local_tables_on_both_resamplings(data, boot_
 @pytest.mark.parametrize("client", ["tcp://scheduler:8786", object()])
 def test_a_client_that_is_not_a_dask_client_is_refused_with_the_way_out(data, client):
     s, X, y, w = data
-    with pytest.raises(TypeError, match="must be a dask.distributed.Client") as err:
+    with pytest.raises(ValueError, match="must be a dask.distributed.Client") as err:
         em.bootstrap_importance(
             em.DriverModel(**FAST), X, y, n_boot=0, progress=False, client=client
         )
