@@ -1003,3 +1003,29 @@ def test_the_order_of_the_wave_blocks_in_the_file_changes_nothing():
         "before": "2026Q1",
         "after": "2026Q2",
     }
+
+
+def test_replicates_or_intervals_that_never_differ_flag_nothing():
+    """Intervals all of width 0 (a wave whose summary does not say it had one
+    replicate) or replicates all alike give no standard error: a change of
+    0.01 must not read as certain (p = 0, flagged)."""
+    before = pd.Series([0.5, 0.3, 0.2], index=["a", "b", "c"])
+    after = pd.Series([0.49, 0.3, 0.21], index=["a", "b", "c"])
+
+    def flat_intervals(shares):
+        result = _fake(shares, None, 1000)
+        drivers = result.drivers.assign(
+            importance_low=result.drivers["importance"],
+            importance_high=result.drivers["importance"],
+        )
+        return replace(result, tables={"drivers": drivers})
+
+    def alike_replicates(shares):
+        return _fake(shares, pd.DataFrame([shares, shares, shares]), 1000)
+
+    for make in (flat_intervals, alike_replicates):
+        out = em.compare(make(before), make(after))
+        assert out.summary["n_flagged"] == 0, make.__name__
+        assert out.summary["uncertainty"] == "none"
+        assert out.changes["p_value"].isna().all()
+        assert "never differ" in out.summary["rule"]
