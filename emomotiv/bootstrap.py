@@ -117,7 +117,7 @@ def _check_bool(value: object, name: str, owner: str) -> bool:
     )
 
 
-DASK_METHODS = ("scatter", "submit", "scheduler_info")
+DASK_METHODS = ("scatter", "submit", "nthreads")
 
 
 def _check_client(client: object, owner: str) -> None:
@@ -888,10 +888,14 @@ def _chunks(seeds: list, n_workers: int) -> list[list]:
 
 
 def _n_workers(n_jobs: int | None, client=None) -> int:
+    """Threads the replicates can run on: ``n_jobs`` (None or -1: every
+    core), or every thread of the Dask cluster."""
     from joblib import cpu_count
 
     if client is not None:
-        return max(1, len(client.scheduler_info().get("workers", {})))
+        # every thread of every worker: scheduler_info()["workers"] holds only
+        # five workers in distributed 2025.5 to 2026.6, nthreads() all of them
+        return max(1, sum(client.nthreads().values()))
     return cpu_count() if n_jobs is None or n_jobs < 0 else n_jobs
 
 

@@ -621,8 +621,8 @@ class _InlineClient:
     def __init__(self):
         self.submitted = 0
 
-    def scheduler_info(self):
-        return {"workers": {"a": {}, "b": {}, "c": {}}}
+    def nthreads(self):
+        return {"a": 1, "b": 1, "c": 1}
 
     def scatter(self, data, broadcast=False):
         return list(data)
@@ -683,3 +683,20 @@ def test_replicates_whose_model_splits_on_nothing_are_named(data):
             random_state=0,
         )
     np.testing.assert_allclose(result.table["importance"], 1 / 15)
+
+
+def test_the_replicates_are_spread_over_every_thread_of_the_cluster():
+    """Chunks are sized by every worker's threads, not by the workers that
+    scheduler_info() lists (five at most in distributed 2025.5 to 2026.6)."""
+    from emomotiv import bootstrap
+
+    class Truncated(_InlineClient):
+        def scheduler_info(self):
+            return {"workers": {f"w{i}": {} for i in range(5)}}
+
+        def nthreads(self):
+            return {f"w{i}": 2 for i in range(12)}
+
+    assert bootstrap._n_workers(None, Truncated()) == 24
+    chunks = bootstrap._chunks(list(range(96)), bootstrap._n_workers(None, Truncated()))
+    assert len(chunks) == 96  # one replicate a task: four tasks a thread
