@@ -787,10 +787,11 @@ def bootstrap_importance(
         size=size,
     )
     raw = raw * _shap_scale(fitted)  # in the outcome's unit, as the point's
-    flat = int((raw[:, : len(table)].sum(axis=1) <= 0).sum())
-    if flat:
+    flat = raw[:, : len(table)].sum(axis=1) <= 0
+    if flat.any():
+        bare = int((raw[flat].sum(axis=1) <= 0).sum())  # no split at all
         warnings.warn(
-            _flat_warning(flat, n_boot, len(frame), len(table), fitted),
+            _flat_warning(int(flat.sum()), bare, n_boot, len(frame), fitted),
             UserWarning,
             stacklevel=2,
         )
@@ -840,17 +841,35 @@ def bootstrap_importance(
     )
 
 
-def _flat_warning(flat: int, n_boot: int, n: int, p: int, model) -> str:
-    """The warning of replicates whose model split on no facet."""
+def _flat_warning(flat: int, bare: int, n_boot: int, n: int, model) -> str:
+    """The warning of ``flat`` replicates whose model split on no facet,
+    ``bare`` of them on nothing at all (the others on controls alone)."""
     weight = getattr(model, "min_child_weight", None)
     setting = "" if weight is None else f" (min_child_weight={weight:g})"
+    causes, ways = [], []
+    if bare:
+        causes.append(
+            f"{n} respondents are too few for the model's settings{setting}"
+            + ("" if bare == flat else f" ({bare} of them split on nothing)")
+        )
+        ways.append(
+            "give more respondents, or a model that splits on fewer (a smaller "
+            "min_child_weight)"
+        )
+    if bare < flat:
+        causes.append(
+            f"{flat - bare} split on the controls alone, the facets adding "
+            "nothing beyond them"
+        )
+        ways.append(
+            "check that no control holds the outcome itself and that the "
+            "facets' ratings vary"
+        )
     return (
         f"In {flat} of {n_boot} bootstrap replicates the refitted model made "
-        f"no split on any facet: {n} respondents are too few for the model's "
-        f"settings{setting}. Those replicates give every facet the same share, "
-        f"1/{p}, so the shares, intervals and ranks say little. Give more "
-        "respondents, or a model that splits on fewer (a smaller "
-        "min_child_weight)."
+        f"no split on any facet: {'; '.join(causes)}. Those replicates give "
+        "every facet the same share, so the shares, intervals and ranks say "
+        f"little. Way out: {'; '.join(ways)}."
     )
 
 

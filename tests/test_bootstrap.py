@@ -700,3 +700,26 @@ def test_the_replicates_are_spread_over_every_thread_of_the_cluster():
     assert bootstrap._n_workers(None, Truncated()) == 24
     chunks = bootstrap._chunks(list(range(96)), bootstrap._n_workers(None, Truncated()))
     assert len(chunks) == 96  # one replicate a task: four tasks a thread
+
+
+def test_replicates_that_split_on_the_controls_alone_are_named():
+    """Facets that never vary beside a control that holds the outcome: the
+    model splits on the control alone, and the warning says so (not that
+    respondents are too few)."""
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.integers(0, 2, 400))
+    X = pd.DataFrame(
+        {"a": 5.0, "b": 7.0, "halo": y + rng.normal(0, 0.3, 400)}, index=y.index
+    )
+    with pytest.warns(UserWarning, match="2 split on the controls alone") as got:
+        em.bootstrap_importance(
+            em.DriverModel(**FAST, random_state=0),
+            X,
+            y,
+            n_boot=2,
+            n_jobs=1,
+            progress=False,
+            random_state=0,
+            controls=["halo"],
+        )
+    assert not any("too few" in str(w.message) for w in got)
