@@ -54,6 +54,7 @@ How it works (:func:`bootstrap_importance`):
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,6 +114,27 @@ def _check_bool(value: object, name: str, owner: str) -> bool:
     raise ValueError(
         f"The '{name}' parameter of {owner} must be an instance of 'bool'. "
         f"Got {value!r} instead."
+    )
+
+
+DASK_METHODS = ("scatter", "submit", "nthreads")
+
+
+def _check_client(client: object, owner: str) -> None:
+    """A Dask client, or None: anything else fails here, with the way out,
+    rather than deep inside the run."""
+    if client is None or all(callable(getattr(client, m, None)) for m in DASK_METHODS):
+        return
+    how = (
+        f"connect first, client = dask.distributed.Client({client!r}), and "
+        "pass the client"
+        if isinstance(client, str)
+        else "pass dask.distributed.Client(...) connected to the cluster"
+    )
+    raise ValueError(
+        f"The 'client' parameter of {owner} must be a dask.distributed.Client "
+        f"or None. Got {client!r} instead: {how}, or None to run on local "
+        "threads (Dask comes with pip install 'emomotiv[dask]')."
     )
 
 
@@ -477,6 +499,12 @@ def percentile_interval(
     return low, high, int(outside.sum())
 
 
+ONE_REPLICATE = (
+    "One bootstrap replicate (n_boot=1) has no spread: every importance "
+    "interval has width 0, every rank interval is one rank and p_top is 0 or "
+    "1, which reads as certainty. Use n_boot >= 2 for intervals (the default "
+    "100 for a report), or n_boot=0 for the full-data fit without intervals."
+)
 STABILITY_THRESHOLD = 0.6
 # a facet in the top k of this share of the replicates stands out even in an
 # unstable ranking (on the generator, 0.975-0.995 of such facets are truly top k)
@@ -535,7 +563,8 @@ def _stability(
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
     p_top = top.mean(axis=0) if len(top) else np.zeros(len(facets))
     order = np.argsort(-p_top, kind="stable")
-    settled = [str(facets[j]) for j in order if p_top[j] >= SETTLED]
+    # one replicate is in its own top k every time: that settles nothing
+    settled = [str(facets[j]) for j in order if p_top[j] >= SETTLED and len(top) > 1]
     return {
         "top_k_overlap": None if not np.isfinite(overlap) else overlap,
         "threshold": STABILITY_THRESHOLD,
@@ -615,7 +644,8 @@ def bootstrap_importance(
         |SHAP|.
     n_boot : int, default=100
         Bootstrap replicates; 0 turns the bootstrap off (no intervals: the
-        interval columns are NaN and ``replicates`` is None).
+        interval columns are NaN and ``replicates`` is None); 1 has no spread
+        (intervals of width 0, with a warning).
     level : float, default=0.9
         Coverage of the percentile intervals, in (0, 1).
     max_samples : int or None, default=2000
@@ -632,7 +662,9 @@ def bootstrap_importance(
         identical output.
     client : dask.distributed.Client or None, default=None
         Run the replicates on this Dask cluster instead of local threads;
-        the result is identical to the local run with the same seed.
+        the result is identical to the local run with the same seed. An
+        address is not a client: connect one first
+        (``dask.distributed.Client("tcp://scheduler:8786")``).
     controls : sequence of str, mapping of str -> str, or None
         Model columns that are controls (see :func:`emomotiv.shap_importance`):
         refitted and scored in every replicate, never ranked; their bagged
@@ -686,6 +718,7 @@ def bootstrap_importance(
     check_n_jobs(n_jobs, owner)
     _check_bool(progress, "progress", owner)
     check_int(random_state, "random_state", owner, min_value=0, allow_none=True)
+    _check_client(client, owner)
 
     if _is_fitted(model):
         fitted = model
@@ -736,6 +769,8 @@ def bootstrap_importance(
             "shap", table, point.total, point.explanation, info, controls=control_table
         )
 
+    if n_boot == 1:
+        warnings.warn(ONE_REPLICATE, UserWarning, stacklevel=2)
     raw, refits = _fit_refits(
         fitted,
         # XGBoost reads float32: the same models at half the memory
@@ -752,6 +787,14 @@ def bootstrap_importance(
         size=size,
     )
     raw = raw * _shap_scale(fitted)  # in the outcome's unit, as the point's
+    flat = raw[:, : len(table)].sum(axis=1) <= 0
+    if flat.any():
+        bare = int((raw[flat].sum(axis=1) <= 0).sum())  # no split at all
+        warnings.warn(
+            _flat_warning(int(flat.sum()), bare, n_boot, len(frame), fitted),
+            UserWarning,
+            stacklevel=2,
+        )
     shares, control_shares = grouping.split(raw)
     shares = _rescaled(shares, refits.scale)
     control_shares = _rescaled(control_shares, refits.scale)
@@ -798,6 +841,38 @@ def bootstrap_importance(
     )
 
 
+def _flat_warning(flat: int, bare: int, n_boot: int, n: int, model) -> str:
+    """The warning of ``flat`` replicates whose model split on no facet,
+    ``bare`` of them on nothing at all (the others on controls alone)."""
+    weight = getattr(model, "min_child_weight", None)
+    setting = "" if weight is None else f" (min_child_weight={weight:g})"
+    causes, ways = [], []
+    if bare:
+        causes.append(
+            f"{n} respondents are too few for the model's settings{setting}"
+            + ("" if bare == flat else f" ({bare} of them split on nothing)")
+        )
+        ways.append(
+            "give more respondents, or a model that splits on fewer (a smaller "
+            "min_child_weight)"
+        )
+    if bare < flat:
+        causes.append(
+            f"{flat - bare} split on the controls alone, the facets adding "
+            "nothing beyond them"
+        )
+        ways.append(
+            "check that no control holds the outcome itself and that the "
+            "facets' ratings vary"
+        )
+    return (
+        f"In {flat} of {n_boot} bootstrap replicates the refitted model made "
+        f"no split on any facet: {'; '.join(causes)}. Those replicates give "
+        "every facet the same share, so the shares, intervals and ranks say "
+        f"little. Way out: {'; '.join(ways)}."
+    )
+
+
 EXPLAIN_LIMIT = 50_000
 
 
@@ -832,10 +907,14 @@ def _chunks(seeds: list, n_workers: int) -> list[list]:
 
 
 def _n_workers(n_jobs: int | None, client=None) -> int:
+    """Threads the replicates can run on: ``n_jobs`` (None or -1: every
+    core), or every thread of the Dask cluster."""
     from joblib import cpu_count
 
     if client is not None:
-        return max(1, len(client.scheduler_info().get("workers", {})))
+        # every thread of every worker: scheduler_info()["workers"] holds only
+        # five workers in distributed 2025.5 to 2026.6, nthreads() all of them
+        return max(1, sum(client.nthreads().values()))
     return cpu_count() if n_jobs is None or n_jobs < 0 else n_jobs
 
 

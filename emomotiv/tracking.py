@@ -51,7 +51,8 @@ rule says so; the change's standard error then rests on the one wave's
 replicates alone, and so do its degrees of freedom. When neither has one,
 changes are reported without intervals and nothing is flagged: re-run the
 analyses with bootstrap resamples. A wave of a single replicate has none
-(its intervals have width 0 and would read every change as certain).
+(its intervals have width 0 and would read every change as certain), nor
+has one whose replicates never differ (every interval of width 0).
 
 What is compared is each wave's **reported** share (``importance`` in
 ``drivers``, the bagged mean over its bootstrap refits, the number its own
@@ -441,12 +442,27 @@ def _z(level: float) -> float:
     return float(norm.ppf(0.5 + level / 2))
 
 
+SPREAD_FLOOR = 1e-12  # a share's standard error below it is rounding, not noise
+
+
 def _standard_errors(
     result: AnalysisResult, common: list[str], scale: float
 ) -> tuple[pd.Series | None, str, pd.Series]:
     """Per-facet SE of the (rescaled) importance share, where it came from,
     and its degrees of freedom (the replicates it rests on minus one; inf
-    where they are not known)."""
+    where they are not known). None where no facet's share varies: replicates
+    all alike, or intervals all of width 0, say nothing of noise (and would
+    read every change as certain)."""
+    se, source, df = _spread(result, common, scale)
+    if se is not None and not (se > SPREAD_FLOOR).any():
+        return None, "none", pd.Series(np.inf, index=common)
+    return se, source, df
+
+
+def _spread(
+    result: AnalysisResult, common: list[str], scale: float
+) -> tuple[pd.Series | None, str, pd.Series]:
+    """:func:`_standard_errors` from the replicates, else the intervals."""
     reps = result.importance.replicates
     if reps is not None and len(reps) >= 2 and set(common) <= set(reps.columns):
         shares = reps[common]
@@ -554,7 +570,8 @@ def _rule(alpha: float, correction: str, source: str, n: int, reading: str) -> s
     if source == "none":
         return (
             "No per-wave uncertainty was available (no bootstrap replicates or "
-            "intervals in either analysis, or a single replicate), so changes "
+            "intervals in either analysis, a single replicate, or replicates "
+            "that never differ), so changes "
             "are shown without "
             "intervals and nothing is flagged. Re-run both analyses with "
             "bootstrap resamples to tell real moves from noise."

@@ -602,3 +602,124 @@ def test_the_warning_of_a_score_outcome_does_not_advise_a_score():
     assert cut["low"] and score["low"]
     assert "score" in cut["warning"]
     assert "score" not in score["warning"] and "more respondents" in score["warning"]
+
+
+class _Done:
+    """A finished Dask future."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class _InlineClient:
+    """The part of dask.distributed.Client the bootstrap uses, run in place:
+    three workers, so the replicates are chunked unlike a one-thread run."""
+
+    def __init__(self):
+        self.submitted = 0
+
+    def nthreads(self):
+        return {"a": 1, "b": 1, "c": 1}
+
+    def scatter(self, data, broadcast=False):
+        return list(data)
+
+    def submit(self, function, *args, pure=True):
+        self.submitted += 1
+        return _Done(function(*args))
+
+
+@pytest.mark.parametrize("boot_size", [None, 300])
+def test_a_cluster_client_gives_the_local_tables_on_both_resamplings(data, boot_size):
+    """The classical and the m-out-of-n bootstrap give on a client the tables
+    of one local thread (with real Dask: test_a_dask_cluster_gives_the_local_tables)."""
+    options = {"n_boot": 6, "boot_size": boot_size}
+    local = _boot(data, **options)
+    client = _InlineClient()
+    remote = _boot(data, client=client, **options)
+    assert client.submitted > 0
+    pd.testing.assert_frame_equal(local.table, remote.table)
+    pd.testing.assert_frame_equal(local.replicates, remote.replicates)
+
+
+@pytest.mark.parametrize("client", ["tcp://scheduler:8786", object()])
+def test_a_client_that_is_not_a_dask_client_is_refused_with_the_way_out(data, client):
+    s, X, y, w = data
+    with pytest.raises(ValueError, match="must be a dask.distributed.Client") as err:
+        em.bootstrap_importance(
+            em.DriverModel(**FAST), X, y, n_boot=0, progress=False, client=client
+        )
+    if isinstance(client, str):
+        assert "Client('tcp://scheduler:8786')" in str(err.value)
+
+
+def test_one_replicate_says_it_has_no_spread(data):
+    """One replicate gives intervals of width 0 and p_top of 0 or 1: a
+    warning says so, and no facet reads as settled by it."""
+    with pytest.warns(UserWarning, match=r"n_boot=1\) has no spread"):
+        one = _boot(data, n_boot=1)
+    t = one.table
+    assert (t["importance_low"] == t["importance_high"]).all()
+    assert one.info["stability"]["settled"] == []
+    assert one.info["stability"]["top_k_overlap"] is None
+
+
+def test_replicates_whose_model_splits_on_nothing_are_named(data):
+    """Thirty respondents leave a model with min_child_weight=5 no split:
+    every facet then gets 1/p, a tie that must not read as a ranking."""
+    s, X, y, w = data
+    flat = r"In 3 of 3 bootstrap replicates .*: 30 respondents are too few"
+    with pytest.warns(UserWarning, match=flat):
+        result = em.bootstrap_importance(
+            em.DriverModel(**FAST, random_state=0),
+            X.iloc[:30],
+            y.iloc[:30],
+            n_boot=3,
+            n_jobs=1,
+            progress=False,
+            random_state=0,
+        )
+    np.testing.assert_allclose(result.table["importance"], 1 / 15)
+
+
+def test_the_replicates_are_spread_over_every_thread_of_the_cluster():
+    """Chunks are sized by every worker's threads, not by the workers that
+    scheduler_info() lists (five at most in distributed 2025.5 to 2026.6)."""
+    from emomotiv import bootstrap
+
+    class Truncated(_InlineClient):
+        def scheduler_info(self):
+            return {"workers": {f"w{i}": {} for i in range(5)}}
+
+        def nthreads(self):
+            return {f"w{i}": 2 for i in range(12)}
+
+    assert bootstrap._n_workers(None, Truncated()) == 24
+    chunks = bootstrap._chunks(list(range(96)), bootstrap._n_workers(None, Truncated()))
+    assert len(chunks) == 96  # one replicate a task: four tasks a thread
+
+
+def test_replicates_that_split_on_the_controls_alone_are_named():
+    """Facets that never vary beside a control that holds the outcome: the
+    model splits on the control alone, and the warning says so (not that
+    respondents are too few)."""
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.integers(0, 2, 400))
+    X = pd.DataFrame(
+        {"a": 5.0, "b": 7.0, "halo": y + rng.normal(0, 0.3, 400)}, index=y.index
+    )
+    with pytest.warns(UserWarning, match="2 split on the controls alone") as got:
+        em.bootstrap_importance(
+            em.DriverModel(**FAST, random_state=0),
+            X,
+            y,
+            n_boot=2,
+            n_jobs=1,
+            progress=False,
+            random_state=0,
+            controls=["halo"],
+        )
+    assert not any("too few" in str(w.message) for w in got)

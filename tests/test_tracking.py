@@ -972,3 +972,60 @@ def test_the_connected_share_interval_is_at_the_level_of_the_flags(small_result)
     comparison = em.compare(small_result, _second_wave(small_result), alpha=0.1)
     share = comparison.summary["kpis"]["connected_share"]
     assert share["interval"].startswith("90% binomial")
+
+
+def test_the_order_of_the_wave_blocks_in_the_file_changes_nothing():
+    """Waves are put in order by their labels, and each wave keeps its own
+    rows' order: a file with its waves in another order gives the same
+    analysis and the same comparison."""
+    s = em.make_waves(250, 6, waves=("2025Q4", "2026Q1", "2026Q2"), random_state=1)
+    options = dict(
+        connection="connected",
+        wave="wave",
+        model=em.DriverModel(n_estimators=20, cv=0, n_jobs=1),
+        n_boot=2,
+        methods=False,
+        progress=False,
+        random_state=0,
+    )
+    place = {"2026Q2": 0, "2025Q4": 1, "2026Q1": 2}
+    shuffled = s.survey.sort_values(
+        "wave", key=lambda w: w.map(place), kind="stable"
+    ).reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        runs = [
+            em.analyze(survey, s.catalog, **options) for survey in (s.survey, shuffled)
+        ]
+    pd.testing.assert_frame_equal(runs[0].drivers, runs[1].drivers)
+    pd.testing.assert_frame_equal(runs[0].tables["changes"], runs[1].tables["changes"])
+    assert runs[1].summary["tracking"]["waves"] == {
+        "before": "2026Q1",
+        "after": "2026Q2",
+    }
+
+
+def test_replicates_or_intervals_that_never_differ_flag_nothing():
+    """Intervals all of width 0 (a wave whose summary does not say it had one
+    replicate) or replicates all alike give no standard error: a change of
+    0.01 must not read as certain (p = 0, flagged)."""
+    before = pd.Series([0.5, 0.3, 0.2], index=["a", "b", "c"])
+    after = pd.Series([0.49, 0.3, 0.21], index=["a", "b", "c"])
+
+    def flat_intervals(shares):
+        result = _fake(shares, None, 1000)
+        drivers = result.drivers.assign(
+            importance_low=result.drivers["importance"],
+            importance_high=result.drivers["importance"],
+        )
+        return replace(result, tables={"drivers": drivers})
+
+    def alike_replicates(shares):
+        return _fake(shares, pd.DataFrame([shares, shares, shares]), 1000)
+
+    for make in (flat_intervals, alike_replicates):
+        out = em.compare(make(before), make(after))
+        assert out.summary["n_flagged"] == 0, make.__name__
+        assert out.summary["uncertainty"] == "none"
+        assert out.changes["p_value"].isna().all()
+        assert "never differ" in out.summary["rule"]
