@@ -116,8 +116,78 @@ _PIVOT_TOL = 1e-12  # partial variance below which a facet adds nothing
 # the correlation matrix
 
 
+def _facet_problems(values: pd.DataFrame, counted: np.ndarray) -> list[str]:
+    """Facets with infinite ratings, rated by fewer than 3 respondents, or
+    without variation, over the ``counted`` respondents (weight above 0)."""
+    names = list(values.columns)
+    count, infinite = np.zeros(len(names)), np.zeros(len(names))
+    high = np.full(len(names), -np.inf)
+    low = np.full(len(names), np.inf)
+    for rows in row_chunks(len(values)):  # never the whole survey at once
+        chunk = row_chunk(values, rows)
+        infinite += np.isinf(chunk).sum(axis=0)
+        seen = np.isfinite(chunk) & counted[rows, None]
+        count += seen.sum(axis=0)
+        high = np.maximum(high, np.where(seen, chunk, -np.inf).max(axis=0))
+        low = np.minimum(low, np.where(seen, chunk, np.inf).min(axis=0))
+    problems = []
+    if infinite.any():
+        found = [
+            f"'{c}' ({int(k)} row{'s' if k > 1 else ''})"
+            for c, k in zip(names, infinite, strict=True)
+            if k
+        ]
+        more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
+        problems.append(
+            f"Facets with infinite ratings: {', '.join(found[:3])}{more}. "
+            "A rating must be a finite number, or NaN where the touchpoint was "
+            "not experienced."
+        )
+    weighted = "" if counted.all() else " with a weight above 0"
+    empty = [c for c, n in zip(names, count, strict=True) if n < 3]
+    if empty:
+        problems.append(
+            f"Facets rated by fewer than 3 respondents{weighted}: {preview(empty)}. "
+            "They have no correlations to decompose: leave them out of X."
+        )
+    spread = high - low
+    flat = [
+        c for c, d, n in zip(names, spread, count, strict=True) if n >= 3 and not d > 0
+    ]
+    if flat:
+        problems.append(
+            f"Facets without variation{weighted}: {preview(flat)}. One rating "
+            "for everyone explains nothing: leave them out of X."
+        )
+    return problems
+
+
+def _outcome_problems(y, yv: np.ndarray, text: str, n: int) -> list[str]:
+    """What is wrong with the outcome: a column name, text, length, gaps."""
+    if isinstance(y, str):
+        return [
+            f"y must hold one value per respondent, such as survey['{y}']; got "
+            f"the string '{y}'."
+        ]
+    if text:
+        return [f"y holds text in {text}: code it as numbers, a yes/no outcome as 0/1."]
+    if yv.shape[0] != n:
+        return [f"y has {yv.shape[0]} values but X has {n} respondents."]
+    bad = int((~np.isfinite(yv)).sum())
+    if bad:
+        return [
+            f"y has {bad} missing or infinite value{'s' if bad > 1 else ''}; drop "
+            "those respondents first."
+        ]
+    return []
+
+
 def _check_inputs(X, y, sample_weight, owner: str):
-    """Facet matrix, outcome and weights as floats, or one error listing all."""
+    """Facet matrix, outcome and weights as floats, or one error listing all.
+
+    Respondents of weight 0 count for nothing: a facet must be rated by
+    three respondents of weight above 0, and vary among them.
+    """
     if not isinstance(X, pd.DataFrame):
         raise TypeError(
             f"{owner} needs X as a DataFrame of facet columns; facets are "
@@ -126,6 +196,8 @@ def _check_inputs(X, y, sample_weight, owner: str):
     problems = []
     if X.shape[1] == 0:
         problems.append("X has no facet columns.")
+    if X.shape[0] == 0:
+        problems.append("X has no respondents (no rows).")
     numeric = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c])]
     bad = [c for c in X.columns if c not in numeric]
     if bad:
@@ -140,53 +212,28 @@ def _check_inputs(X, y, sample_weight, owner: str):
         )
     yv, text = as_numbers(np.array([]) if y is None else y)
     yv = yv.ravel()
-    if isinstance(y, str):
-        problems.append(
-            f"y must hold one value per respondent, such as survey['{y}']; got "
-            f"the string '{y}'."
-        )
-    elif text:
-        problems.append(
-            f"y holds text in {text}: code it as numbers, a yes/no outcome as 0/1."
-        )
-    elif yv.shape[0] != len(X):
-        problems.append(f"y has {yv.shape[0]} values but X has {len(X)} respondents.")
-    elif not np.isfinite(yv).all():
-        problems.append(
-            f"y has {int((~np.isfinite(yv)).sum())} missing or infinite values; "
-            "drop those respondents first."
-        )
-    values = X[numeric]
-    if len(values) and numeric:
-        count = np.zeros(len(numeric))
-        high = np.full(len(numeric), -np.inf)
-        low = np.full(len(numeric), np.inf)
-        for rows in row_chunks(len(values)):  # never the whole survey at once
-            chunk = row_chunk(values, rows)
-            seen = ~np.isnan(chunk)
-            count += seen.sum(axis=0)
-            high = np.maximum(high, np.where(seen, chunk, -np.inf).max(axis=0))
-            low = np.minimum(low, np.where(seen, chunk, np.inf).min(axis=0))
-        empty = [c for c, n in zip(numeric, count, strict=True) if n < 3]
-        if empty:
-            problems.append(
-                f"Facets rated by fewer than 3 respondents: {preview(empty)}."
-            )
-        spread = high - low
-        flat = [
-            c
-            for c, s, ok in zip(numeric, spread, count >= 3, strict=True)
-            if ok and not s > 0
-        ]
-        if flat:
-            problems.append(f"Facets without variation: {preview(flat)}.")
-    if np.isfinite(yv).all() and yv.size and not np.ptp(yv) > 0:
-        problems.append("y has no variation: there is nothing to explain.")
+    problems += _outcome_problems(y, yv, text, len(X))
     weights = None
     try:
         weights = check_weights(sample_weight, len(X))
     except ValueError as err:  # weights that sum to zero too
         problems.append(str(err))
+    counted = np.ones(len(X), bool) if weights is None else weights > 0
+    values = X[numeric]
+    if len(values) and numeric:
+        problems += _facet_problems(values, counted)
+    if yv.shape[0] == len(X) and np.isfinite(yv).all() and counted.any():
+        if not np.ptp(yv[counted]) > 0:
+            problems.append("y has no variation: there is nothing to explain.")
+    n_counted, p = int(counted.sum()), X.shape[1]
+    if 0 < n_counted <= p + 1:
+        problems.append(
+            f"X has {p} facets and {n_counted} respondents"
+            f"{'' if counted.all() else ' with a weight above 0'}: a linear fit "
+            "of p facets on p + 1 respondents or fewer explains any outcome "
+            "exactly (R² = 1), so there is nothing to decompose. Use fewer "
+            "facets (one journey stage at a time) or more respondents."
+        )
     if problems:
         raise ValidationError(problems, subject=f"input to {owner}")
     return values, yv, weights
@@ -216,7 +263,7 @@ def _weighted_corr(
         cov = (centred * weights[:, None]).T @ centred
         sd = np.sqrt(np.diag(cov))
         return cov / np.outer(sd, sd), 0
-    joint = pair_counts(values)
+    joint = pair_counts(values, weights)
     corr = weighted_corr_matrix(values, weights)
     ok = (joint >= 3) & np.isfinite(corr)
     corr = np.where(ok, corr, 0.0)
