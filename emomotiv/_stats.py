@@ -306,3 +306,26 @@ def replicate_p(point: np.ndarray, reps: np.ndarray) -> np.ndarray:
         z = np.where((finite >= 2) & (sd > 0), point / sd, np.nan)
     df = np.maximum(finite - 1, 1)
     return np.where(np.isnan(z), np.nan, 2 * t.sf(np.abs(z), df))
+
+
+def infinite_ratings(names, counts) -> str | None:
+    """The problem of facets with infinite ratings (``counts`` per facet),
+    or None when there is none.
+
+    Examples
+    --------
+    >>> infinite_ratings(["a", "b"], [0, 2])[:42]
+    "Facets with infinite ratings: 'b' (2 rows)"
+    """
+    found = [
+        f"'{name}' ({int(k)} row{'s' if k > 1 else ''})"
+        for name, k in zip(names, counts, strict=True)
+        if k
+    ]
+    if not found:
+        return None
+    more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
+    return (
+        f"Facets with infinite ratings: {', '.join(found[:3])}{more}. A rating "
+        "must be a finite number, or NaN where the touchpoint was not experienced."
+    )

@@ -80,6 +80,7 @@ from numpy.typing import ArrayLike
 
 from ._stats import (
     facet_profile,
+    infinite_ratings,
     pair_counts,
     row_chunk,
     row_chunks,
@@ -130,19 +131,7 @@ def _facet_problems(values: pd.DataFrame, counted: np.ndarray) -> list[str]:
         count += seen.sum(axis=0)
         high = np.maximum(high, np.where(seen, chunk, -np.inf).max(axis=0))
         low = np.minimum(low, np.where(seen, chunk, np.inf).min(axis=0))
-    problems = []
-    if infinite.any():
-        found = [
-            f"'{c}' ({int(k)} row{'s' if k > 1 else ''})"
-            for c, k in zip(names, infinite, strict=True)
-            if k
-        ]
-        more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
-        problems.append(
-            f"Facets with infinite ratings: {', '.join(found[:3])}{more}. "
-            "A rating must be a finite number, or NaN where the touchpoint was "
-            "not experienced."
-        )
+    problems = [infinite_ratings(names, infinite)] if infinite.any() else []
     weighted = "" if counted.all() else " with a weight above 0"
     empty = [c for c, n in zip(names, count, strict=True) if n < 3]
     if empty:

@@ -12,7 +12,9 @@ A ranking is only as good as the model behind it and the data beneath it.
   rating together);
 - **suppressor facets**: the sign of the facet's multivariate effect (its
   standardized beta, controlling for every other facet) is opposite to the
-  sign of its plain correlation with the outcome.
+  sign of its plain correlation with the outcome, both clear of zero by
+  ``min_t`` standard errors computed from the respondents who rated the
+  facet (a facet rated by 40 has the standard errors of 40 ratings).
 
 Missing ratings (touchpoints a respondent did not use) enter through
 **pairwise-complete weighted correlations**: the correlation of two facets
@@ -40,11 +42,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._stats import (
     format_against,
+    infinite_ratings,
     kish_size,
     weighted_corr_columns,
     weighted_corr_matrix,
 )
-from ._validation import check_float, check_weights, preview
+from ._validation import (
+    ValidationError,
+    check_float,
+    check_weights,
+    column_list,
+    did_you_mean,
+    preview,
+)
 from .importance import _facet_frame
 from .model import DriverModel, check_model, check_outcome
 from .results import Diagnostics, ImportanceResult
@@ -143,6 +153,57 @@ def _twins(corr: np.ndarray, names) -> str | None:
     )
 
 
+def _facet_values(
+    model: DriverModel,
+    X: pd.DataFrame,
+    controls: Sequence[str] | None,
+    importance: ImportanceResult | None,
+) -> pd.DataFrame:
+    """The model's facets without the controls, or one error listing every
+    problem: unknown controls, infinite ratings, facets the importance
+    result does not rank."""
+    frame = _facet_frame(model, X)
+    controls = column_list(controls or [], "controls", "diagnose_drivers")
+    problems = [
+        f"controls names '{c}', which is not among the model's columns "
+        f"({preview(frame.columns)}).{did_you_mean(c, frame.columns)}"
+        for c in controls
+        if c not in frame.columns
+    ]
+    frame = frame.drop(columns=[c for c in controls if c in frame.columns])
+    infinite = np.isinf(frame.to_numpy()).sum(axis=0)
+    if infinite.any():
+        problems.append(infinite_ratings(frame.columns, infinite))
+    if importance is not None:
+        unranked = [f for f in frame.columns if f not in importance.table.index]
+        if unranked:
+            problems.append(
+                f"importance does not rank {len(unranked)} of the model's facets "
+                f"({preview(unranked)}): pass the result computed for this "
+                "model, such as shap_importance(model, X)."
+            )
+    if problems:
+        raise ValidationError(problems, subject="input to diagnose_drivers")
+    return frame
+
+
+def _sign_errors(values, weights, vif, r2: float, positive: bool):
+    """Standard errors of each facet's correlation and standardized beta.
+
+    Each uses Kish's effective size of the respondents who rated the facet
+    (weight above 0): a facet rated by 40 of 3,000 has its correlation from
+    40 ratings, and a standard error to match.
+    """
+    rated = (~np.isnan(values)) * (weights / weights.max())[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.nan_to_num(rated.sum(axis=0) ** 2 / (rated**2).sum(axis=0))
+    dof = np.maximum(n_eff - values.shape[1] - 1, 1.0)
+    # collinear facets: no beta has a sign, even where R² is 1 (0 x inf)
+    se_beta = np.sqrt((1 - r2) / dof * vif) if positive else vif
+    se_r = 1 / np.sqrt(np.maximum(n_eff - 2, 1.0))
+    return se_r, se_beta
+
+
 def diagnose_drivers(
     model: DriverModel,
     X: pd.DataFrame,
@@ -172,10 +233,11 @@ def diagnose_drivers(
         A correlation or standardized beta within ``min_t`` standard errors
         of zero has no sign; a suppressor needs both signs, opposite, so
         that sampling noise around zero is not reported as suppression.
-        Standard errors use Kish's effective sample size of the weights.
+        Standard errors use Kish's effective sample size of the weights of
+        the respondents who rated the facet.
     controls : sequence of str or None, default=None
         Model columns that are controls (the halo score, context), left out
-        of the facet diagnostics.
+        of the facet diagnostics; each must be a column the model uses.
 
     Returns
     -------
@@ -200,7 +262,7 @@ def diagnose_drivers(
     check_model(model, "diagnose_drivers")
     check_is_fitted(model, "estimator_")
     check_float(min_t, "min_t", "diagnose_drivers", low=0)
-    frame = _facet_frame(model, X).drop(columns=list(controls or []))
+    frame = _facet_values(model, X, controls, importance)
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
     target = check_outcome(model, y, len(frame), "diagnose_drivers")
@@ -234,11 +296,8 @@ def diagnose_drivers(
         beta = np.linalg.pinv(corr) @ np.nan_to_num(r_y)
         condition = float("inf")
     n_eff = kish_size(weights)
-    dof = max(n_eff - len(beta) - 1, 1.0)
     r2 = float(np.clip(beta @ np.nan_to_num(r_y), 0, 1))
-    # collinear facets: no beta has a sign, even where R² is 1 (0 x inf)
-    se_beta = np.sqrt((1 - r2) / dof * vif) if positive else vif
-    se_r = np.full(len(beta), 1 / np.sqrt(max(n_eff - 2, 1.0)))
+    se_r, se_beta = _sign_errors(values, weights, vif, r2, positive)
     flips = _sign(r_y, se_r, min_t) * _sign(beta, se_beta, min_t) < 0
 
     table = pd.DataFrame(
@@ -264,7 +323,8 @@ def diagnose_drivers(
         f"(smallest eigenvalue {smallest:.2g}): no variance inflation factor, "
         "condition number or suppressor can be computed, so none is reported. "
         "Facets rated by few respondents, or many facets on few respondents, "
-        "cause it."
+        "cause it: leave out the facets rated by fewest respondents, or "
+        "diagnose fewer facets at a time."
         if smallest < -1e-8 * max(largest, 1.0)
         else None
     )
@@ -272,7 +332,9 @@ def diagnose_drivers(
     unread = (
         f"{len(dropped)} facet{'s' if len(dropped) > 1 else ''} left out of the "
         f"diagnostics (rated by too few respondents, or without variation where "
-        f"rated together with another facet): {preview(dropped)}."
+        f"rated together with another facet): {preview(dropped)}. Their "
+        "rankings rest on too few ratings to check: read them with care, or "
+        "leave them out of the analysis."
         if dropped
         else None
     )
