@@ -93,6 +93,7 @@ from ._validation import (
     check_frame,
     check_int,
     check_weights,
+    column_list,
     preview,
 )
 from .results import ImportanceResult
@@ -711,7 +712,7 @@ def _group_indices(groups, names: list[str], owner: str) -> tuple[list, list]:
             f"The 'groups' parameter of {owner} must be a mapping (or Series) "
             f"from facet name to stage. Got {type(groups).__name__} instead."
         )
-    missing = [n for n in names if n not in groups]
+    missing = [n for n in names if n not in groups or pd.isna(groups[n])]
     if missing:
         raise ValueError(
             f"The 'groups' parameter of {owner} must map every facet to a stage; "
@@ -912,6 +913,14 @@ def compare_methods(
     names = list(results)
     if not names:
         raise ValueError("compare_methods needs at least one result.")
+    foreign = [m for m in names if not isinstance(results[m], ImportanceResult)]
+    if foreign:
+        raise TypeError(
+            "compare_methods needs an ImportanceResult per method (from "
+            "shap_importance, relative_weights, ...); got "
+            + ", ".join(f"{type(results[m]).__name__} for {m!r}" for m in foreign)
+            + "."
+        )
     facets = list(results[names[0]].table.index)
     differ = [m for m in names if set(results[m].table.index) != set(facets)]
     if differ:
@@ -978,6 +987,14 @@ def method_agreement(
     check_int(n_disagreements, "n_disagreements", "method_agreement", min_value=0)
     if methods is None:
         methods = [c[5:] for c in table.columns if c.startswith("rank_")]
+    methods = column_list(methods, "methods", "method_agreement")
+    known = [c[5:] for c in table.columns if c.startswith("rank_") and c[5:] in table]
+    unknown = [m for m in methods if m not in known]
+    if unknown:
+        raise ValueError(
+            f"The 'methods' parameter of method_agreement names {preview(unknown)}, "
+            f"which the table does not rank; it ranks {preview(known, 8)}."
+        )
     rho = table[methods].corr(method="spearman")
     spearman = {
         a: {b: round(float(rho.loc[a, b]), 6) for b in methods} for a in methods

@@ -838,3 +838,23 @@ def test_infinite_ratings_empty_survey_and_too_few_respondents_are_named(method)
     with pytest.raises(em.ValidationError, match="5 facets and 6 respondents"):
         run(X, y)
     assert run(X.iloc[:, :4], y).total < 1  # 4 facets on 6: a fit, not exact
+
+
+def test_method_names_results_and_stages_are_checked_by_name():
+    """An unknown method said "KeyError: ['shap'] not in index", a method
+    given as a string failed inside pandas, a non-result entry said "'int'
+    object has no attribute 'table'", and a facet with a NaN stage became a
+    stage called 'nan'."""
+    X, y, _ = _data(15, 80, 4, 1.0)
+    table = em.compare_methods(
+        {"rw": em.relative_weights(X, y), "lmg": em.shapley_regression(X, y)}
+    )
+    with pytest.raises(ValueError, match="names 'shap', which the table does not"):
+        em.method_agreement(table, ["rw", "shap"])
+    with pytest.raises(TypeError, match=r"pass \['rw'\]"):
+        em.method_agreement(table, "rw")
+    with pytest.raises(TypeError, match="got int for 'a'"):
+        em.compare_methods({"rw": em.relative_weights(X, y), "a": 1})
+    stages = {"f0": "a", "f1": "a", "f2": np.nan, "f3": None}
+    with pytest.raises(ValueError, match="no stage for 'f2', 'f3'"):
+        em.shapley_regression(X, y, groups=stages)
