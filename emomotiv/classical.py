@@ -50,7 +50,18 @@ correlation matrix, so the results match the published references exactly.
 
 Survey weights enter the correlations (weighted means, variances and
 covariances); the decompositions are functions of the correlation matrix only,
-so they are invariant to rescaling the weights or any facet.
+so they are invariant to rescaling the weights or any facet. A respondent of
+weight 0 counts for nothing: each facet must be rated by at least three
+respondents of weight above 0 and vary among them, and there must be more
+than ``p + 1`` of them for ``p`` facets (with fewer, any outcome is fitted
+exactly). Ratings must be finite; the outcome must be complete.
+
+A facet that is another (or a sum of others) up to round-off, such as a copy
+stored as float32, leaves the facets' correlation matrix a direction of
+variance below ``1e-10`` of the largest. That direction is set to exactly
+zero before any method runs, so that every method decomposes the same R²
+(that of the facets without the copy) and the copy and its original share
+their part.
 
 References
 ----------
@@ -289,6 +300,32 @@ def _nearest_correlation(C: np.ndarray, *, max_iter: int = 200, tol: float = 1e-
     return Y, float(np.linalg.norm(Y - C))
 
 
+def _without_null_directions(corr: np.ndarray) -> np.ndarray:
+    """``corr`` with the facets' directions of (numerically) no variance made
+    exactly null, so that every method sees the same rank.
+
+    A facet that is another up to round-off (a copy stored as float32, the
+    sum of two others plus noise of 1e-6) leaves the facet block an
+    eigenvalue below ``1e-10`` of the largest. The pseudo-inverse behind
+    relative weights, the betas and the model's R² ignores it, while a subset
+    regression would fit the round-off: LMG then decomposed a larger R² than
+    the others. Zeroing those eigenvalues (and the outcome's correlation
+    along them) gives one R² to all, that of the facets without the copy.
+    """
+    vals, vecs = np.linalg.eigh(corr[:-1, :-1])
+    null = vals <= max(vals[-1], 1.0) * 1e-10
+    if not null.any():
+        return corr
+    kept = vecs[:, ~null]
+    block = (kept * vals[~null]) @ kept.T
+    rxy = kept @ (kept.T @ corr[:-1, -1])
+    sd = np.sqrt(np.diag(block))
+    out = corr.copy()
+    out[:-1, :-1] = block / np.outer(sd, sd)
+    out[:-1, -1] = out[-1, :-1] = rxy / sd
+    return out
+
+
 def _correlations(X, y, sample_weight, owner: str, missing: str):
     """Facet names, the (p+1) x (p+1) correlation matrix (outcome last), info."""
     check_choice(missing, "missing", owner, MISSING)
@@ -303,6 +340,7 @@ def _correlations(X, y, sample_weight, owner: str, missing: str):
     n_missing = int(values.isna().to_numpy().sum())  # y is checked complete
     corr, n_unseen = _weighted_corr(table, weights, missing, n_missing == 0)
     corr, moved = _nearest_correlation(corr)
+    corr = _without_null_directions(corr)
     names = [str(c) for c in X.columns]
     info = {
         "units": "R² (share of outcome variance)",
@@ -622,11 +660,15 @@ def _gains_along(corr: np.ndarray, orders: np.ndarray) -> np.ndarray:
 
 
 def _ridged(corr: np.ndarray) -> np.ndarray:
-    """Nudge a singular facet block to positive definite for Cholesky."""
-    if np.linalg.eigvalsh(corr)[0] > 1e-10:
+    """Nudge a singular matrix to positive definite for Cholesky: its
+    smallest eigenvalue to 1e-10, which moves an R² by about as much (the
+    facets' null directions are exactly null, see
+    :func:`_without_null_directions`, so none carries a gain)."""
+    smallest = np.linalg.eigvalsh(corr)[0]
+    if smallest > 1e-10:
         return corr
     out = corr.copy()
-    out[np.diag_indices_from(out)] += 1e-8
+    out[np.diag_indices_from(out)] += 1e-10 - smallest
     d = np.sqrt(np.diag(out))
     return out / np.outer(d, d)
 
