@@ -363,3 +363,30 @@ def test_bad_controls_infinite_ratings_and_a_foreign_importance_are_named():
     assert "controls names 'cc'" in text and "Did you mean 'c'?" in text
     assert "infinite ratings: 'b' (3 rows)" in text
     assert "does not rank 2 of the model's facets ('b', 'c')" in text
+
+
+def test_exact_collinearity_is_named_and_spares_the_other_facets():
+    """A reverse-coded copy (11 - a) or a total (a + b) made every VIF
+    infinite, the unrelated facets' too, and no warning said why."""
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    rng = np.random.default_rng(2)
+    a, b, c = rng.integers(1, 11, (3, 500)).astype(float)
+    y = a + c + rng.standard_normal(500)
+    plain = pd.DataFrame({"a": a, "b": b, "c": c})
+    assert em.diagnose_drivers(_fit(plain, y), plain, y).warnings == ()
+    design = np.column_stack([np.ones(500), plain.to_numpy()])
+    for extra, involved, wording in (
+        ({"a_rev": 11 - a}, ["a", "a_rev"], "'a' and 'a_rev'"),
+        ({"a_plus_b": a + b}, ["a", "b", "a_plus_b"], "3 facets are exactly"),
+    ):
+        X = plain.assign(**extra)
+        diag = em.diagnose_drivers(_fit(X, y), X, y)
+        others = [f for f in X if f not in involved]
+        assert np.isinf(diag.table.loc[involved, "vif"]).all()
+        expected = [
+            variance_inflation_factor(design, 1 + "abc".index(f)) for f in others
+        ]
+        np.testing.assert_allclose(diag.table.loc[others, "vif"], expected, rtol=1e-9)
+        assert [w for w in diag.warnings if wording in w]
+        assert np.isinf(diag.condition_number)
