@@ -776,7 +776,7 @@ def test_partialling_out_controls_is_frisch_waugh_lovell():
     np.testing.assert_allclose(slope, full.params[X.columns], atol=1e-9)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(**data_args, copies=st.integers(0, 2**32 - 1))
 def test_repeated_rows_equal_integer_weights(seed, n, p, halo, copies):
     """Property: a respondent of weight k is the same as k copies of them,
