@@ -125,12 +125,12 @@ def weighted_corr_columns(
 ) -> np.ndarray:
     """Weighted Pearson correlation of ``a[:, j]`` with ``b[:, j]`` per column.
 
-    Rows where either value is missing are skipped; a column without
-    variation gives NaN.
+    Rows where either value is missing, or whose weight is 0, are skipped;
+    fewer than three rows left, or a column without variation, give NaN.
     """
     out = np.full(a.shape[1], np.nan)
     for j in range(a.shape[1]):
-        ok = ~(np.isnan(a[:, j]) | np.isnan(b[:, j]))
+        ok = ~(np.isnan(a[:, j]) | np.isnan(b[:, j])) & (weights > 0)
         if ok.sum() < 3:
             continue
         w = weights[ok]
@@ -143,13 +143,21 @@ def weighted_corr_columns(
     return out
 
 
-def pair_counts(values: pd.DataFrame | np.ndarray) -> np.ndarray:
-    """Respondents who have both column ``j`` and column ``k`` (not NaN)."""
+def pair_counts(
+    values: pd.DataFrame | np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Respondents who have both column ``j`` and column ``k`` (not NaN);
+    with ``weights``, only those whose weight is above 0 (a respondent of
+    weight 0 is not in the survey's sums, nor in a bootstrap replicate that
+    did not draw them)."""
     if not isinstance(values, pd.DataFrame):
         values = np.asarray(values, dtype=float)
+    counted = None if weights is None else np.asarray(weights, dtype=float) > 0
     pairs = np.zeros((values.shape[1], values.shape[1]))
     for rows in row_chunks(len(values)):
         seen = (~np.isnan(row_chunk(values, rows))).astype(float)
+        if counted is not None:
+            seen *= counted[rows, None]
         pairs += seen.T @ seen
     return pairs
 
@@ -162,7 +170,8 @@ def weighted_corr_matrix(
     Entry ``(j, k)`` uses the respondents who have both ``j`` and ``k``
     (missing = not experienced), with their weights; means and variances are
     taken over that same set, as R's ``cor(use="pairwise.complete.obs")``
-    does. A pair with no variation (or fewer than two shared rows) is NaN.
+    does. A pair with no variation (or fewer than two shared rows of weight
+    above 0) is NaN.
     The sums run over chunks of rows (a frame is converted a chunk at a
     time), so memory does not grow with the survey beyond the input itself.
     """
@@ -190,7 +199,7 @@ def weighted_corr_matrix(
         sum_x += wx.T @ m  # (j, k): sum of x_j over rows where k is seen too
         sum_xx += (wx * x).T @ m
         sum_xy += wx.T @ x
-        pairs += m.T @ m
+        pairs += (m * (weights[rows, None] > 0)).T @ m
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_x = sum_x / total
         second = sum_xx / total
@@ -297,3 +306,26 @@ def replicate_p(point: np.ndarray, reps: np.ndarray) -> np.ndarray:
         z = np.where((finite >= 2) & (sd > 0), point / sd, np.nan)
     df = np.maximum(finite - 1, 1)
     return np.where(np.isnan(z), np.nan, 2 * t.sf(np.abs(z), df))
+
+
+def infinite_ratings(names, counts) -> str | None:
+    """The problem of facets with infinite ratings (``counts`` per facet),
+    or None when there is none.
+
+    Examples
+    --------
+    >>> infinite_ratings(["a", "b"], [0, 2])[:42]
+    "Facets with infinite ratings: 'b' (2 rows)"
+    """
+    found = [
+        f"'{name}' ({int(k)} row{'s' if k > 1 else ''})"
+        for name, k in zip(names, counts, strict=True)
+        if k
+    ]
+    if not found:
+        return None
+    more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
+    return (
+        f"Facets with infinite ratings: {', '.join(found[:3])}{more}. A rating "
+        "must be a finite number, or NaN where the touchpoint was not experienced."
+    )

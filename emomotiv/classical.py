@@ -50,7 +50,18 @@ correlation matrix, so the results match the published references exactly.
 
 Survey weights enter the correlations (weighted means, variances and
 covariances); the decompositions are functions of the correlation matrix only,
-so they are invariant to rescaling the weights or any facet.
+so they are invariant to rescaling the weights or any facet. A respondent of
+weight 0 counts for nothing: each facet must be rated by at least three
+respondents of weight above 0 and vary among them, and there must be more
+than ``p + 1`` of them for ``p`` facets (with fewer, any outcome is fitted
+exactly). Ratings must be finite; the outcome must be complete.
+
+A facet that is another (or a sum of others) up to round-off, such as a copy
+stored as float32, leaves the facets' correlation matrix a direction of
+variance below ``1e-10`` of the largest. That direction is set to exactly
+zero before any method runs, so that every method decomposes the same R²
+(that of the facets without the copy) and the copy and its original share
+their part.
 
 References
 ----------
@@ -80,6 +91,7 @@ from numpy.typing import ArrayLike
 
 from ._stats import (
     facet_profile,
+    infinite_ratings,
     pair_counts,
     row_chunk,
     row_chunks,
@@ -92,6 +104,7 @@ from ._validation import (
     check_frame,
     check_int,
     check_weights,
+    column_list,
     preview,
 )
 from .results import ImportanceResult
@@ -116,8 +129,66 @@ _PIVOT_TOL = 1e-12  # partial variance below which a facet adds nothing
 # the correlation matrix
 
 
+def _facet_problems(values: pd.DataFrame, counted: np.ndarray) -> list[str]:
+    """Facets with infinite ratings, rated by fewer than 3 respondents, or
+    without variation, over the ``counted`` respondents (weight above 0)."""
+    names = list(values.columns)
+    count, infinite = np.zeros(len(names)), np.zeros(len(names))
+    high = np.full(len(names), -np.inf)
+    low = np.full(len(names), np.inf)
+    for rows in row_chunks(len(values)):  # never the whole survey at once
+        chunk = row_chunk(values, rows)
+        infinite += np.isinf(chunk).sum(axis=0)
+        seen = np.isfinite(chunk) & counted[rows, None]
+        count += seen.sum(axis=0)
+        high = np.maximum(high, np.where(seen, chunk, -np.inf).max(axis=0))
+        low = np.minimum(low, np.where(seen, chunk, np.inf).min(axis=0))
+    problems = [infinite_ratings(names, infinite)] if infinite.any() else []
+    weighted = "" if counted.all() else " with a weight above 0"
+    empty = [c for c, n in zip(names, count, strict=True) if n < 3]
+    if empty:
+        problems.append(
+            f"Facets rated by fewer than 3 respondents{weighted}: {preview(empty)}. "
+            "They have no correlations to decompose: leave them out of X."
+        )
+    spread = high - low
+    flat = [
+        c for c, d, n in zip(names, spread, count, strict=True) if n >= 3 and not d > 0
+    ]
+    if flat:
+        problems.append(
+            f"Facets without variation{weighted}: {preview(flat)}. One rating "
+            "for everyone explains nothing: leave them out of X."
+        )
+    return problems
+
+
+def _outcome_problems(y, yv: np.ndarray, text: str, n: int) -> list[str]:
+    """What is wrong with the outcome: a column name, text, length, gaps."""
+    if isinstance(y, str):
+        return [
+            f"y must hold one value per respondent, such as survey['{y}']; got "
+            f"the string '{y}'."
+        ]
+    if text:
+        return [f"y holds text in {text}: code it as numbers, a yes/no outcome as 0/1."]
+    if yv.shape[0] != n:
+        return [f"y has {yv.shape[0]} values but X has {n} respondents."]
+    bad = int((~np.isfinite(yv)).sum())
+    if bad:
+        return [
+            f"y has {bad} missing or infinite value{'s' if bad > 1 else ''}; drop "
+            "those respondents first."
+        ]
+    return []
+
+
 def _check_inputs(X, y, sample_weight, owner: str):
-    """Facet matrix, outcome and weights as floats, or one error listing all."""
+    """Facet matrix, outcome and weights as floats, or one error listing all.
+
+    Respondents of weight 0 count for nothing: a facet must be rated by
+    three respondents of weight above 0, and vary among them.
+    """
     if not isinstance(X, pd.DataFrame):
         raise TypeError(
             f"{owner} needs X as a DataFrame of facet columns; facets are "
@@ -126,6 +197,8 @@ def _check_inputs(X, y, sample_weight, owner: str):
     problems = []
     if X.shape[1] == 0:
         problems.append("X has no facet columns.")
+    if X.shape[0] == 0:
+        problems.append("X has no respondents (no rows).")
     numeric = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c])]
     bad = [c for c in X.columns if c not in numeric]
     if bad:
@@ -140,53 +213,28 @@ def _check_inputs(X, y, sample_weight, owner: str):
         )
     yv, text = as_numbers(np.array([]) if y is None else y)
     yv = yv.ravel()
-    if isinstance(y, str):
-        problems.append(
-            f"y must hold one value per respondent, such as survey['{y}']; got "
-            f"the string '{y}'."
-        )
-    elif text:
-        problems.append(
-            f"y holds text in {text}: code it as numbers, a yes/no outcome as 0/1."
-        )
-    elif yv.shape[0] != len(X):
-        problems.append(f"y has {yv.shape[0]} values but X has {len(X)} respondents.")
-    elif not np.isfinite(yv).all():
-        problems.append(
-            f"y has {int((~np.isfinite(yv)).sum())} missing or infinite values; "
-            "drop those respondents first."
-        )
-    values = X[numeric]
-    if len(values) and numeric:
-        count = np.zeros(len(numeric))
-        high = np.full(len(numeric), -np.inf)
-        low = np.full(len(numeric), np.inf)
-        for rows in row_chunks(len(values)):  # never the whole survey at once
-            chunk = row_chunk(values, rows)
-            seen = ~np.isnan(chunk)
-            count += seen.sum(axis=0)
-            high = np.maximum(high, np.where(seen, chunk, -np.inf).max(axis=0))
-            low = np.minimum(low, np.where(seen, chunk, np.inf).min(axis=0))
-        empty = [c for c, n in zip(numeric, count, strict=True) if n < 3]
-        if empty:
-            problems.append(
-                f"Facets rated by fewer than 3 respondents: {preview(empty)}."
-            )
-        spread = high - low
-        flat = [
-            c
-            for c, s, ok in zip(numeric, spread, count >= 3, strict=True)
-            if ok and not s > 0
-        ]
-        if flat:
-            problems.append(f"Facets without variation: {preview(flat)}.")
-    if np.isfinite(yv).all() and yv.size and not np.ptp(yv) > 0:
-        problems.append("y has no variation: there is nothing to explain.")
+    problems += _outcome_problems(y, yv, text, len(X))
     weights = None
     try:
         weights = check_weights(sample_weight, len(X))
     except ValueError as err:  # weights that sum to zero too
         problems.append(str(err))
+    counted = np.ones(len(X), bool) if weights is None else weights > 0
+    values = X[numeric]
+    if len(values) and numeric:
+        problems += _facet_problems(values, counted)
+    if yv.shape[0] == len(X) and np.isfinite(yv).all() and counted.any():
+        if not np.ptp(yv[counted]) > 0:
+            problems.append("y has no variation: there is nothing to explain.")
+    n_counted, p = int(counted.sum()), X.shape[1]
+    if 0 < n_counted <= p + 1:
+        problems.append(
+            f"X has {p} facets and {n_counted} respondents"
+            f"{'' if counted.all() else ' with a weight above 0'}: a linear fit "
+            "of p facets on p + 1 respondents or fewer explains any outcome "
+            "exactly (R² = 1), so there is nothing to decompose. Use fewer "
+            "facets (one journey stage at a time) or more respondents."
+        )
     if problems:
         raise ValidationError(problems, subject=f"input to {owner}")
     return values, yv, weights
@@ -216,7 +264,7 @@ def _weighted_corr(
         cov = (centred * weights[:, None]).T @ centred
         sd = np.sqrt(np.diag(cov))
         return cov / np.outer(sd, sd), 0
-    joint = pair_counts(values)
+    joint = pair_counts(values, weights)
     corr = weighted_corr_matrix(values, weights)
     ok = (joint >= 3) & np.isfinite(corr)
     corr = np.where(ok, corr, 0.0)
@@ -252,6 +300,32 @@ def _nearest_correlation(C: np.ndarray, *, max_iter: int = 200, tol: float = 1e-
     return Y, float(np.linalg.norm(Y - C))
 
 
+def _without_null_directions(corr: np.ndarray) -> np.ndarray:
+    """``corr`` with the facets' directions of (numerically) no variance made
+    exactly null, so that every method sees the same rank.
+
+    A facet that is another up to round-off (a copy stored as float32, the
+    sum of two others plus noise of 1e-6) leaves the facet block an
+    eigenvalue below ``1e-10`` of the largest. The pseudo-inverse behind
+    relative weights, the betas and the model's R² ignores it, while a subset
+    regression would fit the round-off: LMG then decomposed a larger R² than
+    the others. Zeroing those eigenvalues (and the outcome's correlation
+    along them) gives one R² to all, that of the facets without the copy.
+    """
+    vals, vecs = np.linalg.eigh(corr[:-1, :-1])
+    null = vals <= max(vals[-1], 1.0) * 1e-10
+    if not null.any():
+        return corr
+    kept = vecs[:, ~null]
+    block = (kept * vals[~null]) @ kept.T
+    rxy = kept @ (kept.T @ corr[:-1, -1])
+    sd = np.sqrt(np.diag(block))
+    out = corr.copy()
+    out[:-1, :-1] = block / np.outer(sd, sd)
+    out[:-1, -1] = out[-1, :-1] = rxy / sd
+    return out
+
+
 def _correlations(X, y, sample_weight, owner: str, missing: str):
     """Facet names, the (p+1) x (p+1) correlation matrix (outcome last), info."""
     check_choice(missing, "missing", owner, MISSING)
@@ -266,6 +340,7 @@ def _correlations(X, y, sample_weight, owner: str, missing: str):
     n_missing = int(values.isna().to_numpy().sum())  # y is checked complete
     corr, n_unseen = _weighted_corr(table, weights, missing, n_missing == 0)
     corr, moved = _nearest_correlation(corr)
+    corr = _without_null_directions(corr)
     names = [str(c) for c in X.columns]
     info = {
         "units": "R² (share of outcome variance)",
@@ -585,11 +660,15 @@ def _gains_along(corr: np.ndarray, orders: np.ndarray) -> np.ndarray:
 
 
 def _ridged(corr: np.ndarray) -> np.ndarray:
-    """Nudge a singular facet block to positive definite for Cholesky."""
-    if np.linalg.eigvalsh(corr)[0] > 1e-10:
+    """Nudge a singular matrix to positive definite for Cholesky: its
+    smallest eigenvalue to 1e-10, which moves an R² by about as much (the
+    facets' null directions are exactly null, see
+    :func:`_without_null_directions`, so none carries a gain)."""
+    smallest = np.linalg.eigvalsh(corr)[0]
+    if smallest > 1e-10:
         return corr
     out = corr.copy()
-    out[np.diag_indices_from(out)] += 1e-8
+    out[np.diag_indices_from(out)] += 1e-10 - smallest
     d = np.sqrt(np.diag(out))
     return out / np.outer(d, d)
 
@@ -675,7 +754,7 @@ def _group_indices(groups, names: list[str], owner: str) -> tuple[list, list]:
             f"The 'groups' parameter of {owner} must be a mapping (or Series) "
             f"from facet name to stage. Got {type(groups).__name__} instead."
         )
-    missing = [n for n in names if n not in groups]
+    missing = [n for n in names if n not in groups or pd.isna(groups[n])]
     if missing:
         raise ValueError(
             f"The 'groups' parameter of {owner} must map every facet to a stage; "
@@ -876,6 +955,14 @@ def compare_methods(
     names = list(results)
     if not names:
         raise ValueError("compare_methods needs at least one result.")
+    foreign = [m for m in names if not isinstance(results[m], ImportanceResult)]
+    if foreign:
+        raise TypeError(
+            "compare_methods needs an ImportanceResult per method (from "
+            "shap_importance, relative_weights, ...); got "
+            + ", ".join(f"{type(results[m]).__name__} for {m!r}" for m in foreign)
+            + "."
+        )
     facets = list(results[names[0]].table.index)
     differ = [m for m in names if set(results[m].table.index) != set(facets)]
     if differ:
@@ -942,6 +1029,14 @@ def method_agreement(
     check_int(n_disagreements, "n_disagreements", "method_agreement", min_value=0)
     if methods is None:
         methods = [c[5:] for c in table.columns if c.startswith("rank_")]
+    methods = column_list(methods, "methods", "method_agreement")
+    known = [c[5:] for c in table.columns if c.startswith("rank_") and c[5:] in table]
+    unknown = [m for m in methods if m not in known]
+    if unknown:
+        raise ValueError(
+            f"The 'methods' parameter of method_agreement names {preview(unknown)}, "
+            f"which the table does not rank; it ranks {preview(known, 8)}."
+        )
     rho = table[methods].corr(method="spearman")
     spearman = {
         a: {b: round(float(rho.loc[a, b]), 6) for b in methods} for a in methods

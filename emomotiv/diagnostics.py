@@ -6,13 +6,18 @@ A ranking is only as good as the model behind it and the data beneath it.
 - the model's **cross-validated fit**, and a clear warning when it is too
   weak to rank drivers (AUC below 0.6, R² below 0.05);
 - **collinearity**: the variance inflation factor (VIF) of each facet and the
-  condition number of the standardized ratings;
+  condition number of the standardized ratings; facets in an exact linear
+  dependence (a copy, a reverse-coded copy, a total of other facets) get an
+  infinite VIF and are named in a warning, while the other facets keep
+  theirs;
 - **halo strength**: the share of rating variance on the first principal
   component of the facet correlations (general brand warmth lifting every
   rating together);
 - **suppressor facets**: the sign of the facet's multivariate effect (its
   standardized beta, controlling for every other facet) is opposite to the
-  sign of its plain correlation with the outcome.
+  sign of its plain correlation with the outcome, both clear of zero by
+  ``min_t`` standard errors computed from the respondents who rated the
+  facet (a facet rated by 40 has the standard errors of 40 ratings).
 
 Missing ratings (touchpoints a respondent did not use) enter through
 **pairwise-complete weighted correlations**: the correlation of two facets
@@ -40,11 +45,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._stats import (
     format_against,
+    infinite_ratings,
     kish_size,
     weighted_corr_columns,
     weighted_corr_matrix,
 )
-from ._validation import check_float, check_weights, preview
+from ._validation import (
+    ValidationError,
+    check_float,
+    check_weights,
+    column_list,
+    did_you_mean,
+    preview,
+)
 from .importance import _facet_frame
 from .model import DriverModel, check_model, check_outcome
 from .results import Diagnostics, ImportanceResult
@@ -125,22 +138,113 @@ def _uncorrelated(corr: np.ndarray) -> np.ndarray:
         alive[worst] = False
 
 
-def _twins(corr: np.ndarray, names) -> str | None:
+def _twins(corr: np.ndarray, names) -> tuple[str | None, set]:
     """A warning naming facets whose ratings correlate exactly (the same
-    question twice, or one exported under two names), or None."""
-    i, j = np.nonzero(np.triu(corr >= 1 - 1e-9, k=1))
+    question twice, exported under two names, or reverse-coded), or None;
+    and the facets it names."""
+    i, j = np.nonzero(np.triu(np.abs(corr) >= 1 - 1e-9, k=1))
     if not len(i):
-        return None
+        return None, set()
     pairs = [f"'{names[a]}' and '{names[b]}'" for a, b in zip(i, j, strict=True)]
     shown = "; ".join(pairs[:5]) + (
         f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
     )
     return (
-        f"Facets whose ratings move exactly together (correlation 1): {shown}. "
-        "The same question asked twice, or exported under two names? Their "
-        "importance is split between them, and the collinearity diagnostics "
-        "cannot be computed: keep one of each."
+        "Facets whose ratings move exactly together (correlation 1 or -1): "
+        f"{shown}. The same question asked twice, exported under two names, "
+        "or a reverse-coded copy? Their importance is split between them, and "
+        "their collinearity diagnostics cannot be computed: keep one of each."
+    ), {names[k] for k in (*i, *j)}
+
+
+def _collinear(corr: np.ndarray) -> np.ndarray:
+    """Facets with a part in an exact linear dependence: a loading on an
+    eigenvector of (numerically) zero eigenvalue."""
+    vals, vecs = np.linalg.eigh(corr)
+    null = vals <= 1e-12 * max(vals[-1], 1.0)
+    return (np.abs(vecs[:, null]) > 1e-6).any(axis=1)
+
+
+def _collinear_vif(corr: np.ndarray) -> np.ndarray:
+    """Variance inflation factors when some facets are exactly collinear:
+    infinite for those, ``1 / (1 - R²)`` from the others for the rest (a
+    facet outside the dependence keeps its finite VIF)."""
+    involved = _collinear(corr)
+    vif = np.full(len(corr), np.inf)
+    for j in np.flatnonzero(~involved):
+        rest = np.delete(np.arange(len(corr)), j)
+        r = corr[rest, j]
+        inverse = np.linalg.pinv(corr[np.ix_(rest, rest)], rcond=1e-10, hermitian=True)
+        vif[j] = 1 / max(1 - float(r @ inverse @ r), 1e-300)
+    return vif
+
+
+def _collinear_note(corr: np.ndarray, names, named: set) -> str | None:
+    """A warning naming exactly collinear facets that no twin warning names."""
+    involved = [str(n) for n, k in zip(names, _collinear(corr), strict=True) if k]
+    if not involved or set(involved) <= named:
+        return None
+    return (
+        f"{len(involved)} facets are exactly collinear, one a linear "
+        f"combination of the others (a total or an average of other facets?): "
+        f"{preview(involved, 6)}. Their variance inflation factors and the "
+        "condition number are infinite and their standardized betas have no "
+        "sign: leave the combination out, or keep one facet of each set."
     )
+
+
+def _facet_values(
+    model: DriverModel,
+    X: pd.DataFrame,
+    controls: Sequence[str] | None,
+    importance: ImportanceResult | None,
+) -> pd.DataFrame:
+    """The model's facets without the controls, or one error listing every
+    problem: unknown controls, infinite ratings, facets the importance
+    result does not rank."""
+    frame = _facet_frame(model, X)
+    controls = column_list(controls or [], "controls", "diagnose_drivers")
+    problems = [
+        f"controls names '{c}', which is not among the model's columns "
+        f"({preview(frame.columns)}).{did_you_mean(c, frame.columns)}"
+        for c in controls
+        if c not in frame.columns
+    ]
+    frame = frame.drop(columns=[c for c in controls if c in frame.columns])
+    infinite = np.isinf(frame.to_numpy()).sum(axis=0)
+    if infinite.any():
+        problems.append(infinite_ratings(frame.columns, infinite))
+    if importance is not None:
+        unranked = [f for f in frame.columns if f not in importance.table.index]
+        if unranked:
+            problems.append(
+                f"importance does not rank {len(unranked)} of the model's facets "
+                f"({preview(unranked)}): pass the result computed for this "
+                "model, such as shap_importance(model, X)."
+            )
+    if problems:
+        raise ValidationError(problems, subject="input to diagnose_drivers")
+    return frame
+
+
+def _sign_errors(values, weights, vif, r2: float):
+    """Standard errors of each facet's correlation and standardized beta.
+
+    Each uses Kish's effective size of the respondents who rated the facet
+    (weight above 0): a facet rated by 40 of 3,000 has its correlation from
+    40 ratings, and a standard error to match.
+    """
+    rated = (~np.isnan(values)) * (weights / weights.max())[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.nan_to_num(rated.sum(axis=0) ** 2 / (rated**2).sum(axis=0))
+    dof = np.maximum(n_eff - values.shape[1] - 1, 1.0)
+    # a facet in an exact collinearity: its beta has no sign, even where R²
+    # is 1 (0 x inf)
+    finite = np.isfinite(vif)
+    se_beta = np.full(len(vif), np.inf)
+    se_beta[finite] = np.sqrt((1 - r2) / dof[finite] * vif[finite])
+    se_r = 1 / np.sqrt(np.maximum(n_eff - 2, 1.0))
+    return se_r, se_beta
 
 
 def diagnose_drivers(
@@ -172,10 +276,11 @@ def diagnose_drivers(
         A correlation or standardized beta within ``min_t`` standard errors
         of zero has no sign; a suppressor needs both signs, opposite, so
         that sampling noise around zero is not reported as suppression.
-        Standard errors use Kish's effective sample size of the weights.
+        Standard errors use Kish's effective sample size of the weights of
+        the respondents who rated the facet.
     controls : sequence of str or None, default=None
         Model columns that are controls (the halo score, context), left out
-        of the facet diagnostics.
+        of the facet diagnostics; each must be a column the model uses.
 
     Returns
     -------
@@ -200,7 +305,7 @@ def diagnose_drivers(
     check_model(model, "diagnose_drivers")
     check_is_fitted(model, "estimator_")
     check_float(min_t, "min_t", "diagnose_drivers", low=0)
-    frame = _facet_frame(model, X).drop(columns=list(controls or []))
+    frame = _facet_values(model, X, controls, importance)
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
     target = check_outcome(model, y, len(frame), "diagnose_drivers")
@@ -230,15 +335,13 @@ def diagnose_drivers(
         beta = inverse @ np.nan_to_num(r_y)
         condition = float(np.sqrt(largest / smallest))
     else:  # exactly collinear facets, or a pairwise matrix that is not PSD
-        vif = np.full(len(corr), np.inf)
-        beta = np.linalg.pinv(corr) @ np.nan_to_num(r_y)
+        valid = smallest >= -1e-8 * max(largest, 1.0)
+        vif = _collinear_vif(corr) if valid else np.full(len(corr), np.inf)
+        beta = np.linalg.pinv(corr, rcond=1e-10, hermitian=True) @ np.nan_to_num(r_y)
         condition = float("inf")
     n_eff = kish_size(weights)
-    dof = max(n_eff - len(beta) - 1, 1.0)
     r2 = float(np.clip(beta @ np.nan_to_num(r_y), 0, 1))
-    # collinear facets: no beta has a sign, even where R² is 1 (0 x inf)
-    se_beta = np.sqrt((1 - r2) / dof * vif) if positive else vif
-    se_r = np.full(len(beta), 1 / np.sqrt(max(n_eff - 2, 1.0)))
+    se_r, se_beta = _sign_errors(values, weights, vif, r2)
     flips = _sign(r_y, se_r, min_t) * _sign(beta, se_beta, min_t) < 0
 
     table = pd.DataFrame(
@@ -257,14 +360,20 @@ def diagnose_drivers(
             "outcome column, or survey more respondents.",
             *notes,
         ]
-    twins = _twins(corr, names)
+    twins, named = _twins(corr, names)
+    collinear = (
+        _collinear_note(corr, names, named)
+        if not positive and smallest >= -1e-8 * max(largest, 1.0)
+        else None
+    )
     invalid = (
         f"The {len(names)} facets' pairwise correlations (each pair over the "
         "respondents who rated both) do not form a valid correlation matrix "
         f"(smallest eigenvalue {smallest:.2g}): no variance inflation factor, "
         "condition number or suppressor can be computed, so none is reported. "
         "Facets rated by few respondents, or many facets on few respondents, "
-        "cause it."
+        "cause it: leave out the facets rated by fewest respondents, or "
+        "diagnose fewer facets at a time."
         if smallest < -1e-8 * max(largest, 1.0)
         else None
     )
@@ -272,7 +381,9 @@ def diagnose_drivers(
     unread = (
         f"{len(dropped)} facet{'s' if len(dropped) > 1 else ''} left out of the "
         f"diagnostics (rated by too few respondents, or without variation where "
-        f"rated together with another facet): {preview(dropped)}."
+        f"rated together with another facet): {preview(dropped)}. Their "
+        "rankings rest on too few ratings to check: read them with care, or "
+        "leave them out of the analysis."
         if dropped
         else None
     )
@@ -282,7 +393,7 @@ def diagnose_drivers(
         halo_share=largest / float(eig.sum()),
         fit=model.fit_summary(),
         weak_fit=bool(notes),
-        warnings=tuple(notes + [w for w in (unread, twins, invalid) if w]),
+        warnings=tuple(notes + [w for w in (unread, twins, collinear, invalid) if w]),
         info={
             "missing": "pairwise-complete weighted correlations: each pair of "
             "facets uses the respondents who rated both",

@@ -2,6 +2,8 @@
 
 import json
 import warnings
+from itertools import combinations
+from math import factorial
 from pathlib import Path
 
 import numpy as np
@@ -424,7 +426,8 @@ def test_bad_data_lists_every_problem():
     )
     with pytest.raises(em.ValidationError) as err:
         em.relative_weights(X, [1, 2, 3])
-    assert len(err.value.problems) == 3  # not numeric, wrong length, flat
+    # not numeric, wrong length, flat, and 3 facets on 4 respondents (R² = 1)
+    assert len(err.value.problems) == 4
     X = pd.DataFrame({"a": [1.0, 2, 3, 4], "c": [1.0, 1, 1, 1], "d": np.nan})
     with pytest.raises(em.ValidationError) as err:
         em.shapley_regression(X, [1, np.nan, 2, 3])
@@ -459,8 +462,14 @@ def test_bad_weights_are_named_with_the_other_problems(method):
 
 
 def test_compare_methods_names_a_list_or_other_facets():
-    X = pd.DataFrame({"a": [1.0, 2, 3, 5], "b": [2.0, 1, 4, 3], "c": [1.0, 3, 2, 4]})
-    y = [1.0, 2, 4, 3]
+    X = pd.DataFrame(
+        {
+            "a": [1.0, 2, 3, 5, 4, 6],
+            "b": [2.0, 1, 4, 3, 6, 5],
+            "c": [1.0, 3, 2, 4, 6, 5],
+        }
+    )
+    y = [1.0, 2, 4, 3, 5, 6]
     full = em.correlation_importance(X, y)
     with pytest.raises(TypeError, match="mapping of method name"):
         em.compare_methods([full])
@@ -631,3 +640,242 @@ def test_method_agreement_names_a_result_given_for_the_table():
     result = em.relative_weights(X, X.sum(axis=1) + rng.normal(size=40))
     with pytest.raises(TypeError, match=r"compare_methods' output\) as a pandas"):
         em.method_agreement(result)
+
+
+# ---------------------------------------------------------------- independent checks
+
+
+def _brute_lmg(X: np.ndarray, y, w):
+    """LMG from the weighted R² of every subset, each fitted by statsmodels."""
+    import statsmodels.api as sm
+
+    p = X.shape[1]
+
+    def r2(subset):
+        if not subset:
+            return 0.0
+        design = sm.add_constant(X[:, list(subset)], has_constant="add")
+        return sm.WLS(y, design, weights=w).fit().rsquared
+
+    values = {s: r2(s) for k in range(p + 1) for s in combinations(range(p), k)}
+    phi = np.zeros(p)
+    for j in range(p):
+        for s, v in values.items():
+            if j not in s:
+                weight = factorial(len(s)) * factorial(p - len(s) - 1) / factorial(p)
+                phi[j] += weight * (values[tuple(sorted((*s, j)))] - v)
+    return phi, values[tuple(range(p))]
+
+
+def _hand_rwa(X: np.ndarray, y, w):
+    """Johnson's raw weights from numpy's weighted covariance, by hand."""
+    cov = np.cov(np.column_stack([X, y]), rowvar=False, aweights=w)
+    sd = np.sqrt(np.diag(cov))
+    R = cov / np.outer(sd, sd)
+    vals, vecs = np.linalg.eigh(R[:-1, :-1])
+    root = vecs @ np.diag(np.sqrt(vals)) @ vecs.T
+    return (root**2) @ np.linalg.solve(root, R[:-1, -1]) ** 2
+
+
+def _situation(name: str):
+    rng = np.random.default_rng(11)
+    n, p = 120, 4
+    X = rng.normal(size=(n, p)) + rng.normal(size=(n, 1))
+    y = X @ np.array([1.0, 0.5, -0.3, 0.0]) + 2 * rng.normal(size=n)
+    w = rng.uniform(0.2, 4, n)
+    if name == "near_collinear":
+        X[:, 1] = X[:, 0] + 1e-3 * rng.normal(size=n)
+    elif name == "binary":
+        y = (y > np.median(y)).astype(float)
+    elif name == "n_just_above_p":
+        X, y, w = X[: p + 2], y[: p + 2], w[: p + 2]
+    elif name == "ratings":
+        X = np.clip(np.round(2 * X + 5), 1, 10)
+    return pd.DataFrame(X, columns=[f"f{j}" for j in range(p)]), y, w
+
+
+@pytest.mark.parametrize(
+    "name", ["weighted", "near_collinear", "binary", "n_just_above_p", "ratings"]
+)
+def test_methods_match_all_subsets_and_a_hand_eigen_decomposition(name):
+    X, y, w = _situation(name)
+    phi, r2 = _brute_lmg(X.to_numpy(), y, w)
+    lmg = em.shapley_regression(X, y, sample_weight=w, method="exact")
+    rw = em.relative_weights(X, y, sample_weight=w)
+    np.testing.assert_allclose(lmg.table["raw_importance"], phi, atol=1e-9)
+    np.testing.assert_allclose(
+        rw.table["raw_importance"], _hand_rwa(X.to_numpy(), y, w), atol=1e-9
+    )
+    assert lmg.total == pytest.approx(r2, abs=1e-9)
+    assert rw.total == pytest.approx(r2, abs=1e-9)
+
+
+def test_pairwise_methods_match_a_matrix_built_pair_by_pair():
+    """Missing ratings: each correlation over the respondents who rated both,
+    with their weights; LMG then from that matrix by direct regressions."""
+    X, y, w = _with_gaps(seed=4, n=600)
+    V = np.column_stack([X.to_numpy(), y])
+    R = np.eye(V.shape[1])
+    for i, j in combinations(range(V.shape[1]), 2):
+        ok = ~np.isnan(V[:, i]) & ~np.isnan(V[:, j])
+        cov = np.cov(V[ok, i], V[ok, j], aweights=w[ok])
+        R[i, j] = R[j, i] = cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1])
+    assert np.linalg.eigvalsh(R)[0] > 0  # no projection: the matrix is used as is
+
+    def r2(s):
+        s = list(s)
+        return float(R[s, -1] @ np.linalg.solve(R[np.ix_(s, s)], R[s, -1])) if s else 0
+
+    p = X.shape[1]
+    phi = np.zeros(p)
+    for j in range(p):
+        for k in range(p):
+            for s in combinations([i for i in range(p) if i != j], k):
+                weight = factorial(k) * factorial(p - k - 1) / factorial(p)
+                phi[j] += weight * (r2((*s, j)) - r2(s))
+    lmg = em.shapley_regression(X, y, sample_weight=w)
+    assert lmg.info["psd_projection"] == 0
+    np.testing.assert_allclose(lmg.table["raw_importance"], phi, atol=1e-12)
+    np.testing.assert_allclose(lmg.table["r"], R[:-1, -1], atol=1e-12)
+
+
+def test_partialling_out_controls_is_frisch_waugh_lovell():
+    """The methods on ratings and outcome with the controls regressed out
+    decompose the partial R² (R²_full - R²_controls) / (1 - R²_controls);
+    LMG there is the Shapley value of the game whose every coalition also
+    holds the controls."""
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(12)
+    n = 300
+    C = pd.DataFrame({"c1": rng.normal(size=n), "c2": rng.integers(0, 2, n) * 1.0})
+    X, y, w = _data(12, n, 4, 1.0)
+    X = X.add(C["c1"], axis=0)
+    y = y + 2 * C["c1"].to_numpy() + C["c2"].to_numpy()
+    rest, y_rest = em.partial_out(X, C, y, sample_weight=w)
+
+    def r2(cols):
+        design = sm.add_constant(pd.concat([X[list(cols)], C], axis=1))
+        return sm.WLS(y, design, weights=w).fit().rsquared
+
+    base = r2([])
+    phi, _ = _brute_lmg(rest.to_numpy(), y_rest, w)
+    lmg = em.shapley_regression(rest, y_rest, sample_weight=w)
+    rw = em.relative_weights(rest, y_rest, sample_weight=w)
+    partial = (r2(X.columns) - base) / (1 - base)
+    assert lmg.total == pytest.approx(partial, abs=1e-9)
+    assert rw.total == pytest.approx(partial, abs=1e-9)
+    np.testing.assert_allclose(lmg.table["raw_importance"], phi, atol=1e-9)
+    # the coefficients on the residuals are the full model's (FWL)
+    full = sm.WLS(y, sm.add_constant(pd.concat([X, C], axis=1)), weights=w).fit()
+
+    def sd(v):
+        return np.sqrt(np.cov(v, aweights=w))
+
+    slope = lmg.table["std_beta"] * sd(y_rest) / rest.apply(sd)
+    np.testing.assert_allclose(slope, full.params[X.columns], atol=1e-9)
+
+
+@settings(max_examples=15, deadline=None)
+@given(**data_args, copies=st.integers(0, 2**32 - 1))
+def test_repeated_rows_equal_integer_weights(seed, n, p, halo, copies):
+    """Property: a respondent of weight k is the same as k copies of them,
+    with missing ratings too; the weights' scale does not matter."""
+    X, y, w = _data(seed, n, p, halo)
+    rng = np.random.default_rng(copies)
+    X = X.mask(rng.random(X.shape) < 0.15)
+    k = rng.integers(1, 4, n)
+    repeated = X.loc[X.index.repeat(k)].reset_index(drop=True)
+    for fn in (em.relative_weights, em.shapley_regression, em.beta_importance):
+        for missing in ("pairwise", "mean"):
+            a = fn(X, y, sample_weight=w * k, missing=missing).table
+            b = fn(
+                repeated,
+                np.repeat(y, k),
+                sample_weight=np.repeat(w, k),
+                missing=missing,
+            )
+            c = fn(X, y, sample_weight=w * k * 37.5, missing=missing).table
+            pd.testing.assert_frame_equal(a, b.table, check_exact=False, atol=1e-9)
+            pd.testing.assert_frame_equal(a, c, check_exact=False, atol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["relative_weights", "shapley_regression"])
+def test_respondents_of_weight_zero_count_for_nothing(method):
+    """A facet rated only by respondents of weight 0 was given importance 0
+    (and one rated by two of weight above 0 the top rank) instead of being
+    named; respondents of weight 0 are the same as no respondents."""
+    run = getattr(em, method)
+    X, y, w = _data(13, 300, 3, 1.0)
+    w[:100] = 0
+    same = run(X.iloc[100:], y[100:], sample_weight=w[100:]).table
+    pd.testing.assert_frame_equal(
+        run(X, y, sample_weight=w).table, same, check_exact=False, atol=1e-12
+    )
+    for raters in (0, 2):
+        gaps = X.copy()
+        gaps.loc[100 + raters :, "f2"] = np.nan
+        with pytest.raises(em.ValidationError, match="weight above 0: 'f2'"):
+            run(gaps, y, sample_weight=w)
+    flat = X.copy()
+    flat.loc[100:, "f1"] = 4.0  # varies only among respondents of weight 0
+    with pytest.raises(em.ValidationError, match="without variation with a weight"):
+        run(flat, y, sample_weight=w)
+
+
+@pytest.mark.parametrize("method", ["relative_weights", "shapley_regression"])
+def test_infinite_ratings_empty_survey_and_too_few_respondents_are_named(method):
+    """An infinite rating said "Eigenvalues did not converge"; no rows said
+    "Weights sum to zero"; 5 facets on 6 respondents gave R² = 1 silently."""
+    run = getattr(em, method)
+    X, y, _ = _data(14, 40, 3, 1.0)
+    X.iloc[[2, 5], 1] = np.inf
+    with pytest.raises(em.ValidationError, match=r"infinite ratings: 'f1' \(2 rows\)"):
+        run(X, y)
+    with pytest.raises(em.ValidationError, match="no respondents"):
+        run(X.iloc[:0], y[:0])
+    X, y, _ = _data(14, 6, 5, 1.0)
+    with pytest.raises(em.ValidationError, match="5 facets and 6 respondents"):
+        run(X, y)
+    assert run(X.iloc[:, :4], y).total < 1  # 4 facets on 6: a fit, not exact
+
+
+def test_method_names_results_and_stages_are_checked_by_name():
+    """An unknown method said "KeyError: ['shap'] not in index", a method
+    given as a string failed inside pandas, a non-result entry said "'int'
+    object has no attribute 'table'", and a facet with a NaN stage became a
+    stage called 'nan'."""
+    X, y, _ = _data(15, 80, 4, 1.0)
+    table = em.compare_methods(
+        {"rw": em.relative_weights(X, y), "lmg": em.shapley_regression(X, y)}
+    )
+    with pytest.raises(ValueError, match="names 'shap', which the table does not"):
+        em.method_agreement(table, ["rw", "shap"])
+    with pytest.raises(TypeError, match=r"pass \['rw'\]"):
+        em.method_agreement(table, "rw")
+    with pytest.raises(TypeError, match="got int for 'a'"):
+        em.compare_methods({"rw": em.relative_weights(X, y), "a": 1})
+    stages = {"f0": "a", "f1": "a", "f2": np.nan, "f3": None}
+    with pytest.raises(ValueError, match="no stage for 'f2', 'f3'"):
+        em.shapley_regression(X, y, groups=stages)
+
+
+@pytest.mark.parametrize("noise", [1e-5, 3e-6])
+def test_a_near_copy_leaves_every_method_the_same_r2(noise):
+    """A facet that is another up to noise of 1e-5 leaves the correlation
+    matrix an eigenvalue of about 1e-11: the pseudo-inverse behind relative
+    weights and the model's R² ignored it, exact LMG fitted it, and the two
+    decomposed R²s 0.003 apart (LMG's total was not its own info['r2'])."""
+    rng = np.random.default_rng(0)
+    X, y, _ = _data(0, 200, 4, 1.0)
+    near = X.assign(f1=X["f0"] + noise * rng.normal(size=200))
+    lmg = em.shapley_regression(near, y, method="exact")
+    sampled = em.shapley_regression(near, y, method="sampled", random_state=0)
+    rw = em.relative_weights(near, y)
+    for total in (lmg.info["r2"], sampled.total, rw.total):
+        assert total == pytest.approx(lmg.total, abs=1e-9)
+    # the pair spans the facet and its average with the copy: R² as without it
+    without = em.shapley_regression(near.drop(columns="f1"), y).total
+    assert lmg.total == pytest.approx(without, abs=1e-5)
+    a, b = lmg.table.loc[["f0", "f1"], "raw_importance"]
+    assert a == pytest.approx(b, abs=1e-5)  # the copy and its original share

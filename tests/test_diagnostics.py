@@ -288,3 +288,105 @@ def test_fit_warnings_names_a_model_that_is_not_one(small):
     attribute 'fit_summary'"."""
     with pytest.raises(TypeError, match="fit_warnings needs model as an emomotiv"):
         em.fit_warnings(small.survey)
+
+
+def test_numbers_match_weighted_statsmodels_fits():
+    """VIF from weighted regressions of each facet on the others, standardized
+    betas from the weighted fit, condition number and halo share from the
+    weighted standardized ratings."""
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(5)
+    n = 600
+    Z = rng.normal(size=(n, 4)) + rng.normal(size=(n, 1))
+    X = pd.DataFrame(Z, columns=["a", "b", "c", "d"])
+    y = Z @ np.array([1.0, 0.5, -0.3, 0.0]) + 2 * rng.normal(size=n)
+    w = rng.uniform(0.2, 4, n)
+    diag = em.diagnose_drivers(_fit(X, y, sample_weight=w), X, y, sample_weight=w)
+    others = {c: sm.add_constant(X.drop(columns=c)) for c in X}
+    vif = [1 / (1 - sm.WLS(X[c], others[c], weights=w).fit().rsquared) for c in X]
+    np.testing.assert_allclose(diag.table["vif"], vif, rtol=1e-10)
+
+    def sd(v):
+        return np.sqrt(np.cov(v, aweights=w))
+
+    fit = sm.WLS(y, sm.add_constant(X), weights=w).fit()
+    std_beta = fit.params[X.columns] * X.apply(sd) / sd(y)
+    np.testing.assert_allclose(diag.table["std_beta"], std_beta, rtol=1e-10)
+    centred = X - np.average(X, axis=0, weights=w)
+    scaled = centred / np.sqrt(np.average(centred**2, axis=0, weights=w))
+    rows = scaled.to_numpy() * np.sqrt(w)[:, None]
+    assert diag.condition_number == pytest.approx(np.linalg.cond(rows), rel=1e-10)
+    top = np.linalg.eigvalsh(rows.T @ rows / w.sum())[-1]
+    assert diag.halo_share == pytest.approx(top / 4, rel=1e-10)
+    assert diag.info["n_effective"] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+
+
+def test_a_correlation_from_few_raters_has_their_standard_error():
+    """x2 is a true suppressor, but rated by 100 of 3,000 its correlation
+    with y (0.06) is within 2 standard errors of 0 for 100 ratings: no clear
+    sign, no suppressor. Its standard error was that of 3,000 ratings."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    z1, z2, z3 = rng.standard_normal((3, n))
+    X = pd.DataFrame({"x1": z1 + z2, "x2": z2 + 0.1 * z1, "x3": z3})
+    y = z1 + 0.5 * rng.standard_normal(n)
+    model = _fit(X, y)
+    assert em.diagnose_drivers(model, X, y).suppressors == ["x2"]
+    few = X.copy()
+    few.loc[100:, "x2"] = np.nan
+    diag = em.diagnose_drivers(model, few, y)
+    r = diag.table.loc["x2", "r"]
+    assert 0 < r * np.sqrt(98) < 2 < r * np.sqrt(2998)  # the case in question
+    assert diag.table.loc["x2", "std_beta"] < 0
+    assert diag.suppressors == []
+    # respondents of weight 0 do not count as raters either
+    w = np.r_[np.ones(100), np.zeros(n - 100)]
+    weighted = em.diagnose_drivers(model, X, y, sample_weight=w)
+    alone = em.diagnose_drivers(model, X.iloc[:100], y[:100])
+    pd.testing.assert_frame_equal(weighted.table, alone.table, atol=1e-12)
+
+
+def test_bad_controls_infinite_ratings_and_a_foreign_importance_are_named():
+    rng = np.random.default_rng(6)
+    X = pd.DataFrame(rng.integers(1, 11, (200, 3)).astype(float), columns=list("abc"))
+    y = X["a"] + rng.standard_normal(200)
+    model = _fit(X, y)
+    with pytest.raises(TypeError, match=r"got the string 'a': pass \['a'\]"):
+        em.diagnose_drivers(model, X, y, controls="a")
+    bad = X.copy()
+    bad.iloc[[1, 4, 7], 1] = np.inf
+    other = em.correlation_importance(X[["a"]], y)
+    with pytest.raises(em.ValidationError, match="3 problems") as err:
+        em.diagnose_drivers(model, bad, y, controls=["cc"], importance=other)
+    text = str(err.value)
+    assert "controls names 'cc'" in text and "Did you mean 'c'?" in text
+    assert "infinite ratings: 'b' (3 rows)" in text
+    assert "does not rank 2 of the model's facets ('b', 'c')" in text
+
+
+def test_exact_collinearity_is_named_and_spares_the_other_facets():
+    """A reverse-coded copy (11 - a) or a total (a + b) made every VIF
+    infinite, the unrelated facets' too, and no warning said why."""
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    rng = np.random.default_rng(2)
+    a, b, c = rng.integers(1, 11, (3, 500)).astype(float)
+    y = a + c + rng.standard_normal(500)
+    plain = pd.DataFrame({"a": a, "b": b, "c": c})
+    assert em.diagnose_drivers(_fit(plain, y), plain, y).warnings == ()
+    design = np.column_stack([np.ones(500), plain.to_numpy()])
+    for extra, involved, wording in (
+        ({"a_rev": 11 - a}, ["a", "a_rev"], "'a' and 'a_rev'"),
+        ({"a_plus_b": a + b}, ["a", "b", "a_plus_b"], "3 facets are exactly"),
+    ):
+        X = plain.assign(**extra)
+        diag = em.diagnose_drivers(_fit(X, y), X, y)
+        others = [f for f in X if f not in involved]
+        assert np.isinf(diag.table.loc[involved, "vif"]).all()
+        expected = [
+            variance_inflation_factor(design, 1 + "abc".index(f)) for f in others
+        ]
+        np.testing.assert_allclose(diag.table.loc[others, "vif"], expected, rtol=1e-9)
+        assert [w for w in diag.warnings if wording in w]
+        assert np.isinf(diag.condition_number)
