@@ -38,6 +38,7 @@ tend to be conservative.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -974,31 +975,55 @@ def _simulation_result(sim: _Simulator, scenarios, level) -> SimulationResult:
 
 
 def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
-    """0/1 choice maximising ``gain`` with ``cost`` within ``budget`` (exact MILP)."""
+    """0/1 choice maximising ``gain`` with ``cost`` within ``budget`` (exact MILP).
+
+    A spend is within the budget when its exactly rounded sum (``math.fsum``)
+    is: costs that add up to the budget on paper (0.1 + 0.2 + 0.2 + 2.0 of
+    2.5) are affordable although their float sum is one unit in the last
+    place above it. The solver accepts a set a hair over the budget (its
+    feasibility tolerance, 1e-7 of it); such a set, and every set holding
+    it, is then ruled out and the problem solved again, so the choice is
+    the best affordable one, not the solver's less its worst-ratio member.
+    """
+    chosen = (cost == 0) & (gain > 0)  # free gains are always taken
+    cand = np.flatnonzero((cost > 0) & (cost <= budget) & (gain > 0))
+    cuts: list[np.ndarray] = []
+    for _ in range(50):
+        if not len(cand):
+            break
+        pick = _milp_choice(gain[cand], cost[cand] / budget, cuts)
+        if math.fsum(cost[cand[pick]]) <= budget:
+            chosen[cand[pick]] = True
+            break
+        cut = np.zeros(len(cand))
+        cut[pick] = 1.0
+        cuts.append(cut)
+    else:  # not reached in practice: drop the worst-ratio picks until affordable
+        kept = list(cand[pick])
+        while math.fsum(cost[kept]) > budget:
+            kept.remove(min(kept, key=lambda i: gain[i] / cost[i]))
+        chosen[kept] = True
+    return chosen
+
+
+def _milp_choice(gain: np.ndarray, share: np.ndarray, cuts: list) -> np.ndarray:
+    """Positions of the 0/1 choice of most ``gain`` whose ``share`` of the
+    budget sums to at most 1 and that holds no set of ``cuts`` whole (HiGHS
+    through ``scipy.optimize.milp``, no gap)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    chosen = np.zeros(len(gain), dtype=bool)
-    free = (cost == 0) & (gain > 0)
-    chosen[free] = True
-    cand = np.flatnonzero((cost > 0) & (cost <= budget) & (gain > 0))
-    if len(cand):
-        scale = gain[cand].max()
-        res = milp(
-            c=-gain[cand] / scale,
-            constraints=LinearConstraint(cost[cand][None, :] / budget, -np.inf, 1.0),
-            integrality=np.ones(len(cand)),
-            bounds=Bounds(0, 1),
-            options={"mip_rel_gap": 0.0},
-        )
-        if res.x is not None:
-            chosen[cand[np.round(res.x) == 1]] = True
-    # Guard against solver tolerance: never spend past the budget.
-    while cost[chosen].sum() > budget:
-        with np.errstate(divide="ignore"):
-            ratio = gain / cost
-        worst = np.flatnonzero(chosen)[np.argmin(ratio[chosen])]
-        chosen[worst] = False
-    return chosen
+    rows = np.vstack([share, *cuts])
+    upper = np.array([1.0, *(c.sum() - 1 for c in cuts)])
+    res = milp(
+        c=-gain / gain.max(),
+        constraints=LinearConstraint(rows, -np.inf, upper),
+        integrality=np.ones(len(gain)),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0.0},
+    )
+    if res.x is None:  # choosing nothing is always feasible: a solver failure
+        raise RuntimeError(f"The budget plan's solver failed: {res.message}")
+    return np.flatnonzero(np.round(res.x) == 1)
 
 
 def _value_per_connected(sim, y, value, value_per_connected, value_source, level):
@@ -1359,7 +1384,7 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
         plan["selected"], plan["cost"].where(plan["selected"], 0).cumsum(), np.nan
     )
     selected = list(frame.loc[chosen, "facet"])
-    spent = float(cost[chosen].sum())
+    spent = math.fsum(cost[chosen])
     combined, low, high = 0.0, np.nan, np.nan  # nothing funded: no interval
     if selected:
         scenario = Combined(tuple(RaiseScore(f, points) for f in selected))

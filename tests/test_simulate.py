@@ -1,5 +1,6 @@
 import itertools
 import json
+import math
 import re
 
 import numpy as np
@@ -439,7 +440,7 @@ def _brute_force(gain, cost, budget):
     best = 0.0
     for pick in itertools.product([0, 1], repeat=len(gain)):
         pick = np.array(pick, bool)
-        if cost[pick].sum() <= budget:
+        if math.fsum(cost[pick]) <= budget:
             best = max(best, gain[pick & (gain > 0)].sum())
     return best
 
@@ -454,19 +455,36 @@ def test_the_plan_never_exceeds_the_budget_and_is_optimal(gain, data):
     cost = np.array(
         data.draw(
             st.lists(
-                st.sampled_from([0.0, 1e4, 2e4, 5e4, 7e4, 1.3e5, 3e5]),
+                st.sampled_from(
+                    [0.0, 1e4, 2e4, 5e4, 7e4, 1.3e5, 3e5, 0.1, 0.2, 2.0, 1e-9]
+                ),
                 min_size=len(gain),
                 max_size=len(gain),
             )
         )
     )
-    budget = data.draw(st.sampled_from([0.0, 1e4, 5e4, 1.2e5, 2e5, 1e6]))
+    budget = data.draw(st.sampled_from([0.0, 1e4, 5e4, 1.2e5, 2e5, 1e6, 2.5, 1.0]))
     chosen = _knapsack(gain, cost, budget)
-    assert cost[chosen].sum() <= budget
+    assert math.fsum(cost[chosen]) <= budget
     assert (gain[chosen] > 0).all()
     # Optimal up to the MILP solver's tolerance (gains are scaled by the largest).
     best = _brute_force(gain, cost, budget)
     assert gain[chosen].sum() >= best - 1e-6 * max(gain.max(), 0) - 1e-12
+
+
+@pytest.mark.parametrize(
+    ("gain", "cost", "budget", "best"),
+    [
+        # 0.1 + 0.2 + 0.2 + 2.0 is 2.5 on paper, one ulp above it in floats
+        ([1.0, 2.0, 1.0, 1.0], [0.1, 2.0, 0.2, 0.2], 2.5, [True] * 4),
+        # the solver took both (1e-9 over, within its tolerance), then the
+        # worst-ratio one was dropped: the larger gain went unfunded
+        ([1.0, 2.0], [1e-9, 1.0], 1.0, [False, True]),
+    ],
+)
+def test_a_plan_at_the_edge_of_the_budget_is_still_the_best(gain, cost, budget, best):
+    chosen = _knapsack(np.array(gain), np.array(cost), budget)
+    assert chosen.tolist() == best
 
 
 def test_plan_improvements_combines_the_chosen_facets(fitted):
