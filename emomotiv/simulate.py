@@ -62,6 +62,7 @@ from .controls import design_hint
 from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
+from .value import MIN_TIER
 
 __all__ = [
     "ASSUMPTION",
@@ -1027,7 +1028,7 @@ def _milp_choice(gain: np.ndarray, share: np.ndarray, cuts: list) -> np.ndarray:
 
 
 def _value_per_connected(sim, y, value, value_per_connected, value_source, level):
-    """(estimate, per-replicate values or None, source).
+    """(estimate, per-replicate values or None, source, note or None).
 
     A value from the value link comes with its interval (at ``level``): each
     replicate draws its value from the normal distribution that interval
@@ -1046,24 +1047,41 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
             draws = np.random.default_rng(seed + [2]).standard_normal(n_boot)
             if n_boot > 1:
                 draws = draws - draws.mean()
-            return est, est + sd * draws, value_source or "value_link"
+            return est, est + sd * draws, value_source or "value_link", None
         est = float(value_per_connected)
-        return est, np.full(n_boot, est), value_source or "parameter"
+        return est, np.full(n_boot, est), value_source or "parameter", None
     if value is None or y is None:
-        return float("nan"), None, None
+        return float("nan"), None, None, None
     value = np.asarray(value, dtype=float)
     if sim.model.task_ != "binary":
-        return _value_slope(sim, np.asarray(y, dtype=float), value)
+        return (*_value_slope(sim, np.asarray(y, dtype=float), value), None)
+    # a respondent without a value (or of weight 0) is in neither mean
+    usable = np.isfinite(value) & (sim.weights > 0)
     connected = np.asarray(y) == sim.model.classes_[1]
+    sizes = int((usable & connected).sum()), int((usable & ~connected).sum())
+    if min(sizes) < MIN_TIER:
+        return float("nan"), None, None, _few_valued(sizes)
 
     def diff(w):
-        c = connected & (w > 0)
-        u = ~connected & (w > 0)
+        c = connected & usable & (w > 0)
+        u = ~connected & usable & (w > 0)
         if not (c.any() and u.any()):
             return float("nan")
         return np.average(value[c], weights=w[c]) - np.average(value[u], weights=w[u])
 
-    return (*_on_resamples(sim, diff), "mean_difference")
+    return (*_on_resamples(sim, diff), "mean_difference", None)
+
+
+def _few_valued(sizes: tuple[int, int]) -> str:
+    """Why a mean gap in value over too few respondents prices nothing."""
+    return (
+        "No value per connected customer: the gap in mean value between "
+        f"connected and unconnected respondents would rest on {sizes[0]} "
+        f"connected and {sizes[1]} unconnected respondents with a value, and "
+        f"each group needs at least {MIN_TIER} (as the value link does); "
+        "delta_value and roi are left empty. Pass value_per_connected to price "
+        "the gains."
+    )
 
 
 def _on_resamples(sim, statistic) -> tuple[float, np.ndarray | None]:
@@ -1164,11 +1182,14 @@ def plan_improvements(
         (each replicate then draws its value from the normal distribution
         that interval implies). When None and ``value`` is given: for a 0/1
         outcome, the difference in weighted mean value between connected and
-        unconnected respondents (``value_source "mean_difference"``, an
-        upper-end figure: it credits connection with every difference
-        between the groups); for a score, the weighted least-squares slope of
-        value on the score (``"value_slope"``, the value of one point, upper
-        end for the same reason). Otherwise values are NaN.
+        unconnected respondents with a value (``value_source
+        "mean_difference"``, an upper-end figure: it credits connection with
+        every difference between the groups; each group needs at least 10
+        respondents with a value, as the value link does, else values are
+        NaN and ``summary["value_note"]`` says why); for a score, the
+        weighted least-squares slope of value on the score
+        (``"value_slope"``, the value of one point, upper end for the same
+        reason). Otherwise values are NaN.
     value : array-like or None
         Per-respondent value, for the fallbacks above.
     value_source : str or None
@@ -1210,7 +1231,13 @@ def plan_improvements(
         a facet with a ``cost`` of 0 first when its gain is positive and last
         when it is negative, its ``roi`` left empty; without costs or values,
         by ``delta_value`` then ``delta_connected``), ``plan`` and
-        ``summary``.
+        ``summary``. With a budget the summary holds the combined gain of the
+        funded set with its interval, in the connected share
+        (``combined_delta_connected_low``, ``_high``) and in money
+        (``combined_delta_value_low``, ``_high``: each replicate's combined
+        gain priced by that replicate's value), ``unpriced`` (touchpoints
+        without a cost, which the plan cannot fund) and ``note`` (why nothing
+        is funded, what is left out or left over, in words).
 
     Examples
     --------
@@ -1263,7 +1290,7 @@ def plan_improvements(
     point, reps = sim.evaluate(scenarios)
     low, high = _interval(point, reps, level)
 
-    vpc, vpc_reps, source = _value_per_connected(
+    vpc, vpc_reps, source, value_note = _value_per_connected(
         sim, y, value, value_per_connected, value_source, level
     )
     pop = np.nan if population is None else population
@@ -1334,8 +1361,12 @@ def plan_improvements(
         "combined_delta_connected_high": None,
         "sum_individual_delta_connected": None,
         "combined_delta_value": None,
+        "combined_delta_value_low": None,
+        "combined_delta_value_high": None,
         "sum_individual_delta_value": None,
         "roi": None,
+        "unpriced": None,
+        "note": None,
         "n_boot": len(reps),
         "level": level,
         "interval": INTERVAL if len(reps) >= 2 else None,
@@ -1344,19 +1375,33 @@ def plan_improvements(
         "assumption": ASSUMPTION,
     }
     if source is None:
-        summary["value_note"] = (
+        summary["value_note"] = value_note or (
             "No value per connected customer (no value link, parameter or value "
             "column with a 0/1 outcome): delta_value and roi are left empty."
         )
+    elif np.isfinite(pop) and len(reps) >= 2 and not priced:
+        summary["value_note"] = (
+            "delta_value has no interval: the value per connected customer could "
+            "not be computed on every bootstrap resample (a resample without "
+            "connected or without unconnected respondents with a value)."
+        )
     plan = None
     if budget is not None:
-        plan, facts = _plan(sim, frame, budget, pop, vpc, points, level)
+        price = vpc_reps * pop if priced else None
+        plan, facts = _plan(sim, frame, budget, (pop, vpc, price), points, level)
         summary.update(facts)
     return PlanResult(frame, plan, summary)
 
 
-def _plan(sim, frame, budget, pop, vpc, points, level):
-    """Choose facets under the budget, then simulate them together."""
+def _plan(sim, frame, budget, money, points, level):
+    """Choose facets under the budget, then simulate them together.
+
+    ``money`` is (population, value per connected customer, each
+    replicate's price of one unit of ``delta_connected`` or None): the
+    combined gain is priced on each replicate as the facets' are, so its
+    interval is that of the plan's gain, not a sum of the facets' intervals.
+    """
+    pop, vpc, price = money
     by_value = bool(np.isfinite(frame["delta_value"]).any())
     gain_col = "delta_value" if by_value else "delta_connected"
     gain = frame[gain_col].to_numpy(dtype=float)
@@ -1386,11 +1431,15 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
     selected = list(frame.loc[chosen, "facet"])
     spent = math.fsum(cost[chosen])
     combined, low, high = 0.0, np.nan, np.nan  # nothing funded: no interval
+    value_low = value_high = np.nan
     if selected:
         scenario = Combined(tuple(RaiseScore(f, points) for f in selected))
         point, reps = sim.evaluate([scenario])
         lo, hi = _interval(point, reps, level)
         combined, low, high = float(point[0]), float(lo[0]), float(hi[0])
+        if price is not None and len(reps) >= 2:
+            lo, hi = _interval(point * pop * vpc, reps * price[:, None], level)
+            value_low, value_high = float(lo[0]), float(hi[0])
     value = combined * pop * vpc
     facts = {
         "spent": spent,
@@ -1409,11 +1458,52 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
             frame.loc[chosen, "delta_connected"].sum()
         ),
         "combined_delta_value": None if np.isnan(value) else float(value),
+        "combined_delta_value_low": None if np.isnan(value_low) else value_low,
+        "combined_delta_value_high": None if np.isnan(value_high) else value_high,
         "sum_individual_delta_value": (
             float(frame.loc[chosen, "delta_value"].sum()) if by_value else None
         ),
         "roi": (
             float((value - spent) / spent) if spent > 0 and np.isfinite(value) else None
         ),
+        "unpriced": list(frame.loc[~np.isfinite(cost), "facet"]) or None,
+        "note": _plan_note(frame["facet"], gain, cost, chosen, budget),
     }
     return plan, facts
+
+
+def _amount(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
+
+
+def _plan_note(facets, gain, cost, chosen, budget) -> str | None:
+    """Why the plan funds nothing, or what it leaves out, in words (or None)."""
+    facets = np.asarray(facets, dtype=object)
+    priced = np.isfinite(cost)
+    notes = []
+    if (~priced).any():
+        notes.append(
+            f"{int((~priced).sum())} of {len(cost)} touchpoints have no cost in "
+            f"the catalog, so the plan cannot fund them: {preview(facets[~priced])}."
+        )
+    useful = priced & (gain > 0)
+    if not priced.any():
+        notes.append("Nothing is funded: give the catalog a cost column.")
+    elif not useful.any():
+        notes.append(
+            "Nothing is funded: no touchpoint with a cost has a positive expected gain."
+        )
+    elif not chosen.any():
+        cheapest = np.flatnonzero(useful)[np.argmin(cost[useful])]
+        notes.append(
+            f"Nothing is funded: the budget ({_amount(budget)}) is below the cost "
+            "of every touchpoint with a positive expected gain (the cheapest, "
+            f"'{facets[cheapest]}', costs {_amount(cost[cheapest])})."
+        )
+    elif chosen[useful].all() and budget > math.fsum(cost[chosen]):
+        left = budget - math.fsum(cost[chosen])
+        notes.append(
+            "Every touchpoint with a cost and a positive expected gain is "
+            f"funded; {_amount(left)} of the budget is left."
+        )
+    return " ".join(notes) or None
