@@ -569,18 +569,22 @@ class _Simulator:
                     )
                     continue
                 if part.facet not in self.column:
-                    hint = did_you_mean(part.facet, self.movable)
+                    hint = did_you_mean(part.facet, self.movable) or (
+                        f" The model's facets: {preview(self.movable)}."
+                    )
                     problems.append(f"Unknown facet '{part.facet}'.{hint}")
                     continue
                 low, high = self.scales[part.facet]
                 if isinstance(part, RaiseScore):
-                    ok = isinstance(part.points, numbers.Real) and np.isfinite(
-                        part.points
+                    ok = (
+                        isinstance(part.points, numbers.Real)
+                        and not isinstance(part.points, bool)
+                        and np.isfinite(part.points)
                     )
                     if not ok:
                         problems.append(
-                            f"RaiseScore('{part.facet}') needs finite points; "
-                            f"got {part.points!r}."
+                            f"RaiseScore('{part.facet}') needs points as a "
+                            f"finite number; got {part.points!r}."
                         )
                 elif isinstance(part, LiftBottomBox):
                     ok = isinstance(part.to, numbers.Real) and low <= part.to <= high
@@ -1257,8 +1261,18 @@ def plan_improvements(
     n_boot, level = _check_common(n_boot, level, cross_fit, n_jobs, owner)
     check_int(random_state, "random_state", owner, allow_none=True)
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
-    population = check_float(population, "population", owner, low=0, allow_none=True)
-    points = check_float(points, "points", owner, low=0, inclusive=False)
+    population = _finite(
+        check_float(population, "population", owner, low=0, allow_none=True),
+        "population",
+        owner,
+        ">= 0 or None",
+    )
+    points = _finite(
+        check_float(points, "points", owner, low=0, inclusive=False),
+        "points",
+        owner,
+        "> 0",
+    )
     vpc = value_per_connected
     # a string is a Sequence too: "100" read as the triple ("1", "0", "0")
     triple = isinstance(vpc, Sequence) and not isinstance(vpc, str)
@@ -1269,12 +1283,13 @@ def plan_improvements(
             isinstance(v, numbers.Real) and not isinstance(v, bool)
             for v in numbers_only
         )
-        and (triple or vpc == vpc)  # a value alone is not NaN; a bound may be
+        # the estimate is finite; a bound may be NaN (no interval)
+        and math.isfinite(numbers_only[0])
     ):
         raise ValueError(
-            f"The 'value_per_connected' parameter of {owner} must be a float, "
-            f"an (estimate, low, high) triple of floats or None. Got {vpc!r} "
-            "instead."
+            f"The 'value_per_connected' parameter of {owner} must be a finite "
+            "float, an (estimate, low, high) triple of floats with a finite "
+            f"estimate, or None. Got {vpc!r} instead."
         )
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
@@ -1391,6 +1406,16 @@ def plan_improvements(
         plan, facts = _plan(sim, frame, budget, (pop, vpc, price), points, level)
         summary.update(facts)
     return PlanResult(frame, plan, summary)
+
+
+def _finite(value: float | None, name: str, owner: str, rule: str) -> float | None:
+    """``value`` when finite (or None); else the parameter's error."""
+    if value is None or math.isfinite(value):
+        return value
+    raise ValueError(
+        f"The '{name}' parameter of {owner} must be a finite float {rule}. "
+        f"Got {value!r} instead."
+    )
 
 
 def _plan(sim, frame, budget, money, points, level):

@@ -422,6 +422,32 @@ def test_bad_scenarios_and_parameters_are_named(fitted):
         em.simulate_improvement(model, X, "mobile_app", y=y, cross_fit=1)
 
 
+def test_an_infinite_plan_input_or_a_facet_far_from_any_is_named(fitted):
+    """An infinite population or value per connected customer made every
+    delta_value and roi infinite; infinite points gave one error per facet;
+    True passed as one point; an unknown facet with no near match was named
+    alone, with no list to choose from."""
+    model, X, y, w, _ = fitted
+    options = {"cross_fit": 0, "n_boot": 0}
+    for name, value in [
+        ("population", np.inf),
+        ("value_per_connected", np.inf),
+        ("value_per_connected", (np.nan, 1.0, 2.0)),
+        ("points", np.inf),
+    ]:
+        with pytest.raises(ValueError, match=f"'{name}' parameter .* finite") as err:
+            em.plan_improvements(model, X, **{name: value}, **options)
+        assert str(err.value).count("\n") == 0  # one message, not one per facet
+    with pytest.raises(em.ValidationError) as err:
+        em.simulate_improvement(
+            model, X, [em.RaiseScore("mobile_app", True), "xyz"], **options
+        )
+    text = str(err.value)
+    assert "needs points as a finite number; got True" in text
+    assert "Unknown facet 'xyz'. The model's facets: " in text
+    assert f"'{X.columns[0]}'" in text
+
+
 def test_a_catalog_without_every_facet_the_model_uses_is_named(fitted):
     model, X, y, _, small = fitted
     partial = small.catalog.iloc[2:]
