@@ -49,6 +49,8 @@ intervals of the same replicates, so every estimate lies inside its own.
 
 from __future__ import annotations
 
+import difflib
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +68,7 @@ from ._validation import (
     check_int,
     check_n_jobs,
     check_weights,
+    preview,
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
@@ -390,11 +393,7 @@ def value_drivers(
         X, y, w = X.loc[keep].reset_index(drop=True), y[keep], w[keep]
     groups = _as_groups(controls, [str(c) for c in X.columns])
     facets = [str(c) for c in X.columns if str(c) not in groups]
-    tops = (
-        dict(scale_max)
-        if isinstance(scale_max, Mapping)
-        else dict.fromkeys(facets, float(scale_max))
-    )
+    tops = _scale_tops(scale_max, facets)
     template = ValueModel(random_state=random_state) if model is None else model
     fitted = clone(template).fit(X, y, sample_weight=w)
     boot = bootstrap_importance(
@@ -478,6 +477,40 @@ def value_drivers(
         "noise": noise,
     }
     return ValueDrivers(table, fitted, info)
+
+
+def _scale_tops(scale_max, facets: list[str]) -> dict[str, float]:
+    """Each facet's scale maximum (a mapping may hold more facets than X);
+    every facet without a number named at once."""
+    if not isinstance(scale_max, Mapping):
+        top = check_float(scale_max, "scale_max", "value_drivers")
+        return dict.fromkeys(facets, top)
+    tops = {str(k): v for k, v in scale_max.items()}
+    problems = []
+    missing = [f for f in facets if f not in tops]
+    if missing:
+        spare = [k for k in tops if k not in facets]
+        near = [
+            f" Is scale_max's '{match[0]}' meant for '{f}'?"
+            for f in missing
+            if (match := difflib.get_close_matches(f, spare, n=1))
+        ]
+        problems.append(
+            f"scale_max gives no scale maximum for {len(missing)} facets of X: "
+            f"{preview(missing)}.{''.join(near[:3])} Give one for every facet, "
+            "or one number for all."
+        )
+    bad = [f for f in facets if f in tops and not _real(tops[f])]
+    if bad:
+        problems.append(f"scale_max is not a number for {preview(bad)}.")
+    if problems:
+        raise ValidationError(problems, subject="scale_max")
+    return {f: float(tops[f]) for f in facets}
+
+
+def _real(value) -> bool:
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    return real and value == value
 
 
 def _fit_warning(fit: Mapping[str, float]) -> str | None:

@@ -322,3 +322,19 @@ def test_a_column_name_means_one_unit_across_the_tables(direct):
     # a table saved under the old names reads as now
     old = table.rename(columns={v: k for k, v in RENAMED.items()})
     pd.testing.assert_frame_equal(old.rename(columns=RENAMED), table)
+
+
+def test_a_scale_max_without_every_facet_is_named_at_once(direct):
+    """A mapping without a facet failed with a bare KeyError: 'mobile_app'."""
+    s, _ = direct
+    facets = list(s.catalog["facet"])
+    X = s.survey[facets]
+    tops = dict.fromkeys(facets[2:], 10.0) | {facets[1][:-1]: 10.0}
+    tops[facets[2]] = "ten"
+    with pytest.raises(em.ValidationError) as err:
+        em.value_drivers(X, s.survey["value"], scale_max=tops, n_boot=0)
+    text = str(err.value)
+    assert "2 problems" in text
+    assert f"no scale maximum for 2 facets of X: '{facets[0]}', '{facets[1]}'" in text
+    assert f"Is scale_max's '{facets[1][:-1]}' meant for '{facets[1]}'?" in text
+    assert f"scale_max is not a number for '{facets[2]}'" in text
