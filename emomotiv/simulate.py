@@ -38,6 +38,7 @@ tend to be conservative.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ from .controls import design_hint
 from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
+from .value import MIN_TIER
 
 __all__ = [
     "ASSUMPTION",
@@ -567,18 +569,22 @@ class _Simulator:
                     )
                     continue
                 if part.facet not in self.column:
-                    hint = did_you_mean(part.facet, self.movable)
+                    hint = did_you_mean(part.facet, self.movable) or (
+                        f" The model's facets: {preview(self.movable)}."
+                    )
                     problems.append(f"Unknown facet '{part.facet}'.{hint}")
                     continue
                 low, high = self.scales[part.facet]
                 if isinstance(part, RaiseScore):
-                    ok = isinstance(part.points, numbers.Real) and np.isfinite(
-                        part.points
+                    ok = (
+                        isinstance(part.points, numbers.Real)
+                        and not isinstance(part.points, bool)
+                        and np.isfinite(part.points)
                     )
                     if not ok:
                         problems.append(
-                            f"RaiseScore('{part.facet}') needs finite points; "
-                            f"got {part.points!r}."
+                            f"RaiseScore('{part.facet}') needs points as a "
+                            f"finite number; got {part.points!r}."
                         )
                 elif isinstance(part, LiftBottomBox):
                     ok = isinstance(part.to, numbers.Real) and low <= part.to <= high
@@ -974,35 +980,59 @@ def _simulation_result(sim: _Simulator, scenarios, level) -> SimulationResult:
 
 
 def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
-    """0/1 choice maximising ``gain`` with ``cost`` within ``budget`` (exact MILP)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    """0/1 choice maximising ``gain`` with ``cost`` within ``budget`` (exact MILP).
 
-    chosen = np.zeros(len(gain), dtype=bool)
-    free = (cost == 0) & (gain > 0)
-    chosen[free] = True
+    A spend is within the budget when its exactly rounded sum (``math.fsum``)
+    is: costs that add up to the budget on paper (0.1 + 0.2 + 0.2 + 2.0 of
+    2.5) are affordable although their float sum is one unit in the last
+    place above it. The solver accepts a set a hair over the budget (its
+    feasibility tolerance, 1e-7 of it); such a set, and every set holding
+    it, is then ruled out and the problem solved again, so the choice is
+    the best affordable one, not the solver's less its worst-ratio member.
+    """
+    chosen = (cost == 0) & (gain > 0)  # free gains are always taken
     cand = np.flatnonzero((cost > 0) & (cost <= budget) & (gain > 0))
-    if len(cand):
-        scale = gain[cand].max()
-        res = milp(
-            c=-gain[cand] / scale,
-            constraints=LinearConstraint(cost[cand][None, :] / budget, -np.inf, 1.0),
-            integrality=np.ones(len(cand)),
-            bounds=Bounds(0, 1),
-            options={"mip_rel_gap": 0.0},
-        )
-        if res.x is not None:
-            chosen[cand[np.round(res.x) == 1]] = True
-    # Guard against solver tolerance: never spend past the budget.
-    while cost[chosen].sum() > budget:
-        with np.errstate(divide="ignore"):
-            ratio = gain / cost
-        worst = np.flatnonzero(chosen)[np.argmin(ratio[chosen])]
-        chosen[worst] = False
+    cuts: list[np.ndarray] = []
+    for _ in range(50):
+        if not len(cand):
+            break
+        pick = _milp_choice(gain[cand], cost[cand] / budget, cuts)
+        if math.fsum(cost[cand[pick]]) <= budget:
+            chosen[cand[pick]] = True
+            break
+        cut = np.zeros(len(cand))
+        cut[pick] = 1.0
+        cuts.append(cut)
+    else:  # not reached in practice: drop the worst-ratio picks until affordable
+        kept = list(cand[pick])
+        while math.fsum(cost[kept]) > budget:
+            kept.remove(min(kept, key=lambda i: gain[i] / cost[i]))
+        chosen[kept] = True
     return chosen
 
 
+def _milp_choice(gain: np.ndarray, share: np.ndarray, cuts: list) -> np.ndarray:
+    """Positions of the 0/1 choice of most ``gain`` whose ``share`` of the
+    budget sums to at most 1 and that holds no set of ``cuts`` whole (HiGHS
+    through ``scipy.optimize.milp``, no gap)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rows = np.vstack([share, *cuts])
+    upper = np.array([1.0, *(c.sum() - 1 for c in cuts)])
+    res = milp(
+        c=-gain / gain.max(),
+        constraints=LinearConstraint(rows, -np.inf, upper),
+        integrality=np.ones(len(gain)),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0.0},
+    )
+    if res.x is None:  # choosing nothing is always feasible: a solver failure
+        raise RuntimeError(f"The budget plan's solver failed: {res.message}")
+    return np.flatnonzero(np.round(res.x) == 1)
+
+
 def _value_per_connected(sim, y, value, value_per_connected, value_source, level):
-    """(estimate, per-replicate values or None, source).
+    """(estimate, per-replicate values or None, source, note or None).
 
     A value from the value link comes with its interval (at ``level``): each
     replicate draws its value from the normal distribution that interval
@@ -1021,24 +1051,41 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
             draws = np.random.default_rng(seed + [2]).standard_normal(n_boot)
             if n_boot > 1:
                 draws = draws - draws.mean()
-            return est, est + sd * draws, value_source or "value_link"
+            return est, est + sd * draws, value_source or "value_link", None
         est = float(value_per_connected)
-        return est, np.full(n_boot, est), value_source or "parameter"
+        return est, np.full(n_boot, est), value_source or "parameter", None
     if value is None or y is None:
-        return float("nan"), None, None
+        return float("nan"), None, None, None
     value = np.asarray(value, dtype=float)
     if sim.model.task_ != "binary":
-        return _value_slope(sim, np.asarray(y, dtype=float), value)
+        return (*_value_slope(sim, np.asarray(y, dtype=float), value), None)
+    # a respondent without a value (or of weight 0) is in neither mean
+    usable = np.isfinite(value) & (sim.weights > 0)
     connected = np.asarray(y) == sim.model.classes_[1]
+    sizes = int((usable & connected).sum()), int((usable & ~connected).sum())
+    if min(sizes) < MIN_TIER:
+        return float("nan"), None, None, _few_valued(sizes)
 
     def diff(w):
-        c = connected & (w > 0)
-        u = ~connected & (w > 0)
+        c = connected & usable & (w > 0)
+        u = ~connected & usable & (w > 0)
         if not (c.any() and u.any()):
             return float("nan")
         return np.average(value[c], weights=w[c]) - np.average(value[u], weights=w[u])
 
-    return (*_on_resamples(sim, diff), "mean_difference")
+    return (*_on_resamples(sim, diff), "mean_difference", None)
+
+
+def _few_valued(sizes: tuple[int, int]) -> str:
+    """Why a mean gap in value over too few respondents prices nothing."""
+    return (
+        "No value per connected customer: the gap in mean value between "
+        f"connected and unconnected respondents would rest on {sizes[0]} "
+        f"connected and {sizes[1]} unconnected respondents with a value, and "
+        f"each group needs at least {MIN_TIER} (as the value link does); "
+        "delta_value and roi are left empty. Pass value_per_connected to price "
+        "the gains."
+    )
 
 
 def _on_resamples(sim, statistic) -> tuple[float, np.ndarray | None]:
@@ -1139,11 +1186,14 @@ def plan_improvements(
         (each replicate then draws its value from the normal distribution
         that interval implies). When None and ``value`` is given: for a 0/1
         outcome, the difference in weighted mean value between connected and
-        unconnected respondents (``value_source "mean_difference"``, an
-        upper-end figure: it credits connection with every difference
-        between the groups); for a score, the weighted least-squares slope of
-        value on the score (``"value_slope"``, the value of one point, upper
-        end for the same reason). Otherwise values are NaN.
+        unconnected respondents with a value (``value_source
+        "mean_difference"``, an upper-end figure: it credits connection with
+        every difference between the groups; each group needs at least 10
+        respondents with a value, as the value link does, else values are
+        NaN and ``summary["value_note"]`` says why); for a score, the
+        weighted least-squares slope of value on the score
+        (``"value_slope"``, the value of one point, upper end for the same
+        reason). Otherwise values are NaN.
     value : array-like or None
         Per-respondent value, for the fallbacks above.
     value_source : str or None
@@ -1185,7 +1235,13 @@ def plan_improvements(
         a facet with a ``cost`` of 0 first when its gain is positive and last
         when it is negative, its ``roi`` left empty; without costs or values,
         by ``delta_value`` then ``delta_connected``), ``plan`` and
-        ``summary``.
+        ``summary``. With a budget the summary holds the combined gain of the
+        funded set with its interval, in the connected share
+        (``combined_delta_connected_low``, ``_high``) and in money
+        (``combined_delta_value_low``, ``_high``: each replicate's combined
+        gain priced by that replicate's value), ``unpriced`` (touchpoints
+        without a cost, which the plan cannot fund) and ``note`` (why nothing
+        is funded, what is left out or left over, in words).
 
     Examples
     --------
@@ -1205,8 +1261,18 @@ def plan_improvements(
     n_boot, level = _check_common(n_boot, level, cross_fit, n_jobs, owner)
     check_int(random_state, "random_state", owner, allow_none=True)
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
-    population = check_float(population, "population", owner, low=0, allow_none=True)
-    points = check_float(points, "points", owner, low=0, inclusive=False)
+    population = _finite(
+        check_float(population, "population", owner, low=0, allow_none=True),
+        "population",
+        owner,
+        ">= 0 or None",
+    )
+    points = _finite(
+        check_float(points, "points", owner, low=0, inclusive=False),
+        "points",
+        owner,
+        "> 0",
+    )
     vpc = value_per_connected
     # a string is a Sequence too: "100" read as the triple ("1", "0", "0")
     triple = isinstance(vpc, Sequence) and not isinstance(vpc, str)
@@ -1217,12 +1283,13 @@ def plan_improvements(
             isinstance(v, numbers.Real) and not isinstance(v, bool)
             for v in numbers_only
         )
-        and (triple or vpc == vpc)  # a value alone is not NaN; a bound may be
+        # the estimate is finite; a bound may be NaN (no interval)
+        and math.isfinite(numbers_only[0])
     ):
         raise ValueError(
-            f"The 'value_per_connected' parameter of {owner} must be a float, "
-            f"an (estimate, low, high) triple of floats or None. Got {vpc!r} "
-            "instead."
+            f"The 'value_per_connected' parameter of {owner} must be a finite "
+            "float, an (estimate, low, high) triple of floats with a finite "
+            f"estimate, or None. Got {vpc!r} instead."
         )
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
@@ -1238,7 +1305,7 @@ def plan_improvements(
     point, reps = sim.evaluate(scenarios)
     low, high = _interval(point, reps, level)
 
-    vpc, vpc_reps, source = _value_per_connected(
+    vpc, vpc_reps, source, value_note = _value_per_connected(
         sim, y, value, value_per_connected, value_source, level
     )
     pop = np.nan if population is None else population
@@ -1309,8 +1376,12 @@ def plan_improvements(
         "combined_delta_connected_high": None,
         "sum_individual_delta_connected": None,
         "combined_delta_value": None,
+        "combined_delta_value_low": None,
+        "combined_delta_value_high": None,
         "sum_individual_delta_value": None,
         "roi": None,
+        "unpriced": None,
+        "note": None,
         "n_boot": len(reps),
         "level": level,
         "interval": INTERVAL if len(reps) >= 2 else None,
@@ -1319,19 +1390,43 @@ def plan_improvements(
         "assumption": ASSUMPTION,
     }
     if source is None:
-        summary["value_note"] = (
+        summary["value_note"] = value_note or (
             "No value per connected customer (no value link, parameter or value "
             "column with a 0/1 outcome): delta_value and roi are left empty."
         )
+    elif np.isfinite(pop) and len(reps) >= 2 and not priced:
+        summary["value_note"] = (
+            "delta_value has no interval: the value per connected customer could "
+            "not be computed on every bootstrap resample (a resample without "
+            "connected or without unconnected respondents with a value)."
+        )
     plan = None
     if budget is not None:
-        plan, facts = _plan(sim, frame, budget, pop, vpc, points, level)
+        price = vpc_reps * pop if priced else None
+        plan, facts = _plan(sim, frame, budget, (pop, vpc, price), points, level)
         summary.update(facts)
     return PlanResult(frame, plan, summary)
 
 
-def _plan(sim, frame, budget, pop, vpc, points, level):
-    """Choose facets under the budget, then simulate them together."""
+def _finite(value: float | None, name: str, owner: str, rule: str) -> float | None:
+    """``value`` when finite (or None); else the parameter's error."""
+    if value is None or math.isfinite(value):
+        return value
+    raise ValueError(
+        f"The '{name}' parameter of {owner} must be a finite float {rule}. "
+        f"Got {value!r} instead."
+    )
+
+
+def _plan(sim, frame, budget, money, points, level):
+    """Choose facets under the budget, then simulate them together.
+
+    ``money`` is (population, value per connected customer, each
+    replicate's price of one unit of ``delta_connected`` or None): the
+    combined gain is priced on each replicate as the facets' are, so its
+    interval is that of the plan's gain, not a sum of the facets' intervals.
+    """
+    pop, vpc, price = money
     by_value = bool(np.isfinite(frame["delta_value"]).any())
     gain_col = "delta_value" if by_value else "delta_connected"
     gain = frame[gain_col].to_numpy(dtype=float)
@@ -1359,13 +1454,17 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
         plan["selected"], plan["cost"].where(plan["selected"], 0).cumsum(), np.nan
     )
     selected = list(frame.loc[chosen, "facet"])
-    spent = float(cost[chosen].sum())
+    spent = math.fsum(cost[chosen])
     combined, low, high = 0.0, np.nan, np.nan  # nothing funded: no interval
+    value_low = value_high = np.nan
     if selected:
         scenario = Combined(tuple(RaiseScore(f, points) for f in selected))
         point, reps = sim.evaluate([scenario])
         lo, hi = _interval(point, reps, level)
         combined, low, high = float(point[0]), float(lo[0]), float(hi[0])
+        if price is not None and len(reps) >= 2:
+            lo, hi = _interval(point * pop * vpc, reps * price[:, None], level)
+            value_low, value_high = float(lo[0]), float(hi[0])
     value = combined * pop * vpc
     facts = {
         "spent": spent,
@@ -1384,11 +1483,52 @@ def _plan(sim, frame, budget, pop, vpc, points, level):
             frame.loc[chosen, "delta_connected"].sum()
         ),
         "combined_delta_value": None if np.isnan(value) else float(value),
+        "combined_delta_value_low": None if np.isnan(value_low) else value_low,
+        "combined_delta_value_high": None if np.isnan(value_high) else value_high,
         "sum_individual_delta_value": (
             float(frame.loc[chosen, "delta_value"].sum()) if by_value else None
         ),
         "roi": (
             float((value - spent) / spent) if spent > 0 and np.isfinite(value) else None
         ),
+        "unpriced": list(frame.loc[~np.isfinite(cost), "facet"]) or None,
+        "note": _plan_note(frame["facet"], gain, cost, chosen, budget),
     }
     return plan, facts
+
+
+def _amount(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
+
+
+def _plan_note(facets, gain, cost, chosen, budget) -> str | None:
+    """Why the plan funds nothing, or what it leaves out, in words (or None)."""
+    facets = np.asarray(facets, dtype=object)
+    priced = np.isfinite(cost)
+    notes = []
+    if (~priced).any():
+        notes.append(
+            f"{int((~priced).sum())} of {len(cost)} touchpoints have no cost in "
+            f"the catalog, so the plan cannot fund them: {preview(facets[~priced])}."
+        )
+    useful = priced & (gain > 0)
+    if not priced.any():
+        notes.append("Nothing is funded: give the catalog a cost column.")
+    elif not useful.any():
+        notes.append(
+            "Nothing is funded: no touchpoint with a cost has a positive expected gain."
+        )
+    elif not chosen.any():
+        cheapest = np.flatnonzero(useful)[np.argmin(cost[useful])]
+        notes.append(
+            f"Nothing is funded: the budget ({_amount(budget)}) is below the cost "
+            "of every touchpoint with a positive expected gain (the cheapest, "
+            f"'{facets[cheapest]}', costs {_amount(cost[cheapest])})."
+        )
+    elif chosen[useful].all() and budget > math.fsum(cost[chosen]):
+        left = budget - math.fsum(cost[chosen])
+        notes.append(
+            "Every touchpoint with a cost and a positive expected gain is "
+            f"funded; {_amount(left)} of the budget is left."
+        )
+    return " ".join(notes) or None

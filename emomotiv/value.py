@@ -246,11 +246,12 @@ def value_of_connection(
         "n": int(keep.sum()),
     }
     # a tier whose values are all 0 has a mean of 0: its log is -inf, which the
-    # fit reads as a huge finite coefficient (a multiplier of 1e14, or 1e-15)
+    # fit reads as a huge finite coefficient (a multiplier of 1e14, or 1e-15);
+    # a respondent of weight 0 is not in the fit, so neither in its mean
     zero = [
         s
         for s in ("fully_connected", "highly_satisfied")
-        if s in present and not (y[seg == s] > 0).any()
+        if s in present and not (y[keep & (seg == s)] > 0).any()
     ]
     if "highly_satisfied" in present and not zero:
         c = np.zeros(len(present))

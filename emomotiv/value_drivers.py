@@ -17,26 +17,30 @@ pass through connection.
   skewed with zeros allowed).
 - **Importance**: each facet's share of the value model's mean |SHAP| (on the
   log scale of the link), with a bootstrap interval.
-- **Change in mean value** (``delta_value``): every respondent who rated the
-  facet rates it ``points`` higher (capped at the scale maximum), everything
-  else stays; the change in the weighted mean predicted value, with a
-  bootstrap interval.
-- **Through connection** (``delta_value_via_connection``): the facet's gain in
-  the connected share (the ROI simulation's ``delta_connected``) times the
-  value per connected customer (the value link); ``share_via_connection`` is
-  its ratio to ``delta_value``. The rest travels by paths other than
-  connection. The two parts come from different models, so a ratio to a
-  total that is small or noisy means nothing (it can read 12,000%): the
-  share is given only for facets whose total change is beyond noise
-  (``beyond_noise``: its p-value against zero stays below 10% after the
-  Benjamini-Hochberg correction over the facets,
+- **Change in mean value** (``delta_mean_value``, per customer, in the
+  value's unit): every respondent who rated the facet rates it ``points``
+  higher (capped at the scale maximum), everything else stays; the change in
+  the weighted mean predicted value, with a bootstrap interval. It is not
+  the ROI table's ``delta_value``, the change in *total* value over the
+  population (``delta_connected x population x value per connected
+  customer``); value_drivers.csv named this column ``delta_value`` before,
+  and :data:`RENAMED` maps the old names to the new.
+- **Through connection** (``delta_mean_value_via_connection``, per customer):
+  the facet's gain in the connected share (the ROI simulation's
+  ``delta_connected``) times the value per connected customer (the value
+  link); ``share_via_connection`` is its ratio to ``delta_mean_value``.
+  The rest travels by paths other than connection. The two parts come from
+  different models, so a ratio to a total that is small or noisy means
+  nothing (it can read 12,000%): the share is given only for facets whose
+  total change is beyond noise (``beyond_noise``: its p-value against zero
+  stays below 10% after the Benjamini-Hochberg correction over the facets,
   :func:`emomotiv.simulate.noise_flags`), and for every facet without a
   bootstrap (``n_boot=0``).
 
 The value model is bootstrapped as the connection model is
 (:func:`emomotiv.bootstrap_importance`: respondents resampled with their
 survey weights, the survey's bins, the model's own seed): its shares are
-the bagged mean over the ``n_boot`` replicates, and each ``delta_value`` the
+the bagged mean over the ``n_boot`` replicates, and each ``delta_mean_value`` the
 bagged out-of-bag change (each replicate predicts the evaluation respondents
 it was not fitted on, every facet's raised rows in one batch, as
 :func:`emomotiv.plan_improvements` does); intervals are the percentile
@@ -45,6 +49,8 @@ intervals of the same replicates, so every estimate lies inside its own.
 
 from __future__ import annotations
 
+import difflib
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +68,7 @@ from ._validation import (
     check_int,
     check_n_jobs,
     check_weights,
+    preview,
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
@@ -80,14 +87,24 @@ COLUMNS = (
     "importance",
     "importance_low",
     "importance_high",
-    "delta_value",
-    "delta_value_low",
-    "delta_value_high",
+    "delta_mean_value",
+    "delta_mean_value_low",
+    "delta_mean_value_high",
     "p_value",
     "beyond_noise",
-    "delta_value_via_connection",
+    "delta_mean_value_via_connection",
     "share_via_connection",
 )
+RENAMED = {
+    "delta_value": "delta_mean_value",
+    "delta_value_low": "delta_mean_value_low",
+    "delta_value_high": "delta_mean_value_high",
+    "delta_value_via_connection": "delta_mean_value_via_connection",
+}
+"""Old names of value_drivers.csv's columns -> their names now. The change
+per customer was called ``delta_value``, the name the ROI table gives the
+change in total value over the population; a table saved under the old
+names reads as now with ``table.rename(columns=RENAMED)``."""
 
 
 class ValueModel(DriverModel):
@@ -205,10 +222,12 @@ class ValueDrivers:
     ----------
     table : DataFrame
         One row per facet (``value_drivers.csv``): ``facet, label,
-        importance, importance_low, importance_high, delta_value,
-        delta_value_low, delta_value_high, p_value, beyond_noise,
-        delta_value_via_connection, share_via_connection``, sorted by
-        ``delta_value``; ``beyond_noise`` as in
+        importance, importance_low, importance_high, delta_mean_value,
+        delta_mean_value_low, delta_mean_value_high, p_value, beyond_noise,
+        delta_mean_value_via_connection, share_via_connection``, sorted by
+        ``delta_mean_value``; the changes are per customer, in the value's
+        unit (the ROI table's ``delta_value`` is a total over the
+        population); ``beyond_noise`` as in
         :func:`emomotiv.simulate.noise_flags`.
     model : ValueModel
         The value model fitted on every respondent with a value.
@@ -242,7 +261,7 @@ class ValueDrivers:
 
     def to_summary(self) -> dict[str, Any]:
         """JSON-ready ``summary["value_drivers"]``."""
-        top = self.table.sort_values("delta_value", ascending=False).head(5)
+        top = self.table.sort_values("delta_mean_value", ascending=False).head(5)
         return {**self.info, "top": list(top["facet"])}
 
     def __repr__(self) -> str:
@@ -374,11 +393,7 @@ def value_drivers(
         X, y, w = X.loc[keep].reset_index(drop=True), y[keep], w[keep]
     groups = _as_groups(controls, [str(c) for c in X.columns])
     facets = [str(c) for c in X.columns if str(c) not in groups]
-    tops = (
-        dict(scale_max)
-        if isinstance(scale_max, Mapping)
-        else dict.fromkeys(facets, float(scale_max))
-    )
+    tops = _scale_tops(scale_max, facets)
     template = ValueModel(random_state=random_state) if model is None else model
     fitted = clone(template).fit(X, y, sample_weight=w)
     boot = bootstrap_importance(
@@ -417,9 +432,9 @@ def value_drivers(
             "importance": shares["importance"].to_numpy(),
             "importance_low": shares["importance_low"].to_numpy(),
             "importance_high": shares["importance_high"].to_numpy(),
-            "delta_value": deltas,
-            "delta_value_low": delta_low,
-            "delta_value_high": delta_high,
+            "delta_mean_value": deltas,
+            "delta_mean_value_low": delta_low,
+            "delta_mean_value_high": delta_high,
             "p_value": p_value,
             "beyond_noise": beyond,
         }
@@ -428,20 +443,20 @@ def value_drivers(
     if delta_connected is not None and value_per_connected is not None:
         gain = pd.Series(dict(delta_connected)).reindex(facets).to_numpy(float)
         via = gain * float(value_per_connected)
-        table["delta_value_via_connection"] = via
+        table["delta_mean_value_via_connection"] = via
         # a share of a total within noise is no share: left empty there
         shown = beyond.fillna(True).to_numpy(bool) & (np.abs(deltas) > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             table["share_via_connection"] = np.where(shown, via / deltas, np.nan)
     else:
-        table["delta_value_via_connection"] = np.nan
+        table["delta_mean_value_via_connection"] = np.nan
         table["share_via_connection"] = np.nan
         note = (
             "no decomposition: it needs each facet's gain in the connected share "
             "and the value per connected customer"
         )
     table = table.reindex(columns=list(COLUMNS))
-    table = table.sort_values("delta_value", ascending=False, ignore_index=True)
+    table = table.sort_values("delta_mean_value", ascending=False, ignore_index=True)
     fit = fitted.fit_summary()
     info = {
         "objective": fitted.objective,
@@ -462,6 +477,40 @@ def value_drivers(
         "noise": noise,
     }
     return ValueDrivers(table, fitted, info)
+
+
+def _scale_tops(scale_max, facets: list[str]) -> dict[str, float]:
+    """Each facet's scale maximum (a mapping may hold more facets than X);
+    every facet without a number named at once."""
+    if not isinstance(scale_max, Mapping):
+        top = check_float(scale_max, "scale_max", "value_drivers")
+        return dict.fromkeys(facets, top)
+    tops = {str(k): v for k, v in scale_max.items()}
+    problems = []
+    missing = [f for f in facets if f not in tops]
+    if missing:
+        spare = [k for k in tops if k not in facets]
+        near = [
+            f" Is scale_max's '{match[0]}' meant for '{f}'?"
+            for f in missing
+            if (match := difflib.get_close_matches(f, spare, n=1))
+        ]
+        problems.append(
+            f"scale_max gives no scale maximum for {len(missing)} facets of X: "
+            f"{preview(missing)}.{''.join(near[:3])} Give one for every facet, "
+            "or one number for all."
+        )
+    bad = [f for f in facets if f in tops and not _real(tops[f])]
+    if bad:
+        problems.append(f"scale_max is not a number for {preview(bad)}.")
+    if problems:
+        raise ValidationError(problems, subject="scale_max")
+    return {f: float(tops[f]) for f in facets}
+
+
+def _real(value) -> bool:
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    return real and value == value
 
 
 def _fit_warning(fit: Mapping[str, float]) -> str | None:

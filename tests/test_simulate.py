@@ -1,5 +1,6 @@
 import itertools
 import json
+import math
 import re
 
 import numpy as np
@@ -421,6 +422,32 @@ def test_bad_scenarios_and_parameters_are_named(fitted):
         em.simulate_improvement(model, X, "mobile_app", y=y, cross_fit=1)
 
 
+def test_an_infinite_plan_input_or_a_facet_far_from_any_is_named(fitted):
+    """An infinite population or value per connected customer made every
+    delta_value and roi infinite; infinite points gave one error per facet;
+    True passed as one point; an unknown facet with no near match was named
+    alone, with no list to choose from."""
+    model, X, y, w, _ = fitted
+    options = {"cross_fit": 0, "n_boot": 0}
+    for name, value in [
+        ("population", np.inf),
+        ("value_per_connected", np.inf),
+        ("value_per_connected", (np.nan, 1.0, 2.0)),
+        ("points", np.inf),
+    ]:
+        with pytest.raises(ValueError, match=f"'{name}' parameter .* finite") as err:
+            em.plan_improvements(model, X, **{name: value}, **options)
+        assert str(err.value).count("\n") == 0  # one message, not one per facet
+    with pytest.raises(em.ValidationError) as err:
+        em.simulate_improvement(
+            model, X, [em.RaiseScore("mobile_app", True), "xyz"], **options
+        )
+    text = str(err.value)
+    assert "needs points as a finite number; got True" in text
+    assert "Unknown facet 'xyz'. The model's facets: " in text
+    assert f"'{X.columns[0]}'" in text
+
+
 def test_a_catalog_without_every_facet_the_model_uses_is_named(fitted):
     model, X, y, _, small = fitted
     partial = small.catalog.iloc[2:]
@@ -439,7 +466,7 @@ def _brute_force(gain, cost, budget):
     best = 0.0
     for pick in itertools.product([0, 1], repeat=len(gain)):
         pick = np.array(pick, bool)
-        if cost[pick].sum() <= budget:
+        if math.fsum(cost[pick]) <= budget:
             best = max(best, gain[pick & (gain > 0)].sum())
     return best
 
@@ -454,19 +481,36 @@ def test_the_plan_never_exceeds_the_budget_and_is_optimal(gain, data):
     cost = np.array(
         data.draw(
             st.lists(
-                st.sampled_from([0.0, 1e4, 2e4, 5e4, 7e4, 1.3e5, 3e5]),
+                st.sampled_from(
+                    [0.0, 1e4, 2e4, 5e4, 7e4, 1.3e5, 3e5, 0.1, 0.2, 2.0, 1e-9]
+                ),
                 min_size=len(gain),
                 max_size=len(gain),
             )
         )
     )
-    budget = data.draw(st.sampled_from([0.0, 1e4, 5e4, 1.2e5, 2e5, 1e6]))
+    budget = data.draw(st.sampled_from([0.0, 1e4, 5e4, 1.2e5, 2e5, 1e6, 2.5, 1.0]))
     chosen = _knapsack(gain, cost, budget)
-    assert cost[chosen].sum() <= budget
+    assert math.fsum(cost[chosen]) <= budget
     assert (gain[chosen] > 0).all()
     # Optimal up to the MILP solver's tolerance (gains are scaled by the largest).
     best = _brute_force(gain, cost, budget)
     assert gain[chosen].sum() >= best - 1e-6 * max(gain.max(), 0) - 1e-12
+
+
+@pytest.mark.parametrize(
+    ("gain", "cost", "budget", "best"),
+    [
+        # 0.1 + 0.2 + 0.2 + 2.0 is 2.5 on paper, one ulp above it in floats
+        ([1.0, 2.0, 1.0, 1.0], [0.1, 2.0, 0.2, 0.2], 2.5, [True] * 4),
+        # the solver took both (1e-9 over, within its tolerance), then the
+        # worst-ratio one was dropped: the larger gain went unfunded
+        ([1.0, 2.0], [1e-9, 1.0], 1.0, [False, True]),
+    ],
+)
+def test_a_plan_at_the_edge_of_the_budget_is_still_the_best(gain, cost, budget, best):
+    chosen = _knapsack(np.array(gain), np.array(cost), budget)
+    assert chosen.tolist() == best
 
 
 def test_plan_improvements_combines_the_chosen_facets(fitted):
@@ -577,13 +621,90 @@ def test_an_m_out_of_n_bootstrap_rescales_the_mean_value_gap(small):
         )
         sim = _Simulator(model, X, w, {}, "test", [])
         _prepare(sim, y, 0, 0, 0, boot)
-        est, reps, source = _value_per_connected(
+        est, reps, source, _ = _value_per_connected(
             sim, y.to_numpy(), small.survey["value"].to_numpy(), None, None, 0.9
         )
         assert source == "mean_difference" and len(reps) == 40
         spread[size] = reps.std()
     # unscaled, m = 100 of 600 would spread sqrt(6) = 2.4 times as wide
     assert 0.6 < spread[100] / spread[None] < 1.6
+
+
+def test_the_plan_says_why_it_funds_nothing_or_what_it_leaves_out(fitted):
+    """A budget below every cost, or touchpoints without a cost, gave an
+    empty plan (or a shorter plan.csv) and no word on why."""
+    model, X, y, w, s = fitted
+    catalog = s.catalog.copy()
+    catalog.loc[catalog.index[:2], "cost"] = np.nan
+    unpriced = list(catalog["facet"][:2])
+    options = {"catalog": catalog, "population": 1e5, "value_per_connected": 2_000}
+    options |= {"sample_weight": w, "cross_fit": 0, "n_boot": 0}
+    small = em.plan_improvements(model, X, y, budget=1.0, **options).summary
+    assert small["selected"] == [] and small["unpriced"] == unpriced
+    assert "2 of 12 touchpoints have no cost" in small["note"]
+    assert "the budget (1) is below the cost of every touchpoint" in small["note"]
+    cheapest = catalog.dropna(subset=["cost"])["cost"].min()
+    assert f"costs {cheapest:,.0f})" in small["note"]
+    huge = em.plan_improvements(model, X, y, budget=1e12, **options).summary
+    left = 1e12 - huge["spent"]
+    assert f"funded; {left:,.0f} of the budget is left" in huge["note"]
+    nothing = em.plan_improvements(
+        model,
+        X,
+        y,
+        budget=1e6,
+        **(options | {"catalog": s.catalog.drop(columns="cost")}),
+    ).summary
+    assert nothing["note"].endswith(
+        "Nothing is funded: give the catalog a cost column."
+    )
+
+
+def test_the_plans_money_has_the_interval_of_its_combined_gain(fitted):
+    """The plan's combined gain in money had no interval: its gain in the
+    connected share had one, read off the replicates of the combined scenario."""
+    model, X, y, w, s = fitted
+    options = {"catalog": s.catalog, "budget": 400_000, "population": 1e5}
+    options |= {"sample_weight": w, "n_boot": 4, "random_state": 0}
+    fixed = em.plan_improvements(model, X, y, value_per_connected=2_000, **options)
+    plan = fixed.summary
+    assert plan["n_selected"] >= 2
+    for end in ("low", "high"):
+        assert plan[f"combined_delta_value_{end}"] == pytest.approx(
+            plan[f"combined_delta_connected_{end}"] * 1e5 * 2_000
+        )
+    vague = em.plan_improvements(
+        model, X, y, value_per_connected=(2_000, 1_000, 3_000), **options
+    ).summary
+    assert vague["combined_delta_value"] == pytest.approx(plan["combined_delta_value"])
+    assert vague["combined_delta_value_low"] < plan["combined_delta_value_low"]
+    assert vague["combined_delta_value_low"] <= vague["combined_delta_value"]
+    assert vague["combined_delta_value"] <= vague["combined_delta_value_high"]
+
+
+def test_a_mean_value_gap_reads_the_respondents_with_a_value_and_enough_of_them(
+    fitted,
+):
+    """A value cell left empty made the gap NaN and every delta_value empty,
+    without a word; a gap over 3 unconnected respondents priced the plan."""
+    model, X, y, w, s = fitted
+    value = s.survey["value"].to_numpy().copy()
+    value[:50] = np.nan
+    options = {"catalog": s.catalog, "population": 1e5, "sample_weight": w}
+    options |= {"cross_fit": 0, "n_boot": 0}
+    plan = em.plan_improvements(model, X, y, value=value, **options)
+    c, has = y.to_numpy() == 1, ~np.isnan(value)
+    gap = np.average(value[c & has], weights=w[c & has]) - np.average(
+        value[~c & has], weights=w[~c & has]
+    )
+    assert plan.summary["value_per_connected"] == pytest.approx(gap)
+    assert plan.roi["delta_value"].notna().all()
+    value[np.flatnonzero(~c & has)[3:]] = np.nan  # 3 unconnected with a value
+    plan = em.plan_improvements(model, X, y, value=value, **options)
+    assert plan.summary["value_per_connected"] is None
+    assert plan.roi["delta_value"].isna().all()
+    assert "3 unconnected respondents with a value" in plan.summary["value_note"]
+    assert "at least 10" in plan.summary["value_note"]
 
 
 def test_without_value_information_money_columns_are_empty(fitted):

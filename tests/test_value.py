@@ -145,3 +145,19 @@ def test_no_value_per_connected_without_a_tier_to_compare_with():
     assert s["value_per_connected"] is None and s["value_per_connected_high"] is None
     assert s["multiplier"] is None and "no value per connected customer" in s["note"]
     assert s["mean_value"] == {"fully_connected": pytest.approx(300.0)}
+
+
+@pytest.mark.parametrize("tier", ["highly_satisfied", "fully_connected"])
+def test_a_tier_valued_only_by_respondents_of_weight_0_is_all_zeros(tier):
+    """The all-zero check read every respondent, weight 0 or not: one
+    weight-0 respondent with a value hid a tier whose weighted values are all
+    0, and the multiplier came out as 1e-15 or 1e14 with a tight interval."""
+    tiers = np.repeat(["unconnected", "highly_satisfied", "fully_connected"], 20)
+    value = np.tile(np.linspace(100.0, 300.0, 20), 3)
+    value[tiers == tier] = 0.0
+    weight = np.ones(60)
+    first = np.flatnonzero(tiers == tier)[0]
+    value[first], weight[first] = 500.0, 0.0  # out of every fit and mean
+    s = em.value_of_connection(value, tiers, sample_weight=weight).summary
+    assert s["multiplier"] is None and s["multiplier_low"] is None
+    assert f"every {tier.replace('_', ' ')} respondent has a value of 0" in s["note"]

@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import emomotiv as em
-from emomotiv.value_drivers import COLUMNS
+from emomotiv.value_drivers import COLUMNS, RENAMED
 
 FAST = {"n_estimators": 60, "cv": 0}
 
@@ -124,13 +124,13 @@ def test_a_direct_value_driver_is_found_with_intervals(direct):
     assert list(table.columns) == list(COLUMNS)
     assert table["facet"].iloc[0] == facet  # the largest change in value
     truth = s.value_truth.loc[facet, "true_delta_value"]
-    assert 0.5 * truth < table["delta_value"].iloc[0] < 1.5 * truth
-    for col in ("importance", "delta_value"):
+    assert 0.5 * truth < table["delta_mean_value"].iloc[0] < 1.5 * truth
+    for col in ("importance", "delta_mean_value"):
         assert (table[f"{col}_low"] <= table[col]).all()
         assert (table[col] <= table[f"{col}_high"]).all()
     assert table["importance"].sum() == pytest.approx(1, abs=0.05)
     # no gain in connection: nothing flows through it
-    assert (table["delta_value_via_connection"] == 0).all()
+    assert (table["delta_mean_value_via_connection"] == 0).all()
     assert table["beyond_noise"].iloc[0]  # and so its share is given: none
     assert table["share_via_connection"].iloc[0] == 0
     assert s.value_truth.loc[facet, "true_share_via_connection"] == 0
@@ -143,7 +143,7 @@ def test_without_a_connection_gain_there_is_no_decomposition(direct):
         X, s.survey["value"], model=em.ValueModel(**FAST), n_boot=0, random_state=0
     )
     assert vd.table["share_via_connection"].isna().all()
-    assert vd.table["delta_value_low"].isna().all()
+    assert vd.table["delta_mean_value_low"].isna().all()
     assert "no decomposition" in vd.info["note"]
 
 
@@ -163,16 +163,16 @@ def test_analyze_writes_value_drivers_and_the_report_shows_them(direct):
     assert list(table.columns) == list(COLUMNS)
     assert isinstance(result.value_drivers, em.ValueDrivers)
     pd.testing.assert_frame_equal(result.value_drivers.to_frame(), table)
-    assert table["delta_value_via_connection"].notna().all()
+    assert table["delta_mean_value_via_connection"].notna().all()
     vpc = result.summary["plan"]["value_per_connected"]
     roi = result.tables["roi"].set_index("facet")["delta_connected"]
-    via = table.set_index("facet")["delta_value_via_connection"]
+    via = table.set_index("facet")["delta_mean_value_via_connection"]
     assert via.to_numpy() == pytest.approx((roi.reindex(via.index) * vpc).to_numpy())
     # a share only of a total beyond noise, else the ratio means nothing
     beyond = table["beyond_noise"].fillna(False).to_numpy(bool)
     share = table["share_via_connection"]
     assert share[~beyond].isna().all()
-    ratio = table["delta_value_via_connection"] / table["delta_value"]
+    ratio = table["delta_mean_value_via_connection"] / table["delta_mean_value"]
     assert share[beyond].to_numpy() == pytest.approx(ratio[beyond].to_numpy())
     assert not beyond.all()
     assert result.summary["value_drivers"]["objective"] == "tweedie"
@@ -259,7 +259,7 @@ def test_analyze_holds_warmth_fixed_in_the_value_model(by_halo):
     for halo, result in by_halo(s, roles).items():
         controls = result.summary["value_drivers"]["controls"]
         assert controls == ([] if halo == "none" else ["__halo__"])
-        gain = result.tables["value_drivers"].set_index("facet")["delta_value"]
+        gain = result.tables["value_drivers"].set_index("facet")["delta_mean_value"]
         gain = gain.reindex(drivers.index)
         taken[halo] = gain[~drivers].sum() / gain[drivers].sum()
     # -0.005 against 0.94 with xgboost 3.2, 0.32 against 1.03 with 3.4
@@ -301,3 +301,40 @@ def test_value_drivers_name_an_infinite_and_a_constant_value():
         em.value_drivers(X, value, n_boot=0, model=em.ValueModel(**FAST))
     with pytest.raises(em.ValidationError, match="value is 0 for every respondent"):
         em.value_drivers(X, np.zeros(40), n_boot=0, model=em.ValueModel(**FAST))
+
+
+def test_a_column_name_means_one_unit_across_the_tables(direct):
+    """value_drivers.csv called its change in mean value per customer
+    ``delta_value``, the name roi.csv gives the change in total value over
+    the population (delta_connected x population x value per connected)."""
+    s, _ = direct
+    X = s.survey[list(s.catalog["facet"])]
+    vd = em.value_drivers(
+        X, s.survey["value"], model=em.ValueModel(**FAST), n_boot=0, random_state=0
+    )
+    table = vd.to_frame()
+    assert not {"delta_value", "delta_value_low", "delta_value_high"} & set(table)
+    facet = table["facet"].iloc[0]
+    raised = X.assign(**{facet: np.minimum(X[facet] + 1, np.fmax(X[facet], 10))})
+    # per customer: the change in the mean predicted value over respondents
+    expected = (vd.model.predict(raised) - vd.model.predict(X)).mean()
+    assert table["delta_mean_value"].iloc[0] == pytest.approx(expected, rel=1e-3)
+    # a table saved under the old names reads as now
+    old = table.rename(columns={v: k for k, v in RENAMED.items()})
+    pd.testing.assert_frame_equal(old.rename(columns=RENAMED), table)
+
+
+def test_a_scale_max_without_every_facet_is_named_at_once(direct):
+    """A mapping without a facet failed with a bare KeyError: 'mobile_app'."""
+    s, _ = direct
+    facets = list(s.catalog["facet"])
+    X = s.survey[facets]
+    tops = dict.fromkeys(facets[2:], 10.0) | {facets[1][:-1]: 10.0}
+    tops[facets[2]] = "ten"
+    with pytest.raises(em.ValidationError) as err:
+        em.value_drivers(X, s.survey["value"], scale_max=tops, n_boot=0)
+    text = str(err.value)
+    assert "2 problems" in text
+    assert f"no scale maximum for 2 facets of X: '{facets[0]}', '{facets[1]}'" in text
+    assert f"Is scale_max's '{facets[1][:-1]}' meant for '{facets[1]}'?" in text
+    assert f"scale_max is not a number for '{facets[2]}'" in text
