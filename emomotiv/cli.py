@@ -234,7 +234,7 @@ def _add_column_lists(parser: argparse.ArgumentParser) -> None:
         "--facets",
         nargs="+",
         metavar="COL",
-        help="the facet (touchpoint) columns, when there is no --catalog: each "
+        help="the facet (touchpoint) columns, in place of a --catalog: each "
         "column's name is its label, all in one stage",
     )
     group.add_argument(
@@ -434,14 +434,24 @@ def _study(args: argparse.Namespace):
         if value is None
     ]
     command = args.command
+    both = []
+    if study.catalog is not None and study.facets is not None:  # one is dropped
+        both.append(
+            f"{command} takes the facets from a catalog ('{study.catalog}') or "
+            f"from a list of columns ({len(study.facets)} given), not both: the "
+            "facets are the catalog's rows. Drop --facets (facets in [roles]) "
+            "or --catalog (catalog in [inputs])."
+        )
     if problems:  # the file's own, with every other problem of the settings
         needs = [f"{command} needs {hint}." for hint in missing]
         raise ValidationError(
-            problems + study.problems(command) + needs,
+            problems + study.problems(command) + needs + both,
             subject=f"study file '{args.study}'",
         )
     if missing:
         raise ValueError(f"{command} needs {' and '.join(missing)}.")
+    if both:
+        raise ValueError(both[0])
     # the study file's inputs, moved or renamed since it was written
     gone = {
         name: f"the {name} '{path}'"
@@ -566,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_study(validate)
     _add_roles(validate)
+    _add_column_lists(validate)
     _add_controls(validate, halo=False)
 
     analyze = sub.add_parser(

@@ -1325,3 +1325,14 @@ def test_analyze_says_how_to_repeat_the_run(small_dir, tmp_path, capsys):
     assert (saved.n_boot, saved.methods, saved.cv) == (0, False, 0)
     assert saved.progress is True  # not recorded: the default, not --quiet
     assert "# progress =" in (out / "study.toml").read_text(encoding="utf-8")
+
+
+def test_facets_and_a_catalog_together_are_refused_not_one_dropped(small_dir, capsys):
+    """With a catalog, the facets are its rows: --facets beside it would be
+    dropped without a word."""
+    survey, catalog = str(small_dir / "survey.csv"), str(small_dir / "facets.csv")
+    argv = ["validate", survey, "--connection", "connected", "--catalog", catalog]
+    assert main([*argv, "--facets", "f01", "f02"]) == 2
+    err = capsys.readouterr().err
+    assert "from a list of columns (2 given), not both" in err
+    assert main(argv) == 0
