@@ -1013,7 +1013,9 @@ def _init(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Wrote {out}: check the guessed roles, then run")
-    print(f"  emomotiv analyze --study {out} --out results")
+    study = _shell_word(str(out))
+    print(f"  emomotiv validate --study {study}    # checks it against the data")
+    print(f"  emomotiv analyze --study {study} --out results")
     return 0
 
 

@@ -764,6 +764,11 @@ def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
     out = capsys.readouterr().out
     assert "no connection column was recognised" in out
     assert "connection = " in out and "check the guessed roles" not in out
+    # the next commands: check the file against the data, then run it
+    assert out.splitlines()[-2:] == [
+        f"  emomotiv validate --study {study}    # checks it against the data",
+        f"  emomotiv analyze --study {study} --out results",
+    ]
 
 
 def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
