@@ -35,20 +35,46 @@ examples:
   emomotiv analyze data/survey.csv --catalog data/facets.csv \\
       --connection connected --value value --satisfaction satisfaction \\
       --weight weight --population 250000 --budget 500000 --out results
+
+exit codes:
+  0    success
+  2    bad input, a refused output folder, or a path that cannot be read or
+       written (the message says what to change)
+  1    anything unexpected
+  130  stopped by Ctrl-C, 143 by SIGTERM (the output folder left as it was)
+  141  the reader of the output left early (| head)
 """
 
 
-def _add_roles(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+def _add_study(parser: argparse.ArgumentParser) -> None:
+    """``SURVEY`` and ``--study FILE``: the inputs and settings of a study."""
+    parser.add_argument(
+        "survey",
+        metavar="SURVEY",
+        nargs="?",
+        help="survey file (CSV, Parquet, SPSS, Stata or Excel); optional with "
+        "--study when the study file names it",
+    )
+    parser.add_argument(
+        "--study",
+        metavar="FILE",
+        help="study file (TOML; see 'emomotiv init'): inputs, roles and options, "
+        "each under its flag's name with _ for - (--n-boot is n_boot; --seed is "
+        "random_state, --control controls, --quiet progress = false, "
+        "--no-methods methods = false); flags given on the command line "
+        "override it, and each one that changes its value is named",
+    )
+
+
+def _add_roles(parser: argparse.ArgumentParser) -> None:
     roles = parser.add_argument_group("column roles")
     roles.add_argument(
         "--catalog",
-        required=required,
         metavar="FACETS",
         help="facet catalog CSV: one row per facet (facet, label, stage, ...)",
     )
     roles.add_argument(
         "--connection",
-        required=required,
         metavar="COL",
         help="emotional-connection outcome column: 0/1, or a numeric score "
         "declared with --connection-kind score",
@@ -201,6 +227,25 @@ def _is_float(text: str) -> bool:
     return True
 
 
+def _add_column_lists(parser: argparse.ArgumentParser) -> None:
+    """``--facets`` and ``--motivators``: columns named one by one."""
+    group = parser.add_argument_group("column lists")
+    group.add_argument(
+        "--facets",
+        nargs="+",
+        metavar="COL",
+        help="the facet (touchpoint) columns, in place of a --catalog: each "
+        "column's name is its label, all in one stage",
+    )
+    group.add_argument(
+        "--motivators",
+        nargs="+",
+        metavar="COL",
+        help="the emotional-motivator columns of the connection score "
+        "(default: every motivator__* column)",
+    )
+
+
 def _add_segment_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("segments and wording")
     group.add_argument(
@@ -330,65 +375,83 @@ def _add_controls(parser: argparse.ArgumentParser, *, halo: bool = True) -> None
     )
 
 
+# Study fields set by a flag of another name; every other field's flag is
+# its name with - for _ (``n_boot``: ``--n-boot``).
+_FLAG_OF = {"random_state": "seed", "controls": "control"}
+_NEGATED = {"progress": "quiet", "methods": "no_methods"}
+
+
 def _flag_options(args: argparse.Namespace) -> dict:
-    """``analyze``'s flags as :class:`~emomotiv.Study` fields; None = not given.
+    """The flags of ``analyze`` or ``validate`` as :class:`~emomotiv.Study`
+    fields; None = not given.
 
-    Every option of ``analyze`` defaults to None in the parser, so that a flag
-    left out keeps the study file's setting (or the ``Study`` default).
+    Every option defaults to None in the parser, so that a flag left out
+    keeps the study file's setting (or the ``Study`` default); a command
+    without a flag (``validate`` has no ``--n-boot``) leaves its field alone.
     """
+    from .study import Study
 
-    def negated(flag: bool | None) -> bool | None:
-        return None if flag is None else not flag
-
-    return {
-        "survey": args.survey,
-        "catalog": args.catalog,
-        **_roles(args),
-        "churn": args.churn,
-        "advocacy": args.advocacy,
-        "random_state": args.seed,
-        "n_boot": args.n_boot,
-        "boot_size": args.boot_size,
-        "n_jobs": args.n_jobs,
-        "cv": args.cv,
-        "progress": negated(args.quiet),
-        "methods": negated(args.no_methods),
-        "stated_form": args.stated_form,
-        "stated_source": args.stated_source,
-        "stated_scale": None if args.stated_scale is None else tuple(args.stated_scale),
-        "derived_threshold": args.derived_threshold,
-        "stated_threshold": args.stated_threshold,
-        "connected_rule": args.connected_rule,
-        "satisfied_threshold": args.satisfied_threshold,
-        "promoter_threshold": args.promoter_threshold,
-        "population": args.population,
-        "budget": args.budget,
-        "value_per_connected": args.value_per_connected,
-        "halo": args.halo,
-        "controls": args.control,
-        "min_segment_size": args.min_segment_size,
-        "outcome_label": args.outcome_label,
-        **_reading(args),
-    }
+    given = {}
+    for name in Study.__dataclass_fields__:
+        if name in _NEGATED:
+            flag = getattr(args, _NEGATED[name], None)
+            given[name] = None if flag is None else not flag
+        else:
+            given[name] = getattr(args, _FLAG_OF.get(name, name), None)
+    if given["stated_scale"] is not None:
+        given["stated_scale"] = tuple(given["stated_scale"])
+    given["rating_labels"] = _one_or_several(given["rating_labels"])
+    return given
 
 
 def _study(args: argparse.Namespace):
-    """The :class:`~emomotiv.Study` of ``analyze``: the study file, flags on top."""
-    from .study import Study
+    """The :class:`~emomotiv.Study` of ``analyze``: the study file, flags on top.
 
-    study = Study() if args.study is None else Study.from_toml(args.study)
+    A study file with keys that are no settings is refused with every other
+    problem of the settings at once; a flag that changes a setting the file
+    sets is named on stderr (the flag wins).
+    """
+    from ._validation import ValidationError
+    from .study import Study, read_study_file
+
+    if args.study is None:
+        study, problems, in_file = Study(), [], set()
+    else:
+        study, problems, in_file = read_study_file(args.study)
     given = {k: v for k, v in _flag_options(args).items() if v is not None}
+    _say_overrides(args.study, study, given, in_file)
     study = study.replace(**given)
     missing = [
         hint
         for value, hint in (
             (study.survey, "SURVEY (or survey in the study file's [inputs])"),
             (study.connection, "--connection (or connection in [roles])"),
+            (
+                study.catalog or study.facets,
+                "--catalog FACETS (or catalog in [inputs], or facets in [roles])",
+            ),
         )
         if value is None
     ]
+    command = args.command
+    both = []
+    if study.catalog is not None and study.facets is not None:  # one is dropped
+        both.append(
+            f"{command} takes the facets from a catalog ('{study.catalog}') or "
+            f"from a list of columns ({len(study.facets)} given), not both: the "
+            "facets are the catalog's rows. Drop --facets (facets in [roles]) "
+            "or --catalog (catalog in [inputs])."
+        )
+    if problems:  # the file's own, with every other problem of the settings
+        needs = [f"{command} needs {hint}." for hint in missing]
+        raise ValidationError(
+            problems + study.problems(command) + needs + both,
+            subject=f"study file '{args.study}'",
+        )
     if missing:
-        raise ValueError(f"analyze needs {' and '.join(missing)}.")
+        raise ValueError(f"{command} needs {' and '.join(missing)}.")
+    if both:
+        raise ValueError(both[0])
     # the study file's inputs, moved or renamed since it was written
     gone = {
         name: f"the {name} '{path}'"
@@ -408,21 +471,60 @@ def _study(args: argparse.Namespace):
             f"which {'does' if len(gone) == 1 else 'do'} not exist. Correct "
             f"[inputs] in the study file, or give {'it' if len(gone) == 1 else 'them'} "
             "on the command line: "
-            f"emomotiv analyze {flags} --study {args.study}."
+            f"emomotiv {args.command} {flags} --study {args.study}."
         )
     return study
 
 
+def _say_overrides(file, study, given: dict, in_file: set[str]) -> None:
+    """Name on stderr each setting of the study ``file`` that a flag changes."""
+
+    def same(name: str) -> bool:
+        before, after = getattr(study, name), given[name]
+        if name in ("survey", "catalog"):  # the file's paths are absolute
+            return Path(before).resolve() == Path(after).resolve()
+        return before == after
+
+    changed = [
+        f"{name} = {_as_toml(getattr(study, name))} -> {_as_toml(given[name])}"
+        for name in sorted(in_file & set(given))
+        if not same(name)
+    ]
+    if changed:
+        print(
+            _safe(
+                f"notice: the command line's flags override the study file "
+                f"'{file}': {'; '.join(changed)}.",
+                MESSAGE_WIDTH,
+            ),
+            file=sys.stderr,
+        )
+
+
+def _as_toml(value) -> str:
+    """A setting as a study file writes it (``true``, ``[1, 5]``)."""
+    from .study import _plain, _toml_value
+
+    try:
+        return _toml_value(_plain(value))
+    except TypeError:
+        return repr(value)
+
+
 def _reading(args: argparse.Namespace) -> dict:
-    """The reading flags given (None = not given: the Study's default)."""
-    given = {
-        "connection_kind": args.connection_kind,
-        "connected_values": args.connected_values,
-        "not_experienced": args.not_experienced,
-        "rating_labels": _one_or_several(args.rating_labels),
-        "stated": args.stated,
-    }
-    return {k: v for k, v in given.items() if v is not None} | _file_format(args)
+    """The flags given on how to read the survey (see :func:`_flag_options`)."""
+    reading = (
+        "connection_kind",
+        "connected_values",
+        "not_experienced",
+        "rating_labels",
+        "stated",
+        "encoding",
+        "decimal",
+        "sheet",
+    )
+    given = _flag_options(args)
+    return {k: given[k] for k in reading if given[k] is not None}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -472,12 +574,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a survey and list every problem at once, in every "
         "wave: the same data checks analyze runs before fitting. Writes nothing.",
     )
-    validate.add_argument(
-        "survey",
-        metavar="SURVEY",
-        help="survey file (CSV, Parquet, SPSS, Stata or Excel)",
-    )
+    _add_study(validate)
     _add_roles(validate)
+    _add_column_lists(validate)
     _add_controls(validate, halo=False)
 
     analyze = sub.add_parser(
@@ -486,20 +585,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit the driver model, rank facets by derived importance and "
         "write drivers.csv, summary.json, report.html and the model to --out.",
     )
-    analyze.add_argument(
-        "survey",
-        metavar="SURVEY",
-        nargs="?",
-        help="survey file (CSV, Parquet, SPSS, Stata or Excel); optional with "
-        "--study when the study file names it",
-    )
-    analyze.add_argument(
-        "--study",
-        metavar="FILE",
-        help="study file (TOML; see 'emomotiv init'): inputs, roles and options; "
-        "flags given on the command line override it",
-    )
-    _add_roles(analyze, required=False)
+    _add_study(analyze)
+    _add_roles(analyze)
+    _add_column_lists(analyze)
     options = analyze.add_argument_group("analysis")
     options.add_argument(
         "--seed",
@@ -513,6 +601,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="bootstrap resamples for importance intervals, rank intervals and "
         "p_top, ROI and plan intervals; 0 turns the bootstrap off (default 100)",
+    )
+    options.add_argument(
+        "--level",
+        type=float,
+        metavar="X",
+        help="coverage of every bootstrap interval (importance, rank, ROI, plan, "
+        "value), between 0 and 1, e.g. 0.95 (default 0.9)",
     )
     options.add_argument(
         "--boot-size",
@@ -918,7 +1013,9 @@ def _init(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Wrote {out}: check the guessed roles, then run")
-    print(f"  emomotiv analyze --study {out} --out results")
+    study = _shell_word(str(out))
+    print(f"  emomotiv validate --study {study}    # checks it against the data")
+    print(f"  emomotiv analyze --study {study} --out results")
     return 0
 
 
@@ -1231,18 +1328,6 @@ def _print_written(out: Path) -> None:
     print(_safe(f"Wrote {', '.join(names)} to {out}/", width=2000))
 
 
-def _roles(args: argparse.Namespace) -> dict[str, str | None]:
-    return {
-        "connection": args.connection,
-        "value": args.value,
-        "satisfaction": args.satisfaction,
-        "weight": args.weight,
-        "segment": args.segment,
-        "wave": args.wave,
-        "id": args.id,
-    }
-
-
 def _sample(args: argparse.Namespace) -> int:
     from .datasets import load_sample
 
@@ -1274,30 +1359,23 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .pipeline import _checked_inputs, _reading_notes
+    from .pipeline import _checked_inputs, _reading_notes, _schema_roles
     from .readers import label_order_warnings
     from .schema import SurveySchema
-    from .study import Study
 
-    study = Study(
-        survey=args.survey,
-        catalog=args.catalog,
-        **_roles(args),
-        controls=args.control,
-        **_reading(args),
-    )
-    survey, catalog, _ = _checked_inputs(args.survey, args.catalog, study)
-    schema = SurveySchema.infer(survey, catalog, **_roles(args))
+    study = _study(args)
+    survey, catalog, _ = _checked_inputs(study.survey, study.catalog, study)
+    schema = SurveySchema.infer(survey, catalog, **_schema_roles(study))
     roles = ", ".join(
         f"{k}={v}"
         for k, v in schema.roles().items()
         if k not in ("motivators", "stated")
     )
-    if args.control:
-        roles += f"; controls: {', '.join(args.control)}"
+    if study.controls:
+        roles += f"; controls: {', '.join(study.controls)}"
     waves = ""
-    if args.wave is not None and survey[args.wave].nunique() > 1:
-        waves = f" in {survey[args.wave].nunique()} waves"
+    if study.wave is not None and survey[study.wave].nunique() > 1:
+        waves = f" in {survey[study.wave].nunique()} waves"
     print(
         _safe(
             f"OK: {len(survey):,} respondents{waves}, {len(schema.facets)} facets "
@@ -1377,7 +1455,28 @@ def _analyze(args: argparse.Namespace) -> int:
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)
+    if (out / "study.toml").is_file():
+        print(
+            _safe(
+                "Repeat this run with: emomotiv analyze --study "
+                f"{_shell_word(str(out / 'study.toml'))} --out DIR",
+                width=2000,
+            )
+        )
     return 0
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word of a shell command line (quoted when needed).
+
+    Examples
+    --------
+    >>> _shell_word("results/study.toml"), _shell_word("Q3 results/study.toml")
+    ('results/study.toml', "'Q3 results/study.toml'")
+    """
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:

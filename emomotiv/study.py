@@ -9,8 +9,10 @@ work, :meth:`Study.check` validates the options (every problem at once), and
 A study file is TOML with the three tables of :meth:`Study.to_dict`:
 ``[inputs]`` (``survey`` and ``catalog`` paths, relative to the file),
 ``[roles]`` (column roles) and ``[options]`` (everything else). Every field of
-``Study`` can be set there, by its name; a key that is not a field is refused
-with the near matches. TOML has no null: a field left out keeps its default.
+``Study`` can be set there, by its name, but the objects (``model``,
+``client``); a key that is not a field is refused with the near matches, or,
+where it is written as a command-line flag (``seed``, ``n-boot``), with the
+key that holds it. TOML has no null: a field left out keeps its default.
 """
 
 from __future__ import annotations
@@ -278,9 +280,13 @@ class Study:
     def from_dict(cls, tables: Mapping[str, Any], *, source: str = "study") -> Study:
         """A study from the ``[inputs]``/``[roles]``/``[options]`` tables.
 
-        The inverse of :meth:`to_dict`. Every unknown table or key, and every
-        key in the wrong table, is listed in one
-        :class:`~emomotiv.ValidationError` with the near matches.
+        The inverse of :meth:`to_dict`, and so of ``summary["study"]`` (whose
+        ``file`` entry, the name of the study file a run was read from, and
+        ``model`` entry, a model of one's own, set nothing). Every unknown table or
+        key, and every key in the wrong table, is listed in one
+        :class:`~emomotiv.ValidationError` with the near matches; a key
+        written as the command line's flag (``seed``, ``n-boot``) is named
+        with the key that holds it.
 
         Examples
         --------
@@ -288,29 +294,7 @@ class Study:
         ...                  "options": {"n_boot": 5}}).n_boot
         5
         """
-        table_of = _tables(cls)
-        problems, values = [], {}
-        for table, entries in tables.items():
-            if table not in _TABLES:
-                problems.append(
-                    f"Unknown table [{table}]; a study has [inputs], [roles] and "
-                    f"[options].{did_you_mean(table, _TABLES)}"
-                )
-                continue
-            if not isinstance(entries, Mapping):
-                problems.append(f"[{table}] must be a table, got {entries!r}.")
-                continue
-            for key, value in entries.items():
-                home = table_of.get(key)
-                if home is None:
-                    problems.append(
-                        f"Unknown key '{key}' in [{table}]."
-                        + did_you_mean(key, table_of)
-                    )
-                elif home != table:
-                    problems.append(f"'{key}' belongs in [{home}], not in [{table}].")
-                else:
-                    values[key] = _from_plain(cls, key, value)
+        values, problems = _read_tables(cls, tables)
         if problems:
             raise ValidationError(problems, subject=source)
         return cls(**values)
@@ -340,24 +324,10 @@ class Study:
         >>> study.connection, study.n_boot, Path(study.survey).name
         ('connected', 20, 'survey.csv')
         """
-        path = Path(path)
-        if path.is_dir():
-            raise IsADirectoryError(f"The study file '{path}' is a folder.")
-        if not path.is_file():
-            raise FileNotFoundError(f"No such study file: '{path}'.")
-        try:
-            tables = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
-            raise ValidationError(
-                [f"Not valid TOML: {err}."], subject=f"study file '{path}'"
-            ) from None
-        study = cls.from_dict(tables, source=f"study file '{path}'")
-        inputs = {
-            name: str((path.parent / value).resolve())
-            for name in ("survey", "catalog")
-            if isinstance(value := getattr(study, name), str)
-        }
-        return dataclasses.replace(study, **inputs)
+        study, problems, _ = read_study_file(path, cls)
+        if problems:
+            raise ValidationError(problems, subject=f"study file '{path}'")
+        return study
 
     def to_toml(self, header: str | None = None) -> str:
         """The study as a study file: what :meth:`from_toml` reads back.
@@ -539,6 +509,110 @@ class Study:
 
 _TABLES = ("inputs", "roles", "options")
 
+# The command line's flags whose study-file key is not their name, and its
+# flags that set no setting: a study file that uses them is told what to write.
+_FLAG_KEYS = {
+    "seed": "random_state = N",
+    "quiet": "progress = false",
+    "no_methods": "methods = false",
+    "control": "controls = [...]",
+}
+_COMMAND_LINE_ONLY = {
+    "out": "--out DIR",
+    "force": "--force",
+    "figures": "--figures",
+    "study": "--study FILE",
+}
+
+
+def _read_tables(
+    cls: type[Study], tables: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The settings that ``tables`` holds, and every problem with its tables
+    and keys (see :meth:`Study.from_dict`)."""
+    table_of = _tables(cls)
+    problems, values = [], {}
+    for table, entries in tables.items():
+        if table in ("file", "model") and isinstance(entries, str):
+            continue  # summary["study"]: where the settings came from
+        if table not in _TABLES:
+            problems.append(
+                f"Unknown table [{table}]; a study has [inputs], [roles] and "
+                f"[options].{did_you_mean(table, _TABLES)}"
+            )
+            continue
+        if not isinstance(entries, Mapping):
+            problems.append(f"[{table}] must be a table, got {entries!r}.")
+            continue
+        for key, value in entries.items():
+            home = table_of.get(key)
+            if home is None:
+                problems.append(_unknown_key(key, table, table_of))
+            elif home != table:
+                problems.append(f"'{key}' belongs in [{home}], not in [{table}].")
+            else:
+                values[key] = _from_plain(cls, key, value)
+    return values, problems
+
+
+def _unknown_key(key: str, table: str, table_of: Mapping[str, str]) -> str:
+    """A key that is no setting: the key meant where it is the command line's
+    flag (``n-boot``, ``seed``), else the near match.
+
+    Examples
+    --------
+    >>> print(_unknown_key("seed", "options", _tables(Study)))  # doctest: +ELLIPSIS
+    Unknown key 'seed' in [options]: the flag --seed is written 'random_state = N' ...
+    """
+    name = key.strip().lstrip("-").replace("-", "_")
+    flag = "--" + name.replace("_", "-")
+    if name in table_of:
+        return (
+            f"Unknown key '{key}' in [{table}]: the flag {flag} is written "
+            f"'{name}' in [{table_of[name]}]."
+        )
+    if name in _FLAG_KEYS:
+        return (
+            f"Unknown key '{key}' in [{table}]: the flag {flag} is written "
+            f"'{_FLAG_KEYS[name]}' in [options]."
+        )
+    if name in _COMMAND_LINE_ONLY:
+        return (
+            f"Unknown key '{key}' in [{table}]: a study file holds the settings "
+            f"of an analysis, not where it is written; give "
+            f"{_COMMAND_LINE_ONLY[name]} on the command line."
+        )
+    return f"Unknown key '{key}' in [{table}]." + did_you_mean(key, table_of)
+
+
+def read_study_file(
+    path: str | PathLike, cls: type[Study] | None = None
+) -> tuple[Study, list[str], set[str]]:
+    """A study file's settings as far as they can be read, every problem
+    with its tables and keys, and the names of the settings it sets.
+
+    :meth:`Study.from_toml` raises on the problems; the command line lists
+    them with the other problems of the settings. Relative input paths are
+    taken from the file's folder.
+    """
+    cls = Study if cls is None else cls
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"The study file '{path}' is a folder.")
+    if not path.is_file():
+        raise FileNotFoundError(f"No such study file: '{path}'.")
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ValidationError(
+            [f"Not valid TOML: {err}."], subject=f"study file '{path}'"
+        ) from None
+    values, problems = _read_tables(cls, tables)
+    for name in ("survey", "catalog"):
+        if isinstance(values.get(name), str):
+            values[name] = str((path.parent / values[name]).resolve())
+    return cls(**values), problems, set(values)
+
 
 def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
     """Write ``summary["study"]`` as the ``study.toml`` of an output folder.
@@ -551,12 +625,27 @@ def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
 
     record = dict(record)
     source = record.pop("file", None)
+    model = record.pop("model", None)
     origin = f", from {source} and the command line" if source else ""
-    header = (
-        f"The settings of this analysis (emomotiv {__version__}){origin}.\n"
-        "Repeat it with: emomotiv analyze --study study.toml --out DIR"
-    )
-    text = Study.from_dict(record).to_toml(header)
+    header = f"The settings of this analysis (emomotiv {__version__}){origin}.\n"
+    if model is None:
+        header += "Repeat it with: emomotiv analyze --study study.toml --out DIR"
+    else:  # an object the file cannot hold: say so, and how to repeat it
+        header += (
+            f"It fitted a model of its own, {model}, which a study file cannot\n"
+            "hold: 'emomotiv analyze --study study.toml' fits the default "
+            "DriverModel.\nRepeat it in Python: em.analyze(study=em.Study."
+            f'from_toml("study.toml"), model={model})'
+        )
+    study = Study.from_dict(record)
+    # what the record leaves out (how the machine ran it: n_jobs, progress)
+    # is written as a comment, not as the default, which was not what ran
+    unrecorded = {
+        name: None
+        for name, table in _tables(Study).items()
+        if name not in record.get(table, {})
+    }
+    text = dataclasses.replace(study, **unrecorded).to_toml(header)
     Path(path).write_text(text, encoding="utf-8")
 
 

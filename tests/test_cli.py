@@ -184,12 +184,12 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     assert "not empty" in capsys.readouterr().err
     assert (out / "drivers.csv").stat().st_mtime_ns == stamp
     # without --quiet, stderr that is not a terminal gets no bar either; the
-    # study recorded holds no progress setting, and its copy the default bar
+    # study recorded holds no progress setting, nor its copy (a comment)
     assert main([a for a in args if a != "--quiet"] + ["--force"]) == 0
     assert "bootstrap" not in capsys.readouterr().err
     summary = json.loads((out / "summary.json").read_text())
     assert "progress" not in summary["study"]["options"]
-    assert "progress = true" in (out / "study.toml").read_text()
+    assert "# progress =\n" in (out / "study.toml").read_text()
 
 
 def test_bad_input_writes_no_output(sample_dir, tmp_path, capsys):
@@ -764,6 +764,11 @@ def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
     out = capsys.readouterr().out
     assert "no connection column was recognised" in out
     assert "connection = " in out and "check the guessed roles" not in out
+    # the next commands: check the file against the data, then run it
+    assert out.splitlines()[-2:] == [
+        f"  emomotiv validate --study {study}    # checks it against the data",
+        f"  emomotiv analyze --study {study} --out results",
+    ]
 
 
 def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
@@ -964,7 +969,8 @@ def test_report_figures_writes_each_chart_for_slides(
     args += ["--n-boot", "2", "--no-methods", "--figures"]
     assert main([*args, "--out", str(tmp_path / "run2")]) == 0
     assert (tmp_path / "run2" / "figures" / "drivers.png").is_file()
-    written = capsys.readouterr().out.splitlines()[-1]
+    lines = capsys.readouterr().out.splitlines()
+    written = next(line for line in lines if line.startswith("Wrote "))
     assert " figures/ to " in written and "drivers.png" not in written
     assert em.load_analysis(tmp_path / "run2").tables["drivers"] is not None
     comparison = em.save_comparison(
@@ -1213,3 +1219,125 @@ def test_an_error_naming_long_paths_is_printed_whole(tmp_path, capsys):
     err = capsys.readouterr().err
     assert len(err) > 400 and "…" not in err
     assert str(folder / "survey.csv") in err and "which does not exist" in err
+
+
+def _small_study(small_dir, path, options="n_boot = 50\nmethods = false\n"):
+    """A study file naming the small survey, with ``options``."""
+    path.write_text(
+        f'[inputs]\nsurvey = "{(small_dir / "survey.csv").as_posix()}"\n'
+        f'catalog = "{(small_dir / "facets.csv").as_posix()}"\n'
+        '[roles]\nconnection = "connected"\nweight = "weight"\n'
+        f"[options]\n{options}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_study_file_names_every_problem_of_the_settings_at_once(
+    small_dir, tmp_path, capsys
+):
+    """Unknown keys, keys written as flags, and values out of range: one
+    message, not one round per kind; nothing is written."""
+    study = _small_study(
+        small_dir,
+        tmp_path / "study.toml",
+        'seed = 4\nn-boot = 3\nlevel = 90\nhalo = "meen"\nbudjet = 10\n',
+    )
+    out = tmp_path / "out"
+    assert main(["analyze", "--study", str(study), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"The study file '{study}' has 5 problems:" in err
+    assert "the flag --seed is written 'random_state = N'" in err
+    assert "the flag --n-boot is written 'n_boot'" in err
+    assert "Did you mean 'budget'?" in err
+    assert "'level' parameter" in err and "'halo' parameter" in err
+    assert not out.exists()
+    assert main(["validate", "--study", str(study)]) == 2
+    assert "has 5 problems" in capsys.readouterr().err
+
+
+def test_a_flag_that_changes_the_study_file_is_named(small_dir, tmp_path, capsys):
+    study = _small_study(small_dir, tmp_path / "study.toml")
+    survey = str(small_dir / "survey.csv")
+    argv = ["analyze", survey, "--study", str(study), "--n-boot", "0"]
+    got = _study(build_parser().parse_args([*argv, "--no-methods", "--out", "x"]))
+    assert got.n_boot == 0
+    err = capsys.readouterr().err
+    # the survey given is the file's; methods = false already
+    assert err == (
+        f"notice: the command line's flags override the study file '{study}': "
+        "n_boot = 50 -> 0.\n"
+    )
+    _study(build_parser().parse_args(["analyze", "--study", str(study), "--out", "x"]))
+    assert capsys.readouterr().err == ""
+
+
+def test_every_study_field_but_the_objects_has_a_flag():
+    """The command line sets what a study file sets: --level, --facets and
+    --motivators too."""
+    from emomotiv.cli import _flag_options
+
+    argv = ["analyze", "s.csv", "--connection", "c", "--out", "x"]
+    argv += ["--level", "0.95", "--facets", "a", "b", "--motivators", "m1", "m2"]
+    study = _study(build_parser().parse_args(argv))
+    assert (study.level, study.facets, study.motivators) == (
+        0.95,
+        ["a", "b"],
+        ["m1", "m2"],
+    )
+    names = set(_flag_options(build_parser().parse_args(argv)))
+    objects = {"model", "client"}
+    analyze = build_parser()._subparsers._group_actions[0].choices["analyze"]
+    dests = {a.dest for a in analyze._actions}
+    flags = {"random_state": "seed", "controls": "control", "progress": "quiet"}
+    flags["methods"] = "no_methods"
+    for name in names - objects:
+        assert flags.get(name, name) in dests, name
+
+
+def test_validate_checks_the_study_file_analyze_would_run(small_dir, tmp_path, capsys):
+    study = _small_study(small_dir, tmp_path / "study.toml")
+    assert main(["validate", "--study", str(study)]) == 0
+    assert "connection=connected, weight=weight" in capsys.readouterr().out
+    # a flag on top, as analyze takes it
+    assert main(["validate", "--study", str(study), "--weight", "wieght"]) == 2
+    assert "Did you mean 'weight'?" in capsys.readouterr().err
+    assert main(["validate", str(small_dir / "survey.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "validate needs --connection" in err and "--catalog FACETS" in err
+
+
+def test_help_lists_the_exit_codes_the_commands_return():
+    import emomotiv.cli as cli
+
+    text = " ".join(build_parser().format_help().split())
+    for code in ("0 success", "2 bad input", "1 anything unexpected"):
+        assert code in text
+    for code in ("130", "143", "141"):
+        assert code in text and code in cli.__doc__
+
+
+def test_analyze_says_how_to_repeat_the_run(small_dir, tmp_path, capsys):
+    study = _small_study(small_dir, tmp_path / "study.toml", "n_boot = 2\n")
+    out = tmp_path / "q3 results"
+    argv = ["analyze", "--study", str(study), "--n-boot", "0", "--no-methods"]
+    assert main([*argv, "--cv", "0", "--quiet", "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == (
+        f"Repeat this run with: emomotiv analyze --study '{out}/study.toml' --out DIR"
+    )
+    saved = em.Study.from_toml(out / "study.toml")
+    assert (saved.n_boot, saved.methods, saved.cv) == (0, False, 0)
+    assert saved.progress is True  # not recorded: the default, not --quiet
+    assert "# progress =" in (out / "study.toml").read_text(encoding="utf-8")
+
+
+def test_facets_and_a_catalog_together_are_refused_not_one_dropped(small_dir, capsys):
+    """With a catalog, the facets are its rows: --facets beside it would be
+    dropped without a word."""
+    survey, catalog = str(small_dir / "survey.csv"), str(small_dir / "facets.csv")
+    argv = ["validate", survey, "--connection", "connected", "--catalog", catalog]
+    assert main([*argv, "--facets", "f01", "f02"]) == 2
+    err = capsys.readouterr().err
+    assert "from a list of columns (2 given), not both" in err
+    assert main(argv) == 0

@@ -329,3 +329,65 @@ def test_an_unknown_option_of_analyze_names_the_near_one():
         TypeError, match=r"analyze\(\) .*'n_bot'\. Did you mean 'n_boot'\?"
     ):
         em.analyze(s.survey, s.catalog, connection="connected", n_bot=3)
+
+
+def test_summary_study_reads_back_as_the_study_with_the_file_it_came_from():
+    """``summary["study"]`` of a run from a study file holds the file's name
+    beside the tables: it reads back as the settings, not as an unknown table."""
+    study = Study(connection="connected", n_boot=7, stated_scale=(1, 5))
+    record = {**study.to_dict(), "file": "study.toml"}
+    assert Study.from_dict(record) == study
+
+
+@pytest.mark.parametrize(
+    ("key", "table", "said"),
+    [
+        ("n-boot", "options", "the flag --n-boot is written 'n_boot' in [options]"),
+        ("seed", "options", "the flag --seed is written 'random_state = N'"),
+        ("quiet", "options", "the flag --quiet is written 'progress = false'"),
+        ("no-methods", "options", "is written 'methods = false'"),
+        ("control", "roles", "the flag --control is written 'controls = [...]'"),
+        ("out", "options", "give --out DIR on the command line"),
+        ("min-segment-size", "roles", "'min_segment_size' in [options]"),
+    ],
+)
+def test_a_key_written_as_a_flag_names_the_key_that_holds_it(
+    tmp_path, key, table, said
+):
+    path = tmp_path / "study.toml"
+    path.write_text(f"[{table}]\n{key} = 1\n", encoding="utf-8")
+    with pytest.raises(em.ValidationError) as err:
+        Study.from_toml(path)
+    assert err.value.problems == [
+        next(p for p in err.value.problems if said in p and f"'{key}'" in p)
+    ]
+
+
+def test_the_saved_study_file_leaves_out_what_the_record_does_not_hold(tmp_path):
+    """``progress`` and ``n_jobs`` are not recorded: the output folder's
+    study.toml writes them as comments, not as defaults that did not run."""
+    from emomotiv.study import write_study_file
+
+    record = Study(connection="connected", progress=False).to_dict()
+    for name in ("n_jobs", "progress"):
+        del record["options"][name]
+    write_study_file(record, tmp_path / "study.toml")
+    text = (tmp_path / "study.toml").read_text(encoding="utf-8")
+    assert "# progress =\n" in text and "\nprogress =" not in text
+    assert "progress" not in tomllib.loads(text)["options"]
+    assert Study.from_toml(tmp_path / "study.toml").connection == "connected"
+
+
+def test_a_saved_study_of_a_run_with_its_own_model_says_it_cannot_repeat_it(tmp_path):
+    """A model is an object a study file cannot hold: the study.toml of such
+    a run does not promise that 'analyze --study' repeats it."""
+    from emomotiv.study import write_study_file
+
+    record = {**Study(connection="c").to_dict(), "model": "DriverModel(max_depth=2)"}
+    write_study_file(record, tmp_path / "study.toml")
+    text = (tmp_path / "study.toml").read_text(encoding="utf-8")
+    assert "Repeat it with: emomotiv analyze" not in text
+    assert "a model of its own, DriverModel(max_depth=2)" in text
+    assert "model=DriverModel(max_depth=2)" in text
+    assert Study.from_toml(tmp_path / "study.toml") == Study(connection="c")
+    assert Study.from_dict(record) == Study(connection="c")
