@@ -354,6 +354,12 @@ def _catalog_input(catalog, study: Study, problems: list[str]):
     """The catalog as given: a FacetCatalog or a table read from its file
     (from ``study.facets`` when there is none); None, with a problem added,
     when it is missing or unreadable."""
+    if catalog is not None and study.facets is not None:
+        problems.append(
+            "analyze takes the facets from a catalog or from facets=[...], not "
+            f"both ({len(study.facets)} given): the facets are the catalog's "
+            "rows. Drop one of the two."
+        )
     if isinstance(catalog, FacetCatalog):
         return catalog
     if catalog is None:
@@ -1058,6 +1064,8 @@ def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
     record = study.replace(**paths).to_dict()
     for name in ("n_jobs", "progress"):
         del record["options"][name]
+    if study.model is not None:  # an object a study file cannot hold
+        record["model"] = repr(study.model)
     return record
 
 

@@ -97,6 +97,26 @@ def test_two_analyses_with_one_model_leave_each_other_alone(small):
     assert first.model is not second.model
     assert first.model.estimator_.get_booster().save_raw() == saved
 
+    # the run records the model it was given: a study file cannot hold it
+    assert first.summary["study"]["model"] == repr(model)
+
+
+def test_a_run_without_a_model_of_its_own_records_none(small_result):
+    assert "model" not in small_result.summary["study"]
+
+
+def test_facets_beside_a_catalog_are_refused(small):
+    """The facets come from the catalog or from facets=[...]: given both, the
+    list was silently dropped."""
+    with pytest.raises(em.ValidationError, match="not both \\(2 given\\)"):
+        em.analyze(
+            small.survey,
+            small.catalog,
+            facets=list(small.catalog["facet"][:2]),
+            connection="connected",
+            n_boot=0,
+        )
+
 
 def test_weak_fit_warns(small):
     rng = np.random.default_rng(0)
