@@ -172,10 +172,18 @@ class WaveComparison:
     def __repr__(self) -> str:
         waves = self.summary["waves"]
         moved = ", ".join(self.flagged[:3]) or "none"
+        # the facets of both waves; those of one wave only are named apart
+        compared = self.summary.get("n_facets", len(self.changes))
+        apart = [
+            f"{len(self.summary[side])} {side}"
+            for side in ("added", "dropped")
+            if self.summary.get(side)
+        ]
+        extra = f" ({', '.join(apart)})" if apart else ""
         return (
             f"WaveComparison({waves['before']} -> {waves['after']}, "
-            f"{len(self.changes)} facets; {self.summary['n_flagged']} flagged: "
-            f"{moved})"
+            f"{compared} facets compared{extra}; {self.summary['n_flagged']} "
+            f"flagged: {moved})"
         )
 
 

@@ -1029,3 +1029,18 @@ def test_replicates_or_intervals_that_never_differ_flag_nothing():
         assert out.summary["uncertainty"] == "none"
         assert out.changes["p_value"].isna().all()
         assert "never differ" in out.summary["rule"]
+
+
+def test_the_repr_counts_the_facets_compared_and_names_the_others():
+    """The facets of one wave only are not compared: the repr counts those
+    of both waves, as the console and the report do, and names the rest."""
+    before = _fake(pd.Series([0.5, 0.3, 0.2], index=["a", "b", "c"]), None, 900)
+    after = _fake(pd.Series([0.6, 0.3, 0.1], index=["a", "b", "d"]), None, 900)
+    comparison = em.compare(before, after, labels=("2026Q2", "2026Q3"))
+    assert comparison.summary["n_facets"] == 2 and len(comparison.changes) == 4
+    assert repr(comparison) == (
+        "WaveComparison(2026Q2 -> 2026Q3, 2 facets compared (1 added, 1 dropped); "
+        "0 flagged: none)"
+    )
+    same = em.compare(before, before, labels=("2026Q2", "2026Q2 again"))
+    assert "3 facets compared;" in repr(same)
