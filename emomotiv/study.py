@@ -38,7 +38,7 @@ from ._validation import (
     check_n_jobs,
     did_you_mean,
 )
-from .bootstrap import MIN_BOOT_SIZE
+from .bootstrap import MIN_BOOT_SIZE, _check_client
 from .controls import HALO_METHODS
 from .readers import DECIMALS, RatingLabels, rating_numbers
 from .schema import CONNECTION_KINDS
@@ -400,6 +400,7 @@ class Study:
                 self.level, "level", owner, low=0, high=1, inclusive=False
             ),
             lambda: check_n_jobs(self.n_jobs, owner),
+            lambda: _check_client(self.client, owner),
             lambda: check_int(
                 self.boot_size,
                 "boot_size",

@@ -214,6 +214,14 @@ def test_every_bad_option_is_named_at_once():
         assert any(f"'{name}' parameter" in p for p in problems), name
 
 
+def test_an_address_for_a_client_is_a_problem_before_any_fit():
+    """A scheduler's address is not a client: listed with the other
+    problems, where analyze met it only after the model's fit."""
+    problems = Study(connection="c", client="tcp://scheduler:8786").problems()
+    assert any("'client' parameter" in p and "Client(" in p for p in problems)
+    assert Study(connection="c", client=None).problems() == []
+
+
 def test_a_population_without_a_value_is_refused_not_dropped():
     problems = Study(connection="connected", population=1e5).problems()
     assert any("'population' option (--population) needs" in p for p in problems)
