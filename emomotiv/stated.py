@@ -654,8 +654,13 @@ def compare_importance(
     (cheaper, and narrower: it ignores refitting), and without an
     explanation ``p_quadrant`` is NaN. Stated resamples come from
     ``stated.replicates`` (per-respondent data), else stated importance is
-    held fixed. With the same ``random_state`` and survey, the stated and
-    the SHAP resamples draw the same respondents.
+    held fixed. Derived resample ``i`` is read with stated resample ``i``
+    (the stated ones cycled when fewer). With the same ``random_state`` and
+    survey, the stated and the SHAP resamples draw the same respondents; the
+    replicates of :func:`~emomotiv.bootstrap_importance` draw theirs from
+    their own seeds, so there the two are paired as independent resamples:
+    ``p_quadrant`` and the correlation's interval then treat the sampling
+    errors of the derived and the stated shares as independent.
 
     Parameters
     ----------
