@@ -1205,8 +1205,8 @@ def _print_tracking(tracking: dict, changes) -> None:
         print(
             f"From {waves['before']} to {waves['after']}: {tracking['n_facets']} "
             "facets compared without intervals (neither analysis has bootstrap "
-            "replicates), so no move can be told from noise: run both with "
-            "--n-boot 100."
+            "replicates that vary), so no move can be told from noise: run "
+            "both with --n-boot 100."
         )
     else:
         print(

@@ -516,7 +516,8 @@ def _one_per_respondent(y: ArrayLike, n: int, owner: str, *, warn: bool = False)
     missing = int(pd.isna(target).sum())
     if missing:
         raise ValueError(
-            f"y has {missing} missing values; drop those respondents first."
+            f"y has {missing} missing value{'s' if missing > 1 else ''}; drop "
+            "those respondents first."
         )
     return target
 

@@ -187,7 +187,7 @@ def test_score_names_an_outcome_that_does_not_fit_the_model(small):
     model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="y holds 'no', 'yes', which the model"):
         model.score(X, np.where(y == 1, "yes", "no"))
-    with pytest.raises(ValueError, match="y has 1 missing values"):
+    with pytest.raises(ValueError, match="y has 1 missing value;"):
         model.score(X, y.where(y.index > 0))
     assert 0.5 < model.score(X, y) <= 1
 
