@@ -142,6 +142,12 @@ class FacetCatalog:
                 problems.append(
                     f"Catalog column '{col}' is not numeric for {preview(bad)}."
                 )
+            infinite = table.loc[np.isinf(values), "facet"]
+            if len(infinite):
+                problems.append(
+                    f"Catalog column '{col}' is infinite for {preview(infinite)}: "
+                    "give a number, or leave the cell empty where it is unknown."
+                )
             table[col] = values
         if "cost" in table.columns:
             neg = table.loc[table["cost"] < 0, "facet"]

@@ -340,6 +340,18 @@ def test_catalog_errors_are_listed_together():
     assert "scale_min is not below scale_max" in text
 
 
+def test_an_infinite_cost_or_scale_in_the_catalog_is_refused():
+    """'inf' reads as a number: a cost of inf would leave a touchpoint
+    silently unfunded, a scale of inf break every one-point scenario."""
+    frame = pd.DataFrame({"facet": ["a", "b", "c"], "cost": [1, np.inf, "inf"]})
+    frame["scale_max"] = [5, 5, "-inf"]
+    with pytest.raises(ValidationError) as info:
+        FacetCatalog.from_frame(frame)
+    text = str(info.value)
+    assert "'cost' is infinite for 'b', 'c'" in text
+    assert "'scale_max' is infinite for 'c'" in text
+
+
 def test_catalog_without_facet_column_suggests():
     with pytest.raises(ValidationError, match="Did you mean 'facets'"):
         FacetCatalog.from_frame(pd.DataFrame({"facets": ["a"]}))
