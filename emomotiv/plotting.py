@@ -114,11 +114,17 @@ def _frame(result, name: str, required: tuple[str, ...], table: str) -> pd.DataF
 
 
 _CONTROL = dict.fromkeys((i for i in range(32) if i != 10), " ")
+# bidirectional embeddings, overrides and isolates: one left open turns the
+# rest of a line around (a segment "VIP\u202e" printed what followed it
+# backwards); right-to-left text needs none of them to read right to left
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_CONTROL |= BIDI_CONTROLS
 
 
 def _text(value) -> str:
-    """User text for matplotlib: ``$`` would start mathtext, so escape it, and
-    control characters (no glyph) become spaces."""
+    """User text for matplotlib: ``$`` would start mathtext, so escape it,
+    control characters (no glyph) become spaces and bidirectional controls
+    (:data:`BIDI_CONTROLS`) are dropped."""
     return str(value).translate(_CONTROL).replace("$", r"\$")
 
 
