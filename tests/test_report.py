@@ -1768,3 +1768,22 @@ def test_collinearity_not_computed_is_not_read_as_none(contract):
     text = _text_of(part["model-fit"])
     assert "Suppressor touchpoints" not in text
     assert "Collinearity and suppressors not computed (the warning at the top" in text
+
+
+def test_the_data_section_names_the_units_of_every_amount(contract, small_result):
+    """ "10.8 m", "430k": the page names no currency, so it says whose units
+    its amounts are in, and what k and m stand for."""
+    data = _text_of(sections(em.Report(contract).html())["data"])
+    value = contract.summary["data"]["roles"]["value"]
+    assert (
+        f"Value is in the units of the column “{value}”; costs and the budget" in data
+    )
+    assert "“k” is thousands, “m” millions" in data
+    tables = {k: v for k, v in contract.tables.items() if k not in ("roi", "plan")}
+    summary = dict(contract.summary, plan={})
+    roles = {k: v for k, v in summary["data"]["roles"].items() if k != "value"}
+    summary["data"] = dict(summary["data"], roles=roles)
+    data = _text_of(
+        sections(em.Report({"tables": tables, "summary": summary}).html())["data"]
+    )
+    assert "Amounts" not in data
