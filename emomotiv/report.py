@@ -172,6 +172,10 @@ def _draw(draw: Callable, size: tuple[float, float], target, **options: Any) -> 
         # Long labels can leave constrained layout no room; the chart is still
         # drawn (with the default margins), so the user is not told about it.
         warnings.filterwarnings("ignore", message=".*layout not applied")
+        if options.get("format") == "svg":
+            # SVG text stays text, drawn by the browser in a font of its own
+            # that has the glyph (an emoji, a script) matplotlib's font lacks
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.subplots())
         fig.savefig(target, **options)
@@ -261,7 +265,7 @@ def _money(value, scale=None) -> str:
     With ``scale``, the unit and the decimals are those ``scale`` needs and
     trailing zeros stay, so that amounts read together share one precision:
     an estimate and its interval, at the scale of the largest of them
-    (:func:`_magnitude`), read "12.5 (0.8 – 41.0)", not "12.5 (0.793 – 41)".
+    (:func:`_magnitude`), read "12.5 (0.8 to 41.0)", not "12.5 (0.793 to 41)".
     """
     value, scale = _number(value), _number(scale)
     if value is None:
@@ -332,17 +336,73 @@ def _points(value, digits: int = 1) -> str:
 
 def _signed(text: str) -> str:
     """A change as formatted (:func:`_money`, :func:`_num`) with its sign:
-    "+" before a rise, a fall keeps its "-", and a change shown as zero or
-    "n/a" none.
+    "+" before a rise, a fall keeps its "-" (or its true minus,
+    :func:`_minus`), and a change shown as zero or "n/a" none.
 
     Examples
     --------
     >>> _signed("12.5"), _signed("-3.1 m"), _signed("0.00"), _signed("n/a")
     ('+12.5', '-3.1 m', '0.00', 'n/a')
     """
-    if text.startswith("-") or not any(c in "123456789" for c in text):
+    if text.startswith(("-", MINUS)) or not any(c in "123456789" for c in text):
         return text
     return "+" + text
+
+
+MINUS = "\u2212"
+# a hyphen that is a number's sign: not inside a word or a number
+SIGN = re.compile(r"(?<![\w.,])-(?=[\d.])")
+
+
+def _minus(text: object) -> str:
+    """A number's sign as the page prints it: a true minus (U+2212), which
+    reads as "minus" to a screen reader and lines up with "+", where a
+    hyphen reads as a dash; a hyphen inside a word or a range stays.
+
+    Examples
+    --------
+    >>> _minus("-3.1 m"), _minus("-0.45 to +0.2"), _minus("R² is -0.15")
+    ('−3.1 m', '−0.45 to +0.2', 'R² is −0.15')
+    >>> _minus("2025-26"), _minus("top-3")
+    ('2025-26', 'top-3')
+    """
+    return SIGN.sub(MINUS, str(text))
+
+
+def _html(format_: Callable[..., str]) -> Callable[..., str]:
+    """``format_`` for the page: its number's sign a true minus (:func:`_minus`)."""
+
+    def page(*args: Any, **kwargs: Any) -> str:
+        return _minus(format_(*args, **kwargs))
+
+    return page
+
+
+def _plain(value: Any) -> Any:
+    """Text from the data as the page prints it, without bidirectional
+    controls (:data:`~emomotiv.plotting.BIDI_CONTROLS`): an override left
+    open in a label turned the rest of its paragraph around. Markup (a
+    chart, drawn from cleaned text) and numbers pass as they are."""
+    from markupsafe import Markup
+
+    from .plotting import BIDI_CONTROLS
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(BIDI_CONTROLS)
+    return value
+
+
+def _sentence(text: object) -> str:
+    """``text`` with its first letter upper case and the rest as it is
+    (Jinja's ``capitalize`` lowers the rest: a segment, a facet, "AUC").
+
+    Examples
+    --------
+    >>> _sentence("segment VIP (n=30) is below the minimum")
+    'Segment VIP (n=30) is below the minimum'
+    """
+    text = str(text)
+    return text[:1].upper() + text[1:]
 
 
 def _times(value, digits: int = 1) -> str:
@@ -1262,7 +1322,10 @@ class Report:
             return {"before": None, "after": None}
         waves = tracking.get("waves")
         waves = waves if isinstance(waves, Mapping) else tracking
-        return {"before": waves.get("before"), "after": waves.get("after")}
+        before, after = waves.get("before"), waves.get("after")
+        if before is not None and before == after:  # two analyses of one wave
+            before, after = f"{before} (before)", f"{after} (after)"
+        return {"before": before, "after": after}
 
     def context(self) -> dict[str, Any]:
         """The values the template renders: plain Python (charts as SVG text)."""
@@ -1356,23 +1419,28 @@ class Report:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=ChainableUndefined,
+            finalize=_plain,
         )
         env.filters.update(
-            pct=_pct,
-            num=_num,
-            money=_money,
-            points=_points,
-            times=_times,
-            gross=_gross,
+            pct=_html(_pct),
+            num=_html(_num),
+            money=_html(_money),
+            points=_html(_points),
+            times=_html(_times),
+            gross=_html(_gross),
             signed=_signed,
             p_value=_p_value,
             label=_label,
             number=_number,
-            against=format_against,
+            against=_html(format_against),
+            sentence=_sentence,
+            minus=_minus,
         )
+        # a number as printed that is below zero (its sign a true minus)
+        env.tests["negative"] = lambda text: str(text).startswith(MINUS)
         context = self.context()
         # a change in the outcome: points of a share, or a score's own units
-        env.filters["gain"] = _change if context.get("score") else _points
+        env.filters["gain"] = _html(_change if context.get("score") else _points)
         env.globals["magnitude"] = _magnitude
         return env.get_template(self.template).render(**context)
 

@@ -108,10 +108,11 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert ", from the value link." in parts["roi"]
     # the plan shows the chosen facets and the next best few, not every facet
     plan_part = parts["roi"].split("Recommended plan")[1]
-    assert plan_part.count("<tr><td>") == min(5, len(contract.tables["plan"]) - 4)
+    shown = plan_part.count('<tr><th scope="row">')
+    assert shown == min(5, len(contract.tables["plan"]) - 4)
     # every gain says whether it is beyond noise, and the plan names its
     # touchpoints whose gain is not
-    assert '<th class="c">Beyond noise</th>' in parts["roi"]
+    assert '<th scope="col" class="c">Beyond noise</th>' in parts["roi"]
     assert "Benjamini-Hochberg correction over the 12" in parts["roi"]
     assert "of its touchpoints (" in plan_part and "within noise" in plan_part
     assert "the combined figure counts overlapping customers once" in parts["roi"]
@@ -611,9 +612,9 @@ def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
     ).html()
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
     for estimate, interval, via in (
-        ("12.5", "0.8 – 41.0", "8.0"),
-        ("-3.20", "-7.94 – 0.41", "-1.50"),
-        ("0.0312", "0.0123 – 0.0456", "0.0200"),
+        ("12.5", "0.8 to 41.0", "8.0"),
+        ("−3.20", "−7.94 to 0.41", "−1.50"),
+        ("0.0312", "0.0123 to 0.0456", "0.0200"),
     ):
         assert f">{estimate}</td>" in part and f">{interval}</td>" in part
         assert f">{via}</td>" in part
@@ -666,7 +667,8 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     # then uncertain ones up to 30 rows; the two smallest clear rises left out
     for i in (0, 8, 9, 12, 13, 14):
         assert f">Touchpoint {i}<" in part
-    assert ">Touchpoint 10<" not in part and part.count('<td class="name">') == 30
+    assert ">Touchpoint 10<" not in part
+    assert part.count('<th scope="row" class="name">') == 30
     note = " ".join(part.split("</table>")[1].split())
     assert "30 of 45 touchpoints shown" in note
     assert (
@@ -705,7 +707,7 @@ def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
-    assert '<td class="n neg">-3.20</td>' in part
+    assert '<td class="n neg">−3.20</td>' in part
     assert re.search(r'<td class="n">0\.0+</td>', part)  # not red: it reads 0
 
 
@@ -736,7 +738,7 @@ def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     for i in (35, 38, 20, 21, 22, 0, 11):
         assert f"Touchpoint {i}<" in roi, i
-    assert "-4.60 pts" in roi and "-2.60 pts" in roi
+    assert "−4.60 pts" in roi and "−2.60 pts" in roi
     # 12 top + 2 negative + 3 uncertain shown; 23 left out and named where
     assert "17 of 40 touchpoints shown: the first 12 by priority" in roi
     assert "23 more are left out" in roi and "roi.csv" in roi
@@ -755,7 +757,7 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     assert "30 of 72 touchpoints shown" in roi
     assert "(interval below zero): 1, and 17 more with an interval that includes" in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
-    assert "-0.00" not in roi and "0.00 pts" in roi
+    assert "-0.00" not in roi and "−0.00" not in roi and "0.00 pts" in roi
 
 
 def test_roi_says_so_when_nothing_is_left_out(contract):
@@ -829,8 +831,8 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     parts = sections(em.Report({**result, "summary": summary}).html())
     roi = parts["roi"].split("Recommended plan")[0]
     assert "pts" not in roi and "connected share" not in roi
-    assert '<th class="n">Change</th>' in roi
-    assert "+0.466" in roi and "+0.368 to +0.566" in roi and "-0.009" in roi
+    assert '<th scope="col" class="n">Change</th>' in roi
+    assert "+0.466" in roi and "+0.368 to +0.566" in roi and "−0.009" in roi
     assert "Change in mean Overall NPS" in roi  # the chart's axis
     plan = parts["roi"].split("Recommended plan")[1]
     assert "change mean “Overall NPS” by" in plan and "connected customers" not in plan
@@ -838,7 +840,8 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     assert "Value per point of “Overall NPS”:" in plan
     # a 0/1 outcome keeps points of its share
     binary = sections(em.Report(result).html())["roi"]
-    assert "+46.60 pts" in binary and '<th class="n">Connected</th>' in binary
+    assert "+46.60 pts" in binary
+    assert '<th scope="col" class="n">Connected</th>' in binary
     assert "Value per connected customer:" in binary
 
 
@@ -1142,7 +1145,7 @@ def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
     row = sections(html)["kpis"].split("<tbody>")[1]
     cells = [">1,210<", ">1,306<", ">+12.5<", ">+0.8 to +41.0<"]
     assert all(cell in row for cell in cells), row
-    assert "<td>Value per connected customer</td>" in row
+    assert '<th scope="row">Value per connected customer</th>' in row
 
 
 def test_the_analysis_report_prints_an_amount_change_and_its_interval_alike(
@@ -1196,12 +1199,12 @@ def test_a_change_in_an_amount_or_a_number_carries_its_sign(comparison, contract
     summary = {**comparison.summary, "kpis": kpis}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
     row = sections(html)["kpis"].split("<tbody>")[1]
-    assert ">+14.1<" in row and ">-0.20<" in row and ">-0.45 to +0.05<" in row
+    assert ">+14.1<" in row and ">−0.20<" in row and ">−0.45 to +0.05<" in row
     tracking = dict(contract.summary["tracking"], kpis=kpis)
     summary = dict(contract.summary, tracking=tracking)
     html = em.Report({"tables": contract.tables, "summary": summary}).html()
     row = sections(html)["changes"].split("Headline measures")[1]
-    assert ">+14.1<" in row and ">-0.20<" in row and ">-0.45 to +0.05<" in row
+    assert ">+14.1<" in row and ">−0.20<" in row and ">−0.45 to +0.05<" in row
 
 
 def test_reports_say_when_no_touchpoint_moved(comparison, contract):
@@ -1234,7 +1237,7 @@ def test_compare_report_leads_with_the_connected_share_and_its_noise(comparison)
     share = {"before": 0.305, "after": 0.244, "change": -0.061, "beyond_noise": True}
     summary = {**comparison.summary, "kpis": {"connected_share": share}}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
-    assert "(-6.1 pts, beyond sampling noise)" in sections(html)["summary"]
+    assert "(−6.1 pts, beyond sampling noise)" in sections(html)["summary"]
 
 
 def test_compare_report_speaks_of_other_measures_only_where_there_are(comparison):
@@ -1310,7 +1313,7 @@ def test_the_stability_card_reads_as_a_sentence(small_result):
 
 def _row(part: str, label: str) -> str:
     """The table row of a touchpoint in a section's HTML."""
-    return part.split(f'<td class="name">{label}')[1].split("</tr>")[0]
+    return part.split(f'<th scope="row" class="name">{label}')[1].split("</tr>")[0]
 
 
 def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negative(
@@ -1477,7 +1480,7 @@ def test_the_compare_report_names_the_level_of_the_change_interval(comparison):
 
     summary = comparison.summary | {"alpha": 0.05}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
-    assert '<th class="n">95% interval</th>' in sections(html)["changes"]
+    assert '<th scope="col" class="n">95% interval</th>' in sections(html)["changes"]
 
 
 def test_the_analysis_report_names_the_level_of_the_change_interval(contract):
@@ -1485,7 +1488,7 @@ def test_the_analysis_report_names_the_level_of_the_change_interval(contract):
     tracking = dict(contract.summary["tracking"], alpha=0.05)
     summary = dict(contract.summary, tracking=tracking)
     html = em.Report({"tables": contract.tables, "summary": summary}).html()
-    assert '<th class="n">95% interval</th>' in sections(html)["changes"]
+    assert '<th scope="col" class="n">95% interval</th>' in sections(html)["changes"]
 
 
 def test_a_plan_that_costs_nothing_says_so_rather_than_n_a(contract):
@@ -1596,3 +1599,191 @@ def test_text_colours_meet_wcag_aa_contrast(full_result):
     # a wide table scrolls in a box of its own, and stays a table to a reader
     assert html.count('<div class="scroll" tabindex="0"><table') == html.count("<table")
     assert not re.search(r"\btable\s*\{[^}]*display", html)
+
+
+def _text_of(html: str) -> str:
+    """The page's words: no styles, charts, tags or attributes."""
+    html = re.sub(r"<(style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_every_table_is_named_and_its_headers_scoped(contract_html, comparison):
+    """A screen reader names each table by its caption and reads each cell
+    with its column's and its row's header."""
+    for html in (contract_html, em.ComparisonReport(comparison).html()):
+        tables = re.findall(r"<table\b.*?</table>", html, flags=re.S)
+        assert tables
+        for table in tables:
+            assert re.search(r"<table[^>]*>\s*<caption>[^<]{15,}</caption>", table)
+            head = table.split("</thead>")[0]
+            assert len(re.findall(r"<th[ >]", head)) == head.count('<th scope="col"')
+            rows = re.findall(r"<tr\b.*?</tr>", table.split("<tbody>")[1], re.S)
+            for row in rows:
+                if "colspan" not in row:
+                    assert row.count('<th scope="row"') == 1, row
+
+
+def test_negative_numbers_carry_a_true_minus_and_intervals_read_alike(
+    contract, contract_html, comparison
+):
+    """A fall prints U+2212 (a hyphen reads as a dash, to the eye and to a
+    screen reader), and every interval reads "low to high": an en dash
+    between two signed numbers read "−7.9 – −2.1"."""
+    compare_html = em.ComparisonReport(comparison).html()
+    for html in (contract_html, compare_html):
+        text = _text_of(html)
+        assert "\u2212" in text
+        assert not re.search(r"(?<![\w.,])-\d", text), re.findall(
+            r".{30}(?<![\w.,])-\d.{10}", text
+        )
+        assert not re.search(r"\d[%×]? ?[–—] ?[\u2212+]?\d", text), re.findall(
+            r".{20}\d[%×]? ?[–—] ?[\u2212+]?\d.{10}", text
+        )
+    text = _text_of(contract_html)
+    # a rank interval, a share's and a multiple's, all alike
+    assert re.search(r"\(\d+ to \d+\)", text)
+    assert re.search(r"\d\.\d% to \d+\.\d%", text)
+    assert re.search(r"interval \d\.\d× to \d\.\d×", text)
+
+
+def test_notes_keep_the_capitals_of_the_names_they_carry(contract):
+    """A note from the analysis is put in sentence case without lowering the
+    rest of it (Jinja's capitalize printed "segment vip" and "auc")."""
+    summary = dict(contract.summary)
+    summary["segments"] = dict(summary.get("segments") or {})
+    summary["segments"]["note"] = "segments VIP and Retail NW were merged"
+    summary["measures"] = dict(summary["measures"], note="tiers use the AUC rule")
+    text = _text_of(em.Report({"tables": contract.tables, "summary": summary}).html())
+    assert "Segments VIP and Retail NW were merged." in text
+    assert "Tiers use the AUC rule." in text
+
+
+def test_a_bidi_override_in_a_name_does_not_turn_the_page_around(contract):
+    """An override left open in a segment's or a touchpoint's name (U+202E)
+    printed the rest of its paragraph backwards; names keep their letters,
+    right-to-left names their own direction."""
+    rlo = "\u202e"
+    drivers = contract.tables["drivers"].copy()
+    drivers.loc[drivers.index[0], "label"] = f"Welcome{rlo} note"
+    drivers.loc[drivers.index[1], "label"] = "خدمة العملاء"
+    summary = dict(contract.summary)
+    summary["segments"] = {
+        "note": f"segment VIP{rlo} is small",
+        "segments": {f"Tiny{rlo}": {"n": 30, "ranked": False, "note": "too small"}},
+    }
+    html = em.Report(
+        {"tables": {**contract.tables, "drivers": drivers}, "summary": summary}
+    ).html()
+    assert rlo not in html
+    assert "Welcome note" in html and "خدمة العملاء" in html
+    assert "Segment VIP is small." in _text_of(html)
+    assert "unicode-bidi: isolate" in html
+
+
+def test_a_label_whose_glyph_the_chart_font_lacks_warns_no_one(contract):
+    """The page's charts keep their text as text, drawn by the browser in a
+    font that has it: matplotlib's warning of a missing glyph is noise."""
+    import warnings
+
+    drivers = contract.tables["drivers"].copy()
+    drivers.loc[drivers.index[0], "label"] = "Launch \U0001f680"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tables = {**contract.tables, "drivers": drivers}
+        html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    assert "Launch \U0001f680" in html
+
+
+# logs each table box that may break across pages, and each paragraph that
+# introduces a table yet may be left at the foot of a page without it
+BREAK_PROBE = """<script>addEventListener("load", () => {
+  for (const box of document.querySelectorAll(".scroll")) {
+    if (getComputedStyle(box).breakInside != "avoid") {
+      console.log("breaks: table in #" + box.closest("[id]").id);
+    }
+    const before = box.previousElementSibling;
+    const alone = before && getComputedStyle(before).breakAfter != "avoid";
+    if (alone && before.tagName == "P") {
+      console.log("breaks: before the table in #" + box.closest("[id]").id);
+    }
+  }
+});</script>"""
+
+
+def test_a_printed_table_keeps_to_one_page_with_its_introduction(
+    browser, contract_html, tmp_path
+):
+    """In print a table is kept whole where it fits (its header row was left
+    alone at the foot of a page) and the paragraph that introduces it stays
+    with it (the rule named a table, which sits in a scroll box)."""
+    html = contract_html.replace(
+        "</body>", f"<style>{print_rules(contract_html)}</style>{BREAK_PROBE}</body>"
+    )
+    page = tmp_path / "probe.html"
+    page.write_text(html, encoding="utf-8")
+    _, console = chromium(browser, page, tmp_path / "p", "--dump-dom")
+    assert [m for m in console if "breaks" in m] == []
+
+
+def test_two_analyses_of_one_wave_are_told_apart(comparison):
+    """Compared analyses with one wave name ("2026Q3" twice) had two columns
+    of one name, and read "from 2026Q3 to 2026Q3"."""
+    from emomotiv.results import WaveComparison
+
+    summary = {**comparison.summary, "waves": {"before": "2026Q3", "after": "2026Q3"}}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    text = _text_of(html)
+    assert "From 2026Q3 (before) to 2026Q3 (after)" in text
+    assert '<th scope="col" class="n">2026Q3 (before)</th>' in html
+
+
+def test_a_headline_change_without_an_interval_says_so(comparison):
+    """A blank interval cell read as lost data."""
+    html = em.ComparisonReport(comparison).html()
+    kpis = sections(html)["kpis"]
+    assert re.search(r'<td class="n"></td>', kpis) is None
+    summary = {**comparison.summary}
+    summary["kpis"] = {
+        **summary["kpis"],
+        "value_multiplier": {"before": 2.1, "after": 2.3, "change": 0.2},
+    }
+    from emomotiv.results import WaveComparison
+
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    row = sections(html)["kpis"].split("Value multiplier")[1].split("</tr>")[0]
+    assert '<span class="note">not computed</span>' in row
+
+
+def test_collinearity_not_computed_is_not_read_as_none(contract):
+    """Where the diagnostics could not compute a condition number or a VIF,
+    "Suppressor touchpoints: none" claimed a finding that was never made."""
+    summary = dict(contract.summary, warnings=["The correlations were not valid."])
+    summary["diagnostics"] = {
+        "condition_number": None,
+        "vif_max": None,
+        "suppressors": [],
+        "halo_share": 0.4,
+    }
+    part = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
+    text = _text_of(part["model-fit"])
+    assert "Suppressor touchpoints" not in text
+    assert "Collinearity and suppressors not computed (the warning at the top" in text
+
+
+def test_the_data_section_names_the_units_of_every_amount(contract, small_result):
+    """ "10.8 m", "430k": the page names no currency, so it says whose units
+    its amounts are in, and what k and m stand for."""
+    data = _text_of(sections(em.Report(contract).html())["data"])
+    value = contract.summary["data"]["roles"]["value"]
+    assert (
+        f"Value is in the units of the column “{value}”; costs and the budget" in data
+    )
+    assert "“k” is thousands, “m” millions" in data
+    tables = {k: v for k, v in contract.tables.items() if k not in ("roi", "plan")}
+    summary = dict(contract.summary, plan={})
+    roles = {k: v for k, v in summary["data"]["roles"].items() if k != "value"}
+    summary["data"] = dict(summary["data"], roles=roles)
+    data = _text_of(
+        sections(em.Report({"tables": tables, "summary": summary}).html())["data"]
+    )
+    assert "Amounts" not in data
