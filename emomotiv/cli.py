@@ -1630,11 +1630,16 @@ def _print_plan(plan: dict, score: str | None = None, *, priced: bool = True) ->
         )
     if plan.get("combined_delta_value") is not None:
         unit = "connected customer" if score is None else f"point of {_safe(score)}"
+        low = plan.get("combined_delta_value_low")
+        high = plan.get("combined_delta_value_high")
+        span = "" if low is None else f" [{_money(low)}, {_money(high)}]"
         print(
-            f"  expected value gain {_money(plan['combined_delta_value'])} "
+            f"  expected value gain {_money(plan['combined_delta_value'])}{span} "
             f"(value per {unit} {_money(plan['value_per_connected'])}, "
             f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])})."
         )
+    if plan.get("note"):
+        print(f"  {_safe(plan['note'])}")
 
 
 def _sized(sizes: dict, shown: int = 10) -> str:
@@ -1718,7 +1723,7 @@ def _print_value_drivers(summary: dict, table) -> None:
     from .report import _clear, _magnitude, _money, _signed
 
     info = summary.get("value_drivers") or {}
-    if table is None or not len(table) or "delta_value" not in table:
+    if table is None or not len(table) or "delta_mean_value" not in table:
         return
     r2 = (info.get("fit") or {}).get("r2")
     fit = f", cross-validated R² {r2:z.2f}" if r2 is not None else ""
@@ -1727,18 +1732,22 @@ def _print_value_drivers(summary: dict, table) -> None:
         "What moves value most per one-point rise, in mean value per customer "
         f"({objective}{fit}):"
     )
-    rows = table.loc[table["delta_value"].abs().sort_values(ascending=False).index]
-    clear, by = _clear(rows, "delta_value")
+    rows = table.loc[table["delta_mean_value"].abs().sort_values(ascending=False).index]
+    clear, by = _clear(rows, "delta_mean_value")
     flags = [True] * len(rows) if clear is None else list(clear)
     shown = rows.head(5)
     # one precision down the column: "+87.0" above "+53.7", not "+87"
-    bounds = [c for c in ("delta_value_low", "delta_value_high") if c in shown]
-    scale = _magnitude(*shown[["delta_value", *bounds]].to_numpy().ravel())
+    bounds = [
+        c for c in ("delta_mean_value_low", "delta_mean_value_high") if c in shown
+    ]
+    scale = _magnitude(*shown[["delta_mean_value", *bounds]].to_numpy().ravel())
     beyond = within = False
     for row, ok in zip(shown.itertuples(), flags, strict=False):
-        low = getattr(row, "delta_value_low", float("nan"))
-        high = getattr(row, "delta_value_high", float("nan"))
-        line = f"  {_label(row.label):<40} {_signed(_money(row.delta_value, scale))}"
+        low = getattr(row, "delta_mean_value_low", float("nan"))
+        high = getattr(row, "delta_mean_value_high", float("nan"))
+        line = (
+            f"  {_label(row.label):<40} {_signed(_money(row.delta_mean_value, scale))}"
+        )
         if low == low:  # not NaN: bootstrapped
             line += f"  [{_money(low, scale)}, {_money(high, scale)}]"
         share = getattr(row, "share_via_connection", float("nan"))

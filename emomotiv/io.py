@@ -857,6 +857,10 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     tables = {
         name: read_saved_table(folder / f"{name}.csv") for name in _in_table_order(csvs)
     }
+    if "value_drivers" in tables:  # saved before its columns were renamed
+        from .value_drivers import RENAMED
+
+        tables["value_drivers"] = tables["value_drivers"].rename(columns=RENAMED)
     replicates = tables.pop(Path(REPLICATES_FILE).stem, None)
     model = load_model(folder)
     drivers = tables["drivers"]

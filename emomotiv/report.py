@@ -559,15 +559,17 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     info = dict(summary.get("value_drivers") or {})
     out: dict[str, Any] = {"rows": [], "skipped": info.get("skipped")}
     table = _table(tables, "value_drivers")
-    if not _has(table, "facet", "delta_value"):
+    if not _has(table, "facet", "delta_mean_value"):
         return out
     # the largest changes first, as the ROI table's priority; shown in the
     # table's own order (largest rise first)
-    order = table["delta_value"].abs().sort_values(ascending=False).index
-    kept, left_out = _effect_rows(table.loc[order], "delta_value", min(top, ROI_TOP))
+    order = table["delta_mean_value"].abs().sort_values(ascending=False).index
+    kept, left_out = _effect_rows(
+        table.loc[order], "delta_mean_value", min(top, ROI_TOP)
+    )
     shown = table.loc[table.index.isin(kept.index)]
     rows = _records(shown)
-    clear, _ = _clear(shown, "delta_value")
+    clear, _ = _clear(shown, "delta_mean_value")
     for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
         r["clear"] = bool(ok)
     shares = [
@@ -579,8 +581,8 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         rows=rows,
         n_total=len(table),
         left_out=left_out,
-        intervals=_has(table, "delta_value_low", "delta_value_high"),
-        decomposed=_has(table, "delta_value_via_connection"),
+        intervals=_has(table, "delta_mean_value_low", "delta_mean_value_high"),
+        decomposed=_has(table, "delta_mean_value_via_connection"),
         objective=str(info.get("objective") or "tweedie").capitalize(),
         r2=_number(fit.get("r2")),
         warmth=HALO in (info.get("controls") or []),

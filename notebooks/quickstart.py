@@ -215,11 +215,11 @@ result.tables["tiers"][["tier", "share", "mean_value", "mean_satisfaction"]]
 result.tables["value_drivers"].head(8)[
     [
         "label",
-        "delta_value",
-        "delta_value_low",
-        "delta_value_high",
+        "delta_mean_value",
+        "delta_mean_value_low",
+        "delta_mean_value_high",
         "beyond_noise",
-        "delta_value_via_connection",
+        "delta_mean_value_via_connection",
     ]
 ]
 

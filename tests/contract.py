@@ -369,14 +369,14 @@ def _value_drivers(roi: pd.DataFrame, vpc: float) -> tuple[pd.DataFrame, dict]:
             "facet": roi["facet"],
             "label": roi["label"],
             "importance": _shares(np.abs(total) + 1),
-            "delta_value": total,
-            "delta_value_low": total - 10,
-            "delta_value_high": total + 10,
-            "delta_value_via_connection": via,
+            "delta_mean_value": total,
+            "delta_mean_value_low": total - 10,
+            "delta_mean_value_high": total + 10,
+            "delta_mean_value_via_connection": via,
             "share_via_connection": via / total,
         }
     )
     table["importance_low"] = table["importance"] * 0.8
     table["importance_high"] = table["importance"] * 1.2
     summary = {"objective": "tweedie", "fit": {"r2": 0.31}, "n_boot": 20}
-    return table.sort_values("delta_value", ascending=False), summary
+    return table.sort_values("delta_mean_value", ascending=False), summary

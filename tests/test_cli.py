@@ -417,9 +417,9 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     table = pd.DataFrame(
         {
             "label": ["Small", "Fees", "App"],
-            "delta_value": [1.0, -40.0, 75.3],
-            "delta_value_low": [-2.0, -60.0, 61.9],
-            "delta_value_high": [4.0, -20.0, 86.9],
+            "delta_mean_value": [1.0, -40.0, 75.3],
+            "delta_mean_value_low": [-2.0, -60.0, 61.9],
+            "delta_mean_value_high": [4.0, -20.0, 86.9],
             "share_via_connection": [0.5, 0.1, 0.81],
         }
     )
@@ -462,7 +462,7 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     assert out[1].endswith("143% through connection")
     assert out[-1].startswith("  (above 100% or below 0%: the connection model")
     # a rise that rounds to 0 at the column's precision reads "0", not "+0"
-    _print_value_drivers(summary, table.assign(delta_value=[0.004, -40.0, 75.3]))
+    _print_value_drivers(summary, table.assign(delta_mean_value=[0.004, -40.0, 75.3]))
     assert capsys.readouterr().out.splitlines()[3].split()[:2] == ["Small", "0.0"]
 
 
@@ -485,7 +485,7 @@ def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
     assert len(out) == 12 and out[-1] == "  (4 more in drivers.csv)"
     _print_drivers(summary, drivers.head(10))
     assert "more" not in capsys.readouterr().out
-    values = drivers.assign(delta_value=np.linspace(50, -10, n))
+    values = drivers.assign(delta_mean_value=np.linspace(50, -10, n))
     _print_value_drivers({"value_drivers": {}}, values)
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 7 and out[-1] == "  (9 more in value_drivers.csv)"
@@ -548,6 +548,12 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     out = capsys.readouterr().out
     assert "connected share +46.6 points together" in out
     assert "fund 2 facets" in out and "value per connected customer 400" in out
+    note = "Nothing is funded: the budget (5) is below the cost of every touchpoint."
+    interval = {"combined_delta_value_low": 60000.0, "combined_delta_value_high": 1.2e5}
+    _print_plan(plan | interval | {"note": note})
+    out = capsys.readouterr().out
+    assert "expected value gain 93.2k [60k, 120k] (value per" in out
+    assert out.splitlines()[-1] == f"  {note}"
 
 
 def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):

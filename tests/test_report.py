@@ -603,10 +603,10 @@ def test_amounts_shown_together_share_one_precision(values, texts):
 
 def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
     table = contract.tables["value_drivers"].head(3).copy()
-    table["delta_value"] = [12.5, -3.2, 0.0312]
-    table["delta_value_low"] = [0.793, -7.94, 0.0123]
-    table["delta_value_high"] = [41.04, 0.41, 0.0456]
-    table["delta_value_via_connection"] = [8.0, -1.5, 0.02]
+    table["delta_mean_value"] = [12.5, -3.2, 0.0312]
+    table["delta_mean_value_low"] = [0.793, -7.94, 0.0123]
+    table["delta_mean_value_high"] = [41.04, 0.41, 0.0456]
+    table["delta_mean_value_via_connection"] = [8.0, -1.5, 0.02]
     html = em.Report(
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
@@ -623,11 +623,14 @@ def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
 def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
     def value_part(share):
         table = contract.tables["value_drivers"].head(2).copy()
-        table["delta_value"] = [40.0, -0.5]
-        table["delta_value_low"] = [20.0, -9.0]  # the second is unclear: not shown
-        table["delta_value_high"] = [60.0, 8.0]
+        table["delta_mean_value"] = [40.0, -0.5]
+        table["delta_mean_value_low"] = [20.0, -9.0]  # the second is unclear: not shown
+        table["delta_mean_value_high"] = [60.0, 8.0]
         table["share_via_connection"] = [share, -3.0]
-        table["delta_value_via_connection"] = table["delta_value"] * [share, -3.0]
+        table["delta_mean_value_via_connection"] = table["delta_mean_value"] * [
+            share,
+            -3.0,
+        ]
         html = em.Report(
             replace(contract, tables={**contract.tables, "value_drivers": table})
         ).html()
@@ -652,10 +655,10 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
             "importance": 1 / n,
             "importance_low": 0.5 / n,
             "importance_high": 1.5 / n,
-            "delta_value": delta,
-            "delta_value_low": np.r_[delta[:15] - 5, -np.full(30, 9.0)],
-            "delta_value_high": np.r_[delta[:15] + 5, np.full(30, 7.0)],
-            "delta_value_via_connection": delta / 2,
+            "delta_mean_value": delta,
+            "delta_mean_value_low": np.r_[delta[:15] - 5, -np.full(30, 9.0)],
+            "delta_mean_value_high": np.r_[delta[:15] + 5, np.full(30, 7.0)],
+            "delta_mean_value_via_connection": delta / 2,
             "share_via_connection": 0.5,
         }
     )
@@ -699,10 +702,10 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
 
 def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
     table = contract.tables["value_drivers"].head(2).copy()
-    table["delta_value"] = [-3.2, -0.004]
-    table["delta_value_low"] = [-7.9, -10.5]
-    table["delta_value_high"] = [0.4, 8.4]
-    table["delta_value_via_connection"] = [-1.5, 2.7]
+    table["delta_mean_value"] = [-3.2, -0.004]
+    table["delta_mean_value_low"] = [-7.9, -10.5]
+    table["delta_mean_value_high"] = [0.4, 8.4]
+    table["delta_mean_value_via_connection"] = [-1.5, 2.7]
     html = em.Report(
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
@@ -888,9 +891,9 @@ def test_the_method_says_what_the_intervals_do_not_cover(small_result):
 
 def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract):
     table = contract.tables["value_drivers"].copy()
-    table["delta_value"] = [30.0, 2.0] + [40.0] * (len(table) - 2)
-    table["delta_value_low"] = table["delta_value"] - 10
-    table["delta_value_high"] = table["delta_value"] + 10
+    table["delta_mean_value"] = [30.0, 2.0] + [40.0] * (len(table) - 2)
+    table["delta_mean_value_low"] = table["delta_mean_value"] - 10
+    table["delta_mean_value_high"] = table["delta_mean_value"] + 10
     html = em.Report(
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
@@ -1554,11 +1557,11 @@ def test_without_a_bootstrap_a_share_beyond_100_percent_is_explained_too(contrac
     explanation as with a bootstrap, and the note says the shares cannot be
     told from noise."""
     table = contract.tables["value_drivers"].head(2).copy()
-    table["delta_value"] = [40.0, 10.0]
-    table[["delta_value_low", "delta_value_high", "p_value"]] = np.nan
+    table["delta_mean_value"] = [40.0, 10.0]
+    table[["delta_mean_value_low", "delta_mean_value_high", "p_value"]] = np.nan
     table["beyond_noise"] = pd.array([pd.NA, pd.NA], dtype="boolean")
     table["share_via_connection"] = [2.81, 0.5]
-    table["delta_value_via_connection"] = table["delta_value"] * [2.81, 0.5]
+    table["delta_mean_value_via_connection"] = table["delta_mean_value"] * [2.81, 0.5]
     html = em.Report(
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
