@@ -755,7 +755,7 @@ def test_a_model_that_is_not_one_is_named(fitted, call, expected):
             lambda m, X, y: em.bootstrap_importance(
                 m, X, y.where(y.index > 0), n_boot=2, progress=False
             ),
-            "y has 1 missing values",
+            "y has 1 missing value;",
         ),
         (
             lambda m, X, y: em.diagnose_drivers(m, X, np.where(y == 1, "yes", "no")),
