@@ -28,7 +28,10 @@ effects differ between segments.
 - **Too small to rank.** A segment below ``min_size`` respondents is
   reported (its size, and the reason) but not ranked: a driver model needs
   hundreds of respondents for tens of facets, and a ranking on fewer is
-  mostly noise.
+  mostly noise. So is a segment whose weights are all zero, or whose outcome
+  takes one value. A ranked segment whose survey weights make it worth fewer
+  than ``min_size`` respondents (Kish's effective size) is ranked with a
+  ``note`` that says so; the warnings of a segment's fit name the segment.
 - **Does a facet's effect differ across segments?** Each ranked segment's
   replicate models also simulate a one-point rise of every facet, out of
   bag, as the whole survey's ROI does (``delta_connected``: the change in
@@ -68,7 +71,9 @@ effects differ between segments.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +81,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._stats import adjust_p, model_matrix
+from ._stats import adjust_p, kish_size, model_matrix
 from ._validation import ValidationError, check_float, check_int, check_weights
 from .importance import _as_groups
 from .model import DriverModel, check_model, check_outcome
@@ -127,12 +132,15 @@ class SegmentDrivers:
         change differs from zero, corrected over the segment's facets as
         :func:`emomotiv.simulate.noise_flags` does). A segment too small to
         rank has its rows
-        with empty importance, ``ranked`` False and the reason in ``note``.
+        with empty importance, ``ranked`` False and the reason in ``note``;
+        a ranked segment whose survey weights leave fewer than ``min_size``
+        respondents in effect (Kish's size) says so in ``note``.
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
     info : dict
         ``min_size``, ``alpha``, ``test``, ``n_ranked``, ``segments`` (per
-        segment: its size ``n``, whether ``ranked``, the ``note`` on why not,
+        segment: its size ``n``, whether ``ranked``, the ``note`` (why not,
+        or the caution on a ranked segment's weights),
         and the ranking's ``stability``: ``top_k_overlap``, ``threshold``,
         ``low``, ``settled`` and ``top_k``, or None without replicates),
         ``note``, ``unassigned`` (the
@@ -207,7 +215,18 @@ def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
             subject="segments",
         )
     out = labels.map(_segment_name).to_numpy(dtype=object)
-    out[labels.isna().to_numpy()] = None  # in no segment
+    # an empty cell, or one of spaces only, is in no segment
+    out[labels.isna().to_numpy() | (out == "")] = None
+    if n and all(name is None for name in out):
+        raise ValidationError(
+            [
+                f"segments is empty for every one of the {n:,} respondents, so "
+                "there is no segment to rank. Check that the segment column is "
+                "the one meant and holds its values (a cell that is empty or "
+                "holds spaces only is in no segment)."
+            ],
+            subject="segments",
+        )
     return out
 
 
@@ -223,10 +242,11 @@ def _stability(result) -> dict[str, Any] | None:
 
 def _segment_name(value: object) -> str:
     """A segment's name: a code read as a float (a numeric column with empty
-    cells holds 1.0, 2.0) without its '.0'."""
+    cells holds 1.0, 2.0) without its '.0', text without the spaces around
+    it."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value).strip()  # 'Advised ' typed with a space is 'Advised'
 
 
 def _p_column(table: pd.DataFrame) -> str | None:
@@ -289,6 +309,110 @@ def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
     p_col = _p_column(frame)
     rows["p_top"] = frame[p_col].to_numpy() if p_col else np.nan
     return rows.assign(ranked=True, note=note)
+
+
+def _not_ranked(n: int, y, w, min_size: int, n_facets: int) -> str | None:
+    """Why a segment is not ranked (None: it is)."""
+    if n < min_size:
+        return (
+            f"not ranked: {n} respondents, below the minimum of {min_size} "
+            f"for a driver model of {n_facets} facets"
+        )
+    if not w.sum() > 0:
+        return (
+            f"not ranked: every one of its {n} respondents has weight 0, so "
+            "none of them counts"
+        )
+    if len(np.unique(y)) < 2:
+        return "not ranked: the outcome takes one value in this segment"
+    if _smallest_class(y) < FOLDS:
+        return (
+            f"not ranked: {_smallest_class(y)} respondents in one "
+            f"outcome class of this segment, fewer than the {FOLDS} a model "
+            "of it needs (its ranking and gains would be noise)"
+        )
+    return None
+
+
+def _few_in_effect(w: np.ndarray, min_size: int) -> str | None:
+    """A ranked segment's caution when its weights leave fewer than
+    ``min_size`` respondents in effect (Kish's size), else None."""
+    size = kish_size(w[w > 0])
+    if size >= min_size:
+        return None
+    return (
+        f"ranked, but its weights make its {len(w)} respondents worth "
+        f"{size:.0f} (Kish's effective size), below the minimum of {min_size}: "
+        "a few heavily weighted respondents set its ranking and gains"
+    )
+
+
+@contextmanager
+def _named_warnings(name: str):
+    """Warnings raised while a segment is fitted, with the segment named
+    (a warning about "294 respondents" says nothing of which segment);
+    each said once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    seen = set()
+    for item in caught:
+        key = (item.category, str(item.message))
+        if key in seen:
+            continue
+        seen.add(key)
+        if issubclass(item.category, UserWarning):
+            message = f"Segment {name!r}: {item.message}"
+            warnings.warn(message, item.category, stacklevel=4)
+        else:  # a library's deprecation: as it was raised
+            warnings.warn_explicit(
+                item.message, item.category, item.filename, item.lineno
+            )
+
+
+def _fit_segment(model, X, y, w, rows, fit: Mapping[str, Any]):
+    """One segment's fitted bootstrap and its one-point gains, out of bag."""
+    from sklearn.base import clone
+
+    from .bootstrap import bootstrap_importance
+    from .simulate import RaiseScore, simulate_improvement
+
+    # the segment's ratings as the model reads them (float32: memory)
+    part = pd.DataFrame(model_matrix(X, rows), columns=X.columns, index=X.index[rows])
+    fitted = clone(model).set_params(cv=0)
+    fitted.fit(part, y[rows], sample_weight=w[rows])
+    groups = fit["groups"]
+    result = bootstrap_importance(
+        fitted,
+        part,
+        y[rows],
+        sample_weight=w[rows],
+        n_boot=fit["n_boot"],
+        level=fit["level"],
+        n_jobs=fit["n_jobs"],
+        progress=fit["progress"],
+        # one seed for every segment, not one by its place among the
+        # labels: renaming a segment must not redraw the others'
+        random_state=fit["random_state"],
+        controls=groups or None,
+        boot_size=fit["boot_size"],
+    )
+    gain = simulate_improvement(
+        fitted,
+        part,
+        [RaiseScore(f, 1) for f in fit["facets"]],
+        y=y[rows],
+        sample_weight=w[rows],
+        catalog=fit["catalog"],
+        level=fit["level"],
+        n_boot=0,
+        cross_fit=FOLDS,
+        random_state=fit["random_state"],
+        controls=list(groups) or None,
+        bootstrap=result if fit["n_boot"] > 0 else None,
+        n_jobs=fit["n_jobs"],
+    )
+    return result, gain
 
 
 def segment_drivers(
@@ -362,11 +486,6 @@ def segment_drivers(
     >>> list(result.to_frame().columns[:5])
     ['facet', 'label', 'segment', 'n', 'importance']
     """
-    from sklearn.base import clone
-
-    from .bootstrap import bootstrap_importance
-    from .simulate import RaiseScore, simulate_improvement
-
     owner = "segment_drivers"
     check_model(model, owner)
     check_int(min_size, "min_size", owner, min_value=2)
@@ -376,6 +495,17 @@ def segment_drivers(
     seg = _check_segments(segments, len(X), min_size)
     w = check_weights(sample_weight, len(X))
     y = check_outcome(model, y, len(X), owner)
+    fit = {
+        "n_boot": n_boot,
+        "level": level,
+        "n_jobs": n_jobs,
+        "progress": progress,
+        "random_state": random_state,
+        "boot_size": boot_size,
+        "groups": groups,
+        "facets": facets,
+        "catalog": catalog,
+    }
     results: dict[str, Any] = {}
     gains: dict[str, Any] = {}
     parts, sizes = [], {}
@@ -383,58 +513,13 @@ def segment_drivers(
     for name in names:
         rows = seg == name
         n = int(rows.sum())
-        result, gain, note = None, None, None
-        if n < min_size:
-            note = (
-                f"not ranked: {n} respondents, below the minimum of {min_size} "
-                f"for a driver model of {len(facets)} facets"
-            )
-        elif len(np.unique(y[rows])) < 2:
-            note = "not ranked: the outcome takes one value in this segment"
-        elif _smallest_class(y[rows]) < FOLDS:
-            note = (
-                f"not ranked: {_smallest_class(y[rows])} respondents in one "
-                f"outcome class of this segment, fewer than the {FOLDS} a model "
-                "of it needs (its ranking and gains would be noise)"
-            )
-        else:
-            # the segment's ratings as the model reads them (float32: memory)
-            part = pd.DataFrame(
-                model_matrix(X, rows), columns=X.columns, index=X.index[rows]
-            )
-            fitted = clone(model).set_params(cv=0)
-            fitted.fit(part, y[rows], sample_weight=w[rows])
-            result = bootstrap_importance(
-                fitted,
-                part,
-                y[rows],
-                sample_weight=w[rows],
-                n_boot=n_boot,
-                level=level,
-                n_jobs=n_jobs,
-                progress=progress,
-                # one seed for every segment, not one by its place among the
-                # labels: renaming a segment must not redraw the others'
-                random_state=random_state,
-                controls=groups or None,
-                boot_size=boot_size,
-            )
-            gain = simulate_improvement(
-                fitted,
-                part,
-                [RaiseScore(f, 1) for f in facets],
-                y=y[rows],
-                sample_weight=w[rows],
-                catalog=catalog,
-                level=level,
-                n_boot=0,
-                cross_fit=FOLDS,
-                random_state=random_state,
-                controls=list(groups) or None,
-                bootstrap=result if n_boot > 0 else None,
-                n_jobs=n_jobs,
-            )
+        result, gain = None, None
+        note = _not_ranked(n, y[rows], w[rows], min_size, len(facets))
+        if note is None:
+            with _named_warnings(name):
+                result, gain = _fit_segment(model, X, y, w, rows, fit)
             results[name], gains[name] = result, gain
+            note = _few_in_effect(w[rows], min_size)
         sizes[name] = {
             "n": n,
             "ranked": result is not None,

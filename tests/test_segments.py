@@ -153,6 +153,70 @@ def test_numeric_segment_codes_keep_their_names_with_empty_cells(small):
     assert set(halves.table["segment"]) == {"1.5", "2"}
 
 
+def test_labels_typed_with_spaces_are_one_segment_and_blanks_are_none(small):
+    """'Advised ' is 'Advised'; a cell of spaces only is empty (it was a
+    segment of its own, named by nothing)."""
+    typed = small.survey["customer_type"].astype(object).copy()
+    typed.iloc[::3] = typed.iloc[::3] + " "
+    typed.iloc[:4] = "  "
+    result = _fast(small, typed)
+    expected = small.survey["customer_type"].iloc[4:].value_counts().to_dict()
+    assert {k: v["n"] for k, v in result.info["segments"].items()} == expected
+    assert result.info["unassigned"] == 4
+
+
+def test_a_segment_column_empty_in_every_row_is_refused(small):
+    X = small.survey[list(small.catalog["facet"])]
+    with pytest.raises(em.ValidationError, match="empty for every one of the 600"):
+        em.segment_drivers(
+            em.DriverModel(**FAST),
+            X,
+            small.survey["connected"],
+            pd.Series(np.nan, index=X.index),
+            n_boot=0,
+            progress=False,
+        )
+
+
+def _weighted(small, weights, n_boot=0):
+    """Segment drivers of the small survey by customer type, with weights."""
+    return em.segment_drivers(
+        em.DriverModel(**FAST),
+        small.survey[list(small.catalog["facet"])],
+        small.survey["connected"],
+        small.survey["customer_type"],
+        sample_weight=weights,
+        min_size=100,
+        n_boot=n_boot,
+        progress=False,
+        random_state=0,
+    )
+
+
+def test_a_segment_whose_weights_are_all_zero_is_not_ranked(small):
+    """It was an error on weights summing to zero that named no segment."""
+    seg = small.survey["customer_type"]
+    result = _weighted(small, small.survey["weight"].where(seg != "Retirement", 0.0))
+    info = result.info["segments"]
+    assert not info["Retirement"]["ranked"]
+    assert "has weight 0" in info["Retirement"]["note"]
+    assert info["Advised"]["ranked"] and info["Self-directed"]["ranked"]
+
+
+def test_a_segment_held_by_a_few_weights_says_so_and_warnings_name_it(small):
+    """Five respondents holding nearly all of a segment's weight make it a
+    segment of about five: its note says so, and the bootstrap's warning
+    about it names the segment."""
+    weights = small.survey["weight"].copy()
+    weights[np.flatnonzero(small.survey["customer_type"] == "Advised")[:5]] = 5000.0
+    with pytest.warns(UserWarning, match="^Segment 'Advised': "):
+        result = _weighted(small, weights, n_boot=3)
+    info = result.info["segments"]
+    assert info["Advised"]["ranked"]
+    assert "worth 5 (Kish's effective size)" in info["Advised"]["note"]
+    assert info["Self-directed"]["note"] is None
+
+
 def test_a_column_name_for_segments_is_named(small):
     X = small.survey[list(small.catalog["facet"])]
     with pytest.raises(em.ValidationError, match=r"such as survey\['customer_type'\]"):
