@@ -117,22 +117,22 @@ def ceiling(true: pd.Series, seed: int, draws: int = 200) -> float:
 
 def clear_effects(est: pd.DataFrame, true: pd.Series) -> dict:
     """How often an interval clear of zero is right: among the facets that
-    move value not at all, the share whose interval of ``delta_value``
+    move value not at all, the share whose interval of ``delta_mean_value``
     excludes zero (false_clear); among those that do, the share whose
     interval excludes zero on the true side (found); and the summed change
     of the facets that move nothing over the true total of those that do
     (others); false_beyond and found_beyond the same for ``beyond_noise``
     (the Benjamini-Hochberg correction over the facets)."""
-    low, high = est["delta_value_low"], est["delta_value_high"]
+    low, high = est["delta_mean_value_low"], est["delta_mean_value_high"]
     clear = (low > 0) | (high < 0)
     idle = true == 0
     right = ((low > 0) & (true > 0)) | ((high < 0) & (true < 0))
     beyond = est["beyond_noise"].astype("boolean").fillna(False).astype(bool)
-    sign = np.sign(est["delta_value"]) == np.sign(true)
+    sign = np.sign(est["delta_mean_value"]) == np.sign(true)
     return {
         "false_clear": float(clear[idle].mean()),
         "found": float(right[~idle].mean()),
-        "others": float(est["delta_value"][idle].sum() / true[~idle].abs().sum()),
+        "others": float(est["delta_mean_value"][idle].sum() / true[~idle].abs().sum()),
         "false_beyond": float(beyond[idle].mean()),
         "found_beyond": float((beyond & sign)[~idle].mean()),
     }
@@ -204,7 +204,7 @@ def main() -> None:
             est = vd.reindex(truth.index)
             # the ratio for every driver, also where the table leaves it
             # empty (a total within noise): the method's accuracy, not the rule's
-            share = est["delta_value_via_connection"] / est["delta_value"]
+            share = est["delta_mean_value_via_connection"] / est["delta_mean_value"]
             err = (
                 share.loc[drivers] - truth.loc[drivers, "true_share_via_connection"]
             ).abs()
@@ -213,10 +213,10 @@ def main() -> None:
                 "objective": objective,
                 "halo": halo,
                 "seed": seed,
-                "spearman": spearmanr(est["delta_value"], true)[0],
+                "spearman": spearmanr(est["delta_mean_value"], true)[0],
                 "ceiling": ceiling(true, seed),
                 "spearman_drivers": spearmanr(
-                    est.loc[drivers, "delta_value"], true[drivers]
+                    est.loc[drivers, "delta_mean_value"], true[drivers]
                 )[0],
                 "within_0.15": float((err <= 0.15).mean()),
                 "share_mae": float(err.mean()),
@@ -229,7 +229,7 @@ def main() -> None:
                 pd.DataFrame(
                     {
                         "true_delta": truth.loc[drivers, "true_delta_value"],
-                        "est_delta": est.loc[drivers, "delta_value"],
+                        "est_delta": est.loc[drivers, "delta_mean_value"],
                         "true_share": truth.loc[drivers, "true_share_via_connection"],
                         "est_share": share.loc[drivers],
                     }
@@ -239,7 +239,7 @@ def main() -> None:
     frame = pd.DataFrame(rows)
     columns = ["spearman", "ceiling", "spearman_drivers", "within_0.15", "share_mae"]
     columns += ["false_clear", "found", "others", "false_beyond", "found_beyond"]
-    print(frame.groupby(["objective", "halo"])[columns].mean())
+    print(frame.groupby(["objective", "halo"])[columns].mean().round(3).to_string())
 
 
 if __name__ == "__main__":
