@@ -9,7 +9,8 @@ No download: the build runs without isolation (the running environment's
 setuptools), the wheel installs with ``--no-deps``, and the new environment
 sees the running one's packages through ``--system-site-packages`` and a
 ``.pth`` line (the running environment may itself be a virtual environment).
-Skipped, with the reason, when ``build`` is not installed.
+The two build tests are skipped, with the reason, when ``build`` is not
+installed.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def _clone(target: Path) -> Path:
 
 
 def _tracked() -> list[str]:
+    """The repository's tracked files, relative to its root."""
     try:
         listed = subprocess.run(
             ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
