@@ -20,7 +20,8 @@ replicates draw every respondent (the classical bootstrap). Wall time is the
 child's, from start to exit (reading the file, validation, every model, the
 report); peak memory the largest total, sampled every 0.2 s, of the child and
 any process it starts: summed RSS (a shared page counted in every process)
-and summed PSS (counted once). The bootstrap's refits run on threads, so the
+and summed PSS (counted once), read with ``psutil`` (benchmark-only:
+``pip install psutil``). The bootstrap's refits run on threads, so the
 command is one process. Nothing is asserted.
 
 Measured on the 2-core, 24 GiB machine, quiet (load < 1.5 before each run),
@@ -68,6 +69,7 @@ the model's float32 matrix, and each step's working set.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -155,6 +157,11 @@ def main() -> None:
         "--scratch", default=os.path.join(tempfile.gettempdir(), "emomotiv-large")
     )
     args = parser.parse_args()
+    if importlib.util.find_spec("psutil") is None:
+        parser.error(
+            "measuring peak memory needs psutil, which is not installed (a "
+            "benchmark-only package, not an emomotiv dependency): pip install psutil"
+        )
     folder = Path(args.scratch)
     folder.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():

@@ -25,8 +25,8 @@ surveys, export CSV or SPSS instead.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -68,7 +68,7 @@ def _write_all(survey, catalog, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def main(n_respondents: int = 20_000) -> None:
+def run(n_respondents: int = 20_000) -> None:
     s = em.make_survey(n_respondents=n_respondents, random_state=0)
     survey = s.survey.drop(columns=["respondent_id", "wave", "customer_type"])
     facets = list(s.catalog["facet"])
@@ -100,5 +100,11 @@ def main(n_respondents: int = 20_000) -> None:
     print(pd.DataFrame(rows).to_string(index=False, float_format="%.2f"))
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n_respondents", type=int, nargs="?", default=20_000)
+    run(parser.parse_args().n_respondents)
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
+    main()

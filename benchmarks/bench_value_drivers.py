@@ -239,7 +239,7 @@ def main() -> None:
     frame = pd.DataFrame(rows)
     columns = ["spearman", "ceiling", "spearman_drivers", "within_0.15", "share_mae"]
     columns += ["false_clear", "found", "others", "false_beyond", "found_beyond"]
-    print(frame.groupby(["objective", "halo"])[columns].mean())
+    print(frame.groupby(["objective", "halo"])[columns].mean().round(3).to_string())
 
 
 if __name__ == "__main__":

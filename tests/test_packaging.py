@@ -1,17 +1,21 @@
 """The wheel is whole: built from the tracked files alone (as from a fresh
 clone), installed into a fresh virtual environment, it runs ``emomotiv
-sample`` and ``emomotiv analyze`` -- package data, templates and the
-console script included.
+sample`` and ``emomotiv analyze`` -- package data, templates, the typing
+marker and the console script included. The sdist holds every tracked file
+its tests need. Every library the package imports is declared, and
+``import emomotiv`` leaves the heavy ones for the functions that need them.
 
 No download: the build runs without isolation (the running environment's
 setuptools), the wheel installs with ``--no-deps``, and the new environment
 sees the running one's packages through ``--system-site-packages`` and a
 ``.pth`` line (the running environment may itself be a virtual environment).
-Skipped, with the reason, when ``build`` is not installed.
+The two build tests are skipped, with the reason, when ``build`` is not
+installed.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import shutil
@@ -19,6 +23,7 @@ import site
 import subprocess
 import sys
 import tarfile
+import tomllib
 import venv
 import zipfile
 from pathlib import Path
@@ -46,7 +51,7 @@ def _not_ready() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_not_ready() is not None, reason=str(_not_ready()))
+needs_build = pytest.mark.skipif(_not_ready() is not None, reason=str(_not_ready()))
 
 
 def _run(*command, cwd, env=None):
@@ -67,18 +72,22 @@ def _run(*command, cwd, env=None):
 
 def _clone(target: Path) -> Path:
     """The repository's tracked files (what a fresh clone holds)."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-        ).stdout.decode()
-        files = [f for f in listed.split("\0") if f]
-    except (OSError, subprocess.CalledProcessError):
-        pytest.skip("not a git checkout: cannot tell the tracked files")
-    for name in files:
+    for name in _tracked():
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
     return target
+
+
+def _tracked() -> list[str]:
+    """The repository's tracked files, relative to its root."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+        ).stdout.decode()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout: cannot tell the tracked files")
+    return [f for f in listed.split("\0") if f]
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +108,7 @@ def dist(tmp_path_factory):
     return out
 
 
+@needs_build
 def test_sdist_and_wheel_build_and_pass_twine_check(dist):
     wheel = next(dist.glob("emomotiv-*.whl"))
     assert next(dist.glob("emomotiv-*.tar.gz"))
@@ -107,15 +117,20 @@ def test_sdist_and_wheel_build_and_pass_twine_check(dist):
         "emomotiv/data/sample/survey.csv",
         "emomotiv/data/sample/facets.csv",
         "emomotiv/templates/report.html.j2",
+        "emomotiv/py.typed",
     ):
         assert part in names, f"{part} is not in the wheel"
+    assert not [n for n in names if "__pycache__" in n or n.startswith("tests/")]
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     sdist = tarfile.open(next(dist.glob("emomotiv-*.tar.gz")))
     held = {name.split("/", 1)[-1] for name in sdist.getnames()}
-    # the sdist's tests read the docs and notebooks and import the benchmarks
+    # the sdist's tests read their data and helpers, the docs and notebooks,
+    # and import the benchmarks
     for part in ("LICENSE", "docs/index.md", "notebooks/README.md", "mkdocs.yml"):
         assert part in held, f"{part} is not in the sdist"
-    assert any(n.startswith("benchmarks/bench_") for n in held)
+    wanted = ("tests/", "docs/", "notebooks/", "benchmarks/", "emomotiv/")
+    missing = [f for f in _tracked() if f.startswith(wanted) and f not in held]
+    assert not missing, f"tracked files not in the sdist: {missing}"
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "emomotiv = emomotiv.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
     if importlib.util.find_spec("twine") is None:
@@ -123,6 +138,7 @@ def test_sdist_and_wheel_build_and_pass_twine_check(dist):
     _run(sys.executable, "-m", "twine", "check", "--strict", *dist.iterdir(), cwd=dist)
 
 
+@needs_build
 def test_wheel_in_a_fresh_venv_runs_sample_and_analyze(dist, tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
@@ -198,3 +214,66 @@ def test_wheel_in_a_fresh_venv_runs_sample_and_analyze(dist, tmp_path):
     assert html.startswith("<!DOCTYPE html>")
     assert (work / "results" / "drivers.csv").is_file()
     assert (work / "results" / "study.toml").is_file()
+
+
+# import name -> the distribution that provides it, where they differ
+DISTRIBUTION = {"sklearn": "scikit-learn"}
+
+
+def _names(requirements) -> set[str]:
+    """Distribution names (normalised) a list of requirements provides; an
+    extra in brackets, as ``dask[distributed]``, provides its name too."""
+    names = set()
+    for requirement in requirements:
+        head = requirement.split(";")[0].split("<")[0].split(">")[0].split("=")[0]
+        base, _, extras = head.partition("[")
+        names.add(base.strip())
+        names.update(e.strip() for e in extras.rstrip("] ").split(",") if e.strip())
+    return {n.lower().replace("_", "-") for n in names}
+
+
+def _imports(path: Path) -> tuple[set[str], set[str]]:
+    """Top-level packages imported by a module: (at import time, anywhere)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def top(node) -> set[str]:
+        if isinstance(node, ast.Import):
+            return {a.name.split(".")[0] for a in node.names}
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            return {node.module.split(".")[0]}
+        return set()
+
+    everywhere = {m for node in ast.walk(tree) for m in top(node)}
+    at_import = {m for node in tree.body for m in top(node)}
+    return at_import, everywhere
+
+
+def test_every_library_the_package_imports_is_declared():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    required = _names(project["dependencies"])
+    extras = project["optional-dependencies"]
+    optional = _names(r for name, reqs in extras.items() for r in reqs)
+    own = {"emomotiv", *sys.stdlib_module_names}
+    problems = []
+    for path in sorted((ROOT / "emomotiv").rglob("*.py")):
+        at_import, everywhere = _imports(path)
+        for module in sorted(everywhere - own):
+            name = DISTRIBUTION.get(module, module).lower().replace("_", "-")
+            where = path.relative_to(ROOT)
+            if module in at_import and name not in required:
+                problems.append(f"{where} imports {module} on import: not a dependency")
+            elif name not in required | optional:
+                problems.append(f"{where} imports {module}: in no dependency or extra")
+    assert not problems, "\n".join(problems)
+
+
+def test_import_leaves_the_heavy_libraries_for_later(tmp_path):
+    heavy = ["shap", "xgboost", "matplotlib", "statsmodels", "jinja2", "tqdm", "dask"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(ROOT)
+    code = (
+        "import sys, emomotiv; "
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    loaded = _run(sys.executable, "-c", code, cwd=tmp_path, env=env).stdout.split()
+    assert not loaded, f"import emomotiv imports {loaded}"
