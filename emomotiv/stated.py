@@ -242,7 +242,9 @@ def stated_importance(
         fewer than half the respondents (ratings read as ranks reverse the
         order), or
         ``form="ratings"`` reads values that are a ranking 1..k for every
-        respondent, or in the catalog (ranks read as ratings reverse it too).
+        respondent, or in the catalog (ranks read as ratings reverse it too);
+        and when the catalog's ``stated_importance`` of some facets goes
+        unused because the ``stated__`` columns are read and lack them.
 
     Examples
     --------
@@ -302,9 +304,23 @@ def stated_importance(
     if source == "catalog":
         return _from_catalog(cat_values, form, scale)
     facets = list(cat_values.index) if catalog is not None else None
-    return _from_respondents(
+    result = _from_respondents(
         survey, facets, form, scale, sample_weight, n_boot, level, random_state
     )
+    unused = [f for f in cat_values.dropna().index if f not in result.table.index]
+    if unused:
+        warnings.warn(
+            f"The catalog's 'stated_importance' of {len(unused)} facets "
+            f"({preview(unused, 5)}) is not used: stated importance comes from "
+            f"the survey's '{STATED_PREFIX}<facet>' columns, which only "
+            f"{len(result.table)} facets have, and the two are not on one "
+            "scale. Those facets are left out of the comparison; pass "
+            "source='catalog' (--stated-source catalog) to use the catalog's "
+            "values for every facet.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return result
 
 
 def _check_values(values: np.ndarray, names, form, scale, what) -> list[str]:

@@ -331,6 +331,18 @@ def test_a_resample_without_a_facet_rated_gives_it_no_share():
     assert np.isfinite(s.replicates.to_numpy()).all()
 
 
+def test_catalog_values_left_unused_by_the_columns_warn():
+    survey = pd.DataFrame({"stated__fees": [5, 4], "stated__app": [2, 1]})
+    catalog = _catalog([5, 4, 2, 4])
+    with pytest.warns(UserWarning, match=r"of 2 facets \('note', 'news'\) is not used"):
+        s = em.stated_importance(survey, catalog, n_boot=0)
+    assert list(s.table.index) == ["fees", "app"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every facet has its column: nothing lost
+        em.stated_importance(survey, _catalog([5, 4]), n_boot=0)
+        em.stated_importance(survey, _catalog([5, 4, np.nan]), n_boot=0)
+
+
 def test_compare_lists_every_problem():
     s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
     derived = _derived([0.5, np.nan, 0.6, -0.1])
