@@ -714,7 +714,10 @@ def _derived_replicates(
     """Derived shares per resample: the bootstrap's, else SHAP resampled."""
     if derived.replicates is not None and len(derived.replicates):
         reps = derived.replicates[list(facets)].to_numpy(dtype=float)
-        return _normalise_rows(reps), "bootstrap replicates of derived importance"
+        reps = reps[np.isfinite(reps).all(axis=1)]  # a missing share is no spread
+        if len(reps):
+            source = "bootstrap replicates of derived importance"
+            return _normalise_rows(reps), source
     explanation = derived.explanation
     names = list(getattr(explanation, "feature_names", None) or [])
     if explanation is None or not n_boot or not set(facets) <= set(names):

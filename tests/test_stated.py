@@ -430,6 +430,18 @@ def test_p_quadrant_counts_replicates_in_the_assigned_quadrant():
     assert set(bare.counts) == set(QUADRANTS)
 
 
+def test_a_derived_replicate_with_a_missing_share_is_left_out():
+    """Its row read as equal shares, every facet low: 'app' and 'note' held
+    their quadrant in 3 of 4 replicates instead of 3 of 3."""
+    reps = pd.DataFrame(
+        [[0.02, 0.40, 0.50, 0.08]] * 3 + [[np.nan, 0.4, 0.5, 0.1]], columns=FACETS
+    )
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    comp = em.compare_importance(_derived([0.02, 0.40, 0.50, 0.08], reps), s)
+    np.testing.assert_allclose(comp.table["p_quadrant"], 1)
+    assert comp.info["n_replicates"] == 3
+
+
 matrices = st.integers(2, 6).flatmap(
     lambda p: st.lists(
         st.lists(
