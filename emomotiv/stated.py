@@ -799,7 +799,18 @@ def compare_importance(
     Raises
     ------
     ValidationError
-        When stated importance names facets the derived importance lacks.
+        Listing every problem: settings out of range, a threshold factor of
+        at least the number of facets compared (no share could pass it),
+        stated importance for facets the derived importance lacks, derived
+        importance missing, negative or infinite for a compared facet.
+    TypeError
+        When ``derived`` or ``stated`` is not the result type named above.
+
+    Warns
+    -----
+    UserWarning
+        When stated importance covers one facet only, or is the same for
+        every facet: no quadrant is assigned.
 
     Examples
     --------
