@@ -1,7 +1,7 @@
 """Stated vs derived importance and the value of connection, across seeds.
 
-Run: ``python benchmarks/bench_stated.py [N_SEEDS] [N_RESPONDENTS]`` (default
-5 seeds of 5,000 x 100). For each seed it fits the driver model once and
+Run: ``python benchmarks/bench_stated.py [N_SEEDS] [N_RESPONDENTS] [N_FACETS]``
+(default 5 seeds of 5,000 x 100). For each seed it fits the driver model once and
 prints, against the generator's truth:
 
 - the share of true hidden drivers labelled ``hidden_driver`` or
@@ -10,6 +10,12 @@ prints, against the generator's truth:
   importance and for per-respondent ratings, ranks and MaxDiff utilities,
   and for several derived thresholds;
 - the rank correlation of stated and derived importance;
+- how often a facet's quadrant is the true one, by its ``p_quadrant``: the
+  true quadrant crosses the generator's drivers (derived high) with the
+  catalog's stated importance above its mean (stated high). MaxDiff
+  probability shares are convex in the utilities, so fewer facets pass
+  their mean share than pass the catalog's mean: facets just above the
+  catalog's mean count as wrong there by this definition;
 - the value multiplier (truth 2.2) with its 95% interval, whether the
   interval covers the truth, and the value per connected customer;
 - the time the stated, measures and value steps take.
@@ -24,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 import emomotiv as em
+from emomotiv.stated import DERIVED_THRESHOLD
 
 FACTORS = (1.0, 1.25, 1.5, 2.0)
 FORMS = ("ratings", "ranks", "maxdiff")
@@ -36,15 +43,36 @@ def recovery(comparison, truth) -> tuple[float, float]:
     return float(hidden), float(stakes)
 
 
-def one_seed(seed: int, n: int) -> list[dict]:
-    base = em.make_survey(n_respondents=n, random_state=seed)
+def true_quadrant(comparison, truth, catalog) -> pd.Series:
+    """Derived high: a true driver; stated high: the catalog's value above
+    its mean over the compared facets."""
+    facets = comparison.table.index
+    said = catalog.set_index("facet").loc[facets, "stated_importance"]
+    high = said > said.mean()
+    driver = truth.loc[facets, "is_driver"]
+    names = np.where(
+        driver,
+        np.where(high, "core_driver", "hidden_driver"),
+        np.where(high, "table_stakes", "low_priority"),
+    )
+    return pd.Series(names, index=facets)
+
+
+def calibration(comparison, truth, catalog, seed: int, source: str) -> pd.DataFrame:
+    table = comparison.table[["quadrant", "p_quadrant"]].dropna()
+    right = table["quadrant"] == true_quadrant(comparison, truth, catalog)
+    return table.assign(right=right[table.index], seed=seed, source=source)
+
+
+def one_seed(seed: int, n: int, p: int) -> tuple[list[dict], list[pd.DataFrame]]:
+    base = em.make_survey(n_respondents=n, n_facets=p, random_state=seed)
     w = base.survey["weight"].to_numpy()
     start = time.perf_counter()
     result = em.analyze(
         base.survey, base.catalog, random_state=0, progress=False, **base.roles
     )
     fit_s = time.perf_counter() - start
-    rows = []
+    rows, calibrated = [], []
     start = time.perf_counter()
     stated = em.stated_importance(catalog=base.catalog)
     for factor in FACTORS:
@@ -56,6 +84,10 @@ def one_seed(seed: int, n: int) -> list[dict]:
             random_state=0,
         )
         hidden, stakes = recovery(comp, base.truth)
+        if factor == DERIVED_THRESHOLD:
+            calibrated.append(
+                calibration(comp, base.truth, base.catalog, seed, "catalog")
+            )
         rows.append(
             {
                 "seed": seed,
@@ -68,7 +100,9 @@ def one_seed(seed: int, n: int) -> list[dict]:
         )
     stated_s = time.perf_counter() - start
     for form in FORMS:
-        s = em.make_survey(n_respondents=n, random_state=seed, stated_form=form)
+        s = em.make_survey(
+            n_respondents=n, n_facets=p, random_state=seed, stated_form=form
+        )
         per = em.stated_importance(
             s.survey, s.catalog, form=form, sample_weight=w, random_state=0
         )
@@ -76,6 +110,9 @@ def one_seed(seed: int, n: int) -> list[dict]:
             result.importance, per, sample_weight=w, random_state=0
         )
         hidden, stakes = recovery(comp, s.truth)
+        calibrated.append(
+            calibration(comp, s.truth, s.catalog, seed, f"respondents:{form}")
+        )
         rows.append(
             {
                 "seed": seed,
@@ -120,13 +157,15 @@ def one_seed(seed: int, n: int) -> list[dict]:
     )
     for row in rows:
         row["covered"] = covered
-    return rows
+    return rows, calibrated
 
 
-def main(n_seeds: int = 5, n: int = 5000) -> None:
-    rows = []
+def main(n_seeds: int = 5, n: int = 5000, p: int = 100) -> None:
+    rows, calibrated = [], []
     for seed in range(n_seeds):
-        rows += one_seed(seed, n)
+        more, facets = one_seed(seed, n, p)
+        rows += more
+        calibrated += facets
     frame = pd.DataFrame(rows)
     pd.set_option("display.width", 120)
     print("\nshare of true hidden drivers / table stakes labelled correctly:")
@@ -139,6 +178,15 @@ def main(n_seeds: int = 5, n: int = 5000) -> None:
     default = frame[(frame["source"] == "catalog") & (frame["factor"] == 1.25)]
     passed = ((default["hidden_ok"] >= 0.8) & (default["stakes_ok"] >= 0.8)).mean()
     print(f"\ncatalog, default threshold: both >= 80% in {passed:.0%} of seeds")
+    facets = pd.concat(calibrated)
+    facets["p_bin"] = pd.cut(facets["p_quadrant"], [0, 0.6, 0.8, 0.95, 1.0])
+    print("\nquadrant right, by p_quadrant (default thresholds):")
+    by_bin = facets.groupby(["source", "p_bin"], observed=True).agg(
+        facets=("right", "size"),
+        mean_p=("p_quadrant", "mean"),
+        right=("right", "mean"),
+    )
+    print(by_bin.round(3).to_string())
     covered = frame.drop_duplicates("seed")["covered"]
     print(f"multiplier interval covers the truth in {np.mean(covered):.0%} of seeds")
 

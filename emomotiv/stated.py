@@ -242,7 +242,9 @@ def stated_importance(
         fewer than half the respondents (ratings read as ranks reverse the
         order), or
         ``form="ratings"`` reads values that are a ranking 1..k for every
-        respondent, or in the catalog (ranks read as ratings reverse it too).
+        respondent, or in the catalog (ranks read as ratings reverse it too);
+        and when the catalog's ``stated_importance`` of some facets goes
+        unused because the ``stated__`` columns are read and lack them.
 
     Examples
     --------
@@ -302,9 +304,23 @@ def stated_importance(
     if source == "catalog":
         return _from_catalog(cat_values, form, scale)
     facets = list(cat_values.index) if catalog is not None else None
-    return _from_respondents(
+    result = _from_respondents(
         survey, facets, form, scale, sample_weight, n_boot, level, random_state
     )
+    unused = [f for f in cat_values.dropna().index if f not in result.table.index]
+    if unused:
+        warnings.warn(
+            f"The catalog's 'stated_importance' of {len(unused)} facets "
+            f"({preview(unused, 5)}) is not used: stated importance comes from "
+            f"the survey's '{STATED_PREFIX}<facet>' columns, which only "
+            f"{len(result.table)} facets have, and the two are not on one "
+            "scale. Those facets are left out of the comparison; pass "
+            "source='catalog' (--stated-source catalog) to use the catalog's "
+            "values for every facet.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return result
 
 
 def _check_values(values: np.ndarray, names, form, scale, what) -> list[str]:
@@ -377,10 +393,14 @@ def _finish(
     )
     info = info | {"informative": informative, "level": level}
     if not informative:
-        info["note"] = (
-            "Every facet has the same stated importance: it says nothing about "
-            "which facets matter, so the shares are all equal."
-        ) + (f" {info['hint']}" if info.get("hint") else "")
+        info["note"] = " ".join(
+            [
+                "Every facet has the same stated importance: it says nothing "
+                "about which facets matter, so the shares are all equal.",
+                *([info["hint"]] if info.get("hint") else []),
+                *([info["note"]] if info.get("note") else []),
+            ]
+        )
     return StatedImportance(table, source, form, reps, info)
 
 
@@ -502,14 +522,31 @@ def _from_respondents(
     names = list(matrix.columns)
     r = matrix.to_numpy(dtype=float)
     problems += _check_values(r, names, form, scale, "the survey")
+    seen = ~np.isnan(r)
+    try:
+        w = check_weights(sample_weight, len(r))
+    except ValueError as err:
+        problems.append(str(err))
+    else:
+        weighted = (w @ seen) > 0
+        unweighted = [
+            STATED_PREFIX + f
+            for f, has, ok in zip(names, seen.any(axis=0), weighted, strict=True)
+            if has and not ok
+        ]
+        if unweighted:
+            problems.append(
+                "Stated-importance columns answered only by respondents of "
+                f"weight 0: {preview(unweighted, 5)}. A weight of 0 leaves a "
+                "respondent out, so nobody stated their importance; drop the "
+                "columns or give those respondents a weight."
+            )
     if problems:
         raise ValidationError(problems, subject="stated importance")
     if form == "ratings":
         _warn_like_ranks(r, "the survey")
     if form == "ranks":
         _warn_unlike_respondent_ranks(r)
-    w = check_weights(sample_weight, len(r))
-    seen = ~np.isnan(r)
     n_answered = seen.sum(axis=0).astype(float)
     missing = [f for f in (facets or []) if f not in names]
 
@@ -518,9 +555,12 @@ def _from_respondents(
         above = np.where(seen, r - floor, 0.0)
 
         def shares(weights: np.ndarray) -> np.ndarray:
-            den = weights @ seen
-            mean = np.where(den > 0, (weights @ above) / np.where(den > 0, den, 1), 0)
-            return _normalise_rows(np.atleast_2d(mean))
+            den = np.atleast_2d(weights @ seen)
+            mean = np.atleast_2d(weights @ above) / np.where(den > 0, den, 1)
+            # a resample without any rating of a facet has no share for it
+            return np.where(
+                (den > 0).all(axis=1, keepdims=True), _normalise_rows(mean), np.nan
+            )
 
         den = w @ seen
         raw = (w @ np.where(seen, r, 0.0)) / np.where(den > 0, den, 1)
@@ -532,8 +572,10 @@ def _from_respondents(
         answered = seen.any(axis=1).astype(float)
 
         def shares(weights: np.ndarray) -> np.ndarray:
-            den = np.atleast_2d(weights) @ answered
-            return np.atleast_2d(weights @ per) / den[:, None]
+            den = (np.atleast_2d(weights) @ answered)[:, None]
+            total = np.atleast_2d(weights @ per)
+            # a resample of respondents who all answered nothing has no shares
+            return np.where(den > 0, total / np.where(den > 0, den, 1), np.nan)
 
         if form == "ranks":
             from scipy.stats import rankdata
@@ -555,15 +597,22 @@ def _from_respondents(
             )
     share = shares(w)[0]
     replicates = None
-    if n_boot:
-        counts = resample_counts(len(r), n_boot, random_state)
-        replicates = shares(counts * w)
     info = {
         "method": how,
         "missing_facets": missing,
         "n_respondents": int(seen.any(axis=1).sum()),
         "n_boot": n_boot,
     }
+    if n_boot:
+        counts = resample_counts(len(r), n_boot, random_state)
+        replicates = shares(counts * w)
+        kept = np.isfinite(replicates).all(axis=1)
+        if not kept.all():
+            replicates = replicates[kept]
+            info["note"] = (
+                f"{int((~kept).sum())} of {n_boot} resamples drew no answer (of "
+                "weight > 0) for some facet and were left out of the intervals."
+            )
     if form == "ratings" and np.nanmin(r) == np.nanmax(r):
         info["hint"] = (
             f"Every stated rating is {np.nanmin(r):g}: if the columns mark the "
@@ -575,10 +624,63 @@ def _from_respondents(
     )
 
 
-def _threshold(value, name: str, m: int) -> float:
-    """A threshold in multiples of the mean share, as a share."""
-    factor = check_float(value, name, "compare_importance", low=0.0, inclusive=False)
-    return factor / m
+def _comparison_inputs(
+    derived: ImportanceResult,
+    stated: StatedImportance,
+    n_boot,
+    level,
+    derived_threshold,
+    stated_threshold,
+) -> tuple[int, float, dict[str, float], list[str]]:
+    """The checked settings of :func:`compare_importance` and the facets it
+    compares; one ValidationError listing every problem."""
+    owner = "compare_importance"
+    problems: list[str] = []
+
+    def take(check, value, name, **rule):
+        try:
+            return check(value, name, owner, **rule)
+        except ValueError as err:
+            problems.append(str(err))
+            return None
+
+    n_boot = take(check_int, n_boot, "n_boot", min_value=0)
+    level = take(check_float, level, "level", low=0.0, high=1.0, inclusive=False)
+    factors = {
+        name: take(check_float, value, name, low=0.0, inclusive=False)
+        for name, value in (
+            ("derived_threshold", derived_threshold),
+            ("stated_threshold", stated_threshold),
+        )
+    }
+    known = set(derived.table.index)
+    extra = [f for f in stated.table.index if f not in known]
+    if extra:
+        problems.append(
+            "Stated importance names facets that have no derived importance: "
+            f"{preview(extra, 5)}."
+        )
+    facets = [f for f in derived.table.index if f in set(stated.table.index)]
+    values = derived.table.loc[facets, "importance"].to_numpy(dtype=float)
+    bad = [f for f, v in zip(facets, values, strict=True) if not v >= 0 or v == np.inf]
+    if bad:
+        problems.append(
+            f"Derived importance is missing, negative or infinite for {preview(bad)}; "
+            "derived importance is a share >= 0 per facet (as every "
+            "*_importance function gives it)."
+        )
+    m = len(facets)
+    for name, factor in factors.items():
+        if factor is not None and m > 1 and factor >= m:
+            problems.append(
+                f"'{name}' = {factor:g} puts the bar at {factor:g} x 1/{m} = "
+                f"{factor / m:.3g} of the total, which no facet can exceed (the "
+                f"shares of the {m} facets compared sum to 1): give a factor "
+                f"below {m}."
+            )
+    if problems:
+        raise ValidationError(problems, subject="stated importance")
+    return n_boot, level, factors, facets
 
 
 def _quadrants(
@@ -612,7 +714,10 @@ def _derived_replicates(
     """Derived shares per resample: the bootstrap's, else SHAP resampled."""
     if derived.replicates is not None and len(derived.replicates):
         reps = derived.replicates[list(facets)].to_numpy(dtype=float)
-        return _normalise_rows(reps), "bootstrap replicates of derived importance"
+        reps = reps[np.isfinite(reps).all(axis=1)]  # a missing share is no spread
+        if len(reps):
+            source = "bootstrap replicates of derived importance"
+            return _normalise_rows(reps), source
     explanation = derived.explanation
     names = list(getattr(explanation, "feature_names", None) or [])
     if explanation is None or not n_boot or not set(facets) <= set(names):
@@ -694,7 +799,18 @@ def compare_importance(
     Raises
     ------
     ValidationError
-        When stated importance names facets the derived importance lacks.
+        Listing every problem: settings out of range, a threshold factor of
+        at least the number of facets compared (no share could pass it),
+        stated importance for facets the derived importance lacks, derived
+        importance missing, negative or infinite for a compared facet.
+    TypeError
+        When ``derived`` or ``stated`` is not the result type named above.
+
+    Warns
+    -----
+    UserWarning
+        When stated importance covers one facet only, or is the same for
+        every facet: no quadrant is assigned.
 
     Examples
     --------
@@ -723,22 +839,13 @@ def compare_importance(
         )
     if problems:
         raise TypeError(f"{owner}: " + " ".join(problems))
-    n_boot = check_int(n_boot, "n_boot", owner, min_value=0)
-    level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
+    n_boot, level, factors, facets = _comparison_inputs(
+        derived, stated, n_boot, level, derived_threshold, stated_threshold
+    )
     known = list(derived.table.index)
-    extra = [f for f in stated.table.index if f not in set(known)]
-    if extra:
-        raise ValidationError(
-            [
-                "Stated importance names facets that have no derived importance: "
-                f"{preview(extra, 5)}."
-            ],
-            subject="stated importance",
-        )
-    facets = [f for f in known if f in set(stated.table.index)]
     m = len(facets)
-    t_d = _threshold(derived_threshold, "derived_threshold", m)
-    t_s = _threshold(stated_threshold, "stated_threshold", m)
+    t_d = factors["derived_threshold"] / m
+    t_s = factors["stated_threshold"] / m
     d = derived.table.loc[facets, "importance"].to_numpy(dtype=float)
     d = _normalise_rows(d[None, :])[0]
     s = stated.table.loc[facets, "stated_importance"].to_numpy(dtype=float)
@@ -765,7 +872,16 @@ def compare_importance(
     quad = np.full(m, None, dtype=object)
     p_quad = np.full(m, np.nan)
     rho = rho_low = rho_high = np.nan
-    if not stated.informative:
+    if m == 1:
+        warnings.warn(
+            f"Only one facet ({preview(facets)}) has stated importance, so "
+            "there is nothing to compare it with: no quadrants are assigned.",
+            UserWarning,
+            stacklevel=2,
+        )
+        info["note"] = "stated importance for one facet only: no quadrants"
+        info["p_quadrant_source"] = None
+    elif not stated.informative:
         warnings.warn(
             "Stated importance is the same for every facet, so it cannot be "
             "compared with derived importance: no quadrants are assigned."
@@ -776,11 +892,10 @@ def compare_importance(
         info["note"] = "stated importance is uninformative (all equal): no quadrants"
         info["p_quadrant_source"] = None
     else:
-        from scipy.stats import spearmanr
-
         q = _quadrants(d, s, t_d, t_s)
         quad = np.asarray(QUADRANTS, dtype=object)[q]
-        rho = float(spearmanr(d, s)[0])
+        # NaN, without scipy's warning, when the derived shares are all equal
+        rho = float(_row_spearman(d[None, :], s[None, :])[0])
         reps_d, source = _derived_replicates(
             derived, facets, sample_weight, n_boot, random_state
         )
@@ -798,7 +913,9 @@ def compare_importance(
                 info["p_quadrant_source"] = source + "; stated importance held fixed"
             p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
             rhos = _row_spearman(reps_d, reps_s)
-            rho_low, rho_high = (float(v[0]) for v in _interval(rhos[:, None], level))
+            if np.isfinite(rhos).any():
+                low, high = _interval(rhos[:, None], level)
+                rho_low, rho_high = float(low[0]), float(high[0])
         else:
             info["note"] = (
                 "p_quadrant is NaN: the derived importance has neither bootstrap "

@@ -285,6 +285,94 @@ def test_other_bad_input():
         em.compare_importance(_derived([0.5, 0.5]), s.table)
 
 
+def test_weights_and_columns_are_checked_together():
+    survey = pd.DataFrame(
+        {"stated__fees": [5, 4, 3], "stated__app": [2, "x", 2], "stated__note": [5] * 3}
+    )
+    with pytest.raises(em.ValidationError) as err:
+        em.stated_importance(survey, scale=(1, 3), sample_weight=[1, -1, 1])
+    text = str(err.value)
+    assert "3 problems" in text
+    assert "'x'" in text and "off the 1-3 scale" in text and "negative in 1 row" in text
+    # A column answered only by respondents of weight 0 is as empty: it said
+    # nothing, where it counted as "no importance" (share 0).
+    survey = pd.DataFrame(
+        {"stated__fees": [5, 4, 3], "stated__app": [2, 1, 2], "stated__note": [5] * 3}
+    ).assign(stated__note=[5, np.nan, np.nan])
+    for form in ("ratings", "maxdiff"):
+        with pytest.raises(em.ValidationError, match="only by respondents of weight 0"):
+            em.stated_importance(survey, form=form, sample_weight=[0, 1, 1])
+
+
+def test_a_resample_without_a_facet_rated_gives_it_no_share():
+    """A facet rated by one respondent in three: about 30% of resamples hold
+    no rating of it. They are left out of the intervals; a share of 0 there
+    set the interval's low end at 0 ("no importance at all")."""
+    survey = pd.DataFrame(
+        {
+            "stated__fees": [5, 4, 3],
+            "stated__app": [2, 1, 2],
+            "stated__note": [5, None, None],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's 0/0 of an empty resample
+        s = em.stated_importance(survey, scale=(1, 5), n_boot=100, random_state=0)
+        for form in ("ranks", "maxdiff"):
+            em.stated_importance(
+                survey.iloc[:, :2],
+                form=form,
+                n_boot=100,
+                sample_weight=[0, 1, 1],
+                random_state=0,
+            )
+    assert s.table.loc["note", "stated_low"] > 0.3
+    assert len(s.replicates) < 100 and "left out of the intervals" in s.info["note"]
+    assert np.isfinite(s.replicates.to_numpy()).all()
+
+
+def test_catalog_values_left_unused_by_the_columns_warn():
+    survey = pd.DataFrame({"stated__fees": [5, 4], "stated__app": [2, 1]})
+    catalog = _catalog([5, 4, 2, 4])
+    with pytest.warns(UserWarning, match=r"of 2 facets \('note', 'news'\) is not used"):
+        s = em.stated_importance(survey, catalog, n_boot=0)
+    assert list(s.table.index) == ["fees", "app"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every facet has its column: nothing lost
+        em.stated_importance(survey, _catalog([5, 4]), n_boot=0)
+        em.stated_importance(survey, _catalog([5, 4, np.nan]), n_boot=0)
+
+
+def test_compare_lists_every_problem():
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    derived = _derived([0.5, np.nan, 0.6, -0.1])
+    with pytest.raises(em.ValidationError) as err:
+        em.compare_importance(derived, s, derived_threshold=-1, stated_threshold=0)
+    text = str(err.value)
+    assert "3 problems" in text
+    assert "'derived_threshold' parameter" in text and "'stated_threshold'" in text
+    # a missing importance read as no spread made every share 1/4
+    assert "missing, negative or infinite for 'app', 'news'" in text
+    with pytest.raises(em.ValidationError, match=r"10 x 1/4 = 2.5.*below 4"):
+        em.compare_importance(_derived([0.4, 0.3, 0.2, 0.1]), s, derived_threshold=10)
+
+
+def test_one_facet_and_no_derived_spread_say_so_in_emomotivs_words():
+    s = em.stated_importance(catalog=_catalog([5, np.nan]))
+    with pytest.warns(UserWarning, match=r"Only one facet \('fees'\)"):
+        comp = em.compare_importance(_derived([0.7, 0.3]), s)
+    assert comp.table["quadrant"].isna().all()
+    # Derived shares all equal: no correlation, and no scipy warning.
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        comp = em.compare_importance(_derived([0.25] * 4), s)
+    assert np.isnan(comp.rank_correlation)
+    assert (
+        comp.table["quadrant"].tolist() == ["table_stakes"] * 2 + ["low_priority"] * 2
+    )
+
+
 def test_a_share_at_the_threshold_is_not_high_whatever_the_rounding():
     # 3 of 1-5 is the mean of these seven ratings: stated share 1/7 exactly,
     # though its computed value lands a rounding error above 1/7.
@@ -340,6 +428,18 @@ def test_p_quadrant_counts_replicates_in_the_assigned_quadrant():
     )
     assert bare.table["p_quadrant"].isna().all() and "NaN" in bare.info["note"]
     assert set(bare.counts) == set(QUADRANTS)
+
+
+def test_a_derived_replicate_with_a_missing_share_is_left_out():
+    """Its row read as equal shares, every facet low: 'app' and 'note' held
+    their quadrant in 3 of 4 replicates instead of 3 of 3."""
+    reps = pd.DataFrame(
+        [[0.02, 0.40, 0.50, 0.08]] * 3 + [[np.nan, 0.4, 0.5, 0.1]], columns=FACETS
+    )
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    comp = em.compare_importance(_derived([0.02, 0.40, 0.50, 0.08], reps), s)
+    np.testing.assert_allclose(comp.table["p_quadrant"], 1)
+    assert comp.info["n_replicates"] == 3
 
 
 matrices = st.integers(2, 6).flatmap(
