@@ -33,7 +33,12 @@ The generative model
   ``active trading``) that moves connection by ``context_effect`` on the
   logit and lowers the ratings of three facets (two with no effect, one
   driver) by 1.5 points: the customer context that drives both ratings and
-  connection.
+  connection; ``selective_use`` makes who uses a touchpoint depend on the
+  respondent (by default use is drawn independently of everything, which
+  real non-use never is): a general activity and warmth raise the use of
+  every touchpoint, and in the "Get help" stage the less warm are the ones
+  who needed help, so non-use clusters, and with ``halo_effect`` it goes
+  with connection.
 - Ten motivator items (1-7) load on the latent connection propensity;
   satisfaction (1-10) mostly on the halo; lifetime value is lognormal with a
   mean that is ``value_multiplier`` times higher for connected customers than
@@ -421,6 +426,9 @@ CONTEXT_LEVELS = ("long-term saving", "active trading")
 CONTEXT_SHARE = 0.35  # share of respondents in the second level
 CONTEXT_SHIFT = -1.5  # rating points, second level, on the context facets
 CONFOUND_STREAM = 11  # separate streams: the survey without them is unchanged
+USE_STREAM = 4  # the respondents' activity, under ``selective_use``
+USE_ACTIVITY = 0.8  # logit of use per sd of a respondent's general activity
+USE_WARMTH = 0.5  # logit of use per sd of warmth; the reverse for getting help
 HELP_STAGE = "Get help"
 
 
@@ -515,6 +523,20 @@ def _respondent_stream(random_state, sample_seed, k) -> np.random.Generator:
         return np.random.default_rng()
     tail = [] if sample_seed is None else [7, sample_seed]
     return np.random.default_rng([random_state, CONFOUND_STREAM, k, *tail])
+
+
+def _reach_of_each(reach, stage_of, halo, selective_use, stream) -> np.ndarray:
+    """Each respondent's chance to use each touchpoint: ``reach`` for all, or
+    with ``selective_use`` tilted on the logit by their activity and warmth
+    (warm customers use more; those who needed help are the less warm)."""
+    from scipy.special import expit, logit
+
+    if selective_use == 0:
+        return reach
+    activity = stream.standard_normal(len(halo))
+    sign = np.where(stage_of == HELP_STAGE, -1.0, 1.0)
+    tilt = USE_ACTIVITY * activity[:, None] + USE_WARMTH * halo[:, None] * sign
+    return expit(logit(np.clip(reach, 1e-6, 1 - 1e-6)) + selective_use * tilt)
 
 
 def _sample_stream(random_state: int | None, sample_seed: int) -> np.random.Generator:
@@ -704,6 +726,7 @@ def make_survey(
     context_effect: float = 0.0,
     segment_effects: Mapping[str, Mapping[str, float]] | None = None,
     value_effects: Mapping[str, float] | None = None,
+    selective_use: float = 0.0,
 ) -> SyntheticSurvey:
     """Draw a synthetic experience survey with known drivers of connection.
 
@@ -786,6 +809,15 @@ def make_survey(
         per facet, the exact expected change in mean value when every
         respondent who rated it rates it one point higher, and the part of
         it through connection.
+    selective_use : float, default=0.0
+        Touchpoint use that depends on the respondent, as real non-use does
+        (at most 3): each respondent's chance to use a touchpoint is its
+        ``reach`` tilted on the logit by ``selective_use`` times (0.8 x
+        their general activity, ``N(0, 1)``, plus 0.5 x their warmth ``h``;
+        minus that for the "Get help" stage, used by those who had a
+        problem). Then ``reach`` is the use at average activity and warmth;
+        ``truth["reach"]`` stays the share who used it. 0 draws use
+        independently of everything.
 
     Returns
     -------
@@ -841,6 +873,7 @@ def make_survey(
     scale_usage = check_float(scale_usage, "scale_usage", owner, low=0.0, high=4.0)
     check_float(stage_factor, "stage_factor", owner, low=0.0, high=0.6)
     check_float(context_effect, "context_effect", owner, low=0.0, high=MAX_LOGIT)
+    check_float(selective_use, "selective_use", owner, low=0.0, high=3.0)
 
     # Ratings: halo-correlated, skewed to the top, structurally missing.
     halo = draw.standard_normal(n)
@@ -875,7 +908,10 @@ def make_survey(
     # ``x``: the rating as given, through the respondent's scale use.
     r = np.clip(np.rint(latent), 1, SCALE_MAX)
     x = np.clip(np.rint(conf.observed(latent, mu, sd)), 1, SCALE_MAX)
-    unused = draw.random((n, p)) > reach
+    use_stream = _respondent_stream(random_state, sample_seed, USE_STREAM)
+    unused = draw.random((n, p)) > _reach_of_each(
+        reach, stage_of, halo, selective_use, use_stream
+    )
     r[unused] = np.nan
     x[unused] = np.nan
 

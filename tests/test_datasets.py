@@ -128,6 +128,7 @@ def test_confounding_off_is_the_survey_of_before():
         halo_effect=0.0,
         scale_usage=False,
         stage_factor=0,
+        selective_use=0.0,
     )
     pd.testing.assert_frame_equal(plain.survey, off.survey)
     pd.testing.assert_frame_equal(plain.truth, off.truth)
@@ -358,6 +359,7 @@ EXACT_CASES = {
     "halo": dict(halo_effect="moderate"),
     "context": dict(context_effect=1.0, halo_effect=0.5),
     "stage": dict(stage_factor=0.3),
+    "selective use": dict(selective_use=1.0, halo_effect="moderate"),
     "segments": dict(
         segment_effects={"Advised": {"brand_reputation": 0.4, "mobile_app": 0.0}}
     ),
@@ -497,6 +499,38 @@ def test_bad_arguments_are_named(kwargs, message):
     if "random_state" in kwargs:
         with pytest.raises(ValueError, match="'random_state' parameter of make_w"):
             em.make_waves(100, 12, random_state=kwargs["random_state"])
+
+
+def test_selective_use_makes_non_use_go_with_the_respondent():
+    """By default who uses a touchpoint is drawn apart from everything; with
+    ``selective_use`` non-use clusters, the warm use more, those who needed
+    help are the less warm, and with warmth in connection the users of a
+    touchpoint are the more connected. Ratings of the users are unchanged."""
+
+    def traits(s):
+        facets = list(s.catalog["facet"])
+        used = s.survey[facets].notna()
+        together = used.astype(float).corr().to_numpy()[np.triu_indices(len(facets), 1)]
+        help_ = s.catalog.loc[s.catalog["stage"] == "Get help", "facet"]
+        halo = s.respondents["halo"]
+        return (
+            float(np.nanmean(together)),
+            float(np.corrcoef(used.sum(axis=1), halo)[0, 1]),
+            float(np.corrcoef(used[help_].sum(axis=1), halo)[0, 1]),
+            float(np.corrcoef(used.sum(axis=1), s.survey["connected"])[0, 1]),
+        )
+
+    kw = dict(random_state=9, halo_effect="moderate")
+    plain = em.make_survey(3000, 30, **kw)
+    picky = em.make_survey(3000, 30, selective_use=1.0, **kw)
+    assert max(abs(v) for v in traits(plain)) < 0.06
+    together, warm, help_, connected = traits(picky)
+    assert together > 0.05 and warm > 0.2 and help_ < -0.1 and connected > 0.1
+    facets = list(plain.catalog["facet"])
+    both = plain.survey[facets].notna() & picky.survey[facets].notna()
+    pd.testing.assert_frame_equal(
+        plain.survey[facets][both], picky.survey[facets][both]
+    )
 
 
 def test_waves_are_new_respondents_of_one_study():
