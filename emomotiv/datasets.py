@@ -33,7 +33,12 @@ The generative model
   ``active trading``) that moves connection by ``context_effect`` on the
   logit and lowers the ratings of three facets (two with no effect, one
   driver) by 1.5 points: the customer context that drives both ratings and
-  connection.
+  connection; ``selective_use`` makes who uses a touchpoint depend on the
+  respondent (by default use is drawn independently of everything, which
+  real non-use never is): a general activity and warmth raise the use of
+  every touchpoint, and in the "Get help" stage the less warm are the ones
+  who needed help, so non-use clusters, and with ``halo_effect`` it goes
+  with connection.
 - Ten motivator items (1-7) load on the latent connection propensity;
   satisfaction (1-10) mostly on the halo; lifetime value is lognormal with a
   mean that is ``value_multiplier`` times higher for connected customers than
@@ -390,7 +395,9 @@ def _override_effects(spec: pd.DataFrame, effects: Mapping[str, float]):
             problems.append(f"'{facet}' is not a facet of this survey.{hint}")
         else:
             try:
-                check_float(size, f"effects['{facet}']", "make_survey", low=0.0)
+                check_float(
+                    size, f"effects['{facet}']", "make_survey", low=0.0, high=MAX_LOGIT
+                )
             except ValueError as err:
                 problems.append(str(err))
     if problems:
@@ -410,6 +417,8 @@ def _override_effects(spec: pd.DataFrame, effects: Mapping[str, float]):
 # -- confounding: halo in connection, scale use, stage factors, context --------
 
 HALO_EFFECTS = {"none": 0.0, "moderate": 1.0, "strong": 2.0}
+MAX_LOGIT = 10.0  # largest effect on the connection logit a parameter may ask for
+MAX_VALUE_EFFECT = 1.0  # largest direct effect on log value, per rating point
 SCALE_LOCATION_SD = 0.5  # respondent's shift of every rating, in facet SDs
 SCALE_RANGE_SD = 0.25  # sd of the log of the respondent's use of the range
 CONTEXT_COLUMN = "purpose"
@@ -417,6 +426,10 @@ CONTEXT_LEVELS = ("long-term saving", "active trading")
 CONTEXT_SHARE = 0.35  # share of respondents in the second level
 CONTEXT_SHIFT = -1.5  # rating points, second level, on the context facets
 CONFOUND_STREAM = 11  # separate streams: the survey without them is unchanged
+USE_STREAM = 4  # the respondents' activity, under ``selective_use``
+USE_ACTIVITY = 0.8  # logit of use per sd of a respondent's general activity
+USE_WARMTH = 0.5  # logit of use per sd of warmth; the reverse for getting help
+HELP_STAGE = "Get help"
 
 
 @dataclass(frozen=True)
@@ -459,25 +472,29 @@ class _Confounding:
         study = np.random.default_rng(
             None if random_state is None else [random_state, CONFOUND_STREAM]
         )
-        tail = [] if sample_seed is None else [7, sample_seed]
-        people = np.random.default_rng(
-            None if random_state is None else [random_state, CONFOUND_STREAM, 1, *tail]
-        )
+
+        def people(k):
+            return _respondent_stream(random_state, sample_seed, k)
+
+        # Stage factors, then scale use, on one stream: both drawn whether
+        # on or not, so that either switch leaves the other's draws alone.
+        scale = people(1)
+        levels = list(dict.fromkeys(stage_of))
+        factors = scale.standard_normal((n, len(levels)))
+        shift_sd, range_sd = scale.standard_normal(n), scale.standard_normal(n)
         stage = np.zeros((n, p))
         if stage_factor > 0:
-            levels = list(dict.fromkeys(stage_of))
-            factors = people.standard_normal((n, len(levels)))
             member = np.array([levels.index(s) for s in stage_of])
             stage = stage_factor * factors[:, member]
         location = range_ = None
         if scale_usage > 0:
-            location = scale_usage * SCALE_LOCATION_SD * people.standard_normal(n)
-            range_ = np.exp(scale_usage * SCALE_RANGE_SD * people.standard_normal(n))
+            location = scale_usage * SCALE_LOCATION_SD * shift_sd
+            range_ = np.exp(scale_usage * SCALE_RANGE_SD * range_sd)
         eta = halo_effect * halo
         shift = np.zeros((n, p))
         context, hit = None, ()
         if context_effect > 0:
-            context = (people.random(n) < CONTEXT_SHARE).astype(int)
+            context = (people(3).random(n) < CONTEXT_SHARE).astype(int)
             drivers = [f for f in facets if spec.loc[f, "kind"] != "none"]
             others = [
                 f
@@ -497,6 +514,29 @@ class _Confounding:
         if self.location is None:
             return latent
         return mu + sd * self.location[:, None] + self.range_[:, None] * (latent - mu)
+
+
+def _respondent_stream(random_state, sample_seed, k) -> np.random.Generator:
+    """The respondents' stream of one confounding switch (``k``): switching
+    another one on or off leaves its draws as they are."""
+    if random_state is None:
+        return np.random.default_rng()
+    tail = [] if sample_seed is None else [7, sample_seed]
+    return np.random.default_rng([random_state, CONFOUND_STREAM, k, *tail])
+
+
+def _reach_of_each(reach, stage_of, halo, selective_use, stream) -> np.ndarray:
+    """Each respondent's chance to use each touchpoint: ``reach`` for all, or
+    with ``selective_use`` tilted on the logit by their activity and warmth
+    (warm customers use more; those who needed help are the less warm)."""
+    from scipy.special import expit, logit
+
+    if selective_use == 0:
+        return reach
+    activity = stream.standard_normal(len(halo))
+    sign = np.where(stage_of == HELP_STAGE, -1.0, 1.0)
+    tilt = USE_ACTIVITY * activity[:, None] + USE_WARMTH * halo[:, None] * sign
+    return expit(logit(np.clip(reach, 1e-6, 1 - 1e-6)) + selective_use * tilt)
 
 
 def _sample_stream(random_state: int | None, sample_seed: int) -> np.random.Generator:
@@ -601,9 +641,23 @@ def _direct_value(x, means, facets, value_effects) -> np.ndarray:
             f"facet -> effect per point, or None. Got {value_effects!r} instead."
         )
     unknown = [f for f in value_effects if f not in facets]
+    problems = []
     if unknown:
         hints = "".join(did_you_mean(f, facets) for f in unknown)
-        raise ValueError(f"{unknown} are not facets of this survey.{hints}")
+        problems.append(f"{unknown} are not facets of this survey.{hints}")
+    for facet, c in value_effects.items():
+        try:
+            check_float(
+                c,
+                f"value_effects['{facet}']",
+                "make_survey",
+                low=-MAX_VALUE_EFFECT,
+                high=MAX_VALUE_EFFECT,
+            )
+        except ValueError as err:
+            problems.append(str(err))
+    if problems:
+        raise ValueError(" ".join(problems))
     log = np.zeros(len(x))
     for facet, c in value_effects.items():
         j = facets.index(facet)
@@ -672,6 +726,7 @@ def make_survey(
     context_effect: float = 0.0,
     segment_effects: Mapping[str, Mapping[str, float]] | None = None,
     value_effects: Mapping[str, float] | None = None,
+    selective_use: float = 0.0,
 ) -> SyntheticSurvey:
     """Draw a synthetic experience survey with known drivers of connection.
 
@@ -687,7 +742,7 @@ def make_survey(
         Expected share of emotionally connected respondents.
     value_multiplier : float, default=2.2
         True ratio of mean lifetime value, fully connected over highly
-        satisfied customers.
+        satisfied customers (1 to 100).
     wave : str, default="2026Q3"
         Label written in the ``wave`` column.
     stated_form : {"ratings", "ranks", "maxdiff"} or None
@@ -704,11 +759,11 @@ def make_survey(
         Override the true effect of some facets, on the logit scale of their
         kind (per rating point for ``linear``, the jump for ``threshold`` and
         ``penalty``): ``{"welcome_note": 0.0}`` removes a driver,
-        ``{"welcome_note": 0.6}`` doubles it. A facet without an effect
-        becomes a ``linear`` driver. Only the outcome changes: ratings,
-        catalog and stated importance are those of the same seed without the
-        override, so two calls differing only in ``effects`` differ only in
-        how connection responds.
+        ``{"welcome_note": 0.6}`` doubles it (sizes from 0 to 10). A facet
+        without an effect becomes a ``linear`` driver. Only the outcome
+        changes: ratings, catalog and stated importance are those of the same
+        seed without the override, so two calls differing only in
+        ``effects`` differ only in how connection responds.
     sample_seed : int or None
         Draw the respondents from a separate stream seeded by
         ``(random_state, sample_seed)`` while the study itself (effects,
@@ -722,21 +777,21 @@ def make_survey(
         2.0; the facet effects together have a logit standard deviation of
         about 2.3 on the default survey). 0 keeps today's survey, where
         warmth only correlates the ratings. Real surveys sit above 0: warmth
-        toward the brand is part of feeling connected.
+        toward the brand is part of feeling connected. At most 10.
     scale_usage : bool or float, default=False
         Respondent-specific use of the rating scale: ``True`` (= 1.0) shifts
         all of a respondent's ratings by ``N(0, 0.5)`` facet standard
         deviations and stretches them around the facet mean by
-        ``exp(N(0, 0.25))``; a float scales both. Connection responds to
-        the rating before scale use.
+        ``exp(N(0, 0.25))``; a float (at most 4) scales both. Connection
+        responds to the rating before scale use.
     stage_factor : float, default=0.0
         Loading (at most 0.6) of a per-respondent factor for each journey
         stage on that stage's ratings: ratings within a stage correlate
         beyond the halo, connection does not move with it.
     context_effect : float, default=0.0
-        With a value > 0, a ``purpose`` column (35% ``active trading``) that
-        adds ``context_effect`` to the connection logit of active traders
-        and lowers their ratings of three facets by 1.5 points;
+        With a value > 0 (at most 10), a ``purpose`` column (35% ``active
+        trading``) that adds ``context_effect`` to the connection logit of
+        active traders and lowers their ratings of three facets by 1.5 points;
         ``roles["controls"]`` then names it and ``truth["context_shift"]``
         marks the facets it moves.
     segment_effects : mapping of str -> mapping of str -> float, or None
@@ -749,10 +804,20 @@ def make_survey(
     value_effects : mapping of str -> float, or None
         Facets that move value directly, not through connection: a
         respondent's value is multiplied by ``exp(c * (rating - mean))``
-        for each such facet (``c`` per rating point, either sign; nothing
-        when not experienced). ``value_truth`` then gives, per facet, the
-        exact expected change in mean value when every respondent who rated
-        it rates it one point higher, and the part of it through connection.
+        for each such facet (``c`` per rating point, either sign, at most 1
+        in size; nothing when not experienced). ``value_truth`` then gives,
+        per facet, the exact expected change in mean value when every
+        respondent who rated it rates it one point higher, and the part of
+        it through connection.
+    selective_use : float, default=0.0
+        Touchpoint use that depends on the respondent, as real non-use does
+        (at most 3): each respondent's chance to use a touchpoint is its
+        ``reach`` tilted on the logit by ``selective_use`` times (0.8 x
+        their general activity, ``N(0, 1)``, plus 0.5 x their warmth ``h``;
+        minus that for the "Get help" stage, used by those who had a
+        problem). Then ``reach`` is the use at average activity and warmth;
+        ``truth["reach"]`` stays the share who used it. 0 draws use
+        independently of everything.
 
     Returns
     -------
@@ -785,7 +850,8 @@ def make_survey(
             "6 stages)."
         )
     share = check_float(connected_share, "connected_share", owner, low=0.02, high=0.9)
-    mult = check_float(value_multiplier, "value_multiplier", owner, low=1.0)
+    mult = check_float(value_multiplier, "value_multiplier", owner, low=1.0, high=100.0)
+    check_int(random_state, "random_state", owner, min_value=0, allow_none=True)
     check_int(sample_seed, "sample_seed", owner, min_value=0, allow_none=True)
     # ``rng`` draws the study (effects, facet distributions, catalog), ``draw``
     # the respondents; by default they are one and the same stream.
@@ -801,10 +867,13 @@ def make_survey(
     spec = said if effects is None else _override_effects(said, effects)
 
     halo_effect = HALO_EFFECTS.get(halo_effect, halo_effect)
-    check_float(halo_effect, "halo_effect", owner, low=0.0)
-    scale_usage = check_float(float(scale_usage), "scale_usage", owner, low=0.0)
+    check_float(halo_effect, "halo_effect", owner, low=0.0, high=MAX_LOGIT)
+    if isinstance(scale_usage, bool):
+        scale_usage = float(scale_usage)
+    scale_usage = check_float(scale_usage, "scale_usage", owner, low=0.0, high=4.0)
     check_float(stage_factor, "stage_factor", owner, low=0.0, high=0.6)
-    check_float(context_effect, "context_effect", owner, low=0.0)
+    check_float(context_effect, "context_effect", owner, low=0.0, high=MAX_LOGIT)
+    check_float(selective_use, "selective_use", owner, low=0.0, high=3.0)
 
     # Ratings: halo-correlated, skewed to the top, structurally missing.
     halo = draw.standard_normal(n)
@@ -815,15 +884,15 @@ def make_survey(
     reach[stage_of == "Open account"] = rng.uniform(
         0.9, 1.0, (stage_of == "Open account").sum()
     )
-    reach[stage_of == "Get help"] = rng.uniform(
-        0.3, 0.65, (stage_of == "Get help").sum()
+    reach[stage_of == HELP_STAGE] = rng.uniform(
+        0.3, 0.65, (stage_of == HELP_STAGE).sum()
     )
     noise = draw.standard_normal((n, p))
     conf = _Confounding.draw(
         n,
         facets,
         stage_of,
-        spec,
+        said,  # the study's effects: an override of ``effects`` moves no rating
         halo,
         halo_effect=halo_effect,
         scale_usage=scale_usage,
@@ -839,7 +908,10 @@ def make_survey(
     # ``x``: the rating as given, through the respondent's scale use.
     r = np.clip(np.rint(latent), 1, SCALE_MAX)
     x = np.clip(np.rint(conf.observed(latent, mu, sd)), 1, SCALE_MAX)
-    unused = draw.random((n, p)) > reach
+    use_stream = _respondent_stream(random_state, sample_seed, USE_STREAM)
+    unused = draw.random((n, p)) > _reach_of_each(
+        reach, stage_of, halo, selective_use, use_stream
+    )
     r[unused] = np.nan
     x[unused] = np.nan
 
@@ -1006,8 +1078,10 @@ def make_survey(
         hit = truth.index.isin(conf.context_facets)
         truth["context_shift"] = np.where(hit, CONTEXT_SHIFT, 0.0)
     if stated_form is not None:
+        # each wave's respondents state their own importance (``sample_seed``)
+        tail = [] if sample_seed is None else [7, sample_seed]
         stated_rng = np.random.default_rng(
-            None if random_state is None else [random_state, STATED_STREAM]
+            None if random_state is None else [random_state, STATED_STREAM, *tail]
         )
         per = _stated_columns(catalog, n, stated_form, stated_rng)
         survey = pd.concat([survey, per], axis=1)
@@ -1053,7 +1127,7 @@ def make_waves(
     *,
     waves: Sequence[str] = ("2026Q2", "2026Q3"),
     effects: Mapping[str, Mapping[str, float]] | None = None,
-    random_state: int = 0,
+    random_state: int | None = 0,
     **options: Any,
 ) -> SyntheticSurvey:
     """Draw several waves of one study: new respondents, the same drivers.
@@ -1074,8 +1148,9 @@ def make_waves(
         Per wave label, the effect overrides passed to
         :func:`make_survey` (``{"2026Q3": {"goal_setting": 0.0}}`` removes
         that driver in the second wave).
-    random_state : int, default=0
-        The study's seed.
+    random_state : int or None, default=0
+        The study's seed; ``None`` draws one fresh seed for the study, which
+        every wave then shares.
     **options
         Other keyword arguments of :func:`make_survey` (``n_stages``,
         ``connected_share``, ``value_multiplier``, ``halo_effect``,
@@ -1097,6 +1172,9 @@ def make_waves(
     >>> float(s.truth_by_wave["2026Q3"].loc["mobile_app", "effect"])
     0.0
     """
+    check_int(random_state, "random_state", "make_waves", min_value=0, allow_none=True)
+    if random_state is None:  # one study for every wave, not one per wave
+        random_state = int(np.random.SeedSequence().generate_state(1)[0])
     labels = [str(w) for w in waves]
     if not labels or len(set(labels)) != len(labels):
         raise ValueError(

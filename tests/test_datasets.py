@@ -42,8 +42,9 @@ def test_truth_is_consistent(full):
     assert "help_transferring_funds" in set(t.index[t["table_stakes"]])
 
 
-def test_true_uplift_matches_a_monte_carlo_check():
-    """Re-derive the uplift of the strongest driver by brute force."""
+def test_true_uplift_is_never_negative():
+    """Monotone effects: no facet's uplift is negative (the exact
+    re-derivation is in ``test_true_uplift_is_the_documented_counterfactual``)."""
     s = em.make_survey(n_respondents=3000, n_facets=30, random_state=3)
     top = s.truth["true_uplift"].idxmax()
     assert s.truth.loc[top, "true_uplift"] > 0.01
@@ -121,7 +122,13 @@ CONFOUNDED = dict(
 def test_confounding_off_is_the_survey_of_before():
     plain = em.make_survey(400, 14, random_state=5)
     off = em.make_survey(
-        400, 14, random_state=5, halo_effect=0.0, scale_usage=False, stage_factor=0
+        400,
+        14,
+        random_state=5,
+        halo_effect=0.0,
+        scale_usage=False,
+        stage_factor=0,
+        selective_use=0.0,
     )
     pd.testing.assert_frame_equal(plain.survey, off.survey)
     pd.testing.assert_frame_equal(plain.truth, off.truth)
@@ -289,3 +296,262 @@ def test_make_waves_names_an_unknown_option_as_its_own():
     assert "halo_effect" in str(err.value)  # the options it passes on, listed
     with pytest.raises(TypeError, match="Unknown option 'sample_seed'"):
         em.make_waves(100, 6, sample_seed=1)  # make_waves draws each wave's own
+
+
+# -- exactness: the truth re-derived from the documented model ----------------
+
+
+def _logit_of(s, *, halo_effect=0.0, context_effect=0.0):
+    """The connection logit of every respondent, rebuilt from the survey, the
+    truth and the respondents as the module docstring states the model (the
+    ratings as given are the common-scale ratings when there is no scale
+    use), with ``alpha`` solved for the expected connected share; and the
+    same logit with each facet one point higher for those who rated it."""
+    from scipy.optimize import brentq
+    from scipy.special import expit
+
+    from emomotiv.datasets import INTERACTION
+
+    facets = list(s.catalog["facet"])
+    r = s.survey[facets].to_numpy(dtype=float)
+    w = s.survey["weight"].to_numpy(dtype=float)
+    means = np.nanmean(r, axis=0)
+    seg = s.survey["customer_type"].to_numpy()
+    tables = s.truth_by_segment or {t: s.truth for t in set(seg)}
+
+    def g(x):
+        out = np.zeros(len(x))
+        for t, table in tables.items():
+            rows = seg == t
+            for j, f in enumerate(facets):
+                kind, b = table.loc[f, "kind"], table.loc[f, "effect"]
+                v = x[rows, j]
+                if kind == "linear":
+                    out[rows] += b * np.nan_to_num(v - means[j])
+                elif kind == "threshold":
+                    out[rows] += b * (v >= 9)
+                elif kind == "penalty":
+                    out[rows] -= b * (v <= 4)
+        pair = s.truth.index[s.truth["interacts_with"] != ""]
+        if len(pair):
+            i, k = (facets.index(f) for f in pair)
+            out += INTERACTION * np.nan_to_num(
+                (x[:, i] - means[i]) * (x[:, k] - means[k])
+            )
+        return out
+
+    rest = halo_effect * s.respondents["halo"].to_numpy()
+    if "purpose" in s.survey:
+        rest = rest + context_effect * (s.survey["purpose"] == "active trading")
+    eta0 = g(r) + np.asarray(rest, dtype=float)
+    share = 0.25
+    alpha = brentq(lambda a: np.average(expit(a + eta0), weights=w) - share, -30, 30)
+    raised = []
+    for j in range(len(facets)):
+        x1 = r.copy()
+        x1[:, j] = np.minimum(x1[:, j] + 1, 10)
+        raised.append(alpha + g(x1) + np.asarray(rest, dtype=float))
+    return alpha + eta0, raised, w
+
+
+EXACT_CASES = {
+    "plain": {},
+    "halo": dict(halo_effect="moderate"),
+    "context": dict(context_effect=1.0, halo_effect=0.5),
+    "stage": dict(stage_factor=0.3),
+    "selective use": dict(selective_use=1.0, halo_effect="moderate"),
+    "segments": dict(
+        segment_effects={"Advised": {"brand_reputation": 0.4, "mobile_app": 0.0}}
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(EXACT_CASES))
+def test_true_uplift_is_the_documented_counterfactual(case):
+    """``true_uplift`` is the change in the expected connected share when every
+    rater rates the facet a point higher (capped at 10), all else fixed: the
+    logit rebuilt independently from the survey gives the same numbers, and
+    it is the logit that drew ``connected`` (logistic slope 1, intercept 0)."""
+    from scipy.special import expit
+    from sklearn.linear_model import LogisticRegression
+
+    kw = EXACT_CASES[case]
+    s = em.make_survey(6000, 24, random_state=11, **kw)
+    halo = em.datasets.HALO_EFFECTS.get(kw.get("halo_effect"), kw.get("halo_effect"))
+    eta, raised, w = _logit_of(
+        s, halo_effect=halo or 0.0, context_effect=kw.get("context_effect", 0.0)
+    )
+    base = np.average(expit(eta), weights=w)
+    uplift = [np.average(expit(e), weights=w) - base for e in raised]
+    # the weight column is rounded to 4 decimals: agreement to ~1e-8
+    np.testing.assert_allclose(s.truth["true_uplift"], uplift, rtol=0, atol=1e-7)
+    for t, table in s.truth_by_segment.items():
+        rows = (s.survey["customer_type"] == t).to_numpy()
+        b = np.average(expit(eta[rows]), weights=w[rows])
+        mine = [np.average(expit(e[rows]), weights=w[rows]) - b for e in raised]
+        np.testing.assert_allclose(table["true_uplift"], mine, rtol=0, atol=1e-7)
+    fit = LogisticRegression(C=1e6).fit(eta[:, None], s.survey["connected"])
+    assert fit.coef_[0, 0] == pytest.approx(1.0, abs=0.12)
+    assert fit.intercept_[0] == pytest.approx(0.0, abs=0.12)
+
+
+def test_true_uplift_under_scale_use_is_that_of_the_common_scale():
+    """With scale use the truth is the one of the common-scale ratings: the
+    same as the survey without scale use, which the test above re-derives."""
+    kw = dict(random_state=11, halo_effect="moderate", context_effect=1.0)
+    on = em.make_survey(2000, 24, scale_usage=True, **kw)
+    off = em.make_survey(2000, 24, **kw)
+    pd.testing.assert_frame_equal(on.truth, off.truth)
+    pd.testing.assert_series_equal(on.survey["connected"], off.survey["connected"])
+
+
+def test_value_truth_is_the_documented_counterfactual():
+    """``true_delta_value``: the expected change in mean value for +1 point,
+    satisfaction held, rebuilt from the documented value model; and the value
+    written down follows that model (mean of value over its expectation 1)."""
+    from scipy.special import expit
+
+    facets_moved = {"brand_reputation": 0.15, "mobile_app": -0.1}
+    s = em.make_survey(
+        6000, 24, random_state=12, halo_effect=1.0, value_effects=facets_moved
+    )
+    eta, raised, w = _logit_of(s, halo_effect=1.0)
+    facets = list(s.catalog["facet"])
+    r = s.survey[facets].to_numpy(dtype=float)
+    means = np.nanmean(r, axis=0)
+    c = np.array([facets_moved.get(f, 0.0) for f in facets])
+    direct = np.exp(np.nan_to_num(r - means) @ c)
+    m_conn = 1.3 * s.value_multiplier
+    m_not = np.where(s.survey["satisfaction"] >= 9, 1.3, 1.0)
+
+    def mean_value(e, d):
+        p = expit(e)
+        return np.average(1500 * d * (p * m_conn + (1 - p) * m_not), weights=w)
+
+    expected = []
+    for j, e in enumerate(raised):
+        step = np.nan_to_num(np.minimum(r[:, j] + 1, 10) - r[:, j])
+        expected.append(mean_value(e, direct * np.exp(c[j] * step)))
+    expected = np.array(expected) - mean_value(eta, direct)
+    np.testing.assert_allclose(
+        s.value_truth["true_delta_value"], expected, rtol=1e-5, atol=1e-6
+    )
+    m = np.where(s.survey["connected"] == 1, m_conn, m_not)
+    ratio = s.survey["value"] / (1500 * direct * m)
+    assert ratio.mean() == pytest.approx(1.0, abs=0.03)
+
+
+def test_each_switch_draws_from_its_own_stream():
+    """Switching one confounder on or off leaves the others' draws alone:
+    scale use with context keeps who trades actively, and so connection; a
+    stage factor keeps everyone's scale use."""
+    kw = dict(random_state=4, context_effect=1.0)
+    on = em.make_survey(500, 14, scale_usage=True, **kw)
+    off = em.make_survey(500, 14, **kw)
+    pd.testing.assert_series_equal(on.survey["purpose"], off.survey["purpose"])
+    pd.testing.assert_series_equal(on.survey["connected"], off.survey["connected"])
+    staged = em.make_survey(500, 14, scale_usage=True, stage_factor=0.3, **kw)
+    pd.testing.assert_frame_equal(staged.respondents, on.respondents)
+
+
+def test_an_override_of_effects_moves_no_rating_with_context():
+    """``effects`` changes only how connection responds, with context too: the
+    facets the context lowers are the study's, whatever the override."""
+    kw = dict(random_state=0, context_effect=1.0)
+    plain = em.make_survey(300, 14, **kw)
+    driver = plain.drivers[-1]
+    off = em.make_survey(300, 14, effects={driver: 0.0}, **kw)
+    facets = list(plain.catalog["facet"])
+    pd.testing.assert_frame_equal(plain.survey[facets], off.survey[facets])
+    pd.testing.assert_series_equal(
+        plain.truth["context_shift"], off.truth["context_shift"]
+    )
+
+
+def test_waves_without_a_seed_share_one_study():
+    s = em.make_waves(100, 12, random_state=None)
+    a, b = s.truth_by_wave.values()
+    pd.testing.assert_frame_equal(
+        a.drop(columns=["reach", "true_uplift"]),
+        b.drop(columns=["reach", "true_uplift"]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(random_state=-1), "'random_state' parameter of make_survey"),
+        (dict(random_state=1.5), "'random_state' parameter of make_survey"),
+        (dict(value_multiplier=np.inf), "'value_multiplier' parameter"),
+        (dict(halo_effect=np.inf), "'halo_effect' parameter"),
+        (dict(context_effect=np.inf), "'context_effect' parameter"),
+        (dict(scale_usage="yes"), "'scale_usage' parameter"),
+        (dict(effects={"mobile_app": np.inf}), r"'effects\['mobile_app'\]'"),
+        (
+            dict(value_effects={"mobile_app": np.nan, "nope": 0.1}),
+            r"\['nope'\] are not facets.*'value_effects\['mobile_app'\]'",
+        ),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        em.make_survey(100, 12, **{"random_state": 0, **kwargs})
+    if "random_state" in kwargs:
+        with pytest.raises(ValueError, match="'random_state' parameter of make_w"):
+            em.make_waves(100, 12, random_state=kwargs["random_state"])
+
+
+def test_selective_use_makes_non_use_go_with_the_respondent():
+    """By default who uses a touchpoint is drawn apart from everything; with
+    ``selective_use`` non-use clusters, the warm use more, those who needed
+    help are the less warm, and with warmth in connection the users of a
+    touchpoint are the more connected. Ratings of the users are unchanged."""
+
+    def traits(s):
+        facets = list(s.catalog["facet"])
+        used = s.survey[facets].notna()
+        together = used.astype(float).corr().to_numpy()[np.triu_indices(len(facets), 1)]
+        help_ = s.catalog.loc[s.catalog["stage"] == "Get help", "facet"]
+        halo = s.respondents["halo"]
+        return (
+            float(np.nanmean(together)),
+            float(np.corrcoef(used.sum(axis=1), halo)[0, 1]),
+            float(np.corrcoef(used[help_].sum(axis=1), halo)[0, 1]),
+            float(np.corrcoef(used.sum(axis=1), s.survey["connected"])[0, 1]),
+        )
+
+    kw = dict(random_state=9, halo_effect="moderate")
+    plain = em.make_survey(3000, 30, **kw)
+    picky = em.make_survey(3000, 30, selective_use=1.0, **kw)
+    assert max(abs(v) for v in traits(plain)) < 0.06
+    together, warm, help_, connected = traits(picky)
+    assert together > 0.05 and warm > 0.2 and help_ < -0.1 and connected > 0.1
+    facets = list(plain.catalog["facet"])
+    both = plain.survey[facets].notna() & picky.survey[facets].notna()
+    pd.testing.assert_frame_equal(
+        plain.survey[facets][both], picky.survey[facets][both]
+    )
+
+
+def test_waves_are_new_respondents_of_one_study():
+    """Same seed, same frames; each wave draws its own respondents (ratings,
+    stated importance, scale use, context) from the study's catalog."""
+    kw = dict(random_state=3, stated_form="ratings", scale_usage=True)
+    s = em.make_waves(150, 12, context_effect=1.0, **kw)
+    again = em.make_waves(150, 12, context_effect=1.0, **kw)
+    pd.testing.assert_frame_equal(s.survey, again.survey)
+    pd.testing.assert_frame_equal(s.respondents, again.respondents)
+    facets = list(s.catalog["facet"])
+    stated = [f"stated__{f}" for f in facets]
+    a, b = (
+        s.survey[s.survey["wave"] == w].reset_index(drop=True)
+        for w in ("2026Q2", "2026Q3")
+    )
+    for columns in (facets, stated, ["purpose", "connected", "satisfaction"]):
+        assert not a[columns].equals(b[columns]), columns
+    kw |= dict(sample_seed=1, wave="2026Q3", context_effect=1.0)
+    one = em.make_survey(150, 12, **kw)
+    pd.testing.assert_frame_equal(one.catalog, s.catalog)
+    pd.testing.assert_frame_equal(
+        one.survey.drop(columns="respondent_id"), b.drop(columns="respondent_id")
+    )
