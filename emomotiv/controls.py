@@ -48,6 +48,16 @@ facets each respondent rated (missing-aware):
 
 The score is computed once, on all respondents, and then held fixed: a
 scenario that raises one rating leaves the respondent's warmth as it was.
+It reads the ratings only (never the outcome), the raised one included.
+
+What :func:`design_matrix` checks: one error lists every problem of the
+named controls (absent, a facet, named twice, without a single value); a
+warning names a numeric control that nearly copies a facet (it would take
+the facet's effect, and no scenario moves it), a control that alone
+accounts for most of the outcome's variation (given ``y``: the outcome, or
+what follows from it), a numeric control holding a "no answer" code (999)
+and a facet whose ratings go against the respondent's others (a scale that
+runs from best to worst, which the halo score would read as warmth).
 """
 
 from __future__ import annotations
