@@ -48,10 +48,10 @@ docs/concepts/halo.md. What was run (the full grid was too heavy there):
 - ``--sizes 2000 --seeds 0 1 2`` (halo none/moderate/strong x scale
   off/on x designs none/mean/factor/profile): 72 analyses, 8-30 s each;
   re-run, in six runs of 6-18 analyses (``--halo`` and ``--scale`` one or
-  two at a time, ``--designs none mean`` then ``factor profile``), after
-  the plan's solver changed its choice at the edge of the budget: the
-  ranking and gain columns moved by 0.01 at most, the plan's columns by up
-  to 0.06; the docs page's first table holds the re-run;
+  two at a time, ``--designs none mean`` then ``factor profile``) on a
+  later version: the ranking and gain columns moved by 0.01 at most, the
+  plan's columns (``plan/best``, ``spend_none``) by up to 0.06; the docs
+  page's first table holds the re-run;
 - ``--sizes 6000 --halo moderate --scale on --designs none mean`` (seeds
   0-4, the acceptance cell): mean design p@10 0.70, r@15 0.56, pearson
   0.70, drivers/truth 0.52, others/truth -0.09, plan/best 0.78,
