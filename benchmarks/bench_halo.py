@@ -54,8 +54,9 @@ docs/concepts/halo.md. What was run (the full grid was too heavy there):
   page's first table holds the re-run;
 - ``--sizes 6000 --halo moderate --scale on --designs none mean`` (seeds
   0-4, the acceptance cell): mean design p@10 0.70, r@15 0.56, pearson
-  0.70, drivers/truth 0.52, others/truth -0.09, plan/best 0.78,
-  spend_none 0.31 (none: 0.70, 0.57, 0.69, 0.58, 0.12, 0.79, 0.33);
+  0.70, drivers/truth 0.52, others/truth -0.09, plan/best 0.79,
+  spend_none 0.32 (none: 0.70, 0.57, 0.69, 0.58, 0.11, 0.79, 0.33;
+  re-run on a later version, 12-30 s per analysis);
   15-105 s per analysis;
 - the same cell with analyze's default bootstrap, ``--designs mean
   --n-boot 100`` (a quiet machine, 125 s per analysis): p@10 0.74, r@15
