@@ -637,10 +637,12 @@ def _copy_warnings(X: pd.DataFrame, encoded: pd.DataFrame, weights) -> list[str]
     least MIN_PAIRS respondents who have both)."""
     notes = []
     for name in _numeric(encoded):
-        values = encoded[name].to_numpy(dtype=float)
-        copies = np.repeat(values[:, None], X.shape[1], axis=1)
-        corr = weighted_corr_columns(X.to_numpy(dtype=float), copies, weights)
-        both = (X.notna().to_numpy() & ~np.isnan(values)[:, None]).sum(axis=0)
+        values = encoded[name].to_numpy(dtype=float)[:, None]
+        corr, both = np.full(X.shape[1], np.nan), np.zeros(X.shape[1], dtype=int)
+        for j, facet in enumerate(X.columns):  # one facet at a time: memory
+            rated = X[facet].to_numpy(dtype=float)[:, None]
+            corr[j] = weighted_corr_columns(rated, values, weights)[0]
+            both[j] = int((~np.isnan(rated) & ~np.isnan(values)).sum())
         close = np.flatnonzero((np.abs(corr) >= COPY_CORR) & (both >= MIN_PAIRS))
         if len(close):
             j = close[np.argmax(np.abs(corr[close]))]
