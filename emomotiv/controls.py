@@ -48,10 +48,21 @@ facets each respondent rated (missing-aware):
 
 The score is computed once, on all respondents, and then held fixed: a
 scenario that raises one rating leaves the respondent's warmth as it was.
+It reads the ratings only (never the outcome), the raised one included.
+
+What :func:`design_matrix` checks: one error lists every problem of the
+named controls (absent, a facet, named twice, without a single value); a
+warning names a numeric control that nearly copies a facet (it would take
+the facet's effect, and no scenario moves it), a control that alone
+accounts for most of the outcome's variation (given ``y``: the outcome, or
+what follows from it), a numeric control holding a "no answer" code (999)
+and a facet whose ratings go against the respondent's others (a scale that
+runs from best to worst, which the halo score would read as warmth).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,10 +71,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._stats import column_moments, row_chunk, row_chunks, weighted_corr_matrix
+from ._stats import (
+    column_moments,
+    row_chunk,
+    row_chunks,
+    weighted_corr_columns,
+    weighted_corr_matrix,
+)
 from ._validation import (
     ValidationError,
     check_choice,
+    check_frame,
     check_weights,
     column_list,
     did_you_mean,
@@ -99,6 +117,12 @@ HALO_LABEL = "General warmth (halo)"
 MIN_FACETS = 3
 MAX_LEVELS = 30
 OTHER = "(other)"
+CODES = (99, 999, 9999, 99999, 999999)  # "no answer" in survey exports
+COPY_CORR = 0.95  # a numeric control this correlated with a facet copies it
+LEAK_SHARE = 0.8  # a control that explains this much of the outcome is it
+LEAK_BANDS = 20  # a number's bands of values, for that share
+REVERSED_CORR = -0.2  # a facet this far against the others runs best to worst
+MIN_PAIRS = 50  # respondents a warning rests on, at least
 
 
 def _standardise(values: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
@@ -284,14 +308,23 @@ def _is_numeric(column: pd.Series) -> bool:
     )
 
 
+def _levels(column: pd.Series) -> pd.Series:
+    """A categorical control's values as text, without surrounding spaces; a
+    blank (empty, or spaces only) is missing, as an empty rating is."""
+    text = column.astype(object).where(column.notna())
+    text = text.map(lambda v: v if v is None or v != v else str(v).strip())
+    return text.where(text != "")
+
+
 def encode_controls(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Context columns as model columns: numbers as they are, categories one-hot.
 
     A numeric column enters as it is (missing stays NaN). Any other column
     (text, category, bool) becomes one 0/1 column per level, named
-    ``column=level``, in sorted order of the levels; a respondent whose value
-    is missing has NaN in every one of them. Beyond the 30 most frequent
-    levels, the rest share one ``column=(other)`` column.
+    ``column=level``, in sorted order of the levels (spaces around a value
+    dropped); a respondent whose value is missing or blank has NaN in every
+    one of them. Beyond the 30 most frequent levels (a tie broken by name),
+    the rest share one ``column=(other)`` column.
 
     Parameters
     ----------
@@ -340,11 +373,12 @@ def encode_controls(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             kinds[name] = "numeric"
             continue
         kinds[name] = "categorical"
-        text = column.astype(object).where(column.notna())
-        text = text.map(lambda v: v if v is None or v != v else str(v))
+        text = _levels(column)
         counts = text.value_counts()
-        keep = set(counts.index[:MAX_LEVELS])
-        if len(counts) > MAX_LEVELS:
+        # the most frequent levels, a tie by name (the row order changes nothing)
+        ranked = sorted(counts.index, key=lambda level: (-counts[level], level))
+        if len(ranked) > MAX_LEVELS:
+            keep = ranked[:MAX_LEVELS]
             text = text.where(text.isna() | text.isin(keep), OTHER)
         absent = text.isna().to_numpy()
         for level in sorted(text.dropna().unique()):
@@ -423,6 +457,7 @@ def design_matrix(
     controls: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
     sample_weight: ArrayLike | None = None,
+    y: ArrayLike | None = None,
 ) -> Design:
     """Facet ratings with the halo score and the encoded context controls.
 
@@ -431,7 +466,9 @@ def design_matrix(
     X : DataFrame of shape (n_respondents, n_facets)
         Facet ratings; NaN = not experienced.
     data : DataFrame or None
-        The survey holding the ``controls`` columns (default: ``X``).
+        The survey holding the ``controls`` columns (default: ``X``). Its rows
+        are matched to ``X``'s by label when it holds every row of ``X``
+        (``X`` may be some of the survey's rows), else by position.
     halo : {"mean", "factor", "profile", "components", "none"}, default="mean"
         The halo design (see :func:`halo_score`). Skipped, with a note in
         ``info``, when there are fewer than three facets.
@@ -440,11 +477,31 @@ def design_matrix(
     labels : mapping of str -> str or None
         Labels for the controls (default: the column name).
     sample_weight : array-like or None
-        Survey weights (for the halo score's standardisation).
+        Survey weights (for the halo score's standardisation and the checks).
+    y : array-like of shape (n_respondents,) or None
+        The outcome, only to warn of a control that nearly is it; it never
+        enters the matrix.
 
     Returns
     -------
     Design
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem at once: a control column that is not in the
+        survey (with the nearest name), is a facet, is named twice, has no
+        value at all, or makes a model column that another already makes;
+        ``data`` whose rows cannot be matched to ``X``'s.
+
+    Warns
+    -----
+    UserWarning
+        Also kept in ``info["warnings"]``: a numeric control that nearly
+        copies a facet, a control that alone accounts for most of the
+        outcome's variation (with ``y``), a numeric control holding a code
+        such as 999, a facet that goes against the respondent's other
+        ratings (a scale that runs from best to worst).
 
     Examples
     --------
@@ -455,21 +512,20 @@ def design_matrix(
     (['__halo__', '__spread__'], {'__halo__': '__halo__', '__spread__': '__halo__'})
     """
     check_choice(halo, "halo", "design_matrix", HALO_METHODS)
+    check_frame(X, "X", "design_matrix")
     controls = column_list(controls or [], "controls", "design_matrix")
-    data = X if data is None else data
-    labels = dict(labels or {})
-    clash = [c for c in controls if c in X.columns]
-    if clash:
-        raise ValidationError(
-            [f"The control column '{c}' is also a facet." for c in clash],
-            subject="survey",
-        )
+    weights = check_weights(sample_weight, len(X))
+    data, problems = _rows_of(X if data is None else data, X)
+    problems += _control_problems(data, controls, X.columns)
+    if problems:
+        raise ValidationError(problems, subject="survey")
     facets = [str(c) for c in X.columns]
     parts = [X]
     groups: dict[str, str] = {}
     kinds: dict[str, str] = {}
     names: dict[str, str] = {}
     info: dict[str, Any] = {}
+    labels = dict(labels or {})
     used = halo
     if halo != "none" and len(facets) < MIN_FACETS:
         used = "none"
@@ -477,21 +533,239 @@ def design_matrix(
             f"no halo score: it needs at least {MIN_FACETS} facets, got {len(facets)}"
         )
     if used != "none":
-        score = halo_score(X, method=used, sample_weight=sample_weight)
+        score = halo_score(X, method=used, sample_weight=weights)
         parts.append(score)
         groups |= dict.fromkeys(score.columns, HALO)
         kinds[HALO] = "halo"
         names[HALO] = labels.get(HALO, HALO_LABEL)
+    encoded = encode_controls(data, controls)
     if controls:
-        encoded = encode_controls(data, controls)
-        parts.append(encoded.set_axis(X.index))
+        parts.append(encoded)
         groups |= encoded.attrs["groups"]
         for name in controls:
             kinds[name] = "context"
             names[name] = labels.get(name, name)
         info["encoding"] = encoded.attrs["kinds"]
     matrix = pd.concat(parts, axis=1)
+    _refuse_twice_made(matrix, groups)
+    notes = _copy_warnings(X, encoded, weights) + _code_warnings(encoded)
+    if y is not None:
+        notes += _leak_warnings(data, controls, y, weights)
+    if used != "none":
+        notes += _reversed_warnings(X, weights)
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=2)
+    info["warnings"] = notes
     return Design(matrix, facets, groups, kinds, names, used, info)
+
+
+def _rows_of(data: pd.DataFrame, X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``data``'s rows in ``X``'s order, indexed like ``X``: by label when
+    ``data`` holds every row of ``X``, else by position."""
+    check_frame(data, "data", "design_matrix")
+    if data is X or data.index.equals(X.index):
+        return data, []
+    if data.index.is_unique and X.index.isin(data.index).all():
+        return data.loc[X.index], []
+    if len(data) == len(X):
+        return data.set_axis(X.index), []
+    return data, [
+        f"data has {len(data):,} rows and X {len(X):,}, and X's row labels are "
+        "not all among data's: pass the survey X was taken from (the same "
+        "rows, or a frame that holds every row of X under the same label)."
+    ]
+
+
+def _control_problems(
+    data: pd.DataFrame, controls: Sequence[str], facets: Sequence[str]
+) -> list[str]:
+    """Every problem of the named controls: absent from ``data``, a facet,
+    named twice, or without a single value (``validate`` checks the same)."""
+    controls, facets = list(controls), set(facets)
+    named = list(dict.fromkeys(controls))
+    columns = [str(c) for c in data.columns]
+    problems = [
+        f"The control column '{c}' is not in the survey.{did_you_mean(c, columns)}"
+        for c in named
+        if c not in data.columns
+    ]
+    problems += [
+        f"The control column '{c}' is also a facet: a touchpoint is ranked, "
+        "not held fixed; drop it from the controls."
+        for c in named
+        if c in facets
+    ]
+    problems += [
+        f"The control column '{c}' is named more than once."
+        for c in named
+        if controls.count(c) > 1
+    ]
+    problems += [
+        f"The control column '{c}' has no value: every respondent's is "
+        "missing or blank, so there is nothing to hold fixed."
+        for c in named
+        if c in data.columns and c not in facets and len(data)
+        if _levels(data[c]).isna().all()
+    ]
+    return problems
+
+
+def _refuse_twice_made(matrix: pd.DataFrame, groups: Mapping[str, str]) -> None:
+    """A model column made twice (a control ``a=b`` and the level ``b`` of a
+    control ``a``; a facet named like a halo column) is refused."""
+    twice = list(dict.fromkeys(matrix.columns[matrix.columns.duplicated()]))
+    if twice:
+        raise ValidationError(
+            [
+                f"The model column '{c}' would be made twice (by the "
+                f"{'control ' + repr(groups[c]) if c in groups else 'facets'} "
+                "and another column): rename one of them."
+                for c in twice
+            ],
+            subject="survey",
+        )
+
+
+def _numeric(encoded: pd.DataFrame) -> list[str]:
+    """The numeric controls of :func:`encode_controls`' output."""
+    kinds = encoded.attrs.get("kinds", {})
+    return [c for c, kind in kinds.items() if kind == "numeric"]
+
+
+def _copy_warnings(X: pd.DataFrame, encoded: pd.DataFrame, weights) -> list[str]:
+    """A numeric control that nearly copies a facet (|r| >= COPY_CORR over at
+    least MIN_PAIRS respondents who have both)."""
+    notes = []
+    for name in _numeric(encoded):
+        values = encoded[name].to_numpy(dtype=float)[:, None]
+        corr, both = np.full(X.shape[1], np.nan), np.zeros(X.shape[1], dtype=int)
+        for j, facet in enumerate(X.columns):  # one facet at a time: memory
+            rated = X[facet].to_numpy(dtype=float)[:, None]
+            corr[j] = weighted_corr_columns(rated, values, weights)[0]
+            both[j] = int((~np.isnan(rated) & ~np.isnan(values)).sum())
+        close = np.flatnonzero((np.abs(corr) >= COPY_CORR) & (both >= MIN_PAIRS))
+        if len(close):
+            j = close[np.argmax(np.abs(corr[close]))]
+            notes.append(
+                f"The control '{name}' nearly copies the facet '{X.columns[j]}' "
+                f"(correlation {corr[j]:+.2f} over {both[j]:,} respondents who "
+                "have both): the model splits the facet's effect with it and no "
+                "scenario moves it, so the facet's importance and gain shrink. "
+                "Leave the control out, unless it is customer context and the "
+                "facet is not a touchpoint."
+            )
+    return notes
+
+
+def _code_warnings(encoded: pd.DataFrame) -> list[str]:
+    """A numeric control holding a 'no answer' code (99, 999, ...) far above
+    every other value."""
+    notes = []
+    for name in _numeric(encoded):
+        values = encoded[name].dropna()
+        for code in CODES:
+            rest = values[values != code]
+            if (values == code).any() and len(rest) and rest.abs().max() * 2 < code:
+                notes.append(
+                    f"The control '{name}' has {int((values == code).sum()):,} "
+                    f"respondents at {code}, the others at most {rest.max():g}: a "
+                    "code for no answer? It is read as a very large value; blank "
+                    "it (NaN) before the analysis."
+                )
+                break
+    return notes
+
+
+def _explained_share(groups: pd.Series, y: np.ndarray, weights: np.ndarray) -> float:
+    """Adjusted correlation ratio: the weighted share of the variance of
+    ``y`` between the ``groups`` (NaN = no group), corrected for their number."""
+    ok = groups.notna().to_numpy() & ~np.isnan(y) & (weights > 0)
+    key, y, w = groups.to_numpy()[ok], y[ok], weights[ok]
+    k = len(pd.unique(key))
+    if k < 2 or len(y) <= k + 1:
+        return np.nan
+    total = np.average((y - np.average(y, weights=w)) ** 2, weights=w)
+    if total <= 0:
+        return np.nan
+    frame = pd.DataFrame({"key": key, "wy": w * y, "w": w})
+    sums = frame.groupby("key")[["wy", "w"]].transform("sum")
+    within = np.average((y - sums["wy"] / sums["w"]) ** 2, weights=w)
+    return float(1 - (within / total) * (len(y) - 1) / (len(y) - k))
+
+
+def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
+    """A control that alone accounts for most of the outcome's variation
+    (``LEAK_SHARE``): by its levels, or a number by its bands of values."""
+    y = np.asarray(y)
+    if not np.issubdtype(y.dtype, np.number):
+        y = pd.factorize(pd.Series(y), use_na_sentinel=True)[0].astype(float)
+        y[y < 0] = np.nan
+    y = y.astype(float)
+    notes = []
+    for name in controls:
+        column = data[name]
+        if _is_numeric(column) and column.nunique() > LEAK_BANDS:
+            bands = pd.qcut(column.rank(method="first"), LEAK_BANDS, labels=False)
+            groups, by = pd.Series(bands, index=column.index), "bands of values"
+        else:
+            groups, by = _levels(column), "values"
+        share = _explained_share(groups, y, weights)
+        if share >= LEAK_SHARE:
+            notes.append(
+                f"The control '{name}' alone accounts for {share:.0%} of the "
+                f"outcome's variation (by its {by}): it nearly is the outcome, or "
+                "follows from it (satisfaction, value, advocacy). Held fixed, it "
+                "takes that share from every touchpoint; leave it out unless it "
+                "is customer context known before the experience."
+            )
+    return notes
+
+
+def _item_rest_correlation(X: pd.DataFrame, weights: np.ndarray):
+    """Each facet's weighted correlation with the mean of the respondent's
+    other standardised ratings, and the respondents it rests on."""
+    _, mean, var = column_moments(X, weights)
+    sd = np.sqrt(var)
+    sums = np.zeros((6, X.shape[1]))  # weight, x, r, xx, rr, xr
+    count = np.zeros(X.shape[1])
+    for rows in row_chunks(len(X)):
+        z = _standardise(row_chunk(X, rows), mean, sd)
+        seen = ~np.isnan(z)
+        x = np.where(seen, z, 0.0)
+        n = seen.sum(axis=1, keepdims=True)
+        ok = seen & (n >= 2) & (weights[rows, None] > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.where(ok, (x.sum(axis=1, keepdims=True) - x) / (n - 1), 0.0)
+        w = np.where(ok, weights[rows, None], 0.0)
+        sums += [(w * term).sum(axis=0) for term in (1, x, r, x * x, r * r, x * r)]
+        count += ok.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total, sx, sr, sxx, srr, sxr = sums
+        cov = sxr / total - sx * sr / total**2
+        var_x, var_r = sxx / total - (sx / total) ** 2, srr / total - (sr / total) ** 2
+        corr = cov / np.sqrt(var_x * var_r)
+    return corr, count
+
+
+def _reversed_warnings(X: pd.DataFrame, weights: np.ndarray) -> list[str]:
+    """Facets that go against the respondent's other ratings: a scale that
+    runs from best to worst counts its high ratings as warmth."""
+    corr, count = _item_rest_correlation(X, weights)
+    against = np.flatnonzero((corr <= REVERSED_CORR) & (count >= MIN_PAIRS))
+    if not len(against):
+        return []
+    shown = [f"'{X.columns[j]}' ({corr[j]:+.2f})" for j in against[:5]]
+    more = f" and {len(against) - 5} more" if len(against) > 5 else ""
+    one = len(against) == 1
+    return [
+        f"The facet{'' if one else 's'} {', '.join(shown)}{more} "
+        f"{'goes' if one else 'go'} against the respondent's other ratings "
+        "(correlation with the mean of the others): a scale that runs from "
+        "best to worst? The halo score then reads a bad experience as warmth, "
+        "and the model reads the facet's effect the wrong way round; reverse "
+        "its codes (scale_min + scale_max minus the rating: 11 minus it on a "
+        "1-10 scale) before the analysis."
+    ]
 
 
 def partial_out(

@@ -198,6 +198,116 @@ def test_a_control_that_is_a_facet_is_refused(small):
         em.design_matrix(small.survey[facets], controls=[facets[0]])
 
 
+def test_design_matrix_lists_every_control_problem_at_once(small):
+    """An unknown column (with the near name), a facet, a name given twice
+    and a column with no value: one error naming all four."""
+    facets = list(small.catalog["facet"])
+    data = small.survey.assign(blank=" ", empty=np.nan)
+    with pytest.raises(ValidationError) as err:
+        em.design_matrix(
+            small.survey[facets],
+            data=data,
+            controls=["customer_typ", facets[0], "blank", "blank", "empty"],
+        )
+    text = str(err.value)
+    assert len(err.value.problems) == 5, text
+    assert "Did you mean 'customer_type'" in text and "also a facet" in text
+    assert "named more than once" in text
+    assert "'blank' has no value" in text and "'empty' has no value" in text
+
+
+def test_data_rows_are_matched_to_the_ratings_by_label(small):
+    """The survey in another row order, or holding more rows than the
+    ratings, gives each respondent their own context; rows that cannot be
+    matched are refused."""
+    facets = list(small.catalog["facet"])
+    X = small.survey[facets].iloc[::3]
+    shuffled = small.survey.sample(frac=1.0, random_state=0)
+    d = em.design_matrix(X, data=shuffled, controls=["customer_type"], halo="none")
+    expected = em.encode_controls(small.survey.loc[X.index], ["customer_type"])
+    pd.testing.assert_frame_equal(d.matrix[expected.columns], expected)
+    with pytest.raises(ValidationError, match="rows"):
+        em.design_matrix(X, data=small.survey.head(10), controls=["customer_type"])
+
+
+def test_a_blank_category_is_a_missing_value():
+    data = pd.DataFrame({"region": ["north ", " ", "", "north", None]})
+    out = em.encode_controls(data, ["region"])
+    assert list(out.columns) == ["region=north"]
+    assert out["region=north"].isna().tolist() == [False, True, True, False, True]
+
+
+def test_the_levels_kept_do_not_depend_on_the_row_order():
+    data = pd.DataFrame({"region": [f"r{k:02d}" for k in range(40)] * 5})
+    forward = em.encode_controls(data, ["region"])
+    backward = em.encode_controls(data.iloc[::-1], ["region"])
+    assert list(forward.columns) == list(backward.columns)
+    assert "region=r29" in forward.columns and "region=r30" not in forward.columns
+
+
+@pytest.fixture(scope="module")
+def suspect(small):
+    """The small survey with a control of each suspect kind and one facet
+    rated from best to worst, and the warnings of its design."""
+    facets = list(small.catalog["facet"])
+    rng = np.random.default_rng(0)
+    data = small.survey.assign(
+        copy=small.survey[facets[2]] * 2 + 1,
+        leak=small.survey["connected"] + 0.1 * rng.standard_normal(len(small.survey)),
+        tenure=rng.integers(1, 20, len(small.survey)).astype(float),
+    )
+    data.loc[data.index[:25], "tenure"] = 999
+    data[facets[4]] = 11 - data[facets[4]]
+    with pytest.warns(UserWarning) as caught:
+        design = em.design_matrix(
+            data[facets],
+            data=data,
+            controls=["customer_type", "copy", "leak", "tenure"],
+            y=data["connected"],
+            sample_weight=data["weight"],
+        )
+    assert [str(w.message) for w in caught] == design.info["warnings"]
+    return facets, design.info["warnings"]
+
+
+def test_a_control_that_copies_a_facet_is_warned(suspect):
+    facets, notes = suspect
+    found = [n for n in notes if "'copy' nearly copies" in n]
+    assert len(found) == 1 and f"'{facets[2]}'" in found[0] and "+1.00" in found[0]
+
+
+def test_a_control_that_nearly_is_the_outcome_is_warned(suspect):
+    _, notes = suspect
+    found = [n for n in notes if "alone accounts for" in n]
+    assert len(found) == 1 and "'leak'" in found[0], notes
+
+
+def test_a_no_answer_code_in_a_numeric_control_is_warned(suspect):
+    _, notes = suspect
+    found = [n for n in notes if "'tenure' has 25 respondents at 999" in n]
+    assert len(found) == 1 and "at most 19" in found[0], notes
+
+
+def test_a_facet_rated_best_to_worst_is_warned(suspect):
+    facets, notes = suspect
+    found = [n for n in notes if "against the respondent's other ratings" in n]
+    assert len(found) == 1 and f"'{facets[4]}'" in found[0], notes
+    assert not any(f"'{f}'" in found[0] for f in facets if f != facets[4])
+    assert len(notes) == 4  # customer_type is context: no warning of its own
+
+
+def test_a_clean_survey_gives_no_design_warning(small):
+    facets = list(small.catalog["facet"])
+    design = em.design_matrix(
+        small.survey[facets],
+        data=small.survey,
+        controls=["customer_type"],
+        y=small.survey["connected"],
+        sample_weight=small.survey["weight"],
+    )
+    assert design.info["warnings"] == []
+
+
 @pytest.fixture(scope="module")
 def with_controls(small):
     facets = list(small.catalog["facet"])
@@ -427,7 +537,7 @@ TARGETS = [
     ("pearson", ">=", 0.92, "measured 0.46"),
     ("drivers/truth", ">=", 0.85, "measured 0.34"),
     ("drivers/truth", "<=", 1.15, None),
-    ("others/truth", "<=", 0.20, "measured 0.25 (0.44 without the halo score)"),
+    ("others/truth", "<=", 0.20, "measured 0.25 (0.43 without the halo score)"),
     ("plan/best", ">=", 0.90, "measured 0.51"),
     ("spend_none", "<=", 0.15, "measured 0.54"),
 ]
