@@ -28,6 +28,7 @@ from .classical import (
     shapley_regression,
 )
 from .controls import HALO, Design, design_matrix, partial_out
+from .controls import _control_problems as _design_problems
 from .diagnostics import diagnose_drivers
 from .io import jsonable
 from .model import DriverModel
@@ -651,22 +652,13 @@ def _checked_inputs(
 def _control_problems(
     frame: pd.DataFrame, schema: SurveySchema, study: Study
 ) -> list[str]:
-    """The context controls' problems: a column that is not in the survey, is
-    a facet or a role column, or is named twice."""
+    """The context controls' problems: those :func:`design_matrix` refuses
+    (a column that is not in the survey, is a facet, is named twice or has
+    no value), a role column, or an id-like category."""
     controls = list(study.controls or [])
     named = list(dict.fromkeys(controls))
     roles = schema.roles()
-    columns = [str(c) for c in frame.columns]
-    problems = [
-        f"The control column '{c}' is not in the survey.{did_you_mean(c, columns)}"
-        for c in named
-        if c not in frame.columns
-    ]
-    problems += [
-        f"The control column '{c}' is also a facet."
-        for c in named
-        if c in schema.facets
-    ]
+    problems = _design_problems(frame, controls, schema.facets)
     problems += [
         f"The control column '{c}' is the survey's {role} column; a control "
         "is customer context, not the outcome, a weight or an id."
@@ -675,9 +667,19 @@ def _control_problems(
         if roles.get(role) == c
     ]
     problems += [
-        f"The control column '{c}' is named more than once."
+        f"The control column '{c}' is the survey's {role} column, which "
+        "follows from connection: held fixed, it takes from every touchpoint "
+        "what the touchpoint does through it. A control is customer context "
+        "known before the experience."
         for c in named
-        if controls.count(c) > 1
+        for role in ("value", "satisfaction", "churn", "advocacy")
+        if (getattr(study, role, None) or roles.get(role)) == c
+    ]
+    problems += [
+        f"The control column '{c}' is a motivator column, which measures "
+        "connection itself; a control is customer context."
+        for c in named
+        if c in roles.get("motivators", [])
     ]
     # a categorical control is groups of customers; a number is read as one
     problems += [
@@ -698,17 +700,22 @@ def _drivers_table(importance: ImportanceResult, cat: FacetCatalog) -> pd.DataFr
 
 
 def _design_step(
-    data: pd.DataFrame, schema: SurveySchema, w: np.ndarray, study: Study
+    data: pd.DataFrame, schema: SurveySchema, w: np.ndarray, y: np.ndarray, study: Study
 ) -> Design:
     """The model's design matrix: facets, the halo score and context controls
-    (checked with the inputs, by :func:`_control_problems`)."""
-    return design_matrix(
-        data[list(schema.facets)],
-        data=data,
-        halo=study.halo,
-        controls=list(study.controls or []),
-        sample_weight=w,
-    )
+    (checked with the inputs, by :func:`_control_problems`). Its warnings (a
+    control that copies a facet or nearly is the outcome, a facet rated best
+    to worst) are in ``design.info["warnings"]``, warned with the others."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return design_matrix(
+            data[list(schema.facets)],
+            data=data,
+            halo=study.halo,
+            controls=list(study.controls or []),
+            sample_weight=w,
+            y=y,
+        )
 
 
 def _controls_step(
@@ -1247,7 +1254,7 @@ def analyze(
         scale_warnings += value_warnings(value, w)
     steps = _steps(study)
     steps.set_postfix_str("fitting the model")
-    design = _design_step(data, schema, w, study)
+    design = _design_step(data, schema, w, y, study)
     estimator = _fit_model(study, design.matrix, y, w)
     steps.update()
     steps.set_postfix_str("bootstrap")
@@ -1284,7 +1291,8 @@ def analyze(
 
     stability = importance.info["stability"]["warning"]
     notes = [stability] if stability else []
-    notes += list(diagnostics.warnings) + stated_notes + scale_warnings
+    notes += list(design.info["warnings"]) + list(diagnostics.warnings)
+    notes += stated_notes + scale_warnings
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"

@@ -584,8 +584,10 @@ def context_survey():
 def test_context_passed_as_a_control_keeps_its_facets_honest(context_survey):
     """The context moves connection and three facets' ratings (two of them
     with no effect): given as a control, each of those facets' simulated gain
-    is within 0.02 of its true uplift and no facet without effect enters the
-    top ten."""
+    is within 0.02 of its true uplift and no facet without effect ranks
+    among the first as many as there are true drivers (a top-ten bar is
+    noise with 34 facets without effect: one lands there 12% of the
+    time)."""
     s = context_survey
     result = _fast_analyze(s, controls=["purpose"])
     roi = result.tables["roi"].set_index("facet")["delta_connected"]
@@ -594,7 +596,8 @@ def test_context_passed_as_a_control_keeps_its_facets_honest(context_survey):
     errors = (roi[hit] - s.truth.loc[hit, "true_uplift"]).abs()
     assert (errors <= 0.02).all(), errors
     drivers = s.truth["is_driver"]
-    assert all(rank[f] > 10 for f in hit if not drivers[f]), rank[hit]
+    n_drivers = int(drivers.sum())  # no facet without effect among as many
+    assert all(rank[f] > n_drivers for f in hit if not drivers[f]), rank[hit]
     controls = result.tables["controls"].set_index("control")
     assert controls.loc["purpose", "kind"] == "context"
     assert controls.loc["purpose", "importance"] > 0
@@ -620,3 +623,21 @@ def test_partialling_out_the_control_removes_a_confounded_facet():
     assert raw["confounded"] > 0.2
     assert given["confounded"] < 0.01
     assert rest["confounded"].isna().equals(X["confounded"].isna())
+
+
+def test_analyze_warns_of_a_control_that_nearly_is_the_outcome(small):
+    """A near-copy of the outcome as a control took 91% of the importance
+    without a word; value as a control took 40% (it follows from connection)."""
+    survey = small.survey.assign(
+        leak=small.survey["connected"]
+        + 0.1 * np.random.default_rng(0).standard_normal(len(small.survey))
+    )
+    roles = {k: v for k, v in small.roles.items() if k != "controls"}
+    options = dict(n_boot=0, methods=False, progress=False)
+    with pytest.warns(UserWarning, match="'leak' alone accounts"):
+        result = em.analyze(
+            survey, small.catalog, controls=["leak"], **options, **roles
+        )
+    assert sum("'leak' alone" in n for n in result.summary["warnings"]) == 1
+    with pytest.raises(ValidationError, match="follows from connection"):
+        em.analyze(small.survey, small.catalog, controls=["value"], **roles)
