@@ -355,7 +355,11 @@ def _catalog_input(catalog, study: Study, problems: list[str]):
     """The catalog as given: a FacetCatalog or a table read from its file
     (from ``study.facets`` when there is none); None, with a problem added,
     when it is missing or unreadable."""
-    if catalog is not None and study.facets is not None:
+    # a catalog built from these facets (the command line's) is no conflict
+    built = isinstance(catalog, FacetCatalog) and catalog.facets == [
+        str(f) for f in study.facets or ()
+    ]
+    if catalog is not None and study.facets is not None and not built:
         problems.append(
             "analyze takes the facets from a catalog or from facets=[...], not "
             f"both ({len(study.facets)} given): the facets are the catalog's "
