@@ -724,6 +724,8 @@ def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
 def _item_rest_correlation(X: pd.DataFrame, weights: np.ndarray):
     """Each facet's weighted correlation with the mean of the respondent's
     other standardised ratings, and the respondents it rests on."""
+    top = float(np.max(weights, initial=0.0))
+    weights = weights / top if top > 0 else weights  # no overflow at 1e170
     _, mean, var = column_moments(X, weights)
     sd = np.sqrt(var)
     sums = np.zeros((6, X.shape[1]))  # weight, x, r, xx, rr, xr

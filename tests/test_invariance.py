@@ -362,7 +362,7 @@ def test_value_in_another_currency_unit_keeps_the_value_drivers(survey):
     ours, cents = drivers(data["value"]), drivers(data["value"] * 100)
     for column in ("importance", "importance_low", "importance_high"):
         np.testing.assert_allclose(ours[column], cents[column], rtol=1e-5)
-    for column in ("delta_value", "delta_value_low", "delta_value_high"):
+    for column in ("delta_mean_value", "delta_mean_value_low", "delta_mean_value_high"):
         np.testing.assert_allclose(100 * ours[column], cents[column], rtol=1e-4)
 
 
