@@ -1688,8 +1688,11 @@ def _print_segments(summary: dict, table) -> None:
     skipped = (
         f"; not ranked, below {info['min_size']:,}: {_sized(small)}" if small else ""
     )
-    if flat:
-        skipped += f"; not ranked, one outcome value in each: {_sized(flat)}"
+    for name, s in list(flat.items())[:5]:  # each with its own reason
+        reason = str(s.get("note") or "one outcome value").removeprefix("not ranked: ")
+        skipped += f"; {_safe(name)} {s['n']:,} not ranked: {_safe(reason)}"
+    if len(flat) > 5:
+        skipped += f" (+{len(flat) - 5:,} more not ranked)"
     print(f"Segments by {_safe(column)}: {len(ranked)} ranked{skipped}; {differ}.")
     top = table.loc[table["ranked"].astype(bool) & (table["rank"] == 1)]
     unstable = []
@@ -1707,6 +1710,9 @@ def _print_segments(summary: dict, table) -> None:
         print(
             f"  {_label(row.segment):<30} {row.n:>7,}  top: {_label(row.label)}{flag}"
         )
+        caution = sizes.get(row.segment, {}).get("note")
+        if caution:  # a ranked segment held by a few weights
+            print(f"    {_safe(caution)}.")
     if unstable:
         which = "its" if len(unstable) == 1 else "their"
         print(

@@ -525,6 +525,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
             "name": s,
             "n": sizes.get(s, {}).get("n"),
             "unstable": bool(stability[s].get("low")),
+            "note": sizes.get(s, {}).get("note"),
         }
         for s in names
     ]

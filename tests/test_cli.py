@@ -397,9 +397,16 @@ def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
     _print_segments(flat, table.assign(ranked=table["segment"].eq("new")))
     assert capsys.readouterr().out.splitlines()[0] == (
         "Segments by tenure: 1 ranked; not ranked, below 300: tiny 40; "
-        "not ranked, one outcome value in each: loyal 900; "
+        "loyal 900 not ranked: one outcome value; "
         "1 touchpoint differs across them (Holm 5%): App."
     )
+    # each with its own reason; a ranked segment's caution under its line
+    sizes["loyal"]["note"] = "not ranked: 3 respondents in one outcome class"
+    sizes["new"]["note"] = "ranked, but its weights make it worth 5"
+    _print_segments(flat, table.assign(ranked=table["segment"].eq("new")))
+    out = capsys.readouterr().out.splitlines()
+    assert "; loyal 900 not ranked: 3 respondents in one outcome class;" in out[0]
+    assert out[2] == "    ranked, but its weights make it worth 5."
     many = {f"s{k}": {"n": 10, "ranked": False} for k in range(1200)}
     _print_segments({**summary, "segments": {**info, "segments": many}}, table)
     line = capsys.readouterr().out

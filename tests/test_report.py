@@ -249,6 +249,18 @@ def test_a_segment_left_unranked_is_sized_once(contract):
     assert f"Segment <strong>Retirement</strong> (120 respondents) is {note}." in part
 
 
+def test_a_ranked_segment_held_by_a_few_weights_says_so(contract):
+    summary = dict(contract.summary)
+    sizes = dict(summary["segments"]["segments"])
+    ranked = next(name for name, s in sizes.items() if s.get("ranked"))
+    note = "ranked, but its weights make its 469 respondents worth 5"
+    sizes[ranked] = dict(sizes[ranked], note=note)
+    summary["segments"] = dict(summary["segments"], segments=sizes)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    part = " ".join(sections(html)["drivers"].split())
+    assert f"Segment <strong>{ranked}</strong> is {note}." in part
+
+
 def test_segments_where_none_differs_say_so(contract):
     tables = dict(contract.tables)
     seg = tables["segment_drivers"].copy()
