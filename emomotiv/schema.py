@@ -165,9 +165,11 @@ class FacetCatalog:
             raise ValidationError(problems, subject="facet catalog")
         if "label" not in table.columns:
             table["label"] = table["facet"]
-        # an all-empty column reads as float: fill it as text
-        table["label"] = table["label"].astype(object).fillna(table["facet"])
-        table["label"] = table["label"].astype(str)
+        # an all-empty column reads as float: fill it as text; a label typed
+        # with spaces around it, or of spaces only, is read without them
+        labels = table["label"].astype(object)
+        labels = labels.map(lambda x: x if pd.isna(x) else str(x).strip() or None)
+        table["label"] = labels.astype(object).fillna(table["facet"]).astype(str)
         if "stage" not in table.columns:
             table["stage"] = "All"
         table["stage"] = table["stage"].astype(object).fillna("Unstaged").astype(str)

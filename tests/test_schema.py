@@ -566,3 +566,13 @@ def test_an_empty_touchpoint_cell_is_the_facets_own_touchpoint():
     )
     cat = em.FacetCatalog.from_frame(frame.replace("", np.nan))
     assert cat.table["touchpoint"].tolist() == ["Digital", "Web"]
+
+
+def test_catalog_labels_are_read_without_spaces_around_them():
+    """'App ' printed 'App , Fees' in the report's lists; a label of spaces
+    only is no label (the facet id stands in)."""
+    frame = pd.DataFrame(
+        {"facet": ["a", "b", "c", "d"], "label": ["App ", "  ", None, " Fees"]}
+    )
+    labels = FacetCatalog.from_frame(frame).table["label"]
+    assert labels.tolist() == ["App", "b", "c", "Fees"]
