@@ -209,11 +209,12 @@ pd.DataFrame(
 
 # %% [markdown]
 # Among the facets the context shifts, the driver climbs once the context is
-# controlled, and the ones that do nothing fall or stay near the bottom: the
-# controls change which facets get the credit for the context and the
-# warmth. One draw shows the direction, not the size, of the difference; the
-# benchmarks (`benchmarks/bench_halo.py` in the repository) measure the
-# designs over many draws of the generator. In `analyze` the halo score is on
+# controlled: the controls change which facets get the credit for the
+# context and the warmth. The ones that do nothing move up or down by chance
+# in any one draw (their true uplift is 0 either way). One draw shows the
+# direction, not the size, of the difference; the benchmarks
+# (`benchmarks/bench_halo.py` in the repository) measure the designs over
+# many draws of the generator. In `analyze` the halo score is on
 # by default (`halo="none"` turns it off), `controls=[...]` names the context
 # columns, and `tables["controls"]` reports their shares.
 

@@ -92,10 +92,6 @@ driver = s.truth.loc[shifted, "effect"] > 0
 assert driver.any() and (~driver).any()
 assert (rank_with[driver] < rank_only[driver]).all(), (
     "the driver among the shifted facets climbs with the controls")
-idle = ~driver
-bottom = rank_with[idle] > 2 * len(facets) / 3
-assert ((rank_with[idle] >= rank_only[idle]) | bottom).all(), (
-    "the shifted facets that do nothing fall or stay near the bottom")
 measures = pd.DataFrame(rows)[["precision@10", "recall@k", "spearman_vs_uplift"]]
 first, last = measures.iloc[0], measures.iloc[-1]
 assert (last >= first).all() and (last > first).any(), "recovery tends to grow"
