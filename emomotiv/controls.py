@@ -517,6 +517,11 @@ def design_matrix(
     weights = check_weights(sample_weight, len(X))
     data, problems = _rows_of(X if data is None else data, X)
     problems += _control_problems(data, controls, X.columns)
+    if y is not None and len(y) != len(X):
+        problems.append(
+            f"y has {len(y):,} entries but X {len(X):,} rows: pass the outcome "
+            "of the same respondents, one entry each."
+        )
     if problems:
         raise ValidationError(problems, subject="survey")
     facets = [str(c) for c in X.columns]
@@ -561,10 +566,18 @@ def design_matrix(
 
 def _rows_of(data: pd.DataFrame, X: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """``data``'s rows in ``X``'s order, indexed like ``X``: by label when
-    ``data`` holds every row of ``X``, else by position."""
+    ``data`` holds every row of ``X`` (not when both are numbered 0, 1, 2,
+    ... and differ in length), else by position."""
     check_frame(data, "data", "design_matrix")
     if data is X or data.index.equals(X.index):
         return data, []
+    if len(data) != len(X) and _numbered(X.index) and _numbered(data.index):
+        return data, [  # 0..m-1 inside 0..n-1 says nothing of which row is which
+            f"data has {len(data):,} rows and X {len(X):,}, both numbered 0, 1, "
+            "2, ...: the numbers do not say which survey row each row of X is. "
+            "Pass X with the survey's own row labels (no reset_index), or data "
+            "of X's rows only."
+        ]
     if data.index.is_unique and X.index.isin(data.index).all():
         return data.loc[X.index], []
     if len(data) == len(X):
@@ -574,6 +587,11 @@ def _rows_of(data: pd.DataFrame, X: pd.DataFrame) -> tuple[pd.DataFrame, list[st
         "not all among data's: pass the survey X was taken from (the same "
         "rows, or a frame that holds every row of X under the same label)."
     ]
+
+
+def _numbered(index: pd.Index) -> bool:
+    """A default index: 0, 1, ..., n-1 (a reset frame's)."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
 def _control_problems(
@@ -605,7 +623,11 @@ def _control_problems(
         "missing or blank, so there is nothing to hold fixed."
         for c in named
         if c in data.columns and c not in facets and len(data)
-        if _levels(data[c]).isna().all()
+        if (
+            data[c].isna().all()
+            if _is_numeric(data[c])
+            else _levels(data[c]).isna().all()
+        )
     ]
     return problems
 
@@ -705,7 +727,8 @@ def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
     for name in controls:
         column = data[name]
         if _is_numeric(column) and column.nunique() > LEAK_BANDS:
-            bands = pd.qcut(column.rank(method="first"), LEAK_BANDS, labels=False)
+            # equal values share a band: the row order changes nothing
+            bands = pd.qcut(column, LEAK_BANDS, labels=False, duplicates="drop")
             groups, by = pd.Series(bands, index=column.index), "bands of values"
         else:
             groups, by = _levels(column), "values"

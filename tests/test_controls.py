@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -641,3 +643,60 @@ def test_analyze_warns_of_a_control_that_nearly_is_the_outcome(small):
     assert sum("'leak' alone" in n for n in result.summary["warnings"]) == 1
     with pytest.raises(ValidationError, match="follows from connection"):
         em.analyze(small.survey, small.catalog, controls=["value"], **roles)
+
+
+def test_a_reset_subset_of_a_larger_survey_is_refused_not_matched_by_number():
+    """X numbered 0..m-1 after reset_index inside a survey numbered 0..n-1:
+    row i of X is not the survey's row i, and its context must not be
+    taken from it."""
+    survey = pd.DataFrame(
+        {
+            "a": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            "b": [2.0, 3, 4, 5, 6, 7, 8, 9, 10, 1],
+            "region": ["x"] * 5 + ["y"] * 5,
+        }
+    )
+    subset = survey[survey["region"] == "y"]
+    with pytest.raises(ValidationError, match="both numbered 0, 1, 2"):
+        em.design_matrix(
+            subset[["a", "b"]].reset_index(drop=True),
+            data=survey,
+            controls=["region"],
+            halo="none",
+        )
+    kept = em.design_matrix(
+        subset[["a", "b"]], data=survey, controls=["region"], halo="none"
+    )
+    assert kept.matrix["region=y"].eq(1).all()  # each row's own region
+
+
+def test_the_leak_check_reads_ties_alike_in_any_row_order():
+    """Equal values share a band: reordering the survey cannot flip the
+    warning of a control that nearly is the outcome."""
+    rng = np.random.default_rng(0)
+    n = 600
+    age = rng.integers(20, 30, n).astype(float)  # many ties
+    y = (age > 24).astype(float)
+    X = pd.DataFrame({f"f{j}": rng.integers(1, 11, n).astype(float) for j in range(3)})
+    data = X.assign(age=age)
+    order = rng.permutation(n)
+
+    def said(frame, outcome):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            em.design_matrix(
+                frame[X.columns], data=frame, controls=["age"], halo="none", y=outcome
+            )
+        return sorted(
+            str(w.message) for w in caught if "alone accounts" in str(w.message)
+        )
+
+    ours = said(data, y)
+    theirs = said(data.iloc[order].reset_index(drop=True), y[order])
+    assert ours == theirs and len(ours) == 1
+
+
+def test_an_outcome_of_another_length_is_named():
+    X = pd.DataFrame({"a": [1.0, 2, 3], "b": [3.0, 2, 1]})
+    with pytest.raises(ValidationError, match="y has 2 entries but X 3 rows"):
+        em.design_matrix(X, halo="none", y=[0, 1])
