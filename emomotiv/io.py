@@ -205,12 +205,19 @@ def read_saved_table(path: str | PathLike) -> pd.DataFrame:
     (every float exactly as written), formulas restored
     (:func:`restore_formulas`), types restored (:func:`restore_types`). The
     :data:`NAME_COLUMNS` stay text, as the analysis wrote them (segments
-    ``1`` and ``2``, a facet ``NA``), and only an empty cell is missing."""
+    ``1`` and ``2``, a facet ``NA``), and only an empty cell is missing.
+    value_drivers.csv saved under its earlier column names reads with the
+    current ones (``emomotiv.value_drivers.RENAMED``)."""
     text = {column: str for column in NAME_COLUMNS}
     frame = pd.read_csv(
         path, dtype=text, keep_default_na=False, na_values=[""], **_EXACT_FLOATS
     )
-    return restore_types(restore_formulas(frame))
+    frame = restore_types(restore_formulas(frame))
+    if Path(path).stem == "value_drivers":  # saved before its columns' rename
+        from .value_drivers import RENAMED
+
+        frame = frame.rename(columns=RENAMED)
+    return frame
 
 
 def _in_table_order(names) -> list[str]:
@@ -857,10 +864,6 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     tables = {
         name: read_saved_table(folder / f"{name}.csv") for name in _in_table_order(csvs)
     }
-    if "value_drivers" in tables:  # saved before its columns were renamed
-        from .value_drivers import RENAMED
-
-        tables["value_drivers"] = tables["value_drivers"].rename(columns=RENAMED)
     replicates = tables.pop(Path(REPLICATES_FILE).stem, None)
     model = load_model(folder)
     drivers = tables["drivers"]

@@ -648,3 +648,18 @@ def test_saving_what_the_writer_does_not_save_is_named(tmp_path):
     with pytest.raises(TypeError, match="saves the WaveComparison of emomotiv.compare"):
         em.save_comparison(result, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_value_drivers_saved_under_the_earlier_names_read_with_the_current(tmp_path):
+    """Every reader of a saved folder (load_analysis, Report.from_folder and
+    so `emomotiv report`) gets value_drivers.csv's current column names."""
+    from emomotiv.io import read_saved_table
+    from emomotiv.value_drivers import RENAMED
+
+    old = {name: [1.0] for name in RENAMED} | {"facet": ["app"]}
+    pd.DataFrame(old).to_csv(tmp_path / "value_drivers.csv", index=False)
+    pd.DataFrame(old).to_csv(tmp_path / "other.csv", index=False)
+    assert set(RENAMED.values()) <= set(
+        read_saved_table(tmp_path / "value_drivers.csv")
+    )
+    assert set(RENAMED) <= set(read_saved_table(tmp_path / "other.csv"))
