@@ -352,9 +352,17 @@ def _named_warnings(name: str):
     """Warnings raised while a segment is fitted, with the segment named
     (a warning about "294 respondents" says nothing of which segment);
     each said once."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
+    caught: list = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:  # said also when the segment's fit raises
+        _say_named(caught, name)
+
+
+def _say_named(caught: list, name: str) -> None:
+    """Re-raise the warnings ``caught`` in a segment's fit, the segment named."""
     seen = set()
     for item in caught:
         key = (item.category, str(item.message))
@@ -363,7 +371,7 @@ def _named_warnings(name: str):
         seen.add(key)
         if issubclass(item.category, UserWarning):
             message = f"Segment {name!r}: {item.message}"
-            warnings.warn(message, item.category, stacklevel=4)
+            warnings.warn(message, item.category, stacklevel=5)
         else:  # a library's deprecation: as it was raised
             warnings.warn_explicit(
                 item.message, item.category, item.filename, item.lineno

@@ -1395,10 +1395,15 @@ def plan_improvements(
             "column with a 0/1 outcome): delta_value and roi are left empty."
         )
     elif np.isfinite(pop) and len(reps) >= 2 and not priced:
+        why = (
+            "a resample whose respondents with a value have no spread in the score"
+            if source == "value_slope"
+            else "a resample without connected or without unconnected "
+            "respondents with a value"
+        )
         summary["value_note"] = (
             "delta_value has no interval: the value per connected customer could "
-            "not be computed on every bootstrap resample (a resample without "
-            "connected or without unconnected respondents with a value)."
+            f"not be computed on every bootstrap resample ({why})."
         )
     plan = None
     if budget is not None:
