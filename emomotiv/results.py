@@ -262,6 +262,8 @@ class Diagnostics:
         return {
             "condition_number": number(self.condition_number),
             "vif_max": number(vif.iloc[0]) if len(vif) else None,
+            # facets whose VIF is finite (the others exactly collinear)
+            "n_vif_finite": sum(math.isfinite(float(v)) for v in vif),
             "vif_top": {str(k): number(v) for k, v in vif.head(top).items()},
             "halo_share": float(self.halo_share),
             "suppressors": self.suppressors,

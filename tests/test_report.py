@@ -1783,6 +1783,13 @@ def test_collinearity_not_computed_is_not_read_as_none(contract):
     text = _text_of(part["model-fit"])
     assert "Suppressor touchpoints" not in text
     assert "Collinearity and suppressors not computed (the warning at the top" in text
+    # exactly collinear facets: the others' VIFs and the suppressor test ran
+    summary["diagnostics"] = dict(summary["diagnostics"], n_vif_finite=14)
+    part = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
+    text = _text_of(part["model-fit"])
+    assert "not computed" not in text
+    assert "infinite: some touchpoints are exactly collinear" in text
+    assert "Suppressor touchpoints none" in text
 
 
 def test_the_data_section_names_the_units_of_every_amount(contract, small_result):
