@@ -47,6 +47,8 @@ from ._stats import (
     format_against,
     infinite_ratings,
     kish_size,
+    row_chunk,
+    row_chunks,
     weighted_corr_columns,
     weighted_corr_matrix,
 )
@@ -211,7 +213,9 @@ def _facet_values(
         if c not in frame.columns
     ]
     frame = frame.drop(columns=[c for c in controls if c in frame.columns])
-    infinite = np.isinf(frame.to_numpy()).sum(axis=0)
+    infinite = np.zeros(frame.shape[1], dtype=int)
+    for rows in row_chunks(len(frame)):  # never the whole survey at once
+        infinite += np.isinf(row_chunk(frame, rows)).sum(axis=0)
     if infinite.any():
         problems.append(infinite_ratings(frame.columns, infinite))
     if importance is not None:
@@ -234,9 +238,14 @@ def _sign_errors(values, weights, vif, r2: float):
     (weight above 0): a facet rated by 40 of 3,000 has its correlation from
     40 ratings, and a standard error to match.
     """
-    rated = (~np.isnan(values)) * (weights / weights.max())[:, None]
+    scaled = weights / weights.max()
+    total, squares = np.zeros(values.shape[1]), np.zeros(values.shape[1])
+    for rows in row_chunks(len(values)):  # two p-vectors, not an n x p copy
+        seen = ~np.isnan(values[rows])
+        total += scaled[rows] @ seen
+        squares += (scaled[rows] ** 2) @ seen
     with np.errstate(invalid="ignore", divide="ignore"):
-        n_eff = np.nan_to_num(rated.sum(axis=0) ** 2 / (rated**2).sum(axis=0))
+        n_eff = np.nan_to_num(total**2 / squares)
     dof = np.maximum(n_eff - values.shape[1] - 1, 1.0)
     # a facet in an exact collinearity: its beta has no sign, even where R²
     # is 1 (0 x inf)
