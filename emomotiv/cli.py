@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import sys
 import warnings
 from collections.abc import Sequence
@@ -1013,7 +1014,7 @@ def _init(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Wrote {out}: check the guessed roles, then run")
-    study = _shell_word(str(out))
+    study = shlex.quote(str(out))
     print(f"  emomotiv validate --study {study}    # checks it against the data")
     print(f"  emomotiv analyze --study {study} --out results")
     return 0
@@ -1459,24 +1460,11 @@ def _analyze(args: argparse.Namespace) -> int:
         print(
             _safe(
                 "Repeat this run with: emomotiv analyze --study "
-                f"{_shell_word(str(out / 'study.toml'))} --out DIR",
+                f"{shlex.quote(str(out / 'study.toml'))} --out DIR",
                 width=2000,
             )
         )
     return 0
-
-
-def _shell_word(text: str) -> str:
-    """``text`` as one word of a shell command line (quoted when needed).
-
-    Examples
-    --------
-    >>> _shell_word("results/study.toml"), _shell_word("Q3 results/study.toml")
-    ('results/study.toml', "'Q3 results/study.toml'")
-    """
-    import shlex
-
-    return shlex.quote(text)
 
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:

@@ -167,11 +167,11 @@ def _collinear(corr: np.ndarray) -> np.ndarray:
     return (np.abs(vecs[:, null]) > 1e-6).any(axis=1)
 
 
-def _collinear_vif(corr: np.ndarray) -> np.ndarray:
-    """Variance inflation factors when some facets are exactly collinear:
-    infinite for those, ``1 / (1 - R²)`` from the others for the rest (a
-    facet outside the dependence keeps its finite VIF)."""
-    involved = _collinear(corr)
+def _collinear_vif(corr: np.ndarray, involved: np.ndarray) -> np.ndarray:
+    """Variance inflation factors when some facets are exactly collinear
+    (``involved``, see :func:`_collinear`): infinite for those, ``1 / (1 -
+    R²)`` from the others for the rest (a facet outside the dependence keeps
+    its finite VIF)."""
     vif = np.full(len(corr), np.inf)
     for j in np.flatnonzero(~involved):
         rest = np.delete(np.arange(len(corr)), j)
@@ -181,9 +181,10 @@ def _collinear_vif(corr: np.ndarray) -> np.ndarray:
     return vif
 
 
-def _collinear_note(corr: np.ndarray, names, named: set) -> str | None:
-    """A warning naming exactly collinear facets that no twin warning names."""
-    involved = [str(n) for n, k in zip(names, _collinear(corr), strict=True) if k]
+def _collinear_note(names, involved: np.ndarray, named: set) -> str | None:
+    """A warning naming exactly collinear facets (``involved``) that no twin
+    warning names."""
+    involved = [str(n) for n, k in zip(names, involved, strict=True) if k]
     if not involved or set(involved) <= named:
         return None
     return (
@@ -338,14 +339,20 @@ def diagnose_drivers(
     eig = np.linalg.eigvalsh(corr)
     smallest, largest = float(eig[0]), float(eig[-1])
     positive = smallest > 1e-12 * max(largest, 1.0)
+    valid = smallest >= -1e-8 * max(largest, 1.0)  # a correlation matrix
+    # exactly collinear facets (in a valid matrix): VIF and warning name them
+    involved = _collinear(corr) if valid and not positive else None
     if positive:
         inverse = np.linalg.inv(corr)
         vif = np.diag(inverse).copy()
         beta = inverse @ np.nan_to_num(r_y)
         condition = float(np.sqrt(largest / smallest))
     else:  # exactly collinear facets, or a pairwise matrix that is not PSD
-        valid = smallest >= -1e-8 * max(largest, 1.0)
-        vif = _collinear_vif(corr) if valid else np.full(len(corr), np.inf)
+        vif = (
+            np.full(len(corr), np.inf)
+            if involved is None
+            else _collinear_vif(corr, involved)
+        )
         beta = np.linalg.pinv(corr, rcond=1e-10, hermitian=True) @ np.nan_to_num(r_y)
         condition = float("inf")
     n_eff = kish_size(weights)
@@ -370,11 +377,7 @@ def diagnose_drivers(
             *notes,
         ]
     twins, named = _twins(corr, names)
-    collinear = (
-        _collinear_note(corr, names, named)
-        if not positive and smallest >= -1e-8 * max(largest, 1.0)
-        else None
-    )
+    collinear = None if involved is None else _collinear_note(names, involved, named)
     invalid = (
         f"The {len(names)} facets' pairwise correlations (each pair over the "
         "respondents who rated both) do not form a valid correlation matrix "
@@ -383,7 +386,7 @@ def diagnose_drivers(
         "Facets rated by few respondents, or many facets on few respondents, "
         "cause it: leave out the facets rated by fewest respondents, or "
         "diagnose fewer facets at a time."
-        if smallest < -1e-8 * max(largest, 1.0)
+        if not valid
         else None
     )
     dropped = [str(f) for f in frame.columns[left_out]]
