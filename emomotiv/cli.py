@@ -65,6 +65,15 @@ def _add_study(parser: argparse.ArgumentParser) -> None:
         "--no-methods methods = false); flags given on the command line "
         "override it, and each one that changes its value is named",
     )
+    parser.add_argument(
+        "--unset",
+        nargs="+",
+        action="extend",
+        metavar="KEY",
+        help="settings of the study file to leave out, so that they take their "
+        "defaults, e.g. --unset budget methods segment (each written as in the "
+        "file or as its flag: n_boot or n-boot, random_state or seed)",
+    )
 
 
 def _add_roles(parser: argparse.ArgumentParser) -> None:
@@ -420,8 +429,10 @@ def _study(args: argparse.Namespace):
     else:
         study, problems, in_file = read_study_file(args.study)
     given = {k: v for k, v in _flag_options(args).items() if v is not None}
+    unset = _unset(args, given)
     _say_overrides(args.study, study, given, in_file)
-    study = study.replace(**given)
+    _say_unset(args.study, study, unset, in_file)
+    study = study.replace(**unset, **given)
     missing = [
         hint
         for value, hint in (
@@ -475,6 +486,75 @@ def _study(args: argparse.Namespace):
             f"emomotiv {args.command} {flags} --study {args.study}."
         )
     return study
+
+
+def _unset(args: argparse.Namespace, given: dict) -> dict:
+    """The settings ``--unset`` names, each with its default.
+
+    A key is written as in a study file (``n_boot``) or as its flag
+    (``n-boot``, ``seed``, ``quiet``); every key that is no setting, or that
+    a flag also sets, is named at once.
+    """
+    import dataclasses
+
+    from ._validation import ValidationError, did_you_mean
+    from .study import Study, _tables
+
+    if not args.unset:
+        return {}
+    if args.study is None:
+        raise ValueError(
+            "--unset leaves out settings of a study file, and no --study is "
+            "given: leave out --unset, or add --study FILE."
+        )
+    keys = _tables(Study)
+    aliases = {_FLAG_OF.get(k, k): k for k in keys} | {
+        flag: name for name, flag in _NEGATED.items()
+    }
+    defaults = {f.name: f.default for f in dataclasses.fields(Study)}
+    unset, problems = {}, []
+    for key in args.unset:
+        name = key.strip().lstrip("-").replace("-", "_")
+        name = aliases.get(name, name)
+        if name not in keys:
+            problems.append(
+                f"--unset {key}: no such setting." + did_you_mean(name, aliases)
+            )
+        elif name in given:
+            flag = "--" + _NEGATED.get(name, _FLAG_OF.get(name, name)).replace("_", "-")
+            problems.append(
+                f"--unset {key} and {flag} both set {name}: give one of them."
+            )
+        else:
+            unset[name] = defaults[name]
+    if problems:
+        raise ValidationError(problems, subject="--unset option")
+    return unset
+
+
+def _say_unset(file, study, unset: dict, in_file: set[str]) -> None:
+    """Name on stderr each setting ``--unset`` takes back to its default,
+    and each it names that the study ``file`` does not set."""
+    changed = [
+        f"{name} = {_as_toml(getattr(study, name))} -> "
+        + ("(none)" if default is None else _as_toml(default))
+        for name, default in unset.items()
+        if name in in_file
+    ]
+    idle = [name for name in unset if name not in in_file]
+    lines = []
+    if changed:
+        lines.append(
+            f"notice: --unset leaves out settings of the study file '{file}': "
+            f"{'; '.join(changed)}."
+        )
+    if idle:
+        lines.append(
+            f"notice: the study file '{file}' does not set "
+            f"{', '.join(idle)}: --unset changes nothing there."
+        )
+    for line in lines:
+        print(_safe(line, MESSAGE_WIDTH), file=sys.stderr)
 
 
 def _say_overrides(file, study, given: dict, in_file: set[str]) -> None:

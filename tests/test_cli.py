@@ -1285,6 +1285,51 @@ def test_a_flag_that_changes_the_study_file_is_named(small_dir, tmp_path, capsys
     assert capsys.readouterr().err == ""
 
 
+def test_unset_takes_study_file_settings_back_to_their_defaults(
+    small_dir, tmp_path, capsys
+):
+    """--unset leaves out what a study file sets, as in the file or as the
+    flag is spelt, repeated or not; each change is named."""
+    study = _small_study(
+        small_dir,
+        tmp_path / "study.toml",
+        "n_boot = 50\nmethods = false\nbudget = 9.0\n",
+    )
+    argv = ["analyze", "--study", str(study), "--out", "x", "--unset", "budget"]
+    got = _study(
+        build_parser().parse_args([*argv, "n-boot", "--unset", "methods", "seed"])
+    )
+    assert (got.budget, got.n_boot, got.methods, got.weight) == (
+        None,
+        100,
+        True,
+        "weight",
+    )
+    err = capsys.readouterr().err
+    assert (
+        f"--unset leaves out settings of the study file '{study}': budget = 9.0 "
+        "-> (none); n_boot = 50 -> 100; methods = false -> true." in err
+    )
+    assert "does not set random_state: --unset changes nothing there" in err
+    # the weight role too: a weighted study run unweighted
+    got = _study(build_parser().parse_args([*argv[:-1], "weight", "--out", "x"]))
+    assert got.weight is None and got.budget == 9.0
+
+
+def test_unset_names_every_bad_key_and_needs_a_study_file(small_dir, tmp_path, capsys):
+    study = _small_study(small_dir, tmp_path / "study.toml")
+    argv = ["analyze", "--study", str(study), "--out", str(tmp_path / "out")]
+    assert main([*argv, "--unset", "budgt", "n_boot", "--n-boot", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "The --unset option has 2 problems:" in err
+    assert "--unset budgt: no such setting. Did you mean 'budget'?" in err
+    assert "--unset n_boot and --n-boot both set n_boot: give one of them." in err
+    argv = ["analyze", str(small_dir / "survey.csv"), "--connection", "connected"]
+    assert main([*argv, "--unset", "budget", "--out", str(tmp_path / "out")]) == 2
+    assert "no --study is given" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_every_study_field_but_the_objects_has_a_flag():
     """The command line sets what a study file sets: --level, --facets and
     --motivators too."""
