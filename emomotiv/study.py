@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import difflib
+import functools
 import json
 import math
 import numbers
@@ -262,18 +264,12 @@ class Study:
         """
         base = cls() if study is None else study
         options = dict(options or {})
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = [name for name in options if name not in known]
-        if unknown:
-            hints = "".join(did_you_mean(name, known) for name in unknown)
-            raise TypeError(
-                "analyze() got unexpected keyword argument(s) "
-                f"{', '.join(repr(n) for n in unknown)}.{hints}"
-            )
+        _refuse_unknown(cls, options, "analyze()")
         return dataclasses.replace(base, **options) if options else base
 
     def replace(self, **changes: Any) -> Study:
         """A copy with ``changes`` applied (see :meth:`from_options`)."""
+        _refuse_unknown(type(self), changes, "Study.replace()")
         return Study.from_options(self, changes)
 
     @classmethod
@@ -523,6 +519,7 @@ _COMMAND_LINE_ONLY = {
     "force": "--force",
     "figures": "--figures",
     "study": "--study FILE",
+    "unset": "--unset KEY",
 }
 
 
@@ -727,6 +724,48 @@ def _check_wording(study: Study, owner: str) -> None:
             f"The 'outcome_label' parameter of {owner} must be a non-empty str or "
             f"None. Got {label!r} instead."
         )
+
+
+def _refuse_unknown(cls: type, options: Mapping[str, Any], owner: str) -> None:
+    """Raise ``TypeError`` naming every option of ``options`` that is no
+    field of ``cls``, each with its near match, as Python names an unknown
+    keyword argument.
+
+    Examples
+    --------
+    >>> _refuse_unknown(Study, {"conection": "c", "nboot": 5}, "Study()")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: Study() got ... 'conection' (did you mean 'connection'?) and ...
+    """
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = [name for name in options if name not in known]
+    if not unknown:
+        return
+    named = []
+    for name in unknown:
+        near = difflib.get_close_matches(str(name), known, n=1)
+        named.append(f"'{name}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+    many = len(named) > 1
+    raise TypeError(
+        f"{owner} got unexpected keyword argument{'s' if many else ''} "
+        + (", ".join(named[:-1]) + " and " + named[-1] if many else named[0])
+        + "."
+    )
+
+
+def _checked_init(init):
+    """``Study.__init__`` that names an unknown setting's near match."""
+
+    @functools.wraps(init)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_unknown(type(self), kwargs, f"{type(self).__name__}()")
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
+Study.__init__ = _checked_init(Study.__init__)
 
 
 def _is_default(value: object, default: object) -> bool:

@@ -177,8 +177,22 @@ def test_keywords_override_the_study():
 
 
 def test_unknown_option_names_the_near_match():
-    with pytest.raises(TypeError, match="n_bot.*Did you mean 'n_boot'"):
+    with pytest.raises(TypeError, match=r"'n_bot' \(did you mean 'n_boot'\?\)"):
         em.analyze(connection="connected", n_bot=3)
+
+
+def test_a_study_built_directly_names_every_unknown_setting_and_its_near_match():
+    """Study(...) and Study.replace(...) as analyze(...): every misspelt
+    setting named, each with the one meant, not Python's bare TypeError."""
+    with pytest.raises(TypeError) as err:
+        Study(conection="connected", nboot=3, xyzzy=1)
+    assert str(err.value) == (
+        "Study() got unexpected keyword arguments 'conection' (did you mean "
+        "'connection'?), 'nboot' (did you mean 'n_boot'?) and 'xyzzy'."
+    )
+    with pytest.raises(TypeError, match=r"Study\.replace\(\) .*'levl' \(did you mean"):
+        Study().replace(levl=0.8)
+    assert Study(connection="c", n_boot=3).replace(level=0.8).level == 0.8
 
 
 @pytest.mark.parametrize(
@@ -334,7 +348,7 @@ def test_init_reads_ages_amounts_and_dates_in_a_survey_export(tmp_path):
 def test_an_unknown_option_of_analyze_names_the_near_one():
     s = em.make_survey(n_respondents=200, n_facets=8, random_state=0)
     with pytest.raises(
-        TypeError, match=r"analyze\(\) .*'n_bot'\. Did you mean 'n_boot'\?"
+        TypeError, match=r"analyze\(\) .*'n_bot' \(did you mean 'n_boot'\?\)"
     ):
         em.analyze(s.survey, s.catalog, connection="connected", n_bot=3)
 
