@@ -1346,6 +1346,11 @@ def analyze(
         estimator, importance, data, design, schema, cat, summary, study
     )
     summary["plan"] = plan.summary
+    # money asked for (a population or a budget) that cannot be priced
+    value_note = plan.summary.get("value_note")
+    if value_note and (study.population is not None or study.budget is not None):
+        summary["warnings"].append(value_note)
+        warnings.warn(value_note, UserWarning, stacklevel=2)
     steps.update()
     steps.set_postfix_str("segment drivers")
     segment_tables, summary["segments"], segments = _segments_step(

@@ -452,3 +452,21 @@ def test_a_value_held_by_one_customer_is_warned_of():
         warnings.simplefilter("always")
         em.analyze(s.survey, s.catalog, value="value", **options)
     assert not [w for w in caught if "hold the value" in str(w.message)]
+
+
+def test_money_asked_for_that_cannot_be_priced_is_a_warning():
+    """A population with a value gap resting on 3 unconnected customers:
+    ROI is left empty, and the run's warnings (console, report) say why,
+    not only summary["plan"]; without a population nothing was asked."""
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    survey = s.survey.copy()
+    unconnected = survey.index[survey["connected"] == 0]
+    survey.loc[unconnected[3:], "value"] = np.nan
+    options = _quick_options() | {"value": "value"}
+    with pytest.warns(UserWarning, match="3 unconnected respondents with a value"):
+        result = em.analyze(survey, s.catalog, population=1e5, **options)
+    note = result.summary["plan"]["value_note"]
+    assert note in result.summary["warnings"]
+    assert result.tables["roi"]["delta_value"].isna().all()
+    result = em.analyze(survey, s.catalog, **options)
+    assert result.summary["plan"]["value_note"] not in result.summary["warnings"]
