@@ -237,3 +237,27 @@ def check_choice(value: object, name: str, owner: str, choices: Sequence[object]
         f"The '{name}' parameter of {owner} must be one of {options}. "
         f"Got {value!r} instead."
     )
+
+
+def check_currency(value: object, owner: str) -> str | None:
+    """Check that ``currency`` is a short sign or code and return it.
+
+    Examples
+    --------
+    >>> check_currency("€", "Report"), check_currency(None, "Report")
+    ('€', None)
+    """
+    ok = value is None or (
+        isinstance(value, str)
+        and 1 <= len(value) <= 8
+        and value == value.strip()
+        and value.isprintable()
+        and not any(c.isdigit() or c.isspace() or c in "+-" for c in value)
+    )
+    if not ok:
+        raise ValueError(
+            f"The 'currency' parameter of {owner} (--currency) must be a currency "
+            "sign or code of 1 to 8 characters without digits, spaces or signs, "
+            f"such as '€', '$' or 'EUR'. Got {value!r} instead."
+        )
+    return value

@@ -10,6 +10,7 @@ the command writes to files is written first).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import shlex
@@ -754,6 +755,7 @@ def build_parser() -> argparse.ArgumentParser:
         "between connected and unconnected respondents in --value; for a score, "
         "the slope of --value on it)",
     )
+    _add_currency(plan)
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")
     options.add_argument(
         "--force",
@@ -774,6 +776,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalog(sub)
     _add_report(sub)
     return parser
+
+
+def _add_currency(group) -> None:
+    group.add_argument(
+        "--currency",
+        metavar="SIGN",
+        help="the currency of the value column, costs and budget, printed before "
+        "each amount: '€' gives €1.2 m, 'EUR' EUR 1.2 m; it converts nothing "
+        "(default: amounts as numbers)",
+    )
 
 
 def _add_report(sub) -> None:
@@ -805,6 +817,7 @@ def _add_report(sub) -> None:
         help="also write each chart as DIR/figures/NAME.png and NAME.svg (for "
         "slides): drivers, roi, plan, stages, ...",
     )
+    _add_currency(report)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -819,7 +832,11 @@ def _report(args: argparse.Namespace) -> int:
     problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
     if problems:
         raise FileExistsError(problems[0])
-    options = {} if args.title is None else {"title": args.title}
+    options = {
+        k: v
+        for k, v in (("title", args.title), ("currency", args.currency))
+        if v is not None
+    }
     report = Report.from_folder(folder, **options)
     if args.outcome_label is not None:
         report.result["summary"].setdefault("data", {})["outcome_label"] = (
@@ -1331,14 +1348,15 @@ def _print_tracking(tracking: dict, changes) -> None:
             )
     noise = {True: " (beyond noise)", False: " (within noise)"}
     for name, kpi in kpis.items():
-        before, after = _kpi(name, kpi["before"]), _kpi(name, kpi["after"])
+        before = _kpi(name, kpi["before"], tracking.get("currency"))
+        after = _kpi(name, kpi["after"], tracking.get("currency"))
         print(
             f"  {_safe(kpi_name(name))}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
         )
 
 
-def _kpi(name: str, value: float) -> str:
+def _kpi(name: str, value: float, currency: str | None = None) -> str:
     """A headline measure as the report prints it: shares in %, values as
     money, other numbers to two decimals."""
     from .report import _money, kpi_kind
@@ -1347,7 +1365,7 @@ def _kpi(name: str, value: float) -> str:
     if kind == "share":
         return f"{value:.1%}"
     if kind == "money":
-        return _money(value)
+        return _money(value, currency=currency)
     return f"{value:,.2f}"
 
 
@@ -1477,7 +1495,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._validation import ValidationError
     from .io import output_lock, output_problems, save_analysis
     from .pipeline import _checked_inputs, analyze
-    from .report import score_outcome
+    from .report import score_outcome, study_currency
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
@@ -1532,7 +1550,12 @@ def _analyze(args: argparse.Namespace) -> int:
     _print_stated_value(result.summary, result.drivers)
     plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)
     _print_noise(plan, score)
-    _print_plan(plan, score, priced=bool(len(result.tables.get("plan", ()))))
+    _print_plan(
+        plan,
+        score,
+        priced=bool(len(result.tables.get("plan", ()))),
+        currency=study_currency(result.summary),
+    )
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)
@@ -1578,9 +1601,10 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
     """The stated-vs-derived line (Spearman correlation with its interval,
     the quadrant counts, the labels that hold in fewer resamples than the
     level) and the value of connection."""
-    from .report import QUADRANTS, _money, _number
+    from .report import QUADRANTS, _money, _number, study_currency
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
+    currency = study_currency(summary)
     level = _number((summary.get("uncertainty") or {}).get("level"))
     if stated.get("rank_correlation") is not None:
         counts = ", ".join(
@@ -1620,13 +1644,13 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
             f"Fully connected customers are worth {value['multiplier']:.2f}x the "
             f"highly satisfied ({value['multiplier_low']:.2f}-"
             f"{value['multiplier_high']:.2f}); one more connected customer adds "
-            f"{_money(value['value_per_connected'])}."
+            f"{_money(value['value_per_connected'], currency=currency)}."
         )
     elif value.get("value_per_connected") is not None:  # the note says why
         note = f" ({value['note']})" if value.get("note") else ""
         print(
             "One more connected customer adds "
-            f"{_money(value['value_per_connected'])}{note}."
+            f"{_money(value['value_per_connected'], currency=currency)}{note}."
         )
 
 
@@ -1651,7 +1675,13 @@ def _print_noise(plan: dict, score: str | None = None) -> None:
     )
 
 
-def _print_plan(plan: dict, score: str | None = None, *, priced: bool = True) -> None:
+def _print_plan(
+    plan: dict,
+    score: str | None = None,
+    *,
+    priced: bool = True,
+    currency: str | None = None,
+) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share; ``priced`` is
     False when no improvement has a cost (the plan table is empty)."""
@@ -1700,10 +1730,11 @@ def _print_plan(plan: dict, score: str | None = None, *, priced: bool = True) ->
         unit = "connected customer" if score is None else f"point of {_safe(score)}"
         low = plan.get("combined_delta_value_low")
         high = plan.get("combined_delta_value_high")
-        span = "" if low is None else f" [{_money(low)}, {_money(high)}]"
+        money = functools.partial(_money, currency=currency)
+        span = "" if low is None else f" [{money(low)}, {money(high)}]"
         print(
-            f"  expected value gain {_money(plan['combined_delta_value'])}{span} "
-            f"(value per {unit} {_money(plan['value_per_connected'])}, "
+            f"  expected value gain {money(plan['combined_delta_value'])}{span} "
+            f"(value per {unit} {money(plan['value_per_connected'])}, "
             f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])})."
         )
     if plan.get("note"):
@@ -1794,9 +1825,10 @@ def _print_segments(summary: dict, table) -> None:
 
 def _print_value_drivers(summary: dict, table) -> None:
     """The touchpoints that move value most per one-point rise."""
-    from .report import _clear, _magnitude, _money, _signed
+    from .report import _clear, _magnitude, _money, _signed, study_currency
 
     info = summary.get("value_drivers") or {}
+    currency = study_currency(summary)
     if table is None or not len(table) or "delta_mean_value" not in table:
         return
     r2 = (info.get("fit") or {}).get("r2")
@@ -1820,10 +1852,13 @@ def _print_value_drivers(summary: dict, table) -> None:
         low = getattr(row, "delta_mean_value_low", float("nan"))
         high = getattr(row, "delta_mean_value_high", float("nan"))
         line = (
-            f"  {_label(row.label):<40} {_signed(_money(row.delta_mean_value, scale))}"
+            f"  {_label(row.label):<40} "
+            f"{_signed(_money(row.delta_mean_value, scale, currency))}"
         )
         if low == low:  # not NaN: bootstrapped
-            line += f"  [{_money(low, scale)}, {_money(high, scale)}]"
+            line += (
+                f"  [{_money(low, scale, currency)}, {_money(high, scale, currency)}]"
+            )
         share = getattr(row, "share_via_connection", float("nan"))
         if share == share and ok:  # as the report: only where clear of zero
             line += f"  {share:.0%} through connection"

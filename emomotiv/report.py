@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import format_against
-from ._validation import check_int
+from ._validation import check_currency, check_int
 from .controls import HALO
 from .results import AnalysisResult, WaveComparison
 
@@ -259,14 +259,42 @@ def _p_value(value) -> str:
     return _num(value, 3)
 
 
-def _money(value, scale=None) -> str:
+def _money(value, scale=None, currency: str | None = None) -> str:
     """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28.
 
     With ``scale``, the unit and the decimals are those ``scale`` needs and
     trailing zeros stay, so that amounts read together share one precision:
     an estimate and its interval, at the scale of the largest of them
     (:func:`_magnitude`), read "12.5 (0.8 to 41.0)", not "12.5 (0.793 to 41)".
+    With ``currency``, the amount carries it (:func:`_in_currency`).
+
+    Examples
+    --------
+    >>> _money(1234567), _money(-950, currency="€"), _money(12.5, currency="EUR")
+    ('1.2 m', '-€950', 'EUR 12.5')
     """
+    return _in_currency(_amount(value, scale), currency)
+
+
+def _in_currency(text: str, currency: str | None) -> str:
+    """An amount as printed with ``currency`` before its digits and after its
+    sign; a currency that ends in a letter (a code: "EUR") a space apart.
+    "n/a" and amounts without a currency stay as they are.
+
+    Examples
+    --------
+    >>> _in_currency("1.2 m", "$"), _in_currency("-3.1k", "CHF")
+    ('$1.2 m', '-CHF 3.1k')
+    """
+    if not currency or text == "n/a":
+        return text
+    sign = text[0] if text.startswith(("-", MINUS)) else ""
+    space = " " if currency[-1].isalpha() else ""
+    return f"{sign}{currency}{space}{text[len(sign) :]}"
+
+
+def _amount(value, scale=None) -> str:
+    """:func:`_money` without a currency."""
     value, scale = _number(value), _number(scale)
     if value is None:
         return "n/a"
@@ -297,6 +325,21 @@ def _change(value, digits: int = 1) -> str:
     if round(value, digits + 1) == 0:
         return f"{0:.{digits + 1}f}"
     return f"{value:+,.{digits + 1}f}"
+
+
+def study_currency(summary: Mapping[str, Any]) -> str | None:
+    """The currency of a run's amounts, as its study set it (``--currency``).
+
+    Examples
+    --------
+    >>> study_currency({"study": {"options": {"currency": "€"}}})
+    '€'
+    >>> study_currency({}) is None
+    True
+    """
+    study = summary.get("study")
+    options = study.get("options") if isinstance(study, Mapping) else None
+    return options.get("currency") if isinstance(options, Mapping) else None
 
 
 def score_outcome(summary: Mapping[str, Any]) -> str | None:
@@ -975,6 +1018,11 @@ class Report:
         Page title.
     top : int, default=20
         Facets shown in the driver chart and table.
+    currency : str, optional
+        The currency of the amounts (value, costs, budget), printed before
+        each: ``"€"`` gives "€1.2 m", ``"EUR"`` "EUR 1.2 m". Default: the
+        study's ``currency`` (``--currency``), else none: amounts as numbers.
+        It names the amounts' unit; it converts nothing.
 
     Examples
     --------
@@ -992,10 +1040,12 @@ class Report:
         *,
         title: str = "Emotional connection drivers",
         top: int = 20,
+        currency: str | None = None,
     ) -> None:
         self.result = result
         self.title = title
         self.top = top
+        self.currency = currency
         # each chart of the last context() built: key -> (draw, size)
         self._charts: dict[str, tuple[Callable, tuple[float, float]]] = {}
 
@@ -1006,6 +1056,12 @@ class Report:
         :meth:`save_figures`."""
         self._charts[key] = (draw, size)
         return _svg(draw, size, key, alt)
+
+    def _currency(self) -> str | None:
+        """The currency given, else the study's (``summary["study"]``)."""
+        if self.currency is not None:
+            return check_currency(self.currency, type(self).__name__)
+        return study_currency(_as_parts(self.result)[1])
 
     # -- sections ---------------------------------------------------------
 
@@ -1403,6 +1459,7 @@ class Report:
             "executive": self._executive(drivers, summary, sections),
             "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
             "warnings": list(summary.get("warnings") or []),
+            "currency": self._currency(),
             "versions": dict(summary.get("versions") or {}),
             "settings": dict(summary.get("settings") or {}),
             **sections,
@@ -1424,10 +1481,12 @@ class Report:
             undefined=ChainableUndefined,
             finalize=_plain,
         )
+        currency = self._currency()
         env.filters.update(
             pct=_html(_pct),
             num=_html(_num),
-            money=_html(_money),
+            # the sign a true minus first: the currency sits between them
+            money=lambda *a: _in_currency(_minus(_amount(*a)), currency),
             points=_html(_points),
             times=_html(_times),
             gross=_html(_gross),
@@ -1661,6 +1720,9 @@ class ComparisonReport(Report):
     title : str, default="What moved since the last wave"
     top : int, default=20
         Touchpoints shown in the chart and, after every flagged one, the table.
+    currency : str, optional
+        The currency of the amounts (as :class:`Report`'s); default: that of
+        the later wave's study, else the earlier's, else none.
 
     Examples
     --------
@@ -1682,9 +1744,18 @@ class ComparisonReport(Report):
         *,
         title: str = "What moved since the last wave",
         top: int = 20,
+        currency: str | None = None,
     ) -> None:
-        super().__init__({"tables": {}, "summary": {}}, title=title, top=top)
+        super().__init__(
+            {"tables": {}, "summary": {}}, title=title, top=top, currency=currency
+        )
         self.comparison = comparison
+
+    def _currency(self) -> str | None:
+        """The currency given, else the compared runs' (``summary["currency"]``)."""
+        if self.currency is not None:
+            return check_currency(self.currency, type(self).__name__)
+        return self.comparison.summary.get("currency")
 
     def context(self) -> dict[str, Any]:
         """The values the compare template renders."""

@@ -35,6 +35,7 @@ from typing import Any
 from ._validation import (
     ValidationError,
     check_choice,
+    check_currency,
     check_float,
     check_int,
     check_n_jobs,
@@ -106,6 +107,10 @@ class Study:
         :func:`emomotiv.plan_improvements`): ``population`` finite and > 0,
         ``budget`` finite and >= 0; their intervals come from the same
         ``n_boot`` replicates as the ranking's.
+    currency : str or None
+        The currency of the value column, costs and budget ("€", "$",
+        "EUR"), printed before each amount in the report and on the terminal;
+        None prints amounts as numbers. It names a unit and converts nothing.
     client : dask.distributed.Client or None
         Run the bootstrap replicates on this Dask cluster (same results as
         the local run for the same seed); not part of the saved settings.
@@ -206,6 +211,7 @@ class Study:
     population: float | None = None
     budget: float | None = None
     value_per_connected: float | None = None
+    currency: str | None = None
     # halo and context controls
     halo: str = "mean"
     controls: Sequence[str] | None = None
@@ -440,6 +446,7 @@ class Study:
                 self.satisfied_threshold, "satisfied_threshold", owner, allow_none=True
             ),
             lambda: check_float(self.promoter_threshold, "promoter_threshold", owner),
+            lambda: check_currency(self.currency, owner),
         ]
         for check in checks:
             try:

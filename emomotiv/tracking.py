@@ -803,6 +803,8 @@ def compare(
             "The 'labels' parameter of compare must be a pair of wave names or "
             f"None. Got {labels!r} instead."
         )
+    from .report import study_currency
+
     res_b, res_a = _load_both(before, after)
     problems = _check_comparable(res_b, res_a)
     if problems:
@@ -905,6 +907,8 @@ def compare(
         "correction": correction,
         "uncertainty": source,
         "estimate": "reported share",
+        # the amounts' currency: the later wave's, else the earlier's
+        "currency": study_currency(res_a.summary) or study_currency(res_b.summary),
     }
     return WaveComparison(out, summary)
 

@@ -1399,3 +1399,34 @@ def test_facets_and_a_catalog_together_are_refused_not_one_dropped(small_dir, ca
     err = capsys.readouterr().err
     assert "from a list of columns (2 given), not both" in err
     assert main(argv) == 0
+
+
+def test_currency_is_recorded_printed_and_reset_at_re_render(
+    small_dir, tmp_path, capsys
+):
+    """--currency goes into the study (summary, study.toml), the terminal's
+    and the report's amounts; 'emomotiv report --currency' re-renders with
+    another; a currency with digits is refused before anything is written."""
+    out = tmp_path / "out"
+    argv = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
+    argv += [str(small_dir / "facets.csv"), "--connection", "connected"]
+    argv += ["--value", "value", "--n-boot", "0", "--no-methods", "--quiet"]
+    argv += ["--population", "1e5", "--budget", "2e5", "--out"]
+    assert main([*argv, str(tmp_path / "bad"), "--currency", "12$"]) == 2
+    assert "'currency' parameter of analyze (--currency)" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+    assert main([*argv, str(out), "--currency", "€"]) == 0
+    printed = capsys.readouterr().out
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["study"]["options"]["currency"] == "€"
+    assert 'currency = "€"' in (out / "study.toml").read_text(encoding="utf-8")
+    assert (
+        "expected value gain €" in printed
+        and "(value per connected customer €" in printed
+    )
+    assert "are in €: the report converts none" in (out / "report.html").read_text(
+        encoding="utf-8"
+    )
+    assert main(["report", str(out), "--currency", "CHF"]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "are in CHF" in html and "CHF " in html and "€" not in html

@@ -12,7 +12,7 @@ from contract import contract_result
 from markupsafe import escape
 
 import emomotiv as em
-from emomotiv.report import MISSING, SECTIONS
+from emomotiv.report import MISSING, SECTIONS, _money
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -1809,3 +1809,30 @@ def test_the_data_section_names_the_units_of_every_amount(contract, small_result
         sections(em.Report({"tables": tables, "summary": summary}).html())["data"]
     )
     assert "Amounts" not in data
+
+
+def test_a_currency_goes_before_every_amount_after_its_sign(contract, comparison):
+    """Report(currency="€") and a study's currency: "€10.8 m", "−€3.1k",
+    "+€12.5"; the data section names it; the numbers are the same."""
+    from emomotiv.results import WaveComparison
+
+    plain = em.Report(contract).html()
+    html = em.Report(contract, currency="€").html()
+    total = contract.summary["plan"]["combined_delta_value"]
+    assert f">€{_money(total)}<" in html and f">{_money(total)}<" in plain
+    data = _text_of(sections(html)["data"])
+    value = contract.summary["data"]["roles"]["value"]
+    assert f"Value (the column “{value}”), costs and the budget are in €" in data
+    # the study's currency, when none is given; a code a space apart
+    study = {"options": {"currency": "EUR"}}
+    summary = dict(contract.summary, study=study)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert f">EUR {_money(total)}<" in html
+    # a fall: the sign, then the currency
+    kpis = {"value_per_connected": {"before": 3100.0, "after": 2990.3}}
+    kpis["value_per_connected"] |= {"change": -109.7, "beyond_noise": True}
+    changes = WaveComparison(comparison.changes, {**comparison.summary, "kpis": kpis})
+    row = sections(em.ComparisonReport(changes, currency="$").html())["kpis"]
+    assert ">$3,100<" in row and ">\u2212$110<" in row
+    with pytest.raises(ValueError, match="'currency' parameter of Report"):
+        em.Report(contract, currency="12 EUR").html()
