@@ -374,6 +374,8 @@ class DriverModel(BaseEstimator):
                 )
         else:
             target = numeric_target(y, type(self).__name__)
+            # a refit as a regression leaves no classes of an earlier fit
+            self.__dict__.pop("classes_", None)
         self.task_ = task
         self.cv_scores_ = self._cross_validate(values, target, weights)
         self.estimator_ = self._make_estimator(task).fit(

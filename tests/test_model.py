@@ -199,3 +199,15 @@ def test_an_outcome_of_one_class_names_it_as_written(small, answer, shown):
     y = np.full(len(X), answer, dtype=object if isinstance(answer, str) else int)
     with pytest.raises(ValueError, match=rf"only 1 class \{shown[:-1]}\):"):
         em.DriverModel(n_estimators=5, cv=0, task="binary").fit(X, y)
+
+
+def test_a_refit_as_a_regression_keeps_no_classes_of_the_binary_fit(small):
+    """A model refitted on a score has no ``classes_`` left from an earlier
+    binary fit: scikit-learn reads ``classes_`` as the mark of a classifier."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=5, cv=0, random_state=0).fit(X, y)
+    assert hasattr(model, "classes_")
+    model.fit(X, np.linspace(0, 10, len(X)))
+    assert model.task_ == "regression"
+    assert not hasattr(model, "classes_")
+    assert model.fit(X, y).classes_.tolist() == [0, 1]
