@@ -16,7 +16,8 @@
 - :func:`motivator_drivers`: which touchpoints drive which motivators, as
   the standardised weighted least-squares weight of each facet in a
   regression of each motivator on all facets (missing ratings set to the
-  facet's mean). Holding the other facets fixed removes most of the halo that
+  facet's mean; respondents who skipped the motivator left out of its
+  regression). Holding the other facets fixed removes most of the halo that
   makes every rating correlate with every motivator.
 """
 
@@ -271,9 +272,11 @@ def motivator_drivers(
 
     Each motivator is regressed on all facets at once by weighted least
     squares on standardised variables (a missing rating is set to the facet's
-    mean, i.e. 0 after standardising); the entry is the facet's standardised
-    weight. The normal equations are summed over chunks of respondents, so
-    a large survey is never copied whole.
+    mean, i.e. 0 after standardising), over the respondents who answered that
+    motivator (one who skipped it says nothing of it: read as the mean, they
+    would shrink every weight by their share); the entry is the facet's
+    standardised weight. The normal equations are summed over chunks of
+    respondents, so a large survey is never copied whole.
 
     Parameters
     ----------
@@ -313,19 +316,27 @@ def motivator_drivers(
         sd = np.where(var > 0, np.sqrt(var), 1)
         return np.where(np.isnan(values), 0.0, (values - mean) / sd)
 
-    # the normal equations, summed over chunks of respondents (memory)
-    xtx = np.zeros((X.shape[1], X.shape[1]))
-    xtm = np.zeros((X.shape[1], motivators.shape[1]))
+    # the normal equations, summed over chunks of respondents (memory); a
+    # motivator some respondents skipped has its own, over those who answered
+    p, k = X.shape[1], motivators.shape[1]
+    skipped = np.flatnonzero(motivators.isna().any(axis=0).to_numpy())
+    xtx = np.zeros((p, p))
+    own = {j: np.zeros((p, p)) for j in skipped}
+    xtm = np.zeros((p, k))
     for rows in row_chunks(len(X)):
         xs = standardise(row_chunk(X, rows), *x_moments)
         wx = xs * w[rows, None]
         xtx += wx.T @ xs
-        ms = standardise(row_chunk(motivators, rows), *m_moments)
-        for j in range(ms.shape[1]):  # one at a time: the motivators' order
+        items = row_chunk(motivators, rows)
+        ms = standardise(items, *m_moments)
+        for j in range(k):  # one at a time: the motivators' order
             xtm[:, j] += wx.T @ ms[:, j]  # then changes no bit of the result
+        for j in skipped:
+            answered = ~np.isnan(items[:, j])
+            own[j] += wx[answered].T @ xs[answered]
     beta = np.zeros_like(xtm)
-    for j in range(xtm.shape[1]):
-        beta[:, j] = np.linalg.lstsq(xtx, xtm[:, j], rcond=None)[0]
+    for j in range(k):
+        beta[:, j] = np.linalg.lstsq(own.get(j, xtx), xtm[:, j], rcond=None)[0]
     names = [str(c).removeprefix(MOTIVATOR_PREFIX) for c in motivators.columns]
     return pd.DataFrame(beta, index=pd.Index(X.columns, name="facet"), columns=names)
 

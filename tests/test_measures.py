@@ -208,3 +208,34 @@ def test_connection_tiers_names_text():
         em.connection_tiers(["yes", "no"])
     with pytest.raises(ValueError, match="satisfaction as ratings; .* 'high', 'low'"):
         em.connection_tiers([1, 0], ["high", "low"])
+
+
+def test_a_motivator_some_skipped_is_fitted_on_those_who_answered(monkeypatch):
+    """Respondents who skipped a motivator say nothing of it: read as its
+    mean, 40% of skips shrank every weight by 40%. Its regression runs over
+    those who answered (the facets still standardised over everyone)."""
+    from emomotiv import _stats
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    X.loc[rng.random(n) < 0.2, "b"] = np.nan  # a facet not experienced
+    item = 0.6 * X["a"] + 0.3 * X["b"].fillna(0) + 0.7 * rng.normal(size=n)
+    answered = rng.random(n) > 0.4
+    M = pd.DataFrame({"whole": item, "skipped": item.where(answered)})
+    w = rng.integers(1, 4, n).astype(float)
+    monkeypatch.setattr(_stats, "CHUNK_ROWS", 701)  # chunks, the last short
+    m = em.motivator_drivers(X, M, sample_weight=w)
+    np.testing.assert_allclose(m["skipped"], m["whole"], atol=0.05)
+
+    def standardise(values, weights):
+        seen = ~np.isnan(values)
+        mean = np.average(values[seen], weights=weights[seen])
+        sd = np.sqrt(np.average((values[seen] - mean) ** 2, weights=weights[seen]))
+        return np.nan_to_num((values - mean) / sd)
+
+    xs = np.column_stack([standardise(X[c].to_numpy(), w) for c in X])
+    ms = standardise(M["skipped"].to_numpy(), w)
+    root = np.sqrt(w[answered])[:, None]
+    expected = np.linalg.lstsq(xs[answered] * root, ms[answered] * root[:, 0])[0]
+    np.testing.assert_allclose(m["skipped"], expected, rtol=0, atol=1e-10)
