@@ -42,7 +42,7 @@ from ._validation import (
     preview,
 )
 from .results import ConnectionMeasures
-from .schema import MOTIVATOR_PREFIX
+from .schema import MOTIVATOR_PREFIX, infer_scale
 
 __all__ = [
     "connection_measures",
@@ -134,8 +134,12 @@ def connection_score(
     motivators : sequence of str or None
         The item columns; by default every ``motivator__*`` column.
     scale : (float, float) or None
-        The items' answer scale; by default the lowest and highest answer
-        given to any item.
+        The items' answer scale (lowest, highest); by default the rating
+        scale that holds every answer, read by
+        :func:`~emomotiv.schema.infer_scale` (1-5, 1-7, 1-10 or 0-10, else
+        the answers' own range), so that a survey in which nobody gave the
+        lowest or highest answer is scored on the same scale. An answer off
+        the scale (a code such as 99 for "don't know") is refused: blank it.
 
     Returns
     -------
@@ -160,14 +164,44 @@ def connection_score(
         )
     _check_columns(survey, {"motivator": motivators})
     x = _numeric_frame(survey[motivators], "motivator")
-    lo, hi = scale if scale is not None else (np.nanmin(x), np.nanmax(x))
-    if not hi > lo:
-        raise ValidationError(
-            ["The motivator items do not vary: every answer is the same."],
-            subject="survey",
-        )
+    answers = x.to_numpy().ravel()
+    answers = answers[~np.isnan(answers)]
+    if scale is None:
+        if len(answers) and answers.min() == answers.max():
+            raise ValidationError(
+                ["The motivator items do not vary: every answer is the same."],
+                subject="survey",
+            )
+        scale = infer_scale(answers)
+    lo, hi = _check_scale(scale, answers)
     mean = x.mean(axis=1, skipna=True)
     return ((mean - lo) / (hi - lo) * 100).rename("connection_score")
+
+
+def _check_scale(scale, answers: np.ndarray) -> tuple[float, float]:
+    """``scale`` as (lowest, highest), with every answer on it."""
+    try:
+        lo, hi = (float(v) for v in scale)
+    except (TypeError, ValueError):
+        lo = hi = np.nan
+    if not hi > lo:
+        raise ValueError(
+            "The 'scale' parameter of connection_score must be (lowest, "
+            f"highest) with lowest < highest, such as (1, 7). Got {scale!r} "
+            "instead."
+        )
+    off = answers[(answers < lo) | (answers > hi)]
+    if len(off):
+        raise ValidationError(
+            [
+                f"{len(off):,} motivator answers are off the {lo:g}-{hi:g} "
+                f"scale: {preview(sorted(set(off.tolist())))}. Codes such as "
+                "99 for 'don't know' are no answer: blank them (NaN); or give "
+                "the items' scale."
+            ],
+            subject="survey",
+        )
+    return lo, hi
 
 
 def _connected(
@@ -191,6 +225,16 @@ def _connected(
                 "The 'connected_rule' parameter of connection_measures is "
                 "'outcome', but the connection outcome is not 0/1; pass a score "
                 "threshold in [0, 100] instead."
+            )
+        empty = int(np.isnan(outcome).sum())
+        if empty:  # read as 0, they would count as unconnected
+            raise ValidationError(
+                [
+                    f"The connection outcome is empty for {empty:,} of "
+                    f"{len(outcome):,} respondents: their tier is unknown. Drop "
+                    "those respondents, or fill the outcome."
+                ],
+                subject="survey",
             )
         return (outcome == 1).astype(int), "connection outcome = 1"
     ok = isinstance(rule, numbers.Real) and not isinstance(rule, bool)
@@ -220,6 +264,13 @@ def _numbers(values: ArrayLike, name: str, kind: str) -> np.ndarray:
     return numbers
 
 
+def _top_two_boxes(satisfaction: np.ndarray) -> float:
+    """The lower of the top two boxes of the satisfaction scale (its top
+    minus 1): the scale's, not the highest rating given, so that a wave or
+    segment in which nobody gave the top rating keeps the same threshold."""
+    return float(infer_scale(satisfaction)[1]) - 1
+
+
 def connection_tiers(
     connected: ArrayLike,
     satisfaction: ArrayLike | None = None,
@@ -236,7 +287,9 @@ def connection_tiers(
         Satisfaction ratings; without them nobody is ``highly_satisfied``.
     satisfied_threshold : float or None
         Satisfaction at or above which a respondent is highly satisfied; by
-        default the top two boxes: the highest rating given minus 1.
+        default the top two boxes of the satisfaction scale, read from the
+        ratings by :func:`~emomotiv.schema.infer_scale` (9 on 1-10 or 0-10,
+        6 on 1-7, 4 on 1-5), whether or not anyone gave the top rating.
 
     Returns
     -------
@@ -258,7 +311,7 @@ def connection_tiers(
                 "they need one entry per respondent each."
             )
         if satisfied_threshold is None:
-            satisfied_threshold = float(np.nanmax(sat)) - 1
+            satisfied_threshold = _top_two_boxes(sat)
         with np.errstate(invalid="ignore"):
             high = sat >= satisfied_threshold
     labels = np.where(conn, TIERS[2], np.where(high, TIERS[1], TIERS[0]))
@@ -384,7 +437,8 @@ def connection_measures(
     connected_rule : "auto", "outcome" or float, default="auto"
         Who is fully connected (see the module documentation).
     satisfied_threshold : float or None
-        Satisfaction at or above which a respondent is highly satisfied.
+        Satisfaction at or above which a respondent is highly satisfied; by
+        default the top two boxes of its scale (see :func:`connection_tiers`).
     motivator_scale : (float, float) or None
         The motivator answer scale.
 
@@ -426,17 +480,14 @@ def connection_measures(
         matrix = motivator_drivers(
             survey[list(facets)], survey[motivators], sample_weight=w
         )
-    outcome = None
-    if connection is not None:
-        outcome = pd.to_numeric(survey[connection], errors="coerce").to_numpy(float)
+    numeric = _role_numbers(survey, {**roles, "extra": extra})
+    outcome = None if connection is None else numeric[connection]
     flags, rule_text = _connected(connected_rule, outcome, score)
-    sat = None if satisfaction is None else survey[satisfaction].to_numpy(float)
+    sat = None if satisfaction is None else numeric[satisfaction]
     info: dict = {"score_threshold_default": SCORE_THRESHOLD}
     if sat is not None:
         info["satisfied_threshold"] = (
-            float(np.nanmax(sat)) - 1
-            if satisfied_threshold is None
-            else satisfied_threshold
+            _top_two_boxes(sat) if satisfied_threshold is None else satisfied_threshold
         )
     if flags is None:
         tiers = pd.Series(pd.Categorical([None] * len(survey), categories=TIERS))
@@ -451,7 +502,7 @@ def connection_measures(
     tiers.index = survey.index
     shown = TIERS if sat is not None else (TIERS[0], TIERS[2])
     rows = [
-        _tier_row(tier, tiers.to_numpy() == tier, w, survey, value, sat, score, extra)
+        _tier_row(tier, tiers.to_numpy() == tier, w, numeric, value, sat, score, extra)
         for tier in shown
     ]
     table = pd.DataFrame(rows)
@@ -467,17 +518,36 @@ def connection_measures(
     )
 
 
-def _tier_row(tier, mask, w, survey, value, sat, score, extra) -> dict:
+def _role_numbers(
+    survey: pd.DataFrame, roles: dict[str, Sequence[str]]
+) -> dict[str, np.ndarray]:
+    """The role columns as float (empty cells NaN), by name; text that is
+    not a number is refused, every column at once (read as missing, a yes/no
+    outcome in words would make everyone unconnected)."""
+    out, problems = {}, []
+    for role, names in roles.items():
+        for name in names:
+            out[name], text = as_numbers(survey[name])
+            if text:
+                problems.append(
+                    f"The {role} column '{name}' is not numeric: text in {text}. "
+                    "Code it as numbers (a yes/no outcome as 0/1), empty where "
+                    "there is no answer."
+                )
+    if problems:
+        raise ValidationError(problems, subject="survey")
+    return out
+
+
+def _tier_row(tier, mask, w, numeric, value, sat, score, extra) -> dict:
     """One row of the tier table: size, weighted share and weighted means."""
     row = {"tier": tier, "n": int(mask.sum()), "share": float(w[mask].sum())}
     if value is not None:
-        row["mean_value"] = _wmean(survey[value], w, mask)
+        row["mean_value"] = _wmean(numeric[value], w, mask)
     if sat is not None:
         row["mean_satisfaction"] = _wmean(sat, w, mask)
     if score is not None:
         row["mean_connection_score"] = _wmean(score, w, mask)
     for col in extra:
-        row[f"mean_{col}"] = _wmean(
-            pd.to_numeric(survey[col], errors="coerce"), w, mask
-        )
+        row[f"mean_{col}"] = _wmean(numeric[col], w, mask)
     return row
