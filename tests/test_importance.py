@@ -112,3 +112,34 @@ def test_a_model_with_the_halo_control_says_how_to_build_its_columns():
     with pytest.raises(em.ValidationError, match="controls=design.columns"):
         em.simulate_improvement(model, X, "mobile_app", cross_fit=0, n_boot=0)
     em.shap_importance(model, design.matrix, controls=design.columns)
+
+
+def test_a_facet_twice_in_X_or_no_respondent_is_named(fitted):
+    model, X = fitted
+    twice = pd.concat([X, X.iloc[:, [1]]], axis=1)
+    with pytest.raises(ValueError, match=f"more than once: '{X.columns[1]}'"):
+        em.shap_importance(model, twice)
+    with pytest.raises(ValueError, match="no respondents"):
+        em.shap_importance(model, X.iloc[:0])
+
+
+def test_a_control_named_as_a_facet_is_refused_not_added_to_it(small):
+    """A control given a facet's name had its SHAP added to the facet's
+    share, and the control row read 0."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    region = np.random.default_rng(0).integers(0, 2, len(X))
+    Xc = X.assign(region_a=region, region_b=1 - region)
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0).fit(Xc, y)
+    facet = X.columns[0]
+    with pytest.raises(ValueError, match=f"the name of a facet: '{facet}'"):
+        em.shap_importance(model, Xc, controls={"region_a": facet, "region_b": facet})
+    ok = em.shap_importance(model, Xc, controls={"region_a": "r", "region_b": "r"})
+    assert list(ok.controls.index) == ["r"] and list(ok.table.index) == list(X.columns)
+
+
+def test_a_model_with_no_split_on_a_facet_says_its_equal_shares_rank_nothing(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    flat = em.DriverModel(n_estimators=5, min_child_weight=1e6, cv=0).fit(X, y)
+    with pytest.warns(UserWarning, match="no split on any facet"):
+        result = em.shap_importance(flat, X)
+    np.testing.assert_allclose(result.table["importance"], 1 / X.shape[1])
