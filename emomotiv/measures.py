@@ -1,8 +1,8 @@
 """Emotional-connection measures: score, reliability, tiers, motivator drivers.
 
 - :func:`connection_score`: the mean of the motivator items, rescaled to
-  0-100 (0 = lowest answer on every item, 100 = highest); a respondent who
-  skipped items is scored on the items answered.
+  0-100 (0 = the scale's lowest answer on every item, 100 = its highest); a
+  respondent who skipped items is scored on the items answered.
 - :func:`cronbach_alpha`: reliability of the items as one scale (weighted
   covariances, respondents who answered every item).
 - :func:`connection_tiers`: ``fully_connected`` (connected, whatever their
