@@ -301,7 +301,16 @@ def connection_tiers(
     >>> connection_tiers([1, 0, 0], [5, 10, 6]).tolist()
     ['fully_connected', 'highly_satisfied', 'unconnected']
     """
-    conn = _numbers(connected, "connected", "0/1 flags") == 1
+    flags = np.ravel(_numbers(connected, "connected", "0/1 flags"))
+    other = flags[~np.isin(flags, (0.0, 1.0))]
+    if len(other):  # read as 0, they would count as not connected
+        shown = preview(sorted({"NaN" if np.isnan(v) else f"{v:g}" for v in other}))
+        raise ValueError(
+            f"connection_tiers needs connected as 0/1 flags; {len(other)} of "
+            f"{len(flags)} are not 0 or 1: {shown}. Drop the respondents whose "
+            "connection is unknown, and code the rest 0/1."
+        )
+    conn = flags == 1
     high = np.zeros(len(conn), dtype=bool)
     if satisfaction is not None:
         sat = _numbers(satisfaction, "satisfaction", "ratings")

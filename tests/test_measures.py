@@ -320,3 +320,13 @@ def test_the_connection_score_reads_the_items_scale_and_refuses_answers_off_it()
         em.connection_score(codes)
     with pytest.raises(ValueError, match="lowest < highest"):
         em.connection_score(items, scale=(7, 1))
+
+
+def test_connection_tiers_refuses_flags_other_than_0_and_1():
+    """An unknown (NaN) or other-coded flag was read as not connected."""
+    with pytest.raises(ValueError, match=r"2 of 4 are not 0 or 1: '2', 'NaN'"):
+        em.connection_tiers([1, 0, np.nan, 2], [9, 9, 9, 9])
+    assert em.connection_tiers([True, False]).tolist() == [
+        "fully_connected",
+        "unconnected",
+    ]
