@@ -143,3 +143,29 @@ def test_a_model_with_no_split_on_a_facet_says_its_equal_shares_rank_nothing(sma
     with pytest.warns(UserWarning, match="no split on any facet"):
         result = em.shap_importance(flat, X)
     np.testing.assert_allclose(result.table["importance"], 1 / X.shape[1])
+
+
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_shap_adds_up_to_the_prediction_in_its_units_with_weights(small, task):
+    """Base value + a respondent's SHAP values = the model's output for them
+    (log-odds of P(connected), or the predicted score), missing ratings
+    included; the weighted mean |SHAP| is the raw importance."""
+    from scipy.special import logit
+
+    X = small.survey[small.catalog["facet"]]
+    assert X.isna().any().any()  # touchpoints not experienced
+    y = small.survey["connected"]
+    if task == "regression":
+        y = small.survey.filter(like="motivator__").mean(axis=1)
+    w = small.survey["weight"].to_numpy()
+    model = em.DriverModel(n_estimators=40, cv=0, random_state=0).fit(X, y, w)
+    result = em.shap_importance(model, X, sample_weight=w)
+    exp = result.explanation
+    out = model.predict_outcome(X).astype(float)
+    expected = logit(out) if task == "binary" else out
+    np.testing.assert_allclose(
+        exp.base_values + exp.values.sum(axis=1), expected, atol=1e-4
+    )
+    raw = np.average(np.abs(exp.values), axis=0, weights=w)
+    np.testing.assert_allclose(result.table["raw_importance"], raw, rtol=1e-12)
+    np.testing.assert_allclose(result.table["importance"], raw / raw.sum(), rtol=1e-12)
