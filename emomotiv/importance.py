@@ -35,9 +35,10 @@ def _facet_frame(model, X) -> pd.DataFrame:
         )
     if not names:
         raise TypeError(
-            "The model was fitted without facet names (on an array): fit it on "
-            "a DataFrame of facet columns; facets are addressed by name, never "
-            "by position."
+            "The model was fitted without facet names (on an array, or on a "
+            "DataFrame whose column names are not all text, such as 0, 1, 2): "
+            "fit it on a DataFrame of facet columns named by facet; facets are "
+            "addressed by name, never by position."
         )
     missing = [n for n in names if n not in X.columns]
     if missing:

@@ -75,6 +75,10 @@ def test_requires_named_facets(fitted):
     on_array = em.DriverModel(n_estimators=5, cv=0).fit(X.to_numpy(), [0, 1] * 300)
     with pytest.raises(TypeError, match="fitted without facet names"):
         em.shap_importance(on_array, X)
+    numbered = X.set_axis(range(X.shape[1]), axis=1)  # names, but not text
+    on_numbers = em.DriverModel(n_estimators=5, cv=0).fit(numbered, [0, 1] * 300)
+    with pytest.raises(TypeError, match="column names are not all text"):
+        em.shap_importance(on_numbers, numbered)
 
 
 def test_a_misspelt_or_text_facet_is_named(fitted):
