@@ -96,7 +96,8 @@ def cronbach_alpha(
     Returns
     -------
     float
-        NaN with fewer than two items or two complete respondents.
+        NaN with fewer than two items or two complete respondents (of weight
+        above 0), or when the items' sum does not vary.
 
     Examples
     --------
