@@ -190,7 +190,8 @@ class Trees:
         ``values`` are float32 rows (NaN missing); ``trees`` the positions
         of the trees to read (all of them by default); ``rows`` the rows of
         ``values`` to read (all by default), with their ``columns`` read
-        from ``moved`` instead (one column each) where given.
+        from ``moved`` instead (one column each) where given. Both are read
+        as float32, as XGBoost reads them.
         """
         if trees is None:
             trees = np.arange(len(self.uses))
@@ -200,6 +201,8 @@ class Trees:
         first = np.repeat(np.asarray(trees) * self._width, len(rows))
         start = np.tile(np.asarray(rows) * n_columns, len(trees))
         flat = np.ascontiguousarray(values, dtype=np.float32).ravel()
+        if moved is not None:  # compared as XGBoost compares: in float32
+            moved = np.asarray(moved, dtype=np.float32)
         instead = [np.tile(moved[:, c], len(trees)) for c in range(len(columns))]
         node = np.zeros(len(first), dtype=np.int64)  # place in each tree's heap
         for _ in range(self.depth):

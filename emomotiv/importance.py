@@ -8,6 +8,7 @@ row per facet.
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -34,9 +35,10 @@ def _facet_frame(model, X) -> pd.DataFrame:
         )
     if not names:
         raise TypeError(
-            "The model was fitted without facet names (on an array): fit it on "
-            "a DataFrame of facet columns; facets are addressed by name, never "
-            "by position."
+            "The model was fitted without facet names (on an array, or on a "
+            "DataFrame whose column names are not all text, such as 0, 1, 2): "
+            "fit it on a DataFrame of facet columns named by facet; facets are "
+            "addressed by name, never by position."
         )
     missing = [n for n in names if n not in X.columns]
     if missing:
@@ -51,6 +53,14 @@ def _facet_frame(model, X) -> pd.DataFrame:
             f"X lacks {len(missing)} facets the model uses: {missing[:5]}.{hint}"
             + design_hint(missing)
         )
+    twice = sorted({str(c) for c in X.columns[X.columns.duplicated()]} & set(names))
+    if twice:
+        raise ValueError(
+            f"X has {len(twice)} facet columns more than once: {preview(twice)}. "
+            "Keep one column per facet."
+        )
+    if not len(X):
+        raise ValueError("X has no respondents: pass at least one row to explain.")
     frame = X[names]
     text = [
         c
@@ -85,6 +95,13 @@ def _as_groups(controls, names: list[str]) -> dict[str, str]:
         )
     if len(groups) >= len(names):
         raise ValueError("controls leave no facet to rank: every column is a control.")
+    clash = sorted({g for g in groups.values() if g in names and g not in groups})
+    if clash:
+        raise ValueError(
+            f"controls gives {len(clash)} controls the name of a facet: "
+            f"{preview(clash)}; their SHAP would be added to the facet's. Name "
+            "each control apart from every facet."
+        )
     return groups
 
 
@@ -240,6 +257,16 @@ def shap_importance(
 
     raw = np.average(np.abs(phi @ grouping.combine), axis=0, weights=weights)
     p = len(grouping.facets)
+    if not raw[:p].sum() > 0:
+        warnings.warn(
+            "The model made no split on any facet (every SHAP value of every "
+            f"facet is 0): each of the {p} facets gets the same share 1/{p} by "
+            "construction, which ranks nothing. Check the outcome, or give more "
+            "respondents or a model that splits on fewer (a smaller "
+            "min_child_weight).",
+            UserWarning,
+            stacklevel=2,
+        )
     share, control_share = grouping.split(raw)
     total = float(raw[:p].sum())
     keep = [names.index(f) for f in grouping.facets]

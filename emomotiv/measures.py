@@ -1,8 +1,8 @@
 """Emotional-connection measures: score, reliability, tiers, motivator drivers.
 
 - :func:`connection_score`: the mean of the motivator items, rescaled to
-  0-100 (0 = lowest answer on every item, 100 = highest); a respondent who
-  skipped items is scored on the items answered.
+  0-100 (0 = the scale's lowest answer on every item, 100 = its highest); a
+  respondent who skipped items is scored on the items answered.
 - :func:`cronbach_alpha`: reliability of the items as one scale (weighted
   covariances, respondents who answered every item).
 - :func:`connection_tiers`: ``fully_connected`` (connected, whatever their
@@ -16,7 +16,8 @@
 - :func:`motivator_drivers`: which touchpoints drive which motivators, as
   the standardised weighted least-squares weight of each facet in a
   regression of each motivator on all facets (missing ratings set to the
-  facet's mean). Holding the other facets fixed removes most of the halo that
+  facet's mean; respondents who skipped the motivator left out of its
+  regression). Holding the other facets fixed removes most of the halo that
   makes every rating correlate with every motivator.
 """
 
@@ -41,7 +42,7 @@ from ._validation import (
     preview,
 )
 from .results import ConnectionMeasures
-from .schema import MOTIVATOR_PREFIX
+from .schema import MOTIVATOR_PREFIX, infer_scale
 
 __all__ = [
     "connection_measures",
@@ -95,7 +96,8 @@ def cronbach_alpha(
     Returns
     -------
     float
-        NaN with fewer than two items or two complete respondents.
+        NaN with fewer than two items or two complete respondents (of weight
+        above 0), or when the items' sum does not vary.
 
     Examples
     --------
@@ -133,8 +135,12 @@ def connection_score(
     motivators : sequence of str or None
         The item columns; by default every ``motivator__*`` column.
     scale : (float, float) or None
-        The items' answer scale; by default the lowest and highest answer
-        given to any item.
+        The items' answer scale (lowest, highest); by default the rating
+        scale that holds every answer, read by
+        :func:`~emomotiv.schema.infer_scale` (1-5, 1-7, 1-10 or 0-10, else
+        the answers' own range), so that a survey in which nobody gave the
+        lowest or highest answer is scored on the same scale. An answer off
+        the scale (a code such as 99 for "don't know") is refused: blank it.
 
     Returns
     -------
@@ -159,14 +165,44 @@ def connection_score(
         )
     _check_columns(survey, {"motivator": motivators})
     x = _numeric_frame(survey[motivators], "motivator")
-    lo, hi = scale if scale is not None else (np.nanmin(x), np.nanmax(x))
-    if not hi > lo:
-        raise ValidationError(
-            ["The motivator items do not vary: every answer is the same."],
-            subject="survey",
-        )
+    answers = x.to_numpy().ravel()
+    answers = answers[~np.isnan(answers)]
+    if scale is None:
+        if len(answers) and answers.min() == answers.max():
+            raise ValidationError(
+                ["The motivator items do not vary: every answer is the same."],
+                subject="survey",
+            )
+        scale = infer_scale(answers)
+    lo, hi = _check_scale(scale, answers)
     mean = x.mean(axis=1, skipna=True)
     return ((mean - lo) / (hi - lo) * 100).rename("connection_score")
+
+
+def _check_scale(scale, answers: np.ndarray) -> tuple[float, float]:
+    """``scale`` as (lowest, highest), with every answer on it."""
+    try:
+        lo, hi = (float(v) for v in scale)
+    except (TypeError, ValueError):
+        lo = hi = np.nan
+    if not hi > lo:
+        raise ValueError(
+            "The 'scale' parameter of connection_score must be (lowest, "
+            f"highest) with lowest < highest, such as (1, 7). Got {scale!r} "
+            "instead."
+        )
+    off = answers[(answers < lo) | (answers > hi)]
+    if len(off):
+        raise ValidationError(
+            [
+                f"{len(off):,} motivator answers are off the {lo:g}-{hi:g} "
+                f"scale: {preview(sorted(set(off.tolist())))}. Codes such as "
+                "99 for 'don't know' are no answer: blank them (NaN); or give "
+                "the items' scale."
+            ],
+            subject="survey",
+        )
+    return lo, hi
 
 
 def _connected(
@@ -190,6 +226,16 @@ def _connected(
                 "The 'connected_rule' parameter of connection_measures is "
                 "'outcome', but the connection outcome is not 0/1; pass a score "
                 "threshold in [0, 100] instead."
+            )
+        empty = int(np.isnan(outcome).sum())
+        if empty:  # read as 0, they would count as unconnected
+            raise ValidationError(
+                [
+                    f"The connection outcome is empty for {empty:,} of "
+                    f"{len(outcome):,} respondents: their tier is unknown. Drop "
+                    "those respondents, or fill the outcome."
+                ],
+                subject="survey",
             )
         return (outcome == 1).astype(int), "connection outcome = 1"
     ok = isinstance(rule, numbers.Real) and not isinstance(rule, bool)
@@ -219,6 +265,13 @@ def _numbers(values: ArrayLike, name: str, kind: str) -> np.ndarray:
     return numbers
 
 
+def _top_two_boxes(satisfaction: np.ndarray) -> float:
+    """The lower of the top two boxes of the satisfaction scale (its top
+    minus 1): the scale's, not the highest rating given, so that a wave or
+    segment in which nobody gave the top rating keeps the same threshold."""
+    return float(infer_scale(satisfaction)[1]) - 1
+
+
 def connection_tiers(
     connected: ArrayLike,
     satisfaction: ArrayLike | None = None,
@@ -235,7 +288,9 @@ def connection_tiers(
         Satisfaction ratings; without them nobody is ``highly_satisfied``.
     satisfied_threshold : float or None
         Satisfaction at or above which a respondent is highly satisfied; by
-        default the top two boxes: the highest rating given minus 1.
+        default the top two boxes of the satisfaction scale, read from the
+        ratings by :func:`~emomotiv.schema.infer_scale` (9 on 1-10 or 0-10,
+        6 on 1-7, 4 on 1-5), whether or not anyone gave the top rating.
 
     Returns
     -------
@@ -247,7 +302,16 @@ def connection_tiers(
     >>> connection_tiers([1, 0, 0], [5, 10, 6]).tolist()
     ['fully_connected', 'highly_satisfied', 'unconnected']
     """
-    conn = _numbers(connected, "connected", "0/1 flags") == 1
+    flags = np.ravel(_numbers(connected, "connected", "0/1 flags"))
+    other = flags[~np.isin(flags, (0.0, 1.0))]
+    if len(other):  # read as 0, they would count as not connected
+        shown = preview(sorted({"NaN" if np.isnan(v) else f"{v:g}" for v in other}))
+        raise ValueError(
+            f"connection_tiers needs connected as 0/1 flags; {len(other)} of "
+            f"{len(flags)} are not 0 or 1: {shown}. Drop the respondents whose "
+            "connection is unknown, and code the rest 0/1."
+        )
+    conn = flags == 1
     high = np.zeros(len(conn), dtype=bool)
     if satisfaction is not None:
         sat = _numbers(satisfaction, "satisfaction", "ratings")
@@ -257,7 +321,7 @@ def connection_tiers(
                 "they need one entry per respondent each."
             )
         if satisfied_threshold is None:
-            satisfied_threshold = float(np.nanmax(sat)) - 1
+            satisfied_threshold = _top_two_boxes(sat)
         with np.errstate(invalid="ignore"):
             high = sat >= satisfied_threshold
     labels = np.where(conn, TIERS[2], np.where(high, TIERS[1], TIERS[0]))
@@ -271,9 +335,11 @@ def motivator_drivers(
 
     Each motivator is regressed on all facets at once by weighted least
     squares on standardised variables (a missing rating is set to the facet's
-    mean, i.e. 0 after standardising); the entry is the facet's standardised
-    weight. The normal equations are summed over chunks of respondents, so
-    a large survey is never copied whole.
+    mean, i.e. 0 after standardising), over the respondents who answered that
+    motivator (one who skipped it says nothing of it: read as the mean, they
+    would shrink every weight by their share); the entry is the facet's
+    standardised weight. The normal equations are summed over chunks of
+    respondents, so a large survey is never copied whole.
 
     Parameters
     ----------
@@ -313,19 +379,27 @@ def motivator_drivers(
         sd = np.where(var > 0, np.sqrt(var), 1)
         return np.where(np.isnan(values), 0.0, (values - mean) / sd)
 
-    # the normal equations, summed over chunks of respondents (memory)
-    xtx = np.zeros((X.shape[1], X.shape[1]))
-    xtm = np.zeros((X.shape[1], motivators.shape[1]))
+    # the normal equations, summed over chunks of respondents (memory); a
+    # motivator some respondents skipped has its own, over those who answered
+    p, k = X.shape[1], motivators.shape[1]
+    skipped = np.flatnonzero(motivators.isna().any(axis=0).to_numpy())
+    xtx = np.zeros((p, p))
+    own = {j: np.zeros((p, p)) for j in skipped}
+    xtm = np.zeros((p, k))
     for rows in row_chunks(len(X)):
         xs = standardise(row_chunk(X, rows), *x_moments)
         wx = xs * w[rows, None]
         xtx += wx.T @ xs
-        ms = standardise(row_chunk(motivators, rows), *m_moments)
-        for j in range(ms.shape[1]):  # one at a time: the motivators' order
+        items = row_chunk(motivators, rows)
+        ms = standardise(items, *m_moments)
+        for j in range(k):  # one at a time: the motivators' order
             xtm[:, j] += wx.T @ ms[:, j]  # then changes no bit of the result
+        for j in skipped:
+            answered = ~np.isnan(items[:, j])
+            own[j] += wx[answered].T @ xs[answered]
     beta = np.zeros_like(xtm)
-    for j in range(xtm.shape[1]):
-        beta[:, j] = np.linalg.lstsq(xtx, xtm[:, j], rcond=None)[0]
+    for j in range(k):
+        beta[:, j] = np.linalg.lstsq(own.get(j, xtx), xtm[:, j], rcond=None)[0]
     names = [str(c).removeprefix(MOTIVATOR_PREFIX) for c in motivators.columns]
     return pd.DataFrame(beta, index=pd.Index(X.columns, name="facet"), columns=names)
 
@@ -373,7 +447,8 @@ def connection_measures(
     connected_rule : "auto", "outcome" or float, default="auto"
         Who is fully connected (see the module documentation).
     satisfied_threshold : float or None
-        Satisfaction at or above which a respondent is highly satisfied.
+        Satisfaction at or above which a respondent is highly satisfied; by
+        default the top two boxes of its scale (see :func:`connection_tiers`).
     motivator_scale : (float, float) or None
         The motivator answer scale.
 
@@ -415,17 +490,14 @@ def connection_measures(
         matrix = motivator_drivers(
             survey[list(facets)], survey[motivators], sample_weight=w
         )
-    outcome = None
-    if connection is not None:
-        outcome = pd.to_numeric(survey[connection], errors="coerce").to_numpy(float)
+    numeric = _role_numbers(survey, {**roles, "extra": extra})
+    outcome = None if connection is None else numeric[connection]
     flags, rule_text = _connected(connected_rule, outcome, score)
-    sat = None if satisfaction is None else survey[satisfaction].to_numpy(float)
+    sat = None if satisfaction is None else numeric[satisfaction]
     info: dict = {"score_threshold_default": SCORE_THRESHOLD}
     if sat is not None:
         info["satisfied_threshold"] = (
-            float(np.nanmax(sat)) - 1
-            if satisfied_threshold is None
-            else satisfied_threshold
+            _top_two_boxes(sat) if satisfied_threshold is None else satisfied_threshold
         )
     if flags is None:
         tiers = pd.Series(pd.Categorical([None] * len(survey), categories=TIERS))
@@ -440,7 +512,7 @@ def connection_measures(
     tiers.index = survey.index
     shown = TIERS if sat is not None else (TIERS[0], TIERS[2])
     rows = [
-        _tier_row(tier, tiers.to_numpy() == tier, w, survey, value, sat, score, extra)
+        _tier_row(tier, tiers.to_numpy() == tier, w, numeric, value, sat, score, extra)
         for tier in shown
     ]
     table = pd.DataFrame(rows)
@@ -456,17 +528,36 @@ def connection_measures(
     )
 
 
-def _tier_row(tier, mask, w, survey, value, sat, score, extra) -> dict:
+def _role_numbers(
+    survey: pd.DataFrame, roles: dict[str, Sequence[str]]
+) -> dict[str, np.ndarray]:
+    """The role columns as float (empty cells NaN), by name; text that is
+    not a number is refused, every column at once (read as missing, a yes/no
+    outcome in words would make everyone unconnected)."""
+    out, problems = {}, []
+    for role, names in roles.items():
+        for name in names:
+            out[name], text = as_numbers(survey[name])
+            if text:
+                problems.append(
+                    f"The {role} column '{name}' is not numeric: text in {text}. "
+                    "Code it as numbers (a yes/no outcome as 0/1), empty where "
+                    "there is no answer."
+                )
+    if problems:
+        raise ValidationError(problems, subject="survey")
+    return out
+
+
+def _tier_row(tier, mask, w, numeric, value, sat, score, extra) -> dict:
     """One row of the tier table: size, weighted share and weighted means."""
     row = {"tier": tier, "n": int(mask.sum()), "share": float(w[mask].sum())}
     if value is not None:
-        row["mean_value"] = _wmean(survey[value], w, mask)
+        row["mean_value"] = _wmean(numeric[value], w, mask)
     if sat is not None:
         row["mean_satisfaction"] = _wmean(sat, w, mask)
     if score is not None:
         row["mean_connection_score"] = _wmean(score, w, mask)
     for col in extra:
-        row[f"mean_{col}"] = _wmean(
-            pd.to_numeric(survey[col], errors="coerce"), w, mask
-        )
+        row[f"mean_{col}"] = _wmean(numeric[col], w, mask)
     return row

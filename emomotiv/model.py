@@ -295,12 +295,24 @@ class DriverModel(BaseEstimator):
         fitted = getattr(self, "feature_names_in_", None)
         if not reset and fitted is not None and isinstance(X, pd.DataFrame):
             names = [str(c) for c in X.columns]
-            missing = sorted(set(fitted) - set(names))
-            extra = sorted(set(names) - set(fitted))
+            given, seen = set(names), set(fitted)
+            missing = [str(n) for n in fitted if n not in given]
+            extra = [n for n in names if n not in seen]
             if missing or extra:
+                problems = []
+                if missing:
+                    hints = "".join(did_you_mean(n, extra) for n in missing[:3])
+                    problems.append(
+                        f"{len(missing)} of the {len(fitted)} missing: "
+                        f"{preview(missing)}.{hints}"
+                    )
+                if extra:
+                    problems.append(f"{len(extra)} unexpected: {preview(extra)}.")
                 raise ValueError(
-                    "The facets differ from those seen in fit: missing "
-                    f"{missing[:5]}, unexpected {extra[:5]}."
+                    "The facets differ from those seen in fit: "
+                    + " ".join(problems)
+                    + " Pass X with the columns the model was fitted on "
+                    "(in any order)."
                 )
             X = X[list(fitted)]
         # XGBoost reads float32: the same model at half the memory of float64
@@ -374,6 +386,8 @@ class DriverModel(BaseEstimator):
                 )
         else:
             target = numeric_target(y, type(self).__name__)
+            # a refit as a regression leaves no classes of an earlier fit
+            self.__dict__.pop("classes_", None)
         self.task_ = task
         self.cv_scores_ = self._cross_validate(values, target, weights)
         self.estimator_ = self._make_estimator(task).fit(

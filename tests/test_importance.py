@@ -75,6 +75,10 @@ def test_requires_named_facets(fitted):
     on_array = em.DriverModel(n_estimators=5, cv=0).fit(X.to_numpy(), [0, 1] * 300)
     with pytest.raises(TypeError, match="fitted without facet names"):
         em.shap_importance(on_array, X)
+    numbered = X.set_axis(range(X.shape[1]), axis=1)  # names, but not text
+    on_numbers = em.DriverModel(n_estimators=5, cv=0).fit(numbered, [0, 1] * 300)
+    with pytest.raises(TypeError, match="column names are not all text"):
+        em.shap_importance(on_numbers, numbered)
 
 
 def test_a_misspelt_or_text_facet_is_named(fitted):
@@ -112,3 +116,60 @@ def test_a_model_with_the_halo_control_says_how_to_build_its_columns():
     with pytest.raises(em.ValidationError, match="controls=design.columns"):
         em.simulate_improvement(model, X, "mobile_app", cross_fit=0, n_boot=0)
     em.shap_importance(model, design.matrix, controls=design.columns)
+
+
+def test_a_facet_twice_in_X_or_no_respondent_is_named(fitted):
+    model, X = fitted
+    twice = pd.concat([X, X.iloc[:, [1]]], axis=1)
+    with pytest.raises(ValueError, match=f"more than once: '{X.columns[1]}'"):
+        em.shap_importance(model, twice)
+    with pytest.raises(ValueError, match="no respondents"):
+        em.shap_importance(model, X.iloc[:0])
+
+
+def test_a_control_named_as_a_facet_is_refused_not_added_to_it(small):
+    """A control given a facet's name had its SHAP added to the facet's
+    share, and the control row read 0."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    region = np.random.default_rng(0).integers(0, 2, len(X))
+    Xc = X.assign(region_a=region, region_b=1 - region)
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0).fit(Xc, y)
+    facet = X.columns[0]
+    with pytest.raises(ValueError, match=f"the name of a facet: '{facet}'"):
+        em.shap_importance(model, Xc, controls={"region_a": facet, "region_b": facet})
+    ok = em.shap_importance(model, Xc, controls={"region_a": "r", "region_b": "r"})
+    assert list(ok.controls.index) == ["r"] and list(ok.table.index) == list(X.columns)
+
+
+def test_a_model_with_no_split_on_a_facet_says_its_equal_shares_rank_nothing(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    flat = em.DriverModel(n_estimators=5, min_child_weight=1e6, cv=0).fit(X, y)
+    with pytest.warns(UserWarning, match="no split on any facet"):
+        result = em.shap_importance(flat, X)
+    np.testing.assert_allclose(result.table["importance"], 1 / X.shape[1])
+
+
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_shap_adds_up_to_the_prediction_in_its_units_with_weights(small, task):
+    """Base value + a respondent's SHAP values = the model's output for them
+    (log-odds of P(connected), or the predicted score), missing ratings
+    included; the weighted mean |SHAP| is the raw importance."""
+    from scipy.special import logit
+
+    X = small.survey[small.catalog["facet"]]
+    assert X.isna().any().any()  # touchpoints not experienced
+    y = small.survey["connected"]
+    if task == "regression":
+        y = small.survey.filter(like="motivator__").mean(axis=1)
+    w = small.survey["weight"].to_numpy()
+    model = em.DriverModel(n_estimators=40, cv=0, random_state=0).fit(X, y, w)
+    result = em.shap_importance(model, X, sample_weight=w)
+    exp = result.explanation
+    out = model.predict_outcome(X).astype(float)
+    expected = logit(out) if task == "binary" else out
+    np.testing.assert_allclose(
+        exp.base_values + exp.values.sum(axis=1), expected, atol=1e-4
+    )
+    raw = np.average(np.abs(exp.values), axis=0, weights=w)
+    np.testing.assert_allclose(result.table["raw_importance"], raw, rtol=1e-12)
+    np.testing.assert_allclose(result.table["importance"], raw / raw.sum(), rtol=1e-12)

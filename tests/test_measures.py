@@ -208,3 +208,125 @@ def test_connection_tiers_names_text():
         em.connection_tiers(["yes", "no"])
     with pytest.raises(ValueError, match="satisfaction as ratings; .* 'high', 'low'"):
         em.connection_tiers([1, 0], ["high", "low"])
+
+
+def test_a_motivator_some_skipped_is_fitted_on_those_who_answered(monkeypatch):
+    """Respondents who skipped a motivator say nothing of it: read as its
+    mean, 40% of skips shrank every weight by 40%. Its regression runs over
+    those who answered (the facets still standardised over everyone)."""
+    from emomotiv import _stats
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    X.loc[rng.random(n) < 0.2, "b"] = np.nan  # a facet not experienced
+    item = 0.6 * X["a"] + 0.3 * X["b"].fillna(0) + 0.7 * rng.normal(size=n)
+    answered = rng.random(n) > 0.4
+    M = pd.DataFrame({"whole": item, "skipped": item.where(answered)})
+    w = rng.integers(1, 4, n).astype(float)
+    monkeypatch.setattr(_stats, "CHUNK_ROWS", 701)  # chunks, the last short
+    m = em.motivator_drivers(X, M, sample_weight=w)
+    np.testing.assert_allclose(m["skipped"], m["whole"], atol=0.05)
+
+    def standardise(values, weights):
+        seen = ~np.isnan(values)
+        mean = np.average(values[seen], weights=weights[seen])
+        sd = np.sqrt(np.average((values[seen] - mean) ** 2, weights=weights[seen]))
+        return np.nan_to_num((values - mean) / sd)
+
+    xs = np.column_stack([standardise(X[c].to_numpy(), w) for c in X])
+    ms = standardise(M["skipped"].to_numpy(), w)
+    root = np.sqrt(w[answered])[:, None]
+    expected = np.linalg.lstsq(xs[answered] * root, ms[answered] * root[:, 0])[0]
+    np.testing.assert_allclose(m["skipped"], expected, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "ratings, threshold",
+    [
+        ([3, 8, 9, 7, 9], 9.0),  # 1-10, nobody gave 10: 9-10 still
+        ([0, 6, 8, 9], 9.0),  # 0-10
+        ([2, 5, 6, 3], 6.0),  # 1-7, nobody gave 7
+        ([1, 2, 3, 3], 4.0),  # 1-5, nobody gave 4 or 5
+    ],
+)
+def test_the_top_two_boxes_are_the_scales_not_the_highest_rating_given(
+    ratings, threshold
+):
+    """Highly satisfied = the top two boxes of the scale: a wave in which
+    nobody gave the top rating keeps the threshold (8 was read as a top box
+    on 1-10 when the best answer given was 9)."""
+    tiers = em.connection_tiers([0] * len(ratings), ratings)
+    expected = [
+        "highly_satisfied" if r >= threshold else "unconnected" for r in ratings
+    ]
+    assert tiers.tolist() == expected
+    survey = pd.DataFrame(
+        {"f": range(len(ratings)), "c": [0] * len(ratings), "sat": ratings}
+    )
+    m = em.connection_measures(survey, facets=["f"], connection="c", satisfaction="sat")
+    assert m.info["satisfied_threshold"] == threshold
+    assert m.tiers.tolist() == expected
+
+
+def test_an_unknown_or_worded_outcome_is_refused_not_counted_unconnected(small):
+    """An empty outcome cell, or an outcome in words, read as 0 made those
+    respondents unconnected (every one of them for 'Yes'/'No'); text in a
+    satisfaction, value or extra column is named too, all at once."""
+    facets = list(small.catalog["facet"])
+    roles = dict(facets=facets, connection="connected", satisfaction="satisfaction")
+    survey = small.survey.copy()
+    survey.loc[survey.index[:7], "connected"] = np.nan
+    with pytest.raises(em.ValidationError, match="empty for 7 of"):
+        em.connection_measures(survey, **roles)
+    words = small.survey.assign(
+        connected=np.where(small.survey["connected"] == 1, "Yes", "No"),
+        satisfaction=small.survey["satisfaction"].astype(object),
+    )
+    words.loc[words.index[0], "satisfaction"] = "n/a"
+    with pytest.raises(em.ValidationError) as caught:
+        em.connection_measures(words, **roles)
+    message = str(caught.value)
+    assert "connection column 'connected' is not numeric" in message
+    assert "'No'" in message and "'Yes'" in message
+    assert "satisfaction column 'satisfaction' is not numeric" in message
+    assert "'n/a'" in message
+    # numbers written as text, and pandas' nullable numbers, still read
+    as_text = small.survey.assign(
+        connected=small.survey["connected"].astype(str),
+        satisfaction=small.survey["satisfaction"].astype("Int64"),
+    )
+    pd.testing.assert_frame_equal(
+        em.connection_measures(as_text, **roles).tier_table,
+        em.connection_measures(small.survey, **roles).tier_table,
+    )
+
+
+def test_the_connection_score_reads_the_items_scale_and_refuses_answers_off_it():
+    """0 and 100 are the scale's ends whatever was answered (nobody gave 1
+    on a 1-7 scale: the score was read from 2, 0-100 on 2-7); an answer off
+    the scale is named (a 9 on 1-7 scored 133, a 99 code squeezed every
+    score towards 0)."""
+    items = pd.DataFrame({"motivator__a": [2, 7, 4], "motivator__b": [3, 6, 5]})
+    np.testing.assert_allclose(
+        em.connection_score(items), np.array([1.5, 5.5, 3.5]) / 6 * 100
+    )
+    with pytest.raises(
+        em.ValidationError, match=r"1 motivator answers are off the 1-7"
+    ):
+        em.connection_score(items.assign(motivator__a=[2, 9, 4]), scale=(1, 7))
+    codes = items.assign(motivator__b=[3, 99, 99])
+    with pytest.raises(em.ValidationError, match=r"2 motivator answers .*: 99"):
+        em.connection_score(codes)
+    with pytest.raises(ValueError, match="lowest < highest"):
+        em.connection_score(items, scale=(7, 1))
+
+
+def test_connection_tiers_refuses_flags_other_than_0_and_1():
+    """An unknown (NaN) or other-coded flag was read as not connected."""
+    with pytest.raises(ValueError, match=r"2 of 4 are not 0 or 1: '2', 'NaN'"):
+        em.connection_tiers([1, 0, np.nan, 2], [9, 9, 9, 9])
+    assert em.connection_tiers([True, False]).tolist() == [
+        "fully_connected",
+        "unconnected",
+    ]

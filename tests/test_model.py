@@ -199,3 +199,28 @@ def test_an_outcome_of_one_class_names_it_as_written(small, answer, shown):
     y = np.full(len(X), answer, dtype=object if isinstance(answer, str) else int)
     with pytest.raises(ValueError, match=rf"only 1 class \{shown[:-1]}\):"):
         em.DriverModel(n_estimators=5, cv=0, task="binary").fit(X, y)
+
+
+def test_a_refit_as_a_regression_keeps_no_classes_of_the_binary_fit(small):
+    """A model refitted on a score has no ``classes_`` left from an earlier
+    binary fit: scikit-learn reads ``classes_`` as the mark of a classifier."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=5, cv=0, random_state=0).fit(X, y)
+    assert hasattr(model, "classes_")
+    model.fit(X, np.linspace(0, 10, len(X)))
+    assert model.task_ == "regression"
+    assert not hasattr(model, "classes_")
+    assert model.fit(X, y).classes_.tolist() == [0, 1]
+
+
+def test_columns_that_differ_from_fit_are_counted_and_near_matches_named(small):
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=5, cv=0, random_state=0).fit(X, y)
+    first, second = X.columns[:2]
+    other = X.rename(columns={first: first + "_q3"}).drop(columns=second)
+    with pytest.raises(ValueError) as caught:
+        model.predict_outcome(other.assign(extra=1))
+    message = str(caught.value)
+    assert f"2 of the {X.shape[1]} missing: '{first}', '{second}'" in message
+    assert f"Did you mean '{first}_q3'?" in message
+    assert f"2 unexpected: '{first}_q3', 'extra'" in message

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 import xgboost as xgb
@@ -216,3 +218,25 @@ def test_scenario_margins_from_the_leaves_and_one_rows_intercept(objective, n_ro
     np.testing.assert_allclose(base, booster.inplace_predict(values), rtol=1e-5)
     expected = booster.inplace_predict(after)
     np.testing.assert_allclose(base + change, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_a_moved_value_in_float64_descends_as_xgboost_reads_it():
+    """XGBoost reads a value as float32: one just below a split's threshold
+    in float64 but equal to it in float32 goes right. Compared in float64,
+    it went left."""
+    booster, X, _ = _booster(0, "reg:squarederror", 3, 0.0)
+    trees = Trees.from_booster(booster)
+    model = json.loads(booster.save_raw("json"))["learner"]["gradient_booster"]
+    tree = next(t for t in model["model"]["trees"] if t["left_children"][0] >= 0)
+    column, cut = tree["split_indices"][0], np.float32(tree["split_conditions"][0])
+    just_below = np.nextafter(np.float64(cut), -np.inf)  # float32: the cut itself
+    assert just_below < cut and np.float32(just_below) == cut
+    before = trees.leaves(X)
+    rows = np.arange(len(X))
+    moved = np.full((len(X), 1), just_below)  # float64
+    margin = booster.inplace_predict(X, predict_type="margin").astype(float)
+    changed = margin + trees.change(X, rows, [column], moved, before)
+    after = X.copy()
+    after[:, column] = just_below
+    direct = booster.inplace_predict(after, predict_type="margin")
+    np.testing.assert_allclose(changed, direct, atol=1e-5)
