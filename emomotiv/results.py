@@ -2,6 +2,16 @@
 
 Computation lives in the analysis modules; this module only holds what they
 return, so every module can import it and it imports none of them.
+
+Every result object shares one contract. ``to_frame()`` returns a fresh
+DataFrame with a plain 0..n-1 index and the facet (or scenario, tier) as
+its first column, which can be changed without changing the result;
+``repr()`` is one line naming what the result found; an interval is a pair
+of columns ending in ``_low`` and ``_high`` beside its estimate. Results
+hold DataFrames, whose ``==`` has no single truth value, so two results are
+equal only when they are the same object (``==`` is ``is``) and hash by
+identity; compare their tables instead
+(``a.to_frame().equals(b.to_frame())``).
 """
 
 from __future__ import annotations
@@ -33,7 +43,13 @@ __all__ = [
 SUMMARY_SCHEMA = 1
 
 
-@dataclass(frozen=True, repr=False)
+def _facet_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (indexed by facet) with the facet as its first column,
+    named ``facet`` when the index has no name, and a fresh 0..n-1 index."""
+    return table.rename_axis(table.index.name or "facet").reset_index()
+
+
+@dataclass(frozen=True, repr=False, eq=False)
 class ImportanceResult:
     """Derived importance of each facet, from one method.
 
@@ -98,8 +114,9 @@ class ImportanceResult:
 
     @property
     def importance(self) -> pd.Series:
-        """Share of total importance per facet, largest first."""
-        return self.table["importance"].sort_values(ascending=False)
+        """Share of total importance per facet, largest first (ties in table
+        order, as in :meth:`to_frame`)."""
+        return self.table["importance"].sort_values(ascending=False, kind="stable")
 
     def top(self, n: int = 10) -> list[str]:
         """The ``n`` most important facets."""
@@ -108,7 +125,7 @@ class ImportanceResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per facet, sorted by importance, with a 1-based ``rank``."""
         frame = self.table.sort_values("importance", ascending=False, kind="stable")
-        frame = frame.reset_index()
+        frame = _facet_frame(frame.drop(columns="rank", errors="ignore"))
         frame.insert(
             frame.columns.get_loc("importance") + 1, "rank", range(1, len(frame) + 1)
         )
@@ -120,7 +137,7 @@ class ImportanceResult:
         return f"ImportanceResult(method={self.method!r}, {n} facets; top: {top})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class WaveComparison:
     """What moved between two survey waves (:func:`emomotiv.compare`).
 
@@ -187,7 +204,7 @@ class WaveComparison:
         )
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class Diagnostics:
     """Can these facets be ranked, and where to be careful.
 
@@ -245,7 +262,7 @@ class Diagnostics:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per facet, in facet order."""
-        return self.table.reset_index()
+        return _facet_frame(self.table)
 
     def to_summary(self, top: int = 5) -> dict[str, Any]:
         """The JSON-ready ``summary["diagnostics"]`` entry.
@@ -279,7 +296,7 @@ class Diagnostics:
         )
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SimulationResult:
     """What-if scenarios and the change each makes to the connected share.
 
@@ -329,12 +346,14 @@ class SimulationResult:
 
     def __repr__(self) -> str:
         n = len(self.table)
-        best = self.table.sort_values("delta_connected", ascending=False).head(1)
+        best = self.table.sort_values(
+            "delta_connected", ascending=False, kind="stable"
+        ).head(1)
         top = "" if best.empty else f"; largest: {best['scenario'].iloc[0]}"
         return f"SimulationResult({n} scenario{'' if n == 1 else 's'}{top})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class PlanResult:
     """Per-facet return on improvement and the plan chosen under a budget.
 
@@ -389,7 +408,7 @@ class PlanResult:
         return f"PlanResult({len(self.roi)} facets; top priority: {top}{chosen})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class AnalysisResult:
     """Everything :func:`emomotiv.analyze` found, ready to save or report.
 
@@ -472,7 +491,7 @@ class AnalysisResult:
         )
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class StatedImportance:
     """What customers *say* matters, on the share scale of derived importance.
 
@@ -520,7 +539,7 @@ class StatedImportance:
         frame = self.table.sort_values(
             "stated_importance", ascending=False, kind="stable"
         )
-        return frame.reset_index()
+        return _facet_frame(frame)
 
     def __repr__(self) -> str:
         return (
@@ -529,7 +548,7 @@ class StatedImportance:
         )
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class StatedComparison:
     """Stated against derived importance, facet by facet.
 
@@ -580,7 +599,7 @@ class StatedComparison:
     def to_frame(self) -> pd.DataFrame:
         """One row per facet, largest gap first."""
         frame = self.table.sort_values("gap", ascending=False, kind="stable")
-        return frame.reset_index()
+        return _facet_frame(frame)
 
     def __repr__(self) -> str:
         return (
@@ -589,7 +608,7 @@ class StatedComparison:
         )
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ConnectionMeasures:
     """Emotional-connection measures: score, reliability, tiers, drivers.
 
@@ -608,9 +627,11 @@ class ConnectionMeasures:
         ``unconnected``, ``highly_satisfied`` or ``fully_connected`` per
         respondent.
     tier_table : DataFrame
-        One row per tier: ``tier, n, share, mean_value, ...``; without a
-        satisfaction column the ``highly_satisfied`` tier is left out (see
-        ``info["note"]``).
+        One row per tier: ``tier``, ``n``, ``share``, then ``mean_value``,
+        ``mean_satisfaction`` and ``mean_connection_score`` where a value
+        column, a satisfaction column and motivator items were given;
+        without a satisfaction column the ``highly_satisfied`` tier is left
+        out (see ``info["note"]``).
     drivers : DataFrame or None
         Facet x motivator matrix (indexed by facet, one column per
         motivator): standardised regression weight of each facet on each
@@ -650,7 +671,7 @@ class ConnectionMeasures:
         return f"ConnectionMeasures(alpha={alpha}, rule={self.connected_rule!r})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ValueLink:
     """How emotional connection links to customer value (statsmodels fits).
 
