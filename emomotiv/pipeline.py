@@ -195,6 +195,17 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def _mean_score(score: pd.Series | None, w: np.ndarray) -> float | None:
+    """The weighted mean connection score of the respondents who have one
+    (None without a score, or when no one with a score has weight)."""
+    if score is None:
+        return None
+    has = score.notna().to_numpy()
+    if not has.any() or w[has].sum() <= 0:
+        return None
+    return float(np.average(score.to_numpy()[has], weights=w[has]))
+
+
 def _measures_step(
     data: pd.DataFrame,
     schema: SurveySchema,
@@ -223,9 +234,7 @@ def _measures_step(
         "connected_rule": measures.connected_rule,
         "satisfied_threshold": measures.info.get("satisfied_threshold"),
         "tiers": dict(zip(tiers["tier"], tiers["share"], strict=True)),
-        "mean_connection_score": None
-        if measures.score is None
-        else float(np.average(measures.score.fillna(measures.score.mean()), weights=w)),
+        "mean_connection_score": _mean_score(measures.score, w),
         "note": measures.info.get("note")
         or (None if schema.motivators else "no motivator items: no score or matrix"),
     }

@@ -470,3 +470,20 @@ def test_money_asked_for_that_cannot_be_priced_is_a_warning():
     assert result.tables["roi"]["delta_value"].isna().all()
     result = em.analyze(survey, s.catalog, **options)
     assert result.summary["plan"]["value_note"] not in result.summary["warnings"]
+
+
+def test_mean_connection_score_is_the_weighted_mean_of_those_with_a_score():
+    """Respondents who answered no motivator have no score: they are left out
+    of the mean, not counted at the unweighted mean of the others."""
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    survey = s.survey.copy()
+    motivators = list(survey.filter(like="motivator__").columns)
+    survey.loc[survey.index[:60], motivators] = np.nan
+    survey["weight"] = np.where(survey.index % 2 == 0, 5.0, 0.5)
+    result = em.analyze(survey, s.catalog, weight="weight", **_quick_options())
+    score = result.measures.score
+    has = score.notna()
+    expected = np.average(score[has], weights=survey.loc[has, "weight"])
+    got = result.summary["measures"]["mean_connection_score"]
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert has.sum() == 190
