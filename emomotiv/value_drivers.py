@@ -261,7 +261,9 @@ class ValueDrivers:
 
     def to_summary(self) -> dict[str, Any]:
         """JSON-ready ``summary["value_drivers"]``."""
-        top = self.table.sort_values("delta_mean_value", ascending=False).head(5)
+        top = self.table.sort_values(
+            "delta_mean_value", ascending=False, kind="stable"
+        ).head(5)
         return {**self.info, "top": list(top["facet"])}
 
     def __repr__(self) -> str:

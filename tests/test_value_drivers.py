@@ -338,3 +338,13 @@ def test_a_scale_max_without_every_facet_is_named_at_once(direct):
     assert f"no scale maximum for 2 facets of X: '{facets[0]}', '{facets[1]}'" in text
     assert f"Is scale_max's '{facets[1][:-1]}' meant for '{facets[1]}'?" in text
     assert f"scale_max is not a number for '{facets[2]}'" in text
+
+
+def test_tied_value_drivers_are_listed_in_the_table_order():
+    """summary["value_drivers"]["top"] lists tied facets as value_drivers.csv
+    does, not in the order an unstable sort leaves them."""
+    from emomotiv.value_drivers import ValueDrivers
+
+    facets = [f"f{i:03d}" for i in range(300)]
+    table = pd.DataFrame({"facet": facets, "delta_mean_value": [1.0, 2.0] * 150})
+    assert ValueDrivers(table).to_summary()["top"] == facets[1:10:2]
