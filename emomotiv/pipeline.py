@@ -797,20 +797,23 @@ def _uncertainty_step(
     study: Study,
 ) -> tuple[ImportanceResult, pd.DataFrame, dict]:
     """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
-    importance = bootstrap_importance(
-        estimator,
-        design.matrix,
-        y,
-        controls=design.groups,
-        sample_weight=w,
-        n_boot=study.n_boot,
-        level=study.level,
-        n_jobs=study.n_jobs,
-        progress=study.progress,
-        random_state=study.random_state,
-        client=study.client,
-        boot_size=study.boot_size,
-    )
+    with warnings.catch_warnings():
+        # the diagnostics say it, with the run's other warnings
+        warnings.filterwarnings("ignore", "The model made no split on any facet")
+        importance = bootstrap_importance(
+            estimator,
+            design.matrix,
+            y,
+            controls=design.groups,
+            sample_weight=w,
+            n_boot=study.n_boot,
+            level=study.level,
+            n_jobs=study.n_jobs,
+            progress=study.progress,
+            random_state=study.random_state,
+            client=study.client,
+            boot_size=study.boot_size,
+        )
     catalog = cat.to_frame().set_index("facet")
     stages = stage_importance(importance, catalog["stage"])
     info = importance.info

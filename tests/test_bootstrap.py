@@ -667,6 +667,7 @@ def test_one_replicate_says_it_has_no_spread(data):
     assert one.info["stability"]["top_k_overlap"] is None
 
 
+@pytest.mark.filterwarnings("ignore:The model made no split on any facet")
 def test_replicates_whose_model_splits_on_nothing_are_named(data):
     """Thirty respondents leave a model with min_child_weight=5 no split:
     every facet then gets 1/p, a tie that must not read as a ranking."""

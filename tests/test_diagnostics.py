@@ -90,7 +90,8 @@ def test_a_model_that_made_no_split_is_a_weak_fit_whatever_its_folds():
     X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
     flat = em.DriverModel(n_estimators=20, min_child_weight=1e6, cv=0)
     flat.fit(X, y)
-    importance = em.shap_importance(flat, X)
+    with pytest.warns(UserWarning, match="made no split on any facet"):
+        importance = em.shap_importance(flat, X)
     assert (importance.table["importance"] == 1 / 6).all()
     diag = em.diagnose_drivers(flat, X, y, importance=importance)
     assert diag.weak_fit and "no split on any facet" in diag.warnings[0]

@@ -487,3 +487,16 @@ def test_mean_connection_score_is_the_weighted_mean_of_those_with_a_score():
     got = result.summary["measures"]["mean_connection_score"]
     assert got == pytest.approx(expected, rel=1e-12)
     assert has.sum() == 190
+
+
+def test_a_model_that_made_no_split_is_warned_of_once():
+    """The diagnostics' warning, not that and shap_importance's as well."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    options = _quick_options()
+    options["model"] = em.DriverModel(n_estimators=20, min_child_weight=1e6, cv=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(s.survey, s.catalog, **options)
+    said = [w for w in caught if "made no split on any facet" in str(w.message)]
+    assert len(said) == 1
+    assert str(said[0].message) in result.summary["warnings"]
