@@ -35,7 +35,10 @@ maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
     utilities, or on the aggregate utilities of the catalog.
 
 Per-respondent data (``stated__<facet>`` columns) get bootstrap intervals
-(respondents resampled with their survey weights). When every facet has the
+(respondents resampled with their survey weights). A resample that drew no
+answer for some facet has no shares: its row of the replicates stays, empty,
+so that row ``i`` is always the respondents' draw ``i``, and it is left out
+of the intervals and of the comparison. When every facet has the
 same stated share, stated importance carries no information: the shares are
 ``1/p``, the comparison warns and assigns no quadrant.
 
@@ -378,7 +381,9 @@ def _finish(
     low = high = np.full(len(share), np.nan)
     reps = None
     if replicates is not None and len(replicates):
-        low, high = _interval(replicates, level)
+        whole = np.isfinite(replicates).all(axis=1)  # a resample without shares
+        if whole.any():
+            low, high = _interval(replicates[whole], level)
         reps = pd.DataFrame(replicates, columns=list(facets))
         reps.index.name = "replicate"
     table = pd.DataFrame(
@@ -605,13 +610,17 @@ def _from_respondents(
     }
     if n_boot:
         counts = resample_counts(len(r), n_boot, random_state)
+        # row i is the respondents' draw i, a resample without shares kept
+        # (NaN) so that the numbering stays that of the draws
         replicates = shares(counts * w)
-        kept = np.isfinite(replicates).all(axis=1)
-        if not kept.all():
-            replicates = replicates[kept]
+        empty = ~np.isfinite(replicates).all(axis=1)
+        if empty.any():
+            replicates[empty] = np.nan
             info["note"] = (
-                f"{int((~kept).sum())} of {n_boot} resamples drew no answer (of "
-                "weight > 0) for some facet and were left out of the intervals."
+                f"{int(empty.sum())} of {n_boot} resamples drew no answer (of "
+                "weight > 0) for some facet: they have no shares (their rows of "
+                "the replicates are empty) and are left out of the intervals "
+                "and of the comparison."
             )
     if form == "ratings" and np.nanmin(r) == np.nanmax(r):
         info["hint"] = (
@@ -711,13 +720,13 @@ def _row_spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _derived_replicates(
     derived: ImportanceResult, facets, sample_weight, n_boot, random_state
 ) -> tuple[np.ndarray | None, str | None]:
-    """Derived shares per resample: the bootstrap's, else SHAP resampled."""
+    """Derived importance per resample, one row each: the bootstrap's, else
+    SHAP resampled. A row with a missing share stays, as missing (NaN): row
+    ``i`` is resample ``i``, and :func:`_pairs` leaves it out."""
     if derived.replicates is not None and len(derived.replicates):
         reps = derived.replicates[list(facets)].to_numpy(dtype=float)
-        reps = reps[np.isfinite(reps).all(axis=1)]  # a missing share is no spread
-        if len(reps):
-            source = "bootstrap replicates of derived importance"
-            return _normalise_rows(reps), source
+        if np.isfinite(reps).all(axis=1).any():
+            return reps, "bootstrap replicates of derived importance"
     explanation = derived.explanation
     names = list(getattr(explanation, "feature_names", None) or [])
     if explanation is None or not n_boot or not set(facets) <= set(names):
@@ -726,12 +735,37 @@ def _derived_replicates(
     phi = phi[:, [names.index(f) for f in facets]]
     w = check_weights(sample_weight, len(phi))
     counts = resample_counts(len(phi), n_boot, random_state) * w
-    raw = (counts @ phi) / counts.sum(axis=1, keepdims=True)
-    return _normalise_rows(raw), (
+    total = counts.sum(axis=1, keepdims=True)  # 0: drew only weights of 0
+    raw = np.where(total > 0, counts @ phi / np.where(total > 0, total, 1), np.nan)
+    return raw, (
         "respondents resampled with the fitted model held fixed (mean |SHAP| "
         "per resample): sampling uncertainty of the attributions, not of the "
         "model fit"
     )
+
+
+def _pairs(
+    reps_d: np.ndarray, stated: StatedImportance, facets, s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool, int]:
+    """Derived resample ``i`` with stated resample ``i`` (the stated ones
+    cycled when fewer; the point shares ``s`` when there are none), each as
+    shares of the compared facets, and a pair left out whole when either
+    side is missing: leaving out one side's resample alone would pair the
+    ones after it with other draws of respondents.
+
+    Returns the paired derived and stated shares, whether stated importance
+    was held fixed, and the number of pairs left out.
+    """
+    held = stated.replicates is None or not len(stated.replicates)
+    if held:
+        reps_s = np.broadcast_to(s, reps_d.shape)
+    else:
+        reps_s = stated.replicates[list(facets)].to_numpy(dtype=float)
+        reps_s = reps_s[np.arange(len(reps_d)) % len(reps_s)]
+    paired = np.isfinite(reps_d).all(axis=1) & np.isfinite(reps_s).all(axis=1)
+    pair_d = _normalise_rows(reps_d[paired])
+    pair_s = reps_s[paired] if held else _normalise_rows(reps_s[paired])
+    return pair_d, pair_s, held, int((~paired).sum())
 
 
 def compare_importance(
@@ -765,7 +799,11 @@ def compare_importance(
     replicates of :func:`~emomotiv.bootstrap_importance` draw theirs from
     their own seeds, so there the two are paired as independent resamples:
     ``p_quadrant`` and the correlation's interval then treat the sampling
-    errors of the derived and the stated shares as independent.
+    errors of the derived and the stated shares as independent. A resample
+    without shares on either side (a stated resample that drew no answer for
+    a facet is an empty row of ``stated.replicates``) leaves its pair out
+    whole, so the other pairs keep their draws (``info["n_replicates"]``
+    counts the pairs used, ``info["note"]`` those left out).
 
     Parameters
     ----------
@@ -901,21 +939,25 @@ def compare_importance(
         )
         info["p_quadrant_source"] = source
         if reps_d is not None:
+            reps_d, reps_s, held, dropped = _pairs(reps_d, stated, facets, s)
+            info["p_quadrant_source"] = source + (
+                "; stated importance held fixed"
+                if held
+                else "; stated bootstrap replicates"
+            )
             info["n_replicates"] = len(reps_d)
-            if stated.replicates is not None and len(stated.replicates):
-                reps_s = _normalise_rows(
-                    stated.replicates[facets].to_numpy(dtype=float)
+            if dropped:
+                info["note"] = (
+                    f"{dropped} of {dropped + len(reps_d)} resamples left out of "
+                    "p_quadrant and the correlation's interval: the derived or "
+                    "the stated shares are missing in them."
                 )
-                reps_s = reps_s[np.arange(len(reps_d)) % len(reps_s)]
-                info["p_quadrant_source"] = source + "; stated bootstrap replicates"
-            else:
-                reps_s = np.broadcast_to(s, reps_d.shape)
-                info["p_quadrant_source"] = source + "; stated importance held fixed"
-            p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
-            rhos = _row_spearman(reps_d, reps_s)
-            if np.isfinite(rhos).any():
-                low, high = _interval(rhos[:, None], level)
-                rho_low, rho_high = float(low[0]), float(high[0])
+            if len(reps_d):
+                p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
+                rhos = _row_spearman(reps_d, reps_s)
+                if np.isfinite(rhos).any():
+                    low, high = _interval(rhos[:, None], level)
+                    rho_low, rho_high = float(low[0]), float(high[0])
         else:
             info["note"] = (
                 "p_quadrant is NaN: the derived importance has neither bootstrap "
