@@ -31,7 +31,9 @@ effects differ between segments.
   mostly noise. So is a segment whose weights are all zero, or whose outcome
   takes one value. A ranked segment whose survey weights make it worth fewer
   than ``min_size`` respondents (Kish's effective size) is ranked with a
-  ``note`` that says so; the warnings of a segment's fit name the segment.
+  ``note`` that says so. A warning of a segment's fit names the segment;
+  one about the run (``n_boot=1``, or the same text in every ranked
+  segment's fit) is said once.
 - **Does a facet's effect differ across segments?** Each ranked segment's
   replicate models also simulate a one-point rise of every facet, out of
   bag, as the whole survey's ROI does (``delta_connected``: the change in
@@ -348,34 +350,59 @@ def _few_in_effect(w: np.ndarray, min_size: int) -> str | None:
 
 
 @contextmanager
-def _named_warnings(name: str):
-    """Warnings raised while a segment is fitted, with the segment named
-    (a warning about "294 respondents" says nothing of which segment);
-    each said once."""
-    caught: list = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+def _recorded(caught: dict[str, list], name: str):
+    """Record the warnings raised while segment ``name`` is fitted, in
+    ``caught[name]``; :func:`_say_warnings` says them once the loop ends."""
+    with warnings.catch_warnings(record=True) as found:
+        warnings.simplefilter("always")
+        try:
             yield
-    finally:  # said also when the segment's fit raises
-        _say_named(caught, name)
+        finally:
+            caught[name] = list(found)
 
 
-def _say_named(caught: list, name: str) -> None:
-    """Re-raise the warnings ``caught`` in a segment's fit, the segment named."""
-    seen = set()
-    for item in caught:
-        key = (item.category, str(item.message))
-        if key in seen:
-            continue
-        seen.add(key)
-        if issubclass(item.category, UserWarning):
-            message = f"Segment {name!r}: {item.message}"
-            warnings.warn(message, item.category, stacklevel=5)
-        else:  # a library's deprecation: as it was raised
-            warnings.warn_explicit(
-                item.message, item.category, item.filename, item.lineno
-            )
+def _say_warnings(caught: Mapping[str, list], complete: bool) -> None:
+    """Say the warnings of the segments' fits, each once.
+
+    A warning of the same text in the fit of every ranked segment (at least
+    two, and all of them fitted: ``complete``) speaks of the run, such as
+    ``n_boot=1``, not of a segment: it is said once, as about every ranked
+    segment; a setting's own warning is said once whatever the number of
+    segments. Any other UserWarning names its segment (a warning about "294
+    respondents" says nothing of which segment). Other categories (a
+    library's deprecation) are said once, as they were raised.
+    """
+    from .bootstrap import ONE_REPLICATE
+
+    keys = {
+        name: {(w.category, str(w.message)) for w in found}
+        for name, found in caught.items()
+    }
+    shared = set.intersection(*keys.values()) if complete and keys else set()
+    said = set()
+    for name, found in caught.items():
+        for item in found:
+            key = (item.category, str(item.message))
+            user = issubclass(item.category, UserWarning)
+            everywhere = key in shared and (len(caught) > 1 or key[1] == ONE_REPLICATE)
+            where = None if everywhere or not user else name
+            if (where, key) in said:
+                continue
+            said.add((where, key))
+            if not user:  # as it was raised
+                warnings.warn_explicit(
+                    item.message, item.category, item.filename, item.lineno
+                )
+            elif where is not None:
+                warnings.warn(f"Segment {name!r}: {key[1]}", key[0], stacklevel=3)
+            elif key[1] == ONE_REPLICATE:  # a setting of the whole run
+                warnings.warn(key[1], key[0], stacklevel=3)
+            else:
+                warnings.warn(
+                    f"In every ranked segment ({len(caught)}): {key[1]}",
+                    key[0],
+                    stacklevel=3,
+                )
 
 
 def _fit_segment(model, X, y, w, rows, fit: Mapping[str, Any]):
@@ -518,23 +545,29 @@ def segment_drivers(
     gains: dict[str, Any] = {}
     parts, sizes = [], {}
     names = sorted({name for name in seg if name is not None})
-    for name in names:
-        rows = seg == name
-        n = int(rows.sum())
-        result, gain = None, None
-        note = _not_ranked(n, y[rows], w[rows], min_size, len(facets))
-        if note is None:
-            with _named_warnings(name):
-                result, gain = _fit_segment(model, X, y, w, rows, fit)
-            results[name], gains[name] = result, gain
-            note = _few_in_effect(w[rows], min_size)
-        sizes[name] = {
-            "n": n,
-            "ranked": result is not None,
-            "note": note,
-            "stability": _stability(result),
-        }
-        parts.append(_segment_rows(facets, name, n, result, gain, note))
+    caught: dict[str, list] = {}  # each ranked segment's warnings
+    complete = False
+    try:
+        for name in names:
+            rows = seg == name
+            n = int(rows.sum())
+            result, gain = None, None
+            note = _not_ranked(n, y[rows], w[rows], min_size, len(facets))
+            if note is None:
+                with _recorded(caught, name):
+                    result, gain = _fit_segment(model, X, y, w, rows, fit)
+                results[name], gains[name] = result, gain
+                note = _few_in_effect(w[rows], min_size)
+            sizes[name] = {
+                "n": n,
+                "ranked": result is not None,
+                "note": note,
+                "stability": _stability(result),
+            }
+            parts.append(_segment_rows(facets, name, n, result, gain, note))
+        complete = True
+    finally:  # said also when a segment's fit raises
+        _say_warnings(caught, complete)
     table = pd.concat(parts, ignore_index=True)
     p = _heterogeneity(gains, facets)
     p_adj = pd.Series(adjust_p(p.to_numpy(), "holm"), index=p.index)

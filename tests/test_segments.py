@@ -1,11 +1,14 @@
 """Segment drivers: rankings within segments, the test of difference, small segments."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import chi2
 
 import emomotiv as em
+from emomotiv.bootstrap import ONE_REPLICATE
 from emomotiv.results import SimulationResult
 from emomotiv.segments import COLUMNS, _heterogeneity
 
@@ -215,6 +218,41 @@ def test_a_segment_held_by_a_few_weights_says_so_and_warnings_name_it(small):
     assert info["Advised"]["ranked"]
     assert "worth 5 (Kish's effective size)" in info["Advised"]["note"]
     assert info["Self-directed"]["note"] is None
+
+
+def test_a_warning_about_the_run_is_said_once_not_per_segment(small):
+    """n_boot=1 was warned once per ranked segment, each named as if it
+    were about that segment; a segment's own warning still names it."""
+    weights = small.survey["weight"].copy()
+    weights[np.flatnonzero(small.survey["customer_type"] == "Advised")[:5]] = 5000.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _weighted(small, weights, n_boot=1)
+    assert result.info["n_ranked"] == 3
+    said = [str(w.message) for w in caught]
+    assert [m for m in said if "n_boot=1" in m] == [ONE_REPLICATE]
+    own = [m for m in said if "too few" in m]  # the replicate without a split
+    assert own and all(m.startswith("Segment 'Advised': ") for m in own)
+
+
+def test_the_same_warning_in_every_segment_is_said_once():
+    from emomotiv.segments import _say_warnings
+
+    def caught(*messages):
+        return [warnings.WarningMessage(m, UserWarning, "x.py", 1) for m in messages]
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        _say_warnings({"a": caught("same", "a only"), "b": caught("same")}, True)
+        _say_warnings({"a": caught("one")}, True)  # one segment: its own
+        _say_warnings({"a": caught("same"), "b": caught("same")}, False)
+    assert [str(w.message) for w in said] == [
+        "In every ranked segment (2): same",
+        "Segment 'a': a only",
+        "Segment 'a': one",
+        "Segment 'a': same",  # a fit raised: not every segment was fitted
+        "Segment 'b': same",
+    ]
 
 
 def test_a_column_name_for_segments_is_named(small):
