@@ -73,6 +73,7 @@ effects differ between segments.
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
@@ -245,10 +246,12 @@ def _stability(result) -> dict[str, Any] | None:
 def _segment_name(value: object) -> str:
     """A segment's name: a code read as a float (a numeric column with empty
     cells holds 1.0, 2.0) without its '.0', text without the spaces around
-    it."""
+    it, in one Unicode form (NFC: an 'É' typed as 'E' and an accent, as
+    some exports write it, is the same 'É')."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()  # 'Advised ' typed with a space is 'Advised'
+    # 'Advised ' typed with a space is 'Advised'
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def _p_column(table: pd.DataFrame) -> str | None:

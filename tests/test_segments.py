@@ -168,6 +168,16 @@ def test_labels_typed_with_spaces_are_one_segment_and_blanks_are_none(small):
     assert result.info["unassigned"] == 4
 
 
+def test_a_label_in_two_unicode_forms_is_one_segment(small):
+    """'Épargne' written as 'E' plus a combining accent (as macOS exports
+    do) looks the same but was a second segment."""
+    from emomotiv.segments import _check_segments
+
+    composed, decomposed = "\u00c9pargne", "E\u0301pargne"
+    labels = _check_segments([composed, decomposed, "\u6771\u4eac"], 3, 2)
+    assert labels.tolist() == [composed, composed, "\u6771\u4eac"]
+
+
 def test_a_segment_column_empty_in_every_row_is_refused(small):
     X = small.survey[list(small.catalog["facet"])]
     with pytest.raises(em.ValidationError, match="empty for every one of the 600"):
