@@ -14,7 +14,9 @@ ratings (any scale)
     ``scale`` is given. A facet's mean uses only the respondents who rated
     it. Values that are a ranking 1..k for every respondent (or in the
     catalog) give a warning, since ranks read as ratings come out in
-    reverse order.
+    reverse order; so do values that sum to one total for every respondent
+    with some cells empty (points shared out, the facets given none left
+    empty rather than 0, which raises the share of facets few chose).
 ranks (1 = most important)
     Borda count. Each respondent's values are re-ranked among the facets
     they ranked (only the order matters; ranks may skip numbers); a facet at
@@ -32,7 +34,10 @@ maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
     Probability shares: ``exp(u_f) / sum_g exp(u_g)``, the logit probability
     that the facet is picked as most important from all of them, computed per
     respondent and averaged (weighted) over the respondents who gave
-    utilities, or on the aggregate utilities of the catalog.
+    utilities, or on the aggregate utilities of the catalog. Utilities that
+    span more than 20 within a respondent (the median) give a warning: they
+    look rescaled (zero-centred diffs span 100), and their exp() gives each
+    respondent's top facet nearly all of the share.
 
 Per-respondent data (``stated__<facet>`` columns) get bootstrap intervals
 (respondents resampled with their survey weights). A resample that drew no
@@ -245,9 +250,13 @@ def stated_importance(
         fewer than half the respondents (ratings read as ranks reverse the
         order), or
         ``form="ratings"`` reads values that are a ranking 1..k for every
-        respondent, or in the catalog (ranks read as ratings reverse it too);
-        and when the catalog's ``stated_importance`` of some facets goes
-        unused because the ``stated__`` columns are read and lack them.
+        respondent, or in the catalog (ranks read as ratings reverse it too),
+        or sum to one total for every respondent with some cells empty
+        (points shared out, facets given none left empty); when
+        ``form="maxdiff"`` reads utilities that look rescaled (spanning more
+        than 20 within a respondent); and when the catalog's
+        ``stated_importance`` of some facets goes unused because the
+        ``stated__`` columns are read and lack them.
 
     Examples
     --------
@@ -496,6 +505,70 @@ def _warn_unlike_respondent_ranks(values: np.ndarray) -> None:
     )
 
 
+def _warn_points_left_empty(values: np.ndarray) -> None:
+    """Warn when ratings look like points shared out (every respondent's
+    values sum to the same total) with some facets left empty.
+
+    An empty facet is left out of that facet's mean, where a facet given no
+    points should count as 0: a facet that a few respondents gave many
+    points then outranks one that everybody gave some.
+    """
+    seen = ~np.isnan(values)
+    rows = seen.sum(axis=1) >= 2
+    # all values equal (1 = picked, empty otherwise): the hint says it
+    if rows.sum() < 5 or seen[rows].all() or np.nanmin(values) == np.nanmax(values):
+        return
+    sums = np.nansum(values[rows], axis=1)
+    total = sums[0]
+    if not total > 0 or not np.allclose(sums, total, rtol=1e-6, atol=0):
+        return
+    warnings.warn(
+        "The stated importance in the survey is read as ratings, and every "
+        f"respondent's values sum to {total:g}: points shared out (constant "
+        "sum, or k facets picked as 1)? A facet left empty is left out of its "
+        "mean, not counted as 0 points, which raises the share of facets few "
+        "respondents gave points to. Code the facets given no points 0 "
+        f"(scale=(0, {total:g}), --stated-scale 0 {total:g}); if the empty cells "
+        "are facets not asked, ignore this warning.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+RESCALED_RANGE = 20.0  # logit utilities within a respondent span a few units
+
+
+def _warn_rescaled_utilities(values: np.ndarray, what: str) -> None:
+    """Warn when MaxDiff utilities span more than :data:`RESCALED_RANGE`
+    within a respondent (median): rescaled scores, not logit utilities.
+
+    Zero-centred diffs span 100, and probability-scale scores sum to 100;
+    exp() of either gives nearly every respondent's whole share to their top
+    facet (on utilities that span 2.4, shares 0.42/0.28/0.17/0.13 became
+    0.58/0.26/0.09/0.07).
+    """
+    seen = ~np.isnan(values)
+    rows = seen.sum(axis=1) >= 2
+    if not rows.any():
+        return
+    span = np.nanmax(values[rows], axis=1) - np.nanmin(values[rows], axis=1)
+    spread = float(np.median(span))
+    if spread <= RESCALED_RANGE:
+        return
+    whose = "within a respondent (median)" if what == "the survey" else ""
+    warnings.warn(
+        f"The MaxDiff utilities in {what} span {spread:.3g} {whose}".rstrip()
+        + ", where logit utilities span a few units: they look rescaled "
+        "(zero-centred diffs span 100, probability-scale scores sum to 100), "
+        "and exp() of them gives nearly all of the share to the top facet. "
+        "Pass the raw (logit) utilities with form='maxdiff', or "
+        "probability-scale scores, which are shares already, with "
+        "form='ratings' and scale=(0, 100).",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
 def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
     present = values.dropna()
     missing = [f for f in values.index if f not in present.index]
@@ -505,6 +578,8 @@ def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
         raise ValidationError(problems, subject="stated importance")
     if form == "ranks":
         _warn_unlike_ranks(v[0])
+    if form == "maxdiff":
+        _warn_rescaled_utilities(v, "the catalog")
     if form == "ratings":
         _warn_like_ranks(v, "the catalog")
         floor = scale[0] if scale is not None else 0.0
@@ -550,8 +625,11 @@ def _from_respondents(
         raise ValidationError(problems, subject="stated importance")
     if form == "ratings":
         _warn_like_ranks(r, "the survey")
+        _warn_points_left_empty(r)
     if form == "ranks":
         _warn_unlike_respondent_ranks(r)
+    if form == "maxdiff":
+        _warn_rescaled_utilities(r, "the survey")
     n_answered = seen.sum(axis=0).astype(float)
     missing = [f for f in (facets or []) if f not in names]
 

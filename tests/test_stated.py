@@ -415,6 +415,48 @@ def test_a_shap_resample_of_weight_0_respondents_is_left_out():
     np.testing.assert_allclose(comp.table["p_quadrant"], 1)
 
 
+def test_points_shared_out_with_facets_left_empty_warn():
+    """Constant sum with the facets given no points left empty: a facet that
+    a quarter gave 60 points outranked one everybody gave 20 to 40, with no
+    word (0.39 against 0.23 of the share; coded 0, 0.15 against 0.35)."""
+    points = pd.DataFrame(
+        [[60, 20, 20, 0]] + [[0, 40, 30, 30]] * 3,
+        columns=[f"stated__{f}" for f in FACETS],
+    )
+    points = pd.concat([points] * 5, ignore_index=True)
+    with pytest.warns(UserWarning, match=r"sum to 100: points shared out.*Code"):
+        left = em.stated_importance(points.replace(0, np.nan), n_boot=0)
+    assert left.table["stated_importance"].idxmax() == "fees"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # coded 0: nothing to say
+        coded = em.stated_importance(points, scale=(0, 100), n_boot=0)
+        # ratings whose rows differ in total say nothing either
+        em.stated_importance(points.replace(0, np.nan) + np.arange(20)[:, None])
+    np.testing.assert_allclose(
+        coded.table["stated_importance"], [0.15, 0.35, 0.275, 0.225]
+    )
+
+
+def test_rescaled_maxdiff_scores_warn():
+    """Zero-centred diffs (span 100) read as logit utilities gave each
+    respondent's top facet nearly all of their share."""
+    rng = np.random.default_rng(0)
+    u = pd.DataFrame(
+        rng.normal([1.0, 0.5, 0.0, -0.5], 1.0, (50, 4)),
+        columns=[f"stated__{f}" for f in FACETS],
+    )
+    centred = u.sub(u.mean(axis=1), axis=0)
+    diffs = centred.div(centred.max(axis=1) - centred.min(axis=1), axis=0) * 100
+    with pytest.warns(UserWarning, match=r"span 100 within a respondent.*rescaled"):
+        em.stated_importance(diffs, form="maxdiff", n_boot=0)
+    with pytest.warns(UserWarning, match=r"in the catalog span 150, where"):
+        em.stated_importance(catalog=_catalog([100, 0, -50, 20]), form="maxdiff")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # logit utilities: nothing to say
+        em.stated_importance(u, form="maxdiff", n_boot=0)
+        em.stated_importance(catalog=_catalog([1.2, 0, -0.5, 2]), form="maxdiff")
+
+
 def test_catalog_values_left_unused_by_the_columns_warn():
     survey = pd.DataFrame({"stated__fees": [5, 4], "stated__app": [2, 1]})
     catalog = _catalog([5, 4, 2, 4])
