@@ -50,7 +50,12 @@ effects differ between segments.
   one survey, 12 seeds, 3 replicates: 19% of raw p below 0.05, against 5%
   on F).
   Holm's step-down adjusts over the facets (``p_differ_adj``), and
-  ``differs`` is ``p_differ_adj < alpha``.
+  ``differs`` is ``p_differ_adj < alpha``. A segment in which nobody rated
+  a facet (a touchpoint it does not use) is left out of that facet's test:
+  its gain there is 0 with no spread because there is nobody to raise, not
+  because the facet does nothing (read as an effect of 0, it flagged the
+  whole survey's top driver blanked in one segment of three in 3 runs of
+  3); with fewer than two segments left, ``p_differ`` is empty.
   The test reads the gains, not the importance shares: a share is relative
   to the segment's other facets and depends on how many respondents its
   model saw (the more, the more a regularised model concentrates importance
@@ -260,7 +265,9 @@ def _p_column(table: pd.DataFrame) -> str | None:
     return named[0] if named else None
 
 
-def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
+def _heterogeneity(
+    gains: Mapping[str, Any], facets: list[str], rated: np.ndarray | None = None
+) -> pd.Series:
     """Welch's test of equal gains per facet from independent bootstrap
     replicates (Cochran's Q read on F rather than chi-square).
 
@@ -271,6 +278,11 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     one degrees of freedom), so ``Q / (K - 1)`` is referred to Welch's
     (1951) F rather than ``Q`` to chi-square with K - 1 degrees of freedom;
     for two segments, Welch's t with Welch-Satterthwaite degrees of freedom.
+    ``rated`` (facets x segments, in ``gains`` order) says where a facet had
+    raters: a segment in which nobody rated it has a gain of 0 with no
+    spread because there is nobody to raise, not because the facet does
+    nothing there, so it is left out of that facet's test (NaN where fewer
+    than two segments are left).
     """
     from scipy.stats import f
 
@@ -278,19 +290,30 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     if len(gains) < 2 or any(r is None or len(r) < 2 for r in reps):
         return pd.Series(np.nan, index=facets)
     gain = np.column_stack([g.table["delta_connected"] for g in gains.values()])
+    use = np.ones(gain.shape, dtype=bool) if rated is None else np.asarray(rated)
     var = np.column_stack([r.var(axis=0, ddof=1) for r in reps])
     var = np.maximum(var, 1e-12)
     df = np.column_stack([np.isfinite(np.asarray(r, float)).sum(axis=0) for r in reps])
     df = np.maximum(df - 1.0, 1.0)
-    k = gain.shape[1]
-    w = 1 / var
-    share = w / w.sum(axis=1, keepdims=True)
-    pooled = (share * gain).sum(axis=1)
-    q = (w * (gain - pooled[:, None]) ** 2).sum(axis=1)
-    spread = ((1 - share) ** 2 / df).sum(axis=1)
-    stat = q / (k - 1) / (1 + 2 * (k - 2) / (k**2 - 1) * spread)
-    p = f.sf(stat, k - 1, (k**2 - 1) / (3 * spread))
-    return pd.Series(p, index=facets)
+    k = use.sum(axis=1)
+    w = np.where(use, 1 / var, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # k < 2: no test
+        share = w / w.sum(axis=1, keepdims=True)
+        pooled = (share * gain).sum(axis=1)
+        q = (w * (gain - pooled[:, None]) ** 2).sum(axis=1)
+        spread = np.where(use, (1 - share) ** 2 / df, 0.0).sum(axis=1)
+        stat = q / (k - 1) / (1 + 2 * (k - 2) / (k**2 - 1) * spread)
+        p = f.sf(stat, k - 1, (k**2 - 1) / (3 * spread))
+    return pd.Series(np.where(k >= 2, p, np.nan), index=facets)
+
+
+def _rated(X: pd.DataFrame, seg: np.ndarray, w: np.ndarray, groups, names):
+    """Facets x segments (``names``): whether any respondent of the segment
+    with a weight above 0 rated the facet."""
+    cols = [c for c in X.columns if str(c) not in groups]
+    answered = pd.notna(X[cols]).to_numpy() & (w > 0)[:, None]
+    rated = [answered[seg == name].any(axis=0) for name in names]
+    return np.array(rated, dtype=bool).reshape(len(rated), len(cols)).T
 
 
 def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
@@ -572,7 +595,7 @@ def segment_drivers(
     finally:  # said also when a segment's fit raises
         _say_warnings(caught, complete)
     table = pd.concat(parts, ignore_index=True)
-    p = _heterogeneity(gains, facets)
+    p = _heterogeneity(gains, facets, _rated(X, seg, w, groups, gains))
     p_adj = pd.Series(adjust_p(p.to_numpy(), "holm"), index=p.index)
     table["p_differ"] = table["facet"].map(p)
     table["p_differ_adj"] = table["facet"].map(p_adj)

@@ -101,17 +101,18 @@ def test_a_small_segment_is_reported_not_ranked(small):
     assert "fewer than two segments" in result.info["note"]
 
 
-def _fast(small, segments):
-    """Segment drivers of the small survey without a bootstrap."""
-    X = small.survey[list(small.catalog["facet"])]
+def _fast(small, segments, X=None, n_boot=0):
+    """Segment drivers of the small survey (without a bootstrap)."""
+    X = small.survey[list(small.catalog["facet"])] if X is None else X
     return em.segment_drivers(
         em.DriverModel(**FAST),
         X,
         small.survey["connected"],
         segments,
         min_size=100,
-        n_boot=0,
+        n_boot=n_boot,
         progress=False,
+        random_state=0,
     )
 
 
@@ -309,6 +310,29 @@ def test_heterogeneity_is_welchs_test_on_the_gains():
     a, b = _fake([0.05], [0.0002], n_boot=20000), _fake([0.01], [0.0001], 20000, 1)
     p = _heterogeneity({"a": a, "b": b}, ["f0"])
     assert p["f0"] == pytest.approx(chi2.sf(0.04**2 / 0.0003, 1), rel=0.01)
+
+
+def test_a_segment_where_nobody_rated_a_facet_is_left_out_of_its_test(small):
+    """A touchpoint one segment never uses has a gain of 0 there, with no
+    spread: there is nobody to raise. Read as an effect of exactly 0, it
+    made the facet 'differ' (the whole survey's top driver, blanked in one
+    segment of three, was flagged in 3 runs of 3)."""
+    a = _fake([0.05, 0.02], [0.0002, 0.0001], n_boot=5)
+    b = _fake([0.01, 0.02], [0.0001, 0.0001], n_boot=8, seed=1)
+    c = _fake([0.0, 0.03], [1e-12, 0.0001], n_boot=4, seed=2)
+    rated = np.array([[True, True, False], [True, True, True]])
+    p = _heterogeneity({"a": a, "b": b, "c": c}, ["f0", "f1"], rated)
+    assert p["f0"] == _heterogeneity({"a": a, "b": b}, ["f0", "f1"])["f0"]
+    assert p["f1"] == _heterogeneity({"a": a, "b": b, "c": c}, ["f0", "f1"])["f1"]
+    # Two ranked segments, the facet blanked in one: nothing to test.
+    two = small.survey["customer_type"].where(lambda t: t != "Retirement")
+    X = small.survey[list(small.catalog["facet"])].copy()
+    X.loc[two == "Advised", "brand_reputation"] = np.nan
+    table = _fast(small, two, X, n_boot=3).table.set_index(["segment", "facet"])
+    assert table.loc[("Advised", "brand_reputation"), "delta_connected"] == 0
+    blanked = table.xs("brand_reputation", level="facet")
+    assert blanked["p_differ"].isna().all() and blanked["differs"].isna().all()
+    assert table["p_differ"].notna().sum() == 2 * (len(X.columns) - 1)
 
 
 def test_each_segment_gets_its_one_point_gains_with_intervals(segmented):
