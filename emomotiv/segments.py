@@ -343,7 +343,8 @@ def _not_ranked(n: int, y, w, min_size: int, n_facets: int) -> str | None:
     """Why a segment is not ranked (None: it is)."""
     if n < min_size:
         return (
-            f"not ranked: {n} respondents, below the minimum of {min_size} "
+            f"not ranked: {n} respondent{'' if n == 1 else 's'}, below the "
+            f"minimum of {min_size} "
             f"for a driver model of {n_facets} facets"
         )
     if not w.sum() > 0:

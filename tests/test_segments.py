@@ -96,6 +96,10 @@ def test_a_small_segment_is_reported_not_ranked(small):
     rows = result.table.loc[result.table["segment"].isin(small_ones)]
     assert rows["importance"].isna().all() and not rows["ranked"].any()
     assert rows["note"].str.contains("below the minimum of 250").all()
+    one = small.survey["customer_type"].astype(object).copy()
+    one.iloc[0] = "Solo"
+    solo = _fast(small, one).info["segments"]["Solo"]
+    assert solo["note"].startswith("not ranked: 1 respondent, below")
     # one ranked segment: no test of difference, and the reason
     assert result.table["p_differ"].isna().all()
     assert "fewer than two segments" in result.info["note"]
