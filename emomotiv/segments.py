@@ -31,7 +31,9 @@ effects differ between segments.
   mostly noise. So is a segment whose weights are all zero, or whose outcome
   takes one value. A ranked segment whose survey weights make it worth fewer
   than ``min_size`` respondents (Kish's effective size) is ranked with a
-  ``note`` that says so; the warnings of a segment's fit name the segment.
+  ``note`` that says so. A warning of a segment's fit names the segment;
+  one about the run (``n_boot=1``, or the same text in every ranked
+  segment's fit) is said once.
 - **Does a facet's effect differ across segments?** Each ranked segment's
   replicate models also simulate a one-point rise of every facet, out of
   bag, as the whole survey's ROI does (``delta_connected``: the change in
@@ -48,7 +50,12 @@ effects differ between segments.
   one survey, 12 seeds, 3 replicates: 19% of raw p below 0.05, against 5%
   on F).
   Holm's step-down adjusts over the facets (``p_differ_adj``), and
-  ``differs`` is ``p_differ_adj < alpha``.
+  ``differs`` is ``p_differ_adj < alpha``. A segment in which nobody rated
+  a facet (a touchpoint it does not use) is left out of that facet's test:
+  its gain there is 0 with no spread because there is nobody to raise, not
+  because the facet does nothing (read as an effect of 0, it flagged the
+  whole survey's top driver blanked in one segment of three in 3 runs of
+  3); with fewer than two segments left, ``p_differ`` is empty.
   The test reads the gains, not the importance shares: a share is relative
   to the segment's other facets and depends on how many respondents its
   model saw (the more, the more a regularised model concentrates importance
@@ -71,6 +78,7 @@ effects differ between segments.
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
@@ -243,10 +251,12 @@ def _stability(result) -> dict[str, Any] | None:
 def _segment_name(value: object) -> str:
     """A segment's name: a code read as a float (a numeric column with empty
     cells holds 1.0, 2.0) without its '.0', text without the spaces around
-    it."""
+    it, in one Unicode form (NFC: an 'É' typed as 'E' and an accent, as
+    some exports write it, is the same 'É')."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()  # 'Advised ' typed with a space is 'Advised'
+    # 'Advised ' typed with a space is 'Advised'
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def _p_column(table: pd.DataFrame) -> str | None:
@@ -255,7 +265,9 @@ def _p_column(table: pd.DataFrame) -> str | None:
     return named[0] if named else None
 
 
-def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
+def _heterogeneity(
+    gains: Mapping[str, Any], facets: list[str], rated: np.ndarray | None = None
+) -> pd.Series:
     """Welch's test of equal gains per facet from independent bootstrap
     replicates (Cochran's Q read on F rather than chi-square).
 
@@ -266,6 +278,11 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     one degrees of freedom), so ``Q / (K - 1)`` is referred to Welch's
     (1951) F rather than ``Q`` to chi-square with K - 1 degrees of freedom;
     for two segments, Welch's t with Welch-Satterthwaite degrees of freedom.
+    ``rated`` (facets x segments, in ``gains`` order) says where a facet had
+    raters: a segment in which nobody rated it has a gain of 0 with no
+    spread because there is nobody to raise, not because the facet does
+    nothing there, so it is left out of that facet's test (NaN where fewer
+    than two segments are left).
     """
     from scipy.stats import f
 
@@ -273,19 +290,30 @@ def _heterogeneity(gains: Mapping[str, Any], facets: list[str]) -> pd.Series:
     if len(gains) < 2 or any(r is None or len(r) < 2 for r in reps):
         return pd.Series(np.nan, index=facets)
     gain = np.column_stack([g.table["delta_connected"] for g in gains.values()])
+    use = np.ones(gain.shape, dtype=bool) if rated is None else np.asarray(rated)
     var = np.column_stack([r.var(axis=0, ddof=1) for r in reps])
     var = np.maximum(var, 1e-12)
     df = np.column_stack([np.isfinite(np.asarray(r, float)).sum(axis=0) for r in reps])
     df = np.maximum(df - 1.0, 1.0)
-    k = gain.shape[1]
-    w = 1 / var
-    share = w / w.sum(axis=1, keepdims=True)
-    pooled = (share * gain).sum(axis=1)
-    q = (w * (gain - pooled[:, None]) ** 2).sum(axis=1)
-    spread = ((1 - share) ** 2 / df).sum(axis=1)
-    stat = q / (k - 1) / (1 + 2 * (k - 2) / (k**2 - 1) * spread)
-    p = f.sf(stat, k - 1, (k**2 - 1) / (3 * spread))
-    return pd.Series(p, index=facets)
+    k = use.sum(axis=1)
+    w = np.where(use, 1 / var, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # k < 2: no test
+        share = w / w.sum(axis=1, keepdims=True)
+        pooled = (share * gain).sum(axis=1)
+        q = (w * (gain - pooled[:, None]) ** 2).sum(axis=1)
+        spread = np.where(use, (1 - share) ** 2 / df, 0.0).sum(axis=1)
+        stat = q / (k - 1) / (1 + 2 * (k - 2) / (k**2 - 1) * spread)
+        p = f.sf(stat, k - 1, (k**2 - 1) / (3 * spread))
+    return pd.Series(np.where(k >= 2, p, np.nan), index=facets)
+
+
+def _rated(X: pd.DataFrame, seg: np.ndarray, w: np.ndarray, groups, names):
+    """Facets x segments (``names``): whether any respondent of the segment
+    with a weight above 0 rated the facet."""
+    cols = [c for c in X.columns if str(c) not in groups]
+    answered = pd.notna(X[cols]).to_numpy() & (w > 0)[:, None]
+    rated = [answered[seg == name].any(axis=0) for name in names]
+    return np.array(rated, dtype=bool).reshape(len(rated), len(cols)).T
 
 
 def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
@@ -315,7 +343,8 @@ def _not_ranked(n: int, y, w, min_size: int, n_facets: int) -> str | None:
     """Why a segment is not ranked (None: it is)."""
     if n < min_size:
         return (
-            f"not ranked: {n} respondents, below the minimum of {min_size} "
+            f"not ranked: {n} respondent{'' if n == 1 else 's'}, below the "
+            f"minimum of {min_size} "
             f"for a driver model of {n_facets} facets"
         )
     if not w.sum() > 0:
@@ -348,34 +377,59 @@ def _few_in_effect(w: np.ndarray, min_size: int) -> str | None:
 
 
 @contextmanager
-def _named_warnings(name: str):
-    """Warnings raised while a segment is fitted, with the segment named
-    (a warning about "294 respondents" says nothing of which segment);
-    each said once."""
-    caught: list = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+def _recorded(caught: dict[str, list], name: str):
+    """Record the warnings raised while segment ``name`` is fitted, in
+    ``caught[name]``; :func:`_say_warnings` says them once the loop ends."""
+    with warnings.catch_warnings(record=True) as found:
+        warnings.simplefilter("always")
+        try:
             yield
-    finally:  # said also when the segment's fit raises
-        _say_named(caught, name)
+        finally:
+            caught[name] = list(found)
 
 
-def _say_named(caught: list, name: str) -> None:
-    """Re-raise the warnings ``caught`` in a segment's fit, the segment named."""
-    seen = set()
-    for item in caught:
-        key = (item.category, str(item.message))
-        if key in seen:
-            continue
-        seen.add(key)
-        if issubclass(item.category, UserWarning):
-            message = f"Segment {name!r}: {item.message}"
-            warnings.warn(message, item.category, stacklevel=5)
-        else:  # a library's deprecation: as it was raised
-            warnings.warn_explicit(
-                item.message, item.category, item.filename, item.lineno
-            )
+def _say_warnings(caught: Mapping[str, list], complete: bool) -> None:
+    """Say the warnings of the segments' fits, each once.
+
+    A warning of the same text in the fit of every ranked segment (at least
+    two, and all of them fitted: ``complete``) speaks of the run, such as
+    ``n_boot=1``, not of a segment: it is said once, as about every ranked
+    segment; a setting's own warning is said once whatever the number of
+    segments. Any other UserWarning names its segment (a warning about "294
+    respondents" says nothing of which segment). Other categories (a
+    library's deprecation) are said once, as they were raised.
+    """
+    from .bootstrap import ONE_REPLICATE
+
+    keys = {
+        name: {(w.category, str(w.message)) for w in found}
+        for name, found in caught.items()
+    }
+    shared = set.intersection(*keys.values()) if complete and keys else set()
+    said = set()
+    for name, found in caught.items():
+        for item in found:
+            key = (item.category, str(item.message))
+            user = issubclass(item.category, UserWarning)
+            everywhere = key in shared and (len(caught) > 1 or key[1] == ONE_REPLICATE)
+            where = None if everywhere or not user else name
+            if (where, key) in said:
+                continue
+            said.add((where, key))
+            if not user:  # as it was raised
+                warnings.warn_explicit(
+                    item.message, item.category, item.filename, item.lineno
+                )
+            elif where is not None:
+                warnings.warn(f"Segment {name!r}: {key[1]}", key[0], stacklevel=3)
+            elif key[1] == ONE_REPLICATE:  # a setting of the whole run
+                warnings.warn(key[1], key[0], stacklevel=3)
+            else:
+                warnings.warn(
+                    f"In every ranked segment ({len(caught)}): {key[1]}",
+                    key[0],
+                    stacklevel=3,
+                )
 
 
 def _fit_segment(model, X, y, w, rows, fit: Mapping[str, Any]):
@@ -518,25 +572,31 @@ def segment_drivers(
     gains: dict[str, Any] = {}
     parts, sizes = [], {}
     names = sorted({name for name in seg if name is not None})
-    for name in names:
-        rows = seg == name
-        n = int(rows.sum())
-        result, gain = None, None
-        note = _not_ranked(n, y[rows], w[rows], min_size, len(facets))
-        if note is None:
-            with _named_warnings(name):
-                result, gain = _fit_segment(model, X, y, w, rows, fit)
-            results[name], gains[name] = result, gain
-            note = _few_in_effect(w[rows], min_size)
-        sizes[name] = {
-            "n": n,
-            "ranked": result is not None,
-            "note": note,
-            "stability": _stability(result),
-        }
-        parts.append(_segment_rows(facets, name, n, result, gain, note))
+    caught: dict[str, list] = {}  # each ranked segment's warnings
+    complete = False
+    try:
+        for name in names:
+            rows = seg == name
+            n = int(rows.sum())
+            result, gain = None, None
+            note = _not_ranked(n, y[rows], w[rows], min_size, len(facets))
+            if note is None:
+                with _recorded(caught, name):
+                    result, gain = _fit_segment(model, X, y, w, rows, fit)
+                results[name], gains[name] = result, gain
+                note = _few_in_effect(w[rows], min_size)
+            sizes[name] = {
+                "n": n,
+                "ranked": result is not None,
+                "note": note,
+                "stability": _stability(result),
+            }
+            parts.append(_segment_rows(facets, name, n, result, gain, note))
+        complete = True
+    finally:  # said also when a segment's fit raises
+        _say_warnings(caught, complete)
     table = pd.concat(parts, ignore_index=True)
-    p = _heterogeneity(gains, facets)
+    p = _heterogeneity(gains, facets, _rated(X, seg, w, groups, gains))
     p_adj = pd.Series(adjust_p(p.to_numpy(), "holm"), index=p.index)
     table["p_differ"] = table["facet"].map(p)
     table["p_differ_adj"] = table["facet"].map(p_adj)

@@ -14,7 +14,9 @@ ratings (any scale)
     ``scale`` is given. A facet's mean uses only the respondents who rated
     it. Values that are a ranking 1..k for every respondent (or in the
     catalog) give a warning, since ranks read as ratings come out in
-    reverse order.
+    reverse order; so do values that sum to one total for every respondent
+    with some cells empty (points shared out, the facets given none left
+    empty rather than 0, which raises the share of facets few chose).
 ranks (1 = most important)
     Borda count. Each respondent's values are re-ranked among the facets
     they ranked (only the order matters; ranks may skip numbers); a facet at
@@ -32,10 +34,16 @@ maxdiff (utilities, e.g. hierarchical-Bayes logit utilities)
     Probability shares: ``exp(u_f) / sum_g exp(u_g)``, the logit probability
     that the facet is picked as most important from all of them, computed per
     respondent and averaged (weighted) over the respondents who gave
-    utilities, or on the aggregate utilities of the catalog.
+    utilities, or on the aggregate utilities of the catalog. Utilities that
+    span more than 20 within a respondent (the median) give a warning: they
+    look rescaled (zero-centred diffs span 100), and their exp() gives each
+    respondent's top facet nearly all of the share.
 
 Per-respondent data (``stated__<facet>`` columns) get bootstrap intervals
-(respondents resampled with their survey weights). When every facet has the
+(respondents resampled with their survey weights). A resample that drew no
+answer for some facet has no shares: its row of the replicates stays, empty,
+so that row ``i`` is always the respondents' draw ``i``, and it is left out
+of the intervals and of the comparison. When every facet has the
 same stated share, stated importance carries no information: the shares are
 ``1/p``, the comparison warns and assigns no quadrant.
 
@@ -242,9 +250,13 @@ def stated_importance(
         fewer than half the respondents (ratings read as ranks reverse the
         order), or
         ``form="ratings"`` reads values that are a ranking 1..k for every
-        respondent, or in the catalog (ranks read as ratings reverse it too);
-        and when the catalog's ``stated_importance`` of some facets goes
-        unused because the ``stated__`` columns are read and lack them.
+        respondent, or in the catalog (ranks read as ratings reverse it too),
+        or sum to one total for every respondent with some cells empty
+        (points shared out, facets given none left empty); when
+        ``form="maxdiff"`` reads utilities that look rescaled (spanning more
+        than 20 within a respondent); and when the catalog's
+        ``stated_importance`` of some facets goes unused because the
+        ``stated__`` columns are read and lack them.
 
     Examples
     --------
@@ -378,7 +390,9 @@ def _finish(
     low = high = np.full(len(share), np.nan)
     reps = None
     if replicates is not None and len(replicates):
-        low, high = _interval(replicates, level)
+        whole = np.isfinite(replicates).all(axis=1)  # a resample without shares
+        if whole.any():
+            low, high = _interval(replicates[whole], level)
         reps = pd.DataFrame(replicates, columns=list(facets))
         reps.index.name = "replicate"
     table = pd.DataFrame(
@@ -491,6 +505,70 @@ def _warn_unlike_respondent_ranks(values: np.ndarray) -> None:
     )
 
 
+def _warn_points_left_empty(values: np.ndarray) -> None:
+    """Warn when ratings look like points shared out (every respondent's
+    values sum to the same total) with some facets left empty.
+
+    An empty facet is left out of that facet's mean, where a facet given no
+    points should count as 0: a facet that a few respondents gave many
+    points then outranks one that everybody gave some.
+    """
+    seen = ~np.isnan(values)
+    rows = seen.sum(axis=1) >= 2
+    # all values equal (1 = picked, empty otherwise): the hint says it
+    if rows.sum() < 5 or seen[rows].all() or np.nanmin(values) == np.nanmax(values):
+        return
+    sums = np.nansum(values[rows], axis=1)
+    total = sums[0]
+    if not total > 0 or not np.allclose(sums, total, rtol=1e-6, atol=0):
+        return
+    warnings.warn(
+        "The stated importance in the survey is read as ratings, and every "
+        f"respondent's values sum to {total:g}: points shared out (constant "
+        "sum, or k facets picked as 1)? A facet left empty is left out of its "
+        "mean, not counted as 0 points, which raises the share of facets few "
+        "respondents gave points to. Code the facets given no points 0 "
+        f"(scale=(0, {total:g}), --stated-scale 0 {total:g}); if the empty cells "
+        "are facets not asked, ignore this warning.",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+RESCALED_RANGE = 20.0  # logit utilities within a respondent span a few units
+
+
+def _warn_rescaled_utilities(values: np.ndarray, what: str) -> None:
+    """Warn when MaxDiff utilities span more than :data:`RESCALED_RANGE`
+    within a respondent (median): rescaled scores, not logit utilities.
+
+    Zero-centred diffs span 100, and probability-scale scores sum to 100;
+    exp() of either gives nearly every respondent's whole share to their top
+    facet (on utilities that span 2.4, shares 0.42/0.28/0.17/0.13 became
+    0.58/0.26/0.09/0.07).
+    """
+    seen = ~np.isnan(values)
+    rows = seen.sum(axis=1) >= 2
+    if not rows.any():
+        return
+    span = np.nanmax(values[rows], axis=1) - np.nanmin(values[rows], axis=1)
+    spread = float(np.median(span))
+    if spread <= RESCALED_RANGE:
+        return
+    whose = "within a respondent (median)" if what == "the survey" else ""
+    warnings.warn(
+        f"The MaxDiff utilities in {what} span {spread:.3g} {whose}".rstrip()
+        + ", where logit utilities span a few units: they look rescaled "
+        "(zero-centred diffs span 100, probability-scale scores sum to 100), "
+        "and exp() of them gives nearly all of the share to the top facet. "
+        "Pass the raw (logit) utilities with form='maxdiff', or "
+        "probability-scale scores, which are shares already, with "
+        "form='ratings' and scale=(0, 100).",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
 def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
     present = values.dropna()
     missing = [f for f in values.index if f not in present.index]
@@ -500,6 +578,8 @@ def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
         raise ValidationError(problems, subject="stated importance")
     if form == "ranks":
         _warn_unlike_ranks(v[0])
+    if form == "maxdiff":
+        _warn_rescaled_utilities(v, "the catalog")
     if form == "ratings":
         _warn_like_ranks(v, "the catalog")
         floor = scale[0] if scale is not None else 0.0
@@ -545,8 +625,11 @@ def _from_respondents(
         raise ValidationError(problems, subject="stated importance")
     if form == "ratings":
         _warn_like_ranks(r, "the survey")
+        _warn_points_left_empty(r)
     if form == "ranks":
         _warn_unlike_respondent_ranks(r)
+    if form == "maxdiff":
+        _warn_rescaled_utilities(r, "the survey")
     n_answered = seen.sum(axis=0).astype(float)
     missing = [f for f in (facets or []) if f not in names]
 
@@ -605,13 +688,17 @@ def _from_respondents(
     }
     if n_boot:
         counts = resample_counts(len(r), n_boot, random_state)
+        # row i is the respondents' draw i, a resample without shares kept
+        # (NaN) so that the numbering stays that of the draws
         replicates = shares(counts * w)
-        kept = np.isfinite(replicates).all(axis=1)
-        if not kept.all():
-            replicates = replicates[kept]
+        empty = ~np.isfinite(replicates).all(axis=1)
+        if empty.any():
+            replicates[empty] = np.nan
             info["note"] = (
-                f"{int((~kept).sum())} of {n_boot} resamples drew no answer (of "
-                "weight > 0) for some facet and were left out of the intervals."
+                f"{int(empty.sum())} of {n_boot} resamples drew no answer (of "
+                "weight > 0) for some facet: they have no shares (their rows of "
+                "the replicates are empty) and are left out of the intervals "
+                "and of the comparison."
             )
     if form == "ratings" and np.nanmin(r) == np.nanmax(r):
         info["hint"] = (
@@ -711,13 +798,13 @@ def _row_spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _derived_replicates(
     derived: ImportanceResult, facets, sample_weight, n_boot, random_state
 ) -> tuple[np.ndarray | None, str | None]:
-    """Derived shares per resample: the bootstrap's, else SHAP resampled."""
+    """Derived importance per resample, one row each: the bootstrap's, else
+    SHAP resampled. A row with a missing share stays, as missing (NaN): row
+    ``i`` is resample ``i``, and :func:`_pairs` leaves it out."""
     if derived.replicates is not None and len(derived.replicates):
         reps = derived.replicates[list(facets)].to_numpy(dtype=float)
-        reps = reps[np.isfinite(reps).all(axis=1)]  # a missing share is no spread
-        if len(reps):
-            source = "bootstrap replicates of derived importance"
-            return _normalise_rows(reps), source
+        if np.isfinite(reps).all(axis=1).any():
+            return reps, "bootstrap replicates of derived importance"
     explanation = derived.explanation
     names = list(getattr(explanation, "feature_names", None) or [])
     if explanation is None or not n_boot or not set(facets) <= set(names):
@@ -726,12 +813,37 @@ def _derived_replicates(
     phi = phi[:, [names.index(f) for f in facets]]
     w = check_weights(sample_weight, len(phi))
     counts = resample_counts(len(phi), n_boot, random_state) * w
-    raw = (counts @ phi) / counts.sum(axis=1, keepdims=True)
-    return _normalise_rows(raw), (
+    total = counts.sum(axis=1, keepdims=True)  # 0: drew only weights of 0
+    raw = np.where(total > 0, counts @ phi / np.where(total > 0, total, 1), np.nan)
+    return raw, (
         "respondents resampled with the fitted model held fixed (mean |SHAP| "
         "per resample): sampling uncertainty of the attributions, not of the "
         "model fit"
     )
+
+
+def _pairs(
+    reps_d: np.ndarray, stated: StatedImportance, facets, s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool, int]:
+    """Derived resample ``i`` with stated resample ``i`` (the stated ones
+    cycled when fewer; the point shares ``s`` when there are none), each as
+    shares of the compared facets, and a pair left out whole when either
+    side is missing: leaving out one side's resample alone would pair the
+    ones after it with other draws of respondents.
+
+    Returns the paired derived and stated shares, whether stated importance
+    was held fixed, and the number of pairs left out.
+    """
+    held = stated.replicates is None or not len(stated.replicates)
+    if held:
+        reps_s = np.broadcast_to(s, reps_d.shape)
+    else:
+        reps_s = stated.replicates[list(facets)].to_numpy(dtype=float)
+        reps_s = reps_s[np.arange(len(reps_d)) % len(reps_s)]
+    paired = np.isfinite(reps_d).all(axis=1) & np.isfinite(reps_s).all(axis=1)
+    pair_d = _normalise_rows(reps_d[paired])
+    pair_s = reps_s[paired] if held else _normalise_rows(reps_s[paired])
+    return pair_d, pair_s, held, int((~paired).sum())
 
 
 def compare_importance(
@@ -765,7 +877,11 @@ def compare_importance(
     replicates of :func:`~emomotiv.bootstrap_importance` draw theirs from
     their own seeds, so there the two are paired as independent resamples:
     ``p_quadrant`` and the correlation's interval then treat the sampling
-    errors of the derived and the stated shares as independent.
+    errors of the derived and the stated shares as independent. A resample
+    without shares on either side (a stated resample that drew no answer for
+    a facet is an empty row of ``stated.replicates``) leaves its pair out
+    whole, so the other pairs keep their draws (``info["n_replicates"]``
+    counts the pairs used, ``info["note"]`` those left out).
 
     Parameters
     ----------
@@ -901,21 +1017,25 @@ def compare_importance(
         )
         info["p_quadrant_source"] = source
         if reps_d is not None:
+            reps_d, reps_s, held, dropped = _pairs(reps_d, stated, facets, s)
+            info["p_quadrant_source"] = source + (
+                "; stated importance held fixed"
+                if held
+                else "; stated bootstrap replicates"
+            )
             info["n_replicates"] = len(reps_d)
-            if stated.replicates is not None and len(stated.replicates):
-                reps_s = _normalise_rows(
-                    stated.replicates[facets].to_numpy(dtype=float)
+            if dropped:
+                info["note"] = (
+                    f"{dropped} of {dropped + len(reps_d)} resamples left out of "
+                    "p_quadrant and the correlation's interval: the derived or "
+                    "the stated shares are missing in them."
                 )
-                reps_s = reps_s[np.arange(len(reps_d)) % len(reps_s)]
-                info["p_quadrant_source"] = source + "; stated bootstrap replicates"
-            else:
-                reps_s = np.broadcast_to(s, reps_d.shape)
-                info["p_quadrant_source"] = source + "; stated importance held fixed"
-            p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
-            rhos = _row_spearman(reps_d, reps_s)
-            if np.isfinite(rhos).any():
-                low, high = _interval(rhos[:, None], level)
-                rho_low, rho_high = float(low[0]), float(high[0])
+            if len(reps_d):
+                p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
+                rhos = _row_spearman(reps_d, reps_s)
+                if np.isfinite(rhos).any():
+                    low, high = _interval(rhos[:, None], level)
+                    rho_low, rho_high = float(low[0]), float(high[0])
         else:
             info["note"] = (
                 "p_quadrant is NaN: the derived importance has neither bootstrap "

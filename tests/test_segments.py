@@ -1,11 +1,14 @@
 """Segment drivers: rankings within segments, the test of difference, small segments."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import chi2
 
 import emomotiv as em
+from emomotiv.bootstrap import ONE_REPLICATE
 from emomotiv.results import SimulationResult
 from emomotiv.segments import COLUMNS, _heterogeneity
 
@@ -93,22 +96,27 @@ def test_a_small_segment_is_reported_not_ranked(small):
     rows = result.table.loc[result.table["segment"].isin(small_ones)]
     assert rows["importance"].isna().all() and not rows["ranked"].any()
     assert rows["note"].str.contains("below the minimum of 250").all()
+    one = small.survey["customer_type"].astype(object).copy()
+    one.iloc[0] = "Solo"
+    solo = _fast(small, one).info["segments"]["Solo"]
+    assert solo["note"].startswith("not ranked: 1 respondent, below")
     # one ranked segment: no test of difference, and the reason
     assert result.table["p_differ"].isna().all()
     assert "fewer than two segments" in result.info["note"]
 
 
-def _fast(small, segments):
-    """Segment drivers of the small survey without a bootstrap."""
-    X = small.survey[list(small.catalog["facet"])]
+def _fast(small, segments, X=None, n_boot=0):
+    """Segment drivers of the small survey (without a bootstrap)."""
+    X = small.survey[list(small.catalog["facet"])] if X is None else X
     return em.segment_drivers(
         em.DriverModel(**FAST),
         X,
         small.survey["connected"],
         segments,
         min_size=100,
-        n_boot=0,
+        n_boot=n_boot,
         progress=False,
+        random_state=0,
     )
 
 
@@ -165,6 +173,16 @@ def test_labels_typed_with_spaces_are_one_segment_and_blanks_are_none(small):
     assert result.info["unassigned"] == 4
 
 
+def test_a_label_in_two_unicode_forms_is_one_segment(small):
+    """'Épargne' written as 'E' plus a combining accent (as macOS exports
+    do) looks the same but was a second segment."""
+    from emomotiv.segments import _check_segments
+
+    composed, decomposed = "\u00c9pargne", "E\u0301pargne"
+    labels = _check_segments([composed, decomposed, "\u6771\u4eac"], 3, 2)
+    assert labels.tolist() == [composed, composed, "\u6771\u4eac"]
+
+
 def test_a_segment_column_empty_in_every_row_is_refused(small):
     X = small.survey[list(small.catalog["facet"])]
     with pytest.raises(em.ValidationError, match="empty for every one of the 600"):
@@ -217,6 +235,41 @@ def test_a_segment_held_by_a_few_weights_says_so_and_warnings_name_it(small):
     assert info["Self-directed"]["note"] is None
 
 
+def test_a_warning_about_the_run_is_said_once_not_per_segment(small):
+    """n_boot=1 was warned once per ranked segment, each named as if it
+    were about that segment; a segment's own warning still names it."""
+    weights = small.survey["weight"].copy()
+    weights[np.flatnonzero(small.survey["customer_type"] == "Advised")[:5]] = 5000.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _weighted(small, weights, n_boot=1)
+    assert result.info["n_ranked"] == 3
+    said = [str(w.message) for w in caught]
+    assert [m for m in said if "n_boot=1" in m] == [ONE_REPLICATE]
+    own = [m for m in said if "too few" in m]  # the replicate without a split
+    assert own and all(m.startswith("Segment 'Advised': ") for m in own)
+
+
+def test_the_same_warning_in_every_segment_is_said_once():
+    from emomotiv.segments import _say_warnings
+
+    def caught(*messages):
+        return [warnings.WarningMessage(m, UserWarning, "x.py", 1) for m in messages]
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        _say_warnings({"a": caught("same", "a only"), "b": caught("same")}, True)
+        _say_warnings({"a": caught("one")}, True)  # one segment: its own
+        _say_warnings({"a": caught("same"), "b": caught("same")}, False)
+    assert [str(w.message) for w in said] == [
+        "In every ranked segment (2): same",
+        "Segment 'a': a only",
+        "Segment 'a': one",
+        "Segment 'a': same",  # a fit raised: not every segment was fitted
+        "Segment 'b': same",
+    ]
+
+
 def test_a_column_name_for_segments_is_named(small):
     X = small.survey[list(small.catalog["facet"])]
     with pytest.raises(em.ValidationError, match=r"such as survey\['customer_type'\]"):
@@ -261,6 +314,29 @@ def test_heterogeneity_is_welchs_test_on_the_gains():
     a, b = _fake([0.05], [0.0002], n_boot=20000), _fake([0.01], [0.0001], 20000, 1)
     p = _heterogeneity({"a": a, "b": b}, ["f0"])
     assert p["f0"] == pytest.approx(chi2.sf(0.04**2 / 0.0003, 1), rel=0.01)
+
+
+def test_a_segment_where_nobody_rated_a_facet_is_left_out_of_its_test(small):
+    """A touchpoint one segment never uses has a gain of 0 there, with no
+    spread: there is nobody to raise. Read as an effect of exactly 0, it
+    made the facet 'differ' (the whole survey's top driver, blanked in one
+    segment of three, was flagged in 3 runs of 3)."""
+    a = _fake([0.05, 0.02], [0.0002, 0.0001], n_boot=5)
+    b = _fake([0.01, 0.02], [0.0001, 0.0001], n_boot=8, seed=1)
+    c = _fake([0.0, 0.03], [1e-12, 0.0001], n_boot=4, seed=2)
+    rated = np.array([[True, True, False], [True, True, True]])
+    p = _heterogeneity({"a": a, "b": b, "c": c}, ["f0", "f1"], rated)
+    assert p["f0"] == _heterogeneity({"a": a, "b": b}, ["f0", "f1"])["f0"]
+    assert p["f1"] == _heterogeneity({"a": a, "b": b, "c": c}, ["f0", "f1"])["f1"]
+    # Two ranked segments, the facet blanked in one: nothing to test.
+    two = small.survey["customer_type"].where(lambda t: t != "Retirement")
+    X = small.survey[list(small.catalog["facet"])].copy()
+    X.loc[two == "Advised", "brand_reputation"] = np.nan
+    table = _fast(small, two, X, n_boot=3).table.set_index(["segment", "facet"])
+    assert table.loc[("Advised", "brand_reputation"), "delta_connected"] == 0
+    blanked = table.xs("brand_reputation", level="facet")
+    assert blanked["p_differ"].isna().all() and blanked["differs"].isna().all()
+    assert table["p_differ"].notna().sum() == 2 * (len(X.columns) - 1)
 
 
 def test_each_segment_gets_its_one_point_gains_with_intervals(segmented):

@@ -327,8 +327,134 @@ def test_a_resample_without_a_facet_rated_gives_it_no_share():
                 random_state=0,
             )
     assert s.table.loc["note", "stated_low"] > 0.3
-    assert len(s.replicates) < 100 and "left out of the intervals" in s.info["note"]
-    assert np.isfinite(s.replicates.to_numpy()).all()
+    assert "left out of the intervals" in s.info["note"]
+    # their rows stay, empty: row i is the respondents' draw i
+    drew = em.stated.resample_counts(3, 100, 0)[:, 0] > 0
+    assert len(s.replicates) == 100
+    np.testing.assert_array_equal(s.replicates.notna().all(axis=1), drew)
+    assert s.replicates[~drew].isna().all(axis=None)
+
+
+def _rare_facet_survey():
+    """Ten respondents; only the first rated 'note', and only its SHAP
+    value of 'note' is not 0 (a large one)."""
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "stated__fees": rng.integers(1, 4, 10),
+            "stated__app": rng.integers(1, 4, 10),
+            "stated__note": [5.0] + [None] * 9,
+        }
+    )
+    phi = np.column_stack([rng.uniform(0.1, 1, (10, 2)), np.r_[50.0, np.zeros(9)]])
+    return survey, phi
+
+
+def test_stated_replicate_i_is_the_respondents_draw_i():
+    """Resamples without an answer for a rare facet were dropped, which
+    renumbered the rest: row i then held the shares of another draw."""
+    survey, _ = _rare_facet_survey()
+    s = em.stated_importance(survey, scale=(1, 5), n_boot=30, random_state=0)
+    counts = em.stated.resample_counts(10, 30, 0)
+    assert len(s.replicates) == 30
+    for i, row in s.replicates.iterrows():
+        if counts[i, 0] == 0:  # drew no answer for 'note': no shares
+            assert row.isna().all()
+            continue
+        drawn = em.stated_importance(
+            survey, scale=(1, 5), n_boot=0, sample_weight=counts[i]
+        )
+        np.testing.assert_allclose(row, drawn.table["stated_importance"])
+
+
+def test_compare_pairs_the_same_draws_of_respondents():
+    """A resample holds 'note' derived high exactly when it drew the one
+    respondent who rated it, so paired with the stated resample of the same
+    draw 'note' stays a core driver in every pair. Paired with renumbered
+    stated resamples, 'note' fell to low in the derived resamples of other
+    draws (p_quadrant 0.74 instead of 1)."""
+    from shap import Explanation
+
+    survey, phi = _rare_facet_survey()
+    s = em.stated_importance(survey, scale=(1, 5), n_boot=50, random_state=1)
+    facets = ["fees", "app", "note"]
+    derived = ImportanceResult(
+        "shap",
+        pd.DataFrame(
+            {"importance": phi.mean(axis=0)}, index=pd.Index(facets, name="facet")
+        ),
+        explanation=Explanation(values=phi, feature_names=facets),
+    )
+    comp = em.compare_importance(derived, s, n_boot=50, random_state=1)
+    assert comp.table.loc["note", "quadrant"] == "core_driver"
+    assert comp.table.loc["note", "p_quadrant"] == 1
+    drew = int((em.stated.resample_counts(10, 50, 1)[:, 0] > 0).sum())
+    assert comp.info["n_replicates"] == drew < 50
+    assert f"{50 - drew} of 50 resamples left out" in comp.info["note"]
+
+
+def test_a_shap_resample_of_weight_0_respondents_is_left_out():
+    """It read as equal shares for every facet (after numpy's 0/0 warning)."""
+    from shap import Explanation
+
+    phi = np.array([[3.0, 1.0, 0.2], [0, 0, 9], [0, 0, 9], [0, 0, 9]])
+    facets = FACETS[:3]
+    derived = ImportanceResult(
+        "shap",
+        pd.DataFrame({"importance": [0.7, 0.25, 0.05]}, index=facets),
+        explanation=Explanation(values=phi, feature_names=facets),
+    )
+    s = em.stated_importance(catalog=_catalog([5, 3, 1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        comp = em.compare_importance(
+            derived, s, sample_weight=[1, 0, 0, 0], n_boot=40, random_state=0
+        )
+    drew = int((em.stated.resample_counts(4, 40, 0)[:, 0] > 0).sum())
+    assert comp.info["n_replicates"] == drew < 40
+    np.testing.assert_allclose(comp.table["p_quadrant"], 1)
+
+
+def test_points_shared_out_with_facets_left_empty_warn():
+    """Constant sum with the facets given no points left empty: a facet that
+    a quarter gave 60 points outranked one everybody gave 20 to 40, with no
+    word (0.39 against 0.23 of the share; coded 0, 0.15 against 0.35)."""
+    points = pd.DataFrame(
+        [[60, 20, 20, 0]] + [[0, 40, 30, 30]] * 3,
+        columns=[f"stated__{f}" for f in FACETS],
+    )
+    points = pd.concat([points] * 5, ignore_index=True)
+    with pytest.warns(UserWarning, match=r"sum to 100: points shared out.*Code"):
+        left = em.stated_importance(points.replace(0, np.nan), n_boot=0)
+    assert left.table["stated_importance"].idxmax() == "fees"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # coded 0: nothing to say
+        coded = em.stated_importance(points, scale=(0, 100), n_boot=0)
+        # ratings whose rows differ in total say nothing either
+        em.stated_importance(points.replace(0, np.nan) + np.arange(20)[:, None])
+    np.testing.assert_allclose(
+        coded.table["stated_importance"], [0.15, 0.35, 0.275, 0.225]
+    )
+
+
+def test_rescaled_maxdiff_scores_warn():
+    """Zero-centred diffs (span 100) read as logit utilities gave each
+    respondent's top facet nearly all of their share."""
+    rng = np.random.default_rng(0)
+    u = pd.DataFrame(
+        rng.normal([1.0, 0.5, 0.0, -0.5], 1.0, (50, 4)),
+        columns=[f"stated__{f}" for f in FACETS],
+    )
+    centred = u.sub(u.mean(axis=1), axis=0)
+    diffs = centred.div(centred.max(axis=1) - centred.min(axis=1), axis=0) * 100
+    with pytest.warns(UserWarning, match=r"span 100 within a respondent.*rescaled"):
+        em.stated_importance(diffs, form="maxdiff", n_boot=0)
+    with pytest.warns(UserWarning, match=r"in the catalog span 150, where"):
+        em.stated_importance(catalog=_catalog([100, 0, -50, 20]), form="maxdiff")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # logit utilities: nothing to say
+        em.stated_importance(u, form="maxdiff", n_boot=0)
+        em.stated_importance(catalog=_catalog([1.2, 0, -0.5, 2]), form="maxdiff")
 
 
 def test_catalog_values_left_unused_by_the_columns_warn():
