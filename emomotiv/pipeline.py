@@ -6,7 +6,9 @@ importance -> tables and summary.
 
 from __future__ import annotations
 
+import contextlib
 import platform
+import re
 import warnings
 from collections.abc import Sequence
 from os import PathLike
@@ -868,25 +870,37 @@ def _segments_step(
         return {}, {"skipped": "skipped: no segment column (--segment)"}, None
     labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
     w = data[schema.weight].to_numpy() if schema.weight else None
-    result = segment_drivers(
-        estimator,
-        design.matrix,
-        data[schema.connection].to_numpy(),
-        data[schema.segment],
-        sample_weight=w,
-        labels=labels,
-        min_size=study.min_segment_size,
-        n_boot=study.n_boot,
-        level=study.level,
-        n_jobs=study.n_jobs,
-        progress=study.progress,
-        random_state=study.random_state,
-        boot_size=study.boot_size,
-        controls=design.groups or None,
-        catalog=cat,
-    )
+    with _said_once():
+        result = segment_drivers(
+            estimator,
+            design.matrix,
+            data[schema.connection].to_numpy(),
+            data[schema.segment],
+            sample_weight=w,
+            labels=labels,
+            min_size=study.min_segment_size,
+            n_boot=study.n_boot,
+            level=study.level,
+            n_jobs=study.n_jobs,
+            progress=study.progress,
+            random_state=study.random_state,
+            boot_size=study.boot_size,
+            controls=design.groups or None,
+            catalog=cat,
+        )
     summary = jsonable(result.to_summary())
     return {"segment_drivers": result.to_frame()}, summary, result
+
+
+@contextlib.contextmanager
+def _said_once():
+    """The steps after the whole survey's bootstrap, quiet about its settings
+    (``n_boot=1``): that bootstrap has said it, once."""
+    from .bootstrap import ONE_REPLICATE
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", re.escape(ONE_REPLICATE), UserWarning)
+        yield
 
 
 def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int, design):
@@ -904,22 +918,23 @@ def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int, design):
     frame = cat.to_frame()
     roi = plan.roi.set_index("facet") if plan is not None else None
     vpc = (plan.summary or {}).get("value_per_connected") if plan is not None else None
-    result = value_drivers(
-        design.matrix,
-        data[schema.value],
-        sample_weight=data[schema.weight].to_numpy() if schema.weight else None,
-        scale_max=dict(zip(frame["facet"], frame["scale_max"], strict=True)),
-        labels=dict(zip(frame["facet"], frame["label"], strict=True)),
-        delta_connected=None if roi is None else roi["delta_connected"],
-        value_per_connected=vpc,
-        model=ValueModel(cv=cv, random_state=study.random_state),
-        n_boot=study.n_boot,
-        level=study.level,
-        n_jobs=study.n_jobs,
-        random_state=study.random_state,
-        boot_size=study.boot_size,
-        controls=design.groups or None,
-    )
+    with _said_once():
+        result = value_drivers(
+            design.matrix,
+            data[schema.value],
+            sample_weight=data[schema.weight].to_numpy() if schema.weight else None,
+            scale_max=dict(zip(frame["facet"], frame["scale_max"], strict=True)),
+            labels=dict(zip(frame["facet"], frame["label"], strict=True)),
+            delta_connected=None if roi is None else roi["delta_connected"],
+            value_per_connected=vpc,
+            model=ValueModel(cv=cv, random_state=study.random_state),
+            n_boot=study.n_boot,
+            level=study.level,
+            n_jobs=study.n_jobs,
+            random_state=study.random_state,
+            boot_size=study.boot_size,
+            controls=design.groups or None,
+        )
     summary = jsonable(result.to_summary())
     return {"value_drivers": result.to_frame()}, summary, result
 

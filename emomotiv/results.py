@@ -510,7 +510,9 @@ class StatedImportance:
         ``"ratings"``, ``"ranks"`` or ``"maxdiff"``.
     replicates : DataFrame or None
         Stated shares per bootstrap resample (rows) and facet (columns), when
-        per-respondent data existed.
+        per-respondent data existed. Row ``i`` is the respondents' draw
+        ``i``; a resample that drew no answer for some facet is an empty
+        (NaN) row, left out of the intervals and of the comparison.
     info : dict
         How the input became shares, and any notes.
 

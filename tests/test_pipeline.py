@@ -500,3 +500,17 @@ def test_a_model_that_made_no_split_is_warned_of_once():
     said = [w for w in caught if "made no split on any facet" in str(w.message)]
     assert len(said) == 1
     assert str(said[0].message) in result.summary["warnings"]
+
+
+def test_one_bootstrap_replicate_is_warned_of_once():
+    """n_boot=1 is a setting of the run: the segments' and the value
+    drivers' bootstraps do not say it again."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=3)
+    options = _quick_options() | {"n_boot": 1, "value": "value"}
+    options["segment"] = "customer_type"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(s.survey, s.catalog, min_segment_size=50, **options)
+    said = [w for w in caught if "n_boot=1" in str(w.message)]
+    assert len(said) == 1
+    assert "segment_drivers" in result.tables and "value_drivers" in result.tables
