@@ -142,7 +142,7 @@ def _is_fitted(model) -> bool:
     return hasattr(model, "estimator_")
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class Refits:
     """The bootstrap's replicate models and the respondents each one saw.
 

@@ -392,7 +392,7 @@ def encode_controls(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class Design:
     """The driver model's design matrix: facets, then the control columns.
 

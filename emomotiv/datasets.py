@@ -240,7 +240,7 @@ STATED_STREAM = 4  # separate random stream for per-respondent stated importance
 CHURN_RATE = {"unconnected": 0.20, "highly_satisfied": 0.14, "fully_connected": 0.07}
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SyntheticSurvey:
     """A survey, its facet catalog and the ground truth that generated it.
 

@@ -122,7 +122,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SegmentDrivers:
     """The driver ranking within each segment (:func:`segment_drivers`).
 

@@ -214,7 +214,7 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         return super().predict_outcome(X) * self.value_scale_
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ValueDrivers:
     """Touchpoints to value, and the part through connection (:func:`value_drivers`).
 

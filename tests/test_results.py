@@ -311,3 +311,28 @@ def test_nothing_a_user_loads_back_is_a_pickle(saved):
         if path.is_file():
             assert not path.read_bytes().startswith(b"\x80"), path.name
             path.read_text(encoding="utf-8")  # text, not binary
+
+
+def _minimal_containers():
+    """The other frozen holders of tables a user meets."""
+    from emomotiv.bootstrap import Refits
+    from emomotiv.controls import Design
+    from emomotiv.datasets import SyntheticSurvey
+    from emomotiv.segments import SegmentDrivers
+    from emomotiv.value_drivers import ValueDrivers
+
+    table = pd.DataFrame({"facet": ["a", "b"], "x": [1.0, 2.0]})
+    return [
+        SegmentDrivers(table),
+        ValueDrivers(table),
+        Design(table, ["x"]),
+        Refits((), (), np.zeros((0, 2), int), np.zeros((0, 2)), 2),
+        SyntheticSurvey(table, table, table, 2.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "result", _minimal_containers(), ids=lambda r: type(r).__name__
+)
+def test_other_table_holders_compare_and_hash_by_identity(result):
+    test_results_compare_and_hash_by_identity(result)
