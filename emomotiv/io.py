@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, preview
+from ._validation import ValidationError, many, preview
 from .model import DriverModel, load_model_files
 from .readers import (
     DECIMALS,
@@ -463,10 +463,18 @@ def _read_csv(
             warnings.simplefilter("error", pd.errors.ParserWarning)
             try:
                 frame = pd.read_csv(path, **options)
-            except pd.errors.ParserWarning:  # fields past the header
+            except (pd.errors.ParserWarning, pd.errors.ParserError) as err:
+                # fields past the header: in the first rows pandas warns, in a
+                # later row it stops ("Expected 7 fields in line 31, saw 8")
+                if isinstance(err, pd.errors.ParserError) and not _PAST.search(
+                    str(err)
+                ):
+                    raise
                 _check_past_header(path, encoding, delimiter, len(header))
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
-                frame = pd.read_csv(path, **options)
+                # only empty fields past the header: a spreadsheet's trailing
+                # separators, which the header's columns leave out
+                frame = pd.read_csv(path, usecols=range(len(header)), **options)
             flags = [c for c in frame if pd.api.types.is_bool_dtype(frame[c])]
             if flags:  # true/false stay text: the user says what they mean
                 frame[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)
@@ -476,10 +484,7 @@ def _read_csv(
         raise _file_error(path, f"'{path}' has no columns to read.") from None
     except pd.errors.ParserError as err:
         raise _file_error(
-            path,
-            f"Cannot parse '{path}': {str(err).strip()}. Every row needs as many "
-            "fields as the header: quote a value that holds the delimiter, and "
-            "name a column past the header or remove the separators past it.",
+            path, _parse_problem(path, err, encoding, delimiter)
         ) from None
     # a column with neither a name nor a value is a trailing separator's
     frame = frame.drop(
@@ -505,6 +510,43 @@ def _read_csv(
     return frame[~blank].reset_index(drop=True)
 
 
+def _parse_problem(path: Path, err: Exception, encoding: str, delimiter: str) -> str:
+    """pandas' reason a CSV file cannot be parsed, and the way out."""
+    reason = str(err).strip().removeprefix("Error tokenizing data. C error: ")
+    if "inside string" in reason:  # "EOF inside string starting at row 2"
+        row = _open_quote_row(path, encoding, delimiter)
+        if row is not None:
+            reason = f"row {row} (the header being row 1) opens a quote"
+        way = (
+            'A quote (") opens a value that no later quote closes, and the '
+            "rest of the file would be read into it: close the quote, or "
+            "remove it (a quote inside a quoted value is written twice)."
+        )
+    else:
+        way = (
+            "Every row needs as many fields as the header: quote a value that "
+            "holds the delimiter, and name a column past the header or remove "
+            "the separators past it."
+        )
+    return f"Cannot parse '{path}': {reason}. {way}"
+
+
+def _open_quote_row(path: Path, encoding: str, delimiter: str) -> int | None:
+    """The row (the header being 1) whose quote no later quote closes."""
+    with _open_text(path, encoding) as handle:
+        rows = csv.reader(handle, delimiter=delimiter, strict=True)
+        n = 0
+        try:
+            for n, _ in enumerate(rows, 1):  # noqa: B007 (counted)
+                pass
+        except csv.Error:
+            return n + 1
+    return None
+
+
+_PAST = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+
+
 def _check_past_header(path: Path, encoding: str, delimiter: str, width: int) -> None:
     """Refuse a CSV file with a value past its header's last column: the
     rows that hold one are named. Empty fields there are a spreadsheet's
@@ -515,12 +557,17 @@ def _check_past_header(path: Path, encoding: str, delimiter: str, width: int) ->
             n for n, row in enumerate(rows, 1) if any(c.strip() for c in row[width:])
         ]
     if past:
+        name = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
         raise _file_error(
             path,
-            f"{len(past)} row{'s' if len(past) > 1 else ''} of '{path}' "
-            f"({preview(past)}, the header being row 1) hold values past the "
-            f"header's {width} columns: give those columns a name in the header, "
-            "or remove the values.",
+            f"{many(len(past), 'row')} of '{path}' ({preview(past, 5)}, the "
+            f"header being row 1) {'holds' if len(past) == 1 else 'hold'} values "
+            f"past the header's {width} columns. A value holding a {name} "
+            "without quotes around it (a decimal comma, a thousands separator, "
+            "a comment) is split in two and shifts the rest of its row: quote "
+            "it, or save the file again from the spreadsheet. A column that "
+            "has no name in the header: name it there. Otherwise remove the "
+            "values.",
         )
 
 

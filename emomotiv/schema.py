@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import kish_size
-from ._validation import ValidationError, check_choice, did_you_mean, preview
+from ._validation import ValidationError, check_choice, did_you_mean, many, preview
 from .readers import NON_ANSWER, guess_rating_labels, numbered_labels, yes_answer
 
 __all__ = ["FacetCatalog", "SurveySchema", "infer_scale", "validate_survey"]
@@ -705,13 +705,8 @@ def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
     return values.astype(float), bad, int(mask.sum())
 
 
-def _many(n: int, noun: str) -> str:
-    """``"1 cell"``, ``"3 cells"``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _cells(n: int) -> str:
-    return _many(n, "cell")
+    return many(n, "cell")
 
 
 def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
@@ -754,7 +749,7 @@ def _facet_values(
 def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
-        problems.append(f"{what} has {_many(n_inf, 'infinite value')}.")
+        problems.append(f"{what} has {many(n_inf, 'infinite value')}.")
 
 
 _DECIMAL_HINT = (
@@ -871,7 +866,7 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
     if len(off):
         found = sorted(set(off.tolist()))
         problems.append(
-            f"The satisfaction column '{col}' has {_many(len(off), 'value')} off its "
+            f"The satisfaction column '{col}' has {many(len(off), 'value')} off its "
             f"{lo:g}-{hi:g} scale: {preview(found)}. If they are codes (such as "
             "'don't know'), declare them as not experienced: --not-experienced "
             f'"{",".join(f"{v:g}" for v in found[:3])}".'
@@ -1134,7 +1129,7 @@ def validate_survey(
         if len(off):
             found = sorted(set(off.tolist()))
             problems.append(
-                f"Facet '{facet}' has {_many(len(off), 'rating')} off its "
+                f"Facet '{facet}' has {many(len(off), 'rating')} off its "
                 f"{lo:g}-{hi:g} scale: {preview(found)}."
                 + _off_scale_hint(
                     found, lo, hi, declared=facet not in catalog.undeclared_scale
@@ -1196,7 +1191,7 @@ def validate_survey(
         if role == "value" and (values < 0).any():
             n_neg = int((values < 0).sum())
             problems.append(
-                f"The value column '{col}' has {_many(n_neg, 'negative value')}; "
+                f"The value column '{col}' has {many(n_neg, 'negative value')}; "
                 "customer value must be >= 0 (the value models compare values "
                 "as multiples, as revenue or lifetime value allow: a profit that "
                 "can be negative does not fit them)."

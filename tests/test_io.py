@@ -90,11 +90,33 @@ def test_trailing_separators_of_a_spreadsheet_are_dropped(tmp_path):
         em.read_table(path)
     path.write_text(",id,app\n0,R1,7\n1,R2,3\n", encoding="utf-8")  # an index
     assert list(em.read_table(path).columns) == ["", "id", "app"]
-    path.write_text("id,app,connected\nR1,7,1\nR2,3,0,9\n", encoding="utf-8")
+
+
+def test_a_later_row_longer_than_the_header_is_named_with_every_other(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = ["R1,7,1", "R2,3,0,,", "R3,4,1,1,003.71", "R4,5,0", "R5,6,1,9"]
+    path.write_text("id,app,connected\n" + "\n".join(rows) + "\n")
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(path)  # not pandas' "Expected 3 fields in line 4, saw 5"
+    assert err.value.problems[0].startswith(
+        f"2 rows of '{path}' (4, 6, the header being row 1) hold values past "
+        "the header's 3 columns. A value holding a comma without quotes"
+    )
+    # empty fields past the header in a later row only: trailing separators
+    path.write_text("id,app,connected\nR1,7,1\nR2,3,0,,\n")
+    expected = pd.DataFrame({"id": ["R1", "R2"], "app": [7, 3], "connected": [1, 0]})
+    pd.testing.assert_frame_equal(em.read_table(path), expected)
+
+
+def test_a_quote_that_never_closes_is_named_by_its_row(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text('id,app,connected\nR1,7,1\nR2,"3,0\nR3,4,1\n')
     with pytest.raises(
-        em.ValidationError, match="line 3, saw 4. Every row needs as many fields"
+        em.ValidationError,
+        match=r"row 3 \(the header being row 1\) "
+        "opens a quote. A quote",
     ):
-        em.read_table(path)  # a later row longer: pandas' error, and the way out
+        em.read_table(path)
 
 
 def test_a_semicolon_file_whose_names_hold_commas_is_read_by_its_semicolons(
