@@ -33,6 +33,7 @@ from .readers import (
     DECIMALS,
     TEXT_SUFFIXES,
     _delimiter_of,
+    binary_problem,
     read_excel,
     read_platform_csv,
     survey_reader,
@@ -311,6 +312,9 @@ def read_table(
         )
     suffix = "".join(path.suffixes[-2:]).lower()
     if suffix.endswith(TEXT_SUFFIXES):
+        problem = binary_problem(path)
+        if problem is not None:
+            raise _file_error(path, problem)
         encoding = text_encoding(path, encoding)
     reader = survey_reader(path)
     if reader is read_platform_csv:

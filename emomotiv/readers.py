@@ -998,6 +998,48 @@ _BOMS = (
 TEXT_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 
 
+# What a file that is not text starts with, and what it is: a file of one of
+# these formats saved, or renamed, with a text file's suffix.
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (or another zip archive)", ".xlsx"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)", None),
+    (b"PAR1", "a Parquet file", ".parquet"),
+    (b"$FL2", "an SPSS data file", ".sav"),
+    (b"$FL3", "an SPSS data file", ".sav"),
+    (b"\x1f\x8b", "a gzip-compressed file", ".csv.gz"),
+)
+
+
+def binary_problem(path: str | PathLike) -> str | None:
+    """Why a file with a text suffix (``.csv``, ``.tsv``, ``.txt``) cannot be
+    read as text, when it is a workbook, a Parquet, SPSS or gzip file under
+    that name; None for any other file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/survey.csv"
+    >>> _ = open(path, "wb").write(b"PK\x03\x04 a workbook")
+    >>> print(binary_problem(path))  # doctest: +ELLIPSIS
+    '...survey.csv' is an Excel workbook (or another zip archive), not CSV text: ...
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".gz":
+        return None
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    for signature, kind, suffix in _SIGNATURES:
+        if start.startswith(signature):
+            way = (
+                "save it from Excel as .xlsx or as CSV"
+                if suffix is None
+                else f"rename it to '{path.stem}{suffix}', which emomotiv reads "
+                "as it is, or save it as CSV"
+            )
+            return f"'{path}' is {kind}, not CSV text: {way}."
+    return None
+
+
 def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
     """The encoding to read a text file in: UTF-16 or UTF-32 where its
     byte-order mark says so, else ``encoding``.

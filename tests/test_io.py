@@ -685,3 +685,20 @@ def test_value_drivers_saved_under_the_earlier_names_read_with_the_current(tmp_p
         read_saved_table(tmp_path / "value_drivers.csv")
     )
     assert set(RENAMED) <= set(read_saved_table(tmp_path / "other.csv"))
+
+
+def test_a_workbook_or_parquet_file_named_csv_says_what_it_is(tmp_path):
+    frame = pd.DataFrame({"id": ["R1", "R2"], "app": [7, 3]})
+    workbook = tmp_path / "survey.xlsx"
+    frame.to_excel(workbook, index=False)
+    renamed = workbook.rename(tmp_path / "survey.csv")
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(renamed)  # not "not valid utf-8 text: try latin-1"
+    assert err.value.problems == [
+        f"'{renamed}' is an Excel workbook (or another zip archive), not CSV "
+        "text: rename it to 'survey.xlsx', which emomotiv reads as it is, or "
+        "save it as CSV."
+    ]
+    renamed.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
+    with pytest.raises(em.ValidationError, match=r"Excel 97-2003 workbook \(.xls\)"):
+        em.read_table(renamed)
