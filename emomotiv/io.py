@@ -11,6 +11,7 @@ import csv
 import gzip
 import hashlib
 import importlib.util
+import io
 import json
 import math
 import os
@@ -246,7 +247,8 @@ def read_table(
     such as ``"n/a"`` or ``"NA"`` stays text, for :func:`validate_survey` to
     refuse or for ``not_experienced`` to declare), ``true``/``false`` stay
     text, column names are read without the spaces around them (an export's,
-    not the question's), and a header that names a column twice is an error
+    not the question's) and with a line break within a quoted name read as
+    one space, and a header that names a column twice is an error
     rather than a silently renamed copy. A file whose header has no comma
     but semicolons or tabs is read with that delimiter, with a warning that
     says so.
@@ -382,6 +384,10 @@ def _sniff_header(
     try:
         with _open_text(path, encoding) as handle:
             first = handle.readline().removeprefix("\ufeff")  # a byte-order mark
+            # a quoted name may hold line breaks (a spreadsheet cell's
+            # Alt+Enter): the header runs on until its quotes close
+            while first.count('"') % 2 and (more := handle.readline()):
+                first += more
             second = handle.readline()
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
@@ -411,8 +417,11 @@ def _sniff_header(
             UserWarning,
             stacklevel=3,
         )
-    header = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter))
+    header = next(csv.reader(io.StringIO(first), delimiter=delimiter))
     return header, delimiter
+
+
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
 def _read_csv(
@@ -427,9 +436,9 @@ def _read_csv(
     and ``names``, when given, replace the header's."""
     header, delimiter = _sniff_header(path, encoding, decimal)
     written = header if names is None else list(names)
-    # spaces around a name are an export's, never the question's: a catalog
-    # or a role names the column without them
-    header = [str(name).strip() for name in written]
+    # spaces around a name, and line breaks within it, are an export's,
+    # never the question's: a catalog or a role names the column without them
+    header = [_LINE_BREAK.sub(" ", str(name)).strip() for name in written]
     if delimiter == ",":  # a comma between columns: numbers have points
         decimal = "."
     seen: dict[str, list[int]] = {}

@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import fnmatch
 import gzip
+import io
 import itertools
 import json
 import os
@@ -1094,7 +1095,8 @@ def _delimiter_of(header: str, row: str = "") -> str:
     widths = {}
     for d in (",", ";", "\t"):
         n_header, n_row = (
-            len(next(csv.reader([line], delimiter=d))) for line in (header, row)
+            len(next(csv.reader(io.StringIO(line), delimiter=d), []))
+            for line in (header, row)
         )
         if n_header == n_row:
             widths[d] = n_header

@@ -702,3 +702,15 @@ def test_a_workbook_or_parquet_file_named_csv_says_what_it_is(tmp_path):
     renamed.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
     with pytest.raises(em.ValidationError, match=r"Excel 97-2003 workbook \(.xls\)"):
         em.read_table(renamed)
+
+
+def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
+    path = tmp_path / "s.csv"  # a spreadsheet cell with Alt+Enter in it
+    path.write_text('id,"Mobile\napp","Fees,\r\n total",connected\nR1,7,3,1\nR2,3,,0\n')
+    expected = {
+        "id": ["R1", "R2"],
+        "Mobile app": [7, 3],
+        "Fees, total": [3.0, None],
+        "connected": [1, 0],
+    }
+    pd.testing.assert_frame_equal(em.read_table(path), pd.DataFrame(expected))
