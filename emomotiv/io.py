@@ -7,6 +7,7 @@ A saved analysis is a folder of plain files: CSV tables, ``summary.json``,
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
@@ -317,7 +318,14 @@ def read_table(
         problem = binary_problem(path)
         if problem is not None:
             raise _file_error(path, problem)
-        encoding = text_encoding(path, encoding)
+        given, encoding = encoding, text_encoding(path, encoding)
+        if encoding == "utf-8" and codecs.lookup(given).name != "utf-8":
+            warnings.warn(
+                f"'{path}' is read as UTF-8, not {given}: its accented letters "
+                f"are UTF-8's, which {given} would misread (é as Ã©).",
+                UserWarning,
+                stacklevel=2,
+            )
     reader = survey_reader(path)
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal)

@@ -41,6 +41,7 @@ catalog``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import fnmatch
 import gzip
@@ -989,12 +990,14 @@ def is_platform_export(path: str | PathLike) -> bool:
 
 
 # Byte-order marks that say how a text file is encoded, whatever the user
-# passed: Qualtrics' TSV export and Excel's "Unicode text" are UTF-16.
+# passed: Qualtrics' TSV export and Excel's "Unicode text" are UTF-16, Excel's
+# "CSV UTF-8" starts with UTF-8's mark.
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
     (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),  # Excel's "CSV UTF-8"
 )
 TEXT_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 
@@ -1042,8 +1045,11 @@ def binary_problem(path: str | PathLike) -> str | None:
 
 
 def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
-    """The encoding to read a text file in: UTF-16 or UTF-32 where its
-    byte-order mark says so, else ``encoding``.
+    """The encoding to read a text file in: UTF-8, UTF-16 or UTF-32 where its
+    byte-order mark says so; UTF-8 where ``encoding`` is a one-byte code page
+    (``"latin-1"``, ``"cp1252"``) but the file's accented letters are valid
+    UTF-8 (one ``--encoding`` for a survey from an older system and a catalog
+    saved as UTF-8); else ``encoding``.
 
     Examples
     --------
@@ -1052,12 +1058,48 @@ def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
     >>> _ = open(path, "w", encoding="utf-16").write("q1\\tq2\\n5\\t7\\n")
     >>> text_encoding(path)
     'utf-16'
+    >>> _ = open(path, "w", encoding="utf-8").write("Qualité\\n5\\n")
+    >>> text_encoding(path, "latin-1"), text_encoding(path, "utf-8")
+    ('utf-8', 'utf-8')
     """
     path = Path(path)
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as handle:
         start = handle.read(4)
-    return next((name for bom, name in _BOMS if start.startswith(bom)), encoding)
+        found = next((name for bom, name in _BOMS if start.startswith(bom)), None)
+        if found is not None:
+            return found
+        if not _one_byte(encoding):
+            return encoding
+        handle.seek(0)
+        return "utf-8" if _utf8_beyond_ascii(handle) else encoding
+
+
+def _one_byte(encoding: str) -> bool:
+    """Whether ``encoding`` is a one-byte code page (every byte a letter of
+    its own), in which UTF-8's accented letters read as two wrong ones."""
+    try:
+        high = bytes(range(128, 256)).decode(encoding, errors="replace")
+    except LookupError:
+        return False
+    return len(high) == 128
+
+
+def _utf8_beyond_ascii(handle, size: int = 1 << 20) -> bool:
+    """Whether the bytes of ``handle`` are valid UTF-8 and not all ASCII."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    beyond = False
+    while chunk := handle.read(size):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError:
+            return False
+        beyond = beyond or not chunk.isascii()
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return beyond
 
 
 def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[str]]:

@@ -714,3 +714,18 @@ def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
         "connected": [1, 0],
     }
     pd.testing.assert_frame_equal(em.read_table(path), pd.DataFrame(expected))
+
+
+def test_one_legacy_encoding_reads_a_utf8_catalog_and_a_utf8_bom_file(tmp_path):
+    survey, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    survey.write_bytes("Qualité,connected\n7,1\n".encode("cp1252"))
+    catalog.write_text("facet,stage\nQualité,Découvrir\n", encoding="utf-8")
+    assert list(em.read_table(survey, encoding="cp1252").columns)[0] == "Qualité"
+    with pytest.warns(UserWarning, match="read as UTF-8, not cp1252"):
+        read = em.read_table(catalog, encoding="cp1252")  # not 'QualitÃ©'
+    assert read.iloc[0].tolist() == ["Qualité", "Découvrir"]
+    catalog.write_bytes(b"\xef\xbb\xbffacet,stage\napp,Use\n")  # Excel's CSV UTF-8
+    assert list(em.read_table(catalog, encoding="latin-1").columns) == [
+        "facet",
+        "stage",
+    ]  # not 'ï»¿facet'
