@@ -20,7 +20,15 @@ import pandas as pd
 
 from ._stats import kish_size
 from ._validation import ValidationError, check_choice, did_you_mean, many, preview
-from .readers import NON_ANSWER, guess_rating_labels, numbered_labels, yes_answer
+from .readers import (
+    NO_ANSWERS,
+    NON_ANSWER,
+    YES_ANSWERS,
+    _fold,
+    guess_rating_labels,
+    numbered_labels,
+    yes_answer,
+)
 
 __all__ = ["FacetCatalog", "SurveySchema", "infer_scale", "validate_survey"]
 
@@ -42,8 +50,18 @@ COMMON_SCALES = ((1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 10.0))
 CONNECTION_KINDS = ("auto", "binary", "score")
 DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 # numbers with their thousands separated ("1.003,71", "1 003") or a currency sign
-GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:([.,' ])\d{3})+(?:(?!\1)[.,]\d+)?\s*$")
+# (a space may be a no-break one, as French spreadsheets write them)
+GROUPED = re.compile(
+    r"^\s*[+-]?\d{1,3}(?:([.,' \u00a0\u202f])\d{3})+(?:(?!\1)[.,]\d+)?\s*$"
+)
 CURRENCY = re.compile(r"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$")
+PERCENT = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%\s*$")
+# an accounting negative: (100), (1,003.71)
+PARENTHESISED = re.compile(r"^\s*\(\s*\d[\d.,' \u00a0]*\)\s*$")
+# what a spreadsheet shows in a cell whose formula failed
+FORMULA_ERROR = re.compile(
+    r"^#(N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)$", re.IGNORECASE
+)
 MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
 
@@ -762,6 +780,23 @@ def _number_hint(bad: list[object]) -> str:
     """How numbers written as text could be read: their currency signs, the
     separators between their thousands, or their decimal commas."""
     texts = [str(v) for v in bad]
+    errors = [t for t in texts if FORMULA_ERROR.match(t.strip())]
+    if errors:
+        return (
+            f" {preview(errors)} {'is' if len(errors) == 1 else 'are'} what a "
+            "spreadsheet shows where a formula failed: fix the formulas and "
+            "save the file again, or clear those cells."
+        )
+    if any(PERCENT.match(t) for t in texts):
+        return (
+            " They are written as percentages ('50%'): save them as plain "
+            "numbers (50, or 0.5)."
+        )
+    if any(PARENTHESISED.match(t) for t in texts):
+        return (
+            " They are written in parentheses, as accounting shows negative "
+            "numbers ('(100)' for -100): save them as plain numbers."
+        )
     if any(CURRENCY.search(t) for t in texts):
         return (
             " They carry currency signs ('$', '€', '£'): save the amounts as "
@@ -769,7 +804,7 @@ def _number_hint(bad: list[object]) -> str:
         )
     grouped = [m for m in map(GROUPED.match, texts) if m]
     # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
-    if any(m.group(1) in " '" or {".", ","} <= set(m.group(0)) for m in grouped):
+    if any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
         return (
             " They separate their thousands ('1.003,71', '1,003.71'): save the "
             "file without thousands separators."
@@ -784,6 +819,12 @@ def _codes_hint(bad: list[object]) -> str:
     if number:
         return number
     scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
+    answers = {_fold(v) for v in bad}
+    if answers <= YES_NO and len(answers) > 1:
+        return (
+            " They are yes/no answers, not ratings on a scale: take the column "
+            "out of the facets (the catalog), or code its answers as numbers."
+        )
     if scale is not None:
         hint = (
             " They look like the answer texts of a rating scale: give its "
@@ -803,6 +844,9 @@ def _codes_hint(bad: list[object]) -> str:
             f'not_experienced=[...] or --not-experienced "{shown}".'
         )
     return hint + _non_answer_hint(bad)
+
+
+YES_NO = frozenset(YES_ANSWERS + NO_ANSWERS) - {"connected"}
 
 
 def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool) -> str:

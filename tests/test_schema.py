@@ -238,6 +238,10 @@ def test_a_no_answer_code_in_a_yes_no_outcome_is_never_hinted_as_connected():
         (["1 003,71"], "without thousands separators"),
         (["$1,003.71"], "currency signs"),
         (["784,86"], "decimal commas"),
+        (["1\u00a0003,71"], "without thousands separators"),  # a no-break space
+        (["(100)"], "as accounting shows negative numbers"),
+        (["12%"], "written as percentages"),
+        (["#VALUE!", "#DIV/0!"], "'#DIV/0!', '#VALUE!' are what a spreadsheet"),
     ],
 )
 def test_amounts_written_as_text_get_the_hint_that_fits(cells, hint):
@@ -245,6 +249,22 @@ def test_amounts_written_as_text_get_the_hint_that_fits(cells, hint):
     s.loc[: len(cells) - 1, "value"] = cells
     (problem,) = _problems(s)
     assert "The value column 'value' is not numeric" in problem and hint in problem
+
+
+@pytest.mark.parametrize(
+    "cells, hint",
+    [
+        (["50%", "70%"], "written as percentages ('50%'): save them as plain"),
+        (["#N/A", "#DIV/0!"], "what a spreadsheet shows where a formula failed"),
+        (["Yes", "No", "TRUE"], "They are yes/no answers, not ratings on a scale"),
+    ],
+)
+def test_ratings_that_are_no_codes_are_not_offered_as_codes(cells, hint):
+    s = _survey().astype({"app": object})
+    s.loc[: len(cells) - 1, "app"] = cells
+    (problem,) = _problems(s)
+    assert problem.startswith("Facet 'app' has non-numeric ratings") and hint in problem
+    assert "--not-experienced" not in problem  # not "declare '50%' a code"
 
 
 def test_one_of_anything_is_counted_in_the_singular():
