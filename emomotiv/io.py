@@ -36,6 +36,7 @@ from .readers import (
     TEXT_SUFFIXES,
     _delimiter_of,
     binary_problem,
+    column_name,
     read_excel,
     read_platform_csv,
     survey_reader,
@@ -429,9 +430,6 @@ def _sniff_header(
     return header, delimiter
 
 
-_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
-
-
 def _read_csv(
     path: Path,
     encoding: str,
@@ -446,7 +444,7 @@ def _read_csv(
     written = header if names is None else list(names)
     # spaces around a name, and line breaks within it, are an export's,
     # never the question's: a catalog or a role names the column without them
-    header = [_LINE_BREAK.sub(" ", str(name)).strip() for name in written]
+    header = [column_name(name) for name in written]
     if delimiter == ",":  # a comma between columns: numbers have points
         decimal = "."
     seen: dict[str, list[int]] = {}

@@ -51,6 +51,7 @@ import json
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -634,7 +635,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     as in a CSV export (see :func:`read_platform_csv`). Cells
     are read as a CSV file's are (see :func:`emomotiv.read_table`): only
     empty ones are missing (text such as "N/A" stays text), TRUE/FALSE
-    stay text, and a column named twice is an error.
+    stay text, names are read without the spaces around them and a line
+    break within them (:func:`column_name`), and a column named twice is an
+    error. A cell whose formula failed (``#N/A``, ``#DIV/0!``), which pandas
+    would read as empty, is an error naming every such cell.
 
     Examples
     --------
@@ -662,9 +666,13 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
             ) from None
         first = [list(r) for r in ws.iter_rows(min_row=1, max_row=12, values_only=True)]
         name = ws.title
+        part = getattr(ws, "_worksheet_path", None)  # the sheet's XML in the file
     finally:
         book.close()
     top = _title_rows(first)
+    failed = _formula_errors(path, part, first[top] if first else [], top + 1)
+    if failed:
+        raise ValidationError([failed], subject=f"file '{Path(path).name}'")
     frame = _sheet_frame(path, sheet, name, first[top : top + 3], top)
     notes = []
     if len(titles) > 1:
@@ -681,6 +689,63 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     if notes:
         frame.attrs.setdefault(ATTRS, {})["sheet"] = " ".join(notes)
     return frame
+
+
+# A cell whose formula failed, in a sheet's XML: pandas reads it as empty,
+# which would pass for "not experienced" or a missing value.
+_ERROR_CELL = re.compile(rb"<c\b([^>]*\bt=\"e\"[^>]*)>(.*?)</c>", re.DOTALL)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _formula_errors(
+    path: str | PathLike, part: str | None, header: Sequence[object], header_row: int
+) -> str | None:
+    """The cells under a sheet's header (its row ``header_row``) that show a
+    failed formula (``#N/A``, ``#DIV/0!``), by column, as one problem; None
+    when there are none. ``part`` is the sheet's XML inside the workbook."""
+    if part is None:
+        return None
+    with zipfile.ZipFile(path) as book:
+        try:
+            xml = book.read(part.lstrip("/"))
+        except KeyError:
+            return None
+    if b't="e"' not in xml:
+        return None
+    cells: dict[str, list[tuple[str, str]]] = {}
+    for attributes, body in _ERROR_CELL.findall(xml):
+        ref, shown = _CELL_REF.search(attributes), _CELL_VALUE.search(body)
+        if ref is None or int(ref.group(2)) <= header_row:
+            continue
+        letters, row = ref.group(1).decode(), ref.group(2).decode()
+        text = shown.group(1).decode() if shown else "#error"
+        cells.setdefault(letters, []).append((letters + row, text))
+    if not cells:
+        return None
+
+    def column_name(letters: str) -> str:
+        i = sum(26**k * (ord(c) - 64) for k, c in enumerate(reversed(letters))) - 1
+        named = i < len(header) and header[i] is not None
+        return f"'{str(header[i]).strip()}'" if named else f"column {letters}"
+
+    def refs(found: list[tuple[str, str]]) -> str:
+        more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
+        return ", ".join(ref for ref, _ in found[:3]) + more
+
+    where = "; ".join(
+        f"{column_name(letters)} {refs(found)} "
+        f"({', '.join(sorted({text for _, text in found}))})"
+        for letters, found in list(cells.items())[:5]
+    )
+    n = sum(map(len, cells.values()))
+    more = f" (+{len(cells) - 5} more columns)" if len(cells) > 5 else ""
+    return (
+        f"'{path}' has {n} cell{'s' if n > 1 else ''} where a formula failed: "
+        f"{where}{more}. Read as empty, they would pass for a touchpoint not "
+        "experienced or a missing value: fix the formulas, or clear those "
+        "cells, and save the workbook again."
+    )
 
 
 def _filled(cell: object) -> bool:
@@ -704,12 +769,13 @@ def _sheet_frame(
         names, labels, platform, questions = _response_layout(header, rows[0])
         frame = _excel_frame(path, sheet, 1, names, top)
         return _with_meta(frame, labels, {}, platform, questions)
-    names = [str(c) for c in header if c is not None]
+    names = [column_name(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ValidationError(
             [
-                f"Duplicate column names in sheet '{name}' of '{path}': "
+                f"Duplicate column names in sheet '{name}' of '{path}' (spaces "
+                "around a name do not count): "
                 f"{', '.join(map(repr, twice))}. Rename or drop the copies; a "
                 "copy would otherwise be read under another name and ignored."
             ],
@@ -721,6 +787,22 @@ def _sheet_frame(
         return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
     return _with_texts(_excel_frame(path, sheet, n_extra, top=top), rows, text_row)
+
+
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+
+
+def column_name(name: object) -> str:
+    """A column's name as a catalog or a role names it: without the spaces
+    around it, and with a line break within it (a spreadsheet cell's
+    Alt+Enter) read as one space; an export's, never the question's.
+
+    Examples
+    --------
+    >>> column_name(" Mobile\\napp ")
+    'Mobile app'
+    """
+    return _LINE_BREAK.sub(" ", str(name)).strip()
 
 
 def _excel_frame(
@@ -745,6 +827,7 @@ def _excel_frame(
     )
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
     frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
+    frame.columns = [column_name(c) if isinstance(c, str) else c for c in frame]
     return frame
 
 
