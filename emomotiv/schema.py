@@ -1180,7 +1180,7 @@ def validate_survey(
                 )
             )
         observed = values.dropna()
-        if observed.empty and not n_text:  # text alone is reported above
+        if observed.empty and not n_text and len(out):  # text: reported above
             problems.append(f"Facet '{facet}' is empty: no respondent rated it.")
         elif observed.nunique() == 1:
             problems.append(
@@ -1288,7 +1288,13 @@ def validate_survey(
 
     n, p = len(out), len(schema.facets)
     needed = max(MIN_RESPONDENTS, 2 * (p + 1))
-    if n < needed:
+    if n == 0:  # every facet empty: one problem, not one per facet
+        problems.append(
+            "The survey has no respondents: a header, but no rows under it. "
+            f"At least {needed} respondents are needed for {p} facets: read "
+            "the export that holds the answers."
+        )
+    elif n < needed:
         problems.append(
             f"The survey has {n} respondents for {p} facets; at least {needed} "
             "are needed (2 per facet plus 2, and never fewer than "

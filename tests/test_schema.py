@@ -596,3 +596,18 @@ def test_catalog_labels_are_read_without_spaces_around_them():
     )
     labels = FacetCatalog.from_frame(frame).table["label"]
     assert labels.tolist() == ["App", "b", "c", "Fees"]
+
+
+def test_a_survey_without_rows_is_one_problem_not_one_per_facet(tmp_path):
+    facets = [f"f{i}" for i in range(40)]
+    path = tmp_path / "survey.csv"
+    path.write_text(",".join([*facets, "connected"]) + "\n")  # the header alone
+    catalog = em.FacetCatalog.from_facets(facets)
+    schema = em.SurveySchema(facets=tuple(facets), connection="connected")
+    with pytest.raises(em.ValidationError) as err:
+        em.validate_survey(em.read_table(path), schema, catalog)
+    assert err.value.problems == [
+        "The survey has no respondents: a header, but no rows under it. At "
+        "least 82 respondents are needed for 40 facets: read the export that "
+        "holds the answers."
+    ]  # not 40 lines of "Facet 'f0' is empty" first
