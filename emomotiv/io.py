@@ -519,6 +519,8 @@ def _read_csv(
             "its header but hold values: name them, or drop them.",
         )
     frame.columns = [header[i] for i in frame.columns]
+    if decimal == ",":
+        _decimal_commas(frame)
     # a line of separators only (a spreadsheet's blank row) is no respondent,
     # as a blank line is not: column by column, no copy of the whole survey
     blank = pd.Series(True, index=frame.index)
@@ -527,6 +529,24 @@ def _read_csv(
         if not blank.any():
             return frame
     return frame[~blank].reset_index(drop=True)
+
+
+_COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)\s*$")
+
+
+def _decimal_commas(frame: pd.DataFrame) -> None:
+    """Read as numbers the decimal-comma cells (``7,5``) of the text columns
+    of ``frame``, in place: pandas reads them only in a column whose every
+    cell is a number, and one ``n/a`` among them would leave them all as
+    text, to be refused as such; that ``n/a`` is left to validation."""
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_string_dtype(values):  # numbers, or no text
+            continue
+        cells = values.str.match(_COMMA_NUMBER).fillna(False).astype(bool)
+        if cells.any():
+            numbers = values[cells].str.replace(",", ".").astype(float)
+            frame[column] = values.astype(object).where(~cells, numbers)
 
 
 def _parse_problem(path: Path, err: Exception, encoding: str, delimiter: str) -> str:

@@ -155,10 +155,13 @@ class FacetCatalog:
             if col not in table.columns:
                 continue
             values = pd.to_numeric(table[col], errors="coerce")
-            bad = table.loc[values.isna() & table[col].notna(), "facet"]
-            if len(bad):
+            text = values.isna() & table[col].notna()
+            if text.any():
+                found = sorted({str(v) for v in table.loc[text, col]})
                 problems.append(
-                    f"Catalog column '{col}' is not numeric for {preview(bad)}."
+                    f"Catalog column '{col}' is not numeric for "
+                    f"{preview(table.loc[text, 'facet'])}: {preview(found)}."
+                    + (_number_hint(found) or " Give numbers, or leave it empty.")
                 )
             infinite = table.loc[np.isinf(values), "facet"]
             if len(infinite):
@@ -777,41 +780,44 @@ _DECIMAL_HINT = (
 
 
 def _number_hint(bad: list[object]) -> str:
-    """How numbers written as text could be read: their currency signs, the
-    separators between their thousands, or their decimal commas."""
+    """How numbers written as text could be read, each way they are written
+    naming its way out: failed spreadsheet formulas, percentages, accounting
+    negatives, currency signs, the separators between their thousands, or
+    their decimal commas."""
     texts = [str(v) for v in bad]
+    hints = []
     errors = [t for t in texts if FORMULA_ERROR.match(t.strip())]
     if errors:
-        return (
+        hints.append(
             f" {preview(errors)} {'is' if len(errors) == 1 else 'are'} what a "
             "spreadsheet shows where a formula failed: fix the formulas and "
             "save the file again, or clear those cells."
         )
     if any(PERCENT.match(t) for t in texts):
-        return (
-            " They are written as percentages ('50%'): save them as plain "
+        hints.append(
+            " Some are written as percentages ('50%'): save them as plain "
             "numbers (50, or 0.5)."
         )
     if any(PARENTHESISED.match(t) for t in texts):
-        return (
-            " They are written in parentheses, as accounting shows negative "
+        hints.append(
+            " Some are written in parentheses, as accounting shows negative "
             "numbers ('(100)' for -100): save them as plain numbers."
         )
     if any(CURRENCY.search(t) for t in texts):
-        return (
-            " They carry currency signs ('$', '€', '£'): save the amounts as "
+        hints.append(
+            " Some carry currency signs ('$', '€', '£'): save the amounts as "
             "plain numbers."
         )
     grouped = [m for m in map(GROUPED.match, texts) if m]
     # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
     if any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
-        return (
-            " They separate their thousands ('1.003,71', '1,003.71'): save the "
+        hints.append(
+            " Some separate their thousands ('1.003,71', '1,003.71'): save the "
             "file without thousands separators."
         )
-    if any(DECIMAL_COMMA.match(t) for t in texts):
-        return _DECIMAL_HINT
-    return ""
+    elif any(DECIMAL_COMMA.match(t) for t in texts):
+        hints.append(_DECIMAL_HINT)
+    return "".join(hints)
 
 
 def _codes_hint(bad: list[object]) -> str:

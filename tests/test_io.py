@@ -729,3 +729,13 @@ def test_one_legacy_encoding_reads_a_utf8_catalog_and_a_utf8_bom_file(tmp_path):
         "facet",
         "stage",
     ]  # not 'ï»¿facet'
+
+
+def test_decimal_commas_are_numbers_beside_text_in_their_column(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id;value;segment\nR1;1018,79;a\nR2;n/a;b\nR3;-2,5;1,5x\n")
+    with pytest.warns(UserWarning, match="semicolon"):
+        frame = em.read_table(path, decimal=",")
+    # pandas reads a column's decimal commas only where every cell is a number
+    assert frame["value"].tolist() == [1018.79, "n/a", -2.5]
+    assert frame["segment"].tolist() == ["a", "b", "1,5x"]

@@ -611,3 +611,25 @@ def test_a_survey_without_rows_is_one_problem_not_one_per_facet(tmp_path):
         "least 82 respondents are needed for 40 facets: read the export that "
         "holds the answers."
     ]  # not 40 lines of "Facet 'f0' is empty" first
+
+
+def test_a_catalog_number_written_as_text_is_shown_with_every_fitting_hint():
+    table = pd.DataFrame(
+        {
+            "facet": ["app", "web", "fees"],
+            "cost": ["(500)", "150.000,00", "€ 20.000"],
+            "stated_importance": ["n/a", 3, 4],
+        }
+    )
+    with pytest.raises(ValidationError) as err:
+        FacetCatalog.from_frame(table)
+    cost, stated = sorted(err.value.problems)
+    assert cost.startswith(
+        "Catalog column 'cost' is not numeric for 'app', 'web', 'fees': '(500)', "
+        "'150.000,00', '€ 20.000'. Some are written in parentheses"
+    )
+    assert "currency signs" in cost and "thousands" in cost
+    assert stated == (
+        "Catalog column 'stated_importance' is not numeric for 'app': 'n/a'. "
+        "Give numbers, or leave it empty."
+    )
