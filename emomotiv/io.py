@@ -266,8 +266,9 @@ def read_table(
     decimal : {".", ","}, default="."
         The decimal mark of a CSV file's numbers: ``","`` for files written
         with decimal commas (``7,5``) and semicolons or tabs between the
-        columns. A file with commas between its columns is always read with
-        decimal points.
+        columns: a column's decimal commas are then numbers even beside
+        text in it (``n/a``), which stays text. A file with commas between
+        its columns is always read with decimal points.
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
