@@ -267,8 +267,9 @@ def read_table(
         The decimal mark of a CSV file's numbers: ``","`` for files written
         with decimal commas (``7,5``) and semicolons or tabs between the
         columns: a column's decimal commas are then numbers even beside
-        text in it (``n/a``), which stays text. A file with commas between
-        its columns is always read with decimal points.
+        text in it (``n/a``), which stays text. In a file with commas
+        between its columns, only quoted numbers can hold a decimal comma
+        (``"7,5"``): those are read as numbers with ``","``.
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
@@ -446,8 +447,9 @@ def _read_csv(
     # spaces around a name, and line breaks within it, are an export's,
     # never the question's: a catalog or a role names the column without them
     header = [column_name(name) for name in written]
-    if delimiter == ",":  # a comma between columns: numbers have points
-        decimal = "."
+    asked = decimal
+    if delimiter == ",":  # a comma between columns: numbers have points,
+        decimal = "."  # but for quoted ones ("7,5"), read as asked below
     seen: dict[str, list[int]] = {}
     for i, name in enumerate(header, start=1):
         if name:  # nameless columns: see below
@@ -520,7 +522,7 @@ def _read_csv(
             "its header but hold values: name them, or drop them.",
         )
     frame.columns = [header[i] for i in frame.columns]
-    if decimal == ",":
+    if asked == ",":
         _decimal_commas(frame)
     # a line of separators only (a spreadsheet's blank row) is no respondent,
     # as a blank line is not: column by column, no copy of the whole survey
@@ -533,6 +535,7 @@ def _read_csv(
 
 
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)\s*$")
+_WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
 def _decimal_commas(frame: pd.DataFrame) -> None:
@@ -545,7 +548,8 @@ def _decimal_commas(frame: pd.DataFrame) -> None:
         if not pd.api.types.is_string_dtype(values):  # numbers, or no text
             continue
         cells = values.str.match(_COMMA_NUMBER).fillna(False).astype(bool)
-        if cells.any():
+        if cells.any():  # with the whole numbers beside them ("9")
+            cells |= values.str.match(_WHOLE).fillna(False).astype(bool)
             numbers = values[cells].str.replace(",", ".").astype(float)
             frame[column] = values.astype(object).where(~cells, numbers)
 

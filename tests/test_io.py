@@ -739,3 +739,12 @@ def test_decimal_commas_are_numbers_beside_text_in_their_column(tmp_path):
     # pandas reads a column's decimal commas only where every cell is a number
     assert frame["value"].tolist() == [1018.79, "n/a", -2.5]
     assert frame["segment"].tolist() == ["a", "b", "1,5x"]
+
+
+def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_path):
+    path = tmp_path / "s.csv"  # a spreadsheet in a European locale, saved as CSV
+    path.write_text('id,app,value\nR1,7,"1018,79"\nR2,"7,5","12,5"\nR3,5,9\n')
+    frame = em.read_table(path, decimal=",")  # as the error's way out says
+    assert frame["value"].tolist() == [1018.79, 12.5, 9.0]
+    assert frame["app"].tolist() == [7.0, 7.5, 5.0]
+    assert em.read_table(path)["value"].tolist() == ["1018,79", "12,5", "9"]
