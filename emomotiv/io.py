@@ -410,6 +410,14 @@ def _sniff_header(
             f"'{path}' is empty: a survey or catalog file needs a header row "
             "naming the columns, then one row per respondent or facet.",
         )
+    hint = re.fullmatch(r"sep=(.)\s*", first, flags=re.IGNORECASE)
+    if hint:
+        raise _file_error(
+            path,
+            f"'{path}' starts with the line '{first.strip()}', a hint for "
+            "Excel, above its header: delete that line (the delimiter is "
+            "read from the header).",
+        )
     delimiter = _delimiter_of(first, second)
     suffixes = [x.lower() for x in path.suffixes]
     tabbed = delimiter == "\t" and bool({".tsv", ".txt"} & set(suffixes))

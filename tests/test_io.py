@@ -748,3 +748,14 @@ def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_pa
     assert frame["value"].tolist() == [1018.79, 12.5, 9.0]
     assert frame["app"].tolist() == [7.0, 7.5, 5.0]
     assert em.read_table(path)["value"].tolist() == ["1018,79", "12,5", "9"]
+
+
+def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("sep=;\nid;app\nR1;7\nR2;5\n")
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(path)  # not "3 rows hold values past the header's 1 column"
+    assert err.value.problems == [
+        f"'{path}' starts with the line 'sep=;', a hint for Excel, above its "
+        "header: delete that line (the delimiter is read from the header)."
+    ]
