@@ -896,6 +896,15 @@ def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool)
     return hint
 
 
+_MISSING_MARK = re.compile(r"^\s*([-.?]|nan|null|none|na|#n/a)?\s*$", re.IGNORECASE)
+
+
+def _no_amount(value: object) -> bool:
+    """Whether a text cell of an amount column says "not known"."""
+    text = str(value)
+    return bool(_MISSING_MARK.match(text) or NON_ANSWER.search(text))
+
+
 def _non_answer_hint(bad: list[object]) -> str:
     """The flag that declares the non-answers ("Don't know") among ``bad``."""
     skipped = [str(v) for v in bad if NON_ANSWER.search(str(v))]
@@ -1213,6 +1222,12 @@ def validate_survey(
             hint = _number_hint(bad)
             if not hint and role == "satisfaction":
                 hint = _non_answer_hint(bad)
+            if not hint and role == "value" and all(map(_no_amount, bad)):
+                hint = (
+                    " If they mean the value is not known, clear those cells: "
+                    "a respondent with an empty value is left out of the value "
+                    "analysis, and counted."
+                )
             problems.append(
                 f"The {role} column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}." + hint

@@ -633,3 +633,15 @@ def test_a_catalog_number_written_as_text_is_shown_with_every_fitting_hint():
         "Catalog column 'stated_importance' is not numeric for 'app': 'n/a'. "
         "Give numbers, or leave it empty."
     )
+
+
+def test_a_value_column_s_marks_for_no_value_get_the_way_out():
+    s = _survey().astype({"value": object})
+    s.loc[:3, "value"] = ["N/A", "-", " ", "nan"]
+    (problem,) = _problems(s)
+    assert problem == (
+        "The value column 'value' is not numeric: text in 4 cells: ' ', '-', "
+        "'N/A' (+1 more). If they mean the value is not known, clear those "
+        "cells: a respondent with an empty value is left out of the value "
+        "analysis, and counted."
+    )
