@@ -720,10 +720,21 @@ def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
         return col, [], 0  # already numbers: no copy
     if pd.api.types.is_bool_dtype(col):
         return col.astype(float), [], 0
-    values = pd.to_numeric(col, errors="coerce")
+    values = _to_numbers(col)
     mask = values.isna() & col.notna()
     bad = sorted(set(col[mask].tolist()), key=str) if mask.any() else []
     return values.astype(float), bad, int(mask.sum())
+
+
+def _to_numbers(col: pd.Series) -> pd.Series:
+    """``col`` as float, text that is no number as NaN; a number wrapped in
+    no-break spaces (``"\u00a07"``, as web exports write them) is a number."""
+    values = pd.to_numeric(col, errors="coerce").astype(float)
+    text = values.isna() & col.notna()
+    if text.any():  # the few cells left: no pass over the whole column
+        cells = col[text].astype(str).str.strip(" \u00a0\u202f")
+        values[text] = pd.to_numeric(cells, errors="coerce").astype(float)
+    return values
 
 
 def _cells(n: int) -> str:
@@ -756,7 +767,7 @@ def _facet_values(
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
     if pd.api.types.is_bool_dtype(col):
         col = col.astype(object)
-    values = pd.to_numeric(col, errors="coerce").astype(float)
+    values = _to_numbers(col)
     text = values.isna() & col.notna()
     if text.any():
         stripped = col[text].astype(str).str.strip().str.casefold()

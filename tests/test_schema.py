@@ -645,3 +645,12 @@ def test_a_value_column_s_marks_for_no_value_get_the_way_out():
         "cells: a respondent with an empty value is left out of the value "
         "analysis, and counted."
     )
+
+
+def test_a_rating_wrapped_in_no_break_spaces_is_a_rating():
+    s = _survey().astype({"app": object, "value": object})
+    s.loc[0, "app"], s.loc[1, "app"] = "\u00a07", "8\u202f"
+    s.loc[0, "value"] = "\u00a0120.5\u00a0"
+    s.loc[2, "app"] = "n/a"
+    (problem,) = _problems(s)  # not '\xa07' offered as a code
+    assert problem.startswith("Facet 'app' has non-numeric ratings in 1 cell: 'n/a'.")
