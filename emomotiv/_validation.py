@@ -78,6 +78,11 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" Did you mean '{matches[0]}'?" if matches else ""
 
 
+def many(n: int, noun: str) -> str:
+    """``"1 cell"``, ``"3 cells"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def preview(values: Iterable[object], n: int = 3) -> str:
     """A short, quoted preview of offending values: ``'a', 'b', 'c' (+4 more)``."""
     values = list(values)

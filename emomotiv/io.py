@@ -7,10 +7,12 @@ A saved analysis is a folder of plain files: CSV tables, ``summary.json``,
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
 import importlib.util
+import io
 import json
 import math
 import os
@@ -27,12 +29,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, preview
+from ._validation import ValidationError, many, preview
 from .model import DriverModel, load_model_files
 from .readers import (
     DECIMALS,
     TEXT_SUFFIXES,
     _delimiter_of,
+    binary_problem,
+    column_name,
     read_excel,
     read_platform_csv,
     survey_reader,
@@ -245,7 +249,8 @@ def read_table(
     such as ``"n/a"`` or ``"NA"`` stays text, for :func:`validate_survey` to
     refuse or for ``not_experienced`` to declare), ``true``/``false`` stay
     text, column names are read without the spaces around them (an export's,
-    not the question's), and a header that names a column twice is an error
+    not the question's) and with a line break within a quoted name read as
+    one space, and a header that names a column twice is an error
     rather than a silently renamed copy. A file whose header has no comma
     but semicolons or tabs is read with that delimiter, with a warning that
     says so.
@@ -261,8 +266,10 @@ def read_table(
     decimal : {".", ","}, default="."
         The decimal mark of a CSV file's numbers: ``","`` for files written
         with decimal commas (``7,5``) and semicolons or tabs between the
-        columns. A file with commas between its columns is always read with
-        decimal points.
+        columns: a column's decimal commas are then numbers even beside
+        text in it (``n/a``), which stays text. In a file with commas
+        between its columns, only quoted numbers can hold a decimal comma
+        (``"7,5"``): those are read as numbers with ``","``.
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
@@ -311,7 +318,17 @@ def read_table(
         )
     suffix = "".join(path.suffixes[-2:]).lower()
     if suffix.endswith(TEXT_SUFFIXES):
-        encoding = text_encoding(path, encoding)
+        problem = binary_problem(path)
+        if problem is not None:
+            raise _file_error(path, problem)
+        given, encoding = encoding, text_encoding(path, encoding)
+        if encoding == "utf-8" and codecs.lookup(given).name != "utf-8":
+            warnings.warn(
+                f"'{path}' is read as UTF-8, not {given}: its accented letters "
+                f"are UTF-8's, which {given} would misread (é as Ã©).",
+                UserWarning,
+                stacklevel=2,
+            )
     reader = survey_reader(path)
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal)
@@ -378,6 +395,10 @@ def _sniff_header(
     try:
         with _open_text(path, encoding) as handle:
             first = handle.readline().removeprefix("\ufeff")  # a byte-order mark
+            # a quoted name may hold line breaks (a spreadsheet cell's
+            # Alt+Enter): the header runs on until its quotes close
+            while first.count('"') % 2 and (more := handle.readline()):
+                first += more
             second = handle.readline()
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
@@ -388,6 +409,14 @@ def _sniff_header(
             path,
             f"'{path}' is empty: a survey or catalog file needs a header row "
             "naming the columns, then one row per respondent or facet.",
+        )
+    hint = re.fullmatch(r"sep=(.)\s*", first, flags=re.IGNORECASE)
+    if hint:
+        raise _file_error(
+            path,
+            f"'{path}' starts with the line '{first.strip()}', a hint for "
+            "Excel, above its header: delete that line (the delimiter is "
+            "read from the header).",
         )
     delimiter = _delimiter_of(first, second)
     suffixes = [x.lower() for x in path.suffixes]
@@ -407,7 +436,7 @@ def _sniff_header(
             UserWarning,
             stacklevel=3,
         )
-    header = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter))
+    header = next(csv.reader(io.StringIO(first), delimiter=delimiter))
     return header, delimiter
 
 
@@ -423,11 +452,12 @@ def _read_csv(
     and ``names``, when given, replace the header's."""
     header, delimiter = _sniff_header(path, encoding, decimal)
     written = header if names is None else list(names)
-    # spaces around a name are an export's, never the question's: a catalog
-    # or a role names the column without them
-    header = [str(name).strip() for name in written]
-    if delimiter == ",":  # a comma between columns: numbers have points
-        decimal = "."
+    # spaces around a name, and line breaks within it, are an export's,
+    # never the question's: a catalog or a role names the column without them
+    header = [column_name(name) for name in written]
+    asked = decimal
+    if delimiter == ",":  # a comma between columns: numbers have points,
+        decimal = "."  # but for quoted ones ("7,5"), read as asked below
     seen: dict[str, list[int]] = {}
     for i, name in enumerate(header, start=1):
         if name:  # nameless columns: see below
@@ -463,10 +493,18 @@ def _read_csv(
             warnings.simplefilter("error", pd.errors.ParserWarning)
             try:
                 frame = pd.read_csv(path, **options)
-            except pd.errors.ParserWarning:  # fields past the header
+            except (pd.errors.ParserWarning, pd.errors.ParserError) as err:
+                # fields past the header: in the first rows pandas warns, in a
+                # later row it stops ("Expected 7 fields in line 31, saw 8")
+                if isinstance(err, pd.errors.ParserError) and not _PAST.search(
+                    str(err)
+                ):
+                    raise
                 _check_past_header(path, encoding, delimiter, len(header))
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
-                frame = pd.read_csv(path, **options)
+                # only empty fields past the header: a spreadsheet's trailing
+                # separators, which the header's columns leave out
+                frame = pd.read_csv(path, usecols=range(len(header)), **options)
             flags = [c for c in frame if pd.api.types.is_bool_dtype(frame[c])]
             if flags:  # true/false stay text: the user says what they mean
                 frame[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)
@@ -476,10 +514,7 @@ def _read_csv(
         raise _file_error(path, f"'{path}' has no columns to read.") from None
     except pd.errors.ParserError as err:
         raise _file_error(
-            path,
-            f"Cannot parse '{path}': {str(err).strip()}. Every row needs as many "
-            "fields as the header: quote a value that holds the delimiter, and "
-            "name a column past the header or remove the separators past it.",
+            path, _parse_problem(path, err, encoding, delimiter)
         ) from None
     # a column with neither a name nor a value is a trailing separator's
     frame = frame.drop(
@@ -495,6 +530,8 @@ def _read_csv(
             "its header but hold values: name them, or drop them.",
         )
     frame.columns = [header[i] for i in frame.columns]
+    if asked == ",":
+        _decimal_commas(frame)
     # a line of separators only (a spreadsheet's blank row) is no respondent,
     # as a blank line is not: column by column, no copy of the whole survey
     blank = pd.Series(True, index=frame.index)
@@ -503,6 +540,63 @@ def _read_csv(
         if not blank.any():
             return frame
     return frame[~blank].reset_index(drop=True)
+
+
+_COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)\s*$")
+_WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
+
+
+def _decimal_commas(frame: pd.DataFrame) -> None:
+    """Read as numbers the decimal-comma cells (``7,5``) of the text columns
+    of ``frame``, in place: pandas reads them only in a column whose every
+    cell is a number, and one ``n/a`` among them would leave them all as
+    text, to be refused as such; that ``n/a`` is left to validation."""
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_string_dtype(values):  # numbers, or no text
+            continue
+        cells = values.str.match(_COMMA_NUMBER).fillna(False).astype(bool)
+        if cells.any():  # with the whole numbers beside them ("9")
+            cells |= values.str.match(_WHOLE).fillna(False).astype(bool)
+            numbers = values[cells].str.replace(",", ".").astype(float)
+            frame[column] = values.astype(object).where(~cells, numbers)
+
+
+def _parse_problem(path: Path, err: Exception, encoding: str, delimiter: str) -> str:
+    """pandas' reason a CSV file cannot be parsed, and the way out."""
+    reason = str(err).strip().removeprefix("Error tokenizing data. C error: ")
+    if "inside string" in reason:  # "EOF inside string starting at row 2"
+        row = _open_quote_row(path, encoding, delimiter)
+        if row is not None:
+            reason = f"row {row} (the header being row 1) opens a quote"
+        way = (
+            'A quote (") opens a value that no later quote closes, and the '
+            "rest of the file would be read into it: close the quote, or "
+            "remove it (a quote inside a quoted value is written twice)."
+        )
+    else:
+        way = (
+            "Every row needs as many fields as the header: quote a value that "
+            "holds the delimiter, and name a column past the header or remove "
+            "the separators past it."
+        )
+    return f"Cannot parse '{path}': {reason}. {way}"
+
+
+def _open_quote_row(path: Path, encoding: str, delimiter: str) -> int | None:
+    """The row (the header being 1) whose quote no later quote closes."""
+    with _open_text(path, encoding) as handle:
+        rows = csv.reader(handle, delimiter=delimiter, strict=True)
+        n = 0
+        try:
+            for n, _ in enumerate(rows, 1):  # noqa: B007 (counted)
+                pass
+        except csv.Error:
+            return n + 1
+    return None
+
+
+_PAST = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
 
 
 def _check_past_header(path: Path, encoding: str, delimiter: str, width: int) -> None:
@@ -515,12 +609,17 @@ def _check_past_header(path: Path, encoding: str, delimiter: str, width: int) ->
             n for n, row in enumerate(rows, 1) if any(c.strip() for c in row[width:])
         ]
     if past:
+        name = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
         raise _file_error(
             path,
-            f"{len(past)} row{'s' if len(past) > 1 else ''} of '{path}' "
-            f"({preview(past)}, the header being row 1) hold values past the "
-            f"header's {width} columns: give those columns a name in the header, "
-            "or remove the values.",
+            f"{many(len(past), 'row')} of '{path}' ({preview(past, 5)}, the "
+            f"header being row 1) {'holds' if len(past) == 1 else 'hold'} values "
+            f"past the header's {width} columns. A value holding a {name} "
+            "without quotes around it (a decimal comma, a thousands separator, "
+            "a comment) is split in two and shifts the rest of its row: quote "
+            "it, or save the file again from the spreadsheet. A column that "
+            "has no name in the header: name it there. Otherwise remove the "
+            "values.",
         )
 
 

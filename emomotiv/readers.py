@@ -41,14 +41,17 @@ catalog``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import fnmatch
 import gzip
+import io
 import itertools
 import json
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -632,7 +635,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     as in a CSV export (see :func:`read_platform_csv`). Cells
     are read as a CSV file's are (see :func:`emomotiv.read_table`): only
     empty ones are missing (text such as "N/A" stays text), TRUE/FALSE
-    stay text, and a column named twice is an error.
+    stay text, names are read without the spaces around them and a line
+    break within them (:func:`column_name`), and a column named twice is an
+    error. A cell whose formula failed (``#N/A``, ``#DIV/0!``), which pandas
+    would read as empty, is an error naming every such cell.
 
     Examples
     --------
@@ -660,9 +666,13 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
             ) from None
         first = [list(r) for r in ws.iter_rows(min_row=1, max_row=12, values_only=True)]
         name = ws.title
+        part = getattr(ws, "_worksheet_path", None)  # the sheet's XML in the file
     finally:
         book.close()
     top = _title_rows(first)
+    failed = _formula_errors(path, part, first[top] if first else [], top + 1)
+    if failed:
+        raise ValidationError([failed], subject=f"file '{Path(path).name}'")
     frame = _sheet_frame(path, sheet, name, first[top : top + 3], top)
     notes = []
     if len(titles) > 1:
@@ -679,6 +689,63 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     if notes:
         frame.attrs.setdefault(ATTRS, {})["sheet"] = " ".join(notes)
     return frame
+
+
+# A cell whose formula failed, in a sheet's XML: pandas reads it as empty,
+# which would pass for "not experienced" or a missing value.
+_ERROR_CELL = re.compile(rb"<c\b([^>]*\bt=\"e\"[^>]*)>(.*?)</c>", re.DOTALL)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _formula_errors(
+    path: str | PathLike, part: str | None, header: Sequence[object], header_row: int
+) -> str | None:
+    """The cells under a sheet's header (its row ``header_row``) that show a
+    failed formula (``#N/A``, ``#DIV/0!``), by column, as one problem; None
+    when there are none. ``part`` is the sheet's XML inside the workbook."""
+    if part is None:
+        return None
+    with zipfile.ZipFile(path) as book:
+        try:
+            xml = book.read(part.lstrip("/"))
+        except KeyError:
+            return None
+    if b't="e"' not in xml:
+        return None
+    cells: dict[str, list[tuple[str, str]]] = {}
+    for attributes, body in _ERROR_CELL.findall(xml):
+        ref, shown = _CELL_REF.search(attributes), _CELL_VALUE.search(body)
+        if ref is None or int(ref.group(2)) <= header_row:
+            continue
+        letters, row = ref.group(1).decode(), ref.group(2).decode()
+        text = shown.group(1).decode() if shown else "#error"
+        cells.setdefault(letters, []).append((letters + row, text))
+    if not cells:
+        return None
+
+    def column_name(letters: str) -> str:
+        i = sum(26**k * (ord(c) - 64) for k, c in enumerate(reversed(letters))) - 1
+        named = i < len(header) and header[i] is not None
+        return f"'{str(header[i]).strip()}'" if named else f"column {letters}"
+
+    def refs(found: list[tuple[str, str]]) -> str:
+        more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
+        return ", ".join(ref for ref, _ in found[:3]) + more
+
+    where = "; ".join(
+        f"{column_name(letters)} {refs(found)} "
+        f"({', '.join(sorted({text for _, text in found}))})"
+        for letters, found in list(cells.items())[:5]
+    )
+    n = sum(map(len, cells.values()))
+    more = f" (+{len(cells) - 5} more columns)" if len(cells) > 5 else ""
+    return (
+        f"'{path}' has {n} cell{'s' if n > 1 else ''} where a formula failed: "
+        f"{where}{more}. Read as empty, they would pass for a touchpoint not "
+        "experienced or a missing value: fix the formulas, or clear those "
+        "cells, and save the workbook again."
+    )
 
 
 def _filled(cell: object) -> bool:
@@ -702,12 +769,13 @@ def _sheet_frame(
         names, labels, platform, questions = _response_layout(header, rows[0])
         frame = _excel_frame(path, sheet, 1, names, top)
         return _with_meta(frame, labels, {}, platform, questions)
-    names = [str(c) for c in header if c is not None]
+    names = [column_name(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ValidationError(
             [
-                f"Duplicate column names in sheet '{name}' of '{path}': "
+                f"Duplicate column names in sheet '{name}' of '{path}' (spaces "
+                "around a name do not count): "
                 f"{', '.join(map(repr, twice))}. Rename or drop the copies; a "
                 "copy would otherwise be read under another name and ignored."
             ],
@@ -719,6 +787,22 @@ def _sheet_frame(
         return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
     return _with_texts(_excel_frame(path, sheet, n_extra, top=top), rows, text_row)
+
+
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+
+
+def column_name(name: object) -> str:
+    """A column's name as a catalog or a role names it: without the spaces
+    around it, and with a line break within it (a spreadsheet cell's
+    Alt+Enter) read as one space; an export's, never the question's.
+
+    Examples
+    --------
+    >>> column_name(" Mobile\\napp ")
+    'Mobile app'
+    """
+    return _LINE_BREAK.sub(" ", str(name)).strip()
 
 
 def _excel_frame(
@@ -743,6 +827,7 @@ def _excel_frame(
     )
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
     frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
+    frame.columns = [column_name(c) if isinstance(c, str) else c for c in frame]
     return frame
 
 
@@ -988,19 +1073,66 @@ def is_platform_export(path: str | PathLike) -> bool:
 
 
 # Byte-order marks that say how a text file is encoded, whatever the user
-# passed: Qualtrics' TSV export and Excel's "Unicode text" are UTF-16.
+# passed: Qualtrics' TSV export and Excel's "Unicode text" are UTF-16, Excel's
+# "CSV UTF-8" starts with UTF-8's mark.
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
     (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),  # Excel's "CSV UTF-8"
 )
 TEXT_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 
 
+# What a file that is not text starts with, and what it is: a file of one of
+# these formats saved, or renamed, with a text file's suffix.
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (or another zip archive)", ".xlsx"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)", None),
+    (b"PAR1", "a Parquet file", ".parquet"),
+    (b"$FL2", "an SPSS data file", ".sav"),
+    (b"$FL3", "an SPSS data file", ".sav"),
+    (b"\x1f\x8b", "a gzip-compressed file", ".csv.gz"),
+)
+
+
+def binary_problem(path: str | PathLike) -> str | None:
+    """Why a file with a text suffix (``.csv``, ``.tsv``, ``.txt``) cannot be
+    read as text, when it is a workbook, a Parquet, SPSS or gzip file under
+    that name; None for any other file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/survey.csv"
+    >>> _ = open(path, "wb").write(b"PK\x03\x04 a workbook")
+    >>> print(binary_problem(path))  # doctest: +ELLIPSIS
+    '...survey.csv' is an Excel workbook (or another zip archive), not CSV text: ...
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".gz":
+        return None
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    for signature, kind, suffix in _SIGNATURES:
+        if start.startswith(signature):
+            way = (
+                "save it from Excel as .xlsx or as CSV"
+                if suffix is None
+                else f"rename it to '{path.stem}{suffix}', which emomotiv reads "
+                "as it is, or save it as CSV"
+            )
+            return f"'{path}' is {kind}, not CSV text: {way}."
+    return None
+
+
 def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
-    """The encoding to read a text file in: UTF-16 or UTF-32 where its
-    byte-order mark says so, else ``encoding``.
+    """The encoding to read a text file in: UTF-8, UTF-16 or UTF-32 where its
+    byte-order mark says so; UTF-8 where ``encoding`` is a one-byte code page
+    (``"latin-1"``, ``"cp1252"``) but the file's accented letters are valid
+    UTF-8 (one ``--encoding`` for a survey from an older system and a catalog
+    saved as UTF-8); else ``encoding``.
 
     Examples
     --------
@@ -1009,12 +1141,48 @@ def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
     >>> _ = open(path, "w", encoding="utf-16").write("q1\\tq2\\n5\\t7\\n")
     >>> text_encoding(path)
     'utf-16'
+    >>> _ = open(path, "w", encoding="utf-8").write("Qualité\\n5\\n")
+    >>> text_encoding(path, "latin-1"), text_encoding(path, "utf-8")
+    ('utf-8', 'utf-8')
     """
     path = Path(path)
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as handle:
         start = handle.read(4)
-    return next((name for bom, name in _BOMS if start.startswith(bom)), encoding)
+        found = next((name for bom, name in _BOMS if start.startswith(bom)), None)
+        if found is not None:
+            return found
+        if not _one_byte(encoding):
+            return encoding
+        handle.seek(0)
+        return "utf-8" if _utf8_beyond_ascii(handle) else encoding
+
+
+def _one_byte(encoding: str) -> bool:
+    """Whether ``encoding`` is a one-byte code page (every byte a letter of
+    its own), in which UTF-8's accented letters read as two wrong ones."""
+    try:
+        high = bytes(range(128, 256)).decode(encoding, errors="replace")
+    except LookupError:
+        return False
+    return len(high) == 128
+
+
+def _utf8_beyond_ascii(handle, size: int = 1 << 20) -> bool:
+    """Whether the bytes of ``handle`` are valid UTF-8 and not all ASCII."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    beyond = False
+    while chunk := handle.read(size):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError:
+            return False
+        beyond = beyond or not chunk.isascii()
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return beyond
 
 
 def _first_rows(path: Path, n: int = 2, encoding: str = "utf-8") -> list[list[str]]:
@@ -1052,7 +1220,8 @@ def _delimiter_of(header: str, row: str = "") -> str:
     widths = {}
     for d in (",", ";", "\t"):
         n_header, n_row = (
-            len(next(csv.reader([line], delimiter=d))) for line in (header, row)
+            len(next(csv.reader(io.StringIO(line), delimiter=d), []))
+            for line in (header, row)
         )
         if n_header == n_row:
             widths[d] = n_header

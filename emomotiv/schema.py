@@ -19,8 +19,16 @@ import numpy as np
 import pandas as pd
 
 from ._stats import kish_size
-from ._validation import ValidationError, check_choice, did_you_mean, preview
-from .readers import NON_ANSWER, guess_rating_labels, numbered_labels, yes_answer
+from ._validation import ValidationError, check_choice, did_you_mean, many, preview
+from .readers import (
+    NO_ANSWERS,
+    NON_ANSWER,
+    YES_ANSWERS,
+    _fold,
+    guess_rating_labels,
+    numbered_labels,
+    yes_answer,
+)
 
 __all__ = ["FacetCatalog", "SurveySchema", "infer_scale", "validate_survey"]
 
@@ -42,8 +50,18 @@ COMMON_SCALES = ((1.0, 5.0), (1.0, 7.0), (1.0, 10.0), (0.0, 10.0))
 CONNECTION_KINDS = ("auto", "binary", "score")
 DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 # numbers with their thousands separated ("1.003,71", "1 003") or a currency sign
-GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:([.,' ])\d{3})+(?:(?!\1)[.,]\d+)?\s*$")
+# (a space may be a no-break one, as French spreadsheets write them)
+GROUPED = re.compile(
+    r"^\s*[+-]?\d{1,3}(?:([.,' \u00a0\u202f])\d{3})+(?:(?!\1)[.,]\d+)?\s*$"
+)
 CURRENCY = re.compile(r"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$")
+PERCENT = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%\s*$")
+# an accounting negative: (100), (1,003.71)
+PARENTHESISED = re.compile(r"^\s*\(\s*\d[\d.,' \u00a0]*\)\s*$")
+# what a spreadsheet shows in a cell whose formula failed
+FORMULA_ERROR = re.compile(
+    r"^#(N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)$", re.IGNORECASE
+)
 MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
 
@@ -137,10 +155,13 @@ class FacetCatalog:
             if col not in table.columns:
                 continue
             values = pd.to_numeric(table[col], errors="coerce")
-            bad = table.loc[values.isna() & table[col].notna(), "facet"]
-            if len(bad):
+            text = values.isna() & table[col].notna()
+            if text.any():
+                found = sorted({str(v) for v in table.loc[text, col]})
                 problems.append(
-                    f"Catalog column '{col}' is not numeric for {preview(bad)}."
+                    f"Catalog column '{col}' is not numeric for "
+                    f"{preview(table.loc[text, 'facet'])}: {preview(found)}."
+                    + (_number_hint(found) or " Give numbers, or leave it empty.")
                 )
             infinite = table.loc[np.isinf(values), "facet"]
             if len(infinite):
@@ -699,19 +720,25 @@ def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
         return col, [], 0  # already numbers: no copy
     if pd.api.types.is_bool_dtype(col):
         return col.astype(float), [], 0
-    values = pd.to_numeric(col, errors="coerce")
+    values = _to_numbers(col)
     mask = values.isna() & col.notna()
     bad = sorted(set(col[mask].tolist()), key=str) if mask.any() else []
     return values.astype(float), bad, int(mask.sum())
 
 
-def _many(n: int, noun: str) -> str:
-    """``"1 cell"``, ``"3 cells"``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _to_numbers(col: pd.Series) -> pd.Series:
+    """``col`` as float, text that is no number as NaN; a number wrapped in
+    no-break spaces (``"\u00a07"``, as web exports write them) is a number."""
+    values = pd.to_numeric(col, errors="coerce").astype(float)
+    text = values.isna() & col.notna()
+    if text.any():  # the few cells left: no pass over the whole column
+        cells = col[text].astype(str).str.strip(" \u00a0\u202f")
+        values[text] = pd.to_numeric(cells, errors="coerce").astype(float)
+    return values
 
 
 def _cells(n: int) -> str:
-    return _many(n, "cell")
+    return many(n, "cell")
 
 
 def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
@@ -740,7 +767,7 @@ def _facet_values(
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
     if pd.api.types.is_bool_dtype(col):
         col = col.astype(object)
-    values = pd.to_numeric(col, errors="coerce").astype(float)
+    values = _to_numbers(col)
     text = values.isna() & col.notna()
     if text.any():
         stripped = col[text].astype(str).str.strip().str.casefold()
@@ -754,7 +781,7 @@ def _facet_values(
 def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
-        problems.append(f"{what} has {_many(n_inf, 'infinite value')}.")
+        problems.append(f"{what} has {many(n_inf, 'infinite value')}.")
 
 
 _DECIMAL_HINT = (
@@ -764,24 +791,44 @@ _DECIMAL_HINT = (
 
 
 def _number_hint(bad: list[object]) -> str:
-    """How numbers written as text could be read: their currency signs, the
-    separators between their thousands, or their decimal commas."""
+    """How numbers written as text could be read, each way they are written
+    naming its way out: failed spreadsheet formulas, percentages, accounting
+    negatives, currency signs, the separators between their thousands, or
+    their decimal commas."""
     texts = [str(v) for v in bad]
+    hints = []
+    errors = [t for t in texts if FORMULA_ERROR.match(t.strip())]
+    if errors:
+        hints.append(
+            f" {preview(errors)} {'is' if len(errors) == 1 else 'are'} what a "
+            "spreadsheet shows where a formula failed: fix the formulas and "
+            "save the file again, or clear those cells."
+        )
+    if any(PERCENT.match(t) for t in texts):
+        hints.append(
+            " Some are written as percentages ('50%'): save them as plain "
+            "numbers (50, or 0.5)."
+        )
+    if any(PARENTHESISED.match(t) for t in texts):
+        hints.append(
+            " Some are written in parentheses, as accounting shows negative "
+            "numbers ('(100)' for -100): save them as plain numbers."
+        )
     if any(CURRENCY.search(t) for t in texts):
-        return (
-            " They carry currency signs ('$', '€', '£'): save the amounts as "
+        hints.append(
+            " Some carry currency signs ('$', '€', '£'): save the amounts as "
             "plain numbers."
         )
     grouped = [m for m in map(GROUPED.match, texts) if m]
     # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
-    if any(m.group(1) in " '" or {".", ","} <= set(m.group(0)) for m in grouped):
-        return (
-            " They separate their thousands ('1.003,71', '1,003.71'): save the "
+    if any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
+        hints.append(
+            " Some separate their thousands ('1.003,71', '1,003.71'): save the "
             "file without thousands separators."
         )
-    if any(DECIMAL_COMMA.match(t) for t in texts):
-        return _DECIMAL_HINT
-    return ""
+    elif any(DECIMAL_COMMA.match(t) for t in texts):
+        hints.append(_DECIMAL_HINT)
+    return "".join(hints)
 
 
 def _codes_hint(bad: list[object]) -> str:
@@ -789,6 +836,12 @@ def _codes_hint(bad: list[object]) -> str:
     if number:
         return number
     scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
+    answers = {_fold(v) for v in bad}
+    if answers <= YES_NO and len(answers) > 1:
+        return (
+            " They are yes/no answers, not ratings on a scale: take the column "
+            "out of the facets (the catalog), or code its answers as numbers."
+        )
     if scale is not None:
         hint = (
             " They look like the answer texts of a rating scale: give its "
@@ -808,6 +861,9 @@ def _codes_hint(bad: list[object]) -> str:
             f'not_experienced=[...] or --not-experienced "{shown}".'
         )
     return hint + _non_answer_hint(bad)
+
+
+YES_NO = frozenset(YES_ANSWERS + NO_ANSWERS) - {"connected"}
 
 
 def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool) -> str:
@@ -851,6 +907,15 @@ def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool)
     return hint
 
 
+_MISSING_MARK = re.compile(r"^\s*([-.?]|nan|null|none|na|#n/a)?\s*$", re.IGNORECASE)
+
+
+def _no_amount(value: object) -> bool:
+    """Whether a text cell of an amount column says "not known"."""
+    text = str(value)
+    return bool(_MISSING_MARK.match(text) or NON_ANSWER.search(text))
+
+
 def _non_answer_hint(bad: list[object]) -> str:
     """The flag that declares the non-answers ("Don't know") among ``bad``."""
     skipped = [str(v) for v in bad if NON_ANSWER.search(str(v))]
@@ -871,7 +936,7 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
     if len(off):
         found = sorted(set(off.tolist()))
         problems.append(
-            f"The satisfaction column '{col}' has {_many(len(off), 'value')} off its "
+            f"The satisfaction column '{col}' has {many(len(off), 'value')} off its "
             f"{lo:g}-{hi:g} scale: {preview(found)}. If they are codes (such as "
             "'don't know'), declare them as not experienced: --not-experienced "
             f'"{",".join(f"{v:g}" for v in found[:3])}".'
@@ -1134,14 +1199,14 @@ def validate_survey(
         if len(off):
             found = sorted(set(off.tolist()))
             problems.append(
-                f"Facet '{facet}' has {_many(len(off), 'rating')} off its "
+                f"Facet '{facet}' has {many(len(off), 'rating')} off its "
                 f"{lo:g}-{hi:g} scale: {preview(found)}."
                 + _off_scale_hint(
                     found, lo, hi, declared=facet not in catalog.undeclared_scale
                 )
             )
         observed = values.dropna()
-        if observed.empty and not n_text:  # text alone is reported above
+        if observed.empty and not n_text and len(out):  # text: reported above
             problems.append(f"Facet '{facet}' is empty: no respondent rated it.")
         elif observed.nunique() == 1:
             problems.append(
@@ -1168,6 +1233,12 @@ def validate_survey(
             hint = _number_hint(bad)
             if not hint and role == "satisfaction":
                 hint = _non_answer_hint(bad)
+            if not hint and role == "value" and all(map(_no_amount, bad)):
+                hint = (
+                    " If they mean the value is not known, clear those cells: "
+                    "a respondent with an empty value is left out of the value "
+                    "analysis, and counted."
+                )
             problems.append(
                 f"The {role} column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}." + hint
@@ -1196,7 +1267,7 @@ def validate_survey(
         if role == "value" and (values < 0).any():
             n_neg = int((values < 0).sum())
             problems.append(
-                f"The value column '{col}' has {_many(n_neg, 'negative value')}; "
+                f"The value column '{col}' has {many(n_neg, 'negative value')}; "
                 "customer value must be >= 0 (the value models compare values "
                 "as multiples, as revenue or lifetime value allow: a profit that "
                 "can be negative does not fit them)."
@@ -1249,7 +1320,13 @@ def validate_survey(
 
     n, p = len(out), len(schema.facets)
     needed = max(MIN_RESPONDENTS, 2 * (p + 1))
-    if n < needed:
+    if n == 0:  # every facet empty: one problem, not one per facet
+        problems.append(
+            "The survey has no respondents: a header, but no rows under it. "
+            f"At least {needed} respondents are needed for {p} facets: read "
+            "the export that holds the answers."
+        )
+    elif n < needed:
         problems.append(
             f"The survey has {n} respondents for {p} facets; at least {needed} "
             "are needed (2 per facet plus 2, and never fewer than "

@@ -90,11 +90,33 @@ def test_trailing_separators_of_a_spreadsheet_are_dropped(tmp_path):
         em.read_table(path)
     path.write_text(",id,app\n0,R1,7\n1,R2,3\n", encoding="utf-8")  # an index
     assert list(em.read_table(path).columns) == ["", "id", "app"]
-    path.write_text("id,app,connected\nR1,7,1\nR2,3,0,9\n", encoding="utf-8")
+
+
+def test_a_later_row_longer_than_the_header_is_named_with_every_other(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = ["R1,7,1", "R2,3,0,,", "R3,4,1,1,003.71", "R4,5,0", "R5,6,1,9"]
+    path.write_text("id,app,connected\n" + "\n".join(rows) + "\n")
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(path)  # not pandas' "Expected 3 fields in line 4, saw 5"
+    assert err.value.problems[0].startswith(
+        f"2 rows of '{path}' (4, 6, the header being row 1) hold values past "
+        "the header's 3 columns. A value holding a comma without quotes"
+    )
+    # empty fields past the header in a later row only: trailing separators
+    path.write_text("id,app,connected\nR1,7,1\nR2,3,0,,\n")
+    expected = pd.DataFrame({"id": ["R1", "R2"], "app": [7, 3], "connected": [1, 0]})
+    pd.testing.assert_frame_equal(em.read_table(path), expected)
+
+
+def test_a_quote_that_never_closes_is_named_by_its_row(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text('id,app,connected\nR1,7,1\nR2,"3,0\nR3,4,1\n')
     with pytest.raises(
-        em.ValidationError, match="line 3, saw 4. Every row needs as many fields"
+        em.ValidationError,
+        match=r"row 3 \(the header being row 1\) "
+        "opens a quote. A quote",
     ):
-        em.read_table(path)  # a later row longer: pandas' error, and the way out
+        em.read_table(path)
 
 
 def test_a_semicolon_file_whose_names_hold_commas_is_read_by_its_semicolons(
@@ -663,3 +685,77 @@ def test_value_drivers_saved_under_the_earlier_names_read_with_the_current(tmp_p
         read_saved_table(tmp_path / "value_drivers.csv")
     )
     assert set(RENAMED) <= set(read_saved_table(tmp_path / "other.csv"))
+
+
+def test_a_workbook_or_parquet_file_named_csv_says_what_it_is(tmp_path):
+    frame = pd.DataFrame({"id": ["R1", "R2"], "app": [7, 3]})
+    workbook = tmp_path / "survey.xlsx"
+    frame.to_excel(workbook, index=False)
+    renamed = workbook.rename(tmp_path / "survey.csv")
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(renamed)  # not "not valid utf-8 text: try latin-1"
+    assert err.value.problems == [
+        f"'{renamed}' is an Excel workbook (or another zip archive), not CSV "
+        "text: rename it to 'survey.xlsx', which emomotiv reads as it is, or "
+        "save it as CSV."
+    ]
+    renamed.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
+    with pytest.raises(em.ValidationError, match=r"Excel 97-2003 workbook \(.xls\)"):
+        em.read_table(renamed)
+
+
+def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
+    path = tmp_path / "s.csv"  # a spreadsheet cell with Alt+Enter in it
+    path.write_text('id,"Mobile\napp","Fees,\r\n total",connected\nR1,7,3,1\nR2,3,,0\n')
+    expected = {
+        "id": ["R1", "R2"],
+        "Mobile app": [7, 3],
+        "Fees, total": [3.0, None],
+        "connected": [1, 0],
+    }
+    pd.testing.assert_frame_equal(em.read_table(path), pd.DataFrame(expected))
+
+
+def test_one_legacy_encoding_reads_a_utf8_catalog_and_a_utf8_bom_file(tmp_path):
+    survey, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    survey.write_bytes("Qualité,connected\n7,1\n".encode("cp1252"))
+    catalog.write_text("facet,stage\nQualité,Découvrir\n", encoding="utf-8")
+    assert list(em.read_table(survey, encoding="cp1252").columns)[0] == "Qualité"
+    with pytest.warns(UserWarning, match="read as UTF-8, not cp1252"):
+        read = em.read_table(catalog, encoding="cp1252")  # not 'QualitÃ©'
+    assert read.iloc[0].tolist() == ["Qualité", "Découvrir"]
+    catalog.write_bytes(b"\xef\xbb\xbffacet,stage\napp,Use\n")  # Excel's CSV UTF-8
+    assert list(em.read_table(catalog, encoding="latin-1").columns) == [
+        "facet",
+        "stage",
+    ]  # not 'ï»¿facet'
+
+
+def test_decimal_commas_are_numbers_beside_text_in_their_column(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id;value;segment\nR1;1018,79;a\nR2;n/a;b\nR3;-2,5;1,5x\n")
+    with pytest.warns(UserWarning, match="semicolon"):
+        frame = em.read_table(path, decimal=",")
+    # pandas reads a column's decimal commas only where every cell is a number
+    assert frame["value"].tolist() == [1018.79, "n/a", -2.5]
+    assert frame["segment"].tolist() == ["a", "b", "1,5x"]
+
+
+def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_path):
+    path = tmp_path / "s.csv"  # a spreadsheet in a European locale, saved as CSV
+    path.write_text('id,app,value\nR1,7,"1018,79"\nR2,"7,5","12,5"\nR3,5,9\n')
+    frame = em.read_table(path, decimal=",")  # as the error's way out says
+    assert frame["value"].tolist() == [1018.79, 12.5, 9.0]
+    assert frame["app"].tolist() == [7.0, 7.5, 5.0]
+    assert em.read_table(path)["value"].tolist() == ["1018,79", "12,5", "9"]
+
+
+def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("sep=;\nid;app\nR1;7\nR2;5\n")
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(path)  # not "3 rows hold values past the header's 1 column"
+    assert err.value.problems == [
+        f"'{path}' starts with the line 'sep=;', a hint for Excel, above its "
+        "header: delete that line (the delimiter is read from the header)."
+    ]

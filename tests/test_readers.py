@@ -4,7 +4,9 @@ the same drivers as the equivalent tidy CSV."""
 from __future__ import annotations
 
 import json
+import re
 import warnings
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -556,3 +558,53 @@ def test_columns_named_by_their_question_get_the_touchpoint_as_label():
         "Rate - E-mail": "E-mail",
         "Rate - E-statements": "E-statements",
     }
+
+
+def test_a_workbook_cell_whose_formula_failed_is_named_not_read_as_empty(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "app", "value"])
+    sheet.append(["R1", 7, 120.5])
+    sheet.append(["R2", "=1/0", "=NA()"])
+    sheet.append(["R3", 5, 80])
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    # what Excel saves for the failed formulas: their errors as cached values
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref, formula, error in (("B3", "1/0", "#DIV/0!"), ("C3", "NA()", "#N/A")):
+        xml = re.sub(
+            rf'<c r="{ref}"[^>]*>.*?</c>',
+            f'<c r="{ref}" t="e"><f>{formula}</f><v>{error}</v></c>',
+            xml,
+        )
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(path)  # pandas reads them as empty cells
+    assert err.value.problems == [
+        f"'{path}' has 2 cells where a formula failed: 'app' B3 (#DIV/0!); "
+        "'value' C3 (#N/A). Read as empty, they would pass for a touchpoint not "
+        "experienced or a missing value: fix the formulas, or clear those "
+        "cells, and save the workbook again."
+    ]
+
+
+def test_workbook_column_names_are_read_as_a_csv_file_s(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["id ", "Mobile\napp", "fees"])
+    book.active.append(["R1", 7, 3])
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    assert list(em.read_table(path).columns) == ["id", "Mobile app", "fees"]
+    book.active["A1"] = " fees"  # the same name as column C's, but for a space
+    book.save(path)
+    with pytest.raises(
+        em.ValidationError, match=r"around a name do not count\): 'fees'"
+    ):
+        em.read_table(path)

@@ -238,6 +238,10 @@ def test_a_no_answer_code_in_a_yes_no_outcome_is_never_hinted_as_connected():
         (["1 003,71"], "without thousands separators"),
         (["$1,003.71"], "currency signs"),
         (["784,86"], "decimal commas"),
+        (["1\u00a0003,71"], "without thousands separators"),  # a no-break space
+        (["(100)"], "as accounting shows negative numbers"),
+        (["12%"], "written as percentages"),
+        (["#VALUE!", "#DIV/0!"], "'#DIV/0!', '#VALUE!' are what a spreadsheet"),
     ],
 )
 def test_amounts_written_as_text_get_the_hint_that_fits(cells, hint):
@@ -245,6 +249,22 @@ def test_amounts_written_as_text_get_the_hint_that_fits(cells, hint):
     s.loc[: len(cells) - 1, "value"] = cells
     (problem,) = _problems(s)
     assert "The value column 'value' is not numeric" in problem and hint in problem
+
+
+@pytest.mark.parametrize(
+    "cells, hint",
+    [
+        (["50%", "70%"], "written as percentages ('50%'): save them as plain"),
+        (["#N/A", "#DIV/0!"], "what a spreadsheet shows where a formula failed"),
+        (["Yes", "No", "TRUE"], "They are yes/no answers, not ratings on a scale"),
+    ],
+)
+def test_ratings_that_are_no_codes_are_not_offered_as_codes(cells, hint):
+    s = _survey().astype({"app": object})
+    s.loc[: len(cells) - 1, "app"] = cells
+    (problem,) = _problems(s)
+    assert problem.startswith("Facet 'app' has non-numeric ratings") and hint in problem
+    assert "--not-experienced" not in problem  # not "declare '50%' a code"
 
 
 def test_one_of_anything_is_counted_in_the_singular():
@@ -576,3 +596,61 @@ def test_catalog_labels_are_read_without_spaces_around_them():
     )
     labels = FacetCatalog.from_frame(frame).table["label"]
     assert labels.tolist() == ["App", "b", "c", "Fees"]
+
+
+def test_a_survey_without_rows_is_one_problem_not_one_per_facet(tmp_path):
+    facets = [f"f{i}" for i in range(40)]
+    path = tmp_path / "survey.csv"
+    path.write_text(",".join([*facets, "connected"]) + "\n")  # the header alone
+    catalog = em.FacetCatalog.from_facets(facets)
+    schema = em.SurveySchema(facets=tuple(facets), connection="connected")
+    with pytest.raises(em.ValidationError) as err:
+        em.validate_survey(em.read_table(path), schema, catalog)
+    assert err.value.problems == [
+        "The survey has no respondents: a header, but no rows under it. At "
+        "least 82 respondents are needed for 40 facets: read the export that "
+        "holds the answers."
+    ]  # not 40 lines of "Facet 'f0' is empty" first
+
+
+def test_a_catalog_number_written_as_text_is_shown_with_every_fitting_hint():
+    table = pd.DataFrame(
+        {
+            "facet": ["app", "web", "fees"],
+            "cost": ["(500)", "150.000,00", "€ 20.000"],
+            "stated_importance": ["n/a", 3, 4],
+        }
+    )
+    with pytest.raises(ValidationError) as err:
+        FacetCatalog.from_frame(table)
+    cost, stated = sorted(err.value.problems)
+    assert cost.startswith(
+        "Catalog column 'cost' is not numeric for 'app', 'web', 'fees': '(500)', "
+        "'150.000,00', '€ 20.000'. Some are written in parentheses"
+    )
+    assert "currency signs" in cost and "thousands" in cost
+    assert stated == (
+        "Catalog column 'stated_importance' is not numeric for 'app': 'n/a'. "
+        "Give numbers, or leave it empty."
+    )
+
+
+def test_a_value_column_s_marks_for_no_value_get_the_way_out():
+    s = _survey().astype({"value": object})
+    s.loc[:3, "value"] = ["N/A", "-", " ", "nan"]
+    (problem,) = _problems(s)
+    assert problem == (
+        "The value column 'value' is not numeric: text in 4 cells: ' ', '-', "
+        "'N/A' (+1 more). If they mean the value is not known, clear those "
+        "cells: a respondent with an empty value is left out of the value "
+        "analysis, and counted."
+    )
+
+
+def test_a_rating_wrapped_in_no_break_spaces_is_a_rating():
+    s = _survey().astype({"app": object, "value": object})
+    s.loc[0, "app"], s.loc[1, "app"] = "\u00a07", "8\u202f"
+    s.loc[0, "value"] = "\u00a0120.5\u00a0"
+    s.loc[2, "app"] = "n/a"
+    (problem,) = _problems(s)  # not '\xa07' offered as a code
+    assert problem.startswith("Facet 'app' has non-numeric ratings in 1 cell: 'n/a'.")
