@@ -43,7 +43,13 @@ from .readers import (
     text_encoding,
 )
 from .report import ComparisonReport, Report
-from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult, WaveComparison
+from .results import (
+    SUMMARY_SCHEMA,
+    AnalysisResult,
+    ImportanceResult,
+    PlanResult,
+    WaveComparison,
+)
 from .study import write_study_file
 
 __all__ = [
@@ -920,9 +926,11 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     Returns
     -------
     AnalysisResult
-        ``tables``, ``summary``, ``model`` and ``importance`` (from the
-        drivers table, its ``replicates`` from ``replicates.csv``); the other
-        result objects are None.
+        ``tables``, ``summary``, ``model``, ``importance`` (from the
+        drivers table, its ``replicates`` from ``replicates.csv``), ``plan``
+        (from ``roi.csv``, ``plan.csv`` and ``summary["plan"]``) and, for a
+        survey of several waves, ``tracking`` (from ``changes.csv`` and
+        ``summary["tracking"]``); the other result objects are None.
 
     Raises
     ------
@@ -964,6 +972,8 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         name: read_saved_table(folder / f"{name}.csv") for name in _in_table_order(csvs)
     }
     replicates = tables.pop(Path(REPLICATES_FILE).stem, None)
+    if replicates is not None:
+        replicates = replicates.rename_axis(columns="facet")
     model = load_model(folder)
     drivers = tables["drivers"]
     keep = [c for c in drivers.columns if c not in ("label", "stage", "rank")]
@@ -975,7 +985,15 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         {"units": summary["importance"].get("units")},
         replicates=replicates,
     )
-    return AnalysisResult(tables, summary, importance, model)
+    plan = None
+    if "roi" in tables and "plan" in summary:
+        plan = PlanResult(tables["roi"], tables.get("plan"), summary["plan"])
+    tracking = None
+    if "changes" in tables and "tracking" in summary:
+        tracking = WaveComparison(tables["changes"], summary["tracking"])
+    return AnalysisResult(
+        tables, summary, importance, model, tracking=tracking, plan=plan
+    )
 
 
 def read_summary(folder: Path) -> dict:

@@ -759,3 +759,28 @@ def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
         f"'{path}' starts with the line 'sep=;', a hint for Excel, above its "
         "header: delete that line (the delimiter is read from the header)."
     ]
+
+
+def test_a_loaded_analysis_has_its_plan_and_wave_comparison(tmp_path):
+    w = em.make_waves(n_respondents=300, n_facets=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(
+            w.survey,
+            w.catalog,
+            **w.roles,
+            n_boot=3,
+            budget=1e6,
+            progress=False,
+            model=em.DriverModel(n_estimators=15, cv=0),
+        )
+    loaded = em.load_analysis(em.save_analysis(result, tmp_path / "run"))
+    pd.testing.assert_frame_equal(loaded.plan.to_frame(), result.plan.to_frame())
+    pd.testing.assert_frame_equal(loaded.plan.plan, result.plan.plan)
+    assert loaded.plan.selected == result.plan.selected
+    assert dict(loaded.plan.summary) == dict(result.plan.summary)
+    changes = loaded.tracking.to_frame()
+    pd.testing.assert_frame_equal(changes, result.tracking.to_frame())
+    assert repr(loaded.tracking) == repr(result.tracking)
+    replicates = result.importance.replicates.reset_index(drop=True)
+    pd.testing.assert_frame_equal(loaded.importance.replicates, replicates)

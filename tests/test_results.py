@@ -259,9 +259,7 @@ def test_the_reloaded_ranking_is_the_ranking(analysis, loaded):
     )
     assert loaded.importance.top(3) == analysis.importance.top(3)
     replicates = analysis.importance.replicates.reset_index(drop=True)
-    pd.testing.assert_frame_equal(
-        loaded.importance.replicates, replicates, check_names=False
-    )
+    pd.testing.assert_frame_equal(loaded.importance.replicates, replicates)
     assert repr(loaded) == repr(analysis)
 
 
