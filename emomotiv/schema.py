@@ -943,6 +943,31 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
         )
 
 
+def _check_motivator_scale(
+    answers: Mapping[str, pd.Series], problems: list[str]
+) -> None:
+    """Codes such as 99 for "don't know" among the motivators' agreement
+    ratings, which share one scale (:func:`infer_scale` over them all): the
+    connection score is placed on that scale, which a code would stretch."""
+    given = [v.dropna() for v in answers.values()]
+    pooled = pd.concat(given) if given else pd.Series(dtype=float)
+    pooled = pooled[np.isfinite(pooled)]
+    if pooled.empty:
+        return
+    lo, hi = infer_scale(pooled)
+    for col, values in answers.items():
+        finite = values[np.isfinite(values)]  # infinities: named above
+        off = finite[(finite < lo) | (finite > hi)]
+        if len(off):
+            found = sorted(set(off.tolist()))
+            problems.append(
+                f"Motivator '{col}' has {many(len(off), 'answer')} off the "
+                f"motivators' {lo:g}-{hi:g} scale: {preview(found)}. If they are "
+                "codes (such as 'don't know'), declare them as not experienced: "
+                f'--not-experienced "{",".join(f"{v:g}" for v in found[:3])}".'
+            )
+
+
 def _answer_codes(levels: list[float]) -> list[float]:
     """The values of a yes/no outcome that look like codes for no answer:
     besides two answers among 0, 1 and 2 (0/1, or 1 = yes, 2 = no), at most
@@ -1275,18 +1300,22 @@ def validate_survey(
         if values is not column:  # replaced only when converted
             out[col] = values
 
+    answers = {}
     for col in schema.motivators:
         if col in out.columns:
             column = out[col]
-            values, bad, n_text = _numeric(column)
+            # agreement ratings: their non-answers can be declared, as a facet's
+            values, bad, n_text = _facet_values(column, not_experienced or [])
             _check_finite(values, f"Motivator '{col}'", problems)
             if n_text:
                 problems.append(
                     f"Motivator '{col}' is not numeric: text in {_cells(n_text)}: "
-                    f"{preview(bad)}."
+                    f"{preview(bad)}." + (_number_hint(bad) or _non_answer_hint(bad))
                 )
+            answers[col] = values
             if values is not column:
                 out[col] = values
+    _check_motivator_scale(answers, problems)
 
     if schema.id is not None and schema.id in out.columns:
         ids = out[schema.id]

@@ -654,3 +654,32 @@ def test_a_rating_wrapped_in_no_break_spaces_is_a_rating():
     s.loc[2, "app"] = "n/a"
     (problem,) = _problems(s)  # not '\xa07' offered as a code
     assert problem.startswith("Facet 'app' has non-numeric ratings in 1 cell: 'n/a'.")
+
+
+def test_motivator_codes_off_their_shared_scale_are_named_and_can_be_declared():
+    """A 99 "don't know" among 1-7 agreement ratings would stretch the
+    connection score: named with the motivators' scale and the flag that
+    declares it; declared, it is an empty cell; "Don't know" as text too."""
+    rng = np.random.default_rng(1)
+    s = _survey()
+    motivators = ("motivator__secure", "motivator__belong")
+    for col in motivators:
+        s[col] = rng.integers(1, 8, len(s)).astype(float)
+    s.loc[[3, 9], "motivator__belong"] = 99.0
+    s["motivator__secure"] = s["motivator__secure"].astype(object)
+    s.loc[5, "motivator__secure"] = "Don't know"
+    schema = _schema(motivators=motivators)
+    problems = _problems(s, schema)
+    assert (
+        "Motivator 'motivator__belong' has 2 answers off the motivators' 1-7 "
+        "scale: 99.0. If they are codes (such as 'don't know'), declare them as "
+        'not experienced: --not-experienced "99".'
+    ) in problems
+    assert any(
+        p.startswith("Motivator 'motivator__secure' is not numeric")
+        and "not experienced" in p
+        for p in problems
+    ), problems
+    out = validate_survey(s, schema, CATALOG, not_experienced=[99, "Don't know"])
+    assert out["motivator__belong"].isna().sum() == 2
+    assert out["motivator__secure"].isna().sum() == 1
