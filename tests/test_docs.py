@@ -17,6 +17,7 @@ import inspect
 import os
 import pkgutil
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -570,6 +571,158 @@ def test_files_the_docs_name_exist():
         if not (ROOT / name).exists()
     ]
     assert not missing, "Files named but not in the repository:\n" + "\n".join(missing)
+
+
+def _doc_pages(readme: bool = True) -> list[Path]:
+    """The pages a user reads: the README (unless told not to) and docs/."""
+    return ([ROOT / "README.md"] if readme else []) + sorted(DOCS.rglob("*.md"))
+
+
+SHELL_BLOCK = re.compile(r"```(?:bash|sh|shell|console)\n(.*?)```", re.S)
+INLINE_COMMAND = re.compile(r"`(emomotiv [^`]+)`")
+
+
+def _shell_commands(text: str) -> list[list[str]]:
+    """The arguments of every ``emomotiv`` command in the shell blocks of a
+    page (continued lines joined, ``&&``, ``;`` and ``|`` split, comments
+    dropped), and of every inline one written whole (the command and two
+    arguments or more, no ellipsis)."""
+    commands = []
+    for block in SHELL_BLOCK.findall(text):
+        for line in re.sub(r"\\\n", " ", block).splitlines():
+            lex = shlex.shlex(line, posix=True, punctuation_chars=True)
+            lex.whitespace_split, lex.commenters = True, "#"
+            tokens, command = list(lex), []
+            for token in [*tokens, ";"]:
+                if token in ("&&", ";", "|", "||", "&"):
+                    if command[:1] == ["emomotiv"]:
+                        commands.append(command[1:])
+                    command = []
+                else:
+                    command.append(token)
+    prose = " ".join(re.sub(r"```.*?```", "", text, flags=re.S).split())
+    for inline in INLINE_COMMAND.findall(prose):
+        args = shlex.split(inline)[1:]
+        if len(args) > 2 and not any(a in ("...", "…") for a in args):
+            commands.append(args)
+    return commands
+
+
+def test_every_command_the_docs_show_runs_as_written():
+    """Each ``emomotiv`` command of a page's shell blocks, and each one
+    written whole in its text, parses: its options exist, their values are
+    among the choices and no required one (``--out``) is left out."""
+    import contextlib
+    import io
+
+    failed, n = [], 0
+    for path in _doc_pages(readme=False):
+        for args in _shell_commands(path.read_text(encoding="utf-8")):
+            n += 1
+            err = io.StringIO()
+            try:
+                with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
+                    build_parser().parse_args(args)
+            except SystemExit as exit_:
+                if exit_.code:
+                    message = err.getvalue().strip().splitlines()[-1]
+                    failed.append(
+                        f"{path.relative_to(ROOT)}: {shlex.join(args)}: {message}"
+                    )
+    assert n >= 20, f"only {n} commands found: is the pattern still right?"
+    assert not failed, "Commands in the docs that do not run:\n" + "\n".join(failed)
+
+
+def test_the_command_check_reads_blocks_and_whole_inline_commands():
+    text = (
+        "```bash\nemomotiv sample s && emomotiv analyze s/survey.csv \\\n"
+        "    --catalog s/facets.csv  # a comment\n```\n"
+        "Run `emomotiv analyze --study s/study.toml --out r`; "
+        "`emomotiv analyze --study` and `emomotiv catalog --facets ...` are parts."
+    )
+    assert _shell_commands(text) == [
+        ["sample", "s"],
+        ["analyze", "s/survey.csv", "--catalog", "s/facets.csv"],
+        ["analyze", "--study", "s/study.toml", "--out", "r"],
+    ]
+
+
+# Flags of other tools the pages name (mkdocs build --strict, jupytext --to).
+OTHER_FLAGS = {"--strict", "--to"}
+
+
+def test_every_flag_the_docs_name_exists():
+    """A ``--flag`` in the README or a page is an option of an ``emomotiv``
+    command, or of a benchmark script (of the one the same code names,
+    where it names one): a renamed or removed option leaves no page behind."""
+    parser = build_parser()
+    subparsers = next(
+        a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    options = {"--help", "--version"} | {
+        o
+        for sub in subparsers.choices.values()
+        for a in sub._actions
+        for o in a.option_strings
+    }
+    benches = {
+        p.name: set(re.findall(r"[\"'](--[a-z][a-z0-9-]*)[\"']", p.read_text()))
+        for p in (ROOT / "benchmarks").glob("bench_*.py")
+    }
+    any_bench = set().union(*benches.values())
+    flag = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+    unknown = []
+    for path in _doc_pages():
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for span in re.findall(r"`([^`]+)`", text):
+            bench = re.search(r"(bench_\w+\.py)", span)
+            for name in flag.findall(span):
+                known = benches.get(bench.group(1), set()) if bench else set()
+                if not bench:
+                    known = options | any_bench | OTHER_FLAGS
+                if name not in known:
+                    unknown.append(f"{path.relative_to(ROOT)}: {name} in `{span}`")
+        for name in flag.findall(re.sub(r"`[^`]+`", " ", text)):
+            if name not in options | any_bench | OTHER_FLAGS:
+                unknown.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not unknown, "Options the docs name that do not exist:\n" + "\n".join(
+        unknown
+    )
+
+
+def test_every_name_the_docs_call_exists():
+    """``em.name`` and ``emomotiv.module.name`` in the README, the pages and
+    the notebooks name something the package has."""
+    missing = []
+    for path in _prose_files():
+        text = path.read_text(encoding="utf-8")
+        for name in sorted(set(re.findall(r"\bem\.([A-Za-z_]\w*)", text))):
+            if not hasattr(emomotiv, name):
+                missing.append(f"{path.relative_to(ROOT)}: em.{name}")
+        for module, name in sorted(
+            set(re.findall(r"\bemomotiv\.([a-z_]+)\.([A-Za-z_]\w*)", text))
+        ):
+            if module in _public_modules() and not hasattr(
+                importlib.import_module(f"emomotiv.{module}"), name
+            ):
+                missing.append(f"{path.relative_to(ROOT)}: emomotiv.{module}.{name}")
+    assert not missing, "Names the docs use that do not exist:\n" + "\n".join(missing)
+
+
+def test_summary_keys_the_docs_read_are_on_the_summary_page():
+    """``summary["block"]["key"]`` in a page or notebook, for a block of
+    ``summary.json``, is a key docs/summary-json.md lists."""
+    page = _page_keys((DOCS / "summary-json.md").read_text(encoding="utf-8"))
+    blocks = {key for key in page if "." not in key}
+    unknown = []
+    for path in _prose_files():
+        text = path.read_text(encoding="utf-8")
+        for keys in re.findall(r"summary((?:\[\"\w+\"\])+)", text):
+            parts = re.findall(r"\"(\w+)\"", keys)
+            key = ".".join(parts[:2])
+            if parts[0] in blocks - {"versions"} and key not in page:
+                unknown.append(f"{path.relative_to(ROOT)}: summary{keys}")
+    assert not unknown, "Keys not on docs/summary-json.md:\n" + "\n".join(unknown)
 
 
 def test_readme_layout_lists_every_public_module():
