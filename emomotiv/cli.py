@@ -479,12 +479,13 @@ def _study(args: argparse.Namespace):
             for name, flag in (("survey", "SURVEY"), ("catalog", "--catalog FILE"))
             if name in gone
         )
+        out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
         raise ValueError(
             f"The study file '{args.study}' names {' and '.join(gone.values())}, "
             f"which {'does' if len(gone) == 1 else 'do'} not exist. Correct "
             f"[inputs] in the study file, or give {'it' if len(gone) == 1 else 'them'} "
             "on the command line: "
-            f"emomotiv {args.command} {flags} --study {args.study}."
+            f"emomotiv {args.command} {flags} --study {args.study}{out}."
         )
     return study
 

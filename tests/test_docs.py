@@ -616,7 +616,7 @@ def test_every_command_the_docs_show_runs_as_written():
     import io
 
     failed, n = [], 0
-    for path in _doc_pages(readme=False):
+    for path in _doc_pages():
         for args in _shell_commands(path.read_text(encoding="utf-8")):
             n += 1
             err = io.StringIO()
