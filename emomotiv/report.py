@@ -698,6 +698,7 @@ SETTING_MEANING = {
     "halo design": "the shares net out the halo differently",
     "controls": "the shares are net of different controls",
     "weighted": "one wave's shares are weighted to the population, the other's not",
+    "currency": "the amounts are compared as written: nothing is converted",
 }
 # where one wave has no bootstrap: its shares are another estimate
 ONE_FIT = (

@@ -101,13 +101,14 @@ the one wave that has it.
 What is not compared is listed: ``differences`` names the settings the two
 analyses record differently (:data:`SETTINGS`: the outcome column and
 label, the connected rule, the halo design and controls, weighting, the
-bootstrap replicates and level, the emomotiv and xgboost versions). Nothing
-is refused for them (a column renamed between questionnaires is
-legitimate), but when the outcome column differs the two waves measure
-different outcomes, and the report and the console say so first. Of the
-headline KPIs only the connected share is tested against noise; sample
-sizes and interval bounds are not trends, and a KPI's intervals, where both
-analyses hold them, travel with it as ``before_low`` to ``after_high``.
+bootstrap replicates and level, the currency of the amounts, the emomotiv
+and xgboost versions). Nothing is refused for them (a column renamed
+between questionnaires is legitimate), but when the outcome column
+differs the two waves measure different outcomes, and the report and the
+console say so first. Of the headline KPIs only the connected share is
+tested against noise; sample sizes and interval bounds are not trends, and
+a KPI's intervals, where both analyses hold them, travel with it as
+``before_low`` to ``after_high``.
 """
 
 from __future__ import annotations
@@ -170,6 +171,7 @@ SETTINGS = {
     "weighted": ("data", "weighted"),
     "bootstrap replicates": ("uncertainty", "n_boot"),
     "interval level": ("uncertainty", "level"),
+    "currency": ("study", "options", "currency"),
     "emomotiv version": ("versions", "emomotiv"),
     "xgboost version": ("versions", "xgboost"),
 }

@@ -754,6 +754,24 @@ def test_settings_that_differ_between_the_waves_are_listed(small_result):
     assert "halo design" not in {d["setting"] for d in lacking.summary["differences"]}
 
 
+def test_waves_whose_amounts_are_in_two_currencies_say_so(small_result):
+    """A wave's value in '€' and the next in '$' are not one trend: the
+    currencies are listed with the other settings that differ, and the
+    report says that nothing is converted."""
+    from emomotiv.report import setting_notes
+
+    euro = _with_summary(small_result, study__options__currency="€")
+    dollar = _with_summary(small_result, study__options__currency="$")
+    result = em.compare(euro, dollar)
+    assert result.summary["differences"] == [
+        {"setting": "currency", "before": "€", "after": "$"}
+    ]
+    assert result.summary["currency"] == "$"
+    (note,) = setting_notes(result.summary)
+    assert note.startswith("Currency: € in ") and "nothing is converted" in note
+    assert em.compare(dollar, dollar).summary["differences"] == []
+
+
 def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
     drivers = small_result.drivers
     first = drivers.sort_values("importance", ascending=False)["facet"]
