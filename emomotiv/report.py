@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
@@ -278,18 +279,21 @@ def _money(value, scale=None, currency: str | None = None) -> str:
 
 def _in_currency(text: str, currency: str | None) -> str:
     """An amount as printed with ``currency`` before its digits and after its
-    sign; a currency that ends in a letter (a code: "EUR") a space apart.
-    "n/a" and amounts without a currency stay as they are.
+    sign; a currency that ends in a currency sign ("$", "R$", "€") touches
+    the digits, any other (a code, "EUR"; an abbreviation, "kr.") sits a
+    space apart. "n/a" and amounts without a currency stay as they are.
 
     Examples
     --------
     >>> _in_currency("1.2 m", "$"), _in_currency("-3.1k", "CHF")
     ('$1.2 m', '-CHF 3.1k')
+    >>> _in_currency("950", "R$"), _in_currency("950", "kr.")
+    ('R$950', 'kr. 950')
     """
     if not currency or text == "n/a":
         return text
     sign = text[0] if text.startswith(("-", MINUS)) else ""
-    space = " " if currency[-1].isalpha() else ""
+    space = "" if unicodedata.category(currency[-1]) == "Sc" else " "
     return f"{sign}{currency}{space}{text[len(sign) :]}"
 
 

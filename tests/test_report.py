@@ -1836,3 +1836,13 @@ def test_a_currency_goes_before_every_amount_after_its_sign(contract, comparison
     assert ">$3,100<" in row and ">\u2212$110<" in row
     with pytest.raises(ValueError, match="'currency' parameter of Report"):
         em.Report(contract, currency="12 EUR").html()
+
+
+@pytest.mark.parametrize(
+    ("currency", "shown"),
+    [("R$", "-R$950"), ("US$", "-US$950"), ("kr.", "-kr. 950"), ("Fr.", "-Fr. 950")],
+)
+def test_a_currency_touches_the_digits_only_after_a_currency_sign(currency, shown):
+    """'R$950' and 'US$950', but 'kr. 950', not 'kr.950': an abbreviation
+    ending in a dot sits a space apart, as a code does."""
+    assert _money(-950, currency=currency) == shown
