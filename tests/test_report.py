@@ -1838,6 +1838,23 @@ def test_a_currency_goes_before_every_amount_after_its_sign(contract, comparison
         em.Report(contract, currency="12 EUR").html()
 
 
+def test_the_tiers_mean_value_is_an_amount_in_the_currency(contract):
+    """The tier table's mean value is an amount like every other: with a
+    currency, "€2,200", its interval at the same precision."""
+    tiers = contract.tables["tiers"].copy()
+    tiers["mean_value_low"] = tiers["mean_value"] * 0.8
+    tiers["mean_value_high"] = tiers["mean_value"] * 1.25
+    result = replace(contract, tables={**contract.tables, "tiers": tiers})
+    html = em.Report(result, currency="€").html()
+    table = html.split("Connection tiers: their size")[1].split("</table>")[0]
+    row = table.split("fully connected</th>")[1].split("</tr>")[0]
+    value, low, high = tiers.set_index("tier").loc[
+        "fully_connected", ["mean_value", "mean_value_low", "mean_value_high"]
+    ]
+    shown = [_money(v, high) for v in (value, low, high)]
+    assert f">€{shown[0]}<" in row and f"(€{shown[1]} to €{shown[2]})" in row
+
+
 @pytest.mark.parametrize(
     ("currency", "shown"),
     [("R$", "-R$950"), ("US$", "-US$950"), ("kr.", "-kr. 950"), ("Fr.", "-Fr. 950")],
