@@ -191,18 +191,24 @@ def _check_scale(scale, answers: np.ndarray) -> tuple[float, float]:
             f"highest) with lowest < highest, such as (1, 7). Got {scale!r} "
             "instead."
         )
-    off = answers[(answers < lo) | (answers > hi)]
+    _refuse_off_scale(answers, lo, hi, "motivator answer", "the items' scale")
+    return lo, hi
+
+
+def _refuse_off_scale(values: np.ndarray, lo, hi, what: str, way_out: str) -> None:
+    """Refuse, by value, the ``values`` off the ``lo``-``hi`` scale: codes
+    such as 99 for "don't know", which would be read as answers."""
+    off = values[(values < lo) | (values > hi)]
     if len(off):
+        are = f"{what} is" if len(off) == 1 else f"{what}s are"
         raise ValidationError(
             [
-                f"{len(off):,} motivator answers are off the {lo:g}-{hi:g} "
-                f"scale: {preview(sorted(set(off.tolist())))}. Codes such as "
-                "99 for 'don't know' are no answer: blank them (NaN); or give "
-                "the items' scale."
+                f"{len(off):,} {are} off the {lo:g}-{hi:g} scale: "
+                f"{preview(sorted(set(off.tolist())))}. Codes such as 99 for "
+                f"'don't know' are no answer: blank them (NaN); or give {way_out}."
             ],
             subject="survey",
         )
-    return lo, hi
 
 
 def _connected(
@@ -268,8 +274,13 @@ def _numbers(values: ArrayLike, name: str, kind: str) -> np.ndarray:
 def _top_two_boxes(satisfaction: np.ndarray) -> float:
     """The lower of the top two boxes of the satisfaction scale (its top
     minus 1): the scale's, not the highest rating given, so that a wave or
-    segment in which nobody gave the top rating keeps the same threshold."""
-    return float(infer_scale(satisfaction)[1]) - 1
+    segment in which nobody gave the top rating keeps the same threshold.
+    A code off the scale (99 for "don't know") is refused: at or above the
+    threshold, it would count as highly satisfied."""
+    lo, hi = infer_scale(satisfaction)
+    sat = np.ravel(np.asarray(satisfaction, dtype=float))
+    _refuse_off_scale(sat, lo, hi, "satisfaction rating", "satisfied_threshold")
+    return float(hi) - 1
 
 
 def connection_tiers(

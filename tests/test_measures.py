@@ -269,6 +269,21 @@ def test_the_top_two_boxes_are_the_scales_not_the_highest_rating_given(
     assert m.tiers.tolist() == expected
 
 
+def test_a_satisfaction_code_off_the_scale_is_refused_not_highly_satisfied():
+    """A 99 for "don't know" among 1-10 ratings sits above the top two
+    boxes: counted as highly satisfied, it raised that tier. Refused by
+    name, unless the threshold is given."""
+    ratings = [3, 8, 9, 7, 10, 6, 99]
+    off = r"1 satisfaction rating is off the 1-10 scale: 99"
+    with pytest.raises(em.ValidationError, match=off):
+        em.connection_tiers([0] * len(ratings), ratings)
+    survey = pd.DataFrame({"f": range(7), "c": [0] * 7, "sat": ratings})
+    with pytest.raises(em.ValidationError, match="off the 1-10 scale"):
+        em.connection_measures(survey, facets=["f"], connection="c", satisfaction="sat")
+    tiers = em.connection_tiers([0] * 7, ratings, satisfied_threshold=9)
+    assert tiers.tolist().count("highly_satisfied") == 3
+
+
 def test_an_unknown_or_worded_outcome_is_refused_not_counted_unconnected(small):
     """An empty outcome cell, or an outcome in words, read as 0 made those
     respondents unconnected (every one of them for 'Yes'/'No'); text in a
@@ -311,9 +326,7 @@ def test_the_connection_score_reads_the_items_scale_and_refuses_answers_off_it()
     np.testing.assert_allclose(
         em.connection_score(items), np.array([1.5, 5.5, 3.5]) / 6 * 100
     )
-    with pytest.raises(
-        em.ValidationError, match=r"1 motivator answers are off the 1-7"
-    ):
+    with pytest.raises(em.ValidationError, match=r"1 motivator answer is off the 1-7"):
         em.connection_score(items.assign(motivator__a=[2, 9, 4]), scale=(1, 7))
     codes = items.assign(motivator__b=[3, 99, 99])
     with pytest.raises(em.ValidationError, match=r"2 motivator answers .*: 99"):
