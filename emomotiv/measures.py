@@ -301,7 +301,8 @@ def connection_tiers(
         Satisfaction at or above which a respondent is highly satisfied; by
         default the top two boxes of the satisfaction scale, read from the
         ratings by :func:`~emomotiv.schema.infer_scale` (9 on 1-10 or 0-10,
-        6 on 1-7, 4 on 1-5), whether or not anyone gave the top rating.
+        6 on 1-7, 4 on 1-5), whether or not anyone gave the top rating; a
+        code off that scale (99 for "don't know") is then refused.
 
     Returns
     -------
