@@ -39,6 +39,7 @@ from ._validation import (
     check_weights,
     column_list,
     did_you_mean,
+    many,
     preview,
 )
 from .results import ConnectionMeasures
@@ -200,11 +201,11 @@ def _refuse_off_scale(values: np.ndarray, lo, hi, what: str, way_out: str) -> No
     such as 99 for "don't know", which would be read as answers."""
     off = values[(values < lo) | (values > hi)]
     if len(off):
-        are = f"{what} is" if len(off) == 1 else f"{what}s are"
+        found = [int(v) if v.is_integer() else v for v in sorted(set(off.tolist()))]
         raise ValidationError(
             [
-                f"{len(off):,} {are} off the {lo:g}-{hi:g} scale: "
-                f"{preview(sorted(set(off.tolist())))}. Codes such as 99 for "
+                f"The {what}s hold {many(len(off), 'value')} off the "
+                f"{lo:g}-{hi:g} scale: {preview(found)}. Codes such as 99 for "
                 f"'don't know' are no answer: blank them (NaN); or give {way_out}."
             ],
             subject="survey",
