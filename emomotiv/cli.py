@@ -523,7 +523,12 @@ def _unset(args: argparse.Namespace, given: dict) -> dict:
                 f"--unset {key}: no such setting." + did_you_mean(name, aliases)
             )
         elif name in given:
-            flag = "--" + _NEGATED.get(name, _FLAG_OF.get(name, name)).replace("_", "-")
+            flag = (
+                "SURVEY"  # the positional argument: no --survey flag
+                if name == "survey"
+                else "--"
+                + _NEGATED.get(name, _FLAG_OF.get(name, name)).replace("_", "-")
+            )
             problems.append(
                 f"--unset {key} and {flag} both set {name}: give one of them."
             )

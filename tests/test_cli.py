@@ -1326,6 +1326,25 @@ def test_unset_names_every_bad_key_and_needs_a_study_file(small_dir, tmp_path, c
     assert "The --unset option has 2 problems:" in err
     assert "--unset budgt: no such setting. Did you mean 'budget'?" in err
     assert "--unset n_boot and --n-boot both set n_boot: give one of them." in err
+    # the survey is given as SURVEY, there is no --survey flag
+    assert (
+        main(
+            [
+                *argv[:1],
+                str(small_dir / "survey.csv"),
+                *argv[1:],
+                "--unset",
+                "survey",
+                "catalog",
+                "--catalog",
+                str(small_dir / "facets.csv"),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "--unset survey and SURVEY both set survey: give one of them." in err
+    assert "--unset catalog and --catalog both set catalog" in err
     argv = ["analyze", str(small_dir / "survey.csv"), "--connection", "connected"]
     assert main([*argv, "--unset", "budget", "--out", str(tmp_path / "out")]) == 2
     assert "no --study is given" in capsys.readouterr().err
