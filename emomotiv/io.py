@@ -394,6 +394,20 @@ def _open_text(path: Path, encoding: str):
     return open(path, encoding=encoding, newline="")
 
 
+def _in_quotes(text: str) -> bool:
+    """Whether ``text`` ends inside a quoted value under one of the
+    delimiters a header may use: a quote that opens a value, not one within
+    it (``Customer's "fav" app`` holds two that open nothing)."""
+    for delimiter in (",", ";", "\t"):
+        try:
+            for _ in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error as err:
+            if "end of data" in str(err):  # "unexpected end of data"
+                return True
+    return False
+
+
 def _sniff_header(
     path: Path, encoding: str, decimal: str = "."
 ) -> tuple[list[str], str]:
@@ -403,7 +417,7 @@ def _sniff_header(
             first = handle.readline().removeprefix("\ufeff")  # a byte-order mark
             # a quoted name may hold line breaks (a spreadsheet cell's
             # Alt+Enter): the header runs on until its quotes close
-            while first.count('"') % 2 and (more := handle.readline()):
+            while _in_quotes(first) and (more := handle.readline()):
                 first += more
             second = handle.readline()
     except UnicodeDecodeError as err:

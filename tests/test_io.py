@@ -716,6 +716,15 @@ def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
     pd.testing.assert_frame_equal(em.read_table(path), pd.DataFrame(expected))
 
 
+def test_a_quote_within_a_header_name_opens_no_value(tmp_path):
+    path = tmp_path / "s.csv"  # an inch sign: one quote, inside a name
+    path.write_text('id;Screen 6";fees\nR1;7,5;3\nR2;6;4\n')
+    with pytest.warns(UserWarning, match="has 2 ';' \\(semicolon\\) separators"):
+        frame = em.read_table(path, decimal=",")
+    expected = {"id": ["R1", "R2"], 'Screen 6"': [7.5, 6.0], "fees": [3, 4]}
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(expected))
+
+
 def test_one_legacy_encoding_reads_a_utf8_catalog_and_a_utf8_bom_file(tmp_path):
     survey, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
     survey.write_bytes("Qualité,connected\n7,1\n".encode("cp1252"))
