@@ -1125,9 +1125,12 @@ def binary_problem(path: str | PathLike) -> str | None:
     if path.suffix.lower() == ".gz":
         return None
     with open(path, "rb") as handle:
-        start = handle.read(4)
+        start = handle.read(1024)
     for signature, kind, suffix in _SIGNATURES:
-        if start.startswith(signature):
+        # "PAR1" or "$FL2" may also start a text header (a column named so):
+        # those formats hold a NUL byte in their first bytes, text holds none
+        text = signature.decode("latin-1").isprintable()
+        if start.startswith(signature) and not (text and b"\x00" not in start):
             way = (
                 "save it from Excel as .xlsx or as CSV"
                 if suffix is None

@@ -1,4 +1,5 @@
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -702,6 +703,21 @@ def test_a_workbook_or_parquet_file_named_csv_says_what_it_is(tmp_path):
     renamed.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
     with pytest.raises(em.ValidationError, match=r"Excel 97-2003 workbook \(.xls\)"):
         em.read_table(renamed)
+    if importlib.util.find_spec("pyarrow"):
+        frame.to_parquet(renamed)
+        with pytest.raises(em.ValidationError, match="is a Parquet file, not CSV"):
+            em.read_table(renamed)
+    if importlib.util.find_spec("pyreadstat"):
+        import pyreadstat
+
+        pyreadstat.write_sav(frame, renamed)
+        with pytest.raises(em.ValidationError, match="is an SPSS data file, not CSV"):
+            em.read_table(renamed)
+    # text whose first column is named as a format's signature is text
+    renamed.write_text("PAR1,$FL2,connected\n1,2,1\n")
+    assert list(em.read_table(renamed).columns) == ["PAR1", "$FL2", "connected"]
+    renamed.write_text("$FL2,connected\n1,1\n")
+    assert em.read_table(renamed)["$FL2"].tolist() == [1]
 
 
 def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
