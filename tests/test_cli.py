@@ -1313,6 +1313,14 @@ def test_unset_takes_study_file_settings_back_to_their_defaults(
         "-> (none); n_boot = 50 -> 100; methods = false -> true." in err
     )
     assert "does not set random_state: --unset changes nothing there" in err
+    # a setting the file holds at its default changes nothing either
+    study.write_text(study.read_text().replace("n_boot = 50", "n_boot = 100"))
+    _study(build_parser().parse_args([*argv, "n_boot"]))
+    err = capsys.readouterr().err
+    assert "n_boot = 100 -> 100" not in err
+    assert (
+        "does not set n_boot other than to the default: --unset changes nothing" in err
+    )
     # the weight role too: a weighted study run unweighted
     got = _study(build_parser().parse_args([*argv[:-1], "weight", "--out", "x"]))
     assert got.weight is None and got.budget == 9.0
