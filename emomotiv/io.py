@@ -275,7 +275,8 @@ def read_table(
         columns: a column's decimal commas are then numbers even beside
         text in it (``n/a``), which stays text. In a file with commas
         between its columns, only quoted numbers can hold a decimal comma
-        (``"7,5"``): those are read as numbers with ``","``.
+        (``"7,5"``): those are read as numbers with ``","``, but in a
+        column of lists of codes (``"1,3,5"``, a multiple-choice question's).
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
@@ -564,16 +565,22 @@ def _read_csv(
 
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)\s*$")
 _WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
+# codes chosen in a multiple-choice question ("1,3,5"): no number has two
+# decimal commas, and "1,3" beside them is a list too
+_CODE_LIST = re.compile(r"^\s*\d+(,\d+){2,}\s*$")
 
 
 def _decimal_commas(frame: pd.DataFrame) -> None:
     """Read as numbers the decimal-comma cells (``7,5``) of the text columns
     of ``frame``, in place: pandas reads them only in a column whose every
     cell is a number, and one ``n/a`` among them would leave them all as
-    text, to be refused as such; that ``n/a`` is left to validation."""
+    text, to be refused as such; that ``n/a`` is left to validation. A
+    column that holds a list of codes (``1,3,5``) is left as text."""
     for column in frame.columns:
         values = frame[column]
         if not pd.api.types.is_string_dtype(values):  # numbers, or no text
+            continue
+        if values.str.match(_CODE_LIST).fillna(False).any():
             continue
         cells = values.str.match(_COMMA_NUMBER).fillna(False).astype(bool)
         if cells.any():  # with the whole numbers beside them ("9")

@@ -773,6 +773,11 @@ def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_pa
     assert frame["value"].tolist() == [1018.79, 12.5, 9.0]
     assert frame["app"].tolist() == [7.0, 7.5, 5.0]
     assert em.read_table(path)["value"].tolist() == ["1018,79", "12,5", "9"]
+    # a multiple-choice question's codes are no decimal numbers
+    path.write_text('id,app,chosen\nR1,"7,5","1,3"\nR2,6,"2,4,5"\nR3,5,3\n')
+    frame = em.read_table(path, decimal=",")
+    assert frame["chosen"].tolist() == ["1,3", "2,4,5", "3"]
+    assert frame["app"].tolist() == [7.5, 6.0, 5.0]
 
 
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
