@@ -523,7 +523,12 @@ def _unset(args: argparse.Namespace, given: dict) -> dict:
                 f"--unset {key}: no such setting." + did_you_mean(name, aliases)
             )
         elif name in given:
-            flag = "--" + _NEGATED.get(name, _FLAG_OF.get(name, name)).replace("_", "-")
+            flag = (
+                "SURVEY"  # the positional argument: no --survey flag
+                if name == "survey"
+                else "--"
+                + _NEGATED.get(name, _FLAG_OF.get(name, name)).replace("_", "-")
+            )
             problems.append(
                 f"--unset {key} and {flag} both set {name}: give one of them."
             )
@@ -536,14 +541,22 @@ def _unset(args: argparse.Namespace, given: dict) -> dict:
 
 def _say_unset(file, study, unset: dict, in_file: set[str]) -> None:
     """Name on stderr each setting ``--unset`` takes back to its default,
-    and each it names that the study ``file`` does not set."""
+    and each it names that the study ``file`` does not set, or sets to its
+    default."""
+    from .study import _is_default
+
+    kept = {
+        name
+        for name, default in unset.items()
+        if name in in_file and _is_default(getattr(study, name), default)
+    }
     changed = [
         f"{name} = {_as_toml(getattr(study, name))} -> "
         + ("(none)" if default is None else _as_toml(default))
         for name, default in unset.items()
-        if name in in_file
+        if name in in_file and name not in kept
     ]
-    idle = [name for name in unset if name not in in_file]
+    idle = [name for name in unset if name not in in_file or name in kept]
     lines = []
     if changed:
         lines.append(
@@ -553,7 +566,8 @@ def _say_unset(file, study, unset: dict, in_file: set[str]) -> None:
     if idle:
         lines.append(
             f"notice: the study file '{file}' does not set "
-            f"{', '.join(idle)}: --unset changes nothing there."
+            f"{', '.join(idle)}{' other than to the default' if kept else ''}: "
+            "--unset changes nothing there."
         )
     for line in lines:
         print(_safe(line, MESSAGE_WIDTH), file=sys.stderr)

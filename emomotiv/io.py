@@ -275,7 +275,8 @@ def read_table(
         columns: a column's decimal commas are then numbers even beside
         text in it (``n/a``), which stays text. In a file with commas
         between its columns, only quoted numbers can hold a decimal comma
-        (``"7,5"``): those are read as numbers with ``","``.
+        (``"7,5"``): those are read as numbers with ``","``, but in a
+        column of lists of codes (``"1,3,5"``, a multiple-choice question's).
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
@@ -394,6 +395,20 @@ def _open_text(path: Path, encoding: str):
     return open(path, encoding=encoding, newline="")
 
 
+def _in_quotes(text: str) -> bool:
+    """Whether ``text`` ends inside a quoted value under one of the
+    delimiters a header may use: a quote that opens a value, not one within
+    it (``Customer's "fav" app`` holds two that open nothing)."""
+    for delimiter in (",", ";", "\t"):
+        try:
+            for _ in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error as err:
+            if "end of data" in str(err):  # "unexpected end of data"
+                return True
+    return False
+
+
 def _sniff_header(
     path: Path, encoding: str, decimal: str = "."
 ) -> tuple[list[str], str]:
@@ -403,7 +418,7 @@ def _sniff_header(
             first = handle.readline().removeprefix("\ufeff")  # a byte-order mark
             # a quoted name may hold line breaks (a spreadsheet cell's
             # Alt+Enter): the header runs on until its quotes close
-            while first.count('"') % 2 and (more := handle.readline()):
+            while _in_quotes(first) and (more := handle.readline()):
                 first += more
             second = handle.readline()
     except UnicodeDecodeError as err:
@@ -550,16 +565,22 @@ def _read_csv(
 
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)\s*$")
 _WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
+# codes chosen in a multiple-choice question ("1,3,5"): no number has two
+# decimal commas, and "1,3" beside them is a list too
+_CODE_LIST = re.compile(r"^\s*\d+(,\d+){2,}\s*$")
 
 
 def _decimal_commas(frame: pd.DataFrame) -> None:
     """Read as numbers the decimal-comma cells (``7,5``) of the text columns
     of ``frame``, in place: pandas reads them only in a column whose every
     cell is a number, and one ``n/a`` among them would leave them all as
-    text, to be refused as such; that ``n/a`` is left to validation."""
+    text, to be refused as such; that ``n/a`` is left to validation. A
+    column that holds a list of codes (``1,3,5``) is left as text."""
     for column in frame.columns:
         values = frame[column]
         if not pd.api.types.is_string_dtype(values):  # numbers, or no text
+            continue
+        if values.str.match(_CODE_LIST).fillna(False).any():
             continue
         cells = values.str.match(_COMMA_NUMBER).fillna(False).astype(bool)
         if cells.any():  # with the whole numbers beside them ("9")

@@ -666,11 +666,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
             ) from None
         first = [list(r) for r in ws.iter_rows(min_row=1, max_row=12, values_only=True)]
         name = ws.title
-        part = getattr(ws, "_worksheet_path", None)  # the sheet's XML in the file
+        top = _title_rows(first)
+        failed = _formula_errors(path, ws, first[top] if first else [], top + 1)
     finally:
         book.close()
-    top = _title_rows(first)
-    failed = _formula_errors(path, part, first[top] if first else [], top + 1)
     if failed:
         raise ValidationError([failed], subject=f"file '{Path(path).name}'")
     frame = _sheet_frame(path, sheet, name, first[top : top + 3], top)
@@ -691,50 +690,62 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     return frame
 
 
-# A cell whose formula failed, in a sheet's XML: pandas reads it as empty,
-# which would pass for "not experienced" or a missing value.
-_ERROR_CELL = re.compile(rb"<c\b([^>]*\bt=\"e\"[^>]*)>(.*?)</c>", re.DOTALL)
-_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+# A cell whose formula failed is typed "e" in a sheet's XML. pandas reads it
+# as empty, which would pass for "not experienced" or a missing value.
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+
+
+def _may_hold_errors(path: str | PathLike) -> bool:
+    """Whether a part of the workbook at ``path`` may hold a failed formula's
+    cell: a byte search, chunk by chunk, that spares a clean workbook the
+    cell-by-cell pass of :func:`_formula_errors` (as long as reading it)."""
+    with zipfile.ZipFile(path) as book:
+        for info in book.infolist():
+            if not info.filename.endswith(".xml"):
+                continue
+            with book.open(info) as part:
+                tail = b""
+                while chunk := part.read(1 << 20):
+                    window = tail + chunk
+                    # the quoted e first: a byte search, many times a regex's speed
+                    quoted = b'"e"' in window or b"'e'" in window
+                    if quoted and _ERROR_TYPE.search(window):
+                        return True
+                    tail = chunk[-16:]  # a match across two chunks
+    return False
 
 
 def _formula_errors(
-    path: str | PathLike, part: str | None, header: Sequence[object], header_row: int
+    path: str | PathLike, ws, header: Sequence[object], header_row: int
 ) -> str | None:
-    """The cells under a sheet's header (its row ``header_row``) that show a
-    failed formula (``#N/A``, ``#DIV/0!``), by column, as one problem; None
-    when there are none. ``part`` is the sheet's XML inside the workbook."""
-    if part is None:
-        return None
-    with zipfile.ZipFile(path) as book:
-        try:
-            xml = book.read(part.lstrip("/"))
-        except KeyError:
-            return None
-    if b't="e"' not in xml:
+    """The cells of the read-only sheet ``ws`` under its header (its row
+    ``header_row``) that show a failed formula (``#N/A``, ``#DIV/0!``), by
+    column, as one problem; None when there are none."""
+    from openpyxl.utils import column_index_from_string
+
+    if not _may_hold_errors(path):
         return None
     cells: dict[str, list[tuple[str, str]]] = {}
-    for attributes, body in _ERROR_CELL.findall(xml):
-        ref, shown = _CELL_REF.search(attributes), _CELL_VALUE.search(body)
-        if ref is None or int(ref.group(2)) <= header_row:
-            continue
-        letters, row = ref.group(1).decode(), ref.group(2).decode()
-        text = shown.group(1).decode() if shown else "#error"
-        cells.setdefault(letters, []).append((letters + row, text))
+    for row in ws.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            if cell.data_type == "e":
+                cells.setdefault(cell.column_letter, []).append(
+                    (cell.coordinate, str(cell.value or "#error"))
+                )
     if not cells:
         return None
 
-    def column_name(letters: str) -> str:
-        i = sum(26**k * (ord(c) - 64) for k, c in enumerate(reversed(letters))) - 1
-        named = i < len(header) and header[i] is not None
-        return f"'{str(header[i]).strip()}'" if named else f"column {letters}"
+    def named(letters: str) -> str:  # as the frame names the column
+        i = column_index_from_string(letters) - 1
+        known = i < len(header) and header[i] is not None
+        return f"'{column_name(header[i])}'" if known else f"column {letters}"
 
     def refs(found: list[tuple[str, str]]) -> str:
         more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
         return ", ".join(ref for ref, _ in found[:3]) + more
 
     where = "; ".join(
-        f"{column_name(letters)} {refs(found)} "
+        f"{named(letters)} {refs(found)} "
         f"({', '.join(sorted({text for _, text in found}))})"
         for letters, found in list(cells.items())[:5]
     )
@@ -1114,9 +1125,12 @@ def binary_problem(path: str | PathLike) -> str | None:
     if path.suffix.lower() == ".gz":
         return None
     with open(path, "rb") as handle:
-        start = handle.read(4)
+        start = handle.read(1024)
     for signature, kind, suffix in _SIGNATURES:
-        if start.startswith(signature):
+        # "PAR1" or "$FL2" may also start a text header (a column named so):
+        # those formats hold a NUL byte in their first bytes, text holds none
+        text = signature.decode("latin-1").isprintable()
+        if start.startswith(signature) and not (text and b"\x00" not in start):
             way = (
                 "save it from Excel as .xlsx or as CSV"
                 if suffix is None

@@ -1313,6 +1313,14 @@ def test_unset_takes_study_file_settings_back_to_their_defaults(
         "-> (none); n_boot = 50 -> 100; methods = false -> true." in err
     )
     assert "does not set random_state: --unset changes nothing there" in err
+    # a setting the file holds at its default changes nothing either
+    study.write_text(study.read_text().replace("n_boot = 50", "n_boot = 100"))
+    _study(build_parser().parse_args([*argv, "n_boot"]))
+    err = capsys.readouterr().err
+    assert "n_boot = 100 -> 100" not in err
+    assert (
+        "does not set n_boot other than to the default: --unset changes nothing" in err
+    )
     # the weight role too: a weighted study run unweighted
     got = _study(build_parser().parse_args([*argv[:-1], "weight", "--out", "x"]))
     assert got.weight is None and got.budget == 9.0
@@ -1326,6 +1334,25 @@ def test_unset_names_every_bad_key_and_needs_a_study_file(small_dir, tmp_path, c
     assert "The --unset option has 2 problems:" in err
     assert "--unset budgt: no such setting. Did you mean 'budget'?" in err
     assert "--unset n_boot and --n-boot both set n_boot: give one of them." in err
+    # the survey is given as SURVEY, there is no --survey flag
+    assert (
+        main(
+            [
+                *argv[:1],
+                str(small_dir / "survey.csv"),
+                *argv[1:],
+                "--unset",
+                "survey",
+                "catalog",
+                "--catalog",
+                str(small_dir / "facets.csv"),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "--unset survey and SURVEY both set survey: give one of them." in err
+    assert "--unset catalog and --catalog both set catalog" in err
     argv = ["analyze", str(small_dir / "survey.csv"), "--connection", "connected"]
     assert main([*argv, "--unset", "budget", "--out", str(tmp_path / "out")]) == 2
     assert "no --study is given" in capsys.readouterr().err

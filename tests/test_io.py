@@ -1,4 +1,5 @@
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -702,6 +703,21 @@ def test_a_workbook_or_parquet_file_named_csv_says_what_it_is(tmp_path):
     renamed.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
     with pytest.raises(em.ValidationError, match=r"Excel 97-2003 workbook \(.xls\)"):
         em.read_table(renamed)
+    if importlib.util.find_spec("pyarrow"):
+        frame.to_parquet(renamed)
+        with pytest.raises(em.ValidationError, match="is a Parquet file, not CSV"):
+            em.read_table(renamed)
+    if importlib.util.find_spec("pyreadstat"):
+        import pyreadstat
+
+        pyreadstat.write_sav(frame, renamed)
+        with pytest.raises(em.ValidationError, match="is an SPSS data file, not CSV"):
+            em.read_table(renamed)
+    # text whose first column is named as a format's signature is text
+    renamed.write_text("PAR1,$FL2,connected\n1,2,1\n")
+    assert list(em.read_table(renamed).columns) == ["PAR1", "$FL2", "connected"]
+    renamed.write_text("$FL2,connected\n1,1\n")
+    assert em.read_table(renamed)["$FL2"].tolist() == [1]
 
 
 def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
@@ -714,6 +730,15 @@ def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
         "connected": [1, 0],
     }
     pd.testing.assert_frame_equal(em.read_table(path), pd.DataFrame(expected))
+
+
+def test_a_quote_within_a_header_name_opens_no_value(tmp_path):
+    path = tmp_path / "s.csv"  # an inch sign: one quote, inside a name
+    path.write_text('id;Screen 6";fees\nR1;7,5;3\nR2;6;4\n')
+    with pytest.warns(UserWarning, match="has 2 ';' \\(semicolon\\) separators"):
+        frame = em.read_table(path, decimal=",")
+    expected = {"id": ["R1", "R2"], 'Screen 6"': [7.5, 6.0], "fees": [3, 4]}
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(expected))
 
 
 def test_one_legacy_encoding_reads_a_utf8_catalog_and_a_utf8_bom_file(tmp_path):
@@ -748,6 +773,11 @@ def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_pa
     assert frame["value"].tolist() == [1018.79, 12.5, 9.0]
     assert frame["app"].tolist() == [7.0, 7.5, 5.0]
     assert em.read_table(path)["value"].tolist() == ["1018,79", "12,5", "9"]
+    # a multiple-choice question's codes are no decimal numbers
+    path.write_text('id,app,chosen\nR1,"7,5","1,3"\nR2,6,"2,4,5"\nR3,5,3\n')
+    frame = em.read_table(path, decimal=",")
+    assert frame["chosen"].tolist() == ["1,3", "2,4,5", "3"]
+    assert frame["app"].tolist() == [7.5, 6.0, 5.0]
 
 
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):

@@ -594,6 +594,37 @@ def test_a_workbook_cell_whose_formula_failed_is_named_not_read_as_empty(tmp_pat
     ]
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        # cells without their optional address, as some writers save them
+        lambda xml: re.sub(r'(<c) r="[A-Z]+[0-9]+"', r"\1", xml),
+        # attributes in single quotes, as XML allows
+        lambda xml: xml.replace('t="e"', "t='e'"),
+    ],
+    ids=["no-cell-address", "single-quotes"],
+)
+def test_a_failed_formula_is_named_however_the_sheet_xml_is_written(tmp_path, written):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["id", "app"])
+    book.active.append(["R1", 7])
+    book.active.append(["R2", "#DIV/0!"])  # saved as an error cell
+    book.active.append(["R3", 5])
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    assert 't="e"' in xml
+    parts["xl/worksheets/sheet1.xml"] = written(xml).encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    with pytest.raises(em.ValidationError, match="'app' B3 \\(#DIV/0!\\)"):
+        em.read_table(path)
+
+
 def test_workbook_column_names_are_read_as_a_csv_file_s(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
