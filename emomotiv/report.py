@@ -1029,6 +1029,15 @@ class Report:
         study's ``currency`` (``--currency``), else none: amounts as numbers.
         It names the amounts' unit; it converts nothing.
 
+    Raises
+    ------
+    TypeError
+        When ``result`` is neither an analysis nor such a mapping (a saved
+        analysis's folder is read with :meth:`from_folder`).
+    ValueError
+        When ``top`` is not an int >= 1 or ``currency`` not a short sign or
+        code.
+
     Examples
     --------
     >>> import emomotiv as em
@@ -1047,6 +1056,10 @@ class Report:
         top: int = 20,
         currency: str | None = None,
     ) -> None:
+        owner = type(self).__name__
+        _as_parts(result)
+        check_int(top, "top", owner, min_value=1)
+        check_currency(currency, owner)
         self.result = result
         self.title = title
         self.top = top
@@ -1653,7 +1666,8 @@ class Report:
         folder : path
             Folder to write into; created if needed.
         formats : str or sequence of str, default=("png", "svg")
-            Image formats matplotlib writes (``"png"``, ``"svg"``, ``"pdf"``).
+            Image formats matplotlib writes (``"png"``, ``"svg"``, ``"pdf"``),
+            in any case; each file's suffix is the format in lower case.
         dpi : int, default=200
             Resolution of the raster formats.
 
@@ -1678,6 +1692,8 @@ class Report:
 
         check_int(dpi, "dpi", "save_figures", min_value=1)
         formats = [formats] if isinstance(formats, str) else list(formats)
+        # matplotlib reads a format in any case ("PNG" is "png")
+        formats = [f.lower() if isinstance(f, str) else f for f in formats]
         known = set(Figure().canvas.get_supported_filetypes())
         unknown = [f for f in formats if f not in known]
         if unknown or not formats:
@@ -1685,6 +1701,7 @@ class Report:
                 f"The 'formats' parameter of save_figures must name formats "
                 f"matplotlib writes ({', '.join(sorted(known))}); got {unknown}."
             )
+        formats = list(dict.fromkeys(formats))  # each written once
         self.context()  # draws every chart once, and keeps how
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -1751,6 +1768,12 @@ class ComparisonReport(Report):
         top: int = 20,
         currency: str | None = None,
     ) -> None:
+        if not isinstance(comparison, WaveComparison):
+            raise TypeError(
+                "ComparisonReport needs the WaveComparison that emomotiv.compare "
+                "returned (or load_comparison reloaded); got "
+                f"{type(comparison).__name__}."
+            )
         super().__init__(
             {"tables": {}, "summary": {}}, title=title, top=top, currency=currency
         )

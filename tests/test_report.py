@@ -1863,3 +1863,30 @@ def test_a_currency_touches_the_digits_only_after_a_currency_sign(currency, show
     """'R$950' and 'US$950', but 'kr. 950', not 'kr.950': an abbreviation
     ending in a dot sits a space apart, as a code does."""
     assert _money(-950, currency=currency) == shown
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda r: em.Report("results/2026Q3"), "got str"),
+        (lambda r: em.Report(None), "got NoneType"),
+        (lambda r: em.Report(r.importance), "got ImportanceResult"),
+        (lambda r: em.Report(r, top=0), "'top' parameter of Report"),
+        (lambda r: em.Report(r, currency=5), "currency"),
+        (lambda r: em.ComparisonReport(r), "ComparisonReport needs the WaveComparison"),
+    ],
+)
+def test_a_report_of_the_wrong_thing_fails_when_made_not_when_rendered(
+    small_result, make, match
+):
+    with pytest.raises((TypeError, ValueError), match=match):
+        make(small_result)
+
+
+def test_save_figures_takes_a_format_in_any_case_once(small_result, tmp_path):
+    """matplotlib writes "PNG" as PNG: the check says so too, and a format
+    named twice is written once."""
+    files = em.Report(small_result).save_figures(tmp_path, formats=["PNG", "png"])
+    assert files and len(files) == len(set(files))
+    assert {f.suffix for f in files} == {".png"}
+    assert all(f.read_bytes().startswith(b"\x89PNG") for f in files)
