@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from ._validation import check_int
+
 __all__ = [
     "AnalysisResult",
     "ConnectionMeasures",
@@ -120,6 +122,7 @@ class ImportanceResult:
 
     def top(self, n: int = 10) -> list[str]:
         """The ``n`` most important facets."""
+        check_int(n, "n", "top", min_value=0)
         return list(self.importance.index[:n])
 
     def to_frame(self) -> pd.DataFrame:

@@ -334,3 +334,10 @@ def _minimal_containers():
 )
 def test_other_table_holders_compare_and_hash_by_identity(result):
     test_results_compare_and_hash_by_identity(result)
+
+
+@pytest.mark.parametrize("n", [-1, 2.5, "3", True])
+def test_top_refuses_a_count_that_is_not_a_whole_number_of_facets(analysis, n):
+    with pytest.raises(ValueError, match="'n' parameter of top"):
+        analysis.importance.top(n)
+    assert analysis.importance.top(0) == []
