@@ -1246,7 +1246,8 @@ def analyze(
         is neither a DataFrame nor a readable file, role arguments that are
         not column names, and every data problem of every wave.
     TypeError
-        For an option that is not a field of :class:`~emomotiv.Study`.
+        For an option that is not a field of :class:`~emomotiv.Study`, or a
+        ``study`` that is not a :class:`~emomotiv.Study`.
 
     Examples
     --------
@@ -1259,6 +1260,12 @@ def analyze(
     ['facet', 'label', 'stage', 'importance', 'importance_low',
      'importance_high', 'rank', 'p_top']
     """
+    if study is not None and not isinstance(study, Study):
+        raise TypeError(
+            f"analyze(study=...) takes a Study; got {type(study).__name__}. Read a "
+            "study file with Study.from_toml(path), or pass the settings as "
+            "keyword arguments: analyze(survey, catalog, connection=...)."
+        )
     study = Study.from_options(study, options)
     survey = study.survey if survey is None else survey
     catalog = study.catalog if catalog is None else catalog

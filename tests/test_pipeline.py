@@ -514,3 +514,9 @@ def test_one_bootstrap_replicate_is_warned_of_once():
     said = [w for w in caught if "n_boot=1" in str(w.message)]
     assert len(said) == 1
     assert "segment_drivers" in result.tables and "value_drivers" in result.tables
+
+
+@pytest.mark.parametrize("study", [{"connection": "connected"}, "study.toml"])
+def test_a_study_that_is_not_a_study_is_refused_with_the_way_to_make_one(small, study):
+    with pytest.raises(TypeError, match=r"takes a Study; got .*Study\.from_toml"):
+        em.analyze(small.survey, small.catalog, study=study)
