@@ -6,7 +6,8 @@ columns :func:`emomotiv.analyze` writes), an :class:`~emomotiv.AnalysisResult` (
 plot takes the table it draws from ``result.tables``) or a result object
 that holds that table (``PlanResult.plan``, ``WaveComparison.changes``, an
 ``ImportanceResult``'s ``to_frame()`` for the drivers; :func:`plot_roi` also
-draws the scenarios of a ``SimulationResult``).
+draws the scenarios of a ``SimulationResult``, :func:`plot_quadrant` the
+quadrants of a ``StatedComparison``).
 Without ``ax`` a new pyplot figure is made (so notebooks show it); the report
 passes its own axes on a pyplot-free ``Figure``.
 """
@@ -25,6 +26,7 @@ from .results import (
     ImportanceResult,
     PlanResult,
     SimulationResult,
+    StatedComparison,
     WaveComparison,
 )
 
@@ -300,7 +302,7 @@ def stated_share(frame: pd.DataFrame) -> pd.Series:
 
 
 def plot_quadrant(
-    result: pd.DataFrame | AnalysisResult,
+    result: pd.DataFrame | AnalysisResult | StatedComparison,
     *,
     label_top: int = 12,
     thresholds: Mapping[str, float] | None = None,
@@ -315,14 +317,18 @@ def plot_quadrant(
 
     Parameters
     ----------
-    result : DataFrame or AnalysisResult
+    result : DataFrame, AnalysisResult or StatedComparison
         The drivers table with ``facet``, ``importance`` and
-        ``stated_importance`` (and ``gap``, ``quadrant`` when computed).
+        ``stated_importance`` (and ``gap``, ``quadrant`` when computed), or
+        what :func:`emomotiv.compare_importance` returned (its
+        ``derived_share`` is drawn up, its thresholds are the default
+        lines).
     label_top : int, default=12
         Label this many points: the most important, then hidden drivers.
     thresholds : mapping or None
         ``{"stated": x, "derived": y}`` quadrant lines, in shares; by default
-        the average share ``1 / n_facets`` on both axes.
+        the average share ``1 / n_facets`` on both axes (a ``StatedComparison``'s
+        own thresholds for one).
     ax : matplotlib Axes, optional
 
     Returns
@@ -343,6 +349,10 @@ def plot_quadrant(
     True
     """
     check_int(label_top, "label_top", "plot_quadrant", min_value=0)
+    if isinstance(result, StatedComparison):
+        if thresholds is None:
+            thresholds = {k: result.thresholds[k] for k in ("stated", "derived")}
+        result = result.to_frame().rename(columns={"derived_share": "importance"})
     frame = _frame(
         result,
         "plot_quadrant",

@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
+import emomotiv as em
 from emomotiv import plotting
 from emomotiv.plotting import (
     plot_changes,
@@ -477,3 +478,25 @@ def test_plot_roi_draws_a_simulation_result_a_bar_per_scenario():
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert names == ["welcome +1", "app bottom to 8", "videos +1"]
     assert len(plot_roi(SimulationResult(table), top=2, ax=new_ax()).patches) == 2
+
+
+def test_plot_quadrant_draws_what_compare_importance_returned():
+    """The stated-versus-derived comparison, drawn as it is: its shares at
+    its own quadrant lines."""
+    s = em.make_survey(400, 6, random_state=0, stated_form="ratings")
+    X = s.survey[s.catalog["facet"]]
+    model = em.DriverModel(n_estimators=20, cv=0).fit(X, s.survey["connected"])
+    derived = em.shap_importance(model, X)
+    stated = em.stated_importance(s.survey, s.catalog)
+    comparison = em.compare_importance(derived, stated, n_boot=5, random_state=0)
+    ax = plot_quadrant(comparison, ax=new_ax())
+    table = comparison.to_frame()
+    points = np.vstack([c.get_offsets() for c in ax.collections])
+    expected = table[["stated_importance", "derived_share"]].to_numpy(float)
+    np.testing.assert_allclose(
+        points[np.lexsort(points.T)], expected[np.lexsort(expected.T)]
+    )
+    lines = {(tuple(line.get_xdata()), tuple(line.get_ydata())) for line in ax.lines}
+    x, y = comparison.thresholds["stated"], comparison.thresholds["derived"]
+    assert ((x, x), (0, 1)) in lines
+    assert ((0, 1), (y, y)) in lines
