@@ -178,6 +178,20 @@ def _shap_scale(model) -> float:
     return float(getattr(model, "value_scale_", 1.0))
 
 
+def import_shap():
+    """The ``shap`` module, imported without the PendingDeprecationWarnings
+    its colour maps raise on import under matplotlib 3.10 and later, which
+    stop a run with ``python -W error``; every other warning stays."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore",
+            "The set_(bad|over|under) function",
+            PendingDeprecationWarning,
+        )
+        import shap
+    return shap
+
+
 def shap_importance(
     model: DriverModel,
     X: pd.DataFrame,
@@ -239,8 +253,9 @@ def shap_importance(
     """
     check_model(model, "shap_importance")
     check_is_fitted(model, "estimator_")
-    import shap
     import xgboost as xgb
+
+    shap = import_shap()
 
     frame = _facet_frame(model, X)
     names = [str(c) for c in frame.columns]

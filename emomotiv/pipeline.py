@@ -1013,11 +1013,13 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
 
 
 def _versions() -> dict[str, str]:
-    import shap
     import sklearn
     import xgboost
 
     from . import __version__
+    from .importance import import_shap
+
+    shap = import_shap()
 
     return {
         "emomotiv": __version__,

@@ -173,3 +173,29 @@ def test_shap_adds_up_to_the_prediction_in_its_units_with_weights(small, task):
     raw = np.average(np.abs(exp.values), axis=0, weights=w)
     np.testing.assert_allclose(result.table["raw_importance"], raw, rtol=1e-12)
     np.testing.assert_allclose(result.table["importance"], raw / raw.sum(), rtol=1e-12)
+
+
+def test_shap_importance_runs_where_every_warning_is_an_error():
+    """A pipeline under ``python -W error``: shap's import-time colour-map
+    PendingDeprecationWarnings (matplotlib 3.10 and later) do not stop it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import emomotiv as em\n"
+        "s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)\n"
+        "X, y = s.survey[s.catalog['facet']], s.survey['connected']\n"
+        "m = em.DriverModel(n_estimators=10, cv=0).fit(X, y)\n"
+        "print(len(em.shap_importance(m, X).top(5)))\n"
+    )
+    flags = [
+        "-W",
+        "error::PendingDeprecationWarning",
+        "-W",
+        "error::DeprecationWarning",
+    ]
+    run = subprocess.run(
+        [sys.executable, *flags, "-c", code], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "5"
