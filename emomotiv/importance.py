@@ -178,7 +178,7 @@ def _shap_scale(model) -> float:
     return float(getattr(model, "value_scale_", 1.0))
 
 
-def import_shap():
+def _import_shap():
     """The ``shap`` module, imported without the PendingDeprecationWarnings
     its colour maps raise on import under matplotlib 3.10 and later, which
     stop a run with ``python -W error``; every other warning stays."""
@@ -255,7 +255,7 @@ def shap_importance(
     check_is_fitted(model, "estimator_")
     import xgboost as xgb
 
-    shap = import_shap()
+    shap = _import_shap()
 
     frame = _facet_frame(model, X)
     names = [str(c) for c in frame.columns]

@@ -1017,9 +1017,9 @@ def _versions() -> dict[str, str]:
     import xgboost
 
     from . import __version__
-    from .importance import import_shap
+    from .importance import _import_shap
 
-    shap = import_shap()
+    shap = _import_shap()
 
     return {
         "emomotiv": __version__,
