@@ -1700,7 +1700,7 @@ def _print_plan(
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share; ``priced`` is
     False when no improvement has a cost (the plan table is empty)."""
-    from .report import VALUE_SOURCES, _change, _money
+    from .report import VALUE_SOURCES, _change, _magnitude, _money
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
@@ -1746,9 +1746,13 @@ def _print_plan(
         low = plan.get("combined_delta_value_low")
         high = plan.get("combined_delta_value_high")
         money = functools.partial(_money, currency=currency)
-        span = "" if low is None else f" [{money(low)}, {money(high)}]"
+        # the gain and its interval at one precision: "54.0 m [43.8 m, 67.8 m]"
+        gain = functools.partial(
+            money, scale=_magnitude(plan["combined_delta_value"], low, high)
+        )
+        span = "" if low is None else f" [{gain(low)}, {gain(high)}]"
         print(
-            f"  expected value gain {money(plan['combined_delta_value'])}{span} "
+            f"  expected value gain {gain(plan['combined_delta_value'])}{span} "
             f"(value per {unit} {money(plan['value_per_connected'])}, "
             f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])})."
         )

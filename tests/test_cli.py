@@ -559,8 +559,32 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     interval = {"combined_delta_value_low": 60000.0, "combined_delta_value_high": 1.2e5}
     _print_plan(plan | interval | {"note": note})
     out = capsys.readouterr().out
-    assert "expected value gain 93.2k [60k, 120k] (value per" in out
+    assert "expected value gain 93.2k [60.0k, 120.0k] (value per" in out
     assert out.splitlines()[-1] == f"  {note}"
+
+
+def test_console_plan_value_gain_and_interval_share_one_precision(capsys):
+    """A gain of 54.0 m read "54 m [43.8 m, 67.8 m]": as if known to fewer
+    digits than its own interval."""
+    from emomotiv.cli import _print_plan
+
+    plan = {
+        "budget": 5e5,
+        "selected": ["seat"],
+        "n_selected": 1,
+        "spent": 4.7e5,
+        "combined_delta_connected": 0.08,
+        "sum_individual_delta_connected": 0.075,
+        "combined_delta_value": 53_990_501.0,
+        "combined_delta_value_low": 43_762_379.0,
+        "combined_delta_value_high": 67_796_009.0,
+        "value_per_connected": 2697.8,
+        "value_source": "value_link",
+    }
+    _print_plan(plan, currency="GBP")
+    out = capsys.readouterr().out
+    assert "expected value gain GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
+    assert "value per connected customer GBP 2,698," in out
 
 
 def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):
