@@ -1485,6 +1485,10 @@ def _validate(args: argparse.Namespace) -> int:
         for k, v in schema.roles().items()
         if k not in ("motivators", "stated")
     )
+    # the outcomes the value tiers read, checked above as the other roles are
+    for name in ("churn", "advocacy"):
+        if getattr(study, name) is not None:
+            roles += f", {name}={getattr(study, name)}"
     if study.controls:
         roles += f"; controls: {', '.join(study.controls)}"
     waves = ""

@@ -95,7 +95,7 @@ def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     assert "2 problems" in err and "welcome_note" in err and "weights" in err
 
 
-def test_validate_checks_controls_as_analyze_does(small_dir, capsys):
+def test_validate_checks_controls_as_analyze_does(small_dir, tmp_path, capsys):
     args = [
         str(small_dir / "survey.csv"),
         "--catalog",
@@ -107,6 +107,14 @@ def test_validate_checks_controls_as_analyze_does(small_dir, capsys):
     ]
     assert main(["validate", *args, "--control", "customer_type"]) == 0
     assert "controls: customer_type" in capsys.readouterr().out
+    # every role it checked is named, the churn and advocacy columns too
+    study = tmp_path / "churn.toml"
+    study.write_text(
+        '[roles]\nvalue = "value"\nchurn = "churned"\nadvocacy = "recommend"\n'
+    )
+    assert main(["validate", *args, "--study", str(study)]) == 0
+    out = capsys.readouterr().out
+    assert "weight=weight, churn=churned, advocacy=recommend." in out
     bad = ["--control", "custmer_type", "mobile_app", "weight"]
     assert main(["validate", *args, *bad]) == 2
     err = capsys.readouterr().err
