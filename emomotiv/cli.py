@@ -1704,19 +1704,21 @@ def _print_plan(
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share; ``priced`` is
     False when no improvement has a cost (the plan table is empty)."""
-    from .report import VALUE_SOURCES, _change, _magnitude, _money
+    from .report import VALUE_SOURCES, _change, _in_currency, _magnitude, _money
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
+    # the budget and the spend in the currency of the costs, to the unit
+    budget = _in_currency(f"{plan['budget']:,.0f}", currency)
     if not priced:
         print(
-            f"Plan within {plan['budget']:,.0f}: none made, no improvement has a "
+            f"Plan within {budget}: none made, no improvement has a "
             "cost; add a cost column to the catalog."
         )
         return
     if not plan["n_selected"]:
         print(
-            f"Plan within {plan['budget']:,.0f}: no touchpoint's improvement fits "
+            f"Plan within {budget}: no touchpoint's improvement fits "
             "the budget (roi.csv gives each one's cost and return)."
         )
         return
@@ -1735,9 +1737,10 @@ def _print_plan(
             f"(sum of single gains {_change(single)})"
         )
     n = plan["n_selected"]
+    spent = _in_currency(f"{plan['spent']:,.0f}", currency)
     print(
-        f"Plan within {plan['budget']:,.0f}: fund {n} facet{'' if n == 1 else 's'} "
-        f"for {plan['spent']:,.0f}; {gain}."
+        f"Plan within {budget}: fund {n} facet{'' if n == 1 else 's'} "
+        f"for {spent}; {gain}."
     )
     within = plan.get("selected_within_noise") or []
     if within:

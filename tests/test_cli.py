@@ -571,9 +571,9 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     assert out.splitlines()[-1] == f"  {note}"
 
 
-def test_console_plan_value_gain_and_interval_share_one_precision(capsys):
-    """A gain of 54.0 m read "54 m [43.8 m, 67.8 m]": as if known to fewer
-    digits than its own interval."""
+def test_console_plan_amounts_read_as_the_report_gives_them(capsys):
+    """A gain of 54.0 m read "54 m [43.8 m, 67.8 m]", as if known to fewer
+    digits than its own interval, and the budget had no currency."""
     from emomotiv.cli import _print_plan
 
     plan = {
@@ -592,6 +592,10 @@ def test_console_plan_value_gain_and_interval_share_one_precision(capsys):
     _print_plan(plan, currency="GBP")
     out = capsys.readouterr().out
     assert "expected value gain GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
+    # the budget and the spend are amounts of the same currency
+    assert "Plan within GBP 500,000: fund 1 facet for GBP 470,000;" in out
+    _print_plan(plan | {"n_selected": 0, "selected": []}, currency="€")
+    assert capsys.readouterr().out.startswith("Plan within €500,000: no touchpoint")
     assert "value per connected customer GBP 2,698," in out
 
 
