@@ -1362,9 +1362,14 @@ def _print_tracking(tracking: dict, changes) -> None:
                 )
             )
     noise = {True: " (beyond noise)", False: " (within noise)"}
+    # each wave's amounts in its own currency where the two runs set two
+    currency = dict.fromkeys(("before", "after"), tracking.get("currency"))
+    for difference in tracking.get("differences") or ():
+        if difference.get("setting") == "currency":
+            currency = {k: difference[k] or currency[k] for k in currency}
     for name, kpi in kpis.items():
-        before = _kpi(name, kpi["before"], tracking.get("currency"))
-        after = _kpi(name, kpi["after"], tracking.get("currency"))
+        before = _kpi(name, kpi["before"], currency["before"])
+        after = _kpi(name, kpi["after"], currency["after"])
         print(
             f"  {_safe(kpi_name(name))}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"

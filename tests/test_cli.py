@@ -539,6 +539,28 @@ def test_console_speaks_of_other_measures_only_where_there_are(capsys):
     assert "(only the connected share is tested" in capsys.readouterr().out
 
 
+def test_console_gives_each_wave_s_amounts_in_its_own_currency(capsys):
+    """A wave in GBP and the next in EUR: the earlier value read "EUR 2,698"."""
+    from emomotiv.cli import _print_tracking
+
+    changes = pd.DataFrame({"flagged": [False]})
+    value = {"value_per_connected": {"before": 2697.8, "after": 2719.0}}
+    tracking = {"waves": {"before": "Q1", "after": "Q2"}, "n_flagged": 0}
+    tracking |= {"n_facets": 14, "kpis": value, "currency": "EUR"}
+    tracking["differences"] = [{"setting": "currency", "before": "GBP", "after": "EUR"}]
+    _print_tracking(tracking, changes)
+    out = capsys.readouterr().out
+    assert "Currency: GBP in Q1, EUR in Q2" in out
+    assert "  Value per connected customer: GBP 2,698 -> EUR 2,719" in out
+    # a wave without a currency takes the other's, as the report does
+    tracking["differences"] = [{"setting": "currency", "before": None, "after": "EUR"}]
+    _print_tracking(tracking, changes)
+    assert "customer: EUR 2,698 -> EUR 2,719" in capsys.readouterr().out
+    del tracking["differences"]
+    _print_tracking(tracking, changes)
+    assert "customer: EUR 2,698 -> EUR 2,719" in capsys.readouterr().out
+
+
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     from emomotiv.cli import _print_plan
 
