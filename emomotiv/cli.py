@@ -1306,7 +1306,7 @@ def _label(text: object) -> str:
 
 
 def _print_tracking(tracking: dict, changes) -> None:
-    from .report import kpi_name, setting_notes, touchpoint_notes
+    from .report import _magnitude, kpi_name, setting_notes, touchpoint_notes
 
     waves = tracking["waves"]
     notes = setting_notes(tracking)
@@ -1368,24 +1368,29 @@ def _print_tracking(tracking: dict, changes) -> None:
         if difference.get("setting") == "currency":
             currency = {k: difference[k] or currency[k] for k in currency}
     for name, kpi in kpis.items():
-        before = _kpi(name, kpi["before"], currency["before"])
-        after = _kpi(name, kpi["after"], currency["after"])
+        # both waves' amounts at one precision: "12.4k -> 9.8k", not "-> 9,800"
+        scale = _magnitude(kpi["before"], kpi["after"])
+        before = _kpi(name, kpi["before"], currency["before"], scale)
+        after = _kpi(name, kpi["after"], currency["after"], scale)
         print(
             f"  {_safe(kpi_name(name))}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
         )
 
 
-def _kpi(name: str, value: float, currency: str | None = None) -> str:
+def _kpi(
+    name: str, value: float, currency: str | None = None, scale: float | None = None
+) -> str:
     """A headline measure as the report prints it: shares in %, values as
-    money, other numbers to two decimals."""
+    money (at the precision of ``scale``, the larger of the two waves'),
+    other numbers to two decimals."""
     from .report import _money, kpi_kind
 
     kind = kpi_kind(name)
     if kind == "share":
         return f"{value:.1%}"
     if kind == "money":
-        return _money(value, currency=currency)
+        return _money(value, scale, currency=currency)
     return f"{value:,.2f}"
 
 

@@ -559,6 +559,10 @@ def test_console_gives_each_wave_s_amounts_in_its_own_currency(capsys):
     del tracking["differences"]
     _print_tracking(tracking, changes)
     assert "customer: EUR 2,698 -> EUR 2,719" in capsys.readouterr().out
+    # both waves at one precision, as the compare report gives them
+    tracking["kpis"] = {"value_per_connected": {"before": 12_400.0, "after": 9_800.0}}
+    _print_tracking(tracking, changes)
+    assert "customer: EUR 12.4k -> EUR 9.8k" in capsys.readouterr().out
 
 
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
