@@ -1306,7 +1306,7 @@ def _label(text: object) -> str:
 
 
 def _print_tracking(tracking: dict, changes) -> None:
-    from .report import kpi_name, setting_notes, touchpoint_notes
+    from .report import _magnitude, kpi_name, setting_notes, touchpoint_notes
 
     waves = tracking["waves"]
     notes = setting_notes(tracking)
@@ -1362,25 +1362,35 @@ def _print_tracking(tracking: dict, changes) -> None:
                 )
             )
     noise = {True: " (beyond noise)", False: " (within noise)"}
+    # each wave's amounts in its own currency where the two runs set two
+    currency = dict.fromkeys(("before", "after"), tracking.get("currency"))
+    for difference in tracking.get("differences") or ():
+        if difference.get("setting") == "currency":
+            currency = {k: difference[k] or currency[k] for k in currency}
     for name, kpi in kpis.items():
-        before = _kpi(name, kpi["before"], tracking.get("currency"))
-        after = _kpi(name, kpi["after"], tracking.get("currency"))
+        # both waves' amounts at one precision: "12.4k -> 9.8k", not "-> 9,800"
+        scale = _magnitude(kpi["before"], kpi["after"])
+        before = _kpi(name, kpi["before"], currency["before"], scale)
+        after = _kpi(name, kpi["after"], currency["after"], scale)
         print(
             f"  {_safe(kpi_name(name))}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
         )
 
 
-def _kpi(name: str, value: float, currency: str | None = None) -> str:
+def _kpi(
+    name: str, value: float, currency: str | None = None, scale: float | None = None
+) -> str:
     """A headline measure as the report prints it: shares in %, values as
-    money, other numbers to two decimals."""
+    money (at the precision of ``scale``, the larger of the two waves'),
+    other numbers to two decimals."""
     from .report import _money, kpi_kind
 
     kind = kpi_kind(name)
     if kind == "share":
         return f"{value:.1%}"
     if kind == "money":
-        return _money(value, currency=currency)
+        return _money(value, scale, currency=currency)
     return f"{value:,.2f}"
 
 
@@ -1485,6 +1495,10 @@ def _validate(args: argparse.Namespace) -> int:
         for k, v in schema.roles().items()
         if k not in ("motivators", "stated")
     )
+    # the outcomes the value tiers read, checked above as the other roles are
+    for name in ("churn", "advocacy"):
+        if getattr(study, name) is not None:
+            roles += f", {name}={getattr(study, name)}"
     if study.controls:
         roles += f"; controls: {', '.join(study.controls)}"
     waves = ""
@@ -1700,19 +1714,21 @@ def _print_plan(
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share; ``priced`` is
     False when no improvement has a cost (the plan table is empty)."""
-    from .report import VALUE_SOURCES, _change, _money
+    from .report import VALUE_SOURCES, _change, _in_currency, _magnitude, _money
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
+    # the budget and the spend in the currency of the costs, to the unit
+    budget = _in_currency(f"{plan['budget']:,.0f}", currency)
     if not priced:
         print(
-            f"Plan within {plan['budget']:,.0f}: none made, no improvement has a "
+            f"Plan within {budget}: none made, no improvement has a "
             "cost; add a cost column to the catalog."
         )
         return
     if not plan["n_selected"]:
         print(
-            f"Plan within {plan['budget']:,.0f}: no touchpoint's improvement fits "
+            f"Plan within {budget}: no touchpoint's improvement fits "
             "the budget (roi.csv gives each one's cost and return)."
         )
         return
@@ -1731,9 +1747,10 @@ def _print_plan(
             f"(sum of single gains {_change(single)})"
         )
     n = plan["n_selected"]
+    spent = _in_currency(f"{plan['spent']:,.0f}", currency)
     print(
-        f"Plan within {plan['budget']:,.0f}: fund {n} facet{'' if n == 1 else 's'} "
-        f"for {plan['spent']:,.0f}; {gain}."
+        f"Plan within {budget}: fund {n} facet{'' if n == 1 else 's'} "
+        f"for {spent}; {gain}."
     )
     within = plan.get("selected_within_noise") or []
     if within:
@@ -1746,9 +1763,13 @@ def _print_plan(
         low = plan.get("combined_delta_value_low")
         high = plan.get("combined_delta_value_high")
         money = functools.partial(_money, currency=currency)
-        span = "" if low is None else f" [{money(low)}, {money(high)}]"
+        # the gain and its interval at one precision: "54.0 m [43.8 m, 67.8 m]"
+        gain = functools.partial(
+            money, scale=_magnitude(plan["combined_delta_value"], low, high)
+        )
+        span = "" if low is None else f" [{gain(low)}, {gain(high)}]"
         print(
-            f"  expected value gain {money(plan['combined_delta_value'])}{span} "
+            f"  expected value gain {gain(plan['combined_delta_value'])}{span} "
             f"(value per {unit} {money(plan['value_per_connected'])}, "
             f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])})."
         )

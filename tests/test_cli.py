@@ -95,7 +95,7 @@ def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     assert "2 problems" in err and "welcome_note" in err and "weights" in err
 
 
-def test_validate_checks_controls_as_analyze_does(small_dir, capsys):
+def test_validate_checks_controls_as_analyze_does(small_dir, tmp_path, capsys):
     args = [
         str(small_dir / "survey.csv"),
         "--catalog",
@@ -107,6 +107,14 @@ def test_validate_checks_controls_as_analyze_does(small_dir, capsys):
     ]
     assert main(["validate", *args, "--control", "customer_type"]) == 0
     assert "controls: customer_type" in capsys.readouterr().out
+    # every role it checked is named, the churn and advocacy columns too
+    study = tmp_path / "churn.toml"
+    study.write_text(
+        '[roles]\nvalue = "value"\nchurn = "churned"\nadvocacy = "recommend"\n'
+    )
+    assert main(["validate", *args, "--study", str(study)]) == 0
+    out = capsys.readouterr().out
+    assert "weight=weight, churn=churned, advocacy=recommend." in out
     bad = ["--control", "custmer_type", "mobile_app", "weight"]
     assert main(["validate", *args, *bad]) == 2
     err = capsys.readouterr().err
@@ -531,6 +539,32 @@ def test_console_speaks_of_other_measures_only_where_there_are(capsys):
     assert "(only the connected share is tested" in capsys.readouterr().out
 
 
+def test_console_gives_each_wave_s_amounts_in_its_own_currency(capsys):
+    """A wave in GBP and the next in EUR: the earlier value read "EUR 2,698"."""
+    from emomotiv.cli import _print_tracking
+
+    changes = pd.DataFrame({"flagged": [False]})
+    value = {"value_per_connected": {"before": 2697.8, "after": 2719.0}}
+    tracking = {"waves": {"before": "Q1", "after": "Q2"}, "n_flagged": 0}
+    tracking |= {"n_facets": 14, "kpis": value, "currency": "EUR"}
+    tracking["differences"] = [{"setting": "currency", "before": "GBP", "after": "EUR"}]
+    _print_tracking(tracking, changes)
+    out = capsys.readouterr().out
+    assert "Currency: GBP in Q1, EUR in Q2" in out
+    assert "  Value per connected customer: GBP 2,698 -> EUR 2,719" in out
+    # a wave without a currency takes the other's, as the report does
+    tracking["differences"] = [{"setting": "currency", "before": None, "after": "EUR"}]
+    _print_tracking(tracking, changes)
+    assert "customer: EUR 2,698 -> EUR 2,719" in capsys.readouterr().out
+    del tracking["differences"]
+    _print_tracking(tracking, changes)
+    assert "customer: EUR 2,698 -> EUR 2,719" in capsys.readouterr().out
+    # both waves at one precision, as the compare report gives them
+    tracking["kpis"] = {"value_per_connected": {"before": 12_400.0, "after": 9_800.0}}
+    _print_tracking(tracking, changes)
+    assert "customer: EUR 12.4k -> EUR 9.8k" in capsys.readouterr().out
+
+
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     from emomotiv.cli import _print_plan
 
@@ -559,8 +593,36 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     interval = {"combined_delta_value_low": 60000.0, "combined_delta_value_high": 1.2e5}
     _print_plan(plan | interval | {"note": note})
     out = capsys.readouterr().out
-    assert "expected value gain 93.2k [60k, 120k] (value per" in out
+    assert "expected value gain 93.2k [60.0k, 120.0k] (value per" in out
     assert out.splitlines()[-1] == f"  {note}"
+
+
+def test_console_plan_amounts_read_as_the_report_gives_them(capsys):
+    """A gain of 54.0 m read "54 m [43.8 m, 67.8 m]", as if known to fewer
+    digits than its own interval, and the budget had no currency."""
+    from emomotiv.cli import _print_plan
+
+    plan = {
+        "budget": 5e5,
+        "selected": ["seat"],
+        "n_selected": 1,
+        "spent": 4.7e5,
+        "combined_delta_connected": 0.08,
+        "sum_individual_delta_connected": 0.075,
+        "combined_delta_value": 53_990_501.0,
+        "combined_delta_value_low": 43_762_379.0,
+        "combined_delta_value_high": 67_796_009.0,
+        "value_per_connected": 2697.8,
+        "value_source": "value_link",
+    }
+    _print_plan(plan, currency="GBP")
+    out = capsys.readouterr().out
+    assert "expected value gain GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
+    # the budget and the spend are amounts of the same currency
+    assert "Plan within GBP 500,000: fund 1 facet for GBP 470,000;" in out
+    _print_plan(plan | {"n_selected": 0, "selected": []}, currency="€")
+    assert capsys.readouterr().out.startswith("Plan within €500,000: no touchpoint")
+    assert "value per connected customer GBP 2,698," in out
 
 
 def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):
