@@ -1306,7 +1306,13 @@ def _label(text: object) -> str:
 
 
 def _print_tracking(tracking: dict, changes) -> None:
-    from .report import _magnitude, kpi_name, setting_notes, touchpoint_notes
+    from .report import (
+        _magnitude,
+        kpi_name,
+        setting_notes,
+        touchpoint_notes,
+        wave_currencies,
+    )
 
     waves = tracking["waves"]
     notes = setting_notes(tracking)
@@ -1363,10 +1369,7 @@ def _print_tracking(tracking: dict, changes) -> None:
             )
     noise = {True: " (beyond noise)", False: " (within noise)"}
     # each wave's amounts in its own currency where the two runs set two
-    currency = dict.fromkeys(("before", "after"), tracking.get("currency"))
-    for difference in tracking.get("differences") or ():
-        if difference.get("setting") == "currency":
-            currency = {k: difference[k] or currency[k] for k in currency}
+    currency = wave_currencies(tracking)
     for name, kpi in kpis.items():
         # both waves' amounts at one precision: "12.4k -> 9.8k", not "-> 9,800"
         scale = _magnitude(kpi["before"], kpi["after"])

@@ -346,6 +346,27 @@ def study_currency(summary: Mapping[str, Any]) -> str | None:
     return options.get("currency") if isinstance(options, Mapping) else None
 
 
+def wave_currencies(tracking: Mapping[str, Any]) -> dict[str, str | None]:
+    """The currency of each compared wave's amounts, and of their change:
+    that of both when they agree, none when they differ (a change from
+    pounds to euros has no unit).
+
+    Examples
+    --------
+    >>> differences = [{"setting": "currency", "before": "£", "after": "€"}]
+    >>> wave_currencies({"currency": "€", "differences": differences})
+    {'before': '£', 'after': '€', 'change': None}
+    >>> wave_currencies({"currency": "€"})
+    {'before': '€', 'after': '€', 'change': '€'}
+    """
+    shared = tracking.get("currency")
+    out = {"before": shared, "after": shared}
+    for difference in tracking.get("differences") or ():
+        if isinstance(difference, Mapping) and difference.get("setting") == "currency":
+            out = {k: difference.get(k) or out[k] for k in out}
+    return out | {"change": out["before"] if out["before"] == out["after"] else None}
+
+
 def score_outcome(summary: Mapping[str, Any]) -> str | None:
     """The outcome's label when it is a score (a regression), else None.
 
@@ -1505,6 +1526,10 @@ class Report:
             num=_html(_num),
             # the sign a true minus first: the currency sits between them
             money=lambda *a: _in_currency(_minus(_amount(*a)), currency),
+            # an amount in a currency of its own (a compared wave's)
+            money_in=lambda v, scale, unit: _in_currency(
+                _minus(_amount(v, scale)), unit
+            ),
             points=_html(_points),
             times=_html(_times),
             gross=_html(_gross),
@@ -1826,6 +1851,9 @@ class ComparisonReport(Report):
                 if r.get("flagged")
             ],
             "waves": self._waves(summary),
+            "currencies": wave_currencies(tracking)
+            if self.currency is None
+            else dict.fromkeys(("before", "after", "change"), self._currency()),
             "version": __version__,
         }
 

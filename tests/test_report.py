@@ -1890,3 +1890,24 @@ def test_save_figures_takes_a_format_in_any_case_once(small_result, tmp_path):
     assert files and len(files) == len(set(files))
     assert {f.suffix for f in files} == {".png"}
     assert all(f.read_bytes().startswith(b"\x89PNG") for f in files)
+
+
+def test_compared_waves_in_two_currencies_keep_each_its_own(comparison):
+    """£ then €: the earlier wave's amounts read in pounds, the later's in
+    euros, and their change in neither (it has no unit); one currency for
+    both when they agree, or when the report is given one."""
+    from emomotiv.results import WaveComparison
+
+    kpi = {"before": 2698.0, "after": 2719.0, "change": 21.0, "beyond_noise": True}
+    differences = [{"setting": "currency", "before": "£", "after": "€"}]
+    summary = {**comparison.summary, "kpis": {"value_per_connected": kpi}}
+    two = WaveComparison(
+        comparison.changes, summary | {"currency": "€", "differences": differences}
+    )
+    row = sections(em.ComparisonReport(two).html())["kpis"].split("<tbody>")[1]
+    assert ">£2,698<" in row and ">€2,719<" in row and ">+21.0<" in row, row
+    one = WaveComparison(comparison.changes, summary | {"currency": "€"})
+    row = sections(em.ComparisonReport(one).html())["kpis"].split("<tbody>")[1]
+    assert ">€2,698<" in row and ">€2,719<" in row and ">+€21.0<" in row, row
+    row = sections(em.ComparisonReport(two, currency="$").html())["kpis"]
+    assert ">$2,698<" in row and ">+$21.0<" in row
