@@ -758,8 +758,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="X",
         help="money for improvements; writes plan.csv: the priced facets, "
-        "'selected' marking those whose one-at-a-time expected value gains add "
-        "up to the most within the budget, then simulated together",
+        "'selected' marking those whose one-at-a-time expected gains (in value "
+        "with --population, else in the connected share) add up to the most "
+        "within the budget, then simulated together",
     )
     plan.add_argument(
         "--value-per-connected",
