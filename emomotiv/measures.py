@@ -258,7 +258,10 @@ def _connected(
         )
     # named for what it is: the outcome may be another score
     named = "the motivator connection score (the mean of the motivator items, 0-100)"
-    return (score.to_numpy() >= rule).astype(int), f"{named} >= {rule:g}"
+    values = score.to_numpy(dtype=float)
+    # no motivator answered, no score: whether they are connected is unknown
+    flags = np.where(np.isnan(values), np.nan, values >= rule)
+    return flags, f"{named} >= {rule:g}"
 
 
 def _numbers(values: ArrayLike, name: str, kind: str) -> np.ndarray:
@@ -519,23 +522,45 @@ def connection_measures(
         return ConnectionMeasures(
             score, alpha, None, rule_text, tiers, table, matrix, info
         )
-    tiers = connection_tiers(
-        flags, sat, satisfied_threshold=info.get("satisfied_threshold")
+    # a respondent whose connection is unknown (no score) has no tier
+    flags = np.asarray(flags, dtype=float)
+    known = ~np.isnan(flags)
+    labels = np.full(len(survey), None, dtype=object)
+    labels[known] = connection_tiers(
+        flags[known].astype(int),
+        None if sat is None else sat[known],
+        satisfied_threshold=info.get("satisfied_threshold"),
+    ).to_numpy(dtype=object)
+    tiers = pd.Series(
+        pd.Categorical(labels, categories=TIERS), index=survey.index, name="tier"
     )
-    tiers.index = survey.index
     shown = TIERS if sat is not None else (TIERS[0], TIERS[2])
     rows = [
         _tier_row(tier, tiers.to_numpy() == tier, w, numeric, value, sat, score, extra)
         for tier in shown
     ]
     table = pd.DataFrame(rows)
-    table["share"] = table["share"] / w.sum()
+    table["share"] = table["share"] / w[known].sum()
+    notes = []
+    if not known.all():
+        n = int((~known).sum())
+        notes.append(
+            f"{n:,} of {len(survey):,} respondents answered no motivator item: "
+            "with no connection score, whether they are connected is unknown, "
+            "so they have no tier and the shares are of the others"
+        )
     if sat is None:
-        info["note"] = (
+        notes.append(
             "highly satisfied tier left out: no satisfaction column (--satisfaction), "
             "so customers who are not connected are all counted unconnected"
         )
-    connected = pd.Series(flags, index=survey.index, name="fully_connected")
+    if notes:
+        info["note"] = "; ".join(notes)
+    connected = pd.Series(
+        flags if not known.all() else flags.astype(int),
+        index=survey.index,
+        name="fully_connected",
+    )
     return ConnectionMeasures(
         score, alpha, connected, rule_text, tiers, table, matrix, info
     )

@@ -625,7 +625,9 @@ class ConnectionMeasures:
         Reliability of the motivator items.
     connected : Series or None
         1 for a fully connected respondent (see ``connected_rule``), else 0;
-        None when no rule applies (a numeric outcome and no motivators).
+        NaN, and no tier, for a respondent a score rule cannot place (no
+        motivator answered); None when no rule applies (a numeric outcome
+        and no motivators).
     connected_rule : str
         The rule that defined "fully connected", in words.
     tiers : Series

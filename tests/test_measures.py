@@ -343,3 +343,36 @@ def test_connection_tiers_refuses_flags_other_than_0_and_1():
         "fully_connected",
         "unconnected",
     ]
+
+
+def test_a_score_rule_gives_no_tier_to_those_who_answered_no_motivator():
+    """Under a score threshold, a respondent with no motivator answer has no
+    score: not unconnected (nor highly satisfied), but no tier, named in the
+    note, the shares being of the others."""
+    rng = np.random.default_rng(0)
+    n = 400
+    survey = pd.DataFrame(
+        {
+            "app": rng.integers(1, 11, n).astype(float),
+            "fees": rng.integers(1, 11, n).astype(float),
+            "satisfaction": np.r_[np.full(100, 10.0), rng.integers(1, 11, n - 100)],
+            "motivator__secure": rng.integers(1, 8, n).astype(float),
+            "motivator__belong": rng.integers(1, 8, n).astype(float),
+        }
+    )
+    motivators = ["motivator__secure", "motivator__belong"]
+    survey.loc[:99, motivators] = np.nan  # a module the first 100 never saw
+    m = em.connection_measures(
+        survey, facets=["app", "fees"], satisfaction="satisfaction", connected_rule=50
+    )
+    assert m.tiers.iloc[:100].isna().all() and m.tiers.iloc[100:].notna().all()
+    assert m.connected.iloc[:100].isna().all()
+    assert set(m.connected.iloc[100:]) <= {0.0, 1.0}
+    table = m.tier_table
+    assert table["n"].sum() == 300
+    assert table["share"].sum() == pytest.approx(1.0)
+    assert "100 of 400 respondents answered no motivator item" in m.info["note"]
+    # every respondent with a score keeps the tier the rule gives
+    score = m.score.iloc[100:]
+    connected = (m.tiers.iloc[100:] == "fully_connected").to_numpy()
+    assert (connected == (score >= 50).to_numpy()).all()
