@@ -799,9 +799,8 @@ def _uncertainty_step(
     study: Study,
 ) -> tuple[ImportanceResult, pd.DataFrame, dict]:
     """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
-    with warnings.catch_warnings():
-        # the diagnostics say it, with the run's other warnings
-        warnings.filterwarnings("ignore", "The model made no split on any facet")
+    # the diagnostics say it, with the run's other warnings
+    with _said_elsewhere("The model made no split on any facet"):
         importance = bootstrap_importance(
             estimator,
             design.matrix,
@@ -893,14 +892,20 @@ def _segments_step(
 
 
 @contextlib.contextmanager
+def _said_elsewhere(message: str):
+    """A step quiet about the warning that starts with ``message``, which
+    another step of the run says once."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", re.escape(message), UserWarning)
+        yield
+
+
 def _said_once():
     """The steps after the whole survey's bootstrap, quiet about its settings
     (``n_boot=1``): that bootstrap has said it, once."""
     from .bootstrap import ONE_REPLICATE
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", re.escape(ONE_REPLICATE), UserWarning)
-        yield
+    return _said_elsewhere(ONE_REPLICATE)
 
 
 def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int, design):

@@ -932,15 +932,27 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
     highly satisfied are the top two boxes of the scale, which a code would
     move (see :func:`infer_scale`)."""
     lo, hi = infer_scale(values)
-    off = values[(values < lo) | (values > hi)]
-    if len(off):
-        found = sorted(set(off.tolist()))
+    n, found = _off_scale(values, lo, hi)
+    if n:
         problems.append(
-            f"The satisfaction column '{col}' has {many(len(off), 'value')} off its "
-            f"{lo:g}-{hi:g} scale: {preview(found)}. If they are codes (such as "
-            "'don't know'), declare them as not experienced: --not-experienced "
-            f'"{",".join(f"{v:g}" for v in found[:3])}".'
+            f"The satisfaction column '{col}' has {many(n, 'value')} off its "
+            f"{lo:g}-{hi:g} scale: {preview(found)}. " + _declare_codes(found)
         )
+
+
+def _off_scale(values: pd.Series, lo: float, hi: float) -> tuple[int, list[float]]:
+    """How many ``values`` lie off the ``lo``-``hi`` scale, and which."""
+    off = values[(values < lo) | (values > hi)]
+    return len(off), sorted(set(off.tolist()))
+
+
+def _declare_codes(found: list[float]) -> str:
+    """The way out for codes off a scale: declare them as not experienced."""
+    codes = ",".join(f"{v:g}" for v in found[:3])
+    return (
+        "If they are codes (such as 'don't know'), declare them as not "
+        f'experienced: --not-experienced "{codes}".'
+    )
 
 
 def _check_motivator_scale(
@@ -956,15 +968,12 @@ def _check_motivator_scale(
         return
     lo, hi = infer_scale(pooled)
     for col, values in answers.items():
-        finite = values[np.isfinite(values)]  # infinities: named above
-        off = finite[(finite < lo) | (finite > hi)]
-        if len(off):
-            found = sorted(set(off.tolist()))
+        # infinities: named above
+        n, found = _off_scale(values[np.isfinite(values)], lo, hi)
+        if n:
             problems.append(
-                f"Motivator '{col}' has {many(len(off), 'answer')} off the "
-                f"motivators' {lo:g}-{hi:g} scale: {preview(found)}. If they are "
-                "codes (such as 'don't know'), declare them as not experienced: "
-                f'--not-experienced "{",".join(f"{v:g}" for v in found[:3])}".'
+                f"Motivator '{col}' has {many(n, 'answer')} off the motivators' "
+                f"{lo:g}-{hi:g} scale: {preview(found)}. " + _declare_codes(found)
             )
 
 
