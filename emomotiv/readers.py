@@ -638,7 +638,9 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     stay text, names are read without the spaces around them and a line
     break within them (:func:`column_name`), and a column named twice is an
     error. A cell whose formula failed (``#N/A``, ``#DIV/0!``), which pandas
-    would read as empty, is an error naming every such cell.
+    would read as empty, is read as its text, as a CSV export shows it: in a
+    column the analysis uses, validation names it, and a column it does not
+    use (a helper column's failed lookup) keeps no one from reading the rest.
 
     Examples
     --------
@@ -667,12 +669,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
         first = [list(r) for r in ws.iter_rows(min_row=1, max_row=12, values_only=True)]
         name = ws.title
         top = _title_rows(first)
-        failed = _formula_errors(path, ws, first[top] if first else [], top + 1)
+        failed = _formula_errors(path, ws, top + 1)
     finally:
         book.close()
-    if failed:
-        raise ValidationError([failed], subject=f"file '{Path(path).name}'")
-    frame = _sheet_frame(path, sheet, name, first[top : top + 3], top)
+    frame = _sheet_frame(path, sheet, name, first[top : top + 3], top, failed)
     notes = []
     if len(titles) > 1:
         notes.append(
@@ -715,48 +715,18 @@ def _may_hold_errors(path: str | PathLike) -> bool:
     return False
 
 
-def _formula_errors(
-    path: str | PathLike, ws, header: Sequence[object], header_row: int
-) -> str | None:
+def _formula_errors(path: str | PathLike, ws, header_row: int) -> list[tuple]:
     """The cells of the read-only sheet ``ws`` under its header (its row
-    ``header_row``) that show a failed formula (``#N/A``, ``#DIV/0!``), by
-    column, as one problem; None when there are none."""
-    from openpyxl.utils import column_index_from_string
-
+    ``header_row``, counted from 1) that show a failed formula (``#N/A``,
+    ``#DIV/0!``): each one's row and column (counted from 1) and its text."""
     if not _may_hold_errors(path):
-        return None
-    cells: dict[str, list[tuple[str, str]]] = {}
-    for row in ws.iter_rows(min_row=header_row + 1):
-        for cell in row:
-            if cell.data_type == "e":
-                cells.setdefault(cell.column_letter, []).append(
-                    (cell.coordinate, str(cell.value or "#error"))
-                )
-    if not cells:
-        return None
-
-    def named(letters: str) -> str:  # as the frame names the column
-        i = column_index_from_string(letters) - 1
-        known = i < len(header) and header[i] is not None
-        return f"'{column_name(header[i])}'" if known else f"column {letters}"
-
-    def refs(found: list[tuple[str, str]]) -> str:
-        more = f" (+{len(found) - 3} more)" if len(found) > 3 else ""
-        return ", ".join(ref for ref, _ in found[:3]) + more
-
-    where = "; ".join(
-        f"{named(letters)} {refs(found)} "
-        f"({', '.join(sorted({text for _, text in found}))})"
-        for letters, found in list(cells.items())[:5]
-    )
-    n = sum(map(len, cells.values()))
-    more = f" (+{len(cells) - 5} more columns)" if len(cells) > 5 else ""
-    return (
-        f"'{path}' has {n} cell{'s' if n > 1 else ''} where a formula failed: "
-        f"{where}{more}. Read as empty, they would pass for a touchpoint not "
-        "experienced or a missing value: fix the formulas, or clear those "
-        "cells, and save the workbook again."
-    )
+        return []
+    return [
+        (cell.row, cell.column, str(cell.value or "#VALUE!"))
+        for row in ws.iter_rows(min_row=header_row + 1)
+        for cell in row
+        if cell.data_type == "e"
+    ]
 
 
 def _filled(cell: object) -> bool:
@@ -771,14 +741,15 @@ def _title_rows(rows: Sequence[Sequence[object]]) -> int:
 
 
 def _sheet_frame(
-    path, sheet: int | str, name: str, rows: list, top: int = 0
+    path, sheet: int | str, name: str, rows: list, top: int = 0, failed=()
 ) -> pd.DataFrame:
     """One sheet's table, from its first rows as read from its header on (see
-    :func:`read_excel`), ``top`` rows of title above them."""
+    :func:`read_excel`), ``top`` rows of title above them, the ``failed``
+    formulas' cells (see :func:`_formula_errors`) read as their text."""
     header, rows = (rows[0] if rows else []), rows[1:]
     if rows and _is_response_row(header, rows[0]):  # SurveyMonkey's layout
         names, labels, platform, questions = _response_layout(header, rows[0])
-        frame = _excel_frame(path, sheet, 1, names, top)
+        frame = _excel_frame(path, sheet, 1, names, top, failed)
         return _with_meta(frame, labels, {}, platform, questions)
     names = [column_name(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
@@ -793,11 +764,13 @@ def _sheet_frame(
             subject=f"file '{Path(path).name}'",
         )
     if _is_forms_header(header):
-        frame = _excel_frame(path, sheet, 0, top=top)
+        frame = _excel_frame(path, sheet, 0, top=top, failed=failed)
         labels, platform, questions = _forms_layout(frame.columns)
         return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
-    return _with_texts(_excel_frame(path, sheet, n_extra, top=top), rows, text_row)
+    return _with_texts(
+        _excel_frame(path, sheet, n_extra, top=top, failed=failed), rows, text_row
+    )
 
 
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
@@ -822,10 +795,12 @@ def _excel_frame(
     skip: int,
     names: Sequence[str] | None = None,
     top: int = 0,
+    failed: Sequence[tuple] = (),
 ) -> pd.DataFrame:
     """A sheet read as a CSV file is: only empty cells missing, TRUE/FALSE as
-    text; ``top`` rows above the header and ``skip`` under it dropped,
-    ``names`` replacing it."""
+    text, a failed formula as its text (``failed``: row, column, text);
+    ``top`` rows above the header and ``skip`` under it dropped, ``names``
+    replacing it."""
     frame = pd.read_excel(
         path,
         sheet_name=sheet,
@@ -838,6 +813,13 @@ def _excel_frame(
     )
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
     frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
+    first = top + skip + 2  # the sheet's row (from 1) of the frame's first
+    for row, column, text in failed:
+        at, j = row - first, column - 1
+        if 0 <= at < len(frame) and j < frame.shape[1]:
+            if not pd.api.types.is_object_dtype(frame.dtypes.iloc[j]):
+                frame[frame.columns[j]] = frame.iloc[:, j].astype(object)
+            frame.iat[at, j] = text
     frame.columns = [column_name(c) if isinstance(c, str) else c for c in frame]
     return frame
 

@@ -560,14 +560,14 @@ def test_columns_named_by_their_question_get_the_touchpoint_as_label():
     }
 
 
-def test_a_workbook_cell_whose_formula_failed_is_named_not_read_as_empty(tmp_path):
+def test_a_workbook_cell_whose_formula_failed_is_read_as_its_text_not_empty(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["id", "app", "value"])
-    sheet.append(["R1", 7, 120.5])
-    sheet.append(["R2", "=1/0", "=NA()"])
-    sheet.append(["R3", 5, 80])
+    sheet.append(["id", "app", "value", "connected"])
+    sheet.append(["R1", 7, 120.5, 1])
+    sheet.append(["R2", "=1/0", "=NA()", 0])
+    sheet.append(["R3", 5, 80, 1])
     path = tmp_path / "survey.xlsx"
     book.save(path)
     # what Excel saves for the failed formulas: their errors as cached values
@@ -584,14 +584,42 @@ def test_a_workbook_cell_whose_formula_failed_is_named_not_read_as_empty(tmp_pat
     with zipfile.ZipFile(path, "w") as out:
         for name, data in parts.items():
             out.writestr(name, data)
+    # pandas reads them as empty cells; they are read as a CSV export shows them
+    frame = em.read_table(path)
+    assert frame["app"].tolist() == [7, "#DIV/0!", 5]
+    assert frame["value"].tolist() == [120.5, "#N/A", 80]
     with pytest.raises(em.ValidationError) as err:
-        em.read_table(path)  # pandas reads them as empty cells
-    assert err.value.problems == [
-        f"'{path}' has 2 cells where a formula failed: 'app' B3 (#DIV/0!); "
-        "'value' C3 (#N/A). Read as empty, they would pass for a touchpoint not "
-        "experienced or a missing value: fix the formulas, or clear those "
-        "cells, and save the workbook again."
-    ]
+        em.validate_survey(
+            frame,
+            em.SurveySchema(facets=("app",), connection="connected", value="value"),
+            em.FacetCatalog.from_facets(["app"]),
+        )
+    assert any(
+        "Facet 'app' has non-numeric ratings in 1 cell: '#DIV/0!'. '#DIV/0!' is "
+        "what a spreadsheet shows where a formula failed" in p
+        for p in err.value.problems
+    )
+
+
+def test_a_failed_formula_in_a_column_no_role_uses_keeps_the_rest_readable(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Quarterly survey"])  # a title row above the header
+    sheet.append(["id", "app", "connected", "lookup"])
+    for i in range(40):
+        sheet.append([f"R{i}", 1 + i % 10, i % 2, "#N/A" if i == 7 else i])
+    path = tmp_path / "survey.xlsx"
+    book.save(path)  # "#N/A" is saved as an error cell, as Excel saves it
+    frame = em.read_table(path)
+    assert frame.loc[7, "lookup"] == "#N/A"
+    assert frame["lookup"].drop(7).tolist() == [i for i in range(40) if i != 7]
+    checked = em.validate_survey(
+        frame,
+        em.SurveySchema(facets=("app",), connection="connected", id="id"),
+        em.FacetCatalog.from_facets(["app"]),
+    )
+    assert checked["app"].tolist() == [1.0 + i % 10 for i in range(40)]
 
 
 @pytest.mark.parametrize(
@@ -604,7 +632,7 @@ def test_a_workbook_cell_whose_formula_failed_is_named_not_read_as_empty(tmp_pat
     ],
     ids=["no-cell-address", "single-quotes"],
 )
-def test_a_failed_formula_is_named_however_the_sheet_xml_is_written(tmp_path, written):
+def test_a_failed_formula_is_read_however_the_sheet_xml_is_written(tmp_path, written):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     book.active.append(["id", "app"])
@@ -621,8 +649,7 @@ def test_a_failed_formula_is_named_however_the_sheet_xml_is_written(tmp_path, wr
     with zipfile.ZipFile(path, "w") as out:
         for name, data in parts.items():
             out.writestr(name, data)
-    with pytest.raises(em.ValidationError, match="'app' B3 \\(#DIV/0!\\)"):
-        em.read_table(path)
+    assert em.read_table(path)["app"].tolist() == [7, "#DIV/0!", 5]
 
 
 def test_workbook_column_names_are_read_as_a_csv_file_s(tmp_path):
