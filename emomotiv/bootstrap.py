@@ -918,6 +918,17 @@ def _n_workers(n_jobs: int | None, client=None) -> int:
     return cpu_count() if n_jobs is None or n_jobs < 0 else n_jobs
 
 
+def progress_bar(**options: Any):
+    """A tqdm bar (on stderr) with ``options``: a widget in Jupyter where
+    ipywidgets is installed, a line of text elsewhere, without tqdm's
+    warning on import that asks a notebook without ipywidgets to install it
+    (the text bar works there)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "IProgress not found")
+        from tqdm.auto import tqdm
+    return tqdm(**options)
+
+
 def _run(
     function,
     shared: tuple,
@@ -937,9 +948,10 @@ def _run(
     in parallel on the data in place: no worker process holds a copy.
     """
     from joblib import Parallel, delayed
-    from tqdm.auto import tqdm
 
-    bar = tqdm(total=total, desc="bootstrap", unit="refit", disable=not progress)
+    bar = progress_bar(
+        total=total, desc="bootstrap", unit="refit", disable=not progress
+    )
     results = []
     if client is not None:
         scattered = client.scatter(list(shared), broadcast=True)

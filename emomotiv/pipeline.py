@@ -20,7 +20,12 @@ import pandas as pd
 
 from ._stats import kish_size, weighted_share
 from ._validation import ValidationError, did_you_mean
-from .bootstrap import _stability_warning, bootstrap_importance, stage_importance
+from .bootstrap import (
+    _stability_warning,
+    bootstrap_importance,
+    progress_bar,
+    stage_importance,
+)
 from .classical import (
     beta_importance,
     compare_methods,
@@ -845,9 +850,9 @@ def _uncertainty_step(
 
 def _steps(study: Study):
     """A bar over the analysis's stages (on stderr), naming the one running."""
-    from tqdm.auto import tqdm
-
-    return tqdm(total=7, desc="analyze", unit="stage", disable=not study.progress)
+    return progress_bar(
+        total=7, desc="analyze", unit="stage", disable=not study.progress
+    )
 
 
 def _segments_step(

@@ -1,3 +1,4 @@
+import importlib.util
 import warnings
 
 import numpy as np
@@ -520,3 +521,30 @@ def test_one_bootstrap_replicate_is_warned_of_once():
 def test_a_study_that_is_not_a_study_is_refused_with_the_way_to_make_one(small, study):
     with pytest.raises(TypeError, match=r"takes a Study; got .*Study\.from_toml"):
         em.analyze(small.survey, small.catalog, study=study)
+
+
+def test_no_progress_bar_warning_in_a_notebook_without_ipywidgets(monkeypatch):
+    """In Jupyter without ipywidgets, importing ``tqdm.auto`` warns that
+    IProgress is missing; the text bar works there, so a run says nothing."""
+    import sys
+    import types
+
+    pytest.importorskip("tqdm")
+    if importlib.util.find_spec("ipywidgets"):
+        pytest.skip("with ipywidgets installed, tqdm has nothing to warn of")
+
+    class ZMQInteractiveShell:  # the class name tqdm reads a notebook by
+        pass
+
+    ipython = types.ModuleType("IPython")
+    ipython.get_ipython = ZMQInteractiveShell
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    monkeypatch.setitem(sys.modules, "ipykernel.zmqshell", types.ModuleType("zmq"))
+    for name in ("tqdm.auto", "tqdm.autonotebook"):  # imported afresh, as in a kernel
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(s.survey, s.catalog, **_quick_options())
+    assert "tqdm.autonotebook" in sys.modules  # the notebook's path was taken
+    assert not [w for w in caught if "IProgress" in str(w.message)]
