@@ -15,7 +15,9 @@ The generative model
   ``eta = alpha + sum_f g_f(x_f)``. A facet's effect ``g_f`` is ``linear``
   (``b * (x - mean)``), ``threshold`` (``b * 1[x >= 9]``: delight only at the
   top), ``penalty`` (``-b * 1[x <= 4]``: hurts only at the bottom) or none;
-  one pair of linear drivers also interacts. A facet not experienced adds 0.
+  one pair of linear drivers also interacts (not where ``effects`` or, for
+  a segment, ``segment_effects`` removes either). A facet not experienced
+  adds 0.
   ``alpha`` is set so that the expected connected share is ``connected_share``.
   By default the halo does not enter ``eta``: ratings correlate, but only the
   drivers move connection.
@@ -568,6 +570,30 @@ def _interaction(x: np.ndarray, means: np.ndarray, pair: tuple[int, int] | None)
     return INTERACTION * np.nan_to_num((x[:, i] - means[i]) * (x[:, j] - means[j]))
 
 
+def _interaction_rows(pair, seg_specs, seg_of) -> np.ndarray:
+    """1 for the respondents whose segment keeps both partners of the
+    interaction as drivers, 0 where ``segment_effects`` removed one: a facet
+    without effect in a segment moves no one's connection there."""
+    on = np.ones(len(seg_of))
+    if pair is None:
+        return on
+    for s, s_spec in seg_specs.items():
+        if (s_spec["kind"].iloc[list(pair)] == "none").any():
+            on[seg_of == s] = 0.0
+    return on
+
+
+def _raised_logits(eta, shift, x, raised, means, pair, on) -> np.ndarray:
+    """Each respondent's logit with facet ``j`` one point higher (column
+    ``j``), everything else as drawn: the counterfactual of every truth."""
+    out = eta[:, None] + shift
+    for j in () if pair is None else pair:
+        x1 = x.copy()
+        x1[:, j] = raised[:, j]
+        out[:, j] += on * (_interaction(x1, means, pair) - _interaction(x, means, pair))
+    return out
+
+
 def _segment_specs(
     spec: pd.DataFrame, segment_effects: Mapping[str, Mapping[str, float]] | None
 ) -> dict[str, pd.DataFrame]:
@@ -601,7 +627,7 @@ def _segment_contributions(x, spec, means, seg_of, seg_specs) -> np.ndarray:
     return out
 
 
-def _segment_truth(seg_specs, spec, seg_of, eta, shift, x, raised, means, pair, w):
+def _segment_truth(seg_specs, seg_of, eta, eta_up, w):
     """Exact per-segment truth: effects and the expected uplift of +1 point."""
     from scipy.special import expit
 
@@ -613,16 +639,9 @@ def _segment_truth(seg_specs, spec, seg_of, eta, shift, x, raised, means, pair, 
     for s, s_spec in seg_specs.items():
         rows = seg_of == s
         base = expit(eta[rows])
-        uplift = np.empty(x.shape[1])
-        for j in range(x.shape[1]):
-            eta1 = eta[rows] + shift[rows, j]
-            if pair is not None and j in pair:
-                x1 = x[rows].copy()
-                x1[:, j] = raised[rows, j]
-                eta1 += _interaction(x1, means, pair) - _interaction(
-                    x[rows], means, pair
-                )
-            uplift[j] = np.average(expit(eta1) - base, weights=w[rows])
+        uplift = np.empty(eta_up.shape[1])
+        for j in range(eta_up.shape[1]):
+            uplift[j] = np.average(expit(eta_up[rows, j]) - base, weights=w[rows])
         out[s] = s_spec[["kind", "effect"]].assign(
             is_driver=(s_spec["kind"] != "none").to_numpy(),
             true_uplift=uplift,
@@ -665,9 +684,7 @@ def _direct_value(x, means, facets, value_effects) -> np.ndarray:
     return np.exp(log)
 
 
-def _value_truth(
-    effects, seg_value, sat, eta, shift, x, raised, means, pair, facets, w
-):
+def _value_truth(effects, seg_value, sat, eta, eta_up, x, raised, means, facets, w):
     """Exact expected change in mean value per +1 point, and the part via connection."""
     from scipy.special import expit
 
@@ -685,12 +702,7 @@ def _value_truth(
     base = 1500.0 * direct * (p0 * m_conn + (1 - p0) * m_not)
     total, via = np.empty(len(facets)), np.empty(len(facets))
     for j in range(len(facets)):
-        eta1 = eta + shift[:, j]
-        if pair is not None and j in pair:
-            x1 = x.copy()
-            x1[:, j] = raised[:, j]
-            eta1 = eta1 + _interaction(x1, means, pair) - _interaction(x, means, pair)
-        p1 = expit(eta1)
+        p1 = expit(eta_up[:, j])
         direct1 = direct * np.exp(c[j] * np.nan_to_num(raised[:, j] - x[:, j]))
         after = 1500.0 * direct1 * (p1 * m_conn + (1 - p1) * m_not)
         total[j] = np.average(after - base, weights=w)
@@ -931,7 +943,8 @@ def make_survey(
     seg_specs = _segment_specs(spec, segment_effects)
     seg_of = np.asarray(CUSTOMER_TYPES)[customer_type]
     contrib = _segment_contributions(r, spec, means, seg_of, seg_specs)
-    eta0 = contrib.sum(axis=1) + _interaction(r, means, pair) + conf.eta
+    inter_on = _interaction_rows(pair, seg_specs, seg_of)
+    eta0 = contrib.sum(axis=1) + inter_on * _interaction(r, means, pair) + conf.eta
     alpha = brentq(
         lambda a: np.average(expit(a + eta0), weights=weight) - share, -30, 30
     )
@@ -944,14 +957,10 @@ def make_survey(
     base = np.average(expit(eta), weights=weight)
     raised = np.minimum(r + 1, SCALE_MAX)
     shift = _segment_contributions(raised, spec, means, seg_of, seg_specs) - contrib
+    eta_up = _raised_logits(eta, shift, r, raised, means, pair, inter_on)
     uplift = np.empty(p)
     for j in range(p):
-        eta1 = eta + shift[:, j]
-        if pair is not None and j in pair:
-            r1 = r.copy()
-            r1[:, j] = raised[:, j]
-            eta1 = eta1 + _interaction(r1, means, pair) - _interaction(r, means, pair)
-        uplift[j] = np.average(expit(eta1), weights=weight) - base
+        uplift[j] = np.average(expit(eta_up[:, j]), weights=weight) - base
 
     z = (propensity - propensity.mean()) / propensity.std()
     rho = rng.uniform(0.55, 0.8, len(MOTIVATORS))
@@ -1085,19 +1094,16 @@ def make_survey(
         )
         per = _stated_columns(catalog, n, stated_form, stated_rng)
         survey = pd.concat([survey, per], axis=1)
-    by_segment = _segment_truth(
-        seg_specs, spec, seg_of, eta, shift, r, raised, means, pair, weight
-    )
+    by_segment = _segment_truth(seg_specs, seg_of, eta, eta_up, weight)
     value_truth = _value_truth(
         value_effects,
         seg_value,
         satisfaction,
         eta,
-        shift,
+        eta_up,
         r,
         raised,
         means,
-        pair,
         facets,
         weight,
     )
