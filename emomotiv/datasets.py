@@ -1168,7 +1168,9 @@ def make_waves(
     -------
     SyntheticSurvey
         ``survey``: the waves stacked, ids prefixed by the wave label;
-        ``catalog``: shared; ``truth``: the latest wave's; ``truth_by_wave``.
+        ``catalog``: shared; ``truth``: the latest wave's; ``truth_by_wave``;
+        ``truth_by_segment`` and ``value_truth`` (with ``segment_effects``
+        and ``value_effects``): the latest wave's, as ``truth``.
 
     Examples
     --------
@@ -1234,6 +1236,8 @@ def make_waves(
         last.value_multiplier,
         last.roles,
         {label: part.truth for label, part in zip(labels, parts, strict=True)},
+        truth_by_segment=last.truth_by_segment,
+        value_truth=last.value_truth,
         respondents=pd.concat(people, ignore_index=True),
     )
 

@@ -564,3 +564,20 @@ def test_waves_are_new_respondents_of_one_study():
     pd.testing.assert_frame_equal(
         one.survey.drop(columns="respondent_id"), b.drop(columns="respondent_id")
     )
+
+
+def test_waves_keep_the_latest_waves_segment_and_value_truth():
+    """``make_waves`` passes ``segment_effects`` and ``value_effects`` on and
+    returns their truth, the latest wave's as ``truth`` is."""
+    kw = dict(
+        random_state=2,
+        segment_effects={"Advised": {"mobile_app": 0.0}},
+        value_effects={"mobile_app": 0.1},
+    )
+    s = em.make_waves(200, 12, **kw)
+    last = em.make_survey(200, 12, wave="2026Q3", sample_seed=1, **kw)
+    assert set(s.truth_by_segment) == set(last.truth_by_segment) != set()
+    for name, table in last.truth_by_segment.items():
+        pd.testing.assert_frame_equal(s.truth_by_segment[name], table)
+    pd.testing.assert_frame_equal(s.value_truth, last.value_truth)
+    pd.testing.assert_frame_equal(s.truth, last.truth)
