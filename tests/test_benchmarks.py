@@ -47,7 +47,7 @@ TINY = {
         "plan/best",
     ),
     "bench_segments": ("--seeds 1 --n 600 --facets 8 --n-boot 2", "precision@5"),
-    "bench_tracking": ("--n 400 --facets 8 --seeds 1 --n-boot 2", "doubled"),
+    "bench_tracking": ("--n 400 --facets 8 --seed-list 1 --n-boot 2", "doubled"),
     "bench_value_drivers": (
         "--seeds 1 --n 300 --facets 8 --n-boot 2 --objectives squared --halo none",
         "share_mae",
