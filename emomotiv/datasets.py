@@ -383,25 +383,12 @@ def _effect_spec(facets: list[str], rng: np.random.Generator) -> pd.DataFrame:
     return spec
 
 
-def _override_effects(spec: pd.DataFrame, effects: Mapping[str, float]):
-    """``spec`` with some facets' effect sizes replaced (see ``make_survey``)."""
-    if not isinstance(effects, Mapping):
-        raise ValueError(
-            "The 'effects' parameter of make_survey must be a mapping of facet "
-            f"-> effect size or None. Got {effects!r} instead."
-        )
-    problems = []
-    for facet, size in effects.items():
-        if facet not in spec.index:
-            hint = did_you_mean(facet, spec.index)
-            problems.append(f"'{facet}' is not a facet of this survey.{hint}")
-        else:
-            try:
-                check_float(
-                    size, f"effects['{facet}']", "make_survey", low=0.0, high=MAX_LOGIT
-                )
-            except ValueError as err:
-                problems.append(str(err))
+def _override_effects(
+    spec: pd.DataFrame, effects: Mapping[str, float], name: str = "effects"
+):
+    """``spec`` with some facets' effect sizes replaced (see ``make_survey``);
+    ``name`` is the parameter the errors name."""
+    problems = _effects_problems(spec, effects, name)
     if problems:
         raise ValueError(" ".join(problems))
     spec = spec.copy()
@@ -414,6 +401,28 @@ def _override_effects(spec: pd.DataFrame, effects: Mapping[str, float]):
                 spec.loc[facet, "kind"] = "linear"
             spec.loc[facet, "table_stakes"] = False
     return spec
+
+
+def _effects_problems(spec, effects, name: str) -> list[str]:
+    """What is wrong with an ``effects`` mapping, every problem at once."""
+    if not isinstance(effects, Mapping):
+        return [
+            f"The '{name}' parameter of make_survey must be a mapping of facet "
+            f"-> effect size or None. Got {effects!r} instead."
+        ]
+    problems = []
+    for facet, size in effects.items():
+        if facet not in spec.index:
+            hint = did_you_mean(facet, spec.index)
+            problems.append(f"'{facet}' in {name} is not a facet of this survey.{hint}")
+        else:
+            try:
+                check_float(
+                    size, f"{name}['{facet}']", "make_survey", low=0.0, high=MAX_LOGIT
+                )
+            except ValueError as err:
+                problems.append(str(err))
+    return problems
 
 
 # -- confounding: halo in connection, scale use, stage factors, context --------
@@ -605,12 +614,19 @@ def _segment_specs(
             "The 'segment_effects' parameter of make_survey must be a mapping of "
             f"customer type -> effects, or None. Got {segment_effects!r} instead."
         )
+    problems = []
     unknown = [s for s in segment_effects if s not in CUSTOMER_TYPES]
     if unknown:
-        raise ValueError(
+        problems.append(
             f"Unknown customer types in 'segment_effects': {unknown}; expected "
             f"some of {list(CUSTOMER_TYPES)}."
         )
+    for s in CUSTOMER_TYPES:
+        if s in segment_effects:
+            name = f"segment_effects['{s}']"
+            problems += _effects_problems(spec, segment_effects[s], name)
+    if problems:
+        raise ValueError(" ".join(problems))
     return {
         s: _override_effects(spec, segment_effects.get(s, {})) for s in CUSTOMER_TYPES
     }
@@ -869,6 +885,11 @@ def make_survey(
     # the respondents; by default they are one and the same stream.
     if stated_form is not None:
         check_choice(stated_form, "stated_form", owner, STATED_FORMS)
+    if not isinstance(wave, str) or not wave.strip():
+        raise ValueError(
+            f"The 'wave' parameter of make_survey must be a non-empty str (the "
+            f"label of the wave column, e.g. '2026Q3'). Got {wave!r} instead."
+        )
     rng = np.random.default_rng(random_state)
     draw = rng if sample_seed is None else _sample_stream(random_state, sample_seed)
 

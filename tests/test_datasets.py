@@ -500,6 +500,20 @@ def test_waves_without_a_seed_share_one_study():
             dict(value_effects={"mobile_app": np.nan, "nope": 0.1}),
             r"\['nope'\] are not facets.*'value_effects\['mobile_app'\]'",
         ),
+        (dict(wave=3), "'wave' parameter of make_survey must be a non-empty str"),
+        (dict(wave=" "), "'wave' parameter of make_survey must be a non-empty str"),
+        # every problem of segment_effects at once, each named as its own
+        (
+            dict(segment_effects={"VIP": {}, "Advised": 0.5}),
+            r"Unknown customer types.*\['VIP'\].*"
+            r"'segment_effects\['Advised'\]' parameter of make_survey must be a "
+            "mapping",
+        ),
+        (
+            dict(segment_effects={"Advised": {"nope": 1.0, "mobile_app": -1}}),
+            r"'nope' in segment_effects\['Advised'\] is not a facet.*"
+            r"'segment_effects\['Advised'\]\['mobile_app'\]' parameter",
+        ),
     ],
 )
 def test_bad_arguments_are_named(kwargs, message):
