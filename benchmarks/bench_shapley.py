@@ -1,6 +1,7 @@
 """Time Shapley value regression (LMG) against the tools analysts use today.
 
-Run: ``python benchmarks/bench_shapley.py [--timeout 120]``. Prints, side by
+Run: ``python benchmarks/bench_shapley.py [--timeout 120] [--wide 300 400]``.
+Prints, side by
 side, the time of exact Shapley regression at p = 10, 15, 20 for
 ``emomotiv.shapley_regression(method="exact")``, the ``dominance-analysis``
 package (``Dominance(...).incremental_rsquare()``, general dominance = LMG)
@@ -10,8 +11,9 @@ timed) and the largest absolute difference from our values as a check; then
 the time and Monte-Carlo standard error of the sampled Shapley regression at
 p = 100 on the 5,000 x 100 synthetic survey. Nothing is asserted.
 
-Wide surveys, sampled (the default 2,000 orders, ``make_survey`` 2,000 x p,
-weights, one thread, CPU seconds best of two, peak of ``tracemalloc``),
+Wide surveys, sampled (``--wide``: the default 2,000 orders, ``make_survey``
+2,000 x p, weights, one thread with ``OMP_NUM_THREADS=1
+OPENBLAS_NUM_THREADS=1``, CPU seconds best of two, peak of ``tracemalloc``),
 "before" factoring each block of p orders at once, "now" at most ~32 MB of
 matrices at a time; the values are the same:
 
@@ -222,14 +224,55 @@ def sampled_table() -> None:
         )
 
 
+def wide_table(widths: list[int]) -> None:
+    """Sampled Shapley regression on wide surveys: CPU time and peak memory."""
+    import tracemalloc
+
+    print()
+    print(
+        "Wide surveys, sampled (2,000 orders), make_survey 2,000 x p with "
+        "weights: CPU seconds best of two, peak of tracemalloc"
+    )
+    print(f"{'p':>5}  {'CPU s':>8}  {'peak MiB':>9}")
+    for p in widths:
+        s = em.make_survey(n_respondents=2000, n_facets=p, random_state=0)
+        X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+
+        def run(X=X, y=y, w=s.survey["weight"]):
+            em.shapley_regression(
+                X, y, sample_weight=w, method="sampled", random_state=0
+            )
+
+        best = np.inf
+        for _ in range(2):
+            cpu = time.process_time()
+            run()
+            best = min(best, time.process_time() - cpu)
+        tracemalloc.start()  # a run of its own: tracing slows the one it traces
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"{p:>5}  {best:>8.2f}  {peak / 2**20:>9.0f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--wide",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="P",
+        help="also time the sampled regression on 2,000 x P surveys (e.g. 300 400)",
+    )
     args = parser.parse_args()
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"cores: {os.cpu_count()}  BLAS threads: {threads}")
     exact_table(args.timeout)
     sampled_table()
+    if args.wide:
+        wide_table(args.wide)
 
 
 if __name__ == "__main__":

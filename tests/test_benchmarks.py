@@ -37,6 +37,17 @@ def test_a_benchmark_imports_and_knows_its_options(path, monkeypatch, capsys):
 # benchmark -> the tiniest command line that runs it end to end, and a word
 # its last table prints
 TINY = {
+    "bench_analyze": ("--n 300 --facets 8 --n-boot 2", "analyze with defaults"),
+    "bench_calibration": (
+        "--seeds 1 --sizes 400 --facets 8 --n-boot 3 --stability-sizes 300",
+        "stability",
+    ),
+    "bench_halo": (
+        "--sizes 400 --seeds 0 --halo none --scale off --facets 10 --designs mean",
+        "plan/best",
+    ),
+    "bench_segments": ("--seeds 1 --n 600 --facets 8 --n-boot 2", "precision@5"),
+    "bench_tracking": ("--n 400 --facets 8 --seed-list 1 --n-boot 2", "doubled"),
     "bench_value_drivers": (
         "--seeds 1 --n 300 --facets 8 --n-boot 2 --objectives squared --halo none",
         "share_mae",

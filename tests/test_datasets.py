@@ -319,6 +319,8 @@ def _logit_of(s, *, halo_effect=0.0, context_effect=0.0):
     seg = s.survey["customer_type"].to_numpy()
     tables = s.truth_by_segment or {t: s.truth for t in set(seg)}
 
+    pair = list(s.truth.index[s.truth["interacts_with"] != ""])
+
     def g(x):
         out = np.zeros(len(x))
         for t, table in tables.items():
@@ -332,12 +334,12 @@ def _logit_of(s, *, halo_effect=0.0, context_effect=0.0):
                     out[rows] += b * (v >= 9)
                 elif kind == "penalty":
                     out[rows] -= b * (v <= 4)
-        pair = s.truth.index[s.truth["interacts_with"] != ""]
-        if len(pair):
-            i, k = (facets.index(f) for f in pair)
-            out += INTERACTION * np.nan_to_num(
-                (x[:, i] - means[i]) * (x[:, k] - means[k])
-            )
+            # the pair interacts where both partners are drivers of the segment
+            if pair and (table.loc[pair, "kind"] != "none").all():
+                i, k = (facets.index(f) for f in pair)
+                out[rows] += INTERACTION * np.nan_to_num(
+                    (x[rows, i] - means[i]) * (x[rows, k] - means[k])
+                )
         return out
 
     rest = halo_effect * s.respondents["halo"].to_numpy()
@@ -362,6 +364,11 @@ EXACT_CASES = {
     "selective use": dict(selective_use=1.0, halo_effect="moderate"),
     "segments": dict(
         segment_effects={"Advised": {"brand_reputation": 0.4, "mobile_app": 0.0}}
+    ),
+    # a segment without one partner of the interaction (investing_videos x
+    # goal_setting on this survey) has no interaction either
+    "segment without a partner": dict(
+        segment_effects={"Advised": {"investing_videos": 0.0}}
     ),
 }
 
@@ -390,6 +397,8 @@ def test_true_uplift_is_the_documented_counterfactual(case):
         b = np.average(expit(eta[rows]), weights=w[rows])
         mine = [np.average(expit(e[rows]), weights=w[rows]) - b for e in raised]
         np.testing.assert_allclose(table["true_uplift"], mine, rtol=0, atol=1e-7)
+        # a facet without effect in the segment moves no one's connection there
+        assert (table.loc[~table["is_driver"], "true_uplift"] == 0).all(), t
     fit = LogisticRegression(C=1e6).fit(eta[:, None], s.survey["connected"])
     assert fit.coef_[0, 0] == pytest.approx(1.0, abs=0.12)
     assert fit.intercept_[0] == pytest.approx(0.0, abs=0.12)
@@ -491,6 +500,20 @@ def test_waves_without_a_seed_share_one_study():
             dict(value_effects={"mobile_app": np.nan, "nope": 0.1}),
             r"\['nope'\] are not facets.*'value_effects\['mobile_app'\]'",
         ),
+        (dict(wave=3), "'wave' parameter of make_survey must be a non-empty str"),
+        (dict(wave=" "), "'wave' parameter of make_survey must be a non-empty str"),
+        # every problem of segment_effects at once, each named as its own
+        (
+            dict(segment_effects={"VIP": {}, "Advised": 0.5}),
+            r"Unknown customer types.*\['VIP'\].*"
+            r"'segment_effects\['Advised'\]' parameter of make_survey must be a "
+            "mapping",
+        ),
+        (
+            dict(segment_effects={"Advised": {"nope": 1.0, "mobile_app": -1}}),
+            r"'nope' in segment_effects\['Advised'\] is not a facet.*"
+            r"'segment_effects\['Advised'\]\['mobile_app'\]' parameter",
+        ),
     ],
 )
 def test_bad_arguments_are_named(kwargs, message):
@@ -555,3 +578,20 @@ def test_waves_are_new_respondents_of_one_study():
     pd.testing.assert_frame_equal(
         one.survey.drop(columns="respondent_id"), b.drop(columns="respondent_id")
     )
+
+
+def test_waves_keep_the_latest_waves_segment_and_value_truth():
+    """``make_waves`` passes ``segment_effects`` and ``value_effects`` on and
+    returns their truth, the latest wave's as ``truth`` is."""
+    kw = dict(
+        random_state=2,
+        segment_effects={"Advised": {"mobile_app": 0.0}},
+        value_effects={"mobile_app": 0.1},
+    )
+    s = em.make_waves(200, 12, **kw)
+    last = em.make_survey(200, 12, wave="2026Q3", sample_seed=1, **kw)
+    assert set(s.truth_by_segment) == set(last.truth_by_segment) != set()
+    for name, table in last.truth_by_segment.items():
+        pd.testing.assert_frame_equal(s.truth_by_segment[name], table)
+    pd.testing.assert_frame_equal(s.value_truth, last.value_truth)
+    pd.testing.assert_frame_equal(s.truth, last.truth)
