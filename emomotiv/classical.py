@@ -39,7 +39,9 @@ says how far it moved. The nearest matrix is singular, so the outcome is then
 (nearly) a linear combination of the facets and R² close to 1: many facets
 rated by few respondents each (200 facets on 2,000 respondents of whom a
 quarter skip each facet) get there, and so does a single facet rated by a few
-(32 of 2,000, among 30 facets); :func:`emomotiv.analyze` warns. The R package
+(32 of 2,000, among 30 facets). Each method then warns, naming the facets
+rated by fewest respondents (and :func:`emomotiv.analyze` says it once, in
+``summary["agreement"]["warning"]``). The R package
 ``rwa`` also uses pairwise-complete correlations. With ``missing="mean"`` a
 missing rating is replaced by the facet's weighted mean among those who rated
 it: non-users then add no covariance, so a facet's correlations shrink with
@@ -327,8 +329,10 @@ def _without_null_directions(corr: np.ndarray) -> np.ndarray:
     return out
 
 
-def _correlations(X, y, sample_weight, owner: str, missing: str):
-    """Facet names, the (p+1) x (p+1) correlation matrix (outcome last), info."""
+def _correlations(X, y, sample_weight, owner: str, missing: str, *, fit=True):
+    """Facet names, the (p+1) x (p+1) correlation matrix (outcome last), info;
+    a warning when the method reads the joint fit (``fit``) and the nearest
+    correlation matrix leaves its R² an artefact."""
     check_choice(missing, "missing", owner, MISSING)
     values, yv, weights = _check_inputs(X, y, sample_weight, owner)
     # the ratings and the outcome side by side, without copying the ratings
@@ -357,7 +361,37 @@ def _correlations(X, y, sample_weight, owner: str, missing: str):
         "pairs_never_seen_together": n_unseen,
     }
     profile = facet_profile(X.astype(float), weights)
+    if moved > 0 and fit:
+        _warn_artefact(values, weights, names, moved, _signs(corr)[2], owner)
     return names, corr, profile, info
+
+
+ARTEFACT_R2 = 0.99  # R² from a projected matrix this high: the projection's
+
+
+def _warn_artefact(values, weights, names, moved: float, r2: float, owner: str):
+    """Warn when the nearest correlation matrix fits the outcome (nearly)
+    exactly: its singular direction holds the outcome, so R² is about 1
+    whatever the data say, and every method splits that artefact."""
+    if r2 < ARTEFACT_R2:
+        return
+    rated = np.zeros(len(names))
+    for rows in row_chunks(len(values)):
+        seen = np.isfinite(row_chunk(values, rows)) & (weights[rows, None] > 0)
+        rated += seen.sum(axis=0)
+    fewest = np.argsort(rated, kind="stable")[:3]
+    shown = ", ".join(f"'{names[j]}' ({int(rated[j]):,})" for j in fewest)
+    warnings.warn(
+        f"{owner} reads a linear R² of {r2:.2f}, an artefact: the {len(names)} "
+        "facets' pairwise correlations (each pair over the respondents who "
+        "rated both) do not form a valid correlation matrix, and the nearest "
+        f"one (moved by {moved:.2g}) is singular, so the facets seem to "
+        "predict the outcome exactly; the shares are not meaningful. Facets "
+        f"rated by fewest respondents: {shown}. Leave those out, analyse fewer "
+        "facets at a time (one journey stage), or pass missing='mean'.",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def _pinv_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -557,7 +591,7 @@ def correlation_importance(
     True
     """
     names, corr, profile, info = _correlations(
-        X, y, sample_weight, "correlation_importance", missing
+        X, y, sample_weight, "correlation_importance", missing, fit=False
     )
     rxy = corr[:-1, -1]
     info["direction"] = "sign of the correlation"

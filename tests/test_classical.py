@@ -427,6 +427,40 @@ def test_inconsistent_pairwise_matrix_is_projected_to_a_correlation_matrix():
         assert (raw >= -1e-12).all()  # R² parts are >= 0 up to round-off
 
 
+@pytest.mark.parametrize(
+    "method",
+    [
+        em.relative_weights,
+        em.shapley_regression,
+        em.beta_importance,
+    ],
+)
+def test_a_facet_rated_by_a_few_warns_of_an_r2_artefact(method):
+    """One facet rated by 10 of 300 leaves a pairwise matrix that is not a
+    correlation matrix; the nearest is singular and R² jumps from 0.47 to
+    1.00. Called on its own, each method says so and names the facet."""
+    rng = np.random.default_rng(0)
+    halo = rng.normal(size=(300, 1))
+    X = pd.DataFrame(
+        np.round(5 + 1.2 * halo + 1.5 * rng.normal(size=(300, 6))),
+        columns=[f"f{j}" for j in range(6)],
+    )
+    y = X.to_numpy() @ [0.5, 0.3, 0, 0.2, -0.1, 0.4] + 2 * rng.normal(size=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert em.relative_weights(X, y).total < 0.5  # all rated: no warning
+    X["rare"] = np.nan
+    X.loc[:9, "rare"] = X["f0"][:10] + rng.normal(size=10)
+    with pytest.warns(UserWarning, match="linear R² of 1.00, an artefact") as caught:
+        res = method(X, y)
+    assert res.info["r2"] > 0.99
+    assert len(caught) == 1 and "'rare' (10)" in str(caught[0].message)
+    assert caught[0].filename == __file__  # points at the caller's line
+    with warnings.catch_warnings():  # each facet on its own: no joint fit
+        warnings.simplefilter("error")
+        em.correlation_importance(X, y)
+
+
 def test_analysis_of_the_synthetic_survey_has_missing_ratings(staged):
     X, y, w, _ = staged
     assert X.isna().any().any()
