@@ -818,6 +818,18 @@ def test_partialling_out_controls_is_frisch_waugh_lovell():
     assert lmg.total == pytest.approx(partial, abs=1e-9)
     assert rw.total == pytest.approx(partial, abs=1e-9)
     np.testing.assert_allclose(lmg.table["raw_importance"], phi, atol=1e-9)
+    # relaimpo's always= (the controls in every model) averages the same gains
+    # in the R² of y itself: LMG on the residuals is that / (1 - R²_controls)
+    always = np.zeros(4)
+    for j, facet in enumerate(X.columns):
+        others = [c for c in X.columns if c != facet]
+        for k in range(4):
+            for subset in combinations(others, k):
+                weight = factorial(k) * factorial(3 - k) / factorial(4)
+                always[j] += weight * (r2([*subset, facet]) - r2(subset))
+    np.testing.assert_allclose(
+        lmg.table["raw_importance"] * (1 - base), always, atol=1e-9
+    )
     # the coefficients on the residuals are the full model's (FWL)
     full = sm.WLS(y, sm.add_constant(pd.concat([X, C], axis=1)), weights=w).fit()
 
