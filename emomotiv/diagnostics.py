@@ -357,9 +357,14 @@ def diagnose_drivers(
     left_out = _uncorrelated(corr)
     keep = np.setdiff1d(np.arange(len(corr)), left_out)
     if not len(keep):
+        counted = int((weights > 0).sum())
         raise ValueError(
-            "Cannot correlate any two facets: each is constant, or rated by too "
-            "few respondents together with another."
+            f"Cannot correlate any two of the {len(corr)} facets over "
+            f"{len(frame):,} respondent{'s' if len(frame) != 1 else ''}"
+            f"{f' ({counted:,} with a weight above 0)' if counted < len(frame) else ''}"
+            ": each facet is constant, or no two are rated together by at least "
+            "two respondents. Diagnose a group of at least a few dozen "
+            "respondents, or leave out the facets rated by fewest."
         )
     names = frame.columns[keep]
     corr, values = corr[np.ix_(keep, keep)], values[:, keep]
