@@ -42,7 +42,9 @@ quarter skip each facet) get there, and so does a single facet rated by a few
 (32 of 2,000, among 30 facets). Each method then warns, naming the facets
 rated by fewest respondents (and :func:`emomotiv.analyze` says it once, in
 ``summary["agreement"]["warning"]``). The R package
-``rwa`` also uses pairwise-complete correlations. With ``missing="mean"`` a
+``rwa`` also uses pairwise-complete correlations by default (its recent
+versions refuse a pairwise matrix that is not positive semi-definite, and use
+only complete cases when weighted). With ``missing="mean"`` a
 missing rating is replaced by the facet's weighted mean among those who rated
 it: non-users then add no covariance, so a facet's correlations shrink with
 its reach and importance reflects how many customers the touchpoint touches
