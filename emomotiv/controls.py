@@ -243,8 +243,9 @@ def halo_score(
         Indexed like ``X``: ``__halo__`` (and ``__spread__`` for
         ``"profile"``, ``__halo_2__``, ``__halo_3__``, ... for
         ``"components"``; no column for ``"none"``). A respondent who rated
-        no facet (or fewer than two, for the spread) gets NaN, which the
-        model treats as it treats an unrated facet.
+        no facet (or fewer than two, for the spread; for ``"factor"``, none
+        with a positive loading, such as only a facet scored best to worst)
+        gets NaN, which the model treats as it treats an unrated facet.
 
     Examples
     --------

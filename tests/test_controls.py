@@ -717,3 +717,16 @@ def test_the_halo_partialled_out_leaves_the_classical_methods_an_artefact():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert em.shapley_regression(rest, y_rest).total < 0.5
+
+
+def test_the_factor_score_reads_only_facets_that_load_on_warmth():
+    """A facet scored best to worst loads below 0, clipped to 0: it carries
+    no warmth in the factor score, so a respondent who rated only it has
+    none (NaN), as the docstring says, while the mean reads the rating."""
+    rng = np.random.default_rng(0)
+    warmth = rng.normal(size=(400, 1))
+    X = pd.DataFrame(warmth + rng.normal(size=(400, 5)), columns=list("abcde"))
+    X["reversed"] = -warmth[:, 0] + rng.normal(size=400)
+    X.iloc[0, :5] = np.nan
+    assert np.isnan(em.halo_score(X, method="factor")[HALO].iloc[0])
+    assert np.isfinite(em.halo_score(X, method="mean")[HALO].iloc[0])
