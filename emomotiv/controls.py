@@ -243,8 +243,9 @@ def halo_score(
         Indexed like ``X``: ``__halo__`` (and ``__spread__`` for
         ``"profile"``, ``__halo_2__``, ``__halo_3__``, ... for
         ``"components"``; no column for ``"none"``). A respondent who rated
-        no facet (or fewer than two, for the spread) gets NaN, which the
-        model treats as it treats an unrated facet.
+        no facet (or fewer than two, for the spread; for ``"factor"``, none
+        with a positive loading, such as only a facet scored best to worst)
+        gets NaN, which the model treats as it treats an unrated facet.
 
     Examples
     --------
@@ -809,8 +810,16 @@ def partial_out(
     regressed on the controls over every respondent. Correlations of the
     residuals are the partial correlations given the controls, so the
     classical methods run on them decompose what the facets explain beyond
-    the halo score and the context. A missing control value is replaced by
-    the control's weighted mean, with an indicator column for it.
+    the context (Shapley regression is then relaimpo's ``lmg`` with the
+    controls in every model, ``always=``, over 1 minus the controls' R²). A
+    missing control value is replaced by the control's weighted mean, with
+    an indicator column for it.
+
+    The halo score is a function of the ratings themselves: the facets'
+    residuals given it are collinear, and with missing ratings their pairwise
+    correlations form no correlation matrix, so the classical methods on
+    them split an R² of 1 that the data do not have (and warn).
+    :func:`emomotiv.analyze` regresses out the context controls only.
 
     Parameters
     ----------

@@ -4,7 +4,8 @@ A ranking is only as good as the model behind it and the data beneath it.
 :func:`diagnose_drivers` reports, next to every ranking:
 
 - the model's **cross-validated fit**, and a clear warning when it is too
-  weak to rank drivers (AUC below 0.6, R² below 0.05);
+  weak to rank drivers (AUC below 0.6, R² below 0.05) or cannot be computed
+  (a fold whose held-out respondents are all of one class has no AUC);
 - **collinearity**: the variance inflation factor (VIF) of each facet and the
   condition number of the standardized ratings; facets in an exact linear
   dependence (a copy, a reverse-coded copy, a total of other facets) get an
@@ -71,7 +72,8 @@ WEAK_R2 = 0.05
 
 
 def fit_warnings(model: DriverModel) -> list[str]:
-    """Warnings when the cross-validated fit is too weak to rank drivers.
+    """Warnings when the cross-validated fit is too weak to rank drivers, or
+    undefined (a fold of held-out respondents all of one class has no AUC).
 
     Parameters
     ----------
@@ -96,6 +98,9 @@ def fit_warnings(model: DriverModel) -> list[str]:
     if not callable(getattr(model, "fit_summary", None)):  # what it reads
         check_model(model, "fit_warnings")
     fit = model.fit_summary()
+    unscored = _unscored_folds(model, fit)
+    if unscored:
+        return [unscored]
     if "roc_auc" in fit and fit["roc_auc"] < WEAK_AUC:
         return [
             "The model's cross-validated AUC is "
@@ -111,6 +116,31 @@ def fit_warnings(model: DriverModel) -> list[str]:
             "reliable. Check the outcome column and the facets."
         ]
     return []
+
+
+def _unscored_folds(model: DriverModel, fit: dict) -> str | None:
+    """A warning when the cross-validated AUC or R² is undefined (NaN): a
+    fold whose held-out respondents are all of one class (or share one
+    score) has no AUC (R²), and the mean over folds is then no fit at all,
+    which no threshold would flag."""
+    for key, name in (("roc_auc", "AUC"), ("r2", "R²")):
+        if key in fit and not np.isfinite(fit[key]):
+            folds = np.asarray(getattr(model, "cv_scores_", {}).get(key, []))
+            missing = int((~np.isfinite(folds)).sum())
+            which = f" in {missing} of {len(folds)} folds" if len(folds) else ""
+            cause = (
+                "held-out respondents all of one class: the outcome's rarer "
+                "class has too few respondents for the folds"
+                if key == "roc_auc"
+                else "held-out respondents who all share one outcome value"
+            )
+            return (
+                f"The model's cross-validated {name} could not be computed"
+                f"{which} ({cause}), so the fit cannot be judged and the driver "
+                "ranking is not reliable. Survey more respondents of the rarer "
+                "outcome, or use fewer folds (cv)."
+            )
+    return None
 
 
 def _sign(values: np.ndarray, se: np.ndarray, min_t: float) -> np.ndarray:
@@ -327,9 +357,14 @@ def diagnose_drivers(
     left_out = _uncorrelated(corr)
     keep = np.setdiff1d(np.arange(len(corr)), left_out)
     if not len(keep):
+        counted = int((weights > 0).sum())
         raise ValueError(
-            "Cannot correlate any two facets: each is constant, or rated by too "
-            "few respondents together with another."
+            f"Cannot correlate any two of the {len(corr)} facets over "
+            f"{len(frame):,} respondent{'s' if len(frame) != 1 else ''}"
+            f"{f' ({counted:,} with a weight above 0)' if counted < len(frame) else ''}"
+            ": each facet is constant, or no two are rated together by at least "
+            "two respondents. Diagnose a group of at least a few dozen "
+            "respondents, or leave out the facets rated by fewest."
         )
     names = frame.columns[keep]
     corr, values = corr[np.ix_(keep, keep)], values[:, keep]
@@ -415,7 +450,8 @@ def diagnose_drivers(
             f"of the correlation with the outcome (both beyond {min_t} standard "
             "errors of zero)",
             "n_effective": float(n_eff),
-            "weak_fit": f"cross-validated AUC < {WEAK_AUC} or R² < {WEAK_R2}",
+            "weak_fit": f"cross-validated AUC < {WEAK_AUC} or R² < {WEAK_R2}, "
+            "or either undefined in a fold",
             "left_out": dropped,
         },
     )

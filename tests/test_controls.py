@@ -700,3 +700,33 @@ def test_an_outcome_of_another_length_is_named():
     X = pd.DataFrame({"a": [1.0, 2, 3], "b": [3.0, 2, 1]})
     with pytest.raises(ValidationError, match="y has 2 entries but X 3 rows"):
         em.design_matrix(X, halo="none", y=[0, 1])
+
+
+def test_the_halo_partialled_out_leaves_the_classical_methods_an_artefact():
+    """As partial_out says: the facets' residuals given the halo score are
+    collinear, and with missing ratings the classical methods on them split
+    an R² of 1 and warn; given a context control they do not."""
+    s = em.make_survey(n_respondents=1500, n_facets=10, random_state=0)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"].to_numpy(float)
+    assert X.isna().any().any()
+    rest, y_rest = em.partial_out(X, em.halo_score(X), y)
+    with pytest.warns(UserWarning, match="linear R² of 1.00, an artefact"):
+        assert em.shapley_regression(rest, y_rest).total > 0.99
+    context = em.encode_controls(s.survey, ["customer_type"])
+    rest, y_rest = em.partial_out(X, context, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert em.shapley_regression(rest, y_rest).total < 0.5
+
+
+def test_the_factor_score_reads_only_facets_that_load_on_warmth():
+    """A facet scored best to worst loads below 0, clipped to 0: it carries
+    no warmth in the factor score, so a respondent who rated only it has
+    none (NaN), as the docstring says, while the mean reads the rating."""
+    rng = np.random.default_rng(0)
+    warmth = rng.normal(size=(400, 1))
+    X = pd.DataFrame(warmth + rng.normal(size=(400, 5)), columns=list("abcde"))
+    X["reversed"] = -warmth[:, 0] + rng.normal(size=400)
+    X.iloc[0, :5] = np.nan
+    assert np.isnan(em.halo_score(X, method="factor")[HALO].iloc[0])
+    assert np.isfinite(em.halo_score(X, method="mean")[HALO].iloc[0])

@@ -82,6 +82,33 @@ def test_weak_fit_is_flagged():
     assert summary["weak_fit"] is True and summary["cv"]["roc_auc"] < 0.6
 
 
+def test_a_fit_that_could_not_be_scored_is_a_weak_fit():
+    """Two connected respondents of 300 in three folds: a fold holds none,
+    its AUC is undefined and so is the mean; NaN is below no threshold, yet
+    nothing judged the fit."""
+    s = em.make_survey(n_respondents=300, n_facets=8, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    y = np.zeros(len(X), dtype=int)
+    y[:2] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's, on the empty fold
+        model = _fit(X, y)
+    assert np.isnan(model.fit_summary()["roc_auc"])
+    diag = em.diagnose_drivers(model, X, y)
+    assert diag.weak_fit and diag.to_summary()["weak_fit"] is True
+    assert "AUC could not be computed in 1 of 3 folds" in diag.warnings[0]
+
+
+def test_a_single_respondent_is_named_with_the_numbers(textbook):
+    X, y = textbook
+    model = _fit(X, y)
+    with pytest.raises(ValueError, match="3 facets over 1 respondent: each"):
+        em.diagnose_drivers(model, X.iloc[:1], y[:1])
+    weights = np.r_[1.0, np.zeros(len(X) - 1)]
+    with pytest.raises(ValueError, match=r"3,000 respondents \(1 with a weight"):
+        em.diagnose_drivers(model, X, y, sample_weight=weights)
+
+
 def test_a_model_that_made_no_split_is_a_weak_fit_whatever_its_folds():
     """Without cross-validation nothing judged the fit, yet a model with no
     split gives every facet 1/p by construction: that is said, not shown as
