@@ -982,14 +982,16 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     rated = X.notna().sum().sort_values(kind="stable")
     if given:
         X, y = partial_out(X, design.matrix[given], y, sample_weight=w)
-    classical = {
-        "relative_weights": relative_weights(X, y, sample_weight=w),
-        "shapley_regression": shapley_regression(
-            X, y, sample_weight=w, random_state=random_state
-        ),
-        "std_beta": beta_importance(X, y, sample_weight=w),
-        "squared_correlation": correlation_importance(X, y, sample_weight=w),
-    }
+    with warnings.catch_warnings():  # said once, as agreement["warning"]
+        warnings.filterwarnings("ignore", r"\w+ reads a linear R² of", UserWarning)
+        classical = {
+            "relative_weights": relative_weights(X, y, sample_weight=w),
+            "shapley_regression": shapley_regression(
+                X, y, sample_weight=w, random_state=random_state
+            ),
+            "std_beta": beta_importance(X, y, sample_weight=w),
+            "squared_correlation": correlation_importance(X, y, sample_weight=w),
+        }
     labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
     table = compare_methods({"shap": importance} | classical, labels=labels)
     agreement = method_agreement(table, AGREEMENT_METHODS)

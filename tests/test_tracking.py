@@ -574,7 +574,7 @@ def test_removing_a_driver_keeps_the_truth_consistent():
 
 
 def test_bad_effects_are_refused():
-    with pytest.raises(ValueError, match="'mobile_ap' in effects is not a facet") as err:
+    with pytest.raises(ValueError, match="'mobile_ap' in effects is not a") as err:
         em.make_survey(100, 30, random_state=0, effects={"mobile_ap": 1.0, CHANGED: -1})
     assert "Did you mean 'mobile_app'" in str(err.value)
     assert "effects['mobile_app']" in str(err.value)
