@@ -564,6 +564,41 @@ def overflowing(browser, html: str, width: int, printed: bool, tmp_path) -> list
     return [m for m in console if "overflow" in m]
 
 
+# logs every box whose text runs past its right edge (a word too long for
+# the line) and a page wider than the window
+WIDE_TEXT_PROBE = """<script>addEventListener("load", () => {
+  for (const el of document.querySelectorAll("p, li, dd, th, td, .group, .scroll")) {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const where = el.closest("[id]");
+      console.log("wide: " + el.tagName + " in #" + (where ? where.id : "?"));
+    }
+  }
+  if (document.documentElement.scrollWidth > innerWidth + 1) console.log("wide: page");
+});</script>"""
+
+
+def test_a_long_name_without_spaces_breaks_inside_the_page(browser, contract, tmp_path):
+    # a facet id shown for want of a label: one "word" of 130 characters
+    long_id = "satisfaction_with_completing_the_online_account_opening_form_" * 2
+    first = contract.tables["drivers"]["facet"].iloc[0]
+    tables = {}
+    for name, table in contract.tables.items():
+        table = table.copy()
+        if "facet" in table:
+            if "label" in table:
+                table.loc[table["facet"] == first, "label"] = None
+            table["facet"] = table["facet"].replace({first: long_id})
+        tables[name] = table
+    html = em.Report(replace(contract, tables=tables)).html()
+    assert long_id in html
+    page = tmp_path / "long.html"
+    page.write_text(html.replace("</body>", WIDE_TEXT_PROBE + "</body>"), "utf-8")
+    _, console = chromium(
+        browser, page, tmp_path / "probe", "--window-size=1280,4000", "--dump-dom"
+    )
+    assert [m for m in console if "wide" in m] == []
+
+
 @pytest.mark.parametrize(
     ("func", "value", "text"),
     [
