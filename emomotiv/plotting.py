@@ -817,7 +817,7 @@ def plot_changes(
 
     Facets flagged as beyond noise are drawn in colour (red for a fall,
     blue for a rise); the rest are muted. The ``top`` largest absolute changes
-    are shown.
+    are shown; a facet without a change (asked in one wave only) is left out.
 
     Parameters
     ----------
@@ -854,6 +854,8 @@ def plot_changes(
             f"got {list(frame.columns)}."
         )
     flag = flag_column(frame)
+    # a touchpoint asked in one wave only (added or dropped) has no change
+    frame = frame.loc[frame[column].notna()]
     order = frame[column].abs().sort_values(ascending=False, kind="stable").index
     frame = frame.loc[order].head(top).iloc[::-1]
     flagged = frame[flag].astype(bool) if flag else pd.Series(False, index=frame.index)

@@ -1290,7 +1290,7 @@ class Report:
             flag = flag_column(changes)
             out["chart"] = self._chart(
                 lambda ax: plot_changes(changes, top=self.top, ax=ax),
-                (7.5, 0.26 * min(self.top, len(changes)) + 1.0),
+                (7.5, 0.26 * min(self.top, int(changes[column].notna().sum())) + 1.0),
                 "changes",
                 "Bar chart of the change in each touchpoint's share of "
                 "importance since the last wave, with intervals, those beyond "

@@ -219,6 +219,22 @@ def test_plot_changes_sorts_by_size_and_flags(tables):
         plot_changes(changes.drop(columns=["change"]))
 
 
+def test_plot_changes_leaves_out_a_facet_asked_in_one_wave_only():
+    # compare() lists a dropped or added touchpoint without a change
+    changes = pd.DataFrame(
+        {
+            "facet": ["kept", "dropped", "added", "also_kept"],
+            "change": [0.03, np.nan, np.nan, -0.01],
+            "flagged": [True, False, False, False],
+            "status": ["both", "dropped", "added", "both"],
+        }
+    )
+    ax = plot_changes(changes, ax=new_ax())
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names == ["also_kept", "kept"]
+    assert len(ax.patches) == 2
+
+
 def test_plot_methods_one_series_per_method(tables):
     ax = plot_methods(tables["methods"], ax=new_ax())
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
