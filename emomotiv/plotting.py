@@ -14,6 +14,7 @@ passes its own axes on a pyplot-free ``Figure``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -223,6 +224,36 @@ def _percent(axis) -> None:
     from matplotlib.ticker import PercentFormatter
 
     axis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _money(axis) -> None:
+    """Amounts on ``axis`` in the unit of the largest tick, as the report
+    prints them ("k" thousands, "m" millions, "bn" billions), with the
+    decimals the ticks' step needs: "1,000,000" ticks side by side run into
+    each other on a chart a page wide."""
+    from matplotlib.ticker import Formatter
+
+    from .report import MONEY_UNITS
+
+    class Amount(Formatter):
+        def format_ticks(self, values):
+            values = np.asarray(values, float)
+            size = np.abs(values).max() if values.size else 0.0
+            unit, suffix = next(
+                ((u, sfx) for least, u, sfx in MONEY_UNITS if size >= least),
+                (1.0, ""),
+            )
+            steps = np.diff(np.unique(values)) / unit
+            step = steps.min() if steps.size else 1.0
+            digits = max(0, -math.floor(math.log10(step))) if 0 < step < 1 else 0
+            return [
+                _minus(f"{v / unit:,.{digits}f}") + suffix if v else "0" for v in values
+            ]
+
+        def __call__(self, value, pos=None):
+            return self.format_ticks([value])[0]
+
+    axis.set_major_formatter(Amount())
 
 
 def _points(axis) -> None:
@@ -686,8 +717,8 @@ def plot_roi(
         ax.set_xlabel("Cost of the improvement")
         ax.set_ylabel("Value added by a one-point improvement")
         ax.set_xlim(left=0)
-        ax.xaxis.set_major_formatter(lambda v, _: _minus(f"{v:,.0f}"))
-        ax.yaxis.set_major_formatter(lambda v, _: _minus(f"{v:,.0f}"))
+        _money(ax.xaxis)
+        _money(ax.yaxis)
     else:
         frame = frame.head(top).iloc[::-1]
         ax = _axes(ax, (7, 0.3 * len(frame) + 1))
@@ -784,7 +815,7 @@ def plot_plan(
     ax.set_yticks(range(len(frame)), _labels(frame))
     if use_value:
         ax.set_xlabel("Value added (selected in colour)")
-        ax.xaxis.set_major_formatter(lambda v, _: _minus(f"{v:,.0f}"))
+        _money(ax.xaxis)
     else:
         share = "Change in connected share, points (selected in colour)"
         _gain_axis(ax.xaxis, score, share, " (selected in colour)")

@@ -219,6 +219,53 @@ def test_plot_changes_sorts_by_size_and_flags(tables):
         plot_changes(changes.drop(columns=["change"]))
 
 
+def tick_gaps(ax, axis) -> list[float]:
+    """Pixels between neighbouring tick labels of ``axis`` (across or up)."""
+    ax.figure.canvas.draw()
+    lo, hi = sorted(getattr(ax, f"get_{axis}lim")())
+    labels = getattr(ax, f"get_{axis}ticklabels")()
+    locs = getattr(ax, f"get_{axis}ticks")()
+    boxes = sorted(
+        (
+            t.get_window_extent()
+            for t, at in zip(labels, locs, strict=True)
+            if lo <= at <= hi and t.get_text()
+        ),
+        key=lambda b: b.x0 if axis == "x" else b.y0,
+    )
+    if axis == "x":
+        return [b.x0 - a.x1 for a, b in zip(boxes, boxes[1:], strict=False)]
+    return [b.y0 - a.y1 for a, b in zip(boxes, boxes[1:], strict=False)]
+
+
+def test_amounts_in_millions_on_a_chart_keep_their_ticks_apart():
+    # value for a population of 100,000 customers: millions per touchpoint
+    plan = pd.DataFrame(
+        {
+            # names as long as a chart shows them leave the bars 60% of it
+            "facet": [f"Help choosing the right account, step {i}" for i in range(9)],
+            "delta_connected": np.linspace(0.03, 0.0, 9),
+            "delta_value": [2.01, 6.12, 3.41, 0.4, 2.72, 1.53, 1.53, 0.27, -0.02],
+            "cost": np.linspace(1_000, 50_000, 9),
+            "selected": [True] * 4 + [False] * 5,
+        }
+    )
+    plan["delta_value"] *= 1e6
+    fig = Figure(figsize=(7.5, 3.7), layout="constrained")  # as in the report
+    FigureCanvasAgg(fig)
+    ax = plot_plan(plan, ax=fig.subplots())
+    assert min(tick_gaps(ax, "x")) >= 8  # "1,000,0002,000,000" touched
+    texts = [t.get_text() for t in ax.get_xticklabels()]
+    assert "2 m" in texts
+    fig = Figure(figsize=(7.5, 4.6), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = plot_roi(plan.assign(delta_value=plan["delta_value"] * 1e3), ax=fig.subplots())
+    assert min(tick_gaps(ax, "x")) >= 8
+    assert min(tick_gaps(ax, "y")) >= 2
+    assert "10k" in [t.get_text() for t in ax.get_xticklabels()]
+    assert "4 bn" in [t.get_text() for t in ax.get_yticklabels()]
+
+
 def test_plot_changes_leaves_out_a_facet_asked_in_one_wave_only():
     # compare() lists a dropped or added touchpoint without a change
     changes = pd.DataFrame(
