@@ -358,6 +358,14 @@ def test_markup_in_user_data_is_text_everywhere(contract):
     assert "&lt;u&gt;Q2&lt;/u&gt;" in html
 
 
+def test_the_motivator_heatmap_says_what_its_numbers_are(contract_html):
+    # a reader sees 0.24 in a cell: a correlation? a share? (motivators.csv
+    # holds each touchpoint's standardised weight in a regression)
+    part = sections(contract_html)["motivators"]
+    assert "<svg" in part
+    assert "standardised regression weight" in part
+
+
 def test_dollar_signs_in_labels_are_not_mathtext(contract):
     tables = dict(contract.tables)
     drivers = tables["drivers"].copy()
