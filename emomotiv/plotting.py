@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._validation import check_int
+from ._validation import check_currency, check_int
 from .results import (
     AnalysisResult,
     ImportanceResult,
@@ -224,6 +224,11 @@ def _percent(axis) -> None:
     from matplotlib.ticker import PercentFormatter
 
     axis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _unit(currency: str | None) -> str:
+    """`` (€)`` after an axis's name for amounts in ``currency``; none without."""
+    return f" ({currency})" if currency else ""
 
 
 def _money(axis) -> None:
@@ -638,6 +643,7 @@ def plot_roi(
     top: int = 15,
     ax: Axes | None = None,
     score: str | None = None,
+    currency: str | None = None,
 ) -> Axes:
     """What improving each facet is worth.
 
@@ -660,6 +666,9 @@ def plot_roi(
         The outcome's name when it is a score rather than 0/1: the bars are
         then the change in its mean, in its own units, not in points of a
         share.
+    currency : str, optional
+        The currency of costs and values (``"€"``, ``"EUR"``), named on the
+        axes; it converts nothing.
 
     Returns
     -------
@@ -678,6 +687,7 @@ def plot_roi(
     2
     """
     check_int(top, "top", "plot_roi", min_value=1)
+    check_currency(currency, "plot_roi")
     if isinstance(result, SimulationResult):  # a bar per scenario, by its name
         result = result.table.drop(columns=["facet", "label"], errors="ignore")
         result = result.rename(columns={"scenario": "facet"})
@@ -714,8 +724,8 @@ def plot_roi(
             ha="right",
             va="bottom",
         )
-        ax.set_xlabel("Cost of the improvement")
-        ax.set_ylabel("Value added by a one-point improvement")
+        ax.set_xlabel(_text(f"Cost of the improvement{_unit(currency)}"))
+        ax.set_ylabel(_text(f"Value added by a one-point improvement{_unit(currency)}"))
         ax.set_xlim(left=0)
         _money(ax.xaxis)
         _money(ax.yaxis)
@@ -752,6 +762,7 @@ def plot_plan(
     *,
     ax: Axes | None = None,
     score: str | None = None,
+    currency: str | None = None,
 ) -> Axes:
     """The candidate improvements, with the selected ones highlighted.
 
@@ -769,6 +780,9 @@ def plot_plan(
     score : str, optional
         The outcome's name when it is a score rather than 0/1 (see
         :func:`plot_roi`).
+    currency : str, optional
+        The currency of values and costs, named on the axis and before each
+        cost (see :func:`plot_roi`).
 
     Returns
     -------
@@ -785,6 +799,9 @@ def plot_plan(
     >>> len(plot_plan(plan).patches)
     2
     """
+    from .report import _in_currency
+
+    check_currency(currency, "plot_plan")
     frame = _frame(result, "plot_plan", ("facet", "delta_connected"), "plan")
     use_value = "delta_value" in frame and frame["delta_value"].notna().any()
     column = "delta_value" if use_value else "delta_connected"
@@ -804,7 +821,7 @@ def plot_plan(
         for bar, cost in zip(bars, frame["cost"], strict=True):
             if pd.notna(cost):
                 ax.annotate(
-                    f"cost {cost:,.0f}",
+                    _text(f"cost {_in_currency(f'{cost:,.0f}', currency)}"),
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(3, 0),
                     textcoords="offset points",
@@ -814,7 +831,7 @@ def plot_plan(
                 )
     ax.set_yticks(range(len(frame)), _labels(frame))
     if use_value:
-        ax.set_xlabel("Value added (selected in colour)")
+        ax.set_xlabel(_text(f"Value added{_unit(currency)} (selected in colour)"))
         _money(ax.xaxis)
     else:
         share = "Change in connected share, points (selected in colour)"

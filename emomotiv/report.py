@@ -1225,6 +1225,7 @@ class Report:
         from .plotting import plot_plan, plot_roi
 
         score = score_outcome(summary)
+        currency = self._currency()
         roi = _table(tables, "roi")
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
@@ -1233,7 +1234,9 @@ class Report:
             shown, left_out = _effect_rows(roi)
             out["roi"] = {
                 "chart": self._chart(
-                    lambda ax: plot_roi(shown, top=len(shown), ax=ax, score=score),
+                    lambda ax: plot_roi(
+                        shown, top=len(shown), ax=ax, score=score, currency=currency
+                    ),
                     (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
                     "roi",
                     "Chart of what a one-point improvement of each touchpoint "
@@ -1259,7 +1262,7 @@ class Report:
             within = set(plan_summary.get("selected_within_noise") or [])
             out["plan"] = {
                 "chart": self._chart(
-                    lambda ax: plot_plan(plan, ax=ax, score=score),
+                    lambda ax: plot_plan(plan, ax=ax, score=score, currency=currency),
                     (7.5, 0.3 * len(plan) + 1.0),
                     "plan",
                     "Bar chart of what each touchpoint in the plan adds, those "

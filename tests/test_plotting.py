@@ -266,6 +266,29 @@ def test_amounts_in_millions_on_a_chart_keep_their_ticks_apart():
     assert "4 bn" in [t.get_text() for t in ax.get_yticklabels()]
 
 
+def test_amounts_on_a_chart_name_their_currency():
+    roi = pd.DataFrame(
+        {
+            "facet": ["a", "b"],
+            "delta_connected": [0.02, 0.01],
+            "delta_value": [5_000.0, 800.0],
+            "cost": [1_000.0, 3_000.0],
+            "selected": [True, False],
+        }
+    )
+    ax = plot_roi(roi, ax=new_ax(), currency="€")
+    assert ax.get_xlabel() == "Cost of the improvement (€)"
+    assert ax.get_ylabel() == "Value added by a one-point improvement (€)"
+    ax = plot_plan(roi, ax=new_ax(), currency="EUR")
+    assert ax.get_xlabel() == "Value added (EUR) (selected in colour)"
+    assert {t.get_text() for t in ax.texts} == {"cost EUR 1,000", "cost EUR 3,000"}
+    ax = plot_plan(roi, ax=new_ax(), currency="$")  # text, not mathtext
+    assert ax.get_xlabel() == r"Value added (\$) (selected in colour)"
+    assert plot_roi(roi, ax=new_ax()).get_xlabel() == "Cost of the improvement"
+    with pytest.raises(ValueError, match="'currency' parameter of plot_plan"):
+        plot_plan(roi, currency="12 EUR")
+
+
 def test_plot_changes_leaves_out_a_facet_asked_in_one_wave_only():
     # compare() lists a dropped or added touchpoint without a change
     changes = pd.DataFrame(

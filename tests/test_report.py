@@ -366,6 +366,14 @@ def test_the_motivator_heatmap_says_what_its_numbers_are(contract_html):
     assert "standardised regression weight" in part
 
 
+def test_the_charts_of_amounts_name_the_reports_currency(contract):
+    part = sections(em.Report(contract, currency="€").html())["roi"]
+    charts = re.findall(r"<svg.*?</svg>", part, flags=re.S)
+    assert len(charts) == 2  # the return on each improvement, and the plan
+    assert all("(€)" in chart for chart in charts)
+    assert "cost €" in charts[1]
+
+
 def test_dollar_signs_in_labels_are_not_mathtext(contract):
     tables = dict(contract.tables)
     drivers = tables["drivers"].copy()
