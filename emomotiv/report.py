@@ -1743,7 +1743,15 @@ class Report:
         return written
 
     def _repr_html_(self) -> str:
-        return self.html()
+        """The report in a notebook, in a frame of its own: a notebook shows
+        an output's styles on its own page, so the report's (body, headings,
+        tables, captions) would restyle every cell around it."""
+        return (
+            f'<iframe srcdoc="{escape(self.html(), quote=True)}" '
+            f'title="{escape(self.title, quote=True)}" '
+            'style="width: 100%; height: 80vh; border: 1px solid #e3e7ea;">'
+            "</iframe>"
+        )
 
     def __repr__(self) -> str:
         """What the report is of, without rendering it.

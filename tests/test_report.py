@@ -3,6 +3,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
+from html import unescape as html_unescape
 from pathlib import Path
 
 import numpy as np
@@ -372,6 +373,20 @@ def test_the_charts_of_amounts_name_the_reports_currency(contract):
     assert len(charts) == 2  # the return on each improvement, and the plan
     assert all("(€)" in chart for chart in charts)
     assert "cost €" in charts[1]
+
+
+def test_a_report_in_a_notebook_keeps_its_styles_to_itself(small_result):
+    # a notebook puts an output's <style> on its own page: the report's rules
+    # for body, h2, table and caption would restyle every cell around it
+    report = em.Report(small_result, title='Q3 "drivers" <b>')
+    shown = report._repr_html_()
+    assert "<style" not in shown
+    frame = re.fullmatch(
+        r'<iframe srcdoc="([^"]*)" title="([^"]*)" [^>]*></iframe>', shown
+    )
+    assert frame is not None
+    assert html_unescape(frame[1]) == report.html()
+    assert html_unescape(frame[2]) == 'Q3 "drivers" <b>'
 
 
 def test_dollar_signs_in_labels_are_not_mathtext(contract):
