@@ -1032,6 +1032,32 @@ def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     )
 
 
+def _drivers_table(tables: Mapping[str, Any]) -> pd.DataFrame:
+    """The drivers table every report is built on: a row per facet with its
+    ``facet`` and ``importance`` (the first table :func:`emomotiv.analyze`
+    writes); a clear error when it is missing, empty or lacks them."""
+    drivers = tables.get("drivers")
+    problems = []
+    if not isinstance(drivers, pd.DataFrame):
+        problems.append(
+            f"there is no 'drivers' table (the tables are {sorted(map(str, tables))})"
+        )
+    else:
+        missing = [c for c in ("facet", "importance") if c not in drivers]
+        if missing:
+            problems.append(f"the drivers table has no column(s) {missing}")
+        if drivers.empty:
+            problems.append("the drivers table has no rows")
+    if problems:
+        raise ValueError(
+            "The report is built on the drivers table (a row per facet, with "
+            f"'facet' and 'importance'), but {'; '.join(problems)}. Pass what "
+            "emomotiv.analyze returned, or a folder that save_analysis wrote "
+            "(Report.from_folder)."
+        )
+    return drivers
+
+
 class Report:
     """A self-contained HTML report of an :class:`~emomotiv.AnalysisResult`.
 
@@ -1435,7 +1461,7 @@ class Report:
         check_int(self.top, "top", "Report", min_value=1)
         self._charts = {}
         tables, summary = _as_parts(self.result)
-        drivers = tables["drivers"]
+        drivers = _drivers_table(tables)
         data = dict(summary.get("data") or {})
         roles = data.get("roles")
         roles = roles if isinstance(roles, Mapping) else {}

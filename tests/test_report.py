@@ -304,6 +304,28 @@ def test_rendering_is_deterministic(contract, contract_html):
     assert em.Report(contract).html() == contract_html
 
 
+@pytest.mark.parametrize(
+    ("tables", "said"),
+    [
+        ({}, "there is no 'drivers' table (the tables are [])"),
+        ({"roi": pd.DataFrame({"facet": ["a"]})}, "the tables are ['roi']"),
+        (
+            {"drivers": pd.DataFrame({"facet": [], "importance": []})},
+            "the drivers table has no rows",
+        ),
+        (
+            {"drivers": pd.DataFrame({"facet": ["a"]})},
+            "the drivers table has no column(s) ['importance']",
+        ),
+    ],
+)
+def test_a_report_without_drivers_says_so(tables, said):
+    # was a bare KeyError, or an error about a 'top' of 0 never passed
+    with pytest.raises(ValueError, match="built on the drivers table") as error:
+        em.Report({"tables": tables, "summary": {}}).html()
+    assert said in str(error.value)
+
+
 def test_report_rejects_other_objects_and_bad_top(small_result):
     with pytest.raises(TypeError, match="AnalysisResult or a mapping"):
         em.Report(pd.DataFrame()).html()
