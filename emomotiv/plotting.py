@@ -14,7 +14,6 @@ passes its own axes on a pyplot-free ``Figure``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -248,9 +247,17 @@ def _money(axis) -> None:
                 ((u, sfx) for least, u, sfx in MONEY_UNITS if size >= least),
                 (1.0, ""),
             )
-            steps = np.diff(np.unique(values)) / unit
-            step = steps.min() if steps.size else 1.0
-            digits = max(0, -math.floor(math.log10(step))) if 0 < step < 1 else 0
+            scaled = values / unit
+            # the fewest decimals that write every tick exactly: 0.25 m, not 0.2 m
+            tolerance = 1e-9 * max(1.0, float(np.abs(scaled).max(initial=0)))
+            digits = next(
+                (
+                    d
+                    for d in range(7)
+                    if np.allclose(np.round(scaled, d), scaled, rtol=0, atol=tolerance)
+                ),
+                6,
+            )
             return [
                 _minus(f"{v / unit:,.{digits}f}") + suffix if v else "0" for v in values
             ]

@@ -266,6 +266,24 @@ def test_amounts_in_millions_on_a_chart_keep_their_ticks_apart():
     assert "4 bn" in [t.get_text() for t in ax.get_yticklabels()]
 
 
+@pytest.mark.parametrize(
+    ("ticks", "texts"),
+    [
+        ([0, 0.5e6, 1e6, 1.25e6], ["0", "0.50 m", "1.00 m", "1.25 m"]),  # not 1.2 m
+        ([-2e6, 0, 2e6, 4e6], ["\u22122 m", "0", "2 m", "4 m"]),
+        ([0, 25_000, 50_000], ["0", "25k", "50k"]),
+        ([0, 2_500, 5_000, 7_500], ["0", "2,500", "5,000", "7,500"]),
+        ([0, 0.5, 1.0], ["0", "0.5", "1.0"]),
+    ],
+)
+def test_amount_ticks_are_written_exactly_in_one_unit(ticks, texts):
+    ax = plot_plan(
+        pd.DataFrame({"facet": ["a"], "delta_connected": [0.01], "delta_value": [1.0]}),
+        ax=new_ax(),
+    )
+    assert ax.xaxis.get_major_formatter().format_ticks(ticks) == texts
+
+
 def test_amounts_on_a_chart_name_their_currency():
     roi = pd.DataFrame(
         {
