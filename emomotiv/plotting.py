@@ -135,10 +135,11 @@ NAME_MAX = 40
 
 
 def _name(value) -> str:
-    """A facet's or stage's name for a chart (:func:`_text`), cut to
-    :data:`NAME_MAX` characters with an ellipsis: a longer one would leave
-    the bars no room."""
-    name = str(value)
+    """A facet's or stage's name for a chart (:func:`_text`) on one line (a
+    line break typed in a spreadsheet cell is a space: a name of two lines
+    runs into the next row's), cut to :data:`NAME_MAX` characters with an
+    ellipsis: a longer one would leave the bars no room."""
+    name = " ".join(str(value).split("\n"))
     if len(name) > NAME_MAX:
         name = name[: NAME_MAX - 1].rstrip() + "…"
     return _text(name)
