@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._validation import check_int
+from ._validation import check_currency, check_int
 from .results import (
     AnalysisResult,
     ImportanceResult,
@@ -135,10 +135,11 @@ NAME_MAX = 40
 
 
 def _name(value) -> str:
-    """A facet's or stage's name for a chart (:func:`_text`), cut to
-    :data:`NAME_MAX` characters with an ellipsis: a longer one would leave
-    the bars no room."""
-    name = str(value)
+    """A facet's or stage's name for a chart (:func:`_text`) on one line (a
+    line break typed in a spreadsheet cell is a space: a name of two lines
+    runs into the next row's), cut to :data:`NAME_MAX` characters with an
+    ellipsis: a longer one would leave the bars no room."""
+    name = " ".join(str(value).split("\n"))
     if len(name) > NAME_MAX:
         name = name[: NAME_MAX - 1].rstrip() + "…"
     return _text(name)
@@ -223,6 +224,49 @@ def _percent(axis) -> None:
     from matplotlib.ticker import PercentFormatter
 
     axis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _unit(currency: str | None) -> str:
+    """`` (€)`` after an axis's name for amounts in ``currency``; none without."""
+    return f" ({currency})" if currency else ""
+
+
+def _money(axis) -> None:
+    """Amounts on ``axis`` in the unit of the largest tick, as the report
+    prints them ("k" thousands, "m" millions, "bn" billions), with the
+    decimals the ticks' step needs: "1,000,000" ticks side by side run into
+    each other on a chart a page wide."""
+    from matplotlib.ticker import Formatter
+
+    from .report import MONEY_UNITS
+
+    class Amount(Formatter):
+        def format_ticks(self, values):
+            values = np.asarray(values, float)
+            size = np.abs(values).max() if values.size else 0.0
+            unit, suffix = next(
+                ((u, sfx) for least, u, sfx in MONEY_UNITS if size >= least),
+                (1.0, ""),
+            )
+            scaled = values / unit
+            # the fewest decimals that write every tick exactly: 0.25 m, not 0.2 m
+            tolerance = 1e-9 * max(1.0, float(np.abs(scaled).max(initial=0)))
+            digits = next(
+                (
+                    d
+                    for d in range(7)
+                    if np.allclose(np.round(scaled, d), scaled, rtol=0, atol=tolerance)
+                ),
+                6,
+            )
+            return [
+                _minus(f"{v / unit:,.{digits}f}") + suffix if v else "0" for v in values
+            ]
+
+        def __call__(self, value, pos=None):
+            return self.format_ticks([value])[0]
+
+    axis.set_major_formatter(Amount())
 
 
 def _points(axis) -> None:
@@ -607,6 +651,7 @@ def plot_roi(
     top: int = 15,
     ax: Axes | None = None,
     score: str | None = None,
+    currency: str | None = None,
 ) -> Axes:
     """What improving each facet is worth.
 
@@ -629,6 +674,9 @@ def plot_roi(
         The outcome's name when it is a score rather than 0/1: the bars are
         then the change in its mean, in its own units, not in points of a
         share.
+    currency : str, optional
+        The currency of costs and values (``"€"``, ``"EUR"``), named on the
+        axes; it converts nothing.
 
     Returns
     -------
@@ -647,6 +695,7 @@ def plot_roi(
     2
     """
     check_int(top, "top", "plot_roi", min_value=1)
+    check_currency(currency, "plot_roi")
     if isinstance(result, SimulationResult):  # a bar per scenario, by its name
         result = result.table.drop(columns=["facet", "label"], errors="ignore")
         result = result.rename(columns={"scenario": "facet"})
@@ -683,11 +732,11 @@ def plot_roi(
             ha="right",
             va="bottom",
         )
-        ax.set_xlabel("Cost of the improvement")
-        ax.set_ylabel("Value added by a one-point improvement")
+        ax.set_xlabel(_text(f"Cost of the improvement{_unit(currency)}"))
+        ax.set_ylabel(_text(f"Value added by a one-point improvement{_unit(currency)}"))
         ax.set_xlim(left=0)
-        ax.xaxis.set_major_formatter(lambda v, _: _minus(f"{v:,.0f}"))
-        ax.yaxis.set_major_formatter(lambda v, _: _minus(f"{v:,.0f}"))
+        _money(ax.xaxis)
+        _money(ax.yaxis)
     else:
         frame = frame.head(top).iloc[::-1]
         ax = _axes(ax, (7, 0.3 * len(frame) + 1))
@@ -721,6 +770,7 @@ def plot_plan(
     *,
     ax: Axes | None = None,
     score: str | None = None,
+    currency: str | None = None,
 ) -> Axes:
     """The candidate improvements, with the selected ones highlighted.
 
@@ -738,6 +788,9 @@ def plot_plan(
     score : str, optional
         The outcome's name when it is a score rather than 0/1 (see
         :func:`plot_roi`).
+    currency : str, optional
+        The currency of values and costs, named on the axis and before each
+        cost (see :func:`plot_roi`).
 
     Returns
     -------
@@ -754,6 +807,9 @@ def plot_plan(
     >>> len(plot_plan(plan).patches)
     2
     """
+    from .report import _in_currency
+
+    check_currency(currency, "plot_plan")
     frame = _frame(result, "plot_plan", ("facet", "delta_connected"), "plan")
     use_value = "delta_value" in frame and frame["delta_value"].notna().any()
     column = "delta_value" if use_value else "delta_connected"
@@ -773,7 +829,7 @@ def plot_plan(
         for bar, cost in zip(bars, frame["cost"], strict=True):
             if pd.notna(cost):
                 ax.annotate(
-                    f"cost {cost:,.0f}",
+                    _text(f"cost {_in_currency(f'{cost:,.0f}', currency)}"),
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(3, 0),
                     textcoords="offset points",
@@ -783,8 +839,8 @@ def plot_plan(
                 )
     ax.set_yticks(range(len(frame)), _labels(frame))
     if use_value:
-        ax.set_xlabel("Value added (selected in colour)")
-        ax.xaxis.set_major_formatter(lambda v, _: _minus(f"{v:,.0f}"))
+        ax.set_xlabel(_text(f"Value added{_unit(currency)} (selected in colour)"))
+        _money(ax.xaxis)
     else:
         share = "Change in connected share, points (selected in colour)"
         _gain_axis(ax.xaxis, score, share, " (selected in colour)")
@@ -817,7 +873,7 @@ def plot_changes(
 
     Facets flagged as beyond noise are drawn in colour (red for a fall,
     blue for a rise); the rest are muted. The ``top`` largest absolute changes
-    are shown.
+    are shown; a facet without a change (asked in one wave only) is left out.
 
     Parameters
     ----------
@@ -854,6 +910,8 @@ def plot_changes(
             f"got {list(frame.columns)}."
         )
     flag = flag_column(frame)
+    # a touchpoint asked in one wave only (added or dropped) has no change
+    frame = frame.loc[frame[column].notna()]
     order = frame[column].abs().sort_values(ascending=False, kind="stable").index
     frame = frame.loc[order].head(top).iloc[::-1]
     flagged = frame[flag].astype(bool) if flag else pd.Series(False, index=frame.index)

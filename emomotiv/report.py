@@ -1032,6 +1032,32 @@ def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     )
 
 
+def _drivers_table(tables: Mapping[str, Any]) -> pd.DataFrame:
+    """The drivers table every report is built on: a row per facet with its
+    ``facet`` and ``importance`` (the first table :func:`emomotiv.analyze`
+    writes); a clear error when it is missing, empty or lacks them."""
+    drivers = tables.get("drivers")
+    problems = []
+    if not isinstance(drivers, pd.DataFrame):
+        problems.append(
+            f"there is no 'drivers' table (the tables are {sorted(map(str, tables))})"
+        )
+    else:
+        missing = [c for c in ("facet", "importance") if c not in drivers]
+        if missing:
+            problems.append(f"the drivers table has no column(s) {missing}")
+        if drivers.empty:
+            problems.append("the drivers table has no rows")
+    if problems:
+        raise ValueError(
+            "The report is built on the drivers table (a row per facet, with "
+            f"'facet' and 'importance'), but {'; '.join(problems)}. Pass what "
+            "emomotiv.analyze returned, or a folder that save_analysis wrote "
+            "(Report.from_folder)."
+        )
+    return drivers
+
+
 class Report:
     """A self-contained HTML report of an :class:`~emomotiv.AnalysisResult`.
 
@@ -1225,6 +1251,7 @@ class Report:
         from .plotting import plot_plan, plot_roi
 
         score = score_outcome(summary)
+        currency = self._currency()
         roi = _table(tables, "roi")
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
@@ -1233,7 +1260,9 @@ class Report:
             shown, left_out = _effect_rows(roi)
             out["roi"] = {
                 "chart": self._chart(
-                    lambda ax: plot_roi(shown, top=len(shown), ax=ax, score=score),
+                    lambda ax: plot_roi(
+                        shown, top=len(shown), ax=ax, score=score, currency=currency
+                    ),
                     (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
                     "roi",
                     "Chart of what a one-point improvement of each touchpoint "
@@ -1259,7 +1288,7 @@ class Report:
             within = set(plan_summary.get("selected_within_noise") or [])
             out["plan"] = {
                 "chart": self._chart(
-                    lambda ax: plot_plan(plan, ax=ax, score=score),
+                    lambda ax: plot_plan(plan, ax=ax, score=score, currency=currency),
                     (7.5, 0.3 * len(plan) + 1.0),
                     "plan",
                     "Bar chart of what each touchpoint in the plan adds, those "
@@ -1290,7 +1319,7 @@ class Report:
             flag = flag_column(changes)
             out["chart"] = self._chart(
                 lambda ax: plot_changes(changes, top=self.top, ax=ax),
-                (7.5, 0.26 * min(self.top, len(changes)) + 1.0),
+                (7.5, 0.26 * min(self.top, int(changes[column].notna().sum())) + 1.0),
                 "changes",
                 "Bar chart of the change in each touchpoint's share of "
                 "importance since the last wave, with intervals, those beyond "
@@ -1432,7 +1461,7 @@ class Report:
         check_int(self.top, "top", "Report", min_value=1)
         self._charts = {}
         tables, summary = _as_parts(self.result)
-        drivers = tables["drivers"]
+        drivers = _drivers_table(tables)
         data = dict(summary.get("data") or {})
         roles = data.get("roles")
         roles = roles if isinstance(roles, Mapping) else {}
@@ -1740,7 +1769,15 @@ class Report:
         return written
 
     def _repr_html_(self) -> str:
-        return self.html()
+        """The report in a notebook, in a frame of its own: a notebook shows
+        an output's styles on its own page, so the report's (body, headings,
+        tables, captions) would restyle every cell around it."""
+        return (
+            f'<iframe srcdoc="{escape(self.html(), quote=True)}" '
+            f'title="{escape(self.title, quote=True)}" '
+            'style="width: 100%; height: 80vh; border: 1px solid #e3e7ea;">'
+            "</iframe>"
+        )
 
     def __repr__(self) -> str:
         """What the report is of, without rendering it.

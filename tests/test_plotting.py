@@ -219,6 +219,110 @@ def test_plot_changes_sorts_by_size_and_flags(tables):
         plot_changes(changes.drop(columns=["change"]))
 
 
+def tick_gaps(ax, axis) -> list[float]:
+    """Pixels between neighbouring tick labels of ``axis`` (across or up)."""
+    ax.figure.canvas.draw()
+    lo, hi = sorted(getattr(ax, f"get_{axis}lim")())
+    labels = getattr(ax, f"get_{axis}ticklabels")()
+    locs = getattr(ax, f"get_{axis}ticks")()
+    boxes = sorted(
+        (
+            t.get_window_extent()
+            for t, at in zip(labels, locs, strict=True)
+            if lo <= at <= hi and t.get_text()
+        ),
+        key=lambda b: b.x0 if axis == "x" else b.y0,
+    )
+    if axis == "x":
+        return [b.x0 - a.x1 for a, b in zip(boxes, boxes[1:], strict=False)]
+    return [b.y0 - a.y1 for a, b in zip(boxes, boxes[1:], strict=False)]
+
+
+def test_amounts_in_millions_on_a_chart_keep_their_ticks_apart():
+    # value for a population of 100,000 customers: millions per touchpoint
+    plan = pd.DataFrame(
+        {
+            # names as long as a chart shows them leave the bars 60% of it
+            "facet": [f"Help choosing the right account, step {i}" for i in range(9)],
+            "delta_connected": np.linspace(0.03, 0.0, 9),
+            "delta_value": [2.01, 6.12, 3.41, 0.4, 2.72, 1.53, 1.53, 0.27, -0.02],
+            "cost": np.linspace(1_000, 50_000, 9),
+            "selected": [True] * 4 + [False] * 5,
+        }
+    )
+    plan["delta_value"] *= 1e6
+    fig = Figure(figsize=(7.5, 3.7), layout="constrained")  # as in the report
+    FigureCanvasAgg(fig)
+    ax = plot_plan(plan, ax=fig.subplots())
+    assert min(tick_gaps(ax, "x")) >= 8  # "1,000,0002,000,000" touched
+    texts = [t.get_text() for t in ax.get_xticklabels()]
+    assert "2 m" in texts
+    fig = Figure(figsize=(7.5, 4.6), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = plot_roi(plan.assign(delta_value=plan["delta_value"] * 1e3), ax=fig.subplots())
+    assert min(tick_gaps(ax, "x")) >= 8
+    assert min(tick_gaps(ax, "y")) >= 2
+    assert "10k" in [t.get_text() for t in ax.get_xticklabels()]
+    assert "4 bn" in [t.get_text() for t in ax.get_yticklabels()]
+
+
+@pytest.mark.parametrize(
+    ("ticks", "texts"),
+    [
+        ([0, 0.5e6, 1e6, 1.25e6], ["0", "0.50 m", "1.00 m", "1.25 m"]),  # not 1.2 m
+        ([-2e6, 0, 2e6, 4e6], ["\u22122 m", "0", "2 m", "4 m"]),
+        ([0, 25_000, 50_000], ["0", "25k", "50k"]),
+        ([0, 2_500, 5_000, 7_500], ["0", "2,500", "5,000", "7,500"]),
+        ([0, 0.5, 1.0], ["0", "0.5", "1.0"]),
+    ],
+)
+def test_amount_ticks_are_written_exactly_in_one_unit(ticks, texts):
+    ax = plot_plan(
+        pd.DataFrame({"facet": ["a"], "delta_connected": [0.01], "delta_value": [1.0]}),
+        ax=new_ax(),
+    )
+    assert ax.xaxis.get_major_formatter().format_ticks(ticks) == texts
+
+
+def test_amounts_on_a_chart_name_their_currency():
+    roi = pd.DataFrame(
+        {
+            "facet": ["a", "b"],
+            "delta_connected": [0.02, 0.01],
+            "delta_value": [5_000.0, 800.0],
+            "cost": [1_000.0, 3_000.0],
+            "selected": [True, False],
+        }
+    )
+    ax = plot_roi(roi, ax=new_ax(), currency="€")
+    assert ax.get_xlabel() == "Cost of the improvement (€)"
+    assert ax.get_ylabel() == "Value added by a one-point improvement (€)"
+    ax = plot_plan(roi, ax=new_ax(), currency="EUR")
+    assert ax.get_xlabel() == "Value added (EUR) (selected in colour)"
+    assert {t.get_text() for t in ax.texts} == {"cost EUR 1,000", "cost EUR 3,000"}
+    ax = plot_plan(roi, ax=new_ax(), currency="$")  # text, not mathtext
+    assert ax.get_xlabel() == r"Value added (\$) (selected in colour)"
+    assert plot_roi(roi, ax=new_ax()).get_xlabel() == "Cost of the improvement"
+    with pytest.raises(ValueError, match="'currency' parameter of plot_plan"):
+        plot_plan(roi, currency="12 EUR")
+
+
+def test_plot_changes_leaves_out_a_facet_asked_in_one_wave_only():
+    # compare() lists a dropped or added touchpoint without a change
+    changes = pd.DataFrame(
+        {
+            "facet": ["kept", "dropped", "added", "also_kept"],
+            "change": [0.03, np.nan, np.nan, -0.01],
+            "flagged": [True, False, False, False],
+            "status": ["both", "dropped", "added", "both"],
+        }
+    )
+    ax = plot_changes(changes, ax=new_ax())
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names == ["also_kept", "kept"]
+    assert len(ax.patches) == 2
+
+
 def test_plot_methods_one_series_per_method(tables):
     ax = plot_methods(tables["methods"], ax=new_ax())
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -306,6 +410,25 @@ def test_long_names_are_shortened_so_the_chart_keeps_its_room():
         names = [t.get_text() for t in ax.get_yticklabels()]
         assert all(len(n) <= 40 and n.endswith("…") for n in names)
         assert ax.get_window_extent(renderer).width > 0.5 * fig.bbox.width
+
+
+def test_a_name_with_a_line_break_is_one_line_on_every_chart():
+    # a label typed with Alt+Enter in a spreadsheet cell
+    frame = pd.DataFrame(
+        {
+            "facet": ["a", "b"],
+            "label": ["Welcome note\nat opening", "App"],
+            "importance": [0.6, 0.4],
+            "stated_importance": [2, 8],
+            "delta_connected": [0.02, 0.01],
+        }
+    )
+    for plot in (plot_drivers, plot_roi, plot_plan):
+        ax = plot(frame, ax=new_ax())
+        assert "Welcome note at opening" in [t.get_text() for t in ax.get_yticklabels()]
+    stages = pd.DataFrame({"stage": ["Open\naccount", "Use"], "importance": [0.6, 0.4]})
+    names = [t.get_text() for t in plot_stages(stages, ax=new_ax()).get_xticklabels()]
+    assert names == ["Open account", "Use"]
 
 
 def contrast(a, b) -> float:

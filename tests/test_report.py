@@ -3,6 +3,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
+from html import unescape as html_unescape
 from pathlib import Path
 
 import numpy as np
@@ -303,6 +304,28 @@ def test_rendering_is_deterministic(contract, contract_html):
     assert em.Report(contract).html() == contract_html
 
 
+@pytest.mark.parametrize(
+    ("tables", "said"),
+    [
+        ({}, "there is no 'drivers' table (the tables are [])"),
+        ({"roi": pd.DataFrame({"facet": ["a"]})}, "the tables are ['roi']"),
+        (
+            {"drivers": pd.DataFrame({"facet": [], "importance": []})},
+            "the drivers table has no rows",
+        ),
+        (
+            {"drivers": pd.DataFrame({"facet": ["a"]})},
+            "the drivers table has no column(s) ['importance']",
+        ),
+    ],
+)
+def test_a_report_without_drivers_says_so(tables, said):
+    # was a bare KeyError, or an error about a 'top' of 0 never passed
+    with pytest.raises(ValueError, match="built on the drivers table") as error:
+        em.Report({"tables": tables, "summary": {}}).html()
+    assert said in str(error.value)
+
+
 def test_report_rejects_other_objects_and_bad_top(small_result):
     with pytest.raises(TypeError, match="AnalysisResult or a mapping"):
         em.Report(pd.DataFrame()).html()
@@ -356,6 +379,36 @@ def test_markup_in_user_data_is_text_everywhere(contract):
     assert "&lt;img src=x&gt;" in html  # the motivator name, in the heatmap SVG
     assert "&lt;i&gt;seg&lt;/i&gt;" in html
     assert "&lt;u&gt;Q2&lt;/u&gt;" in html
+
+
+def test_the_motivator_heatmap_says_what_its_numbers_are(contract_html):
+    # a reader sees 0.24 in a cell: a correlation? a share? (motivators.csv
+    # holds each touchpoint's standardised weight in a regression)
+    part = sections(contract_html)["motivators"]
+    assert "<svg" in part
+    assert "standardised regression weight" in part
+
+
+def test_the_charts_of_amounts_name_the_reports_currency(contract):
+    part = sections(em.Report(contract, currency="€").html())["roi"]
+    charts = re.findall(r"<svg.*?</svg>", part, flags=re.S)
+    assert len(charts) == 2  # the return on each improvement, and the plan
+    assert all("(€)" in chart for chart in charts)
+    assert "cost €" in charts[1]
+
+
+def test_a_report_in_a_notebook_keeps_its_styles_to_itself(small_result):
+    # a notebook puts an output's <style> on its own page: the report's rules
+    # for body, h2, table and caption would restyle every cell around it
+    report = em.Report(small_result, title='Q3 "drivers" <b>')
+    shown = report._repr_html_()
+    assert "<style" not in shown
+    frame = re.fullmatch(
+        r'<iframe srcdoc="([^"]*)" title="([^"]*)" [^>]*></iframe>', shown
+    )
+    assert frame is not None
+    assert html_unescape(frame[1]) == report.html()
+    assert html_unescape(frame[2]) == 'Q3 "drivers" <b>'
 
 
 def test_dollar_signs_in_labels_are_not_mathtext(contract):
@@ -562,6 +615,41 @@ def overflowing(browser, html: str, width: int, printed: bool, tmp_path) -> list
         browser, page, tmp_path / "probe", f"--window-size={width},4000", "--dump-dom"
     )
     return [m for m in console if "overflow" in m]
+
+
+# logs every box whose text runs past its right edge (a word too long for
+# the line) and a page wider than the window
+WIDE_TEXT_PROBE = """<script>addEventListener("load", () => {
+  for (const el of document.querySelectorAll("p, li, dd, th, td, .group, .scroll")) {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const where = el.closest("[id]");
+      console.log("wide: " + el.tagName + " in #" + (where ? where.id : "?"));
+    }
+  }
+  if (document.documentElement.scrollWidth > innerWidth + 1) console.log("wide: page");
+});</script>"""
+
+
+def test_a_long_name_without_spaces_breaks_inside_the_page(browser, contract, tmp_path):
+    # a facet id shown for want of a label: one "word" of 130 characters
+    long_id = "satisfaction_with_completing_the_online_account_opening_form_" * 2
+    first = contract.tables["drivers"]["facet"].iloc[0]
+    tables = {}
+    for name, table in contract.tables.items():
+        table = table.copy()
+        if "facet" in table:
+            if "label" in table:
+                table.loc[table["facet"] == first, "label"] = None
+            table["facet"] = table["facet"].replace({first: long_id})
+        tables[name] = table
+    html = em.Report(replace(contract, tables=tables)).html()
+    assert long_id in html
+    page = tmp_path / "long.html"
+    page.write_text(html.replace("</body>", WIDE_TEXT_PROBE + "</body>"), "utf-8")
+    _, console = chromium(
+        browser, page, tmp_path / "probe", "--window-size=1280,4000", "--dump-dom"
+    )
+    assert [m for m in console if "wide" in m] == []
 
 
 @pytest.mark.parametrize(
