@@ -302,8 +302,6 @@ def plot_drivers(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import emomotiv as em
     >>> from emomotiv.plotting import plot_drivers
     >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
@@ -381,8 +379,6 @@ def plot_quadrant(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_quadrant
     >>> drivers = pd.DataFrame({"facet": ["a", "b", "c", "d"],
@@ -532,8 +528,6 @@ def plot_stages(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_stages
     >>> stages = pd.DataFrame({"stage": ["join", "use", "leave"],
@@ -583,8 +577,6 @@ def plot_motivator_heatmap(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_motivator_heatmap
     >>> m = pd.DataFrame({"facet": ["a", "b"], "security": [0.4, -0.1],
@@ -684,8 +676,6 @@ def plot_roi(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_roi
     >>> roi = pd.DataFrame({"facet": ["a", "b"], "delta_connected": [0.02, 0.01],
@@ -798,8 +788,6 @@ def plot_plan(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_plan
     >>> plan = pd.DataFrame({"facet": ["a", "b"], "delta_connected": [0.02, 0.01],
@@ -890,8 +878,6 @@ def plot_changes(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_changes
     >>> changes = pd.DataFrame({"facet": ["a", "b"], "change": [0.05, -0.01],
@@ -977,8 +963,6 @@ def plot_methods(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from emomotiv.plotting import plot_methods
     >>> m = pd.DataFrame({"facet": ["a", "b"], "shap": [0.7, 0.3],
