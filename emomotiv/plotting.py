@@ -758,6 +758,7 @@ def _gain_axis(axis, score: str | None, share: str, what: str = "") -> None:
 def plot_plan(
     result: pd.DataFrame | PlanResult | AnalysisResult,
     *,
+    top: int | None = None,
     ax: Axes | None = None,
     score: str | None = None,
     currency: str | None = None,
@@ -774,6 +775,9 @@ def plot_plan(
         The ``plan`` table: ``facet``, ``delta_connected`` and optionally
         ``delta_value``, ``cost``, ``selected``. A result without a plan
         (no budget) is an error.
+    top : int, optional
+        Show the first ``top`` candidates in the plan's order (its
+        ``priority``), and every selected one beyond them; all when None.
     ax : matplotlib Axes, optional
     score : str, optional
         The outcome's name when it is a score rather than 0/1 (see
@@ -792,13 +796,24 @@ def plot_plan(
     >>> from emomotiv.plotting import plot_plan
     >>> plan = pd.DataFrame({"facet": ["a", "b"], "delta_connected": [0.02, 0.01],
     ...                      "cost": [100, 300], "selected": [True, False]})
-    >>> len(plot_plan(plan).patches)
-    2
+    >>> len(plot_plan(plan).patches), len(plot_plan(plan, top=1).patches)
+    (2, 1)
     """
     from .report import _in_currency
 
     check_currency(currency, "plot_plan")
+    if top is not None:
+        check_int(top, "top", "plot_plan", min_value=1)
     frame = _frame(result, "plot_plan", ("facet", "delta_connected"), "plan")
+    if top is not None:
+        order = (
+            frame.sort_values("priority", kind="stable")
+            if "priority" in frame
+            else frame
+        )
+        funded = order["selected"].astype(bool) if "selected" in order else False
+        first = pd.Series(range(len(order)), order.index) < top
+        frame = order[first | funded]
     use_value = "delta_value" in frame and frame["delta_value"].notna().any()
     column = "delta_value" if use_value else "delta_connected"
     frame = frame.iloc[::-1]

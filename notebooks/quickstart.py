@@ -177,7 +177,7 @@ print(
 funded[["label", "cost", "delta_connected", "beyond_noise", "roi", "cumulative_cost"]]
 
 # %%
-ax = plot_plan(plan[plan["selected"] | (plan["priority"] <= 20)])  # the first 20
+ax = plot_plan(plan, top=20)  # the first 20 candidates, and every one funded
 
 # %% [markdown]
 # ## Segments and value

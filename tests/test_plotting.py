@@ -206,6 +206,25 @@ def test_plot_plan_colours_the_selected(tables):
     assert any(t.get_text().startswith("cost ") for t in ax.texts)
 
 
+def test_plot_plan_top_shows_the_first_candidates_and_every_funded_one():
+    n = 250  # a plan of every touchpoint: all of it would be a 76-inch chart
+    plan = pd.DataFrame(
+        {
+            "facet": [f"f{i:03d}" for i in range(n)],
+            "priority": range(1, n + 1),
+            "delta_connected": np.linspace(0.02, 0.0, n),
+            "cost": 100.0,
+            "selected": [i < 3 or i == 40 for i in range(n)],  # 40 fitted the rest
+        }
+    ).sample(frac=1, random_state=0)  # in no order: the priority decides
+    ax = plot_plan(plan, top=10, ax=new_ax())
+    shown = [t.get_text() for t in ax.get_yticklabels()][::-1]
+    assert shown == [f"f{i:03d}" for i in range(10)] + ["f040"]
+    assert len(plot_plan(plan, ax=new_ax()).patches) == n
+    with pytest.raises(ValueError, match="top"):
+        plot_plan(plan, top=0)
+
+
 def test_plot_changes_sorts_by_size_and_flags(tables):
     changes = tables["changes"]
     ax = plot_changes(changes, top=5, ax=new_ax())
