@@ -1411,7 +1411,7 @@ def _compare(args: argparse.Namespace) -> int:
         inputs=[args.before, args.after],
         kind="comparison",
     )
-    _refuse(problems, folder, "comparison", "comparison")
+    _refuse(problems, folder, "comparison", "comparison", out=args.out)
     with output_lock(args.out):
         comparison = compare(
             args.before,
@@ -1427,21 +1427,30 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _refuse(
-    inputs: list[str], folder: list[str], run: str, subject: str = "input"
+    inputs: list[str],
+    folder: list[str],
+    run: str,
+    subject: str = "input",
+    *,
+    out: str | os.PathLike,
 ) -> None:
     """Raise one error naming every problem with the ``inputs`` (their
-    ``subject``) and the output ``folder``, or return when there is none.
+    ``subject``) and the output folder ``out`` (its problems ``folder``), or
+    return when there is none.
 
-    A problem with the folder alone is said as it is, without calling it a
-    problem of the input; with both, the message is about the ``run``.
+    One problem with the folder alone is said as it is, without calling it
+    a problem of the input; several are listed as the folder's; with
+    problems of the inputs too, the message is about the ``run``.
     """
     from ._validation import ValidationError
 
     if inputs:
         subject = run if folder else subject
         raise ValidationError([*inputs, *folder], subject=subject)
+    if len(folder) > 1:
+        raise ValidationError(folder, subject=f"output folder '{out}'")
     if folder:
-        raise ValueError("\n".join(folder))
+        raise ValueError(folder[0])
 
 
 def _print_written(out: Path) -> None:
@@ -1544,8 +1553,8 @@ def _analyze(args: argparse.Namespace) -> int:
     try:
         survey, catalog = _checked_inputs(study.survey, study.catalog, study)[:2]
     except ValidationError as err:
-        _refuse(err.problems, folder, "analysis", err.subject)
-    _refuse([], folder, "analysis")
+        _refuse(err.problems, folder, "analysis", err.subject, out=args.out)
+    _refuse([], folder, "analysis", out=args.out)
     with output_lock(args.out):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)

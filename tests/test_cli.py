@@ -1246,6 +1246,34 @@ def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     assert saved == {"before": "Spring", "after": "Summer"}
 
 
+def test_every_refusal_of_one_output_folder_is_in_one_message(tmp_path, capsys):
+    """Two reasons --force cannot write a comparison over a quarter's
+    analysis that is also its input: one message that names the folder and
+    lists both, not two bare lines."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    result = em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        progress=False,
+        methods=False,
+    )
+    q1, q2 = tmp_path / "q1", tmp_path / "q2"
+    em.save_analysis(result, q1)
+    em.save_analysis(result, q2)
+    held = sorted(p.name for p in q1.iterdir())
+    assert main(["compare", str(q1), str(q2), "--out", str(q1), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"emomotiv compare: error: The output folder '{q1}' has 2 problems:\n  - "
+    ), err
+    assert f"  - Refusing --force on '{q1}': it holds the input" in err
+    assert f"  - Refusing --force on '{q1}': it holds an emomotiv analysis" in err
+    assert sorted(p.name for p in q1.iterdir()) == held
+
+
 def test_a_non_empty_output_folder_is_named_as_the_problem_not_the_input(
     small_dir, tmp_path, capsys
 ):
