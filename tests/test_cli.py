@@ -1214,20 +1214,25 @@ def test_compare_names_every_problem_at_once(tmp_path, capsys):
     assert "'" + str(out) + "' is not empty" in err
 
 
+def _quick_analysis(n_boot: int):
+    """A small analysis of a synthetic survey (8 facets), fast to fit."""
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    return em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=n_boot,
+        progress=False,
+    )
+
+
 @pytest.mark.filterwarnings("ignore:The ranking is unstable")
 def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     """--force replaces an earlier run of the same kind; a comparison written
     over a quarter's analysis (or the reverse) is refused, and the analysis
     is left whole."""
-    s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
-    result = em.analyze(
-        s.survey,
-        s.catalog,
-        connection="connected",
-        model=em.DriverModel(n_estimators=30, cv=0),
-        n_boot=3,
-        progress=False,
-    )
+    result = _quick_analysis(n_boot=3)
     q1, q2, both = tmp_path / "q1", tmp_path / "q2", tmp_path / "changes"
     em.save_analysis(result, q1)
     em.save_analysis(result, q2)
@@ -1250,16 +1255,7 @@ def test_every_refusal_of_one_output_folder_is_in_one_message(tmp_path, capsys):
     """Two reasons --force cannot write a comparison over a quarter's
     analysis that is also its input: one message that names the folder and
     lists both, not two bare lines."""
-    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
-    result = em.analyze(
-        s.survey,
-        s.catalog,
-        connection="connected",
-        model=em.DriverModel(n_estimators=20, cv=0),
-        n_boot=0,
-        progress=False,
-        methods=False,
-    )
+    result = _quick_analysis(n_boot=0)
     q1, q2 = tmp_path / "q1", tmp_path / "q2"
     em.save_analysis(result, q1)
     em.save_analysis(result, q2)
