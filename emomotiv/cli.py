@@ -467,7 +467,7 @@ def _study(args: argparse.Namespace):
         raise ValueError(both[0])
     # the study file's inputs, moved or renamed since it was written
     gone = {
-        name: f"the {name} '{path}'"
+        name: path
         for name, path in (("survey", study.survey), ("catalog", study.catalog))
         if name not in given
         and isinstance(path, str | os.PathLike)
@@ -480,9 +480,17 @@ def _study(args: argparse.Namespace):
             if name in gone
         )
         out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
+        # each path as the file writes it, and where it was looked for
+        folder = Path(args.study).resolve().parent
+        named = " and ".join(
+            f"the {name} '{Path(os.path.relpath(path, folder)).as_posix()}'"
+            for name, path in gone.items()
+        )
+        looked = ", ".join(f"'{_from_here(path)}'" for path in gone.values())
         raise ValueError(
-            f"The study file '{args.study}' names {' and '.join(gone.values())}, "
-            f"which {'does' if len(gone) == 1 else 'do'} not exist. Correct "
+            f"The study file '{args.study}' names {named}, "
+            f"which {'does' if len(gone) == 1 else 'do'} not exist ([inputs] "
+            f"paths are taken from the study file's folder: {looked}). Correct "
             f"[inputs] in the study file, or give {'it' if len(gone) == 1 else 'them'} "
             "on the command line: "
             f"emomotiv {args.command} {flags} --study {args.study}{out}."
@@ -551,7 +559,7 @@ def _say_unset(file, study, unset: dict, in_file: set[str]) -> None:
         if name in in_file and _is_default(getattr(study, name), default)
     }
     changed = [
-        f"{name} = {_as_toml(getattr(study, name))} -> "
+        f"{name} = {_as_setting(study, name)} -> "
         + ("(none)" if default is None else _as_toml(default))
         for name, default in unset.items()
         if name in in_file and name not in kept
@@ -583,7 +591,7 @@ def _say_overrides(file, study, given: dict, in_file: set[str]) -> None:
         return before == after
 
     changed = [
-        f"{name} = {_as_toml(getattr(study, name))} -> {_as_toml(given[name])}"
+        f"{name} = {_as_setting(study, name)} -> {_as_toml(given[name])}"
         for name in sorted(in_file & set(given))
         if not same(name)
     ]
@@ -596,6 +604,33 @@ def _say_overrides(file, study, given: dict, in_file: set[str]) -> None:
             ),
             file=sys.stderr,
         )
+
+
+def _as_setting(study, name: str) -> str:
+    """A setting of the study file as a notice shows it: its input paths
+    (absolute once read) from the current folder, as the paths given on the
+    command line are, so that the two compare."""
+    value = getattr(study, name)
+    if name in ("survey", "catalog") and isinstance(value, str):
+        value = _from_here(value)
+    return _as_toml(value)
+
+
+def _from_here(path: str | os.PathLike) -> str:
+    """``path`` relative to the current folder, where it lies under it or
+    near it ('../q1/survey.csv'); else as it is.
+
+    Examples
+    --------
+    >>> _from_here(Path.cwd() / "q1" / "survey.csv") == str(Path("q1", "survey.csv"))
+    True
+    """
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    up = Path(relative).parts[:3].count("..")
+    return relative if up < 3 else str(path)
 
 
 def _as_toml(value) -> str:

@@ -1373,6 +1373,44 @@ def test_a_flag_that_changes_the_study_file_is_named(small_dir, tmp_path, capsys
     assert capsys.readouterr().err == ""
 
 
+def test_notices_show_the_study_files_paths_from_the_current_folder(
+    small_dir, tmp_path, monkeypatch, capsys
+):
+    """The file's survey.csv (relative to the file) and the flag's
+    q2/survey.csv (relative to here) are shown alike, from the current
+    folder, not as the absolute paths the file's are read into; a missing
+    input is named as the file writes it."""
+    for quarter in ("q1", "q2"):
+        (tmp_path / quarter).mkdir()
+        for name in ("survey.csv", "facets.csv"):
+            (tmp_path / quarter / name).write_bytes((small_dir / name).read_bytes())
+    study = tmp_path / "q1" / "study.toml"
+    study.write_text(
+        '[inputs]\nsurvey = "survey.csv"\ncatalog = "facets.csv"\n'
+        '[roles]\nconnection = "connected"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    argv = ["analyze", "q2/survey.csv", "--study", "q1/study.toml", "--out", "x"]
+    _study(build_parser().parse_args(argv))
+    assert capsys.readouterr().err == (
+        "notice: the command line's flags override the study file "
+        '\'q1/study.toml\': survey = "q1/survey.csv" -> "q2/survey.csv".\n'
+    )
+    assert main(["validate", "--study", "q1/study.toml", "--unset", "catalog"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "notice: --unset leaves out settings of the study file 'q1/study.toml': "
+        'catalog = "q1/facets.csv" -> (none).\n'
+    ) in err
+    assert str(tmp_path) not in err
+    study.write_text(study.read_text().replace('"survey.csv"', '"surveyy.csv"'))
+    assert main(["validate", "--study", "q1/study.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "names the survey 'surveyy.csv', which does not exist" in err
+    assert "'q1/surveyy.csv'" in err and str(tmp_path) not in err
+
+
 def test_unset_takes_study_file_settings_back_to_their_defaults(
     small_dir, tmp_path, capsys
 ):
