@@ -431,6 +431,8 @@ def _study(args: argparse.Namespace):
         study, problems, in_file = read_study_file(args.study)
     given = {k: v for k, v in _flag_options(args).items() if v is not None}
     unset = _unset(args, given)
+    # where each setting was written, for the messages about it (see main)
+    args.places = _places(args.study, in_file - set(unset), given)
     _say_overrides(args.study, study, given, in_file)
     _say_unset(args.study, study, unset, in_file)
     study = study.replace(**unset, **given)
@@ -450,7 +452,8 @@ def _study(args: argparse.Namespace):
     both = []
     if study.catalog is not None and study.facets is not None:  # one is dropped
         both.append(
-            f"{command} takes the facets from a catalog ('{study.catalog}') or "
+            f"{command} takes the facets from a catalog "
+            f"('{_from_here(study.catalog)}') or "
             f"from a list of columns ({len(study.facets)} given), not both: the "
             "facets are the catalog's rows. Drop --facets (facets in [roles]) "
             "or --catalog (catalog in [inputs])."
@@ -458,7 +461,7 @@ def _study(args: argparse.Namespace):
     if problems:  # the file's own, with every other problem of the settings
         needs = [f"{command} needs {hint}." for hint in missing]
         raise ValidationError(
-            problems + study.problems(command) + needs + both,
+            _placed(problems + study.problems(command), args.places) + needs + both,
             subject=f"study file '{args.study}'",
         )
     if missing:
@@ -496,6 +499,63 @@ def _study(args: argparse.Namespace):
             f"emomotiv {args.command} {flags} --study {args.study}{out}."
         )
     return study
+
+
+def _places(file, in_file: set[str], given: dict) -> dict[str, str]:
+    """Where each setting was written: its flag, or the study ``file``'s
+    table and key ("'study.toml' [options] n_boot"); the flags win."""
+    from .study import Study, _tables
+
+    tables = _tables(Study)
+    places = {name: f"'{file}' [{tables[name]}] {name}" for name in in_file}
+    for name in given:
+        flag = _NEGATED.get(name, _FLAG_OF.get(name, name))
+        places[name] = "SURVEY" if name == "survey" else "--" + flag.replace("_", "-")
+    return places
+
+
+# A problem about one setting, as the library words it for Python ("The
+# 'n_boot' parameter of analyze must be ...", "The 'weight' role must be
+# ...", "The 'churn' option (--churn) needs ..."), and one about the column
+# a role names ("The weight column 'wieght' is not in the survey.").
+_SETTING_PROBLEM = re.compile(
+    r"^(?P<lead>\s*(?:- )?)The '(?P<name>\w+)' (?:parameter of \S+|role|option)"
+    r"(?: \(--[^)]*\))?",
+    re.MULTILINE,
+)
+_COLUMN_PROBLEM = re.compile(
+    r"^(?P<line>\s*(?:- )?The (?P<name>\w+) column '.*)$", re.MULTILINE
+)
+
+
+def _placed(problems, places: dict[str, str]):
+    """``problems`` (a message, or a list of them) with each setting named
+    where the user wrote it (see :func:`_places`): the study file's table
+    and key, or the flag, rather than a parameter of a Python function.
+
+    Examples
+    --------
+    >>> _placed(["The 'n_boot' parameter of analyze must be an int >= 0. "
+    ...          "Got 'ten' instead."], {"n_boot": "'study.toml' [options] n_boot"})
+    ["'study.toml' [options] n_boot must be an int >= 0. Got 'ten' instead."]
+    >>> print(_placed("The weight column 'wieght' is not in the survey.",
+    ...               {"weight": "'s.toml' [roles] weight"}))
+    The weight column 'wieght' is not in the survey. (set in 's.toml' [roles] weight)
+    """
+    if not isinstance(problems, str):
+        return [_placed(p, places) for p in problems]
+
+    def setting(match: re.Match) -> str:
+        place = places.get(match["name"])
+        return match[0] if place is None else match["lead"] + place
+
+    def column(match: re.Match) -> str:
+        place = places.get(match["name"])
+        if place is None or not place.startswith("'"):  # a flag names itself
+            return match[0]
+        return f"{match['line']} (set in {place})"
+
+    return _COLUMN_PROBLEM.sub(column, _SETTING_PROBLEM.sub(setting, problems))
 
 
 def _unset(args: argparse.Namespace, given: dict) -> dict:
@@ -2004,10 +2064,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 141
         except (ValidationError, OSError, ValueError) as err:
             _print_notices(notices)
+            message = _placed(_message(err), getattr(args, "places", {}))
             print(
-                _safe(
-                    f"emomotiv {args.command}: error: {_message(err)}", MESSAGE_WIDTH
-                ),
+                _safe(f"emomotiv {args.command}: error: {message}", MESSAGE_WIDTH),
                 file=sys.stderr,
             )
             return 2

@@ -1351,10 +1351,46 @@ def test_a_study_file_names_every_problem_of_the_settings_at_once(
     assert "the flag --seed is written 'random_state = N'" in err
     assert "the flag --n-boot is written 'n_boot'" in err
     assert "Did you mean 'budget'?" in err
-    assert "'level' parameter" in err and "'halo' parameter" in err
+    assert f"  - '{study}' [options] level must be a float in the range (0, 1)" in err
+    assert f"  - '{study}' [options] halo must be one of" in err
     assert not out.exists()
     assert main(["validate", "--study", str(study)]) == 2
     assert "has 5 problems" in capsys.readouterr().err
+
+
+def test_a_bad_setting_is_named_where_it_was_written(small_dir, tmp_path, capsys):
+    """A bad value in any table of a study file is named by the file, its
+    table and key, as is a role naming no column; one given as a flag, by
+    the flag; never as a parameter of a Python function (validate's own
+    settings included)."""
+    study = tmp_path / "study.toml"
+    study.write_text(
+        f'[inputs]\nsurvey = "{(small_dir / "survey.csv").as_posix()}"\n'
+        f'catalog = "{(small_dir / "facets.csv").as_posix()}"\n'
+        '[roles]\nconnection = "connected"\nweight = 3\nsegment = "customer_typ"\n'
+        '[options]\nn_boot = "ten"\nlevel = 2\nsheet = -1\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", "--study", str(study), "--encoding", "utf-9"]) == 2
+    err = capsys.readouterr().err
+    assert f"  - '{study}' [roles] weight must be a string naming a survey" in err
+    assert f"  - '{study}' [options] n_boot must be an int >= 0. Got 'ten'" in err
+    assert f"  - '{study}' [options] level must be a float in the range (0, 1)" in err
+    assert f"  - '{study}' [options] sheet must be a sheet's name" in err
+    assert "  - --encoding must name a text encoding" in err
+    assert "parameter of" not in err and "' role must" not in err
+    study.write_text(study.read_text().replace("weight = 3\n", ""))
+    argv = ["analyze", "--study", str(study), "--level", "1.5", "--cv", "1"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "  - --level must be a float in the range (0, 1). Got 1.5 instead." in err
+    assert "  - --cv must be 0 (no cross-validation) or an int >= 2" in err
+    assert "[options] level" not in err and "parameter of" not in err
+    assert (
+        "The segment column 'customer_typ' is not in the survey. "
+        "Did you mean 'customer_type'? "
+        f"(set in '{study}' [roles] segment)"
+    ) in err
 
 
 def test_a_flag_that_changes_the_study_file_is_named(small_dir, tmp_path, capsys):
@@ -1566,7 +1602,7 @@ def test_currency_is_recorded_printed_and_reset_at_re_render(
     argv += ["--value", "value", "--n-boot", "0", "--no-methods", "--quiet"]
     argv += ["--population", "1e5", "--budget", "2e5", "--out"]
     assert main([*argv, str(tmp_path / "bad"), "--currency", "12$"]) == 2
-    assert "'currency' parameter of analyze (--currency)" in capsys.readouterr().err
+    assert "  - --currency must be a currency sign" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
     assert main([*argv, str(out), "--currency", "€"]) == 0
     printed = capsys.readouterr().out
