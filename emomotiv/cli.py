@@ -1000,8 +1000,26 @@ def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
 
 def _save_figures(report, folder: Path) -> list[str]:
     """Write ``report``'s charts into ``folder/figures``; their paths
-    relative to ``folder``, for the manifest."""
-    return [f"figures/{f.name}" for f in report.save_figures(folder / "figures")]
+    relative to ``folder``, for the manifest.
+
+    The charts are drawn into a staging folder of their own and moved in
+    once all are drawn: a run stopped while drawing (Ctrl-C) leaves no
+    half set in ``figures``, which the manifest would not list and a later
+    ``--figures`` would refuse to write over.
+    """
+    import shutil
+    import tempfile
+
+    staging = Path(tempfile.mkdtemp(prefix=".figures-", dir=folder))
+    try:
+        drawn = report.save_figures(staging)
+        target = folder / "figures"
+        target.mkdir(exist_ok=True)
+        for path in drawn:
+            path.replace(target / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [f"figures/{path.name}" for path in drawn]
 
 
 def _written_by(folder: Path) -> str:
@@ -1658,10 +1676,7 @@ def _analyze(args: argparse.Namespace) -> int:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
         if args.figures:
-            from .io import update_manifest
-            from .report import Report
-
-            update_manifest(out, _save_figures(Report(result), out))
+            _figures_of(result, out)
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")
@@ -1705,6 +1720,27 @@ def _analyze(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _figures_of(result, out: Path) -> None:
+    """``analyze --figures``: the charts of the analysis saved in ``out``.
+
+    A stop while they are drawn comes after the analysis is written: that
+    is said, with the command that draws them, as the run stops.
+    """
+    from .io import update_manifest
+    from .report import Report
+
+    try:
+        update_manifest(out, _save_figures(Report(result), out))
+    except (KeyboardInterrupt, _Terminated):
+        print(
+            f"emomotiv analyze: the analysis was written to {out}/ before the "
+            "stop, its figures were not; draw them with: emomotiv report "
+            f"{shlex.quote(str(out))} --figures",
+            file=sys.stderr,
+        )
+        raise
 
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:

@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -1089,6 +1090,40 @@ def test_figures_and_pdf_never_write_over_a_file_the_run_did_not_write(
     (out / "figures" / "drivers.png").unlink()
     assert main(["report", str(out), "--figures"]) == 0
     assert main(["report", str(out), "--figures"]) == 0  # its own: replaced
+
+
+def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
+    small_dir, small_result, tmp_path, monkeypatch, capsys
+):
+    """Ctrl-C after the first chart is drawn: no chart lands in figures/
+    (which the manifest would not list, and a later --figures would refuse
+    to write over), no staging folder is left, the analysis written before
+    the stop is said with the command that draws them, and that command
+    then works."""
+    drawn = em.Report.save_figures
+
+    def stopped(self, folder, **kwargs):
+        (Path(folder) / "drivers.png").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(em.Report, "save_figures", stopped)
+    out = em.save_analysis(small_result, tmp_path / "run")
+    held = sorted(p.name for p in out.iterdir())
+    assert main(["report", str(out), "--figures"]) == 130
+    assert sorted(p.name for p in out.iterdir() if p.name != "figures") == held
+    assert not any((out / "figures").glob("*"))
+    args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
+    args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]
+    args += ["--n-boot", "0", "--no-methods", "--figures", "--out", str(out)]
+    assert main([*args, "--force"]) == 130
+    err = capsys.readouterr().err
+    assert f"the analysis was written to {out}/ before the stop" in err
+    assert f"emomotiv report {out} --figures" in err
+    assert not any((out / "figures").glob("*"))
+    assert not list(out.glob(".figures-*"))
+    monkeypatch.setattr(em.Report, "save_figures", drawn)
+    assert main(["report", str(out), "--figures"]) == 0
+    assert (out / "figures" / "drivers.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypatch):
