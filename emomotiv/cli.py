@@ -889,13 +889,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_currency(group) -> None:
+def _add_currency(group, default: str = " (default: amounts as numbers)") -> None:
     group.add_argument(
         "--currency",
         metavar="SIGN",
         help="the currency of the value column, costs and budget, printed before "
-        "each amount: '€' gives €1.2 m, 'EUR' EUR 1.2 m; it converts nothing "
-        "(default: amounts as numbers)",
+        "each amount: '€' gives €1.2 m, 'EUR' EUR 1.2 m; it converts nothing" + default,
     )
 
 
@@ -910,11 +909,18 @@ def _add_report(sub) -> None:
     report.add_argument(
         "dir", metavar="DIR", help="folder written by 'analyze' or 'compare'"
     )
-    report.add_argument("--title", metavar="TEXT", help="the report's title")
+    report.add_argument(
+        "--title",
+        metavar="TEXT",
+        help="the report's title, for this re-render only (default: "
+        "'Emotional connection drivers' for an analysis, 'What moved since "
+        "the last wave' for a comparison)",
+    )
     report.add_argument(
         "--outcome-label",
         metavar="TEXT",
-        help="what the outcome is called in the report (e.g. 'a promoter')",
+        help="what the outcome is called in the report (e.g. 'a promoter'; "
+        "default: the run's --outcome-label, else the outcome column's name)",
     )
     report.add_argument(
         "--pdf",
@@ -928,7 +934,11 @@ def _add_report(sub) -> None:
         help="also write each chart as DIR/figures/NAME.png and NAME.svg (for "
         "slides): drivers, roi, plan, stages, ...",
     )
-    _add_currency(report)
+    _add_currency(
+        report,
+        "; for this re-render only (default: the currency the run was analysed "
+        "with, else amounts as numbers)",
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -936,9 +946,12 @@ def _report(args: argparse.Namespace) -> int:
     from .report import Report
 
     folder = Path(args.dir)
+    args.places = {"currency": "--currency", "title": "--title"}
     manifest = (folder / MANIFEST_FILE).is_file()
     if manifest:  # a run's files as written, or a clear refusal
         check_manifest(folder)
+    else:  # written before manifests: whole, or a part of a run
+        _refuse_a_part(folder)
     asked = {"report.pdf": args.pdf, "figures": args.figures}
     problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
     if problems:
@@ -979,6 +992,28 @@ def _report(args: argparse.Namespace) -> int:
     if manifest:
         update_manifest(folder, rewritten)
     return 0
+
+
+def _refuse_a_part(folder: Path) -> None:
+    """Refuse an output folder without a manifest that lacks files every
+    analysis writes (a copy cut short, files deleted): its report would
+    look like a finished run's. A comparison's folder is left to
+    :meth:`emomotiv.Report.from_folder`."""
+    from ._validation import preview
+    from .tracking import ANALYSIS_FILES
+
+    if not folder.is_dir() or (folder / "changes.csv").is_file():
+        return
+    if not (folder / "summary.json").is_file():
+        return  # from_folder says what it is not
+    missing = [name for name in ANALYSIS_FILES if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"'{folder}' is not a whole emomotiv analysis: it has no "
+            f"manifest.json and lacks {preview(missing)}, which every analysis "
+            "writes (a copy cut short, or files deleted). Copy the whole "
+            "folder again, or run the analysis again."
+        )
 
 
 def _not_the_runs(folder: Path, names: list[str]) -> list[str]:

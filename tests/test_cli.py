@@ -1092,6 +1092,35 @@ def test_figures_and_pdf_never_write_over_a_file_the_run_did_not_write(
     assert main(["report", str(out), "--figures"]) == 0  # its own: replaced
 
 
+def test_report_refuses_part_of_a_run_and_names_its_own_flags(
+    small_result, tmp_path, capsys
+):
+    """A folder without a manifest that lacks the model (a copy cut short)
+    is refused, not rendered as a finished run; a whole one written before
+    manifests still renders; a bad --currency is named as the flag; the
+    help says what --title and --currency default to."""
+    out = em.save_analysis(small_result, tmp_path / "run")
+    (out / "manifest.json").unlink()
+    assert main(["report", str(out), "--currency", "12$"]) == 2
+    err = capsys.readouterr().err
+    assert "error: --currency must be a currency sign" in err
+    assert "parameter of" not in err
+    assert main(["report", str(out)]) == 0
+    part = tmp_path / "part"
+    part.mkdir()
+    for name in ("drivers.csv", "summary.json"):
+        (part / name).write_bytes((out / name).read_bytes())
+    assert main(["report", str(part)]) == 2
+    err = capsys.readouterr().err
+    assert f"'{part}' is not a whole emomotiv analysis" in err
+    assert "'model.json', 'model_meta.json'" in err
+    assert not (part / "report.html").exists()
+    choices = build_parser()._subparsers._group_actions[0].choices
+    text = " ".join(choices["report"].format_help().split())
+    assert "default: 'Emotional connection drivers' for an analysis" in text
+    assert "default: the currency the run was analysed with" in text
+
+
 def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
     small_dir, small_result, tmp_path, monkeypatch, capsys
 ):
