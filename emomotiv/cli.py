@@ -429,6 +429,13 @@ def _study(args: argparse.Namespace):
         study, problems, in_file = Study(), [], set()
     else:
         study, problems, in_file = read_study_file(args.study)
+        # the file's inputs from the current folder, as every message names them
+        paths = {
+            name: _from_here(getattr(study, name))
+            for name in ("survey", "catalog")
+            if isinstance(getattr(study, name), str)
+        }
+        study = study.replace(**paths)
     given = {k: v for k, v in _flag_options(args).items() if v is not None}
     unset = _unset(args, given)
     # where each setting was written, for the messages about it (see main)

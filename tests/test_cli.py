@@ -1509,6 +1509,11 @@ def test_notices_show_the_study_files_paths_from_the_current_folder(
     err = capsys.readouterr().err
     assert "names the survey 'surveyy.csv', which does not exist" in err
     assert "'q1/surveyy.csv'" in err and str(tmp_path) not in err
+    # the data's messages too: the file's folder, not its absolute path
+    study.write_text(study.read_text().replace('"surveyy.csv"', '"."'))
+    assert main(["validate", "--study", "q1/study.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "Cannot read the survey: 'q1' is a folder" in err, err
 
 
 def test_unset_takes_study_file_settings_back_to_their_defaults(
