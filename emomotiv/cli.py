@@ -1016,7 +1016,8 @@ def _refuse_a_part(folder: Path) -> None:
     missing = [name for name in ANALYSIS_FILES if not (folder / name).is_file()]
     if missing:
         raise FileNotFoundError(
-            f"'{folder}' is not a whole emomotiv analysis: it has no "
+            f"Cannot re-render the report of '{folder}', written by emomotiv "
+            f"{_written_by(folder)}: it is not a whole analysis, it has no "
             f"manifest.json and lacks {preview(missing)}, which every analysis "
             "writes (a copy cut short, or files deleted). Copy the whole "
             "folder again, or run the analysis again."

@@ -1112,7 +1112,8 @@ def test_report_refuses_part_of_a_run_and_names_its_own_flags(
         (part / name).write_bytes((out / name).read_bytes())
     assert main(["report", str(part)]) == 2
     err = capsys.readouterr().err
-    assert f"'{part}' is not a whole emomotiv analysis" in err
+    assert f"the report of '{part}', written by emomotiv {em.__version__}" in err
+    assert "it is not a whole analysis, it has no manifest.json" in err
     assert "'model.json', 'model_meta.json'" in err
     assert not (part / "report.html").exists()
     choices = build_parser()._subparsers._group_actions[0].choices

@@ -90,6 +90,22 @@ def test_bad_toml_and_a_missing_file(tmp_path):
         Study.from_toml(tmp_path)
 
 
+def test_a_study_file_with_a_byte_order_mark_or_in_latin_1_is_named(tmp_path):
+    """Notepad's "UTF-8 with BOM" reads as UTF-8; a file saved as latin-1
+    is one clear problem of the study file (the line, the way out), not a
+    bare codec error."""
+    path = tmp_path / "study.toml"
+    text = '[roles]\nconnection = "connected"\n[options]\noutcome_label = "lié"\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert Study.from_toml(path).outcome_label == "lié"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(em.ValidationError) as err:
+        Study.from_toml(path)
+    assert str(err.value).startswith(f"The study file '{path}' has 1 problem:")
+    assert "byte 0xe9 on line 4 is not UTF-8" in str(err.value)
+    assert "Save it as UTF-8." in str(err.value)
+
+
 def test_a_new_field_works_in_a_file_without_changes_here(tmp_path):
     @dataclasses.dataclass(frozen=True, kw_only=True)
     class Extended(Study):
