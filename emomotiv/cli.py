@@ -1221,7 +1221,6 @@ def _add_init(sub) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    import os
 
     from .io import read_table
     from .readers import yes_answer
@@ -1229,6 +1228,12 @@ def _init(args: argparse.Namespace) -> int:
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
     out = _new_file(args.out, force=args.force, inputs=inputs)
+    if args.catalog is not None and not Path(args.catalog).is_file():
+        raise FileNotFoundError(
+            f"No such catalog: '{args.catalog}'. Give the facet catalog's path "
+            "with --catalog, or leave it out (facets.csv beside the survey is "
+            "taken when there is one)."
+        )
     given = _file_format(args)
     survey = read_table(args.survey, **given)
     catalog = args.catalog
@@ -1237,9 +1242,7 @@ def _init(args: argparse.Namespace) -> int:
     here = out.resolve().parent
 
     def relative(path: str | None) -> str | None:
-        if path is None:
-            return None
-        return Path(os.path.relpath(Path(path).resolve(), here)).as_posix()
+        return None if path is None else _path_from(path, here)
 
     empty = [str(c) for c in survey.columns if survey[c].isna().all()]
     numeric = [
@@ -1287,6 +1290,28 @@ def _init(args: argparse.Namespace) -> int:
     print(f"  emomotiv validate --study {study}    # checks it against the data")
     print(f"  emomotiv analyze --study {study} --out results")
     return 0
+
+
+def _path_from(path: str | os.PathLike, folder: Path) -> str:
+    """``path`` as a study file in ``folder`` names it: relative to the
+    folder, or absolute where the two share no folder but the root (or lie
+    on two drives), rather than a climb to the root.
+
+    Examples
+    --------
+    >>> _path_from("/data/q3/survey.csv", Path("/data/studies"))
+    '../q3/survey.csv'
+    >>> _path_from("/data/q3/survey.csv", Path("/tmp"))
+    '/data/q3/survey.csv'
+    """
+    target = Path(path).resolve()
+    try:
+        shared = Path(os.path.commonpath([target, folder]))
+    except ValueError:  # two drives
+        return target.as_posix()
+    if shared == Path(shared.anchor):
+        return target.as_posix()
+    return Path(os.path.relpath(target, folder)).as_posix()
 
 
 # A number whose name speaks of one of these is customer context, not a

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -845,6 +846,29 @@ def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
         f"  emomotiv validate --study {study}    # checks it against the data",
         f"  emomotiv analyze --study {study} --out results",
     ]
+
+
+def test_init_refuses_a_missing_catalog_and_writes_far_paths_whole(
+    small_dir, tmp_path, capsys
+):
+    """A --catalog that does not exist is refused, no file written, rather
+    than written into the study file for validate to find; inputs that
+    share no folder with the study file but the root are written absolute,
+    not as a climb to the root; near ones stay relative."""
+    survey = str(small_dir / "survey.csv")
+    out = tmp_path / "study.toml"
+    argv = ["init", survey, "--catalog", str(small_dir / "facetz.csv")]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert f"No such catalog: '{small_dir / 'facetz.csv'}'" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["init", survey, "--out", str(out)]) == 0
+    inputs = tomllib.loads(out.read_text())["inputs"]
+    assert inputs["survey"] == os.path.relpath(survey, tmp_path).replace(os.sep, "/")
+    assert inputs["catalog"].endswith("facets.csv")
+    from emomotiv.cli import _path_from
+
+    far = Path(tmp_path.anchor) / "cli_elsewhere"
+    assert _path_from(survey, far) == (small_dir / "survey.csv").resolve().as_posix()
 
 
 def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
