@@ -329,7 +329,7 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
         metavar="RULE",
         help="who is fully connected: 'outcome' (the 0/1 connection column), "
         "or a number T: connection score from the motivators >= T (0-100); "
-        "auto: outcome when it is 0/1, else 70",
+        "auto (the default): outcome when it is 0/1, else 70",
     )
     group.add_argument(
         "--satisfied-threshold",
@@ -853,7 +853,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="N",
         help="customers the survey represents; turns each facet's simulated gain "
-        "in the connected share into value and ROI (roi.csv)",
+        "in the connected share into value and ROI (roi.csv; default: none, "
+        "gains as shares only)",
     )
     plan.add_argument(
         "--budget",
@@ -862,7 +863,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="money for improvements; writes plan.csv: the priced facets, "
         "'selected' marking those whose one-at-a-time expected gains (in value "
         "with --population, else in the connected share) add up to the most "
-        "within the budget, then simulated together",
+        "within the budget, then simulated together (default: none, no plan)",
     )
     plan.add_argument(
         "--value-per-connected",

@@ -30,6 +30,10 @@ def test_analyze_help_explains_every_option():
         for flag in action.option_strings:
             assert flag in text
         assert action.help, f"{action.dest} has no help"
+    # the settings that have a default say it
+    for flag in ("--connected-rule", "--population", "--budget", "--n-boot"):
+        action = next(a for a in sub._actions if flag in a.option_strings)
+        assert "default" in action.help, flag
 
 
 def test_validate_help_promises_no_output_it_does_not_write():
