@@ -1196,6 +1196,12 @@ def draft_study(
             "# the facets, as no catalog names them; drop any that is not a touchpoint",
         ]
         lines += _toml_list("facets", facets)
+    elif catalog:  # the catalog's rows are the facets: 'facets' would clash
+        lines.append(
+            f"# {len(facets)} columns left are the likely facets (rating columns); "
+            "the catalog names those ranked:"
+        )
+        lines += _listed(facets)
     else:
         lines += [
             f"# {len(facets)} columns left are the likely facets (rating columns);",

@@ -143,6 +143,16 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
     assert all(facet in listed for facet in small.catalog["facet"])
 
 
+def test_draft_study_with_a_catalog_does_not_ask_for_a_facets_list():
+    """With a catalog, whose rows are the facets, the file does not tell
+    the user to list them in 'facets' (which analyze refuses beside a
+    catalog); the likely facets are still listed, to check the catalog."""
+    text = draft_study(["connected", "q1", "q2"], survey="s.csv", catalog="f.csv")
+    assert "without a catalog" not in text and "facets = [" not in text
+    assert "the catalog names those ranked:\n#   q1, q2\n" in text
+    assert "without a catalog" in draft_study(["connected", "q1"], survey="s.csv")
+
+
 def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
     columns = ["Resp. ID", "Overall NPS", "Market", "Comment", "Seat comfort", "Wi-Fi"]
     columns += ["Value for money", "ID check", "ltv_usd"]
