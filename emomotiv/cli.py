@@ -465,7 +465,7 @@ def _study(args: argparse.Namespace):
             "facets are the catalog's rows. Drop --facets (facets in [roles]) "
             "or --catalog (catalog in [inputs])."
         )
-    if problems:  # the file's own, with every other problem of the settings
+    if problems and (missing or both):  # with every problem of the settings
         needs = [f"{command} needs {hint}." for hint in missing]
         raise ValidationError(
             _placed(problems + study.problems(command), args.places) + needs + both,
@@ -475,6 +475,9 @@ def _study(args: argparse.Namespace):
         raise ValueError(f"{command} needs {' and '.join(missing)}.")
     if both:
         raise ValueError(both[0])
+    # the file's own problems (unknown keys and tables) are named with the
+    # problems of the settings and the data, in one message (see _checked)
+    args.study_problems = [f"'{args.study}': {p}" for p in problems]
     # the study file's inputs, moved or renamed since it was written
     gone = {
         name: path
@@ -563,6 +566,26 @@ def _placed(problems, places: dict[str, str]):
         return f"{match['line']} (set in {place})"
 
     return _COLUMN_PROBLEM.sub(column, _SETTING_PROBLEM.sub(setting, problems))
+
+
+def _checked(args: argparse.Namespace, study):
+    """The survey and catalog of ``study``, checked with the study file's
+    own problems (see :func:`_study`): one error naming them all, about
+    the study file where every problem is one of its settings."""
+    from ._validation import ValidationError
+    from .pipeline import _checked_inputs
+
+    try:
+        checked = _checked_inputs(
+            study.survey, study.catalog, study, args.study_problems
+        )
+    except ValidationError as err:
+        ours = [_placed(p, args.places) for p in err.problems]
+        mine = f"'{args.study}'"
+        if args.study is not None and all(p.startswith(mine) for p in ours):
+            raise ValidationError(ours, subject=f"study file {mine}") from None
+        raise
+    return checked[:2]
 
 
 def _unset(args: argparse.Namespace, given: dict) -> dict:
@@ -1678,12 +1701,12 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .pipeline import _checked_inputs, _reading_notes, _schema_roles
+    from .pipeline import _reading_notes, _schema_roles
     from .readers import label_order_warnings
     from .schema import SurveySchema
 
     study = _study(args)
-    survey, catalog, _ = _checked_inputs(study.survey, study.catalog, study)
+    survey, catalog = _checked(args, study)
     schema = SurveySchema.infer(survey, catalog, **_schema_roles(study))
     roles = ", ".join(
         f"{k}={v}"
@@ -1718,7 +1741,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
     from .io import output_lock, output_problems, save_analysis
-    from .pipeline import _checked_inputs, analyze
+    from .pipeline import analyze
     from .report import score_outcome, study_currency
 
     # every check before the first fit, in one pass: options, folder, data
@@ -1733,7 +1756,7 @@ def _analyze(args: argparse.Namespace) -> int:
         folder += _not_the_runs(Path(args.out), ["figures"])
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
     try:
-        survey, catalog = _checked_inputs(study.survey, study.catalog, study)[:2]
+        survey, catalog = _checked(args, study)
     except ValidationError as err:
         _refuse(err.problems, folder, "analysis", err.subject, out=args.out)
     _refuse([], folder, "analysis", out=args.out)

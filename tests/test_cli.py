@@ -1486,6 +1486,27 @@ def test_a_bad_setting_is_named_where_it_was_written(small_dir, tmp_path, capsys
     ) in err
 
 
+def test_a_study_files_typo_is_named_with_the_datas_problems(
+    small_dir, tmp_path, capsys
+):
+    """A mistyped key, a value out of range and a role naming no column:
+    one message, not one round for the key and another for the column;
+    a file whose only problems are its own is the subject."""
+    study = _small_study(small_dir, tmp_path / "study.toml", "nboot = 5\n")
+    assert main(["validate", "--study", str(study)]) == 2
+    err = capsys.readouterr().err
+    assert f"The study file '{study}' has 1 problem:" in err
+    assert f"  - '{study}': Unknown key 'nboot' in [options]." in err
+    study.write_text(study.read_text().replace('"weight"', '"wieght"') + "level = 2\n")
+    assert main(["analyze", "--study", str(study), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "The input has 3 problems:" in err
+    assert f"  - '{study}': Unknown key 'nboot' in [options]." in err
+    assert f"  - '{study}' [options] level must be a float" in err
+    assert "  - The weight column 'wieght' is not in the survey." in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_flag_that_changes_the_study_file_is_named(small_dir, tmp_path, capsys):
     study = _small_study(small_dir, tmp_path / "study.toml")
     survey = str(small_dir / "survey.csv")
