@@ -1610,6 +1610,13 @@ def _compare(args: argparse.Namespace) -> int:
     # every check before the work, in one message: the two inputs and the folder
     problems = _folder_problems(Path(args.before), "before")
     problems += _folder_problems(Path(args.after), "after")
+    labels = [label.strip() for label in args.labels or ()]
+    if labels and (not all(labels) or labels[0] == labels[1]):
+        problems.append(
+            f"--labels names the two waves in the report and the summary, so "
+            f"they must be two different, non-blank names; got {args.labels[0]!r} "
+            f"and {args.labels[1]!r}. Give e.g. --labels 2026Q2 2026Q3."
+        )
     folder = output_problems(
         args.out,
         force=args.force,

@@ -1338,6 +1338,10 @@ def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     with pytest.raises(FileExistsError, match="holds an emomotiv comparison"):
         em.save_analysis(result, both, force=True)
     argv = ["compare", str(q1), str(q2), "--out", str(both), "--force"]
+    for alike in (["Q2", "Q2 "], ["", "Q3"]):  # the waves cannot be told apart
+        assert main([*argv, "--labels", *alike]) == 2
+        err = capsys.readouterr().err
+        assert "they must be two different, non-blank names" in err
     assert main([*argv, "--labels", "Spring", "Summer"]) == 0
     assert "From Spring to Summer" in capsys.readouterr().out
     saved = json.loads((both / "summary.json").read_text())["tracking"]["waves"]
