@@ -717,7 +717,7 @@ def _from_here(path: str | os.PathLike) -> str:
     """
     try:
         relative = os.path.relpath(path)
-    except ValueError:  # another drive
+    except (ValueError, OSError):  # another drive; no current folder
         return str(path)
     up = Path(relative).parts[:3].count("..")
     return relative if up < 3 else str(path)

@@ -1570,6 +1570,21 @@ def test_notices_show_the_study_files_paths_from_the_current_folder(
     assert "Cannot read the survey: 'q1' is a folder" in err, err
 
 
+def test_a_study_file_runs_from_a_current_folder_since_deleted(
+    small_dir, tmp_path, monkeypatch, capsys
+):
+    """The notices and messages name paths from the current folder; where
+    it was deleted (a scheduler's scratch folder), paths are named whole,
+    not refused with a bare "No such file or directory"."""
+    study = _small_study(small_dir, tmp_path / "study.toml")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert main(["validate", "--study", str(study)]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.startswith("OK: 400 respondents")
+
+
 def test_unset_takes_study_file_settings_back_to_their_defaults(
     small_dir, tmp_path, capsys
 ):
