@@ -3,8 +3,9 @@
 Exit codes: 0 success, 2 bad input, a refused output folder or a path that
 cannot be read or written (the message says what to change), 1 anything
 unexpected, 130 stopped by Ctrl-C and 143 by SIGTERM (the output folder left
-as it was), 141 when the reader of its output left early (``| head``; what
-the command writes to files is written first).
+as it was; a stop while ``analyze --figures`` draws says what it wrote), 141
+when the reader of its output left early (``| head``; what the command
+writes to files is written first).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ exit codes:
   2    bad input, a refused output folder, or a path that cannot be read or
        written (the message says what to change)
   1    anything unexpected
-  130  stopped by Ctrl-C, 143 by SIGTERM (the output folder left as it was)
+  130  stopped by Ctrl-C, 143 by SIGTERM (the output folder left as it was;
+       a stop while analyze --figures draws says what it wrote)
   141  the reader of the output left early (| head)
 """
 
