@@ -465,7 +465,13 @@ def _study(args: argparse.Namespace):
             f"('{_from_here(study.catalog)}') or "
             f"from a list of columns ({len(study.facets)} given), not both: the "
             "facets are the catalog's rows. Drop --facets (facets in [roles]) "
-            "or --catalog (catalog in [inputs])."
+            "or --catalog (catalog in [inputs])"
+            + "".join(
+                f", or leave out the study file's {name} with --unset {name}"
+                for name, other in (("catalog", "facets"), ("facets", "catalog"))
+                if name in in_file and name not in given and other in given
+            )
+            + "."
         )
     if problems and (missing or both):  # with every problem of the settings
         needs = [f"{command} needs {hint}." for hint in missing]

@@ -1725,7 +1725,21 @@ def test_facets_and_a_catalog_together_are_refused_not_one_dropped(small_dir, ca
     assert main([*argv, "--facets", "f01", "f02"]) == 2
     err = capsys.readouterr().err
     assert "from a list of columns (2 given), not both" in err
+    assert "--unset" not in err  # no study file: nothing to leave out
     assert main(argv) == 0
+
+
+def test_facets_beside_a_study_files_catalog_name_unset_as_a_way_out(
+    small_dir, tmp_path, capsys
+):
+    """The flag --facets beside the catalog a study file names: the way out
+    that keeps the file is --unset catalog, and it works."""
+    study = _small_study(small_dir, tmp_path / "study.toml", "")
+    argv = ["validate", "--study", str(study), "--facets", "brand_reputation"]
+    assert main([*argv, "advertising"]) == 2
+    err = capsys.readouterr().err
+    assert "or leave out the study file's catalog with --unset catalog." in err
+    assert main([*argv, "advertising", "--unset", "catalog"]) == 0
 
 
 def test_currency_is_recorded_printed_and_reset_at_re_render(
