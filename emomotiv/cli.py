@@ -535,14 +535,17 @@ def _places(file, in_file: set[str], given: dict) -> dict[str, str]:
 # A problem about one setting, as the library words it for Python ("The
 # 'n_boot' parameter of analyze must be ...", "The 'weight' role must be
 # ...", "The 'churn' option (--churn) needs ..."), and one about the column
-# a role names ("The weight column 'wieght' is not in the survey.").
+# a role names ("The weight column 'wieght' is not in the survey.") or an
+# input ("Cannot read the survey: ...", "The survey must be ...").
 _SETTING_PROBLEM = re.compile(
     r"^(?P<lead>\s*(?:- )?)The '(?P<name>\w+)' (?:parameter of \S+|role|option)"
     r"(?: \(--[^)]*\))?",
     re.MULTILINE,
 )
 _COLUMN_PROBLEM = re.compile(
-    r"^(?P<line>\s*(?:- )?The (?P<name>\w+) column '.*)$", re.MULTILINE
+    r"^(?P<line>\s*(?:- )?(?:The (?P<name>\w+) column '"
+    r"|(?:Cannot read the |The )(?P<input>survey|catalog)\b(?::| must be)).*)$",
+    re.MULTILINE,
 )
 
 
@@ -568,7 +571,7 @@ def _placed(problems, places: dict[str, str]):
         return match[0] if place is None else match["lead"] + place
 
     def column(match: re.Match) -> str:
-        place = places.get(match["name"])
+        place = places.get(match["name"] or match["input"])
         if place is None or not place.startswith("'"):  # a flag names itself
             return match[0]
         return f"{match['line']} (set in {place})"

@@ -1568,6 +1568,7 @@ def test_notices_show_the_study_files_paths_from_the_current_folder(
     assert main(["validate", "--study", "q1/study.toml"]) == 2
     err = capsys.readouterr().err
     assert "Cannot read the survey: 'q1' is a folder" in err, err
+    assert "(set in 'q1/study.toml' [inputs] survey)" in err
 
 
 def test_a_study_file_runs_from_a_current_folder_since_deleted(
