@@ -3,8 +3,9 @@
 Exit codes: 0 success, 2 bad input, a refused output folder or a path that
 cannot be read or written (the message says what to change), 1 anything
 unexpected, 130 stopped by Ctrl-C and 143 by SIGTERM (the output folder left
-as it was), 141 when the reader of its output left early (``| head``; what
-the command writes to files is written first).
+as it was; a stop while ``analyze --figures`` draws says what it wrote), 141
+when the reader of its output left early (``| head``; what the command
+writes to files is written first).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ exit codes:
   2    bad input, a refused output folder, or a path that cannot be read or
        written (the message says what to change)
   1    anything unexpected
-  130  stopped by Ctrl-C, 143 by SIGTERM (the output folder left as it was)
+  130  stopped by Ctrl-C, 143 by SIGTERM (the output folder left as it was;
+       a stop while analyze --figures draws says what it wrote)
   141  the reader of the output left early (| head)
 """
 
@@ -329,7 +331,7 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
         metavar="RULE",
         help="who is fully connected: 'outcome' (the 0/1 connection column), "
         "or a number T: connection score from the motivators >= T (0-100); "
-        "auto: outcome when it is 0/1, else 70",
+        "auto (the default): outcome when it is 0/1, else 70",
     )
     group.add_argument(
         "--satisfied-threshold",
@@ -429,8 +431,17 @@ def _study(args: argparse.Namespace):
         study, problems, in_file = Study(), [], set()
     else:
         study, problems, in_file = read_study_file(args.study)
+        # the file's inputs from the current folder, as every message names them
+        paths = {
+            name: _from_here(getattr(study, name))
+            for name in ("survey", "catalog")
+            if isinstance(getattr(study, name), str)
+        }
+        study = study.replace(**paths)
     given = {k: v for k, v in _flag_options(args).items() if v is not None}
     unset = _unset(args, given)
+    # where each setting was written, for the messages about it (see main)
+    args.places = _places(args.study, in_file - set(unset), given)
     _say_overrides(args.study, study, given, in_file)
     _say_unset(args.study, study, unset, in_file)
     study = study.replace(**unset, **given)
@@ -450,24 +461,34 @@ def _study(args: argparse.Namespace):
     both = []
     if study.catalog is not None and study.facets is not None:  # one is dropped
         both.append(
-            f"{command} takes the facets from a catalog ('{study.catalog}') or "
+            f"{command} takes the facets from a catalog "
+            f"('{_from_here(study.catalog)}') or "
             f"from a list of columns ({len(study.facets)} given), not both: the "
             "facets are the catalog's rows. Drop --facets (facets in [roles]) "
-            "or --catalog (catalog in [inputs])."
+            "or --catalog (catalog in [inputs])"
+            + "".join(
+                f", or leave out the study file's {name} with --unset {name}"
+                for name, other in (("catalog", "facets"), ("facets", "catalog"))
+                if name in in_file and name not in given and other in given
+            )
+            + "."
         )
-    if problems:  # the file's own, with every other problem of the settings
+    if problems and (missing or both):  # with every problem of the settings
         needs = [f"{command} needs {hint}." for hint in missing]
         raise ValidationError(
-            problems + study.problems(command) + needs + both,
+            _placed(problems + study.problems(command), args.places) + needs + both,
             subject=f"study file '{args.study}'",
         )
     if missing:
         raise ValueError(f"{command} needs {' and '.join(missing)}.")
     if both:
         raise ValueError(both[0])
+    # the file's own problems (unknown keys and tables) are named with the
+    # problems of the settings and the data, in one message (see _checked)
+    args.study_problems = [f"'{args.study}': {p}" for p in problems]
     # the study file's inputs, moved or renamed since it was written
     gone = {
-        name: f"the {name} '{path}'"
+        name: path
         for name, path in (("survey", study.survey), ("catalog", study.catalog))
         if name not in given
         and isinstance(path, str | os.PathLike)
@@ -480,14 +501,102 @@ def _study(args: argparse.Namespace):
             if name in gone
         )
         out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
+        # each path as the file writes it, and where it was looked for
+        folder = Path(args.study).resolve().parent
+        named = " and ".join(
+            f"the {name} '{Path(os.path.relpath(path, folder)).as_posix()}'"
+            for name, path in gone.items()
+        )
+        looked = ", ".join(f"'{_from_here(path)}'" for path in gone.values())
         raise ValueError(
-            f"The study file '{args.study}' names {' and '.join(gone.values())}, "
-            f"which {'does' if len(gone) == 1 else 'do'} not exist. Correct "
+            f"The study file '{args.study}' names {named}, "
+            f"which {'does' if len(gone) == 1 else 'do'} not exist ([inputs] "
+            f"paths are taken from the study file's folder: {looked}). Correct "
             f"[inputs] in the study file, or give {'it' if len(gone) == 1 else 'them'} "
             "on the command line: "
             f"emomotiv {args.command} {flags} --study {args.study}{out}."
         )
     return study
+
+
+def _places(file, in_file: set[str], given: dict) -> dict[str, str]:
+    """Where each setting was written: its flag, or the study ``file``'s
+    table and key ("'study.toml' [options] n_boot"); the flags win."""
+    from .study import Study, _tables
+
+    tables = _tables(Study)
+    places = {name: f"'{file}' [{tables[name]}] {name}" for name in in_file}
+    for name in given:
+        flag = _NEGATED.get(name, _FLAG_OF.get(name, name))
+        places[name] = "SURVEY" if name == "survey" else "--" + flag.replace("_", "-")
+    return places
+
+
+# A problem about one setting, as the library words it for Python ("The
+# 'n_boot' parameter of analyze must be ...", "The 'weight' role must be
+# ...", "The 'churn' option (--churn) needs ..."), and one about the column
+# a role names ("The weight column 'wieght' is not in the survey.") or an
+# input ("Cannot read the survey: ...", "The survey must be ...").
+_SETTING_PROBLEM = re.compile(
+    r"^(?P<lead>\s*(?:- )?)The '(?P<name>\w+)' (?:parameter of \S+|role|option)"
+    r"(?: \(--[^)]*\))?",
+    re.MULTILINE,
+)
+_COLUMN_PROBLEM = re.compile(
+    r"^(?P<line>\s*(?:- )?(?:The (?P<name>\w+) column '"
+    r"|(?:Cannot read the |The )(?P<input>survey|catalog)\b(?::| must be)).*)$",
+    re.MULTILINE,
+)
+
+
+def _placed(problems, places: dict[str, str]):
+    """``problems`` (a message, or a list of them) with each setting named
+    where the user wrote it (see :func:`_places`): the study file's table
+    and key, or the flag, rather than a parameter of a Python function.
+
+    Examples
+    --------
+    >>> _placed(["The 'n_boot' parameter of analyze must be an int >= 0. "
+    ...          "Got 'ten' instead."], {"n_boot": "'study.toml' [options] n_boot"})
+    ["'study.toml' [options] n_boot must be an int >= 0. Got 'ten' instead."]
+    >>> print(_placed("The weight column 'wieght' is not in the survey.",
+    ...               {"weight": "'s.toml' [roles] weight"}))
+    The weight column 'wieght' is not in the survey. (set in 's.toml' [roles] weight)
+    """
+    if not isinstance(problems, str):
+        return [_placed(p, places) for p in problems]
+
+    def setting(match: re.Match) -> str:
+        place = places.get(match["name"])
+        return match[0] if place is None else match["lead"] + place
+
+    def column(match: re.Match) -> str:
+        place = places.get(match["name"] or match["input"])
+        if place is None or not place.startswith("'"):  # a flag names itself
+            return match[0]
+        return f"{match['line']} (set in {place})"
+
+    return _COLUMN_PROBLEM.sub(column, _SETTING_PROBLEM.sub(setting, problems))
+
+
+def _checked(args: argparse.Namespace, study):
+    """The survey and catalog of ``study``, checked with the study file's
+    own problems (see :func:`_study`): one error naming them all, about
+    the study file where every problem is one of its settings."""
+    from ._validation import ValidationError
+    from .pipeline import _checked_inputs
+
+    try:
+        checked = _checked_inputs(
+            study.survey, study.catalog, study, args.study_problems
+        )
+    except ValidationError as err:
+        ours = [_placed(p, args.places) for p in err.problems]
+        mine = f"'{args.study}'"
+        if args.study is not None and all(p.startswith(mine) for p in ours):
+            raise ValidationError(ours, subject=f"study file {mine}") from None
+        raise
+    return checked[:2]
 
 
 def _unset(args: argparse.Namespace, given: dict) -> dict:
@@ -551,7 +660,7 @@ def _say_unset(file, study, unset: dict, in_file: set[str]) -> None:
         if name in in_file and _is_default(getattr(study, name), default)
     }
     changed = [
-        f"{name} = {_as_toml(getattr(study, name))} -> "
+        f"{name} = {_as_setting(study, name)} -> "
         + ("(none)" if default is None else _as_toml(default))
         for name, default in unset.items()
         if name in in_file and name not in kept
@@ -583,7 +692,7 @@ def _say_overrides(file, study, given: dict, in_file: set[str]) -> None:
         return before == after
 
     changed = [
-        f"{name} = {_as_toml(getattr(study, name))} -> {_as_toml(given[name])}"
+        f"{name} = {_as_setting(study, name)} -> {_as_toml(given[name])}"
         for name in sorted(in_file & set(given))
         if not same(name)
     ]
@@ -596,6 +705,33 @@ def _say_overrides(file, study, given: dict, in_file: set[str]) -> None:
             ),
             file=sys.stderr,
         )
+
+
+def _as_setting(study, name: str) -> str:
+    """A setting of the study file as a notice shows it: its input paths
+    (absolute once read) from the current folder, as the paths given on the
+    command line are, so that the two compare."""
+    value = getattr(study, name)
+    if name in ("survey", "catalog") and isinstance(value, str):
+        value = _from_here(value)
+    return _as_toml(value)
+
+
+def _from_here(path: str | os.PathLike) -> str:
+    """``path`` relative to the current folder, where it lies under it or
+    near it ('../q1/survey.csv'); else as it is.
+
+    Examples
+    --------
+    >>> _from_here(Path.cwd() / "q1" / "survey.csv") == str(Path("q1", "survey.csv"))
+    True
+    """
+    try:
+        relative = os.path.relpath(path)
+    except (ValueError, OSError):  # another drive; no current folder
+        return str(path)
+    up = Path(relative).parts[:3].count("..")
+    return relative if up < 3 else str(path)
 
 
 def _as_toml(value) -> str:
@@ -751,7 +887,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="N",
         help="customers the survey represents; turns each facet's simulated gain "
-        "in the connected share into value and ROI (roi.csv)",
+        "in the connected share into value and ROI (roi.csv; default: none, "
+        "gains as shares only)",
     )
     plan.add_argument(
         "--budget",
@@ -760,7 +897,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="money for improvements; writes plan.csv: the priced facets, "
         "'selected' marking those whose one-at-a-time expected gains (in value "
         "with --population, else in the connected share) add up to the most "
-        "within the budget, then simulated together",
+        "within the budget, then simulated together (default: none, no plan)",
     )
     plan.add_argument(
         "--value-per-connected",
@@ -794,13 +931,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_currency(group) -> None:
+def _add_currency(group, default: str = " (default: amounts as numbers)") -> None:
     group.add_argument(
         "--currency",
         metavar="SIGN",
         help="the currency of the value column, costs and budget, printed before "
-        "each amount: '€' gives €1.2 m, 'EUR' EUR 1.2 m; it converts nothing "
-        "(default: amounts as numbers)",
+        "each amount: '€' gives €1.2 m, 'EUR' EUR 1.2 m; it converts nothing" + default,
     )
 
 
@@ -815,11 +951,18 @@ def _add_report(sub) -> None:
     report.add_argument(
         "dir", metavar="DIR", help="folder written by 'analyze' or 'compare'"
     )
-    report.add_argument("--title", metavar="TEXT", help="the report's title")
+    report.add_argument(
+        "--title",
+        metavar="TEXT",
+        help="the report's title, for this re-render only (default: "
+        "'Emotional connection drivers' for an analysis, 'What moved since "
+        "the last wave' for a comparison)",
+    )
     report.add_argument(
         "--outcome-label",
         metavar="TEXT",
-        help="what the outcome is called in the report (e.g. 'a promoter')",
+        help="what the outcome is called in the report (e.g. 'a promoter'; "
+        "default: the run's --outcome-label, else the outcome column's name)",
     )
     report.add_argument(
         "--pdf",
@@ -833,7 +976,11 @@ def _add_report(sub) -> None:
         help="also write each chart as DIR/figures/NAME.png and NAME.svg (for "
         "slides): drivers, roi, plan, stages, ...",
     )
-    _add_currency(report)
+    _add_currency(
+        report,
+        "; for this re-render only (default: the currency the run was analysed "
+        "with, else amounts as numbers)",
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -841,9 +988,12 @@ def _report(args: argparse.Namespace) -> int:
     from .report import Report
 
     folder = Path(args.dir)
+    args.places = {"currency": "--currency", "title": "--title"}
     manifest = (folder / MANIFEST_FILE).is_file()
     if manifest:  # a run's files as written, or a clear refusal
         check_manifest(folder)
+    else:  # written before manifests: whole, or a part of a run
+        _refuse_a_part(folder)
     asked = {"report.pdf": args.pdf, "figures": args.figures}
     problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
     if problems:
@@ -886,6 +1036,29 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_a_part(folder: Path) -> None:
+    """Refuse an output folder without a manifest that lacks files every
+    analysis writes (a copy cut short, files deleted): its report would
+    look like a finished run's. A comparison's folder is left to
+    :meth:`emomotiv.Report.from_folder`."""
+    from ._validation import preview
+    from .tracking import ANALYSIS_FILES
+
+    if not folder.is_dir() or (folder / "changes.csv").is_file():
+        return
+    if not (folder / "summary.json").is_file():
+        return  # from_folder says what it is not
+    missing = [name for name in ANALYSIS_FILES if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"Cannot re-render the report of '{folder}', written by emomotiv "
+            f"{_written_by(folder)}: it is not a whole analysis, it has no "
+            f"manifest.json and lacks {preview(missing)}, which every analysis "
+            "writes (a copy cut short, or files deleted). Copy the whole "
+            "folder again, or run the analysis again."
+        )
+
+
 def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
     """A problem naming the files at ``names`` (files or folders of
     ``folder``) that a command would write over but that the run there did
@@ -905,8 +1078,26 @@ def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
 
 def _save_figures(report, folder: Path) -> list[str]:
     """Write ``report``'s charts into ``folder/figures``; their paths
-    relative to ``folder``, for the manifest."""
-    return [f"figures/{f.name}" for f in report.save_figures(folder / "figures")]
+    relative to ``folder``, for the manifest.
+
+    The charts are drawn into a staging folder of their own and moved in
+    once all are drawn: a run stopped while drawing (Ctrl-C) leaves no
+    half set in ``figures``, which the manifest would not list and a later
+    ``--figures`` would refuse to write over.
+    """
+    import shutil
+    import tempfile
+
+    staging = Path(tempfile.mkdtemp(prefix=".figures-", dir=folder))
+    try:
+        drawn = report.save_figures(staging)
+        target = folder / "figures"
+        target.mkdir(exist_ok=True)
+        for path in drawn:
+            path.replace(target / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [f"figures/{path.name}" for path in drawn]
 
 
 def _written_by(folder: Path) -> str:
@@ -1065,7 +1256,6 @@ def _add_init(sub) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    import os
 
     from .io import read_table
     from .readers import yes_answer
@@ -1073,6 +1263,12 @@ def _init(args: argparse.Namespace) -> int:
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
     out = _new_file(args.out, force=args.force, inputs=inputs)
+    if args.catalog is not None and not Path(args.catalog).is_file():
+        raise FileNotFoundError(
+            f"No such catalog: '{args.catalog}'. Give the facet catalog's path "
+            "with --catalog, or leave it out (facets.csv beside the survey is "
+            "taken when there is one)."
+        )
     given = _file_format(args)
     survey = read_table(args.survey, **given)
     catalog = args.catalog
@@ -1081,9 +1277,7 @@ def _init(args: argparse.Namespace) -> int:
     here = out.resolve().parent
 
     def relative(path: str | None) -> str | None:
-        if path is None:
-            return None
-        return Path(os.path.relpath(Path(path).resolve(), here)).as_posix()
+        return None if path is None else _path_from(path, here)
 
     empty = [str(c) for c in survey.columns if survey[c].isna().all()]
     numeric = [
@@ -1131,6 +1325,28 @@ def _init(args: argparse.Namespace) -> int:
     print(f"  emomotiv validate --study {study}    # checks it against the data")
     print(f"  emomotiv analyze --study {study} --out results")
     return 0
+
+
+def _path_from(path: str | os.PathLike, folder: Path) -> str:
+    """``path`` as a study file in ``folder`` names it: relative to the
+    folder, or absolute where the two share no folder but the root (or lie
+    on two drives), rather than a climb to the root.
+
+    Examples
+    --------
+    >>> _path_from("/data/q3/survey.csv", Path("/data/studies"))
+    '../q3/survey.csv'
+    >>> _path_from("/data/q3/survey.csv", Path("/tmp"))
+    '/data/q3/survey.csv'
+    """
+    target = Path(path).resolve()
+    try:
+        shared = Path(os.path.commonpath([target, folder]))
+    except ValueError:  # two drives
+        return target.as_posix()
+    if shared == Path(shared.anchor):
+        return target.as_posix()
+    return Path(os.path.relpath(target, folder)).as_posix()
 
 
 # A number whose name speaks of one of these is customer context, not a
@@ -1405,13 +1621,20 @@ def _compare(args: argparse.Namespace) -> int:
     # every check before the work, in one message: the two inputs and the folder
     problems = _folder_problems(Path(args.before), "before")
     problems += _folder_problems(Path(args.after), "after")
+    labels = [label.strip() for label in args.labels or ()]
+    if labels and (not all(labels) or labels[0] == labels[1]):
+        problems.append(
+            f"--labels names the two waves in the report and the summary, so "
+            f"they must be two different, non-blank names; got {args.labels[0]!r} "
+            f"and {args.labels[1]!r}. Give e.g. --labels 2026Q2 2026Q3."
+        )
     folder = output_problems(
         args.out,
         force=args.force,
         inputs=[args.before, args.after],
         kind="comparison",
     )
-    _refuse(problems, folder, "comparison", "comparison")
+    _refuse(problems, folder, "comparison", "comparison", out=args.out)
     with output_lock(args.out):
         comparison = compare(
             args.before,
@@ -1427,21 +1650,30 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _refuse(
-    inputs: list[str], folder: list[str], run: str, subject: str = "input"
+    inputs: list[str],
+    folder: list[str],
+    run: str,
+    subject: str = "input",
+    *,
+    out: str | os.PathLike,
 ) -> None:
     """Raise one error naming every problem with the ``inputs`` (their
-    ``subject``) and the output ``folder``, or return when there is none.
+    ``subject``) and the output folder ``out`` (its problems ``folder``), or
+    return when there is none.
 
-    A problem with the folder alone is said as it is, without calling it a
-    problem of the input; with both, the message is about the ``run``.
+    One problem with the folder alone is said as it is, without calling it
+    a problem of the input; several are listed as the folder's; with
+    problems of the inputs too, the message is about the ``run``.
     """
     from ._validation import ValidationError
 
     if inputs:
         subject = run if folder else subject
         raise ValidationError([*inputs, *folder], subject=subject)
+    if len(folder) > 1:
+        raise ValidationError(folder, subject=f"output folder '{out}'")
     if folder:
-        raise ValueError("\n".join(folder))
+        raise ValueError(folder[0])
 
 
 def _print_written(out: Path) -> None:
@@ -1487,12 +1719,12 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .pipeline import _checked_inputs, _reading_notes, _schema_roles
+    from .pipeline import _reading_notes, _schema_roles
     from .readers import label_order_warnings
     from .schema import SurveySchema
 
     study = _study(args)
-    survey, catalog, _ = _checked_inputs(study.survey, study.catalog, study)
+    survey, catalog = _checked(args, study)
     schema = SurveySchema.infer(survey, catalog, **_schema_roles(study))
     roles = ", ".join(
         f"{k}={v}"
@@ -1527,7 +1759,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
     from .io import output_lock, output_problems, save_analysis
-    from .pipeline import _checked_inputs, analyze
+    from .pipeline import analyze
     from .report import score_outcome, study_currency
 
     # every check before the first fit, in one pass: options, folder, data
@@ -1542,10 +1774,10 @@ def _analyze(args: argparse.Namespace) -> int:
         folder += _not_the_runs(Path(args.out), ["figures"])
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
     try:
-        survey, catalog = _checked_inputs(study.survey, study.catalog, study)[:2]
+        survey, catalog = _checked(args, study)
     except ValidationError as err:
-        _refuse(err.problems, folder, "analysis", err.subject)
-    _refuse([], folder, "analysis")
+        _refuse(err.problems, folder, "analysis", err.subject, out=args.out)
+    _refuse([], folder, "analysis", out=args.out)
     with output_lock(args.out):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -1554,10 +1786,7 @@ def _analyze(args: argparse.Namespace) -> int:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
         if args.figures:
-            from .io import update_manifest
-            from .report import Report
-
-            update_manifest(out, _save_figures(Report(result), out))
+            _figures_of(result, out)
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")
@@ -1601,6 +1830,27 @@ def _analyze(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _figures_of(result, out: Path) -> None:
+    """``analyze --figures``: the charts of the analysis saved in ``out``.
+
+    A stop while they are drawn comes after the analysis is written: that
+    is said, with the command that draws them, as the run stops.
+    """
+    from .io import update_manifest
+    from .report import Report
+
+    try:
+        update_manifest(out, _save_figures(Report(result), out))
+    except (KeyboardInterrupt, _Terminated):
+        print(
+            f"emomotiv analyze: the analysis was written to {out}/ before the "
+            "stop, its figures were not; draw them with: emomotiv report "
+            f"{shlex.quote(str(out))} --figures",
+            file=sys.stderr,
+        )
+        raise
 
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
@@ -1960,10 +2210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 141
         except (ValidationError, OSError, ValueError) as err:
             _print_notices(notices)
+            message = _placed(_message(err), getattr(args, "places", {}))
             print(
-                _safe(
-                    f"emomotiv {args.command}: error: {_message(err)}", MESSAGE_WIDTH
-                ),
+                _safe(f"emomotiv {args.command}: error: {message}", MESSAGE_WIDTH),
                 file=sys.stderr,
             )
             return 2

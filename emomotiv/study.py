@@ -606,8 +606,21 @@ def read_study_file(
         raise IsADirectoryError(f"The study file '{path}' is a folder.")
     if not path.is_file():
         raise FileNotFoundError(f"No such study file: '{path}'.")
+    raw = path.read_bytes()
+    try:  # a byte-order mark (Notepad's "UTF-8 with BOM") is not TOML: skip it
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ValidationError(
+            [
+                f"Not UTF-8 text: byte 0x{raw[err.start]:02x} on line {line} is "
+                "not UTF-8, the encoding of a TOML file (the file was likely "
+                "saved as latin-1 or cp1252). Save it as UTF-8."
+            ],
+            subject=f"study file '{path}'",
+        ) from None
     try:
-        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+        tables = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ValidationError(
             [f"Not valid TOML: {err}."], subject=f"study file '{path}'"
@@ -1183,6 +1196,12 @@ def draft_study(
             "# the facets, as no catalog names them; drop any that is not a touchpoint",
         ]
         lines += _toml_list("facets", facets)
+    elif catalog:  # the catalog's rows are the facets: 'facets' would clash
+        lines.append(
+            f"# {len(facets)} columns left are the likely facets (rating columns); "
+            "the catalog names those ranked:"
+        )
+        lines += _listed(facets)
     else:
         lines += [
             f"# {len(facets)} columns left are the likely facets (rating columns);",

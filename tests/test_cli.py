@@ -1,7 +1,9 @@
 import json
+import os
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,10 @@ def test_analyze_help_explains_every_option():
         for flag in action.option_strings:
             assert flag in text
         assert action.help, f"{action.dest} has no help"
+    # the settings that have a default say it
+    for flag in ("--connected-rule", "--population", "--budget", "--n-boot"):
+        action = next(a for a in sub._actions if flag in a.option_strings)
+        assert "default" in action.help, flag
 
 
 def test_validate_help_promises_no_output_it_does_not_write():
@@ -846,6 +852,29 @@ def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
     ]
 
 
+def test_init_refuses_a_missing_catalog_and_writes_far_paths_whole(
+    small_dir, tmp_path, capsys
+):
+    """A --catalog that does not exist is refused, no file written, rather
+    than written into the study file for validate to find; inputs that
+    share no folder with the study file but the root are written absolute,
+    not as a climb to the root; near ones stay relative."""
+    survey = str(small_dir / "survey.csv")
+    out = tmp_path / "study.toml"
+    argv = ["init", survey, "--catalog", str(small_dir / "facetz.csv")]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert f"No such catalog: '{small_dir / 'facetz.csv'}'" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["init", survey, "--out", str(out)]) == 0
+    inputs = tomllib.loads(out.read_text())["inputs"]
+    assert inputs["survey"] == os.path.relpath(survey, tmp_path).replace(os.sep, "/")
+    assert inputs["catalog"].endswith("facets.csv")
+    from emomotiv.cli import _path_from
+
+    far = Path(tmp_path.anchor) / "cli_elsewhere"
+    assert _path_from(survey, far) == (small_dir / "survey.csv").resolve().as_posix()
+
+
 def test_init_and_catalog_never_write_over_what_they_read(tmp_path, capsys):
     s = em.make_survey(n_respondents=50, n_facets=8, random_state=0)
     survey, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
@@ -1091,6 +1120,70 @@ def test_figures_and_pdf_never_write_over_a_file_the_run_did_not_write(
     assert main(["report", str(out), "--figures"]) == 0  # its own: replaced
 
 
+def test_report_refuses_part_of_a_run_and_names_its_own_flags(
+    small_result, tmp_path, capsys
+):
+    """A folder without a manifest that lacks the model (a copy cut short)
+    is refused, not rendered as a finished run; a whole one written before
+    manifests still renders; a bad --currency is named as the flag; the
+    help says what --title and --currency default to."""
+    out = em.save_analysis(small_result, tmp_path / "run")
+    (out / "manifest.json").unlink()
+    assert main(["report", str(out), "--currency", "12$"]) == 2
+    err = capsys.readouterr().err
+    assert "error: --currency must be a currency sign" in err
+    assert "parameter of" not in err
+    assert main(["report", str(out)]) == 0
+    part = tmp_path / "part"
+    part.mkdir()
+    for name in ("drivers.csv", "summary.json"):
+        (part / name).write_bytes((out / name).read_bytes())
+    assert main(["report", str(part)]) == 2
+    err = capsys.readouterr().err
+    assert f"the report of '{part}', written by emomotiv {em.__version__}" in err
+    assert "it is not a whole analysis, it has no manifest.json" in err
+    assert "'model.json', 'model_meta.json'" in err
+    assert not (part / "report.html").exists()
+    choices = build_parser()._subparsers._group_actions[0].choices
+    text = " ".join(choices["report"].format_help().split())
+    assert "default: 'Emotional connection drivers' for an analysis" in text
+    assert "default: the currency the run was analysed with" in text
+
+
+def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
+    small_dir, small_result, tmp_path, monkeypatch, capsys
+):
+    """Ctrl-C after the first chart is drawn: no chart lands in figures/
+    (which the manifest would not list, and a later --figures would refuse
+    to write over), no staging folder is left, the analysis written before
+    the stop is said with the command that draws them, and that command
+    then works."""
+    drawn = em.Report.save_figures
+
+    def stopped(self, folder, **kwargs):
+        (Path(folder) / "drivers.png").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(em.Report, "save_figures", stopped)
+    out = em.save_analysis(small_result, tmp_path / "run")
+    held = sorted(p.name for p in out.iterdir())
+    assert main(["report", str(out), "--figures"]) == 130
+    assert sorted(p.name for p in out.iterdir() if p.name != "figures") == held
+    assert not any((out / "figures").glob("*"))
+    args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
+    args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]
+    args += ["--n-boot", "0", "--no-methods", "--figures", "--out", str(out)]
+    assert main([*args, "--force"]) == 130
+    err = capsys.readouterr().err
+    assert f"the analysis was written to {out}/ before the stop" in err
+    assert f"emomotiv report {out} --figures" in err
+    assert not any((out / "figures").glob("*"))
+    assert not list(out.glob(".figures-*"))
+    monkeypatch.setattr(em.Report, "save_figures", drawn)
+    assert main(["report", str(out), "--figures"]) == 0
+    assert (out / "figures" / "drivers.png").read_bytes().startswith(b"\x89PNG")
+
+
 def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypatch):
     """On an ASCII console "R²" is written escaped: the run that wrote its
     files exits 0, not 2 ("bad input") from an encoding error."""
@@ -1214,20 +1307,25 @@ def test_compare_names_every_problem_at_once(tmp_path, capsys):
     assert "'" + str(out) + "' is not empty" in err
 
 
+def _quick_analysis(n_boot: int):
+    """A small analysis of a synthetic survey (8 facets), fast to fit."""
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    return em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=n_boot,
+        progress=False,
+    )
+
+
 @pytest.mark.filterwarnings("ignore:The ranking is unstable")
 def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     """--force replaces an earlier run of the same kind; a comparison written
     over a quarter's analysis (or the reverse) is refused, and the analysis
     is left whole."""
-    s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
-    result = em.analyze(
-        s.survey,
-        s.catalog,
-        connection="connected",
-        model=em.DriverModel(n_estimators=30, cv=0),
-        n_boot=3,
-        progress=False,
-    )
+    result = _quick_analysis(n_boot=3)
     q1, q2, both = tmp_path / "q1", tmp_path / "q2", tmp_path / "changes"
     em.save_analysis(result, q1)
     em.save_analysis(result, q2)
@@ -1240,10 +1338,33 @@ def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     with pytest.raises(FileExistsError, match="holds an emomotiv comparison"):
         em.save_analysis(result, both, force=True)
     argv = ["compare", str(q1), str(q2), "--out", str(both), "--force"]
+    for alike in (["Q2", "Q2 "], ["", "Q3"]):  # the waves cannot be told apart
+        assert main([*argv, "--labels", *alike]) == 2
+        err = capsys.readouterr().err
+        assert "they must be two different, non-blank names" in err
     assert main([*argv, "--labels", "Spring", "Summer"]) == 0
     assert "From Spring to Summer" in capsys.readouterr().out
     saved = json.loads((both / "summary.json").read_text())["tracking"]["waves"]
     assert saved == {"before": "Spring", "after": "Summer"}
+
+
+def test_every_refusal_of_one_output_folder_is_in_one_message(tmp_path, capsys):
+    """Two reasons --force cannot write a comparison over a quarter's
+    analysis that is also its input: one message that names the folder and
+    lists both, not two bare lines."""
+    result = _quick_analysis(n_boot=0)
+    q1, q2 = tmp_path / "q1", tmp_path / "q2"
+    em.save_analysis(result, q1)
+    em.save_analysis(result, q2)
+    held = sorted(p.name for p in q1.iterdir())
+    assert main(["compare", str(q1), str(q2), "--out", str(q1), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"emomotiv compare: error: The output folder '{q1}' has 2 problems:\n  - "
+    ), err
+    assert f"  - Refusing --force on '{q1}': it holds the input" in err
+    assert f"  - Refusing --force on '{q1}': it holds an emomotiv analysis" in err
+    assert sorted(p.name for p in q1.iterdir()) == held
 
 
 def test_a_non_empty_output_folder_is_named_as_the_problem_not_the_input(
@@ -1327,10 +1448,67 @@ def test_a_study_file_names_every_problem_of_the_settings_at_once(
     assert "the flag --seed is written 'random_state = N'" in err
     assert "the flag --n-boot is written 'n_boot'" in err
     assert "Did you mean 'budget'?" in err
-    assert "'level' parameter" in err and "'halo' parameter" in err
+    assert f"  - '{study}' [options] level must be a float in the range (0, 1)" in err
+    assert f"  - '{study}' [options] halo must be one of" in err
     assert not out.exists()
     assert main(["validate", "--study", str(study)]) == 2
     assert "has 5 problems" in capsys.readouterr().err
+
+
+def test_a_bad_setting_is_named_where_it_was_written(small_dir, tmp_path, capsys):
+    """A bad value in any table of a study file is named by the file, its
+    table and key, as is a role naming no column; one given as a flag, by
+    the flag; never as a parameter of a Python function (validate's own
+    settings included)."""
+    study = tmp_path / "study.toml"
+    study.write_text(
+        f'[inputs]\nsurvey = "{(small_dir / "survey.csv").as_posix()}"\n'
+        f'catalog = "{(small_dir / "facets.csv").as_posix()}"\n'
+        '[roles]\nconnection = "connected"\nweight = 3\nsegment = "customer_typ"\n'
+        '[options]\nn_boot = "ten"\nlevel = 2\nsheet = -1\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", "--study", str(study), "--encoding", "utf-9"]) == 2
+    err = capsys.readouterr().err
+    assert f"  - '{study}' [roles] weight must be a string naming a survey" in err
+    assert f"  - '{study}' [options] n_boot must be an int >= 0. Got 'ten'" in err
+    assert f"  - '{study}' [options] level must be a float in the range (0, 1)" in err
+    assert f"  - '{study}' [options] sheet must be a sheet's name" in err
+    assert "  - --encoding must name a text encoding" in err
+    assert "parameter of" not in err and "' role must" not in err
+    study.write_text(study.read_text().replace("weight = 3\n", ""))
+    argv = ["analyze", "--study", str(study), "--level", "1.5", "--cv", "1"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "  - --level must be a float in the range (0, 1). Got 1.5 instead." in err
+    assert "  - --cv must be 0 (no cross-validation) or an int >= 2" in err
+    assert "[options] level" not in err and "parameter of" not in err
+    assert (
+        "The segment column 'customer_typ' is not in the survey. "
+        "Did you mean 'customer_type'? "
+        f"(set in '{study}' [roles] segment)"
+    ) in err
+
+
+def test_a_study_files_typo_is_named_with_the_datas_problems(
+    small_dir, tmp_path, capsys
+):
+    """A mistyped key, a value out of range and a role naming no column:
+    one message, not one round for the key and another for the column;
+    a file whose only problems are its own is the subject."""
+    study = _small_study(small_dir, tmp_path / "study.toml", "nboot = 5\n")
+    assert main(["validate", "--study", str(study)]) == 2
+    err = capsys.readouterr().err
+    assert f"The study file '{study}' has 1 problem:" in err
+    assert f"  - '{study}': Unknown key 'nboot' in [options]." in err
+    study.write_text(study.read_text().replace('"weight"', '"wieght"') + "level = 2\n")
+    assert main(["analyze", "--study", str(study), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "The input has 3 problems:" in err
+    assert f"  - '{study}': Unknown key 'nboot' in [options]." in err
+    assert f"  - '{study}' [options] level must be a float" in err
+    assert "  - The weight column 'wieght' is not in the survey." in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_flag_that_changes_the_study_file_is_named(small_dir, tmp_path, capsys):
@@ -1347,6 +1525,65 @@ def test_a_flag_that_changes_the_study_file_is_named(small_dir, tmp_path, capsys
     )
     _study(build_parser().parse_args(["analyze", "--study", str(study), "--out", "x"]))
     assert capsys.readouterr().err == ""
+
+
+def test_notices_show_the_study_files_paths_from_the_current_folder(
+    small_dir, tmp_path, monkeypatch, capsys
+):
+    """The file's survey.csv (relative to the file) and the flag's
+    q2/survey.csv (relative to here) are shown alike, from the current
+    folder, not as the absolute paths the file's are read into; a missing
+    input is named as the file writes it."""
+    for quarter in ("q1", "q2"):
+        (tmp_path / quarter).mkdir()
+        for name in ("survey.csv", "facets.csv"):
+            (tmp_path / quarter / name).write_bytes((small_dir / name).read_bytes())
+    study = tmp_path / "q1" / "study.toml"
+    study.write_text(
+        '[inputs]\nsurvey = "survey.csv"\ncatalog = "facets.csv"\n'
+        '[roles]\nconnection = "connected"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    argv = ["analyze", "q2/survey.csv", "--study", "q1/study.toml", "--out", "x"]
+    _study(build_parser().parse_args(argv))
+    assert capsys.readouterr().err == (
+        "notice: the command line's flags override the study file "
+        '\'q1/study.toml\': survey = "q1/survey.csv" -> "q2/survey.csv".\n'
+    )
+    assert main(["validate", "--study", "q1/study.toml", "--unset", "catalog"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "notice: --unset leaves out settings of the study file 'q1/study.toml': "
+        'catalog = "q1/facets.csv" -> (none).\n'
+    ) in err
+    assert str(tmp_path) not in err
+    study.write_text(study.read_text().replace('"survey.csv"', '"surveyy.csv"'))
+    assert main(["validate", "--study", "q1/study.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "names the survey 'surveyy.csv', which does not exist" in err
+    assert "'q1/surveyy.csv'" in err and str(tmp_path) not in err
+    # the data's messages too: the file's folder, not its absolute path
+    study.write_text(study.read_text().replace('"surveyy.csv"', '"."'))
+    assert main(["validate", "--study", "q1/study.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "Cannot read the survey: 'q1' is a folder" in err, err
+    assert "(set in 'q1/study.toml' [inputs] survey)" in err
+
+
+def test_a_study_file_runs_from_a_current_folder_since_deleted(
+    small_dir, tmp_path, monkeypatch, capsys
+):
+    """The notices and messages name paths from the current folder; where
+    it was deleted (a scheduler's scratch folder), paths are named whole,
+    not refused with a bare "No such file or directory"."""
+    study = _small_study(small_dir, tmp_path / "study.toml")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert main(["validate", "--study", str(study)]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.startswith("OK: 400 respondents")
 
 
 def test_unset_takes_study_file_settings_back_to_their_defaults(
@@ -1489,7 +1726,21 @@ def test_facets_and_a_catalog_together_are_refused_not_one_dropped(small_dir, ca
     assert main([*argv, "--facets", "f01", "f02"]) == 2
     err = capsys.readouterr().err
     assert "from a list of columns (2 given), not both" in err
+    assert "--unset" not in err  # no study file: nothing to leave out
     assert main(argv) == 0
+
+
+def test_facets_beside_a_study_files_catalog_name_unset_as_a_way_out(
+    small_dir, tmp_path, capsys
+):
+    """The flag --facets beside the catalog a study file names: the way out
+    that keeps the file is --unset catalog, and it works."""
+    study = _small_study(small_dir, tmp_path / "study.toml", "")
+    argv = ["validate", "--study", str(study), "--facets", "brand_reputation"]
+    assert main([*argv, "advertising"]) == 2
+    err = capsys.readouterr().err
+    assert "or leave out the study file's catalog with --unset catalog." in err
+    assert main([*argv, "advertising", "--unset", "catalog"]) == 0
 
 
 def test_currency_is_recorded_printed_and_reset_at_re_render(
@@ -1504,7 +1755,7 @@ def test_currency_is_recorded_printed_and_reset_at_re_render(
     argv += ["--value", "value", "--n-boot", "0", "--no-methods", "--quiet"]
     argv += ["--population", "1e5", "--budget", "2e5", "--out"]
     assert main([*argv, str(tmp_path / "bad"), "--currency", "12$"]) == 2
-    assert "'currency' parameter of analyze (--currency)" in capsys.readouterr().err
+    assert "  - --currency must be a currency sign" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
     assert main([*argv, str(out), "--currency", "€"]) == 0
     printed = capsys.readouterr().out

@@ -90,6 +90,22 @@ def test_bad_toml_and_a_missing_file(tmp_path):
         Study.from_toml(tmp_path)
 
 
+def test_a_study_file_with_a_byte_order_mark_or_in_latin_1_is_named(tmp_path):
+    """Notepad's "UTF-8 with BOM" reads as UTF-8; a file saved as latin-1
+    is one clear problem of the study file (the line, the way out), not a
+    bare codec error."""
+    path = tmp_path / "study.toml"
+    text = '[roles]\nconnection = "connected"\n[options]\noutcome_label = "lié"\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert Study.from_toml(path).outcome_label == "lié"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(em.ValidationError) as err:
+        Study.from_toml(path)
+    assert str(err.value).startswith(f"The study file '{path}' has 1 problem:")
+    assert "byte 0xe9 on line 4 is not UTF-8" in str(err.value)
+    assert "Save it as UTF-8." in str(err.value)
+
+
 def test_a_new_field_works_in_a_file_without_changes_here(tmp_path):
     @dataclasses.dataclass(frozen=True, kw_only=True)
     class Extended(Study):
@@ -125,6 +141,16 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
     assert "facets" not in tomllib.loads(text)["roles"]
     listed = text.split("likely facets")[1].split("# facets =")[0]
     assert all(facet in listed for facet in small.catalog["facet"])
+
+
+def test_draft_study_with_a_catalog_does_not_ask_for_a_facets_list():
+    """With a catalog, whose rows are the facets, the file does not tell
+    the user to list them in 'facets' (which analyze refuses beside a
+    catalog); the likely facets are still listed, to check the catalog."""
+    text = draft_study(["connected", "q1", "q2"], survey="s.csv", catalog="f.csv")
+    assert "without a catalog" not in text and "facets = [" not in text
+    assert "the catalog names those ranked:\n#   q1, q2\n" in text
+    assert "without a catalog" in draft_study(["connected", "q1"], survey="s.csv")
 
 
 def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
