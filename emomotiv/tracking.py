@@ -345,9 +345,7 @@ def _order_notes(labels: Sequence[str], before, after) -> list[str]:
             "(a fall as a rise). Give the earlier wave first: `emomotiv "
             "compare DIR_BEFORE DIR_AFTER` (compare(before, after) in Python)."
         )
-    shares = [r.drivers.set_index("facet")["importance"] for r in (before, after)]
-    same = shares[0].sort_index().equals(shares[1].sort_index())
-    if same and _n(before) == _n(after):
+    if _same_shares(before, after):
         notes.append(
             f"'{labels[0]}' and '{labels[1]}' hold the same shares for every "
             "touchpoint: one analysis (or one survey) twice, where nothing can "
@@ -375,6 +373,42 @@ def _folder_labels(labels: Sequence[str], before, after) -> tuple[str, str]:
         path.relative_to(common).as_posix() if path != common else path.name
         for path in paths
     )
+
+
+def _told_apart(labels: Sequence[str], before, after, res_b, res_a) -> tuple:
+    """The waves' labels, where the two analyses' surveys carry one wave
+    label (a later survey whose wave column was not updated): their
+    folders' names instead, when both were given as folders, and a warning
+    either way, so that "from 2026Q3 to 2026Q3" is never read."""
+    if labels[0] != labels[1] or _same_shares(res_b, res_a):
+        return tuple(labels)
+    wave, by = labels[0], ""
+    if all(isinstance(item, str | PathLike) for item in (before, after)):
+        names = [Path(item).resolve().name for item in (before, after)]
+        folders = _folder_labels(names, before, after)
+        if folders[0] != folders[1]:
+            labels = folders
+            by = (
+                f": they are labelled by their folders, '{labels[0]}' and '{labels[1]}'"
+            )
+    warnings.warn(
+        f"Both analyses carry the wave label '{wave}' (their surveys' wave "
+        f"column){by}. If the later survey is a new wave, check its wave "
+        "column; name the two waves with --labels BEFORE AFTER (labels=(...) "
+        "in Python).",
+        UserWarning,
+        stacklevel=3,
+    )
+    return tuple(labels)
+
+
+def _same_shares(before: AnalysisResult, after: AnalysisResult) -> bool:
+    """Whether two analyses hold the same shares for every touchpoint and
+    the same respondents' count: one analysis (or one survey) twice."""
+    if _n(before) != _n(after):
+        return False
+    shares = [r.drivers.set_index("facet")["importance"] for r in (before, after)]
+    return shares[0].sort_index().equals(shares[1].sort_index())
 
 
 def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str]:
@@ -818,6 +852,7 @@ def compare(
         )
         if all(isinstance(item, str | PathLike) for item in (before, after)):
             labels = _folder_labels(labels, before, after)
+        labels = _told_apart(labels, before, after, res_b, res_a)
 
     for note in _order_notes(labels, res_b, res_a):
         warnings.warn(note, UserWarning, stacklevel=2)

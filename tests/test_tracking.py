@@ -376,6 +376,27 @@ def test_folders_of_one_name_are_told_apart_by_their_paths(tmp_path, small_resul
     assert waves == {"before": "2026Q2/results", "after": "2026Q3/results"}
 
 
+def test_two_analyses_of_one_wave_label_are_told_apart_and_warned_of(
+    tmp_path, small_result
+):
+    """The later survey's wave column was not updated: both analyses say
+    2026Q3. The folders name them, and the analyst is told why."""
+    data = dict(small_result.summary["data"], wave="2026Q3")
+    summary = dict(small_result.summary, data=data)
+    first, later = replace(small_result, summary=summary), _second_wave(small_result)
+    later = replace(later, summary=summary)
+    folders = [tmp_path / "q2", tmp_path / "q3"]
+    em.save_analysis(first, folders[0])
+    em.save_analysis(later, folders[1])
+    with pytest.warns(UserWarning, match="Both analyses carry the wave label '2026Q3'"):
+        waves = em.compare(*folders).summary["waves"]
+    assert waves == {"before": "q2", "after": "q3"}
+    with pytest.warns(UserWarning, match="--labels BEFORE AFTER") as said:
+        waves = em.compare(first, later).summary["waves"]
+    assert waves == {"before": "2026Q3", "after": "2026Q3"}  # nothing else to go by
+    assert "labelled by their folders" not in str(said[0].message)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
