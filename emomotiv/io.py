@@ -715,8 +715,9 @@ def _other_kind(out: Path, kind: str | None) -> list[str]:
     if kind is None or held is None or held == kind:
         return []
     return [
-        f"Refusing --force on '{out}': it holds an emomotiv {held}, which a "
-        f"{kind} would replace. Write the {kind} to a folder of its own."
+        f"Refusing --force on '{out}': it holds an emomotiv {held}, which "
+        f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} would replace. Write the "
+        f"{kind} to a folder of its own."
     ]
 
 

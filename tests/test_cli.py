@@ -1335,7 +1335,9 @@ def test_force_never_replaces_a_run_of_the_other_kind(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "it holds an emomotiv analysis, which a comparison" in err
     assert sorted(p.name for p in q1.iterdir()) == held
-    with pytest.raises(FileExistsError, match="holds an emomotiv comparison"):
+    with pytest.raises(
+        FileExistsError, match="holds an emomotiv comparison, which an analysis"
+    ):
         em.save_analysis(result, both, force=True)
     argv = ["compare", str(q1), str(q2), "--out", str(both), "--force"]
     for alike in (["Q2", "Q2 "], ["", "Q3"]):  # the waves cannot be told apart
