@@ -147,8 +147,14 @@ def _is_number(value: object) -> bool:
 # (with the hint to declare it as not experienced) instead of taking it as a
 # rating.
 NON_ANSWER = re.compile(
-    r"not applicable|\bn/?a\b|don'?t know|do not know|refus|prefer not|"
-    r"no answer|not (used|experienced)|never used",
+    r"not applicable|\bn/?a\b|don['\u2019]?t know|do not know|refus|prefer not|"
+    r"no answer|not (used|experienced)|never used|"
+    # German: weiß nicht, k. A. (keine Angabe), nicht zutreffend, ...
+    r"wei(ß|ss) nicht|\bk\.\s?a\.|keine angabe|nicht zutreffend|"
+    r"nicht beurteilen|nicht genutzt|nie genutzt|"
+    # French: ne sait pas (NSP), non concerné, sans opinion, ...
+    r"ne sai[st] pas|\bnspp?\b|non concern|non applicable|sans opinion|"
+    r"sans r[ée]ponse|ne se prononce pas|jamais utilis",
     re.IGNORECASE,
 )
 
@@ -199,12 +205,88 @@ RATING_SCALES = (
         "Extremely important",
     ),
     ("Very unimportant", "Unimportant", "Neutral", "Important", "Very important"),
+    # German: school grades (exported best first as 1 = "sehr gut": the
+    # labels read lowest first), quality, satisfaction, agreement, importance
+    ("mangelhaft", "ausreichend", "befriedigend", "gut", "sehr gut"),
+    ("ungenügend", "mangelhaft", "ausreichend", "befriedigend", "gut", "sehr gut"),
+    ("sehr schlecht", "schlecht", "mittelmäßig", "gut", "sehr gut"),
+    ("sehr schlecht", "schlecht", "teils/teils", "gut", "sehr gut"),
+    ("sehr unzufrieden", "unzufrieden", "teils/teils", "zufrieden", "sehr zufrieden"),
+    (
+        "sehr unzufrieden",
+        "eher unzufrieden",
+        "teils/teils",
+        "eher zufrieden",
+        "sehr zufrieden",
+    ),
+    (
+        "sehr unzufrieden",
+        "unzufrieden",
+        "weder zufrieden noch unzufrieden",
+        "zufrieden",
+        "sehr zufrieden",
+    ),
+    (
+        "stimme überhaupt nicht zu",
+        "stimme eher nicht zu",
+        "teils/teils",
+        "stimme eher zu",
+        "stimme voll und ganz zu",
+    ),
+    (
+        "stimme überhaupt nicht zu",
+        "stimme nicht zu",
+        "weder noch",
+        "stimme zu",
+        "stimme voll und ganz zu",
+    ),
+    (
+        "überhaupt nicht wichtig",
+        "weniger wichtig",
+        "teils/teils",
+        "wichtig",
+        "sehr wichtig",
+    ),
+    # French: quality, satisfaction, agreement, importance
+    ("très mauvais", "mauvais", "moyen", "bon", "très bon"),
+    ("très mauvais", "mauvais", "moyen", "bon", "excellent"),
+    ("très insatisfait", "insatisfait", "neutre", "satisfait", "très satisfait"),
+    (
+        "très insatisfait",
+        "plutôt insatisfait",
+        "ni satisfait ni insatisfait",
+        "plutôt satisfait",
+        "très satisfait",
+    ),
+    (
+        "pas du tout d'accord",
+        "pas d'accord",
+        "ni d'accord ni pas d'accord",
+        "d'accord",
+        "tout à fait d'accord",
+    ),
+    (
+        "pas du tout d'accord",
+        "plutôt pas d'accord",
+        "ni d'accord ni pas d'accord",
+        "plutôt d'accord",
+        "tout à fait d'accord",
+    ),
+    (
+        "pas du tout important",
+        "peu important",
+        "moyennement important",
+        "important",
+        "très important",
+    ),
 )
 
 
 def _fold(text: object) -> str:
-    """A label as it is matched: stripped, case-folded, inner spaces single."""
-    return " ".join(str(text).split()).casefold()
+    """A label as it is matched: stripped, case-folded, inner spaces single,
+    a typographic apostrophe (d\u2019accord, as Word and Excel write it) as
+    a plain one."""
+    return " ".join(str(text).replace("\u2019", "'").split()).casefold()
 
 
 def label_scales(labels: RatingLabels) -> list[dict[str, float]]:
