@@ -1464,9 +1464,11 @@ def stated_facets(
     :func:`select_columns`); ``facets`` maps each facet to its label (None
     for none). A column belongs to the facet whose label or name equals the
     column's own label (``attrs["emomotiv"]["labels"]``: an SPSS variable
-    label, a platform's question text or matrix statement) or name, without
-    regard to case or spaces: the importance matrix of a survey platform
-    asks about the same statements as its rating matrix.
+    label, a platform's question text or matrix statement) or name, or its
+    name without the question the columns' names share ("Wichtigkeit:
+    Mobile App", see :func:`short_labels`), without regard to case or
+    spaces: the importance matrix of a survey platform asks about the same
+    statements as its rating matrix.
 
     Returns ``(mapping, problems)``: column -> facet, and one message per
     column that matches no facet or a facet another column took.
@@ -1495,9 +1497,15 @@ def stated_facets(
                 named.setdefault(_fold(text), facet)
                 shown.append(str(text))
     mapping, taken = {}, {}
-    for column in dict.fromkeys(columns):
+    columns = list(dict.fromkeys(columns))
+    # "Wichtigkeit: Mobile App", "Importance - Mobile app": the question the
+    # names share is not part of the statement
+    short = short_labels([c for c in columns if c not in labels])
+    for column in columns:
         text = labels.get(column, column)
         facet = named.get(_fold(text))
+        if facet is None and column in short:
+            facet = named.get(_fold(short[column]))
         if column in facets:
             problems.append(
                 f"The stated-importance column '{column}' is a facet: name the "

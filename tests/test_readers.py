@@ -666,3 +666,20 @@ def test_workbook_column_names_are_read_as_a_csv_file_s(tmp_path):
         em.ValidationError, match=r"around a name do not count\): 'fees'"
     ):
         em.read_table(path)
+
+
+def test_stated_columns_named_by_a_shared_question_match_the_facets_labels():
+    """A plain CSV has no question texts: "Wichtigkeit: Mobile App" is the
+    stated importance of the facet labelled "Mobile App"."""
+    from emomotiv.readers import stated_facets
+
+    survey = pd.DataFrame(
+        columns=["app", "ueberw", "Wichtigkeit: Mobile App", "Wichtigkeit: Überweisung"]
+    )
+    facets = {"app": "Mobile App", "ueberw": "Überweisung"}
+    mapping, problems = stated_facets(survey, ["Wichtigkeit: *"], facets)
+    assert problems == []
+    assert mapping == {
+        "Wichtigkeit: Mobile App": "app",
+        "Wichtigkeit: Überweisung": "ueberw",
+    }
