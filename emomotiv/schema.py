@@ -1373,6 +1373,7 @@ def validate_survey(
             problems.append(
                 f"Stated-importance column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}."
+                + _codes_hint(bad, n_text / max(int(out[col].notna().sum()), 1))
             )
 
     n, p = len(out), len(schema.facets)

@@ -709,3 +709,14 @@ def test_motivator_codes_off_their_shared_scale_are_named_and_can_be_declared():
     out = validate_survey(s, schema, CATALOG, not_experienced=[99, "Don't know"])
     assert out["motivator__belong"].isna().sum() == 2
     assert out["motivator__secure"].isna().sum() == 1
+
+
+def test_stated_importance_in_numbered_words_gets_the_rating_labels_flag():
+    s = _survey().astype({"app": float})
+    labels = ["1 = überhaupt nicht wichtig", "2", "3", "4", "5 = sehr wichtig"]
+    s["stated__app"] = [labels[i % 5] for i in range(len(s))]
+    (problem,) = _problems(s, _schema(stated={"app": "stated__app"}))
+    assert problem.startswith("Stated-importance column 'stated__app' is not numeric")
+    assert (
+        '--rating-labels "1 = überhaupt nicht wichtig=1,5 = sehr wichtig=5"' in problem
+    )
