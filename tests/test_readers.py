@@ -160,6 +160,20 @@ def test_value_labels_numbered_from_the_best_down_are_warned(tmp_path, capsys):
     assert label_order_warnings(read_spss(path)) == []
 
 
+def test_german_school_grades_coded_from_one_are_warned(tmp_path):
+    """German grades run 1 = "sehr gut" to 6 = "ungenügend": a higher code is
+    a worse rating."""
+    from emomotiv.readers import label_order_warnings
+
+    grades = ["sehr gut", "gut", "befriedigend", "ausreichend", "mangelhaft"]
+    frame = pd.DataFrame({"note": np.tile(np.arange(1.0, 6.0), 6)})
+    path = tmp_path / "noten.sav"
+    labels = {"note": dict(enumerate(grades, start=1))}
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    (warning,) = label_order_warnings(read_spss(path))
+    assert "'note': 1 = sehr gut ... 5 = mangelhaft" in warning
+
+
 def test_stata_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
     folder, survey, catalog = tidy
     path = tmp_path / "survey.dta"
