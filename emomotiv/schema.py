@@ -54,7 +54,9 @@ DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 GROUPED = re.compile(
     r"^\s*[+-]?\d{1,3}(?:([.,' \u00a0\u202f])\d{3})+(?:(?!\1)[.,]\d+)?\s*$"
 )
-CURRENCY = re.compile(r"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$")
+# a currency sign or code before or after an amount ("1.234,56 EUR", "CHF 80")
+_MONEY = r"(?:[$€£¥]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN)\b)"
+CURRENCY = re.compile(rf"^\s*[+-]?\s*{_MONEY}|{_MONEY}\s*$", re.IGNORECASE)
 PERCENT = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%\s*$")
 # an accounting negative: (100), (1,003.71)
 PARENTHESISED = re.compile(r"^\s*\(\s*\d[\d.,' \u00a0]*\)\s*$")
@@ -816,12 +818,12 @@ def _number_hint(bad: list[object]) -> str:
         )
     if any(CURRENCY.search(t) for t in texts):
         hints.append(
-            " Some carry currency signs ('$', '€', '£'): save the amounts as "
+            " Some carry currency signs ('$', '€', '£', 'EUR'): save the amounts as "
             "plain numbers (in Excel, format the column as Number, without "
             "the currency, and save the file again)."
         )
     # "1.234,56 €" separates its thousands as "1.234,56" does
-    bare = [re.sub(r"[$€£¥]", "", t) for t in texts]
+    bare = [re.sub(_MONEY, "", t, flags=re.IGNORECASE) for t in texts]
     grouped = [m for m in map(GROUPED.match, bare) if m]
     # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
     if any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):

@@ -240,6 +240,8 @@ def test_a_no_answer_code_in_a_yes_no_outcome_is_never_hinted_as_connected():
         # as Excel in a German or French locale exports a currency cell
         (["1.009,99 €", "784,86 €"], "without thousands separators"),
         (["1\u00a0009,99 €"], "without thousands separators"),
+        (["1.009,99 EUR", "CHF 80"], "currency signs"),
+        (["1.009,99 EUR"], "without thousands separators"),
         (["784,86"], "decimal commas"),
         (["1\u00a0003,71"], "without thousands separators"),  # a no-break space
         (["(100)"], "as accounting shows negative numbers"),
