@@ -144,8 +144,13 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write an output table: formulas neutralised, text quoted, no index."""
-    neutralise_formulas(table).to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
+    """Write an output table: formulas neutralised, text quoted, no index, in
+    UTF-8 with a byte-order mark (as Excel's "CSV UTF-8" is saved): without
+    it Excel reads the file in the system's code page, and a label such as
+    "Überweisung" shows as "Ãœberweisung"."""
+    neutralise_formulas(table).to_csv(
+        path, index=False, quoting=csv.QUOTE_NONNUMERIC, encoding="utf-8-sig"
+    )
 
 
 def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -444,11 +449,15 @@ def _sniff_header(
     tabbed = delimiter == "\t" and bool({".tsv", ".txt"} & set(suffixes))
     if delimiter != "," and not tabbed:  # a tab-separated file says so
         name = {";": "';' (semicolon)", "\t": "tab"}[delimiter]
+        # the decimal mark is named where the first row holds a decimal comma
+        # (a catalog of names and stages has none to read)
+        row = next(csv.reader([second], delimiter=delimiter), []) if second else []
         commas = (
-            ""
-            if decimal == ","
-            else " Numbers with decimal commas (7,5) are read as numbers only "
+            " Numbers with decimal commas (7,5) are read as numbers only "
             "with decimal=',' (--decimal ,)."
+            if decimal != ","
+            and any(re.fullmatch(r"\s*[+-]?\d+,\d+\s*", x) for x in row)
+            else ""
         )
         within = ", and its commas lie within column names" if "," in first else ""
         warnings.warn(

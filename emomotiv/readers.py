@@ -147,8 +147,14 @@ def _is_number(value: object) -> bool:
 # (with the hint to declare it as not experienced) instead of taking it as a
 # rating.
 NON_ANSWER = re.compile(
-    r"not applicable|\bn/?a\b|don'?t know|do not know|refus|prefer not|"
-    r"no answer|not (used|experienced)|never used",
+    r"not applicable|\bn/?a\b|don['\u2019]?t know|do not know|refus|prefer not|"
+    r"no answer|not (used|experienced)|never used|"
+    # German: weiß nicht, k. A. (keine Angabe), nicht zutreffend, ...
+    r"wei(ß|ss) nicht|\bk\.\s?a\.|keine angabe|nicht zutreffend|"
+    r"nicht beurteilen|nicht genutzt|nie genutzt|"
+    # French: ne sait pas (NSP), non concerné, sans opinion, ...
+    r"ne sai[st] pas|\bnspp?\b|non concern|non applicable|sans opinion|"
+    r"sans r[ée]ponse|ne se prononce pas|jamais utilis",
     re.IGNORECASE,
 )
 
@@ -199,12 +205,88 @@ RATING_SCALES = (
         "Extremely important",
     ),
     ("Very unimportant", "Unimportant", "Neutral", "Important", "Very important"),
+    # German: school grades (exported best first as 1 = "sehr gut": the
+    # labels read lowest first), quality, satisfaction, agreement, importance
+    ("mangelhaft", "ausreichend", "befriedigend", "gut", "sehr gut"),
+    ("ungenügend", "mangelhaft", "ausreichend", "befriedigend", "gut", "sehr gut"),
+    ("sehr schlecht", "schlecht", "mittelmäßig", "gut", "sehr gut"),
+    ("sehr schlecht", "schlecht", "teils/teils", "gut", "sehr gut"),
+    ("sehr unzufrieden", "unzufrieden", "teils/teils", "zufrieden", "sehr zufrieden"),
+    (
+        "sehr unzufrieden",
+        "eher unzufrieden",
+        "teils/teils",
+        "eher zufrieden",
+        "sehr zufrieden",
+    ),
+    (
+        "sehr unzufrieden",
+        "unzufrieden",
+        "weder zufrieden noch unzufrieden",
+        "zufrieden",
+        "sehr zufrieden",
+    ),
+    (
+        "stimme überhaupt nicht zu",
+        "stimme eher nicht zu",
+        "teils/teils",
+        "stimme eher zu",
+        "stimme voll und ganz zu",
+    ),
+    (
+        "stimme überhaupt nicht zu",
+        "stimme nicht zu",
+        "weder noch",
+        "stimme zu",
+        "stimme voll und ganz zu",
+    ),
+    (
+        "überhaupt nicht wichtig",
+        "weniger wichtig",
+        "teils/teils",
+        "wichtig",
+        "sehr wichtig",
+    ),
+    # French: quality, satisfaction, agreement, importance
+    ("très mauvais", "mauvais", "moyen", "bon", "très bon"),
+    ("très mauvais", "mauvais", "moyen", "bon", "excellent"),
+    ("très insatisfait", "insatisfait", "neutre", "satisfait", "très satisfait"),
+    (
+        "très insatisfait",
+        "plutôt insatisfait",
+        "ni satisfait ni insatisfait",
+        "plutôt satisfait",
+        "très satisfait",
+    ),
+    (
+        "pas du tout d'accord",
+        "pas d'accord",
+        "ni d'accord ni pas d'accord",
+        "d'accord",
+        "tout à fait d'accord",
+    ),
+    (
+        "pas du tout d'accord",
+        "plutôt pas d'accord",
+        "ni d'accord ni pas d'accord",
+        "plutôt d'accord",
+        "tout à fait d'accord",
+    ),
+    (
+        "pas du tout important",
+        "peu important",
+        "moyennement important",
+        "important",
+        "très important",
+    ),
 )
 
 
 def _fold(text: object) -> str:
-    """A label as it is matched: stripped, case-folded, inner spaces single."""
-    return " ".join(str(text).split()).casefold()
+    """A label as it is matched: stripped, case-folded, inner spaces single,
+    a typographic apostrophe (d\u2019accord, as Word and Excel write it) as
+    a plain one."""
+    return " ".join(str(text).replace("\u2019", "'").split()).casefold()
 
 
 def label_scales(labels: RatingLabels) -> list[dict[str, float]]:
@@ -1382,9 +1464,11 @@ def stated_facets(
     :func:`select_columns`); ``facets`` maps each facet to its label (None
     for none). A column belongs to the facet whose label or name equals the
     column's own label (``attrs["emomotiv"]["labels"]``: an SPSS variable
-    label, a platform's question text or matrix statement) or name, without
-    regard to case or spaces: the importance matrix of a survey platform
-    asks about the same statements as its rating matrix.
+    label, a platform's question text or matrix statement) or name, or its
+    name without the question the columns' names share ("Wichtigkeit:
+    Mobile App", see :func:`short_labels`), without regard to case or
+    spaces: the importance matrix of a survey platform asks about the same
+    statements as its rating matrix.
 
     Returns ``(mapping, problems)``: column -> facet, and one message per
     column that matches no facet or a facet another column took.
@@ -1413,9 +1497,15 @@ def stated_facets(
                 named.setdefault(_fold(text), facet)
                 shown.append(str(text))
     mapping, taken = {}, {}
-    for column in dict.fromkeys(columns):
+    columns = list(dict.fromkeys(columns))
+    # "Wichtigkeit: Mobile App", "Importance - Mobile app": the question the
+    # names share is not part of the statement
+    short = short_labels([c for c in columns if c not in labels])
+    for column in columns:
         text = labels.get(column, column)
         facet = named.get(_fold(text))
+        if facet is None and column in short:
+            facet = named.get(_fold(short[column]))
         if column in facets:
             problems.append(
                 f"The stated-importance column '{column}' is a facet: name the "

@@ -54,7 +54,9 @@ DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 GROUPED = re.compile(
     r"^\s*[+-]?\d{1,3}(?:([.,' \u00a0\u202f])\d{3})+(?:(?!\1)[.,]\d+)?\s*$"
 )
-CURRENCY = re.compile(r"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$")
+# a currency sign or code before or after an amount ("1.234,56 EUR", "CHF 80")
+_MONEY = r"(?:[$€£¥]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN)\b)"
+CURRENCY = re.compile(rf"^\s*[+-]?\s*{_MONEY}|{_MONEY}\s*$", re.IGNORECASE)
 PERCENT = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%\s*$")
 # an accounting negative: (100), (1,003.71)
 PARENTHESISED = re.compile(r"^\s*\(\s*\d[\d.,' \u00a0]*\)\s*$")
@@ -816,22 +818,29 @@ def _number_hint(bad: list[object]) -> str:
         )
     if any(CURRENCY.search(t) for t in texts):
         hints.append(
-            " Some carry currency signs ('$', '€', '£'): save the amounts as "
-            "plain numbers."
+            " Some carry currency signs ('$', '€', '£', 'EUR'): save the amounts as "
+            "plain numbers (in Excel, format the column as Number, without "
+            "the currency, and save the file again)."
         )
-    grouped = [m for m in map(GROUPED.match, texts) if m]
+    # "1.234,56 €" separates its thousands as "1.234,56" does
+    bare = [re.sub(_MONEY, "", t, flags=re.IGNORECASE) for t in texts]
+    grouped = [m for m in map(GROUPED.match, bare) if m]
     # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
     if any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
         hints.append(
             " Some separate their thousands ('1.003,71', '1,003.71'): save the "
             "file without thousands separators."
         )
-    elif any(DECIMAL_COMMA.match(t) for t in texts):
+    elif any(DECIMAL_COMMA.match(t) for t in bare):
         hints.append(_DECIMAL_HINT)
     return "".join(hints)
 
 
-def _codes_hint(bad: list[object]) -> str:
+def _codes_hint(bad: list[object], share: float | None = None) -> str:
+    """How to read text among ratings: as numbers, as a rating scale's answer
+    texts, or as codes for "not experienced". ``share`` is the text's share
+    of the column's answers: text that is most of them is never offered as
+    codes (declared so, every rating in words would be dropped)."""
     number = _number_hint(bad)
     if number:
         return number
@@ -855,6 +864,17 @@ def _codes_hint(bad: list[object]) -> str:
             f'number, as rating_labels={{...}} or --rating-labels "{pairs}".'
         )
     else:
+        words = sorted(
+            {str(v).strip() for v in bad if not NON_ANSWER.search(str(v))}, key=str
+        )
+        if share is not None and share >= 0.5 and len(words) >= 2:
+            return (
+                f" They are {share:.0%} of its answers, too many to be codes for "
+                "not experienced: if they are the answer texts of a rating "
+                "scale, give its labels, lowest first, as rating_labels=[...] "
+                '(--rating-labels "LOWEST,...,HIGHEST"); its '
+                f"{len(words)} labels here: {preview(words, len(words))}."
+            ) + _non_answer_hint(bad)
         shown = ",".join(str(v) for v in bad[:3])
         return (
             ' Fix them, or declare them as "not experienced" codes: '
@@ -1226,7 +1246,8 @@ def validate_survey(
         if n_text:
             problems.append(
                 f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
-                f"{preview(bad)}." + _codes_hint(bad)
+                f"{preview(bad)}."
+                + _codes_hint(bad, n_text / max(int(column.notna().sum()), 1))
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         off = values[(values < lo) | (values > hi)]
@@ -1354,6 +1375,7 @@ def validate_survey(
             problems.append(
                 f"Stated-importance column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}."
+                + _codes_hint(bad, n_text / max(int(out[col].notna().sum()), 1))
             )
 
     n, p = len(out), len(schema.facets)

@@ -152,6 +152,20 @@ def test_a_saved_table_reads_back_every_float_exactly(tmp_path):
     assert (read_saved_table(tmp_path / "t.csv")["x"].to_numpy() == x).all()
 
 
+def test_a_saved_table_opens_in_excel_as_utf8_and_reads_back(tmp_path):
+    """Excel reads a CSV without a byte-order mark in the system's code page
+    (cp1252 on a German or French Windows): the mark makes it UTF-8."""
+    from emomotiv.io import read_saved_table, write_csv
+
+    label = "Hilfe bei der Überweisung"
+    frame = pd.DataFrame({"facet": ["überweisung"], "label": [label]})
+    write_csv(frame, tmp_path / "t.csv")
+    raw = (tmp_path / "t.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw[3:].decode("utf-8").startswith('"facet","label"')
+    pd.testing.assert_frame_equal(read_saved_table(tmp_path / "t.csv"), frame)
+
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -814,3 +828,19 @@ def test_a_loaded_analysis_has_its_plan_and_wave_comparison(tmp_path):
     assert repr(loaded.tracking) == repr(result.tracking)
     replicates = result.importance.replicates.reset_index(drop=True)
     pd.testing.assert_frame_equal(loaded.importance.replicates, replicates)
+
+
+def test_the_semicolon_notice_names_the_decimal_mark_only_beside_decimal_commas(
+    tmp_path,
+):
+    """A catalog of names and stages saved by a German Excel has semicolons
+    but no numbers: the notice does not ask for --decimal there."""
+    catalog, survey = tmp_path / "facetten.csv", tmp_path / "umfrage.csv"
+    catalog.write_text("facet;label;stage\nkonto;Kontoeröffnung;Eröffnung\n")
+    survey.write_text("id;konto;gewicht\nR1;7;0,75\nR2;5;1,25\n")
+    with pytest.warns(UserWarning) as notes:
+        em.read_table(catalog)
+        em.read_table(survey)
+    texts = [str(n.message) for n in notes]
+    assert "semicolon" in texts[0] and "decimal" not in texts[0]
+    assert "semicolon" in texts[1] and "--decimal ," in texts[1]

@@ -17,6 +17,7 @@ import emomotiv as em
 from emomotiv.cli import build_parser, main
 from emomotiv.readers import (
     RATING_SCALES,
+    _fold,
     apply_rating_labels,
     code_outcome,
     guess_rating_labels,
@@ -160,6 +161,32 @@ def test_guess_rating_labels():
     ]
     assert guess_rating_labels(["Yes", "No"]) is None
     assert guess_rating_labels(["Good", "Don't know"]) is None
+
+
+@pytest.mark.parametrize(
+    "answers, lowest",
+    [
+        # German school grades, as exported in words, with "don't know" codes
+        (["gut", "Sehr gut", "mangelhaft", "weiß nicht", "k. A."], "mangelhaft"),
+        (["ungenügend", "gut", "sehr gut"], "ungenügend"),
+        (
+            ["stimme eher zu", "teils/teils", "Keine Angabe"],
+            "stimme überhaupt nicht zu",
+        ),
+        # French agreement with the apostrophe Excel and Word type (U+2019)
+        (
+            ["Tout à fait d\u2019accord", "Pas d\u2019accord", "NSP"],
+            "pas du tout d'accord",
+        ),
+        (["très satisfait", "neutre", "Ne sait pas"], "très insatisfait"),
+    ],
+)
+def test_german_and_french_scales_and_non_answers_are_recognised(answers, lowest):
+    guess = guess_rating_labels(answers)
+    assert guess is not None and guess[0] == lowest
+    labelled = [a for a in answers if _fold(a) in {_fold(g) for g in guess}]
+    out = apply_rating_labels(pd.DataFrame({"q": labelled}), ["q"], guess)
+    assert out["q"].notna().all()
 
 
 @pytest.mark.parametrize(

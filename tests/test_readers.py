@@ -160,6 +160,20 @@ def test_value_labels_numbered_from_the_best_down_are_warned(tmp_path, capsys):
     assert label_order_warnings(read_spss(path)) == []
 
 
+def test_german_school_grades_coded_from_one_are_warned(tmp_path):
+    """German grades run 1 = "sehr gut" to 6 = "ungenügend": a higher code is
+    a worse rating."""
+    from emomotiv.readers import label_order_warnings
+
+    grades = ["sehr gut", "gut", "befriedigend", "ausreichend", "mangelhaft"]
+    frame = pd.DataFrame({"note": np.tile(np.arange(1.0, 6.0), 6)})
+    path = tmp_path / "noten.sav"
+    labels = {"note": dict(enumerate(grades, start=1))}
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    (warning,) = label_order_warnings(read_spss(path))
+    assert "'note': 1 = sehr gut ... 5 = mangelhaft" in warning
+
+
 def test_stata_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
     folder, survey, catalog = tidy
     path = tmp_path / "survey.dta"
@@ -666,3 +680,20 @@ def test_workbook_column_names_are_read_as_a_csv_file_s(tmp_path):
         em.ValidationError, match=r"around a name do not count\): 'fees'"
     ):
         em.read_table(path)
+
+
+def test_stated_columns_named_by_a_shared_question_match_the_facets_labels():
+    """A plain CSV has no question texts: "Wichtigkeit: Mobile App" is the
+    stated importance of the facet labelled "Mobile App"."""
+    from emomotiv.readers import stated_facets
+
+    survey = pd.DataFrame(
+        columns=["app", "ueberw", "Wichtigkeit: Mobile App", "Wichtigkeit: Überweisung"]
+    )
+    facets = {"app": "Mobile App", "ueberw": "Überweisung"}
+    mapping, problems = stated_facets(survey, ["Wichtigkeit: *"], facets)
+    assert problems == []
+    assert mapping == {
+        "Wichtigkeit: Mobile App": "app",
+        "Wichtigkeit: Überweisung": "ueberw",
+    }

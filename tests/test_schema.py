@@ -237,6 +237,11 @@ def test_a_no_answer_code_in_a_yes_no_outcome_is_never_hinted_as_connected():
         (["1.003,71", "784,86"], "without thousands separators"),
         (["1 003,71"], "without thousands separators"),
         (["$1,003.71"], "currency signs"),
+        # as Excel in a German or French locale exports a currency cell
+        (["1.009,99 €", "784,86 €"], "without thousands separators"),
+        (["1\u00a0009,99 €"], "without thousands separators"),
+        (["1.009,99 EUR", "CHF 80"], "currency signs"),
+        (["1.009,99 EUR"], "without thousands separators"),
         (["784,86"], "decimal commas"),
         (["1\u00a0003,71"], "without thousands separators"),  # a no-break space
         (["(100)"], "as accounting shows negative numbers"),
@@ -265,6 +270,29 @@ def test_ratings_that_are_no_codes_are_not_offered_as_codes(cells, hint):
     (problem,) = _problems(s)
     assert problem.startswith("Facet 'app' has non-numeric ratings") and hint in problem
     assert "--not-experienced" not in problem  # not "declare '50%' a code"
+
+
+def test_ratings_mostly_in_words_are_never_offered_as_codes():
+    """A scale in words that no known scale holds ("trifft gar nicht zu" ...):
+    declared as "not experienced", as the hint once said, every rating would
+    be dropped. The hint asks for the labels in order and names them all."""
+    s = _survey().astype({"app": object})
+    words = ["trifft gar nicht zu", "trifft eher nicht zu", "trifft eher zu"]
+    s["app"] = [words[i % 3] for i in range(len(s))]
+    s.loc[0, "app"] = "trifft voll zu"
+    s.loc[1, "app"] = "weiß nicht"
+    s.loc[2, "app"] = np.nan
+    (problem,) = _problems(s)
+    assert "They are 100% of its answers" in problem
+    assert (
+        "'trifft eher nicht zu', 'trifft eher zu', 'trifft gar nicht zu', " in problem
+    )
+    assert "'trifft voll zu'." in problem
+    assert problem.endswith('--not-experienced "weiß nicht".')
+    s["app"] = _survey()["app"].astype(object)
+    s.loc[:5, "app"] = "k. A."  # a code among numbers: offered
+    (problem,) = _problems(s)
+    assert problem.endswith('--not-experienced "k. A.".')
 
 
 def test_one_of_anything_is_counted_in_the_singular():
@@ -683,3 +711,14 @@ def test_motivator_codes_off_their_shared_scale_are_named_and_can_be_declared():
     out = validate_survey(s, schema, CATALOG, not_experienced=[99, "Don't know"])
     assert out["motivator__belong"].isna().sum() == 2
     assert out["motivator__secure"].isna().sum() == 1
+
+
+def test_stated_importance_in_numbered_words_gets_the_rating_labels_flag():
+    s = _survey().astype({"app": float})
+    labels = ["1 = überhaupt nicht wichtig", "2", "3", "4", "5 = sehr wichtig"]
+    s["stated__app"] = [labels[i % 5] for i in range(len(s))]
+    (problem,) = _problems(s, _schema(stated={"app": "stated__app"}))
+    assert problem.startswith("Stated-importance column 'stated__app' is not numeric")
+    assert (
+        '--rating-labels "1 = überhaupt nicht wichtig=1,5 = sehr wichtig=5"' in problem
+    )
