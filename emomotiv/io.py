@@ -144,13 +144,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write an output table: formulas neutralised, text quoted, no index, in
-    UTF-8 with a byte-order mark (as Excel's "CSV UTF-8" is saved): without
-    it Excel reads the file in the system's code page, and a label such as
-    "Überweisung" shows as "Ãœberweisung"."""
-    neutralise_formulas(table).to_csv(
-        path, index=False, quoting=csv.QUOTE_NONNUMERIC, encoding="utf-8-sig"
-    )
+    """Write an output table: formulas neutralised, text quoted, no index."""
+    neutralise_formulas(table).to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:

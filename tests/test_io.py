@@ -152,20 +152,6 @@ def test_a_saved_table_reads_back_every_float_exactly(tmp_path):
     assert (read_saved_table(tmp_path / "t.csv")["x"].to_numpy() == x).all()
 
 
-def test_a_saved_table_opens_in_excel_as_utf8_and_reads_back(tmp_path):
-    """Excel reads a CSV without a byte-order mark in the system's code page
-    (cp1252 on a German or French Windows): the mark makes it UTF-8."""
-    from emomotiv.io import read_saved_table, write_csv
-
-    label = "Hilfe bei der Überweisung"
-    frame = pd.DataFrame({"facet": ["überweisung"], "label": [label]})
-    write_csv(frame, tmp_path / "t.csv")
-    raw = (tmp_path / "t.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    assert raw[3:].decode("utf-8").startswith('"facet","label"')
-    pd.testing.assert_frame_equal(read_saved_table(tmp_path / "t.csv"), frame)
-
-
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
