@@ -183,16 +183,26 @@ DEFAULT_LEVEL = 0.95
 # --- wave labels ---------------------------------------------------------
 
 
-QUARTER_FIRST = re.compile(r"^\s*q([1-4])[\s\-_/]*(\d{4})\s*$", re.IGNORECASE)
-YEAR_FIRST = re.compile(r"^\s*(\d{4})[\s\-_/]*q([1-4])\s*$", re.IGNORECASE)
+# a quarter: Q3 2026, Q3/2026, T3 2026 (trimestre), 3. Quartal 2026, 3e trimestre
+QUARTER_FIRST = re.compile(
+    r"^\s*(?:[qt]\s*([1-4])|([1-4])\s*(?:\.|e|er|ème)?\s*(?:quartal|trimestre|quarter))"
+    r"[\s\-_/.]*(\d{4})\s*$",
+    re.IGNORECASE,
+)
+YEAR_FIRST = re.compile(r"^\s*(\d{4})[\s\-_/]*[qt]([1-4])\s*$", re.IGNORECASE)
+# a month as German and French write it: 09.2026, 09/2026
+MONTH_FIRST = re.compile(r"^\s*(0?[1-9]|1[0-2])[./](\d{4})\s*$")
 
 
 def _period_start(label: str) -> pd.Timestamp:
-    """Start of the period a label names (``Q3 2026`` and ``2026-Q3`` too)."""
+    """Start of the period a label names (``Q3 2026``, ``2026-Q3``,
+    ``T3 2026``, ``3. Quartal 2026`` and ``09.2026`` too)."""
     if match := QUARTER_FIRST.match(label):
-        label = f"{match[2]}Q{match[1]}"
+        label = f"{match[3]}Q{match[1] or match[2]}"
     elif match := YEAR_FIRST.match(label):
         label = f"{match[1]}Q{match[2]}"
+    elif match := MONTH_FIRST.match(label):
+        label = f"{match[2]}-{int(match[1]):02d}"
     return pd.Period(label).start_time
 
 
@@ -228,7 +238,8 @@ def sort_waves(labels: Iterable[Any]) -> list:
     """
     labels = list(dict.fromkeys(labels))
     numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
-    if labels and numbers.notna().all():
+    months = all(MONTH_FIRST.match(str(label)) for label in labels)  # 09.2026
+    if labels and numbers.notna().all() and not months:
         order = np.argsort(numbers.to_numpy(dtype=float), kind="stable")
         return [labels[i] for i in order]
     texts = [str(label) for label in labels]

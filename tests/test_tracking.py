@@ -543,6 +543,17 @@ def test_add_comparison_keeps_the_analysis(small_result):
         (["Q2 2026", "Q1 2027", "q4-2026"], ["Q2 2026", "q4-2026", "Q1 2027"]),
         (["2026-Q2", "2025 Q3"], ["2025 Q3", "2026-Q2"]),
         (["Wave 10", "wave 2", "Wave 1"], ["Wave 1", "wave 2", "Wave 10"]),
+        # as German and French offices write them
+        (
+            ["3. Quartal 2026", "4. Quartal 2025"],
+            ["4. Quartal 2025", "3. Quartal 2026"],
+        ),
+        (["T3 2026", "T4 2025", "T1/2026"], ["T4 2025", "T1/2026", "T3 2026"]),
+        (
+            ["3e trimestre 2026", "4e trimestre 2025"],
+            ["4e trimestre 2025", "3e trimestre 2026"],
+        ),
+        (["09.2026", "11.2025", "10/2026"], ["11.2025", "09.2026", "10/2026"]),
     ],
 )
 def test_sort_waves(labels, expected):
