@@ -407,8 +407,27 @@ def test_a_report_in_a_notebook_keeps_its_styles_to_itself(small_result):
         r'<iframe srcdoc="([^"]*)" title="([^"]*)" [^>]*></iframe>', shown
     )
     assert frame is not None
-    assert html_unescape(frame[1]) == report.html()
+    page = html_unescape(frame[1])
+    assert page.replace('<base href="about:srcdoc">\n', "", 1) == report.html()
     assert html_unescape(frame[2]) == 'Q3 "drivers" <b>'
+
+
+def test_a_report_in_a_notebook_links_within_itself(small_result):
+    # a frame written from text (srcdoc) resolves '#drivers' against the
+    # notebook's address unless its page names its own: a contents link then
+    # loaded the notebook into the frame, and the charts' url(#clip) and
+    # href="#glyph" pointed at the notebook's page
+    shown = em.Report(small_result)._repr_html_()
+    page = html_unescape(re.search(r'srcdoc="([^"]*)"', shown)[1])
+    head = page.split("</head>")[0]
+    assert re.search(r'<head>\s*<base href="about:srcdoc">', head)
+    links = re.findall(r'href="([^"]*)"', page.split("</head>")[1])
+    assert "#drivers" in links
+    # each one a place on the page, or an image held in the link itself
+    assert all(link.startswith(("#", "data:")) for link in links)
+    # VS Code measures vh against the whole notebook (thousands of pixels)
+    style = re.search(r'style="([^"]*)"></iframe>$', shown)[1]
+    assert "px" in re.search(r"\bheight: ([^;]+)", style)[1]
 
 
 def test_dollar_signs_in_labels_are_not_mathtext(contract):
