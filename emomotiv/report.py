@@ -1790,7 +1790,7 @@ class Report:
         page = self.html().replace("<head>", f"<head>\n{FRAME_BASE}", 1)
         return (
             f'<iframe srcdoc="{escape(page, quote=True)}" '
-            f'title="{escape(self.title, quote=True)}" '
+            f'title="{escape(str(self.title), quote=True)}" '
             f'style="width: 100%; height: {FRAME_HEIGHT}; '
             'border: 1px solid #e3e7ea;"></iframe>'
         )

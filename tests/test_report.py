@@ -430,6 +430,12 @@ def test_a_report_in_a_notebook_links_within_itself(small_result):
     assert "px" in re.search(r"\bheight: ([^;]+)", style)[1]
 
 
+def test_a_report_titled_by_a_number_shows_in_a_notebook(contract):
+    # the page prints any title; the frame's title attribute did not
+    shown = em.Report(contract, title=2026)._repr_html_()
+    assert 'title="2026"' in shown
+
+
 def test_dollar_signs_in_labels_are_not_mathtext(contract):
     tables = dict(contract.tables)
     drivers = tables["drivers"].copy()
