@@ -755,6 +755,12 @@ def _gain_axis(axis, score: str | None, share: str, what: str = "") -> None:
         axis.set_major_formatter(lambda v, _: _minus(f"{v:+,.3g}") if v else "0")
 
 
+def _funded(plan: pd.DataFrame) -> pd.Series:
+    """The plan's ``selected`` column as True or False: a missing entry (a
+    candidate never weighed) is not funded, as the report's table reads it."""
+    return plan["selected"].eq(True)
+
+
 def plot_plan(
     result: pd.DataFrame | PlanResult | AnalysisResult,
     *,
@@ -811,17 +817,13 @@ def plot_plan(
             if "priority" in frame
             else frame
         )
-        funded = order["selected"].astype(bool) if "selected" in order else False
+        funded = _funded(order) if "selected" in order else False
         first = pd.Series(range(len(order)), order.index) < top
         frame = order[first | funded]
     use_value = "delta_value" in frame and frame["delta_value"].notna().any()
     column = "delta_value" if use_value else "delta_connected"
     frame = frame.iloc[::-1]
-    selected = (
-        frame["selected"].astype(bool)
-        if "selected" in frame
-        else pd.Series(True, frame.index)
-    )
+    selected = _funded(frame) if "selected" in frame else pd.Series(True, frame.index)
     ax = _axes(ax, (7, 0.3 * len(frame) + 1))
     bars = ax.barh(
         range(len(frame)),

@@ -206,6 +206,21 @@ def test_plot_plan_colours_the_selected(tables):
     assert any(t.get_text().startswith("cost ") for t in ax.texts)
 
 
+def test_plot_plan_reads_a_missing_selection_as_not_funded():
+    plan = pd.DataFrame(
+        {
+            "facet": ["a", "b", "c"],
+            "delta_connected": [0.03, 0.02, 0.01],
+            "priority": [1, 2, 3],
+            "selected": [True, None, np.nan],
+        }
+    )
+    ax = plot_plan(plan, top=1)
+    assert len(ax.patches) == 1  # 'b' and 'c' are not funded: not shown
+    colours = {p.get_facecolor() for p in plot_plan(plan).patches}
+    assert len(colours) == 2  # one funded bar in colour, two muted
+
+
 def test_plot_plan_top_shows_the_first_candidates_and_every_funded_one():
     n = 250  # a plan of every touchpoint: all of it would be a 76-inch chart
     plan = pd.DataFrame(
