@@ -139,7 +139,7 @@ def _name(value) -> str:
     line break typed in a spreadsheet cell is a space: a name of two lines
     runs into the next row's), cut to :data:`NAME_MAX` characters with an
     ellipsis: a longer one would leave the bars no room."""
-    name = " ".join(str(value).split("\n"))
+    name = " ".join(str(value).splitlines())
     if len(name) > NAME_MAX:
         name = name[: NAME_MAX - 1].rstrip() + "…"
     return _text(name)

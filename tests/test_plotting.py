@@ -446,12 +446,14 @@ def test_long_names_are_shortened_so_the_chart_keeps_its_room():
         assert ax.get_window_extent(renderer).width > 0.5 * fig.bbox.width
 
 
-def test_a_name_with_a_line_break_is_one_line_on_every_chart():
-    # a label typed with Alt+Enter in a spreadsheet cell
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028"])
+def test_a_name_with_a_line_break_is_one_line_on_every_chart(newline):
+    # a label typed with Alt+Enter in a spreadsheet cell (CR LF in a CSV file
+    # saved on Windows), each break one space
     frame = pd.DataFrame(
         {
             "facet": ["a", "b"],
-            "label": ["Welcome note\nat opening", "App"],
+            "label": [f"Welcome note{newline}at opening", "App"],
             "importance": [0.6, 0.4],
             "stated_importance": [2, 8],
             "delta_connected": [0.02, 0.01],
@@ -460,7 +462,9 @@ def test_a_name_with_a_line_break_is_one_line_on_every_chart():
     for plot in (plot_drivers, plot_roi, plot_plan):
         ax = plot(frame, ax=new_ax())
         assert "Welcome note at opening" in [t.get_text() for t in ax.get_yticklabels()]
-    stages = pd.DataFrame({"stage": ["Open\naccount", "Use"], "importance": [0.6, 0.4]})
+    stages = pd.DataFrame(
+        {"stage": [f"Open{newline}account", "Use"], "importance": [0.6, 0.4]}
+    )
     names = [t.get_text() for t in plot_stages(stages, ax=new_ax()).get_xticklabels()]
     assert names == ["Open account", "Use"]
 
