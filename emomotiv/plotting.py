@@ -251,6 +251,8 @@ def _money(axis) -> None:
             scaled = values / unit
             # the fewest decimals that write every tick exactly: 0.25 m, not 0.2 m
             tolerance = 1e-9 * max(1.0, float(np.abs(scaled).max(initial=0)))
+            # a tick a rounding error from 0 (-0.3 + 3 * 0.1) is 0, not "0.0"
+            values = np.where(np.abs(scaled) < tolerance, 0.0, values)
             digits = next(
                 (
                     d

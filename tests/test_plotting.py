@@ -308,6 +308,9 @@ def test_amounts_in_millions_on_a_chart_keep_their_ticks_apart():
         ([0, 25_000, 50_000], ["0", "25k", "50k"]),
         ([0, 2_500, 5_000, 7_500], ["0", "2,500", "5,000", "7,500"]),
         ([0, 0.5, 1.0], ["0", "0.5", "1.0"]),
+        # a locator's zero a rounding error away from 0 (0.1 + 0.2 - 0.3)
+        ([-2e5, -1e5, 2.9e-11, 1e5], ["\u2212200k", "\u2212100k", "0", "100k"]),
+        ([-0.2, -0.1, 5.55e-17, 0.1], ["\u22120.2", "\u22120.1", "0", "0.1"]),
     ],
 )
 def test_amount_ticks_are_written_exactly_in_one_unit(ticks, texts):
