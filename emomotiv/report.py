@@ -1062,6 +1062,11 @@ def _drivers_table(tables: Mapping[str, Any]) -> pd.DataFrame:
 # address is about:srcdoc, its links' base the notebook's unless it says so.
 FRAME_BASE = '<base href="about:srcdoc">'
 FRAME_HEIGHT = "min(80vh, 720px)"
+# under the frame, read where it is not shown (a notebook not trusted)
+FRAME_FALLBACK = (
+    "The report shows here once the notebook is trusted (run the cell again); "
+    "report.write_html(&quot;report.html&quot;) writes it as a page of its own."
+)
 
 
 class Report:
@@ -1785,14 +1790,19 @@ class Report:
         notebook into the frame and a chart's references (``url(#clip)``)
         pointed at another page. Its height is capped in pixels as well as
         in the window's height, because VS Code measures ``vh`` against the
-        whole notebook, thousands of pixels tall.
+        whole notebook, thousands of pixels tall. Where a frame is not shown
+        (a notebook not trusted, GitHub's view of it), a line beneath the
+        frame's place says how to see the report.
         """
         page = self.html().replace("<head>", f"<head>\n{FRAME_BASE}", 1)
         return (
+            f'<div style="position: relative; height: {FRAME_HEIGHT};">'
+            f"<p>{FRAME_FALLBACK}</p>"
             f'<iframe srcdoc="{escape(page, quote=True)}" '
             f'title="{escape(str(self.title), quote=True)}" '
-            f'style="width: 100%; height: {FRAME_HEIGHT}; '
-            'border: 1px solid #e3e7ea;"></iframe>'
+            'style="position: absolute; top: 0; left: 0; width: 100%; '
+            'height: 100%; border: 1px solid #e3e7ea; background: #fff;">'
+            "</iframe></div>"
         )
 
     def __repr__(self) -> str:

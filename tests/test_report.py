@@ -404,7 +404,9 @@ def test_a_report_in_a_notebook_keeps_its_styles_to_itself(small_result):
     shown = report._repr_html_()
     assert "<style" not in shown
     frame = re.fullmatch(
-        r'<iframe srcdoc="([^"]*)" title="([^"]*)" [^>]*></iframe>', shown
+        r'<div [^>]*><p>[^<]*</p><iframe srcdoc="([^"]*)" title="([^"]*)" [^>]*>'
+        r"</iframe></div>",
+        shown,
     )
     assert frame is not None
     page = html_unescape(frame[1])
@@ -426,8 +428,10 @@ def test_a_report_in_a_notebook_links_within_itself(small_result):
     # each one a place on the page, or an image held in the link itself
     assert all(link.startswith(("#", "data:")) for link in links)
     # VS Code measures vh against the whole notebook (thousands of pixels)
-    style = re.search(r'style="([^"]*)"></iframe>$', shown)[1]
+    style = re.match(r'<div style="([^"]*)">', shown)[1]
     assert "px" in re.search(r"\bheight: ([^;]+)", style)[1]
+    # where a frame is not shown (a notebook not trusted), a line says why
+    assert "write_html" in re.search(r"<p>([^<]*)</p><iframe", shown)[1]
 
 
 def test_a_report_titled_by_a_number_shows_in_a_notebook(contract):
