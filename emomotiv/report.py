@@ -1787,8 +1787,7 @@ class Report:
         The framed page's links resolve against the page itself
         (:data:`FRAME_BASE`): a frame written from text otherwise resolves
         them against the notebook's address, so a contents link loaded the
-        notebook into the frame and a chart's references (``url(#clip)``)
-        pointed at another page. Its height is capped in pixels as well as
+        notebook into the frame. Its height is capped in pixels as well as
         in the window's height, because VS Code measures ``vh`` against the
         whole notebook, thousands of pixels tall. Where a frame is not shown
         (a notebook not trusted, GitHub's view of it), a line beneath the

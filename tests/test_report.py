@@ -417,8 +417,7 @@ def test_a_report_in_a_notebook_keeps_its_styles_to_itself(small_result):
 def test_a_report_in_a_notebook_links_within_itself(small_result):
     # a frame written from text (srcdoc) resolves '#drivers' against the
     # notebook's address unless its page names its own: a contents link then
-    # loaded the notebook into the frame, and the charts' url(#clip) and
-    # href="#glyph" pointed at the notebook's page
+    # loaded the notebook into the frame
     shown = em.Report(small_result)._repr_html_()
     page = html_unescape(re.search(r'srcdoc="([^"]*)"', shown)[1])
     head = page.split("</head>")[0]
