@@ -368,7 +368,7 @@ def _correlations(X, y, sample_weight, owner: str, missing: str, *, fit=True):
     return names, corr, profile, info
 
 
-ARTEFACT_R2 = 0.99  # R² from a projected matrix this high: the projection's
+ARTEFACT_R2 = 0.99  # R² this high from the nearest correlation matrix: its artefact
 
 
 def _warn_artefact(values, weights, names, moved: float, r2: float, owner: str):

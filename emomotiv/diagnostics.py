@@ -118,27 +118,36 @@ def fit_warnings(model: DriverModel) -> list[str]:
     return []
 
 
+# why a fold has no score, and the way out, by score
+_UNSCORED = {
+    "roc_auc": (
+        "AUC",
+        "held-out respondents all of one class: the outcome's rarer class has "
+        "too few respondents for the folds",
+        "Survey more respondents of the rarer outcome, or use fewer folds (cv).",
+    ),
+    "r2": (
+        "R²",
+        "a fold of fewer than two held-out respondents",
+        "Analyse more respondents, or use fewer folds (cv).",
+    ),
+}
+
+
 def _unscored_folds(model: DriverModel, fit: dict) -> str | None:
     """A warning when the cross-validated AUC or R² is undefined (NaN): a
-    fold whose held-out respondents are all of one class (or share one
-    score) has no AUC (R²), and the mean over folds is then no fit at all,
-    which no threshold would flag."""
-    for key, name in (("roc_auc", "AUC"), ("r2", "R²")):
+    fold whose held-out respondents are all of one class has no AUC (one of
+    fewer than two respondents no R²), and the mean over folds is then no fit
+    at all, which no threshold would flag."""
+    for key, (name, cause, way_out) in _UNSCORED.items():
         if key in fit and not np.isfinite(fit[key]):
             folds = np.asarray(getattr(model, "cv_scores_", {}).get(key, []))
             missing = int((~np.isfinite(folds)).sum())
             which = f" in {missing} of {len(folds)} folds" if len(folds) else ""
-            cause = (
-                "held-out respondents all of one class: the outcome's rarer "
-                "class has too few respondents for the folds"
-                if key == "roc_auc"
-                else "held-out respondents who all share one outcome value"
-            )
             return (
                 f"The model's cross-validated {name} could not be computed"
                 f"{which} ({cause}), so the fit cannot be judged and the driver "
-                "ranking is not reliable. Survey more respondents of the rarer "
-                "outcome, or use fewer folds (cv)."
+                f"ranking is not reliable. {way_out}"
             )
     return None
 

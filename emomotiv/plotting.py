@@ -139,7 +139,7 @@ def _name(value) -> str:
     line break typed in a spreadsheet cell is a space: a name of two lines
     runs into the next row's), cut to :data:`NAME_MAX` characters with an
     ellipsis: a longer one would leave the bars no room."""
-    name = " ".join(str(value).split("\n"))
+    name = " ".join(str(value).splitlines())
     if len(name) > NAME_MAX:
         name = name[: NAME_MAX - 1].rstrip() + "…"
     return _text(name)
@@ -251,6 +251,8 @@ def _money(axis) -> None:
             scaled = values / unit
             # the fewest decimals that write every tick exactly: 0.25 m, not 0.2 m
             tolerance = 1e-9 * max(1.0, float(np.abs(scaled).max(initial=0)))
+            # a tick a rounding error from 0 (-0.3 + 3 * 0.1) is 0, not "0.0"
+            values = np.where(np.abs(scaled) < tolerance, 0.0, values)
             digits = next(
                 (
                     d
@@ -755,6 +757,12 @@ def _gain_axis(axis, score: str | None, share: str, what: str = "") -> None:
         axis.set_major_formatter(lambda v, _: _minus(f"{v:+,.3g}") if v else "0")
 
 
+def _funded(plan: pd.DataFrame) -> pd.Series:
+    """The plan's ``selected`` column as True or False: a missing entry (a
+    candidate never weighed) is not funded, as the report's table reads it."""
+    return plan["selected"].eq(True)
+
+
 def plot_plan(
     result: pd.DataFrame | PlanResult | AnalysisResult,
     *,
@@ -811,17 +819,13 @@ def plot_plan(
             if "priority" in frame
             else frame
         )
-        funded = order["selected"].astype(bool) if "selected" in order else False
+        funded = _funded(order) if "selected" in order else False
         first = pd.Series(range(len(order)), order.index) < top
         frame = order[first | funded]
     use_value = "delta_value" in frame and frame["delta_value"].notna().any()
     column = "delta_value" if use_value else "delta_connected"
     frame = frame.iloc[::-1]
-    selected = (
-        frame["selected"].astype(bool)
-        if "selected" in frame
-        else pd.Series(True, frame.index)
-    )
+    selected = _funded(frame) if "selected" in frame else pd.Series(True, frame.index)
     ax = _axes(ax, (7, 0.3 * len(frame) + 1))
     bars = ax.barh(
         range(len(frame)),

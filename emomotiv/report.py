@@ -1058,6 +1058,17 @@ def _drivers_table(tables: Mapping[str, Any]) -> pd.DataFrame:
     return drivers
 
 
+# A report shown in a notebook is a frame written from text (srcdoc): its own
+# address is about:srcdoc, its links' base the notebook's unless it says so.
+FRAME_BASE = '<base href="about:srcdoc">'
+FRAME_HEIGHT = "min(80vh, 720px)"
+# under the frame, read where it is not shown (a notebook not trusted)
+FRAME_FALLBACK = (
+    "The report shows here once the notebook is trusted (run the cell again); "
+    "report.write_html(&quot;report.html&quot;) writes it as a page of its own."
+)
+
+
 class Report:
     """A self-contained HTML report of an :class:`~emomotiv.AnalysisResult`.
 
@@ -1771,12 +1782,26 @@ class Report:
     def _repr_html_(self) -> str:
         """The report in a notebook, in a frame of its own: a notebook shows
         an output's styles on its own page, so the report's (body, headings,
-        tables, captions) would restyle every cell around it."""
+        tables, captions) would restyle every cell around it.
+
+        The framed page's links resolve against the page itself
+        (:data:`FRAME_BASE`): a frame written from text otherwise resolves
+        them against the notebook's address, so a contents link loaded the
+        notebook into the frame. Its height is capped in pixels as well as
+        in the window's height, because VS Code measures ``vh`` against the
+        whole notebook, thousands of pixels tall. Where a frame is not shown
+        (a notebook not trusted, GitHub's view of it), a line beneath the
+        frame's place says how to see the report.
+        """
+        page = self.html().replace("<head>", f"<head>\n{FRAME_BASE}", 1)
         return (
-            f'<iframe srcdoc="{escape(self.html(), quote=True)}" '
-            f'title="{escape(self.title, quote=True)}" '
-            'style="width: 100%; height: 80vh; border: 1px solid #e3e7ea;">'
-            "</iframe>"
+            f'<div style="position: relative; height: {FRAME_HEIGHT};">'
+            f"<p>{FRAME_FALLBACK}</p>"
+            f'<iframe srcdoc="{escape(page, quote=True)}" '
+            f'title="{escape(str(self.title), quote=True)}" '
+            'style="position: absolute; top: 0; left: 0; width: 100%; '
+            'height: 100%; border: 1px solid #e3e7ea; background: #fff;">'
+            "</iframe></div>"
         )
 
     def __repr__(self) -> str:

@@ -67,3 +67,14 @@ def test_a_benchmark_runs_at_a_tiny_setting(name, monkeypatch, capsys):
     monkeypatch.setattr("sys.argv", [path.name, *line.split()])
     module.main()
     assert word in capsys.readouterr().out
+
+
+def test_the_wide_table_prints_the_orders_each_width_draws(capsys):
+    # at least 10 blocks of p orders: 2,000 up to 200 facets, more beyond
+    path = next(p for p in BENCHMARKS if p.stem == "bench_shapley")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.wide_table([12])
+    out = capsys.readouterr().out
+    assert "2,004" in out.splitlines()[-1]  # 167 blocks of 12 orders

@@ -99,6 +99,22 @@ def test_a_fit_that_could_not_be_scored_is_a_weak_fit():
     assert "AUC could not be computed in 1 of 3 folds" in diag.warnings[0]
 
 
+def test_an_r2_that_could_not_be_scored_names_its_own_cause():
+    """scikit-learn's R² of a fold whose outcome is constant is 0 (a weak
+    fit, flagged as such); only a fold of one respondent has none."""
+
+    class Scored:  # a score model's fit, as a saved one reads back
+        cv_scores_ = {"r2": np.array([0.2, np.nan, 0.1])}
+
+        def fit_summary(self):
+            return {"r2": float(np.mean(self.cv_scores_["r2"]))}
+
+    (message,) = em.fit_warnings(Scored())
+    assert "R² could not be computed in 1 of 3 folds" in message
+    assert "fewer than two held-out respondents" in message
+    assert "class" not in message and "rarer" not in message
+
+
 def test_a_single_respondent_is_named_with_the_numbers(textbook):
     X, y = textbook
     model = _fit(X, y)

@@ -206,6 +206,21 @@ def test_plot_plan_colours_the_selected(tables):
     assert any(t.get_text().startswith("cost ") for t in ax.texts)
 
 
+def test_plot_plan_reads_a_missing_selection_as_not_funded():
+    plan = pd.DataFrame(
+        {
+            "facet": ["a", "b", "c"],
+            "delta_connected": [0.03, 0.02, 0.01],
+            "priority": [1, 2, 3],
+            "selected": [True, None, np.nan],
+        }
+    )
+    ax = plot_plan(plan, top=1)
+    assert len(ax.patches) == 1  # 'b' and 'c' are not funded: not shown
+    colours = {p.get_facecolor() for p in plot_plan(plan).patches}
+    assert len(colours) == 2  # one funded bar in colour, two muted
+
+
 def test_plot_plan_top_shows_the_first_candidates_and_every_funded_one():
     n = 250  # a plan of every touchpoint: all of it would be a 76-inch chart
     plan = pd.DataFrame(
@@ -293,6 +308,9 @@ def test_amounts_in_millions_on_a_chart_keep_their_ticks_apart():
         ([0, 25_000, 50_000], ["0", "25k", "50k"]),
         ([0, 2_500, 5_000, 7_500], ["0", "2,500", "5,000", "7,500"]),
         ([0, 0.5, 1.0], ["0", "0.5", "1.0"]),
+        # a locator's zero a rounding error away from 0 (0.1 + 0.2 - 0.3)
+        ([-2e5, -1e5, 2.9e-11, 1e5], ["\u2212200k", "\u2212100k", "0", "100k"]),
+        ([-0.2, -0.1, 5.55e-17, 0.1], ["\u22120.2", "\u22120.1", "0", "0.1"]),
     ],
 )
 def test_amount_ticks_are_written_exactly_in_one_unit(ticks, texts):
@@ -431,12 +449,14 @@ def test_long_names_are_shortened_so_the_chart_keeps_its_room():
         assert ax.get_window_extent(renderer).width > 0.5 * fig.bbox.width
 
 
-def test_a_name_with_a_line_break_is_one_line_on_every_chart():
-    # a label typed with Alt+Enter in a spreadsheet cell
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028"])
+def test_a_name_with_a_line_break_is_one_line_on_every_chart(newline):
+    # a label typed with Alt+Enter in a spreadsheet cell (CR LF in a CSV file
+    # saved on Windows), each break one space
     frame = pd.DataFrame(
         {
             "facet": ["a", "b"],
-            "label": ["Welcome note\nat opening", "App"],
+            "label": [f"Welcome note{newline}at opening", "App"],
             "importance": [0.6, 0.4],
             "stated_importance": [2, 8],
             "delta_connected": [0.02, 0.01],
@@ -445,7 +465,9 @@ def test_a_name_with_a_line_break_is_one_line_on_every_chart():
     for plot in (plot_drivers, plot_roi, plot_plan):
         ax = plot(frame, ax=new_ax())
         assert "Welcome note at opening" in [t.get_text() for t in ax.get_yticklabels()]
-    stages = pd.DataFrame({"stage": ["Open\naccount", "Use"], "importance": [0.6, 0.4]})
+    stages = pd.DataFrame(
+        {"stage": [f"Open{newline}account", "Use"], "importance": [0.6, 0.4]}
+    )
     names = [t.get_text() for t in plot_stages(stages, ax=new_ax()).get_xticklabels()]
     assert names == ["Open account", "Use"]
 

@@ -404,11 +404,39 @@ def test_a_report_in_a_notebook_keeps_its_styles_to_itself(small_result):
     shown = report._repr_html_()
     assert "<style" not in shown
     frame = re.fullmatch(
-        r'<iframe srcdoc="([^"]*)" title="([^"]*)" [^>]*></iframe>', shown
+        r'<div [^>]*><p>[^<]*</p><iframe srcdoc="([^"]*)" title="([^"]*)" [^>]*>'
+        r"</iframe></div>",
+        shown,
     )
     assert frame is not None
-    assert html_unescape(frame[1]) == report.html()
+    page = html_unescape(frame[1])
+    assert page.replace('<base href="about:srcdoc">\n', "", 1) == report.html()
     assert html_unescape(frame[2]) == 'Q3 "drivers" <b>'
+
+
+def test_a_report_in_a_notebook_links_within_itself(small_result):
+    # a frame written from text (srcdoc) resolves '#drivers' against the
+    # notebook's address unless its page names its own: a contents link then
+    # loaded the notebook into the frame
+    shown = em.Report(small_result)._repr_html_()
+    page = html_unescape(re.search(r'srcdoc="([^"]*)"', shown)[1])
+    head = page.split("</head>")[0]
+    assert re.search(r'<head>\s*<base href="about:srcdoc">', head)
+    links = re.findall(r'href="([^"]*)"', page.split("</head>")[1])
+    assert "#drivers" in links
+    # each one a place on the page, or an image held in the link itself
+    assert all(link.startswith(("#", "data:")) for link in links)
+    # VS Code measures vh against the whole notebook (thousands of pixels)
+    style = re.match(r'<div style="([^"]*)">', shown)[1]
+    assert "px" in re.search(r"\bheight: ([^;]+)", style)[1]
+    # where a frame is not shown (a notebook not trusted), a line says why
+    assert "write_html" in re.search(r"<p>([^<]*)</p><iframe", shown)[1]
+
+
+def test_a_report_titled_by_a_number_shows_in_a_notebook(contract):
+    # the page prints any title; the frame's title attribute did not
+    shown = em.Report(contract, title=2026)._repr_html_()
+    assert 'title="2026"' in shown
 
 
 def test_dollar_signs_in_labels_are_not_mathtext(contract):
