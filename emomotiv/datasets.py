@@ -771,8 +771,9 @@ def make_survey(
     value_multiplier : float, default=2.2
         True ratio of mean lifetime value, fully connected over highly
         satisfied customers (1 to 100).
-    wave : str, default="2026Q3"
-        Label written in the ``wave`` column.
+    wave : str or int, default="2026Q3"
+        Label written in the ``wave`` column (an int as its text, as
+        :func:`make_waves` writes its labels).
     stated_form : {"ratings", "ranks", "maxdiff"} or None
         Also write per-respondent stated importance in ``stated__<facet>``
         columns (after the other columns), consistent with the catalog's
@@ -888,10 +889,13 @@ def make_survey(
     # the respondents; by default they are one and the same stream.
     if stated_form is not None:
         check_choice(stated_form, "stated_form", owner, STATED_FORMS)
+    if isinstance(wave, int) and not isinstance(wave, bool):
+        wave = str(wave)  # a wave number, written as make_waves writes its labels
     if not isinstance(wave, str) or not wave.strip():
         raise ValueError(
-            f"The 'wave' parameter of make_survey must be a non-empty str (the "
-            f"label of the wave column, e.g. '2026Q3'). Got {wave!r} instead."
+            f"The 'wave' parameter of make_survey must be a non-empty str or an "
+            f"int (the label of the wave column, e.g. '2026Q3'). Got {wave!r} "
+            "instead."
         )
     rng = np.random.default_rng(random_state)
     draw = rng if sample_seed is None else _sample_stream(random_state, sample_seed)

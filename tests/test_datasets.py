@@ -500,7 +500,7 @@ def test_waves_without_a_seed_share_one_study():
             dict(value_effects={"mobile_app": np.nan, "nope": 0.1}),
             r"\['nope'\] are not facets.*'value_effects\['mobile_app'\]'",
         ),
-        (dict(wave=3), "'wave' parameter of make_survey must be a non-empty str"),
+        (dict(wave=3.0), "'wave' parameter of make_survey must be a non-empty str"),
         (dict(wave=" "), "'wave' parameter of make_survey must be a non-empty str"),
         # every problem of segment_effects at once, each named as its own
         (
@@ -595,3 +595,10 @@ def test_waves_keep_the_latest_waves_segment_and_value_truth():
         pd.testing.assert_frame_equal(s.truth_by_segment[name], table)
     pd.testing.assert_frame_equal(s.value_truth, last.value_truth)
     pd.testing.assert_frame_equal(s.truth, last.truth)
+
+
+def test_a_wave_number_is_written_as_make_waves_writes_it():
+    one = em.make_survey(n_respondents=50, n_facets=6, wave=3, random_state=0)
+    assert set(one.survey["wave"]) == {"3"}
+    both = em.make_waves(50, 6, waves=(2, 3), random_state=0)
+    assert sorted(set(both.survey["wave"])) == ["2", "3"]
