@@ -1207,20 +1207,37 @@ def validate_survey(
         # a catalog's ids are read without spaces around them, a survey
         # frame's column names as they are
         padded = {c.strip(): c for c in columns if c != c.strip()}
+        # several columns named as one ('app,fees'), as `catalog --facets`
+        # takes its patterns, where --facets takes them apart
+        joined = [
+            f
+            for f in missing_facets
+            if "," in f and all(p.strip() in columns for p in f.split(",") if p.strip())
+        ]
         hints = "".join(
             f" '{f}':{did_you_mean(f, columns)}"
             for f in missing_facets[:5]
-            if f not in padded and did_you_mean(f, columns)
+            if f not in padded and f not in joined and did_you_mean(f, columns)
         )
+        if joined:
+            hints += (
+                f" {preview(joined)} {'names' if len(joined) == 1 else 'name'} "
+                "several survey columns at once: give each facet apart "
+                "(--facets app fees on the command line, a list in Python)."
+            )
         spaced = [padded[f] for f in missing_facets if f in padded]
         if spaced:
             hints += (
                 f" The survey columns {preview(spaced)} have spaces around their "
                 "names: strip them (survey.columns = survey.columns.str.strip())."
             )
+        are = (
+            "facet is not a survey column"
+            if len(missing_facets) == 1
+            else "facets are not survey columns"
+        )
         problems.append(
-            f"{len(missing_facets)} catalog facets are not survey columns: "
-            f"{preview(missing_facets, 5)}.{hints}"
+            f"{len(missing_facets)} catalog {are}: {preview(missing_facets, 5)}.{hints}"
         )
     unknown_stated = [f for f in schema.stated if f not in catalog.facets]
     if unknown_stated:

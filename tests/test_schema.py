@@ -82,7 +82,22 @@ def test_missing_role_column_suggests_close_name():
 def test_missing_facet_column():
     s = _survey().drop(columns="fees")
     (problem,) = _problems(s)
-    assert "fees" in problem and "not survey columns" in problem
+    assert problem.startswith("1 catalog facet is not a survey column: 'fees'.")
+
+
+def test_facets_named_as_one_with_a_comma_are_told_to_be_given_apart():
+    """``--facets app,fees`` reads as one facet named 'app,fees'; it is not
+    'fees' misspelt, as the near match would say."""
+    joined = FacetCatalog.from_facets(["app,fees", "note"])
+    schema = SurveySchema(
+        facets=("app,fees", "note"), connection="connected", value="value", id="id"
+    )
+    (problem,) = _problems(_survey(), schema, joined)
+    assert problem == (
+        "1 catalog facet is not a survey column: 'app,fees'. 'app,fees' names "
+        "several survey columns at once: give each facet apart (--facets app "
+        "fees on the command line, a list in Python)."
+    )
 
 
 def test_a_survey_column_with_spaces_around_its_name_is_named_as_such():
