@@ -1196,7 +1196,9 @@ def _catalog(args: argparse.Namespace) -> int:
         survey = apply_rating_labels(survey, facets, labels)
     table = draft_catalog(survey, facets, not_experienced=codes)
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    # with a byte-order mark, as Excel saves "CSV UTF-8": the draft is filled
+    # in there, and Excel reads a file without one in the system's code page
+    table.to_csv(out, index=False, encoding="utf-8-sig")
     print(f"Wrote {out}: {len(table)} facets. Fill in 'stage' (journey order),")
     print("check the labels and scales, then pass it as --catalog.")
     unscaled = table.loc[table["scale_min"].isna(), "facet"]

@@ -1774,3 +1774,18 @@ def test_currency_is_recorded_printed_and_reset_at_re_render(
     assert main(["report", str(out), "--currency", "CHF"]) == 0
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "are in CHF" in html and "CHF " in html and "€" not in html
+
+
+def test_the_catalog_draft_opens_in_excel_with_its_labels(tmp_path):
+    """The draft is filled in in Excel, which reads a CSV without a
+    byte-order mark in the system's code page ('Ãœberweisung'); emomotiv
+    reads it back as written."""
+    survey = tmp_path / "umfrage.csv"
+    pd.DataFrame(
+        {"Überweisung": [1, 5, 4], "Gebühren": [2, 3, 5], "verbunden": [0, 1, 1]}
+    ).to_csv(survey, index=False)
+    out = tmp_path / "facetten.csv"
+    argv = ["catalog", str(survey), "--facets", "Ü*,Geb*", "--out", str(out)]
+    assert main(argv) == 0
+    assert out.read_bytes().startswith("\ufefffacet".encode())
+    assert em.read_table(out)["facet"].tolist() == ["Überweisung", "Gebühren"]
