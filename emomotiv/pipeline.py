@@ -896,6 +896,27 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
+# the longest column name that still reads as the outcome's name in a
+# sentence of the report ("25% of customers are ...")
+LONG_OUTCOME_NAME = 40
+
+
+def _outcome_name_notes(column: object, label: str | None) -> list[str]:
+    """A warning where the report would name the outcome by a column named
+    as its question ("Do you feel connected to your bank?") or at length."""
+    name = str(column)
+    if label is not None or not (
+        name.rstrip().endswith("?") or len(name) > LONG_OUTCOME_NAME
+    ):
+        return []
+    return [
+        f"The report names the outcome by its column, '{name}' (\"25% of "
+        f'customers are {name}"): a question or a long name reads badly there. '
+        "Give it a short name with outcome_label='emotionally connected' "
+        "(--outcome-label on the command line, outcome_label in a study file)."
+    ]
+
+
 @contextlib.contextmanager
 def _said_elsewhere(message: str):
     """A step quiet about the warning that starts with ``message``, which
@@ -1345,6 +1366,7 @@ def analyze(
     notes = [stability] if stability else []
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
     notes += stated_notes + scale_warnings
+    notes += _outcome_name_notes(schema.connection, study.outcome_label)
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"

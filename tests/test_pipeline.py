@@ -548,3 +548,28 @@ def test_no_progress_bar_warning_in_a_notebook_without_ipywidgets(monkeypatch):
         em.analyze(s.survey, s.catalog, **_quick_options())
     assert "tqdm.autonotebook" in sys.modules  # the notebook's path was taken
     assert not [w for w in caught if "IProgress" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    ("column", "label", "warned"),
+    [
+        ("Fühlen Sie sich Ihrer Bank emotional verbunden?", None, True),
+        ("emotional_connection_to_the_brand_top_two_box_2026", None, True),
+        ("Fühlen Sie sich Ihrer Bank emotional verbunden?", "verbunden", False),
+        ("connected", None, False),
+    ],
+)
+def test_an_outcome_named_by_its_question_asks_for_a_short_label(column, label, warned):
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    survey = s.survey.rename(columns={"connected": column})
+    options = _quick_options() | {"connection": column, "outcome_label": label}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(survey, s.catalog, **options)
+    said = [str(w.message) for w in caught if "reads badly there" in str(w.message)]
+    assert len(said) == warned
+    if warned:
+        assert said[0].startswith(
+            f"The report names the outcome by its column, '{column}'"
+        )
+        assert "--outcome-label" in said[0] and said[0] in result.summary["warnings"]
