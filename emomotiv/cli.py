@@ -507,7 +507,12 @@ def _study(args: argparse.Namespace):
             f"the {name} '{Path(os.path.relpath(path, folder)).as_posix()}'"
             for name, path in gone.items()
         )
-        looked = ", ".join(f"'{_from_here(path)}'" for path in gone.values())
+        # where it was looked for, from the study file's path as given
+        given = Path(args.study).parent
+        looked = ", ".join(
+            f"'{os.path.normpath(given / os.path.relpath(path, folder))}'"
+            for path in gone.values()
+        )
         raise ValueError(
             f"The study file '{args.study}' names {named}, "
             f"which {'does' if len(gone) == 1 else 'do'} not exist ([inputs] "
