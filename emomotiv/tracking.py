@@ -184,8 +184,10 @@ DEFAULT_LEVEL = 0.95
 
 
 # a quarter: Q3 2026, Q3/2026, T3 2026 (trimestre), 3. Quartal 2026, 3e trimestre
+# 2026, 3rd quarter 2026
 QUARTER_FIRST = re.compile(
-    r"^\s*(?:[qt]\s*([1-4])|([1-4])\s*(?:\.|e|er|ème)?\s*(?:quartal|trimestre|quarter))"
+    r"^\s*(?:[qt]\s*([1-4])|([1-4])\s*(?:\.|e|er|ème|st|nd|rd|th)?\s*"
+    r"(?:quartal|trimestre|quarter))"
     r"[\s\-_/.]*(\d{4})\s*$",
     re.IGNORECASE,
 )

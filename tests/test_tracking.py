@@ -554,6 +554,10 @@ def test_add_comparison_keeps_the_analysis(small_result):
             ["4e trimestre 2025", "3e trimestre 2026"],
         ),
         (["09.2026", "11.2025", "10/2026"], ["11.2025", "09.2026", "10/2026"]),
+        (
+            ["1st quarter 2026", "4th quarter 2025", "2nd quarter 2026"],
+            ["4th quarter 2025", "1st quarter 2026", "2nd quarter 2026"],
+        ),
     ],
 )
 def test_sort_waves(labels, expected):
