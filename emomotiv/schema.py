@@ -54,9 +54,15 @@ DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 GROUPED = re.compile(
     r"^\s*[+-]?\d{1,3}(?:([.,' \u00a0\u202f])\d{3})+(?:(?!\1)[.,]\d+)?\s*$"
 )
-# a currency sign or code before or after an amount ("1.234,56 EUR", "CHF 80")
-_MONEY = r"(?:[$€£¥]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN)\b)"
-CURRENCY = re.compile(rf"^\s*[+-]?\s*{_MONEY}|{_MONEY}\s*$", re.IGNORECASE)
+# a currency sign before or after an amount ("1.234,56 €", "$80"), or a
+# currency code beside one ("1.234,56 EUR", "CHF 80"; not a word such as
+# the Norwegian "godt nok")
+_CODE = r"\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN)\b"
+_MONEY = rf"(?:[$€£¥]|{_CODE})"
+CURRENCY = re.compile(
+    rf"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$|^\s*[+-]?\s*{_CODE}\s*[+-]?[\d.,]|\d\s*{_CODE}\s*$",
+    re.IGNORECASE,
+)
 PERCENT = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%\s*$")
 # an accounting negative: (100), (1,003.71)
 PARENTHESISED = re.compile(r"^\s*\(\s*\d[\d.,' \u00a0]*\)\s*$")
