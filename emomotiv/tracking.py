@@ -205,7 +205,10 @@ def _period_start(label: str) -> pd.Timestamp:
         label = f"{match[1]}Q{match[2]}"
     elif match := MONTH_FIRST.match(label):
         label = f"{match[2]}-{int(match[1]):02d}"
-    return pd.Period(label).start_time
+    period = pd.Period(label)
+    if pd.isna(period):  # "", "nan", "NaT": no period, not an error of pandas'
+        raise ValueError(f"not a period: {label!r}")
+    return period.start_time
 
 
 def _natural_key(label: str) -> tuple:
@@ -812,10 +815,10 @@ def compare(
         module notes): ``holm`` bounds the chance of any false flag,
         ``fdr_bh`` the expected share of false flags.
     labels : pair of str or None
-        Names of the two waves; by default the analyses' wave labels, else
-        the folder names (their paths below the folder they share where the
-        names are alike: ``2026Q2/results``), else ``"before"`` and
-        ``"after"``.
+        Names of the two waves, two different non-blank texts; by default
+        the analyses' wave labels, else the folder names (their paths below
+        the folder they share where the names are alike:
+        ``2026Q2/results``), else ``"before"`` and ``"after"``.
 
     Returns
     -------
@@ -847,10 +850,16 @@ def compare(
     """
     alpha = check_float(alpha, "alpha", "compare", low=0, high=1, inclusive=False)
     correction = check_choice(correction, "correction", "compare", CORRECTIONS)
-    if labels is not None and (isinstance(labels, str) or len(labels) != 2):
+    if labels is not None and (
+        isinstance(labels, str)
+        or len(labels) != 2
+        or not all(isinstance(x, str) and x.strip() for x in labels)
+        or labels[0].strip() == labels[1].strip()
+    ):
         raise ValueError(
-            "The 'labels' parameter of compare must be a pair of wave names or "
-            f"None. Got {labels!r} instead."
+            "The 'labels' parameter of compare must be a pair of two different, "
+            "non-blank wave names (they name the waves in the report and the "
+            f"summary), or None. Got {labels!r} instead."
         )
     from .report import study_currency
 
@@ -1001,7 +1010,9 @@ def analyze_latest_wave(
     comparison added (:func:`add_comparison`).
     """
     column = study.wave
-    empty = int(survey[column].isna().sum())
+    # a blank cell ("" or spaces) names no wave either
+    blank = survey[column].isna() | survey[column].astype(str).str.strip().eq("")
+    empty = int(blank.sum())
     if empty:
         raise ValidationError(
             [f"The wave column '{column}' is empty for {empty} respondents."],
