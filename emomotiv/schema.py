@@ -842,6 +842,10 @@ def _number_hint(bad: list[object]) -> str:
     return "".join(hints)
 
 
+# the most labels a rating scale has: 0 to 10
+SCALE_MAX_LABELS = 11
+
+
 def _codes_hint(bad: list[object], share: float | None = None) -> str:
     """How to read text among ratings: as numbers, as a rating scale's answer
     texts, or as codes for "not experienced". ``share`` is the text's share
@@ -873,6 +877,13 @@ def _codes_hint(bad: list[object], share: float | None = None) -> str:
         words = sorted(
             {str(v).strip() for v in bad if not NON_ANSWER.search(str(v))}, key=str
         )
+        if share is not None and share >= 0.5 and len(words) > SCALE_MAX_LABELS:
+            return (
+                f" They are {share:.0%} of its answers, in {len(words)} different "
+                f"texts, more than a rating scale has labels (at most "
+                f"{SCALE_MAX_LABELS}, 0 to 10): they look like free text "
+                "(comments), not ratings. Leave the column out of the facets."
+            )
         if share is not None and share >= 0.5 and len(words) >= 2:
             return (
                 f" They are {share:.0%} of its answers, too many to be codes for "
