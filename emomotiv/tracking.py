@@ -999,6 +999,12 @@ def separate_waves_advice(problems: Iterable[str]) -> list[str]:
     return [SEPARATE_WAVES] if any(EMPTY_FACET.search(p) for p in problems) else []
 
 
+def no_wave(column: pd.Series) -> pd.Series:
+    """Which cells of a wave column name no wave: empty, or blank text
+    ("" or spaces, as a spreadsheet may save an empty cell)."""
+    return column.isna() | column.astype(str).str.strip().eq("")
+
+
 def analyze_latest_wave(
     survey: pd.DataFrame, catalog: Any, study: Any, *, analyze
 ) -> AnalysisResult:
@@ -1010,9 +1016,7 @@ def analyze_latest_wave(
     comparison added (:func:`add_comparison`).
     """
     column = study.wave
-    # a blank cell ("" or spaces) names no wave either
-    blank = survey[column].isna() | survey[column].astype(str).str.strip().eq("")
-    empty = int(blank.sum())
+    empty = int(no_wave(survey[column]).sum())
     if empty:
         raise ValidationError(
             [f"The wave column '{column}' is empty for {empty} respondents."],
