@@ -221,8 +221,11 @@ def sort_waves(labels: Iterable[Any]) -> list:
 
     ``2025Q4 < 2026Q1 < 2026Q2``, ``Q4 2025 < Q1 2026``,
     ``2026-03 < 2026-11``, ``2 < 10`` and ``wave 2 < wave 10``. Labels that
-    all parse as periods (quarters, months, years) are sorted by their
-    start; otherwise text is compared with its digit runs as numbers.
+    all parse as periods (quarters, months, years; ``3. Quartal 2026``,
+    ``T3 2026``, ``3rd quarter 2026``) are sorted by their start; months
+    written as German and French write them (``12.2025 < 01.2026``) too,
+    though they read as numbers; otherwise text is compared with its digit
+    runs as numbers.
 
     Parameters
     ----------
