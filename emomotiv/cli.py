@@ -504,8 +504,7 @@ def _study(args: argparse.Namespace):
         # each path as the file writes it, and where it was looked for
         folder = Path(args.study).resolve().parent
         named = " and ".join(
-            f"the {name} '{Path(os.path.relpath(path, folder)).as_posix()}'"
-            for name, path in gone.items()
+            f"the {name} '{_path_from(path, folder)}'" for name, path in gone.items()
         )
         # where it was looked for, from the study file's path as given
         given = Path(args.study).parent

@@ -889,7 +889,7 @@ def make_survey(
     # the respondents; by default they are one and the same stream.
     if stated_form is not None:
         check_choice(stated_form, "stated_form", owner, STATED_FORMS)
-    if isinstance(wave, int) and not isinstance(wave, bool):
+    if isinstance(wave, int | np.integer) and not isinstance(wave, bool):
         wave = str(wave)  # a wave number, written as make_waves writes its labels
     if not isinstance(wave, str) or not wave.strip():
         raise ValueError(

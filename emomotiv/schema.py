@@ -54,9 +54,15 @@ DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 GROUPED = re.compile(
     r"^\s*[+-]?\d{1,3}(?:([.,' \u00a0\u202f])\d{3})+(?:(?!\1)[.,]\d+)?\s*$"
 )
-# a currency sign or code before or after an amount ("1.234,56 EUR", "CHF 80")
-_MONEY = r"(?:[$€£¥]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN)\b)"
-CURRENCY = re.compile(rf"^\s*[+-]?\s*{_MONEY}|{_MONEY}\s*$", re.IGNORECASE)
+# a currency sign before or after an amount ("1.234,56 €", "$80"), or a
+# currency code beside one ("1.234,56 EUR", "CHF 80"; not a word such as
+# the Norwegian "godt nok")
+_CODE = r"\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN)\b"
+_MONEY = rf"(?:[$€£¥]|{_CODE})"
+CURRENCY = re.compile(
+    rf"^\s*[+-]?\s*[$€£¥]|[$€£¥]\s*$|^\s*[+-]?\s*{_CODE}\s*[+-]?[\d.,]|\d\s*{_CODE}\s*$",
+    re.IGNORECASE,
+)
 PERCENT = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%\s*$")
 # an accounting negative: (100), (1,003.71)
 PARENTHESISED = re.compile(r"^\s*\(\s*\d[\d.,' \u00a0]*\)\s*$")
@@ -836,6 +842,10 @@ def _number_hint(bad: list[object]) -> str:
     return "".join(hints)
 
 
+# the most labels a rating scale has: 0 to 10
+SCALE_MAX_LABELS = 11
+
+
 def _codes_hint(bad: list[object], share: float | None = None) -> str:
     """How to read text among ratings: as numbers, as a rating scale's answer
     texts, or as codes for "not experienced". ``share`` is the text's share
@@ -867,6 +877,13 @@ def _codes_hint(bad: list[object], share: float | None = None) -> str:
         words = sorted(
             {str(v).strip() for v in bad if not NON_ANSWER.search(str(v))}, key=str
         )
+        if share is not None and share >= 0.5 and len(words) > SCALE_MAX_LABELS:
+            return (
+                f" They are {share:.0%} of its answers, in {len(words)} different "
+                f"texts, more than a rating scale has labels (at most "
+                f"{SCALE_MAX_LABELS}, 0 to 10): they look like free text "
+                "(comments), not ratings. Leave the column out of the facets."
+            )
         if share is not None and share >= 0.5 and len(words) >= 2:
             return (
                 f" They are {share:.0%} of its answers, too many to be codes for "

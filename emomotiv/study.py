@@ -43,7 +43,7 @@ from ._validation import (
 )
 from .bootstrap import MIN_BOOT_SIZE, _check_client
 from .controls import HALO_METHODS
-from .readers import DECIMALS, RatingLabels, rating_numbers
+from .readers import DECIMALS, RatingLabels, rating_numbers, text_encoding
 from .schema import CONNECTION_KINDS
 from .stated import FORMS as STATED_FORMS
 from .stated import SOURCES as STATED_SOURCES
@@ -607,8 +607,12 @@ def read_study_file(
     if not path.is_file():
         raise FileNotFoundError(f"No such study file: '{path}'.")
     raw = path.read_bytes()
-    try:  # a byte-order mark (Notepad's "UTF-8 with BOM") is not TOML: skip it
-        text = raw.decode("utf-8-sig")
+    # a byte-order mark is not TOML: the file is read in the encoding it
+    # names (Notepad's "UTF-8 with BOM", UTF-16 as Windows PowerShell's
+    # `>` writes) and skipped
+    encoding = text_encoding(path)
+    try:
+        text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise ValidationError(

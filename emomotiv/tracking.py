@@ -184,8 +184,10 @@ DEFAULT_LEVEL = 0.95
 
 
 # a quarter: Q3 2026, Q3/2026, T3 2026 (trimestre), 3. Quartal 2026, 3e trimestre
+# 2026, 3rd quarter 2026
 QUARTER_FIRST = re.compile(
-    r"^\s*(?:[qt]\s*([1-4])|([1-4])\s*(?:\.|e|er|ème)?\s*(?:quartal|trimestre|quarter))"
+    r"^\s*(?:[qt]\s*([1-4])|([1-4])\s*(?:\.|e|er|ème|st|nd|rd|th)?\s*"
+    r"(?:quartal|trimestre|quarter))"
     r"[\s\-_/.]*(\d{4})\s*$",
     re.IGNORECASE,
 )
@@ -203,7 +205,10 @@ def _period_start(label: str) -> pd.Timestamp:
         label = f"{match[1]}Q{match[2]}"
     elif match := MONTH_FIRST.match(label):
         label = f"{match[2]}-{int(match[1]):02d}"
-    return pd.Period(label).start_time
+    period = pd.Period(label)
+    if pd.isna(period):  # "", "nan", "NaT": no period, not an error of pandas'
+        raise ValueError(f"not a period: {label!r}")
+    return period.start_time
 
 
 def _natural_key(label: str) -> tuple:
@@ -216,8 +221,11 @@ def sort_waves(labels: Iterable[Any]) -> list:
 
     ``2025Q4 < 2026Q1 < 2026Q2``, ``Q4 2025 < Q1 2026``,
     ``2026-03 < 2026-11``, ``2 < 10`` and ``wave 2 < wave 10``. Labels that
-    all parse as periods (quarters, months, years) are sorted by their
-    start; otherwise text is compared with its digit runs as numbers.
+    all parse as periods (quarters, months, years; ``3. Quartal 2026``,
+    ``T3 2026``, ``3rd quarter 2026``) are sorted by their start; months
+    written as German and French write them (``12.2025 < 01.2026``) too,
+    though they read as numbers; otherwise text is compared with its digit
+    runs as numbers.
 
     Parameters
     ----------
@@ -810,10 +818,10 @@ def compare(
         module notes): ``holm`` bounds the chance of any false flag,
         ``fdr_bh`` the expected share of false flags.
     labels : pair of str or None
-        Names of the two waves; by default the analyses' wave labels, else
-        the folder names (their paths below the folder they share where the
-        names are alike: ``2026Q2/results``), else ``"before"`` and
-        ``"after"``.
+        Names of the two waves, two different non-blank texts; by default
+        the analyses' wave labels, else the folder names (their paths below
+        the folder they share where the names are alike:
+        ``2026Q2/results``), else ``"before"`` and ``"after"``.
 
     Returns
     -------
@@ -845,10 +853,16 @@ def compare(
     """
     alpha = check_float(alpha, "alpha", "compare", low=0, high=1, inclusive=False)
     correction = check_choice(correction, "correction", "compare", CORRECTIONS)
-    if labels is not None and (isinstance(labels, str) or len(labels) != 2):
+    if labels is not None and (
+        isinstance(labels, str)
+        or len(labels) != 2
+        or not all(isinstance(x, str) and x.strip() for x in labels)
+        or labels[0].strip() == labels[1].strip()
+    ):
         raise ValueError(
-            "The 'labels' parameter of compare must be a pair of wave names or "
-            f"None. Got {labels!r} instead."
+            "The 'labels' parameter of compare must be a pair of two different, "
+            "non-blank wave names (they name the waves in the report and the "
+            f"summary), or None. Got {labels!r} instead."
         )
     from .report import study_currency
 
@@ -988,6 +1002,12 @@ def separate_waves_advice(problems: Iterable[str]) -> list[str]:
     return [SEPARATE_WAVES] if any(EMPTY_FACET.search(p) for p in problems) else []
 
 
+def no_wave(column: pd.Series) -> pd.Series:
+    """Which cells of a wave column name no wave: empty, or blank text
+    ("" or spaces, as a spreadsheet may save an empty cell)."""
+    return column.isna() | column.astype(str).str.strip().eq("")
+
+
 def analyze_latest_wave(
     survey: pd.DataFrame, catalog: Any, study: Any, *, analyze
 ) -> AnalysisResult:
@@ -999,7 +1019,7 @@ def analyze_latest_wave(
     comparison added (:func:`add_comparison`).
     """
     column = study.wave
-    empty = int(survey[column].isna().sum())
+    empty = int(no_wave(survey[column]).sum())
     if empty:
         raise ValidationError(
             [f"The wave column '{column}' is empty for {empty} respondents."],

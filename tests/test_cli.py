@@ -1573,6 +1573,26 @@ def test_notices_show_the_study_files_paths_from_the_current_folder(
     assert "(set in 'q1/study.toml' [inputs] survey)" in err
 
 
+def test_a_missing_input_written_as_a_whole_path_is_named_so(
+    tmp_path, monkeypatch, capsys
+):
+    """A survey the study file names by its whole path, in a folder that
+    shares only the root with the file's, is named as written, not as a
+    climb of '../' to the root."""
+    gone = Path(tmp_path.anchor, "emomotiv-no-such-folder", "survey.csv")
+    (tmp_path / "q1").mkdir()
+    (tmp_path / "q1" / "study.toml").write_text(
+        f'[inputs]\nsurvey = "{gone.as_posix()}"\n'
+        '[roles]\nconnection = "c"\nfacets = ["app"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--study", "q1/study.toml"]) == 2
+    err = capsys.readouterr().err
+    assert f"names the survey '{gone.as_posix()}', which does not exist" in err
+    assert "../" not in err
+
+
 def test_a_study_file_runs_from_a_current_folder_since_deleted(
     small_dir, tmp_path, monkeypatch, capsys
 ):

@@ -600,5 +600,8 @@ def test_waves_keep_the_latest_waves_segment_and_value_truth():
 def test_a_wave_number_is_written_as_make_waves_writes_it():
     one = em.make_survey(n_respondents=50, n_facets=6, wave=3, random_state=0)
     assert set(one.survey["wave"]) == {"3"}
+    # a number drawn from numpy (for wave in np.arange(1, 4)) too
+    two = em.make_survey(n_respondents=50, n_facets=6, wave=np.int64(2), random_state=0)
+    assert set(two.survey["wave"]) == {"2"}
     both = em.make_waves(50, 6, waves=(2, 3), random_state=0)
     assert sorted(set(both.survey["wave"])) == ["2", "3"]

@@ -287,6 +287,26 @@ def test_ratings_that_are_no_codes_are_not_offered_as_codes(cells, hint):
     assert "--not-experienced" not in problem  # not "declare '50%' a code"
 
 
+def test_a_word_that_spells_a_currency_code_is_not_called_a_currency():
+    """A Norwegian or Danish scale in words ("godt nok", good enough) is
+    named as text, not as amounts carrying a currency ('NOK')."""
+    s = _survey().astype({"app": object})
+    s.loc[:40, "app"] = ["Godt nok", "Meget godt"] * 20 + ["Godt nok"]
+    (problem,) = _problems(s)
+    assert problem.startswith("Facet 'app' has non-numeric ratings")
+    assert "currency" not in problem and "'Godt nok', 'Meget godt'" in problem
+
+
+def test_free_text_named_as_a_facet_is_not_offered_as_a_scale():
+    """46 comments are no scale's labels: the message says the column is free
+    text, without listing every comment as a label to give in order."""
+    s = _survey().astype({"app": object})
+    s.loc[:45, "app"] = [f"comment {i} about the app" for i in range(46)]
+    (problem,) = _problems(s)
+    assert "in 46 different texts" in problem and "free text" in problem
+    assert "--rating-labels" not in problem and "comment 9 " not in problem
+
+
 def test_ratings_mostly_in_words_are_never_offered_as_codes():
     """A scale in words that no known scale holds ("trifft gar nicht zu" ...):
     declared as "not experienced", as the hint once said, every rating would

@@ -91,12 +91,16 @@ def test_bad_toml_and_a_missing_file(tmp_path):
 
 
 def test_a_study_file_with_a_byte_order_mark_or_in_latin_1_is_named(tmp_path):
-    """Notepad's "UTF-8 with BOM" reads as UTF-8; a file saved as latin-1
+    """Notepad's "UTF-8 with BOM" reads as UTF-8, one with UTF-16's mark as
+    UTF-16; a file saved as latin-1
     is one clear problem of the study file (the line, the way out), not a
     bare codec error."""
     path = tmp_path / "study.toml"
     text = '[roles]\nconnection = "connected"\n[options]\noutcome_label = "lié"\n'
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert Study.from_toml(path).outcome_label == "lié"
+    # UTF-16 with its mark, as Windows PowerShell's `>` and Notepad's "Unicode" save
+    path.write_bytes(text.encode("utf-16"))
     assert Study.from_toml(path).outcome_label == "lié"
     path.write_bytes(text.encode("latin-1"))
     with pytest.raises(em.ValidationError) as err:

@@ -403,6 +403,10 @@ def test_two_analyses_of_one_wave_label_are_told_apart_and_warned_of(
         ({"alpha": 0}, "'alpha' parameter of compare"),
         ({"correction": "bonferonni"}, "'correction' parameter of compare"),
         ({"labels": "Q1"}, "'labels' parameter of compare"),
+        # they name the two waves in the report: told apart, never blank
+        ({"labels": ("2026Q3", "2026Q3")}, "two different, non-blank wave names"),
+        ({"labels": ("", "2026Q3")}, "two different, non-blank wave names"),
+        ({"labels": (None, "2026Q3")}, "two different, non-blank wave names"),
     ],
 )
 def test_bad_parameters(small_result, kwargs, match):
@@ -509,6 +513,11 @@ def test_analyze_by_wave_refuses_empty_wave_labels():
     survey.loc[:4, "wave"] = np.nan
     with pytest.raises(em.ValidationError, match="empty for 5 respondents"):
         em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
+    # blank cells, as a spreadsheet may save them, are no wave either: not
+    # the latest wave (text after the periods) compared with 2026Q3
+    survey.loc[:149, "wave"] = " "
+    with pytest.raises(em.ValidationError, match="empty for 150 respondents"):
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
     assert em.sort_waves(s.survey["wave"].unique()) == ["2026Q2", "2026Q3"]
     survey = s.survey.copy()
     survey.loc[survey["wave"] == "2026Q3", "connected"] = 1
@@ -554,10 +563,22 @@ def test_add_comparison_keeps_the_analysis(small_result):
             ["4e trimestre 2025", "3e trimestre 2026"],
         ),
         (["09.2026", "11.2025", "10/2026"], ["11.2025", "09.2026", "10/2026"]),
+        (
+            ["1st quarter 2026", "4th quarter 2025", "2nd quarter 2026"],
+            ["4th quarter 2025", "1st quarter 2026", "2nd quarter 2026"],
+        ),
     ],
 )
 def test_sort_waves(labels, expected):
     assert em.sort_waves(labels) == expected
+
+
+@pytest.mark.parametrize("blank", ["", " ", "nan", "NaT"])
+def test_a_label_that_names_no_period_sorts_as_text(blank):
+    """pandas reads these as a missing period (NaT), not as an error."""
+    ordered = em.sort_waves([blank, "2026Q3", "2026Q2"])
+    assert sorted(ordered) == sorted([blank, "2026Q2", "2026Q3"])
+    assert ordered.index("2026Q2") < ordered.index("2026Q3")
 
 
 @settings(max_examples=30, deadline=None)
