@@ -503,14 +503,13 @@ def _study(args: argparse.Namespace):
         out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
         # each path as the file writes it, and where it was looked for
         folder = Path(args.study).resolve().parent
-        named = " and ".join(
-            f"the {name} '{_path_from(path, folder)}'" for name, path in gone.items()
-        )
-        # where it was looked for, from the study file's path as given
-        given = Path(args.study).parent
+        written = {name: _path_from(path, folder) for name, path in gone.items()}
+        named = " and ".join(f"the {name} '{w}'" for name, w in written.items())
+        # where it was looked for: the study file's path as given, then the
+        # input as the file writes it (a whole path as it is)
         looked = ", ".join(
-            f"'{os.path.normpath(given / os.path.relpath(path, folder))}'"
-            for path in gone.values()
+            f"'{os.path.normpath(Path(args.study).parent / w)}'"
+            for w in written.values()
         )
         raise ValueError(
             f"The study file '{args.study}' names {named}, "
