@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import gzip
 import hashlib
 import importlib.util
@@ -811,8 +812,17 @@ def dump_json(obj, path: Path) -> None:
 
 def save_model(model: DriverModel, out: str | PathLike) -> None:
     """Write a fitted model as ``model.json`` (XGBoost) + ``model_meta.json``."""
+    from xgboost.core import XGBoostError
+
     out = Path(out)
-    model.estimator_.save_model(out / MODEL_FILE)
+    try:
+        model.estimator_.save_model(out / MODEL_FILE)
+    except XGBoostError as err:
+        if "Write incomplete" not in str(err):
+            raise
+        raise OSError(  # its stream stops short where the disk fills up
+            errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / MODEL_FILE)
+        ) from None
     meta = {
         "task": model.task_,
         "params": model.get_params(),
@@ -1495,5 +1505,33 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
             yield stage
             update_manifest(stage)
             _replace_run(target, stage)
+        except OSError as err:
+            if err.errno != errno.ENOSPC:
+                raise
+            raise _DiskFull(target, stage, kind) from err
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+
+
+class _DiskFull(OSError):
+    """A save stopped by a full disk (``errno.ENOSPC``), said in words: the
+    folder, the bytes written before the failed write and the bytes free
+    once they are removed again."""
+
+    def __init__(self, target: Path, stage: Path, kind: str) -> None:
+        written = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file())
+        shutil.rmtree(stage, ignore_errors=True)
+        try:
+            free = f"{shutil.disk_usage(target.parent).free:,} bytes"
+        except OSError:
+            free = "an unknown number of bytes"
+        super().__init__(
+            errno.ENOSPC,
+            f"The disk holding '{target}' is full: the {kind} had written "
+            f"{written:,} bytes when a write failed, and {free} are free with "
+            "them removed. Nothing was saved and the folder is as it was. Free "
+            "some space there, or choose another output folder.",
+        )
+
+    def __str__(self) -> str:
+        return self.strerror
