@@ -1170,6 +1170,24 @@ def save_comparison(
     return Path(out)
 
 
+# The output locks and staging folders this process holds, for
+# abandon_saves: a process stopped at once (SIGTERM) removes them first.
+_HELD: set[Path] = set()
+
+
+def abandon_saves() -> None:
+    """Remove the staging folders and output locks of this process's saves
+    under way, leaving every output folder as it was: for a process about to
+    exit at once (``os._exit`` on SIGTERM), where unwinding through the
+    libraries mid-computation is not safe."""
+    for path in sorted(_HELD):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif _lock_holder(path) == os.getpid():
+            path.unlink(missing_ok=True)
+    _HELD.clear()
+
+
 def _lock_path(out: Path) -> Path:
     target = Path(os.path.abspath(out))
     return target.parent / f".{target.name}{LOCK_SUFFIX}"
@@ -1291,10 +1309,12 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
     except OSError as err:  # a read-only mount: name the folder, not the lock
         raise type(err)(err.errno, err.strerror, str(lock.parent)) from None
+    _HELD.add(lock)
     try:
         yield out
     finally:
         lock.unlink(missing_ok=True)
+        _HELD.discard(lock)
 
 
 def _sha256(path: Path) -> str:
@@ -1501,6 +1521,7 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
         stage = Path(
             tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}{STAGE_MARK}")
         )
+        _HELD.add(stage)
         try:
             yield stage
             update_manifest(stage)
@@ -1511,6 +1532,7 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
             raise _DiskFull(target, stage, kind) from err
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+            _HELD.discard(stage)
 
 
 class _DiskFull(OSError):

@@ -874,3 +874,32 @@ def test_a_full_disk_is_named_in_words_and_leaves_nothing(
     assert "choose another output folder" in message
     assert "Stack trace" not in message
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_save_abandoned_at_once_leaves_the_folder_as_it_was(
+    small_result, tmp_path, monkeypatch
+):
+    """A process stopped at once (SIGTERM, then ``os._exit``) removes its
+    staging folder and output lock first: beside the output folder nothing is
+    left, and the earlier run in it is untouched and loads."""
+    import emomotiv.io as io_module
+
+    out = tmp_path / "out"
+    em.save_analysis(small_result, out)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    real = io_module.write_csv
+    seen = {}
+
+    def stopped(frame, path):
+        real(frame, path)
+        seen["midway"] = sorted(p.name for p in tmp_path.iterdir())
+        io_module.abandon_saves()
+        seen["after"] = sorted(p.name for p in tmp_path.iterdir())
+        raise SystemExit(143)  # as os._exit would, without running on
+
+    monkeypatch.setattr(io_module, "write_csv", stopped)
+    with pytest.raises(SystemExit):
+        em.save_analysis(small_result, out, force=True)
+    assert len(seen["midway"]) == 3  # the lock and the staging folder
+    assert seen["after"] == before == ["out"]
+    em.load_analysis(out)
