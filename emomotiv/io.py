@@ -1193,9 +1193,15 @@ def _lock_path(out: Path) -> Path:
     return target.parent / f".{target.name}{LOCK_SUFFIX}"
 
 
+# Names this process among those that had its process id: in a container
+# every run is process 1 (or another small number), so a lock left by a
+# killed run often names this run's own process id.
+_PROCESS_TOKEN = os.urandom(8).hex()
+
+
 def _lock_owner() -> str:
     """This thread of this process, as written in a lock file."""
-    return f"{os.getpid()} {threading.get_ident()}"
+    return f"{os.getpid()} {threading.get_ident()} {_PROCESS_TOKEN}"
 
 
 def _is_mine(lock: Path) -> bool:
@@ -1214,12 +1220,20 @@ def _lock_holder(lock: Path) -> int | None:
 
 
 def _live_owner(owner: str) -> int | None:
-    """The process id written in a lock, or None when that process died."""
+    """The process id written in a lock, or None when that process died.
+
+    A lock naming this process's id but another process's token was left by
+    an earlier process that had the same id (a container's process 1): it
+    died, whatever ``os.kill`` says of the id now.
+    """
+    fields = owner.split()
     try:
-        pid = int((owner.split() or ["0"])[0])
+        pid = int((fields or ["0"])[0])
     except ValueError:
         return None
     if pid <= 0:
+        return None
+    if pid == os.getpid() and len(fields) > 2 and fields[2] != _PROCESS_TOKEN:
         return None
     try:
         os.kill(pid, 0)

@@ -903,3 +903,20 @@ def test_a_save_abandoned_at_once_leaves_the_folder_as_it_was(
     assert len(seen["midway"]) == 3  # the lock and the staging folder
     assert seen["after"] == before == ["out"]
     em.load_analysis(out)
+
+
+def test_a_lock_left_by_a_killed_run_with_this_run_s_process_id_is_taken_over(
+    small_result, tmp_path
+):
+    """In a container every run is process 1: a run killed outright (out of
+    memory, ``docker kill``) leaves a lock naming the process id the next
+    run has. That lock is stale, not this run's nor another live run's."""
+    from emomotiv.io import _lock_owner
+
+    out = tmp_path / "run"
+    lock = tmp_path / ".run.emomotiv-lock"
+    pid, thread = _lock_owner().split()[:2]
+    lock.write_text(f"{pid} {int(thread) + 1} 0123456789abcdef")
+    em.save_analysis(small_result, out)
+    assert not lock.exists()
+    em.load_analysis(out)
