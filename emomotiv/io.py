@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import gzip
 import hashlib
 import importlib.util
@@ -811,8 +812,17 @@ def dump_json(obj, path: Path) -> None:
 
 def save_model(model: DriverModel, out: str | PathLike) -> None:
     """Write a fitted model as ``model.json`` (XGBoost) + ``model_meta.json``."""
+    from xgboost.core import XGBoostError
+
     out = Path(out)
-    model.estimator_.save_model(out / MODEL_FILE)
+    try:
+        model.estimator_.save_model(out / MODEL_FILE)
+    except XGBoostError as err:
+        if "Write incomplete" not in str(err):
+            raise
+        raise OSError(  # its stream stops short where the disk fills up
+            errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / MODEL_FILE)
+        ) from None
     meta = {
         "task": model.task_,
         "params": model.get_params(),
@@ -1160,14 +1170,38 @@ def save_comparison(
     return Path(out)
 
 
+# The output locks and staging folders this process holds, for
+# abandon_saves: a process stopped at once (SIGTERM) removes them first.
+_HELD: set[Path] = set()
+
+
+def abandon_saves() -> None:
+    """Remove the staging folders and output locks of this process's saves
+    under way, leaving every output folder as it was: for a process about to
+    exit at once (``os._exit`` on SIGTERM), where unwinding through the
+    libraries mid-computation is not safe."""
+    for path in sorted(_HELD):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif _lock_holder(path) == os.getpid():
+            path.unlink(missing_ok=True)
+    _HELD.clear()
+
+
 def _lock_path(out: Path) -> Path:
     target = Path(os.path.abspath(out))
     return target.parent / f".{target.name}{LOCK_SUFFIX}"
 
 
+# Names this process among those that had its process id: in a container
+# every run is process 1 (or another small number), so a lock left by a
+# killed run often names this run's own process id.
+_PROCESS_TOKEN = os.urandom(8).hex()
+
+
 def _lock_owner() -> str:
     """This thread of this process, as written in a lock file."""
-    return f"{os.getpid()} {threading.get_ident()}"
+    return f"{os.getpid()} {threading.get_ident()} {_PROCESS_TOKEN}"
 
 
 def _is_mine(lock: Path) -> bool:
@@ -1186,12 +1220,20 @@ def _lock_holder(lock: Path) -> int | None:
 
 
 def _live_owner(owner: str) -> int | None:
-    """The process id written in a lock, or None when that process died."""
+    """The process id written in a lock, or None when that process died.
+
+    A lock naming this process's id but another process's token was left by
+    an earlier process that had the same id (a container's process 1): it
+    died, whatever ``os.kill`` says of the id now.
+    """
+    fields = owner.split()
     try:
-        pid = int((owner.split() or ["0"])[0])
+        pid = int((fields or ["0"])[0])
     except ValueError:
         return None
     if pid <= 0:
+        return None
+    if pid == os.getpid() and len(fields) > 2 and fields[2] != _PROCESS_TOKEN:
         return None
     try:
         os.kill(pid, 0)
@@ -1281,10 +1323,12 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
     except OSError as err:  # a read-only mount: name the folder, not the lock
         raise type(err)(err.errno, err.strerror, str(lock.parent)) from None
+    _HELD.add(lock)
     try:
         yield out
     finally:
         lock.unlink(missing_ok=True)
+        _HELD.discard(lock)
 
 
 def _sha256(path: Path) -> str:
@@ -1491,9 +1535,39 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
         stage = Path(
             tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}{STAGE_MARK}")
         )
+        _HELD.add(stage)
         try:
             yield stage
             update_manifest(stage)
             _replace_run(target, stage)
+        except OSError as err:
+            if err.errno != errno.ENOSPC:
+                raise
+            raise _DiskFull(target, stage, kind) from err
         finally:
             shutil.rmtree(stage, ignore_errors=True)
+            _HELD.discard(stage)
+
+
+class _DiskFull(OSError):
+    """A save stopped by a full disk (``errno.ENOSPC``), said in words: the
+    folder, the bytes written before the failed write and the bytes free
+    once they are removed again."""
+
+    def __init__(self, target: Path, stage: Path, kind: str) -> None:
+        written = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file())
+        shutil.rmtree(stage, ignore_errors=True)
+        try:
+            free = f"{shutil.disk_usage(target.parent).free:,} bytes"
+        except OSError:
+            free = "an unknown number of bytes"
+        super().__init__(
+            errno.ENOSPC,
+            f"The disk holding '{target}' is full: the {kind} had written "
+            f"{written:,} bytes when a write failed, and {free} are free with "
+            "them removed. Nothing was saved and the folder is as it was. Free "
+            "some space there, or choose another output folder.",
+        )
+
+    def __str__(self) -> str:
+        return self.strerror

@@ -830,3 +830,93 @@ def test_the_semicolon_notice_names_the_decimal_mark_only_beside_decimal_commas(
     texts = [str(n.message) for n in notes]
     assert "semicolon" in texts[0] and "decimal" not in texts[0]
     assert "semicolon" in texts[1] and "--decimal ," in texts[1]
+
+
+@pytest.mark.parametrize("where", ["table", "model"])
+def test_a_full_disk_is_named_in_words_and_leaves_nothing(
+    small_result, tmp_path, monkeypatch, where
+):
+    """A disk that fills up midway (a CSV's write, or XGBoost's own writer,
+    which says only "FileStream.Write incomplete") stops the save with
+    ENOSPC, the folder, the bytes written and free, and the way out; no
+    staging folder or lock is left beside the folder."""
+    import errno
+
+    import xgboost
+
+    import emomotiv.io as io_module
+
+    if where == "table":
+        real = io_module.write_csv
+
+        def full(frame, path):
+            if path.name == "roi.csv":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real(frame, path)
+
+        monkeypatch.setattr(io_module, "write_csv", full)
+    else:
+
+        def full(self, fname):
+            raise xgboost.core.XGBoostError(
+                "local_filesys.cc:37: Check failed: std::fwrite(ptr, 1, size, "
+                "fp_) == size: FileStream.Write incomplete\nStack trace: ..."
+            )
+
+        monkeypatch.setattr(type(small_result.model.estimator_), "save_model", full)
+    with pytest.raises(OSError) as err:
+        em.save_analysis(small_result, tmp_path / "out")
+    message = str(err.value)
+    assert err.value.errno == errno.ENOSPC
+    assert f"The disk holding '{tmp_path / 'out'}' is full" in message
+    assert re.search(r"had written [\d,]+ bytes when a write failed", message)
+    assert re.search(r"[\d,]+ bytes are free", message)
+    assert "choose another output folder" in message
+    assert "Stack trace" not in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_save_abandoned_at_once_leaves_the_folder_as_it_was(
+    small_result, tmp_path, monkeypatch
+):
+    """A process stopped at once (SIGTERM, then ``os._exit``) removes its
+    staging folder and output lock first: beside the output folder nothing is
+    left, and the earlier run in it is untouched and loads."""
+    import emomotiv.io as io_module
+
+    out = tmp_path / "out"
+    em.save_analysis(small_result, out)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    real = io_module.write_csv
+    seen = {}
+
+    def stopped(frame, path):
+        real(frame, path)
+        seen["midway"] = sorted(p.name for p in tmp_path.iterdir())
+        io_module.abandon_saves()
+        seen["after"] = sorted(p.name for p in tmp_path.iterdir())
+        raise SystemExit(143)  # as os._exit would, without running on
+
+    monkeypatch.setattr(io_module, "write_csv", stopped)
+    with pytest.raises(SystemExit):
+        em.save_analysis(small_result, out, force=True)
+    assert len(seen["midway"]) == 3  # the lock and the staging folder
+    assert seen["after"] == before == ["out"]
+    em.load_analysis(out)
+
+
+def test_a_lock_left_by_a_killed_run_with_this_run_s_process_id_is_taken_over(
+    small_result, tmp_path
+):
+    """In a container every run is process 1: a run killed outright (out of
+    memory, ``docker kill``) leaves a lock naming the process id the next
+    run has. That lock is stale, not this run's nor another live run's."""
+    from emomotiv.io import _lock_owner
+
+    out = tmp_path / "run"
+    lock = tmp_path / ".run.emomotiv-lock"
+    pid, thread = _lock_owner().split()[:2]
+    lock.write_text(f"{pid} {int(thread) + 1} 0123456789abcdef")
+    em.save_analysis(small_result, out)
+    assert not lock.exists()
+    em.load_analysis(out)
