@@ -1848,7 +1848,7 @@ def _figures_of(result, out: Path) -> None:
 
     try:
         update_manifest(out, _save_figures(Report(result), out))
-    except (KeyboardInterrupt, _Terminated):
+    except KeyboardInterrupt:
         print(
             f"emomotiv analyze: the analysis was written to {out}/ before the "
             "stop, its figures were not; draw them with: emomotiv report "
@@ -2206,7 +2206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._validation import ValidationError
 
     args = build_parser().parse_args(argv)
-    with warnings.catch_warnings(record=True) as notices, _console(), _on_sigterm():
+    with (
+        warnings.catch_warnings(record=True) as notices,
+        _console(),
+        _on_sigterm(args.command),
+    ):
         warnings.simplefilter("always", UserWarning)
         try:
             code = COMMANDS[args.command](args)
@@ -2221,10 +2225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        except (KeyboardInterrupt, _Terminated) as stop:
-            reason = "SIGTERM" if isinstance(stop, _Terminated) else "interrupted"
-            print(f"emomotiv {args.command}: stopped ({reason}).", file=sys.stderr)
-            return 143 if isinstance(stop, _Terminated) else 130
+        except KeyboardInterrupt:  # SIGTERM exits in its handler (_on_sigterm)
+            print(f"emomotiv {args.command}: stopped (interrupted).", file=sys.stderr)
+            return 130
         _print_notices(notices)
     return code
 
@@ -2258,18 +2261,25 @@ def _is_terminal(stream) -> bool:
         return False
 
 
-class _Terminated(Exception):
-    """SIGTERM received (``docker stop``, a scheduler's timeout)."""
-
-
 @contextmanager
-def _on_sigterm():
-    """SIGTERM stops the run as Ctrl-C does: the output lock and the
-    unfinished files are cleaned up on the way out."""
+def _on_sigterm(command: str):
+    """SIGTERM stops the run at once with exit code 143: the output lock and
+    the unfinished files are removed, the output folder left as it was.
+
+    It exits rather than raising: an exception raised wherever the signal
+    lands can be caught by a library's own ``except Exception`` (the run then
+    goes on and ends with 0, or fails on a half-imported module with 2) or
+    land inside XGBoost's callback, where it is ignored and the process
+    aborts.
+    """
     import signal
 
     def stop(signum, frame):
-        raise _Terminated
+        from .io import abandon_saves
+
+        abandon_saves()
+        os.write(2, f"emomotiv {command}: stopped (SIGTERM).\n".encode())
+        os._exit(143)
 
     try:
         previous = signal.signal(signal.SIGTERM, stop)
