@@ -569,13 +569,14 @@ def _validate_all_waves(
             return validate_survey(survey, schema, cat, **options), []
         except ValidationError as err:
             return None, err.problems
-    from .tracking import sort_waves
+    from .tracking import no_wave, sort_waves
 
-    empty = int(survey[wave].isna().sum())
+    blank = no_wave(survey[wave])
+    empty = int(blank.sum())
     problems = [f"The wave column '{wave}' is empty for {empty} respondents."]
     problems = problems[:1] if empty else []
     found: dict[str, list[str]] = {}
-    for label in sort_waves(survey[wave].dropna().unique()):
+    for label in sort_waves(survey.loc[~blank, wave].unique()):
         part = survey[survey[wave] == label].reset_index(drop=True)
         try:
             validate_survey(part, schema, cat, **options)
@@ -904,14 +905,12 @@ LONG_OUTCOME_NAME = 40
 def _outcome_name_notes(column: object, label: str | None) -> list[str]:
     """A warning where the report would name the outcome by a column named
     as its question ("Do you feel connected to your bank?") or at length."""
-    name = str(column)
-    if label is not None or not (
-        name.rstrip().endswith("?") or len(name) > LONG_OUTCOME_NAME
-    ):
+    name = str(column).replace("_", " ")  # as the report shows it
+    if label or not (name.rstrip().endswith("?") or len(name) > LONG_OUTCOME_NAME):
         return []
     return [
-        f"The report names the outcome by its column, '{name}' (\"25% of "
-        f'customers are {name}"): a question or a long name reads badly there. '
+        f"The report names the outcome by its column, '{column}' (\"What "
+        f'drives “{name}”"): a question or a long name reads badly there. '
         "Give it a short name with outcome_label='emotionally connected' "
         "(--outcome-label on the command line, outcome_label in a study file)."
     ]

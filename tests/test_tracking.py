@@ -518,6 +518,11 @@ def test_analyze_by_wave_refuses_empty_wave_labels():
     survey.loc[:149, "wave"] = " "
     with pytest.raises(em.ValidationError, match="empty for 150 respondents"):
         em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
+    survey = s.survey.copy()  # a few blank: empty, not a wave ' ' of 5 respondents
+    survey.loc[:4, "wave"] = " "
+    with pytest.raises(em.ValidationError, match="empty for 5 respondents") as err:
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
+    assert not [p for p in err.value.problems if "Wave ' '" in p]
     assert em.sort_waves(s.survey["wave"].unique()) == ["2026Q2", "2026Q3"]
     survey = s.survey.copy()
     survey.loc[survey["wave"] == "2026Q3", "connected"] = 1
