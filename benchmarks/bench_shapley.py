@@ -17,17 +17,18 @@ OPENBLAS_NUM_THREADS=1``, CPU seconds best of two, peak of ``tracemalloc``),
 2,000 orders "before" factoring each block of p orders at once, and "chunked"
 at most ~32 MB of matrices at a time (the values are the same); "now" with
 at least 10 blocks of p orders, which beyond 200 facets is more than 2,000
-orders (3,000 at 300, 4,000 at 400). "now" is "chunked" times the ratio of
-the two measured on one other (slower, shared) machine: 3.67 to 4.57 s at
-300, 5.23 to 10.05 s at 400. (These surveys' pairwise correlations make the
-linear R² an artefact of 1, which ``shapley_regression`` warns of; the table
-times the computation, and the warning is not printed.)
+orders (3,000 at 300, 4,000 at 400), measured on another, slower quiet
+2-core machine (where the default 2,000 orders on 5,000 x 100 take
+0.27 s): there the extra blocks took 3.67 s to 4.57 s at 300 and 5.23 s to
+10.05 s at 400. (These surveys' pairwise correlations make the linear R² an
+artefact of 1, which ``shapley_regression`` warns of; the table times the
+computation, and the warning is not printed.)
 
 =======  ===============  ===============  ================
-p        before           chunked          now
+p        before           chunked          now (slower box)
 =======  ===============  ===============  ================
-300      1.80 s, 420 MiB  1.45 s, 65 MiB   ~1.8 s, 65 MiB
-400      4.00 s, 990 MiB  2.66 s, 65 MiB   ~5.1 s, 65 MiB
+300      1.80 s, 420 MiB  1.45 s, 65 MiB   3.51 s, 65 MiB
+400      4.00 s, 990 MiB  2.66 s, 65 MiB   9.48 s, 65 MiB
 =======  ===============  ===============  ================
 
 The peers are benchmark-only, not emomotiv dependencies::
