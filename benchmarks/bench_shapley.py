@@ -19,10 +19,11 @@ at most ~32 MB of matrices at a time (the values are the same); "now" with
 at least 10 blocks of p orders, which beyond 200 facets is more than 2,000
 orders (3,000 at 300, 4,000 at 400), measured on another, slower quiet
 2-core machine (where the default 2,000 orders on 5,000 x 100 take
-0.27 s): there the extra blocks took 3.67 s to 4.57 s at 300 and 5.23 s to
-10.05 s at 400. (These surveys' pairwise correlations make the linear R² an
-artefact of 1, which ``shapley_regression`` warns of; the table times the
-computation, and the warning is not printed.)
+0.27 s); on that machine, loaded, the extra blocks took the time at 300
+from 3.67 s to 4.57 s and at 400 from 5.23 s to 10.05 s. (These surveys'
+pairwise correlations make the linear R² an artefact of 1, which
+``shapley_regression`` warns of; the table times the computation, and the
+warning is not printed.)
 
 =======  ===============  ===============  ================
 p        before           chunked          now (slower box)
