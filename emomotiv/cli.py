@@ -987,7 +987,7 @@ def _add_report(sub) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .io import MANIFEST_FILE, check_manifest, update_manifest
+    from .io import MANIFEST_FILE, check_manifest, held, update_manifest
     from .report import Report
 
     folder = Path(args.dir)
@@ -1022,8 +1022,9 @@ def _report(args: argparse.Namespace) -> int:
         ) from None
     target = folder / "report.html"
     staged = folder / ".report.html.tmp"
-    staged.write_text(html, encoding="utf-8")
-    staged.replace(target)
+    with held(staged):
+        staged.write_text(html, encoding="utf-8")
+        staged.replace(target)
     print(f"Wrote {target}.")
     rewritten = ["report.html"]
     if args.pdf:
@@ -1091,13 +1092,17 @@ def _save_figures(report, folder: Path) -> list[str]:
     import shutil
     import tempfile
 
+    from .io import _moving, held
+
     staging = Path(tempfile.mkdtemp(prefix=".figures-", dir=folder))
     try:
-        drawn = report.save_figures(staging)
-        target = folder / "figures"
-        target.mkdir(exist_ok=True)
-        for path in drawn:
-            path.replace(target / path.name)
+        with held(staging):
+            drawn = report.save_figures(staging)
+            target = folder / "figures"
+            target.mkdir(exist_ok=True)
+            with _moving(target):
+                for path in drawn:
+                    path.replace(target / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [f"figures/{path.name}" for path in drawn]
@@ -2194,6 +2199,12 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
+    A SIGTERM during the run ends the process with exit code 143, as its
+    default action would, once the output lock and the unfinished files are
+    removed (``os._exit``: the caller's ``finally`` blocks and ``atexit``
+    functions do not run). A program that handles or ignores SIGTERM itself
+    keeps its own handling while ``main`` runs.
+
     Examples
     --------
     >>> import tempfile
@@ -2264,23 +2275,41 @@ def _is_terminal(stream) -> bool:
 @contextmanager
 def _on_sigterm(command: str):
     """SIGTERM stops the run at once with exit code 143: the output lock and
-    the unfinished files are removed, the output folder left as it was.
+    the unfinished files are removed, the output folder left as it was (a
+    run moving its files into place finishes that move first).
 
     It exits rather than raising: an exception raised wherever the signal
     lands can be caught by a library's own ``except Exception`` (the run then
     goes on and ends with 0, or fails on a half-imported module with 2) or
     land inside XGBoost's callback, where it is ignored and the process
-    aborts.
+    aborts. Only where SIGTERM would end the process anyway (its default
+    action): a program calling :func:`main` that handles or ignores SIGTERM
+    itself keeps its handler.
     """
     import signal
 
-    def stop(signum, frame):
+    def leave():
         from .io import abandon_saves
 
-        abandon_saves()
-        os.write(2, f"emomotiv {command}: stopped (SIGTERM).\n".encode())
-        os._exit(143)
+        try:
+            abandon_saves()
+            for stream in (sys.stdout, sys.stderr):
+                try:  # the lines printed so far, not lost in a buffer
+                    stream.flush()
+                except Exception:  # a write the signal cut into
+                    pass
+            os.write(2, f"emomotiv {command}: stopped (SIGTERM).\n".encode())
+        finally:
+            os._exit(143)
 
+    def stop(signum, frame):
+        from .io import after_moves
+
+        after_moves(leave)
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield  # the calling program's own handling, or SIGTERM ignored
+        return
     try:
         previous = signal.signal(signal.SIGTERM, stop)
     except ValueError:  # not the main thread: leave signals alone

@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
@@ -1173,19 +1173,61 @@ def save_comparison(
 # The output locks and staging folders this process holds, for
 # abandon_saves: a process stopped at once (SIGTERM) removes them first.
 _HELD: set[Path] = set()
+# A stop that comes while a save moves its files into place, kept for the
+# move's end (see after_moves).
+_MOVING: list[Path] = []
+_AFTER_MOVE: list[Callable[[], object]] = []
 
 
 def abandon_saves() -> None:
     """Remove the staging folders and output locks of this process's saves
     under way, leaving every output folder as it was: for a process about to
     exit at once (``os._exit`` on SIGTERM), where unwinding through the
-    libraries mid-computation is not safe."""
+    libraries mid-computation is not safe. Call it through
+    :func:`after_moves`, so that a folder whose files are being moved into
+    place is not left half replaced."""
     for path in sorted(_HELD):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
+        elif not path.name.endswith(LOCK_SUFFIX):
+            path.unlink(missing_ok=True)
         elif _lock_holder(path) == os.getpid():
             path.unlink(missing_ok=True)
     _HELD.clear()
+
+
+def after_moves(stop: Callable[[], object]) -> None:
+    """Call ``stop`` now or, while a save moves its files into its output
+    folder, once that move ends: a process stopped at once (SIGTERM) never
+    leaves a folder half replaced. The move takes a few milliseconds."""
+    if _MOVING:
+        _AFTER_MOVE.append(stop)
+    else:
+        stop()
+
+
+@contextmanager
+def _moving(folder: Path) -> Iterator[None]:
+    """Files moving into ``folder``: a stop waits for the block's end."""
+    _MOVING.append(folder)
+    try:
+        yield
+    finally:
+        _MOVING.pop()
+        if not _MOVING and _AFTER_MOVE:
+            _AFTER_MOVE.pop()()
+
+
+@contextmanager
+def held(path: Path) -> Iterator[Path]:
+    """A temporary file or folder of this process's, removed by
+    :func:`abandon_saves` when the process is stopped at once while the
+    block runs."""
+    _HELD.add(path)
+    try:
+        yield path
+    finally:
+        _HELD.discard(path)
 
 
 def _lock_path(out: Path) -> Path:
@@ -1539,7 +1581,8 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
         try:
             yield stage
             update_manifest(stage)
-            _replace_run(target, stage)
+            with _moving(target):
+                _replace_run(target, stage)
         except OSError as err:
             if err.errno != errno.ENOSPC:
                 raise

@@ -1851,3 +1851,137 @@ sys.exit(cli.main(["sample", "anywhere"]))
     assert proc.returncode == 143
     assert err.strip() == "emomotiv sample: stopped (SIGTERM)."
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _stopped_by_sigterm(code: str, marker: str = "ready"):
+    """Run ``code`` in a fresh Python, send it SIGTERM once it prints
+    ``marker`` on stderr; its exit code, stdout and stderr."""
+    import signal
+
+    # stdout buffered, as a pipe or a log file has it
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr.readline().strip() == marker
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, out, err
+
+
+def test_sigterm_while_figures_are_drawn_leaves_no_staging_in_the_output(tmp_path):
+    """``analyze --figures`` stopped by SIGTERM while drawing: the figures'
+    staging folder inside the output folder is removed, as after Ctrl-C; it
+    used to stay there, half its charts the next save's 'files emomotiv did
+    not write'."""
+    out = tmp_path / "results"
+    out.mkdir()
+    code = f"""
+import sys, time
+from pathlib import Path
+import emomotiv.cli as cli
+
+class Drawing:
+    def save_figures(self, folder):
+        (Path(folder) / "driver_ranking.png").write_bytes(b"png")
+        print("ready", file=sys.stderr, flush=True)
+        time.sleep(30)
+
+cli.COMMANDS["sample"] = lambda args: cli._save_figures(Drawing(), Path({str(out)!r}))
+sys.exit(cli.main(["sample", "anywhere"]))
+"""
+    code_, _, err = _stopped_by_sigterm(code)
+    assert code_ == 143, err
+    assert list(out.iterdir()) == []
+
+
+def test_sigterm_while_a_run_moves_into_place_finishes_the_move(small_result, tmp_path):
+    """SIGTERM while a save moves its files into the output folder: the move
+    ends first, then the run stops with 143, so the folder holds one whole
+    run that loads (it used to be left half replaced, refused as
+    incomplete), and no lock or staging folder is left."""
+    out = tmp_path / "results"
+    em.save_analysis(small_result, out)
+    code = f"""
+import os, signal, sys
+import emomotiv as em
+import emomotiv.cli as cli
+import emomotiv.io as io
+
+real = os.replace
+moved = []
+
+def replace(src, dst):
+    real(src, dst)
+    moved.append(dst)
+    if len(moved) == 1:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+result = em.load_analysis({str(out)!r})
+io.os.replace = replace  # the module's os is the process's: the move's only
+
+def command(args):
+    em.save_analysis(result, {str(out)!r}, force=True)
+    return 0
+
+cli.COMMANDS["sample"] = command
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+sys.exit(cli.main(["sample", "anywhere"]))
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 143, proc.stderr
+    assert proc.stderr.strip().endswith("emomotiv sample: stopped (SIGTERM).")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+    em.load_analysis(out)
+
+
+def test_sigterm_keeps_the_lines_printed_before_it(tmp_path):
+    """The lines a run printed before SIGTERM reach a log file or a pipe
+    (block-buffered there): the exit flushes them first."""
+    code = """
+import sys, time
+import emomotiv.cli as cli
+
+def command(args):
+    print("Wrote results/drivers.csv.")  # no flush: a pipe buffers it
+    print("ready", file=sys.stderr, flush=True)
+    time.sleep(30)
+    return 0
+
+cli.COMMANDS["sample"] = command
+sys.exit(cli.main(["sample", "anywhere"]))
+"""
+    code_, out, err = _stopped_by_sigterm(code)
+    assert code_ == 143, err
+    assert out == "Wrote results/drivers.csv.\n"
+
+
+def test_main_called_by_a_program_with_its_own_sigterm_handler_keeps_it():
+    """A program that handles SIGTERM itself and runs ``main`` keeps its
+    handling: main does not exit its process for it."""
+    code = """
+import os, signal, sys
+import emomotiv.cli as cli
+
+got = []
+signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
+
+def command(args):
+    os.kill(os.getpid(), signal.SIGTERM)
+    return 0
+
+cli.COMMANDS["sample"] = command
+code = cli.main(["sample", "anywhere"])
+print(code, got == [signal.SIGTERM])
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "True"]
