@@ -1539,10 +1539,14 @@ def _replace_run(target: Path, stage: Path) -> None:
 
     # while files move, the manifest marks the folder incomplete and lists
     # both runs' files, so that a save killed midway can be saved over
+    # (written whole in the stage, then moved in: a disk that fills up here
+    # leaves the earlier run's manifest as it was)
+    marking = stage / f".incoming-{MANIFEST_FILE}"
     dump_json(
         {"emomotiv": __version__, "files": old, "incoming": _read_manifest(stage)},
-        target / MANIFEST_FILE,
+        marking,
     )
+    os.replace(marking, target / MANIFEST_FILE)
     for name in sorted(set(old) - new):
         (target / name).unlink(missing_ok=True)
     for name in sorted(new - {MANIFEST_FILE}):

@@ -920,3 +920,31 @@ def test_a_lock_left_by_a_killed_run_with_this_run_s_process_id_is_taken_over(
     em.save_analysis(small_result, out)
     assert not lock.exists()
     em.load_analysis(out)
+
+
+def test_a_disk_full_as_the_folder_is_marked_incomplete_leaves_the_earlier_run(
+    small_result, tmp_path, monkeypatch
+):
+    """The disk fills up as a save marks the output folder incomplete (its
+    last write before the move): the earlier run's manifest is left whole,
+    as the message says, and that run still loads; it used to be cut short
+    in place, the earlier run no longer loadable."""
+    import errno
+
+    import emomotiv.io as io_module
+
+    out = tmp_path / "out"
+    em.save_analysis(small_result, out)
+    real = io_module.dump_json
+
+    def full(obj, path):
+        if isinstance(obj, dict) and "incoming" in obj:
+            path.write_text('{"emomotiv": ', encoding="utf-8")  # cut short
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(obj, path)
+
+    monkeypatch.setattr(io_module, "dump_json", full)
+    with pytest.raises(OSError, match="Nothing was saved and the folder is as it"):
+        em.save_analysis(small_result, out, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    em.load_analysis(out)
