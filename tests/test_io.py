@@ -363,12 +363,13 @@ def test_a_save_killed_midway_is_refused_then_cleaned(
 
     out = em.save_analysis(small_result, tmp_path / "run")
     moves = []
+    real = os.replace
 
     def dies_on_third(src, dst):
         moves.append(dst)
-        if len(moves) == 3:
+        if len(moves) == 3:  # the manifest marking the folder, two files
             raise KeyboardInterrupt  # killed between two files
-        return os.replace(src, dst)
+        return real(src, dst)
 
     monkeypatch.setattr(emomotiv.io.os, "replace", dies_on_third)
     with pytest.raises(KeyboardInterrupt):
