@@ -530,9 +530,16 @@ def _places(file, in_file: set[str], given: dict) -> dict[str, str]:
     tables = _tables(Study)
     places = {name: f"'{file}' [{tables[name]}] {name}" for name in in_file}
     for name in given:
-        flag = _NEGATED.get(name, _FLAG_OF.get(name, name))
-        places[name] = "SURVEY" if name == "survey" else "--" + flag.replace("_", "-")
+        places[name] = _flag(name)
     return places
+
+
+def _flag(name: str) -> str:
+    """The command line's name of the setting ``name``: its flag, or SURVEY
+    for the positional argument (there is no --survey flag)."""
+    if name == "survey":
+        return "SURVEY"
+    return "--" + _NEGATED.get(name, _FLAG_OF.get(name, name)).replace("_", "-")
 
 
 # A problem about one setting, as the library words it for Python ("The
@@ -635,12 +642,7 @@ def _unset(args: argparse.Namespace, given: dict) -> dict:
                 f"--unset {key}: no such setting." + did_you_mean(name, aliases)
             )
         elif name in given:
-            flag = (
-                "SURVEY"  # the positional argument: no --survey flag
-                if name == "survey"
-                else "--"
-                + _NEGATED.get(name, _FLAG_OF.get(name, name)).replace("_", "-")
-            )
+            flag = _flag(name)
             problems.append(
                 f"--unset {key} and {flag} both set {name}: give one of them."
             )

@@ -1365,12 +1365,11 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
         raise FileExistsError(_locked(out, _lock_holder(lock) or 0)) from None
     except OSError as err:  # a read-only mount: name the folder, not the lock
         raise type(err)(err.errno, err.strerror, str(lock.parent)) from None
-    _HELD.add(lock)
-    try:
-        yield out
-    finally:
-        lock.unlink(missing_ok=True)
-        _HELD.discard(lock)
+    with held(lock):
+        try:
+            yield out
+        finally:
+            lock.unlink(missing_ok=True)
 
 
 def _sha256(path: Path) -> str:
@@ -1581,19 +1580,30 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
         stage = Path(
             tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}{STAGE_MARK}")
         )
-        _HELD.add(stage)
-        try:
-            yield stage
-            update_manifest(stage)
-            with _moving(target):
-                _replace_run(target, stage)
-        except OSError as err:
-            if err.errno != errno.ENOSPC:
-                raise
-            raise _DiskFull(target, stage, kind) from err
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-            _HELD.discard(stage)
+        with held(stage):
+            try:
+                yield stage
+                update_manifest(stage)
+                with _moving(target):
+                    _replace_run(target, stage)
+            except OSError as err:
+                if err.errno != errno.ENOSPC:
+                    raise
+                written = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file())
+                shutil.rmtree(stage, ignore_errors=True)  # free again, then measured
+                raise _DiskFull(
+                    target, kind, written, _free_space(target.parent)
+                ) from err
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def _free_space(folder: Path) -> str:
+    """The bytes free on the disk holding ``folder``, in words."""
+    try:
+        return f"{shutil.disk_usage(folder).free:,} bytes"
+    except OSError:
+        return "an unknown number of bytes"
 
 
 class _DiskFull(OSError):
@@ -1601,13 +1611,7 @@ class _DiskFull(OSError):
     folder, the bytes written before the failed write and the bytes free
     once they are removed again."""
 
-    def __init__(self, target: Path, stage: Path, kind: str) -> None:
-        written = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file())
-        shutil.rmtree(stage, ignore_errors=True)
-        try:
-            free = f"{shutil.disk_usage(target.parent).free:,} bytes"
-        except OSError:
-            free = "an unknown number of bytes"
+    def __init__(self, target: Path, kind: str, written: int, free: str) -> None:
         super().__init__(
             errno.ENOSPC,
             f"The disk holding '{target}' is full: the {kind} had written "

@@ -810,10 +810,9 @@ def plot_plan(
     from .report import _in_currency
 
     check_currency(currency, "plot_plan")
-    if top is not None:
-        check_int(top, "top", "plot_plan", min_value=1)
     frame = _frame(result, "plot_plan", ("facet", "delta_connected"), "plan")
     if top is not None:
+        check_int(top, "top", "plot_plan", min_value=1)
         order = (
             frame.sort_values("priority", kind="stable")
             if "priority" in frame
