@@ -243,6 +243,7 @@ def read_table(
     encoding: str = "utf-8",
     decimal: str = ".",
     sheet: int | str = 0,
+    text: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a table: CSV, Parquet, SPSS, Stata or Excel (by file suffix).
 
@@ -281,6 +282,11 @@ def read_table(
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
+    text : sequence of str, default=()
+        Columns of a CSV file read as written, as text, never as numbers: a
+        wave column of months ("09.2026" is not the number 9.2026, nor
+        "10.2020" the number 10.202). Names the file does not hold are
+        ignored.
 
     Returns
     -------
@@ -339,13 +345,13 @@ def read_table(
             )
     reader = survey_reader(path)
     if reader is read_platform_csv:
-        return reader(path, encoding=encoding, decimal=decimal)
+        return reader(path, encoding=encoding, decimal=decimal, text=text)
     if reader is read_excel:
         return reader(path, sheet=sheet)
     if reader is not None:
         return reader(path)
     if suffix.endswith(TEXT_SUFFIXES):
-        return _read_csv(path, encoding, decimal=decimal)
+        return _read_csv(path, encoding, decimal=decimal, text=text)
     if suffix.endswith((".parquet", ".pq")):
         engine = _parquet_engine()
         if engine is None:
@@ -472,10 +478,12 @@ def _read_csv(
     skip: int = 0,
     decimal: str = ".",
     names: Sequence[str] | None = None,
+    text: Sequence[str] = (),
 ) -> pd.DataFrame:
     """A CSV file as it is written (see :func:`read_table`); ``skip`` rows
     under the header are dropped (a survey platform's extra header rows),
-    and ``names``, when given, replace the header's."""
+    ``names``, when given, replace the header's, and the ``text`` columns
+    are read as text."""
     header, delimiter = _sniff_header(path, encoding, decimal)
     written = header if names is None else list(names)
     # spaces around a name, and line breaks within it, are an export's,
@@ -513,6 +521,7 @@ def _read_csv(
         # rows with more fields than the header (Excel's trailing separators)
         # would otherwise shift every value onto the next column
         "index_col": False,
+        "dtype": {i: str for i, name in enumerate(header) if name in set(text)},
     }
     try:
         with warnings.catch_warnings():
@@ -557,7 +566,7 @@ def _read_csv(
         )
     frame.columns = [header[i] for i in frame.columns]
     if asked == ",":
-        _decimal_commas(frame)
+        _decimal_commas(frame, keep=text)
     # a line of separators only (a spreadsheet's blank row) is no respondent,
     # as a blank line is not: column by column, no copy of the whole survey
     blank = pd.Series(True, index=frame.index)
@@ -575,14 +584,17 @@ _WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
 _CODE_LIST = re.compile(r"^\s*\d+(,\d+){2,}\s*$")
 
 
-def _decimal_commas(frame: pd.DataFrame) -> None:
+def _decimal_commas(frame: pd.DataFrame, keep: Sequence[str] = ()) -> None:
     """Read as numbers the decimal-comma cells (``7,5``) of the text columns
     of ``frame``, in place: pandas reads them only in a column whose every
     cell is a number, and one ``n/a`` among them would leave them all as
     text, to be refused as such; that ``n/a`` is left to validation. A
-    column that holds a list of codes (``1,3,5``) is left as text."""
+    column that holds a list of codes (``1,3,5``) is left as text, as are
+    the ``keep`` columns."""
     for column in frame.columns:
         values = frame[column]
+        if column in keep:
+            continue
         if not pd.api.types.is_string_dtype(values):  # numbers, or no text
             continue
         if values.str.match(_CODE_LIST).fillna(False).any():

@@ -341,6 +341,8 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 encoding=study.encoding,
                 decimal=study.decimal if study.decimal in DECIMALS else ".",
                 sheet=study.sheet if what == "survey" else 0,
+                # "09.2026" is a month, not the number 9.2026
+                text=[study.wave] if what == "survey" and study.wave else (),
             )
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()

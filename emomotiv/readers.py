@@ -1308,7 +1308,11 @@ def _delimiter_of(header: str, row: str = "") -> str:
 
 
 def read_platform_csv(
-    path: str | PathLike, *, encoding: str = "utf-8", decimal: str = "."
+    path: str | PathLike,
+    *,
+    encoding: str = "utf-8",
+    decimal: str = ".",
+    text: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a survey platform's CSV export with its extra header rows.
 
@@ -1325,7 +1329,8 @@ def read_platform_csv(
     listed in ``attrs["emomotiv"]["platform"]``. The rest is read as any CSV
     file (see :func:`emomotiv.read_table`): only empty cells are missing,
     true/false stay text, a column named twice is an error, in ``encoding``
-    and with ``decimal`` as the decimal mark.
+    and with ``decimal`` as the decimal mark, and the ``text`` columns read
+    as text.
 
     Examples
     --------
@@ -1348,14 +1353,16 @@ def read_platform_csv(
     header, *rows = _first_rows(path, encoding=encoding)
     if rows and _is_response_row(header, rows[0]):
         names, labels, platform, questions = _response_layout(header, rows[0])
-        frame = _read_csv(path, encoding, skip=1, decimal=decimal, names=names)
+        frame = _read_csv(
+            path, encoding, skip=1, decimal=decimal, names=names, text=text
+        )
         return _with_meta(frame, labels, {}, platform, questions)
     if _is_forms_header(header):
-        frame = _read_csv(path, encoding, decimal=decimal)
+        frame = _read_csv(path, encoding, decimal=decimal, text=text)
         labels, platform, questions = _forms_layout(frame.columns)
         return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
-    frame = _read_csv(path, encoding, skip=n_extra, decimal=decimal)
+    frame = _read_csv(path, encoding, skip=n_extra, decimal=decimal, text=text)
     return _with_texts(frame, rows, text_row)
 
 
@@ -1403,13 +1410,14 @@ def read_survey(
     encoding: str = "utf-8",
     decimal: str = ".",
     sheet: int | str = 0,
+    text: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a survey file of any supported format (see :func:`emomotiv.read_table`).
 
     The not-experienced codes go to the SPSS and Stata readers, where the
-    file's value labels say which columns hold them; ``encoding`` and
-    ``decimal`` (the decimal mark) are those of a CSV file, ``sheet`` that of
-    an Excel workbook.
+    file's value labels say which columns hold them; ``encoding``,
+    ``decimal`` (the decimal mark) and ``text`` (columns read as text) are
+    those of a CSV file, ``sheet`` that of an Excel workbook.
 
     Examples
     --------
@@ -1425,7 +1433,7 @@ def read_survey(
         return reader(path, not_experienced=not_experienced)
     from .io import read_table
 
-    return read_table(path, encoding=encoding, decimal=decimal, sheet=sheet)
+    return read_table(path, encoding=encoding, decimal=decimal, sheet=sheet, text=text)
 
 
 def select_columns(columns: Iterable[str], spec: str | Sequence[str]) -> list[str]:

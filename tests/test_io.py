@@ -781,6 +781,35 @@ def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_pa
     assert frame["app"].tolist() == [7.5, 6.0, 5.0]
 
 
+def test_text_columns_read_as_written(tmp_path):
+    path = tmp_path / "s.csv"  # months as an office writes them
+    path.write_text("id,wave,app\nR1,09.2026,7\nR2,10.2020,5\nR3,,6\n")
+    frame = em.read_table(path, text=["wave", "not_there"])
+    assert frame["wave"].tolist()[:2] == ["09.2026", "10.2020"]
+    assert pd.isna(frame["wave"].iloc[2])  # an empty cell is still missing
+    assert frame["app"].tolist() == [7, 5, 6]
+    assert em.read_table(path)["wave"].tolist()[:2] == [9.2026, 10.202]
+    path.write_text("id;wave;value\nR1;09,2026;1,5\nR2;11,2025;2\n")
+    with pytest.warns(UserWarning, match="semicolon"):
+        frame = em.read_table(path, decimal=",", text=["wave"])
+    assert frame["wave"].tolist() == ["09,2026", "11,2025"]
+    assert frame["value"].tolist() == [1.5, 2.0]
+
+
+def test_the_wave_column_of_a_survey_file_is_read_as_text(tmp_path):
+    from emomotiv.pipeline import _checked_inputs
+
+    data = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    survey = data.survey.copy()
+    survey["wave"] = ["09.2026"] * 100 + ["11.2025"] * 100
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    study = em.Study(connection="connected", wave="wave")
+    read, _, _ = _checked_inputs(path, data.catalog, study)
+    # not the numbers 9.2026 and 11.2025, of which 11.2025 is the larger
+    assert em.sort_waves(read["wave"].unique()) == ["11.2025", "09.2026"]
+
+
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("sep=;\nid;app\nR1;7\nR2;5\n")
