@@ -28,6 +28,7 @@ from .io import (
     read_table,
     save_analysis,
     save_comparison,
+    write_workbook,
 )
 from .measures import (
     connection_measures,
@@ -136,6 +137,7 @@ __all__ = [
     "validate_survey",
     "value_drivers",
     "value_of_connection",
+    "write_workbook",
 ]
 
 

@@ -929,6 +929,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write each chart of the report as DIR/figures/NAME.png and "
         "NAME.svg, for slides (as 'emomotiv report DIR --figures')",
     )
+    _add_excel(options)
     _add_compare(sub)
     _add_init(sub)
     _add_catalog(sub)
@@ -942,6 +943,15 @@ def _add_currency(group, default: str = " (default: amounts as numbers)") -> Non
         metavar="SIGN",
         help="the currency of the value column, costs and budget, printed before "
         "each amount: '€' gives €1.2 m, 'EUR' EUR 1.2 m; it converts nothing" + default,
+    )
+
+
+def _add_excel(group) -> None:
+    group.add_argument(
+        "--excel",
+        action="store_true",
+        help="also write the tables as one Excel workbook, DIR/tables.xlsx, a "
+        "sheet each (needs openpyxl: pip install 'emomotiv[excel]')",
     )
 
 
@@ -981,6 +991,7 @@ def _add_report(sub) -> None:
         help="also write each chart as DIR/figures/NAME.png and NAME.svg (for "
         "slides): drivers, roi, plan, stages, ...",
     )
+    _add_excel(report)
     _add_currency(
         report,
         "; for this re-render only (default: the currency the run was analysed "
@@ -999,10 +1010,12 @@ def _report(args: argparse.Namespace) -> int:
         check_manifest(folder)
     else:  # written before manifests: whole, or a part of a run
         _refuse_a_part(folder)
-    asked = {"report.pdf": args.pdf, "figures": args.figures}
+    asked = {"report.pdf": args.pdf, "figures": args.figures, "tables.xlsx": args.excel}
     problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
     if problems:
         raise FileExistsError(problems[0])
+    if args.excel and _excel_problems():
+        raise ValueError(_excel_problems()[0])
     options = {
         k: v
         for k, v in (("title", args.title), ("currency", args.currency))
@@ -1037,6 +1050,9 @@ def _report(args: argparse.Namespace) -> int:
         figures = _save_figures(report, folder)
         rewritten += figures
         print(f"Wrote {len(figures)} figures to {folder / 'figures'}.")
+    if args.excel:
+        rewritten.append(_workbook_of(folder))
+        print(f"Wrote {folder / rewritten[-1]}.")
     if manifest:
         update_manifest(folder, rewritten)
     return 0
@@ -1108,6 +1124,46 @@ def _save_figures(report, folder: Path) -> list[str]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [f"figures/{path.name}" for path in drawn]
+
+
+def _excel_problems() -> list[str]:
+    """Why ``--excel`` cannot be done, said before any work: openpyxl missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("openpyxl") is not None:
+        return []
+    return [
+        "--excel writes tables.xlsx with the 'openpyxl' package, which is "
+        "not installed: pip install 'emomotiv[excel]' (or pip install "
+        "openpyxl), or leave --excel out; the tables are in the CSV files."
+    ]
+
+
+def _workbook_of(folder: Path) -> str:
+    """Write the tables of the run in ``folder`` (its CSV files, as
+    :func:`emomotiv.load_analysis` reads them) as one workbook, a sheet each;
+    the workbook's name, for the manifest. The replicates are left out: they
+    are the bootstrap's raw material, not a table to read."""
+    from .io import (
+        REPLICATES_FILE,
+        WORKBOOK_FILE,
+        _in_table_order,
+        _read_manifest,
+        read_saved_table,
+        write_workbook,
+    )
+
+    names = list(_read_manifest(folder)) or [p.name for p in folder.glob("*.csv")]
+    csvs = [
+        Path(name).stem
+        for name in names
+        if name.endswith(".csv") and "/" not in name and name != REPLICATES_FILE
+    ]
+    tables = {
+        name: read_saved_table(folder / f"{name}.csv") for name in _in_table_order(csvs)
+    }
+    write_workbook(tables, folder / WORKBOOK_FILE)
+    return WORKBOOK_FILE
 
 
 def _written_by(folder: Path) -> str:
@@ -1770,7 +1826,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
-    from .io import output_lock, output_problems, save_analysis
+    from .io import output_lock, output_problems, save_analysis, update_manifest
     from .pipeline import analyze
     from .report import score_outcome, study_currency
 
@@ -1782,8 +1838,11 @@ def _analyze(args: argparse.Namespace) -> int:
         inputs=[study.survey, study.catalog, args.study],
         kind="analysis",
     )
-    if args.force and args.figures:
-        folder += _not_the_runs(Path(args.out), ["figures"])
+    if args.force and (args.figures or args.excel):
+        asked = {"figures": args.figures, "tables.xlsx": args.excel}
+        folder += _not_the_runs(Path(args.out), [n for n, on in asked.items() if on])
+    if args.excel:
+        folder += _excel_problems()
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
     try:
         survey, catalog = _checked(args, study)
@@ -1799,6 +1858,8 @@ def _analyze(args: argparse.Namespace) -> int:
         out = save_analysis(result, args.out, force=args.force)
         if args.figures:
             _figures_of(result, out)
+        if args.excel:
+            update_manifest(out, [_workbook_of(out)])
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")

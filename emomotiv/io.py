@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
@@ -60,11 +60,14 @@ __all__ = [
     "read_table",
     "save_analysis",
     "save_comparison",
+    "write_workbook",
 ]
 
 MODEL_FILE = "model.json"
 META_FILE = "model_meta.json"
 MANIFEST_FILE = "manifest.json"
+# The tables of a run as one Excel workbook (analyze --excel, report --excel)
+WORKBOOK_FILE = "tables.xlsx"
 # Each facet's importance share in each bootstrap replicate (a row each):
 # what a wave comparison of saved folders reads its standard errors from.
 REPLICATES_FILE = "replicates.csv"
@@ -147,6 +150,96 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(table: pd.DataFrame, path: Path) -> None:
     """Write an output table: formulas neutralised, text quoted, no index."""
     neutralise_formulas(table).to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
+
+
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> Path:
+    """Write tables into one Excel workbook, a sheet each (needs ``openpyxl``).
+
+    The CSV tables of a run are the machine's contract: plain UTF-8 with
+    points for decimals, which Excel opens by double click only in an
+    English locale. The workbook holds the same tables for an analyst:
+    one sheet per table, named by it, in the order given, each with its
+    header row frozen, a filter on it and columns as wide as their
+    contents (up to 60 characters). Numbers stay numbers and empty cells
+    stay empty; text that starts with ``=`` is text, never a formula. An
+    existing file at ``path`` is replaced whole (written beside it first,
+    then moved in).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Sheet name (at most 31 characters, none of ``[]:*?/\\``) to table,
+        such as ``result.tables`` of :func:`emomotiv.analyze`.
+    path : path
+        The ``.xlsx`` file to write.
+
+    Returns
+    -------
+    Path
+        The workbook written.
+
+    Raises
+    ------
+    ImportError
+        Without ``openpyxl``, naming the extra to install.
+    ValueError
+        Naming every sheet name Excel cannot take, or when there is no table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> import emomotiv as em
+    >>> tables = {"drivers": pd.DataFrame({"facet": ["app"], "importance": [0.4]})}
+    >>> path = em.write_workbook(tables, tempfile.mkdtemp() + "/tables.xlsx")
+    >>> pd.read_excel(path, sheet_name=None)["drivers"]
+      facet  importance
+    0   app         0.4
+    """
+    from .readers import _needs
+
+    openpyxl = _needs("openpyxl", "excel", "Excel workbooks", doing="Writing")
+    path = Path(path)
+    problems = [
+        f"The sheet name {name!r} is not one Excel can take: at most 31 "
+        "characters, none of []:*?/\\, not empty."
+        for name in tables
+        if not 0 < len(str(name)) <= 31 or set(str(name)) & set("[]:*?/\\")
+    ]
+    if not tables:
+        problems.append("A workbook needs at least one table; got none.")
+    if problems:
+        raise ValueError(" ".join(problems))
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, table in tables.items():
+        sheet = book.create_sheet(str(name))
+        sheet.append([str(column) for column in table.columns])
+        for row in table.itertuples(index=False):
+            sheet.append([_cell(value) for value in row])
+        for column in sheet.iter_cols():
+            for cell in column:
+                if cell.data_type == "f":  # "=1+1" is a label, not a formula
+                    cell.data_type = "s"
+            width = max(len(str(cell.value or "")) for cell in column[:1000])
+            letter = column[0].column_letter
+            sheet.column_dimensions[letter].width = min(max(width, 6) + 2, 60)
+        sheet.freeze_panes = "A2"
+        if len(table.columns):
+            sheet.auto_filter.ref = sheet.dimensions
+    staged = path.with_name(f".{path.name}.tmp")
+    with held(staged):
+        book.save(staged)
+        staged.replace(path)
+    return path
+
+
+def _cell(value: object) -> object:
+    """A table's value as a workbook cell takes it: missing as empty, numpy
+    numbers as Python's."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:

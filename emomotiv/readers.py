@@ -94,14 +94,14 @@ DECIMALS = (".", ",")  # the decimal marks a CSV file may use
 _IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.I)
 
 
-def _needs(module: str, extra: str, what: str):
+def _needs(module: str, extra: str, what: str, doing: str = "Reading"):
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError:
         raise ImportError(
-            f"Reading {what} needs the '{module}' package: "
+            f"{doing} {what} needs the '{module}' package: "
             f'pip install "emomotiv[{extra}]" (or pip install {module}).'
         ) from None
 

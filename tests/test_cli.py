@@ -971,7 +971,7 @@ def test_flags_override_the_study_file(small_dir, tmp_path):
 
 def test_analyze_options_default_to_none_so_a_study_file_can_set_them():
     sub = build_parser()._subparsers._group_actions[0].choices["analyze"]
-    keep = {"help", "out", "force", "figures"}  # where and how to write
+    keep = {"help", "out", "force", "figures", "excel"}  # where and how to write
     defaults = {a.dest: a.default for a in sub._actions if a.dest not in keep}
     assert {k: v for k, v in defaults.items() if v is not None} == {}
 
@@ -1118,6 +1118,52 @@ def test_figures_and_pdf_never_write_over_a_file_the_run_did_not_write(
     (out / "figures" / "drivers.png").unlink()
     assert main(["report", str(out), "--figures"]) == 0
     assert main(["report", str(out), "--figures"]) == 0  # its own: replaced
+
+
+def test_excel_writes_the_run_s_tables_as_one_workbook(
+    small_dir, small_result, tmp_path, capsys, monkeypatch
+):
+    """``--excel``: tables.xlsx holds every table of the run but the
+    replicates, a sheet each in the tables' order, equal to the CSV files,
+    listed in the manifest (the folder still loads); analyze writes it in
+    the run; a user's own tables.xlsx stops 'analyze --force --excel' before
+    the fit; without openpyxl the flag is refused with the extra to install."""
+    from emomotiv.io import read_saved_table
+
+    out = em.save_analysis(small_result, tmp_path / "run")
+    assert main(["report", str(out), "--excel"]) == 0
+    assert f"Wrote {out / 'tables.xlsx'}." in capsys.readouterr().out
+    sheets = pd.read_excel(out / "tables.xlsx", sheet_name=None)
+    assert list(sheets) == list(small_result.tables)
+    drivers = read_saved_table(out / "drivers.csv")
+    assert sheets["drivers"]["facet"].tolist() == drivers["facet"].tolist()
+    np.testing.assert_allclose(sheets["drivers"]["importance"], drivers["importance"])
+    assert "tables.xlsx" in json.loads((out / "manifest.json").read_text())["files"]
+    assert em.load_analysis(out).tables.keys() == small_result.tables.keys()
+    args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
+    args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]
+    args += ["--n-boot", "2", "--no-methods", "--excel", "--out"]
+    assert main([*args, str(tmp_path / "run2")]) == 0
+    sheets = pd.read_excel(tmp_path / "run2" / "tables.xlsx", sheet_name=None)
+    assert "replicates" not in sheets and sheets["drivers"].shape[0] == 8
+    assert "tables.xlsx" in capsys.readouterr().out  # among the files written
+    (tmp_path / "run2" / "tables.xlsx").write_bytes(b"my workbook")
+    assert main([*args, str(tmp_path / "run2"), "--force"]) == 2
+    assert "holds 'tables.xlsx', which this run" in capsys.readouterr().err
+    assert (tmp_path / "run2" / "tables.xlsx").read_bytes() == b"my workbook"
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "openpyxl" else real(name, *a),
+    )
+    assert main(["report", str(out), "--excel"]) == 2
+    assert "pip install 'emomotiv[excel]'" in capsys.readouterr().err
+    assert main([*args, str(tmp_path / "run3")]) == 2
+    assert "pip install 'emomotiv[excel]'" in capsys.readouterr().err
+    assert not (tmp_path / "run3").exists()
 
 
 def test_report_refuses_part_of_a_run_and_names_its_own_flags(

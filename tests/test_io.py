@@ -810,6 +810,36 @@ def test_the_wave_column_of_a_survey_file_is_read_as_text(tmp_path):
     assert em.sort_waves(read["wave"].unique()) == ["11.2025", "09.2026"]
 
 
+def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    tables = {
+        "drivers": pd.DataFrame(
+            {
+                "facet": ["=HYPERLINK(1)", "app"],
+                "importance": [0.25, np.nan],
+                "differs": pd.array([True, None], dtype="boolean"),
+                "rank": pd.array([1, None], dtype="Int64"),
+            }
+        ),
+        "roi": pd.DataFrame({"facet": ["app"], "gain": [np.float32(-0.5)]}),
+    }
+    path = em.write_workbook(tables, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(path)["drivers"]
+    assert sheet["A2"].value == "=HYPERLINK(1)" and sheet["A2"].data_type == "s"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D3"
+    assert [c.value for c in sheet[3]] == ["app", None, None, None]
+    back = pd.read_excel(path, sheet_name=None)
+    assert list(back) == ["drivers", "roi"]
+    assert back["drivers"]["importance"].iloc[0] == 0.25
+    assert back["roi"]["gain"].tolist() == [-0.5]
+    with pytest.raises(ValueError) as err:
+        em.write_workbook({"a/b": tables["roi"], "x" * 32: tables["roi"]}, path)
+    assert "'a/b'" in str(err.value) and "'" + "x" * 32 + "'" in str(err.value)
+    with pytest.raises(ValueError, match="at least one table"):
+        em.write_workbook({}, path)
+    assert pd.read_excel(path, sheet_name=None).keys() == back.keys()  # kept
+
+
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("sep=;\nid;app\nR1;7\nR2;5\n")
