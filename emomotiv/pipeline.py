@@ -641,6 +641,7 @@ def _checked_inputs(
         scaled = cat.with_scales_from(frame, codes)[0]
         schema = SurveySchema.infer(frame, scaled, **roles)
         data, found = _validate_all_waves(frame, schema, scaled, study)
+        found = _as_the_user_named(found, frame)
         if study.connection is None:
             found = [p for p in found if "connection column ''" not in p]
         problems += found
@@ -670,6 +671,16 @@ def _checked_inputs(
         subject = "input" if n_outside else "survey"
         raise ValidationError(problems, subject=subject)
     return frame, cat, data
+
+
+def _as_the_user_named(problems: list[str], survey: pd.DataFrame) -> list[str]:
+    """``problems`` naming each stated-importance column as the survey
+    names it ("Wichtigkeit: Mobile App"), not as the analysis renamed it
+    (``stated__app``, see :func:`_with_stated_columns`)."""
+    names = survey.attrs.get(ATTRS, {}).get("stated") or {}
+    for column, name in names.items():
+        problems = [p.replace(f"'{name}'", f"'{column}'") for p in problems]
+    return problems
 
 
 def _control_problems(

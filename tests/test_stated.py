@@ -673,3 +673,23 @@ def test_a_derived_ranking_with_no_spread_passes_on_no_numpy_or_scipy_warning():
     assert not [w for w in caught if any(r in str(w.message) for r in raw)]
     assert not [m for m in result.summary["warnings"] if any(r in m for r in raw)]
     assert result.summary["stated"]["rank_correlation"] is None
+
+
+def test_a_stated_column_s_problem_names_it_as_the_survey_does():
+    """Stated columns matched by label are renamed stated__<facet> for the
+    analysis; validation still names them by the user's column."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    survey = s.survey.drop(columns=[c for c in s.survey if c.startswith("stated__")])
+    labels = s.catalog["label"].tolist()
+    survey[f"Wichtigkeit: {labels[0]}"] = ["sehr"] * 10 + [5] * 290
+    survey[f"Wichtigkeit: {labels[1]}"] = 4
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(
+            survey, s.catalog, connection="connected", stated=["Wichtigkeit*"],
+            n_boot=0, progress=False,
+        )  # fmt: skip
+    (problem,) = err.value.problems
+    assert problem.startswith(
+        f"Stated-importance column 'Wichtigkeit: {labels[0]}' is not numeric"
+    )
+    assert "stated__" not in problem
