@@ -1324,6 +1324,7 @@ def _add_init(sub) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
+    import pandas as pd
 
     from .io import read_table
     from .readers import yes_answer
@@ -1348,11 +1349,21 @@ def _init(args: argparse.Namespace) -> int:
         return None if path is None else _path_from(path, here)
 
     empty = [str(c) for c in survey.columns if survey[c].isna().all()]
+    # numbers read as text for a "Don't know" among them: numbers, and the
+    # non-answers of ratings declared not experienced, as validation would ask
+    mixed = _numbers_with_non_answers(survey.drop(columns=empty))
+    if mixed:
+        survey = survey.copy()
+        for column, words in mixed.items():
+            answered = ~survey[column].astype(str).str.strip().isin(words)
+            survey[column] = pd.to_numeric(survey[column].where(answered))
     numeric = [
         str(c) for c in survey.select_dtypes("number").columns if str(c) not in empty
     ]
     not_ratings = [c for c in numeric if not _rating_like(survey[c])]
     labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric + empty))
+    rated = [c for c in mixed if c not in not_ratings]
+    skipped = sorted({*skipped, *(word for c in rated for word in mixed[c])})
     many = [  # free text, dates, ids: too many answers to be segments
         str(c)
         for c in survey.columns
@@ -1469,6 +1480,28 @@ def _stated_columns(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
         return []
     facets = {c: None for c in ratings if c not in asked}
     return list(stated_facets(survey, asked, facets)[0])
+
+
+def _numbers_with_non_answers(survey: pd.DataFrame) -> dict[str, list[str]]:
+    """The text columns that hold numbers beside non-answers only ("7",
+    "Don't know", "k. A."), read as text for those: each one's non-answers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"app": ["7", "Don't know"], "city": ["a", "1"]})
+    >>> _numbers_with_non_answers(survey)
+    {'app': ["Don't know"]}
+    """
+    from .readers import NON_ANSWER, _is_numeric_text
+
+    found = {}
+    for column in survey.select_dtypes(exclude="number").columns:
+        answers = survey[column].dropna().unique()
+        words = {str(a).strip() for a in answers if not _is_numeric_text(a)}
+        if words and len(words) < len(answers) and all(map(NON_ANSWER.search, words)):
+            found[str(column)] = sorted(words)
+    return found
 
 
 def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], Any, list[str]]:

@@ -852,6 +852,36 @@ def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
     ]
 
 
+def test_init_declares_the_non_answers_beside_numeric_ratings(tmp_path, capsys):
+    """Ratings as numbers with "Don't know" among them are read as text:
+    init still takes them for facets and writes their non-answers as
+    not_experienced (validate passes with it); a non-answer in an amount
+    column is not declared, and text beside numbers stays text."""
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "connected": np.tile([0, 1], 20),
+            "app": rng.integers(1, 11, 40).astype(object),
+            "fees": rng.integers(1, 11, 40).astype(object),
+            "spend": rng.uniform(50, 900, 40).round(2).astype(object),
+            "city": ["1", "Bern"] * 20,
+        }
+    )
+    survey.loc[:4, "app"] = "Don't know"
+    survey.loc[5:6, "fees"] = "k. A."
+    survey.loc[0, "spend"] = "Refused"
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert text["options"]["not_experienced"] == ["Don't know", "k. A."]
+    assert text["roles"]["facets"] == ["app", "fees"]
+    capsys.readouterr()
+    assert main(["validate", "--study", str(study), "--unset", "value"]) == 0
+    assert capsys.readouterr().out.startswith("OK: 40 respondents, 2 facets")
+
+
 def test_init_refuses_a_missing_catalog_and_writes_far_paths_whole(
     small_dir, tmp_path, capsys
 ):
