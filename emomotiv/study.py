@@ -976,21 +976,93 @@ def _plain(value: Any) -> Any:
 # counts as "_", and only the end counts: "Value for money" and "ID check"
 # are touchpoints.
 _ROLE_NAMES = {
-    "connection": ("connected", "connection", "emotionally_connected"),
-    "value": ("value", "ltv", "clv", "revenue", "lifetime_value"),
-    "satisfaction": ("satisfaction", "satisfied", "csat", "osat"),
-    "weight": ("weight", "weights", "wt", "wgt"),
-    "segment": ("segment", "customer_type", "segment_name"),
-    "wave": ("wave", "quarter", "period"),
-    "id": ("id", "respondent_id", "respid", "response_id", "responseid"),
-    "churn": ("churn", "churned", "attrition", "left"),
-    "advocacy": ("recommend", "nps", "advocacy", "likely_to_recommend"),
+    "connection": (
+        "connected",
+        "connection",
+        "emotionally_connected",
+        "verbunden",
+        "verbundenheit",
+        "attachement",
+    ),
+    "value": (
+        "value",
+        "ltv",
+        "clv",
+        "revenue",
+        "lifetime_value",
+        "umsatz",
+        "jahresumsatz",
+        "kundenwert",
+        "valeur",
+        "chiffre_d_affaires",
+    ),
+    "satisfaction": (
+        "satisfaction",
+        "satisfied",
+        "csat",
+        "osat",
+        "zufriedenheit",
+        "gesamtzufriedenheit",
+    ),
+    "weight": (
+        "weight",
+        "weights",
+        "wt",
+        "wgt",
+        "gewicht",
+        "gewichtung",
+        "poids",
+        "ponderation",
+        "pondération",
+    ),
+    "segment": (
+        "segment",
+        "customer_type",
+        "segment_name",
+        "kundentyp",
+        "kundensegment",
+        "type_client",
+    ),
+    "wave": ("wave", "quarter", "period", "welle", "erhebungswelle", "vague"),
+    "id": (
+        "id",
+        "respondent_id",
+        "respid",
+        "response_id",
+        "responseid",
+        "kunden_nr",
+        "kundennr",
+        "kundennummer",
+        "identifiant",
+    ),
+    "churn": (
+        "churn",
+        "churned",
+        "attrition",
+        "left",
+        "gekündigt",
+        "kündigung",
+        "abwanderung",
+        "résilié",
+        "resilie",
+    ),
+    "advocacy": (
+        "recommend",
+        "nps",
+        "advocacy",
+        "likely_to_recommend",
+        "weiterempfehlung",
+        "empfehlung",
+        "recommandation",
+    ),
 }
 
 
 def _guess_role(column: str, names: Sequence[str]) -> bool:
-    low = re.sub(r"[\s.-]+", "_", column.strip().lower())
-    words = low != column.strip().lower()
+    # "Kunden-Nr.": the full stop of an abbreviation is not part of the word
+    name = column.strip().rstrip(".:?").lower()
+    low = re.sub(r"[\s.-]+", "_", name)
+    words = low != name
     return any(
         low == n or low.endswith("_" + n) or (not words and low.startswith(n + "_"))
         for n in names
@@ -999,13 +1071,17 @@ def _guess_role(column: str, names: Sequence[str]) -> bool:
 
 # A column whose name holds one of these words is the likely outcome when no
 # name matches the connection role outright ("Feel connected to the brand?").
-_CONNECTION_WORD = re.compile(r"\bconnect(ed|ion)\b", re.IGNORECASE)
+_CONNECTION_WORD = re.compile(
+    r"\b(connect(ed|ion)|verbunden(heit)?|attach[ée](e?s?))\b", re.IGNORECASE
+)
 # A number off any rating scale whose name holds one of these words is the
 # likely value column when no name matches the value role outright ("How
 # much did you spend with us last year (£)?").
 _MONEY_WORD = re.compile(
     r"(\b(spend|spent|spending|revenue|invest(ed|ment)?|balance|assets|"
-    r"purchases?|sales|premiums?|value)\b|[£$€])",
+    r"purchases?|sales|premiums?|value|"
+    # German and French: Umsatz, Ausgaben, Einlagen, Vermögen; dépenses, encours
+    r"umsatz|ausgaben|einlagen|verm[öo]gen|d[ée]penses|encours)\b|[£$€])",
     re.IGNORECASE,
 )
 

@@ -830,7 +830,7 @@ def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
             "app": rng.integers(1, 11, 40),
             "fees": rng.integers(1, 11, 40),
             "value": rng.uniform(0, 900, 40).round(2),  # guessed as the value
-            "poids": rng.uniform(0.5, 2, 40).round(3),
+            "coef": rng.uniform(0.5, 2, 40).round(3),
             "emo_conn": np.tile([0, 1], 20),
         }
     )
@@ -841,7 +841,7 @@ def test_init_lists_every_number_in_no_role_and_says_when_no_outcome_is_found(
     text = study.read_text(encoding="utf-8")
     assert tomllib.loads(text)["roles"]["value"] == "value"
     unassigned = text.split("in no role (")[1].split("facets")[0]
-    assert "poids" in unassigned and "emo_conn" in unassigned
+    assert "coef" in unassigned and "emo_conn" in unassigned
     out = capsys.readouterr().out
     assert "no connection column was recognised" in out
     assert "connection = " in out and "check the guessed roles" not in out

@@ -147,6 +147,36 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
     assert all(facet in listed for facet in small.catalog["facet"])
 
 
+@pytest.mark.parametrize(
+    "columns, roles",
+    [
+        (
+            ["Kunden-Nr.", "Fühlen Sie sich Ihrer Bank emotional verbunden?",
+             "Gewicht", "Gesamtzufriedenheit", "Welle", "gekündigt",
+             "Weiterempfehlung", "Kundentyp", "Jahresumsatz", "Mobile App"],
+            {"id": "Kunden-Nr.",
+             "connection": "Fühlen Sie sich Ihrer Bank emotional verbunden?",
+             "weight": "Gewicht", "satisfaction": "Gesamtzufriedenheit",
+             "wave": "Welle", "churn": "gekündigt",
+             "advocacy": "Weiterempfehlung", "segment": "Kundentyp",
+             "value": "Jahresumsatz"},
+        ),
+        (
+            ["Identifiant", "Vous sentez-vous attaché à la marque ?", "Poids",
+             "Vague", "Résilié", "Recommandation", "Type client", "Application"],
+            {"id": "Identifiant",
+             "connection": "Vous sentez-vous attaché à la marque ?",
+             "weight": "Poids", "wave": "Vague", "churn": "Résilié",
+             "advocacy": "Recommandation", "segment": "Type client"},
+        ),
+    ],
+)  # fmt: skip
+def test_roles_are_guessed_from_german_and_french_names(columns, roles):
+    from emomotiv.study import guess_roles
+
+    assert guess_roles(columns) == roles
+
+
 def test_draft_study_with_a_catalog_does_not_ask_for_a_facets_list():
     """With a catalog, whose rows are the facets, the file does not tell
     the user to list them in 'facets' (which analyze refuses beside a
