@@ -62,14 +62,14 @@ def full():
 def full_result(full):
     """The pipeline fitted once on the full survey, shared by several tests.
 
-    A modest bootstrap (20 resamples) keeps the suite fast while every
+    A modest bootstrap (10 resamples) keeps the suite fast while every
     interval column is filled.
     """
     return em.analyze(
         full.survey,
         full.catalog,
         random_state=0,
-        n_boot=20,
+        n_boot=10,
         progress=False,
         **full.roles,
     )

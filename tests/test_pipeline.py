@@ -157,14 +157,14 @@ def test_intervals_stages_and_summaries(full_result, full):
     assert stages["importance"].sum() == pytest.approx(1)
     assert stages["n_facets"].sum() == 100
     s = full_result.summary
-    assert s["uncertainty"]["n_boot"] == 20 and s["uncertainty"]["level"] == 0.9
+    assert s["uncertainty"]["n_boot"] == 10 and s["uncertainty"]["level"] == 0.9
     assert s["uncertainty"]["sample_size"] == 2000
     diag = s["diagnostics"]
     assert {"condition_number", "vif_max", "vif_top", "halo_share"} <= set(diag)
     assert {"suppressors", "weak_fit", "cv"} <= set(diag)
     assert diag["weak_fit"] is False and diag["cv"]["roc_auc"] > 0.8
     assert 0.2 < diag["halo_share"] < 0.6
-    assert full_result.importance.replicates.shape == (20, 100)
+    assert full_result.importance.replicates.shape == (10, 100)
 
 
 def test_one_level_for_every_interval(small):
