@@ -331,8 +331,29 @@ GUIDES = [
     for page in sorted((DOCS / folder).glob("*.md"))
     if "```python" in page.read_text(encoding="utf-8")
 ]
-PRELUDE = """\
+# The examples run with a handful of replicates however many they ask for
+# (100 by default): they show how to call, not what 100 replicates give.
+FEW = """\
 import emomotiv as em
+
+_analyze, _boot, _segments = em.analyze, em.bootstrap_importance, em.segment_drivers
+
+
+def few(function):  # a handful of replicates however many the example asks
+    def run(*args, **kwargs):
+        kwargs["n_boot"] = min(kwargs.get("n_boot", 4), 4)
+        kwargs.setdefault("progress", False)
+        return function(*args, **kwargs)
+    return run
+
+
+em.analyze, em.bootstrap_importance = few(_analyze), few(_boot)
+em.segment_drivers = few(_segments)
+"""
+
+PRELUDE = (
+    FEW
+    + """\
 s = em.make_survey(n_respondents=800, n_facets=15, random_state=0)
 survey, catalog = s.survey, s.catalog
 facets = list(catalog["facet"])
@@ -342,6 +363,7 @@ survey.to_csv("survey.csv", index=False)
 survey.to_parquet("survey.parquet")
 catalog.to_csv("facets.csv", index=False)
 """
+)
 
 
 def _python_blocks(page: Path) -> list[str]:
@@ -352,7 +374,8 @@ def _python_blocks(page: Path) -> list[str]:
 @pytest.mark.parametrize("page", GUIDES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_python_examples_in_the_guides_run(page, tmp_path):
     """Each page's Python blocks run in order, on a small synthetic survey
-    bound to the names the guides use (``survey``, ``catalog``, ``X``, ...)."""
+    bound to the names the guides use (``survey``, ``catalog``, ``X``, ...),
+    with a few replicates (``FEW``)."""
     _runs(page, PRELUDE + "\n".join(_python_blocks(page)), tmp_path)
 
 
@@ -369,11 +392,10 @@ def _runs(page: Path, script: str, folder: Path) -> None:
     assert proc.returncode == 0, f"{page.name}:\n{proc.stderr[-3000:]}"
 
 
-README_PRELUDE = """\
-import emomotiv as em
-
-_load, _analyze = em.load_sample, em.analyze
-_boot, _segments = em.bootstrap_importance, em.segment_drivers
+README_PRELUDE = (
+    FEW
+    + """\
+_load = em.load_sample
 
 
 def load_sample(*args, **kwargs):  # the bundled sample, cut to 1,000 respondents
@@ -383,18 +405,9 @@ def load_sample(*args, **kwargs):  # the bundled sample, cut to 1,000 respondent
     return sample
 
 
-def few(function):  # a handful of replicates however many the example asks
-    def run(*args, **kwargs):
-        kwargs["n_boot"] = min(kwargs.get("n_boot", 4), 4)
-        kwargs.setdefault("progress", False)
-        return function(*args, **kwargs)
-    return run
-
-
 em.load_sample = load_sample
-em.analyze, em.bootstrap_importance = few(_analyze), few(_boot)
-em.segment_drivers = few(_segments)
 """
+)
 
 
 def test_python_examples_in_the_readme_run(tmp_path):
