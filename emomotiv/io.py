@@ -635,7 +635,8 @@ def _read_csv(
                 frame = pd.read_csv(path, usecols=range(len(header)), **options)
             flags = [c for c in frame if pd.api.types.is_bool_dtype(frame[c])]
             if flags:  # true/false stay text: the user says what they mean
-                frame[flags] = pd.read_csv(path, usecols=flags, dtype=str, **options)
+                as_text = options | {"usecols": flags, "dtype": str}
+                frame[flags] = pd.read_csv(path, **as_text)
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
     except pd.errors.EmptyDataError:
