@@ -1,8 +1,9 @@
 """Stated vs derived importance and the value of connection, across seeds.
 
 Run: ``python benchmarks/bench_stated.py [N_SEEDS] [N_RESPONDENTS] [N_FACETS]``
-(default 5 seeds of 5,000 x 100). For each seed it fits the driver model once and
-prints, against the generator's truth:
+(default 5 seeds of 5,000 x 100). For each seed it runs one ``analyze`` with its
+defaults (its bootstrap gives the ``p_quadrant`` below), compares the result
+with each form of stated importance, and prints, against the generator's truth:
 
 - the share of true hidden drivers labelled ``hidden_driver`` or
   ``core_driver`` and of true table stakes labelled ``table_stakes`` or
