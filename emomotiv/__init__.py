@@ -1,72 +1,152 @@
 """emomotiv: which experience touchpoints build emotional connection, and what
 improving each one is worth."""
 
-from ._validation import ValidationError
-from .bootstrap import bootstrap_importance, stage_importance
-from .classical import (
-    beta_importance,
-    compare_methods,
-    correlation_importance,
-    method_agreement,
-    relative_weights,
-    shapley_regression,
-)
-from .controls import (
-    Design,
-    design_matrix,
-    encode_controls,
-    halo_score,
-    partial_out,
-)
-from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
-from .diagnostics import diagnose_drivers, fit_warnings
-from .importance import shap_importance
-from .io import (
-    load_analysis,
-    load_comparison,
-    load_model,
-    read_table,
-    save_analysis,
-    save_comparison,
-    write_workbook,
-)
-from .measures import (
-    connection_measures,
-    connection_score,
-    connection_tiers,
-    cronbach_alpha,
-    motivator_drivers,
-)
-from .model import DriverModel
-from .pipeline import analyze
-from .report import ComparisonReport, Report
-from .results import (
-    AnalysisResult,
-    ConnectionMeasures,
-    Diagnostics,
-    ImportanceResult,
-    PlanResult,
-    SimulationResult,
-    StatedComparison,
-    StatedImportance,
-    ValueLink,
-    WaveComparison,
-)
-from .schema import FacetCatalog, SurveySchema, validate_survey
-from .segments import SegmentDrivers, segment_drivers
-from .simulate import (
-    Combined,
-    ExtendReach,
-    LiftBottomBox,
-    RaiseScore,
-    plan_improvements,
-    simulate_improvement,
-)
-from .stated import compare_importance, stated_importance
-from .study import Study
-from .tracking import compare, sort_waves
-from .value import value_of_connection
-from .value_drivers import ValueDrivers, ValueModel, value_drivers
+import sys
+import types
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from ._validation import ValidationError
+    from .bootstrap import bootstrap_importance, stage_importance
+    from .classical import (
+        beta_importance,
+        compare_methods,
+        correlation_importance,
+        method_agreement,
+        relative_weights,
+        shapley_regression,
+    )
+    from .controls import (
+        Design,
+        design_matrix,
+        encode_controls,
+        halo_score,
+        partial_out,
+    )
+    from .datasets import SyntheticSurvey, load_sample, make_survey, make_waves
+    from .diagnostics import diagnose_drivers, fit_warnings
+    from .importance import shap_importance
+    from .io import (
+        load_analysis,
+        load_comparison,
+        load_model,
+        read_table,
+        save_analysis,
+        save_comparison,
+        write_workbook,
+    )
+    from .measures import (
+        connection_measures,
+        connection_score,
+        connection_tiers,
+        cronbach_alpha,
+        motivator_drivers,
+    )
+    from .model import DriverModel
+    from .pipeline import analyze
+    from .report import ComparisonReport, Report
+    from .results import (
+        AnalysisResult,
+        ConnectionMeasures,
+        Diagnostics,
+        ImportanceResult,
+        PlanResult,
+        SimulationResult,
+        StatedComparison,
+        StatedImportance,
+        ValueLink,
+        WaveComparison,
+    )
+    from .schema import FacetCatalog, SurveySchema, validate_survey
+    from .segments import SegmentDrivers, segment_drivers
+    from .simulate import (
+        Combined,
+        ExtendReach,
+        LiftBottomBox,
+        RaiseScore,
+        plan_improvements,
+        simulate_improvement,
+    )
+    from .stated import compare_importance, stated_importance
+    from .study import Study
+    from .tracking import compare, sort_waves
+    from .value import value_of_connection
+    from .value_drivers import ValueDrivers, ValueModel, value_drivers
+
+# Each public name and the module that defines it: a module is imported on
+# the first use of one of its names, so ``import emomotiv`` (and the
+# ``emomotiv`` command's start, ``--help``, ``--version``) does not wait for
+# pandas, XGBoost and SHAP, and a Ctrl-C at the start of a command stops it
+# as one at any other moment does.
+_WHERE = {
+    "AnalysisResult": "results",
+    "analyze": "pipeline",
+    "beta_importance": "classical",
+    "bootstrap_importance": "bootstrap",
+    "Combined": "simulate",
+    "compare": "tracking",
+    "compare_importance": "stated",
+    "compare_methods": "classical",
+    "ComparisonReport": "report",
+    "connection_measures": "measures",
+    "connection_score": "measures",
+    "connection_tiers": "measures",
+    "ConnectionMeasures": "results",
+    "correlation_importance": "classical",
+    "cronbach_alpha": "measures",
+    "Design": "controls",
+    "design_matrix": "controls",
+    "diagnose_drivers": "diagnostics",
+    "Diagnostics": "results",
+    "DriverModel": "model",
+    "encode_controls": "controls",
+    "ExtendReach": "simulate",
+    "FacetCatalog": "schema",
+    "fit_warnings": "diagnostics",
+    "halo_score": "controls",
+    "ImportanceResult": "results",
+    "LiftBottomBox": "simulate",
+    "load_analysis": "io",
+    "load_comparison": "io",
+    "load_model": "io",
+    "load_sample": "datasets",
+    "make_survey": "datasets",
+    "make_waves": "datasets",
+    "method_agreement": "classical",
+    "motivator_drivers": "measures",
+    "partial_out": "controls",
+    "plan_improvements": "simulate",
+    "PlanResult": "results",
+    "RaiseScore": "simulate",
+    "read_table": "io",
+    "relative_weights": "classical",
+    "Report": "report",
+    "save_analysis": "io",
+    "save_comparison": "io",
+    "segment_drivers": "segments",
+    "SegmentDrivers": "segments",
+    "shap_importance": "importance",
+    "shapley_regression": "classical",
+    "simulate_improvement": "simulate",
+    "SimulationResult": "results",
+    "sort_waves": "tracking",
+    "stage_importance": "bootstrap",
+    "stated_importance": "stated",
+    "StatedComparison": "results",
+    "StatedImportance": "results",
+    "Study": "study",
+    "SurveySchema": "schema",
+    "SyntheticSurvey": "datasets",
+    "validate_survey": "schema",
+    "ValidationError": "_validation",
+    "value_drivers": "value_drivers",
+    "value_of_connection": "value",
+    "ValueDrivers": "value_drivers",
+    "ValueLink": "results",
+    "ValueModel": "value_drivers",
+    "WaveComparison": "results",
+    "write_workbook": "io",
+}
 
 __version__ = "0.1.0"
 
@@ -142,10 +222,34 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """``em.plotting`` on first use, so that ``import emomotiv`` does not
-    import matplotlib."""
-    if name == "plotting":
-        import importlib
+    """A public name on first use (see ``_WHERE``), and ``em.plotting``, so
+    that ``import emomotiv`` imports neither pandas nor matplotlib."""
+    import importlib
 
+    if name == "plotting":
         return importlib.import_module(f"{__name__}.plotting")
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value  # once: later uses are plain lookups
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """The package, whose public names stay what ``_WHERE`` says: Python
+    sets a submodule as an attribute of its package when it loads it, and
+    ``emomotiv.value_drivers`` is a module and the public function it
+    defines; ``em.value_drivers`` is the function, however the module was
+    first loaded."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

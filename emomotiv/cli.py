@@ -2310,9 +2310,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     Next: emomotiv analyze ...
     0
     """
-    from ._validation import ValidationError
+    try:  # the libraries load here: a Ctrl-C now stops as one later does
+        from ._validation import ValidationError
 
-    args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("emomotiv: stopped (interrupted).", file=sys.stderr)
+        return 130
     with (
         warnings.catch_warnings(record=True) as notices,
         _console(),

@@ -268,12 +268,36 @@ def test_every_library_the_package_imports_is_declared():
 
 
 def test_import_leaves_the_heavy_libraries_for_later(tmp_path):
+    """``import emomotiv`` and the command's own module load no library
+    (the command starts at once); every public name still resolves, once."""
     heavy = ["shap", "xgboost", "matplotlib", "statsmodels", "jinja2", "tqdm", "dask"]
+    heavy += ["pandas", "numpy", "sklearn", "scipy"]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(ROOT)
     code = (
-        "import sys, emomotiv; "
+        "import sys, emomotiv, emomotiv.cli; "
         f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     )
     loaded = _run(sys.executable, "-c", code, cwd=tmp_path, env=env).stdout.split()
     assert not loaded, f"import emomotiv imports {loaded}"
+    import emomotiv as em
+
+    assert set(em.__all__) <= set(dir(em))
+    for name in em.__all__:
+        assert getattr(em, name).__name__ == name
+    assert em.analyze is em.pipeline.analyze and "analyze" in vars(em)
+    with pytest.raises(AttributeError, match="no attribute 'analyse'"):
+        em.analyse  # noqa: B018
+
+
+def test_a_ctrl_c_while_the_command_starts_stops_it_without_a_traceback(
+    monkeypatch, capsys
+):
+    from emomotiv import cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["--version"]) == 130
+    assert capsys.readouterr().err == "emomotiv: stopped (interrupted).\n"
