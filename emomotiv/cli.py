@@ -1014,8 +1014,8 @@ def _report(args: argparse.Namespace) -> int:
     problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
     if problems:
         raise FileExistsError(problems[0])
-    if args.excel and _excel_problems():
-        raise ValueError(_excel_problems()[0])
+    for problem in _excel_problems() if args.excel else []:
+        raise ValueError(problem)
     options = {
         k: v
         for k, v in (("title", args.title), ("currency", args.currency))
@@ -1130,13 +1130,12 @@ def _excel_problems() -> list[str]:
     """Why ``--excel`` cannot be done, said before any work: openpyxl missing."""
     import importlib.util
 
+    from .readers import missing_package
+
     if importlib.util.find_spec("openpyxl") is not None:
         return []
-    return [
-        "--excel writes tables.xlsx with the 'openpyxl' package, which is "
-        "not installed: pip install 'emomotiv[excel]' (or pip install "
-        "openpyxl), or leave --excel out; the tables are in the CSV files."
-    ]
+    need = missing_package("openpyxl", "excel", "Excel workbooks", "Writing")
+    return [f"--excel: {need} Or leave --excel out: the tables are in the CSV files."]
 
 
 def _workbook_of(folder: Path) -> str:
@@ -1146,6 +1145,7 @@ def _workbook_of(folder: Path) -> str:
     are the bootstrap's raw material, not a table to read."""
     from .io import (
         REPLICATES_FILE,
+        TABLE_ORDER,
         WORKBOOK_FILE,
         _in_table_order,
         _read_manifest,
@@ -1153,11 +1153,17 @@ def _workbook_of(folder: Path) -> str:
         write_workbook,
     )
 
-    names = list(_read_manifest(folder)) or [p.name for p in folder.glob("*.csv")]
+    # without a manifest (a run of 0.1), the tables a run writes: never a
+    # file of the user's beside them (the survey itself, perhaps)
+    listed = list(_read_manifest(folder))
+    names = listed or [f"{name}.csv" for name in TABLE_ORDER]
     csvs = [
         Path(name).stem
         for name in names
-        if name.endswith(".csv") and "/" not in name and name != REPLICATES_FILE
+        if name.endswith(".csv")
+        and "/" not in name
+        and name != REPLICATES_FILE
+        and (folder / name).is_file()
     ]
     tables = {
         name: read_saved_table(folder / f"{name}.csv") for name in _in_table_order(csvs)
@@ -1859,7 +1865,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
-    from .io import output_lock, output_problems, save_analysis, update_manifest
+    from .io import output_lock, output_problems, save_analysis
     from .pipeline import analyze
     from .report import score_outcome, study_currency
 
@@ -1892,7 +1898,7 @@ def _analyze(args: argparse.Namespace) -> int:
         if args.figures:
             _figures_of(result, out)
         if args.excel:
-            update_manifest(out, [_workbook_of(out)])
+            _workbook_after_run(out)
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")
@@ -1959,19 +1965,39 @@ def _figures_of(result, out: Path) -> None:
         raise
 
 
+def _workbook_after_run(out: Path) -> None:
+    """``analyze --excel``: the tables of the analysis saved in ``out`` as one
+    workbook. A stop or a failure while it is written comes after the
+    analysis is written: that is said, with the command that writes it."""
+    from .io import update_manifest
+
+    later = (
+        f"the analysis was written to {out}/, its workbook was not; write it "
+        f"with: emomotiv report {shlex.quote(str(out))} --excel"
+    )
+    try:
+        update_manifest(out, [_workbook_of(out)])
+    except KeyboardInterrupt:
+        print(f"emomotiv analyze: {later}", file=sys.stderr)
+        raise
+    except (OSError, ValueError) as err:
+        kind = OSError if isinstance(err, OSError) else ValueError
+        raise kind(f"{_message(err)} ({later})") from None
+
+
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
     """The first ``shown`` touchpoints of the ranking, then how many more
     drivers.csv holds."""
-    from .report import outcome_label
+    from .report import _pct, outcome_label
 
     print(f'Top drivers of "{_safe(outcome_label(summary))}":')
     top_k = summary["uncertainty"].get("top_k")
     for row in drivers.head(shown).itertuples():
-        line = f"  {row.rank:>2}. {_label(row.label):<40} {row.importance:6.1%}"
+        line = f"  {row.rank:>2}. {_label(row.label):<40} {_pct(row.importance):>6}"
         if row.importance_low == row.importance_low:  # not NaN: bootstrapped
             line += (
-                f"  [{row.importance_low:.1%}, {row.importance_high:.1%}]"
-                f"  p(top {top_k}) {row.p_top:.0%}"
+                f"  [{_pct(row.importance_low)}, {_pct(row.importance_high)}]"
+                f"  p(top {top_k}) {_pct(row.p_top, 0)}"
             )
         print(line)
     if len(drivers) > shown:
@@ -1981,9 +2007,11 @@ def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
 def _print_controls(controls) -> None:
     if controls is None or not len(controls):
         return
+    from .report import _pct
+
     print("Not explained by the touchpoints (share of all importance):")
     for row in controls.itertuples():
-        print(f"  {_label(row.label):<44} {row.importance:6.1%}")
+        print(f"  {_label(row.label):<44} {_pct(row.importance):>6}")
 
 
 def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> None:

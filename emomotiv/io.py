@@ -160,16 +160,20 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     English locale. The workbook holds the same tables for an analyst:
     one sheet per table, named by it, in the order given, each with its
     header row frozen, a filter on it and columns as wide as their
-    contents (up to 60 characters). Numbers stay numbers and empty cells
-    stay empty; text that starts with ``=`` is text, never a formula. An
-    existing file at ``path`` is replaced whole (written beside it first,
-    then moved in).
+    contents (up to 60 characters). Numbers stay numbers (an infinite one
+    is written as the text ``inf``, which a cell cannot hold as a number)
+    and empty cells stay empty; text that starts with ``=`` is text, never
+    a formula, and the control characters a worksheet cannot hold (a
+    vertical tab) are spaces. An existing file at ``path`` is replaced
+    whole (written beside it first, then moved in).
 
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        Sheet name (at most 31 characters, none of ``[]:*?/\\``) to table,
-        such as ``result.tables`` of :func:`emomotiv.analyze`.
+        Sheet name (at most 31 characters, none of ``[]:*?/\\``, no two
+        alike but for case) to table, such as ``result.tables`` of
+        :func:`emomotiv.analyze`; a table fits a sheet (1,048,575 rows
+        under its header, 16,384 columns).
     path : path
         The ``.xlsx`` file to write.
 
@@ -183,7 +187,8 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     ImportError
         Without ``openpyxl``, naming the extra to install.
     ValueError
-        Naming every sheet name Excel cannot take, or when there is no table.
+        Naming every sheet name Excel cannot take and every table too large
+        for a sheet, or when there is no table.
 
     Examples
     --------
@@ -206,6 +211,21 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
         for name in tables
         if not 0 < len(str(name)) <= 31 or set(str(name)) & set("[]:*?/\\")
     ]
+    folded: dict[str, str] = {}
+    for name in map(str, tables):
+        if name.lower() in folded:
+            problems.append(
+                f"The sheet names {folded[name.lower()]!r} and {name!r} are one "
+                "name to Excel, which ignores case."
+            )
+        folded.setdefault(name.lower(), name)
+    problems += [
+        f"The table {name!r} has {table.shape[0]:,} rows and {table.shape[1]:,} "
+        f"columns: a sheet holds at most {MAX_SHEET_ROWS:,} rows under its "
+        f"header and {MAX_SHEET_COLUMNS:,} columns."
+        for name, table in tables.items()
+        if table.shape[0] > MAX_SHEET_ROWS or table.shape[1] > MAX_SHEET_COLUMNS
+    ]
     if not tables:
         problems.append("A workbook needs at least one table; got none.")
     if problems:
@@ -214,7 +234,7 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     book.remove(book.active)
     for name, table in tables.items():
         sheet = book.create_sheet(str(name))
-        sheet.append([str(column) for column in table.columns])
+        sheet.append([_cell(str(column)) for column in table.columns])
         for row in table.itertuples(index=False):
             sheet.append([_cell(value) for value in row])
         for column in sheet.iter_cols():
@@ -234,12 +254,26 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     return path
 
 
+# What one worksheet holds: its rows (less the header's) and columns
+MAX_SHEET_ROWS = 1_048_575
+MAX_SHEET_COLUMNS = 16_384
+# characters no worksheet cell can hold (openpyxl refuses them)
+_NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _cell(value: object) -> object:
     """A table's value as a workbook cell takes it: missing as empty, numpy
-    numbers as Python's."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    numbers as Python's, an infinite number as its text, text without the
+    control characters a cell cannot hold."""
+    if isinstance(value, str):
+        return _NOT_IN_A_CELL.sub(" ", value)
+    if value is None or pd.isna(value):
         return None
-    return value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
 
 
 def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -375,11 +409,12 @@ def read_table(
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
-    text : sequence of str, default=()
-        Columns of a CSV file read as written, as text, never as numbers: a
-        wave column of months ("09.2026" is not the number 9.2026, nor
-        "10.2020" the number 10.202). Names the file does not hold are
-        ignored.
+    text : str or sequence of str, default=()
+        Columns of a CSV file read as text, never as numbers: a wave column
+        of months ("09.2026" is not the number 9.2026, nor "10.2020" the
+        number 10.202). Spaces around a cell are dropped, as around a
+        number (" 2" is "2"), and a cell of spaces only is missing. Names
+        the file does not hold are ignored.
 
     Returns
     -------
@@ -415,6 +450,7 @@ def read_table(
     0  welcome_note  Open
     """
     path = Path(path)
+    text = [text] if isinstance(text, str) else list(text)  # "wave": one column
     if path.is_dir():
         raise IsADirectoryError(f"'{path}' is a folder, not a file.")
     if not path.is_file():
@@ -582,6 +618,7 @@ def _read_csv(
     # spaces around a name, and line breaks within it, are an export's,
     # never the question's: a catalog or a role names the column without them
     header = [column_name(name) for name in written]
+    as_text = set(text)
     asked = decimal
     if delimiter == ",":  # a comma between columns: numbers have points,
         decimal = "."  # but for quoted ones ("7,5"), read as asked below
@@ -614,7 +651,7 @@ def _read_csv(
         # rows with more fields than the header (Excel's trailing separators)
         # would otherwise shift every value onto the next column
         "index_col": False,
-        "dtype": {i: str for i, name in enumerate(header) if name in set(text)},
+        "dtype": {i: str for i, name in enumerate(header) if name in as_text},
     }
     try:
         with warnings.catch_warnings():
@@ -635,8 +672,8 @@ def _read_csv(
                 frame = pd.read_csv(path, usecols=range(len(header)), **options)
             flags = [c for c in frame if pd.api.types.is_bool_dtype(frame[c])]
             if flags:  # true/false stay text: the user says what they mean
-                as_text = options | {"usecols": flags, "dtype": str}
-                frame[flags] = pd.read_csv(path, **as_text)
+                flags_as_text = options | {"usecols": flags, "dtype": str}
+                frame[flags] = pd.read_csv(path, **flags_as_text)
     except UnicodeDecodeError as err:
         raise _file_error(path, _decode_problem(path, encoding, err)) from None
     except pd.errors.EmptyDataError:
@@ -659,6 +696,9 @@ def _read_csv(
             "its header but hold values: name them, or drop them.",
         )
     frame.columns = [header[i] for i in frame.columns]
+    for column in as_text & set(frame.columns):
+        # " 2" is "2", as it would be as a number; spaces only are no answer
+        frame[column] = frame[column].str.strip().replace("", np.nan)
     if asked == ",":
         _decimal_commas(frame, keep=text)
     # a line of separators only (a spreadsheet's blank row) is no respondent,

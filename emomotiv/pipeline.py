@@ -134,17 +134,21 @@ def _stated_step(
         return None, {"source": None, "skipped": reason, **empty}, []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        stated = stated_importance(
-            data,
-            cat,
-            form=study.stated_form,
-            source=source,
-            scale=study.stated_scale,
-            sample_weight=w,
-            n_boot=STATED_N_BOOT,
-            level=study.level,
-            random_state=study.random_state,
-        )
+        try:
+            stated = stated_importance(
+                data,
+                cat,
+                form=study.stated_form,
+                source=source,
+                scale=study.stated_scale,
+                sample_weight=w,
+                n_boot=STATED_N_BOOT,
+                level=study.level,
+                random_state=study.random_state,
+            )
+        except ValidationError as err:  # the columns by the survey's names
+            problems = _as_the_user_named(err.problems, data)
+            raise ValidationError(problems, subject=err.subject) from None
         comparison = compare_importance(
             importance,
             stated,
@@ -158,6 +162,7 @@ def _stated_step(
     # emomotiv's own notes; numpy's and scipy's warnings on a ranking with no
     # spread (a constant input, an all-NaN slice) end as empty cells instead
     notes = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
+    notes = _as_the_user_named(notes, data)
     info = comparison.info
     summary = {
         "source": stated.source,

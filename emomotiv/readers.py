@@ -100,10 +100,23 @@ def _needs(module: str, extra: str, what: str, doing: str = "Reading"):
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise ImportError(
-            f"{doing} {what} needs the '{module}' package: "
-            f'pip install "emomotiv[{extra}]" (or pip install {module}).'
-        ) from None
+        raise ImportError(missing_package(module, extra, what, doing)) from None
+
+
+def missing_package(module: str, extra: str, what: str, doing: str = "Reading") -> str:
+    """What to install for ``what``: the extra that holds ``module``.
+
+    Examples
+    --------
+    >>> print(missing_package("pyreadstat", "spss", "SPSS files"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Reading SPSS files needs the 'pyreadstat' package:
+    pip install "emomotiv[spss]" (or pip install pyreadstat).
+    """
+    return (
+        f"{doing} {what} needs the '{module}' package: "
+        f'pip install "emomotiv[{extra}]" (or pip install {module}).'
+    )
 
 
 def _with_meta(

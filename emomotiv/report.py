@@ -249,15 +249,16 @@ def _pct(value, digits: int = 1) -> str:
 
     Examples
     --------
-    >>> _pct(0.1234), _pct(0.0003), _pct(0.0), _pct(0.004, 0), _pct(None)
+    >>> _pct(0.1234), _pct(0.0003), _pct(0.0), _pct(0.005, 0), _pct(None)
     ('12.3%', '<0.1%', '0.0%', '<1%', 'n/a')
     """
     value = _number(value)
     if value is None:
         return "n/a"
-    if 0 < value < 0.5 * 10 ** -(digits + 2):
+    text = f"{100 * value:z.{digits}f}"
+    if value > 0 and float(text) == 0:  # as printed: 0.5% rounds to "0"
         return f"<{10**-digits:.{digits}f}%"
-    return f"{100 * value:z.{digits}f}%"
+    return f"{text}%"
 
 
 def _num(value, digits: int = 2) -> str:

@@ -1058,21 +1058,33 @@ _ROLE_NAMES = {
 }
 
 
-def _guess_role(column: str, names: Sequence[str]) -> bool:
+# Names that are a role only as the whole name: at the end of a longer one
+# they are a touchpoint ("Explanations were vague", "Beratung und
+# Empfehlung", "Einfachheit der Kündigung", "App-Zufriedenheit").
+_WHOLE_NAMES = {"vague", "empfehlung", "kündigung", "zufriedenheit", "verbunden"}
+
+
+def _guess_role(column: str, names: Sequence[str], whole: bool = False) -> bool:
+    """Whether ``column`` is named as one of ``names``: the whole name, or
+    (unless ``whole``) one ending with it, or starting with it."""
     # "Kunden-Nr.": the full stop of an abbreviation is not part of the word
     name = column.strip().rstrip(".:?").lower()
     low = re.sub(r"[\s.-]+", "_", name)
+    if whole or low in names:
+        return low in names
     words = low != name
     return any(
-        low == n or low.endswith("_" + n) or (not words and low.startswith(n + "_"))
+        low.endswith("_" + n) or (not words and low.startswith(n + "_"))
         for n in names
+        if n not in _WHOLE_NAMES
     )
 
 
 # A column whose name holds one of these words is the likely outcome when no
 # name matches the connection role outright ("Feel connected to the brand?").
+# ("attaché à la marque", not "l'attaché commercial", an account manager)
 _CONNECTION_WORD = re.compile(
-    r"\b(connect(ed|ion)|verbunden(heit)?|attach[ée](e?s?))\b", re.IGNORECASE
+    r"\b(connect(ed|ion)|verbunden(heit)?)\b|\battach[ée]e?s? [àa]\b", re.IGNORECASE
 )
 # A number off any rating scale whose name holds one of these words is the
 # likely value column when no name matches the value role outright ("How
@@ -1101,9 +1113,12 @@ def guess_roles(columns: Sequence[str]) -> dict[str, str]:
     """
     roles: dict[str, str] = {}
     for role, names in _ROLE_NAMES.items():
+        free = [c for c in columns if c not in roles.values()]
+        # a column named as the role outright ("wave", "Gesamtzufriedenheit")
+        # before one whose name ends with it ("App satisfaction")
         match = next(
-            (c for c in columns if c not in roles.values() and _guess_role(c, names)),
-            None,
+            (c for c in free if _guess_role(c, names, whole=True)),
+            next((c for c in free if _guess_role(c, names)), None),
         )
         if match is None and role == "connection":
             match = next((c for c in columns if _CONNECTION_WORD.search(c)), None)

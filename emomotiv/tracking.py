@@ -224,8 +224,9 @@ def sort_waves(labels: Iterable[Any]) -> list:
     all parse as periods (quarters, months, years; ``3. Quartal 2026``,
     ``T3 2026``, ``3rd quarter 2026``) are sorted by their start; months
     written as German and French write them (``12.2025 < 01.2026``) too,
-    though they read as numbers; otherwise text is compared with its digit
-    runs as numbers.
+    as text (a CSV file's column of them reads as numbers unless read as
+    text: ``read_table(path, text=["wave"])``); otherwise text is compared
+    with its digit runs as numbers.
 
     Parameters
     ----------

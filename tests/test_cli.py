@@ -1170,6 +1170,12 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     np.testing.assert_allclose(sheets["drivers"]["importance"], drivers["importance"])
     assert "tables.xlsx" in json.loads((out / "manifest.json").read_text())["files"]
     assert em.load_analysis(out).tables.keys() == small_result.tables.keys()
+    # a folder without a manifest: the tables a run writes, not the user's
+    old = em.save_analysis(small_result, tmp_path / "old")
+    (old / "manifest.json").unlink()
+    (old / "survey.csv").write_text("id,phone\nR1,555-0101\n")
+    assert main(["report", str(old), "--excel"]) == 0
+    assert list(pd.read_excel(old / "tables.xlsx", sheet_name=None)) == list(sheets)
     args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
     args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]
     args += ["--n-boot", "2", "--no-methods", "--excel", "--out"]
@@ -1181,6 +1187,16 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     assert main([*args, str(tmp_path / "run2"), "--force"]) == 2
     assert "holds 'tables.xlsx', which this run" in capsys.readouterr().err
     assert (tmp_path / "run2" / "tables.xlsx").read_bytes() == b"my workbook"
+
+    # a workbook that cannot be written comes after the analysis is
+    def refused(tables, path):
+        raise ValueError("The sheet name 'x' is not one Excel can take.")
+
+    monkeypatch.setattr(em.io, "write_workbook", refused)
+    assert main([*args, str(tmp_path / "run4")]) == 2
+    err = capsys.readouterr().err
+    assert f"the analysis was written to {tmp_path / 'run4'}/, its workbook" in err
+    assert "--excel" in err and (tmp_path / "run4" / "drivers.csv").is_file()
     import importlib.util
 
     real = importlib.util.find_spec
@@ -1190,9 +1206,9 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
         lambda name, *a: None if name == "openpyxl" else real(name, *a),
     )
     assert main(["report", str(out), "--excel"]) == 2
-    assert "pip install 'emomotiv[excel]'" in capsys.readouterr().err
+    assert 'pip install "emomotiv[excel]"' in capsys.readouterr().err
     assert main([*args, str(tmp_path / "run3")]) == 2
-    assert "pip install 'emomotiv[excel]'" in capsys.readouterr().err
+    assert 'pip install "emomotiv[excel]"' in capsys.readouterr().err
     assert not (tmp_path / "run3").exists()
 
 

@@ -783,12 +783,16 @@ def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_pa
 
 def test_text_columns_read_as_written(tmp_path):
     path = tmp_path / "s.csv"  # months as an office writes them
-    path.write_text("id,wave,app\nR1,09.2026,7\nR2,10.2020,5\nR3,,6\n")
+    rows = ["R1,09.2026,7", "R2,10.2020,5", "R3,,6", "R4, 2 ,1", "R5,  ,2"]
+    path.write_text("\n".join(["id,wave,app", *rows]) + "\n")
     frame = em.read_table(path, text=["wave", "not_there"])
     assert frame["wave"].tolist()[:2] == ["09.2026", "10.2020"]
-    assert pd.isna(frame["wave"].iloc[2])  # an empty cell is still missing
-    assert frame["app"].tolist() == [7, 5, 6]
-    assert em.read_table(path)["wave"].tolist()[:2] == [9.2026, 10.202]
+    assert frame["wave"].iloc[3] == "2"  # as the number 2 would read
+    assert frame["wave"].iloc[[2, 4]].isna().all()  # empty cells are missing
+    assert frame["app"].tolist() == [7, 5, 6, 1, 2]
+    assert em.read_table(path, text="wave")["wave"].iloc[0] == "09.2026"  # one name
+    path.write_text("id,wave\nR1,09.2026\nR2,10.2020\n")
+    assert em.read_table(path)["wave"].tolist() == [9.2026, 10.202]  # as numbers
     path.write_text("id;wave;value\nR1;09,2026;1,5\nR2;11,2025;2\n")
     with pytest.warns(UserWarning, match="semicolon"):
         frame = em.read_table(path, decimal=",", text=["wave"])
@@ -837,7 +841,16 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
     assert "'a/b'" in str(err.value) and "'" + "x" * 32 + "'" in str(err.value)
     with pytest.raises(ValueError, match="at least one table"):
         em.write_workbook({}, path)
+    with pytest.raises(ValueError, match="'roi' and 'ROI' are one name"):
+        em.write_workbook({"roi": tables["roi"], "ROI": tables["roi"]}, path)
+    wide = pd.DataFrame(np.zeros((1, 16_385)))
+    with pytest.raises(ValueError, match="16,385 columns: a sheet holds at most"):
+        em.write_workbook({"wide": wide}, path)
     assert pd.read_excel(path, sheet_name=None).keys() == back.keys()  # kept
+    # what a cell cannot hold as it is: a control character, an infinity
+    odd = pd.DataFrame({"label": ["Brand\x0breputation"], "vif": [np.inf]})
+    sheet = openpyxl.load_workbook(em.write_workbook({"odd": odd}, path))["odd"]
+    assert [c.value for c in sheet[2]] == ["Brand reputation", "inf"]
 
 
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):

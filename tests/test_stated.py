@@ -693,3 +693,11 @@ def test_a_stated_column_s_problem_names_it_as_the_survey_does():
         f"Stated-importance column 'Wichtigkeit: {labels[0]}' is not numeric"
     )
     assert "stated__" not in problem
+    survey[f"Wichtigkeit: {labels[0]}"] = np.nan  # refused by the stated step
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(
+            survey, s.catalog, connection="connected", stated=["Wichtigkeit*"],
+            n_boot=0, model=em.DriverModel(n_estimators=20, cv=0), progress=False,
+        )  # fmt: skip
+    assert f"'Wichtigkeit: {labels[0]}' is empty" in str(err.value)
+    assert "stated__" not in str(err.value)

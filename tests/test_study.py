@@ -169,9 +169,26 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
              "weight": "Poids", "wave": "Vague", "churn": "Résilié",
              "advocacy": "Recommandation", "segment": "Type client"},
         ),
+        (
+            ["Kunden-Nr.", "Beratung und Empfehlung", "Einfachheit der Kündigung",
+             "App-Zufriedenheit", "Gesamtzufriedenheit", "Weiterempfehlung",
+             "gekündigt", "verbunden"],
+            {"connection": "verbunden", "satisfaction": "Gesamtzufriedenheit",
+             "id": "Kunden-Nr.", "churn": "gekündigt",
+             "advocacy": "Weiterempfehlung"},
+        ),
+        (
+            ["respondent_id", "Explanations were vague", "connected", "wave",
+             "Disponibilité de l'attaché commercial"],
+            {"connection": "connected", "wave": "wave", "id": "respondent_id"},
+        ),
+        (["Explanations were vague", "Disponibilité de l'attaché commercial"], {}),
     ],
 )  # fmt: skip
 def test_roles_are_guessed_from_german_and_french_names(columns, roles):
+    """A column named as the role outright, or ending with its name; the
+    words that end touchpoints' names too ("Einfachheit der Kündigung",
+    "Explanations were vague") only as the whole name."""
     from emomotiv.study import guess_roles
 
     assert guess_roles(columns) == roles
