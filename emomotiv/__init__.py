@@ -2,6 +2,7 @@
 improving each one is worth."""
 
 import sys
+import threading
 import types
 from typing import TYPE_CHECKING
 
@@ -221,22 +222,37 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    """A public name on first use (see ``_WHERE``), and ``em.plotting``, so
-    that ``import emomotiv`` imports neither pandas nor matplotlib."""
-    import importlib
+# one first use at a time: two threads importing one module at once can
+# each see the other's half-loaded module
+_LOADING = threading.RLock()
 
-    if name == "plotting":
-        return importlib.import_module(f"{__name__}.plotting")
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-        globals()[name] = value  # once: later uses are plain lookups
-        return value
+
+def __getattr__(name: str):
+    """A public name on first use (see ``_WHERE``), and a submodule
+    (``em.io``, ``em.plotting``), so that ``import emomotiv`` imports
+    neither pandas nor matplotlib."""
+    import importlib
+    import importlib.util
+
+    with _LOADING:
+        if name in _WHERE:
+            value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+            globals()[name] = value  # once: later uses are plain lookups
+            return value
+        if (
+            name.isidentifier()
+            and not name.startswith("__")
+            and importlib.util.find_spec(f"{__name__}.{name}") is not None
+        ):
+            return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    import pkgutil
+
+    modules = (m.name for m in pkgutil.iter_modules(__path__))
+    return sorted({*__all__, "__version__", *(m for m in modules if m[0] != "_")})
 
 
 class _Package(types.ModuleType):

@@ -48,6 +48,15 @@ class ValidationError(ValueError):
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def __reduce__(self):
+        # as made, not from the message: an error raised in a worker process
+        # (joblib, Dask) comes back with its problems, not its letters
+        return _validation_error, (self.problems, self.subject)
+
+
+def _validation_error(problems: Sequence[str], subject: str) -> ValidationError:
+    return ValidationError(problems, subject=subject)
+
 
 def check_frame(value: object, name: str, owner: str) -> None:
     """Refuse anything but a DataFrame: columns are addressed by name."""

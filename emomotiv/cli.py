@@ -1632,6 +1632,7 @@ def _label(text: object) -> str:
 def _print_tracking(tracking: dict, changes) -> None:
     from .report import (
         _magnitude,
+        _pct,
         kpi_name,
         setting_notes,
         touchpoint_notes,
@@ -1666,8 +1667,8 @@ def _print_tracking(tracking: dict, changes) -> None:
     flagged = changes[changes["flagged"]]
     for row in flagged.head(10).itertuples():
         print(
-            f"  {_label(row.label):<40} {row.importance_before:6.1%} -> "
-            f"{row.importance_after:6.1%}  (rank {row.rank_before} -> "
+            f"  {_label(row.label):<40} {_pct(row.importance_before):>6} -> "
+            f"{_pct(row.importance_after):>6}  (rank {row.rank_before} -> "
             f"{row.rank_after})"
         )
     if len(flagged) > 10:
@@ -1711,11 +1712,11 @@ def _kpi(
     """A headline measure as the report prints it: shares in %, values as
     money (at the precision of ``scale``, the larger of the two waves'),
     other numbers to two decimals."""
-    from .report import _money, kpi_kind
+    from .report import _money, _pct, kpi_kind
 
     kind = kpi_kind(name)
     if kind == "share":
-        return f"{value:.1%}"
+        return _pct(value)
     if kind == "money":
         return _money(value, scale, currency=currency)
     return f"{value:,.2f}"

@@ -170,8 +170,8 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        Sheet name (at most 31 characters, none of ``[]:*?/\\``, no two
-        alike but for case) to table, such as ``result.tables`` of
+        Sheet name (1 to 31 characters, none of ``[]:*?/\\``, not
+        "History", no two alike but for case) to table, such as ``result.tables`` of
         :func:`emomotiv.analyze`; a table fits a sheet (1,048,575 rows
         under its header, 16,384 columns).
     path : path
@@ -206,19 +206,26 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     openpyxl = _needs("openpyxl", "excel", "Excel workbooks", doing="Writing")
     path = Path(path)
     problems = [
-        f"The sheet name {name!r} is not one Excel can take: at most 31 "
-        "characters, none of []:*?/\\, not empty."
+        f"The sheet name {name!r} is not one Excel can take: 1 to 31 "
+        "characters, none of []:*?/\\ or a control character, not starting "
+        "or ending with ', not 'History'."
         for name in tables
-        if not 0 < len(str(name)) <= 31 or set(str(name)) & set("[]:*?/\\")
+        if not 0 < len(str(name)) <= 31
+        or set(str(name)) & set("[]:*?/\\")
+        or _NOT_IN_A_CELL.search(str(name))
+        or str(name).startswith("'")
+        or str(name).endswith("'")
+        or str(name).lower() == "history"
     ]
-    folded: dict[str, str] = {}
-    for name in map(str, tables):
-        if name.lower() in folded:
+    folded: dict[str, object] = {}
+    for name in tables:
+        key = str(name).lower()
+        if key in folded:
             problems.append(
-                f"The sheet names {folded[name.lower()]!r} and {name!r} are one "
-                "name to Excel, which ignores case."
+                f"The sheet names {folded[key]!r} and {name!r} are one name to "
+                "Excel, which reads names as text and ignores case."
             )
-        folded.setdefault(name.lower(), name)
+        folded.setdefault(key, name)
     problems += [
         f"The table {name!r} has {table.shape[0]:,} rows and {table.shape[1]:,} "
         f"columns: a sheet holds at most {MAX_SHEET_ROWS:,} rows under its "

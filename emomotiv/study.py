@@ -1003,6 +1003,11 @@ _ROLE_NAMES = {
         "osat",
         "zufriedenheit",
         "gesamtzufriedenheit",
+        "gesamt_zufriedenheit",
+        "allgemeine_zufriedenheit",
+        "zufriedenheit_gesamt",
+        "zufriedenheit_insgesamt",
+        "kundenzufriedenheit",
     ),
     "weight": (
         "weight",
@@ -1082,9 +1087,12 @@ def _guess_role(column: str, names: Sequence[str], whole: bool = False) -> bool:
 
 # A column whose name holds one of these words is the likely outcome when no
 # name matches the connection role outright ("Feel connected to the brand?").
-# ("attaché à la marque", not "l'attaché commercial", an account manager)
+# ("attaché(e) à la marque", "attachés aux valeurs", not "l'attaché
+# commercial", an account manager)
 _CONNECTION_WORD = re.compile(
-    r"\b(connect(ed|ion)|verbunden(heit)?)\b|\battach[ée]e?s? [àa]\b", re.IGNORECASE
+    r"\b(connect(ed|ion)|verbunden(heit)?)\b"
+    r"|\battach[ée](?:\(e\)|[·.-]e|e)?s?\s+(?:à|a|au|aux)\b",
+    re.IGNORECASE,
 )
 # A number off any rating scale whose name holds one of these words is the
 # likely value column when no name matches the value role outright ("How

@@ -545,6 +545,13 @@ def test_console_speaks_of_other_measures_only_where_there_are(capsys):
     assert "(only the connected share is tested" in capsys.readouterr().out
 
 
+def test_the_console_prints_a_tiny_share_as_the_report_does():
+    from emomotiv.cli import _kpi
+
+    assert _kpi("connected_share", 0.0003) == "<0.1%"
+    assert _kpi("connected_share", 0.25) == "25.0%"
+
+
 def test_console_gives_each_wave_s_amounts_in_its_own_currency(capsys):
     """A wave in GBP and the next in EUR: the earlier value read "EUR 2,698"."""
     from emomotiv.cli import _print_tracking

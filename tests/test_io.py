@@ -843,6 +843,9 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
         em.write_workbook({}, path)
     with pytest.raises(ValueError, match="'roi' and 'ROI' are one name"):
         em.write_workbook({"roi": tables["roi"], "ROI": tables["roi"]}, path)
+    for name in ("a\x01b", "'quoted'", "History"):
+        with pytest.raises(ValueError, match="is not one Excel can take"):
+            em.write_workbook({name: tables["roi"]}, path)
     wide = pd.DataFrame(np.zeros((1, 16_385)))
     with pytest.raises(ValueError, match="16,385 columns: a sheet holds at most"):
         em.write_workbook({"wide": wide}, path)

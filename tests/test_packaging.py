@@ -280,6 +280,22 @@ def test_import_leaves_the_heavy_libraries_for_later(tmp_path):
     )
     loaded = _run(sys.executable, "-c", code, cwd=tmp_path, env=env).stdout.split()
     assert not loaded, f"import emomotiv imports {loaded}"
+    # a submodule as an attribute, as an eager package has them; and four
+    # threads' first uses at once (each could see another's half-loaded module)
+    code = (
+        "import threading, emomotiv as em; "
+        "names = ['analyze', 'Report', 'read_table', 'make_survey']; "
+        "start = threading.Barrier(4); found = {}; "
+        "run = lambda n: (start.wait(), found.__setitem__(n, getattr(em, n))); "
+        "threads = [threading.Thread(target=run, args=(n,)) for n in names]; "
+        "[t.start() for t in threads]; [t.join() for t in threads]; "
+        "print(len(found), em.io.__name__, em.readers.__name__, 'io' in dir(em), "
+        "'sys' in dir(em))"
+    )
+    out = _run(sys.executable, "-c", code, cwd=tmp_path, env=env)
+    expected = ["4", "emomotiv.io", "emomotiv.readers", "True", "False"]
+    assert out.stdout.split() == expected
+    assert not out.stderr
     import emomotiv as em
 
     assert set(em.__all__) <= set(dir(em))

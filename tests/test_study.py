@@ -183,6 +183,12 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
             {"connection": "connected", "wave": "wave", "id": "respondent_id"},
         ),
         (["Explanations were vague", "Disponibilité de l'attaché commercial"], {}),
+        (["ID", "Gesamt-Zufriedenheit", "Attaché(e) à la marque"],
+         {"id": "ID", "satisfaction": "Gesamt-Zufriedenheit",
+          "connection": "Attaché(e) à la marque"}),
+        (["Allgemeine Zufriedenheit", "Je me sens attaché au magasin"],
+         {"satisfaction": "Allgemeine Zufriedenheit",
+          "connection": "Je me sens attaché au magasin"}),
     ],
 )  # fmt: skip
 def test_roles_are_guessed_from_german_and_french_names(columns, roles):

@@ -23,6 +23,16 @@ def test_validation_error_lists_every_problem():
     assert isinstance(err, ValueError)
 
 
+def test_a_validation_error_pickles_whole():
+    """As joblib and Dask send an error from a worker: its problems, not its
+    message read letter by letter."""
+    import pickle
+
+    err = pickle.loads(pickle.dumps(ValidationError(["a is bad."], subject="survey")))
+    assert err.problems == ["a is bad."] and err.subject == "survey"
+    assert str(err) == "The survey has 1 problem:\n  - a is bad."
+
+
 def test_parameter_errors_use_sklearn_wording():
     with pytest.raises(ValueError) as info:
         check_int(-3, "n_boot", "shap_importance", min_value=0)
