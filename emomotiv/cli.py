@@ -951,7 +951,7 @@ def _add_excel(group) -> None:
         "--excel",
         action="store_true",
         help="also write the tables as one Excel workbook, DIR/tables.xlsx, a "
-        "sheet each (needs openpyxl: pip install 'emomotiv[excel]')",
+        'sheet each (needs openpyxl: pip install "emomotiv[excel]")',
     )
 
 
@@ -1014,8 +1014,9 @@ def _report(args: argparse.Namespace) -> int:
     problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
     if problems:
         raise FileExistsError(problems[0])
-    for problem in _excel_problems() if args.excel else []:
-        raise ValueError(problem)
+    cannot = _excel_problems() if args.excel else []
+    if cannot:
+        raise ValueError(cannot[0])
     options = {
         k: v
         for k, v in (("title", args.title), ("currency", args.currency))

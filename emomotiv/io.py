@@ -152,6 +152,13 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     neutralise_formulas(table).to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
+# What one worksheet holds: its rows (less the header's) and columns
+MAX_SHEET_ROWS = 1_048_575
+MAX_SHEET_COLUMNS = 16_384
+# characters no worksheet cell can hold (openpyxl refuses them)
+_NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> Path:
     """Write tables into one Excel workbook, a sheet each (needs ``openpyxl``).
 
@@ -259,13 +266,6 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
         book.save(staged)
         staged.replace(path)
     return path
-
-
-# What one worksheet holds: its rows (less the header's) and columns
-MAX_SHEET_ROWS = 1_048_575
-MAX_SHEET_COLUMNS = 16_384
-# characters no worksheet cell can hold (openpyxl refuses them)
-_NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _cell(value: object) -> object:
@@ -377,7 +377,7 @@ def read_table(
     encoding: str = "utf-8",
     decimal: str = ".",
     sheet: int | str = 0,
-    text: Sequence[str] = (),
+    text: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a table: CSV, Parquet, SPSS, Stata or Excel (by file suffix).
 
@@ -733,9 +733,9 @@ def _decimal_commas(frame: pd.DataFrame, keep: Sequence[str] = ()) -> None:
     column that holds a list of codes (``1,3,5``) is left as text, as are
     the ``keep`` columns."""
     for column in frame.columns:
-        values = frame[column]
         if column in keep:
             continue
+        values = frame[column]
         if not pd.api.types.is_string_dtype(values):  # numbers, or no text
             continue
         if values.str.match(_CODE_LIST).fillna(False).any():

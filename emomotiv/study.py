@@ -1075,8 +1075,10 @@ def _guess_role(column: str, names: Sequence[str], whole: bool = False) -> bool:
     # "Kunden-Nr.": the full stop of an abbreviation is not part of the word
     name = column.strip().rstrip(".:?").lower()
     low = re.sub(r"[\s.-]+", "_", name)
-    if whole or low in names:
-        return low in names
+    if low in names:
+        return True
+    if whole:
+        return False
     words = low != name
     return any(
         low.endswith("_" + n) or (not words and low.startswith(n + "_"))
