@@ -1001,6 +1001,8 @@ _ROLE_NAMES = {
         "satisfied",
         "csat",
         "osat",
+        "overall_satisfaction",
+        "satisfaction_overall",
         "zufriedenheit",
         "gesamtzufriedenheit",
         "gesamt_zufriedenheit",

@@ -186,6 +186,8 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
         (["ID", "Gesamt-Zufriedenheit", "Attaché(e) à la marque"],
          {"id": "ID", "satisfaction": "Gesamt-Zufriedenheit",
           "connection": "Attaché(e) à la marque"}),
+        (["App satisfaction", "Overall satisfaction", "connected"],
+         {"connection": "connected", "satisfaction": "Overall satisfaction"}),
         (["Allgemeine Zufriedenheit", "Je me sens attaché au magasin"],
          {"satisfaction": "Allgemeine Zufriedenheit",
           "connection": "Je me sens attaché au magasin"}),
