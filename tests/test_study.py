@@ -193,7 +193,7 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
           "connection": "Je me sens attaché au magasin"}),
     ],
 )  # fmt: skip
-def test_roles_are_guessed_from_german_and_french_names(columns, roles):
+def test_roles_are_guessed_from_english_german_and_french_names(columns, roles):
     """A column named as the role outright, or ending with its name; the
     words that end touchpoints' names too ("Einfachheit der Kündigung",
     "Explanations were vague") only as the whole name."""
