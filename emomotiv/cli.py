@@ -1585,6 +1585,7 @@ def _add_compare(sub) -> None:
         "comparison there are replaced as a whole, other files are left alone; "
         "refused on a folder holding an analysis",
     )
+    _add_excel(compare)
 
 
 # Terminal safety: text from the data (labels, column names, values) is
@@ -1743,6 +1744,10 @@ def _compare(args: argparse.Namespace) -> int:
         inputs=[args.before, args.after],
         kind="comparison",
     )
+    if args.force and args.excel:
+        folder += _not_the_runs(Path(args.out), ["tables.xlsx"])
+    if args.excel:
+        folder += _excel_problems()
     _refuse(problems, folder, "comparison", "comparison", out=args.out)
     with output_lock(args.out):
         comparison = compare(
@@ -1753,6 +1758,8 @@ def _compare(args: argparse.Namespace) -> int:
             labels=args.labels,
         )
         out = save_comparison(comparison, args.out, force=args.force)
+        if args.excel:
+            _workbook_after_run(out, "comparison")
     _print_tracking(comparison.summary, comparison.changes)
     _print_written(out)
     return 0
@@ -1967,20 +1974,22 @@ def _figures_of(result, out: Path) -> None:
         raise
 
 
-def _workbook_after_run(out: Path) -> None:
-    """``analyze --excel``: the tables of the analysis saved in ``out`` as one
-    workbook. A stop or a failure while it is written comes after the
-    analysis is written: that is said, with the command that writes it."""
+def _workbook_after_run(out: Path, run: str = "analysis") -> None:
+    """``analyze --excel`` (``compare --excel``): the tables of the analysis
+    (comparison) saved in ``out`` as one workbook. A stop or a failure while
+    it is written comes after the run is written: that is said, with the
+    command that writes it."""
     from .io import update_manifest
 
     later = (
-        f"the analysis was written to {out}/, its workbook was not; write it "
+        f"the {run} was written to {out}/, its workbook was not; write it "
         f"with: emomotiv report {shlex.quote(str(out))} --excel"
     )
+    command = "analyze" if run == "analysis" else "compare"
     try:
         update_manifest(out, [_workbook_of(out)])
     except KeyboardInterrupt:
-        print(f"emomotiv analyze: {later}", file=sys.stderr)
+        print(f"emomotiv {command}: {later}", file=sys.stderr)
         raise
     except (OSError, ValueError) as err:
         kind = OSError if isinstance(err, OSError) else ValueError

@@ -1162,8 +1162,8 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
 ):
     """``--excel``: tables.xlsx holds every table of the run but the
     replicates, a sheet each in the tables' order, equal to the CSV files,
-    listed in the manifest (the folder still loads); analyze writes it in
-    the run; a user's own tables.xlsx stops 'analyze --force --excel' before
+    listed in the manifest (the folder still loads); analyze and compare
+    write it in the run; a user's own tables.xlsx stops 'analyze --force --excel' before
     the fit; without openpyxl the flag is refused with the extra to install."""
     from emomotiv.io import read_saved_table
 
@@ -1183,6 +1183,13 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     (old / "survey.csv").write_text("id,phone\nR1,555-0101\n")
     assert main(["report", str(old), "--excel"]) == 0
     assert list(pd.read_excel(old / "tables.xlsx", sheet_name=None)) == list(sheets)
+    # a comparison's table
+    again = em.save_analysis(small_result, tmp_path / "again")
+    assert main(["compare", str(out), str(again), "--out", str(tmp_path / "cmp")]
+                + ["--excel"]) == 0  # fmt: skip
+    workbook = pd.read_excel(tmp_path / "cmp" / "tables.xlsx", sheet_name=None)
+    assert list(workbook) == ["changes"]
+    assert len(workbook["changes"]) == len(small_result.drivers)
     args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
     args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]
     args += ["--n-boot", "2", "--no-methods", "--excel", "--out"]
