@@ -194,17 +194,41 @@ QUARTER_FIRST = re.compile(
 YEAR_FIRST = re.compile(r"^\s*(\d{4})[\s\-_/]*[qt]([1-4])\s*$", re.IGNORECASE)
 # a month as German and French write it: 09.2026, 09/2026
 MONTH_FIRST = re.compile(r"^\s*(0?[1-9]|1[0-2])[./](\d{4})\s*$")
+# a day as German writes it, day first: 15.09.2026
+DAY_FIRST = re.compile(r"^\s*(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{4})\s*$")
+# a month by its German or French name (English ones pandas reads itself):
+# "September 2026", "Dez. 2026", "März 2026", "décembre 2026", "févr. 2026"
+MONTH_NAME = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{4})\s*$")
+MONTH_NAMES = {
+    **dict.fromkeys(("januar", "jan", "janvier", "janv", "jänner"), 1),
+    **dict.fromkeys(("februar", "feb", "février", "fevrier", "févr", "fevr"), 2),
+    **dict.fromkeys(("märz", "maerz", "mär", "mrz", "mars"), 3),
+    **dict.fromkeys(("april", "apr", "avril", "avr"), 4),
+    **dict.fromkeys(("mai",), 5),
+    **dict.fromkeys(("juni", "jun", "juin"), 6),
+    **dict.fromkeys(("juli", "jul", "juillet", "juil"), 7),
+    **dict.fromkeys(("august", "aug", "août", "aout"), 8),
+    **dict.fromkeys(("september", "sep", "sept", "septembre"), 9),
+    **dict.fromkeys(("oktober", "okt", "octobre", "oct"), 10),
+    **dict.fromkeys(("november", "nov", "novembre"), 11),
+    **dict.fromkeys(("dezember", "dez", "décembre", "decembre", "déc", "dec"), 12),
+}
 
 
 def _period_start(label: str) -> pd.Timestamp:
     """Start of the period a label names (``Q3 2026``, ``2026-Q3``,
-    ``T3 2026``, ``3. Quartal 2026`` and ``09.2026`` too)."""
+    ``T3 2026``, ``3. Quartal 2026``, ``09.2026``, ``15.09.2026`` and
+    ``Dezember 2026`` too)."""
     if match := QUARTER_FIRST.match(label):
         label = f"{match[3]}Q{match[1] or match[2]}"
     elif match := YEAR_FIRST.match(label):
         label = f"{match[1]}Q{match[2]}"
     elif match := MONTH_FIRST.match(label):
         label = f"{match[2]}-{int(match[1]):02d}"
+    elif match := DAY_FIRST.match(label):  # not pandas' month first
+        label = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+    elif (match := MONTH_NAME.match(label)) and match[1].casefold() in MONTH_NAMES:
+        label = f"{match[2]}-{MONTH_NAMES[match[1].casefold()]:02d}"
     period = pd.Period(label)
     if pd.isna(period):  # "", "nan", "NaT": no period, not an error of pandas'
         raise ValueError(f"not a period: {label!r}")
@@ -223,7 +247,9 @@ def sort_waves(labels: Iterable[Any]) -> list:
     ``2026-03 < 2026-11``, ``2 < 10`` and ``wave 2 < wave 10``. Labels that
     all parse as periods (quarters, months, years; ``3. Quartal 2026``,
     ``T3 2026``, ``3rd quarter 2026``) are sorted by their start; months
-    written as German and French write them (``12.2025 < 01.2026``) too,
+    written as German and French write them (``12.2025 < 01.2026``,
+    ``September 2026 < Dezember 2026``, ``juin 2026 < décembre 2026``) and
+    days written day first with points (``15.09.2026 < 01.12.2026``) too,
     as text (a CSV file's column of them reads as numbers unless read as
     text: ``read_table(path, text=["wave"])``); otherwise text is compared
     with its digit runs as numbers.
@@ -244,6 +270,8 @@ def sort_waves(labels: Iterable[Any]) -> list:
     ['2025Q4', '2026Q1', '2026Q3']
     >>> sort_waves(["wave 10", "wave 2"])
     ['wave 2', 'wave 10']
+    >>> sort_waves(["Dezember 2026", "September 2026"])
+    ['September 2026', 'Dezember 2026']
     """
     labels = list(dict.fromkeys(labels))
     numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")

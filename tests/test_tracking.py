@@ -568,6 +568,12 @@ def test_add_comparison_keeps_the_analysis(small_result):
             ["4e trimestre 2025", "3e trimestre 2026"],
         ),
         (["09.2026", "11.2025", "10/2026"], ["11.2025", "09.2026", "10/2026"]),
+        (["Dezember 2026", "September 2026"], ["September 2026", "Dezember 2026"]),
+        (
+            ["décembre 2026", "juin 2026", "févr. 2027", "Sept. 2026"],
+            ["juin 2026", "Sept. 2026", "décembre 2026", "févr. 2027"],
+        ),  # fmt: skip
+        (["01.12.2026", "15.09.2026"], ["15.09.2026", "01.12.2026"]),  # day first
         (
             ["1st quarter 2026", "4th quarter 2025", "2nd quarter 2026"],
             ["4th quarter 2025", "1st quarter 2026", "2nd quarter 2026"],
