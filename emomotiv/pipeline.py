@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import kish_size, weighted_share
-from ._validation import ValidationError, did_you_mean
+from ._validation import ValidationError, did_you_mean, preview
 from .bootstrap import (
     _stability_warning,
     bootstrap_importance,
@@ -668,6 +668,8 @@ def _checked_inputs(
                     f"The {role} column '{col}' is also the {' and '.join(taken)} "
                     "column: each role needs a column of its own."
                 )
+            if role == "churn" and col in frame.columns:
+                problems += _churn_problems(frame[col], col)
             named[role] = col
     if problems:
         read = frame.attrs.get(ATTRS, {}).get("sheet") if frame is not None else None
@@ -676,6 +678,21 @@ def _checked_inputs(
         subject = "input" if n_outside else "survey"
         raise ValidationError(problems, subject=subject)
     return frame, cat, data
+
+
+def _churn_problems(values: pd.Series, column: str) -> list[str]:
+    """The churn column must hold 0 and 1 only (missing aside): refused
+    here, before any fit, not by the value link after the bootstrap."""
+    if not isinstance(values, pd.Series):  # a name the survey holds twice
+        return []
+    coded = pd.to_numeric(values, errors="coerce")
+    bad = values[values.notna() & ~coded.isin([0, 1])].unique()
+    if not len(bad):
+        return []
+    return [
+        f"The churn column '{column}' must be 0/1 (1 = the customer left); it "
+        f"holds {preview(bad)}: code it as 0 and 1."
+    ]
 
 
 def _as_the_user_named(problems: list[str], survey: pd.DataFrame) -> list[str]:

@@ -161,3 +161,19 @@ def test_a_tier_valued_only_by_respondents_of_weight_0_is_all_zeros(tier):
     s = em.value_of_connection(value, tiers, sample_weight=weight).summary
     assert s["multiplier"] is None and s["multiplier_low"] is None
     assert f"every {tier.replace('_', ' ')} respondent has a value of 0" in s["note"]
+
+
+def test_a_churn_column_not_0_1_is_refused_before_any_fit():
+    """'ja'/'nein' in the churn column: named by validation (so by
+    `emomotiv validate`), not by the value link after the bootstrap."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    survey = s.survey.assign(churned=np.where(s.survey["churned"] == 1, "ja", "nein"))
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(
+            survey, s.catalog, connection="connected", value="value",
+            churn="churned", n_boot=0, progress=False,
+        )  # fmt: skip
+    assert err.value.subject == "survey"
+    (problem,) = err.value.problems
+    assert problem.startswith("The churn column 'churned' must be 0/1")
+    assert "'ja'" in problem and "'nein'" in problem
