@@ -1392,6 +1392,7 @@ def _init(args: argparse.Namespace) -> int:
         empty=empty,
         not_ratings=not_ratings,
         many_answers=many,
+        ranked=_catalog_facets(catalog, given),
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
@@ -1487,6 +1488,23 @@ def _stated_columns(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
         return []
     facets = {c: None for c in ratings if c not in asked}
     return list(stated_facets(survey, asked, facets)[0])
+
+
+def _catalog_facets(catalog: str | None, given: dict) -> list[str] | None:
+    """The facets a catalog names, or None where it cannot be read (analyze
+    and validate then name its problems)."""
+    from ._validation import ValidationError
+    from .io import read_table
+
+    if catalog is None:
+        return None
+    try:
+        table = read_table(catalog, **given)
+    except (ValidationError, OSError, ValueError, UnicodeError):
+        return None
+    if "facet" not in table.columns:
+        return None
+    return [str(f) for f in table["facet"].dropna()]
 
 
 def _numbers_with_non_answers(survey: pd.DataFrame) -> dict[str, list[str]]:

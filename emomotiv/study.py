@@ -1161,6 +1161,7 @@ def draft_study(
     empty: Sequence[str] = (),
     not_ratings: Sequence[str] = (),
     many_answers: Sequence[str] = (),
+    ranked: Sequence[str] | None = None,
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -1204,6 +1205,10 @@ def draft_study(
     many_answers : sequence of str
         Text columns with more than :data:`MAX_SEGMENTS` distinct answers
         (free text, dates, ids): neither facets nor segments, listed apart.
+    ranked : sequence of str or None
+        The facets the catalog names, when known: the likely facets are
+        listed as those it ranks and those it leaves out (motivator items,
+        or touchpoints missing from it).
 
     Returns
     -------
@@ -1303,6 +1308,22 @@ def draft_study(
             "# the facets, as no catalog names them; drop any that is not a touchpoint",
         ]
         lines += _toml_list("facets", facets)
+    elif catalog and ranked is not None:  # 'facets' would clash with its rows
+        named = [c for c in facets if c in set(ranked)]
+        unnamed = [c for c in facets if c not in set(ranked)]
+        lines.append(
+            f"# {len(facets)} columns left are the likely facets (rating columns); "
+            f"the catalog names {len(named)} of them, which are ranked:"
+        )
+        lines += _listed(named)
+        if unnamed:
+            one = len(unnamed) == 1
+            lines.append(
+                f"# {len(unnamed)} rating column{'' if one else 's'} the catalog "
+                "does not name, left out: add touchpoints to the catalog, list "
+                "motivator items under 'motivators':"
+            )
+            lines += _listed(unnamed)
     elif catalog:  # the catalog's rows are the facets: 'facets' would clash
         lines.append(
             f"# {len(facets)} columns left are the likely facets (rating columns); "

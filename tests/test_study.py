@@ -210,6 +210,14 @@ def test_draft_study_with_a_catalog_does_not_ask_for_a_facets_list():
     assert "without a catalog" not in text and "facets = [" not in text
     assert "the catalog names those ranked:\n#   q1, q2\n" in text
     assert "without a catalog" in draft_study(["connected", "q1"], survey="s.csv")
+    # the catalog's facets known: those it names apart from those it leaves out
+    text = draft_study(
+        ["connected", "q1", "q2", "m1"], survey="s.csv", catalog="f.csv",
+        ranked=["q1", "q2", "q9"],
+    )  # fmt: skip
+    assert "the catalog names 2 of them, which are ranked:\n#   q1, q2\n" in text
+    assert "1 rating column the catalog does not name, left out" in text
+    assert text.split("does not name")[1].split("\n")[1] == "#   m1"
 
 
 def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
