@@ -600,7 +600,7 @@ def _sniff_header(
         within = ", and its commas lie within column names" if "," in first else ""
         warnings.warn(
             f"'{path}' has {first.count(delimiter)} {name} separators in its "
-            f"header{within}: read it with {name} as the delimiter.{commas}",
+            f"header{within}: it was read with {name} as the delimiter.{commas}",
             UserWarning,
             stacklevel=3,
         )

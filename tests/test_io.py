@@ -736,8 +736,10 @@ def test_a_quoted_header_name_with_line_breaks_is_one_column(tmp_path):
 def test_a_quote_within_a_header_name_opens_no_value(tmp_path):
     path = tmp_path / "s.csv"  # an inch sign: one quote, inside a name
     path.write_text('id;Screen 6";fees\nR1;7,5;3\nR2;6;4\n')
-    with pytest.warns(UserWarning, match="has 2 ';' \\(semicolon\\) separators"):
+    with pytest.warns(UserWarning, match="has 2 ';' \\(semicolon\\) separators") as w:
         frame = em.read_table(path, decimal=",")
+    # what was done, not an instruction
+    assert "it was read with ';' (semicolon) as the delimiter" in str(w[0].message)
     expected = {"id": ["R1", "R2"], 'Screen 6"': [7.5, 6.0], "fees": [3, 4]}
     pd.testing.assert_frame_equal(frame, pd.DataFrame(expected))
 
