@@ -1000,7 +1000,7 @@ def _add_report(sub) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .io import MANIFEST_FILE, check_manifest, held, update_manifest
+    from .io import MANIFEST_FILE, WORKBOOK_FILE, check_manifest, held, update_manifest
     from .report import Report
 
     folder = Path(args.dir)
@@ -1010,7 +1010,7 @@ def _report(args: argparse.Namespace) -> int:
         check_manifest(folder)
     else:  # written before manifests: whole, or a part of a run
         _refuse_a_part(folder)
-    asked = {"report.pdf": args.pdf, "figures": args.figures, "tables.xlsx": args.excel}
+    asked = {"report.pdf": args.pdf, "figures": args.figures, WORKBOOK_FILE: args.excel}
     problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
     if problems:
         raise FileExistsError(problems[0])
@@ -1743,7 +1743,7 @@ def _kpi(
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .io import output_lock, output_problems, save_comparison
+    from .io import WORKBOOK_FILE, output_lock, output_problems, save_comparison
     from .tracking import _folder_problems, compare
 
     # every check before the work, in one message: the two inputs and the folder
@@ -1763,7 +1763,7 @@ def _compare(args: argparse.Namespace) -> int:
         kind="comparison",
     )
     if args.force and args.excel:
-        folder += _not_the_runs(Path(args.out), ["tables.xlsx"])
+        folder += _not_the_runs(Path(args.out), [WORKBOOK_FILE])
     if args.excel:
         folder += _excel_problems()
     _refuse(problems, folder, "comparison", "comparison", out=args.out)
@@ -1892,7 +1892,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
-    from .io import output_lock, output_problems, save_analysis
+    from .io import WORKBOOK_FILE, output_lock, output_problems, save_analysis
     from .pipeline import analyze
     from .report import score_outcome, study_currency
 
@@ -1905,7 +1905,7 @@ def _analyze(args: argparse.Namespace) -> int:
         kind="analysis",
     )
     if args.force and (args.figures or args.excel):
-        asked = {"figures": args.figures, "tables.xlsx": args.excel}
+        asked = {"figures": args.figures, WORKBOOK_FILE: args.excel}
         folder += _not_the_runs(Path(args.out), [n for n, on in asked.items() if on])
     if args.excel:
         folder += _excel_problems()

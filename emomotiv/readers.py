@@ -1423,7 +1423,7 @@ def read_survey(
     encoding: str = "utf-8",
     decimal: str = ".",
     sheet: int | str = 0,
-    text: Sequence[str] = (),
+    text: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a survey file of any supported format (see :func:`emomotiv.read_table`).
 
