@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
+import decimal
 import errno
 import gzip
 import hashlib
@@ -171,7 +173,9 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     is written as the text ``inf``, which a cell cannot hold as a number)
     and empty cells stay empty; text that starts with ``=`` is text, never
     a formula, and the control characters a worksheet cannot hold (a
-    vertical tab) are spaces. An existing file at ``path`` is replaced
+    vertical tab) are spaces. Dates without a time zone are dates; what a
+    cell has no type for (a time with its zone, a period, a complex number)
+    is written as its text. An existing file at ``path`` is replaced
     whole (written beside it first, then moved in).
 
     Parameters
@@ -271,7 +275,8 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
 def _cell(value: object) -> object:
     """A table's value as a workbook cell takes it: missing as empty, numpy
     numbers as Python's, an infinite number as its text, text without the
-    control characters a cell cannot hold."""
+    control characters a cell cannot hold, and what a cell holds no type for
+    (a complex number, a period, a time with its zone) as its text."""
     if isinstance(value, str):
         return _NOT_IN_A_CELL.sub(" ", value)
     if value is None or pd.isna(value):
@@ -280,7 +285,14 @@ def _cell(value: object) -> object:
         value = value.item()
     if isinstance(value, float) and math.isinf(value):
         return "inf" if value > 0 else "-inf"
+    if isinstance(value, (datetime.datetime, datetime.time)) and value.tzinfo:
+        return value.isoformat()  # a cell has no time zone: the text keeps it
+    if not isinstance(value, (int, float, decimal.Decimal, *_DATES)):
+        return _NOT_IN_A_CELL.sub(" ", str(value))
     return value
+
+
+_DATES = (datetime.date, datetime.time, datetime.timedelta)
 
 
 def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:

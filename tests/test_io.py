@@ -856,6 +856,23 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
     odd = pd.DataFrame({"label": ["Brand\x0breputation"], "vif": [np.inf]})
     sheet = openpyxl.load_workbook(em.write_workbook({"odd": odd}, path))["odd"]
     assert [c.value for c in sheet[2]] == ["Brand reputation", "inf"]
+    # what a cell has no type for: a zoned time, a complex number, a period
+    zoned = pd.Timestamp("2026-09-01 10:00", tz="Europe/Berlin")
+    other = pd.DataFrame(
+        {
+            "t": [zoned],
+            "z": [1 + 2j],
+            "p": [pd.Period("2026Q3")],
+            "d": [zoned.tz_localize(None)],
+        }
+    )
+    sheet = openpyxl.load_workbook(em.write_workbook({"o": other}, path))["o"]
+    assert [c.value for c in sheet[2]][:3] == [
+        "2026-09-01T10:00:00+02:00",
+        "(1+2j)",
+        "2026Q3",
+    ]
+    assert sheet["D2"].is_date
 
 
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
