@@ -1335,6 +1335,7 @@ def _init(args: argparse.Namespace) -> int:
 
     from .io import read_table
     from .readers import yes_answer
+    from .schema import infer_scale
     from .study import MAX_SEGMENTS, draft_study, guess_roles
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
@@ -1393,6 +1394,7 @@ def _init(args: argparse.Namespace) -> int:
         not_ratings=not_ratings,
         many_answers=many,
         ranked=_catalog_facets(catalog, given),
+        scales={c: infer_scale(survey[c].dropna()) for c in numeric},
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})

@@ -304,6 +304,8 @@ class FacetCatalog:
         warnings = _unusual_scales(inferred, ratings) + _narrow_use(
             table.loc[declared], ratings
         )
+        present = table.loc[[f for f in self.facets if f in survey.columns]]
+        notes += _mixed_scales(present, shown=not inferred)
         return FacetCatalog(table, self.undeclared_scale), notes, warnings
 
     def codes(self, facet: str) -> list[str]:
@@ -487,6 +489,39 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
             "Set scale_min and scale_max in the catalog."
         )
     return notes
+
+
+def _mixed_scales(table: pd.DataFrame, shown: bool = True) -> list[str]:
+    """A note when the facets are rated on more than one scale: their
+    importance shares compare alike, their one-point gains do not (a point is
+    a quarter of a 1-5 scale, a ninth of a 1-10 one). ``shown``: name the
+    scales' facets (else a note of the scales read names them already).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"scale_min": [1.0, 1.0, 1.0],
+    ...                       "scale_max": [5.0, 10.0, 10.0]}, index=["a", "b", "c"])
+    >>> print(_mixed_scales(table)[0])  # doctest: +ELLIPSIS
+    The facets are rated on 2 scales (1-10 for 'b', 'c'; 1-5 for 'a'): ...
+    """
+    groups = table.groupby(["scale_min", "scale_max"], sort=False).groups
+    if len(groups) < 2:
+        return []
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    scales = "; ".join(
+        f"{lo:g}-{hi:g} for {preview(list(fs))}" if shown else f"{lo:g}-{hi:g}"
+        for (lo, hi), fs in ordered
+    )
+    steps = " and ".join(
+        f"1/{hi - lo:g} of a {lo:g}-{hi:g} scale" for (lo, hi), _ in ordered[:2]
+    )
+    return [
+        f"The facets are rated on {len(groups)} scales ({scales}): their shares of "
+        f"importance compare alike, but a one-point gain in roi.csv is a step of "
+        f"{steps}. To compare equal steps, simulate RaiseScore(facet, points) "
+        "with the points that make them equal; motivator items (how the brand "
+        "makes customers feel) belong under 'motivators', not among the facets."
+    ]
 
 
 def _narrow_use(table: pd.DataFrame, ratings: Callable[[str], pd.Series]) -> list[str]:

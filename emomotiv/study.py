@@ -1162,6 +1162,7 @@ def draft_study(
     not_ratings: Sequence[str] = (),
     many_answers: Sequence[str] = (),
     ranked: Sequence[str] | None = None,
+    scales: Mapping[str, tuple[float, float]] | None = None,
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -1209,6 +1210,10 @@ def draft_study(
         The facets the catalog names, when known: the likely facets are
         listed as those it ranks and those it leaves out (motivator items,
         or touchpoints missing from it).
+    scales : mapping or None
+        The rating scale of each numeric likely facet, when known: facets on
+        more than one scale are listed by scale (a 1-7 block beside 1-10
+        touchpoints is often motivator items).
 
     Returns
     -------
@@ -1307,6 +1312,7 @@ def draft_study(
             "rating scale):",
             "# the facets, as no catalog names them; drop any that is not a touchpoint",
         ]
+        lines += _by_scale(facets, scales or {})
         lines += _toml_list("facets", facets)
     elif catalog and ranked is not None:  # 'facets' would clash with its rows
         named = [c for c in facets if c in set(ranked)]
@@ -1363,6 +1369,41 @@ def draft_study(
             shown = "" if value is None else " " + _toml_value(value)
             lines.append(f"# {name} ={shown}")
     return "\n".join(lines) + "\n"
+
+
+def _by_scale(
+    facets: Sequence[str], scales: Mapping[str, tuple[float, float]]
+) -> list[str]:
+    """Comment lines listing the facets by scale when they use more than one,
+    the largest group first: the smaller groups are often not touchpoints.
+
+    Examples
+    --------
+    >>> scales = {"a": (1, 10), "b": (1, 10), "m": (1, 7)}
+    >>> for line in _by_scale(["a", "b", "m"], scales):
+    ...     print(line)
+    # They are rated on 2 scales; a block on its own scale may be motivator
+    # items (how the brand makes customers feel: list them under 'motivators'):
+    #   1-10 (2):
+    #     a, b
+    #   1-7 (1):
+    #     m
+    """
+    groups: dict[tuple[float, float], list[str]] = {}
+    for facet in facets:
+        if facet in scales:
+            groups.setdefault(tuple(scales[facet]), []).append(facet)
+    if len(groups) < 2:
+        return []
+    lines = [
+        f"# They are rated on {len(groups)} scales; a block on its own scale may be "
+        "motivator",
+        "# items (how the brand makes customers feel: list them under 'motivators'):",
+    ]
+    for (lo, hi), names in sorted(groups.items(), key=lambda item: -len(item[1])):
+        lines.append(f"#   {lo:g}-{hi:g} ({len(names)}):")
+        lines += [f"#     {line}" for line in _wrap(names, 74)]
+    return lines
 
 
 def _toml_list(name: str, values: Sequence[str]) -> list[str]:

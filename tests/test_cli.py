@@ -889,6 +889,38 @@ def test_init_declares_the_non_answers_beside_numeric_ratings(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("OK: 40 respondents, 2 facets")
 
 
+def test_init_lists_facets_by_scale_and_validate_notes_the_scales(tmp_path, capsys):
+    """A block of 1-7 items beside 1-10 touchpoints (motivator items, often):
+    init keeps them among the facets but lists them by scale, and validate
+    says what a point is on each scale."""
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame({"connected": np.tile([0, 1], 30)})
+    for name in ("app", "fees", "branch"):
+        survey[name] = rng.integers(1, 11, 60)
+    for name in ("proud", "secure"):
+        survey[name] = rng.integers(1, 8, 60)
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    written = study.read_text(encoding="utf-8")
+    assert tomllib.loads(written)["roles"]["facets"] == [
+        "app",
+        "fees",
+        "branch",
+        "proud",
+        "secure",
+    ]
+    assert (
+        "#   1-10 (3):\n#     app, fees, branch\n#   1-7 (2):\n#     proud" in written
+    )
+    assert "list them under 'motivators'" in written
+    capsys.readouterr()
+    assert main(["validate", "--study", str(study)]) == 0
+    out = capsys.readouterr().out
+    assert "rated on 2 scales (1-10; 1-7)" in out and "1/6 of a 1-7 scale" in out
+
+
 def test_init_refuses_a_missing_catalog_and_writes_far_paths_whole(
     small_dir, tmp_path, capsys
 ):

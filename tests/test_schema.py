@@ -578,6 +578,26 @@ def test_a_not_applicable_code_just_past_a_scale_is_warned_about():
     assert cat.scale("app") == (1, 5) and warnings == []
 
 
+def test_facets_on_two_scales_are_noted_with_what_a_point_means():
+    from emomotiv.schema import FacetCatalog
+
+    survey = pd.DataFrame({"a": [1, 2, 5], "b": [2, 9, 4], "c": [1, 10, 7]})
+    catalog = pd.DataFrame(
+        {"facet": ["a", "b", "c"], "scale_min": 1, "scale_max": [5, 10, 10]}
+    )
+    _, notes, _ = FacetCatalog.from_frame(catalog).with_scales_from(survey)
+    assert len(notes) == 1
+    assert "2 scales (1-10 for 'b', 'c'; 1-5 for 'a')" in notes[0]
+    assert "1/9 of a 1-10 scale and 1/4 of a 1-5 scale" in notes[0]
+    # one scale: nothing to say
+    same = catalog.assign(scale_max=10)
+    assert FacetCatalog.from_frame(same).with_scales_from(survey)[1] == []
+    # scales read from the ratings: their note names the facets, this one not
+    bare = FacetCatalog.from_facets(["a", "b", "c"])
+    _, notes, _ = bare.with_scales_from(survey)
+    assert "1-5 for 'a'" in notes[0] and "2 scales (1-10; 1-5)" in notes[1]
+
+
 def test_a_declared_scale_wider_than_every_rating_is_warned_about():
     from emomotiv.schema import FacetCatalog
 
