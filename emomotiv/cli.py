@@ -1336,7 +1336,7 @@ def _init(args: argparse.Namespace) -> int:
     from .io import read_table
     from .readers import yes_answer
     from .schema import infer_scale
-    from .study import MAX_SEGMENTS, draft_study, guess_roles
+    from .study import MAX_SEGMENTS, draft_study, guess_roles, reads_badly_as_outcome
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
     out = _new_file(args.out, force=args.force, inputs=inputs)
@@ -1398,7 +1398,12 @@ def _init(args: argparse.Namespace) -> int:
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
-        | ({"connected_values": [yes]} if yes else {}),
+        | ({"connected_values": [yes]} if yes else {})
+        | (
+            {"outcome_label": "emotionally connected"}
+            if outcome and reads_badly_as_outcome(outcome)
+            else {}
+        ),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

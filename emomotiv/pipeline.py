@@ -67,6 +67,7 @@ from .study import (
     _connected_value_problems,
     _rating_label_problems,
     known_encoding,
+    reads_badly_as_outcome,
 )
 
 __all__ = ["analyze"]
@@ -932,16 +933,11 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
-# the longest column name that still reads as the outcome's name in a
-# sentence of the report ("25% of customers are ...")
-LONG_OUTCOME_NAME = 40
-
-
 def _outcome_name_notes(column: object, label: str | None) -> list[str]:
     """A warning where the report would name the outcome by a column named
     as its question ("Do you feel connected to your bank?") or at length."""
     name = str(column).replace("_", " ")  # as the report shows it
-    if label or not (name.rstrip().endswith("?") or len(name) > LONG_OUTCOME_NAME):
+    if label or not reads_badly_as_outcome(column):
         return []
     return [
         f"The report names the outcome by its column, '{column}' (\"What "

@@ -1139,6 +1139,26 @@ def guess_roles(columns: Sequence[str]) -> dict[str, str]:
     return roles
 
 
+# the longest column name that still reads as the outcome's name in a
+# sentence of the report ("25% of customers are ...")
+LONG_OUTCOME_NAME = 40
+
+
+def reads_badly_as_outcome(column: object) -> bool:
+    """Whether a connection column's name reads badly as the report's name
+    of the outcome: a question, or longer than :data:`LONG_OUTCOME_NAME`.
+
+    Examples
+    --------
+    >>> reads_badly_as_outcome("Do you feel connected to Acme?")
+    True
+    >>> reads_badly_as_outcome("connected")
+    False
+    """
+    name = str(column).replace("_", " ")  # as the report shows it
+    return name.rstrip().endswith("?") or len(name) > LONG_OUTCOME_NAME
+
+
 def _check_cv(cv, owner: str) -> None:
     check_int(cv, "cv", owner, min_value=0, allow_none=True)
     if cv == 1:
@@ -1359,6 +1379,8 @@ def draft_study(
         "not_experienced": "# Answers in those columns that are not ratings:",
         "connected_values": "# The outcome is a yes/no answer; the one that means "
         "connected:",
+        "outcome_label": "# The report's name of the outcome (its column is a "
+        "question):",
     }
     for name, table in _tables(Study).items():
         if name in known:

@@ -157,6 +157,7 @@ def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
     assert options["connected_values"] == ["Yes"]
     assert options["not_experienced"] == ["N/A"]
     assert options["rating_labels"] == [QUALITY, IMPORTANCE]
+    assert options["outcome_label"] == "emotionally connected"  # not the question
     platform = text.split("platform adds")[1].split("no answers")[0]
     assert all(f in platform for f in FIELDS[1:4])
     assert "Custom Data 1" in text.split("no answers")[1].split("stated =")[0]
@@ -173,6 +174,8 @@ def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
         and "'Brand reputation (Q3)' for 'Brand reputation (Q2)'" in n
         for n in notes
     ), notes
+    assert "names the outcome by its column" not in capsys.readouterr().err
+    assert "What drives “emotionally connected”" in (out / "report.html").read_text()
 
 
 def test_init_then_analyze_numeric_ratings_with_no_edits(tidy, tmp_path):
