@@ -343,7 +343,7 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--churn",
         metavar="COL",
-        help="attrition column (0/1): logit on connection; needs --value",
+        help="attrition column (0/1 or yes/no): logit on connection; needs --value",
     )
     group.add_argument(
         "--advocacy",

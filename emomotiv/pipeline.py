@@ -48,6 +48,7 @@ from .readers import (
     label_order_warnings,
     rating_labels_note,
     stated_facets,
+    yes_answer,
 )
 from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
 from .schema import (
@@ -489,6 +490,27 @@ def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     return out
 
 
+def _with_coded_churn(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """The survey with a churn column answered in words ("Yes"/"No",
+    "ja"/"nein") as 1/0, 1 for the yes; the note on it in
+    ``attrs["emomotiv"]["churn"]``. Anything else is left for validation."""
+    column = study.churn
+    if not isinstance(column, str) or column not in survey.columns:
+        return survey
+    values = survey[column]
+    if isinstance(values, pd.DataFrame):
+        return survey  # a column named twice: reported as a problem
+    answers = values.dropna().unique()
+    yes = yes_answer(answers)
+    if yes is None or not all(isinstance(a, str) for a in answers):
+        return survey
+    coded, note = code_outcome(values, [yes], what=f"Churn ('{column}')")
+    out = survey.copy(deep=False)
+    out.attrs = {**survey.attrs, ATTRS: {**survey.attrs.get(ATTRS, {}), "churn": note}}
+    out[column] = coded
+    return out
+
+
 def _with_answered(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     """The survey without the respondents who left the outcome empty (they
     can tell the model nothing); how many in ``attrs["emomotiv"]["unanswered"]``.
@@ -536,7 +558,7 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
             f"answer in the outcome column '{study.connection}': left out of the "
             "analysis."
         )
-    return notes + ([coded] if coded else [])
+    return notes + [note for note in (coded, meta.get("churn")) if note]
 
 
 def _as_catalog(
@@ -635,6 +657,7 @@ def _checked_inputs(
         frame = _with_stated_columns(frame, given, study, problems)
         frame = _with_rating_labels(frame, given, study)
         frame = _with_answered(_with_coded_outcome(frame, study), study)
+        frame = _with_coded_churn(frame, study)
     cat = _as_catalog(given, frame, problems)
     data = None
     roles_ok = not any(" role must be " in p for p in problems)

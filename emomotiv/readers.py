@@ -487,13 +487,14 @@ def _answer(value: object) -> str:
 
 
 def code_outcome(
-    column: pd.Series, connected: Iterable[str | float]
+    column: pd.Series, connected: Iterable[str | float], what: str = "Connection"
 ) -> tuple[pd.Series, str]:
     """A yes/no outcome as 1/0: 1 where the answer is one of ``connected``.
 
     Answers match without regard to case or stray spaces, and ``1`` matches
     ``1.0`` and ``"1"``. Every other answer is 0; an empty cell stays empty.
-    Returns the coded column and a note saying what each answer became.
+    Returns the coded column and a note saying what each answer became
+    (``what`` names the column's role in it).
 
     Examples
     --------
@@ -516,7 +517,7 @@ def code_outcome(
     ones = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) in wanted]
     zeros = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) not in wanted]
     note = (
-        f"Connection coded from the answers: 1 for {', '.join(ones) or 'none'}, "
+        f"{what} coded from the answers: 1 for {', '.join(ones) or 'none'}, "
         f"0 for {', '.join(zeros) or 'none'}."
     )
     return coded, note

@@ -295,6 +295,29 @@ def test_per_respondent_ranks_churn_and_advocacy():
         em.analyze(s.survey, s.catalog, **s.roles | {"churn": "churn"})
 
 
+def test_a_churn_column_answered_yes_or_no_is_coded_as_its_0_1_twin(small):
+    """ "ja"/"nein" in the churn column give the value link of 1/0 and a note;
+    a third answer is refused by validation, naming it."""
+    churn = small.roles["churn"]
+    fast = dict(n_boot=0, methods=False, progress=False, random_state=0)
+    fast["model"] = em.DriverModel(n_estimators=20, cv=0)
+    coded = em.analyze(small.survey, small.catalog, **small.roles, **fast)
+    words = small.survey.assign(
+        **{churn: small.survey[churn].map({0: "nein", 1: " Ja"}).astype(object)}
+    )
+    result = em.analyze(words, small.catalog, **small.roles, **fast)
+    attrition = result.summary["value"]["attrition"]
+    assert attrition == coded.summary["value"]["attrition"]
+    n_left = int(small.survey[churn].sum())
+    assert any(
+        f"Churn ('{churn}') coded from the answers: 1 for 'Ja' ({n_left})" in n
+        for n in result.summary["data"]["scales"]
+    )
+    words.loc[0, churn] = "vielleicht"
+    with pytest.raises(em.ValidationError, match="'vielleicht'"):
+        em.analyze(words, small.catalog, **small.roles, **fast)
+
+
 def test_respondents_who_left_the_outcome_empty_are_left_out_and_counted(
     small, tmp_path, capsys
 ):
