@@ -184,11 +184,11 @@ DEFAULT_LEVEL = 0.95
 
 
 # a quarter: Q3 2026, Q3/2026, T3 2026 (trimestre), 3. Quartal 2026, 3e trimestre
-# 2026, 3rd quarter 2026
+# 2026, 3rd quarter 2026; the year also in two digits (Q4 26, Q1 '27: 2000s)
 QUARTER_FIRST = re.compile(
     r"^\s*(?:[qt]\s*([1-4])|([1-4])\s*(?:\.|e|er|ème|st|nd|rd|th)?\s*"
     r"(?:quartal|trimestre|quarter))"
-    r"[\s\-_/.]*(\d{4})\s*$",
+    r"[\s\-_/.]*'?(\d{4}|\d{2})\s*$",
     re.IGNORECASE,
 )
 YEAR_FIRST = re.compile(r"^\s*(\d{4})[\s\-_/]*[qt]([1-4])\s*$", re.IGNORECASE)
@@ -199,6 +199,20 @@ DAY_FIRST = re.compile(r"^\s*(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{4})\s
 # a month by its German or French name (English ones pandas reads itself):
 # "September 2026", "Dez. 2026", "März 2026", "décembre 2026", "févr. 2026"
 MONTH_NAME = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{4})\s*$")
+# a half year: H1 2026, 2026 H2, 2. Halbjahr 2026 is not read (a wave's label
+# rarely), nor seasons past autumn (winter spans two years)
+HALF = re.compile(
+    r"^\s*(?:h([12])[\s\-_/.]*(\d{4})|(\d{4})[\s\-_/.]*h([12]))\s*$", re.I
+)
+SEASONS = {
+    **dict.fromkeys(("spring", "frühjahr", "frühling", "printemps"), 3),
+    **dict.fromkeys(("summer", "sommer", "été", "ete"), 6),
+    **dict.fromkeys(("autumn", "fall", "herbst", "automne"), 9),
+}
+# months from one to another, named: "Oct-Dec 2026", "Jan – Mar 2027" (its start)
+MONTH_RANGE = re.compile(
+    r"^\s*([^\W\d_]+)\.?\s*[-\u2013/]\s*[^\W\d_]+\.?\s+(\d{4})\s*$"
+)
 MONTH_NAMES = {
     **dict.fromkeys(("januar", "jan", "janvier", "janv", "jänner"), 1),
     **dict.fromkeys(("februar", "feb", "février", "fevrier", "févr", "fevr"), 2),
@@ -212,6 +226,9 @@ MONTH_NAMES = {
     **dict.fromkeys(("oktober", "okt", "octobre", "oct"), 10),
     **dict.fromkeys(("november", "nov", "novembre"), 11),
     **dict.fromkeys(("dezember", "dez", "décembre", "decembre", "déc", "dec"), 12),
+    # the English ones pandas reads alone, for a range of months
+    **{"january": 1, "february": 2, "march": 3, "mar": 3, "may": 5, "june": 6},
+    **{"july": 7, "october": 10, "december": 12},
 }
 
 
@@ -220,7 +237,8 @@ def _period_start(label: str) -> pd.Timestamp:
     ``T3 2026``, ``3. Quartal 2026``, ``09.2026``, ``15.09.2026`` and
     ``Dezember 2026`` too)."""
     if match := QUARTER_FIRST.match(label):
-        label = f"{match[3]}Q{match[1] or match[2]}"
+        year = match[3] if len(match[3]) == 4 else f"20{match[3]}"
+        label = f"{year}Q{match[1] or match[2]}"
     elif match := YEAR_FIRST.match(label):
         label = f"{match[1]}Q{match[2]}"
     elif match := MONTH_FIRST.match(label):
@@ -229,6 +247,13 @@ def _period_start(label: str) -> pd.Timestamp:
         label = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
     elif (match := MONTH_NAME.match(label)) and match[1].casefold() in MONTH_NAMES:
         label = f"{match[2]}-{MONTH_NAMES[match[1].casefold()]:02d}"
+    elif (match := MONTH_RANGE.match(label)) and match[1].casefold() in MONTH_NAMES:
+        label = f"{match[2]}-{MONTH_NAMES[match[1].casefold()]:02d}"
+    elif match := HALF.match(label):
+        year, half = (match[2], match[1]) if match[1] else (match[3], match[4])
+        label = f"{year}-{1 if half == '1' else 7:02d}"
+    elif (match := MONTH_NAME.match(label)) and match[1].casefold() in SEASONS:
+        label = f"{match[2]}-{SEASONS[match[1].casefold()]:02d}"
     period = pd.Period(label)
     if pd.isna(period):  # "", "nan", "NaT": no period, not an error of pandas'
         raise ValueError(f"not a period: {label!r}")
@@ -246,7 +271,9 @@ def sort_waves(labels: Iterable[Any]) -> list:
     ``2025Q4 < 2026Q1 < 2026Q2``, ``Q4 2025 < Q1 2026``,
     ``2026-03 < 2026-11``, ``2 < 10`` and ``wave 2 < wave 10``. Labels that
     all parse as periods (quarters, months, years; ``3. Quartal 2026``,
-    ``T3 2026``, ``3rd quarter 2026``) are sorted by their start; months
+    ``T3 2026``, ``3rd quarter 2026``, ``Q4 26 < Q1 '27`` with two digits of
+    a year of the 2000s, ``Oct-Dec 2026 < Jan-Mar 2027``, ``H2 2026 < H1
+    2027``, ``Spring 2026 < Autumn 2026``) are sorted by their start; months
     written as German and French write them (``12.2025 < 01.2026``,
     ``September 2026 < Dezember 2026``, ``juin 2026 < décembre 2026``) and
     days written day first with points (``15.09.2026 < 01.12.2026``) too,
@@ -272,6 +299,8 @@ def sort_waves(labels: Iterable[Any]) -> list:
     ['wave 2', 'wave 10']
     >>> sort_waves(["Dezember 2026", "September 2026"])
     ['September 2026', 'Dezember 2026']
+    >>> sort_waves(["Q1 27", "Q4 26"]), sort_waves(["Jan-Mar 2027", "Oct-Dec 2026"])
+    (['Q4 26', 'Q1 27'], ['Oct-Dec 2026', 'Jan-Mar 2027'])
     """
     labels = list(dict.fromkeys(labels))
     numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
@@ -287,8 +316,39 @@ def sort_waves(labels: Iterable[Any]) -> list:
     if starts is not None:
         order = sorted(range(len(labels)), key=lambda i: (starts[i], texts[i]))
         return [labels[i] for i in order]
-    order = sorted(range(len(labels)), key=lambda i: _natural_key(texts[i]))
+    years = [YEAR.findall(t) for t in texts]
+    if all(len(found) == 1 for found in years):  # "Winter 2026": the year first
+        order = sorted(
+            range(len(labels)), key=lambda i: (years[i][0], _natural_key(texts[i]))
+        )
+    else:
+        order = sorted(range(len(labels)), key=lambda i: _natural_key(texts[i]))
     return [labels[i] for i in order]
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def read_as_dates(labels: Iterable[Any]) -> bool:
+    """Whether :func:`sort_waves` read every label as a number or a period,
+    or none of them holds a year: when False, labels that name times were
+    ordered as text ("Winter 2026" after "Summer 2026"), which may not be
+    their order in time.
+
+    Examples
+    --------
+    >>> read_as_dates(["2026Q3", "2026Q4"]), read_as_dates(["wave 1", "wave 2"])
+    (True, True)
+    >>> read_as_dates(["Summer 2026", "Winter 2026"])
+    False
+    """
+    texts = [str(label) for label in dict.fromkeys(labels)]
+    if not any(YEAR.search(t) for t in texts):
+        return True
+    try:
+        return all(_period_start(t) is not None for t in texts)
+    except (ValueError, TypeError):
+        return False
 
 
 # --- inputs ---------------------------------------------------------------
@@ -1056,6 +1116,17 @@ def analyze_latest_wave(
         )
     labels = sort_waves(survey[column].unique())
     previous, latest = labels[-2:]
+    if not read_as_dates(labels):
+        order = " < ".join(f"'{label}'" for label in labels[-4:])
+        warnings.warn(
+            f"The wave labels are not all read as dates, so they were ordered "
+            f"as text ({'... < ' if len(labels) > 4 else ''}{order}) and "
+            f"'{latest}' is taken for the latest wave. If that is not their "
+            "order in time, label the waves so they sort (2026Q4, 2027-01) "
+            "or give the two waves as separate surveys.",
+            UserWarning,
+            stacklevel=3,
+        )
     runs = []
     for label in (previous, latest):
         part = survey[survey[column] == label].reset_index(drop=True)

@@ -578,10 +578,43 @@ def test_add_comparison_keeps_the_analysis(small_result):
             ["1st quarter 2026", "4th quarter 2025", "2nd quarter 2026"],
             ["4th quarter 2025", "1st quarter 2026", "2nd quarter 2026"],
         ),
+        # two digits of the year, as UK reports write them; ranges, halves
+        (["Q1 27", "Q4 26", "Q3 '26"], ["Q3 '26", "Q4 26", "Q1 27"]),
+        (
+            ["Jan-Mar 2027", "Oct–Dec 2026", "Jul - Sep 2026"],
+            ["Jul - Sep 2026", "Oct–Dec 2026", "Jan-Mar 2027"],
+        ),
+        (["H1 2027", "H2 2026", "2026 H1"], ["2026 H1", "H2 2026", "H1 2027"]),
+        (
+            ["Autumn 2026", "Spring 2027", "Fall 2025"],
+            ["Fall 2025", "Autumn 2026", "Spring 2027"],
+        ),
+        # not read as dates: the year first, then the text
+        (["Winter 2027", "Summer 2026"], ["Summer 2026", "Winter 2027"]),
     ],
 )
 def test_sort_waves(labels, expected):
     assert em.sort_waves(labels) == expected
+
+
+def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
+    from emomotiv.tracking import read_as_dates
+
+    s = em.make_waves(300, 6, random_state=2)
+    survey = s.survey.replace(
+        {"wave": {"2026Q2": "Winter 2026", "2026Q3": "Summer 2026"}}
+    )
+    assert not read_as_dates(survey["wave"]) and read_as_dates(s.survey["wave"])
+    model = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
+    with pytest.warns(UserWarning, match="not all read as dates") as caught:
+        em.analyze(
+            survey, s.catalog, connection="connected", wave="wave", model=model,
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    said = next(str(w.message) for w in caught if "read as dates" in str(w.message))
+    assert (
+        "('Summer 2026' < 'Winter 2026')" in said and "'Winter 2026' is taken" in said
+    )
 
 
 @pytest.mark.parametrize("blank", ["", " ", "nan", "NaT"])
