@@ -1369,16 +1369,24 @@ def _init(args: argparse.Namespace) -> int:
         str(c) for c in survey.select_dtypes("number").columns if str(c) not in empty
     ]
     not_ratings = [c for c in numeric if not _rating_like(survey[c])]
+    # amounts saved as shown ("£1,234.50"): the likely value, which
+    # validation then asks to be saved as numbers
+    not_ratings += [
+        str(c)
+        for c in survey.columns
+        if str(c) not in numeric + empty and _amounts_as_text(survey[c])
+    ]
     labelled, labels, skipped = _labelled_columns(survey.drop(columns=numeric + empty))
     rated = [c for c in mixed if c not in not_ratings]
     skipped = sorted({*skipped, *(word for c in rated for word in mixed[c])})
     many = [  # free text, dates, ids: too many answers to be segments
         str(c)
         for c in survey.columns
-        if str(c) not in numeric + empty + labelled
+        if str(c) not in numeric + empty + labelled + not_ratings
         and survey[c].nunique() > MAX_SEGMENTS
     ]
-    outcome = guess_roles([str(c) for c in survey.columns]).get("connection")
+    questions = survey.attrs.get("emomotiv", {}).get("questions") or {}
+    outcome = guess_roles([str(c) for c in survey.columns], questions).get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
     ratings = [c for c in numeric if c not in not_ratings] + labelled
     stated = _stated_columns(survey, ratings)
@@ -1395,13 +1403,18 @@ def _init(args: argparse.Namespace) -> int:
         many_answers=many,
         ranked=_catalog_facets(catalog, given),
         scales={c: infer_scale(survey[c].dropna()) for c in numeric},
+        questions=questions,
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
         | ({"connected_values": [yes]} if yes else {})
         | (
-            {"outcome_label": "emotionally connected"}
-            if outcome and reads_badly_as_outcome(outcome)
+            {"outcome_label": "emotionally connected"}  # not "Q40" or a question
+            if outcome
+            and (
+                reads_badly_as_outcome(outcome)
+                or outcome not in guess_roles([outcome]).values()
+            )
             else {}
         ),
     )
@@ -1449,6 +1462,20 @@ _NOT_RATING_WORD = re.compile(
     r"\b(age|tenure|years?|months?|weeks?|days?|count|number|income|children)\b",
     re.IGNORECASE,
 )
+
+
+def _amounts_as_text(column) -> bool:
+    """Whether a text column holds amounts as a spreadsheet shows them, with
+    a currency sign or their thousands separated ("£1,234.50", "1.234,56 €"),
+    in nine of ten answers or more."""
+    from .schema import CURRENCY, GROUPED
+
+    values = column.dropna()
+    values = values[values.map(lambda v: isinstance(v, str))].str.strip()
+    if values.empty or len(values) < 0.9 * column.notna().sum():
+        return False
+    shown = values.map(lambda v: bool(CURRENCY.search(v) or GROUPED.match(v)))
+    return bool(shown.mean() >= 0.9)
 
 
 def _rating_like(column) -> bool:

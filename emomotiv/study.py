@@ -1098,6 +1098,23 @@ _CONNECTION_WORD = re.compile(
     r"|\battach[ée](?:\(e\)|[·.-]e|e)?s?\s+(?:à|a|au|aux)\b",
     re.IGNORECASE,
 )
+# The standard wordings of the recommendation (NPS) and overall satisfaction
+# questions, anywhere in a name or a question's text ("Q30 - How likely are
+# you to recommend Acme to a friend?", "Overall, how satisfied are you ...?"):
+# the role's column when one column alone has them.
+_ROLE_PHRASES = {
+    "advocacy": re.compile(
+        r"\b(likely|likelihood|wahrscheinlich\w*|probab\w*)\b.*"
+        r"\b(recommend|weiterempfehlen|empfehlen|recommand\w*)|\bnps\b",
+        re.IGNORECASE,
+    ),
+    "satisfaction": re.compile(
+        r"\b(overall|insgesamt|alles in allem|globalement|dans l.ensemble)\b.*"
+        r"\b(satisf\w*|zufrieden\w*)|\b(satisf\w*|zufrieden\w*)\b.*"
+        r"\b(overall|insgesamt)\b",
+        re.IGNORECASE,
+    ),
+}
 # A number off any rating scale whose name holds one of these words is the
 # likely value column when no name matches the value role outright ("How
 # much did you spend with us last year (£)?").
@@ -1115,14 +1132,26 @@ _MONEY_WORD = re.compile(
 MAX_SEGMENTS = 50
 
 
-def guess_roles(columns: Sequence[str]) -> dict[str, str]:
-    """Each role's likely column, from the column names (see ``_ROLE_NAMES``).
+def guess_roles(
+    columns: Sequence[str], questions: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Each role's likely column, from the column names (see ``_ROLE_NAMES``)
+    and, where the name is a code ("Q40"), the question's text in
+    ``questions`` (column -> text, as a survey platform's export gives it).
 
     Examples
     --------
     >>> guess_roles(["Resp. ID", "Feel connected to the brand?", "q1", "wt"])
     {'connection': 'Feel connected to the brand?', 'weight': 'wt', 'id': 'Resp. ID'}
+    >>> guess_roles(["Q30", "Q40"], {"Q30": "How likely are you to recommend us?",
+    ...                              "Q40": "I feel emotionally connected to Acme"})
+    {'connection': 'Q40', 'advocacy': 'Q30'}
     """
+    questions = questions or {}
+
+    def text(column: str) -> str:
+        return f"{column} {questions.get(column) or ''}"
+
     roles: dict[str, str] = {}
     for role, names in _ROLE_NAMES.items():
         free = [c for c in columns if c not in roles.values()]
@@ -1133,7 +1162,10 @@ def guess_roles(columns: Sequence[str]) -> dict[str, str]:
             next((c for c in free if _guess_role(c, names)), None),
         )
         if match is None and role == "connection":
-            match = next((c for c in columns if _CONNECTION_WORD.search(c)), None)
+            match = next((c for c in free if _CONNECTION_WORD.search(text(c))), None)
+        if match is None and role in _ROLE_PHRASES:
+            said = [c for c in free if _ROLE_PHRASES[role].search(text(c))]
+            match = said[0] if len(said) == 1 else None
         if match is not None:
             roles[role] = match
     return roles
@@ -1183,6 +1215,7 @@ def draft_study(
     many_answers: Sequence[str] = (),
     ranked: Sequence[str] | None = None,
     scales: Mapping[str, tuple[float, float]] | None = None,
+    questions: Mapping[str, str] | None = None,
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -1234,6 +1267,9 @@ def draft_study(
         The rating scale of each numeric likely facet, when known: facets on
         more than one scale are listed by scale (a 1-7 block beside 1-10
         touchpoints is often motivator items).
+    questions : mapping or None
+        The question's text of columns named by a code (``"Q40"``), for
+        :func:`guess_roles`.
 
     Returns
     -------
@@ -1248,7 +1284,7 @@ def draft_study(
     >>> tomllib.loads(text)["roles"]
     {'connection': 'connected', 'weight': 'weight', 'id': 'respondent_id'}
     """
-    roles = guess_roles(columns)
+    roles = guess_roles(columns, questions)
     money = [
         c
         for c in not_ratings
@@ -1292,7 +1328,9 @@ def draft_study(
     text = [c for c in columns if c not in not_text and c not in many_answers]
     amounts = [c for c in not_ratings if c not in taken and c not in left_out]
     for role in Study.ROLES:
-        if role in roles:
+        if role in ("churn", "advocacy") and role in roles and "value" not in roles:
+            lines.append(f"# {role} = {_toml_value(roles[role])}  # needs the value")
+        elif role in roles:
             lines.append(f"{role} = {_toml_value(roles[role])}")
         elif role == "segment" and text:
             lines.append("# Text columns that could be the segment (one ranking each):")

@@ -191,6 +191,17 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
         (["Allgemeine Zufriedenheit", "Je me sens attaché au magasin"],
          {"satisfaction": "Allgemeine Zufriedenheit",
           "connection": "Je me sens attaché au magasin"}),
+        # the standard wordings of the NPS and overall satisfaction questions
+        (["How satisfied were you with: Opening your account",
+          "Q30 - How likely are you to recommend Acme to a friend or colleague?",
+          "Q31 - Overall, how satisfied are you with Acme?"],
+         {"satisfaction": "Q31 - Overall, how satisfied are you with Acme?",
+          "advocacy": "Q30 - How likely are you to recommend Acme to a friend "
+                      "or colleague?"}),
+        (["Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?",
+          "Wie zufrieden sind Sie insgesamt mit uns?", "Q7 NPS"],
+         {"satisfaction": "Wie zufrieden sind Sie insgesamt mit uns?",
+          "advocacy": "Q7 NPS"}),  # named as the role: before any wording
     ],
 )  # fmt: skip
 def test_roles_are_guessed_from_english_german_and_french_names(columns, roles):
@@ -236,6 +247,30 @@ def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
     assert "could be the segment" in roles and "#   Market, Comment" in roles
     # without the column types nothing is said about text columns
     assert "could be the segment" not in draft_study(columns, survey="s.csv")
+
+
+def test_roles_of_columns_named_by_codes_come_from_their_questions():
+    """A platform's export names columns Q30, Q40 and gives the questions:
+    the roles come from the questions' text; advocacy and churn, which the
+    value link needs, stay comments when no value column is found."""
+    from emomotiv.study import guess_roles
+
+    columns = ["ResponseId", "Q5_1", "Q30", "Q31", "Q40"]
+    questions = {
+        "Q5_1": "How satisfied were you with: - Brand reputation",
+        "Q30": "How likely are you to recommend Acme to a friend?",
+        "Q31": "Overall, how satisfied are you with Acme?",
+        "Q40": "I feel emotionally connected to Acme",
+    }
+    expected = {"connection": "Q40", "satisfaction": "Q31", "id": "ResponseId"}
+    assert guess_roles(columns, questions) == expected | {"advocacy": "Q30"}
+    assert guess_roles(columns) == {"id": "ResponseId"}
+    numeric = columns[1:]
+    text = draft_study(columns, numeric=numeric, questions=questions)
+    assert tomllib.loads(text)["roles"] == expected | {"facets": ["Q5_1"]}
+    assert '# advocacy = "Q30"  # needs the value' in text
+    text = draft_study(columns + ["ltv"], numeric=numeric, questions=questions)
+    assert tomllib.loads(text)["roles"]["advocacy"] == "Q30"
 
 
 def test_draft_study_takes_the_one_amount_named_for_money_as_the_value():
