@@ -164,10 +164,12 @@ def test_a_tier_valued_only_by_respondents_of_weight_0_is_all_zeros(tier):
 
 
 def test_a_churn_column_not_0_1_is_refused_before_any_fit():
-    """'ja'/'nein' in the churn column: named by validation (so by
-    `emomotiv validate`), not by the value link after the bootstrap."""
+    """'ja'/'nein'/'vielleicht' in the churn column: named by validation (so
+    by `emomotiv validate`), not by the value link after the bootstrap (a
+    yes and a no alone are coded 1/0)."""
     s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
     survey = s.survey.assign(churned=np.where(s.survey["churned"] == 1, "ja", "nein"))
+    survey.loc[0, "churned"] = "vielleicht"
     with pytest.raises(em.ValidationError) as err:
         em.analyze(
             survey, s.catalog, connection="connected", value="value",
@@ -176,4 +178,4 @@ def test_a_churn_column_not_0_1_is_refused_before_any_fit():
     assert err.value.subject == "survey"
     (problem,) = err.value.problems
     assert problem.startswith("The churn column 'churned' must be 0/1")
-    assert "'ja'" in problem and "'nein'" in problem
+    assert "'vielleicht'" in problem and "'ja'" in problem
