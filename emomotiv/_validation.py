@@ -58,6 +58,47 @@ def _validation_error(problems: Sequence[str], subject: str) -> ValidationError:
     return ValidationError(problems, subject=subject)
 
 
+def index_problems(
+    reference: object, reference_name: str, **named: object
+) -> list[str]:
+    """A problem for each pandas object in ``named`` (name -> value) whose
+    index differs from ``reference``'s: every array is read by position,
+    so a Series sorted or taken from another frame would pair each
+    respondent with another's answer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"app": [1, 2, 3]})
+    >>> index_problems(X, "X", y=pd.Series([0, 1, 1], index=[2, 1, 0]))[0][:40]
+    "y's index does not match X's, and y is r"
+    >>> index_problems(X, "X", y=pd.Series([0, 1, 1]), sample_weight=None)
+    []
+    """
+    index = getattr(reference, "index", None)
+    if index is None:
+        return []
+    of = reference_name + ("'" if reference_name.endswith("s") else "'s")
+    return [
+        f"{name}'s index does not match {of}, and {name} is read by position: "
+        f"pass {name}.loc[{reference_name}.index] (or {name}.to_numpy() if the "
+        "order is right)."
+        for name, value in named.items()
+        if hasattr(value, "index")
+        and hasattr(value, "shape")
+        and len(value) == len(index)
+        and not value.index.equals(index)
+    ]
+
+
+def check_aligned(reference: object, reference_name: str, **named: object) -> None:
+    """Raise :class:`ValidationError` naming every object of ``named`` whose
+    index differs from ``reference``'s (see :func:`index_problems`)."""
+    problems = index_problems(reference, reference_name, **named)
+    if problems:
+        raise ValidationError(problems)
+
+
 def check_frame(value: object, name: str, owner: str) -> None:
     """Refuse anything but a DataFrame: columns are addressed by name."""
     import pandas as pd

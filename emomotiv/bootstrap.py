@@ -66,6 +66,7 @@ from sklearn.base import clone
 
 from ._stats import format_against
 from ._validation import (
+    check_aligned,
     check_float,
     check_int,
     check_n_jobs,
@@ -711,6 +712,7 @@ def bootstrap_importance(
     """
     owner = "bootstrap_importance"
     check_model(model, owner)
+    check_aligned(X, "X", y=y, sample_weight=sample_weight)
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_int(max_samples, "max_samples", owner, min_value=1, allow_none=True)

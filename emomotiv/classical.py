@@ -109,6 +109,7 @@ from ._validation import (
     check_int,
     check_weights,
     column_list,
+    index_problems,
     preview,
 )
 from .results import ImportanceResult
@@ -211,11 +212,7 @@ def _check_inputs(X, y, sample_weight, owner: str):
     if X.columns.duplicated().any():
         dup = list(X.columns[X.columns.duplicated()])
         problems.append(f"Facet names must be unique; repeated: {preview(dup)}.")
-    if isinstance(y, pd.Series) and len(y) == len(X) and not y.index.equals(X.index):
-        problems.append(
-            "y's index does not match X's, and y is read by position: pass "
-            "y.loc[X.index] (or y.to_numpy() if the order is right)."
-        )
+    problems += index_problems(X, "X", y=y, sample_weight=sample_weight)
     yv, text = as_numbers(np.array([]) if y is None else y)
     yv = yv.ravel()
     problems += _outcome_problems(y, yv, text, len(X))

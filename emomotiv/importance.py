@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
-from ._validation import check_weights, preview
+from ._validation import check_aligned, check_weights, preview
 from .controls import design_hint
 from .model import DriverModel, check_model
 from .results import ImportanceResult
@@ -253,6 +253,7 @@ def shap_importance(
     """
     check_model(model, "shap_importance")
     check_is_fitted(model, "estimator_")
+    check_aligned(X, "X", sample_weight=sample_weight)
     import xgboost as xgb
 
     shap = _import_shap()

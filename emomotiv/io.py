@@ -161,7 +161,10 @@ MAX_SHEET_COLUMNS = 16_384
 _NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> Path:
+def write_workbook(
+    tables: Mapping[str, pd.DataFrame] | AnalysisResult | WaveComparison,
+    path: str | PathLike,
+) -> Path:
     """Write tables into one Excel workbook, a sheet each (needs ``openpyxl``).
 
     The CSV tables of a run are the machine's contract: plain UTF-8 with
@@ -180,13 +183,15 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
 
     Parameters
     ----------
-    tables : mapping of str to DataFrame
+    tables : mapping of str to DataFrame, AnalysisResult or WaveComparison
         Sheet name (1 to 31 characters, none of ``[]:*?/\\``, not
         "History", no two alike but for case) to table, such as ``result.tables`` of
         :func:`emomotiv.analyze`; a table fits a sheet (1,048,575 rows
-        under its header, 16,384 columns).
+        under its header, 16,384 columns). An analysis stands for its
+        ``tables``, a comparison for its ``changes``.
     path : path
-        The ``.xlsx`` file to write.
+        The ``.xlsx`` file to write (a path ending otherwise is refused:
+        Excel opens a workbook by its ending).
 
     Returns
     -------
@@ -199,7 +204,8 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
         Without ``openpyxl``, naming the extra to install.
     ValueError
         Naming every sheet name Excel cannot take and every table too large
-        for a sheet, or when there is no table.
+        for a sheet, when there is no table, or when ``path`` does not end
+        with ``.xlsx``.
 
     Examples
     --------
@@ -214,9 +220,25 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | PathLike) -> 
     """
     from .readers import _needs
 
+    if isinstance(tables, AnalysisResult):
+        tables = tables.tables
+    elif isinstance(tables, WaveComparison):
+        tables = {"changes": tables.changes}
+    if not isinstance(tables, Mapping):
+        raise TypeError(
+            "write_workbook needs the tables as a mapping of sheet name to "
+            "DataFrame, such as result.tables, or an analysis or comparison; "
+            f"got {type(tables).__name__}."
+        )
     openpyxl = _needs("openpyxl", "excel", "Excel workbooks", doing="Writing")
     path = Path(path)
-    problems = [
+    problems = []
+    if path.suffix.lower() != ".xlsx":
+        problems.append(
+            f"A workbook is written to a path ending with .xlsx; got '{path}' "
+            "(Excel opens a file by its ending)."
+        )
+    problems += [
         f"The sheet name {name!r} is not one Excel can take: 1 to 31 "
         "characters, none of []:*?/\\ or a control character, not starting "
         "or ending with ', not 'History'."

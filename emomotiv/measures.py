@@ -34,6 +34,7 @@ from ._stats import column_moments, row_chunk, row_chunks
 from ._validation import (
     ValidationError,
     as_numbers,
+    check_aligned,
     check_float,
     check_frame,
     check_weights,
@@ -318,6 +319,7 @@ def connection_tiers(
     >>> connection_tiers([1, 0, 0], [5, 10, 6]).tolist()
     ['fully_connected', 'highly_satisfied', 'unconnected']
     """
+    check_aligned(connected, "connected", satisfaction=satisfaction)
     flags = np.ravel(_numbers(connected, "connected", "0/1 flags"))
     other = flags[~np.isin(flags, (0.0, 1.0))]
     if len(other):  # read as 0, they would count as not connected

@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._validation import (
     ValidationError,
     as_numbers,
+    check_aligned,
     check_choice,
     check_float,
     check_int,
@@ -357,6 +358,7 @@ class DriverModel(BaseEstimator):
         self : DriverModel
         """
         self._check_params()
+        check_aligned(X, "X", y=y, sample_weight=sample_weight)
         values = self._check_X(X, reset=True)
         self._check_constraints()
         y = _one_per_respondent(y, len(values), type(self).__name__, warn=True)

@@ -47,7 +47,9 @@ from .readers import (
     complete_catalog,
     label_order_warnings,
     rating_labels_note,
+    shown_answers,
     stated_facets,
+    unmatched_answers,
     yes_answer,
 )
 from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
@@ -470,9 +472,12 @@ def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataF
     return apply_rating_labels(survey, facets + others + satisfaction, labels)
 
 
-def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
+def _with_coded_outcome(
+    survey: pd.DataFrame, study: Study, problems: list[str]
+) -> pd.DataFrame:
     """The survey with its yes/no outcome as 1/0 (``connected_values``); the
-    note on how it was coded in ``attrs["emomotiv"]["outcome"]``."""
+    note on how it was coded in ``attrs["emomotiv"]["outcome"]``. A value
+    that no answer matches is added to ``problems``."""
     column = study.connection
     if study.connected_values is None or column not in survey.columns:
         return survey
@@ -480,7 +485,20 @@ def _with_coded_outcome(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
         return survey  # coded already: the checked survey, or one wave of it
     if _connected_value_problems(study, ""):
         return survey  # reported as a problem
-    coded, note = code_outcome(survey[column], study.connected_values)
+    values = survey[column]
+    if isinstance(values, pd.DataFrame):
+        return survey  # a column named twice: reported as a problem
+    unmatched = unmatched_answers(values, study.connected_values)
+    if unmatched:
+        answers = shown_answers(values)
+        problems.append(
+            f"The connected value{'s' if len(unmatched) > 1 else ''} "
+            f"{preview(unmatched)} of the connection column '{column}' "
+            f"match{'' if len(unmatched) > 1 else 'es'} no answer; its answers "
+            f"are {preview(answers, 12)}. Give the answers that mean connected "
+            "as the column writes them."
+        )  # coded all the same: no knock-on problem of an outcome not 0/1
+    coded, note = code_outcome(values, study.connected_values)
     out = survey.copy(deep=False)
     out.attrs = {
         **survey.attrs,
@@ -656,7 +674,7 @@ def _checked_inputs(
     if frame is not None:
         frame = _with_stated_columns(frame, given, study, problems)
         frame = _with_rating_labels(frame, given, study)
-        frame = _with_answered(_with_coded_outcome(frame, study), study)
+        frame = _with_answered(_with_coded_outcome(frame, study, problems), study)
         frame = _with_coded_churn(frame, study)
     cat = _as_catalog(given, frame, problems)
     data = None
@@ -956,15 +974,24 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
-def _outcome_name_notes(column: object, label: str | None) -> list[str]:
+def _outcome_name_notes(
+    column: object, label: str | None, question: str | None = None
+) -> list[str]:
     """A warning where the report would name the outcome by a column named
-    as its question ("Do you feel connected to your bank?") or at length."""
+    as its question ("Do you feel connected to your bank?") or at length,
+    or by a code whose question the export gives ("Q40")."""
     name = str(column).replace("_", " ")  # as the report shows it
-    if label or not reads_badly_as_outcome(column):
+    coded = bool(question) and question.strip() != str(column).strip()
+    if label or not (reads_badly_as_outcome(column) or coded):
         return []
+    why = (
+        f"a code, for the question '{question}'"
+        if coded and not reads_badly_as_outcome(column)
+        else "a question or a long name reads badly there"
+    )
     return [
         f"The report names the outcome by its column, '{column}' (\"What "
-        f'drives “{name}”"): a question or a long name reads badly there. '
+        f'drives “{name}”"): {why}. '
         "Give it a short name with outcome_label='emotionally connected' "
         "(--outcome-label on the command line, outcome_label in a study file)."
     ]
@@ -1419,7 +1446,8 @@ def analyze(
     notes = [stability] if stability else []
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
     notes += stated_notes + scale_warnings
-    notes += _outcome_name_notes(schema.connection, study.outcome_label)
+    question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
+    notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     binary = estimator.task_ == "binary"

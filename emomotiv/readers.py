@@ -523,6 +523,42 @@ def code_outcome(
     return coded, note
 
 
+def unmatched_answers(column: pd.Series, connected: Iterable[str | float]) -> list:
+    """The values of ``connected`` that no answer in ``column`` matches (as
+    :func:`code_outcome` matches them): a typo ("6,8" for a 1-7 question's
+    top box) would code the answer meant as 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> unmatched_answers(pd.Series([5, 6, 7]), [6, 8])
+    [8]
+    >>> unmatched_answers(pd.Series(["Yes", "no"]), ["yes"])
+    []
+    """
+    given = set(column.dropna().map(_answer))
+    return [value for value in connected if _answer(value) not in given]
+
+
+def shown_answers(column: pd.Series) -> list[str]:
+    """A yes/no column's distinct answers as its notes show them: numbers
+    as ``7`` (not ``7.0``), in order, then texts without stray spaces.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown_answers(pd.Series([7.0, 2, None, 10]))
+    ['2', '7', '10']
+    """
+    values = column.dropna().unique()
+    numbers = sorted(float(v) for v in values if _is_number(v) or _is_numeric_text(v))
+    texts = sorted(
+        {str(v).strip() for v in values if not _is_number(v)}
+        - {_answer(n) for n in numbers}
+    )
+    return list(dict.fromkeys(f"{n + 0.0:g}" for n in numbers)) + texts
+
+
 _NUMBERED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[-\u2013\u2014=:.)]\s*\D")
 
 
@@ -961,6 +997,46 @@ PLATFORM_FIELDS = frozenset(
         "userlanguage",
     }
 )
+
+
+# The names Qualtrics gives the fields it adds, as its export's header
+# writes them: read as those fields when the import-id row was deleted
+PLATFORM_NAMES = frozenset(
+    {
+        "startdate",
+        "enddate",
+        "status",
+        "ipaddress",
+        "progress",
+        "duration (in seconds)",
+        "finished",
+        "recordeddate",
+        "recipientlastname",
+        "recipientfirstname",
+        "recipientemail",
+        "externalreference",
+        "locationlatitude",
+        "locationlongitude",
+        "distributionchannel",
+        "userlanguage",
+    }
+)
+
+
+def platform_columns(columns: Sequence[object]) -> list[str]:
+    """The columns named as a survey platform names the fields it adds
+    (``StartDate``, ``Duration (in seconds)``), when three or more are: one
+    such name alone ("Status", "Progress") may be a question's.
+
+    Examples
+    --------
+    >>> platform_columns(["StartDate", "EndDate", "Finished", "Q1", "Status"])
+    ['StartDate', 'EndDate', 'Finished', 'Status']
+    >>> platform_columns(["Status", "Q1"])
+    []
+    """
+    found = [str(c) for c in columns if str(c).strip().lower() in PLATFORM_NAMES]
+    return found if len(found) >= 3 else []
 
 
 def _platform_fields(

@@ -90,7 +90,13 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._stats import adjust_p, kish_size, model_matrix
-from ._validation import ValidationError, check_float, check_int, check_weights
+from ._validation import (
+    ValidationError,
+    check_aligned,
+    check_float,
+    check_int,
+    check_weights,
+)
 from .importance import _as_groups
 from .model import DriverModel, check_model, check_outcome
 from .schema import FacetCatalog
@@ -550,6 +556,7 @@ def segment_drivers(
     """
     owner = "segment_drivers"
     check_model(model, owner)
+    check_aligned(X, "X", y=y, segments=segments, sample_weight=sample_weight)
     check_int(min_size, "min_size", owner, min_value=2)
     check_float(alpha, "alpha", owner, low=0, high=1, inclusive=False)
     groups = _as_groups(controls, [str(c) for c in X.columns])

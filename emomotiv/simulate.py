@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -51,6 +52,7 @@ from numpy.typing import ArrayLike
 from ._stats import adjust_p, model_matrix, replicate_p, weighted_median
 from ._validation import (
     ValidationError,
+    check_aligned,
     check_float,
     check_int,
     check_n_jobs,
@@ -914,6 +916,7 @@ def simulate_improvement(
     """
     owner = "simulate_improvement"
     n_boot, level = _check_common(n_boot, level, cross_fit, n_jobs, owner)
+    check_aligned(X, "X", y=y, sample_weight=sample_weight)
     check_int(random_state, "random_state", owner, allow_none=True)
     scenarios = _as_scenarios(scenario, owner)
     facets = [str(f) for f in getattr(model, "feature_names_in_", [])]
@@ -1259,6 +1262,7 @@ def plan_improvements(
     """
     owner = "plan_improvements"
     n_boot, level = _check_common(n_boot, level, cross_fit, n_jobs, owner)
+    check_aligned(X, "X", y=y, value=value, sample_weight=sample_weight)
     check_int(random_state, "random_state", owner, allow_none=True)
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
     population = _finite(
@@ -1290,6 +1294,22 @@ def plan_improvements(
             f"The 'value_per_connected' parameter of {owner} must be a finite "
             "float, an (estimate, low, high) triple of floats with a finite "
             f"estimate, or None. Got {vpc!r} instead."
+        )
+    if vpc is not None and not triple and vpc <= 0:
+        raise ValueError(
+            f"The 'value_per_connected' parameter of {owner} must be > 0 (what "
+            f"one more connected customer is worth); got {vpc!r}: at 0 no "
+            "touchpoint is worth its cost, below 0 the plan would buy the "
+            "touchpoints that lower connection."
+        )
+    if triple and numbers_only[0] <= 0:
+        warnings.warn(
+            f"The value per connected customer is {numbers_only[0]:g}: connected "
+            "customers are worth no more than the others, so the plan buys no "
+            "gain in connection (below 0 it buys losses). Check the value link "
+            "before reading the plan.",
+            UserWarning,
+            stacklevel=2,
         )
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)

@@ -331,15 +331,17 @@ class Study:
             raise ValidationError(problems, subject=f"study file '{path}'")
         return study
 
-    def to_toml(self, header: str | None = None) -> str:
-        """The study as a study file: what :meth:`from_toml` reads back.
+    def to_toml(self, *, header: str | None = None) -> str:
+        """The study as a study file's text: what :meth:`from_toml` reads back
+        (write it with ``Path("study.toml").write_text(study.to_toml())``).
 
         Settings left at None are written as comments (TOML has no null).
 
         Parameters
         ----------
         header : str or None
-            Text written first, as comment lines.
+            Text written first, as comment lines (by keyword: a path given
+            here by mistake would be a comment, and no file written).
 
         Examples
         --------
@@ -540,7 +542,17 @@ def _read_tables(
     for table, entries in tables.items():
         if table in ("file", "model") and isinstance(entries, str):
             continue  # summary["study"]: where the settings came from
-        if table not in _TABLES:
+        near = difflib.get_close_matches(str(table).lower(), _TABLES, n=1)
+        if table not in _TABLES and near and isinstance(entries, Mapping):
+            # [option]: its settings read as those of [options], so that the
+            # problems after this one are not those of settings left out
+            problems.append(
+                f"Unknown table [{table}]; a study has [inputs], [roles] and "
+                f"[options]: did you mean [{near[0]}]? Its settings were read "
+                f"as those of [{near[0]}]."
+            )
+            table = near[0]
+        elif table not in _TABLES:
             problems.append(
                 f"Unknown table [{table}]; a study has [inputs], [roles] and "
                 f"[options].{did_you_mean(table, _TABLES)}"
@@ -667,7 +679,7 @@ def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
         for name, table in _tables(Study).items()
         if name not in record.get(table, {})
     }
-    text = dataclasses.replace(study, **unrecorded).to_toml(header)
+    text = dataclasses.replace(study, **unrecorded).to_toml(header=header)
     Path(path).write_text(text, encoding="utf-8")
 
 
@@ -846,7 +858,7 @@ def _plan_problems(study: Study, owner: str) -> list[str]:
     rules = (
         ("population", "> 0", lambda v: v > 0),
         ("budget", ">= 0", lambda v: v >= 0),
-        ("value_per_connected", "", lambda v: True),
+        ("value_per_connected", "> 0", lambda v: v > 0),
     )
     problems = []
     for name, rule, ok in rules:

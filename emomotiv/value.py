@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike
 from ._validation import (
     ValidationError,
     as_numbers,
+    check_aligned,
     check_choice,
     check_float,
     check_weights,
@@ -168,6 +169,10 @@ def value_of_connection(
 
     owner = "value_of_connection"
     check_choice(family, "family", owner, FAMILIES)
+    check_aligned(
+        tiers, "tiers", value=value, sample_weight=sample_weight, churned=churned,
+        advocacy=advocacy,
+    )  # fmt: skip
     level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
     promoter_threshold = check_float(promoter_threshold, "promoter_threshold", owner)
     y, text = as_numbers(value)

@@ -63,6 +63,7 @@ from ._stats import format_against
 from ._validation import (
     ValidationError,
     as_numbers,
+    check_aligned,
     check_choice,
     check_float,
     check_int,
@@ -360,6 +361,7 @@ def value_drivers(
     owner = "value_drivers"
     if model is not None:
         check_model(model, owner, ValueModel)
+    check_aligned(X, "X", value=value, sample_weight=sample_weight)
     check_int(n_boot, "n_boot", owner, min_value=0)
     check_n_jobs(n_jobs, owner)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)

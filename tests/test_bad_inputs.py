@@ -826,3 +826,79 @@ def test_scenarios_as_a_table_or_a_set_are_refused_by_kind(fitted):
     keys = {"a": 1, "b": 2}.keys()
     result = em.simulate_improvement(model, X, keys, cross_fit=0, n_boot=0)
     assert result.to_frame()["scenario"].tolist() == ["a +1", "b +1"]
+
+
+def _reversed(series: pd.Series) -> pd.Series:
+    """The same respondents in the other order: what sort_values gives."""
+    return series.iloc[::-1]
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda m, X, y: em.DriverModel(cv=0).fit(X, _reversed(y)), "y"),
+        (
+            lambda m, X, y: em.DriverModel(n_estimators=5, cv=0).fit(
+                X, y, sample_weight=_reversed(X["a"])
+            ),
+            "sample_weight",
+        ),
+        (lambda m, X, y: em.bootstrap_importance(m, X, _reversed(y), n_boot=2), "y"),
+        (
+            lambda m, X, y: em.shap_importance(m, X, sample_weight=_reversed(X["a"])),
+            "sample_weight",
+        ),
+        (lambda m, X, y: em.segment_drivers(m, X, y, _reversed(y)), "segments"),
+        (lambda m, X, y: em.value_drivers(X, _reversed(X["a"]), n_boot=0), "value"),
+        (lambda m, X, y: em.simulate_improvement(m, X, "a", y=_reversed(y)), "y"),
+        (lambda m, X, y: em.plan_improvements(m, X, _reversed(y), n_boot=0), "y"),
+        (lambda m, X, y: em.connection_tiers(y, _reversed(X["a"])), "satisfaction"),
+        (
+            lambda m, X, y: em.value_of_connection(
+                _reversed(X["a"]), em.connection_tiers(y)
+            ),
+            "value",
+        ),
+    ],
+)  # fmt: skip
+def test_a_series_in_another_order_than_x_is_refused_not_read_by_position(
+    fitted, call, name
+):
+    """Every array is read by position: a Series sorted, or taken from another
+    frame, paired each respondent with another's answer (the model's AUC fell
+    from 0.68 to 0.51, the value multiplier from 2.1 to 0.95, in silence)."""
+    with pytest.raises(em.ValidationError) as err:
+        call(*fitted)
+    assert f"{name}'s index does not match" in str(err.value)
+    assert f"{name}.loc[" in str(err.value)
+
+
+@pytest.mark.parametrize("vpc", [-1000.0, 0])
+def test_a_value_per_connected_customer_of_zero_or_less_is_refused(fitted, vpc):
+    """-1000 gave a plan that bought the touchpoints lowering connection,
+    each with a positive ROI; 0 a plan of ROI -1 everywhere, in silence."""
+    model, X, y = fitted
+    with pytest.raises(ValueError, match="'value_per_connected' .* must be > 0"):
+        em.plan_improvements(model, X, y, value_per_connected=vpc, n_boot=0)
+    with pytest.raises(ValueError, match="'value_per_connected' .* > 0"):
+        em.analyze(_survey(), connection="connected", value_per_connected=vpc)
+    # an estimate of the value link may be 0 or less: the plan says so
+    with pytest.warns(UserWarning, match="connected customers are worth no more"):
+        em.plan_improvements(
+            model, X, y, value_per_connected=(vpc, vpc - 1, vpc + 1), n_boot=0
+        )
+
+
+def test_a_connected_value_that_no_answer_matches_is_named():
+    """--connected-values "6,8" for a 1-7 question coded the top box (7) as
+    not connected, and validation said OK."""
+    survey = _survey().assign(connected=np.tile([1, 3, 5, 6, 7], N // 5))
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(
+            survey, facets=["a", "b", "c"], connection="connected",
+            connected_values=[6, 8],
+        )  # fmt: skip
+    problem = err.value.problems[0]
+    assert problem.startswith("The connected value 8 of the connection column")
+    assert "its answers are '1', '3', '5', '6', '7'" in problem
+    assert len(err.value.problems) == 1  # coded all the same: no knock-on

@@ -873,6 +873,12 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
         "2026Q3",
     ]
     assert sheet["D2"].is_date
+    # the path must say what it is; an analysis stands for its tables
+    with pytest.raises(ValueError, match="ending with .xlsx; got '.*t.csv'"):
+        em.write_workbook(tables, tmp_path / "t.csv")
+    assert not (tmp_path / "t.csv").exists()
+    with pytest.raises(TypeError, match="such as result.tables"):
+        em.write_workbook([tables["roi"]], path)
 
 
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
@@ -909,6 +915,12 @@ def test_a_loaded_analysis_has_its_plan_and_wave_comparison(tmp_path):
     assert repr(loaded.tracking) == repr(result.tracking)
     replicates = result.importance.replicates.reset_index(drop=True)
     pd.testing.assert_frame_equal(loaded.importance.replicates, replicates)
+    # an analysis and a comparison are written as their tables
+    pytest.importorskip("openpyxl")
+    book = pd.read_excel(em.write_workbook(loaded, tmp_path / "a.xlsx"), None)
+    assert list(book) == list(loaded.tables)
+    book = pd.read_excel(em.write_workbook(loaded.tracking, tmp_path / "c.xlsx"), None)
+    assert list(book) == ["changes"] and len(book["changes"]) == len(changes)
 
 
 def test_the_semicolon_notice_names_the_decimal_mark_only_beside_decimal_commas(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import emomotiv as em
 from emomotiv.cli import _study, build_parser
-from emomotiv.study import Study, draft_study
+from emomotiv.study import Study, draft_study, read_study_file
 
 names = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
@@ -36,7 +36,7 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 def test_toml_round_trip_is_exact(tmp_path_factory, **fields):
     study = Study(**fields)
     path = tmp_path_factory.mktemp("s") / "study.toml"
-    path.write_text(study.to_toml("a header\nof two lines"), encoding="utf-8")
+    path.write_text(study.to_toml(header="a header\nof two lines"), encoding="utf-8")
     back = Study.from_toml(path)
     if back.motivators is not None:
         back = back.replace(motivators=list(back.motivators))
@@ -44,6 +44,13 @@ def test_toml_round_trip_is_exact(tmp_path_factory, **fields):
         motivators=None if study.motivators is None else list(study.motivators)
     )
     assert back == want
+
+
+def test_to_toml_takes_no_path_by_mistake():
+    """to_toml("study.toml") returned a text starting '# study.toml' and
+    wrote no file, in silence: the header is given by keyword only."""
+    with pytest.raises(TypeError):
+        Study(connection="connected").to_toml("study.toml")
 
 
 def test_every_compared_field_is_in_a_table_and_the_model_is_not():
@@ -77,6 +84,22 @@ def test_unknown_keys_are_all_refused_with_near_matches(tmp_path):
     assert "'n_boot' belongs in [options]" in problems[1]
     assert "Did you mean 'n_boot'" in problems[2]
     assert "[output]" in problems[3]
+
+
+def test_a_misspelt_table_is_named_and_its_settings_read_as_the_table_meant(
+    tmp_path,
+):
+    """[option] dropped every option: the non-answers left undeclared gave
+    a dozen problems of the data, and a misspelt key inside went unnamed."""
+    path = tmp_path / "study.toml"
+    path.write_text("[option]\nnot_experienced = ['N/A']\nn_boots = 5\n")
+    study, problems, _ = read_study_file(path)
+    assert problems[0] == (
+        "Unknown table [option]; a study has [inputs], [roles] and [options]: "
+        "did you mean [options]? Its settings were read as those of [options]."
+    )
+    assert "Unknown key 'n_boots' in [options]" in problems[1]
+    assert study.not_experienced == ["N/A"] and len(problems) == 2
 
 
 def test_bad_toml_and_a_missing_file(tmp_path):
