@@ -1334,7 +1334,7 @@ def _init(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .io import read_table
-    from .readers import yes_answer
+    from .readers import platform_columns, yes_answer
     from .schema import infer_scale
     from .study import MAX_SEGMENTS, draft_study, guess_roles, reads_badly_as_outcome
 
@@ -1396,7 +1396,8 @@ def _init(args: argparse.Namespace) -> int:
         catalog=relative(catalog),
         numeric=numeric,
         labelled=[c for c in labelled if c not in stated],
-        left_out=survey.attrs.get("emomotiv", {}).get("platform", []),
+        left_out=survey.attrs.get("emomotiv", {}).get("platform")
+        or platform_columns(survey.columns),
         stated=stated,
         empty=empty,
         not_ratings=not_ratings,

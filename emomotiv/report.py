@@ -1470,8 +1470,9 @@ class Report:
     @staticmethod
     def _waves(summary) -> dict[str, Any]:
         tracking = summary.get("tracking")
-        if not isinstance(tracking, Mapping):
-            return {"before": None, "after": None}
+        if not isinstance(tracking, Mapping):  # one wave: its label, if known
+            wave = (summary.get("data") or {}).get("wave")
+            return {"before": None, "after": None if wave is None else str(wave)}
         waves = tracking.get("waves")
         waves = waves if isinstance(waves, Mapping) else tracking
         before, after = waves.get("before"), waves.get("after")

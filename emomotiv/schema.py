@@ -479,8 +479,9 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
             f"A 0-10 scale was read from a few ratings of 0 for {len(zero)} "
             f"facet{'s' if len(zero) > 1 else ''}: {shown}{more}. If 0 means "
             "'not experienced', declare it "
-            '(--not-experienced "0"); if the scale is 0-10, set it in the '
-            "catalog to silence this."
+            '(--not-experienced "0"); if 0 is a rating (a 0-10 scale, as a '
+            "recommendation question's), nothing needs doing: a catalog "
+            "that gives the scale (scale_min 0) silences this."
         )
     if own:
         notes.append(
@@ -751,7 +752,8 @@ def _shared_role_problems(
         if col in facets:
             problems.append(
                 f"The {' and '.join(named)} column '{col}' is also a facet (a "
-                "catalog row): a column is either a rating to rank or a role."
+                "catalog row, or in the facets list): a column is either a rating "
+                "to rank or a role."
             )
     return problems
 

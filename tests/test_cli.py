@@ -921,6 +921,55 @@ def test_init_lists_facets_by_scale_and_validate_notes_the_scales(tmp_path, caps
     assert "rated on 2 scales (1-10; 1-7)" in out and "1/6 of a 1-7 scale" in out
 
 
+def test_init_reads_a_qualtrics_export_whose_import_id_row_was_deleted(
+    tmp_path, capsys
+):
+    """Without the import-id row Qualtrics' fields were offered as segments,
+    the NPS and overall-satisfaction questions became touchpoints (NPS then
+    the top driver) and an amount shown as "£1,234.50" was free text."""
+    rng = np.random.default_rng(0)
+    n = 80
+    survey = pd.DataFrame(
+        {
+            "StartDate": pd.date_range("2026-07-01", periods=n, freq="h").astype(str),
+            "EndDate": pd.date_range("2026-07-01", periods=n, freq="h").astype(str),
+            "Status": "IP Address",
+            "Progress": 100,
+            "Duration (in seconds)": rng.integers(100, 900, n),
+            "Finished": "True",
+            "ResponseId": [f"R_{i:04d}" for i in range(n)],
+            "How satisfied were you with: Opening an account": rng.integers(1, 6, n),
+            "How satisfied were you with: The mobile app": rng.integers(1, 6, n),
+            "Q30 - How likely are you to recommend Acme to a friend?": rng.integers(
+                0, 11, n
+            ),
+            "Q31 - Overall, how satisfied are you with Acme?": rng.integers(1, 11, n),
+            "Connected": np.tile([0, 1], n // 2),
+            "Annual revenue (£)": [f"£{v:,.2f}" for v in rng.uniform(500, 5000, n)],
+        }
+    )
+    path = tmp_path / "export.csv"
+    survey.to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = study.read_text(encoding="utf-8")
+    roles = tomllib.loads(text)["roles"]
+    assert roles["advocacy"].startswith("Q30") and roles["satisfaction"].startswith(
+        "Q31"
+    )
+    assert roles["value"] == "Annual revenue (£)" and roles["id"] == "ResponseId"
+    assert [f.split(": ")[1] for f in roles["facets"]] == [
+        "Opening an account",
+        "The mobile app",
+    ]
+    platform = text.split("platform adds")[1].split("\n# ")[1]
+    assert "StartDate, EndDate, Status, Progress, Duration (in seconds)" in platform
+    assert "could be the segment" not in text
+    capsys.readouterr()
+    assert main(["validate", "--study", str(study)]) == 2  # the amounts: as numbers
+    assert "'Annual revenue (£)' is not numeric" in capsys.readouterr().err
+
+
 def test_init_refuses_a_missing_catalog_and_writes_far_paths_whole(
     small_dir, tmp_path, capsys
 ):

@@ -596,3 +596,24 @@ def test_an_outcome_named_by_its_question_asks_for_a_short_label(column, label, 
             f"The report names the outcome by its column, '{column}'"
         )
         assert "--outcome-label" in said[0] and said[0] in result.summary["warnings"]
+
+
+def test_an_outcome_named_by_a_code_of_a_known_question_asks_for_a_label():
+    """A Qualtrics export names columns Q40 and gives the question in its
+    second row: the report's "24% of customers are Q40" was not warned of."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    survey = s.survey.rename(columns={"connected": "Q40"})
+    question = "I feel emotionally connected to Acme"
+    survey.attrs["emomotiv"] = {"questions": {"Q40": question}}
+    options = _quick_options() | {"connection": "Q40"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(survey, s.catalog, **options)
+    said = [
+        str(w.message) for w in caught if "a code, for the question" in str(w.message)
+    ]
+    assert len(said) == 1 and f"'{question}'" in said[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(survey, s.catalog, **options, outcome_label="emotionally connected")
+    assert not [w for w in caught if "names the outcome" in str(w.message)]

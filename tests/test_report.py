@@ -56,6 +56,19 @@ def test_report_is_self_contained_with_sections(small_result):
     assert "not causation" in html
 
 
+def test_a_report_of_one_wave_names_it(small_result):
+    """A quarterly report from a survey of one wave said which only when it
+    held a comparison: every quarter's report looked the same."""
+    wave = small_result.summary["data"]["wave"]
+    assert wave
+    html = em.Report(small_result).html()
+    assert f"emotional connection · {wave}</p>" in html
+    summary = {**small_result.summary, "data": {**small_result.summary["data"]}}
+    del summary["data"]["wave"]  # no wave column: nothing named
+    bare = em.Report(replace(small_result, summary=summary)).html()
+    assert "emotional connection</p>" in bare
+
+
 def test_every_chart_is_an_image_named_for_a_screen_reader(contract_html, comparison):
     """Each inline SVG is one image with a text alternative that says what it
     shows and where its numbers are (unnamed, a screen reader read out its
