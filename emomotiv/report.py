@@ -625,6 +625,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
             "threshold": first["threshold"],
             "top_k": first["top_k"],
         }
+    out["not_estimable"] = _not_estimable_cells(ranked, sizes)
     out["n_differ"] = int(per_facet["differs"].sum())
     out["n_left_out"] = len(per_facet) - len(shown)
     out["tested"] = bool(per_facet["p_adj"].notna().any())
@@ -635,6 +636,21 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     )
     out["warmth"] = HALO in (info.get("controls") or [])
     return out
+
+
+def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
+    """The cells of ranked segments left empty, as the segment cannot
+    estimate the facet (nobody rated it, or every rater gave one rating),
+    each with the reason."""
+    if not _has(ranked, "note"):
+        return []
+    empty = ranked.loc[ranked["importance"].isna() & ranked["note"].notna()]
+    cells = []
+    for row in empty.itertuples():
+        caution = sizes.get(row.segment, {}).get("note")
+        why = str(row.note).removesuffix(f"; {caution}" if caution else "")
+        cells.append({"label": str(row.label), "segment": str(row.segment), "why": why})
+    return cells
 
 
 def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:

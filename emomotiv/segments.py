@@ -51,11 +51,17 @@ effects differ between segments.
   on F).
   Holm's step-down adjusts over the facets (``p_differ_adj``), and
   ``differs`` is ``p_differ_adj < alpha``. A segment in which nobody rated
-  a facet (a touchpoint it does not use) is left out of that facet's test:
-  its gain there is 0 with no spread because there is nobody to raise, not
-  because the facet does nothing (read as an effect of 0, it flagged the
-  whole survey's top driver blanked in one segment of three in 3 runs of
-  3); with fewer than two segments left, ``p_differ`` is empty.
+  a facet (a touchpoint it does not use), fewer than ``MIN_RATERS`` (3)
+  rated it, or every rater gave the same rating, cannot estimate its
+  effect: its gain there is 0 with no spread because there is nobody to
+  raise or no second rating seen, not because the facet does nothing (read
+  as an effect of 0, it flagged the whole survey's top driver blanked in
+  one segment of three in 3 runs of 3, and a facet rated 7 by every rater
+  of one segment, the same in every segment, at adjusted p 0.0007). That
+  cell's row is left empty, with the reason in ``note``, the segment's
+  ranks run over the facets it can estimate, and the cell is left out of
+  the facet's test; with fewer than two segments left, ``p_differ`` is
+  empty.
   The test reads the gains, not the importance shares: a share is relative
   to the segment's other facets and depends on how many respondents its
   model saw (the more, the more a regularised model concentrates importance
@@ -104,6 +110,9 @@ from .schema import FacetCatalog
 __all__ = ["SegmentDrivers", "segment_drivers"]
 
 MIN_SEGMENT_SIZE = 300
+# raters a facet needs within a segment for its effect there, as each facet
+# needs for the classical methods' correlations (emomotiv.classical)
+MIN_RATERS = 3
 FOLDS = 5  # the folds of a segment's out-of-fold gains, per outcome class
 GAIN_COLUMNS = ("delta_connected", "delta_connected_low", "delta_connected_high")
 COLUMNS = (
@@ -148,7 +157,11 @@ class SegmentDrivers:
         rank has its rows
         with empty importance, ``ranked`` False and the reason in ``note``;
         a ranked segment whose survey weights leave fewer than ``min_size``
-        respondents in effect (Kish's size) says so in ``note``.
+        respondents in effect (Kish's size) says so in ``note``. A facet
+        the segment cannot estimate (nobody rated it there, fewer than
+        ``MIN_RATERS`` did, or every rater gave one rating) has its row
+        empty but for ``ranked`` and the reason in ``note``; the segment's
+        ranks run over the other facets.
     results : dict of str -> ImportanceResult
         Each ranked segment's bootstrap result.
     info : dict
@@ -284,9 +297,10 @@ def _heterogeneity(
     one degrees of freedom), so ``Q / (K - 1)`` is referred to Welch's
     (1951) F rather than ``Q`` to chi-square with K - 1 degrees of freedom;
     for two segments, Welch's t with Welch-Satterthwaite degrees of freedom.
-    ``rated`` (facets x segments, in ``gains`` order) says where a facet had
-    raters: a segment in which nobody rated it has a gain of 0 with no
-    spread because there is nobody to raise, not because the facet does
+    ``rated`` (facets x segments, in ``gains`` order) says where a facet's
+    effect can be estimated: a segment in which nobody rated it, or every
+    rater gave the same rating, has a gain of 0 with no spread because there
+    is nobody to raise or no other rating seen, not because the facet does
     nothing there, so it is left out of that facet's test (NaN where fewer
     than two segments are left).
     """
@@ -313,36 +327,73 @@ def _heterogeneity(
     return pd.Series(np.where(k >= 2, p, np.nan), index=facets)
 
 
-def _rated(X: pd.DataFrame, seg: np.ndarray, w: np.ndarray, groups, names):
-    """Facets x segments (``names``): whether any respondent of the segment
-    with a weight above 0 rated the facet."""
-    cols = [c for c in X.columns if str(c) not in groups]
-    answered = pd.notna(X[cols]).to_numpy() & (w > 0)[:, None]
-    rated = [answered[seg == name].any(axis=0) for name in names]
-    return np.array(rated, dtype=bool).reshape(len(rated), len(cols)).T
+def _not_estimable(X: pd.DataFrame, raters: np.ndarray, facets) -> pd.Series:
+    """Why each facet's effect cannot be estimated within a segment, by
+    facet (None: it can).
+
+    ``raters`` marks the segment's respondents with a weight above 0. A
+    facet nobody of them rated, or rated by fewer than :data:`MIN_RATERS`,
+    or given one rating by all who rated it, leaves its model nothing to
+    learn a one-point rise from: its gain there is 0 with no spread, as the
+    model never saw another rating.
+    """
+    part = X.loc[raters, list(facets)]
+    count = part.notna().sum().to_numpy()
+    distinct = part.nunique().to_numpy()
+    top = part.max().to_numpy()
+    notes = []
+    for n, k, value in zip(count, distinct, top, strict=True):
+        if n == 0:
+            notes.append("not rated in this segment")
+        elif k == 1:
+            who = "its one rater" if n == 1 else f"every one of its {n} raters"
+            notes.append(f"{who} in this segment gave {value:g}: no effect to estimate")
+        elif n < MIN_RATERS:
+            notes.append(
+                f"rated by {n} respondents in this segment, fewer than the "
+                f"{MIN_RATERS} an effect needs"
+            )
+        else:
+            notes.append(None)
+    return pd.Series(notes, index=list(facets), dtype=object)
 
 
-def _segment_rows(facets, segment, n, result, gain, note) -> pd.DataFrame:
+def _segment_rows(facets, segment, n, result, gain, note, cells) -> pd.DataFrame:
+    """A segment's rows of the long table; ``cells`` (by facet) says why a
+    facet cannot be estimated there, and its row is left empty with that
+    note."""
     from .simulate import noise_flags
 
     rows = pd.DataFrame({"facet": facets, "segment": segment, "n": n})
     if result is None:
-        return rows.assign(ranked=False, note=note)
+        return rows.assign(ranked=False, note=note, estimable=None)
+    out = cells.reindex(facets).notna().to_numpy()
     for name in GAIN_COLUMNS:
-        rows[name] = gain.table[name].to_numpy()
+        rows[name] = gain.table[name].where(~out).to_numpy()
     reps = np.empty((0, len(facets))) if gain.replicates is None else gain.replicates
-    rows["p_value"], rows["beyond_noise"], _ = noise_flags(
-        rows["delta_connected"], np.asarray(reps, dtype=float)
-    )
+    reps = np.asarray(reps, dtype=float)
+    # beyond noise among the facets the segment can estimate
+    p_value = np.full(len(facets), np.nan)
+    beyond = pd.array([pd.NA] * len(facets), dtype="boolean")
+    if (~out).any():
+        p_value[~out], beyond[~out], _ = noise_flags(
+            rows["delta_connected"][~out], reps[:, ~out]
+        )
+    rows["p_value"], rows["beyond_noise"] = p_value, beyond
     frame = result.to_frame().set_index("facet").reindex(facets)
+    if out.any():
+        frame.loc[out] = np.nan
     rows["importance"] = frame["importance"].to_numpy()
     rows["importance_low"] = frame["importance_low"].to_numpy()
     rows["importance_high"] = frame["importance_high"].to_numpy()
     rows["full_data_importance"] = frame["full_data_importance"].to_numpy()
-    rows["rank"] = frame["rank"].to_numpy()
+    rank = frame["rank"]
+    rows["rank"] = (rank.rank(method="min") if out.any() else rank).to_numpy()
     p_col = _p_column(frame)
     rows["p_top"] = frame[p_col].to_numpy() if p_col else np.nan
-    return rows.assign(ranked=True, note=note)
+    rows["estimable"] = ~out
+    notes = ["; ".join(filter(None, [cell, note])) or None for cell in cells[facets]]
+    return rows.assign(ranked=True, note=notes)
 
 
 def _not_ranked(n: int, y, w, min_size: int, n_facets: int) -> str | None:
@@ -577,6 +628,7 @@ def segment_drivers(
     }
     results: dict[str, Any] = {}
     gains: dict[str, Any] = {}
+    estimable: dict[str, np.ndarray] = {}  # by ranked segment, facets in order
     parts, sizes = [], {}
     names = sorted({name for name in seg if name is not None})
     caught: dict[str, list] = {}  # each ranked segment's warnings
@@ -585,28 +637,33 @@ def segment_drivers(
         for name in names:
             rows = seg == name
             n = int(rows.sum())
-            result, gain = None, None
+            result, gain, cells = None, None, None
             note = _not_ranked(n, y[rows], w[rows], min_size, len(facets))
             if note is None:
                 with _recorded(caught, name):
                     result, gain = _fit_segment(model, X, y, w, rows, fit)
                 results[name], gains[name] = result, gain
                 note = _few_in_effect(w[rows], min_size)
+                cells = _not_estimable(X, rows & (w > 0), facets)
+                estimable[name] = cells.isna().to_numpy()
             sizes[name] = {
                 "n": n,
                 "ranked": result is not None,
                 "note": note,
                 "stability": _stability(result),
             }
-            parts.append(_segment_rows(facets, name, n, result, gain, note))
+            parts.append(_segment_rows(facets, name, n, result, gain, note, cells))
         complete = True
     finally:  # said also when a segment's fit raises
         _say_warnings(caught, complete)
     table = pd.concat(parts, ignore_index=True)
-    p = _heterogeneity(gains, facets, _rated(X, seg, w, groups, gains))
+    use = np.column_stack([estimable[name] for name in gains]) if gains else None
+    p = _heterogeneity(gains, facets, use)
     p_adj = pd.Series(adjust_p(p.to_numpy(), "holm"), index=p.index)
-    table["p_differ"] = table["facet"].map(p)
-    table["p_differ_adj"] = table["facet"].map(p_adj)
+    # a cell left out of its facet's test has no share in its result
+    tested = table["estimable"].ne(False)
+    table["p_differ"] = table["facet"].map(p).where(tested)
+    table["p_differ_adj"] = table["facet"].map(p_adj).where(tested)
     differs = (table["p_differ_adj"] < alpha).astype("boolean")
     differs[table["p_differ_adj"].isna()] = pd.NA
     table["differs"] = differs
