@@ -90,6 +90,11 @@ INTERVAL = (
     "(cv=0, the model's seed, refitted on respondent resamples), each "
     "evaluated on the evaluation respondents it was not fitted on"
 )
+OWN_INTERVAL = (  # n_boot refits of the function's own, no importance bootstrap
+    "percentile bootstrap: the model refitted on respondent resamples (cv=0, "
+    "the model's seed), each refit evaluated on the evaluation respondents it "
+    "was not fitted on"
+)
 NOISE_ALPHA = 0.1
 """False-discovery rate of the ``beyond_noise`` flags of the ROI and value
 drivers tables."""
@@ -474,6 +479,7 @@ class _Simulator:
         self.base = _outcome(model, self.values)
         self.folds: list[tuple[object, np.ndarray, np.ndarray]] = []
         self.refits = None
+        self.shared = False  # the refits of an importance bootstrap
         self.replicate_baseline: float | None = None
         self.n_jobs = -1 if n_jobs is None else n_jobs
         self._read: dict[int, tuple] = {}  # replicate -> (booster, its trees)
@@ -551,6 +557,12 @@ class _Simulator:
                 f"{refits.n_respondents} respondents; X has {len(self.values)}."
             )
         self.refits = refits
+        self.shared = True
+
+    @property
+    def interval(self) -> str:
+        """Where the intervals come from (``summary["interval"]``)."""
+        return INTERVAL if self.shared else OWN_INTERVAL
 
     def check(self, scenarios: list[Scenario]) -> None:
         problems = []
@@ -966,7 +978,7 @@ def _simulation_result(sim: _Simulator, scenarios, level) -> SimulationResult:
         "assumption": ASSUMPTION,
         "n_boot": n_boot,
         "level": level,
-        "interval": INTERVAL if n_boot >= 2 else None,
+        "interval": sim.interval if n_boot >= 2 else None,
         "point": _point_note(sim),
         "typical": {
             p.facet: sim.typical[p.facet]
@@ -1404,7 +1416,7 @@ def plan_improvements(
         "note": None,
         "n_boot": len(reps),
         "level": level,
-        "interval": INTERVAL if len(reps) >= 2 else None,
+        "interval": sim.interval if len(reps) >= 2 else None,
         "point": _point_note(sim),
         "noise": noise,
         "assumption": ASSUMPTION,

@@ -935,7 +935,8 @@ def compare(
     --------
     >>> import emomotiv as em
     >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
-    >>> r = em.analyze(s.survey, s.catalog, connection="connected")
+    >>> r = em.analyze(s.survey, s.catalog, connection="connected", n_boot=5,
+    ...                model=em.DriverModel(n_estimators=40, cv=2), progress=False)
     >>> same = em.compare(r, r, labels=("2026Q3", "2026Q3 again"))
     >>> same.summary["n_flagged"], float(same.changes["change"].abs().max())
     (0, 0.0)

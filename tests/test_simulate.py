@@ -358,6 +358,10 @@ def test_scenarios_reuse_the_importance_bootstrap(fitted):
         model, X, scenarios, y=y, sample_weight=w, n_boot=4, random_state=3
     )
     pd.testing.assert_frame_equal(reused.table, fresh.table)
+    # each says where its intervals come from
+    assert "of the importance bootstrap" in reused.info["interval"]
+    assert "importance" not in fresh.info["interval"]
+    assert fresh.info["interval"].startswith("percentile bootstrap: the model")
     plan = em.plan_improvements(
         model,
         X,
