@@ -1762,8 +1762,32 @@ def short_labels(names: Sequence[str]) -> dict[str, str]:
 'How would you rate: Phone support?': 'Phone support'}
     >>> short_labels(["E-mail updates", "E-statements"])  # not a question
     {}
+
+    Names that ask several questions are cut in families, each the names
+    that share one question, up to where it ends (a name that shares its
+    question with no other is kept whole):
+
+    >>> short_labels(["Rate: App", "Rate: Web", "Q9 - Overall, how good?"])
+    {'Rate: App': 'App', 'Rate: Web': 'Web'}
     """
     names = [str(n) for n in names]
+    whole = _without_shared(names)
+    if whole or len(names) < 3:
+        return whole
+    families: dict[str, list[str]] = {}
+    for name in names:
+        ends = [name.find(end) + len(end) for end in QUESTION_ENDS if end in name]
+        if ends:
+            families.setdefault(name[: min(ends)], []).append(name)
+    out: dict[str, str] = {}
+    for members in families.values():
+        out.update(_without_shared(members))
+    labels = [out.get(name, name) for name in names]
+    return out if len(set(labels)) == len(labels) else {}
+
+
+def _without_shared(names: list[str]) -> dict[str, str]:
+    """:func:`short_labels` of names that all share one question."""
     if len(names) < 2:
         return {}
     prefix = os.path.commonprefix(names)

@@ -572,6 +572,20 @@ def test_columns_named_by_their_question_get_the_touchpoint_as_label():
         "Rate - E-mail": "E-mail",
         "Rate - E-statements": "E-statements",
     }
+    # two questions, as a Qualtrics export mixes them: each family is cut,
+    # a question asked of one column alone kept whole
+    mixed = [
+        "How satisfied were you with: Opening an account",
+        "How satisfied were you with: The mobile app",
+        "Q6 - How would you rate the advertising?",
+        "Q8 - How would you rate the online reviews?",
+    ]
+    assert short_labels(mixed) == {
+        mixed[0]: "Opening an account",
+        mixed[1]: "The mobile app",
+    }
+    # labels that would clash across families: none cut
+    assert short_labels(["A: App", "A: Web", "B: App", "B: Web"]) == {}
 
 
 def test_a_workbook_cell_whose_formula_failed_is_read_as_its_text_not_empty(tmp_path):
