@@ -859,11 +859,14 @@ def _number_hint(bad: list[object]) -> str:
             " Some are written in parentheses, as accounting shows negative "
             "numbers ('(100)' for -100): save them as plain numbers."
         )
-    if any(CURRENCY.search(t) for t in texts):
+    signs = [t for t in texts if CURRENCY.search(t)]
+    if signs:
+        found = {m.upper() for t in signs for m in re.findall(_MONEY, t, re.I)}
+        shown = ", ".join(f"'{sign}'" for sign in sorted(found))
         hints.append(
-            " Some carry currency signs ('$', '€', '£', 'EUR'): save the amounts as "
-            "plain numbers (in Excel, format the column as Number, without "
-            "the currency, and save the file again)."
+            f" Some carry {'a currency sign' if len(found) == 1 else 'currency signs'}"
+            f" ({shown}): save the amounts as plain numbers (in Excel, format the "
+            "column as Number, without the currency, and save the file again)."
         )
     # "1.234,56 €" separates its thousands as "1.234,56" does
     bare = [re.sub(_MONEY, "", t, flags=re.IGNORECASE) for t in texts]

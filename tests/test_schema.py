@@ -251,11 +251,11 @@ def test_a_no_answer_code_in_a_yes_no_outcome_is_never_hinted_as_connected():
     [
         (["1.003,71", "784,86"], "without thousands separators"),
         (["1 003,71"], "without thousands separators"),
-        (["$1,003.71"], "currency signs"),
+        (["$1,003.71"], "carry a currency sign ('$')"),
         # as Excel in a German or French locale exports a currency cell
         (["1.009,99 €", "784,86 €"], "without thousands separators"),
         (["1\u00a0009,99 €"], "without thousands separators"),
-        (["1.009,99 EUR", "CHF 80"], "currency signs"),
+        (["1.009,99 EUR", "CHF 80"], "carry currency signs ('CHF', 'EUR')"),
         (["1.009,99 EUR"], "without thousands separators"),
         (["784,86"], "decimal commas"),
         (["1\u00a0003,71"], "without thousands separators"),  # a no-break space
@@ -711,7 +711,7 @@ def test_a_catalog_number_written_as_text_is_shown_with_every_fitting_hint():
         "Catalog column 'cost' is not numeric for 'app', 'web', 'fees': '(500)', "
         "'150.000,00', '€ 20.000'. Some are written in parentheses"
     )
-    assert "currency signs" in cost and "thousands" in cost
+    assert "a currency sign ('€')" in cost and "thousands" in cost
     assert stated == (
         "Catalog column 'stated_importance' is not numeric for 'app': 'n/a'. "
         "Give numbers, or leave it empty."
