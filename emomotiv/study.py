@@ -1429,8 +1429,8 @@ def draft_study(
         "not_experienced": "# Answers in those columns that are not ratings:",
         "connected_values": "# The outcome is a yes/no answer; the one that means "
         "connected:",
-        "outcome_label": "# The report's name of the outcome (its column is a "
-        "question):",
+        "outcome_label": "# The report's name of the outcome (its column's name "
+        "is a question or a code):",
     }
     for name, table in _tables(Study).items():
         if name in known:
