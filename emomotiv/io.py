@@ -272,6 +272,8 @@ def write_workbook(
         raise ValueError(" ".join(problems))
     book = openpyxl.Workbook()
     book.remove(book.active)
+    # no time of writing inside: the same tables give the same bytes
+    book.properties.created = book.properties.modified = ZIP_EPOCH
     for name, table in tables.items():
         sheet = book.create_sheet(str(name))
         sheet.append([_cell(str(column)) for column in table.columns])
@@ -290,8 +292,30 @@ def write_workbook(
     staged = path.with_name(f".{path.name}.tmp")
     with held(staged):
         book.save(staged)
+        _without_times(staged)
         staged.replace(path)
     return path
+
+
+ZIP_EPOCH = datetime.datetime(1980, 1, 1)  # the earliest time a ZIP entry holds
+
+
+def _without_times(path: Path) -> None:
+    """Rewrite a workbook (a ZIP archive) with every entry, and the time it
+    was last modified, dated :data:`ZIP_EPOCH`: openpyxl dates them when
+    they are written."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            if name == "docProps/core.xml":  # the time of saving, set by openpyxl
+                epoch = ZIP_EPOCH.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                modified = rb"(<dcterms:modified[^>]*>)[^<]*"
+                data = re.sub(modified, rb"\g<1>" + epoch, data)
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH.timetuple()[:6])
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _cell(value: object) -> object:
@@ -655,6 +679,7 @@ def _read_csv(
     ``names``, when given, replace the header's, and the ``text`` columns
     are read as text."""
     header, delimiter = _sniff_header(path, encoding, decimal)
+    _check_cut_off(path, encoding, delimiter, len(header))
     written = header if names is None else list(names)
     # spaces around a name, and line breaks within it, are an export's,
     # never the question's: a catalog or a role names the column without them
@@ -818,6 +843,44 @@ def _open_quote_row(path: Path, encoding: str, delimiter: str) -> int | None:
 _PAST = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
 
 
+TAIL = 65_536  # bytes read from a file's end to tell whether it is whole
+
+
+def _check_cut_off(path: Path, encoding: str, delimiter: str, width: int) -> None:
+    """Refuse a CSV file that looks cut off: NUL bytes at its end (a copy
+    still being written, a disk that filled up), or a last row with fewer
+    fields than the header and no line break after it (an export stopped
+    mid-row, whose last cell would be read as another number). A file of
+    UTF-16 or a compressed one is not checked here."""
+    if path.suffix.lower() == ".gz" or codecs.lookup(encoding).name.startswith(
+        ("utf-16", "utf-32")
+    ):
+        return
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - TAIL))
+        tail = handle.read().decode(encoding, errors="replace")
+    if tail.endswith("\x00"):
+        raise _file_error(
+            path,
+            f"'{path}' ends in NUL bytes, as a file still being copied or "
+            "written (or cut short by a full disk) does: wait for the copy to "
+            "finish, or write the file again.",
+        )
+    if not tail or tail.endswith(("\n", "\r")):
+        return
+    last = tail.splitlines()[-1]
+    fields = next(csv.reader([last], delimiter=delimiter), [])
+    if 0 < len(fields) < width and not _in_quotes(last):
+        raise _file_error(
+            path,
+            f"The last row of '{path}' has {len(fields)} of the header's {width} "
+            f"fields and no line break after it (it ends '{last[-20:]}'): the "
+            "file looks cut off, as an export stopped or a copy not finished "
+            "leaves it, and its last value may be cut too. Write the file "
+            "again; if it is whole, end its last row with a line break.",
+        )
+
+
 def _check_past_header(path: Path, encoding: str, delimiter: str, width: int) -> None:
     """Refuse a CSV file with a value past its header's last column: the
     rows that hold one are named. Empty fields there are a spreadsheet's
@@ -875,11 +938,17 @@ def output_problems(
         )
     if out.is_dir() and any(out.iterdir()):
         if not force:
+            broken = (
+                " It holds an interrupted save (a run stopped while moving its "
+                "files in):"
+                if _read_manifest(out, "incoming")
+                else ""
+            )
             problems.append(
-                f"The output folder '{out}' is not empty. Choose a new folder, or "
-                "pass --force (force=True in Python): the files of an earlier "
-                "emomotiv run there are replaced as a whole, other files are "
-                "left alone."
+                f"The output folder '{out}' is not empty.{broken} Choose a new "
+                "folder, or pass --force (force=True in Python): the files of an "
+                "earlier emomotiv run there are replaced as a whole, other files "
+                "are left alone."
             )
         else:
             problems += _dangerous_target(out, inputs)
@@ -1429,8 +1498,21 @@ _PROCESS_TOKEN = os.urandom(8).hex()
 
 
 def _lock_owner() -> str:
-    """This thread of this process, as written in a lock file."""
-    return f"{os.getpid()} {threading.get_ident()} {_PROCESS_TOKEN}"
+    """This thread of this process, as written in a lock file: the process
+    id, the thread, this process's token and when it started."""
+    pid = os.getpid()
+    return f"{pid} {threading.get_ident()} {_PROCESS_TOKEN} {_started(pid)}"
+
+
+def _started(pid: int) -> str:
+    """When process ``pid`` started, in clock ticks since boot (Linux's
+    ``/proc``), or ``"?"`` where that cannot be read: a process that took a
+    dead run's id since started later."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[19]  # field 22, after the name
+    except (OSError, IndexError):
+        return "?"
 
 
 def _is_mine(lock: Path) -> bool:
@@ -1470,6 +1552,9 @@ def _live_owner(owner: str) -> int | None:
         return None  # its run died: the lock is stale
     except PermissionError:
         return pid  # alive, another user's
+    if len(fields) > 3 and "?" not in (fields[3], now := _started(pid)):
+        if fields[3] != now:  # the id is another process's now
+            return None
     return pid
 
 
@@ -1525,7 +1610,9 @@ def _drop_stale(lock: Path) -> None:
 def _locked(out: Path, pid: int) -> str:
     return (
         f"Another emomotiv run (process {pid}) is writing to '{out}'; wait for "
-        "it to finish, or choose another output folder."
+        "it to finish, or choose another output folder. If no emomotiv run is "
+        f"writing there (process {pid} is another program), delete the lock "
+        f"'{_lock_path(out)}'."
     )
 
 

@@ -297,8 +297,8 @@ class FacetCatalog:
                 f"{lo:g}-{hi:g} for {preview(fs)}" for (lo, hi), fs in groups.items()
             )
             notes.append(
-                f"No scale in the catalog for {len(inferred)} facets: read from "
-                f"the ratings ({shown})."
+                f"No scale in the catalog for {many(len(inferred), 'facet')}: read "
+                f"from the ratings ({shown})."
             )
         declared = [f for f in self.facets if f not in inferred and f in survey.columns]
         warnings = _unusual_scales(inferred, ratings) + _narrow_use(

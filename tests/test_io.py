@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import importlib.util
 import json
@@ -377,6 +378,10 @@ def test_a_save_killed_midway_is_refused_then_cleaned(
     monkeypatch.undo()
     with pytest.raises(em.ValidationError, match="interrupted save"):
         em.load_analysis(out)  # half old, half new: never loaded
+    from emomotiv.io import output_problems
+
+    (problem,) = output_problems(out)  # a rerun without force says what it holds
+    assert "not empty. It holds an interrupted save" in problem and "--force" in problem
     stage = tmp_path / ".run.emomotiv-stage-left-by-a-kill"
     stage.mkdir()
     (stage / "drivers.csv").write_text("x")
@@ -410,6 +415,37 @@ def test_a_locked_folder_fails_clearly_and_a_stale_lock_is_taken_over(
     em.save_analysis(small_result, out)
     assert not lock.exists()
     em.load_analysis(out)
+
+
+def test_a_lock_whose_process_id_another_program_took_since_is_taken_over(
+    small_result, tmp_path
+):
+    """A run killed outright leaves its lock; after a reboot, or in a
+    container, another program may have its process id: the lock named a
+    live process and every later run was refused, waiting for nothing.
+    The lock records when its process started; the message names the lock."""
+    import subprocess
+    import sys
+
+    from emomotiv.io import _started
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        started = _started(other.pid)
+        if started == "?":
+            pytest.skip("no /proc: a process's start is not known here")
+        out = tmp_path / "run"
+        lock = tmp_path / ".run.emomotiv-lock"
+        lock.write_text(f"{other.pid} 1 0123456789abcdef {int(started) - 1}")
+        em.save_analysis(small_result, out)  # another program's id: stale
+        assert not lock.exists()
+        lock.write_text(f"{other.pid} 1 0123456789abcdef {started}")  # a live run
+        with pytest.raises(FileExistsError) as err:
+            em.save_analysis(small_result, tmp_path / "run", force=True)
+        assert f"delete the lock '{lock}'" in str(err.value)
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_concurrent_saves_into_one_folder_leave_one_whole_run(small_result, tmp_path):
@@ -873,6 +909,13 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
         "2026Q3",
     ]
     assert sheet["D2"].is_date
+    # no time of writing inside: the same tables give the same bytes
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    props = openpyxl.load_workbook(path).properties
+    assert props.created == props.modified == datetime.datetime(1980, 1, 1)
     # the path must say what it is; an analysis stands for its tables
     with pytest.raises(ValueError, match="ending with .xlsx; got '.*t.csv'"):
         em.write_workbook(tables, tmp_path / "t.csv")
@@ -1055,3 +1098,22 @@ def test_a_disk_full_as_the_folder_is_marked_incomplete_leaves_the_earlier_run(
         em.save_analysis(small_result, out, force=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     em.load_analysis(out)
+
+
+def test_a_file_cut_off_mid_row_or_ending_in_nul_bytes_is_refused(tmp_path):
+    """An export stopped mid-row (its last value 1898.86 read as 18, the
+    cells after it as unanswered) and a copy still in progress (NUL bytes
+    at its end) were read as whole files, in silence."""
+    whole = "id,app,value\nR1,7,120.5\nR2,5,1898.86\n"
+    path = tmp_path / "survey.csv"
+    path.write_text(whole[:-1])  # no line break after a whole row: fine
+    assert em.read_table(path)["value"].tolist() == [120.5, 1898.86]
+    path.write_text("id,app,value\nR1,7,120.5\nR2,5")  # cut before the value
+    with pytest.raises(em.ValidationError) as err:
+        em.read_table(path)
+    (problem,) = err.value.problems
+    assert "has 2 of the header's 3 fields and no line break after it" in problem
+    assert "ends 'R2,5'" in problem
+    path.write_bytes(whole.encode() + b"\x00" * 64)
+    with pytest.raises(em.ValidationError, match="ends in NUL bytes"):
+        em.read_table(path)
