@@ -1066,13 +1066,28 @@ def dump_json(obj, path: Path) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
+def _utf8(path: Path) -> bool:
+    """Whether ``path`` is text UTF-8 can write: a name read in another
+    locale's bytes holds characters it cannot ("résultats" under latin-1)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def save_model(model: DriverModel, out: str | PathLike) -> None:
     """Write a fitted model as ``model.json`` (XGBoost) + ``model_meta.json``."""
     from xgboost.core import XGBoostError
 
     out = Path(out)
     try:
-        model.estimator_.save_model(out / MODEL_FILE)
+        if _utf8(out):
+            model.estimator_.save_model(out / MODEL_FILE)
+        else:  # XGBoost opens a path as UTF-8: written apart, then moved in
+            with tempfile.TemporaryDirectory() as folder:
+                model.estimator_.save_model(Path(folder) / MODEL_FILE)
+                shutil.copyfile(Path(folder) / MODEL_FILE, out / MODEL_FILE)
     except XGBoostError as err:
         if "Write incomplete" not in str(err):
             raise

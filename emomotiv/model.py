@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -579,7 +580,9 @@ def load_model_files(model_json: str, meta: dict) -> DriverModel:
     model = DriverModel(**meta["params"])
     model.task_ = meta["task"]
     estimator = model._make_estimator(model.task_)
-    estimator.load_model(model_json)
+    # XGBoost opens a path as UTF-8: a folder named in another locale's
+    # bytes ("résultats" under a latin-1 locale) is read here instead
+    estimator.load_model(bytearray(Path(model_json).read_bytes()))
     model.estimator_ = estimator
     model.feature_names_in_ = np.asarray(meta["feature_names"], dtype=object)
     model.n_features_in_ = len(meta["feature_names"])

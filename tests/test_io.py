@@ -1117,3 +1117,17 @@ def test_a_file_cut_off_mid_row_or_ending_in_nul_bytes_is_refused(tmp_path):
     path.write_bytes(whole.encode() + b"\x00" * 64)
     with pytest.raises(em.ValidationError, match="ends in NUL bytes"):
         em.read_table(path)
+
+
+def test_a_model_saves_to_a_folder_named_in_another_locale_s_bytes(tmp_path):
+    """Under a latin-1 locale a folder 'résultats' is the bytes r\\xe9sultats,
+    which Python holds as a surrogate: XGBoost, opening its paths as UTF-8,
+    failed at the very end of a run ("surrogates not allowed")."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X, y = s.survey[list(s.catalog["facet"])], s.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    folder = tmp_path / "r\udce9sultats"
+    folder.mkdir()
+    em.io.save_model(model, folder)
+    again = em.load_model(folder)
+    assert (again.predict_proba(X) == model.predict_proba(X)).all()
