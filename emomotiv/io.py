@@ -1521,13 +1521,14 @@ def _lock_owner() -> str:
 
 def _started(pid: int) -> str:
     """When process ``pid`` started, in clock ticks since boot (Linux's
-    ``/proc``), or ``"?"`` where that cannot be read: a process that took a
-    dead run's id since started later."""
+    ``/proc``), or ``"-"`` where that cannot be read (a character a file
+    name may hold on every system): a process that took a dead run's id
+    since started later."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
         return stat.rsplit(")", 1)[1].split()[19]  # field 22, after the name
     except (OSError, IndexError):
-        return "?"
+        return "-"
 
 
 def _is_mine(lock: Path) -> bool:
@@ -1567,7 +1568,7 @@ def _live_owner(owner: str) -> int | None:
         return None  # its run died: the lock is stale
     except PermissionError:
         return pid  # alive, another user's
-    if len(fields) > 3 and "?" not in (fields[3], now := _started(pid)):
+    if len(fields) > 3 and "-" not in (fields[3], now := _started(pid)):
         if fields[3] != now:  # the id is another process's now
             return None
     return pid
