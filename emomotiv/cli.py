@@ -2422,6 +2422,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 141
         except (ValidationError, OSError, ValueError) as err:
             _print_notices(notices)
+            if _unexpected(err):  # a library's, that no check of ours foresaw
+                raise
             message = _placed(_message(err), getattr(args, "places", {}))
             print(
                 _safe(f"emomotiv {args.command}: error: {message}", MESSAGE_WIDTH),
@@ -2433,6 +2435,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         _print_notices(notices)
     return code
+
+
+def _unexpected(err: BaseException) -> bool:
+    """Whether ``err`` is a ``ValueError`` raised inside a library rather than
+    by emomotiv's checks: not bad input the message explains but a case they
+    miss, which exits 1 with its traceback, as any unexpected error does."""
+    from ._validation import ValidationError
+
+    if isinstance(err, ValidationError | OSError) or not isinstance(err, ValueError):
+        return False
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    package = Path(__file__).resolve().parent
+    return package not in Path(tb.tb_frame.f_code.co_filename).resolve().parents
 
 
 def _quiet_stdout() -> None:

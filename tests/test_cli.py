@@ -1387,6 +1387,32 @@ def test_a_terminal_that_cannot_show_a_character_does_not_fail_the_run(monkeypat
     assert ascii_out.errors == "strict"  # the stream is given back as it was
 
 
+def test_a_library_s_value_error_exits_as_unexpected_not_as_bad_input(
+    monkeypatch, capsys
+):
+    """Exit 2 says "bad input, the message says what to change"; a ValueError
+    raised inside a library, which no check of emomotiv's foresaw, is not
+    that: it leaves with its traceback (exit 1), as any unexpected error."""
+    import emomotiv.cli as cli
+
+    def command(args):
+        return np.ones(3).reshape(2)  # numpy's ValueError, not a check's
+
+    monkeypatch.setitem(cli.COMMANDS, "sample", command)
+    with pytest.raises(ValueError, match="cannot reshape"):
+        main(["sample", "anywhere"])
+    assert "error:" not in capsys.readouterr().err
+
+    def checked(args):
+        from emomotiv._validation import check_int
+
+        check_int(-1, "n_boot", "analyze", min_value=0)
+
+    monkeypatch.setitem(cli.COMMANDS, "sample", checked)
+    assert main(["sample", "anywhere"]) == 2  # emomotiv's own check: bad input
+    assert "'n_boot' parameter of analyze" in capsys.readouterr().err
+
+
 def test_an_interrupted_run_says_so_and_releases_its_output_folder(
     monkeypatch, tmp_path, capsys
 ):
