@@ -309,10 +309,7 @@ def sort_waves(labels: Iterable[Any]) -> list:
         order = np.argsort(numbers.to_numpy(dtype=float), kind="stable")
         return [labels[i] for i in order]
     texts = [str(label) for label in labels]
-    try:
-        starts = [_period_start(t) for t in texts]
-    except (ValueError, TypeError):
-        starts = None
+    starts = _period_starts(texts)
     if starts is not None:
         order = sorted(range(len(labels)), key=lambda i: (starts[i], texts[i]))
         return [labels[i] for i in order]
@@ -329,6 +326,15 @@ def sort_waves(labels: Iterable[Any]) -> list:
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
+    """Each label's period start (:func:`_period_start`), or None when one
+    of them names no period."""
+    try:
+        return [_period_start(t) for t in texts]
+    except (ValueError, TypeError):
+        return None
+
+
 def read_as_dates(labels: Iterable[Any]) -> bool:
     """Whether :func:`sort_waves` read every label as a number or a period,
     or none of them holds a year: when False, labels that name times were
@@ -343,12 +349,7 @@ def read_as_dates(labels: Iterable[Any]) -> bool:
     False
     """
     texts = [str(label) for label in dict.fromkeys(labels)]
-    if not any(YEAR.search(t) for t in texts):
-        return True
-    try:
-        return all(_period_start(t) is not None for t in texts)
-    except (ValueError, TypeError):
-        return False
+    return not any(YEAR.search(t) for t in texts) or _period_starts(texts) is not None
 
 
 # --- inputs ---------------------------------------------------------------
