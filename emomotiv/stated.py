@@ -194,7 +194,7 @@ def stated_importance(
     scale: tuple[float, float] | None = None,
     sample_weight: ArrayLike | None = None,
     n_boot: int = 200,
-    level: float = 0.95,
+    level: float = 0.9,
     random_state: int | None = None,
 ) -> StatedImportance:
     """Stated importance per facet as shares that sum to 1.
@@ -223,7 +223,7 @@ def stated_importance(
         Survey weights for every mean and share.
     n_boot : int, default=200
         Bootstrap resamples of respondents for the intervals (0: none).
-    level : float, default=0.95
+    level : float, default=0.9
         Confidence level of the intervals.
     random_state : int or None
         Seed for the bootstrap.
@@ -854,7 +854,7 @@ def compare_importance(
     stated_threshold: float = 1.0,
     sample_weight: ArrayLike | None = None,
     n_boot: int = 200,
-    level: float = 0.95,
+    level: float = 0.9,
     random_state: int | None = None,
 ) -> StatedComparison:
     """Set stated against derived importance: gaps, quadrants, their certainty.
@@ -899,7 +899,7 @@ def compare_importance(
         Survey weights of the explained respondents (for resampling SHAP).
     n_boot : int, default=200
         Resamples when ``derived`` has no replicates (0: no ``p_quadrant``).
-    level : float, default=0.95
+    level : float, default=0.9
         Confidence level of the rank-correlation interval.
     random_state : int or None
         Seed for the resampling.

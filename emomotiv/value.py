@@ -117,7 +117,7 @@ def value_of_connection(
     advocacy: ArrayLike | None = None,
     promoter_threshold: float = 9.0,
     family: str = "auto",
-    level: float = 0.95,
+    level: float = 0.9,
 ) -> ValueLink:
     """Fit how connection links to value, attrition and advocacy.
 
@@ -140,7 +140,7 @@ def value_of_connection(
     family : {"auto", "gamma", "poisson"}, default="auto"
         Value model: Gamma GLM with log link, or Poisson quasi-likelihood
         (log link; allows zeros). ``"auto"``: Gamma unless a value is 0.
-    level : float, default=0.95
+    level : float, default=0.9
         Confidence level.
 
     Returns
