@@ -76,6 +76,9 @@ from .study import (
 __all__ = ["analyze"]
 
 STATED_N_BOOT = 200
+# the satisfaction answers, kept beside the outcome when the one column is
+# both and connected_values codes it 1/0
+SATISFACTION_ANSWERS = "__emomotiv_satisfaction_answers__"
 DRIVER_COLUMNS = (
     "facet",
     "label",
@@ -237,7 +240,9 @@ def _measures_step(
         facets=schema.facets,
         connection=schema.connection,
         motivators=schema.motivators,
-        satisfaction=schema.satisfaction,
+        satisfaction=SATISFACTION_ANSWERS
+        if SATISFACTION_ANSWERS in data
+        else schema.satisfaction,
         value=schema.value,
         sample_weight=w,
         connected_rule=study.connected_rule,
@@ -505,6 +510,8 @@ def _with_coded_outcome(
         ATTRS: {**survey.attrs.get(ATTRS, {}), "outcome": note},
     }
     out[column] = coded
+    if study.satisfaction == column:  # the tiers read the answers, not 1/0
+        out[SATISFACTION_ANSWERS] = values
     return out
 
 

@@ -617,3 +617,36 @@ def test_an_outcome_named_by_a_code_of_a_known_question_asks_for_a_label():
         warnings.simplefilter("always")
         em.analyze(survey, s.catalog, **options, outcome_label="emotionally connected")
     assert not [w for w in caught if "names the outcome" in str(w.message)]
+
+
+def test_the_outcome_coded_from_the_satisfaction_column_keeps_its_answers_for_the_tiers(
+    small,
+):
+    """The satisfaction question's top box as the outcome and the same column
+    as satisfaction: the tiers read its answers (as from a copy of the
+    column), not the 1/0 the outcome is coded to."""
+    fast = dict(n_boot=0, methods=False, progress=False, random_state=0)
+    fast["model"] = em.DriverModel(n_estimators=20, cv=0)
+    roles = {k: v for k, v in small.roles.items() if k != "satisfaction"}
+    roles["connection"] = "answer"
+    survey = small.survey.assign(
+        answer=small.survey["connected"]
+        .map({1: 5, 0: 4})
+        .where(small.survey["satisfaction"] > 3, 2)
+    )
+    survey["copy"] = survey["answer"]
+    result = {
+        name: em.analyze(
+            survey,
+            small.catalog,
+            **roles,
+            satisfaction=name,
+            connected_values=[5],
+            **fast,
+        )
+        for name in ("answer", "copy")
+    }
+    same, copied = (result[n].summary["measures"] for n in ("answer", "copy"))
+    assert copied["tiers"]["highly_satisfied"] > 0
+    assert same["tiers"] == copied["tiers"]
+    assert same["satisfied_threshold"] == copied["satisfied_threshold"] == 4
