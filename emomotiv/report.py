@@ -963,18 +963,25 @@ def _clear(table: pd.DataFrame, column: str = "delta_connected"):
 CLEAR_WORDS = {
     "noise": {
         "below": " (beyond noise)",
+        "above": " (beyond noise)",
         "unclear": "within noise",
         "is_clear": "beyond noise",
         "lowers": "its simulated gain is below zero beyond noise",
     },
     "interval": {
         "below": " (interval below zero)",
+        "above": " (interval above zero)",
         "unclear": "with an interval that includes zero",
         "is_clear": "clear of zero (its interval excludes zero)",
         "lowers": "the interval of its simulated gain lies below zero",
     },
-    None: {"below": "", "unclear": "uncertain", "is_clear": "", "lowers": ""},
+    None: {"below": "", "above": "", "unclear": "uncertain", "is_clear": "", "lowers": ""},
 }
+
+
+def _fill(candidates: pd.Series, room: int) -> pd.Series:
+    """The first ``room`` of the ``candidates`` (a mask), in the table's order."""
+    return candidates & (candidates.cumsum() <= max(room, 0))
 
 
 def _effect_rows(
@@ -986,8 +993,10 @@ def _effect_rows(
     The first ``top_n`` rows in the table's order (ROI: by priority), then
     every touchpoint predicted to *lower* the outcome (with a rule of what
     is clear of zero, :func:`_clear`: those clearly below it), then those
-    not clear of zero (uncertain, either sign), up to :data:`ROI_MAX` rows
-    in all; negatives are never left out. ``counts["by"]`` names the rule.
+    clearly above zero, then those not clear of zero (uncertain, either
+    sign), up to :data:`ROI_MAX` rows in all; negatives are never left out,
+    and a touchpoint that clearly raises the outcome is not left out for
+    one that may not. ``counts["by"]`` names the rule.
     """
     delta = roi[column].astype(float)
     negative = delta < 0
@@ -998,10 +1007,11 @@ def _effect_rows(
         negative &= clear
     top = pd.Series(False, index=roi.index)
     top.iloc[:top_n] = True
+    rising = pd.Series(False, index=roi.index) if clear is None else clear & (delta > 0)
     keep = top | negative
-    room = max(ROI_MAX - int(keep.sum()), 0)
-    extra = uncertain & ~keep
-    added = extra & (extra.cumsum() <= room)
+    raised = _fill(rising & ~keep, ROI_MAX - int(keep.sum()))
+    keep |= raised
+    added = _fill(uncertain & ~keep, ROI_MAX - int(keep.sum()))
     keep |= added
     left = ~keep
     counts = {
@@ -1011,6 +1021,7 @@ def _effect_rows(
         "other": int((left & ~uncertain).sum()),
         "negative": int(negative.sum()),
         "uncertain_shown": int(added.sum()),
+        "rising_shown": int(raised.sum()),
         "by": by,
         "words": CLEAR_WORDS[by],
     }

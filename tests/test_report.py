@@ -807,19 +807,19 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
     part = value_drivers_part(html)
-    # the twelve largest changes (nine rises, two falls), every clear fall,
-    # then uncertain ones up to 30 rows; the two smallest clear rises left out
-    for i in (0, 8, 9, 12, 13, 14):
+    # the twelve largest changes (ten rises, two falls), every clear fall,
+    # the clear rises, then uncertain ones up to 30 rows
+    for i in (0, 8, 9, 10, 11, 12, 13, 14):
         assert f">Touchpoint {i}<" in part
-    assert ">Touchpoint 10<" not in part
     assert part.count('<th scope="row" class="name">') == 30
     note = " ".join(part.split("</table>")[1].split())
     assert "30 of 45 touchpoints shown" in note
+    assert "2 more predicted to raise it (interval above zero)" in note
     assert (
-        "lower it (interval below zero): 3, and 17 more with an interval that" in note
+        "lower it (interval below zero): 3, and 15 more with an interval that" in note
     )
     assert (
-        "15 more are left out (13 with an interval that includes zero, 2 with" in note
+        "15 more are left out (15 with an interval that includes zero, 0 that" in note
     )
     # With the flags of a correction for reading 45 touchpoints at once, the
     # flags decide, not the intervals: two rises and one fall within noise.
@@ -831,7 +831,7 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     part = value_drivers_part(html)
     note = " ".join(part.split("</table>")[1].split())
     assert "lower it (beyond noise): 2, and 18 more within noise" in note
-    assert "15 more are left out (15 within noise, 0 with" in note
+    assert "15 more are left out (15 within noise, 0 that" in note
     assert "total change is beyond noise" in note
     # a change within noise whose interval excludes zero (Touchpoints 10, 14) is
     # explained: the flags read the touchpoints together, the interval alone
@@ -880,13 +880,22 @@ def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
     for i in (20, 21, 22):  # uncertain: the interval includes zero
         low[i] = -0.01
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
-    for i in (35, 38, 20, 21, 22, 0, 11):
+    for i in (35, 38, 0, 11, 19, 23, 30):
         assert f"Touchpoint {i}<" in roi, i
     assert "−4.60 pts" in roi and "−2.60 pts" in roi
-    # 12 top + 2 negative + 3 uncertain shown; 23 left out and named where
-    assert "17 of 40 touchpoints shown: the first 12 by priority" in roi
-    assert "23 more are left out" in roi and "roi.csv" in roi
-    assert "Touchpoint 30<" not in roi
+    # 12 top + 2 negative + 16 clear rises shown, before any uncertain one;
+    # 10 left out, counted, and named where
+    assert (
+        "30 of 40 touchpoints shown: the first 12 by priority, 16 more predicted "
+        "to raise it (interval above zero), every touchpoint predicted to lower" in roi
+    )
+    assert (
+        "10 more are left out (3 with an interval that includes zero, 7 that raise "
+        "it (interval above zero))" in roi
+    )
+    assert "roi.csv" in roi
+    for i in (20, 31):
+        assert f"Touchpoint {i}<" not in roi
 
 
 def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
