@@ -975,7 +975,13 @@ CLEAR_WORDS = {
         "is_clear": "clear of zero (its interval excludes zero)",
         "lowers": "the interval of its simulated gain lies below zero",
     },
-    None: {"below": "", "above": "", "unclear": "uncertain", "is_clear": "", "lowers": ""},
+    None: {
+        "below": "",
+        "above": "",
+        "unclear": "uncertain",
+        "is_clear": "",
+        "lowers": "",
+    },
 }
 
 
