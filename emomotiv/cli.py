@@ -1472,9 +1472,10 @@ def _amounts_as_text(column) -> bool:
     from .schema import CURRENCY, GROUPED
 
     values = column.dropna()
-    values = values[values.map(lambda v: isinstance(v, str))].str.strip()
+    values = values[values.map(lambda v: isinstance(v, str))]
     if values.empty or len(values) < 0.9 * column.notna().sum():
-        return False
+        return False  # no text at all: dates, booleans, numbers
+    values = values.astype(str).str.strip()
     shown = values.map(lambda v: bool(CURRENCY.search(v) or GROUPED.match(v)))
     return bool(shown.mean() >= 0.9)
 

@@ -889,6 +889,29 @@ def test_init_declares_the_non_answers_beside_numeric_ratings(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("OK: 40 respondents, 2 facets")
 
 
+def test_init_reads_a_file_with_a_date_column(tmp_path, capsys):
+    """A Parquet file (or workbook) keeps an interview date as a date: init
+    leaves it out of every role rather than failing on it."""
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "id": range(40),
+            "interview_date": pd.date_range("2026-10-01", periods=40, freq="D"),
+            "connected": np.tile([0, 1], 20),
+            "app": rng.integers(1, 11, 40),
+            "fees": rng.integers(1, 11, 40),
+        }
+    )
+    path = tmp_path / "survey.parquet"
+    survey.to_parquet(path)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert text["roles"]["facets"] == ["app", "fees"]
+    assert text["roles"]["connection"] == "connected"
+
+
 def test_init_lists_facets_by_scale_and_validate_notes_the_scales(tmp_path, capsys):
     """A block of 1-7 items beside 1-10 touchpoints (motivator items, often):
     init keeps them among the facets but lists them by scale, and validate
