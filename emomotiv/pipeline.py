@@ -42,6 +42,11 @@ from .model import DriverModel
 from .readers import (
     ATTRS,
     DECIMALS,
+    NON_ANSWER,
+    YES_ANSWERS,
+    _answer,
+    _is_number,
+    _is_numeric_text,
     apply_rating_labels,
     code_outcome,
     complete_catalog,
@@ -59,6 +64,7 @@ from .schema import (
     STATED_PREFIX,
     FacetCatalog,
     SurveySchema,
+    _answer_codes,
     grouping_problem,
     validate_survey,
     value_warnings,
@@ -503,6 +509,7 @@ def _with_coded_outcome(
             f"are {preview(answers, 12)}. Give the answers that mean connected "
             "as the column writes them."
         )  # coded all the same: no knock-on problem of an outcome not 0/1
+    problems += _doubtful_noes(values, study.connected_values, column)
     coded, note = code_outcome(values, study.connected_values)
     out = survey.copy(deep=False)
     out.attrs = {
@@ -513,6 +520,55 @@ def _with_coded_outcome(
     if study.satisfaction == column:  # the tiers read the answers, not 1/0
         out[SATISFACTION_ANSWERS] = values
     return out
+
+
+def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
+    """The problems of answers ``connected_values`` would code 0 (not
+    connected) that do not say no: non-answers ("Don't know", "Refused", a
+    code such as 9 beside the answers 1 and 2), refused without the option
+    too, and another way of writing yes ("Y" beside "Yes").
+
+    Examples
+    --------
+    >>> answers = pd.Series(["Yes", "No", "Don't know", "Y", "No"])
+    >>> for problem in _doubtful_noes(answers, ["Yes"], "Q40"):
+    ...     print(problem[:74])
+    The connection column 'Q40' has answers that look like no answer, "Don't k
+    The connection column 'Q40' has answers that read as yes, 'Y' (1), which c
+    """
+    wanted = {_answer(v) for v in connected}
+    shown = values.dropna().map(
+        lambda v: _answer(v) if _is_number(v) else str(v).strip()
+    )
+    counts = shown[~shown.map(_answer).isin(wanted)].value_counts(sort=False)
+    numbers = sorted(float(a) for a in set(shown.map(_answer)) if _is_numeric_text(a))
+    codes = {f"{v:g}" for v in _answer_codes(numbers)}
+    none = [a for a in counts.index if NON_ANSWER.search(a) or _answer(a) in codes]
+    yes_words = wanted & set(YES_ANSWERS)
+    yes = [a for a in counts.index if yes_words and _answer(a) in YES_ANSWERS]
+
+    def listed(found: list[str]) -> str:
+        return ", ".join(f"{a!r} ({counts[a]:,})" for a in found)
+
+    problems = []
+    if none:
+        problems.append(
+            f"The connection column '{column}' has answers that look like no "
+            f"answer, {listed(none)}, which connected_values would code 0 (not "
+            "connected): they are neither connected nor not. Empty those cells "
+            "(the respondents are then left out of the analysis, and counted), "
+            "or recode them to the answer they mean."
+        )
+    if yes:
+        problems.append(
+            f"The connection column '{column}' has answers that read as yes, "
+            f"{listed(yes)}, which connected_values "
+            f"({', '.join(repr(v) for v in connected)}) would code 0 (not "
+            "connected). Add them to connected_values (--connected-values "
+            f'"{",".join([*map(str, connected), *yes])}") if they mean '
+            "connected."
+        )
+    return problems
 
 
 def _with_coded_churn(survey: pd.DataFrame, study: Study) -> pd.DataFrame:

@@ -342,6 +342,27 @@ def test_without_connected_values_the_error_names_the_answer_that_means_yes(yes_
         _analysis(codes, scaled, connected_values=[1], connection_kind="score")
 
 
+def test_connected_values_do_not_code_non_answers_or_another_yes_as_no(yes_no):
+    """Answers connected_values would code 0 that do not say no are refused,
+    as the numbers 9 beside 1 and 2 are without the option: "Don't know",
+    "Refused", 9 beside 1 = yes and 2 = no, and "Y" beside "Yes"."""
+    _, scaled, words, codes = yes_no
+    odd = words.copy()
+    odd.loc[odd.index[:3], "connected"] = "Don't know"
+    odd.loc[odd.index[3:5], "connected"] = "Refused"
+    odd.loc[odd.index[5:9], "connected"] = "Y"
+    with pytest.raises(em.ValidationError) as err:
+        _analysis(odd, scaled, connected_values=["Yes"])
+    problems = " ".join(err.value.problems)
+    assert "look like no answer, \"Don't know\" (3), 'Refused' (2)" in problems
+    assert "read as yes, 'Y' (4)" in problems
+    assert '--connected-values "Yes,Y"' in problems
+    nine = codes.copy()
+    nine.loc[nine.index[:6], "connected"] = 9
+    with pytest.raises(em.ValidationError, match=r"look like no answer, '9' \(6\)"):
+        _analysis(nine, scaled, connected_values=[1])
+
+
 def test_the_command_line_codes_the_outcome_once(yes_no, tmp_path, capsys):
     """The CLI checks the survey, then analyses the checked copy: the coded
     outcome is not coded again (a 1 read against 'Yes' would be 0), and the
