@@ -573,12 +573,13 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     per_facet = ranked.groupby("facet").agg(
         label=("label", "first"),
         p_adj=("p_differ_adj", "first"),
+        p=("p_differ", "first"),  # orders the facets Holm adjusts to 1 alike
         differs=("differs", lambda s: bool(s.fillna(False).astype(bool).any())),
         largest=("importance", "max"),
     )
     per_facet = per_facet.sort_values(
-        ["differs", "p_adj", "largest"],
-        ascending=[False, True, False],
+        ["differs", "p_adj", "p", "largest"],
+        ascending=[False, True, True, False],
         na_position="last",
     )
     shown = per_facet.loc[per_facet["differs"]].index.tolist()

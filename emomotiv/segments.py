@@ -660,8 +660,9 @@ def segment_drivers(
     use = np.column_stack([estimable[name] for name in gains]) if gains else None
     p = _heterogeneity(gains, facets, use)
     p_adj = pd.Series(adjust_p(p.to_numpy(), "holm"), index=p.index)
-    # a cell left out of its facet's test has no share in its result
-    tested = table["estimable"].ne(False)
+    # a cell left out of its facet's test, or a segment not ranked, has no
+    # share in its result
+    tested = table["estimable"].ne(False) & table["ranked"].astype(bool)
     table["p_differ"] = table["facet"].map(p).where(tested)
     table["p_differ_adj"] = table["facet"].map(p_adj).where(tested)
     differs = (table["p_differ_adj"] < alpha).astype("boolean")

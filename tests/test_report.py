@@ -287,6 +287,25 @@ def test_segments_where_none_differs_say_so(contract):
     assert "◆" not in text and "<strong>0</strong>" not in text
 
 
+def test_segments_adjusted_alike_come_in_the_order_of_their_p_values(contract):
+    """Holm's step-down gives many facets an adjusted p of 1: among them the
+    smallest unadjusted p comes first, as the sentence says, not the largest
+    share."""
+    tables = dict(contract.tables)
+    seg = tables["segment_drivers"].copy()
+    seg["differs"] = seg["differs"].astype("boolean") & False
+    seg["p_differ_adj"] = 1.0
+    ranked = seg.loc[seg["ranked"].astype(bool)]
+    last = ranked.groupby("facet")["importance"].max().idxmin()
+    seg["p_differ"] = np.where(seg["facet"] == last, 0.01, 0.9)
+    tables["segment_drivers"] = seg
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    part = html.split('id="segments"')[1].split("</table>")[0]
+    label = str(escape(str(ranked.loc[ranked["facet"] == last, "label"].iloc[0])))
+    first = part.split('<th scope="row" class="name">')[1]
+    assert first.startswith(label)
+
+
 @pytest.mark.parametrize("which", ["skeleton", "contract"])
 def test_markup_is_balanced(which, small_result, contract_html):
     from html.parser import HTMLParser

@@ -108,6 +108,17 @@ def test_a_small_segment_is_reported_not_ranked(small):
     assert "fewer than two segments" in result.info["note"]
 
 
+def test_a_segment_not_ranked_carries_no_test_result(small):
+    """The test of difference compares the ranked segments: a segment below
+    the minimum has no p-value and no flag, not the test's "does not differ"."""
+    one = small.survey["customer_type"].astype(object).copy()
+    one.iloc[:5] = "Few"
+    table = _fast(small, one, n_boot=3).table
+    few = table["segment"] == "Few"
+    assert table.loc[~few, "p_differ"].notna().any()
+    assert table.loc[few, ["p_differ", "p_differ_adj", "differs"]].isna().all().all()
+
+
 def _fast(small, segments, X=None, n_boot=0):
     """Segment drivers of the small survey (without a bootstrap)."""
     X = small.survey[list(small.catalog["facet"])] if X is None else X
