@@ -1421,6 +1421,9 @@ def _init(args: argparse.Namespace) -> int:
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    read = survey.attrs.get("emomotiv", {}).get("sheet")
+    if read:  # which sheet of a workbook the guesses come from
+        print(_safe(read))
     if outcome is None:
         print(
             f"Wrote {out}: no connection column was recognised by its name; set "

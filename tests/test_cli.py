@@ -912,6 +912,23 @@ def test_init_reads_a_file_with_a_date_column(tmp_path, capsys):
     assert text["roles"]["connection"] == "connected"
 
 
+def test_init_says_which_sheet_of_a_workbook_it_read(tmp_path, capsys):
+    """A workbook of a cover sheet and the data: init's guesses come from the
+    first sheet, and it says so and how to choose another, as validate does."""
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "survey.xlsx"
+    data = pd.DataFrame({"connected": [0, 1] * 10, "app": range(1, 21)})
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"Tracker Q3 2026": ["Fieldwork by FieldCo"]}).to_excel(
+            book, sheet_name="Cover", index=False
+        )
+        data.to_excel(book, sheet_name="Data", index=False)
+    assert main(["init", str(path), "--out", str(tmp_path / "study.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "Read sheet 'Cover' of the 2 in 'survey.xlsx'" in out
+    assert "(--sheet NAME)" in out
+
+
 def test_init_lists_facets_by_scale_and_validate_notes_the_scales(tmp_path, capsys):
     """A block of 1-7 items beside 1-10 touchpoints (motivator items, often):
     init keeps them among the facets but lists them by scale, and validate
