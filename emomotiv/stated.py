@@ -10,7 +10,7 @@ ratings (any scale)
     rating minus the floor, over the sum of that over facets. The floor is
     the lowest rating of the scale ("not important at all" counts as no
     importance): ``scale=(lo, hi)`` when given, else the lowest rating any
-    respondent gave; for an aggregate in the catalog it is 0 unless
+    respondent of weight above 0 gave; for an aggregate in the catalog it is 0 unless
     ``scale`` is given. A facet's mean uses only the respondents who rated
     it. Values that are a ranking 1..k for every respondent (or in the
     catalog) give a warning, since ranks read as ratings come out in
@@ -634,7 +634,8 @@ def _from_respondents(
     missing = [f for f in (facets or []) if f not in names]
 
     if form == "ratings":
-        floor = float(scale[0]) if scale is not None else float(np.nanmin(r))
+        # the lowest rating of the respondents who count (weight above 0)
+        floor = float(scale[0]) if scale is not None else float(np.nanmin(r[w > 0]))
         above = np.where(seen, r - floor, 0.0)
 
         def shares(weights: np.ndarray) -> np.ndarray:

@@ -51,6 +51,20 @@ def test_respondent_ratings_weighted_mean_above_floor():
     np.testing.assert_allclose(s2.table["stated_importance"], [3 / 5, 2 / 5, 0])
 
 
+def test_the_floor_is_the_lowest_rating_of_the_respondents_who_count():
+    """Without a scale the floor is the lowest rating given by a respondent of
+    weight above 0: the one rating of 1, by a respondent of weight 0, moves
+    no share (the shares are those of the survey without that row)."""
+    survey = pd.DataFrame({"stated__fees": [5, 3, 1], "stated__app": [3, 2, 1]})
+    w = [1.0, 1.0, 0.0]
+    zeroed = em.stated_importance(survey, sample_weight=w, n_boot=0).table
+    kept = em.stated_importance(survey.head(2), sample_weight=w[:2], n_boot=0).table
+    cols = ["stated_importance", "raw"]
+    pd.testing.assert_frame_equal(zeroed[cols], kept[cols])
+    # floor 2: fees 4 - 2, app 2.5 - 2
+    np.testing.assert_allclose(zeroed["stated_importance"], [2 / 2.5, 0.5 / 2.5])
+
+
 def test_ranks_with_ties_share_the_points_of_their_positions():
     survey = pd.DataFrame(
         {
