@@ -1034,8 +1034,16 @@ def compare_importance(
             if len(reps_d):
                 p_quad = (_quadrants(reps_d, reps_s, t_d, t_s) == q).mean(axis=0)
                 rhos = _row_spearman(reps_d, reps_s)
-                if np.isfinite(rhos).any():
-                    low, high = _interval(rhos[:, None], level)
+                rhos = rhos[np.isfinite(rhos)]
+                if len(rhos):
+                    from .bootstrap import percentile_interval
+
+                    # the bagged estimate, as importance's: the mean over the
+                    # replicates their interval comes from (the correlation of
+                    # the bagged shares, smoother than any one replicate's,
+                    # lay at the edge of that interval or outside it)
+                    rho = float(rhos.mean())
+                    low, high, _ = percentile_interval(rhos[:, None], [rho], level)
                     rho_low, rho_high = float(low[0]), float(high[0])
         else:
             info["note"] = (

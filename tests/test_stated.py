@@ -715,3 +715,41 @@ def test_a_stated_column_s_problem_names_it_as_the_survey_does():
         )  # fmt: skip
     assert f"'Wichtigkeit: {labels[0]}' is empty" in str(err.value)
     assert "stated__" not in str(err.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reps=st.lists(
+        st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4), min_size=2, max_size=12
+    )
+)
+def test_the_rank_correlation_lies_inside_its_interval(reps):
+    """The reported correlation is the mean of the resamples' (bagged, as
+    importance is), so it lies inside the interval they give, whatever the
+    resamples; the correlation of the bagged shares need not."""
+    reps = pd.DataFrame(reps, columns=FACETS)
+    reps = reps.div(reps.sum(axis=1), axis=0)
+    derived = _derived(reps.mean().to_numpy(), reps)
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        comp = em.compare_importance(derived, s, level=0.5)
+    info = comp.info
+    if np.isfinite(comp.rank_correlation):
+        low, high = info["rank_correlation_low"], info["rank_correlation_high"]
+        assert low - 1e-12 <= comp.rank_correlation <= high + 1e-12
+
+
+def test_the_rank_correlation_is_the_mean_of_the_resamples():
+    """Two resamples whose correlations with stated importance are 0.2 and
+    0.4, while their mean shares rank almost as stated (0.95): 0.3."""
+    reps = pd.DataFrame(
+        [[0.40, 0.10, 0.30, 0.20], [0.20, 0.40, 0.10, 0.30]], columns=FACETS
+    )
+    derived = _derived(reps.mean().to_numpy(), reps)
+    s = em.stated_importance(catalog=_catalog([5, 4, 1, 2]))
+    comp = em.compare_importance(derived, s)
+    assert comp.rank_correlation == pytest.approx(0.3)
+    assert (
+        comp.info["rank_correlation_low"] <= 0.3 <= comp.info["rank_correlation_high"]
+    )
