@@ -57,7 +57,14 @@ effects differ between segments.
   raise or no second rating seen, not because the facet does nothing (read
   as an effect of 0, it flagged the whole survey's top driver blanked in
   one segment of three in 3 runs of 3, and a facet rated 7 by every rater
-  of one segment, the same in every segment, at adjusted p 0.0007). That
+  of one segment, the same in every segment, at adjusted p 0.0007). So
+  does a facet the segment's models split on in fewer than half of its
+  bootstrap replicates (``MIN_SPLIT_SHARE``): too few of its raters differ
+  from the rest for a tree's leaf (94% of one segment rating it 8, or a few
+  dozen raters), so its gain reads about 0 with no spread (0.000005 in [0,
+  0.000005] where the truth was 0.071, flagged as differing at adjusted p
+  5e-5); on the bundled sample no facet of any segment went unsplit in more
+  than one replicate in ten. That
   cell's row is left empty, with the reason in ``note``, the segment's
   ranks run over the facets it can estimate, and the cell is left out of
   the facet's test; with fewer than two segments left, ``p_differ`` is
@@ -113,6 +120,9 @@ MIN_SEGMENT_SIZE = 300
 # raters a facet needs within a segment for its effect there, as each facet
 # needs for the classical methods' correlations (emomotiv.classical)
 MIN_RATERS = 3
+# a facet its segment's models split on in fewer than this share of the
+# bootstrap replicates cannot be estimated there
+MIN_SPLIT_SHARE = 0.5
 FOLDS = 5  # the folds of a segment's out-of-fold gains, per outcome class
 GAIN_COLUMNS = ("delta_connected", "delta_connected_low", "delta_connected_high")
 COLUMNS = (
@@ -356,6 +366,28 @@ def _not_estimable(X: pd.DataFrame, raters: np.ndarray, facets) -> pd.Series:
         else:
             notes.append(None)
     return pd.Series(notes, index=list(facets), dtype=object)
+
+
+def _rarely_split(result, cells: pd.Series) -> pd.Series:
+    """``cells`` (:func:`_not_estimable`'s reasons, by facet) with the
+    facets the segment's bootstrap cannot estimate either: its models split
+    on them in fewer than :data:`MIN_SPLIT_SHARE` of the replicates (a facet
+    never split on has an importance of exactly 0 there), so their gain is
+    about 0 with no spread.
+    """
+    notes = cells.copy()
+    reps = None if result is None else result.replicates
+    if reps is None or len(reps) < 2:
+        return notes
+    used = (reps[list(cells.index)].to_numpy() > 0).sum(axis=0)
+    for facet, k in zip(cells.index, used, strict=True):
+        if notes[facet] is None and k < MIN_SPLIT_SHARE * len(reps):
+            notes[facet] = (
+                f"the segment's models split on it in {k} of {len(reps)} "
+                "resamples: too few of its raters differ from the rest for an "
+                "effect to be estimated"
+            )
+    return notes
 
 
 def _segment_rows(facets, segment, n, result, gain, note, cells) -> pd.DataFrame:
@@ -645,6 +677,7 @@ def segment_drivers(
                 results[name], gains[name] = result, gain
                 note = _few_in_effect(w[rows], min_size)
                 cells = _not_estimable(X, rows & (w > 0), facets)
+                cells = _rarely_split(result, cells)
                 estimable[name] = cells.isna().to_numpy()
             sizes[name] = {
                 "n": n,

@@ -119,6 +119,38 @@ def test_a_segment_not_ranked_carries_no_test_result(small):
     assert table.loc[few, ["p_differ", "p_differ_adj", "differs"]].isna().all().all()
 
 
+def test_a_facet_its_segment_models_rarely_split_on_is_not_estimable():
+    """In one segment 97% of the raters give the facet an 8: its models can
+    hardly split on it, so its gain there would read 0 with no spread and be
+    flagged as differing. It is left empty with the reason, out of the test,
+    like a facet every rater gave one rating."""
+    rng = np.random.default_rng(42)
+    n, p = 900, 4
+    seg = np.repeat(["North", "South", "West"], n // 3)
+    R = np.clip(np.round(6.5 + rng.normal(scale=2.0, size=(n, p))), 1, 10)
+    west = seg == "West"
+    R[west, 0] = rng.choice([7, 8, 9], size=west.sum(), p=[0.015, 0.97, 0.015])
+    logit = -1.0 + (R - 6.5) @ np.array([0.4, 0.3, 0.0, 0.0])
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    X = pd.DataFrame(R, columns=["a", "b", "c", "d"])
+    result = em.segment_drivers(
+        em.DriverModel(**FAST),
+        X,
+        pd.Series(y),
+        pd.Series(seg),
+        min_size=100,
+        n_boot=10,
+        progress=False,
+        random_state=0,
+    )
+    table = result.table.set_index(["segment", "facet"])
+    cell = table.loc[("West", "a")]
+    assert np.isnan(cell["importance"]) and np.isnan(cell["delta_connected"])
+    assert "split on it in" in cell["note"] and np.isnan(cell["p_differ"])
+    assert table.loc[("North", "a"), "p_differ"] >= 0  # tested, between the others
+    assert table.loc[("West", "b"), "importance"] > 0
+
+
 def _fast(small, segments, X=None, n_boot=0):
     """Segment drivers of the small survey (without a bootstrap)."""
     X = small.survey[list(small.catalog["facet"])] if X is None else X
