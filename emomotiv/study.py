@@ -1350,6 +1350,13 @@ def draft_study(
             lines.append("# segment =")
         elif role not in ("motivators", "facets", "stated"):
             lines.append(f"# {role} =")
+    rest = [c for c in text if "segment" in roles and c not in taken]
+    if rest:  # the segment was guessed: the other text columns, not left unsaid
+        lines.append(
+            "# Text columns in no role (another segment, or an outcome or ratings "
+            "in words?):"
+        )
+        lines += _listed(rest)
     if amounts:
         lines.append("# Numbers off a rating scale in no role (0/1, value, weight?):")
         lines += _listed(amounts)

@@ -272,6 +272,16 @@ def test_draft_study_reads_names_with_spaces_and_points_to_text_columns():
     assert "could be the segment" not in draft_study(columns, survey="s.csv")
 
 
+def test_draft_study_lists_the_text_columns_beside_a_guessed_segment():
+    """With the segment guessed by its name, the other text columns (an
+    outcome answered Yes/No, ratings in words) are still listed: a column
+    the file never mentions cannot be checked."""
+    columns = ["id", "Segment", "Q40", "num0", "word0"]
+    text = draft_study(columns, survey="s.csv", numeric=["id", "num0"])
+    assert tomllib.loads(text)["roles"]["segment"] == "Segment"
+    assert "# Text columns in no role" in text and "#   Q40, word0" in text
+
+
 def test_roles_of_columns_named_by_codes_come_from_their_questions():
     """A platform's export names columns Q30, Q40 and gives the questions:
     the roles come from the questions' text; advocacy and churn, which the
