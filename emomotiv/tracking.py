@@ -184,14 +184,20 @@ DEFAULT_LEVEL = 0.95
 
 
 # a quarter: Q3 2026, Q3/2026, T3 2026 (trimestre), 3. Quartal 2026, 3e trimestre
-# 2026, 3rd quarter 2026; the year also in two digits (Q4 26, Q1 '27: 2000s)
+# 2026, 3rd quarter 2026; the year also in two digits (Q4 26, Q1 '27: 2000s),
+# and a fiscal year's (Q1 FY27), ordered by the fiscal year's number
 QUARTER_FIRST = re.compile(
     r"^\s*(?:[qt]\s*([1-4])|([1-4])\s*(?:\.|e|er|ème|st|nd|rd|th)?\s*"
     r"(?:quartal|trimestre|quarter))"
-    r"[\s\-_/.]*'?(\d{4}|\d{2})\s*$",
+    r"[\s\-_/.]*(?:fy\s*)?'?(\d{4}|\d{2})\s*$",
     re.IGNORECASE,
 )
-YEAR_FIRST = re.compile(r"^\s*(\d{4})[\s\-_/]*[qt]([1-4])\s*$", re.IGNORECASE)
+# the year first: 2026Q3, 2026-Q3, FY26 Q3, FY2026-Q3
+YEAR_FIRST = re.compile(
+    r"^\s*(?:(\d{4})|fy\s*'?(\d{4}|\d{2}))[\s\-_/]*[qt]([1-4])\s*$", re.IGNORECASE
+)
+# a month with two digits of a year of the 2000s: "Oct 26", "Jan-27", "Mar '27"
+MONTH_YY = re.compile(r"^\s*([^\W\d_]+)\.?[\s\-_/]*'?(\d{2})\s*$")
 # a month as German and French write it: 09.2026, 09/2026
 MONTH_FIRST = re.compile(r"^\s*(0?[1-9]|1[0-2])[./](\d{4})\s*$")
 # a day as German writes it, day first: 15.09.2026
@@ -235,12 +241,14 @@ MONTH_NAMES = {
 def _period_start(label: str) -> pd.Timestamp:
     """Start of the period a label names (``Q3 2026``, ``2026-Q3``,
     ``T3 2026``, ``3. Quartal 2026``, ``09.2026``, ``15.09.2026`` and
-    ``Dezember 2026`` too)."""
+    ``Dezember 2026`` too; a fiscal year's quarter, ``Q1 FY27``, as the
+    calendar quarter of the same numbers, which orders fiscal quarters)."""
     if match := QUARTER_FIRST.match(label):
-        year = match[3] if len(match[3]) == 4 else f"20{match[3]}"
-        label = f"{year}Q{match[1] or match[2]}"
+        label = f"{_full_year(match[3])}Q{match[1] or match[2]}"
     elif match := YEAR_FIRST.match(label):
-        label = f"{match[1]}Q{match[2]}"
+        label = f"{_full_year(match[1] or match[2])}Q{match[3]}"
+    elif (match := MONTH_YY.match(label)) and match[1].casefold() in MONTH_NAMES:
+        label = f"{_full_year(match[2])}-{MONTH_NAMES[match[1].casefold()]:02d}"
     elif match := MONTH_FIRST.match(label):
         label = f"{match[2]}-{int(match[1]):02d}"
     elif match := DAY_FIRST.match(label):  # not pandas' month first
@@ -260,6 +268,11 @@ def _period_start(label: str) -> pd.Timestamp:
     return period.start_time
 
 
+def _full_year(year: str) -> str:
+    """A year in four digits: two are of the 2000s ("26" is 2026)."""
+    return year if len(year) == 4 else f"20{year}"
+
+
 def _natural_key(label: str) -> tuple:
     parts = re.split(r"(\d+)", label.casefold())
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
@@ -272,8 +285,10 @@ def sort_waves(labels: Iterable[Any]) -> list:
     ``2026-03 < 2026-11``, ``2 < 10`` and ``wave 2 < wave 10``. Labels that
     all parse as periods (quarters, months, years; ``3. Quartal 2026``,
     ``T3 2026``, ``3rd quarter 2026``, ``Q4 26 < Q1 '27`` with two digits of
-    a year of the 2000s, ``Oct-Dec 2026 < Jan-Mar 2027``, ``H2 2026 < H1
-    2027``, ``Spring 2026 < Autumn 2026``) are sorted by their start; months
+    a year of the 2000s, ``Q4 FY26 < Q1 FY27`` and ``FY26 Q4 < FY27 Q1`` by
+    the fiscal year's number, ``Oct 26 < Jan 27``, ``Oct-Dec 2026 < Jan-Mar
+    2027``, ``H2 2026 < H1 2027``, ``Spring 2026 < Autumn 2026``) are sorted
+    by their start; months
     written as German and French write them (``12.2025 < 01.2026``,
     ``September 2026 < Dezember 2026``, ``juin 2026 < décembre 2026``) and
     days written day first with points (``15.09.2026 < 01.12.2026``) too,
@@ -301,6 +316,8 @@ def sort_waves(labels: Iterable[Any]) -> list:
     ['September 2026', 'Dezember 2026']
     >>> sort_waves(["Q1 27", "Q4 26"]), sort_waves(["Jan-Mar 2027", "Oct-Dec 2026"])
     (['Q4 26', 'Q1 27'], ['Oct-Dec 2026', 'Jan-Mar 2027'])
+    >>> sort_waves(["Q1 FY27", "Q4 FY26"]), sort_waves(["Jan 27", "Dec 26"])
+    (['Q4 FY26', 'Q1 FY27'], ['Dec 26', 'Jan 27'])
     """
     labels = list(dict.fromkeys(labels))
     numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")

@@ -589,6 +589,16 @@ def test_add_comparison_keeps_the_analysis(small_result):
             ["Autumn 2026", "Spring 2027", "Fall 2025"],
             ["Fall 2025", "Autumn 2026", "Spring 2027"],
         ),
+        # fiscal years, the quarter first or last; months with two digits
+        (
+            ["Q1 FY26", "Q3 FY26", "Q2 FY26", "Q1 FY27", "Q4 FY26"],
+            ["Q1 FY26", "Q2 FY26", "Q3 FY26", "Q4 FY26", "Q1 FY27"],
+        ),
+        (["FY27 Q1", "FY26-Q4", "FY2026 Q3"], ["FY2026 Q3", "FY26-Q4", "FY27 Q1"]),
+        (
+            ["Jan 27", "Oct 26", "Dec 26", "Feb-27", "Nov '26"],
+            ["Oct 26", "Nov '26", "Dec 26", "Jan 27", "Feb-27"],
+        ),
         # not read as dates: the year first, then the text
         (["Winter 2027", "Summer 2026"], ["Summer 2026", "Winter 2027"]),
     ],
