@@ -477,7 +477,31 @@ def _order_notes(labels: Sequence[str], before, after) -> list[str]:
             "touchpoint: one analysis (or one survey) twice, where nothing can "
             "move. Give the folders of two waves."
         )
+    sizes = [_resample_size(result) for result in (before, after)]
+    if None not in sizes and max(sizes) >= SIZE_RATIO * min(sizes):
+        larger = labels[int(sizes[1] > sizes[0])]
+        notes.append(
+            f"The waves were resampled at very different sizes ({sizes[0]:,} and "
+            f"{sizes[1]:,} respondents): a driver's share of importance reads "
+            "smaller in a smaller sample, where the model spreads more of it over "
+            "noise, so a share can fall or rise with the size alone (an unchanged "
+            "driver read 14.0% at 1,500 and 5.3% at 400, flagged). Compare them "
+            f"at one size: analyse '{larger}' again with --boot-size {min(sizes)} "
+            f"(boot_size={min(sizes)} in Python)."
+        )
     return notes
+
+
+# waves whose resamples differ in size by this factor or more are noted
+SIZE_RATIO = 2.0
+
+
+def _resample_size(result) -> int | None:
+    """The respondents each bootstrap resample of an analysis drew (its
+    ``boot_size``, else all), or None without the record."""
+    info = result.summary.get("uncertainty") or {}
+    size = info.get("boot_size") or info.get("sample_size")
+    return int(size) if isinstance(size, int | float) and size > 0 else None
 
 
 def _folder_labels(labels: Sequence[str], before, after) -> tuple[str, str]:

@@ -365,6 +365,27 @@ def test_waves_in_the_wrong_order_or_one_analysis_twice_are_noted(small_result):
             em.compare(small_result, other, labels=labels)
 
 
+def test_waves_resampled_at_very_different_sizes_are_noted(small_result):
+    """A smaller wave reads a driver's share smaller: compared with a wave
+    resampled at four times its size, the analyst is told to compare at one
+    size (boot_size); resampled at one size, nothing is said."""
+    other = _second_wave(small_result)
+
+    def resampled(result, size):
+        info = dict(result.summary["uncertainty"], boot_size=size)
+        return replace(result, summary=dict(result.summary, uncertainty=info))
+
+    labels = ("2026Q2", "2026Q3")
+    with pytest.warns(UserWarning, match="resampled at very different sizes") as said:
+        em.compare(resampled(small_result, 1600), resampled(other, 400), labels=labels)
+    message = next(str(w.message) for w in said if "sizes" in str(w.message))
+    assert "(1,600 and 400 respondents)" in message
+    assert "analyse '2026Q2' again with --boot-size 400 (boot_size=400" in message
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.compare(resampled(small_result, 400), resampled(other, 400), labels=labels)
+
+
 def test_folders_of_one_name_are_told_apart_by_their_paths(tmp_path, small_result):
     """Both waves were labelled 'results' (from 2026Q2/results, 2026Q3/results)."""
     data = dict(small_result.summary["data"], wave=None)
