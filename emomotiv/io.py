@@ -35,6 +35,7 @@ import pandas as pd
 from ._validation import ValidationError, many, preview
 from .model import DriverModel, load_model_files
 from .readers import (
+    ATTRS,
     DECIMALS,
     TEXT_SUFFIXES,
     _delimiter_of,
@@ -53,6 +54,7 @@ from .results import (
     PlanResult,
     WaveComparison,
 )
+from .schema import COMMA_GROUPED
 from .study import write_study_file
 
 __all__ = [
@@ -766,15 +768,27 @@ def _read_csv(
         # " 2" is "2", as it would be as a number; spaces only are no answer
         frame[column] = frame[column].str.strip().replace("", np.nan)
     if asked == ",":
-        _decimal_commas(frame, keep=text)
+        _decimal_commas(frame, keep=text, quoted=delimiter == ",")
     # a line of separators only (a spreadsheet's blank row) is no respondent,
     # as a blank line is not: column by column, no copy of the whole survey
     blank = pd.Series(True, index=frame.index)
     for column in range(frame.shape[1]):
         blank &= frame.iloc[:, column].isna()
         if not blank.any():
-            return frame
-    return frame[~blank].reset_index(drop=True)
+            break
+    if blank.any():
+        frame = frame[~blank].reset_index(drop=True)
+    return with_decimal(frame, asked)
+
+
+def with_decimal(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
+    """``frame``, saying in ``attrs["emomotiv"]["decimal"]`` that its file
+    was read with decimal commas: validation then reads a point between a
+    number's thousands ("1.234") as no decimal point (see
+    :func:`emomotiv.schema.decimal_mark`)."""
+    if decimal == ",":
+        frame.attrs[ATTRS] = {**frame.attrs.get(ATTRS, {}), "decimal": ","}
+    return frame
 
 
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)\s*$")
@@ -784,26 +798,35 @@ _WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
 _CODE_LIST = re.compile(r"^\s*\d+(,\d+){2,}\s*$")
 
 
-def _decimal_commas(frame: pd.DataFrame, keep: Sequence[str] = ()) -> None:
+def _decimal_commas(
+    frame: pd.DataFrame, keep: Sequence[str] = (), quoted: bool = False
+) -> None:
     """Read as numbers the decimal-comma cells (``7,5``) of the text columns
     of ``frame``, in place: pandas reads them only in a column whose every
     cell is a number, and one ``n/a`` among them would leave them all as
     text, to be refused as such; that ``n/a`` is left to validation. A
     column that holds a list of codes (``1,3,5``) is left as text, as are
-    the ``keep`` columns."""
+    the ``keep`` columns. ``quoted``: the numbers are quoted in a file with
+    commas between its columns, where a column whose every comma has three
+    digits after it (``"90,000"``) holds thousands separators as often as
+    decimal commas: it is left as text, for validation to name."""
     for column in frame.columns:
         if column in keep:
             continue
         values = frame[column]
         if not pd.api.types.is_string_dtype(values):  # numbers, or no text
             continue
-        if values.str.match(_CODE_LIST).fillna(False).any():
+        words = values.dropna()
+        if words.str.match(_CODE_LIST).any():
             continue
-        cells = values.str.match(_COMMA_NUMBER).fillna(False).astype(bool)
+        cells = words.str.match(_COMMA_NUMBER).astype(bool)
+        if quoted and words[cells].str.match(COMMA_GROUPED).all():
+            continue
         if cells.any():  # with the whole numbers beside them ("9")
-            cells |= values.str.match(_WHOLE).fillna(False).astype(bool)
-            numbers = values[cells].str.replace(",", ".").astype(float)
-            frame[column] = values.astype(object).where(~cells, numbers)
+            cells |= words.str.match(_WHOLE).astype(bool)
+            numbers = words[cells].str.replace(",", ".").astype(float)
+            read = values.index.isin(numbers.index)
+            frame[column] = values.astype(object).where(~read, numbers)
 
 
 def _parse_problem(path: Path, err: Exception, encoding: str, delimiter: str) -> str:

@@ -819,6 +819,29 @@ def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_pa
     assert frame["app"].tolist() == [7.5, 6.0, 5.0]
 
 
+def test_a_file_read_with_decimal_commas_says_so_for_validation(tmp_path):
+    """Its "1.234" stays text, which validation must not read as 1.234:
+    the table carries the decimal mark it was read with."""
+    path = tmp_path / "s.csv"
+    path.write_text("id;value\nR1;1.234\nR2;987,50\nR3;2.500,50\n")
+    with pytest.warns(UserWarning, match="semicolon"):
+        frame = em.read_table(path, decimal=",")
+    assert frame["value"].tolist() == ["1.234", 987.5, "2.500,50"]
+    assert frame.attrs["emomotiv"]["decimal"] == ","
+    with pytest.warns(UserWarning, match="semicolon"):
+        assert "decimal" not in em.read_table(path).attrs.get("emomotiv", {})
+
+
+def test_quoted_commas_between_thousands_are_not_read_as_decimal_commas(tmp_path):
+    """A comma file's quoted "90,000" (an English Excel's thousands) is
+    ninety thousand as often as 90: left as text, for validation to name."""
+    path = tmp_path / "facets.csv"
+    path.write_text('facet,cost,weight\na,"90,000","1,500"\nb,"5,500","0,75"\n')
+    frame = em.read_table(path, decimal=",")
+    assert frame["cost"].tolist() == ["90,000", "5,500"]
+    assert frame["weight"].tolist() == [1.5, 0.75]  # "0,75": a decimal comma
+
+
 def test_text_columns_read_as_written(tmp_path):
     path = tmp_path / "s.csv"  # months as an office writes them
     rows = ["R1,09.2026,7", "R2,10.2020,5", "R3,,6", "R4, 2 ,1", "R5,  ,2"]

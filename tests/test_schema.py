@@ -271,6 +271,53 @@ def test_amounts_written_as_text_get_the_hint_that_fits(cells, hint):
     assert "The value column 'value' is not numeric" in problem and hint in problem
 
 
+@pytest.mark.parametrize("role", ["value", "w"])
+def test_commas_between_thousands_are_not_called_decimal_commas(role):
+    """'90,000' is ninety thousand: --decimal , would read it as 90."""
+    s = _survey().astype({role: object})
+    s.loc[:2, role] = ["90,000", "100,000", "$1,250,000"]
+    (problem,) = _problems(s)
+    assert "They look like numbers with commas between their thousands" in problem
+    assert "('100,000' for 100000), not decimal commas" in problem
+    assert "'100,000' would be 100." in problem and "--decimal" not in problem
+    s.loc[3, role] = "7,5"  # a decimal comma beside them: both readings
+    assert "decimal commas: read the file with decimal=','" in _problems(s)[0]
+
+
+def _read_with_decimal_commas(survey):
+    survey.attrs = {"emomotiv": {"decimal": ","}}  # as read_table says so
+    return survey
+
+
+def test_a_point_between_thousands_is_no_decimal_point_beside_decimal_commas():
+    """In a file read with decimal commas, "1.234" is 1234 or 1.234: refused,
+    every cell of it named with the cells that hold a decimal comma too."""
+    s = _survey().astype({"value": object})
+    s.loc[:5, "value"] = ["1.234", "12.345", "2.500,50", "1.0", "0.523", "2.5"]
+    out = validate_survey(s.drop(index=[0, 1, 2]), _schema(), CATALOG)
+    assert out["value"].iloc[:3].tolist() == [1.0, 0.523, 2.5]  # no thousands
+    (problem,) = _problems(_read_with_decimal_commas(s.copy()))
+    assert problem.startswith(
+        "The value column 'value' is not numeric: text in 3 cells: '1.234', "
+        "'12.345', '2.500,50'. They have a point between their thousands: read "
+        "with decimal commas (decimal=','), a point is no decimal mark"
+    )
+    assert "Save the column without thousands separators" in problem
+    # read with decimal points, 1.234 is 1.234
+    assert validate_survey(s.drop(index=[2]), _schema(), CATALOG)["value"][0] == 1.234
+
+
+def test_a_catalog_read_with_decimal_commas_refuses_a_point_between_thousands():
+    table = pd.DataFrame({"facet": ["app", "fees"], "cost": ["1.500", "980"]})
+    assert FacetCatalog.from_frame(table).table["cost"].tolist() == [1.5, 980.0]
+    table.attrs["emomotiv"] = {"decimal": ","}
+    with pytest.raises(ValidationError) as err:
+        FacetCatalog.from_frame(table)
+    (problem,) = err.value.problems
+    assert "'cost' is not numeric for 'app': '1.500'. It has a point" not in problem
+    assert "not numeric for 'app': '1.500'. They have a point between" in problem
+
+
 @pytest.mark.parametrize(
     "cells, hint",
     [
