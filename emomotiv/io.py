@@ -472,7 +472,13 @@ def read_table(
         text in it (``n/a``), which stays text. In a file with commas
         between its columns, only quoted numbers can hold a decimal comma
         (``"7,5"``): those are read as numbers with ``","``, but in a
-        column of lists of codes (``"1,3,5"``, a multiple-choice question's).
+        column of lists of codes (``"1,3,5"``, a multiple-choice question's)
+        or of numbers whose every comma has three digits after it
+        (``"90,000"``, as often a thousands separator). In an Excel
+        workbook, ``","`` reads the numbers it holds as text (``"7,5"``).
+        A table so read says so in ``attrs["emomotiv"]["decimal"]``, and
+        validation then reads no point between a number's thousands
+        (``"1.234"``) as a decimal point.
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
@@ -543,7 +549,10 @@ def read_table(
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal, text=text)
     if reader is read_excel:
-        return reader(path, sheet=sheet)
+        frame = reader(path, sheet=sheet)
+        if decimal == ",":  # numbers a workbook holds as text ("7,5")
+            _decimal_commas(frame)
+        return with_decimal(frame, decimal)
     if reader is not None:
         return reader(path)
     if suffix.endswith(TEXT_SUFFIXES):
@@ -809,14 +818,19 @@ def _decimal_commas(
     the ``keep`` columns. ``quoted``: the numbers are quoted in a file with
     commas between its columns, where a column whose every comma has three
     digits after it (``"90,000"``) holds thousands separators as often as
-    decimal commas: it is left as text, for validation to name."""
+    decimal commas: it is left as text, for validation to name. A
+    workbook's column may hold numbers beside its text cells: only the text
+    is read."""
     for column in frame.columns:
         if column in keep:
             continue
         values = frame[column]
-        if not pd.api.types.is_string_dtype(values):  # numbers, or no text
+        if pd.api.types.is_string_dtype(values):
+            words = values.dropna()
+        elif values.dtype == object:  # numbers and text, as in a workbook
+            words = values[values.map(lambda v: isinstance(v, str))].astype(str)
+        else:  # numbers only
             continue
-        words = values.dropna()
         if words.str.match(_CODE_LIST).any():
             continue
         cells = words.str.match(_COMMA_NUMBER).astype(bool)

@@ -881,7 +881,8 @@ def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
 
 _DECIMAL_HINT = (
     " They look like numbers with decimal commas: read the file with "
-    "decimal=',' (--decimal ,), or save it with decimal points."
+    "decimal=',' (--decimal ,), or save it with decimal points (in an Excel "
+    "workbook, format the column as Number)."
 )
 # the way out of a thousands separator, in a CSV file or a workbook
 _NO_SEPARATORS = (

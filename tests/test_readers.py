@@ -711,3 +711,34 @@ def test_stated_columns_named_by_a_shared_question_match_the_facets_labels():
         "Wichtigkeit: Mobile App": "app",
         "Wichtigkeit: Überweisung": "ueberw",
     }
+
+
+def _workbook(tmp_path, rows, name="survey.xlsx"):
+    """A workbook of one sheet holding ``rows`` as written (text stays text)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / name)
+    return tmp_path / name
+
+
+def test_decimal_commas_a_workbook_holds_as_text_read_with_decimal(tmp_path):
+    """Excel keeps "0,52" typed or pasted in a German file as text: --decimal ,
+    reads it (and a number beside it) as a CSV file's; without the flag the
+    way out names Excel."""
+    rows = [["id", "app", "connected", "w"]]
+    rows += [[f"R{i}", 1 + i % 10, i % 2, "0,52" if i % 3 else 1.5] for i in range(40)]
+    path = _workbook(tmp_path, rows)
+    frame = em.read_table(path, decimal=",")
+    assert frame["w"].tolist()[:3] == [1.5, 0.52, 0.52]
+    schema = em.SurveySchema(facets=("app",), connection="connected", weight="w")
+    catalog = em.FacetCatalog.from_facets(["app"])
+    assert em.validate_survey(frame, schema, catalog)["w"].iloc[1] == 0.52
+    with pytest.raises(em.ValidationError) as err:
+        em.validate_survey(em.read_table(path), schema, catalog)
+    (problem,) = err.value.problems
+    assert problem.endswith(
+        "(--decimal ,), or save it with decimal points (in an Excel workbook, "
+        "format the column as Number)."
+    )
