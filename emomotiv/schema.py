@@ -836,12 +836,13 @@ def _cells(n: int) -> str:
 
 
 def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
-    """Not-experienced codes as text to match (case-folded, as rating labels
-    are matched) and numbers to match."""
+    """Not-experienced codes as text to match (folded as rating labels are:
+    case, spaces and the kind of apostrophe aside, "Don\u2019t know" as
+    "Don't know") and numbers to match."""
     texts, numbers = set(), set()
     for code in codes:
         text = str(code).strip()
-        texts.add(text.casefold())
+        texts.add(_fold(text))
         try:
             numbers.add(float(text))
         except ValueError:
@@ -853,10 +854,10 @@ def _facet_values(
     col: pd.Series, codes: Iterable[object], decimal: str = "."
 ) -> tuple[pd.Series, list[object], int]:
     """Ratings as float with declared not-experienced codes blanked (text
-    matched without regard to case or the spaces around it); the undeclared
-    text left over and its cell count. A cell of spaces only is empty, as an
-    empty cell is (a code of spaces could not be declared). ``decimal``: see
-    :func:`_to_numbers`."""
+    matched without regard to case, the spaces around it or the kind of
+    apostrophe); the undeclared text left over and its cell count. A cell of
+    spaces only is empty, as an empty cell is (a code of spaces could not be
+    declared). ``decimal``: see :func:`_to_numbers`."""
     texts, numbers = _split_codes(codes)
     if col.dtype == np.float64 and not numbers:
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
@@ -865,8 +866,8 @@ def _facet_values(
     values = _to_numbers(col, decimal)
     text = values.isna() & col.notna()
     if text.any():
-        stripped = col[text].astype(str).str.strip().str.casefold()
-        text.loc[stripped.index[stripped.isin(texts | {""})]] = False
+        folded = col[text].map(_fold)
+        text.loc[folded.index[folded.isin(texts | {""})]] = False
     if numbers:
         values = values.mask(values.isin(list(numbers)))
     bad = sorted(set(col[text].tolist()), key=str) if text.any() else []

@@ -172,6 +172,18 @@ def test_not_experienced_text_matches_without_regard_to_case():
     assert out["app"].iloc[:3].isna().all() and out["app"].iloc[3:].notna().all()
 
 
+def test_not_experienced_text_matches_either_apostrophe():
+    """Excel writes "Don’t know" for "Don't know" as typed: the two are
+    one code, whichever of them is declared."""
+    s = _survey().astype({"app": object, "fees": object})
+    s.loc[:1, "app"] = ["Don’t know", "Don't know"]
+    s.loc[:1, "fees"] = ["Don’t know", "don’t  know"]
+    for code in ("Don't know", "Don’t know"):
+        out = validate_survey(s, _schema(), CATALOG, not_experienced=[code])
+        assert out[["app", "fees"]].iloc[:2].isna().all().all()
+        assert out["app"].iloc[2:].notna().all()
+
+
 def test_not_experienced_codes_blank_the_cells_text_and_numbers():
     s = _survey().astype({"app": object})
     s.loc[:4, "app"] = ["n/a", " n/a ", 99, "99", 0]
