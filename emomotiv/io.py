@@ -41,10 +41,12 @@ from .readers import (
     _delimiter_of,
     binary_problem,
     column_name,
+    footer_note,
     read_excel,
     read_platform_csv,
     survey_reader,
     text_encoding,
+    without_blank_rows,
 )
 from .report import ComparisonReport, Report
 from .results import (
@@ -565,7 +567,9 @@ def read_table(
                 f"Reading the Parquet file '{path}' needs pyarrow, which is not "
                 "installed: pip install 'emomotiv[parquet]' (or save it as CSV).",
             )
-        frame = pd.read_parquet(path)
+        frame, lines = without_blank_rows(pd.read_parquet(path))
+        if lines:
+            warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=2)
         if engine == "pyarrow":
             import pyarrow
 
@@ -776,17 +780,13 @@ def _read_csv(
     for column in as_text & set(frame.columns):
         # " 2" is "2", as it would be as a number; spaces only are no answer
         frame[column] = frame[column].str.strip().replace("", np.nan)
+    # a line of separators only (a spreadsheet's blank row) is no respondent,
+    # as a blank line is not, nor a line of text under the data (a footer)
+    frame, lines = without_blank_rows(frame, keep=list(as_text))
+    if lines:
+        warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=3)
     if asked == ",":
         _decimal_commas(frame, keep=text, quoted=delimiter == ",")
-    # a line of separators only (a spreadsheet's blank row) is no respondent,
-    # as a blank line is not: column by column, no copy of the whole survey
-    blank = pd.Series(True, index=frame.index)
-    for column in range(frame.shape[1]):
-        blank &= frame.iloc[:, column].isna()
-        if not blank.any():
-            break
-    if blank.any():
-        frame = frame[~blank].reset_index(drop=True)
     return with_decimal(frame, asked)
 
 

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, did_you_mean, preview
+from ._validation import ValidationError, did_you_mean, many, preview
 
 __all__ = [
     "apply_rating_labels",
@@ -616,6 +616,9 @@ def _read_labelled(
     not_experienced: Sequence[float | str] | None,
 ) -> pd.DataFrame:
     frame, meta = read(str(path), user_missing=True)
+    frame, lines = without_blank_rows(frame)  # a case of no value is no one
+    if lines:
+        warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=4)
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
     scales, descending = {}, {}
@@ -769,7 +772,10 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     empty ones are missing (text such as "N/A" stays text), TRUE/FALSE
     stay text, names are read without the spaces around them and a line
     break within them (:func:`column_name`), and a column named twice is an
-    error. A cell whose formula failed (``#N/A``, ``#DIV/0!``), which pandas
+    error. Rows with no value (blank, or formatted but empty) are no
+    respondents, and lines of text under the data ("Source: FieldCo") are
+    left out and named (see :func:`without_blank_rows`). A cell whose
+    formula failed (``#N/A``, ``#DIV/0!``), which pandas
     would read as empty, is read as its text, as a CSV export shows it: in a
     column the analysis uses, validation names it, and a column it does not
     use (a helper column's failed lookup) keeps no one from reading the rest.
@@ -805,6 +811,7 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     finally:
         book.close()
     frame = _sheet_frame(path, sheet, name, first[top : top + 3], top, failed)
+    frame, lines = without_blank_rows(frame)
     notes = []
     if len(titles) > 1:
         notes.append(
@@ -817,6 +824,8 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
             f"Skipped {top} row{'s' if top > 1 else ''} above the header of sheet "
             f"'{name}' (a title: {preview(said) if said else 'empty'})."
         )
+    if lines:
+        notes.append(footer_note(lines, f"sheet '{name}'"))
     if notes:
         frame.attrs.setdefault(ATTRS, {})["sheet"] = " ".join(notes)
     return frame
@@ -863,6 +872,82 @@ def _formula_errors(path: str | PathLike, ws, header_row: int) -> list[tuple]:
 
 def _filled(cell: object) -> bool:
     return cell is not None and str(cell).strip() != ""
+
+
+# a note's label before its text: "Source: FieldCo", "Basis: alle Befragten"
+_NOTE_LABEL = re.compile(r"\w:\s")
+
+
+def without_blank_rows(
+    frame: pd.DataFrame, keep: Sequence[str] = ()
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` without the rows that hold no value (a spreadsheet's blank
+    rows, rows formatted but left empty) and without the lines of text under
+    its data (a footer: "Source: FieldCo"), and those lines' texts.
+
+    A line under the data is a row after the last row of two values or more
+    whose one value is text, in a column that otherwise holds numbers (an
+    id's, a rating's) or led by a label and a colon ("Base: all
+    respondents"): a respondent with only an id is none of these. The
+    column it was in is read again as numbers where every value left is
+    one, as it would be without the line (but the ``keep`` columns, read as
+    text). Column by column: no copy of the whole survey.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": [1, None, 2, "Source: FieldCo"],
+    ...                       "app": [7, None, 5, None]})
+    >>> table, notes = without_blank_rows(frame)
+    >>> table["id"].tolist(), notes
+    ([1, 2], ['Source: FieldCo'])
+    """
+    filled = np.zeros(len(frame), dtype=np.int64)
+    for j in range(frame.shape[1]):
+        filled += frame.iloc[:, j].notna().to_numpy()
+        if j and not (filled < 2).any():
+            return frame, []
+    data = np.flatnonzero(filled >= 2)
+    end = data[-1] + 1 if len(data) else len(frame)  # the lines come after
+    lines, texts, columns = [], [], set()
+    for row in np.flatnonzero(filled[end:] == 1) + end:
+        j = int(np.flatnonzero(frame.iloc[row].notna().to_numpy())[0])
+        value = frame.iat[row, j]
+        if not isinstance(value, str) or _is_number(value):
+            continue
+        above = frame.iloc[:end, j].dropna().astype(str)
+        if pd.to_numeric(above, errors="coerce").notna().any() or _NOTE_LABEL.search(
+            value
+        ):
+            lines.append(row)
+            texts.append(value.strip())
+            columns.add(frame.columns[j])
+    drop = filled == 0
+    drop[lines] = True
+    if not drop.any():
+        return frame, []
+    frame = frame[~drop].reset_index(drop=True)
+    for column in columns - set(keep):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        if numbers.notna().sum() == frame[column].notna().sum():
+            frame[column] = numbers
+    return frame, texts
+
+
+def footer_note(lines: Sequence[str], where: str) -> str:
+    """What :func:`without_blank_rows` left out of ``where`` (a file, a
+    sheet): its ``lines`` of text under the data."""
+    return (
+        f"Left out {many(len(lines), 'line')} of text under the data of {where}, "
+        f"one cell filled (a note, not a respondent): {preview(lines)}."
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _title_rows(rows: Sequence[Sequence[object]]) -> int:

@@ -1154,3 +1154,26 @@ def test_a_model_saves_to_a_folder_named_in_another_locale_s_bytes(tmp_path):
     em.io.save_model(model, folder)
     again = em.load_model(folder)
     assert (again.predict_proba(X) == model.predict_proba(X)).all()
+
+
+def test_a_line_of_text_under_a_csv_files_data_is_no_respondent(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = [f"{4410000 + i};{i % 2};{1 + i % 10}" for i in range(4)]
+    lines = ["RespID;connected;app", *rows, ";;", "Quelle: FieldCo, Basis: alle"]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.warns(UserWarning) as caught:
+        frame = em.read_table(path)
+    assert frame["RespID"].tolist() == [4410000 + i for i in range(4)]  # numbers
+    assert (
+        "Left out 1 line of text under the data of "
+        f"'{path}', one cell filled (a note, not a respondent): "
+        "'Quelle: FieldCo, Basis: alle'."
+    ) in [str(w.message) for w in caught]
+
+
+def test_a_parquet_files_rows_of_no_value_are_no_respondents(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "s.parquet"
+    frame = pd.DataFrame({"id": [1, None, 2], "app": [7, None, 5]})
+    frame.to_parquet(path)
+    assert em.read_table(path)["app"].tolist() == [7, 5]

@@ -742,3 +742,34 @@ def test_decimal_commas_a_workbook_holds_as_text_read_with_decimal(tmp_path):
         "(--decimal ,), or save it with decimal points (in an Excel workbook, "
         "format the column as Number)."
     )
+
+
+def test_blank_rows_and_a_footer_of_a_workbook_are_no_respondents(tmp_path):
+    """A blank row between two batches, rows a table style formats down the
+    sheet and a "Source:" line under the data: the rows are dropped, as a
+    CSV file's rows of separators are, and the footer is named."""
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = [["id", "connected", "app"]]
+    rows += [[1000 + i, i % 2, 1 + i % 10] for i in range(20)]
+    rows.insert(11, [None, None, None])  # between two batches
+    path = _workbook(tmp_path, [*rows, [None] * 3, ["Source: FieldCo"]])
+    book = openpyxl.load_workbook(path)
+    for row in range(23, 26):  # formatted, never filled
+        book.active.cell(row=row, column=2).fill = openpyxl.styles.PatternFill(
+            "solid", fgColor="FFFF00"
+        )
+    book.active.move_range("A24:C24", rows=3)  # the footer under them
+    book.save(path)
+    frame = em.read_table(path)
+    assert frame["id"].tolist() == [1000 + i for i in range(20)]
+    assert frame["connected"].notna().all()
+    assert frame.attrs["emomotiv"]["sheet"] == (
+        "Left out 1 line of text under the data of sheet 'Sheet', one cell "
+        "filled (a note, not a respondent): 'Source: FieldCo'."
+    )
+    # a last respondent with only an id is one, without an answer
+    rows = [[f"R{r[0]}", *r[1:]] if r[0] else r for r in rows[1:]]
+    path = _workbook(tmp_path, [["id", "connected", "app"], *rows, ["R99"]], "r.xlsx")
+    frame = em.read_table(path)
+    assert frame["id"].iloc[-1] == "R99" and len(frame) == 21
+    assert "sheet" not in frame.attrs.get("emomotiv", {})
