@@ -485,7 +485,8 @@ def read_table(
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
     text : str or sequence of str, default=()
-        Columns of a CSV file read as text, never as numbers: a wave column
+        Columns of a CSV file or a workbook read as text, never as numbers:
+        an id column ("0001" is not the number 1), a wave column
         of months ("09.2026" is not the number 9.2026, nor "10.2020" the
         number 10.202). Spaces around a cell are dropped, as around a
         number (" 2" is "2"), and a cell of spaces only is missing. Names
@@ -551,7 +552,7 @@ def read_table(
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal, text=text)
     if reader is read_excel:
-        frame = reader(path, sheet=sheet)
+        frame = reader(path, sheet=sheet, text=text)
         if decimal == ",":  # numbers a workbook holds as text ("7,5")
             _decimal_commas(frame)
         return with_decimal(frame, decimal)

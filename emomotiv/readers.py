@@ -760,7 +760,9 @@ def read_stata(
     return _read_labelled(Path(path), pyreadstat.read_dta, not_experienced)
 
 
-def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
+def read_excel(
+    path: str | PathLike, *, sheet: int | str = 0, text: str | Sequence[str] = ()
+) -> pd.DataFrame:
     """Read one sheet of an Excel ``.xlsx`` workbook (needs ``openpyxl``).
 
     The first row holds the column names (title lines above it, rows with at
@@ -779,6 +781,8 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     would read as empty, is read as its text, as a CSV export shows it: in a
     column the analysis uses, validation names it, and a column it does not
     use (a helper column's failed lookup) keeps no one from reading the rest.
+    The ``text`` columns are read as text, as a CSV file's are (an id
+    "0001" is not the number 1; see :func:`emomotiv.read_table`).
 
     Examples
     --------
@@ -810,7 +814,8 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
         failed = _formula_errors(path, ws, top + 1)
     finally:
         book.close()
-    frame = _sheet_frame(path, sheet, name, first[top : top + 3], top, failed)
+    text = [text] if isinstance(text, str) else list(text)
+    frame = _sheet_frame(path, sheet, name, first[top : top + 3], top, failed, text)
     frame, lines = without_blank_rows(frame)
     notes = []
     if len(titles) > 1:
@@ -958,16 +963,26 @@ def _title_rows(rows: Sequence[Sequence[object]]) -> int:
 
 
 def _sheet_frame(
-    path, sheet: int | str, name: str, rows: list, top: int = 0, failed=()
+    path,
+    sheet: int | str,
+    name: str,
+    rows: list,
+    top: int = 0,
+    failed=(),
+    text: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One sheet's table, from its first rows as read from its header on (see
     :func:`read_excel`), ``top`` rows of title above them, the ``failed``
-    formulas' cells (see :func:`_formula_errors`) read as their text."""
+    formulas' cells (see :func:`_formula_errors`) read as their text, the
+    ``text`` columns read as text."""
     header, rows = (rows[0] if rows else []), rows[1:]
     if rows and _is_response_row(header, rows[0]):  # SurveyMonkey's layout
         names, labels, platform, questions = _response_layout(header, rows[0])
-        frame = _excel_frame(path, sheet, 1, names, top, failed)
+        as_text = [n for n in names if n in text]
+        frame = _excel_frame(path, sheet, 1, names, top, failed, as_text)
         return _with_meta(frame, labels, {}, platform, questions)
+    # pandas names a column as its header cell is written, spaces and all
+    as_text = [c for c in header if c is not None and column_name(c) in text]
     names = [column_name(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -981,13 +996,12 @@ def _sheet_frame(
             subject=f"file '{Path(path).name}'",
         )
     if _is_forms_header(header):
-        frame = _excel_frame(path, sheet, 0, top=top, failed=failed)
+        frame = _excel_frame(path, sheet, 0, top=top, failed=failed, text=as_text)
         labels, platform, questions = _forms_layout(frame.columns)
         return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
-    return _with_texts(
-        _excel_frame(path, sheet, n_extra, top=top, failed=failed), rows, text_row
-    )
+    frame = _excel_frame(path, sheet, n_extra, top=top, failed=failed, text=as_text)
+    return _with_texts(frame, rows, text_row)
 
 
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
@@ -1013,11 +1027,14 @@ def _excel_frame(
     names: Sequence[str] | None = None,
     top: int = 0,
     failed: Sequence[tuple] = (),
+    text: Sequence[object] = (),
 ) -> pd.DataFrame:
     """A sheet read as a CSV file is: only empty cells missing, TRUE/FALSE as
     text, a failed formula as its text (``failed``: row, column, text);
     ``top`` rows above the header and ``skip`` under it dropped, ``names``
-    replacing it."""
+    replacing it; the numbers of the ``text`` columns (by their header cell,
+    or their ``names``) read as their text, and their text as written, but
+    for the spaces around it (:func:`_as_written`)."""
     frame = pd.read_excel(
         path,
         sheet_name=sheet,
@@ -1027,18 +1044,40 @@ def _excel_frame(
         names=names,
         keep_default_na=False,
         na_values=[""],
+        converters=dict.fromkeys(text, _as_written) or None,
     )
+    for column in text:  # " 2" is "2"; spaces only are no answer
+        frame[column] = frame[column].map(
+            lambda v: (v.strip() or np.nan) if isinstance(v, str) else v
+        )
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
     frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
     first = top + skip + 2  # the sheet's row (from 1) of the frame's first
-    for row, column, text in failed:
+    for row, column, shown in failed:
         at, j = row - first, column - 1
         if 0 <= at < len(frame) and j < frame.shape[1]:
             if not pd.api.types.is_object_dtype(frame.dtypes.iloc[j]):
                 frame[frame.columns[j]] = frame.iloc[:, j].astype(object)
-            frame.iat[at, j] = text
+            frame.iat[at, j] = shown
     frame.columns = [column_name(c) if isinstance(c, str) else c for c in frame]
     return frame
+
+
+def _as_written(value: object) -> object:
+    """A cell of a workbook's text column: a number as its text (an id typed
+    as 1 is "1", one typed as text "0001" stays so), text and dates as
+    they are.
+
+    Examples
+    --------
+    >>> _as_written(4410035), _as_written(2.5), _as_written(7.0), _as_written("0001")
+    ('4410035', '2.5', '7', '0001')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:

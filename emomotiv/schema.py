@@ -1541,9 +1541,17 @@ def validate_survey(
         ids = ids.dropna()
         dup = ids[ids.duplicated()].tolist()
         if dup:
+            zeros = (
+                " The ids were read as numbers, which drops leading zeros ('0001' "
+                "and '1' read alike): if the file writes them so, read the column "
+                f"as text (read_table(path, text=['{schema.id}']), or "
+                f"pd.read_csv(path, dtype={{'{schema.id}': str}}))."
+                if pd.api.types.is_numeric_dtype(ids)
+                else ""
+            )
             problems.append(
                 f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
-                f"{preview(list(dict.fromkeys(dup)))}."
+                f"{preview(list(dict.fromkeys(dup)))}.{zeros}"
             )
 
     if schema.segment is not None and schema.segment in out.columns:

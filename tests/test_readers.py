@@ -3,6 +3,7 @@ the same drivers as the equivalent tidy CSV."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import warnings
@@ -773,3 +774,23 @@ def test_blank_rows_and_a_footer_of_a_workbook_are_no_respondents(tmp_path):
     frame = em.read_table(path)
     assert frame["id"].iloc[-1] == "R99" and len(frame) == 21
     assert "sheet" not in frame.attrs.get("emomotiv", {})
+
+
+def test_a_workbooks_text_columns_read_as_text(tmp_path):
+    """An id typed as text "0001" keeps its zeros, one typed as the number 2
+    reads "2"; a wave of months stays text and a date stays a date."""
+    path = _workbook(
+        tmp_path,
+        [
+            [" id ", "app", "wave", "date"],
+            ["0001", 7, "09.2026", datetime.datetime(2026, 9, 1)],
+            [2, 5, "10.2026", datetime.datetime(2026, 10, 1)],
+            ["1", 6, " ", None],
+        ],
+    )
+    frame = em.read_table(path, text=["id", "wave", "date"])
+    assert frame["id"].tolist() == ["0001", "2", "1"]
+    assert frame["wave"].tolist()[:2] == ["09.2026", "10.2026"]
+    assert frame["wave"].isna().iloc[2]
+    assert frame["date"].iloc[0] == pd.Timestamp("2026-09-01")
+    assert em.read_table(path)["id"].tolist() == [1, 2, 1]  # as numbers

@@ -403,6 +403,22 @@ def test_duplicate_ids():
     s.loc[1, "id"] = s.loc[0, "id"]
     (problem,) = _problems(s)
     assert "duplicate ids" in problem and "'r0'" in problem
+    assert "read as numbers" not in problem  # text ids keep their zeros
+
+
+def test_duplicate_ids_read_as_numbers_say_leading_zeros_may_be_lost():
+    """'0001' and '1' read as numbers are both 1: the message says so, and
+    the ids read as text are two."""
+    s = _survey()
+    s["id"] = range(len(s))
+    s.loc[1, "id"] = 0  # '00000' and '0' in the file
+    (problem,) = _problems(s)
+    assert problem == (
+        "The id column 'id' has 1 duplicate ids: 0. The ids were read as numbers, "
+        "which drops leading zeros ('0001' and '1' read alike): if the file "
+        "writes them so, read the column as text (read_table(path, "
+        "text=['id']), or pd.read_csv(path, dtype={'id': str}))."
+    )
 
 
 def test_stated_text_is_found_before_any_fit_and_empty_segments_are_no_problem(
