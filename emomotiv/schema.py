@@ -945,12 +945,17 @@ def _number_hint(bad: list[object], decimal: str = ".") -> str:
     # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
     if decimal == "," and points:
         one = len(points) == 1
-        which = "They" if len(points) == len(texts) else preview(points)
+        if len(points) == len(texts):
+            which = "It has" if one else "They have"
+        else:
+            which = f"{preview(points)} {'has' if one else 'have'}"
+        # one of them read both ways: "1.500" is 1500 or 1.5
+        example = next((p for p in points if re.fullmatch(r"\d+\.\d+", p)), "1.234")
         hints.append(
-            f" {which} {'has' if one and which != 'They' else 'have'} a point "
-            f"between {'its' if one else 'their'} thousands: read with decimal commas "
-            "(decimal=','), a point is no decimal mark, and '1.234' may mean "
-            f"1234 or 1.234, so {'it is' if one else 'they are'} not read as "
+            f" {which} a point between {'its' if one else 'their'} thousands: read "
+            "with decimal commas (decimal=','), a point is no decimal mark, and "
+            f"'{example}' may mean {example.replace('.', '')} or {float(example):g}, "
+            f"so {'it is' if one else 'they are'} not read as "
             f"{'a number' if one else 'numbers'}. {_NO_SEPARATORS}."
         )
     elif any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):

@@ -326,8 +326,7 @@ def test_a_catalog_read_with_decimal_commas_refuses_a_point_between_thousands():
     with pytest.raises(ValidationError) as err:
         FacetCatalog.from_frame(table)
     (problem,) = err.value.problems
-    assert "'cost' is not numeric for 'app': '1.500'. It has a point" not in problem
-    assert "not numeric for 'app': '1.500'. They have a point between" in problem
+    assert "not numeric for 'app': '1.500'. It has a point between its" in problem
 
 
 @pytest.mark.parametrize(
