@@ -35,15 +35,18 @@ import pandas as pd
 from ._validation import ValidationError, many, preview
 from .model import DriverModel, load_model_files
 from .readers import (
+    ATTRS,
     DECIMALS,
     TEXT_SUFFIXES,
     _delimiter_of,
     binary_problem,
     column_name,
+    footer_note,
     read_excel,
     read_platform_csv,
     survey_reader,
     text_encoding,
+    without_blank_rows,
 )
 from .report import ComparisonReport, Report
 from .results import (
@@ -53,6 +56,7 @@ from .results import (
     PlanResult,
     WaveComparison,
 )
+from .schema import COMMA_GROUPED
 from .study import write_study_file
 
 __all__ = [
@@ -470,12 +474,19 @@ def read_table(
         text in it (``n/a``), which stays text. In a file with commas
         between its columns, only quoted numbers can hold a decimal comma
         (``"7,5"``): those are read as numbers with ``","``, but in a
-        column of lists of codes (``"1,3,5"``, a multiple-choice question's).
+        column of lists of codes (``"1,3,5"``, a multiple-choice question's)
+        or of numbers whose every comma has three digits after it
+        (``"90,000"``, as often a thousands separator). In an Excel
+        workbook, ``","`` reads the numbers it holds as text (``"7,5"``).
+        A table so read says so in ``attrs["emomotiv"]["decimal"]``, and
+        validation then reads no point between a number's thousands
+        (``"1.234"``) as a decimal point.
     sheet : int or str, default=0
         The sheet of an Excel workbook: its name, or its position (0 is the
         first). A workbook of several sheets says which it read.
     text : str or sequence of str, default=()
-        Columns of a CSV file read as text, never as numbers: a wave column
+        Columns of a CSV file or a workbook read as text, never as numbers:
+        an id column ("0001" is not the number 1), a wave column
         of months ("09.2026" is not the number 9.2026, nor "10.2020" the
         number 10.202). Spaces around a cell are dropped, as around a
         number (" 2" is "2"), and a cell of spaces only is missing. Names
@@ -541,7 +552,10 @@ def read_table(
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal, text=text)
     if reader is read_excel:
-        return reader(path, sheet=sheet)
+        frame = reader(path, sheet=sheet, text=text)
+        if decimal == ",":  # numbers a workbook holds as text ("7,5")
+            _decimal_commas(frame)
+        return with_decimal(frame, decimal)
     if reader is not None:
         return reader(path)
     if suffix.endswith(TEXT_SUFFIXES):
@@ -554,7 +568,9 @@ def read_table(
                 f"Reading the Parquet file '{path}' needs pyarrow, which is not "
                 "installed: pip install 'emomotiv[parquet]' (or save it as CSV).",
             )
-        frame = pd.read_parquet(path)
+        frame, lines = without_blank_rows(pd.read_parquet(path))
+        if lines:
+            warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=2)
         if engine == "pyarrow":
             import pyarrow
 
@@ -765,16 +781,24 @@ def _read_csv(
     for column in as_text & set(frame.columns):
         # " 2" is "2", as it would be as a number; spaces only are no answer
         frame[column] = frame[column].str.strip().replace("", np.nan)
-    if asked == ",":
-        _decimal_commas(frame, keep=text)
     # a line of separators only (a spreadsheet's blank row) is no respondent,
-    # as a blank line is not: column by column, no copy of the whole survey
-    blank = pd.Series(True, index=frame.index)
-    for column in range(frame.shape[1]):
-        blank &= frame.iloc[:, column].isna()
-        if not blank.any():
-            return frame
-    return frame[~blank].reset_index(drop=True)
+    # as a blank line is not, nor a line of text under the data (a footer)
+    frame, lines = without_blank_rows(frame, keep=list(as_text))
+    if lines:
+        warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=3)
+    if asked == ",":
+        _decimal_commas(frame, keep=text, quoted=delimiter == ",")
+    return with_decimal(frame, asked)
+
+
+def with_decimal(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
+    """``frame``, saying in ``attrs["emomotiv"]["decimal"]`` that its file
+    was read with decimal commas: validation then reads a point between a
+    number's thousands ("1.234") as no decimal point (see
+    :func:`emomotiv.schema.decimal_mark`)."""
+    if decimal == ",":
+        frame.attrs[ATTRS] = {**frame.attrs.get(ATTRS, {}), "decimal": ","}
+    return frame
 
 
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)\s*$")
@@ -784,26 +808,40 @@ _WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
 _CODE_LIST = re.compile(r"^\s*\d+(,\d+){2,}\s*$")
 
 
-def _decimal_commas(frame: pd.DataFrame, keep: Sequence[str] = ()) -> None:
+def _decimal_commas(
+    frame: pd.DataFrame, keep: Sequence[str] = (), quoted: bool = False
+) -> None:
     """Read as numbers the decimal-comma cells (``7,5``) of the text columns
     of ``frame``, in place: pandas reads them only in a column whose every
     cell is a number, and one ``n/a`` among them would leave them all as
     text, to be refused as such; that ``n/a`` is left to validation. A
     column that holds a list of codes (``1,3,5``) is left as text, as are
-    the ``keep`` columns."""
+    the ``keep`` columns. ``quoted``: the numbers are quoted in a file with
+    commas between its columns, where a column whose every comma has three
+    digits after it (``"90,000"``) holds thousands separators as often as
+    decimal commas: it is left as text, for validation to name. A
+    workbook's column may hold numbers beside its text cells: only the text
+    is read."""
     for column in frame.columns:
         if column in keep:
             continue
         values = frame[column]
-        if not pd.api.types.is_string_dtype(values):  # numbers, or no text
+        if pd.api.types.is_string_dtype(values):
+            words = values.dropna()
+        elif values.dtype == object:  # numbers and text, as in a workbook
+            words = values[values.map(lambda v: isinstance(v, str))].astype(str)
+        else:  # numbers only
             continue
-        if values.str.match(_CODE_LIST).fillna(False).any():
+        if words.str.match(_CODE_LIST).any():
             continue
-        cells = values.str.match(_COMMA_NUMBER).fillna(False).astype(bool)
+        cells = words.str.match(_COMMA_NUMBER).astype(bool)
+        if quoted and words[cells].str.match(COMMA_GROUPED).all():
+            continue
         if cells.any():  # with the whole numbers beside them ("9")
-            cells |= values.str.match(_WHOLE).fillna(False).astype(bool)
-            numbers = values[cells].str.replace(",", ".").astype(float)
-            frame[column] = values.astype(object).where(~cells, numbers)
+            cells |= words.str.match(_WHOLE).astype(bool)
+            numbers = words[cells].str.replace(",", ".").astype(float)
+            read = values.index.isin(numbers.index)
+            frame[column] = values.astype(object).where(~read, numbers)
 
 
 def _parse_problem(path: Path, err: Exception, encoding: str, delimiter: str) -> str:

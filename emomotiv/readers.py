@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, did_you_mean, preview
+from ._validation import ValidationError, did_you_mean, many, preview
 
 __all__ = [
     "apply_rating_labels",
@@ -616,6 +616,9 @@ def _read_labelled(
     not_experienced: Sequence[float | str] | None,
 ) -> pd.DataFrame:
     frame, meta = read(str(path), user_missing=True)
+    frame, lines = without_blank_rows(frame)  # a case of no value is no one
+    if lines:
+        warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=4)
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
     scales, descending = {}, {}
@@ -757,7 +760,9 @@ def read_stata(
     return _read_labelled(Path(path), pyreadstat.read_dta, not_experienced)
 
 
-def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
+def read_excel(
+    path: str | PathLike, *, sheet: int | str = 0, text: str | Sequence[str] = ()
+) -> pd.DataFrame:
     """Read one sheet of an Excel ``.xlsx`` workbook (needs ``openpyxl``).
 
     The first row holds the column names (title lines above it, rows with at
@@ -769,10 +774,15 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
     empty ones are missing (text such as "N/A" stays text), TRUE/FALSE
     stay text, names are read without the spaces around them and a line
     break within them (:func:`column_name`), and a column named twice is an
-    error. A cell whose formula failed (``#N/A``, ``#DIV/0!``), which pandas
+    error. Rows with no value (blank, or formatted but empty) are no
+    respondents, and lines of text under the data ("Source: FieldCo") are
+    left out and named (see :func:`without_blank_rows`). A cell whose
+    formula failed (``#N/A``, ``#DIV/0!``), which pandas
     would read as empty, is read as its text, as a CSV export shows it: in a
     column the analysis uses, validation names it, and a column it does not
     use (a helper column's failed lookup) keeps no one from reading the rest.
+    The ``text`` columns are read as text, as a CSV file's are (an id
+    "0001" is not the number 1; see :func:`emomotiv.read_table`).
 
     Examples
     --------
@@ -804,7 +814,9 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
         failed = _formula_errors(path, ws, top + 1)
     finally:
         book.close()
-    frame = _sheet_frame(path, sheet, name, first[top : top + 3], top, failed)
+    text = [text] if isinstance(text, str) else list(text)
+    frame = _sheet_frame(path, sheet, name, first[top : top + 3], top, failed, text)
+    frame, lines = without_blank_rows(frame)
     notes = []
     if len(titles) > 1:
         notes.append(
@@ -817,6 +829,8 @@ def read_excel(path: str | PathLike, *, sheet: int | str = 0) -> pd.DataFrame:
             f"Skipped {top} row{'s' if top > 1 else ''} above the header of sheet "
             f"'{name}' (a title: {preview(said) if said else 'empty'})."
         )
+    if lines:
+        notes.append(footer_note(lines, f"sheet '{name}'"))
     if notes:
         frame.attrs.setdefault(ATTRS, {})["sheet"] = " ".join(notes)
     return frame
@@ -865,6 +879,82 @@ def _filled(cell: object) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
+# a note's label before its text: "Source: FieldCo", "Basis: alle Befragten"
+_NOTE_LABEL = re.compile(r"\w:\s")
+
+
+def without_blank_rows(
+    frame: pd.DataFrame, keep: Sequence[str] = ()
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` without the rows that hold no value (a spreadsheet's blank
+    rows, rows formatted but left empty) and without the lines of text under
+    its data (a footer: "Source: FieldCo"), and those lines' texts.
+
+    A line under the data is a row after the last row of two values or more
+    whose one value is text, in a column that otherwise holds numbers (an
+    id's, a rating's) or led by a label and a colon ("Base: all
+    respondents"): a respondent with only an id is none of these. The
+    column it was in is read again as numbers where every value left is
+    one, as it would be without the line (but the ``keep`` columns, read as
+    text). Column by column: no copy of the whole survey.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": [1, None, 2, "Source: FieldCo"],
+    ...                       "app": [7, None, 5, None]})
+    >>> table, notes = without_blank_rows(frame)
+    >>> table["id"].tolist(), notes
+    ([1, 2], ['Source: FieldCo'])
+    """
+    filled = np.zeros(len(frame), dtype=np.int64)
+    for j in range(frame.shape[1]):
+        filled += frame.iloc[:, j].notna().to_numpy()
+        if j and not (filled < 2).any():
+            return frame, []
+    data = np.flatnonzero(filled >= 2)
+    end = data[-1] + 1 if len(data) else len(frame)  # the lines come after
+    lines, texts, columns = [], [], set()
+    for row in np.flatnonzero(filled[end:] == 1) + end:
+        j = int(np.flatnonzero(frame.iloc[row].notna().to_numpy())[0])
+        value = frame.iat[row, j]
+        if not isinstance(value, str) or _is_number(value):
+            continue
+        above = frame.iloc[:end, j].dropna().astype(str)
+        if pd.to_numeric(above, errors="coerce").notna().any() or _NOTE_LABEL.search(
+            value
+        ):
+            lines.append(row)
+            texts.append(value.strip())
+            columns.add(frame.columns[j])
+    drop = filled == 0
+    drop[lines] = True
+    if not drop.any():
+        return frame, []
+    frame = frame[~drop].reset_index(drop=True)
+    for column in columns - set(keep):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        if numbers.notna().sum() == frame[column].notna().sum():
+            frame[column] = numbers
+    return frame, texts
+
+
+def footer_note(lines: Sequence[str], where: str) -> str:
+    """What :func:`without_blank_rows` left out of ``where`` (a file, a
+    sheet): its ``lines`` of text under the data."""
+    return (
+        f"Left out {many(len(lines), 'line')} of text under the data of {where}, "
+        f"one cell filled (a note, not a respondent): {preview(lines)}."
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _title_rows(rows: Sequence[Sequence[object]]) -> int:
     """Rows above a sheet's header: the leading ones with at most one cell
     filled (a title, a blank line), when a row below them fills more."""
@@ -873,16 +963,26 @@ def _title_rows(rows: Sequence[Sequence[object]]) -> int:
 
 
 def _sheet_frame(
-    path, sheet: int | str, name: str, rows: list, top: int = 0, failed=()
+    path,
+    sheet: int | str,
+    name: str,
+    rows: list,
+    top: int = 0,
+    failed=(),
+    text: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One sheet's table, from its first rows as read from its header on (see
     :func:`read_excel`), ``top`` rows of title above them, the ``failed``
-    formulas' cells (see :func:`_formula_errors`) read as their text."""
+    formulas' cells (see :func:`_formula_errors`) read as their text, the
+    ``text`` columns read as text."""
     header, rows = (rows[0] if rows else []), rows[1:]
     if rows and _is_response_row(header, rows[0]):  # SurveyMonkey's layout
         names, labels, platform, questions = _response_layout(header, rows[0])
-        frame = _excel_frame(path, sheet, 1, names, top, failed)
+        as_text = [n for n in names if n in text]
+        frame = _excel_frame(path, sheet, 1, names, top, failed, as_text)
         return _with_meta(frame, labels, {}, platform, questions)
+    # pandas names a column as its header cell is written, spaces and all
+    as_text = [c for c in header if c is not None and column_name(c) in text]
     names = [column_name(c) for c in header if c is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -896,13 +996,12 @@ def _sheet_frame(
             subject=f"file '{Path(path).name}'",
         )
     if _is_forms_header(header):
-        frame = _excel_frame(path, sheet, 0, top=top, failed=failed)
+        frame = _excel_frame(path, sheet, 0, top=top, failed=failed, text=as_text)
         labels, platform, questions = _forms_layout(frame.columns)
         return _with_meta(frame, labels, {}, platform, questions)
     n_extra, text_row = _header_rows(rows)
-    return _with_texts(
-        _excel_frame(path, sheet, n_extra, top=top, failed=failed), rows, text_row
-    )
+    frame = _excel_frame(path, sheet, n_extra, top=top, failed=failed, text=as_text)
+    return _with_texts(frame, rows, text_row)
 
 
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
@@ -928,11 +1027,14 @@ def _excel_frame(
     names: Sequence[str] | None = None,
     top: int = 0,
     failed: Sequence[tuple] = (),
+    text: Sequence[object] = (),
 ) -> pd.DataFrame:
     """A sheet read as a CSV file is: only empty cells missing, TRUE/FALSE as
     text, a failed formula as its text (``failed``: row, column, text);
     ``top`` rows above the header and ``skip`` under it dropped, ``names``
-    replacing it."""
+    replacing it; the numbers of the ``text`` columns (by their header cell,
+    or their ``names``) read as their text, and their text as written, but
+    for the spaces around it (:func:`_as_written`)."""
     frame = pd.read_excel(
         path,
         sheet_name=sheet,
@@ -942,18 +1044,40 @@ def _excel_frame(
         names=names,
         keep_default_na=False,
         na_values=[""],
+        converters=dict.fromkeys(text, _as_written) or None,
     )
+    for column in text:  # " 2" is "2"; spaces only are no answer
+        frame[column] = frame[column].map(
+            lambda v: (v.strip() or np.nan) if isinstance(v, str) else v
+        )
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
     frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
     first = top + skip + 2  # the sheet's row (from 1) of the frame's first
-    for row, column, text in failed:
+    for row, column, shown in failed:
         at, j = row - first, column - 1
         if 0 <= at < len(frame) and j < frame.shape[1]:
             if not pd.api.types.is_object_dtype(frame.dtypes.iloc[j]):
                 frame[frame.columns[j]] = frame.iloc[:, j].astype(object)
-            frame.iat[at, j] = text
+            frame.iat[at, j] = shown
     frame.columns = [column_name(c) if isinstance(c, str) else c for c in frame]
     return frame
+
+
+def _as_written(value: object) -> object:
+    """A cell of a workbook's text column: a number as its text (an id typed
+    as 1 is "1", one typed as text "0001" stays so), text and dates as
+    they are.
+
+    Examples
+    --------
+    >>> _as_written(4410035), _as_written(2.5), _as_written(7.0), _as_written("0001")
+    ('4410035', '2.5', '7', '0001')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:

@@ -21,6 +21,7 @@ import pandas as pd
 from ._stats import kish_size
 from ._validation import ValidationError, check_choice, did_you_mean, many, preview
 from .readers import (
+    ATTRS,
     NO_ANSWERS,
     NON_ANSWER,
     YES_ANSWERS,
@@ -54,6 +55,11 @@ DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 GROUPED = re.compile(
     r"^\s*[+-]?\d{1,3}(?:([.,' \u00a0\u202f])\d{3})+(?:(?!\1)[.,]\d+)?\s*$"
 )
+# a point between a number's thousands ("1.234", "2.500,50") where commas
+# are the decimal mark: 1.234 may then be 1234 or 1.234, and is read as neither
+POINT_GROUPED = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d*)?\s*$")
+# a comma between a number's thousands, and no decimals ("90,000", "1,250,000")
+COMMA_GROUPED = re.compile(r"^\s*[+-]?[1-9]\d{0,2}(?:,\d{3})+\s*$")
 # a currency sign before or after an amount ("1.234,56 €", "$80"), or a
 # currency code beside one ("1.234,56 EUR", "CHF 80"; not a word such as
 # the Norwegian "godt nok")
@@ -159,17 +165,23 @@ class FacetCatalog:
             hint = did_you_mean(col, CATALOG_COLUMNS)
             if hint:
                 problems.append(f"Unknown catalog column '{col}'.{hint}")
+        decimal = decimal_mark(frame)
         for col in ("stated_importance", "cost", "scale_min", "scale_max"):
             if col not in table.columns:
                 continue
             values = pd.to_numeric(table[col], errors="coerce")
+            if decimal == ",":  # "1.234": not 1.234 (see _to_numbers)
+                values = values.mask(_point_grouped(table[col]))
             text = values.isna() & table[col].notna()
             if text.any():
                 found = sorted({str(v) for v in table.loc[text, col]})
                 problems.append(
                     f"Catalog column '{col}' is not numeric for "
                     f"{preview(table.loc[text, 'facet'])}: {preview(found)}."
-                    + (_number_hint(found) or " Give numbers, or leave it empty.")
+                    + (
+                        _number_hint(found, decimal)
+                        or " Give numbers, or leave it empty."
+                    )
                 )
             infinite = table.loc[np.isinf(values), "facet"]
             if len(infinite):
@@ -277,10 +289,11 @@ class FacetCatalog:
         if not survey.columns.is_unique:  # refused by validate_survey
             return self, [], []
         codes = list(not_experienced or [])
+        decimal = decimal_mark(survey)
 
         def ratings(facet: str) -> pd.Series:
             """The facet's ratings as validation reads them: codes left out."""
-            return _facet_values(survey[facet], codes + self.codes(facet))[0]
+            return _facet_values(survey[facet], codes + self.codes(facet), decimal)[0]
 
         table = self.table.copy()
         notes: list[str] = []
@@ -758,28 +771,64 @@ def _shared_role_problems(
     return problems
 
 
-def _numeric(col: pd.Series) -> tuple[pd.Series, list[object], int]:
+def _numeric(col: pd.Series, decimal: str = ".") -> tuple[pd.Series, list[object], int]:
     """Coerce to float; return the values, the distinct entries that did not
-    convert (sorted as text) and the number of cells holding them."""
+    convert (sorted as text) and the number of cells holding them. With
+    ``decimal=","`` (see :func:`decimal_mark`), text with a point between
+    its thousands does not convert."""
     if col.dtype == np.float64:
         return col, [], 0  # already numbers: no copy
     if pd.api.types.is_bool_dtype(col):
         return col.astype(float), [], 0
-    values = _to_numbers(col)
+    values = _to_numbers(col, decimal)
     mask = values.isna() & col.notna()
     bad = sorted(set(col[mask].tolist()), key=str) if mask.any() else []
     return values.astype(float), bad, int(mask.sum())
 
 
-def _to_numbers(col: pd.Series) -> pd.Series:
+def _to_numbers(col: pd.Series, decimal: str = ".") -> pd.Series:
     """``col`` as float, text that is no number as NaN; a number wrapped in
-    no-break spaces (``"\u00a07"``, as web exports write them) is a number."""
+    no-break spaces (``"\u00a07"``, as web exports write them) is a number.
+    With ``decimal=","`` a text cell with a point between its thousands
+    (``"1.234"``, :data:`POINT_GROUPED`) is no number: pandas would read
+    its point as a decimal point, which a file of decimal commas has not."""
     values = pd.to_numeric(col, errors="coerce").astype(float)
     text = values.isna() & col.notna()
+    if decimal == ",":
+        held = _point_grouped(col)
+        if held.any():
+            values = values.mask(held)
+            text = values.isna() & col.notna() & ~held
     if text.any():  # the few cells left: no pass over the whole column
         cells = col[text].astype(str).str.strip(" \u00a0\u202f")
         values[text] = pd.to_numeric(cells, errors="coerce").astype(float)
     return values
+
+
+def _point_grouped(col: pd.Series) -> pd.Series:
+    """Which cells of ``col`` are text with a point between their thousands."""
+    if not (col.dtype == object or pd.api.types.is_string_dtype(col)):
+        return pd.Series(False, index=col.index)
+    found = col.map(lambda v: isinstance(v, str) and bool(POINT_GROUPED.match(v)))
+    return found.astype(bool)
+
+
+def decimal_mark(frame: pd.DataFrame) -> str:
+    """The decimal mark the file of ``frame`` was read with: ``","`` where
+    :func:`emomotiv.read_table` read decimal commas (it says so in
+    ``attrs["emomotiv"]["decimal"]``), else ``"."``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"value": ["1.234"]})
+    >>> decimal_mark(frame)
+    '.'
+    >>> frame.attrs["emomotiv"] = {"decimal": ","}
+    >>> decimal_mark(frame)
+    ','
+    """
+    meta = frame.attrs.get(ATTRS)
+    return "," if isinstance(meta, Mapping) and meta.get("decimal") == "," else "."
 
 
 def _cells(n: int) -> str:
@@ -787,12 +836,13 @@ def _cells(n: int) -> str:
 
 
 def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
-    """Not-experienced codes as text to match (case-folded, as rating labels
-    are matched) and numbers to match."""
+    """Not-experienced codes as text to match (folded as rating labels are:
+    case, spaces and the kind of apostrophe aside, "Don\u2019t know" as
+    "Don't know") and numbers to match."""
     texts, numbers = set(), set()
     for code in codes:
         text = str(code).strip()
-        texts.add(text.casefold())
+        texts.add(_fold(text))
         try:
             numbers.add(float(text))
         except ValueError:
@@ -801,22 +851,23 @@ def _split_codes(codes: Iterable[object]) -> tuple[set[str], set[float]]:
 
 
 def _facet_values(
-    col: pd.Series, codes: Iterable[object]
+    col: pd.Series, codes: Iterable[object], decimal: str = "."
 ) -> tuple[pd.Series, list[object], int]:
     """Ratings as float with declared not-experienced codes blanked (text
-    matched without regard to case or the spaces around it); the undeclared
-    text left over and its cell count. A cell of spaces only is empty, as an
-    empty cell is (a code of spaces could not be declared)."""
+    matched without regard to case, the spaces around it or the kind of
+    apostrophe); the undeclared text left over and its cell count. A cell of
+    spaces only is empty, as an empty cell is (a code of spaces could not be
+    declared). ``decimal``: see :func:`_to_numbers`."""
     texts, numbers = _split_codes(codes)
     if col.dtype == np.float64 and not numbers:
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
     if pd.api.types.is_bool_dtype(col):
         col = col.astype(object)
-    values = _to_numbers(col)
+    values = _to_numbers(col, decimal)
     text = values.isna() & col.notna()
     if text.any():
-        stripped = col[text].astype(str).str.strip().str.casefold()
-        text.loc[stripped.index[stripped.isin(texts | {""})]] = False
+        folded = col[text].map(_fold)
+        text.loc[folded.index[folded.isin(texts | {""})]] = False
     if numbers:
         values = values.mask(values.isin(list(numbers)))
     bad = sorted(set(col[text].tolist()), key=str) if text.any() else []
@@ -831,15 +882,32 @@ def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
 
 _DECIMAL_HINT = (
     " They look like numbers with decimal commas: read the file with "
-    "decimal=',' (--decimal ,), or save it with decimal points."
+    "decimal=',' (--decimal ,), or save it with decimal points (in an Excel "
+    "workbook, format the column as Number)."
+)
+# the way out of a thousands separator, in a CSV file or a workbook
+_NO_SEPARATORS = (
+    "Save the column without thousands separators (in Excel, format it as "
+    "Number without the 1000 separator) and save the file again"
 )
 
 
-def _number_hint(bad: list[object]) -> str:
+def _number_hint(bad: list[object], decimal: str = ".") -> str:
     """How numbers written as text could be read, each way they are written
     naming its way out: failed spreadsheet formulas, percentages, accounting
     negatives, currency signs, the separators between their thousands, or
-    their decimal commas."""
+    their decimal commas. ``decimal``: the mark the file was read with (see
+    :func:`decimal_mark`); with ``","``, a point between thousands is named.
+
+    Examples
+    --------
+    >>> print(_number_hint(["90,000", "100,000"]))  # doctest: +NORMALIZE_WHITESPACE
+     They look like numbers with commas between their thousands ('90,000'
+     for 90000), not decimal commas: every comma has three digits after it.
+     Save the column without thousands separators (in Excel, format it as
+     Number without the 1000 separator) and save the file again; read with
+     decimal commas (decimal=','), '90,000' would be 90.
+    """
     texts = [str(v) for v in bad]
     hints = []
     errors = [t for t in texts if FORMULA_ERROR.match(t.strip())]
@@ -871,14 +939,52 @@ def _number_hint(bad: list[object]) -> str:
     # "1.234,56 €" separates its thousands as "1.234,56" does
     bare = [re.sub(_MONEY, "", t, flags=re.IGNORECASE) for t in texts]
     grouped = [m for m in map(GROUPED.match, bare) if m]
+    points = [t.strip() for t in bare if POINT_GROUPED.match(t)]
+    commas = [t.strip() for t in bare if DECIMAL_COMMA.match(t) or GROUPED.match(t)]
+    commas = [t for t in commas if "," in t]
     # "1,003" alone may be a decimal comma; "1.003,71" or "1 003" is not
-    if any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
+    if decimal == "," and points:
+        one = len(points) == 1
+        if len(points) == len(texts):
+            which = "It has" if one else "They have"
+        else:
+            which = f"{preview(points)} {'has' if one else 'have'}"
+        # one of them read both ways: "1.500" is 1500 or 1.5
+        example = next((p for p in points if re.fullmatch(r"\d+\.\d+", p)), "1.234")
+        hints.append(
+            f" {which} a point between {'its' if one else 'their'} thousands: read "
+            "with decimal commas (decimal=','), a point is no decimal mark, and "
+            f"'{example}' may mean {example.replace('.', '')} or {float(example):g}, "
+            f"so {'it is' if one else 'they are'} not read as "
+            f"{'a number' if one else 'numbers'}. {_NO_SEPARATORS}."
+        )
+    elif any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
         hints.append(
             " Some separate their thousands ('1.003,71', '1,003.71'): save the "
             "file without thousands separators."
         )
+    elif commas and all(COMMA_GROUPED.match(t) for t in commas):
+        # every comma before three digits: "90,000" is ninety thousand
+        example = min(commas, key=lambda t: t.count(","))
+        whole = example.replace(",", "")
+        misread = (
+            f"; read with decimal commas (decimal=','), '{example}' would be "
+            f"{float(example.replace(',', '.')):g}"
+            if example.count(",") == 1
+            else ""
+        )
+        hints.append(
+            f" They look like numbers with commas between their thousands "
+            f"('{example}' for {whole}), not decimal commas: every comma has "
+            f"three digits after it. {_NO_SEPARATORS}{misread}."
+        )
     elif any(DECIMAL_COMMA.match(t) for t in bare):
-        hints.append(_DECIMAL_HINT)
+        hints.append(
+            " They look like numbers with decimal commas: save them with decimal "
+            "points."
+            if decimal == ","
+            else _DECIMAL_HINT
+        )
     return "".join(hints)
 
 
@@ -886,12 +992,15 @@ def _number_hint(bad: list[object]) -> str:
 SCALE_MAX_LABELS = 11
 
 
-def _codes_hint(bad: list[object], share: float | None = None) -> str:
+def _codes_hint(
+    bad: list[object], share: float | None = None, decimal: str = "."
+) -> str:
     """How to read text among ratings: as numbers, as a rating scale's answer
     texts, or as codes for "not experienced". ``share`` is the text's share
     of the column's answers: text that is most of them is never offered as
-    codes (declared so, every rating in words would be dropped)."""
-    number = _number_hint(bad)
+    codes (declared so, every rating in words would be dropped). ``decimal``:
+    the file's decimal mark (see :func:`decimal_mark`)."""
+    number = _number_hint(bad, decimal)
     if number:
         return number
     scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
@@ -1076,10 +1185,10 @@ def _answer_codes(levels: list[float]) -> list[float]:
 
 
 def _check_connection(
-    col: pd.Series, name: str, kind: str, problems: list[str]
+    col: pd.Series, name: str, kind: str, problems: list[str], decimal: str = "."
 ) -> pd.Series:
     """The outcome as float; its kind must be 0/1 or a declared score."""
-    values, bad, n_text = _numeric(col)
+    values, bad, n_text = _numeric(col, decimal)
     _check_finite(values, f"The connection column '{name}'", problems)
     values = values.mask(np.isinf(values))
     if n_text:
@@ -1239,6 +1348,7 @@ def validate_survey(
     # copy-on-write), so a survey of ratings is not held twice
     out = survey.copy(deep=False)
     out.columns = columns
+    decimal = decimal_mark(survey)
 
     role_cols = {
         "connection": schema.connection,
@@ -1316,12 +1426,12 @@ def validate_survey(
         if facet in catalog.facets:
             codes += catalog.codes(facet)
         column = out[facet]
-        values, bad, n_text = _facet_values(column, codes)
+        values, bad, n_text = _facet_values(column, codes, decimal)
         if n_text:
+            share = n_text / max(int(column.notna().sum()), 1)
             problems.append(
                 f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
-                f"{preview(bad)}."
-                + _codes_hint(bad, n_text / max(int(column.notna().sum()), 1))
+                f"{preview(bad)}." + _codes_hint(bad, share, decimal)
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         off = values[(values < lo) | (values > hi)]
@@ -1346,7 +1456,9 @@ def validate_survey(
 
     conn = schema.connection
     if conn in out.columns:
-        out[conn] = _check_connection(out[conn], conn, connection_kind, problems)
+        out[conn] = _check_connection(
+            out[conn], conn, connection_kind, problems, decimal
+        )
 
     for role in ("value", "satisfaction", "weight"):
         col = role_cols[role]
@@ -1354,12 +1466,12 @@ def validate_survey(
             continue
         column = out[col]
         if role == "satisfaction":  # a rating: its non-answers can be declared
-            values, bad, n_text = _facet_values(column, not_experienced or [])
+            values, bad, n_text = _facet_values(column, not_experienced or [], decimal)
         else:
-            values, bad, n_text = _numeric(column)
+            values, bad, n_text = _numeric(column, decimal)
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
-            hint = _number_hint(bad)
+            hint = _number_hint(bad, decimal)
             if not hint and role == "satisfaction":
                 hint = _non_answer_hint(bad)
             if not hint and role == "value" and all(map(_no_amount, bad)):
@@ -1409,12 +1521,13 @@ def validate_survey(
         if col in out.columns:
             column = out[col]
             # agreement ratings: their non-answers can be declared, as a facet's
-            values, bad, n_text = _facet_values(column, not_experienced or [])
+            values, bad, n_text = _facet_values(column, not_experienced or [], decimal)
             _check_finite(values, f"Motivator '{col}'", problems)
             if n_text:
                 problems.append(
                     f"Motivator '{col}' is not numeric: text in {_cells(n_text)}: "
-                    f"{preview(bad)}." + (_number_hint(bad) or _non_answer_hint(bad))
+                    f"{preview(bad)}."
+                    + (_number_hint(bad, decimal) or _non_answer_hint(bad))
                 )
             answers[col] = values
             if values is not column:
@@ -1433,9 +1546,17 @@ def validate_survey(
         ids = ids.dropna()
         dup = ids[ids.duplicated()].tolist()
         if dup:
+            zeros = (
+                " The ids were read as numbers, which drops leading zeros ('0001' "
+                "and '1' read alike): if the file writes them so, read the column "
+                f"as text (read_table(path, text=['{schema.id}']), or "
+                f"pd.read_csv(path, dtype={{'{schema.id}': str}}))."
+                if pd.api.types.is_numeric_dtype(ids)
+                else ""
+            )
             problems.append(
                 f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
-                f"{preview(list(dict.fromkeys(dup)))}."
+                f"{preview(list(dict.fromkeys(dup)))}.{zeros}"
             )
 
     if schema.segment is not None and schema.segment in out.columns:
@@ -1444,12 +1565,12 @@ def validate_survey(
             problems.append(problem)
 
     for col in (c for c in schema.stated.values() if c in out.columns):
-        _, bad, n_text = _numeric(out[col])
+        _, bad, n_text = _numeric(out[col], decimal)
         if n_text:
+            share = n_text / max(int(out[col].notna().sum()), 1)
             problems.append(
                 f"Stated-importance column '{col}' is not numeric: text in "
-                f"{_cells(n_text)}: {preview(bad)}."
-                + _codes_hint(bad, n_text / max(int(out[col].notna().sum()), 1))
+                f"{_cells(n_text)}: {preview(bad)}." + _codes_hint(bad, share, decimal)
             )
 
     n, p = len(out), len(schema.facets)

@@ -89,6 +89,22 @@ def _semicolons_and_decimal_commas(folder: Path) -> None:
     frame.to_csv(folder / "survey.csv", index=False, sep=";", decimal=",")
 
 
+def _thousands_points(folder: Path) -> None:
+    """Whole amounts as a German Excel saves them ("#.##0"), with decimal
+    commas beside them: "1.234" is no 1.234."""
+    frame = _survey()
+    frame["value"] = ["1.234", "2.500,50", "987,50"] * (N // 3)
+    frame.to_csv(folder / "survey.csv", index=False, sep=";", decimal=",")
+
+
+def _thousands_commas(folder: Path) -> None:
+    """Costs as an English Excel saves them ("#,##0"): "90,000" is ninety
+    thousand, not 90 with decimal commas."""
+    costs = ['"90,000"', '"100,000"', '"5,500"']
+    lines = ["facet,cost"] + [f"{f},{c}" for f, c in zip("abc", costs, strict=True)]
+    (folder / "facets.csv").write_text("\n".join(lines) + "\n")
+
+
 def _latin1(folder: Path) -> None:
     frame = _survey()
     frame["segment"] = np.where(frame.index % 2, "Genève", "Zürich")
@@ -248,6 +264,24 @@ CLI_CASES = [
         _semicolons_and_decimal_commas,
         ["validate", "survey.csv", *ROLES],
         ["';'", "'7,5'", "decimal commas"],
+    ),
+    (
+        "decimal commas: a point between thousands is named, every cell",
+        _thousands_points,
+        ["validate", "survey.csv", *ROLES, "--value", "value", "--decimal", ","],
+        ["'1.234', '2.500,50'", "40 cells", "a point between their thousands"],
+    ),
+    (
+        "commas between thousands are not called decimal commas",
+        _thousands_commas,
+        ["validate", "survey.csv", *ROLES],
+        ["'90,000'", "commas between their thousands", "would be 100."],
+    ),
+    (
+        "commas between thousands are not read as decimal commas when asked",
+        _thousands_commas,
+        ["validate", "survey.csv", *ROLES, "--decimal", ","],
+        ["'90,000'", "commas between their thousands"],
     ),
     (
         "missing catalog file is named",

@@ -819,6 +819,29 @@ def test_quoted_decimal_commas_in_a_comma_file_read_as_numbers_when_asked(tmp_pa
     assert frame["app"].tolist() == [7.5, 6.0, 5.0]
 
 
+def test_a_file_read_with_decimal_commas_says_so_for_validation(tmp_path):
+    """Its "1.234" stays text, which validation must not read as 1.234:
+    the table carries the decimal mark it was read with."""
+    path = tmp_path / "s.csv"
+    path.write_text("id;value\nR1;1.234\nR2;987,50\nR3;2.500,50\n")
+    with pytest.warns(UserWarning, match="semicolon"):
+        frame = em.read_table(path, decimal=",")
+    assert frame["value"].tolist() == ["1.234", 987.5, "2.500,50"]
+    assert frame.attrs["emomotiv"]["decimal"] == ","
+    with pytest.warns(UserWarning, match="semicolon"):
+        assert "decimal" not in em.read_table(path).attrs.get("emomotiv", {})
+
+
+def test_quoted_commas_between_thousands_are_not_read_as_decimal_commas(tmp_path):
+    """A comma file's quoted "90,000" (an English Excel's thousands) is
+    ninety thousand as often as 90: left as text, for validation to name."""
+    path = tmp_path / "facets.csv"
+    path.write_text('facet,cost,weight\na,"90,000","1,500"\nb,"5,500","0,75"\n')
+    frame = em.read_table(path, decimal=",")
+    assert frame["cost"].tolist() == ["90,000", "5,500"]
+    assert frame["weight"].tolist() == [1.5, 0.75]  # "0,75": a decimal comma
+
+
 def test_text_columns_read_as_written(tmp_path):
     path = tmp_path / "s.csv"  # months as an office writes them
     rows = ["R1,09.2026,7", "R2,10.2020,5", "R3,,6", "R4, 2 ,1", "R5,  ,2"]
@@ -1131,3 +1154,26 @@ def test_a_model_saves_to_a_folder_named_in_another_locale_s_bytes(tmp_path):
     em.io.save_model(model, folder)
     again = em.load_model(folder)
     assert (again.predict_proba(X) == model.predict_proba(X)).all()
+
+
+def test_a_line_of_text_under_a_csv_files_data_is_no_respondent(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = [f"{4410000 + i};{i % 2};{1 + i % 10}" for i in range(4)]
+    lines = ["RespID;connected;app", *rows, ";;", "Quelle: FieldCo, Basis: alle"]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.warns(UserWarning) as caught:
+        frame = em.read_table(path)
+    assert frame["RespID"].tolist() == [4410000 + i for i in range(4)]  # numbers
+    assert (
+        "Left out 1 line of text under the data of "
+        f"'{path}', one cell filled (a note, not a respondent): "
+        "'Quelle: FieldCo, Basis: alle'."
+    ) in [str(w.message) for w in caught]
+
+
+def test_a_parquet_files_rows_of_no_value_are_no_respondents(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "s.parquet"
+    frame = pd.DataFrame({"id": [1, None, 2], "app": [7, None, 5]})
+    frame.to_parquet(path)
+    assert em.read_table(path)["app"].tolist() == [7, 5]

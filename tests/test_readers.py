@@ -3,6 +3,7 @@ the same drivers as the equivalent tidy CSV."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import warnings
@@ -711,3 +712,85 @@ def test_stated_columns_named_by_a_shared_question_match_the_facets_labels():
         "Wichtigkeit: Mobile App": "app",
         "Wichtigkeit: Überweisung": "ueberw",
     }
+
+
+def _workbook(tmp_path, rows, name="survey.xlsx"):
+    """A workbook of one sheet holding ``rows`` as written (text stays text)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / name)
+    return tmp_path / name
+
+
+def test_decimal_commas_a_workbook_holds_as_text_read_with_decimal(tmp_path):
+    """Excel keeps "0,52" typed or pasted in a German file as text: --decimal ,
+    reads it (and a number beside it) as a CSV file's; without the flag the
+    way out names Excel."""
+    rows = [["id", "app", "connected", "w"]]
+    rows += [[f"R{i}", 1 + i % 10, i % 2, "0,52" if i % 3 else 1.5] for i in range(40)]
+    path = _workbook(tmp_path, rows)
+    frame = em.read_table(path, decimal=",")
+    assert frame["w"].tolist()[:3] == [1.5, 0.52, 0.52]
+    schema = em.SurveySchema(facets=("app",), connection="connected", weight="w")
+    catalog = em.FacetCatalog.from_facets(["app"])
+    assert em.validate_survey(frame, schema, catalog)["w"].iloc[1] == 0.52
+    with pytest.raises(em.ValidationError) as err:
+        em.validate_survey(em.read_table(path), schema, catalog)
+    (problem,) = err.value.problems
+    assert problem.endswith(
+        "(--decimal ,), or save it with decimal points (in an Excel workbook, "
+        "format the column as Number)."
+    )
+
+
+def test_blank_rows_and_a_footer_of_a_workbook_are_no_respondents(tmp_path):
+    """A blank row between two batches, rows a table style formats down the
+    sheet and a "Source:" line under the data: the rows are dropped, as a
+    CSV file's rows of separators are, and the footer is named."""
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = [["id", "connected", "app"]]
+    rows += [[1000 + i, i % 2, 1 + i % 10] for i in range(20)]
+    rows.insert(11, [None, None, None])  # between two batches
+    path = _workbook(tmp_path, [*rows, [None] * 3, ["Source: FieldCo"]])
+    book = openpyxl.load_workbook(path)
+    for row in range(23, 26):  # formatted, never filled
+        book.active.cell(row=row, column=2).fill = openpyxl.styles.PatternFill(
+            "solid", fgColor="FFFF00"
+        )
+    book.active.move_range("A24:C24", rows=3)  # the footer under them
+    book.save(path)
+    frame = em.read_table(path)
+    assert frame["id"].tolist() == [1000 + i for i in range(20)]
+    assert frame["connected"].notna().all()
+    assert frame.attrs["emomotiv"]["sheet"] == (
+        "Left out 1 line of text under the data of sheet 'Sheet', one cell "
+        "filled (a note, not a respondent): 'Source: FieldCo'."
+    )
+    # a last respondent with only an id is one, without an answer
+    rows = [[f"R{r[0]}", *r[1:]] if r[0] else r for r in rows[1:]]
+    path = _workbook(tmp_path, [["id", "connected", "app"], *rows, ["R99"]], "r.xlsx")
+    frame = em.read_table(path)
+    assert frame["id"].iloc[-1] == "R99" and len(frame) == 21
+    assert "sheet" not in frame.attrs.get("emomotiv", {})
+
+
+def test_a_workbooks_text_columns_read_as_text(tmp_path):
+    """An id typed as text "0001" keeps its zeros, one typed as the number 2
+    reads "2"; a wave of months stays text and a date stays a date."""
+    path = _workbook(
+        tmp_path,
+        [
+            [" id ", "app", "wave", "date"],
+            ["0001", 7, "09.2026", datetime.datetime(2026, 9, 1)],
+            [2, 5, "10.2026", datetime.datetime(2026, 10, 1)],
+            ["1", 6, " ", None],
+        ],
+    )
+    frame = em.read_table(path, text=["id", "wave", "date"])
+    assert frame["id"].tolist() == ["0001", "2", "1"]
+    assert frame["wave"].tolist()[:2] == ["09.2026", "10.2026"]
+    assert frame["wave"].isna().iloc[2]
+    assert frame["date"].iloc[0] == pd.Timestamp("2026-09-01")
+    assert em.read_table(path)["id"].tolist() == [1, 2, 1]  # as numbers

@@ -172,6 +172,18 @@ def test_not_experienced_text_matches_without_regard_to_case():
     assert out["app"].iloc[:3].isna().all() and out["app"].iloc[3:].notna().all()
 
 
+def test_not_experienced_text_matches_either_apostrophe():
+    """Excel writes "Don’t know" for "Don't know" as typed: the two are
+    one code, whichever of them is declared."""
+    s = _survey().astype({"app": object, "fees": object})
+    s.loc[:1, "app"] = ["Don’t know", "Don't know"]
+    s.loc[:1, "fees"] = ["Don’t know", "don’t  know"]
+    for code in ("Don't know", "Don’t know"):
+        out = validate_survey(s, _schema(), CATALOG, not_experienced=[code])
+        assert out[["app", "fees"]].iloc[:2].isna().all().all()
+        assert out["app"].iloc[2:].notna().all()
+
+
 def test_not_experienced_codes_blank_the_cells_text_and_numbers():
     s = _survey().astype({"app": object})
     s.loc[:4, "app"] = ["n/a", " n/a ", 99, "99", 0]
@@ -271,6 +283,52 @@ def test_amounts_written_as_text_get_the_hint_that_fits(cells, hint):
     assert "The value column 'value' is not numeric" in problem and hint in problem
 
 
+@pytest.mark.parametrize("role", ["value", "w"])
+def test_commas_between_thousands_are_not_called_decimal_commas(role):
+    """'90,000' is ninety thousand: --decimal , would read it as 90."""
+    s = _survey().astype({role: object})
+    s.loc[:2, role] = ["90,000", "100,000", "$1,250,000"]
+    (problem,) = _problems(s)
+    assert "They look like numbers with commas between their thousands" in problem
+    assert "('100,000' for 100000), not decimal commas" in problem
+    assert "'100,000' would be 100." in problem and "--decimal" not in problem
+    s.loc[3, role] = "7,5"  # a decimal comma beside them: both readings
+    assert "decimal commas: read the file with decimal=','" in _problems(s)[0]
+
+
+def _read_with_decimal_commas(survey):
+    survey.attrs = {"emomotiv": {"decimal": ","}}  # as read_table says so
+    return survey
+
+
+def test_a_point_between_thousands_is_no_decimal_point_beside_decimal_commas():
+    """In a file read with decimal commas, "1.234" is 1234 or 1.234: refused,
+    every cell of it named with the cells that hold a decimal comma too."""
+    s = _survey().astype({"value": object})
+    s.loc[:5, "value"] = ["1.234", "12.345", "2.500,50", "1.0", "0.523", "2.5"]
+    out = validate_survey(s.drop(index=[0, 1, 2]), _schema(), CATALOG)
+    assert out["value"].iloc[:3].tolist() == [1.0, 0.523, 2.5]  # no thousands
+    (problem,) = _problems(_read_with_decimal_commas(s.copy()))
+    assert problem.startswith(
+        "The value column 'value' is not numeric: text in 3 cells: '1.234', "
+        "'12.345', '2.500,50'. They have a point between their thousands: read "
+        "with decimal commas (decimal=','), a point is no decimal mark"
+    )
+    assert "Save the column without thousands separators" in problem
+    # read with decimal points, 1.234 is 1.234
+    assert validate_survey(s.drop(index=[2]), _schema(), CATALOG)["value"][0] == 1.234
+
+
+def test_a_catalog_read_with_decimal_commas_refuses_a_point_between_thousands():
+    table = pd.DataFrame({"facet": ["app", "fees"], "cost": ["1.500", "980"]})
+    assert FacetCatalog.from_frame(table).table["cost"].tolist() == [1.5, 980.0]
+    table.attrs["emomotiv"] = {"decimal": ","}
+    with pytest.raises(ValidationError) as err:
+        FacetCatalog.from_frame(table)
+    (problem,) = err.value.problems
+    assert "not numeric for 'app': '1.500'. It has a point between its" in problem
+
+
 @pytest.mark.parametrize(
     "cells, hint",
     [
@@ -344,6 +402,22 @@ def test_duplicate_ids():
     s.loc[1, "id"] = s.loc[0, "id"]
     (problem,) = _problems(s)
     assert "duplicate ids" in problem and "'r0'" in problem
+    assert "read as numbers" not in problem  # text ids keep their zeros
+
+
+def test_duplicate_ids_read_as_numbers_say_leading_zeros_may_be_lost():
+    """'0001' and '1' read as numbers are both 1: the message says so, and
+    the ids read as text are two."""
+    s = _survey()
+    s["id"] = range(len(s))
+    s.loc[1, "id"] = 0  # '00000' and '0' in the file
+    (problem,) = _problems(s)
+    assert problem == (
+        "The id column 'id' has 1 duplicate ids: 0. The ids were read as numbers, "
+        "which drops leading zeros ('0001' and '1' read alike): if the file "
+        "writes them so, read the column as text (read_table(path, "
+        "text=['id']), or pd.read_csv(path, dtype={'id': str}))."
+    )
 
 
 def test_stated_text_is_found_before_any_fit_and_empty_segments_are_no_problem(
