@@ -165,8 +165,9 @@ def _add_file_format(group) -> None:
         "--decimal",
         choices=(".", ","),
         metavar="MARK",
-        help="decimal mark of CSV files separated by semicolons or tabs: '.' "
-        "(default) or ',' for numbers written 7,5",
+        help="decimal mark of CSV files separated by semicolons or tabs, and of "
+        "numbers a workbook holds as text: '.' (default) or ',' for numbers "
+        "written 7,5",
     )
     group.add_argument(
         "--sheet",

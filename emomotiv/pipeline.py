@@ -361,8 +361,11 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 encoding=study.encoding,
                 decimal=study.decimal if study.decimal in DECIMALS else ".",
                 sheet=study.sheet if what == "survey" else 0,
-                # "09.2026" is a month, not the number 9.2026
-                text=[study.wave] if what == "survey" and study.wave else (),
+                # "09.2026" is a month, not the number 9.2026, and an id
+                # "0001" is not the id "1"
+                text=[c for c in (study.wave, study.id) if isinstance(c, str)]
+                if what == "survey"
+                else (),
             )
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()

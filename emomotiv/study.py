@@ -157,7 +157,8 @@ class Study:
     decimal : {".", ","}, default="."
         The decimal mark of CSV inputs: ``","`` for files written with
         decimal commas (``7,5``) and semicolons or tabs between the columns
-        (a file with commas between its columns has decimal points).
+        (a file with commas between its columns has decimal points); in an
+        Excel workbook, the numbers it holds as text (``"0,52"``).
     sheet : int or str, default=0
         The sheet of an Excel survey: its name or its position (0, the
         first).

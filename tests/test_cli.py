@@ -101,6 +101,26 @@ def test_validate_ok_and_bad(sample_dir, tmp_path, capsys):
     assert "2 problems" in err and "welcome_note" in err and "weights" in err
 
 
+def test_validate_reads_the_id_column_as_text(tmp_path, capsys):
+    """Ids "1" and "0001" are two respondents: the id column is read as
+    text, so its leading zeros count."""
+    rng = np.random.default_rng(0)
+    ids = ["00000", "1", "0001"] + [f"{i:05d}" for i in range(3, 60)]
+    survey = pd.DataFrame(
+        {
+            "id": ids,
+            "connected": np.tile([0, 1], 30),
+            "a": rng.integers(1, 11, 60),
+            "b": rng.integers(1, 11, 60),
+        }
+    )
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    argv = ["validate", str(path), "--facets", "a", "b"]
+    assert main([*argv, "--connection", "connected", "--id", "id"]) == 0
+    assert capsys.readouterr().out.startswith("OK: 60 respondents")
+
+
 def test_validate_checks_controls_as_analyze_does(small_dir, tmp_path, capsys):
     args = [
         str(small_dir / "survey.csv"),
