@@ -181,6 +181,7 @@ RATING_SCALES = (
     ("Terrible", "Poor", "Average", "Good", "Excellent"),
     ("Very bad", "Bad", "Neutral", "Good", "Very good"),
     ("Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"),
+    ("Very dissatisfied", "Dissatisfied", "Neither", "Satisfied", "Very satisfied"),
     (
         "Very dissatisfied",
         "Dissatisfied",
@@ -202,6 +203,7 @@ RATING_SCALES = (
         "Agree",
         "Strongly agree",
     ),
+    ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"),
     (
         "Strongly disagree",
         "Somewhat disagree",

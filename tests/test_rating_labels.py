@@ -144,6 +144,10 @@ def test_each_label_reads_as_its_place_on_the_scale(scale, picks, upper):
         assert {scale[i].casefold() for i in picks} <= set(folded)
 
 
+WORDS_NEITHER = ["Very dissatisfied", "Dissatisfied", "Neither", "Satisfied"]
+WORDS_NEITHER += ["Very satisfied"]
+
+
 def test_guess_rating_labels():
     assert guess_rating_labels(["good", "EXCELLENT", "Don't know", "N/A"]) in (
         [*WORDS],
@@ -161,6 +165,9 @@ def test_guess_rating_labels():
     ]
     assert guess_rating_labels(["Yes", "No"]) is None
     assert guess_rating_labels(["Good", "Don't know"]) is None
+    # a midpoint written short, as many questionnaires write it
+    answers = ["Very satisfied", "Neither", "Dissatisfied", "Satisfied"]
+    assert guess_rating_labels(answers) == ["Very dissatisfied", *WORDS_NEITHER[1:]]
 
 
 @pytest.mark.parametrize(
