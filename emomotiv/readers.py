@@ -1088,7 +1088,11 @@ def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
     ``rows`` are the first two rows under the column names. The layout is
     recognised by an import-id row (``{"ImportId": ...}`` in most cells)
     among them; the other of the two holds question texts when none of its
-    cells is a number.
+    cells is a number. Without one, a first row of text in nine columns of
+    ten or more, none of it a number, over a row with numbers in some of
+    those columns, is a second header row of question texts (a fieldwork
+    agency's layout: codes, then questions): a respondent's row holds the
+    numbers of its numeric columns.
     """
     ids = [_is_import_id_row(row) for row in rows[:2]]
     if len(ids) > 1 and ids[1]:
@@ -1097,7 +1101,21 @@ def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
         if len(rows) > 1 and _is_text_row(rows[1]):
             return 2, 1
         return 1, None
+    if len(rows) > 1 and _is_question_row(rows[0], rows[1]):
+        return 1, 0
     return 0, None
+
+
+def _is_question_row(row: Sequence[object], below: Sequence[object]) -> bool:
+    """Whether ``row`` is a row of question texts over the data's first row
+    ``below`` (see :func:`_header_rows`)."""
+    filled = [_filled(c) for c in row]
+    if not _is_text_row(row) or sum(filled) < 0.9 * len(row):
+        return False
+    return any(
+        is_text and _filled(b) and _is_numeric_text(b)
+        for is_text, b in zip(filled, below, strict=False)
+    )
 
 
 # The import ids of the fields a survey platform (Qualtrics) adds to every

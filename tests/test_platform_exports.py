@@ -305,6 +305,28 @@ def test_a_tidy_file_with_a_respondent_id_is_not_an_export(tmp_path):
     assert not em.readers.is_platform_export(path)
 
 
+def test_a_second_header_row_of_question_texts_is_read_as_such(tmp_path):
+    """A fieldwork agency's layout: codes as names, then a row of question
+    texts over the data. The texts are the questions (and the labels), not
+    a respondent; a file whose first respondent answered in words only is
+    still data."""
+    path = tmp_path / "survey.csv"
+    path.write_text(
+        "RespID,Q5_1,Q40,Weight\n"
+        "Respondent,How satisfied are you with: Brand reputation,"
+        "Do you feel emotionally connected to TelcoX?,Design weight\n"
+        "1,7,Yes,0.8\n2,Satisfied,No,1.2\n"
+    )
+    frame = em.read_table(path)
+    assert frame["RespID"].tolist() == [1, 2]
+    assert frame["Weight"].tolist() == [0.8, 1.2]
+    meta = frame.attrs["emomotiv"]
+    assert meta["questions"]["Q40"] == "Do you feel emotionally connected to TelcoX?"
+    assert meta["labels"]["Q5_1"] == "How satisfied are you with: Brand reputation"
+    path.write_text("Name,App\nAnna,Good\nBen,Poor\n")
+    assert em.read_table(path)["Name"].tolist() == ["Anna", "Ben"]
+
+
 def _forms_sheet(survey, catalog) -> pd.DataFrame:
     """``survey`` as a Google Forms responses sheet: grid questions rated in
     words (empty where a touchpoint was not used), then rated for importance."""
