@@ -1446,10 +1446,15 @@ def validate_survey(
             )
         observed = values.dropna()
         if observed.empty and not n_text and len(out):  # text: reported above
-            problems.append(f"Facet '{facet}' is empty: no respondent rated it.")
+            problems.append(
+                f"Facet '{facet}' is empty: no respondent rated it. Drop it from "
+                "the catalog (or the facets)."
+            )
         elif observed.nunique() == 1:
             problems.append(
-                f"Facet '{facet}' is constant: every rating is {observed.iloc[0]:g}."
+                f"Facet '{facet}' is constant: every rating is {observed.iloc[0]:g}, "
+                "which tells no respondent from another. Drop it from the catalog "
+                "(or the facets)."
             )
         if values is not column:
             out[facet] = values
@@ -1554,9 +1559,17 @@ def validate_survey(
                 if pd.api.types.is_numeric_dtype(ids)
                 else ""
             )
+            copies = int(out.loc[ids.index].duplicated().sum())
+            way_out = (
+                f" {many(copies, 'row')} repeat{'s' if copies == 1 else ''} "
+                "another in every column (a file read or uploaded twice?): drop "
+                "the copies."
+                if copies
+                else " Give each respondent an id of their own."
+            )
             problems.append(
                 f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
-                f"{preview(list(dict.fromkeys(dup)))}.{zeros}"
+                f"{preview(list(dict.fromkeys(dup)))}.{zeros or way_out}"
             )
 
     if schema.segment is not None and schema.segment in out.columns:

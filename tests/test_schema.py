@@ -403,6 +403,14 @@ def test_duplicate_ids():
     (problem,) = _problems(s)
     assert "duplicate ids" in problem and "'r0'" in problem
     assert "read as numbers" not in problem  # text ids keep their zeros
+    assert problem.endswith("Give each respondent an id of their own.")
+    # a row read twice, every column alike: the copies can go
+    s = pd.concat([_survey(), _survey().head(2)], ignore_index=True)
+    (problem,) = _problems(s)
+    assert problem.endswith(
+        "2 rows repeat another in every column (a file read or uploaded twice?): "
+        "drop the copies."
+    )
 
 
 def test_duplicate_ids_read_as_numbers_say_leading_zeros_may_be_lost():
