@@ -709,7 +709,12 @@ def segment_drivers(
     table["note"] = table["note"].astype(object).where(table["note"].notna(), None)
     table = table.sort_values(["segment", "rank"], kind="stable", ignore_index=True)
     note = None
-    if len(results) < 2:
+    if len(sizes) == 1:
+        note = (
+            f"no test of difference: the segment column holds one value "
+            f"({next(iter(sizes))!r}), so there are no segments to compare"
+        )
+    elif len(results) < 2:
         note = "no test of difference: fewer than two segments are large enough to rank"
     elif n_boot < 2:
         note = "no test of difference: it needs bootstrap replicates (n_boot >= 2)"

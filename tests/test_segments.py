@@ -106,6 +106,13 @@ def test_a_small_segment_is_reported_not_ranked(small):
     # one ranked segment: no test of difference, and the reason
     assert result.table["p_differ"].isna().all()
     assert "fewer than two segments" in result.info["note"]
+    # a column of one value has no segments to compare, and says so
+    every = pd.Series("Retail", index=small.survey.index)
+    note = _fast(small, every).info["note"]
+    assert note.endswith(
+        "the segment column holds one value ('Retail'), so there "
+        "are no segments to compare"
+    )
 
 
 def test_a_segment_not_ranked_carries_no_test_result(small):
