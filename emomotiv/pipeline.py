@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import kish_size, weighted_share
-from ._validation import ValidationError, did_you_mean, preview
+from ._validation import ValidationError, did_you_mean, many, preview
 from .bootstrap import (
     _stability_warning,
     bootstrap_importance,
@@ -642,7 +642,33 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
             f"answer in the outcome column '{study.connection}': left out of the "
             "analysis."
         )
+    if study.id is None:
+        notes += _copies_note(survey)
     return notes + [note for note in (coded, meta.get("churn")) if note]
+
+
+def _copies_note(survey: pd.DataFrame) -> list[str]:
+    """A note on rows that repeat another row in every column, an id-like
+    column too (one whose other values are all distinct): a file read or
+    uploaded twice. Without such a column, two respondents may well answer
+    alike, and nothing is said."""
+    copies = survey.duplicated()
+    if not copies.any():
+        return []
+    kept = survey[~copies]
+    ids = [
+        str(c)
+        for c in survey.columns
+        if kept[c].notna().all() and kept[c].is_unique and len(kept) > 1
+    ]
+    if not ids:
+        return []
+    n = int(copies.sum())
+    return [
+        f"{many(n, 'row')} repeat{'s' if n == 1 else ''} another in every column, "
+        f"'{ids[0]}' too (a file read or uploaded twice?): drop the copies, or "
+        f"name the id column (--id {ids[0]}, id='{ids[0]}') to have them refused."
+    ]
 
 
 def _as_catalog(

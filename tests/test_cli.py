@@ -121,6 +121,29 @@ def test_validate_reads_the_id_column_as_text(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("OK: 60 respondents")
 
 
+def test_validate_notes_rows_copied_whole(tmp_path, capsys):
+    """Rows that repeat another in every column, an id-like column too (no
+    id role given): a file uploaded twice, which validation notes."""
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "RespID": range(4410000, 4410060),
+            "connected": np.tile([0, 1], 30),
+            "a": rng.integers(1, 11, 60),
+            "b": rng.integers(1, 11, 60),
+        }
+    )
+    path = tmp_path / "survey.csv"
+    pd.concat([survey, survey.head(5)]).to_csv(path, index=False)
+    argv = ["validate", str(path), "--facets", "a", "b", "--connection", "connected"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "5 rows repeat another in every column, 'RespID' too" in out
+    survey.to_csv(path, index=False)
+    assert main(argv) == 0
+    assert "repeat another" not in capsys.readouterr().out
+
+
 def test_validate_checks_controls_as_analyze_does(small_dir, tmp_path, capsys):
     args = [
         str(small_dir / "survey.csv"),
