@@ -2129,7 +2129,7 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
     """The stated-vs-derived line (Spearman correlation with its interval,
     the quadrant counts, the labels that hold in fewer resamples than the
     level) and the value of connection."""
-    from .report import QUADRANTS, _money, _number, study_currency
+    from .report import QUADRANTS, _money, _number, study_currency, upper_bound_note
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     currency = study_currency(summary)
@@ -2181,6 +2181,8 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
             f"One more {words['customer']} adds "
             f"{_money(value['value_per_connected'], currency=currency)}{note}."
         )
+    if value.get("value_per_connected") is not None:
+        print(f"  ({upper_bound_note(words)})")
 
 
 def _quadrant_name(name: str, n: int) -> str:
@@ -2221,6 +2223,7 @@ def _print_plan(
     False when no improvement has a cost (the plan table is empty); ``words``
     name the outcome (:func:`_words`)."""
     from .report import (
+        GAP_SOURCES,
         VALUE_SOURCES,
         _change,
         _in_currency,
@@ -2284,10 +2287,16 @@ def _print_plan(
             money, scale=_magnitude(plan["combined_delta_value"], low, high)
         )
         span = "" if low is None else f" [{gain(low)}, {gain(high)}]"
+        bound = (
+            ": an upper bound unless other differences are controlled for"
+            if plan["value_source"] in GAP_SOURCES
+            else ""
+        )
         print(
             f"  expected value gain {gain(plan['combined_delta_value'])}{span} "
             f"(value per {unit} {money(plan['value_per_connected'])}, "
-            f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])})."
+            f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])}"
+            f"{bound})."
         )
     if plan.get("note"):
         print(f"  {_safe(plan['note'])}")

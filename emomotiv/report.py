@@ -1074,6 +1074,30 @@ def outcome_words(label: str | None, quotes: str = "“”") -> dict[str, str]:
     }
 
 
+#: where a value per connected customer is a gap between groups of customers
+#: as they are (:data:`VALUE_SOURCES`), not a parameter given
+GAP_SOURCES = ("value_link", "mean_difference")
+
+
+def upper_bound_note(words: Mapping[str, str]) -> str:
+    """The caveat on a value per connected customer that is a gap between
+    groups (docs/concepts/value-link.md), in words, for :func:`outcome_words`.
+
+    Examples
+    --------
+    >>> print(upper_bound_note(outcome_words("a promoter")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    a gap between customers as they are: an upper bound on what making one
+    more customer “a promoter” is worth unless other differences, such as
+    tenure, wealth or product mix, are controlled for
+    """
+    return (
+        "a gap between customers as they are: an upper bound on what making one "
+        f"more customer {words['connected']} is worth unless other differences, "
+        "such as tenure, wealth or product mix, are controlled for"
+    )
+
+
 def _clear(table: pd.DataFrame, column: str = "delta_connected"):
     """Which rows' ``column`` is clear of zero, and by what rule.
 
@@ -1724,6 +1748,8 @@ class Report:
             "named": named,
             "words": words,
             "connected_means": _connected_means(summary),
+            "upper_bound": upper_bound_note(words),
+            "gap_sources": GAP_SOURCES,
             "fit_names": FIT_NAMES,
             "missing": MISSING,
             "quadrant_names": QUADRANTS,

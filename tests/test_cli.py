@@ -297,9 +297,34 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     # without a multiplier the value per connected customer was not printed
     none = dict.fromkeys(("multiplier", "multiplier_low", "multiplier_high"))
     _print_stated_value({"value": value | none | {"note": "no multiplier: why"}})
-    assert capsys.readouterr().out == (
+    assert capsys.readouterr().out.startswith(
         "One more connected customer adds 0.28 (no multiplier: why).\n"
     )
+
+
+def test_console_calls_the_value_per_connected_customer_an_upper_bound(capsys):
+    """The gap in value between connected customers and the rest was printed
+    as the estimate; docs/concepts/value-link.md calls it an upper bound."""
+    from emomotiv.cli import _print_plan, _print_stated_value
+
+    value = {"multiplier": None, "value_per_connected": 2808.4, "note": "why"}
+    _print_stated_value({"value": value})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (
+        "  (a gap between customers as they are: an upper bound on what making "
+        "one more customer connected is worth unless other differences, such as "
+        "tenure, wealth or product mix, are controlled for)"
+    )
+    plan = {"budget": 5e5, "selected": ["seat"], "n_selected": 1, "spent": 4e5}
+    plan |= {"combined_delta_connected": 0.08, "sum_individual_delta_connected": 0.07}
+    plan |= {"combined_delta_value": 2.2e7, "value_per_connected": 2808.4}
+    _print_plan(plan | {"value_source": "value_link"})
+    assert (
+        "(value per connected customer 2,808, from the value link: an upper bound "
+        "unless other differences are controlled for)."
+    ) in capsys.readouterr().out
+    _print_plan(plan | {"value_source": "parameter"})  # given: no gap
+    assert "upper bound" not in capsys.readouterr().out
 
 
 def test_console_names_a_0_1_outcome_by_its_label(capsys):
@@ -317,6 +342,7 @@ def test_console_names_a_0_1_outcome_by_its_label(capsys):
         'satisfied (2.79-3.39); one more customer who is "Very satisfied overall" '
         "adds 2,808.\n"
     )
+    assert 'making one more customer "Very satisfied overall" is worth' in out
     words = _words(summary)
     _print_noise({"noise": {"alpha": 0.1, "n_raise": 6, "n_lower": 0}}, None, words)
     assert '6 raise the "Very satisfied overall" share' in capsys.readouterr().out

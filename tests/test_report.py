@@ -119,7 +119,7 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "odds ratio 0.49" in parts["roi"]
     assert "Rate by tier: fully connected 8.0%" in parts["roi"]
     assert "Recommended plan" in parts["roi"]
-    assert ", from the value link." in parts["roi"]
+    assert ", from the value link: an upper bound on" in parts["roi"]
     # the plan shows the chosen facets and the next best few, not every facet
     plan_part = parts["roi"].split("Recommended plan")[1]
     shown = plan_part.count('<tr><th scope="row">')
@@ -1021,6 +1021,24 @@ def test_the_tiers_say_what_connected_means_for_another_outcome(contract):
     result["summary"]["data"]["roles"] = {"connection": "connected"}
     part = " ".join(sections(em.Report(result).html())["motivators"].split())
     assert "A customer counts as emotionally connected when connected = 1." in part
+
+
+def test_the_value_per_connected_customer_is_called_an_upper_bound(contract):
+    """docs/concepts/value-link.md calls the gap an upper bound; the report gave
+    it, and the plan's money resting on it, as the estimate."""
+    parts = sections(em.Report(contract).html())
+    bound = "an upper bound on what making one more customer connected is worth"
+    summary = " ".join(parts["summary"].split())
+    assert 'in value, <span class="caveat">a gap between customers' in summary
+    assert bound in summary
+    assert "This money rests on the value of one more connected customer" in summary
+    roi = " ".join(parts["roi"].split())
+    assert roi.count(bound) == 2  # the value of connection, and the plan's note
+    # a value per connected customer given as a parameter is no gap
+    plan = dict(contract.summary["plan"], value_source="parameter")
+    given = {"tables": contract.tables, "summary": {**contract.summary, "plan": plan}}
+    roi = " ".join(sections(em.Report(given).html())["roi"].split())
+    assert roi.count(bound) == 1 and "as given (value_per_connected)." in roi
 
 
 def test_the_compare_report_names_the_outcome_by_its_label(comparison):
