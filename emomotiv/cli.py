@@ -2299,7 +2299,25 @@ def _print_plan(
             f"{bound})."
         )
     if plan.get("note"):
-        print(f"  {_safe(plan['note'])}")
+        print(f"  {_safe(_left_in_currency(plan['note'], currency))}")
+
+
+def _left_in_currency(note: str, currency: str | None) -> str:
+    """The plan's note with the budget left in the ``currency`` of the
+    costs, as every other amount the console prints.
+
+    Examples
+    --------
+    >>> _left_in_currency("All funded; 1,495,640 of the budget is left.", "€")
+    'All funded; €1,495,640 of the budget is left.'
+    """
+    from .report import _in_currency
+
+    return re.sub(
+        r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?) of the budget is left",
+        lambda m: f"{_in_currency(m[1], currency)} of the budget is left",
+        note,
+    )
 
 
 def _sized(sizes: dict, shown: int = 10) -> str:

@@ -356,6 +356,23 @@ def test_console_names_a_0_1_outcome_by_its_label(capsys):
     assert "connected" not in out.replace("Very satisfied", "")
 
 
+def test_console_says_the_budget_left_in_its_currency(capsys):
+    """ "1,495,640 of the budget is left": the only amount without its €."""
+    from emomotiv.cli import _print_plan
+
+    note = (
+        "Every touchpoint with a cost and a positive expected gain is funded; "
+        "1,495,640 of the budget is left."
+    )
+    plan = {"budget": 1.5e6, "selected": ["spa"], "n_selected": 1, "spent": 4360.0}
+    plan |= {"combined_delta_connected": 0.196, "sum_individual_delta_connected": 0.16}
+    _print_plan(plan | {"note": note}, currency="€")
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.endswith("funded; €1,495,640 of the budget is left.")
+    _print_plan(plan | {"note": note})  # no currency: the amount as it was
+    assert capsys.readouterr().out.splitlines()[-1] == f"  {note}"
+
+
 def test_console_controls_print_their_labels_terminal_safe(capsys):
     from emomotiv.cli import _print_controls
 
