@@ -971,14 +971,16 @@ def _add_report(sub) -> None:
         "--title",
         metavar="TEXT",
         help="the report's title, for this re-render only (default: "
-        "'Emotional connection drivers' for an analysis, 'What moved since "
-        "the last wave' for a comparison)",
+        "'Emotional connection drivers' for an analysis, or 'Drivers of "
+        "\u201cLABEL\u201d' for an outcome labelled other than connection; "
+        "'What moved since the last wave' for a comparison)",
     )
     report.add_argument(
         "--outcome-label",
         metavar="TEXT",
-        help="what the outcome is called in the report (e.g. 'a promoter'; "
-        "default: the run's --outcome-label, else the outcome column's name)",
+        help="what the outcome is called in the report, of an analysis or a "
+        "comparison (e.g. 'a promoter'; default: the run's --outcome-label, "
+        "else the outcome column's name)",
     )
     report.add_argument(
         "--pdf",
@@ -1020,14 +1022,14 @@ def _report(args: argparse.Namespace) -> int:
         raise ValueError(cannot[0])
     options = {
         k: v
-        for k, v in (("title", args.title), ("currency", args.currency))
+        for k, v in (
+            ("title", args.title),
+            ("currency", args.currency),
+            ("outcome_label", args.outcome_label),
+        )
         if v is not None
     }
     report = Report.from_folder(folder, **options)
-    if args.outcome_label is not None:
-        report.result["summary"].setdefault("data", {})["outcome_label"] = (
-            args.outcome_label
-        )
     try:
         html = report.html()
     except (KeyError, ValueError, FileNotFoundError, TypeError) as err:
@@ -1689,16 +1691,21 @@ def _label(text: object) -> str:
     return line if len(line) <= LABEL_WIDTH else line[: LABEL_WIDTH - 1] + "…"
 
 
-def _print_tracking(tracking: dict, changes) -> None:
+def _print_tracking(tracking: dict, changes, words: dict | None = None) -> None:
+    """What moved between two waves; the outcome named by ``words``
+    (:func:`_words`), else by the comparison's label."""
     from .report import (
         _magnitude,
         _pct,
         kpi_name,
+        outcome_words,
         setting_notes,
         touchpoint_notes,
         wave_currencies,
     )
 
+    if words is None:
+        words = outcome_words(_console_label(tracking.get("outcome_label")), '""')
     waves = tracking["waves"]
     notes = setting_notes(tracking)
     if notes:
@@ -1747,7 +1754,7 @@ def _print_tracking(tracking: dict, changes) -> None:
             print(
                 "Headline measures"
                 + (
-                    " (only the connected share is tested against noise):"
+                    f" (only {words['share']} is tested against noise):"
                     if tested
                     else " (not tested against noise):"
                 )
@@ -1761,7 +1768,7 @@ def _print_tracking(tracking: dict, changes) -> None:
         before = _kpi(name, kpi["before"], currency["before"], scale)
         after = _kpi(name, kpi["after"], currency["after"], scale)
         print(
-            f"  {_safe(kpi_name(name))}: {before} -> {after}"
+            f"  {_safe(kpi_name(name, words))}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
         )
 
@@ -1782,8 +1789,40 @@ def _kpi(
     return f"{value:,.2f}"
 
 
+def _console_label(label: object) -> str | None:
+    """An outcome's label fit for a terminal (:func:`_safe`), or None."""
+    return None if label is None else _safe(label, LABEL_WIDTH)
+
+
+def _run_label(folder: str | os.PathLike) -> str | None:
+    """The outcome's label of the analysis saved in ``folder`` (its
+    ``--outcome-label``, else its outcome column's name), or None where its
+    summary does not say."""
+    from .io import read_summary
+    from .report import outcome_label
+
+    try:
+        data = read_summary(Path(folder)).get("data") or {}
+    except (OSError, ValueError):
+        return None
+    if not (data.get("outcome_label") or (data.get("roles") or {}).get("connection")):
+        return None
+    return outcome_label({"data": data})
+
+
+def _words(summary: dict) -> dict[str, str]:
+    """How the console names a 0/1 outcome (:func:`emomotiv.report.outcome_words`,
+    straight quotes); a score outcome's connected customers are the
+    motivators', in the words of connection."""
+    from .report import outcome_label, outcome_words, score_outcome
+
+    label = None if score_outcome(summary) else outcome_label(summary)
+    return outcome_words(_console_label(label), '""')
+
+
 def _compare(args: argparse.Namespace) -> int:
     from .io import WORKBOOK_FILE, output_lock, output_problems, save_comparison
+    from .report import outcome_words
     from .tracking import _folder_problems, compare
 
     # every check before the work, in one message: the two inputs and the folder
@@ -1818,7 +1857,12 @@ def _compare(args: argparse.Namespace) -> int:
         out = save_comparison(comparison, args.out, force=args.force)
         if args.excel:
             _workbook_after_run(out, "comparison")
-    _print_tracking(comparison.summary, comparison.changes)
+    label = comparison.summary.get("outcome_label") or _run_label(args.after)
+    _print_tracking(
+        comparison.summary,
+        comparison.changes,
+        outcome_words(_console_label(label), '""'),
+    )
     _print_written(out)
     return 0
 
@@ -1987,15 +2031,18 @@ def _analyze(args: argparse.Namespace) -> int:
         )
     _print_controls(result.tables.get("controls"))
     if result.tracking is not None:
-        _print_tracking(result.summary["tracking"], result.tables["changes"])
+        _print_tracking(
+            result.summary["tracking"], result.tables["changes"], _words(result.summary)
+        )
     _print_stated_value(result.summary, result.drivers)
     plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)
-    _print_noise(plan, score)
+    _print_noise(plan, score, _words(result.summary))
     _print_plan(
         plan,
         score,
         priced=bool(len(result.tables.get("plan", ()))),
         currency=study_currency(result.summary),
+        words=_words(result.summary),
     )
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
@@ -2087,10 +2134,11 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
     """The stated-vs-derived line (Spearman correlation with its interval,
     the quadrant counts, the labels that hold in fewer resamples than the
     level) and the value of connection."""
-    from .report import QUADRANTS, _money, _number, study_currency
+    from .report import QUADRANTS, _money, _number, study_currency, upper_bound_note
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     currency = study_currency(summary)
+    words = _words(summary)
     level = _number((summary.get("uncertainty") or {}).get("level"))
     if stated.get("rank_correlation") is not None:
         counts = ", ".join(
@@ -2127,17 +2175,19 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
                 )
     if value.get("multiplier") is not None:
         print(
-            f"Fully connected customers are worth {value['multiplier']:.2f}x the "
+            f"{words['customers_are']} worth {value['multiplier']:.2f}x the "
             f"highly satisfied ({value['multiplier_low']:.2f}-"
-            f"{value['multiplier_high']:.2f}); one more connected customer adds "
+            f"{value['multiplier_high']:.2f}); one more {words['customer']} adds "
             f"{_money(value['value_per_connected'], currency=currency)}."
         )
     elif value.get("value_per_connected") is not None:  # the note says why
         note = f" ({value['note']})" if value.get("note") else ""
         print(
-            "One more connected customer adds "
+            f"One more {words['customer']} adds "
             f"{_money(value['value_per_connected'], currency=currency)}{note}."
         )
+    if value.get("value_per_connected") is not None:
+        print(f"  ({upper_bound_note(words)})")
 
 
 def _quadrant_name(name: str, n: int) -> str:
@@ -2147,12 +2197,16 @@ def _quadrant_name(name: str, n: int) -> str:
     return name + "s" if n != 1 and name.endswith("driver") else name
 
 
-def _print_noise(plan: dict, score: str | None = None) -> None:
-    """How many one-point gains are beyond noise, either way."""
+def _print_noise(
+    plan: dict, score: str | None = None, words: dict | None = None
+) -> None:
+    """How many one-point gains are beyond noise, either way; the outcome's
+    share named by ``words`` (:func:`_words`)."""
     noise = plan.get("noise") or {}
     if noise.get("n_raise") is None:
         return
-    what = "the connected share" if score is None else f"mean {_safe(score)}"
+    share = (words or {}).get("share", "the connected share")
+    what = share if score is None else f"mean {_safe(score)}"
     up, down = noise["n_raise"], noise["n_lower"]
     print(
         f"One-point gains beyond noise (Benjamini-Hochberg, {noise['alpha']:.0%} "
@@ -2167,11 +2221,23 @@ def _print_plan(
     *,
     priced: bool = True,
     currency: str | None = None,
+    words: dict | None = None,
 ) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share; ``priced`` is
-    False when no improvement has a cost (the plan table is empty)."""
-    from .report import VALUE_SOURCES, _change, _in_currency, _magnitude, _money
+    False when no improvement has a cost (the plan table is empty); ``words``
+    name the outcome (:func:`_words`)."""
+    from .report import (
+        GAP_SOURCES,
+        VALUE_SOURCES,
+        _change,
+        _in_currency,
+        _magnitude,
+        _money,
+        outcome_words,
+    )
+
+    words = words or outcome_words(None)
 
     if plan.get("budget") is None or plan.get("selected") is None:
         return
@@ -2194,8 +2260,9 @@ def _print_plan(
         plan["sum_individual_delta_connected"],
     )
     if score is None:
+        share = words["share"].removeprefix("the ")
         gain = (
-            f"connected share {100 * together:+z.1f} points together "
+            f"{share} {100 * together:+z.1f} points together "
             f"(sum of single gains {100 * single:+z.1f} points)"
         )
     else:
@@ -2216,7 +2283,7 @@ def _print_plan(
             "certain part (roi.csv, beyond_noise)."
         )
     if plan.get("combined_delta_value") is not None:
-        unit = "connected customer" if score is None else f"point of {_safe(score)}"
+        unit = words["customer"] if score is None else f"point of {_safe(score)}"
         low = plan.get("combined_delta_value_low")
         high = plan.get("combined_delta_value_high")
         money = functools.partial(_money, currency=currency)
@@ -2225,13 +2292,37 @@ def _print_plan(
             money, scale=_magnitude(plan["combined_delta_value"], low, high)
         )
         span = "" if low is None else f" [{gain(low)}, {gain(high)}]"
+        bound = (
+            ": an upper bound unless other differences are controlled for"
+            if plan["value_source"] in GAP_SOURCES
+            else ""
+        )
         print(
             f"  expected value gain {gain(plan['combined_delta_value'])}{span} "
             f"(value per {unit} {money(plan['value_per_connected'])}, "
-            f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])})."
+            f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])}"
+            f"{bound})."
         )
     if plan.get("note"):
-        print(f"  {_safe(plan['note'])}")
+        print(f"  {_safe(_left_in_currency(plan['note'], currency))}")
+
+
+def _left_in_currency(note: str, currency: str | None) -> str:
+    """The plan's note with the budget left in the ``currency`` of the
+    costs, as every other amount the console prints.
+
+    Examples
+    --------
+    >>> _left_in_currency("All funded; 1,495,640 of the budget is left.", "€")
+    'All funded; €1,495,640 of the budget is left.'
+    """
+    from .report import _in_currency
+
+    return re.sub(
+        r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?) of the budget is left",
+        lambda m: f"{_in_currency(m[1], currency)} of the budget is left",
+        note,
+    )
 
 
 def _sized(sizes: dict, shown: int = 10) -> str:
@@ -2320,6 +2411,7 @@ def _print_value_drivers(summary: dict, table) -> None:
     """The touchpoints that move value most per one-point rise."""
     from .report import _clear, _magnitude, _money, _signed, study_currency
 
+    through = _words(summary)["through"]
     info = summary.get("value_drivers") or {}
     currency = study_currency(summary)
     if table is None or not len(table) or "delta_mean_value" not in table:
@@ -2354,7 +2446,7 @@ def _print_value_drivers(summary: dict, table) -> None:
             )
         share = getattr(row, "share_via_connection", float("nan"))
         if share == share and ok:  # as the report: only where clear of zero
-            line += f"  {share:.0%} through connection"
+            line += f"  {share:.0%} through {through}"
             beyond |= not 0 <= share <= 1
         elif by == "noise" and not ok:
             line += "  within noise"
@@ -2371,8 +2463,8 @@ def _print_value_drivers(summary: dict, table) -> None:
     if beyond:
         print(
             "  (above 100% or below 0%: the connection model credits more value "
-            "through connection than the value model finds in all, or the other "
-            "sign; read it as connection carrying most, or none, of the effect)"
+            f"through {through} than the value model finds in all, or the other "
+            f"sign; read it as {through} carrying most, or none, of the effect)"
         )
     if len(rows) > len(shown):
         print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")

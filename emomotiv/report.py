@@ -654,6 +654,48 @@ def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
     return cells
 
 
+def _words(summary: Mapping[str, Any]) -> dict[str, str]:
+    """The words of the connected customers and share (:func:`outcome_words`):
+    a 0/1 outcome's by its label; a score outcome's connected customers are
+    those of the motivators, in the words of connection."""
+    if score_outcome(summary):
+        return outcome_words(None)
+    return outcome_words(outcome_label(summary))
+
+
+def _named_axis(ax, words: Mapping[str, str]):
+    """``ax`` with an axis of points of "connected share" (:mod:`.plotting`)
+    named by the outcome's ``words``, where they are not connection's."""
+    from .plotting import _text
+
+    if words["share"] != CONNECTION_WORDS["share"]:
+        for axis in (ax.xaxis, ax.yaxis):
+            text = axis.get_label_text()
+            if "connected share" in text:
+                named = text.replace("connected share", words["share"])
+                axis.set_label_text(_text(named))
+    return ax
+
+
+def _connected_means(summary: Mapping[str, Any]) -> str | None:
+    """Who counts as connected when the tiers are the outcome's (``connection
+    outcome = 1``), in words: the outcome column and the answers coded 1
+    (``--connected-values``), e.g. "overall_satisfaction = 5"; None when
+    the motivators say who is connected, or nothing does."""
+    rule = (summary.get("measures") or {}).get("connected_rule")
+    if rule != "connection outcome = 1":
+        return None
+    data = summary.get("data") or {}
+    column = (data.get("roles") or {}).get("connection")
+    study = summary.get("study")
+    options = study.get("options") if isinstance(study, Mapping) else None
+    values = (options or {}).get("connected_values") if options else None
+    if not column:
+        return "the outcome = 1"
+    coded = " or ".join(map(str, values)) if values else "1"
+    return f"{column} = {coded}"
+
+
 def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     """Value drivers: the largest changes in value and every negative one."""
     info = dict(summary.get("value_drivers") or {})
@@ -717,8 +759,10 @@ def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | No
 KPI_NAMES = {"value_per_connected": "value per connected customer"}
 
 
-def kpi_name(key: object) -> str:
-    """A headline measure's name in words, from its summary key.
+def kpi_name(key: object, words: Mapping[str, str] | None = None) -> str:
+    """A headline measure's name in words, from its summary key; the
+    outcome's share and the value per connected customer in the ``words``
+    of :func:`outcome_words`, where given.
 
     Examples
     --------
@@ -726,7 +770,13 @@ def kpi_name(key: object) -> str:
     ('Connected share', 'Attrition · odds ratio')
     >>> kpi_name("value_per_connected")
     'Value per connected customer'
+    >>> kpi_name("value_per_connected", outcome_words("a promoter"))
+    'Value per customer who is “a promoter”'
     """
+    if words is not None and key == "connected_share":
+        return words["Share"]
+    if words is not None and key == "value_per_connected":
+        return f"Value per {words['customer']}"
     parts = str(key).split(".")
     parts[0] = KPI_NAMES.get(parts[0], parts[0])
     return " · ".join(parts).replace("_", " ").capitalize()
@@ -942,6 +992,113 @@ def outcome_label(summary: Mapping[str, Any]) -> str:
     return str(column).replace("_", " ") if column else "emotionally connected"
 
 
+# the words of a 0/1 outcome that is emotional connection (the sample's
+# ``connected``), and of a score outcome's connection by the motivators
+CONNECTION_WORDS = {
+    "title": "Emotional connection drivers",
+    "topic": "emotional connection",
+    "share": "the connected share",
+    "Share": "Connected share",
+    "customer": "connected customer",
+    "a_customer": "a connected customer",
+    "A_customer": "An emotionally connected customer",
+    "customers_are": "Fully connected customers are",
+    "not": "who is not connected",
+    "gain": "connected customers",
+    "add": "connected customers",
+    "header": "Connected",
+    "through": "connection",
+    "builds": "what builds connection",
+    "more": "more connection",
+    "less": "less connection",
+    "feeling": "feeling connected",
+    "connected": "connected",
+}
+
+
+def speaks_of_connection(label: str | None) -> bool:
+    """Whether an outcome's label names emotional connection ("connected",
+    "emotionally connected"): such an outcome keeps the words of connection.
+
+    Examples
+    --------
+    >>> speaks_of_connection("emotionally connected")
+    True
+    >>> speaks_of_connection("a promoter")
+    False
+    """
+    return label is None or "connect" in str(label).casefold()
+
+
+def outcome_words(label: str | None, quotes: str = "“”") -> dict[str, str]:
+    """How the report and the console name a 0/1 outcome in their sentences.
+
+    An outcome whose label speaks of connection (:func:`speaks_of_connection`,
+    or no label at all) keeps the words of connection ("the connected
+    share"); any other is named by its label, quoted where it stands as a
+    noun, so that an adjective ("Very satisfied overall") reads as well as a
+    noun ("a promoter"). ``quotes`` are the opening and closing marks (the
+    console's are straight).
+
+    Examples
+    --------
+    >>> words = outcome_words("Very satisfied overall")
+    >>> words["share"], words["customer"]
+    ('the “Very satisfied overall” share', 'customer who is “Very satisfied overall”')
+    >>> outcome_words("a promoter", quotes='""')["a_customer"]
+    'a customer who is "a promoter"'
+    >>> outcome_words("emotionally connected")["share"]
+    'the connected share'
+    """
+    if speaks_of_connection(label):
+        return dict(CONNECTION_WORDS)
+    q = f"{quotes[0]}{label}{quotes[-1]}"
+    return {
+        "title": f"Drivers of {q}",
+        "topic": q,
+        "share": f"the {q} share",
+        "Share": f"{q} share",
+        "customer": f"customer who is {q}",
+        "a_customer": f"a customer who is {q}",
+        "A_customer": f"A customer who is {q}",
+        "customers_are": f"Customers who are {q} are",
+        "not": "who is not",
+        "gain": f"in the {q} share",
+        "add": f"to the {q} share",
+        "header": f"{q} share",
+        "through": q,
+        "builds": f"what drives {q}",
+        "more": f"higher {q}",
+        "less": f"lower {q}",
+        "feeling": f"being {q}",
+        "connected": q,
+    }
+
+
+#: where a value per connected customer is a gap between groups of customers
+#: as they are (:data:`VALUE_SOURCES`), not a parameter given
+GAP_SOURCES = ("value_link", "mean_difference")
+
+
+def upper_bound_note(words: Mapping[str, str]) -> str:
+    """The caveat on a value per connected customer that is a gap between
+    groups (docs/concepts/value-link.md), in words, for :func:`outcome_words`.
+
+    Examples
+    --------
+    >>> print(upper_bound_note(outcome_words("a promoter")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    a gap between customers as they are: an upper bound on what making one
+    more customer “a promoter” is worth unless other differences, such as
+    tenure, wealth or product mix, are controlled for
+    """
+    return (
+        "a gap between customers as they are: an upper bound on what making one "
+        f"more customer {words['connected']} is worth unless other differences, "
+        "such as tenure, wealth or product mix, are controlled for"
+    )
+
+
 def _clear(table: pd.DataFrame, column: str = "delta_connected"):
     """Which rows' ``column`` is clear of zero, and by what rule.
 
@@ -1125,8 +1282,10 @@ class Report:
     result : AnalysisResult or mapping
         What :func:`emomotiv.analyze` returned (or :func:`load_analysis`
         reloaded), or a mapping with ``tables`` and ``summary``.
-    title : str, default="Emotional connection drivers"
-        Page title.
+    title : str, optional
+        Page title. Default: "Emotional connection drivers", or "Drivers of
+        “LABEL”" for an outcome whose label is not about connection
+        (:func:`outcome_words`).
     top : int, default=20
         Facets shown in the driver chart and table.
     currency : str, optional
@@ -1134,6 +1293,10 @@ class Report:
         each: ``"€"`` gives "€1.2 m", ``"EUR"`` "EUR 1.2 m". Default: the
         study's ``currency`` (``--currency``), else none: amounts as numbers.
         It names the amounts' unit; it converts nothing.
+    outcome_label : str, optional
+        How the report names the outcome, in place of the study's label
+        (``--outcome-label``; default: that label, else the outcome column's
+        name).
 
     Raises
     ------
@@ -1158,9 +1321,10 @@ class Report:
         self,
         result: AnalysisResult | Mapping[str, Any],
         *,
-        title: str = "Emotional connection drivers",
+        title: str | None = None,
         top: int = 20,
         currency: str | None = None,
+        outcome_label: str | None = None,
     ) -> None:
         owner = type(self).__name__
         _as_parts(result)
@@ -1170,6 +1334,7 @@ class Report:
         self.title = title
         self.top = top
         self.currency = currency
+        self.outcome_label = outcome_label
         # each chart of the last context() built: key -> (draw, size)
         self._charts: dict[str, tuple[Callable, tuple[float, float]]] = {}
 
@@ -1310,6 +1475,7 @@ class Report:
         from .plotting import plot_plan, plot_roi
 
         score = score_outcome(summary)
+        words = _words(summary)
         currency = self._currency()
         roi = _table(tables, "roi")
         plan = _table(tables, "plan")
@@ -1319,8 +1485,11 @@ class Report:
             shown, left_out = _effect_rows(roi)
             out["roi"] = {
                 "chart": self._chart(
-                    lambda ax: plot_roi(
-                        shown, top=len(shown), ax=ax, score=score, currency=currency
+                    lambda ax: _named_axis(
+                        plot_roi(
+                            shown, top=len(shown), ax=ax, score=score, currency=currency
+                        ),
+                        words,
                     ),
                     (7.5, max(4.6, 0.26 * len(shown) + 1.0)),
                     "roi",
@@ -1347,7 +1516,9 @@ class Report:
             within = set(plan_summary.get("selected_within_noise") or [])
             out["plan"] = {
                 "chart": self._chart(
-                    lambda ax: plot_plan(plan, ax=ax, score=score, currency=currency),
+                    lambda ax: _named_axis(
+                        plot_plan(plan, ax=ax, score=score, currency=currency), words
+                    ),
                     (7.5, 0.3 * len(plan) + 1.0),
                     "plan",
                     "Bar chart of what each touchpoint in the plan adds, those "
@@ -1364,7 +1535,9 @@ class Report:
             }
         return out
 
-    def _changes(self, tables, summary) -> dict[str, Any] | None:
+    def _changes(
+        self, tables, summary, words: Mapping[str, str] | None = None
+    ) -> dict[str, Any] | None:
         from .plotting import change_column, flag_column, plot_changes
 
         changes = _table(tables, "changes")
@@ -1400,7 +1573,7 @@ class Report:
         kpis = tracking.get("kpis")
         out["kpis"] = [
             {
-                "name": kpi_name(k),
+                "name": kpi_name(k, words),
                 "share": kpi_kind(k) == "share",
                 "money": kpi_kind(k) == "money",
                 **dict(v),
@@ -1514,18 +1687,37 @@ class Report:
             before, after = f"{before} (before)", f"{after} (after)"
         return {"before": before, "after": after}
 
+    def _parts(self) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+        """The tables and the summary, the outcome named as asked
+        (``outcome_label``)."""
+        tables, summary = _as_parts(self.result)
+        if self.outcome_label is not None:
+            data = dict(summary.get("data") or {})
+            data["outcome_label"] = self.outcome_label
+            summary = dict(summary) | {"data": data}
+        return tables, summary
+
+    def _title(self, summary: Mapping[str, Any]) -> str:
+        """The title given, else one that names the outcome."""
+        if self.title is not None:
+            return str(self.title)
+        return outcome_words(outcome_label(summary))["title"]
+
     def context(self) -> dict[str, Any]:
         """The values the template renders: plain Python (charts as SVG text)."""
         from markupsafe import Markup
 
         check_int(self.top, "top", "Report", min_value=1)
         self._charts = {}
-        tables, summary = _as_parts(self.result)
+        tables, summary = self._parts()
         drivers = _drivers_table(tables)
         data = dict(summary.get("data") or {})
         roles = data.get("roles")
         roles = roles if isinstance(roles, Mapping) else {}
         outcome = outcome_label(summary)
+        named = outcome_words(outcome)
+        score = score_outcome(summary)
+        words = _words(summary)
         model = dict(summary.get("model") or {})
         value = summary.get("value")
         value = dict(value) if isinstance(value, Mapping) else {}
@@ -1537,7 +1729,7 @@ class Report:
             "stages": self._stages(tables),
             "motivators": self._motivators(tables, summary),
             "roi": self._roi(tables, summary),
-            "changes": self._changes(tables, summary),
+            "changes": self._changes(tables, summary, words),
             "agreement": self._agreement(tables, summary),
             "controls": _controls_context(tables, summary),
             "segments": _segments_context(tables, summary, self.top),
@@ -1548,13 +1740,17 @@ class Report:
                 if isinstance(holder, dict) and isinstance(holder.get("chart"), str):
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
-        score = score_outcome(summary)
         stages = _table(tables, "stages")
         lone = stages is not None and len(stages) == 1
         return {
-            "title": self.title,
+            "title": self._title(summary),
             "section_titles": SECTIONS | {"drivers": f"What drives “{outcome}”"},
             "outcome": outcome,
+            "named": named,
+            "words": words,
+            "connected_means": _connected_means(summary),
+            "upper_bound": upper_bound_note(words),
+            "gap_sources": GAP_SOURCES,
             "fit_names": FIT_NAMES,
             "missing": MISSING,
             "quadrant_names": QUADRANTS,
@@ -1564,8 +1760,8 @@ class Report:
             "task": model.get("task"),
             # a score's changes are in its units, a 0/1 outcome's in points
             "score": score,
-            "gain_what": f"on mean “{score}”" if score else "connected customers",
-            "gain_header": "Connected" if score is None else "Change",
+            "gain_what": f"on mean “{score}”" if score else words["gain"],
+            "gain_header": words["header"] if score is None else "Change",
             # the value per connected customer stands without a multiplier
             "value": value
             if any(
@@ -1847,7 +2043,7 @@ class Report:
             f'<div style="position: relative; height: {FRAME_HEIGHT};">'
             f"<p>{FRAME_FALLBACK}</p>"
             f'<iframe srcdoc="{escape(page, quote=True)}" '
-            f'title="{escape(str(self.title), quote=True)}" '
+            f'title="{escape(str(self._title(self._parts()[1])), quote=True)}" '
             'style="position: absolute; top: 0; left: 0; width: 100%; '
             'height: 100%; border: 1px solid #e3e7ea; background: #fff;">'
             "</iframe></div>"
@@ -1881,6 +2077,10 @@ class ComparisonReport(Report):
     currency : str, optional
         The currency of the amounts (as :class:`Report`'s); default: that of
         the later wave's study, else the earlier's, else none.
+    outcome_label : str, optional
+        How the report names the outcome (as :class:`Report`'s); default: the
+        comparison's ``outcome_label``, else the words of connection ("the
+        connected share").
 
     Examples
     --------
@@ -1903,6 +2103,7 @@ class ComparisonReport(Report):
         title: str = "What moved since the last wave",
         top: int = 20,
         currency: str | None = None,
+        outcome_label: str | None = None,
     ) -> None:
         if not isinstance(comparison, WaveComparison):
             raise TypeError(
@@ -1911,9 +2112,19 @@ class ComparisonReport(Report):
                 f"{type(comparison).__name__}."
             )
         super().__init__(
-            {"tables": {}, "summary": {}}, title=title, top=top, currency=currency
+            {"tables": {}, "summary": {}},
+            title=title,
+            top=top,
+            currency=currency,
+            outcome_label=outcome_label,
         )
         self.comparison = comparison
+
+    def _words(self) -> dict[str, str]:
+        """The outcome's words (:func:`outcome_words`): of the label given,
+        else of the comparison's (``outcome_label``), else connection's."""
+        label = self.outcome_label or self.comparison.summary.get("outcome_label")
+        return outcome_words(label)
 
     def _currency(self) -> str | None:
         """The currency given, else the compared runs' (``summary["currency"]``)."""
@@ -1931,7 +2142,8 @@ class ComparisonReport(Report):
         self._charts = {}
         changes = self.comparison.changes
         summary = {"tracking": dict(self.comparison.summary)}
-        c = self._changes({"changes": changes}, summary) or {"tracking": {}}
+        words = self._words()
+        c = self._changes({"changes": changes}, summary, words) or {"tracking": {}}
         if isinstance(c.get("chart"), str):
             c["chart"] = Markup(c["chart"])
         tracking = summary["tracking"]
@@ -1966,6 +2178,7 @@ class ComparisonReport(Report):
             if self.currency is None
             else dict.fromkeys(("before", "after", "change"), self._currency()),
             "version": __version__,
+            "words": words,
         }
 
 

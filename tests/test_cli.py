@@ -340,9 +340,80 @@ def test_console_amounts_have_the_precision_they_need(capsys):
     # without a multiplier the value per connected customer was not printed
     none = dict.fromkeys(("multiplier", "multiplier_low", "multiplier_high"))
     _print_stated_value({"value": value | none | {"note": "no multiplier: why"}})
-    assert capsys.readouterr().out == (
+    assert capsys.readouterr().out.startswith(
         "One more connected customer adds 0.28 (no multiplier: why).\n"
     )
+
+
+def test_console_calls_the_value_per_connected_customer_an_upper_bound(capsys):
+    """The gap in value between connected customers and the rest was printed
+    as the estimate; docs/concepts/value-link.md calls it an upper bound."""
+    from emomotiv.cli import _print_plan, _print_stated_value
+
+    value = {"multiplier": None, "value_per_connected": 2808.4, "note": "why"}
+    _print_stated_value({"value": value})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (
+        "  (a gap between customers as they are: an upper bound on what making "
+        "one more customer connected is worth unless other differences, such as "
+        "tenure, wealth or product mix, are controlled for)"
+    )
+    plan = {"budget": 5e5, "selected": ["seat"], "n_selected": 1, "spent": 4e5}
+    plan |= {"combined_delta_connected": 0.08, "sum_individual_delta_connected": 0.07}
+    plan |= {"combined_delta_value": 2.2e7, "value_per_connected": 2808.4}
+    _print_plan(plan | {"value_source": "value_link"})
+    assert (
+        "(value per connected customer 2,808, from the value link: an upper bound "
+        "unless other differences are controlled for)."
+    ) in capsys.readouterr().out
+    _print_plan(plan | {"value_source": "parameter"})  # given: no gap
+    assert "upper bound" not in capsys.readouterr().out
+
+
+def test_console_names_a_0_1_outcome_by_its_label(capsys):
+    """ "One more connected customer", "the connected share" for an outcome
+    labelled "Very satisfied overall"."""
+    from emomotiv.cli import _print_noise, _print_plan, _print_stated_value, _words
+
+    summary = {"data": {"outcome_label": "Very satisfied overall"}}
+    summary |= {"model": {"task": "binary"}}
+    value = {"multiplier": 3.08, "multiplier_low": 2.79, "multiplier_high": 3.39}
+    _print_stated_value(summary | {"value": value | {"value_per_connected": 2808.4}})
+    out = capsys.readouterr().out
+    assert out.startswith(
+        'Customers who are "Very satisfied overall" are worth 3.08x the highly '
+        'satisfied (2.79-3.39); one more customer who is "Very satisfied overall" '
+        "adds 2,808.\n"
+    )
+    assert 'making one more customer "Very satisfied overall" is worth' in out
+    words = _words(summary)
+    _print_noise({"noise": {"alpha": 0.1, "n_raise": 6, "n_lower": 0}}, None, words)
+    assert '6 raise the "Very satisfied overall" share' in capsys.readouterr().out
+    plan = {"budget": 1.5e6, "selected": ["spa"], "n_selected": 1, "spent": 1.5e6}
+    plan |= {"combined_delta_connected": 0.136, "sum_individual_delta_connected": 0.12}
+    plan |= {"combined_delta_value": 4.57e8, "value_per_connected": 2808.4}
+    _print_plan(plan | {"value_source": "value_link"}, currency="€", words=words)
+    out = capsys.readouterr().out
+    assert '; "Very satisfied overall" share +13.6 points together' in out
+    assert '(value per customer who is "Very satisfied overall" €2,808,' in out
+    assert "connected" not in out.replace("Very satisfied", "")
+
+
+def test_console_says_the_budget_left_in_its_currency(capsys):
+    """ "1,495,640 of the budget is left": the only amount without its €."""
+    from emomotiv.cli import _print_plan
+
+    note = (
+        "Every touchpoint with a cost and a positive expected gain is funded; "
+        "1,495,640 of the budget is left."
+    )
+    plan = {"budget": 1.5e6, "selected": ["spa"], "n_selected": 1, "spent": 4360.0}
+    plan |= {"combined_delta_connected": 0.196, "sum_individual_delta_connected": 0.16}
+    _print_plan(plan | {"note": note}, currency="€")
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.endswith("funded; €1,495,640 of the budget is left.")
+    _print_plan(plan | {"note": note})  # no currency: the amount as it was
+    assert capsys.readouterr().out.splitlines()[-1] == f"  {note}"
 
 
 def test_console_controls_print_their_labels_terminal_safe(capsys):
@@ -586,6 +657,22 @@ def test_console_speaks_of_other_measures_only_where_there_are(capsys):
     tracking["kpis"] |= {"value_multiplier": {"before": 2.0, "after": 2.1}}
     _print_tracking(tracking, changes)
     assert "(only the connected share is tested" in capsys.readouterr().out
+
+
+def test_console_names_the_compared_outcome_by_its_label(capsys):
+    from emomotiv.cli import _print_tracking
+
+    changes = pd.DataFrame({"flagged": [False]})
+    share = {"before": 0.237, "after": 0.247, "beyond_noise": False}
+    value = {"before": 1878.4, "after": 1889.4}
+    tracking = {"waves": {"before": "Q2", "after": "Q3"}, "n_flagged": 0}
+    tracking |= {"n_facets": 40, "outcome_label": "Very satisfied overall"}
+    tracking |= {"kpis": {"connected_share": share, "value_per_connected": value}}
+    _print_tracking(tracking, changes)
+    out = capsys.readouterr().out
+    assert '(only the "Very satisfied overall" share is tested' in out
+    assert '  "Very satisfied overall" share: 23.7% -> 24.7% (within noise)' in out
+    assert '  Value per customer who is "Very satisfied overall": 1,878 -> 1,889' in out
 
 
 def test_the_console_prints_a_tiny_share_as_the_report_does():
@@ -1283,6 +1370,12 @@ def test_report_figures_writes_each_chart_for_slides(
     )
     assert main(["report", str(comparison), "--figures"]) == 0
     assert (comparison / "figures" / "changes.png").is_file()
+    # the outcome's label for a comparison: it was accepted and changed nothing
+    label = ["--outcome-label", "Very satisfied overall"]
+    assert main(["report", str(comparison), *label]) == 0
+    html = (comparison / "report.html").read_text()
+    assert "The “Very satisfied overall” share went from" in html
+    assert "connected share" not in html.casefold()
     with pytest.raises(ValueError, match="formats matplotlib writes"):
         em.Report(small_result).save_figures(tmp_path / "y", formats=["pptx"])
     # one format as a string; a PDF is the same file on every run
@@ -1417,6 +1510,8 @@ def test_report_refuses_part_of_a_run_and_names_its_own_flags(
     choices = build_parser()._subparsers._group_actions[0].choices
     text = " ".join(choices["report"].format_help().split())
     assert "default: 'Emotional connection drivers' for an analysis" in text
+    assert "or 'Drivers of “LABEL”' for an outcome labelled other" in text
+    assert "the report, of an analysis or a comparison" in text
     assert "default: the currency the run was analysed with" in text
 
 
@@ -2272,3 +2367,20 @@ print(code, got == [signal.SIGTERM])
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["0", "True"]
+
+
+def test_compare_console_names_the_outcome_as_the_later_wave_does(
+    small_result, tmp_path, capsys
+):
+    """ "Connected share: 23.7% -> 24.7%" for two waves whose outcome is
+    labelled "Very satisfied overall"."""
+    from dataclasses import replace
+
+    data = dict(small_result.summary["data"], outcome_label="Very satisfied overall")
+    labelled = replace(small_result, summary={**small_result.summary, "data": data})
+    before = em.save_analysis(small_result, tmp_path / "q2")
+    after = em.save_analysis(labelled, tmp_path / "q3")
+    assert main(["compare", str(before), str(after), "--out", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out
+    assert '  "Very satisfied overall" share: ' in out
+    assert "Connected share" not in out

@@ -119,7 +119,7 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert "odds ratio 0.49" in parts["roi"]
     assert "Rate by tier: fully connected 8.0%" in parts["roi"]
     assert "Recommended plan" in parts["roi"]
-    assert ", from the value link." in parts["roi"]
+    assert ", from the value link: an upper bound on" in parts["roi"]
     # the plan shows the chosen facets and the next best few, not every facet
     plan_part = parts["roi"].split("Recommended plan")[1]
     shown = plan_part.count('<tr><th scope="row">')
@@ -954,6 +954,126 @@ def test_the_outcome_is_named_by_its_label(contract):
     } | {"roles": {"connection": "is_satisfied"}}
     html = em.Report({"tables": contract.tables, "summary": summary}).html()
     assert "What drives “is satisfied”" in html
+
+
+def _labelled(contract, label, **data):
+    summary = dict(contract.summary)
+    summary["data"] = dict(summary["data"], outcome_label=label, **data)
+    return {"tables": contract.tables, "summary": summary}
+
+
+def test_a_label_names_the_outcome_in_every_sentence_and_header(contract):
+    """A satisfaction outcome labelled "Very satisfied overall" was still
+    "connected customers", "Connected", "not what builds connection" and
+    "Emotional connection drivers" outside a few headings."""
+    html = em.Report(_labelled(contract, "Very satisfied overall")).html()
+    text = " ".join(html.split())
+    for old in (
+        "Emotional connection drivers",
+        "emotional connection</p>",
+        "connected customers",
+        'class="n">Connected</th>',
+        "Value per connected customer",
+        "what builds connection",
+        "goes with more connection",
+        "Column used as connection",
+        "flows through connection",
+    ):
+        assert old not in text, old
+    q = "“Very satisfied overall”"
+    for new in (
+        f"<title>Drivers of {q}</title>",
+        f"Customer experience · {q} ·",
+        f"pts</strong> to the {q} share",  # the plan
+        f'class="n">{q} share</th>',
+        f"each additional customer who is {q} adds about",
+        f"<dt>Value per customer who is {q}</dt>",
+        f"not what drives {q}",
+        "<dt>Column used as the outcome</dt>",
+        f"how much of it flows through {q}",
+        f"A customer who is {q} is worth",
+    ):
+        assert new in text, new
+    # the halo's direction (a control the model saw, here with a sign)
+    controls = pd.DataFrame(
+        {"facet": ["halo"], "label": ["General warmth"], "kind": ["halo"]}
+        | {"importance": [0.1], "direction": [1.0]}
+    )
+    result = _labelled(contract, "Very satisfied overall")
+    result["tables"] = dict(result["tables"], controls=controls)
+    assert f"higher goes with higher {q}" in em.Report(result).html()
+    # a noun reads as well, and a title given stays
+    html = em.Report(_labelled(contract, "a promoter"), title="Q3").html()
+    assert "<title>Q3</title>" in html and "Drivers of" not in html
+    assert "each additional customer who is “a promoter” adds" in " ".join(html.split())
+
+
+def test_a_connection_label_keeps_the_words_of_connection(contract):
+    """The sample's label ("emotionally connected", or the column connected)
+    reads as it always has."""
+    for label in ("emotionally connected", "connected"):
+        html = " ".join(em.Report(_labelled(contract, label)).html().split())
+        assert "<title>Emotional connection drivers</title>" in html
+        assert "Customer experience · emotional connection ·" in html
+        assert "each additional connected customer adds about" in html
+        assert "<dt>Value per connected customer</dt>" in html
+        assert "not what builds connection" in html
+
+
+def test_the_tiers_say_what_connected_means_for_another_outcome(contract):
+    rule = "connection outcome = 1"
+    measures = dict(contract.summary["measures"], connected_rule=rule)
+    result = _labelled(contract, "Very satisfied overall")
+    result["summary"] |= {
+        "measures": measures,
+        "study": {"options": {"connected_values": ["5"]}},
+    }
+    result["summary"]["data"]["roles"] = {"connection": "overall_satisfaction"}
+    part = " ".join(sections(em.Report(result).html())["motivators"].split())
+    assert (
+        "Here “connected” means “Very satisfied overall” (overall_satisfaction = 5):"
+        " the tiers below keep the names of emotional connection, and “fully "
+        "connected” is every customer who is “Very satisfied overall”."
+    ) in part
+    result = _labelled(contract, "emotionally connected")
+    result["summary"] |= {"measures": measures}
+    result["summary"]["data"]["roles"] = {"connection": "connected"}
+    part = " ".join(sections(em.Report(result).html())["motivators"].split())
+    assert "A customer counts as emotionally connected when connected = 1." in part
+
+
+def test_the_value_per_connected_customer_is_called_an_upper_bound(contract):
+    """docs/concepts/value-link.md calls the gap an upper bound; the report gave
+    it, and the plan's money resting on it, as the estimate."""
+    parts = sections(em.Report(contract).html())
+    bound = "an upper bound on what making one more customer connected is worth"
+    summary = " ".join(parts["summary"].split())
+    assert 'in value, <span class="caveat">a gap between customers' in summary
+    assert bound in summary
+    assert "This money rests on the value of one more connected customer" in summary
+    roi = " ".join(parts["roi"].split())
+    assert roi.count(bound) == 2  # the value of connection, and the plan's note
+    # a value per connected customer given as a parameter is no gap
+    plan = dict(contract.summary["plan"], value_source="parameter")
+    given = {"tables": contract.tables, "summary": {**contract.summary, "plan": plan}}
+    roi = " ".join(sections(em.Report(given).html())["roi"].split())
+    assert roi.count(bound) == 1 and "as given (value_per_connected)." in roi
+
+
+def test_the_compare_report_names_the_outcome_by_its_label(comparison):
+    from emomotiv.results import WaveComparison
+
+    html = em.ComparisonReport(comparison, outcome_label="a promoter").html()
+    lead = sections(html)["summary"]
+    assert "The “a promoter” share went from <strong>25.0%</strong>" in lead
+    kpis = sections(html)["kpis"]
+    assert '<th scope="row">“a promoter” share</th>' in kpis
+    assert "“a promoter” share's change is tested" in kpis
+    assert "connected share" not in html.casefold()
+    # the comparison's own label, as compare records it
+    summary = {**comparison.summary, "outcome_label": "Very satisfied overall"}
+    html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
+    assert "The “Very satisfied overall” share went from" in html
 
 
 def test_the_change_section_says_its_ranks_are_the_full_data_fits(contract):
