@@ -996,7 +996,7 @@ def compare(
             "non-blank wave names (they name the waves in the report and the "
             f"summary), or None. Got {labels!r} instead."
         )
-    from .report import study_currency
+    from .report import outcome_label, study_currency
 
     res_b, res_a = _load_both(before, after)
     problems = _check_comparable(res_b, res_a)
@@ -1103,6 +1103,8 @@ def compare(
         "estimate": "reported share",
         # the amounts' currency: the later wave's, else the earlier's
         "currency": study_currency(res_a.summary) or study_currency(res_b.summary),
+        # how the later wave names its outcome: the compare report's words
+        "outcome_label": outcome_label(res_a.summary),
     }
     return WaveComparison(out, summary)
 

@@ -365,6 +365,19 @@ def test_waves_in_the_wrong_order_or_one_analysis_twice_are_noted(small_result):
             em.compare(small_result, other, labels=labels)
 
 
+def test_a_comparison_names_the_outcome_by_the_later_wave_s_label(small_result):
+    """The compare report and console name the connected share by the
+    outcome's label, which the comparison records from the later wave."""
+    other = _second_wave(small_result)
+    data = dict(other.summary["data"], outcome_label="a promoter")
+    other = replace(other, summary=dict(other.summary, data=data))
+    labels = ("2026Q2", "2026Q3")
+    comparison = em.compare(small_result, other, labels=labels)
+    assert comparison.summary["outcome_label"] == "a promoter"
+    html = em.ComparisonReport(comparison).html()
+    assert "The “a promoter” share went from" in html
+
+
 def test_waves_resampled_at_very_different_sizes_are_noted(small_result):
     """A smaller wave reads a driver's share smaller: compared with a wave
     resampled at four times its size, the analyst is told to compare at one
