@@ -17,7 +17,7 @@ import re
 import shlex
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1765,12 +1765,30 @@ def _print_tracking(tracking: dict, changes, words: dict | None = None) -> None:
     for name, kpi in kpis.items():
         # both waves' amounts at one precision: "12.4k -> 9.8k", not "-> 9,800"
         scale = _magnitude(kpi["before"], kpi["after"])
-        before = _kpi(name, kpi["before"], currency["before"], scale)
-        after = _kpi(name, kpi["after"], currency["after"], scale)
+        before, after = (
+            _kpi(name, kpi[side], currency[side], scale)
+            + _kpi_interval(name, kpi, side, currency[side], scale)
+            for side in ("before", "after")
+        )
         print(
             f"  {_safe(kpi_name(name, words))}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
         )
+
+
+def _kpi_interval(
+    name: str,
+    kpi: Mapping[str, Any],
+    side: str,
+    currency: str | None = None,
+    scale: float | None = None,
+) -> str:
+    """A wave's own interval of a headline measure, as " [low, high]", where
+    its analysis holds one (the value per connected customer); else ""."""
+    low, high = kpi.get(f"{side}_low"), kpi.get(f"{side}_high")
+    if low is None or high is None:
+        return ""
+    return f" [{_kpi(name, low, currency, scale)}, {_kpi(name, high, currency, scale)}]"
 
 
 def _kpi(

@@ -706,6 +706,17 @@ def test_console_gives_each_wave_s_amounts_in_its_own_currency(capsys):
     tracking["kpis"] = {"value_per_connected": {"before": 12_400.0, "after": 9_800.0}}
     _print_tracking(tracking, changes)
     assert "customer: EUR 12.4k -> EUR 9.8k" in capsys.readouterr().out
+    # each wave's own interval, where its analysis holds one
+    intervals = {"before_low": 2300.4, "before_high": 3101.0}
+    intervals |= {"after_low": 2404.9, "after_high": 3005.2}
+    value["value_per_connected"] |= intervals
+    tracking["kpis"] = value
+    tracking["differences"] = [{"setting": "currency", "before": "GBP", "after": "EUR"}]
+    _print_tracking(tracking, changes)
+    assert (
+        "  Value per connected customer: GBP 2,698 [GBP 2,300, GBP 3,101] -> "
+        "EUR 2,719 [EUR 2,405, EUR 3,005]"
+    ) in capsys.readouterr().out
 
 
 def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
