@@ -902,8 +902,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X",
         help="money for improvements; writes plan.csv: the priced facets, "
         "'selected' marking those whose one-at-a-time expected gains (in value "
-        "with --population, else in the connected share) add up to the most "
-        "within the budget, then simulated together (default: none, no plan)",
+        "less cost with --population, else in the connected share) add up to "
+        "the most within the budget, then simulated together (default: none, "
+        "no plan)",
     )
     plan.add_argument(
         "--value-per-connected",

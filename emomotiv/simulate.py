@@ -11,8 +11,8 @@ is the scenario's effect. Four kinds of change:
 - :class:`ExtendReach`: a share of the respondents who did not experience the
   touchpoint now do, at its *typical* rating (the weighted median rating of
   those who did);
-- :class:`Combined`: several changes at once, so overlap between facets is
-  counted once.
+- :class:`Combined`: several changes at once, simulated together: the
+  facets' effects can overlap (less than their sum) or compound (more).
 
 The assumption is stated with every result (:data:`ASSUMPTION`): the facet
 moves and the rest of the respondent stays as it is. The model is an
@@ -1172,8 +1172,11 @@ def plan_improvements(
     ``roi = (delta_value - cost) / cost`` with the catalog's ``cost``. The
     plan is the set of facets whose one-at-a-time expected gains add up to
     the most within the budget, solved exactly as a 0/1 knapsack
-    (``scipy.optimize.milp``); it is then simulated as one
-    :class:`Combined` scenario, so overlap between facets is counted once.
+    (``scipy.optimize.milp``): with money, the gains in value less their
+    costs (``objective`` ``"net_value"``), so that no facet worth less than
+    it costs is funded; else the gains in the connected share. It is then
+    simulated as one :class:`Combined` scenario, in which the facets'
+    effects can overlap or compound.
     The combined gain is not the sum of the single ones, so another set can
     have a slightly larger combined gain: on twelve 10-12 facet catalogs of
     :func:`~emomotiv.make_survey` the plan was the best set by combined gain
@@ -1426,7 +1429,14 @@ def plan_improvements(
             "No value per connected customer (no value link, parameter or value "
             "column with a 0/1 outcome): delta_value and roi are left empty."
         )
-    elif np.isfinite(pop) and len(reps) >= 2 and not priced:
+    elif not np.isfinite(pop):
+        summary["value_note"] = (
+            "No population: delta_value and roi are left empty, and a plan "
+            "funds by the gain in the connected share. Give the customers the "
+            "survey represents (population=N, --population N) to turn gains into "
+            "money."
+        )
+    elif len(reps) >= 2 and not priced:
         why = (
             "a resample whose respondents with a value have no spread in the score"
             if source == "value_slope"
@@ -1465,9 +1475,13 @@ def _plan(sim, frame, budget, money, points, level):
     """
     pop, vpc, price = money
     by_value = bool(np.isfinite(frame["delta_value"]).any())
-    gain_col = "delta_value" if by_value else "delta_connected"
-    gain = frame[gain_col].to_numpy(dtype=float)
     cost = frame["cost"].to_numpy(dtype=float)
+    if by_value:  # money on both sides: what a touchpoint returns over its cost
+        gain_col = "net_value"
+        gain = frame["delta_value"].to_numpy(dtype=float) - cost
+    else:
+        gain_col = "delta_connected"
+        gain = frame[gain_col].to_numpy(dtype=float)
     ok = np.isfinite(gain) & np.isfinite(cost)
     chosen = np.zeros(len(frame), dtype=bool)
     chosen[ok] = _knapsack(gain[ok], cost[ok], budget)
@@ -1529,7 +1543,7 @@ def _plan(sim, frame, budget, money, points, level):
             float((value - spent) / spent) if spent > 0 and np.isfinite(value) else None
         ),
         "unpriced": list(frame.loc[~np.isfinite(cost), "facet"]) or None,
-        "note": _plan_note(frame["facet"], gain, cost, chosen, budget),
+        "note": _plan_note(frame["facet"], gain, cost, chosen, budget, by_value),
     }
     return plan, facts
 
@@ -1538,10 +1552,13 @@ def _amount(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
 
 
-def _plan_note(facets, gain, cost, chosen, budget) -> str | None:
-    """Why the plan funds nothing, or what it leaves out, in words (or None)."""
+def _plan_note(facets, gain, cost, chosen, budget, net=False) -> str | None:
+    """Why the plan funds nothing, or what it leaves out, in words (or None).
+    ``net``: ``gain`` is the expected value less the cost, and a touchpoint
+    whose value does not cover its cost is not worth funding."""
     facets = np.asarray(facets, dtype=object)
     priced = np.isfinite(cost)
+    worth = "an expected value above its cost" if net else "a positive expected gain"
     notes = []
     if (~priced).any():
         notes.append(
@@ -1549,23 +1566,27 @@ def _plan_note(facets, gain, cost, chosen, budget) -> str | None:
             f"the catalog, so the plan cannot fund them: {preview(facets[~priced])}."
         )
     useful = priced & (gain > 0)
+    short = priced & ~useful & (gain + cost > 0) if net else np.zeros_like(priced)
+    if short.any():
+        notes.append(
+            f"{int(short.sum())} touchpoints would add value but less than they "
+            f"cost, so the plan does not fund them: {preview(facets[short])}."
+        )
     if not priced.any():
         notes.append("Nothing is funded: give the catalog a cost column.")
     elif not useful.any():
-        notes.append(
-            "Nothing is funded: no touchpoint with a cost has a positive expected gain."
-        )
+        notes.append(f"Nothing is funded: no touchpoint with a cost has {worth}.")
     elif not chosen.any():
         cheapest = np.flatnonzero(useful)[np.argmin(cost[useful])]
         notes.append(
             f"Nothing is funded: the budget ({_amount(budget)}) is below the cost "
-            "of every touchpoint with a positive expected gain (the cheapest, "
+            f"of every touchpoint with {worth} (the cheapest, "
             f"'{facets[cheapest]}', costs {_amount(cost[cheapest])})."
         )
     elif chosen[useful].all() and budget > math.fsum(cost[chosen]):
         left = budget - math.fsum(cost[chosen])
         notes.append(
-            "Every touchpoint with a cost and a positive expected gain is "
-            f"funded; {_amount(left)} of the budget is left."
+            f"Every touchpoint with a cost and {worth} is funded; {_amount(left)} "
+            "of the budget is left."
         )
     return " ".join(notes) or None

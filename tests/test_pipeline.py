@@ -496,6 +496,17 @@ def test_money_asked_for_that_cannot_be_priced_is_a_warning():
     assert result.summary["plan"]["value_note"] not in result.summary["warnings"]
 
 
+def test_a_budget_and_a_value_without_a_population_say_why_there_is_no_money():
+    """A value column, costs and a budget but no population: every money
+    figure was dropped without a word."""
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    options = _quick_options() | {"value": "value"}
+    with pytest.warns(UserWarning, match="No population: delta_value and roi"):
+        result = em.analyze(s.survey, s.catalog, budget=1e6, **options)
+    assert "--population N" in result.summary["plan"]["value_note"]
+    assert result.summary["plan"]["value_note"] in result.summary["warnings"]
+
+
 def test_mean_connection_score_is_the_weighted_mean_of_those_with_a_score():
     """Respondents who answered no motivator have no score: they are left out
     of the mean, not counted at the unweighted mean of the others."""

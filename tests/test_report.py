@@ -129,7 +129,7 @@ def test_full_contract_renders_every_section(contract, contract_html):
     assert '<th scope="col" class="c">Beyond noise</th>' in parts["roi"]
     assert "Benjamini-Hochberg correction over the 12" in parts["roi"]
     assert "of its touchpoints (" in plan_part and "within noise" in plan_part
-    assert "the combined figure counts overlapping customers once" in parts["roi"]
+    assert "the combined figure simulates them together" in parts["roi"]
     flagged = contract.tables["changes"].query("flagged")["label"]
     assert flagged.iloc[0] in parts["changes"]
     assert (

@@ -664,6 +664,30 @@ def test_the_plan_says_why_it_funds_nothing_or_what_it_leaves_out(fitted):
     )
 
 
+def test_with_money_the_plan_funds_only_what_returns_more_than_it_costs(fitted):
+    """The plan maximised the touchpoints' gross value: with a small
+    population it spent 35m to earn 0.9m. With money on both sides it
+    maximises the value net of cost, funds no touchpoint whose expected
+    value is below its cost, and names those it leaves out for that."""
+    model, X, y, w, s = fitted
+    options = {"catalog": s.catalog, "value_per_connected": 2_000, "budget": 1e12}
+    options |= {"sample_weight": w, "cross_fit": 0, "n_boot": 0}
+    result = em.plan_improvements(model, X, y, population=2_000, **options)
+    roi, summary = result.roi.set_index("facet"), result.summary
+    assert summary["objective"] == "net_value"
+    funded = roi.loc[result.selected]
+    assert (funded["delta_value"] > funded["cost"]).all()
+    losing = roi.index[(roi["delta_value"] > 0) & (roi["delta_value"] < roi["cost"])]
+    assert len(losing) and not set(losing) & set(result.selected)
+    assert (
+        f"{len(losing)} touchpoints would add value but less than they cost"
+        in (summary["note"])
+    )
+    # the funded set is the one whose value net of cost is the most
+    net = (roi["delta_value"] - roi["cost"]).clip(lower=0)
+    assert net.loc[result.selected].sum() == pytest.approx(net.sum())
+
+
 def test_the_plans_money_has_the_interval_of_its_combined_gain(fitted):
     """The plan's combined gain in money had no interval: its gain in the
     connected share had one, read off the replicates of the combined scenario."""
