@@ -1281,10 +1281,12 @@ def plan_improvements(
     check_int(random_state, "random_state", owner, allow_none=True)
     budget = check_float(budget, "budget", owner, low=0, allow_none=True)
     population = _finite(
-        check_float(population, "population", owner, low=0, allow_none=True),
+        check_float(
+            population, "population", owner, low=0, inclusive=False, allow_none=True
+        ),
         "population",
         owner,
-        ">= 0 or None",
+        "> 0 or None",
     )
     points = _finite(
         check_float(points, "points", owner, low=0, inclusive=False),
@@ -1316,6 +1318,12 @@ def plan_improvements(
             f"one more connected customer is worth); got {vpc!r}: at 0 no "
             "touchpoint is worth its cost, below 0 the plan would buy the "
             "touchpoints that lower connection."
+        )
+    if triple and numbers_only[1] > numbers_only[2]:  # NaN bounds: no interval
+        raise ValueError(
+            f"The 'value_per_connected' parameter of {owner} must give its "
+            f"interval low end first: (estimate, low, high); got {vpc!r}, whose "
+            "low end is above its high end."
         )
     if triple and numbers_only[0] <= 0:
         warnings.warn(

@@ -452,6 +452,19 @@ def test_an_infinite_plan_input_or_a_facet_far_from_any_is_named(fitted):
     assert f"'{X.columns[0]}'" in text
 
 
+def test_a_population_of_0_or_an_interval_backwards_is_refused(fitted):
+    """population=0 priced every gain at 0 and the note said no touchpoint
+    had a positive gain; (estimate, high, low) made a negative spread."""
+    model, X, y, w, _ = fitted
+    options = {"cross_fit": 0, "n_boot": 0}
+    with pytest.raises(ValueError, match="'population' parameter .* > 0"):
+        em.plan_improvements(model, X, population=0, **options)
+    with pytest.raises(ValueError, match="low end first"):
+        em.plan_improvements(
+            model, X, value_per_connected=(2_500, 3_000, 2_000), **options
+        )
+
+
 def test_a_catalog_without_every_facet_the_model_uses_is_named(fitted):
     model, X, y, _, small = fitted
     partial = small.catalog.iloc[2:]
