@@ -59,6 +59,7 @@ from ._validation import (
     check_weights,
     did_you_mean,
     preview,
+    unit_weights,
 )
 from .controls import design_hint
 from .model import DriverModel, check_model, check_outcome
@@ -536,7 +537,9 @@ class _Simulator:
             self.model,
             self.values,
             y,
-            self.weights,
+            # mean 1, as bootstrap_importance fits them: the trees' minimum
+            # leaf weight is in weight units, so the scale must not matter
+            unit_weights(self.weights),
             n_boot=n_boot,
             sample_size=size,
             random_state=random_state,

@@ -304,6 +304,18 @@ DRAWING = {
         progress=False,
         random_state=0,
     ),
+    "plan_improvements, resampled": lambda d, w, c, m: em.plan_improvements(
+        m,
+        d[FACETS],
+        d["connected"],
+        catalog=c,
+        budget=100_000,
+        population=100_000,
+        value=d["value"],
+        sample_weight=w,
+        n_boot=2,
+        random_state=0,
+    ),
     "simulate_improvement, cross-fitted": lambda d, w, c, m: em.simulate_improvement(
         m,
         d[FACETS],
