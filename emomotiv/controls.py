@@ -80,6 +80,7 @@ from ._stats import (
 )
 from ._validation import (
     ValidationError,
+    check_aligned,
     check_choice,
     check_frame,
     check_weights,
@@ -260,6 +261,7 @@ def halo_score(
     check_choice(method, "method", "halo_score", HALO_METHODS)
     if not isinstance(X, pd.DataFrame):
         raise TypeError("X must be a DataFrame of facet ratings, one column per facet.")
+    check_aligned(X, "X", sample_weight=sample_weight)
     weights = check_weights(sample_weight, len(X))
     if method == "none":
         return pd.DataFrame(index=X.index)
@@ -515,6 +517,7 @@ def design_matrix(
     check_choice(halo, "halo", "design_matrix", HALO_METHODS)
     check_frame(X, "X", "design_matrix")
     controls = column_list(controls or [], "controls", "design_matrix")
+    check_aligned(X, "X", y=y, sample_weight=sample_weight)
     weights = check_weights(sample_weight, len(X))
     data, problems = _rows_of(X if data is None else data, X)
     problems += _control_problems(data, controls, X.columns)
@@ -849,6 +852,7 @@ def partial_out(
     >>> bool(abs(rest.corrwith(halo["__halo__"])).max() < 0.01)
     True
     """
+    check_aligned(X, "X", controls=controls, y=y, sample_weight=sample_weight)
     weights = check_weights(sample_weight, len(X))
     C = controls.to_numpy(dtype=float)
     blank = np.isnan(C)

@@ -55,6 +55,7 @@ from ._stats import (
 )
 from ._validation import (
     ValidationError,
+    check_aligned,
     check_float,
     check_weights,
     column_list,
@@ -354,6 +355,7 @@ def diagnose_drivers(
     check_model(model, "diagnose_drivers")
     check_is_fitted(model, "estimator_")
     check_float(min_t, "min_t", "diagnose_drivers", low=0)
+    check_aligned(X, "X", y=y, sample_weight=sample_weight)
     frame = _facet_values(model, X, controls, importance)
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()

@@ -89,6 +89,7 @@ from ._validation import (
     check_frame,
     check_int,
     check_weights,
+    index_problems,
     preview,
 )
 from .results import ImportanceResult, StatedComparison, StatedImportance
@@ -603,6 +604,7 @@ def _from_respondents(
     r = matrix.to_numpy(dtype=float)
     problems += _check_values(r, names, form, scale, "the survey")
     seen = ~np.isnan(r)
+    problems += index_problems(survey, "survey", sample_weight=sample_weight)
     try:
         w = check_weights(sample_weight, len(r))
     except ValueError as err:

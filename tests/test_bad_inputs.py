@@ -893,6 +893,19 @@ def _reversed(series: pd.Series) -> pd.Series:
             ),
             "value",
         ),
+        (lambda m, X, y: em.diagnose_drivers(m, X, _reversed(y)), "y"),
+        (
+            lambda m, X, y: em.halo_score(X, sample_weight=_reversed(X["a"])),
+            "sample_weight",
+        ),
+        (lambda m, X, y: em.design_matrix(X, y=_reversed(y)), "y"),
+        (lambda m, X, y: em.partial_out(X, em.halo_score(X), _reversed(y)), "y"),
+        (
+            lambda m, X, y: em.stated_importance(
+                X.add_prefix("stated__"), sample_weight=_reversed(X["a"]), n_boot=0
+            ),
+            "sample_weight",
+        ),
     ],
 )  # fmt: skip
 def test_a_series_in_another_order_than_x_is_refused_not_read_by_position(
