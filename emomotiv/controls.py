@@ -221,6 +221,10 @@ def _n_components(n_facets: int) -> int:
     return int(min(max(2, n_facets // FACETS_PER_COMPONENT), n_facets - 1))
 
 
+# respondents below which a halo score, standardised over them, is arbitrary
+FEW_TO_SCORE = 30
+
+
 def halo_score(
     X: pd.DataFrame, *, method: str = "mean", sample_weight: ArrayLike | None = None
 ) -> pd.DataFrame:
@@ -248,6 +252,13 @@ def halo_score(
         with a positive loading, such as only a facet scored best to worst)
         gets NaN, which the model treats as it treats an unrated facet.
 
+    Warns
+    -----
+    UserWarning
+        For fewer than :data:`FEW_TO_SCORE` respondents: the standardisation
+        over so few makes the score arbitrary (score new respondents within
+        a survey of many).
+
     Examples
     --------
     >>> import emomotiv as em
@@ -265,6 +276,15 @@ def halo_score(
     weights = check_weights(sample_weight, len(X))
     if method == "none":
         return pd.DataFrame(index=X.index)
+    if len(X) < FEW_TO_SCORE:
+        warnings.warn(
+            f"The halo score standardises each facet over the respondents given, "
+            f"here {len(X)}: so few make it arbitrary (one alone has none). Score "
+            "new respondents within a survey of many, such as the one the model "
+            "was fitted on.",
+            UserWarning,
+            stacklevel=2,
+        )
     _, mean, var = column_moments(X, weights)
     sd = np.sqrt(var)
     if method == "components":

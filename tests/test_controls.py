@@ -730,3 +730,15 @@ def test_the_factor_score_reads_only_facets_that_load_on_warmth():
     X.iloc[0, :5] = np.nan
     assert np.isnan(em.halo_score(X, method="factor")[HALO].iloc[0])
     assert np.isfinite(em.halo_score(X, method="mean")[HALO].iloc[0])
+
+
+def test_a_halo_score_of_a_handful_of_respondents_is_warned_of():
+    """Scoring a few new respondents alone: each facet is standardised over
+    them, so one respondent had no halo score and two always +-0.27."""
+    s = em.make_survey(n_respondents=40, n_facets=6, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    with pytest.warns(UserWarning, match="here 2: so few make it arbitrary"):
+        em.halo_score(X.head(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.halo_score(X)
