@@ -10,6 +10,7 @@ bottom") and interaction effects that a linear model misses.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -387,6 +388,7 @@ class DriverModel(BaseEstimator):
                     "Only binary classification is supported: a binary task needs "
                     f"two classes; got {len(self.classes_)}."
                 )
+            _warn_if_positive_says_no(self.classes_)
         else:
             target = numeric_target(y, type(self).__name__)
             # a refit as a regression leaves no classes of an earlier fit
@@ -537,6 +539,24 @@ def _one_per_respondent(y: ArrayLike, n: int, owner: str, *, warn: bool = False)
             "those respondents first."
         )
     return target
+
+
+def _warn_if_positive_says_no(classes: np.ndarray) -> None:
+    """Warn when the class a binary model explains (the later of two labels
+    in sort order) is a no ("not connected" beside "connected"): every
+    direction and gain would then read for not being connected."""
+    from .readers import NO_ANSWERS, _fold
+
+    positive = classes[1]
+    if isinstance(positive, str) and _fold(positive) in NO_ANSWERS:
+        warnings.warn(
+            f"y holds text, and the model explains its later label in sort "
+            f"order, {positive!r} (against {classes[0]!r}): every direction and "
+            "gain then reads for that answer. Code the outcome 1 for connected "
+            "and 0 otherwise to explain connection.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.ndarray:

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -224,3 +226,19 @@ def test_columns_that_differ_from_fit_are_counted_and_near_matches_named(small):
     assert f"2 of the {X.shape[1]} missing: '{first}', '{second}'" in message
     assert f"Did you mean '{first}_q3'?" in message
     assert f"2 unexpected: '{first}_q3', 'extra'" in message
+
+
+def test_a_text_outcome_whose_later_label_is_a_no_is_warned_of():
+    """y of "connected" / "not connected": the model explains the later label
+    in sort order, not being connected, and every direction flipped in
+    silence. "Yes" / "No" explains the yes, and says nothing."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    words = s.survey["connected"].map({1: "connected", 0: "not connected"})
+    with pytest.warns(UserWarning, match="later label in sort order, 'not connected'"):
+        em.DriverModel(n_estimators=10, cv=0).fit(X, words)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.DriverModel(n_estimators=10, cv=0).fit(
+            X, s.survey["connected"].map({1: "Yes", 0: "No"})
+        )
