@@ -1119,8 +1119,10 @@ def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int, design):
     if schema.value is None:
         return {}, {"skipped": "skipped: no value column (--value)"}, None
     frame = cat.to_frame()
-    roi = plan.roi.set_index("facet") if plan is not None else None
     vpc = (plan.summary or {}).get("value_per_connected") if plan is not None else None
+    # the part through connection needs both; without a value per connected
+    # customer the ROI table's note says why
+    roi = plan.roi.set_index("facet") if plan is not None and vpc is not None else None
     with _said_once():
         result = value_drivers(
             design.matrix,

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -398,6 +399,8 @@ def value_drivers(
     groups = _as_groups(controls, [str(c) for c in X.columns])
     facets = [str(c) for c in X.columns if str(c) not in groups]
     tops = _scale_tops(scale_max, facets)
+    _check_through(delta_connected, value_per_connected, facets)
+    _check_tops(X, tops)
     template = ValueModel(random_state=random_state) if model is None else model
     fitted = clone(template).fit(X, y, sample_weight=w)
     boot = bootstrap_importance(
@@ -510,6 +513,54 @@ def _scale_tops(scale_max, facets: list[str]) -> dict[str, float]:
     if problems:
         raise ValidationError(problems, subject="scale_max")
     return {f: float(tops[f]) for f in facets}
+
+
+def _check_through(delta_connected, value_per_connected, facets: list[str]) -> None:
+    """Refuse facets of ``delta_connected`` that X does not hold (a typo left
+    the part through connection empty); warn when it comes without the value
+    per connected customer that prices it."""
+    if delta_connected is None:
+        return
+    unknown = [str(f) for f in dict(delta_connected) if str(f) not in facets]
+    if unknown:
+        hints = "".join(
+            f" '{f}': did you mean '{match[0]}'?"
+            for f in unknown[:3]
+            if (match := difflib.get_close_matches(f, facets, n=1))
+        )
+        raise ValidationError(
+            [
+                f"delta_connected names {len(unknown)} facets X does not hold: "
+                f"{preview(unknown)}.{hints} Name the facets as X's columns do."
+            ],
+            subject="delta_connected",
+        )
+    if value_per_connected is None:
+        warnings.warn(
+            "delta_connected is given without value_per_connected, which prices "
+            "it: the part of each change through connection is left empty.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _check_tops(X: pd.DataFrame, tops: Mapping[str, float]) -> None:
+    """Refuse ratings above their facet's scale maximum: a one-point rise is
+    capped there, so a maximum below the ratings moves almost nobody."""
+    above = {
+        f: float(X[f].max())
+        for f, top in tops.items()
+        if pd.api.types.is_numeric_dtype(X[f]) and X[f].max() > top
+    }
+    if above:
+        shown = [f"'{f}' up to {v:g} (scale_max {tops[f]:g})" for f, v in above.items()]
+        raise ValidationError(
+            [
+                f"{len(above)} facets have ratings above their scale maximum: "
+                f"{preview(shown)}. Give each facet's scale maximum (scale_max)."
+            ],
+            subject="scale_max",
+        )
 
 
 def _real(value) -> bool:

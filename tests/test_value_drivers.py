@@ -340,6 +340,27 @@ def test_a_scale_max_without_every_facet_is_named_at_once(direct):
     assert f"scale_max is not a number for '{facets[2]}'" in text
 
 
+def test_the_part_through_connection_and_the_scale_tops_are_checked(direct):
+    """A misspelt facet in delta_connected, delta_connected without its
+    price, and a scale maximum below the ratings passed in silence: the part
+    through connection came back empty, or the rise moved almost nobody."""
+    s, _ = direct
+    facets = list(s.catalog["facet"])
+    X, value = s.survey[facets], s.survey["value"]
+    typo = {facets[0][:-1]: 0.02}
+    with pytest.raises(em.ValidationError, match=f"did you mean '{facets[0]}'"):
+        em.value_drivers(
+            X, value, delta_connected=typo, value_per_connected=1, n_boot=0
+        )
+    with pytest.warns(UserWarning, match="without value_per_connected"):
+        em.value_drivers(
+            X, value, delta_connected={facets[0]: 0.02}, n_boot=0,
+            model=em.ValueModel(n_estimators=20, cv=0),
+        )  # fmt: skip
+    with pytest.raises(em.ValidationError, match="ratings above their scale maximum"):
+        em.value_drivers(X, value, scale_max=5, n_boot=0)
+
+
 def test_tied_value_drivers_are_listed_in_the_table_order():
     """summary["value_drivers"]["top"] lists tied facets as value_drivers.csv
     does, not in the order an unstable sort leaves them."""
