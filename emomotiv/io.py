@@ -1172,6 +1172,12 @@ def load_model(folder: str | PathLike) -> DriverModel:
     ('binary', 13)
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        what = "a file" if folder.exists() else "not there"
+        raise FileNotFoundError(
+            f"load_model takes the folder emomotiv analyze wrote, which holds "
+            f"{MODEL_FILE} and {META_FILE}; '{folder}' is {what}."
+        )
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     return load_model_files(str(folder / MODEL_FILE), meta)
 

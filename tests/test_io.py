@@ -1177,3 +1177,14 @@ def test_a_parquet_files_rows_of_no_value_are_no_respondents(tmp_path):
     frame = pd.DataFrame({"id": [1, None, 2], "app": [7, None, 5]})
     frame.to_parquet(path)
     assert em.read_table(path)["app"].tolist() == [7, 5]
+
+
+def test_load_model_of_a_file_or_no_folder_says_what_it_takes(tmp_path):
+    """A results file given for the folder failed with NotADirectoryError on
+    '.../drivers.csv/model_meta.json'."""
+    table = tmp_path / "drivers.csv"
+    table.write_text("facet\na\n")
+    for path, what in ((table, "is a file"), (tmp_path / "none", "is not there")):
+        with pytest.raises(FileNotFoundError, match="takes the folder") as err:
+            em.load_model(path)
+        assert what in str(err.value)
