@@ -815,15 +815,23 @@ def _is_default(value: object, default: object) -> bool:
 
 
 def _check_model(model: object, owner: str) -> None:
-    """An estimator instance (unfitted or not), or None for the default."""
-    methods = ("fit", "get_params", "set_params")
-    if model is None or (
-        not isinstance(model, type) and all(hasattr(model, m) for m in methods)
-    ):
+    """A :class:`~emomotiv.DriverModel` instance (unfitted or not), or None
+    for the default: the analysis refits it, explains it and simulates on
+    it through what only a DriverModel holds."""
+    from .model import DriverModel
+
+    if model is None or isinstance(model, DriverModel):
         return
+    kind = model.__name__ if isinstance(model, type) else type(model).__name__
+    given = (
+        f"the class {kind}: pass an instance, {kind}()"
+        if isinstance(model, type)
+        else f"{kind}: give its settings to DriverModel(...) instead (n_estimators, "
+        "max_depth, learning_rate, ...)"
+    )
     raise ValueError(
-        f"The 'model' parameter of {owner} must be an estimator instance, such "
-        f"as DriverModel(), or None. Got {model!r} instead."
+        f"The 'model' parameter of {owner} must be an emomotiv DriverModel, such "
+        f"as DriverModel(), or None. Got {given}."
     )
 
 

@@ -456,10 +456,16 @@ def test_a_column_or_a_model_class_in_place_of_a_name_or_instance_is_named(small
     assert problems == [
         "The 'weight' role must be a string naming a survey column; got a "
         "Series of shape (600,). Pass its name: weight='weight'.",
-        "The 'model' parameter of analyze must be an estimator instance, such "
-        f"as DriverModel(), or None. Got {em.DriverModel!r} instead.",
+        "The 'model' parameter of analyze must be an emomotiv DriverModel, such "
+        "as DriverModel(), or None. Got the class DriverModel: pass an instance, "
+        "DriverModel().",
     ]
     assert em.Study(connection="c", model=em.DriverModel(cv=0)).problems() == []
+    # another library's estimator: its settings go to a DriverModel
+    from sklearn.linear_model import LogisticRegression
+
+    (problem,) = em.Study(connection="c", model=LogisticRegression()).problems()
+    assert "Got LogisticRegression: give its settings to DriverModel(...)" in problem
 
 
 def test_init_reads_ages_amounts_and_dates_in_a_survey_export(tmp_path):
