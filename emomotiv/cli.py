@@ -1148,12 +1148,15 @@ def _workbook_of(folder: Path) -> str:
     :func:`emomotiv.load_analysis` reads them) as one workbook, a sheet each;
     the workbook's name, for the manifest. The replicates are left out: they
     are the bootstrap's raw material, not a table to read."""
+    import json
+
     from .io import (
         REPLICATES_FILE,
         TABLE_ORDER,
         WORKBOOK_FILE,
         _in_table_order,
         _read_manifest,
+        about_sheet,
         read_saved_table,
         write_workbook,
     )
@@ -1173,6 +1176,12 @@ def _workbook_of(folder: Path) -> str:
     tables = {
         name: read_saved_table(folder / f"{name}.csv") for name in _in_table_order(csvs)
     }
+    try:  # what the tables are of, as the workbook's last sheet
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        summary = None
+    if isinstance(summary, dict) and "about" not in tables:
+        tables["about"] = about_sheet(summary)
     write_workbook(tables, folder / WORKBOOK_FILE)
     return WORKBOOK_FILE
 

@@ -192,7 +192,10 @@ def write_workbook(
         "History", no two alike but for case) to table, such as ``result.tables`` of
         :func:`emomotiv.analyze`; a table fits a sheet (1,048,575 rows
         under its header, 16,384 columns). An analysis stands for its
-        ``tables``, a comparison for its ``changes``.
+        ``tables``, a comparison for its ``changes``; either adds a last
+        sheet, ``about``, saying what they are of (the outcome, the wave or
+        waves, the respondents, the currency, the population and budget,
+        the interval level, the emomotiv version).
     path : path
         The ``.xlsx`` file to write (a path ending otherwise is refused:
         Excel opens a workbook by its ending).
@@ -224,10 +227,14 @@ def write_workbook(
     """
     from .readers import _needs
 
-    if isinstance(tables, AnalysisResult):
-        tables = tables.tables
-    elif isinstance(tables, WaveComparison):
-        tables = {"changes": tables.changes}
+    if isinstance(tables, AnalysisResult | WaveComparison):
+        about = about_sheet(tables.summary)
+        if isinstance(tables, AnalysisResult):
+            tables = dict(tables.tables)
+        else:
+            tables = {"changes": tables.changes}
+        if "about" not in {str(name).lower() for name in tables}:
+            tables["about"] = about
     if not isinstance(tables, Mapping):
         raise TypeError(
             "write_workbook needs the tables as a mapping of sheet name to "
@@ -299,6 +306,52 @@ def write_workbook(
         _without_times(staged)
         staged.replace(path)
     return path
+
+
+def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
+    """What a workbook's tables are of, as its last sheet (``about``): the
+    outcome, the wave or waves, the respondents, the money's unit and the
+    settings a reader of the sheets alone could not tell. ``summary`` is an
+    analysis's, a comparison's, or a saved comparison's (under
+    ``tracking``)."""
+    from .report import outcome_label, study_currency
+
+    if "data" not in summary and isinstance(summary.get("tracking"), Mapping):
+        summary = summary["tracking"]  # a comparison's summary.json
+    if "waves" in summary and "data" not in summary:
+        waves = summary.get("waves") or {}
+        sizes = summary.get("sample_size") or {}
+        rows = [
+            ("outcome", summary.get("outcome_label")),
+            ("waves compared", f"{waves.get('before')} -> {waves.get('after')}"),
+            ("respondents", f"{sizes.get('before')} -> {sizes.get('after')}"),
+            ("touchpoints compared", summary.get("n_facets")),
+            ("added", ", ".join(summary.get("added") or []) or None),
+            ("dropped", ", ".join(summary.get("dropped") or []) or None),
+            ("currency", summary.get("currency")),
+            ("test", summary.get("rule")),
+        ]
+    else:
+        data, plan = summary.get("data") or {}, summary.get("plan") or {}
+        uncertainty = summary.get("uncertainty") or {}
+        rows = [
+            ("outcome", outcome_label(summary)),
+            ("outcome column", (data.get("roles") or {}).get("connection")),
+            ("wave", data.get("wave")),
+            ("respondents", data.get("n_respondents")),
+            ("currency", study_currency(summary)),
+            ("population", plan.get("population")),
+            ("budget", plan.get("budget")),
+            ("value per connected customer", plan.get("value_per_connected")),
+            ("interval level", uncertainty.get("level")),
+            ("bootstrap replicates", uncertainty.get("n_boot")),
+        ]
+    versions = summary.get("versions") or {}
+    rows.append(("emomotiv", versions.get("emomotiv")))
+    return pd.DataFrame(
+        [(what, value) for what, value in rows if value is not None],
+        columns=["setting", "value"],
+    )
 
 
 ZIP_EPOCH = datetime.datetime(1980, 1, 1)  # the earliest time a ZIP entry holds

@@ -1439,7 +1439,10 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     assert main(["report", str(out), "--excel"]) == 0
     assert f"Wrote {out / 'tables.xlsx'}." in capsys.readouterr().out
     sheets = pd.read_excel(out / "tables.xlsx", sheet_name=None)
-    assert list(sheets) == list(small_result.tables)
+    assert list(sheets) == [*small_result.tables, "about"]
+    about = dict(sheets["about"].itertuples(index=False))
+    assert about["respondents"] == small_result.summary["data"]["n_respondents"]
+    assert about["outcome column"] == "connected"
     drivers = read_saved_table(out / "drivers.csv")
     assert sheets["drivers"]["facet"].tolist() == drivers["facet"].tolist()
     np.testing.assert_allclose(sheets["drivers"]["importance"], drivers["importance"])
@@ -1456,7 +1459,8 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     assert main(["compare", str(out), str(again), "--out", str(tmp_path / "cmp")]
                 + ["--excel"]) == 0  # fmt: skip
     workbook = pd.read_excel(tmp_path / "cmp" / "tables.xlsx", sheet_name=None)
-    assert list(workbook) == ["changes"]
+    assert list(workbook) == ["changes", "about"]
+    assert "waves compared" in set(workbook["about"]["setting"])
     assert len(workbook["changes"]) == len(small_result.drivers)
     args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
     args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]

@@ -1188,3 +1188,20 @@ def test_load_model_of_a_file_or_no_folder_says_what_it_takes(tmp_path):
         with pytest.raises(FileNotFoundError, match="takes the folder") as err:
             em.load_model(path)
         assert what in str(err.value)
+
+
+def test_a_workbook_of_an_analysis_says_what_its_tables_are_of(small_result, tmp_path):
+    """A workbook forwarded alone named no outcome, wave, currency or
+    population: its last sheet, about, does."""
+    pytest.importorskip("openpyxl")
+    path = em.write_workbook(small_result, tmp_path / "tables.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == [*small_result.tables, "about"]
+    about = dict(sheets["about"].itertuples(index=False))
+    assert about["respondents"] == small_result.summary["data"]["n_respondents"]
+    assert about["emomotiv"] == em.__version__
+    # a table of the user's named about is theirs
+    tables = {"about": pd.DataFrame({"x": [1]})}
+    assert list(pd.read_excel(em.write_workbook(tables, path), sheet_name=None)) == [
+        "about"
+    ]
