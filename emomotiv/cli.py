@@ -593,7 +593,8 @@ def _placed(problems, places: dict[str, str]):
 def _checked(args: argparse.Namespace, study):
     """The survey and catalog of ``study``, checked with the study file's
     own problems (see :func:`_study`): one error naming them all, about
-    the study file where every problem is one of its settings."""
+    the study file where every problem is one of its settings; and the
+    survey as validated (None for several waves, each checked apart)."""
     from ._validation import ValidationError
     from .pipeline import _checked_inputs
 
@@ -607,7 +608,7 @@ def _checked(args: argparse.Namespace, study):
         if args.study is not None and all(p.startswith(mine) for p in ours):
             raise ValidationError(ours, subject=f"study file {mine}") from None
         raise
-    return checked[:2]
+    return checked
 
 
 def _unset(args: argparse.Namespace, given: dict) -> dict:
@@ -1965,12 +1966,14 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from ._validation import check_weights
+    from .controls import _reversed_warnings
     from .pipeline import _reading_notes, _schema_roles
     from .readers import label_order_warnings
     from .schema import SurveySchema
 
     study = _study(args)
-    survey, catalog = _checked(args, study)
+    survey, catalog, data = _checked(args, study)
     schema = SurveySchema.infer(survey, catalog, **_schema_roles(study))
     roles = ", ".join(
         f"{k}={v}"
@@ -1996,6 +1999,10 @@ def _validate(args: argparse.Namespace) -> int:
     _, notes, warned = catalog.with_scales_from(survey, study.not_experienced)
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
+    if data is not None and study.halo != "none":  # as analyze warns of them
+        weights = data[study.weight].to_numpy(float) if study.weight else None
+        facets = data[list(schema.facets)].astype(float)
+        warned += _reversed_warnings(facets, check_weights(weights, len(data)))
     for note in warned + label_order_warnings(survey):
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     return 0
@@ -2023,7 +2030,7 @@ def _analyze(args: argparse.Namespace) -> int:
         folder += _excel_problems()
     # the checked copy is not kept: analyze checks its own (memory at 1M rows)
     try:
-        survey, catalog = _checked(args, study)
+        survey, catalog, _ = _checked(args, study)
     except ValidationError as err:
         _refuse(err.problems, folder, "analysis", err.subject, out=args.out)
     _refuse([], folder, "analysis", out=args.out)

@@ -144,6 +144,26 @@ def test_validate_notes_rows_copied_whole(tmp_path, capsys):
     assert "repeat another" not in capsys.readouterr().out
 
 
+def test_validate_warns_of_a_facet_scored_best_to_worst_as_analyze_does(
+    tmp_path, capsys
+):
+    """A reverse-coded facet was warned of by analyze, after the fit, and
+    passed validate in silence."""
+    s = em.make_survey(n_respondents=400, n_facets=8, random_state=0)
+    facet = s.catalog["facet"].iloc[0]
+    survey = s.survey.assign(**{facet: 11 - s.survey[facet]})
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    argv = ["validate", str(tmp_path / "survey.csv"), "--catalog"]
+    argv += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert f"The facet '{facet}' (" in err and "goes against the respondent" in err
+    s.survey.to_csv(tmp_path / "survey.csv", index=False)  # scored as the others
+    assert main(argv) == 0
+    assert "goes against" not in capsys.readouterr().err
+
+
 def test_validate_checks_controls_as_analyze_does(small_dir, tmp_path, capsys):
     args = [
         str(small_dir / "survey.csv"),
