@@ -331,18 +331,33 @@ def plot_drivers(
     return ax
 
 
-def stated_share(frame: pd.DataFrame) -> pd.Series:
-    """Stated importance as a share of its total, aligned with ``frame``.
+def compared_shares(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Stated and derived importance as the quadrants compare them: each a
+    share of its total over the facets with stated importance.
 
-    The drivers table's ``gap`` is derived share minus stated share, so the
-    stated share is ``importance - gap`` when ``gap`` is present; otherwise
-    ``stated_importance`` (on any scale) is divided by its total.
+    Where the drivers table holds ``gap`` (derived share minus stated share,
+    the derived share re-expressed over the facets compared),
+    ``stated_importance`` is the stated share and ``stated_importance +
+    gap`` the derived one: with stated importance for some facets only, the
+    derived share is not ``importance`` (read as it, the hidden drivers fell
+    below zero, off the chart). Otherwise both are divided by their totals.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"importance": [0.3, 0.1, 0.6],
+    ...                       "stated_importance": [0.25, 0.75, None],
+    ...                       "gap": [0.5, -0.5, None]})
+    >>> [s.round(2).tolist() for s in compared_shares(frame.dropna())]
+    [[0.25, 0.75], [0.75, 0.25]]
     """
-    if "gap" in frame and frame["gap"].notna().any():
-        return frame["importance"] - frame["gap"]
     stated = frame["stated_importance"].astype(float)
-    total = stated.sum()
-    return stated / total if total else stated
+    if "gap" in frame and frame["gap"].notna().any():
+        return stated, stated + frame["gap"].astype(float)
+    derived = frame["importance"].astype(float)
+    return (
+        stated / stated.sum() if stated.sum() else stated,
+        derived / derived.sum() if derived.sum() else derived,
+    )
 
 
 def plot_quadrant(
@@ -403,8 +418,7 @@ def plot_quadrant(
     )
     frame = frame.loc[frame["stated_importance"].notna()]
     frame = frame.sort_values("importance", ascending=False, kind="stable")
-    x = stated_share(frame).to_numpy(float)
-    y = frame["importance"].to_numpy(float)
+    x, y = (share.to_numpy(float) for share in compared_shares(frame))
     n = max(len(frame), 1)
     thresholds = dict(thresholds or {})
     x_line = float(thresholds.get("stated", 1 / n))

@@ -70,8 +70,8 @@ def contract_result(base, catalog: pd.DataFrame, *, seed: int = 0):
     d["rank_high"] = np.minimum(n, d["rank"] + 2)
     d["p_top"] = np.clip(1.2 - d["rank"] / 10, 0, 1).round(3)
     stated = d["facet"].map(catalog.set_index("facet")["stated_importance"])
-    d["stated_importance"] = stated.astype(float)
-    stated_share = stated / stated.sum()
+    stated_share = stated.astype(float) / stated.sum()
+    d["stated_importance"] = stated_share  # a share, as analyze writes it
     d["stated_rank"] = stated.rank(ascending=False, method="min").astype(int)
     d["gap"] = d["importance"] - stated_share
     high_derived = d["importance"] >= 1 / n

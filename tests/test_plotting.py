@@ -105,8 +105,8 @@ def test_plot_quadrant_positions_lines_and_labels(tables):
         drivers, thresholds={"stated": 0.1, "derived": 0.05}, ax=new_ax()
     )
     points = np.vstack([c.get_offsets() for c in ax.collections])
-    stated = drivers["importance"] - drivers["gap"]
-    expected = np.column_stack([stated, drivers["importance"]])
+    stated = drivers["stated_importance"]
+    expected = np.column_stack([stated, stated + drivers["gap"]])
     key = np.lexsort(points.T)
     np.testing.assert_allclose(points[key], expected[np.lexsort(expected.T)])
     lines = {(tuple(line.get_xdata()), tuple(line.get_ydata())) for line in ax.lines}
@@ -664,3 +664,21 @@ def test_plot_quadrant_draws_what_compare_importance_returned():
     x, y = comparison.thresholds["stated"], comparison.thresholds["derived"]
     assert ((x, x), (0, 1)) in lines
     assert ((0, 1), (y, y)) in lines
+
+
+def test_plot_quadrant_with_stated_importance_for_some_facets_only():
+    """Stated importance for two facets of three: the quadrants compare the
+    derived share re-expressed over those two (stated + gap); drawn as
+    importance - gap, a hidden driver fell below zero, off the chart."""
+    frame = pd.DataFrame(
+        {
+            "facet": ["a", "b", "c"],
+            "importance": [0.3, 0.1, 0.6],
+            "stated_importance": [0.25, 0.75, None],
+            "gap": [0.5, -0.5, None],
+            "quadrant": ["hidden_driver", "table_stakes", None],
+        }
+    )
+    ax = plot_quadrant(frame, ax=new_ax())
+    points = np.vstack([c.get_offsets() for c in ax.collections])
+    assert sorted(map(tuple, points.round(2))) == [(0.25, 0.75), (0.75, 0.25)]
