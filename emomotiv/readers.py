@@ -1082,6 +1082,9 @@ def _as_written(value: object) -> object:
     return str(value)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
     """(extra header rows, index of the question-text row) of a platform export.
 
@@ -1108,9 +1111,16 @@ def _header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
 
 def _is_question_row(row: Sequence[object], below: Sequence[object]) -> bool:
     """Whether ``row`` is a row of question texts over the data's first row
-    ``below`` (see :func:`_header_rows`)."""
+    ``below`` (see :func:`_header_rows`): words in every cell, most of them
+    more than one ("7,5" and "1,3" are a respondent's decimal commas and
+    codes, not questions)."""
     filled = [_filled(c) for c in row]
     if not _is_text_row(row) or sum(filled) < 0.9 * len(row):
+        return False
+    texts = [str(c).strip() for c, f in zip(row, filled, strict=False) if f]
+    if not all(_LETTER.search(t) for t in texts):
+        return False
+    if sum(" " in t for t in texts) < len(texts) / 2:
         return False
     return any(
         is_text and _filled(b) and _is_numeric_text(b)

@@ -984,9 +984,9 @@ def test_a_loaded_analysis_has_its_plan_and_wave_comparison(tmp_path):
     # an analysis and a comparison are written as their tables
     pytest.importorskip("openpyxl")
     book = pd.read_excel(em.write_workbook(loaded, tmp_path / "a.xlsx"), None)
-    assert list(book) == list(loaded.tables)
+    assert list(book) == [*loaded.tables, "about"]
     book = pd.read_excel(em.write_workbook(loaded.tracking, tmp_path / "c.xlsx"), None)
-    assert list(book) == ["changes"] and len(book["changes"]) == len(changes)
+    assert list(book) == ["changes", "about"] and len(book["changes"]) == len(changes)
 
 
 def test_the_semicolon_notice_names_the_decimal_mark_only_beside_decimal_commas(
