@@ -1184,6 +1184,31 @@ def _answer_codes(levels: list[float]) -> list[float]:
     return []
 
 
+def _score_codes(levels: list[float]) -> list[float]:
+    """The values of a score that look like codes for no answer: at most
+    :data:`FEW_CODES` of them, among the codes exports use
+    (:data:`SCORE_CODES`: 97, 98, 99, 999, ...), each more than twice the
+    largest other value and more than :data:`GAP` points above it.
+
+    Examples
+    --------
+    >>> _score_codes([0.0, 5.0, 10.0, 99.0]), _score_codes([0.0, 50.0, 99.0])
+    ([99.0], [])
+    >>> _score_codes([1.0, 7.0, 98.0, 99.0]), _score_codes([0.0, 10.0, 100.0])
+    ([98.0, 99.0], [])
+    """
+    rest = [v for v in levels if v not in SCORE_CODES]
+    if len(rest) < 2:
+        return []
+    top = max(rest)
+    codes = [v for v in levels if v in SCORE_CODES and v > max(2 * top, top + GAP)]
+    return codes if len(codes) <= FEW_CODES else []
+
+
+# the codes for no answer that exports write in a score's column
+SCORE_CODES = frozenset({97.0, 98.0, 99.0, 997.0, 998.0, 999.0, 9999.0})
+
+
 def _check_connection(
     col: pd.Series, name: str, kind: str, problems: list[str], decimal: str = "."
 ) -> pd.Series:
@@ -1221,6 +1246,18 @@ def _check_connection(
             problems.append(
                 f"The connection column '{name}' has no variance "
                 f"(every value is {observed.iloc[0]:g})."
+            )
+        codes = _score_codes(levels)
+        if codes:
+            n_codes = int(observed.isin(codes).sum())
+            rest = [v for v in levels if v not in codes]
+            problems.append(
+                f"The connection score '{name}' has the values "
+                f"{', '.join(f'{v:g}' for v in codes)}, in {_cells(n_codes)}, far "
+                f"above its other values ({rest[0]:g}-{rest[-1]:g}): codes for no "
+                "answer ('don't know', 'refused')? Read as scores they weigh on "
+                "every estimate. Empty those cells (the respondents are then left "
+                "out of the analysis, and counted) or fix them."
             )
     elif levels and not binary:
         if kind == "binary":

@@ -1437,15 +1437,15 @@ def plan_improvements(
     }
     if source is None:
         summary["value_note"] = value_note or (
-            "No value per connected customer (no value link, parameter or value "
-            "column with a 0/1 outcome): delta_value and roi are left empty."
+            "No value of the outcome (no value link, value_per_connected or value "
+            "column to take it from): delta_value and roi are left empty."
         )
     elif not np.isfinite(pop):
         summary["value_note"] = (
             "No population: delta_value and roi are left empty, and a plan "
-            "funds by the gain in the connected share. Give the customers the "
-            "survey represents (population=N, --population N) to turn gains into "
-            "money."
+            "funds by the gain in the outcome (delta_connected). Give the "
+            "customers the survey represents (population=N, --population N) to "
+            "turn gains into money."
         )
     elif len(reps) >= 2 and not priced:
         why = (

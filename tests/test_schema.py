@@ -165,6 +165,21 @@ def test_a_declared_score_passes_and_a_declared_binary_insists_on_0_1():
         validate_survey(s, _schema(), CATALOG, connection_kind="binary")
 
 
+def test_a_declared_score_with_a_code_for_no_answer_is_refused():
+    """99 in 1% of a 0-10 score passed: R² fell from 0.36 to -0.13 and the
+    top driver to 4th, with no word of the 99s."""
+    s = _survey()
+    s["connected"] = np.tile(np.arange(11.0), len(s) // 11 + 1)[: len(s)]
+    validate_survey(s, _schema(), CATALOG, connection_kind="score")
+    s.loc[:2, "connected"] = 99
+    with pytest.raises(ValidationError) as info:
+        validate_survey(s, _schema(), CATALOG, connection_kind="score")
+    (problem,) = info.value.problems
+    assert "has the values 99, in 3 cells, far above its other values (0-10)" in problem
+    s["connected"] = np.linspace(0, 99, len(s))  # a 0-100 score's 99 is a score
+    validate_survey(s, _schema(), CATALOG, connection_kind="score")
+
+
 def test_not_experienced_text_matches_without_regard_to_case():
     s = _survey().astype({"app": object})
     s.loc[:2, "app"] = ["N/A", "Don't KNOW", " don't know "]  # as labels match
