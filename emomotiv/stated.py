@@ -554,11 +554,22 @@ def _warn_rescaled_utilities(values: np.ndarray, what: str) -> None:
         return
     span = np.nanmax(values[rows], axis=1) - np.nanmin(values[rows], axis=1)
     spread = float(np.median(span))
-    if spread <= RESCALED_RANGE:
+    # probability-scale scores: none negative, each row summing to 100 (or 1)
+    sums = np.nansum(values[rows], axis=1)
+    shares = bool((np.nanmin(values[rows], axis=1) >= 0).all()) and any(
+        np.allclose(sums, total, rtol=0.02) for total in (100.0, 1.0)
+    )
+    if spread <= RESCALED_RANGE and not shares:
         return
     whose = "within a respondent (median)" if what == "the survey" else ""
+    said = (
+        f"sum to {float(np.median(sums)):.3g}"
+        + (" for every respondent" if what == "the survey" else "")
+        if shares
+        else f"span {spread:.3g} {whose}".rstrip()
+    )
     warnings.warn(
-        f"The MaxDiff utilities in {what} span {spread:.3g} {whose}".rstrip()
+        f"The MaxDiff utilities in {what} {said}"
         + ", where logit utilities span a few units: they look rescaled "
         "(zero-centred diffs span 100, probability-scale scores sum to 100), "
         "and exp() of them gives nearly all of the share to the top facet. "

@@ -753,3 +753,19 @@ def test_the_rank_correlation_is_the_mean_of_the_resamples():
     assert (
         comp.info["rank_correlation_low"] <= 0.3 <= comp.info["rank_correlation_high"]
     )
+
+
+def test_probability_scale_maxdiff_scores_are_warned_of_however_narrow():
+    """Scores summing to 100 over 20 items span less than 20 within a
+    respondent, so they passed as utilities, and exp() of them gave one
+    facet 88% of the stated share."""
+    rng = np.random.default_rng(0)
+    scores = rng.dirichlet(np.full(20, 3.0), size=50) * 100
+    names = [f"f{i}" for i in range(20)]
+    survey = pd.DataFrame(scores, columns=[f"stated__{f}" for f in names])
+    catalog = pd.DataFrame({"facet": names})
+    with pytest.warns(UserWarning, match="sum to 100 for every respondent"):
+        em.stated_importance(survey, catalog, form="maxdiff", n_boot=0)
+    with warnings.catch_warnings():  # logit utilities: nothing to say
+        warnings.simplefilter("error")
+        em.stated_importance(np.log(survey / 5), catalog, form="maxdiff", n_boot=0)
