@@ -351,7 +351,16 @@ def _check_values(values: np.ndarray, names, form, scale, what) -> list[str]:
                     f"Ranks below 1 in {what} for {preview(bad)}; 1 is the most "
                     "important, and unranked facets are left empty."
                 )
-        if form == "ratings" and (scale is not None or what == "the catalog"):
+        seen = values[np.isfinite(values)]
+        # negative and mostly fractional: utilities, not a bipolar scale's -2
+        utilities = (
+            bool(len(seen))
+            and (seen < 0).any()
+            and (np.mean(seen != np.round(seen)) > 0.5)
+        )
+        if form == "ratings" and (
+            scale is not None or what == "the catalog" or utilities
+        ):
             lo, hi = scale if scale is not None else (0.0, np.inf)
             v = np.nan_to_num(values, nan=lo)
             off = (v < lo) | (v > hi)

@@ -769,3 +769,20 @@ def test_probability_scale_maxdiff_scores_are_warned_of_however_narrow():
     with warnings.catch_warnings():  # logit utilities: nothing to say
         warnings.simplefilter("error")
         em.stated_importance(np.log(survey / 5), catalog, form="maxdiff", n_boot=0)
+
+
+def test_maxdiff_utilities_read_as_ratings_are_refused():
+    """Per-respondent utilities (negative, fractional) read as ratings took
+    the lowest utility, -4.96, as the floor, and four facets changed quadrant
+    in silence; the catalog's were refused already."""
+    rng = np.random.default_rng(1)
+    names = ["fees", "app", "note", "news"]
+    survey = pd.DataFrame(
+        rng.normal(0, 1.5, (40, 4)), columns=[f"stated__{f}" for f in names]
+    )
+    catalog = pd.DataFrame({"facet": names})
+    with pytest.raises(em.ValidationError, match="MaxDiff utilities take"):
+        em.stated_importance(survey, catalog, n_boot=0)
+    em.stated_importance(survey, catalog, form="maxdiff", n_boot=0)
+    # a bipolar scale's whole numbers are ratings
+    em.stated_importance(survey.round().clip(-2, 2), catalog, n_boot=0)
