@@ -1529,7 +1529,8 @@ def _stated_columns(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
     questions = survey.attrs.get("emomotiv", {}).get("questions", {})
 
     def importance(column: str) -> bool:
-        if _IMPORTANCE.search(questions.get(column, "")):
+        # the question as the export gives it, else as the column is named
+        if _IMPORTANCE.search(questions.get(column) or str(column)):
             return True
         if pd.api.types.is_numeric_dtype(survey[column]):
             return False

@@ -1734,6 +1734,10 @@ def stated_facets(
     ...     "imp1": "Welcome note", "imp2": "Videos"}}
     >>> stated_facets(survey, ["imp*"], {"q1": "Welcome note", "q2": None})
     ({'imp1': 'q1', 'imp2': 'q2'}, [])
+    >>> survey = pd.DataFrame(columns=["mobile_app", "fees", "Importance - Fees",
+    ...                                "Importance - Mobile app"])
+    >>> stated_facets(survey, ["Importance*"], {"mobile_app": None, "fees": None})[0]
+    {'Importance - Fees': 'fees', 'Importance - Mobile app': 'mobile_app'}
     """
     labels = _meta(survey).get("labels", {})
     columns, problems = [], []
@@ -1747,6 +1751,8 @@ def stated_facets(
         for text in (label, labels.get(facet), facet):
             if text is not None and not pd.isna(text):
                 named.setdefault(_fold(text), facet)
+                # an id written with underscores: "mobile_app" is "Mobile app"
+                named.setdefault(_fold(str(text).replace("_", " ")), facet)
                 shown.append(str(text))
     mapping, taken = {}, {}
     columns = list(dict.fromkeys(columns))

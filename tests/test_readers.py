@@ -794,3 +794,28 @@ def test_a_workbooks_text_columns_read_as_text(tmp_path):
     assert frame["wave"].isna().iloc[2]
     assert frame["date"].iloc[0] == pd.Timestamp("2026-09-01")
     assert em.read_table(path)["id"].tolist() == [1, 2, 1]  # as numbers
+
+
+def test_stated_columns_match_facet_ids_written_with_underscores(tmp_path):
+    """An importance grid named by its question ("How important ... - Mobile
+    app") beside rating columns named by ids (mobile_app): init listed the
+    grid as more touchpoints, matching neither its question nor the ids."""
+    from emomotiv.cli import main
+
+    rng = np.random.default_rng(0)
+    ask = "How important is each of the following to you? - "
+    survey = pd.DataFrame(
+        {
+            "connected": np.tile([0, 1], 30),
+            "mobile_app": rng.integers(1, 11, 60),
+            "phone_support": rng.integers(1, 11, 60),
+            f"{ask}Mobile app": rng.integers(1, 6, 60),
+            f"{ask}Phone support": rng.integers(1, 6, 60),
+        }
+    )
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    assert main(["init", str(path), "--out", str(tmp_path / "study.toml")]) == 0
+    study = em.Study.from_toml(tmp_path / "study.toml")
+    assert study.facets == ["mobile_app", "phone_support"]
+    assert study.stated == [f"{ask}Mobile app", f"{ask}Phone support"]
