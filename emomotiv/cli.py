@@ -1969,12 +1969,14 @@ def _sample(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from ._validation import check_weights
     from .controls import _reversed_warnings
-    from .pipeline import _reading_notes, _schema_roles
+    from .pipeline import _reading_notes, _schema_roles, check_stated
     from .readers import label_order_warnings
     from .schema import SurveySchema
 
     study = _study(args)
     survey, catalog, data = _checked(args, study)
+    if data is not None:  # stated importance, read as analyze will read it
+        check_stated(data, catalog, study)
     schema = SurveySchema.infer(survey, catalog, **_schema_roles(study))
     roles = ", ".join(
         f"{k}={v}"

@@ -120,6 +120,32 @@ def _order_drivers(drivers: pd.DataFrame) -> pd.DataFrame:
     return drivers[first + [c for c in drivers.columns if c not in first]]
 
 
+def check_stated(data: pd.DataFrame, cat: FacetCatalog, study: Study) -> None:
+    """Read the survey's stated importance as analyze will (its problems
+    raised, its warnings warned), for ``emomotiv validate``: without a
+    ranking, nothing is compared."""
+    from .schema import STATED_PREFIX
+    from .stated import stated_importance
+
+    has_columns = any(str(c).startswith(STATED_PREFIX) for c in data.columns)
+    if not (has_columns or cat.table["stated_importance"].notna().any()):
+        return
+    w = data[study.weight].to_numpy(float) if study.weight else None
+    try:
+        stated_importance(
+            data,
+            cat,
+            form=study.stated_form,
+            source=study.stated_source,
+            scale=study.stated_scale,
+            sample_weight=w,
+            n_boot=0,
+        )
+    except ValidationError as err:  # the columns by the survey's names
+        problems = _as_the_user_named(err.problems, data)
+        raise ValidationError(problems, subject=err.subject) from None
+
+
 def _stated_step(
     data: pd.DataFrame,
     cat: FacetCatalog,

@@ -164,6 +164,26 @@ def test_validate_warns_of_a_facet_scored_best_to_worst_as_analyze_does(
     assert "goes against" not in capsys.readouterr().err
 
 
+def test_validate_reads_stated_importance_as_analyze_will(tmp_path, capsys):
+    """Stated ratings off the study's stated scale passed validate and were
+    refused by analyze; ranks read as ratings were warned of by analyze only."""
+    s = em.make_survey(
+        n_respondents=300, n_facets=6, random_state=0, stated_form="ratings"
+    )
+    s.survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.drop(columns="stated_importance").to_csv(
+        tmp_path / "facets.csv", index=False
+    )
+    study = tmp_path / "study.toml"
+    study.write_text(
+        '[inputs]\nsurvey = "survey.csv"\ncatalog = "facets.csv"\n'
+        '[roles]\nconnection = "connected"\n[options]\nstated_scale = [1, 3]\n'
+    )
+    assert main(["validate", "--study", str(study)]) == 2
+    err = capsys.readouterr().err
+    assert "Stated ratings off the 1-3 scale in the survey" in err
+
+
 def test_validate_checks_controls_as_analyze_does(small_dir, tmp_path, capsys):
     args = [
         str(small_dir / "survey.csv"),
