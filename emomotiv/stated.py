@@ -469,12 +469,13 @@ def _rankings(rows: np.ndarray) -> np.ndarray:
     return ok
 
 
-def _warn_like_ranks(values: np.ndarray, what: str) -> None:
+def _warn_like_ranks(values: np.ndarray, what: str) -> bool:
     """Warn when values read as ratings look like ranks 1..k in every row.
 
     Ranks (1 = most important) read as ratings (higher = more important) come
     out in reverse order without any error. Rows with one value, or with all
     values equal, say nothing; at least one row must rank three or more facets.
+    Returns whether it warned.
     """
     seen = ~np.isnan(values)
     k = seen.sum(axis=1)
@@ -483,7 +484,7 @@ def _warn_like_ranks(values: np.ndarray, what: str) -> None:
     ).min(axis=1)
     rows = values[spread]
     if not (spread & (k >= 3)).any() or not _rankings(rows).all():
-        return
+        return False
     whose = "every respondent's values are" if what == "the survey" else "they are"
     warnings.warn(
         f"The stated importance in {what} is read as ratings (form='ratings': "
@@ -494,6 +495,7 @@ def _warn_like_ranks(values: np.ndarray, what: str) -> None:
         UserWarning,
         stacklevel=4,
     )
+    return True
 
 
 def _warn_unlike_respondent_ranks(values: np.ndarray) -> None:
@@ -646,8 +648,9 @@ def _from_respondents(
     if problems:
         raise ValidationError(problems, subject="stated importance")
     if form == "ratings":
-        _warn_like_ranks(r, "the survey")
-        _warn_points_left_empty(r)
+        # ranks read as ratings are no points shared out: one warning, not two
+        if not _warn_like_ranks(r, "the survey"):
+            _warn_points_left_empty(r)
     if form == "ranks":
         _warn_unlike_respondent_ranks(r)
     if form == "maxdiff":

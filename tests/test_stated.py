@@ -786,3 +786,19 @@ def test_maxdiff_utilities_read_as_ratings_are_refused():
     em.stated_importance(survey, catalog, form="maxdiff", n_boot=0)
     # a bipolar scale's whole numbers are ratings
     em.stated_importance(survey.round().clip(-2, 2), catalog, n_boot=0)
+
+
+def test_top_three_ranks_read_as_ratings_get_one_warning_not_two():
+    """Besides "pass form='ranks'", top-3 ranks read as ratings were told to
+    code the facets given no points 0, which would fix the reversed reading."""
+    rng = np.random.default_rng(0)
+    ranks = np.full((30, 6), np.nan)
+    for row in ranks:
+        row[rng.choice(6, 3, replace=False)] = [1, 2, 3]
+    names = [f"f{i}" for i in range(6)]
+    survey = pd.DataFrame(ranks, columns=[f"stated__{f}" for f in names])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.stated_importance(survey, pd.DataFrame({"facet": names}), n_boot=0)
+    said = [str(w.message) for w in caught]
+    assert len(said) == 1 and "pass form='ranks'" in said[0]
