@@ -1824,22 +1824,6 @@ def _console_label(label: object) -> str | None:
     return None if label is None else _safe(label, LABEL_WIDTH)
 
 
-def _run_label(folder: str | os.PathLike) -> str | None:
-    """The outcome's label of the analysis saved in ``folder`` (its
-    ``--outcome-label``, else its outcome column's name), or None where its
-    summary does not say."""
-    from .io import read_summary
-    from .report import outcome_label
-
-    try:
-        data = read_summary(Path(folder)).get("data") or {}
-    except (OSError, ValueError):
-        return None
-    if not (data.get("outcome_label") or (data.get("roles") or {}).get("connection")):
-        return None
-    return outcome_label({"data": data})
-
-
 def _words(summary: dict) -> dict[str, str]:
     """How the console names a 0/1 outcome (:func:`emomotiv.report.outcome_words`,
     straight quotes); a score outcome's connected customers are the
@@ -1852,7 +1836,6 @@ def _words(summary: dict) -> dict[str, str]:
 
 def _compare(args: argparse.Namespace) -> int:
     from .io import WORKBOOK_FILE, output_lock, output_problems, save_comparison
-    from .report import outcome_words
     from .tracking import _folder_problems, compare
 
     # every check before the work, in one message: the two inputs and the folder
@@ -1887,12 +1870,7 @@ def _compare(args: argparse.Namespace) -> int:
         out = save_comparison(comparison, args.out, force=args.force)
         if args.excel:
             _workbook_after_run(out, "comparison")
-    label = comparison.summary.get("outcome_label") or _run_label(args.after)
-    _print_tracking(
-        comparison.summary,
-        comparison.changes,
-        outcome_words(_console_label(label), '""'),
-    )
+    _print_tracking(comparison.summary, comparison.changes)  # by its label
     _print_written(out)
     return 0
 
