@@ -1445,9 +1445,28 @@ def validate_survey(
         )
     unknown_stated = [f for f in schema.stated if f not in catalog.facets]
     if unknown_stated:
+        # a column named by its facet's label ("stated__Mobile app")
+        by_label = {}
+        for facet, label in catalog.table["label"].items():
+            for text in (label, facet, str(facet).replace("_", " ")):
+                if isinstance(text, str):
+                    by_label.setdefault(_fold(text), facet)
+        meant = {f: by_label.get(_fold(f)) for f in unknown_stated}
+        hints = "".join(
+            f" '{STATED_PREFIX}{f}' is '{facet}'s label: name it "
+            f"'{STATED_PREFIX}{facet}'."
+            for f, facet in meant.items()
+            if facet is not None
+        )
         problems.append(
             "Stated-importance columns name facets that are not in the catalog: "
-            f"{preview([STATED_PREFIX + f for f in unknown_stated])}."
+            f"{preview([STATED_PREFIX + f for f in unknown_stated])}.{hints}"
+            + (
+                " Columns named otherwise are matched to their facets by label "
+                "with stated=[...] (--stated COL ...)."
+                if hints
+                else ""
+            )
         )
     not_in_catalog = [f for f in schema.facets if f not in catalog.facets]
     if not_in_catalog:

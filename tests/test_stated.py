@@ -802,3 +802,16 @@ def test_top_three_ranks_read_as_ratings_get_one_warning_not_two():
         em.stated_importance(survey, pd.DataFrame({"facet": names}), n_boot=0)
     said = [str(w.message) for w in caught]
     assert len(said) == 1 and "pass form='ranks'" in said[0]
+
+
+def test_a_stated_column_named_by_its_facet_s_label_is_named_with_the_id():
+    """'stated__Mobile app' was refused as "not in the catalog", with no
+    word of mobile_app."""
+    s = em.make_survey(
+        n_respondents=300, n_facets=6, random_state=0, stated_form="ratings"
+    )
+    survey = s.survey.rename(columns={"stated__mobile_app": "stated__Mobile app"})
+    catalog = s.catalog.drop(columns="stated_importance")
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(survey, catalog, connection="connected", n_boot=0, progress=False)
+    assert "'stated__Mobile app' is 'mobile_app's label: name it" in str(err.value)
