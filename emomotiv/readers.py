@@ -818,7 +818,7 @@ def read_excel(
         book.close()
     text = [text] if isinstance(text, str) else list(text)
     frame = _sheet_frame(path, sheet, name, first[top : top + 3], top, failed, text)
-    frame, lines = without_blank_rows(frame)
+    frame, lines = without_blank_rows(frame, keep=text)
     notes = []
     if len(titles) > 1:
         notes.append(
@@ -919,7 +919,7 @@ def without_blank_rows(
     for row in np.flatnonzero(filled[end:] == 1) + end:
         j = int(np.flatnonzero(frame.iloc[row].notna().to_numpy())[0])
         value = frame.iat[row, j]
-        if not isinstance(value, str) or _is_number(value):
+        if not isinstance(value, str) or _is_numeric_text(value):
             continue
         above = frame.iloc[:end, j].dropna().astype(str)
         if pd.to_numeric(above, errors="coerce").notna().any() or _NOTE_LABEL.search(
@@ -947,14 +947,6 @@ def footer_note(lines: Sequence[str], where: str) -> str:
         f"Left out {many(len(lines), 'line')} of text under the data of {where}, "
         f"one cell filled (a note, not a respondent): {preview(lines)}."
     )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _title_rows(rows: Sequence[Sequence[object]]) -> int:

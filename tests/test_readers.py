@@ -819,3 +819,26 @@ def test_stated_columns_match_facet_ids_written_with_underscores(tmp_path):
     study = em.Study.from_toml(tmp_path / "study.toml")
     assert study.facets == ["mobile_app", "phone_support"]
     assert study.stated == [f"{ask}Mobile app", f"{ask}Phone support"]
+
+
+def test_a_true_false_outcome_codes_by_its_answers():
+    """A second _is_number read True as the number 1: 'true' matched no
+    answer and every respondent was coded 0."""
+    from emomotiv.readers import code_outcome, label_scales
+
+    coded, _ = code_outcome(pd.Series([True, False, True]), ["true"])
+    assert coded.tolist() == [1.0, 0.0, 1.0]
+    with pytest.raises(ValueError, match="must be finite"):
+        label_scales({"Poor": "1"})
+
+
+def test_a_workbook_footer_leaves_the_text_columns_as_text(tmp_path):
+    """A 'Source' line under the data read the id column again as numbers,
+    undoing text=['id']: '0001' became 1."""
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "s.xlsx"
+    frame = pd.DataFrame({"id": ["0001", "0002", "Source: FieldCo"]})
+    frame["app"] = [7, 5, None]
+    frame.to_excel(path, index=False)
+    read = em.read_table(path, text=["id"])
+    assert read["id"].tolist() == ["0001", "0002"]
