@@ -65,6 +65,7 @@ from .schema import (
     FacetCatalog,
     SurveySchema,
     _answer_codes,
+    _score_codes,
     grouping_problem,
     validate_survey,
     value_warnings,
@@ -547,8 +548,22 @@ def _with_coded_outcome(
     }
     out[column] = coded
     if study.satisfaction == column:  # the tiers read the answers, not 1/0
-        out[SATISFACTION_ANSWERS] = values
+        answers = _satisfaction_answers(values, study.not_experienced)
+        if answers is not None:
+            out[SATISFACTION_ANSWERS] = answers
     return out
+
+
+def _satisfaction_answers(values: pd.Series, codes) -> pd.Series | None:
+    """The outcome's answers as the satisfaction ratings the tiers read:
+    numbers, its declared not-experienced codes empty; None when some answer
+    is no number (words without rating labels: the tiers then say why they
+    have no highly satisfied customers)."""
+    answers = pd.to_numeric(values, errors="coerce")
+    if (answers.isna() & values.notna()).any():
+        return None
+    numbers = [float(c) for c in codes or () if _is_numeric_text(c)]
+    return answers.mask(answers.isin(numbers))
 
 
 def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
@@ -571,7 +586,8 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     )
     counts = shown[~shown.map(_answer).isin(wanted)].value_counts(sort=False)
     numbers = sorted(float(a) for a in set(shown.map(_answer)) if _is_numeric_text(a))
-    codes = {f"{v:g}" for v in _answer_codes(numbers)}
+    # 9 beside 1 and 2, or 99 far above a scale's answers (its top box)
+    codes = {f"{v:g}" for v in [*_answer_codes(numbers), *_score_codes(numbers)]}
     none = [a for a in counts.index if NON_ANSWER.search(a) or _answer(a) in codes]
     yes_words = wanted & set(YES_ANSWERS)
     yes = [a for a in counts.index if yes_words and _answer(a) in YES_ANSWERS]

@@ -661,3 +661,10 @@ def test_the_outcome_coded_from_the_satisfaction_column_keeps_its_answers_for_th
     assert copied["tiers"]["highly_satisfied"] > 0
     assert same["tiers"] == copied["tiers"]
     assert same["satisfied_threshold"] == copied["satisfied_threshold"] == 4
+    # a code for no answer in it is refused, not coded not connected
+    survey.loc[survey.index[:3], "answer"] = 99
+    with pytest.raises(em.ValidationError, match="look like no answer, '99' \\(3\\)"):
+        em.analyze(
+            survey, small.catalog, **roles, satisfaction="answer",
+            connected_values=[5], **fast,
+        )  # fmt: skip
