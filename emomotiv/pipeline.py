@@ -121,15 +121,23 @@ def _order_drivers(drivers: pd.DataFrame) -> pd.DataFrame:
     return drivers[first + [c for c in drivers.columns if c not in first]]
 
 
+def _has_stated(data: pd.DataFrame, cat: FacetCatalog, source: str) -> bool:
+    """Whether the survey or the catalog holds the stated importance that
+    ``source`` reads (else the comparison is skipped)."""
+    has_columns = any(str(c).startswith(STATED_PREFIX) for c in data.columns)
+    has_catalog = bool(cat.table["stated_importance"].notna().any())
+    if source == "catalog":
+        return has_catalog
+    return has_columns or has_catalog
+
+
 def check_stated(data: pd.DataFrame, cat: FacetCatalog, study: Study) -> None:
     """Read the survey's stated importance as analyze will (its problems
     raised, its warnings warned), for ``emomotiv validate``: without a
     ranking, nothing is compared."""
-    from .schema import STATED_PREFIX
     from .stated import stated_importance
 
-    has_columns = any(str(c).startswith(STATED_PREFIX) for c in data.columns)
-    if not (has_columns or cat.table["stated_importance"].notna().any()):
+    if not _has_stated(data, cat, study.stated_source):
         return
     w = data[study.weight].to_numpy(float) if study.weight else None
     try:
@@ -155,7 +163,6 @@ def _stated_step(
     study: Study,
 ):
     """Stated vs derived importance; (comparison or None, summary, notes)."""
-    from .schema import STATED_PREFIX
     from .stated import DERIVED_THRESHOLD, compare_importance, stated_importance
 
     source = study.stated_source
@@ -163,9 +170,7 @@ def _stated_step(
     if derived_threshold is None:
         derived_threshold = DERIVED_THRESHOLD
 
-    has_columns = any(str(c).startswith(STATED_PREFIX) for c in data.columns)
-    has_catalog = cat.table["stated_importance"].notna().any()
-    if not (has_columns or has_catalog) or (source == "catalog" and not has_catalog):
+    if not _has_stated(data, cat, source):
         reason = (
             "skipped: no stated importance (no 'stated_importance' in the "
             f"catalog and no '{STATED_PREFIX}<facet>' columns in the survey)"

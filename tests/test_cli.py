@@ -2439,3 +2439,21 @@ def test_compare_console_names_the_outcome_as_the_later_wave_does(
     out = capsys.readouterr().out
     assert '  "Very satisfied overall" share: ' in out
     assert "Connected share" not in out
+
+
+def test_validate_skips_stated_importance_where_analyze_does(tmp_path, capsys):
+    """stated_source = "catalog" with no catalog values: analyze skips the
+    comparison, and validate refused the study ("No stated importance")."""
+    s = em.make_survey(
+        n_respondents=300, n_facets=6, random_state=0, stated_form="ratings"
+    )
+    s.survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.drop(columns="stated_importance").to_csv(
+        tmp_path / "facets.csv", index=False
+    )
+    study = tmp_path / "study.toml"
+    study.write_text(
+        '[inputs]\nsurvey = "survey.csv"\ncatalog = "facets.csv"\n'
+        '[roles]\nconnection = "connected"\n[options]\nstated_source = "catalog"\n'
+    )
+    assert main(["validate", "--study", str(study)]) == 0, capsys.readouterr().err
