@@ -1946,7 +1946,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from ._validation import check_weights
-    from .controls import _reversed_warnings
+    from .controls import MIN_FACETS, _reversed_warnings
     from .pipeline import _reading_notes, _schema_roles, check_stated
     from .readers import label_order_warnings
     from .schema import SurveySchema
@@ -1980,7 +1980,8 @@ def _validate(args: argparse.Namespace) -> int:
     _, notes, warned = catalog.with_scales_from(survey, study.not_experienced)
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
-    if data is not None and study.halo != "none":  # as analyze warns of them
+    # as analyze warns of them: with a halo score, which needs 3 facets
+    if data is not None and study.halo != "none" and len(schema.facets) >= MIN_FACETS:
         weights = data[study.weight].to_numpy(float) if study.weight else None
         facets = data[list(schema.facets)].astype(float)
         warned += _reversed_warnings(facets, check_weights(weights, len(data)))

@@ -703,10 +703,16 @@ def _copies_note(survey: pd.DataFrame) -> list[str]:
     if not copies.any():
         return []
     kept = survey[~copies]
-    ids = [
+    ids = [  # whole numbers or text, each row its own: an amount is no id
         str(c)
         for c in survey.columns
-        if kept[c].notna().all() and kept[c].is_unique and len(kept) > 1
+        if (
+            pd.api.types.is_integer_dtype(kept[c])
+            or pd.api.types.is_string_dtype(kept[c])
+        )
+        and kept[c].notna().all()
+        and kept[c].is_unique
+        and len(kept) > 1
     ]
     if not ids:
         return []

@@ -1625,7 +1625,9 @@ def validate_survey(
             )
             problems.append(
                 f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
-                f"{preview(list(dict.fromkeys(dup)))}.{zeros or way_out}"
+                f"{preview(list(dict.fromkeys(dup)))}."
+                + (way_out if copies or not zeros else "")
+                + zeros
             )
 
     if schema.segment is not None and schema.segment in out.columns:

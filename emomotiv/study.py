@@ -825,7 +825,7 @@ def _check_model(model: object, owner: str) -> None:
     kind = model.__name__ if isinstance(model, type) else type(model).__name__
     given = (
         f"the class {kind}: pass an instance, {kind}()"
-        if isinstance(model, type)
+        if isinstance(model, type) and issubclass(model, DriverModel)
         else f"{kind}: give its settings to DriverModel(...) instead (n_estimators, "
         "max_depth, learning_rate, ...)"
     )

@@ -996,7 +996,7 @@ def compare(
             "non-blank wave names (they name the waves in the report and the "
             f"summary), or None. Got {labels!r} instead."
         )
-    from .report import outcome_label, study_currency
+    from .report import outcome_label, score_outcome, study_currency
 
     res_b, res_a = _load_both(before, after)
     problems = _check_comparable(res_b, res_a)
@@ -1103,8 +1103,11 @@ def compare(
         "estimate": "reported share",
         # the amounts' currency: the later wave's, else the earlier's
         "currency": study_currency(res_a.summary) or study_currency(res_b.summary),
-        # how the later wave names its outcome: the compare report's words
-        "outcome_label": outcome_label(res_a.summary),
+        # how the later wave names its 0/1 outcome: the compare report's
+        # words (a score's connected share is the motivators')
+        "outcome_label": None
+        if score_outcome(res_a.summary)
+        else outcome_label(res_a.summary),
     }
     return WaveComparison(out, summary)
 

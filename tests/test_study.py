@@ -464,8 +464,9 @@ def test_a_column_or_a_model_class_in_place_of_a_name_or_instance_is_named(small
     # another library's estimator: its settings go to a DriverModel
     from sklearn.linear_model import LogisticRegression
 
-    (problem,) = em.Study(connection="c", model=LogisticRegression()).problems()
-    assert "Got LogisticRegression: give its settings to DriverModel(...)" in problem
+    for model in (LogisticRegression(), LogisticRegression):  # instance or class
+        (problem,) = em.Study(connection="c", model=model).problems()
+        assert "Got LogisticRegression: give its settings to DriverModel" in problem
 
 
 def test_init_reads_ages_amounts_and_dates_in_a_survey_export(tmp_path):
