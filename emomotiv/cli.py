@@ -2311,7 +2311,7 @@ def _print_plan(
         span = "" if low is None else f" [{gain(low)}, {gain(high)}]"
         bound = (
             ": an upper bound unless other differences are controlled for"
-            if plan["value_source"] in GAP_SOURCES
+            if plan["value_source"] in (*GAP_SOURCES, "value_slope")
             else ""
         )
         print(

@@ -778,7 +778,11 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     assert "fund 1 facet for 4,000" in out
     assert "mean Overall NPS +0.47 together (sum of single gains +0.50)" in out
     assert "expected value gain 93.2k (value per point of Overall NPS 400, " in out
-    assert "from the slope of value on the outcome)." in out
+    # the slope across customers as they are: an upper bound, as the gap is
+    assert (
+        "from the slope of value on the outcome: an upper bound unless other "
+        "differences are controlled for)." in out
+    )
     _print_plan(plan | {"n_selected": 2, "selected": ["seat", "meal"]})
     out = capsys.readouterr().out
     assert "connected share +46.6 points together" in out

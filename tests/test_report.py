@@ -1134,6 +1134,13 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     assert "change mean “Overall NPS” by" in plan and "connected customers" not in plan
     assert "on mean “Overall NPS”" in parts["summary"]
     assert "Value per point of “Overall NPS”:" in plan
+    # a slope of value across customers as they are: an upper bound
+    summary["plan"] = dict(summary.get("plan") or {}, value_source="value_slope")
+    summary["plan"].setdefault("value_per_connected", 400.0)
+    plan = sections(em.Report({**result, "summary": summary}).html())["roi"]
+    assert "the slope of value on “Overall NPS” across customers as they are" in (
+        " ".join(plan.split())
+    )
     # a 0/1 outcome keeps points of its share
     binary = sections(em.Report(result).html())["roi"]
     assert "+46.60 pts" in binary
