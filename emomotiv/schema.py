@@ -1440,6 +1440,11 @@ def validate_survey(
             if len(missing_facets) == 1
             else "facets are not survey columns"
         )
+        if not hints:  # no near name: touchpoints this questionnaire did not ask?
+            hints = (
+                " If the survey did not ask them (one catalog of every "
+                "questionnaire), drop their rows from this survey's catalog."
+            )
         problems.append(
             f"{len(missing_facets)} catalog {are}: {preview(missing_facets, 5)}.{hints}"
         )

@@ -83,6 +83,8 @@ def test_missing_facet_column():
     s = _survey().drop(columns="fees")
     (problem,) = _problems(s)
     assert problem.startswith("1 catalog facet is not a survey column: 'fees'.")
+    # no near name: a touchpoint this questionnaire did not ask, perhaps
+    assert problem.endswith("drop their rows from this survey's catalog.")
 
 
 def test_facets_named_as_one_with_a_comma_are_told_to_be_given_apart():
