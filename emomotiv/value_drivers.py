@@ -547,11 +547,8 @@ def _check_through(delta_connected, value_per_connected, facets: list[str]) -> N
 def _check_tops(X: pd.DataFrame, tops: Mapping[str, float]) -> None:
     """Refuse ratings above their facet's scale maximum: a one-point rise is
     capped there, so a maximum below the ratings moves almost nobody."""
-    above = {
-        f: float(X[f].max())
-        for f, top in tops.items()
-        if pd.api.types.is_numeric_dtype(X[f]) and X[f].max() > top
-    }
+    highest = {f: X[f].max() for f in tops if pd.api.types.is_numeric_dtype(X[f])}
+    above = {f: float(v) for f, v in highest.items() if v > tops[f]}
     if above:
         shown = [f"'{f}' up to {v:g} (scale_max {tops[f]:g})" for f, v in above.items()]
         raise ValidationError(

@@ -164,21 +164,28 @@ def test_validate_warns_of_a_facet_scored_best_to_worst_as_analyze_does(
     assert "goes against" not in capsys.readouterr().err
 
 
-def test_validate_reads_stated_importance_as_analyze_will(tmp_path, capsys):
-    """Stated ratings off the study's stated scale passed validate and were
-    refused by analyze; ranks read as ratings were warned of by analyze only."""
+def _stated_study(folder: Path, option: str) -> Path:
+    """A study file of a survey with per-respondent stated ratings (1-5) and
+    a catalog without stated importance, with one more ``option``."""
     s = em.make_survey(
         n_respondents=300, n_facets=6, random_state=0, stated_form="ratings"
     )
-    s.survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.survey.to_csv(folder / "survey.csv", index=False)
     s.catalog.drop(columns="stated_importance").to_csv(
-        tmp_path / "facets.csv", index=False
+        folder / "facets.csv", index=False
     )
-    study = tmp_path / "study.toml"
+    study = folder / "study.toml"
     study.write_text(
         '[inputs]\nsurvey = "survey.csv"\ncatalog = "facets.csv"\n'
-        '[roles]\nconnection = "connected"\n[options]\nstated_scale = [1, 3]\n'
+        f'[roles]\nconnection = "connected"\n[options]\n{option}\n'
     )
+    return study
+
+
+def test_validate_reads_stated_importance_as_analyze_will(tmp_path, capsys):
+    """Stated ratings off the study's stated scale passed validate and were
+    refused by analyze; ranks read as ratings were warned of by analyze only."""
+    study = _stated_study(tmp_path, "stated_scale = [1, 3]")
     assert main(["validate", "--study", str(study)]) == 2
     err = capsys.readouterr().err
     assert "Stated ratings off the 1-3 scale in the survey" in err
@@ -2448,16 +2455,5 @@ def test_compare_console_names_the_outcome_as_the_later_wave_does(
 def test_validate_skips_stated_importance_where_analyze_does(tmp_path, capsys):
     """stated_source = "catalog" with no catalog values: analyze skips the
     comparison, and validate refused the study ("No stated importance")."""
-    s = em.make_survey(
-        n_respondents=300, n_facets=6, random_state=0, stated_form="ratings"
-    )
-    s.survey.to_csv(tmp_path / "survey.csv", index=False)
-    s.catalog.drop(columns="stated_importance").to_csv(
-        tmp_path / "facets.csv", index=False
-    )
-    study = tmp_path / "study.toml"
-    study.write_text(
-        '[inputs]\nsurvey = "survey.csv"\ncatalog = "facets.csv"\n'
-        '[roles]\nconnection = "connected"\n[options]\nstated_source = "catalog"\n'
-    )
+    study = _stated_study(tmp_path, 'stated_source = "catalog"')
     assert main(["validate", "--study", str(study)]) == 0, capsys.readouterr().err
