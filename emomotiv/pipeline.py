@@ -45,8 +45,8 @@ from .readers import (
     NON_ANSWER,
     YES_ANSWERS,
     _answer,
-    _is_number,
     _is_numeric_text,
+    _shown_answer,
     apply_rating_labels,
     code_outcome,
     complete_catalog,
@@ -135,22 +135,29 @@ def check_stated(data: pd.DataFrame, cat: FacetCatalog, study: Study) -> None:
     """Read the survey's stated importance as analyze will (its problems
     raised, its warnings warned), for ``emomotiv validate``: without a
     ranking, nothing is compared."""
+    if _has_stated(data, cat, study.stated_source):
+        w = data[study.weight].to_numpy(float) if study.weight else None
+        _read_stated(data, cat, w, study, n_boot=0)
+
+
+def _read_stated(data: pd.DataFrame, cat: FacetCatalog, w, study: Study, n_boot: int):
+    """The study's stated importance (:func:`~emomotiv.stated_importance`),
+    its problems naming the columns by the survey's names."""
     from .stated import stated_importance
 
-    if not _has_stated(data, cat, study.stated_source):
-        return
-    w = data[study.weight].to_numpy(float) if study.weight else None
     try:
-        stated_importance(
+        return stated_importance(
             data,
             cat,
             form=study.stated_form,
             source=study.stated_source,
             scale=study.stated_scale,
             sample_weight=w,
-            n_boot=0,
+            n_boot=n_boot,
+            level=study.level,
+            random_state=study.random_state,
         )
-    except ValidationError as err:  # the columns by the survey's names
+    except ValidationError as err:
         problems = _as_the_user_named(err.problems, data)
         raise ValidationError(problems, subject=err.subject) from None
 
@@ -163,7 +170,7 @@ def _stated_step(
     study: Study,
 ):
     """Stated vs derived importance; (comparison or None, summary, notes)."""
-    from .stated import DERIVED_THRESHOLD, compare_importance, stated_importance
+    from .stated import DERIVED_THRESHOLD, compare_importance
 
     source = study.stated_source
     derived_threshold = study.derived_threshold
@@ -179,21 +186,7 @@ def _stated_step(
         return None, {"source": None, "skipped": reason, **empty}, []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        try:
-            stated = stated_importance(
-                data,
-                cat,
-                form=study.stated_form,
-                source=source,
-                scale=study.stated_scale,
-                sample_weight=w,
-                n_boot=STATED_N_BOOT,
-                level=study.level,
-                random_state=study.random_state,
-            )
-        except ValidationError as err:  # the columns by the survey's names
-            problems = _as_the_user_named(err.problems, data)
-            raise ValidationError(problems, subject=err.subject) from None
+        stated = _read_stated(data, cat, w, study, n_boot=STATED_N_BOOT)
         comparison = compare_importance(
             importance,
             stated,
@@ -586,9 +579,7 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     The connection column 'Q40' has answers that read as yes, 'Y' (1), which c
     """
     wanted = {_answer(v) for v in connected}
-    shown = values.dropna().map(
-        lambda v: _answer(v) if _is_number(v) else str(v).strip()
-    )
+    shown = values.dropna().map(_shown_answer)
     counts = shown[~shown.map(_answer).isin(wanted)].value_counts(sort=False)
     numbers = sorted(float(a) for a in set(shown.map(_answer)) if _is_numeric_text(a))
     # 9 beside 1 and 2, or 99 far above a scale's answers (its top box)

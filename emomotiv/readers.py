@@ -488,6 +488,12 @@ def _answer(value: object) -> str:
     return _fold(value)
 
 
+def _shown_answer(value: object) -> str:
+    """An answer as the notes show it: a number as ``7`` (not ``7.0``),
+    text without stray spaces."""
+    return _answer(value) if _is_number(value) else str(value).strip()
+
+
 def code_outcome(
     column: pd.Series, connected: Iterable[str | float], what: str = "Connection"
 ) -> tuple[pd.Series, str]:
@@ -514,7 +520,7 @@ def code_outcome(
     matched = column[given].map(_answer).isin(wanted)
     coded = pd.Series(np.nan, index=column.index)
     coded[given.to_numpy()] = matched.astype(float).to_numpy()
-    shown = column[given].map(lambda v: _answer(v) if _is_number(v) else str(v).strip())
+    shown = column[given].map(_shown_answer)
     counts = shown.value_counts(sort=False)
     ones = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) in wanted]
     zeros = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) not in wanted]
