@@ -33,6 +33,13 @@ How it works (:func:`bootstrap_importance`):
   ~63% distinct respondents, sat at the edge or outside). Should a skewed
   replicate distribution ever put the mean outside, the interval is
   widened to include it and ``info["widened"]`` counts the cases.
+- **A replicate that learns nothing ranks nothing.** A refit that split on
+  no facet (too few respondents for the model's settings) has no shares: its
+  row of ``replicates`` is missing and the estimate, intervals and ranks
+  rest on the other replicates; ``info["no_split"]`` counts them and a
+  warning says so. (Read as every facet's equal share, such replicates
+  pulled every share toward ``1/p`` and gave facets no model ever used a
+  share and a chance of the top ``k``.)
 - **Explain a fixed subsample.** Mean |SHAP| is taken on one fixed
   evaluation subsample of at most ``max_samples`` respondents, the same for
   every replicate (TreeSHAP on every row of every resample is what
@@ -692,8 +699,10 @@ def bootstrap_importance(
         ``full_data_importance``
         (the share of the model fitted on all respondents, which
         :func:`emomotiv.compare` measures changes between); ``replicates`` holds the
-        shares, one row per replicate, and ``refits`` the replicate models
-        (:class:`Refits`). ``info["stability"]`` holds the top-k overlap.
+        shares, one row per replicate (missing for a replicate that split on
+        no facet, counted by ``info["no_split"]``), and ``refits`` the
+        replicate models (:class:`Refits`). ``info["stability"]`` holds the
+        top-k overlap.
 
     Examples
     --------
@@ -790,14 +799,18 @@ def bootstrap_importance(
     )
     raw = raw * _shap_scale(fitted)  # in the outcome's unit, as the point's
     flat = raw[:, : len(table)].sum(axis=1) <= 0
+    info["no_split_warning"] = None
     if flat.any():
         bare = int((raw[flat].sum(axis=1) <= 0).sum())  # no split at all
-        warnings.warn(
-            _flat_warning(int(flat.sum()), bare, n_boot, len(frame), fitted),
-            UserWarning,
-            stacklevel=2,
-        )
+        message = _flat_warning(int(flat.sum()), bare, n_boot, len(frame), fitted)
+        info["no_split_warning"] = message
+        warnings.warn(message, UserWarning, stacklevel=2)
     shares, control_shares = grouping.split(raw)
+    # a replicate that split on no facet has no shares (1/p would rank the
+    # facets by column order and pull every share toward 1/p): a missing row
+    # of ``replicates``, left out of the estimate, intervals and ranks
+    ranked = ~flat if not flat.all() else np.ones(n_boot, dtype=bool)
+    shares[~ranked] = np.nan
     shares = _rescaled(shares, refits.scale)
     control_shares = _rescaled(control_shares, refits.scale)
     p = len(facets)
@@ -812,6 +825,7 @@ def bootstrap_importance(
         shares, columns=pd.Index(facets, name="facet"), index=range(n_boot)
     )
     replicates.index.name = "replicate"
+    shares = shares[ranked]
     estimate = shares.mean(axis=0)
     low, high, widened = percentile_interval(shares, estimate, level)
     table["importance"] = estimate
@@ -830,6 +844,7 @@ def bootstrap_importance(
     top = _top_membership(best, worst, k)
     table["p_top"] = top.mean(axis=0)
     info["widened"] = widened
+    info["no_split"] = int(flat.sum())
     info["stability"] = _stability(top, k, facets, fitted.task_ == "binary")
     return ImportanceResult(
         "shap",
@@ -841,6 +856,10 @@ def bootstrap_importance(
         controls=control_table,
         refits=refits,
     )
+
+
+# the start of :func:`_flat_warning`'s message, as a regular expression
+NO_SPLIT = r"In \d+ of \d+ bootstrap replicates the refitted model made no split"
 
 
 def _flat_warning(flat: int, bare: int, n_boot: int, n: int, model) -> str:
@@ -869,9 +888,15 @@ def _flat_warning(flat: int, bare: int, n_boot: int, n: int, model) -> str:
         )
     return (
         f"In {flat} of {n_boot} bootstrap replicates the refitted model made "
-        f"no split on any facet: {'; '.join(causes)}. Those replicates give "
-        "every facet the same share, so the shares, intervals and ranks say "
-        f"little. Way out: {'; '.join(ways)}."
+        f"no split on any facet: {'; '.join(causes)}. "
+        + (
+            "Every replicate gives every facet the same share, so the shares, "
+            "intervals and ranks say nothing."
+            if flat == n_boot
+            else "Those replicates rank nothing and are left out of the shares, "
+            f"intervals and ranks, which rest on the other {n_boot - flat}."
+        )
+        + f" Way out: {'; '.join(ways)}."
     )
 
 
@@ -1052,7 +1077,8 @@ def stage_importance(
         }
     )
     if result.replicates is not None:
-        sums = result.replicates.T.groupby(member.loc[result.replicates.columns]).sum()
+        reps = result.replicates.dropna(how="all")  # replicates with no split
+        sums = reps.T.groupby(member.loc[reps.columns]).sum()
         low, high, _ = percentile_interval(
             sums.loc[order].to_numpy().T, frame["importance"].to_numpy(), level
         )

@@ -21,6 +21,7 @@ import pandas as pd
 from ._stats import kish_size, weighted_share
 from ._validation import ValidationError, did_you_mean, many, preview
 from .bootstrap import (
+    NO_SPLIT,
     _stability_warning,
     bootstrap_importance,
     progress_bar,
@@ -1018,8 +1019,11 @@ def _uncertainty_step(
     study: Study,
 ) -> tuple[ImportanceResult, pd.DataFrame, dict]:
     """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
-    # the diagnostics say it, with the run's other warnings
-    with _said_elsewhere("The model made no split on any facet"):
+    # the diagnostics say the first, the run's warnings the second
+    with (
+        _said_elsewhere("The model made no split on any facet"),
+        _said_elsewhere(NO_SPLIT, pattern=True),
+    ):
         importance = bootstrap_importance(
             estimator,
             design.matrix,
@@ -1056,6 +1060,7 @@ def _uncertainty_step(
         "estimator": info["estimator"],
         "model_seed": info.get("model_seed"),
         "widened": info.get("widened", 0),
+        "no_split": info.get("no_split", 0),
         "top_k": info["top_k"],
         "stability": info["stability"],
     }
@@ -1134,11 +1139,13 @@ def _outcome_name_notes(
 
 
 @contextlib.contextmanager
-def _said_elsewhere(message: str):
-    """A step quiet about the warning that starts with ``message``, which
-    another step of the run says once."""
+def _said_elsewhere(message: str, pattern: bool = False):
+    """A step quiet about the warning that starts with ``message`` (a regular
+    expression when ``pattern``), which another step of the run says once."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", re.escape(message), UserWarning)
+        warnings.filterwarnings(
+            "ignore", message if pattern else re.escape(message), UserWarning
+        )
         yield
 
 
@@ -1582,6 +1589,10 @@ def analyze(
 
     stability = importance.info["stability"]["warning"]
     notes = [stability] if stability else []
+    flat = importance.info.get("no_split_warning")
+    said = any("made no split on any facet" in d for d in diagnostics.warnings)
+    if flat and not said:  # (a model of every respondent that made none says it)
+        notes.append(flat)
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
     notes += stated_notes + scale_warnings
     question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)

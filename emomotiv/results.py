@@ -76,7 +76,8 @@ class ImportanceResult:
         Method notes (units, how missing ratings entered, sample sizes).
     replicates : DataFrame or None
         Importance shares per bootstrap resample (rows) and facet (columns),
-        when the importance was bootstrapped; downstream steps use it to give
+        when the importance was bootstrapped (a row is missing where the
+        resample's model split on no facet); downstream steps use it to give
         their own conclusions an interval.
     controls : DataFrame or None
         Indexed by control (the halo score ``__halo__``, context columns),

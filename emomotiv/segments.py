@@ -452,6 +452,28 @@ def _not_ranked(n: int, y, w, min_size: int, n_facets: int) -> str | None:
     return None
 
 
+def _learned_nothing(result) -> str | None:
+    """Why a fitted segment is not ranked after all (None: it is): its models
+    split on no facet in at least :data:`MIN_SPLIT_SHARE` of the resamples
+    (or, without a bootstrap, when fitted on all its respondents), so every
+    facet's share is the same and its ranks would follow column order."""
+    reps = result.replicates
+    n_boot = 0 if reps is None else len(reps)
+    if n_boot:
+        flat = int(result.info.get("no_split", 0))
+        where = f"in {flat} of {n_boot} resamples"
+    else:
+        flat = int(not result.table["raw_importance"].sum() > 0)
+        where = "fitted on all its respondents"
+    if flat < MIN_SPLIT_SHARE * max(n_boot, 1):
+        return None
+    return (
+        f"not ranked: its models made no split on any facet {where} (too few "
+        "respondents, or too few in one outcome class, for the model's "
+        "settings): every facet would get the same share, ranked by column order"
+    )
+
+
 def _few_in_effect(w: np.ndarray, min_size: int) -> str | None:
     """A ranked segment's caution when its weights leave fewer than
     ``min_size`` respondents in effect (Kish's size), else None."""
@@ -674,6 +696,11 @@ def segment_drivers(
             if note is None:
                 with _recorded(caught, name):
                     result, gain = _fit_segment(model, X, y, w, rows, fit)
+                note = _learned_nothing(result)
+                if note is not None:
+                    result, gain = None, None
+                    caught.pop(name, None)  # the note says it
+            if result is not None:
                 results[name], gains[name] = result, gain
                 note = _few_in_effect(w[rows], min_size)
                 cells = _not_estimable(X, rows & (w > 0), facets)

@@ -686,6 +686,37 @@ def test_replicates_whose_model_splits_on_nothing_are_named(data):
     np.testing.assert_allclose(result.table["importance"], 1 / 15)
 
 
+def test_replicates_whose_model_splits_on_nothing_rank_nothing(data):
+    """Sixty respondents: 4 of 10 refits split on nothing. Those rows of
+    the replicates are missing and the shares, intervals and ranks rest on
+    the other 6 (read as 1/p each, they pulled every share toward 1/p and
+    gave facets no model used a share and a chance of the top k)."""
+    s, X, y, w = data
+    flat = r"In 4 of 10 bootstrap replicates .* rest on the other 6"
+    with pytest.warns(UserWarning, match=flat):
+        result = em.bootstrap_importance(
+            em.DriverModel(**FAST, random_state=0),
+            X.iloc[:60],
+            y.iloc[:60],
+            n_boot=10,
+            n_jobs=1,
+            progress=False,
+            random_state=0,
+        )
+    reps = result.replicates
+    missing = reps.isna().all(axis=1)
+    assert missing.sum() == 4 == result.info["no_split"]
+    assert reps[~missing].notna().all(axis=None)
+    t = result.table
+    np.testing.assert_allclose(t["importance"], reps[~missing].mean(), atol=1e-12)
+    never = (reps[~missing] == 0).all()
+    assert never.any()
+    assert (t.loc[never[never].index, ["importance", "p_top"]] == 0).all(axis=None)
+    stages = em.stage_importance(result, s.catalog.set_index("facet")["stage"])
+    assert (stages["importance_low"] <= stages["importance"]).all()
+    assert stages["importance_low"].gt(0).any()  # no stage read 0 by a missing row
+
+
 def test_the_replicates_are_spread_over_every_thread_of_the_cluster():
     """Chunks are sized by every worker's threads, not by the workers that
     scheduler_info() lists (five at most in distributed 2025.5 to 2026.6)."""

@@ -275,32 +275,39 @@ def test_a_segment_whose_weights_are_all_zero_is_not_ranked(small):
 
 
 def test_a_segment_held_by_a_few_weights_says_so_and_warnings_name_it(small):
-    """Five respondents holding nearly all of a segment's weight make it a
-    segment of about five: its note says so, and the bootstrap's warning
-    about it names the segment."""
+    """Five respondents holding most of a segment's weight make it a segment
+    of about twenty: its note says so. Held by five, its models split on
+    nothing in most resamples and it is not ranked. A bootstrap's warning
+    about one segment names it."""
     weights = small.survey["weight"].copy()
-    weights[np.flatnonzero(small.survey["customer_type"] == "Advised")[:5]] = 5000.0
-    with pytest.warns(UserWarning, match="^Segment 'Advised': "):
-        result = _weighted(small, weights, n_boot=3)
+    advised = np.flatnonzero(small.survey["customer_type"] == "Advised")[:5]
+    weights[advised] = 50.0
+    with pytest.warns(UserWarning, match="^Segment 'Retirement': In 1 of 6 "):
+        result = _weighted(small, weights, n_boot=6)
     info = result.info["segments"]
     assert info["Advised"]["ranked"]
-    assert "worth 5 (Kish's effective size)" in info["Advised"]["note"]
+    assert "worth 20 (Kish's effective size)" in info["Advised"]["note"]
     assert info["Self-directed"]["note"] is None
+    weights[advised] = 5000.0
+    held = _weighted(small, weights, n_boot=3).info["segments"]["Advised"]
+    assert not held["ranked"]
+    assert "made no split on any facet in 2 of 3 resamples" in held["note"]
 
 
 def test_a_warning_about_the_run_is_said_once_not_per_segment(small):
     """n_boot=1 was warned once per ranked segment, each named as if it
-    were about that segment; a segment's own warning still names it."""
+    were about that segment; a segment not ranked for its models' lack of
+    a split says so in its note, not in a warning as well."""
     weights = small.survey["weight"].copy()
     weights[np.flatnonzero(small.survey["customer_type"] == "Advised")[:5]] = 5000.0
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = _weighted(small, weights, n_boot=1)
-    assert result.info["n_ranked"] == 3
+    assert result.info["n_ranked"] == 2
     said = [str(w.message) for w in caught]
     assert [m for m in said if "n_boot=1" in m] == [ONE_REPLICATE]
-    own = [m for m in said if "too few" in m]  # the replicate without a split
-    assert own and all(m.startswith("Segment 'Advised': ") for m in own)
+    assert not [m for m in said if "too few" in m]
+    assert "made no split" in result.info["segments"]["Advised"]["note"]
 
 
 def test_the_same_warning_in_every_segment_is_said_once():
@@ -652,3 +659,34 @@ def test_a_segment_too_small_for_a_stable_ranking_says_so(capsys):
         progress=False,
     )
     assert bare.info["segments"]["small"]["stability"] is None
+
+
+def test_a_segment_whose_models_split_on_nothing_is_not_ranked():
+    """Seventy respondents with a handful connected: min_child_weight=5
+    leaves every refit of the segment without a split. Its shares would all
+    be 1/p, ranked by column order, and its gains 0 with no spread, which
+    the test of difference read as differing from every other segment."""
+    s = em.make_survey(900, 6, random_state=3, connected_share=0.15)
+    X = s.survey[list(s.catalog["facet"])]
+    y = s.survey["connected"].copy()
+    segment = pd.Series(np.where(np.arange(900) < 830, "North", "South"))
+    south = np.flatnonzero(segment == "South")
+    y.iloc[south] = 0
+    y.iloc[south[:6]] = 1  # six connected: too few to split on
+    result = em.segment_drivers(
+        em.DriverModel(n_estimators=30, max_depth=2, cv=0, random_state=0),
+        X,
+        y,
+        segment,
+        min_size=50,
+        n_boot=4,
+        progress=False,
+        random_state=0,
+    )
+    table = result.to_frame().set_index("segment")
+    south = table.loc["South"]
+    assert not south["ranked"].any()
+    assert south["importance"].isna().all() and south["p_differ"].isna().all()
+    assert south["note"].str.contains(r"made no split on any facet in 4 of 4").all()
+    assert table.loc["North", "ranked"].all()
+    assert table["differs"].isna().all()  # one segment ranked: nothing to test
