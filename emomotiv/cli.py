@@ -2267,9 +2267,24 @@ def _print_plan(
         )
         return
     if not plan["n_selected"]:
+        cheapest = plan.get("cheapest_worth")
+        if "cheapest_worth" not in plan:  # a summary of an earlier version
+            why = "no touchpoint's improvement fits the budget"
+        elif cheapest is None:  # nothing worth funding, whatever the budget
+            worth = (
+                "returns more than it costs"
+                if plan.get("objective") == "net_value"
+                else "has a positive expected gain"
+            )
+            why = f"no touchpoint's improvement {worth}"
+        else:
+            why = (
+                "no touchpoint worth funding fits the budget (the cheapest "
+                f"costs {_in_currency(f'{cheapest:,.0f}', currency)})"
+            )
         print(
-            f"Plan within {budget}: no touchpoint's improvement fits "
-            "the budget (roi.csv gives each one's cost and return)."
+            f"Plan within {budget}: nothing funded: {why}; roi.csv gives each "
+            "one's cost and return."
         )
         return
     together, single = (

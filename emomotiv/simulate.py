@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -1094,6 +1093,20 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
     return (*_on_resamples(sim, diff), "mean_difference", None)
 
 
+def _not_worth_more(vpc: float) -> str:
+    """Why a value per connected customer of 0 or less prices nothing."""
+    return (
+        f"The value per connected customer is {vpc:,.4g}: connected customers "
+        "are worth no more than the others here. A gap between customers as "
+        "they are does not say that one more connected customer would be worth "
+        "less (discounts, claims or tenure can sit in it), and priced by it the "
+        "plan would buy the touchpoints that lower connection: delta_value and "
+        "roi are left empty, and a plan funds by the gain in the outcome "
+        "(delta_connected). Check the value link, or give value_per_connected "
+        "to price the gains."
+    )
+
+
 def _few_valued(sizes: tuple[int, int]) -> str:
     """Why a mean gap in value over too few respondents prices nothing."""
     return (
@@ -1261,8 +1274,10 @@ def plan_improvements(
         (``combined_delta_connected_low``, ``_high``) and in money
         (``combined_delta_value_low``, ``_high``: each replicate's combined
         gain priced by that replicate's value), ``unpriced`` (touchpoints
-        without a cost, which the plan cannot fund) and ``note`` (why nothing
-        is funded, what is left out or left over, in words).
+        without a cost, which the plan cannot fund), ``cheapest_worth`` (the
+        cost of the cheapest touchpoint worth funding, None when none is) and
+        ``note`` (why nothing is funded, what is left out or left over, in
+        words).
 
     Examples
     --------
@@ -1328,15 +1343,6 @@ def plan_improvements(
             f"interval low end first: (estimate, low, high); got {vpc!r}, whose "
             "low end is above its high end."
         )
-    if triple and numbers_only[0] <= 0:
-        warnings.warn(
-            f"The value per connected customer is {numbers_only[0]:g}: connected "
-            "customers are worth no more than the others, so the plan buys no "
-            "gain in connection (below 0 it buys losses). Check the value link "
-            "before reading the plan.",
-            UserWarning,
-            stacklevel=2,
-        )
     if catalog is not None and not isinstance(catalog, FacetCatalog):
         catalog = FacetCatalog.from_frame(catalog)
     controls = list(controls or [])
@@ -1354,6 +1360,9 @@ def plan_improvements(
     vpc, vpc_reps, source, value_note = _value_per_connected(
         sim, y, value, value_per_connected, value_source, level
     )
+    if np.isfinite(vpc) and vpc <= 0:  # priced by it, a loss of connection pays
+        value_note = _not_worth_more(vpc)
+        vpc, vpc_reps = float("nan"), None
     pop = np.nan if population is None else population
     delta_value = point * pop * vpc
     dv_low = dv_high = np.full(len(point), np.nan)
@@ -1427,6 +1436,7 @@ def plan_improvements(
         "sum_individual_delta_value": None,
         "roi": None,
         "unpriced": None,
+        "cheapest_worth": None,
         "note": None,
         "n_boot": len(reps),
         "level": level,
@@ -1435,7 +1445,9 @@ def plan_improvements(
         "noise": noise,
         "assumption": ASSUMPTION,
     }
-    if source is None:
+    if source is not None and value_note is not None:  # a value not to price by
+        summary["value_note"] = value_note
+    elif source is None:
         summary["value_note"] = value_note or (
             "No value of the outcome (no value link, value_per_connected or value "
             "column to take it from): delta_value and roi are left empty."
@@ -1554,6 +1566,10 @@ def _plan(sim, frame, budget, money, points, level):
             float((value - spent) / spent) if spent > 0 and np.isfinite(value) else None
         ),
         "unpriced": list(frame.loc[~np.isfinite(cost), "facet"]) or None,
+        # the cost of the cheapest touchpoint worth funding (None: none is)
+        "cheapest_worth": float(cost[ok & (gain > 0)].min())
+        if (ok & (gain > 0)).any()
+        else None,
         "note": _plan_note(frame["facet"], gain, cost, chosen, budget, by_value),
     }
     return plan, facts

@@ -929,11 +929,23 @@ def test_a_value_per_connected_customer_of_zero_or_less_is_refused(fitted, vpc):
         em.plan_improvements(model, X, y, value_per_connected=vpc, n_boot=0)
     with pytest.raises(ValueError, match="'value_per_connected' .* > 0"):
         em.analyze(_survey(), connection="connected", value_per_connected=vpc)
-    # an estimate of the value link may be 0 or less: the plan says so
-    with pytest.warns(UserWarning, match="connected customers are worth no more"):
-        em.plan_improvements(
-            model, X, y, value_per_connected=(vpc, vpc - 1, vpc + 1), n_boot=0
-        )
+    # an estimate of the value link may be 0 or less: the plan prices
+    # nothing by it (a loss of connection would pay) and funds by the gain
+    plan = em.plan_improvements(
+        model,
+        X,
+        y,
+        value_per_connected=(vpc, vpc - 1, vpc + 1),
+        population=1e5,
+        budget=1e9,
+        n_boot=0,
+    )
+    assert "connected customers are worth no more" in plan.summary["value_note"]
+    assert plan.roi["delta_value"].isna().all() and plan.roi["roi"].isna().all()
+    assert plan.summary["objective"] == "delta_connected"
+    assert (
+        plan.roi.set_index("facet").loc[plan.summary["selected"], "delta_connected"] > 0
+    ).all()
 
 
 def test_a_connected_value_that_no_answer_matches_is_named():

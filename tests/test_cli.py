@@ -826,7 +826,8 @@ def test_console_plan_amounts_read_as_the_report_gives_them(capsys):
     # the budget and the spend are amounts of the same currency
     assert "Plan within GBP 500,000: fund 1 facet for GBP 470,000;" in out
     _print_plan(plan | {"n_selected": 0, "selected": []}, currency="€")
-    assert capsys.readouterr().out.startswith("Plan within €500,000: no touchpoint")
+    said = capsys.readouterr().out
+    assert said.startswith("Plan within €500,000: nothing funded: no touchpoint")
     assert "value per connected customer GBP 2,698," in out
 
 
@@ -840,8 +841,13 @@ def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):
         "Plan within 100,000: none made, no improvement has a cost; add a cost "
         "column to the catalog.\n"
     )
-    _print_plan(plan)
-    assert "no touchpoint's improvement fits the budget" in capsys.readouterr().out
+    _print_plan(plan | {"cheapest_worth": 250000.0})
+    fits = "no touchpoint worth funding fits the budget (the cheapest costs 250,000)"
+    assert fits in capsys.readouterr().out
+    _print_plan(plan | {"cheapest_worth": None, "objective": "net_value"})
+    assert "no touchpoint's improvement returns more than it costs" in (
+        capsys.readouterr().out
+    )
 
 
 def test_console_noise_counts_agree_with_their_verbs(capsys):

@@ -537,6 +537,44 @@ def test_a_model_that_made_no_split_is_warned_of_once():
     assert str(said[0].message) in result.summary["warnings"]
 
 
+def test_replicates_that_split_on_nothing_are_counted_and_warned_of_once():
+    """3 of 6 refits split on nothing: summary["uncertainty"] counts them
+    and the warning is said once, and kept with the run's warnings."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    options = _quick_options() | {"n_boot": 6}
+    options["model"] = em.DriverModel(n_estimators=20, min_child_weight=22, cv=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(s.survey, s.catalog, **options)
+    said = [str(w.message) for w in caught if "made no split" in str(w.message)]
+    assert len(said) == 1 and said[0].startswith("In 3 of 6 bootstrap replicates")
+    assert said[0] in result.summary["warnings"]
+    assert result.summary["uncertainty"]["no_split"] == 3
+
+
+def test_connected_customers_worth_less_price_nothing_and_say_so():
+    """Connected customers worth less than the rest (an insurer's tenure
+    discounts): priced by that gap the plan bought the touchpoints that
+    lower connection, reported as a gain in value, with no warning on the
+    command line. The plan now funds by the gain in connection and says why."""
+    s = em.make_survey(n_respondents=500, n_facets=6, random_state=3)
+    survey = s.survey.assign(
+        value=np.where(s.survey["connected"] == 1, 0.3, 1.0) * s.survey["value"]
+    )
+    options = _quick_options() | {"value": "value", "population": 1e5}
+    with pytest.warns(UserWarning, match="connected customers are worth no more"):
+        result = em.analyze(survey, s.catalog, budget=1e9, **options)
+    assert result.summary["value"]["value_per_connected"] < 0
+    plan = result.summary["plan"]
+    assert (
+        plan["objective"] == "delta_connected" and plan["value_per_connected"] is None
+    )
+    assert any("worth no more" in w for w in result.summary["warnings"])
+    roi = result.tables["roi"].set_index("facet")
+    assert roi["delta_value"].isna().all()
+    assert (roi.loc[plan["selected"], "delta_connected"] > 0).all()
+
+
 def test_one_bootstrap_replicate_is_warned_of_once():
     """n_boot=1 is a setting of the run: the segments' and the value
     drivers' bootstraps do not say it again."""

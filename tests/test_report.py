@@ -1814,29 +1814,56 @@ def test_a_plan_that_costs_nothing_says_so_rather_than_n_a(contract):
     assert ">free<" in row and "n/a" not in row
 
 
-def test_a_budget_nothing_fits_is_said_so_not_as_a_plan(small, tmp_path, capsys):
-    """Every improvement costs more than the budget: no plan is proposed, the
-    report and the console say nothing fits and what the cheapest costs, with
-    no empty "Improve  for 0" sentence, plan figure or interval of zeros."""
+def _priced_plan_run(small, tmp_path, population: str, budget: str):
+    """``emomotiv analyze`` of the small survey with a value, a population and
+    a budget; the console's output, the plan's summary and the report text."""
     from emomotiv.cli import main
 
     small.survey.to_csv(tmp_path / "survey.csv", index=False)
     small.catalog.to_csv(tmp_path / "facets.csv", index=False)
     args = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
     args += [str(tmp_path / "facets.csv"), "--connection", "connected"]
-    args += ["--value", "value", "--population", "100000", "--budget", "1"]
+    args += ["--value", "value", "--population", population, "--budget", budget]
     args += ["--n-boot", "3", "--out", str(tmp_path / "out")]
     assert main(args) == 0
-    out = capsys.readouterr().out
-    assert "Plan within 1: no touchpoint's improvement fits the budget" in out
     plan = em.load_analysis(tmp_path / "out").summary["plan"]
-    assert plan["n_selected"] == 0 and plan["combined_delta_connected_low"] is None
     text = " ".join((tmp_path / "out" / "report.html").read_text().split())
-    cheapest = em.report._money(small.catalog["cost"].min())
-    fits = "No touchpoint's improvement fits the budget of 1: the cheapest costs"
-    assert text.count(f"{fits} {cheapest}") == 2
+    return plan, text
+
+
+def test_a_budget_nothing_fits_is_said_so_not_as_a_plan(small, tmp_path, capsys):
+    """Every improvement costs more than the budget: no plan is proposed, the
+    report and the console say nothing fits and what the cheapest costs, with
+    no empty "Improve  for 0" sentence, plan figure or interval of zeros."""
+    plan, text = _priced_plan_run(small, tmp_path, "100000", "1")
+    out = capsys.readouterr().out
+    assert plan["n_selected"] == 0 and plan["combined_delta_connected_low"] is None
+    cheapest = plan["cheapest_worth"]
+    assert cheapest >= small.catalog["cost"].min()
+    fits = "no touchpoint worth funding fits the budget (the cheapest costs"
+    assert f"Plan within 1: nothing funded: {fits} {cheapest:,.0f})" in out
+    fits = "No touchpoint worth funding fits the budget of 1: the cheapest costs"
+    assert text.count(f"{fits} {em.report._money(cheapest)}") == 2
     assert "Improve <strong></strong>" not in text
     assert "expected value of the plan" not in text
+
+
+def test_a_plan_with_nothing_worth_its_cost_does_not_ask_for_more_budget(
+    small, tmp_path, capsys
+):
+    """A budget every cost fits, on a customer base so small that no
+    touchpoint returns its cost: the console and the report say nothing is
+    worth funding, not that nothing fits the budget (raising it cannot help)."""
+    plan, text = _priced_plan_run(small, tmp_path, "10", "1e9")
+    out = capsys.readouterr().out
+    assert plan["n_selected"] == 0 and plan["cheapest_worth"] is None
+    assert (
+        "nothing funded: no touchpoint's improvement returns more than it costs" in out
+    )
+    assert "fits the budget" not in out
+    said = "no touchpoint's improvement is expected to return more than it costs"
+    assert text.count(said) == 2
+    assert "fits the budget" not in text and "Raise the budget" not in text
 
 
 def test_a_plan_without_an_interval_shows_none_rather_than_n_a(contract):
