@@ -101,6 +101,11 @@ FORMS = ("ratings", "ranks", "maxdiff")
 SOURCES = ("auto", "respondents", "catalog")
 QUADRANTS = ("core_driver", "hidden_driver", "table_stakes", "low_priority")
 EQUAL_TOL = 1e-9
+# a facet stated by fewer respondents (of weight above 0) is left out: most
+# resamples of a few hundred draw few or none of them, and those that draw
+# some agree with the point share by construction (2 raters: an interval as
+# narrow as that of facets stated by a hundred)
+MIN_STATED = 10
 DERIVED_THRESHOLD = 1.25
 
 
@@ -197,6 +202,7 @@ def stated_importance(
     n_boot: int = 200,
     level: float = 0.9,
     random_state: int | None = None,
+    min_raters: int = MIN_STATED,
 ) -> StatedImportance:
     """Stated importance per facet as shares that sum to 1.
 
@@ -228,6 +234,13 @@ def stated_importance(
         Confidence level of the intervals.
     random_state : int or None
         Seed for the bootstrap.
+    min_raters : int, default=10
+        A ``stated__`` column answered by fewer respondents (of weight above
+        0) is left out, with a warning, while two facets or more are left:
+        the resamples of a few hundred respondents then draw few or none of
+        its raters, and those that draw some agree by construction, so its
+        interval reads as sure (2 raters: as narrow as that of a facet
+        stated by a hundred). ``info["few_raters"]`` names them.
 
     Returns
     -------
@@ -278,6 +291,7 @@ def stated_importance(
     check_choice(source, "source", owner, SOURCES)
     n_boot = check_int(n_boot, "n_boot", owner, min_value=0)
     level = check_float(level, "level", owner, low=0.0, high=1.0, inclusive=False)
+    min_raters = check_int(min_raters, "min_raters", owner, min_value=1)
     if scale is not None:
         ok = (
             isinstance(scale, Sequence)
@@ -318,9 +332,20 @@ def stated_importance(
         return _from_catalog(cat_values, form, scale)
     facets = list(cat_values.index) if catalog is not None else None
     result = _from_respondents(
-        survey, facets, form, scale, sample_weight, n_boot, level, random_state
+        survey,
+        facets,
+        form,
+        scale,
+        sample_weight,
+        (n_boot, level, random_state),
+        min_raters,
     )
-    unused = [f for f in cat_values.dropna().index if f not in result.table.index]
+    few = set(result.info.get("few_raters", {}))  # left out, and said so
+    unused = [
+        f
+        for f in cat_values.dropna().index
+        if f not in result.table.index and f not in few
+    ]
     if unused:
         warnings.warn(
             f"The catalog's 'stated_importance' of {len(unused)} facets "
@@ -517,6 +542,33 @@ def _warn_unlike_respondent_ranks(values: np.ndarray) -> None:
     )
 
 
+def _without_few_raters(matrix: pd.DataFrame, r, seen, w, min_raters: int):
+    """The stated columns less those answered by fewer than ``min_raters``
+    respondents of weight above 0, with a warning naming
+    them (kept when fewer than two facets would be left to compare), and
+    the facets left out with their counts."""
+    count = (w > 0).astype(float) @ seen
+    few = (count > 0) & (count < min_raters)
+    if not few.any() or (~few).sum() < 2:
+        return matrix, r, seen, {}
+    pairs = zip(matrix.columns[few], count[few], strict=True)
+    left = {str(f): int(n) for f, n in pairs}
+    named = [f"'{f}' ({n})" for f, n in left.items()]
+    more = f" (+{len(named) - 5} more)" if len(named) > 5 else ""
+    warnings.warn(
+        f"Stated importance of {int(few.sum())} facet"
+        f"{'' if few.sum() == 1 else 's'} rests on fewer than {min_raters} "
+        f"respondents each: {', '.join(named[:5])}{more}. They are left out "
+        "of the stated shares and of the comparison with derived importance: "
+        "so few answers cannot tell their importance from chance, and their "
+        "intervals would read as sure.",
+        UserWarning,
+        stacklevel=3,
+    )
+    keep = ~few
+    return matrix.loc[:, keep], r[:, keep], seen[:, keep], left
+
+
 def _warn_points_left_empty(values: np.ndarray) -> None:
     """Warn when ratings look like points shared out (every respondent's
     values sum to the same total) with some facets left empty.
@@ -619,8 +671,11 @@ def _from_catalog(values: pd.Series, form: str, scale) -> StatedImportance:
 
 
 def _from_respondents(
-    survey, facets, form, scale, sample_weight, n_boot, level, random_state
+    survey, facets, form, scale, sample_weight, boot, min_raters
 ) -> StatedImportance:
+    """Stated importance from the ``stated__`` columns; ``boot`` is
+    ``(n_boot, level, random_state)``."""
+    n_boot, level, random_state = boot
     matrix, problems = _respondent_matrix(survey, facets)
     names = list(matrix.columns)
     r = matrix.to_numpy(dtype=float)
@@ -647,6 +702,8 @@ def _from_respondents(
             )
     if problems:
         raise ValidationError(problems, subject="stated importance")
+    matrix, r, seen, few = _without_few_raters(matrix, r, seen, w, min_raters)
+    names = list(matrix.columns)
     if form == "ratings":
         # ranks read as ratings are no points shared out: one warning, not two
         if not _warn_like_ranks(r, "the survey"):
@@ -709,6 +766,7 @@ def _from_respondents(
     info = {
         "method": how,
         "missing_facets": missing,
+        "few_raters": few,
         "n_respondents": int(seen.any(axis=1).sum()),
         "n_boot": n_boot,
     }

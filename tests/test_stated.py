@@ -349,6 +349,29 @@ def test_a_resample_without_a_facet_rated_gives_it_no_share():
     assert s.replicates[~drew].isna().all(axis=None)
 
 
+def test_a_facet_stated_by_a_few_respondents_is_left_out():
+    """Two of 180 respondents stated 'goal' (both 5): it ranked first among
+    the stated facets, with an interval as narrow as that of facets stated
+    by everybody, and took a quadrant, with no word."""
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {f"stated__{f}": rng.integers(1, 6, 180).astype(float) for f in FACETS[:3]}
+    )
+    survey["stated__goal"] = np.nan
+    survey.loc[:1, "stated__goal"] = 5.0
+    survey.loc[2:8, "stated__app"] = np.nan  # 173 raters: kept
+    with pytest.warns(
+        UserWarning, match=r"1 facet rests on fewer than 10 .*'goal' \(2\)"
+    ):
+        s = em.stated_importance(survey, scale=(1, 5), n_boot=20, random_state=0)
+    assert "goal" not in s.table.index and s.info["few_raters"] == {"goal": 2}
+    assert s.table["stated_importance"].sum() == pytest.approx(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept = em.stated_importance(survey, scale=(1, 5), n_boot=0, min_raters=2)
+    assert kept.table.loc["goal", "n"] == 2
+
+
 def _rare_facet_survey():
     """Ten respondents; only the first rated 'note', and only its SHAP
     value of 'note' is not 0 (a large one)."""
@@ -368,16 +391,15 @@ def test_stated_replicate_i_is_the_respondents_draw_i():
     """Resamples without an answer for a rare facet were dropped, which
     renumbered the rest: row i then held the shares of another draw."""
     survey, _ = _rare_facet_survey()
-    s = em.stated_importance(survey, scale=(1, 5), n_boot=30, random_state=0)
+    rare = {"scale": (1, 5), "min_raters": 1}  # its one rater is the point
+    s = em.stated_importance(survey, n_boot=30, random_state=0, **rare)
     counts = em.stated.resample_counts(10, 30, 0)
     assert len(s.replicates) == 30
     for i, row in s.replicates.iterrows():
         if counts[i, 0] == 0:  # drew no answer for 'note': no shares
             assert row.isna().all()
             continue
-        drawn = em.stated_importance(
-            survey, scale=(1, 5), n_boot=0, sample_weight=counts[i]
-        )
+        drawn = em.stated_importance(survey, n_boot=0, sample_weight=counts[i], **rare)
         np.testing.assert_allclose(row, drawn.table["stated_importance"])
 
 
@@ -390,7 +412,9 @@ def test_compare_pairs_the_same_draws_of_respondents():
     from shap import Explanation
 
     survey, phi = _rare_facet_survey()
-    s = em.stated_importance(survey, scale=(1, 5), n_boot=50, random_state=1)
+    s = em.stated_importance(
+        survey, scale=(1, 5), n_boot=50, random_state=1, min_raters=1
+    )
     facets = ["fees", "app", "note"]
     derived = ImportanceResult(
         "shap",
@@ -439,13 +463,15 @@ def test_points_shared_out_with_facets_left_empty_warn():
     )
     points = pd.concat([points] * 5, ignore_index=True)
     with pytest.warns(UserWarning, match=r"sum to 100: points shared out.*Code"):
-        left = em.stated_importance(points.replace(0, np.nan), n_boot=0)
+        left = em.stated_importance(points.replace(0, np.nan), n_boot=0, min_raters=1)
     assert left.table["stated_importance"].idxmax() == "fees"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # coded 0: nothing to say
         coded = em.stated_importance(points, scale=(0, 100), n_boot=0)
         # ratings whose rows differ in total say nothing either
-        em.stated_importance(points.replace(0, np.nan) + np.arange(20)[:, None])
+        em.stated_importance(
+            points.replace(0, np.nan) + np.arange(20)[:, None], min_raters=1
+        )
     np.testing.assert_allclose(
         coded.table["stated_importance"], [0.15, 0.35, 0.275, 0.225]
     )
