@@ -11,6 +11,7 @@ writes to files is written first).
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
 import os
 import re
@@ -123,7 +124,8 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
         metavar="ANSWERS",
         help="for a yes/no --connection: the comma-separated answers that mean "
         'connected, e.g. "Yes" (or "1" where 1 = yes, 2 = no); read as 1, '
-        "every other answer as 0",
+        "every other answer as 0; an answer with a comma in double quotes, "
+        """e.g. '"Yes, definitely",Sure'""",
     )
     reading.add_argument(
         "--not-experienced",
@@ -184,8 +186,17 @@ def _sheet(text: str) -> int | str:
 
 
 def _codes(text: str) -> list[str]:
-    """``--not-experienced``: a comma-separated list of codes."""
-    codes = [c.strip() for c in text.split(",") if c.strip()]
+    """``--not-experienced``, ``--connected-values``: a comma-separated list
+    of codes, read as a CSV line: an answer that holds a comma goes in
+    double quotes.
+
+    Examples
+    --------
+    >>> _codes('"Yes, definitely",Sure'), _codes("n/a, 99")
+    (['Yes, definitely', 'Sure'], ['n/a', '99'])
+    """
+    row = next(csv.reader([text], skipinitialspace=True), [])
+    codes = [c.strip() for c in row if c.strip()]
     if not codes:
         raise argparse.ArgumentTypeError(
             f'expected comma-separated codes such as "n/a,99", got {text!r}'

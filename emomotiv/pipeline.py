@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._stats import kish_size, weighted_share
+from ._stats import format_against, kish_size, weighted_share
 from ._validation import ValidationError, did_you_mean, many, preview
 from .bootstrap import (
     NO_SPLIT,
@@ -237,8 +237,9 @@ def _add_stated_columns(drivers: pd.DataFrame, comparison) -> pd.DataFrame:
 def _one_blas_thread():
     """Numpy's linear algebra on one thread, for the steps whose numbers are
     factorisations of small matrices (inverses, eigenvectors of the facets'
-    correlations): on another number of threads they add in another order,
-    and their last digits (about 1e-16) would follow the machine. The
+    correlations; the stated shares of every resample): on another number
+    of threads they add in another order, and their last digits (about
+    1e-16) would follow the machine. The
     models and SHAP do not use it; the products over respondents it slows
     take under a second on one thread at a million respondents."""
     from threadpoolctl import threadpool_limits
@@ -1115,6 +1116,35 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
+def _unstable_segments(segments: dict) -> str | None:
+    """The warning of the ranked segments whose ranking is unstable (their
+    replicates share less than the threshold of their top k), or None."""
+    ranked = {
+        name: part["stability"]
+        for name, part in (segments.get("segments") or {}).items()
+        if part.get("ranked") and part.get("stability")
+    }
+    low = {name: s for name, s in ranked.items() if s.get("low")}
+    if not low:
+        return None
+    first = next(iter(low.values()))
+    shares = [
+        f"{name} {format_against(s['top_k_overlap'], s['threshold'], percent=True)} "
+        f"of its top {s['top_k']}"
+        for name, s in low.items()
+    ]
+    more = f" (+{len(shares) - 5} more)" if len(shares) > 5 else ""
+    one = len(low) == 1
+    return (
+        f"The ranking of {len(low)} of {len(ranked)} ranked segments is unstable "
+        f"(two bootstrap replicates share less than {first['threshold']:.0%} of "
+        f"the segment's top k): {', '.join(shares[:5])}{more}. "
+        f"{'Its' if one else 'Their'} order is largely noise; more respondents "
+        "per segment, or fewer segments, steady "
+        f"{'it' if one else 'them'}."
+    )
+
+
 def _outcome_name_notes(
     column: object, label: str | None, question: str | None = None
 ) -> list[str]:
@@ -1270,6 +1300,22 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     return table, agreement
 
 
+def _source_digest() -> str:
+    """The first 12 hex digits of the SHA-256 of the package's own files
+    (code, templates, bundled data), by path: two installs of one version
+    string with other code (a development checkout, a patched copy) differ
+    in it, so a moved number can be told from a change of code."""
+    import hashlib
+
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _versions() -> dict[str, str]:
     import sklearn
     import xgboost
@@ -1281,6 +1327,7 @@ def _versions() -> dict[str, str]:
 
     return {
         "emomotiv": __version__,
+        "emomotiv_source": _source_digest(),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pd.__version__,
@@ -1572,9 +1619,10 @@ def analyze(
             importance=importance,
             controls=design.columns,
         )
-    comparison, stated_summary, stated_notes = _stated_step(
-        data, cat, importance, w, study
-    )
+    with _one_blas_thread():  # the resamples' shares are products over respondents
+        comparison, stated_summary, stated_notes = _stated_step(
+            data, cat, importance, w, study
+        )
     drivers = _order_drivers(_add_stated_columns(drivers, comparison))
     with _one_blas_thread():
         measures, measures_summary, measure_tables = _measures_step(
@@ -1656,6 +1704,10 @@ def analyze(
     segment_tables, summary["segments"], segments = _segments_step(
         estimator, data, schema, cat, study, design
     )
+    unstable = _unstable_segments(summary["segments"])
+    if unstable:
+        summary["warnings"].append(unstable)
+        warnings.warn(unstable, UserWarning, stacklevel=2)
     steps.update()
     steps.set_postfix_str("value drivers")
     value_tables, summary["value_drivers"], value_drivers = _value_drivers_step(

@@ -173,6 +173,7 @@ SETTINGS = {
     "interval level": ("uncertainty", "level"),
     "currency": ("study", "options", "currency"),
     "emomotiv version": ("versions", "emomotiv"),
+    "emomotiv source": ("versions", "emomotiv_source"),
     "xgboost version": ("versions", "xgboost"),
 }
 ANALYSIS_FILES = ("summary.json", "drivers.csv", "model.json", "model_meta.json")

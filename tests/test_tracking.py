@@ -879,14 +879,18 @@ def test_settings_that_differ_between_the_waves_are_listed(small_result):
         halo__method="none",
         uncertainty__n_boot=5,
         versions__xgboost="0.1",
+        versions__emomotiv_source="0" * 12,
     )
     differences = em.compare(small_result, after).summary["differences"]
     by_name = {d["setting"]: (d["before"], d["after"]) for d in differences}
+    versions = small_result.summary["versions"]
     assert by_name == {
         "outcome column": ("connected", "churned"),
         "halo design": (small_result.summary["halo"]["method"], "none"),
         "bootstrap replicates": (10, 5),
-        "xgboost version": (small_result.summary["versions"]["xgboost"], "0.1"),
+        "xgboost version": (versions["xgboost"], "0.1"),
+        # the same version string, other code
+        "emomotiv source": (versions["emomotiv_source"], "0" * 12),
     }
     # a setting one summary does not hold is not a difference
     summary = dict(after.summary)
