@@ -754,14 +754,19 @@ def _validate_all_waves(
             return validate_survey(survey, schema, cat, **options), []
         except ValidationError as err:
             return None, err.problems
-    from .tracking import no_wave, sort_waves
+    from .tracking import _ordered_waves, no_wave, same_wave_labels, same_wave_problem
 
     blank = no_wave(survey[wave])
     empty = int(blank.sum())
     problems = [f"The wave column '{wave}' is empty for {empty} respondents."]
     problems = problems[:1] if empty else []
+    labels = list(survey.loc[~blank, wave].unique())
+    same = same_wave_labels(labels)
+    if same:
+        counts = survey.loc[~blank, wave].value_counts(sort=False).to_dict()
+        problems.append(same_wave_problem(same, wave, counts))
     found: dict[str, list[str]] = {}
-    for label in sort_waves(survey.loc[~blank, wave].unique()):
+    for label in _ordered_waves(labels):
         part = survey[survey[wave] == label].reset_index(drop=True)
         try:
             validate_survey(part, schema, cat, **options)
