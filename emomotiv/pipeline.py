@@ -1350,19 +1350,18 @@ def _plan_step(
 def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
     """``summary["study"]``: the settings, with the input paths when given.
 
+    ``survey`` and ``catalog`` are the inputs analysed (the study's own where
+    none was given). A path is recorded resolved; a DataFrame given in
+    Python records no path, not the study's: the study's file is not what
+    was analysed, and ``emomotiv analyze --study study.toml`` would run on it.
+
     ``n_jobs`` and ``progress`` say how this machine ran the study, not what
     it computed (the same numbers at any value): they are left out, so that
     the same study writes the same files on any machine.
     """
-    given = {"survey": survey, "catalog": catalog}
-    given = {
-        name: value if isinstance(value, str | PathLike) else getattr(study, name)
-        for name, value in given.items()
-    }
     paths = {
-        name: str(Path(value).resolve())
-        for name, value in given.items()
-        if isinstance(value, str | PathLike)
+        name: str(Path(value).resolve()) if isinstance(value, str | PathLike) else None
+        for name, value in {"survey": survey, "catalog": catalog}.items()
     }
     record = study.replace(**paths).to_dict()
     for name in ("n_jobs", "progress"):

@@ -706,3 +706,22 @@ def test_the_outcome_coded_from_the_satisfaction_column_keeps_its_answers_for_th
             survey, small.catalog, **roles, satisfaction="answer",
             connected_values=[5], **fast,
         )  # fmt: skip
+
+
+def test_a_dataframe_given_beside_a_study_records_no_path(small, tmp_path):
+    """The study's files are not what was analysed: a folder that named them
+    would repeat the run on other data."""
+    small.survey.to_csv(tmp_path / "all.csv", index=False)
+    small.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    study = em.Study(
+        survey=tmp_path / "all.csv", catalog=tmp_path / "facets.csv",
+        connection="connected", n_boot=0, methods=False, progress=False,
+    )  # fmt: skip
+    part = small.survey.iloc[:400]
+    inputs = em.analyze(part, study=study).summary["study"]["inputs"]
+    assert inputs["survey"] is None
+    assert inputs["catalog"] == str((tmp_path / "facets.csv").resolve())
+    inputs = em.analyze(part, small.catalog, study=study).summary["study"]["inputs"]
+    assert inputs["survey"] is None and inputs["catalog"] is None
+    inputs = em.analyze(study=study).summary["study"]["inputs"]
+    assert inputs["survey"] == str((tmp_path / "all.csv").resolve())
