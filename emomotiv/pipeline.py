@@ -569,7 +569,8 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     """The problems of answers ``connected_values`` would code 0 (not
     connected) that do not say no: non-answers ("Don't know", "Refused", a
     code such as 9 beside the answers 1 and 2), refused without the option
-    too, and another way of writing yes ("Y" beside "Yes").
+    too, and another way of writing yes ("Y" beside "Yes", or 1 beside "Ja"
+    where part of the file is coded 0/1).
 
     Examples
     --------
@@ -587,7 +588,13 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     codes = {f"{v:g}" for v in [*_answer_codes(numbers), *_score_codes(numbers)]}
     none = [a for a in counts.index if NON_ANSWER.search(a) or _answer(a) in codes]
     yes_words = wanted & set(YES_ANSWERS)
-    yes = [a for a in counts.index if yes_words and _answer(a) in YES_ANSWERS]
+    # beside a yes word, a 1 is yes too: a part of the file coded 0/1
+    ones = [a for a in counts.index if _is_numeric_text(a) and float(a) == 1]
+    yes = [
+        a
+        for a in counts.index
+        if yes_words and (_answer(a) in YES_ANSWERS or a in ones) and a not in none
+    ]
 
     def listed(found: list[str]) -> str:
         return ", ".join(f"{a!r} ({counts[a]:,})" for a in found)

@@ -1219,11 +1219,22 @@ def _check_connection(
     if n_text:
         yes = yes_answer(bad)
         if yes is not None:
+            # beside 0/1 numbers (a part of the file coded so), 1 is yes too
+            numbers = set(values.dropna().unique().tolist())
+            coded = 1.0 in numbers and numbers <= {0.0, 1.0}
+            also = (
+                f" The column also holds numbers coded 0/1 in "
+                f"{_cells(int(values.notna().sum()))}: name the 1 too, or it "
+                "is read as 0."
+                if coded
+                else ""
+            )
             problems.append(
                 f"The connection column '{name}' holds text in {_cells(n_text)}: "
                 f"{preview(bad)}. Say which answers mean connected: "
                 "connected_values=[...] or --connected-values "
-                f'"{yes}" (every other answer is read as 0).'
+                f'"{yes}{",1" if coded else ""}" (every other answer is read as '
+                f"0).{also}"
             )
         else:
             problems.append(

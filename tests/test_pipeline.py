@@ -725,3 +725,25 @@ def test_a_dataframe_given_beside_a_study_records_no_path(small, tmp_path):
     assert inputs["survey"] is None and inputs["catalog"] is None
     inputs = em.analyze(study=study).summary["study"]["inputs"]
     assert inputs["survey"] == str((tmp_path / "all.csv").resolve())
+
+
+def test_a_1_beside_a_yes_word_is_refused_as_coded_not_connected(small):
+    fast = dict(n_boot=0, methods=False, progress=False)
+    roles = {k: v for k, v in small.roles.items() if k != "value"}
+    survey = small.survey.astype({"connected": object})
+    words = survey.index[:200]
+    survey.loc[words, "connected"] = survey.loc[words, "connected"].map(
+        {1: "Ja", 0: "Nein"}
+    )
+    n_ones = int((survey["connected"] == 1).sum())
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(survey, small.catalog, **roles, connected_values=["Ja"], **fast)
+    said = " ".join(err.value.problems)
+    assert f"read as yes, '1' ({n_ones})" in said
+    assert '--connected-values "Ja,1"' in said
+    result = em.analyze(
+        survey, small.catalog, **roles, connected_values=["Ja", 1], **fast
+    )
+    assert result.summary["data"]["connected_share"] == pytest.approx(
+        np.average(small.survey["connected"], weights=small.survey["weight"])
+    )

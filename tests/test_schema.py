@@ -876,3 +876,16 @@ def test_stated_importance_in_numbered_words_gets_the_rating_labels_flag():
     assert (
         '--rating-labels "1 = überhaupt nicht wichtig=1,5 = sehr wichtig=5"' in problem
     )
+
+
+def test_yes_words_beside_0_1_numbers_suggest_naming_the_1_too():
+    """A pooled file, one market's outcome in words: naming only the word
+    would code the other markets' 1 as not connected."""
+    s = _survey().astype({"connected": object})
+    s.loc[:9, "connected"] = ["Ja", "Nein"] * 5
+    said = " ".join(_problems(s))
+    assert '--connected-values "Ja,1"' in said
+    assert "also holds numbers coded 0/1 in 50 cells" in said
+    words = _survey().astype({"connected": object})
+    words["connected"] = words["connected"].map({1: "Ja", 0: "Nein"})
+    assert '--connected-values "Ja" (' in " ".join(_problems(words))
