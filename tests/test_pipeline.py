@@ -729,7 +729,7 @@ def test_a_dataframe_given_beside_a_study_records_no_path(small, tmp_path):
 
 def test_a_1_beside_a_yes_word_is_refused_as_coded_not_connected(small):
     fast = dict(n_boot=0, methods=False, progress=False)
-    roles = {k: v for k, v in small.roles.items() if k != "value"}
+    roles = {k: small.roles[k] for k in ("connection", "weight")}
     survey = small.survey.astype({"connected": object})
     words = survey.index[:200]
     survey.loc[words, "connected"] = survey.loc[words, "connected"].map(
