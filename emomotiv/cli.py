@@ -1977,7 +1977,8 @@ def _validate(args: argparse.Namespace) -> int:
             f"{roles}."
         )
     )
-    _, notes, warned = catalog.with_scales_from(survey, study.not_experienced)
+    by = {"segment": study.segment, "wave": study.wave}
+    _, notes, warned = catalog.with_scales_from(survey, study.not_experienced, by=by)
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
     # as analyze warns of them: with a halo score, which needs 3 facets

@@ -1549,7 +1549,7 @@ def analyze(
         result.summary["study"] = record
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(
-        survey, study.not_experienced
+        survey, study.not_experienced, by={"segment": study.segment}
     )
     scale_notes = _reading_notes(survey, study) + scale_notes
     scale_warnings += label_order_warnings(survey)

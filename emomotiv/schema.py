@@ -251,6 +251,8 @@ class FacetCatalog:
         self,
         survey: pd.DataFrame,
         not_experienced: Iterable[object] | None = None,
+        *,
+        by: Mapping[str, str | None] | None = None,
     ) -> tuple[FacetCatalog, list[str], list[str]]:
         """Scales the catalog leaves out, read from the ratings; notes, warnings.
 
@@ -273,6 +275,12 @@ class FacetCatalog:
             :func:`validate_survey` takes them. They and the catalog's own
             codes per facet are left out before a scale is read, so that a
             declared 99 neither stretches a scale nor is warned about.
+        by : mapping of str to str, optional
+            Columns whose groups are checked apart, by role:
+            ``{"segment": "market", "wave": "wave"}``. A group that stays
+            in the lower half of a declared scale the rest of the survey
+            goes above (one market asked 1-5 in a file on 1-10) is warned
+            about, named.
 
         Examples
         --------
@@ -314,8 +322,13 @@ class FacetCatalog:
                 f"from the ratings ({shown})."
             )
         declared = [f for f in self.facets if f not in inferred and f in survey.columns]
+        columns = {
+            role: survey[col]
+            for role, col in (by or {}).items()
+            if col is not None and col in survey.columns
+        }
         warnings = _unusual_scales(inferred, ratings) + _narrow_use(
-            table.loc[declared], ratings
+            table.loc[declared], ratings, columns
         )
         present = table.loc[[f for f in self.facets if f in survey.columns]]
         notes += _mixed_scales(present, shown=not inferred)
@@ -538,20 +551,77 @@ def _mixed_scales(table: pd.DataFrame, shown: bool = True) -> list[str]:
     ]
 
 
-def _narrow_use(table: pd.DataFrame, ratings: Callable[[str], pd.Series]) -> list[str]:
-    """Warnings for declared scales whose upper half no rating reaches."""
+def _narrow_use(
+    table: pd.DataFrame,
+    ratings: Callable[[str], pd.Series],
+    by: Mapping[str, pd.Series] | None = None,
+) -> list[str]:
+    """Warnings for declared scales whose upper half no rating reaches: in
+    the whole survey, else in a group of ``by`` (role -> its column: one
+    market, or one wave, asked on 1-5 in a file on 1-10)."""
     notes = []
     for (lo, hi), part in table.groupby(["scale_min", "scale_max"]):
-        top = max(  # column by column: no copy of the whole survey
-            float(np.nanmax(ratings(f).to_numpy(dtype=float), initial=-np.inf))
-            for f in part.index
-        )
-        if np.isfinite(top) and top <= lo + (hi - lo) / 2:
+        highest = None  # each respondent's highest rating, facet by facet
+        for f in part.index:  # column by column: no copy of the whole survey
+            values = ratings(f).to_numpy(dtype=float)
+            highest = values if highest is None else np.fmax(highest, values)
+        top = float(np.nanmax(highest, initial=-np.inf))
+        middle = lo + (hi - lo) / 2
+        if np.isfinite(top) and top <= middle:
             notes.append(
                 f"The catalog declares a {lo:g}-{hi:g} scale for {len(part)} facets, "
                 f"but no rating is above {top:g}: if the survey used a narrower "
                 "scale, set scale_min and scale_max in the catalog."
             )
+        elif np.isfinite(top):
+            notes += _narrow_groups(highest, by or {}, (lo, hi), len(part))
+    return notes
+
+
+def _narrow_groups(
+    highest: np.ndarray,
+    by: Mapping[str, pd.Series],
+    scale: tuple[float, float],
+    n_facets: int,
+) -> list[str]:
+    """:func:`_narrow_use`'s warning for the segments or waves (``by``: role
+    -> column) whose ratings stay in the lower half of ``scale`` while the
+    survey's reach above it; ``highest``: each respondent's top rating. A
+    group of fewer than :data:`MIN_RESPONDENTS` who rated may rate low by
+    chance, and is not named."""
+    lo, hi = scale
+    notes = []
+    for role, column in by.items():
+        groups = pd.Series(highest).groupby(column.to_numpy(dtype=object))
+        top, rated = groups.max(), groups.count()
+        if len(top) < 2:
+            continue
+        sizes = column.value_counts()
+        low = top[(rated >= MIN_RESPONDENTS) & (top <= lo + (hi - lo) / 2)]
+        if low.empty:
+            continue
+        one = len(low) == 1
+        its = "its" if one else "their"
+        shown = " and ".join(
+            f"'{label}' ({sizes.get(label, 0):,} respondents)" for label in low.index
+        )
+        apart = (
+            "analyse the waves apart, each with its scale in the catalog, and "
+            "compare them (emomotiv compare)"
+            if role == "wave"
+            else f"analyse {'it' if one else 'them'} apart with {its} scale in "
+            "the catalog"
+        )
+        notes.append(
+            f"The catalog declares a {lo:g}-{hi:g} scale for {n_facets} facets, "
+            f"but in the {role} column '{column.name}' no rating of {shown} is "
+            f"above {low.max():g}, while other {role}s' ratings go higher: "
+            f"{'it was' if one else 'they were'} likely asked on a narrower scale, "
+            f"and read as {lo:g}-{hi:g} {its} ratings look "
+            "poor and blend into every whole-survey mean and one-point gain. "
+            f"Recode {its} ratings to the common scale, "
+            f"or {apart}."
+        )
     return notes
 
 

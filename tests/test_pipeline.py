@@ -747,3 +747,17 @@ def test_a_1_beside_a_yes_word_is_refused_as_coded_not_connected(small):
     assert result.summary["data"]["connected_share"] == pytest.approx(
         np.average(small.survey["connected"], weights=small.survey["weight"])
     )
+
+
+def test_a_segment_on_a_narrower_scale_is_warned_of_by_name(small):
+    survey = small.survey.copy()
+    name = survey["customer_type"].value_counts().index[0]
+    rows = survey["customer_type"] == name
+    facets = list(small.catalog["facet"])
+    survey.loc[rows, facets] = np.ceil(survey.loc[rows, facets] / 2)
+    roles = {k: small.roles[k] for k in ("connection", "weight", "segment")}
+    with pytest.warns(UserWarning, match=f"no rating of '{name}'"):
+        result = em.analyze(
+            survey, small.catalog, **roles, n_boot=0, methods=False, progress=False
+        )
+    assert any(f"no rating of '{name}'" in w for w in result.summary["warnings"])

@@ -889,3 +889,28 @@ def test_yes_words_beside_0_1_numbers_suggest_naming_the_1_too():
     words = _survey().astype({"connected": object})
     words["connected"] = words["connected"].map({1: "Ja", 0: "Nein"})
     assert '--connected-values "Ja" (' in " ".join(_problems(words))
+
+
+def test_one_segment_or_wave_on_a_narrower_scale_is_named():
+    """One market asked 1-5 inside a file on 1-10: the whole survey reaches
+    10, so only a check per group finds it."""
+    s = _survey(n=120).assign(
+        market=["UK", "US"] * 60, wave=["2026Q2"] * 60 + ["2026Q3"] * 60
+    )
+    us = s["market"] == "US"
+    s.loc[us, ["app", "fees", "note"]] = np.ceil(s.loc[us, ["app", "fees", "note"]] / 2)
+    by = {"segment": "market", "wave": "wave"}
+    facets = pd.DataFrame({"facet": ["app", "fees", "note"], "scale_max": 10})
+    declared = FacetCatalog.from_frame(facets.assign(scale_min=1))
+    _, _, warned = declared.with_scales_from(s, by=by)
+    assert len(warned) == 1
+    assert "segment column 'market' no rating of 'US' (60 respondents)" in warned[0]
+    assert "above 5" in warned[0] and "Recode its ratings" in warned[0]
+    assert declared.with_scales_from(s)[2] == []  # the whole survey passes
+    late = s["wave"] == "2026Q3"
+    s.loc[late, ["app", "fees", "note"]] = s.loc[late, ["app", "fees", "note"]].clip(
+        upper=5
+    )
+    warned = declared.with_scales_from(s, by=by)[2]
+    assert any("wave column 'wave' no rating of '2026Q3'" in w for w in warned)
+    assert any("emomotiv compare" in w for w in warned)
