@@ -160,6 +160,8 @@ class FacetCatalog:
         if dup:
             problems.append(f"Duplicate facet ids: {preview(dup)}.")
         table["facet"] = ids
+        if "label" in table.columns:
+            problems += _same_labels(ids, table["label"])
         unknown = [c for c in table.columns if c not in CATALOG_COLUMNS]
         for col in unknown:
             hint = did_you_mean(col, CATALOG_COLUMNS)
@@ -516,6 +518,39 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
             "Set scale_min and scale_max in the catalog."
         )
     return notes
+
+
+def _same_labels(ids: pd.Series, labels: pd.Series) -> list[str]:
+    """The problem of facets that share a label (an empty label reads as
+    the facet's id): the tables, the report and the console show facets by
+    label, where such rows could not be told apart.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["chat", "email", "app"])
+    >>> print(_same_labels(ids, pd.Series(["Speed", "Speed", None]))[0][:59])
+    The label 'Speed' is given to 2 facets, 'chat' and 'email':
+    """
+    shown = labels.astype(object).map(
+        lambda x: x if pd.isna(x) else str(x).strip() or None
+    )
+    shown = shown.astype(object).fillna(ids.astype(object)).astype(str)
+    groups = ids.groupby(shown.to_numpy(), sort=False).unique()
+    groups = groups[groups.map(len) > 1]  # a facet id twice is named apart
+    if groups.empty:
+        return []
+    named = "; ".join(
+        f"'{label}' is given to {len(facets)} facets, "
+        + " and ".join(f"'{f}'" for f in facets)
+        for label, facets in groups.items()
+    )
+    label, facets = next(iter(groups.items()))
+    return [
+        f"The label {named}: the tables, the report and the console name "
+        "facets by their label, so their rows could not be told apart (one "
+        "question asked for two channels?). Give each facet a label of its "
+        f"own in the catalog's 'label' column ('{label} ({facets[0]})', say)."
+    ]
 
 
 def _mixed_scales(table: pd.DataFrame, shown: bool = True) -> list[str]:

@@ -914,3 +914,21 @@ def test_one_segment_or_wave_on_a_narrower_scale_is_named():
     warned = declared.with_scales_from(s, by=by)[2]
     assert any("wave column 'wave' no rating of '2026Q3'" in w for w in warned)
     assert any("emomotiv compare" in w for w in warned)
+
+
+def test_facets_that_share_a_label_are_refused_by_name():
+    """Two rows named 'Speed of response' in every table cannot be told apart."""
+    frame = pd.DataFrame(
+        {
+            "facet": ["chat", "email", "app", "fees"],
+            "label": ["Speed of response", "Speed of response ", None, "app"],
+        }
+    )
+    with pytest.raises(ValidationError) as err:
+        FacetCatalog.from_frame(frame)
+    said = " ".join(err.value.problems)
+    assert "'Speed of response' is given to 2 facets, 'chat' and 'email'" in said
+    assert "'app' is given to 2 facets, 'app' and 'fees'" in said  # an id
+    assert "'Speed of response (chat)'" in said
+    kept = FacetCatalog.from_frame(frame.iloc[1:3]).table["label"]
+    assert list(kept) == ["Speed of response", "app"]
