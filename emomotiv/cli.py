@@ -17,7 +17,7 @@ import re
 import shlex
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1011,12 +1011,17 @@ def _report(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     args.places = {"currency": "--currency", "title": "--title"}
     manifest = (folder / MANIFEST_FILE).is_file()
-    if manifest:  # a run's files as written, or a clear refusal
-        check_manifest(folder)
+    listed = {}
+    if manifest:  # a run's files as written (its derived ones aside), or a refusal
+        listed = check_manifest(folder)
     else:  # written before manifests: whole, or a part of a run
         _refuse_a_part(folder)
     asked = {"report.pdf": args.pdf, "figures": args.figures, WORKBOOK_FILE: args.excel}
-    problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
+    # a derived file the run wrote is this command's to write again, though
+    # changed since (a workbook saved again in Excel); a file of the user's is not
+    problems = _not_the_runs(
+        folder, [name for name, on in asked.items() if on], rewritable=listed
+    )
     if problems:
         raise FileExistsError(problems[0])
     cannot = _excel_problems() if args.excel else []
@@ -1087,14 +1092,21 @@ def _refuse_a_part(folder: Path) -> None:
         )
 
 
-def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
+def _not_the_runs(
+    folder: Path, names: list[str], rewritable: Collection[str] = ()
+) -> list[str]:
     """A problem naming the files at ``names`` (files or folders of
     ``folder``) that a command would write over but that the run there did
-    not write or that changed since, or none."""
+    not write or that changed since, or none. The derived files among
+    ``rewritable`` (those the run's manifest lists) may have changed."""
     from ._validation import preview
-    from .io import foreign_files
+    from .io import foreign_files, is_derived
 
-    theirs = foreign_files(folder, names)
+    theirs = [
+        name
+        for name in foreign_files(folder, names)
+        if not (name in rewritable and is_derived(name))
+    ]
     if not theirs:
         return []
     return [
