@@ -1064,9 +1064,19 @@ def _number_hint(bad: list[object], decimal: str = ".") -> str:
             f"{'a number' if one else 'numbers'}. {_NO_SEPARATORS}."
         )
     elif any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
+        # "1 200,50" or "1.003,71": a decimal comma after the thousands
+        commas = [m.group(0).strip() for m in grouped if m.group(1) != ","]
+        commas = [t for t in commas if re.search(r",\d+$", t)]
+        commas += [t.strip() for t in bare if DECIMAL_COMMA.match(t)]
+        also = (
+            f"; their decimal mark is a comma ({preview(commas)}): read the file "
+            "with decimal=',' (--decimal ,) too"
+            if commas and decimal != ","
+            else ""
+        )
         hints.append(
             " Some separate their thousands ('1.003,71', '1,003.71'): save the "
-            "file without thousands separators."
+            f"file without thousands separators{also}."
         )
     elif commas and all(COMMA_GROUPED.match(t) for t in commas):
         # every comma before three digits: "90,000" is ninety thousand
@@ -1693,7 +1703,9 @@ def validate_survey(
                 f"The value column '{col}' has {many(n_neg, 'negative value')}; "
                 "customer value must be >= 0 (the value models compare values "
                 "as multiples, as revenue or lifetime value allow: a profit that "
-                "can be negative does not fit them)."
+                "can be negative does not fit them). Set those cells to 0 (a "
+                "refund or a loss counted as no value), or clear them to leave "
+                "those customers out of the value analysis (they are counted)."
             )
         if values is not column:  # replaced only when converted
             out[col] = values
