@@ -979,6 +979,28 @@ def _facet_values(
     return values, bad, int(text.sum())
 
 
+def _ids_unique_within(rows: pd.DataFrame, schema: SurveySchema) -> str:
+    """The way out of duplicate ids that repeat only across the segment (or
+    wave) column, each unique within it: files of several markets merged,
+    each numbering its respondents from 1. Else ""."""
+    for role in ("segment", "wave"):
+        col = getattr(schema, role)
+        if col is None or col not in rows.columns or rows[col].nunique() < 2:
+            continue
+        if not rows.duplicated([col, schema.id]).any():
+            example = rows[col].dropna().iloc[0]
+            first = rows.loc[rows[col] == example, schema.id].iloc[0]
+            return (
+                f" Every one repeats across the {role} column '{col}' and is "
+                f"unique within it (files merged, each numbering its own "
+                "respondents?): prefix the ids with it "
+                f"('{example}-{first}'; in Python, survey['{schema.id}'] = "
+                f"survey['{col}'].astype(str) + '-' + "
+                f"survey['{schema.id}'].astype(str))."
+            )
+    return ""
+
+
 def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
@@ -1749,17 +1771,18 @@ def validate_survey(
                 else ""
             )
             copies = int(out.loc[ids.index].duplicated().sum())
+            within = _ids_unique_within(out.loc[ids.index], schema)
             way_out = (
                 f" {many(copies, 'row')} repeat{'s' if copies == 1 else ''} "
                 "another in every column (a file read or uploaded twice?): drop "
                 "the copies."
                 if copies
-                else " Give each respondent an id of their own."
+                else within or " Give each respondent an id of their own."
             )
             problems.append(
                 f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
                 f"{preview(list(dict.fromkeys(dup)))}."
-                + (way_out if copies or not zeros else "")
+                + (way_out if copies or within or not zeros else "")
                 + zeros
             )
 

@@ -932,3 +932,16 @@ def test_facets_that_share_a_label_are_refused_by_name():
     assert "'Speed of response (chat)'" in said
     kept = FacetCatalog.from_frame(frame.iloc[1:3]).table["label"]
     assert list(kept) == ["Speed of response", "app"]
+
+
+def test_ids_unique_within_each_segment_are_told_to_take_its_prefix():
+    """Two markets' files merged, each numbering its respondents from 1."""
+    s = _survey().assign(market=["UK"] * 30 + ["US"] * 30)
+    s["id"] = [f"R{i % 30:03d}" for i in range(60)]
+    said = " ".join(_problems(s, _schema(segment="market")))
+    assert "has 30 duplicate ids" in said
+    assert "repeats across the segment column 'market' and is unique within it" in said
+    assert "('UK-R000'" in said
+    s.loc[31, "id"] = "R000"  # twice within US too: no such advice
+    said = " ".join(_problems(s, _schema(segment="market")))
+    assert "unique within" not in said and "an id of their own" in said
