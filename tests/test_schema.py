@@ -945,3 +945,25 @@ def test_ids_unique_within_each_segment_are_told_to_take_its_prefix():
     s.loc[31, "id"] = "R000"  # twice within US too: no such advice
     said = " ".join(_problems(s, _schema(segment="market")))
     assert "unique within" not in said and "an id of their own" in said
+
+
+def test_labels_taken_from_the_file_that_repeat_are_told_apart_by_id():
+    """One statement asked in two matrices: the file gives both one label,
+    which the catalog would refuse; a label the catalog gives is kept."""
+    from emomotiv.readers import complete_catalog
+
+    survey = pd.DataFrame({"q2_1": [1, 5], "q3_1": [2, 4], "q4": [3, 3]})
+    survey.attrs["emomotiv"] = {
+        "labels": {"q2_1": "Mobile app", "q3_1": "Mobile app", "q4": "Fees"},
+        "scales": {},
+    }
+    catalog = complete_catalog(pd.DataFrame({"facet": ["q2_1", "q3_1", "q4"]}), survey)
+    assert list(catalog["label"]) == ["Mobile app (q2_1)", "Mobile app (q3_1)", "Fees"]
+    FacetCatalog.from_frame(catalog)  # distinct: accepted
+    mine = pd.DataFrame({"facet": ["q2_1", "q3_1"], "label": ["Fees", None]})
+    mine = complete_catalog(mine, survey)
+    assert list(mine["label"]) == ["Fees", "Mobile app"]
+    survey.columns = ["Mobile app (Q2)", "Mobile app (Q3)", "q4"]
+    survey.attrs["emomotiv"]["labels"] = dict.fromkeys(survey.columns[:2], "Mobile app")
+    named = complete_catalog(pd.DataFrame({"facet": survey.columns[:2]}), survey)
+    assert list(named["label"]) == ["Mobile app (Q2)", "Mobile app (Q3)"]
