@@ -2007,7 +2007,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
     from .io import WORKBOOK_FILE, output_lock, output_problems, save_analysis
-    from .pipeline import analyze
+    from .pipeline import _recorded_study, analyze
     from .report import score_outcome, study_currency
 
     # every check before the first fit, in one pass: options, folder, data
@@ -2033,6 +2033,9 @@ def _analyze(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             result = analyze(survey, catalog, study=_shown_progress(study))
+        # read here from the study's files (a DataFrame given to analyze
+        # records no path): those files are what ran
+        result.summary["study"] = _recorded_study(study, study.survey, study.catalog)
         if args.study is not None:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)
