@@ -18,7 +18,7 @@ import re
 import shlex
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1022,12 +1022,17 @@ def _report(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     args.places = {"currency": "--currency", "title": "--title"}
     manifest = (folder / MANIFEST_FILE).is_file()
-    if manifest:  # a run's files as written, or a clear refusal
-        check_manifest(folder)
+    listed = {}
+    if manifest:  # a run's files as written (its derived ones aside), or a refusal
+        listed = check_manifest(folder)
     else:  # written before manifests: whole, or a part of a run
         _refuse_a_part(folder)
     asked = {"report.pdf": args.pdf, "figures": args.figures, WORKBOOK_FILE: args.excel}
-    problems = _not_the_runs(folder, [name for name, on in asked.items() if on])
+    # a derived file the run wrote is this command's to write again, though
+    # changed since (a workbook saved again in Excel); a file of the user's is not
+    problems = _not_the_runs(
+        folder, [name for name, on in asked.items() if on], rewritable=listed
+    )
     if problems:
         raise FileExistsError(problems[0])
     cannot = _excel_problems() if args.excel else []
@@ -1098,14 +1103,21 @@ def _refuse_a_part(folder: Path) -> None:
         )
 
 
-def _not_the_runs(folder: Path, names: list[str]) -> list[str]:
+def _not_the_runs(
+    folder: Path, names: list[str], rewritable: Collection[str] = ()
+) -> list[str]:
     """A problem naming the files at ``names`` (files or folders of
     ``folder``) that a command would write over but that the run there did
-    not write or that changed since, or none."""
+    not write or that changed since, or none. The derived files among
+    ``rewritable`` (those the run's manifest lists) may have changed."""
     from ._validation import preview
-    from .io import foreign_files
+    from .io import foreign_files, is_derived
 
-    theirs = foreign_files(folder, names)
+    theirs = [
+        name
+        for name in foreign_files(folder, names)
+        if not (name in rewritable and is_derived(name))
+    ]
     if not theirs:
         return []
     return [
@@ -1988,7 +2000,8 @@ def _validate(args: argparse.Namespace) -> int:
             f"{roles}."
         )
     )
-    _, notes, warned = catalog.with_scales_from(survey, study.not_experienced)
+    by = {"segment": study.segment, "wave": study.wave}
+    _, notes, warned = catalog.with_scales_from(survey, study.not_experienced, by=by)
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
     # as analyze warns of them: with a halo score, which needs 3 facets
@@ -2005,7 +2018,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
     from .io import WORKBOOK_FILE, output_lock, output_problems, save_analysis
-    from .pipeline import analyze
+    from .pipeline import _recorded_study, analyze
     from .report import score_outcome, study_currency
 
     # every check before the first fit, in one pass: options, folder, data
@@ -2031,6 +2044,9 @@ def _analyze(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             result = analyze(survey, catalog, study=_shown_progress(study))
+        # read here from the study's files (a DataFrame given to analyze
+        # records no path): those files are what ran
+        result.summary["study"] = _recorded_study(study, study.survey, study.catalog)
         if args.study is not None:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)

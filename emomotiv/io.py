@@ -74,6 +74,12 @@ META_FILE = "model_meta.json"
 MANIFEST_FILE = "manifest.json"
 # The tables of a run as one Excel workbook (analyze --excel, report --excel)
 WORKBOOK_FILE = "tables.xlsx"
+# Files rendered from the tables and summary.json, which nothing reads back:
+# one changed or removed (a workbook saved again in Excel, a deleted report)
+# does not stop the folder from being read, and `emomotiv report` writes it
+# again (--excel, --figures, --pdf)
+DERIVED_FILES = ("report.html", "report.pdf", WORKBOOK_FILE)
+DERIVED_FOLDERS = ("figures",)
 # Each facet's importance share in each bootstrap replicate (a row each):
 # what a wave comparison of saved folders reads its standard errors from.
 REPLICATES_FILE = "replicates.csv"
@@ -1779,18 +1785,24 @@ def update_manifest(folder: str | PathLike, names: Sequence[str] = ()) -> dict:
 
     ``names`` (relative paths) are added to or refreshed in an existing
     manifest; without a manifest, every file in ``folder`` is listed. Call it
-    after rewriting a file of a saved run (such as its report).
+    after rewriting a file of a saved run (such as its report). The other
+    files listed keep their checksums (a derived file changed since the run,
+    see :func:`is_derived`, stays marked as changed); one no longer in the
+    folder (a derived file removed) is no longer listed.
     """
     from . import __version__
 
     folder = Path(folder)
     path = folder / MANIFEST_FILE
-    listed = list(_read_manifest(folder)) if path.is_file() else _run_files(folder)
+    old = _read_manifest(folder) if path.is_file() else {}
+    listed = list(old) if path.is_file() else _run_files(folder)
     listed = sorted({*listed, *names} - {MANIFEST_FILE})
-    manifest = {
-        "emomotiv": __version__,
-        "files": {name: _sha256(folder / name) for name in listed},
+    files = {
+        name: old[name] if name in old and name not in names else _sha256(folder / name)
+        for name in listed
+        if name in names or (folder / name).is_file()
     }
+    manifest = {"emomotiv": __version__, "files": files}
     dump_json(manifest, path)
     return manifest
 
@@ -1804,9 +1816,22 @@ def _read_manifest(folder: Path, key: str = "files") -> dict[str, str]:
     return files if isinstance(files, dict) else {}
 
 
+def is_derived(name: str) -> bool:
+    """Whether a run's file (a path relative to its folder) is rendered from
+    its tables and summary, and read back by nothing: the report, its PDF,
+    the workbook and the figures (:data:`DERIVED_FILES`)."""
+    parts = Path(name).parts
+    return name in DERIVED_FILES or (len(parts) > 1 and parts[0] in DERIVED_FOLDERS)
+
+
 def check_manifest(folder: str | PathLike) -> dict[str, str]:
     """The run's files with their checksums; raise if the folder does not
-    match its ``manifest.json`` (missing, changed or unlisted run files)."""
+    match its ``manifest.json`` (missing or changed run files).
+
+    A derived file (:func:`is_derived`: ``report.html``, ``tables.xlsx``,
+    ``report.pdf``, ``figures/``) missing or changed does not count: nothing
+    reads it back, and ``emomotiv report DIR`` (``--excel``, ``--figures``,
+    ``--pdf``) writes it again from the files checked here."""
     folder = Path(folder)
     if not folder.exists():
         raise FileNotFoundError(f"No such folder: '{folder}'.")
@@ -1835,6 +1860,8 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
     problems = []
     for name, digest in files.items():
         path = folder / name
+        if is_derived(name):
+            continue
         if not path.is_file():
             problems.append(
                 f"'{name}' is listed in {MANIFEST_FILE} but missing: put it "

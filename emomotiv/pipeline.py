@@ -570,7 +570,8 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     """The problems of answers ``connected_values`` would code 0 (not
     connected) that do not say no: non-answers ("Don't know", "Refused", a
     code such as 9 beside the answers 1 and 2), refused without the option
-    too, and another way of writing yes ("Y" beside "Yes").
+    too, and another way of writing yes ("Y" beside "Yes", or 1 beside "Ja"
+    where part of the file is coded 0/1).
 
     Examples
     --------
@@ -588,7 +589,13 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     codes = {f"{v:g}" for v in [*_answer_codes(numbers), *_score_codes(numbers)]}
     none = [a for a in counts.index if NON_ANSWER.search(a) or _answer(a) in codes]
     yes_words = wanted & set(YES_ANSWERS)
-    yes = [a for a in counts.index if yes_words and _answer(a) in YES_ANSWERS]
+    # beside a yes word, a 1 is yes too: a part of the file coded 0/1
+    ones = [a for a in counts.index if _is_numeric_text(a) and float(a) == 1]
+    yes = [
+        a
+        for a in counts.index
+        if yes_words and (_answer(a) in YES_ANSWERS or a in ones) and a not in none
+    ]
 
     def listed(found: list[str]) -> str:
         return ", ".join(f"{a!r} ({counts[a]:,})" for a in found)
@@ -755,14 +762,19 @@ def _validate_all_waves(
             return validate_survey(survey, schema, cat, **options), []
         except ValidationError as err:
             return None, err.problems
-    from .tracking import no_wave, sort_waves
+    from .tracking import _ordered_waves, no_wave, same_wave_labels, same_wave_problem
 
     blank = no_wave(survey[wave])
     empty = int(blank.sum())
     problems = [f"The wave column '{wave}' is empty for {empty} respondents."]
     problems = problems[:1] if empty else []
+    labels = list(survey.loc[~blank, wave].unique())
+    same = same_wave_labels(labels)
+    if same:
+        counts = survey.loc[~blank, wave].value_counts(sort=False).to_dict()
+        problems.append(same_wave_problem(same, wave, counts))
     found: dict[str, list[str]] = {}
-    for label in sort_waves(survey.loc[~blank, wave].unique()):
+    for label in _ordered_waves(labels):
         part = survey[survey[wave] == label].reset_index(drop=True)
         try:
             validate_survey(part, schema, cat, **options)
@@ -1392,19 +1404,18 @@ def _plan_step(
 def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
     """``summary["study"]``: the settings, with the input paths when given.
 
+    ``survey`` and ``catalog`` are the inputs analysed (the study's own where
+    none was given). A path is recorded resolved; a DataFrame given in
+    Python records no path, not the study's: the study's file is not what
+    was analysed, and ``emomotiv analyze --study study.toml`` would run on it.
+
     ``n_jobs`` and ``progress`` say how this machine ran the study, not what
     it computed (the same numbers at any value): they are left out, so that
     the same study writes the same files on any machine.
     """
-    given = {"survey": survey, "catalog": catalog}
-    given = {
-        name: value if isinstance(value, str | PathLike) else getattr(study, name)
-        for name, value in given.items()
-    }
     paths = {
-        name: str(Path(value).resolve())
-        for name, value in given.items()
-        if isinstance(value, str | PathLike)
+        name: str(Path(value).resolve()) if isinstance(value, str | PathLike) else None
+        for name, value in {"survey": survey, "catalog": catalog}.items()
     }
     record = study.replace(**paths).to_dict()
     for name in ("n_jobs", "progress"):
@@ -1585,7 +1596,7 @@ def analyze(
         result.summary["study"] = record
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(
-        survey, study.not_experienced
+        survey, study.not_experienced, by={"segment": study.segment}
     )
     scale_notes = _reading_notes(survey, study) + scale_notes
     scale_warnings += label_order_warnings(survey)

@@ -1863,7 +1863,10 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     facet's variable label or question text, and the scale from its value
     labels; a label still missing, the facet's name without the question
     every such name shares (:func:`short_labels`). What the catalog says
-    always wins.
+    always wins. A label taken from the file that another facet's label
+    repeats (one statement asked in two matrices) is told apart by the
+    facet's id: "Mobile app (Q2_1)", or the id alone where it holds the
+    label ("Mobile app (Q2)").
 
     Examples
     --------
@@ -1880,6 +1883,9 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
         return catalog
     table = catalog.copy()
     ids = table["facet"].astype(str)
+    given = pd.Series(False, table.index)  # the labels the catalog gives
+    if "label" in table:
+        given = table["label"].notna()
     fills = {
         "label": ids.map(meta["labels"]),
         "scale_min": ids.map({k: v[0] for k, v in meta["scales"].items()}),
@@ -1896,6 +1902,15 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     short = short_labels(list(ids[unlabelled]))
     if short:
         table["label"] = labels.where(~unlabelled, ids.map(short))
+    if "label" in table:
+        shown = table["label"].astype(object)
+        shown = shown.map(lambda x: x if pd.isna(x) else str(x).strip() or None)
+        shown = shown.fillna(ids.astype(object))
+        twice = shown.duplicated(keep=False) & ~given & table["label"].notna()
+        table.loc[twice, "label"] = [  # "Mobile app (Q2)" names itself
+            name if label in name else f"{label} ({name})"
+            for label, name in zip(shown[twice], ids[twice], strict=True)
+        ]
     return table
 
 

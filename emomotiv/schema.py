@@ -160,6 +160,8 @@ class FacetCatalog:
         if dup:
             problems.append(f"Duplicate facet ids: {preview(dup)}.")
         table["facet"] = ids
+        if "label" in table.columns:
+            problems += _same_labels(ids, table["label"])
         unknown = [c for c in table.columns if c not in CATALOG_COLUMNS]
         for col in unknown:
             hint = did_you_mean(col, CATALOG_COLUMNS)
@@ -251,6 +253,8 @@ class FacetCatalog:
         self,
         survey: pd.DataFrame,
         not_experienced: Iterable[object] | None = None,
+        *,
+        by: Mapping[str, str | None] | None = None,
     ) -> tuple[FacetCatalog, list[str], list[str]]:
         """Scales the catalog leaves out, read from the ratings; notes, warnings.
 
@@ -273,6 +277,12 @@ class FacetCatalog:
             :func:`validate_survey` takes them. They and the catalog's own
             codes per facet are left out before a scale is read, so that a
             declared 99 neither stretches a scale nor is warned about.
+        by : mapping of str to str, optional
+            Columns whose groups are checked apart, by role:
+            ``{"segment": "market", "wave": "wave"}``. A group that stays
+            in the lower half of a declared scale the rest of the survey
+            goes above (one market asked 1-5 in a file on 1-10) is warned
+            about, named.
 
         Examples
         --------
@@ -314,8 +324,13 @@ class FacetCatalog:
                 f"from the ratings ({shown})."
             )
         declared = [f for f in self.facets if f not in inferred and f in survey.columns]
+        columns = {
+            role: survey[col]
+            for role, col in (by or {}).items()
+            if col is not None and col in survey.columns
+        }
         warnings = _unusual_scales(inferred, ratings) + _narrow_use(
-            table.loc[declared], ratings
+            table.loc[declared], ratings, columns
         )
         present = table.loc[[f for f in self.facets if f in survey.columns]]
         notes += _mixed_scales(present, shown=not inferred)
@@ -505,6 +520,39 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
     return notes
 
 
+def _same_labels(ids: pd.Series, labels: pd.Series) -> list[str]:
+    """The problem of facets that share a label (an empty label reads as
+    the facet's id): the tables, the report and the console show facets by
+    label, where such rows could not be told apart.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["chat", "email", "app"])
+    >>> print(_same_labels(ids, pd.Series(["Speed", "Speed", None]))[0][:59])
+    The label 'Speed' is given to 2 facets, 'chat' and 'email':
+    """
+    shown = labels.astype(object).map(
+        lambda x: x if pd.isna(x) else str(x).strip() or None
+    )
+    shown = shown.astype(object).fillna(ids.astype(object)).astype(str)
+    groups = ids.groupby(shown.to_numpy(), sort=False).unique()
+    groups = groups[groups.map(len) > 1]  # a facet id twice is named apart
+    if groups.empty:
+        return []
+    named = "; ".join(
+        f"'{label}' is given to {len(facets)} facets, "
+        + " and ".join(f"'{f}'" for f in facets)
+        for label, facets in groups.items()
+    )
+    label, facets = next(iter(groups.items()))
+    return [
+        f"The label {named}: the tables, the report and the console name "
+        "facets by their label, so their rows could not be told apart (one "
+        "question asked for two channels?). Give each facet a label of its "
+        f"own in the catalog's 'label' column ('{label} ({facets[0]})', say)."
+    ]
+
+
 def _mixed_scales(table: pd.DataFrame, shown: bool = True) -> list[str]:
     """A note when the facets are rated on more than one scale: their
     importance shares compare alike, their one-point gains do not (a point is
@@ -538,20 +586,77 @@ def _mixed_scales(table: pd.DataFrame, shown: bool = True) -> list[str]:
     ]
 
 
-def _narrow_use(table: pd.DataFrame, ratings: Callable[[str], pd.Series]) -> list[str]:
-    """Warnings for declared scales whose upper half no rating reaches."""
+def _narrow_use(
+    table: pd.DataFrame,
+    ratings: Callable[[str], pd.Series],
+    by: Mapping[str, pd.Series] | None = None,
+) -> list[str]:
+    """Warnings for declared scales whose upper half no rating reaches: in
+    the whole survey, else in a group of ``by`` (role -> its column: one
+    market, or one wave, asked on 1-5 in a file on 1-10)."""
     notes = []
     for (lo, hi), part in table.groupby(["scale_min", "scale_max"]):
-        top = max(  # column by column: no copy of the whole survey
-            float(np.nanmax(ratings(f).to_numpy(dtype=float), initial=-np.inf))
-            for f in part.index
-        )
-        if np.isfinite(top) and top <= lo + (hi - lo) / 2:
+        highest = None  # each respondent's highest rating, facet by facet
+        for f in part.index:  # column by column: no copy of the whole survey
+            values = ratings(f).to_numpy(dtype=float)
+            highest = values if highest is None else np.fmax(highest, values)
+        top = float(np.nanmax(highest, initial=-np.inf))
+        middle = lo + (hi - lo) / 2
+        if np.isfinite(top) and top <= middle:
             notes.append(
                 f"The catalog declares a {lo:g}-{hi:g} scale for {len(part)} facets, "
                 f"but no rating is above {top:g}: if the survey used a narrower "
                 "scale, set scale_min and scale_max in the catalog."
             )
+        elif np.isfinite(top):
+            notes += _narrow_groups(highest, by or {}, (lo, hi), len(part))
+    return notes
+
+
+def _narrow_groups(
+    highest: np.ndarray,
+    by: Mapping[str, pd.Series],
+    scale: tuple[float, float],
+    n_facets: int,
+) -> list[str]:
+    """:func:`_narrow_use`'s warning for the segments or waves (``by``: role
+    -> column) whose ratings stay in the lower half of ``scale`` while the
+    survey's reach above it; ``highest``: each respondent's top rating. A
+    group of fewer than :data:`MIN_RESPONDENTS` who rated may rate low by
+    chance, and is not named."""
+    lo, hi = scale
+    notes = []
+    for role, column in by.items():
+        groups = pd.Series(highest).groupby(column.to_numpy(dtype=object))
+        top, rated = groups.max(), groups.count()
+        if len(top) < 2:
+            continue
+        sizes = column.value_counts()
+        low = top[(rated >= MIN_RESPONDENTS) & (top <= lo + (hi - lo) / 2)]
+        if low.empty:
+            continue
+        one = len(low) == 1
+        its = "its" if one else "their"
+        shown = " and ".join(
+            f"'{label}' ({sizes.get(label, 0):,} respondents)" for label in low.index
+        )
+        apart = (
+            "analyse the waves apart, each with its scale in the catalog, and "
+            "compare them (emomotiv compare)"
+            if role == "wave"
+            else f"analyse {'it' if one else 'them'} apart with {its} scale in "
+            "the catalog"
+        )
+        notes.append(
+            f"The catalog declares a {lo:g}-{hi:g} scale for {n_facets} facets, "
+            f"but in the {role} column '{column.name}' no rating of {shown} is "
+            f"above {low.max():g}, while other {role}s' ratings go higher: "
+            f"{'it was' if one else 'they were'} likely asked on a narrower scale, "
+            f"and read as {lo:g}-{hi:g} {its} ratings look "
+            "poor and blend into every whole-survey mean and one-point gain. "
+            f"Recode {its} ratings to the common scale, "
+            f"or {apart}."
+        )
     return notes
 
 
@@ -874,6 +979,28 @@ def _facet_values(
     return values, bad, int(text.sum())
 
 
+def _ids_unique_within(rows: pd.DataFrame, schema: SurveySchema) -> str:
+    """The way out of duplicate ids that repeat only across the segment (or
+    wave) column, each unique within it: files of several markets merged,
+    each numbering its respondents from 1. Else ""."""
+    for role in ("segment", "wave"):
+        col = getattr(schema, role)
+        if col is None or col not in rows.columns or rows[col].nunique() < 2:
+            continue
+        if not rows.duplicated([col, schema.id]).any():
+            example = rows[col].dropna().iloc[0]
+            first = rows.loc[rows[col] == example, schema.id].iloc[0]
+            return (
+                f" Every one repeats across the {role} column '{col}' and is "
+                f"unique within it (files merged, each numbering its own "
+                "respondents?): prefix the ids with it "
+                f"('{example}-{first}'; in Python, survey['{schema.id}'] = "
+                f"survey['{col}'].astype(str) + '-' + "
+                f"survey['{schema.id}'].astype(str))."
+            )
+    return ""
+
+
 def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
@@ -959,9 +1086,19 @@ def _number_hint(bad: list[object], decimal: str = ".") -> str:
             f"{'a number' if one else 'numbers'}. {_NO_SEPARATORS}."
         )
     elif any(m.group(1) not in ".," or {".", ","} <= set(m.group(0)) for m in grouped):
+        # "1 200,50" or "1.003,71": a decimal comma after the thousands
+        commas = [m.group(0).strip() for m in grouped if m.group(1) != ","]
+        commas = [t for t in commas if re.search(r",\d+$", t)]
+        commas += [t.strip() for t in bare if DECIMAL_COMMA.match(t)]
+        also = (
+            f"; their decimal mark is a comma ({preview(commas)}): read the file "
+            "with decimal=',' (--decimal ,) too"
+            if commas and decimal != ","
+            else ""
+        )
         hints.append(
             " Some separate their thousands ('1.003,71', '1,003.71'): save the "
-            "file without thousands separators."
+            f"file without thousands separators{also}."
         )
     elif commas and all(COMMA_GROUPED.match(t) for t in commas):
         # every comma before three digits: "90,000" is ninety thousand
@@ -1219,11 +1356,22 @@ def _check_connection(
     if n_text:
         yes = yes_answer(bad)
         if yes is not None:
+            # beside 0/1 numbers (a part of the file coded so), 1 is yes too
+            numbers = set(values.dropna().unique().tolist())
+            coded = 1.0 in numbers and numbers <= {0.0, 1.0}
+            also = (
+                f" The column also holds numbers coded 0/1 in "
+                f"{_cells(int(values.notna().sum()))}: name the 1 too, or it "
+                "is read as 0."
+                if coded
+                else ""
+            )
             problems.append(
                 f"The connection column '{name}' holds text in {_cells(n_text)}: "
                 f"{preview(bad)}. Say which answers mean connected: "
                 "connected_values=[...] or --connected-values "
-                f'"{yes}" (every other answer is read as 0).'
+                f'"{yes}{",1" if coded else ""}" (every other answer is read as '
+                f"0).{also}"
             )
         else:
             problems.append(
@@ -1577,7 +1725,9 @@ def validate_survey(
                 f"The value column '{col}' has {many(n_neg, 'negative value')}; "
                 "customer value must be >= 0 (the value models compare values "
                 "as multiples, as revenue or lifetime value allow: a profit that "
-                "can be negative does not fit them)."
+                "can be negative does not fit them). Set those cells to 0 (a "
+                "refund or a loss counted as no value), or clear them to leave "
+                "those customers out of the value analysis (they are counted)."
             )
         if values is not column:  # replaced only when converted
             out[col] = values
@@ -1621,17 +1771,18 @@ def validate_survey(
                 else ""
             )
             copies = int(out.loc[ids.index].duplicated().sum())
+            within = _ids_unique_within(out.loc[ids.index], schema)
             way_out = (
                 f" {many(copies, 'row')} repeat{'s' if copies == 1 else ''} "
                 "another in every column (a file read or uploaded twice?): drop "
                 "the copies."
                 if copies
-                else " Give each respondent an id of their own."
+                else within or " Give each respondent an id of their own."
             )
             problems.append(
                 f"The id column '{schema.id}' has {len(dup)} duplicate ids: "
                 f"{preview(list(dict.fromkeys(dup)))}."
-                + (way_out if copies or not zeros else "")
+                + (way_out if copies or within or not zeros else "")
                 + zeros
             )
 

@@ -244,6 +244,11 @@ def _period_start(label: str) -> pd.Timestamp:
     ``T3 2026``, ``3. Quartal 2026``, ``09.2026``, ``15.09.2026`` and
     ``Dezember 2026`` too; a fiscal year's quarter, ``Q1 FY27``, as the
     calendar quarter of the same numbers, which orders fiscal quarters)."""
+    return _period(label).start_time
+
+
+def _period(label: str) -> pd.Period:
+    """The period a label names, as :func:`_period_start` reads it."""
     if match := QUARTER_FIRST.match(label):
         label = f"{_full_year(match[3])}Q{match[1] or match[2]}"
     elif match := YEAR_FIRST.match(label):
@@ -266,7 +271,7 @@ def _period_start(label: str) -> pd.Timestamp:
     period = pd.Period(label)
     if pd.isna(period):  # "", "nan", "NaT": no period, not an error of pandas'
         raise ValueError(f"not a period: {label!r}")
-    return period.start_time
+    return period
 
 
 def _full_year(year: str) -> str:
@@ -319,8 +324,25 @@ def sort_waves(labels: Iterable[Any]) -> list:
     (['Q4 26', 'Q1 27'], ['Oct-Dec 2026', 'Jan-Mar 2027'])
     >>> sort_waves(["Q1 FY27", "Q4 FY26"]), sort_waves(["Jan 27", "Dec 26"])
     (['Q4 FY26', 'Q1 FY27'], ['Dec 26', 'Jan 27'])
+
+    Two labels that name the same wave (``2026Q3`` and ``Q3 2026``, or
+    ``2026Q3`` and ``2026q3``) are an error: they would be two waves.
+
+    >>> sort_waves(["2026Q2", "2026Q3", "Q3 2026"])
+    Traceback (most recent call last):
+    ...
+    ValueError: The wave labels write one wave in more than one way: '2026Q3' ...
     """
     labels = list(dict.fromkeys(labels))
+    same = same_wave_labels(labels)
+    if same:
+        raise ValueError(same_wave_problem(same))
+    return _ordered_waves(labels)
+
+
+def _ordered_waves(labels: list) -> list:
+    """:func:`sort_waves`'s order of distinct ``labels``, without its check
+    for one wave written two ways (equal periods are then ordered by text)."""
     numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
     months = all(MONTH_FIRST.match(str(label)) for label in labels)  # 09.2026
     if labels and numbers.notna().all() and not months:
@@ -342,6 +364,69 @@ def sort_waves(labels: Iterable[Any]) -> list:
 
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _wave_key(label: Any) -> Any:
+    """What a wave label names, however it is written: its number, its
+    period (a fiscal year's apart from a calendar one), else its text
+    without case and without spaces around or doubled."""
+    text = " ".join(str(label).split())
+    if not MONTH_FIRST.match(text):  # 09.2026 is a month, not 9.2026
+        number = pd.to_numeric(pd.Series([text]), errors="coerce").iloc[0]
+        if pd.notna(number):
+            return float(number)
+    try:
+        return _period(text), "fy" in text.casefold()
+    except (ValueError, TypeError):
+        return text.casefold()
+
+
+def same_wave_labels(labels: Iterable[Any]) -> list[list]:
+    """Distinct wave labels that name one wave, in groups of two or more:
+    one period written two ways (``2026Q3``, ``Q3 2026``, ``2026-Q3``,
+    ``2026q3``), or one text in other case or spacing (``Wave 2``,
+    ``wave 2``). Each would be a wave of its own.
+
+    Examples
+    --------
+    >>> same_wave_labels(["2026Q2", "2026Q3", "Q3 2026", "2026q3"])
+    [['2026Q3', 'Q3 2026', '2026q3']]
+    >>> same_wave_labels(["2026Q2", "2026Q3"])
+    []
+    """
+    groups: dict[Any, list] = {}
+    for label in dict.fromkeys(labels):
+        groups.setdefault(_wave_key(label), []).append(label)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def same_wave_problem(
+    groups: Sequence[Sequence[Any]],
+    column: str | None = None,
+    counts: Mapping[Any, int] | None = None,
+) -> str:
+    """The problem of :func:`same_wave_labels`' groups, in the wave column
+    ``column`` whose labels have ``counts`` rows: named, and the way out."""
+    counts = counts or {}
+
+    def shown(label: Any) -> str:
+        n = counts.get(label)
+        return f"'{label}'" + (f" ({n:,} rows)" if n else "")
+
+    # the most frequent spelling first: the one to keep
+    groups = [sorted(g, key=lambda x: -counts.get(x, 0)) for g in groups]
+    ways = "; ".join(" and ".join(map(shown, group)) for group in groups)
+    mapping = {str(label): str(g[0]) for g in groups for label in g[1:]}
+    where = f"The wave column '{column}'" if column else "The wave labels"
+    name = column or "wave"
+    return (
+        f"{where} write{'s' if column else ''} one wave in more than one way: "
+        f"{ways} {'name the same wave' if len(groups) == 1 else 'each name one wave'}"
+        ", but would be read as different waves "
+        "(the one that sorts last taken for the latest, each holding only "
+        "its own rows). Write each wave's label one way in every row: in the "
+        f"file, or in Python survey['{name}'] = survey['{name}'].replace({mapping})."
+    )
 
 
 def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
@@ -456,7 +541,7 @@ def _backwards(labels: Sequence[str]) -> bool:
         return False
     skeletons = {re.sub(r"\d+", "#", t.casefold()) for t in texts}
     alike = len(skeletons) == 1 and "#" in skeletons.pop()
-    if not (alike or _periods(texts)):
+    if not (alike or _periods(texts)) or same_wave_labels(texts):
         return False
     return sort_waves(texts) == texts[::-1]
 

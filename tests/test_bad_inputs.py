@@ -105,6 +105,14 @@ def _thousands_commas(folder: Path) -> None:
     (folder / "facets.csv").write_text("\n".join(lines) + "\n")
 
 
+def _spaced_thousands(folder: Path) -> None:
+    """Amounts as a French Excel saves them: a space between the thousands
+    and a decimal comma ("1 200,50"), in a ';' file."""
+    frame = _survey()
+    frame["value"] = ["1 200,50", "739,38", "0,00"] * (N // 3)
+    frame.to_csv(folder / "survey.csv", index=False, sep=";")
+
+
 def _latin1(folder: Path) -> None:
     frame = _survey()
     frame["segment"] = np.where(frame.index % 2, "Genève", "Zürich")
@@ -282,6 +290,18 @@ CLI_CASES = [
         _thousands_commas,
         ["validate", "survey.csv", *ROLES, "--decimal", ","],
         ["'90,000'", "commas between their thousands"],
+    ),
+    (
+        "a space between thousands with decimal commas names --decimal , too",
+        _spaced_thousands,
+        ["validate", "survey.csv", *ROLES, "--value", "value"],
+        ["separate their thousands", "decimal mark is a comma", "--decimal ,"],
+    ),
+    (
+        "negative values are refused with the way out",
+        _edit(value=np.r_[-5.0, -1.0, np.full(N - 2, 10.0)]),
+        ["validate", "survey.csv", *ROLES, "--value", "value"],
+        ["2 negative values", "Set those cells to 0", "clear them"],
     ),
     (
         "missing catalog file is named",

@@ -2463,3 +2463,26 @@ def test_validate_skips_stated_importance_where_analyze_does(tmp_path, capsys):
     comparison, and validate refused the study ("No stated importance")."""
     study = _stated_study(tmp_path, 'stated_source = "catalog"')
     assert main(["validate", "--study", str(study)]) == 0, capsys.readouterr().err
+
+
+def test_report_rewrites_a_changed_workbook_and_a_deleted_report(
+    small_result, tmp_path
+):
+    """Its job is to write them: neither blocks it, and the manifest then
+    matches the folder again."""
+    import hashlib
+
+    pytest.importorskip("openpyxl")
+    out = em.save_analysis(small_result, tmp_path / "run")
+    assert main(["report", str(out), "--excel"]) == 0
+    (out / "tables.xlsx").write_bytes(b"saved again in Excel")
+    (out / "report.html").unlink()
+    assert main(["report", str(out), "--excel"]) == 0
+    assert (out / "tables.xlsx").read_bytes()[:2] == b"PK"  # a workbook again
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    for name, digest in files.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    (out / "figures").mkdir()  # not the run's: still refused
+    (out / "figures" / "mine.png").write_bytes(b"mine")
+    assert main(["report", str(out), "--figures"]) == 2
+    assert (out / "figures" / "mine.png").read_bytes() == b"mine"

@@ -1205,3 +1205,34 @@ def test_a_workbook_of_an_analysis_says_what_its_tables_are_of(small_result, tmp
     assert list(pd.read_excel(em.write_workbook(tables, path), sheet_name=None)) == [
         "about"
     ]
+
+
+def test_a_derived_file_changed_or_removed_does_not_block_reading(
+    small_result, tmp_path
+):
+    """report.html, tables.xlsx and figures are rendered from the tables:
+    a workbook saved again in Excel or a deleted report leaves the run
+    readable (emomotiv report writes them again)."""
+    from emomotiv.io import check_manifest, update_manifest
+
+    out = em.save_analysis(small_result, tmp_path / "run")
+    (out / "figures").mkdir()
+    (out / "figures" / "drivers.svg").write_text("<svg/>")
+    (out / "tables.xlsx").write_bytes(b"the run's workbook")
+    update_manifest(out, ["tables.xlsx", "figures/drivers.svg"])
+    (out / "tables.xlsx").write_bytes(b"saved again in Excel")
+    (out / "report.html").unlink()
+    (out / "figures" / "drivers.svg").unlink()
+    loaded = em.load_analysis(out)
+    assert loaded.drivers["facet"].equals(small_result.drivers["facet"])
+    listed = check_manifest(out)
+    assert "report.html" in listed
+    # the report written again: refreshed; the files gone: no longer listed
+    (out / "report.html").write_text("<p>again</p>")
+    files = update_manifest(out, ["report.html"])["files"]
+    assert "figures/drivers.svg" not in files and "report.html" in files
+    assert files["tables.xlsx"] == listed["tables.xlsx"]  # still the run's
+    stale = out / "drivers.csv"  # a table is what the analysis is read from
+    stale.write_text(stale.read_text().replace("0.", "1.", 1))
+    with pytest.raises(em.ValidationError, match="'drivers.csv' does not match"):
+        em.load_analysis(out)

@@ -723,3 +723,58 @@ def test_the_outcome_coded_from_the_satisfaction_column_keeps_its_answers_for_th
             survey, small.catalog, **roles, satisfaction="answer",
             connected_values=[5], **fast,
         )  # fmt: skip
+
+
+def test_a_dataframe_given_beside_a_study_records_no_path(small, tmp_path):
+    """The study's files are not what was analysed: a folder that named them
+    would repeat the run on other data."""
+    small.survey.to_csv(tmp_path / "all.csv", index=False)
+    small.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    study = em.Study(
+        survey=tmp_path / "all.csv", catalog=tmp_path / "facets.csv",
+        connection="connected", n_boot=0, methods=False, progress=False,
+    )  # fmt: skip
+    part = small.survey.iloc[:400]
+    inputs = em.analyze(part, study=study).summary["study"]["inputs"]
+    assert inputs["survey"] is None
+    assert inputs["catalog"] == str((tmp_path / "facets.csv").resolve())
+    inputs = em.analyze(part, small.catalog, study=study).summary["study"]["inputs"]
+    assert inputs["survey"] is None and inputs["catalog"] is None
+    inputs = em.analyze(study=study).summary["study"]["inputs"]
+    assert inputs["survey"] == str((tmp_path / "all.csv").resolve())
+
+
+def test_a_1_beside_a_yes_word_is_refused_as_coded_not_connected(small):
+    fast = dict(n_boot=0, methods=False, progress=False)
+    roles = {k: small.roles[k] for k in ("connection", "weight")}
+    survey = small.survey.astype({"connected": object})
+    words = survey.index[:200]
+    survey.loc[words, "connected"] = survey.loc[words, "connected"].map(
+        {1: "Ja", 0: "Nein"}
+    )
+    n_ones = int((survey["connected"] == 1).sum())
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(survey, small.catalog, **roles, connected_values=["Ja"], **fast)
+    said = " ".join(err.value.problems)
+    assert f"read as yes, '1' ({n_ones})" in said
+    assert '--connected-values "Ja,1"' in said
+    result = em.analyze(
+        survey, small.catalog, **roles, connected_values=["Ja", 1], **fast
+    )
+    assert result.summary["data"]["connected_share"] == pytest.approx(
+        np.average(small.survey["connected"], weights=small.survey["weight"])
+    )
+
+
+def test_a_segment_on_a_narrower_scale_is_warned_of_by_name(small):
+    survey = small.survey.copy()
+    name = survey["customer_type"].value_counts().index[0]
+    rows = survey["customer_type"] == name
+    facets = list(small.catalog["facet"])
+    survey.loc[rows, facets] = np.ceil(survey.loc[rows, facets] / 2)
+    roles = {k: small.roles[k] for k in ("connection", "weight", "segment")}
+    with pytest.warns(UserWarning, match=f"no rating of '{name}'"):
+        result = em.analyze(
+            survey, small.catalog, **roles, n_boot=0, methods=False, progress=False
+        )
+    assert any(f"no rating of '{name}'" in w for w in result.summary["warnings"])

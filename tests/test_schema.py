@@ -876,3 +876,94 @@ def test_stated_importance_in_numbered_words_gets_the_rating_labels_flag():
     assert (
         '--rating-labels "1 = überhaupt nicht wichtig=1,5 = sehr wichtig=5"' in problem
     )
+
+
+def test_yes_words_beside_0_1_numbers_suggest_naming_the_1_too():
+    """A pooled file, one market's outcome in words: naming only the word
+    would code the other markets' 1 as not connected."""
+    s = _survey().astype({"connected": object})
+    s.loc[:9, "connected"] = ["Ja", "Nein"] * 5
+    said = " ".join(_problems(s))
+    assert '--connected-values "Ja,1"' in said
+    assert "also holds numbers coded 0/1 in 50 cells" in said
+    words = _survey().astype({"connected": object})
+    words["connected"] = words["connected"].map({1: "Ja", 0: "Nein"})
+    assert '--connected-values "Ja" (' in " ".join(_problems(words))
+
+
+def test_one_segment_or_wave_on_a_narrower_scale_is_named():
+    """One market asked 1-5 inside a file on 1-10: the whole survey reaches
+    10, so only a check per group finds it."""
+    s = _survey(n=120).assign(
+        market=["UK", "US"] * 60, wave=["2026Q2"] * 60 + ["2026Q3"] * 60
+    )
+    us = s["market"] == "US"
+    s.loc[us, ["app", "fees", "note"]] = np.ceil(s.loc[us, ["app", "fees", "note"]] / 2)
+    by = {"segment": "market", "wave": "wave"}
+    facets = pd.DataFrame({"facet": ["app", "fees", "note"], "scale_max": 10})
+    declared = FacetCatalog.from_frame(facets.assign(scale_min=1))
+    _, _, warned = declared.with_scales_from(s, by=by)
+    assert len(warned) == 1
+    assert "segment column 'market' no rating of 'US' (60 respondents)" in warned[0]
+    assert "above 5" in warned[0] and "Recode its ratings" in warned[0]
+    assert declared.with_scales_from(s)[2] == []  # the whole survey passes
+    late = s["wave"] == "2026Q3"
+    s.loc[late, ["app", "fees", "note"]] = s.loc[late, ["app", "fees", "note"]].clip(
+        upper=5
+    )
+    warned = declared.with_scales_from(s, by=by)[2]
+    assert any("wave column 'wave' no rating of '2026Q3'" in w for w in warned)
+    assert any("emomotiv compare" in w for w in warned)
+
+
+def test_facets_that_share_a_label_are_refused_by_name():
+    """Two rows named 'Speed of response' in every table cannot be told apart."""
+    frame = pd.DataFrame(
+        {
+            "facet": ["chat", "email", "app", "fees"],
+            "label": ["Speed of response", "Speed of response ", None, "app"],
+        }
+    )
+    with pytest.raises(ValidationError) as err:
+        FacetCatalog.from_frame(frame)
+    said = " ".join(err.value.problems)
+    assert "'Speed of response' is given to 2 facets, 'chat' and 'email'" in said
+    assert "'app' is given to 2 facets, 'app' and 'fees'" in said  # an id
+    assert "'Speed of response (chat)'" in said
+    kept = FacetCatalog.from_frame(frame.iloc[1:3]).table["label"]
+    assert list(kept) == ["Speed of response", "app"]
+
+
+def test_ids_unique_within_each_segment_are_told_to_take_its_prefix():
+    """Two markets' files merged, each numbering its respondents from 1."""
+    s = _survey().assign(market=["UK"] * 30 + ["US"] * 30)
+    s["id"] = [f"R{i % 30:03d}" for i in range(60)]
+    said = " ".join(_problems(s, _schema(segment="market")))
+    assert "has 30 duplicate ids" in said
+    assert "repeats across the segment column 'market' and is unique within it" in said
+    assert "('UK-R000'" in said
+    s.loc[31, "id"] = "R000"  # twice within US too: no such advice
+    said = " ".join(_problems(s, _schema(segment="market")))
+    assert "unique within" not in said and "an id of their own" in said
+
+
+def test_labels_taken_from_the_file_that_repeat_are_told_apart_by_id():
+    """One statement asked in two matrices: the file gives both one label,
+    which the catalog would refuse; a label the catalog gives is kept."""
+    from emomotiv.readers import complete_catalog
+
+    survey = pd.DataFrame({"q2_1": [1, 5], "q3_1": [2, 4], "q4": [3, 3]})
+    survey.attrs["emomotiv"] = {
+        "labels": {"q2_1": "Mobile app", "q3_1": "Mobile app", "q4": "Fees"},
+        "scales": {},
+    }
+    catalog = complete_catalog(pd.DataFrame({"facet": ["q2_1", "q3_1", "q4"]}), survey)
+    assert list(catalog["label"]) == ["Mobile app (q2_1)", "Mobile app (q3_1)", "Fees"]
+    FacetCatalog.from_frame(catalog)  # distinct: accepted
+    mine = pd.DataFrame({"facet": ["q2_1", "q3_1"], "label": ["Fees", None]})
+    mine = complete_catalog(mine, survey)
+    assert list(mine["label"]) == ["Fees", "Mobile app"]
+    survey.columns = ["Mobile app (Q2)", "Mobile app (Q3)", "q4"]
+    survey.attrs["emomotiv"]["labels"] = dict.fromkeys(survey.columns[:2], "Mobile app")
+    named = complete_catalog(pd.DataFrame({"facet": survey.columns[:2]}), survey)
+    assert list(named["label"]) == ["Mobile app (Q2)", "Mobile app (Q3)"]

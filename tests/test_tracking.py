@@ -1207,3 +1207,42 @@ def test_the_repr_counts_the_facets_compared_and_names_the_others():
     )
     same = em.compare(before, before, labels=("2026Q2", "2026Q2 again"))
     assert "3 facets compared;" in repr(same)
+
+
+@pytest.mark.parametrize(
+    "labels, same",
+    [
+        (["2026Q2", "2026Q3", "2026q3"], [["2026Q3", "2026q3"]]),
+        (["2026Q2", "Q2 2026", "2026Q3"], [["2026Q2", "Q2 2026"]]),
+        (["Q3/2026", "2026-Q3", "2026Q4"], [["Q3/2026", "2026-Q3"]]),
+        (["Wave 2", "wave  2", "wave 3"], [["Wave 2", "wave  2"]]),
+        (["2026Q3", "Q3 FY26"], []),  # a fiscal quarter is not the calendar one
+        (["2026", "2026Q1"], []),  # a year and its first quarter
+    ],
+)
+def test_one_wave_written_two_ways_is_found(labels, same):
+    from emomotiv.tracking import same_wave_labels
+
+    assert same_wave_labels(labels) == same
+
+
+def test_sort_waves_refuses_one_wave_written_two_ways():
+    with pytest.raises(ValueError, match="one wave in more than one way") as err:
+        em.sort_waves(["2026Q2", "2026Q3", "Q2 2026", "Q3 2026"])
+    said = str(err.value)
+    assert "'2026Q2' and 'Q2 2026'" in said and "'2026Q3' and 'Q3 2026'" in said
+
+
+def test_a_wave_column_with_one_wave_written_two_ways_is_a_problem():
+    s = em.make_waves(300, 6, random_state=2)
+    survey = s.survey.copy()
+    late = survey.index[survey["wave"] == "2026Q3"]
+    survey.loc[late[:100], "wave"] = "2026q3"
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(
+            survey, s.catalog, connection="connected", wave="wave",
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    said = " ".join(err.value.problems)
+    assert "'2026Q3' (200 rows) and '2026q3' (100 rows)" in said
+    assert "replace({'2026q3': '2026Q3'})" in said
