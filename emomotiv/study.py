@@ -663,7 +663,15 @@ def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
     model = record.pop("model", None)
     origin = f", from {source} and the command line" if source else ""
     header = f"The settings of this analysis (emomotiv {__version__}){origin}.\n"
-    if model is None:
+    inputs = record.get("inputs") or {}
+    if model is None and inputs.get("survey") is None:  # a DataFrame in Python
+        catalog = " [--catalog CATALOG]" if inputs.get("catalog") is None else ""
+        header += (
+            "It ran on data given in Python, which this file does not name: give\n"
+            f"it to repeat the run: emomotiv analyze SURVEY{catalog} --study "
+            "study.toml --out DIR"
+        )
+    elif model is None:
         header += "Repeat it with: emomotiv analyze --study study.toml --out DIR"
     else:  # an object the file cannot hold: say so, and how to repeat it
         header += (

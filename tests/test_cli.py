@@ -958,7 +958,7 @@ def test_a_file_with_decimal_commas_reads_with_decimal(tmp_path, capsys):
 
 def test_latin1_file_reads_with_encoding(tmp_path, capsys):
     s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
-    catalog = s.catalog.assign(label="Café à Genève")
+    catalog = s.catalog.assign(label=s.catalog["label"] + " à Genève")
     s.survey.to_csv(tmp_path / "s.csv", index=False)
     (tmp_path / "f.csv").write_bytes(catalog.to_csv(index=False).encode("latin-1"))
     args = [

@@ -581,3 +581,19 @@ def test_a_saved_study_of_a_run_with_its_own_model_says_it_cannot_repeat_it(tmp_
     assert "model=DriverModel(max_depth=2)" in text
     assert Study.from_toml(tmp_path / "study.toml") == Study(connection="c")
     assert Study.from_dict(record) == Study(connection="c")
+
+
+def test_a_saved_study_without_a_survey_path_says_to_give_the_survey(tmp_path):
+    """A run on a DataFrame records no survey path: the header told the user
+    to repeat it with --study alone, which stops for want of a survey."""
+    from emomotiv.study import write_study_file
+
+    record = Study(connection="c").to_dict()
+    write_study_file(record, tmp_path / "study.toml")
+    text = (tmp_path / "study.toml").read_text(encoding="utf-8")
+    said = "emomotiv analyze SURVEY [--catalog CATALOG] --study study.toml --out DIR"
+    assert said in text and "Repeat it with:" not in text
+    record = Study(connection="c", survey=str(tmp_path / "s.csv")).to_dict()
+    write_study_file(record, tmp_path / "study.toml")
+    text = (tmp_path / "study.toml").read_text(encoding="utf-8")
+    assert "Repeat it with: emomotiv analyze --study study.toml --out DIR" in text
