@@ -531,7 +531,52 @@ def _study(args: argparse.Namespace):
             "on the command line: "
             f"emomotiv {args.command} {flags} --study {args.study}{out}."
         )
+    changed = (
+        {} if args.study is None else _changed_inputs(Path(args.study), study, given)
+    )
+    if changed:
+        out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
+        flags = " ".join(
+            shlex.quote(path) if name == "survey" else f"--catalog {shlex.quote(path)}"
+            for name, path in changed.items()
+        )
+        named = " and ".join(f"the {name} '{path}'" for name, path in changed.items())
+        raise ValueError(
+            f"{named[0].upper()}{named[1:]} changed since the run in "
+            f"'{Path(args.study).parent}' read {'it' if len(changed) == 1 else 'them'} "
+            "(its SHA-256 differs from the one summary.json records), so the "
+            "study file cannot repeat that run. Put back the file the run read, "
+            "or give it on the command line to analyse it as it is now: "
+            f"emomotiv {args.command} {flags} --study {args.study}{out}."
+        )
     return study
+
+
+def _changed_inputs(study_file: Path, study, given) -> dict[str, str]:
+    """The study's input files (not given on the command line) that differ
+    from what the run beside ``study_file`` read: its ``summary.json``
+    records each file's path and SHA-256. Empty where there is no such
+    summary (a study file of one's own) or it names other files."""
+    import json
+
+    from .io import file_fingerprints
+
+    try:
+        recorded = json.loads((study_file.parent / "summary.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    inputs = recorded.get("inputs") if isinstance(recorded, dict) else None
+    changed = {}
+    for name in ("survey", "catalog"):
+        then = (inputs or {}).get(name)
+        path = getattr(study, name)
+        if name in given or not isinstance(then, dict) or path is None:
+            continue
+        now = file_fingerprints(file=path)["file"]
+        same_file = now is not None and now["path"] == then.get("path")
+        if same_file and now["sha256"] != then.get("sha256"):
+            changed[name] = str(path)
+    return changed
 
 
 def _places(file, in_file: set[str], given: dict) -> dict[str, str]:
@@ -2017,7 +2062,13 @@ def _validate(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
-    from .io import WORKBOOK_FILE, output_lock, output_problems, save_analysis
+    from .io import (
+        WORKBOOK_FILE,
+        file_fingerprints,
+        output_lock,
+        output_problems,
+        save_analysis,
+    )
     from .pipeline import _recorded_study, analyze
     from .report import score_outcome, study_currency
 
@@ -2047,6 +2098,9 @@ def _analyze(args: argparse.Namespace) -> int:
         # read here from the study's files (a DataFrame given to analyze
         # records no path): those files are what ran
         result.summary["study"] = _recorded_study(study, study.survey, study.catalog)
+        result.summary["inputs"] = file_fingerprints(
+            survey=study.survey, catalog=study.catalog
+        )
         if args.study is not None:
             result.summary["study"]["file"] = Path(args.study).name
         out = save_analysis(result, args.out, force=args.force)

@@ -1765,6 +1765,31 @@ def output_lock(out: str | PathLike) -> Iterator[Path]:
             lock.unlink(missing_ok=True)
 
 
+def file_fingerprints(**paths: object) -> dict[str, dict | None]:
+    """``summary["inputs"]``: each input file's resolved path, size in bytes
+    and SHA-256 (None for an input that is no file: a DataFrame given in
+    Python, or none given), so that a run says which data it read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".csv") as f:
+    ...     _ = f.write(b"a,b\n1,2\n"); f.flush()
+    ...     prints = file_fingerprints(survey=f.name, catalog=None)
+    >>> prints["survey"]["bytes"], prints["survey"]["sha256"][:12], prints["catalog"]
+    (8, '492d5ea49605', None)
+    """
+    out: dict[str, dict | None] = {}
+    for name, path in paths.items():
+        if isinstance(path, str | PathLike) and Path(path).is_file():
+            path = Path(path).resolve()
+            size = path.stat().st_size
+            out[name] = {"path": str(path), "bytes": size, "sha256": _sha256(path)}
+        else:
+            out[name] = None
+    return out
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -38,7 +38,7 @@ from .classical import (
 from .controls import HALO, Design, design_matrix, partial_out
 from .controls import _control_problems as _design_problems
 from .diagnostics import diagnose_drivers
-from .io import jsonable
+from .io import file_fingerprints, jsonable
 from .model import DriverModel
 from .readers import (
     ATTRS,
@@ -1588,12 +1588,13 @@ def analyze(
     survey = study.survey if survey is None else survey
     catalog = study.catalog if catalog is None else catalog
     record = _recorded_study(study, survey, catalog)
+    inputs = file_fingerprints(survey=survey, catalog=catalog)
     survey, cat, data = _checked_inputs(survey, catalog, study)
     if data is None:  # several waves, each checked: analyse the latest two
         from .tracking import analyze_latest_wave
 
         result = analyze_latest_wave(survey, cat, study, analyze=analyze)
-        result.summary["study"] = record
+        result.summary["study"], result.summary["inputs"] = record, inputs
         return result
     cat, scale_notes, scale_warnings = cat.with_scales_from(
         survey, study.not_experienced, by={"segment": study.segment}
@@ -1756,7 +1757,7 @@ def analyze(
             warnings.warn(summary["agreement"]["warning"], UserWarning, stacklevel=2)
     steps.update()
     steps.close()
-    summary["study"] = record
+    summary["study"], summary["inputs"] = record, inputs
     return AnalysisResult(
         tables,
         summary,

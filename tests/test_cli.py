@@ -1,3 +1,4 @@
+import hashlib
 import json
 import os
 import subprocess
@@ -2486,3 +2487,42 @@ def test_report_rewrites_a_changed_workbook_and_a_deleted_report(
     (out / "figures" / "mine.png").write_bytes(b"mine")
     assert main(["report", str(out), "--figures"]) == 2
     assert (out / "figures" / "mine.png").read_bytes() == b"mine"
+
+
+def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
+    """A survey delivered again under the same name (40 rows fewer, 30
+    outcomes flipped) reran from the folder's study.toml with no notice:
+    summary.json now records each input's SHA-256, and a rerun on another
+    file says so and how to go on."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    s.survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    quick = ["--n-boot", "0", "--no-methods", "--cv", "0", "--quiet"]
+    args = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
+    args += [str(tmp_path / "facets.csv"), "--connection", "connected", *quick]
+    assert main([*args, "--out", str(tmp_path / "r1")]) == 0
+    inputs = json.loads((tmp_path / "r1" / "summary.json").read_text())["inputs"]
+    data = (tmp_path / "survey.csv").read_bytes()
+    assert inputs["survey"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert inputs["survey"]["bytes"] == len(data)
+    rerun = ["analyze", "--study", str(tmp_path / "r1" / "study.toml"), *quick]
+    assert main([*rerun, "--out", str(tmp_path / "r2")]) == 0
+    s.survey.iloc[40:].to_csv(tmp_path / "survey.csv", index=False)
+    capsys.readouterr()
+    assert main([*rerun, "--out", str(tmp_path / "r3")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "changed since the run in" in err and "SHA-256" in err
+    assert not (tmp_path / "r3").exists()
+    # given on the command line, it is analysed as it is now
+    assert (
+        main(
+            [
+                *rerun[:1],
+                str(tmp_path / "survey.csv"),
+                *rerun[1:],
+                "--out",
+                str(tmp_path / "r3"),
+            ]
+        )
+        == 0
+    )
