@@ -573,17 +573,13 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     per_facet = ranked.groupby("facet").agg(
         label=("label", "first"),
         p_adj=("p_differ_adj", "first"),
-        p=("p_differ", "first"),  # orders the facets Holm adjusts to 1 alike
         differs=("differs", lambda s: bool(s.fillna(False).astype(bool).any())),
         largest=("importance", "max"),
+        best=("rank", "min"),
     )
-    per_facet = per_facet.sort_values(
-        ["differs", "p_adj", "p", "largest"],
-        ascending=[False, True, True, False],
-        na_position="last",
-    )
-    shown = per_facet.loc[per_facet["differs"]].index.tolist()
-    shown += [f for f in per_facet.index if f not in shown][: max(top - len(shown), 0)]
+    k = _segment_top_k(summary)
+    shown, leading, fill = _segment_rows(per_facet, top, k)
+    shown = shown + leading + fill
     peak = float(wide.max().max()) or 1.0
     out["rows"] = [
         {
@@ -629,6 +625,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     out["not_estimable"] = _not_estimable_cells(ranked, sizes)
     out["n_differ"] = int(per_facet["differs"].sum())
     out["n_left_out"] = len(per_facet) - len(shown)
+    out["order"] = _segment_order(k, len(fill), out["n_left_out"])
     out["tested"] = bool(per_facet["p_adj"].notna().any())
     out["column_note"] = (
         f"segments of at least {info['min_size']} respondents"
@@ -637,6 +634,43 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     )
     out["warmth"] = HALO in (info.get("controls") or [])
     return out
+
+
+def _segment_top_k(summary: Mapping[str, Any]) -> int:
+    """How many of each segment's leading touchpoints the heat table always
+    shows: the whole survey's top k, or 5."""
+    k = _number((summary.get("uncertainty") or {}).get("top_k"))
+    return int(k) if k and k > 0 else 5
+
+
+def _segment_rows(per_facet: pd.DataFrame, top: int, k: int) -> tuple[list, list, list]:
+    """The facets of the heat table in three groups: those that differ across
+    segments (Holm), by adjusted p; every segment's top ``k``; and, up to
+    ``top`` rows, the next by largest share in any segment (the last two
+    in the order of that share)."""
+    differs = per_facet.loc[per_facet["differs"]]
+    shown = differs.sort_values("p_adj", na_position="last").index.tolist()
+    rest = per_facet.loc[~per_facet["differs"]].sort_values(
+        "largest", ascending=False, kind="stable"
+    )
+    leading = rest.index[rest["best"] <= k].tolist()
+    room = max(top - len(shown) - len(leading), 0)
+    fill = [f for f in rest.index if f not in leading][:room]
+    return shown, leading, fill
+
+
+def _segment_order(k: int, fill: int, left_out: int) -> str:
+    """How the heat table orders the touchpoints that do not differ."""
+    if not fill:
+        return (
+            f"each segment's top {k} touchpoints, in the order of their largest "
+            "share in any segment"
+        )
+    others = f"the {fill} others" if not left_out else f"the {fill} next"
+    return (
+        f"each segment's top {k} touchpoints, then {others} by largest share in "
+        "any segment, each group in the order of that largest share"
+    )
 
 
 def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:

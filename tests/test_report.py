@@ -287,23 +287,33 @@ def test_segments_where_none_differs_say_so(contract):
     assert "◆" not in text and "<strong>0</strong>" not in text
 
 
-def test_segments_adjusted_alike_come_in_the_order_of_their_p_values(contract):
-    """Holm's step-down gives many facets an adjusted p of 1: among them the
-    smallest unadjusted p comes first, as the sentence says, not the largest
-    share."""
+def test_segments_where_none_differs_keep_each_segments_top_drivers(contract):
+    """With nothing differing, the heat table ordered its rows by the
+    unadjusted p (noise) and cut them at ``top``: every segment's first driver
+    could fall out. Each segment's top k stays, the rest by largest share,
+    and the count of those left out adds up."""
     tables = dict(contract.tables)
     seg = tables["segment_drivers"].copy()
     seg["differs"] = seg["differs"].astype("boolean") & False
     seg["p_differ_adj"] = 1.0
     ranked = seg.loc[seg["ranked"].astype(bool)]
-    last = ranked.groupby("facet")["importance"].max().idxmin()
-    seg["p_differ"] = np.where(seg["facet"] == last, 0.01, 0.9)
+    firsts = set(ranked.loc[ranked["rank"] == 1, "facet"])
+    # the segments' first drivers have the largest unadjusted p
+    seg["p_differ"] = np.where(seg["facet"].isin(firsts), 0.99, 0.01)
     tables["segment_drivers"] = seg
-    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    summary = {**contract.summary, "uncertainty": {"top_k": 2}}
+    html = em.Report({"tables": tables, "summary": summary}, top=3).html()
     part = html.split('id="segments"')[1].split("</table>")[0]
-    label = str(escape(str(ranked.loc[ranked["facet"] == last, "label"].iloc[0])))
-    first = part.split('<th scope="row" class="name">')[1]
-    assert first.startswith(label)
+    rows = [r.split("<")[0].strip() for r in part.split('class="name">')[1:]]
+    leading = ranked.loc[ranked["rank"] <= 2]
+    want = leading.groupby("label")["importance"].max().sort_values(ascending=False)
+    assert rows[: len(want)] == [str(escape(x)) for x in want.index]
+    largest = ranked.groupby("label")["importance"].max()
+    assert largest[rows[len(want) :]].is_monotonic_decreasing
+    n_facets = ranked["facet"].nunique()
+    left = n_facets - len(rows)
+    assert f"{left} more touchpoints, none differing" in html
+    assert "each segment's top 2 touchpoints" in html_unescape(html)
 
 
 @pytest.mark.parametrize("which", ["skeleton", "contract"])
