@@ -737,13 +737,12 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     table = _table(tables, "value_drivers")
     if not _has(table, "facet", "delta_mean_value"):
         return out
-    # the largest changes first, as the ROI table's priority; shown in the
-    # table's own order (largest rise first)
+    # the largest changes by size first, a rise or a fall, as the console
+    # and summary["value_drivers"]["top"]; shown in that order, with the sign
     order = table["delta_mean_value"].abs().sort_values(ascending=False).index
-    kept, left_out = _effect_rows(
+    shown, left_out = _effect_rows(
         table.loc[order], "delta_mean_value", min(top, ROI_TOP)
     )
-    shown = table.loc[table.index.isin(kept.index)]
     rows = _records(shown)
     clear, _ = _clear(shown, "delta_mean_value")
     for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
@@ -1194,7 +1193,10 @@ def _effect_rows(
     clearly above zero, then those not clear of zero (uncertain, either
     sign), up to :data:`ROI_MAX` rows in all; negatives are never left out,
     and a touchpoint that clearly raises the outcome is not left out for
-    one that may not. ``counts["by"]`` names the rule.
+    one that may not. ``counts["by"]`` names the rule; ``first``,
+    ``rising_shown``, ``negative_shown`` and ``uncertain_shown`` count
+    apart the rows shown and add up to them (``negative`` counts every
+    negative, those among the first too).
     """
     delta = roi[column].astype(float)
     negative = delta < 0
@@ -1218,6 +1220,7 @@ def _effect_rows(
         "uncertain": int((left & uncertain).sum()),
         "other": int((left & ~uncertain).sum()),
         "negative": int(negative.sum()),
+        "negative_shown": int((negative & ~top).sum()),  # beyond the first
         "uncertain_shown": int(added.sum()),
         "rising_shown": int(raised.sum()),
         "by": by,

@@ -782,9 +782,9 @@ def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
     ).html()
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
     for estimate, interval, via in (
-        ("12.5", "0.8 to 41.0", "8.0"),
+        ("+12.5", "0.8 to 41.0", "8.0"),
         ("−3.20", "−7.94 to 0.41", "−1.50"),
-        ("0.0312", "0.0123 to 0.0456", "0.0200"),
+        ("+0.0312", "0.0123 to 0.0456", "0.0200"),
     ):
         assert f">{estimate}</td>" in part and f">{interval}</td>" in part
         assert f">{via}</td>" in part
@@ -841,12 +841,21 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     for i in (0, 8, 9, 10, 11, 12, 13, 14):
         assert f">Touchpoint {i}<" in part
     assert part.count('<th scope="row" class="name">') == 30
+    # the rows in order of size, a rise or a fall, with the sign
+    rows = re.findall(r'class="name">Touchpoint (\d+)<', part)
+    sizes = np.abs(delta[[int(i) for i in rows]])
+    assert list(sizes) == sorted(sizes, reverse=True)
+    assert "+€60" in part or "+60" in part
     note = " ".join(part.split("</table>")[1].split())
-    assert "30 of 45 touchpoints shown" in note
-    assert "2 more predicted to raise it (interval above zero)" in note
+    # the counts add up to the rows shown: 12 + 2 + 1 + 15 = 30, the two
+    # falls among the twelve not counted again
     assert (
-        "lower it (interval below zero): 3, and 15 more with an interval that" in note
+        "30 of 45 touchpoints shown: the 12 largest changes in value by size (a "
+        "rise or a fall), in that order, 2 more predicted to raise value (interval "
+        "above zero), 1 more predicted to lower value (interval below zero), and 15 "
+        "more with an interval that includes zero." in note
     )
+    assert "All 3 touchpoints predicted to lower value (interval below zero)" in note
     assert (
         "15 more are left out (15 with an interval that includes zero, 0 that" in note
     )
@@ -859,7 +868,8 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     ).html()
     part = value_drivers_part(html)
     note = " ".join(part.split("</table>")[1].split())
-    assert "lower it (beyond noise): 2, and 18 more within noise" in note
+    assert "in that order, and 18 more within noise." in note
+    assert "Both touchpoints predicted to lower value (beyond noise)" in note
     assert "15 more are left out (15 within noise, 0 that" in note
     assert "total change is beyond noise" in note
     # a change within noise whose interval excludes zero (Touchpoints 10, 14) is
@@ -917,8 +927,8 @@ def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
     named = html_unescape(roi)
     assert re.search(
         r"30 of 40 touchpoints shown: the first 12 by priority, 16 more predicted "
-        r"to raise “[^”]+” \(interval above zero\), every touchpoint predicted to "
-        r"lower",
+        r"to raise “[^”]+” \(interval above zero\), and 2 more predicted to "
+        r"lower “[^”]+” \(interval below zero\)\. Both touchpoints predicted",
         named,
     )
     assert re.search(
@@ -941,7 +951,8 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     assert "30 of 72 touchpoints shown" in roi
-    assert "(interval below zero): 1, and 17 more with an interval that includes" in roi
+    assert "(interval below zero), and 17 more with an interval that includes" in roi
+    assert "The one touchpoint predicted to lower" in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
     assert "-0.00" not in roi and "−0.00" not in roi and "0.00 pts" in roi
 
@@ -2236,3 +2247,15 @@ def test_compared_waves_in_two_currencies_keep_each_its_own(comparison):
     assert ">€2,698<" in row and ">€2,719<" in row and ">+€21.0<" in row, row
     row = sections(em.ComparisonReport(two, currency="$").html())["kpis"]
     assert ">$2,698<" in row and ">+$21.0<" in row
+
+
+def test_gross_and_net_multiples_of_the_plan_are_named(contract):
+    """ "132.4× its cost" (value over cost) and a table's "387.9×" (net return)
+    were printed a page apart with the same sign: each now says what it is."""
+    html = html_unescape(em.Report(contract).html())
+    roi = contract.summary["plan"]["roi"]
+    gross = f"{roi + 1:,.1f}×"
+    assert f"value {gross} its cost of" in html
+    assert f"net return {roi:,.1f}×" in html
+    assert f"{gross} the spend (a net return of {roi:,.1f}×)" in html
+    assert 'Net return<br><span class="note">(value − cost) ÷ cost' in html
