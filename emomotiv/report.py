@@ -765,6 +765,25 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     return out
 
 
+def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
+    """The touchpoints that move value mostly by paths other than connection,
+    beyond noise: the rows of ``value_drivers`` whose change in mean value is
+    beyond noise and less than half of it through connection (or its split
+    not known), largest change first. The plan prices value through
+    connection only, so it leaves what these move out."""
+    if not _has(table, "facet", "delta_mean_value", "beyond_noise"):
+        return pd.DataFrame()
+    clear = table["beyond_noise"].astype("boolean").fillna(False).astype(bool)
+    share = (
+        table["share_via_connection"].astype(float)
+        if "share_via_connection" in table
+        else pd.Series(np.nan, index=table.index)
+    )
+    direct = clear & ~(share >= 0.5)
+    rows = table.loc[direct]
+    return rows.loc[rows["delta_mean_value"].abs().sort_values(ascending=False).index]
+
+
 def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | None]:
     """The drivers as the report marks them, and the rule when by their
     gains (``"noise"`` or ``"interval"``, :func:`_clear`; None: by SHAP).
@@ -1570,6 +1589,8 @@ class Report:
                 "summary": plan_summary,
                 "value_source": VALUE_SOURCES.get(plan_summary.get("value_source")),
             }
+        direct = direct_value_movers(_table(tables, "value_drivers"))
+        out["direct"] = {"rows": _records(direct.head(5)), "n": len(direct)}
         return out
 
     def _changes(

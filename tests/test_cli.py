@@ -784,7 +784,10 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     out = capsys.readouterr().out
     assert "fund 1 facet for 4,000" in out
     assert "mean Overall NPS +0.47 together (sum of single gains +0.50)" in out
-    assert "expected value gain 93.2k (value per point of Overall NPS 400, " in out
+    assert (
+        "expected value through connection 93.2k (value per point of Overall NPS 400, "
+        in out
+    )
     # the slope across customers as they are: an upper bound, as the gap is
     assert (
         "from the slope of value on the outcome: an upper bound unless other "
@@ -798,7 +801,7 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     interval = {"combined_delta_value_low": 60000.0, "combined_delta_value_high": 1.2e5}
     _print_plan(plan | interval | {"note": note})
     out = capsys.readouterr().out
-    assert "expected value gain 93.2k [60.0k, 120.0k] (value per" in out
+    assert "expected value through connection 93.2k [60.0k, 120.0k] (value per" in out
     assert out.splitlines()[-1] == f"  {note}"
 
 
@@ -822,7 +825,9 @@ def test_console_plan_amounts_read_as_the_report_gives_them(capsys):
     }
     _print_plan(plan, currency="GBP")
     out = capsys.readouterr().out
-    assert "expected value gain GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
+    assert (
+        "expected value through connection GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
+    )
     # the budget and the spend are amounts of the same currency
     assert "Plan within GBP 500,000: fund 1 facet for GBP 470,000;" in out
     _print_plan(plan | {"n_selected": 0, "selected": []}, currency="€")
@@ -845,8 +850,9 @@ def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):
     fits = "no touchpoint worth funding fits the budget (the cheapest costs 250,000)"
     assert fits in capsys.readouterr().out
     _print_plan(plan | {"cheapest_worth": None, "objective": "net_value"})
-    assert "no touchpoint's improvement returns more than it costs" in (
-        capsys.readouterr().out
+    assert (
+        "no touchpoint's improvement returns more value through connection than "
+        "it costs" in capsys.readouterr().out
     )
 
 
@@ -2240,7 +2246,7 @@ def test_currency_is_recorded_printed_and_reset_at_re_render(
     assert summary["study"]["options"]["currency"] == "€"
     assert 'currency = "€"' in (out / "study.toml").read_text(encoding="utf-8")
     assert (
-        "expected value gain €" in printed
+        "expected value through connection €" in printed
         and "(value per connected customer €" in printed
     )
     assert "are in €: the report converts none" in (out / "report.html").read_text(
@@ -2463,3 +2469,40 @@ def test_validate_skips_stated_importance_where_analyze_does(tmp_path, capsys):
     comparison, and validate refused the study ("No stated importance")."""
     study = _stated_study(tmp_path, 'stated_source = "catalog"')
     assert main(["validate", "--study", str(study)]) == 0, capsys.readouterr().err
+
+
+def test_console_plan_names_value_through_connection_and_the_direct_movers(capsys):
+    """The plan's value counts only value through connection, yet read as
+    "expected value gain"; the top direct mover of value (beyond noise) read as
+    not worth its cost. The value is named, and those movers are pointed to."""
+    from emomotiv.cli import _print_plan
+
+    plan = {
+        "budget": 5e5,
+        "selected": ["seat"],
+        "n_selected": 1,
+        "spent": 4e5,
+        "combined_delta_connected": 0.08,
+        "sum_individual_delta_connected": 0.075,
+        "combined_delta_value": 5.4e7,
+        "value_per_connected": 2697.8,
+        "value_source": "value_link",
+    }
+    drivers = pd.DataFrame(
+        {
+            "facet": ["fees", "app", "seat", "noise"],
+            "label": ["Trading fees", "Mobile app", "Seat", "Noise"],
+            "delta_mean_value": [459.0, 60.0, -37.0, 80.0],
+            "beyond_noise": [True, True, True, False],
+            # the app and the seat move value mostly through connection
+            "share_via_connection": [0.0, 0.9, 0.88, 0.0],
+        }
+    )
+    _print_plan(plan, currency="€", value_drivers=drivers)
+    out = capsys.readouterr().out
+    assert "expected value through connection €54.0 m" in out
+    assert out.splitlines()[-1] == (
+        "  Not in the plan's value: 1 touchpoint moves value mostly by other "
+        "paths than connection, beyond noise (per customer, value_drivers.csv): "
+        "Trading fees +€459."
+    )

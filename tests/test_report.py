@@ -1879,10 +1879,14 @@ def test_a_plan_with_nothing_worth_its_cost_does_not_ask_for_more_budget(
     out = capsys.readouterr().out
     assert plan["n_selected"] == 0 and plan["cheapest_worth"] is None
     assert (
-        "nothing funded: no touchpoint's improvement returns more than it costs" in out
+        "nothing funded: no touchpoint's improvement returns more value through "
+        "connection than it costs" in out
     )
     assert "fits the budget" not in out
-    said = "no touchpoint's improvement is expected to return more than it costs"
+    said = (
+        "no touchpoint's improvement is expected to return more value through "
+        "connection than it costs"
+    )
     assert text.count(said) == 2
     assert "fits the budget" not in text and "Raise the budget" not in text
 
@@ -2259,3 +2263,24 @@ def test_gross_and_net_multiples_of_the_plan_are_named(contract):
     assert f"net return {roi:,.1f}×" in html
     assert f"{gross} the spend (a net return of {roi:,.1f}×)" in html
     assert 'Net return<br><span class="note">(value − cost) ÷ cost' in html
+
+
+def test_the_plan_names_its_value_as_through_connection(contract):
+    """The plan's value counts value through connection only, yet read as
+    "expected value of the plan"; a touchpoint that moves value directly,
+    beyond noise, is named under the plan."""
+    table = contract.tables["value_drivers"].copy()
+    table["beyond_noise"] = False
+    table["share_via_connection"] = 0.9
+    table.loc[table.index[0], ["beyond_noise", "share_via_connection"]] = [True, 0.0]
+    table.loc[table.index[0], "delta_mean_value"] = 459.0
+    tables = {**contract.tables, "value_drivers": table}
+    html = html_unescape(em.Report(replace(contract, tables=tables)).html())
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "expected value of the plan through connection" in text
+    assert "Value added through connection" in text
+    label = str(table["label"].iloc[0])
+    assert (
+        "The value model finds 1 touchpoint that moves value mostly that way, "
+        f"beyond noise: {label} (+459 per customer); see value_drivers.csv" in text
+    )
