@@ -2152,7 +2152,7 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
     """The stated-vs-derived line (Spearman correlation with its interval,
     the quadrant counts, the labels that hold in fewer resamples than the
     level) and the value of connection."""
-    from .report import QUADRANTS, _money, _number, study_currency, upper_bound_note
+    from .report import QUADRANTS, _number, study_currency, upper_bound_note
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     currency = study_currency(summary)
@@ -2196,16 +2196,35 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
             f"{words['customers_are']} worth {value['multiplier']:.2f}x the "
             f"highly satisfied ({value['multiplier_low']:.2f}-"
             f"{value['multiplier_high']:.2f}); one more {words['customer']} adds "
-            f"{_money(value['value_per_connected'], currency=currency)}."
+            f"{_value_per_connected(value, currency)}."
         )
     elif value.get("value_per_connected") is not None:  # the note says why
         note = f" ({value['note']})" if value.get("note") else ""
         print(
             f"One more {words['customer']} adds "
-            f"{_money(value['value_per_connected'], currency=currency)}{note}."
+            f"{_value_per_connected(value, currency)}{note}."
         )
     if value.get("value_per_connected") is not None:
         print(f"  ({upper_bound_note(words)})")
+
+
+def _value_per_connected(value: dict, currency: str | None) -> str:
+    """The value of one more connected customer with its interval, and "not
+    clear of zero" where that interval holds 0: "511 (-474 to 1,495: not
+    clear of zero)"."""
+    from .report import _magnitude, _money, _number
+
+    point = value["value_per_connected"]
+    low = _number(value.get("value_per_connected_low"))
+    high = _number(value.get("value_per_connected_high"))
+    if low is None or high is None:
+        return _money(point, currency=currency)
+    scale = _magnitude(point, low, high)
+    unclear = ": not clear of zero" if low <= 0 <= high else ""
+    return (
+        f"{_money(point, scale, currency)} ({_money(low, scale, currency)} to "
+        f"{_money(high, scale, currency)}{unclear})"
+    )
 
 
 def _quadrant_name(name: str, n: int) -> str:

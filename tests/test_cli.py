@@ -2506,3 +2506,18 @@ def test_console_plan_names_value_through_connection_and_the_direct_movers(capsy
         "paths than connection, beyond noise (per customer, value_drivers.csv): "
         "Trading fees +€459."
     )
+
+
+def test_console_value_per_connected_customer_carries_its_interval(capsys):
+    """ "one more promoter adds 511" was printed alone, its interval -474 to
+    1,495 in summary.json: the interval is printed, and a 0 inside it said."""
+    from emomotiv.cli import _print_stated_value
+
+    value = {"multiplier": 1.02, "multiplier_low": 0.61, "multiplier_high": 1.7}
+    value |= {"value_per_connected": 511.3}
+    unclear = {"value_per_connected_low": -474.2, "value_per_connected_high": 1495.5}
+    _print_stated_value({"value": value | unclear})
+    assert "adds 511 (-474 to 1,496: not clear of zero)." in capsys.readouterr().out
+    clear = {"value_per_connected_low": 120.0, "value_per_connected_high": 900.0}
+    _print_stated_value({"value": value | clear})
+    assert "adds 511 (120 to 900)." in capsys.readouterr().out

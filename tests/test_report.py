@@ -1073,7 +1073,8 @@ def test_the_value_per_connected_customer_is_called_an_upper_bound(contract):
     parts = sections(em.Report(contract).html())
     bound = "an upper bound on what making one more customer connected is worth"
     summary = " ".join(parts["summary"].split())
-    assert 'in value, <span class="caveat">a gap between customers' in summary
+    caveat = r'in value \(interval [^)]+\), <span class="caveat">a gap between'
+    assert re.search(caveat, summary)
     assert bound in summary
     assert "This money rests on the value of one more connected customer" in summary
     roi = " ".join(parts["roi"].split())
@@ -2284,3 +2285,19 @@ def test_the_plan_names_its_value_as_through_connection(contract):
         "The value model finds 1 touchpoint that moves value mostly that way, "
         f"beyond noise: {label} (+459 per customer); see value_drivers.csv" in text
     )
+
+
+def test_the_value_per_connected_customer_carries_its_interval(contract):
+    """The executive summary's "each additional customer adds about 511" had
+    no interval (-474 to 1,495): it has one, and a 0 inside it is said."""
+    value = dict(contract.summary["value"])
+    value |= {"value_per_connected": 511.3, "value_per_connected_low": -474.2}
+    value["value_per_connected_high"] = 1495.5
+    summary = {**contract.summary, "value": value}
+    html = html_unescape(em.Report(replace(contract, summary=summary)).html())
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "adds about 511 in value (interval −474 to 1,496: not clear of zero)" in text
+    value["value_per_connected_low"] = 120.0
+    html = html_unescape(em.Report(replace(contract, summary=summary)).html())
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "adds about 511 in value (interval 120 to 1,496)," in text
