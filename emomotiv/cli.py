@@ -2206,6 +2206,8 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
         )
     if value.get("value_per_connected") is not None:
         print(f"  ({upper_bound_note(words)})")
+    if value.get("left_out"):  # blank value cells: said, as a segment's are
+        print(f"  {_safe(value['left_out'])}.")
 
 
 def _value_per_connected(value: dict, currency: str | None) -> str:

@@ -784,6 +784,25 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
     return rows.loc[rows["delta_mean_value"].abs().sort_values(ascending=False).index]
 
 
+def _smaller_class(
+    tables, data: Mapping[str, Any], score: str | None, words: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The respondents in the smaller class of a 0/1 outcome, from the tiers
+    (``fully_connected`` is every respondent with the outcome 1), or None:
+    a score outcome, no tiers, or tiers that do not count every respondent."""
+    tiers = _table(tables, "tiers")
+    if score is not None or not _has(tiers, "tier", "n"):
+        return None
+    counts = tiers.set_index(tiers["tier"].astype(str))["n"]
+    n = _number(data.get("n_respondents"))
+    if "fully_connected" not in counts or n is None or counts.sum() != n:
+        return None
+    yes = int(counts["fully_connected"])
+    if yes <= n - yes:
+        return {"n": yes, "who": f"who are {words['connected']}"}
+    return {"n": int(n) - yes, "who": f"who are not {words['connected']}"}
+
+
 def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | None]:
     """The drivers as the report marks them, and the rule when by their
     gains (``"noise"`` or ``"interval"``, :func:`_clear`; None: by SHAP).
@@ -1828,6 +1847,8 @@ class Report:
             )
             else None,
             "value_skipped": value.get("skipped"),
+            "value_left_out": value.get("left_out"),
+            "smaller_class": _smaller_class(tables, data, score, words),
             # a value column given but not linked is not a value missing
             "value_missing": "value_link" if value and roles.get("value") else "value",
             "plan_missing": _plan_missing(plan_summary, sections["roi"]["roi"]),

@@ -2521,3 +2521,15 @@ def test_console_value_per_connected_customer_carries_its_interval(capsys):
     clear = {"value_per_connected_low": 120.0, "value_per_connected_high": 900.0}
     _print_stated_value({"value": value | clear})
     assert "adds 511 (120 to 900)." in capsys.readouterr().out
+
+
+def test_console_says_how_many_respondents_the_value_models_left_out(capsys):
+    """Blank value cells left 321 of 2,500 respondents out of the value models
+    with no word on the console, where the segment column's are counted."""
+    from emomotiv.cli import _print_stated_value
+
+    left = "321 respondents without a value were left out of the value models"
+    value = {"multiplier": 1.9, "multiplier_low": 1.7, "multiplier_high": 2.2}
+    value |= {"value_per_connected": 2738.0, "left_out": left}
+    _print_stated_value({"value": value})
+    assert f"  {left}.\n" in capsys.readouterr().out

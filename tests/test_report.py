@@ -2301,3 +2301,24 @@ def test_the_value_per_connected_customer_carries_its_interval(contract):
     html = html_unescape(em.Report(replace(contract, summary=summary)).html())
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "adds about 511 in value (interval 120 to 1,496)," in text
+
+
+def test_the_data_section_shows_the_effective_sample_and_the_smaller_class(contract):
+    """A weighted B2B survey of 180 accounts, worth 77 and with 25 promoters,
+    read "Respondents 180, survey-weighted": the two numbers the ranking rests
+    on are shown, and respondents left out of the value models are counted."""
+    summary = dict(contract.summary)
+    summary["data"] = dict(summary["data"], weighted=True, effective_n=76.8)
+    summary["data"]["n_respondents"] = 180
+    left = "321 respondents without a value were left out of the value models"
+    summary["value"] = dict(summary["value"], left_out=left)
+    tiers = contract.tables["tiers"].assign(n=[25, 30, 125])
+    tables = {**contract.tables, "tiers": tiers}
+    html = em.Report(replace(contract, summary=summary, tables=tables)).html()
+    html = html_unescape(html)
+    data = " ".join(re.sub(r"<[^>]+>", " ", sections(html)["data"]).split())
+    assert "Effective sample 77 of 180 (Kish)" in data
+    assert "Smaller outcome class 25 respondents who are connected (of 180)" in data
+    assert f"Left out of the value models {left}" in data
+    roi = " ".join(re.sub(r"<[^>]+>", " ", sections(html)["roi"]).split())
+    assert f"{left}: the value of connection, the value drivers" in roi
