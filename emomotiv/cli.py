@@ -2141,6 +2141,7 @@ def _analyze(args: argparse.Namespace) -> int:
         priced=bool(len(result.tables.get("plan", ()))),
         currency=study_currency(result.summary),
         words=_words(result.summary),
+        value_drivers=result.tables.get("value_drivers"),
     )
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
@@ -2232,7 +2233,7 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
     """The stated-vs-derived line (Spearman correlation with its interval,
     the quadrant counts, the labels that hold in fewer resamples than the
     level) and the value of connection."""
-    from .report import QUADRANTS, _money, _number, study_currency, upper_bound_note
+    from .report import QUADRANTS, _number, study_currency, upper_bound_note
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     currency = study_currency(summary)
@@ -2276,16 +2277,37 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
             f"{words['customers_are']} worth {value['multiplier']:.2f}x the "
             f"highly satisfied ({value['multiplier_low']:.2f}-"
             f"{value['multiplier_high']:.2f}); one more {words['customer']} adds "
-            f"{_money(value['value_per_connected'], currency=currency)}."
+            f"{_value_per_connected(value, currency)}."
         )
     elif value.get("value_per_connected") is not None:  # the note says why
         note = f" ({value['note']})" if value.get("note") else ""
         print(
             f"One more {words['customer']} adds "
-            f"{_money(value['value_per_connected'], currency=currency)}{note}."
+            f"{_value_per_connected(value, currency)}{note}."
         )
     if value.get("value_per_connected") is not None:
         print(f"  ({upper_bound_note(words)})")
+    if value.get("left_out"):  # blank value cells: said, as a segment's are
+        print(f"  {_safe(value['left_out'])}.")
+
+
+def _value_per_connected(value: dict, currency: str | None) -> str:
+    """The value of one more connected customer with its interval, and "not
+    clear of zero" where that interval holds 0: "511 (-474 to 1,495: not
+    clear of zero)"."""
+    from .report import _magnitude, _money, _number
+
+    point = value["value_per_connected"]
+    low = _number(value.get("value_per_connected_low"))
+    high = _number(value.get("value_per_connected_high"))
+    if low is None or high is None:
+        return _money(point, currency=currency)
+    scale = _magnitude(point, low, high)
+    unclear = ": not clear of zero" if low <= 0 <= high else ""
+    return (
+        f"{_money(point, scale, currency)} ({_money(low, scale, currency)} to "
+        f"{_money(high, scale, currency)}{unclear})"
+    )
 
 
 def _quadrant_name(name: str, n: int) -> str:
@@ -2320,11 +2342,14 @@ def _print_plan(
     priced: bool = True,
     currency: str | None = None,
     words: dict | None = None,
+    value_drivers: pd.DataFrame | None = None,
 ) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share; ``priced`` is
     False when no improvement has a cost (the plan table is empty); ``words``
-    name the outcome (:func:`_words`)."""
+    name the outcome (:func:`_words`). The plan's value is value through
+    connection: with the ``value_drivers`` table, the touchpoints that move
+    value mostly by other paths, beyond noise, are named after it."""
     from .report import (
         GAP_SOURCES,
         VALUE_SOURCES,
@@ -2353,7 +2378,7 @@ def _print_plan(
             why = "no touchpoint's improvement fits the budget"
         elif cheapest is None:  # nothing worth funding, whatever the budget
             worth = (
-                "returns more than it costs"
+                f"returns more value through {words['through']} than it costs"
                 if plan.get("objective") == "net_value"
                 else "has a positive expected gain"
             )
@@ -2411,13 +2436,41 @@ def _print_plan(
             else ""
         )
         print(
-            f"  expected value gain {gain(plan['combined_delta_value'])}{span} "
+            f"  expected value through {words['through']} "
+            f"{gain(plan['combined_delta_value'])}{span} "
             f"(value per {unit} {money(plan['value_per_connected'])}, "
             f"{VALUE_SOURCES.get(plan['value_source'], plan['value_source'])}"
             f"{bound})."
         )
     if plan.get("note"):
         print(f"  {_safe(_left_in_currency(plan['note'], currency))}")
+    if plan.get("combined_delta_value") is not None:
+        _print_direct_movers(value_drivers, words, currency)
+
+
+def _print_direct_movers(
+    table: pd.DataFrame | None, words: dict, currency: str | None
+) -> None:
+    """The touchpoints that move value mostly by other paths than connection,
+    beyond noise (:func:`emomotiv.report.direct_value_movers`): value the
+    plan does not price."""
+    from .report import _money, _signed, direct_value_movers
+
+    movers = direct_value_movers(table)
+    if not len(movers):
+        return
+    named = ", ".join(
+        f"{_label(r.label)} {_signed(_money(r.delta_mean_value, currency=currency))}"
+        for r in movers.head(3).itertuples()
+    )
+    more = f" and {len(movers) - 3} more" if len(movers) > 3 else ""
+    n = len(movers)
+    some = "1 touchpoint moves" if n == 1 else f"{n} touchpoints move"
+    print(
+        f"  Not in the plan's value: {some} value mostly by other paths "
+        f"than {words['through']}, beyond noise (per customer, "
+        f"value_drivers.csv): {named}{more}."
+    )
 
 
 def _left_in_currency(note: str, currency: str | None) -> str:

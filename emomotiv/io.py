@@ -349,6 +349,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
             ("population", plan.get("population")),
             ("budget", plan.get("budget")),
             ("value per connected customer", plan.get("value_per_connected")),
+            *_plan_rows(plan),
             ("interval level", uncertainty.get("level")),
             ("bootstrap replicates", uncertainty.get("n_boot")),
         ]
@@ -358,6 +359,34 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
         [(what, value) for what, value in rows if value is not None],
         columns=["setting", "value"],
     )
+
+
+def _plan_rows(plan: Mapping[str, object]) -> list[tuple[str, object]]:
+    """The plan's total for the ``about`` sheet: the funded set simulated
+    together (the figures the report and the console give), beside the sum
+    of the selected rows of the ``plan`` sheet, which reads each touchpoint
+    alone; empty when nothing is funded."""
+    if not plan.get("n_selected"):
+        return []
+    keys = {
+        "touchpoints funded": "n_selected",
+        "spent": "spent",
+        "gain, funded set together": "combined_delta_connected",
+        "gain together, interval low": "combined_delta_connected_low",
+        "gain together, interval high": "combined_delta_connected_high",
+        "gain, sum of the plan sheet's selected rows": "sum_individual_delta_connected",
+        "value through connection, funded set together": "combined_delta_value",
+        "value together, interval low": "combined_delta_value_low",
+        "value together, interval high": "combined_delta_value_high",
+        "value, sum of the plan sheet's selected rows": "sum_individual_delta_value",
+    }
+    why = (
+        "the plan's total simulates the funded touchpoints together, where their "
+        "effects overlap (less than the sum) or compound (more); the plan sheet "
+        "gives each touchpoint improved alone"
+    )
+    rows = [(f"plan: {name}", plan.get(key)) for name, key in keys.items()]
+    return [*rows, ("plan: why the two totals differ", why)]
 
 
 ZIP_EPOCH = datetime.datetime(1980, 1, 1)  # the earliest time a ZIP entry holds

@@ -573,17 +573,13 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     per_facet = ranked.groupby("facet").agg(
         label=("label", "first"),
         p_adj=("p_differ_adj", "first"),
-        p=("p_differ", "first"),  # orders the facets Holm adjusts to 1 alike
         differs=("differs", lambda s: bool(s.fillna(False).astype(bool).any())),
         largest=("importance", "max"),
+        best=("rank", "min"),
     )
-    per_facet = per_facet.sort_values(
-        ["differs", "p_adj", "p", "largest"],
-        ascending=[False, True, True, False],
-        na_position="last",
-    )
-    shown = per_facet.loc[per_facet["differs"]].index.tolist()
-    shown += [f for f in per_facet.index if f not in shown][: max(top - len(shown), 0)]
+    k = _segment_top_k(summary)
+    shown, leading, fill = _segment_rows(per_facet, top, k)
+    shown = shown + leading + fill
     peak = float(wide.max().max()) or 1.0
     out["rows"] = [
         {
@@ -629,6 +625,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     out["not_estimable"] = _not_estimable_cells(ranked, sizes)
     out["n_differ"] = int(per_facet["differs"].sum())
     out["n_left_out"] = len(per_facet) - len(shown)
+    out["order"] = _segment_order(k, len(fill), out["n_left_out"])
     out["tested"] = bool(per_facet["p_adj"].notna().any())
     out["column_note"] = (
         f"segments of at least {info['min_size']} respondents"
@@ -637,6 +634,43 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     )
     out["warmth"] = HALO in (info.get("controls") or [])
     return out
+
+
+def _segment_top_k(summary: Mapping[str, Any]) -> int:
+    """How many of each segment's leading touchpoints the heat table always
+    shows: the whole survey's top k, or 5."""
+    k = _number((summary.get("uncertainty") or {}).get("top_k"))
+    return int(k) if k and k > 0 else 5
+
+
+def _segment_rows(per_facet: pd.DataFrame, top: int, k: int) -> tuple[list, list, list]:
+    """The facets of the heat table in three groups: those that differ across
+    segments (Holm), by adjusted p; every segment's top ``k``; and, up to
+    ``top`` rows, the next by largest share in any segment (the last two
+    in the order of that share)."""
+    differs = per_facet.loc[per_facet["differs"]]
+    shown = differs.sort_values("p_adj", na_position="last").index.tolist()
+    rest = per_facet.loc[~per_facet["differs"]].sort_values(
+        "largest", ascending=False, kind="stable"
+    )
+    leading = rest.index[rest["best"] <= k].tolist()
+    room = max(top - len(shown) - len(leading), 0)
+    fill = [f for f in rest.index if f not in leading][:room]
+    return shown, leading, fill
+
+
+def _segment_order(k: int, fill: int, left_out: int) -> str:
+    """How the heat table orders the touchpoints that do not differ."""
+    if not fill:
+        return (
+            f"each segment's top {k} touchpoints, in the order of their largest "
+            "share in any segment"
+        )
+    others = f"the {fill} others" if not left_out else f"the {fill} next"
+    return (
+        f"each segment's top {k} touchpoints, then {others} by largest share in "
+        "any segment, each group in the order of that largest share"
+    )
 
 
 def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
@@ -703,13 +737,12 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     table = _table(tables, "value_drivers")
     if not _has(table, "facet", "delta_mean_value"):
         return out
-    # the largest changes first, as the ROI table's priority; shown in the
-    # table's own order (largest rise first)
+    # the largest changes by size first, a rise or a fall, as the console
+    # and summary["value_drivers"]["top"]; shown in that order, with the sign
     order = table["delta_mean_value"].abs().sort_values(ascending=False).index
-    kept, left_out = _effect_rows(
+    shown, left_out = _effect_rows(
         table.loc[order], "delta_mean_value", min(top, ROI_TOP)
     )
-    shown = table.loc[table.index.isin(kept.index)]
     rows = _records(shown)
     clear, _ = _clear(shown, "delta_mean_value")
     for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
@@ -730,6 +763,44 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         warmth=HALO in (info.get("controls") or []),
     )
     return out
+
+
+def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
+    """The touchpoints that move value mostly by paths other than connection,
+    beyond noise: the rows of ``value_drivers`` whose change in mean value is
+    beyond noise and less than half of it through connection (or its split
+    not known), largest change first. The plan prices value through
+    connection only, so it leaves what these move out."""
+    if not _has(table, "facet", "delta_mean_value", "beyond_noise"):
+        return pd.DataFrame()
+    clear = table["beyond_noise"].astype("boolean").fillna(False).astype(bool)
+    share = (
+        table["share_via_connection"].astype(float)
+        if "share_via_connection" in table
+        else pd.Series(np.nan, index=table.index)
+    )
+    direct = clear & ~(share >= 0.5)
+    rows = table.loc[direct]
+    return rows.loc[rows["delta_mean_value"].abs().sort_values(ascending=False).index]
+
+
+def _smaller_class(
+    tables, data: Mapping[str, Any], score: str | None, words: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The respondents in the smaller class of a 0/1 outcome, from the tiers
+    (``fully_connected`` is every respondent with the outcome 1), or None:
+    a score outcome, no tiers, or tiers that do not count every respondent."""
+    tiers = _table(tables, "tiers")
+    if score is not None or not _has(tiers, "tier", "n"):
+        return None
+    counts = tiers.set_index(tiers["tier"].astype(str))["n"]
+    n = _number(data.get("n_respondents"))
+    if "fully_connected" not in counts or n is None or counts.sum() != n:
+        return None
+    yes = int(counts["fully_connected"])
+    if yes <= n - yes:
+        return {"n": yes, "who": f"who are {words['connected']}"}
+    return {"n": int(n) - yes, "who": f"who are not {words['connected']}"}
 
 
 def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | None]:
@@ -1160,7 +1231,10 @@ def _effect_rows(
     clearly above zero, then those not clear of zero (uncertain, either
     sign), up to :data:`ROI_MAX` rows in all; negatives are never left out,
     and a touchpoint that clearly raises the outcome is not left out for
-    one that may not. ``counts["by"]`` names the rule.
+    one that may not. ``counts["by"]`` names the rule; ``first``,
+    ``rising_shown``, ``negative_shown`` and ``uncertain_shown`` count
+    apart the rows shown and add up to them (``negative`` counts every
+    negative, those among the first too).
     """
     delta = roi[column].astype(float)
     negative = delta < 0
@@ -1184,6 +1258,7 @@ def _effect_rows(
         "uncertain": int((left & uncertain).sum()),
         "other": int((left & ~uncertain).sum()),
         "negative": int(negative.sum()),
+        "negative_shown": int((negative & ~top).sum()),  # beyond the first
         "uncertain_shown": int(added.sum()),
         "rising_shown": int(raised.sum()),
         "by": by,
@@ -1533,6 +1608,8 @@ class Report:
                 "summary": plan_summary,
                 "value_source": VALUE_SOURCES.get(plan_summary.get("value_source")),
             }
+        direct = direct_value_movers(_table(tables, "value_drivers"))
+        out["direct"] = {"rows": _records(direct.head(5)), "n": len(direct)}
         return out
 
     def _changes(
@@ -1770,6 +1847,8 @@ class Report:
             )
             else None,
             "value_skipped": value.get("skipped"),
+            "value_left_out": value.get("left_out"),
+            "smaller_class": _smaller_class(tables, data, score, words),
             # a value column given but not linked is not a value missing
             "value_missing": "value_link" if value and roles.get("value") else "value",
             "plan_missing": _plan_missing(plan_summary, sections["roi"]["roi"]),

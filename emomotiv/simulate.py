@@ -1570,22 +1570,88 @@ def _plan(sim, frame, budget, money, points, level):
         "cheapest_worth": float(cost[ok & (gain > 0)].min())
         if (ok & (gain > 0)).any()
         else None,
-        "note": _plan_note(frame["facet"], gain, cost, chosen, budget, by_value),
+        "note": _plan_note(
+            _names(frame),
+            gain,
+            cost,
+            chosen,
+            budget,
+            by_value,
+            clear=frame["beyond_noise"].to_numpy(dtype=object),
+        ),
     }
     return plan, facts
+
+
+def _short_note(facets: np.ndarray, short: np.ndarray, clear) -> str:
+    """The touchpoints whose value through connection is positive but below
+    their cost, those whose gain is beyond noise apart from the rest."""
+    flags = pd.Series(
+        [None] * len(facets) if clear is None else list(clear), dtype="boolean"
+    )
+    sure = short & flags.fillna(False).to_numpy(dtype=bool)
+    unsure = short & ~sure
+    known = bool(flags[unsure].notna().any())  # a bootstrap said "within noise"
+
+    def touchpoints(n: int) -> str:
+        return f"{n} touchpoint{'s' if n != 1 else ''}"
+
+    def cost(n: int) -> str:
+        return "they cost" if n != 1 else "it costs"
+
+    parts = []
+    if sure.any():
+        n = int(sure.sum())
+        parts.append(
+            f"{touchpoints(n)} would add value through connection (beyond noise) "
+            f"but less than {cost(n)}: {preview(facets[sure])}"
+        )
+    if unsure.any():
+        n = int(unsure.sum())
+        what = " (a gain within noise)" if known else ""
+        more = "more " if sure.any() else ""
+        parts.append(
+            f"{n} {more}touchpoint{'s' if n != 1 else ''} would add less value "
+            "through connection"
+            f"{what} than {cost(n)}: {preview(facets[unsure])}"
+        )
+    return "; ".join(parts) + "; the plan does not fund them."
 
 
 def _amount(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
 
 
-def _plan_note(facets, gain, cost, chosen, budget, net=False) -> str | None:
+def _names(frame: pd.DataFrame) -> np.ndarray:
+    """Each facet's label where it has one, else its id: how the plan's note
+    names touchpoints."""
+    facets = frame["facet"].astype(str)
+    if "label" not in frame:
+        return facets.to_numpy(dtype=object)
+    labels = frame["label"].where(frame["label"].notna(), facets).astype(str)
+    return labels.where(labels.str.strip() != "", facets).to_numpy(dtype=object)
+
+
+def _plan_note(
+    facets, gain, cost, chosen, budget, net=False, *, clear=None
+) -> str | None:
     """Why the plan funds nothing, or what it leaves out, in words (or None).
-    ``net``: ``gain`` is the expected value less the cost, and a touchpoint
-    whose value does not cover its cost is not worth funding."""
+    ``facets`` names the touchpoints (labels, or ids). ``net``: ``gain`` is
+    the expected value through connection less the cost, and a touchpoint
+    whose value does not cover its cost is not worth funding. ``clear``:
+    whether each touchpoint's gain is beyond noise (None: not known).
+
+    The value is that through connection (the gain in the connected share
+    priced at the value of one more connected customer): a touchpoint that
+    moves value directly (``value_drivers``) is not priced for that.
+    """
     facets = np.asarray(facets, dtype=object)
     priced = np.isfinite(cost)
-    worth = "an expected value above its cost" if net else "a positive expected gain"
+    worth = (
+        "an expected value through connection above its cost"
+        if net
+        else "a positive expected gain"
+    )
     notes = []
     if (~priced).any():
         notes.append(
@@ -1595,10 +1661,7 @@ def _plan_note(facets, gain, cost, chosen, budget, net=False) -> str | None:
     useful = priced & (gain > 0)
     short = priced & ~useful & (gain + cost > 0) if net else np.zeros_like(priced)
     if short.any():
-        notes.append(
-            f"{int(short.sum())} touchpoints would add value but less than they "
-            f"cost, so the plan does not fund them: {preview(facets[short])}."
-        )
+        notes.append(_short_note(facets, short, clear))
     if not priced.any():
         notes.append("Nothing is funded: give the catalog a cost column.")
     elif not useful.any():

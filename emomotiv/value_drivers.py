@@ -263,10 +263,9 @@ class ValueDrivers:
 
     def to_summary(self) -> dict[str, Any]:
         """JSON-ready ``summary["value_drivers"]``."""
-        top = self.table.sort_values(
-            "delta_mean_value", ascending=False, kind="stable"
-        ).head(5)
-        return {**self.info, "top": list(top["facet"])}
+        size = self.table["delta_mean_value"].abs()
+        top = self.table.loc[size.sort_values(ascending=False, kind="stable").index]
+        return {**self.info, "top": list(top["facet"].head(5))}
 
     def __repr__(self) -> str:
         objective = self.info.get("objective")

@@ -785,7 +785,10 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     out = capsys.readouterr().out
     assert "fund 1 facet for 4,000" in out
     assert "mean Overall NPS +0.47 together (sum of single gains +0.50)" in out
-    assert "expected value gain 93.2k (value per point of Overall NPS 400, " in out
+    assert (
+        "expected value through connection 93.2k (value per point of Overall NPS 400, "
+        in out
+    )
     # the slope across customers as they are: an upper bound, as the gap is
     assert (
         "from the slope of value on the outcome: an upper bound unless other "
@@ -799,7 +802,7 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     interval = {"combined_delta_value_low": 60000.0, "combined_delta_value_high": 1.2e5}
     _print_plan(plan | interval | {"note": note})
     out = capsys.readouterr().out
-    assert "expected value gain 93.2k [60.0k, 120.0k] (value per" in out
+    assert "expected value through connection 93.2k [60.0k, 120.0k] (value per" in out
     assert out.splitlines()[-1] == f"  {note}"
 
 
@@ -823,7 +826,9 @@ def test_console_plan_amounts_read_as_the_report_gives_them(capsys):
     }
     _print_plan(plan, currency="GBP")
     out = capsys.readouterr().out
-    assert "expected value gain GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
+    assert (
+        "expected value through connection GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
+    )
     # the budget and the spend are amounts of the same currency
     assert "Plan within GBP 500,000: fund 1 facet for GBP 470,000;" in out
     _print_plan(plan | {"n_selected": 0, "selected": []}, currency="€")
@@ -846,8 +851,9 @@ def test_console_plan_without_costs_asks_for_them_not_a_larger_budget(capsys):
     fits = "no touchpoint worth funding fits the budget (the cheapest costs 250,000)"
     assert fits in capsys.readouterr().out
     _print_plan(plan | {"cheapest_worth": None, "objective": "net_value"})
-    assert "no touchpoint's improvement returns more than it costs" in (
-        capsys.readouterr().out
+    assert (
+        "no touchpoint's improvement returns more value through connection than "
+        "it costs" in capsys.readouterr().out
     )
 
 
@@ -2241,7 +2247,7 @@ def test_currency_is_recorded_printed_and_reset_at_re_render(
     assert summary["study"]["options"]["currency"] == "€"
     assert 'currency = "€"' in (out / "study.toml").read_text(encoding="utf-8")
     assert (
-        "expected value gain €" in printed
+        "expected value through connection €" in printed
         and "(value per connected customer €" in printed
     )
     assert "are in €: the report converts none" in (out / "report.html").read_text(
@@ -2526,3 +2532,67 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
         )
         == 0
     )
+
+
+def test_console_plan_names_value_through_connection_and_the_direct_movers(capsys):
+    """The plan's value counts only value through connection, yet read as
+    "expected value gain"; the top direct mover of value (beyond noise) read as
+    not worth its cost. The value is named, and those movers are pointed to."""
+    from emomotiv.cli import _print_plan
+
+    plan = {
+        "budget": 5e5,
+        "selected": ["seat"],
+        "n_selected": 1,
+        "spent": 4e5,
+        "combined_delta_connected": 0.08,
+        "sum_individual_delta_connected": 0.075,
+        "combined_delta_value": 5.4e7,
+        "value_per_connected": 2697.8,
+        "value_source": "value_link",
+    }
+    drivers = pd.DataFrame(
+        {
+            "facet": ["fees", "app", "seat", "noise"],
+            "label": ["Trading fees", "Mobile app", "Seat", "Noise"],
+            "delta_mean_value": [459.0, 60.0, -37.0, 80.0],
+            "beyond_noise": [True, True, True, False],
+            # the app and the seat move value mostly through connection
+            "share_via_connection": [0.0, 0.9, 0.88, 0.0],
+        }
+    )
+    _print_plan(plan, currency="€", value_drivers=drivers)
+    out = capsys.readouterr().out
+    assert "expected value through connection €54.0 m" in out
+    assert out.splitlines()[-1] == (
+        "  Not in the plan's value: 1 touchpoint moves value mostly by other "
+        "paths than connection, beyond noise (per customer, value_drivers.csv): "
+        "Trading fees +€459."
+    )
+
+
+def test_console_value_per_connected_customer_carries_its_interval(capsys):
+    """ "one more promoter adds 511" was printed alone, its interval -474 to
+    1,495 in summary.json: the interval is printed, and a 0 inside it said."""
+    from emomotiv.cli import _print_stated_value
+
+    value = {"multiplier": 1.02, "multiplier_low": 0.61, "multiplier_high": 1.7}
+    value |= {"value_per_connected": 511.3}
+    unclear = {"value_per_connected_low": -474.2, "value_per_connected_high": 1495.5}
+    _print_stated_value({"value": value | unclear})
+    assert "adds 511 (-474 to 1,496: not clear of zero)." in capsys.readouterr().out
+    clear = {"value_per_connected_low": 120.0, "value_per_connected_high": 900.0}
+    _print_stated_value({"value": value | clear})
+    assert "adds 511 (120 to 900)." in capsys.readouterr().out
+
+
+def test_console_says_how_many_respondents_the_value_models_left_out(capsys):
+    """Blank value cells left 321 of 2,500 respondents out of the value models
+    with no word on the console, where the segment column's are counted."""
+    from emomotiv.cli import _print_stated_value
+
+    left = "321 respondents without a value were left out of the value models"
+    value = {"multiplier": 1.9, "multiplier_low": 1.7, "multiplier_high": 2.2}
+    value |= {"value_per_connected": 2738.0, "left_out": left}
+    _print_stated_value({"value": value})
+    assert f"  {left}.\n" in capsys.readouterr().out

@@ -1236,3 +1236,34 @@ def test_a_derived_file_changed_or_removed_does_not_block_reading(
     stale.write_text(stale.read_text().replace("0.", "1.", 1))
     with pytest.raises(em.ValidationError, match="'drivers.csv' does not match"):
         em.load_analysis(out)
+
+
+def test_the_about_sheet_gives_the_plans_total_simulated_together():
+    """The plan's headline (the funded set simulated together) was in no
+    sheet: a reader who totalled the plan sheet got 105.6 m against the
+    report's 120.5 m. The about sheet gives both totals and why they differ."""
+    from emomotiv.io import about_sheet
+
+    plan = {
+        "budget": 1e6,
+        "n_selected": 7,
+        "spent": 910_000.0,
+        "combined_delta_connected": 0.106,
+        "combined_delta_connected_low": 0.095,
+        "combined_delta_connected_high": 0.116,
+        "sum_individual_delta_connected": 0.093,
+        "combined_delta_value": 120.5e6,
+        "combined_delta_value_low": 102.8e6,
+        "combined_delta_value_high": 137.3e6,
+        "sum_individual_delta_value": 105.6e6,
+    }
+    about = dict(about_sheet({"data": {}, "plan": plan}).itertuples(index=False))
+    assert about["plan: value through connection, funded set together"] == 120.5e6
+    assert about["plan: value together, interval low"] == 102.8e6
+    assert about["plan: value, sum of the plan sheet's selected rows"] == 105.6e6
+    assert about["plan: gain, funded set together"] == 0.106
+    assert about["plan: spent"] == 910_000.0
+    assert "together" in about["plan: why the two totals differ"]
+    # nothing funded: no totals
+    none = about_sheet({"data": {}, "plan": plan | {"n_selected": 0}})
+    assert not none["setting"].str.startswith("plan:").any()

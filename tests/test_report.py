@@ -287,23 +287,33 @@ def test_segments_where_none_differs_say_so(contract):
     assert "◆" not in text and "<strong>0</strong>" not in text
 
 
-def test_segments_adjusted_alike_come_in_the_order_of_their_p_values(contract):
-    """Holm's step-down gives many facets an adjusted p of 1: among them the
-    smallest unadjusted p comes first, as the sentence says, not the largest
-    share."""
+def test_segments_where_none_differs_keep_each_segments_top_drivers(contract):
+    """With nothing differing, the heat table ordered its rows by the
+    unadjusted p (noise) and cut them at ``top``: every segment's first driver
+    could fall out. Each segment's top k stays, the rest by largest share,
+    and the count of those left out adds up."""
     tables = dict(contract.tables)
     seg = tables["segment_drivers"].copy()
     seg["differs"] = seg["differs"].astype("boolean") & False
     seg["p_differ_adj"] = 1.0
     ranked = seg.loc[seg["ranked"].astype(bool)]
-    last = ranked.groupby("facet")["importance"].max().idxmin()
-    seg["p_differ"] = np.where(seg["facet"] == last, 0.01, 0.9)
+    firsts = set(ranked.loc[ranked["rank"] == 1, "facet"])
+    # the segments' first drivers have the largest unadjusted p
+    seg["p_differ"] = np.where(seg["facet"].isin(firsts), 0.99, 0.01)
     tables["segment_drivers"] = seg
-    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    summary = {**contract.summary, "uncertainty": {"top_k": 2}}
+    html = em.Report({"tables": tables, "summary": summary}, top=3).html()
     part = html.split('id="segments"')[1].split("</table>")[0]
-    label = str(escape(str(ranked.loc[ranked["facet"] == last, "label"].iloc[0])))
-    first = part.split('<th scope="row" class="name">')[1]
-    assert first.startswith(label)
+    rows = [r.split("<")[0].strip() for r in part.split('class="name">')[1:]]
+    leading = ranked.loc[ranked["rank"] <= 2]
+    want = leading.groupby("label")["importance"].max().sort_values(ascending=False)
+    assert rows[: len(want)] == [str(escape(x)) for x in want.index]
+    largest = ranked.groupby("label")["importance"].max()
+    assert largest[rows[len(want) :]].is_monotonic_decreasing
+    n_facets = ranked["facet"].nunique()
+    left = n_facets - len(rows)
+    assert f"{left} more touchpoints, none differing" in html
+    assert "each segment's top 2 touchpoints" in html_unescape(html)
 
 
 @pytest.mark.parametrize("which", ["skeleton", "contract"])
@@ -772,9 +782,9 @@ def test_value_drivers_print_an_estimate_and_its_interval_alike(contract):
     ).html()
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
     for estimate, interval, via in (
-        ("12.5", "0.8 to 41.0", "8.0"),
+        ("+12.5", "0.8 to 41.0", "8.0"),
         ("−3.20", "−7.94 to 0.41", "−1.50"),
-        ("0.0312", "0.0123 to 0.0456", "0.0200"),
+        ("+0.0312", "0.0123 to 0.0456", "0.0200"),
     ):
         assert f">{estimate}</td>" in part and f">{interval}</td>" in part
         assert f">{via}</td>" in part
@@ -831,12 +841,21 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     for i in (0, 8, 9, 10, 11, 12, 13, 14):
         assert f">Touchpoint {i}<" in part
     assert part.count('<th scope="row" class="name">') == 30
+    # the rows in order of size, a rise or a fall, with the sign
+    rows = re.findall(r'class="name">Touchpoint (\d+)<', part)
+    sizes = np.abs(delta[[int(i) for i in rows]])
+    assert list(sizes) == sorted(sizes, reverse=True)
+    assert "+€60" in part or "+60" in part
     note = " ".join(part.split("</table>")[1].split())
-    assert "30 of 45 touchpoints shown" in note
-    assert "2 more predicted to raise it (interval above zero)" in note
+    # the counts add up to the rows shown: 12 + 2 + 1 + 15 = 30, the two
+    # falls among the twelve not counted again
     assert (
-        "lower it (interval below zero): 3, and 15 more with an interval that" in note
+        "30 of 45 touchpoints shown: the 12 largest changes in value by size (a "
+        "rise or a fall), in that order, 2 more predicted to raise value (interval "
+        "above zero), 1 more predicted to lower value (interval below zero), and 15 "
+        "more with an interval that includes zero." in note
     )
+    assert "All 3 touchpoints predicted to lower value (interval below zero)" in note
     assert (
         "15 more are left out (15 with an interval that includes zero, 0 that" in note
     )
@@ -849,7 +868,8 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     ).html()
     part = value_drivers_part(html)
     note = " ".join(part.split("</table>")[1].split())
-    assert "lower it (beyond noise): 2, and 18 more within noise" in note
+    assert "in that order, and 18 more within noise." in note
+    assert "Both touchpoints predicted to lower value (beyond noise)" in note
     assert "15 more are left out (15 within noise, 0 that" in note
     assert "total change is beyond noise" in note
     # a change within noise whose interval excludes zero (Touchpoints 10, 14) is
@@ -907,8 +927,8 @@ def test_roi_shows_every_negative_effect_and_says_what_is_left_out(contract):
     named = html_unescape(roi)
     assert re.search(
         r"30 of 40 touchpoints shown: the first 12 by priority, 16 more predicted "
-        r"to raise “[^”]+” \(interval above zero\), every touchpoint predicted to "
-        r"lower",
+        r"to raise “[^”]+” \(interval above zero\), and 2 more predicted to "
+        r"lower “[^”]+” \(interval below zero\)\. Both touchpoints predicted",
         named,
     )
     assert re.search(
@@ -931,7 +951,8 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     assert "30 of 72 touchpoints shown" in roi
-    assert "(interval below zero): 1, and 17 more with an interval that includes" in roi
+    assert "(interval below zero), and 17 more with an interval that includes" in roi
+    assert "The one touchpoint predicted to lower" in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
     assert "-0.00" not in roi and "−0.00" not in roi and "0.00 pts" in roi
 
@@ -1052,7 +1073,8 @@ def test_the_value_per_connected_customer_is_called_an_upper_bound(contract):
     parts = sections(em.Report(contract).html())
     bound = "an upper bound on what making one more customer connected is worth"
     summary = " ".join(parts["summary"].split())
-    assert 'in value, <span class="caveat">a gap between customers' in summary
+    caveat = r'in value \(interval [^)]+\), <span class="caveat">a gap between'
+    assert re.search(caveat, summary)
     assert bound in summary
     assert "This money rests on the value of one more connected customer" in summary
     roi = " ".join(parts["roi"].split())
@@ -1858,10 +1880,14 @@ def test_a_plan_with_nothing_worth_its_cost_does_not_ask_for_more_budget(
     out = capsys.readouterr().out
     assert plan["n_selected"] == 0 and plan["cheapest_worth"] is None
     assert (
-        "nothing funded: no touchpoint's improvement returns more than it costs" in out
+        "nothing funded: no touchpoint's improvement returns more value through "
+        "connection than it costs" in out
     )
     assert "fits the budget" not in out
-    said = "no touchpoint's improvement is expected to return more than it costs"
+    said = (
+        "no touchpoint's improvement is expected to return more value through "
+        "connection than it costs"
+    )
     assert text.count(said) == 2
     assert "fits the budget" not in text and "Raise the budget" not in text
 
@@ -2226,3 +2252,73 @@ def test_compared_waves_in_two_currencies_keep_each_its_own(comparison):
     assert ">€2,698<" in row and ">€2,719<" in row and ">+€21.0<" in row, row
     row = sections(em.ComparisonReport(two, currency="$").html())["kpis"]
     assert ">$2,698<" in row and ">+$21.0<" in row
+
+
+def test_gross_and_net_multiples_of_the_plan_are_named(contract):
+    """ "132.4× its cost" (value over cost) and a table's "387.9×" (net return)
+    were printed a page apart with the same sign: each now says what it is."""
+    html = html_unescape(em.Report(contract).html())
+    roi = contract.summary["plan"]["roi"]
+    gross = f"{roi + 1:,.1f}×"
+    assert f"value {gross} its cost of" in html
+    assert f"net return {roi:,.1f}×" in html
+    assert f"{gross} the spend (a net return of {roi:,.1f}×)" in html
+    assert 'Net return<br><span class="note">(value − cost) ÷ cost' in html
+
+
+def test_the_plan_names_its_value_as_through_connection(contract):
+    """The plan's value counts value through connection only, yet read as
+    "expected value of the plan"; a touchpoint that moves value directly,
+    beyond noise, is named under the plan."""
+    table = contract.tables["value_drivers"].copy()
+    table["beyond_noise"] = False
+    table["share_via_connection"] = 0.9
+    table.loc[table.index[0], ["beyond_noise", "share_via_connection"]] = [True, 0.0]
+    table.loc[table.index[0], "delta_mean_value"] = 459.0
+    tables = {**contract.tables, "value_drivers": table}
+    html = html_unescape(em.Report(replace(contract, tables=tables)).html())
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "expected value of the plan through connection" in text
+    assert "Value added through connection" in text
+    label = str(table["label"].iloc[0])
+    assert (
+        "The value model finds 1 touchpoint that moves value mostly that way, "
+        f"beyond noise: {label} (+459 per customer); see value_drivers.csv" in text
+    )
+
+
+def test_the_value_per_connected_customer_carries_its_interval(contract):
+    """The executive summary's "each additional customer adds about 511" had
+    no interval (-474 to 1,495): it has one, and a 0 inside it is said."""
+    value = dict(contract.summary["value"])
+    value |= {"value_per_connected": 511.3, "value_per_connected_low": -474.2}
+    value["value_per_connected_high"] = 1495.5
+    summary = {**contract.summary, "value": value}
+    html = html_unescape(em.Report(replace(contract, summary=summary)).html())
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "adds about 511 in value (interval −474 to 1,496: not clear of zero)" in text
+    value["value_per_connected_low"] = 120.0
+    html = html_unescape(em.Report(replace(contract, summary=summary)).html())
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "adds about 511 in value (interval 120 to 1,496)," in text
+
+
+def test_the_data_section_shows_the_effective_sample_and_the_smaller_class(contract):
+    """A weighted B2B survey of 180 accounts, worth 77 and with 25 promoters,
+    read "Respondents 180, survey-weighted": the two numbers the ranking rests
+    on are shown, and respondents left out of the value models are counted."""
+    summary = dict(contract.summary)
+    summary["data"] = dict(summary["data"], weighted=True, effective_n=76.8)
+    summary["data"]["n_respondents"] = 180
+    left = "321 respondents without a value were left out of the value models"
+    summary["value"] = dict(summary["value"], left_out=left)
+    tiers = contract.tables["tiers"].assign(n=[25, 30, 125])
+    tables = {**contract.tables, "tiers": tiers}
+    html = em.Report(replace(contract, summary=summary, tables=tables)).html()
+    html = html_unescape(html)
+    data = " ".join(re.sub(r"<[^>]+>", " ", sections(html)["data"]).split())
+    assert "Effective sample 77 of 180 (Kish)" in data
+    assert "Smaller outcome class 25 respondents who are connected (of 180)" in data
+    assert f"Left out of the value models {left}" in data
+    roi = " ".join(re.sub(r"<[^>]+>", " ", sections(html)["roi"]).split())
+    assert f"{left}: the value of connection, the value drivers" in roi

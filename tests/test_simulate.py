@@ -692,10 +692,13 @@ def test_with_money_the_plan_funds_only_what_returns_more_than_it_costs(fitted):
     assert (funded["delta_value"] > funded["cost"]).all()
     losing = roi.index[(roi["delta_value"] > 0) & (roi["delta_value"] < roi["cost"])]
     assert len(losing) and not set(losing) & set(result.selected)
+    # the value is that through connection; the touchpoints named by label
     assert (
-        f"{len(losing)} touchpoints would add value but less than they cost"
-        in (summary["note"])
+        f"{len(losing)} touchpoints would add less value through connection than "
+        "they cost" in summary["note"]
     )
+    first = roi.loc[losing[0], "label"]
+    assert repr(first) in summary["note"] and repr(losing[0]) not in summary["note"]
     # the funded set is the one whose value net of cost is the most
     net = (roi["delta_value"] - roi["cost"]).clip(lower=0)
     assert net.loc[result.selected].sum() == pytest.approx(net.sum())
@@ -875,3 +878,23 @@ def test_the_scenarios_of_a_wide_survey_hold_only_the_columns_they_move():
         tracemalloc.stop()
     assert peak < 30e6
     assert roi["delta_connected"].abs().sum() > 0
+
+
+def test_the_plan_note_tells_a_gain_beyond_noise_from_one_within_it():
+    """The note said touchpoints "would add value but less than they cost" on
+    a point estimate that was noise: those beyond noise are now said apart."""
+    from emomotiv.simulate import _plan_note
+
+    names = np.array(["Trading fees", "Chat support", "Mobile app"], dtype=object)
+    gain = np.array([-5.0, -2.0, 40.0])  # value through connection less cost
+    cost = np.array([10.0, 10.0, 10.0])
+    chosen = np.array([False, False, True])
+    note = _plan_note(
+        names, gain, cost, chosen, 10.0, True, clear=np.array([False, True, True])
+    )
+    assert note.startswith(
+        "1 touchpoint would add value through connection (beyond noise) but less "
+        "than it costs: 'Chat support'; 1 more touchpoint would add less value "
+        "through connection (a gain within noise) than it costs: 'Trading fees'; "
+        "the plan does not fund them."
+    )

@@ -369,3 +369,14 @@ def test_tied_value_drivers_are_listed_in_the_table_order():
     facets = [f"f{i:03d}" for i in range(300)]
     table = pd.DataFrame({"facet": facets, "delta_mean_value": [1.0, 2.0] * 150})
     assert ValueDrivers(table).to_summary()["top"] == facets[1:10:2]
+
+
+def test_top_value_drivers_are_the_largest_changes_by_size():
+    """summary["value_drivers"]["top"] took the largest rises, while the
+    console listed the largest changes by size: a fall beyond noise was in
+    neither, and the two lists disagreed."""
+    from emomotiv.value_drivers import ValueDrivers
+
+    delta = [50.0, -40.0, 30.0, 5.0, 4.0, 3.0, -2.0]
+    table = pd.DataFrame({"facet": list("abcdefg"), "delta_mean_value": delta})
+    assert ValueDrivers(table).to_summary()["top"] == ["a", "b", "c", "d", "e"]
