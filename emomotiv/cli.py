@@ -2113,6 +2113,8 @@ def _analyze(args: argparse.Namespace) -> int:
     print(f"Analysed {n:,} respondents x {p} facets.")
     if data.get("unanswered"):
         print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
+    for note in data.get("scales") or []:  # how answers were read, as validate says
+        print(f"  {_safe(note)}")
     for note in result.summary["warnings"]:
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     _print_drivers(result.summary, result.drivers)
@@ -2132,7 +2134,7 @@ def _analyze(args: argparse.Namespace) -> int:
         _print_tracking(
             result.summary["tracking"], result.tables["changes"], _words(result.summary)
         )
-    _print_stated_value(result.summary, result.drivers)
+    _print_stated_value(result.summary, result.drivers, result.tables.get("roi"))
     plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)
     _print_noise(plan, score, _words(result.summary))
     _print_plan(
@@ -2229,11 +2231,20 @@ def _print_controls(controls) -> None:
         print(f"  {_label(row.label):<44} {_pct(row.importance):>6}")
 
 
-def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> None:
+def _print_stated_value(
+    summary: dict, drivers: pd.DataFrame | None = None, roi: pd.DataFrame | None = None
+) -> None:
     """The stated-vs-derived line (Spearman correlation with its interval,
     the quadrant counts, the labels that hold in fewer resamples than the
-    level) and the value of connection."""
-    from .report import QUADRANTS, _number, study_currency, upper_bound_note
+    level, the drivers that lower the outcome by the report's rule: their
+    one-point gain in ``roi`` clearly below zero) and the value of connection."""
+    from .report import (
+        QUADRANTS,
+        _number,
+        _shown_direction,
+        study_currency,
+        upper_bound_note,
+    )
 
     stated, value = summary.get("stated") or {}, summary.get("value") or {}
     currency = study_currency(summary)
@@ -2271,6 +2282,22 @@ def _print_stated_value(summary: dict, drivers: pd.DataFrame | None = None) -> N
                 print(
                     f"  In their quadrant in fewer than {level:.0%} of resamples: "
                     f"{names}{more} (p_quadrant in drivers.csv)."
+                )
+        if drivers is not None and {"quadrant", "direction"} <= set(drivers):
+            shown = _shown_direction(drivers, roi)[0]
+            lowers = shown.loc[
+                shown["quadrant"].isin(["core_driver", "hidden_driver"])
+                & (shown["direction"] < 0)
+            ]
+            if len(lowers):  # important, but a rise is no win
+                names = ", ".join(
+                    f"{_label(r.label)} "
+                    f"({_quadrant_name(QUADRANTS.get(r.quadrant, r.quadrant), 1)})"
+                    for r in lowers.itertuples()
+                )
+                print(
+                    f"  A one-point rise is predicted to lower the outcome: {names} "
+                    "(roi.csv): important to it, but not a driver to raise."
                 )
     if value.get("multiplier") is not None:
         print(

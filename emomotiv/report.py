@@ -1859,7 +1859,10 @@ class Report:
             "assumption": plan_summary.get("assumption") or DEFAULT_ASSUMPTION,
             "uncertainty": dict(summary.get("uncertainty") or {}),
             "diagnostics": dict(summary.get("diagnostics") or {}),
-            "executive": self._executive(drivers, summary, sections),
+            # a hidden driver that lowers the outcome, by the driver table's rule
+            "executive": self._executive(
+                _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
+            ),
             "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
             "warnings": list(summary.get("warnings") or []),
             "currency": self._currency(),

@@ -516,6 +516,35 @@ def test_console_gives_the_rank_correlation_its_interval_and_unsure_labels(capsy
     )
 
 
+def test_console_names_a_hidden_driver_that_lowers_the_outcome(capsys):
+    """A hidden driver whose one-point rise is predicted to lower the
+    outcome (beyond noise) was counted among the hidden drivers with no
+    word; one whose SHAP leans negative within noise is no such case (the
+    report's rule for its marks)."""
+    from emomotiv.cli import _print_stated_value
+
+    stated = {"rank_correlation": 0.1, "counts": {"hidden_driver": 2}}
+    drivers = pd.DataFrame(
+        {
+            "facet": ["web", "fees"],
+            "label": ["Website", "Fees"],
+            "quadrant": ["hidden_driver", "hidden_driver"],
+            "direction": [-1, -1],
+        }
+    )
+    roi = pd.DataFrame(
+        {
+            "facet": ["web", "fees"],
+            "delta_connected": [-0.02, -0.004],
+            "beyond_noise": [True, False],
+        }
+    )
+    _print_stated_value({"stated": stated}, drivers, roi)
+    out = capsys.readouterr().out
+    said = "A one-point rise is predicted to lower the outcome: Website (hidden driver)"
+    assert said in out and "Fees (hidden" not in out
+
+
 def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
     from emomotiv.cli import _print_segments
 
@@ -2596,3 +2625,21 @@ def test_console_says_how_many_respondents_the_value_models_left_out(capsys):
     value |= {"value_per_connected": 2738.0, "left_out": left}
     _print_stated_value({"value": value})
     assert f"  {left}.\n" in capsys.readouterr().out
+
+
+def test_analyze_says_how_a_yes_no_outcome_was_coded(tmp_path, capsys):
+    """validate printed the coding of a yes/no outcome and the README says
+    the console does; analyze did not."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    survey = s.survey.assign(
+        connected=np.where(s.survey["connected"] == 1, "Ja", "Nein")
+    )
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    args = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
+    args += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    args += ["--connected-values", "Ja", "--n-boot", "0", "--no-methods", "--quiet"]
+    assert main([*args, "--out", str(tmp_path / "r")]) == 0
+    yes = int((s.survey["connected"] == 1).sum())
+    coded = f"Connection coded from the answers: 1 for 'Ja' ({yes}), 0 for 'Nein'"
+    assert coded in capsys.readouterr().out

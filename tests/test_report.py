@@ -54,6 +54,9 @@ def test_report_is_self_contained_with_sections(small_result):
     assert "@import" not in html and "url(http" not in html
     assert "<script" not in html.lower()
     assert "not causation" in html
+    # the code that made it, beyond the version string
+    source = small_result.summary["versions"]["emomotiv_source"]
+    assert f"(source {source})" in html
 
 
 def test_a_report_of_one_wave_names_it(small_result):
