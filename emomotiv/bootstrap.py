@@ -37,7 +37,9 @@ How it works (:func:`bootstrap_importance`):
   no facet (too few respondents for the model's settings) has no shares: its
   row of ``replicates`` is missing and the estimate, intervals and ranks
   rest on the other replicates; ``info["no_split"]`` counts them and a
-  warning says so. (Read as every facet's equal share, such replicates
+  warning says so. The stability counts it as a replicate with no top ``k``
+  of its own, so a ranking that rests on a few of many replicates does not
+  read as stable. (Read as every facet's equal share, such replicates
   pulled every share toward ``1/p`` and gave facets no model ever used a
   share and a chance of the top ``k``.)
 - **Explain a fixed subsample.** Mean |SHAP| is taken on one fixed
@@ -814,11 +816,11 @@ def bootstrap_importance(
     shares = _rescaled(shares, refits.scale)
     control_shares = _rescaled(control_shares, refits.scale)
     p = len(facets)
-    if control_table is not None:
-        estimate = control_shares.mean(axis=0)
-        low, high, _ = percentile_interval(control_shares, estimate, level)
+    if control_table is not None:  # over the same replicates as the facets
+        estimate = control_shares[ranked].mean(axis=0)
+        low, high, _ = percentile_interval(control_shares[ranked], estimate, level)
         control_table["importance"] = estimate
-        control_table["raw_importance"] = raw[:, p:].mean(axis=0)
+        control_table["raw_importance"] = raw[ranked, p:].mean(axis=0)
         control_table["importance_low"] = low
         control_table["importance_high"] = high
     replicates = pd.DataFrame(
@@ -829,7 +831,7 @@ def bootstrap_importance(
     estimate = shares.mean(axis=0)
     low, high, widened = percentile_interval(shares, estimate, level)
     table["importance"] = estimate
-    table["raw_importance"] = raw[:, :p].mean(axis=0)
+    table["raw_importance"] = raw[ranked, :p].mean(axis=0)
     table["importance_low"] = low
     table["importance_high"] = high
     best, worst = _tied_ranks(shares)
@@ -845,11 +847,16 @@ def bootstrap_importance(
     table["p_top"] = top.mean(axis=0)
     info["widened"] = widened
     info["no_split"] = int(flat.sum())
-    info["stability"] = _stability(top, k, facets, fitted.task_ == "binary")
+    # the stability is the procedure's: a replicate that ranks nothing has no
+    # top k of its own (each facet k/p of a place), so a ranking that rests
+    # on a few of many replicates does not read as stable
+    every = np.full((n_boot, p), k / p)
+    every[ranked] = top
+    info["stability"] = _stability(every, k, facets, fitted.task_ == "binary")
     return ImportanceResult(
         "shap",
         table,
-        float(raw[:, :p].sum(axis=1).mean()),
+        float(raw[ranked, :p].sum(axis=1).mean()),
         point.explanation,
         info,
         replicates,

@@ -531,9 +531,9 @@ def _study(args: argparse.Namespace):
             "on the command line: "
             f"emomotiv {args.command} {flags} --study {args.study}{out}."
         )
-    changed = (
-        {} if args.study is None else _changed_inputs(Path(args.study), study, given)
-    )
+    # a rerun (validate is there to check a file changed since)
+    rerun = args.study is not None and args.command == "analyze"
+    changed = _changed_inputs(Path(args.study), study, given) if rerun else {}
     if changed:
         out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
         flags = " ".join(
@@ -2283,8 +2283,12 @@ def _print_stated_value(
                     f"  In their quadrant in fewer than {level:.0%} of resamples: "
                     f"{names}{more} (p_quadrant in drivers.csv)."
                 )
-        if drivers is not None and {"quadrant", "direction"} <= set(drivers):
-            shown = _shown_direction(drivers, roi)[0]
+        shown, by_gain = (
+            _shown_direction(drivers, roi) if drivers is not None else (None, None)
+        )
+        # by the gains' rule only: the sign of SHAP alone is noise for a
+        # touchpoint that moves nothing
+        if by_gain is not None and {"quadrant", "direction"} <= set(shown):
             lowers = shown.loc[
                 shown["quadrant"].isin(["core_driver", "hidden_driver"])
                 & (shown["direction"] < 0)
@@ -2616,7 +2620,9 @@ def _print_value_drivers(summary: dict, table) -> None:
         "What moves value most per one-point rise, in mean value per customer "
         f"({objective}{fit}):"
     )
-    rows = table.loc[table["delta_mean_value"].abs().sort_values(ascending=False).index]
+    from .value_drivers import by_size_of_change
+
+    rows = by_size_of_change(table)
     clear, by = _clear(rows, "delta_mean_value")
     flags = [True] * len(rows) if clear is None else list(clear)
     shown = rows.head(5)

@@ -1803,7 +1803,7 @@ def file_fingerprints(**paths: object) -> dict[str, dict | None]:
     --------
     >>> import tempfile
     >>> with tempfile.NamedTemporaryFile(suffix=".csv") as f:
-    ...     _ = f.write(b"a,b\n1,2\n"); f.flush()
+    ...     _ = f.write(b"a,b\\n1,2\\n"); f.flush()
     ...     prints = file_fingerprints(survey=f.name, catalog=None)
     >>> prints["survey"]["bytes"], prints["survey"]["sha256"][:12], prints["catalog"]
     (8, '492d5ea49605', None)
@@ -1841,8 +1841,9 @@ def update_manifest(folder: str | PathLike, names: Sequence[str] = ()) -> dict:
     manifest; without a manifest, every file in ``folder`` is listed. Call it
     after rewriting a file of a saved run (such as its report). The other
     files listed keep their checksums (a derived file changed since the run,
-    see :func:`is_derived`, stays marked as changed); one no longer in the
-    folder (a derived file removed) is no longer listed.
+    see :func:`is_derived`, stays marked as changed); a derived file no
+    longer in the folder is no longer listed (any other stays, so the folder
+    still fails :func:`check_manifest`).
     """
     from . import __version__
 
@@ -1854,7 +1855,10 @@ def update_manifest(folder: str | PathLike, names: Sequence[str] = ()) -> dict:
     files = {
         name: old[name] if name in old and name not in names else _sha256(folder / name)
         for name in listed
-        if name in names or (folder / name).is_file()
+        # a table gone stays listed, and the folder keeps failing its check
+        if name in names
+        or (folder / name).is_file()
+        or (name in old and not is_derived(name))
     }
     manifest = {"emomotiv": __version__, "files": files}
     dump_json(manifest, path)

@@ -739,9 +739,10 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         return out
     # the largest changes by size first, a rise or a fall, as the console
     # and summary["value_drivers"]["top"]; shown in that order, with the sign
-    order = table["delta_mean_value"].abs().sort_values(ascending=False).index
+    from .value_drivers import by_size_of_change
+
     shown, left_out = _effect_rows(
-        table.loc[order], "delta_mean_value", min(top, ROI_TOP)
+        by_size_of_change(table), "delta_mean_value", min(top, ROI_TOP)
     )
     rows = _records(shown)
     clear, _ = _clear(shown, "delta_mean_value")
@@ -780,8 +781,9 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
         else pd.Series(np.nan, index=table.index)
     )
     direct = clear & ~(share >= 0.5)
-    rows = table.loc[direct]
-    return rows.loc[rows["delta_mean_value"].abs().sort_values(ascending=False).index]
+    from .value_drivers import by_size_of_change
+
+    return by_size_of_change(table.loc[direct])
 
 
 def _smaller_class(

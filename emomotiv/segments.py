@@ -379,13 +379,15 @@ def _rarely_split(result, cells: pd.Series) -> pd.Series:
     reps = None if result is None else result.replicates
     if reps is None or len(reps) < 2:
         return notes
-    used = (reps[list(cells.index)].to_numpy() > 0).sum(axis=0)
+    # over the replicates that split on some facet (the others rank nothing)
+    reps = reps[list(cells.index)].dropna(how="all")
+    used = (reps.to_numpy() > 0).sum(axis=0)
     for facet, k in zip(cells.index, used, strict=True):
         if notes[facet] is None and k < MIN_SPLIT_SHARE * len(reps):
             notes[facet] = (
-                f"the segment's models split on it in {k} of {len(reps)} "
-                "resamples: too few of its raters differ from the rest for an "
-                "effect to be estimated"
+                f"the segment's models split on it in {k} of the {len(reps)} "
+                "resamples that split on any facet: too few of its raters "
+                "differ from the rest for an effect to be estimated"
             )
     return notes
 
@@ -467,10 +469,15 @@ def _learned_nothing(result) -> str | None:
         where = "fitted on all its respondents"
     if flat < MIN_SPLIT_SHARE * max(n_boot, 1):
         return None
+    rest = (
+        f"its ranking would rest on the {n_boot - flat} that split, fewer than half"
+        if 0 < flat < n_boot
+        else "every facet would get the same share, ranked by column order"
+    )
     return (
         f"not ranked: its models made no split on any facet {where} (too few "
         "respondents, or too few in one outcome class, for the model's "
-        "settings): every facet would get the same share, ranked by column order"
+        f"settings): {rest}"
     )
 
 

@@ -713,7 +713,7 @@ def _from_respondents(
     if form == "maxdiff":
         _warn_rescaled_utilities(r, "the survey")
     n_answered = seen.sum(axis=0).astype(float)
-    missing = [f for f in (facets or []) if f not in names]
+    missing = [f for f in (facets or []) if f not in names and f not in few]
 
     if form == "ratings":
         # the lowest rating of the respondents who count (weight above 0)

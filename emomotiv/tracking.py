@@ -376,9 +376,28 @@ def _wave_key(label: Any) -> Any:
         if pd.notna(number):
             return float(number)
     try:
-        return _period(text), "fy" in text.casefold()
+        return _period(text), "fy" in text.casefold(), _period_kind(text)
     except (ValueError, TypeError):
         return text.casefold()
+
+
+def _period_kind(label: str) -> str:
+    """What span a label that :func:`_period` reads by its first month
+    names: ``"half"`` (H1 2026), ``"season"`` (Spring 2026), ``"range"``
+    (Oct-Dec 2026), else ``"plain"``: H1 2026 and Jan 2026 start together
+    but are not one wave."""
+    plain = (QUARTER_FIRST, YEAR_FIRST, MONTH_YY, MONTH_FIRST, DAY_FIRST)
+    if any(pattern.match(label) for pattern in plain):
+        return "plain"
+    if (match := MONTH_NAME.match(label)) and match[1].casefold() in MONTH_NAMES:
+        return "plain"
+    if (match := MONTH_RANGE.match(label)) and match[1].casefold() in MONTH_NAMES:
+        return "range"
+    if HALF.match(label):
+        return "half"
+    if (match := MONTH_NAME.match(label)) and match[1].casefold() in SEASONS:
+        return "season"
+    return "plain"
 
 
 def same_wave_labels(labels: Iterable[Any]) -> list[list]:
@@ -391,6 +410,8 @@ def same_wave_labels(labels: Iterable[Any]) -> list[list]:
     --------
     >>> same_wave_labels(["2026Q2", "2026Q3", "Q3 2026", "2026q3"])
     [['2026Q3', 'Q3 2026', '2026q3']]
+    >>> same_wave_labels(["H1 2026", "Jan 2026", "Spring 2026", "spring 2026"])
+    [['Spring 2026', 'spring 2026']]
     >>> same_wave_labels(["2026Q2", "2026Q3"])
     []
     """
@@ -736,6 +757,8 @@ def _spread(
 ) -> tuple[pd.Series | None, str, pd.Series]:
     """:func:`_standard_errors` from the replicates, else the intervals."""
     reps = result.importance.replicates
+    if reps is not None:  # a replicate that split on no facet has no shares
+        reps = reps.dropna(how="all")
     if reps is not None and len(reps) >= 2 and set(common) <= set(reps.columns):
         shares = reps[common]
         shares = shares.div(shares.sum(axis=1).replace(0, np.nan), axis=0)

@@ -263,13 +263,27 @@ class ValueDrivers:
 
     def to_summary(self) -> dict[str, Any]:
         """JSON-ready ``summary["value_drivers"]``."""
-        size = self.table["delta_mean_value"].abs()
-        top = self.table.loc[size.sort_values(ascending=False, kind="stable").index]
+        top = by_size_of_change(self.table)
         return {**self.info, "top": list(top["facet"].head(5))}
 
     def __repr__(self) -> str:
         objective = self.info.get("objective")
         return f"ValueDrivers({len(self.table)} facets, objective={objective!r})"
+
+
+def by_size_of_change(table: pd.DataFrame) -> pd.DataFrame:
+    """The value drivers' rows by the size of their change in mean value, a
+    rise or a fall, largest first (ties in table order): the order of
+    ``summary["value_drivers"]["top"]``, the console and the report.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"facet": ["a", "b", "c"], "delta_mean_value": [1, -3, 1]})
+    >>> list(by_size_of_change(t)["facet"])
+    ['b', 'a', 'c']
+    """
+    size = table["delta_mean_value"].astype(float).abs()
+    return table.loc[size.sort_values(ascending=False, kind="stable").index]
 
 
 def value_drivers(

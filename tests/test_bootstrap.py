@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -715,6 +717,29 @@ def test_replicates_whose_model_splits_on_nothing_rank_nothing(data):
     stages = em.stage_importance(result, s.catalog.set_index("facet")["stage"])
     assert (stages["importance_low"] <= stages["importance"]).all()
     assert stages["importance_low"].gt(0).any()  # no stage read 0 by a missing row
+
+
+def test_a_ranking_that_rests_on_a_few_of_many_replicates_is_unstable():
+    """27 of 30 refits split on nothing: the other 3 agreed, and the
+    ranking read as settled (p_top 1, rank interval [1, 1], stable). The
+    stability counts a replicate that ranks nothing as one with no top k,
+    and total is over the same replicates as the shares."""
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(
+        rng.integers(1, 6, size=(60, 4)).astype(float), columns=list("abcd")
+    )
+    y = (X["a"] + rng.normal(0, 1, 60) > 4.2).astype(int).to_numpy()
+    model = em.DriverModel(n_estimators=20, min_child_weight=6.0, cv=0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.bootstrap_importance(
+            model.fit(X, y), X, y, n_boot=30, n_jobs=1, progress=False, random_state=0
+        )
+    assert result.info["no_split"] == 27
+    assert result.info["stability"]["low"] and not result.info["stability"]["settled"]
+    assert result.table["raw_importance"].sum() == pytest.approx(result.total)
+    # three replicates rank it: no settled top, however they agree
+    assert result.table.loc["a", "p_top"] == 1
 
 
 def test_the_replicates_are_spread_over_every_thread_of_the_cluster():

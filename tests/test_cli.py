@@ -543,6 +543,9 @@ def test_console_names_a_hidden_driver_that_lowers_the_outcome(capsys):
     out = capsys.readouterr().out
     said = "A one-point rise is predicted to lower the outcome: Website (hidden driver)"
     assert said in out and "Fees (hidden" not in out
+    # without gains to read (no bootstrap), the sign of SHAP says nothing
+    _print_stated_value({"stated": stated}, drivers, roi.drop(columns="beyond_noise"))
+    assert "predicted to lower" not in capsys.readouterr().out
 
 
 def test_console_names_the_segments_their_top_driver_and_what_differs(capsys):
@@ -2548,6 +2551,8 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     err = " ".join(capsys.readouterr().err.split())
     assert "changed since the run in" in err and "SHA-256" in err
     assert not (tmp_path / "r3").exists()
+    # validate is there to check the file as it is now
+    assert main(["validate", "--study", str(tmp_path / "r1" / "study.toml")]) == 0
     # given on the command line, it is analysed as it is now
     assert (
         main(

@@ -1232,6 +1232,13 @@ def test_a_derived_file_changed_or_removed_does_not_block_reading(
     files = update_manifest(out, ["report.html"])["files"]
     assert "figures/drivers.svg" not in files and "report.html" in files
     assert files["tables.xlsx"] == listed["tables.xlsx"]  # still the run's
+    gone = out / "stages.csv"  # a table gone stays listed: still refused
+    kept = gone.read_bytes()
+    gone.unlink()
+    assert "stages.csv" in update_manifest(out, ["report.html"])["files"]
+    with pytest.raises(em.ValidationError, match="'stages.csv' is listed"):
+        em.load_analysis(out)
+    gone.write_bytes(kept)
     stale = out / "drivers.csv"  # a table is what the analysis is read from
     stale.write_text(stale.read_text().replace("0.", "1.", 1))
     with pytest.raises(em.ValidationError, match="'drivers.csv' does not match"):

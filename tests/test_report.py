@@ -1367,15 +1367,26 @@ def test_costs_without_a_population_make_no_return_claim_or_empty_chart(contract
 
 
 def test_a_hidden_driver_that_lowers_the_outcome_is_no_easy_win(contract):
+    """A hidden driver whose one-point rise lowers the outcome (beyond
+    noise) is no easy win; one whose SHAP merely leans negative, its gain
+    within noise, still is (the driver table marks by the same rule)."""
     drivers = contract.tables["drivers"].copy()
     hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
     assert len(hidden), "the contract has hidden drivers"
     first = drivers.loc[hidden[0], "label"]
     drivers.loc[hidden[0], "direction"] = -1
-    tables = dict(contract.tables, drivers=drivers)
-    html = em.Report({"tables": tables, "summary": contract.summary}).html()
-    easy = sections(html)["summary"].split("Hidden drivers")[1].split("</li>")[0]
-    assert str(escape(first)) not in easy
+    roi = contract.tables["roi"].copy()
+    row = roi["facet"] == drivers.loc[hidden[0], "facet"]
+
+    def easy_wins(roi):
+        tables = dict(contract.tables, drivers=drivers, roi=roi)
+        html = em.Report({"tables": tables, "summary": contract.summary}).html()
+        return sections(html)["summary"].split("Hidden drivers")[1].split("</li>")[0]
+
+    roi.loc[row, ["delta_connected", "beyond_noise"]] = [-0.02, True]
+    assert str(escape(first)) not in easy_wins(roi)
+    roi.loc[row, "beyond_noise"] = False
+    assert str(escape(first)) in easy_wins(roi)
 
 
 def test_a_hidden_driver_unsure_of_its_quadrant_says_so(contract):
