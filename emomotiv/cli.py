@@ -2575,12 +2575,10 @@ def _print_segments(summary: dict, table) -> None:
         skipped += f" (+{len(flat) - 5:,} more not ranked)"
     print(f"Segments by {_safe(column)}: {len(ranked)} ranked{skipped}; {differ}.")
     top = table.loc[table["ranked"].astype(bool) & (table["rank"] == 1)]
-    unstable = []
     for row in top.itertuples():
         stability = sizes.get(row.segment, {}).get("stability") or {}
         flag = ""
         if stability.get("low"):
-            unstable.append(stability)
             share = format_against(
                 stability["top_k_overlap"], stability["threshold"], percent=True
             )
@@ -2593,13 +2591,6 @@ def _print_segments(summary: dict, table) -> None:
         caution = sizes.get(row.segment, {}).get("note")
         if caution:  # a ranked segment held by a few weights
             print(f"    {_safe(caution)}.")
-    if unstable:
-        which = "its" if len(unstable) == 1 else "their"
-        print(
-            f"  Unstable rankings (below {unstable[0]['threshold']:.0%}): {which} "
-            "order is largely noise; more respondents per segment, or fewer "
-            "segments, steady them."
-        )
     if left_out:
         print(left_out)
 

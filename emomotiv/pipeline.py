@@ -589,8 +589,10 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     codes = {f"{v:g}" for v in [*_answer_codes(numbers), *_score_codes(numbers)]}
     none = [a for a in counts.index if NON_ANSWER.search(a) or _answer(a) in codes]
     yes_words = wanted & set(YES_ANSWERS)
-    # beside a yes word, a 1 is yes too: a part of the file coded 0/1
-    ones = [a for a in counts.index if _is_numeric_text(a) and float(a) == 1]
+    # beside a yes word, a 1 is yes too where a part of the file is coded 0/1
+    # (its numbers are 0 and 1 only, as schema's check of the column reads it)
+    coded = set(numbers) <= {0.0, 1.0}
+    ones = [a for a in counts.index if coded and _is_numeric_text(a) and float(a) == 1]
     yes = [
         a
         for a in counts.index

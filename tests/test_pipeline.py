@@ -766,6 +766,18 @@ def test_a_1_beside_a_yes_word_is_refused_as_coded_not_connected(small):
     )
 
 
+def test_a_1_on_a_scale_beside_a_yes_word_is_not_read_as_yes():
+    """A 1 is yes beside a yes word only where a part of the file is coded
+    0/1, as the column's own check reads it; among 1, 2 and 3 it is a code
+    of a scale."""
+    from emomotiv.pipeline import _doubtful_noes
+
+    coded = pd.Series(["Ja", "Nein", "1", "0"])
+    assert any("read as yes, '1'" in p for p in _doubtful_noes(coded, ["Ja"], "c"))
+    scale = pd.Series(["Ja", "Nein", "1", "2", "3"])
+    assert not any("read as yes" in p for p in _doubtful_noes(scale, ["Ja"], "c"))
+
+
 def test_a_segment_on_a_narrower_scale_is_warned_of_by_name(small):
     survey = small.survey.copy()
     name = survey["customer_type"].value_counts().index[0]
