@@ -201,6 +201,9 @@ YEAR_FIRST = re.compile(
 MONTH_YY = re.compile(r"^\s*([^\W\d_]+)\.?[\s\-_/]*'?(\d{2})\s*$")
 # a month as German and French write it: 09.2026, 09/2026
 MONTH_FIRST = re.compile(r"^\s*(0?[1-9]|1[0-2])[./](\d{4})\s*$")
+# a month with two digits of a year: 9/25, 12/25, 01.26 (a point only with
+# two digits of the month: 1.5 is a number)
+MONTH_FIRST_YY = re.compile(r"^\s*(?:(0?[1-9]|1[0-2])/|(0[1-9]|1[0-2])\.)(\d{2})\s*$")
 # a day as German writes it, day first: 15.09.2026
 DAY_FIRST = re.compile(r"^\s*(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{4})\s*$")
 # a month by its German or French name (English ones pandas reads itself):
@@ -257,6 +260,8 @@ def _period(label: str) -> pd.Period:
         label = f"{_full_year(match[2])}-{MONTH_NAMES[match[1].casefold()]:02d}"
     elif match := MONTH_FIRST.match(label):
         label = f"{match[2]}-{int(match[1]):02d}"
+    elif match := MONTH_FIRST_YY.match(label):
+        label = f"{_full_year(match[3])}-{int(match[1] or match[2]):02d}"
     elif match := DAY_FIRST.match(label):  # not pandas' month first
         label = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
     elif (match := MONTH_NAME.match(label)) and match[1].casefold() in MONTH_NAMES:
@@ -324,6 +329,8 @@ def sort_waves(labels: Iterable[Any]) -> list:
     (['Q4 26', 'Q1 27'], ['Oct-Dec 2026', 'Jan-Mar 2027'])
     >>> sort_waves(["Q1 FY27", "Q4 FY26"]), sort_waves(["Jan 27", "Dec 26"])
     (['Q4 FY26', 'Q1 FY27'], ['Dec 26', 'Jan 27'])
+    >>> sort_waves(["1/26", "12/25"]), sort_waves(["NPS Jan 26", "NPS Dec 25"])
+    (['12/25', '1/26'], ['NPS Dec 25', 'NPS Jan 26'])
 
     Two labels that name the same wave (``2026Q3`` and ``Q3 2026``, or
     ``2026Q3`` and ``2026q3``) are an error: they would be two waves.
@@ -344,7 +351,10 @@ def _ordered_waves(labels: list) -> list:
     """:func:`sort_waves`'s order of distinct ``labels``, without its check
     for one wave written two ways (equal periods are then ordered by text)."""
     numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce")
-    months = all(MONTH_FIRST.match(str(label)) for label in labels)  # 09.2026
+    months = all(  # 09.2026, 01.26
+        MONTH_FIRST.match(str(label)) or MONTH_FIRST_YY.match(str(label))
+        for label in labels
+    )
     if labels and numbers.notna().all() and not months:
         order = np.argsort(numbers.to_numpy(dtype=float), kind="stable")
         return [labels[i] for i in order]
@@ -371,7 +381,7 @@ def _wave_key(label: Any) -> Any:
     period (a fiscal year's apart from a calendar one), else its text
     without case and without spaces around or doubled."""
     text = " ".join(str(label).split())
-    if not MONTH_FIRST.match(text):  # 09.2026 is a month, not 9.2026
+    if not (MONTH_FIRST.match(text) or MONTH_FIRST_YY.match(text)):  # 09.2026
         number = pd.to_numeric(pd.Series([text]), errors="coerce").iloc[0]
         if pd.notna(number):
             return float(number)
@@ -452,11 +462,33 @@ def same_wave_problem(
 
 def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
     """Each label's period start (:func:`_period_start`), or None when one
-    of them names no period."""
-    try:
-        return [_period_start(t) for t in texts]
-    except (ValueError, TypeError):
-        return None
+    of them names no period. Words every label starts or ends with ("NPS
+    Jan 26", "o_May26") are read past."""
+    for trimmed in _without_shared_words(texts):
+        try:
+            return [_period_start(t) for t in trimmed]
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def _without_shared_words(texts: Sequence[str]) -> list[list[str]]:
+    """``texts`` as they are, then less the words (up to a space, ``_``,
+    ``-`` or ``/``) that every one starts with, then less those every one
+    ends with as well."""
+    out = [list(texts)]
+    if len(texts) < 2:
+        return out
+    cut = r"[\s_\-/]"
+    head = os.path.commonprefix(list(texts))
+    head = head[: max((m.end() for m in re.finditer(cut, head)), default=0)]
+    tail = os.path.commonprefix([t[::-1] for t in texts])
+    tail = tail[: max((m.end() for m in re.finditer(cut, tail)), default=0)]
+    if head:
+        out.append([t[len(head) :] for t in texts])
+    if tail:
+        out.append([t[len(head) : len(t) - len(tail)] for t in texts])
+    return [o for o in out if all(t.strip() for t in o)]
 
 
 def read_as_dates(labels: Iterable[Any]) -> bool:

@@ -633,6 +633,16 @@ def test_add_comparison_keeps_the_analysis(small_result):
             ["Jan 27", "Oct 26", "Dec 26", "Feb-27", "Nov '26"],
             ["Oct 26", "Nov '26", "Dec 26", "Jan 27", "Feb-27"],
         ),
+        # months with two digits of the year, by number: 12/25 was read as a
+        # day of the year 1, and the 2026 months sorted first
+        (["1/26", "9/25", "12/25", "2/26"], ["9/25", "12/25", "1/26", "2/26"]),
+        (["01.26", "12.25", "11.25"], ["11.25", "12.25", "01.26"]),
+        # words every label starts with: sorted as text, May before March
+        (
+            ["NPS Mar 26", "NPS Jan 26", "NPS May 26", "NPS Apr 26"],
+            ["NPS Jan 26", "NPS Mar 26", "NPS Apr 26", "NPS May 26"],
+        ),
+        (["o_Jun26", "o_May26"], ["o_May26", "o_Jun26"]),
         # not read as dates: the year first, then the text
         (["Winter 2027", "Summer 2026"], ["Summer 2026", "Winter 2027"]),
     ],
