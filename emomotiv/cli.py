@@ -1850,8 +1850,9 @@ def _print_tracking(tracking: dict, changes, words: dict | None = None) -> None:
             + _kpi_interval(name, kpi, side, currency[side], scale)
             for side in ("before", "after")
         )
+        name_of = kpi_name(name, words, tracking.get("score_label"))
         print(
-            f"  {_safe(kpi_name(name, words))}: {before} -> {after}"
+            f"  {_safe(name_of)}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
         )
 

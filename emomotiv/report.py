@@ -832,10 +832,13 @@ def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | No
 KPI_NAMES = {"value_per_connected": "value per connected customer"}
 
 
-def kpi_name(key: object, words: Mapping[str, str] | None = None) -> str:
+def kpi_name(
+    key: object, words: Mapping[str, str] | None = None, score: str | None = None
+) -> str:
     """A headline measure's name in words, from its summary key; the
     outcome's share and the value per connected customer in the ``words``
-    of :func:`outcome_words`, where given.
+    of :func:`outcome_words`, where given, and a score's mean by the
+    ``score``'s name.
 
     Examples
     --------
@@ -845,7 +848,11 @@ def kpi_name(key: object, words: Mapping[str, str] | None = None) -> str:
     'Value per connected customer'
     >>> kpi_name("value_per_connected", outcome_words("a promoter"))
     'Value per customer who is “a promoter”'
+    >>> kpi_name("mean_outcome", score="likelihood to recommend")
+    'Mean likelihood to recommend'
     """
+    if score and key == "mean_outcome":
+        return f"Mean {score}"
     if words is not None and key == "connected_share":
         return words["Share"]
     if words is not None and key == "value_per_connected":
@@ -1652,7 +1659,7 @@ class Report:
         kpis = tracking.get("kpis")
         out["kpis"] = [
             {
-                "name": kpi_name(k, words),
+                "name": kpi_name(k, words, tracking.get("score_label")),
                 "share": kpi_kind(k) == "share",
                 "money": kpi_kind(k) == "money",
                 **dict(v),
@@ -2207,6 +2214,8 @@ class ComparisonReport(Report):
     def _words(self) -> dict[str, str]:
         """The outcome's words (:func:`outcome_words`): of the label given,
         else of the comparison's (``outcome_label``), else connection's."""
+        if self.comparison.summary.get("score_label") is not None:
+            return outcome_words(None)  # a score: its label names its mean
         label = self.outcome_label or self.comparison.summary.get("outcome_label")
         return outcome_words(label)
 
@@ -2226,6 +2235,8 @@ class ComparisonReport(Report):
         self._charts = {}
         changes = self.comparison.changes
         summary = {"tracking": dict(self.comparison.summary)}
+        if self.outcome_label and summary["tracking"].get("score_label") is not None:
+            summary["tracking"]["score_label"] = self.outcome_label
         words = self._words()
         c = self._changes({"changes": changes}, summary, words) or {"tracking": {}}
         if isinstance(c.get("chart"), str):

@@ -1249,6 +1249,10 @@ def compare(
         "outcome_label": None
         if score_outcome(res_a.summary)
         else outcome_label(res_a.summary),
+        # a score's name: its mean is named by it ("Mean likelihood to recommend")
+        "score_label": outcome_label(res_a.summary)
+        if score_outcome(res_a.summary)
+        else None,
     }
     return WaveComparison(out, summary)
 

@@ -378,6 +378,34 @@ def test_a_comparison_names_the_outcome_by_the_later_wave_s_label(small_result):
     assert "The “a promoter” share went from" in html
 
 
+def test_a_comparison_of_a_score_names_its_mean_by_the_score_s_label():
+    """A score outcome's comparison read "Mean outcome", and a label given
+    to its report changed nothing: the score's label names its mean."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    options = dict(
+        connection="recommend",
+        connection_kind="score",
+        outcome_label="likelihood to recommend",
+        n_boot=3,
+        methods=False,
+        progress=False,
+        model=em.DriverModel(n_estimators=20, cv=0),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        runs = [
+            em.analyze(s.survey.iloc[part], s.catalog, **options)
+            for part in (slice(0, 200), slice(200, 400))
+        ]
+        comparison = em.compare(*runs, labels=("Jan 26", "Feb 26"))
+    assert comparison.summary["score_label"] == "likelihood to recommend"
+    assert comparison.summary["outcome_label"] is None  # no share of it
+    html = " ".join(em.ComparisonReport(comparison).html().split())
+    assert "Mean likelihood to recommend" in html
+    html = em.ComparisonReport(comparison, outcome_label="LTR").html()
+    assert "Mean LTR" in " ".join(html.split())
+
+
 def test_waves_resampled_at_very_different_sizes_are_noted(small_result):
     """A smaller wave reads a driver's share smaller: compared with a wave
     resampled at four times its size, the analyst is told to compare at one
