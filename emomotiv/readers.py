@@ -167,7 +167,9 @@ NON_ANSWER = re.compile(
     r"nicht beurteilen|nicht genutzt|nie genutzt|"
     # French: ne sait pas (NSP), non concerné, sans opinion, ...
     r"ne sai[st] pas|\bnspp?\b|non concern|non applicable|sans opinion|"
-    r"sans r[ée]ponse|ne se prononce pas|jamais utilis",
+    r"sans r[ée]ponse|ne se prononce pas|jamais utilis|"
+    # a dash or a question mark for no answer, as spreadsheets write it
+    r"^\s*[-\u2013\u2014?.*]+\s*$",
     re.IGNORECASE,
 )
 
@@ -516,6 +518,8 @@ def code_outcome(
     "Connection coded from the answers: 1 for '9' (1), 0 for '0' (2)."
     """
     wanted = {_answer(v) for v in connected}
+    # a cell of spaces only is empty, as everywhere (a cell 'cleared' in Excel)
+    column = column.mask(column.map(lambda v: isinstance(v, str) and not v.strip()))
     given = column.notna()
     matched = column[given].map(_answer).isin(wanted)
     coded = pd.Series(np.nan, index=column.index)

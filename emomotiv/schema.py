@@ -80,6 +80,30 @@ MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
 
 
+def _stages_written_once(table: pd.DataFrame) -> list[str]:
+    """The problem of a stage column empty below a facet that has a stage:
+    a stage written once over its facets (cells merged in Excel, or left
+    blank below) reads as empty there, and those facets became a stage
+    "Unstaged" of their own (that ranked first). A column empty throughout
+    is no stage at all, and fine."""
+    if "stage" not in table.columns:
+        return []
+    stage = table["stage"].astype(object)
+    stage = stage.map(lambda v: v if pd.isna(v) else str(v).strip() or None)
+    empty = stage.isna().to_numpy()
+    if not empty.any() or empty.all() or not empty[int(np.argmin(empty)) :].any():
+        return []
+    below = table["facet"][empty & (np.cumsum(~empty) > 0)]
+    return [
+        f"The catalog's stage is empty for {many(len(below), 'facet')} below "
+        f"facets that have one ({preview(below.astype(str))}): a stage written "
+        "once over its facets (cells merged in Excel, or left blank below) "
+        "reads as empty. Write each facet's stage on its own row (in Excel: "
+        "unmerge the cells and fill them down), or leave the stage column "
+        "empty throughout."
+    ]
+
+
 @dataclass(frozen=True, repr=False)
 class FacetCatalog:
     """The facet table of the data contract, one row per facet.
@@ -204,6 +228,7 @@ class FacetCatalog:
         flipped = table.loc[table["scale_min"] >= table["scale_max"], "facet"]
         if len(flipped):
             problems.append(f"scale_min is not below scale_max for {preview(flipped)}.")
+        problems += _stages_written_once(table)
         if problems:
             raise ValidationError(problems, subject="facet catalog")
         if "label" not in table.columns:
@@ -732,6 +757,14 @@ def grouping_problem(column: pd.Series, what: str) -> str | None:
     """
     values = column.dropna()
     k = int(values.nunique())
+    several = written_ways(values)
+    if several:
+        return (
+            f"The {what} '{column.name}' writes one group in more than one way "
+            f"(case aside): {ways_text(several)}. Each would be a group of its "
+            "own; write each one way (survey[col] = survey[col].str.title(), "
+            "or a replace() of the ways it is written)."
+        )
     if k <= 20 or len(values) >= GROUP_SIZE * k:
         return None
     return (
@@ -741,6 +774,32 @@ def grouping_problem(column: pd.Series, what: str) -> str | None:
         "or a measured number is not such a column (cut a number into bands "
         "first)."
     )
+
+
+def written_ways(values) -> list[dict[str, int]]:
+    """Labels written in more than one way, case and spaces aside ("North",
+    "NORTH", "north "): each such group's ways with their counts.
+
+    Examples
+    --------
+    >>> written_ways(["North", "NORTH", "South", "North"])
+    [{'North': 2, 'NORTH': 1}]
+    """
+    ways: dict[str, dict[str, int]] = {}
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            counts = ways.setdefault(" ".join(value.split()).casefold(), {})
+            counts[value] = counts.get(value, 0) + 1
+    return [c for c in ways.values() if len(c) > 1]
+
+
+def ways_text(several: list[dict[str, int]]) -> str:
+    """:func:`written_ways` in words: ``'North' (5), 'NORTH' (2); ...``."""
+    shown = "; ".join(
+        ", ".join(f"{name!r} ({count:,})" for name, count in c.items())
+        for c in several[:5]
+    )
+    return shown + (f" (+{len(several) - 5} more)" if len(several) > 5 else "")
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ from ._validation import (
 )
 from .importance import _as_groups
 from .model import DriverModel, check_model, check_outcome
-from .schema import FacetCatalog
+from .schema import FacetCatalog, ways_text, written_ways
 
 __all__ = ["SegmentDrivers", "segment_drivers"]
 
@@ -261,6 +261,17 @@ def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
                 "there is no segment to rank. Check that the segment column is "
                 "the one meant and holds its values (a cell that is empty or "
                 "holds spaces only is in no segment)."
+            ],
+            subject="segments",
+        )
+    several = written_ways([name for name in out if name is not None])
+    if several:  # "North", "NORTH", "north": one segment, three models
+        raise ValidationError(
+            [
+                "segments writes one segment in more than one way (case aside): "
+                f"{ways_text(several)}. Each would be a segment of its own; write "
+                "each segment one way (survey[col] = survey[col].str.title(), or "
+                "a replace() of the ways it is written)."
             ],
             subject="segments",
         )
@@ -691,7 +702,10 @@ def segment_drivers(
     gains: dict[str, Any] = {}
     estimable: dict[str, np.ndarray] = {}  # by ranked segment, facets in order
     parts, sizes = [], {}
-    names = sorted({name for name in seg if name is not None})
+    # "2" before "10", as sort_waves orders numbered labels
+    from .tracking import _natural_key
+
+    names = sorted({name for name in seg if name is not None}, key=_natural_key)
     caught: dict[str, list] = {}  # each ranked segment's warnings
     complete = False
     try:
@@ -741,7 +755,13 @@ def segment_drivers(
     # a flag that may be unknown, a sentence that may be none
     table["beyond_noise"] = table["beyond_noise"].astype("boolean")
     table["note"] = table["note"].astype(object).where(table["note"].notna(), None)
-    table = table.sort_values(["segment", "rank"], kind="stable", ignore_index=True)
+    place = {name: i for i, name in enumerate(names)}  # the segments' order
+    table = table.sort_values(
+        ["segment", "rank"],
+        key=lambda c: c.map(place) if c.name == "segment" else c,
+        kind="stable",
+        ignore_index=True,
+    )
     note = None
     if len(sizes) == 1:
         note = (
@@ -749,7 +769,7 @@ def segment_drivers(
             f"({next(iter(sizes))!r}), so there are no segments to compare"
         )
     elif len(results) < 2:
-        note = "no test of difference: fewer than two segments are large enough to rank"
+        note = "no test of difference: fewer than two segments could be ranked"
     elif n_boot < 2:
         note = "no test of difference: it needs bootstrap replicates (n_boot >= 2)"
     unassigned = int(sum(name is None for name in seg))

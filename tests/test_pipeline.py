@@ -766,6 +766,27 @@ def test_a_1_beside_a_yes_word_is_refused_as_coded_not_connected(small):
     )
 
 
+def test_outcome_cells_of_spaces_are_empty_and_a_dash_is_no_answer(small):
+    """20 outcome cells holding a space (cleared in Excel) were coded not
+    connected (share 0.248 for 0.2514, none counted unanswered), and '-'
+    too: a cell of spaces is empty, a dash is refused as no answer."""
+    from emomotiv.readers import code_outcome
+
+    coded, note = code_outcome(pd.Series(["Yes", " ", "No", "", None]), ["Yes"])
+    assert coded.isna().tolist() == [False, True, False, True, True]
+    assert "0 for 'No' (1)." in note
+    survey = small.survey.assign(
+        connected=small.survey["connected"].map({1: "Yes", 0: "No"}).astype(object)
+    )
+    survey.loc[survey.index[:20], "connected"] = " "
+    fast = dict(n_boot=0, methods=False, progress=False, connection="connected")
+    result = em.analyze(survey, small.catalog, connected_values=["Yes"], **fast)
+    assert result.summary["data"]["unanswered"] == 20
+    survey.loc[survey.index[:20], "connected"] = "-"
+    with pytest.raises(em.ValidationError, match="look like no answer, '-' \\(20\\)"):
+        em.analyze(survey, small.catalog, connected_values=["Yes"], **fast)
+
+
 def test_a_1_on_a_scale_beside_a_yes_word_is_not_read_as_yes():
     """A 1 is yes beside a yes word only where a part of the file is coded
     0/1, as the column's own check reads it; among 1, 2 and 3 it is a code

@@ -967,3 +967,16 @@ def test_labels_taken_from_the_file_that_repeat_are_told_apart_by_id():
     survey.attrs["emomotiv"]["labels"] = dict.fromkeys(survey.columns[:2], "Mobile app")
     named = complete_catalog(pd.DataFrame({"facet": survey.columns[:2]}), survey)
     assert list(named["label"]) == ["Mobile app (Q2)", "Mobile app (Q3)"]
+
+
+def test_a_stage_written_once_over_its_facets_is_refused():
+    """Stage cells merged in Excel read as empty below their first row: 9 of
+    15 facets became a stage 'Unstaged' that ranked first, with no word."""
+    frame = pd.DataFrame(
+        {"facet": list("abcdef"), "stage": ["Open", None, None, "Use", " ", None]}
+    )
+    with pytest.raises(em.ValidationError, match=r"stage is empty for 4 facets") as err:
+        em.FacetCatalog.from_frame(frame)
+    assert "unmerge the cells and fill them down" in str(err.value)
+    filled = frame.assign(stage=frame["stage"].replace(" ", None).ffill())
+    assert em.FacetCatalog.from_frame(filled).stages == ["Open", "Use"]

@@ -690,3 +690,30 @@ def test_a_segment_whose_models_split_on_nothing_is_not_ranked():
     assert south["note"].str.contains(r"made no split on any facet in 4 of 4").all()
     assert table.loc["North", "ranked"].all()
     assert table["differs"].isna().all()  # one segment ranked: nothing to test
+
+
+def test_segments_written_in_other_cases_are_refused_and_numbers_sort_as_numbers():
+    """'North', 'NORTH' and 'north' were three segments (90 customers out of
+    North's model); segment codes 1, 2, 10 sorted as text (1, 10, 2)."""
+    from emomotiv.segments import _check_segments
+
+    labels = ["North"] * 5 + ["NORTH"] * 2 + ["north"] + ["South"] * 3
+    with pytest.raises(em.ValidationError, match=r"'North' \(5\), 'NORTH' \(2\)"):
+        _check_segments(labels, len(labels), 1)
+    s = em.make_survey(300, 6, random_state=0)
+    survey = s.survey.assign(region=["North"] * 100 + ["NORTH"] * 20 + ["South"] * 180)
+    with pytest.raises(em.ValidationError, match="'region' writes one group"):
+        em.analyze(survey, s.catalog, connection="connected", segment="region")
+    s = em.make_survey(600, 6, random_state=0)
+    codes = np.tile([1, 2, 10], 200)
+    result = em.segment_drivers(
+        em.DriverModel(**FAST, random_state=0),
+        s.survey[list(s.catalog["facet"])],
+        s.survey["connected"],
+        codes,
+        min_size=100,
+        n_boot=0,
+        progress=False,
+    )
+    order = list(dict.fromkeys(result.to_frame()["segment"]))
+    assert order == ["1", "2", "10"]
