@@ -44,7 +44,7 @@ from ._validation import (
     preview,
 )
 from .results import ConnectionMeasures
-from .schema import MOTIVATOR_PREFIX, infer_scale
+from .schema import COMMON_SCALES, MOTIVATOR_PREFIX, infer_scale
 
 __all__ = [
     "connection_measures",
@@ -285,7 +285,14 @@ def _top_two_boxes(satisfaction: np.ndarray) -> float:
     lo, hi = infer_scale(satisfaction)
     sat = np.ravel(np.asarray(satisfaction, dtype=float))
     _refuse_off_scale(sat, lo, hi, "satisfaction rating", "satisfied_threshold")
-    return float(hi) - 1
+    points = np.unique(sat[np.isfinite(sat)])
+    whole = bool(np.all(points == np.round(points)))
+    if ((lo, hi) in COMMON_SCALES and whole) or len(points) < 2:
+        return float(hi) - 1
+    # another scale (percentages 10-100 by tens, shares 0.1-1): the top two of
+    # its points, one step apart (hi - 1 was 99 of 100, nobody above 0.9 of 1)
+    top = float(points.max()) if not whole else float(hi)
+    return top - float(np.min(np.diff(points)))
 
 
 def connection_tiers(
@@ -306,8 +313,10 @@ def connection_tiers(
         Satisfaction at or above which a respondent is highly satisfied; by
         default the top two boxes of the satisfaction scale, read from the
         ratings by :func:`~emomotiv.schema.infer_scale` (9 on 1-10 or 0-10,
-        6 on 1-7, 4 on 1-5), whether or not anyone gave the top rating; a
-        code off that scale (99 for "don't know") is then refused.
+        6 on 1-7, 4 on 1-5), whether or not anyone gave the top rating; on
+        another scale, the top two of the points given (90 on 10-100 by
+        tens, 0.9 on 0.1-1); a code off that scale (99 for "don't know") is
+        then refused.
 
     Returns
     -------

@@ -376,3 +376,17 @@ def test_a_score_rule_gives_no_tier_to_those_who_answered_no_motivator():
     score = m.score.iloc[100:]
     connected = (m.tiers.iloc[100:] == "fully_connected").to_numpy()
     assert (connected == (score >= 50).to_numpy()).all()
+
+
+def test_satisfaction_as_percentages_or_shares_has_its_top_two_boxes():
+    """Saved as 10-100 the threshold was 99 (74 highly satisfied of 205);
+    saved as 0.1-1, 9 (nobody): the top two of the points given."""
+    from emomotiv.measures import _top_two_boxes
+
+    tens = np.arange(1, 11) * 10.0
+    assert _top_two_boxes(tens) == 90
+    assert _top_two_boxes(tens / 100) == pytest.approx(0.9)
+    # the common scales keep their top two boxes, whatever was given
+    assert _top_two_boxes([1, 3, 5]) == 4 and _top_two_boxes([2, 6, 7]) == 6
+    tiers = em.connection_tiers([0, 0, 1, 0], tens[[9, 8, 7, 2]] / 100)
+    assert tiers.tolist()[:2] == ["highly_satisfied", "highly_satisfied"]
