@@ -1053,6 +1053,13 @@ def _add_report(sub) -> None:
         "slides): drivers, roi, plan, stages, ...",
     )
     _add_excel(report)
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="write the workbook, the PDF or the figures again though changed "
+        "since the run wrote them (a workbook annotated in Excel): those edits "
+        "are then replaced",
+    )
     _add_currency(
         report,
         "; for this re-render only (default: the currency the run was analysed "
@@ -1061,7 +1068,15 @@ def _add_report(sub) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .io import MANIFEST_FILE, WORKBOOK_FILE, check_manifest, held, update_manifest
+    from ._validation import preview
+    from .io import (
+        MANIFEST_FILE,
+        WORKBOOK_FILE,
+        check_manifest,
+        foreign_files,
+        held,
+        update_manifest,
+    )
     from .report import Report
 
     folder = Path(args.dir)
@@ -1073,13 +1088,20 @@ def _report(args: argparse.Namespace) -> int:
     else:  # written before manifests: whole, or a part of a run
         _refuse_a_part(folder)
     asked = {"report.pdf": args.pdf, "figures": args.figures, WORKBOOK_FILE: args.excel}
-    # a derived file the run wrote is this command's to write again, though
-    # changed since (a workbook saved again in Excel); a file of the user's is not
-    problems = _not_the_runs(
-        folder, [name for name, on in asked.items() if on], rewritable=listed
-    )
+    # a derived file the run wrote is this command's to write again; changed
+    # since (a workbook annotated in Excel), only with --force; a file of the
+    # user's never
+    names = [name for name, on in asked.items() if on]
+    problems = _not_the_runs(folder, names, rewritable=listed)
     if problems:
         raise FileExistsError(problems[0])
+    edited = [] if args.force else foreign_files(folder, names)
+    if edited:
+        raise FileExistsError(
+            f"'{folder}' holds {preview(edited, 5)}, which the run wrote and "
+            "which changed since (edits made in Excel?): pass --force to write "
+            "them again, replacing those edits, or move them away first."
+        )
     cannot = _excel_problems() if args.excel else []
     if cannot:
         raise ValueError(cannot[0])

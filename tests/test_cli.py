@@ -2508,15 +2508,17 @@ def test_report_rewrites_a_changed_workbook_and_a_deleted_report(
     small_result, tmp_path
 ):
     """Its job is to write them: neither blocks it, and the manifest then
-    matches the folder again."""
-    import hashlib
-
+    matches the folder again; a workbook changed since (annotated in Excel)
+    is replaced only with --force, as nothing a user wrote is lost unasked."""
     pytest.importorskip("openpyxl")
     out = em.save_analysis(small_result, tmp_path / "run")
     assert main(["report", str(out), "--excel"]) == 0
     (out / "tables.xlsx").write_bytes(b"saved again in Excel")
     (out / "report.html").unlink()
-    assert main(["report", str(out), "--excel"]) == 0
+    assert main(["report", str(out), "--excel"]) == 2
+    assert (out / "tables.xlsx").read_bytes() == b"saved again in Excel"
+    assert main(["report", str(out)]) == 0  # the report alone: the workbook kept
+    assert main(["report", str(out), "--excel", "--force"]) == 0
     assert (out / "tables.xlsx").read_bytes()[:2] == b"PK"  # a workbook again
     files = json.loads((out / "manifest.json").read_text())["files"]
     for name, digest in files.items():
