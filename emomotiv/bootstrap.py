@@ -699,8 +699,8 @@ def bootstrap_importance(
         replicates with the facet in the top ``info["top_k"]``, see
         :func:`top_k`; a tie across the cut shares the places left) and
         ``full_data_importance``
-        (the share of the model fitted on all respondents, which
-        :func:`emomotiv.compare` measures changes between); ``replicates`` holds the
+        (the share of the model fitted on all respondents; :func:`emomotiv.compare`
+        measures changes between the bagged ``importance``); ``replicates`` holds the
         shares, one row per replicate (missing for a replicate that split on
         no facet, counted by ``info["no_split"]``), and ``refits`` the
         replicate models (:class:`Refits`). ``info["stability"]`` holds the

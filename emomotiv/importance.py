@@ -78,15 +78,28 @@ def _facet_frame(model, X) -> pd.DataFrame:
 
 
 def _as_groups(controls, names: list[str]) -> dict[str, str]:
-    """``controls`` as {model column: control}; every column must be the model's."""
+    """``controls`` as {model column: control}; every column must be the
+    model's, and the halo score's columns (``__halo__``: an analysis's design
+    matrix) must be among them, or they would be ranked as a touchpoint."""
+    from .controls import HALO
+
     if controls is None:
-        return {}
-    if isinstance(controls, Mapping):
+        groups = {}
+    elif isinstance(controls, Mapping):
         groups = {str(k): str(v) for k, v in controls.items()}
     elif isinstance(controls, str):
         groups = {controls: controls}
     else:
         groups = {str(c): str(c) for c in controls}
+    halo = [n for n in names if n.startswith(HALO) and n not in groups]
+    if halo:
+        raise ValueError(
+            f"The model's columns {preview(halo)} are the halo score an "
+            "analysis controls for, not touchpoints, and controls does not "
+            "name them: they would be ranked as the top touchpoint. Pass "
+            "controls=design.columns with design.matrix (design = "
+            "emomotiv.design_matrix(...))."
+        )
     unknown = [c for c in groups if c not in names]
     if unknown:
         raise ValueError(

@@ -199,3 +199,19 @@ def test_shap_importance_runs_where_every_warning_is_an_error():
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "5"
+
+
+def test_the_halo_score_left_out_of_controls_is_refused():
+    """Forgetting controls= ranked the halo score '__halo__' as the top
+    touchpoint (share 0.39-0.47), with no word."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    design = em.design_matrix(X, data=s.survey)
+    y = s.survey["connected"]
+    model = em.DriverModel(n_estimators=20, cv=0).fit(design.matrix, y)
+    with pytest.raises(ValueError, match="'__halo__'.* not touchpoints"):
+        em.shap_importance(model, design.matrix)
+    with pytest.raises(ValueError, match="controls=design.columns"):
+        em.bootstrap_importance(model, design.matrix, y, n_boot=2, progress=False)
+    ranked = em.shap_importance(model, design.matrix, controls=design.columns)
+    assert "__halo__" not in ranked.table.index
