@@ -479,11 +479,14 @@ def _without_shared_words(texts: Sequence[str]) -> list[list[str]]:
     out = [list(texts)]
     if len(texts) < 2:
         return out
-    cut = r"[\s_\-/]"
-    head = os.path.commonprefix(list(texts))
-    head = head[: max((m.end() for m in re.finditer(cut, head)), default=0)]
-    tail = os.path.commonprefix([t[::-1] for t in texts])
-    tail = tail[: max((m.end() for m in re.finditer(cut, tail)), default=0)]
+
+    def words(shared: str) -> str:  # whole words, before any digit
+        shared = re.split(r"\d", shared, maxsplit=1)[0]
+        ends = [m.end() for m in re.finditer(r"[\s_\-/]", shared)]
+        return shared[: max(ends, default=0)]
+
+    head = words(os.path.commonprefix(list(texts)))
+    tail = words(os.path.commonprefix([t[::-1] for t in texts]))
     if head:
         out.append([t[len(head) :] for t in texts])
     if tail:
