@@ -81,8 +81,6 @@ def _as_groups(controls, names: list[str]) -> dict[str, str]:
     """``controls`` as {model column: control}; every column must be the
     model's, and the halo score's columns (``__halo__``: an analysis's design
     matrix) must be among them, or they would be ranked as a touchpoint."""
-    from .controls import HALO
-
     if controls is None:
         groups = {}
     elif isinstance(controls, Mapping):
@@ -91,12 +89,14 @@ def _as_groups(controls, names: list[str]) -> dict[str, str]:
         groups = {controls: controls}
     else:
         groups = {str(c): str(c) for c in controls}
-    halo = [n for n in names if n.startswith(HALO) and n not in groups]
+    # the columns an analysis's design adds are named like __halo__
+    added = [n for n in names if n.startswith("__") and n.endswith("__")]
+    halo = [n for n in added if n not in groups]
     if halo:
         raise ValueError(
-            f"The model's columns {preview(halo)} are the halo score an "
-            "analysis controls for, not touchpoints, and controls does not "
-            "name them: they would be ranked as the top touchpoint. Pass "
+            f"The model's columns {preview(halo)} are those an analysis adds "
+            "to control for (the halo score), not touchpoints, and controls "
+            "does not name them: they would be ranked as the top touchpoint. Pass "
             "controls=design.columns with design.matrix (design = "
             "emomotiv.design_matrix(...))."
         )

@@ -286,13 +286,13 @@ def _top_two_boxes(satisfaction: np.ndarray) -> float:
     sat = np.ravel(np.asarray(satisfaction, dtype=float))
     _refuse_off_scale(sat, lo, hi, "satisfaction rating", "satisfied_threshold")
     points = np.unique(sat[np.isfinite(sat)])
-    whole = bool(np.all(points == np.round(points)))
-    if ((lo, hi) in COMMON_SCALES and whole) or len(points) < 2:
+    shares = len(points) >= 2 and points.max() <= 1 and not np.all(points % 1 == 0)
+    if len(points) < 2 or ((lo, hi) in COMMON_SCALES and not shares):
         return float(hi) - 1
-    # another scale (percentages 10-100 by tens, shares 0.1-1): the top two of
-    # its points, one step apart (hi - 1 was 99 of 100, nobody above 0.9 of 1)
-    top = float(points.max()) if not whole else float(hi)
-    return top - float(np.min(np.diff(points)))
+    # percentages (10-100 by tens) or shares (0.1-1): the top two of the
+    # points, one step apart (hi - 1 was 99 of 100, and 9 above every share)
+    top = float(points.max()) if shares else float(hi)
+    return float(np.round(top - np.min(np.diff(points)), 9))
 
 
 def connection_tiers(
@@ -314,9 +314,9 @@ def connection_tiers(
         default the top two boxes of the satisfaction scale, read from the
         ratings by :func:`~emomotiv.schema.infer_scale` (9 on 1-10 or 0-10,
         6 on 1-7, 4 on 1-5), whether or not anyone gave the top rating; on
-        another scale, the top two of the points given (90 on 10-100 by
-        tens, 0.9 on 0.1-1); a code off that scale (99 for "don't know") is
-        then refused.
+        another scale (percentages, shares of 1), the top two of the points
+        given (90 on 10-100 by tens, 0.9 on 0.1-1); a code off that scale (99
+        for "don't know") is then refused.
 
     Returns
     -------

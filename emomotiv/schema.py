@@ -777,8 +777,9 @@ def grouping_problem(column: pd.Series, what: str) -> str | None:
 
 
 def written_ways(values) -> list[dict[str, int]]:
-    """Labels written in more than one way, case and spaces aside ("North",
-    "NORTH", "north "): each such group's ways with their counts.
+    """Labels written in more than one way but for their case ("North",
+    "NORTH", "north "; spaces around or doubled are read past, as the groups
+    are): each such group's ways with their counts.
 
     Examples
     --------
@@ -788,8 +789,9 @@ def written_ways(values) -> list[dict[str, int]]:
     ways: dict[str, dict[str, int]] = {}
     for value in values:
         if isinstance(value, str) and value.strip():
-            counts = ways.setdefault(" ".join(value.split()).casefold(), {})
-            counts[value] = counts.get(value, 0) + 1
+            text = " ".join(value.split())  # spaces aside: one group already
+            counts = ways.setdefault(text.casefold(), {})
+            counts[text] = counts.get(text, 0) + 1
     return [c for c in ways.values() if len(c) > 1]
 
 

@@ -705,7 +705,10 @@ def segment_drivers(
     # "2" before "10", as sort_waves orders numbered labels
     from .tracking import _natural_key
 
-    names = sorted({name for name in seg if name is not None}, key=_natural_key)
+    names = sorted(
+        {name for name in seg if name is not None},
+        key=lambda name: (_natural_key(name), name),
+    )
     caught: dict[str, list] = {}  # each ranked segment's warnings
     complete = False
     try:

@@ -464,12 +464,24 @@ def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
     """Each label's period start (:func:`_period_start`), or None when one
     of them names no period. Words every label starts or ends with ("NPS
     Jan 26", "o_May26") are read past."""
-    for trimmed in _without_shared_words(texts):
+    for k, trimmed in enumerate(_without_shared_words(texts)):
+        # what is left once words are cut must say a period in one of the
+        # forms read here, not one pandas guesses ("12 25": a day of year 1)
+        if k and not all(map(_names_a_period, trimmed)):
+            continue
         try:
             return [_period_start(t) for t in trimmed]
         except (ValueError, TypeError):
             continue
     return None
+
+
+def _names_a_period(text: str) -> bool:
+    """Whether ``text`` holds a four-digit year or matches a form of a
+    period that :func:`_period` reads itself."""
+    forms = (QUARTER_FIRST, YEAR_FIRST, MONTH_YY, MONTH_FIRST, MONTH_FIRST_YY)
+    forms += (DAY_FIRST, MONTH_NAME, MONTH_RANGE, HALF)
+    return bool(YEAR.search(text)) or any(form.match(text) for form in forms)
 
 
 def _without_shared_words(texts: Sequence[str]) -> list[list[str]]:

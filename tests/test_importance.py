@@ -215,3 +215,10 @@ def test_the_halo_score_left_out_of_controls_is_refused():
         em.bootstrap_importance(model, design.matrix, y, n_boot=2, progress=False)
     ranked = em.shap_importance(model, design.matrix, controls=design.columns)
     assert "__halo__" not in ranked.table.index
+    # every column a design adds (the halo's spread of a profile), not only one
+    profile = em.design_matrix(X, data=s.survey, halo="profile")
+    added = [c for c in profile.matrix.columns if c.startswith("__")]
+    model = em.DriverModel(n_estimators=20, cv=0).fit(profile.matrix, y)
+    if len(added) > 1:
+        with pytest.raises(ValueError, match="not touchpoints"):
+            em.shap_importance(model, profile.matrix, controls=added[:1])

@@ -386,7 +386,11 @@ def test_satisfaction_as_percentages_or_shares_has_its_top_two_boxes():
     tens = np.arange(1, 11) * 10.0
     assert _top_two_boxes(tens) == 90
     assert _top_two_boxes(tens / 100) == pytest.approx(0.9)
-    # the common scales keep their top two boxes, whatever was given
+    # the common scales keep their top two boxes, whatever was given (a
+    # half point, a mean of items: not a step of the scale)
     assert _top_two_boxes([1, 3, 5]) == 4 and _top_two_boxes([2, 6, 7]) == 6
+    assert _top_two_boxes([1, 2, 3, 4, 4.5, 5]) == 4
+    assert _top_two_boxes([0, 5, 9.5, 10]) == 9
+    assert _top_two_boxes(np.arange(1, 21) * 0.05) == 0.95  # no rounding error
     tiers = em.connection_tiers([0, 0, 1, 0], tens[[9, 8, 7, 2]] / 100)
     assert tiers.tolist()[:2] == ["highly_satisfied", "highly_satisfied"]

@@ -703,6 +703,8 @@ def test_segments_written_in_other_cases_are_refused_and_numbers_sort_as_numbers
     labels = ["North"] * 5 + ["NORTH"] * 2 + ["north"] + ["South"] * 3
     with pytest.raises(em.ValidationError, match=r"'North' \(5\), 'NORTH' \(2\)"):
         _check_segments(labels, len(labels), 1)
+    spaced = ["North", "North ", " North"] + ["South"] * 3  # one group already
+    assert set(_check_segments(spaced, len(spaced), 1)) == {"North", "South"}
     s = em.make_survey(300, 6, random_state=0)
     survey = s.survey.assign(region=["North"] * 100 + ["NORTH"] * 20 + ["South"] * 180)
     with pytest.raises(em.ValidationError, match="'region' writes one group"):
