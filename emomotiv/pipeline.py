@@ -620,6 +620,26 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
             f'"{",".join([*map(str, connected), *yes])}") if they mean '
             "connected."
         )
+
+    # among answers in words: a number (a totals or averages row) or a
+    # question (a second header row), read as respondents
+    def no_answer_of_one(a: str) -> bool:
+        if not yes_words or a in none or a in yes:
+            return False
+        number = _is_numeric_text(a) and not coded  # a 1 of 0/1 is yes
+        share = re.fullmatch(r"\s*-?[\d.,]+\s*%\s*", a) is not None
+        return number or share or a.rstrip().endswith("?")
+
+    odd = [a for a in counts.index if no_answer_of_one(a)]
+    if odd:
+        problems.append(
+            f"The connection column '{column}' has answers among its words that "
+            f"are no answer of a respondent, {listed(odd)}, which "
+            "connected_values would code 0 (not connected): a row of totals "
+            "or averages, or a second header row of questions, read as a "
+            "respondent? Delete those rows, or recode the cells to the answer "
+            "they mean."
+        )
     return problems
 
 

@@ -787,6 +787,19 @@ def test_outcome_cells_of_spaces_are_empty_and_a_dash_is_no_answer(small):
         em.analyze(survey, small.catalog, connected_values=["Yes"], **fast)
 
 
+def test_a_totals_row_or_a_header_row_among_yes_no_answers_is_refused():
+    """A 'Total / average' row (0.25, or '25%') and a second header row of
+    questions under the data were coded not connected, as respondents."""
+    from emomotiv.pipeline import _doubtful_noes
+
+    for odd in ("0.25", "25%", "Do you feel connected to Acme?"):
+        said = _doubtful_noes(pd.Series(["Yes", "No", "No", odd]), ["Yes"], "Q20")
+        assert len(said) == 1 and f"'{odd}' (1)" in said[0]
+        assert "a row of totals" in said[0]
+    # a part of the file coded 0/1: its 0 is an answer
+    assert not _doubtful_noes(pd.Series(["Ja", "Nein", "0"]), ["Ja"], "c")
+
+
 def test_a_1_on_a_scale_beside_a_yes_word_is_not_read_as_yes():
     """A 1 is yes beside a yes word only where a part of the file is coded
     0/1, as the column's own check reads it; among 1, 2 and 3 it is a code
