@@ -2621,6 +2621,7 @@ def _print_segments(summary: dict, table) -> None:
 def _print_value_drivers(summary: dict, table) -> None:
     """The touchpoints that move value most per one-point rise."""
     from .report import _clear, _magnitude, _money, _signed, study_currency
+    from .value_drivers import by_size_of_change
 
     through = _words(summary)["through"]
     info = summary.get("value_drivers") or {}
@@ -2634,8 +2635,6 @@ def _print_value_drivers(summary: dict, table) -> None:
         "What moves value most per one-point rise, in mean value per customer "
         f"({objective}{fit}):"
     )
-    from .value_drivers import by_size_of_change
-
     rows = by_size_of_change(table)
     clear, by = _clear(rows, "delta_mean_value")
     flags = [True] * len(rows) if clear is None else list(clear)

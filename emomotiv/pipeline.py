@@ -1653,15 +1653,13 @@ def analyze(
             importance=importance,
             controls=design.columns,
         )
-    with _one_blas_thread():  # the resamples' shares are products over respondents
         comparison, stated_summary, stated_notes = _stated_step(
             data, cat, importance, w, study
         )
-    drivers = _order_drivers(_add_stated_columns(drivers, comparison))
-    with _one_blas_thread():
         measures, measures_summary, measure_tables = _measures_step(
             data, schema, cat, w, study
         )
+    drivers = _order_drivers(_add_stated_columns(drivers, comparison))
     link, value_summary = _value_step(data, schema, measures, w, study)
     if link is not None:
         extra = link.table.drop(columns="mean_value")

@@ -1860,6 +1860,22 @@ def draft_catalog(
     return table
 
 
+def shown_labels(ids: pd.Series, labels: pd.Series) -> pd.Series:
+    """Each facet's label as the tables, the report and the console show it:
+    without spaces around it, and the facet's id where it is empty.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["app", "fees", "chat"])
+    >>> shown_labels(ids, pd.Series([" Mobile app ", None, "  "])).tolist()
+    ['Mobile app', 'fees', 'chat']
+    """
+    shown = labels.astype(object).map(
+        lambda x: x if pd.isna(x) else str(x).strip() or None
+    )
+    return shown.astype(object).fillna(ids.astype(object)).astype(str)
+
+
 def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
     """``catalog`` with its missing labels and scales taken from the survey file.
 
@@ -1907,9 +1923,7 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     if short:
         table["label"] = labels.where(~unlabelled, ids.map(short))
     if "label" in table:
-        shown = table["label"].astype(object)
-        shown = shown.map(lambda x: x if pd.isna(x) else str(x).strip() or None)
-        shown = shown.fillna(ids.astype(object))
+        shown = shown_labels(ids, table["label"])
         twice = shown.duplicated(keep=False) & ~given & table["label"].notna()
         table.loc[twice, "label"] = [  # "Mobile app (Q2)" names itself
             name if label in name else f"{label} ({name})"

@@ -772,6 +772,8 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
     beyond noise and less than half of it through connection (or its split
     not known), largest change first. The plan prices value through
     connection only, so it leaves what these move out."""
+    from .value_drivers import by_size_of_change
+
     if not _has(table, "facet", "delta_mean_value", "beyond_noise"):
         return pd.DataFrame()
     clear = table["beyond_noise"].astype("boolean").fillna(False).astype(bool)
@@ -781,8 +783,6 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
         else pd.Series(np.nan, index=table.index)
     )
     direct = clear & ~(share >= 0.5)
-    from .value_drivers import by_size_of_change
-
     return by_size_of_change(table.loc[direct])
 
 

@@ -28,6 +28,7 @@ from .readers import (
     _fold,
     guess_rating_labels,
     numbered_labels,
+    shown_labels,
     yes_answer,
 )
 
@@ -235,9 +236,7 @@ class FacetCatalog:
             table["label"] = table["facet"]
         # an all-empty column reads as float: fill it as text; a label typed
         # with spaces around it, or of spaces only, is read without them
-        labels = table["label"].astype(object)
-        labels = labels.map(lambda x: x if pd.isna(x) else str(x).strip() or None)
-        table["label"] = labels.astype(object).fillna(table["facet"]).astype(str)
+        table["label"] = shown_labels(table["facet"], table["label"])
         if "stage" not in table.columns:
             table["stage"] = "All"
         table["stage"] = table["stage"].astype(object).fillna("Unstaged").astype(str)
@@ -556,10 +555,7 @@ def _same_labels(ids: pd.Series, labels: pd.Series) -> list[str]:
     >>> print(_same_labels(ids, pd.Series(["Speed", "Speed", None]))[0][:59])
     The label 'Speed' is given to 2 facets, 'chat' and 'email':
     """
-    shown = labels.astype(object).map(
-        lambda x: x if pd.isna(x) else str(x).strip() or None
-    )
-    shown = shown.astype(object).fillna(ids.astype(object)).astype(str)
+    shown = shown_labels(ids, labels)
     groups = ids.groupby(shown.to_numpy(), sort=False).unique()
     groups = groups[groups.map(len) > 1]  # a facet id twice is named apart
     if groups.empty:

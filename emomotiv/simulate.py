@@ -1625,11 +1625,12 @@ def _amount(x: float) -> str:
 def _names(frame: pd.DataFrame) -> np.ndarray:
     """Each facet's label where it has one, else its id: how the plan's note
     names touchpoints."""
+    from .readers import shown_labels
+
     facets = frame["facet"].astype(str)
     if "label" not in frame:
         return facets.to_numpy(dtype=object)
-    labels = frame["label"].where(frame["label"].notna(), facets).astype(str)
-    return labels.where(labels.str.strip() != "", facets).to_numpy(dtype=object)
+    return shown_labels(facets, frame["label"]).to_numpy(dtype=object)
 
 
 def _plan_note(

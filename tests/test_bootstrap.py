@@ -673,19 +673,24 @@ def test_one_replicate_says_it_has_no_spread(data):
 def test_replicates_whose_model_splits_on_nothing_are_named(data):
     """Thirty respondents leave a model with min_child_weight=5 no split:
     every facet then gets 1/p, a tie that must not read as a ranking."""
-    s, X, y, w = data
     flat = r"In 3 of 3 bootstrap replicates .*: 30 respondents are too few"
     with pytest.warns(UserWarning, match=flat):
-        result = em.bootstrap_importance(
-            em.DriverModel(**FAST, random_state=0),
-            X.iloc[:30],
-            y.iloc[:30],
-            n_boot=3,
-            n_jobs=1,
-            progress=False,
-            random_state=0,
-        )
+        result = _first_rows(data, 30, n_boot=3)
     np.testing.assert_allclose(result.table["importance"], 1 / 15)
+
+
+def _first_rows(data, n: int, n_boot: int):
+    """The bootstrap of the first ``n`` respondents, unweighted."""
+    s, X, y, w = data
+    return em.bootstrap_importance(
+        em.DriverModel(**FAST, random_state=0),
+        X.iloc[:n],
+        y.iloc[:n],
+        n_boot=n_boot,
+        n_jobs=1,
+        progress=False,
+        random_state=0,
+    )
 
 
 def test_replicates_whose_model_splits_on_nothing_rank_nothing(data):
@@ -693,18 +698,10 @@ def test_replicates_whose_model_splits_on_nothing_rank_nothing(data):
     the replicates are missing and the shares, intervals and ranks rest on
     the other 6 (read as 1/p each, they pulled every share toward 1/p and
     gave facets no model used a share and a chance of the top k)."""
-    s, X, y, w = data
+    s = data[0]
     flat = r"In 4 of 10 bootstrap replicates .* rest on the other 6"
     with pytest.warns(UserWarning, match=flat):
-        result = em.bootstrap_importance(
-            em.DriverModel(**FAST, random_state=0),
-            X.iloc[:60],
-            y.iloc[:60],
-            n_boot=10,
-            n_jobs=1,
-            progress=False,
-            random_state=0,
-        )
+        result = _first_rows(data, 60, n_boot=10)
     reps = result.replicates
     missing = reps.isna().all(axis=1)
     assert missing.sum() == 4 == result.info["no_split"]
