@@ -62,6 +62,7 @@ How it works (:func:`bootstrap_importance`):
 
 from __future__ import annotations
 
+import hashlib
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -179,6 +180,13 @@ class Refits:
         Respondents drawn per replicate (None: ``n_respondents``, the
         classical bootstrap; fewer: an m-out-of-n bootstrap, see
         :attr:`scale`).
+    digest : dict
+        SHA-256 of the ``ratings`` (as the models read them, float32) and of
+        the ``weights`` the replicates were fitted on; a step handed these
+        replicates checks it is given the same survey.
+    settings : dict
+        The XGBoost parameters and ``rounds`` every replicate was trained
+        with (the fitted model's own).
 
     Examples
     --------
@@ -201,6 +209,8 @@ class Refits:
     n_respondents: int
     random_state: int | None = None
     size: int | None = None
+    digest: dict | None = None
+    settings: dict | None = None
 
     def __len__(self) -> int:
         return len(self.boosters)
@@ -227,6 +237,18 @@ class Refits:
             f"Refits({len(self)} replicates of {self.n_respondents} respondents, "
             f"{len(self.rows)} evaluated)"
         )
+
+
+def _digest(ratings: np.ndarray, weights: np.ndarray) -> dict[str, str]:
+    """SHA-256 of the ratings (float32, as the models read them) and of the
+    weights (mean 1, float32: weights scaled by a constant are the same), to
+    tell the survey a bootstrap was drawn from."""
+
+    def sha(array, dtype):
+        data = np.ascontiguousarray(array, dtype=dtype)
+        return hashlib.sha256(data.tobytes()).hexdigest()
+
+    return {"ratings": sha(ratings, np.float32), "weights": sha(weights, np.float32)}
 
 
 def _counts(
@@ -441,6 +463,8 @@ def _fit_refits(
         len(values),
         random_state,
         size,
+        _digest(values, weights),
+        {"params": params, "rounds": rounds},
     )
     return raw, refits
 

@@ -1503,7 +1503,9 @@ def analyze(
         model : DriverModel or None
             An unfitted model to use instead of the default ``DriverModel``;
             a clone of it is fitted (``result.model``), the object given is
-            left as it is.
+            left as it is. The analysis seeds it (``random_state``) and sets
+            its task from the outcome (``connection_kind``): a model whose
+            own ``random_state`` or ``task`` says otherwise is refused.
         n_boot : int, default=100
             Bootstrap replicates for the importance intervals, rank intervals
             and ``p_top`` (see :func:`~emomotiv.bootstrap_importance`); 0

@@ -558,8 +558,47 @@ class _Simulator:
                 f"The bootstrap of {self.owner} was drawn from "
                 f"{refits.n_respondents} respondents; X has {len(self.values)}."
             )
+        self._check_same_survey(refits)
         self.refits = refits
         self.shared = True
+
+    def _check_same_survey(self, refits) -> None:
+        """Refuse replicates drawn from other ratings or weights, or fitted
+        with other settings than ``model``: the scenarios would then be
+        evaluated on another survey's models."""
+        from .bootstrap import _digest, _train_params
+
+        problems = []
+        if refits.digest is not None:
+            given = _digest(self.values, unit_weights(self.weights))
+            for what in ("ratings", "weights"):
+                if given[what] != refits.digest[what]:
+                    problems.append(
+                        f"its {what} differ from those given here (same "
+                        f"{len(self.values)} respondents)"
+                    )
+        if refits.settings is not None:
+            params, rounds = _train_params(self.model, self.model.task_)
+            theirs = refits.settings["params"]
+            differ = sorted(
+                key
+                for key in set(params) | set(theirs)
+                if params.get(key) != theirs.get(key)
+            )
+            if rounds != refits.settings["rounds"]:
+                differ.insert(0, "n_estimators")
+            if differ:
+                problems.append(
+                    "its replicates were fitted with other settings than the "
+                    f"model given ({', '.join(differ)})"
+                )
+        if problems:
+            raise ValueError(
+                f"The bootstrap passed to {self.owner} is not of this model and "
+                f"survey: {'; '.join(problems)}. Pass the X, sample_weight and "
+                "model that bootstrap_importance was given, or leave bootstrap "
+                "out to refit (n_boot)."
+            )
 
     @property
     def interval(self) -> str:
@@ -901,9 +940,11 @@ def simulate_improvement(
         prediction sees them, and no scenario moves them.
     bootstrap : ImportanceResult or None
         The result of :func:`~emomotiv.bootstrap_importance` on the same
-        respondents: its replicate models are used (no refits; ``n_boot``
-        and ``cross_fit`` are then ignored), so the scenarios and the
-        ranking rest on the same bootstrap.
+        survey and model: its replicate models are used (no refits;
+        ``n_boot`` and ``cross_fit`` are then ignored), so the scenarios and
+        the ranking rest on the same bootstrap. One drawn from other ratings
+        or weights, or fitted with other settings than ``model``, is
+        refused.
     n_jobs : int or None, default=None
         Threads that refit and evaluate the replicates; None or -1 uses all
         cores. The result does not depend on it.
@@ -1255,9 +1296,11 @@ def plan_improvements(
         plan hold the facets only.
     bootstrap : ImportanceResult or None
         The result of :func:`~emomotiv.bootstrap_importance` on the same
-        respondents: its replicate models give every estimate and interval
-        (``n_boot`` and ``cross_fit`` are then ignored), so the ROI, the plan
-        and the ranking rest on the same bootstrap.
+        survey and model: its replicate models give every estimate and
+        interval (``n_boot`` and ``cross_fit`` are then ignored), so the ROI,
+        the plan and the ranking rest on the same bootstrap. One drawn from
+        other ratings or weights, or fitted with other settings than
+        ``model``, is refused.
     n_jobs : int or None, default=None
         Threads that refit and evaluate the replicates; None or -1 uses all
         cores. The result does not depend on it.

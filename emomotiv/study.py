@@ -80,7 +80,9 @@ class Study:
     churn, advocacy : str or None
         Attrition (0/1) and advocacy (0-10, or a 0/1 promoter flag) columns.
     model : DriverModel or None
-        An unfitted model to use instead of the default ``DriverModel``.
+        An unfitted model to use instead of the default ``DriverModel``; its
+        own ``random_state`` and ``task``, where set, must agree with
+        ``random_state`` and ``connection_kind``.
     random_state : int, default=0
         Seed for the model, its folds and every resample.
     n_boot, level, n_jobs, progress
@@ -427,7 +429,7 @@ class Study:
                 self.min_segment_size, "min_segment_size", owner, min_value=2
             ),
             lambda: _check_wording(self, owner),
-            lambda: _check_model(self.model, owner),
+            lambda: _check_model(self, owner),
             lambda: check_float(
                 self.derived_threshold,
                 "derived_threshold",
@@ -822,12 +824,17 @@ def _is_default(value: object, default: object) -> bool:
         return False
 
 
-def _check_model(model: object, owner: str) -> None:
+def _check_model(study: Study, owner: str) -> None:
     """A :class:`~emomotiv.DriverModel` instance (unfitted or not), or None
     for the default: the analysis refits it, explains it and simulates on
-    it through what only a DriverModel holds."""
+    it through what only a DriverModel holds. Its seed and task are the
+    analysis's (``random_state``, ``connection_kind``): a model that sets
+    them otherwise is refused, not silently changed."""
     from .model import DriverModel
 
+    model = study.model
+    if isinstance(model, DriverModel):
+        _check_model_settings(model, study, owner)
     if model is None or isinstance(model, DriverModel):
         return
     kind = model.__name__ if isinstance(model, type) else type(model).__name__
@@ -841,6 +848,29 @@ def _check_model(model: object, owner: str) -> None:
         f"The 'model' parameter of {owner} must be an emomotiv DriverModel, such "
         f"as DriverModel(), or None. Got {given}."
     )
+
+
+def _check_model_settings(model, study: Study, owner: str) -> None:
+    """The model's own seed and task, where set, agree with the analysis."""
+    problems = []
+    seed = model.random_state
+    if seed is not None and seed != study.random_state:
+        problems.append(
+            f"its random_state={seed!r} is not the analysis's random_state="
+            f"{study.random_state!r}, which seeds the model, its folds and every "
+            f"resample: pass random_state={seed!r} to {owner} (or leave the "
+            "model's unset)"
+        )
+    wanted = "regression" if study.connection_kind == "score" else "binary"
+    if model.task not in ("auto", wanted):
+        kind = "score" if model.task == "regression" else "binary"
+        problems.append(
+            f"its task={model.task!r} is set by the analysis from connection_kind "
+            f"({study.connection_kind!r}): leave the model's task unset and pass "
+            f"connection_kind={kind!r} to read the outcome that way"
+        )
+    if problems:
+        raise ValueError(f"The model given to {owner}: {'; '.join(problems)}.")
 
 
 def _role_problem(study: Study, name: str) -> str | None:

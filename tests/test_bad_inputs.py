@@ -570,6 +570,29 @@ def test_a_declared_score_is_a_regression():
     assert result.summary["model"]["task"] == "regression"
 
 
+def test_a_model_whose_seed_or_task_disagrees_with_the_analysis_is_refused():
+    """The analysis seeds the model and sets its task from the outcome: a
+    model that sets either otherwise was silently changed; now refused."""
+    survey = _survey(n=120)
+    kw = dict(connection="connected", n_boot=0, methods=False, progress=False)
+    with pytest.raises(em.ValidationError) as caught:
+        em.analyze(
+            survey,
+            CATALOG,
+            model=em.DriverModel(task="regression", random_state=7, cv=0),
+            **kw,
+        )
+    message = str(caught.value)
+    assert "random_state=7 is not the analysis's random_state=0" in message
+    assert "pass random_state=7 to analyze" in message
+    assert "task='regression'" in message
+    assert "connection_kind='score'" in message
+    # a seed and task that agree are kept
+    model = em.DriverModel(task="binary", random_state=3, n_estimators=10, cv=0)
+    result = em.analyze(survey, CATALOG, model=model, random_state=3, **kw)
+    assert result.model.random_state == 3
+
+
 # ------------------------------------------------------------------- fuzzing
 # Whatever the bytes of a file or the cells of a table, reading and
 # validating either gives a survey fit for the model or one ValidationError;

@@ -382,6 +382,33 @@ def test_scenarios_reuse_the_importance_bootstrap(fitted):
         assert (roi[col] <= roi[f"{col}_high"]).all()
 
 
+def test_a_bootstrap_of_another_survey_or_model_is_refused(fitted):
+    """Replicates drawn from other ratings or weights of as many respondents,
+    or fitted with other settings, would evaluate the scenarios on another
+    survey's models: refused, naming what differs."""
+    model, X, y, w, s = fitted
+    kw = dict(n_boot=2, n_jobs=1, progress=False, random_state=3)
+    boot = em.bootstrap_importance(model, X, y, sample_weight=w, **kw)
+    shuffled = X.sample(frac=1.0, random_state=1).set_axis(X.index)
+    with pytest.raises(ValueError, match=r"its ratings differ.*Pass the X"):
+        em.simulate_improvement(
+            model, shuffled, ["mobile_app"], sample_weight=w, bootstrap=boot
+        )
+    with pytest.raises(ValueError, match="its weights differ"):
+        em.simulate_improvement(model, X, ["mobile_app"], bootstrap=boot)
+    other = em.DriverModel(n_estimators=30, max_depth=2, cv=0, random_state=0)
+    other.fit(X, y, sample_weight=w)
+    with pytest.raises(ValueError, match=r"other settings .*n_estimators.*max_depth"):
+        em.plan_improvements(
+            other, X, y, catalog=s.catalog, sample_weight=w, bootstrap=boot
+        )
+    # weights scaled by a constant are the same survey
+    same = em.simulate_improvement(
+        model, X, ["mobile_app"], sample_weight=w * 3, bootstrap=boot
+    )
+    assert same.info["interval"].startswith("percentile bootstrap: the replicate")
+
+
 def test_n_jobs_sets_the_threads_and_not_the_result(fitted, pools):
     """n_jobs=1 keeps the refits and the scenarios' replicates on one thread
     (for a user who runs analyses side by side); the tables are those of
