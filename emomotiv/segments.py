@@ -102,7 +102,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._stats import adjust_p, kish_size, model_matrix
+from ._stats import adjust_p, facet_profile, kish_size, model_matrix
 from ._validation import (
     ValidationError,
     check_aligned,
@@ -144,6 +144,8 @@ COLUMNS = (
     *GAIN_COLUMNS,
     "p_value",
     "beyond_noise",
+    "reach",
+    "mean_score",
 )
 
 
@@ -163,7 +165,10 @@ class SegmentDrivers:
         the segment's connected share for a one-point rise, which the test
         of difference compares), ``p_value, beyond_noise`` (whether that
         change differs from zero, corrected over the segment's facets as
-        :func:`emomotiv.simulate.noise_flags` does). A segment too small to
+        :func:`emomotiv.simulate.noise_flags` does), ``reach, mean_score``
+        (the weighted share of the segment's respondents who rated the facet,
+        and their weighted mean rating: a touchpoint fewer use in a segment
+        moves less of its connected share). A segment too small to
         rank has its rows
         with empty importance, ``ranked`` False and the reason in ``note``;
         a ranked segment whose survey weights leave fewer than ``min_size``
@@ -736,7 +741,9 @@ def segment_drivers(
                 "note": note,
                 "stability": _stability(result),
             }
-            parts.append(_segment_rows(facets, name, n, result, gain, note, cells))
+            profile = facet_profile(X.loc[rows, facets], w[rows])
+            part = _segment_rows(facets, name, n, result, gain, note, cells)
+            parts.append(part.assign(**profile.reset_index(drop=True)))
         complete = True
     finally:  # said also when a segment's fit raises
         _say_warnings(caught, complete)

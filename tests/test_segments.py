@@ -115,6 +115,39 @@ def test_a_small_segment_is_reported_not_ranked(small):
     )
 
 
+def test_each_segment_row_gives_the_segments_own_reach_and_mean_score(small):
+    """A touchpoint fewer use in one segment moves less of its share at the
+    same effect per user: each row says how many there rated it (weighted),
+    ranked segment or not."""
+    facets = list(small.catalog["facet"])
+    survey = small.survey.copy()
+    used_by_few = survey["customer_type"].eq("Advised") & (survey.index % 4 > 0)
+    survey.loc[used_by_few, "mobile_app"] = np.nan
+    w = survey["weight"].to_numpy()
+    result = em.segment_drivers(
+        em.DriverModel(**FAST),
+        survey[facets],
+        survey["connected"],
+        survey["customer_type"],
+        sample_weight=w,
+        min_size=250,
+        n_boot=2,
+        progress=False,
+        random_state=0,
+    )
+    table = result.table.set_index(["segment", "facet"])
+    for name, part in survey.groupby("customer_type", observed=True):
+        rated = part["mobile_app"].notna()
+        weight = part["weight"]
+        reach = weight[rated].sum() / weight.sum()
+        mean = np.average(part.loc[rated, "mobile_app"], weights=weight[rated])
+        row = table.loc[(name, "mobile_app")]
+        assert row["reach"] == pytest.approx(reach)
+        assert row["mean_score"] == pytest.approx(mean)
+    assert table.loc[("Advised", "mobile_app"), "reach"] < 0.35
+    assert table["reach"].notna().all()  # the small, unranked segment too
+
+
 def test_a_segment_not_ranked_carries_no_test_result(small):
     """The test of difference compares the ranked segments: a segment below
     the minimum has no p-value and no flag, not the test's "does not differ"."""
