@@ -2265,6 +2265,7 @@ def _print_stated_value(
         QUADRANTS,
         _number,
         _shown_direction,
+        context_controls,
         study_currency,
         upper_bound_note,
     )
@@ -2340,7 +2341,7 @@ def _print_stated_value(
             f"{_value_per_connected(value, currency)}{note}."
         )
     if value.get("value_per_connected") is not None:
-        print(f"  ({upper_bound_note(words)})")
+        print(f"  ({upper_bound_note(words, context_controls(summary))})")
     if value.get("left_out"):  # blank value cells: said, as a segment's are
         print(f"  {_safe(value['left_out'])}.")
 
@@ -2485,7 +2486,7 @@ def _print_plan(
         )
         span = "" if low is None else f" [{gain(low)}, {gain(high)}]"
         bound = (
-            ": an upper bound unless other differences are controlled for"
+            ": an upper bound, nothing else held fixed"
             if plan["value_source"] in (*GAP_SOURCES, "value_slope")
             else ""
         )

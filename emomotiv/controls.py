@@ -62,6 +62,7 @@ runs from best to worst, which the halo score would read as warmth).
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -99,6 +100,8 @@ __all__ = [
 
 HALO_METHODS = ("none", "mean", "factor", "profile", "components")
 HALO = "__halo__"
+# the halo score's model columns (every method's): no control may take them
+RESERVED = re.compile(r"__(halo(_\d+)?|spread)__")
 
 
 def design_hint(missing: list[str]) -> str:
@@ -121,6 +124,9 @@ OTHER = "(other)"
 CODES = (99, 999, 9999, 99999, 999999)  # "no answer" in survey exports
 COPY_CORR = 0.95  # a numeric control this correlated with a facet copies it
 LEAK_SHARE = 0.8  # a control that explains this much of the outcome is it
+# ... and this much is more than customer context known before the experience
+# usually explains (docs/concepts/halo.md: what it caught, what it let by)
+SUSPECT_SHARE = 0.3
 LEAK_BANDS = 20  # a number's bands of values, for that share
 REVERSED_CORR = -0.2  # a facet this far against the others runs best to worst
 MIN_PAIRS = 50  # respondents a warning rests on, at least
@@ -638,6 +644,12 @@ def _control_problems(
         if c in facets
     ]
     problems += [
+        f"The control column '{c}' has a name the analysis gives its halo "
+        "score (general warmth, made from the ratings): rename the column."
+        for c in named
+        if RESERVED.fullmatch(c)
+    ]
+    problems += [
         f"The control column '{c}' is named more than once."
         for c in named
         if controls.count(c) > 1
@@ -741,7 +753,8 @@ def _explained_share(groups: pd.Series, y: np.ndarray, weights: np.ndarray) -> f
 
 def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
     """A control that alone accounts for most of the outcome's variation
-    (``LEAK_SHARE``): by its levels, or a number by its bands of values."""
+    (``LEAK_SHARE``), or for more than context usually does
+    (``SUSPECT_SHARE``): by its levels, or a number by its bands of values."""
     y = np.asarray(y)
     if not np.issubdtype(y.dtype, np.number):
         y = pd.factorize(pd.Series(y), use_na_sentinel=True)[0].astype(float)
@@ -764,6 +777,16 @@ def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
                 "follows from it (satisfaction, value, advocacy). Held fixed, it "
                 "takes that share from every touchpoint; leave it out unless it "
                 "is customer context known before the experience."
+            )
+        elif share >= SUSPECT_SHARE:
+            notes.append(
+                f"The control '{name}' alone accounts for {share:.0%} of the "
+                f"outcome's variation (by its {by}), more than customer context "
+                "usually does: if it follows from the experience or from "
+                "connection (satisfaction, recommendation, value, loyalty), held "
+                "fixed it takes its share from every touchpoint and shrinks "
+                "their gains; leave it out unless it is known before the "
+                "experience."
             )
     return notes
 

@@ -1160,23 +1160,42 @@ def outcome_words(label: str | None, quotes: str = "“”") -> dict[str, str]:
 GAP_SOURCES = ("value_link", "mean_difference")
 
 
-def upper_bound_note(words: Mapping[str, str]) -> str:
+def upper_bound_note(words: Mapping[str, str], controls: Sequence[str] = ()) -> str:
     """The caveat on a value per connected customer that is a gap between
-    groups (docs/concepts/value-link.md), in words, for :func:`outcome_words`.
+    groups (docs/concepts/value-link.md), in words, for :func:`outcome_words`;
+    ``controls`` names the analysis's context controls, which the gap does
+    not hold fixed either.
 
     Examples
     --------
     >>> print(upper_bound_note(outcome_words("a promoter")))
     ... # doctest: +NORMALIZE_WHITESPACE
-    a gap between customers as they are: an upper bound on what making one
-    more customer “a promoter” is worth unless other differences, such as
-    tenure, wealth or product mix, are controlled for
+    a gap between customers as they are, nothing else held fixed (such as
+    tenure, wealth or product mix): an upper bound on what making one more
+    customer “a promoter” is worth
+    >>> print(upper_bound_note(outcome_words(None), ["purpose", "tenure"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    a gap between customers as they are, nothing else held fixed (neither the
+    controls (purpose, tenure) nor other differences such as wealth or product
+    mix): an upper bound on what making one more customer connected is worth
     """
+    held = "such as tenure, wealth or product mix"
+    if controls:
+        held = (
+            f"neither the controls ({', '.join(controls)}) nor other "
+            "differences such as wealth or product mix"
+        )
     return (
-        "a gap between customers as they are: an upper bound on what making one "
-        f"more customer {words['connected']} is worth unless other differences, "
-        "such as tenure, wealth or product mix, are controlled for"
+        f"a gap between customers as they are, nothing else held fixed ({held}): "
+        f"an upper bound on what making one more customer {words['connected']} is "
+        "worth"
     )
+
+
+def context_controls(summary: Mapping[str, Any]) -> list[str]:
+    """The customer-context controls the model saw (``summary["halo"]``),
+    the halo score left out."""
+    return list((summary.get("halo") or {}).get("controls") or [])
 
 
 def _clear(table: pd.DataFrame, column: str = "delta_connected"):
@@ -1835,7 +1854,7 @@ class Report:
             "named": named,
             "words": words,
             "connected_means": _connected_means(summary),
-            "upper_bound": upper_bound_note(words),
+            "upper_bound": upper_bound_note(words, context_controls(summary)),
             "gap_sources": GAP_SOURCES,
             "fit_names": FIT_NAMES,
             "missing": MISSING,

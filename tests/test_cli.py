@@ -402,17 +402,23 @@ def test_console_calls_the_value_per_connected_customer_an_upper_bound(capsys):
     _print_stated_value({"value": value})
     lines = capsys.readouterr().out.splitlines()
     assert lines[1] == (
-        "  (a gap between customers as they are: an upper bound on what making "
-        "one more customer connected is worth unless other differences, such as "
-        "tenure, wealth or product mix, are controlled for)"
+        "  (a gap between customers as they are, nothing else held fixed (such as "
+        "tenure, wealth or product mix): an upper bound on what making one more "
+        "customer connected is worth)"
+    )
+    # controls enter the driver model, not the gap: it says they are not fixed
+    _print_stated_value({"value": value, "halo": {"controls": ["tenure", "purpose"]}})
+    assert (
+        "(neither the controls (tenure, purpose) nor other differences such as "
+        "wealth or product mix)" in capsys.readouterr().out
     )
     plan = {"budget": 5e5, "selected": ["seat"], "n_selected": 1, "spent": 4e5}
     plan |= {"combined_delta_connected": 0.08, "sum_individual_delta_connected": 0.07}
     plan |= {"combined_delta_value": 2.2e7, "value_per_connected": 2808.4}
     _print_plan(plan | {"value_source": "value_link"})
     assert (
-        "(value per connected customer 2,808, from the value link: an upper bound "
-        "unless other differences are controlled for)."
+        "(value per connected customer 2,808, from the value link: an upper bound, "
+        "nothing else held fixed)."
     ) in capsys.readouterr().out
     _print_plan(plan | {"value_source": "parameter"})  # given: no gap
     assert "upper bound" not in capsys.readouterr().out
@@ -823,8 +829,8 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     )
     # the slope across customers as they are: an upper bound, as the gap is
     assert (
-        "from the slope of value on the outcome: an upper bound unless other "
-        "differences are controlled for)." in out
+        "from the slope of value on the outcome: an upper bound, nothing else "
+        "held fixed)." in out
     )
     _print_plan(plan | {"n_selected": 2, "selected": ["seat", "meal"]})
     out = capsys.readouterr().out

@@ -1206,6 +1206,29 @@ def test_the_method_says_what_the_classical_methods_hold_fixed(small_result):
     assert "(on partial correlations given the context controls)" in html
 
 
+def test_what_the_touchpoints_do_not_explain_names_only_what_was_held_fixed(
+    small_result,
+):
+    """With halo='none' the section said the gains were for customers of the
+    same warmth; with one control it spoke of them as several."""
+    controls = small_result.tables["controls"]
+    purpose = controls.iloc[[0]].assign(control="purpose", label="Purpose")
+    purpose["kind"] = "context"
+
+    def part(table):
+        tables = {**small_result.tables, "controls": table}
+        html = em.Report({"tables": tables, "summary": small_result.summary}).html()
+        return " ".join(html.split('id="controls"')[1].split("</table>")[0].split())
+
+    alone = part(purpose)
+    assert "for customers of the same context." in alone
+    assert "General warmth toward the brand was not held fixed" in alone
+    assert "It carries" in alone and "Together" not in alone
+    both = part(pd.concat([controls, purpose]))
+    assert "for customers of the same warmth and context." in both
+    assert "Together they carry" in both and "not held fixed" not in both
+
+
 def test_the_method_says_what_the_intervals_do_not_cover(small_result):
     """Sampling, not the model's bias: the gains are conservative (measured in
     docs/concepts/uncertainty.md)."""
