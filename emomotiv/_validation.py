@@ -26,11 +26,16 @@ class ValidationError(ValueError):
         One sentence per problem, each naming the column or facet concerned.
     subject : str, default="input"
         What was checked ("survey", "facet catalog", ...), used in the message.
+    context : str or None
+        Where the problems were found (which sheet of a workbook was read), a
+        line under them that is not itself a problem.
 
     Attributes
     ----------
     problems : list of str
         The problems, in the order they were found.
+    context : str or None
+        The line under them.
 
     Examples
     --------
@@ -40,22 +45,33 @@ class ValidationError(ValueError):
       - Column 'x' is missing.
     """
 
-    def __init__(self, problems: Sequence[str], *, subject: str = "input") -> None:
+    def __init__(
+        self,
+        problems: Sequence[str],
+        *,
+        subject: str = "input",
+        context: str | None = None,
+    ) -> None:
         self.problems = list(problems)
         self.subject = subject
+        self.context = context
         n = len(self.problems)
         lines = [f"The {subject} has {n} problem{'' if n == 1 else 's'}:"]
         lines += [f"  - {p}" for p in self.problems]
+        if context:
+            lines.append(context)
         super().__init__("\n".join(lines))
 
     def __reduce__(self):
         # as made, not from the message: an error raised in a worker process
         # (joblib, Dask) comes back with its problems, not its letters
-        return _validation_error, (self.problems, self.subject)
+        return _validation_error, (self.problems, self.subject, self.context)
 
 
-def _validation_error(problems: Sequence[str], subject: str) -> ValidationError:
-    return ValidationError(problems, subject=subject)
+def _validation_error(
+    problems: Sequence[str], subject: str, context: str | None = None
+) -> ValidationError:
+    return ValidationError(problems, subject=subject, context=context)
 
 
 def index_problems(

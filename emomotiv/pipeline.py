@@ -886,11 +886,10 @@ def _checked_inputs(
                 problems += _churn_problems(frame[col], col)
             named[role] = col
     if problems:
+        # which of a workbook's sheets these problems are in: said, not counted
         read = frame.attrs.get(ATTRS, {}).get("sheet") if frame is not None else None
-        if read:  # which of a workbook's sheets these problems are in
-            problems.append(read)
         subject = "input" if n_outside else "survey"
-        raise ValidationError(problems, subject=subject)
+        raise ValidationError(problems, subject=subject, context=read)
     return frame, cat, data
 
 

@@ -245,7 +245,14 @@ def test_a_workbook_of_several_sheets_says_which_it_read(tidy, tmp_path, capsys)
     args = ["validate", str(path), "--catalog", str(folder / "facets.csv")]
     args += ["--connection", "connected"]
     assert main(args) == 2  # the first sheet: its problems, and which it is
-    assert "Read sheet 'Info'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Read sheet 'Info'" in err
+    # which sheet was read is said under the problems, not counted as one
+    assert "  - Read sheet" not in err
+    with pytest.raises(em.ValidationError) as caught:
+        em.analyze(path, folder / "facets.csv", connection="connected")
+    assert not any("Read sheet" in p for p in caught.value.problems)
+    assert caught.value.context.startswith("Read sheet 'Info' of the 2")
     assert main([*args, "--sheet", "Data"]) == 0
     assert "Read sheet 'Data' of the 2" in capsys.readouterr().out
     assert any("'sheet' parameter" in p for p in em.Study(sheet=-1).problems())
