@@ -585,9 +585,9 @@ def design_matrix(
     _refuse_twice_made(matrix, groups)
     notes = _copy_warnings(X, encoded, weights) + _code_warnings(encoded)
     if y is not None:
+        notes += _facet_leak_warnings(X, y, weights)
         notes += _leak_warnings(data, controls, y, weights)
-    if used != "none":
-        notes += _reversed_warnings(X, weights)
+    notes += _reversed_warnings(X, weights, halo=used != "none")
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     info["warnings"] = notes
@@ -751,17 +751,17 @@ def _explained_share(groups: pd.Series, y: np.ndarray, weights: np.ndarray) -> f
     return float(1 - (within / total) * (len(y) - 1) / (len(y) - k))
 
 
-def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
-    """A control that alone accounts for most of the outcome's variation
-    (``LEAK_SHARE``), or for more than context usually does
-    (``SUSPECT_SHARE``): by its levels, or a number by its bands of values."""
+def _explained_shares(data: pd.DataFrame, names, y, weights) -> dict:
+    """Each named column's adjusted share of the outcome's variation
+    (:func:`_explained_share`): by its levels, or a number of many values by
+    its bands of values; name -> (share, "values" or "bands of values")."""
     y = np.asarray(y)
     if not np.issubdtype(y.dtype, np.number):
         y = pd.factorize(pd.Series(y), use_na_sentinel=True)[0].astype(float)
         y[y < 0] = np.nan
     y = y.astype(float)
-    notes = []
-    for name in controls:
+    shares = {}
+    for name in names:
         column = data[name]
         if _is_numeric(column) and column.nunique() > LEAK_BANDS:
             # equal values share a band: the row order changes nothing
@@ -769,7 +769,16 @@ def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
             groups, by = pd.Series(bands, index=column.index), "bands of values"
         else:
             groups, by = _levels(column), "values"
-        share = _explained_share(groups, y, weights)
+        shares[name] = (_explained_share(groups, y, weights), by)
+    return shares
+
+
+def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
+    """A control that alone accounts for most of the outcome's variation
+    (``LEAK_SHARE``), or for more than context usually does
+    (``SUSPECT_SHARE``)."""
+    notes = []
+    for name, (share, by) in _explained_shares(data, controls, y, weights).items():
         if share >= LEAK_SHARE:
             notes.append(
                 f"The control '{name}' alone accounts for {share:.0%} of the "
@@ -787,6 +796,28 @@ def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
                 "fixed it takes its share from every touchpoint and shrinks "
                 "their gains; leave it out unless it is known before the "
                 "experience."
+            )
+    return notes
+
+
+def _facet_leak_warnings(X: pd.DataFrame, y, weights) -> list[str]:
+    """A facet that alone accounts for most of the outcome's variation among
+    its raters (``LEAK_SHARE``, at least ``MIN_PAIRS`` of them): the outcome
+    in disguise (overall satisfaction, likelihood to recommend) left in the
+    touchpoint grid, which takes every touchpoint's importance and would be
+    funded first."""
+    rated = (X.notna() & (np.asarray(weights)[:, None] > 0)).sum().to_numpy()
+    names = [c for c, n in zip(X.columns, rated, strict=True) if n >= MIN_PAIRS]
+    notes = []
+    for name, (share, by) in _explained_shares(X, names, y, weights).items():
+        if share >= LEAK_SHARE:
+            notes.append(
+                f"The facet '{name}' alone accounts for {share:.0%} of the "
+                f"outcome's variation among its raters (by its {by}): it nearly "
+                "is the outcome, or follows from it (overall satisfaction, "
+                "likelihood to recommend), not a touchpoint. Ranked, it takes "
+                "the importance of every touchpoint and a plan funds it first; "
+                "drop it from the facets."
             )
     return notes
 
@@ -819,9 +850,12 @@ def _item_rest_correlation(X: pd.DataFrame, weights: np.ndarray):
     return corr, count
 
 
-def _reversed_warnings(X: pd.DataFrame, weights: np.ndarray) -> list[str]:
+def _reversed_warnings(
+    X: pd.DataFrame, weights: np.ndarray, halo: bool = True
+) -> list[str]:
     """Facets that go against the respondent's other ratings: a scale that
-    runs from best to worst counts its high ratings as warmth."""
+    runs from best to worst, whose effect the model reads the wrong way
+    round (and, with a ``halo`` score, whose high ratings count as warmth)."""
     corr, count = _item_rest_correlation(X, weights)
     against = np.flatnonzero((corr <= REVERSED_CORR) & (count >= MIN_PAIRS))
     if not len(against):
@@ -829,14 +863,14 @@ def _reversed_warnings(X: pd.DataFrame, weights: np.ndarray) -> list[str]:
     shown = [f"'{X.columns[j]}' ({corr[j]:+.2f})" for j in against[:5]]
     more = f" and {len(against) - 5} more" if len(against) > 5 else ""
     one = len(against) == 1
+    warmth = "The halo score then reads a bad experience as warmth, and the"
     return [
         f"The facet{'' if one else 's'} {', '.join(shown)}{more} "
         f"{'goes' if one else 'go'} against the respondent's other ratings "
         "(correlation with the mean of the others): a scale that runs from "
-        "best to worst? The halo score then reads a bad experience as warmth, "
-        "and the model reads the facet's effect the wrong way round; reverse "
-        "its codes (scale_min + scale_max minus the rating: 11 minus it on a "
-        "1-10 scale) before the analysis."
+        f"best to worst? {warmth if halo else 'The'} model reads the facet's "
+        "effect the wrong way round; reverse its codes (scale_min + scale_max "
+        "minus the rating: 11 minus it on a 1-10 scale) before the analysis."
     ]
 
 

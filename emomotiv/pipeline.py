@@ -10,7 +10,7 @@ import contextlib
 import platform
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -78,12 +78,20 @@ from .study import (
     _connected_value_problems,
     _rating_label_problems,
     known_encoding,
+    names_an_outcome,
     reads_badly_as_outcome,
 )
 
 __all__ = ["analyze"]
 
 STATED_N_BOOT = 200
+# a facet holding this share of the importance, and this many times the next
+# facet's, reads as the outcome restated (docs/how-to/own-survey.md)
+DOMINANT_SHARE = 0.25
+DOMINANT_RATIO = 3.0
+# a cross-validated fit this close to perfect is no survey's touchpoints
+PERFECT_AUC = 0.98
+PERFECT_R2 = 0.95
 # the satisfaction answers, kept beside the outcome when the one column is
 # both and connected_values codes it 1/0
 SATISFACTION_ANSWERS = "__emomotiv_satisfaction_answers__"
@@ -1201,6 +1209,62 @@ def _outcome_name_notes(
     ]
 
 
+def _outcome_like_notes(
+    importance: ImportanceResult, cat: FacetCatalog, fit: Mapping[str, Any]
+) -> list[str]:
+    """Warnings of a facet that reads as the outcome rather than a
+    touchpoint: one named as the recommendation or overall satisfaction
+    question, one holding most of the importance, and a cross-validated fit
+    no survey's touchpoints give. Left among the facets, such an item takes
+    every touchpoint's importance and a plan funds it first."""
+    labels = cat.to_frame().set_index("facet")["label"]
+    shares = importance.table["importance"].sort_values(ascending=False, kind="stable")
+
+    def shown(facet) -> str:
+        label = labels.get(facet)
+        named = f"{label}; " if label and label != facet else ""
+        return f"'{facet}' ({named}{shares[facet]:.0%} of the importance)"
+
+    notes = []
+    named = [f for f in shares.index if names_an_outcome(f, labels.get(f))]
+    if named:
+        one = len(named) == 1
+        notes.append(
+            f"The facet{'' if one else 's'} {'; '.join(map(shown, named))} "
+            f"{'is' if one else 'are'} named as the recommendation or overall "
+            "satisfaction question: an outcome of the experience, not a "
+            "touchpoint. Ranked among the touchpoints it takes their importance "
+            "and a plan funds it first; drop it from the facets, or give it its "
+            "role (--advocacy, --satisfaction)."
+        )
+    top = shares.index[0] if len(shares) else None
+    if (
+        len(shares) > 1
+        and top not in named
+        and shares.iloc[0] >= DOMINANT_SHARE
+        and shares.iloc[0] >= DOMINANT_RATIO * shares.iloc[1]
+    ):
+        notes.append(
+            f"The facet {shown(top)} holds {shares.iloc[0] / shares.iloc[1]:.0f} "
+            "times the next facet's share: one touchpoint rarely drives the "
+            "outcome alone. If it is an overall judgement (overall satisfaction, "
+            "likelihood to recommend, an index of other facets), it restates the "
+            "outcome; drop it from the facets."
+        )
+    auc, r2 = fit.get("roc_auc"), fit.get("r2")
+    if (auc is not None and auc >= PERFECT_AUC) or (
+        r2 is not None and r2 >= PERFECT_R2
+    ):
+        score = f"AUC is {auc:.3f}" if auc is not None else f"R² is {r2:.3f}"
+        notes.append(
+            f"The model's cross-validated {score}: no survey's touchpoints "
+            "predict the outcome this well. A facet is likely the outcome in "
+            f"disguise (the largest: {shown(top)}), or the outcome was made from "
+            "the facets; check them before reading the ranking."
+        )
+    return notes
+
+
 @contextlib.contextmanager
 def _said_elsewhere(message: str, pattern: bool = False):
     """A step quiet about the warning that starts with ``message`` (a regular
@@ -1675,6 +1739,7 @@ def analyze(
     if flat and not said:  # (a model of every respondent that made none says it)
         notes.append(flat)
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
+    notes += _outcome_like_notes(importance, cat, estimator.fit_summary())
     notes += stated_notes + scale_warnings
     question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)

@@ -1230,6 +1230,25 @@ def guess_roles(
     return roles
 
 
+def names_an_outcome(name: str, text: str | None = None) -> bool:
+    """Whether a facet's id, or its label or question ``text``, is the
+    recommendation (NPS) or overall satisfaction question: an outcome of the
+    experience, not a touchpoint.
+
+    Examples
+    --------
+    >>> names_an_outcome("Q12", "How likely are you to recommend Acme?")
+    True
+    >>> names_an_outcome("app_satisfaction", "Satisfaction with the app")
+    False
+    """
+    roles = ("advocacy", "satisfaction")
+    if any(_guess_role(str(name), _ROLE_NAMES[r], whole=True) for r in roles):
+        return True
+    said = f"{name} {text or ''}"
+    return any(_ROLE_PHRASES[r].search(said) for r in roles)
+
+
 # the longest column name that still reads as the outcome's name in a
 # sentence of the report ("25% of customers are ...")
 LONG_OUTCOME_NAME = 40

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -591,6 +593,78 @@ def test_a_model_whose_seed_or_task_disagrees_with_the_analysis_is_refused():
     model = em.DriverModel(task="binary", random_state=3, n_estimators=10, cv=0)
     result = em.analyze(survey, CATALOG, model=model, random_state=3, **kw)
     assert result.model.random_state == 3
+
+
+def _warned(survey, catalog, **kw) -> list[str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(
+            survey,
+            catalog,
+            connection="connected",
+            n_boot=0,
+            methods=False,
+            progress=False,
+            **kw,
+        )
+    return result.summary["warnings"]
+
+
+def test_an_outcome_left_among_the_facets_is_named():
+    """'Overall satisfaction' or 'likelihood to recommend' left in the
+    touchpoint grid took most of the importance and was funded first, with no
+    word naming it; checked against the generator, whose satisfaction and
+    recommend columns have no effect on connection."""
+    s = em.make_survey(n_respondents=1200, n_facets=8, random_state=0)
+    rng = np.random.default_rng(0)
+    survey = s.survey.copy()
+    agree = rng.random(len(survey)) < 0.99
+    connected = survey["connected"].astype(bool)
+    survey["q7"] = np.where(agree == connected, 9.0, 2.0)  # a disguised copy
+    facets = list(s.catalog["facet"])
+    catalog = pd.DataFrame({"facet": [*facets, "q7"]})
+    notes = " ".join(_warned(survey, catalog))
+    assert "The facet 'q7' alone accounts for" in notes
+    assert "drop it from the facets" in notes
+    assert "The model's cross-validated AUC is 0.9" in notes
+    named = pd.DataFrame(
+        {"facet": [*facets, "recommend"], "label": [*facets, "Likelihood to recommend"]}
+    )
+    survey["recommend"] = s.survey["recommend"]
+    notes = " ".join(_warned(survey, named, cv=0))
+    assert "'recommend' (Likelihood to recommend; " in notes
+    assert "named as the recommendation or overall satisfaction question" in notes
+    assert "alone accounts" not in notes  # a weaker tie: named, not by its share
+    # the survey's touchpoints alone: no such word
+    clean = " ".join(_warned(s.survey, s.catalog, cv=0))
+    assert "outcome in disguise" not in clean and "named as the" not in clean
+
+
+def test_a_facet_holding_most_of_the_importance_is_warned_of():
+    """One facet holding a quarter of the importance and three times the
+    next one's reads as the outcome restated, whatever its name."""
+    s = em.make_survey(n_respondents=1200, n_facets=8, random_state=0)
+    rng = np.random.default_rng(1)
+    survey = s.survey.copy()
+    agree = rng.random(len(survey)) < 0.8
+    connected = survey["connected"].astype(bool)
+    survey["q7"] = np.where(agree == connected, 8.0, 4.0) + rng.integers(
+        0, 2, len(survey)
+    )
+    catalog = pd.DataFrame({"facet": [*s.catalog["facet"], "q7"]})
+    notes = " ".join(_warned(survey, catalog, cv=0))
+    assert "alone accounts" not in notes
+    assert re.search(
+        r"The facet 'q7' \(\d+% of the importance\) holds \d+ times", notes
+    )
+
+
+def test_a_reversed_scale_is_warned_of_without_the_halo_score():
+    s = em.make_survey(n_respondents=800, n_facets=8, random_state=0)
+    survey = s.survey.copy()
+    survey["mobile_app"] = 11 - survey["mobile_app"]
+    notes = " ".join(_warned(survey, s.catalog, halo="none", cv=0))
+    assert "'mobile_app' (-0." in notes and "best to worst? The model reads" in notes
 
 
 # ------------------------------------------------------------------- fuzzing
