@@ -79,6 +79,9 @@ FORMULA_ERROR = re.compile(
 )
 MIN_RESPONDENTS = 30
 MIN_CLASS_COUNT = 10
+# ratings a facet's effect is estimated from, at least: fewer leave every
+# model's importance and gain at exactly 0, an interval of no width
+MIN_FACET_RATERS = 10
 
 
 def _stages_written_once(table: pd.DataFrame) -> list[str]:
@@ -1721,6 +1724,14 @@ def validate_survey(
                 f"Facet '{facet}' is constant: every rating is {observed.iloc[0]:g}, "
                 "which tells no respondent from another. Drop it from the catalog "
                 "(or the facets)."
+            )
+        elif 0 < len(observed) < MIN_FACET_RATERS and not n_text:
+            problems.append(
+                f"Facet '{facet}' is rated by {many(len(observed), 'respondent')}, "
+                f"fewer than the {MIN_FACET_RATERS} its effect can be estimated "
+                "from: its importance and gain would read as exactly 0 with no "
+                "spread, a certainty the ratings do not give. Drop it from the "
+                "catalog (or the facets)."
             )
         if values is not column:
             out[facet] = values

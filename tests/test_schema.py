@@ -140,6 +140,19 @@ def test_empty_and_constant_facets():
     assert any("'fees' is constant" in p for p in problems)
 
 
+def test_a_facet_rated_by_a_handful_is_refused():
+    """Rated by 5 of 2,000, a facet read as importance and gain of exactly 0
+    with an interval of no width, ROI -100%, in every resample."""
+    s = _survey()
+    s["note"] = np.nan
+    s.loc[s.index[:5], "note"] = [2.0, 5.0, 7.0, 9.0, 10.0]
+    (problem,) = _problems(s)
+    assert problem.startswith("Facet 'note' is rated by 5 respondents, fewer than")
+    assert "Drop it from the catalog" in problem
+    s.loc[s.index[:10], "note"] = [2.0, 5.0, 7.0, 9.0, 10.0] * 2
+    assert validate_survey(s, _schema(), CATALOG)["note"].notna().sum() == 10
+
+
 def test_binary_outcome_with_one_class():
     s = _survey()
     s["connected"] = 1
