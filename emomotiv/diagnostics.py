@@ -70,6 +70,8 @@ __all__ = ["diagnose_drivers", "fit_warnings"]
 
 WEAK_AUC = 0.6
 WEAK_R2 = 0.05
+# facets this correlated (short of 1) read as one question asked twice
+NEAR_TWIN_CORR = 0.95
 
 
 def fit_warnings(model: DriverModel) -> list[str]:
@@ -197,6 +199,32 @@ def _twins(corr: np.ndarray, names) -> tuple[str | None, set]:
         "or a reverse-coded copy? Their importance is split between them, and "
         "their collinearity diagnostics cannot be computed: keep one of each."
     ), {names[k] for k in (*i, *j)}
+
+
+def _near_twins(corr: np.ndarray, names, exact: set) -> str | None:
+    """A warning naming pairs of facets whose ratings nearly move together
+    (``NEAR_TWIN_CORR``, short of the exact twins of :func:`_twins`), or None:
+    a question asked twice whose answers differ in a few cells splits one
+    effect between two facets, and a plan may fund the copy."""
+    near = np.triu((np.abs(corr) >= NEAR_TWIN_CORR) & (np.abs(corr) < 1 - 1e-9), k=1)
+    i, j = np.nonzero(near)
+    pairs = [
+        f"'{names[a]}' and '{names[b]}' ({corr[a, b]:+.3f})"
+        for a, b in zip(i, j, strict=True)
+        if not {names[a], names[b]} <= exact
+    ]
+    if not pairs:
+        return None
+    shown = "; ".join(pairs[:5]) + (
+        f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
+    )
+    return (
+        f"Facets whose ratings nearly move together (correlation "
+        f"{NEAR_TWIN_CORR} or more over the respondents who rated both): {shown}. "
+        "The same question asked twice, with a few answers apart? One effect is "
+        "then split between them, and a plan may fund the copy while the other "
+        "holds the effect: keep one of each."
+    )
 
 
 def _collinear(corr: np.ndarray) -> np.ndarray:
@@ -445,13 +473,16 @@ def diagnose_drivers(
         if dropped
         else None
     )
+    near = _near_twins(corr, names, named)
     return Diagnostics(
         table=table,
         condition_number=condition,
         halo_share=largest / float(eig.sum()),
         fit=model.fit_summary(),
         weak_fit=bool(notes),
-        warnings=tuple(notes + [w for w in (unread, twins, collinear, invalid) if w]),
+        warnings=tuple(
+            notes + [w for w in (unread, twins, near, collinear, invalid) if w]
+        ),
         info={
             "missing": "pairwise-complete weighted correlations: each pair of "
             "facets uses the respondents who rated both",

@@ -322,8 +322,24 @@ def test_a_facet_exported_twice_is_named():
     diag = em.diagnose_drivers(_fit(X, y), X, y)
     (twins,) = [w for w in diag.warnings if "move exactly together" in w]
     assert "'b' and 'b_again'" in twins and "'a'" not in twins
+    assert not any("nearly move together" in w for w in diag.warnings)
     X["b_again"] = X["b"] + rng.standard_normal(300)  # related, not the same
     diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert not any("move exactly together" in w for w in diag.warnings)
+    assert not any("nearly move together" in w for w in diag.warnings)
+
+
+def test_a_facet_asked_twice_with_a_few_answers_apart_is_named():
+    """A copy with 5% of its cells a point apart (r 0.99) ranked 2nd and was
+    funded while the original, the top true driver, fell to 11th: no word."""
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(rng.integers(1, 11, (300, 3)).astype(float), columns=list("abc"))
+    moved = rng.random(300) < 0.05
+    X["b_again"] = np.clip(X["b"] + np.where(moved, 1.0, 0.0), 1, 10)
+    y = X["a"] + rng.standard_normal(300)
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    (near,) = [w for w in diag.warnings if "nearly move together" in w]
+    assert "'b' and 'b_again' (+0.99" in near and "'a'" not in near
     assert not any("move exactly together" in w for w in diag.warnings)
 
 
