@@ -1507,6 +1507,8 @@ def _recorded_study(study: Study, survey: Any, catalog: Any) -> dict[str, Any]:
         del record["options"][name]
     if study.model is not None:  # an object a study file cannot hold
         record["model"] = repr(study.model)
+    if catalog is not None and paths["catalog"] is None:  # given in Python
+        record["catalog_given"] = type(catalog).__name__
     return record
 
 

@@ -543,7 +543,7 @@ def _read_tables(
     table_of = _tables(cls)
     problems, values = [], {}
     for table, entries in tables.items():
-        if table in ("file", "model") and isinstance(entries, str):
+        if table in ("file", "model", "catalog_given") and isinstance(entries, str):
             continue  # summary["study"]: where the settings came from
         near = difflib.get_close_matches(str(table).lower(), _TABLES, n=1)
         if table not in _TABLES and near and isinstance(entries, Mapping):
@@ -663,6 +663,7 @@ def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
     record = dict(record)
     source = record.pop("file", None)
     model = record.pop("model", None)
+    catalog_given = record.pop("catalog_given", None)
     origin = f", from {source} and the command line" if source else ""
     header = f"The settings of this analysis (emomotiv {__version__}){origin}.\n"
     inputs = record.get("inputs") or {}
@@ -672,6 +673,12 @@ def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
             "It ran on data given in Python, which this file does not name: give\n"
             f"it to repeat the run: emomotiv analyze SURVEY{catalog} --study "
             "study.toml --out DIR"
+        )
+    elif model is None and catalog_given:
+        header += (
+            f"Its catalog was given in Python (a {catalog_given}), which this file "
+            "does not name: give it to repeat the run:\nemomotiv analyze --study "
+            "study.toml --catalog CATALOG --out DIR"
         )
     elif model is None:
         header += "Repeat it with: emomotiv analyze --study study.toml --out DIR"

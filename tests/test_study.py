@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -597,3 +598,22 @@ def test_a_saved_study_without_a_survey_path_says_to_give_the_survey(tmp_path):
     write_study_file(record, tmp_path / "study.toml")
     text = (tmp_path / "study.toml").read_text(encoding="utf-8")
     assert "Repeat it with: emomotiv analyze --study study.toml --out DIR" in text
+
+
+def test_a_saved_study_whose_catalog_was_a_dataframe_says_to_give_it(tmp_path):
+    """A survey path and a catalog DataFrame: 'Repeat it with --study' ran
+    without the catalog, on every rating column."""
+    from emomotiv.pipeline import _recorded_study
+    from emomotiv.study import write_study_file
+
+    study = Study(connection="c")
+    survey = str(tmp_path / "s.csv")
+    record = _recorded_study(study, survey, pd.DataFrame({"facet": ["a"]}))
+    assert record["catalog_given"] == "DataFrame"
+    write_study_file(record, tmp_path / "study.toml")
+    text = (tmp_path / "study.toml").read_text(encoding="utf-8")
+    assert "Its catalog was given in Python (a DataFrame)" in text
+    assert "emomotiv analyze --study study.toml --catalog CATALOG --out DIR" in text
+    assert "Repeat it with:" not in text
+    assert Study.from_dict(record) == Study(connection="c", survey=survey)
+    assert "catalog_given" not in _recorded_study(study, survey, None)
