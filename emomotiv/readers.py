@@ -824,6 +824,7 @@ def read_excel(
         name = ws.title
         top = _title_rows(first)
         failed = _formula_errors(path, ws, top + 1)
+        hidden = _hidden_rows(path, getattr(ws, "_worksheet_path", None), top + 1)
     finally:
         book.close()
     text = [text] if isinstance(text, str) else list(text)
@@ -843,6 +844,18 @@ def read_excel(
         )
     if lines:
         notes.append(footer_note(lines, f"sheet '{name}'"))
+    if hidden:
+        shown = ", ".join(map(str, hidden[:5])) + (
+            f" (+{len(hidden) - 5} more)" if len(hidden) > 5 else ""
+        )
+        are = "is" if len(hidden) == 1 else "are"
+        notes.append(
+            f"{many(len(hidden), 'row')} of sheet '{name}' {are} hidden in "
+            f"Excel ({'row' if len(hidden) == 1 else 'rows'} {shown}) and read "
+            "as respondents: delete "
+            "them from the sheet if they are not (test answers, screened-out "
+            "respondents, rows a filter hides)."
+        )
     if notes:
         frame.attrs.setdefault(ATTRS, {})["sheet"] = " ".join(notes)
     return frame
@@ -871,6 +884,35 @@ def _may_hold_errors(path: str | PathLike) -> bool:
                         return True
                     tail = chunk[-16:]  # a match across two chunks
     return False
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+_HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
+
+
+def _hidden_rows(path: str | PathLike, part: str | None, header_row: int) -> list[int]:
+    """The rows (counted from 1, as Excel numbers them) below ``header_row``
+    that the sheet stored at ``part`` of the workbook hides (by hand or by a
+    filter), read from its XML a chunk at a time."""
+    if not part:
+        return []
+    rows: set[int] = set()
+    with zipfile.ZipFile(path) as book:
+        try:
+            stream = book.open(part.lstrip("/"))
+        except KeyError:
+            return []
+        with stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                window = tail + chunk
+                for tag in _ROW_TAG.finditer(window):
+                    number = _ROW_NUMBER.search(tag.group(1))
+                    if number and _HIDDEN.search(tag.group(1)):
+                        rows.add(int(number.group(1)))
+                tail = window[window.rfind(b"<") :]  # a tag cut by the chunk
+    return sorted(r for r in rows if r > header_row)
 
 
 def _formula_errors(path: str | PathLike, ws, header_row: int) -> list[tuple]:

@@ -258,6 +258,32 @@ def test_a_workbook_of_several_sheets_says_which_it_read(tidy, tmp_path, capsys)
     assert any("'sheet' parameter" in p for p in em.Study(sheet=-1).problems())
 
 
+def test_rows_hidden_in_excel_are_read_and_said(tmp_path):
+    """Test answers hidden in Excel rather than deleted were read as
+    respondents without a word."""
+    openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(["id", "app", "connected"])
+    for i in range(12):
+        sheet.append([f"r{i}", i % 10 + 1, i % 2])
+    for row in (3, 4, 9):
+        sheet.row_dimensions[row].hidden = True
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    frame = em.read_table(path)
+    assert len(frame) == 12  # read, as they are in the file
+    note = frame.attrs["emomotiv"]["sheet"]
+    assert note.startswith("3 rows of sheet 'Data' are hidden in Excel (rows 3, 4, 9)")
+    sheet.row_dimensions[3].hidden = sheet.row_dimensions[9].hidden = False
+    book.save(path)
+    assert "(row 4) and read" in em.read_table(path).attrs["emomotiv"]["sheet"]
+    sheet.row_dimensions[4].hidden = False
+    book.save(path)
+    assert "sheet" not in em.read_table(path).attrs.get("emomotiv", {})
+
+
 def test_a_title_above_a_sheets_header_is_skipped_and_said(tidy, tmp_path):
     openpyxl = pytest.importorskip("openpyxl", reason="the excel extra is needed")
     _, survey, _ = tidy
