@@ -220,3 +220,38 @@ def test_a_cluster_that_never_gets_a_worker_says_how_to_start_one(data, monkeypa
     ):
         _boot(data, client=client)
     assert "wait_for_workers" in str(err.value) and "adapt(minimum=1" in str(err.value)
+
+
+@pytest.mark.filterwarnings("ignore:The ranking of 1 of 2 ranked segments")
+def test_every_bootstrap_of_an_analysis_runs_on_the_client(small):
+    """The segments' and the value model's replicates go to the client as
+    the drivers' do, with the local run's tables."""
+    options = dict(
+        n_boot=3,
+        n_jobs=1,
+        methods=False,
+        progress=False,
+        random_state=0,
+        min_segment_size=150,
+        model=em.DriverModel(n_estimators=20, max_depth=2, cv=0),
+        **small.roles,
+    )
+    local = em.analyze(small.survey, small.catalog, **options)
+    client = _Recording()
+    remote = em.analyze(small.survey, small.catalog, client=client, **options)
+    ranked = remote.summary["segments"]["n_ranked"]
+    assert ranked == 2
+    assert client.replicates == 3 * (1 + ranked + 1)  # drivers, segments, value
+    for name in ("drivers", "segment_drivers", "value_drivers"):
+        pd.testing.assert_frame_equal(local.tables[name], remote.tables[name])
+
+
+def test_segment_and_value_drivers_refuse_what_is_not_a_client(small):
+    X = small.survey[small.catalog["facet"]]
+    with pytest.raises(ValueError, match="'client' parameter of segment_drivers"):
+        em.segment_drivers(
+            em.DriverModel(**FAST), X, small.survey["connected"],
+            small.survey["customer_type"], client="tcp://scheduler:8786",
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="'client' parameter of value_drivers"):
+        em.value_drivers(X, small.survey["value"], client="tcp://scheduler:8786")
