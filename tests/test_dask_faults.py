@@ -255,3 +255,17 @@ def test_segment_and_value_drivers_refuse_what_is_not_a_client(small):
         )  # fmt: skip
     with pytest.raises(ValueError, match="'client' parameter of value_drivers"):
         em.value_drivers(X, small.survey["value"], client="tcp://scheduler:8786")
+
+
+@pytest.mark.parametrize("key", ["client", "model"])
+def test_an_object_in_a_study_file_says_only_python_passes_it(tmp_path, key):
+    from emomotiv.study import read_study_file
+
+    path = tmp_path / "study.toml"
+    path.write_text(f'[roles]\nconnection = "c"\n[options]\n{key} = "tcp://s:8786"\n')
+    _, problems, _ = read_study_file(path)
+    [problem] = problems
+    assert f"'{key}' is an object, not a setting" in problem
+    assert f"pass {key}=" in problem and "emomotiv.analyze in Python" in problem
+    if key == "client":
+        assert "command line runs the bootstrap on local threads" in problem
