@@ -66,6 +66,7 @@ import hashlib
 import math
 import warnings
 from collections.abc import Mapping, Sequence
+from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,13 +130,24 @@ def _check_bool(value: object, name: str, owner: str) -> bool:
 
 
 DASK_METHODS = ("scatter", "submit", "nthreads")
+WORKER_WAIT = 60  # seconds a cluster with no worker is given to start one
 
 
 def _check_client(client: object, owner: str) -> None:
-    """A Dask client, or None: anything else fails here, with the way out,
-    rather than deep inside the run."""
-    if client is None or all(callable(getattr(client, m, None)) for m in DASK_METHODS):
+    """A running Dask client, or None: anything else fails here, with the
+    way out, rather than deep inside the run."""
+    if client is None:
         return
+    if all(callable(getattr(client, m, None)) for m in DASK_METHODS):
+        status = getattr(client, "status", "running")
+        if status == "running":
+            return
+        raise ValueError(
+            f"The 'client' parameter of {owner} is a Dask client that is not "
+            f"connected (status {status!r}): it was closed, or its cluster was "
+            "shut down. Connect again, client = dask.distributed.Client(address), "
+            "and pass the new client, or client=None to run on local threads."
+        )
     how = (
         f"connect first, client = dask.distributed.Client({client!r}), and "
         "pass the client"
@@ -366,31 +378,35 @@ def _fit_chunk(
 def _fit_drawn(
     params: dict,
     rounds: int,
-    evaluated: np.ndarray,
-    eval_weights: np.ndarray,
-    combine: np.ndarray | None,
     values: np.ndarray,
     target: np.ndarray,
     weights: np.ndarray,
-    eval_drawn: np.ndarray,
+    eval_rows: np.ndarray,
+    combine: np.ndarray | None,
+    size: int,
+    seed,
 ) -> list[tuple[np.ndarray | None, object]]:
     """Refit one m-out-of-n replicate on the rows it drew (weights x times
-    drawn), quantised from those rows alone; [(mean |SHAP|, booster)]."""
+    drawn), quantised from those rows alone; [(mean |SHAP|, booster)].
+
+    The rows are drawn here, from the survey and the replicate's seed: a
+    Dask task carries only the seed, so a task lost with its worker is run
+    again on another.
+    """
     import xgboost as xgb
 
-    matrix = xgb.QuantileDMatrix(
-        values, label=target, weight=weights, missing=np.nan, nthread=1
-    )
+    [drawn] = _drawn(values, target, weights, [seed], size, eval_rows)
+    rows, y, w, eval_drawn = drawn
+    matrix = xgb.QuantileDMatrix(rows, label=y, weight=w, missing=np.nan, nthread=1)
     booster = xgb.train(params, matrix, rounds)
-    evaluate = xgb.DMatrix(evaluated, missing=np.nan, nthread=1)
-    mean_abs = _explained(booster, evaluate, eval_weights, eval_drawn, combine)
+    evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
+    mean_abs = _explained(booster, evaluate, weights[eval_rows], eval_drawn, combine)
     return [(mean_abs, booster)]
 
 
 def _drawn(values, target, weights, seeds, size, eval_rows):
     """Each m-out-of-n replicate's own rows (and how often it drew each
-    evaluation respondent), cut only when it is dispatched (a Dask worker
-    receives those rows, never the whole survey)."""
+    evaluation respondent)."""
     for seed in seeds:
         counts = _counts(seed, len(values), size)
         drawn = np.flatnonzero(counts)
@@ -434,15 +450,14 @@ def _fit_refits(
     params, rounds = _train_params(fitted, fitted.task_)
     if size is not None and size >= len(values):
         size = None
+    # a task holds only seeds: each draws its rows where it runs
+    shared = (params, rounds, values, target, weights, rows, combine)
     if size is None:  # chunks of replicates, binned as one quantised matrix
-        workers = _n_workers(n_jobs, client)
         function = _fit_chunk
-        shared = (params, rounds, values, target, weights, rows, combine)
-        tasks = ((chunk,) for chunk in _chunks(seeds[1:], workers))
+        tasks = ((chunk,) for chunk in _chunks(seeds[1:], _n_workers(n_jobs, client)))
     else:  # each replicate with its own rows
         function = _fit_drawn
-        shared = (params, rounds, values[rows], weights[rows], combine)
-        tasks = _drawn(values, target, weights, seeds[1:], size, rows)
+        tasks = ((size, seed) for seed in seeds[1:])
     raw, boosters = _run(
         function,
         shared,
@@ -970,10 +985,35 @@ def _n_workers(n_jobs: int | None, client=None) -> int:
     from joblib import cpu_count
 
     if client is not None:
-        # every thread of every worker: scheduler_info()["workers"] holds only
-        # five workers in distributed 2025.5 to 2026.6, nthreads() all of them
-        return max(1, sum(client.nthreads().values()))
+        return _cluster_threads(client)
     return cpu_count() if n_jobs is None or n_jobs < 0 else n_jobs
+
+
+def _ready() -> bool:
+    return True
+
+
+def _cluster_threads(client) -> int:
+    """Every thread of every worker of the cluster. A cluster with none (an
+    adaptive one scaled down to zero) is asked for one by a small task, and
+    given :data:`WORKER_WAIT` seconds to start it."""
+    # every thread of every worker: scheduler_info()["workers"] holds only
+    # five workers in distributed 2025.5 to 2026.6, nthreads() all of them
+    threads = sum(client.nthreads().values())
+    if threads:
+        return threads
+    probe = client.submit(_ready, pure=False)  # pending work scales it up
+    try:
+        probe.result(timeout=WORKER_WAIT)
+    except TimeoutError:
+        raise TimeoutError(
+            f"The Dask cluster has no worker, and none started within "
+            f"{WORKER_WAIT} s of asking for one. Start workers before the "
+            "analysis: cluster.scale(n), cluster.adapt(minimum=1, ...), or wait "
+            "for them with client.wait_for_workers(n); or pass client=None to "
+            "run on local threads."
+        ) from None
+    return max(1, sum(client.nthreads().values()))
 
 
 def progress_bar(**options: Any):
@@ -1010,17 +1050,10 @@ def _run(
     bar = progress_bar(
         total=total, desc="bootstrap", unit="refit", disable=not progress
     )
-    results = []
     if client is not None:
-        scattered = client.scatter(list(shared), broadcast=True)
-        futures = [
-            client.submit(function, *scattered, *client.scatter(list(task)), pure=False)
-            for task in tasks
-        ]
-        for future in futures:
-            results.append(future.result())
-            bar.update(len(results[-1]))
+        results = _on_cluster(client, function, shared, tasks, bar)
     else:
+        results = []
         parallel = Parallel(n_jobs=n_jobs, return_as="generator", prefer="threads")
         for part in parallel(delayed(function)(*shared, *task) for task in tasks):
             results.append(part)
@@ -1030,6 +1063,47 @@ def _run(
     explained = [raw for raw, _ in pairs if raw is not None]
     raw = np.vstack(explained) if explained else None
     return raw, [booster for _, booster in pairs]
+
+
+# what Dask raises when the cluster goes away: a cancelled future, a closed
+# connection (OSError), a worker the scheduler no longer knows (KeyError)
+CLUSTER_ERRORS = (CancelledError, OSError, KeyError)
+
+
+def _on_cluster(client, function, shared: tuple, tasks, bar) -> list:
+    """``function(*shared, *task)`` for each task on Dask, in order.
+
+    ``shared`` (the survey) is broadcast to every worker once; a task
+    carries its own small arguments (seeds) in the graph, so Dask can run a
+    task again on another worker when its worker is lost. A task's own error
+    is raised as a local run raises it; an error of the cluster (a closed
+    client, a cluster shut down) is raised with what happened and the way
+    out, the original chained.
+    """
+    _cluster_threads(client)  # a cluster scaled down to zero starts a worker
+    results, waiting = [], None
+    try:
+        scattered = client.scatter(list(shared), broadcast=True)
+        futures = [
+            client.submit(function, *scattered, *task, pure=False) for task in tasks
+        ]
+        for waiting in futures:
+            results.append(waiting.result())
+            bar.update(len(results[-1]))
+    except Exception as error:
+        status = getattr(client, "status", "running")
+        if (waiting is not None and waiting.status == "error") or (
+            status == "running" and not isinstance(error, CLUSTER_ERRORS)
+        ):
+            raise  # the task itself failed, or Dask refused the task
+        said = f"{type(error).__name__}: {str(error).rstrip('.')}"
+        raise RuntimeError(
+            f"The Dask cluster went away while the bootstrap ran (the client is "
+            f"{status!r}; Dask said {said}). Check that the cluster is up, "
+            "connect again, and run the analysis again: the same random_state "
+            "gives the same result. client=None runs it on local threads."
+        ) from error
+    return results
 
 
 def stage_importance(

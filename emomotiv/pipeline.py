@@ -1152,6 +1152,7 @@ def _segments_step(
             boot_size=study.boot_size,
             controls=design.groups or None,
             catalog=cat,
+            client=study.client,
         )
     summary = jsonable(result.to_summary())
     return {"segment_drivers": result.to_frame()}, summary, result
@@ -1317,6 +1318,7 @@ def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int, design):
             random_state=study.random_state,
             boot_size=study.boot_size,
             controls=design.groups or None,
+            client=study.client,
         )
     summary = jsonable(result.to_summary())
     return {"value_drivers": result.to_frame()}, summary, result

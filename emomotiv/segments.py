@@ -592,6 +592,7 @@ def _fit_segment(model, X, y, w, rows, fit: Mapping[str, Any]):
         random_state=fit["random_state"],
         controls=groups or None,
         boot_size=fit["boot_size"],
+        client=fit["client"],
     )
     gain = simulate_improvement(
         fitted,
@@ -629,6 +630,7 @@ def segment_drivers(
     boot_size: int | None = None,
     controls: Sequence[str] | Mapping[str, str] | None = None,
     catalog: FacetCatalog | pd.DataFrame | None = None,
+    client: Any = None,
 ) -> SegmentDrivers:
     """Rank the facets within each segment and test where segments differ.
 
@@ -666,6 +668,10 @@ def segment_drivers(
     catalog : FacetCatalog, DataFrame or None
         Supplies each facet's scale for the one-point rise (a rating at the
         top of its scale stays there); the default scale is 1-10.
+    client : dask.distributed.Client or None, default=None
+        Run each segment's bootstrap replicates on this Dask cluster, as
+        :func:`emomotiv.bootstrap_importance` does; the result is the local
+        run's. The one-point rises are simulated on local threads (``n_jobs``).
 
     Returns
     -------
@@ -687,6 +693,9 @@ def segment_drivers(
     check_aligned(X, "X", y=y, segments=segments, sample_weight=sample_weight)
     check_int(min_size, "min_size", owner, min_value=2)
     check_float(alpha, "alpha", owner, low=0, high=1, inclusive=False)
+    from .bootstrap import _check_client
+
+    _check_client(client, owner)
     groups = _as_groups(controls, [str(c) for c in X.columns])
     facets = [str(c) for c in X.columns if str(c) not in groups]
     seg = _check_segments(segments, len(X), min_size)
@@ -699,6 +708,7 @@ def segment_drivers(
         "progress": progress,
         "random_state": random_state,
         "boot_size": boot_size,
+        "client": client,
         "groups": groups,
         "facets": facets,
         "catalog": catalog,

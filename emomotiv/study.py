@@ -533,6 +533,18 @@ _COMMAND_LINE_ONLY = {
     "study": "--study FILE",
     "unset": "--unset KEY",
 }
+# Keyword arguments of analyze that are objects, not settings: only Python
+# passes them, and the command line runs without them.
+_OBJECT_KEYS = {
+    "model": (
+        "model=em.DriverModel(...)",
+        "the command line fits the default model (its folds with --cv)",
+    ),
+    "client": (
+        "client=Client(address)",
+        "the command line runs the bootstrap on local threads",
+    ),
+}
 
 
 def _read_tables(
@@ -577,7 +589,8 @@ def _read_tables(
 
 def _unknown_key(key: str, table: str, table_of: Mapping[str, str]) -> str:
     """A key that is no setting: the key meant where it is the command line's
-    flag (``n-boot``, ``seed``), else the near match.
+    flag (``n-boot``, ``seed``), what to do where it is an object only Python
+    passes (``client``), else the near match.
 
     Examples
     --------
@@ -601,6 +614,13 @@ def _unknown_key(key: str, table: str, table_of: Mapping[str, str]) -> str:
             f"Unknown key '{key}' in [{table}]: a study file holds the settings "
             f"of an analysis, not where it is written; give "
             f"{_COMMAND_LINE_ONLY[name]} on the command line."
+        )
+    if name in _OBJECT_KEYS:
+        argument, cli = _OBJECT_KEYS[name]
+        return (
+            f"Unknown key '{key}' in [{table}]: '{name}' is an object, not a "
+            f"setting: pass {argument} to emomotiv.analyze in Python (with "
+            f"study= for this file's settings). {cli[0].upper()}{cli[1:]}."
         )
     return f"Unknown key '{key}' in [{table}]." + did_you_mean(key, table_of)
 

@@ -304,6 +304,7 @@ def value_drivers(
     random_state: int | None = None,
     boot_size: int | None = None,
     controls: Sequence[str] | Mapping[str, str] | None = None,
+    client: Any = None,
 ) -> ValueDrivers:
     """Which facets move value, by how much, and how much through connection.
 
@@ -352,6 +353,10 @@ def value_drivers(
         controls: without the halo score the facets that move nothing took
         up warmth's part of value (measured in
         ``benchmarks/bench_value_drivers.py``).
+    client : dask.distributed.Client or None, default=None
+        Run the bootstrap replicates on this Dask cluster, as
+        :func:`emomotiv.bootstrap_importance` does; the result is the local
+        run's. The rises are simulated on local threads (``n_jobs``).
 
     Returns
     -------
@@ -369,7 +374,7 @@ def value_drivers(
     """
     from sklearn.base import clone
 
-    from .bootstrap import bootstrap_importance
+    from .bootstrap import _check_client, bootstrap_importance
     from .simulate import RaiseScore, _interval, _Simulator, noise_flags
 
     owner = "value_drivers"
@@ -380,6 +385,7 @@ def value_drivers(
     check_n_jobs(n_jobs, owner)
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_float(points, "points", owner, low=0, inclusive=False)
+    _check_client(client, owner)
     y, text = as_numbers(value)
     y = y.ravel()
     problems = []
@@ -429,6 +435,7 @@ def value_drivers(
         random_state=random_state,
         boot_size=boot_size,
         controls=groups or None,
+        client=client,
     )
     shares = boot.table.reindex(facets)
     sim = _Simulator(

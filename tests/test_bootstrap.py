@@ -291,9 +291,9 @@ def test_an_m_out_of_n_bootstrap_gives_intervals_for_the_whole_survey():
     assert set(part.table["importance"].nlargest(3).index) == set(top)
 
 
-def test_an_m_out_of_n_replicate_travels_with_its_own_rows_only():
-    """A worker receives the rows its replicate drew (memory at 1M rows), each
-    weighted by the times it was drawn: the draws of Refits.counts."""
+def test_an_m_out_of_n_replicate_refits_on_its_own_rows_only():
+    """A replicate draws its rows from its seed where it runs, each weighted
+    by the times it was drawn: the draws of Refits.counts."""
     from emomotiv.bootstrap import _counts, _drawn
 
     rng = np.random.default_rng(0)
