@@ -583,7 +583,8 @@ def design_matrix(
         info["encoding"] = encoded.attrs["kinds"]
     matrix = pd.concat(parts, axis=1)
     _refuse_twice_made(matrix, groups)
-    notes = _copy_warnings(X, encoded, weights) + _code_warnings(encoded)
+    notes = _copy_warnings(X, encoded, weights, data, controls)
+    notes += _code_warnings(encoded)
     if y is not None:
         notes += _facet_leak_warnings(X, y, weights)
         notes += _leak_warnings(data, controls, y, weights)
@@ -690,12 +691,31 @@ def _numeric(encoded: pd.DataFrame) -> list[str]:
     return [c for c, kind in kinds.items() if kind == "numeric"]
 
 
-def _copy_warnings(X: pd.DataFrame, encoded: pd.DataFrame, weights) -> list[str]:
-    """A numeric control that nearly copies a facet (|r| >= COPY_CORR over at
-    least MIN_PAIRS respondents who have both)."""
+def _as_numbers(data: pd.DataFrame, encoded: pd.DataFrame, controls) -> dict:
+    """Each control as numbers where it is one: a numeric control as it
+    enters the model, a text one whose every value reads as a number (a
+    rating exported as text, "7") as those numbers."""
+    numbers = {name: encoded[name].to_numpy(dtype=float) for name in _numeric(encoded)}
+    for name in controls:
+        if name in numbers:
+            continue
+        levels = _levels(data[name])
+        values = pd.to_numeric(levels, errors="coerce")
+        if levels.notna().any() and values.notna().eq(levels.notna()).all():
+            numbers[name] = values.to_numpy(dtype=float)
+    return numbers
+
+
+def _copy_warnings(
+    X: pd.DataFrame, encoded: pd.DataFrame, weights, data=None, controls=()
+) -> list[str]:
+    """A control that nearly copies a facet (|r| >= COPY_CORR over at least
+    MIN_PAIRS respondents who have both): a numeric one, or a text one whose
+    values are numbers (``data``'s ``controls``)."""
     notes = []
-    for name in _numeric(encoded):
-        values = encoded[name].to_numpy(dtype=float)[:, None]
+    data = encoded if data is None else data
+    for name, column in _as_numbers(data, encoded, controls).items():
+        values = column[:, None]
         corr, both = np.full(X.shape[1], np.nan), np.zeros(X.shape[1], dtype=int)
         for j, facet in enumerate(X.columns):  # one facet at a time: memory
             rated = X[facet].to_numpy(dtype=float)[:, None]

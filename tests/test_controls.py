@@ -278,6 +278,25 @@ def test_a_control_that_copies_a_facet_is_warned(suspect):
     assert len(found) == 1 and f"'{facets[2]}'" in found[0] and "+1.00" in found[0]
 
 
+def test_a_rating_given_as_a_text_control_is_checked_for_copying(small):
+    """A rating exported as text ("7", blank when unrated) passed as a control
+    took the facet's gain with no word; as numbers it was warned of."""
+    facets = list(small.catalog["facet"])
+    rated = small.survey[facets[2]]
+    text = rated.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    data = small.survey.assign(app_score=text, region=np.where(rated > 5, "n", "s"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.design_matrix(
+            data[facets], data=data, controls=["app_score", "region"], halo="none"
+        )
+    said = [str(w.message) for w in caught if "nearly copies" in str(w.message)]
+    assert len(said) == 1
+    assert said[0].startswith(
+        f"The control 'app_score' nearly copies the facet '{facets[2]}'"
+    )
+
+
 def test_a_control_that_nearly_is_the_outcome_is_warned(suspect):
     _, notes = suspect
     found = [n for n in notes if "alone accounts for" in n]
