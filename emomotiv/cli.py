@@ -2251,7 +2251,11 @@ def _print_controls(controls) -> None:
 
     print("Not explained by the touchpoints (share of all importance):")
     for row in controls.itertuples():
-        print(f"  {_label(row.label):<44} {_pct(row.importance):>6}")
+        high, low = getattr(row, "level_high", None), getattr(row, "level_low", None)
+        levels = ""
+        if isinstance(high, str) and isinstance(low, str):
+            levels = f"  highest with {_safe(high)}, lowest with {_safe(low)}"
+        print(f"  {_label(row.label):<44} {_pct(row.importance):>6}{levels}")
 
 
 def _print_stated_value(

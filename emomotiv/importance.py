@@ -154,28 +154,55 @@ class _Grouping:
 def _control_table(
     phi: np.ndarray,
     values: np.ndarray,
+    names: list[str],
     grouping: _Grouping,
     raw: np.ndarray,
     share: np.ndarray,
     weights: np.ndarray,
 ) -> pd.DataFrame:
-    """Per control: share, raw mean |SHAP| of its summed columns, direction.
+    """Per control: share, raw mean |SHAP| of its summed columns, direction,
+    and for a categorical control the levels it raises and lowers most.
 
     Direction: +1 when higher values raise the outcome, -1 when they lower
     it, 0 for a control of several columns (a categorical one: its levels
     have no order; the halo's level and spread) or one the model never used.
+    ``level_high`` and ``level_low``: of a categorical control's levels
+    (its columns ``control=level``), the one whose customers its summed SHAP
+    raises most on average (weighted), and the one it raises least.
     """
     p = len(grouping.facets)
-    direction = []
-    for k in range(len(grouping.controls)):
+    direction, high, low = [], [], []
+    for k, control in enumerate(grouping.controls):
         cols = np.flatnonzero(grouping.combine[:, p + k])
+        levels = {
+            j: names[j][len(control) + 1 :]
+            for j in cols
+            if names[j].startswith(f"{control}=")
+        }
         if len(cols) == 1 and raw[k] > 0:
             corr = weighted_corr_columns(values[:, cols], phi[:, cols], weights)[0]
             direction.append(-1 if np.nan_to_num(corr) < 0 else 1)
         else:
             direction.append(0)
+        means = {}
+        summed = phi[:, cols].sum(axis=1)
+        for j, level in levels.items():
+            member = (values[:, j] == 1) & (weights > 0)
+            if member.any():
+                means[level] = float(
+                    np.average(summed[member], weights=weights[member])
+                )
+        ordered = len(levels) == len(cols) and len(means) > 1 and raw[k] > 0
+        high.append(max(means, key=means.get) if ordered else None)
+        low.append(min(means, key=means.get) if ordered else None)
     return pd.DataFrame(
-        {"importance": share, "raw_importance": raw, "direction": direction},
+        {
+            "importance": share,
+            "raw_importance": raw,
+            "direction": direction,
+            "level_high": high,
+            "level_low": low,
+        },
         index=pd.Index(grouping.controls, name="control"),
     )
 
@@ -309,7 +336,7 @@ def shap_importance(
     control_table = None
     if grouping.controls:
         control_table = _control_table(
-            phi, values, grouping, raw[p:], control_share, weights
+            phi, values, names, grouping, raw[p:], control_share, weights
         )
     explanation = shap.Explanation(
         values=phi,

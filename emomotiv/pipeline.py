@@ -121,6 +121,8 @@ CONTROL_COLUMNS = (
     "importance_low",
     "importance_high",
     "direction",
+    "level_high",
+    "level_low",
 )
 
 

@@ -480,6 +480,11 @@ def test_console_controls_print_their_labels_terminal_safe(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[1].split() == ["region", "2.8%"]
     assert "\x1b" not in "".join(out) and "x" * 41 not in out[2]
+    # a categorical control names the levels it raises and lowers most
+    _print_controls(controls.assign(level_high=["North", None], level_low="South"))
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].endswith("2.8%  highest with North, lowest with South")
+    assert out[2].endswith("1.0%")
 
 
 def test_console_names_the_quadrants_in_words(capsys):

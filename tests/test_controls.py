@@ -360,6 +360,29 @@ def test_controls_are_scored_apart_and_facets_share_one(with_controls):
     )
 
 
+def test_a_categorical_control_says_which_levels_it_raises_and_lowers():
+    """Direction 0 for every category left 'are business travellers more
+    connected, touchpoints held fixed?' to hand work on the explanation."""
+    rng = np.random.default_rng(0)
+    n = 1500
+    purpose = rng.choice(["business", "leisure", "visiting"], n, p=[0.3, 0.5, 0.2])
+    X = pd.DataFrame({f"f{j}": rng.integers(1, 11, n).astype(float) for j in range(4)})
+    lift = pd.Series(purpose).map({"business": 1.5, "leisure": 0.0, "visiting": -1.0})
+    y = (rng.random(n) < 1 / (1 + np.exp(-(lift - 1 + 0.2 * (X["f0"] - 5))))).astype(
+        int
+    )
+    d = em.design_matrix(
+        X, data=X.assign(purpose=purpose), controls=["purpose"], halo="none"
+    )
+    model = em.DriverModel(n_estimators=60, cv=0, random_state=0).fit(d.matrix, y)
+    table = em.shap_importance(model, d.matrix, controls=d.groups).controls
+    assert table.loc["purpose", ["level_high", "level_low"]].tolist() == [
+        "business",
+        "visiting",
+    ]
+    assert table.loc["purpose", "direction"] == 0
+
+
 def test_bootstrap_gives_controls_an_interval(with_controls):
     d, model, y = with_controls
     result = em.bootstrap_importance(

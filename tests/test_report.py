@@ -1220,7 +1220,10 @@ def test_what_the_touchpoints_do_not_explain_names_only_what_was_held_fixed(
         html = em.Report({"tables": tables, "summary": small_result.summary}).html()
         return " ".join(html.split('id="controls"')[1].split("</table>")[0].split())
 
-    alone = part(purpose)
+    alone = part(
+        purpose.assign(direction=0, level_high="business", level_low="leisure")
+    )
+    assert "highest with “business”, lowest with “leisure”" in alone
     assert "for customers of the same context." in alone
     assert "General warmth toward the brand was not held fixed" in alone
     assert "It carries" in alone and "Together" not in alone
