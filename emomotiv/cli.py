@@ -146,6 +146,13 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
         'likely=10"; repeat the flag for each scale the survey uses',
     )
     _add_file_format(reading)
+    reading.add_argument(
+        "--catalog-sheet",
+        type=_sheet,
+        metavar="NAME",
+        help="the sheet of an Excel catalog, as --sheet (a catalog on a sheet of "
+        "the survey's workbook: --catalog survey.xlsx --catalog-sheet Catalog)",
+    )
 
 
 def _file_format(args: argparse.Namespace) -> dict[str, str]:
@@ -818,6 +825,7 @@ def _reading(args: argparse.Namespace) -> dict:
         "encoding",
         "decimal",
         "sheet",
+        "catalog_sheet",
     )
     given = _flag_options(args)
     return {k: given[k] for k in reading if given[k] is not None}

@@ -42,8 +42,10 @@ from .io import file_fingerprints, jsonable
 from .model import DriverModel
 from .readers import (
     ATTRS,
+    CATALOG_SHEET_CHOICE,
     DECIMALS,
     NON_ANSWER,
+    SHEET_CHOICE,
     YES_ANSWERS,
     _answer,
     _is_numeric_text,
@@ -397,7 +399,7 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 not_experienced=codes,
                 encoding=study.encoding,
                 decimal=study.decimal if study.decimal in DECIMALS else ".",
-                sheet=study.sheet if what == "survey" else 0,
+                sheet=study.sheet if what == "survey" else study.catalog_sheet,
                 # "09.2026" is a month, not the number 9.2026, and an id
                 # "0001" is not the id "1"
                 text=[c for c in (study.wave, study.id) if isinstance(c, str)]
@@ -769,6 +771,10 @@ def _as_catalog(
         return FacetCatalog.from_frame(frame)
     except ValidationError as err:
         problems.extend(f"Catalog: {p}" for p in err.problems)
+        read = catalog.attrs.get(ATTRS, {}).get("sheet")
+        if read:  # which sheet of a workbook was read as the catalog
+            read = read.replace(SHEET_CHOICE, CATALOG_SHEET_CHOICE)
+            problems.append(f"Catalog: {read}")
         return None
 
 

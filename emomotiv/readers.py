@@ -834,7 +834,7 @@ def read_excel(
     if len(titles) > 1:
         notes.append(
             f"Read sheet '{name}' of the {len(titles)} in '{Path(path).name}' "
-            f"({preview(titles)}); choose another with sheet=... (--sheet NAME)."
+            f"({preview(titles)}); {SHEET_CHOICE}."
         )
     if top:
         said = [str(c) for row in first[:top] for c in row if _filled(c)]
@@ -859,6 +859,12 @@ def read_excel(
     if notes:
         frame.attrs.setdefault(ATTRS, {})["sheet"] = " ".join(notes)
     return frame
+
+
+# how another sheet of a survey workbook is chosen (a catalog's: see
+# emomotiv.pipeline, which names its own option)
+SHEET_CHOICE = "choose another with sheet=... (--sheet NAME)"
+CATALOG_SHEET_CHOICE = "choose another with catalog_sheet=... (--catalog-sheet NAME)"
 
 
 # A cell whose formula failed is typed "e" in a sheet's XML. pandas reads it

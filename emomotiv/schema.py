@@ -1725,7 +1725,11 @@ def validate_survey(
                 "which tells no respondent from another. Drop it from the catalog "
                 "(or the facets)."
             )
-        elif 0 < len(observed) < MIN_FACET_RATERS and not n_text:
+        elif (
+            0 < len(observed) < MIN_FACET_RATERS
+            and not n_text
+            and len(out) >= MIN_RESPONDENTS  # else the survey's size is the problem
+        ):
             problems.append(
                 f"Facet '{facet}' is rated by {many(len(observed), 'respondent')}, "
                 f"fewer than the {MIN_FACET_RATERS} its effect can be estimated "

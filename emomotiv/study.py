@@ -164,6 +164,9 @@ class Study:
     sheet : int or str, default=0
         The sheet of an Excel survey: its name or its position (0, the
         first).
+    catalog_sheet : int or str, default=0
+        The sheet of an Excel catalog, as ``sheet`` (a catalog kept on a sheet
+        of the survey's own workbook: ``catalog_sheet="Catalog"``).
 
     Examples
     --------
@@ -232,6 +235,7 @@ class Study:
     encoding: str = "utf-8"
     decimal: str = "."
     sheet: int | str = 0
+    catalog_sheet: int | str = 0
 
     ROLES = (
         "connection",
@@ -971,17 +975,18 @@ def _reading_problems(study: Study, owner: str) -> list[str]:
             f"{DECIMALS}: the decimal mark of the CSV files. Got "
             f"{study.decimal!r} instead."
         )
-    sheet = study.sheet
-    if isinstance(sheet, bool) or not (
-        isinstance(sheet, str)
-        and sheet.strip()
-        or isinstance(sheet, numbers.Integral)
-        and sheet >= 0
-    ):
-        problems.append(
-            f"The 'sheet' parameter of {owner} (--sheet) must be a sheet's name "
-            f"or its position (0 is the first). Got {sheet!r} instead."
-        )
+    for name, flag in (("sheet", "--sheet"), ("catalog_sheet", "--catalog-sheet")):
+        sheet = getattr(study, name)
+        if isinstance(sheet, bool) or not (
+            isinstance(sheet, str)
+            and sheet.strip()
+            or isinstance(sheet, numbers.Integral)
+            and sheet >= 0
+        ):
+            problems.append(
+                f"The '{name}' parameter of {owner} ({flag}) must be a sheet's "
+                f"name or its position (0 is the first). Got {sheet!r} instead."
+            )
     if not known_encoding(study.encoding):
         problems.append(
             f"The 'encoding' parameter of {owner} must name a text encoding, "

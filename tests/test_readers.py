@@ -258,6 +258,31 @@ def test_a_workbook_of_several_sheets_says_which_it_read(tidy, tmp_path, capsys)
     assert any("'sheet' parameter" in p for p in em.Study(sheet=-1).problems())
 
 
+def test_a_catalog_on_a_sheet_of_the_survey_workbook_is_read(tidy, tmp_path, capsys):
+    """One workbook of Data and Catalog sheets: the command line could not
+    name the catalog's sheet, and the error pointed to --sheet, which moved
+    the survey instead."""
+    pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    from emomotiv.cli import main
+
+    folder, survey, _ = tidy
+    catalog = pd.read_csv(folder / "facets.csv")
+    path = tmp_path / "acme.xlsx"
+    with pd.ExcelWriter(path) as book:
+        survey.to_excel(book, sheet_name="Data", index=False)
+        catalog.to_excel(book, sheet_name="Catalog", index=False)
+    args = ["validate", str(path), "--catalog", str(path), "--connection", "connected"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Catalog: Read sheet 'Data' of the 2 in 'acme.xlsx'" in err
+    assert "catalog_sheet=... (--catalog-sheet NAME)" in err
+    assert main([*args, "--catalog-sheet", "Catalog"]) == 0
+    assert "OK:" in capsys.readouterr().out
+    assert any(
+        "'catalog_sheet' parameter" in p for p in em.Study(catalog_sheet=-1).problems()
+    )
+
+
 def test_rows_hidden_in_excel_are_read_and_said(tmp_path):
     """Test answers hidden in Excel rather than deleted were read as
     respondents without a word."""
