@@ -684,29 +684,93 @@ def _narrow_groups(
 GROUP_SIZE = 10  # fewer respondents per value on average: not groups
 
 
+HEAVIEST = 0.01  # the heaviest 1% of respondents: the share of weight they carry
+DESIGN_EFFECT = 2.0  # weights that at least halve the sample's worth
+
+
+def heaviest_share(weights: np.ndarray) -> tuple[int, float]:
+    """The number of the heaviest 1% of respondents (at least one) and the
+    share of the weight they carry.
+
+    Examples
+    --------
+    >>> k, share = heaviest_share(np.r_[np.full(8, 150.0), np.ones(2492)])
+    >>> k, round(share, 3)
+    (25, 0.33)
+    """
+    w = np.asarray(weights, dtype=float)
+    k = max(1, int(len(w) * HEAVIEST))
+    top = np.partition(w, len(w) - k)[len(w) - k :]
+    return k, float(top.sum() / w.sum())
+
+
+def weight_line(weights: np.ndarray) -> str:
+    """What the survey weights leave: the respondents' worth in effect
+    (Kish's size), the design effect and the heaviest respondents' share of
+    the weight, as ``validate`` prints it.
+
+    Examples
+    --------
+    >>> weight_line(np.r_[np.full(8, 150.0), np.ones(2492)])[:62]
+    "Weights: 2,500 respondents worth 75 in effect (Kish's size; de"
+    """
+    n, size = len(weights), kish_size(weights)
+    k, share = heaviest_share(weights)
+    heaviest = (
+        "the heaviest respondent carries"
+        if k == 1
+        else f"the heaviest {k:,} ({k / n:.0%}) carry"
+    )
+    return (
+        f"Weights: {n:,} respondents worth {size:,.0f} in effect (Kish's size; "
+        f"design effect {n / size:.1f}); {heaviest} {share:.0%} of the weight."
+    )
+
+
 def weight_warnings(weights: np.ndarray, n_facets: int) -> list[str]:
-    """A warning when the survey weights leave fewer effective respondents
-    (Kish's size) than the survey's minimum size: the minimum counts rows,
-    but a few heavy weights make a few respondents decide every number.
+    """A warning when the survey weights leave few effective respondents
+    (Kish's size): fewer than the survey's minimum size, or fewer than the
+    minimum size of a segment (:data:`~emomotiv.segments.MIN_SEGMENT_SIZE`,
+    300) while the weights at least halve the sample (a design effect of
+    :data:`DESIGN_EFFECT` or more). The minimum sizes count rows, but a few
+    heavy weights make a few respondents decide every number.
 
     Examples
     --------
     >>> weight_warnings(np.r_[1e6, np.ones(99)], 5)[0][:60]
     'The survey weights leave an effective sample of 1.0 responde'
+    >>> weight_warnings(np.r_[np.full(8, 150.0), np.ones(2492)], 25)[0][:62]
+    'The survey weights make its 2,500 respondents worth 75 in effe'
     >>> weight_warnings(np.ones(100), 5)
     []
     """
+    from .segments import MIN_SEGMENT_SIZE
+
     needed = max(MIN_RESPONDENTS, 2 * (n_facets + 1))
-    size = kish_size(weights)
-    if size >= needed:
+    n, size = len(weights), kish_size(weights)
+    k, share = heaviest_share(weights)
+    if size >= needed and (size >= MIN_SEGMENT_SIZE or n < DESIGN_EFFECT * size):
         return []
-    top = float(weights.max() / weights.sum())
+    heaviest = (
+        "the heaviest respondent carries"
+        if k == 1
+        else f"the heaviest {k:,} respondents ({k / n:.0%}) carry"
+    )
+    if size < needed:
+        return [
+            f"The survey weights leave an effective sample of {size:.1f} "
+            f"respondents (Kish) of {n}, fewer than the {needed} the survey "
+            f"needs: {heaviest} {share:.0%} of the weight, so a few "
+            "respondents decide every share, ranking and gain. Check the weight "
+            "column, or trim its extreme weights."
+        ]
     return [
-        f"The survey weights leave an effective sample of {size:.1f} respondents "
-        f"(Kish) of {len(weights)}, fewer than the {needed} the survey needs: "
-        f"the heaviest respondent carries {top:.0%} of the weight, so a few "
-        "respondents decide every share, ranking and gain. Check the weight "
-        "column, or trim its extreme weights."
+        f"The survey weights make its {n:,} respondents worth {size:,.0f} in "
+        f"effect (Kish's size; design effect {n / size:.1f}), below the "
+        f"{MIN_SEGMENT_SIZE} asked of a segment: {heaviest} {share:.0%} of the "
+        "weight, so they set the ranking, the gains and the plan. Look at the "
+        "heaviest weights (sort the weight column) and trim them, or read "
+        "every result with that caution."
     ]
 
 

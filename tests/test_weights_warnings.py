@@ -1,0 +1,106 @@
+"""What the survey weights leave, said where it matters: a whole survey whose
+few heavy weights leave a small effective size (Kish) is warned of as a
+segment is; a pairwise correlation matrix that the weights (not the facets)
+break names the weights; each segment's weighted share of the survey; the
+weights' sum set beside the population; bad weights named by respondent."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import emomotiv as em
+from emomotiv.cli import main
+from emomotiv.schema import (
+    heaviest_share,
+    weight_warnings,
+)
+
+
+def heavy(n: int, k: int = 8, weight: float = 150.0, seed: int = 5) -> np.ndarray:
+    """Weights of 1 but for ``k`` respondents at ``weight``: a raking run's
+    classic failure (8 of 2,500 at 150 leave Kish's size 75)."""
+    w = np.ones(n)
+    w[np.random.default_rng(seed).choice(n, k, replace=False)] = weight
+    return w
+
+
+def raked(n: int, seed: int = 1) -> np.ndarray:
+    """Ordinary raking weights, 0.2 to 5: a design effect near 1.4."""
+    rng = np.random.default_rng(seed)
+    return np.exp(rng.normal(0, 0.6, n)).clip(0.2, 5)
+
+
+def quick(survey, catalog, **options) -> em.AnalysisResult:
+    """A quick weighted analysis (a small model, nothing resampled)."""
+    options = dict(connection="connected", n_boot=0, progress=False) | options
+    return em.analyze(
+        survey, catalog, model=em.DriverModel(n_estimators=20, cv=0), **options
+    )
+
+
+def quiet(survey, catalog, **options) -> em.AnalysisResult:
+    """:func:`quick`, its warnings not said."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return quick(survey, catalog, **options)
+
+
+# -- 1. the whole survey's effective size -----------------------------------------
+
+
+def test_a_survey_held_by_a_few_heavy_weights_is_warned_of_as_a_segment_is():
+    (warning,) = weight_warnings(heavy(2500), 25)
+    assert "2,500 respondents worth 75 in effect" in warning
+    assert "design effect 33.5" in warning
+    assert "below the 300 asked of a segment" in warning
+    assert "carry 33% of the weight" in warning and "trim them" in warning
+    # ordinary raking weights, and a small survey mildly weighted: no warning
+    assert weight_warnings(raked(2500), 25) == []
+    assert weight_warnings(raked(250), 6) == []
+
+
+def test_the_heaviest_share_is_that_of_the_heaviest_one_percent():
+    k, share = heaviest_share(heavy(2500))
+    assert k == 25
+    assert share == pytest.approx((8 * 150 + 17) / (8 * 150 + 2492))
+    assert heaviest_share(np.ones(10)) == (1, pytest.approx(0.1))
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """A survey of 600 with mild weights and with 4 respondents at 20."""
+    folder = tmp_path_factory.mktemp("weights")
+    s = em.make_survey(600, 8, random_state=2)
+    survey = s.survey.assign(mild=raked(600), heavy=heavy(600, k=4, weight=20))
+    survey.to_csv(folder / "survey.csv", index=False)
+    s.catalog.to_csv(folder / "facets.csv", index=False)
+    return folder, s, survey
+
+
+def _validate(folder, weight, capsys):
+    args = ["validate", str(folder / "survey.csv"), "--catalog"]
+    args += [str(folder / "facets.csv"), "--connection", "connected"]
+    assert main([*args, "--weight", weight]) == 0
+    return capsys.readouterr()
+
+
+def test_validate_prints_what_the_weights_leave_and_warns_as_analyze(files, capsys):
+    folder, _, _ = files
+    said = _validate(folder, "heavy", capsys)
+    assert "Weights: 600 respondents worth 208 in effect" in said.out
+    assert "carry 12% of the weight" in said.out
+    assert "below the 300 asked of a segment" in said.err
+    said = _validate(folder, "mild", capsys)
+    assert "Weights: 600 respondents worth" in said.out
+    assert "asked of a segment" not in said.err
+
+
+def test_analyze_warns_of_a_survey_held_by_a_few_weights(files):
+    _, s, survey = files
+    with pytest.warns(UserWarning, match="below the 300 asked of a segment"):
+        result = quick(survey, s.catalog, weight="heavy", methods=False)
+    assert any("worth 208 in effect" in w for w in result.summary["warnings"])
+    assert "worth 208 in effect" in em.Report(result).html()
