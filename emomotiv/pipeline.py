@@ -71,6 +71,7 @@ from .schema import (
     validate_survey,
     value_warnings,
     weight_warnings,
+    weights_break_correlations,
 )
 from .simulate import plan_improvements
 from .study import (
@@ -1318,6 +1319,17 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     if lmg.info["psd_projection"] > 0:
         # the nearest valid matrix is singular: the outcome is (nearly) a
         # linear combination of the facets there, whatever the data say
+        outcome = pd.Series(np.asarray(y, dtype=float), index=X.index, name="")
+        weighted = weights_break_correlations(pd.concat([X, outcome], axis=1), w)
+        remedies = (
+            f"Here {weighted}, or use em.relative_weights(..., missing='mean')."
+            if weighted
+            else "Likely remedies: leaving out the touchpoints rated by fewest "
+            "respondents ("
+            + ", ".join(f"{labels[f]}: {n}" for f, n in rated.head(3).items())
+            + "), fewer touchpoints per analysis (one journey stage at a time), "
+            "more respondents, or em.relative_weights(..., missing='mean')."
+        )
         agreement["warning"] = (
             f"The classical methods decompose a linear R² of {lmg.total:.2f}, an "
             f"artefact: the {len(table)} touchpoints' pairwise correlations "
@@ -1325,11 +1337,7 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
             "valid correlation matrix, and the nearest one (moved by "
             f"{lmg.info['psd_projection']:.2g}) is singular, so the touchpoints "
             "seem to predict the outcome exactly. Their shares and their "
-            "agreement with SHAP are not meaningful here. Likely remedies: "
-            "leaving out the touchpoints rated by fewest respondents ("
-            + ", ".join(f"{labels[f]}: {n}" for f, n in rated.head(3).items())
-            + "), fewer touchpoints per analysis (one journey stage at a time), "
-            "more respondents, or em.relative_weights(..., missing='mean')."
+            "agreement with SHAP are not meaningful here. " + remedies
         )
     return table, agreement
 

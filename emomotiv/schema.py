@@ -774,6 +774,48 @@ def weight_warnings(weights: np.ndarray, n_facets: int) -> list[str]:
     ]
 
 
+def weights_break_correlations(
+    values: pd.DataFrame | np.ndarray, weights: np.ndarray
+) -> str | None:
+    """Why weighted pairwise correlations of ``values`` fail to form a valid
+    correlation matrix when the weights are the cause: the same respondents
+    unweighted (each weight above 0 taken as 1) give a valid one. A clause
+    naming the weights and the way out, or None (equal weights, or a matrix
+    that is invalid unweighted too: the facets' cause).
+
+    A few heavy respondents dominate each pair's correlation among those who
+    rated both, so pairs see different "populations" and the matrix stops
+    being positive semi-definite; trimming the weights restores it.
+
+    Examples
+    --------
+    >>> weights_break_correlations(np.eye(3), np.ones(3)) is None
+    True
+    """
+    from ._stats import weighted_corr_matrix
+
+    w = np.asarray(weights, dtype=float)
+    kept = w[w > 0]
+    if not len(kept) or np.ptp(kept) <= 1e-12 * kept.max():
+        return None
+    corr = weighted_corr_matrix(values, (w > 0).astype(float))
+    corr = corr[np.ix_(*[~np.isnan(corr).all(axis=0)] * 2)]
+    if not len(corr) or np.isnan(corr).any():
+        return None
+    eig = np.linalg.eigvalsh(corr)
+    if eig[0] < -1e-8 * max(eig[-1], 1.0):
+        return None
+    k, share = heaviest_share(kept)
+    return (
+        "the same respondents unweighted give a valid matrix (smallest "
+        f"eigenvalue {eig[0]:.2g}), so the survey weights cause it: the "
+        f"heaviest {k:,} respondents carry {share:.0%} of the weight (Kish's "
+        f"effective size {kish_size(kept):,.0f} of {len(kept):,}), and each "
+        "pair's correlation rests on the heavy respondents who rated both. "
+        "Look at the heaviest weights (sort the weight column) and trim them"
+    )
+
+
 def value_warnings(values: np.ndarray, weights: np.ndarray) -> list[str]:
     """A warning when a few customers hold nearly all the (weighted) value:
     fewer effective holders (Kish's size of weight x value) than the

@@ -16,6 +16,7 @@ from emomotiv.cli import main
 from emomotiv.schema import (
     heaviest_share,
     weight_warnings,
+    weights_break_correlations,
 )
 
 
@@ -104,3 +105,52 @@ def test_analyze_warns_of_a_survey_held_by_a_few_weights(files):
         result = quick(survey, s.catalog, weight="heavy", methods=False)
     assert any("worth 208 in effect" in w for w in result.summary["warnings"])
     assert "worth 208 in effect" in em.Report(result).html()
+
+
+@pytest.fixture(scope="module")
+def broken():
+    """1,000 respondents, 20 facets, 8 at weight 150: the weighted pairwise
+    correlations are no correlation matrix, the unweighted ones are."""
+    s = em.make_survey(1000, 20, stated_form="ratings", random_state=7)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    return X, y, heavy(len(X))
+
+
+# -- 2. a correlation matrix the weights break ----------------------------------------
+
+
+def test_the_weights_are_named_when_they_break_the_correlation_matrix(broken):
+    X, y, w = broken
+    cause = weights_break_correlations(X, w)
+    assert "survey weights cause it" in cause
+    assert "heaviest 10 respondents carry" in cause and "trim them" in cause
+    assert weights_break_correlations(X, np.ones(len(X))) is None
+
+
+def test_diagnostics_blame_the_weights_not_the_facets(broken):
+    X, y, w = broken
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0).fit(
+        X, y, sample_weight=w
+    )
+    diag = em.diagnose_drivers(model, X, y, sample_weight=w)
+    (invalid,) = [m for m in diag.warnings if "valid correlation matrix" in m]
+    assert "the survey weights cause it" in invalid
+    assert "Facets rated by few respondents" not in invalid
+
+
+def test_the_classical_artefact_blames_the_weights_not_the_facets(broken):
+    X, y, w = broken
+    with pytest.warns(UserWarning, match="an artefact") as caught:
+        em.relative_weights(X, y, sample_weight=w)
+    (said,) = [str(c.message) for c in caught if "an artefact" in str(c.message)]
+    assert "the survey weights cause it" in said
+    assert "Facets rated by fewest" not in said
+
+
+def test_the_agreement_warning_blames_the_weights_not_the_touchpoints():
+    s = em.make_survey(1000, 20, stated_form="ratings", random_state=7)
+    survey = s.survey.assign(weight=heavy(1000))
+    result = quiet(survey, s.catalog, weight="weight")
+    said = result.summary["agreement"]["warning"]
+    assert "the survey weights cause it" in said
+    assert "rated by fewest respondents" not in said
