@@ -1170,6 +1170,82 @@ def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
         problems.append(f"{what} has {many(n_inf, 'infinite value')}.")
 
 
+def _respondents(mask: np.ndarray, out: pd.DataFrame, id_col: str | None) -> str:
+    """The respondents where ``mask`` holds, a few then a count: by their id
+    (``id_col``) when the survey has one, else by position from 1.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["a", "b", "c"]})
+    >>> _respondents(np.array([False, True, True]), frame, "id")
+    "id 'b', 'c'"
+    >>> _respondents(np.array([False, True, True]), frame, None)
+    'respondents 2, 3 by position from 1 (an id column, --id, names them)'
+    """
+    rows = np.flatnonzero(mask)
+    if id_col is not None and id_col in out.columns:
+        return f"{id_col} {preview(out[id_col].iloc[rows].tolist(), 5)}"
+    shown = ", ".join(str(r + 1) for r in rows[:5])
+    more = f" (+{len(rows) - 5} more)" if len(rows) > 5 else ""
+    return (
+        f"respondent{'s' if len(rows) > 1 else ''} {shown}{more} by position "
+        "from 1 (an id column, --id, names them)"
+    )
+
+
+_NO_WEIGHT = "give those respondents a weight, or drop their rows"
+
+
+def _weight_problems(
+    column: pd.Series,
+    values: pd.Series,
+    bad: list[object],
+    decimal: str,
+    out: pd.DataFrame,
+    id_col: str | None,
+) -> list[str]:
+    """The problems of the weight column ``column`` (``values``: read as
+    numbers; ``bad``: its text that is no number), each naming the
+    respondents it concerns and the way out."""
+    name = column.name
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    problems = []
+    text = np.isnan(numbers) & column.notna().to_numpy()
+    if text.any():
+        hint = _number_hint(bad, decimal) or (
+            f" A weight cannot be left out as a rating can: {_NO_WEIGHT}."
+        )
+        problems.append(
+            f"The weight column '{name}' is not numeric: text in "
+            f"{_cells(int(text.sum()))}: {preview(bad)}, at "
+            f"{_respondents(text, out, id_col)}." + hint
+        )
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        problems.append(
+            f"The weight column '{name}' has "
+            f"{many(int(infinite.sum()), 'infinite value')}, at "
+            f"{_respondents(infinite, out, id_col)}: a weight must be a "
+            f"finite number > 0; {_NO_WEIGHT}."
+        )
+    masks = {
+        "zero": numbers == 0,
+        "negative": numbers < 0,
+        "empty": column.isna().to_numpy(),
+    }
+    found = [
+        f"{kind} in {_cells(int(m.sum()))}" for kind, m in masks.items() if m.any()
+    ]
+    if found:
+        which = masks["zero"] | masks["negative"] | masks["empty"]
+        problems.append(
+            f"The weight column '{name}' has weights that are "
+            f"{', '.join(found)}; survey weights must be > 0: {_NO_WEIGHT} "
+            f"(at {_respondents(which, out, id_col)})."
+        )
+    return problems
+
+
 _DECIMAL_HINT = (
     " They look like numbers with decimal commas: read the file with "
     "decimal=',' (--decimal ,), or save it with decimal points (in an Excel "
@@ -1846,6 +1922,11 @@ def validate_survey(
             values, bad, n_text = _facet_values(column, not_experienced or [], decimal)
         else:
             values, bad, n_text = _numeric(column, decimal)
+        if role == "weight":  # its problems name the respondents
+            problems += _weight_problems(column, values, bad, decimal, out, schema.id)
+            if values is not column:
+                out[col] = values
+            continue
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
             hint = _number_hint(bad, decimal)
@@ -1861,19 +1942,6 @@ def validate_survey(
                 f"The {role} column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}." + hint
             )
-        if role == "weight":
-            bad = {
-                "zero": int((values == 0).sum()),
-                "negative": int((values < 0).sum()),
-                "empty": int(out[col].isna().sum()),
-            }
-            found = [f"{kind} in {_cells(n)}" for kind, n in bad.items() if n]
-            if found:
-                problems.append(
-                    f"The weight column '{col}' has weights that are "
-                    f"{', '.join(found)}; survey weights must be > 0: give "
-                    "those respondents a weight, or drop their rows."
-                )
         if role == "satisfaction":
             _check_satisfaction(values, col, problems)
         observed = pd.Series(values).dropna()

@@ -14,7 +14,10 @@ import pytest
 import emomotiv as em
 from emomotiv.cli import main
 from emomotiv.schema import (
+    FacetCatalog,
+    SurveySchema,
     heaviest_share,
+    validate_survey,
     weight_warnings,
     weights_break_correlations,
 )
@@ -154,3 +157,29 @@ def test_the_agreement_warning_blames_the_weights_not_the_touchpoints():
     said = result.summary["agreement"]["warning"]
     assert "the survey weights cause it" in said
     assert "rated by fewest respondents" not in said
+
+
+# -- 5. bad weights named by respondent ---------------------------------------
+
+
+def _weight_problems(survey, catalog, **roles):
+    catalog = FacetCatalog.from_frame(catalog)
+    schema = SurveySchema.infer(survey, catalog, connection="connected", **roles)
+    with pytest.raises(em.ValidationError) as err:
+        validate_survey(survey, schema, catalog)
+    return [p for p in err.value.problems if "weight column" in p]
+
+
+def test_text_and_infinite_weights_name_the_respondents_and_the_way_out(files):
+    _, s, survey = files
+    weights = survey["mild"].astype(object)
+    weights.iloc[[5, 9]] = "n/a"
+    weights.iloc[2] = np.inf
+    survey = survey.assign(w=weights, rid=[f"R{i:04d}" for i in range(len(survey))])
+    text, infinite = _weight_problems(survey, s.catalog, weight="w", id="rid")
+    assert "text in 2 cells: 'n/a', at rid 'R0005', 'R0009'" in text
+    assert "give those respondents a weight, or drop their rows" in text
+    assert "1 infinite value, at rid 'R0002'" in infinite
+    assert "drop their rows" in infinite
+    text, _ = _weight_problems(survey, s.catalog, weight="w")
+    assert "at respondents 6, 10 by position from 1" in text
