@@ -2613,9 +2613,10 @@ def _print_segments(summary: dict, table) -> None:
             flag = (
                 f"  (unstable: resamples share {share} of its top {stability['top_k']})"
             )
-        print(
-            f"  {_label(row.segment):<30} {row.n:>7,}  top: {_label(row.label)}{flag}"
-        )
+        share = sizes.get(row.segment, {}).get("share")
+        weighted = (summary.get("data") or {}).get("weighted") and share is not None
+        size = f"{row.n:>7,}" + (f" ({share:.0%} weighted)" if weighted else "")
+        print(f"  {_label(row.segment):<30} {size}  top: {_label(row.label)}{flag}")
         caution = sizes.get(row.segment, {}).get("note")
         if caution:  # a ranked segment held by a few weights
             print(f"    {_safe(caution)}.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import emomotiv as em
@@ -183,3 +184,44 @@ def test_text_and_infinite_weights_name_the_respondents_and_the_way_out(files):
     assert "drop their rows" in infinite
     text, _ = _weight_problems(survey, s.catalog, weight="w")
     assert "at respondents 6, 10 by position from 1" in text
+
+
+# -- 3. each segment's weighted share of the survey ----------------------------------
+
+
+def test_each_segment_has_its_weighted_share_of_the_survey():
+    s = em.make_survey(n_respondents=900, n_facets=8, random_state=0)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    segments, w = s.survey["customer_type"], raked(900)
+    result = em.segment_drivers(
+        em.DriverModel(n_estimators=30, cv=0),
+        X,
+        y,
+        segments,
+        sample_weight=w,
+        min_size=250,
+        n_boot=2,
+        progress=False,
+        random_state=0,
+    )
+    expected = pd.Series(w).groupby(segments.to_numpy()).sum() / w.sum()
+    for name, size in result.info["segments"].items():
+        assert size["share"] == pytest.approx(expected[name])
+        shares = result.table.loc[result.table["segment"] == name, "segment_share"]
+        assert np.allclose(shares, expected[name])
+    columns = list(result.table.columns)
+    assert columns[columns.index("n") + 1] == "segment_share"
+
+
+def test_the_report_and_console_show_each_segments_weighted_share(files, capsys):
+    _, s, survey = files
+    options = dict(segment="customer_type", min_segment_size=150, methods=False)
+    result = quiet(survey, s.catalog, weight="mild", **options)
+    sizes = result.summary["segments"]["segments"]
+    ranked = [name for name, size in sizes.items() if size["ranked"]]
+    share = sizes[ranked[0]]["share"]
+    assert f"{share:.0%} weighted" in em.Report(result).html()
+    from emomotiv.cli import _print_segments
+
+    _print_segments(result.summary, result.tables["segment_drivers"])
+    assert f"({share:.0%} weighted)" in capsys.readouterr().out
