@@ -1342,6 +1342,45 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     return table, agreement
 
 
+POPULATION_WEIGHTS = 10  # weights summing to this many times the rows: a population
+
+
+def _population_hint(w: np.ndarray) -> str:
+    """The no-population note's pointer to the weights' sum, when the
+    weights sum to :data:`POPULATION_WEIGHTS` times the respondents or more
+    (weights scaled to the population), else ""."""
+    total = float(w.sum())
+    if total < POPULATION_WEIGHTS * len(w):
+        return ""
+    return (
+        f" The survey weights sum to {total:,.0f} for {len(w):,} respondents: "
+        "if that is the number of customers the survey represents, pass "
+        f"--population {total:.0f} (population={total:.0f})."
+    )
+
+
+def _population_warning(w: np.ndarray, population: float | None) -> str | None:
+    """A warning when weights that look like population weights (they sum
+    to :data:`POPULATION_WEIGHTS` times the respondents or more) sum to a
+    number :data:`POPULATION_WEIGHTS` times the population given or more,
+    or as many times less; None otherwise."""
+    total = float(w.sum())
+    if population is None or total < POPULATION_WEIGHTS * len(w):
+        return None
+    ratio = total / population
+    if 1 / POPULATION_WEIGHTS < ratio < POPULATION_WEIGHTS:
+        return None
+    return (
+        f"The survey weights sum to {total:,.0f} for {len(w):,} respondents, "
+        f"{ratio:,.3g} times the population given ({population:,.0f}): weights "
+        "scaled to the customers the survey represents sum to its population. "
+        f"If they do, pass --population {total:.0f} (population={total:.0f}): "
+        "every delta_value, ROI and the plan scale with it. If "
+        f"{population:,.0f} is right, the weights were scaled to another "
+        "total, which changes nothing else."
+    )
+
+
 def _source_digest() -> str:
     """The first 12 hex digits of the SHA-256 of the package's own files
     (code, templates, bundled data), by path: two installs of one version
@@ -1738,9 +1777,15 @@ def analyze(
     summary["plan"] = plan.summary
     # money asked for (a population or a budget) that cannot be priced
     value_note = plan.summary.get("value_note")
+    if schema.weight and value_note and value_note.startswith("No population"):
+        value_note = plan.summary["value_note"] = value_note + _population_hint(w)
     if value_note and (study.population is not None or study.budget is not None):
         summary["warnings"].append(value_note)
         warnings.warn(value_note, UserWarning, stacklevel=2)
+    unlike = _population_warning(w, study.population) if schema.weight else None
+    if unlike:
+        summary["warnings"].append(unlike)
+        warnings.warn(unlike, UserWarning, stacklevel=2)
     steps.update()
     steps.set_postfix_str("segment drivers")
     segment_tables, summary["segments"], segments = _segments_step(

@@ -14,6 +14,7 @@ import pytest
 
 import emomotiv as em
 from emomotiv.cli import main
+from emomotiv.pipeline import _population_hint, _population_warning
 from emomotiv.schema import (
     FacetCatalog,
     SurveySchema,
@@ -51,6 +52,15 @@ def quiet(survey, catalog, **options) -> em.AnalysisResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return quick(survey, catalog, **options)
+
+
+@pytest.fixture(scope="module")
+def broken():
+    """1,000 respondents, 20 facets, 8 at weight 150: the weighted pairwise
+    correlations are no correlation matrix, the unweighted ones are."""
+    s = em.make_survey(1000, 20, stated_form="ratings", random_state=7)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    return X, y, heavy(len(X))
 
 
 # -- 1. the whole survey's effective size -----------------------------------------
@@ -111,15 +121,6 @@ def test_analyze_warns_of_a_survey_held_by_a_few_weights(files):
     assert "worth 208 in effect" in em.Report(result).html()
 
 
-@pytest.fixture(scope="module")
-def broken():
-    """1,000 respondents, 20 facets, 8 at weight 150: the weighted pairwise
-    correlations are no correlation matrix, the unweighted ones are."""
-    s = em.make_survey(1000, 20, stated_form="ratings", random_state=7)
-    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
-    return X, y, heavy(len(X))
-
-
 # -- 2. a correlation matrix the weights break ----------------------------------------
 
 
@@ -158,32 +159,6 @@ def test_the_agreement_warning_blames_the_weights_not_the_touchpoints():
     said = result.summary["agreement"]["warning"]
     assert "the survey weights cause it" in said
     assert "rated by fewest respondents" not in said
-
-
-# -- 5. bad weights named by respondent ---------------------------------------
-
-
-def _weight_problems(survey, catalog, **roles):
-    catalog = FacetCatalog.from_frame(catalog)
-    schema = SurveySchema.infer(survey, catalog, connection="connected", **roles)
-    with pytest.raises(em.ValidationError) as err:
-        validate_survey(survey, schema, catalog)
-    return [p for p in err.value.problems if "weight column" in p]
-
-
-def test_text_and_infinite_weights_name_the_respondents_and_the_way_out(files):
-    _, s, survey = files
-    weights = survey["mild"].astype(object)
-    weights.iloc[[5, 9]] = "n/a"
-    weights.iloc[2] = np.inf
-    survey = survey.assign(w=weights, rid=[f"R{i:04d}" for i in range(len(survey))])
-    text, infinite = _weight_problems(survey, s.catalog, weight="w", id="rid")
-    assert "text in 2 cells: 'n/a', at rid 'R0005', 'R0009'" in text
-    assert "give those respondents a weight, or drop their rows" in text
-    assert "1 infinite value, at rid 'R0002'" in infinite
-    assert "drop their rows" in infinite
-    text, _ = _weight_problems(survey, s.catalog, weight="w")
-    assert "at respondents 6, 10 by position from 1" in text
 
 
 # -- 3. each segment's weighted share of the survey ----------------------------------
@@ -225,3 +200,56 @@ def test_the_report_and_console_show_each_segments_weighted_share(files, capsys)
 
     _print_segments(result.summary, result.tables["segment_drivers"])
     assert f"({share:.0%} weighted)" in capsys.readouterr().out
+
+
+# -- 4. weights that sum to the population ---------------------------------------
+
+
+def test_weights_summing_to_the_population_are_pointed_at():
+    w = raked(2500)
+    w = w / w.sum() * 250_000
+    hint = _population_hint(w)
+    assert "sum to 250,000 for 2,500 respondents" in hint
+    assert "--population 250000" in hint
+    assert _population_hint(raked(2500)) == ""  # weights near 1: no hint
+    warning = _population_warning(w, 2500)
+    assert "100 times the population given (2,500)" in warning
+    assert "--population 250000" in warning
+    assert _population_warning(w, 250_000) is None
+    assert _population_warning(raked(2500), 2500) is None  # not population weights
+
+
+def test_analyze_names_the_weights_sum_as_the_population(files):
+    _, s, survey = files
+    survey = survey.assign(pop=survey["mild"] / survey["mild"].sum() * 60_000)
+    options = dict(weight="pop", value="value", methods=False, budget=10_000)
+    with pytest.warns(UserWarning, match="pass --population 60000"):
+        quick(survey, s.catalog, **options)
+    with pytest.warns(UserWarning, match="100 times the population given"):
+        quick(survey, s.catalog, population=600, **options)
+
+
+# -- 5. bad weights named by respondent ---------------------------------------
+
+
+def _weight_problems(survey, catalog, **roles):
+    catalog = FacetCatalog.from_frame(catalog)
+    schema = SurveySchema.infer(survey, catalog, connection="connected", **roles)
+    with pytest.raises(em.ValidationError) as err:
+        validate_survey(survey, schema, catalog)
+    return [p for p in err.value.problems if "weight column" in p]
+
+
+def test_text_and_infinite_weights_name_the_respondents_and_the_way_out(files):
+    _, s, survey = files
+    weights = survey["mild"].astype(object)
+    weights.iloc[[5, 9]] = "n/a"
+    weights.iloc[2] = np.inf
+    survey = survey.assign(w=weights, rid=[f"R{i:04d}" for i in range(len(survey))])
+    text, infinite = _weight_problems(survey, s.catalog, weight="w", id="rid")
+    assert "text in 2 cells: 'n/a', at rid 'R0005', 'R0009'" in text
+    assert "give those respondents a weight, or drop their rows" in text
+    assert "1 infinite value, at rid 'R0002'" in infinite
+    assert "drop their rows" in infinite
+    text, _ = _weight_problems(survey, s.catalog, weight="w")
+    assert "at respondents 6, 10 by position from 1" in text
