@@ -253,3 +253,15 @@ def test_text_and_infinite_weights_name_the_respondents_and_the_way_out(files):
     assert "drop their rows" in infinite
     text, _ = _weight_problems(survey, s.catalog, weight="w")
     assert "at respondents 6, 10 by position from 1" in text
+
+
+# -- 6. the report's method note on weights ---------------------------------------
+
+
+def test_the_method_note_says_how_the_bootstrap_treats_the_weights(files):
+    _, s, survey = files
+    html = em.Report(quiet(survey, s.catalog, weight="mild", methods=False)).html()
+    assert "draws respondents, each as likely as any other" in html
+    assert "knows no strata or clusters" in html
+    unweighted = em.Report(quiet(survey, s.catalog, methods=False)).html()
+    assert "knows no strata or clusters" not in unweighted
