@@ -113,6 +113,7 @@ from ._validation import (
     preview,
 )
 from .results import ImportanceResult
+from .schema import weights_break_correlations
 
 __all__ = [
     "beta_importance",
@@ -361,33 +362,42 @@ def _correlations(X, y, sample_weight, owner: str, missing: str, *, fit=True):
     }
     profile = facet_profile(X.astype(float), weights)
     if moved > 0 and fit:
-        _warn_artefact(values, weights, names, moved, _signs(corr)[2], owner)
+        _warn_artefact(table, weights, names, moved, _signs(corr)[2], owner)
     return names, corr, profile, info
 
 
 ARTEFACT_R2 = 0.99  # R² this high from the nearest correlation matrix: its artefact
 
 
-def _warn_artefact(values, weights, names, moved: float, r2: float, owner: str):
+def _warn_artefact(table, weights, names, moved: float, r2: float, owner: str):
     """Warn when the nearest correlation matrix fits the outcome (nearly)
     exactly: its singular direction holds the outcome, so R² is about 1
-    whatever the data say, and every method splits that artefact."""
+    whatever the data say, and every method splits that artefact. The
+    cause named: the survey weights when the ``table`` (facets, outcome
+    last) unweighted gives a valid matrix, else the facets rated by fewest."""
     if r2 < ARTEFACT_R2:
         return
-    rated = np.zeros(len(names))
-    for rows in row_chunks(len(values)):
-        seen = np.isfinite(row_chunk(values, rows)) & (weights[rows, None] > 0)
-        rated += seen.sum(axis=0)
-    fewest = np.argsort(rated, kind="stable")[:3]
-    shown = ", ".join(f"'{names[j]}' ({int(rated[j]):,})" for j in fewest)
+    weighted = weights_break_correlations(table, weights)
+    if weighted:
+        cause = f"Here {weighted}, or pass missing='mean'."
+    else:
+        rated = np.zeros(len(names))
+        for rows in row_chunks(len(table)):
+            chunk = row_chunk(table, rows)[:, : len(names)]
+            rated += (np.isfinite(chunk) & (weights[rows, None] > 0)).sum(axis=0)
+        fewest = np.argsort(rated, kind="stable")[:3]
+        shown = ", ".join(f"'{names[j]}' ({int(rated[j]):,})" for j in fewest)
+        cause = (
+            f"Facets rated by fewest respondents: {shown}. Leave those out, "
+            "analyse fewer facets at a time (one journey stage), or pass "
+            "missing='mean'."
+        )
     warnings.warn(
         f"{owner} reads a linear R² of {r2:.2f}, an artefact: the {len(names)} "
         "facets' pairwise correlations (each pair over the respondents who "
         "rated both) do not form a valid correlation matrix, and the nearest "
         f"one (moved by {moved:.2g}) is singular, so the facets seem to "
-        "predict the outcome exactly; the shares are not meaningful. Facets "
-        f"rated by fewest respondents: {shown}. Leave those out, analyse fewer "
-        "facets at a time (one journey stage), or pass missing='mean'.",
+        "predict the outcome exactly; the shares are not meaningful. " + cause,
         UserWarning,
         stacklevel=4,
     )

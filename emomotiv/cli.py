@@ -2048,7 +2048,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .controls import MIN_FACETS, _reversed_warnings
     from .pipeline import _reading_notes, _schema_roles, check_stated
     from .readers import label_order_warnings
-    from .schema import SurveySchema
+    from .schema import SurveySchema, weight_line, weight_warnings
 
     study = _study(args)
     survey, catalog, data = _checked(args, study)
@@ -2078,6 +2078,10 @@ def _validate(args: argparse.Namespace) -> int:
     )
     by = {"segment": study.segment, "wave": study.wave}
     _, notes, warned = catalog.with_scales_from(survey, study.not_experienced, by=by)
+    if data is not None and study.weight:  # what the weights leave, as analyze warns
+        weights = data[study.weight].to_numpy(float)
+        notes.append(weight_line(weights))
+        warned += weight_warnings(weights, len(schema.facets))
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
     # as analyze warns of them: with a halo score, which needs 3 facets
@@ -2621,9 +2625,10 @@ def _print_segments(summary: dict, table) -> None:
             flag = (
                 f"  (unstable: resamples share {share} of its top {stability['top_k']})"
             )
-        print(
-            f"  {_label(row.segment):<30} {row.n:>7,}  top: {_label(row.label)}{flag}"
-        )
+        share = sizes.get(row.segment, {}).get("share")
+        weighted = (summary.get("data") or {}).get("weighted") and share is not None
+        size = f"{row.n:>7,}" + (f" ({share:.0%} weighted)" if weighted else "")
+        print(f"  {_label(row.segment):<30} {size}  top: {_label(row.label)}{flag}")
         caution = sizes.get(row.segment, {}).get("note")
         if caution:  # a ranked segment held by a few weights
             print(f"    {_safe(caution)}.")

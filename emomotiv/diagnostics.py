@@ -65,6 +65,7 @@ from ._validation import (
 from .importance import _facet_frame
 from .model import DriverModel, check_model, check_outcome
 from .results import Diagnostics, ImportanceResult
+from .schema import weights_break_correlations
 
 __all__ = ["diagnose_drivers", "fit_warnings"]
 
@@ -452,17 +453,23 @@ def diagnose_drivers(
         ]
     twins, named = _twins(corr, names)
     collinear = None if involved is None else _collinear_note(names, involved, named)
-    invalid = (
-        f"The {len(names)} facets' pairwise correlations (each pair over the "
-        "respondents who rated both) do not form a valid correlation matrix "
-        f"(smallest eigenvalue {smallest:.2g}): no variance inflation factor, "
-        "condition number or suppressor can be computed, so none is reported. "
-        "Facets rated by few respondents, or many facets on few respondents, "
-        "cause it: leave out the facets rated by fewest respondents, or "
-        "diagnose fewer facets at a time."
-        if not valid
-        else None
-    )
+    invalid = None
+    if not valid:
+        weighted = weights_break_correlations(values, weights)
+        cause = (
+            f"{weighted[0].upper()}{weighted[1:]}, then rerun."
+            if weighted
+            else "Facets rated by few respondents, or many facets on few "
+            "respondents, cause it: leave out the facets rated by fewest "
+            "respondents, or diagnose fewer facets at a time."
+        )
+        invalid = (
+            f"The {len(names)} facets' pairwise correlations (each pair over the "
+            "respondents who rated both) do not form a valid correlation matrix "
+            f"(smallest eigenvalue {smallest:.2g}): no variance inflation factor, "
+            "condition number or suppressor can be computed, so none is reported. "
+            + cause
+        )
     dropped = [str(f) for f in frame.columns[left_out]]
     unread = (
         f"{len(dropped)} facet{'s' if len(dropped) > 1 else ''} left out of the "

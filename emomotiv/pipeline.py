@@ -73,6 +73,7 @@ from .schema import (
     validate_survey,
     value_warnings,
     weight_warnings,
+    weights_break_correlations,
 )
 from .simulate import plan_improvements
 from .study import (
@@ -1391,6 +1392,17 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     if lmg.info["psd_projection"] > 0:
         # the nearest valid matrix is singular: the outcome is (nearly) a
         # linear combination of the facets there, whatever the data say
+        outcome = pd.Series(np.asarray(y, dtype=float), index=X.index, name="")
+        weighted = weights_break_correlations(pd.concat([X, outcome], axis=1), w)
+        remedies = (
+            f"Here {weighted}, or use em.relative_weights(..., missing='mean')."
+            if weighted
+            else "Likely remedies: leaving out the touchpoints rated by fewest "
+            "respondents ("
+            + ", ".join(f"{labels[f]}: {n}" for f, n in rated.head(3).items())
+            + "), fewer touchpoints per analysis (one journey stage at a time), "
+            "more respondents, or em.relative_weights(..., missing='mean')."
+        )
         agreement["warning"] = (
             f"The classical methods decompose a linear R² of {lmg.total:.2f}, an "
             f"artefact: the {len(table)} touchpoints' pairwise correlations "
@@ -1398,13 +1410,48 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
             "valid correlation matrix, and the nearest one (moved by "
             f"{lmg.info['psd_projection']:.2g}) is singular, so the touchpoints "
             "seem to predict the outcome exactly. Their shares and their "
-            "agreement with SHAP are not meaningful here. Likely remedies: "
-            "leaving out the touchpoints rated by fewest respondents ("
-            + ", ".join(f"{labels[f]}: {n}" for f, n in rated.head(3).items())
-            + "), fewer touchpoints per analysis (one journey stage at a time), "
-            "more respondents, or em.relative_weights(..., missing='mean')."
+            "agreement with SHAP are not meaningful here. " + remedies
         )
     return table, agreement
+
+
+POPULATION_WEIGHTS = 10  # weights summing to this many times the rows: a population
+
+
+def _population_hint(w: np.ndarray) -> str:
+    """The no-population note's pointer to the weights' sum, when the
+    weights sum to :data:`POPULATION_WEIGHTS` times the respondents or more
+    (weights scaled to the population), else ""."""
+    total = float(w.sum())
+    if total < POPULATION_WEIGHTS * len(w):
+        return ""
+    return (
+        f" The survey weights sum to {total:,.0f} for {len(w):,} respondents: "
+        "if that is the number of customers the survey represents, pass "
+        f"--population {total:.0f} (population={total:.0f})."
+    )
+
+
+def _population_warning(w: np.ndarray, population: float | None) -> str | None:
+    """A warning when weights that look like population weights (they sum
+    to :data:`POPULATION_WEIGHTS` times the respondents or more) sum to a
+    number :data:`POPULATION_WEIGHTS` times the population given or more,
+    or as many times less; None otherwise."""
+    total = float(w.sum())
+    if population is None or total < POPULATION_WEIGHTS * len(w):
+        return None
+    ratio = total / population
+    if 1 / POPULATION_WEIGHTS < ratio < POPULATION_WEIGHTS:
+        return None
+    return (
+        f"The survey weights sum to {total:,.0f} for {len(w):,} respondents, "
+        f"{ratio:,.3g} times the population given ({population:,.0f}): weights "
+        "scaled to the customers the survey represents sum to its population. "
+        f"If they do, pass --population {total:.0f} (population={total:.0f}): "
+        "every delta_value, ROI and the plan scale with it. If "
+        f"{population:,.0f} is right, the weights were scaled to another "
+        "total, which changes nothing else."
+    )
 
 
 def _source_digest() -> str:
@@ -1806,9 +1853,15 @@ def analyze(
     summary["plan"] = plan.summary
     # money asked for (a population or a budget) that cannot be priced
     value_note = plan.summary.get("value_note")
+    if schema.weight and value_note and value_note.startswith("No population"):
+        value_note = plan.summary["value_note"] = value_note + _population_hint(w)
     if value_note and (study.population is not None or study.budget is not None):
         summary["warnings"].append(value_note)
         warnings.warn(value_note, UserWarning, stacklevel=2)
+    unlike = _population_warning(w, study.population) if schema.weight else None
+    if unlike:
+        summary["warnings"].append(unlike)
+        warnings.warn(unlike, UserWarning, stacklevel=2)
     steps.update()
     steps.set_postfix_str("segment drivers")
     segment_tables, summary["segments"], segments = _segments_step(

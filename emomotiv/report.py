@@ -540,8 +540,11 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     and the segments whose ranking is unstable."""
     info = dict(summary.get("segments") or {})
     sizes = dict(info.get("segments") or {})
+    weighted = bool((summary.get("data") or {}).get("weighted"))
     out: dict[str, Any] = {
         "rows": [],
+        # each segment's weighted share of the survey, beside its rows
+        "weighted": weighted,
         "skipped": info.get("skipped"),
         "note": info.get("note"),
         "left_out": info.get("left_out"),
@@ -550,6 +553,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
             {
                 "name": name,
                 "n": s.get("n"),
+                "share": s.get("share") if weighted else None,
                 "note": s.get("note"),
                 # a note that gives the size already: not said twice
                 "sized": f"{s.get('n')} respondents" in str(s.get("note")),
@@ -603,6 +607,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
         {
             "name": s,
             "n": sizes.get(s, {}).get("n"),
+            "share": sizes.get(s, {}).get("share") if weighted else None,
             "unstable": bool(stability[s].get("low")),
             "note": sizes.get(s, {}).get("note"),
         }

@@ -687,30 +687,136 @@ def _narrow_groups(
 GROUP_SIZE = 10  # fewer respondents per value on average: not groups
 
 
+HEAVIEST = 0.01  # the heaviest 1% of respondents: the share of weight they carry
+DESIGN_EFFECT = 2.0  # weights that at least halve the sample's worth
+
+
+def heaviest_share(weights: np.ndarray) -> tuple[int, float]:
+    """The number of the heaviest 1% of respondents (at least one) and the
+    share of the weight they carry.
+
+    Examples
+    --------
+    >>> k, share = heaviest_share(np.r_[np.full(8, 150.0), np.ones(2492)])
+    >>> k, round(share, 3)
+    (25, 0.33)
+    """
+    w = np.asarray(weights, dtype=float)
+    k = max(1, int(len(w) * HEAVIEST))
+    top = np.partition(w, len(w) - k)[len(w) - k :]
+    return k, float(top.sum() / w.sum())
+
+
+def weight_line(weights: np.ndarray) -> str:
+    """What the survey weights leave: the respondents' worth in effect
+    (Kish's size), the design effect and the heaviest respondents' share of
+    the weight, as ``validate`` prints it.
+
+    Examples
+    --------
+    >>> weight_line(np.r_[np.full(8, 150.0), np.ones(2492)])[:62]
+    "Weights: 2,500 respondents worth 75 in effect (Kish's size; de"
+    """
+    n, size = len(weights), kish_size(weights)
+    k, share = heaviest_share(weights)
+    heaviest = (
+        "the heaviest respondent carries"
+        if k == 1
+        else f"the heaviest {k:,} ({k / n:.0%}) carry"
+    )
+    return (
+        f"Weights: {n:,} respondents worth {size:,.0f} in effect (Kish's size; "
+        f"design effect {n / size:.1f}); {heaviest} {share:.0%} of the weight."
+    )
+
+
 def weight_warnings(weights: np.ndarray, n_facets: int) -> list[str]:
-    """A warning when the survey weights leave fewer effective respondents
-    (Kish's size) than the survey's minimum size: the minimum counts rows,
-    but a few heavy weights make a few respondents decide every number.
+    """A warning when the survey weights leave few effective respondents
+    (Kish's size): fewer than the survey's minimum size, or fewer than the
+    minimum size of a segment (:data:`~emomotiv.segments.MIN_SEGMENT_SIZE`,
+    300) while the weights at least halve the sample (a design effect of
+    :data:`DESIGN_EFFECT` or more). The minimum sizes count rows, but a few
+    heavy weights make a few respondents decide every number.
 
     Examples
     --------
     >>> weight_warnings(np.r_[1e6, np.ones(99)], 5)[0][:60]
     'The survey weights leave an effective sample of 1.0 responde'
+    >>> weight_warnings(np.r_[np.full(8, 150.0), np.ones(2492)], 25)[0][:62]
+    'The survey weights make its 2,500 respondents worth 75 in effe'
     >>> weight_warnings(np.ones(100), 5)
     []
     """
+    from .segments import MIN_SEGMENT_SIZE
+
     needed = max(MIN_RESPONDENTS, 2 * (n_facets + 1))
-    size = kish_size(weights)
-    if size >= needed:
+    n, size = len(weights), kish_size(weights)
+    k, share = heaviest_share(weights)
+    if size >= needed and (size >= MIN_SEGMENT_SIZE or n < DESIGN_EFFECT * size):
         return []
-    top = float(weights.max() / weights.sum())
+    heaviest = (
+        "the heaviest respondent carries"
+        if k == 1
+        else f"the heaviest {k:,} respondents ({k / n:.0%}) carry"
+    )
+    if size < needed:
+        return [
+            f"The survey weights leave an effective sample of {size:.1f} "
+            f"respondents (Kish) of {n}, fewer than the {needed} the survey "
+            f"needs: {heaviest} {share:.0%} of the weight, so a few "
+            "respondents decide every share, ranking and gain. Check the weight "
+            "column, or trim its extreme weights."
+        ]
     return [
-        f"The survey weights leave an effective sample of {size:.1f} respondents "
-        f"(Kish) of {len(weights)}, fewer than the {needed} the survey needs: "
-        f"the heaviest respondent carries {top:.0%} of the weight, so a few "
-        "respondents decide every share, ranking and gain. Check the weight "
-        "column, or trim its extreme weights."
+        f"The survey weights make its {n:,} respondents worth {size:,.0f} in "
+        f"effect (Kish's size; design effect {n / size:.1f}), below the "
+        f"{MIN_SEGMENT_SIZE} asked of a segment: {heaviest} {share:.0%} of the "
+        "weight, so they set the ranking, the gains and the plan. Look at the "
+        "heaviest weights (sort the weight column) and trim them, or read "
+        "every result with that caution."
     ]
+
+
+def weights_break_correlations(
+    values: pd.DataFrame | np.ndarray, weights: np.ndarray
+) -> str | None:
+    """Why weighted pairwise correlations of ``values`` fail to form a valid
+    correlation matrix when the weights are the cause: the same respondents
+    unweighted (each weight above 0 taken as 1) give a valid one. A clause
+    naming the weights and the way out, or None (equal weights, or a matrix
+    that is invalid unweighted too: the facets' cause).
+
+    A few heavy respondents dominate each pair's correlation among those who
+    rated both, so pairs see different "populations" and the matrix stops
+    being positive semi-definite; trimming the weights restores it.
+
+    Examples
+    --------
+    >>> weights_break_correlations(np.eye(3), np.ones(3)) is None
+    True
+    """
+    from ._stats import weighted_corr_matrix
+
+    w = np.asarray(weights, dtype=float)
+    kept = w[w > 0]
+    if not len(kept) or np.ptp(kept) <= 1e-12 * kept.max():
+        return None
+    corr = weighted_corr_matrix(values, (w > 0).astype(float))
+    corr = corr[np.ix_(*[~np.isnan(corr).all(axis=0)] * 2)]
+    if not len(corr) or np.isnan(corr).any():
+        return None
+    eig = np.linalg.eigvalsh(corr)
+    if eig[0] < -1e-8 * max(eig[-1], 1.0):
+        return None
+    k, share = heaviest_share(kept)
+    return (
+        "the same respondents unweighted give a valid matrix (smallest "
+        f"eigenvalue {eig[0]:.2g}), so the survey weights cause it: the "
+        f"heaviest {k:,} respondents carry {share:.0%} of the weight (Kish's "
+        f"effective size {kish_size(kept):,.0f} of {len(kept):,}), and each "
+        "pair's correlation rests on the heavy respondents who rated both. "
+        "Look at the heaviest weights (sort the weight column) and trim them"
+    )
 
 
 def value_warnings(values: np.ndarray, weights: np.ndarray) -> list[str]:
@@ -1065,6 +1171,82 @@ def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
         problems.append(f"{what} has {many(n_inf, 'infinite value')}.")
+
+
+def _respondents(mask: np.ndarray, out: pd.DataFrame, id_col: str | None) -> str:
+    """The respondents where ``mask`` holds, a few then a count: by their id
+    (``id_col``) when the survey has one, else by position from 1.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["a", "b", "c"]})
+    >>> _respondents(np.array([False, True, True]), frame, "id")
+    "id 'b', 'c'"
+    >>> _respondents(np.array([False, True, True]), frame, None)
+    'respondents 2, 3 by position from 1 (an id column, --id, names them)'
+    """
+    rows = np.flatnonzero(mask)
+    if id_col is not None and id_col in out.columns:
+        return f"{id_col} {preview(out[id_col].iloc[rows].tolist(), 5)}"
+    shown = ", ".join(str(r + 1) for r in rows[:5])
+    more = f" (+{len(rows) - 5} more)" if len(rows) > 5 else ""
+    return (
+        f"respondent{'s' if len(rows) > 1 else ''} {shown}{more} by position "
+        "from 1 (an id column, --id, names them)"
+    )
+
+
+_NO_WEIGHT = "give those respondents a weight, or drop their rows"
+
+
+def _weight_problems(
+    column: pd.Series,
+    values: pd.Series,
+    bad: list[object],
+    decimal: str,
+    out: pd.DataFrame,
+    id_col: str | None,
+) -> list[str]:
+    """The problems of the weight column ``column`` (``values``: read as
+    numbers; ``bad``: its text that is no number), each naming the
+    respondents it concerns and the way out."""
+    name = column.name
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    problems = []
+    text = np.isnan(numbers) & column.notna().to_numpy()
+    if text.any():
+        hint = _number_hint(bad, decimal) or (
+            f" A weight cannot be left out as a rating can: {_NO_WEIGHT}."
+        )
+        problems.append(
+            f"The weight column '{name}' is not numeric: text in "
+            f"{_cells(int(text.sum()))}: {preview(bad)}, at "
+            f"{_respondents(text, out, id_col)}." + hint
+        )
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        problems.append(
+            f"The weight column '{name}' has "
+            f"{many(int(infinite.sum()), 'infinite value')}, at "
+            f"{_respondents(infinite, out, id_col)}: a weight must be a "
+            f"finite number > 0; {_NO_WEIGHT}."
+        )
+    masks = {
+        "zero": numbers == 0,
+        "negative": numbers < 0,
+        "empty": column.isna().to_numpy(),
+    }
+    found = [
+        f"{kind} in {_cells(int(m.sum()))}" for kind, m in masks.items() if m.any()
+    ]
+    if found:
+        which = masks["zero"] | masks["negative"] | masks["empty"]
+        problems.append(
+            f"The weight column '{name}' has weights that are "
+            f"{', '.join(found)}; survey weights must be > 0: {_NO_WEIGHT} "
+            f"(at {_respondents(which, out, id_col)})."
+        )
+    return problems
 
 
 _DECIMAL_HINT = (
@@ -1755,6 +1937,11 @@ def validate_survey(
             values, bad, n_text = _facet_values(column, not_experienced or [], decimal)
         else:
             values, bad, n_text = _numeric(column, decimal)
+        if role == "weight":  # its problems name the respondents
+            problems += _weight_problems(column, values, bad, decimal, out, schema.id)
+            if values is not column:
+                out[col] = values
+            continue
         _check_finite(values, f"The {role} column '{col}'", problems)
         if n_text:
             hint = _number_hint(bad, decimal)
@@ -1770,19 +1957,6 @@ def validate_survey(
                 f"The {role} column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}." + hint
             )
-        if role == "weight":
-            bad = {
-                "zero": int((values == 0).sum()),
-                "negative": int((values < 0).sum()),
-                "empty": int(out[col].isna().sum()),
-            }
-            found = [f"{kind} in {_cells(n)}" for kind, n in bad.items() if n]
-            if found:
-                problems.append(
-                    f"The weight column '{col}' has weights that are "
-                    f"{', '.join(found)}; survey weights must be > 0: give "
-                    "those respondents a weight, or drop their rows."
-                )
         if role == "satisfaction":
             _check_satisfaction(values, col, problems)
         observed = pd.Series(values).dropna()

@@ -130,6 +130,7 @@ COLUMNS = (
     "label",
     "segment",
     "n",
+    "segment_share",
     "importance",
     "importance_low",
     "importance_high",
@@ -157,7 +158,8 @@ class SegmentDrivers:
     ----------
     table : DataFrame
         Long format, one row per facet and segment (``segment_drivers.csv``):
-        ``facet, label, segment, n, importance, importance_low,
+        ``facet, label, segment, n, segment_share`` (the segment's weighted
+        share of the survey's respondents), ``importance, importance_low,
         importance_high, rank, p_top, ranked, note, p_differ, p_differ_adj,
         differs, full_data_importance`` (the share of the segment's model
         fitted on all its respondents), ``delta_connected,
@@ -181,7 +183,8 @@ class SegmentDrivers:
         Each ranked segment's bootstrap result.
     info : dict
         ``min_size``, ``alpha``, ``test``, ``n_ranked``, ``segments`` (per
-        segment: its size ``n``, whether ``ranked``, the ``note`` (why not,
+        segment: its size ``n``, its weighted ``share`` of the survey,
+        whether ``ranked``, the ``note`` (why not,
         or the caution on a ranked segment's weights),
         and the ranking's ``stability``: ``top_k_overlap``, ``threshold``,
         ``low``, ``settled`` and ``top_k``, or None without replicates),
@@ -745,14 +748,17 @@ def segment_drivers(
                 cells = _not_estimable(X, rows & (w > 0), facets)
                 cells = _rarely_split(result, cells)
                 estimable[name] = cells.isna().to_numpy()
+            share = float(w[rows].sum() / w.sum())  # of the survey, weighted
             sizes[name] = {
                 "n": n,
+                "share": share,
                 "ranked": result is not None,
                 "note": note,
                 "stability": _stability(result),
             }
             profile = facet_profile(X.loc[rows, facets], w[rows])
             part = _segment_rows(facets, name, n, result, gain, note, cells)
+            part = part.assign(segment_share=share)
             parts.append(part.assign(**profile.reset_index(drop=True)))
         complete = True
     finally:  # said also when a segment's fit raises
