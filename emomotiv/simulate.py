@@ -1047,6 +1047,10 @@ def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
     feasibility tolerance, 1e-7 of it); such a set, and every set holding
     it, is then ruled out and the problem solved again, so the choice is
     the best affordable one, not the solver's less its worst-ratio member.
+    Last, any single addition or swap that adds gain within the budget is
+    made (:func:`_improved`): with costs a millionth apart (quotes of
+    250,000.xx) the solver cannot tell sets apart, and returned a worse one
+    as optimal.
     """
     chosen = (cost == 0) & (gain > 0)  # free gains are always taken
     cand = np.flatnonzero((cost > 0) & (cost <= budget) & (gain > 0))
@@ -1066,13 +1070,48 @@ def _knapsack(gain: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
         while math.fsum(cost[kept]) > budget:
             kept.remove(min(kept, key=lambda i: gain[i] / cost[i]))
         chosen[kept] = True
-    return chosen
+    return _improved(chosen, gain, cost, budget, cand)
+
+
+def _improved(
+    chosen: np.ndarray, gain: np.ndarray, cost: np.ndarray, budget: float, cand
+) -> np.ndarray:
+    """``chosen`` with any candidate added, or swapped for a chosen one, that
+    adds gain within the budget (by the exact sum), until none does: the
+    solver's tolerance (costs a millionth apart) cannot leave a better set
+    one change away."""
+    chosen = chosen.copy()
+    while True:
+        inside = [i for i in cand if chosen[i]]
+        outside = [i for i in cand if not chosen[i]]
+        best, move = 0.0, None
+        for j in outside:
+            for i in [None, *inside]:
+                more = gain[j] - (0.0 if i is None else gain[i])
+                if more > best and _fits(cost, inside, i, j, budget):
+                    best, move = more, (i, j)
+        if move is None:
+            return chosen
+        out, into = move
+        if out is not None:
+            chosen[out] = False
+        chosen[into] = True
+
+
+def _fits(cost: np.ndarray, inside: list, out, into, budget: float) -> bool:
+    """Whether the ``inside`` set, less ``out`` (None: nothing) and with
+    ``into``, costs at most ``budget`` by its exactly rounded sum."""
+    kept = [cost[k] for k in inside if k != out]
+    if sum(kept) + cost[into] > budget * (1 + 1e-9) + 1e-9:  # clearly over
+        return False
+    return math.fsum([*kept, cost[into]]) <= budget
 
 
 def _milp_choice(gain: np.ndarray, share: np.ndarray, cuts: list) -> np.ndarray:
     """Positions of the 0/1 choice of most ``gain`` whose ``share`` of the
     budget sums to at most 1 and that holds no set of ``cuts`` whole (HiGHS
-    through ``scipy.optimize.milp``, no gap)."""
+    through ``scipy.optimize.milp``, no gap, no presolve: with costs a
+    millionth apart, presolve returned a worse set as optimal)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     rows = np.vstack([share, *cuts])
@@ -1082,7 +1121,7 @@ def _milp_choice(gain: np.ndarray, share: np.ndarray, cuts: list) -> np.ndarray:
         constraints=LinearConstraint(rows, -np.inf, upper),
         integrality=np.ones(len(gain)),
         bounds=Bounds(0, 1),
-        options={"mip_rel_gap": 0.0},
+        options={"mip_rel_gap": 0.0, "presolve": False},
     )
     if res.x is None:  # choosing nothing is always feasible: a solver failure
         raise RuntimeError(f"The budget plan's solver failed: {res.message}")
