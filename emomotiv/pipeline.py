@@ -772,10 +772,6 @@ def _as_catalog(
         return FacetCatalog.from_frame(frame)
     except ValidationError as err:
         problems.extend(f"Catalog: {p}" for p in err.problems)
-        read = catalog.attrs.get(ATTRS, {}).get("sheet")
-        if read:  # which sheet of a workbook was read as the catalog
-            read = read.replace(SHEET_CHOICE, CATALOG_SHEET_CHOICE)
-            problems.append(f"Catalog: {read}")
         return None
 
 
@@ -904,9 +900,16 @@ def _checked_inputs(
             named[role] = col
     if problems:
         # which of a workbook's sheets these problems are in: said, not counted
-        read = frame.attrs.get(ATTRS, {}).get("sheet") if frame is not None else None
+        lines = [frame.attrs.get(ATTRS, {}).get("sheet") if frame is not None else None]
+        if isinstance(given, pd.DataFrame) and cat is None:
+            read = given.attrs.get(ATTRS, {}).get("sheet")
+            if read:  # the sheet read as the catalog, and the option to choose
+                lines.append(
+                    f"Catalog: {read.replace(SHEET_CHOICE, CATALOG_SHEET_CHOICE)}"
+                )
         subject = "input" if n_outside else "survey"
-        raise ValidationError(problems, subject=subject, context=read)
+        context = "\n".join(line for line in lines if line) or None
+        raise ValidationError(problems, subject=subject, context=context)
     return frame, cat, data
 
 

@@ -275,6 +275,7 @@ def test_a_catalog_on_a_sheet_of_the_survey_workbook_is_read(tidy, tmp_path, cap
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "Catalog: Read sheet 'Data' of the 2 in 'acme.xlsx'" in err
+    assert "  - Catalog: Read sheet" not in err  # said, not counted
     assert "catalog_sheet=... (--catalog-sheet NAME)" in err
     assert main([*args, "--catalog-sheet", "Catalog"]) == 0
     assert "OK:" in capsys.readouterr().out
