@@ -1981,10 +1981,11 @@ def _refuse(
     subject: str = "input",
     *,
     out: str | os.PathLike,
+    context: str | None = None,
 ) -> None:
     """Raise one error naming every problem with the ``inputs`` (their
-    ``subject``) and the output folder ``out`` (its problems ``folder``), or
-    return when there is none.
+    ``subject``, found where ``context`` says) and the output folder ``out``
+    (its problems ``folder``), or return when there is none.
 
     One problem with the folder alone is said as it is, without calling it
     a problem of the input; several are listed as the folder's; with
@@ -1994,7 +1995,7 @@ def _refuse(
 
     if inputs:
         subject = run if folder else subject
-        raise ValidationError([*inputs, *folder], subject=subject)
+        raise ValidationError([*inputs, *folder], subject=subject, context=context)
     if len(folder) > 1:
         raise ValidationError(folder, subject=f"output folder '{out}'")
     if folder:
@@ -2124,7 +2125,14 @@ def _analyze(args: argparse.Namespace) -> int:
     try:
         survey, catalog, _ = _checked(args, study)
     except ValidationError as err:
-        _refuse(err.problems, folder, "analysis", err.subject, out=args.out)
+        _refuse(
+            err.problems,
+            folder,
+            "analysis",
+            err.subject,
+            out=args.out,
+            context=getattr(err, "context", None),
+        )
     _refuse([], folder, "analysis", out=args.out)
     with output_lock(args.out):
         with warnings.catch_warnings():

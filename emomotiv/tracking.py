@@ -1350,7 +1350,9 @@ def analyze_latest_wave(
         except ValidationError as err:
             subject = f"{err.subject} of wave '{label}'"
             problems = [*err.problems, *separate_waves_advice(err.problems)]
-            raise ValidationError(problems, subject=subject) from None
+            raise ValidationError(
+                problems, subject=subject, context=err.context
+            ) from None
         for note in caught:  # which wave each note is of
             message = note.message
             if issubclass(note.category, UserWarning):

@@ -253,6 +253,9 @@ def test_a_workbook_of_several_sheets_says_which_it_read(tidy, tmp_path, capsys)
         em.analyze(path, folder / "facets.csv", connection="connected")
     assert not any("Read sheet" in p for p in caught.value.problems)
     assert caught.value.context.startswith("Read sheet 'Info' of the 2")
+    analysis = ["analyze", *args[1:], "--out", str(tmp_path / "out")]
+    assert main(analysis) == 2  # analyze says which sheet it read too
+    assert "Read sheet 'Info' of the 2" in capsys.readouterr().err
     assert main([*args, "--sheet", "Data"]) == 0
     assert "Read sheet 'Data' of the 2" in capsys.readouterr().out
     assert any("'sheet' parameter" in p for p in em.Study(sheet=-1).problems())
