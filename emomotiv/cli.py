@@ -2085,11 +2085,14 @@ def _validate(args: argparse.Namespace) -> int:
         warned += weight_warnings(weights, len(schema.facets))
     for note in _reading_notes(survey, study) + notes:
         print(_safe(note))
-    # as analyze warns of them: with a halo score, which needs 3 facets
-    if data is not None and study.halo != "none" and len(schema.facets) >= MIN_FACETS:
+    # as analyze warns of them, with a halo score (3 facets or more) or not
+    if data is not None:
         weights = data[study.weight].to_numpy(float) if study.weight else None
         facets = data[list(schema.facets)].astype(float)
-        warned += _reversed_warnings(facets, check_weights(weights, len(data)))
+        halo = study.halo != "none" and len(schema.facets) >= MIN_FACETS
+        warned += _reversed_warnings(
+            facets, check_weights(weights, len(data)), halo=halo
+        )
     for note in warned + label_order_warnings(survey):
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     return 0

@@ -160,6 +160,11 @@ def test_validate_warns_of_a_facet_scored_best_to_worst_as_analyze_does(
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert f"The facet '{facet}' (" in err and "goes against the respondent" in err
+    # with no halo score too, as analyze warns then (the model reads it reversed)
+    (tmp_path / "study.toml").write_text('[options]\nhalo = "none"\n')
+    assert main([*argv, "--study", str(tmp_path / "study.toml")]) == 0
+    err = capsys.readouterr().err
+    assert "goes against the respondent" in err and "The halo score" not in err
     s.survey.to_csv(tmp_path / "survey.csv", index=False)  # scored as the others
     assert main(argv) == 0
     assert "goes against" not in capsys.readouterr().err
