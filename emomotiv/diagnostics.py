@@ -73,6 +73,8 @@ WEAK_AUC = 0.6
 WEAK_R2 = 0.05
 # facets this correlated (short of 1) read as one question asked twice
 NEAR_TWIN_CORR = 0.95
+# respondents who rated both facets, at least, for a pair to be called twins
+MIN_SHARED = 50
 
 
 def fit_warnings(model: DriverModel) -> list[str]:
@@ -183,11 +185,23 @@ def _uncorrelated(corr: np.ndarray) -> np.ndarray:
         alive[worst] = False
 
 
-def _twins(corr: np.ndarray, names) -> tuple[str | None, set]:
+def _shared_raters(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Respondents of weight above 0 who rated both facets, per pair."""
+    seen = ~np.isnan(values) & (weights > 0)[:, None]
+    shared = np.zeros((values.shape[1], values.shape[1]))
+    for rows in row_chunks(len(values)):
+        part = seen[rows].astype(float)
+        shared += part.T @ part
+    return shared
+
+
+def _twins(corr: np.ndarray, names, shared) -> tuple[str | None, set]:
     """A warning naming facets whose ratings correlate exactly (the same
-    question twice, exported under two names, or reverse-coded), or None;
-    and the facets it names."""
-    i, j = np.nonzero(np.triu(np.abs(corr) >= 1 - 1e-9, k=1))
+    question twice, exported under two names, or reverse-coded) over at
+    least ``MIN_SHARED`` respondents who rated both, or None; and the facets
+    it names."""
+    enough = shared >= MIN_SHARED
+    i, j = np.nonzero(np.triu((np.abs(corr) >= 1 - 1e-9) & enough, k=1))
     if not len(i):
         return None, set()
     pairs = [f"'{names[a]}' and '{names[b]}'" for a, b in zip(i, j, strict=True)]
@@ -202,13 +216,16 @@ def _twins(corr: np.ndarray, names) -> tuple[str | None, set]:
     ), {names[k] for k in (*i, *j)}
 
 
-def _near_twins(corr: np.ndarray, names, exact: set) -> str | None:
-    """A warning naming pairs of facets whose ratings nearly move together
-    (``NEAR_TWIN_CORR``, short of the exact twins of :func:`_twins`), or None:
-    a question asked twice whose answers differ in a few cells splits one
-    effect between two facets, and a plan may fund the copy."""
-    near = np.triu((np.abs(corr) >= NEAR_TWIN_CORR) & (np.abs(corr) < 1 - 1e-9), k=1)
-    i, j = np.nonzero(near)
+def _near_twins(corr: np.ndarray, names, exact: set, shared) -> str | None:
+    """A warning naming pairs of facets whose ratings nearly move together,
+    or against each other (``|r| >= NEAR_TWIN_CORR``, short of the exact
+    twins of :func:`_twins`, over at least ``MIN_SHARED`` respondents who
+    rated both), or None: a question asked twice whose answers differ in a
+    few cells splits one effect between two facets, and a plan may fund the
+    copy."""
+    size = np.abs(corr)
+    near = (size >= NEAR_TWIN_CORR) & (size < 1 - 1e-9) & (shared >= MIN_SHARED)
+    i, j = np.nonzero(np.triu(near, k=1))
     pairs = [
         f"'{names[a]}' and '{names[b]}' ({corr[a, b]:+.3f})"
         for a, b in zip(i, j, strict=True)
@@ -220,11 +237,12 @@ def _near_twins(corr: np.ndarray, names, exact: set) -> str | None:
         f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
     )
     return (
-        f"Facets whose ratings nearly move together (correlation "
-        f"{NEAR_TWIN_CORR} or more over the respondents who rated both): {shown}. "
-        "The same question asked twice, with a few answers apart? One effect is "
-        "then split between them, and a plan may fund the copy while the other "
-        "holds the effect: keep one of each."
+        f"Facets whose ratings nearly move together or against each other "
+        f"(correlation of {NEAR_TWIN_CORR} or more either way, over at least "
+        f"{MIN_SHARED} respondents who rated both): {shown}. The same question "
+        "asked twice with a few answers apart, or a reverse-coded copy? One "
+        "effect is then split between them, and a plan may fund the copy while "
+        "the other holds the effect: keep one of each."
     )
 
 
@@ -451,7 +469,8 @@ def diagnose_drivers(
             "outcome column, or survey more respondents.",
             *notes,
         ]
-    twins, named = _twins(corr, names)
+    shared = _shared_raters(values, weights)
+    twins, named = _twins(corr, names, shared)
     collinear = None if involved is None else _collinear_note(names, involved, named)
     invalid = None
     if not valid:
@@ -480,7 +499,7 @@ def diagnose_drivers(
         if dropped
         else None
     )
-    near = _near_twins(corr, names, named)
+    near = _near_twins(corr, names, named, shared)
     return Diagnostics(
         table=table,
         condition_number=condition,

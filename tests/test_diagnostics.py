@@ -341,6 +341,14 @@ def test_a_facet_asked_twice_with_a_few_answers_apart_is_named():
     (near,) = [w for w in diag.warnings if "nearly move together" in w]
     assert "'b' and 'b_again' (+0.99" in near and "'a'" not in near
     assert not any("move exactly together" in w for w in diag.warnings)
+    # two routed items, rated together by 4 who gave both the same rating:
+    # no question asked twice, over so few
+    X["b_again"] = np.nan
+    X.loc[:3, "b_again"] = X.loc[:3, "b"]
+    X.loc[4:150, "b_again"] = rng.integers(1, 11, 147).astype(float)
+    X.loc[4:150, "b"] = np.nan
+    diag = em.diagnose_drivers(_fit(X, y), X, y)
+    assert not any("together" in w for w in diag.warnings), diag.warnings
 
 
 def test_fit_warnings_names_a_model_that_is_not_one(small):
