@@ -787,6 +787,8 @@ def _explained_shares(data: pd.DataFrame, names, y, weights) -> dict:
             # equal values share a band: the row order changes nothing
             bands = pd.qcut(column, LEAK_BANDS, labels=False, duplicates="drop")
             groups, by = pd.Series(bands, index=column.index), "bands of values"
+        elif _is_numeric(column):  # grouped on its values (no text: fast)
+            groups, by = column.astype(float), "values"
         else:
             groups, by = _levels(column), "values"
         shares[name] = (_explained_share(groups, y, weights), by)

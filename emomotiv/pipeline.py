@@ -1239,7 +1239,14 @@ def _outcome_like_notes(
         return f"'{facet}' ({named}{shares[facet]:.0%} of the importance)"
 
     notes = []
-    named = [f for f in shares.index if names_an_outcome(f, labels.get(f))]
+    # an id that is the role's name outright ("nps", "overall_satisfaction"),
+    # or the one facet whose label is worded as the question: a grid whose
+    # every item reads "Overall, how satisfied were you with ...?" is no outcome
+    named = [f for f in shares.index if names_an_outcome(f)]
+    worded = [
+        f for f in shares.index if f not in named and names_an_outcome(f, labels.get(f))
+    ]
+    named += worded if len(worded) == 1 else []
     if named:
         one = len(named) == 1
         notes.append(
@@ -1247,8 +1254,9 @@ def _outcome_like_notes(
             f"{'is' if one else 'are'} named as the recommendation or overall "
             "satisfaction question: an outcome of the experience, not a "
             "touchpoint. Ranked among the touchpoints it takes their importance "
-            "and a plan funds it first; drop it from the facets, or give it its "
-            "role (--advocacy, --satisfaction)."
+            "and a plan funds it first; drop it from the facets (or give it its "
+            "role: satisfaction=, --satisfaction; or advocacy=, --advocacy, "
+            "beside a value column)."
         )
     top = shares.index[0] if len(shares) else None
     if (
@@ -1257,12 +1265,17 @@ def _outcome_like_notes(
         and shares.iloc[0] >= DOMINANT_SHARE
         and shares.iloc[0] >= DOMINANT_RATIO * shares.iloc[1]
     ):
+        times = (
+            f"{shares.iloc[0] / shares.iloc[1]:.0f} times the next facet's share"
+            if shares.iloc[1] > 0
+            else "all of it, every other facet's share 0"
+        )
         notes.append(
-            f"The facet {shown(top)} holds {shares.iloc[0] / shares.iloc[1]:.0f} "
-            "times the next facet's share: one touchpoint rarely drives the "
-            "outcome alone. If it is an overall judgement (overall satisfaction, "
-            "likelihood to recommend, an index of other facets), it restates the "
-            "outcome; drop it from the facets."
+            f"The facet {shown(top)} holds {times}: one touchpoint rarely drives "
+            "the outcome alone. If it is an overall judgement (overall "
+            "satisfaction, likelihood to recommend, an index of other facets), "
+            "it restates the outcome: drop it from the facets; if it is a "
+            "touchpoint, it is the one to act on."
         )
     auc, r2 = fit.get("roc_auc"), fit.get("r2")
     if (auc is not None and auc >= PERFECT_AUC) or (

@@ -638,6 +638,11 @@ def test_an_outcome_left_among_the_facets_is_named():
     # the survey's touchpoints alone: no such word
     clean = " ".join(_warned(s.survey, s.catalog, cv=0))
     assert "outcome in disguise" not in clean and "named as the" not in clean
+    # a grid whose every item is worded as a satisfaction question is no outcome
+    grid = s.catalog.assign(
+        label=[f"Overall, how satisfied were you with the {f}?" for f in facets]
+    )
+    assert "named as the" not in " ".join(_warned(s.survey, grid, cv=0))
 
 
 def test_a_facet_holding_most_of_the_importance_is_warned_of():
