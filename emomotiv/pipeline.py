@@ -63,6 +63,7 @@ from .readers import (
 from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
 from .schema import (
     CONNECTION_KINDS,
+    FEW_RATERS,
     MOTIVATOR_PREFIX,
     STATED_PREFIX,
     FacetCatalog,
@@ -809,13 +810,18 @@ def _validate_all_waves(
         counts = survey.loc[~blank, wave].value_counts(sort=False).to_dict()
         problems.append(same_wave_problem(same, wave, counts))
     found: dict[str, list[str]] = {}
-    for label in _ordered_waves(labels):
+    ordered = _ordered_waves(labels)
+    for label in ordered:
         part = survey[survey[wave] == label].reset_index(drop=True)
         try:
             validate_survey(part, schema, cat, **options)
             found[str(label)] = []
         except ValidationError as err:
             found[str(label)] = err.problems
+        if label not in ordered[-2:]:  # a wave neither analysed nor compared
+            found[str(label)] = [
+                p for p in found[str(label)] if not FEW_RATERS.match(p)
+            ]
     shared = [
         p
         for p in next(iter(found.values()))

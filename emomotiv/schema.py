@@ -82,6 +82,7 @@ MIN_CLASS_COUNT = 10
 # ratings a facet's effect is estimated from, at least: fewer leave every
 # model's importance and gain at exactly 0, an interval of no width
 MIN_FACET_RATERS = 10
+FEW_RATERS = re.compile(r"Facet '.*' is rated by \d+ respondents?, fewer than the ")
 
 
 def _stages_written_once(table: pd.DataFrame) -> list[str]:
@@ -1914,8 +1915,8 @@ def validate_survey(
         ):
             problems.append(
                 f"Facet '{facet}' is rated by {many(len(observed), 'respondent')}, "
-                f"fewer than the {MIN_FACET_RATERS} its effect can be estimated "
-                "from: its importance and gain would read as exactly 0 with no "
+                f"fewer than the {MIN_FACET_RATERS} any estimate of its effect "
+                "needs: its importance and gain would read as exactly 0 with no "
                 "spread, a certainty the ratings do not give. Drop it from the "
                 "catalog (or the facets)."
             )

@@ -140,6 +140,30 @@ def test_empty_and_constant_facets():
     assert any("'fees' is constant" in p for p in problems)
 
 
+def test_a_handful_of_raters_in_a_wave_neither_analysed_nor_compared_passes(
+    tmp_path, capsys
+):
+    """analyze reads the latest two waves: a facet rated by 9 in the oldest of
+    three refused the whole run, and its way out dropped it from every wave."""
+    from emomotiv.cli import main
+
+    s = em.make_survey(n_respondents=900, n_facets=6, random_state=0)
+    survey = s.survey.assign(wave=np.repeat(["2026Q1", "2026Q2", "2026Q3"], 300))
+    facet = s.catalog["facet"].iloc[0]
+    survey.loc[9:299, facet] = np.nan  # 9 raters in 2026Q1
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    argv = ["validate", str(tmp_path / "survey.csv"), "--catalog"]
+    argv += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    assert main([*argv, "--wave", "wave"]) == 0
+    survey.loc[309:599, facet] = np.nan  # 9 in 2026Q2, which is compared
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    assert main([*argv, "--wave", "wave"]) == 2
+    err = capsys.readouterr().err
+    assert f"Wave '2026Q2': Facet '{facet}' is rated by " in err
+    assert "Wave '2026Q1'" not in err
+
+
 def test_a_facet_rated_by_a_handful_is_refused():
     """Rated by 5 of 2,000, a facet read as importance and gain of exactly 0
     with an interval of no width, ROI -100%, in every resample."""
