@@ -96,6 +96,8 @@ DOMINANT_RATIO = 3.0
 # a cross-validated fit this close to perfect is no survey's touchpoints
 PERFECT_AUC = 0.98
 PERFECT_R2 = 0.95
+# a facet rated by fewer than this that no model split on is unknown, not 0
+FEW_RATERS_SPLIT = 100
 # the satisfaction answers, kept beside the outcome when the one column is
 # both and connected_values codes it 1/0
 SATISFACTION_ANSWERS = "__emomotiv_satisfaction_answers__"
@@ -1228,6 +1230,33 @@ def _outcome_name_notes(
     ]
 
 
+def _unestimated_notes(importance: ImportanceResult, data: pd.DataFrame) -> list[str]:
+    """A warning naming the facets rated by fewer than ``FEW_RATERS_SPLIT``
+    that no model split on (a share of exactly 0, and so a gain of 0, in the
+    full-data model and every replicate): too few raters for the model's
+    leaves, which reads as certainty of no effect."""
+    table = importance.table
+    high = table["importance_high"] if "importance_high" in table else None
+    never = table["importance"].eq(0) & (
+        table["full_data_importance"].eq(0) if "full_data_importance" in table else True
+    )
+    if high is not None and high.notna().any():
+        never &= high.fillna(0).eq(0)
+    raters = data[list(table.index)].notna().sum()
+    few = [f for f in table.index[never] if raters[f] < FEW_RATERS_SPLIT]
+    if not few:
+        return []
+    shown = ", ".join(f"'{f}' ({raters[f]})" for f in few[:5])
+    more = f" and {len(few) - 5} more" if len(few) > 5 else ""
+    return [
+        f"No model split on {shown}{more}, rated by fewer than "
+        f"{FEW_RATERS_SPLIT} respondents: their importance and gain read 0 "
+        "with no spread because too few rated them for the model's leaves, "
+        "not because they move nothing. Read them as unknown, or survey more "
+        "of their users."
+    ]
+
+
 def _outcome_like_notes(
     importance: ImportanceResult, cat: FacetCatalog, fit: Mapping[str, Any]
 ) -> list[str]:
@@ -1821,6 +1850,7 @@ def analyze(
         notes.append(flat)
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
     notes += _outcome_like_notes(importance, cat, estimator.fit_summary())
+    notes += _unestimated_notes(importance, data)
     notes += stated_notes + scale_warnings
     question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)

@@ -596,13 +596,13 @@ def test_a_model_whose_seed_or_task_disagrees_with_the_analysis_is_refused():
 
 
 def _warned(survey, catalog, **kw) -> list[str]:
+    kw = {"n_boot": 0, **kw}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = em.analyze(
             survey,
             catalog,
             connection="connected",
-            n_boot=0,
             methods=False,
             progress=False,
             **kw,
@@ -662,6 +662,19 @@ def test_a_facet_holding_most_of_the_importance_is_warned_of():
     assert re.search(
         r"The facet 'q7' \(\d+% of the importance\) holds \d+ times", notes
     )
+
+
+def test_a_facet_too_few_rated_for_any_split_reads_unknown_not_zero():
+    """The survey's strongest driver rated by 18 read 0 [0, 0] in drivers.csv
+    and roi.csv, a certainty of no effect, with no word."""
+    s = em.make_survey(n_respondents=1500, n_facets=8, random_state=0)
+    survey = s.survey.copy()
+    top = s.truth["true_uplift"].idxmax()
+    survey.loc[20:, top] = np.nan
+    notes = " ".join(_warned(survey, s.catalog, cv=0, n_boot=3))
+    assert f"No model split on '{top}' (18), rated by fewer than 100" in notes
+    assert "Read them as unknown" in notes
+    assert "No model split" not in " ".join(_warned(s.survey, s.catalog, cv=0))
 
 
 def test_a_reversed_scale_is_warned_of_without_the_halo_score():
