@@ -892,7 +892,9 @@ def _may_hold_errors(path: str | PathLike) -> bool:
     return False
 
 
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+# a row element, its attributes and (unless it closes itself) its cells
+_ROW_TAG = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.DOTALL)
+_VALUE = re.compile(rb"<(?:v|is)\b")
 _ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
 _HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
 
@@ -900,7 +902,8 @@ _HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
 def _hidden_rows(path: str | PathLike, part: str | None, header_row: int) -> list[int]:
     """The rows (counted from 1, as Excel numbers them) below ``header_row``
     that the sheet stored at ``part`` of the workbook hides (by hand or by a
-    filter), read from its XML a chunk at a time."""
+    filter) and that hold two values or more (a respondent's, not a blank row
+    or a footer's line of text), read from its XML a chunk at a time."""
     if not part:
         return []
     rows: set[int] = set()
@@ -913,11 +916,17 @@ def _hidden_rows(path: str | PathLike, part: str | None, header_row: int) -> lis
             tail = b""
             while chunk := stream.read(1 << 20):
                 window = tail + chunk
-                for tag in _ROW_TAG.finditer(window):
-                    number = _ROW_NUMBER.search(tag.group(1))
-                    if number and _HIDDEN.search(tag.group(1)):
+                end = 0
+                for row in _ROW_TAG.finditer(window):
+                    number = _ROW_NUMBER.search(row.group(1))
+                    cells = row.group(2) or b""
+                    # two values or more: a respondent, not a line of text
+                    # under the data (a footer read_excel leaves out)
+                    answered = len(_VALUE.findall(cells)) >= 2
+                    if number and _HIDDEN.search(row.group(1)) and answered:
                         rows.add(int(number.group(1)))
-                tail = window[window.rfind(b"<") :]  # a tag cut by the chunk
+                    end = row.end()
+                tail = window[end:]  # a row cut by the chunk, read with the next
     return sorted(r for r in rows if r > header_row)
 
 

@@ -297,20 +297,22 @@ def test_rows_hidden_in_excel_are_read_and_said(tmp_path):
     sheet.append(["id", "app", "connected"])
     for i in range(12):
         sheet.append([f"r{i}", i % 10 + 1, i % 2])
-    for row in (3, 4, 9):
+    sheet.append([])
+    sheet.append(["Source: FieldCo"])
+    for row in (3, 4, 9, 15, 16, 30):  # and a blank row, the footer, past it
         sheet.row_dimensions[row].hidden = True
     path = tmp_path / "survey.xlsx"
     book.save(path)
     frame = em.read_table(path)
     assert len(frame) == 12  # read, as they are in the file
     note = frame.attrs["emomotiv"]["sheet"]
-    assert note.startswith("3 rows of sheet 'Data' are hidden in Excel (rows 3, 4, 9)")
+    assert "3 rows of sheet 'Data' are hidden in Excel (rows 3, 4, 9) and" in note
     sheet.row_dimensions[3].hidden = sheet.row_dimensions[9].hidden = False
     book.save(path)
     assert "(row 4) and read" in em.read_table(path).attrs["emomotiv"]["sheet"]
     sheet.row_dimensions[4].hidden = False
     book.save(path)
-    assert "sheet" not in em.read_table(path).attrs.get("emomotiv", {})
+    assert "hidden" not in em.read_table(path).attrs["emomotiv"]["sheet"]
 
 
 def test_a_title_above_a_sheets_header_is_skipped_and_said(tidy, tmp_path):
