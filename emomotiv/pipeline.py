@@ -82,6 +82,7 @@ from .study import (
     _connected_value_problems,
     _rating_label_problems,
     known_encoding,
+    model_task,
     names_an_outcome,
     reads_badly_as_outcome,
 )
@@ -1060,7 +1061,7 @@ def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
     """
     from sklearn.base import clone
 
-    task = "regression" if study.connection_kind == "score" else "binary"
+    task = model_task(study.connection_kind)
     if study.model is None:
         estimator = DriverModel(random_state=study.random_state, task=task)
     else:

@@ -707,11 +707,12 @@ def write_study_file(record: Mapping[str, Any], path: str | PathLike) -> None:
     elif model is None:
         header += "Repeat it with: emomotiv analyze --study study.toml --out DIR"
     else:  # an object the file cannot hold: say so, and how to repeat it
+        catalog = ", catalog=CATALOG" if catalog_given else ""
         header += (
             f"It fitted a model of its own, {model}, which a study file cannot\n"
             "hold: 'emomotiv analyze --study study.toml' fits the default "
             "DriverModel.\nRepeat it in Python: em.analyze(study=em.Study."
-            f'from_toml("study.toml"), model={model})'
+            f'from_toml("study.toml"){catalog}, model={model})'
         )
     study = Study.from_dict(record)
     # what the record leaves out (how the machine ran it: n_jobs, progress)
@@ -881,6 +882,12 @@ def _check_model(study: Study, owner: str) -> None:
     )
 
 
+def model_task(connection_kind: str) -> str:
+    """The driver model's task for an outcome read as ``connection_kind``: a
+    declared score is a regression, a yes/no (or one read as such) binary."""
+    return "regression" if connection_kind == "score" else "binary"
+
+
 def _check_model_settings(model, study: Study, owner: str) -> None:
     """The model's own seed and task, where set, agree with the analysis."""
     problems = []
@@ -892,7 +899,7 @@ def _check_model_settings(model, study: Study, owner: str) -> None:
             f"resample: pass random_state={seed!r} to {owner} (or leave the "
             "model's unset)"
         )
-    wanted = "regression" if study.connection_kind == "score" else "binary"
+    wanted = model_task(study.connection_kind)
     if model.task not in ("auto", wanted):
         kind = "score" if model.task == "regression" else "binary"
         problems.append(

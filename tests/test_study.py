@@ -617,3 +617,7 @@ def test_a_saved_study_whose_catalog_was_a_dataframe_says_to_give_it(tmp_path):
     assert "Repeat it with:" not in text
     assert Study.from_dict(record) == Study(connection="c", survey=survey)
     assert "catalog_given" not in _recorded_study(study, survey, None)
+    record["model"] = "DriverModel(max_depth=2)"  # with a model of its own too
+    write_study_file(record, tmp_path / "study.toml")
+    text = (tmp_path / "study.toml").read_text(encoding="utf-8")
+    assert 'from_toml("study.toml"), catalog=CATALOG, model=DriverModel(' in text
