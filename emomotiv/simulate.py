@@ -1148,7 +1148,7 @@ def _value_per_connected(sim, y, value, value_per_connected, value_source, level
             draws = np.random.default_rng(seed + [2]).standard_normal(n_boot)
             if n_boot > 1:
                 draws = draws - draws.mean()
-            return est, est + sd * draws, value_source or "value_link", None
+            return est, est + sd * draws, value_source or "parameter", None
         est = float(value_per_connected)
         return est, np.full(n_boot, est), value_source or "parameter", None
     if value is None or y is None:

@@ -581,6 +581,17 @@ def test_a_plan_at_the_edge_of_the_budget_is_still_the_best(gain, cost, budget, 
     assert chosen.tolist() == best
 
 
+def test_a_value_per_connected_given_with_its_interval_is_a_parameter(fitted):
+    """Typed by hand as (estimate, low, high), it was labelled 'from the value
+    link', and the console called it a gap between customers."""
+    model, X, y, w, s = fitted
+    kw = dict(catalog=s.catalog, sample_weight=w, population=1e4, n_boot=2)
+    plan = em.plan_improvements(
+        model, X, y, value_per_connected=(2500.0, 2000.0, 3000.0), **kw
+    )
+    assert plan.summary["value_source"] == "parameter"
+
+
 def test_plan_improvements_combines_the_chosen_facets(fitted):
     model, X, y, w, s = fitted
     result = em.plan_improvements(
