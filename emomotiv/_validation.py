@@ -221,8 +221,19 @@ def check_float(
     extra = " or None" if allow_none else ""
     raise ValueError(
         f"The '{name}' parameter of {owner} must be a float{rule}{extra}. "
-        f"Got {value!r} instead."
+        f"Got {value!r} instead.{number_hint(value)}"
     )
+
+
+def number_hint(value: object) -> str:
+    """The way out for a number given as text: a number in quotes
+    ("500000", as a study file may hold it), or with units ("500k")."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        return f" Give it as a number, without quotes: {float(value):g}."
+    except ValueError:
+        return " Give it as a plain number, without quotes, units or separators."
 
 
 def as_numbers(values: object) -> tuple[np.ndarray, str]:

@@ -187,6 +187,24 @@ def _add_file_format(group) -> None:
     )
 
 
+def _amount(text: str) -> float:
+    """``--budget``, ``--population``, ``--value-per-connected``: a plain
+    number; "500k" or "500,000" is refused with the number to give."""
+    try:
+        return float(text)
+    except ValueError:
+        plain = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+        scale = {"k": 1e3, "m": 1e6}.get(plain[-1:].lower(), 1.0)
+        try:
+            meant = f"{float(plain[:-1] if scale != 1.0 else plain) * scale:.0f}"
+        except ValueError:
+            meant = "500000"
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a plain number: give it without units, letters or "
+            f"thousands separators, as {meant}"
+        ) from None
+
+
 def _sheet(text: str) -> int | str:
     """``--sheet``: a position when it is a whole number, else a name."""
     return int(text) if text.strip().isdigit() else text
@@ -955,7 +973,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan = analyze.add_argument_group("return on improvement")
     plan.add_argument(
         "--population",
-        type=float,
+        type=_amount,
         metavar="N",
         help="customers the survey represents; turns each facet's simulated gain "
         "in the connected share into value and ROI (roi.csv; default: none, "
@@ -963,7 +981,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument(
         "--budget",
-        type=float,
+        type=_amount,
         metavar="X",
         help="money for improvements; writes plan.csv: the priced facets, "
         "'selected' marking those whose one-at-a-time expected gains (in value "
@@ -973,7 +991,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument(
         "--value-per-connected",
-        type=float,
+        type=_amount,
         metavar="X",
         help="incremental value of a connected customer, or of one point of a "
         "score outcome (default: from the value link, else the mean value gap "

@@ -40,6 +40,7 @@ from ._validation import (
     check_int,
     check_n_jobs,
     did_you_mean,
+    number_hint,
 )
 from .bootstrap import MIN_BOOT_SIZE, _check_client
 from .controls import HALO_METHODS
@@ -956,6 +957,7 @@ def _plan_problems(study: Study, owner: str) -> list[str]:
         problems.append(
             f"The '{name}' parameter of {owner} must be a finite float"
             f"{' ' + rule if rule else ''} or None. Got {value!r} instead."
+            + number_hint(value)
         )
     return problems
 

@@ -492,6 +492,19 @@ def test_console_controls_print_their_labels_terminal_safe(capsys):
     assert out[2].endswith("1.0%")
 
 
+def test_an_amount_written_with_units_or_separators_says_the_number_to_give(capsys):
+    """'--budget 500k' gave argparse's 'invalid float value', and a quoted
+    number in a study file no way out."""
+    with pytest.raises(SystemExit):
+        main(["analyze", "x.csv", "--connection", "c", "--budget", "500k"])
+    assert "'500k' is not a plain number" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["analyze", "x.csv", "--connection", "c", "--population", "250,000"])
+    assert "as 250000" in capsys.readouterr().err
+    (problem,) = em.Study(budget="500000").problems()
+    assert problem.endswith("Give it as a number, without quotes: 500000.")
+
+
 def test_console_names_the_quadrants_in_words(capsys):
     from emomotiv.cli import _print_stated_value
 
