@@ -99,6 +99,10 @@ PERFECT_AUC = 0.98
 PERFECT_R2 = 0.95
 # a facet rated by fewer than this that no model split on is unknown, not 0
 FEW_RATERS_SPLIT = 100
+# a cost this many times below the others', or a return this many times the
+# cost, reads as a cost typed in another unit (per customer, in thousands)
+COST_GAP = 100
+IMPLAUSIBLE_RETURN = 100
 # the satisfaction answers, kept beside the outcome when the one column is
 # both and connected_values codes it 1/0
 SATISFACTION_ANSWERS = "__emomotiv_satisfaction_answers__"
@@ -1231,6 +1235,37 @@ def _outcome_name_notes(
     ]
 
 
+def _cost_warnings(roi: pd.DataFrame) -> list[str]:
+    """Costs that read as typed in another unit: one far below the others
+    (``COST_GAP`` times below their median: '80.000' read as 80), or a median
+    return of ``IMPLAUSIBLE_RETURN`` times the cost (costs per customer, or in
+    thousands, where the plan takes totals in the value's units)."""
+    cost = roi.set_index("facet")["cost"]
+    priced = cost[np.isfinite(cost) & (cost > 0)]
+    notes = []
+    if len(priced) >= 3:
+        below = priced[priced * COST_GAP < priced.median()]
+        if len(below):
+            shown = ", ".join(f"'{f}' ({c:,.4g})" for f, c in below.head(5).items())
+            notes.append(
+                f"The cost of {shown} is less than 1/{COST_GAP} of the "
+                f"touchpoints' median cost ({priced.median():,.0f}): typed in "
+                "another unit ('80.000' read as 80, a cost per customer)? Costs "
+                "are totals per programme, in the value's units."
+            )
+    value = roi.set_index("facet").get("delta_value")
+    if value is not None and len(priced):
+        ratio = (value.reindex(priced.index) / priced).dropna()
+        if len(ratio) and ratio.median() >= IMPLAUSIBLE_RETURN:
+            notes.append(
+                f"The touchpoints' one-point gains are worth a median "
+                f"{ratio.median():,.0f} times their cost: are the costs per "
+                "customer, or in thousands? The plan takes each cost as the "
+                "programme's total, in the units of the value and the budget."
+            )
+    return notes
+
+
 def _unestimated_notes(importance: ImportanceResult, data: pd.DataFrame) -> list[str]:
     """A warning naming the facets rated by fewer than ``FEW_RATERS_SPLIT``
     that no model split on (a share of exactly 0, and so a gain of 0, in the
@@ -1912,9 +1947,9 @@ def analyze(
         summary["warnings"].append(value_note)
         warnings.warn(value_note, UserWarning, stacklevel=2)
     unlike = _population_warning(w, study.population) if schema.weight else None
-    if unlike:
-        summary["warnings"].append(unlike)
-        warnings.warn(unlike, UserWarning, stacklevel=2)
+    for note in ([unlike] if unlike else []) + _cost_warnings(plan.roi):
+        summary["warnings"].append(note)
+        warnings.warn(note, UserWarning, stacklevel=2)
     steps.update()
     steps.set_postfix_str("segment drivers")
     segment_tables, summary["segments"], segments = _segments_step(

@@ -824,3 +824,23 @@ def test_a_segment_on_a_narrower_scale_is_warned_of_by_name(small):
             survey, small.catalog, **roles, n_boot=0, methods=False, progress=False
         )
     assert any(f"no rating of '{name}'" in w for w in result.summary["warnings"])
+
+
+def test_costs_typed_in_another_unit_are_warned_of():
+    """'80.000' read as 80, or costs per customer: ROIs of 2,000x and a plan
+    spending 2,180 of 500,000, with no word."""
+    from emomotiv.pipeline import _cost_warnings
+
+    roi = pd.DataFrame(
+        {
+            "facet": ["a", "b", "c", "d"],
+            "cost": [40_000.0, 270.0, 90_000.0, np.nan],
+            "delta_value": [60_000.0, 500_000.0, 80_000.0, 1e6],
+        }
+    )
+    (gap,) = _cost_warnings(roi)
+    assert gap.startswith("The cost of 'b' (270) is less than 1/100 of the")
+    thousands = roi.assign(cost=roi["cost"] / 1000)
+    notes = _cost_warnings(thousands)
+    assert any("worth a median 1,500 times their cost" in n for n in notes)
+    assert _cost_warnings(roi.assign(cost=[40_000.0, 60_000.0, 90_000.0, 5e4])) == []
