@@ -1089,6 +1089,20 @@ def test_the_value_per_connected_customer_is_called_an_upper_bound(contract):
     assert roi.count(bound) == 1 and "as given (value_per_connected)." in roi
 
 
+def test_the_plan_section_names_the_touchpoints_left_out(contract):
+    """Touchpoints with no cost, or that cost more than they return, were
+    named on the console and in summary.json only: a director reading the
+    report did not learn the largest gain was never considered."""
+    note = (
+        "3 of 25 touchpoints have no cost in the catalog, so the plan cannot "
+        "fund them: 'Online investing videos', 'Help centre', 'Website'."
+    )
+    plan = dict(contract.summary["plan"], note=note)
+    given = {"tables": contract.tables, "summary": {**contract.summary, "plan": plan}}
+    roi = " ".join(sections(em.Report(given).html())["roi"].split())
+    assert "3 of 25 touchpoints have no cost in the catalog" in roi
+
+
 def test_the_compare_report_names_the_outcome_by_its_label(comparison):
     from emomotiv.results import WaveComparison
 
