@@ -928,7 +928,12 @@ def _role_problem(study: Study, name: str) -> str | None:
         )
     if hasattr(value, "shape"):  # the column itself, not its name
         column = getattr(value, "name", None)
-        hint = f" Pass its name: {name}={column!r}." if column is not None else ""
+        hint = (
+            f" Pass its name: {name}={column!r}."
+            if column is not None
+            else f" Add it to the survey as a column (survey['{name}'] = values, "
+            f"in the survey's row order) and pass its name: {name}='{name}'."
+        )
         return (
             f"The '{name}' role must be a string naming a survey column; got "
             f"a {type(value).__name__} of shape {value.shape}.{hint}"

@@ -462,6 +462,12 @@ def test_a_column_or_a_model_class_in_place_of_a_name_or_instance_is_named(small
         "DriverModel().",
     ]
     assert em.Study(connection="c", model=em.DriverModel(cv=0)).problems() == []
+    # an array has no name: it goes into the survey first
+    (problem,) = em.Study(connection="c", weight=weight.to_numpy()).problems()
+    assert problem.endswith(
+        "Add it to the survey as a column (survey['weight'] = values, in the "
+        "survey's row order) and pass its name: weight='weight'."
+    )
     # another library's estimator: its settings go to a DriverModel
     from sklearn.linear_model import LogisticRegression
 
