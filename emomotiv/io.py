@@ -463,9 +463,19 @@ NULLABLE_COLUMNS = {
     "rank_after": "Int64",
     "rank_change": "Int64",
 }
-SENTENCE_COLUMNS = ("note",)
+SENTENCE_COLUMNS = ("note", "level_high", "level_low")
 # Columns of names: ids and labels, text even where they read as numbers.
-NAME_COLUMNS = ("facet", "label", "stage", "touchpoint", "segment", "control", "tier")
+NAME_COLUMNS = (
+    "facet",
+    "label",
+    "stage",
+    "touchpoint",
+    "segment",
+    "control",
+    "tier",
+    "level_high",
+    "level_low",
+)
 
 
 def restore_types(frame: pd.DataFrame) -> pd.DataFrame:

@@ -688,8 +688,8 @@ def segment_drivers(
     >>> result = em.segment_drivers(
     ...     em.DriverModel(n_estimators=30, cv=0), X, y, s.survey["customer_type"],
     ...     min_size=250, n_boot=4, progress=False, random_state=0)
-    >>> list(result.to_frame().columns[:5])
-    ['facet', 'label', 'segment', 'n', 'importance']
+    >>> list(result.to_frame().columns[:6])
+    ['facet', 'label', 'segment', 'n', 'segment_share', 'importance']
     """
     owner = "segment_drivers"
     check_model(model, owner)
