@@ -564,13 +564,12 @@ STABILITY_THRESHOLD = 0.6
 SETTLED = 0.9
 STABILITY_REMEDIES = (
     "more respondents; the outcome as a score rather than cut into 0/1 where "
-    "the survey has it; fewer facets, or importance by journey stage "
-    "(stages.csv)"
+    "the survey has it; fewer facets"
 )
 # an outcome that is a score already: no advice to make it one
-SCORE_REMEDIES = (
-    "more respondents; fewer facets, or importance by journey stage (stages.csv)"
-)
+SCORE_REMEDIES = "more respondents; fewer facets"
+# offered where the catalog has two stages or more (or the stages are unknown)
+STAGE_REMEDY = ", or importance by journey stage (stages.csv)"
 
 
 def top_k_overlap(ranks: np.ndarray, k: int) -> float:
@@ -602,7 +601,11 @@ def _overlap(top: np.ndarray, k: int) -> float:
 
 
 def _stability(
-    top: np.ndarray, k: int, facets: Sequence[str], binary: bool = True
+    top: np.ndarray,
+    k: int,
+    facets: Sequence[str],
+    binary: bool = True,
+    n_stages: int | None = None,
 ) -> dict:
     """``summary["uncertainty"]["stability"]``: top-k overlap and its warning,
     from each replicate's top-k membership (see :func:`_top_membership`).
@@ -610,7 +613,8 @@ def _stability(
     The warning names the facets that are in the top ``k`` of at least
     ``SETTLED`` of the replicates, if any: those stand out even where the
     rest of the top ``k`` does not. ``binary``: the outcome is 0/1 (a score
-    is then a remedy).
+    is then a remedy); ``n_stages``: the journey stages (None: not known),
+    the stage view a remedy only with two or more.
     """
     overlap = _overlap(top, k)
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
@@ -623,16 +627,24 @@ def _stability(
         "threshold": STABILITY_THRESHOLD,
         "low": low,
         "settled": settled,
-        "warning": _stability_warning(overlap, k, settled, binary) if low else None,
+        "warning": _stability_warning(overlap, k, settled, binary, n_stages)
+        if low
+        else None,
     }
 
 
 def _stability_warning(
-    overlap: float, k: int, settled: Sequence[str], binary: bool = True
+    overlap: float,
+    k: int,
+    settled: Sequence[str],
+    binary: bool = True,
+    n_stages: int | None = None,
 ) -> str:
     """The warning of an unstable ranking; ``settled`` names the facets in
     the top ``k`` of at least ``SETTLED`` of the replicates (ids or labels),
-    ``binary`` whether the outcome is 0/1 (a score is then a remedy)."""
+    ``binary`` whether the outcome is 0/1 (a score is then a remedy),
+    ``n_stages`` the journey stages (None: not known; the stage view is a
+    remedy unless there are fewer than two)."""
     share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
     if settled:
         names = settled[-1]
@@ -649,7 +661,8 @@ def _stability_warning(
         f"The ranking is unstable: two bootstrap replicates share only "
         f"{share} of their top {k} touchpoints (below "
         f"{STABILITY_THRESHOLD:.0%}); {noise}. Likely remedies: "
-        f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}."
+        f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}"
+        f"{STAGE_REMEDY if n_stages is None or n_stages >= 2 else ''}."
     )
 
 
@@ -919,7 +932,13 @@ def bootstrap_importance(
     # on a few of many replicates does not read as stable
     every = np.full((n_boot, p), k / p)
     every[ranked] = top
-    info["stability"] = _stability(every, k, facets, fitted.task_ == "binary")
+    info["stability"] = _stability(
+        every,
+        k,
+        facets,
+        fitted.task_ == "binary",
+        None if member is None else member.nunique(),
+    )
     if member is not None:
         stage_raw[~ranked] = np.nan
         info["stage_shap"] = _stage_shap(member, stage_raw, refits.scale)

@@ -1117,6 +1117,7 @@ def _uncertainty_step(
             info["top_k"],
             labels,
             estimator.task_ == "binary",
+            len(cat.stages),
         )
     summary = {
         "n_boot": info["n_boot"],

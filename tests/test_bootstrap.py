@@ -701,6 +701,17 @@ def test_the_warning_of_a_score_outcome_does_not_advise_a_score():
     assert "score" not in score["warning"] and "more respondents" in score["warning"]
 
 
+@pytest.mark.parametrize(("n_stages", "offered"), [(None, True), (1, False), (2, True)])
+def test_the_stage_view_is_a_remedy_only_with_two_stages(n_stages, offered):
+    """A catalog of no stages (one stage, "All") was told to read stages.csv."""
+    from emomotiv import bootstrap
+
+    top = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]])
+    info = bootstrap._stability(top, 2, list("abcd"), n_stages=n_stages)
+    assert ("journey stage" in info["warning"]) == offered
+    assert info["warning"].endswith("fewer facets.") != offered
+
+
 class _Done:
     """A finished Dask future."""
 
