@@ -196,9 +196,13 @@ def test_the_estimate_is_the_bagged_mean_and_the_fit_explains(data):
     binary=st.booleans(),
     n_boot=st.integers(2, 6),
     level=st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+    boot_size=st.sampled_from([None, 120]),
 )
-def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level):
-    """Property: facets' and stages' estimates sit inside their own intervals."""
+def test_every_estimate_lies_inside_its_interval(
+    seed, n, binary, n_boot, level, boot_size
+):
+    """Property: facets' and stages' estimates sit inside their own intervals
+    (with replicates rescaled under boot_size too)."""
     s = em.make_survey(n_respondents=n, n_facets=8, random_state=seed)
     X = s.survey[s.catalog["facet"]]
     y = s.survey["connected"] if binary else s.survey["value"]
@@ -213,6 +217,7 @@ def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level)
         progress=False,
         random_state=seed,
         stages=s.catalog.set_index("facet")["stage"],
+        boot_size=boot_size,
     )
     t = result.table
     assert (t["importance_low"] <= t["importance"]).all()
