@@ -1177,7 +1177,9 @@ def _stage_members(stages, facets: Sequence[str], owner: str) -> pd.Series:
             else ""
         )
         raise ValueError(
-            f"stages lacks {len(missing)} facets of the result: {missing[:5]}.{hint}"
+            f"stages lacks {len(missing)} facets of the "
+            f"{'result' if owner == 'stage_importance' else 'model'}: "
+            f"{missing[:5]}.{hint}"
         )
     member = stages.loc[list(facets)]
     empty = [str(f) for f, v in member.items() if pd.isna(v) or not str(v).strip()]
