@@ -22,7 +22,11 @@ How it works (:func:`bootstrap_importance`):
   new seed per refit, that randomness dominated the interval and kept it
   from shrinking with the data).
 - **One bootstrap for every number.** The refits are kept
-  (:class:`Refits`); :func:`stage_importance` sums their shares by stage and
+  (:class:`Refits`); given ``stages``, each replicate also explains each
+  journey stage as one group of facets (the Shapley value of a group is the
+  sum of its members': a stage's importance is the mean |sum of its facets'
+  SHAP|, which, unlike a sum of facet shares, does not grow with the number
+  of facets), read by :func:`stage_importance`; and
   :func:`emomotiv.plan_improvements` and :func:`emomotiv.simulate_improvement`
   evaluate every scenario on the same models, so the ranking, the stages,
   the ROI and the plan rest on the same replicates.
@@ -560,13 +564,12 @@ STABILITY_THRESHOLD = 0.6
 SETTLED = 0.9
 STABILITY_REMEDIES = (
     "more respondents; the outcome as a score rather than cut into 0/1 where "
-    "the survey has it; fewer facets, or importance by journey stage "
-    "(stages.csv)"
+    "the survey has it; fewer facets"
 )
 # an outcome that is a score already: no advice to make it one
-SCORE_REMEDIES = (
-    "more respondents; fewer facets, or importance by journey stage (stages.csv)"
-)
+SCORE_REMEDIES = "more respondents; fewer facets"
+# offered where the catalog has two stages or more (or the stages are unknown)
+STAGE_REMEDY = ", or importance by journey stage (stages.csv)"
 
 
 def top_k_overlap(ranks: np.ndarray, k: int) -> float:
@@ -598,7 +601,11 @@ def _overlap(top: np.ndarray, k: int) -> float:
 
 
 def _stability(
-    top: np.ndarray, k: int, facets: Sequence[str], binary: bool = True
+    top: np.ndarray,
+    k: int,
+    facets: Sequence[str],
+    binary: bool = True,
+    n_stages: int | None = None,
 ) -> dict:
     """``summary["uncertainty"]["stability"]``: top-k overlap and its warning,
     from each replicate's top-k membership (see :func:`_top_membership`).
@@ -606,7 +613,8 @@ def _stability(
     The warning names the facets that are in the top ``k`` of at least
     ``SETTLED`` of the replicates, if any: those stand out even where the
     rest of the top ``k`` does not. ``binary``: the outcome is 0/1 (a score
-    is then a remedy).
+    is then a remedy); ``n_stages``: the journey stages (None: not known),
+    the stage view a remedy only with two or more.
     """
     overlap = _overlap(top, k)
     low = bool(np.isfinite(overlap) and overlap < STABILITY_THRESHOLD)
@@ -619,16 +627,24 @@ def _stability(
         "threshold": STABILITY_THRESHOLD,
         "low": low,
         "settled": settled,
-        "warning": _stability_warning(overlap, k, settled, binary) if low else None,
+        "warning": _stability_warning(overlap, k, settled, binary, n_stages)
+        if low
+        else None,
     }
 
 
 def _stability_warning(
-    overlap: float, k: int, settled: Sequence[str], binary: bool = True
+    overlap: float,
+    k: int,
+    settled: Sequence[str],
+    binary: bool = True,
+    n_stages: int | None = None,
 ) -> str:
     """The warning of an unstable ranking; ``settled`` names the facets in
     the top ``k`` of at least ``SETTLED`` of the replicates (ids or labels),
-    ``binary`` whether the outcome is 0/1 (a score is then a remedy)."""
+    ``binary`` whether the outcome is 0/1 (a score is then a remedy),
+    ``n_stages`` the journey stages (None: not known; the stage view is a
+    remedy unless there are fewer than two)."""
     share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
     if settled:
         names = settled[-1]
@@ -645,7 +661,8 @@ def _stability_warning(
         f"The ranking is unstable: two bootstrap replicates share only "
         f"{share} of their top {k} touchpoints (below "
         f"{STABILITY_THRESHOLD:.0%}); {noise}. Likely remedies: "
-        f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}."
+        f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}"
+        f"{STAGE_REMEDY if n_stages is None or n_stages >= 2 else ''}."
     )
 
 
@@ -664,6 +681,7 @@ def bootstrap_importance(
     client: Any = None,
     controls: Sequence[str] | Mapping[str, str] | None = None,
     boot_size: int | None = None,
+    stages: Mapping[str, str] | pd.Series | None = None,
 ) -> ImportanceResult:
     """SHAP importance with bootstrap intervals, rank intervals and ``p_top``.
 
@@ -727,6 +745,13 @@ def bootstrap_importance(
         read, so the intervals speak for all ``n`` respondents. At least
         :data:`MIN_BOOT_SIZE` (100): a model fitted on fewer has too little
         to split on, and its shares say nothing.
+    stages : mapping or Series of facet -> stage, or None, default=None
+        Journey stage of each facet. Each replicate (and the full-data fit)
+        then also explains each stage as one group: the Shapley value of a
+        group of facets is the sum of theirs, so a stage's importance is the
+        mean over respondents of |sum of its facets' SHAP values|, as a
+        share over the stages. The result carries them in
+        ``info["stage_shap"]`` for :func:`stage_importance`.
 
     Returns
     -------
@@ -743,7 +768,10 @@ def bootstrap_importance(
         shares, one row per replicate (missing for a replicate that split on
         no facet, counted by ``info["no_split"]``), and ``refits`` the
         replicate models (:class:`Refits`). ``info["stability"]`` holds the
-        top-k overlap.
+        top-k overlap. With ``stages``, ``info["stage_shap"]`` holds the
+        stage of each facet (``"stages"``), the stages' shares
+        (``"importance"``, estimated like the facets') and their
+        ``"replicates"`` (rescaled like the facets'; None with ``n_boot=0``).
 
     Examples
     --------
@@ -783,7 +811,10 @@ def bootstrap_importance(
     weights = unit_weights(check_weights(sample_weight, len(frame)))
     names = [str(c) for c in frame.columns]
     grouping = _Grouping(names, _as_groups(controls, names))
-    point = _explain(fitted, frame, weights, controls, grouping, random_state)
+    member = None if stages is None else _stage_members(stages, grouping.facets, owner)
+    point, explained = _explain(
+        fitted, frame, weights, controls, grouping, random_state
+    )
     table = point.table.copy()
     table["full_data_importance"] = table["importance"]  # before any bagging
     control_table = None if point.controls is None else point.controls.copy()
@@ -810,6 +841,12 @@ def bootstrap_importance(
         "top_k": k,
         "random_state": random_state,
     }
+    if member is not None:  # the full-data fit's stage shares
+        stage_matrix = _stage_matrix(names, member)
+        phi = np.asarray(point.explanation.values, dtype=float) @ stage_matrix
+        info["stage_shap"] = _stage_shap(
+            member, np.average(np.abs(phi), axis=0, weights=weights[explained])[None]
+        )
     if n_boot == 0:
         for name in (*INTERVAL_COLUMNS, "p_top"):
             table[name] = np.nan
@@ -835,9 +872,13 @@ def bootstrap_importance(
         n_jobs=n_jobs,
         progress=progress,
         client=client,
-        combine=grouping.combine,
+        combine=grouping.combine
+        if member is None
+        else np.hstack([grouping.combine, stage_matrix]),
         size=size,
     )
+    if member is not None:  # the stages' own outputs, after facets and controls
+        raw, stage_raw = np.hsplit(raw, [grouping.combine.shape[1]])
     raw = raw * _shap_scale(fitted)  # in the outcome's unit, as the point's
     flat = raw[:, : len(table)].sum(axis=1) <= 0
     info["no_split_warning"] = None
@@ -891,7 +932,16 @@ def bootstrap_importance(
     # on a few of many replicates does not read as stable
     every = np.full((n_boot, p), k / p)
     every[ranked] = top
-    info["stability"] = _stability(every, k, facets, fitted.task_ == "binary")
+    info["stability"] = _stability(
+        every,
+        k,
+        facets,
+        fitted.task_ == "binary",
+        None if member is None else member.nunique(),
+    )
+    if member is not None:
+        stage_raw[~ranked] = np.nan
+        info["stage_shap"] = _stage_shap(member, stage_raw, refits.scale)
     return ImportanceResult(
         "shap",
         table,
@@ -950,7 +1000,8 @@ EXPLAIN_LIMIT = 50_000
 
 
 def _explain(fitted, frame, weights, controls, grouping, random_state):
-    """The full-data fit's SHAP (direction, ``explanation``), capped in size.
+    """The full-data fit's SHAP (direction, ``explanation``), capped in size,
+    and the positions of the respondents it explains.
 
     Up to :data:`EXPLAIN_LIMIT` respondents every one is explained; beyond,
     a fixed random subsample of that many (TreeSHAP's output alone is 400 MB
@@ -958,7 +1009,8 @@ def _explain(fitted, frame, weights, controls, grouping, random_state):
     taken on every respondent.
     """
     if len(frame) <= EXPLAIN_LIMIT:
-        return shap_importance(fitted, frame, sample_weight=weights, controls=controls)
+        point = shap_importance(fitted, frame, sample_weight=weights, controls=controls)
+        return point, np.arange(len(frame))
     from ._stats import facet_profile
 
     rng = np.random.default_rng(np.random.SeedSequence([random_state or 0, 3]))
@@ -970,7 +1022,7 @@ def _explain(fitted, frame, weights, controls, grouping, random_state):
     point.table[profile.columns] = profile.loc[point.table.index]
     point.info["explained"] = f"a fixed random subsample of {EXPLAIN_LIMIT}"
     point.info["n_respondents"] = len(frame)
-    return point
+    return point, rows
 
 
 def _chunks(seeds: list, n_workers: int) -> list[list]:
@@ -1106,6 +1158,82 @@ def _on_cluster(client, function, shared: tuple, tasks, bar) -> list:
     return results
 
 
+def _stage_members(stages, facets: Sequence[str], owner: str) -> pd.Series:
+    """The stage of each of ``facets`` (a Series in their order), checked:
+    a mapping indexed by facet, holding every facet, none without a stage."""
+    if not isinstance(stages, Mapping | pd.Series):
+        kind = type(stages)
+        raise TypeError(
+            f"{owner} needs stages as a mapping of facet -> stage, such "
+            "as catalog.set_index('facet')['stage']; got "
+            f"{kind.__module__}.{kind.__qualname__}."
+        )
+    stages = pd.Series(stages, dtype=object)
+    missing = [f for f in facets if f not in stages.index]
+    if missing:
+        hint = (
+            " stages is not indexed by facet: pass catalog.set_index('facet')['stage']."
+            if len(missing) == len(facets)
+            else ""
+        )
+        raise ValueError(
+            f"stages lacks {len(missing)} facets of the "
+            f"{'result' if owner == 'stage_importance' else 'model'}: "
+            f"{missing[:5]}.{hint}"
+        )
+    member = stages.loc[list(facets)]
+    empty = [str(f) for f, v in member.items() if pd.isna(v) or not str(v).strip()]
+    if empty:
+        raise ValueError(
+            f"stages gives no stage to {len(empty)} of {len(member)} facets: "
+            f"{empty[:5]}. Give every facet a stage, or pass only the staged "
+            "facets' result."
+        )
+    return member
+
+
+def _stage_matrix(names: Sequence[str], member: pd.Series) -> np.ndarray:
+    """0/1 matrix (model columns x stages, in journey order): a stage's
+    output adds its facets' SHAP columns (controls belong to none)."""
+    order = list(dict.fromkeys(member))
+    matrix = np.zeros((len(names), len(order)))
+    for j, name in enumerate(names):
+        if name in member.index:
+            matrix[j, order.index(member[name])] = 1.0
+    return matrix
+
+
+def _stage_shap(member: pd.Series, raw: np.ndarray, scale: float | None = None):
+    """``info["stage_shap"]``: the stages' shares from their mean |grouped
+    SHAP| ``raw`` (one row: the full-data fit; one row per replicate when
+    ``scale`` is given, rescaled by it, a missing row left out)."""
+    order = list(dict.fromkeys(member))
+    total = raw.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(total > 0, raw / total, 1 / len(order))
+    shares[np.isnan(total[:, 0])] = np.nan
+    replicates = None
+    if scale is not None:
+        shares = _rescaled(shares, scale)
+        replicates = pd.DataFrame(shares, columns=pd.Index(order, name="stage"))
+        replicates.index.name = "replicate"
+    finite = ~np.isnan(shares).any(axis=1)
+    return {
+        "stages": member.copy(),
+        "importance": pd.Series(shares[finite].mean(axis=0), index=order),
+        "replicates": replicates,
+    }
+
+
+SUMMED_SHAP = (
+    "stage_importance sums the facets' SHAP shares, as the result carries no "
+    "stage SHAP for these stages: such a sum grows with the number of facets in "
+    "a stage (every facet holds a share, even one with no effect). Pass the "
+    "same stages to bootstrap_importance(..., stages=) to rank the stages by "
+    "their grouped SHAP."
+)
+
+
 def stage_importance(
     result: ImportanceResult,
     stages: Mapping[str, str] | pd.Series,
@@ -1114,16 +1242,27 @@ def stage_importance(
 ) -> pd.DataFrame:
     """Each journey stage's share of importance, with a bootstrap interval.
 
-    A stage's share is the sum of its facets' shares (with a bootstrapped
-    result, the bagged estimate: the mean of the replicates' stage sums); its
-    percentile interval comes from the same sums in every replicate (so it
-    accounts for the facets moving together), and its rank from the
-    estimate.
+    For a result of :func:`bootstrap_importance` given these ``stages``, a
+    stage's importance is its grouped SHAP: the Shapley value of a group of
+    facets is the sum of its members' (Shapley values are additive), so the
+    stage's is the weighted mean over respondents of |sum of its facets'
+    SHAP values|, as a share over the stages, estimated like the facets'
+    (the bagged mean of the replicates, or the full-data fit with
+    ``n_boot=0``). Its percentile interval comes from the same replicates,
+    and its rank from the estimate. Unlike a sum of facet shares it does not
+    grow with the number of facets in a stage: a facet with no effect adds
+    little to its stage's SHAP, while it holds a share of its own.
+
+    For any other result (relative weights or Shapley regression, whose
+    shares are parts of R², or a SHAP result without stage SHAP) a stage's
+    share is the sum of its facets' shares, its interval that of the
+    replicates' sums; for a SHAP result that is warned about.
 
     Parameters
     ----------
     result : ImportanceResult
-        Facet importance, with ``replicates`` for intervals.
+        Facet importance, with ``replicates`` for intervals; from
+        ``bootstrap_importance(..., stages=)`` for grouped SHAP.
     stages : mapping or Series of facet -> stage
         Journey stage of each facet, in journey order (first appearance).
     level : float or None, default=None
@@ -1141,37 +1280,35 @@ def stage_importance(
     >>> import emomotiv as em
     >>> s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
     >>> X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    >>> stage = s.catalog.set_index("facet")["stage"]
     >>> model = em.DriverModel(n_estimators=30, random_state=0)
     >>> result = em.bootstrap_importance(model, X, y, n_boot=5, n_jobs=1,
-    ...                                  progress=False, random_state=0)
-    >>> stages = em.stage_importance(result, s.catalog.set_index("facet")["stage"])
+    ...                                  progress=False, random_state=0,
+    ...                                  stages=stage)
+    >>> stages = em.stage_importance(result, stage)
     >>> round(float(stages["importance"].sum()), 6)
     1.0
     """
-    if not isinstance(stages, Mapping | pd.Series):
-        kind = type(stages)
-        raise TypeError(
-            "stage_importance needs stages as a mapping of facet -> stage, such "
-            "as catalog.set_index('facet')['stage']; got "
-            f"{kind.__module__}.{kind.__qualname__}."
-        )
-    stages = pd.Series(stages, dtype=object)
+    member = _stage_members(stages, list(result.table.index), "stage_importance")
     if level is None:
         level = result.info.get("level", 0.9)
     check_float(level, "level", "stage_importance", low=0, high=1, inclusive=False)
-    missing = [f for f in result.table.index if f not in stages.index]
-    if missing:
-        hint = (
-            " stages is not indexed by facet: pass catalog.set_index('facet')['stage']."
-            if len(missing) == len(result.table)
-            else ""
-        )
-        raise ValueError(
-            f"stages lacks {len(missing)} facets of the result: {missing[:5]}.{hint}"
-        )
-    member = stages.loc[result.table.index]
     order = list(dict.fromkeys(member))
-    shares = result.table["importance"].groupby(member, sort=False).sum()
+    carried = result.info.get("stage_shap")
+    if carried is not None and carried["stages"].sort_index().equals(
+        member.sort_index()
+    ):
+        shares = carried["importance"]
+        sums = carried["replicates"]
+    else:
+        if result.method == "shap":
+            warnings.warn(SUMMED_SHAP, UserWarning, stacklevel=2)
+        shares = result.table["importance"].groupby(member, sort=False).sum()
+        sums = None
+        if result.replicates is not None:
+            reps = result.replicates
+            sums = reps.T.groupby(member.loc[reps.columns], sort=False).sum().T
+            sums[reps.isna().all(axis=1)] = np.nan  # replicates with no split
     frame = pd.DataFrame(
         {
             "stage": order,
@@ -1181,11 +1318,10 @@ def stage_importance(
             "n_facets": member.value_counts().loc[order].to_numpy(),
         }
     )
-    if result.replicates is not None:
-        reps = result.replicates.dropna(how="all")  # replicates with no split
-        sums = reps.T.groupby(member.loc[reps.columns]).sum()
+    if sums is not None:
+        sums = sums.dropna(how="all")
         low, high, _ = percentile_interval(
-            sums.loc[order].to_numpy().T, frame["importance"].to_numpy(), level
+            sums[order].to_numpy(), frame["importance"].to_numpy(), level
         )
         frame["importance_low"] = low
         frame["importance_high"] = high

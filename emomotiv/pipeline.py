@@ -1086,6 +1086,7 @@ def _uncertainty_step(
     study: Study,
 ) -> tuple[ImportanceResult, pd.DataFrame, dict]:
     """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
+    catalog = cat.to_frame().set_index("facet")
     # the diagnostics say the first, the run's warnings the second
     with (
         _said_elsewhere("The model made no split on any facet"),
@@ -1104,8 +1105,8 @@ def _uncertainty_step(
             random_state=study.random_state,
             client=study.client,
             boot_size=study.boot_size,
+            stages=catalog["stage"],
         )
-    catalog = cat.to_frame().set_index("facet")
     stages = stage_importance(importance, catalog["stage"])
     info = importance.info
     stability = info["stability"]
@@ -1116,6 +1117,7 @@ def _uncertainty_step(
             info["top_k"],
             labels,
             estimator.task_ == "binary",
+            len(cat.stages),
         )
     summary = {
         "n_boot": info["n_boot"],

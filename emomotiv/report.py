@@ -1536,13 +1536,18 @@ class Report:
             "Bar chart of each journey stage's share of derived importance, in "
             "journey order; the table below gives the numbers.",
         )
-        top = stages.sort_values("importance", ascending=False).iloc[0]
+        ranked = stages.sort_values("importance", ascending=False)
+        top, second = ranked.iloc[0], ranked.iloc[1]
+        intervals = _has(stages, "importance_low", "importance_high")
+        # the second stage's interval reaching the first's: no settled order
+        close = intervals and second["importance_high"] >= top["importance_low"]
         return {
             "chart": chart,
             "rows": _records(stages),
-            "intervals": _has(stages, "importance_low", "importance_high"),
+            "intervals": intervals,
             "top": str(top["stage"]),
             "top_share": top["importance"],
+            "close": str(second["stage"]) if close else None,
         }
 
     def _motivators(self, tables, summary) -> dict[str, Any]:

@@ -12,6 +12,7 @@ every problem.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -85,28 +86,67 @@ MIN_FACET_RATERS = 10
 FEW_RATERS = re.compile(r"Facet '.*' is rated by \d+ respondents?, fewer than the ")
 
 
-def _stages_written_once(table: pd.DataFrame) -> list[str]:
-    """The problem of a stage column empty below a facet that has a stage:
-    a stage written once over its facets (cells merged in Excel, or left
-    blank below) reads as empty there, and those facets became a stage
-    "Unstaged" of their own (that ranked first). A column empty throughout
-    is no stage at all, and fine."""
+def _stage_text(value) -> str | None:
+    """A stage cell as its name: spaces around or doubled read past, a
+    whole number read as one ("1", not "1.0", from a column pandas read as
+    float); None for a cell that is empty or of spaces only."""
+    if pd.isna(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()) or None
+
+
+def _stage_problems(table: pd.DataFrame) -> list[str]:
+    """The problems of the catalog's stage column.
+
+    A stage empty (or of spaces only) for some facets but not others: a
+    stage written once over its facets (cells merged in Excel, or left blank
+    below) reads as empty there, and those facets became a stage "Unstaged"
+    of their own (that ranked first), wherever the empty cell sits. A column
+    empty throughout is no stage at all, and fine. And one stage written in
+    more than one way but for its case ("Get started", "get started"):
+    each would be a stage of its own."""
     if "stage" not in table.columns:
         return []
-    stage = table["stage"].astype(object)
-    stage = stage.map(lambda v: v if pd.isna(v) else str(v).strip() or None)
+    stage = table["stage"].map(_stage_text)
     empty = stage.isna().to_numpy()
-    if not empty.any() or empty.all() or not empty[int(np.argmin(empty)) :].any():
-        return []
-    below = table["facet"][empty & (np.cumsum(~empty) > 0)]
-    return [
-        f"The catalog's stage is empty for {many(len(below), 'facet')} below "
-        f"facets that have one ({preview(below.astype(str))}): a stage written "
-        "once over its facets (cells merged in Excel, or left blank below) "
-        "reads as empty. Write each facet's stage on its own row (in Excel: "
-        "unmerge the cells and fill them down), or leave the stage column "
-        "empty throughout."
-    ]
+    problems = []
+    if empty.any() and not empty.all():
+        bare = table["facet"][empty]
+        problems.append(
+            f"The catalog's stage is empty for {many(len(bare), 'facet')} while "
+            f"the others have one ({preview(bare.astype(str))}): a stage written "
+            "once over its facets (cells merged in Excel, or left blank below) "
+            "reads as empty. Write each facet's stage on its own row (in Excel: "
+            "unmerge the cells and fill them down), or leave the stage column "
+            "empty throughout."
+        )
+    several = written_ways(stage.dropna())
+    if several:
+        problems.append(
+            "The catalog writes one stage in more than one way (case aside): "
+            f"{ways_text(several)}. Each would be a stage of its own; write "
+            "each stage one way."
+        )
+    return problems
+
+
+def _interleaved_stages(stages: pd.Series) -> str | None:
+    """The note of stages whose facets are not contiguous (a catalog sorted
+    by facet id, say): journey order is then read from each stage's first
+    appearance."""
+    runs = stages[stages.ne(stages.shift())].value_counts(sort=False)
+    split = runs[runs > 1]
+    if split.empty:
+        return None
+    shown = preview([f"{name} ({count} runs)" for name, count in split.items()])
+    return (
+        f"The catalog's stages are not each in one run of rows: {shown}. "
+        "Journey order is read from the first appearance of each stage; if "
+        "the catalog was sorted (by facet id, say), put it back in journey "
+        "order, each stage's facets together."
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -233,7 +273,7 @@ class FacetCatalog:
         flipped = table.loc[table["scale_min"] >= table["scale_max"], "facet"]
         if len(flipped):
             problems.append(f"scale_min is not below scale_max for {preview(flipped)}.")
-        problems += _stages_written_once(table)
+        problems += _stage_problems(table)
         if problems:
             raise ValidationError(problems, subject="facet catalog")
         if "label" not in table.columns:
@@ -243,7 +283,10 @@ class FacetCatalog:
         table["label"] = shown_labels(table["facet"], table["label"])
         if "stage" not in table.columns:
             table["stage"] = "All"
-        table["stage"] = table["stage"].astype(object).fillna("Unstaged").astype(str)
+        table["stage"] = table["stage"].map(_stage_text).fillna("Unstaged")
+        interleaved = _interleaved_stages(table["stage"])
+        if interleaved:
+            warnings.warn(interleaved, UserWarning, stacklevel=2)
         if "touchpoint" not in table.columns:
             table["touchpoint"] = table["label"]
         # a facet whose touchpoint cell is empty is its own touchpoint

@@ -196,9 +196,13 @@ def test_the_estimate_is_the_bagged_mean_and_the_fit_explains(data):
     binary=st.booleans(),
     n_boot=st.integers(2, 6),
     level=st.sampled_from([0.5, 0.8, 0.9, 0.95]),
+    boot_size=st.sampled_from([None, 120]),
 )
-def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level):
-    """Property: facets' and stages' estimates sit inside their own intervals."""
+def test_every_estimate_lies_inside_its_interval(
+    seed, n, binary, n_boot, level, boot_size
+):
+    """Property: facets' and stages' estimates sit inside their own intervals
+    (with replicates rescaled under boot_size too)."""
     s = em.make_survey(n_respondents=n, n_facets=8, random_state=seed)
     X = s.survey[s.catalog["facet"]]
     y = s.survey["connected"] if binary else s.survey["value"]
@@ -212,6 +216,8 @@ def test_every_estimate_lies_inside_its_interval(seed, n, binary, n_boot, level)
         n_jobs=1,
         progress=False,
         random_state=seed,
+        stages=s.catalog.set_index("facet")["stage"],
+        boot_size=boot_size,
     )
     t = result.table
     assert (t["importance_low"] <= t["importance"]).all()
@@ -400,9 +406,12 @@ def test_a_replicate_explains_only_the_respondents_it_drew():
     assert explained == [3]
 
 
-def test_stage_importance_sums_replicates(data, boot):
+def test_stage_importance_reads_the_stages_grouped_shap(data):
+    """A stage's share is its grouped SHAP, bagged over the replicates the
+    facets' come from; its interval their percentiles."""
     s, *_ = data
     stages = s.catalog.set_index("facet")["stage"]
+    boot = _boot(data, n_boot=10, stages=stages)
     table = em.stage_importance(boot, stages)
     assert list(table.columns) == [
         "stage",
@@ -416,13 +425,103 @@ def test_stage_importance_sums_replicates(data, boot):
     assert table["importance"].sum() == pytest.approx(1)
     assert table["n_facets"].sum() == 15
     assert sorted(table["rank"]) == list(range(1, len(table) + 1))
+    reps = boot.info["stage_shap"]["replicates"]
+    assert reps.shape == (10, len(table))
     first = table["stage"].iloc[0]
+    np.testing.assert_allclose(table["importance"], reps.mean().loc[table["stage"]])
+    assert table["importance_low"].iloc[0] == pytest.approx(reps[first].quantile(0.05))
+    assert table["importance_high"].iloc[0] == pytest.approx(reps[first].quantile(0.95))
+    # not the sum of the facets' shares: that grows with a stage's facets
     members = stages.index[stages == first]
-    sums = boot.replicates[members].sum(axis=1)
-    assert table["importance_low"].iloc[0] == pytest.approx(sums.quantile(0.05))
-    assert table["importance_high"].iloc[0] == pytest.approx(sums.quantile(0.95))
+    assert table["importance"].iloc[0] != pytest.approx(
+        boot.table.loc[members, "importance"].sum(), abs=1e-3
+    )
     with pytest.raises(ValueError, match="stages lacks"):
         em.stage_importance(boot, stages.iloc[:3])
+
+
+def test_a_stage_of_one_facet_is_that_facets_share(data):
+    """With every facet a stage of its own, grouped SHAP is the facets' SHAP:
+    the same shares in every replicate, rescaled alike under boot_size."""
+    s, *_ = data
+    alone = pd.Series(s.catalog["facet"].to_numpy(), index=s.catalog["facet"])
+    boot = _boot(data, n_boot=4, boot_size=300, stages=alone)
+    reps = boot.info["stage_shap"]["replicates"]
+    np.testing.assert_allclose(reps.to_numpy(), boot.replicates.to_numpy())
+    table = em.stage_importance(boot, alone).set_index("stage")
+    np.testing.assert_allclose(
+        table["importance"], boot.table["importance"].loc[table.index]
+    )
+
+
+def test_the_full_data_stage_share_is_grouped_shap_by_hand(small):
+    """n_boot=0: each stage's weighted mean |sum of its facets' SHAP| over
+    respondents, as a share over the stages."""
+    X = small.survey[small.catalog["facet"]]
+    w = small.survey["weight"].to_numpy()
+    stages = small.catalog.set_index("facet")["stage"]
+    model = em.DriverModel(**FAST, cv=0, random_state=0).fit(
+        X, small.survey["connected"], sample_weight=w
+    )
+    result = em.bootstrap_importance(
+        model,
+        X,
+        small.survey["connected"],
+        sample_weight=w,
+        n_boot=0,
+        progress=False,
+        stages=stages,
+    )
+    phi = pd.DataFrame(result.explanation.values, columns=X.columns)
+    grouped = phi.T.groupby(stages.loc[phi.columns], sort=False).sum().T
+    raw = grouped.abs().mul(w, axis=0).sum() / w.sum()
+    table = em.stage_importance(result, stages).set_index("stage")
+    np.testing.assert_allclose(table["importance"], (raw / raw.sum()).loc[table.index])
+    assert table["importance_low"].isna().all()
+
+
+def test_a_stage_of_one_large_driver_outranks_a_stage_of_many_with_no_effect():
+    """Summed facet shares ranked a stage of the largest true driver alone
+    below a stage of eleven facets with no effect (each holding a share)."""
+    s = em.make_survey(n_respondents=1500, n_facets=15, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    truth = s.truth["true_uplift"]
+    stages = pd.Series("Rest", index=X.columns, dtype=object)
+    stages[truth.index[truth == 0]] = "No effect"
+    stages[truth.idxmax()] = "Solo"
+    model = em.DriverModel(n_estimators=60, max_depth=3, random_state=0)
+    result = em.bootstrap_importance(
+        model, X, s.survey["connected"], n_boot=0, progress=False, stages=stages
+    )
+    table = em.stage_importance(result, stages).set_index("stage")["importance"]
+    assert table["Solo"] > table["No effect"]
+
+
+def test_stage_shares_summed_without_stage_shap_are_warned_about(data, boot):
+    """A SHAP result without stage SHAP falls back on summed shares, which
+    grow with a stage's facets: said so, with the way out."""
+    s, *_ = data
+    stages = s.catalog.set_index("facet")["stage"]
+    with pytest.warns(UserWarning, match=r"grows with the number of facets.*stages="):
+        table = em.stage_importance(boot, stages)
+    first = table["stage"].iloc[0]
+    sums = boot.replicates[stages.index[stages == first]].sum(axis=1)
+    assert table["importance_low"].iloc[0] == pytest.approx(sums.quantile(0.05))
+    assert table["importance_high"].iloc[0] == pytest.approx(sums.quantile(0.95))
+
+
+def test_a_facet_with_no_stage_is_named(small):
+    """A NaN stage raised a bare KeyError '[nan] not in index'."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    result = em.shap_importance(model, X)
+    stages = small.catalog.set_index("facet")["stage"].copy()
+    stages.iloc[[2, 5]] = [np.nan, "  "]
+    bare = f"no stage to 2 of 12 facets: \\['{stages.index[2]}', '{stages.index[5]}'\\]"
+    with pytest.raises(ValueError, match=bare):
+        em.stage_importance(result, stages)
+    with pytest.raises(ValueError, match=bare):
+        em.bootstrap_importance(model, X, y, n_boot=0, progress=False, stages=stages)
 
 
 @settings(max_examples=50, deadline=None)
@@ -437,7 +536,8 @@ def test_stage_view_properties(raw, groups, seed):
     shares = raw / raw.sum(axis=1, keepdims=True)
     replicates = pd.DataFrame(shares[1:], columns=facets)
     table = pd.DataFrame({"importance": shares[0]}, index=pd.Index(facets))
-    result = em.ImportanceResult("shap", table, replicates=replicates)
+    # shares of R² (relative weights): a stage's is the sum of its facets'
+    result = em.ImportanceResult("relative_weights", table, replicates=replicates)
     stages = pd.Series([f"s{g}" for g in groups], index=facets)
     view = em.stage_importance(result, stages, level=0.8)
     assert view["importance"].sum() == pytest.approx(1)
@@ -445,7 +545,7 @@ def test_stage_view_properties(raw, groups, seed):
     assert view["n_facets"].sum() == 7
     order = np.random.default_rng(seed).permutation(7)
     shuffled = em.ImportanceResult(
-        "shap",
+        "relative_weights",
         table.iloc[order],
         replicates=replicates.iloc[:, order],
     )
@@ -604,6 +704,17 @@ def test_the_warning_of_a_score_outcome_does_not_advise_a_score():
     assert cut["low"] and score["low"]
     assert "score" in cut["warning"]
     assert "score" not in score["warning"] and "more respondents" in score["warning"]
+
+
+@pytest.mark.parametrize(("n_stages", "offered"), [(None, True), (1, False), (2, True)])
+def test_the_stage_view_is_a_remedy_only_with_two_stages(n_stages, offered):
+    """A catalog of no stages (one stage, "All") was told to read stages.csv."""
+    from emomotiv import bootstrap
+
+    top = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]])
+    info = bootstrap._stability(top, 2, list("abcd"), n_stages=n_stages)
+    assert ("journey stage" in info["warning"]) == offered
+    assert info["warning"].endswith("fewer facets.") != offered
 
 
 class _Done:

@@ -2376,3 +2376,30 @@ def test_the_data_section_shows_the_effective_sample_and_the_smaller_class(contr
     assert f"Left out of the value models {left}" in data
     roi = " ".join(re.sub(r"<[^>]+>", " ", sections(html)["roi"]).split())
     assert f"{left}: the value of connection, the value drivers" in roi
+
+
+def test_the_stage_section_says_how_stages_are_measured_and_when_close(contract):
+    """It said "Importance summed over the touchpoints of each journey stage"
+    and named the largest stage even where another's interval overlapped."""
+    stages = pd.DataFrame(
+        {
+            "stage": ["Open", "Use", "Leave"],
+            "importance": [0.5, 0.3, 0.2],
+            "importance_low": [0.35, 0.25, 0.1],
+            "importance_high": [0.6, 0.4, 0.3],
+            "n_facets": [1, 3, 5],
+            "rank": [1, 2, 3],
+        }
+    )
+    tables = dict(contract.tables, stages=stages)
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    text = " ".join(html_unescape(sections(html)["stages"]).split())
+    assert "summed over" not in text
+    assert "touchpoints explained together" in text
+    assert "overlaps that of Use: the order of the two is not settled" in text
+    apart = stages.assign(importance_low=[0.45, 0.25, 0.1])
+    tables = dict(contract.tables, stages=apart)
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    text = " ".join(html_unescape(sections(html)["stages"]).split())
+    assert "Open</strong> carries the most: 50% of the total." in text
+    assert "not settled" not in text

@@ -1017,3 +1017,53 @@ def test_a_stage_written_once_over_its_facets_is_refused():
     assert "unmerge the cells and fill them down" in str(err.value)
     filled = frame.assign(stage=frame["stage"].replace(" ", None).ffill())
     assert em.FacetCatalog.from_frame(filled).stages == ["Open", "Use"]
+
+
+@pytest.mark.parametrize("first", [None, "   "])
+def test_a_facet_with_no_stage_is_refused_in_the_first_row_too(first):
+    """An empty (or spaces-only) first stage cell became a stage 'Unstaged'
+    (or a stage named by its spaces) silently; lower down it is an error."""
+    frame = pd.DataFrame({"facet": list("abc"), "stage": [first, "Open", "Use"]})
+    with pytest.raises(
+        em.ValidationError, match=r"stage is empty for 1 facet while the others.*'a'"
+    ):
+        em.FacetCatalog.from_frame(frame)
+
+
+def test_stage_names_differing_in_case_are_refused_and_spaces_read_past():
+    """'Get started', 'get started', 'Get started ', ' Get  started' and
+    'INVEST' became five stages of their own, silently."""
+    stages = ["Get started", "get started", "Get started ", " Get  started", "INVEST"]
+    frame = pd.DataFrame({"facet": list("abcdef"), "stage": [*stages, "Invest"]})
+    with pytest.raises(
+        em.ValidationError, match="one stage in more than one way"
+    ) as err:
+        em.FacetCatalog.from_frame(frame)
+    assert "'Get started' (3), 'get started' (1)" in str(err.value)
+    assert "'INVEST' (1), 'Invest' (1)" in str(err.value)
+    spaced = frame.assign(stage=[*stages[:1], *stages[2:4], "Invest", "Invest", "Grow"])
+    assert em.FacetCatalog.from_frame(spaced).stages == [
+        "Get started",
+        "Invest",
+        "Grow",
+    ]
+
+
+def test_numeric_stages_read_as_whole_numbers():
+    """Whole-number stages in a column pandas read as float became '1.0', ..."""
+    frame = pd.DataFrame({"facet": list("abc"), "stage": [1.0, 2.0, 2.0]})
+    assert em.FacetCatalog.from_frame(frame).stages == ["1", "2"]
+
+
+def test_interleaved_stages_are_noted_and_contiguous_ones_are_not():
+    """A catalog sorted by facet id scatters each stage; journey order is
+    then read from each stage's first appearance, and said so."""
+    frame = pd.DataFrame(
+        {"facet": list("abcd"), "stage": ["Open", "Use", "Open", "Use"]}
+    )
+    with pytest.warns(UserWarning, match=r"'Open \(2 runs\)'.*first appearance"):
+        cat = em.FacetCatalog.from_frame(frame)
+    assert cat.stages == ["Open", "Use"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.FacetCatalog.from_frame(frame.sort_values("stage", kind="stable"))
