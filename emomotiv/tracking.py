@@ -460,10 +460,16 @@ def same_wave_problem(
     )
 
 
+# a wave's sample size in its label ("Q3 2026 (n=2,000)"): no year in it
+SAMPLE_SIZE = re.compile(r"[(\[]\s*n\s*=\s*[\d.,' ]+[)\]]|\bn\s*=\s*[\d.,']+", re.I)
+
+
 def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
     """Each label's period start (:func:`_period_start`), or None when one
     of them names no period. Words every label starts or ends with ("NPS
-    Jan 26", "o_May26") are read past."""
+    Jan 26", "o_May26") are read past, and so is a sample size ("(n=2000)",
+    whose number is no year)."""
+    texts = [" ".join(SAMPLE_SIZE.sub(" ", t).split()) or t for t in texts]
     for k, trimmed in enumerate(_without_shared_words(texts)):
         # what is left once words are cut must say a period in one of the
         # forms read here, not one pandas guesses ("12 25": a day of year 1)
@@ -1324,17 +1330,17 @@ def analyze_latest_wave(
         )
     labels = sort_waves(survey[column].unique())
     previous, latest = labels[-2:]
+    notes = []  # the run's own, kept in the summary beside the waves'
     if not read_as_dates(labels):
         order = " < ".join(f"'{label}'" for label in labels[-4:])
-        warnings.warn(
+        notes.append(
             f"The wave labels are not all read as dates, so they were ordered "
             f"as text ({'... < ' if len(labels) > 4 else ''}{order}) and "
             f"'{latest}' is taken for the latest wave. If that is not their "
             "order in time, label the waves so they sort (2026Q4, 2027-01) "
-            "or give the two waves as separate surveys.",
-            UserWarning,
-            stacklevel=3,
+            "or give the two waves as separate surveys."
         )
+        warnings.warn(notes[-1], UserWarning, stacklevel=3)
     runs = []
     for label in (previous, latest):
         part = survey[survey[column] == label].reset_index(drop=True)
@@ -1360,4 +1366,9 @@ def analyze_latest_wave(
             warnings.warn(message, note.category, stacklevel=3)
     comparison = compare(*runs, labels=(str(previous), str(latest)))
     comparison.summary["waves_in_survey"] = [str(label) for label in labels]
-    return add_comparison(runs[1], comparison)
+    result = add_comparison(runs[1], comparison)
+    # the summary keeps what was said of the order and of the earlier wave,
+    # as the console and the report read the warnings from it
+    earlier = [f"Wave '{previous}': {w}" for w in runs[0].summary.get("warnings", [])]
+    result.summary["warnings"] = [*notes, *result.summary["warnings"], *earlier]
+    return result

@@ -689,7 +689,7 @@ def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
     assert not read_as_dates(survey["wave"]) and read_as_dates(s.survey["wave"])
     model = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
     with pytest.warns(UserWarning, match="not all read as dates") as caught:
-        em.analyze(
+        result = em.analyze(
             survey, s.catalog, connection="connected", wave="wave", model=model,
             n_boot=0, methods=False, progress=False,
         )  # fmt: skip
@@ -697,6 +697,16 @@ def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
     assert (
         "('Summer 2026' < 'Winter 2026')" in said and "'Winter 2026' is taken" in said
     )
+    # kept in the summary, which the command line and the report read: the
+    # console said nothing of the order it took
+    assert result.summary["warnings"][0] == said
+
+
+def test_a_sample_size_in_a_wave_label_is_no_year():
+    """'Q3 2026 (n=2000)' read 2000 as a year: Q1 2027 sorted first, and
+    analyze --wave compared Q3 with Q4 2026, dropping the latest quarter."""
+    labels = ["Q1 2027 (n=2,101)", "Q3 2026 (n=2000)", "Q4 2026 [N = 1980]"]
+    assert em.sort_waves(labels) == [labels[1], labels[2], labels[0]]
 
 
 @pytest.mark.parametrize("blank", ["", " ", "nan", "NaT"])
