@@ -586,7 +586,8 @@ def design_matrix(
     notes = _copy_warnings(X, encoded, weights, data, controls)
     notes += _code_warnings(encoded)
     if y is not None:
-        notes += _facet_leak_warnings(X, y, weights)
+        leak_notes, info["outcome_like"] = _facet_leak_warnings(X, y, weights)
+        notes += leak_notes
         notes += _leak_warnings(data, controls, y, weights)
     notes += _reversed_warnings(X, weights, halo=used != "none")
     for note in notes:
@@ -822,17 +823,18 @@ def _leak_warnings(data: pd.DataFrame, controls, y, weights) -> list[str]:
     return notes
 
 
-def _facet_leak_warnings(X: pd.DataFrame, y, weights) -> list[str]:
+def _facet_leak_warnings(X: pd.DataFrame, y, weights) -> tuple[list[str], list[str]]:
     """A facet that alone accounts for most of the outcome's variation among
     its raters (``LEAK_SHARE``, at least ``MIN_PAIRS`` of them): the outcome
     in disguise (overall satisfaction, likelihood to recommend) left in the
     touchpoint grid, which takes every touchpoint's importance and would be
-    funded first."""
+    funded first. The warnings, and the facets they name."""
     rated = (X.notna() & (np.asarray(weights)[:, None] > 0)).sum().to_numpy()
     names = [c for c, n in zip(X.columns, rated, strict=True) if n >= MIN_PAIRS]
-    notes = []
+    notes, leaked = [], []
     for name, (share, by) in _explained_shares(X, names, y, weights).items():
         if share >= LEAK_SHARE:
+            leaked.append(str(name))
             notes.append(
                 f"The facet '{name}' alone accounts for {share:.0%} of the "
                 f"outcome's variation among its raters (by its {by}): it nearly "
@@ -841,7 +843,7 @@ def _facet_leak_warnings(X: pd.DataFrame, y, weights) -> list[str]:
                 "the importance of every touchpoint and a plan funds it first; "
                 "drop it from the facets."
             )
-    return notes
+    return notes, leaked
 
 
 def _item_rest_correlation(X: pd.DataFrame, weights: np.ndarray):

@@ -1297,12 +1297,13 @@ def _unestimated_notes(importance: ImportanceResult, data: pd.DataFrame) -> list
 
 def _outcome_like_notes(
     importance: ImportanceResult, cat: FacetCatalog, fit: Mapping[str, Any]
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """Warnings of a facet that reads as the outcome rather than a
     touchpoint: one named as the recommendation or overall satisfaction
     question, one holding most of the importance, and a cross-validated fit
-    no survey's touchpoints give. Left among the facets, such an item takes
-    every touchpoint's importance and a plan funds it first."""
+    no survey's touchpoints give; and the facets they name. Left among the
+    facets, such an item takes every touchpoint's importance and a plan
+    funds it first."""
     labels = cat.to_frame().set_index("facet")["label"]
     shares = importance.table["importance"].sort_values(ascending=False, kind="stable")
 
@@ -1343,12 +1344,15 @@ def _outcome_like_notes(
             if shares.iloc[1] > 0
             else "all of it, every other facet's share 0"
         )
+        named.append(top)
         notes.append(
             f"The facet {shown(top)} holds {times}: one touchpoint rarely drives "
             "the outcome alone. If it is an overall judgement (overall "
             "satisfaction, likelihood to recommend, an index of other facets), "
-            "it restates the outcome: drop it from the facets; if it is a "
-            "touchpoint, it is the one to act on."
+            "it restates the outcome: drop it from the facets. While it is in "
+            "the model, every other facet's share, direction and quadrant, the "
+            "halo's and the plan are read beside it; check it before acting on "
+            "any of them."
         )
     auc, r2 = fit.get("roc_auc"), fit.get("r2")
     if (auc is not None and auc >= PERFECT_AUC) or (
@@ -1361,7 +1365,8 @@ def _outcome_like_notes(
             f"disguise (the largest: {shown(top)}), or the outcome was made from "
             "the facets; check them before reading the ranking."
         )
-    return notes
+        named += [top] if top not in named else []
+    return notes, [str(f) for f in named]
 
 
 @contextlib.contextmanager
@@ -1887,8 +1892,13 @@ def analyze(
     if flat and not said:  # (a model of every respondent that made none says it)
         notes.append(flat)
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
-    notes += _outcome_like_notes(importance, cat, estimator.fit_summary())
-    notes += _unestimated_notes(importance, data)
+    outcome_notes, outcome_like = _outcome_like_notes(
+        importance, cat, estimator.fit_summary()
+    )
+    notes += outcome_notes + _unestimated_notes(importance, data)
+    outcome_like = list(
+        dict.fromkeys(design.info.get("outcome_like", []) + outcome_like)
+    )
     notes += stated_notes + scale_warnings
     question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
@@ -1924,6 +1934,7 @@ def analyze(
             "method": "shap",
             "units": importance.info["units"],
             "top10": importance.top(10),
+            "outcome_like": outcome_like,
         },
         "uncertainty": uncertainty,
         "halo": halo_summary,

@@ -1763,10 +1763,14 @@ class Report:
                 )
         plan = sections["roi"]["plan"]
         chosen: list[str] = []
+        flagged: list[str] = []
         cheapest = None
+        outcome_like = set((summary.get("importance") or {}).get("outcome_like") or [])
         if plan is not None:
             rows = plan["rows"]
-            chosen = [_label(r) for r in rows if r.get("selected") in (None, True, 1)]
+            picked = [r for r in rows if r.get("selected") in (None, True, 1)]
+            chosen = [_label(r) for r in picked]
+            flagged = [_label(r) for r in picked if r.get("facet") in outcome_like]
             costs = [_number(r.get("cost")) for r in rows]
             cheapest = min((c for c in costs if c is not None and c > 0), default=None)
         tracking = sections["changes"]
@@ -1785,6 +1789,11 @@ class Report:
             "chosen_text": _label_list(chosen[:5])
             + (f" and {len(chosen) - 5} more" if len(chosen) > 5 else ""),
             "n_chosen": len(chosen),
+            # the funded touchpoints a warning reads as the outcome restated,
+            # and those whose gain is within noise
+            "flagged_text": _label_list(flagged),
+            "n_flagged": len(flagged),
+            "within": [] if plan is None else list(plan.get("within_noise") or []),
             "cheapest": cheapest,
             "moved": moved,
         }

@@ -1103,6 +1103,30 @@ def test_the_plan_section_names_the_touchpoints_left_out(contract):
     assert "3 of 25 touchpoints have no cost in the catalog" in roi
 
 
+def test_a_funded_touchpoint_warned_of_as_the_outcome_is_named_by_the_plan(contract):
+    """A leaked overall item was funded first and the headline gave its 550x
+    return with no word tying it to the warning; a within-noise pick hid
+    behind 'and 1 more'."""
+    plan = contract.tables["plan"]
+    chosen = list(plan.loc[plan["selected"].astype(bool), "facet"])
+    importance = dict(contract.summary["importance"], outcome_like=[chosen[0]])
+    summary = {**contract.summary, "importance": importance}
+    parts = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
+    label = contract.tables["drivers"].set_index("facet").loc[chosen[0], "label"]
+    said = f"{label} is warned of above as possibly the outcome restated"
+    assert said in " ".join(parts["summary"].split())
+    assert "warned of as possibly the outcome restated" in " ".join(
+        parts["roi"].split()
+    )
+    plan_summary = dict(contract.summary["plan"], selected_within_noise=[chosen[-1]])
+    summary = {**contract.summary, "plan": plan_summary}
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    plain = " ".join(sections(html)["summary"].split())
+    assert "possibly the outcome restated" not in plain
+    last = contract.tables["drivers"].set_index("facet").loc[chosen[-1], "label"]
+    assert f"(1 of them, {last}, with a gain within noise)" in plain
+
+
 def test_the_compare_report_names_the_outcome_by_its_label(comparison):
     from emomotiv.results import WaveComparison
 
