@@ -316,8 +316,9 @@ def write_workbook(
 
 def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
     """What a workbook's tables are of, as its last sheet (``about``): the
-    outcome, the wave or waves, the respondents, the money's unit and the
-    settings a reader of the sheets alone could not tell. ``summary`` is an
+    outcome, the wave or waves, the respondents, the money's unit, the
+    settings a reader of the sheets alone could not tell, and the run's
+    warnings, one row each. ``summary`` is an
     analysis's, a comparison's, or a saved comparison's (under
     ``tracking``)."""
     from .report import outcome_label, study_currency
@@ -355,6 +356,8 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
         ]
     versions = summary.get("versions") or {}
     rows.append(("emomotiv", versions.get("emomotiv")))
+    # what the run warned of: a workbook forwarded alone still says it
+    rows += [("warning", str(note)) for note in summary.get("warnings") or []]
     return pd.DataFrame(
         [(what, value) for what, value in rows if value is not None],
         columns=["setting", "value"],

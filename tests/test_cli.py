@@ -1567,6 +1567,9 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     assert list(sheets) == [*small_result.tables, "about"]
     about = dict(sheets["about"].itertuples(index=False))
     assert about["respondents"] == small_result.summary["data"]["n_respondents"]
+    # the run's warnings, a row each: a workbook forwarded alone says them
+    said = sheets["about"].loc[sheets["about"]["setting"] == "warning", "value"]
+    assert said.tolist() == small_result.summary["warnings"] and len(said)
     assert about["outcome column"] == "connected"
     drivers = read_saved_table(out / "drivers.csv")
     assert sheets["drivers"]["facet"].tolist() == drivers["facet"].tolist()
