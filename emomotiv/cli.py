@@ -2102,7 +2102,7 @@ def _validate(args: argparse.Namespace) -> int:
         notes.append(weight_line(weights))
         warned += weight_warnings(weights, len(schema.facets))
     for note in _reading_notes(survey, study) + notes:
-        print(_safe(note))
+        print(_safe(note, MESSAGE_WIDTH))  # whole: a note's numbers are its point
     # as analyze warns of them, with a halo score (3 facets or more) or not
     if data is not None:
         weights = data[study.weight].to_numpy(float) if study.weight else None
@@ -2178,7 +2178,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if data.get("unanswered"):
         print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
     for note in data.get("scales") or []:  # how answers were read, as validate says
-        print(f"  {_safe(note)}")
+        print(f"  {_safe(note, MESSAGE_WIDTH)}")
     for note in result.summary["warnings"]:
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     _print_drivers(result.summary, result.drivers)

@@ -649,8 +649,9 @@ def _mixed_scales(table: pd.DataFrame, shown: bool = True) -> list[str]:
         f"The facets are rated on {len(groups)} scales ({scales}): their shares of "
         f"importance compare alike, but a one-point gain in roi.csv is a step of "
         f"{steps}. To compare equal steps, simulate RaiseScore(facet, points) "
-        "with the points that make them equal; motivator items (how the brand "
-        "makes customers feel) belong under 'motivators', not among the facets."
+        "with the points that make them equal. (Items on another scale that "
+        "say how the brand makes customers feel are motivators: they belong "
+        "under 'motivators', not among the facets.)"
     ]
 
 

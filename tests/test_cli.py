@@ -505,6 +505,22 @@ def test_an_amount_written_with_units_or_separators_says_the_number_to_give(caps
     assert problem.endswith("Give it as a number, without quotes: 500000.")
 
 
+def test_a_long_note_is_printed_whole(tmp_path, capsys):
+    """The mixed-scales note was cut in its middle on the console, losing
+    exactly the numbers it is about."""
+    rng = np.random.default_rng(0)
+    names = [f"touchpoint_with_a_long_descriptive_name_{j}" for j in range(12)]
+    survey = pd.DataFrame(
+        {n: rng.integers(1, 6 if j < 6 else 11, 300) for j, n in enumerate(names)}
+    ).assign(connected=rng.integers(0, 2, 300))
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    argv = ["validate", str(tmp_path / "survey.csv"), "--connection", "connected"]
+    assert main([*argv, "--facets", *names]) == 0
+    (note,) = [x for x in capsys.readouterr().out.splitlines() if "scales (" in x]
+    assert len(note) > 400 and "…" not in note
+    assert "is a step of 1/4 of a 1-5 scale and 1/9 of a 1-10 scale" in note
+
+
 def test_console_names_the_quadrants_in_words(capsys):
     from emomotiv.cli import _print_stated_value
 
