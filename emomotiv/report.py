@@ -535,6 +535,11 @@ def _controls_context(tables, summary) -> dict[str, Any] | None:
     }
 
 
+# the warning of segments whose ranking is unstable (emomotiv.pipeline),
+# which the segment section gives in its place
+UNSTABLE_SEGMENTS = re.compile(r"The ranking of \d+ of \d+ ranked segments is unstable")
+
+
 def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     """The heat table of importance by segment, most-differing facets first,
     and the segments whose ranking is unstable."""
@@ -1864,6 +1869,7 @@ class Report:
                 if isinstance(holder, dict) and isinstance(holder.get("chart"), str):
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
+        segments_shown = bool((sections["segments"] or {}).get("unstable"))
         stages = _table(tables, "stages")
         lone = stages is not None and len(stages) == 1
         return {
@@ -1911,7 +1917,12 @@ class Report:
                 _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
             ),
             "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
-            "warnings": list(summary.get("warnings") or []),
+            # a segment's unstable ranking is said in the segment section
+            "warnings": [
+                w
+                for w in summary.get("warnings") or []
+                if not (UNSTABLE_SEGMENTS.match(str(w)) and segments_shown)
+            ],
             "currency": self._currency(),
             "versions": dict(summary.get("versions") or {}),
             "settings": dict(summary.get("settings") or {}),

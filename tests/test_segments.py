@@ -685,6 +685,8 @@ def test_a_segment_too_small_for_a_stable_ranking_says_so(capsys):
     html = " ".join(em.Report(result).html().split())
     assert "The ranking of small is unstable" in html
     assert html.count("unstable ranking</span>") == 1
+    # said in the segment section, not atop the report's summary as well
+    assert "ranked segments is unstable" not in html
     # without replicates there is no stability to read
     bare = em.segment_drivers(
         em.DriverModel(**FAST, random_state=0),
