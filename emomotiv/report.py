@@ -904,6 +904,12 @@ ONE_FIT = (
 )
 
 
+STAGE_MOVED = (
+    "each wave's stage shares are over its own stages: the two stages' changes "
+    "hold the move as well as any change in what the customers felt"
+)
+
+
 def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
     """The settings two waves' analyses differ in, in words, one a line
     (``tracking["differences"]`` of :func:`emomotiv.compare`); first, when
@@ -945,8 +951,10 @@ def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
         why = SETTING_MEANING.get(name)
         if name == "bootstrap replicates" and 0 in (d.get("before"), d.get("after")):
             why = ONE_FIT
+        if name.startswith("stage of "):  # a touchpoint moved between stages
+            why = STAGE_MOVED
         lines.append(
-            f"{name.capitalize()}: {b} in {before}, {a} in {after}"
+            f"{name[:1].upper()}{name[1:]}: {b} in {before}, {a} in {after}"
             + (f" ({why})." if why else ".")
         )
     return lines
@@ -2309,6 +2317,7 @@ class ComparisonReport(Report):
             "rows": _records(rows),
             "n_total": n_facets if isinstance(n_facets, int) else len(compared),
             "settings": setting_notes(tracking),
+            "notes": [str(n) for n in tracking.get("notes") or []],
             "touchpoints": touchpoint_notes(tracking, changes),
             "share_note": compared_share_note(tracking),
             "sizes": dict(sizes) if isinstance(sizes, Mapping) else {},

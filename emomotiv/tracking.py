@@ -760,6 +760,21 @@ def _setting(summary: Mapping, path: tuple[str, ...]):
     return value
 
 
+def _restaged(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The touchpoints of both waves whose journey stage differs, as the
+    settings :func:`_differences` lists: each wave's stage shares are over its
+    own stages, so a stage's change holds the move."""
+    both = table["stage_before"].notna() & table["stage_after"].notna()
+    moved = table[both & (table["stage_before"] != table["stage_after"])]
+    label = moved["label_after"].fillna(moved["label_before"])
+    return [
+        {"setting": f"stage of '{label.get(f, f)}'", "before": b, "after": a}
+        for f, b, a in zip(
+            moved.index, moved["stage_before"], moved["stage_after"], strict=True
+        )
+    ]
+
+
 def _differences(before: Mapping, after: Mapping) -> list[dict[str, Any]]:
     """The settings (:data:`SETTINGS`) two analysis summaries record
     differently; a setting either summary lacks is left out.
@@ -1173,7 +1188,8 @@ def compare(
             labels = _folder_labels(labels, before, after)
         labels = _told_apart(labels, before, after, res_b, res_a)
 
-    for note in _order_notes(labels, res_b, res_a):
+    notes = _order_notes(labels, res_b, res_a)
+    for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     table = _side(res_b, "before").join(_side(res_a, "after"), how="outer")
     in_b = table["importance_before"].notna()
@@ -1247,7 +1263,10 @@ def compare(
         "added": sorted(out.loc[out["status"] == "added", "facet"]),
         "dropped": sorted(out.loc[out["status"] == "dropped", "facet"]),
         "rescaled": rescaled,
-        "differences": _differences(res_b.summary, res_a.summary),
+        "differences": _differences(res_b.summary, res_a.summary) + _restaged(table),
+        # what the analysts should know before reading the changes (said on
+        # the console, kept for the report and summary.json handed on)
+        "notes": notes,
         "n_flagged": len(flagged),
         "flagged": {
             "up": list(flagged.loc[flagged["change"] > 0, "facet"]),

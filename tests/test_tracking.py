@@ -1,5 +1,6 @@
 """Wave-over-wave tracking: real moves are flagged, noise is not."""
 
+import html
 import json
 import math
 import re
@@ -356,13 +357,36 @@ def _second_wave(result):
 def test_waves_in_the_wrong_order_or_one_analysis_twice_are_noted(small_result):
     other = _second_wave(small_result)
     with pytest.warns(UserWarning, match="'2026Q3' is later than the after wave"):
-        em.compare(small_result, other, labels=("2026Q3", "Q2 2026"))
+        backwards = em.compare(small_result, other, labels=("2026Q3", "Q2 2026"))
+    # kept for the report and summary.json handed on, not the console alone
+    (note,) = backwards.summary["notes"]
+    assert note.startswith("The before wave '2026Q3' is later")
+    assert note in html.unescape(em.ComparisonReport(backwards).html())
     with pytest.warns(UserWarning, match="same shares for every touchpoint"):
         em.compare(small_result, small_result, labels=("2026Q2", "2026Q3"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for labels in [("2026Q2", "2026Q3"), ("wave 9", "wave 10"), ("new", "old")]:
             em.compare(small_result, other, labels=labels)
+
+
+def test_a_touchpoint_moved_to_another_stage_is_said(small_result):
+    """A touchpoint re-staged between quarters was said nowhere, while two
+    thirds of one stage's fall came from the move alone."""
+    other = _second_wave(small_result)
+    drivers = other.drivers.copy()
+    first = drivers["facet"].iloc[0]
+    drivers.loc[0, "stage"] = "A stage of its own"
+    other = replace(other, tables=dict(other.tables) | {"drivers": drivers})
+    comparison = em.compare(small_result, other, labels=("2026Q2", "2026Q3"))
+    (moved,) = [
+        d for d in comparison.summary["differences"] if d["setting"].startswith("stage")
+    ]
+    label = drivers["label"].iloc[0]
+    assert moved["setting"] == f"stage of '{label}'" and first
+    assert moved["after"] == "A stage of its own"
+    page = " ".join(html.unescape(em.ComparisonReport(comparison).html()).split())
+    assert f"Stage of '{label}': " in page and "hold the move" in page
 
 
 def test_a_comparison_names_the_outcome_by_the_later_wave_s_label(small_result):
