@@ -1853,6 +1853,13 @@ def _print_tracking(tracking: dict, changes, words: dict | None = None) -> None:
             f"{tracking['n_flagged']} of {tracking['n_facets']} facets moved "
             "beyond noise."
         )
+    compared = {str(waves["before"]), str(waves["after"])}
+    others = [w for w in tracking.get("waves_in_survey") or [] if w not in compared]
+    if others:  # analyze --wave reads the latest two of the survey's waves
+        print(
+            f"  (also in the survey, not compared: {', '.join(map(str, others))}; "
+            "analyse each wave apart and compare any two saved analyses)"
+        )
     detectable = tracking.get("detectable_change")
     if detectable:
         print(

@@ -782,6 +782,9 @@ def test_console_speaks_of_other_measures_only_where_there_are(capsys):
     tracking["kpis"] |= {"value_multiplier": {"before": 2.0, "after": 2.1}}
     _print_tracking(tracking, changes)
     assert "(only the connected share is tested" in capsys.readouterr().out
+    # analyze --wave on three waves compares the latest two: it says so
+    _print_tracking(tracking | {"waves_in_survey": ["Q0", "Q1", "Q2"]}, changes)
+    assert "  (also in the survey, not compared: Q0;" in capsys.readouterr().out
 
 
 def test_console_names_the_compared_outcome_by_its_label(capsys):
