@@ -196,12 +196,12 @@ def _amount(text: str) -> float:
         plain = text.strip().replace(",", "").replace("_", "").replace(" ", "")
         scale = {"k": 1e3, "m": 1e6}.get(plain[-1:].lower(), 1.0)
         try:
-            meant = f"{float(plain[:-1] if scale != 1.0 else plain) * scale:.0f}"
+            meant = f"as {float(plain[:-1] if scale != 1.0 else plain) * scale:.0f}"
         except ValueError:
-            meant = "500000"
+            meant = "e.g. 500000"
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a plain number: give it without units, letters or "
-            f"thousands separators, as {meant}"
+            f"thousands separators, {meant}"
         ) from None
 
 

@@ -103,6 +103,7 @@ FEW_RATERS_SPLIT = 100
 # cost, reads as a cost typed in another unit (per customer, in thousands)
 COST_GAP = 100
 IMPLAUSIBLE_RETURN = 100
+POPULATION_WEIGHTS = 10  # weights summing to this many times the rows: a population
 # the satisfaction answers, kept beside the outcome when the one column is
 # both and connected_values codes it 1/0
 SATISFACTION_ANSWERS = "__emomotiv_satisfaction_answers__"
@@ -1507,9 +1508,6 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
             "agreement with SHAP are not meaningful here. " + remedies
         )
     return table, agreement
-
-
-POPULATION_WEIGHTS = 10  # weights summing to this many times the rows: a population
 
 
 def _population_hint(w: np.ndarray) -> str:
