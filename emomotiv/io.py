@@ -171,6 +171,32 @@ MAX_SHEET_COLUMNS = 16_384
 _NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# shares (of importance, of respondents, of resamples) shown as percents,
+# money in whole units; a cell keeps its full value
+PERCENT_COLUMNS = re.compile(
+    r"(importance|full_data_importance|stated_importance|stated|p_top|p_quadrant|"
+    r"p_selected|reach|segment_share|share)(_(low|high|before|after))?$"
+    r"|change(_(low|high))?$"
+)
+MONEY_COLUMNS = re.compile(r"(cost|cumulative_cost|delta_value)(_(low|high))?$")
+
+
+def _number_format(column: str) -> str | None:
+    """The Excel number format of a table's column, by its name, or None:
+    shares as percents, money in whole units with separators.
+
+    Examples
+    --------
+    >>> _number_format("importance_low"), _number_format("cost"), _number_format("rank")
+    ('0.0%', '#,##0', None)
+    """
+    if PERCENT_COLUMNS.match(column):
+        return "0.0%"
+    if MONEY_COLUMNS.match(column):
+        return "#,##0"
+    return None
+
+
 def write_workbook(
     tables: Mapping[str, pd.DataFrame] | AnalysisResult | WaveComparison,
     path: str | PathLike,
@@ -183,7 +209,9 @@ def write_workbook(
     one sheet per table, named by it, in the order given, each with its
     header row frozen, a filter on it and columns as wide as their
     contents (up to 60 characters). Numbers stay numbers (an infinite one
-    is written as the text ``inf``, which a cell cannot hold as a number)
+    is written as the text ``inf``, which a cell cannot hold as a number),
+    shares shown as percents and money in whole units, each cell keeping its
+    full value (:data:`PERCENT_COLUMNS`, :data:`MONEY_COLUMNS`),
     and empty cells stay empty; text that starts with ``=`` is text, never
     a formula, and the control characters a worksheet cannot hold (a
     vertical tab) are spaces. Dates without a time zone are dates; what a
@@ -297,9 +325,12 @@ def write_workbook(
         for row in table.itertuples(index=False):
             sheet.append([_cell(value) for value in row])
         for column in sheet.iter_cols():
+            shown = _number_format(str(column[0].value))
             for cell in column:
                 if cell.data_type == "f":  # "=1+1" is a label, not a formula
                     cell.data_type = "s"
+                elif shown and cell.row > 1 and cell.data_type == "n":
+                    cell.number_format = shown
             width = max(len(str(cell.value or "")) for cell in column[:1000])
             letter = column[0].column_letter
             sheet.column_dimensions[letter].width = min(max(width, 6) + 2, 60)

@@ -875,6 +875,34 @@ def test_the_wave_column_of_a_survey_file_is_read_as_text(tmp_path):
     assert em.sort_waves(read["wave"].unique()) == ["11.2025", "09.2026"]
 
 
+def test_a_workbook_shows_shares_as_percents_and_money_in_whole_units(tmp_path):
+    """Every cell was General: shares read 0.4253195247321656 beside the
+    report's 42.5%, to be converted by hand. The values stay exact."""
+    openpyxl = pytest.importorskip("openpyxl")
+    tables = {
+        "roi": pd.DataFrame(
+            {
+                "facet": ["app"],
+                "importance": [0.4253195247321656],
+                "reach": [0.8],
+                "cost": [50_000.0],
+                "delta_value": [1_234_567.8],
+                "rank": [1],
+            }
+        )
+    }
+    path = em.write_workbook(tables, tmp_path / "t.xlsx")
+    row = {c.column_letter: c for c in openpyxl.load_workbook(path)["roi"][2]}
+    assert [row[x].number_format for x in "BCDEF"] == [
+        "0.0%",
+        "0.0%",
+        "#,##0",
+        "#,##0",
+        "General",
+    ]
+    assert row["B"].value == 0.4253195247321656
+
+
 def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     tables = {
