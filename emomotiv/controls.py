@@ -708,13 +708,12 @@ def _as_numbers(data: pd.DataFrame, encoded: pd.DataFrame, controls) -> dict:
 
 
 def _copy_warnings(
-    X: pd.DataFrame, encoded: pd.DataFrame, weights, data=None, controls=()
+    X: pd.DataFrame, encoded: pd.DataFrame, weights, data: pd.DataFrame, controls
 ) -> list[str]:
     """A control that nearly copies a facet (|r| >= COPY_CORR over at least
     MIN_PAIRS respondents who have both): a numeric one, or a text one whose
     values are numbers (``data``'s ``controls``)."""
     notes = []
-    data = encoded if data is None else data
     for name, column in _as_numbers(data, encoded, controls).items():
         values = column[:, None]
         corr, both = np.full(X.shape[1], np.nan), np.zeros(X.shape[1], dtype=int)

@@ -205,15 +205,20 @@ def _twins(corr: np.ndarray, names, shared) -> tuple[str | None, set]:
     if not len(i):
         return None, set()
     pairs = [f"'{names[a]}' and '{names[b]}'" for a, b in zip(i, j, strict=True)]
-    shown = "; ".join(pairs[:5]) + (
-        f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
-    )
+    shown = _listed(pairs)
     return (
         "Facets whose ratings move exactly together (correlation 1 or -1): "
         f"{shown}. The same question asked twice, exported under two names, "
         "or a reverse-coded copy? Their importance is split between them, and "
         "their collinearity diagnostics cannot be computed: keep one of each."
     ), {names[k] for k in (*i, *j)}
+
+
+def _listed(pairs: list[str], n: int = 5) -> str:
+    """The first ``n`` pairs of facets, ``;``-separated, and how many more."""
+    return "; ".join(pairs[:n]) + (
+        f" (+{len(pairs) - n} more)" if len(pairs) > n else ""
+    )
 
 
 def _near_twins(corr: np.ndarray, names, exact: set, shared) -> str | None:
@@ -233,9 +238,7 @@ def _near_twins(corr: np.ndarray, names, exact: set, shared) -> str | None:
     ]
     if not pairs:
         return None
-    shown = "; ".join(pairs[:5]) + (
-        f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
-    )
+    shown = _listed(pairs)
     return (
         f"Facets whose ratings nearly move together or against each other "
         f"(correlation of {NEAR_TWIN_CORR} or more either way, over at least "

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._stats import format_against, kish_size, weighted_share
+from ._stats import kish_size, weighted_share
 from ._validation import ValidationError, did_you_mean, many, preview
 from .bootstrap import (
     NO_SPLIT,
@@ -1186,35 +1186,6 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
-def _unstable_segments(segments: dict) -> str | None:
-    """The warning of the ranked segments whose ranking is unstable (their
-    replicates share less than the threshold of their top k), or None."""
-    ranked = {
-        name: part["stability"]
-        for name, part in (segments.get("segments") or {}).items()
-        if part.get("ranked") and part.get("stability")
-    }
-    low = {name: s for name, s in ranked.items() if s.get("low")}
-    if not low:
-        return None
-    first = next(iter(low.values()))
-    shares = [
-        f"{name} {format_against(s['top_k_overlap'], s['threshold'], percent=True)} "
-        f"of its top {s['top_k']}"
-        for name, s in low.items()
-    ]
-    more = f" (+{len(shares) - 5} more)" if len(shares) > 5 else ""
-    one = len(low) == 1
-    return (
-        f"The ranking of {len(low)} of {len(ranked)} ranked segments is unstable "
-        f"(two bootstrap replicates share less than {first['threshold']:.0%} of "
-        f"the segment's top k): {', '.join(shares[:5])}{more}. "
-        f"{'Its' if one else 'Their'} order is largely noise; more respondents "
-        "per segment, or fewer segments, steady "
-        f"{'it' if one else 'them'}."
-    )
-
-
 def _outcome_name_notes(
     column: object, label: str | None, question: str | None = None
 ) -> list[str]:
@@ -1966,7 +1937,9 @@ def analyze(
     segment_tables, summary["segments"], segments = _segments_step(
         estimator, data, schema, cat, study, design
     )
-    unstable = _unstable_segments(summary["segments"])
+    from .segments import unstable_segments_warning
+
+    unstable = unstable_segments_warning(summary["segments"])
     if unstable:
         summary["warnings"].append(unstable)
         warnings.warn(unstable, UserWarning, stacklevel=2)

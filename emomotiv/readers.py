@@ -845,13 +845,11 @@ def read_excel(
     if lines:
         notes.append(footer_note(lines, f"sheet '{name}'"))
     if hidden:
-        shown = ", ".join(map(str, hidden[:5])) + (
-            f" (+{len(hidden) - 5} more)" if len(hidden) > 5 else ""
-        )
         are = "is" if len(hidden) == 1 else "are"
         notes.append(
             f"{many(len(hidden), 'row')} of sheet '{name}' {are} hidden in "
-            f"Excel ({'row' if len(hidden) == 1 else 'rows'} {shown}) and read "
+            f"Excel ({'row' if len(hidden) == 1 else 'rows'} {preview(hidden, 5)}) "
+            "and read "
             "as respondents: delete "
             "them from the sheet if they are not (test answers, screened-out "
             "respondents, rows a filter hides)."

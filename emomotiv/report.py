@@ -535,11 +535,6 @@ def _controls_context(tables, summary) -> dict[str, Any] | None:
     }
 
 
-# the warning of segments whose ranking is unstable (emomotiv.pipeline),
-# which the segment section gives in its place
-UNSTABLE_SEGMENTS = re.compile(r"The ranking of \d+ of \d+ ranked segments is unstable")
-
-
 def _segments_context(tables, summary, top: int) -> dict[str, Any]:
     """The heat table of importance by segment, most-differing facets first,
     and the segments whose ranking is unstable."""
@@ -1877,7 +1872,12 @@ class Report:
                 if isinstance(holder, dict) and isinstance(holder.get("chart"), str):
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
-        segments_shown = bool((sections["segments"] or {}).get("unstable"))
+        # a segment's unstable ranking is said in the segment section instead
+        unstable = None
+        if (sections["segments"] or {}).get("unstable"):
+            from .segments import unstable_segments_warning
+
+            unstable = unstable_segments_warning(summary.get("segments") or {})
         stages = _table(tables, "stages")
         lone = stages is not None and len(stages) == 1
         return {
@@ -1925,12 +1925,7 @@ class Report:
                 _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
             ),
             "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
-            # a segment's unstable ranking is said in the segment section
-            "warnings": [
-                w
-                for w in summary.get("warnings") or []
-                if not (UNSTABLE_SEGMENTS.match(str(w)) and segments_shown)
-            ],
+            "warnings": [w for w in summary.get("warnings") or [] if w != unstable],
             "currency": self._currency(),
             "versions": dict(summary.get("versions") or {}),
             "settings": dict(summary.get("settings") or {}),

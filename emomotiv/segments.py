@@ -102,7 +102,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._stats import adjust_p, facet_profile, kish_size, model_matrix
+from ._stats import adjust_p, facet_profile, format_against, kish_size, model_matrix
 from ._validation import (
     ValidationError,
     check_aligned,
@@ -822,3 +822,34 @@ def segment_drivers(
         ),
     }
     return SegmentDrivers(table, results, info)
+
+
+def unstable_segments_warning(segments: Mapping[str, Any]) -> str | None:
+    """The warning of the ranked segments whose ranking is unstable (their
+    replicates share less than the threshold of their top k), or None, from
+    ``summary["segments"]`` (:meth:`SegmentDrivers.to_summary`): the run's
+    warnings hold it, and the report gives it in the segment section."""
+    ranked = {
+        name: part["stability"]
+        for name, part in (segments.get("segments") or {}).items()
+        if part.get("ranked") and part.get("stability")
+    }
+    low = {name: s for name, s in ranked.items() if s.get("low")}
+    if not low:
+        return None
+    first = next(iter(low.values()))
+    shares = [
+        f"{name} {format_against(s['top_k_overlap'], s['threshold'], percent=True)} "
+        f"of its top {s['top_k']}"
+        for name, s in low.items()
+    ]
+    more = f" (+{len(shares) - 5} more)" if len(shares) > 5 else ""
+    one = len(low) == 1
+    return (
+        f"The ranking of {len(low)} of {len(ranked)} ranked segments is unstable "
+        f"(two bootstrap replicates share less than {first['threshold']:.0%} of "
+        f"the segment's top k): {', '.join(shares[:5])}{more}. "
+        f"{'Its' if one else 'Their'} order is largely noise; more respondents "
+        "per segment, or fewer segments, steady "
+        f"{'it' if one else 'them'}."
+    )
