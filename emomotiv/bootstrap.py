@@ -197,9 +197,11 @@ class Refits:
         classical bootstrap; fewer: an m-out-of-n bootstrap, see
         :attr:`scale`).
     digest : dict
-        SHA-256 of the ``ratings`` (as the models read them, float32) and of
-        the ``weights`` the replicates were fitted on; a step handed these
-        replicates checks it is given the same survey.
+        SHA-256 of the ``ratings`` (as the models read them, float32), of
+        the ``weights`` the replicates were fitted on and of the fitted
+        ``model`` they refit (its trees: another outcome gives other trees);
+        a step handed these replicates checks it is given the same survey
+        and model.
     settings : dict
         The XGBoost parameters and ``rounds`` every replicate was trained
         with (the fitted model's own).
@@ -255,16 +257,22 @@ class Refits:
         )
 
 
-def _digest(ratings: np.ndarray, weights: np.ndarray) -> dict[str, str]:
-    """SHA-256 of the ratings (float32, as the models read them) and of the
-    weights (mean 1, float32: weights scaled by a constant are the same), to
-    tell the survey a bootstrap was drawn from."""
+def _digest(ratings: np.ndarray, weights: np.ndarray, fitted) -> dict[str, str]:
+    """SHA-256 of the ratings (float32, as the models read them), of the
+    weights (mean 1, float32: weights scaled by a constant are the same) and
+    of the fitted model's trees, to tell the survey and the model (and so
+    the outcome) a bootstrap was drawn from."""
 
     def sha(array, dtype):
         data = np.ascontiguousarray(array, dtype=dtype)
         return hashlib.sha256(data.tobytes()).hexdigest()
 
-    return {"ratings": sha(ratings, np.float32), "weights": sha(weights, np.float32)}
+    trees = fitted.estimator_.get_booster().save_raw(raw_format="ubj")
+    return {
+        "ratings": sha(ratings, np.float32),
+        "weights": sha(weights, np.float32),
+        "model": hashlib.sha256(bytes(trees)).hexdigest(),
+    }
 
 
 def _counts(
@@ -482,7 +490,7 @@ def _fit_refits(
         len(values),
         random_state,
         size,
-        _digest(values, weights),
+        _digest(values, weights, fitted),
         {"params": params, "rounds": rounds},
     )
     return raw, refits

@@ -38,8 +38,11 @@ tend to be conservative.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
+import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -570,13 +573,18 @@ class _Simulator:
 
         problems = []
         if refits.digest is not None:
-            given = _digest(self.values, unit_weights(self.weights))
+            given = _digest(self.values, unit_weights(self.weights), self.model)
             for what in ("ratings", "weights"):
                 if given[what] != refits.digest[what]:
                     problems.append(
                         f"its {what} differ from those given here (same "
                         f"{len(self.values)} respondents)"
                     )
+            if given["model"] != refits.digest.get("model", given["model"]):
+                problems.append(
+                    "it refits another fitted model than the one given (fitted "
+                    "on another outcome, rows or weights)"
+                )
         if refits.settings is not None:
             params, rounds = _train_params(self.model, self.model.task_)
             theirs = refits.settings["params"]
@@ -1116,16 +1124,40 @@ def _milp_choice(gain: np.ndarray, share: np.ndarray, cuts: list) -> np.ndarray:
 
     rows = np.vstack([share, *cuts])
     upper = np.array([1.0, *(c.sum() - 1 for c in cuts)])
-    res = milp(
-        c=-gain / gain.max(),
-        constraints=LinearConstraint(rows, -np.inf, upper),
-        integrality=np.ones(len(gain)),
-        bounds=Bounds(0, 1),
-        options={"mip_rel_gap": 0.0, "presolve": False},
-    )
+    with _no_solver_print():
+        res = milp(
+            c=-gain / gain.max(),
+            constraints=LinearConstraint(rows, -np.inf, upper),
+            integrality=np.ones(len(gain)),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0, "presolve": False},
+        )
     if res.x is None:  # choosing nothing is always feasible: a solver failure
         raise RuntimeError(f"The budget plan's solver failed: {res.message}")
     return np.flatnonzero(np.round(res.x) == 1)
+
+
+@contextlib.contextmanager
+def _no_solver_print():
+    """Send what the process writes to its standard output (file descriptor
+    1) to the null device while the block runs: on some problems HiGHS
+    prints a line of its own debugging ("HighsMipSolverData::
+    transformNewIntegerFeasibleSolution tmpSolver.run();") straight to it,
+    past Python and whatever ``disp`` says. Python's own ``sys.stdout`` is
+    flushed first, so nothing written before is lost."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (AttributeError, OSError, ValueError):  # no descriptor 1 to guard
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _value_per_connected(sim, y, value, value_per_connected, value_source, level):
@@ -1349,8 +1381,10 @@ def plan_improvements(
     PlanResult
         ``roi`` (one row per facet, by priority: ``roi`` from the highest,
         a facet with a ``cost`` of 0 first when its gain is positive and last
-        when it is negative, its ``roi`` left empty; without costs or values,
-        by ``delta_value`` then ``delta_connected``), ``plan`` and
+        when it is negative, its ``roi`` left empty; a facet without a cost
+        after the priced gains, by its gain, and before every facet predicted
+        to lower the outcome; without costs or values, by ``delta_value``
+        then ``delta_connected``), ``plan`` and
         ``summary``. With a budget the summary holds the combined gain of the
         funded set with its interval, in the connected share
         (``combined_delta_connected_low``, ``_high``) and in money
@@ -1483,14 +1517,21 @@ def plan_improvements(
         }
     )
     # a free improvement has no ratio (roi stays empty) but ranks by its sign:
-    # a free gain before every paid one, a free loss after
+    # a free gain before every paid one, a free loss after; a touchpoint
+    # with no cost has no ratio either: after the priced gains, by its gain,
+    # and before every loss (one predicted to lower the outcome is last)
     with np.errstate(invalid="ignore"):
         free = np.where(cost == 0, np.sign(delta_value) * np.inf, np.nan)
-    order = frame.assign(_rank=np.where(np.isnan(free), roi, free))
+    gain = np.where(np.isnan(delta_value), point, delta_value)
+    order = frame.assign(
+        _loss=gain < 0,
+        _unpriced=np.isnan(cost) & (gain >= 0),
+        _rank=np.where(np.isnan(free), roi, free),
+    )
     frame = frame.loc[
         order.sort_values(
-            ["_rank", "delta_value", "delta_connected"],
-            ascending=False,
+            ["_loss", "_unpriced", "_rank", "delta_value", "delta_connected"],
+            ascending=[True, True, False, False, False],
             na_position="last",
             kind="stable",
         ).index

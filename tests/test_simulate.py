@@ -384,8 +384,8 @@ def test_scenarios_reuse_the_importance_bootstrap(fitted):
 
 def test_a_bootstrap_of_another_survey_or_model_is_refused(fitted):
     """Replicates drawn from other ratings or weights of as many respondents,
-    or fitted with other settings, would evaluate the scenarios on another
-    survey's models: refused, naming what differs."""
+    or refitting a model of another outcome or settings, would evaluate the
+    scenarios on another survey's models: refused, naming what differs."""
     model, X, y, w, s = fitted
     kw = dict(n_boot=2, n_jobs=1, progress=False, random_state=3)
     boot = em.bootstrap_importance(model, X, y, sample_weight=w, **kw)
@@ -401,6 +401,12 @@ def test_a_bootstrap_of_another_survey_or_model_is_refused(fitted):
     with pytest.raises(ValueError, match=r"other settings .*n_estimators.*max_depth"):
         em.plan_improvements(
             other, X, y, catalog=s.catalog, sample_weight=w, bootstrap=boot
+        )
+    # the same ratings, weights and settings, another outcome: other trees
+    flipped = em.DriverModel(**model.get_params()).fit(X, 1 - y, sample_weight=w)
+    with pytest.raises(ValueError, match="another fitted model than the one given"):
+        em.simulate_improvement(
+            flipped, X, ["mobile_app"], sample_weight=w, bootstrap=boot
         )
     # weights scaled by a constant are the same survey
     same = em.simulate_improvement(
@@ -920,6 +926,31 @@ def test_a_free_improvement_ranks_by_the_sign_of_its_gain(fitted):
     assert up in result.selected and down not in result.selected
 
 
+def test_a_touchpoint_without_a_cost_ranks_before_the_losses(fitted):
+    """With no cost there is no ratio: a touchpoint with the largest gain and
+    no quote was ranked below those predicted to lower the outcome. It comes
+    after the priced gains and before every loss."""
+    model, X, y, w, s = fitted
+    options = dict(
+        population=100_000, value_per_connected=2_000, sample_weight=w, n_boot=0
+    )
+    roi = em.plan_improvements(
+        model, X, y, catalog=s.catalog, cross_fit=0, **options
+    ).roi
+    assert (roi["delta_value"] < 0).any()
+    top = roi.sort_values("delta_value")["facet"].iloc[-1]  # the largest gain
+    catalog = s.catalog.copy()
+    catalog.loc[catalog["facet"] == top, "cost"] = np.nan
+    ranked = em.plan_improvements(
+        model, X, y, catalog=catalog, cross_fit=0, **options
+    ).roi
+    gains = ranked["delta_value"] >= 0
+    assert list(ranked.loc[gains, "facet"])[-1] == top
+    assert (ranked.loc[~gains, "priority"] > ranked.loc[gains, "priority"].max()).all()
+    priced = ranked[ranked["facet"] != top]
+    assert priced["facet"].tolist() == roi[roi["facet"] != top]["facet"].tolist()
+
+
 def test_the_scenarios_of_a_wide_survey_hold_only_the_columns_they_move():
     """Each changed row of a +1 on one facet differs from its respondent in
     that facet alone: stacking whole rows for every scenario held facets x
@@ -960,3 +991,20 @@ def test_the_plan_note_tells_a_gain_beyond_noise_from_one_within_it():
         "through connection (a gain within noise) than it costs: 'Trading fees'; "
         "the plan does not fund them."
     )
+
+
+def test_the_solver_prints_nothing_of_its_own(capfd):
+    """On some knapsacks HiGHS wrote a debugging line
+    ("HighsMipSolverData::transformNewIntegerFeasibleSolution ...") straight to
+    the terminal, into the console's results."""
+    rng = np.random.default_rng(0)
+    for i in range(103):  # the 103rd of these knapsacks made it print
+        n = rng.integers(3, 40)
+        gain, cost = rng.gamma(1, 1, n), rng.uniform(0.01, 0.6, n)
+        if i % 2:
+            cost = np.round(cost * 4) / 4 + rng.uniform(0, 1e-6, n)
+    print("before", flush=True)
+    chosen = _knapsack(gain, cost, 1.0)
+    print("after")
+    assert math.fsum(cost[chosen]) <= 1.0
+    assert capfd.readouterr().out == "before\nafter\n"
