@@ -1317,14 +1317,32 @@ def _plan_missing(plan_summary: Mapping[str, Any], roi) -> str:
     return "plan"
 
 
-def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
-    """Which of the ROI table's first ``n`` gains (those the summary names)
-    are within noise, in words; empty without a rule of noise or when none is.
+def _gainers(roi: Mapping[str, Any] | None, n: int = 3) -> list[Mapping[str, Any]]:
+    """The ROI table's first ``n`` rows whose one-point gain is above 0, in
+    its order: those the summary names (a gain of 0 or below raises
+    nothing, however it ranks).
 
     Examples
     --------
-    >>> rows = [{"facet": "a", "beyond_noise": True},
-    ...         {"facet": "b", "beyond_noise": False}]
+    >>> rows = [{"facet": "a", "delta_connected": 0.0},
+    ...         {"facet": "b", "delta_connected": 0.02}]
+    >>> [r["facet"] for r in _gainers({"rows": rows})]
+    ['b']
+    """
+    if not roi:
+        return []
+    rising = [r for r in roi["rows"] if (_number(r.get("delta_connected")) or 0) > 0]
+    return rising[:n]
+
+
+def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
+    """Which of the gains the summary names (:func:`_gainers`) are within
+    noise, in words; empty without a rule of noise or when none is.
+
+    Examples
+    --------
+    >>> rows = [{"facet": "a", "beyond_noise": True, "delta_connected": 0.03},
+    ...         {"facet": "b", "beyond_noise": False, "delta_connected": 0.01}]
     >>> _gains_note({"noise": True, "rows": rows})
     'Of these, b is within sampling noise.'
     >>> _gains_note({"noise": True, "rows": rows[1:]})
@@ -1332,7 +1350,9 @@ def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
     """
     if not roi or not roi.get("noise"):
         return ""
-    first = roi["rows"][:n]
+    first = _gainers(roi, n)
+    if not first:
+        return ""
     unclear = [_label(r) for r in first if not r.get("beyond_noise")]
     if not unclear:
         return ""
@@ -1790,6 +1810,8 @@ class Report:
             ]
         return {
             "gains_note": _gains_note(sections["roi"]["roi"]),
+            # the touchpoints whose one-point rise raises the outcome most
+            "gainers": [_label(r) for r in _gainers(sections["roi"]["roi"])],
             "top": top,
             "top_text": _label_list(top),
             "hidden": hidden,

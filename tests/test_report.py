@@ -1362,6 +1362,32 @@ def test_a_small_survey_where_no_gain_is_clear_reads_right(contract):
     assert "None of these gains" not in html
 
 
+def test_the_largest_gains_name_only_gains_above_zero(contract):
+    """Ratings on every other point of their scale gave every one-point gain
+    as exactly 0, and the summary named the first three rows of the ROI
+    table (catalog order) as the largest gains. It names only touchpoints a
+    rise raises, and says so when there is none."""
+    tables = dict(contract.tables)
+    tables.pop("plan", None)
+    roi = tables["roi"].drop(columns=["cost", "roi"])
+    cols = [c for c in roi if c.startswith(("delta_connected", "delta_value"))]
+    summary = dict(contract.summary, plan={})
+    flat = roi.assign(**{c: 0.0 for c in cols})
+    html = em.Report({"tables": dict(tables, roi=flat), "summary": summary}).html()
+    lead = " ".join(sections(html)["summary"].split())
+    gains = lead.split("Largest gains.")[1].split("</li>")[0]
+    assert "No one-point improvement raises" in gains
+    assert not any(label in gains for label in roi["label"])
+    # one gain above zero, listed last: it alone is named
+    rising = flat.copy()
+    rising.loc[rising.index[-1], "delta_connected"] = 0.01
+    html = em.Report({"tables": dict(tables, roi=rising), "summary": summary}).html()
+    lead = " ".join(sections(html)["summary"].split())
+    gains = lead.split("Largest gains.")[1].split("</li>")[0]
+    named = [label for label in roi["label"] if label in gains]
+    assert named == [roi["label"].iloc[-1]]
+
+
 def test_the_plan_table_says_how_many_touchpoints_it_leaves_out(contract):
     plan = contract.tables["plan"]
     chosen = int(plan["selected"].sum())
