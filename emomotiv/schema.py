@@ -404,6 +404,7 @@ class FacetCatalog:
             table.loc[declared], ratings, columns
         )
         present = table.loc[[f for f in self.facets if f in survey.columns]]
+        warnings += _coarse_steps(present.index, ratings)
         notes += _mixed_scales(present, shown=not inferred)
         return FacetCatalog(table, self.undeclared_scale), notes, warnings
 
@@ -652,6 +653,48 @@ def _mixed_scales(table: pd.DataFrame, shown: bool = True) -> list[str]:
         "with the points that make them equal. (Items on another scale that "
         "say how the brand makes customers feel are motivators: they belong "
         "under 'motivators', not among the facets.)"
+    ]
+
+
+def _coarse_steps(
+    facets: Iterable[str], ratings: Callable[[str], pd.Series]
+) -> list[str]:
+    """A warning naming the facets whose ratings all lie more than one point
+    apart (three levels at least: 2, 4, 6, 8, 10, a 1-5 question stored on
+    2-10). A one-point rise then lands between two ratings the survey holds,
+    where the trees have seen none, and reads as a gain of 0 or nearly.
+
+    Examples
+    --------
+    >>> data = {"a": pd.Series([2.0, 4, 6, 8, 10, None]),
+    ...         "b": pd.Series([1.0, 2, 3, 5, 9, 10])}
+    >>> print(_coarse_steps(["a", "b"], data.__getitem__)[0])  # doctest: +ELLIPSIS
+    The ratings of 1 facet lie more than one point apart: 'a' (2, 4, 6, 8, 10)...
+    """
+    coarse, steps = [], {}
+    for facet in facets:
+        levels = np.unique(ratings(facet).dropna().to_numpy(dtype=float))
+        if len(levels) >= 3 and np.diff(levels).min() > 1 + 1e-9:
+            shown = ", ".join(f"{v:g}" for v in levels[:6])
+            more = ", ..." if len(levels) > 6 else ""
+            coarse.append(f"'{facet}' ({shown}{more})")
+            steps[facet] = float(np.diff(levels).min())
+    if not coarse:
+        return []
+    first, step = next(iter(steps.items()))
+    listed = ", ".join(coarse[:3]) + (
+        f" (+{len(coarse) - 3} more)" if len(coarse) > 3 else ""
+    )
+    return [
+        f"The ratings of {many(len(coarse), 'facet')} lie more than one point "
+        f"apart: {listed}. A "
+        "one-point rise lands between two ratings the survey holds, where the "
+        "model has seen none, so their one-point gains (roi.csv, the plan, the "
+        "segment and value drivers) read as 0 or nearly; importance is not "
+        "affected. If the question was asked on a shorter scale (1-5 stored "
+        "as 2-10), give that scale in the catalog with the ratings on its "
+        "points; or simulate a step of the ratings' own spacing "
+        f"(RaiseScore('{first}', {step:g}))."
     ]
 
 

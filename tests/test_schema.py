@@ -750,6 +750,36 @@ def test_a_declared_scale_wider_than_every_rating_is_warned_about():
     assert warnings == []
 
 
+def test_ratings_every_other_point_of_their_scale_are_warned_of():
+    """A 1-5 question stored on 2-10 (2, 4, 6, 8, 10) or spread over 1-10
+    (1, 3.25, 5.5, ...): a one-point rise lands between two ratings seen and
+    every gain read exactly 0 [0, 0], with no word."""
+    from emomotiv.schema import FacetCatalog
+
+    base = np.tile([1.0, 2, 3, 4, 5], 20)
+    survey = pd.DataFrame(
+        {"doubled": base * 2, "spread": (base - 1) * 9 / 4 + 1, "plain": base}
+    )
+    catalog = pd.DataFrame(
+        {
+            "facet": ["doubled", "spread", "plain"],
+            "scale_min": [2, 1, 1],
+            "scale_max": [10, 10, 5],
+        }
+    )
+    _, _, warnings = FacetCatalog.from_frame(catalog).with_scales_from(survey)
+    coarse = [w for w in warnings if "more than one point apart" in w]
+    assert len(coarse) == 1
+    assert "'doubled' (2, 4, 6, 8, 10)" in coarse[0]
+    assert "'spread' (1, 3.25, 5.5, 7.75, 10)" in coarse[0]
+    assert "'plain'" not in coarse[0] and "RaiseScore('doubled', 2)" in coarse[0]
+    # every point used somewhere: nothing to say
+    survey.loc[0, "doubled"] = 3.0
+    survey.loc[0, "spread"] = 2.0
+    _, _, warnings = FacetCatalog.from_frame(catalog).with_scales_from(survey)
+    assert not any("more than one point apart" in w for w in warnings)
+
+
 def test_analyze_reads_scales_and_warns(small):
     survey = small.survey.copy()
     facets = list(small.catalog["facet"])
