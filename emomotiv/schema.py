@@ -1062,9 +1062,13 @@ class SurveySchema:
         columns = [str(c) for c in survey.columns]
         if motivators is None:
             motivators = [c for c in columns if c.startswith(MOTIVATOR_PREFIX)]
-        stated = {
+        found = {
             c[len(STATED_PREFIX) :]: c for c in columns if c.startswith(STATED_PREFIX)
         }
+        # in the catalog's order, as the facets (the survey's column order must
+        # not change a sum), then any the catalog does not name
+        order = [f for f in catalog.facets if f in found]
+        stated = {f: found[f] for f in order + [f for f in found if f not in order]}
         return cls(
             facets=tuple(catalog.facets),
             connection=connection,

@@ -592,6 +592,19 @@ def test_schema_infers_prefixed_roles(small):
     assert schema.stated == {"welcome_note": "stated__welcome_note"}
 
 
+def test_stated_columns_follow_the_catalog_not_the_survey(small):
+    """Stated shares were summed in the survey's column order: shuffled
+    columns changed drivers.csv in the 17th digit, which a byte-level audit
+    reads as a change."""
+    facets = list(small.catalog["facet"])
+    survey = small.survey.assign(
+        **{f"stated__{f}": 3 for f in reversed(facets[:4])}, stated__extra=1
+    )
+    cat = FacetCatalog.from_frame(small.catalog)
+    schema = SurveySchema.infer(survey, cat, connection="connected")
+    assert list(schema.stated) == facets[:4] + ["extra"]
+
+
 def test_a_scale_missing_from_the_catalog_is_read_from_the_ratings():
     from emomotiv.schema import FacetCatalog, infer_scale
 
