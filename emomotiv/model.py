@@ -463,9 +463,12 @@ class DriverModel(BaseEstimator):
         """ROC AUC (binary) or R² (regression) on ``(X, y)``."""
         from sklearn.metrics import r2_score, roc_auc_score
 
+        check_aligned(X, "X", y=y, sample_weight=sample_weight)
         out = self.predict_outcome(X)
         owner = type(self).__name__
         y = check_outcome(self, y, len(out), f"{owner}.score")
+        if sample_weight is not None:
+            sample_weight = check_weights(sample_weight, len(out))
         if self.task_ == "binary":
             target = (y == self.classes_[1]).astype(int)
             return float(roc_auc_score(target, out, sample_weight=sample_weight))

@@ -242,3 +242,18 @@ def test_a_text_outcome_whose_later_label_is_a_no_is_warned_of():
         em.DriverModel(n_estimators=10, cv=0).fit(
             X, s.survey["connected"].map({1: "Yes", 0: "No"})
         )
+
+
+def test_score_refuses_a_misaligned_outcome_or_weight_as_fit_does(small):
+    """score() paired a sorted y (or weights) with X by position and gave
+    the AUC of a wrong pairing; it now refuses it as fit does."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    with pytest.raises(em.ValidationError, match=r"pass y.loc\[X.index\]"):
+        model.score(X, y.sort_values())
+    w = small.survey["weight"]
+    with pytest.raises(em.ValidationError, match=r"pass sample_weight.loc\[X.index"):
+        model.score(X, y, sample_weight=w.sort_values())
+    assert model.score(X, y, sample_weight=w) == model.score(
+        X, y.to_numpy(), sample_weight=w.to_numpy()
+    )
