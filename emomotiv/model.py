@@ -50,9 +50,9 @@ def _is_binary(model) -> bool:
 
 
 def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
-    """``X`` with its columns of numbers written as text read as numbers; a
-    column named twice, or holding dates or text that is not a number, is
-    refused by name (every one at once)."""
+    """``X`` with its columns of numbers written as text (or as categories)
+    read as numbers; a column named twice, or holding dates or text that is
+    not a number, is refused by name (every one at once)."""
     problems = [
         f"Column '{name}' appears {n} times; give each column its own name."
         for name, n in X.columns.value_counts().items()
@@ -69,7 +69,11 @@ def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
             problems.append(
                 f"Column '{name}' holds dates, not ratings: leave it out of X."
             )
-        elif pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
+        elif (
+            pd.api.types.is_object_dtype(col)
+            or pd.api.types.is_string_dtype(col)
+            or isinstance(col.dtype, pd.CategoricalDtype)  # Int64 ones hold <NA>
+        ):
             values = pd.to_numeric(col, errors="coerce")
             text = values.isna() & col.notna()
             if text.any():

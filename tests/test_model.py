@@ -257,3 +257,35 @@ def test_score_refuses_a_misaligned_outcome_or_weight_as_fit_does(small):
     assert model.score(X, y, sample_weight=w) == model.score(
         X, y.to_numpy(), sample_weight=w.to_numpy()
     )
+
+
+def test_score_refuses_a_misaligned_outcome_or_weight_as_fit_does(small):
+    """score() paired a sorted y (or weights) with X by position and gave
+    the AUC of a wrong pairing; it now refuses it as fit does."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    with pytest.raises(em.ValidationError, match=r"pass y.loc\[X.index\]"):
+        model.score(X, y.sort_values())
+    w = small.survey["weight"]
+    with pytest.raises(em.ValidationError, match=r"pass sample_weight.loc\[X.index"):
+        model.score(X, y, sample_weight=w.sort_values())
+    assert model.score(X, y, sample_weight=w) == model.score(
+        X, y.to_numpy(), sample_weight=w.to_numpy()
+    )
+
+
+def test_categorical_facets_with_a_missing_rating_are_read_as_numbers(small):
+    """Int64 categories with <NA> (after convert_dtypes) crashed inside
+    numpy; they are read as numbers, as shap_importance reads them."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    assert X.isna().any().any()
+    fast = dict(n_estimators=10, cv=0, random_state=0)
+    categories = X.round().astype("Int64").astype("category")
+    model = em.DriverModel(**fast).fit(categories, y)
+    np.testing.assert_array_equal(
+        model.predict_outcome(categories),
+        em.DriverModel(**fast).fit(X.round(), y).predict_outcome(X.round()),
+    )
+    words = X.assign(**{X.columns[0]: pd.Categorical(["low", "high"] * 300)})
+    with pytest.raises(em.ValidationError, match=f"'{X.columns[0]}' holds text"):
+        em.DriverModel(**fast).fit(words, y)
