@@ -140,10 +140,11 @@ class DriverModel(BaseEstimator):
         Columns, by name, whose effect may only rise (+1) or only fall (-1)
         with their value; other columns are free. ``{facet: 1}`` says that a
         better rating of the facet never lowers connection.
-    cv : int or cross-validation splitter, default=5
+    cv : int, cross-validation splitter or list, default=5
         Folds for ``cv_scores_`` (shuffled, stratified for a binary
         outcome); 0 or 1 skips cross-validation. Any scikit-learn splitter
-        or iterable of (train, test) indices also works.
+        or a list of (train, test) index pairs also works (not a generator:
+        one fit would use it up).
     n_jobs : int or None, default=None
         Threads for XGBoost; None uses all cores.
     random_state : int or None, default=None
@@ -229,8 +230,18 @@ class DriverModel(BaseEstimator):
         ):
             raise ValueError(
                 f"The 'cv' parameter of {owner} must be an int >= 0, a "
-                "scikit-learn splitter or an iterable of (train, test) indices. "
+                "scikit-learn splitter or a list of (train, test) index pairs. "
                 f"Got {self.cv!r} instead."
+            )
+        elif not hasattr(self.cv, "split") and iter(self.cv) is self.cv:
+            # a generator: the first fit would use it up, and clone (every
+            # refit, analyze) cannot copy it
+            raise ValueError(
+                f"The 'cv' parameter of {owner} must be an int >= 0, a "
+                "scikit-learn splitter or a list of (train, test) index pairs. "
+                f"Got a one-shot iterator ({type(self.cv).__name__}), which "
+                "the first fit would use up and which cannot be cloned: pass "
+                "cv=list(...) of its (train, test) pairs."
             )
         check_n_jobs(self.n_jobs, owner)
         check_int(
