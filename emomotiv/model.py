@@ -35,6 +35,7 @@ from ._validation import (
     preview,
     unit_weights,
 )
+from .controls import design_hint
 
 __all__ = ["DriverModel", "load_model_files"]
 
@@ -307,36 +308,44 @@ class DriverModel(BaseEstimator):
 
     # -- data -------------------------------------------------------------
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
-        """Validate facet ratings; NaN allowed. Facets are matched by name."""
-        if isinstance(X, pd.DataFrame):
-            X = _numeric_columns(X, type(self).__name__)
+        """Validate facet ratings; NaN allowed. Facets are matched by name,
+        before their values are read: a fitted model reads only its own
+        columns of a wider frame (the survey) and names those it lacks."""
         fitted = getattr(self, "feature_names_in_", None)
         if not reset and fitted is not None and isinstance(X, pd.DataFrame):
-            names = [str(c) for c in X.columns]
-            given, seen = set(names), set(fitted)
-            missing = [str(n) for n in fitted if n not in given]
-            extra = [n for n in names if n not in seen]
-            if missing or extra:
-                problems = []
-                if missing:
-                    hints = "".join(did_you_mean(n, extra) for n in missing[:3])
-                    problems.append(
-                        f"{len(missing)} of the {len(fitted)} missing: "
-                        f"{preview(missing)}.{hints}"
-                    )
-                if extra:
-                    problems.append(f"{len(extra)} unexpected: {preview(extra)}.")
-                raise ValueError(
-                    "The facets differ from those seen in fit: "
-                    + " ".join(problems)
-                    + " Pass X with the columns the model was fitted on "
-                    "(in any order)."
-                )
-            X = X[list(fitted)]
+            X = X[self._fitted_columns(X, fitted)]
+        if isinstance(X, pd.DataFrame):
+            X = _numeric_columns(X, type(self).__name__)
         # XGBoost reads float32: the same model at half the memory of float64
         return validate_data(
             self, X, reset=reset, dtype=np.float32, ensure_all_finite="allow-nan"
         )
+
+    @staticmethod
+    def _fitted_columns(X: pd.DataFrame, fitted: np.ndarray) -> list:
+        """The fitted columns of ``X`` in fit's order; every missing or
+        unexpected column named, with how to build an analysis's own."""
+        names = [str(c) for c in X.columns]
+        given, seen = set(names), set(fitted)
+        missing = [str(n) for n in fitted if n not in given]
+        extra = [n for n in names if n not in seen]
+        if missing or extra:
+            problems = []
+            if missing:
+                hints = "".join(did_you_mean(n, extra) for n in missing[:3])
+                problems.append(
+                    f"{len(missing)} of the {len(fitted)} missing: "
+                    f"{preview(missing)}.{hints}"
+                )
+            if extra:
+                problems.append(f"{len(extra)} unexpected: {preview(extra)}.")
+            raise ValueError(
+                "The facets differ from those seen in fit: "
+                + " ".join(problems)
+                + " Pass X with the columns the model was fitted on "
+                "(in any order)." + design_hint(missing, controls=False)
+            )
+        return list(fitted)
 
     def _task(self, y: np.ndarray) -> str:
         if self.task != "auto":

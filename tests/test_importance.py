@@ -118,6 +118,19 @@ def test_a_model_with_the_halo_control_says_how_to_build_its_columns():
     em.shap_importance(model, design.matrix, controls=design.columns)
 
 
+def test_a_model_with_a_context_control_says_how_to_build_its_columns():
+    """A design with a one-hot control and no halo score: X lacking
+    'purpose=...' was refused with no word of design_matrix."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    data = s.survey.assign(purpose=np.where(s.survey.index % 2, "save", "trade"))
+    design = em.design_matrix(X, data=data, halo="none", controls=["purpose"])
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0)
+    model.fit(design.matrix, s.survey["connected"])
+    with pytest.raises(ValueError, match=r"'purpose=save'.* em.design_matrix\(X"):
+        em.shap_importance(model, X)
+
+
 def test_a_facet_twice_in_X_or_no_respondent_is_named(fitted):
     model, X = fitted
     twice = pd.concat([X, X.iloc[:, [1]]], axis=1)
