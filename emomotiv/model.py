@@ -354,6 +354,7 @@ class DriverModel(BaseEstimator):
         if kind == "binary":
             return "binary"
         if kind in ("continuous", "multiclass"):
+            _refuse_answer_codes(y)
             return "regression"
         raise ValueError(
             f"Unknown label type: cannot model an outcome of type {kind!r}; "
@@ -371,7 +372,11 @@ class DriverModel(BaseEstimator):
         X : DataFrame of shape (n_respondents, n_facets)
             Facet ratings; NaN = touchpoint not experienced.
         y : array-like of shape (n_respondents,)
-            Connection outcome (0/1) or numeric score.
+            Connection outcome (0/1) or numeric score. Of two other values
+            (1/2, text), the model explains the later in sort order,
+            ``classes_[1]``, with a warning that names it; under
+            ``task="auto"`` a 0/1 (or 1/2) outcome with a code such as 9
+            for no answer is refused, not read as a score.
         sample_weight : array-like of shape (n_respondents,), default=None
             Survey weights; they enter fitting and the cross-validated scores,
             rescaled to mean 1 over the respondents of weight > 0 (the model
@@ -412,7 +417,7 @@ class DriverModel(BaseEstimator):
                     "Only binary classification is supported: a binary task needs "
                     f"two classes; got {len(self.classes_)}."
                 )
-            _warn_if_positive_says_no(self.classes_)
+            _warn_of_explained_class(self.classes_)
         else:
             target = numeric_target(y, type(self).__name__)
             # a refit as a regression leaves no classes of an earlier fit
@@ -568,22 +573,84 @@ def _one_per_respondent(y: ArrayLike, n: int, owner: str, *, warn: bool = False)
     return target
 
 
-def _warn_if_positive_says_no(classes: np.ndarray) -> None:
-    """Warn when the class a binary model explains (the later of two labels
-    in sort order) is a no ("not connected" beside "connected"): every
-    direction and gain would then read for not being connected."""
-    from .readers import NO_ANSWERS, _fold
+def explained_class(classes: np.ndarray) -> str | None:
+    """Which class a binary model of ``classes`` explains, in words, when it
+    is not 1 of 0/1 (or True of False/True); else None.
 
-    positive = classes[1]
-    if isinstance(positive, str) and _fold(positive) in NO_ANSWERS:
-        warnings.warn(
+    Examples
+    --------
+    >>> explained_class(np.array([1, 2]))
+    'P(y == 2), the later of 1 and 2 in sort order'
+    >>> explained_class(np.array([0, 1])) is None
+    True
+    """
+    low, high = np.asarray(classes).tolist()
+    if [low, high] == [0, 1] and not isinstance(low, str):
+        return None
+    return f"P(y == {high!r}), the later of {low!r} and {high!r} in sort order"
+
+
+def _warn_of_explained_class(classes: np.ndarray) -> None:
+    """Warn when a binary y is not 0/1: the model explains the later of its
+    two values in sort order (1/2 coded 1 = yes: not being connected), and
+    every direction, prediction and gain reads for that value. A text yes
+    beside a text no (Yes/No) is what it seems, and says nothing; a later
+    label that is a no ("not connected") is warned of most plainly."""
+    from .readers import NO_ANSWERS, YES_ANSWERS, _fold
+
+    explains = explained_class(classes)
+    if explains is None:
+        return
+    low, high = np.asarray(classes).tolist()
+    text = isinstance(high, str) and isinstance(low, str)
+    if text and _fold(high) in YES_ANSWERS and _fold(low) in NO_ANSWERS:
+        return
+    if isinstance(high, str) and _fold(high) in NO_ANSWERS:
+        said = (
             f"y holds text, and the model explains its later label in sort "
-            f"order, {positive!r} (against {classes[0]!r}): every direction and "
-            "gain then reads for that answer. Code the outcome 1 for connected "
-            "and 0 otherwise to explain connection.",
-            UserWarning,
-            stacklevel=3,
+            f"order, {high!r} (against {low!r}): every direction and gain then "
+            "reads for that answer. Code the outcome 1 for connected and 0 "
+            "otherwise to explain connection"
         )
+    else:
+        codes = "" if text else f" (as when {low!r} means yes)"
+        said = (
+            f"y is coded {low!r} and {high!r}, not 0/1: the model explains "
+            f"{explains}; every direction, prediction and gain reads for "
+            f"y == {high!r}. To explain {low!r} instead{codes}, recode y"
+        )
+    message = (
+        f"{said}: (y == {low!r}).astype(int); emomotiv.analyze takes "
+        f"connected_values=[{low!r}]."
+    )
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _refuse_answer_codes(y: np.ndarray) -> None:
+    """Refuse, as a score, a yes/no outcome that holds a code for no answer:
+    0/1 (or 1/2) beside a value such as 9 or -1 (see
+    :func:`emomotiv.schema._answer_codes`), which a regression would model
+    as the top of a scale."""
+    from .schema import _answer_codes
+
+    values, text = as_numbers(y)
+    if text:
+        return  # a regression refuses text, by its values
+    levels = sorted(set(values.tolist()))
+    codes = _answer_codes(levels)
+    if not codes:
+        return
+    shown = ", ".join(f"{v:g}" for v in levels)
+    n_codes = int(np.isin(values, codes).sum())
+    raise ValueError(
+        f"y has the values {shown}: {', '.join(f'{v:g}' for v in codes)}, in "
+        f"{n_codes} row{'' if n_codes == 1 else 's'}, "
+        f"{'looks like a code' if len(codes) == 1 else 'look like codes'} for no "
+        "answer ('don't know', 'refused'), neither yes nor no, and "
+        "task='auto' would model y as a score. Drop those respondents (or "
+        "recode the code) to explain the yes/no outcome, or pass "
+        "task='regression' to model a score on purpose."
+    )
 
 
 def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.ndarray:
