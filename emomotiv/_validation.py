@@ -253,9 +253,23 @@ def as_numbers(values: object) -> tuple[np.ndarray, str]:
 
 
 def check_weights(sample_weight, n: int) -> np.ndarray:
-    """Survey weights as a float array of length ``n`` (ones when None)."""
+    """Survey weights as a float array of length ``n`` (ones when None).
+
+    Examples
+    --------
+    >>> check_weights(None, 2).tolist()
+    [1.0, 1.0]
+    >>> check_weights("weight", 2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: sample_weight is the string 'weight', not weights: ...
+    """
     if sample_weight is None:
         return np.ones(n)
+    if isinstance(sample_weight, str):  # a column's name, as analyze takes it
+        raise ValueError(
+            f"sample_weight is the string {sample_weight!r}, not weights: pass "
+            f"the values, such as survey[{sample_weight!r}]."
+        )
     try:
         w = np.asarray(sample_weight, dtype=float)
     except (TypeError, ValueError):  # text, or pandas' <NA> among objects

@@ -87,6 +87,7 @@ from ._validation import (
     check_weights,
     column_list,
     did_you_mean,
+    preview,
 )
 
 __all__ = [
@@ -104,14 +105,32 @@ HALO = "__halo__"
 RESERVED = re.compile(r"__(halo(_\d+)?|spread)__")
 
 
-def design_hint(missing: list[str]) -> str:
-    """How to rebuild the columns an analysis adds, when X lacks them."""
-    if not any(str(name).startswith(HALO) for name in missing):
+def design_hint(missing: list[str], *, controls: bool = True) -> str:
+    """How to rebuild the columns an analysis adds (the halo score's
+    ``__halo__``, a context control's ``column=level``), when X lacks them;
+    ``controls`` also says to name them as controls (for an explanation).
+
+    Examples
+    --------
+    >>> design_hint(["__halo__", "purpose=saving"], controls=False)[:58]
+    " '__halo__', 'purpose=saving' are columns em.design_matrix"
+    >>> design_hint(["mobile_app"])
+    ''
+    """
+    made = [
+        str(name)
+        for name in missing
+        if (str(name).startswith("__") and str(name).endswith("__")) or "=" in str(name)
+    ]
+    if not made:
         return ""
+    named = ", with controls=design.columns," if controls else ""
     return (
-        f" '{HALO}' is the halo score the analysis controls for: pass "
-        "design.matrix, with controls=design.columns, where design = "
-        "em.design_matrix(X, data=survey, controls=[...]) as in the analysis."
+        f" {preview(made)} {'is a column' if len(made) == 1 else 'are columns'} "
+        "em.design_matrix makes (the halo score the analysis controls for, a "
+        f"context control's 'column=level'): pass design.matrix{named} where "
+        "design = em.design_matrix(X, data=survey, halo=..., controls=[...], "
+        "sample_weight=...) with the analysis's settings."
     )
 
 

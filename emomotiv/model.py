@@ -35,6 +35,7 @@ from ._validation import (
     preview,
     unit_weights,
 )
+from .controls import design_hint
 
 __all__ = ["DriverModel", "load_model_files"]
 
@@ -50,9 +51,9 @@ def _is_binary(model) -> bool:
 
 
 def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
-    """``X`` with its columns of numbers written as text read as numbers; a
-    column named twice, or holding dates or text that is not a number, is
-    refused by name (every one at once)."""
+    """``X`` with its columns of numbers written as text (or as categories)
+    read as numbers; a column named twice, or holding dates or text that is
+    not a number, is refused by name (every one at once)."""
     problems = [
         f"Column '{name}' appears {n} times; give each column its own name."
         for name, n in X.columns.value_counts().items()
@@ -69,7 +70,11 @@ def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
             problems.append(
                 f"Column '{name}' holds dates, not ratings: leave it out of X."
             )
-        elif pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
+        elif (
+            pd.api.types.is_object_dtype(col)
+            or pd.api.types.is_string_dtype(col)
+            or isinstance(col.dtype, pd.CategoricalDtype)  # Int64 ones hold <NA>
+        ):
             values = pd.to_numeric(col, errors="coerce")
             text = values.isna() & col.notna()
             if text.any():
@@ -136,10 +141,11 @@ class DriverModel(BaseEstimator):
         Columns, by name, whose effect may only rise (+1) or only fall (-1)
         with their value; other columns are free. ``{facet: 1}`` says that a
         better rating of the facet never lowers connection.
-    cv : int or cross-validation splitter, default=5
+    cv : int, cross-validation splitter or list, default=5
         Folds for ``cv_scores_`` (shuffled, stratified for a binary
         outcome); 0 or 1 skips cross-validation. Any scikit-learn splitter
-        or iterable of (train, test) indices also works.
+        or a list of (train, test) index pairs also works (not a generator:
+        one fit would use it up).
     n_jobs : int or None, default=None
         Threads for XGBoost; None uses all cores.
     random_state : int or None, default=None
@@ -225,8 +231,18 @@ class DriverModel(BaseEstimator):
         ):
             raise ValueError(
                 f"The 'cv' parameter of {owner} must be an int >= 0, a "
-                "scikit-learn splitter or an iterable of (train, test) indices. "
+                "scikit-learn splitter or a list of (train, test) index pairs. "
                 f"Got {self.cv!r} instead."
+            )
+        elif not hasattr(self.cv, "split") and iter(self.cv) is self.cv:
+            # a generator: the first fit would use it up, and clone (every
+            # refit, analyze) cannot copy it
+            raise ValueError(
+                f"The 'cv' parameter of {owner} must be an int >= 0, a "
+                "scikit-learn splitter or a list of (train, test) index pairs. "
+                f"Got a one-shot iterator ({type(self.cv).__name__}), which "
+                "the first fit would use up and which cannot be cloned: pass "
+                "cv=list(...) of its (train, test) pairs."
             )
         check_n_jobs(self.n_jobs, owner)
         check_int(
@@ -292,36 +308,44 @@ class DriverModel(BaseEstimator):
 
     # -- data -------------------------------------------------------------
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
-        """Validate facet ratings; NaN allowed. Facets are matched by name."""
-        if isinstance(X, pd.DataFrame):
-            X = _numeric_columns(X, type(self).__name__)
+        """Validate facet ratings; NaN allowed. Facets are matched by name,
+        before their values are read: a fitted model reads only its own
+        columns of a wider frame (the survey) and names those it lacks."""
         fitted = getattr(self, "feature_names_in_", None)
         if not reset and fitted is not None and isinstance(X, pd.DataFrame):
-            names = [str(c) for c in X.columns]
-            given, seen = set(names), set(fitted)
-            missing = [str(n) for n in fitted if n not in given]
-            extra = [n for n in names if n not in seen]
-            if missing or extra:
-                problems = []
-                if missing:
-                    hints = "".join(did_you_mean(n, extra) for n in missing[:3])
-                    problems.append(
-                        f"{len(missing)} of the {len(fitted)} missing: "
-                        f"{preview(missing)}.{hints}"
-                    )
-                if extra:
-                    problems.append(f"{len(extra)} unexpected: {preview(extra)}.")
-                raise ValueError(
-                    "The facets differ from those seen in fit: "
-                    + " ".join(problems)
-                    + " Pass X with the columns the model was fitted on "
-                    "(in any order)."
-                )
-            X = X[list(fitted)]
+            X = X[self._fitted_columns(X, fitted)]
+        if isinstance(X, pd.DataFrame):
+            X = _numeric_columns(X, type(self).__name__)
         # XGBoost reads float32: the same model at half the memory of float64
         return validate_data(
             self, X, reset=reset, dtype=np.float32, ensure_all_finite="allow-nan"
         )
+
+    @staticmethod
+    def _fitted_columns(X: pd.DataFrame, fitted: np.ndarray) -> list:
+        """The fitted columns of ``X`` in fit's order; every missing or
+        unexpected column named, with how to build an analysis's own."""
+        names = [str(c) for c in X.columns]
+        given, seen = set(names), set(fitted)
+        missing = [str(n) for n in fitted if n not in given]
+        extra = [n for n in names if n not in seen]
+        if missing or extra:
+            problems = []
+            if missing:
+                hints = "".join(did_you_mean(n, extra) for n in missing[:3])
+                problems.append(
+                    f"{len(missing)} of the {len(fitted)} missing: "
+                    f"{preview(missing)}.{hints}"
+                )
+            if extra:
+                problems.append(f"{len(extra)} unexpected: {preview(extra)}.")
+            raise ValueError(
+                "The facets differ from those seen in fit: "
+                + " ".join(problems)
+                + " Pass X with the columns the model was fitted on "
+                "(in any order)." + design_hint(missing, controls=False)
+            )
+        return list(fitted)
 
     def _task(self, y: np.ndarray) -> str:
         if self.task != "auto":
@@ -330,6 +354,7 @@ class DriverModel(BaseEstimator):
         if kind == "binary":
             return "binary"
         if kind in ("continuous", "multiclass"):
+            _refuse_answer_codes(y)
             return "regression"
         raise ValueError(
             f"Unknown label type: cannot model an outcome of type {kind!r}; "
@@ -347,7 +372,11 @@ class DriverModel(BaseEstimator):
         X : DataFrame of shape (n_respondents, n_facets)
             Facet ratings; NaN = touchpoint not experienced.
         y : array-like of shape (n_respondents,)
-            Connection outcome (0/1) or numeric score.
+            Connection outcome (0/1) or numeric score. Of two other values
+            (1/2, text), the model explains the later in sort order,
+            ``classes_[1]``, with a warning that names it; under
+            ``task="auto"`` a 0/1 (or 1/2) outcome with a code such as 9
+            for no answer is refused, not read as a score.
         sample_weight : array-like of shape (n_respondents,), default=None
             Survey weights; they enter fitting and the cross-validated scores,
             rescaled to mean 1 over the respondents of weight > 0 (the model
@@ -388,7 +417,7 @@ class DriverModel(BaseEstimator):
                     "Only binary classification is supported: a binary task needs "
                     f"two classes; got {len(self.classes_)}."
                 )
-            _warn_if_positive_says_no(self.classes_)
+            _warn_of_explained_class(self.classes_)
         else:
             target = numeric_target(y, type(self).__name__)
             # a refit as a regression leaves no classes of an earlier fit
@@ -463,9 +492,12 @@ class DriverModel(BaseEstimator):
         """ROC AUC (binary) or R² (regression) on ``(X, y)``."""
         from sklearn.metrics import r2_score, roc_auc_score
 
+        check_aligned(X, "X", y=y, sample_weight=sample_weight)
         out = self.predict_outcome(X)
         owner = type(self).__name__
         y = check_outcome(self, y, len(out), f"{owner}.score")
+        if sample_weight is not None:
+            sample_weight = check_weights(sample_weight, len(out))
         if self.task_ == "binary":
             target = (y == self.classes_[1]).astype(int)
             return float(roc_auc_score(target, out, sample_weight=sample_weight))
@@ -541,22 +573,84 @@ def _one_per_respondent(y: ArrayLike, n: int, owner: str, *, warn: bool = False)
     return target
 
 
-def _warn_if_positive_says_no(classes: np.ndarray) -> None:
-    """Warn when the class a binary model explains (the later of two labels
-    in sort order) is a no ("not connected" beside "connected"): every
-    direction and gain would then read for not being connected."""
-    from .readers import NO_ANSWERS, _fold
+def explained_class(classes: np.ndarray) -> str | None:
+    """Which class a binary model of ``classes`` explains, in words, when it
+    is not 1 of 0/1 (or True of False/True); else None.
 
-    positive = classes[1]
-    if isinstance(positive, str) and _fold(positive) in NO_ANSWERS:
-        warnings.warn(
+    Examples
+    --------
+    >>> explained_class(np.array([1, 2]))
+    'P(y == 2), the later of 1 and 2 in sort order'
+    >>> explained_class(np.array([0, 1])) is None
+    True
+    """
+    low, high = np.asarray(classes).tolist()
+    if [low, high] == [0, 1] and not isinstance(low, str):
+        return None
+    return f"P(y == {high!r}), the later of {low!r} and {high!r} in sort order"
+
+
+def _warn_of_explained_class(classes: np.ndarray) -> None:
+    """Warn when a binary y is not 0/1: the model explains the later of its
+    two values in sort order (1/2 coded 1 = yes: not being connected), and
+    every direction, prediction and gain reads for that value. A text yes
+    beside a text no (Yes/No) is what it seems, and says nothing; a later
+    label that is a no ("not connected") is warned of most plainly."""
+    from .readers import NO_ANSWERS, YES_ANSWERS, _fold
+
+    explains = explained_class(classes)
+    if explains is None:
+        return
+    low, high = np.asarray(classes).tolist()
+    text = isinstance(high, str) and isinstance(low, str)
+    if text and _fold(high) in YES_ANSWERS and _fold(low) in NO_ANSWERS:
+        return
+    if isinstance(high, str) and _fold(high) in NO_ANSWERS:
+        said = (
             f"y holds text, and the model explains its later label in sort "
-            f"order, {positive!r} (against {classes[0]!r}): every direction and "
-            "gain then reads for that answer. Code the outcome 1 for connected "
-            "and 0 otherwise to explain connection.",
-            UserWarning,
-            stacklevel=3,
+            f"order, {high!r} (against {low!r}): every direction and gain then "
+            "reads for that answer. Code the outcome 1 for connected and 0 "
+            "otherwise to explain connection"
         )
+    else:
+        codes = "" if text else f" (as when {low!r} means yes)"
+        said = (
+            f"y is coded {low!r} and {high!r}, not 0/1: the model explains "
+            f"{explains}; every direction, prediction and gain reads for "
+            f"y == {high!r}. To explain {low!r} instead{codes}, recode y"
+        )
+    message = (
+        f"{said}: (y == {low!r}).astype(int); emomotiv.analyze takes "
+        f"connected_values=[{low!r}]."
+    )
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _refuse_answer_codes(y: np.ndarray) -> None:
+    """Refuse, as a score, a yes/no outcome that holds a code for no answer:
+    0/1 (or 1/2) beside a value such as 9 or -1 (see
+    :func:`emomotiv.schema._answer_codes`), which a regression would model
+    as the top of a scale."""
+    from .schema import _answer_codes
+
+    values, text = as_numbers(y)
+    if text:
+        return  # a regression refuses text, by its values
+    levels = sorted(set(values.tolist()))
+    codes = _answer_codes(levels)
+    if not codes:
+        return
+    shown = ", ".join(f"{v:g}" for v in levels)
+    n_codes = int(np.isin(values, codes).sum())
+    raise ValueError(
+        f"y has the values {shown}: {', '.join(f'{v:g}' for v in codes)}, in "
+        f"{n_codes} row{'' if n_codes == 1 else 's'}, "
+        f"{'looks like a code' if len(codes) == 1 else 'look like codes'} for no "
+        "answer ('don't know', 'refused'), neither yes nor no, and "
+        "task='auto' would model y as a score. Drop those respondents (or "
+        "recode the code) to explain the yes/no outcome, or pass "
+        "task='regression' to model a score on purpose."
+    )
 
 
 def check_outcome(model: DriverModel, y: ArrayLike, n: int, owner: str) -> np.ndarray:

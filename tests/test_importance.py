@@ -118,6 +118,31 @@ def test_a_model_with_the_halo_control_says_how_to_build_its_columns():
     em.shap_importance(model, design.matrix, controls=design.columns)
 
 
+def test_a_model_with_a_context_control_says_how_to_build_its_columns():
+    """A design with a one-hot control and no halo score: X lacking
+    'purpose=...' was refused with no word of design_matrix."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X = s.survey[s.catalog["facet"]]
+    data = s.survey.assign(purpose=np.where(s.survey.index % 2, "save", "trade"))
+    design = em.design_matrix(X, data=data, halo="none", controls=["purpose"])
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0)
+    model.fit(design.matrix, s.survey["connected"])
+    with pytest.raises(ValueError, match=r"'purpose=save'.* em.design_matrix\(X"):
+        em.shap_importance(model, X)
+
+
+def test_an_importance_of_a_1_2_outcome_warns_which_class_it_explains(small):
+    """y coded 1 = yes, 2 = no: every direction read for not being
+    connected, in silence. The fit that the importance rests on (here the
+    one bootstrap_importance makes) names the class explained."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0)
+    with pytest.warns(UserWarning, match=r"explains P\(y == 2\)"):
+        em.bootstrap_importance(
+            model, X, 2 - y, n_boot=0, progress=False, random_state=0
+        )
+
+
 def test_a_facet_twice_in_X_or_no_respondent_is_named(fitted):
     model, X = fitted
     twice = pd.concat([X, X.iloc[:, [1]]], axis=1)

@@ -24,6 +24,7 @@ def _expected_failures(estimator):
     ],
     expected_failed_checks=_expected_failures,
 )
+@pytest.mark.filterwarnings("ignore:y is coded:UserWarning")  # labels 1/2 on purpose
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -242,3 +243,137 @@ def test_a_text_outcome_whose_later_label_is_a_no_is_warned_of():
         em.DriverModel(n_estimators=10, cv=0).fit(
             X, s.survey["connected"].map({1: "Yes", 0: "No"})
         )
+
+
+@pytest.mark.parametrize(
+    ("coding", "explained"),
+    [
+        ({1: 1, 0: 2}, r"P\(y == 2\), the later of 1 and 2 in sort order"),
+        ({1: "Connected", 0: "Disconnected"}, r"P\(y == 'Disconnected'\)"),
+        ({1: "Agree", 0: "Disagree"}, r"P\(y == 'Disagree'\)"),
+    ],
+)
+def test_a_binary_outcome_not_0_1_names_the_class_it_explains(coding, explained):
+    """1 = yes / 2 = no, or text whose no sorts last: the model explained
+    the no and every direction flipped, with no warning outside a word
+    list. Any binary y but 0/1 or False/True now names the class explained
+    and the way out; 0/1 and booleans say nothing."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    fast = dict(n_estimators=5, cv=0, random_state=0)
+    with pytest.warns(UserWarning, match=explained) as caught:
+        model = em.DriverModel(**fast).fit(X, y.map(coding))
+    assert "connected_values=" in str(caught[0].message)
+    assert model.classes_.tolist() == sorted(coding.values())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        em.DriverModel(**fast).fit(X, y.astype(bool))
+        em.DriverModel(**fast).fit(X, y.astype(float))
+
+
+def test_the_class_explained_is_said_in_words():
+    assert em.model.explained_class(np.array([0, 1])) is None
+    assert em.model.explained_class(np.array([False, True])) is None
+    assert em.model.explained_class(np.array(["No", "Yes"])) == (
+        "P(y == 'Yes'), the later of 'No' and 'Yes' in sort order"
+    )
+
+
+def test_a_0_1_outcome_with_a_no_answer_code_is_not_read_as_a_score(small):
+    """y of 0/1 with 9 for "don't know" was modelled as a score under
+    task="auto", in silence; now refused with its values and ways out. A
+    real score, or a declared regression, is fitted as before."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    fast = dict(n_estimators=5, cv=0, random_state=0)
+    coded = y.where(y.index % 20 > 0, 9)
+    with pytest.raises(ValueError, match=r"values 0, 1, 9: 9, in 30 rows, looks"):
+        em.DriverModel(**fast).fit(X, coded)
+    with pytest.raises(ValueError, match="task='regression' to model a score"):
+        em.DriverModel(**fast).fit(X, coded.replace({0: 2}))  # 1/2 and 9
+    assert em.DriverModel(task="regression", **fast).fit(X, coded).task_ == (
+        "regression"
+    )
+    scale = (X.iloc[:, 0].fillna(3) > 3).astype(int) + y  # 0, 1, 2
+    assert em.DriverModel(**fast).fit(X, scale).task_ == "regression"
+
+
+def test_score_refuses_a_misaligned_outcome_or_weight_as_fit_does(small):
+    """score() paired a sorted y (or weights) with X by position and gave
+    the AUC of a wrong pairing; it now refuses it as fit does."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=10, cv=0, random_state=0).fit(X, y)
+    with pytest.raises(em.ValidationError, match=r"pass y.loc\[X.index\]"):
+        model.score(X, y.sort_values())
+    w = small.survey["weight"]
+    with pytest.raises(em.ValidationError, match=r"pass sample_weight.loc\[X.index"):
+        model.score(X, y, sample_weight=w.sort_values())
+    assert model.score(X, y, sample_weight=w) == model.score(
+        X, y.to_numpy(), sample_weight=w.to_numpy()
+    )
+
+
+def test_predicting_without_the_design_columns_names_design_matrix(small):
+    """A model fitted on an analysis's design (halo score, one-hot control)
+    asked to predict on the facets said only that '__halo__' and
+    'purpose=...' are missing; it now says how to build them."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    data = small.survey.assign(purpose=np.where(y.index % 2, "save", "trade"))
+    design = em.design_matrix(X, data=data, controls=["purpose"])
+    model = em.DriverModel(n_estimators=5, cv=0, random_state=0)
+    model.fit(design.matrix, y)
+    with pytest.raises(ValueError, match="missing: '__halo__', 'purpose=") as err:
+        model.predict_proba(X)
+    assert "pass design.matrix where design = em.design_matrix(" in str(err.value)
+    np.testing.assert_array_equal(
+        model.predict_proba(design.matrix[design.matrix.columns[::-1]]),
+        model.predict_proba(design.matrix),
+    )
+
+
+def test_categorical_facets_with_a_missing_rating_are_read_as_numbers(small):
+    """Int64 categories with <NA> (after convert_dtypes) crashed inside
+    numpy; they are read as numbers, as shap_importance reads them."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    assert X.isna().any().any()
+    fast = dict(n_estimators=10, cv=0, random_state=0)
+    categories = X.round().astype("Int64").astype("category")
+    model = em.DriverModel(**fast).fit(categories, y)
+    np.testing.assert_array_equal(
+        model.predict_outcome(categories),
+        em.DriverModel(**fast).fit(X.round(), y).predict_outcome(X.round()),
+    )
+    words = X.assign(**{X.columns[0]: pd.Categorical(["low", "high"] * 300)})
+    with pytest.raises(em.ValidationError, match=f"'{X.columns[0]}' holds text"):
+        em.DriverModel(**fast).fit(words, y)
+
+
+def test_cv_as_a_generator_is_refused_and_a_list_of_folds_kept(small):
+    """cv=<generator> was used up by the first fit (a refit had no scores)
+    and broke clone with a pickling TypeError; it is refused by name, and a
+    list of the same folds serves every fit and clone."""
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold
+
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    folds = KFold(3, shuffle=True, random_state=0)
+    with pytest.raises(ValueError, match=r"'cv' parameter .* cv=list\(\.\.\.\)"):
+        em.DriverModel(n_estimators=5, cv=folds.split(X)).fit(X, y)
+    model = em.DriverModel(n_estimators=5, cv=list(folds.split(X)), random_state=0)
+    first = model.fit(X, y).cv_scores_["roc_auc"]
+    np.testing.assert_array_equal(model.fit(X, y).cv_scores_["roc_auc"], first)
+    assert clone(model).fit(X, y).cv_scores_["roc_auc"].shape == (3,)
+
+
+def test_a_fitted_model_names_unexpected_columns_before_reading_them(small):
+    """predict on the whole survey told the user to recode respondent ids
+    and segment names as ratings; columns are now compared first, and only
+    the model's own are read as ratings."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    model = em.DriverModel(n_estimators=5, cv=0, random_state=0).fit(X, y)
+    wide = X.assign(respondent_id=[f"R{i:04d}" for i in range(len(X))])
+    with pytest.raises(ValueError, match="1 unexpected: 'respondent_id'") as err:
+        model.predict_proba(wide)
+    assert "Recode" not in str(err.value)
+    text = X.assign(**{X.columns[0]: "high"})
+    with pytest.raises(em.ValidationError, match=f"'{X.columns[0]}' holds text"):
+        model.predict_proba(text)

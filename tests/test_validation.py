@@ -65,3 +65,10 @@ def test_bad_weights_are_counted_and_text_named():
     with pytest.raises(ValueError, match="missing in 1 row"):
         check_weights(np.array([1.0, pd.NA], dtype=object), 2)
     assert check_weights(pd.Series([1, 2], dtype="Int64"), 2).tolist() == [1.0, 2.0]
+
+
+def test_a_weight_column_name_says_to_pass_its_values():
+    """sample_weight="weight" (a name, as analyze takes it) was read as one
+    row of text: 'holds text in 1 rows: 'weight''."""
+    with pytest.raises(ValueError, match=r"string 'weight'.* survey\['weight'\]"):
+        check_weights("weight", 3)
