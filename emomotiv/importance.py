@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._stats import facet_profile, weighted_corr_columns
 from ._validation import check_aligned, check_weights, preview
 from .controls import design_hint
-from .model import DriverModel, check_model
+from .model import DriverModel, check_model, explained_class
 from .results import ImportanceResult
 
 __all__ = ["shap_importance"]
@@ -354,6 +354,9 @@ def shap_importance(
     }
     if grouping.controls:
         info["control_share"] = float(control_share.sum())
+    explains = explained_class(model.classes_) if model.task_ == "binary" else None
+    if explains is not None:  # of 1/2 or text: which answer the shares explain
+        info["explains"] = explains
     return ImportanceResult(
         "shap", table, total, explanation, info, controls=control_table
     )

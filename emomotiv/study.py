@@ -867,6 +867,7 @@ def _check_model(study: Study, owner: str) -> None:
 
     model = study.model
     if isinstance(model, DriverModel):
+        model._check_params()  # before any clone: cv=<generator> is named
         _check_model_settings(model, study, owner)
     if model is None or isinstance(model, DriverModel):
         return

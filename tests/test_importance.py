@@ -247,3 +247,16 @@ def test_the_halo_score_left_out_of_controls_is_refused():
     if len(added) > 1:
         with pytest.raises(ValueError, match="not touchpoints"):
             em.shap_importance(model, profile.matrix, controls=added[:1])
+
+
+def test_the_class_a_1_2_outcome_explains_is_in_info(small):
+    """A model of y coded 1/2 ranks the drivers of y == 2: info says so;
+    a 0/1 outcome (every analysis) adds no key."""
+    X, y = small.survey[small.catalog["facet"]], small.survey["connected"]
+    fast = dict(n_estimators=5, cv=0, random_state=0)
+    with pytest.warns(UserWarning, match="explains"):
+        coded = em.DriverModel(**fast).fit(X, 2 - y)
+    assert em.shap_importance(coded, X).info["explains"].startswith("P(y == 2)")
+    assert (
+        "explains" not in em.shap_importance(em.DriverModel(**fast).fit(X, y), X).info
+    )

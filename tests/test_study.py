@@ -627,3 +627,20 @@ def test_a_saved_study_whose_catalog_was_a_dataframe_says_to_give_it(tmp_path):
     write_study_file(record, tmp_path / "study.toml")
     text = (tmp_path / "study.toml").read_text(encoding="utf-8")
     assert 'from_toml("study.toml"), catalog=CATALOG, model=DriverModel(' in text
+
+
+def test_a_model_with_cv_as_a_generator_is_named_before_it_is_cloned(small):
+    """analyze(model=DriverModel(cv=<generator>)) broke in clone with
+    'cannot pickle generator'; the model's settings are checked first."""
+    from sklearn.model_selection import KFold
+
+    folds = KFold(3).split(small.survey)
+    with pytest.raises(ValueError, match=r"'cv' parameter .* cv=list\(\.\.\.\)"):
+        em.analyze(
+            small.survey,
+            small.catalog,
+            model=em.DriverModel(cv=folds),
+            n_boot=0,
+            progress=False,
+            **small.roles,
+        )
