@@ -35,7 +35,14 @@ from .classical import (
     relative_weights,
     shapley_regression,
 )
-from .controls import HALO, Design, design_matrix, partial_out
+from .controls import (
+    HALO,
+    Design,
+    design_matrix,
+    partial_out,
+    routed_facets,
+    routing_warning,
+)
 from .controls import _control_problems as _design_problems
 from .diagnostics import diagnose_drivers
 from .io import file_fingerprints, jsonable
@@ -1021,6 +1028,18 @@ def _design_step(
         )
 
 
+def _routed_step(
+    data: pd.DataFrame, schema: SurveySchema, w: np.ndarray, study: Study
+) -> list[dict[str, Any]]:
+    """The facets rated (nearly) only within one segment that the model does
+    not hold fixed (:func:`~emomotiv.controls.routed_facets`): with the
+    segment column among the controls, none."""
+    segment = schema.segment
+    if segment is None or segment in (study.controls or []):
+        return []
+    return routed_facets(data[list(schema.facets)], data[segment], w)
+
+
 def _controls_step(
     importance: ImportanceResult, design: Design
 ) -> tuple[pd.DataFrame, dict]:
@@ -1861,6 +1880,8 @@ def analyze(
     if flat and not said:  # (a model of every respondent that made none says it)
         notes.append(flat)
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
+    routed = _routed_step(data, schema, w, study)
+    notes += [routing_warning(routed)] if routed else []
     outcome_notes, outcome_like = _outcome_like_notes(
         importance, cat, estimator.fit_summary()
     )
@@ -1904,6 +1925,7 @@ def analyze(
             "units": importance.info["units"],
             "top10": importance.top(10),
             "outcome_like": outcome_like,
+            "routed": routed,
         },
         "uncertainty": uncertainty,
         "halo": halo_summary,

@@ -844,3 +844,47 @@ def test_costs_typed_in_another_unit_are_warned_of():
     notes = _cost_warnings(thousands)
     assert any("worth a median 1,500 times their cost" in n for n in notes)
     assert _cost_warnings(roi.assign(cost=[40_000.0, 60_000.0, 90_000.0, 5e4])) == []
+
+
+def _with_segment_only_facet(s, segment: str, level: str) -> pd.DataFrame:
+    """The survey with a no-effect touchpoint that only ``level`` of
+    ``segment`` can use (a lounge for Premium customers), rated at random by
+    two thirds of them."""
+    rng = np.random.default_rng(0)
+    eligible = s.survey[segment].eq(level) & (rng.random(len(s.survey)) < 2 / 3)
+    ratings = rng.integers(1, 11, len(s.survey)).astype(float)
+    return s.survey.assign(lounge=np.where(eligible, ratings, np.nan))
+
+
+def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
+    """A touchpoint only one segment rates was credited with that segment's
+    difference in connection (a no-effect lounge ranked 11th of 30, and
+    opening it to everyone read +3 points), silently; analyze names it, the
+    segment, and --control, and says nothing once the segment is a control
+    or on a survey whose touchpoints every segment rates."""
+    s = em.make_survey(n_respondents=800, n_facets=8, random_state=5)
+    survey = _with_segment_only_facet(s, "customer_type", "Retirement")
+    catalog = pd.concat(
+        [s.catalog, pd.DataFrame({"facet": ["lounge"], "stage": ["Use"]})],
+        ignore_index=True,
+    )
+    options = _quick_options() | {"segment": "customer_type", "weight": "weight"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(survey, catalog, **options)
+    (said,) = [w for w in result.summary["warnings"] if "within one segment" in w]
+    assert "'lounge' (100%) by customer_type = Retirement" in said
+    assert "--control customer_type" in said and "ExtendReach" in said
+    routed = result.summary["importance"]["routed"]
+    assert [(r["facet"], r["level"], r["share"]) for r in routed] == [
+        ("lounge", "Retirement", 1.0)
+    ]
+    assert routed[0]["level_share"] < 0.6
+    for data, more in ((survey, {"controls": ["customer_type"]}), (s.survey, {})):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quiet = em.analyze(
+                data, catalog if data is survey else s.catalog, **options, **more
+            )
+        assert quiet.summary["importance"]["routed"] == []
+        assert not [w for w in quiet.summary["warnings"] if "one segment" in w]
