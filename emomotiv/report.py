@@ -1752,6 +1752,10 @@ class Report:
         out["available"] = bool(
             out["chart"] or out.get("spearman") or out["disagreements"]
         )
+        # how the classical methods read unrated touchpoints, where the
+        # pairwise reading gave an artefact (the mean instead, or, in a run
+        # that kept it, that their ranks are not meaningful)
+        out["warning"] = agreement.get("warning")
         return out
 
     def _executive(self, drivers, summary, sections) -> dict[str, Any]:

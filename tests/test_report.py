@@ -2430,3 +2430,18 @@ def test_the_stage_section_says_how_stages_are_measured_and_when_close(contract)
     text = " ".join(html_unescape(sections(html)["stages"]).split())
     assert "Open</strong> carries the most: 50% of the total." in text
     assert "not settled" not in text
+
+
+def test_the_method_agreement_says_how_a_routed_survey_was_read(contract):
+    """The method-agreement section showed ranks of an artefact R² of 1.00 as
+    agreement evidence; it now says how the classical methods read the
+    missing ratings, and why."""
+    said = (
+        "The classical methods read each touchpoint's missing ratings as its "
+        "weighted mean rating among its raters (missing='mean'), not pairwise."
+    )
+    summary = dict(contract.summary)
+    summary["agreement"] = dict(summary["agreement"], warning=said)
+    part = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
+    assert f'<p class="warning">{escape(said)}</p>' in part["model-fit"]
+    assert "missing=" not in sections(em.Report(contract).html())["model-fit"]
