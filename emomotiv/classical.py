@@ -40,7 +40,8 @@ says how far it moved. The nearest matrix is singular, so the outcome is then
 rated by few respondents each (200 facets on 2,000 respondents of whom a
 quarter skip each facet) get there, and so does a single facet rated by a few
 (32 of 2,000, among 30 facets). Each method then warns, naming the facets
-rated by fewest respondents (and :func:`emomotiv.analyze` says it once, in
+rated by fewest respondents (:func:`emomotiv.analyze` then reads its
+methods with ``missing="mean"`` and says so once, in
 ``summary["agreement"]["warning"]``). The R package
 ``rwa`` also uses pairwise-complete correlations by default (its recent
 versions refuse a pairwise matrix that is not positive semi-definite, and use

@@ -58,6 +58,13 @@ accounts for most of the outcome's variation (given ``y``: the outcome, or
 what follows from it), a numeric control holding a "no answer" code (999)
 and a facet whose ratings go against the respondent's others (a scale that
 runs from best to worst, which the halo score would read as warmth).
+
+What a control should be that is not one: :func:`routed_facets` names the
+facets rated (nearly) only within one level of a segment column the model
+does not see (a lounge only Premium customers can use). The model cannot
+tell such a facet from the segment, so its importance and a reach scenario's
+gain carry what sets the segment apart; :func:`emomotiv.analyze` warns of
+them (:func:`routing_warning`) with the segment as the control to give.
 """
 
 from __future__ import annotations
@@ -149,6 +156,11 @@ SUSPECT_SHARE = 0.3
 LEAK_BANDS = 20  # a number's bands of values, for that share
 REVERSED_CORR = -0.2  # a facet this far against the others runs best to worst
 MIN_PAIRS = 50  # respondents a warning rests on, at least
+# a facet this much of whose weighted raters are in one level of a column the
+# model does not see, a level holding less than ROUTED_LEVEL of the
+# respondents, is routed by it (a lounge only Premium customers can use)
+ROUTED_SHARE = 0.95
+ROUTED_LEVEL = 0.6
 
 
 def _standardise(values: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
@@ -703,6 +715,73 @@ def _refuse_twice_made(matrix: pd.DataFrame, groups: Mapping[str, str]) -> None:
             ],
             subject="survey",
         )
+
+
+def routed_facets(
+    X: pd.DataFrame, groups: pd.Series, weights: np.ndarray
+) -> list[dict[str, Any]]:
+    """Facets rated (nearly) only within one level of ``groups`` (a segment
+    column the model does not see): at least ``ROUTED_SHARE`` of their
+    weighted raters (``MIN_PAIRS`` raters or more) in one level that holds
+    less than ``ROUTED_LEVEL`` of the respondents' weight. Each as
+    ``{"facet", "column", "level", "share", "level_share"}``, the most
+    confined first."""
+    levels = _levels(pd.Series(np.asarray(groups, dtype=object), index=X.index))
+    known = levels.notna().to_numpy() & (weights > 0)
+    if not known.any() or levels[known].nunique() < 2:
+        return []
+    w = pd.Series(np.where(known, weights, 0.0), index=X.index)
+    sizes = w.groupby(levels[known]).sum() / w.sum()
+    found = []
+    for facet in X.columns:
+        rated = X[facet].notna().to_numpy() & known
+        if rated.sum() < MIN_PAIRS:
+            continue
+        by_level = w[rated].groupby(levels[rated]).sum()
+        level = by_level.idxmax()
+        share = float(by_level.max() / by_level.sum())
+        if share >= ROUTED_SHARE and sizes[level] < ROUTED_LEVEL:
+            found.append(
+                {
+                    "facet": str(facet),
+                    "column": str(groups.name),
+                    "level": str(level),
+                    "share": share,
+                    "level_share": float(sizes[level]),
+                }
+            )
+    return sorted(found, key=lambda r: -r["share"])
+
+
+def routing_warning(routed: Sequence[Mapping[str, Any]]) -> str | None:
+    """The warning naming :func:`routed_facets`' facets (one column's), or None."""
+    if not routed:
+        return None
+    column = routed[0]["column"]
+    by_level: dict[str, list[Mapping[str, Any]]] = {}
+    for r in routed:
+        by_level.setdefault(r["level"], []).append(r)
+    shown = "; ".join(
+        ", ".join(f"'{r['facet']}' ({r['share']:.0%})" for r in rows[:5])
+        + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        + f" by {column} = {level}, {rows[0]['level_share']:.0%} of the respondents"
+        for level, rows in by_level.items()
+    )
+    one = len(routed) == 1
+    it = "it" if one else "them"
+    return (
+        f"{'A touchpoint is' if one else f'{len(routed)} touchpoints are'} rated "
+        f"(nearly) only within one segment (share of the weighted raters): "
+        f"{shown}. The model does not see '{column}', so it cannot tell what "
+        f"{'the touchpoint does' if one else 'they do'} from what sets that "
+        f"segment apart: {'its' if one else 'their'} importance and rank carry "
+        "the segment's difference in the outcome, and a reach scenario "
+        "(ExtendReach: opening a touchpoint to everyone) credits the touchpoint "
+        "with what differs between the segment and the others. Hold the "
+        f"segment fixed: --control {column} (controls=['{column}']); "
+        f"segment_drivers.csv reads {it} within {'its' if one else 'their'} "
+        "segment."
+    )
 
 
 def _numeric(encoded: pd.DataFrame) -> list[str]:

@@ -35,7 +35,14 @@ from .classical import (
     relative_weights,
     shapley_regression,
 )
-from .controls import HALO, Design, design_matrix, partial_out
+from .controls import (
+    HALO,
+    Design,
+    design_matrix,
+    partial_out,
+    routed_facets,
+    routing_warning,
+)
 from .controls import _control_problems as _design_problems
 from .diagnostics import diagnose_drivers
 from .io import file_fingerprints, jsonable
@@ -1021,6 +1028,18 @@ def _design_step(
         )
 
 
+def _routed_step(
+    data: pd.DataFrame, schema: SurveySchema, w: np.ndarray, study: Study
+) -> list[dict[str, Any]]:
+    """The facets rated (nearly) only within one segment that the model does
+    not hold fixed (:func:`~emomotiv.controls.routed_facets`): with the
+    segment column among the controls, none."""
+    segment = schema.segment
+    if segment is None or segment in (study.controls or []):
+        return []
+    return routed_facets(data[list(schema.facets)], data[segment], w)
+
+
 def _controls_step(
     importance: ImportanceResult, design: Design
 ) -> tuple[pd.DataFrame, dict]:
@@ -1416,6 +1435,33 @@ def _wave_label(data: pd.DataFrame, wave: str | None) -> str | None:
 AGREEMENT_METHODS = ["shap", "relative_weights", "shapley_regression"]
 
 
+def _classical_methods(X, y, w, random_state: int) -> tuple[dict, Any]:
+    """The four classical methods on the same data, and the pairwise reading's
+    relative weights when their correlations gave an artefact (else None).
+
+    Missing ratings are read pairwise, or as the facet's weighted mean where
+    the pairwise correlations had to be replaced by the nearest (singular)
+    correlation matrix; the methods' own artefact warning is said once, by
+    the caller."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"\w+ reads a linear R² of", UserWarning)
+        weights = relative_weights(X, y, sample_weight=w)
+        artefact = weights if weights.info["psd_projection"] > 0 else None
+        missing = "pairwise" if artefact is None else "mean"
+        if artefact is not None:
+            weights = relative_weights(X, y, sample_weight=w, missing=missing)
+        return {
+            "relative_weights": weights,
+            "shapley_regression": shapley_regression(
+                X, y, sample_weight=w, random_state=random_state, missing=missing
+            ),
+            "std_beta": beta_importance(X, y, sample_weight=w, missing=missing),
+            "squared_correlation": correlation_importance(
+                X, y, sample_weight=w, missing=missing
+            ),
+        }, artefact
+
+
 def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     """The "methods" table and summary["agreement"]: SHAP beside the classics.
 
@@ -1427,21 +1473,19 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     partialled out here: it is a linear function of the ratings themselves,
     so a linear model holding it fixed is left with collinear facets (R²
     near 1 and an arbitrary split of it).
+
+    Where the pairwise correlations do not form a valid correlation matrix
+    (a routed survey: many touchpoints, each rated by few), the nearest one
+    is singular and its R² near 1 an artefact; the methods are then read
+    with each missing rating replaced by the facet's weighted mean among its
+    raters (``missing="mean"``, a valid matrix always), and
+    ``summary["agreement"]["warning"]`` says so.
     """
     given = [c for c in design.columns if design.groups.get(c) != HALO]
     rated = X.notna().sum().sort_values(kind="stable")
     if given:
         X, y = partial_out(X, design.matrix[given], y, sample_weight=w)
-    with warnings.catch_warnings():  # said once, as agreement["warning"]
-        warnings.filterwarnings("ignore", r"\w+ reads a linear R² of", UserWarning)
-        classical = {
-            "relative_weights": relative_weights(X, y, sample_weight=w),
-            "shapley_regression": shapley_regression(
-                X, y, sample_weight=w, random_state=random_state
-            ),
-            "std_beta": beta_importance(X, y, sample_weight=w),
-            "squared_correlation": correlation_importance(X, y, sample_weight=w),
-        }
+    classical, artefact = _classical_methods(X, y, w, random_state)
     labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
     table = compare_methods({"shap": importance} | classical, labels=labels)
     agreement = method_agreement(table, AGREEMENT_METHODS)
@@ -1455,28 +1499,29 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     }
     agreement["missing"] = lmg.info["missing"]
     agreement["given"] = [c for c in design.controls if c != HALO]
-    if lmg.info["psd_projection"] > 0:
+    if artefact is not None:
         # the nearest valid matrix is singular: the outcome is (nearly) a
         # linear combination of the facets there, whatever the data say
         outcome = pd.Series(np.asarray(y, dtype=float), index=X.index, name="")
         weighted = weights_break_correlations(pd.concat([X, outcome], axis=1), w)
-        remedies = (
-            f"Here {weighted}, or use em.relative_weights(..., missing='mean')."
+        cause = (
+            f" Here {weighted}."
             if weighted
-            else "Likely remedies: leaving out the touchpoints rated by fewest "
-            "respondents ("
+            else " Touchpoints rated by few respondents cause it (fewest: "
             + ", ".join(f"{labels[f]}: {n}" for f, n in rated.head(3).items())
-            + "), fewer touchpoints per analysis (one journey stage at a time), "
-            "more respondents, or em.relative_weights(..., missing='mean')."
+            + ")."
         )
         agreement["warning"] = (
-            f"The classical methods decompose a linear R² of {lmg.total:.2f}, an "
-            f"artefact: the {len(table)} touchpoints' pairwise correlations "
+            "The classical methods read each touchpoint's missing ratings as "
+            "its weighted mean rating among its raters (missing='mean'), not "
+            f"pairwise: the {len(table)} touchpoints' pairwise correlations "
             "(each pair over the respondents who rated both) do not form a "
             "valid correlation matrix, and the nearest one (moved by "
-            f"{lmg.info['psd_projection']:.2g}) is singular, so the touchpoints "
-            "seem to predict the outcome exactly. Their shares and their "
-            "agreement with SHAP are not meaningful here. " + remedies
+            f"{artefact.info['psd_projection']:.2g}) is singular, so it gave a "
+            f"linear R² of {artefact.total:.2f}, an artefact that no ranking "
+            f"can be read from. Read with the mean, the linear R² is {lmg.total:.2f}, "
+            "and a touchpoint's classical share grows with its reach (its "
+            "non-users add no covariance), as SHAP's does." + cause
         )
     return table, agreement
 
@@ -1861,6 +1906,8 @@ def analyze(
     if flat and not said:  # (a model of every respondent that made none says it)
         notes.append(flat)
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
+    routed = _routed_step(data, schema, w, study)
+    notes += [routing_warning(routed)] if routed else []
     outcome_notes, outcome_like = _outcome_like_notes(
         importance, cat, estimator.fit_summary()
     )
@@ -1904,6 +1951,7 @@ def analyze(
             "units": importance.info["units"],
             "top10": importance.top(10),
             "outcome_like": outcome_like,
+            "routed": routed,
         },
         "uncertainty": uncertainty,
         "halo": halo_summary,

@@ -693,6 +693,13 @@ def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
     return cells
 
 
+def _reach_of(drivers: pd.DataFrame | None) -> dict[str, float]:
+    """Each touchpoint's weighted reach (``drivers.csv``), by facet."""
+    if not _has(drivers, "facet", "reach"):
+        return {}
+    return dict(zip(drivers["facet"], drivers["reach"], strict=True))
+
+
 def _words(summary: Mapping[str, Any]) -> dict[str, str]:
     """The words of the connected customers and share (:func:`outcome_words`):
     a 0/1 outcome's by its label; a score outcome's connected customers are
@@ -1624,6 +1631,9 @@ class Report:
         plan_summary = dict(summary.get("plan") or {})
         if _has(roi, "facet", "delta_connected"):
             shown, left_out = _effect_rows(roi)
+            reach = _reach_of(_table(tables, "drivers"))
+            if reach and "reach" not in shown:
+                shown = shown.assign(reach=shown["facet"].map(reach))
             out["roi"] = {
                 "chart": self._chart(
                     lambda ax: _named_axis(
@@ -1644,6 +1654,7 @@ class Report:
                 "value": _has(roi, "delta_value"),
                 "cost": _has(roi, "cost"),
                 "intervals": _has(roi, "delta_connected_low", "delta_connected_high"),
+                "reach": "reach" in shown and shown["reach"].notna().any(),
                 "noise": left_out["by"] == "noise",
                 "noise_rule": (plan_summary.get("noise") or {}).get("rule"),
             }
@@ -1772,6 +1783,10 @@ class Report:
         out["available"] = bool(
             out["chart"] or out.get("spearman") or out["disagreements"]
         )
+        # how the classical methods read unrated touchpoints, where the
+        # pairwise reading gave an artefact (the mean instead, or, in a run
+        # that kept it, that their ranks are not meaningful)
+        out["warning"] = agreement.get("warning")
         return out
 
     def _executive(self, drivers, summary, sections) -> dict[str, Any]:

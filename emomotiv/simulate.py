@@ -243,6 +243,17 @@ class ExtendReach:
     did not experience the touchpoint counts as reached with weight
     ``share`` and as not reached with weight ``1 - share``.
 
+    The model learned what a rating of the touchpoint goes with from its
+    users, so the gain includes whatever else sets users apart from
+    non-users and the model does not hold fixed. A touchpoint routed to one
+    segment (a lounge only Premium customers can use, Premium customers
+    being more connected anyway) is credited with that segment's difference:
+    give the routing variable (plan tier, product held) as a control
+    (``controls=[...]`` in the design and the simulation, ``--control`` in
+    :func:`~emomotiv.analyze`'s command line), and the gain is what the
+    touchpoint adds given it. :func:`~emomotiv.analyze` warns of a facet
+    rated (nearly) only within one segment that is not a control.
+
     Parameters
     ----------
     facet : str

@@ -844,3 +844,73 @@ def test_costs_typed_in_another_unit_are_warned_of():
     notes = _cost_warnings(thousands)
     assert any("worth a median 1,500 times their cost" in n for n in notes)
     assert _cost_warnings(roi.assign(cost=[40_000.0, 60_000.0, 90_000.0, 5e4])) == []
+
+
+def _with_segment_only_facet(s, segment: str, level: str) -> pd.DataFrame:
+    """The survey with a no-effect touchpoint that only ``level`` of
+    ``segment`` can use (a lounge for Premium customers), rated at random by
+    two thirds of them."""
+    rng = np.random.default_rng(0)
+    eligible = s.survey[segment].eq(level) & (rng.random(len(s.survey)) < 2 / 3)
+    ratings = rng.integers(1, 11, len(s.survey)).astype(float)
+    return s.survey.assign(lounge=np.where(eligible, ratings, np.nan))
+
+
+def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
+    """A touchpoint only one segment rates was credited with that segment's
+    difference in connection (a no-effect lounge ranked 11th of 30, and
+    opening it to everyone read +3 points), silently; analyze names it, the
+    segment, and --control, and says nothing once the segment is a control
+    or on a survey whose touchpoints every segment rates."""
+    s = em.make_survey(n_respondents=800, n_facets=8, random_state=5)
+    survey = _with_segment_only_facet(s, "customer_type", "Retirement")
+    catalog = pd.concat(
+        [s.catalog, pd.DataFrame({"facet": ["lounge"], "stage": ["Use"]})],
+        ignore_index=True,
+    )
+    options = _quick_options() | {"segment": "customer_type", "weight": "weight"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(survey, catalog, **options)
+    (said,) = [w for w in result.summary["warnings"] if "within one segment" in w]
+    assert "'lounge' (100%) by customer_type = Retirement" in said
+    assert "--control customer_type" in said and "ExtendReach" in said
+    routed = result.summary["importance"]["routed"]
+    assert [(r["facet"], r["level"], r["share"]) for r in routed] == [
+        ("lounge", "Retirement", 1.0)
+    ]
+    assert routed[0]["level_share"] < 0.6
+    for data, more in ((survey, {"controls": ["customer_type"]}), (s.survey, {})):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quiet = em.analyze(
+                data, catalog if data is survey else s.catalog, **options, **more
+            )
+        assert quiet.summary["importance"]["routed"] == []
+        assert not [w for w in quiet.summary["warnings"] if "one segment" in w]
+
+
+def test_a_routed_survey_s_classical_methods_read_missing_ratings_as_the_mean():
+    """Touchpoints rated by a fifth of the respondents each: the pairwise
+    correlations gave the classical methods a linear R² of 1.00, an
+    artefact, and the warning's way out was a Python call analyze could not
+    make; the methods now read each missing rating as the facet's mean, and
+    say so."""
+    s = em.make_survey(n_respondents=800, n_facets=12, random_state=0)
+    facets = list(s.catalog["facet"])
+    rng = np.random.default_rng(0)
+    routed = s.survey[facets].mask(rng.random((800, 12)) > 0.2)
+    survey = s.survey.assign(**{f: routed[f] for f in facets})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(survey, s.catalog, **_quick_options() | {"methods": True})
+    agreement = result.summary["agreement"]
+    assert agreement["linear_r2"] < 0.5
+    assert (
+        agreement["missing"] == "missing ratings replaced by the facet's weighted mean"
+    )
+    said = agreement["warning"]
+    assert said in result.summary["warnings"]
+    assert "missing='mean'" in said and "linear R² of 1.00, an artefact" in said
+    assert f"the linear R² is {agreement['linear_r2']:.2f}" in said
+    assert "em.relative_weights" not in said
