@@ -1962,6 +1962,8 @@ class Report:
                 _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
             ),
             "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
+            # touchpoints rated within one segment only (summary["importance"])
+            "routed": list((summary.get("importance") or {}).get("routed") or []),
             "warnings": [w for w in summary.get("warnings") or [] if w != unstable],
             "currency": self._currency(),
             "versions": dict(summary.get("versions") or {}),

@@ -880,6 +880,8 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
         ("lounge", "Retirement", 1.0)
     ]
     assert routed[0]["level_share"] < 0.6
+    method = " ".join(em.Report(result).html().split())
+    assert "A touchpoint rated only within one segment (lounge) also carries" in method
     for data, more in ((survey, {"controls": ["customer_type"]}), (s.survey, {})):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
