@@ -133,7 +133,11 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
         metavar="CODES",
         help='comma-separated codes that mean "did not experience this '
         'touchpoint" in rating columns, e.g. "n/a,99,0"; other text in a '
-        "rating column is an error",
+        "rating column is an error. The cells so emptied are counted in the "
+        "console, summary.json (data.not_experienced) and the report. Where "
+        "the catalog gives no scale, 0s that are over a third of a facet's "
+        "answers (or a fifth, and more common than any rating) are refused "
+        "until 0 is declared here or the catalog gives the scale (scale_min 0)",
     )
     reading.add_argument(
         "--rating-labels",

@@ -2701,3 +2701,37 @@ def test_analyze_says_how_a_yes_no_outcome_was_coded(tmp_path, capsys):
     yes = int((s.survey["connected"] == 1).sum())
     coded = f"Connection coded from the answers: 1 for 'Ja' ({yes}), 0 for 'Nein'"
     assert coded in capsys.readouterr().out
+
+
+def _routed_survey(code, n=80, seed=0):
+    """Routed ratings: most respondents skip 'number_porting' and 'roaming',
+    their cells written as ``code``."""
+    rng = np.random.default_rng(seed)
+    survey = pd.DataFrame(
+        {
+            "resp_id": range(n),
+            "connected": np.tile([0, 1], n // 2),
+            "app": rng.integers(1, 11, n),
+            "number_porting": rng.integers(1, 11, n),
+            "roaming": rng.integers(1, 11, n),
+        }
+    )
+    survey.loc[: n * 3 // 4, ["number_porting", "roaming"]] = code
+    return survey
+
+
+def test_validate_refuses_0_codes_naming_both_ways_out(tmp_path, capsys):
+    path = tmp_path / "survey.csv"
+    _routed_survey(0).to_csv(path, index=False)
+    pd.DataFrame({"facet": ["app", "number_porting", "roaming"]}).to_csv(
+        tmp_path / "facets.csv", index=False
+    )
+    args = ["validate", str(path), "--catalog", str(tmp_path / "facets.csv")]
+    args += ["--connection", "connected", "--id", "resp_id"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'number_porting' (61 of 80, 76%), 'roaming' (61 of 80, 76%)" in err
+    assert '--not-experienced "0"' in err and "scale_min 0" in err
+    assert main([*args, "--not-experienced", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "Read 0 as not experienced: 122 cells in 2 facets." in out
