@@ -2720,6 +2720,36 @@ def _routed_survey(code, n=80, seed=0):
     return survey
 
 
+def test_init_proposes_a_routing_code_and_keeps_its_columns_as_facets(tmp_path, capsys):
+    """99 in most cells of two rating columns: init wrote no not_experienced,
+    and filed 'number_porting' (its name says "number", its values pass 10)
+    among the numbers in no role, while the catalog names it: "the catalog
+    names 2 of them" for 3."""
+    path = tmp_path / "survey.csv"
+    _routed_survey(99).to_csv(path, index=False)
+    pd.DataFrame({"facet": ["app", "number_porting", "roaming"]}).to_csv(
+        tmp_path / "facets.csv", index=False
+    )
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = study.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["options"]["not_experienced"] == ["99"]
+    assert "the catalog names 3 of them" in text and "in no role" not in text
+    capsys.readouterr()
+    assert main(["validate", "--study", str(study)]) == 0
+    out = capsys.readouterr().out
+    assert "Read 99 as not experienced: 122 cells in 2 facets." in out
+
+
+def test_init_proposes_0_when_it_fills_rating_columns(tmp_path):
+    path = tmp_path / "survey.csv"
+    _routed_survey(0).to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert text["options"]["not_experienced"] == ["0"]
+
+
 def test_validate_refuses_0_codes_naming_both_ways_out(tmp_path, capsys):
     path = tmp_path / "survey.csv"
     _routed_survey(0).to_csv(path, index=False)
