@@ -1647,15 +1647,21 @@ def _rating_like(column) -> bool:
     """Whether a numeric column could hold ratings: whole numbers up to 10,
     or up to 100 from 10 or below (a 0-100 scale) unless named as an age, a
     duration or a count; not only 0 and 1 (not an amount, an age, a tenure
-    in years, a large count or a 0/1 flag)."""
-    from .schema import COMMON_SCALES, infer_scale
+    in years, a large count or a 0/1 flag). Ratings beside the codes
+    exports write for "not applicable" (99, 98, 999, -1, read off the
+    scale by :func:`~emomotiv.schema.infer_scale`) are ratings, whatever
+    the name."""
+    from .schema import COMMON_SCALES, SCORE_CODES, infer_scale
 
     values = column.dropna()
     whole = bool((values == values.round()).all())
     flag = set(values.unique()) <= {0, 1}
     if values.between(0, 10).all():  # a common scale, whatever its name says
         return whole and not flag
-    if len(values) and infer_scale(values) in COMMON_SCALES:  # ratings and codes
+    scale = infer_scale(values) if len(values) else None
+    off = values[~values.between(*scale)] if scale else values
+    codes = (off.isin(list(SCORE_CODES)) | (off < 0)).all()
+    if scale in COMMON_SCALES and codes:  # ratings, and codes such as 99 or -1
         return whole and not flag
     named = _NOT_RATING_WORD.search(str(column.name).replace("_", " "))
     wide = values.min() <= 10 and values.between(0, 100).all()
