@@ -2765,3 +2765,14 @@ def test_validate_refuses_0_codes_naming_both_ways_out(tmp_path, capsys):
     assert main([*args, "--not-experienced", "0"]) == 0
     out = capsys.readouterr().out
     assert "Read 0 as not experienced: 122 cells in 2 facets." in out
+
+
+def test_a_rating_column_with_export_codes_is_a_rating_whatever_its_name():
+    """99 or -1 beside 1-10 ratings: codes, so 'number_porting' is a rating
+    column; a tenure with a 12 among 0-10 keeps its name's reading."""
+    from emomotiv.cli import _rating_like
+
+    ratings = list(range(1, 11)) * 5
+    assert _rating_like(pd.Series(ratings + [99] * 60, name="number_porting"))
+    assert _rating_like(pd.Series(ratings + [-1] * 9, name="number_change"))
+    assert not _rating_like(pd.Series([*range(11)] * 5 + [12], name="tenure_years"))
