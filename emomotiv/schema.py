@@ -445,7 +445,8 @@ def count_not_experienced(
     -------
     dict or None
         ``{"codes": [...], "cells": n, "facets": k, "by_code": {code: n}}``,
-        the codes as given; None when no code is declared.
+        the codes as given (numbers as ``99``, not ``99.0``); None when no
+        code is declared.
 
     Examples
     --------
@@ -463,7 +464,7 @@ def count_not_experienced(
     cells = 0
     touched = 0
     for facet in facets:
-        codes = list(dict.fromkeys(given + catalog.codes(facet)))
+        codes = list(dict.fromkeys(map(_code_text, given + catalog.codes(facet))))
         if not codes:
             continue
         col = survey[facet]
@@ -490,6 +491,13 @@ def count_not_experienced(
         "facets": touched,
         "by_code": by_code,
     }
+
+
+def _code_text(code: str) -> str:
+    """A code as the notes write it: a number as ``99``, never ``99.0`` (a
+    catalog column of numbers is read as floats)."""
+    numbers = _split_codes([code])[1]
+    return f"{next(iter(numbers)):g}" if numbers else code
 
 
 def not_experienced_note(record: Mapping | None) -> list[str]:

@@ -1194,3 +1194,16 @@ def test_declared_codes_are_counted_and_noted():
     assert count_not_experienced(s, CATALOG) is None
     _, notes, _ = CATALOG.with_scales_from(s, ["99", "0", "N/A"])
     assert notes[0] == "Read 99, 0 and 'N/A' as not experienced: 18 cells in 3 facets."
+
+
+def test_codes_of_the_catalog_are_counted_as_numbers_are_written():
+    """A catalog's not_experienced column of numbers is read as floats: its
+    99 is counted with the flag's, and written 99, not 99.0."""
+    from emomotiv.schema import count_not_experienced
+
+    s = _survey()
+    s.loc[:9, "app"] = 99
+    s.loc[:4, "fees"] = 99
+    table = pd.DataFrame({"facet": ["app", "fees", "note"], "not_experienced": 99.0})
+    record = count_not_experienced(s, FacetCatalog.from_frame(table), ["99"])
+    assert record["by_code"] == {"99": 15} and record["facets"] == 2
