@@ -133,7 +133,11 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
         metavar="CODES",
         help='comma-separated codes that mean "did not experience this '
         'touchpoint" in rating columns, e.g. "n/a,99,0"; other text in a '
-        "rating column is an error",
+        "rating column is an error. The cells so emptied are counted in the "
+        "console, summary.json (data.not_experienced) and the report. Where "
+        "the catalog gives no scale, 0s that are over a third of a facet's "
+        "answers (or a fifth, and more common than any rating) are refused "
+        "until 0 is declared here or the catalog gives the scale (scale_min 0)",
     )
     reading.add_argument(
         "--rating-labels",
@@ -1519,6 +1523,7 @@ def _init(args: argparse.Namespace) -> int:
     outcome = guess_roles([str(c) for c in survey.columns], questions).get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
     ratings = [c for c in numeric if c not in not_ratings] + labelled
+    skipped += [c for c in _rating_codes(survey, ratings) if c not in skipped]
     stated = _stated_columns(survey, ratings)
     text = draft_study(
         [str(c) for c in survey.columns],
@@ -1613,15 +1618,50 @@ def _amounts_as_text(column) -> bool:
     return bool(shown.mean() >= 0.9)
 
 
+def _rating_codes(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
+    """The numbers that look like codes for "not applicable" in the numeric
+    rating columns, as validation reads them (see
+    :func:`~emomotiv.schema.infer_scale`): values off the scale read, such
+    as 99 or -1, and a 0 that is too common to be a rating (see
+    :func:`~emomotiv.schema._zero_counts`), as text: the study file's
+    ``not_experienced``."""
+    import pandas as pd
+
+    from .schema import _zero_counts, infer_scale
+
+    found: dict[float, int] = {}
+    for column in ratings:
+        values = survey[column].dropna()
+        if not pd.api.types.is_numeric_dtype(values) or values.empty:
+            continue
+        lo, hi = infer_scale(values)
+        off = values[(values < lo) | (values > hi)].unique().tolist()
+        if (lo, hi) == (0.0, 10.0) and _zero_counts(values)[2]:
+            off.append(0.0)
+        for code in off:
+            found[float(code)] = found.get(float(code), 0) + 1
+    return [f"{code:g}" for code in found]
+
+
 def _rating_like(column) -> bool:
     """Whether a numeric column could hold ratings: whole numbers up to 10,
     or up to 100 from 10 or below (a 0-100 scale) unless named as an age, a
     duration or a count; not only 0 and 1 (not an amount, an age, a tenure
-    in years, a large count or a 0/1 flag)."""
+    in years, a large count or a 0/1 flag). Ratings beside the codes
+    exports write for "not applicable" (99, 98, 999, -1, read off the
+    scale by :func:`~emomotiv.schema.infer_scale`) are ratings, whatever
+    the name."""
+    from .schema import COMMON_SCALES, SCORE_CODES, infer_scale
+
     values = column.dropna()
     whole = bool((values == values.round()).all())
     flag = set(values.unique()) <= {0, 1}
     if values.between(0, 10).all():  # a common scale, whatever its name says
+        return whole and not flag
+    scale = infer_scale(values) if len(values) else None
+    off = values[~values.between(*scale)] if scale else values
+    codes = (off.isin(list(SCORE_CODES)) | (off < 0)).all()
+    if scale in COMMON_SCALES and codes:  # ratings, and codes such as 99 or -1
         return whole and not flag
     named = _NOT_RATING_WORD.search(str(column.name).replace("_", " "))
     wide = values.min() <= 10 and values.between(0, 100).all()

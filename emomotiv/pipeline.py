@@ -77,6 +77,7 @@ from .schema import (
     SurveySchema,
     _answer_codes,
     _score_codes,
+    count_not_experienced,
     grouping_problem,
     validate_survey,
     value_warnings,
@@ -1939,6 +1940,9 @@ def analyze(
             "mean_reach": float(importance.table["reach"].mean()),
             "unanswered": int(survey.attrs.get(ATTRS, {}).get("unanswered", 0)),
             "scales": scale_notes,
+            "not_experienced": count_not_experienced(
+                survey, cat, study.not_experienced
+            ),
         },
         "model": {
             "task": estimator.task_,

@@ -403,9 +403,12 @@ class FacetCatalog:
         warnings = _unusual_scales(inferred, ratings) + _narrow_use(
             table.loc[declared], ratings, columns
         )
+        if "wave" in columns:
+            warnings += _scales_by_wave(inferred, ratings, columns["wave"])
         present = table.loc[[f for f in self.facets if f in survey.columns]]
         warnings += _coarse_steps(present.index, ratings)
         notes += _mixed_scales(present, shown=not inferred)
+        notes = not_experienced_note(count_not_experienced(survey, self, codes)) + notes
         return FacetCatalog(table, self.undeclared_scale), notes, warnings
 
     def codes(self, facet: str) -> list[str]:
@@ -425,6 +428,99 @@ class FacetCatalog:
 
     def __repr__(self) -> str:
         return f"FacetCatalog({len(self)} facets, {len(self.stages)} stages)"
+
+
+def count_not_experienced(
+    survey: pd.DataFrame,
+    catalog: FacetCatalog,
+    not_experienced: Iterable[object] | None = None,
+) -> dict | None:
+    """What the not-experienced codes empty in the facet columns.
+
+    The codes given and those of the catalog's ``not_experienced`` column,
+    matched as validation matches them (numbers as numbers, text without
+    regard to case or the spaces around it). Cells a reader emptied before
+    (an SPSS file's own missing values) are not counted.
+
+    Returns
+    -------
+    dict or None
+        ``{"codes": [...], "cells": n, "facets": k, "by_code": {code: n}}``,
+        the codes as given (numbers as ``99``, not ``99.0``); None when no
+        code is declared.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"app": [99, 3, 0], "fees": [2, 99, "n/a"]})
+    >>> catalog = FacetCatalog.from_facets(["app", "fees"])
+    >>> count_not_experienced(survey, catalog, ["99", 0, "N/A"])["by_code"]
+    {'99': 2, '0': 1, 'N/A': 1}
+    """
+    if not survey.columns.is_unique:  # refused by validate_survey
+        return None
+    given = [str(c).strip() for c in not_experienced or ()]
+    facets = [f for f in catalog.facets if f in survey.columns]
+    decimal = decimal_mark(survey)
+    by_code: dict[str, int] = {}
+    cells = 0
+    touched = 0
+    for facet in facets:
+        codes = list(dict.fromkeys(map(_code_text, given + catalog.codes(facet))))
+        if not codes:
+            continue
+        col = survey[facet]
+        values = col if col.dtype == np.float64 else _to_numbers(col, decimal)
+        text = values.isna() & col.notna()
+        folded = col[text].map(_fold) if text.any() else pd.Series(dtype=object)
+        hit = pd.Series(False, index=col.index)
+        for code in codes:
+            texts, numbers = _split_codes([code])
+            match = values.isin(list(numbers))
+            if text.any():
+                match = match | folded.isin(texts).reindex(col.index, fill_value=False)
+            n = int((match & ~hit).sum())
+            by_code[code] = by_code.get(code, 0) + n
+            hit |= match
+        n_hit = int(hit.sum())
+        cells += n_hit
+        touched += n_hit > 0
+    if not by_code:
+        return None
+    return {
+        "codes": list(by_code),
+        "cells": cells,
+        "facets": touched,
+        "by_code": by_code,
+    }
+
+
+def _code_text(code: str) -> str:
+    """A code as the notes write it: a number as ``99``, never ``99.0`` (a
+    catalog column of numbers is read as floats)."""
+    numbers = _split_codes([code])[1]
+    return f"{next(iter(numbers)):g}" if numbers else code
+
+
+def not_experienced_note(record: Mapping | None) -> list[str]:
+    """The console's and the report's line on the cells the not-experienced
+    codes emptied (a record of :func:`count_not_experienced`), if any were
+    declared.
+
+    Examples
+    --------
+    >>> record = {"codes": ["99", "0", "-1"], "cells": 12345, "facets": 28}
+    >>> not_experienced_note(record)
+    ['Read 99, 0 and -1 as not experienced: 12,345 cells in 28 facets.']
+    """
+    if not record:
+        return []
+    shown = [c if _split_codes([c])[1] else f"'{c}'" for c in record["codes"]]
+    listed = " and ".join([", ".join(shown[:-1]), shown[-1]] if shown[1:] else shown)
+    n = record["cells"]
+    return [
+        f"Read {listed} as not experienced: {n:,} cell{'' if n == 1 else 's'} "
+        f"in {many(record['facets'], 'facet')}."
+    ]
 
 
 def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
@@ -538,17 +634,84 @@ def _code_after(values: pd.Series, scale: tuple[float, float]) -> float | None:
     return None
 
 
+ZERO_CODE_SHARE = 1 / 3  # 0s past this share of a column read from it: a code
+ZERO_PEAK_SHARE = 0.2  # ... or past this share and more common than any rating
+
+
+def _zero_counts(values: pd.Series) -> tuple[int, int, bool]:
+    """Of a facet's ratings on a scale read from them (0-10): how many are
+    0, how many there are, and whether the 0s look like a code for "not
+    applicable" rather than ratings: over :data:`ZERO_CODE_SHARE` of the
+    answers, or, given at least :data:`GAP_RATINGS` answers, over
+    :data:`ZERO_PEAK_SHARE` of them and more common than every rating of 1
+    to 10 (a routed touchpoint's non-users; a real 0-10 rating's 0s are a
+    tail, a few percent, far below the ratings' own peak; 0s as common as
+    a uniform 0-10's, a ninth, are not refused by chance).
+
+    Examples
+    --------
+    >>> _zero_counts(pd.Series([0.0] * 6 + [7.0, 8.0, 9.0, 5.0]))
+    (6, 10, True)
+    >>> _zero_counts(pd.Series([0.0] + [7.0, 8.0, 9.0, 5.0] * 5))
+    (1, 21, False)
+    """
+    values = values.dropna()
+    n_zero, n = int((values == 0).sum()), len(values)
+    rated = values[values != 0]
+    peak = int(rated.value_counts().max()) if len(rated) else 0
+    peaked = n >= GAP_RATINGS and n_zero > max(peak, ZERO_PEAK_SHARE * n)
+    code = n_zero > 0 and (n_zero > ZERO_CODE_SHARE * n or peaked)
+    return n_zero, n, bool(code)
+
+
+def _zero_code_problem(
+    found: Mapping[str, tuple[int, int]], fewer: Mapping[str, tuple[int, int]]
+) -> str:
+    """The refusal of facets, their scale read from the ratings, whose 0s
+    look like a code (see :func:`_zero_counts`): ``{facet: (n_zero, n)}``,
+    every one named; ``fewer``: the other facets read 0-10 from their 0s,
+    which a declared 0 empties too."""
+    shown = ", ".join(
+        f"'{f}' ({z:,} of {n:,}, {z / n:.0%})" for f, (z, n) in found.items()
+    )
+    one = len(found) == 1
+    also = ""
+    if fewer:
+        named = [f"'{f}' ({z:,})" for f, (z, _) in fewer.items()]
+        more = f" (+{len(named) - 5} more)" if len(named) > 5 else ""
+        also = (
+            f" {many(len(fewer), 'other facet')} read on 0-10 hold fewer 0s, "
+            f"which the same declaration empties: {', '.join(named[:5])}{more}."
+        )
+    return (
+        "0 is over a third of the answers, or a fifth and more common than any "
+        f"rating, for {many(len(found), 'facet')} whose scale the catalog does "
+        f"not give (0s of the answers): {shown}. So many 0s are a code for 'not "
+        "applicable' (a routed question's non-users) far more often than "
+        "ratings: read on a 0-10 scale, every non-user would count as a very "
+        "unhappy user. If 0 means not used, declare it: --not-experienced "
+        '"0" (not_experienced = ["0"] in a study file). If 0 is a rating, give '
+        f"the facet{'' if one else 's'}' scale in the catalog (scale_min 0, "
+        "scale_max 10, or 5 for a 0-5 scale)." + also
+    )
+
+
 def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list[str]:
     """Warnings for scales read from the ratings (``ratings(facet)``) that may
-    be codes' doing: a 0-10 scale where a rare 0 may mean "not experienced",
-    a larger scale read from a code just past a smaller one (see
-    :func:`_code_after`), and ranges on no common scale."""
-    zero, after, own = {}, {}, []
+    be codes' doing: a 0-10 scale whose answers never pass 5 (a 1-5 scale
+    with 0 codes, or a 0-5 scale), a 0-10 scale read from 0s that may mean
+    "not experienced" (every such facet, bar those whose 0s are refused as
+    a code, see :func:`_zero_counts`), a larger scale read from a code just
+    past a smaller one (see :func:`_code_after`), and ranges on no common
+    scale."""
+    zero, low, after, own = {}, {}, {}, []
     for facet, scale in inferred.items():
         if scale == (0.0, 10.0):
             values = ratings(facet).dropna()
-            n_zero = int((values == 0).sum())
-            if n_zero <= (1 - BULK_SHARE) * len(values):
+            n_zero, _, code = _zero_counts(values)
+            if len(values) and values.max() <= 5:
+                low[facet] = n_zero
+            elif n_zero and not code:
                 zero[facet] = n_zero
         elif scale not in COMMON_SCALES:
             own.append(f"{scale[0]:g}-{scale[1]:g} for '{facet}'")
@@ -569,14 +732,27 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
             f'code after the scale), declare it (--not-experienced "{code:g}"); '
             "if it is a rating, set the scale in the catalog to silence this."
         )
+    if low:
+        shown = ", ".join(
+            f"'{f}' ({many(n, 'answer')} of 0)" for f, n in list(low.items())[:5]
+        )
+        more = f" (+{len(low) - 5} more)" if len(low) > 5 else ""
+        notes.append(
+            f"A 0-10 scale was read for {many(len(low), 'facet')} whose answers "
+            f"never pass 5: {shown}{more}. Answers of 0 to 5 are a 1-5 scale "
+            "with 0 for 'not experienced' (declare it: --not-experienced "
+            '"0") or a 0-5 scale (give scale_min 0 and scale_max 5 in the '
+            "catalog), not 0-10: read so, every rating looks low and a "
+            "one-point rise is a tenth of the scale, not a fifth."
+        )
     if zero:
         shown = ", ".join(
-            f"'{f}' ({n} rating{'s' if n > 1 else ''} of 0)"
+            f"'{f}' ({n:,} rating{'s' if n > 1 else ''} of 0)"
             for f, n in list(zero.items())[:5]
         )
         more = f" (+{len(zero) - 5} more)" if len(zero) > 5 else ""
         notes.append(
-            f"A 0-10 scale was read from a few ratings of 0 for {len(zero)} "
+            f"A 0-10 scale was read from ratings of 0 for {len(zero)} "
             f"facet{'s' if len(zero) > 1 else ''}: {shown}{more}. If 0 means "
             "'not experienced', declare it "
             '(--not-experienced "0"); if 0 is a rating (a 0-10 scale, as a '
@@ -660,21 +836,25 @@ def _coarse_steps(
     facets: Iterable[str], ratings: Callable[[str], pd.Series]
 ) -> list[str]:
     """A warning naming the facets whose ratings all lie more than one point
-    apart (three levels at least: 2, 4, 6, 8, 10, a 1-5 question stored on
-    2-10). A one-point rise then lands between two ratings the survey holds,
-    where the trees have seen none, and reads as a gain of 0 or nearly.
+    apart (three levels at least, :data:`MIN_RESPONDENTS` raters: 2, 4, 6,
+    8, 10, a 1-5 question stored on 2-10). A one-point rise then lands
+    between two ratings the survey holds, where the trees have seen none,
+    and reads as a gain of 0 or nearly.
 
     Examples
     --------
-    >>> data = {"a": pd.Series([2.0, 4, 6, 8, 10, None]),
-    ...         "b": pd.Series([1.0, 2, 3, 5, 9, 10])}
+    >>> data = {"a": pd.Series([2.0, 4, 6, 8, 10, None] * 6),
+    ...         "b": pd.Series([1.0, 2, 3, 5, 9, 10] * 6)}
     >>> print(_coarse_steps(["a", "b"], data.__getitem__)[0])  # doctest: +ELLIPSIS
     The ratings of 1 facet lie more than one point apart: 'a' (2, 4, 6, 8, 10)...
     """
     coarse, steps = [], {}
     for facet in facets:
-        levels = np.unique(ratings(facet).dropna().to_numpy(dtype=float))
-        if len(levels) >= 3 and np.diff(levels).min() > 1 + 1e-9:
+        seen = ratings(facet).dropna().to_numpy(dtype=float)
+        levels = np.unique(seen)
+        # a few raters may leave points out by chance
+        many_raters = len(seen) >= MIN_RESPONDENTS
+        if many_raters and len(levels) >= 3 and np.diff(levels).min() > 1 + 1e-9:
             shown = ", ".join(f"{v:g}" for v in levels[:6])
             more = ", ..." if len(levels) > 6 else ""
             coarse.append(f"'{facet}' ({shown}{more})")
@@ -695,6 +875,42 @@ def _coarse_steps(
         "as 2-10), give that scale in the catalog with the ratings on its "
         "points; or simulate a step of the ratings' own spacing "
         f"(RaiseScore('{first}', {step:g}))."
+    ]
+
+
+def _scales_by_wave(
+    inferred: Mapping[str, tuple[float, float]],
+    ratings: Callable[[str], pd.Series],
+    wave: pd.Series,
+) -> list[str]:
+    """A warning for the facets whose scale, read from the ratings, differs
+    between waves (``wave``: the wave column): each wave is analysed on the
+    scale its own ratings give, so waves exported differently (0 for "not
+    applicable" in one, a blank in the other) are compared on different
+    scales, and the 0s of one read as its non-users' ratings."""
+    if wave.nunique() < 2:
+        return []
+    found = {}
+    for facet in inferred:
+        values = ratings(facet)
+        by = {
+            str(label): infer_scale(part)
+            for label, part in values.groupby(wave.to_numpy(dtype=object))
+            if part.notna().any()
+        }
+        if len(set(by.values())) > 1:
+            found[facet] = by
+    if not found:
+        return []
+    facet, by = next(iter(found.items()))
+    shown = ", ".join(f"{lo:g}-{hi:g} in '{w}'" for w, (lo, hi) in by.items())
+    return [
+        f"The scale read from the ratings differs between waves for "
+        f"{many(len(found), 'facet')}, {preview(list(found))}: '{facet}' is "
+        f"read {shown}. Each wave is analysed on its own ratings' scale, so "
+        "the waves were likely exported differently (0 for 'not applicable' "
+        "in one, blank in another?): declare the code in every wave "
+        '(--not-experienced "0"), or give the scale in the catalog.'
     ]
 
 
@@ -1523,7 +1739,40 @@ def _codes_hint(
 YES_NO = frozenset(YES_ANSWERS + NO_ANSWERS) - {"connected"}
 
 
-def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool) -> str:
+def _off_scale_problem(
+    key: tuple[tuple[float, ...], float, float, bool],
+    found: Mapping[str, tuple[int, float]],
+) -> str:
+    """The problem of the facets whose ratings leave their ``lo``-``hi``
+    scale with the same values (``key``: the values, ``lo``, ``hi``, whether
+    the catalog declares the scale); ``found``: each facet's count of them
+    and their share of its answers. One line for them all: an export's 99
+    for "not applicable" is in every routed column."""
+    values, lo, hi, declared = key
+    n = sum(count for count, _ in found.values())
+    most = max(share for _, share in found.values()) > 0.5
+    hint = _off_scale_hint(list(values), lo, hi, declared=declared, most=most)
+    if len(found) == 1:
+        facet = next(iter(found))
+        return (
+            f"Facet '{facet}' has {many(n, 'rating')} off its {lo:g}-{hi:g} "
+            f"scale: {preview(values)}.{hint}"
+        )
+    named = [f"'{f}' ({c:,})" for f, (c, _) in found.items()]
+    shown = ", ".join(named[:5]) + (
+        f" (+{len(named) - 5} more)" if len(named) > 5 else ""
+    )
+    return (
+        f"{', '.join(f'{v:g}' for v in values)} "
+        f"{'is' if len(values) == 1 else 'are'} off the "
+        f"{lo:g}-{hi:g} scale of {len(found)} facets, in {n:,} cells: "
+        f"{shown}.{hint}"
+    )
+
+
+def _off_scale_hint(
+    found: list[float], lo: float, hi: float, *, declared: bool, most: bool = False
+) -> str:
     """How to fix ratings off a facet's ``lo``-``hi`` scale.
 
     A positive value just past the scale (``hi + 1``, ``lo - 1``) looks like
@@ -1533,7 +1782,8 @@ def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool)
     other values are offered as codes to declare, with widening the scale
     as the alternative for a 0 or -1 just below it, and giving the scale
     where the catalog gives none (it was read from the ratings, see
-    :func:`infer_scale`).
+    :func:`infer_scale`). ``most``: the values are most of a column's
+    answers, which ratings never are: no alternative is offered.
     """
     past = [v for v in found if v in (lo - 1, hi + 1)]
     near = [v for v in past if v > 0]
@@ -1542,12 +1792,12 @@ def _off_scale_hint(found: list[float], lo: float, hi: float, *, declared: bool)
     if codes:
         hint = _codes_hint([f"{v:g}" for v in codes])
         low = [v for v in past if v <= 0]
-        if low:
+        if low and not most:
             hint += (
                 f" If {low[0]:g} is a rating, widen the scale in the catalog "
                 f"instead (scale_min {low[0]:g})."
             )
-        elif not declared:
+        elif not declared and not most:
             hint += (
                 " If they are ratings, give the facet's scale in the catalog "
                 "(scale_min, scale_max)."
@@ -1964,6 +2214,9 @@ def validate_survey(
         if col not in out.columns:
             problems.append(f"The motivator column '{col}' is not in the survey.")
 
+    off_scale: dict[tuple, dict[str, tuple[int, float]]] = {}
+    zero_codes: dict[str, tuple[int, int]] = {}
+    zero_few: dict[str, tuple[int, int]] = {}
     for facet in (f for f in schema.facets if f in out.columns):
         codes = list(not_experienced or [])
         if facet in catalog.facets:
@@ -1977,17 +2230,20 @@ def validate_survey(
                 f"{preview(bad)}." + _codes_hint(bad, share, decimal)
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
+        read = facet in catalog.undeclared_scale
         off = values[(values < lo) | (values > hi)]
-        if len(off):
-            found = sorted(set(off.tolist()))
-            problems.append(
-                f"Facet '{facet}' has {many(len(off), 'rating')} off its "
-                f"{lo:g}-{hi:g} scale: {preview(found)}."
-                + _off_scale_hint(
-                    found, lo, hi, declared=facet not in catalog.undeclared_scale
-                )
-            )
         observed = values.dropna()
+        if len(off):
+            found = tuple(sorted(set(off.tolist())))
+            share = len(off) / len(observed)
+            off_scale.setdefault((found, lo, hi, not read), {})[facet] = (
+                len(off),
+                share,
+            )
+        elif read and lo == 0:
+            n_zero, n, code = _zero_counts(observed)
+            if n_zero:
+                (zero_codes if code else zero_few)[facet] = (n_zero, n)
         if observed.empty and not n_text and len(out):  # text: reported above
             problems.append(
                 f"Facet '{facet}' is empty: no respondent rated it. Drop it from "
@@ -2013,6 +2269,9 @@ def validate_survey(
             )
         if values is not column:
             out[facet] = values
+    problems += [_off_scale_problem(key, found) for key, found in off_scale.items()]
+    if zero_codes:
+        problems.append(_zero_code_problem(zero_codes, zero_few))
 
     conn = schema.connection
     if conn in out.columns:

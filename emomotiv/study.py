@@ -1546,7 +1546,8 @@ def draft_study(
     notes = {
         "rating_labels": f"# {len(labelled) + len(stated)} columns hold ratings as "
         f"words; {how}",
-        "not_experienced": "# Answers in those columns that are not ratings:",
+        "not_experienced": "# Answers in the rating columns that are not ratings "
+        "(codes for 'not applicable'; check them):",
         "connected_values": "# The outcome is a yes/no answer; the one that means "
         "connected:",
         "outcome_label": "# The report's name of the outcome (its column's name "

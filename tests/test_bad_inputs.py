@@ -1096,3 +1096,31 @@ def test_a_connected_value_that_no_answer_matches_is_named():
     assert problem.startswith("The connected value 8 of the connection column")
     assert "its answers are '1', '3', '5', '6', '7'" in problem
     assert len(err.value.problems) == 1  # coded all the same: no knock-on
+
+
+def test_declared_codes_are_counted_in_the_summary_and_the_report():
+    """Codes declared not experienced were emptied without a trace: the
+    summary, the console notes and the report said nothing of them."""
+    survey = _survey(n=120)
+    survey.loc[:59, "b"] = 0  # routed: half the respondents skip it
+    survey.loc[:9, "c"] = 99
+    result = em.analyze(
+        survey,
+        CATALOG,
+        connection="connected",
+        not_experienced=["0", "99"],
+        model=em.DriverModel(n_estimators=10, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    data = result.summary["data"]
+    assert data["not_experienced"] == {
+        "codes": ["0", "99"],
+        "cells": 70,
+        "facets": 2,
+        "by_code": {"0": 60, "99": 10},
+    }
+    note = "Read 0 and 99 as not experienced: 70 cells in 2 facets."
+    assert note in data["scales"]
+    assert note in em.Report(result).html()

@@ -2701,3 +2701,78 @@ def test_analyze_says_how_a_yes_no_outcome_was_coded(tmp_path, capsys):
     yes = int((s.survey["connected"] == 1).sum())
     coded = f"Connection coded from the answers: 1 for 'Ja' ({yes}), 0 for 'Nein'"
     assert coded in capsys.readouterr().out
+
+
+def _routed_survey(code, n=80, seed=0):
+    """Routed ratings: most respondents skip 'number_porting' and 'roaming',
+    their cells written as ``code``."""
+    rng = np.random.default_rng(seed)
+    survey = pd.DataFrame(
+        {
+            "resp_id": range(n),
+            "connected": np.tile([0, 1], n // 2),
+            "app": rng.integers(1, 11, n),
+            "number_porting": rng.integers(1, 11, n),
+            "roaming": rng.integers(1, 11, n),
+        }
+    )
+    survey.loc[: n * 3 // 4, ["number_porting", "roaming"]] = code
+    return survey
+
+
+def test_init_proposes_a_routing_code_and_keeps_its_columns_as_facets(tmp_path, capsys):
+    """99 in most cells of two rating columns: init wrote no not_experienced,
+    and filed 'number_porting' (its name says "number", its values pass 10)
+    among the numbers in no role, while the catalog names it: "the catalog
+    names 2 of them" for 3."""
+    path = tmp_path / "survey.csv"
+    _routed_survey(99).to_csv(path, index=False)
+    pd.DataFrame({"facet": ["app", "number_porting", "roaming"]}).to_csv(
+        tmp_path / "facets.csv", index=False
+    )
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = study.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["options"]["not_experienced"] == ["99"]
+    assert "the catalog names 3 of them" in text and "in no role" not in text
+    capsys.readouterr()
+    assert main(["validate", "--study", str(study)]) == 0
+    out = capsys.readouterr().out
+    assert "Read 99 as not experienced: 122 cells in 2 facets." in out
+
+
+def test_init_proposes_0_when_it_fills_rating_columns(tmp_path):
+    path = tmp_path / "survey.csv"
+    _routed_survey(0).to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert text["options"]["not_experienced"] == ["0"]
+
+
+def test_validate_refuses_0_codes_naming_both_ways_out(tmp_path, capsys):
+    path = tmp_path / "survey.csv"
+    _routed_survey(0).to_csv(path, index=False)
+    pd.DataFrame({"facet": ["app", "number_porting", "roaming"]}).to_csv(
+        tmp_path / "facets.csv", index=False
+    )
+    args = ["validate", str(path), "--catalog", str(tmp_path / "facets.csv")]
+    args += ["--connection", "connected", "--id", "resp_id"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'number_porting' (61 of 80, 76%), 'roaming' (61 of 80, 76%)" in err
+    assert '--not-experienced "0"' in err and "scale_min 0" in err
+    assert main([*args, "--not-experienced", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "Read 0 as not experienced: 122 cells in 2 facets." in out
+
+
+def test_a_rating_column_with_export_codes_is_a_rating_whatever_its_name():
+    """99 or -1 beside 1-10 ratings: codes, so 'number_porting' is a rating
+    column; a tenure with a 12 among 0-10 keeps its name's reading."""
+    from emomotiv.cli import _rating_like
+
+    ratings = list(range(1, 11)) * 5
+    assert _rating_like(pd.Series(ratings + [99] * 60, name="number_porting"))
+    assert _rating_like(pd.Series(ratings + [-1] * 9, name="number_change"))
+    assert not _rating_like(pd.Series([*range(11)] * 5 + [12], name="tenure_years"))

@@ -127,8 +127,10 @@ def test_values_off_the_scale_use_the_catalog_scale():
     five = FacetCatalog.from_frame(
         pd.DataFrame({"facet": ["app", "fees", "note"], "scale_min": 1, "scale_max": 5})
     )
-    problems = _problems(_survey(), catalog=five)
-    assert len(problems) == 3 and all("1-5 scale" in p for p in problems)
+    # the facets off the scale by the same values share one line
+    (problem,) = _problems(_survey(), catalog=five)
+    assert "1-5 scale of 3 facets" in problem
+    assert all(f"'{f}' (" in problem for f in ("app", "fees", "note"))
 
 
 def test_empty_and_constant_facets():
@@ -619,7 +621,10 @@ def test_a_scale_missing_from_the_catalog_is_read_from_the_ratings():
     assert cat.scale("a") == (1, 5) and cat.scale("c") == (1, 5)
     assert cat.scale("b") == (0, 10)
     assert cat.scale("d") == (1, 10)  # declared: kept
-    assert "3 facets" in notes[0] and warnings == []
+    assert "3 facets" in notes[0]
+    # one 0 in four answers: named, as every facet read 0-10 from its 0s
+    (warning,) = warnings
+    assert "'b' (1 rating of 0)" in warning
     assert infer_scale([1, 6]) == (1, 7) and infer_scale([]) == (1, 10)
 
 
@@ -662,14 +667,11 @@ def test_a_code_is_off_the_scale_whatever_its_share():
     survey.loc[:23, "fees"] = 99  # 40%
     cat, _, warnings = CATALOG.with_scales_from(survey)
     assert cat.scale("app") == cat.scale("fees") == (1, 5) and warnings == []
-    problems = _problems(survey, catalog=cat)
-    for facet, n in (("app", 6), ("fees", 24)):
-        assert any(
-            f"'{facet}' has {n} ratings off its 1-5 scale: 99" in p
-            and '--not-experienced "99"' in p
-            and "give the facet's scale in the catalog" in p
-            for p in problems
-        )
+    (problem,) = _problems(survey, catalog=cat)  # one line for the one code
+    assert "99 is off the 1-5 scale of 2 facets, in 30 cells:" in problem
+    assert "'app' (6), 'fees' (24)" in problem
+    assert '--not-experienced "99"' in problem
+    assert "give the facet's scale in the catalog" in problem  # 40%: may be ratings
     assert infer_scale([1, 40]) == (1, 40) and infer_scale(range(1, 41)) == (1, 40)
     assert infer_scale([2, 5, 9, 11, 11]) == (2, 11)  # 11: a rating, not a code
     assert infer_scale([1, 2, 5, -1, -1, 98, 99]) == (1, 5)
@@ -1110,3 +1112,141 @@ def test_interleaved_stages_are_noted_and_contiguous_ones_are_not():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         em.FacetCatalog.from_frame(frame.sort_values("stage", kind="stable"))
+
+
+def _scaled(survey, codes=None):
+    """The catalog without scales, its scales read from ``survey``, as
+    analyze and validate read them; the refusal, if any."""
+    cat, notes, warned = CATALOG.with_scales_from(survey, codes)
+    try:
+        validate_survey(survey, _schema(), cat, not_experienced=codes)
+    except ValidationError as err:
+        return cat, notes, warned, err.problems
+    return cat, notes, warned, []
+
+
+def test_zeros_that_fill_a_routed_column_are_refused_as_a_code():
+    """0 for "not applicable" in 70% of a column, in a catalog with no scale:
+    read as a 0-10 rating before, with no word (every non-user a very
+    unhappy user). Now refused, every such facet named with its count and
+    share, with both ways out; the few 0s of another facet are named too."""
+    s = _survey()
+    s.loc[:41, "app"] = 0  # 42 of 60
+    s.loc[:29, "fees"] = 0  # 30 of 60
+    s.loc[:1, "note"] = 0  # 2 of 60: a tail, as a real 0-10 scale's
+    cat, _, _, problems = _scaled(s)
+    assert cat.scale("app") == (0, 10)
+    (problem,) = problems
+    assert "'app' (42 of 60, 70%)" in problem and "'fees' (30 of 60, 50%)" in problem
+    assert '--not-experienced "0"' in problem and "scale_min 0" in problem
+    assert "'note' (2)" in problem  # the same declaration empties its 0s
+    # declared, the facets read 1-10 and pass
+    cat, _, warned, problems = _scaled(s, ["0"])
+    assert problems == [] and cat.scale("app") == (1, 10) and warned == []
+
+
+def test_a_declared_scale_with_zeros_is_the_users_word():
+    s = _survey()
+    s.loc[:41, "app"] = 0
+    zero_ten = FacetCatalog.from_frame(
+        pd.DataFrame({"facet": ["app", "fees", "note"], "scale_min": 0}).assign(
+            scale_max=10
+        )
+    )
+    validate_survey(s, _schema(), zero_ten)  # no refusal
+
+
+def test_zeros_more_common_than_any_rating_are_a_code_below_a_third():
+    """25% of 0s beside 1-10 ratings: more common than any of them, a
+    routing code, refused; a real 0-10 scale's 0s (fewer than its peak
+    rating) pass with the warning that names every facet read 0-10."""
+    s = _survey(n=80)
+    s.loc[:19, "app"] = 0  # 20 of 80, the ratings' peak far below
+    s.loc[:5, "fees"] = 0  # 6 of 80
+    s.loc[:11, "note"] = 0  # 12 of 80 (15%): warned no more before
+    cat, _, warned, problems = _scaled(s)
+    (problem,) = problems
+    assert "'app' (20 of 80, 25%)" in problem
+    fees, note = (int((s[f] == 0).sum()) for f in ("fees", "note"))
+    (warning,) = warned
+    assert warning.startswith("A 0-10 scale was read from ratings of 0 for 2 facets")
+    assert f"'fees' ({fees} ratings of 0)" in warning
+    assert f"'note' ({note} ratings of 0)" in warning
+
+
+def test_answers_of_0_to_5_read_as_0_10_are_said():
+    """A 1-5 survey with a few 0s for "not applicable" was read as 0-10 with
+    no word that no answer passes 5."""
+    s = _survey().assign(app=lambda d: np.ceil(d["app"] / 2))
+    s.loc[:2, "app"] = 0
+    cat, _, warned, problems = _scaled(s)
+    assert cat.scale("app") == (0, 10) and problems == []
+    (warning,) = [w for w in warned if "never pass 5" in w]
+    assert "'app' (3 answers of 0)" in warning
+    assert '--not-experienced "0"' in warning and "scale_max 5" in warning
+
+
+def test_a_segment_that_answers_only_0_is_refused():
+    """A premium-only touchpoint coded 0 for every other customer."""
+    s = _survey(n=90)
+    s["tier"] = np.repeat(["premium", "standard", "prepaid"], 30)
+    s.loc[s["tier"] != "premium", "app"] = 0
+    (problem,) = _scaled(s)[3]
+    assert "'app' (60 of 90, 67%)" in problem
+
+
+def test_a_scale_read_differently_in_two_waves_is_warned():
+    """One wave coded "not applicable" 0, the other left it blank: each is
+    read on its own ratings' scale, 0-10 and 1-10."""
+    s = pd.concat([_survey(), _survey(seed=1)], ignore_index=True)
+    s["wave"] = np.repeat(["Q2", "Q3"], 60)
+    s.loc[:4, "app"] = 0  # a few 0s, in Q2 only
+    _, _, warned = CATALOG.with_scales_from(s, by={"wave": "wave"})
+    (warning,) = [w for w in warned if "differs between waves" in w]
+    assert "'app' is read 0-10 in 'Q2', 1-10 in 'Q3'" in warning
+
+
+def test_one_code_off_the_scale_of_many_facets_is_one_problem():
+    """99 in every routed column: one line naming the code, the facets and
+    the cells, not one per column; a code that fills most of a column is
+    offered as a code only, never as ratings that need a scale."""
+    s = _survey()
+    for f in ("app", "fees", "note"):
+        s.loc[:39, f] = 99  # 40 of 60
+    (problem,) = _problems(s)
+    assert problem.startswith("99 is off the 1-10 scale of 3 facets, in 120 cells:")
+    assert "'app' (40), 'fees' (40), 'note' (40)" in problem
+    assert '--not-experienced "99"' in problem
+    assert "If they are ratings" not in problem
+
+
+def test_declared_codes_are_counted_and_noted():
+    from emomotiv.schema import count_not_experienced
+
+    s = _survey().astype({"note": object})
+    s.loc[:9, "app"] = 99
+    s.loc[:4, "fees"] = 0
+    s.loc[:2, "note"] = "n/a"
+    record = count_not_experienced(s, CATALOG, ["99", "0", "N/A"])
+    assert record == {
+        "codes": ["99", "0", "N/A"],
+        "cells": 18,
+        "facets": 3,
+        "by_code": {"99": 10, "0": 5, "N/A": 3},
+    }
+    assert count_not_experienced(s, CATALOG) is None
+    _, notes, _ = CATALOG.with_scales_from(s, ["99", "0", "N/A"])
+    assert notes[0] == "Read 99, 0 and 'N/A' as not experienced: 18 cells in 3 facets."
+
+
+def test_codes_of_the_catalog_are_counted_as_numbers_are_written():
+    """A catalog's not_experienced column of numbers is read as floats: its
+    99 is counted with the flag's, and written 99, not 99.0."""
+    from emomotiv.schema import count_not_experienced
+
+    s = _survey()
+    s.loc[:9, "app"] = 99
+    s.loc[:4, "fees"] = 99
+    table = pd.DataFrame({"facet": ["app", "fees", "note"], "not_experienced": 99.0})
+    record = count_not_experienced(s, FacetCatalog.from_frame(table), ["99"])
+    assert record["by_code"] == {"99": 15} and record["facets"] == 2
