@@ -1859,9 +1859,13 @@ def _label(text: object) -> str:
     return line if len(line) <= LABEL_WIDTH else line[: LABEL_WIDTH - 1] + "…"
 
 
-def _print_tracking(tracking: dict, changes, words: dict | None = None) -> None:
+def _print_tracking(
+    tracking: dict, changes, words: dict | None = None, stages=None
+) -> None:
     """What moved between two waves; the outcome named by ``words``
-    (:func:`_words`), else by the comparison's label."""
+    (:func:`_words`), else by the comparison's label; the journey stages'
+    changes from ``stages`` (the stage-changes table), else by name from
+    ``tracking["stages"]``."""
     from .report import (
         _magnitude,
         _pct,
@@ -1917,6 +1921,8 @@ def _print_tracking(tracking: dict, changes, words: dict | None = None) -> None:
         print(f"  ({len(flagged) - 10:,} more flagged in changes.csv)")
     for line in touchpoint_notes(tracking, changes):
         print(_safe(line))
+    for line in _stage_lines(tracking, stages):
+        print(_safe(line))
     sizes = tracking.get("sample_size") or {}
     if sizes.get("before") and sizes.get("after"):
         print(f"Respondents: {sizes['before']:,} -> {sizes['after']:,}")
@@ -1950,6 +1956,59 @@ def _print_tracking(tracking: dict, changes, words: dict | None = None) -> None:
             f"  {_safe(name_of)}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
         )
+
+
+def _stage_lines(tracking: Mapping[str, Any], stages=None) -> list[str]:
+    """The console's lines on the journey stages of a comparison: those that
+    moved beyond noise with their change and interval (by name alone
+    without the ``stages`` table), or that none did; then one line for each
+    stage whose touchpoints differ between the waves."""
+    from .report import _points
+
+    brief = tracking.get("stages")
+    if not isinstance(brief, Mapping):
+        return []
+    rows = {}
+    if stages is not None:
+        rows = {str(r["stage"]): r for r in stages.to_dict("records")}
+    up = [str(s) for s in brief["flagged"]["up"]]
+    moved = [*up, *(str(s) for s in brief["flagged"]["down"])]
+    moved = sorted(moved, key=list(rows).index) if set(moved) <= set(rows) else moved
+    level = f"{1 - tracking.get('alpha', 0.05):.0%}"
+    n = brief["n_compared"]
+    parts = []
+    for name in moved:
+        row = rows.get(name)
+        if row is None:
+            parts.append(f"{_label(name)} ({'up' if name in up else 'down'})")
+            continue
+        low, high = _points(row["change_low"]), _points(row["change_high"])
+        change = _points(row["change"])
+        parts.append(f"{_label(name)} {change} ({level} interval {low} to {high})")
+    no_errors = (
+        stages["se_change"].isna().all()
+        if stages is not None and "se_change" in stages
+        else tracking.get("uncertainty") == "none"
+    )
+    if parts:
+        lines = [
+            f"Journey stages moved beyond noise ({len(parts)} of {n}): "
+            + "; ".join(parts)
+            + "."
+        ]
+    elif no_errors:
+        lines = [
+            f"{n} journey stages compared without intervals: none can be "
+            "told from noise."
+        ]
+    else:
+        lines = [f"No journey stage moved beyond noise ({n} stages compared)."]
+    lines += [
+        f"  Stage '{_label(name)}': its touchpoints differ between the waves, so "
+        "its share compares different things."
+        for name in brief.get("regrouped") or []
+    ]
+    return lines
 
 
 def _kpi_interval(
@@ -2034,7 +2093,8 @@ def _compare(args: argparse.Namespace) -> int:
         out = save_comparison(comparison, args.out, force=args.force)
         if args.excel:
             _workbook_after_run(out, "comparison")
-    _print_tracking(comparison.summary, comparison.changes)  # by its label
+    # the outcome by its label
+    _print_tracking(comparison.summary, comparison.changes, stages=comparison.stages)
     _print_written(out)
     return 0
 

@@ -83,6 +83,8 @@ DERIVED_FOLDERS = ("figures",)
 # Each facet's importance share in each bootstrap replicate (a row each):
 # what a wave comparison of saved folders reads its standard errors from.
 REPLICATES_FILE = "replicates.csv"
+# The journey stages' changes of a wave comparison, where both waves have stages.
+STAGE_CHANGES_FILE = "stage_changes.csv"
 # Files every run of a kind writes: one of them in a folder given --force
 # that the earlier run there did not write stops the run before any work.
 RUN_FILES = {
@@ -486,6 +488,7 @@ TABLE_ORDER = (
     "value_drivers",
     "methods",
     "changes",
+    "stage_changes",
 )
 # Columns whose type a CSV cannot say: nullable flags and ranks (an empty
 # cell is "not known", not False or a float), and sentences that may be none.
@@ -496,6 +499,8 @@ NULLABLE_COLUMNS = {
     "rank_before": "Int64",
     "rank_after": "Int64",
     "rank_change": "Int64",
+    "n_facets_before": "Int64",
+    "n_facets_after": "Int64",
 }
 SENTENCE_COLUMNS = ("note", "level_high", "level_low")
 # Columns of names: ids and labels, text even where they read as numbers.
@@ -1473,7 +1478,9 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         plan = PlanResult(tables["roi"], tables.get("plan"), summary["plan"])
     tracking = None
     if "changes" in tables and "tracking" in summary:
-        tracking = WaveComparison(tables["changes"], summary["tracking"])
+        tracking = WaveComparison(
+            tables["changes"], summary["tracking"], tables.get("stage_changes")
+        )
     return AnalysisResult(
         tables, summary, importance, model, tracking=tracking, plan=plan
     )
@@ -1508,13 +1515,16 @@ def _kind(files) -> str | None:
 
 
 def read_comparison(folder: str | PathLike) -> WaveComparison:
-    """The comparison a folder holds, read as it is: ``changes.csv`` and the
-    ``tracking`` of ``summary.json`` (:func:`load_comparison` checks the
-    folder first)."""
+    """The comparison a folder holds, read as it is: ``changes.csv``,
+    ``stage_changes.csv`` where it holds one, and the ``tracking`` of
+    ``summary.json`` (:func:`load_comparison` checks the folder first)."""
     folder = Path(folder)
     changes = read_saved_table(folder / "changes.csv")
+    stages = None
+    if (folder / STAGE_CHANGES_FILE).is_file():
+        stages = read_saved_table(folder / STAGE_CHANGES_FILE)
     summary = read_summary(folder)
-    return WaveComparison(changes, summary.get("tracking", {}))
+    return WaveComparison(changes, summary.get("tracking", {}), stages)
 
 
 def load_comparison(folder: str | PathLike) -> WaveComparison:
@@ -1528,7 +1538,8 @@ def load_comparison(folder: str | PathLike) -> WaveComparison:
     Returns
     -------
     WaveComparison
-        ``changes`` from ``changes.csv`` and ``summary`` from the
+        ``changes`` from ``changes.csv``, ``stages`` from
+        ``stage_changes.csv`` (None without it) and ``summary`` from the
         ``tracking`` key of ``summary.json``.
 
     Raises
@@ -1576,9 +1587,11 @@ def save_comparison(
 ) -> Path:
     """Write a wave comparison: ``changes.csv``, ``summary.json``, ``report.html``.
 
-    ``summary.json`` holds ``{"tracking": comparison.summary}``, the same key
-    an analysis of a multi-wave survey has. Like :func:`save_analysis`, it
-    refuses a non-empty folder unless ``force`` and writes all or nothing.
+    ``stage_changes.csv`` holds the journey stages' changes where the
+    comparison has them (``comparison.stages``). ``summary.json`` holds
+    ``{"tracking": comparison.summary}``, the same key an analysis of a
+    multi-wave survey has. Like :func:`save_analysis`, it refuses a
+    non-empty folder unless ``force`` and writes all or nothing.
 
     Parameters
     ----------
@@ -1606,11 +1619,13 @@ def save_comparison(
     >>> out = em.save_comparison(em.compare(result, result),
     ...                          Path(tempfile.mkdtemp()) / "changes")
     >>> sorted(p.name for p in out.iterdir())
-    ['changes.csv', 'manifest.json', 'report.html', 'summary.json']
+    ['changes.csv', 'manifest.json', 'report.html', 'stage_changes.csv', 'summary.json']
     """
     _check_saved(comparison, WaveComparison, "save_comparison", "emomotiv.compare")
     with _staged(out, force=force, kind="comparison") as tmp:
         write_csv(comparison.changes, tmp / "changes.csv")
+        if comparison.stages is not None:
+            write_csv(comparison.stages, tmp / STAGE_CHANGES_FILE)
         summary = {"schema_version": SUMMARY_SCHEMA, "tracking": comparison.summary}
         dump_json(summary, tmp / "summary.json")
         ComparisonReport(comparison).write_html(tmp / "report.html")

@@ -1003,6 +1003,38 @@ def touchpoint_notes(tracking: Mapping[str, Any], changes: pd.DataFrame) -> list
     return lines
 
 
+def stage_changes_context(
+    stages: pd.DataFrame | None, tracking: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """What the reports show of the journey stages' changes (the
+    ``stage_changes`` table of :func:`emomotiv.compare`): its rows, the
+    interval's level, the stages compared and those regrouped, by name;
+    None without the table."""
+    if stages is None or "stage" not in stages:
+        return None
+    alpha = _number(tracking.get("alpha"))
+    regrouped = (
+        [str(s) for s in stages.loc[stages["regrouped"].astype(bool), "stage"]]
+        if "regrouped" in stages
+        else []
+    )
+    both = stages["status"] == "both" if "status" in stages else stages["stage"].notna()
+    n = int(both.sum())
+    correction = {
+        "holm": f"with Holm's correction over the {n} stages compared",
+        "fdr_bh": f"with the Benjamini-Hochberg correction over the {n} stages "
+        "compared",
+        "none": f"without a correction for the {n} stages compared",
+    }.get(tracking.get("correction"), f"over the {n} stages compared")
+    return {
+        "rows": _records(stages),
+        "level": None if alpha is None else 1 - alpha,
+        "correction": correction,
+        "regrouped": _label_list(regrouped),
+        "n_regrouped": len(regrouped),
+    }
+
+
 def detectable_note(tracking: Mapping[str, Any]) -> str | None:
     """How far a share had to move to be flagged, in words
     (``tracking["detectable_change"]`` of :func:`emomotiv.compare`).
@@ -1701,6 +1733,7 @@ class Report:
             return None
         out: dict[str, Any] = {"tracking": tracking, "chart": None, "rows": []}
         out["detectable"] = detectable_note(tracking)
+        out["stages"] = stage_changes_context(_table(tables, "stage_changes"), tracking)
         if column is not None:
             flag = flag_column(changes)
             out["chart"] = self._chart(
@@ -2329,7 +2362,8 @@ class ComparisonReport(Report):
         if self.outcome_label and summary["tracking"].get("score_label") is not None:
             summary["tracking"]["score_label"] = self.outcome_label
         words = self._words()
-        c = self._changes({"changes": changes}, summary, words) or {"tracking": {}}
+        tables = {"changes": changes, "stage_changes": self.comparison.stages}
+        c = self._changes(tables, summary, words) or {"tracking": {}}
         if isinstance(c.get("chart"), str):
             c["chart"] = Markup(c["chart"])
         tracking = summary["tracking"]

@@ -163,8 +163,18 @@ class WaveComparison:
         KPI trends, ``n_facets`` (those in both waves), ``added`` and
         ``dropped``, ``differences`` (the settings the two analyses record
         differently, each ``{"setting", "before", "after"}``),
-        ``n_flagged``, the flag ``rule`` and its settings, and ``estimate``,
-        the share compared.
+        ``n_flagged``, the flag ``rule`` and its settings, ``estimate``,
+        the share compared, and ``stages`` (the stages' changes in brief,
+        or None where there is no ``stages`` table).
+    stages : DataFrame or None
+        One row per journey stage (the ``stage_changes`` table): ``stage,
+        importance_before, importance_after, change, change_low,
+        change_high, flagged, n_facets_before, n_facets_after, regrouped``
+        (the stage's facets differ between the waves, so its share
+        compares different things), ``status``, ``se_change``, ``p_value``
+        and ``p_adjusted``, as ``changes`` over the stages' shares (each
+        wave's ``stages`` table), ordered alike. None where either wave has
+        no stages table or a single stage, or the two share fewer than two.
 
     Examples
     --------
@@ -180,6 +190,7 @@ class WaveComparison:
 
     changes: pd.DataFrame
     summary: Mapping[str, Any]
+    stages: pd.DataFrame | None = None
 
     @property
     def flagged(self) -> list[str]:

@@ -98,6 +98,20 @@ those in both waves (``n_facets``), and their ranks (``rank_before``,
 facet does not lift the others; an added or dropped facet keeps its rank in
 the one wave that has it.
 
+Journey stages are compared alike where both analyses have a ``stages``
+table of two stages or more (each stage's grouped-SHAP share over the
+stages): the ``stages`` of the comparison (``stage_changes.csv``) holds per
+stage the change with its interval and flag, from each wave's stage
+intervals (read as above through ``_percentile_width`` at the wave's
+``n_boot``; the stages' replicates are not saved, so the intervals serve in
+memory too and a comparison of folders gives the same table),
+Welch-Satterthwaite degrees of freedom, and ``alpha`` and the correction
+over the stages compared. Stages of one wave only are ``added`` or
+``dropped`` and the others' shares rescaled, as for facets; a stage whose
+facets (the drivers' ``stage``) differ between the waves is ``regrouped``:
+its share compares different things. ``summary["stages"]`` gives the
+stages compared, flagged and regrouped, or None without a stage table.
+
 What is not compared is listed: ``differences`` names the settings the two
 analyses record differently (:data:`SETTINGS`: the outcome column and
 label, the connected rule, the halo design and controls, weighting, the
@@ -146,6 +160,22 @@ CHANGES_COLUMNS = [
     "rank_change",
     "flagged",
     "stage",
+    "status",
+    "se_change",
+    "p_value",
+    "p_adjusted",
+]
+STAGE_COLUMNS = [
+    "stage",
+    "importance_before",
+    "importance_after",
+    "change",
+    "change_low",
+    "change_high",
+    "flagged",
+    "n_facets_before",
+    "n_facets_after",
+    "regrouped",
     "status",
     "se_change",
     "p_value",
@@ -814,7 +844,12 @@ def _standard_errors(
     where they are not known). None where no facet's share varies: replicates
     all alike, or intervals all of width 0, say nothing of noise (and would
     read every change as certain)."""
-    se, source, df = _spread(result, common, scale)
+    return _floored(*_spread(result, common, scale), common)
+
+
+def _floored(se, source: str, df: pd.Series, common: list[str]):
+    """``(se, source, df)`` as given, or none where no share's error is
+    above :data:`SPREAD_FLOOR`."""
     if se is not None and not (se > SPREAD_FLOOR).any():
         return None, "none", pd.Series(np.inf, index=common)
     return se, source, df
@@ -833,19 +868,28 @@ def _spread(
         df = np.isfinite(shares).sum().astype(float) - 1
         return shares.std(ddof=1), f"bootstrap replicates ({len(reps)})", df
     drivers = result.drivers.set_index("facet")
+    return _interval_spread(drivers, result.summary, common, scale)
+
+
+def _interval_spread(
+    table: pd.DataFrame, summary: Mapping, common: list[str], scale: float
+) -> tuple[pd.Series | None, str, pd.Series]:
+    """:func:`_spread` from the bootstrap intervals of ``table`` (a wave's
+    drivers or stages, indexed by name), read at the level and replicates
+    of the wave's ``summary["uncertainty"]``."""
     bounds = ["importance_low", "importance_high"]
-    uncertainty = result.summary.get("uncertainty") or {}
+    uncertainty = summary.get("uncertainty") or {}
     n_boot = uncertainty.get("n_boot")
     # an analysis without a bootstrap has the columns, all empty; one of a
     # single replicate has intervals of width 0, which say nothing of noise
     single = n_boot is not None and n_boot < 2
     if (
-        set(bounds) <= set(drivers.columns)
-        and drivers[bounds].notna().any(axis=None)
+        set(bounds) <= set(table.columns)
+        and table[bounds].notna().any(axis=None)
         and not single
     ):
         level = float(uncertainty.get("level") or DEFAULT_LEVEL)
-        low, high = drivers.loc[common, bounds].T.values
+        low, high = table.loc[common, bounds].T.values
         known = bool(n_boot and n_boot >= 2)
         width = _percentile_width(int(n_boot), level) if known else 2 * _z(level)
         se = pd.Series((high - low) * scale / width, index=common)
@@ -894,8 +938,19 @@ def _welch_df(
 
 
 def _change_errors(before, after, common, scales) -> tuple[pd.Series, str, pd.Series]:
-    se_b, src_b, df_b = _standard_errors(before, common, scales[0])
-    se_a, src_a, df_a = _standard_errors(after, common, scales[1])
+    return _combined(
+        _standard_errors(before, common, scales[0]),
+        _standard_errors(after, common, scales[1]),
+        (_n(before), _n(after)),
+        common,
+    )
+
+
+def _combined(errors_b, errors_a, sizes, common) -> tuple[pd.Series, str, pd.Series]:
+    """The standard error of the change, its source and degrees of freedom
+    from each wave's ``(se, source, df)``; where one wave has none, the other
+    taken for both, scaled by the waves' ``sizes`` (respondents)."""
+    (se_b, src_b, df_b), (se_a, src_a, df_a) = errors_b, errors_a
     if se_b is not None and se_a is not None:
         source = src_b if src_b == src_a else f"{src_b} before, {src_a} after"
         df = _welch_df(se_b**2, df_b, se_a**2, df_a)
@@ -903,9 +958,9 @@ def _change_errors(before, after, common, scales) -> tuple[pd.Series, str, pd.Se
     if se_b is None and se_a is None:
         return pd.Series(np.nan, index=common), "none", df_b
     known, src, df, n_known, n_other = (
-        (se_b, src_b, df_b, _n(before), _n(after))
+        (se_b, src_b, df_b, *sizes)
         if se_b is not None
-        else (se_a, src_a, df_a, _n(after), _n(before))
+        else (se_a, src_a, df_a, *sizes[::-1])
     )
     ratio = n_known / n_other if n_known > 0 and n_other > 0 else 1.0
     other = known * math.sqrt(ratio)  # a copy of the known error, not a second one
@@ -1103,6 +1158,153 @@ def _rank_compared(table: pd.DataFrame, common: list[str], suffix: str) -> None:
     table.loc[order.index, f"rank_{suffix}"] = np.arange(1, len(order) + 1)
 
 
+def _shared(table: pd.DataFrame) -> tuple[np.ndarray, list, tuple[float, float], bool]:
+    """Of a table of both waves' ``importance_before`` and
+    ``importance_after`` (one row a facet or a stage): each row's status
+    (``both``, ``added``, ``dropped``), the rows of both waves, and where
+    the two sets differ, the shares of those rows rescaled in place to sum
+    to one in each wave, by the ``scales`` returned, with ``rescaled`` True."""
+    in_b = table["importance_before"].notna()
+    in_a = table["importance_after"].notna()
+    status = np.where(in_b & in_a, "both", np.where(in_a, "added", "dropped"))
+    common = list(table.index[in_b & in_a])
+    rescaled = not (in_b & in_a).all()
+    scales = (1.0, 1.0)
+    if rescaled:
+        scales = (
+            1 / float(table.loc[common, "importance_before"].sum()),
+            1 / float(table.loc[common, "importance_after"].sum()),
+        )
+        table.loc[common, "importance_before"] *= scales[0]
+        table.loc[common, "importance_after"] *= scales[1]
+    return status, common, scales, rescaled
+
+
+def _tested(
+    change: pd.Series, se: pd.Series, df: pd.Series, alpha: float, correction: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The t quantile of the change's interval at ``1 - alpha``, and the
+    two-sided p-value of ``change / se`` on ``df`` degrees of freedom,
+    unadjusted and adjusted by ``correction`` over the rows."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        from scipy.stats import t
+
+        q = t.ppf(1 - alpha / 2, df)  # df = inf: the normal quantile
+        stat = np.where(se > 0, change / se, np.where(change == 0, 0.0, np.inf))
+        p = np.where(se.notna() & change.notna(), 2 * t.sf(np.abs(stat), df), np.nan)
+    return q, p, adjust_p(p, correction)
+
+
+def _stages_of(result: AnalysisResult) -> pd.DataFrame | None:
+    """A wave's stages table indexed by stage, or None where it has none
+    to compare: no table, or one stage (whose share is 1 in any wave)."""
+    stages = result.tables.get("stages")
+    if stages is None or not {"stage", "importance"} <= set(stages.columns):
+        return None
+    stages = stages[stages["stage"].notna()]
+    return stages.set_index("stage") if len(stages) > 1 else None
+
+
+def _members(result: AnalysisResult) -> dict[str, frozenset]:
+    """Each journey stage's facets in one wave, by its drivers' ``stage``."""
+    drivers = result.drivers
+    if "stage" not in drivers:
+        return {}
+    staged = drivers[drivers["stage"].notna()]
+    return {
+        str(stage): frozenset(group["facet"])
+        for stage, group in staged.groupby("stage", sort=False)
+    }
+
+
+def _stage_changes(
+    before: AnalysisResult, after: AnalysisResult, alpha: float, correction: str
+) -> pd.DataFrame | None:
+    """The stage-changes table (:data:`STAGE_COLUMNS`), or None where either
+    wave has no stages to compare or the two share fewer than two.
+
+    As the facets' changes, over the stages: shares rescaled over the stages
+    of both waves where the sets differ, standard errors from each wave's
+    intervals (``importance_low``/``importance_high`` of its stages table,
+    at its ``n_boot`` and ``level``), Welch-Satterthwaite degrees of
+    freedom, and ``correction`` over the stages compared. A stage of both
+    waves is ``regrouped`` when its facets (the drivers' ``stage``) differ.
+    """
+    tables = [_stages_of(before), _stages_of(after)]
+    if tables[0] is None or tables[1] is None:
+        return None
+    sides = []
+    for stages, suffix in zip(tables, ("before", "after"), strict=True):
+        n_facets = stages["n_facets"] if "n_facets" in stages else pd.NA
+        sides.append(
+            pd.DataFrame(
+                {
+                    f"importance_{suffix}": stages["importance"],
+                    f"n_facets_{suffix}": n_facets,
+                }
+            )
+        )
+    # journey order: the later wave's, then the stages it dropped
+    table = sides[1].join(sides[0], how="outer", sort=False)
+    order = list(tables[1].index) + [
+        s for s in tables[0].index if s not in tables[1].index
+    ]
+    table = table.loc[order]
+    status, common, scales, _ = _shared(table)
+    if len(common) < 2:
+        return None
+    errors = [
+        _floored(*_interval_spread(stages, result.summary, common, scale), common)
+        for stages, result, scale in zip(tables, (before, after), scales, strict=True)
+    ]
+    se, _, df = _combined(*errors, (_n(before), _n(after)), common)
+    se = se.reindex(table.index)
+    df = df.reindex(table.index, fill_value=np.inf)
+    change = table["importance_after"] - table["importance_before"]
+    q, p, p_adj = _tested(change, se, df, alpha, correction)
+    members = [_members(before), _members(after)]
+    regrouped = [
+        kind == "both" and members[0].get(str(s)) != members[1].get(str(s))
+        for s, kind in zip(table.index, status, strict=True)
+    ]
+    out = pd.DataFrame(
+        {
+            "stage": table.index,
+            "importance_before": table["importance_before"],
+            "importance_after": table["importance_after"],
+            "change": change,
+            "change_low": change - q * se,
+            "change_high": change + q * se,
+            "flagged": np.nan_to_num(p_adj, nan=1.0) < alpha,
+            "n_facets_before": table["n_facets_before"].astype("Int64"),
+            "n_facets_after": table["n_facets_after"].astype("Int64"),
+            "regrouped": regrouped,
+            "status": status,
+            "se_change": se,
+            "p_value": p,
+            "p_adjusted": p_adj,
+        }
+    ).reset_index(drop=True)
+    size = -out["change"].abs().fillna(-np.inf)  # added/dropped last
+    journey = np.arange(len(out))  # ties in journey order
+    ranked = np.lexsort((journey, size, ~out["flagged"]))
+    return out.iloc[ranked].reset_index(drop=True)[STAGE_COLUMNS]
+
+
+def _stage_summary(stages: pd.DataFrame) -> dict[str, Any]:
+    """``summary["stages"]`` of a comparison from its stage-changes table."""
+    flagged = stages[stages["flagged"]]
+    return {
+        "n_compared": int((stages["status"] == "both").sum()),
+        "n_flagged": len(flagged),
+        "flagged": {
+            "up": [str(s) for s in flagged.loc[flagged["change"] > 0, "stage"]],
+            "down": [str(s) for s in flagged.loc[flagged["change"] < 0, "stage"]],
+        },
+        "regrouped": [str(s) for s in stages.loc[stages["regrouped"], "stage"]],
+    }
+
+
 def compare(
     before: AnalysisResult | str | PathLike,
     after: AnalysisResult | str | PathLike,
@@ -1134,8 +1336,9 @@ def compare(
     Returns
     -------
     WaveComparison
-        ``changes`` (the ``changes`` table) and ``summary`` (what
-        ``summary["tracking"]`` holds).
+        ``changes`` (the ``changes`` table), ``stages`` (the stage-changes
+        table, or None where either analysis has no stages to compare) and
+        ``summary`` (what ``summary["tracking"]`` holds).
 
     Raises
     ------
@@ -1192,21 +1395,7 @@ def compare(
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     table = _side(res_b, "before").join(_side(res_a, "after"), how="outer")
-    in_b = table["importance_before"].notna()
-    in_a = table["importance_after"].notna()
-    status = np.where(in_b & in_a, "both", np.where(in_a, "added", "dropped"))
-    common = list(table.index[in_b & in_a])
-    rescaled = not (in_b & in_a).all()
-    scales = (
-        1 / float(table.loc[common, "importance_before"].sum()),
-        1 / float(table.loc[common, "importance_after"].sum()),
-    )
-    if rescaled:
-        table.loc[common, "importance_before"] *= scales[0]
-        table.loc[common, "importance_after"] *= scales[1]
-    else:
-        scales = (1.0, 1.0)
-
+    status, common, scales, rescaled = _shared(table)
     for suffix in ("before", "after"):
         _rank_compared(table, common, suffix)
     change = table["importance_after"] - table["importance_before"]
@@ -1214,13 +1403,7 @@ def compare(
     se = se.reindex(table.index)
     reading = _reading(df)
     df = df.reindex(table.index, fill_value=np.inf)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        from scipy.stats import t
-
-        q = t.ppf(1 - alpha / 2, df)  # df = inf: the normal quantile
-        stat = np.where(se > 0, change / se, np.where(change == 0, 0.0, np.inf))
-        p = np.where(se.notna() & change.notna(), 2 * t.sf(np.abs(stat), df), np.nan)
-    p_adj = adjust_p(p, correction)
+    q, p, p_adj = _tested(change, se, df, alpha, correction)
     detectable = _detectable(se.loc[common], df.loc[common], alpha, correction)
 
     out = pd.DataFrame(
@@ -1252,6 +1435,8 @@ def compare(
     top_b = set(compared.loc[compared["rank_before"] <= TOP, "facet"])
     top_a = set(compared.loc[compared["rank_after"] <= TOP, "facet"])
     flagged = out[out["flagged"]]
+    stages = _stage_changes(res_b, res_a, alpha, correction)
+    stage_summary = None if stages is None else _stage_summary(stages)
     summary = {
         "waves": {"before": labels[0], "after": labels[1]},
         "sample_size": {
@@ -1276,6 +1461,7 @@ def compare(
             "entered": sorted(top_a - top_b),
             "left": sorted(top_b - top_a),
         },
+        "stages": stage_summary,
         "rule": _rule(alpha, correction, source, len(common), reading),
         "detectable_change": detectable,
         "alpha": alpha,
@@ -1294,15 +1480,19 @@ def compare(
         if score_outcome(res_a.summary)
         else None,
     }
-    return WaveComparison(out, summary)
+    return WaveComparison(out, summary, stages)
 
 
 def add_comparison(result: AnalysisResult, comparison: WaveComparison):
-    """``result`` with ``tables["changes"]``, ``summary["tracking"]`` and
+    """``result`` with ``tables["changes"]`` (and ``tables["stage_changes"]``
+    where the comparison has stages), ``summary["tracking"]`` and
     ``tracking`` set from ``comparison``."""
     from dataclasses import replace
 
-    tables = dict(result.tables) | {"changes": comparison.changes}
+    tables = {k: v for k, v in result.tables.items() if k != "stage_changes"}
+    tables["changes"] = comparison.changes
+    if comparison.stages is not None:
+        tables["stage_changes"] = comparison.stages
     summary = dict(result.summary) | {"tracking": dict(comparison.summary)}
     return replace(result, tables=tables, summary=summary, tracking=comparison)
 

@@ -787,6 +787,56 @@ def test_console_speaks_of_other_measures_only_where_there_are(capsys):
     assert "  (also in the survey, not compared: Q0;" in capsys.readouterr().out
 
 
+def test_console_names_the_stages_that_moved_and_those_regrouped(capsys):
+    """One line of the stages beyond noise, with their change and interval
+    where the stage table is given (analyze --wave's caller gives the
+    summary alone: the stages by name), and a line per regrouped stage."""
+    from emomotiv.cli import _print_tracking
+
+    changes = pd.DataFrame({"flagged": [False]})
+    tracking = {"waves": {"before": "Q1", "after": "Q2"}, "n_flagged": 0}
+    tracking |= {"n_facets": 14, "kpis": {}, "alpha": 0.1}
+    tracking["stages"] = {
+        "n_compared": 5,
+        "n_flagged": 2,
+        "flagged": {"up": ["Invest"], "down": ["Get help"]},
+        "regrouped": ["Get help"],
+    }
+    stages = pd.DataFrame(
+        {
+            "stage": ["Get help", "Invest", "Grow"],
+            "change": [-0.052, 0.031, 0.004],
+            "change_low": [-0.09, 0.012, -0.01],
+            "change_high": [-0.014, 0.05, 0.018],
+            "se_change": [0.01, 0.01, 0.01],
+        }
+    )
+    _print_tracking(tracking, changes, stages=stages)
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        "Journey stages moved beyond noise (2 of 5): Get help -5.2 pts (90% "
+        "interval -9.0 pts to -1.4 pts); Invest +3.1 pts (90% interval +1.2 pts "
+        "to +5.0 pts)." in out
+    )
+    assert (
+        "  Stage 'Get help': its touchpoints differ between the waves, so its "
+        "share compares different things." in out
+    )
+    _print_tracking(tracking, changes)
+    out = capsys.readouterr().out
+    assert "beyond noise (2 of 5): Invest (up); Get help (down)." in out
+    tracking["stages"] |= {"n_flagged": 0, "flagged": {"up": [], "down": []}}
+    _print_tracking(tracking, changes, stages=stages)
+    assert "No journey stage moved beyond noise (5 stages compared)." in (
+        capsys.readouterr().out
+    )
+    _print_tracking(tracking, changes, stages=stages.assign(se_change=np.nan))
+    assert "5 journey stages compared without intervals" in capsys.readouterr().out
+    del tracking["stages"]
+    _print_tracking(tracking, changes)
+    assert "stage" not in capsys.readouterr().out.lower()
+
+
 def test_console_names_the_compared_outcome_by_its_label(capsys):
     from emomotiv.cli import _print_tracking
 
@@ -1606,8 +1656,9 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     assert main(["compare", str(out), str(again), "--out", str(tmp_path / "cmp")]
                 + ["--excel"]) == 0  # fmt: skip
     workbook = pd.read_excel(tmp_path / "cmp" / "tables.xlsx", sheet_name=None)
-    assert list(workbook) == ["changes", "about"]
+    assert list(workbook) == ["changes", "stage_changes", "about"]
     assert "waves compared" in set(workbook["about"]["setting"])
+    assert len(workbook["stage_changes"]) == len(small_result.tables["stages"])
     assert len(workbook["changes"]) == len(small_result.drivers)
     args = ["analyze", str(small_dir / "survey.csv"), "--catalog"]
     args += [str(small_dir / "facets.csv"), "--connection", "connected", "--quiet"]

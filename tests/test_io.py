@@ -634,6 +634,24 @@ def test_a_saved_comparison_loads_back_with_its_types(small_result, tmp_path):
     pd.testing.assert_frame_equal(loaded.changes, changes)
 
 
+def test_a_saved_comparison_loads_its_stage_changes_back_with_their_types(
+    small_result, tmp_path
+):
+    """A stage of one wave only has no count of facets in the other: the
+    counts stay nullable integers, the flags flags, the stages text."""
+    with pytest.warns(UserWarning, match="same shares"):
+        other = em.compare(small_result, small_result, labels=("Q1", "Q2"))
+    stages = other.stages.copy()
+    stages.loc[0, ["importance_before", "change", "se_change"]] = np.nan
+    stages.loc[0, ["n_facets_before", "status"]] = [pd.NA, "added"]
+    stages.loc[1, "stage"] = "1"  # a stage numbered, not named
+    saved = em.save_comparison(replace(other, stages=stages), tmp_path / "cmp")
+    assert (saved / "stage_changes.csv").is_file()
+    loaded = em.load_comparison(saved)
+    pd.testing.assert_frame_equal(loaded.stages, stages)
+    assert str(loaded.stages["n_facets_before"].dtype) == "Int64"
+
+
 def test_an_analysis_whose_segments_are_too_small_loads_back_as_it_was(
     small_result, tmp_path
 ):

@@ -1567,6 +1567,62 @@ def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
         assert f"p ({name})" in table and "p (Holm)" not in table
 
 
+def _stage_changes() -> pd.DataFrame:
+    """A stage-changes table: one stage flagged, one regrouped, one new."""
+    return pd.DataFrame(
+        {
+            "stage": ["Invest", "Discover", "Grow"],
+            "importance_before": [0.30, 0.40, np.nan],
+            "importance_after": [0.42, 0.38, 0.2],
+            "change": [0.12, -0.02, np.nan],
+            "change_low": [0.05, -0.09, np.nan],
+            "change_high": [0.19, 0.05, np.nan],
+            "flagged": [True, False, False],
+            "n_facets_before": pd.array([3, 4, pd.NA], dtype="Int64"),
+            "n_facets_after": pd.array([3, 5, 2], dtype="Int64"),
+            "regrouped": [False, True, False],
+            "status": ["both", "both", "added"],
+            "se_change": [0.03, 0.03, np.nan],
+            "p_value": [0.001, 0.5, np.nan],
+            "p_adjusted": [0.002, 0.5, np.nan],
+        }
+    )
+
+
+def test_compare_report_shows_the_stages_changes(comparison, contract):
+    """A small table of the journey stages after the touchpoints', in the
+    compare report and in an analysis's changes section alike: each stage's
+    shares, change and interval, those beyond noise marked, a regrouped
+    stage named as such."""
+    stages = _stage_changes()
+    summary = comparison.summary | {"alpha": 0.05, "correction": "holm"}
+    with_stages = replace(comparison, summary=summary, stages=stages)
+    compare_part = sections(em.ComparisonReport(with_stages).html())["changes"]
+    tables = dict(contract.tables) | {
+        "changes": comparison.changes,
+        "stage_changes": stages,
+    }
+    report = {"tables": tables, "summary": contract.summary | {"tracking": summary}}
+    analysis_part = sections(em.Report(report).html())["changes"]
+    for part in (compare_part, analysis_part):
+        table = part.split("Change by journey stage")[1]
+        rows = table.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
+        assert 'class="selected"' in rows[0] and "Invest" in rows[0]
+        assert "+12.0 pts" in rows[0] and "+5.0 pts to +19.0 pts" in rows[0]
+        assert ">yes<" in rows[0] and ">no<" in rows[1]
+        assert 'Discover <span class="note">(regrouped)</span>' in rows[1]
+        assert 'Grow <span class="note">(new)</span>' in rows[2]
+        assert "not compared" in rows[2]
+        assert "95% interval" in table
+        assert "Regrouped: Discover. Its touchpoints differ between the waves" in table
+        assert "with Holm&#39;s correction over the 2 stages compared" in table
+    # without a stage table, nothing of stages
+    assert (
+        "journey stage"
+        not in sections(em.ComparisonReport(comparison).html())["changes"]
+    )
+
+
 def test_compare_report_prints_an_amount_and_its_interval_alike(comparison):
     from emomotiv.results import WaveComparison
 

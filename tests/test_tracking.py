@@ -16,7 +16,7 @@ from scipy.stats import norm
 
 import emomotiv as em
 from emomotiv.cli import _print_tracking, build_parser, main
-from emomotiv.tracking import add_comparison
+from emomotiv.tracking import STAGE_COLUMNS, _percentile_width, add_comparison
 
 CHANGED = "mobile_app"
 
@@ -515,10 +515,15 @@ def test_compare_saved_folders_on_the_command_line(waves, tmp_path, capsys):
     )
     assert {p.name for p in out.iterdir()} == {
         "changes.csv",
+        "stage_changes.csv",
         "summary.json",
         "report.html",
         "manifest.json",
     }
+    assert (
+        "stage_changes.csv" in json.loads((out / "manifest.json").read_text())["files"]
+    )
+    assert re.search(r"(No journey stage moved|Journey stages moved) beyond", printed)
     changes = pd.read_csv(out / "changes.csv")
     tracking = json.loads((out / "summary.json").read_text())["tracking"]
     assert tracking["waves"] == {"before": "2026Q2", "after": "2026Q3"}
@@ -1318,3 +1323,204 @@ def test_a_wave_column_with_one_wave_written_two_ways_is_a_problem():
     said = " ".join(err.value.problems)
     assert "'2026Q3' (200 rows) and '2026q3' (100 rows)" in said
     assert "replace({'2026q3': '2026Q3'})" in said
+
+
+# --- journey stages -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stage_waves():
+    """Two small waves of one study, each with six journey stages."""
+    s = em.make_waves(600, 12, random_state=0)
+    model = em.DriverModel(n_estimators=40, cv=2)
+    return {
+        wave: em.analyze(
+            part.reset_index(drop=True),
+            s.catalog,
+            connection="connected",
+            model=model,
+            n_boot=5,
+            methods=False,
+            progress=False,
+            random_state=0,
+        )
+        for wave, part in s.survey.groupby("wave")
+    }
+
+
+def _restaged(result, facet, stage):
+    """``result`` with ``facet`` in another journey stage."""
+    drivers = result.drivers.copy()
+    drivers.loc[drivers["facet"] == facet, "stage"] = stage
+    return replace(result, tables=dict(result.tables) | {"drivers": drivers})
+
+
+def test_a_wave_against_itself_moves_no_stage(small_result):
+    with pytest.warns(UserWarning, match="same shares"):
+        same = em.compare(small_result, small_result, labels=("Q2", "Q3"))
+    stages = same.stages
+    assert len(stages) == len(small_result.tables["stages"]) > 1
+    assert (stages["change"] == 0).all() and not stages["flagged"].any()
+    assert (stages["status"] == "both").all() and not stages["regrouped"].any()
+    assert list(stages.columns) == STAGE_COLUMNS
+    assert same.summary["stages"] == {
+        "n_compared": len(stages),
+        "n_flagged": 0,
+        "flagged": {"up": [], "down": []},
+        "regrouped": [],
+    }
+
+
+def test_stage_changes_are_the_waves_stage_shares_and_their_intervals(stage_waves):
+    """The change is the later wave's stage share less the earlier's; its
+    standard error combines each wave's interval, read as the facets' are
+    without replicates (``_percentile_width`` at the wave's n_boot)."""
+    before, after = stage_waves["2026Q2"], stage_waves["2026Q3"]
+    stages = em.compare(before, after).stages.set_index("stage")
+    b, a = (r.tables["stages"].set_index("stage") for r in (before, after))
+    pd.testing.assert_series_equal(
+        stages["change"],
+        (a["importance"] - b["importance"]).loc[stages.index],
+        check_names=False,
+    )
+    assert (stages["change_low"] <= stages["change"]).all()
+    assert (stages["change"] <= stages["change_high"]).all()
+    n_boot, level = (before.summary["uncertainty"][k] for k in ("n_boot", "level"))
+    assert (n_boot, level) == (5, after.summary["uncertainty"]["level"])
+    width = _percentile_width(n_boot, level)
+    se = [(t["importance_high"] - t["importance_low"]) / width for t in (b, a)]
+    expected = np.sqrt(se[0] ** 2 + se[1] ** 2).loc[stages.index]
+    np.testing.assert_allclose(stages["se_change"], expected)
+    assert (stages["n_facets_before"] == b["n_facets"].loc[stages.index]).all()
+
+
+def test_stages_are_flagged_after_holm_over_the_stages(stage_waves):
+    from statsmodels.stats.multitest import multipletests
+
+    before, after = stage_waves["2026Q2"], stage_waves["2026Q3"]
+    holm = em.compare(before, after).stages
+    np.testing.assert_allclose(
+        holm["p_adjusted"], multipletests(holm["p_value"], method="holm")[1]
+    )
+    assert (holm["flagged"] == (holm["p_adjusted"] < 0.05)).all()
+    loose = em.compare(before, after, alpha=0.5, correction="none")
+    stages = loose.stages
+    assert (stages["p_adjusted"] == stages["p_value"]).all()
+    assert stages["flagged"].any()  # at 50% unadjusted, a stage is flagged
+    # flagged first, then by the size of the change
+    assert stages["flagged"].is_monotonic_decreasing
+    for part in (stages[stages["flagged"]], stages[~stages["flagged"]]):
+        assert part["change"].abs().is_monotonic_decreasing
+    flagged = stages[stages["flagged"]]
+    assert loose.summary["stages"]["flagged"] == {
+        "up": list(flagged.loc[flagged["change"] > 0, "stage"]),
+        "down": list(flagged.loc[flagged["change"] < 0, "stage"]),
+    }
+    assert loose.summary["stages"]["n_flagged"] == len(flagged)
+
+
+def test_a_restaged_touchpoint_marks_both_its_stages_regrouped(stage_waves, capsys):
+    before, after = stage_waves["2026Q2"], stage_waves["2026Q3"]
+    drivers = after.drivers
+    facet, old = drivers[["facet", "stage"]].iloc[0]
+    new = next(s for s in drivers["stage"] if s != old)
+    comparison = em.compare(before, _restaged(after, facet, new))
+    stages = comparison.stages.set_index("stage")
+    assert set(stages.index[stages["regrouped"]]) == {old, new}
+    assert sorted(comparison.summary["stages"]["regrouped"]) == sorted([old, new])
+    _print_tracking(comparison.summary, comparison.changes, stages=comparison.stages)
+    out = capsys.readouterr().out
+    for stage in (old, new):
+        assert (
+            f"  Stage '{stage}': its touchpoints differ between the waves, so its "
+            "share compares different things." in out
+        )
+    page = html.unescape(em.ComparisonReport(comparison).html())
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert f"{old} (regrouped)" in text and f"{new} (regrouped)" in text
+    assert "its share compares different things" not in text  # two: their shares
+    assert "so their shares compare different things" in text
+
+
+def test_the_console_names_the_stages_that_moved(stage_waves, capsys):
+    before, after = stage_waves["2026Q2"], stage_waves["2026Q3"]
+    held = em.compare(before, after)
+    _print_tracking(held.summary, held.changes, stages=held.stages)
+    n = held.summary["stages"]["n_compared"]
+    assert held.summary["stages"]["n_flagged"] == 0  # small waves: nothing moved
+    assert f"No journey stage moved beyond noise ({n} stages compared)." in (
+        capsys.readouterr().out
+    )
+    loose = em.compare(before, after, alpha=0.5, correction="none")
+    _print_tracking(loose.summary, loose.changes, stages=loose.stages)
+    (line,) = [
+        x for x in capsys.readouterr().out.splitlines() if x.startswith("Journey")
+    ]
+    top = loose.stages.iloc[0]
+    low, high = (f"{100 * top[c]:+.1f} pts" for c in ("change_low", "change_high"))
+    assert line.startswith("Journey stages moved beyond noise (")
+    assert (
+        f"{top['stage']} {100 * top['change']:+.1f} pts (50% interval {low} to {high})"
+        in line
+    )
+
+
+def test_without_stages_in_a_wave_there_is_no_stage_table(stage_waves, tmp_path):
+    before, after = stage_waves["2026Q2"], stage_waves["2026Q3"]
+    bare = replace(
+        after, tables={k: v for k, v in after.tables.items() if k != "stages"}
+    )
+    one = after.tables["stages"].head(1)
+    single = replace(after, tables=dict(after.tables) | {"stages": one})
+    for other in (bare, single):
+        comparison = em.compare(before, other)
+        assert comparison.stages is None and comparison.summary["stages"] is None
+        assert not comparison.changes.empty
+    out = em.save_comparison(comparison, tmp_path / "cmp")
+    assert not (out / "stage_changes.csv").exists()
+    assert em.load_comparison(out).stages is None
+
+
+def test_stage_changes_are_saved_and_loaded_back(stage_waves, tmp_path):
+    before, after = stage_waves["2026Q2"], stage_waves["2026Q3"]
+    comparison = em.compare(before, _restaged(after, after.drivers["facet"][0], "Grow"))
+    out = em.save_comparison(comparison, tmp_path / "cmp")
+    assert (
+        "stage_changes.csv" in json.loads((out / "manifest.json").read_text())["files"]
+    )
+    loaded = em.load_comparison(out)
+    pd.testing.assert_frame_equal(loaded.stages, comparison.stages)
+    assert loaded.summary["stages"] == comparison.summary["stages"]
+
+
+def test_stage_changes_of_saved_folders_equal_those_in_memory(stage_waves, tmp_path):
+    for wave, result in stage_waves.items():
+        em.save_analysis(result, tmp_path / wave)
+    memory = em.compare(stage_waves["2026Q2"], stage_waves["2026Q3"])
+    folders = em.compare(tmp_path / "2026Q2", tmp_path / "2026Q3")
+    pd.testing.assert_frame_equal(folders.stages, memory.stages)
+    assert folders.summary["stages"] == memory.summary["stages"]
+
+
+def test_analyze_by_wave_keeps_the_stage_changes(stage_waves, tmp_path):
+    s = em.make_waves(400, 8, random_state=1)
+    result = em.analyze(
+        s.survey,
+        s.catalog,
+        connection="connected",
+        wave="wave",
+        model=em.DriverModel(n_estimators=30, cv=0),
+        n_boot=5,
+        methods=False,
+        progress=False,
+    )
+    stages = result.tables["stage_changes"]
+    assert stages is result.tracking.stages
+    assert result.summary["tracking"]["stages"]["n_compared"] == len(stages)
+    out = em.save_analysis(result, tmp_path / "out")
+    loaded = em.load_analysis(out)
+    pd.testing.assert_frame_equal(loaded.tables["stage_changes"], stages)
+    pd.testing.assert_frame_equal(loaded.tracking.stages, stages)
+    # a comparison without stages leaves none of an earlier one behind
+    none = replace(result.tracking, stages=None)
+    assert "stage_changes" not in add_comparison(result, none).tables
