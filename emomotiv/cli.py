@@ -2303,7 +2303,10 @@ def _analyze(args: argparse.Namespace) -> int:
     _print_controls(result.tables.get("controls"))
     if result.tracking is not None:
         _print_tracking(
-            result.summary["tracking"], result.tables["changes"], _words(result.summary)
+            result.summary["tracking"],
+            result.tables["changes"],
+            _words(result.summary),
+            stages=result.tables.get("stage_changes"),
         )
     _print_stated_value(result.summary, result.drivers, result.tables.get("roi"))
     plan, score = result.summary.get("plan") or {}, score_outcome(result.summary)

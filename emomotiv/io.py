@@ -228,7 +228,8 @@ def write_workbook(
         "History", no two alike but for case) to table, such as ``result.tables`` of
         :func:`emomotiv.analyze`; a table fits a sheet (1,048,575 rows
         under its header, 16,384 columns). An analysis stands for its
-        ``tables``, a comparison for its ``changes``; either adds a last
+        ``tables``, a comparison for its ``changes`` (and ``stage_changes``
+        where it compared stages); either adds a last
         sheet, ``about``, saying what they are of (the outcome, the wave or
         waves, the respondents, the currency, the population and budget,
         the interval level, the emomotiv version).
@@ -268,7 +269,9 @@ def write_workbook(
         if isinstance(tables, AnalysisResult):
             tables = dict(tables.tables)
         else:
-            tables = {"changes": tables.changes}
+            tables = {"changes": tables.changes} | (
+                {} if tables.stages is None else {"stage_changes": tables.stages}
+            )
         if "about" not in {str(name).lower() for name in tables}:
             tables["about"] = about
     if not isinstance(tables, Mapping):

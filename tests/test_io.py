@@ -1032,7 +1032,9 @@ def test_a_loaded_analysis_has_its_plan_and_wave_comparison(tmp_path):
     book = pd.read_excel(em.write_workbook(loaded, tmp_path / "a.xlsx"), None)
     assert list(book) == [*loaded.tables, "about"]
     book = pd.read_excel(em.write_workbook(loaded.tracking, tmp_path / "c.xlsx"), None)
-    assert list(book) == ["changes", "about"] and len(book["changes"]) == len(changes)
+    assert list(book) == ["changes", "stage_changes", "about"]
+    assert len(book["changes"]) == len(changes)
+    assert len(book["stage_changes"]) == len(loaded.tracking.stages)
 
 
 def test_the_semicolon_notice_names_the_decimal_mark_only_beside_decimal_commas(
