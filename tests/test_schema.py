@@ -1067,3 +1067,30 @@ def test_interleaved_stages_are_noted_and_contiguous_ones_are_not():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         em.FacetCatalog.from_frame(frame.sort_values("stage", kind="stable"))
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [
+        ("Connected", "Disconnected"),
+        ("Agree", "Disagree"),
+        ("1 - Connected", "0 - Not connected"),
+        ("Emotionally connected", "Not emotionally connected"),
+    ],
+)
+def test_a_worded_outcome_outside_the_yes_no_words_names_connected_values(yes, no):
+    """Only a "no" from the word list (yes/no, "not connected") gave the way
+    out; "Connected"/"Disconnected" got "is not numeric" and nothing more."""
+    s = _survey()
+    s["connected"] = np.where(s["connected"] == 1, yes, no)
+    (problem,) = _problems(s)
+    assert f"text in 60 cells: '{min(yes, no)}', '{max(yes, no)}'." in problem
+    assert f'connected_values=["{yes}"] or --connected-values "{yes}"' in problem
+
+
+def test_many_texts_in_the_outcome_still_name_both_ways_out():
+    s = _survey()
+    s["connected"] = [f"answer {i}" for i in range(len(s))]
+    (problem,) = _problems(s)
+    assert "text in 60 cells: 'answer 0', 'answer 1', 'answer 10' (+57 more)" in problem
+    assert "Code it as numbers" in problem and "connected_values=[...]" in problem
