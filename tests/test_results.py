@@ -213,6 +213,30 @@ def test_to_frame_ranks_a_table_that_already_has_a_rank():
     assert list(frame.columns).count("rank") == 1
 
 
+def test_a_notebook_edit_of_a_table_changes_neither_the_result_nor_its_files(
+    analysis, tmp_path
+):
+    """``drivers`` was the live table and ``tables`` a plain dict: showing
+    percents (``d["importance"] *= 100``) rewrote the result, and
+    save_analysis wrote shares of 14.5 beside a summary of 0.145."""
+    from dataclasses import replace
+
+    own = {name: table.copy() for name, table in analysis.tables.items()}
+    result = replace(analysis, tables=own)
+    before = result.drivers.copy()
+    d = result.drivers
+    d["importance"] *= 100
+    roi = result.tables["roi"]
+    roi["facet"] = "edited"
+    pd.testing.assert_frame_equal(result.drivers, before)
+    pd.testing.assert_frame_equal(result.tables["roi"], analysis.tables["roi"])
+    with pytest.raises(TypeError):
+        result.tables["drivers"] = d
+    saved = pd.read_csv(em.save_analysis(result, tmp_path / "run") / "drivers.csv")
+    np.testing.assert_allclose(saved["importance"], before["importance"])
+    assert repr(result.tables).startswith("tables({'drivers': 6 rows x ")
+
+
 # -- save and load ------------------------------------------------------------
 
 
