@@ -287,6 +287,25 @@ def test_the_reloaded_ranking_is_the_ranking(analysis, loaded):
     assert repr(loaded) == repr(analysis)
 
 
+def test_the_reloaded_importance_is_the_importance_but_its_explanation(
+    analysis, loaded
+):
+    """A reloaded importance had the drivers table's stated columns, no
+    controls and one note, so the documented comparison of results
+    (``a.to_frame().equals(b.to_frame())``) was False."""
+    assert loaded.importance.to_frame().equals(analysis.importance.to_frame())
+    controls = analysis.importance.controls.drop(columns="raw_importance")
+    pd.testing.assert_frame_equal(
+        loaded.importance.controls, controls, check_dtype=False
+    )
+    info = analysis.importance.info
+    for key in ("units", "n_boot", "level", "sample_size", "interval", "top_k"):
+        assert loaded.importance.info[key] == info[key], key
+    assert loaded.importance.total == pytest.approx(analysis.importance.total)
+    assert loaded.importance.explanation is None
+    assert "stated_importance" in loaded.drivers  # the table keeps them
+
+
 def test_saving_over_a_run_without_force_changes_nothing(analysis, saved):
     """tests/test_io.py checks a folder of the user's own files; a folder
     holding an earlier run is refused the same way, byte for byte intact."""
