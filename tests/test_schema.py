@@ -1094,3 +1094,18 @@ def test_many_texts_in_the_outcome_still_name_both_ways_out():
     (problem,) = _problems(s)
     assert "text in 60 cells: 'answer 0', 'answer 1', 'answer 10' (+57 more)" in problem
     assert "Code it as numbers" in problem and "connected_values=[...]" in problem
+
+
+def test_a_header_of_two_rows_is_named_once_with_the_way_out():
+    """Columns of two levels (read_excel(header=[0, 1])) gave one "not in the
+    survey. Did you mean '('Q', ...)'" per role and facet."""
+    s = _survey()
+    s.columns = pd.MultiIndex.from_product([["Q"], s.columns])
+    with pytest.raises(ValidationError) as info:
+        em.analyze(s, CATALOG, connection="connected", value="value", weight="w")
+    (problem,) = info.value.problems
+    assert problem == (
+        "The survey's columns have 2 levels (a header of 2 rows), such as "
+        "('Q', 'id'); roles and facets name one level: flatten them "
+        "(survey.columns = survey.columns.get_level_values(-1))."
+    )
