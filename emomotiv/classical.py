@@ -207,13 +207,25 @@ def _check_inputs(X, y, sample_weight, owner: str):
         problems.append("X has no facet columns.")
     if X.shape[0] == 0:
         problems.append("X has no respondents (no rows).")
-    numeric = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c])]
-    bad = [c for c in X.columns if c not in numeric]
-    if bad:
-        problems.append(f"Facets must be numeric ratings; not numeric: {preview(bad)}.")
+    read = False
     if X.columns.duplicated().any():
         dup = list(X.columns[X.columns.duplicated()])
         problems.append(f"Facet names must be unique; repeated: {preview(dup)}.")
+    else:
+        from .model import _numeric_columns  # sklearn: imported when used
+
+        try:  # numbers held as text or categories, read as DriverModel does
+            X, read = _numeric_columns(X, owner), True
+        except ValidationError as err:  # text or dates, named with the way out
+            problems += err.problems
+    numeric = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c])]
+    bad = [c for c in X.columns if c not in numeric]
+    if bad and read:
+        dtypes = ", ".join(sorted({str(X[c].dtype) for c in bad}))
+        problems.append(
+            f"Facets must be numeric ratings; not numeric: {preview(bad)} "
+            f"(dtype {dtypes}). Give them as numbers, e.g. X.astype(float)."
+        )
     problems += index_problems(X, "X", y=y, sample_weight=sample_weight)
     yv, text = as_numbers(np.array([]) if y is None else y)
     yv = yv.ravel()
@@ -361,7 +373,7 @@ def _correlations(X, y, sample_weight, owner: str, missing: str, *, fit=True):
         "psd_projection": moved,
         "pairs_never_seen_together": n_unseen,
     }
-    profile = facet_profile(X.astype(float), weights)
+    profile = facet_profile(values.astype(float), weights)
     if moved > 0 and fit:
         _warn_artefact(table, weights, names, moved, _signs(corr)[2], owner)
     return names, corr, profile, info

@@ -1406,8 +1406,17 @@ def save_analysis(
 def load_analysis(folder: str | PathLike) -> AnalysisResult:
     """Reload a saved analysis: tables, summary and the fitted model.
 
-    The per-respondent SHAP explanation is not saved; recompute it with
-    :func:`emomotiv.shap_importance` on the loaded model if needed.
+    The reloaded ``importance`` is the analysis's own: its table holds the
+    importance columns of ``drivers.csv`` (not the catalog's or the stated
+    ones, which stay in ``drivers``), so its ``to_frame()`` equals the one
+    in memory; its ``controls`` come from ``controls.csv`` (without their
+    ``raw_importance``, which is not saved), its ``info`` holds ``units`` and
+    the bootstrap's notes of ``summary["uncertainty"]`` (``n_boot``,
+    ``level``, ``interval``, ...), and its ``total`` is the sum of
+    ``raw_importance``. The per-respondent SHAP explanation is not saved
+    (``explanation`` is None), nor are the bootstrap's replicate models;
+    recompute the explanation with :func:`emomotiv.shap_importance` on the
+    loaded model if needed.
 
     Parameters
     ----------
@@ -1446,6 +1455,8 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     True
     >>> loaded.summary["model"]["fit"] == result.summary["model"]["fit"]
     True
+    >>> loaded.importance.to_frame().equals(result.importance.to_frame())
+    True
     """
     folder = Path(folder)
     files = check_manifest(folder)
@@ -1466,16 +1477,7 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
     if replicates is not None:
         replicates = replicates.rename_axis(columns="facet")
     model = load_model(folder)
-    drivers = tables["drivers"]
-    keep = [c for c in drivers.columns if c not in ("label", "stage", "rank")]
-    importance = ImportanceResult(
-        summary["importance"]["method"],
-        drivers[keep].set_index("facet"),
-        float(drivers["raw_importance"].sum()) if "raw_importance" in drivers else None,
-        None,
-        {"units": summary["importance"].get("units")},
-        replicates=replicates,
-    )
+    importance = _reloaded_importance(tables, summary, replicates)
     plan = None
     if "roi" in tables and "plan" in summary:
         plan = PlanResult(tables["roi"], tables.get("plan"), summary["plan"])
@@ -1486,6 +1488,50 @@ def load_analysis(folder: str | PathLike) -> AnalysisResult:
         )
     return AnalysisResult(
         tables, summary, importance, model, tracking=tracking, plan=plan
+    )
+
+
+# what drivers.csv holds beside the importance's own columns: the catalog's,
+# the rank to_frame adds, and the stated comparison's
+_NOT_IMPORTANCE = ("label", "stage", "rank", "stated_importance", "stated_rank")
+_NOT_IMPORTANCE += ("gap", "quadrant", "p_quadrant", "stated_low", "stated_high")
+# the importance's columns in the order analyze's bootstrap gives them
+_IMPORTANCE_ORDER = ("importance", "raw_importance", "direction", "reach")
+_IMPORTANCE_ORDER += ("mean_score", "full_data_importance", "importance_low")
+_IMPORTANCE_ORDER += ("importance_high", "rank_low", "rank_high", "p_top")
+_CONTROL_ORDER = ("importance", "raw_importance", "direction", "level_high")
+_CONTROL_ORDER += ("level_low", "importance_low", "importance_high")
+
+
+def _reloaded_importance(
+    tables: Mapping[str, pd.DataFrame], summary: dict, replicates
+) -> ImportanceResult:
+    """The analysis's importance from its saved files: its columns of the
+    drivers table, its controls from the controls table, and the notes
+    summary.json keeps (``units`` and ``summary["uncertainty"]``)."""
+
+    def ordered(frame: pd.DataFrame, order: tuple[str, ...]) -> pd.DataFrame:
+        first = [c for c in order if c in frame.columns]
+        return frame[first + [c for c in frame.columns if c not in first]]
+
+    drivers = tables["drivers"]
+    keep = [c for c in drivers.columns if c not in _NOT_IMPORTANCE]
+    table = ordered(drivers[keep].set_index("facet"), _IMPORTANCE_ORDER)
+    controls = tables.get("controls")
+    if controls is not None and len(controls):
+        controls = controls.drop(columns=["label", "kind"], errors="ignore")
+        controls = ordered(controls.set_index("control"), _CONTROL_ORDER)
+    else:
+        controls = None
+    saved = summary["importance"]
+    return ImportanceResult(
+        saved["method"],
+        table,
+        float(table["raw_importance"].sum()) if "raw_importance" in table else None,
+        None,
+        {"units": saved.get("units"), **summary.get("uncertainty", {})},
+        replicates=replicates,
+        controls=controls,
     )
 
 

@@ -109,6 +109,7 @@ def cronbach_alpha(
     1.0
     """
     check_frame(items, "items", "cronbach_alpha")
+    check_aligned(items, "items", sample_weight=sample_weight)
     x = _numeric_frame(items, "item").to_numpy()
     w = check_weights(sample_weight, len(x))
     ok = ~np.isnan(x).any(axis=1) & (w > 0)
@@ -398,6 +399,7 @@ def motivator_drivers(
             f"motivators has {len(motivators)} respondents but X has {len(X)}: "
             "they need one row per respondent each."
         )
+    check_aligned(X, "X", sample_weight=sample_weight)
     w = check_weights(sample_weight, len(X))
     x_moments = column_moments(X, w)[1:]
     m_moments = column_moments(motivators, w)[1:]
@@ -502,6 +504,7 @@ def connection_measures(
     if motivators is not None:
         motivators = column_list(motivators, "motivators", "connection_measures")
     _check_columns(survey, {"facet": facets, **roles, "extra": extra})
+    check_aligned(survey, "survey", sample_weight=sample_weight)
     w = check_weights(sample_weight, len(survey))
     if satisfied_threshold is not None:
         satisfied_threshold = check_float(

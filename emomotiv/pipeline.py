@@ -404,6 +404,17 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
     None, with a problem added, for anything else. A survey file's declared
     not-experienced codes become empty cells (see :mod:`emomotiv.readers`)."""
     if isinstance(obj, pd.DataFrame):
+        if isinstance(obj.columns, pd.MultiIndex):
+            # a header of several rows (read_excel(header=[0, 1])): no role
+            # or facet name matches a tuple, and one line says why
+            problems.append(
+                f"The {what}'s columns have {obj.columns.nlevels} levels (a "
+                f"header of {obj.columns.nlevels} rows), such as "
+                f"{obj.columns[0]!r}; roles and facets name one level: "
+                f"flatten them ({what}.columns = "
+                f"{what}.columns.get_level_values(-1))."
+            )
+            return None
         return obj
     try:
         if isinstance(obj, str | PathLike):

@@ -423,15 +423,44 @@ class PlanResult:
         return f"PlanResult({len(self.roi)} facets; top priority: {top}{chosen})"
 
 
+class _Tables(Mapping):
+    """An analysis's tables by name, read-only, each handed out as a copy:
+    a notebook's edit of one (``d["importance"] *= 100``) changes neither
+    the result nor what :func:`emomotiv.save_analysis` writes."""
+
+    __slots__ = ("_frames",)
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame]) -> None:
+        self._frames = dict(frames)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._frames[name].copy()
+
+    def __iter__(self):
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(
+            f"{name!r}: {len(frame)} rows x {frame.shape[1]} columns"
+            for name, frame in self._frames.items()
+        )
+        return f"tables({{{shapes}}})"
+
+
 @dataclass(frozen=True, repr=False, eq=False)
 class AnalysisResult:
     """Everything :func:`emomotiv.analyze` found, ready to save or report.
 
     Attributes
     ----------
-    tables : dict of str -> DataFrame
+    tables : mapping of str -> DataFrame
         The output tables by file stem: ``drivers`` always (one row per
-        facet, sorted by rank), plus the tables later steps add.
+        facet, sorted by rank), plus the tables later steps add. Read-only:
+        each table is handed out as a copy, so editing one changes neither
+        the result nor what :func:`emomotiv.save_analysis` writes.
     summary : dict
         JSON-ready facts: sizes, model fit, connected share, settings,
         versions, warnings.
@@ -488,14 +517,18 @@ class AnalysisResult:
     segments: Any = None
     value_drivers: Any = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.tables, _Tables):
+            object.__setattr__(self, "tables", _Tables(self.tables))
+
     @property
     def drivers(self) -> pd.DataFrame:
-        """The driver table (``drivers.csv``)."""
+        """The driver table (``drivers.csv``), a copy (as :meth:`to_frame`)."""
         return self.tables["drivers"]
 
     def to_frame(self) -> pd.DataFrame:
         """The driver table, one row per facet sorted by rank."""
-        return self.drivers.copy()
+        return self.drivers
 
     def __repr__(self) -> str:
         s = self.summary

@@ -1957,10 +1957,34 @@ def _check_connection(
                 f'"{yes}{",1" if coded else ""}" (every other answer is read as '
                 f"0).{also}"
             )
+        elif len(bad) <= 6:  # a few answers: a worded outcome
+            # a yes/no worded otherwise ("Connected"/"Disconnected"): the
+            # answers meaning connected are the way out; the shortest is
+            # the likely yes ("Agree"/"Disagree")
+            n_numbers = int(values.notna().sum())
+            also = (
+                f" The column also holds numbers in {_cells(n_numbers)}: name "
+                "those meaning connected too, or empty the text cells if they "
+                "are no answer."
+                if n_numbers
+                else ""
+            )
+            example = min((str(b).strip() for b in bad), key=len)
+            problems.append(
+                f"The connection column '{name}' is not numeric: text in "
+                f"{_cells(n_text)}: {preview(bad, 6)}. Say which of "
+                "these answers mean connected (every other answer is read as "
+                f'0), e.g. connected_values=["{example}"] '
+                f'or --connected-values "{example}"; or code the column as '
+                f"numbers (0/1).{also}"
+            )
         else:
             problems.append(
                 f"The connection column '{name}' is not numeric: text in "
-                f"{_cells(n_text)}: {preview(bad)}."
+                f"{_cells(n_text)}: {preview(bad)}. Code it as numbers (a yes/no "
+                "answer as 0/1, a score as its numbers), or name the answers "
+                "that mean connected: connected_values=[...] or "
+                "--connected-values."
             )
     n_empty = int(col.isna().sum())
     if n_empty:

@@ -945,3 +945,56 @@ def test_a_near_copy_leaves_every_method_the_same_r2(noise):
     assert lmg.total == pytest.approx(without, abs=1e-5)
     a, b = lmg.table.loc[["f0", "f1"], "raw_importance"]
     assert a == pytest.approx(b, abs=1e-5)  # the copy and its original share
+
+
+def _ratings_in_other_dtypes():
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.integers(1, 11, size=(120, 3)), columns=list("abc"))
+    X = X.astype(float)
+    X.loc[:9, "b"] = np.nan
+    y = X["a"].fillna(5) + X["b"].fillna(5) + rng.normal(size=120)
+    return X, y
+
+
+@pytest.mark.parametrize("method", ["relative_weights", "shapley_regression"])
+@pytest.mark.parametrize(
+    "dtype", ["string[pyarrow]", "string", object, "object with None"]
+)
+def test_numbers_held_as_text_are_read_as_numbers_as_driver_model_reads_them(
+    method, dtype
+):
+    """Numeric text and object columns with None, which DriverModel,
+    shap_importance and analyze read as numbers, were refused as 'not
+    numeric' here."""
+    X, y = _ratings_in_other_dtypes()
+    if dtype == "object with None":
+        given = X.astype(object).where(X.notna(), None)
+    else:
+        given = X.astype("Int64").astype(dtype)
+    run = getattr(em, method)
+    expected = run(X, y).to_frame()
+    pd.testing.assert_frame_equal(run(given, y).to_frame(), expected)
+
+
+def test_a_facet_of_text_or_dates_is_named_with_the_way_out():
+    X, y = _ratings_in_other_dtypes()
+    X["b"] = X["b"].astype(object)
+    X.loc[0, "b"] = "n/a"
+    X["c"] = pd.date_range("2024-01-01", periods=len(X))
+    with pytest.raises(em.ValidationError, match="input to relative_weights") as err:
+        em.relative_weights(X, y)
+    text = str(err.value)
+    assert "Column 'b' holds text that is not a number in 1 rows: 'n/a'" in text
+    assert "Recode it as numbers" in text
+    assert "Column 'c' holds dates, not ratings: leave it out of X." in text
+
+
+def test_a_facet_of_another_kind_is_named_with_its_dtype_and_the_way_out():
+    X, y = _ratings_in_other_dtypes()
+    X["c"] = pd.interval_range(0, len(X))
+    with pytest.raises(em.ValidationError) as err:
+        em.shapley_regression(X, y)
+    assert (
+        "not numeric: 'c' (dtype interval[int64, right]). Give them as numbers, "
+        "e.g. X.astype(float)."
+    ) in str(err.value)

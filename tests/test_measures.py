@@ -394,3 +394,27 @@ def test_satisfaction_as_percentages_or_shares_has_its_top_two_boxes():
     assert _top_two_boxes(np.arange(1, 21) * 0.05) == 0.95  # no rounding error
     tiers = em.connection_tiers([0, 0, 1, 0], tens[[9, 8, 7, 2]] / 100)
     assert tiers.tolist()[:2] == ["highly_satisfied", "highly_satisfied"]
+
+
+def test_weights_in_another_order_are_refused_not_paired_by_position(small):
+    """A weight Series sorted (same labels, other order) was read by position:
+    each respondent took another's weight, and the tier shares, their mean
+    value and alpha moved with no error."""
+    survey = small.survey
+    facets = list(small.catalog["facet"])
+    items = survey.filter(like="motivator__")
+    w = survey["weight"].sort_values()
+    fix = r"pass sample_weight.loc\[survey.index\]"
+    with pytest.raises(em.ValidationError, match=fix):
+        em.connection_measures(
+            survey, facets=facets, connection="connected", sample_weight=w
+        )
+    with pytest.raises(em.ValidationError, match=r"sample_weight.loc\[items.index\]"):
+        em.cronbach_alpha(items, sample_weight=w)
+    with pytest.raises(em.ValidationError, match=r"sample_weight.loc\[X.index\]"):
+        em.motivator_drivers(survey[facets], items, sample_weight=w)
+    # the same weights in the survey's order, or as plain values, are taken
+    aligned = em.cronbach_alpha(items, sample_weight=w.loc[items.index])
+    assert aligned == em.cronbach_alpha(items, sample_weight=survey["weight"])
+    values = survey["weight"].to_numpy()
+    assert aligned == em.cronbach_alpha(items, sample_weight=values)

@@ -213,6 +213,30 @@ def test_to_frame_ranks_a_table_that_already_has_a_rank():
     assert list(frame.columns).count("rank") == 1
 
 
+def test_a_notebook_edit_of_a_table_changes_neither_the_result_nor_its_files(
+    analysis, tmp_path
+):
+    """``drivers`` was the live table and ``tables`` a plain dict: showing
+    percents (``d["importance"] *= 100``) rewrote the result, and
+    save_analysis wrote shares of 14.5 beside a summary of 0.145."""
+    from dataclasses import replace
+
+    own = {name: table.copy() for name, table in analysis.tables.items()}
+    result = replace(analysis, tables=own)
+    before = result.drivers.copy()
+    d = result.drivers
+    d["importance"] *= 100
+    roi = result.tables["roi"]
+    roi["facet"] = "edited"
+    pd.testing.assert_frame_equal(result.drivers, before)
+    pd.testing.assert_frame_equal(result.tables["roi"], analysis.tables["roi"])
+    with pytest.raises(TypeError):
+        result.tables["drivers"] = d
+    saved = pd.read_csv(em.save_analysis(result, tmp_path / "run") / "drivers.csv")
+    np.testing.assert_allclose(saved["importance"], before["importance"])
+    assert repr(result.tables).startswith("tables({'drivers': 6 rows x ")
+
+
 # -- save and load ------------------------------------------------------------
 
 
@@ -261,6 +285,25 @@ def test_the_reloaded_ranking_is_the_ranking(analysis, loaded):
     replicates = analysis.importance.replicates.reset_index(drop=True)
     pd.testing.assert_frame_equal(loaded.importance.replicates, replicates)
     assert repr(loaded) == repr(analysis)
+
+
+def test_the_reloaded_importance_is_the_importance_but_its_explanation(
+    analysis, loaded
+):
+    """A reloaded importance had the drivers table's stated columns, no
+    controls and one note, so the documented comparison of results
+    (``a.to_frame().equals(b.to_frame())``) was False."""
+    assert loaded.importance.to_frame().equals(analysis.importance.to_frame())
+    controls = analysis.importance.controls.drop(columns="raw_importance")
+    pd.testing.assert_frame_equal(
+        loaded.importance.controls, controls, check_dtype=False
+    )
+    info = analysis.importance.info
+    for key in ("units", "n_boot", "level", "sample_size", "interval", "top_k"):
+        assert loaded.importance.info[key] == info[key], key
+    assert loaded.importance.total == pytest.approx(analysis.importance.total)
+    assert loaded.importance.explanation is None
+    assert "stated_importance" in loaded.drivers  # the table keeps them
 
 
 def test_saving_over_a_run_without_force_changes_nothing(analysis, saved):

@@ -1250,3 +1250,45 @@ def test_codes_of_the_catalog_are_counted_as_numbers_are_written():
     table = pd.DataFrame({"facet": ["app", "fees", "note"], "not_experienced": 99.0})
     record = count_not_experienced(s, FacetCatalog.from_frame(table), ["99"])
     assert record["by_code"] == {"99": 15} and record["facets"] == 2
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [
+        ("Connected", "Disconnected"),
+        ("Agree", "Disagree"),
+        ("1 - Connected", "0 - Not connected"),
+        ("Emotionally connected", "Not emotionally connected"),
+    ],
+)
+def test_a_worded_outcome_outside_the_yes_no_words_names_connected_values(yes, no):
+    """Only a "no" from the word list (yes/no, "not connected") gave the way
+    out; "Connected"/"Disconnected" got "is not numeric" and nothing more."""
+    s = _survey()
+    s["connected"] = np.where(s["connected"] == 1, yes, no)
+    (problem,) = _problems(s)
+    assert f"text in 60 cells: '{min(yes, no)}', '{max(yes, no)}'." in problem
+    assert f'connected_values=["{yes}"] or --connected-values "{yes}"' in problem
+
+
+def test_many_texts_in_the_outcome_still_name_both_ways_out():
+    s = _survey()
+    s["connected"] = [f"answer {i}" for i in range(len(s))]
+    (problem,) = _problems(s)
+    assert "text in 60 cells: 'answer 0', 'answer 1', 'answer 10' (+57 more)" in problem
+    assert "Code it as numbers" in problem and "connected_values=[...]" in problem
+
+
+def test_a_header_of_two_rows_is_named_once_with_the_way_out():
+    """Columns of two levels (read_excel(header=[0, 1])) gave one "not in the
+    survey. Did you mean '('Q', ...)'" per role and facet."""
+    s = _survey()
+    s.columns = pd.MultiIndex.from_product([["Q"], s.columns])
+    with pytest.raises(ValidationError) as info:
+        em.analyze(s, CATALOG, connection="connected", value="value", weight="w")
+    (problem,) = info.value.problems
+    assert problem == (
+        "The survey's columns have 2 levels (a header of 2 rows), such as "
+        "('Q', 'id'); roles and facets name one level: flatten them "
+        "(survey.columns = survey.columns.get_level_values(-1))."
+    )
