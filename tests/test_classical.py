@@ -998,3 +998,12 @@ def test_a_facet_of_another_kind_is_named_with_its_dtype_and_the_way_out():
         "not numeric: 'c' (dtype interval[int64, right]). Give them as numbers, "
         "e.g. X.astype(float)."
     ) in str(err.value)
+
+
+@pytest.mark.parametrize("method", ["relative_weights", "shapley_regression"])
+def test_categories_of_numbers_are_read_as_numbers(method):
+    X, y = _ratings_in_other_dtypes()
+    run = getattr(em, method)
+    expected = run(X, y).to_frame()
+    for frame in (X.astype("category"), X.astype("Int64").astype("category")):
+        pd.testing.assert_frame_equal(run(frame, y).to_frame(), expected)
