@@ -1170,11 +1170,11 @@ def _shared(table: pd.DataFrame) -> tuple[np.ndarray, list, tuple[float, float],
     common = list(table.index[in_b & in_a])
     rescaled = not (in_b & in_a).all()
     scales = (1.0, 1.0)
-    if rescaled:
-        scales = (
-            1 / float(table.loc[common, "importance_before"].sum()),
-            1 / float(table.loc[common, "importance_after"].sum()),
-        )
+    sums = [
+        float(table.loc[common, f"importance_{w}"].sum()) for w in ("before", "after")
+    ]
+    if rescaled and min(sums) > 0:  # none shared (stages renamed): none to rescale
+        scales = (1 / sums[0], 1 / sums[1])
         table.loc[common, "importance_before"] *= scales[0]
         table.loc[common, "importance_after"] *= scales[1]
     return status, common, scales, rescaled

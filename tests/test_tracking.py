@@ -1472,7 +1472,10 @@ def test_without_stages_in_a_wave_there_is_no_stage_table(stage_waves, tmp_path)
     )
     one = after.tables["stages"].head(1)
     single = replace(after, tables=dict(after.tables) | {"stages": one})
-    for other in (bare, single):
+    # a revised catalog that renames every stage: none shared (this crashed)
+    named = after.tables["stages"].assign(stage=lambda t: "Renamed " + t["stage"])
+    renamed = replace(after, tables=dict(after.tables) | {"stages": named})
+    for other in (bare, single, renamed):
         comparison = em.compare(before, other)
         assert comparison.stages is None and comparison.summary["stages"] is None
         assert not comparison.changes.empty
