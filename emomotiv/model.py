@@ -308,9 +308,10 @@ class DriverModel(BaseEstimator):
 
     # -- data -------------------------------------------------------------
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
-        """Validate facet ratings; NaN allowed. Facets are matched by name,
-        before their values are read: a fitted model reads only its own
-        columns of a wider frame (the survey) and names those it lacks."""
+        """Validate facet ratings; NaN allowed. Facets are matched by name
+        before their values are read: a frame with other columns than a
+        fitted model's is refused, naming those it lacks and those it does
+        not know, before any of them is read as ratings."""
         fitted = getattr(self, "feature_names_in_", None)
         if not reset and fitted is not None and isinstance(X, pd.DataFrame):
             X = X[self._fitted_columns(X, fitted)]
@@ -638,10 +639,10 @@ def _refuse_answer_codes(y: np.ndarray) -> None:
         return  # a regression refuses text, by its values
     levels = sorted(set(values.tolist()))
     codes = _answer_codes(levels)
-    if not codes:
-        return
-    shown = ", ".join(f"{v:g}" for v in levels)
+    if not codes or np.all(np.diff(levels) == 1):
+        return  # -1, 0, 1 (detractor, passive, promoter) is a scale
     n_codes = int(np.isin(values, codes).sum())
+    shown = ", ".join(f"{v:g}" for v in levels)
     raise ValueError(
         f"y has the values {shown}: {', '.join(f'{v:g}' for v in codes)}, in "
         f"{n_codes} row{'' if n_codes == 1 else 's'}, "

@@ -1391,11 +1391,11 @@ def plan_improvements(
     -------
     PlanResult
         ``roi`` (one row per facet, by priority: ``roi`` from the highest,
-        a facet with a ``cost`` of 0 first when its gain is positive and last
-        when it is negative, its ``roi`` left empty; a facet without a cost
-        after the priced gains, by its gain, and before every facet predicted
-        to lower the outcome; without costs or values, by ``delta_value``
-        then ``delta_connected``), ``plan`` and
+        a facet with a ``cost`` of 0 and a positive gain first, its ``roi``
+        left empty; a facet without a cost after the priced gains, by its
+        gain; every facet predicted to lower the outcome last, priced or
+        not, the largest loss last; without costs or values, by
+        ``delta_value`` then ``delta_connected``), ``plan`` and
         ``summary``. With a budget the summary holds the combined gain of the
         funded set with its interval, in the connected share
         (``combined_delta_connected_low``, ``_high``) and in money
@@ -1527,17 +1527,18 @@ def plan_improvements(
             "roi": roi,
         }
     )
-    # a free improvement has no ratio (roi stays empty) but ranks by its sign:
-    # a free gain before every paid one, a free loss after; a touchpoint
-    # with no cost has no ratio either: after the priced gains, by its gain,
-    # and before every loss (one predicted to lower the outcome is last)
+    # a free improvement has no ratio (roi stays empty): a free gain ranks
+    # before every paid one; a touchpoint with no cost has no ratio either:
+    # after the priced gains, by its gain; every touchpoint predicted to
+    # lower the outcome comes last, by the size of its loss
     with np.errstate(invalid="ignore"):
         free = np.where(cost == 0, np.sign(delta_value) * np.inf, np.nan)
     gain = np.where(np.isnan(delta_value), point, delta_value)
     order = frame.assign(
         _loss=gain < 0,
         _unpriced=np.isnan(cost) & (gain >= 0),
-        _rank=np.where(np.isnan(free), roi, free),
+        # the losses by their size, priced, free or not: the largest last
+        _rank=np.where(gain < 0, gain, np.where(np.isnan(free), roi, free)),
     )
     frame = frame.loc[
         order.sort_values(

@@ -295,6 +295,10 @@ def test_a_0_1_outcome_with_a_no_answer_code_is_not_read_as_a_score(small):
     )
     scale = (X.iloc[:, 0].fillna(3) > 3).astype(int) + y  # 0, 1, 2
     assert em.DriverModel(**fast).fit(X, scale).task_ == "regression"
+    # detractor, passive, promoter (-1, 0, 1) is a score, not 0/1 and a code
+    nps = (X.iloc[:, 0].fillna(5) > 7).astype(int) - (X.iloc[:, 1].fillna(5) < 4)
+    assert sorted(nps.unique()) == [-1, 0, 1]
+    assert em.DriverModel(**fast).fit(X, nps).task_ == "regression"
 
 
 def test_score_refuses_a_misaligned_outcome_or_weight_as_fit_does(small):

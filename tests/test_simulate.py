@@ -905,8 +905,9 @@ def test_the_model_matrix_is_float32_unless_a_value_would_change(monkeypatch, ch
 def test_a_free_improvement_ranks_by_the_sign_of_its_gain(fitted):
     """A facet whose improvement costs nothing has no ratio to rank by (its
     roi is left empty), but a free gain beats any paid one: it takes the
-    first priority when it raises the outcome and the last when it lowers
-    it, not the last place that an empty roi would give it."""
+    first priority when it raises the outcome, not the last place that an
+    empty roi would give it; when it lowers it, it ranks among the losses,
+    last of all, by the size of its loss."""
     model, X, y, w, s = fitted
     options = dict(
         population=100_000, value_per_connected=2_000, sample_weight=w, n_boot=0
@@ -922,7 +923,13 @@ def test_a_free_improvement_ranks_by_the_sign_of_its_gain(fitted):
     )
     free = result.roi.set_index("facet")
     assert free.loc[up, "priority"] == 1 and np.isnan(free.loc[up, "roi"])
-    assert free.loc[down, "priority"] == len(free)
+    losses = result.roi[result.roi["delta_value"] < 0]
+    assert down in set(losses["facet"])
+    assert (
+        losses["priority"].min()
+        > result.roi.loc[result.roi["delta_value"] >= 0, "priority"].max()
+    )
+    assert losses["delta_value"].is_monotonic_decreasing  # the largest loss last
     assert up in result.selected and down not in result.selected
 
 
