@@ -198,6 +198,9 @@ SETTINGS = {
     "connected rule": ("measures", "connected_rule"),
     "halo design": ("halo", "method"),
     "controls": ("halo", "controls"),
+    # 0 for "not applicable" read as a rating in one wave, as no answer in
+    # the other: the touchpoints' reach, means and shares differ for it
+    "not-experienced codes": ("study", "options", "not_experienced"),
     "weighted": ("data", "weighted"),
     "bootstrap replicates": ("uncertainty", "n_boot"),
     "interval level": ("uncertainty", "level"),
@@ -819,7 +822,8 @@ def _differences(before: Mapping, after: Mapping) -> list[dict[str, Any]]:
     out = []
     for name, path in SETTINGS.items():
         b, a = _setting(before, path), _setting(after, path)
-        if b is not _ABSENT and a is not _ABSENT and b != a:
+        unset = all(v in (None, [], (), {}) for v in (b, a))  # no codes = none
+        if b is not _ABSENT and a is not _ABSENT and b != a and not unset:
             out.append({"setting": name, "before": b, "after": a})
     return out
 

@@ -957,6 +957,7 @@ def test_settings_that_differ_between_the_waves_are_listed(small_result):
         uncertainty__n_boot=5,
         versions__xgboost="0.1",
         versions__emomotiv_source="0" * 12,
+        study__options__not_experienced=["0"],
     )
     differences = em.compare(small_result, after).summary["differences"]
     by_name = {d["setting"]: (d["before"], d["after"]) for d in differences}
@@ -968,6 +969,11 @@ def test_settings_that_differ_between_the_waves_are_listed(small_result):
         "xgboost version": (versions["xgboost"], "0.1"),
         # the same version string, other code
         "emomotiv source": (versions["emomotiv_source"], "0" * 12),
+        # a 0 read as a rating in one wave and as no answer in the other
+        "not-experienced codes": (
+            small_result.summary["study"]["options"]["not_experienced"],
+            ["0"],
+        ),
     }
     # a setting one summary does not hold is not a difference
     summary = dict(after.summary)
