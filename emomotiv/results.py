@@ -423,6 +423,15 @@ class PlanResult:
         return f"PlanResult({len(self.roi)} facets; top priority: {top}{chosen})"
 
 
+_READ_ONLY = (
+    "An analysis's tables are read-only: each is handed out as a copy, so "
+    "what save_analysis writes is the analysis's own. Save a table of your "
+    "own beside it (df.to_csv(folder / 'mine.csv')), or make a new result "
+    "that holds it: dataclasses.replace(result, tables=result.tables | "
+    "{'mine': df})."
+)
+
+
 class _Tables(Mapping):
     """An analysis's tables by name, read-only, each handed out as a copy:
     a notebook's edit of one (``d["importance"] *= 100``) changes neither
@@ -441,6 +450,23 @@ class _Tables(Mapping):
 
     def __len__(self) -> int:
         return len(self._frames)
+
+    def __setitem__(self, name, frame) -> None:
+        raise TypeError(_READ_ONLY)
+
+    def __delitem__(self, name) -> None:
+        raise TypeError(_READ_ONLY)
+
+    def update(self, *args, **kwargs) -> None:
+        raise TypeError(_READ_ONLY)
+
+    def copy(self) -> dict[str, pd.DataFrame]:
+        """The tables as a plain dict of copies, free to edit."""
+        return {name: frame.copy() for name, frame in self._frames.items()}
+
+    def __or__(self, other: Mapping) -> dict[str, pd.DataFrame]:
+        """The tables and ``other``'s as a plain dict (``dict | dict``)."""
+        return self.copy() | dict(other)
 
     def __repr__(self) -> str:
         shapes = ", ".join(

@@ -230,8 +230,16 @@ def test_a_notebook_edit_of_a_table_changes_neither_the_result_nor_its_files(
     roi["facet"] = "edited"
     pd.testing.assert_frame_equal(result.drivers, before)
     pd.testing.assert_frame_equal(result.tables["roi"], analysis.tables["roi"])
-    with pytest.raises(TypeError):
-        result.tables["drivers"] = d
+    # an edit of the tables themselves says why, and the way to a new result
+    for edit in (
+        lambda t: t.__setitem__("mine", d),
+        lambda t: t.update(mine=d),
+        lambda t: t.__delitem__("roi"),
+    ):
+        with pytest.raises(TypeError, match=r"read-only.*dataclasses.replace"):
+            edit(result.tables)
+    mine = replace(result, tables=result.tables | {"mine": d})
+    assert list(mine.tables)[-1] == "mine" and "mine" not in result.tables
     saved = pd.read_csv(em.save_analysis(result, tmp_path / "run") / "drivers.csv")
     np.testing.assert_allclose(saved["importance"], before["importance"])
     assert repr(result.tables).startswith("tables({'drivers': 6 rows x ")
