@@ -357,7 +357,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
     warnings, one row each. ``summary`` is an
     analysis's, a comparison's, or a saved comparison's (under
     ``tracking``)."""
-    from .report import outcome_label, study_currency
+    from .report import outcome_label, setting_notes, study_currency
 
     if "data" not in summary and isinstance(summary.get("tracking"), Mapping):
         summary = summary["tracking"]  # a comparison's summary.json
@@ -373,6 +373,9 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
             ("dropped", ", ".join(summary.get("dropped") or []) or None),
             ("currency", summary.get("currency")),
             ("test", summary.get("rule")),
+            # what the console and the report say of waves not run alike
+            *(("not run alike", line) for line in setting_notes(summary)),
+            *(("note", str(note)) for note in summary.get("notes") or []),
         ]
     else:
         data, plan = summary.get("data") or {}, summary.get("plan") or {}

@@ -1322,3 +1322,24 @@ def test_the_about_sheet_gives_the_plans_total_simulated_together():
     # nothing funded: no totals
     none = about_sheet({"data": {}, "plan": plan | {"n_selected": 0}})
     assert not none["setting"].str.startswith("plan:").any()
+
+
+def test_a_comparison_s_about_sheet_says_the_waves_were_not_run_alike():
+    """A workbook of a comparison of two analyses run by different code (or
+    settings) looked like one consistent run: the console and the report said
+    "not run alike", the about sheet did not."""
+    from emomotiv.io import about_sheet
+
+    tracking = {
+        "waves": {"before": "2026Q2", "after": "2026Q3"},
+        "differences": [
+            {"setting": "emomotiv source", "before": "3aee9b", "after": "b7a9a2"}
+        ],
+        "notes": ["The labels name the later wave first."],
+    }
+    about = about_sheet({"tracking": tracking})
+    alike = about.loc[about["setting"] == "not run alike", "value"].tolist()
+    assert alike == ["Emomotiv source: 3aee9b in 2026Q2, b7a9a2 in 2026Q3."]
+    assert "The labels name the later wave first." in about["value"].tolist()
+    plain = about_sheet({"tracking": tracking | {"differences": [], "notes": []}})
+    assert not plain["setting"].isin(["not run alike", "note"]).any()
