@@ -1086,9 +1086,9 @@ def _add_report(sub) -> None:
     report.add_argument(
         "--force",
         action="store_true",
-        help="write the workbook, the PDF or the figures again though changed "
-        "since the run wrote them (a workbook annotated in Excel): those edits "
-        "are then replaced",
+        help="write the report, the workbook, the PDF or the figures again "
+        "though changed since the run wrote them (a report annotated by hand, "
+        "a workbook in Excel): those edits are then replaced",
     )
     _add_currency(
         report,
@@ -1125,12 +1125,16 @@ def _report(args: argparse.Namespace) -> int:
     problems = _not_the_runs(folder, names, rewritable=listed)
     if problems:
         raise FileExistsError(problems[0])
-    edited = [] if args.force else foreign_files(folder, names)
+    # the report too, where the manifest can tell it was edited (notes for
+    # the board added by hand)
+    mine = ["report.html"] if manifest else []
+    edited = [] if args.force else foreign_files(folder, mine + names)
     if edited:
         raise FileExistsError(
             f"'{folder}' holds {preview(edited, 5)}, which the run wrote and "
-            "which changed since (edits made in Excel?): pass --force to write "
-            "them again, replacing those edits, or move them away first."
+            "which changed since (edits made by hand or in Excel?): pass "
+            "--force to write them again, replacing those edits, or move them "
+            "away first."
         )
     cannot = _excel_problems() if args.excel else []
     if cannot:

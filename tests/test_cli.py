@@ -2610,8 +2610,9 @@ def test_report_rewrites_a_changed_workbook_and_a_deleted_report(
     small_result, tmp_path
 ):
     """Its job is to write them: neither blocks it, and the manifest then
-    matches the folder again; a workbook changed since (annotated in Excel)
-    is replaced only with --force, as nothing a user wrote is lost unasked."""
+    matches the folder again; a workbook or report changed since (annotated
+    in Excel or by hand) is replaced only with --force, as nothing a user
+    wrote is lost unasked."""
     pytest.importorskip("openpyxl")
     out = em.save_analysis(small_result, tmp_path / "run")
     assert main(["report", str(out), "--excel"]) == 0
@@ -2629,6 +2630,13 @@ def test_report_rewrites_a_changed_workbook_and_a_deleted_report(
     (out / "figures" / "mine.png").write_bytes(b"mine")
     assert main(["report", str(out), "--figures"]) == 2
     assert (out / "figures" / "mine.png").read_bytes() == b"mine"
+    # a report annotated by hand (notes for the board) was replaced unasked
+    notes = (out / "report.html").read_text().replace("<body>", "<body><p>Mine</p>")
+    (out / "report.html").write_text(notes)
+    assert main(["report", str(out)]) == 2
+    assert (out / "report.html").read_text() == notes
+    assert main(["report", str(out), "--force"]) == 0
+    assert "<p>Mine</p>" not in (out / "report.html").read_text()
 
 
 def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
