@@ -137,7 +137,10 @@ def _add_roles(parser: argparse.ArgumentParser) -> None:
         "console, summary.json (data.not_experienced) and the report. Where "
         "the catalog gives no scale, 0s that are over a third of a facet's "
         "answers (or a fifth, and more common than any rating) are refused "
-        "until 0 is declared here or the catalog gives the scale (scale_min 0)",
+        "until 0 is declared here or the catalog gives the scale (scale_min 0 "
+        "and scale_max 10). A code on a scale the catalog gives is refused: "
+        "declare a code that is a rating in some facets in the catalog's "
+        "not_experienced column of the others",
     )
     reading.add_argument(
         "--rating-labels",
@@ -1524,10 +1527,15 @@ def _init(args: argparse.Namespace) -> int:
         and survey[c].nunique() > MAX_SEGMENTS
     ]
     questions = survey.attrs.get("emomotiv", {}).get("questions") or {}
-    outcome = guess_roles([str(c) for c in survey.columns], questions).get("connection")
+    roles = guess_roles([str(c) for c in survey.columns], questions)
+    outcome = roles.get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
     ratings = [c for c in numeric if c not in not_ratings] + labelled
-    skipped += [c for c in _rating_codes(survey, ratings) if c not in skipped]
+    # an id, or a 0/1 outcome, holds a 0 that is no rating
+    codes, mixed_codes = _rating_codes(
+        survey, [c for c in ratings if c not in roles.values()]
+    )
+    skipped += [c for c in codes if c not in skipped]
     stated = _stated_columns(survey, ratings)
     text = draft_study(
         [str(c) for c in survey.columns],
@@ -1544,6 +1552,7 @@ def _init(args: argparse.Namespace) -> int:
         ranked=_catalog_facets(catalog, given),
         scales={c: infer_scale(survey[c].dropna()) for c in numeric},
         questions=questions,
+        mixed_codes=mixed_codes,
         options=given
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
@@ -1622,35 +1631,51 @@ def _amounts_as_text(column) -> bool:
     return bool(shown.mean() >= 0.9)
 
 
-def _rating_codes(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
+def _rating_codes(
+    survey: pd.DataFrame, ratings: list[str]
+) -> tuple[list[str], dict[str, tuple[list[str], list[str]]]]:
     """The numbers that look like codes for "not applicable" in the numeric
     rating columns, as validation reads them (see
     :func:`~emomotiv.schema.infer_scale`): values off the scale read, such
     as 99 or -1, and a 0 that is too common to be a rating (see
     :func:`~emomotiv.schema._zero_counts`), as text: the study file's
-    ``not_experienced``."""
+    ``not_experienced``, for the codes that are a rating in no column. The
+    others (a 0 common in 1-5 columns, and a rating of 0-10 ones), apart:
+    code -> (the columns where it is a code, those where it is a rating),
+    for the catalog's ``not_experienced`` column: declared for the whole
+    file, they would empty ratings."""
     import pandas as pd
 
     from .schema import _zero_counts, infer_scale
 
-    found: dict[float, int] = {}
+    found: dict[float, list[str]] = {}
+    rated: dict[str, pd.Series] = {}
     for column in ratings:
         values = survey[column].dropna()
         if not pd.api.types.is_numeric_dtype(values) or values.empty:
             continue
+        rated[column] = values
         lo, hi = infer_scale(values)
         off = values[(values < lo) | (values > hi)].unique().tolist()
         if (lo, hi) == (0.0, 10.0) and _zero_counts(values)[2]:
             off.append(0.0)
         for code in off:
-            found[float(code)] = found.get(float(code), 0) + 1
-    return [f"{code:g}" for code in found]
+            found.setdefault(float(code), []).append(column)
+    codes, mixed = [], {}
+    for code, columns in found.items():
+        also = [c for c, v in rated.items() if c not in columns and (v == code).any()]
+        if also:
+            mixed[f"{code:g}"] = (columns, also)
+        else:
+            codes.append(f"{code:g}")
+    return codes, mixed
 
 
 def _rating_like(column) -> bool:
-    """Whether a numeric column could hold ratings: whole numbers up to 10,
-    or up to 100 from 10 or below (a 0-100 scale) unless named as an age, a
-    duration or a count; not only 0 and 1 (not an amount, an age, a tenure
+    """Whether a numeric column could hold ratings: whole numbers up to 10
+    (or means of items within 0-10, see :func:`_means_of_items`), or up to
+    100 from 10 or below (a 0-100 scale) unless named as an age, a duration
+    or a count; not only 0 and 1 (not an amount, an age, a tenure
     in years, a large count or a 0/1 flag). Ratings beside the codes
     exports write for "not applicable" (99, 98, 999, -1, read off the
     scale by :func:`~emomotiv.schema.infer_scale`) are ratings, whatever
@@ -1661,7 +1686,7 @@ def _rating_like(column) -> bool:
     whole = bool((values == values.round()).all())
     flag = set(values.unique()) <= {0, 1}
     if values.between(0, 10).all():  # a common scale, whatever its name says
-        return whole and not flag
+        return (whole or _means_of_items(values)) and not flag
     scale = infer_scale(values) if len(values) else None
     off = values[~values.between(*scale)] if scale else values
     codes = (off.isin(list(SCORE_CODES)) | (off < 0)).all()
@@ -1670,6 +1695,29 @@ def _rating_like(column) -> bool:
     named = _NOT_RATING_WORD.search(str(column.name).replace("_", " "))
     wide = values.min() <= 10 and values.between(0, 100).all()
     return whole and bool(wide) and not named
+
+
+def _means_of_items(values) -> bool:
+    """Whether numbers with decimals are ratings: means of 2 to 10 items
+    (7.33, 9.67 for 3; 7.5 for 2 or 4), each on a step of a half, a third,
+    ... a tenth as written to two decimals, with a median of 2 or more (a
+    weight's is about 1, a share's below 1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _means_of_items(pd.Series([7.33, 9.67, 4.0, 1.33]))
+    True
+    >>> _means_of_items(pd.Series([0.85, 1.12, 1.4, 0.97]))  # weights
+    False
+    """
+    if values.empty or values.median() < 2:
+        return False
+    for items in range(2, 11):
+        steps = values * items
+        if ((steps - steps.round()).abs() <= 0.005 * items + 1e-9).all():
+            return True
+    return False
 
 
 # A question that asks how important something is ("How important is each

@@ -266,6 +266,7 @@ class FacetCatalog:
             if len(neg):
                 problems.append(f"Negative cost for {preview(neg)}.")
         undeclared = _undeclared_scale(table)
+        problems += _half_scale_problems(table)
         table["scale_min"] = table.get("scale_min", DEFAULT_SCALE[0])
         table["scale_max"] = table.get("scale_max", DEFAULT_SCALE[1])
         table["scale_min"] = table["scale_min"].fillna(DEFAULT_SCALE[0]).astype(float)
@@ -445,9 +446,10 @@ def count_not_experienced(
     Returns
     -------
     dict or None
-        ``{"codes": [...], "cells": n, "facets": k, "by_code": {code: n}}``,
-        the codes as given (numbers as ``99``, not ``99.0``); None when no
-        code is declared.
+        ``{"codes": [...], "cells": n, "facets": k, "by_code": {code: n},
+        "by_facet": {facet: n}}``, the codes as given (numbers as ``99``,
+        not ``99.0``), ``by_facet`` naming each facet with an emptied cell,
+        in catalog order; None when no code is declared.
 
     Examples
     --------
@@ -462,8 +464,7 @@ def count_not_experienced(
     facets = [f for f in catalog.facets if f in survey.columns]
     decimal = decimal_mark(survey)
     by_code: dict[str, int] = {}
-    cells = 0
-    touched = 0
+    by_facet: dict[str, int] = {}
     for facet in facets:
         codes = list(dict.fromkeys(map(_code_text, given + catalog.codes(facet))))
         if not codes:
@@ -481,16 +482,16 @@ def count_not_experienced(
             n = int((match & ~hit).sum())
             by_code[code] = by_code.get(code, 0) + n
             hit |= match
-        n_hit = int(hit.sum())
-        cells += n_hit
-        touched += n_hit > 0
+        if hit.any():
+            by_facet[facet] = int(hit.sum())
     if not by_code:
         return None
     return {
         "codes": list(by_code),
-        "cells": cells,
-        "facets": touched,
+        "cells": sum(by_facet.values()),
+        "facets": len(by_facet),
         "by_code": by_code,
+        "by_facet": by_facet,
     }
 
 
@@ -508,18 +509,24 @@ def not_experienced_note(record: Mapping | None) -> list[str]:
 
     Examples
     --------
-    >>> record = {"codes": ["99", "0", "-1"], "cells": 12345, "facets": 28}
-    >>> not_experienced_note(record)
-    ['Read 99, 0 and -1 as not experienced: 12,345 cells in 28 facets.']
+    >>> record = {"codes": ["99", "0"], "cells": 1234, "facets": 2,
+    ...           "by_facet": {"app": 1000, "fees": 234}}
+    >>> not_experienced_note(record)  # doctest: +NORMALIZE_WHITESPACE
+    ["Read 99 and 0 as not experienced: 1,234 cells in 2 facets: 'app'
+    (1,000), 'fees' (234)."]
     """
     if not record:
         return []
     shown = [c if _split_codes([c])[1] else f"'{c}'" for c in record["codes"]]
     listed = " and ".join([", ".join(shown[:-1]), shown[-1]] if shown[1:] else shown)
     n = record["cells"]
+    named = [f"'{f}' ({k:,})" for f, k in (record.get("by_facet") or {}).items()]
+    facets = f": {', '.join(named[:5])}" if named else ""
+    if len(named) > 5:
+        facets += f" (+{len(named) - 5} more)"
     return [
         f"Read {listed} as not experienced: {n:,} cell{'' if n == 1 else 's'} "
-        f"in {many(record['facets'], 'facet')}."
+        f"in {many(record['facets'], 'facet')}{facets}."
     ]
 
 
@@ -529,6 +536,45 @@ def _undeclared_scale(table: pd.DataFrame) -> tuple[str, ...]:
     for col in ("scale_min", "scale_max"):
         missing |= table[col].isna() if col in table.columns else True
     return tuple(table.loc[missing, "facet"].astype(str))
+
+
+def _half_scale_problems(table: pd.DataFrame) -> list[str]:
+    """The problem of catalog rows that give one end of the scale only: read
+    from the ratings instead, the end given would be dropped with no word.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"facet": ["app", "fees", "web"],
+    ...                       "scale_min": [0, None, 1],
+    ...                       "scale_max": [None, 5, 10]})
+    >>> print(_half_scale_problems(table)[0])  # doctest: +NORMALIZE_WHITESPACE
+    The catalog gives one end of the scale only for 2 facets: 'app' (scale_min
+    0, no scale_max), 'fees' (scale_max 5, no scale_min). Give both ends
+    (scale_min 0 and scale_max 10 for a 0-10 scale), or leave both empty to
+    read the scale from the ratings.
+    """
+    given = {
+        col: table[col].notna() if col in table.columns else False
+        for col in ("scale_min", "scale_max")
+    }
+    half = (given["scale_min"] != given["scale_max"]) & table["facet"].notna()
+    if not np.any(half):
+        return []
+    rows = []
+    for _, row in table.loc[half].iterrows():
+        end, other = (
+            ("scale_min", "scale_max")
+            if pd.notna(row.get("scale_min"))
+            else ("scale_max", "scale_min")
+        )
+        rows.append(f"'{row['facet']}' ({end} {row[end]:g}, no {other})")
+    shown = ", ".join(rows[:5]) + (f" (+{len(rows) - 5} more)" if len(rows) > 5 else "")
+    return [
+        "The catalog gives one end of the scale only for "
+        f"{many(len(rows), 'facet')}: {shown}. Give both ends (scale_min 0 and "
+        "scale_max 10 for a 0-10 scale), or leave both empty to read the "
+        "scale from the ratings."
+    ]
 
 
 BULK_SHARE = 0.9  # a common scale holding this share of the answers is theirs
@@ -691,8 +737,16 @@ def _zero_code_problem(
         "ratings: read on a 0-10 scale, every non-user would count as a very "
         "unhappy user. If 0 means not used, declare it: --not-experienced "
         '"0" (not_experienced = ["0"] in a study file). If 0 is a rating, give '
-        f"the facet{'' if one else 's'}' scale in the catalog (scale_min 0, "
-        "scale_max 10, or 5 for a 0-5 scale)." + also
+        f"the facet{'' if one else 's'}' scale in the catalog (scale_min 0 and "
+        "scale_max 10, or 5 for a 0-5 scale)."
+        + also
+        + (
+            " If 0 means not used in some facets and is a rating in others, "
+            "write 0 in the catalog's not_experienced column of the facets "
+            "where it means not used, and give the others their scale "
+            "(scale_min 0 and scale_max 10): the flag empties the 0s of every "
+            "facet."
+        )
     )
 
 
@@ -757,7 +811,7 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
             "'not experienced', declare it "
             '(--not-experienced "0"); if 0 is a rating (a 0-10 scale, as a '
             "recommendation question's), nothing needs doing: a catalog "
-            "that gives the scale (scale_min 0) silences this."
+            "that gives the scale (scale_min 0 and scale_max 10) silences this."
         )
     if own:
         notes.append(
@@ -1453,6 +1507,56 @@ def _facet_values(
     return values, bad, int(text.sum())
 
 
+def _codes_on_scale(
+    column: pd.Series,
+    catalog: FacetCatalog,
+    facet: str,
+    given: Iterable[object],
+    decimal: str,
+    found: dict[str, dict[str, tuple[int, float, float]]],
+) -> None:
+    """Add to ``found`` (code -> facet -> cells, scale_min, scale_max) the
+    cells of the numeric codes given for the whole file (``given``) that lie
+    on the scale the catalog declares for ``facet``: ratings there, which
+    the code would empty. A code the facet's own ``not_experienced`` cell
+    names too is the catalog's word, and not counted."""
+    lo, hi = catalog.scale(facet)
+    own = _split_codes(catalog.codes(facet))[1]
+    numbers = sorted(v for v in _split_codes(given)[1] if lo <= v <= hi)
+    numbers = [v for v in numbers if v not in own]
+    if not numbers:
+        return
+    values = column if column.dtype == np.float64 else _to_numbers(column, decimal)
+    for code in numbers:
+        n = int((values == code).sum())
+        if n:
+            found.setdefault(f"{code:g}", {})[facet] = (n, lo, hi)
+
+
+def _on_scale_problem(code: str, found: Mapping[str, tuple[int, float, float]]) -> str:
+    """The refusal of a code given for the whole file that lies on the scale
+    the catalog declares for some facets (``found``: facet -> cells, scale):
+    there the catalog says it is a rating, and the code would empty those
+    ratings as non-users'."""
+    n = sum(k for k, _, _ in found.values())
+    ranked = sorted(found.items(), key=lambda item: -item[1][0])
+    named = [f"'{f}' ({k:,}, scale {lo:g}-{hi:g})" for f, (k, lo, hi) in ranked]
+    shown = ", ".join(named[:5]) + (
+        f" (+{len(named) - 5} more)" if len(named) > 5 else ""
+    )
+    return (
+        f'The not-experienced code {code} (--not-experienced "{code}", '
+        "not_experienced in a study file) lies on the scale the catalog "
+        f"declares for {many(len(found), 'facet')}, where {code} is a rating: "
+        f"declared for the whole file, it would empty {n:,} of their ratings "
+        f"(most first): {shown}. Read so, their most unhappy "
+        f"users would count as non-users. If {code} means not used only in "
+        f"some facets, leave it out of --not-experienced and write {code} in "
+        "the catalog's not_experienced column of those facets; if it means "
+        "not used in these too, give them a scale without it in the catalog."
+    )
+
+
 def _ids_unique_within(rows: pd.DataFrame, schema: SurveySchema) -> str:
     """The way out of duplicate ids that repeat only across the segment (or
     wave) column, each unique within it: files of several markets merged,
@@ -1783,19 +1887,23 @@ def _off_scale_hint(
     as the alternative for a 0 or -1 just below it, and giving the scale
     where the catalog gives none (it was read from the ratings, see
     :func:`infer_scale`). ``most``: the values are most of a column's
-    answers, which ratings never are: no alternative is offered.
+    answers, which ratings never are: no alternative is offered. Where a
+    code means not used in some facets only, the catalog's
+    ``not_experienced`` column declares it for those. A value with
+    decimals is never a code: it is offered the scale that holds it.
     """
+    fractions = [v for v in found if v != round(v)]
     past = [v for v in found if v in (lo - 1, hi + 1)]
     near = [v for v in past if v > 0]
-    codes = [v for v in found if v not in near]
+    codes = [v for v in found if v not in near and v not in fractions]
     hint = ""
     if codes:
-        hint = _codes_hint([f"{v:g}" for v in codes])
+        hint = _codes_hint([f"{v:g}" for v in codes]) + _PER_FACET
         low = [v for v in past if v <= 0]
         if low and not most:
             hint += (
                 f" If {low[0]:g} is a rating, widen the scale in the catalog "
-                f"instead (scale_min {low[0]:g})."
+                f"instead (scale_min {low[0]:g} and scale_max {hi:g})."
             )
         elif not declared and not most:
             hint += (
@@ -1804,14 +1912,34 @@ def _off_scale_hint(
             )
     if near:
         one = len(near) == 1
-        wider = [f"scale_min {v:g}" for v in near if v < lo]
-        wider += [f"scale_max {v:g}" for v in near if v > hi]
+        wider = f"scale_min {min(lo, *near):g}, scale_max {max(hi, *near):g}"
         hint += (
             f" {' and '.join(f'{v:g}' for v in near)} {'is' if one else 'are'} "
             f"just past the scale: fix {'it' if one else 'them'}, or widen the "
-            f"scale in the catalog ({', '.join(wider)})."
+            f"scale in the catalog ({wider})."
+        )
+    if fractions:
+        one = len(fractions) == 1
+        ends = (
+            f"scale_min {min(lo, np.floor(min(fractions))):g} and "
+            f"scale_max {max(hi, np.ceil(max(fractions))):g}"
+        )
+        hint += (
+            f" {', '.join(f'{v:g}' for v in fractions[:5])} "
+            f"{'has' if one else 'have'} decimals, which no code for not "
+            f"experienced has: ratings (means of several items?) off the "
+            f"{lo:g}-{hi:g} scale. Fix {'it' if one else 'them'}, or give the "
+            f"scale that holds {'it' if one else 'them'} in the catalog "
+            f"({ends})."
         )
     return hint
+
+
+_PER_FACET = (
+    " Where a code means not used in some facets and is a rating in others, "
+    "write it in the catalog's not_experienced column of those facets "
+    "instead."
+)
 
 
 _MISSING_MARK = re.compile(r"^\s*([-.?]|nan|null|none|na|#n/a)?\s*$", re.IGNORECASE)
@@ -2241,11 +2369,16 @@ def validate_survey(
     off_scale: dict[tuple, dict[str, tuple[int, float]]] = {}
     zero_codes: dict[str, tuple[int, int]] = {}
     zero_few: dict[str, tuple[int, int]] = {}
+    on_scale: dict[str, dict[str, tuple[int, float, float]]] = {}
     for facet in (f for f in schema.facets if f in out.columns):
         codes = list(not_experienced or [])
         if facet in catalog.facets:
             codes += catalog.codes(facet)
         column = out[facet]
+        if facet in catalog.facets and facet not in catalog.undeclared_scale:
+            _codes_on_scale(
+                column, catalog, facet, not_experienced or [], decimal, on_scale
+            )
         values, bad, n_text = _facet_values(column, codes, decimal)
         if n_text:
             share = n_text / max(int(column.notna().sum()), 1)
@@ -2296,6 +2429,7 @@ def validate_survey(
     problems += [_off_scale_problem(key, found) for key, found in off_scale.items()]
     if zero_codes:
         problems.append(_zero_code_problem(zero_codes, zero_few))
+    problems += [_on_scale_problem(code, found) for code, found in on_scale.items()]
 
     conn = schema.connection
     if conn in out.columns:

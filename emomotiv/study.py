@@ -1341,6 +1341,7 @@ def draft_study(
     ranked: Sequence[str] | None = None,
     scales: Mapping[str, tuple[float, float]] | None = None,
     questions: Mapping[str, str] | None = None,
+    mixed_codes: Mapping[str, tuple[Sequence[str], Sequence[str]]] | None = None,
 ) -> str:
     """A commented starter study file for a survey with these ``columns``.
 
@@ -1395,6 +1396,13 @@ def draft_study(
     questions : mapping or None
         The question's text of columns named by a code (``"Q40"``), for
         :func:`guess_roles`.
+    mixed_codes : mapping or None
+        Codes for "not applicable" that are a rating in other columns (a 0
+        common in 1-5 columns, and a rating on 0-10 ones): code -> (the
+        columns where it is a code, those where it is a rating). Declared
+        for the whole file they would empty ratings, so they are written as
+        comments naming the columns, for the catalog's ``not_experienced``
+        column.
 
     Returns
     -------
@@ -1554,6 +1562,8 @@ def draft_study(
         "is a question or a code):",
     }
     for name, table in _tables(Study).items():
+        if name == "not_experienced":
+            lines += _mixed_code_lines(mixed_codes or {})
         if name in known:
             lines += [notes[name]] if name in notes else []
             lines.append(f"{name} = {_toml_value(_plain(known[name]))}")
@@ -1562,6 +1572,41 @@ def draft_study(
             shown = "" if value is None else " " + _toml_value(value)
             lines.append(f"# {name} ={shown}")
     return "\n".join(lines) + "\n"
+
+
+def _mixed_code_lines(
+    mixed: Mapping[str, tuple[Sequence[str], Sequence[str]]],
+) -> list[str]:
+    """Comment lines on the codes for "not applicable" that are a rating in
+    other columns: which columns use each as a code, and where it goes.
+
+    Examples
+    --------
+    >>> for line in _mixed_code_lines({"0": (["chat", "fees"], ["web"])}):
+    ...     print(line)
+    # 0 looks like a code for 'not applicable' in 2 rating columns but is a
+    # rating in 1 other, so it is not declared here (it would empty those
+    # ratings): write 0 in the catalog's not_experienced column of the columns
+    # where it means not used (check them):
+    #   chat, fees
+    # and a rating in:
+    #   web
+    """
+    lines = []
+    for code, (used, rated) in mixed.items():
+        lines += [
+            f"# {code} looks like a code for 'not applicable' in {len(used)} "
+            f"rating column{'s' if len(used) > 1 else ''} but is a",
+            f"# rating in {len(rated)} other{'s' if len(rated) > 1 else ''}, so it "
+            "is not declared here (it would empty those",
+            f"# ratings): write {code} in the catalog's not_experienced column of "
+            "the columns",
+            "# where it means not used (check them):",
+            *_listed(used),
+            "# and a rating in:",
+            *_listed(rated),
+        ]
+    return lines
 
 
 def _by_scale(

@@ -1120,7 +1120,8 @@ def test_declared_codes_are_counted_in_the_summary_and_the_report():
         "cells": 70,
         "facets": 2,
         "by_code": {"0": 60, "99": 10},
+        "by_facet": {"b": 60, "c": 10},
     }
-    note = "Read 0 and 99 as not experienced: 70 cells in 2 facets."
+    note = "Read 0 and 99 as not experienced: 70 cells in 2 facets: 'b' (60), 'c' (10)."
     assert note in data["scales"]
-    assert note in em.Report(result).html()
+    assert note.replace("'", "&#39;") in em.Report(result).html()

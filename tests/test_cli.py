@@ -2797,7 +2797,7 @@ def test_init_proposes_a_routing_code_and_keeps_its_columns_as_facets(tmp_path, 
     capsys.readouterr()
     assert main(["validate", "--study", str(study)]) == 0
     out = capsys.readouterr().out
-    assert "Read 99 as not experienced: 122 cells in 2 facets." in out
+    assert "Read 99 as not experienced: 122 cells in 2 facets: " in out
 
 
 def test_init_proposes_0_when_it_fills_rating_columns(tmp_path):
@@ -2823,7 +2823,7 @@ def test_validate_refuses_0_codes_naming_both_ways_out(tmp_path, capsys):
     assert '--not-experienced "0"' in err and "scale_min 0" in err
     assert main([*args, "--not-experienced", "0"]) == 0
     out = capsys.readouterr().out
-    assert "Read 0 as not experienced: 122 cells in 2 facets." in out
+    assert "Read 0 as not experienced: 122 cells in 2 facets: " in out
 
 
 def test_a_rating_column_with_export_codes_is_a_rating_whatever_its_name():
@@ -2835,3 +2835,58 @@ def test_a_rating_column_with_export_codes_is_a_rating_whatever_its_name():
     assert _rating_like(pd.Series(ratings + [99] * 60, name="number_porting"))
     assert _rating_like(pd.Series(ratings + [-1] * 9, name="number_change"))
     assert not _rating_like(pd.Series([*range(11)] * 5 + [12], name="tenure_years"))
+
+
+def test_means_of_items_are_ratings_and_weights_are_not():
+    """A facet that is the mean of three 1-10 items (7.33, 9.67) was filed
+    among the numbers in no role and left out of the facets: the top driver
+    dropped with no word. Decimals on steps of a third (or a half, a
+    quarter, ...) within 0-10 are ratings; a weight's decimals are not."""
+    from emomotiv.cli import _rating_like
+
+    rng = np.random.default_rng(0)
+    items = rng.integers(1, 11, (200, 3))
+    means = pd.Series(items.mean(axis=1).round(2), name="mobile_app")
+    assert (means != means.round()).any() and _rating_like(means)
+    assert _rating_like(pd.Series(items[:, :2].mean(axis=1), name="halves"))
+    weights = pd.Series(rng.uniform(0.3, 3, 200).round(2), name="w_final")
+    assert not _rating_like(weights)
+    assert not _rating_like(pd.Series(rng.uniform(0.5, 2, 40).round(3)))
+    assert not _rating_like(pd.Series([0.0, 1.0] * 20))
+
+
+def test_init_files_means_of_items_among_the_facets(tmp_path):
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "connected": np.tile([0, 1], 50),
+            "app": rng.integers(1, 11, 100),
+            "index": (rng.integers(3, 31, 100) / 3).round(2),
+            "wt": rng.uniform(0.4, 2.5, 100).round(3),
+        }
+    )
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert text["roles"]["facets"] == ["app", "index"]
+
+
+def test_init_leaves_a_0_that_is_a_rating_elsewhere_to_the_catalog(tmp_path):
+    """0 for "not applicable" in two columns and a rating of a 0-10 column:
+    init wrote not_experienced = ["0"] for the whole file, which empties the
+    0-10 column's ratings of 0. Now the comments name the columns of each
+    kind, for the catalog's not_experienced column."""
+    survey = _routed_survey(0)
+    survey.loc[:3, "app"] = 0  # a few 0s: ratings on 0-10
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    raw = study.read_text(encoding="utf-8")
+    assert "not_experienced" not in tomllib.loads(raw)["options"]
+    comments = raw.split("looks like a code")[1].split("# not_experienced")[0]
+    assert "catalog's not_experienced column" in comments
+    used, rated = comments.split("and a rating in:")
+    assert "number_porting, roaming" in used and "app" in rated

@@ -1233,10 +1233,14 @@ def test_declared_codes_are_counted_and_noted():
         "cells": 18,
         "facets": 3,
         "by_code": {"99": 10, "0": 5, "N/A": 3},
+        "by_facet": {"app": 10, "fees": 5, "note": 3},
     }
     assert count_not_experienced(s, CATALOG) is None
     _, notes, _ = CATALOG.with_scales_from(s, ["99", "0", "N/A"])
-    assert notes[0] == "Read 99, 0 and 'N/A' as not experienced: 18 cells in 3 facets."
+    assert notes[0] == (
+        "Read 99, 0 and 'N/A' as not experienced: 18 cells in 3 facets: "
+        "'app' (10), 'fees' (5), 'note' (3)."
+    )
 
 
 def test_codes_of_the_catalog_are_counted_as_numbers_are_written():
@@ -1292,3 +1296,88 @@ def test_a_header_of_two_rows_is_named_once_with_the_way_out():
         "('Q', 'id'); roles and facets name one level: flatten them "
         "(survey.columns = survey.columns.get_level_values(-1))."
     )
+
+
+def _mixed_catalog(not_experienced=None):
+    """'app' declared 0-10 (0 a rating), 'fees' and 'note' 1-10."""
+    table = pd.DataFrame(
+        {
+            "facet": ["app", "fees", "note"],
+            "scale_min": [0, 1, 1],
+            "scale_max": [10, 10, 10],
+            "not_experienced": not_experienced,
+        }
+    )
+    return FacetCatalog.from_frame(table)
+
+
+def test_a_global_code_on_a_declared_scale_is_refused_naming_the_ratings():
+    """--not-experienced "0" beside a catalog that gives 'app' a 0-10 scale
+    emptied app's ratings of 0 with no word (the worst ratings of the worst
+    touchpoint gone). Now refused, naming the facet, its cells and the
+    catalog's not_experienced column; a code off every declared scale, or
+    given per facet, passes as before."""
+    s = _survey()
+    s.loc[:5, "app"] = 0  # 6 ratings of 0 on 0-10
+    s.loc[:19, "fees"] = 0  # 20 "not applicable" on 1-10
+    with pytest.raises(ValidationError) as err:
+        validate_survey(s, _schema(), _mixed_catalog(), not_experienced=["0"])
+    (problem,) = err.value.problems
+    assert "The not-experienced code 0" in problem
+    assert "would empty 6 of their ratings" in problem
+    assert "'app' (6, scale 0-10)" in problem and "'fees'" not in problem
+    assert "catalog's not_experienced column" in problem
+    # the way out: the code per facet, where it means not used
+    out = validate_survey(s, _schema(), _mixed_catalog([None, "0", None]))
+    assert out["app"].eq(0).sum() == 6 and out["fees"].isna().sum() == 20
+    # a code off every declared scale is taken as before
+    s.loc[:5, "app"] = 99
+    catalog = _mixed_catalog([None, "0", None])
+    out = validate_survey(s, _schema(), catalog, not_experienced=["99"])
+    assert out["app"].isna().sum() == 6
+    # a scale read from the ratings is no declaration: 0 is a code there
+    validate_survey(s, _schema(), CATALOG, not_experienced=["0", "99"])
+
+
+def test_a_catalog_that_gives_one_end_of_a_scale_is_refused():
+    """scale_min 0 alone (as the docs said was enough) was dropped with no
+    word and the scale read from the ratings; scale_max 5 alone over 1-7
+    answers too. Now one error names every such facet and the end missing."""
+    table = pd.DataFrame(
+        {
+            "facet": ["app", "fees", "note"],
+            "scale_min": [0, None, 1],
+            "scale_max": [None, 5, 10],
+        }
+    )
+    with pytest.raises(ValidationError) as err:
+        FacetCatalog.from_frame(table)
+    (problem,) = err.value.problems
+    assert "one end of the scale only for 2 facets" in problem
+    assert "'app' (scale_min 0, no scale_max)" in problem
+    assert "'fees' (scale_max 5, no scale_min)" in problem
+    assert "scale_min 0 and scale_max 10" in problem
+    only_min = pd.DataFrame({"facet": ["app"], "scale_min": [0]})
+    with pytest.raises(ValidationError, match="'app' \\(scale_min 0, no scale_max"):
+        FacetCatalog.from_frame(only_min)
+
+
+def test_zero_refusal_names_the_catalog_column_for_a_mixed_file():
+    s = _survey()
+    s.loc[:41, "app"] = 0
+    (problem,) = _scaled(s)[3]
+    assert "catalog's not_experienced column" in problem
+    assert "scale_min 0 and scale_max 10" in problem
+
+
+def test_decimals_off_a_scale_are_never_offered_as_codes():
+    """0.33 and 0.67 under a 1-10 scale (means of items mapped wrong) were
+    offered as --not-experienced "0.33,0.67"; a fraction is never a code."""
+    s = _survey()
+    s.loc[:2, "app"] = 0.33
+    s.loc[3:4, "app"] = 0.67
+    declared = _mixed_catalog().table.assign(scale_min=1.0)
+    (problem,) = _problems(s, catalog=FacetCatalog(declared))
+    assert "--not-experienced" not in problem
+    assert "0.33, 0.67 have decimals" in problem
+    assert "scale_min 0 and scale_max 10" in problem
