@@ -726,9 +726,11 @@ def _zero_code_problem(
         named = [f"'{f}' ({z:,})" for f, (z, _) in fewer.items()]
         more = f" (+{len(named) - 5} more)" if len(named) > 5 else ""
         also = (
-            f" {many(len(fewer), 'other facet')} read on 0-10 hold fewer 0s, "
+            f" {many(len(fewer), 'other facet')} read on 0-10 "
+            f"{'holds' if len(fewer) == 1 else 'hold'} fewer 0s, "
             f"which the same declaration empties: {', '.join(named[:5])}{more}."
         )
+    whose = "facet's" if one else "facets'"
     return (
         "0 is over a third of the answers, or a fifth and more common than any "
         f"rating, for {many(len(found), 'facet')} whose scale the catalog does "
@@ -737,7 +739,7 @@ def _zero_code_problem(
         "ratings: read on a 0-10 scale, every non-user would count as a very "
         "unhappy user. If 0 means not used, declare it: --not-experienced "
         '"0" (not_experienced = ["0"] in a study file). If 0 is a rating, give '
-        f"the facet{'' if one else 's'}' scale in the catalog (scale_min 0 and "
+        f"the {whose} scale in the catalog (scale_min 0 and "
         "scale_max 10, or 5 for a 0-5 scale)."
         + also
         + (
@@ -2397,8 +2399,9 @@ def validate_survey(
                 len(off),
                 share,
             )
-        elif read and lo == 0:
-            n_zero, n, code = _zero_counts(observed)
+        if read and lo == 0:  # beside any code off the scale: every problem at once
+            rated = observed[(observed >= lo) & (observed <= hi)]
+            n_zero, n, code = _zero_counts(rated)
             if n_zero:
                 (zero_codes if code else zero_few)[facet] = (n_zero, n)
         if observed.empty and not n_text and len(out):  # text: reported above

@@ -1381,3 +1381,26 @@ def test_decimals_off_a_scale_are_never_offered_as_codes():
     assert "--not-experienced" not in problem
     assert "0.33, 0.67 have decimals" in problem
     assert "scale_min 0 and scale_max 10" in problem
+
+
+def test_a_code_off_the_scale_and_a_0_code_are_named_at_once():
+    """A routed facet with 99 for "don't know" and 0 for its non-users was
+    refused for the 99 alone; declaring 99 then met the 0s on the next run."""
+    from emomotiv.schema import validate_survey
+
+    rng = np.random.default_rng(0)
+    lounge = rng.integers(1, 11, 300).astype(float)
+    lounge[:150], lounge[150:170] = 0, 99
+    survey = pd.DataFrame(
+        {
+            "lounge": lounge,
+            "app": rng.integers(1, 11, 300).astype(float),
+            "connected": rng.integers(0, 2, 300),
+        }
+    )
+    catalog, _, _ = FacetCatalog.from_facets(["lounge", "app"]).with_scales_from(survey)
+    schema = SurveySchema.infer(survey, catalog, connection="connected")
+    with pytest.raises(em.ValidationError) as err:
+        validate_survey(survey, schema, catalog)
+    said = str(err.value)
+    assert "99" in said and "'lounge' (150 of 280, 54%)" in said
