@@ -1734,6 +1734,14 @@ class Report:
         out: dict[str, Any] = {"tracking": tracking, "chart": None, "rows": []}
         out["detectable"] = detectable_note(tracking)
         out["stages"] = stage_changes_context(_table(tables, "stage_changes"), tracking)
+        # a comparison saved before stages were compared holds no word of them
+        out["stages_note"] = (
+            "This comparison was saved by an emomotiv that did not compare "
+            "journey stages: run emomotiv compare again on the two analyses "
+            "for the change by stage."
+            if out["stages"] is None and tracking and "stages" not in tracking
+            else None
+        )
         if column is not None:
             flag = flag_column(changes)
             out["chart"] = self._chart(

@@ -1535,6 +1535,7 @@ def comparison():
         "n_flagged": 2,
         "rule": "Flagged when beyond noise after Holm's correction.",
         "kpis": {"connected_share": kpi | {"change_high": 0.05, "beyond_noise": False}},
+        "stages": None,  # no stage table
     }
     return WaveComparison(changes, summary)
 
@@ -1616,10 +1617,14 @@ def test_compare_report_shows_the_stages_changes(comparison, contract):
         assert "95% interval" in table
         assert "Regrouped: Discover. Its touchpoints differ between the waves" in table
         assert "with Holm&#39;s correction over the 2 stages compared" in table
-    # without a stage table, nothing of stages
-    assert (
-        "journey stage"
-        not in sections(em.ComparisonReport(comparison).html())["changes"]
+    # without a stage table (none to compare), nothing of stages
+    plain = sections(em.ComparisonReport(comparison).html())["changes"]
+    assert "journey stage" not in plain
+    # a comparison saved before stages were compared says so
+    old = {k: v for k, v in comparison.summary.items() if k != "stages"}
+    part = sections(em.ComparisonReport(replace(comparison, summary=old)).html())
+    assert "did not compare journey stages: run emomotiv compare again" in " ".join(
+        part["changes"].split()
     )
 
 
