@@ -1862,7 +1862,8 @@ def _off_scale_problem(
         facet = next(iter(found))
         return (
             f"Facet '{facet}' has {many(n, 'rating')} off its {lo:g}-{hi:g} "
-            f"scale: {preview(values)}.{hint}"
+            f"scale: {', '.join(f'{v:g}' for v in values[:3])}"
+            f"{f' (+{len(values) - 3} more)' if len(values) > 3 else ''}.{hint}"
         )
     named = [f"'{f}' ({c:,})" for f, (c, _) in found.items()]
     shown = ", ".join(named[:5]) + (
