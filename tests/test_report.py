@@ -1598,7 +1598,13 @@ def test_compare_report_shows_the_stages_changes(comparison, contract):
     stages = _stage_changes()
     summary = comparison.summary | {"alpha": 0.05, "correction": "holm"}
     with_stages = replace(comparison, summary=summary, stages=stages)
-    compare_part = sections(em.ComparisonReport(with_stages).html())["changes"]
+    compare_parts = sections(em.ComparisonReport(with_stages).html())
+    compare_part = compare_parts["changes"]
+    # the headline names the stages that moved, and says shares are relative
+    lead = " ".join(compare_parts["summary"].split())
+    moved = "1 journey stage moved beyond noise: <strong>Invest</strong> +12.0 pts"
+    assert moved in lead
+    assert "Shares of importance sum to 100% in each wave" in lead
     tables = dict(contract.tables) | {
         "changes": comparison.changes,
         "stage_changes": stages,
@@ -1617,6 +1623,7 @@ def test_compare_report_shows_the_stages_changes(comparison, contract):
         assert "95% interval" in table
         assert "Regrouped: Discover. Its touchpoints differ between the waves" in table
         assert "with Holm&#39;s correction over the 2 stages compared" in table
+        assert "a stage's share falls when another's rises" in table
     # without a stage table (none to compare), nothing of stages
     plain = sections(em.ComparisonReport(comparison).html())["changes"]
     assert "journey stage" not in plain
