@@ -765,6 +765,7 @@ def routing_warning(routed: Sequence[Mapping[str, Any]]) -> str | None:
         ", ".join(f"'{r['facet']}' ({r['share']:.0%})" for r in rows[:5])
         + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
         + f" by {column} = {level}, {rows[0]['level_share']:.0%} of the respondents"
+        " (weighted)"
         for level, rows in by_level.items()
     )
     one = len(routed) == 1
