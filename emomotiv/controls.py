@@ -769,19 +769,33 @@ def routing_warning(routed: Sequence[Mapping[str, Any]]) -> str | None:
         for level, rows in by_level.items()
     )
     one = len(routed) == 1
-    it = "it" if one else "them"
-    return (
+    it, its = ("it", "its") if one else ("them", "their")
+    head = (
         f"{'A touchpoint is' if one else f'{len(routed)} touchpoints are'} rated "
         f"(nearly) only within one segment (share of the weighted raters): "
-        f"{shown}. The model does not see '{column}', so it cannot tell what "
+        f"{shown}. "
+    )
+    within = (
+        f"Read {it} within {its} segment (segment_drivers.csv) before acting "
+        f"on {its} whole-survey rank or a reach scenario."
+    )
+    if routed[0].get("controlled"):
+        return head + (
+            f"'{column}' is a control, which takes part of what sets that "
+            "segment apart but not always all: where rating the touchpoint and "
+            "belonging to the segment are one split for the model, a touchpoint "
+            "with no effect can keep a high rank (3rd of 29 on one of four test "
+            f"surveys). {within}"
+        )
+    return head + (
+        f"The model does not see '{column}', so it cannot tell what "
         f"{'the touchpoint does' if one else 'they do'} from what sets that "
-        f"segment apart: {'its' if one else 'their'} importance and rank carry "
-        "the segment's difference in the outcome, and a reach scenario "
-        "(ExtendReach: opening a touchpoint to everyone) credits the touchpoint "
-        "with what differs between the segment and the others. Hold the "
-        f"segment fixed: --control {column} (controls=['{column}']); "
-        f"segment_drivers.csv reads {it} within {'its' if one else 'their'} "
-        "segment."
+        f"segment apart: {its} importance and rank carry the segment's "
+        "difference in the outcome, and a reach scenario (ExtendReach: opening "
+        "a touchpoint to everyone) credits the touchpoint with what differs "
+        f"between the segment and the others. {within} Holding the segment "
+        f"fixed (--control {column}, controls=['{column}']) takes part of that "
+        "difference away."
     )
 
 

@@ -1043,13 +1043,16 @@ def _design_step(
 def _routed_step(
     data: pd.DataFrame, schema: SurveySchema, w: np.ndarray, study: Study
 ) -> list[dict[str, Any]]:
-    """The facets rated (nearly) only within one segment that the model does
-    not hold fixed (:func:`~emomotiv.controls.routed_facets`): with the
-    segment column among the controls, none."""
+    """The facets rated (nearly) only within one segment
+    (:func:`~emomotiv.controls.routed_facets`), each marked ``controlled``
+    where the segment column is among the controls: the control takes part
+    of what sets the segment apart, not always all."""
     segment = schema.segment
-    if segment is None or segment in (study.controls or []):
+    if segment is None:
         return []
-    return routed_facets(data[list(schema.facets)], data[segment], w)
+    controlled = segment in (study.controls or [])
+    found = routed_facets(data[list(schema.facets)], data[segment], w)
+    return [r | {"controlled": controlled} for r in found]
 
 
 def _controls_step(

@@ -860,8 +860,11 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
     """A touchpoint only one segment rates was credited with that segment's
     difference in connection (a no-effect lounge ranked 11th of 30, and
     opening it to everyone read +3 points), silently; analyze names it, the
-    segment, and --control, and says nothing once the segment is a control
-    or on a survey whose touchpoints every segment rates."""
+    segment, reading it within its segment and --control. With the segment a
+    control it still says to read it within its segment (the control took
+    only part of the tier's difference: a no-effect lounge stayed 3rd of 29
+    on one survey); on a survey whose touchpoints every segment rates,
+    nothing."""
     s = em.make_survey(n_respondents=800, n_facets=8, random_state=5)
     survey = _with_segment_only_facet(s, "customer_type", "Retirement")
     catalog = pd.concat(
@@ -875,21 +878,29 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
     (said,) = [w for w in result.summary["warnings"] if "within one segment" in w]
     assert "'lounge' (100%) by customer_type = Retirement" in said
     assert "--control customer_type" in said and "ExtendReach" in said
+    assert "Read it within its segment (segment_drivers.csv)" in said
     routed = result.summary["importance"]["routed"]
-    assert [(r["facet"], r["level"], r["share"]) for r in routed] == [
-        ("lounge", "Retirement", 1.0)
+    assert [(r["facet"], r["level"], r["share"], r["controlled"]) for r in routed] == [
+        ("lounge", "Retirement", 1.0, False)
     ]
     assert routed[0]["level_share"] < 0.6
     method = " ".join(em.Report(result).html().split())
     assert "A touchpoint rated only within one segment (lounge) also carries" in method
-    for data, more in ((survey, {"controls": ["customer_type"]}), (s.survey, {})):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            quiet = em.analyze(
-                data, catalog if data is survey else s.catalog, **options, **more
-            )
-        assert quiet.summary["importance"]["routed"] == []
-        assert not [w for w in quiet.summary["warnings"] if "one segment" in w]
+    assert "give the segment as a control (--control)" in method
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        held = em.analyze(survey, catalog, **options, controls=["customer_type"])
+    (said,) = [w for w in held.summary["warnings"] if "within one segment" in w]
+    assert "'customer_type' is a control, which takes part" in said
+    assert "Read it within its segment" in said and "--control" not in said
+    assert [r["controlled"] for r in held.summary["importance"]["routed"]] == [True]
+    method = " ".join(em.Report(held).html().split())
+    assert "read them within their segment (segment_drivers.csv)" in method
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quiet = em.analyze(s.survey, s.catalog, **options)
+    assert quiet.summary["importance"]["routed"] == []
+    assert not [w for w in quiet.summary["warnings"] if "one segment" in w]
 
 
 def test_a_routed_survey_s_classical_methods_read_missing_ratings_as_the_mean():
