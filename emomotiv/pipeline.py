@@ -1189,7 +1189,9 @@ def _segments_step(
     """Drivers within each segment; (tables, ``summary["segments"]``, result).
 
     Each segment's model sees the whole survey's design (the facets, the
-    halo score and the context controls) and holds the controls fixed.
+    halo score and the context controls) and holds the controls fixed; the
+    segment column itself, given as a control too, is constant within a
+    segment and left out of its models.
     """
     from .segments import segment_drivers
 
@@ -1197,10 +1199,14 @@ def _segments_step(
         return {}, {"skipped": "skipped: no segment column (--segment)"}, None
     labels = dict(zip(cat.to_frame()["facet"], cat.to_frame()["label"], strict=True))
     w = data[schema.weight].to_numpy() if schema.weight else None
+    # the segment as a control is constant within each segment: left out there
+    own = [c for c, g in design.groups.items() if g == schema.segment]
+    matrix = design.matrix.drop(columns=own)
+    groups = {c: g for c, g in design.groups.items() if c not in own}
     with _said_once():
         result = segment_drivers(
             estimator,
-            design.matrix,
+            matrix,
             data[schema.connection].to_numpy(),
             data[schema.segment],
             sample_weight=w,
@@ -1212,7 +1218,7 @@ def _segments_step(
             progress=study.progress,
             random_state=study.random_state,
             boot_size=study.boot_size,
-            controls=design.groups or None,
+            controls=groups or None,
             catalog=cat,
             client=study.client,
         )

@@ -894,6 +894,10 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
     assert "'customer_type' is a control, which takes part" in said
     assert "Read it within its segment" in said and "--control" not in said
     assert [r["controlled"] for r in held.summary["importance"]["routed"]] == [True]
+    # within a segment the segment is constant: its models are those without it
+    pd.testing.assert_frame_equal(
+        held.tables["segment_drivers"], result.tables["segment_drivers"]
+    )
     method = " ".join(em.Report(held).html().split())
     assert "read them within their segment (segment_drivers.csv)" in method
     with warnings.catch_warnings():
