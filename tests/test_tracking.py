@@ -1524,7 +1524,7 @@ def test_analyze_by_wave_keeps_the_stage_changes(stage_waves, tmp_path):
         progress=False,
     )
     stages = result.tables["stage_changes"]
-    assert stages is result.tracking.stages
+    pd.testing.assert_frame_equal(stages, result.tracking.stages)
     assert result.summary["tracking"]["stages"]["n_compared"] == len(stages)
     out = em.save_analysis(result, tmp_path / "out")
     loaded = em.load_analysis(out)
