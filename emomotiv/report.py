@@ -1401,6 +1401,58 @@ def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
     return f"Of these, {_label_list(unclear)} {verb} within sampling noise."
 
 
+def _hidden_note(
+    hidden: list[Mapping[str, Any]],
+    roi: Mapping[str, Any] | None,
+    summary: Mapping[str, Any],
+) -> str:
+    """The sentence that closes the summary's hidden drivers: the easiest
+    wins to miss where the evidence holds, hedged where the ranking is
+    flagged unstable or none of their one-point gains is beyond noise (a
+    touchpoint the ROI table leaves out is within noise: those beyond it
+    are never left out), and naming those within noise where some are.
+
+    Examples
+    --------
+    >>> roi = {"noise": True, "rows": [{"facet": "a", "beyond_noise": True},
+    ...                                {"facet": "b", "beyond_noise": False}]}
+    >>> _hidden_note([{"facet": "a"}], roi, {})
+    'These are the easiest wins to miss.'
+    >>> _hidden_note([{"facet": "b"}], roi, {})
+    'But its one-point gain is within sampling noise: test before acting on it.'
+    >>> _hidden_note([{"facet": "a"}, {"facet": "b"}], roi, {})[-45:]
+    'one-point gain of b is within sampling noise.'
+    """
+    if not hidden:
+        return ""
+    one = len(hidden) == 1
+    within: list[str] = []
+    if roi and roi.get("noise"):
+        rows = roi["rows"]
+        clear = {r.get("facet") for r in rows if r.get("beyond_noise") in (True, 1)}
+        within = [_label(r) for r in hidden if r.get("facet") not in clear]
+    stability = (summary.get("uncertainty") or {}).get("stability") or {}
+    unstable = isinstance(stability, Mapping) and bool(stability.get("low"))
+    doubts = ["the ranking is unstable"] if unstable else []
+    if len(within) == len(hidden):
+        doubts.append(
+            "its one-point gain is within sampling noise"
+            if one
+            else "none of their one-point gains is beyond sampling noise"
+        )
+    if doubts:
+        them = "it" if one else "them"
+        return f"But {' and '.join(doubts)}: test before acting on {them}."
+    if within:
+        gain = "gain" if len(within) == 1 else "gains"
+        verb = "is" if len(within) == 1 else "are"
+        return (
+            f"These are the easiest wins to miss, though the one-point {gain} of "
+            f"{_label_list(within)} {verb} within sampling noise."
+        )
+    return "These are the easiest wins to miss."
+
+
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     if isinstance(result, AnalysisResult):
         return result.tables, result.summary
@@ -1833,12 +1885,14 @@ class Report:
     def _executive(self, drivers, summary, sections) -> dict[str, Any]:
         top = [_label(r) for r in _records(drivers.head(3))]
         hidden: list[str] = []
+        hidden_rows: list[Mapping[str, Any]] = []
         if "quadrant" in drivers:
             part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
             if "direction" in part:  # a touchpoint that lowers it is no win
                 part = part.loc[~(part["direction"] < 0)]
             level = _number((summary.get("uncertainty") or {}).get("level"))
-            for r in _records(part.head(3)):
+            hidden_rows = _records(part.head(3))
+            for r in hidden_rows:
                 p = _number(r.get("p_quadrant"))
                 unsure = level is not None and p is not None and p < level
                 hidden.append(
@@ -1872,6 +1926,7 @@ class Report:
             "top_text": _label_list(top),
             "hidden": hidden,
             "hidden_text": _label_list(hidden),
+            "hidden_note": _hidden_note(hidden_rows, sections["roi"]["roi"], summary),
             "chosen_text": _label_list(chosen[:5])
             + (f" and {len(chosen) - 5} more" if len(chosen) > 5 else ""),
             "n_chosen": len(chosen),

@@ -1495,6 +1495,38 @@ def test_a_hidden_driver_unsure_of_its_quadrant_says_so(contract):
     assert "(a hidden driver in 60% of resamples)" in easy
 
 
+def test_hidden_drivers_are_easy_wins_only_where_the_evidence_holds(contract):
+    """The summary called hidden drivers "the easiest wins to miss" as fact
+    in a run whose ranking was flagged unstable and none of whose one-point
+    gains was beyond noise; it hedges then, and keeps the words otherwise."""
+    drivers = contract.tables["drivers"].copy()
+    hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
+    drivers.loc[hidden, "direction"] = 1
+    facets = set(drivers.loc[hidden, "facet"])
+    roi = contract.tables["roi"].copy()
+
+    def bullet(beyond, low):
+        uncertainty = dict(contract.summary.get("uncertainty") or {})
+        uncertainty["stability"] = dict(uncertainty.get("stability") or {}, low=low)
+        summary = dict(contract.summary, uncertainty=uncertainty)
+        tables = dict(
+            contract.tables,
+            drivers=drivers,
+            roi=roi.assign(beyond_noise=roi["facet"].isin(facets) & beyond),
+        )
+        html = em.Report({"tables": tables, "summary": summary}).html()
+        text = sections(html)["summary"].split("Hidden drivers")[1]
+        return " ".join(text.split("</li>")[0].split())
+
+    assert "These are the easiest wins to miss." in bullet(True, False)
+    weak = bullet(False, False)
+    assert "easiest wins" not in weak
+    assert "beyond sampling noise: test before acting" in weak
+    unstable = bullet(True, True)
+    assert "easiest wins" not in unstable
+    assert "the ranking is unstable: test before acting" in unstable
+
+
 def test_no_layout_warning_reaches_the_user(contract):
     import warnings
 
