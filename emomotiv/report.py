@@ -2011,6 +2011,11 @@ class Report:
             from .segments import unstable_segments_warning
 
             unstable = unstable_segments_warning(summary.get("segments") or {})
+        # so is the classical methods' warning, in the section that reads them
+        agreement = sections["agreement"]
+        said = {unstable}  # in a section of their own
+        if agreement["available"] and agreement.get("warning"):
+            said.add(agreement["warning"])
         stages = _table(tables, "stages")
         lone = stages is not None and len(stages) == 1
         return {
@@ -2060,7 +2065,7 @@ class Report:
             "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),
-            "warnings": [w for w in summary.get("warnings") or [] if w != unstable],
+            "warnings": [w for w in summary.get("warnings") or [] if w not in said],
             "currency": self._currency(),
             "versions": dict(summary.get("versions") or {}),
             "settings": dict(summary.get("settings") or {}),

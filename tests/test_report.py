@@ -2588,3 +2588,21 @@ def test_the_method_agreement_says_how_a_routed_survey_was_read(contract):
     part = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
     assert f'<p class="warning">{escape(said)}</p>' in part["model-fit"]
     assert "missing=" not in sections(em.Report(contract).html())["model-fit"]
+
+
+def test_the_method_agreement_warning_is_said_once_in_its_section(contract):
+    """The classical methods' warning sat above the headline and again in
+    the method-agreement section; it is said in that section only (where
+    the section has nothing to show, it stays at the top)."""
+    said = "The classical methods read each touchpoint's missing ratings as means."
+    summary = dict(contract.summary)
+    summary["agreement"] = dict(summary["agreement"], warning=said)
+    summary["warnings"] = [*(summary.get("warnings") or []), said]
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert html.count(str(escape(said))) == 1
+    assert str(escape(said)) in sections(html)["model-fit"]
+    summary["agreement"] = {"warning": said}
+    tables = {k: v for k, v in contract.tables.items() if k != "methods"}
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    assert html.count(str(escape(said))) == 1
+    assert str(escape(said)) not in sections(html)["model-fit"]
