@@ -798,6 +798,32 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
     return by_size_of_change(table.loc[direct])
 
 
+def value_fit_caveat(summary: Mapping[str, Any]) -> str:
+    """The caveat that goes with any finding of the value model when its
+    cross-validated R² is below :data:`~emomotiv.diagnostics.WEAK_R2` (the
+    value drivers' warning), or ``""`` when it fits or is not known.
+
+    Examples
+    --------
+    >>> value_fit_caveat({"value_drivers": {"fit": {"r2": 0.03}}})[:47]
+    'The value model barely predicts value (cross-va'
+    >>> value_fit_caveat({"value_drivers": {"fit": {"r2": 0.4}}})
+    ''
+    """
+    from .diagnostics import WEAK_R2
+
+    info = summary.get("value_drivers")
+    fit = info.get("fit") if isinstance(info, Mapping) else None
+    r2 = _number(fit.get("r2")) if isinstance(fit, Mapping) else None
+    if r2 is None or not r2 < WEAK_R2:
+        return ""
+    return (
+        "The value model barely predicts value (cross-validated R² "
+        f"{format_against(r2, WEAK_R2, digits=2)}, below {WEAK_R2}), so this "
+        "is not reliable."
+    )
+
+
 def _smaller_class(
     tables, data: Mapping[str, Any], score: str | None, words: Mapping[str, str]
 ) -> dict[str, Any] | None:
@@ -1770,7 +1796,11 @@ class Report:
                 "value_source": VALUE_SOURCES.get(plan_summary.get("value_source")),
             }
         direct = direct_value_movers(_table(tables, "value_drivers"))
-        out["direct"] = {"rows": _records(direct.head(5)), "n": len(direct)}
+        out["direct"] = {
+            "rows": _records(direct.head(5)),
+            "n": len(direct),
+            "caveat": value_fit_caveat(summary),
+        }
         return out
 
     def _changes(

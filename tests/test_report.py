@@ -2487,6 +2487,28 @@ def test_the_plan_names_its_value_as_through_connection(contract):
     )
 
 
+def test_the_plans_direct_movers_carry_a_weak_value_models_caveat(contract):
+    """A value model warned "not reliable" at the top had its direct mover
+    of value cited unqualified under the plan; the sentence now carries the
+    caveat, and only when the value model fits weakly."""
+    table = contract.tables["value_drivers"].copy()
+    table["beyond_noise"] = False
+    table.loc[table.index[0], ["beyond_noise", "share_via_connection"]] = [True, 0.0]
+    tables = {**contract.tables, "value_drivers": table}
+
+    def plan_note(r2):
+        info = dict(contract.summary["value_drivers"], fit={"r2": r2})
+        summary = {**contract.summary, "value_drivers": info}
+        html = em.Report({"tables": tables, "summary": summary}).html()
+        part = html_unescape(sections(html)["roi"])
+        note = part.split("The value model finds")[1].split("</p>")[0]
+        return " ".join(re.sub(r"<[^>]+>", " ", note).split())
+
+    caveat = "The value model barely predicts value (cross-validated R² 0.03"
+    assert caveat in plan_note(0.03)
+    assert "barely predicts" not in plan_note(0.4)
+
+
 def test_the_value_per_connected_customer_carries_its_interval(contract):
     """The executive summary's "each additional customer adds about 511" had
     no interval (-474 to 1,495): it has one, and a 0 inside it is said."""
