@@ -2680,23 +2680,27 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     )
 
 
+# a funded plan valued through connection, for the console's plan line
+VALUED_PLAN = {
+    "budget": 5e5,
+    "selected": ["seat"],
+    "n_selected": 1,
+    "spent": 4e5,
+    "combined_delta_connected": 0.08,
+    "sum_individual_delta_connected": 0.075,
+    "combined_delta_value": 5.4e7,
+    "value_per_connected": 2697.8,
+    "value_source": "value_link",
+}
+
+
 def test_console_plan_names_value_through_connection_and_the_direct_movers(capsys):
     """The plan's value counts only value through connection, yet read as
     "expected value gain"; the top direct mover of value (beyond noise) read as
     not worth its cost. The value is named, and those movers are pointed to."""
     from emomotiv.cli import _print_plan
 
-    plan = {
-        "budget": 5e5,
-        "selected": ["seat"],
-        "n_selected": 1,
-        "spent": 4e5,
-        "combined_delta_connected": 0.08,
-        "sum_individual_delta_connected": 0.075,
-        "combined_delta_value": 5.4e7,
-        "value_per_connected": 2697.8,
-        "value_source": "value_link",
-    }
+    plan = dict(VALUED_PLAN)
     drivers = pd.DataFrame(
         {
             "facet": ["fees", "app", "seat", "noise"],
@@ -2724,17 +2728,7 @@ def test_console_direct_movers_carry_the_weak_value_model_caveat(capsys):
     from emomotiv.cli import _print_plan
     from emomotiv.report import value_fit_caveat
 
-    plan = {
-        "budget": 5e5,
-        "selected": ["seat"],
-        "n_selected": 1,
-        "spent": 4e5,
-        "combined_delta_connected": 0.08,
-        "sum_individual_delta_connected": 0.075,
-        "combined_delta_value": 5.4e7,
-        "value_per_connected": 2697.8,
-        "value_source": "value_link",
-    }
+    plan = dict(VALUED_PLAN)
     drivers = pd.DataFrame(
         {
             "facet": ["paperwork"],
