@@ -884,6 +884,15 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
         "Beyond noise reads the 45 touchpoints together (the Benjamini-Hochberg "
         "correction): an interval that merely excludes zero is not enough." in note
     )
+    # the first twelve are the largest, not the ones beyond noise: the table
+    # says which are, and why a share is not given
+    assert "by size (a rise or a fall, beyond noise or not), in that order" in note
+    assert '<th scope="col" class="c">Beyond noise</th>' in part
+    row = part.split(">Touchpoint 10<")[1].split("</tr>")[0]
+    assert '<td class="c">no</td>' in row
+    assert '<span class="note">within noise</span>' in row and "unclear" not in row
+    row = part.split(">Touchpoint 0<")[1].split("</tr>")[0]
+    assert '<td class="c">yes</td>' in row and "50%" in row
 
 
 def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
