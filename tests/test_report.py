@@ -1299,7 +1299,8 @@ def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
-    assert part.count("unclear") == 1  # 2 within [-8, 12]: no share is shown
+    # 2 within [-8, 12]: no share is shown, and the cell says why
+    assert part.count("not clear of zero") == 1 and "unclear" not in part
 
 
 def test_the_plan_is_worth_its_value_over_its_cost(contract, contract_html):
