@@ -798,6 +798,33 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
     return by_size_of_change(table.loc[direct])
 
 
+def _with_labels(text: str, labels: Mapping[str, str]) -> str:
+    """``text`` with each quoted facet id read as its label, the id kept in
+    brackets (``'account_opening'`` becomes ``Ease of opening an account
+    ('account_opening')``), where the label differs from the id: the
+    report's tables name touchpoints by label. An id quoted as code (after
+    ``(``, ``[`` or ``=``, as in ``RaiseScore('account_opening', 2)``) is
+    left as it is.
+
+    Examples
+    --------
+    >>> labels = {"opening": "Ease of opening", "app": "app"}
+    >>> _with_labels("'opening' (2, 4); RaiseScore('opening', 2); 'app'", labels)
+    "Ease of opening ('opening') (2, 4); RaiseScore('opening', 2); 'app'"
+    """
+    named = {f: lab for f, lab in labels.items() if lab and lab != f}
+    if not named or not isinstance(text, str):
+        return text
+
+    def label(match: re.Match) -> str:
+        start, facet = match.start(), match.group(1)
+        if facet not in named or (start and text[start - 1] in "([="):
+            return match.group(0)
+        return f"{named[facet]} ('{facet}')"
+
+    return re.sub(r"'([^'\n]+)'", label, text)
+
+
 def value_fit_caveat(summary: Mapping[str, Any]) -> str:
     """The caveat that goes with any finding of the value model when its
     cross-validated R² is below :data:`~emomotiv.diagnostics.WEAK_R2` (the
@@ -2046,6 +2073,9 @@ class Report:
         said = {unstable}  # in a section of their own
         if agreement["available"] and agreement.get("warning"):
             said.add(agreement["warning"])
+        # the warnings the report shows name a touchpoint by its label too
+        labels = {str(r["facet"]): _label(r) for r in _records(drivers)}
+        agreement["warning"] = _with_labels(agreement.get("warning"), labels)
         stages = _table(tables, "stages")
         lone = stages is not None and len(stages) == 1
         return {
@@ -2092,10 +2122,14 @@ class Report:
             "executive": self._executive(
                 _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
             ),
-            "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
+            "facet_labels": labels,
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),
-            "warnings": [w for w in summary.get("warnings") or [] if w not in said],
+            "warnings": [
+                _with_labels(w, labels)
+                for w in summary.get("warnings") or []
+                if w not in said
+            ],
             "currency": self._currency(),
             "versions": dict(summary.get("versions") or {}),
             "settings": dict(summary.get("settings") or {}),

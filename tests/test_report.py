@@ -2638,3 +2638,21 @@ def test_the_method_agreement_warning_is_said_once_in_its_section(contract):
     html = em.Report({"tables": tables, "summary": summary}).html()
     assert html.count(str(escape(said))) == 1
     assert str(escape(said)) not in sections(html)["model-fit"]
+
+
+def test_warnings_in_the_report_name_a_touchpoint_by_its_label(contract):
+    """A warning named 'account_opening' by its column id, which a leader
+    matched to the table's "Speed of account opening"; the report reads
+    it as its label with the id (summary.json keeps the id)."""
+    drivers = contract.tables["drivers"]
+    facet, label = drivers["facet"].iloc[0], drivers["label"].iloc[0]
+    assert facet != label
+    said = f"Ratings apart: '{facet}' (2, 4). Try RaiseScore('{facet}', 2)."
+    summary = dict(contract.summary, warnings=[said])
+    html = html_unescape(
+        em.Report({"tables": contract.tables, "summary": summary}).html()
+    )
+    top = html.split('<p class="warning">')[1].split("</p>")[0]
+    assert f"apart: {label} ('{facet}') (2, 4)." in top
+    assert f"RaiseScore('{facet}', 2)" in top
+    assert summary["warnings"] == [said]
