@@ -774,6 +774,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         objective=str(info.get("objective") or "tweedie").capitalize(),
         r2=_number(fit.get("r2")),
         warmth=HALO in (info.get("controls") or []),
+        **_untested(table),
     )
     return out
 
@@ -796,6 +797,27 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
     )
     direct = clear & ~(share >= 0.5)
     return by_size_of_change(table.loc[direct])
+
+
+def _untested(table: pd.DataFrame) -> dict[str, Any]:
+    """How many of a table of effects' touchpoints the test of noise read
+    together (``n_tested``: those with a ``beyond_noise`` flag), and the
+    labels of those it left out (``untested``: a change of exactly 0, with
+    no p-value), so that the report gives one count and names the rest.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"facet": ["a", "b"], "beyond_noise": [True, None]})
+    >>> _untested(t)
+    {'n_tested': 1, 'untested': ['b']}
+    """
+    if "beyond_noise" not in table or table["beyond_noise"].isna().all():
+        return {"n_tested": len(table), "untested": []}
+    missing = table["beyond_noise"].isna()
+    return {
+        "n_tested": int((~missing).sum()),
+        "untested": [_label(r) for r in _records(table.loc[missing])],
+    }
 
 
 def _with_labels(text: str, labels: Mapping[str, str]) -> str:
@@ -1794,6 +1816,7 @@ class Report:
                 "reach": "reach" in shown and shown["reach"].notna().any(),
                 "noise": left_out["by"] == "noise",
                 "noise_rule": (plan_summary.get("noise") or {}).get("rule"),
+                **_untested(roi),
             }
         if _has(plan, "facet", "delta_connected"):
             n_total = len(plan)

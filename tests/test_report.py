@@ -2656,3 +2656,26 @@ def test_warnings_in_the_report_name_a_touchpoint_by_its_label(contract):
     assert f"apart: {label} ('{facet}') (2, 4)." in top
     assert f"RaiseScore('{facet}', 2)" in top
     assert summary["warnings"] == [said]
+
+
+def test_an_untested_touchpoint_is_named_not_counted_as_read(contract):
+    """A touchpoint whose gain is exactly 0 is left out of the test of
+    noise: the ROI footer counted it in one sentence (30) and not in the
+    other (29), and its cell read "no" where roi.csv is blank. One count
+    now, the touchpoint named, and "not tested" in its cell."""
+    roi = contract.tables["roi"].copy()
+    roi["beyond_noise"] = roi["beyond_noise"].astype(object)
+    last = roi.index[0]
+    roi.loc[last, ["delta_connected", "p_value", "beyond_noise"]] = [0.0, None, None]
+    label = roi.loc[last, "label"]
+    plan = dict(contract.summary["plan"])
+    plan["noise"] = dict(plan.get("noise") or {}, rule="beyond noise: read together")
+    summary = dict(contract.summary, plan=plan)
+    tables = dict(contract.tables, roi=roi)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    part = html_unescape(sections(html)["roi"])
+    row = part.split(f'<th scope="row">{label}</th>')[1].split("</tr>")[0]
+    assert '<td class="c">not tested</td>' in row
+    note = " ".join(re.sub(r"<[^>]+>", " ", part).split())
+    n = len(roi) - 1
+    assert f"not enough when {n} touchpoints are read at once. {label} is not" in note
