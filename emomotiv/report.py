@@ -627,7 +627,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
             "threshold": first["threshold"],
             "top_k": first["top_k"],
         }
-    out["not_estimable"] = _not_estimable_cells(ranked, sizes)
+    out["not_estimable"] = _not_estimable_cells(ranked, sizes, set(shown))
     out["n_differ"] = int(per_facet["differs"].sum())
     out["n_left_out"] = len(per_facet) - len(shown)
     out["order"] = _segment_order(k, len(fill), out["n_left_out"])
@@ -678,10 +678,13 @@ def _segment_order(k: int, fill: int, left_out: int) -> str:
     )
 
 
-def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
+def _not_estimable_cells(
+    ranked: pd.DataFrame, sizes, shown: set | None = None
+) -> list[dict[str, Any]]:
     """The cells of ranked segments left empty, as the segment cannot
     estimate the facet (nobody rated it, or every rater gave one rating),
-    each with the reason."""
+    each with the reason, and whether the heat table shows its row (the
+    facets ``shown``; every row when not given)."""
     if not _has(ranked, "note"):
         return []
     empty = ranked.loc[ranked["importance"].isna() & ranked["note"].notna()]
@@ -689,7 +692,14 @@ def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
     for row in empty.itertuples():
         caution = sizes.get(row.segment, {}).get("note")
         why = str(row.note).removesuffix(f"; {caution}" if caution else "")
-        cells.append({"label": str(row.label), "segment": str(row.segment), "why": why})
+        cells.append(
+            {
+                "label": str(row.label),
+                "segment": str(row.segment),
+                "why": why,
+                "shown": shown is None or row.facet in shown,
+            }
+        )
     return cells
 
 

@@ -2679,3 +2679,33 @@ def test_an_untested_touchpoint_is_named_not_counted_as_read(contract):
     note = " ".join(re.sub(r"<[^>]+>", " ", part).split())
     n = len(roi) - 1
     assert f"not enough when {n} touchpoints are read at once. {label} is not" in note
+
+
+def test_an_empty_segment_cell_of_a_row_not_shown_is_said_not_shown(contract):
+    """The segment note described an "n/a" cell of a touchpoint whose row the
+    heat table does not show; a leader searched the table for it. Such a
+    cell is said to be not shown; a shown row's keeps the n/a note."""
+    seg = contract.tables["segment_drivers"].copy()
+    ranked = seg.loc[seg["ranked"].astype(bool)]
+    segment = ranked["segment"].iloc[0]
+    by_share = ranked.groupby("facet")["importance"].max().sort_values()
+    last, first = by_share.index[0], by_share.index[-1]
+
+    def notes(facet):
+        cell = (seg["facet"] == facet) & (seg["segment"] == segment)
+        empty = seg.assign(note=seg["note"].astype(object))
+        empty.loc[cell, ["importance", "rank"]] = np.nan
+        empty.loc[cell, "note"] = "not rated in this segment"
+        tables = {**contract.tables, "segment_drivers": empty}
+        summary = {**contract.summary, "uncertainty": {"top_k": 1}}
+        html = em.Report({"tables": tables, "summary": summary}, top=3).html()
+        part = html_unescape(html.split('id="segments"')[1].split("</div>\n</div>")[0])
+        label = str(seg.loc[seg["facet"] == facet, "label"].iloc[0])
+        return " ".join(part.split()), f"{label} in {segment} (not rated"
+
+    text, cell = notes(last)
+    assert "Not shown in the table, and left out of the test of difference" in text
+    assert cell in text and "A cell reading n/a" not in text
+    text, cell = notes(first)
+    assert "A cell reading n/a" in text and cell in text
+    assert "Not shown in the table" not in text
