@@ -2286,7 +2286,7 @@ def _analyze(args: argparse.Namespace) -> int:
         save_analysis,
     )
     from .pipeline import _recorded_study, analyze
-    from .report import score_outcome, study_currency
+    from .report import score_outcome, study_currency, value_fit_caveat
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
@@ -2370,6 +2370,7 @@ def _analyze(args: argparse.Namespace) -> int:
         currency=study_currency(result.summary),
         words=_words(result.summary),
         value_drivers=result.tables.get("value_drivers"),
+        value_caveat=value_fit_caveat(result.summary),
     )
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
@@ -2605,13 +2606,15 @@ def _print_plan(
     currency: str | None = None,
     words: dict | None = None,
     value_drivers: pd.DataFrame | None = None,
+    value_caveat: str = "",
 ) -> None:
     """The plan's line; ``score`` names a score outcome, whose changes are in
     its own units rather than points of the connected share; ``priced`` is
     False when no improvement has a cost (the plan table is empty); ``words``
     name the outcome (:func:`_words`). The plan's value is value through
     connection: with the ``value_drivers`` table, the touchpoints that move
-    value mostly by other paths, beyond noise, are named after it."""
+    value mostly by other paths, beyond noise, are named after it, with
+    ``value_caveat`` where the value model fits weakly."""
     from .report import (
         GAP_SOURCES,
         VALUE_SOURCES,
@@ -2707,15 +2710,16 @@ def _print_plan(
     if plan.get("note"):
         print(f"  {_safe(_left_in_currency(plan['note'], currency))}")
     if plan.get("combined_delta_value") is not None:
-        _print_direct_movers(value_drivers, words, currency)
+        _print_direct_movers(value_drivers, words, currency, value_caveat)
 
 
 def _print_direct_movers(
-    table: pd.DataFrame | None, words: dict, currency: str | None
+    table: pd.DataFrame | None, words: dict, currency: str | None, caveat: str = ""
 ) -> None:
     """The touchpoints that move value mostly by other paths than connection,
     beyond noise (:func:`emomotiv.report.direct_value_movers`): value the
-    plan does not price."""
+    plan does not price; with the ``caveat`` of a weak value model
+    (:func:`emomotiv.report.value_fit_caveat`)."""
     from .report import _money, _signed, direct_value_movers
 
     movers = direct_value_movers(table)
@@ -2731,7 +2735,7 @@ def _print_direct_movers(
     print(
         f"  Not in the plan's value: {some} value mostly by other paths "
         f"than {words['through']}, beyond noise (per customer, "
-        f"value_drivers.csv): {named}{more}."
+        f"value_drivers.csv): {named}{more}." + (f" {caveat}" if caveat else "")
     )
 
 

@@ -627,7 +627,7 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
             "threshold": first["threshold"],
             "top_k": first["top_k"],
         }
-    out["not_estimable"] = _not_estimable_cells(ranked, sizes)
+    out["not_estimable"] = _not_estimable_cells(ranked, sizes, set(shown))
     out["n_differ"] = int(per_facet["differs"].sum())
     out["n_left_out"] = len(per_facet) - len(shown)
     out["order"] = _segment_order(k, len(fill), out["n_left_out"])
@@ -678,10 +678,13 @@ def _segment_order(k: int, fill: int, left_out: int) -> str:
     )
 
 
-def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
+def _not_estimable_cells(
+    ranked: pd.DataFrame, sizes, shown: set | None = None
+) -> list[dict[str, Any]]:
     """The cells of ranked segments left empty, as the segment cannot
     estimate the facet (nobody rated it, or every rater gave one rating),
-    each with the reason."""
+    each with the reason, and whether the heat table shows its row (the
+    facets ``shown``; every row when not given)."""
     if not _has(ranked, "note"):
         return []
     empty = ranked.loc[ranked["importance"].isna() & ranked["note"].notna()]
@@ -689,7 +692,14 @@ def _not_estimable_cells(ranked: pd.DataFrame, sizes) -> list[dict[str, str]]:
     for row in empty.itertuples():
         caution = sizes.get(row.segment, {}).get("note")
         why = str(row.note).removesuffix(f"; {caution}" if caution else "")
-        cells.append({"label": str(row.label), "segment": str(row.segment), "why": why})
+        cells.append(
+            {
+                "label": str(row.label),
+                "segment": str(row.segment),
+                "why": why,
+                "shown": shown is None or row.facet in shown,
+            }
+        )
     return cells
 
 
@@ -774,6 +784,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         objective=str(info.get("objective") or "tweedie").capitalize(),
         r2=_number(fit.get("r2")),
         warmth=HALO in (info.get("controls") or []),
+        **_untested(table),
     )
     return out
 
@@ -796,6 +807,80 @@ def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:
     )
     direct = clear & ~(share >= 0.5)
     return by_size_of_change(table.loc[direct])
+
+
+def _untested(table: pd.DataFrame) -> dict[str, Any]:
+    """How many of a table of effects' touchpoints the test of noise read
+    together (``n_tested``: those with a ``beyond_noise`` flag), and the
+    labels of those it left out (``untested``: a change of exactly 0, with
+    no p-value), so that the report gives one count and names the rest.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"facet": ["a", "b"], "beyond_noise": [True, None]})
+    >>> _untested(t)
+    {'n_tested': 1, 'untested': ['b']}
+    """
+    if "beyond_noise" not in table or table["beyond_noise"].isna().all():
+        return {"n_tested": len(table), "untested": []}
+    missing = table["beyond_noise"].isna()
+    return {
+        "n_tested": int((~missing).sum()),
+        "untested": [_label(r) for r in _records(table.loc[missing])],
+    }
+
+
+def _with_labels(text: str, labels: Mapping[str, str]) -> str:
+    """``text`` with each quoted facet id read as its label, the id kept in
+    brackets (``'account_opening'`` becomes ``Ease of opening an account
+    ('account_opening')``), where the label differs from the id: the
+    report's tables name touchpoints by label. An id quoted as code (after
+    ``(``, ``[`` or ``=``, as in ``RaiseScore('account_opening', 2)``) is
+    left as it is.
+
+    Examples
+    --------
+    >>> labels = {"opening": "Ease of opening", "app": "app"}
+    >>> _with_labels("'opening' (2, 4); RaiseScore('opening', 2); 'app'", labels)
+    "Ease of opening ('opening') (2, 4); RaiseScore('opening', 2); 'app'"
+    """
+    named = {f: lab for f, lab in labels.items() if lab and lab != f}
+    if not named or not isinstance(text, str):
+        return text
+
+    def label(match: re.Match) -> str:
+        start, facet = match.start(), match.group(1)
+        if facet not in named or (start and text[start - 1] in "([="):
+            return match.group(0)
+        return f"{named[facet]} ('{facet}')"
+
+    return re.sub(r"'([^'\n]+)'", label, text)
+
+
+def value_fit_caveat(summary: Mapping[str, Any]) -> str:
+    """The caveat that goes with any finding of the value model when its
+    cross-validated R² is below :data:`~emomotiv.diagnostics.WEAK_R2` (the
+    value drivers' warning), or ``""`` when it fits or is not known.
+
+    Examples
+    --------
+    >>> value_fit_caveat({"value_drivers": {"fit": {"r2": 0.03}}})[:47]
+    'The value model barely predicts value (cross-va'
+    >>> value_fit_caveat({"value_drivers": {"fit": {"r2": 0.4}}})
+    ''
+    """
+    from .diagnostics import WEAK_R2
+
+    info = summary.get("value_drivers")
+    fit = info.get("fit") if isinstance(info, Mapping) else None
+    r2 = _number(fit.get("r2")) if isinstance(fit, Mapping) else None
+    if r2 is None or not r2 < WEAK_R2:
+        return ""
+    return (
+        "The value model barely predicts value (cross-validated R² "
+        f"{format_against(r2, WEAK_R2, digits=2)}, below {WEAK_R2}), so this "
+        "is not reliable."
+    )
 
 
 def _smaller_class(
@@ -1401,6 +1486,58 @@ def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
     return f"Of these, {_label_list(unclear)} {verb} within sampling noise."
 
 
+def _hidden_note(
+    hidden: list[Mapping[str, Any]],
+    roi: Mapping[str, Any] | None,
+    summary: Mapping[str, Any],
+) -> str:
+    """The sentence that closes the summary's hidden drivers: the easiest
+    wins to miss where the evidence holds, hedged where the ranking is
+    flagged unstable or none of their one-point gains is beyond noise (a
+    touchpoint the ROI table leaves out is within noise: those beyond it
+    are never left out), and naming those within noise where some are.
+
+    Examples
+    --------
+    >>> roi = {"noise": True, "rows": [{"facet": "a", "beyond_noise": True},
+    ...                                {"facet": "b", "beyond_noise": False}]}
+    >>> _hidden_note([{"facet": "a"}], roi, {})
+    'These are the easiest wins to miss.'
+    >>> _hidden_note([{"facet": "b"}], roi, {})
+    'But its one-point gain is within sampling noise: test before acting on it.'
+    >>> _hidden_note([{"facet": "a"}, {"facet": "b"}], roi, {})[-45:]
+    'one-point gain of b is within sampling noise.'
+    """
+    if not hidden:
+        return ""
+    one = len(hidden) == 1
+    within: list[str] = []
+    if roi and roi.get("noise"):
+        rows = roi["rows"]
+        clear = {r.get("facet") for r in rows if r.get("beyond_noise") in (True, 1)}
+        within = [_label(r) for r in hidden if r.get("facet") not in clear]
+    stability = (summary.get("uncertainty") or {}).get("stability") or {}
+    unstable = isinstance(stability, Mapping) and bool(stability.get("low"))
+    doubts = ["the ranking is unstable"] if unstable else []
+    if len(within) == len(hidden):
+        doubts.append(
+            "its one-point gain is within sampling noise"
+            if one
+            else "none of their one-point gains is beyond sampling noise"
+        )
+    if doubts:
+        them = "it" if one else "them"
+        return f"But {' and '.join(doubts)}: test before acting on {them}."
+    if within:
+        gain = "gain" if len(within) == 1 else "gains"
+        verb = "is" if len(within) == 1 else "are"
+        return (
+            f"These are the easiest wins to miss, though the one-point {gain} of "
+            f"{_label_list(within)} {verb} within sampling noise."
+        )
+    return "These are the easiest wins to miss."
+
+
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     if isinstance(result, AnalysisResult):
         return result.tables, result.summary
@@ -1689,6 +1826,7 @@ class Report:
                 "reach": "reach" in shown and shown["reach"].notna().any(),
                 "noise": left_out["by"] == "noise",
                 "noise_rule": (plan_summary.get("noise") or {}).get("rule"),
+                **_untested(roi),
             }
         if _has(plan, "facet", "delta_connected"):
             n_total = len(plan)
@@ -1718,7 +1856,11 @@ class Report:
                 "value_source": VALUE_SOURCES.get(plan_summary.get("value_source")),
             }
         direct = direct_value_movers(_table(tables, "value_drivers"))
-        out["direct"] = {"rows": _records(direct.head(5)), "n": len(direct)}
+        out["direct"] = {
+            "rows": _records(direct.head(5)),
+            "n": len(direct),
+            "caveat": value_fit_caveat(summary),
+        }
         return out
 
     def _changes(
@@ -1833,12 +1975,14 @@ class Report:
     def _executive(self, drivers, summary, sections) -> dict[str, Any]:
         top = [_label(r) for r in _records(drivers.head(3))]
         hidden: list[str] = []
+        hidden_rows: list[Mapping[str, Any]] = []
         if "quadrant" in drivers:
             part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
             if "direction" in part:  # a touchpoint that lowers it is no win
                 part = part.loc[~(part["direction"] < 0)]
             level = _number((summary.get("uncertainty") or {}).get("level"))
-            for r in _records(part.head(3)):
+            hidden_rows = _records(part.head(3))
+            for r in hidden_rows:
                 p = _number(r.get("p_quadrant"))
                 unsure = level is not None and p is not None and p < level
                 hidden.append(
@@ -1872,6 +2016,7 @@ class Report:
             "top_text": _label_list(top),
             "hidden": hidden,
             "hidden_text": _label_list(hidden),
+            "hidden_note": _hidden_note(hidden_rows, sections["roi"]["roi"], summary),
             "chosen_text": _label_list(chosen[:5])
             + (f" and {len(chosen) - 5} more" if len(chosen) > 5 else ""),
             "n_chosen": len(chosen),
@@ -1956,6 +2101,14 @@ class Report:
             from .segments import unstable_segments_warning
 
             unstable = unstable_segments_warning(summary.get("segments") or {})
+        # so is the classical methods' warning, in the section that reads them
+        agreement = sections["agreement"]
+        said = {unstable}  # in a section of their own
+        if agreement["available"] and agreement.get("warning"):
+            said.add(agreement["warning"])
+        # the warnings the report shows name a touchpoint by its label too
+        labels = {str(r["facet"]): _label(r) for r in _records(drivers)}
+        agreement["warning"] = _with_labels(agreement.get("warning"), labels)
         stages = _table(tables, "stages")
         lone = stages is not None and len(stages) == 1
         return {
@@ -2002,10 +2155,14 @@ class Report:
             "executive": self._executive(
                 _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
             ),
-            "facet_labels": {r["facet"]: _label(r) for r in _records(drivers)},
+            "facet_labels": labels,
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),
-            "warnings": [w for w in summary.get("warnings") or [] if w != unstable],
+            "warnings": [
+                _with_labels(w, labels)
+                for w in summary.get("warnings") or []
+                if w not in said
+            ],
             "currency": self._currency(),
             "versions": dict(summary.get("versions") or {}),
             "settings": dict(summary.get("settings") or {}),

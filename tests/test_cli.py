@@ -2680,23 +2680,27 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     )
 
 
+# a funded plan valued through connection, for the console's plan line
+VALUED_PLAN = {
+    "budget": 5e5,
+    "selected": ["seat"],
+    "n_selected": 1,
+    "spent": 4e5,
+    "combined_delta_connected": 0.08,
+    "sum_individual_delta_connected": 0.075,
+    "combined_delta_value": 5.4e7,
+    "value_per_connected": 2697.8,
+    "value_source": "value_link",
+}
+
+
 def test_console_plan_names_value_through_connection_and_the_direct_movers(capsys):
     """The plan's value counts only value through connection, yet read as
     "expected value gain"; the top direct mover of value (beyond noise) read as
     not worth its cost. The value is named, and those movers are pointed to."""
     from emomotiv.cli import _print_plan
 
-    plan = {
-        "budget": 5e5,
-        "selected": ["seat"],
-        "n_selected": 1,
-        "spent": 4e5,
-        "combined_delta_connected": 0.08,
-        "sum_individual_delta_connected": 0.075,
-        "combined_delta_value": 5.4e7,
-        "value_per_connected": 2697.8,
-        "value_source": "value_link",
-    }
+    plan = dict(VALUED_PLAN)
     drivers = pd.DataFrame(
         {
             "facet": ["fees", "app", "seat", "noise"],
@@ -2715,6 +2719,34 @@ def test_console_plan_names_value_through_connection_and_the_direct_movers(capsy
         "paths than connection, beyond noise (per customer, value_drivers.csv): "
         "Trading fees +€459."
     )
+
+
+def test_console_direct_movers_carry_the_weak_value_model_caveat(capsys):
+    """The value model was warned "not reliable" (R² 0.03), yet its direct
+    mover of value was named under the plan as a finding beyond noise; the
+    line now carries the caveat."""
+    from emomotiv.cli import _print_plan
+    from emomotiv.report import value_fit_caveat
+
+    plan = dict(VALUED_PLAN)
+    drivers = pd.DataFrame(
+        {
+            "facet": ["paperwork"],
+            "label": ["Amount of paperwork"],
+            "delta_mean_value": [-44.4],
+            "beyond_noise": [True],
+            "share_via_connection": [0.0],
+        }
+    )
+    caveat = value_fit_caveat({"value_drivers": {"fit": {"r2": 0.026}}})
+    _print_plan(plan, value_drivers=drivers, value_caveat=caveat)
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert "Amount of paperwork -44.4." in line
+    assert line.endswith(
+        "The value model barely predicts value (cross-validated R² 0.03, "
+        "below 0.05), so this is not reliable."
+    )
+    assert value_fit_caveat({"value_drivers": {"fit": {"r2": 0.3}}}) == ""
 
 
 def test_console_value_per_connected_customer_carries_its_interval(capsys):

@@ -884,6 +884,15 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
         "Beyond noise reads the 45 touchpoints together (the Benjamini-Hochberg "
         "correction): an interval that merely excludes zero is not enough." in note
     )
+    # the first twelve are the largest, not the ones beyond noise: the table
+    # says which are, and why a share is not given
+    assert "by size (a rise or a fall, beyond noise or not), in that order" in note
+    assert '<th scope="col" class="c">Beyond noise</th>' in part
+    row = part.split(">Touchpoint 10<")[1].split("</tr>")[0]
+    assert '<td class="c">no</td>' in row
+    assert '<span class="note">within noise</span>' in row and "unclear" not in row
+    row = part.split(">Touchpoint 0<")[1].split("</tr>")[0]
+    assert '<td class="c">yes</td>' in row and "50%" in row
 
 
 def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
@@ -1290,7 +1299,8 @@ def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract
         replace(contract, tables={**contract.tables, "value_drivers": table})
     ).html()
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
-    assert part.count("unclear") == 1  # 2 within [-8, 12]: no share is shown
+    # 2 within [-8, 12]: no share is shown, and the cell says why
+    assert part.count("not clear of zero") == 1 and "unclear" not in part
 
 
 def test_the_plan_is_worth_its_value_over_its_cost(contract, contract_html):
@@ -1493,6 +1503,38 @@ def test_a_hidden_driver_unsure_of_its_quadrant_says_so(contract):
     html = em.Report({"tables": tables, "summary": summary}).html()
     easy = sections(html)["summary"].split("Hidden drivers")[1].split("</li>")[0]
     assert "(a hidden driver in 60% of resamples)" in easy
+
+
+def test_hidden_drivers_are_easy_wins_only_where_the_evidence_holds(contract):
+    """The summary called hidden drivers "the easiest wins to miss" as fact
+    in a run whose ranking was flagged unstable and none of whose one-point
+    gains was beyond noise; it hedges then, and keeps the words otherwise."""
+    drivers = contract.tables["drivers"].copy()
+    hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
+    drivers.loc[hidden, "direction"] = 1
+    facets = set(drivers.loc[hidden, "facet"])
+    roi = contract.tables["roi"].copy()
+
+    def bullet(beyond, low):
+        uncertainty = dict(contract.summary.get("uncertainty") or {})
+        uncertainty["stability"] = dict(uncertainty.get("stability") or {}, low=low)
+        summary = dict(contract.summary, uncertainty=uncertainty)
+        tables = dict(
+            contract.tables,
+            drivers=drivers,
+            roi=roi.assign(beyond_noise=roi["facet"].isin(facets) & beyond),
+        )
+        html = em.Report({"tables": tables, "summary": summary}).html()
+        text = sections(html)["summary"].split("Hidden drivers")[1]
+        return " ".join(text.split("</li>")[0].split())
+
+    assert "These are the easiest wins to miss." in bullet(True, False)
+    weak = bullet(False, False)
+    assert "easiest wins" not in weak
+    assert "beyond sampling noise: test before acting" in weak
+    unstable = bullet(True, True)
+    assert "easiest wins" not in unstable
+    assert "the ranking is unstable: test before acting" in unstable
 
 
 def test_no_layout_warning_reaches_the_user(contract):
@@ -2462,6 +2504,28 @@ def test_the_plan_names_its_value_as_through_connection(contract):
     )
 
 
+def test_the_plans_direct_movers_carry_a_weak_value_models_caveat(contract):
+    """A value model warned "not reliable" at the top had its direct mover
+    of value cited unqualified under the plan; the sentence now carries the
+    caveat, and only when the value model fits weakly."""
+    table = contract.tables["value_drivers"].copy()
+    table["beyond_noise"] = False
+    table.loc[table.index[0], ["beyond_noise", "share_via_connection"]] = [True, 0.0]
+    tables = {**contract.tables, "value_drivers": table}
+
+    def plan_note(r2):
+        info = dict(contract.summary["value_drivers"], fit={"r2": r2})
+        summary = {**contract.summary, "value_drivers": info}
+        html = em.Report({"tables": tables, "summary": summary}).html()
+        part = html_unescape(sections(html)["roi"])
+        note = part.split("The value model finds")[1].split("</p>")[0]
+        return " ".join(re.sub(r"<[^>]+>", " ", note).split())
+
+    caveat = "The value model barely predicts value (cross-validated R² 0.03"
+    assert caveat in plan_note(0.03)
+    assert "barely predicts" not in plan_note(0.4)
+
+
 def test_the_value_per_connected_customer_carries_its_interval(contract):
     """The executive summary's "each additional customer adds about 511" had
     no interval (-474 to 1,495): it has one, and a 0 inside it is said."""
@@ -2563,3 +2627,92 @@ def test_the_method_agreement_says_how_a_routed_survey_was_read(contract):
     part = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
     assert f'<p class="warning">{escape(said)}</p>' in part["model-fit"]
     assert "missing=" not in sections(em.Report(contract).html())["model-fit"]
+
+
+def test_the_method_agreement_warning_is_said_once_in_its_section(contract):
+    """The classical methods' warning sat above the headline and again in
+    the method-agreement section; it is said in that section only (where
+    the section has nothing to show, it stays at the top)."""
+    said = "The classical methods read each touchpoint's missing ratings as means."
+    summary = dict(contract.summary)
+    summary["agreement"] = dict(summary["agreement"], warning=said)
+    summary["warnings"] = [*(summary.get("warnings") or []), said]
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert html.count(str(escape(said))) == 1
+    assert str(escape(said)) in sections(html)["model-fit"]
+    summary["agreement"] = {"warning": said}
+    tables = {k: v for k, v in contract.tables.items() if k != "methods"}
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    assert html.count(str(escape(said))) == 1
+    assert str(escape(said)) not in sections(html)["model-fit"]
+
+
+def test_warnings_in_the_report_name_a_touchpoint_by_its_label(contract):
+    """A warning named 'account_opening' by its column id, which a leader
+    matched to the table's "Speed of account opening"; the report reads
+    it as its label with the id (summary.json keeps the id)."""
+    drivers = contract.tables["drivers"]
+    facet, label = drivers["facet"].iloc[0], drivers["label"].iloc[0]
+    assert facet != label
+    said = f"Ratings apart: '{facet}' (2, 4). Try RaiseScore('{facet}', 2)."
+    summary = dict(contract.summary, warnings=[said])
+    html = html_unescape(
+        em.Report({"tables": contract.tables, "summary": summary}).html()
+    )
+    top = html.split('<p class="warning">')[1].split("</p>")[0]
+    assert f"apart: {label} ('{facet}') (2, 4)." in top
+    assert f"RaiseScore('{facet}', 2)" in top
+    assert summary["warnings"] == [said]
+
+
+def test_an_untested_touchpoint_is_named_not_counted_as_read(contract):
+    """A touchpoint whose gain is exactly 0 is left out of the test of
+    noise: the ROI footer counted it in one sentence (30) and not in the
+    other (29), and its cell read "no" where roi.csv is blank. One count
+    now, the touchpoint named, and "not tested" in its cell."""
+    roi = contract.tables["roi"].copy()
+    roi["beyond_noise"] = roi["beyond_noise"].astype(object)
+    last = roi.index[0]
+    roi.loc[last, ["delta_connected", "p_value", "beyond_noise"]] = [0.0, None, None]
+    label = roi.loc[last, "label"]
+    plan = dict(contract.summary["plan"])
+    plan["noise"] = dict(plan.get("noise") or {}, rule="beyond noise: read together")
+    summary = dict(contract.summary, plan=plan)
+    tables = dict(contract.tables, roi=roi)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    part = html_unescape(sections(html)["roi"])
+    row = part.split(f'<th scope="row">{label}</th>')[1].split("</tr>")[0]
+    assert '<td class="c">not tested</td>' in row
+    note = " ".join(re.sub(r"<[^>]+>", " ", part).split())
+    n = len(roi) - 1
+    assert f"not enough when {n} touchpoints are read at once. {label} is not" in note
+
+
+def test_an_empty_segment_cell_of_a_row_not_shown_is_said_not_shown(contract):
+    """The segment note described an "n/a" cell of a touchpoint whose row the
+    heat table does not show; a leader searched the table for it. Such a
+    cell is said to be not shown; a shown row's keeps the n/a note."""
+    seg = contract.tables["segment_drivers"].copy()
+    ranked = seg.loc[seg["ranked"].astype(bool)]
+    segment = ranked["segment"].iloc[0]
+    by_share = ranked.groupby("facet")["importance"].max().sort_values()
+    last, first = by_share.index[0], by_share.index[-1]
+
+    def notes(facet):
+        cell = (seg["facet"] == facet) & (seg["segment"] == segment)
+        empty = seg.assign(note=seg["note"].astype(object))
+        empty.loc[cell, ["importance", "rank"]] = np.nan
+        empty.loc[cell, "note"] = "not rated in this segment"
+        tables = {**contract.tables, "segment_drivers": empty}
+        summary = {**contract.summary, "uncertainty": {"top_k": 1}}
+        html = em.Report({"tables": tables, "summary": summary}, top=3).html()
+        part = html_unescape(html.split('id="segments"')[1].split("</div>\n</div>")[0])
+        label = str(seg.loc[seg["facet"] == facet, "label"].iloc[0])
+        return " ".join(part.split()), f"{label} in {segment} (not rated"
+
+    text, cell = notes(last)
+    assert "Not shown in the table, and left out of the test of difference" in text
+    assert cell in text and "A cell reading n/a" not in text
+    text, cell = notes(first)
+    assert "A cell reading n/a" in text and cell in text
+    assert "Not shown in the table" not in text
