@@ -151,9 +151,15 @@ def many(n: int, noun: str) -> str:
 
 def preview(values: Iterable[object], n: int = 3) -> str:
     """A short, quoted preview of offending values: ``'a', 'b', 'c' (+4 more)``."""
-    values = list(values)
-    shown = ", ".join(repr(v) for v in values[:n])
-    return shown + (f" (+{len(values) - n} more)" if len(values) > n else "")
+    return listed([repr(v) for v in values], n)
+
+
+def listed(items: Iterable[str], n: int = 5) -> str:
+    """The first ``n`` of ``items`` as written, then how many more:
+    ``'a' (12), 'b' (9) (+4 more)``."""
+    items = list(items)
+    shown = ", ".join(items[:n])
+    return shown + (f" (+{len(items) - n} more)" if len(items) > n else "")
 
 
 def check_int(

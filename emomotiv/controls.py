@@ -94,6 +94,7 @@ from ._validation import (
     check_weights,
     column_list,
     did_you_mean,
+    listed,
     preview,
 )
 
@@ -762,8 +763,7 @@ def routing_warning(routed: Sequence[Mapping[str, Any]]) -> str | None:
     for r in routed:
         by_level.setdefault(r["level"], []).append(r)
     shown = "; ".join(
-        ", ".join(f"'{r['facet']}' ({r['share']:.0%})" for r in rows[:5])
-        + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        listed([f"'{r['facet']}' ({r['share']:.0%})" for r in rows])
         + f" by {column} = {level}, {rows[0]['level_share']:.0%} of the respondents"
         " (weighted)"
         for level, rows in by_level.items()

@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 
 from ._stats import kish_size
-from ._validation import ValidationError, check_choice, did_you_mean, many, preview
+from ._validation import (
+    ValidationError,
+    check_choice,
+    did_you_mean,
+    listed,
+    many,
+    preview,
+)
 from .readers import (
     ATTRS,
     NO_ANSWERS,
@@ -518,14 +525,12 @@ def not_experienced_note(record: Mapping | None) -> list[str]:
     if not record:
         return []
     shown = [c if _split_codes([c])[1] else f"'{c}'" for c in record["codes"]]
-    listed = " and ".join([", ".join(shown[:-1]), shown[-1]] if shown[1:] else shown)
+    codes = " and ".join([", ".join(shown[:-1]), shown[-1]] if shown[1:] else shown)
     n = record["cells"]
     named = [f"'{f}' ({k:,})" for f, k in (record.get("by_facet") or {}).items()]
-    facets = f": {', '.join(named[:5])}" if named else ""
-    if len(named) > 5:
-        facets += f" (+{len(named) - 5} more)"
+    facets = f": {listed(named)}" if named else ""
     return [
-        f"Read {listed} as not experienced: {n:,} cell{'' if n == 1 else 's'} "
+        f"Read {codes} as not experienced: {n:,} cell{'' if n == 1 else 's'} "
         f"in {many(record['facets'], 'facet')}{facets}."
     ]
 
@@ -568,7 +573,7 @@ def _half_scale_problems(table: pd.DataFrame) -> list[str]:
             else ("scale_max", "scale_min")
         )
         rows.append(f"'{row['facet']}' ({end} {row[end]:g}, no {other})")
-    shown = ", ".join(rows[:5]) + (f" (+{len(rows) - 5} more)" if len(rows) > 5 else "")
+    shown = listed(rows)
     return [
         "The catalog gives one end of the scale only for "
         f"{many(len(rows), 'facet')}: {shown}. Give both ends (scale_min 0 and "
@@ -724,11 +729,10 @@ def _zero_code_problem(
     also = ""
     if fewer:
         named = [f"'{f}' ({z:,})" for f, (z, _) in fewer.items()]
-        more = f" (+{len(named) - 5} more)" if len(named) > 5 else ""
         also = (
             f" {many(len(fewer), 'other facet')} read on 0-10 "
             f"{'holds' if len(fewer) == 1 else 'hold'} fewer 0s, "
-            f"which the same declaration empties: {', '.join(named[:5])}{more}."
+            f"which the same declaration empties: {listed(named)}."
         )
     whose = "facet's" if one else "facets'"
     return (
@@ -778,38 +782,33 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
                 after.setdefault((scale, code), {})[facet] = int((values == code).sum())
     notes = []
     for ((lo, hi), code), counts in after.items():
-        shown = ", ".join(f"'{f}' ({n})" for f, n in list(counts.items())[:3])
-        more = f" (+{len(counts) - 3} more)" if len(counts) > 3 else ""
+        shown = listed([f"'{f}' ({n})" for f, n in counts.items()], 3)
         notes.append(
             f"A {lo:g}-{hi:g} scale was read only from ratings of {code:g}, past "
             f"the {lo:g}-{code - 1:g} the others fill, for {len(counts)} "
             f"facet{'s' if len(counts) > 1 else ''} (ratings of {code:g}): "
-            f"{shown}{more}. If {code:g} means 'not applicable' (a platform's "
+            f"{shown}. If {code:g} means 'not applicable' (a platform's "
             f'code after the scale), declare it (--not-experienced "{code:g}"); '
             "if it is a rating, set the scale in the catalog to silence this."
         )
     if low:
-        shown = ", ".join(
-            f"'{f}' ({many(n, 'answer')} of 0)" for f, n in list(low.items())[:5]
-        )
-        more = f" (+{len(low) - 5} more)" if len(low) > 5 else ""
+        shown = listed([f"'{f}' ({many(n, 'answer')} of 0)" for f, n in low.items()])
         notes.append(
             f"A 0-10 scale was read for {many(len(low), 'facet')} whose answers "
-            f"never pass 5: {shown}{more}. Answers of 0 to 5 are a 1-5 scale "
+            f"never pass 5: {shown}. Answers of 0 to 5 are a 1-5 scale "
             "with 0 for 'not experienced' (declare it: --not-experienced "
             '"0") or a 0-5 scale (give scale_min 0 and scale_max 5 in the '
             "catalog), not 0-10: read so, every rating looks low and a "
             "one-point rise is a tenth of the scale, not a fifth."
         )
     if zero:
-        shown = ", ".join(
-            f"'{f}' ({n:,} rating{'s' if n > 1 else ''} of 0)"
-            for f, n in list(zero.items())[:5]
-        )
-        more = f" (+{len(zero) - 5} more)" if len(zero) > 5 else ""
+        rated = [
+            f"'{f}' ({n:,} rating{'s' if n > 1 else ''} of 0)" for f, n in zero.items()
+        ]
+        shown = listed(rated)
         notes.append(
             f"A 0-10 scale was read from ratings of 0 for {len(zero)} "
-            f"facet{'s' if len(zero) > 1 else ''}: {shown}{more}. If 0 means "
+            f"facet{'s' if len(zero) > 1 else ''}: {shown}. If 0 means "
             "'not experienced', declare it "
             '(--not-experienced "0"); if 0 is a rating (a 0-10 scale, as a '
             "recommendation question's), nothing needs doing: a catalog "
@@ -918,12 +917,10 @@ def _coarse_steps(
     if not coarse:
         return []
     first, step = next(iter(steps.items()))
-    listed = ", ".join(coarse[:3]) + (
-        f" (+{len(coarse) - 3} more)" if len(coarse) > 3 else ""
-    )
+    shown = listed(coarse, 3)
     return [
         f"The ratings of {many(len(coarse), 'facet')} lie more than one point "
-        f"apart: {listed}. A "
+        f"apart: {shown}. A "
         "one-point rise lands between two ratings the survey holds, where the "
         "model has seen none, so their one-point gains (roi.csv, the plan, the "
         "segment and value drivers) read as 0 or nearly; importance is not "
@@ -1543,9 +1540,7 @@ def _on_scale_problem(code: str, found: Mapping[str, tuple[int, float, float]]) 
     n = sum(k for k, _, _ in found.values())
     ranked = sorted(found.items(), key=lambda item: -item[1][0])
     named = [f"'{f}' ({k:,}, scale {lo:g}-{hi:g})" for f, (k, lo, hi) in ranked]
-    shown = ", ".join(named[:5]) + (
-        f" (+{len(named) - 5} more)" if len(named) > 5 else ""
-    )
+    shown = listed(named)
     return (
         f'The not-experienced code {code} (--not-experienced "{code}", '
         "not_experienced in a study file) lies on the scale the catalog "
@@ -1862,13 +1857,10 @@ def _off_scale_problem(
         facet = next(iter(found))
         return (
             f"Facet '{facet}' has {many(n, 'rating')} off its {lo:g}-{hi:g} "
-            f"scale: {', '.join(f'{v:g}' for v in values[:3])}"
-            f"{f' (+{len(values) - 3} more)' if len(values) > 3 else ''}.{hint}"
+            f"scale: {listed([f'{v:g}' for v in values], 3)}.{hint}"
         )
     named = [f"'{f}' ({c:,})" for f, (c, _) in found.items()]
-    shown = ", ".join(named[:5]) + (
-        f" (+{len(named) - 5} more)" if len(named) > 5 else ""
-    )
+    shown = listed(named)
     return (
         f"{', '.join(f'{v:g}' for v in values)} "
         f"{'is' if len(values) == 1 else 'are'} off the "
