@@ -175,7 +175,7 @@ def _add_file_format(group) -> None:
         "--encoding",
         metavar="NAME",
         help="text encoding of CSV files (default utf-8; files saved by Excel "
-        "on Windows are often latin-1 or cp1252)",
+        "on Windows are often cp1252)",
     )
     group.add_argument(
         "--decimal",

@@ -12,6 +12,7 @@ import csv
 import datetime
 import decimal
 import errno
+import glob
 import gzip
 import hashlib
 import importlib.util
@@ -691,6 +692,15 @@ def read_table(
                 UserWarning,
                 stacklevel=2,
             )
+        elif encoding == "cp1252" and codecs.lookup(given).name != "cp1252":
+            warnings.warn(
+                f"'{path}' is read as cp1252, not {given}: it holds bytes "
+                f"0x80-0x9F, which {given} reads as invisible control "
+                "characters and cp1252, the code page of Excel on Windows, "
+                "as „ “ ’ € – (pass --encoding cp1252 to say so).",
+                UserWarning,
+                stacklevel=2,
+            )
     reader = survey_reader(path)
     if reader is read_platform_csv:
         return reader(path, encoding=encoding, decimal=decimal, text=text)
@@ -744,8 +754,9 @@ def _decode_problem(path: Path, encoding: str, err: UnicodeDecodeError) -> str:
     return (
         f"'{path}' is not valid {encoding} text: byte 0x{byte} at position "
         f"{err.start} cannot be decoded. A file saved by Excel or an older "
-        "system is often latin-1 or cp1252: pass encoding='latin-1' "
-        "(--encoding latin-1) or encoding='cp1252'."
+        "system is often cp1252 or latin-1: pass encoding='cp1252' "
+        "(--encoding cp1252), the code page of Excel on Windows, or "
+        "encoding='latin-1' (--encoding latin-1)."
     )
 
 
@@ -1939,9 +1950,13 @@ def _sha256(path: Path) -> str:
 
 
 def _run_files(folder: Path) -> list[str]:
-    """Every file under ``folder``, as sorted relative POSIX paths."""
+    """Every file under ``folder``, as sorted relative POSIX paths, but those
+    of a save's staging folder within it (see :func:`_stage_home`)."""
     return sorted(
-        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+        name
+        for p in folder.rglob("*")
+        if p.is_file()
+        and not (name := p.relative_to(folder).as_posix()).startswith(STAGE_MARK)
     )
 
 
@@ -2050,10 +2065,27 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
 
 
 def _clean_stale_stages(target: Path) -> None:
-    """Remove staging folders that a killed save left beside ``target``."""
-    for path in target.parent.glob(f".{target.name}{STAGE_MARK}*"):
+    """Remove staging folders that a killed save left beside ``target`` or
+    within it."""
+    found = list(target.parent.glob(f".{glob.escape(target.name)}{STAGE_MARK}*"))
+    if target.is_dir():
+        found += target.glob(f"{STAGE_MARK}*")
+    for path in found:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _stage_home(target: Path) -> tuple[Path, str]:
+    """Where a save into ``target`` stages its files, and the staging
+    folder's prefix: beside the folder, on the disk that holds it, so that
+    each file then moves in by a rename; within the folder where it is the
+    top of a disk of its own (a container's mounted volume, a symbolic link
+    to another disk), which no file could be renamed into from beside it."""
+    real = target.resolve()
+    beside = real.parent
+    if real.is_dir() and real.stat().st_dev != beside.stat().st_dev:
+        return real, STAGE_MARK
+    return beside, f".{real.name}{STAGE_MARK}"
 
 
 def _earlier_run(target: Path) -> dict[str, str]:
@@ -2151,18 +2183,18 @@ def _replace_run(target: Path, stage: Path) -> None:
 
 @contextmanager
 def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
-    """A staging folder beside ``out``; when the block succeeds, its files
-    replace the earlier run in ``out`` and a manifest lists them. The output
-    folder is locked meanwhile, and staging folders of killed saves are
-    removed first."""
+    """A staging folder beside ``out`` (see :func:`_stage_home`); when the
+    block succeeds, its files replace the earlier run in ``out`` and a
+    manifest lists them. The output folder is locked meanwhile, and staging
+    folders of killed saves are removed first."""
     out = check_output_dir(out, force=force, kind=kind)
     with output_lock(out):
         target = Path(os.path.abspath(out))
         target.parent.mkdir(parents=True, exist_ok=True)
         _clean_stale_stages(target)
-        stage = Path(
-            tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}{STAGE_MARK}")
-        )
+        _clean_stale_stages(target.resolve())
+        home, prefix = _stage_home(target)
+        stage = Path(tempfile.mkdtemp(dir=home, prefix=prefix))
         with held(stage):
             try:
                 yield stage

@@ -1511,7 +1511,10 @@ def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
     byte-order mark says so; UTF-8 where ``encoding`` is a one-byte code page
     (``"latin-1"``, ``"cp1252"``) but the file's accented letters are valid
     UTF-8 (one ``--encoding`` for a survey from an older system and a catalog
-    saved as UTF-8); else ``encoding``.
+    saved as UTF-8); cp1252 where ``encoding`` is latin-1 but the file holds
+    bytes 0x80-0x9F, which latin-1 reads as invisible control characters and
+    cp1252, the code page of Excel on Windows, as ``„ “ ’ € –``; else
+    ``encoding``.
 
     Examples
     --------
@@ -1523,6 +1526,9 @@ def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
     >>> _ = open(path, "w", encoding="utf-8").write("Qualité\\n5\\n")
     >>> text_encoding(path, "latin-1"), text_encoding(path, "utf-8")
     ('utf-8', 'utf-8')
+    >>> _ = open(path, "w", encoding="cp1252").write("Chat „Hilfe“\\n5\\n")
+    >>> text_encoding(path, "latin-1")
+    'cp1252'
     """
     path = Path(path)
     opener = gzip.open if path.suffix.lower() == ".gz" else open
@@ -1534,7 +1540,28 @@ def text_encoding(path: str | PathLike, encoding: str = "utf-8") -> str:
         if not _one_byte(encoding):
             return encoding
         handle.seek(0)
-        return "utf-8" if _utf8_beyond_ascii(handle) else encoding
+        if _utf8_beyond_ascii(handle):
+            return "utf-8"
+        if codecs.lookup(encoding).name != "iso8859-1":
+            return encoding
+        handle.seek(0)
+        return "cp1252" if _windows_bytes(handle) else encoding
+
+
+def _windows_bytes(handle, size: int = 1 << 20) -> bool:
+    """Whether the bytes of ``handle`` hold one of 0x80-0x9F (control
+    characters in latin-1, letters and punctuation in cp1252) and all decode
+    as cp1252 (five of those bytes are no cp1252 character)."""
+    found = False
+    while chunk := handle.read(size):
+        if not found and re.search(rb"[\x80-\x9f]", chunk) is None:
+            continue
+        found = True
+        try:
+            chunk.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    return found
 
 
 def _one_byte(encoding: str) -> bool:

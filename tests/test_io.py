@@ -1,4 +1,5 @@
 import datetime
+import errno
 import hashlib
 import importlib.util
 import json
@@ -6,6 +7,7 @@ import os
 import re
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -390,6 +392,62 @@ def test_a_save_killed_midway_is_refused_then_cleaned(
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
 
 
+def test_a_save_into_a_disk_of_its_own_stages_within_it(
+    small_result, tmp_path, monkeypatch
+):
+    """An output folder that is the top of a disk (a container's volume
+    mounted at /out, a link to another disk) takes no rename from beside
+    it ("Invalid cross-device link", after the whole analysis): the save
+    stages within it, leaves no staging folder, and lists none of it."""
+    import emomotiv.io
+
+    out = tmp_path / "out"
+    out.mkdir()
+    real_stat = Path.stat
+    mount = out.resolve()
+
+    class _OtherDisk:
+        def __init__(self, st):
+            self._st = st
+
+        def __getattr__(self, name):
+            return self._st.st_dev + 1 if name == "st_dev" else getattr(self._st, name)
+
+    def stat(self, *args, **kwargs):
+        st = real_stat(self, *args, **kwargs)
+        return _OtherDisk(st) if self == mount else st
+
+    real_replace, moves = os.replace, []
+
+    def replace(src, dst):  # a rename across disks fails, as the kernel's does
+        moves.append(Path(src))
+        if (mount in Path(dst).parents) != (mount in Path(src).parents):
+            raise OSError(errno.EXDEV, "Invalid cross-device link", str(src))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(emomotiv.io.os, "replace", replace)
+    em.save_analysis(small_result, out)
+    monkeypatch.undo()
+    assert all(mount in src.parents for src in moves)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert not [p for p in out.iterdir() if "emomotiv-stage" in p.name]
+    assert (
+        em.load_analysis(out)
+        .importance.to_frame()
+        .equals(small_result.importance.to_frame())
+    )
+
+
+def test_a_name_with_glob_characters_cleans_only_its_own_stages(small_result, tmp_path):
+    """Staging folders left by a killed save are found by the folder's name
+    as written: 'q*' is no pattern that removes another run's stage."""
+    live = tmp_path / ".q1.emomotiv-stage-live"
+    live.mkdir()
+    em.save_analysis(small_result, tmp_path / "q*")
+    assert live.is_dir()
+
+
 def test_a_locked_folder_fails_clearly_and_a_stale_lock_is_taken_over(
     small_result, tmp_path
 ):
@@ -741,6 +799,29 @@ def test_value_drivers_saved_under_the_earlier_names_read_with_the_current(tmp_p
         read_saved_table(tmp_path / "value_drivers.csv")
     )
     assert set(RENAMED) <= set(read_saved_table(tmp_path / "other.csv"))
+
+
+def test_windows_text_read_as_latin_1_is_read_as_cp1252_and_said(tmp_path):
+    """latin-1 reads the bytes 0x80-0x9F of a file Excel saved on Windows
+    (cp1252's „ “ ’ €) as invisible control characters: the labels of every
+    output carried them, and a catalog's name matched no column. The file
+    is read as cp1252, with a notice; a true latin-1 file is read as asked."""
+    path = tmp_path / "survey.csv"
+    path.write_bytes("Chat „Hilfe“;Vidéos d’investissement\n7;5\n".encode("cp1252"))
+    with pytest.warns(UserWarning, match="read as cp1252, not latin-1") as caught:
+        frame = em.read_table(path, encoding="latin-1")
+    assert list(frame.columns) == ["Chat „Hilfe“", "Vidéos d’investissement"]
+    assert "--encoding cp1252" in str(caught[0].message)
+    path.write_bytes("Qualité;Accès\n7;5\n".encode("latin-1"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", "'.*' has 1 ';'")  # the delimiter notice
+        assert list(em.read_table(path, encoding="latin-1").columns) == [
+            "Qualité",
+            "Accès",
+        ]
+    with pytest.raises(em.ValidationError, match="--encoding cp1252"):
+        em.read_table(path)  # the first code page named is Windows's
 
 
 def test_a_workbook_or_parquet_file_named_csv_says_what_it_is(tmp_path):
