@@ -1722,7 +1722,11 @@ def _means_of_items(values) -> bool:
 
 # A question that asks how important something is ("How important is each
 # of the following to you?").
-_IMPORTANCE = re.compile(r"\bimportan(t|ce)\b", re.IGNORECASE)
+# (German "Wichtigkeit", "sehr wichtig"; French "importance"; Spanish and
+# Italian "importancia", "importanza")
+_IMPORTANCE = re.compile(
+    r"\b(importan(t|ce|cia|te|za)|wichtig(keit)?)\b", re.IGNORECASE
+)
 
 
 def _stated_columns(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
@@ -2662,16 +2666,31 @@ def _print_plan(
         plan["combined_delta_connected"],
         plan["sum_individual_delta_connected"],
     )
+    optimism = plan.get("selection_optimism")
     if score is None:
         share = words["share"].removeprefix("the ")
         gain = (
             f"{share} {100 * together:+z.1f} points together "
-            f"(sum of single gains {100 * single:+z.1f} points)"
+            f"(sum of single gains {100 * single:+z.1f} points"
+            + (
+                ""
+                if not optimism
+                else f"; {100 * optimism:z.1f} points taken off for choosing them "
+                "for their estimated gains"
+            )
+            + ")"
         )
     else:
         gain = (
             f"mean {_safe(score)} {_change(together)} together "
-            f"(sum of single gains {_change(single)})"
+            f"(sum of single gains {_change(single)}"
+            + (
+                ""
+                if not optimism
+                else f"; {_change(optimism).lstrip('+')} taken off for choosing "
+                "them for their estimated gains"
+            )
+            + ")"
         )
     n = plan["n_selected"]
     spent = _in_currency(f"{plan['spent']:,.0f}", currency)

@@ -418,6 +418,7 @@ def _plan_rows(plan: Mapping[str, object]) -> list[tuple[str, object]]:
         "gain together, interval low": "combined_delta_connected_low",
         "gain together, interval high": "combined_delta_connected_high",
         "gain, sum of the plan sheet's selected rows": "sum_individual_delta_connected",
+        "optimism of choosing the set, taken off the gain": "selection_optimism",
         "value through connection, funded set together": "combined_delta_value",
         "value together, interval low": "combined_delta_value_low",
         "value together, interval high": "combined_delta_value_high",
@@ -425,8 +426,9 @@ def _plan_rows(plan: Mapping[str, object]) -> list[tuple[str, object]]:
     }
     why = (
         "the plan's total simulates the funded touchpoints together, where their "
-        "effects overlap (less than the sum) or compound (more); the plan sheet "
-        "gives each touchpoint improved alone"
+        "effects overlap (less than the sum) or compound (more), less the "
+        "optimism of choosing them for their estimated gains (selection_optimism "
+        "in summary.json); the plan sheet gives each touchpoint improved alone"
     )
     rows = [(f"plan: {name}", plan.get(key)) for name, key in keys.items()]
     return [*rows, ("plan: why the two totals differ", why)]

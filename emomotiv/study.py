@@ -1177,11 +1177,20 @@ _ROLE_NAMES = {
 _WHOLE_NAMES = {"vague", "empfehlung", "kündigung", "zufriedenheit", "verbunden"}
 
 
+# a currency after a name: "(EUR)", "(in Tsd. €)", " in USD"
+_CURRENCY = r"(EUR|USD|GBP|CHF|PLN|CZK|HUF|SEK|NOK|DKK|JPY|CAD|AUD|[£$€¥])"
+_UNIT = re.compile(
+    rf"\s*(\(\s*(in\s+)?(Tsd\.?\s*)?{_CURRENCY}\s*\)|\s+in\s+{_CURRENCY})\s*$",
+    re.IGNORECASE,
+)
+
+
 def _guess_role(column: str, names: Sequence[str], whole: bool = False) -> bool:
     """Whether ``column`` is named as one of ``names``: the whole name, or
     (unless ``whole``) one ending with it, or starting with it."""
-    # "Kunden-Nr.": the full stop of an abbreviation is not part of the word
-    name = column.strip().rstrip(".:?").lower()
+    # "Kunden-Nr.": the full stop of an abbreviation is not part of the word;
+    # a unit after the name ("Jahresumsatz (EUR)", "revenue in USD") neither
+    name = _UNIT.sub("", column.strip()).rstrip(".:?").lower() or column.lower()
     low = re.sub(r"[\s.-]+", "_", name)
     if low in names:
         return True

@@ -224,6 +224,32 @@ def test_init_finds_a_qualtrics_importance_matrix(tmp_path):
     assert tomllib.loads(study.read_text())["roles"]["stated"] == ["Q3_1", "Q3_2"]
 
 
+def test_init_finds_a_german_importance_matrix_and_a_value_with_its_currency(
+    tmp_path,
+):
+    """'Wichtigkeit: Mobile App' asks for importance as 'Importance: ...'
+    does, and 'Jahresumsatz (EUR)' is the annual revenue with its unit:
+    init filed the first among columns to add as touchpoints and left the
+    second in no role (no value link, a plan priced by nothing)."""
+    lines = [
+        "Kunden-Nr.;verbunden;Mobile App;Filiale;Wichtigkeit: Mobile App;"
+        "Wichtigkeit: Filiale;Jahresumsatz (EUR)",
+        "1;1;5;4;2;5;1200,50",
+        "2;0;2;3;4;4;830,00",
+        "3;1;4;5;3;5;2410,75",
+        "4;0;3;2;5;2;0,00",
+        "5;1;5;3;1;4;990,10",
+        "6;0;1;2;4;3;455,00",
+    ]
+    path = tmp_path / "umfrage.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--decimal", ",", "--out", str(study)]) == 0
+    roles = tomllib.loads(study.read_text(encoding="utf-8"))["roles"]
+    assert roles["stated"] == ["Wichtigkeit: Mobile App", "Wichtigkeit: Filiale"]
+    assert roles["value"] == "Jahresumsatz (EUR)"
+
+
 def test_stated_columns_that_match_no_facet_are_named(tidy, tmp_path):
     survey, catalog = tidy
     path = tmp_path / "export.csv"
