@@ -551,7 +551,14 @@ def percentile_interval(
     (True, 0)
     """
     alpha = 1 - level
-    low, high = np.quantile(replicates, [alpha / 2, 1 - alpha / 2], axis=0)
+    # the k-th of B sorted replicates has k / (B + 1) of the distribution
+    # below it on average (Hyndman and Fan's type 6): the interval between
+    # the quantiles so read holds ``level`` of it, with 20 replicates as with
+    # 1,000 (the default, linear type 7, narrows the interval of a few: of
+    # 20 replicates it held 0.81)
+    low, high = np.quantile(
+        replicates, [alpha / 2, 1 - alpha / 2], axis=0, method=QUANTILES
+    )
     estimate = np.asarray(estimate, dtype=float)
     ok = np.isfinite(estimate)
     outside = ok & ((estimate < low) | (estimate > high))
@@ -560,6 +567,9 @@ def percentile_interval(
     return low, high, int(outside.sum())
 
 
+# how an interval's ends are read from the sorted replicates (numpy's name
+# for Hyndman and Fan's type 6; see :func:`percentile_interval`)
+QUANTILES = "weibull"
 ONE_REPLICATE = (
     "One bootstrap replicate (n_boot=1) has no spread: every importance "
     "interval has width 0, every rank interval is one rank and p_top is 0 or "
@@ -845,6 +855,7 @@ def bootstrap_importance(
         "resampling": resampling,
         "estimator": "bagged" if n_boot else "full data",
         "interval": "percentile",
+        "quantiles": QUANTILES,
         "model_seed": "fixed: the model's own seed in every replicate",
         "top_k": k,
         "random_state": random_state,

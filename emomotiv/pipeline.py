@@ -1161,6 +1161,7 @@ def _uncertainty_step(
         "boot_size": info.get("boot_size"),
         "resampling": info["resampling"],
         "interval": info["interval"],
+        "quantiles": info["quantiles"],
         "estimator": info["estimator"],
         "model_seed": info.get("model_seed"),
         "widened": info.get("widened", 0),

@@ -120,8 +120,9 @@ def resample_counts(n: int, n_boot: int, random_state) -> np.ndarray:
 
 
 def _interval(replicates: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    tail = (1 - level) / 2 * 100
-    low, high = np.nanpercentile(replicates, [tail, 100 - tail], axis=0)
+    tail = (1 - level) / 2
+    # as :func:`emomotiv.bootstrap.percentile_interval` reads them
+    low, high = np.nanquantile(replicates, [tail, 1 - tail], axis=0, method="weibull")
     return low, high
 
 

@@ -32,10 +32,11 @@ gave 0.1% at three and 2.7% at twenty (and the normal reading 47% and 8%).
 With a hundred replicates t is within a few percent of the normal p-value;
 where a wave's replicates are not known (intervals without ``n_boot``), the
 normal reading is kept. A percentile interval of a few replicates is also
-narrower on average than ``2 * z`` standard deviations, so a saved
-interval's standard error is its width over the width such an interval has
-on average (``_percentile_width``: 1.56 at 3 replicates and 90%, 3.19 at
-100, against 3.29).
+not ``2 * z`` standard deviations wide on average, so a saved interval's
+standard error is its width over the width such an interval has on average
+(``_percentile_width``, at the wave's ``uncertainty.quantiles``: read as
+now, 3.69 at 20 replicates and 90%, 3.36 at 100, against 3.29; read
+linearly, as an analysis saved before, 1.56 at 3 and 3.19 at 100).
 
 About a hundred facets are compared at once, so some will cross a 5% line by
 chance alone. A facet is therefore *flagged* only when its p-value stays
@@ -895,30 +896,42 @@ def _interval_spread(
         level = float(uncertainty.get("level") or DEFAULT_LEVEL)
         low, high = table.loc[common, bounds].T.values
         known = bool(n_boot and n_boot >= 2)
-        width = _percentile_width(int(n_boot), level) if known else 2 * _z(level)
+        method = uncertainty.get("quantiles", "linear")  # saved before: linear
+        width = (
+            _percentile_width(int(n_boot), level, method) if known else 2 * _z(level)
+        )
         se = pd.Series((high - low) * scale / width, index=common)
         df = float(n_boot) - 1 if known else np.inf
         return se, f"{level:.0%} bootstrap intervals", pd.Series(df, index=common)
     return None, "none", pd.Series(np.inf, index=common)
 
 
-def _percentile_width(n_boot: int, level: float) -> float:
+def _percentile_width(n_boot: int, level: float, method: str = "weibull") -> float:
     """Expected width, in standard deviations, of the percentile interval of
-    ``n_boot`` normal replicates (``np.quantile``'s linear interpolation
-    between order statistics, whose expectations are Blom's): narrower than
-    ``2 z`` for few replicates, so a saved interval's width over ``2 z``
-    would understate the standard error (1.6 against 3.29 at 3 replicates
-    and 90%, 3.2 at 100).
+    ``n_boot`` normal replicates (interpolated between order statistics,
+    whose expectations are Blom's, at ``np.quantile``'s positions for
+    ``method``: ``"weibull"``, as intervals are read now, or ``"linear"``,
+    as they were before): narrower than ``2 z`` for few replicates, so a
+    saved interval's width over ``2 z`` would understate the standard error
+    (linear: 1.6 against 3.29 at 3 replicates and 90%, 3.2 at 100).
 
     Examples
     --------
-    >>> round(_percentile_width(3, 0.9), 2), round(_percentile_width(100, 0.9), 2)
-    (1.56, 3.19)
+    >>> round(_percentile_width(3, 0.9, "linear"), 2)
+    1.56
+    >>> round(_percentile_width(100, 0.9, "linear"), 2)
+    3.19
+    >>> round(_percentile_width(20, 0.9), 2), round(_percentile_width(100, 0.9), 2)
+    (3.69, 3.36)
     """
     from scipy.stats import norm
 
     order = norm.ppf((np.arange(1, n_boot + 1) - 0.375) / (n_boot + 0.25))
-    position = (n_boot - 1) * (1 - level) / 2
+    position = (
+        (n_boot - 1) * (1 - level) / 2
+        if method == "linear"
+        else max((n_boot + 1) * (1 - level) / 2 - 1, 0.0)
+    )
     below = int(np.floor(position))
     share = position - below
     low = order[below] + share * (order[min(below + 1, n_boot - 1)] - order[below])

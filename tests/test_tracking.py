@@ -157,34 +157,46 @@ def test_many_replicates_read_as_the_normal_distribution(small_result):
 def test_intervals_alone_give_a_normal_approximation(waves):
     """Without replicates, the interval columns give the standard errors: a
     percentile interval of n_boot replicates is, on average, the expected
-    width of n_boot normal draws' (narrower than 2 z for few of them)."""
+    width of n_boot normal draws' (not 2 z for few of them)."""
     from emomotiv.tracking import _percentile_width
 
     _, runs = waves
     uncertainty = runs["2026Q2"].summary["uncertainty"]
-    z = _percentile_width(uncertainty["n_boot"], uncertainty["level"]) / 2
-    assert z < norm.ppf(0.5 + uncertainty["level"] / 2)
+    assert uncertainty["quantiles"] == "weibull"
+    n_boot, level = uncertainty["n_boot"], uncertainty["level"]
+    normal = 2 * norm.ppf(0.5 + level / 2)
+    assert abs(_percentile_width(n_boot, level) / normal - 1) > 0.05
 
-    def as_intervals(result):
-        reps = result.importance.replicates
-        se = reps.std(ddof=1)
+    def as_intervals(result, method):
+        """``result`` with intervals alone, read by ``method`` (linear: as
+        an analysis saved before ``uncertainty.quantiles``)."""
+        z = _percentile_width(n_boot, level, method) / 2
+        se = result.importance.replicates.std(ddof=1)
         drivers = result.drivers.assign(
             importance_low=lambda d: d["importance"] - z * se[d["facet"]].to_numpy(),
             importance_high=lambda d: d["importance"] + z * se[d["facet"]].to_numpy(),
         )
         importance = replace(result.importance, replicates=None)
         tables = dict(result.tables) | {"drivers": drivers}
-        return replace(result, tables=tables, importance=importance)
+        summary = dict(result.summary)
+        if method == "linear":
+            summary["uncertainty"] = {
+                k: v for k, v in summary["uncertainty"].items() if k != "quantiles"
+            }
+        return replace(result, tables=tables, importance=importance, summary=summary)
 
     a = em.compare(runs["2026Q2"], runs["2026Q3"])
-    b = em.compare(as_intervals(runs["2026Q2"]), as_intervals(runs["2026Q3"]))
-    np.testing.assert_allclose(
-        b.changes.set_index("facet")["se_change"],
-        a.changes.set_index("facet")["se_change"],
-        rtol=1e-9,
-    )
-    assert b.flagged == a.flagged
-    assert "intervals" in b.summary["uncertainty"]
+    for method in ("weibull", "linear"):
+        b = em.compare(
+            as_intervals(runs["2026Q2"], method), as_intervals(runs["2026Q3"], method)
+        )
+        np.testing.assert_allclose(
+            b.changes.set_index("facet")["se_change"],
+            a.changes.set_index("facet")["se_change"],
+            rtol=1e-9,
+        )
+        assert b.flagged == a.flagged
+        assert "intervals" in b.summary["uncertainty"]
 
 
 def test_without_uncertainty_changes_are_shown_but_nothing_is_flagged(
@@ -923,16 +935,21 @@ def test_compare_help_explains_every_option():
         assert action.help, f"{action.dest} has no help"
 
 
+@pytest.mark.parametrize("method", ["weibull", "linear"])
 @pytest.mark.parametrize("n_boot", [3, 5, 10, 30, 100])
-def test_a_saved_interval_of_few_replicates_gives_an_unbiased_standard_error(n_boot):
+def test_a_saved_interval_of_few_replicates_gives_an_unbiased_standard_error(
+    n_boot, method
+):
+    """Read as intervals are read now (weibull) or were read before (linear,
+    an analysis saved without ``uncertainty.quantiles``)."""
     from emomotiv.tracking import _percentile_width, _z
 
     rng = np.random.default_rng(n_boot)
     draws = rng.standard_normal((20_000, n_boot))
-    low, high = np.quantile(draws, [0.05, 0.95], axis=1)
-    se = (high - low) / _percentile_width(n_boot, 0.9)
+    low, high = np.quantile(draws, [0.05, 0.95], axis=1, method=method)
+    se = (high - low) / _percentile_width(n_boot, 0.9, method)
     assert se.mean() == pytest.approx(1, abs=0.03)  # the draws' sd is 1
-    if n_boot <= 10:  # width over 2 z reads a sd a fifth or more too small
+    if n_boot <= 10 and method == "linear":  # over 2 z: a sd a fifth too small
         assert ((high - low) / (2 * _z(0.9))).mean() < 0.8
 
 
