@@ -107,6 +107,7 @@ def noise_flags(
     point: np.ndarray | Sequence[float],
     reps: np.ndarray,
     alpha: float = NOISE_ALPHA,
+    level: float = 0.9,
 ) -> tuple[np.ndarray, pd.arrays.BooleanArray, dict[str, Any]]:
     """Which estimates differ from zero beyond sampling noise, read together.
 
@@ -116,7 +117,10 @@ def noise_flags(
     (``point / sd`` of its replicates, on Student's t with ``n_boot - 1``
     degrees of freedom, so that a few replicates give wide p-values) stays
     below ``alpha`` after the Benjamini-Hochberg correction over all of
-    them: on average at most a share ``alpha`` of the flags are false. The
+    them, **and** its percentile interval at ``level`` (the one shown beside
+    it) excludes zero: on average at most a share ``alpha`` of the flags are
+    false, and no flag contradicts its interval (skewed replicates can give
+    a small p-value to an estimate whose interval runs through zero). The
     flags cover sampling noise only, not a bias of the model.
 
     Parameters
@@ -127,6 +131,9 @@ def noise_flags(
         Their bootstrap replicates (on the estimates' scale).
     alpha : float, default=0.1
         The false-discovery rate.
+    level : float, default=0.9
+        Coverage of the percentile interval that must exclude zero too (the
+        interval shown beside the flag).
 
     Returns
     -------
@@ -151,7 +158,9 @@ def noise_flags(
     point = np.asarray(point, dtype=float)
     p = replicate_p(point, reps) if len(reps) >= 2 else np.full(len(point), np.nan)
     adjusted = adjust_p(p, "fdr_bh")
-    flags = pd.array(adjusted < alpha, dtype="boolean")
+    low, high = _interval(point, np.asarray(reps, dtype=float), level)
+    clear = (low > 0) | (high < 0)  # the interval shown excludes zero
+    flags = pd.array((adjusted < alpha) & clear, dtype="boolean")
     flags[np.isnan(adjusted)] = pd.NA
     tested = not np.isnan(p).all()
     facts = {
@@ -163,8 +172,8 @@ def noise_flags(
             f"beyond noise: the bootstrap p-value of the change against zero stays "
             f"below {alpha:g} after the Benjamini-Hochberg correction over the "
             f"{int((~np.isnan(p)).sum())} touchpoints, so on average at most "
-            f"{alpha:.0%} of those flagged are false; it covers sampling noise, "
-            "not a bias of the model"
+            f"{alpha:.0%} of those flagged are false, and its {level:.0%} interval "
+            "excludes zero; it covers sampling noise, not a bias of the model"
             if tested
             else None
         ),
@@ -1510,7 +1519,7 @@ def plan_improvements(
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         roi = np.where(cost > 0, (delta_value - cost) / cost, np.nan)
-    p_value, beyond, noise = noise_flags(point, reps)
+    p_value, beyond, noise = noise_flags(point, reps, level=level)
     frame = pd.DataFrame(
         {
             "facet": facets,

@@ -1054,3 +1054,19 @@ def test_a_plan_on_a_survey_where_nothing_works_is_not_clear_of_zero(seed):
     low, high = (plan[f"combined_delta_connected_{end}"] for end in ("low", "high"))
     assert low < 0 < high
     assert plan["combined_delta_value_low"] < 0
+
+
+def test_beyond_noise_never_contradicts_the_interval_shown_beside_it():
+    """Skewed replicates gave a change of -38 a p-value of 0.001 (beyond
+    noise) while its 90% interval ran from -43 to +1.8, through zero."""
+    from emomotiv.simulate import _interval, noise_flags
+
+    skewed = np.r_[np.full(17, -40.0), -42, -44, 3.0] + np.linspace(-1, 1, 20)
+    clear = np.linspace(-60, -30, 20)
+    reps = np.column_stack([skewed, clear])
+    point = reps.mean(axis=0)
+    low, high = _interval(point, reps, 0.9)
+    p, flags, facts = noise_flags(point, reps, level=0.9)
+    assert p[0] < 0.01 and low[0] < 0 < high[0]
+    assert flags.tolist() == [False, True] and facts["n_lower"] == 1
+    assert "interval excludes zero" in facts["rule"]
