@@ -135,12 +135,12 @@ def test_an_infinite_or_all_zero_value_is_named():
 
 
 def test_no_value_per_connected_without_a_tier_to_compare_with():
-    """With fewer than 10 respondents in each tier that is not connected, the
-    value per connected customer was the connected customers' mean value
-    itself (compared with 0), and it priced the ROI."""
+    """With fewer than 10 respondents who are not connected, the value per
+    connected customer was the connected customers' mean value itself
+    (compared with 0), and it priced the ROI."""
     names = ["fully_connected", "unconnected", "highly_satisfied"]
-    tiers = np.repeat(names, [30, 5, 5])
-    value = np.r_[np.linspace(250.0, 350.0, 30), np.full(10, 100.0)]
+    tiers = np.repeat(names, [30, 5, 4])
+    value = np.r_[np.linspace(250.0, 350.0, 30), np.full(9, 100.0)]
     s = em.value_of_connection(value, tiers).summary
     assert s["value_per_connected"] is None and s["value_per_connected_high"] is None
     assert s["multiplier"] is None and "no value per connected customer" in s["note"]
@@ -179,3 +179,35 @@ def test_a_churn_column_not_0_1_is_refused_before_any_fit():
     (problem,) = err.value.problems
     assert problem.startswith("The churn column 'churned' must be 0/1")
     assert "'vielleicht'" in problem and "'ja'" in problem
+
+
+def test_a_small_tier_still_counts_as_not_connected():
+    """A tier of 9 highly satisfied was left out of "every customer who is
+    not connected": the value per connected customer read 949 where the
+    connected mean minus the mean of every other customer is 667."""
+    rng = np.random.default_rng(0)
+    names = ["fully_connected", "highly_satisfied", "unconnected"]
+    tiers = np.repeat(names, [50, 9, 121])
+    value = np.r_[rng.gamma(2, 1000, 50), np.full(9, 5000.0), rng.gamma(2, 500, 121)]
+    s = em.value_of_connection(value, tiers).summary
+    gap = value[:50].mean() - value[50:].mean()
+    assert s["value_per_connected"] == pytest.approx(gap)
+    assert s["n"] == 180 and "9 highly satisfied" in s["note"]
+    assert s["value_per_connected_low"] < gap < s["value_per_connected_high"]
+    assert s["multiplier"] is None
+
+
+def test_one_record_that_holds_a_tier_s_value_is_warned_about():
+    """One value of 900,000 among the highly satisfied moved the multiplier
+    from 2.3x to 1.1x with no warning; clean surveys stay quiet."""
+    for n, seed in [(300, 1), (3000, 2)]:
+        s = em.make_survey(n_respondents=n, n_facets=6, random_state=seed)
+        tiers = em.connection_tiers(s.survey["connected"], s.survey["satisfaction"])
+        w = s.survey["weight"]
+        link = em.value_of_connection(s.survey["value"], tiers, sample_weight=w)
+        assert link.summary["warning"] is None
+    value = s.survey["value"].copy()
+    value[np.flatnonzero(np.asarray(tiers) == "highly_satisfied")[0]] = 900_000
+    link = em.value_of_connection(value, tiers, sample_weight=s.survey["weight"])
+    assert "highly satisfied" in link.summary["warning"]
+    assert "one record holds" in link.summary["warning"]
