@@ -353,6 +353,7 @@ def _value_step(
         "model": None,
         "attrition": None,
         "advocacy": None,
+        "warning": None,
     }
     if schema.value is None:
         return None, {**empty, "skipped": "skipped: no value column (--value)"}
@@ -1393,6 +1394,23 @@ def _said_elsewhere(message: str, pattern: bool = False):
         yield
 
 
+def _value_link_notes(value_summary: dict, measures, y, estimator) -> list[str]:
+    """The value link's warnings: a few records that decide a compared
+    group's mean, and a rule for the fully connected that is not the 0/1
+    outcome the plan's gains are in."""
+    from .value import definition_warning
+
+    notes = [value_summary["warning"]] if value_summary.get("warning") else []
+    rule = measures.connected_rule
+    if value_summary.get("value_per_connected") is None or estimator.task_ != "binary":
+        return notes
+    if rule == "connection outcome = 1":
+        return notes
+    outcome = (y == estimator.classes_[1]).astype(float)
+    found = definition_warning(outcome, measures.tiers, rule)
+    return notes + ([found] if found else [])
+
+
 def _said_once():
     """The steps after the whole survey's bootstrap, quiet about its settings
     (``n_boot=1``): that bootstrap has said it, once."""
@@ -1401,20 +1419,30 @@ def _said_once():
     return _said_elsewhere(ONE_REPLICATE)
 
 
-def _value_drivers_step(data, schema, cat, plan, study: Study, cv: int, design):
+def _value_drivers_step(
+    data, schema, cat, plan, study: Study, cv: int, design, link: dict, binary: bool
+):
     """Touchpoints to value and the part through connection; (tables,
     summary, result).
 
     The value model sees the driver model's design (the facets, the halo
     score and the context controls: warmth lifts value through connection
     as it lifts connection) and is cross-validated with its folds (``cv``).
+    The part through connection is priced in the value column's own terms,
+    as the change in mean value it is a part of: the plan's value per
+    connected customer when it comes from the value column, the value link's
+    when the plan's is given (``value_per_connected``, on a basis of its own:
+    a lifetime value, a margin), else none.
     """
     from .value_drivers import ValueModel, value_drivers
 
     if schema.value is None:
         return {}, {"skipped": "skipped: no value column (--value)"}, None
     frame = cat.to_frame()
-    vpc = (plan.summary or {}).get("value_per_connected") if plan is not None else None
+    plan_summary = (plan.summary or {}) if plan is not None else {}
+    vpc = plan_summary.get("value_per_connected")
+    if vpc is not None and plan_summary.get("value_source") == "parameter":
+        vpc = link.get("value_per_connected") if binary else None
     # the part through connection needs both; without a value per connected
     # customer the ROI table's note says why
     roi = plan.roi.set_index("facet") if plan is not None and vpc is not None else None
@@ -1937,7 +1965,11 @@ def analyze(
     outcome_like = list(
         dict.fromkeys(design.info.get("outcome_like", []) + outcome_like)
     )
-    notes += stated_notes + scale_warnings
+    notes += (
+        stated_notes
+        + scale_warnings
+        + _value_link_notes(value_summary, measures, y, estimator)
+    )
     question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
     for note in notes:
@@ -2019,7 +2051,15 @@ def analyze(
     steps.update()
     steps.set_postfix_str("value drivers")
     value_tables, summary["value_drivers"], value_drivers = _value_drivers_step(
-        data, schema, cat, plan, study, cv=getattr(estimator, "cv", 5), design=design
+        data,
+        schema,
+        cat,
+        plan,
+        study,
+        cv=getattr(estimator, "cv", 5),
+        design=design,
+        link=summary.get("value") or {},
+        binary=binary,
     )
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:

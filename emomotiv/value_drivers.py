@@ -33,9 +33,13 @@ pass through connection.
   different models, so a ratio to a total that is small or noisy means
   nothing (it can read 12,000%): the share is given only for facets whose
   total change is beyond noise (``beyond_noise``: its p-value against zero
-  stays below 10% after the Benjamini-Hochberg correction over the facets,
-  :func:`emomotiv.simulate.noise_flags`), and for every facet without a
-  bootstrap (``n_boot=0``).
+  stays below 10% after the Benjamini-Hochberg correction over the facets
+  and its interval excludes zero, :func:`emomotiv.simulate.noise_flags`),
+  and for every facet without a bootstrap (``n_boot=0``).
+- The part through connection is priced in the value's own unit, as the
+  change it is a part of: ``value_per_connected`` must be the value column's
+  gap (``analyze`` passes the value link's figure, not a
+  ``value_per_connected`` given on a basis of its own).
 
 The value model is bootstrapped as the connection model is
 (:func:`emomotiv.bootstrap_importance`: respondents resampled with their
@@ -327,8 +331,10 @@ def value_drivers(
         Each facet's simulated change in the connected share for the same
         ``points`` rise (the ``roi`` table's ``delta_connected``).
     value_per_connected : float or None
-        Value of one more connected customer (``summary["value"]``).
-        With ``delta_connected`` it gives the part through connection.
+        Value of one more connected customer in the unit of ``value``
+        (``summary["value"]``: the value link's gap, not a figure on another
+        basis such as a lifetime value for an annual ``value``). With
+        ``delta_connected`` it gives the part through connection.
     points : float, default=1
         The rise in rating simulated.
     n_boot : int, default=30
@@ -451,7 +457,7 @@ def value_drivers(
         sim.use_refits(boot)
     deltas, reps = sim.evaluate([RaiseScore(f, points) for f in facets])
     delta_low, delta_high = _interval(deltas, reps, level)
-    p_value, beyond, noise = noise_flags(deltas, reps)
+    p_value, beyond, noise = noise_flags(deltas, reps, level=level)
     table = pd.DataFrame(
         {
             "facet": facets,

@@ -380,3 +380,35 @@ def test_top_value_drivers_are_the_largest_changes_by_size():
     delta = [50.0, -40.0, 30.0, 5.0, 4.0, 3.0, -2.0]
     table = pd.DataFrame({"facet": list("abcdefg"), "delta_mean_value": delta})
     assert ValueDrivers(table).to_summary()["top"] == ["a", "b", "c", "d", "e"]
+
+
+def test_a_given_value_per_connected_prices_the_plan_not_the_value_drivers(direct):
+    """A value per connected customer of 1,000 given beside a value column
+    whose own gap is about 2,900 priced the part through connection: facets
+    that move value only through connection read 33% through connection.
+    A motivator rule for the fully connected beside a 0/1 outcome priced the
+    outcome's gains at the rule's gap, unsaid."""
+    s, _ = direct
+    roles = {k: v for k, v in s.roles.items() if k != "segment"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        result = em.analyze(
+            s.survey,
+            s.catalog,
+            **roles,
+            model=em.DriverModel(**FAST),
+            n_boot=3,
+            methods=False,
+            progress=False,
+            value_per_connected=1000.0,
+            connected_rule=70,
+        )
+    assert result.summary["plan"]["value_per_connected"] == 1000.0
+    link = result.summary["value"]["value_per_connected"]
+    assert result.summary["value_drivers"]["value_per_connected"] == link != 1000.0
+    table = result.tables["value_drivers"].set_index("facet")
+    roi = result.tables["roi"].set_index("facet")["delta_connected"]
+    via = table["delta_mean_value_via_connection"]
+    assert via.to_numpy() == pytest.approx((roi.reindex(via.index) * link).to_numpy())
+    said = [w for w in result.summary["warnings"] if "not the connection outcome" in w]
+    assert len(said) == 1 and "respondents connected by the outcome" in said[0]
