@@ -430,7 +430,9 @@ def _segment_rows(facets, segment, n, result, gain, note, cells) -> pd.DataFrame
     beyond = pd.array([pd.NA] * len(facets), dtype="boolean")
     if (~out).any():
         p_value[~out], beyond[~out], _ = noise_flags(
-            rows["delta_connected"][~out], reps[:, ~out]
+            rows["delta_connected"][~out],
+            reps[:, ~out],
+            level=gain.info.get("level", 0.9),  # the interval shown beside
         )
     rows["p_value"], rows["beyond_noise"] = p_value, beyond
     frame = result.to_frame().set_index("facet").reindex(facets)
