@@ -1064,7 +1064,7 @@ def _add_report(sub) -> None:
         help="the report's title, for this re-render only (default: "
         "'Emotional connection drivers' for an analysis, or 'Drivers of "
         "\u201cLABEL\u201d' for an outcome labelled other than connection; "
-        "'What moved since the last wave' for a comparison)",
+        "'What moved from BEFORE to AFTER', naming its waves, for a comparison)",
     )
     report.add_argument(
         "--outcome-label",
@@ -1830,7 +1830,7 @@ def _labelled_columns(text: pd.DataFrame) -> tuple[list[str], Any, list[str]]:
 def _add_compare(sub) -> None:
     compare = sub.add_parser(
         "compare",
-        help="compare two saved analyses: what moved since the last wave",
+        help="compare two saved analyses: what moved between two waves",
         description="Compare two folders written by `emomotiv analyze`: per facet "
         "the change in importance with an interval, a flag when it is beyond "
         "noise (corrected for the number of facets), rank movements and KPI "
@@ -2008,9 +2008,11 @@ def _print_tracking(
             for side in ("before", "after")
         )
         name_of = kpi_name(name, words, tracking.get("score_label"))
+        scales = " (the score's range differs: no change given)"
         print(
             f"  {_safe(name_of)}: {before} -> {after}"
             f"{noise.get(kpi.get('beyond_noise'), '')}"
+            f"{scales if kpi.get('scales_differ') else ''}"
         )
 
 

@@ -1988,6 +1988,8 @@ def analyze(
             "connected_share": None if outcome is None else float(outcome),
             "wave": _wave_label(data, schema.wave),
             "mean_outcome": float(np.average(y, weights=w)),
+            # a score's lowest and highest answers: compare lists a change
+            "outcome_range": None if binary else [float(y.min()) + 0.0, float(y.max())],
             "outcome_label": study.outcome_label
             or str(schema.connection).replace("_", " "),
             "mean_reach": float(importance.table["reach"].mean()),

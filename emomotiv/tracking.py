@@ -1,4 +1,4 @@
-"""Wave-over-wave tracking: what moved since the last wave, and is it real?
+"""Wave-over-wave tracking: what moved between two waves, and is it real?
 
 :func:`compare` sets two analyses side by side (in memory, or the folders
 ``emomotiv analyze`` wrote) and gives, per facet, the change in importance
@@ -117,13 +117,24 @@ What is not compared is listed: ``differences`` names the settings the two
 analyses record differently (:data:`SETTINGS`: the outcome column and
 label, the connected rule, the halo design and controls, weighting, the
 bootstrap replicates and level, the currency of the amounts, the emomotiv
-and xgboost versions). Nothing is refused for them (a column renamed
-between questionnaires is legitimate), but when the outcome column
-differs the two waves measure different outcomes, and the report and the
-console say so first. Of the headline KPIs only the connected share is
-tested against noise; sample sizes and interval bounds are not trends, and
-a KPI's intervals, where both analyses hold them, travel with it as
-``before_low`` to ``after_high``.
+and xgboost versions; a score's range, ``data.outcome_range``), then the
+touchpoints whose catalog label and whose journey stage differ. Nothing is
+refused for them (a column renamed between questionnaires is legitimate),
+but when the outcome column differs the two waves measure different
+outcomes, and the report and the console say so first. Touchpoints whose
+label changed stay compared and can be flagged (a reworded question kept
+under its id is one touchpoint); where a quarter or more of those compared
+changed label, the ids were likely renumbered and a note says so. Where a
+score's range differs (0-10 against 1-7), its means are not one measure:
+the KPI ``mean_outcome`` keeps both waves' means, with ``change`` None and
+``scales_differ`` True. Labels given (``labels``) that name other waves
+than the two the analyses record (``data.wave``) are noted, and the order
+of the waves is checked on the recorded waves where both are known.
+
+Of the headline KPIs only the connected share is tested against noise;
+sample sizes and interval bounds are not trends, and a KPI's intervals,
+where both analyses hold them, travel with it as ``before_low`` to
+``after_high``.
 """
 
 from __future__ import annotations
@@ -654,11 +665,73 @@ def _backwards(labels: Sequence[str]) -> bool:
     return sort_waves(texts) == texts[::-1]
 
 
-def _order_notes(labels: Sequence[str], before, after) -> list[str]:
-    """What the analysts should know before reading the changes: the waves
-    given in the wrong order, or one analysis (or one survey) twice."""
-    notes = []
-    if _backwards(labels):
+def _recorded_waves(before, after) -> tuple[str, str] | None:
+    """The wave each analysis records (``data.wave``), or None where one
+    records none."""
+    waves = [(r.summary.get("data") or {}).get("wave") for r in (before, after)]
+    return None if None in waves else tuple(str(w) for w in waves)
+
+
+def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
+    """A notice where the labels given name other waves than the analyses
+    record (``recorded``): the labels name the report's waves, and a
+    swapped pair would read every change backwards under forward labels.
+    Analyses of one recorded wave (a later survey whose wave column was not
+    updated) are told apart by the labels alone: no notice.
+
+    Examples
+    --------
+    >>> _label_notes(["2026Q1", "2026Q4"], ["2026Q1", "Q4 2026"])
+    []
+    >>> print(_label_notes(["2026Q1", "2026Q4"], ["2026Q4", "2026Q1"])[0][:71])
+    The labels given name the waves the other way round from the analyses:
+    """
+    if recorded is None or same_wave_labels(recorded) or recorded[0] == recorded[1]:
+        return []
+    keys = [_wave_key(label) for label in labels]
+    kept = [_wave_key(wave) for wave in recorded]
+    if keys == kept:
+        return []
+    which = (
+        "name the waves the other way round from the analyses"
+        if keys == kept[::-1]
+        else "differ from the waves the analyses record"
+    )
+    return [
+        f"The labels given {which}: the before wave is labelled '{labels[0]}' "
+        f"but its analysis is of wave '{recorded[0]}', the after wave "
+        f"'{labels[1]}' but its analysis of wave '{recorded[1]}'. The report "
+        "and the summary use the labels given; check that they name the "
+        "folders' waves, in the folders' order (--labels BEFORE AFTER)."
+    ]
+
+
+def _order_notes(
+    labels: Sequence[str], before, after, given: bool = False
+) -> list[str]:
+    """What the analysts should know before reading the changes: the labels
+    ``given`` naming other waves than the analyses record, the waves given
+    in the wrong order, or one analysis (or one survey) twice."""
+    recorded = _recorded_waves(before, after)
+    notes = _label_notes(labels, recorded) if given else []
+    apart = recorded is not None and recorded[0] != recorded[1]
+    if apart and not same_wave_labels(recorded):
+        if _backwards(recorded):  # the analyses' own waves: the folders' order
+            notes.append(
+                f"The before analysis is of wave '{recorded[0]}', later than the "
+                f"after analysis's wave '{recorded[1]}', so every change reads "
+                "backwards (a fall as a rise). Give the earlier wave first: "
+                "`emomotiv compare DIR_BEFORE DIR_AFTER` (compare(before, after) "
+                "in Python)."
+            )
+        elif _backwards(labels):
+            notes.append(
+                f"The labels given name the later wave first ('{labels[0]}' "
+                f"before '{labels[1]}'), but the analyses are in order (wave "
+                f"'{recorded[0]}', then '{recorded[1]}'): give the labels in the "
+                "folders' order, --labels BEFORE AFTER."
+            )
+    elif _backwards(labels):
         notes.append(
             f"The before wave '{labels[0]}' is later than the after wave "
             f"'{labels[1]}' by their labels, so every change reads backwards "
@@ -809,6 +882,49 @@ def _restaged(table: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _relabelled(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The touchpoints of both waves whose label differs (other than in case
+    or spacing), as the settings :func:`_differences` lists: one id, two
+    questions' labels, so its change may compare two questions."""
+    both = table["label_before"].notna() & table["label_after"].notna()
+
+    def plain(labels: pd.Series) -> pd.Series:
+        return labels.map(lambda label: " ".join(str(label).split()).casefold())
+
+    moved = table[both & (plain(table["label_before"]) != plain(table["label_after"]))]
+    return [
+        {"setting": f"label of '{f}'", "before": b, "after": a}
+        for f, b, a in zip(
+            moved.index, moved["label_before"], moved["label_after"], strict=True
+        )
+    ]
+
+
+# the share of the touchpoints compared whose label changed from which the
+# ids are taken for renumbered (q01, q02 ... after a question was dropped)
+RELABELLED_SHARE = 0.25
+
+
+def _relabelled_note(relabelled: list[dict], n: int, labels: Sequence[str]) -> list:
+    """A notice when many of the ``n`` touchpoints compared changed label
+    (:func:`_relabelled`): their ids were likely renumbered."""
+    k = len(relabelled)
+    if k < 2 or k < RELABELLED_SHARE * n:
+        return []
+    first = relabelled[0]
+    facet = first["setting"].removeprefix("label of ")
+    return [
+        f"{k} of the {n} touchpoints compared carry another label in "
+        f"'{labels[1]}' than in '{labels[0]}' under the same id (as {facet}: "
+        f"'{first['before']}', then '{first['after']}'): the ids were likely "
+        "renumbered (q01, q02 ... after a question was dropped), so their "
+        "changes and flags compare different questions, and the touchpoints "
+        "named added or dropped may be others. Give each question the same id "
+        "in every wave (in the survey's columns and the catalog), then "
+        "compare again."
+    ]
+
+
 def _differences(before: Mapping, after: Mapping) -> list[dict[str, Any]]:
     """The settings (:data:`SETTINGS`) two analysis summaries record
     differently; a setting either summary lacks is left out.
@@ -826,7 +942,47 @@ def _differences(before: Mapping, after: Mapping) -> list[dict[str, Any]]:
         unset = all(v in (None, [], (), {}) for v in (b, a))  # no codes = none
         if b is not _ABSENT and a is not _ABSENT and b != a and not unset:
             out.append({"setting": name, "before": b, "after": a})
+    ranges = _outcome_ranges(before, after)
+    if ranges is not None:
+        b, a = (f"{low:g} to {high:g}" for low, high in ranges)
+        out.append({"setting": "range of the score", "before": b, "after": a})
     return out
+
+
+def _outcome_ranges(before: Mapping, after: Mapping) -> tuple | None:
+    """Each wave's score range (``data.outcome_range``: its lowest and
+    highest answer) where the two differ, else None (equal, a 0/1
+    outcome, or an analysis saved without it).
+
+    Examples
+    --------
+    >>> _outcome_ranges({"data": {"outcome_range": [0, 10]}},
+    ...                 {"data": {"outcome_range": [1, 7]}})
+    ((0.0, 10.0), (1.0, 7.0))
+    """
+    ranges = []
+    for summary in (before, after):
+        found = (summary.get("data") or {}).get("outcome_range")
+        if not isinstance(found, list | tuple) or len(found) != 2:
+            return None
+        ranges.append(tuple(float(x) + 0.0 for x in found))  # not -0
+    return tuple(ranges) if ranges[0] != ranges[1] else None
+
+
+def _range_note(before: Mapping, after: Mapping, labels: Sequence[str]) -> list:
+    """A notice when the score's range differs (:func:`_outcome_ranges`):
+    its means are on different scales, and their change is not given."""
+    ranges = _outcome_ranges(before, after)
+    if ranges is None:
+        return []
+    (lb, hb), (la, ha) = ranges
+    return [
+        f"The score ranges from {lb:g} to {hb:g} in '{labels[0]}' and from "
+        f"{la:g} to {ha:g} in '{labels[1]}' (its lowest and highest answers): "
+        "if it was asked on another scale, its means are not one measure, so "
+        "their change is not given. Where the scale is one and only the "
+        "answers given differ, compare the two means by eye."
+    ]
 
 
 # --- uncertainty ----------------------------------------------------------
@@ -1088,6 +1244,9 @@ def _kpis(
                 out[leaf] |= dict(zip(bounds, values, strict=True))
     if "connected_share" in out:
         out.pop("mean_outcome", None)  # the same number for a 0/1 outcome
+    if "mean_outcome" in out and _outcome_ranges(before, after) is not None:
+        # a score asked on two scales (0-10, 1-7): its means are not one measure
+        out["mean_outcome"] |= {"change": None, "scales_differ": True}
     share = out.get("connected_share")
     (nb, kind_b), (na, kind_a) = _sample_size(before), _sample_size(after)
     if share is not None and nb and na:
@@ -1366,9 +1525,12 @@ def compare(
     Warns
     -----
     UserWarning
-        When the labels name the later wave first (every change then reads
-        backwards), or the two analyses hold the same share for every facet
-        (one run given twice).
+        When the before analysis is of the later wave (by the waves the
+        analyses record, else by the labels: every change then reads
+        backwards), the labels given name other waves than the analyses
+        record, the two analyses hold the same share for every facet (one
+        run given twice), many touchpoints changed label (ids likely
+        renumbered), or a score's range differs.
 
     Examples
     --------
@@ -1399,6 +1561,7 @@ def compare(
     problems = _check_comparable(res_b, res_a)
     if problems:
         raise ValidationError(problems, subject="comparison")
+    given = labels is not None
     if labels is None:
         labels = (
             _default_label(before, res_b, "before"),
@@ -1408,11 +1571,14 @@ def compare(
             labels = _folder_labels(labels, before, after)
         labels = _told_apart(labels, before, after, res_b, res_a)
 
-    notes = _order_notes(labels, res_b, res_a)
+    notes = _order_notes(labels, res_b, res_a, given)
+    table = _side(res_b, "before").join(_side(res_a, "after"), how="outer")
+    relabelled = _relabelled(table)
+    status, common, scales, rescaled = _shared(table)
+    notes += _relabelled_note(relabelled, len(common), labels)
+    notes += _range_note(res_b.summary, res_a.summary, labels)
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
-    table = _side(res_b, "before").join(_side(res_a, "after"), how="outer")
-    status, common, scales, rescaled = _shared(table)
     for suffix in ("before", "after"):
         _rank_compared(table, common, suffix)
     change = table["importance_after"] - table["importance_before"]
@@ -1465,7 +1631,9 @@ def compare(
         "added": sorted(out.loc[out["status"] == "added", "facet"]),
         "dropped": sorted(out.loc[out["status"] == "dropped", "facet"]),
         "rescaled": rescaled,
-        "differences": _differences(res_b.summary, res_a.summary) + _restaged(table),
+        "differences": _differences(res_b.summary, res_a.summary)
+        + relabelled
+        + _restaged(table),
         # what the analysts should know before reading the changes (said on
         # the console, kept for the report and summary.json handed on)
         "notes": notes,

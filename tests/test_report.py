@@ -1815,7 +1815,9 @@ def test_save_comparison_writes_the_report(comparison, tmp_path):
     assert main(["report", str(out), "--title", "Since Q2"]) == 0
     again = (out / "report.html").read_text()
     assert "Since Q2" in again
-    assert again.replace("Since Q2", "What moved since the last wave") == written
+    waves = comparison.summary["waves"]  # the default names the two waves
+    title = f"What moved from {waves['before']} to {waves['after']}"
+    assert again.replace("Since Q2", title) == written
 
 
 def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):

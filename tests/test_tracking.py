@@ -401,6 +401,130 @@ def test_a_touchpoint_moved_to_another_stage_is_said(small_result):
     assert f"Stage of '{label}': " in page and "hold the move" in page
 
 
+def _relabelled(result, labels):
+    """``result`` with the catalog labels of its first facets replaced."""
+    drivers = result.drivers.copy()
+    drivers.loc[: len(labels) - 1, "label"] = labels
+    return replace(result, tables=dict(result.tables) | {"drivers": drivers})
+
+
+def test_a_touchpoint_id_whose_label_changed_is_said(small_result, capsys):
+    """Ids renumbered after a question was dropped (q05 "Ease of opening an
+    account" in one wave, "Identity check" in the next) were compared as one
+    touchpoint without a word, flags and "no longer asked" naming others."""
+    other = _second_wave(small_result)
+    facet, label = small_result.drivers[["facet", "label"]].iloc[0]
+    reworded = _relabelled(other, ["  " + label.upper() + " ", "A new question"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one reworded question: listed, no notice
+        comparison = em.compare(small_result, reworded, labels=("2026Q2", "2026Q3"))
+    second = small_result.drivers["facet"].iloc[1]
+    first_label = small_result.drivers["label"].iloc[1]
+    changed = [d for d in comparison.summary["differences"] if "label" in d["setting"]]
+    assert changed == [  # not the one changed in case and spacing alone
+        {
+            "setting": f"label of '{second}'",
+            "before": first_label,
+            "after": "A new question",
+        }
+    ]
+    assert facet and comparison.summary["notes"] == []
+    page = " ".join(html.unescape(em.ComparisonReport(comparison).html()).split())
+    assert (
+        f"Label of '{second}': {first_label} in 2026Q2, A new question in 2026Q3"
+        in page
+    )
+    # most ids carry another question's label: the ids were likely renumbered
+    shifted = list(small_result.drivers["label"].iloc[1:]) + ["Last"]
+    renumbered = _relabelled(other, shifted)
+    with pytest.warns(UserWarning, match="likely renumbered"):
+        comparison = em.compare(small_result, renumbered, labels=("2026Q2", "2026Q3"))
+    n = len(shifted)
+    (note,) = comparison.summary["notes"]
+    assert note.startswith(f"{n} of the {n} touchpoints compared carry another label")
+    assert len(comparison.summary["differences"]) == n
+    _print_tracking(comparison.summary, comparison.changes)
+    assert f"Label of '{facet}': {label} in 2026Q2" in capsys.readouterr().out
+    assert note in html.unescape(em.ComparisonReport(comparison).html())
+
+
+def test_labels_that_name_other_waves_than_the_analyses_record_are_noted(
+    small_result,
+):
+    """Folders given in the wrong order read backwards under labels written
+    oldest first without a word, and labels typed the wrong way round were
+    blamed on the folders."""
+    q1 = _with_summary(small_result, data__wave="2026Q1")
+    q4 = _with_summary(_second_wave(small_result), data__wave="2026Q4")
+    with pytest.warns(UserWarning) as caught:
+        swapped = em.compare(q4, q1, labels=("2026Q1", "2026Q4"))
+    said, order = swapped.summary["notes"]
+    assert len(caught) == 2
+    assert "name the waves the other way round" in said
+    assert "labelled '2026Q1' but its analysis is of wave '2026Q4'" in said
+    assert order.startswith("The before analysis is of wave '2026Q4', later")
+    with pytest.warns(UserWarning):
+        typed = em.compare(q1, q4, labels=("Q4 2026", "Q1 2026"))
+    said, order = typed.summary["notes"]
+    assert "labelled 'Q4 2026' but its analysis is of wave '2026Q1'" in said
+    assert "the analyses are in order" in order and "DIR_BEFORE" not in order
+    with pytest.warns(UserWarning, match="differ from the waves the analyses record"):
+        em.compare(q1, q4, labels=("spring", "autumn"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the recorded waves, written another way
+        em.compare(q1, q4, labels=("Q1 2026", "Q4 2026"))
+        em.compare(q1, q4)
+
+
+def test_a_score_on_another_range_is_listed_and_its_mean_s_change_not_given(
+    small_result, capsys
+):
+    """A 0-10 score against a 1-7 one read as a fall of the mean 5.97 ->
+    4.43, without a word."""
+    assert small_result.summary["data"]["outcome_range"] is None  # a 0/1 outcome
+    score = {"data__connected_share": None, "model__task": "regression"}
+    before = _with_summary(
+        small_result, data__outcome_range=[-0.0, 10], data__mean_outcome=5.97, **score
+    )
+    after = _with_summary(
+        _second_wave(small_result),
+        data__outcome_range=[1, 7],
+        data__mean_outcome=4.43,
+        **score,
+    )
+    with pytest.warns(UserWarning, match="ranges from 0 to 10 in 'Q1' and from 1 to 7"):
+        comparison = em.compare(before, after, labels=("Q1", "Q2"))
+    summary = comparison.summary
+    assert {
+        "setting": "range of the score",
+        "before": "0 to 10",
+        "after": "1 to 7",
+    } in (summary["differences"])
+    mean = summary["kpis"]["mean_outcome"]
+    assert mean["change"] is None and mean["scales_differ"]
+    _print_tracking(summary, comparison.changes)
+    out = capsys.readouterr().out
+    assert "Range of the score: 0 to 10 in Q1, 1 to 7 in Q2" in out
+    assert "5.97 -> 4.43 (the score's range differs: no change given)" in out
+    page = html.unescape(em.ComparisonReport(comparison).html())
+    assert "not given: the score's range differs" in page
+    # one range: no difference, the change given
+    same = _with_summary(after, data__outcome_range=[0, 10])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept = em.compare(before, same, labels=("Q1", "Q2")).summary
+    assert kept["differences"] == [] and kept["kpis"]["mean_outcome"]["change"] < 0
+
+
+def test_the_report_is_headed_by_the_two_waves_compared(small_result):
+    """A year-on-year comparison was headed "since the last wave"."""
+    other = _second_wave(small_result)
+    page = em.ComparisonReport(em.compare(small_result, other, labels=("Q1", "Q4")))
+    assert "<h1>What moved from Q1 to Q4</h1>" in page.html()
+    titled = em.ComparisonReport(em.compare(small_result, other), title="Mine")
+    assert "<h1>Mine</h1>" in titled.html()
+
+
 def test_a_comparison_names_the_outcome_by_the_later_wave_s_label(small_result):
     """The compare report and console name the connected share by the
     outcome's label, which the comparison records from the later wave."""
@@ -436,6 +560,8 @@ def test_a_comparison_of_a_score_names_its_mean_by_the_score_s_label():
         comparison = em.compare(*runs, labels=("Jan 26", "Feb 26"))
     assert comparison.summary["score_label"] == "likelihood to recommend"
     assert comparison.summary["outcome_label"] is None  # no share of it
+    answers = s.survey["recommend"].iloc[:200]
+    assert runs[0].summary["data"]["outcome_range"] == [answers.min(), answers.max()]
     html = " ".join(em.ComparisonReport(comparison).html().split())
     assert "Mean likelihood to recommend" in html
     html = em.ComparisonReport(comparison, outcome_label="LTR").html()
