@@ -2477,9 +2477,11 @@ def _print_stated_value(
     one-point gain in ``roi`` clearly below zero) and the value of connection."""
     from .report import (
         QUADRANTS,
+        _money,
         _number,
         _shown_direction,
         context_controls,
+        score_outcome,
         study_currency,
         upper_bound_note,
     )
@@ -2556,6 +2558,14 @@ def _print_stated_value(
         )
     if value.get("value_per_connected") is not None:
         print(f"  ({upper_bound_note(words, context_controls(summary))})")
+        # a score's plan is priced by the value of one point, not by this gap
+        score, plan = score_outcome(summary), summary.get("plan") or {}
+        if score is not None and plan.get("value_per_connected") is not None:
+            per = _money(plan["value_per_connected"], currency=currency)
+            print(
+                "  (it does not price the plan: the plan prices a change in mean "
+                f"{_safe(score)} at the value of one point of it, {per})"
+            )
     if value.get("left_out"):  # blank value cells: said, as a segment's are
         print(f"  {_safe(value['left_out'])}.")
 

@@ -795,11 +795,16 @@ def make_survey(
         ``effects`` differ only in how connection responds.
     sample_seed : int or None
         Draw the respondents from a separate stream seeded by
-        ``(random_state, sample_seed)`` while the study itself (effects,
-        rating distributions, catalog) stays that of ``random_state``: new
-        respondents from the same study, as in a later survey wave (see
-        :func:`make_waves`). ``None`` (default) draws everything from one
-        stream, as always.
+        ``(random_state, sample_seed)``, so that the study (the facets'
+        effects, rating distributions, catalog costs and stated importance)
+        is drawn from ``random_state`` alone: surveys with the same
+        ``random_state`` and any ``sample_seed``, of any size, share their
+        study and differ in their respondents, as survey waves do (see
+        :func:`make_waves`). ``None`` (default) draws the study and the
+        respondents from one stream, as always: such a survey shares only
+        the facets' effects with those drawn with a ``sample_seed``, and its
+        rating distributions, costs and stated importance change with
+        ``n_respondents``. Without a ``random_state`` nothing is shared.
     halo_effect : float or {"none", "moderate", "strong"}, default=0.0
         How strongly general warmth ``h`` moves connection directly, on the
         logit per standard deviation of ``h`` ("moderate" = 1.0, "strong" =

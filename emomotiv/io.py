@@ -358,7 +358,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
     warnings, one row each. ``summary`` is an
     analysis's, a comparison's, or a saved comparison's (under
     ``tracking``)."""
-    from .report import outcome_label, setting_notes, study_currency
+    from .report import outcome_label, score_outcome, setting_notes, study_currency
 
     if "data" not in summary and isinstance(summary.get("tracking"), Mapping):
         summary = summary["tracking"]  # a comparison's summary.json
@@ -381,6 +381,9 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
     else:
         data, plan = summary.get("data") or {}, summary.get("plan") or {}
         uncertainty = summary.get("uncertainty") or {}
+        # a score's gains are points of it, priced by the value of one point
+        score = score_outcome(summary)
+        per = "connected customer" if score is None else f"point of {score}"
         rows = [
             ("outcome", outcome_label(summary)),
             ("outcome column", (data.get("roles") or {}).get("connection")),
@@ -389,7 +392,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
             ("currency", study_currency(summary)),
             ("population", plan.get("population")),
             ("budget", plan.get("budget")),
-            ("value per connected customer", plan.get("value_per_connected")),
+            (f"value per {per}", plan.get("value_per_connected")),
             *_plan_rows(plan),
             ("interval level", uncertainty.get("level")),
             ("bootstrap replicates", uncertainty.get("n_boot")),

@@ -429,6 +429,23 @@ def test_console_calls_the_value_per_connected_customer_an_upper_bound(capsys):
     assert "upper bound" not in capsys.readouterr().out
 
 
+def test_console_says_a_score_s_plan_is_not_priced_by_the_tiers_gap(capsys):
+    """A score's value per connected customer is the motivator tiers' gap;
+    its plan is priced by the value of one point of the score."""
+    from emomotiv.cli import _print_stated_value
+
+    summary = {"model": {"task": "regression"}, "data": {"outcome_label": "NPS"}}
+    summary |= {"plan": {"value_per_connected": 246.2}}
+    value = {"multiplier": None, "value_per_connected": 144.0, "note": "why"}
+    _print_stated_value(summary | {"value": value})
+    assert capsys.readouterr().out.splitlines()[2] == (
+        "  (it does not price the plan: the plan prices a change in mean NPS at "
+        "the value of one point of it, 246)"
+    )
+    _print_stated_value(summary | {"value": value, "model": {"task": "binary"}})
+    assert "price the plan" not in capsys.readouterr().out
+
+
 def test_console_names_a_0_1_outcome_by_its_label(capsys):
     """ "One more connected customer", "the connected share" for an outcome
     labelled "Very satisfied overall"."""

@@ -580,6 +580,31 @@ def test_waves_are_new_respondents_of_one_study():
     )
 
 
+def test_a_sample_seed_shares_the_study_and_none_shares_only_the_effects():
+    """With a ``sample_seed``, surveys of one ``random_state`` share their
+    catalog (costs, stated importance) whatever their seed and size; without
+    one, only the facets' effects are the study's, and the catalog moves
+    with ``n_respondents``."""
+    kinds = ["kind", "effect", "is_driver", "hidden_driver", "table_stakes"]
+    seeded = [
+        em.make_survey(n, 12, random_state=1, sample_seed=k)
+        for n, k in ((200, 2), (200, 3), (500, 2))
+    ]
+    for other in seeded[1:]:
+        pd.testing.assert_frame_equal(other.catalog, seeded[0].catalog)
+        pd.testing.assert_frame_equal(other.truth[kinds], seeded[0].truth[kinds])
+    alone = [em.make_survey(n, 12, random_state=1) for n in (200, 500)]
+    for survey in alone:
+        pd.testing.assert_frame_equal(survey.truth[kinds], seeded[0].truth[kinds])
+        assert not survey.catalog["cost"].equals(seeded[0].catalog["cost"])
+    assert not alone[0].catalog["cost"].equals(alone[1].catalog["cost"])
+    assert (
+        not alone[0]
+        .catalog["stated_importance"]
+        .equals(alone[1].catalog["stated_importance"])
+    )
+
+
 def test_waves_keep_the_latest_waves_segment_and_value_truth():
     """``make_waves`` passes ``segment_effects`` and ``value_effects`` on and
     returns their truth, the latest wave's as ``truth`` is."""

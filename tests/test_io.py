@@ -1405,6 +1405,21 @@ def test_the_about_sheet_gives_the_plans_total_simulated_together():
     assert not none["setting"].str.startswith("plan:").any()
 
 
+def test_a_score_s_about_sheet_gives_the_value_per_point():
+    """A score's plan is priced by the value of one point of it: the about
+    sheet called that number "value per connected customer"."""
+    from emomotiv.io import about_sheet
+
+    summary = {"model": {"task": "regression"}, "plan": {"value_per_connected": 246.2}}
+    summary["data"] = {"outcome_label": "emotional connection (0-10)"}
+    about = dict(about_sheet(summary).itertuples(index=False))
+    assert about["value per point of emotional connection (0-10)"] == 246.2
+    assert "value per connected customer" not in about
+    binary = summary | {"model": {"task": "binary"}}
+    about = dict(about_sheet(binary).itertuples(index=False))
+    assert about["value per connected customer"] == 246.2
+
+
 def test_a_comparison_s_about_sheet_says_the_waves_were_not_run_alike():
     """A workbook of a comparison of two analyses run by different code (or
     settings) looked like one consistent run: the console and the report said

@@ -1223,6 +1223,37 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     assert "Value per connected customer:" in binary
 
 
+def test_a_score_outcome_says_its_plan_is_priced_per_point(contract, contract_html):
+    """A score's plan prices the change in its mean at the value of one
+    point: the plan's note spoke of the connected share priced at the value
+    of one more connected customer, beside the motivator tiers' gap."""
+    summary = dict(contract.summary)
+    summary["model"] = dict(summary["model"], task="regression")
+    summary["data"] = dict(summary["data"], outcome_label="Overall NPS")
+    summary["plan"] = dict(
+        summary["plan"], value_source="value_slope", value_per_connected=246.0
+    )
+    parts = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
+    roi = " ".join(parts["roi"].split())
+    assert (
+        "is value through connection: the change in mean “Overall NPS” priced at "
+        "the value of one point of it (246)."
+    ) in roi
+    assert "priced at the value of one more connected customer" not in roi
+    # the value per connected customer is the tiers' gap: not the plan's price
+    value = roi.split("Value per connected customer")[1].split("</dd>")[0]
+    assert (
+        "It does not price the plan: the plan and the ROI table price a change in "
+        "mean “Overall NPS” at the value of one point of it, 246 (below)."
+    ) in value
+    plan = " ".join(parts["summary"].split("Recommended plan")[1].split())
+    assert "through connection (at 246 per point of “Overall NPS”" in plan
+    # a 0/1 outcome keeps the connected customer's words
+    binary = " ".join(sections(contract_html)["roi"].split())
+    assert "the gain in the connected share priced at the value of one more" in binary
+    assert "It does not price the plan" not in binary
+
+
 def test_one_stage_and_no_connection_rule_read_as_plain_sentences(contract):
     summary = dict(contract.summary)
     summary["data"] = dict(summary["data"], n_stages=1)
