@@ -2716,6 +2716,9 @@ def _print_plan(
             f"  {len(within)} of the {n} with a gain within noise: the plan's least "
             "certain part (roi.csv, beyond_noise)."
         )
+    low = plan.get("combined_delta_connected_low")
+    if low is not None and low <= 0:
+        print("  The plan's own gain is within noise: its interval reaches zero.")
     if plan.get("combined_delta_value") is not None:
         unit = words["customer"] if score is None else f"point of {_safe(score)}"
         low = plan.get("combined_delta_value_low")

@@ -1020,7 +1020,7 @@ def test_the_solver_prints_nothing_of_its_own(capfd):
 
 
 @pytest.mark.parametrize("seed", [2, 4])
-def test_a_plan_on_a_survey_where_nothing_works_is_not_clear_of_zero(seed):
+def test_a_plan_on_a_survey_where_nothing_works_is_not_clear_of_zero(seed, capsys):
     """No touchpoint moves connection: the plan still funds the largest of
     noisy gains, and read on the data that chose them their gain ran high
     (+1.9 and +2.9 points, each interval above zero, three to five times the
@@ -1036,7 +1036,7 @@ def test_a_plan_on_a_survey_where_nothing_works_is_not_clear_of_zero(seed):
     assert not s.truth["true_uplift"].any()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a weak fit, an unstable ranking
-        plan = em.analyze(
+        result = em.analyze(
             s.survey,
             s.catalog,
             connection="connected",
@@ -1048,12 +1048,18 @@ def test_a_plan_on_a_survey_where_nothing_works_is_not_clear_of_zero(seed):
             budget=300_000,
             value_per_connected=3_000,
             progress=False,
-        ).summary["plan"]
+        )
+    plan = result.summary["plan"]
     assert plan["selected"]
     assert plan["selection_optimism"] > 0.01
     low, high = (plan[f"combined_delta_connected_{end}"] for end in ("low", "high"))
     assert low < 0 < high
     assert plan["combined_delta_value_low"] < 0
+    assert "The plan's own gain is within noise" in em.Report(result).html()
+    from emomotiv.cli import _print_plan
+
+    _print_plan(plan)
+    assert "The plan's own gain is within noise" in capsys.readouterr().out
 
 
 def test_beyond_noise_never_contradicts_the_interval_shown_beside_it():
