@@ -2717,7 +2717,12 @@ def _print_plan(
             "certain part (roi.csv, beyond_noise)."
         )
     low = plan.get("combined_delta_connected_low")
-    if low is not None and low <= 0:
+    if together is not None and together <= 0:
+        print(
+            "  Net of the optimism of choosing it, the plan's expected gain is "
+            "not above zero: it is not expected to add anything."
+        )
+    elif low is not None and low <= 0:
         print("  The plan's own gain is within noise: its interval reaches zero.")
     if plan.get("combined_delta_value") is not None:
         unit = words["customer"] if score is None else f"point of {_safe(score)}"

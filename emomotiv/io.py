@@ -2088,7 +2088,11 @@ def _stage_home(target: Path) -> tuple[Path, str]:
     to another disk), which no file could be renamed into from beside it."""
     real = target.resolve()
     beside = real.parent
-    if real.is_dir() and real.stat().st_dev != beside.stat().st_dev:
+    # a bind mount of the same disk has its device number, and is a mount
+    # point all the same: no rename crosses into it either
+    if real.is_dir() and (
+        real.stat().st_dev != beside.stat().st_dev or os.path.ismount(real)
+    ):
         return real, STAGE_MARK
     return beside, f".{real.name}{STAGE_MARK}"
 
@@ -2197,8 +2201,9 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
         target = Path(os.path.abspath(out))
         target.parent.mkdir(parents=True, exist_ok=True)
         _clean_stale_stages(target)
-        _clean_stale_stages(target.resolve())
         home, prefix = _stage_home(target)
+        if home != target.parent:  # stages within the folder, or beside its link's
+            _clean_stale_stages(target.resolve())
         stage = Path(tempfile.mkdtemp(dir=home, prefix=prefix))
         with held(stage):
             try:
@@ -2211,9 +2216,7 @@ def _staged(out: str | PathLike, *, force: bool, kind: str) -> Iterator[Path]:
                     raise
                 written = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file())
                 shutil.rmtree(stage, ignore_errors=True)  # free again, then measured
-                raise _DiskFull(
-                    target, kind, written, _free_space(target.parent)
-                ) from err
+                raise _DiskFull(target, kind, written, _free_space(home)) from err
             finally:
                 shutil.rmtree(stage, ignore_errors=True)
 

@@ -1394,15 +1394,20 @@ def _said_elsewhere(message: str, pattern: bool = False):
         yield
 
 
-def _value_link_notes(value_summary: dict, measures, y, estimator) -> list[str]:
+def _value_link_notes(
+    value_summary: dict, measures, y, estimator, given: bool = False
+) -> list[str]:
     """The value link's warnings: a few records that decide a compared
     group's mean, and a rule for the fully connected that is not the 0/1
-    outcome the plan's gains are in."""
+    outcome the plan's gains are in (unless a value per connected customer
+    is ``given``: the link's gap then prices nothing)."""
     from .value import definition_warning
 
     notes = [value_summary["warning"]] if value_summary.get("warning") else []
     rule = measures.connected_rule
-    if value_summary.get("value_per_connected") is None or estimator.task_ != "binary":
+    if given or value_summary.get("value_per_connected") is None:
+        return notes
+    if estimator.task_ != "binary":
         return notes
     if rule == "connection outcome = 1":
         return notes
@@ -1465,6 +1470,13 @@ def _value_drivers_step(
             client=study.client,
         )
     summary = jsonable(result.to_summary())
+    if vpc is None and plan_summary.get("value_source") == "parameter":
+        summary["note"] = (
+            "no decomposition: the value per connected customer given prices the "
+            "plan on a basis of its own, and the value link has none in the value "
+            "column's units to split by"
+            + ("" if binary else " (a score outcome's link prices no point of it)")
+        )
     return {"value_drivers": result.to_frame()}, summary, result
 
 
@@ -1968,7 +1980,9 @@ def analyze(
     notes += (
         stated_notes
         + scale_warnings
-        + _value_link_notes(value_summary, measures, y, estimator)
+        + _value_link_notes(
+            value_summary, measures, y, estimator, study.value_per_connected is not None
+        )
     )
     question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)

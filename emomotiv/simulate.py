@@ -1744,7 +1744,8 @@ def _optimism(frame, reps, ok, budget, unit_value, price) -> float:
     funded set's gain is otherwise biased up: on surveys where no
     touchpoint moves anything, the plan's interval lay above 0 on three of
     four. The facets' gains are added; the plan's own gain is simulated
-    together (interactions included), and shifted by this amount.
+    together (interactions included), and shifted by this amount (never
+    below 0: a mean below it is the replicates' noise).
     """
     if len(reps) < 2 or not ok.any():
         return 0.0
@@ -1759,7 +1760,9 @@ def _optimism(frame, reps, ok, budget, unit_value, price) -> float:
         chosen = np.zeros(len(frame), dtype=bool)
         chosen[take] = _knapsack(gain[take], cost[take], budget)
         excess.append(gains[chosen].sum() - point[chosen].sum())
-    return float(np.mean(excess))
+    # choosing the largest cannot understate on average: a mean below 0 is
+    # the replicates' noise, and adds nothing
+    return max(float(np.mean(excess)), 0.0)
 
 
 def _short_note(facets: np.ndarray, short: np.ndarray, clear) -> str:

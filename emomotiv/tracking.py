@@ -683,7 +683,7 @@ def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
     --------
     >>> _label_notes(["2026Q1", "2026Q4"], ["2026Q1", "Q4 2026"])
     []
-    >>> print(_label_notes(["2026Q1", "2026Q4"], ["2026Q4", "2026Q1"])[0][:71])
+    >>> print(_label_notes(["2026Q1", "2026Q4"], ["2026Q4", "2026Q1"])[0][:70])
     The labels given name the waves the other way round from the analyses:
     """
     if recorded is None or same_wave_labels(recorded) or recorded[0] == recorded[1]:
@@ -885,13 +885,19 @@ def _restaged(table: pd.DataFrame) -> list[dict[str, Any]]:
 def _relabelled(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The touchpoints of both waves whose label differs (other than in case
     or spacing), as the settings :func:`_differences` lists: one id, two
-    questions' labels, so its change may compare two questions."""
+    questions' labels, so its change may compare two questions. A label
+    that is the id itself (a catalog without labels gives each facet its
+    id) is no question's: labels added or dropped between waves are no
+    change."""
     both = table["label_before"].notna() & table["label_after"].notna()
 
     def plain(labels: pd.Series) -> pd.Series:
         return labels.map(lambda label: " ".join(str(label).split()).casefold())
 
-    moved = table[both & (plain(table["label_before"]) != plain(table["label_after"]))]
+    ids = plain(table.index.to_series())
+    named = (plain(table["label_before"]) != ids) & (plain(table["label_after"]) != ids)
+    differ = plain(table["label_before"]) != plain(table["label_after"])
+    moved = table[both & named & differ]
     return [
         {"setting": f"label of '{f}'", "before": b, "after": a}
         for f, b, a in zip(
@@ -951,14 +957,22 @@ def _differences(before: Mapping, after: Mapping) -> list[dict[str, Any]]:
 
 def _outcome_ranges(before: Mapping, after: Mapping) -> tuple | None:
     """Each wave's score range (``data.outcome_range``: its lowest and
-    highest answer) where the two differ, else None (equal, a 0/1
-    outcome, or an analysis saved without it).
+    highest answer) where the two differ as scales do, else None (a 0/1
+    outcome, or an analysis saved without it). The ranges are answers, not
+    declared scales: a wave where nobody answered 0, or a mean of items
+    (1.33 to 5 against 1 to 5), reads a range a little narrower on one
+    scale; they differ as scales where an end moves by 2 or more and by a
+    tenth of the wider range or more (1 to 7 against 0 to 10, 1 to 5
+    against 1 to 7).
 
     Examples
     --------
     >>> _outcome_ranges({"data": {"outcome_range": [0, 10]}},
     ...                 {"data": {"outcome_range": [1, 7]}})
     ((0.0, 10.0), (1.0, 7.0))
+    >>> _outcome_ranges({"data": {"outcome_range": [1.33, 5]}},
+    ...                 {"data": {"outcome_range": [1, 5]}}) is None
+    True
     """
     ranges = []
     for summary in (before, after):
@@ -966,7 +980,10 @@ def _outcome_ranges(before: Mapping, after: Mapping) -> tuple | None:
         if not isinstance(found, list | tuple) or len(found) != 2:
             return None
         ranges.append(tuple(float(x) + 0.0 for x in found))  # not -0
-    return tuple(ranges) if ranges[0] != ranges[1] else None
+    (lb, hb), (la, ha) = ranges
+    wide = max(hb - lb, ha - la)
+    moved = max(abs(lb - la), abs(hb - ha))
+    return tuple(ranges) if moved >= 2 and moved >= 0.1 * wide else None
 
 
 def _range_note(before: Mapping, after: Mapping, labels: Sequence[str]) -> list:

@@ -303,9 +303,11 @@ def value_of_connection(
     present = [s for s in TIERS if ((seg == s) & weighted).sum() >= MIN_TIER]
     keep = np.isin(seg, present) & weighted
     rows = np.isin(seg, TIERS) & weighted  # every tier: the value per connected
+    # the family of the tier fit, read on its rows (a 0 in a tier too small
+    # to compare decides nothing here; the two-group fit checks its own)
     if family == "auto":
-        family = "gamma" if (y[rows] > 0).all() else "poisson"
-    if family == "gamma" and (y[rows] <= 0).any():
+        family = "gamma" if (y[keep] > 0).all() else "poisson"
+    if family == "gamma" and (y[keep] <= 0).any():
         raise ValidationError(
             ["A Gamma value model needs values > 0; use family='poisson'."],
             subject="value data",
@@ -333,7 +335,8 @@ def value_of_connection(
     summary: dict = {
         "model": (
             f"GLM {'Gamma (log link)' if family == 'gamma' else 'Poisson QMLE'} "
-            "value ~ tier (reference unconnected), survey weights, HC0"
+            f"value ~ tier (reference {present[0].replace('_', ' ')}), survey "
+            "weights, HC0"
         ),
         "level": level,
         "multiplier": None,
@@ -350,8 +353,12 @@ def value_of_connection(
         if s in present and not (y[keep & (seg == s)] > 0).any()
     ]
     if "highly_satisfied" in present and not zero:
+        # log(mean fully connected) - log(mean highly satisfied): each tier's
+        # coefficient, 0 for the reference tier (the intercept is shared)
         c = np.zeros(len(present))
-        c[idx["fully_connected"]], c[idx["highly_satisfied"]] = 1, -1
+        for tier, sign in (("fully_connected", 1), ("highly_satisfied", -1)):
+            if idx[tier]:
+                c[idx[tier]] = sign
         est, se = float(c @ b), float(np.sqrt(c @ V @ c))
         summary |= {
             "multiplier": float(np.exp(est)),
@@ -381,7 +388,8 @@ def value_of_connection(
     if small and n_other >= MIN_TIER:
         connected = (seg[rows] == "fully_connected").astype(float)
         X2 = np.column_stack([np.ones(len(connected)), connected])
-        fit2 = sm.GLM(y[rows], X2, family=fam, var_weights=w[rows]).fit(cov_type="HC0")
+        fam2 = fam if (y[rows] > 0).all() else sm.families.Poisson()  # a 0 among them
+        fit2 = sm.GLM(y[rows], X2, family=fam2, var_weights=w[rows]).fit(cov_type="HC0")
         b2, V2 = fit2.params, fit2.cov_params()
         mu_c, mu_n = float(np.exp(b2[0] + b2[1])), float(np.exp(b2[0]))
         grad = np.array([mu_c - mu_n, mu_c])

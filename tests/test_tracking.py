@@ -446,6 +446,13 @@ def test_a_touchpoint_id_whose_label_changed_is_said(small_result, capsys):
     _print_tracking(comparison.summary, comparison.changes)
     assert f"Label of '{facet}': {label} in 2026Q2" in capsys.readouterr().out
     assert note in html.unescape(em.ComparisonReport(comparison).html())
+    # a catalog without labels (each facet's label its id) beside one with
+    # them: labels added, no question changed
+    bare = _relabelled(other, list(small_result.drivers["facet"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        comparison = em.compare(bare, small_result, labels=("2026Q2", "2026Q3"))
+    assert not [d for d in comparison.summary["differences"] if "label" in d["setting"]]
 
 
 def test_labels_that_name_other_waves_than_the_analyses_record_are_noted(

@@ -211,3 +211,24 @@ def test_one_record_that_holds_a_tier_s_value_is_warned_about():
     link = em.value_of_connection(value, tiers, sample_weight=s.survey["weight"])
     assert "highly satisfied" in link.summary["warning"]
     assert "one record holds" in link.summary["warning"]
+
+
+def test_the_multiplier_with_too_few_unconnected_is_still_the_ratio_of_means():
+    """With fewer than 10 unconnected, the highly satisfied are the model's
+    reference tier: the multiplier read their coefficient as a contrast and
+    gave 0.02 for a ratio of means of 1.99. A 0 among those few decides
+    nothing about the tiers' model (family='gamma' raised)."""
+    rng = np.random.default_rng(0)
+    tiers = np.array(
+        ["fully_connected"] * 60 + ["highly_satisfied"] * 60 + ["unconnected"] * 5
+    )
+    value = np.r_[rng.gamma(4, 48, 60), rng.gamma(4, 25, 60), rng.gamma(4, 20, 5)]
+    ratio = value[:60].mean() / value[60:120].mean()
+    link = em.value_of_connection(value, tiers)
+    assert link.summary["multiplier"] == pytest.approx(ratio)
+    assert "reference highly satisfied" in link.summary["model"]
+    value[-1] = 0.0
+    for family in ("auto", "gamma"):
+        link = em.value_of_connection(value, tiers, family=family)
+        assert link.summary["multiplier"] == pytest.approx(ratio)
+        assert link.summary["value_per_connected"] > 0

@@ -390,19 +390,23 @@ def test_a_given_value_per_connected_prices_the_plan_not_the_value_drivers(direc
     outcome's gains at the rule's gap, unsaid."""
     s, _ = direct
     roles = {k: v for k, v in s.roles.items() if k != "segment"}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        result = em.analyze(
-            s.survey,
-            s.catalog,
-            **roles,
-            model=em.DriverModel(**FAST),
-            n_boot=3,
-            methods=False,
-            progress=False,
-            value_per_connected=1000.0,
-            connected_rule=70,
-        )
+
+    def run(**given):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return em.analyze(
+                s.survey,
+                s.catalog,
+                **roles,
+                model=em.DriverModel(**FAST),
+                n_boot=3,
+                methods=False,
+                progress=False,
+                connected_rule=70,
+                **given,
+            )
+
+    result = run(value_per_connected=1000.0)
     assert result.summary["plan"]["value_per_connected"] == 1000.0
     link = result.summary["value"]["value_per_connected"]
     assert result.summary["value_drivers"]["value_per_connected"] == link != 1000.0
@@ -410,5 +414,8 @@ def test_a_given_value_per_connected_prices_the_plan_not_the_value_drivers(direc
     roi = result.tables["roi"].set_index("facet")["delta_connected"]
     via = table["delta_mean_value_via_connection"]
     assert via.to_numpy() == pytest.approx((roi.reindex(via.index) * link).to_numpy())
+    said = [w for w in result.summary["warnings"] if "not the connection outcome" in w]
+    assert not said  # the figure given prices the plan, not the rule's gap
+    result = run()
     said = [w for w in result.summary["warnings"] if "not the connection outcome" in w]
     assert len(said) == 1 and "respondents connected by the outcome" in said[0]
