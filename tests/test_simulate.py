@@ -1060,6 +1060,8 @@ def test_a_plan_on_a_survey_where_nothing_works_is_not_clear_of_zero(seed, capsy
 
     _print_plan(plan)
     assert "The plan's own gain is within noise" in capsys.readouterr().out
+    _print_plan(plan | {"combined_delta_connected": -0.002})  # net of its optimism
+    assert "it is not expected to add anything" in capsys.readouterr().out
 
 
 def test_beyond_noise_never_contradicts_the_interval_shown_beside_it():
