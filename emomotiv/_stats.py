@@ -11,6 +11,10 @@ import numpy as np
 import pandas as pd
 
 CHUNK_ROWS = 65_536
+# how a bootstrap interval's ends are read from the sorted replicates:
+# numpy's name for Hyndman and Fan's type 6, the k-th of B at k / (B + 1)
+# (see :func:`emomotiv.bootstrap.percentile_interval`)
+QUANTILES = "weibull"
 
 
 def row_chunks(n: int):

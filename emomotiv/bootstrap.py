@@ -79,7 +79,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.base import clone
 
-from ._stats import format_against
+from ._stats import QUANTILES, format_against
 from ._validation import (
     check_aligned,
     check_float,
@@ -567,9 +567,6 @@ def percentile_interval(
     return low, high, int(outside.sum())
 
 
-# how an interval's ends are read from the sorted replicates (numpy's name
-# for Hyndman and Fan's type 6; see :func:`percentile_interval`)
-QUANTILES = "weibull"
 ONE_REPLICATE = (
     "One bootstrap replicate (n_boot=1) has no spread: every importance "
     "interval has width 0, every rank interval is one rank and p_top is 0 or "

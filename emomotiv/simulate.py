@@ -1655,7 +1655,7 @@ def _plan(sim, frame, reps, budget, money, points, level):
     ok = np.isfinite(gain) & np.isfinite(cost)
     chosen = np.zeros(len(frame), dtype=bool)
     chosen[ok] = _knapsack(gain[ok], cost[ok], budget)
-    optimism = _optimism(frame, reps, ok, budget, pop * vpc, money[2])
+    optimism = _optimism(frame, reps, ok, budget, by_value, (pop * vpc, price))
     plan = frame.loc[
         ok,
         [
@@ -1733,13 +1733,14 @@ def _plan(sim, frame, reps, budget, money, points, level):
     return plan, facts
 
 
-def _optimism(frame, reps, ok, budget, unit_value, price) -> float:
+def _optimism(frame, reps, ok, budget, by_value: bool, money) -> float:
     """How much a set chosen for its estimated gains overstates its gain, in
     ``delta_connected`` (0 without replicates): Efron's bootstrap estimate
     of optimism. Each replicate chooses its own set under the budget, by its
-    own gains (priced by its own value per connected customer where the
-    plan is chosen by value), and the mean excess of that set's gain on the
-    replicate over its gain on the estimate is what choosing on the
+    own gains (where the plan is chosen by value, ``by_value``, priced by
+    ``money``: one unit of ``delta_connected``'s price, and each replicate's
+    own or None), and the mean excess of that set's gain on the replicate
+    over its gain on the estimate is what choosing on the
     estimate adds to the truth. Chosen by the largest of noisy gains, the
     funded set's gain is otherwise biased up: on surveys where no
     touchpoint moves anything, the plan's interval lay above 0 on three of
@@ -1751,7 +1752,7 @@ def _optimism(frame, reps, ok, budget, unit_value, price) -> float:
         return 0.0
     point = frame["delta_connected"].to_numpy(dtype=float)
     cost = frame["cost"].to_numpy(dtype=float)
-    by_value = bool(np.isfinite(frame["delta_value"]).any())
+    unit_value, price = money
     excess = []
     for b, gains in enumerate(reps):
         take = ok & np.isfinite(gains)

@@ -82,6 +82,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ._stats import QUANTILES
 from ._validation import (
     ValidationError,
     check_choice,
@@ -122,7 +123,7 @@ def resample_counts(n: int, n_boot: int, random_state) -> np.ndarray:
 def _interval(replicates: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     tail = (1 - level) / 2
     # as :func:`emomotiv.bootstrap.percentile_interval` reads them
-    low, high = np.nanquantile(replicates, [tail, 1 - tail], axis=0, method="weibull")
+    low, high = np.nanquantile(replicates, [tail, 1 - tail], axis=0, method=QUANTILES)
     return low, high
 
 

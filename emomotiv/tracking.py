@@ -151,7 +151,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._stats import adjust_p
+from ._stats import QUANTILES, adjust_p
 from ._validation import ValidationError, check_choice, check_float
 from .readers import ATTRS
 from .results import AnalysisResult, WaveComparison
@@ -895,9 +895,8 @@ def _relabelled(table: pd.DataFrame) -> list[dict[str, Any]]:
         return labels.map(lambda label: " ".join(str(label).split()).casefold())
 
     ids = plain(table.index.to_series())
-    named = (plain(table["label_before"]) != ids) & (plain(table["label_after"]) != ids)
-    differ = plain(table["label_before"]) != plain(table["label_after"])
-    moved = table[both & named & differ]
+    before, after = plain(table["label_before"]), plain(table["label_after"])
+    moved = table[both & (before != ids) & (after != ids) & (before != after)]
     return [
         {"setting": f"label of '{f}'", "before": b, "after": a}
         for f, b, a in zip(
@@ -1079,7 +1078,7 @@ def _interval_spread(
     return None, "none", pd.Series(np.inf, index=common)
 
 
-def _percentile_width(n_boot: int, level: float, method: str = "weibull") -> float:
+def _percentile_width(n_boot: int, level: float, method: str = QUANTILES) -> float:
     """Expected width, in standard deviations, of the percentile interval of
     ``n_boot`` normal replicates (interpolated between order statistics,
     whose expectations are Blom's, at ``np.quantile``'s positions for
