@@ -1540,9 +1540,9 @@ def plan_improvements(
     # before every paid one; a touchpoint with no cost has no ratio either:
     # after the priced gains, by its gain; every touchpoint predicted to
     # lower the outcome comes last, by the size of its loss
-    with np.errstate(invalid="ignore"):
-        free = np.where(cost == 0, np.sign(delta_value) * np.inf, np.nan)
     gain = np.where(np.isnan(delta_value), point, delta_value)
+    with np.errstate(invalid="ignore"):
+        free = np.where(cost == 0, np.sign(gain) * np.inf, np.nan)
     order = frame.assign(
         _loss=gain < 0,
         _unpriced=np.isnan(cost) & (gain >= 0),

@@ -933,6 +933,22 @@ def test_a_free_improvement_ranks_by_the_sign_of_its_gain(fitted):
     )
     assert losses["delta_value"].is_monotonic_decreasing  # the largest loss last
     assert up in result.selected and down not in result.selected
+    # without money no touchpoint has a return: the free gain still ranks first
+    moneyless = em.plan_improvements(
+        model,
+        X,
+        y,
+        catalog=catalog,
+        budget=100,
+        sample_weight=w,
+        n_boot=0,
+        cross_fit=0,
+    ).roi
+    assert moneyless["delta_value"].isna().all()
+    assert moneyless["facet"].iloc[0] == up
+    moneyless = moneyless.set_index("facet")
+    gains = moneyless["delta_connected"] >= 0
+    assert moneyless.loc[down, "priority"] > moneyless.loc[gains, "priority"].max()
 
 
 def test_a_touchpoint_without_a_cost_ranks_before_the_losses(fitted):
