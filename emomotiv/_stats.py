@@ -15,6 +15,49 @@ CHUNK_ROWS = 65_536
 # numpy's name for Hyndman and Fan's type 6, the k-th of B at k / (B + 1)
 # (see :func:`emomotiv.bootstrap.percentile_interval`)
 QUANTILES = "weibull"
+# the start of :func:`few_replicates`'s message (a pattern: analyze says it once)
+FEW_REPLICATES = r"With \d+ bootstrap replicates, each "
+
+
+def interval_floor(level: float) -> int:
+    """The fewest replicates whose percentile interval at ``level`` holds
+    ``level`` of their distribution: below it, the quantiles at
+    (1 - level) / 2 and (1 + level) / 2 fall before the first and after the
+    last of the B sorted replicates (type 6 reads the k-th at k / (B + 1)),
+    so the interval is their range.
+
+    Examples
+    --------
+    >>> interval_floor(0.9), interval_floor(0.95), interval_floor(0.5)
+    (19, 39, 3)
+    """
+    return int(np.ceil(2 / (1 - level) - 1 - 1e-9))
+
+
+def few_replicates(n_boot: int, level: float) -> str | None:
+    """The warning for intervals of fewer replicates than ``level`` needs
+    (None when they are enough, or when there are none or one: no interval
+    or :data:`emomotiv.bootstrap.ONE_REPLICATE`'s warning).
+
+    Examples
+    --------
+    >>> print(few_replicates(10, 0.9))  # doctest: +ELLIPSIS
+    With 10 bootstrap replicates, each 90% interval is their range, which ...
+    >>> few_replicates(20, 0.9) is None
+    True
+    """
+    floor = interval_floor(level)
+    if not 2 <= n_boot < floor:
+        return None
+    held = (n_boot - 1) / (n_boot + 1)
+    level = f"{level * 100:g}%"
+    return (
+        f"With {n_boot} bootstrap replicates, each {level} interval is their "
+        f"range, which holds on average {held:.0%} of their distribution, not "
+        f"{level}: the intervals, and each 'beyond noise' that rests on them, "
+        f"read surer than they are. Use n_boot >= {floor} for {level} "
+        "intervals (the default 100 for a report)."
+    )
 
 
 def row_chunks(n: int):

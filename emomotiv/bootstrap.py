@@ -79,7 +79,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.base import clone
 
-from ._stats import QUANTILES, format_against
+from ._stats import QUANTILES, few_replicates, format_against
 from ._validation import (
     check_aligned,
     check_float,
@@ -876,6 +876,8 @@ def bootstrap_importance(
 
     if n_boot == 1:
         warnings.warn(ONE_REPLICATE, UserWarning, stacklevel=2)
+    elif few := few_replicates(n_boot, level):
+        warnings.warn(few, UserWarning, stacklevel=2)
     raw, refits = _fit_refits(
         fitted,
         # XGBoost reads float32: the same models at half the memory

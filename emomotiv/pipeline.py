@@ -1416,12 +1416,16 @@ def _value_link_notes(
     return notes + ([found] if found else [])
 
 
+@contextlib.contextmanager
 def _said_once():
     """The steps after the whole survey's bootstrap, quiet about its settings
-    (``n_boot=1``): that bootstrap has said it, once."""
+    (one replicate, or too few for the level): that bootstrap has said it,
+    once."""
+    from ._stats import FEW_REPLICATES
     from .bootstrap import ONE_REPLICATE
 
-    return _said_elsewhere(ONE_REPLICATE)
+    with _said_elsewhere(ONE_REPLICATE), _said_elsewhere(FEW_REPLICATES, True):
+        yield
 
 
 def _value_drivers_step(

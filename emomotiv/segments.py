@@ -91,6 +91,7 @@ effects differ between segments.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
@@ -102,7 +103,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._stats import adjust_p, facet_profile, format_against, kish_size, model_matrix
+from ._stats import (
+    FEW_REPLICATES,
+    adjust_p,
+    facet_profile,
+    format_against,
+    kish_size,
+    model_matrix,
+)
 from ._validation import (
     ValidationError,
     check_aligned,
@@ -550,7 +558,8 @@ def _say_warnings(caught: Mapping[str, list], complete: bool) -> None:
         for item in found:
             key = (item.category, str(item.message))
             user = issubclass(item.category, UserWarning)
-            everywhere = key in shared and (len(caught) > 1 or key[1] == ONE_REPLICATE)
+            setting = key[1] == ONE_REPLICATE or re.match(FEW_REPLICATES, key[1])
+            everywhere = key in shared and (len(caught) > 1 or setting)
             where = None if everywhere or not user else name
             if (where, key) in said:
                 continue
@@ -561,7 +570,7 @@ def _say_warnings(caught: Mapping[str, list], complete: bool) -> None:
                 )
             elif where is not None:
                 warnings.warn(f"Segment {name!r}: {key[1]}", key[0], stacklevel=3)
-            elif key[1] == ONE_REPLICATE:  # a setting of the whole run
+            elif setting:  # a setting of the whole run
                 warnings.warn(key[1], key[0], stacklevel=3)
             else:
                 warnings.warn(

@@ -43,6 +43,7 @@ import math
 import numbers
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -51,7 +52,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._stats import adjust_p, model_matrix, replicate_p, weighted_median
+from ._stats import (
+    adjust_p,
+    few_replicates,
+    model_matrix,
+    replicate_p,
+    weighted_median,
+)
 from ._validation import (
     ValidationError,
     check_aligned,
@@ -915,7 +922,7 @@ def simulate_improvement(
     sample_weight: ArrayLike | None = None,
     catalog: FacetCatalog | pd.DataFrame | None = None,
     cross_fit: int = 5,
-    n_boot: int = 10,
+    n_boot: int = 20,
     level: float = 0.9,
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
@@ -952,7 +959,7 @@ def simulate_improvement(
         overconfident (pushed towards 0 and 1, where a change in a rating
         moves the probability little), which understates every gain; 0 uses
         the fitted ``model`` on all respondents as it is.
-    n_boot : int, default=10
+    n_boot : int, default=20
         Replicate models (0 = none), when no ``bootstrap`` is given. Each is
         a refit on a resample of respondents; every scenario is evaluated on
         every replicate, on the evaluation respondents it was not fitted on
@@ -1007,15 +1014,19 @@ def simulate_improvement(
     scales = _scales(catalog, [f for f in facets if f not in controls])
     sim = _Simulator(model, X, sample_weight, scales, owner, controls, n_jobs)
     sim.check(scenarios)
-    _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)
+    _prepare(sim, y, cross_fit, n_boot, level, random_state, bootstrap)
     return _simulation_result(sim, scenarios, level)
 
 
-def _prepare(sim: _Simulator, y, cross_fit, n_boot, random_state, bootstrap) -> None:
+def _prepare(
+    sim: _Simulator, y, cross_fit, n_boot, level, random_state, bootstrap
+) -> None:
     """The replicates (given, or refitted), else the cross-fitted models."""
-    if bootstrap is not None:
+    if bootstrap is not None:  # the bootstrap said whether it has enough
         sim.use_refits(bootstrap)
     elif n_boot > 0:
+        if few := few_replicates(n_boot, level):
+            warnings.warn(few, UserWarning, stacklevel=3)
         sim.fit_replicates(y, n_boot, random_state)
     else:
         sim.fit_cross(y, cross_fit, random_state)
@@ -1305,7 +1316,7 @@ def plan_improvements(
     sample_weight: ArrayLike | None = None,
     points: float = 1.0,
     cross_fit: int = 5,
-    n_boot: int = 10,
+    n_boot: int = 20,
     level: float = 0.9,
     random_state: int | None = None,
     controls: Sequence[str] | None = None,
@@ -1373,7 +1384,7 @@ def plan_improvements(
         Without replicates (``n_boot=0`` and no ``bootstrap``): folds for
         out-of-fold predictions (needs ``y``); 0 uses the fitted ``model``
         as it is (see :func:`simulate_improvement`).
-    n_boot : int, default=10
+    n_boot : int, default=20
         Replicate models for the estimates and intervals (refits; 0 = none),
         when no ``bootstrap`` is given: the estimates are then bagged (the
         mean over replicates, out of bag) with percentile intervals.
@@ -1489,7 +1500,7 @@ def plan_improvements(
     sim = _Simulator(model, X, sample_weight, scales, owner, controls, n_jobs)
     scenarios = [RaiseScore(f, points) for f in facets]
     sim.check(scenarios)
-    _prepare(sim, y, cross_fit, n_boot, random_state, bootstrap)
+    _prepare(sim, y, cross_fit, n_boot, level, random_state, bootstrap)
     point, reps = sim.evaluate(scenarios)
     low, high = _interval(point, reps, level)
 

@@ -82,7 +82,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._stats import QUANTILES
+from ._stats import QUANTILES, few_replicates
 from ._validation import (
     ValidationError,
     check_choice,
@@ -773,6 +773,8 @@ def _from_respondents(
         "n_boot": n_boot,
     }
     if n_boot:
+        if few := few_replicates(n_boot, level):
+            warnings.warn(few, UserWarning, stacklevel=3)
         counts = resample_counts(len(r), n_boot, random_state)
         # row i is the respondents' draw i, a resample without shares kept
         # (NaN) so that the numbering stays that of the draws

@@ -784,6 +784,31 @@ def test_one_replicate_says_it_has_no_spread(data):
     assert one.info["stability"]["top_k_overlap"] is None
 
 
+@pytest.mark.parametrize("n_boot, level", [(10, 0.9), (19, 0.9), (20, 0.95)])
+def test_too_few_replicates_for_the_level_are_warned_of(data, n_boot, level):
+    """Type-6 quantiles read the interval's ends between replicates only
+    from 19 of them at 90% (39 at 95%): fewer give their range, which holds
+    (B - 1) / (B + 1) of their distribution (10: 82%), not the level."""
+    from emomotiv._stats import interval_floor
+
+    short = n_boot < interval_floor(level)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _boot(data, n_boot=n_boot, level=level)
+    said = [
+        str(w.message) for w in caught if "bootstrap replicates, each" in str(w.message)
+    ]
+    assert len(said) == short
+    if short:
+        held = f"{(n_boot - 1) / (n_boot + 1):.0%}"
+        assert held in said[0] and f"n_boot >= {interval_floor(level)}" in said[0]
+        # the interval is the replicates' range (held out to the estimate)
+        reps = result.replicates
+        t = result.table.loc[reps.columns]
+        assert (t["importance_low"] <= reps.min() + 1e-12).all()
+        assert (t["importance_high"] >= reps.max() - 1e-12).all()
+
+
 @pytest.mark.filterwarnings("ignore:The model made no split on any facet")
 def test_replicates_whose_model_splits_on_nothing_are_named(data):
     """Thirty respondents leave a model with min_child_weight=5 no split:

@@ -592,16 +592,20 @@ def test_unstable_segment_rankings_are_among_the_run_s_warnings():
     assert all(f"{name} " in said[0] for name in low)
 
 
-def test_one_bootstrap_replicate_is_warned_of_once():
-    """n_boot=1 is a setting of the run: the segments' and the value
-    drivers' bootstraps do not say it again."""
+@pytest.mark.parametrize(
+    "n_boot, message", [(1, "n_boot=1"), (3, "With 3 bootstrap replicates")]
+)
+def test_too_few_bootstrap_replicates_are_warned_of_once(n_boot, message):
+    """n_boot=1, or too few replicates for the intervals' level, is a
+    setting of the run: the segments' and the value drivers' bootstraps do
+    not say it again."""
     s = em.make_survey(n_respondents=400, n_facets=6, random_state=3)
-    options = _quick_options() | {"n_boot": 1, "value": "value"}
+    options = _quick_options() | {"n_boot": n_boot, "value": "value"}
     options["segment"] = "customer_type"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = em.analyze(s.survey, s.catalog, min_segment_size=50, **options)
-    said = [w for w in caught if "n_boot=1" in str(w.message)]
+    said = [w for w in caught if message in str(w.message)]
     assert len(said) == 1
     assert "segment_drivers" in result.tables and "value_drivers" in result.tables
 

@@ -8,6 +8,7 @@ import pytest
 from scipy.stats import chi2
 
 import emomotiv as em
+from emomotiv._stats import few_replicates
 from emomotiv.bootstrap import ONE_REPLICATE
 from emomotiv.results import SimulationResult
 from emomotiv.segments import COLUMNS, GAIN_COLUMNS, _heterogeneity
@@ -339,6 +340,11 @@ def test_a_warning_about_the_run_is_said_once_not_per_segment(small):
     assert result.info["n_ranked"] == 2
     said = [str(w.message) for w in caught]
     assert [m for m in said if "n_boot=1" in m] == [ONE_REPLICATE]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _weighted(small, small.survey["weight"], n_boot=3)
+    few = [str(w.message) for w in caught if "bootstrap replicates" in str(w.message)]
+    assert few == [few_replicates(3, 0.9)]  # once, not "in every ranked segment"
     assert not [m for m in said if "too few" in m]
     assert "made no split" in result.info["segments"]["Advised"]["note"]
 
