@@ -2541,7 +2541,9 @@ def _print_stated_value(
                 )
                 print(
                     f"  A one-point rise is predicted to lower the outcome: {names} "
-                    "(roi.csv): important to it, but not a driver to raise."
+                    "(roi.csv): important to it, but not a driver to raise. A "
+                    "predicted fall can also be how customers use the rating "
+                    "scale rather than harm: confirm it before acting on it."
                 )
     if value.get("multiplier") is not None:
         print(

@@ -605,6 +605,7 @@ def test_console_names_a_hidden_driver_that_lowers_the_outcome(capsys):
     out = capsys.readouterr().out
     said = "A one-point rise is predicted to lower the outcome: Website (hidden driver)"
     assert said in out and "Fees (hidden" not in out
+    assert "how customers use the rating scale rather than harm" in out
     # without gains to read (no bootstrap), the sign of SHAP says nothing
     _print_stated_value({"stated": stated}, drivers, roi.drop(columns="beyond_noise"))
     assert "predicted to lower" not in capsys.readouterr().out

@@ -1311,14 +1311,21 @@ def test_what_the_touchpoints_do_not_explain_names_only_what_was_held_fixed(
     both = part(pd.concat([controls, purpose]))
     assert "for customers of the same warmth and context." in both
     assert "Together they carry" in both and "not held fixed" not in both
+    assert "an upper bound on warmth's part" in both
+    assert "upper bound" not in alone  # no warmth score, nothing to bound
 
 
 def test_the_method_says_what_the_intervals_do_not_cover(small_result):
-    """Sampling, not the model's bias: the gains are conservative (measured in
-    docs/concepts/uncertainty.md)."""
+    """Sampling, not the model's bias: the real drivers' gains are mostly
+    conservative (measured in docs/concepts/uncertainty.md), but scale use
+    can make touchpoints that move nothing read as gains and a plan promise
+    more than it delivers (docs/concepts/halo.md): the method says both."""
     method = " ".join(sections(em.Report(small_result).html())["method"].split())
     assert "not the model's own bias" in method
-    assert "read the gains as conservative" in method
+    assert "their gains are mostly conservative" in method
+    assert "can promise more than it delivers" in method
+    # the halo score's share is not warmth's alone
+    assert "part of it the touchpoints' own effect" in method
 
 
 def test_share_through_connection_only_where_the_total_is_clear_of_zero(contract):
