@@ -819,7 +819,7 @@ def test_an_m_out_of_n_bootstrap_rescales_the_mean_value_gap(small):
             random_state=0,
         )
         sim = _Simulator(model, X, w, {}, "test", [])
-        _prepare(sim, y, 0, 0, 0, boot)
+        _prepare(sim, y, 0, 0, 0.9, 0, boot)
         est, reps, source, _ = _value_per_connected(
             sim, y.to_numpy(), small.survey["value"].to_numpy(), None, None, 0.9
         )
