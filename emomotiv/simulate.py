@@ -6,7 +6,9 @@ connected before and after, and the change in the (weighted) connected share
 is the scenario's effect. Four kinds of change:
 
 - :class:`RaiseScore`: everyone who rated the facet rates it ``points``
-  higher, capped at the facet's scale maximum (the default scenario, +1);
+  higher, capped at the facet's scale maximum (the default scenario, +1); on
+  whole-number ratings a fractional rise is the mix of the whole rises either
+  side (+0.5: half the raters one point up);
 - :class:`LiftBottomBox`: every rating below ``to`` is raised to ``to``;
 - :class:`ExtendReach`: a share of the respondents who did not experience the
   touchpoint now do, at its *typical* rating (the weighted median rating of
@@ -45,7 +47,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -196,6 +198,14 @@ class RaiseScore:
     ``points``, below its minimum); respondents who did not experience the
     touchpoint are left alone.
 
+    On whole-number ratings a fractional rise is read as the mix of the whole
+    rises either side: +0.5 counts each respondent half as raised by 1 and
+    half as left as they are, +1.5 half by 1 and half by 2 (their
+    predictions mixed linearly; the trees split between whole ratings, so a
+    rating moved part of the way to the next would change nothing). Ratings
+    that are not whole numbers (averaged scores) move by exactly ``points``,
+    with a warning where that is not a whole number of steps between them.
+
     Parameters
     ----------
     facet : str
@@ -216,6 +226,20 @@ class RaiseScore:
     def name(self) -> str:
         return f"{self.facet} {self.points:+g}"
 
+    @property
+    def _amount(self) -> float:
+        return self.points
+
+    def _between(self) -> tuple[RaiseScore, RaiseScore, float]:
+        """The whole rises either side of ``points``, and how far it lies
+        from the lower to the upper (a share)."""
+        lower = math.floor(self.points)
+        return (
+            replace(self, points=float(lower)),
+            replace(self, points=float(lower + 1)),
+            self.points - lower,
+        )
+
     def _apply(self, column: np.ndarray, low: float, high: float, typical: float):
         if self.points >= 0:
             return np.minimum(column + self.points, np.maximum(column, high))
@@ -231,7 +255,10 @@ class LiftBottomBox:
     facet : str
         The facet, by name.
     to : float
-        The lowest rating left after the change, on the facet's scale.
+        The lowest rating left after the change, on the facet's scale. On
+        whole-number ratings a fractional ``to`` is read as the mix of the
+        lifts to the whole ratings either side (7.5: half to 7, half to 8),
+        as :class:`RaiseScore` reads a fractional rise.
 
     Examples
     --------
@@ -245,6 +272,20 @@ class LiftBottomBox:
     @property
     def name(self) -> str:
         return f"{self.facet} bottom to {self.to:g}"
+
+    @property
+    def _amount(self) -> float:
+        return self.to
+
+    def _between(self) -> tuple[LiftBottomBox, LiftBottomBox, float]:
+        """The whole ratings either side of ``to`` to lift to, and how far it
+        lies from the lower to the upper (a share)."""
+        lower = math.floor(self.to)
+        return (
+            replace(self, to=float(lower)),
+            replace(self, to=float(lower + 1)),
+            self.to - lower,
+        )
 
     def _apply(self, column: np.ndarray, low: float, high: float, typical: float):
         return np.where(column < self.to, self.to, column)
@@ -513,6 +554,8 @@ class _Simulator:
         self.replicate_baseline: float | None = None
         self.n_jobs = -1 if n_jobs is None else n_jobs
         self._read: dict[int, tuple] = {}  # replicate -> (booster, its trees)
+        self._whole_ratings: dict[str, bool] = {}
+        self._warned: set[str] = set()  # facets warned of by _warn_steps
 
     def _refit(self, y, rows: np.ndarray, seed) -> object:
         from sklearn.base import clone
@@ -698,12 +741,33 @@ class _Simulator:
         moves, source row, weight factor, those columns).
 
         A partial :class:`ExtendReach` splits each respondent it may reach
-        into a reached copy (weight factor ``share``) and the unchanged rest.
+        into a reached copy (weight factor ``share``) and the unchanged rest;
+        a fractional rise (or lift) on whole-number ratings gives each row
+        once per whole step it is read as, with that step's share of the
+        row's weight (:meth:`_draws`).
         Only the moved columns are copied: a survey of many facets would
         otherwise hold a full row for every changed row of every scenario.
         """
         parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
         columns = list(dict.fromkeys(self.column[part.facet] for part in parts))
+        draws = self._draws(parts)
+        if len(draws) == 1:
+            new, rows, factor = self._moved(values, parts, columns)
+        else:
+            moved = [self._moved(values, drawn, columns) for _, drawn in draws]
+            new = np.vstack([m[0] for m in moved])
+            rows = np.concatenate([m[1] for m in moved])
+            factor = np.concatenate(
+                [m[2] * share for m, (share, _) in zip(moved, draws, strict=True)]
+            )
+        old = values[np.ix_(rows, columns)]
+        same = (new == old) | (np.isnan(new) & np.isnan(old))
+        changed = ~same.all(axis=1)
+        return new[changed], rows[changed], factor[changed], np.array(columns)
+
+    def _moved(self, values: np.ndarray, parts: list, columns: list):
+        """``parts`` applied in order to every row of ``values``: (the new
+        ratings in ``columns``, source row, weight factor)."""
         new = values[:, columns]
         rows = np.arange(len(values))
         factor = np.ones(len(values))
@@ -723,10 +787,91 @@ class _Simulator:
             elif not (isinstance(part, ExtendReach) and part.share == 0):
                 # moved in float64, stored as the model reads it
                 new[:, j] = part._apply(new[:, j].astype(float), low, high, typical)
-        old = values[np.ix_(rows, columns)]
-        same = (new == old) | (np.isnan(new) & np.isnan(old))
-        changed = ~same.all(axis=1)
-        return new[changed], rows[changed], factor[changed], np.array(columns)
+        return new, rows, factor
+
+    def _whole(self, facet: str) -> bool:
+        """Whether every rating of ``facet`` is a whole number."""
+        kept = self._whole_ratings.get(facet)
+        if kept is None:
+            column = self.values[:, self.column[facet]]
+            kept = bool(np.all(np.isnan(column) | (column == np.round(column))))
+            self._whole_ratings[facet] = kept
+        return kept
+
+    def _fraction(self, part) -> float:
+        """How far a rise (or lift) lies past a whole number, where the
+        facet's ratings are whole numbers; 0 where it is whole or they are not."""
+        if not isinstance(part, RaiseScore | LiftBottomBox):
+            return 0.0
+        amount = float(part._amount)
+        fraction = amount - math.floor(amount)
+        return fraction if fraction and self._whole(part.facet) else 0.0
+
+    def _draws(self, parts: list) -> list[tuple[float, list]]:
+        """Whole steps for ``parts``, each with its share of the respondents.
+
+        Ratings are whole numbers, so the trees split between whole ratings
+        and a rating moved part of the way to the next changes no
+        prediction. A rise of 1.5 is read as its share of the way from the
+        whole rise below it to the one above: each respondent counts half
+        as raised by 1 and half as raised by 2 (their predictions mixed
+        linearly). Within a combination the same share of the respondents
+        takes the upper step on every facet whose fraction reaches it, so
+        the copies grow with the number of distinct fractions, not the
+        number of facets. Without a fraction: ``[(1, parts)]``.
+        """
+        fractions = [self._fraction(part) for part in parts]
+        cuts = sorted({f for f in fractions if f > 0})
+        if not cuts:
+            return [(1.0, parts)]
+        draws = []
+        for start, end in zip([0.0, *cuts], [*cuts, 1.0], strict=True):
+            drawn = []
+            for part, fraction in zip(parts, fractions, strict=True):
+                if fraction > 0:
+                    lower, upper, _ = part._between()
+                    part = upper if fraction >= end else lower
+                drawn.append(part)
+            draws.append((end - start, drawn))
+        return draws
+
+    def _warn_steps(self, scenarios: list[Scenario]) -> None:
+        """Warn, once a facet, of a fractional rise (or lift) on ratings that
+        are not whole numbers and that it does not move by whole steps of
+        theirs: it is applied as given, and may read as no change."""
+        for scenario in scenarios:
+            parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
+            for part in parts:
+                if not isinstance(part, RaiseScore | LiftBottomBox):
+                    continue
+                amount = float(part._amount)
+                if (
+                    part.facet in self._warned
+                    or amount == math.floor(amount)
+                    or self._whole(part.facet)
+                ):
+                    continue
+                column = self.values[:, self.column[part.facet]]
+                ratings = np.unique(column[~np.isnan(column)]).astype(float)
+                gap = np.diff(ratings).min() if len(ratings) > 1 else np.nan
+                way = amount if isinstance(part, RaiseScore) else amount - ratings[0]
+                steps = way / gap
+                if np.isfinite(steps) and abs(steps - round(steps)) < 1e-4:
+                    continue
+                self._warned.add(part.facet)
+                shown = ratings[ratings != np.round(ratings)][0]
+                warnings.warn(
+                    f"'{part.facet}' has ratings that are not whole numbers (such "
+                    f"as {shown:g}), so '{part.name}' moves each rating by exactly "
+                    "that: the model tells ratings apart only between the ratings "
+                    "the survey holds, so a rating moved to between two of them "
+                    "reads as the lower, and a rise smaller than the gap between "
+                    f"two ratings ({gap:g} here) may read as no change. On whole-"
+                    "number ratings a fractional rise is read as the mix of the "
+                    "whole rises either side.",
+                    UserWarning,
+                    stacklevel=4,
+                )
 
     def _stack(self, values: np.ndarray, scenarios: list[Scenario]) -> _Stack:
         """Every scenario's changed rows of ``values``, stacked."""
@@ -815,6 +960,7 @@ class _Simulator:
         With replicates the estimate is their mean (bagged, out of bag);
         without, the cross-fitted (or in-sample) change.
         """
+        self._warn_steps(scenarios)
         if self.refits is not None:
             from .bootstrap import _rescaled
 
@@ -1379,7 +1525,8 @@ def plan_improvements(
         Survey weights.
     points : float, default=1.0
         Size of the improvement simulated for each facet (> 0: a plan buys
-        improvements).
+        improvements); a fractional rise is read as :class:`RaiseScore`
+        reads it (0.5 on whole-number ratings: half the raters one point up).
     cross_fit : int, default=5
         Without replicates (``n_boot=0`` and no ``bootstrap``): folds for
         out-of-fold predictions (needs ``y``); 0 uses the fitted ``model``

@@ -336,7 +336,9 @@ def value_drivers(
         basis such as a lifetime value for an annual ``value``). With
         ``delta_connected`` it gives the part through connection.
     points : float, default=1
-        The rise in rating simulated.
+        The rise in rating simulated; a fractional rise is read as
+        :class:`~emomotiv.RaiseScore` reads it (0.5 on whole-number ratings:
+        half the raters one point up).
     n_boot : int, default=30
         Bootstrap refits of the value model (0 = no intervals).
     level : float, default=0.9

@@ -300,6 +300,118 @@ def test_partial_reach_is_the_expected_share_of_full_reach(fitted):
     assert typical == float(typical) and 1 <= typical <= 10
 
 
+def test_a_fractional_rise_mixes_the_whole_rises_either_side(fitted):
+    model, X, y, w, _ = fitted
+    f = "mobile_app"
+    scenarios = [em.RaiseScore(f, p) for p in (0.5, 1, 1.5, 2, 0.25, -0.5, -1)]
+    scenarios += [em.LiftBottomBox(f, to=t) for t in (7, 7.5, 8)]
+    sim = em.simulate_improvement(
+        model, X, scenarios, sample_weight=w, cross_fit=0, n_boot=0
+    )
+    half, one, one_half, two, quarter, down_half, down, *lift = sim.table[
+        "delta_connected"
+    ]
+    assert one > 0 and two > 0
+    assert half == pytest.approx(one / 2) and quarter == pytest.approx(one / 4)
+    assert one_half == pytest.approx((one + two) / 2)
+    assert down_half == pytest.approx(down / 2) and down != 0
+    assert lift[1] == pytest.approx((lift[0] + lift[2]) / 2) and lift[2] > lift[0]
+    # each rater's prediction mixed between the two whole rises, both capped
+    before = model.predict_outcome(X)
+    up = [
+        model.predict_outcome(X.assign(**{f: np.minimum(X[f] + k, 10)})) for k in (1, 2)
+    ]
+    mixed = (up[0] + up[1]) / 2
+    assert one_half == pytest.approx(np.average(mixed - before, weights=w))
+    # the replicates and intervals of +0.5 are those of +1, halved
+    boot = em.simulate_improvement(
+        model,
+        X,
+        [em.RaiseScore(f, 0.5), em.RaiseScore(f, 1)],
+        y=y,
+        sample_weight=w,
+        n_boot=4,
+        random_state=0,
+    )
+    np.testing.assert_allclose(
+        boot.replicates.iloc[:, 0], boot.replicates.iloc[:, 1] / 2
+    )
+    t = boot.table
+    np.testing.assert_allclose(
+        t.loc[0, ["delta_connected_low", "delta_connected_high"]].to_numpy(float),
+        t.loc[1, ["delta_connected_low", "delta_connected_high"]].to_numpy(float) / 2,
+    )
+
+
+def test_a_half_point_is_about_half_the_true_gain_of_a_point(small):
+    facets = list(small.catalog["facet"])
+    X, y = small.survey[facets], small.survey["connected"]
+    model = em.DriverModel(n_estimators=60, cv=0, random_state=0).fit(X, y)
+    truth = small.truth
+    f = truth.index[truth["kind"] == "linear"][
+        truth["true_uplift"][truth["kind"] == "linear"].argmax()
+    ]
+    sim = em.simulate_improvement(
+        model,
+        X,
+        [em.RaiseScore(f, 0.5)],
+        y=y,
+        catalog=small.catalog,
+        n_boot=0,
+        cross_fit=3,
+        random_state=0,
+    )
+    half = sim.table["delta_connected"].iloc[0]
+    # linear on the logit: +0.5 is worth about half of +1's true gain
+    true_half = truth.loc[f, "true_uplift"] / 2
+    assert 0.4 * true_half < half < 1.6 * true_half
+
+
+def test_a_fractional_plan_and_combination_read_half_the_raters_one_point_up(fitted):
+    model, X, y, w, s = fitted
+    kw = dict(catalog=s.catalog, sample_weight=w, cross_fit=0, n_boot=0)
+    half = em.plan_improvements(model, X, y, points=0.5, **kw).to_frame()
+    one = em.plan_improvements(model, X, y, points=1.0, **kw).to_frame()
+    half, one = half.set_index("facet"), one.set_index("facet")
+    assert (one["delta_connected"] != 0).any()
+    np.testing.assert_allclose(
+        half["delta_connected"], one.loc[half.index, "delta_connected"] / 2
+    )
+    # together, the same half of the raters takes the whole point on both
+    a, b = "mobile_app", "investing_videos"
+    sim = em.simulate_improvement(
+        model,
+        X,
+        [
+            em.Combined((em.RaiseScore(a, 0.5), em.RaiseScore(b, 0.5))),
+            em.Combined((em.RaiseScore(a), em.RaiseScore(b))),
+        ],
+        sample_weight=w,
+        cross_fit=0,
+        n_boot=0,
+    )
+    both_half, both_one = sim.table["delta_connected"]
+    assert both_half == pytest.approx(both_one / 2)
+
+
+def test_a_fractional_rise_on_ratings_that_are_not_whole_is_applied_as_given(fitted):
+    model, X, y, w, _ = fitted
+    f = "mobile_app"
+    halved = X.assign(**{f: X[f] / 2})  # a 1-10 scale as 0.5-5, in steps of 0.5
+    refit = em.DriverModel(n_estimators=60, cv=0, random_state=0).fit(halved, y)
+    kw = dict(sample_weight=w, cross_fit=0, n_boot=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one step of theirs: read as it is
+        step = em.simulate_improvement(refit, halved, em.RaiseScore(f, 0.5), **kw)
+    manual = halved.assign(**{f: np.minimum(halved[f] + 0.5, 10)})
+    gain = refit.predict_outcome(manual) - refit.predict_outcome(halved)
+    assert step.table["delta_connected"].iloc[0] == pytest.approx(
+        np.average(gain, weights=w)
+    )
+    with pytest.warns(UserWarning, match="'mobile_app' has ratings that are not whole"):
+        em.simulate_improvement(refit, halved, em.RaiseScore(f, 0.3), **kw)
+
+
 def test_combined_one_scenario_equals_it_and_overlap_is_counted_once(fitted):
     model, X, y, w, _ = fitted
     a, b = em.RaiseScore("mobile_app"), em.RaiseScore("investing_videos")
@@ -707,7 +819,7 @@ def test_an_m_out_of_n_bootstrap_rescales_the_mean_value_gap(small):
             random_state=0,
         )
         sim = _Simulator(model, X, w, {}, "test", [])
-        _prepare(sim, y, 0, 0, 0, boot)
+        _prepare(sim, y, 0, 0, 0.9, 0, boot)
         est, reps, source, _ = _value_per_connected(
             sim, y.to_numpy(), small.survey["value"].to_numpy(), None, None, 0.9
         )

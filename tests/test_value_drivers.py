@@ -136,6 +136,20 @@ def test_a_direct_value_driver_is_found_with_intervals(direct):
     assert s.value_truth.loc[facet, "true_share_via_connection"] == 0
 
 
+def test_a_half_point_rise_moves_half_the_value_of_a_point(direct):
+    s, facet = direct
+    X = s.survey[list(s.catalog["facet"])]
+    kw = dict(model=em.ValueModel(**FAST), n_boot=2, n_jobs=1, random_state=0)
+    tables = [
+        em.value_drivers(X, s.survey["value"], points=p, **kw).to_frame()
+        for p in (0.5, 1.0)
+    ]
+    half, one = (t.set_index("facet") for t in tables)
+    assert one.loc[facet, "delta_mean_value"] > 0
+    for col in ("delta_mean_value", "delta_mean_value_low", "delta_mean_value_high"):
+        np.testing.assert_allclose(half[col], one.loc[half.index, col] / 2)
+
+
 def test_without_a_connection_gain_there_is_no_decomposition(direct):
     s, _ = direct
     X = s.survey[list(s.catalog["facet"])]
