@@ -646,6 +646,17 @@ def _rows_of(data: pd.DataFrame, X: pd.DataFrame) -> tuple[pd.DataFrame, list[st
         return data.loc[X.index], []
     if len(data) == len(X):
         return data.set_axis(X.index), []
+    if not data.index.is_unique and X.index.isin(data.index).all():
+        twice = data.index[data.index.duplicated()].unique()
+        shown = ", ".join(repr(label) for label in twice[:3])
+        return data, [
+            f"data has {len(data):,} rows and X {len(X):,}, and {len(twice):,} "
+            f"of data's row labels stand for more than one row ({shown}"
+            f"{', ...' if len(twice) > 3 else ''}), so X's rows cannot be found "
+            "among them by label: give data unique row labels (pd.concat(..., "
+            "ignore_index=True) then take X from it), or pass data of X's rows "
+            "only."
+        ]
     return data, [
         f"data has {len(data):,} rows and X {len(X):,}, and X's row labels are "
         "not all among data's: pass the survey X was taken from (the same "

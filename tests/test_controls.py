@@ -710,6 +710,12 @@ def test_a_reset_subset_of_a_larger_survey_is_refused_not_matched_by_number():
         subset[["a", "b"]], data=survey, controls=["region"], halo="none"
     )
     assert kept.matrix["region=y"].eq(1).all()  # each row's own region
+    # two waves joined without ignore_index: X's labels are all there, twice
+    waves = pd.concat([survey, survey])
+    with pytest.raises(ValidationError, match=r"10 of data's row labels stand for"):
+        em.design_matrix(
+            subset[["a", "b"]], data=waves, controls=["region"], halo="none"
+        )
 
 
 def test_the_leak_check_reads_ties_alike_in_any_row_order():
