@@ -596,12 +596,12 @@ def infer_scale(ratings) -> tuple[float, float]:
     know", which validation then names as off the scale (they would
     otherwise pass as ratings). They are codes, whatever their share, when
     they are at most :data:`FEW_CODES` distinct values, each off every
-    common scale (below 0 or above 10) and more than one point past the
-    scale (99 or -1 by a 1-10 scale; not 11, which looks like a rating the
-    scale leaves out), and the scale holds at least two distinct ratings:
-    the smallest such scale is taken. Else the common scale that holds at
-    least :data:`BULK_SHARE` of the answers. Otherwise the ratings' own
-    range, such as 1-40 or 0-100, which the catalog should then declare.
+    common scale (below 0 or above 10: 99 or -1, and 11, the code a survey
+    platform numbers after a 1-10 matrix's points for "not applicable"),
+    and the scale holds at least two distinct ratings: the smallest such
+    scale is taken. Else the common scale that holds at least
+    :data:`BULK_SHARE` of the answers. Otherwise the ratings' own range,
+    such as 1-40 or 0-100, which the catalog should then declare.
 
     Codes inside a larger common scale, such as 9 for "don't know" by 1-5
     answers, are read the same way when a gap betrays them: at least
@@ -618,8 +618,8 @@ def infer_scale(ratings) -> tuple[float, float]:
     (1.0, 10.0)
     >>> infer_scale([4, 5, 2, 99, 99, 99])  # codes, however many
     (1.0, 5.0)
-    >>> infer_scale([1, 40]), infer_scale([1, 5, 9, 11])
-    ((1.0, 40.0), (1.0, 11.0))
+    >>> infer_scale([1, 40]), infer_scale([3, 5, 9, 11, 11])  # 11: a code
+    ((1.0, 40.0), (1.0, 10.0))
     >>> infer_scale([1, 2, 3, 4, 5] * 6 + [9, 9])  # 9: a code past a gap
     (1.0, 5.0)
     """
@@ -637,7 +637,7 @@ def infer_scale(ratings) -> tuple[float, float]:
     for s_lo, s_hi in COMMON_SCALES:
         on = values.between(s_lo, s_hi)
         off = values[~on].unique()
-        far = (off > max(s_hi + 1, widest[1])) | (off < min(s_lo - 1, widest[0]))
+        far = (off > widest[1]) | (off < widest[0])
         if len(off) <= FEW_CODES and far.all() and values[on].nunique() >= 2:
             return s_lo, s_hi
     shares = [values.between(s_lo, s_hi).mean() for s_lo, s_hi in COMMON_SCALES]
@@ -1877,7 +1877,10 @@ def _off_scale_hint(
     A positive value just past the scale (``hi + 1``, ``lo - 1``) looks like
     a rating the scale leaves out (10 past a 2-9 scale drafted from the
     answers one quarter): the hint is to widen the scale, never to declare
-    the value "not experienced", which would drop every such rating. The
+    the value "not experienced", which would drop every such rating. One
+    past the top of a common scale (11 by 1-10, 6 by 1-5) is the code a
+    survey platform numbers after a matrix's points for "not applicable":
+    the hint names it so and offers to declare it, never to widen. The
     other values are offered as codes to declare, with widening the scale
     as the alternative for a 0 or -1 just below it, and giving the scale
     where the catalog gives none (it was read from the ratings, see
@@ -1888,19 +1891,26 @@ def _off_scale_hint(
     decimals is never a code: it is offered the scale that holds it.
     """
     fractions = [v for v in found if v != round(v)]
-    past = [v for v in found if v in (lo - 1, hi + 1)]
+    after = [v for v in found if (lo, hi) in COMMON_SCALES and v == hi + 1]
+    past = [v for v in found if v in (lo - 1, hi + 1) and v not in after]
     near = [v for v in past if v > 0]
     codes = [v for v in found if v not in near and v not in fractions]
     hint = ""
+    if after:
+        hint = (
+            f" {after[0]:g}, one past the top of the {lo:g}-{hi:g} scale, is the "
+            "code survey platforms write for a matrix's 'not applicable' answer: "
+            "read as a rating, a non-user would pass as a top rating."
+        )
     if codes:
-        hint = _codes_hint([f"{v:g}" for v in codes]) + _PER_FACET
+        hint += _codes_hint([f"{v:g}" for v in codes]) + _PER_FACET
         low = [v for v in past if v <= 0]
         if low and not most:
             hint += (
                 f" If {low[0]:g} is a rating, widen the scale in the catalog "
                 f"instead (scale_min {low[0]:g} and scale_max {hi:g})."
             )
-        elif not declared and not most:
+        elif not declared and not most and codes != after:
             hint += (
                 " If they are ratings, give the facet's scale in the catalog "
                 "(scale_min, scale_max)."

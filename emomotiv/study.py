@@ -1230,9 +1230,9 @@ _ROLE_PHRASES = {
         re.IGNORECASE,
     ),
 }
-# A number off any rating scale whose name holds one of these words is the
-# likely value column when no name matches the value role outright ("How
-# much did you spend with us last year (£)?").
+# A number off any rating scale whose name or question holds one of these
+# words is the likely value column when no name matches the value role
+# outright ("How much did you spend with us last year (£)?").
 _MONEY_WORD = re.compile(
     r"(\b(spend|spent|spending|revenue|invest(ed|ment)?|balance|assets|"
     r"purchases?|sales|premiums?|value|"
@@ -1252,7 +1252,9 @@ def guess_roles(
 ) -> dict[str, str]:
     """Each role's likely column, from the column names (see ``_ROLE_NAMES``)
     and, where the name is a code ("Q40"), the question's text in
-    ``questions`` (column -> text, as a survey platform's export gives it).
+    ``questions`` (column -> text, as a survey platform's export gives it):
+    a question that is the role's name ("Weight", "Customer type"), or
+    speaks of it ("I feel emotionally connected to Acme").
 
     Examples
     --------
@@ -1261,6 +1263,8 @@ def guess_roles(
     >>> guess_roles(["Q30", "Q40"], {"Q30": "How likely are you to recommend us?",
     ...                              "Q40": "I feel emotionally connected to Acme"})
     {'connection': 'Q40', 'advocacy': 'Q30'}
+    >>> guess_roles(["Q13", "Q14"], {"Q13": "Customer type", "Q14": "Weight"})
+    {'weight': 'Q14', 'segment': 'Q13'}
     """
     questions = questions or {}
 
@@ -1276,6 +1280,16 @@ def guess_roles(
             (c for c in free if _guess_role(c, names, whole=True)),
             next((c for c in free if _guess_role(c, names)), None),
         )
+        if match is None:  # a code ("Q14") whose question is the name ("Weight")
+            match = next(
+                (
+                    c
+                    for c in free
+                    if questions.get(c)
+                    and _guess_role(str(questions[c]), names, whole=True)
+                ),
+                None,
+            )
         if match is None and role == "connection":
             match = next((c for c in free if _CONNECTION_WORD.search(text(c))), None)
         if match is None and role in _ROLE_PHRASES:
@@ -1389,8 +1403,8 @@ def draft_study(
     not_ratings : sequence of str
         Numeric columns off any rating scale (amounts, counts): neither
         facets nor segments, listed as the likely value column; the one
-        whose name speaks of money (spend, revenue, £) is the ``value``
-        when no name matches the role outright.
+        whose name or question speaks of money (spend, revenue, £) is the
+        ``value`` when no name matches the role outright.
     many_answers : sequence of str
         Text columns with more than :data:`MAX_SEGMENTS` distinct answers
         (free text, dates, ids): neither facets nor segments, listed apart.
@@ -1404,7 +1418,7 @@ def draft_study(
         touchpoints is often motivator items).
     questions : mapping or None
         The question's text of columns named by a code (``"Q40"``), for
-        :func:`guess_roles`.
+        :func:`guess_roles` and the value's money words.
     mixed_codes : mapping or None
         Codes for "not applicable" that are a rating in other columns (a 0
         common in 1-5 columns, and a rating on 0-10 ones): code -> (the
@@ -1427,10 +1441,12 @@ def draft_study(
     {'connection': 'connected', 'weight': 'weight', 'id': 'respondent_id'}
     """
     roles = guess_roles(columns, questions)
+    asked = questions or {}
     money = [
         c
         for c in not_ratings
-        if _MONEY_WORD.search(c.replace("_", " ")) and c not in left_out
+        if _MONEY_WORD.search(f"{c} {asked.get(c) or ''}".replace("_", " "))
+        and c not in left_out
     ]
     if "value" not in roles and len(money) == 1 and money[0] not in roles.values():
         roles = {**roles, "value": money[0]}

@@ -657,7 +657,7 @@ def test_codes_among_ratings_are_not_read_as_a_scale(small):
 def test_a_code_is_off_the_scale_whatever_its_share():
     """99 in 10% or 40% of a 1-5 facet's cells: both read on 1-5 and named,
     never 1-99 for the one and an error for the other; a genuine odd scale
-    and a value just past a common one still read as their own range."""
+    still reads as its own range, and 11 by 1-10 ratings is a code too."""
     from emomotiv.schema import infer_scale
 
     survey = _survey().assign(
@@ -673,8 +673,43 @@ def test_a_code_is_off_the_scale_whatever_its_share():
     assert '--not-experienced "99"' in problem
     assert "give the facet's scale in the catalog" in problem  # 40%: may be ratings
     assert infer_scale([1, 40]) == (1, 40) and infer_scale(range(1, 41)) == (1, 40)
-    assert infer_scale([2, 5, 9, 11, 11]) == (2, 11)  # 11: a rating, not a code
+    assert infer_scale([2, 5, 9, 11, 11]) == (1, 10)  # 11: a code, not a rating
     assert infer_scale([1, 2, 5, -1, -1, 98, 99]) == (1, 5)
+    assert infer_scale([0, 5, 10, -1, -1]) == (0, 10)
+
+
+def test_a_not_applicable_code_after_a_1_10_matrix_is_named_in_every_column():
+    """A platform numbers a 1-10 matrix's "N/A" answer 11 in every column:
+    however many non-users chose it (5% or two thirds), each column reads
+    1-10 and the 11s are named as the likely code with the flag to declare
+    it, never as a rating of a 1-11 or 3-11 scale (non-users passing as the
+    top ratings) nor with the advice to widen the scale."""
+    survey = _survey()
+    survey.loc[:2, "app"] = 11  # 5%
+    survey.loc[:39, "fees"] = 11  # two thirds, the others rating 3 to 10
+    survey.loc[40:, "fees"] = np.tile(np.arange(3.0, 11.0), 3)[:20]
+    survey.loc[:17, "note"] = 11  # 30%
+    cat, _, warnings = CATALOG.with_scales_from(survey)
+    assert [cat.scale(f) for f in ("app", "fees", "note")] == [(1, 10)] * 3
+    assert warnings == []
+    (problem,) = _problems(survey, catalog=cat)
+    assert "11 is off the 1-10 scale of 3 facets, in 61 cells:" in problem
+    assert "'not applicable'" in problem and '--not-experienced "11"' in problem
+    assert "widen" not in problem and "scale_max" not in problem
+    cat, _, _ = CATALOG.with_scales_from(survey, not_experienced=[11])
+    checked = validate_survey(survey, _schema(), cat, not_experienced=[11])
+    assert checked[["app", "fees", "note"]].isna().sum().tolist() == [3, 40, 18]
+    # a 6 past a 1-5 scale the catalog declares: the same code, not a rating
+    five = FacetCatalog.from_frame(
+        pd.DataFrame({"facet": ["app", "fees", "note"], "scale_min": 1, "scale_max": 5})
+    )
+    survey = _survey().assign(
+        **{f: lambda d, f=f: np.ceil(d[f] / 2) for f in "app fees note".split()}
+    )
+    survey.loc[:4, "app"] = 6
+    (problem,) = _problems(survey, catalog=five)
+    assert "6, one past the top of the 1-5 scale" in problem
+    assert '--not-experienced "6"' in problem and "widen" not in problem
 
 
 def test_a_dont_know_code_inside_a_larger_scale_is_read_as_a_code_past_a_gap():

@@ -318,6 +318,14 @@ def test_draft_study_takes_the_one_amount_named_for_money_as_the_value():
     assert "value" not in tomllib.loads(text)["roles"]
     listed = text.split("off a rating scale")[1].split("# value =")[0]
     assert "Spend last year (£), Postcode, Sales (€)" in listed
+    # a column named by a code: its question speaks of money
+    asked = {"Q12": "How much did you spend with us last year ($)?"}
+    text = draft_study(["Q10", "Q12"], numeric=["Q12"], not_ratings=["Q12"])
+    assert "value" not in tomllib.loads(text)["roles"]
+    text = draft_study(
+        ["Q10", "Q12"], numeric=["Q12"], not_ratings=["Q12"], questions=asked
+    )
+    assert tomllib.loads(text)["roles"]["value"] == "Q12"
 
 
 def test_keyword_arguments_and_study_give_the_same_analysis():
@@ -644,3 +652,51 @@ def test_a_model_with_cv_as_a_generator_is_named_before_it_is_cloned(small):
             progress=False,
             **small.roles,
         )
+
+
+def test_init_reads_a_qualtrics_export_by_its_questions_and_its_na_code(tmp_path):
+    """A Qualtrics export: columns named by codes, the questions in the row
+    under them. The amount whose question speaks of spend is the value, the
+    column asked as "Weight" the weight; the 11 that numbers the 1-10
+    matrix's "N/A" answer is declared for every column, however many chose
+    it, never called a rating in the columns where it is most common."""
+    import json
+
+    import numpy as np
+
+    from emomotiv.cli import main
+
+    rng = np.random.default_rng(2)
+    n = 60
+    ratings = {f"Q5_{i}": rng.integers(1, 11, n) for i in range(1, 4)}
+    ratings["Q5_1"][:3] = 11  # 5% non-users
+    ratings["Q5_2"][:40] = 11  # two thirds, the others rating 3 to 10
+    ratings["Q5_2"][40:] = np.tile(np.arange(3, 11), 3)[:20]
+    ratings["Q5_3"][:18] = 11
+    survey = pd.DataFrame(
+        {
+            "ResponseId": [f"R_{i}" for i in range(n)],
+            **ratings,
+            "Q10": rng.choice(["Yes", "No"], n),
+            "Q12": rng.gamma(2, 500, n).round(2),
+            "Q14": rng.uniform(0.5, 2, n).round(3),
+        }
+    )
+    questions = {
+        "ResponseId": "Response ID",
+        **{c: f"How satisfied are you with each? - Item {c}" for c in ratings},
+        "Q10": "Do you feel emotionally connected to the brand?",
+        "Q12": "How much did you spend with us last year ($)?",
+        "Q14": "Weight",
+    }
+    header = pd.DataFrame([questions, {c: json.dumps({"ImportId": c}) for c in survey}])
+    path = tmp_path / "export.csv"
+    pd.concat([header, survey.astype(str)]).to_csv(path, index=False)
+    out = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    study = tomllib.loads(text)
+    assert study["roles"]["value"] == "Q12" and study["roles"]["weight"] == "Q14"
+    assert study["roles"]["facets"] == ["Q5_1", "Q5_2", "Q5_3"]
+    assert study["options"]["not_experienced"] == ["11"]
+    assert "is a\n# rating" not in text and "rating in" not in text
