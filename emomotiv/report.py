@@ -431,6 +431,10 @@ def _signed(text: str) -> str:
     return "+" + text
 
 
+#: the ranks among which analyze looks for the methods' disagreements
+#: (:func:`~emomotiv.classical.method_agreement`'s ``top``)
+AGREEMENT_TOP = 20
+
 MINUS = "\u2212"
 # a hyphen that is a number's sign: not inside a word or a number
 SIGN = re.compile(r"(?<![\w.,])-(?=[\d.])")
@@ -449,6 +453,25 @@ def _minus(text: object) -> str:
     ('2025-26', 'top-3')
     """
     return SIGN.sub(MINUS, str(text))
+
+
+def _end(text: Any, value: Any) -> Any:
+    """An interval's end as printed (``text``), with the minus of a negative
+    ``value`` that rounds to zero: "−0.0 to 32.2", where "0.0 to 32.2" read
+    as an interval clear of zero. The formats print such a value as zero,
+    unsigned, which suits an estimate but not an end.
+
+    Examples
+    --------
+    >>> _end("0.0", -0.016), _end("0.00 pts", -0.000019), _end("€0.0", -0.01)
+    ('−0.0', '−0.00 pts', '−€0.0')
+    >>> _end("0.0", 0.0), _end("−3.1", -3.1), _end("n/a", None)
+    ('0.0', '−3.1', 'n/a')
+    """
+    number = _number(value)
+    if number is None or number >= 0 or str(text).startswith((MINUS, "-")):
+        return text
+    return MINUS + str(text)
 
 
 def _html(format_: Callable[..., str]) -> Callable[..., str]:
@@ -554,9 +577,8 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
                 "name": name,
                 "n": s.get("n"),
                 "share": s.get("share") if weighted else None,
-                "note": s.get("note"),
-                # a note that gives the size already: not said twice
-                "sized": f"{s.get('n')} respondents" in str(s.get("note")),
+                # the size is in the sentence, not said twice
+                "note": _unsized(s.get("note"), s.get("n")),
             }
             for name, s in sizes.items()
             if not s.get("ranked")
@@ -701,6 +723,24 @@ def _not_estimable_cells(
             }
         )
     return cells
+
+
+def _unsized(note: Any, n: Any) -> Any:
+    """A segment's note without the size its sentence gives before it
+    ("not ranked: 120 respondents, below the minimum of 300" reads "not
+    ranked: below the minimum of 300").
+
+    Examples
+    --------
+    >>> _unsized("not ranked: 1 respondent, below the minimum of 300", 1)
+    'not ranked: below the minimum of 300'
+    >>> _unsized("not ranked: the outcome takes one value in this segment", 80)
+    'not ranked: the outcome takes one value in this segment'
+    """
+    size = f"{n} respondent{'' if n == 1 else 's'}, "
+    if isinstance(note, str) and note.startswith(f"not ranked: {size}"):
+        return "not ranked: " + note.removeprefix(f"not ranked: {size}")
+    return note
 
 
 def _reach_of(drivers: pd.DataFrame | None) -> dict[str, float]:
@@ -1960,6 +2000,9 @@ class Report:
             for d in disagreements
             if isinstance(d, Mapping)
         ]
+        # analyze looks for them among the touchpoints some method ranks in
+        # its top 20 (method_agreement's ``top``)
+        out["top"] = AGREEMENT_TOP
         out["disagreement_methods"] = list(
             dict.fromkeys(m for d in out["disagreements"] for m in d["ranks"])
         )
@@ -2205,6 +2248,7 @@ class Report:
             against=_html(format_against),
             sentence=_sentence,
             minus=_minus,
+            end=_end,
         )
         # a number as printed that is below zero (its sign a true minus)
         env.tests["negative"] = lambda text: str(text).startswith(MINUS)

@@ -232,6 +232,48 @@ def test_value_per_connected_customer_is_shown_without_a_multiplier(contract):
     assert f"not estimated: {note}" in roi
 
 
+def test_an_interval_end_just_below_zero_keeps_its_minus(contract):
+    """An end of -0.016 read "0.0 to 32.2", and one of -0.000019 points
+    "0.00 pts to +0.18 pts": an interval holding zero read as clear of it."""
+    tables = dict(contract.tables)
+    roi = tables["roi"].copy()
+    first = roi["delta_connected"].abs().idxmax()
+    roi.loc[first, ["delta_connected_low", "delta_connected_high"]] = [-1.9e-5, 0.0018]
+    tables["roi"] = roi
+    vd = tables["value_drivers"].copy()
+    first = vd["delta_mean_value"].abs().idxmax()
+    vd.loc[first, ["delta_mean_value", "delta_mean_value_low"]] = [16.9, -0.016]
+    vd.loc[first, "delta_mean_value_high"] = 32.2
+    tables["value_drivers"] = vd
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    assert "−0.00 pts to +0.18 pts" in sections(html)["roi"]
+    assert "−0.0 to 32.2" in value_drivers_part(html)
+
+
+def test_the_methods_disagreements_say_they_are_among_the_top_ranks(contract):
+    """The methods' largest gaps are looked for among the touchpoints some
+    method ranks in its top 20: a wider gap further down (methods.csv) is
+    not listed, and the sentence says why."""
+    import inspect
+
+    from emomotiv.classical import method_agreement
+    from emomotiv.report import AGREEMENT_TOP
+
+    top = inspect.signature(method_agreement).parameters["top"].default
+    assert AGREEMENT_TOP == top
+    summary = dict(contract.summary)
+    ranks = {"shap": 3, "relative_weights": 40}
+    summary["agreement"] = {
+        "spearman": {},
+        "disagreements": [{"facet": "x", "label": "X", "ranks": ranks, "spread": 37}],
+    }
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert (
+        "most differently, among those some method ranks in its top 20 (largest "
+        "gap between their ranks first"
+    ) in " ".join(html.split())
+
+
 def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
     """A score outcome without motivators has a value column but no rule for
     who is connected: the report says why the link is missing, not that no
@@ -251,16 +293,28 @@ def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
 
 
 def test_a_segment_left_unranked_is_sized_once(contract):
-    """The note of a segment below the minimum gives its size; the sentence
-    does not repeat it ("Retirement (120 respondents) is not ranked: 120
-    respondents, ..."); a note without the size gets it in brackets."""
+    """Every unranked segment's sentence gives its size in brackets, where a
+    segment below the minimum gave only its share (its note said the size);
+    the note does not repeat it ("Retirement (120 respondents) is not ranked:
+    120 respondents, ..."), and one respondent is not "1 respondents"."""
     part = " ".join(sections(em.Report(contract).html())["drivers"].split())
     assert (
-        "Segment <strong>Retirement</strong> is not ranked: 120 respondents, below "
-        "the minimum of 300."
+        "Segment <strong>Retirement</strong> (120 respondents) is not ranked: "
+        "below the minimum of 300."
     ) in part
     summary = dict(contract.summary)
     sizes = dict(summary["segments"]["segments"])
+    one = "not ranked: 1 respondent, below the minimum of 300"
+    summary["segments"] = dict(
+        summary["segments"],
+        segments=dict(sizes, Retirement=dict(sizes["Retirement"], n=1, note=one)),
+    )
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    part = " ".join(sections(html)["drivers"].split())
+    assert (
+        "Segment <strong>Retirement</strong> (1 respondent) is not ranked: below "
+        "the minimum of 300."
+    ) in part
     note = "not ranked: the outcome takes one value in this segment"
     sizes["Retirement"] = dict(sizes["Retirement"], note=note)
     summary["segments"] = dict(summary["segments"], segments=sizes)
