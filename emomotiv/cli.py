@@ -2292,7 +2292,12 @@ def _analyze(args: argparse.Namespace) -> int:
         save_analysis,
     )
     from .pipeline import _recorded_study, analyze
-    from .report import score_outcome, study_currency, value_fit_caveat
+    from .report import (
+        in_outcome_words,
+        score_outcome,
+        study_currency,
+        value_fit_caveat,
+    )
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
@@ -2344,7 +2349,9 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
     for note in data.get("scales") or []:  # how answers were read, as validate says
         print(f"  {_safe(note, MESSAGE_WIDTH)}")
+    words = _words(result.summary)
     for note in result.summary["warnings"]:
+        note = in_outcome_words(note, words)
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     _print_drivers(result.summary, result.drivers)
     top_k = result.summary["uncertainty"].get("top_k")
@@ -2638,6 +2645,7 @@ def _print_plan(
         _in_currency,
         _magnitude,
         _money,
+        in_outcome_words,
         outcome_words,
     )
 
@@ -2747,7 +2755,8 @@ def _print_plan(
             f"{bound})."
         )
     if plan.get("note"):
-        print(f"  {_safe(_left_in_currency(plan['note'], currency))}")
+        note = in_outcome_words(plan["note"], words)
+        print(f"  {_safe(_left_in_currency(note, currency))}")
     if plan.get("combined_delta_value") is not None:
         _print_direct_movers(value_drivers, words, currency, value_caveat)
 

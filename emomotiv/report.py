@@ -1273,6 +1273,24 @@ CONNECTION_WORDS = {
 }
 
 
+def in_outcome_words(text: Any, words: Mapping[str, str]) -> Any:
+    """A sentence of the analysis that speaks of value "through connection"
+    (the plan's note, the value model's warning) in an outcome's ``words``
+    (:func:`outcome_words`): the library's functions take any 0/1 outcome
+    and name it connection; the report and the console name it as the run
+    does.
+
+    Examples
+    --------
+    >>> in_outcome_words("1 touchpoint would add less value through connection "
+    ...                  "than it costs", outcome_words("Top-box satisfied"))
+    '1 touchpoint would add less value through “Top-box satisfied” than it costs'
+    """
+    if not isinstance(text, str) or words["through"] == CONNECTION_WORDS["through"]:
+        return text
+    return text.replace("through connection", f"through {words['through']}")
+
+
 def speaks_of_connection(label: str | None) -> bool:
     """Whether an outcome's label names emotional connection ("connected",
     "emotionally connected"): such an outcome keeps the words of connection.
@@ -1838,6 +1856,7 @@ class Report:
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
         plan_summary = dict(summary.get("plan") or {})
+        plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
         if _has(roi, "facet", "delta_connected"):
             shown, left_out = _effect_rows(roi)
             reach = _reach_of(_table(tables, "drivers"))
@@ -2138,6 +2157,7 @@ class Report:
                 if isinstance(holder, dict) and isinstance(holder.get("chart"), str):
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
+        plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
         # a segment's unstable ranking is said in the segment section instead
         unstable = None
         if (sections["segments"] or {}).get("unstable"):
@@ -2202,7 +2222,7 @@ class Report:
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),
             "warnings": [
-                _with_labels(w, labels)
+                in_outcome_words(_with_labels(w, labels), words)
                 for w in summary.get("warnings") or []
                 if w not in said
             ],

@@ -221,15 +221,42 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
 
 
 def test_value_per_connected_customer_is_shown_without_a_multiplier(contract):
+    """The note says why there is no multiplier, not "not estimated: no
+    multiplier: ..." (said twice)."""
     summary = dict(contract.summary)
-    note = "no multiplier: too few highly satisfied respondents"
+    note = "no multiplier: no satisfaction column (--satisfaction) to find"
     value = dict(summary["value"], multiplier=None, note=note)
     summary["value"] = value
     roi = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
     roi = roi["roi"].split("One-point")[0]
     assert str(escape(MISSING["value"])) not in roi
     assert "Value per connected customer" in roi
-    assert f"not estimated: {note}" in roi
+    assert "not estimated: no satisfaction column (--satisfaction) to find" in roi
+    assert "no multiplier" not in roi
+
+
+def test_a_labelled_outcome_s_plan_note_and_warnings_use_its_label(contract):
+    """A satisfaction flag as the outcome: the plan's note and the value
+    model's warning, built by functions that name any outcome connection,
+    said "less value through connection" and "split through connection"."""
+    summary = dict(contract.summary)
+    summary["data"] = dict(summary["data"], outcome_label="Top-box satisfied")
+    note = (
+        "2 touchpoints would add less value through connection (a gain within "
+        "noise) than they cost: 'Chat', 'Tools'; the plan does not fund them."
+    )
+    summary["plan"] = dict(summary["plan"], note=note)
+    warning = (
+        "The value model's cross-validated R² is -0.01 (below 0.05): the ratings "
+        "barely predict value, so the value drivers and their split through "
+        "connection are not reliable."
+    )
+    summary["warnings"] = [warning]
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    text = html_unescape(" ".join(html.split()))
+    assert "would add less value through “Top-box satisfied” (a gain" in text
+    assert "their split through “Top-box satisfied” are not reliable" in text
+    assert "through connection" not in text
 
 
 def test_an_interval_end_just_below_zero_keeps_its_minus(contract):
