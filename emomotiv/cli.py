@@ -1310,7 +1310,9 @@ def _workbook_of(folder: Path) -> str:
         summary = None
     if isinstance(summary, dict) and "about" not in tables:
         tables["about"] = about_sheet(summary)
-    write_workbook(tables, folder / WORKBOOK_FILE)
+    if not isinstance(summary, dict):
+        summary = None
+    write_workbook(tables, folder / WORKBOOK_FILE, summary=summary)
     return WORKBOOK_FILE
 
 
