@@ -1703,7 +1703,7 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     assert (tmp_path / "run2" / "tables.xlsx").read_bytes() == b"my workbook"
 
     # a workbook that cannot be written comes after the analysis is
-    def refused(tables, path):
+    def refused(tables, path, **options):
         raise ValueError("The sheet name 'x' is not one Excel can take.")
 
     monkeypatch.setattr(em.io, "write_workbook", refused)
