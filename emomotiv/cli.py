@@ -1310,7 +1310,9 @@ def _workbook_of(folder: Path) -> str:
         summary = None
     if isinstance(summary, dict) and "about" not in tables:
         tables["about"] = about_sheet(summary)
-    write_workbook(tables, folder / WORKBOOK_FILE)
+    if not isinstance(summary, dict):
+        summary = None
+    write_workbook(tables, folder / WORKBOOK_FILE, summary=summary)
     return WORKBOOK_FILE
 
 
@@ -2292,7 +2294,12 @@ def _analyze(args: argparse.Namespace) -> int:
         save_analysis,
     )
     from .pipeline import _recorded_study, analyze
-    from .report import score_outcome, study_currency, value_fit_caveat
+    from .report import (
+        in_outcome_words,
+        score_outcome,
+        study_currency,
+        value_fit_caveat,
+    )
 
     # every check before the first fit, in one pass: options, folder, data
     study = _study(args)
@@ -2344,7 +2351,9 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
     for note in data.get("scales") or []:  # how answers were read, as validate says
         print(f"  {_safe(note, MESSAGE_WIDTH)}")
+    words = _words(result.summary)
     for note in result.summary["warnings"]:
+        note = in_outcome_words(note, words)
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     _print_drivers(result.summary, result.drivers)
     top_k = result.summary["uncertainty"].get("top_k")
@@ -2640,6 +2649,7 @@ def _print_plan(
         _in_currency,
         _magnitude,
         _money,
+        in_outcome_words,
         outcome_words,
     )
 
@@ -2749,7 +2759,8 @@ def _print_plan(
             f"{bound})."
         )
     if plan.get("note"):
-        print(f"  {_safe(_left_in_currency(plan['note'], currency))}")
+        note = in_outcome_words(plan["note"], words)
+        print(f"  {_safe(_left_in_currency(note, currency))}")
     if plan.get("combined_delta_value") is not None:
         _print_direct_movers(value_drivers, words, currency, value_caveat)
 

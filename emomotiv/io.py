@@ -19,6 +19,7 @@ import importlib.util
 import io
 import json
 import math
+import numbers
 import os
 import re
 import shutil
@@ -174,25 +175,47 @@ MAX_SHEET_COLUMNS = 16_384
 _NOT_IN_A_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-# shares (of importance, of respondents, of resamples) shown as percents,
-# money in whole units; a cell keeps its full value
+# shares (of importance, of respondents, of resamples) and rates shown as
+# percents, money in whole units; a cell keeps its full value
 PERCENT_COLUMNS = re.compile(
     r"(importance|full_data_importance|stated_importance|stated|p_top|p_quadrant|"
     r"p_selected|reach|segment_share|share)(_(low|high|before|after))?$"
-    r"|change(_(low|high))?$"
+    r"|share_via_connection$|attrition_rate$|promoter_rate$"
 )
 MONEY_COLUMNS = re.compile(r"(cost|cumulative_cost|delta_value)(_(low|high))?$")
+# changes in a share (a comparison's change, derived less stated importance)
+# in points of it, as the report gives them: "-4.3 pts", where a percent read
+# "-4.3%", a relative fall; Excel scales by 100 only with a percent sign, so
+# the cell holds the points (the table's value x 100)
+POINTS_COLUMNS = re.compile(r"(change|gap)(_(low|high))?$|se_change$")
+# a 0/1 outcome's gain from a one-point rise, in points of its share (a score
+# outcome's is in the score's own units, as it is)
+GAIN_COLUMNS = re.compile(r"delta_connected(_(low|high))?$")
+POINTS_FORMAT = '+0.0" pts";-0.0" pts";0.0" pts"'
+GAIN_FORMAT = '+0.00" pts";-0.00" pts";0.00" pts"'
 
 
-def _number_format(column: str) -> str | None:
+def _number_format(column: str, gains: bool = False) -> str | None:
     """The Excel number format of a table's column, by its name, or None:
-    shares as percents, money in whole units with separators.
+    shares and rates as percents, money in whole units with separators,
+    changes in a share in points (:func:`_in_points`), and with ``gains``
+    (a 0/1 outcome) its gains in points too.
 
     Examples
     --------
     >>> _number_format("importance_low"), _number_format("cost"), _number_format("rank")
     ('0.0%', '#,##0', None)
+    >>> _number_format("change"), _number_format("delta_connected", gains=True)
+    ('+0.0" pts";-0.0" pts";0.0" pts"', '+0.00" pts";-0.00" pts";0.00" pts"')
+    >>> _number_format("se_change"), _number_format("delta_connected")
+    ('0.0" pts"', None)
     """
+    if column == "se_change":
+        return '0.0" pts"'
+    if POINTS_COLUMNS.match(column):
+        return POINTS_FORMAT
+    if gains and GAIN_COLUMNS.match(column):
+        return GAIN_FORMAT
     if PERCENT_COLUMNS.match(column):
         return "0.0%"
     if MONEY_COLUMNS.match(column):
@@ -200,9 +223,28 @@ def _number_format(column: str) -> str | None:
     return None
 
 
+def _in_points(table: pd.DataFrame, gains: bool = False) -> pd.DataFrame:
+    """``table`` with its changes in a share (:data:`POINTS_COLUMNS`, and
+    with ``gains`` :data:`GAIN_COLUMNS`) in points of it: x 100, as the
+    report gives them; other columns as they are."""
+    out = None
+    for i, column in enumerate(table.columns):
+        values = table.iloc[:, i]
+        points = POINTS_COLUMNS.match(str(column)) or (
+            gains and GAIN_COLUMNS.match(str(column))
+        )
+        numeric = pd.api.types.is_numeric_dtype(values)
+        if points and numeric and not pd.api.types.is_bool_dtype(values):
+            out = table.copy() if out is None else out
+            out.isetitem(i, values * 100)
+    return table if out is None else out
+
+
 def write_workbook(
     tables: Mapping[str, pd.DataFrame] | AnalysisResult | WaveComparison,
     path: str | PathLike,
+    *,
+    summary: Mapping[str, object] | None = None,
 ) -> Path:
     """Write tables into one Excel workbook, a sheet each (needs ``openpyxl``).
 
@@ -213,11 +255,15 @@ def write_workbook(
     header row frozen, a filter on it and columns as wide as their
     contents (up to 60 characters). Numbers stay numbers (an infinite one
     is written as the text ``inf``, which a cell cannot hold as a number),
-    shares shown as percents and money in whole units, each cell keeping its
-    full value (:data:`PERCENT_COLUMNS`, :data:`MONEY_COLUMNS`),
-    and empty cells stay empty; text that starts with ``=`` is text, never
-    a formula, and the control characters a worksheet cannot hold (a
-    vertical tab) are spaces. Dates without a time zone are dates; what a
+    shares and rates shown as percents and money in whole units, each cell
+    keeping its full value (:data:`PERCENT_COLUMNS`, :data:`MONEY_COLUMNS`);
+    a change in a share (a comparison's ``change``, ``gap``) and a 0/1
+    outcome's gain (``delta_connected``) are in points of it, as the report
+    gives them ("-4.3 pts", the table's value x 100: a percent format would
+    read "-4.3%", a relative fall), :data:`POINTS_COLUMNS`,
+    :data:`GAIN_COLUMNS`; empty cells stay empty; text that starts with
+    ``=`` is text, never a formula, and the control characters a worksheet
+    cannot hold (a vertical tab) are spaces. Dates without a time zone are dates; what a
     cell has no type for (a time with its zone, a period, a complex number)
     is written as its text. An existing file at ``path`` is replaced
     whole (written beside it first, then moved in).
@@ -237,6 +283,11 @@ def write_workbook(
     path : path
         The ``.xlsx`` file to write (a path ending otherwise is refused:
         Excel opens a workbook by its ending).
+    summary : mapping, optional
+        The run's summary (``summary.json``) where ``tables`` is a mapping:
+        whether its outcome is 0/1, whose gains (``delta_connected``) are
+        then in points of its share (a score's are in its own units, left as
+        they are, as they are without a summary). An analysis gives its own.
 
     Returns
     -------
@@ -265,6 +316,10 @@ def write_workbook(
     """
     from .readers import _needs
 
+    if summary is None and isinstance(tables, AnalysisResult):
+        summary = tables.summary
+    # a 0/1 outcome's gains are points of its share, a score's its own units
+    gains = ((summary or {}).get("model") or {}).get("task") == "binary"
     if isinstance(tables, AnalysisResult | WaveComparison):
         about = about_sheet(tables.summary)
         if isinstance(tables, AnalysisResult):
@@ -326,12 +381,13 @@ def write_workbook(
     # no time of writing inside: the same tables give the same bytes
     book.properties.created = book.properties.modified = ZIP_EPOCH
     for name, table in tables.items():
+        table = _in_points(table, gains)
         sheet = book.create_sheet(str(name))
         sheet.append([_cell(str(column)) for column in table.columns])
         for row in table.itertuples(index=False):
             sheet.append([_cell(value) for value in row])
         for column in sheet.iter_cols():
-            shown = _number_format(str(column[0].value))
+            shown = _number_format(str(column[0].value), gains)
             for cell in column:
                 if cell.data_type == "f":  # "=1+1" is a label, not a formula
                     cell.data_type = "s"
@@ -384,6 +440,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
         # a score's gains are points of it, priced by the value of one point
         score = score_outcome(summary)
         per = "connected customer" if score is None else f"point of {score}"
+        binary = (summary.get("model") or {}).get("task") == "binary"
         rows = [
             ("outcome", outcome_label(summary)),
             ("outcome column", (data.get("roles") or {}).get("connection")),
@@ -393,7 +450,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
             ("population", plan.get("population")),
             ("budget", plan.get("budget")),
             (f"value per {per}", plan.get("value_per_connected")),
-            *_plan_rows(plan),
+            *_plan_rows(plan, points=binary),
             ("interval level", uncertainty.get("level")),
             ("bootstrap replicates", uncertainty.get("n_boot")),
         ]
@@ -407,11 +464,14 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
     )
 
 
-def _plan_rows(plan: Mapping[str, object]) -> list[tuple[str, object]]:
+def _plan_rows(
+    plan: Mapping[str, object], points: bool = False
+) -> list[tuple[str, object]]:
     """The plan's total for the ``about`` sheet: the funded set simulated
     together (the figures the report and the console give), beside the sum
     of the selected rows of the ``plan`` sheet, which reads each touchpoint
-    alone; empty when nothing is funded."""
+    alone; empty when nothing is funded. With ``points`` (a 0/1 outcome)
+    the gains are in points of its share, as the plan sheet's are."""
     if not plan.get("n_selected"):
         return []
     keys = {
@@ -434,6 +494,18 @@ def _plan_rows(plan: Mapping[str, object]) -> list[tuple[str, object]]:
         "in summary.json); the plan sheet gives each touchpoint improved alone"
     )
     rows = [(f"plan: {name}", plan.get(key)) for name, key in keys.items()]
+    if points:  # "plan: gain in points, funded set together": 10.6
+        gains = {"combined_delta_connected", "sum_individual_delta_connected"}
+        gains |= {f"combined_delta_connected_{end}" for end in ("low", "high")}
+        gains.add("selection_optimism")
+        rows = [
+            (f"{name} (points)", 100 * value)
+            if keys[name.removeprefix("plan: ")] in gains
+            and isinstance(value, numbers.Real)
+            and not isinstance(value, bool)
+            else (name, value)
+            for name, value in rows
+        ]
     return [*rows, ("plan: why the two totals differ", why)]
 
 

@@ -339,7 +339,7 @@ def _value_step(
     study: Study,
 ):
     """Value of connection; (ValueLink or None, summary)."""
-    from .value import MIN_TIER, value_of_connection
+    from .value import MIN_TIER, NO_SATISFIED, value_of_connection
 
     churn, advocacy = study.churn, study.advocacy
 
@@ -390,6 +390,11 @@ def _value_step(
         level=study.level,
     )
     out = {**empty, **link.summary}
+    if schema.satisfaction is None and out.get("note") == NO_SATISFIED:
+        out["note"] = (  # why there are none
+            "no multiplier: no satisfaction column (--satisfaction) to find the "
+            "highly satisfied customers to compare connected customers with"
+        )
     if not keep.all():
         out["left_out"] = (
             f"{int((~keep).sum())} respondents without a value"

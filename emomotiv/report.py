@@ -431,6 +431,10 @@ def _signed(text: str) -> str:
     return "+" + text
 
 
+#: the ranks among which analyze looks for the methods' disagreements
+#: (:func:`~emomotiv.classical.method_agreement`'s ``top``)
+AGREEMENT_TOP = 20
+
 MINUS = "\u2212"
 # a hyphen that is a number's sign: not inside a word or a number
 SIGN = re.compile(r"(?<![\w.,])-(?=[\d.])")
@@ -449,6 +453,25 @@ def _minus(text: object) -> str:
     ('2025-26', 'top-3')
     """
     return SIGN.sub(MINUS, str(text))
+
+
+def _end(text: Any, value: Any) -> Any:
+    """An interval's end as printed (``text``), with the minus of a negative
+    ``value`` that rounds to zero: "−0.0 to 32.2", where "0.0 to 32.2" read
+    as an interval clear of zero. The formats print such a value as zero,
+    unsigned, which suits an estimate but not an end.
+
+    Examples
+    --------
+    >>> _end("0.0", -0.016), _end("0.00 pts", -0.000019), _end("€0.0", -0.01)
+    ('−0.0', '−0.00 pts', '−€0.0')
+    >>> _end("0.0", 0.0), _end("−3.1", -3.1), _end("n/a", None)
+    ('0.0', '−3.1', 'n/a')
+    """
+    number = _number(value)
+    if number is None or number >= 0 or str(text).startswith((MINUS, "-")):
+        return text
+    return MINUS + str(text)
 
 
 def _html(format_: Callable[..., str]) -> Callable[..., str]:
@@ -554,9 +577,8 @@ def _segments_context(tables, summary, top: int) -> dict[str, Any]:
                 "name": name,
                 "n": s.get("n"),
                 "share": s.get("share") if weighted else None,
-                "note": s.get("note"),
-                # a note that gives the size already: not said twice
-                "sized": f"{s.get('n')} respondents" in str(s.get("note")),
+                # the size is in the sentence, not said twice
+                "note": _unsized(s.get("note"), s.get("n")),
             }
             for name, s in sizes.items()
             if not s.get("ranked")
@@ -701,6 +723,24 @@ def _not_estimable_cells(
             }
         )
     return cells
+
+
+def _unsized(note: Any, n: Any) -> Any:
+    """A segment's note without the size its sentence gives before it
+    ("not ranked: 120 respondents, below the minimum of 300" reads "not
+    ranked: below the minimum of 300").
+
+    Examples
+    --------
+    >>> _unsized("not ranked: 1 respondent, below the minimum of 300", 1)
+    'not ranked: below the minimum of 300'
+    >>> _unsized("not ranked: the outcome takes one value in this segment", 80)
+    'not ranked: the outcome takes one value in this segment'
+    """
+    size = f"{n} respondent{'' if n == 1 else 's'}, "
+    if isinstance(note, str) and note.startswith(f"not ranked: {size}"):
+        return "not ranked: " + note.removeprefix(f"not ranked: {size}")
+    return note
 
 
 def _reach_of(drivers: pd.DataFrame | None) -> dict[str, float]:
@@ -1231,6 +1271,24 @@ CONNECTION_WORDS = {
     "feeling": "feeling connected",
     "connected": "connected",
 }
+
+
+def in_outcome_words(text: Any, words: Mapping[str, str]) -> Any:
+    """A sentence of the analysis that speaks of value "through connection"
+    (the plan's note, the value model's warning) in an outcome's ``words``
+    (:func:`outcome_words`): the library's functions take any 0/1 outcome
+    and name it connection; the report and the console name it as the run
+    does.
+
+    Examples
+    --------
+    >>> in_outcome_words("1 touchpoint would add less value through connection "
+    ...                  "than it costs", outcome_words("Top-box satisfied"))
+    '1 touchpoint would add less value through “Top-box satisfied” than it costs'
+    """
+    if not isinstance(text, str) or words["through"] == CONNECTION_WORDS["through"]:
+        return text
+    return text.replace("through connection", f"through {words['through']}")
 
 
 def speaks_of_connection(label: str | None) -> bool:
@@ -1798,6 +1856,7 @@ class Report:
         plan = _table(tables, "plan")
         out: dict[str, Any] = {"roi": None, "plan": None}
         plan_summary = dict(summary.get("plan") or {})
+        plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
         if _has(roi, "facet", "delta_connected"):
             shown, left_out = _effect_rows(roi)
             reach = _reach_of(_table(tables, "drivers"))
@@ -1960,6 +2019,9 @@ class Report:
             for d in disagreements
             if isinstance(d, Mapping)
         ]
+        # analyze looks for them among the touchpoints some method ranks in
+        # its top 20 (method_agreement's ``top``)
+        out["top"] = AGREEMENT_TOP
         out["disagreement_methods"] = list(
             dict.fromkeys(m for d in out["disagreements"] for m in d["ranks"])
         )
@@ -2095,6 +2157,7 @@ class Report:
                 if isinstance(holder, dict) and isinstance(holder.get("chart"), str):
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
+        plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
         # a segment's unstable ranking is said in the segment section instead
         unstable = None
         if (sections["segments"] or {}).get("unstable"):
@@ -2159,7 +2222,7 @@ class Report:
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),
             "warnings": [
-                _with_labels(w, labels)
+                in_outcome_words(_with_labels(w, labels), words)
                 for w in summary.get("warnings") or []
                 if w not in said
             ],
@@ -2205,6 +2268,7 @@ class Report:
             against=_html(format_against),
             sentence=_sentence,
             minus=_minus,
+            end=_end,
         )
         # a number as printed that is below zero (its sign a true minus)
         env.tests["negative"] = lambda text: str(text).startswith(MINUS)

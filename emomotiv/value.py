@@ -66,6 +66,12 @@ that a few records decide its mean. On clean ``make_survey`` data (300 to
 20,000 respondents, several seeds) the smallest group holds 17 in effect."""
 
 
+#: the note of a link without a highly satisfied respondent: no multiplier
+NO_SATISFIED = (
+    "no multiplier: no highly satisfied respondents to compare connected customers with"
+)
+
+
 def _design(tiers: np.ndarray, present: list[str]) -> np.ndarray:
     cols = [np.ones(len(tiers))]
     cols += [(tiers == s).astype(float) for s in present[1:]]
@@ -372,9 +378,13 @@ def value_of_connection(
             "infinite, with no interval; the tier means are in the tier table"
         )
     else:
+        n_satisfied = int(((seg == "highly_satisfied") & weighted).sum())
         summary["note"] = (
-            "no multiplier: too few highly satisfied respondents (or no "
-            "satisfaction column) to compare connected customers with"
+            f"no multiplier: only {n_satisfied} highly satisfied respondent"
+            f"{'' if n_satisfied == 1 else 's'}, fewer than the {MIN_TIER} a tier "
+            "needs, to compare connected customers with"
+            if n_satisfied
+            else NO_SATISFIED
         )
     others = [s for s in present if s != "fully_connected"]
     # a tier too small to compare as a tier still holds customers who are

@@ -473,6 +473,15 @@ def test_console_names_a_0_1_outcome_by_its_label(capsys):
     assert '; "Very satisfied overall" share +13.6 points together' in out
     assert '(value per customer who is "Very satisfied overall" €2,808,' in out
     assert "connected" not in out.replace("Very satisfied", "")
+    # the plan's note, built by plan_improvements, which names any outcome
+    # connection, said "would add less value through connection"
+    note = (
+        "2 touchpoints would add less value through connection (a gain within "
+        "noise) than they cost: 'Chat', 'Tools'; the plan does not fund them."
+    )
+    _print_plan(plan | {"value_source": "value_link", "note": note}, words=words)
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert 'less value through "Very satisfied overall" (a gain' in last
 
 
 def test_console_says_the_budget_left_in_its_currency(capsys):
@@ -1695,7 +1704,7 @@ def test_excel_writes_the_run_s_tables_as_one_workbook(
     assert (tmp_path / "run2" / "tables.xlsx").read_bytes() == b"my workbook"
 
     # a workbook that cannot be written comes after the analysis is
-    def refused(tables, path):
+    def refused(tables, path, **options):
         raise ValueError("The sheet name 'x' is not one Excel can take.")
 
     monkeypatch.setattr(em.io, "write_workbook", refused)

@@ -1002,6 +1002,50 @@ def test_a_workbook_shows_shares_as_percents_and_money_in_whole_units(tmp_path):
     assert row["B"].value == 0.4253195247321656
 
 
+def test_a_workbook_gives_changes_in_a_share_in_points_as_the_report(tmp_path):
+    """A comparison's change of -0.043 read "-4.3%" (a relative fall, where
+    the report says "-4.3 pts"), a gain of 0.0204 read 0.0204 (the report:
+    "+2.04 pts"), and the tiers' rates sat unformatted beside a share in %."""
+    openpyxl = pytest.importorskip("openpyxl")
+    tables = {
+        "changes": pd.DataFrame(
+            {
+                "importance_before": [0.1218],
+                "change": [-0.043],
+                "change_low": [-0.07],
+                "se_change": [0.012],
+                "rank_change": [-3],
+            }
+        ),
+        "roi": pd.DataFrame({"delta_connected": [0.0204], "delta_value": [5e5]}),
+        "tiers": pd.DataFrame(
+            {"share": [0.636], "attrition_rate": [0.192], "promoter_rate": [0.038]}
+        ),
+    }
+    binary = {"model": {"task": "binary"}}
+    path = em.write_workbook(tables, tmp_path / "t.xlsx", summary=binary)
+    book = openpyxl.load_workbook(path)
+    changes = [c for c in book["changes"][2]]
+    assert [c.number_format for c in changes] == [
+        "0.0%",
+        '+0.0" pts";-0.0" pts";0.0" pts"',
+        '+0.0" pts";-0.0" pts";0.0" pts"',
+        '0.0" pts"',
+        "General",
+    ]
+    assert [c.value for c in changes] == pytest.approx([0.1218, -4.3, -7, 1.2, -3])
+    gain = book["roi"]["A2"]
+    assert gain.number_format == '+0.00" pts";-0.00" pts";0.00" pts"'
+    assert gain.value == pytest.approx(2.04)
+    assert {c.number_format for c in book["tiers"][2]} == {"0.0%"}
+    assert book["tiers"]["B2"].value == 0.192
+    # a score outcome's gain is in its own units: as it is
+    score = {"model": {"task": "regression"}}
+    path = em.write_workbook(tables, tmp_path / "s.xlsx", summary=score)
+    gain = openpyxl.load_workbook(path)["roi"]["A2"]
+    assert (gain.value, gain.number_format) == (0.0204, "General")
+
+
 def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     tables = {
@@ -1400,6 +1444,12 @@ def test_the_about_sheet_gives_the_plans_total_simulated_together():
     assert about["plan: gain, funded set together"] == 0.106
     assert about["plan: spent"] == 910_000.0
     assert "together" in about["plan: why the two totals differ"]
+    # a 0/1 outcome's gains in points, as the plan sheet's and the report's
+    binary = {"data": {}, "plan": plan, "model": {"task": "binary"}}
+    about = dict(about_sheet(binary).itertuples(index=False))
+    assert about["plan: gain, funded set together (points)"] == pytest.approx(10.6)
+    assert about["plan: gain together, interval low (points)"] == pytest.approx(9.5)
+    assert about["plan: value, sum of the plan sheet's selected rows"] == 105.6e6
     # nothing funded: no totals
     none = about_sheet({"data": {}, "plan": plan | {"n_selected": 0}})
     assert not none["setting"].str.startswith("plan:").any()

@@ -221,15 +221,84 @@ def test_partial_and_odd_inputs_do_not_fail(contract):
 
 
 def test_value_per_connected_customer_is_shown_without_a_multiplier(contract):
+    """The note says why there is no multiplier, not "not estimated: no
+    multiplier: ..." (said twice)."""
     summary = dict(contract.summary)
-    note = "no multiplier: too few highly satisfied respondents"
+    note = "no multiplier: no satisfaction column (--satisfaction) to find"
     value = dict(summary["value"], multiplier=None, note=note)
     summary["value"] = value
     roi = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
     roi = roi["roi"].split("One-point")[0]
     assert str(escape(MISSING["value"])) not in roi
     assert "Value per connected customer" in roi
-    assert f"not estimated: {note}" in roi
+    assert "not estimated: no satisfaction column (--satisfaction) to find" in roi
+    assert "no multiplier" not in roi
+
+
+def test_a_labelled_outcome_s_plan_note_and_warnings_use_its_label(contract):
+    """A satisfaction flag as the outcome: the plan's note and the value
+    model's warning, built by functions that name any outcome connection,
+    said "less value through connection" and "split through connection"."""
+    summary = dict(contract.summary)
+    summary["data"] = dict(summary["data"], outcome_label="Top-box satisfied")
+    note = (
+        "2 touchpoints would add less value through connection (a gain within "
+        "noise) than they cost: 'Chat', 'Tools'; the plan does not fund them."
+    )
+    summary["plan"] = dict(summary["plan"], note=note)
+    warning = (
+        "The value model's cross-validated R² is -0.01 (below 0.05): the ratings "
+        "barely predict value, so the value drivers and their split through "
+        "connection are not reliable."
+    )
+    summary["warnings"] = [warning]
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    text = html_unescape(" ".join(html.split()))
+    assert "would add less value through “Top-box satisfied” (a gain" in text
+    assert "their split through “Top-box satisfied” are not reliable" in text
+    assert "through connection" not in text
+
+
+def test_an_interval_end_just_below_zero_keeps_its_minus(contract):
+    """An end of -0.016 read "0.0 to 32.2", and one of -0.000019 points
+    "0.00 pts to +0.18 pts": an interval holding zero read as clear of it."""
+    tables = dict(contract.tables)
+    roi = tables["roi"].copy()
+    first = roi["delta_connected"].abs().idxmax()
+    roi.loc[first, ["delta_connected_low", "delta_connected_high"]] = [-1.9e-5, 0.0018]
+    tables["roi"] = roi
+    vd = tables["value_drivers"].copy()
+    first = vd["delta_mean_value"].abs().idxmax()
+    vd.loc[first, ["delta_mean_value", "delta_mean_value_low"]] = [16.9, -0.016]
+    vd.loc[first, "delta_mean_value_high"] = 32.2
+    tables["value_drivers"] = vd
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    assert "−0.00 pts to +0.18 pts" in sections(html)["roi"]
+    assert "−0.0 to 32.2" in value_drivers_part(html)
+
+
+def test_the_methods_disagreements_say_they_are_among_the_top_ranks(contract):
+    """The methods' largest gaps are looked for among the touchpoints some
+    method ranks in its top 20: a wider gap further down (methods.csv) is
+    not listed, and the sentence says why."""
+    import inspect
+
+    from emomotiv.classical import method_agreement
+    from emomotiv.report import AGREEMENT_TOP
+
+    top = inspect.signature(method_agreement).parameters["top"].default
+    assert AGREEMENT_TOP == top
+    summary = dict(contract.summary)
+    ranks = {"shap": 3, "relative_weights": 40}
+    summary["agreement"] = {
+        "spearman": {},
+        "disagreements": [{"facet": "x", "label": "X", "ranks": ranks, "spread": 37}],
+    }
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert (
+        "most differently, among those some method ranks in its top 20 (largest "
+        "gap between their ranks first"
+    ) in " ".join(html.split())
 
 
 def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
@@ -251,16 +320,28 @@ def test_a_value_column_not_linked_is_not_said_to_be_missing(contract):
 
 
 def test_a_segment_left_unranked_is_sized_once(contract):
-    """The note of a segment below the minimum gives its size; the sentence
-    does not repeat it ("Retirement (120 respondents) is not ranked: 120
-    respondents, ..."); a note without the size gets it in brackets."""
+    """Every unranked segment's sentence gives its size in brackets, where a
+    segment below the minimum gave only its share (its note said the size);
+    the note does not repeat it ("Retirement (120 respondents) is not ranked:
+    120 respondents, ..."), and one respondent is not "1 respondents"."""
     part = " ".join(sections(em.Report(contract).html())["drivers"].split())
     assert (
-        "Segment <strong>Retirement</strong> is not ranked: 120 respondents, below "
-        "the minimum of 300."
+        "Segment <strong>Retirement</strong> (120 respondents) is not ranked: "
+        "below the minimum of 300."
     ) in part
     summary = dict(contract.summary)
     sizes = dict(summary["segments"]["segments"])
+    one = "not ranked: 1 respondent, below the minimum of 300"
+    summary["segments"] = dict(
+        summary["segments"],
+        segments=dict(sizes, Retirement=dict(sizes["Retirement"], n=1, note=one)),
+    )
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    part = " ".join(sections(html)["drivers"].split())
+    assert (
+        "Segment <strong>Retirement</strong> (1 respondent) is not ranked: below "
+        "the minimum of 300."
+    ) in part
     note = "not ranked: the outcome takes one value in this segment"
     sizes["Retirement"] = dict(sizes["Retirement"], note=note)
     summary["segments"] = dict(summary["segments"], segments=sizes)

@@ -1,0 +1,43 @@
+"""Why a value link has no multiplier, in the note of its summary."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+import emomotiv as em
+from emomotiv.value import NO_SATISFIED
+
+
+def test_the_note_names_how_many_highly_satisfied_there_are():
+    """The note offered two causes, "too few highly satisfied respondents
+    (or no satisfaction column)", where the tiers tell which."""
+    value = np.r_[np.full(20, 100.0), np.full(20, 250.0), np.full(3, 150.0)]
+    seg = ["unconnected"] * 20 + ["fully_connected"] * 20
+    link = em.value_of_connection(value[:40], pd.Series(seg))
+    assert link.summary["note"] == NO_SATISFIED
+    link = em.value_of_connection(value, pd.Series(seg + ["highly_satisfied"] * 3))
+    assert link.summary["note"].startswith(
+        "no multiplier: only 3 highly satisfied respondents, fewer than the 10 a "
+        "tier needs, to compare connected customers with;"
+    )
+
+
+def test_an_analysis_without_a_satisfaction_column_says_so():
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    survey = s.survey.drop(columns="satisfaction")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(
+            survey,
+            s.catalog,
+            connection="connected",
+            value="value",
+            n_boot=0,
+            progress=False,
+            model=em.DriverModel(n_estimators=15, cv=0),
+        )
+    assert result.summary["value"]["note"] == (
+        "no multiplier: no satisfaction column (--satisfaction) to find the "
+        "highly satisfied customers to compare connected customers with"
+    )
