@@ -1127,7 +1127,8 @@ def weight_warnings(weights: np.ndarray, n_facets: int) -> list[str]:
     return [
         f"The survey weights make its {n:,} respondents worth {size:,.0f} in "
         f"effect (Kish's size; design effect {n / size:.1f}), below the "
-        f"{MIN_SEGMENT_SIZE} asked of a segment: {heaviest} {share:.0%} of the "
+        f"{MIN_SEGMENT_SIZE} respondents a segment needs by default to be "
+        f"ranked: {heaviest} {share:.0%} of the "
         "weight, so they set the ranking, the gains and the plan. Look at the "
         "heaviest weights (sort the weight column) and trim them, or read "
         "every result with that caution."

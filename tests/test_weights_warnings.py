@@ -70,7 +70,7 @@ def test_a_survey_held_by_a_few_heavy_weights_is_warned_of_as_a_segment_is():
     (warning,) = weight_warnings(heavy(2500), 25)
     assert "2,500 respondents worth 75 in effect" in warning
     assert "design effect 33.5" in warning
-    assert "below the 300 asked of a segment" in warning
+    assert "below the 300 respondents a segment needs by default" in warning
     assert "carry 33% of the weight" in warning and "trim them" in warning
     # ordinary raking weights, and a small survey mildly weighted: no warning
     assert weight_warnings(raked(2500), 25) == []
@@ -107,15 +107,17 @@ def test_validate_prints_what_the_weights_leave_and_warns_as_analyze(files, caps
     said = _validate(folder, "heavy", capsys)
     assert "Weights: 600 respondents worth 208 in effect" in said.out
     assert "carry 12% of the weight" in said.out
-    assert "below the 300 asked of a segment" in said.err
+    assert "below the 300 respondents a segment needs by default" in said.err
     said = _validate(folder, "mild", capsys)
     assert "Weights: 600 respondents worth" in said.out
-    assert "asked of a segment" not in said.err
+    assert "a segment needs by default" not in said.err
 
 
 def test_analyze_warns_of_a_survey_held_by_a_few_weights(files):
     _, s, survey = files
-    with pytest.warns(UserWarning, match="below the 300 asked of a segment"):
+    with pytest.warns(
+        UserWarning, match="below the 300 respondents a segment needs by default"
+    ):
         result = quick(survey, s.catalog, weight="heavy", methods=False)
     assert any("worth 208 in effect" in w for w in result.summary["warnings"])
     assert "worth 208 in effect" in em.Report(result).html()
