@@ -624,7 +624,8 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     The connection column 'Q40' has answers that read as yes, 'Y' (1), which c
     """
     wanted = {_answer(v) for v in connected}
-    shown = values.dropna().map(_shown_answer)
+    # the answers given: a category column's unused categories are none
+    shown = values.dropna().astype(object).map(_shown_answer)
     counts = shown[~shown.map(_answer).isin(wanted)].value_counts(sort=False)
     numbers = sorted(float(a) for a in set(shown.map(_answer)) if _is_numeric_text(a))
     # 9 beside 1 and 2, or 99 far above a scale's answers (its top box)

@@ -524,7 +524,8 @@ def code_outcome(
     matched = column[given].map(_answer).isin(wanted)
     coded = pd.Series(np.nan, index=column.index)
     coded[given.to_numpy()] = matched.astype(float).to_numpy()
-    shown = column[given].map(_shown_answer)
+    # the answers given: a category column's unused categories are none
+    shown = column[given].astype(object).map(_shown_answer)
     counts = shown.value_counts(sort=False)
     ones = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) in wanted]
     zeros = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) not in wanted]

@@ -791,6 +791,38 @@ def test_outcome_cells_of_spaces_are_empty_and_a_dash_is_no_answer(small):
         em.analyze(survey, small.catalog, connected_values=["Yes"], **fast)
 
 
+def test_a_category_outcome_is_coded_as_the_same_answers_in_text(small, tmp_path):
+    """A category column of Yes/No was refused: its unused category 'Yes'
+    (the one coded 1) was counted as an answer 'Yes' (0) that would code 0."""
+    from emomotiv.cli import main
+    from emomotiv.pipeline import _doubtful_noes
+    from emomotiv.readers import code_outcome
+
+    answers = pd.Series(["Yes", "No", "No", None], dtype="category")
+    assert not _doubtful_noes(answers, ["Yes"], "c")
+    note = code_outcome(answers.cat.add_categories("Maybe"), ["Yes"])[1]
+    assert note == "Connection coded from the answers: 1 for 'Yes' (1), 0 for 'No' (2)."
+    words = small.survey["connected"].map({1: "Yes", 0: "No"})
+    fast = dict(n_boot=0, methods=False, progress=False, connection="connected")
+    fast["model"] = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
+    shares = [
+        em.analyze(
+            small.survey.assign(connected=words.astype(dtype)),
+            small.catalog,
+            connected_values=["Yes"],
+            **fast,
+        ).summary["data"]["connected_share"]
+        for dtype in (object, "category")
+    ]
+    assert shares[0] == shares[1] == small.survey["connected"].mean()
+    pytest.importorskip("pyarrow")
+    path, catalog = tmp_path / "survey.parquet", tmp_path / "facets.csv"
+    small.survey.assign(connected=words.astype("category")).to_parquet(path)
+    small.catalog.to_csv(catalog, index=False)
+    args = ["validate", str(path), "--catalog", str(catalog)]
+    assert main([*args, "--connection", "connected", "--connected-values", "Yes"]) == 0
+
+
 def test_a_totals_row_or_a_header_row_among_yes_no_answers_is_refused():
     """A 'Total / average' row (0.25, or '25%') and a second header row of
     questions under the data were coded not connected, as respondents."""
