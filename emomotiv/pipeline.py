@@ -430,9 +430,13 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 encoding=study.encoding,
                 decimal=study.decimal if study.decimal in DECIMALS else ".",
                 sheet=study.sheet if what == "survey" else study.catalog_sheet,
-                # "09.2026" is a month, not the number 9.2026, and an id
-                # "0001" is not the id "1"
-                text=[c for c in (study.wave, study.id) if isinstance(c, str)]
+                # "09.2026" is a month, not the number 9.2026, an id "0001"
+                # is not the id "1", nor a segment "010" the segment "10"
+                text=[
+                    c
+                    for c in (study.wave, study.id, study.segment)
+                    if isinstance(c, str)
+                ]
                 if what == "survey"
                 else (),
             )

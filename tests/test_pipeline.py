@@ -823,6 +823,24 @@ def test_a_category_outcome_is_coded_as_the_same_answers_in_text(small, tmp_path
     assert main([*args, "--connection", "connected", "--connected-values", "Yes"]) == 0
 
 
+def test_a_segment_column_of_digit_codes_is_read_as_text(small, tmp_path):
+    """Market codes 01, 02, 010 and 10 in a CSV file were read as numbers:
+    01 became 1, and 010 and 10 were ranked as one segment of both."""
+    path, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    codes = np.array(["01", "02", "010", "10"])
+    small.survey.assign(market=codes[np.arange(len(small.survey)) % 4]).to_csv(
+        path, index=False
+    )
+    small.catalog.to_csv(catalog, index=False)
+    result = em.analyze(
+        str(path), str(catalog), connection="connected", segment="market",
+        min_segment_size=100, model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+        n_boot=0, methods=False, progress=False,
+    )  # fmt: skip
+    table = result.tables["segment_drivers"]
+    assert table.groupby("segment")["n"].first().to_dict() == dict.fromkeys(codes, 150)
+
+
 def test_a_totals_row_or_a_header_row_among_yes_no_answers_is_refused():
     """A 'Total / average' row (0.25, or '25%') and a second header row of
     questions under the data were coded not connected, as respondents."""
