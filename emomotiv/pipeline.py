@@ -439,6 +439,10 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 ]
                 if what == "survey"
                 else (),
+                # a segment's code is named by its value label in a .sav file
+                nominal=[study.segment]
+                if what == "survey" and isinstance(study.segment, str)
+                else (),
             )
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()
