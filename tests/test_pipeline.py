@@ -841,6 +841,28 @@ def test_a_segment_column_of_digit_codes_is_read_as_text(small, tmp_path):
     assert table.groupby("segment")["n"].first().to_dict() == dict.fromkeys(codes, 150)
 
 
+def test_validate_warns_of_stated_importance_the_same_for_every_facet(
+    small, tmp_path, capsys
+):
+    """Stated importance of 'select all that apply', 1 or empty, was OK to
+    validate, while analyze warned that it is the same for every facet."""
+    from emomotiv.cli import main
+
+    rng = np.random.default_rng(0)
+    chosen = {
+        f"stated__{f}": np.where(rng.random(len(small.survey)) < 0.3, 1.0, np.nan)
+        for f in small.catalog["facet"]
+    }
+    path, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    small.survey.assign(**chosen).to_csv(path, index=False)
+    small.catalog.to_csv(catalog, index=False)
+    args = ["validate", str(path), "--catalog", str(catalog)]
+    assert main([*args, "--connection", "connected"]) == 0
+    said = capsys.readouterr().err
+    assert "Stated importance is the same for every facet" in said
+    assert "code the facets not chosen 0, not empty" in said
+
+
 def test_a_totals_row_or_a_header_row_among_yes_no_answers_is_refused():
     """A 'Total / average' row (0.25, or '25%') and a second header row of
     questions under the data were coded not connected, as respondents."""
