@@ -776,6 +776,30 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
     return notes + [note for note in (coded, meta.get("churn")) if note]
 
 
+def unrated_warnings(data: pd.DataFrame, facets: Sequence[str]) -> list[str]:
+    """A warning for the respondents who answered the outcome but rated no
+    facet (every facet empty or not experienced): partial completes who left
+    the survey before its ratings, perhaps. They are kept in the analysis,
+    which reads them as having experienced no touchpoint.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"a": [1.0, None, None], "b": [2.0, 3.0, None]})
+    >>> unrated_warnings(data, ["a", "b"])[0][:49]
+    '1 respondent answered the outcome but rated no fa'
+    """
+    n = int(data[list(facets)].isna().all(axis=1).sum()) if len(facets) else 0
+    if not n:
+        return []
+    return [
+        f"{n:,} respondent{' answered' if n == 1 else 's answered'} the outcome "
+        f"but rated no facet ({n / len(data):.0%} of {len(data):,}): they are "
+        "kept in the analysis, read as having experienced no touchpoint. If "
+        "they left the survey before its ratings (partial completes), drop "
+        "their rows from the file."
+    ]
+
+
 def _copies_note(survey: pd.DataFrame) -> list[str]:
     """A note on rows that repeat another row in every column, an id-like
     column too (one whose other values are all distinct): a file read or
@@ -1940,6 +1964,7 @@ def analyze(
     scale_notes = _reading_notes(survey, study) + scale_notes
     scale_warnings += label_order_warnings(survey)
     schema = SurveySchema.infer(survey, cat, **_schema_roles(study))
+    scale_warnings += unrated_warnings(data, schema.facets)
 
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))

@@ -1,4 +1,5 @@
 import importlib.util
+import re
 import warnings
 
 import numpy as np
@@ -861,6 +862,30 @@ def test_validate_warns_of_stated_importance_the_same_for_every_facet(
     said = capsys.readouterr().err
     assert "Stated importance is the same for every facet" in said
     assert "code the facets not chosen 0, not empty" in said
+
+
+def test_respondents_who_rated_no_facet_are_counted(small, tmp_path, capsys):
+    """30 respondents with the outcome but every facet empty (partial
+    completes) were analysed without a word from validate or analyze."""
+    from emomotiv.cli import main
+
+    survey = small.survey.copy()
+    survey.loc[survey.index[:30], list(small.catalog["facet"])] = np.nan
+    said = "30 respondents answered the outcome but rated no facet (5% of 600)"
+    with pytest.warns(UserWarning, match=re.escape(said)):
+        result = em.analyze(
+            survey, small.catalog, connection="connected",
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    assert result.summary["data"]["n_respondents"] == 600  # kept
+    assert any(w.startswith(said) for w in result.summary["warnings"])
+    path, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    survey.to_csv(path, index=False)
+    small.catalog.to_csv(catalog, index=False)
+    args = ["validate", str(path), "--catalog", str(catalog)]
+    assert main([*args, "--connection", "connected"]) == 0
+    assert said in capsys.readouterr().err
 
 
 def test_a_totals_row_or_a_header_row_among_yes_no_answers_is_refused():
