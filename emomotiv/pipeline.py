@@ -408,6 +408,26 @@ def _value_step(
     return link, out
 
 
+def _whole_segment_codes(frame: pd.DataFrame, column: Any) -> pd.DataFrame:
+    """``frame`` with its segment column's whole numbers written as a float
+    column writes them ("3.0") as the codes they are ("3"), as a segment
+    read as a number is named; "010" and "1.10" stay as they are."""
+    values = frame.get(column) if isinstance(column, str) else None
+    if not isinstance(values, pd.Series) or pd.api.types.is_numeric_dtype(values):
+        return frame
+
+    def code(value: Any) -> Any:
+        match = WHOLE_CODE.match(value) if isinstance(value, str) else None
+        return match[1] if match else value
+
+    frame[column] = values.map(code)
+    return frame
+
+
+# a whole number as a float column writes it: "3.0" (not "03.0")
+WHOLE_CODE = re.compile(r"^\s*(0|-?[1-9]\d*)\.0+\s*$")
+
+
 def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
     """A pandas DataFrame from a DataFrame, a path, or a dataframe of another
     library (``to_pandas`` or the ``__dataframe__`` interchange protocol);
@@ -433,7 +453,7 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
             if Path(obj).is_file() and not known_encoding(study.encoding):
                 return None  # unreadable as text: Study.problems names why
             codes = study.not_experienced if what == "survey" else None
-            return read_survey(
+            frame = read_survey(
                 obj,
                 not_experienced=codes,
                 encoding=study.encoding,
@@ -453,6 +473,7 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 if what == "survey" and isinstance(study.segment, str)
                 else (),
             )
+            return _whole_segment_codes(frame, study.segment)
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()
             if isinstance(frame, pd.DataFrame):

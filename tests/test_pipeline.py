@@ -840,6 +840,12 @@ def test_a_segment_column_of_digit_codes_is_read_as_text(small, tmp_path):
     )  # fmt: skip
     table = result.tables["segment_drivers"]
     assert table.groupby("segment")["n"].first().to_dict() == dict.fromkeys(codes, 150)
+    # a code a float column wrote (3.0, beside an empty cell) is the code 3
+    from emomotiv.pipeline import _whole_segment_codes
+
+    written = pd.DataFrame({"market": ["3.0", None, "010", "1.10", "03.0"]})
+    got = _whole_segment_codes(written, "market")["market"].tolist()
+    assert got[0] == "3" and got[2:] == ["010", "1.10", "03.0"]
 
 
 def test_validate_warns_of_stated_importance_the_same_for_every_facet(
