@@ -7,8 +7,8 @@ a CSV, by its first lines:
   ``spss`` extra). Declared missing values (SPSS user-missing codes, Stata's
   ``.a``-``.z``) and the not-experienced codes a user names become empty
   cells; codes stay numbers (a value label never replaces a rating), but
-  in the columns of names a caller says are nominal (a segment's), where
-  each code reads as its value label.
+  in the columns a caller names as nominal (a segment's markets), whose
+  codes read as their value labels.
 - A survey platform's CSV export with several header rows. Qualtrics: the
   column names, then a question-text row and an import-id row
   (``{"ImportId":"QID1"}``), in either order; both extra rows are dropped,
