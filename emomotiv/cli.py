@@ -2276,7 +2276,7 @@ def _validate(args: argparse.Namespace) -> int:
         warned += _reversed_warnings(
             facets, check_weights(weights, len(data)), halo=halo
         )
-        warned += unrated_warnings(data, schema.facets)
+        warned += unrated_warnings(survey, schema.facets)
     for note in warned + label_order_warnings(survey):
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     return 0

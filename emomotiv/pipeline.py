@@ -797,27 +797,32 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
     return notes + [note for note in (coded, meta.get("churn")) if note]
 
 
-def unrated_warnings(data: pd.DataFrame, facets: Sequence[str]) -> list[str]:
-    """A warning for the respondents who answered the outcome but rated no
-    facet (every facet empty or not experienced): partial completes who left
-    the survey before its ratings, perhaps. They are kept in the analysis,
-    which reads them as having experienced no touchpoint.
+def unrated_warnings(survey: pd.DataFrame, facets: Sequence[str]) -> list[str]:
+    """A warning for the respondents who answered the outcome but left every
+    facet empty: partial completes who left the survey before its ratings,
+    perhaps (a not-experienced code is an answer: one who marked every facet
+    "not used" is not counted). They are kept in the analysis, which reads
+    them as having experienced no touchpoint.
 
     Examples
     --------
-    >>> data = pd.DataFrame({"a": [1.0, None, None], "b": [2.0, 3.0, None]})
-    >>> unrated_warnings(data, ["a", "b"])[0][:49]
-    '1 respondent answered the outcome but rated no fa'
+    >>> survey = pd.DataFrame({"a": [1.0, None, None], "b": [99.0, " ", None]})
+    >>> unrated_warnings(survey, ["a", "b"])[0][:52]
+    '2 respondents answered the outcome but left every fa'
     """
-    n = int(data[list(facets)].isna().all(axis=1).sum()) if len(facets) else 0
+    if not len(facets):
+        return []
+    cells = survey[list(facets)]
+    blank = cells.isna() | cells.apply(lambda c: c.astype(str).str.strip().eq(""))
+    n = int(blank.all(axis=1).sum())
     if not n:
         return []
     return [
         f"{n:,} respondent{' answered' if n == 1 else 's answered'} the outcome "
-        f"but rated no facet ({n / len(data):.0%} of {len(data):,}): they are "
-        "kept in the analysis, read as having experienced no touchpoint. If "
-        "they left the survey before its ratings (partial completes), drop "
-        "their rows from the file."
+        f"but left every facet empty ({n / len(survey):.0%} of {len(survey):,}): "
+        "they are kept in the analysis, read as having experienced no "
+        "touchpoint. If they left the survey before its ratings (partial "
+        "completes), drop their rows from the file."
     ]
 
 
@@ -1985,7 +1990,7 @@ def analyze(
     scale_notes = _reading_notes(survey, study) + scale_notes
     scale_warnings += label_order_warnings(survey)
     schema = SurveySchema.infer(survey, cat, **_schema_roles(study))
-    scale_warnings += unrated_warnings(data, schema.facets)
+    scale_warnings += unrated_warnings(survey, schema.facets)
 
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))

@@ -870,14 +870,14 @@ def test_validate_warns_of_stated_importance_the_same_for_every_facet(
     assert "code the facets not chosen 0, not empty" in said
 
 
-def test_respondents_who_rated_no_facet_are_counted(small, tmp_path, capsys):
+def test_respondents_who_left_every_facet_empty_are_counted(small, tmp_path, capsys):
     """30 respondents with the outcome but every facet empty (partial
     completes) were analysed without a word from validate or analyze."""
     from emomotiv.cli import main
 
     survey = small.survey.copy()
     survey.loc[survey.index[:30], list(small.catalog["facet"])] = np.nan
-    said = "30 respondents answered the outcome but rated no facet (5% of 600)"
+    said = "30 respondents answered the outcome but left every facet empty (5% of 600)"
     with pytest.warns(UserWarning, match=re.escape(said)):
         result = em.analyze(
             survey, small.catalog, connection="connected",
