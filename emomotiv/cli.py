@@ -2232,7 +2232,7 @@ def _sample(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from ._validation import check_weights
     from .controls import MIN_FACETS, _reversed_warnings
-    from .pipeline import _reading_notes, _schema_roles, check_stated
+    from .pipeline import _reading_notes, _schema_roles, check_stated, unrated_warnings
     from .readers import label_order_warnings
     from .schema import SurveySchema, weight_line, weight_warnings
 
@@ -2278,6 +2278,7 @@ def _validate(args: argparse.Namespace) -> int:
         warned += _reversed_warnings(
             facets, check_weights(weights, len(data)), halo=halo
         )
+        warned += unrated_warnings(survey, schema.facets)
     for note in warned + label_order_warnings(survey):
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     return 0

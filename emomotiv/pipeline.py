@@ -168,7 +168,16 @@ def check_stated(data: pd.DataFrame, cat: FacetCatalog, study: Study) -> None:
     ranking, nothing is compared."""
     if _has_stated(data, cat, study.stated_source):
         w = data[study.weight].to_numpy(float) if study.weight else None
-        _read_stated(data, cat, w, study, n_boot=0)
+        stated = _read_stated(data, cat, w, study, n_boot=0)
+        if len(stated.table) > 1 and not stated.informative:  # as analyze warns
+            hint = stated.info.get("hint")
+            warnings.warn(
+                "Stated importance is the same for every facet, so it cannot be "
+                "compared with derived importance: no quadrants are assigned."
+                + (f" {hint}" if hint else ""),
+                UserWarning,
+                stacklevel=2,
+            )
 
 
 def _read_stated(data: pd.DataFrame, cat: FacetCatalog, w, study: Study, n_boot: int):
@@ -404,6 +413,26 @@ def _value_step(
     return link, out
 
 
+def _whole_segment_codes(frame: pd.DataFrame, column: Any) -> pd.DataFrame:
+    """``frame`` with its segment column's whole numbers written as a float
+    column writes them ("3.0") as the codes they are ("3"), as a segment
+    read as a number is named; "010" and "1.10" stay as they are."""
+    values = frame.get(column) if isinstance(column, str) else None
+    if not isinstance(values, pd.Series) or pd.api.types.is_numeric_dtype(values):
+        return frame
+
+    def code(value: Any) -> Any:
+        match = WHOLE_CODE.match(value) if isinstance(value, str) else None
+        return match[1] if match else value
+
+    frame[column] = values.map(code)
+    return frame
+
+
+# a whole number as a float column writes it: "3.0" (not "03.0")
+WHOLE_CODE = re.compile(r"^\s*(0|-?[1-9]\d*)\.0+\s*$")
+
+
 def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
     """A pandas DataFrame from a DataFrame, a path, or a dataframe of another
     library (``to_pandas`` or the ``__dataframe__`` interchange protocol);
@@ -429,18 +458,27 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
             if Path(obj).is_file() and not known_encoding(study.encoding):
                 return None  # unreadable as text: Study.problems names why
             codes = study.not_experienced if what == "survey" else None
-            return read_survey(
+            frame = read_survey(
                 obj,
                 not_experienced=codes,
                 encoding=study.encoding,
                 decimal=study.decimal if study.decimal in DECIMALS else ".",
                 sheet=study.sheet if what == "survey" else study.catalog_sheet,
-                # "09.2026" is a month, not the number 9.2026, and an id
-                # "0001" is not the id "1"
-                text=[c for c in (study.wave, study.id) if isinstance(c, str)]
+                # "09.2026" is a month, not the number 9.2026, an id "0001"
+                # is not the id "1", nor a segment "010" the segment "10"
+                text=[
+                    c
+                    for c in (study.wave, study.id, study.segment)
+                    if isinstance(c, str)
+                ]
                 if what == "survey"
                 else (),
+                # a segment's code is named by its value label in a .sav file
+                nominal=[study.segment]
+                if what == "survey" and isinstance(study.segment, str)
+                else (),
             )
+            return _whole_segment_codes(frame, study.segment)
         if hasattr(obj, "to_pandas"):
             frame = obj.to_pandas()
             if isinstance(frame, pd.DataFrame):
@@ -629,7 +667,8 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     The connection column 'Q40' has answers that read as yes, 'Y' (1), which c
     """
     wanted = {_answer(v) for v in connected}
-    shown = values.dropna().map(_shown_answer)
+    # the answers given: a category column's unused categories are none
+    shown = values.dropna().astype(object).map(_shown_answer)
     counts = shown[~shown.map(_answer).isin(wanted)].value_counts(sort=False)
     numbers = sorted(float(a) for a in set(shown.map(_answer)) if _is_numeric_text(a))
     # 9 beside 1 and 2, or 99 far above a scale's answers (its top box)
@@ -761,6 +800,35 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
     if study.id is None:
         notes += _copies_note(survey)
     return notes + [note for note in (coded, meta.get("churn")) if note]
+
+
+def unrated_warnings(survey: pd.DataFrame, facets: Sequence[str]) -> list[str]:
+    """A warning for the respondents who answered the outcome but left every
+    facet empty: partial completes who left the survey before its ratings,
+    perhaps (a not-experienced code is an answer: one who marked every facet
+    "not used" is not counted). They are kept in the analysis, which reads
+    them as having experienced no touchpoint.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"a": [1.0, None, None], "b": [99.0, " ", None]})
+    >>> unrated_warnings(survey, ["a", "b"])[0][:52]
+    '2 respondents answered the outcome but left every fa'
+    """
+    if not len(facets):
+        return []
+    cells = survey[list(facets)]
+    blank = cells.isna() | cells.apply(lambda c: c.astype(str).str.strip().eq(""))
+    n = int(blank.all(axis=1).sum())
+    if not n:
+        return []
+    return [
+        f"{n:,} respondent{' answered' if n == 1 else 's answered'} the outcome "
+        f"but left every facet empty ({n / len(survey):.0%} of {len(survey):,}): "
+        "they are kept in the analysis, read as having experienced no "
+        "touchpoint. If they left the survey before its ratings (partial "
+        "completes), drop their rows from the file."
+    ]
 
 
 def _copies_note(survey: pd.DataFrame) -> list[str]:
@@ -1927,6 +1995,7 @@ def analyze(
     scale_notes = _reading_notes(survey, study) + scale_notes
     scale_warnings += label_order_warnings(survey)
     schema = SurveySchema.infer(survey, cat, **_schema_roles(study))
+    scale_warnings += unrated_warnings(survey, schema.facets)
 
     y = data[schema.connection].to_numpy()
     w = data[schema.weight].to_numpy() if schema.weight else np.ones(len(data))

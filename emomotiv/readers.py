@@ -6,7 +6,9 @@ a CSV, by its first lines:
 - SPSS ``.sav``/``.zsav`` and Stata ``.dta``, through ``pyreadstat`` (the
   ``spss`` extra). Declared missing values (SPSS user-missing codes, Stata's
   ``.a``-``.z``) and the not-experienced codes a user names become empty
-  cells; codes stay numbers (a value label never replaces a rating).
+  cells; codes stay numbers (a value label never replaces a rating), but
+  in the columns a caller names as nominal (a segment's markets), whose
+  codes read as their value labels.
 - A survey platform's CSV export with several header rows. Qualtrics: the
   column names, then a question-text row and an import-id row
   (``{"ImportId":"QID1"}``), in either order; both extra rows are dropped,
@@ -524,7 +526,8 @@ def code_outcome(
     matched = column[given].map(_answer).isin(wanted)
     coded = pd.Series(np.nan, index=column.index)
     coded[given.to_numpy()] = matched.astype(float).to_numpy()
-    shown = column[given].map(_shown_answer)
+    # the answers given: a category column's unused categories are none
+    shown = column[given].astype(object).map(_shown_answer)
     counts = shown.value_counts(sort=False)
     ones = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) in wanted]
     zeros = [f"{a!r} ({n:,})" for a, n in counts.items() if _answer(a) not in wanted]
@@ -626,6 +629,7 @@ def _read_labelled(
     path: Path,
     read: Callable[..., tuple[pd.DataFrame, Any]],
     not_experienced: Sequence[float | str] | None,
+    nominal: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     frame, meta = read(str(path), user_missing=True)
     frame, lines = without_blank_rows(frame)  # a case of no value is no one
@@ -658,12 +662,32 @@ def _read_labelled(
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             declared = _missing_codes(ranges, column)
             frame[column] = frame[column].mask(declared(frame[column].to_numpy()))
+    nominal = [nominal] if isinstance(nominal, str) else nominal
+    for column in nominal:
+        value_labels = (meta.variable_value_labels or {}).get(column)
+        if value_labels and column in frame:
+            frame[column] = _named_codes(frame[column], value_labels)
     frame = _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
     frame.attrs[ATTRS]["best_first"] = {
         column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
         for column, labels in descending.items()
     }
     return frame
+
+
+def _named_codes(column: pd.Series, value_labels: Mapping[Any, object]) -> pd.Series:
+    """A column of nominal codes as the names their value labels give them
+    (1 as "UK / IE"); a code without a label as its text (``4``), an empty
+    cell empty."""
+
+    def name(code: Any) -> Any:
+        if pd.isna(code):
+            return code
+        if code in value_labels:
+            return str(value_labels[code])
+        return f"{code:g}" if _is_number(code) else str(code)
+
+    return column.astype(object).map(name)
 
 
 def _best_first(value_labels: Mapping[float, object]) -> bool:
@@ -707,7 +731,10 @@ def label_order_warnings(survey: pd.DataFrame) -> list[str]:
 
 
 def read_spss(
-    path: str | PathLike, *, not_experienced: Sequence[float | str] | None = None
+    path: str | PathLike,
+    *,
+    not_experienced: Sequence[float | str] | None = None,
+    nominal: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read an SPSS ``.sav`` or ``.zsav`` file (needs ``pyreadstat``).
 
@@ -719,6 +746,11 @@ def read_spss(
         cells in every column whose value labels name them, and never count
         as a rating in the scale. Declared missing values (user-missing codes
         and ranges) always become empty cells.
+    nominal : str or sequence of str, default=()
+        Columns of nominal codes, such as a segment's markets: each code is
+        read as its value label, the name it stands for (1 as "UK / IE"),
+        and a code without a label as its text. Other columns keep their
+        codes.
 
     Returns
     -------
@@ -745,11 +777,14 @@ def read_spss(
     ((1.0, 5.0), {'q1': 'Welcome note'})
     """
     pyreadstat = _needs("pyreadstat", "spss", "SPSS files")
-    return _read_labelled(Path(path), pyreadstat.read_sav, not_experienced)
+    return _read_labelled(Path(path), pyreadstat.read_sav, not_experienced, nominal)
 
 
 def read_stata(
-    path: str | PathLike, *, not_experienced: Sequence[float | str] | None = None
+    path: str | PathLike,
+    *,
+    not_experienced: Sequence[float | str] | None = None,
+    nominal: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a Stata ``.dta`` file (needs ``pyreadstat``); see :func:`read_spss`.
 
@@ -769,7 +804,7 @@ def read_stata(
     [1.0, 5.0, nan]
     """
     pyreadstat = _needs("pyreadstat", "spss", "Stata files")
-    return _read_labelled(Path(path), pyreadstat.read_dta, not_experienced)
+    return _read_labelled(Path(path), pyreadstat.read_dta, not_experienced, nominal)
 
 
 def read_excel(
@@ -1739,11 +1774,14 @@ def read_survey(
     decimal: str = ".",
     sheet: int | str = 0,
     text: str | Sequence[str] = (),
+    nominal: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a survey file of any supported format (see :func:`emomotiv.read_table`).
 
     The not-experienced codes go to the SPSS and Stata readers, where the
-    file's value labels say which columns hold them; ``encoding``,
+    file's value labels say which columns hold them, and so do ``nominal``
+    columns (a segment's), whose codes read as their value labels (see
+    :func:`read_spss`); ``encoding``,
     ``decimal`` (the decimal mark) and ``text`` (columns read as text) are
     those of a CSV file, ``sheet`` that of an Excel workbook.
 
@@ -1758,7 +1796,7 @@ def read_survey(
     """
     reader = survey_reader(path)
     if reader in (read_spss, read_stata):
-        return reader(path, not_experienced=not_experienced)
+        return reader(path, not_experienced=not_experienced, nominal=nominal)
     from .io import read_table
 
     return read_table(path, encoding=encoding, decimal=decimal, sheet=sheet, text=text)

@@ -251,6 +251,9 @@ MONTH_FIRST = re.compile(r"^\s*(0?[1-9]|1[0-2])[./](\d{4})\s*$")
 MONTH_FIRST_YY = re.compile(r"^\s*(?:(0?[1-9]|1[0-2])/|(0[1-9]|1[0-2])\.)(\d{2})\s*$")
 # a day as German writes it, day first: 15.09.2026
 DAY_FIRST = re.compile(r"^\s*(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{4})\s*$")
+# a day written with slashes, 05/03/2026: day first or month first as the
+# labels together decide (a first number past 12 is a day: 31/03/2026)
+SLASH_DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 # a month by its German or French name (English ones pandas reads itself):
 # "September 2026", "Dez. 2026", "März 2026", "décembre 2026", "févr. 2026"
 MONTH_NAME = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{4})\s*$")
@@ -348,6 +351,9 @@ def sort_waves(labels: Iterable[Any]) -> list:
     written as German and French write them (``12.2025 < 01.2026``,
     ``September 2026 < Dezember 2026``, ``juin 2026 < décembre 2026``) and
     days written day first with points (``15.09.2026 < 01.12.2026``) too,
+    and with slashes (``05/03/2026 < 31/03/2026``: day first, or month first
+    when a label's second number is past 12, ``03/05/2026 < 03/31/2026``;
+    day first where no number tells),
     as text (a CSV file's column of them reads as numbers unless read as
     text: ``read_table(path, text=["wave"])``); otherwise text is compared
     with its digit runs as numbers.
@@ -509,12 +515,47 @@ def same_wave_problem(
 SAMPLE_SIZE = re.compile(r"[(\[]\s*n\s*=\s*[\d.,' ]+[)\]]|\bn\s*=\s*[\d.,']+", re.I)
 
 
+def _slash_order(texts: Sequence[str]) -> str | None:
+    """How the days written with slashes in ``texts`` read: ``"day"`` first
+    when one starts with a number past 12 (31/03/2026), ``"month"`` first
+    when one's second number is past 12 (03/31/2026), ``"either"`` when no
+    number tells, ``"neither"`` when both are found; None without such days."""
+    days = [m for t in texts for m in SLASH_DAY.finditer(t)]
+    if not days:
+        return None
+    day = any(int(m[1]) > 12 for m in days)
+    month = any(int(m[2]) > 12 for m in days)
+    return {(True, False): "day", (False, True): "month"}.get(
+        (day, month), "neither" if day else "either"
+    )
+
+
+def _slash_days_as_iso(texts: Sequence[str]) -> list[str] | None:
+    """``texts`` with each day written with slashes written year first
+    (05/03/2026 as 2026-03-05, day first unless the labels are month first:
+    :func:`_slash_order`), or None when they are read both ways."""
+    order = _slash_order(texts)
+    if order == "neither":
+        return None
+    first = (2, 1) if order == "month" else (1, 2)
+
+    def iso(m: re.Match) -> str:
+        return f"{m[3]}-{int(m[first[1]]):02d}-{int(m[first[0]]):02d}"
+
+    return [SLASH_DAY.sub(iso, t) for t in texts]
+
+
 def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
     """Each label's period start (:func:`_period_start`), or None when one
     of them names no period. Words every label starts or ends with ("NPS
     Jan 26", "o_May26") are read past, and so is a sample size ("(n=2000)",
-    whose number is no year)."""
+    whose number is no year). Days written with slashes are read day first
+    or month first as the labels together decide (:func:`_slash_order`),
+    day first when no number tells."""
     texts = [" ".join(SAMPLE_SIZE.sub(" ", t).split()) or t for t in texts]
+    texts = _slash_days_as_iso(texts)
+    if texts is None:
+        return None
     for k, trimmed in enumerate(_without_shared_words(texts)):
         # what is left once words are cut must say a period in one of the
         # forms read here, not one pandas guesses ("12 25": a day of year 1)
@@ -572,6 +613,22 @@ def read_as_dates(labels: Iterable[Any]) -> bool:
     """
     texts = [str(label) for label in dict.fromkeys(labels)]
     return not any(YEAR.search(t) for t in texts) or _period_starts(texts) is not None
+
+
+def day_order_untold(labels: Iterable[Any]) -> bool:
+    """Whether the labels write days with slashes and no number among them
+    tells day first from month first (05/03/2026 and 04/06/2026): they were
+    read day first, which a month-first file would reverse.
+
+    Examples
+    --------
+    >>> day_order_untold(["05/03/2026", "04/06/2026"])
+    True
+    >>> day_order_untold(["05/03/2026", "31/03/2026"]), day_order_untold(["2026Q3"])
+    (False, False)
+    """
+    texts = [str(label) for label in dict.fromkeys(labels)]
+    return _slash_order(texts) == "either" and _period_starts(texts) is not None
 
 
 # --- inputs ---------------------------------------------------------------
@@ -1750,6 +1807,16 @@ def analyze_latest_wave(
             f"'{latest}' is taken for the latest wave. If that is not their "
             "order in time, label the waves so they sort (2026Q4, 2027-01) "
             "or give the two waves as separate surveys."
+        )
+        warnings.warn(notes[-1], UserWarning, stacklevel=3)
+    elif day_order_untold(labels):
+        order = " < ".join(f"'{label}'" for label in labels[-4:])
+        notes.append(
+            "The wave labels are days written with slashes that read day first "
+            "or month first alike (no number in them is past 12): they were "
+            f"read day first ({'... < ' if len(labels) > 4 else ''}{order}) "
+            f"and '{latest}' is taken for the latest wave. If they are month "
+            "first, or to be sure, write the dates year first (2026-03-05)."
         )
         warnings.warn(notes[-1], UserWarning, stacklevel=3)
     runs = []

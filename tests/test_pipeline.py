@@ -1,4 +1,5 @@
 import importlib.util
+import re
 import warnings
 
 import numpy as np
@@ -789,6 +790,108 @@ def test_outcome_cells_of_spaces_are_empty_and_a_dash_is_no_answer(small):
     survey.loc[survey.index[:20], "connected"] = "-"
     with pytest.raises(em.ValidationError, match="look like no answer, '-' \\(20\\)"):
         em.analyze(survey, small.catalog, connected_values=["Yes"], **fast)
+
+
+def test_a_category_outcome_is_coded_as_the_same_answers_in_text(small, tmp_path):
+    """A category column of Yes/No was refused: its unused category 'Yes'
+    (the one coded 1) was counted as an answer 'Yes' (0) that would code 0."""
+    from emomotiv.cli import main
+    from emomotiv.pipeline import _doubtful_noes
+    from emomotiv.readers import code_outcome
+
+    answers = pd.Series(["Yes", "No", "No", None], dtype="category")
+    assert not _doubtful_noes(answers, ["Yes"], "c")
+    note = code_outcome(answers.cat.add_categories("Maybe"), ["Yes"])[1]
+    assert note == "Connection coded from the answers: 1 for 'Yes' (1), 0 for 'No' (2)."
+    words = small.survey["connected"].map({1: "Yes", 0: "No"})
+    fast = dict(n_boot=0, methods=False, progress=False, connection="connected")
+    fast["model"] = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
+    shares = [
+        em.analyze(
+            small.survey.assign(connected=words.astype(dtype)),
+            small.catalog,
+            connected_values=["Yes"],
+            **fast,
+        ).summary["data"]["connected_share"]
+        for dtype in (object, "category")
+    ]
+    assert shares[0] == shares[1] == small.survey["connected"].mean()
+    pytest.importorskip("pyarrow")
+    path, catalog = tmp_path / "survey.parquet", tmp_path / "facets.csv"
+    small.survey.assign(connected=words.astype("category")).to_parquet(path)
+    small.catalog.to_csv(catalog, index=False)
+    args = ["validate", str(path), "--catalog", str(catalog)]
+    assert main([*args, "--connection", "connected", "--connected-values", "Yes"]) == 0
+
+
+def test_a_segment_column_of_digit_codes_is_read_as_text(small, tmp_path):
+    """Market codes 01, 02, 010 and 10 in a CSV file were read as numbers:
+    01 became 1, and 010 and 10 were ranked as one segment of both."""
+    path, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    codes = np.array(["01", "02", "010", "10"])
+    small.survey.assign(market=codes[np.arange(len(small.survey)) % 4]).to_csv(
+        path, index=False
+    )
+    small.catalog.to_csv(catalog, index=False)
+    result = em.analyze(
+        str(path), str(catalog), connection="connected", segment="market",
+        min_segment_size=100, model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+        n_boot=0, methods=False, progress=False,
+    )  # fmt: skip
+    table = result.tables["segment_drivers"]
+    assert table.groupby("segment")["n"].first().to_dict() == dict.fromkeys(codes, 150)
+    # a code a float column wrote (3.0, beside an empty cell) is the code 3
+    from emomotiv.pipeline import _whole_segment_codes
+
+    written = pd.DataFrame({"market": ["3.0", None, "010", "1.10", "03.0"]})
+    got = _whole_segment_codes(written, "market")["market"].tolist()
+    assert got[0] == "3" and got[2:] == ["010", "1.10", "03.0"]
+
+
+def test_validate_warns_of_stated_importance_the_same_for_every_facet(
+    small, tmp_path, capsys
+):
+    """Stated importance of 'select all that apply', 1 or empty, was OK to
+    validate, while analyze warned that it is the same for every facet."""
+    from emomotiv.cli import main
+
+    rng = np.random.default_rng(0)
+    chosen = {
+        f"stated__{f}": np.where(rng.random(len(small.survey)) < 0.3, 1.0, np.nan)
+        for f in small.catalog["facet"]
+    }
+    path, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    small.survey.assign(**chosen).to_csv(path, index=False)
+    small.catalog.to_csv(catalog, index=False)
+    args = ["validate", str(path), "--catalog", str(catalog)]
+    assert main([*args, "--connection", "connected"]) == 0
+    said = capsys.readouterr().err
+    assert "Stated importance is the same for every facet" in said
+    assert "code the facets not chosen 0, not empty" in said
+
+
+def test_respondents_who_left_every_facet_empty_are_counted(small, tmp_path, capsys):
+    """30 respondents with the outcome but every facet empty (partial
+    completes) were analysed without a word from validate or analyze."""
+    from emomotiv.cli import main
+
+    survey = small.survey.copy()
+    survey.loc[survey.index[:30], list(small.catalog["facet"])] = np.nan
+    said = "30 respondents answered the outcome but left every facet empty (5% of 600)"
+    with pytest.warns(UserWarning, match=re.escape(said)):
+        result = em.analyze(
+            survey, small.catalog, connection="connected",
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    assert result.summary["data"]["n_respondents"] == 600  # kept
+    assert any(w.startswith(said) for w in result.summary["warnings"])
+    path, catalog = tmp_path / "survey.csv", tmp_path / "facets.csv"
+    survey.to_csv(path, index=False)
+    small.catalog.to_csv(catalog, index=False)
+    args = ["validate", str(path), "--catalog", str(catalog)]
+    assert main([*args, "--connection", "connected"]) == 0
+    assert said in capsys.readouterr().err
 
 
 def test_a_totals_row_or_a_header_row_among_yes_no_answers_is_refused():

@@ -112,6 +112,34 @@ def test_spss_with_value_labels_and_missing_codes_gives_the_same_drivers(
     pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
 
 
+def test_a_segment_s_codes_read_as_their_value_labels(tidy, tmp_path):
+    """A .sav file's market codes 1, 2, 3 labelled "UK / IE", "Côte d'Ivoire"
+    and "01" were ranked as segments 1, 2 and 3, their names nowhere."""
+    from emomotiv.readers import read_survey
+
+    _, survey, catalog = tidy
+    path = tmp_path / "survey.sav"
+    names = {1.0: "UK / IE", 2.0: "Côte d'Ivoire", 3.0: "01", 99.0: "Refused"}
+    markets = np.resize([1.0, 2.0, 3.0, 4.0, np.nan, 99.0], len(survey))
+    pyreadstat.write_sav(
+        survey.assign(market=markets),
+        str(path),
+        variable_value_labels={"market": names, "connected": {1.0: "Yes"}},
+        missing_ranges={"market": [99.0]},
+    )
+    read = read_survey(path, nominal="market")
+    shown = ["UK / IE", "Côte d'Ivoire", "01", "4", None, None]
+    assert read["market"].iloc[:6].replace({np.nan: None}).tolist() == shown
+    assert read["connected"].equals(survey["connected"].astype(float))
+    assert read_survey(path)["market"].iloc[0] == 1.0  # codes, unless nominal
+    result = em.analyze(
+        str(path), catalog, connection="connected", segment="market",
+        min_segment_size=60, model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+        n_boot=0, methods=False, progress=False,
+    )  # fmt: skip
+    assert set(result.tables["segment_drivers"]["segment"]) == set(shown[:4])
+
+
 def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path):
     path = tmp_path / "survey.sav"
     frame = pd.DataFrame({"q1": [1.0, 0.0, 5.0, 99.0], "connected": [0.0, 1, 0, 1]})

@@ -810,6 +810,16 @@ def test_add_comparison_keeps_the_analysis(small_result):
             ["juin 2026", "Sept. 2026", "décembre 2026", "févr. 2027"],
         ),  # fmt: skip
         (["01.12.2026", "15.09.2026"], ["15.09.2026", "01.12.2026"]),  # day first
+        # days with slashes, day first or month first as one label tells
+        (
+            ["04/06/2026", "31/03/2026", "05/03/2026"],
+            ["05/03/2026", "31/03/2026", "04/06/2026"],
+        ),
+        (
+            ["06/04/2026", "03/31/2026", "03/05/2026"],
+            ["03/05/2026", "03/31/2026", "06/04/2026"],
+        ),
+        (["04/06/2026", "05/03/2026"], ["05/03/2026", "04/06/2026"]),
         (
             ["1st quarter 2026", "4th quarter 2025", "2nd quarter 2026"],
             ["4th quarter 2025", "1st quarter 2026", "2nd quarter 2026"],
@@ -874,6 +884,30 @@ def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
     # kept in the summary, which the command line and the report read: the
     # console said nothing of the order it took
     assert result.summary["warnings"][0] == said
+
+
+def test_days_that_read_day_or_month_first_alike_are_warned_of():
+    """05/03/2026 (5 March) and 04/06/2026 (4 June) were read month first,
+    and the March wave was analysed as the latest, with no warning."""
+    from emomotiv.tracking import day_order_untold
+
+    assert day_order_untold(["05/03/2026", "04/06/2026"])
+    assert not day_order_untold(["05/03/2026", "31/03/2026"])
+    s = em.make_waves(300, 6, random_state=2)
+    survey = s.survey.replace(
+        {"wave": {"2026Q2": "05/03/2026", "2026Q3": "04/06/2026"}}
+    )
+    model = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
+    with pytest.warns(UserWarning, match="read day first") as caught:
+        result = em.analyze(
+            survey, s.catalog, connection="connected", wave="wave", model=model,
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    said = next(str(w.message) for w in caught if "day first" in str(w.message))
+    assert "('05/03/2026' < '04/06/2026')" in said
+    assert "'04/06/2026' is taken" in said
+    assert result.summary["warnings"][0] == said
+    assert result.summary["data"]["wave"] == "04/06/2026"
 
 
 def test_a_sample_size_in_a_wave_label_is_no_year():
