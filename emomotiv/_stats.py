@@ -56,7 +56,7 @@ def few_replicates(n_boot: int, level: float) -> str | None:
         f"range, which holds on average {held:.0%} of their distribution, not "
         f"{level}: the intervals, and each 'beyond noise' that rests on them, "
         f"read surer than they are. Use n_boot >= {floor} for {level} "
-        "intervals (the default 100 for a report)."
+        "intervals" + (" (the default 100 for a report)." if floor <= 100 else ".")
     )
 
 

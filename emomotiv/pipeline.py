@@ -1196,10 +1196,12 @@ def _uncertainty_step(
 ) -> tuple[ImportanceResult, pd.DataFrame, dict]:
     """Bootstrap importance, the stage view and ``summary["uncertainty"]``."""
     catalog = cat.to_frame().set_index("facet")
-    # the diagnostics say the first, the run's warnings the second
+    # the diagnostics say the first, the run's warnings the second and the
+    # third (too few replicates: _replicate_notes)
     with (
         _said_elsewhere("The model made no split on any facet"),
         _said_elsewhere(NO_SPLIT, pattern=True),
+        _said_once(),
     ):
         importance = bootstrap_importance(
             estimator,
@@ -1487,6 +1489,19 @@ def _value_link_notes(
     outcome = (y == estimator.classes_[1]).astype(float)
     found = definition_warning(outcome, measures.tiers, rule)
     return notes + ([found] if found else [])
+
+
+def _replicate_notes(n_boot: int, level: float) -> list[str]:
+    """The run's word on too few bootstrap replicates (one, or fewer than
+    its level needs), in ``summary["warnings"]`` and the console: the
+    bootstraps of the run are quiet about it (:func:`_said_once`)."""
+    from ._stats import few_replicates
+    from .bootstrap import ONE_REPLICATE
+
+    if n_boot == 1:
+        return [ONE_REPLICATE]
+    few = few_replicates(n_boot, level)
+    return [few] if few else []
 
 
 @contextlib.contextmanager
@@ -2046,6 +2061,7 @@ def analyze(
     if flat and not said:  # (a model of every respondent that made none says it)
         notes.append(flat)
     notes += list(design.info["warnings"]) + list(diagnostics.warnings)
+    notes += _replicate_notes(study.n_boot, study.level)
     routed = _routed_step(data, schema, w, study)
     notes += [routing_warning(routed)] if routed else []
     outcome_notes, outcome_like = _outcome_like_notes(

@@ -282,10 +282,14 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     captured = capsys.readouterr()
     assert "Top drivers" in captured.out
     assert "What moves value most per one-point rise, in mean value per" in captured.out
-    assert "bootstrap" not in captured.err  # --quiet: no progress bar
+    assert "refit" not in captured.err  # --quiet: no progress bar
     summary = json.loads((out / "summary.json").read_text())
     assert summary["data"]["weighted"] is True
     assert summary["uncertainty"]["n_boot"] == 4
+    # four replicates' 90% intervals are their range: said, once, everywhere
+    few = [w for w in summary["warnings"] if w.startswith("With 4 bootstrap")]
+    assert len(few) == 1 and "holds on average 60%" in few[0]
+    assert captured.err.count("With 4 bootstrap replicates") == 1
     assert "stages.csv" in {p.name for p in out.iterdir()}
     drivers = pd.read_csv(out / "drivers.csv")
     assert drivers["importance_low"].notna().all()
@@ -296,7 +300,7 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
     # without --quiet, stderr that is not a terminal gets no bar either; the
     # study recorded holds no progress setting, nor its copy (a comment)
     assert main([a for a in args if a != "--quiet"] + ["--force"]) == 0
-    assert "bootstrap" not in capsys.readouterr().err
+    assert "refit" not in capsys.readouterr().err
     summary = json.loads((out / "summary.json").read_text())
     assert "progress" not in summary["study"]["options"]
     assert "# progress =\n" in (out / "study.toml").read_text()
