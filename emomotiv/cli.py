@@ -1478,7 +1478,7 @@ def _init(args: argparse.Namespace) -> int:
 
     from .io import read_table
     from .readers import platform_columns, yes_answer
-    from .schema import infer_scale
+    from .schema import infer_scales
     from .study import MAX_SEGMENTS, draft_study, guess_roles, reads_badly_as_outcome
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
@@ -1552,7 +1552,7 @@ def _init(args: argparse.Namespace) -> int:
         not_ratings=not_ratings,
         many_answers=many,
         ranked=_catalog_facets(catalog, given),
-        scales={c: infer_scale(survey[c].dropna()) for c in numeric},
+        scales=infer_scales({c: survey[c].dropna() for c in numeric}),
         questions=questions,
         mixed_codes=mixed_codes,
         options=given
@@ -1648,16 +1648,16 @@ def _rating_codes(
     file, they would empty ratings."""
     import pandas as pd
 
-    from .schema import _zero_counts, infer_scale
+    from .schema import _zero_counts, infer_scales
 
     found: dict[float, list[str]] = {}
     rated: dict[str, pd.Series] = {}
     for column in ratings:
         values = survey[column].dropna()
-        if not pd.api.types.is_numeric_dtype(values) or values.empty:
-            continue
-        rated[column] = values
-        lo, hi = infer_scale(values)
+        if pd.api.types.is_numeric_dtype(values) and not values.empty:
+            rated[column] = values
+    for column, (lo, hi) in infer_scales(rated).items():
+        values = rated[column]
         off = values[(values < lo) | (values > hi)].unique().tolist()
         if (lo, hi) == (0.0, 10.0) and _zero_counts(values)[2]:
             off.append(0.0)
