@@ -1682,7 +1682,7 @@ def _rating_like(column) -> bool:
     exports write for "not applicable" (99, 98, 999, -1, read off the
     scale by :func:`~emomotiv.schema.infer_scale`) are ratings, whatever
     the name."""
-    from .schema import COMMON_SCALES, SCORE_CODES, infer_scale
+    from .schema import COMMON_SCALES, SCORE_CODES, _past_common, infer_scale
 
     values = column.dropna()
     whole = bool((values == values.round()).all())
@@ -1692,7 +1692,8 @@ def _rating_like(column) -> bool:
     scale = infer_scale(values) if len(values) else None
     off = values[~values.between(*scale)] if scale else values
     codes = (off.isin(list(SCORE_CODES)) | (off < 0)).all()
-    if scale in COMMON_SCALES and codes:  # ratings, and codes such as 99 or -1
+    common = scale in COMMON_SCALES or _past_common(scale)  # or 1-11, -1 to 10
+    if common and codes:  # ratings, and codes such as 99 or -1
         return whole and not flag
     named = _NOT_RATING_WORD.search(str(column.name).replace("_", " "))
     wide = values.min() <= 10 and values.between(0, 100).all()

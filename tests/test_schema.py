@@ -731,6 +731,10 @@ def test_an_evenly_used_1_11_scale_is_read_as_one_with_a_warning():
     assert '--not-experienced "11"' in warning and "scale_max 11" in warning
     assert infer_scale(rng.integers(0, 13, 300)) == (0, 12)
     assert infer_scale(rng.integers(-1, 11, 300)) == (-1, 10)
+    # init lists such a column among the ratings
+    from emomotiv.cli import _rating_like
+
+    assert _rating_like(pd.Series(rng.integers(-1, 11, 300), name="app"))
     coded = even.assign(fees=lambda d: d["fees"].where(d.index >= 100, 11))
     assert infer_scales(dict(coded)) == {"app": (1, 10), "fees": (1, 10)}
 
