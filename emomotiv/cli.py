@@ -1478,7 +1478,7 @@ def _init(args: argparse.Namespace) -> int:
 
     from .io import read_table
     from .readers import platform_columns, yes_answer
-    from .schema import infer_scale
+    from .schema import infer_scales
     from .study import MAX_SEGMENTS, draft_study, guess_roles, reads_badly_as_outcome
 
     inputs = {"survey": args.survey, "catalog": args.catalog}
@@ -1552,7 +1552,7 @@ def _init(args: argparse.Namespace) -> int:
         not_ratings=not_ratings,
         many_answers=many,
         ranked=_catalog_facets(catalog, given),
-        scales={c: infer_scale(survey[c].dropna()) for c in numeric},
+        scales=infer_scales({c: survey[c].dropna() for c in numeric}),
         questions=questions,
         mixed_codes=mixed_codes,
         options=given
@@ -1648,16 +1648,16 @@ def _rating_codes(
     file, they would empty ratings."""
     import pandas as pd
 
-    from .schema import _zero_counts, infer_scale
+    from .schema import _zero_counts, infer_scales
 
     found: dict[float, list[str]] = {}
     rated: dict[str, pd.Series] = {}
     for column in ratings:
         values = survey[column].dropna()
-        if not pd.api.types.is_numeric_dtype(values) or values.empty:
-            continue
-        rated[column] = values
-        lo, hi = infer_scale(values)
+        if pd.api.types.is_numeric_dtype(values) and not values.empty:
+            rated[column] = values
+    for column, (lo, hi) in infer_scales(rated).items():
+        values = rated[column]
         off = values[(values < lo) | (values > hi)].unique().tolist()
         if (lo, hi) == (0.0, 10.0) and _zero_counts(values)[2]:
             off.append(0.0)
@@ -1682,7 +1682,7 @@ def _rating_like(column) -> bool:
     exports write for "not applicable" (99, 98, 999, -1, read off the
     scale by :func:`~emomotiv.schema.infer_scale`) are ratings, whatever
     the name."""
-    from .schema import COMMON_SCALES, SCORE_CODES, infer_scale
+    from .schema import COMMON_SCALES, SCORE_CODES, _past_common, infer_scale
 
     values = column.dropna()
     whole = bool((values == values.round()).all())
@@ -1692,7 +1692,8 @@ def _rating_like(column) -> bool:
     scale = infer_scale(values) if len(values) else None
     off = values[~values.between(*scale)] if scale else values
     codes = (off.isin(list(SCORE_CODES)) | (off < 0)).all()
-    if scale in COMMON_SCALES and codes:  # ratings, and codes such as 99 or -1
+    common = scale in COMMON_SCALES or _past_common(scale)  # or 1-11, -1 to 10
+    if common and codes:  # ratings, and codes such as 99 or -1
         return whole and not flag
     named = _NOT_RATING_WORD.search(str(column.name).replace("_", " "))
     wide = values.min() <= 10 and values.between(0, 100).all()

@@ -386,11 +386,11 @@ class FacetCatalog:
 
         table = self.table.copy()
         notes: list[str] = []
-        inferred = {}
-        for facet in self.undeclared_scale:
-            if facet in survey.columns:
-                inferred[facet] = infer_scale(ratings(facet))
-                table.loc[facet, ["scale_min", "scale_max"]] = inferred[facet]
+        inferred = infer_scales(
+            {f: ratings(f) for f in self.undeclared_scale if f in survey.columns}
+        )
+        for facet, scale in inferred.items():
+            table.loc[facet, ["scale_min", "scale_max"]] = scale
         if inferred:
             groups: dict[tuple[float, float], list[str]] = {}
             for facet, scale in inferred.items():
@@ -588,7 +588,7 @@ GAP = 2  # unused points between a scale's top and codes such as 8 and 9 by 1-5
 GAP_RATINGS = 30  # ratings on the scale before its unused points count as a gap
 
 
-def infer_scale(ratings) -> tuple[float, float]:
+def infer_scale(ratings, codes: Iterable[float] = ()) -> tuple[float, float]:
     """The smallest common rating scale that holds every rating given.
 
     1-5, 1-7 or 1-10 (0-10 when a 0 appears). When no common scale holds
@@ -596,12 +596,18 @@ def infer_scale(ratings) -> tuple[float, float]:
     know", which validation then names as off the scale (they would
     otherwise pass as ratings). They are codes, whatever their share, when
     they are at most :data:`FEW_CODES` distinct values, each off every
-    common scale (below 0 or above 10: 99 or -1, and 11, the code a survey
-    platform numbers after a 1-10 matrix's points for "not applicable"),
-    and the scale holds at least two distinct ratings: the smallest such
-    scale is taken. Else the common scale that holds at least
-    :data:`BULK_SHARE` of the answers. Otherwise the ratings' own range,
-    such as 1-40 or 0-100, which the catalog should then declare.
+    common scale (below 0 or above 10: 99 or -1), and the scale holds at
+    least two distinct ratings: the smallest such scale is taken. A value
+    one point past every common scale (11, or -1) is a code only where it
+    spikes (see :func:`_spikes`: the 11 a survey platform numbers after a
+    1-10 matrix's points for "not applicable", more common than the 10s
+    thrice over, or beside no 10), or where it is one of ``codes``, read so
+    in other columns of the survey (see :func:`infer_scales`); used like
+    the ratings beside it, it is a rating (a 0-10 question exported as
+    1-11, or a 0-12 or -1 to 10 scale), and the scale is the ratings' own
+    range. Else the common scale that holds at least :data:`BULK_SHARE`
+    of the answers. Otherwise the ratings' own range, such as 1-40 or
+    0-100, which the catalog should then declare.
 
     Codes inside a larger common scale, such as 9 for "don't know" by 1-5
     answers, are read the same way when a gap betrays them: at least
@@ -620,6 +626,8 @@ def infer_scale(ratings) -> tuple[float, float]:
     (1.0, 5.0)
     >>> infer_scale([1, 40]), infer_scale([3, 5, 9, 11, 11])  # 11: a code
     ((1.0, 40.0), (1.0, 10.0))
+    >>> infer_scale(list(range(1, 12)) * 3)  # 11 used like 10: a rating
+    (1.0, 11.0)
     >>> infer_scale([1, 2, 3, 4, 5] * 6 + [9, 9])  # 9: a code past a gap
     (1.0, 5.0)
     """
@@ -634,6 +642,14 @@ def infer_scale(ratings) -> tuple[float, float]:
         if s_lo <= lo and hi <= s_hi:
             return _below_codes(values, (s_lo, s_hi))
     widest = min(s[0] for s in COMMON_SCALES), max(s[1] for s in COMMON_SCALES)
+    rated = _rated_range(values, widest, set(codes))
+    if rated != widest:  # a rating one point past every common scale
+        off = values[~values.between(*rated)].unique()
+        if len(off) > FEW_CODES:
+            return lo, hi
+        return float(values[values >= rated[0]].min()), float(
+            values[values <= rated[1]].max()
+        )
     for s_lo, s_hi in COMMON_SCALES:
         on = values.between(s_lo, s_hi)
         off = values[~on].unique()
@@ -645,6 +661,90 @@ def infer_scale(ratings) -> tuple[float, float]:
     if shares[best] >= BULK_SHARE:
         return COMMON_SCALES[best]
     return lo, hi
+
+
+SPIKE = 3  # a value past a scale this many times as common as its end is a code
+
+
+def _spikes(values: pd.Series, value: float, end: float) -> bool:
+    """Whether ``value``, one point past the scale's ``end`` (11 past 10),
+    is a code rather than the next rating: at least :data:`SPIKE` times as
+    common as the end, given 10 of them or more, or given where the end
+    never is. A code's share follows the non-users, not the ratings (a
+    routed column's "not applicable" is often its most common answer); a
+    rating's top point follows its neighbour.
+
+    Examples
+    --------
+    >>> _spikes(pd.Series([9, 10, 10] + [11] * 10), 11, 10)
+    True
+    >>> _spikes(pd.Series([9, 10, 10, 11, 11, 11]), 11, 10)  # too few to tell
+    False
+    """
+    n, n_end = int((values == value).sum()), int((values == end).sum())
+    return n > 0 and (n_end == 0 or (n >= SPIKE * n_end and n >= 10))
+
+
+def _rated_range(
+    values: pd.Series, widest: tuple[float, float], codes: set
+) -> tuple[float, float]:
+    """``widest`` widened by the values one point past it, and the next, that
+    do not spike (see :func:`_spikes`) and are not among ``codes``: ratings
+    of a 1-11 or -1 to 10 scale."""
+    lo, hi = widest
+    while (
+        hi + 1 not in codes
+        and (values == hi + 1).any()
+        and not _spikes(values, hi + 1, hi)
+    ):
+        hi += 1
+    while (
+        lo - 1 not in codes
+        and (values == lo - 1).any()
+        and not _spikes(values, lo - 1, lo)
+    ):
+        lo -= 1
+    return lo, hi
+
+
+def infer_scales(columns: Mapping[str, pd.Series]) -> dict[str, tuple[float, float]]:
+    """The scale :func:`infer_scale` reads from each column's ratings, a
+    value past every common scale that spikes in one column (the 11 of a
+    1-10 matrix's "not applicable", common where a touchpoint is routed)
+    read as the same code in the others, where few chose it.
+
+    Examples
+    --------
+    >>> columns = {"app": pd.Series([1, 5, 9, 10, 10, 11]),
+    ...            "fees": pd.Series([2, 6, 9, 10] + [11] * 12)}
+    >>> infer_scale(columns["app"]), infer_scales(columns)["app"]
+    ((1.0, 11.0), (1.0, 10.0))
+    """
+    scales = {c: infer_scale(v) for c, v in columns.items()}
+    widest = min(s[0] for s in COMMON_SCALES), max(s[1] for s in COMMON_SCALES)
+    past = {widest[0] - 1, widest[1] + 1}
+    codes = {
+        float(v)
+        for c, values in columns.items()
+        for v in pd.to_numeric(values, errors="coerce").dropna().unique()
+        if v in past and not scales[c][0] <= v <= scales[c][1]
+    }
+    if not codes:
+        return scales
+    return {
+        c: infer_scale(v, codes) if scales[c] not in COMMON_SCALES else scales[c]
+        for c, v in columns.items()
+    }
+
+
+def _past_common(scale: tuple[float, float]) -> bool:
+    """Whether a scale read from the ratings reaches past every common scale
+    by a point or two only (1-11, 0-12, -1 to 10): ratings of 11 that may be
+    a platform's code for "not applicable"."""
+    lo, hi = scale
+    return (lo in (0.0, 1.0) and hi in (11.0, 12.0)) or (
+        lo in (-1.0, -2.0) and hi == 10.0
+    )
 
 
 def _below_codes(values: pd.Series, scale: tuple[float, float]) -> tuple[float, float]:
@@ -764,7 +864,7 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
     a code, see :func:`_zero_counts`), a larger scale read from a code just
     past a smaller one (see :func:`_code_after`), and ranges on no common
     scale."""
-    zero, low, after, own = {}, {}, {}, []
+    zero, low, after, beyond, own = {}, {}, {}, {}, []
     for facet, scale in inferred.items():
         if scale == (0.0, 10.0):
             values = ratings(facet).dropna()
@@ -773,6 +873,10 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
                 low[facet] = n_zero
             elif n_zero and not code:
                 zero[facet] = n_zero
+        elif _past_common(scale):
+            values = ratings(facet).dropna()
+            past = scale[1] if scale[1] > 10 else scale[0]
+            beyond.setdefault((scale, past), {})[facet] = int((values == past).sum())
         elif scale not in COMMON_SCALES:
             own.append(f"{scale[0]:g}-{scale[1]:g} for '{facet}'")
         else:
@@ -790,6 +894,19 @@ def _unusual_scales(inferred: dict, ratings: Callable[[str], pd.Series]) -> list
             f"{shown}. If {code:g} means 'not applicable' (a platform's "
             f'code after the scale), declare it (--not-experienced "{code:g}"); '
             "if it is a rating, set the scale in the catalog to silence this."
+        )
+    for ((lo, hi), past), counts in beyond.items():
+        shown = listed([f"'{f}' ({n})" for f, n in counts.items()], 3)
+        common = (lo, 10.0) if past > 10 else (0.0, hi)
+        notes.append(
+            f"A {lo:g}-{hi:g} scale was read for {many(len(counts), 'facet')} "
+            f"whose ratings of {past:g} follow the others (ratings of {past:g}): "
+            f"{shown}. {past:g} may be a rating (a 0-10 question exported as "
+            f"1-11) or a platform's code for 'not applicable' by a "
+            f"{common[0]:g}-{common[1]:g} scale. If it means not used, declare "
+            f'it (--not-experienced "{past:g}"); if it is a rating, give '
+            f"scale_min {lo:g} and scale_max {hi:g} in the catalog to silence "
+            "this."
         )
     if low:
         shown = listed([f"'{f}' ({many(n, 'answer')} of 0)" for f, n in low.items()])

@@ -340,6 +340,10 @@ class ExtendReach:
 class Combined:
     """Several changes at once, applied in order to the same respondents.
 
+    Rises of one facet add up (``RaiseScore("a", 0.5)`` twice is +1); two
+    fractional changes of one facet that do not add up to one (+0.5 and
+    -0.5) are refused when simulated.
+
     Parameters
     ----------
     scenarios : tuple of RaiseScore, LiftBottomBox, ExtendReach or Combined
@@ -364,6 +368,35 @@ class Combined:
         for s in self.scenarios:
             out.extend(s.parts if isinstance(s, Combined) else [s])
         return out
+
+
+def _summed_rises(parts: list) -> list:
+    """``parts`` with each :class:`RaiseScore` summed into the facet's
+    change before it when that is a rise of the same sign: applied in
+    order, capped at the scale, they move every rating as their sum does.
+
+    Examples
+    --------
+    >>> [p.name for p in _summed_rises([RaiseScore("a", 0.5), RaiseScore("b"),
+    ...                                 RaiseScore("a", 0.5)])]
+    ['a +1', 'b +1']
+    """
+    out: list = []
+    last: dict[str, int] = {}
+    for part in parts:
+        i = last.get(getattr(part, "facet", None))
+        before = out[i] if i is not None else None
+        if (
+            isinstance(part, RaiseScore)
+            and isinstance(before, RaiseScore)
+            and (part.points >= 0) == (before.points >= 0)
+        ):
+            out[i] = replace(before, points=before.points + part.points)
+            continue
+        if hasattr(part, "facet"):
+            last[part.facet] = len(out)
+        out.append(part)
+    return out
 
 
 SINGLE = (RaiseScore, LiftBottomBox, ExtendReach)
@@ -687,6 +720,7 @@ class _Simulator:
         problems = []
         for scenario in scenarios:
             parts = scenario.parts if isinstance(scenario, Combined) else [scenario]
+            before = len(problems)
             if not parts:
                 problems.append(
                     f"{scenario!r} combines no change: give it at least one."
@@ -733,8 +767,30 @@ class _Simulator:
                         f"ExtendReach('{part.facet}') needs a share in [0, 1]; "
                         f"got {part.share!r}."
                     )
+            if isinstance(scenario, Combined) and len(problems) == before:
+                problems += self._two_fractions(parts)
         if problems:
             raise ValidationError(problems, subject="scenario")
+
+    def _two_fractions(self, parts: list) -> list[str]:
+        """The problem of a combination that still moves a facet by two
+        fractional steps once its rises are summed (+0.5 and -0.5, or a
+        rise of 0.5 and a lift to 7.5): each is read as a mix of the whole
+        steps either side, and one draw of the respondents cannot mix both."""
+        summed = _summed_rises(parts)
+        fractional = [p for p in summed if self._fraction(p) > 0]
+        problems = []
+        for facet in dict.fromkeys(p.facet for p in fractional):
+            same = [p.name for p in fractional if p.facet == facet]
+            if len(same) > 1:
+                problems.append(
+                    f"'{' & '.join(p.name for p in parts)}' moves '{facet}' by "
+                    f"{len(same)} fractional steps once its rises of one sign "
+                    f"are summed ({', '.join(same)}), which cannot be read as "
+                    "one mix of the whole steps either side. Give the facet "
+                    "one fractional change, or whole ones."
+                )
+        return problems
 
     def _changed_rows(self, values: np.ndarray, scenario):
         """The rows a scenario changes: (their new ratings in the columns it
@@ -818,8 +874,12 @@ class _Simulator:
         linearly). Within a combination the same share of the respondents
         takes the upper step on every facet whose fraction reaches it, so
         the copies grow with the number of distinct fractions, not the
-        number of facets. Without a fraction: ``[(1, parts)]``.
+        number of facets. Rises of one facet in a row, of one sign, are
+        summed first (+0.5 and +0.5 is +1, not half the respondents at +2);
+        :meth:`check` refuses two fractions left on one facet, which one
+        draw cannot read. Without a fraction: ``[(1, parts)]``.
         """
+        parts = _summed_rises(parts)
         fractions = [self._fraction(part) for part in parts]
         cuts = sorted({f for f in fractions if f > 0})
         if not cuts:

@@ -675,7 +675,8 @@ def test_a_code_is_off_the_scale_whatever_its_share():
     assert infer_scale([1, 40]) == (1, 40) and infer_scale(range(1, 41)) == (1, 40)
     assert infer_scale([2, 5, 9, 11, 11]) == (1, 10)  # 11: a code, not a rating
     assert infer_scale([1, 2, 5, -1, -1, 98, 99]) == (1, 5)
-    assert infer_scale([0, 5, 10, -1, -1]) == (0, 10)
+    assert infer_scale([0, 5, 10] + [-1] * 10) == (0, 10)  # -1: a spike
+    assert infer_scale([0, 5, 10, -1, -1]) == (-1, 10)  # -1 used like 0
 
 
 def test_a_not_applicable_code_after_a_1_10_matrix_is_named_in_every_column():
@@ -710,6 +711,32 @@ def test_a_not_applicable_code_after_a_1_10_matrix_is_named_in_every_column():
     (problem,) = _problems(survey, catalog=five)
     assert "6, one past the top of the 1-5 scale" in problem
     assert '--not-experienced "6"' in problem and "widen" not in problem
+
+
+def test_an_evenly_used_1_11_scale_is_read_as_one_with_a_warning():
+    """A 0-10 question exported as 1-11, every point chosen alike: 11 is the
+    top rating, not a code for 'not applicable' (a tenth of the ratings
+    read as non-users), and a warning names both readings and their flags;
+    0-12 and -1 to 10 alike. An 11 that spikes in another column of the
+    file is the same code in this one."""
+    from emomotiv.schema import infer_scale, infer_scales
+
+    rng = np.random.default_rng(0)
+    even = pd.DataFrame({f: rng.integers(1, 12, 300) for f in ("app", "fees")})
+    catalog = FacetCatalog.from_facets(["app", "fees"])
+    cat, _, warnings = catalog.with_scales_from(even)
+    assert [cat.scale(f) for f in ("app", "fees")] == [(1, 11)] * 2
+    (warning,) = warnings
+    assert "A 1-11 scale was read for 2 facets" in warning
+    assert '--not-experienced "11"' in warning and "scale_max 11" in warning
+    assert infer_scale(rng.integers(0, 13, 300)) == (0, 12)
+    assert infer_scale(rng.integers(-1, 11, 300)) == (-1, 10)
+    # init lists such a column among the ratings
+    from emomotiv.cli import _rating_like
+
+    assert _rating_like(pd.Series(rng.integers(-1, 11, 300), name="app"))
+    coded = even.assign(fees=lambda d: d["fees"].where(d.index >= 100, 11))
+    assert infer_scales(dict(coded)) == {"app": (1, 10), "fees": (1, 10)}
 
 
 def test_a_dont_know_code_inside_a_larger_scale_is_read_as_a_code_past_a_gap():

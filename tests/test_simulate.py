@@ -394,6 +394,40 @@ def test_a_fractional_plan_and_combination_read_half_the_raters_one_point_up(fit
     assert both_half == pytest.approx(both_one / 2)
 
 
+def test_fractional_rises_of_one_facet_in_a_combination_add_up(fitted):
+    """+0.5 and +0.5 on one facet is +1 (it read as half the raters at +2),
+    +0.5 and +1.5 is +2 (it read as half at +1 and half at +3); two
+    fractions that do not add up to one change are refused, named."""
+    model, X, y, w, s = fitted
+    a, b = "mobile_app", "investing_videos"
+    raise_ = em.RaiseScore
+    sim = em.simulate_improvement(
+        model,
+        X,
+        [
+            raise_(a),
+            em.Combined((raise_(a, 0.5), raise_(b), raise_(a, 0.5))),
+            raise_(a, 2),
+            em.Combined((raise_(a, 0.5), raise_(a, 1.5))),
+            em.Combined((raise_(a), raise_(b))),
+        ],
+        sample_weight=w,
+        cross_fit=0,
+        n_boot=0,
+    )
+    one, halves, two, sums, both = sim.table["delta_connected"]
+    assert one != two
+    assert sums == pytest.approx(two) and halves == pytest.approx(both)
+    with pytest.raises(em.ValidationError, match=r"'mobile_app' by 2 fractional"):
+        em.simulate_improvement(
+            model,
+            X,
+            em.Combined((raise_(a, 0.5), raise_(a, -0.5))),
+            cross_fit=0,
+            n_boot=0,
+        )
+
+
 def test_a_fractional_rise_on_ratings_that_are_not_whole_is_applied_as_given(fitted):
     model, X, y, w, _ = fitted
     f = "mobile_app"
