@@ -476,10 +476,27 @@ def same_wave_labels(labels: Iterable[Any]) -> list[list]:
     >>> same_wave_labels(["2026Q2", "2026Q3"])
     []
     """
+    labels = list(dict.fromkeys(labels))
     groups: dict[Any, list] = {}
-    for label in dict.fromkeys(labels):
-        groups.setdefault(_wave_key(label), []).append(label)
+    for label, key in zip(labels, _wave_keys(labels), strict=True):
+        groups.setdefault(key, []).append(label)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def _wave_keys(labels: Sequence[Any]) -> list:
+    """Each label's :func:`_wave_key`, days written with slashes read in the
+    order the labels together decide, as :func:`sort_waves` reads them
+    (05/03/2026 as 5 March beside 2026-03-05).
+
+    Examples
+    --------
+    >>> a, b, c = _wave_keys(["05/03/2026", "2026-03-05", "2026-05-03"])
+    >>> a == b, a == c
+    (True, False)
+    """
+    texts = [str(label) for label in labels]
+    read = _slash_days_as_iso(texts) if _slash_order(texts) else None
+    return [_wave_key(text) for text in read or labels]
 
 
 def same_wave_problem(
@@ -745,8 +762,8 @@ def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
     """
     if recorded is None or same_wave_labels(recorded) or recorded[0] == recorded[1]:
         return []
-    keys = [_wave_key(label) for label in labels]
-    kept = [_wave_key(wave) for wave in recorded]
+    keys = _wave_keys([*labels, *recorded])
+    keys, kept = keys[: len(labels)], keys[len(labels) :]
     if keys == kept:
         return []
     which = (
