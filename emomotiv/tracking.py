@@ -547,11 +547,14 @@ def _slash_order(texts: Sequence[str]) -> str | None:
     )
 
 
-def _slash_days_as_iso(texts: Sequence[str]) -> list[str] | None:
+def _slash_days_as_iso(
+    texts: Sequence[str], order: str | None = None
+) -> list[str] | None:
     """``texts`` with each day written with slashes written year first
     (05/03/2026 as 2026-03-05, day first unless the labels are month first:
-    :func:`_slash_order`), or None when they are read both ways."""
-    order = _slash_order(texts)
+    :func:`_slash_order`, or ``order`` where given), or None when they are
+    read both ways."""
+    order = order or _slash_order(texts)
     if order == "neither":
         return None
     first = (2, 1) if order == "month" else (1, 2)
@@ -562,15 +565,17 @@ def _slash_days_as_iso(texts: Sequence[str]) -> list[str] | None:
     return [SLASH_DAY.sub(iso, t) for t in texts]
 
 
-def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
+def _period_starts(
+    texts: Sequence[str], order: str | None = None
+) -> list[pd.Timestamp] | None:
     """Each label's period start (:func:`_period_start`), or None when one
     of them names no period. Words every label starts or ends with ("NPS
     Jan 26", "o_May26") are read past, and so is a sample size ("(n=2000)",
     whose number is no year). Days written with slashes are read day first
     or month first as the labels together decide (:func:`_slash_order`),
-    day first when no number tells."""
+    day first when no number tells, or in the ``order`` given ("month")."""
     texts = [" ".join(SAMPLE_SIZE.sub(" ", t).split()) or t for t in texts]
-    texts = _slash_days_as_iso(texts)
+    texts = _slash_days_as_iso(texts, order)
     if texts is None:
         return None
     for k, trimmed in enumerate(_without_shared_words(texts)):
@@ -633,9 +638,11 @@ def read_as_dates(labels: Iterable[Any]) -> bool:
 
 
 def day_order_untold(labels: Iterable[Any]) -> bool:
-    """Whether the labels write days with slashes and no number among them
-    tells day first from month first (05/03/2026 and 04/06/2026): they were
-    read day first, which a month-first file would reverse.
+    """Whether the labels write days with slashes, no number among them
+    tells day first from month first (05/03/2026 and 04/06/2026), and the
+    two readings order the waves differently: they were read day first,
+    which a month-first file would reverse. Waves a year apart on one day
+    (01/03/2025, 01/03/2026) are in one order either way.
 
     Examples
     --------
@@ -643,9 +650,22 @@ def day_order_untold(labels: Iterable[Any]) -> bool:
     True
     >>> day_order_untold(["05/03/2026", "31/03/2026"]), day_order_untold(["2026Q3"])
     (False, False)
+    >>> day_order_untold(["01/03/2025", "01/03/2026"])
+    False
     """
     texts = [str(label) for label in dict.fromkeys(labels)]
-    return _slash_order(texts) == "either" and _period_starts(texts) is not None
+    if _slash_order(texts) != "either":
+        return False
+    day, month = _period_starts(texts), _period_starts(texts, "month")
+    if day is None or month is None:
+        return False
+    return _ranks(day) != _ranks(month)
+
+
+def _ranks(starts: Sequence[pd.Timestamp]) -> list[int]:
+    """Each start's place among the distinct starts: equal starts share one."""
+    distinct = sorted(set(starts))
+    return [distinct.index(start) for start in starts]
 
 
 # --- inputs ---------------------------------------------------------------

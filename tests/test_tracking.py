@@ -910,6 +910,18 @@ def test_days_that_read_day_or_month_first_alike_are_warned_of():
     assert result.summary["data"]["wave"] == "04/06/2026"
 
 
+def test_day_order_is_untold_only_where_it_changes_the_order():
+    """Annual waves on one day (01/03/2025, 01/03/2026), days equal to their
+    months or a year apart were warned of, though either reading gives the
+    same order."""
+    from emomotiv.tracking import day_order_untold
+
+    assert not day_order_untold(["01/03/2025", "01/03/2026"])
+    assert not day_order_untold(["01/01/2026", "02/02/2026"])
+    assert not day_order_untold(["05/03/2025", "04/06/2026"])
+    assert day_order_untold(["01/03/2025", "05/03/2026", "04/06/2026"])
+
+
 def test_one_wave_is_told_by_the_order_the_waves_are_sorted_in():
     """05/03/2026 sorted as 5 March but was checked as 3 May: written also as
     2026-03-05 it made two waves, and beside 2026-05-03 (another wave) it
