@@ -677,17 +677,53 @@ def _read_labelled(
 
 def _named_codes(column: pd.Series, value_labels: Mapping[Any, object]) -> pd.Series:
     """A column of nominal codes as the names their value labels give them
-    (1 as "UK / IE"); a code without a label as its text (``4``), an empty
-    cell empty."""
+    (1 as "UK / IE"); a code without a label as its text (``4``,
+    ``1234567``, ``2.5``), an empty cell empty. A code without a label
+    whose text is another code's label (2 labelled "3", and a code 3) is
+    named "code 3", with a warning, so that the two stay apart.
+
+    Examples
+    --------
+    >>> column = pd.Series([1.0, 1234567.0, 1234568.0, 2.5, None])
+    >>> _named_codes(column, {1.0: "UK"}).tolist()
+    ['UK', '1234567', '1234568', '2.5', nan]
+    """
+    labels = {str(text) for text in value_labels.values()}
+    taken: set[str] = set()
 
     def name(code: Any) -> Any:
         if pd.isna(code):
             return code
         if code in value_labels:
             return str(value_labels[code])
-        return f"{code:g}" if _is_number(code) else str(code)
+        text = _code_text(code)
+        if text in labels:
+            taken.add(text)
+            return f"code {text}"
+        return text
 
-    return column.astype(object).map(name)
+    named = column.astype(object).map(name)
+    if taken:
+        kept = ", ".join(f"'code {text}'" for text in sorted(taken))
+        warnings.warn(
+            f"The column '{column.name}' holds codes without a value label "
+            f"whose number is another code's label: named {kept}, apart from "
+            "the code so labelled. Give every code its own label in the file "
+            "to name them.",
+            UserWarning,
+            stacklevel=5,
+        )
+    return named
+
+
+def _code_text(code: Any) -> str:
+    """A code as its exact text: a whole number without a decimal point
+    (1234567), another as its shortest exact digits (2.5)."""
+    if not _is_number(code):
+        return str(code)
+    if float(code).is_integer():
+        return str(int(code))
+    return repr(float(code))
 
 
 def _best_first(value_labels: Mapping[float, object]) -> bool:
