@@ -153,7 +153,7 @@ import pandas as pd
 
 from ._stats import QUANTILES, adjust_p
 from ._validation import ValidationError, check_choice, check_float
-from .readers import ATTRS
+from .readers import ATTRS, keep_rows
 from .results import AnalysisResult, WaveComparison
 
 __all__ = ["compare", "sort_waves"]
@@ -1858,8 +1858,10 @@ def analyze_latest_wave(
         warnings.warn(notes[-1], UserWarning, stacklevel=3)
     runs = []
     for label in (previous, latest):
-        part = survey[survey[column] == label].reset_index(drop=True)
-        meta = dict(part.attrs.get(ATTRS, {}))
+        rows = (survey[column] == label).to_numpy()
+        part = survey[rows].reset_index(drop=True)
+        meta = keep_rows(part.attrs.get(ATTRS, {}), rows)
+        part.attrs = {**part.attrs, ATTRS: meta}
         if "unanswered" in meta:  # those of this wave only
             by_wave = meta.pop("unanswered_by_wave", {})
             meta["unanswered"] = by_wave.get(str(label), 0)
