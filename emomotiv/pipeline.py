@@ -60,6 +60,8 @@ from .readers import (
     apply_rating_labels,
     code_outcome,
     complete_catalog,
+    emptied_cells,
+    keep_rows,
     label_order_warnings,
     rating_labels_note,
     shown_answers,
@@ -764,7 +766,8 @@ def _with_answered(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     if not empty.any() or empty.all():
         return survey
     out = survey.loc[~empty].reset_index(drop=True)
-    meta = {**survey.attrs.get(ATTRS, {}), "unanswered": int(empty.sum())}
+    meta = keep_rows(survey.attrs.get(ATTRS, {}), ~empty)
+    meta["unanswered"] = int(empty.sum())
     wave = study.wave
     if isinstance(wave, str) and wave in survey.columns:  # each wave its own
         counts = survey.loc[empty, wave].astype(str).value_counts()
@@ -819,6 +822,9 @@ def unrated_warnings(survey: pd.DataFrame, facets: Sequence[str]) -> list[str]:
         return []
     cells = survey[list(facets)]
     blank = cells.isna() | cells.apply(lambda c: c.astype(str).str.strip().eq(""))
+    for facet, coded in emptied_cells(survey).items():  # a .sav's codes, read
+        if facet in blank.columns:
+            blank[facet] &= ~coded
     n = int(blank.all(axis=1).sum())
     if not n:
         return []

@@ -637,7 +637,7 @@ def _read_labelled(
         warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=4)
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
-    scales, descending = {}, {}
+    scales, descending, emptied = {}, {}, {}
     for column, value_labels in (meta.variable_value_labels or {}).items():
         declared = _missing_codes(ranges, column)
         labelled = [v for v in value_labels if _is_number(v)]
@@ -657,7 +657,10 @@ def _read_labelled(
         # file itself labels them (e.g. 0 = "not applicable").
         blank = [v for v in labelled if v in codes]
         if blank and pd.api.types.is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].mask(frame[column].isin(blank))
+            coded = frame[column].isin(blank).to_numpy()
+            frame[column] = frame[column].mask(coded)
+            if coded.any():
+                emptied[column] = coded
     for column in ranges:
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             declared = _missing_codes(ranges, column)
@@ -668,6 +671,7 @@ def _read_labelled(
         if value_labels and column in frame:
             frame[column] = _named_codes(frame[column], value_labels)
     frame = _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
+    frame.attrs[ATTRS]["not_experienced_cells"] = emptied
     frame.attrs[ATTRS]["best_first"] = {
         column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
         for column, labels in descending.items()
@@ -675,19 +679,84 @@ def _read_labelled(
     return frame
 
 
+def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The cells the SPSS/Stata reader emptied as not-experienced codes, per
+    column, one flag a row; none where the survey's rows are no longer
+    those read (rows dropped since, and not by :func:`keep_rows`).
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"q1": [1.0, None]})
+    >>> survey.attrs["emomotiv"] = {
+    ...     "not_experienced_cells": {"q1": np.array([False, True])}}
+    >>> emptied_cells(survey)["q1"].tolist(), emptied_cells(survey.iloc[:1])
+    ([False, True], {})
+    """
+    cells = survey.attrs.get(ATTRS, {}).get("not_experienced_cells") or {}
+    return {c: f for c, f in cells.items() if len(f) == len(survey)}
+
+
+def keep_rows(meta: Mapping[str, Any], keep: np.ndarray) -> dict[str, Any]:
+    """``attrs["emomotiv"]`` of a survey of which the rows ``keep`` (a flag
+    a row) are kept: :func:`emptied_cells` kept in step."""
+    meta = dict(meta)
+    cells = meta.get("not_experienced_cells")
+    if cells:
+        meta["not_experienced_cells"] = {
+            c: f[keep] for c, f in cells.items() if len(f) == len(keep)
+        }
+    return meta
+
+
 def _named_codes(column: pd.Series, value_labels: Mapping[Any, object]) -> pd.Series:
     """A column of nominal codes as the names their value labels give them
-    (1 as "UK / IE"); a code without a label as its text (``4``), an empty
-    cell empty."""
+    (1 as "UK / IE"); a code without a label as its text (``4``,
+    ``1234567``, ``2.5``), an empty cell empty. A code without a label
+    whose text is another code's label (2 labelled "3", and a code 3) is
+    named "code 3", with a warning, so that the two stay apart.
+
+    Examples
+    --------
+    >>> column = pd.Series([1.0, 1234567.0, 1234568.0, 2.5, None])
+    >>> _named_codes(column, {1.0: "UK"}).tolist()
+    ['UK', '1234567', '1234568', '2.5', nan]
+    """
+    labels = {str(text) for text in value_labels.values()}
+    taken: set[str] = set()
 
     def name(code: Any) -> Any:
         if pd.isna(code):
             return code
         if code in value_labels:
             return str(value_labels[code])
-        return f"{code:g}" if _is_number(code) else str(code)
+        text = _code_text(code)
+        if text in labels:
+            taken.add(text)
+            return f"code {text}"
+        return text
 
-    return column.astype(object).map(name)
+    named = column.astype(object).map(name)
+    if taken:
+        kept = ", ".join(f"'code {text}'" for text in sorted(taken))
+        warnings.warn(
+            f"The column '{column.name}' holds codes without a value label "
+            f"whose number is another code's label: named {kept}, apart from "
+            "the code so labelled. Give every code its own label in the file "
+            "to name them.",
+            UserWarning,
+            stacklevel=5,
+        )
+    return named
+
+
+def _code_text(code: Any) -> str:
+    """A code as its exact text: a whole number without a decimal point
+    (1234567), another as its shortest exact digits (2.5)."""
+    if not _is_number(code):
+        return str(code)
+    if float(code).is_integer():
+        return str(int(code))
+    return repr(float(code))
 
 
 def _best_first(value_labels: Mapping[float, object]) -> bool:

@@ -153,7 +153,7 @@ import pandas as pd
 
 from ._stats import QUANTILES, adjust_p
 from ._validation import ValidationError, check_choice, check_float
-from .readers import ATTRS
+from .readers import ATTRS, keep_rows
 from .results import AnalysisResult, WaveComparison
 
 __all__ = ["compare", "sort_waves"]
@@ -476,10 +476,27 @@ def same_wave_labels(labels: Iterable[Any]) -> list[list]:
     >>> same_wave_labels(["2026Q2", "2026Q3"])
     []
     """
+    labels = list(dict.fromkeys(labels))
     groups: dict[Any, list] = {}
-    for label in dict.fromkeys(labels):
-        groups.setdefault(_wave_key(label), []).append(label)
+    for label, key in zip(labels, _wave_keys(labels), strict=True):
+        groups.setdefault(key, []).append(label)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def _wave_keys(labels: Sequence[Any]) -> list:
+    """Each label's :func:`_wave_key`, days written with slashes read in the
+    order the labels together decide, as :func:`sort_waves` reads them
+    (05/03/2026 as 5 March beside 2026-03-05).
+
+    Examples
+    --------
+    >>> a, b, c = _wave_keys(["05/03/2026", "2026-03-05", "2026-05-03"])
+    >>> a == b, a == c
+    (True, False)
+    """
+    texts = [str(label) for label in labels]
+    read = _slash_days_as_iso(texts) if _slash_order(texts) else None
+    return [_wave_key(text) for text in read or labels]
 
 
 def same_wave_problem(
@@ -530,11 +547,14 @@ def _slash_order(texts: Sequence[str]) -> str | None:
     )
 
 
-def _slash_days_as_iso(texts: Sequence[str]) -> list[str] | None:
+def _slash_days_as_iso(
+    texts: Sequence[str], order: str | None = None
+) -> list[str] | None:
     """``texts`` with each day written with slashes written year first
     (05/03/2026 as 2026-03-05, day first unless the labels are month first:
-    :func:`_slash_order`), or None when they are read both ways."""
-    order = _slash_order(texts)
+    :func:`_slash_order`, or ``order`` where given), or None when they are
+    read both ways."""
+    order = order or _slash_order(texts)
     if order == "neither":
         return None
     first = (2, 1) if order == "month" else (1, 2)
@@ -545,15 +565,17 @@ def _slash_days_as_iso(texts: Sequence[str]) -> list[str] | None:
     return [SLASH_DAY.sub(iso, t) for t in texts]
 
 
-def _period_starts(texts: Sequence[str]) -> list[pd.Timestamp] | None:
+def _period_starts(
+    texts: Sequence[str], order: str | None = None
+) -> list[pd.Timestamp] | None:
     """Each label's period start (:func:`_period_start`), or None when one
     of them names no period. Words every label starts or ends with ("NPS
     Jan 26", "o_May26") are read past, and so is a sample size ("(n=2000)",
     whose number is no year). Days written with slashes are read day first
     or month first as the labels together decide (:func:`_slash_order`),
-    day first when no number tells."""
+    day first when no number tells, or in the ``order`` given ("month")."""
     texts = [" ".join(SAMPLE_SIZE.sub(" ", t).split()) or t for t in texts]
-    texts = _slash_days_as_iso(texts)
+    texts = _slash_days_as_iso(texts, order)
     if texts is None:
         return None
     for k, trimmed in enumerate(_without_shared_words(texts)):
@@ -616,9 +638,11 @@ def read_as_dates(labels: Iterable[Any]) -> bool:
 
 
 def day_order_untold(labels: Iterable[Any]) -> bool:
-    """Whether the labels write days with slashes and no number among them
-    tells day first from month first (05/03/2026 and 04/06/2026): they were
-    read day first, which a month-first file would reverse.
+    """Whether the labels write days with slashes, no number among them
+    tells day first from month first (05/03/2026 and 04/06/2026), and the
+    two readings order the waves differently: they were read day first,
+    which a month-first file would reverse. Waves a year apart on one day
+    (01/03/2025, 01/03/2026) are in one order either way.
 
     Examples
     --------
@@ -626,9 +650,22 @@ def day_order_untold(labels: Iterable[Any]) -> bool:
     True
     >>> day_order_untold(["05/03/2026", "31/03/2026"]), day_order_untold(["2026Q3"])
     (False, False)
+    >>> day_order_untold(["01/03/2025", "01/03/2026"])
+    False
     """
     texts = [str(label) for label in dict.fromkeys(labels)]
-    return _slash_order(texts) == "either" and _period_starts(texts) is not None
+    if _slash_order(texts) != "either":
+        return False
+    day, month = _period_starts(texts), _period_starts(texts, "month")
+    if day is None or month is None:
+        return False
+    return _ranks(day) != _ranks(month)
+
+
+def _ranks(starts: Sequence[pd.Timestamp]) -> list[int]:
+    """Each start's place among the distinct starts: equal starts share one."""
+    distinct = sorted(set(starts))
+    return [distinct.index(start) for start in starts]
 
 
 # --- inputs ---------------------------------------------------------------
@@ -745,8 +782,8 @@ def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
     """
     if recorded is None or same_wave_labels(recorded) or recorded[0] == recorded[1]:
         return []
-    keys = [_wave_key(label) for label in labels]
-    kept = [_wave_key(wave) for wave in recorded]
+    keys = _wave_keys([*labels, *recorded])
+    keys, kept = keys[: len(labels)], keys[len(labels) :]
     if keys == kept:
         return []
     which = (
@@ -1821,8 +1858,10 @@ def analyze_latest_wave(
         warnings.warn(notes[-1], UserWarning, stacklevel=3)
     runs = []
     for label in (previous, latest):
-        part = survey[survey[column] == label].reset_index(drop=True)
-        meta = dict(part.attrs.get(ATTRS, {}))
+        rows = (survey[column] == label).to_numpy()
+        part = survey[rows].reset_index(drop=True)
+        meta = keep_rows(part.attrs.get(ATTRS, {}), rows)
+        part.attrs = {**part.attrs, ATTRS: meta}
         if "unanswered" in meta:  # those of this wave only
             by_wave = meta.pop("unanswered_by_wave", {})
             meta["unanswered"] = by_wave.get(str(label), 0)

@@ -894,6 +894,30 @@ def test_respondents_who_left_every_facet_empty_are_counted(small, tmp_path, cap
     assert said in capsys.readouterr().err
 
 
+def test_a_sav_file_s_not_experienced_codes_are_answers(small, tmp_path):
+    """60 respondents who marked every facet 99 "Not used" in a .sav file
+    were counted with the 30 who left every facet empty: the reader had
+    already emptied their codes."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    facets = list(small.catalog["facet"])
+    survey = small.survey[[*facets, "connected"]].astype(float)
+    survey.loc[survey.index[:30], facets] = np.nan
+    survey.loc[survey.index[30:90], facets] = 99.0
+    survey.loc[survey.index[90:100], "connected"] = np.nan  # left out, first
+    path = tmp_path / "survey.sav"
+    labels = {f: {99.0: "Not used"} for f in facets}
+    pyreadstat.write_sav(survey, str(path), variable_value_labels=labels)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(
+            str(path), small.catalog, connection="connected", not_experienced=[99],
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    said = [str(w.message) for w in caught if "every facet empty" in str(w.message)]
+    assert len(said) == 1 and said[0].startswith("30 respondents answered")
+
+
 def test_a_totals_row_or_a_header_row_among_yes_no_answers_is_refused():
     """A 'Total / average' row (0.25, or '25%') and a second header row of
     questions under the data were coded not connected, as respondents."""

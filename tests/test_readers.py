@@ -140,6 +140,23 @@ def test_a_segment_s_codes_read_as_their_value_labels(tidy, tmp_path):
     assert set(result.tables["segment_drivers"]["segment"]) == set(shown[:4])
 
 
+def test_unlabelled_segment_codes_keep_every_digit(tmp_path):
+    """Codes without a value label were named with 6 digits: 1234567 and
+    1234568 both became the segment '1.23457e+06'; and code 3, unlabelled,
+    merged with code 2 labelled "3"."""
+    path = tmp_path / "segments.sav"
+    codes = [1.0, 1234567.0, 1234568.0, 2.5, 2.0, 3.0, np.nan]
+    pyreadstat.write_sav(
+        pd.DataFrame({"seg": codes, "q": range(len(codes))}),
+        str(path),
+        variable_value_labels={"seg": {1.0: "UK", 2.0: "3"}},
+    )
+    with pytest.warns(UserWarning, match="named 'code 3'"):
+        read = read_spss(path, nominal="seg")["seg"]
+    shown = ["UK", "1234567", "1234568", "2.5", "3", "code 3", None]
+    assert read.replace({np.nan: None}).tolist() == shown
+
+
 def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path):
     path = tmp_path / "survey.sav"
     frame = pd.DataFrame({"q1": [1.0, 0.0, 5.0, 99.0], "connected": [0.0, 1, 0, 1]})

@@ -910,6 +910,33 @@ def test_days_that_read_day_or_month_first_alike_are_warned_of():
     assert result.summary["data"]["wave"] == "04/06/2026"
 
 
+def test_day_order_is_untold_only_where_it_changes_the_order():
+    """Annual waves on one day (01/03/2025, 01/03/2026), days equal to their
+    months or a year apart were warned of, though either reading gives the
+    same order."""
+    from emomotiv.tracking import day_order_untold
+
+    assert not day_order_untold(["01/03/2025", "01/03/2026"])
+    assert not day_order_untold(["01/01/2026", "02/02/2026"])
+    assert not day_order_untold(["05/03/2025", "04/06/2026"])
+    assert day_order_untold(["01/03/2025", "05/03/2026", "04/06/2026"])
+
+
+def test_one_wave_is_told_by_the_order_the_waves_are_sorted_in():
+    """05/03/2026 sorted as 5 March but was checked as 3 May: written also as
+    2026-03-05 it made two waves, and beside 2026-05-03 (another wave) it
+    was refused as the same one."""
+    from emomotiv.tracking import same_wave_labels
+
+    assert em.sort_waves(["05/03/2026", "2026-05-03"]) == ["05/03/2026", "2026-05-03"]
+    with pytest.raises(ValueError, match="'05/03/2026' and '2026-03-05'"):
+        em.sort_waves(["05/03/2026", "2026-03-05"])
+    # month first where a number past 12 says so
+    assert same_wave_labels(["03/31/2026", "2026-03-31", "04/06/2026"]) == [
+        ["03/31/2026", "2026-03-31"]
+    ]
+
+
 def test_a_sample_size_in_a_wave_label_is_no_year():
     """'Q3 2026 (n=2000)' read 2000 as a year: Q1 2027 sorted first, and
     analyze --wave compared Q3 with Q4 2026, dropping the latest quarter."""
