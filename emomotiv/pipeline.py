@@ -172,14 +172,9 @@ def check_stated(data: pd.DataFrame, cat: FacetCatalog, study: Study) -> None:
         w = data[study.weight].to_numpy(float) if study.weight else None
         stated = _read_stated(data, cat, w, study, n_boot=0)
         if len(stated.table) > 1 and not stated.informative:  # as analyze warns
-            hint = stated.info.get("hint")
-            warnings.warn(
-                "Stated importance is the same for every facet, so it cannot be "
-                "compared with derived importance: no quadrants are assigned."
-                + (f" {hint}" if hint else ""),
-                UserWarning,
-                stacklevel=2,
-            )
+            from .stated import uninformative_warning
+
+            warnings.warn(uninformative_warning(stated), UserWarning, stacklevel=2)
 
 
 def _read_stated(data: pd.DataFrame, cat: FacetCatalog, w, study: Study, n_boot: int):

@@ -934,6 +934,17 @@ def _pairs(
     return pair_d, pair_s, held, int((~paired).sum())
 
 
+def uninformative_warning(stated: StatedImportance) -> str:
+    """The warning for stated importance the same for every facet (with
+    the reader's hint on how it was coded, where it has one)."""
+    hint = stated.info.get("hint")
+    return (
+        "Stated importance is the same for every facet, so it cannot be "
+        "compared with derived importance: no quadrants are assigned."
+        + (f" {hint}" if hint else "")
+    )
+
+
 def compare_importance(
     derived: ImportanceResult,
     stated: StatedImportance,
@@ -1086,13 +1097,7 @@ def compare_importance(
         info["note"] = "stated importance for one facet only: no quadrants"
         info["p_quadrant_source"] = None
     elif not stated.informative:
-        warnings.warn(
-            "Stated importance is the same for every facet, so it cannot be "
-            "compared with derived importance: no quadrants are assigned."
-            + (f" {stated.info['hint']}" if stated.info.get("hint") else ""),
-            UserWarning,
-            stacklevel=2,
-        )
+        warnings.warn(uninformative_warning(stated), UserWarning, stacklevel=2)
         info["note"] = "stated importance is uninformative (all equal): no quadrants"
         info["p_quadrant_source"] = None
     else:
