@@ -79,9 +79,13 @@ def on_config(config):
 
     mkdocs-jupyter executes ``docs/notebooks/*.py`` in a kernel that inherits
     this environment; their parameter cell reads ``EMOMOTIV_NOTEBOOK_SMALL``
-    (``0`` publishes them run on the full data).
+    (``0`` publishes them run on the full data). ``EMOMOTIV_DOCS_EXECUTE=0``
+    renders them without running them: the test suite's build, whose
+    notebooks ``tests/test_notebooks.py`` runs and checks on its own.
     """
     os.environ.setdefault("EMOMOTIV_NOTEBOOK_SMALL", "1")
+    if os.environ.get("EMOMOTIV_DOCS_EXECUTE") == "0":
+        config.plugins["mkdocs-jupyter"].config["execute"] = False
     return config
 
 
