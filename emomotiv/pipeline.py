@@ -761,7 +761,7 @@ def _with_answered(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     if not empty.any() or empty.all():
         return survey
     out = survey.loc[~empty].reset_index(drop=True)
-    meta = keep_rows(survey.attrs.get(ATTRS, {}), ~empty)
+    meta = keep_rows(survey, ~empty)
     meta["unanswered"] = int(empty.sum())
     wave = study.wave
     if isinstance(wave, str) and wave in survey.columns:  # each wave its own
@@ -817,7 +817,10 @@ def unrated_warnings(survey: pd.DataFrame, facets: Sequence[str]) -> list[str]:
         return []
     cells = survey[list(facets)]
     blank = cells.isna() | cells.apply(lambda c: c.astype(str).str.strip().eq(""))
-    for facet, coded in emptied_cells(survey).items():  # a .sav's codes, read
+    emptied = emptied_cells(survey)  # a .sav's codes, read as answers
+    if emptied is None:
+        return []  # rows no longer matched to the codes read: not said
+    for facet, coded in emptied.items():
         if facet in blank.columns:
             blank[facet] &= ~coded
     n = int(blank.all(axis=1).sum())

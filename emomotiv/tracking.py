@@ -1860,7 +1860,7 @@ def analyze_latest_wave(
     for label in (previous, latest):
         rows = (survey[column] == label).to_numpy()
         part = survey[rows].reset_index(drop=True)
-        meta = keep_rows(part.attrs.get(ATTRS, {}), rows)
+        meta = keep_rows(survey, rows)
         part.attrs = {**part.attrs, ATTRS: meta}
         if "unanswered" in meta:  # those of this wave only
             by_wave = meta.pop("unanswered_by_wave", {})
