@@ -887,8 +887,8 @@ def _validate_all_waves(
     """Validate the survey, each wave apart when it holds several.
 
     Returns the validated survey (None for several waves: each is validated
-    again when analysed) and every problem; a problem every wave shares is
-    listed once, the others under their wave's label.
+    again when analysed) and every problem, those of the waves as
+    :func:`~emomotiv.tracking.wave_problems` lists them.
     """
     # options already reported as problems are left at their defaults here
     kind, codes = study.connection_kind, study.not_experienced
@@ -903,7 +903,13 @@ def _validate_all_waves(
             return validate_survey(survey, schema, cat, **options), []
         except ValidationError as err:
             return None, err.problems
-    from .tracking import _ordered_waves, no_wave, same_wave_labels, same_wave_problem
+    from .tracking import (
+        _ordered_waves,
+        no_wave,
+        same_wave_labels,
+        same_wave_problem,
+        wave_problems,
+    )
 
     blank = no_wave(survey[wave])
     empty = int(blank.sum())
@@ -927,18 +933,7 @@ def _validate_all_waves(
             found[str(label)] = [
                 p for p in found[str(label)] if not FEW_RATERS.match(p)
             ]
-    shared = [
-        p
-        for p in next(iter(found.values()))
-        if all(p in other for other in found.values())
-    ]
-    problems += shared
-    for label, own in found.items():
-        problems += [f"Wave '{label}': {p}" for p in own if p not in shared]
-    from .tracking import separate_waves_advice
-
-    own = [p for ps in found.values() for p in ps if p not in shared]
-    return None, problems + separate_waves_advice(own)
+    return None, problems + wave_problems(found, wave)
 
 
 def _checked_inputs(
