@@ -1539,6 +1539,7 @@ def _init(args: argparse.Namespace) -> int:
     )
     skipped += [c for c in codes if c not in skipped]
     stated = _stated_columns(survey, ratings)
+    ranked = _stated_ranks(survey, stated)
     text = draft_study(
         [str(c) for c in survey.columns],
         survey=relative(args.survey),
@@ -1559,6 +1560,7 @@ def _init(args: argparse.Namespace) -> int:
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
         | ({"connected_values": [yes]} if yes else {})
+        | ({"stated_form": "ranks"} if ranked else {})
         | (
             {"outcome_label": "emotionally connected"}  # not "Q40" or a question
             if outcome
@@ -1757,6 +1759,44 @@ def _stated_columns(survey: pd.DataFrame, ratings: list[str]) -> list[str]:
         return []
     facets = {c: None for c in ratings if c not in asked}
     return list(stated_facets(survey, asked, facets)[0])
+
+
+def _stated_ranks(survey: pd.DataFrame, stated: Sequence[str]) -> bool:
+    """Whether the stated importance columns (``stated__<facet>`` and those
+    of ``stated``) hold ranks, as a "rank your top 3" question writes them:
+    whole numbers from 1 to at most the number of columns, none used twice
+    by a respondent, the facets not ranked left empty, and someone ranking
+    three or more. Read as ratings, ranks come out reversed (1 = most
+    important).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> top = pd.DataFrame({"stated__a": [1, None, 2], "stated__b": [2, 1, None],
+    ...                     "stated__c": [3, 2, 1], "stated__d": [None, 3, 3]})
+    >>> _stated_ranks(top, []), _stated_ranks(top.replace(3, 2), [])
+    (True, False)
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .schema import STATED_PREFIX
+
+    columns = [c for c in survey.columns if str(c).startswith(STATED_PREFIX)]
+    columns += [c for c in stated if c in survey.columns and c not in columns]
+    cells = survey[columns]
+    if len(columns) < 3 or not all(map(pd.api.types.is_numeric_dtype, cells.dtypes)):
+        return False
+    values = cells.to_numpy(dtype=float, na_value=np.nan)
+    seen = ~np.isnan(values)
+    ranks = values[seen]
+    return bool(
+        (seen.sum(axis=1) >= 3).any()
+        and (ranks >= 1).all()
+        and (ranks <= len(columns)).all()
+        and (ranks == np.round(ranks)).all()
+        and (cells.nunique(axis=1) == seen.sum(axis=1)).all()
+    )
 
 
 def _catalog_facets(catalog: str | None, given: dict) -> list[str] | None:

@@ -761,7 +761,7 @@ def _with_answered(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     if not empty.any() or empty.all():
         return survey
     out = survey.loc[~empty].reset_index(drop=True)
-    meta = keep_rows(survey.attrs.get(ATTRS, {}), ~empty)
+    meta = keep_rows(survey, ~empty)
     meta["unanswered"] = int(empty.sum())
     wave = study.wave
     if isinstance(wave, str) and wave in survey.columns:  # each wave its own
@@ -817,7 +817,10 @@ def unrated_warnings(survey: pd.DataFrame, facets: Sequence[str]) -> list[str]:
         return []
     cells = survey[list(facets)]
     blank = cells.isna() | cells.apply(lambda c: c.astype(str).str.strip().eq(""))
-    for facet, coded in emptied_cells(survey).items():  # a .sav's codes, read
+    emptied = emptied_cells(survey)  # a .sav's codes, read as answers
+    if emptied is None:
+        return []  # rows no longer matched to the codes read: not said
+    for facet, coded in emptied.items():
         if facet in blank.columns:
             blank[facet] &= ~coded
     n = int(blank.all(axis=1).sum())
@@ -884,8 +887,8 @@ def _validate_all_waves(
     """Validate the survey, each wave apart when it holds several.
 
     Returns the validated survey (None for several waves: each is validated
-    again when analysed) and every problem; a problem every wave shares is
-    listed once, the others under their wave's label.
+    again when analysed) and every problem, those of the waves as
+    :func:`~emomotiv.tracking.wave_problems` lists them.
     """
     # options already reported as problems are left at their defaults here
     kind, codes = study.connection_kind, study.not_experienced
@@ -900,7 +903,13 @@ def _validate_all_waves(
             return validate_survey(survey, schema, cat, **options), []
         except ValidationError as err:
             return None, err.problems
-    from .tracking import _ordered_waves, no_wave, same_wave_labels, same_wave_problem
+    from .tracking import (
+        _ordered_waves,
+        no_wave,
+        same_wave_labels,
+        same_wave_problem,
+        wave_problems,
+    )
 
     blank = no_wave(survey[wave])
     empty = int(blank.sum())
@@ -924,18 +933,7 @@ def _validate_all_waves(
             found[str(label)] = [
                 p for p in found[str(label)] if not FEW_RATERS.match(p)
             ]
-    shared = [
-        p
-        for p in next(iter(found.values()))
-        if all(p in other for other in found.values())
-    ]
-    problems += shared
-    for label, own in found.items():
-        problems += [f"Wave '{label}': {p}" for p in own if p not in shared]
-    from .tracking import separate_waves_advice
-
-    own = [p for ps in found.values() for p in ps if p not in shared]
-    return None, problems + separate_waves_advice(own)
+    return None, problems + wave_problems(found, wave)
 
 
 def _checked_inputs(

@@ -672,6 +672,8 @@ def _read_labelled(
             frame[column] = _named_codes(frame[column], value_labels)
     frame = _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
     frame.attrs[ATTRS]["not_experienced_cells"] = emptied
+    if emptied:
+        frame.attrs[ATTRS]["not_experienced_rows"] = _read_rows(frame, emptied)
     frame.attrs[ATTRS]["best_first"] = {
         column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
         for column, labels in descending.items()
@@ -679,32 +681,123 @@ def _read_labelled(
     return frame
 
 
-def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray]:
+def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     """The cells the SPSS/Stata reader emptied as not-experienced codes, per
-    column, one flag a row; none where the survey's rows are no longer
-    those read (rows dropped since, and not by :func:`keep_rows`).
+    column, one flag a row of ``survey`` as it is now.
+
+    The record follows the rows: a survey sorted or filtered since it was
+    read finds its rows by their index labels, or, where those were reset,
+    by their respondent id (a column of distinct values) or their answers.
+
+    Returns
+    -------
+    dict or None
+        Empty where the reader emptied no cell; None where it did but the
+        rows can no longer be matched (an emptied column or the id dropped
+        or changed, the answers alike in several rows): no record rather
+        than a wrong one.
 
     Examples
     --------
-    >>> survey = pd.DataFrame({"q1": [1.0, None]})
+    >>> survey = pd.DataFrame({"id": [7, 8], "q1": [1.0, None]})
     >>> survey.attrs["emomotiv"] = {
     ...     "not_experienced_cells": {"q1": np.array([False, True])}}
-    >>> emptied_cells(survey)["q1"].tolist(), emptied_cells(survey.iloc[:1])
-    ([False, True], {})
+    >>> survey.attrs["emomotiv"]["not_experienced_rows"] = _read_rows(
+    ...     survey, ["q1"])
+    >>> emptied_cells(survey)["q1"].tolist()
+    [False, True]
+    >>> emptied_cells(survey.iloc[::-1])["q1"].tolist()
+    [True, False]
+    >>> emptied_cells(survey.iloc[::-1].reset_index(drop=True))["q1"].tolist()
+    [True, False]
+    >>> emptied_cells(survey.drop(columns="q1")) is None
+    True
     """
-    cells = survey.attrs.get(ATTRS, {}).get("not_experienced_cells") or {}
-    return {c: f for c, f in cells.items() if len(f) == len(survey)}
+    meta = survey.attrs.get(ATTRS, {})
+    cells = meta.get("not_experienced_cells") or {}
+    if not cells:
+        return {}
+    at = _read_positions(survey, meta.get("not_experienced_rows"))
+    if at is None:
+        return None
+    return {c: f[at] for c, f in cells.items()}
 
 
-def keep_rows(meta: Mapping[str, Any], keep: np.ndarray) -> dict[str, Any]:
-    """``attrs["emomotiv"]`` of a survey of which the rows ``keep`` (a flag
-    a row) are kept: :func:`emptied_cells` kept in step."""
-    meta = dict(meta)
-    cells = meta.get("not_experienced_cells")
-    if cells:
-        meta["not_experienced_cells"] = {
-            c: f[keep] for c, f in cells.items() if len(f) == len(keep)
-        }
+def _read_rows(frame: pd.DataFrame, emptied: Sequence[str]) -> dict[str, Any]:
+    """What finds a survey's rows again once it is sorted or filtered: their
+    index labels as read, a key a row of the emptied columns' answers, and
+    one of those and the columns of distinct values (a respondent id)."""
+    columns = list(emptied)
+    ids = [
+        c
+        for c in frame.columns
+        if c not in columns and frame[c].notna().all() and frame[c].is_unique
+    ]
+    return {
+        "labels": frame.index.to_numpy(),
+        "columns": columns,
+        "keys": _row_keys(frame, columns),
+        "ids": ids,
+        "id_keys": _row_keys(frame, columns + ids),
+    }
+
+
+def _row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """A number a row that its answers in ``columns`` give."""
+    return pd.util.hash_pandas_object(frame[list(columns)], index=False).to_numpy()
+
+
+def _read_positions(
+    survey: pd.DataFrame, rows: Mapping[str, Any] | None
+) -> np.ndarray | None:
+    """The position as read of each row of ``survey``: found by its index
+    label where its answers in the emptied columns agree, else by its id and
+    those answers (or those answers alone) where each key read is one row's;
+    None where a row is not so found."""
+    if rows is None or survey.columns.has_duplicates:
+        return None
+    columns = rows["columns"]
+    if not set(columns) <= set(survey.columns):
+        return None
+    keys = _row_keys(survey, columns)
+    labels = pd.Index(rows["labels"])
+    if survey.index.is_unique and labels.is_unique:
+        at = labels.get_indexer(survey.index)
+        if (at >= 0).all() and (rows["keys"][at] == keys).all():
+            return at
+    known = pd.Index(rows["keys"])
+    if rows["ids"] and set(rows["ids"]) <= set(survey.columns):
+        keys = _row_keys(survey, columns + rows["ids"])
+        known = pd.Index(rows["id_keys"])
+    if known.is_unique:
+        at = known.get_indexer(keys)
+        if (at >= 0).all():
+            return at
+    return None
+
+
+def keep_rows(survey: pd.DataFrame, keep: np.ndarray) -> dict[str, Any]:
+    """``attrs["emomotiv"]`` of ``survey`` once the rows ``keep`` (a flag a
+    row) are kept and numbered afresh from 0: :func:`emptied_cells` kept in
+    step (or kept unmatched, where the rows were so already)."""
+    meta = dict(survey.attrs.get(ATTRS, {}))
+    if not meta.get("not_experienced_cells"):
+        return meta
+    rows = meta.get("not_experienced_rows")
+    at = _read_positions(survey, rows)
+    if at is None:
+        meta["not_experienced_rows"] = None
+        return meta
+    at = at[np.asarray(keep, dtype=bool)]
+    meta["not_experienced_cells"] = {
+        c: f[at] for c, f in meta["not_experienced_cells"].items()
+    }
+    meta["not_experienced_rows"] = {
+        **rows,
+        "labels": np.arange(len(at)),
+        "keys": rows["keys"][at],
+        "id_keys": rows["id_keys"][at],
+    }
     return meta
 
 

@@ -1585,6 +1585,8 @@ def draft_study(
         "connected:",
         "outcome_label": "# The report's name of the outcome (its column's name "
         "is a question or a code):",
+        "stated_form": "# The stated importance columns hold ranks (1 = most "
+        "important, empty = not ranked):",
     }
     for name, table in _tables(Study).items():
         if name == "not_experienced":

@@ -152,7 +152,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import QUANTILES, adjust_p
-from ._validation import ValidationError, check_choice, check_float
+from ._validation import ValidationError, check_choice, check_float, listed
 from .readers import ATTRS, keep_rows
 from .results import AnalysisResult, WaveComparison
 
@@ -440,6 +440,14 @@ def _wave_key(label: Any) -> Any:
         return _period(text), "fy" in text.casefold(), _period_kind(text)
     except (ValueError, TypeError):
         return text.casefold()
+
+
+def _is_day(label: Any) -> bool:
+    """Whether a wave label is a date of one day (2026-03-05)."""
+    try:
+        return _period(" ".join(str(label).split())).freqstr == "D"
+    except (ValueError, TypeError):
+        return False
 
 
 def _period_kind(label: str) -> str:
@@ -1810,6 +1818,63 @@ def separate_waves_advice(problems: Iterable[str]) -> list[str]:
     return [SEPARATE_WAVES] if any(EMPTY_FACET.search(p) for p in problems) else []
 
 
+GROUPED_WAVES = 3  # a problem of more waves than this is said once
+
+
+def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
+    """The problems of waves validated apart, one line a kind of problem.
+
+    ``found`` holds each wave's label (oldest first) with its problems. A
+    problem every wave shares is listed once; one of a few waves under each
+    wave's label; one of more waves (the same words, other numbers) once,
+    naming how many waves, the first few and the first wave's words. Where
+    the column holds many days (more than 12) and most of them have a
+    problem, a first line says it is an interview date, perhaps, rather
+    than a wave; where a facet is empty in a wave, the way out follows
+    (:func:`separate_waves_advice`).
+
+    Examples
+    --------
+    >>> found = {f"2026-03-{d:02}": [f"only {d} respondents"] for d in range(1, 21)}
+    >>> for line in wave_problems(found, "day"):
+    ...     print(line[:80])
+    The wave column 'day' holds 20 different days ('2026-03-01' to '2026-03-20'): an
+    20 of the 20 waves in 'day' have this problem ('2026-03-01', '2026-03-02', '2026
+    >>> wave_problems({"2026Q1": [], "2026Q2": ["only 3 respondents"]}, "wave")
+    ["Wave '2026Q2': only 3 respondents"]
+    """
+    labels = list(found)
+    shared = [p for p in found[labels[0]] if all(p in ps for ps in found.values())]
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for label, problems in found.items():
+        for problem in problems:
+            if problem not in shared:
+                kind = re.sub(r"\d[\d,.]*", "#", problem)
+                kinds.setdefault(kind, []).append((label, problem))
+    lines = []
+    waves = [label for label, problems in found.items() if problems]
+    if len(labels) > 12 and 2 * len(waves) > len(labels) and all(map(_is_day, labels)):
+        lines.append(
+            f"The wave column '{column}' holds {len(labels)} different days "
+            f"('{labels[0]}' to '{labels[-1]}'): an interview date, it seems, "
+            "not a wave. Give the wave role a column that names each wave "
+            "(2026Q1, 2026-03), or leave it unset to analyse the survey whole."
+        )
+    lines += shared
+    for said in kinds.values():
+        if len(said) <= GROUPED_WAVES:
+            lines += [f"Wave '{label}': {problem}" for label, problem in said]
+            continue
+        named = listed([f"'{label}'" for label, _ in said], GROUPED_WAVES)
+        label, problem = said[0]
+        lines.append(
+            f"{len(said)} of the {len(labels)} waves in '{column}' have this "
+            f"problem ({named}); in '{label}': {problem}"
+        )
+    own = [problem for said in kinds.values() for _, problem in said]
+    return lines + separate_waves_advice(own)
+
+
 def no_wave(column: pd.Series) -> pd.Series:
     """Which cells of a wave column name no wave: empty, or blank text
     ("" or spaces, as a spreadsheet may save an empty cell)."""
@@ -1860,7 +1925,7 @@ def analyze_latest_wave(
     for label in (previous, latest):
         rows = (survey[column] == label).to_numpy()
         part = survey[rows].reset_index(drop=True)
-        meta = keep_rows(part.attrs.get(ATTRS, {}), rows)
+        meta = keep_rows(survey, rows)
         part.attrs = {**part.attrs, ATTRS: meta}
         if "unanswered" in meta:  # those of this wave only
             by_wave = meta.pop("unanswered_by_wave", {})

@@ -951,3 +951,42 @@ def test_a_workbook_footer_leaves_the_text_columns_as_text(tmp_path):
     frame.to_excel(path, index=False)
     read = em.read_table(path, text=["id"])
     assert read["id"].tolist() == ["0001", "0002"]
+
+
+def test_the_emptied_cells_of_a_sav_file_follow_its_rows(tmp_path):
+    """30 respondents left every facet empty and 60 marked every facet 99
+    "Not used"; a .sav so read, then sorted (and its index reset) before the
+    analysis, was said to hold 90 with every facet empty: the reader's
+    record of the codes it emptied was matched to the rows by position."""
+    from emomotiv.pipeline import unrated_warnings
+
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    facets = list(s.catalog["facet"])
+    survey = s.survey[[*facets, "connected"]].astype(float)
+    survey.insert(0, "id", np.arange(1000.0, 1200.0))
+    survey.loc[survey.index[:30], facets] = np.nan
+    survey.loc[survey.index[30:90], facets] = 99.0
+    path = tmp_path / "survey.sav"
+    labels = {f: {99.0: "Not used"} for f in facets}
+    pyreadstat.write_sav(survey, str(path), variable_value_labels=labels)
+    read = read_spss(path, not_experienced=[99])
+
+    def said(frame):
+        return [w.split(" respondents")[0] for w in unrated_warnings(frame, facets)]
+
+    ordered = read.sort_values(facets[0])
+    assert said(read) == said(ordered) == ["30"]
+    assert said(ordered.reset_index(drop=True)) == ["30"]  # found by the id
+    even = read[read["id"] % 2 == 0]
+    assert said(even) == said(even.reset_index(drop=True)) == ["15"]
+    # neither labels nor an id to find the rows by: nothing rather than 90
+    assert said(ordered.drop(columns="id").reset_index(drop=True)) == []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(
+            ordered, s.catalog, connection="connected", not_experienced=[99],
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    empty = [str(w.message) for w in caught if "every facet empty" in str(w.message)]
+    assert len(empty) == 1 and empty[0].startswith("30 respondents answered")

@@ -1744,3 +1744,23 @@ def test_analyze_by_wave_keeps_the_stage_changes(stage_waves, tmp_path):
     # a comparison without stages leaves none of an earlier one behind
     none = replace(result.tracking, stages=None)
     assert "stage_changes" not in add_comparison(result, none).tables
+
+
+def test_a_wave_column_of_interview_days_is_one_problem_not_one_a_day():
+    """A wave column holding each respondent's interview date (40 days)
+    was refused with two lines a day (80 in all), each under its own wave:
+    each kind of problem is said once, after a line naming the column as
+    an interview date."""
+    s = em.make_survey(n_respondents=800, n_facets=6, random_state=0)
+    survey = s.survey.copy()
+    days = pd.date_range("2026-03-01", periods=40).strftime("%Y-%m-%d")
+    survey["wave"] = np.resize(days, len(survey))
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(survey, s.catalog, connection="connected", wave="wave", n_boot=0)
+    problems = err.value.problems
+    assert 2 <= len(problems) <= 3
+    assert problems[0].startswith("The wave column 'wave' holds 40 different days")
+    assert "an interview date" in problems[0]
+    grouped = re.compile(r"\d+ of the 40 waves in 'wave' have this problem \('2026")
+    assert any(grouped.match(p) for p in problems)
+    assert not any(p.startswith("Wave '") for p in problems)
