@@ -1277,18 +1277,24 @@ def in_outcome_words(text: Any, words: Mapping[str, str]) -> Any:
     """A sentence of the analysis that speaks of value "through connection"
     (the plan's note, the value model's warning) in an outcome's ``words``
     (:func:`outcome_words`): the library's functions take any 0/1 outcome
-    and name it connection; the report and the console name it as the run
-    does.
+    and name it connection; :func:`~emomotiv.analyze` names it as the run
+    does in the summary's sentences, with the report's quotes, which the
+    console's ``words`` turn into its own.
 
     Examples
     --------
     >>> in_outcome_words("1 touchpoint would add less value through connection "
     ...                  "than it costs", outcome_words("Top-box satisfied"))
     '1 touchpoint would add less value through “Top-box satisfied” than it costs'
+    >>> in_outcome_words("value through “a promoter”",
+    ...                  outcome_words("a promoter", quotes='""'))
+    'value through "a promoter"'
     """
-    if not isinstance(text, str) or words["through"] == CONNECTION_WORDS["through"]:
+    through = words["through"]
+    if not isinstance(text, str) or through == CONNECTION_WORDS["through"]:
         return text
-    return text.replace("through connection", f"through {words['through']}")
+    text = text.replace("through connection", f"through {through}")
+    return text.replace(f"through “{through[1:-1]}”", f"through {through}")
 
 
 def speaks_of_connection(label: str | None) -> bool:
