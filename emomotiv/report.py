@@ -522,6 +522,27 @@ def _gross(roi) -> str:
     return _times(None if roi is None else roi + 1)
 
 
+def _with_rank_interval(row: Mapping[str, Any]) -> str:
+    """A touchpoint's label with the interval of its rank over the
+    resamples, where drivers.csv has one.
+
+    Examples
+    --------
+    >>> _with_rank_interval({"label": "Chat", "rank_low": 1, "rank_high": 7})
+    'Chat (ranks 1 to 7)'
+    >>> _with_rank_interval({"label": "Chat", "rank_low": 2, "rank_high": 2})
+    'Chat (rank 2)'
+    >>> _with_rank_interval({"label": "Chat"})
+    'Chat'
+    """
+    low, high = _number(row.get("rank_low")), _number(row.get("rank_high"))
+    if low is None or high is None:
+        return _label(row)
+    if low == high:
+        return f"{_label(row)} (rank {low:.0f})"
+    return f"{_label(row)} (ranks {low:.0f} to {high:.0f})"
+
+
 def _label_list(labels: list[str]) -> str:
     """'a', 'a and b', 'a, b and c' (plain text; the template escapes it)."""
     if len(labels) <= 1:
@@ -2041,7 +2062,10 @@ class Report:
         return out
 
     def _executive(self, drivers, summary, sections) -> dict[str, Any]:
-        top = [_label(r) for r in _records(drivers.head(3))]
+        top_rows = _records(drivers.head(3))
+        top = [_label(r) for r in top_rows]
+        stability = (summary.get("uncertainty") or {}).get("stability") or {}
+        unstable = isinstance(stability, Mapping) and bool(stability.get("low"))
         hidden: list[str] = []
         hidden_rows: list[Mapping[str, Any]] = []
         if "quadrant" in drivers:
@@ -2082,6 +2106,9 @@ class Report:
             "gainers": [_label(r) for r in _gainers(sections["roi"]["roi"])],
             "top": top,
             "top_text": _label_list(top),
+            # an unstable ranking's leaders, each with its rank interval
+            "unstable": unstable,
+            "top_ranked_text": _label_list([_with_rank_interval(r) for r in top_rows]),
             "hidden": hidden,
             "hidden_text": _label_list(hidden),
             "hidden_note": _hidden_note(hidden_rows, sections["roi"]["roi"], summary),
