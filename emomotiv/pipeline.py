@@ -319,6 +319,11 @@ def _measures_step(
         satisfied_threshold=study.satisfied_threshold,
     )
     tiers = measures.tier_table
+    if schema.weight is not None and len(tiers):
+        # the count that goes with the weighted share: the weights scaled to
+        # the respondents with a tier, beside how many there are (n)
+        tiers = tiers.copy()
+        tiers.insert(2, "weighted_n", tiers["share"] * tiers["n"].sum())
     summary = {
         "cronbach_alpha": measures.cronbach_alpha,
         "n_motivators": len(schema.motivators),

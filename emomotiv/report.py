@@ -522,6 +522,12 @@ def _gross(roi) -> str:
     return _times(None if roi is None else roi + 1)
 
 
+#: the tier table's headings of its size and share with survey weights (the
+#: weighted n, which the caption says how it is made; "respondents" in a run
+#: saved without it)
+TIER_WEIGHTED_HEADINGS = {"n": "weighted n", "share": "weighted share"}
+
+
 def _with_rank_interval(row: Mapping[str, Any]) -> str:
     """A touchpoint's label with the interval of its rank over the
     resamples, where drivers.csv has one.
@@ -1867,9 +1873,25 @@ class Report:
         tiers = _table(tables, "tiers")
         out["tiers"] = _records(tiers)
         columns = [] if tiers is None else list(tiers.columns)
+        ends = ("_low", "_high")
         out["tier_columns"] = [
-            c for c in columns if c != "tier" and not str(c).endswith(("_low", "_high"))
+            c
+            for c in columns
+            if c not in ("tier", "weighted_n") and not str(c).endswith(ends)
         ]
+        # with survey weights the share is weighted and n counts respondents:
+        # the headings say which; the n column gives the weighted n that goes
+        # with the share, and the caption the respondents it is scaled to
+        out["tier_headings"] = {
+            str(c): str(c).replace("_", " ") for c in out["tier_columns"]
+        }
+        out["tier_respondents"] = None
+        if (summary.get("data") or {}).get("weighted"):
+            out["tier_headings"] |= TIER_WEIGHTED_HEADINGS
+            if "weighted_n" not in columns:
+                out["tier_headings"]["n"] = "respondents"
+            else:
+                out["tier_respondents"] = int(tiers["n"].sum())
         out["measures"] = dict(summary.get("measures") or {})
         return out
 

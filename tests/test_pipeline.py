@@ -410,6 +410,23 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     assert not (out / "tiers.csv").exists() and (out / "drivers.csv").exists()
 
 
+def test_weighted_tiers_give_the_weighted_n_that_goes_with_their_share(small_result):
+    """With survey weights tiers.csv gave n unweighted (3,192) beside the
+    weighted share (63.6%, where the rows make 63.8%): weighted_n now
+    goes with the share; without weights n and share agree, and there is
+    no weighted_n."""
+    tiers = small_result.tables["tiers"]
+    assert list(tiers.columns[:4]) == ["tier", "n", "weighted_n", "share"]
+    assert tiers["weighted_n"].sum() == pytest.approx(tiers["n"].sum())
+    expected = tiers["share"] * tiers["n"].sum()
+    assert np.allclose(tiers["weighted_n"], expected)
+    assert not np.allclose(tiers["weighted_n"], tiers["n"])
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    plain = em.analyze(s.survey, s.catalog, **_quick_options()).tables["tiers"]
+    assert "weighted_n" not in plain
+    assert np.allclose(plain["share"], plain["n"] / plain["n"].sum())
+
+
 def test_the_summary_gives_the_weights_effective_sample_size(small, small_result):
     w = small.survey["weight"]
     data = small_result.summary["data"]

@@ -1685,6 +1685,22 @@ def test_an_unstable_ranking_s_leaders_are_not_said_as_a_finding(contract):
     assert "unstable" not in stable and ranks not in stable
 
 
+def test_weighted_tiers_name_their_count_and_share(small_result):
+    """The tiers table gave n unweighted beside weighted shares under plain
+    "n" and "share"; with weights its headings say which is which, and the
+    weighted n that goes with the share is shown."""
+    part = sections(em.Report(small_result).html())["motivators"]
+    table = part.split("<h3>Connection tiers</h3>")[1].split("</table>")[0]
+    head = table.split("</thead>")[0]
+    for heading in ("weighted n", "weighted share"):
+        assert f'class="n">{heading}</th>' in head
+    tiers = small_result.tables["tiers"].iloc[0]
+    first = table.split("</thead>")[1].split("</tr>")[0]
+    assert f'<td class="n">{tiers["weighted_n"]:,.0f}</td>' in first
+    n = small_result.tables["tiers"]["n"].sum()
+    assert f"the weights scaled to the {n:,} respondents with a tier" in table
+
+
 def test_no_layout_warning_reaches_the_user(contract):
     import warnings
 
