@@ -2488,10 +2488,22 @@ def _workbook_after_run(out: Path, run: str = "analysis") -> None:
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
     """The first ``shown`` touchpoints of the ranking, then how many more
-    drivers.csv holds."""
+    drivers.csv holds; a ranking flagged unstable is said to be one in its
+    heading, and each touchpoint's rank interval is shown."""
     from .report import _pct, outcome_label
 
-    print(f'Top drivers of "{_safe(outcome_label(summary))}":')
+    stability = summary["uncertainty"].get("stability") or {}
+    unstable = bool(stability.get("low"))
+    print(
+        f'Top drivers of "{_safe(outcome_label(summary))}"'
+        + (
+            ", in a ranking too unstable to read as a finding (the order is "
+            "largely noise; each one's ranks over the resamples at the end)"
+            if unstable
+            else ""
+        )
+        + ":"
+    )
     top_k = summary["uncertainty"].get("top_k")
     for row in drivers.head(shown).itertuples():
         line = f"  {row.rank:>2}. {_label(row.label):<40} {_pct(row.importance):>6}"
@@ -2500,6 +2512,9 @@ def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
                 f"  [{_pct(row.importance_low)}, {_pct(row.importance_high)}]"
                 f"  p(top {top_k}) {_pct(row.p_top, 0)}"
             )
+        low, high = getattr(row, "rank_low", None), getattr(row, "rank_high", None)
+        if unstable and low == low and high == high and None not in (low, high):
+            line += f"  ranks {low:.0f}-{high:.0f}"
         print(line)
     if len(drivers) > shown:
         print(f"  ({len(drivers) - shown:,} more in drivers.csv)")

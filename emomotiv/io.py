@@ -209,6 +209,8 @@ def _number_format(column: str, gains: bool = False) -> str | None:
     ('+0.0" pts";-0.0" pts";0.0" pts"', '+0.00" pts";-0.00" pts";0.00" pts"')
     >>> _number_format("se_change"), _number_format("delta_connected")
     ('0.0" pts"', None)
+    >>> _number_format("weighted_n")
+    '#,##0'
     """
     if column == "se_change":
         return '0.0" pts"'
@@ -218,7 +220,7 @@ def _number_format(column: str, gains: bool = False) -> str | None:
         return GAIN_FORMAT
     if PERCENT_COLUMNS.match(column):
         return "0.0%"
-    if MONEY_COLUMNS.match(column):
+    if MONEY_COLUMNS.match(column) or column == "weighted_n":
         return "#,##0"
     return None
 

@@ -69,6 +69,7 @@ from .readers import (
     unmatched_answers,
     yes_answer,
 )
+from .report import in_outcome_words, outcome_words
 from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
 from .schema import (
     CONNECTION_KINDS,
@@ -318,6 +319,11 @@ def _measures_step(
         satisfied_threshold=study.satisfied_threshold,
     )
     tiers = measures.tier_table
+    if schema.weight is not None and len(tiers):
+        # the count that goes with the weighted share: the weights scaled to
+        # the respondents with a tier, beside how many there are (n)
+        tiers = tiers.copy()
+        tiers.insert(2, "weighted_n", tiers["share"] * tiers["n"].sum())
     summary = {
         "cronbach_alpha": measures.cronbach_alpha,
         "n_motivators": len(schema.motivators),
@@ -1325,6 +1331,15 @@ def _outcome_name_notes(
     ]
 
 
+def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
+    """``note`` in the outcome's ``words`` (:func:`emomotiv.report.in_outcome_words`),
+    added to ``summary["warnings"]`` and warned; returns the note as said."""
+    note = in_outcome_words(note, words)
+    summary["warnings"].append(note)
+    warnings.warn(note, UserWarning, stacklevel=3)
+    return note
+
+
 def _cost_warnings(roi: pd.DataFrame) -> list[str]:
     """Costs that read as typed in another unit: one far below the others
     (``COST_GAP`` times below their median: '80.000' read as 80), or a median
@@ -2079,9 +2094,12 @@ def analyze(
     )
     question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
+    binary = estimator.task_ == "binary"
+    label = study.outcome_label or str(schema.connection).replace("_", " ")
+    words = outcome_words(label if binary else None)
+    notes = [in_outcome_words(note, words) for note in notes]
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
-    binary = estimator.task_ == "binary"
     outcome = weighted_share(y == estimator.classes_[1], w) if binary else None
     summary = {
         "schema_version": SUMMARY_SCHEMA,
@@ -2097,8 +2115,7 @@ def analyze(
             "mean_outcome": float(np.average(y, weights=w)),
             # a score's lowest and highest answers: compare lists a change
             "outcome_range": None if binary else [float(y.min()) + 0.0, float(y.max())],
-            "outcome_label": study.outcome_label
-            or str(schema.connection).replace("_", " "),
+            "outcome_label": label,
             "mean_reach": float(importance.table["reach"].mean()),
             "unanswered": int(survey.attrs.get(ATTRS, {}).get("unanswered", 0)),
             "scales": scale_notes,
@@ -2135,17 +2152,16 @@ def analyze(
         estimator, importance, data, design, schema, cat, summary, study
     )
     summary["plan"] = plan.summary
+    plan.summary["note"] = in_outcome_words(plan.summary.get("note"), words)
     # money asked for (a population or a budget) that cannot be priced
     value_note = plan.summary.get("value_note")
     if schema.weight and value_note and value_note.startswith("No population"):
         value_note = plan.summary["value_note"] = value_note + _population_hint(w)
     if value_note and (study.population is not None or study.budget is not None):
-        summary["warnings"].append(value_note)
-        warnings.warn(value_note, UserWarning, stacklevel=2)
+        _warn(summary, value_note, words)
     unlike = _population_warning(w, study.population) if schema.weight else None
     for note in ([unlike] if unlike else []) + _cost_warnings(plan.roi):
-        summary["warnings"].append(note)
-        warnings.warn(note, UserWarning, stacklevel=2)
+        _warn(summary, note, words)
     steps.update()
     steps.set_postfix_str("segment drivers")
     segment_tables, summary["segments"], segments = _segments_step(
@@ -2155,8 +2171,7 @@ def analyze(
 
     unstable = unstable_segments_warning(summary["segments"])
     if unstable:
-        summary["warnings"].append(unstable)
-        warnings.warn(unstable, UserWarning, stacklevel=2)
+        _warn(summary, unstable, words)
     steps.update()
     steps.set_postfix_str("value drivers")
     value_tables, summary["value_drivers"], value_drivers = _value_drivers_step(
@@ -2172,8 +2187,7 @@ def analyze(
     )
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:
-        summary["warnings"].append(value_warning)
-        warnings.warn(value_warning, UserWarning, stacklevel=2)
+        summary["value_drivers"]["warning"] = _warn(summary, value_warning, words)
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {
         "drivers": drivers,
@@ -2198,8 +2212,9 @@ def analyze(
                 design,
             )
         if summary["agreement"].get("warning"):
-            summary["warnings"].append(summary["agreement"]["warning"])
-            warnings.warn(summary["agreement"]["warning"], UserWarning, stacklevel=2)
+            summary["agreement"]["warning"] = _warn(
+                summary, summary["agreement"]["warning"], words
+            )
     steps.update()
     steps.close()
     summary["study"], summary["inputs"] = record, inputs

@@ -522,6 +522,33 @@ def _gross(roi) -> str:
     return _times(None if roi is None else roi + 1)
 
 
+#: the tier table's headings of its size and share with survey weights (the
+#: weighted n, which the caption says how it is made; "respondents" in a run
+#: saved without it)
+TIER_WEIGHTED_HEADINGS = {"n": "weighted n", "share": "weighted share"}
+
+
+def _with_rank_interval(row: Mapping[str, Any]) -> str:
+    """A touchpoint's label with the interval of its rank over the
+    resamples, where drivers.csv has one.
+
+    Examples
+    --------
+    >>> _with_rank_interval({"label": "Chat", "rank_low": 1, "rank_high": 7})
+    'Chat (ranks 1 to 7)'
+    >>> _with_rank_interval({"label": "Chat", "rank_low": 2, "rank_high": 2})
+    'Chat (rank 2)'
+    >>> _with_rank_interval({"label": "Chat"})
+    'Chat'
+    """
+    low, high = _number(row.get("rank_low")), _number(row.get("rank_high"))
+    if low is None or high is None:
+        return _label(row)
+    if low == high:
+        return f"{_label(row)} (rank {low:.0f})"
+    return f"{_label(row)} (ranks {low:.0f} to {high:.0f})"
+
+
 def _label_list(labels: list[str]) -> str:
     """'a', 'a and b', 'a, b and c' (plain text; the template escapes it)."""
     if len(labels) <= 1:
@@ -1277,18 +1304,24 @@ def in_outcome_words(text: Any, words: Mapping[str, str]) -> Any:
     """A sentence of the analysis that speaks of value "through connection"
     (the plan's note, the value model's warning) in an outcome's ``words``
     (:func:`outcome_words`): the library's functions take any 0/1 outcome
-    and name it connection; the report and the console name it as the run
-    does.
+    and name it connection; :func:`~emomotiv.analyze` names it as the run
+    does in the summary's sentences, with the report's quotes, which the
+    console's ``words`` turn into its own.
 
     Examples
     --------
     >>> in_outcome_words("1 touchpoint would add less value through connection "
     ...                  "than it costs", outcome_words("Top-box satisfied"))
     '1 touchpoint would add less value through “Top-box satisfied” than it costs'
+    >>> in_outcome_words("value through “a promoter”",
+    ...                  outcome_words("a promoter", quotes='""'))
+    'value through "a promoter"'
     """
-    if not isinstance(text, str) or words["through"] == CONNECTION_WORDS["through"]:
+    through = words["through"]
+    if not isinstance(text, str) or through == CONNECTION_WORDS["through"]:
         return text
-    return text.replace("through connection", f"through {words['through']}")
+    text = text.replace("through connection", f"through {through}")
+    return text.replace(f"through “{through[1:-1]}”", f"through {through}")
 
 
 def speaks_of_connection(label: str | None) -> bool:
@@ -1840,9 +1873,25 @@ class Report:
         tiers = _table(tables, "tiers")
         out["tiers"] = _records(tiers)
         columns = [] if tiers is None else list(tiers.columns)
+        ends = ("_low", "_high")
         out["tier_columns"] = [
-            c for c in columns if c != "tier" and not str(c).endswith(("_low", "_high"))
+            c
+            for c in columns
+            if c not in ("tier", "weighted_n") and not str(c).endswith(ends)
         ]
+        # with survey weights the share is weighted and n counts respondents:
+        # the headings say which; the n column gives the weighted n that goes
+        # with the share, and the caption the respondents it is scaled to
+        out["tier_headings"] = {
+            str(c): str(c).replace("_", " ") for c in out["tier_columns"]
+        }
+        out["tier_respondents"] = None
+        if (summary.get("data") or {}).get("weighted"):
+            out["tier_headings"] |= TIER_WEIGHTED_HEADINGS
+            if "weighted_n" not in columns:
+                out["tier_headings"]["n"] = "respondents"
+            else:
+                out["tier_respondents"] = int(tiers["n"].sum())
         out["measures"] = dict(summary.get("measures") or {})
         return out
 
@@ -2035,7 +2084,10 @@ class Report:
         return out
 
     def _executive(self, drivers, summary, sections) -> dict[str, Any]:
-        top = [_label(r) for r in _records(drivers.head(3))]
+        top_rows = _records(drivers.head(3))
+        top = [_label(r) for r in top_rows]
+        stability = (summary.get("uncertainty") or {}).get("stability") or {}
+        unstable = isinstance(stability, Mapping) and bool(stability.get("low"))
         hidden: list[str] = []
         hidden_rows: list[Mapping[str, Any]] = []
         if "quadrant" in drivers:
@@ -2076,6 +2128,9 @@ class Report:
             "gainers": [_label(r) for r in _gainers(sections["roi"]["roi"])],
             "top": top,
             "top_text": _label_list(top),
+            # an unstable ranking's leaders, each with its rank interval
+            "unstable": unstable,
+            "top_ranked_text": _label_list([_with_rank_interval(r) for r in top_rows]),
             "hidden": hidden,
             "hidden_text": _label_list(hidden),
             "hidden_note": _hidden_note(hidden_rows, sections["roi"]["roi"], summary),

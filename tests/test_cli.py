@@ -366,7 +366,8 @@ def test_analyze_stated_and_value_options(tmp_path, capsys):
     captured = capsys.readouterr()
     printed = captured.out
     assert "Stated vs derived" in printed and "highly satisfied" in printed
-    assert 'Top drivers of "emotionally connected":' in printed
+    # (with 5 replicates, a ranking said to be unstable in the same line)
+    assert 'Top drivers of "emotionally connected"' in printed
     assert "layout not applied" not in captured.err
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stated"]["form"] == "maxdiff"
@@ -795,6 +796,35 @@ def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
     tracking |= {"n_flagged": n, "n_facets": n}
     _print_tracking(tracking, changes)
     assert "  (4 more flagged in changes.csv)" in capsys.readouterr().out
+
+
+def test_console_heading_hedges_an_unstable_ranking(capsys):
+    """ "Top drivers of ..." read as a finding when the ranking was flagged
+    unstable; it says so then, with each touchpoint's ranks over the resamples."""
+    from emomotiv.cli import _print_drivers
+
+    drivers = pd.DataFrame(
+        {
+            "label": ["Chat", "Fees"],
+            "rank": [1, 2],
+            "importance": [0.3, 0.2],
+            "importance_low": [0.1, 0.1],
+            "importance_high": [0.4, 0.3],
+            "p_top": [0.6, 0.5],
+            "rank_low": [1.0, 1.0],
+            "rank_high": [7.0, 9.0],
+        }
+    )
+    summary = {"data": {"outcome_label": "a promoter"}, "uncertainty": {"top_k": 2}}
+    summary["uncertainty"]["stability"] = {"low": True}
+    _print_drivers(summary, drivers)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith('Top drivers of "a promoter", in a ranking too unstable')
+    assert out[1].endswith("ranks 1-7") and out[2].endswith("ranks 1-9")
+    summary["uncertainty"]["stability"] = {"low": False}
+    _print_drivers(summary, drivers)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == 'Top drivers of "a promoter":' and "ranks" not in out[1]
 
 
 def test_console_speaks_of_other_measures_only_where_there_are(capsys):

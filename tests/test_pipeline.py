@@ -410,6 +410,23 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     assert not (out / "tiers.csv").exists() and (out / "drivers.csv").exists()
 
 
+def test_weighted_tiers_give_the_weighted_n_that_goes_with_their_share(small_result):
+    """With survey weights tiers.csv gave n unweighted (3,192) beside the
+    weighted share (63.6%, where the rows make 63.8%): weighted_n now
+    goes with the share; without weights n and share agree, and there is
+    no weighted_n."""
+    tiers = small_result.tables["tiers"]
+    assert list(tiers.columns[:4]) == ["tier", "n", "weighted_n", "share"]
+    assert tiers["weighted_n"].sum() == pytest.approx(tiers["n"].sum())
+    expected = tiers["share"] * tiers["n"].sum()
+    assert np.allclose(tiers["weighted_n"], expected)
+    assert not np.allclose(tiers["weighted_n"], tiers["n"])
+    s = em.make_survey(n_respondents=250, n_facets=6, random_state=3)
+    plain = em.analyze(s.survey, s.catalog, **_quick_options()).tables["tiers"]
+    assert "weighted_n" not in plain
+    assert np.allclose(plain["share"], plain["n"] / plain["n"].sum())
+
+
 def test_the_summary_gives_the_weights_effective_sample_size(small, small_result):
     w = small.survey["weight"]
     data = small_result.summary["data"]
@@ -579,6 +596,36 @@ def test_connected_customers_worth_less_price_nothing_and_say_so():
     roi = result.tables["roi"].set_index("facet")
     assert roi["delta_value"].isna().all()
     assert (roi.loc[plan["selected"], "delta_connected"] > 0).all()
+
+
+def test_a_labelled_outcome_s_summary_names_it_in_the_plan_note_and_warnings():
+    """A satisfaction flag named "Top-box satisfied": the report and the
+    console relabelled the plan's note and the value model's warning, but
+    summary.json (and Python's warnings) still said value "through connection"."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=3)
+    noise = np.random.default_rng(0).gamma(2.0, 500.0, len(s.survey))
+    survey = s.survey.assign(top_box=(s.survey["satisfaction"] >= 8).astype(int))
+    options = _quick_options() | {"connection": "top_box", "value": "value"}
+    options["model"] = em.DriverModel(n_estimators=20, cv=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(
+            survey.assign(value=noise),
+            s.catalog,
+            outcome_label="Top-box satisfied",
+            population=1e3,
+            budget=1e6,
+            **options,
+        )
+    summary = result.summary
+    assert "less value through “Top-box satisfied” than" in summary["plan"]["note"]
+    weak = [w for w in summary["warnings"] if "barely predict value" in w]
+    assert len(weak) == 1 and "split through “Top-box satisfied” are" in weak[0]
+    assert summary["value_drivers"]["warning"] == weak[0]
+    said = [str(w.message) for w in caught]
+    assert weak[0] in said
+    texts = [summary["plan"]["note"], *summary["warnings"], *said]
+    assert not [t for t in texts if "through connection" in t]
 
 
 def test_unstable_segment_rankings_are_among_the_run_s_warnings():

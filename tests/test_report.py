@@ -1067,7 +1067,9 @@ def test_the_outcome_is_named_by_its_label(contract):
     assert "of customers are a promoter" in html
     assert "What drives “a promoter”" in html
     # quoted where it stands as a noun: an adjective label reads as well
-    assert "that move “a promoter” most" in html
+    unstable = (summary["uncertainty"].get("stability") or {}).get("low")
+    said = "that lead on “a promoter”" if unstable else "that move “a promoter” most"
+    assert said in html
     assert "emotionally connected</span>" not in html
     # without a label, the outcome column's name
     summary["data"] = {
@@ -1654,6 +1656,49 @@ def test_hidden_drivers_are_easy_wins_only_where_the_evidence_holds(contract):
     unstable = bullet(True, True)
     assert "easiest wins" not in unstable
     assert "the ranking is unstable: test before acting" in unstable
+
+
+def test_an_unstable_ranking_s_leaders_are_not_said_as_a_finding(contract):
+    """The summary's first sentence named the top three as the touchpoints
+    that move the outcome most, with no hedge, in a run whose ranking was
+    flagged unstable (rank intervals 1 to 73); it says so now, with each
+    one's rank interval, and keeps its words for a stable ranking."""
+    drivers = contract.tables["drivers"]
+
+    def first(low):
+        uncertainty = dict(contract.summary["uncertainty"])
+        uncertainty["stability"] = dict(uncertainty["stability"], low=low)
+        summary = dict(contract.summary, uncertainty=uncertainty)
+        html = em.Report({"tables": contract.tables, "summary": summary}).html()
+        text = sections(html)["summary"].split('class="findings"')[1]
+        return " ".join(text.split("</li>")[0].split())
+
+    top = drivers.iloc[0]
+    ranks = f"{top['label']} (ranks {top['rank_low']:.0f} to {top['rank_high']:.0f})"
+    unstable = first(True)
+    assert "The touchpoints that lead on “connected”, in a ranking too unstable" in (
+        unstable
+    )
+    assert "move “connected” most" not in unstable and ranks in unstable
+    stable = first(False)
+    assert "move “connected” most" in stable
+    assert "unstable" not in stable and ranks not in stable
+
+
+def test_weighted_tiers_name_their_count_and_share(small_result):
+    """The tiers table gave n unweighted beside weighted shares under plain
+    "n" and "share"; with weights its headings say which is which, and the
+    weighted n that goes with the share is shown."""
+    part = sections(em.Report(small_result).html())["motivators"]
+    table = part.split("<h3>Connection tiers</h3>")[1].split("</table>")[0]
+    head = table.split("</thead>")[0]
+    for heading in ("weighted n", "weighted share"):
+        assert f'class="n">{heading}</th>' in head
+    tiers = small_result.tables["tiers"].iloc[0]
+    first = table.split("</thead>")[1].split("</tr>")[0]
+    assert f'<td class="n">{tiers["weighted_n"]:,.0f}</td>' in first
+    n = small_result.tables["tiers"]["n"].sum()
+    assert f"the weights scaled to the {n:,} respondents with a tier" in table
 
 
 def test_no_layout_warning_reaches_the_user(contract):
