@@ -1601,6 +1601,8 @@ def _classical_methods(X, y, w, random_state: int) -> tuple[dict, Any]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", r"\w+ reads a linear R² of", UserWarning)
         weights = relative_weights(X, y, sample_weight=w)
+        # facets read with their mean: said once, by relative weights
+        warnings.filterwarnings("ignore", "The missing ratings of the facets rated")
         artefact = weights if weights.info["psd_projection"] > 0 else None
         missing = "pairwise" if artefact is None else "mean"
         if artefact is not None:
