@@ -64,7 +64,10 @@ so they are invariant to rescaling the weights or any facet. A respondent of
 weight 0 counts for nothing: each facet must be rated by at least three
 respondents of weight above 0 and vary among them, and there must be more
 than ``p + 1`` of them for ``p`` facets (with fewer, any outcome is fitted
-exactly). Ratings must be finite; the outcome must be complete.
+exactly). Ratings must be finite; the outcome must be complete. An outcome
+of two values other than 0/1 (text such as "yes"/"no") is read as
+:class:`~emomotiv.DriverModel` reads it: 1 for the later value in sort
+order, with the same warning naming it (none for a yes beside a no).
 
 A facet that is another (or a sum of others) up to round-off, such as a copy
 stored as float32, leaves the facets' correlation matrix a direction of
@@ -184,7 +187,10 @@ def _outcome_problems(y, yv: np.ndarray, text: str, n: int) -> list[str]:
             f"the string '{y}'."
         ]
     if text:
-        return [f"y holds text in {text}: code it as numbers, a yes/no outcome as 0/1."]
+        return [
+            f"y holds text in {text}, not two answers: code it as numbers (a "
+            "score), or a yes/no outcome as 0/1."
+        ]
     if yv.shape[0] != n:
         return [f"y has {yv.shape[0]} values but X has {n} respondents."]
     bad = int((~np.isfinite(yv)).sum())
@@ -234,6 +240,9 @@ def _check_inputs(X, y, sample_weight, owner: str):
     problems += index_problems(X, "X", y=y, sample_weight=sample_weight)
     yv, text = as_numbers(np.array([]) if y is None else y)
     yv = yv.ravel()
+    classes = _two_answers(y) if text and not isinstance(y, str) else None
+    if classes is not None:  # read as DriverModel reads it: the later is 1
+        yv, text = (np.ravel(np.asarray(y, dtype=object)) == classes[1]) * 1.0, ""
     problems += _outcome_problems(y, yv, text, len(X))
     weights = None
     try:
@@ -258,7 +267,24 @@ def _check_inputs(X, y, sample_weight, owner: str):
         )
     if problems:
         raise ValidationError(problems, subject=f"input to {owner}")
+    if classes is not None:
+        from .model import _warn_of_explained_class
+
+        _warn_of_explained_class(classes, stacklevel=5)
     return values, yv, weights
+
+
+def _two_answers(y) -> np.ndarray | None:
+    """The two values, in sort order, of a complete outcome of exactly two
+    (text such as "yes"/"no"); else None."""
+    values = pd.Series(np.ravel(np.asarray(y, dtype=object)))
+    if values.isna().any():
+        return None
+    try:
+        classes = np.unique(values.to_numpy())
+    except TypeError:  # text beside numbers: no order to read
+        return None
+    return classes if len(classes) == 2 else None
 
 
 def _weighted_corr(
@@ -611,7 +637,9 @@ def relative_weights(
         experience the touchpoint.
     y : array-like of shape (n_respondents,)
         The outcome (a connection score, or 0/1 for a linear probability
-        model).
+        model). Two other values (text such as "yes"/"no") are read as 0/1,
+        1 for the later in sort order, as :class:`~emomotiv.DriverModel`
+        reads them; more than two answers in text are refused.
     sample_weight : array-like of shape (n_respondents,), default=None
         Survey weights; they enter every mean, variance and correlation.
     missing : {"pairwise", "mean"}, default="pairwise"

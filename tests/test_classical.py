@@ -726,15 +726,47 @@ def test_a_survey_in_many_blocks_raises_no_pandas_warning():
     ],
 )
 def test_a_text_outcome_or_a_column_name_is_named(method):
-    """y of answer texts, or the outcome column's name instead of the
-    column: named in the ValidationError, not numpy's 'could not convert'."""
+    """y of more than two answer texts, or the outcome column's name instead
+    of the column: named in the ValidationError, not numpy's 'could not
+    convert'."""
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.integers(1, 11, (40, 3)), columns=["a", "b", "c"])
-    answers = np.where(rng.random(40) > 0.5, "yes", "no")
-    with pytest.raises(em.ValidationError, match="y holds text in 40 rows: 'no'"):
+    answers = rng.choice(["yes", "no", "maybe"], 40)
+    with pytest.raises(em.ValidationError, match="y holds text in 40 rows: 'maybe'"):
         method(X, answers)
     with pytest.raises(em.ValidationError, match=r"such as survey\['connected'\]"):
         method(X, "connected")
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        em.relative_weights,
+        em.shapley_regression,
+        em.correlation_importance,
+        em.beta_importance,
+    ],
+)
+def test_a_two_answer_text_outcome_is_read_as_driver_model_reads_it(method):
+    """DriverModel took y of "yes"/"no" (the later label in sort order as 1,
+    with a warning naming it unless a yes beside a no), while the classical
+    methods refused it. Both read it the same way now."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"]
+    coded = method(X, y).table
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        answers = method(X, y.map({1: "Yes", 0: "No"}).astype("category")).table
+    pd.testing.assert_frame_equal(answers, coded)
+    words = y.map({1: "connected", 0: "not connected"})
+    with pytest.warns(UserWarning, match="'not connected'") as said:
+        flipped = method(X, words).table
+    assert said[0].filename == __file__  # points at the caller's line
+    with pytest.warns(UserWarning) as model_said:
+        em.DriverModel(n_estimators=5, cv=0).fit(X, words)
+    assert str(said[0].message) == str(model_said[0].message)
+    assert (flipped["direction"] == -coded["direction"]).all()
+    assert np.allclose(flipped["importance"], coded["importance"])
 
 
 def test_method_agreement_names_a_result_given_for_the_table():
