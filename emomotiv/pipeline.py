@@ -86,7 +86,7 @@ from .schema import (
     weight_warnings,
     weights_break_correlations,
 )
-from .simulate import plan_improvements
+from .simulate import facet_caveats, noted, plan_improvements
 from .study import (
     Study,
     _connected_value_problems,
@@ -1802,7 +1802,9 @@ def _plan_step(
         controls=design.columns,
         n_jobs=study.n_jobs,
     )
-    tables = {"roi": result.roi}
+    said = summary["importance"]  # facets warned of: marked in the note column
+    caveats = facet_caveats(said["routed"], said["outcome_like"])
+    tables = {"roi": noted(result.roi, caveats)}
     if result.plan is not None:
         tables["plan"] = result.plan
     return result, tables
@@ -2174,6 +2176,10 @@ def analyze(
         link=summary.get("value") or {},
         binary=binary,
     )
+    if "value_drivers" in value_tables:
+        said = summary["importance"]  # facets warned of: marked in the note
+        caveats = facet_caveats(said["routed"], said["outcome_like"])
+        value_tables["value_drivers"] = noted(value_tables["value_drivers"], caveats)
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:
         summary["warnings"].append(value_warning)
