@@ -38,11 +38,16 @@ within [0, 1] and the decompositions well defined; ``info["psd_projection"]``
 says how far it moved. The nearest matrix is singular, so the outcome is then
 (nearly) a linear combination of the facets and R² close to 1: many facets
 rated by few respondents each (200 facets on 2,000 respondents of whom a
-quarter skip each facet) get there, and so does a single facet rated by a few
-(32 of 2,000, among 30 facets). Each method then warns, naming the facets
+quarter skip each facet) get there. Each method then warns, naming the facets
 rated by fewest respondents (:func:`emomotiv.analyze` then reads its
 methods with ``missing="mean"`` and says so once, in
-``summary["agreement"]["warning"]``). The R package
+``summary["agreement"]["warning"]``). A few facets rated by far fewer
+respondents than the others (fewer than a quarter of the median facet's
+raters, such as 32 of 2,000, among 30 facets) break the matrix too, with
+correlations from their few raters; before any projection those facets
+alone, fewest rated first, are read with their weighted mean (as below)
+until the matrix is valid, the others keep their pairwise correlations, and
+each method warns, naming them (``info["mean_read"]``). The R package
 ``rwa`` also uses pairwise-complete correlations by default (its recent
 versions refuse a pairwise matrix that is not positive semi-definite, and use
 only complete cases when weighted). With ``missing="mean"`` a
@@ -59,7 +64,10 @@ so they are invariant to rescaling the weights or any facet. A respondent of
 weight 0 counts for nothing: each facet must be rated by at least three
 respondents of weight above 0 and vary among them, and there must be more
 than ``p + 1`` of them for ``p`` facets (with fewer, any outcome is fitted
-exactly). Ratings must be finite; the outcome must be complete.
+exactly). Ratings must be finite; the outcome must be complete. An outcome
+of two values other than 0/1 (text such as "yes"/"no") is read as
+:class:`~emomotiv.DriverModel` reads it: 1 for the later value in sort
+order, with the same warning naming it (none for a yes beside a no).
 
 A facet that is another (or a sum of others) up to round-off, such as a copy
 stored as float32, leaves the facets' correlation matrix a direction of
@@ -179,7 +187,10 @@ def _outcome_problems(y, yv: np.ndarray, text: str, n: int) -> list[str]:
             f"the string '{y}'."
         ]
     if text:
-        return [f"y holds text in {text}: code it as numbers, a yes/no outcome as 0/1."]
+        return [
+            f"y holds text in {text}, not two answers: code it as numbers (a "
+            "score), or a yes/no outcome as 0/1."
+        ]
     if yv.shape[0] != n:
         return [f"y has {yv.shape[0]} values but X has {n} respondents."]
     bad = int((~np.isfinite(yv)).sum())
@@ -229,6 +240,9 @@ def _check_inputs(X, y, sample_weight, owner: str):
     problems += index_problems(X, "X", y=y, sample_weight=sample_weight)
     yv, text = as_numbers(np.array([]) if y is None else y)
     yv = yv.ravel()
+    classes = _two_answers(y) if text and not isinstance(y, str) else None
+    if classes is not None:  # read as DriverModel reads it: the later is 1
+        yv, text = (np.ravel(np.asarray(y, dtype=object)) == classes[1]) * 1.0, ""
     problems += _outcome_problems(y, yv, text, len(X))
     weights = None
     try:
@@ -253,7 +267,24 @@ def _check_inputs(X, y, sample_weight, owner: str):
         )
     if problems:
         raise ValidationError(problems, subject=f"input to {owner}")
+    if classes is not None:
+        from .model import _warn_of_explained_class
+
+        _warn_of_explained_class(classes, stacklevel=5)
     return values, yv, weights
+
+
+def _two_answers(y) -> np.ndarray | None:
+    """The two values, in sort order, of a complete outcome of exactly two
+    (text such as "yes"/"no"); else None."""
+    values = pd.Series(np.ravel(np.asarray(y, dtype=object)))
+    if values.isna().any():
+        return None
+    try:
+        classes = np.unique(values.to_numpy())
+    except TypeError:  # text beside numbers: no order to read
+        return None
+    return classes if len(classes) == 2 else None
 
 
 def _weighted_corr(
@@ -357,9 +388,14 @@ def _correlations(X, y, sample_weight, owner: str, missing: str, *, fit=True):
         table[values.shape[1]] = yv
     n_missing = int(values.isna().to_numpy().sum())  # y is checked complete
     corr, n_unseen = _weighted_corr(table, weights, missing, n_missing == 0)
+    names = [str(c) for c in X.columns]
+    filled: list[int] = []
+    if missing == "pairwise" and n_missing and not _is_psd(corr):
+        rated = _rated(table, weights, len(names))
+        corr, filled = _mean_read_fewest(table, weights, corr, rated)
+    mean_read = [names[j] for j in filled]
     corr, moved = _nearest_correlation(corr)
     corr = _without_null_directions(corr)
-    names = [str(c) for c in X.columns]
     info = {
         "units": "R² (share of outcome variance)",
         "n_respondents": len(X),
@@ -370,13 +406,121 @@ def _correlations(X, y, sample_weight, owner: str, missing: str, *, fit=True):
             if missing == "pairwise"
             else "missing ratings replaced by the facet's weighted mean"
         ),
+        "mean_read": mean_read,
         "psd_projection": moved,
         "pairs_never_seen_together": n_unseen,
     }
+    if mean_read:
+        info["missing"] += (
+            f"; facets rated by few respondents ({preview(mean_read)}) read "
+            "with the facet's weighted mean rating in place of a missing one"
+        )
+        _warn_mean_read(names, rated, filled, owner)
     profile = facet_profile(values.astype(float), weights)
     if moved > 0 and fit:
         _warn_artefact(table, weights, names, moved, _signs(corr)[2], owner)
     return names, corr, profile, info
+
+
+FEW_RATED = 0.25  # rated by under this share of the median facet's raters: few
+
+
+def _is_psd(C: np.ndarray) -> bool:
+    return bool(np.linalg.eigvalsh(C)[0] >= -1e-12)
+
+
+def _rated(table, weights: np.ndarray, p: int) -> np.ndarray:
+    """Respondents of weight above 0 who rated each of the first ``p``
+    columns of ``table``."""
+    rated = np.zeros(p)
+    for rows in row_chunks(len(table)):
+        chunk = row_chunk(table, rows)[:, :p]
+        rated += (np.isfinite(chunk) & (weights[rows, None] > 0)).sum(axis=0)
+    return rated
+
+
+def _mean_read_fewest(table, weights: np.ndarray, corr: np.ndarray, rated):
+    """The pairwise matrix with the facets rated by fewest read with their
+    weighted mean, one at a time, until the matrix is a valid correlation
+    matrix; the other facets keep their pairwise correlations.
+
+    A facet rated by few respondents has pairwise correlations from those
+    few only: noisy (with a quarter of the raters, twice the standard error),
+    and often at odds with the rest of the matrix, which is then not positive
+    semi-definite. Read with its mean, a missing rating adds no covariance,
+    so the facet's correlations shrink with its reach and agree with the
+    others'. Only facets rated by fewer than :data:`FEW_RATED` times the
+    median facet's raters are read so; when that does not give a valid
+    matrix the pairwise one is returned unchanged, with no facet read (the
+    matrix is then not broken by a few sparse facets but by many facets on
+    few respondents, or a routed survey: the caller projects it to the
+    nearest correlation matrix).
+
+    Returns the matrix and the indices of the facets read with their mean.
+    """
+    order = np.argsort(rated, kind="stable")
+    order = order[rated[order] < FEW_RATED * np.median(rated)]
+    means = np.zeros(len(rated))
+    for j in order:
+        col = np.asarray(table[j], dtype=float)
+        seen = ~np.isnan(col)
+        means[j] = np.average(col[seen], weights=weights[seen])
+    out = corr.copy()
+    filled: list[int] = []
+    for j in order:
+        filled.append(int(j))
+        out[j, :] = out[:, j] = _filled_corr(table, weights, filled, j, means)
+        if _is_psd(out):
+            return out, filled
+    return corr, []
+
+
+def _filled_corr(table, weights, filled: list[int], j: int, means) -> np.ndarray:
+    """Weighted correlations of column ``j`` of ``table``, its missing values
+    replaced by ``means[j]``, with every column, each over the rows where that
+    column is rated (every row for a column in ``filled``)."""
+    m = table.shape[1]
+    total, sx, sy, sxx, syy, sxy = (np.zeros(m) for _ in range(6))
+    for rows in row_chunks(len(table)):
+        chunk = row_chunk(table, rows).astype(float)
+        for k in filled:
+            chunk[:, k] = np.where(np.isnan(chunk[:, k]), means[k], chunk[:, k])
+        x = chunk[:, j][:, None]
+        seen = ~np.isnan(chunk)
+        w = weights[rows, None] * seen
+        y = np.where(seen, chunk, 0.0)
+        total += w.sum(axis=0)
+        sx += (w * x).sum(axis=0)
+        sy += (w * y).sum(axis=0)
+        sxx += (w * x * x).sum(axis=0)
+        syy += (w * y * y).sum(axis=0)
+        sxy += (w * x * y).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mx, my = sx / total, sy / total
+        cov = sxy / total - mx * my
+        vx = np.clip(sxx / total - mx**2, 0, None)
+        vy = np.clip(syy / total - my**2, 0, None)
+        out = cov / np.sqrt(vx * vy)
+    out = np.where(np.isfinite(out), np.clip(out, -1.0, 1.0), 0.0)
+    out[j] = 1.0
+    return out
+
+
+def _warn_mean_read(names, rated, filled: list[int], owner: str):
+    """Say which facets were read with their mean, and why."""
+    shown = ", ".join(f"'{names[j]}' ({int(rated[j]):,})" for j in filled[:5])
+    more = f" (+{len(filled) - 5} more)" if len(filled) > 5 else ""
+    warnings.warn(
+        f"The missing ratings of the facets rated by fewest respondents, "
+        f"{shown}{more}, are read as the facet's weighted mean rating (its "
+        f"share in {owner} then shrinks with its reach): their pairwise "
+        "correlations, each over their few raters, do not form a valid "
+        "correlation matrix with the other facets'. The other facets keep "
+        "their pairwise correlations. To leave those facets out, drop them "
+        "from X.",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 ARTEFACT_R2 = 0.99  # R² this high from the nearest correlation matrix: its artefact
@@ -394,10 +538,7 @@ def _warn_artefact(table, weights, names, moved: float, r2: float, owner: str):
     if weighted:
         cause = f"Here {weighted}, or pass missing='mean'."
     else:
-        rated = np.zeros(len(names))
-        for rows in row_chunks(len(table)):
-            chunk = row_chunk(table, rows)[:, : len(names)]
-            rated += (np.isfinite(chunk) & (weights[rows, None] > 0)).sum(axis=0)
+        rated = _rated(table, weights, len(names))
         fewest = np.argsort(rated, kind="stable")[:3]
         shown = ", ".join(f"'{names[j]}' ({int(rated[j]):,})" for j in fewest)
         cause = (
@@ -496,7 +637,9 @@ def relative_weights(
         experience the touchpoint.
     y : array-like of shape (n_respondents,)
         The outcome (a connection score, or 0/1 for a linear probability
-        model).
+        model). Two other values (text such as "yes"/"no") are read as 0/1,
+        1 for the later in sort order, as :class:`~emomotiv.DriverModel`
+        reads them; more than two answers in text are refused.
     sample_weight : array-like of shape (n_respondents,), default=None
         Survey weights; they enter every mean, variance and correlation.
     missing : {"pairwise", "mean"}, default="pairwise"

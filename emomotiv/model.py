@@ -591,7 +591,7 @@ def explained_class(classes: np.ndarray) -> str | None:
     return f"P(y == {high!r}), the later of {low!r} and {high!r} in sort order"
 
 
-def _warn_of_explained_class(classes: np.ndarray) -> None:
+def _warn_of_explained_class(classes: np.ndarray, stacklevel: int = 3) -> None:
     """Warn when a binary y is not 0/1: the model explains the later of its
     two values in sort order (1/2 coded 1 = yes: not being connected), and
     every direction, prediction and gain reads for that value. A text yes
@@ -624,7 +624,7 @@ def _warn_of_explained_class(classes: np.ndarray) -> None:
         f"{said}: (y == {low!r}).astype(int); emomotiv.analyze takes "
         f"connected_values=[{low!r}]."
     )
-    warnings.warn(message, UserWarning, stacklevel=3)
+    warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
 def _refuse_answer_codes(y: np.ndarray) -> None:

@@ -87,7 +87,7 @@ from .schema import (
     weight_warnings,
     weights_break_correlations,
 )
-from .simulate import plan_improvements
+from .simulate import facet_caveats, noted, plan_improvements
 from .study import (
     Study,
     _connected_value_problems,
@@ -1614,6 +1614,8 @@ def _classical_methods(X, y, w, random_state: int) -> tuple[dict, Any]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", r"\w+ reads a linear R² of", UserWarning)
         weights = relative_weights(X, y, sample_weight=w)
+        # facets read with their mean: said once, by relative weights
+        warnings.filterwarnings("ignore", "The missing ratings of the facets rated")
         artefact = weights if weights.info["psd_projection"] > 0 else None
         missing = "pairwise" if artefact is None else "mean"
         if artefact is not None:
@@ -1813,7 +1815,9 @@ def _plan_step(
         controls=design.columns,
         n_jobs=study.n_jobs,
     )
-    tables = {"roi": result.roi}
+    said = summary["importance"]  # facets warned of: marked in the note column
+    caveats = facet_caveats(said["routed"], said["outcome_like"])
+    tables = {"roi": noted(result.roi, caveats)}
     if result.plan is not None:
         tables["plan"] = result.plan
     return result, tables
@@ -2185,6 +2189,10 @@ def analyze(
         link=summary.get("value") or {},
         binary=binary,
     )
+    if "value_drivers" in value_tables:
+        said = summary["importance"]  # facets warned of: marked in the note
+        caveats = facet_caveats(said["routed"], said["outcome_like"])
+        value_tables["value_drivers"] = noted(value_tables["value_drivers"], caveats)
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:
         summary["value_drivers"]["warning"] = _warn(summary, value_warning, words)

@@ -378,9 +378,13 @@ class PlanResult:
         One row per facet, sorted by ``priority`` (``roi.csv``): ``facet,
         label, delta_connected, delta_connected_low, delta_connected_high,
         delta_value, delta_value_low, delta_value_high, p_value,
-        beyond_noise, cost, roi, priority``. ``beyond_noise`` says whether
-        the gain differs from zero after a correction for reading every
-        facet at once (:func:`emomotiv.simulate.noise_flags`).
+        beyond_noise, cost, roi, priority, note``. ``beyond_noise`` says
+        whether the gain differs from zero after a correction for reading
+        every facet at once (:func:`emomotiv.simulate.noise_flags`);
+        ``note`` names the row's caveats in words (rated by few
+        respondents, a gain within noise; :func:`emomotiv.analyze` adds a
+        touchpoint rated only within one segment and one that reads as the
+        outcome), None where none.
     plan : DataFrame or None
         The candidate facets with ``selected`` (``plan.csv``); None without a
         budget.

@@ -190,6 +190,70 @@ def noise_flags(
     return p, flags, facts
 
 
+FEW_RATERS = 100
+"""A touchpoint rated by fewer respondents (of weight above 0) is marked in
+the ``note`` column of the ROI and value drivers tables: too few for the
+model's leaves, so its gain may read 0 because no tree split on it."""
+
+
+def row_notes(
+    sim: _Simulator,
+    facets: Sequence[str],
+    point: np.ndarray,
+    reps: np.ndarray,
+    beyond: pd.arrays.BooleanArray,
+) -> pd.Series:
+    """The caveats of each facet's row of the ROI and value drivers tables,
+    in words ("; " between two): rated by fewer than
+    :data:`FEW_RATERS` respondents (and no split on it: a gain of exactly
+    0 everywhere), or a gain within noise (``beyond_noise`` False); None
+    where none (an empty cell in the CSV file)."""
+    counted = sim.weights > 0
+    notes = []
+    for j, facet in enumerate(facets):
+        said = []
+        rated = int((sim.frame[facet].notna().to_numpy() & counted).sum())
+        if rated < FEW_RATERS:
+            never = point[j] == 0 and not np.any(np.asarray(reps)[:, j])
+            said.append(
+                f"rated by {rated} respondents: too few for the model to split "
+                "on, its gain reads 0 but is unknown"
+                if never
+                else f"rated by {rated} respondents only (fewer than {FEW_RATERS})"
+            )
+        if beyond[j] is not pd.NA and not beyond[j]:
+            said.append("gain within noise")
+        notes.append("; ".join(said) or None)
+    return pd.Series(notes, dtype=object)
+
+
+def noted(table: pd.DataFrame, notes: Mapping[str, str]) -> pd.DataFrame:
+    """``table`` (with ``facet`` and ``note`` columns) with each facet's
+    caveat of ``notes`` added to its ``note``."""
+    joined = [
+        "; ".join(n for n in (own, notes.get(facet)) if isinstance(n, str)) or None
+        for facet, own in zip(table["facet"], table["note"], strict=True)
+    ]
+    return table.assign(note=pd.Series(joined, index=table.index, dtype=object))
+
+
+def facet_caveats(
+    routed: Sequence[Mapping[str, Any]], outcome_like: Sequence[str]
+) -> dict[str, str]:
+    """Facet -> the caveat of its row that :func:`emomotiv.analyze` warns of
+    and the tables cannot see: rated (nearly) only within one segment
+    (:func:`emomotiv.controls.routed_facets`), or read as the outcome rather
+    than a touchpoint."""
+    caveats: dict[str, list[str]] = {}
+    for r in routed:
+        caveats.setdefault(r["facet"], []).append(
+            f"rated (nearly) only where {r['column']} = {r['level']}"
+        )
+    for facet in outcome_like:
+        caveats.setdefault(facet, []).append("reads as the outcome, not a touchpoint")
+    return {facet: "; ".join(said) for facet, said in caveats.items()}
+
+
 @dataclass(frozen=True)
 class RaiseScore:
     """Everyone who rated ``facet`` rates it ``points`` higher (capped).
@@ -1773,8 +1837,10 @@ def plan_improvements(
         na_position="last",
         kind="stable",
     ).index.to_numpy()
+    frame["note"] = row_notes(sim, facets, point, reps, beyond)
     frame, reps = frame.loc[ordered].reset_index(drop=True), reps[:, ordered]
     frame["priority"] = np.arange(1, len(frame) + 1)
+    frame = frame[[c for c in frame.columns if c != "note"] + ["note"]]
 
     summary = {
         "budget": budget,

@@ -100,6 +100,7 @@ COLUMNS = (
     "beyond_noise",
     "delta_mean_value_via_connection",
     "share_via_connection",
+    "note",
 )
 RENAMED = {
     "delta_value": "delta_mean_value",
@@ -230,11 +231,12 @@ class ValueDrivers:
         One row per facet (``value_drivers.csv``): ``facet, label,
         importance, importance_low, importance_high, delta_mean_value,
         delta_mean_value_low, delta_mean_value_high, p_value, beyond_noise,
-        delta_mean_value_via_connection, share_via_connection``, sorted by
-        ``delta_mean_value``; the changes are per customer, in the value's
-        unit (the ROI table's ``delta_value`` is a total over the
+        delta_mean_value_via_connection, share_via_connection, note``,
+        sorted by ``delta_mean_value``; the changes are per customer, in the
+        value's unit (the ROI table's ``delta_value`` is a total over the
         population); ``beyond_noise`` as in
-        :func:`emomotiv.simulate.noise_flags`.
+        :func:`emomotiv.simulate.noise_flags`; ``note`` names the row's
+        caveats as the ROI table's does, None where none.
     model : ValueModel
         The value model fitted on every respondent with a value.
     info : dict
@@ -383,7 +385,7 @@ def value_drivers(
     from sklearn.base import clone
 
     from .bootstrap import _check_client, bootstrap_importance
-    from .simulate import RaiseScore, _interval, _Simulator, noise_flags
+    from .simulate import RaiseScore, _interval, _Simulator, noise_flags, row_notes
 
     owner = "value_drivers"
     if model is not None:
@@ -472,6 +474,7 @@ def value_drivers(
             "delta_mean_value_high": delta_high,
             "p_value": p_value,
             "beyond_noise": beyond,
+            "note": row_notes(sim, facets, deltas, reps, beyond),
         }
     )
     note = None

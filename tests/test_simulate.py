@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import emomotiv as em
 from emomotiv.cli import main
-from emomotiv.simulate import _knapsack
+from emomotiv.simulate import FEW_RATERS, _knapsack, facet_caveats, noted
 
 ROI_COLUMNS = [
     "facet",
@@ -28,6 +28,7 @@ ROI_COLUMNS = [
     "cost",
     "roi",
     "priority",
+    "note",
 ]
 
 
@@ -1240,3 +1241,30 @@ def test_beyond_noise_never_contradicts_the_interval_shown_beside_it():
     assert p[0] < 0.01 and low[0] < 0 < high[0]
     assert flags.tolist() == [False, True] and facts["n_lower"] == 1
     assert "interval excludes zero" in facts["rule"]
+
+
+def test_the_roi_table_notes_the_caveats_of_each_row(small):
+    """roi.csv showed no sign of the rows the run's warnings spoke of (a
+    touchpoint rated by few, a gain within noise): its note column names
+    them, None (an empty cell) where none, and analyze's own caveats (routed within one
+    segment, read as the outcome) join them."""
+    facets = list(small.catalog["facet"])
+    X, y = small.survey[facets].copy(), small.survey["connected"]
+    sparse = facets[-1]
+    X.loc[X[sparse].dropna().index[20:], sparse] = np.nan
+    model = em.DriverModel(n_estimators=40, cv=0, random_state=0).fit(X, y)
+    roi = em.plan_improvements(model, X, y, n_boot=5, random_state=0).roi
+    assert list(roi.columns) == ROI_COLUMNS
+    note = roi.set_index("facet")["note"]
+    assert note[sparse].startswith("rated by 20 respondents")
+    within = roi["beyond_noise"].eq(False).fillna(False).to_numpy(bool)
+    said = note.fillna("").str.contains("gain within noise")
+    assert said.to_numpy().tolist() == list(within)
+    rated = X.notna().sum() >= FEW_RATERS
+    clear = roi["beyond_noise"].eq(True).fillna(False) & roi["facet"].map(rated)
+    assert roi.loc[clear, "note"].isna().all() and clear.any()
+    routed = [{"facet": sparse, "column": "market", "level": "DE"}]
+    more = noted(roi, facet_caveats(routed, [facets[0]])).set_index("facet")["note"]
+    assert more[sparse] == note[sparse] + "; rated (nearly) only where market = DE"
+    assert more[facets[0]].endswith("reads as the outcome, not a touchpoint")
+    assert not more[facets[0]].startswith(";")

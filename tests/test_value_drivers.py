@@ -433,3 +433,23 @@ def test_a_given_value_per_connected_prices_the_plan_not_the_value_drivers(direc
     result = run()
     said = [w for w in result.summary["warnings"] if "not the connection outcome" in w]
     assert len(said) == 1 and "respondents connected by the outcome" in said[0]
+
+
+def test_the_value_drivers_table_notes_the_caveats_of_each_row(direct):
+    """value_drivers.csv showed no sign of the rows the run's warnings spoke
+    of: its note column names a touchpoint rated by few and a gain within
+    noise, as roi.csv's does, None (an empty cell) where none."""
+    s, facet = direct
+    X = s.survey[list(s.catalog["facet"])].copy()
+    sparse = next(f for f in X.columns if f != facet)
+    X.loc[X[sparse].dropna().index[20:], sparse] = np.nan
+    table = em.value_drivers(
+        X, s.survey["value"], model=em.ValueModel(**FAST), n_boot=5, random_state=0
+    ).to_frame()
+    assert list(table.columns) == list(COLUMNS) and COLUMNS[-1] == "note"
+    note = table.set_index("facet")["note"]
+    assert note[sparse].startswith("rated by 20 respondents")
+    within = table["beyond_noise"].eq(False).fillna(False).to_numpy(bool)
+    said = note.fillna("").str.contains("gain within noise")
+    assert said.to_numpy().tolist() == list(within)
+    assert note[facet] is None  # the direct driver: beyond noise, rated by many
