@@ -87,7 +87,7 @@ from .schema import (
     weight_warnings,
     weights_break_correlations,
 )
-from .simulate import facet_caveats, noted, plan_improvements
+from .simulate import FEW_RATERS_SPLIT, facet_caveats, noted, plan_improvements
 from .study import (
     Study,
     _connected_value_problems,
@@ -108,8 +108,6 @@ DOMINANT_RATIO = 3.0
 # a cross-validated fit this close to perfect is no survey's touchpoints
 PERFECT_AUC = 0.98
 PERFECT_R2 = 0.95
-# a facet rated by fewer than this that no model split on is unknown, not 0
-FEW_RATERS_SPLIT = 100
 # a cost this many times below the others', or a return this many times the
 # cost, reads as a cost typed in another unit (per customer, in thousands)
 COST_GAP = 100

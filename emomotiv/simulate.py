@@ -190,7 +190,7 @@ def noise_flags(
     return p, flags, facts
 
 
-FEW_RATERS = 100
+FEW_RATERS_SPLIT = 100
 """A touchpoint rated by fewer respondents (of weight above 0) is marked in
 the ``note`` column of the ROI and value drivers tables: too few for the
 model's leaves, so its gain may read 0 because no tree split on it."""
@@ -205,7 +205,7 @@ def row_notes(
 ) -> pd.Series:
     """The caveats of each facet's row of the ROI and value drivers tables,
     in words ("; " between two): rated by fewer than
-    :data:`FEW_RATERS` respondents (and no split on it: a gain of exactly
+    :data:`FEW_RATERS_SPLIT` respondents (and no split on it: a gain of exactly
     0 everywhere), or a gain within noise (``beyond_noise`` False); None
     where none (an empty cell in the CSV file)."""
     counted = sim.weights > 0
@@ -213,13 +213,14 @@ def row_notes(
     for j, facet in enumerate(facets):
         said = []
         rated = int((sim.frame[facet].notna().to_numpy() & counted).sum())
-        if rated < FEW_RATERS:
+        if rated < FEW_RATERS_SPLIT:
             never = point[j] == 0 and not np.any(np.asarray(reps)[:, j])
             said.append(
                 f"rated by {rated} respondents: too few for the model to split "
                 "on, its gain reads 0 but is unknown"
                 if never
-                else f"rated by {rated} respondents only (fewer than {FEW_RATERS})"
+                else f"rated by {rated} respondents only "
+                f"(fewer than {FEW_RATERS_SPLIT})"
             )
         if beyond[j] is not pd.NA and not beyond[j]:
             said.append("gain within noise")

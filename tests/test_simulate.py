@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import emomotiv as em
 from emomotiv.cli import main
-from emomotiv.simulate import FEW_RATERS, _knapsack, facet_caveats, noted
+from emomotiv.simulate import FEW_RATERS_SPLIT, _knapsack, facet_caveats, noted
 
 ROI_COLUMNS = [
     "facet",
@@ -1260,7 +1260,7 @@ def test_the_roi_table_notes_the_caveats_of_each_row(small):
     within = roi["beyond_noise"].eq(False).fillna(False).to_numpy(bool)
     said = note.fillna("").str.contains("gain within noise")
     assert said.to_numpy().tolist() == list(within)
-    rated = X.notna().sum() >= FEW_RATERS
+    rated = X.notna().sum() >= FEW_RATERS_SPLIT
     clear = roi["beyond_noise"].eq(True).fillna(False) & roi["facet"].map(rated)
     assert roi.loc[clear, "note"].isna().all() and clear.any()
     routed = [{"facet": sparse, "column": "market", "level": "DE"}]
