@@ -687,14 +687,16 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
 
     The record follows the rows: a survey sorted or filtered since it was
     read finds its rows by their index labels, or, where those were reset,
-    by their respondent id (a column of distinct values) or their answers.
+    by their respondent id (a column of distinct values) or their answers;
+    a column's type does not matter (``convert_dtypes()``, ratings cast to
+    float32, an id to integers or text).
 
     Returns
     -------
     dict or None
         Empty where the reader emptied no cell; None where it did but the
         rows can no longer be matched (an emptied column or the id dropped
-        or changed, the answers alike in several rows): no record rather
+        or its values changed, the answers alike in several rows): no record rather
         than a wrong one.
 
     Examples
@@ -743,8 +745,27 @@ def _read_rows(frame: pd.DataFrame, emptied: Sequence[str]) -> dict[str, Any]:
 
 
 def _row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """A number a row that its answers in ``columns`` give."""
-    return pd.util.hash_pandas_object(frame[list(columns)], index=False).to_numpy()
+    """A number a row that its answers in ``columns`` give, the same whatever
+    the columns' types: a survey given ``convert_dtypes()``, its ratings cast
+    to float32 or its id to integers still has the same rows."""
+    same = pd.DataFrame(
+        {i: _key_values(frame[c]) for i, c in enumerate(columns)}, index=frame.index
+    )
+    return pd.util.hash_pandas_object(same, index=False).to_numpy()
+
+
+def _key_values(column: pd.Series) -> np.ndarray:
+    """The values of ``column`` in one form a type: numbers (numbers stored
+    as text too) as float64, a fraction rounded as float32 stores it; other
+    text as str, a missing value as an empty string."""
+    try:
+        values = pd.to_numeric(column).to_numpy("float64", True, na_value=np.nan)
+    except (TypeError, ValueError):
+        text = column.astype(str).to_numpy(dtype=object)
+        return np.where(column.notna().to_numpy(), text, "").astype(str)
+    part = values != np.floor(values)
+    values[part] = values[part].astype("float32")
+    return values
 
 
 def _read_positions(

@@ -953,11 +953,10 @@ def test_a_workbook_footer_leaves_the_text_columns_as_text(tmp_path):
     assert read["id"].tolist() == ["0001", "0002"]
 
 
-def test_the_emptied_cells_of_a_sav_file_follow_its_rows(tmp_path):
-    """30 respondents left every facet empty and 60 marked every facet 99
-    "Not used"; a .sav so read, then sorted (and its index reset) before the
-    analysis, was said to hold 90 with every facet empty: the reader's
-    record of the codes it emptied was matched to the rows by position."""
+def _sav_with_emptied_facets(tmp_path):
+    """A survey, its .sav as read (30 respondents with every facet empty, 60
+    with every facet 99 "Not used") and what the every-facet-empty warning
+    says of a frame (its count)."""
     from emomotiv.pipeline import unrated_warnings
 
     s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
@@ -973,6 +972,17 @@ def test_the_emptied_cells_of_a_sav_file_follow_its_rows(tmp_path):
 
     def said(frame):
         return [w.split(" respondents")[0] for w in unrated_warnings(frame, facets)]
+
+    return s, read, said
+
+
+def test_the_emptied_cells_of_a_sav_file_follow_its_rows(tmp_path):
+    """30 respondents left every facet empty and 60 marked every facet 99
+    "Not used"; a .sav so read, then sorted (and its index reset) before the
+    analysis, was said to hold 90 with every facet empty: the reader's
+    record of the codes it emptied was matched to the rows by position."""
+    s, read, said = _sav_with_emptied_facets(tmp_path)
+    facets = list(s.catalog["facet"])
 
     ordered = read.sort_values(facets[0])
     assert said(read) == said(ordered) == ["30"]
@@ -990,3 +1000,19 @@ def test_the_emptied_cells_of_a_sav_file_follow_its_rows(tmp_path):
         )  # fmt: skip
     empty = [str(w.message) for w in caught if "every facet empty" in str(w.message)]
     assert len(empty) == 1 and empty[0].startswith("30 respondents answered")
+
+
+def test_the_emptied_cells_of_a_sav_file_outlive_a_change_of_type(tmp_path):
+    """The same rows given convert_dtypes(), their ratings cast to float32 or
+    their id to integers lost the reader's record, and with it the warning on
+    the 30 respondents who left every facet empty."""
+    s, read, said = _sav_with_emptied_facets(tmp_path)
+    facets = list(s.catalog["facet"])
+    small, whole, text = read.copy(), read.copy(), read.copy()
+    small[facets] = small[facets].astype("float32")
+    whole["id"] = whole["id"].astype("int64")
+    whole = whole.sort_values("id", ascending=False)
+    text["id"] = text["id"].astype(str)
+    assert said(read.convert_dtypes()) == said(small) == ["30"]
+    assert said(whole) == said(whole.reset_index(drop=True)) == ["30"]
+    assert said(text.iloc[::-1].reset_index(drop=True)) == ["30"]
