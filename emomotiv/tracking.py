@@ -1826,8 +1826,9 @@ def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
 
     ``found`` holds each wave's label (oldest first) with its problems. A
     problem every wave shares is listed once; one of a few waves under each
-    wave's label; one of more waves (the same words, other numbers) once,
-    naming how many waves, the first few and the first wave's words. Where
+    wave's label; one of more waves (the same words and quoted names, a
+    facet's say, other numbers) once, naming how many waves, the first few
+    and the first wave's words. Where
     the column holds many days (more than 12) and most of them have a
     problem, a first line says it is an interview date, perhaps, rather
     than a wave; where a facet is empty in a wave, the way out follows
@@ -1849,8 +1850,7 @@ def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
     for label, problems in found.items():
         for problem in problems:
             if problem not in shared:
-                kind = re.sub(r"\d[\d,.]*", "#", problem)
-                kinds.setdefault(kind, []).append((label, problem))
+                kinds.setdefault(_problem_kind(problem), []).append((label, problem))
     lines = []
     waves = [label for label, problems in found.items() if problems]
     if len(labels) > 12 and 2 * len(waves) > len(labels) and all(map(_is_day, labels)):
@@ -1862,17 +1862,31 @@ def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
         )
     lines += shared
     for said in kinds.values():
-        if len(said) <= GROUPED_WAVES:
+        where = list(dict.fromkeys(label for label, _ in said))
+        if len(where) <= GROUPED_WAVES:
             lines += [f"Wave '{label}': {problem}" for label, problem in said]
             continue
-        named = listed([f"'{label}'" for label, _ in said], GROUPED_WAVES)
+        named = listed([f"'{label}'" for label in where], GROUPED_WAVES)
         label, problem = said[0]
         lines.append(
-            f"{len(said)} of the {len(labels)} waves in '{column}' have this "
+            f"{len(where)} of the {len(labels)} waves in '{column}' have this "
             f"problem ({named}); in '{label}': {problem}"
         )
     own = [problem for said in kinds.values() for _, problem in said]
     return lines + separate_waves_advice(own)
+
+
+def _problem_kind(problem: str) -> str:
+    """What problems of one kind share: their words and the names they quote
+    (a facet, a column, a label), with the numbers outside quotes (a count,
+    a share) taken out.
+
+    Examples
+    --------
+    >>> _problem_kind("Facet 'Q10' is rated by only 3 respondents (1.5%)")
+    "Facet 'Q10' is rated by only # respondents (#%)"
+    """
+    return re.sub(r"('[^']*')|\d[\d,.]*", lambda m: m.group(1) or "#", problem)
 
 
 def no_wave(column: pd.Series) -> pd.Series:

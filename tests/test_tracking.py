@@ -1764,3 +1764,43 @@ def test_a_wave_column_of_interview_days_is_one_problem_not_one_a_day():
     grouped = re.compile(r"\d+ of the 40 waves in 'wave' have this problem \('2026")
     assert any(grouped.match(p) for p in problems)
     assert not any(p.startswith("Wave '") for p in problems)
+
+
+def test_waves_missing_other_facets_name_each_facet():
+    """Facets coded Q10 to Q15, Q10 and Q11 not asked in 2026Q1, Q12 and Q13
+    not in 2026Q2: the four problems were taken, digits and all, for one
+    kind said of "4 of the 2 waves", naming Q10 alone."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    names = {f: f"Q{10 + i}" for i, f in enumerate(s.catalog["facet"])}
+    survey = s.survey.rename(columns=names)
+    catalog = s.catalog.assign(facet=s.catalog["facet"].map(names))
+    survey["wave"] = np.where(np.arange(len(survey)) % 2, "2026Q2", "2026Q1")
+    q1 = survey["wave"] == "2026Q1"
+    survey.loc[q1, ["Q10", "Q11"]] = np.nan
+    survey.loc[~q1, ["Q12", "Q13"]] = np.nan
+    with pytest.raises(em.ValidationError) as err:
+        em.analyze(survey, catalog, connection="connected", wave="wave", n_boot=0)
+    said = [p.split(" is empty")[0] for p in err.value.problems if p[:5] == "Wave "]
+    assert said == [
+        "Wave '2026Q1': Facet 'Q10'",
+        "Wave '2026Q1': Facet 'Q11'",
+        "Wave '2026Q2': Facet 'Q12'",
+        "Wave '2026Q2': Facet 'Q13'",
+    ]
+
+
+def test_a_problem_of_many_waves_counts_the_waves_once_a_facet():
+    """Two facets empty in the same 4 of 5 waves were one line, of "8 of the
+    5 waves", naming each wave twice."""
+    from emomotiv.tracking import wave_problems
+
+    found = {f"W{w}": [] for w in range(1, 6)}
+    for wave in ["W2", "W3", "W4", "W5"]:
+        found[wave] = [f"Facet 'Q{q}' is empty: nobody rated it." for q in (1, 2)]
+        found[wave].append(f"Only {int(wave[1]) * 7} respondents.")
+    lines = wave_problems(found, "wave")
+    assert lines[:3] == [
+        "4 of the 5 waves in 'wave' have this problem ('W2', 'W3', 'W4' (+1 more)); "
+        f"in 'W2': {problem}"
+        for problem in found["W2"]
+    ]
