@@ -671,7 +671,9 @@ def _read_labelled(
         if value_labels and column in frame:
             frame[column] = _named_codes(frame[column], value_labels)
     frame = _with_meta(frame, dict(meta.column_names_to_labels or {}), scales)
-    frame.attrs[ATTRS]["not_experienced_cells"] = emptied
+    frame.attrs[ATTRS]["not_experienced_cells"] = {
+        column: _Shared(coded) for column, coded in emptied.items()
+    }
     if emptied:
         frame.attrs[ATTRS]["not_experienced_rows"] = _read_rows(frame, emptied)
     frame.attrs[ATTRS]["best_first"] = {
@@ -722,7 +724,7 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     at = _read_positions(survey, meta.get("not_experienced_rows"))
     if at is None:
         return None
-    return {c: f[at] for c, f in cells.items()}
+    return {c: _array(f)[at] for c, f in cells.items()}
 
 
 def _read_rows(frame: pd.DataFrame, emptied: Sequence[str]) -> dict[str, Any]:
@@ -736,12 +738,46 @@ def _read_rows(frame: pd.DataFrame, emptied: Sequence[str]) -> dict[str, Any]:
         if c not in columns and frame[c].notna().all() and frame[c].is_unique
     ]
     return {
-        "labels": frame.index.to_numpy(),
+        "labels": _Shared(frame.index.to_numpy()),
         "columns": columns,
-        "keys": _row_keys(frame, columns),
+        "keys": _Shared(_row_keys(frame, columns)),
         "ids": ids,
-        "id_keys": _row_keys(frame, columns + ids),
+        "id_keys": _Shared(_row_keys(frame, columns + ids)),
     }
+
+
+class _Shared:
+    """An array kept in a frame's ``attrs``: read-only, compared by value
+    and shared rather than copied. pandas compares the attrs of the frames it
+    combines (``astype`` of a dict, ``concat`` of columns, ``merge``), which
+    a bare array makes raise, and copies them with most operations."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array) -> None:
+        array = np.array(array)
+        array.flags.writeable = False
+        self.array = array
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Shared)
+            and self.array.shape == other.array.shape
+            and bool(np.array_equal(self.array, other.array))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo) -> _Shared:
+        return self
+
+    def __repr__(self) -> str:
+        return f"_Shared(<{self.array.dtype} array of {len(self.array)}>)"
+
+
+def _array(values) -> np.ndarray:
+    """The array a :class:`_Shared` holds, or ``values`` as an array."""
+    return values.array if isinstance(values, _Shared) else np.asarray(values)
 
 
 def _row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
@@ -781,15 +817,15 @@ def _read_positions(
     if not set(columns) <= set(survey.columns):
         return None
     keys = _row_keys(survey, columns)
-    labels = pd.Index(rows["labels"])
+    labels = pd.Index(_array(rows["labels"]))
     if survey.index.is_unique and labels.is_unique:
         at = labels.get_indexer(survey.index)
-        if (at >= 0).all() and (rows["keys"][at] == keys).all():
+        if (at >= 0).all() and (_array(rows["keys"])[at] == keys).all():
             return at
-    known = pd.Index(rows["keys"])
+    known = pd.Index(_array(rows["keys"]))
     if rows["ids"] and set(rows["ids"]) <= set(survey.columns):
         keys = _row_keys(survey, columns + rows["ids"])
-        known = pd.Index(rows["id_keys"])
+        known = pd.Index(_array(rows["id_keys"]))
     if known.is_unique:
         at = known.get_indexer(keys)
         if (at >= 0).all():
@@ -811,13 +847,13 @@ def keep_rows(survey: pd.DataFrame, keep: np.ndarray) -> dict[str, Any]:
         return meta
     at = at[np.asarray(keep, dtype=bool)]
     meta["not_experienced_cells"] = {
-        c: f[at] for c, f in meta["not_experienced_cells"].items()
+        c: _Shared(_array(f)[at]) for c, f in meta["not_experienced_cells"].items()
     }
     meta["not_experienced_rows"] = {
         **rows,
-        "labels": np.arange(len(at)),
-        "keys": rows["keys"][at],
-        "id_keys": rows["id_keys"][at],
+        "labels": _Shared(np.arange(len(at))),
+        "keys": _Shared(_array(rows["keys"])[at]),
+        "id_keys": _Shared(_array(rows["id_keys"])[at]),
     }
     return meta
 

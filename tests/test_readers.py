@@ -1016,3 +1016,20 @@ def test_the_emptied_cells_of_a_sav_file_outlive_a_change_of_type(tmp_path):
     assert said(read.convert_dtypes()) == said(small) == ["30"]
     assert said(whole) == said(whole.reset_index(drop=True)) == ["30"]
     assert said(text.iloc[::-1].reset_index(drop=True)) == ["30"]
+
+
+def test_a_sav_file_read_with_its_codes_emptied_combines_as_any_frame(tmp_path):
+    """pandas compares the attrs of the frames it combines; the reader's
+    record of the emptied cells held bare arrays, so astype of a dict, a
+    concat of columns and a merge raised "The truth value of an array ... is
+    ambiguous" on a .sav read with not_experienced codes."""
+    s, read, said = _sav_with_emptied_facets(tmp_path)
+    facets = list(s.catalog["facet"])
+    cast = read.astype({facets[0]: "float32"})
+    joined = pd.concat([read[["id"]], read[facets + ["connected"]]], axis=1)
+    merged = read[["id"]].merge(read.drop(columns=facets[:2]), on="id")
+    assert said(cast) == said(joined) == ["30"]
+    assert merged.shape == (200, len(facets))
+    copied = read.copy(deep=True)  # the record is shared, not copied a row at a time
+    meta = copied.attrs["emomotiv"]["not_experienced_cells"]
+    assert meta == read.attrs["emomotiv"]["not_experienced_cells"]
