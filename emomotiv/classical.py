@@ -47,7 +47,8 @@ raters, such as 32 of 2,000, among 30 facets) break the matrix too, with
 correlations from their few raters; before any projection those facets
 alone, fewest rated first, are read with their weighted mean (as below)
 until the matrix is valid, the others keep their pairwise correlations, and
-each method warns, naming them (``info["mean_read"]``). The R package
+each method warns, naming them (``info["mean_read"]``; :func:`emomotiv.analyze`
+says it once, in ``summary["agreement"]["warning"]``). The R package
 ``rwa`` also uses pairwise-complete correlations by default (its recent
 versions refuse a pairwise matrix that is not positive semi-definite, and use
 only complete cases when weighted). With ``missing="mean"`` a
