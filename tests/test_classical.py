@@ -771,6 +771,32 @@ def test_a_two_answer_text_outcome_is_read_as_driver_model_reads_it(method):
     assert np.allclose(flipped["importance"], coded["importance"])
 
 
+@pytest.mark.parametrize(
+    "method",
+    [
+        em.relative_weights,
+        em.shapley_regression,
+        em.correlation_importance,
+        em.beta_importance,
+    ],
+)
+def test_a_two_answer_text_outcome_with_empty_cells_is_told_to_drop_them(method):
+    """A yes/no outcome with 3 empty cells was refused as "not two answers:
+    code it as numbers"; it gets the message the 0/1 outcome gets, naming
+    the 3 missing values."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"].astype(float)
+    y[:3] = np.nan
+    with pytest.raises(em.ValidationError) as coded:
+        method(X, y)
+    with pytest.raises(em.ValidationError) as answers:
+        method(X, y.map({1: "yes", 0: "no"}))
+    assert answers.value.problems == coded.value.problems
+    assert answers.value.problems == [
+        "y has 3 missing or infinite values; drop those respondents first."
+    ]
+
+
 def test_method_agreement_names_a_result_given_for_the_table():
     """An ImportanceResult given for compare_methods' table said only
     "'ImportanceResult' object has no attribute 'columns'"."""
