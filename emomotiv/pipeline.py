@@ -11,6 +11,7 @@ import platform
 import re
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -1842,7 +1843,8 @@ def _plan_step(
     )
     said = summary["importance"]  # facets warned of: marked in the note column
     caveats = facet_caveats(said["routed"], said["outcome_like"])
-    tables = {"roi": noted(result.roi, caveats)}
+    result = replace(result, roi=noted(result.roi, caveats))
+    tables = {"roi": result.to_frame()}
     if result.plan is not None:
         tables["plan"] = result.plan
     return result, tables
@@ -2214,10 +2216,13 @@ def analyze(
         link=summary.get("value") or {},
         binary=binary,
     )
-    if "value_drivers" in value_tables:
+    if value_drivers is not None:
         said = summary["importance"]  # facets warned of: marked in the note
         caveats = facet_caveats(said["routed"], said["outcome_like"])
-        value_tables["value_drivers"] = noted(value_tables["value_drivers"], caveats)
+        value_drivers = replace(
+            value_drivers, table=noted(value_drivers.table, caveats)
+        )
+        value_tables["value_drivers"] = value_drivers.to_frame()
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:
         summary["value_drivers"]["warning"] = _warn(summary, value_warning, words)

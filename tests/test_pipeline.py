@@ -1090,6 +1090,29 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
     assert not [w for w in quiet.summary["warnings"] if "one segment" in w]
 
 
+def test_the_roi_and_value_drivers_objects_carry_the_tables_notes():
+    """A touchpoint rated only within one segment was noted so in
+    tables["roi"] and tables["value_drivers"] alone: result.plan.roi and
+    result.value_drivers.table kept the notes without it."""
+    s = em.make_survey(n_respondents=600, n_facets=6, random_state=0)
+    survey = _with_segment_only_facet(s, "customer_type", "Retirement")
+    catalog = pd.concat(
+        [s.catalog, pd.DataFrame({"facet": ["lounge"], "stage": ["Use"]})],
+        ignore_index=True,
+    )
+    options = _quick_options() | {"segment": "customer_type", "value": "value"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(survey, catalog, **options)
+    pd.testing.assert_frame_equal(result.plan.to_frame(), result.tables["roi"])
+    pd.testing.assert_frame_equal(
+        result.value_drivers.to_frame(), result.tables["value_drivers"]
+    )
+    for table in (result.plan.roi, result.value_drivers.table):
+        note = table.set_index("facet")["note"]["lounge"]
+        assert "rated (nearly) only where customer_type = Retirement" in note
+
+
 def test_a_routed_survey_s_classical_methods_read_missing_ratings_as_the_mean():
     """Touchpoints rated by a fifth of the respondents each: the pairwise
     correlations gave the classical methods a linear R² of 1.00, an
