@@ -47,7 +47,8 @@ raters, such as 32 of 2,000, among 30 facets) break the matrix too, with
 correlations from their few raters; before any projection those facets
 alone, fewest rated first, are read with their weighted mean (as below)
 until the matrix is valid, the others keep their pairwise correlations, and
-each method warns, naming them (``info["mean_read"]``). The R package
+each method warns, naming them (``info["mean_read"]``; :func:`emomotiv.analyze`
+says it once, in ``summary["agreement"]["warning"]``). The R package
 ``rwa`` also uses pairwise-complete correlations by default (its recent
 versions refuse a pairwise matrix that is not positive semi-definite, and use
 only complete cases when weighted). With ``missing="mean"`` a
@@ -242,7 +243,9 @@ def _check_inputs(X, y, sample_weight, owner: str):
     yv = yv.ravel()
     classes = _two_answers(y) if text and not isinstance(y, str) else None
     if classes is not None:  # read as DriverModel reads it: the later is 1
-        yv, text = (np.ravel(np.asarray(y, dtype=object)) == classes[1]) * 1.0, ""
+        answers = pd.Series(np.ravel(np.asarray(y, dtype=object)))
+        yv = np.where(answers.isna(), np.nan, (answers == classes[1]) * 1.0)
+        text = ""
     problems += _outcome_problems(y, yv, text, len(X))
     weights = None
     try:
@@ -275,11 +278,9 @@ def _check_inputs(X, y, sample_weight, owner: str):
 
 
 def _two_answers(y) -> np.ndarray | None:
-    """The two values, in sort order, of a complete outcome of exactly two
-    (text such as "yes"/"no"); else None."""
-    values = pd.Series(np.ravel(np.asarray(y, dtype=object)))
-    if values.isna().any():
-        return None
+    """The two values, in sort order, of an outcome of exactly two besides
+    its missing ones (text such as "yes"/"no"); else None."""
+    values = pd.Series(np.ravel(np.asarray(y, dtype=object))).dropna()
     try:
         classes = np.unique(values.to_numpy())
     except TypeError:  # text beside numbers: no order to read

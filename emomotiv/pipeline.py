@@ -11,6 +11,7 @@ import platform
 import re
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -1608,12 +1609,12 @@ def _classical_methods(X, y, w, random_state: int) -> tuple[dict, Any]:
     Missing ratings are read pairwise, or as the facet's weighted mean where
     the pairwise correlations had to be replaced by the nearest (singular)
     correlation matrix; the methods' own artefact warning is said once, by
-    the caller."""
+    the caller, as are the facets rated by few that they read with their mean
+    (``info["mean_read"]``)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", r"\w+ reads a linear R² of", UserWarning)
-        weights = relative_weights(X, y, sample_weight=w)
-        # facets read with their mean: said once, by relative weights
         warnings.filterwarnings("ignore", "The missing ratings of the facets rated")
+        weights = relative_weights(X, y, sample_weight=w)
         artefact = weights if weights.info["psd_projection"] > 0 else None
         missing = "pairwise" if artefact is None else "mean"
         if artefact is not None:
@@ -1647,7 +1648,9 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
     is singular and its R² near 1 an artefact; the methods are then read
     with each missing rating replaced by the facet's weighted mean among its
     raters (``missing="mean"``, a valid matrix always), and
-    ``summary["agreement"]["warning"]`` says so.
+    ``summary["agreement"]["warning"]`` says so. It says too when a few
+    touchpoints rated by far fewer than the others alone were read so, the
+    others pairwise (``info["mean_read"]``).
     """
     given = [c for c in design.columns if design.groups.get(c) != HALO]
     rated = X.notna().sum().sort_values(kind="stable")
@@ -1691,7 +1694,32 @@ def _methods_step(importance, X, y, w, cat, random_state: int, design: Design):
             "and a touchpoint's classical share grows with its reach (its "
             "non-users add no covariance), as SHAP's does." + cause
         )
+    elif lmg.info["mean_read"]:
+        mean_read = lmg.info["mean_read"]
+        agreement["warning"] = _mean_read_warning(mean_read, rated, len(X), labels)
     return table, agreement
+
+
+def _mean_read_warning(
+    mean_read: list[str], rated: pd.Series, n: int, labels: Mapping[str, str]
+) -> str:
+    """Which touchpoints rated by few (``rated``: raters per facet, of ``n``
+    respondents) the classical methods read with their mean
+    (``info["mean_read"]``), and what that does to their shares."""
+    shown = ", ".join(
+        f"{labels.get(f, f)} ({rated[f]:,} of {n:,})" for f in mean_read[:5]
+    )
+    more = f" (+{len(mean_read) - 5} more)" if len(mean_read) > 5 else ""
+    return (
+        "The classical methods (relative weights, Shapley regression, "
+        "standardized betas and squared correlations) read the missing ratings "
+        f"of the touchpoints rated by fewest respondents, {shown}{more}, as "
+        "the touchpoint's weighted mean rating among its raters: their "
+        "pairwise correlations, each over their few raters, do not form a "
+        "valid correlation matrix with the other touchpoints'. Their classical "
+        "share then shrinks with their reach (their non-users add no "
+        "covariance); the other touchpoints keep their pairwise correlations."
+    )
 
 
 def _population_hint(w: np.ndarray) -> str:
@@ -1815,7 +1843,8 @@ def _plan_step(
     )
     said = summary["importance"]  # facets warned of: marked in the note column
     caveats = facet_caveats(said["routed"], said["outcome_like"])
-    tables = {"roi": noted(result.roi, caveats)}
+    result = replace(result, roi=noted(result.roi, caveats))
+    tables = {"roi": result.to_frame()}
     if result.plan is not None:
         tables["plan"] = result.plan
     return result, tables
@@ -2187,10 +2216,13 @@ def analyze(
         link=summary.get("value") or {},
         binary=binary,
     )
-    if "value_drivers" in value_tables:
+    if value_drivers is not None:
         said = summary["importance"]  # facets warned of: marked in the note
         caveats = facet_caveats(said["routed"], said["outcome_like"])
-        value_tables["value_drivers"] = noted(value_tables["value_drivers"], caveats)
+        value_drivers = replace(
+            value_drivers, table=noted(value_drivers.table, caveats)
+        )
+        value_tables["value_drivers"] = value_drivers.to_frame()
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:
         summary["value_drivers"]["warning"] = _warn(summary, value_warning, words)

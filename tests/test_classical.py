@@ -476,12 +476,14 @@ def test_one_sparse_facet_leaves_the_others_weights_as_they_were():
     sparse = facets[-1]
     X.loc[X[sparse].dropna().index[20:], sparse] = np.nan
     assert X[sparse].notna().sum() == 20
-    with pytest.warns(UserWarning, match=f"'{sparse}' \\(20\\)"):
+    with warnings.catch_warnings():  # analyze says it, in its agreement warning
+        warnings.simplefilter("error")
         classical, artefact = _classical_methods(X, y, w, 0)
     assert artefact is None
     for name in ("relative_weights", "shapley_regression"):
         res = classical[name]
-        assert res.info["missing"].startswith("pairwise") and res.info["mean_read"]
+        assert res.info["missing"].startswith("pairwise")
+        assert res.info["mean_read"] == [sparse]
         without = getattr(em, name)(X.drop(columns=sparse), y, sample_weight=w)
         moved = res.table["raw_importance"].drop(sparse) - without.table[
             "raw_importance"
@@ -767,6 +769,32 @@ def test_a_two_answer_text_outcome_is_read_as_driver_model_reads_it(method):
     assert str(said[0].message) == str(model_said[0].message)
     assert (flipped["direction"] == -coded["direction"]).all()
     assert np.allclose(flipped["importance"], coded["importance"])
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        em.relative_weights,
+        em.shapley_regression,
+        em.correlation_importance,
+        em.beta_importance,
+    ],
+)
+def test_a_two_answer_text_outcome_with_empty_cells_is_told_to_drop_them(method):
+    """A yes/no outcome with 3 empty cells was refused as "not two answers:
+    code it as numbers"; it gets the message the 0/1 outcome gets, naming
+    the 3 missing values."""
+    s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
+    X, y = s.survey[s.catalog["facet"]], s.survey["connected"].astype(float)
+    y[:3] = np.nan
+    with pytest.raises(em.ValidationError) as coded:
+        method(X, y)
+    with pytest.raises(em.ValidationError) as answers:
+        method(X, y.map({1: "yes", 0: "no"}))
+    assert answers.value.problems == coded.value.problems
+    assert answers.value.problems == [
+        "y has 3 missing or infinite values; drop those respondents first."
+    ]
 
 
 def test_method_agreement_names_a_result_given_for_the_table():

@@ -1,3 +1,4 @@
+import html
 import importlib.util
 import re
 import warnings
@@ -1089,6 +1090,29 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
     assert not [w for w in quiet.summary["warnings"] if "one segment" in w]
 
 
+def test_the_roi_and_value_drivers_objects_carry_the_tables_notes():
+    """A touchpoint rated only within one segment was noted so in
+    tables["roi"] and tables["value_drivers"] alone: result.plan.roi and
+    result.value_drivers.table kept the notes without it."""
+    s = em.make_survey(n_respondents=600, n_facets=6, random_state=0)
+    survey = _with_segment_only_facet(s, "customer_type", "Retirement")
+    catalog = pd.concat(
+        [s.catalog, pd.DataFrame({"facet": ["lounge"], "stage": ["Use"]})],
+        ignore_index=True,
+    )
+    options = _quick_options() | {"segment": "customer_type", "value": "value"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(survey, catalog, **options)
+    pd.testing.assert_frame_equal(result.plan.to_frame(), result.tables["roi"])
+    pd.testing.assert_frame_equal(
+        result.value_drivers.to_frame(), result.tables["value_drivers"]
+    )
+    for table in (result.plan.roi, result.value_drivers.table):
+        note = table.set_index("facet")["note"]["lounge"]
+        assert "rated (nearly) only where customer_type = Retirement" in note
+
+
 def test_a_routed_survey_s_classical_methods_read_missing_ratings_as_the_mean():
     """Touchpoints rated by a fifth of the respondents each: the pairwise
     correlations gave the classical methods a linear R² of 1.00, an
@@ -1113,3 +1137,31 @@ def test_a_routed_survey_s_classical_methods_read_missing_ratings_as_the_mean():
     assert "missing='mean'" in said and "linear R² of 1.00, an artefact" in said
     assert f"the linear R² is {agreement['linear_r2']:.2f}" in said
     assert "em.relative_weights" not in said
+
+
+def test_a_facet_rated_by_few_read_with_its_mean_is_said_among_the_warnings():
+    """One touchpoint rated by 12 of 600 breaks the pairwise correlations;
+    the classical methods read it with its mean, which was said only by a
+    Python warning from relative weights (the command line does not show
+    it) and in agreement["missing"]. It is said now once, with the run's
+    other warnings, for all four classical methods."""
+    s = em.make_survey(n_respondents=600, n_facets=12, random_state=0)
+    facet = s.catalog["facet"].iloc[0]
+    label = s.catalog["label"].iloc[0]
+    keep = np.random.default_rng(0).choice(600, 15, replace=False)
+    survey = s.survey.copy()
+    survey.loc[~survey.index.isin(keep), facet] = np.nan
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(survey, s.catalog, **_quick_options() | {"methods": True})
+    agreement = result.summary["agreement"]
+    said = agreement["warning"]
+    assert said in result.summary["warnings"]
+    assert f"{label} ({survey[facet].notna().sum()} of 600)" in said
+    for method in ["relative weights", "Shapley regression", "betas", "correlations"]:
+        assert method in said
+    told = [str(w.message) for w in caught]
+    assert told.count(said) == 1
+    assert not [m for m in told if m.startswith("The missing ratings of the facets")]
+    page = " ".join(html.unescape(em.Report(result).html()).split())
+    assert said in page
