@@ -698,8 +698,8 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     dict or None
         Empty where the reader emptied no cell; None where it did but the
         rows can no longer be matched (an emptied column or the id dropped
-        or its values changed, the answers alike in several rows): no record rather
-        than a wrong one.
+        or its values changed, the answers alike in several rows): no record
+        rather than a wrong one.
 
     Examples
     --------

@@ -209,12 +209,13 @@ def row_notes(
     0 everywhere), or a gain within noise (``beyond_noise`` False); None
     where none (an empty cell in the CSV file)."""
     counted = sim.weights > 0
+    reps = np.asarray(reps)
     notes = []
     for j, facet in enumerate(facets):
         said = []
         rated = int((sim.frame[facet].notna().to_numpy() & counted).sum())
         if rated < FEW_RATERS_SPLIT:
-            never = point[j] == 0 and not np.any(np.asarray(reps)[:, j])
+            never = point[j] == 0 and not np.any(reps[:, j])
             said.append(
                 f"rated by {rated} respondents: too few for the model to split "
                 "on, its gain reads 0 but is unknown"

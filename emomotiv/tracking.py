@@ -1828,11 +1828,10 @@ def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
     problem every wave shares is listed once; one of a few waves under each
     wave's label; one of more waves (the same words and quoted names, a
     facet's say, other numbers) once, naming how many waves, the first few
-    and the first wave's words. Where
-    the column holds many days (more than 12) and most of them have a
-    problem, a first line says it is an interview date, perhaps, rather
-    than a wave; where a facet is empty in a wave, the way out follows
-    (:func:`separate_waves_advice`).
+    and the first wave's words. Where the column holds many days (more than
+    12) and most of them have a problem, a first line says it is an
+    interview date, perhaps, rather than a wave; where a facet is empty in a
+    wave, the way out follows (:func:`separate_waves_advice`).
 
     Examples
     --------

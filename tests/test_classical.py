@@ -718,15 +718,16 @@ def test_a_survey_in_many_blocks_raises_no_pandas_warning():
     assert em.relative_weights(X, y).to_frame()["importance"].notna().all()
 
 
-@pytest.mark.parametrize(
-    "method",
-    [
-        em.relative_weights,
-        em.shapley_regression,
-        em.correlation_importance,
-        em.beta_importance,
-    ],
-)
+#: the four classical methods, each of which reads the outcome the same way
+CLASSICAL = [
+    em.relative_weights,
+    em.shapley_regression,
+    em.correlation_importance,
+    em.beta_importance,
+]
+
+
+@pytest.mark.parametrize("method", CLASSICAL)
 def test_a_text_outcome_or_a_column_name_is_named(method):
     """y of more than two answer texts, or the outcome column's name instead
     of the column: named in the ValidationError, not numpy's 'could not
@@ -740,15 +741,7 @@ def test_a_text_outcome_or_a_column_name_is_named(method):
         method(X, "connected")
 
 
-@pytest.mark.parametrize(
-    "method",
-    [
-        em.relative_weights,
-        em.shapley_regression,
-        em.correlation_importance,
-        em.beta_importance,
-    ],
-)
+@pytest.mark.parametrize("method", CLASSICAL)
 def test_a_two_answer_text_outcome_is_read_as_driver_model_reads_it(method):
     """DriverModel took y of "yes"/"no" (the later label in sort order as 1,
     with a warning naming it unless a yes beside a no), while the classical
@@ -771,15 +764,7 @@ def test_a_two_answer_text_outcome_is_read_as_driver_model_reads_it(method):
     assert np.allclose(flipped["importance"], coded["importance"])
 
 
-@pytest.mark.parametrize(
-    "method",
-    [
-        em.relative_weights,
-        em.shapley_regression,
-        em.correlation_importance,
-        em.beta_importance,
-    ],
-)
+@pytest.mark.parametrize("method", CLASSICAL)
 def test_a_two_answer_text_outcome_with_empty_cells_is_told_to_drop_them(method):
     """A yes/no outcome with 3 empty cells was refused as "not two answers:
     code it as numbers"; it gets the message the 0/1 outcome gets, naming

@@ -1029,14 +1029,18 @@ def test_costs_typed_in_another_unit_are_warned_of():
     assert _cost_warnings(roi.assign(cost=[40_000.0, 60_000.0, 90_000.0, 5e4])) == []
 
 
-def _with_segment_only_facet(s, segment: str, level: str) -> pd.DataFrame:
+def _with_segment_only_facet(s, segment: str, level: str):
     """The survey with a no-effect touchpoint that only ``level`` of
     ``segment`` can use (a lounge for Premium customers), rated at random by
-    two thirds of them."""
+    two thirds of them, and the catalog naming it."""
     rng = np.random.default_rng(0)
     eligible = s.survey[segment].eq(level) & (rng.random(len(s.survey)) < 2 / 3)
     ratings = rng.integers(1, 11, len(s.survey)).astype(float)
-    return s.survey.assign(lounge=np.where(eligible, ratings, np.nan))
+    catalog = pd.concat(
+        [s.catalog, pd.DataFrame({"facet": ["lounge"], "stage": ["Use"]})],
+        ignore_index=True,
+    )
+    return s.survey.assign(lounge=np.where(eligible, ratings, np.nan)), catalog
 
 
 def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
@@ -1049,11 +1053,7 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
     on one survey); on a survey whose touchpoints every segment rates,
     nothing."""
     s = em.make_survey(n_respondents=800, n_facets=8, random_state=5)
-    survey = _with_segment_only_facet(s, "customer_type", "Retirement")
-    catalog = pd.concat(
-        [s.catalog, pd.DataFrame({"facet": ["lounge"], "stage": ["Use"]})],
-        ignore_index=True,
-    )
+    survey, catalog = _with_segment_only_facet(s, "customer_type", "Retirement")
     options = _quick_options() | {"segment": "customer_type", "weight": "weight"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1095,11 +1095,7 @@ def test_the_roi_and_value_drivers_objects_carry_the_tables_notes():
     tables["roi"] and tables["value_drivers"] alone: result.plan.roi and
     result.value_drivers.table kept the notes without it."""
     s = em.make_survey(n_respondents=600, n_facets=6, random_state=0)
-    survey = _with_segment_only_facet(s, "customer_type", "Retirement")
-    catalog = pd.concat(
-        [s.catalog, pd.DataFrame({"facet": ["lounge"], "stage": ["Use"]})],
-        ignore_index=True,
-    )
+    survey, catalog = _with_segment_only_facet(s, "customer_type", "Retirement")
     options = _quick_options() | {"segment": "customer_type", "value": "value"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -863,21 +863,27 @@ def test_sort_waves(labels, expected):
     assert em.sort_waves(labels) == expected
 
 
-def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
-    from emomotiv.tracking import read_as_dates
-
+def _waves_relabelled(labels: dict, warned: str):
+    """Two waves of make_waves given other labels, analysed quickly: the
+    waves, their survey, the result and the warning that says ``warned``."""
     s = em.make_waves(300, 6, random_state=2)
-    survey = s.survey.replace(
-        {"wave": {"2026Q2": "Winter 2026", "2026Q3": "Summer 2026"}}
-    )
-    assert not read_as_dates(survey["wave"]) and read_as_dates(s.survey["wave"])
+    survey = s.survey.replace({"wave": labels})
     model = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
-    with pytest.warns(UserWarning, match="not all read as dates") as caught:
+    with pytest.warns(UserWarning, match=warned) as caught:
         result = em.analyze(
             survey, s.catalog, connection="connected", wave="wave", model=model,
             n_boot=0, methods=False, progress=False,
         )  # fmt: skip
-    said = next(str(w.message) for w in caught if "read as dates" in str(w.message))
+    said = next(str(w.message) for w in caught if warned in str(w.message))
+    return s, survey, result, said
+
+
+def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
+    from emomotiv.tracking import read_as_dates
+
+    labels = {"2026Q2": "Winter 2026", "2026Q3": "Summer 2026"}
+    s, survey, result, said = _waves_relabelled(labels, "not all read as dates")
+    assert not read_as_dates(survey["wave"]) and read_as_dates(s.survey["wave"])
     assert (
         "('Summer 2026' < 'Winter 2026')" in said and "'Winter 2026' is taken" in said
     )
@@ -893,17 +899,8 @@ def test_days_that_read_day_or_month_first_alike_are_warned_of():
 
     assert day_order_untold(["05/03/2026", "04/06/2026"])
     assert not day_order_untold(["05/03/2026", "31/03/2026"])
-    s = em.make_waves(300, 6, random_state=2)
-    survey = s.survey.replace(
-        {"wave": {"2026Q2": "05/03/2026", "2026Q3": "04/06/2026"}}
-    )
-    model = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
-    with pytest.warns(UserWarning, match="read day first") as caught:
-        result = em.analyze(
-            survey, s.catalog, connection="connected", wave="wave", model=model,
-            n_boot=0, methods=False, progress=False,
-        )  # fmt: skip
-    said = next(str(w.message) for w in caught if "day first" in str(w.message))
+    labels = {"2026Q2": "05/03/2026", "2026Q3": "04/06/2026"}
+    _, _, result, said = _waves_relabelled(labels, "read day first")
     assert "('05/03/2026' < '04/06/2026')" in said
     assert "'04/06/2026' is taken" in said
     assert result.summary["warnings"][0] == said
