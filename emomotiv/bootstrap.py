@@ -327,18 +327,19 @@ def _explained(booster, evaluate, eval_weights, drawn, combine) -> np.ndarray | 
     replicate's cost, and about a third of the evaluation respondents (those
     the replicate did not draw) enter the average at weight 0. They hold 0 in
     place, so the sums, and the result, are the same to the last bit.
+    ``evaluate`` holds the evaluation respondents' rows (float32), explained
+    by :func:`~emomotiv._trees.shap_values`.
     """
     if combine is None:
         return None
+    from ._trees import shap_values
+
     weights = eval_weights * drawn
     if not weights.sum() > 0:
         weights = eval_weights
     rows = np.flatnonzero(weights)
     grouped = np.zeros((len(weights), combine.shape[1]))
-    if len(rows) < len(weights):
-        evaluate = evaluate.slice(rows)
-    phi = booster.predict(evaluate, pred_contribs=True)[:, :-1]
-    grouped[rows] = phi.astype(float) @ combine
+    grouped[rows] = shap_values(booster, evaluate[rows]) @ combine
     return np.average(np.abs(grouped), axis=0, weights=weights)
 
 
@@ -365,7 +366,7 @@ def _fit_chunk(
 
     # only the bins: weighted quantiles of every respondent
     reference = xgb.QuantileDMatrix(values, weight=weights, missing=np.nan, nthread=1)
-    evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
+    evaluate = np.asarray(values[eval_rows], dtype=np.float32)
     eval_weights = weights[eval_rows]
     out = []
     for seed in seeds:
@@ -411,7 +412,7 @@ def _fit_drawn(
     rows, y, w, eval_drawn = drawn
     matrix = xgb.QuantileDMatrix(rows, label=y, weight=w, missing=np.nan, nthread=1)
     booster = xgb.train(params, matrix, rounds)
-    evaluate = xgb.DMatrix(values[eval_rows], missing=np.nan, nthread=1)
+    evaluate = np.asarray(values[eval_rows], dtype=np.float32)
     mean_abs = _explained(booster, evaluate, weights[eval_rows], eval_drawn, combine)
     return [(mean_abs, booster)]
 

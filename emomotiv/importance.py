@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
+from ._trees import shap_values
 from ._validation import check_aligned, check_weights, preview
 from .controls import design_hint
 from .model import DriverModel, check_model, explained_class
@@ -304,8 +305,10 @@ def shap_importance(
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
     booster = model.estimator_.get_booster()
-    contribs = booster.predict(xgb.DMatrix(values, missing=np.nan), pred_contribs=True)
-    phi, base = contribs[:, :-1].astype(float), contribs[:, -1].astype(float)
+    phi = shap_values(booster, values)
+    # the bias column is the trees' expected value, the same for every row
+    first = booster.predict(xgb.DMatrix(values[:1], missing=np.nan), pred_contribs=True)
+    base = np.full(len(values), float(first[0, -1]) if len(first) else np.nan)
     phi, base = phi * _shap_scale(model), base * _shap_scale(model)
     log_link = hasattr(model, "value_scale_") and model.objective != "squared"
     if log_link:  # log(value / scale) = log value - log scale

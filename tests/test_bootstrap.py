@@ -325,6 +325,7 @@ def test_the_mean_abs_shap_of_a_replicate_is_over_its_own_resample():
     replicate that drew none of them falls back to their survey weights."""
     import xgboost as xgb
 
+    from emomotiv._trees import shap_values
     from emomotiv.bootstrap import _explained
 
     rng = np.random.default_rng(1)
@@ -335,8 +336,8 @@ def test_the_mean_abs_shap_of_a_replicate_is_over_its_own_resample():
         xgb.DMatrix(values, label=y),
         20,
     )
-    evaluate = xgb.DMatrix(values[:50])
-    phi = np.abs(booster.predict(evaluate, pred_contribs=True)[:, :-1])
+    evaluate = values[:50]
+    phi = np.abs(shap_values(booster, evaluate))
     weights, drawn = rng.uniform(0.5, 2, 50), rng.integers(0, 3, 50).astype(float)
     combine = np.eye(3)
     got = _explained(booster, evaluate, weights, drawn, combine)
@@ -378,11 +379,12 @@ def test_a_replicate_is_fitted_on_the_rows_it_drew(monkeypatch):
         np.testing.assert_array_equal(cuts, np.concatenate(whole.get_quantile_cut()))
 
 
-def test_a_replicate_explains_only_the_respondents_it_drew():
+def test_a_replicate_explains_only_the_respondents_it_drew(monkeypatch):
     """TreeSHAP, most of a replicate's cost, skips the evaluation respondents
     that would enter the mean |SHAP| at weight 0."""
     import xgboost as xgb
 
+    from emomotiv import _trees
     from emomotiv.bootstrap import _explained
 
     rng = np.random.default_rng(2)
@@ -394,15 +396,16 @@ def test_a_replicate_explains_only_the_respondents_it_drew():
         5,
     )
     explained = []
+    shap_values = _trees.shap_values
 
-    class Spy:
-        def predict(self, matrix, **kwargs):
-            explained.append(matrix.num_row())
-            return booster.predict(matrix, **kwargs)
+    def spy(booster, rows):
+        explained.append(len(rows))
+        return shap_values(booster, rows)
 
+    monkeypatch.setattr(_trees, "shap_values", spy)
     drawn = np.zeros(100)
     drawn[[3, 10, 57]] = [1, 2, 1]
-    _explained(Spy(), xgb.DMatrix(values), np.ones(100), drawn, np.eye(3))
+    _explained(booster, values, np.ones(100), drawn, np.eye(3))
     assert explained == [3]
 
 

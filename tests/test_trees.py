@@ -240,3 +240,39 @@ def test_a_moved_value_in_float64_descends_as_xgboost_reads_it():
     after[:, column] = just_below
     direct = booster.inplace_predict(after, predict_type="margin")
     np.testing.assert_allclose(changed, direct, atol=1e-5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    objective=st.sampled_from(OBJECTIVES),
+    depth=st.integers(1, 3),  # SHAP_DEPTH: deeper trees are left to XGBoost
+    missing=st.sampled_from([0.0, 0.3]),
+    prune=st.sampled_from([0.0, 0.5, 5.0]),  # shallower leaves, or stumps only
+    weighted=st.booleans(),
+)
+def test_shap_through_the_trees_is_xgboosts_treeshap(
+    seed, objective, depth, missing, prune, weighted
+):
+    """Path-dependent TreeSHAP from the tables equals pred_contribs for any
+    tree: a feature split twice on a path, shallower leaves, missing ratings
+    sent to either side, weighted cover."""
+    booster, X, rng = _booster(seed, objective, depth, missing, prune)
+    if weighted:  # the cover is a weighted hessian
+        matrix = xgb.DMatrix(
+            X, label=booster.predict(xgb.DMatrix(X)), weight=rng.random(len(X)) * 3
+        )
+        params = {"objective": objective, "max_depth": depth, "gamma": prune}
+        booster = xgb.train({**params, "seed": seed}, matrix, 20)
+    trees = Trees.from_booster(booster)
+    phi = trees.contributions(X)
+    theirs = booster.predict(xgb.DMatrix(X, missing=np.nan), pred_contribs=True)
+    assert phi.shape == (len(X), X.shape[1])
+    scale = max(1.0, np.abs(theirs).max())
+    np.testing.assert_allclose(phi, theirs[:, :-1], rtol=0, atol=1e-5 * scale)
+
+
+def test_shap_of_trees_deeper_than_the_tables_is_left_to_xgboost():
+    booster, X, _ = _booster(0, "reg:squarederror", 4, 0.0)
+    trees = Trees.from_booster(booster)
+    assert trees.depth == 4 and trees.contributions(X) is None
