@@ -53,8 +53,9 @@ MAX_DEPTH = 6
 #: at depth 3, 32,768 at depth 4, too many to tabulate for each tree).
 SHAP_DEPTH = 3
 
-#: Rows explained at once: a batch holds rows x trees x splits of floats.
-SHAP_BATCH = 2_000
+#: Values a batch of rows explained at once holds (rows x trees x splits):
+#: about 2,000 rows of a 300-tree model, 32 MB in float64.
+SHAP_CELLS = 4_000_000
 
 #: The inverse link of each objective a driver or value model is fitted with.
 INVERSE_LINKS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -323,8 +324,9 @@ class Trees:
         gather[np.arange(len(column)), column] = 1.0
         values = np.asarray(values, dtype=np.float32)
         out = np.empty((len(values), n_features))
-        for start in range(0, len(values), SHAP_BATCH):
-            rows = values[start : start + SHAP_BATCH]
+        batch = max(1, SHAP_CELLS // (n_trees * n_splits))
+        for start in range(0, len(values), batch):
+            rows = values[start : start + batch]
             padded = np.concatenate([rows, np.zeros((len(rows), 1), np.float32)], 1)
             x = padded[:, column]
             # the side each row takes at each split (NaN compares False)

@@ -276,3 +276,11 @@ def test_shap_of_trees_deeper_than_the_tables_is_left_to_xgboost():
     booster, X, _ = _booster(0, "reg:squarederror", 4, 0.0)
     trees = Trees.from_booster(booster)
     assert trees.depth == 4 and trees.contributions(X) is None
+
+
+def test_shap_in_batches_of_rows_is_the_same(monkeypatch):
+    booster, X, _ = _booster(3, "binary:logistic", 3, 0.3)
+    whole = Trees.from_booster(booster).contributions(X)
+    monkeypatch.setattr(_trees, "SHAP_CELLS", 7 * 20 * 15)  # 15 rows at once
+    batched = Trees.from_booster(booster).contributions(X)
+    np.testing.assert_allclose(batched, whole, rtol=0, atol=1e-12)
