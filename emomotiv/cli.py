@@ -1965,11 +1965,11 @@ def _print_tracking(
     (:func:`_words`), else by the comparison's label; the journey stages'
     changes from ``stages`` (the stage-changes table), else by name from
     ``tracking["stages"]``."""
+    from ._wording import outcome_words
     from .report import (
         _magnitude,
         _pct,
         kpi_name,
-        outcome_words,
         setting_notes,
         touchpoint_notes,
         wave_currencies,
@@ -2149,10 +2149,11 @@ def _console_label(label: object) -> str | None:
 
 
 def _words(summary: dict) -> dict[str, str]:
-    """How the console names a 0/1 outcome (:func:`emomotiv.report.outcome_words`,
+    """How the console names a 0/1 outcome (:func:`emomotiv._wording.outcome_words`,
     straight quotes); a score outcome's connected customers are the
     motivators', in the words of connection."""
-    from .report import outcome_label, outcome_words, score_outcome
+    from ._wording import outcome_words
+    from .report import outcome_label, score_outcome
 
     label = None if score_outcome(summary) else outcome_label(summary)
     return outcome_words(_console_label(label), '""')
@@ -2328,6 +2329,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from ._stats import format_against
     from ._validation import ValidationError
+    from ._wording import in_outcome_words
     from .io import (
         WORKBOOK_FILE,
         file_fingerprints,
@@ -2337,7 +2339,6 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     from .pipeline import _recorded_study, analyze
     from .report import (
-        in_outcome_words,
         score_outcome,
         study_currency,
         value_fit_caveat,
@@ -2699,6 +2700,7 @@ def _print_plan(
     connection: with the ``value_drivers`` table, the touchpoints that move
     value mostly by other paths, beyond noise, are named after it, with
     ``value_caveat`` where the value model fits weakly."""
+    from ._wording import in_outcome_words, outcome_words
     from .report import (
         GAP_SOURCES,
         VALUE_SOURCES,
@@ -2706,8 +2708,6 @@ def _print_plan(
         _in_currency,
         _magnitude,
         _money,
-        in_outcome_words,
-        outcome_words,
     )
 
     words = words or outcome_words(None)

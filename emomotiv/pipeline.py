@@ -21,6 +21,7 @@ import pandas as pd
 
 from ._stats import kish_size, weighted_share
 from ._validation import ValidationError, did_you_mean, many, preview
+from ._wording import in_outcome_words, outcome_words
 from .bootstrap import (
     NO_SPLIT,
     _stability_warning,
@@ -70,7 +71,6 @@ from .readers import (
     unmatched_answers,
     yes_answer,
 )
-from .report import in_outcome_words, outcome_words
 from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
 from .schema import (
     CONNECTION_KINDS,
@@ -1331,7 +1331,7 @@ def _outcome_name_notes(
 
 
 def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
-    """``note`` in the outcome's ``words`` (:func:`emomotiv.report.in_outcome_words`),
+    """``note`` in the outcome's ``words`` (:func:`emomotiv._wording.in_outcome_words`),
     added to ``summary["warnings"]`` and warned; returns the note as said."""
     note = in_outcome_words(note, words)
     summary["warnings"].append(note)
