@@ -61,7 +61,7 @@ SHAP_CELLS = 4_000_000
 INVERSE_LINKS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "binary:logistic": expit,
     "reg:logistic": expit,
-    "reg:squarederror": lambda margin: margin,
+    "reg:squarederror": np.positive,  # the identity (a named function: picklable)
     "reg:tweedie": np.exp,
     "reg:gamma": np.exp,
     "count:poisson": np.exp,
@@ -135,7 +135,6 @@ class Trees:
         self._leaf_value = threshold.ravel()
         self._heap(left, right, feature, threshold, default_left, cover)
         self.inverse_link = inverse_link
-        self._shap_table: np.ndarray | None = None
 
     def _heap(self, left, right, feature, threshold, default_left, cover) -> None:
         """The trees as complete binary trees of ``depth`` levels, flat.
@@ -305,8 +304,6 @@ class Trees:
         n_trees, n_features = self.uses.shape
         if self.depth == 0:  # no tree splits: nothing to share out
             return np.zeros((len(values), n_features))
-        if self._shap_table is None:
-            self._shap_table = self._shap_tables()
         n_splits = 2**self.depth - 1
         width = self._width
         # the columns of each tree's splits; a place that is no split reads
@@ -318,7 +315,9 @@ class Trees:
         right_if_missing = ~self._default_left[at]
         powers = (2.0 ** np.arange(n_splits)).astype(np.float32)
         first = (np.arange(n_trees) * 2**n_splits)[None, :]
-        table = self._shap_table.reshape(-1, n_splits)
+        # tabulated anew each call (2 MB at 300 trees): the trees are kept
+        # with each bootstrap replicate, the table would be kept with them
+        table = self._shap_tables().reshape(-1, n_splits)
         # each tree's splits' parts to their columns, as a matrix
         gather = np.zeros((n_trees * n_splits, n_features + 1), dtype=np.float32)
         gather[np.arange(len(column)), column] = 1.0
@@ -408,12 +407,14 @@ class Trees:
         )
 
 
-def shap_values(booster, values: np.ndarray) -> np.ndarray:
+def shap_values(booster, values: np.ndarray, trees: Trees | None = None) -> np.ndarray:
     """TreeSHAP of ``values`` (rows x columns, float64, without the bias
-    column): from the booster's trees as arrays (:meth:`Trees.contributions`)
-    where they can be read and are shallow enough, else XGBoost's own
-    ``pred_contribs`` (on the booster's threads)."""
-    trees = Trees.from_booster(booster)
+    column): from the booster's trees as arrays (:meth:`Trees.contributions`;
+    ``trees`` when already read, else read here) where they can be read and
+    are shallow enough, else XGBoost's own ``pred_contribs`` (on the
+    booster's threads)."""
+    if trees is None:
+        trees = Trees.from_booster(booster)
     phi = None if trees is None else trees.contributions(values)
     if phi is None:
         import xgboost as xgb

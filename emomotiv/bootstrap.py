@@ -80,6 +80,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import clone
 
 from ._stats import QUANTILES, few_replicates, format_against
+from ._trees import Trees
 from ._validation import (
     check_aligned,
     check_float,
@@ -205,6 +206,10 @@ class Refits:
     settings : dict
         The XGBoost parameters and ``rounds`` every replicate was trained
         with (the fitted model's own).
+    trees : tuple or None
+        Each replicate's trees as arrays (``emomotiv._trees.Trees``; None
+        where they cannot be read so), read once when the replicate is
+        explained, for its scenarios to use again.
 
     Examples
     --------
@@ -229,6 +234,7 @@ class Refits:
     size: int | None = None
     digest: dict | None = None
     settings: dict | None = None
+    trees: tuple | None = None
 
     def __len__(self) -> int:
         return len(self.boosters)
@@ -314,7 +320,9 @@ def _train_params(template, task: str) -> tuple[dict, int]:
     return params, int(estimator.n_estimators)
 
 
-def _explained(booster, evaluate, eval_weights, drawn, combine) -> np.ndarray | None:
+def _explained(
+    booster, evaluate, eval_weights, drawn, combine, trees=None
+) -> np.ndarray | None:
     """Mean |SHAP| of a refit per output of ``combine`` (None: not explained).
 
     The evaluation respondents are weighted by their survey weight times the
@@ -328,7 +336,8 @@ def _explained(booster, evaluate, eval_weights, drawn, combine) -> np.ndarray | 
     the replicate did not draw) enter the average at weight 0. They hold 0 in
     place, so the sums, and the result, are the same to the last bit.
     ``evaluate`` holds the evaluation respondents' rows (float32), explained
-    by :func:`~emomotiv._trees.shap_values`.
+    by :func:`~emomotiv._trees.shap_values` (from ``trees``, the booster's
+    trees when already read).
     """
     if combine is None:
         return None
@@ -339,7 +348,7 @@ def _explained(booster, evaluate, eval_weights, drawn, combine) -> np.ndarray | 
         weights = eval_weights
     rows = np.flatnonzero(weights)
     grouped = np.zeros((len(weights), combine.shape[1]))
-    grouped[rows] = shap_values(booster, evaluate[rows]) @ combine
+    grouped[rows] = shap_values(booster, evaluate[rows], trees) @ combine
     return np.average(np.abs(grouped), axis=0, weights=weights)
 
 
@@ -352,7 +361,7 @@ def _fit_chunk(
     eval_rows: np.ndarray,
     combine: np.ndarray | None,
     seeds: list,
-) -> list[tuple[np.ndarray | None, object]]:
+) -> list[tuple[np.ndarray | None, object, Trees | None]]:
     """Refit a chunk of replicates, each on the rows it drew (weighted by the
     times drawn), binned with the cuts of one quantised matrix of every
     respondent; (mean |SHAP|, booster) each.
@@ -360,7 +369,8 @@ def _fit_chunk(
     The shared cuts make every replicate's bins those of the whole survey;
     fitting on the drawn rows alone spares the trees the third of the rows a
     replicate leaves out (at weight 0 they would still be binned and
-    scanned), about a quarter of a refit's time.
+    scanned), about a quarter of a refit's time. Each replicate comes with
+    its booster and its trees as arrays.
     """
     import xgboost as xgb
 
@@ -381,10 +391,11 @@ def _fit_chunk(
             ref=reference,
         )
         booster = xgb.train(params, matrix, rounds)
+        trees = Trees.from_booster(booster)
         mean_abs = _explained(
-            booster, evaluate, eval_weights, counts[eval_rows], combine
+            booster, evaluate, eval_weights, counts[eval_rows], combine, trees
         )
-        out.append((mean_abs, booster))
+        out.append((mean_abs, booster, trees))
     return out
 
 
@@ -398,9 +409,9 @@ def _fit_drawn(
     combine: np.ndarray | None,
     size: int,
     seed,
-) -> list[tuple[np.ndarray | None, object]]:
+) -> list[tuple[np.ndarray | None, object, Trees | None]]:
     """Refit one m-out-of-n replicate on the rows it drew (weights x times
-    drawn), quantised from those rows alone; [(mean |SHAP|, booster)].
+    drawn), quantised from those rows alone; [(mean |SHAP|, booster, trees)].
 
     The rows are drawn here, from the survey and the replicate's seed: a
     Dask task carries only the seed, so a task lost with its worker is run
@@ -412,9 +423,12 @@ def _fit_drawn(
     rows, y, w, eval_drawn = drawn
     matrix = xgb.QuantileDMatrix(rows, label=y, weight=w, missing=np.nan, nthread=1)
     booster = xgb.train(params, matrix, rounds)
+    trees = Trees.from_booster(booster)
     evaluate = np.asarray(values[eval_rows], dtype=np.float32)
-    mean_abs = _explained(booster, evaluate, weights[eval_rows], eval_drawn, combine)
-    return [(mean_abs, booster)]
+    mean_abs = _explained(
+        booster, evaluate, weights[eval_rows], eval_drawn, combine, trees
+    )
+    return [(mean_abs, booster, trees)]
 
 
 def _drawn(values, target, weights, seeds, size, eval_rows):
@@ -471,7 +485,7 @@ def _fit_refits(
     else:  # each replicate with its own rows
         function = _fit_drawn
         tasks = ((size, seed) for seed in seeds[1:])
-    raw, boosters = _run(
+    raw, boosters, trees = _run(
         function,
         shared,
         tasks,
@@ -493,6 +507,7 @@ def _fit_refits(
         size,
         _digest(values, weights, fitted),
         {"params": params, "rounds": rounds},
+        tuple(trees),
     )
     return raw, refits
 
@@ -1112,7 +1127,8 @@ def _run(
     over ``total`` replicates: on Dask (``shared`` broadcast once) or on
     local threads.
 
-    Each call returns a list of (mean |SHAP| or None, booster). XGBoost
+    Each call returns a list of (mean |SHAP| or None, booster, its trees as
+    arrays or None); the three come back as lists. XGBoost
     releases the GIL while it trains and explains, so threads run the refits
     in parallel on the data in place: no worker process holds a copy.
     """
@@ -1130,10 +1146,10 @@ def _run(
             results.append(part)
             bar.update(len(part))
     bar.close()
-    pairs = [pair for part in results for pair in part]
-    explained = [raw for raw, _ in pairs if raw is not None]
+    refits = [refit for part in results for refit in part]
+    explained = [raw for raw, *_ in refits if raw is not None]
     raw = np.vstack(explained) if explained else None
-    return raw, [booster for _, booster in pairs]
+    return raw, [booster for _, booster, _ in refits], [t for *_, t in refits]
 
 
 # what Dask raises when the cluster goes away: a cancelled future, a closed

@@ -1077,7 +1077,12 @@ class _Simulator:
         for every batch of scenarios this simulator evaluates (or None)."""
         kept = self._read.get(replicate)
         if kept is None or kept[0] is not booster:
-            kept = self._read[replicate] = (booster, _read_trees(booster))
+            read = self.refits.trees if self.refits is not None else None
+            if read is not None and self.refits.boosters[replicate] is booster:
+                trees = read[replicate]  # read when the replicate was explained
+            else:
+                trees = _read_trees(booster)
+            kept = self._read[replicate] = (booster, trees)
         return kept[1]
 
     def evaluate(self, scenarios: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:

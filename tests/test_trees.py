@@ -128,11 +128,14 @@ def test_scenario_gains_are_the_same_with_or_without_reading_the_trees(
     else:
         y = s.survey["connected"]
         model = em.DriverModel(n_estimators=60, cv=0, random_state=0).fit(X, y)
-    boot = None
-    if estimate == "bootstrap":
-        boot = em.bootstrap_importance(
+
+    def bootstrap():
+        if estimate != "bootstrap":
+            return None
+        return em.bootstrap_importance(
             model, X, y, n_boot=4, n_jobs=1, progress=False, random_state=0
         )
+
     folds = 3 if estimate == "folds" else 0
     scenarios = [em.RaiseScore(f) for f in facets] + [
         em.ExtendReach(facets[1], 0.4),
@@ -147,7 +150,7 @@ def test_scenario_gains_are_the_same_with_or_without_reading_the_trees(
             scenarios,
             y=y,
             catalog=s.catalog,
-            bootstrap=boot,
+            bootstrap=bootstrap(),  # its replicates' trees read as it runs
             n_boot=0,
             cross_fit=folds,
             random_state=0,
@@ -284,3 +287,29 @@ def test_shap_in_batches_of_rows_is_the_same(monkeypatch):
     monkeypatch.setattr(_trees, "SHAP_CELLS", 7 * 20 * 15)  # 15 rows at once
     batched = Trees.from_booster(booster).contributions(X)
     np.testing.assert_allclose(batched, whole, rtol=0, atol=1e-12)
+
+
+def test_the_scenarios_use_the_trees_the_bootstrap_read(monkeypatch):
+    """Each replicate's trees are read once, when it is explained, and the
+    scenarios evaluated on it use them again."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=1)
+    facets = list(s.catalog["facet"])
+    X, y = s.survey[facets], s.survey["connected"]
+    model = em.DriverModel(n_estimators=30, cv=0, random_state=0).fit(X, y)
+    boot = em.bootstrap_importance(
+        model, X, y, n_boot=3, n_jobs=1, progress=False, random_state=0
+    )
+    assert len(boot.refits.trees) == 3
+    assert all(isinstance(t, Trees) for t in boot.refits.trees)
+    read = []
+    from_booster = Trees.from_booster.__func__
+
+    def counted(cls, booster):
+        read.append(booster)
+        return from_booster(cls, booster)
+
+    monkeypatch.setattr(Trees, "from_booster", classmethod(counted))
+    sim = em.simulate_improvement(
+        model, X, facets, y=y, bootstrap=boot, n_boot=0, cross_fit=0, n_jobs=1
+    )
+    assert not read and np.isfinite(sim.table["delta_connected"]).all()
