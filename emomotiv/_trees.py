@@ -313,14 +313,10 @@ class Trees:
         column = np.where(split, self._feature[at], n_features)
         threshold = self._threshold[at]
         right_if_missing = ~self._default_left[at]
-        powers = (2.0 ** np.arange(n_splits)).astype(np.float32)
         first = (np.arange(n_trees) * 2**n_splits)[None, :]
         # tabulated anew each call (2 MB at 300 trees): the trees are kept
         # with each bootstrap replicate, the table would be kept with them
         table = self._shap_tables().reshape(-1, n_splits)
-        # each tree's splits' parts to their columns, as a matrix
-        gather = np.zeros((n_trees * n_splits, n_features + 1), dtype=np.float32)
-        gather[np.arange(len(column)), column] = 1.0
         values = np.asarray(values, dtype=np.float32)
         out = np.empty((len(values), n_features))
         batch = max(1, SHAP_CELLS // (n_trees * n_splits))
@@ -330,10 +326,21 @@ class Trees:
             x = padded[:, column]
             # the side each row takes at each split (NaN compares False)
             right = np.where(np.isnan(x), right_if_missing, x >= threshold)
-            sides = right.reshape(-1, n_splits).astype(np.float32) @ powers
-            pattern = sides.astype(np.int64).reshape(len(rows), n_trees) + first
-            parts = table[pattern].reshape(len(rows), -1)
-            out[start : start + len(rows)] = (parts @ gather)[:, :n_features]
+            # each tree's pattern of sides: a bit per split, at most 7, a byte
+            sides = np.packbits(right.reshape(-1, n_splits), axis=1, bitorder="little")
+            pattern = sides[:, 0].astype(np.int64).reshape(len(rows), n_trees) + first
+            # each split's part added to its column in a fixed order: a
+            # matrix product's sums would change in the last bits with the
+            # number of BLAS threads, and a result must not
+            cell = np.arange(len(rows))[:, None] * (n_features + 1) + column
+            summed = np.bincount(
+                cell.ravel(),
+                weights=table[pattern].ravel(),
+                minlength=len(rows) * (n_features + 1),
+            )
+            out[start : start + len(rows)] = summed.reshape(len(rows), -1)[
+                :, :n_features
+            ]
         return out
 
     def _shap_tables(self) -> np.ndarray:
@@ -400,21 +407,25 @@ class Trees:
         sides = (np.arange(2**n_splits)[:, None] >> np.arange(n_splits)) & 1
         local = ((sides[:, node] == side) << np.arange(depth)).sum(-1)
         parts = phi[:, np.arange(n_leaves)[None, :], local]  # (trees, patterns, ...)
-        to_split = np.zeros((n_leaves * depth, n_splits))
-        to_split[np.arange(n_leaves * depth), node.ravel()] = 1.0
-        return (parts.reshape(-1, n_leaves * depth) @ to_split).reshape(
-            n_trees, 2**n_splits, n_splits
-        )
+        table = np.zeros((n_trees, 2**n_splits, n_splits))
+        for leaf in range(n_leaves):  # in a fixed order (see contributions)
+            for k in range(depth):
+                table[:, :, node[leaf, k]] += parts[:, :, leaf, k]
+        return table
 
 
-def shap_values(booster, values: np.ndarray, trees: Trees | None = None) -> np.ndarray:
+def shap_values(booster, values: np.ndarray) -> np.ndarray:
     """TreeSHAP of ``values`` (rows x columns, float64, without the bias
-    column): from the booster's trees as arrays (:meth:`Trees.contributions`;
-    ``trees`` when already read, else read here) where they can be read and
-    are shallow enough, else XGBoost's own ``pred_contribs`` (on the
-    booster's threads)."""
-    if trees is None:
-        trees = Trees.from_booster(booster)
+    column): :func:`explain` with the booster's trees read here."""
+    return explain(booster, Trees.from_booster(booster), values)
+
+
+def explain(booster, trees: Trees | None, values: np.ndarray) -> np.ndarray:
+    """TreeSHAP of ``values`` (rows x columns, float64, without the bias
+    column) from the booster's ``trees`` as :meth:`Trees.from_booster` read
+    them (:meth:`Trees.contributions`) where they are shallow enough, else
+    (or where they could not be read: None) XGBoost's own ``pred_contribs``
+    (on the booster's threads)."""
     phi = None if trees is None else trees.contributions(values)
     if phi is None:
         import xgboost as xgb

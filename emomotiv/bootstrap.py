@@ -321,7 +321,7 @@ def _train_params(template, task: str) -> tuple[dict, int]:
 
 
 def _explained(
-    booster, evaluate, eval_weights, drawn, combine, trees=None
+    booster, evaluate, eval_weights, drawn, combine, trees
 ) -> np.ndarray | None:
     """Mean |SHAP| of a refit per output of ``combine`` (None: not explained).
 
@@ -336,19 +336,19 @@ def _explained(
     the replicate did not draw) enter the average at weight 0. They hold 0 in
     place, so the sums, and the result, are the same to the last bit.
     ``evaluate`` holds the evaluation respondents' rows (float32), explained
-    by :func:`~emomotiv._trees.shap_values` (from ``trees``, the booster's
-    trees when already read).
+    by :func:`~emomotiv._trees.explain` from ``trees``, the booster's trees
+    as read (None where they could not be).
     """
     if combine is None:
         return None
-    from ._trees import shap_values
+    from ._trees import explain
 
     weights = eval_weights * drawn
     if not weights.sum() > 0:
         weights = eval_weights
     rows = np.flatnonzero(weights)
     grouped = np.zeros((len(weights), combine.shape[1]))
-    grouped[rows] = shap_values(booster, evaluate[rows], trees) @ combine
+    grouped[rows] = explain(booster, trees, evaluate[rows]) @ combine
     return np.average(np.abs(grouped), axis=0, weights=weights)
 
 

@@ -305,10 +305,14 @@ def shap_importance(
     weights = check_weights(sample_weight, len(frame))
     values = frame.to_numpy()
     booster = model.estimator_.get_booster()
+    # XGBoost reads the ratings as it would explain them (refusing inf); the
+    # bias column is the trees' expected value, the same for every row
+    matrix = xgb.DMatrix(values, missing=np.nan)
     phi = shap_values(booster, values)
-    # the bias column is the trees' expected value, the same for every row
-    first = booster.predict(xgb.DMatrix(values[:1], missing=np.nan), pred_contribs=True)
-    base = np.full(len(values), float(first[0, -1]) if len(first) else np.nan)
+    bias = np.nan
+    if len(values):
+        bias = booster.predict(matrix.slice([0]), pred_contribs=True)[0, -1]
+    base = np.full(len(values), float(bias))
     phi, base = phi * _shap_scale(model), base * _shap_scale(model)
     log_link = hasattr(model, "value_scale_") and model.objective != "squared"
     if log_link:  # log(value / scale) = log value - log scale

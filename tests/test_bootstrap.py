@@ -325,7 +325,7 @@ def test_the_mean_abs_shap_of_a_replicate_is_over_its_own_resample():
     replicate that drew none of them falls back to their survey weights."""
     import xgboost as xgb
 
-    from emomotiv._trees import shap_values
+    from emomotiv._trees import Trees, shap_values
     from emomotiv.bootstrap import _explained
 
     rng = np.random.default_rng(1)
@@ -340,10 +340,11 @@ def test_the_mean_abs_shap_of_a_replicate_is_over_its_own_resample():
     phi = np.abs(shap_values(booster, evaluate))
     weights, drawn = rng.uniform(0.5, 2, 50), rng.integers(0, 3, 50).astype(float)
     combine = np.eye(3)
-    got = _explained(booster, evaluate, weights, drawn, combine)
+    trees = Trees.from_booster(booster)
+    got = _explained(booster, evaluate, weights, drawn, combine, trees)
     # the same to the last bit as explaining every respondent
     np.testing.assert_array_equal(got, np.average(phi, axis=0, weights=weights * drawn))
-    none = _explained(booster, evaluate, weights, np.zeros(50), combine)
+    none = _explained(booster, evaluate, weights, np.zeros(50), combine, trees)
     np.testing.assert_allclose(none, np.average(phi, axis=0, weights=weights))
 
 
@@ -396,16 +397,17 @@ def test_a_replicate_explains_only_the_respondents_it_drew(monkeypatch):
         5,
     )
     explained = []
-    shap_values = _trees.shap_values
+    explain = _trees.explain
 
-    def spy(booster, rows, trees=None):
+    def spy(booster, trees, rows):
         explained.append(len(rows))
-        return shap_values(booster, rows, trees)
+        return explain(booster, trees, rows)
 
-    monkeypatch.setattr(_trees, "shap_values", spy)
+    monkeypatch.setattr(_trees, "explain", spy)
     drawn = np.zeros(100)
     drawn[[3, 10, 57]] = [1, 2, 1]
-    _explained(booster, values, np.ones(100), drawn, np.eye(3))
+    trees = _trees.Trees.from_booster(booster)
+    _explained(booster, values, np.ones(100), drawn, np.eye(3), trees)
     assert explained == [3]
 
 

@@ -260,3 +260,13 @@ def test_the_class_a_1_2_outcome_explains_is_in_info(small):
     assert (
         "explains" not in em.shap_importance(em.DriverModel(**fast).fit(X, y), X).info
     )
+
+
+def test_shap_importance_refuses_infinite_ratings_in_any_row():
+    s = em.make_survey(n_respondents=300, n_facets=8, random_state=0)
+    X = s.survey[s.catalog["facet"]].astype(float)
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0)
+    model.fit(X, s.survey["connected"])
+    X.iloc[7, 1] = np.inf
+    with pytest.raises(ValueError, match="inf"):
+        em.shap_importance(model, X)
