@@ -313,6 +313,7 @@ class Trees:
         column = np.where(split, self._feature[at], n_features)
         threshold = self._threshold[at]
         right_if_missing = ~self._default_left[at]
+        powers = (2.0 ** np.arange(n_splits)).astype(np.float32)
         first = (np.arange(n_trees) * 2**n_splits)[None, :]
         # tabulated anew each call (2 MB at 300 trees): the trees are kept
         # with each bootstrap replicate, the table would be kept with them
@@ -326,9 +327,10 @@ class Trees:
             x = padded[:, column]
             # the side each row takes at each split (NaN compares False)
             right = np.where(np.isnan(x), right_if_missing, x >= threshold)
-            # each tree's pattern of sides: a bit per split, at most 7, a byte
-            sides = np.packbits(right.reshape(-1, n_splits), axis=1, bitorder="little")
-            pattern = sides[:, 0].astype(np.int64).reshape(len(rows), n_trees) + first
+            # each tree's pattern of sides, a bit per split (sums of powers of
+            # two below 128: exact in float32 in any order)
+            sides = right.reshape(-1, n_splits).astype(np.float32) @ powers
+            pattern = sides.astype(np.int64).reshape(len(rows), n_trees) + first
             # each split's part added to its column in a fixed order: a
             # matrix product's sums would change in the last bits with the
             # number of BLAS threads, and a result must not
