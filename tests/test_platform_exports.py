@@ -164,7 +164,9 @@ def test_init_then_analyze_with_no_edits(tidy, tmp_path, capsys):
     assert roles["value"] == SPEND  # the one amount whose name speaks of money
 
     out = tmp_path / "results"
-    assert main(["analyze", "--study", str(study), "--out", str(out)]) == 0
+    # the study file as init wrote it; a few replicates (a flag) for speed
+    run = ["analyze", "--study", str(study), "--out", str(out), "--n-boot", "10"]
+    assert main(run) == 0
     drivers = pd.read_csv(out / "drivers.csv")
     assert sorted(drivers["label"]) == sorted(catalog["label"])
     assert drivers["stated_importance"].notna().all()

@@ -465,7 +465,9 @@ def test_report_rejects_other_objects_and_bad_top(small_result):
 def test_user_labels_are_escaped(small):
     catalog = small.catalog.copy()
     catalog.loc[0, "label"] = "<script>alert(1)</script>"
-    result = em.analyze(small.survey, catalog, connection="connected")
+    result = em.analyze(
+        small.survey, catalog, connection="connected", n_boot=5, progress=False
+    )
     html = em.Report(result).html()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
