@@ -1339,6 +1339,14 @@ def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
     return note
 
 
+def _warned_caveats(summary: Mapping[str, Any]) -> dict[str, str]:
+    """The facets the run warned of (rated only within one segment, read as
+    the outcome), with the caveat their rows' ``note`` adds
+    (:func:`emomotiv.simulate.facet_caveats`)."""
+    said = summary["importance"]
+    return facet_caveats(said["routed"], said["outcome_like"])
+
+
 def _cost_warnings(roi: pd.DataFrame) -> list[str]:
     """Costs that read as typed in another unit: one far below the others
     (``COST_GAP`` times below their median: '80.000' read as 80), or a median
@@ -1841,9 +1849,7 @@ def _plan_step(
         controls=design.columns,
         n_jobs=study.n_jobs,
     )
-    said = summary["importance"]  # facets warned of: marked in the note column
-    caveats = facet_caveats(said["routed"], said["outcome_like"])
-    result = replace(result, roi=noted(result.roi, caveats))
+    result = replace(result, roi=noted(result.roi, _warned_caveats(summary)))
     tables = {"roi": result.to_frame()}
     if result.plan is not None:
         tables["plan"] = result.plan
@@ -2217,10 +2223,8 @@ def analyze(
         binary=binary,
     )
     if value_drivers is not None:
-        said = summary["importance"]  # facets warned of: marked in the note
-        caveats = facet_caveats(said["routed"], said["outcome_like"])
         value_drivers = replace(
-            value_drivers, table=noted(value_drivers.table, caveats)
+            value_drivers, table=noted(value_drivers.table, _warned_caveats(summary))
         )
         value_tables["value_drivers"] = value_drivers.to_frame()
     value_warning = summary["value_drivers"].get("warning")
