@@ -1,7 +1,8 @@
 """Are the intervals honest? Coverage, width against n, p_top reliability.
 
 Run: ``nice -n 10 python benchmarks/bench_calibration.py [--seeds 20]
-[--sizes 1000 4000 16000] [--facets 100] [--n-boot 100] [--halo mean]``.
+[--sizes 1000 4000 16000] [--facets 100] [--n-boot 100] [--halo mean]
+[--gains model]``.
 
 On surveys drawn by ``make_survey`` (the generator's default settings), for
 each seed and size it runs the one bootstrap (:func:`bootstrap_importance`)
@@ -23,6 +24,8 @@ and evaluates +1 on every facet on the same replicates
 The model sees what ``analyze`` gives it by default: the facets and the halo
 score as a control (``design_matrix``); ``--halo none`` gives it the facets
 alone, which shows how much of the gains' bias is the halo score's.
+``--gains debiased`` adds the one-step correction to every gain
+(:func:`plan_improvements`' ``gains``).
 
 What was run and measured is recorded in ``docs/concepts/uncertainty.md``.
 Nothing is asserted.
@@ -42,7 +45,7 @@ from emomotiv.bootstrap import top_k
 
 
 def one_run(
-    n: int, facets: int, seed: int, n_boot: int, halo: str = "mean"
+    n: int, facets: int, seed: int, n_boot: int, halo: str = "mean", gains="model"
 ) -> tuple[pd.DataFrame, dict]:
     s = em.make_survey(n_respondents=n, n_facets=facets, random_state=seed)
     y, w = s.survey["connected"], s.survey["weight"].to_numpy()
@@ -70,6 +73,7 @@ def one_run(
             sample_weight=w,
             bootstrap=boot,
             controls=design.columns,
+            gains=gains,
         ).roi.set_index("facet")
     stages = em.stage_importance(boot, s.catalog.set_index("facet")["stage"])
     t = boot.table.join(
@@ -134,6 +138,9 @@ def main() -> None:
     parser.add_argument("--n-boot", type=int, default=100)
     parser.add_argument("--halo", default="mean", help="the halo design (analyze's)")
     parser.add_argument(
+        "--gains", default="model", help="the gains: the model's, or debiased"
+    )
+    parser.add_argument(
         "--stability-sizes", type=int, nargs="*", default=[300, 600, 1500, 3000, 6000]
     )
     args = parser.parse_args()
@@ -141,22 +148,26 @@ def main() -> None:
     rows, checks = [], []
     for n in args.sizes:
         for seed in range(args.seeds):
-            t, inside = one_run(n, args.facets, seed, args.n_boot, args.halo)
+            t, inside = one_run(
+                n, args.facets, seed, args.n_boot, args.halo, args.gains
+            )
             rows.append(t)
             checks.append(inside | {"n": n})
     data = pd.concat(rows)
     print(
         f"{args.seeds} seeds x sizes {args.sizes}, {args.facets} facets, "
-        f"n_boot={args.n_boot}, halo={args.halo}, 90% intervals"
+        f"n_boot={args.n_boot}, halo={args.halo}, gains={args.gains}, 90% intervals"
     )
     covered = (data["delta_connected_low"] <= data["true_uplift"]) & (
         data["true_uplift"] <= data["delta_connected_high"]
     )
     data["covered"] = covered
     data["width"] = data["delta_connected_high"] - data["delta_connected_low"]
-    table = data.groupby(["n", "is_driver"]).agg(
-        coverage=("covered", "mean"), median_width=("width", "median")
-    )
+    groups = data.groupby(["n", "is_driver"])
+    table = groups.agg(coverage=("covered", "mean"), median_width=("width", "median"))
+    # the summed gains over the summed true gain of the drivers (per survey)
+    truth = data[data["is_driver"]].groupby("n")["true_uplift"].sum()
+    table["gain_sum_over_truth"] = groups["delta_connected"].sum() / truth
     print("\ncoverage of delta_connected over true_uplift, and interval width:")
     print(table.round(3).to_string())
     widths = data[data["is_driver"]].groupby("n")["width"].median()

@@ -18,6 +18,9 @@ setting (``--settings``) and prints, per design:
 - ``plan/best``: true gain (sum of ``true_uplift``) of the facets the plan
   funds over the best true gain the same budget buys (exact knapsack on the
   truth); ``spend_none``: share of the plan's spend on facets with no effect;
+- ``--gains model debiased`` runs each design with the model's own gains
+  and with the one-step correction (``analyze(gains=...)``; needs
+  ``--n-boot``);
 - with ``--n-boot``: ``clear``, the facets whose 90% interval of
   ``delta_connected`` excludes zero, and ``clear_none`` those of them with
   no effect; ``beyond`` and ``beyond_none`` the same for ``beyond_noise``
@@ -149,7 +152,7 @@ ORACLES = {
 }
 
 
-def _run(s, design: str, setting: str, controls=None, n_boot: int = 0):
+def _run(s, design: str, setting: str, controls=None, n_boot: int = 0, gains="model"):
     survey, halo = s.survey, design
     if design in ORACLES:  # the true latent columns as controls, no score
         known = s.respondents[ORACLES[design]].add_prefix("true_")
@@ -162,6 +165,7 @@ def _run(s, design: str, setting: str, controls=None, n_boot: int = 0):
         halo=halo,
         controls=controls,
         n_boot=n_boot,
+        gains=gains,
         methods=False,
         progress=False,
         n_jobs=1,
@@ -231,18 +235,18 @@ def grid(args) -> pd.DataFrame:
     rows = []
     for cell, s in _surveys(args):
         cost = s.catalog.set_index("facet")["cost"]
-        for design in args.designs:
-            for setting in args.settings:
-                start = time.perf_counter()
-                result = _run(s, design, setting, n_boot=args.n_boot)
-                row = cell | {"design": design, "setting": setting}
-                row |= scores(result, s.truth, cost)
-                row["secs"] = time.perf_counter() - start
-                rows.append(row)
+        runs = itertools.product(args.designs, args.settings, args.gains)
+        for design, setting, gains in runs:
+            start = time.perf_counter()
+            result = _run(s, design, setting, n_boot=args.n_boot, gains=gains)
+            row = cell | {"design": design, "setting": setting, "gains": gains}
+            row |= scores(result, s.truth, cost)
+            row["secs"] = time.perf_counter() - start
+            rows.append(row)
         frame = pd.DataFrame([r for r in rows if r.items() >= cell.items()])
         print("\n" + " ".join(f"{k}={v}" for k, v in cell.items()))
         print(
-            frame.set_index(["design", "setting"])[
+            frame.set_index(["design", "setting", "gains"])[
                 METRICS + PLAN + NOISE + ["halo_strength", "secs"]
             ]
             .round(3)
@@ -368,12 +372,18 @@ def main() -> None:
         default=0,
         help="bootstrap replicates (default 0; analyze's own default is 100)",
     )
+    parser.add_argument(
+        "--gains",
+        nargs="+",
+        default=["model"],
+        help="analyze's gains: model, debiased (needs --n-boot above 0)",
+    )
     parser.add_argument("--csv", help="also write every row to this CSV file")
     args = parser.parse_args()
     frame = grid(args)
     if args.csv:
         frame.to_csv(args.csv, index=False)
-    keys = ["n", "halo", "scale", "design", "setting"]
+    keys = ["n", "halo", "scale", "design", "setting", "gains"]
     print(f"\nMean over seeds {args.seeds}:")
     mean = frame.groupby(keys, sort=False)[METRICS + PLAN + ["halo_strength"]].mean()
     print(mean.round(3).to_string())

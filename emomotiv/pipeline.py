@@ -1302,6 +1302,7 @@ def _segments_step(
             controls=groups or None,
             catalog=cat,
             client=study.client,
+            gains=study.gains,
         )
     summary = jsonable(result.to_summary())
     return {"segment_drivers": result.to_frame()}, summary, result
@@ -1581,6 +1582,7 @@ def _value_drivers_step(
             boot_size=study.boot_size,
             controls=design.groups or None,
             client=study.client,
+            gains=study.gains,
         )
     summary = jsonable(result.to_summary())
     if vpc is None and plan_summary.get("value_source") == "parameter":
@@ -1848,6 +1850,7 @@ def _plan_step(
         bootstrap=importance if importance.refits is not None else None,
         controls=design.columns,
         n_jobs=study.n_jobs,
+        gains=study.gains,
     )
     result = replace(result, roi=noted(result.roi, _warned_caveats(summary)))
     tables = {"roi": result.to_frame()}

@@ -103,6 +103,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ._debias import check_gains
 from ._stats import (
     FEW_REPLICATES,
     adjust_p,
@@ -622,6 +623,7 @@ def _fit_segment(model, X, y, w, rows, fit: Mapping[str, Any]):
         controls=list(groups) or None,
         bootstrap=result if fit["n_boot"] > 0 else None,
         n_jobs=fit["n_jobs"],
+        gains=fit["gains"],
     )
     return result, gain
 
@@ -645,6 +647,7 @@ def segment_drivers(
     controls: Sequence[str] | Mapping[str, str] | None = None,
     catalog: FacetCatalog | pd.DataFrame | None = None,
     client: Any = None,
+    gains: str = "model",
 ) -> SegmentDrivers:
     """Rank the facets within each segment and test where segments differ.
 
@@ -686,6 +689,10 @@ def segment_drivers(
         Run each segment's bootstrap replicates on this Dask cluster, as
         :func:`emomotiv.bootstrap_importance` does; the result is the local
         run's. The one-point rises are simulated on local threads (``n_jobs``).
+    gains : {"model", "debiased"}, default="model"
+        Each segment's one-point gains: its models' own, or with the
+        one-step correction (see :func:`emomotiv.plan_improvements`; needs
+        ``n_boot`` > 0).
 
     Returns
     -------
@@ -715,7 +722,9 @@ def segment_drivers(
     seg = _check_segments(segments, len(X), min_size)
     w = check_weights(sample_weight, len(X))
     y = check_outcome(model, y, len(X), owner)
+    check_gains(gains, owner, replicates=n_boot > 0)
     fit = {
+        "gains": gains,
         "n_boot": n_boot,
         "level": level,
         "n_jobs": n_jobs,
@@ -728,7 +737,7 @@ def segment_drivers(
         "catalog": catalog,
     }
     results: dict[str, Any] = {}
-    gains: dict[str, Any] = {}
+    simulated: dict[str, Any] = {}
     estimable: dict[str, np.ndarray] = {}  # by ranked segment, facets in order
     parts, sizes = [], {}
     # "2" before "10", as sort_waves orders numbered labels
@@ -754,7 +763,7 @@ def segment_drivers(
                     result, gain = None, None
                     caught.pop(name, None)  # the note says it
             if result is not None:
-                results[name], gains[name] = result, gain
+                results[name], simulated[name] = result, gain
                 note = _few_in_effect(w[rows], min_size)
                 cells = _not_estimable(X, rows & (w > 0), facets)
                 cells = _rarely_split(result, cells)
@@ -775,8 +784,10 @@ def segment_drivers(
     finally:  # said also when a segment's fit raises
         _say_warnings(caught, complete)
     table = pd.concat(parts, ignore_index=True)
-    use = np.column_stack([estimable[name] for name in gains]) if gains else None
-    p = _heterogeneity(gains, facets, use)
+    use = None
+    if simulated:
+        use = np.column_stack([estimable[name] for name in simulated])
+    p = _heterogeneity(simulated, facets, use)
     p_adj = pd.Series(adjust_p(p.to_numpy(), "holm"), index=p.index)
     # a cell left out of its facet's test, or a segment not ranked, has no
     # share in its result
@@ -819,6 +830,7 @@ def segment_drivers(
             "Welch's test (F with the replicates' degrees of freedom; two "
             "segments: Welch's t), Holm-adjusted over the facets"
         ),
+        "gains": gains,
         "n_ranked": len(results),
         "segments": sizes,
         "note": note,

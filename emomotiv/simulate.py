@@ -54,6 +54,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ._debias import (
+    check_gains,
+    facet_residuals,
+    out_of_bag_residuals,
+    replicate_slopes,
+)
 from ._stats import (
     adjust_p,
     few_replicates,
@@ -72,7 +78,7 @@ from ._validation import (
     preview,
     unit_weights,
 )
-from .controls import design_hint
+from .controls import RESERVED, design_hint
 from .model import DriverModel, check_model, check_outcome
 from .results import ImportanceResult, PlanResult, SimulationResult
 from .schema import DEFAULT_SCALE, FacetCatalog
@@ -655,6 +661,9 @@ class _Simulator:
         self._read: dict[int, tuple] = {}  # replicate -> (booster, its trees)
         self._whole_ratings: dict[str, bool] = {}
         self._warned: set[str] = set()  # facets warned of by _warn_steps
+        self.gains = "model"
+        self.y: np.ndarray | None = None  # the outcome, for debiased gains
+        self._slopes: np.ndarray | None = None  # (n_boot, columns), see _debias
 
     def _refit(self, y, rows: np.ndarray, seed) -> object:
         from sklearn.base import clone
@@ -1048,6 +1057,10 @@ class _Simulator:
         values32 = values.astype(np.float32, copy=False)  # float32 already, mostly
         unit = getattr(self.model, "value_scale_", 1.0)  # see _outcome
 
+        if self.gains == "debiased":
+            slopes = self._replicate_slopes()
+            moved_row, moved_column, moved_by = self._rating_changes(values, stack)
+
         def one(r: int) -> tuple[np.ndarray, float]:
             booster = refits.boosters[r]
             oob = weights * (refits.eval_counts[r] == 0)
@@ -1062,7 +1075,13 @@ class _Simulator:
             src = source[pick]
             gain = oob[src] * factor[pick] * change
             sums = np.bincount(which[pick], weights=gain, minlength=len(scenarios))
-            return sums / total * unit, float(np.average(base, weights=oob)) * unit
+            sums = sums / total * unit
+            if self.gains == "debiased":  # what the model left, see _debias
+                missed = moved_by * slopes[r, moved_column]
+                missed = np.bincount(moved_row, missed, minlength=len(source))
+                missed = oob[src] * factor[pick] * missed[pick]
+                sums += np.bincount(which[pick], missed, len(scenarios)) / total
+            return sums, float(np.average(base, weights=oob)) * unit
 
         from joblib import Parallel, delayed
 
@@ -1071,6 +1090,58 @@ class _Simulator:
         )
         gains = np.vstack([g for g, _ in out])
         return gains, np.array([b for _, b in out])
+
+    def debias(self, y) -> None:
+        """Report each replicate's gains with the one-step correction
+        (:mod:`emomotiv._debias`); needs the replicates and the outcome."""
+        self.y = self._outcome_y(y, "the debiased gains")
+        self.gains = "debiased"
+
+    def _replicate_slopes(self) -> np.ndarray:
+        """Each replicate's slope of the outcome's out-of-bag residual on
+        each facet's own variation (:mod:`emomotiv._debias`), computed once."""
+        if self._slopes is None:
+            refits = self.refits
+            counts = np.vstack([refits.counts(r) for r in range(len(refits))])
+            values = self.values.astype(np.float32, copy=False)
+            unit = getattr(self.model, "value_scale_", 1.0)  # see _outcome
+
+            def predict(r: int, rows: np.ndarray) -> np.ndarray:
+                return refits.boosters[r].inplace_predict(values[rows]) * unit
+
+            errors = out_of_bag_residuals(predict, values, self.y, counts)
+            facets = [self.column[f] for f in self.movable]
+            # the halo score is the mean of the ratings: not a predictor of one
+            context = [
+                j
+                for f, j in self.column.items()
+                if f in self.controls and not RESERVED.fullmatch(f)
+            ]
+            residuals = facet_residuals(self.values, self.weights, facets, context)
+            self._slopes = replicate_slopes(
+                residuals, errors, unit_weights(self.weights), counts
+            )
+        return self._slopes
+
+    @staticmethod
+    def _rating_changes(values: np.ndarray, stack: _Stack):
+        """Each change a scenario makes to a rating: (its row in the stack,
+        its column, by how much); a rating given where there was none is no
+        change along the rating, so not one of them."""
+        rows, columns, by = [], [], []
+        for s, moved_columns in enumerate(stack.columns):
+            mine = np.arange(stack.bounds[s], stack.bounds[s + 1])
+            old = values[np.ix_(stack.source[mine], moved_columns)].astype(float)
+            change = stack.moved[s].astype(float) - old
+            row, k = np.nonzero(np.isfinite(change) & (change != 0))
+            rows.append(mine[row])
+            columns.append(np.asarray(moved_columns)[k])
+            by.append(change[row, k])
+        return (
+            np.concatenate(rows).astype(int),
+            np.concatenate(columns).astype(int),
+            np.concatenate(by),
+        )
 
     def _trees(self, replicate: int, booster):
         """The replicate booster's :class:`~emomotiv._trees.Trees`, read once
@@ -1127,11 +1198,17 @@ class _Simulator:
 
 def _point_note(sim: _Simulator) -> str:
     if sim.refits is not None:
-        return (
+        note = (
             f"bagged out of bag: the mean over {len(sim.refits)} bootstrap "
             "replicate models, each predicting the evaluation respondents it "
             "was not fitted on"
         )
+        if sim.gains == "debiased":
+            note += (
+                ", each gain plus the one-step correction of what the "
+                "replicate's trees left of the effect of the ratings it moves"
+            )
+        return note
     if sim.folds:
         return (
             f"out of fold: {len(sim.folds)} clones of the model, each predicting "
@@ -1205,6 +1282,7 @@ def simulate_improvement(
     controls: Sequence[str] | None = None,
     bootstrap: ImportanceResult | None = None,
     n_jobs: int | None = None,
+    gains: str = "model",
 ) -> SimulationResult:
     """Change in the connected share if facet ratings improved as described.
 
@@ -1260,6 +1338,14 @@ def simulate_improvement(
     n_jobs : int or None, default=None
         Threads that refit and evaluate the replicates; None or -1 uses all
         cores. The result does not depend on it.
+    gains : {"model", "debiased"}, default="model"
+        ``"model"``: each gain is the model's own prediction of the change.
+        ``"debiased"``: plus the one-step correction of what the model's
+        trees left of each facet's effect (needs replicates and ``y``;
+        :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator it
+        brings the true drivers' gains from about 0.6 of their truth to
+        about 0.9, and their 90% intervals' coverage from about a third to
+        nominal, with intervals two to three times wider.
 
     Returns
     -------
@@ -1291,14 +1377,27 @@ def simulate_improvement(
     scales = _scales(catalog, [f for f in facets if f not in controls])
     sim = _Simulator(model, X, sample_weight, scales, owner, controls, n_jobs)
     sim.check(scenarios)
-    _prepare(sim, y, cross_fit, n_boot, level, random_state, bootstrap)
+    _prepare(sim, y, cross_fit, n_boot, level, random_state, bootstrap, gains)
     return _simulation_result(sim, scenarios, level)
 
 
 def _prepare(
-    sim: _Simulator, y, cross_fit, n_boot, level, random_state, bootstrap
+    sim: _Simulator,
+    y,
+    cross_fit,
+    n_boot,
+    level,
+    random_state,
+    bootstrap,
+    gains: str = "model",
 ) -> None:
     """The replicates (given, or refitted), else the cross-fitted models."""
+    check_gains(gains, sim.owner, replicates=bootstrap is not None or n_boot > 0)
+    if gains == "debiased" and y is None:
+        raise ValueError(
+            f"gains='debiased' in {sim.owner} reads each respondent's outcome "
+            "less its out-of-bag prediction: pass y."
+        )
     if bootstrap is not None:  # the bootstrap said whether it has enough
         sim.use_refits(bootstrap)
     elif n_boot > 0:
@@ -1307,6 +1406,8 @@ def _prepare(
         sim.fit_replicates(y, n_boot, random_state)
     else:
         sim.fit_cross(y, cross_fit, random_state)
+    if gains == "debiased":
+        sim.debias(y)
 
 
 def _simulation_result(sim: _Simulator, scenarios, level) -> SimulationResult:
@@ -1339,6 +1440,7 @@ def _simulation_result(sim: _Simulator, scenarios, level) -> SimulationResult:
         "level": level,
         "interval": sim.interval if n_boot >= 2 else None,
         "point": _point_note(sim),
+        "gains": sim.gains,
         "typical": {
             p.facet: sim.typical[p.facet]
             for s in scenarios
@@ -1599,6 +1701,7 @@ def plan_improvements(
     controls: Sequence[str] | None = None,
     bootstrap: ImportanceResult | None = None,
     n_jobs: int | None = None,
+    gains: str = "model",
 ) -> PlanResult:
     """Simulate +``points`` on every facet, price it, and plan within a budget.
 
@@ -1684,6 +1787,14 @@ def plan_improvements(
     n_jobs : int or None, default=None
         Threads that refit and evaluate the replicates; None or -1 uses all
         cores. The result does not depend on it.
+    gains : {"model", "debiased"}, default="model"
+        ``"model"``: each gain is the model's own prediction of the change.
+        ``"debiased"``: plus the one-step correction of what the model's
+        trees left of each facet's effect (needs replicates and ``y``;
+        :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator it
+        brings the true drivers' gains from about 0.6 of their truth to
+        about 0.9, and their 90% intervals' coverage from about a third to
+        nominal, with intervals two to three times wider.
 
     Returns
     -------
@@ -1778,7 +1889,7 @@ def plan_improvements(
     sim = _Simulator(model, X, sample_weight, scales, owner, controls, n_jobs)
     scenarios = [RaiseScore(f, points) for f in facets]
     sim.check(scenarios)
-    _prepare(sim, y, cross_fit, n_boot, level, random_state, bootstrap)
+    _prepare(sim, y, cross_fit, n_boot, level, random_state, bootstrap, gains)
     point, reps = sim.evaluate(scenarios)
     low, high = _interval(point, reps, level)
 
@@ -1877,6 +1988,7 @@ def plan_improvements(
         "level": level,
         "interval": sim.interval if len(reps) >= 2 else None,
         "point": _point_note(sim),
+        "gains": sim.gains,
         "noise": noise,
         "assumption": ASSUMPTION,
     }

@@ -32,6 +32,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from ._debias import check_gains
 from ._validation import (
     ValidationError,
     check_choice,
@@ -114,6 +115,11 @@ class Study:
         The currency of the value column, costs and budget ("€", "$",
         "EUR"), printed before each amount in the report and on the terminal;
         None prints amounts as numbers. It names a unit and converts nothing.
+    gains : {"model", "debiased"}, default="model"
+        The simulated gains of ``roi.csv`` and the plan: the model's own, or
+        with the one-step correction of what its trees left of each facet's
+        effect (see :func:`emomotiv.plan_improvements`; needs ``n_boot`` >
+        0). The segment and value drivers' gains are the models' own.
     client : dask.distributed.Client or None
         Run the bootstrap replicates on this Dask cluster (same results as
         the local run for the same seed); not part of the saved settings.
@@ -219,6 +225,7 @@ class Study:
     budget: float | None = None
     value_per_connected: float | None = None
     currency: str | None = None
+    gains: str = "model"
     # halo and context controls
     halo: str = "mean"
     controls: Sequence[str] | None = None
@@ -429,6 +436,7 @@ class Study:
                 self.connection_kind, "connection_kind", owner, CONNECTION_KINDS
             ),
             lambda: check_choice(self.halo, "halo", owner, HALO_METHODS),
+            lambda: check_gains(self.gains, owner, replicates=self.n_boot > 0),
             lambda: self._check_controls(owner),
             lambda: check_int(
                 self.min_segment_size, "min_segment_size", owner, min_value=2

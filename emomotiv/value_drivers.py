@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ._debias import check_gains
 from ._stats import format_against
 from ._validation import (
     ValidationError,
@@ -311,6 +312,7 @@ def value_drivers(
     boot_size: int | None = None,
     controls: Sequence[str] | Mapping[str, str] | None = None,
     client: Any = None,
+    gains: str = "model",
 ) -> ValueDrivers:
     """Which facets move value, by how much, and how much through connection.
 
@@ -367,6 +369,12 @@ def value_drivers(
         Run the bootstrap replicates on this Dask cluster, as
         :func:`emomotiv.bootstrap_importance` does; the result is the local
         run's. The rises are simulated on local threads (``n_jobs``).
+    gains : {"model", "debiased"}, default="model"
+        The simulated change in mean value: the value model's own, or with
+        the one-step correction of what its trees left of each facet's
+        effect (see :func:`emomotiv.plan_improvements`; needs ``n_boot`` >
+        0). Give it the gains ``delta_connected`` came with, so that both
+        parts of the decomposition are read the same way.
 
     Returns
     -------
@@ -396,6 +404,7 @@ def value_drivers(
     check_float(level, "level", owner, low=0, high=1, inclusive=False)
     check_float(points, "points", owner, low=0, inclusive=False)
     _check_client(client, owner)
+    check_gains(gains, owner, replicates=n_boot > 0)
     y, text = as_numbers(value)
     y = y.ravel()
     problems = []
@@ -459,6 +468,8 @@ def value_drivers(
     )
     if n_boot:
         sim.use_refits(boot)
+    if gains == "debiased":
+        sim.debias(y)
     deltas, reps = sim.evaluate([RaiseScore(f, points) for f in facets])
     delta_low, delta_high = _interval(deltas, reps, level)
     p_value, beyond, noise = noise_flags(deltas, reps, level=level)
@@ -509,6 +520,7 @@ def value_drivers(
             if n_boot
             else "the model fitted on every respondent, in sample"
         ),
+        "gains": gains,
         "note": note,
         "warning": _fit_warning(fit),
         "controls": list(dict.fromkeys(groups.values())),
