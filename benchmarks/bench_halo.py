@@ -80,6 +80,10 @@ docs/concepts/halo.md. What was run (the full grid was too heavy there):
   others/truth -0.32, plan/best 0.97, spend_none 0.06; true warmth and
   scale use, 0.96, 0.75, 0.92, 0.50, -0.07, 0.96, 0.06: the ceiling of a
   design that estimates them from the ratings;
+- ``--sizes 6000 --halo none moderate --scale on --designs mean --n-boot
+  30 --seeds 0 1 2 --gains model debiased`` (23-85 s per analysis, a
+  2-core machine running other work): the one-step correction, in the
+  docs page's "Model settings tried";
 - ``--sizes 2000 6000 --designs mean components`` (seeds 0-4, 5-25 s per
   analysis): the 12 principal-component scores against the mean score, in
   the docs page's table; on the acceptance cell p@10 0.76, r@15 0.65,

@@ -35,11 +35,10 @@ trees missed altogether.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy.linalg import LinAlgError, LinAlgWarning, lstsq, solve
+from scipy.linalg import lstsq
 
 from ._validation import check_choice
 
@@ -93,10 +92,8 @@ def _solve(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     residual; where even that fails, the minimum-norm solution."""
     ridge = 1e-10 * max(float(np.trace(gram)) / len(gram), 1e-300)
     try:
-        with warnings.catch_warnings():  # nearly singular is expected here
-            warnings.simplefilter("ignore", LinAlgWarning)
-            return solve(gram + ridge * np.eye(len(gram)), rhs, assume_a="pos")
-    except LinAlgError:
+        return np.linalg.solve(gram + ridge * np.eye(len(gram)), rhs)
+    except np.linalg.LinAlgError:
         return lstsq(gram, rhs, lapack_driver="gelsy", check_finite=False)[0]
 
 
@@ -158,44 +155,70 @@ def facet_residuals(
 
 
 def out_of_bag_residuals(
-    predict, values: np.ndarray, y: np.ndarray, counts: np.ndarray
+    predict: Callable[[int, np.ndarray], np.ndarray],
+    y: np.ndarray,
+    counts: Callable[[int], np.ndarray],
+    n_boot: int,
+    n_jobs: int | None = 1,
 ) -> np.ndarray:
     """The outcome less its out-of-bag prediction; NaN where never out of bag.
 
     Parameters
     ----------
     predict : callable
-        ``predict(r, rows)``: replicate ``r``'s prediction of ``values[rows]``
-        in the outcome's units.
-    values, y : ndarray
-        The model's columns and the outcome of every respondent.
-    counts : ndarray of shape (n_boot, n_respondents)
-        Times each respondent was drawn into each replicate.
+        ``predict(r, rows)``: replicate ``r``'s prediction of the respondents
+        ``rows`` in the outcome's units.
+    y : ndarray of shape (n_respondents,)
+        The outcome.
+    counts : callable
+        ``counts(r)``: times each respondent was drawn into replicate ``r``
+        (drawn again when asked: a replicate's counts at a time, not every
+        replicate's at once, which on a large survey is hundreds of MB).
+    n_boot : int
+        Replicates.
+    n_jobs : int or None, default=1
+        Threads that predict the replicates; the sums are taken in the
+        replicates' order, so the result does not depend on it.
     """
-    total = np.zeros(len(values))
-    times = np.zeros(len(values))
-    for r, drawn in enumerate(counts):
-        out = np.flatnonzero(drawn == 0)
-        total[out] += predict(r, out)
+    from joblib import Parallel, delayed
+
+    def one(r: int) -> tuple[np.ndarray, np.ndarray]:
+        out = np.flatnonzero(counts(r) == 0)
+        return out, predict(r, out)
+
+    total = np.zeros(len(y))
+    times = np.zeros(len(y))
+    parallel = Parallel(n_jobs=n_jobs, backend="threading", return_as="generator")
+    for out, predicted in parallel(delayed(one)(r) for r in range(n_boot)):
+        total[out] += predicted
         times[out] += 1
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(times > 0, y - total / np.where(times > 0, times, 1), np.nan)
 
 
 def replicate_slopes(
-    residuals: np.ndarray, errors: np.ndarray, weights: np.ndarray, counts: np.ndarray
+    residuals: np.ndarray,
+    errors: np.ndarray,
+    weights: np.ndarray,
+    counts: Callable[[int], np.ndarray],
+    n_boot: int,
 ) -> np.ndarray:
-    """``beta_j`` of each replicate, its draw counts times the weights.
+    """``beta_j`` of each replicate, its draw counts (``counts(r)``) times the
+    weights as the weights of the fit.
 
     Returns an array of shape (n_boot, n_columns): 0 for a column without
     residual variation in the replicate (not a facet, or rated by none it
-    drew).
+    drew). A respondent never out of bag (``errors`` NaN) counts in none.
     """
     known = ~np.isnan(errors)
-    e = np.where(known, errors, 0.0)
     r = np.where(known[:, None], residuals, 0.0)
-    drawn = counts * weights
-    top = (drawn * e) @ r
-    bottom = drawn @ (r * r)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), 0.0)
+    weighted_errors = np.where(known, errors, 0.0) * weights
+    squares = r * r
+    slopes = np.zeros((n_boot, residuals.shape[1]))
+    for b in range(n_boot):
+        drawn = counts(b)
+        top = (drawn * weighted_errors) @ r
+        bottom = (drawn * weights) @ squares
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slopes[b] = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), 0)
+    return slopes

@@ -1102,14 +1102,15 @@ class _Simulator:
         each facet's own variation (:mod:`emomotiv._debias`), computed once."""
         if self._slopes is None:
             refits = self.refits
-            counts = np.vstack([refits.counts(r) for r in range(len(refits))])
             values = self.values.astype(np.float32, copy=False)
             unit = getattr(self.model, "value_scale_", 1.0)  # see _outcome
 
             def predict(r: int, rows: np.ndarray) -> np.ndarray:
                 return refits.boosters[r].inplace_predict(values[rows]) * unit
 
-            errors = out_of_bag_residuals(predict, values, self.y, counts)
+            errors = out_of_bag_residuals(
+                predict, self.y, refits.counts, len(refits), self.n_jobs
+            )
             facets = [self.column[f] for f in self.movable]
             # the halo score is the mean of the ratings: not a predictor of one
             context = [
@@ -1119,7 +1120,11 @@ class _Simulator:
             ]
             residuals = facet_residuals(self.values, self.weights, facets, context)
             self._slopes = replicate_slopes(
-                residuals, errors, unit_weights(self.weights), counts
+                residuals,
+                errors,
+                unit_weights(self.weights),
+                refits.counts,
+                len(refits),
             )
         return self._slopes
 
