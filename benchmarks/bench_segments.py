@@ -17,6 +17,8 @@ bootstrap refits:
 - ``per_segment_halo``: the same with the halo score as a control in every
   segment's model, what ``analyze`` runs (``--halo-effect`` draws surveys
   in which warmth moves connection, ``--scale-usage`` adds scale use);
+  ``per_segment_halo_debiased`` tests the debiased gains
+  (``gains="debiased"``) instead of the models' own;
 - ``pooled``: one driver model on all respondents with segment indicators as
   extra columns; a segment's importance is the mean |SHAP| of each facet over
   that segment's respondents, as shares. The same bootstrap replicates give
@@ -312,7 +314,7 @@ def share_test(results, facets) -> pd.Series:
     return pd.Series(chi2.sf(q, df=share.shape[1] - 1), index=facets)
 
 
-def per_segment(X, y, seg, w, n_boot, seed, halo=False):
+def per_segment(X, y, seg, w, n_boot, seed, halo=False, gains="model"):
     """Shares and Holm p per facet; also the test on shares at own sizes."""
     controls = None
     if halo:  # what analyze does: the halo score as a control in every model
@@ -329,6 +331,7 @@ def per_segment(X, y, seg, w, n_boot, seed, halo=False):
         progress=False,
         random_state=seed,
         controls=controls,
+        gains=gains,
     )
     table = result.table
     est = {
@@ -431,9 +434,17 @@ def main() -> None:
                 )
                 results = {design: (est, p_adj, raw)}
             else:
-                halo = design == "per_segment_halo"
+                halo = design.startswith("per_segment_halo")
+                debiased = design.endswith("_debiased")
                 est, p_adj, own, raw, gains = per_segment(
-                    X, y, seg, w, args.n_boot, seed, halo
+                    X,
+                    y,
+                    seg,
+                    w,
+                    args.n_boot,
+                    seed,
+                    halo,
+                    "debiased" if debiased else "model",
                 )
                 results = {
                     design: (est, p_adj, raw),
@@ -442,7 +453,7 @@ def main() -> None:
             for name, (est, p_adj, *raw) in results.items():
                 raw = raw[0] if raw else None
                 row = {"design": name, "seed": seed} | score(est, p_adj, truth, raw)
-                if name in ("per_segment", "per_segment_halo"):
+                if name.startswith("per_segment") and "shares" not in name:
                     row["others"] = leak(gains, truth)
                 rows.append(row)
                 print(row, flush=True)

@@ -53,6 +53,12 @@ __all__ = [
 #: The gains a simulation can report: the model's own, or corrected.
 GAINS = ("model", "debiased")
 
+#: A facet's own variation (its residual's weighted sum of squares) must be
+#: at least this share of its ratings' spread to be read: below it, the
+#: residual is rounding noise (a rating every rater gives alike, or one the
+#: other columns fix), and a slope on it would be noise over noise.
+MIN_OWN_VARIATION = 1e-6
+
 
 def check_gains(gains: object, owner: str, *, replicates: bool) -> None:
     """``gains`` one of :data:`GAINS`; ``"debiased"`` only with replicates."""
@@ -121,7 +127,11 @@ def facet_residuals(
     -------
     ndarray of shape (n_respondents, n_columns)
         ``r_j`` in each facet's column over its raters; 0 elsewhere (unrated,
-        and every column that is not a facet).
+        and every column that is not a facet). A facet with fewer raters
+        than twice the columns it is predicted from (the fit would leave
+        too little of its variation to read), or whose residual is below
+        :data:`MIN_OWN_VARIATION` of its spread, gets 0 throughout: its
+        gain stays the model's own.
 
     Examples
     --------
@@ -148,9 +158,17 @@ def facet_residuals(
         unrated = ~rated
         gram = every - design[unrated].T @ weighted[unrated]
         x = np.where(rated, values[:, j], 0.0)
+        if rated.sum() < 2 * len(keep):  # too few raters to leave a residual
+            continue
         coef = np.zeros(design.shape[1])
         coef[keep] = _solve(gram[np.ix_(keep, keep)], (weighted.T @ x)[keep])
-        residuals[rated, j] = (x - design @ coef)[rated]
+        residual = (x - design @ coef)[rated]
+        w, own = weights[rated], values[rated, j]
+        spread = np.sum(w * (own - np.average(own, weights=w)) ** 2)
+        alike = spread <= 1e-12 * np.sum(w * own**2)  # up to rounding
+        if alike or np.sum(w * residual**2) <= MIN_OWN_VARIATION * spread:
+            continue  # a rating alike for all, or one the others fix
+        residuals[rated, j] = residual
     return residuals
 
 

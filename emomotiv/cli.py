@@ -1009,11 +1009,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--gains",
         choices=("model", "debiased"),
         metavar="MODE",
-        help="the simulated gains of roi.csv and the plan: model (the default), "
-        "the model's own; debiased, plus the one-step correction of what its "
-        "trees left of each facet's effect (nearer the true effect on "
-        "synthetic surveys, with intervals two to three times wider; needs "
-        "--n-boot above 0)",
+        help="every simulated gain (roi.csv, the plan, segment_drivers.csv, "
+        "value_drivers.csv): model (the default), the models' own; debiased, "
+        "plus the one-step correction of what their trees left of each "
+        "facet's effect (nearer the true effect on synthetic surveys, with "
+        "intervals two to three and a half times wider; needs --n-boot above 0)",
     )
     _add_currency(plan)
     options.add_argument("--out", required=True, metavar="DIR", help="output folder")

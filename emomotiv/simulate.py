@@ -1094,7 +1094,10 @@ class _Simulator:
     def debias(self, y) -> None:
         """Report each replicate's gains with the one-step correction
         (:mod:`emomotiv._debias`); needs the replicates and the outcome."""
-        self.y = self._outcome_y(y, "the debiased gains")
+        y = self._outcome_y(y, "the debiased gains")
+        if getattr(self.model, "task_", None) == "binary":  # P(classes_[1])
+            y = (y == self.model.classes_[1]).astype(float)
+        self.y = np.asarray(y, dtype=float)
         self.gains = "debiased"
 
     def _replicate_slopes(self) -> np.ndarray:
@@ -1347,10 +1350,12 @@ def simulate_improvement(
         ``"model"``: each gain is the model's own prediction of the change.
         ``"debiased"``: plus the one-step correction of what the model's
         trees left of each facet's effect (needs replicates and ``y``;
-        :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator it
-        brings the true drivers' gains from about 0.6 of their truth to
-        about 0.9, and their 90% intervals' coverage from about a third to
-        nominal, with intervals two to three times wider.
+        :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator's
+        default surveys the true drivers' gains add up to 0.93-1.02 of
+        their truth instead of 0.50-0.72, and their 90% intervals hold it
+        0.93-0.97 of the time instead of 0.36-0.48, two to three and a half
+        times as wide. A facet with too few raters for the correction, or
+        whose raters all rate it alike, keeps the model's gain.
 
     Returns
     -------
@@ -1796,10 +1801,12 @@ def plan_improvements(
         ``"model"``: each gain is the model's own prediction of the change.
         ``"debiased"``: plus the one-step correction of what the model's
         trees left of each facet's effect (needs replicates and ``y``;
-        :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator it
-        brings the true drivers' gains from about 0.6 of their truth to
-        about 0.9, and their 90% intervals' coverage from about a third to
-        nominal, with intervals two to three times wider.
+        :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator's
+        default surveys the true drivers' gains add up to 0.93-1.02 of
+        their truth instead of 0.50-0.72, and their 90% intervals hold it
+        0.93-0.97 of the time instead of 0.36-0.48, two to three and a half
+        times as wide. A facet with too few raters for the correction, or
+        whose raters all rate it alike, keeps the model's gain.
 
     Returns
     -------

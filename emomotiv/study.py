@@ -116,10 +116,10 @@ class Study:
         "EUR"), printed before each amount in the report and on the terminal;
         None prints amounts as numbers. It names a unit and converts nothing.
     gains : {"model", "debiased"}, default="model"
-        The simulated gains of ``roi.csv`` and the plan: the model's own, or
-        with the one-step correction of what its trees left of each facet's
-        effect (see :func:`emomotiv.plan_improvements`; needs ``n_boot`` >
-        0). The segment and value drivers' gains are the models' own.
+        Every simulated gain (``roi.csv``, the plan, the segments' and the
+        value drivers'): the models' own, or with the one-step correction
+        of what their trees left of each facet's effect (see
+        :func:`emomotiv.plan_improvements`; needs ``n_boot`` > 0).
     client : dask.distributed.Client or None
         Run the bootstrap replicates on this Dask cluster (same results as
         the local run for the same seed); not part of the saved settings.
@@ -436,7 +436,8 @@ class Study:
                 self.connection_kind, "connection_kind", owner, CONNECTION_KINDS
             ),
             lambda: check_choice(self.halo, "halo", owner, HALO_METHODS),
-            lambda: check_gains(self.gains, owner, replicates=self.n_boot > 0),
+            # n_boot of the wrong type is its own check's problem
+            lambda: check_gains(self.gains, owner, replicates=self.n_boot != 0),
             lambda: self._check_controls(owner),
             lambda: check_int(
                 self.min_segment_size, "min_segment_size", owner, min_value=2

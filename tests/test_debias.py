@@ -253,3 +253,68 @@ def test_debiased_gains_do_not_depend_on_the_threads(survey_and_boot):
     _, two = _roi(survey_and_boot, gains="debiased", n_jobs=2)
     columns = ["delta_connected", "delta_connected_low", "delta_connected_high"]
     np.testing.assert_array_equal(one[columns], two[columns])
+
+
+def test_a_facet_too_few_rate_or_all_rate_alike_has_no_residual():
+    """Its residual would be rounding noise, and a slope on it noise over
+    noise (gains of thousands of percentage points): none is read."""
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(300, 6)) + rng.normal(size=(300, 1))
+    values[10:, 0] = np.nan  # 10 raters: fewer than twice the 6 columns
+    values[:, 1] = 5.0  # every rater alike
+    r = facet_residuals(values, np.ones(300), list(range(6)))
+    assert np.all(r[:, :2] == 0)
+    assert np.all(np.abs(r[:, 2:]).sum(axis=0) > 1)
+
+
+def test_those_facets_keep_the_model_gain(survey_and_boot):
+    s, design, y, w, model, boot = survey_and_boot
+    few, alike = s.truth.index[:2]
+    matrix = design.matrix.copy()
+    matrix.loc[matrix.index[15:], few] = np.nan
+    matrix[alike] = matrix[alike].where(matrix[alike].isna(), 5.0)
+    model = em.DriverModel(cv=0, random_state=0).fit(matrix, y, sample_weight=w)
+    gains = {}
+    for kind in ("model", "debiased"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gains[kind] = em.simulate_improvement(
+                model,
+                matrix,
+                [few, alike],
+                y=y,
+                sample_weight=w,
+                n_boot=5,
+                random_state=0,
+                controls=design.columns,
+                gains=kind,
+            ).table["delta_connected"]
+    np.testing.assert_array_equal(gains["debiased"], gains["model"])
+
+
+def test_a_binary_outcome_coded_otherwise_gets_the_same_gains(small):
+    X = small.survey[small.catalog["facet"]]
+    y = small.survey["connected"].to_numpy()
+    tables = []
+    for coded in (y, np.where(y == 1, "yes", "no")):
+        model = em.DriverModel(n_estimators=30, cv=0, random_state=0).fit(X, coded)
+        tables.append(
+            em.simulate_improvement(
+                model,
+                X,
+                list(X.columns[:3]),
+                y=coded,
+                n_boot=4,
+                random_state=0,
+                gains="debiased",
+            ).table["delta_connected"]
+        )
+    np.testing.assert_allclose(tables[0], tables[1], rtol=0, atol=1e-12)
+
+
+def test_a_study_with_n_boot_of_the_wrong_type_is_told_so():
+    problems = em.Study(connection="connected", n_boot="ten").problems()
+    assert any("n_boot" in p for p in problems), problems
+    assert not any("gains" in p for p in problems), problems
+    problems = em.Study(connection="connected", n_boot=0, gains="debiased").problems()
+    assert any("gains='debiased'" in p and "n_boot > 0" in p for p in problems)
