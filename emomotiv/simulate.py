@@ -202,6 +202,12 @@ the ``note`` column of the ROI and value drivers tables: too few for the
 model's leaves, so its gain may read 0 because no tree split on it."""
 
 
+UNCORRECTED = (
+    "the model's own gain, not debiased: too few raters, or ratings too alike, "
+    "for the correction"
+)
+
+
 def row_notes(
     sim: _Simulator,
     facets: Sequence[str],
@@ -212,8 +218,9 @@ def row_notes(
     """The caveats of each facet's row of the ROI and value drivers tables,
     in words ("; " between two): rated by fewer than
     :data:`FEW_RATERS_SPLIT` respondents (and no split on it: a gain of exactly
-    0 everywhere), or a gain within noise (``beyond_noise`` False); None
-    where none (an empty cell in the CSV file)."""
+    0 everywhere), a gain left uncorrected where the gains are debiased
+    (:data:`UNCORRECTED`), or a gain within noise (``beyond_noise`` False);
+    None where none (an empty cell in the CSV file)."""
     counted = sim.weights > 0
     reps = np.asarray(reps)
     notes = []
@@ -229,6 +236,8 @@ def row_notes(
                 else f"rated by {rated} respondents only "
                 f"(fewer than {FEW_RATERS_SPLIT})"
             )
+        if facet in sim.uncorrected:
+            said.append(UNCORRECTED)
         if beyond[j] is not pd.NA and not beyond[j]:
             said.append("gain within noise")
         notes.append("; ".join(said) or None)
@@ -664,6 +673,7 @@ class _Simulator:
         self.gains = "model"
         self.y: np.ndarray | None = None  # the outcome, for debiased gains
         self._slopes: np.ndarray | None = None  # (n_boot, columns), see _debias
+        self.uncorrected: set[str] = set()  # facets whose gain stays the model's
 
     def _refit(self, y, rows: np.ndarray, seed) -> object:
         from sklearn.base import clone
@@ -1122,6 +1132,12 @@ class _Simulator:
                 if f in self.controls and not RESERVED.fullmatch(f)
             ]
             residuals = facet_residuals(self.values, self.weights, facets, context)
+            rated = ~np.isnan(self.values[:, facets]).all(axis=0)
+            self.uncorrected = {
+                f
+                for f, j, some in zip(self.movable, facets, rated, strict=True)
+                if some and not residuals[:, j].any()
+            }
             self._slopes = replicate_slopes(
                 residuals,
                 errors,

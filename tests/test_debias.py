@@ -321,6 +321,20 @@ def test_those_facets_keep_the_model_gain(survey_and_boot):
                 gains=kind,
             ).table["delta_connected"]
     np.testing.assert_array_equal(gains["debiased"], gains["model"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        roi = em.plan_improvements(
+            model,
+            matrix,
+            y,
+            sample_weight=w,
+            n_boot=5,
+            random_state=0,
+            controls=design.columns,
+            gains="debiased",
+        ).roi.set_index("facet")
+    assert roi.loc[[few, alike], "note"].str.contains("not debiased").all()
+    assert not roi["note"].drop([few, alike]).str.contains("not debiased").any()
 
 
 def test_a_binary_outcome_coded_otherwise_gets_the_same_gains(small):
