@@ -1367,7 +1367,7 @@ def simulate_improvement(
         ``"debiased"``: plus the one-step correction of what the model's
         trees left of each facet's effect (needs replicates and ``y``;
         :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator's
-        default surveys the true drivers' gains add up to 0.93-1.02 of
+        default surveys the true drivers' gains add up to 0.93-1.01 of
         their truth instead of 0.50-0.72, and their 90% intervals hold it
         0.93-0.97 of the time instead of 0.36-0.48, two to three and a half
         times as wide. A facet with too few raters for the correction, or
@@ -1818,7 +1818,7 @@ def plan_improvements(
         ``"debiased"``: plus the one-step correction of what the model's
         trees left of each facet's effect (needs replicates and ``y``;
         :mod:`emomotiv._debias`, docs "Uncertainty"): on the generator's
-        default surveys the true drivers' gains add up to 0.93-1.02 of
+        default surveys the true drivers' gains add up to 0.93-1.01 of
         their truth instead of 0.50-0.72, and their 90% intervals hold it
         0.93-0.97 of the time instead of 0.36-0.48, two to three and a half
         times as wide. A facet with too few raters for the correction, or
