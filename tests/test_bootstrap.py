@@ -565,12 +565,14 @@ def test_stage_view_properties(raw, groups, seed):
     )
 
 
-def test_a_dask_cluster_gives_the_local_tables(small):
+@pytest.mark.parametrize("gains", ["model", "debiased"])
+def test_a_dask_cluster_gives_the_local_tables(small, gains):
     distributed = pytest.importorskip(
         "dask.distributed",
         reason="dask is not installed: pip install 'emomotiv[dask]'",
     )
     options = dict(
+        gains=gains,
         n_boot=4,
         methods=False,
         progress=False,
