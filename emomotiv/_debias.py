@@ -60,6 +60,14 @@ GAINS = ("model", "debiased")
 #: other columns fix), and a slope on it would be noise over noise.
 MIN_OWN_VARIATION = 1e-6
 
+#: The respondents a facet's own variation must rest on, counted as Kish
+#: counts an effective size (``sum(w r²)² / sum((w r²)²)``): a facet that
+#: five of 1,400 raters rate differently from the rest, or a near copy of
+#: another facet but for three raters, has a residual of a few respondents
+#: (3 to 6 where measured; an ordinary facet's, hundreds), and a slope on
+#: it is theirs alone.
+MIN_OWN_RESPONDENTS = 30
+
 
 def check_gains(gains: object, owner: str, *, replicates: bool) -> None:
     """``gains`` one of :data:`GAINS`; ``"debiased"`` only with replicates."""
@@ -93,15 +101,20 @@ def _filled(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, list]:
 
 def _solve(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """Least-squares coefficients from the normal equations. A column
-    constant among a facet's raters (another facet's missing-indicator) or
-    a duplicated one leaves the gram singular: a ridge of 1e-10 of its mean
-    diagonal holds such a column's coefficient at about 0 and changes no
-    residual; where even that fails, the minimum-norm solution."""
-    ridge = 1e-10 * max(float(np.trace(gram)) / len(gram), 1e-300)
+    constant at 0 among a facet's raters (another facet's missing-indicator)
+    gets a coefficient of 0; a duplicated one leaves the gram singular: a
+    ridge of 1e-10 of each column's own diagonal entry (so that no column's
+    units matter, as a standardised fit would) holds it at about 0 and
+    changes no residual; where even that fails, the minimum-norm solution."""
+    coef = np.zeros(len(gram))
+    diagonal = np.diag(gram)
+    live = np.flatnonzero(diagonal > 0)
+    system = gram[np.ix_(live, live)] + np.diag(1e-10 * diagonal[live])
     try:
-        return np.linalg.solve(gram + ridge * np.eye(len(gram)), rhs)
+        coef[live] = np.linalg.solve(system, rhs[live])
     except np.linalg.LinAlgError:
-        return lstsq(gram, rhs, lapack_driver="gelsy", check_finite=False)[0]
+        coef[live] = lstsq(system, rhs[live], lapack_driver="gelsy")[0]
+    return coef
 
 
 def facet_residuals(
@@ -129,10 +142,12 @@ def facet_residuals(
     ndarray of shape (n_respondents, n_columns)
         ``r_j`` in each facet's column over its raters; 0 elsewhere (unrated,
         and every column that is not a facet). A facet with fewer raters
-        than twice the columns it is predicted from (the fit would leave
-        too little of its variation to read), or whose residual is below
-        :data:`MIN_OWN_VARIATION` of its spread, gets 0 throughout: its
-        gain stays the model's own.
+        (of weight above 0) than twice the columns it is predicted from
+        (the fit would leave too little of its variation to read), whose
+        raters all rate it alike, whose residual is below
+        :data:`MIN_OWN_VARIATION` of its spread (the other columns fix it)
+        or rests on fewer than :data:`MIN_OWN_RESPONDENTS` respondents gets
+        0 throughout: its gain stays the model's own.
 
     Examples
     --------
@@ -159,7 +174,8 @@ def facet_residuals(
         unrated = ~rated
         gram = every - design[unrated].T @ weighted[unrated]
         x = np.where(rated, values[:, j], 0.0)
-        if rated.sum() < 2 * len(keep):  # too few raters to leave a residual
+        # too few raters (of weight) to leave a residual
+        if (rated & (weights > 0)).sum() < 2 * len(keep):
             continue
         coef = np.zeros(design.shape[1])
         coef[keep] = _solve(gram[np.ix_(keep, keep)], (weighted.T @ x)[keep])
@@ -167,8 +183,14 @@ def facet_residuals(
         w, own = weights[rated], values[rated, j]
         spread = np.sum(w * (own - np.average(own, weights=w)) ** 2)
         alike = spread <= 1e-12 * np.sum(w * own**2)  # up to rounding
-        if alike or np.sum(w * residual**2) <= MIN_OWN_VARIATION * spread:
-            continue  # a rating alike for all, or one the others fix
+        leverage = w * residual**2
+        if (
+            alike  # a rating alike for all
+            or leverage.sum() <= MIN_OWN_VARIATION * spread  # one the others fix
+            # or whose own variation rests on a handful of respondents
+            or leverage.sum() ** 2 < MIN_OWN_RESPONDENTS * np.sum(leverage**2)
+        ):
+            continue
         residuals[rated, j] = residual
     return residuals
 

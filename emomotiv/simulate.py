@@ -203,8 +203,8 @@ model's leaves, so its gain may read 0 because no tree split on it."""
 
 
 UNCORRECTED = (
-    "the model's own gain, not debiased: too few raters, or ratings too alike, "
-    "for the correction"
+    "the model's own gain, not debiased: too few raters, ratings too alike, or "
+    "ratings the other touchpoints nearly fix, for the correction"
 )
 
 

@@ -437,7 +437,11 @@ class Study:
             ),
             lambda: check_choice(self.halo, "halo", owner, HALO_METHODS),
             # n_boot of the wrong type is its own check's problem
-            lambda: check_gains(self.gains, owner, replicates=self.n_boot != 0),
+            lambda: check_gains(
+                self.gains,
+                owner,
+                replicates=not (type(self.n_boot) is int and self.n_boot == 0),
+            ),
             lambda: self._check_controls(owner),
             lambda: check_int(
                 self.min_segment_size, "min_segment_size", owner, min_value=2
