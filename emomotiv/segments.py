@@ -713,6 +713,7 @@ def segment_drivers(
     check_model(model, owner)
     check_aligned(X, "X", y=y, segments=segments, sample_weight=sample_weight)
     check_int(min_size, "min_size", owner, min_value=2)
+    check_int(n_boot, "n_boot", owner, min_value=0)
     check_float(alpha, "alpha", owner, low=0, high=1, inclusive=False)
     from .bootstrap import _check_client
 

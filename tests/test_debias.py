@@ -406,3 +406,16 @@ def test_raters_of_weight_zero_do_not_count_toward_enough_raters():
     padded = np.vstack([values, np.tile(values[:10], (5, 1))])
     weights = np.concatenate([weights, np.zeros(50)])  # 50 more, of weight 0
     assert np.all(facet_residuals(padded, weights, [0, 1, 2, 3])[:, 0] == 0)
+
+
+def test_segment_drivers_names_an_n_boot_of_the_wrong_type_before_any_fit(small):
+    X = small.survey[small.catalog["facet"]]
+    with pytest.raises(ValueError, match="'n_boot' parameter of segment_drivers"):
+        em.segment_drivers(
+            em.DriverModel(),
+            X,
+            small.survey["connected"],
+            small.survey["customer_type"],
+            n_boot="ten",
+            gains="debiased",
+        )
