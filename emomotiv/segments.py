@@ -424,7 +424,7 @@ def _segment_rows(facets, segment, n, result, gain, note, cells) -> pd.DataFrame
     """A segment's rows of the long table; ``cells`` (by facet) says why a
     facet cannot be estimated there, and its row is left empty with that
     note."""
-    from .simulate import noise_flags
+    from .simulate import UNCORRECTED, noise_flags
 
     rows = pd.DataFrame({"facet": facets, "segment": segment, "n": n})
     if result is None:
@@ -455,8 +455,12 @@ def _segment_rows(facets, segment, n, result, gain, note, cells) -> pd.DataFrame
     rows["rank"] = (rank.rank(method="min") if out.any() else rank).to_numpy()
     p_col = _p_column(frame)
     rows["p_top"] = frame[p_col].to_numpy() if p_col else np.nan
-    rows["estimable"] = ~out
-    notes = ["; ".join(filter(None, [cell, note])) or None for cell in cells[facets]]
+    # a gain the correction left the model's own, among debiased ones: shown,
+    # said, and left out of the test of difference
+    kept = np.isin(facets, gain.info.get("uncorrected", [])) & ~out
+    rows["estimable"] = ~out & ~kept
+    cells = cells[facets].where(~kept, UNCORRECTED)
+    notes = ["; ".join(filter(None, [cell, note])) or None for cell in cells]
     return rows.assign(ranked=True, note=notes)
 
 
@@ -768,7 +772,10 @@ def segment_drivers(
                 note = _few_in_effect(w[rows], min_size)
                 cells = _not_estimable(X, rows & (w > 0), facets)
                 cells = _rarely_split(result, cells)
-                estimable[name] = cells.isna().to_numpy()
+                # a gain left the model's own among debiased ones is not
+                # compared with them (see _segment_rows)
+                kept = cells.index.isin(gain.info.get("uncorrected", []))
+                estimable[name] = (cells.isna() & ~kept).to_numpy()
             share = float(w[rows].sum() / w.sum())  # of the survey, weighted
             sizes[name] = {
                 "n": n,

@@ -1467,6 +1467,7 @@ def _simulation_result(sim: _Simulator, scenarios, level) -> SimulationResult:
         "interval": sim.interval if n_boot >= 2 else None,
         "point": _point_note(sim),
         "gains": sim.gains,
+        "uncorrected": sorted(sim.uncorrected),
         "typical": {
             p.facet: sim.typical[p.facet]
             for s in scenarios

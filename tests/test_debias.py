@@ -419,3 +419,32 @@ def test_segment_drivers_names_an_n_boot_of_the_wrong_type_before_any_fit(small)
             n_boot="ten",
             gains="debiased",
         )
+
+
+def test_a_segment_gain_left_the_model_s_own_is_said_and_not_tested(small):
+    """Two facets that copy each other but for three raters: the correction
+    reads neither; their segment rows say so, and the test of difference,
+    which compares debiased gains, leaves them out."""
+    X = small.survey[small.catalog["facet"]].copy()
+    a, b = X.columns[:2]
+    X[a] = X[b]
+    X.loc[X.index[:3], a] = X.loc[X.index[:3], b].fillna(5) - 1
+    result = em.segment_drivers(
+        em.DriverModel(n_estimators=30, cv=0),
+        X,
+        small.survey["connected"],
+        small.survey["customer_type"],
+        min_size=150,
+        progress=False,
+        n_boot=4,
+        random_state=0,
+        gains="debiased",
+    )
+    table = result.table[result.table["ranked"]].set_index("facet")
+    copies = table.loc[[a, b]]
+    assert copies["note"].str.contains("not debiased", na=False).all()
+    assert copies["p_differ"].isna().all()
+    assert copies["delta_connected"].notna().all()
+    others = table.drop([a, b])
+    assert not others["note"].str.contains("not debiased", na=False).any()
+    assert others["p_differ"].notna().any()
