@@ -2018,6 +2018,7 @@ def plan_improvements(
         "interval": sim.interval if len(reps) >= 2 else None,
         "point": _point_note(sim),
         "gains": sim.gains,
+        "uncorrected": sorted(sim.uncorrected),
         "noise": noise,
         "assumption": ASSUMPTION,
     }

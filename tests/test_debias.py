@@ -323,7 +323,7 @@ def test_those_facets_keep_the_model_gain(survey_and_boot):
     np.testing.assert_array_equal(gains["debiased"], gains["model"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        roi = em.plan_improvements(
+        plan = em.plan_improvements(
             model,
             matrix,
             y,
@@ -332,8 +332,10 @@ def test_those_facets_keep_the_model_gain(survey_and_boot):
             random_state=0,
             controls=design.columns,
             gains="debiased",
-        ).roi.set_index("facet")
+        )
+    roi = plan.roi.set_index("facet")
     assert roi.loc[[few, alike], "note"].str.contains("not debiased", na=False).all()
+    assert plan.summary["uncorrected"] == sorted([few, alike])
     others = roi["note"].drop([few, alike])
     assert not others.str.contains("not debiased", na=False).any()
 
