@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy.linalg import lstsq
 
+from ._stats import _weighted_sums
 from ._validation import check_choice
 
 __all__ = [
@@ -84,10 +85,8 @@ def _filled(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, list]:
     mean, and an indicator for each column with a missing value; with, for
     each column, the positions in it of its value and its indicator."""
     seen = ~np.isnan(values)
-    sums = np.where(seen, values, 0.0).T @ weights
-    counts = seen.T.astype(float) @ weights
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(counts > 0, sums / np.where(counts > 0, counts, 1.0), 0.0)
+    counts, sums = _weighted_sums(values, weights)
+    mean = np.where(counts > 0, sums / np.where(counts > 0, counts, 1.0), 0.0)
     gaps = np.flatnonzero(~seen.all(axis=0))
     design = np.column_stack(
         [np.ones(len(values)), np.where(seen, values, mean), ~seen[:, gaps]]
