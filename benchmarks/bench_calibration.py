@@ -53,6 +53,7 @@ def one_run(
     design = em.design_matrix(s.survey[s.catalog["facet"]], sample_weight=w, halo=halo)
     X = design.matrix
     model = em.DriverModel(cv=0, random_state=seed).fit(X, y, sample_weight=w)
+    stage = s.catalog.set_index("facet")["stage"]  # grouped SHAP, as analyze
     boot = em.bootstrap_importance(
         model,
         X,
@@ -62,6 +63,7 @@ def one_run(
         progress=False,
         random_state=seed,
         controls=design.groups,
+        stages=stage,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -75,7 +77,7 @@ def one_run(
             controls=design.columns,
             gains=gains,
         ).roi.set_index("facet")
-    stages = em.stage_importance(boot, s.catalog.set_index("facet")["stage"])
+    stages = em.stage_importance(boot, stage)
     t = boot.table.join(
         roi[["delta_connected", "delta_connected_low", "delta_connected_high"]]
     ).join(s.truth.drop(columns="reach"))
