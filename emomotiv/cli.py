@@ -2400,9 +2400,8 @@ def _analyze(args: argparse.Namespace) -> int:
     data = result.summary["data"]
     n, p = data["n_respondents"], data["n_facets"]
     print(f"Analysed {n:,} respondents x {p} facets.")
-    if data.get("unanswered"):
-        print(f"  {data['unanswered']:,} more left the outcome empty: left out.")
-    for note in data.get("scales") or []:  # how answers were read, as validate says
+    # how answers were read, as validate says (who left the outcome empty too)
+    for note in data.get("scales") or []:
         print(f"  {_safe(note, MESSAGE_WIDTH)}")
     words = _words(result.summary)
     for note in result.summary["warnings"]:

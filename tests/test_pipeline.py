@@ -355,7 +355,12 @@ def test_respondents_who_left_the_outcome_empty_are_left_out_and_counted(
     assert main(args) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"Analysed {len(survey) - 20:,} respondents x 12 facets."
-    assert lines[1] == "  20 more left the outcome empty: left out."
+    # said once, under the count (not a second time in other words)
+    assert lines[1] == (
+        "  20 respondents have no answer in the outcome column 'connected': left "
+        "out of the analysis."
+    )
+    assert sum("outcome" in line and "20" in line for line in lines) == 1
     # by wave, each wave's own count
     waves = em.make_waves(300, 8, random_state=2)
     survey = waves.survey.copy()
