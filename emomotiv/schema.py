@@ -634,7 +634,7 @@ def infer_scale(ratings, codes: Iterable[float] = ()) -> tuple[float, float]:
     values = pd.to_numeric(
         pd.Series(np.asarray(ratings, dtype=object)), errors="coerce"
     )
-    values = values.dropna()
+    values = values.dropna() + 0.0  # a -0 rating is 0: no "-0-10" scale
     if values.empty:
         return DEFAULT_SCALE
     lo, hi = float(values.min()), float(values.max())

@@ -739,6 +739,21 @@ def test_an_evenly_used_1_11_scale_is_read_as_one_with_a_warning():
     assert infer_scales(dict(coded)) == {"app": (1, 10), "fees": (1, 10)}
 
 
+def test_a_rating_written_as_minus_zero_reads_as_zero():
+    """A computed export may write a 0 as -0 (a rounded -0.3): the scale is
+    0-11, not "-0-11" in validation's messages and init's study file."""
+    import math
+
+    from emomotiv.schema import infer_scale
+
+    ratings = [-0.0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] * 5 + [99] * 3
+    lo, hi = infer_scale(ratings)
+    assert (lo, hi) == (0, 11) and math.copysign(1, lo) == 1
+    assert f"{lo:g}-{hi:g}" == "0-11"
+    lo, _ = infer_scale([-0.0, 3, 7, 10])  # a common scale: 0-10
+    assert math.copysign(1, lo) == 1
+
+
 def test_a_dont_know_code_inside_a_larger_scale_is_read_as_a_code_past_a_gap():
     """1-5 answers with 9 for "don't know" (no 6, 7 or 8): the facet reads
     1-5 and validation names the 9s, rather than a 1-10 scale on which "don't
