@@ -631,7 +631,16 @@ def _with_coded_outcome(
     out = survey.copy(deep=False)
     out.attrs = {
         **survey.attrs,
-        ATTRS: {**survey.attrs.get(ATTRS, {}), "outcome": note},
+        ATTRS: {
+            **survey.attrs.get(ATTRS, {}),
+            "outcome": note,
+            **_notes_by_wave(
+                "outcome",
+                survey,
+                study,
+                lambda rows: code_outcome(rows[column], study.connected_values),
+            ),
+        },
     }
     out[column] = coded
     if study.satisfaction == column:  # the tiers read the answers, not 1/0
@@ -731,6 +740,22 @@ def _doubtful_noes(values: pd.Series, connected, column: str) -> list[str]:
     return problems
 
 
+def _notes_by_wave(key: str, survey: pd.DataFrame, study: Study, code) -> dict:
+    """``{key + "_by_wave": {wave: note}}``, the note ``code`` (rows -> (coded,
+    note)) gives each wave's rows alone, where the study has a wave column:
+    an analysis of one wave says what was coded in it, not in every wave
+    (see :func:`emomotiv.tracking.analyze_latest_wave`); else ``{}``."""
+    wave = study.wave
+    if not isinstance(wave, str) or wave not in survey.columns:
+        return {}
+    labels = survey[wave].astype(str)
+    return {
+        f"{key}_by_wave": {
+            label: code(survey.loc[labels == label])[1] for label in labels.unique()
+        }
+    }
+
+
 def _with_coded_churn(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     """The survey with a churn column answered in words ("Yes"/"No",
     "ja"/"nein") as 1/0, 1 for the yes; the note on it in
@@ -745,9 +770,17 @@ def _with_coded_churn(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     yes = yes_answer(answers)
     if yes is None or not all(isinstance(a, str) for a in answers):
         return survey
-    coded, note = code_outcome(values, [yes], what=f"Churn ('{column}')")
+    what = f"Churn ('{column}')"
+    coded, note = code_outcome(values, [yes], what=what)
+    by_wave = _notes_by_wave(
+        "churn",
+        survey,
+        study,
+        lambda rows: code_outcome(rows[column], [yes], what=what),
+    )
     out = survey.copy(deep=False)
-    out.attrs = {**survey.attrs, ATTRS: {**survey.attrs.get(ATTRS, {}), "churn": note}}
+    meta = {**survey.attrs.get(ATTRS, {}), "churn": note, **by_wave}
+    out.attrs = {**survey.attrs, ATTRS: meta}
     out[column] = coded
     return out
 

@@ -1943,7 +1943,10 @@ def analyze_latest_wave(
         if "unanswered" in meta:  # those of this wave only
             by_wave = meta.pop("unanswered_by_wave", {})
             meta["unanswered"] = by_wave.get(str(label), 0)
-            part.attrs = {**part.attrs, ATTRS: meta}
+        for key in ("outcome", "churn"):  # what was coded in this wave
+            if f"{key}_by_wave" in meta:
+                meta[key] = meta.pop(f"{key}_by_wave").get(str(label), meta[key])
+        part.attrs = {**part.attrs, ATTRS: meta}
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", UserWarning)

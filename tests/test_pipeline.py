@@ -384,6 +384,36 @@ def test_respondents_who_left_the_outcome_empty_are_left_out_and_counted(
         )
 
 
+def test_answers_coded_in_words_are_counted_in_the_wave_analysed():
+    """With waves, the notes on a yes/no outcome and a churn column coded
+    from words count the answers of the wave analysed, as every other count
+    of the run does, not those of every wave in the file."""
+    waves = em.make_waves(300, 8, random_state=2)
+    survey = waves.survey.assign(
+        connected=lambda d: d["connected"].map({1: "Yes", 0: "No"}),
+        churned=lambda d: d["churned"].map({1: "Yes", 0: "No"}),
+    )
+    latest = survey["wave"] == "2026Q3"
+    result = em.analyze(
+        survey,
+        waves.catalog,
+        **waves.roles | {"advocacy": None, "connected_values": ["Yes"]},
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    notes = result.summary["data"]["scales"]
+    yes = int((survey.loc[latest, "connected"] == "Yes").sum())
+    no = int(latest.sum()) - yes
+    assert f"1 for 'Yes' ({yes}), 0 for 'No' ({no})." in " ".join(notes)
+    left = int((survey.loc[latest, "churned"] == "Yes").sum())
+    assert f"Churn ('churned') coded from the answers: 1 for 'Yes' ({left})" in (
+        " ".join(notes)
+    )
+    assert left < (survey["churned"] == "Yes").sum()  # both waves count more
+
+
 def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     """A score outcome without motivator items: no one can be called fully
     connected, so there is no tiers table (and no empty tiers.csv); the
