@@ -342,6 +342,26 @@ def _measures_step(
     return measures, summary, tables
 
 
+def _unlinked(study: Study, why: str) -> str | None:
+    """The warning that the churn and advocacy columns went unread, the value
+    link that reads them having no rule for who is fully connected (``why``),
+    or None where neither was given."""
+    given = [
+        f"the {role} column '{column}'"
+        for role, column in (("churn", study.churn), ("advocacy", study.advocacy))
+        if column is not None
+    ]
+    if not given:
+        return None
+    return (
+        f"{' and '.join(given).capitalize()} went unread: the value link that "
+        "reads them compares the fully connected with the other customers, and "
+        f"no rule says who is fully connected ({why}). Give the outcome as 0/1 "
+        "(--connected-values) or the emotional motivator items, or leave "
+        f"{'them' if len(given) > 1 else 'it'} out."
+    )
+
+
 def _value_step(
     data: pd.DataFrame,
     schema: SurveySchema,
@@ -371,7 +391,7 @@ def _value_step(
     if measures.connected is None:  # the rule reads "none: <why>"
         why = measures.connected_rule.removeprefix("none: ")
         skipped = f"skipped: no rule for who is fully connected ({why})"
-        return None, {**empty, "skipped": skipped}
+        return None, {**empty, "skipped": skipped, "warning": _unlinked(study, why)}
     keep = data[schema.value].notna().to_numpy()
     if churn is not None:
         keep = keep & data[churn].notna().to_numpy()
@@ -1628,10 +1648,11 @@ def _value_drivers_step(
     return {"value_drivers": result.to_frame()}, summary, result
 
 
-def _roles(schema: SurveySchema, study: Study) -> dict[str, object]:
+def _roles(schema: SurveySchema, study: Study, linked: bool) -> dict[str, object]:
     """Role -> column for ``summary["data"]["roles"]``: the schema's roles,
-    the value link's churn and advocacy columns, and the number of facets."""
-    links = {"churn": study.churn, "advocacy": study.advocacy}
+    the value link's churn and advocacy columns where it read them
+    (``linked``), and the number of facets."""
+    links = {"churn": study.churn, "advocacy": study.advocacy} if linked else {}
     links = {role: column for role, column in links.items() if column is not None}
     return schema.roles() | links | {"facets": len(schema.facets)}
 
@@ -2180,7 +2201,7 @@ def analyze(
             "n_respondents": len(data),
             "n_facets": len(schema.facets),
             "n_stages": len(cat.stages),
-            "roles": _roles(schema, study),
+            "roles": _roles(schema, study, link is not None),
             "weighted": schema.weight is not None,
             "effective_n": kish_size(w),
             "connected_share": None if outcome is None else float(outcome),

@@ -444,6 +444,30 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     )
     out = em.save_analysis(result, tmp_path / "run")
     assert not (out / "tiers.csv").exists() and (out / "drivers.csv").exists()
+    # churn and advocacy, which only that link reads, are said to go unread
+    # and are not listed among the columns used
+    with pytest.warns(UserWarning, match="went unread") as caught:
+        result = em.analyze(
+            survey,
+            small.catalog,
+            connection="score",
+            connection_kind="score",
+            value="value",
+            churn="churned",
+            advocacy="recommend",
+            model=em.DriverModel(n_estimators=30, cv=0),
+            n_boot=0,
+            progress=False,
+        )
+    (said,) = [str(w.message) for w in caught if "went unread" in str(w.message)]
+    assert said.startswith(
+        "The churn column 'churned' and the advocacy column 'recommend' went unread"
+    )
+    assert "(the outcome is not 0/1 and there are no motivators)" in said
+    assert said in result.summary["warnings"]
+    roles = result.summary["data"]["roles"]
+    assert "churn" not in roles and "advocacy" not in roles
+    assert roles["value"] == "value"
 
 
 def test_weighted_tiers_give_the_weighted_n_that_goes_with_their_share(small_result):
