@@ -1542,6 +1542,10 @@ def _init(args: argparse.Namespace) -> int:
     roles = guess_roles([str(c) for c in survey.columns], questions)
     outcome = roles.get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
+    # numbers beyond 0/1 (a 1-5 "how connected"): a score, as analyze reads it
+    score = bool(
+        outcome in numeric and yes is None and survey[outcome].dropna().nunique() > 2
+    )
     ratings = [c for c in numeric if c not in not_ratings] + labelled
     # an id, or a 0/1 outcome, holds a 0 that is no rating
     codes, mixed_codes = _rating_codes(
@@ -1570,9 +1574,15 @@ def _init(args: argparse.Namespace) -> int:
         | ({"rating_labels": labels} if labels else {})
         | ({"not_experienced": skipped} if skipped else {})
         | ({"connected_values": [yes]} if yes else {})
+        | ({"connection_kind": "score"} if score else {})
         | ({"stated_form": "ranks"} if ranked else {})
         | (
-            {"outcome_label": "emotionally connected"}  # not "Q40" or a question
+            # not "Q40" or a question; a score is a degree, not a yes
+            {
+                "outcome_label": "emotional connection"
+                if score
+                else "emotionally connected"
+            }
             if outcome
             and (
                 reads_badly_as_outcome(outcome)

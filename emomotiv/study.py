@@ -1596,6 +1596,9 @@ def draft_study(
         "(codes for 'not applicable'; check them):",
         "connected_values": "# The outcome is a yes/no answer; the one that means "
         "connected:",
+        "connection_kind": "# The outcome holds more than two numbers: read as a "
+        "score (to read it as yes/no instead, give the answers that mean "
+        "connected as connected_values):",
         "outcome_label": "# The report's name of the outcome (its column's name "
         "is a question or a code):",
         "stated_form": "# The stated importance columns hold ranks (1 = most "

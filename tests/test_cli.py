@@ -1285,6 +1285,35 @@ def test_init_declares_the_non_answers_beside_numeric_ratings(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("OK: 40 respondents, 2 facets")
 
 
+def test_init_reads_an_outcome_of_more_than_two_numbers_as_a_score(tmp_path, capsys):
+    """A 1-5 "how connected do you feel" column recognised as the outcome is
+    written as a score (connection_kind), so the study validates as written;
+    a 0/1 outcome is not."""
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "How connected do you feel to ShopCo? (1-5)": rng.integers(1, 6, 60),
+            "app": rng.integers(1, 11, 60),
+            "fees": rng.integers(1, 11, 60),
+        }
+    )
+    path, study = tmp_path / "survey.csv", tmp_path / "study.toml"
+    survey.to_csv(path, index=False)
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    text = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert text["roles"]["connection"] == survey.columns[0]
+    assert text["options"]["connection_kind"] == "score"
+    assert text["options"]["outcome_label"] == "emotional connection"
+    capsys.readouterr()
+    assert main(["validate", "--study", str(study)]) == 0
+    assert capsys.readouterr().out.startswith("OK: 60 respondents, 2 facets")
+    binary = survey.assign(**{survey.columns[0]: np.tile([0, 1], 30)})
+    binary.to_csv(path, index=False)
+    assert main(["init", str(path), "--out", str(study), "--force"]) == 0
+    options = tomllib.loads(study.read_text(encoding="utf-8"))["options"]
+    assert "connection_kind" not in options
+
+
 def test_init_reads_a_file_with_a_date_column(tmp_path, capsys):
     """A Parquet file (or workbook) keeps an interview date as a date: init
     leaves it out of every role rather than failing on it."""
