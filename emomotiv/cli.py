@@ -2999,6 +2999,7 @@ def _print_value_drivers(summary: dict, table) -> None:
             )
         share = getattr(row, "share_via_connection", float("nan"))
         if share == share and ok:  # as the report: only where clear of zero
+            share = round(share, 2) + 0.0  # as printed: -0.3% is "0%", not "-0%"
             line += f"  {share:.0%} through {through}"
             beyond |= not 0 <= share <= 1
         elif by == "noise" and not ok:

@@ -756,6 +756,12 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     # a rise that rounds to 0 at the column's precision reads "0", not "+0"
     _print_value_drivers(summary, table.assign(delta_mean_value=[0.004, -40.0, 75.3]))
     assert capsys.readouterr().out.splitlines()[3].split()[:2] == ["Small", "0.0"]
+    # a share that rounds to 0 reads "0%", not "-0%", and is within 0-100%
+    _print_value_drivers(
+        summary, table.assign(share_via_connection=[0.5, -0.003, 0.81])
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].endswith("  0% through connection") and len(out) == 4
 
 
 def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
