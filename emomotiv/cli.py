@@ -384,6 +384,12 @@ def _add_stated_value_options(parser: argparse.ArgumentParser) -> None:
         help="satisfaction at or above X counts as highly satisfied "
         "(default: top two boxes, e.g. 9-10)",
     )
+    _add_value_link_columns(group)
+
+
+def _add_value_link_columns(group) -> None:
+    """The value link's churn and advocacy columns: ``analyze`` reads them,
+    ``validate`` checks them as it does."""
     group.add_argument(
         "--churn",
         metavar="COL",
@@ -907,6 +913,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_roles(validate)
     _add_column_lists(validate)
     _add_controls(validate, halo=False)
+    _add_value_link_columns(validate.add_argument_group("value link"))
 
     analyze = sub.add_parser(
         "analyze",

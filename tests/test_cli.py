@@ -217,6 +217,14 @@ def test_validate_checks_controls_as_analyze_does(small_dir, tmp_path, capsys):
     assert main(["validate", *args, "--study", str(study)]) == 0
     out = capsys.readouterr().out
     assert "weight=weight, churn=churned, advocacy=recommend." in out
+    # and from the flags analyze takes for them
+    link = ["--value", "value", "--churn", "churned", "--advocacy", "recommend"]
+    assert main(["validate", *args, *link, "--promoter-threshold", "9"]) == 0
+    assert "weight=weight, churn=churned, advocacy=recommend." in (
+        capsys.readouterr().out
+    )
+    assert main(["validate", *args, "--churn", "churned"]) == 2  # needs --value
+    assert "--value" in capsys.readouterr().err
     bad = ["--control", "custmer_type", "mobile_app", "weight"]
     assert main(["validate", *args, *bad]) == 2
     err = capsys.readouterr().err
