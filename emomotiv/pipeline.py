@@ -1554,6 +1554,11 @@ def _value_link_notes(
     from .value import definition_warning
 
     notes = [value_summary["warning"]] if value_summary.get("warning") else []
+    for key, what in (("attrition", "churn"), ("advocacy", "advocacy")):
+        link = value_summary.get(key) or {}
+        if link.get("note"):  # the flag cannot tell the tiers apart
+            why = link["note"].removeprefix("no odds ratio: ")
+            notes.append(f"The value link gives no {what} odds ratio: {why}.")
     rule = measures.connected_rule
     if given or value_summary.get("value_per_connected") is None:
         return notes

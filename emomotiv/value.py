@@ -39,6 +39,9 @@ within the group), naming the group and the largest record's share.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -172,23 +175,60 @@ def _z(level: float) -> float:
     return float(norm.ppf(0.5 + level / 2))
 
 
-def _logit_link(y, tiers, present, w, level, name, how) -> tuple[dict, object]:
-    import statsmodels.api as sm
-
-    X = _design(tiers, present)
-    fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
-    fit = _without_data(fit)
-    z = _z(level)
+def _observed_rates(y, tiers, present, w) -> dict[str, float]:
+    """Each tier's weighted share of 1s (the tier model's fit: it is
+    saturated)."""
     rates = {}
-    for k, seg in enumerate(present):
-        eta = fit.params[0] + (fit.params[k] if k else 0.0)
-        rates[seg] = float(1 / (1 + np.exp(-eta)))
+    for seg in present:
+        rows = tiers == seg
+        weights = w[rows] if w[rows].sum() > 0 else None
+        rates[seg] = float(np.average(y[rows], weights=weights))
+    return rates
+
+
+def _no_odds_ratio(rates: Mapping[str, float], present, said: Mapping[float, str]):
+    """Why the odds ratio of the fully connected over the highly satisfied is
+    not defined, or None: every respondent's flag is the same (``said``: 0 or
+    1 -> what that means), or one of the two tiers holds only 0s or only 1s
+    (its odds are 0 or infinite)."""
+    if len(set(rates.values())) == 1 and next(iter(rates.values())) in said:
+        return f"no odds ratio: {said[next(iter(rates.values()))]}"
+    for seg in ("fully_connected", "highly_satisfied"):
+        if seg in present and rates[seg] in (0.0, 1.0):
+            return (
+                f"no odds ratio: the rate among the {seg.replace('_', ' ')} is "
+                f"{rates[seg]:.0%}, so their odds are "
+                f"{'0' if rates[seg] == 0 else 'infinite'}"
+            )
+    return None
+
+
+def _logit_link(y, tiers, present, w, level, name, how, said) -> tuple[dict, object]:
+    """The tiers' rates of a 0/1 flag and the odds ratio of the fully
+    connected over the highly satisfied (a logit on the tiers), with a
+    ``note`` instead of the odds ratio where it is not defined."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    rates = _observed_rates(y, tiers, present, w)
     out: dict = {
         "model": f"GLM Binomial (logit) {name} ~ tier, survey weights, HC0",
         "definition": how,
         "rate": rates,
         "n": len(y),
     }
+    note = _no_odds_ratio(rates, present, said)
+    if note is not None:  # a fit would report a made-up ratio of about 1
+        return out | {"note": note}, None
+    X = _design(tiers, present)
+    with warnings.catch_warnings():  # a third tier's rate of 0: said by its rate
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        model = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w)
+        fit = _without_data(model.fit(cov_type="HC0"))
+    for k, seg in enumerate(present):  # the fit's, as the odds ratio's
+        eta = fit.params[0] + (fit.params[k] if k else 0.0)
+        rates[seg] = float(1 / (1 + np.exp(-eta)))
+    z = _z(level)
     if "fully_connected" in present and "highly_satisfied" in present:
         i, j = present.index("fully_connected"), present.index("highly_satisfied")
         c = np.zeros(len(present))
@@ -463,8 +503,9 @@ def value_of_connection(
                 ["The churn column must be 0/1 (1 = the customer left)."],
                 subject="value data",
             )
+        said = {0.0: "no respondent churned", 1.0: "every respondent churned"}
         summary["attrition"], models["attrition"] = _logit_link(
-            c[keep], seg[keep], present, w[keep], level, "churned", "churned = 1"
+            c[keep], seg[keep], present, w[keep], level, "churned", "churned = 1", said
         )
         table["attrition_rate"] = [summary["attrition"]["rate"][s] for s in present]
     if advocacy is not None:
@@ -478,8 +519,28 @@ def value_of_connection(
             if binary
             else f"promoter: recommendation >= {promoter_threshold:g}"
         )
+        top = float(np.max(a[ok])) if ok.any() else np.nan
+        said = {
+            0.0: "no respondent is a promoter"
+            + (
+                ""
+                if binary
+                else f" (recommendation >= {promoter_threshold:g}; the highest "
+                f"answer is {top:g}: set the promoter threshold on the "
+                "question's own scale, --promoter-threshold)"
+            ),
+            1.0: "every respondent is a promoter"
+            + ("" if binary else f" (recommendation >= {promoter_threshold:g})"),
+        }
         summary["advocacy"], models["advocacy"] = _logit_link(
-            promoter[ok], seg[keep][ok], present, w[keep][ok], level, "promoter", how
+            promoter[ok],
+            seg[keep][ok],
+            present,
+            w[keep][ok],
+            level,
+            "promoter",
+            how,
+            said,
         )
         table["promoter_rate"] = [summary["advocacy"]["rate"][s] for s in present]
     return ValueLink(summary, table, models)

@@ -98,6 +98,45 @@ def test_advocacy_accepts_a_promoter_flag(small):
     assert "flag" in a.summary["advocacy"]["definition"]
 
 
+def test_a_flag_that_cannot_tell_the_tiers_apart_gives_no_odds_ratio(small):
+    """Advocacy asked on 1-5 with the 0-10 promoter threshold (nobody is a
+    promoter), or a churn column where nobody left: a logit on a flag that is
+    all 0 reported an odds ratio of 1.00 with an interval and rates of
+    3e-12, and statsmodels' separation warning. Now no odds ratio, the
+    observed rates, and a note saying why; so where one compared tier alone
+    holds only 0s."""
+    import warnings
+
+    survey = small.survey
+    five = np.ceil(survey["recommend"] / 2).clip(1, 5)  # asked on 1-5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no statsmodels warning leaks
+        link, _ = _link(survey, advocacy=five, churned=np.zeros(len(survey)))
+    advocacy, attrition = link.summary["advocacy"], link.summary["attrition"]
+    assert "odds_ratio" not in advocacy and "odds_ratio" not in attrition
+    assert advocacy["note"] == (
+        "no odds ratio: no respondent is a promoter (recommendation >= 9; the "
+        "highest answer is 5: set the promoter threshold on the question's own "
+        "scale, --promoter-threshold)"
+    )
+    assert attrition["note"] == "no odds ratio: no respondent churned"
+    assert set(advocacy["rate"].values()) == {0.0}
+    assert link.table["attrition_rate"].eq(0).all()
+    # one compared tier with no churner: its odds are 0
+    _, tiers = _link(survey)
+    some = np.random.default_rng(0).random(len(survey)) < 0.3
+    churned = (tiers != "highly_satisfied") & some
+    link, _ = _link(survey, churned=churned.astype(int))
+    assert link.summary["attrition"]["note"] == (
+        "no odds ratio: the rate among the highly satisfied is 0%, so their odds are 0"
+    )
+    assert link.summary["attrition"]["rate"]["unconnected"] > 0
+    # on the 0-10 question it is estimated as before
+    link, _ = _link(survey, advocacy=survey["recommend"])
+    assert "note" not in link.summary["advocacy"]
+    assert link.summary["advocacy"]["odds_ratio"] > 1
+
+
 def test_text_in_the_value_is_named_as_text():
     """Text in the value was reported as 'empty cells', which it is not."""
     tiers = np.array(["unconnected", "highly_satisfied", "fully_connected"] * 20)
