@@ -1219,8 +1219,23 @@ def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
     assert sorted(both["rank_before"]) == list(range(1, len(drivers)))
     assert (both["rank_before"] == both["rank_after"]).all()
     assert (both["rank_change"] == 0).all()
-    assert rows.loc[top, "rank_before"] == 1  # its rank in its own wave
+    assert pd.isna(rows.loc[top, ["rank_before", "rank_after"]]).all()
     assert result.summary["top10"] == {"entered": [], "left": []}
+
+
+def test_each_rank_column_holds_one_ranking_of_the_facets_compared(small_result):
+    """With a facet dropped and another added, neither takes a rank: the
+    ranks of each wave are 1 to n over the facets of both, with no repeat."""
+    drivers = small_result.drivers
+    gone, new = drivers["facet"].iloc[-1], drivers["facet"].iloc[-2]
+    before = replace(small_result, tables={"drivers": drivers[drivers["facet"] != new]})
+    after = replace(small_result, tables={"drivers": drivers[drivers["facet"] != gone]})
+    changes = em.compare(before, after).changes.set_index("facet")
+    n = len(drivers) - 2
+    for column in ("rank_before", "rank_after"):
+        assert changes[column].dtype == "Int64"
+        assert sorted(changes[column].dropna()) == list(range(1, n + 1))
+        assert changes.loc[[gone, new], column].isna().all()
 
 
 def test_kpi_trends_leave_out_sample_sizes_and_interval_bounds(small_result):
