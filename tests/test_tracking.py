@@ -1208,6 +1208,24 @@ def test_waves_whose_amounts_are_in_two_currencies_say_so(small_result):
     assert em.compare(dollar, dollar).summary["differences"] == []
 
 
+def test_a_wave_without_a_currency_keeps_its_amounts_bare(small_result, capsys):
+    """A wave in '€' and the next run without a currency: the later wave's
+    amounts carry no '€', on the console or in the report, nor does their
+    change."""
+    euro = _with_summary(
+        small_result, value={"value_per_connected": 507}, study__options__currency="€"
+    )
+    bare = _with_summary(
+        small_result, value={"value_per_connected": 592}, study__options__currency=None
+    )
+    result = em.compare(euro, bare, labels=("2026Q2", "2026Q3"))
+    _print_tracking(result.summary, result.changes)
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "507" in x]
+    assert line.endswith("€507 -> 592"), line
+    page = " ".join(em.ComparisonReport(result).html().split())
+    assert ">€507<" in page and ">592<" in page and ">+85.0<" in page
+
+
 def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
     drivers = small_result.drivers
     first = drivers.sort_values("importance", ascending=False)["facet"]
