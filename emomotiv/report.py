@@ -364,13 +364,17 @@ def study_currency(summary: Mapping[str, Any]) -> str | None:
 def wave_currencies(tracking: Mapping[str, Any]) -> dict[str, str | None]:
     """The currency of each compared wave's amounts, and of their change:
     that of both when they agree, none when they differ (a change from
-    pounds to euros has no unit).
+    pounds to euros has no unit). A wave run without a currency has none,
+    also when the other wave has one.
 
     Examples
     --------
     >>> differences = [{"setting": "currency", "before": "£", "after": "€"}]
     >>> wave_currencies({"currency": "€", "differences": differences})
     {'before': '£', 'after': '€', 'change': None}
+    >>> differences = [{"setting": "currency", "before": "€", "after": None}]
+    >>> wave_currencies({"currency": "€", "differences": differences})
+    {'before': '€', 'after': None, 'change': None}
     >>> wave_currencies({"currency": "€"})
     {'before': '€', 'after': '€', 'change': '€'}
     """
@@ -378,7 +382,7 @@ def wave_currencies(tracking: Mapping[str, Any]) -> dict[str, str | None]:
     out = {"before": shared, "after": shared}
     for difference in tracking.get("differences") or ():
         if isinstance(difference, Mapping) and difference.get("setting") == "currency":
-            out = {k: difference.get(k) or out[k] for k in out}
+            out = {k: difference.get(k, out[k]) for k in out}
     return out | {"change": out["before"] if out["before"] == out["after"] else None}
 
 

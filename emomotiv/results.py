@@ -157,7 +157,8 @@ class WaveComparison:
         (``importance`` of its drivers table), rescaled over the facets of
         both waves when the sets differ. The ranks of
         a ``both`` row are among the facets of both waves; an ``added`` or
-        ``dropped`` row keeps its rank in its own wave.
+        ``dropped`` row has none (its rank in its own wave is in that wave's
+        drivers table).
     summary : dict
         JSON-ready facts (``summary["tracking"]`` of an analysis): the waves,
         KPI trends, ``n_facets`` (those in both waves), ``added`` and

@@ -96,8 +96,9 @@ report shows. Facets present in only one wave are listed as ``added`` or
 one over those facets before they are compared. The facets compared are
 those in both waves (``n_facets``), and their ranks (``rank_before``,
 ``rank_after``) and the top-10 moves are among them alone, so a dropped
-facet does not lift the others; an added or dropped facet keeps its rank in
-the one wave that has it.
+facet does not lift the others; an added or dropped facet has no rank (its
+rank in the one wave that has it is in that wave's drivers), so each rank
+column holds one ranking.
 
 Journey stages are compared alike where both analyses have a ``stages``
 table of two stages or more (each stage's grouped-SHAP share over the
@@ -1444,12 +1445,13 @@ def _detectable(
 def _rank_compared(table: pd.DataFrame, common: list[str], suffix: str) -> None:
     """Rank the facets of both waves among themselves, in place: one wave's
     rank of its compared share, ties in the wave's own order. A facet of one
-    wave only keeps its rank in that wave."""
+    wave only has no rank (NaN): it is not in that ranking."""
     share = table.loc[common, f"importance_{suffix}"]
     own = table.loc[common, f"rank_{suffix}"]
     order = pd.DataFrame({"share": -share, "own": own}).sort_values(
         ["share", "own"], kind="stable"
     )
+    table[f"rank_{suffix}"] = np.nan
     table.loc[order.index, f"rank_{suffix}"] = np.arange(1, len(order) + 1)
 
 

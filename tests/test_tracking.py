@@ -1208,6 +1208,24 @@ def test_waves_whose_amounts_are_in_two_currencies_say_so(small_result):
     assert em.compare(dollar, dollar).summary["differences"] == []
 
 
+def test_a_wave_without_a_currency_keeps_its_amounts_bare(small_result, capsys):
+    """A wave in '€' and the next run without a currency: the later wave's
+    amounts carry no '€', on the console or in the report, nor does their
+    change."""
+    euro = _with_summary(
+        small_result, value={"value_per_connected": 507}, study__options__currency="€"
+    )
+    bare = _with_summary(
+        small_result, value={"value_per_connected": 592}, study__options__currency=None
+    )
+    result = em.compare(euro, bare, labels=("2026Q2", "2026Q3"))
+    _print_tracking(result.summary, result.changes)
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "507" in x]
+    assert line.endswith("€507 -> 592"), line
+    page = " ".join(em.ComparisonReport(result).html().split())
+    assert ">€507<" in page and ">592<" in page and ">+85.0<" in page
+
+
 def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
     drivers = small_result.drivers
     first = drivers.sort_values("importance", ascending=False)["facet"]
@@ -1219,8 +1237,23 @@ def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
     assert sorted(both["rank_before"]) == list(range(1, len(drivers)))
     assert (both["rank_before"] == both["rank_after"]).all()
     assert (both["rank_change"] == 0).all()
-    assert rows.loc[top, "rank_before"] == 1  # its rank in its own wave
+    assert pd.isna(rows.loc[top, ["rank_before", "rank_after"]]).all()
     assert result.summary["top10"] == {"entered": [], "left": []}
+
+
+def test_each_rank_column_holds_one_ranking_of_the_facets_compared(small_result):
+    """With a facet dropped and another added, neither takes a rank: the
+    ranks of each wave are 1 to n over the facets of both, with no repeat."""
+    drivers = small_result.drivers
+    gone, new = drivers["facet"].iloc[-1], drivers["facet"].iloc[-2]
+    before = replace(small_result, tables={"drivers": drivers[drivers["facet"] != new]})
+    after = replace(small_result, tables={"drivers": drivers[drivers["facet"] != gone]})
+    changes = em.compare(before, after).changes.set_index("facet")
+    n = len(drivers) - 2
+    for column in ("rank_before", "rank_after"):
+        assert changes[column].dtype == "Int64"
+        assert sorted(changes[column].dropna()) == list(range(1, n + 1))
+        assert changes.loc[[gone, new], column].isna().all()
 
 
 def test_kpi_trends_leave_out_sample_sizes_and_interval_bounds(small_result):
