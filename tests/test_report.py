@@ -2672,6 +2672,46 @@ def test_the_plan_names_its_value_as_through_connection(contract):
     )
 
 
+def test_no_plan_is_recommended_on_a_chance_level_fit_with_no_gain_beyond_noise():
+    """An outcome the ratings cannot predict (pure noise, AUC about 0.5, no
+    gain beyond noise): the summary led with the plan's money ("3.5x its
+    cost") and a recommended plan. Now no plan tile and no recommendation;
+    the plan section shows what the budget would buy, marked as noise."""
+    rng = np.random.default_rng(12)
+    facets = [f"tp{i}" for i in range(20)]
+    survey = pd.DataFrame(
+        np.clip(np.round(3.5 + rng.normal(size=(320, 20))), 1, 5), columns=facets
+    )
+    survey["conn"] = 0
+    survey.loc[rng.choice(320, 14, replace=False), "conn"] = 1
+    catalog = pd.DataFrame({"facet": facets, "cost": 10_000.0})
+    with pytest.warns(UserWarning):  # the weak fit, among others
+        result = em.analyze(
+            survey,
+            catalog,
+            connection="conn",
+            model=em.DriverModel(n_estimators=50, cv=3),
+            n_boot=5,
+            methods=False,
+            progress=False,
+            value_per_connected=1000,
+            population=10_000,
+            budget=50_000,
+        )
+    assert result.summary["diagnostics"]["weak_fit"]
+    assert result.summary["plan"]["noise"]["n_raise"] == 0
+    assert result.summary["plan"]["selected"]  # the budget buys something
+    html = em.Report(result).html()
+    section = re.search(r'<section id="summary">.*?</section>', html, flags=re.S)
+    summary = _text_of(section.group(0))
+    assert "No plan is recommended." in summary
+    assert "expected value of the plan" not in summary
+    assert "Recommended plan" not in summary
+    text = _text_of(html)
+    assert "What the budget would buy (not a recommendation)" in text
+    assert "this choice follows the noise in the estimates" in text
+
+
 def test_the_plans_direct_movers_carry_a_weak_value_models_caveat(contract):
     """A value model warned "not reliable" at the top had its direct mover
     of value cited unqualified under the plan; the sentence now carries the
