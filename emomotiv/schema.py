@@ -2493,7 +2493,10 @@ def validate_survey(
     zero_codes: dict[str, tuple[int, int]] = {}
     zero_few: dict[str, tuple[int, int]] = {}
     on_scale: dict[str, dict[str, tuple[int, float, float]]] = {}
-    for facet in (f for f in schema.facets if f in out.columns):
+    # a role column listed as a facet is refused above: read as a rating
+    # too, it would draw advice for a rating (a code to declare, a scale)
+    taken = set(role_cols.values())
+    for facet in (f for f in schema.facets if f in out.columns and f not in taken):
         codes = list(not_experienced or [])
         if facet in catalog.facets:
             codes += catalog.codes(facet)

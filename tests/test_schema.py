@@ -1466,3 +1466,15 @@ def test_a_code_off_the_scale_and_a_0_code_are_named_at_once():
         validate_survey(survey, schema, catalog)
     said = str(err.value)
     assert "99" in said and "'lounge' (150 of 280, 54%)" in said
+
+
+def test_a_role_column_listed_as_a_facet_is_named_once_not_read_as_a_rating():
+    """The outcome listed in the catalog too: refused as a role and a facet,
+    and no more; read as a rating as well, its 0s drew the advice to declare
+    0 as 'not experienced', wrong for an outcome."""
+    s = _survey().assign(connected=np.tile([0, 0, 1], 20))
+    catalog = FacetCatalog.from_facets(["app", "fees", "note", "connected"])
+    schema = SurveySchema(facets=tuple(catalog.facets), connection="connected")
+    cat, _, _ = catalog.with_scales_from(s)
+    (problem,) = _problems(s, schema, cat)
+    assert problem.startswith("The connection column 'connected' is also a facet")
