@@ -74,9 +74,9 @@ from .readers import (
 from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
 from .schema import (
     CONNECTION_KINDS,
-    FEW_RATERS,
     MOTIVATOR_PREFIX,
     STATED_PREFIX,
+    TOO_FEW,
     FacetCatalog,
     SurveySchema,
     _answer_codes,
@@ -935,9 +935,7 @@ def _validate_all_waves(
         except ValidationError as err:
             found[str(label)] = err.problems
         if label not in ordered[-2:]:  # a wave neither analysed nor compared
-            found[str(label)] = [
-                p for p in found[str(label)] if not FEW_RATERS.match(p)
-            ]
+            found[str(label)] = [p for p in found[str(label)] if not TOO_FEW.match(p)]
     return None, problems + wave_problems(found, wave)
 
 

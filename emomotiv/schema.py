@@ -90,7 +90,13 @@ MIN_CLASS_COUNT = 10
 # ratings a facet's effect is estimated from, at least: fewer leave every
 # model's importance and gain at exactly 0, an interval of no width
 MIN_FACET_RATERS = 10
-FEW_RATERS = re.compile(r"Facet '.*' is rated by \d+ respondents?, fewer than the ")
+# the problems of too few respondents (in the survey, in an outcome class, or
+# rating a facet): of a wave neither analysed nor compared, none is one
+TOO_FEW = re.compile(
+    r"Facet '.*' is rated by \d+ respondents?, fewer than the "
+    r"|The connection column '.*' has only \d+ respondents in class "
+    r"|\d+ respondents? for \d+ facets? (is|are) too few"
+)
 
 
 def _stage_text(value) -> str | None:
@@ -2690,11 +2696,11 @@ def validate_survey(
             f"At least {needed} respondents are needed for {p} facets: read "
             "the export that holds the answers."
         )
-    elif n < needed:
+    elif n < needed:  # the words of a survey and of one of its waves alike
         problems.append(
-            f"The survey has {n} respondents for {p} facets; at least {needed} "
-            "are needed (2 per facet plus 2, and never fewer than "
-            f"{MIN_RESPONDENTS})."
+            f"{many(n, 'respondent')} for {many(p, 'facet')} "
+            f"{'is' if n == 1 else 'are'} too few: at least {needed} are needed "
+            f"(2 per facet plus 2, and never fewer than {MIN_RESPONDENTS})."
         )
     if problems:
         raise ValidationError(problems, subject="survey")
