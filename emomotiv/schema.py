@@ -11,6 +11,7 @@ every problem.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1492,6 +1493,51 @@ class SurveySchema:
         if self.stated:
             out["stated"] = dict(self.stated)
         return out
+
+
+def facet_list(
+    facets: Sequence[str], columns: Iterable[object]
+) -> tuple[list[str], list[str]]:
+    """The facets of a list of columns (``facets=[...]``, ``--facets``), and
+    its problems: a shell pattern ("q5_*") where a column's name goes, and a
+    column named twice.
+
+    Both are left out of the facets returned (a pattern's matches too), so
+    that the catalog built from them does not name them again, as facets
+    missing from the survey or as duplicate catalog rows. A pattern that
+    matches nothing is left in: it is a name the survey does not have.
+
+    Examples
+    --------
+    >>> kept, problems = facet_list(["q5_*", "q6", "q6"], ["q5_1", "q5_2", "q6"])
+    >>> kept
+    ['q6']
+    >>> print(problems[1])  # doctest: +NORMALIZE_WHITESPACE
+    The facets list (facets=[...], --facets) names 'q6' more than once: name
+    each column once.
+    """
+    columns = [str(c) for c in columns]
+    matches = {
+        f: fnmatch.filter(columns, f)
+        for f in facets
+        if f not in columns and any(c in f for c in "*?[")
+    }
+    patterns = {f: found for f, found in matches.items() if found}
+    problems = [
+        "The facets list (facets=[...], --facets) takes column names, not "
+        f"patterns, and '{f}' is one: it matches {many(len(found), 'column')} "
+        f"({preview(found, 5)}). List them, or draft a catalog of them with "
+        f'emomotiv catalog SURVEY --facets "{f}" and give it as the catalog '
+        "(--catalog FILE)."
+        for f, found in patterns.items()
+    ]
+    twice = [f for f in dict.fromkeys(facets) if facets.count(f) > 1]
+    if twice:
+        problems.append(
+            f"The facets list (facets=[...], --facets) names {preview(twice, 5)} "
+            "more than once: name each column once."
+        )
+    return [f for f in dict.fromkeys(facets) if f not in patterns], problems
 
 
 def _shared_role_problems(
