@@ -2010,6 +2010,26 @@ def _codes_hint(
 YES_NO = frozenset(YES_ANSWERS + NO_ANSWERS) - {"connected"}
 
 
+def _text_problem(hint: str, found: Mapping[str, tuple[int, list[object]]]) -> str:
+    """The problem of the facets whose text among their ratings has the same
+    way out (``hint``, see :func:`_codes_hint`); ``found``: each facet's
+    count of cells of text and the texts. One line names them all: a scale
+    written in words is written so in every facet that uses it."""
+    if len(found) == 1:
+        facet, (n, bad) = next(iter(found.items()))
+        return (
+            f"Facet '{facet}' has non-numeric ratings in {_cells(n)}: "
+            f"{preview(bad)}.{hint}"
+        )
+    bad = sorted({text for _, texts in found.values() for text in texts}, key=str)
+    named = [f"'{f}' ({n:,})" for f, (n, _) in found.items()]
+    total = sum(n for n, _ in found.values())
+    return (
+        f"{len(found)} facets have non-numeric ratings, {preview(bad)}, in "
+        f"{total:,} cells: {listed(named, len(named))}.{hint}"
+    )
+
+
 def _off_scale_problem(
     key: tuple[tuple[float, ...], float, float, bool],
     found: Mapping[str, tuple[int, float]],
@@ -2545,6 +2565,7 @@ def validate_survey(
     zero_codes: dict[str, tuple[int, int]] = {}
     zero_few: dict[str, tuple[int, int]] = {}
     on_scale: dict[str, dict[str, tuple[int, float, float]]] = {}
+    texts: dict[str, dict[str, tuple[int, list[object]]]] = {}
     # a role column listed as a facet is refused above: read as a rating
     # too, it would draw advice for a rating (a code to declare, a scale)
     taken = set(role_cols.values())
@@ -2560,9 +2581,9 @@ def validate_survey(
         values, bad, n_text = _facet_values(column, codes, decimal)
         if n_text:
             share = n_text / max(int(column.notna().sum()), 1)
-            problems.append(
-                f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
-                f"{preview(bad)}." + _codes_hint(bad, share, decimal)
+            texts.setdefault(_codes_hint(bad, share, decimal), {})[facet] = (
+                n_text,
+                bad,
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         read = facet in catalog.undeclared_scale
@@ -2605,6 +2626,7 @@ def validate_survey(
             )
         if values is not column:
             out[facet] = values
+    problems += [_text_problem(hint, found) for hint, found in texts.items()]
     problems += [_off_scale_problem(key, found) for key, found in off_scale.items()]
     if zero_codes:
         problems.append(_zero_code_problem(zero_codes, zero_few))
