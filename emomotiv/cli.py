@@ -292,7 +292,8 @@ def _add_column_lists(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="COL",
         help="the facet (touchpoint) columns, in place of a --catalog: each "
-        "column's name is its label, all in one stage",
+        "column's name is its label, all in one stage; names, not patterns "
+        "(emomotiv catalog --facets 'q5_*' drafts a catalog from patterns)",
     )
     group.add_argument(
         "--motivators",

@@ -74,14 +74,15 @@ from .readers import (
 from .results import SUMMARY_SCHEMA, AnalysisResult, ImportanceResult
 from .schema import (
     CONNECTION_KINDS,
-    FEW_RATERS,
     MOTIVATOR_PREFIX,
     STATED_PREFIX,
+    TOO_FEW,
     FacetCatalog,
     SurveySchema,
     _answer_codes,
     _score_codes,
     count_not_experienced,
+    facet_list,
     grouping_problem,
     validate_survey,
     value_warnings,
@@ -526,10 +527,13 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
     return None
 
 
-def _catalog_input(catalog, study: Study, problems: list[str]):
+def _catalog_input(
+    catalog, study: Study, problems: list[str], survey: pd.DataFrame | None
+):
     """The catalog as given: a FacetCatalog or a table read from its file
-    (from ``study.facets`` when there is none); None, with a problem added,
-    when it is missing or unreadable."""
+    (from ``study.facets`` when there is none, checked against the
+    ``survey``'s columns); None, with a problem added, when it is missing or
+    unreadable."""
     # a catalog built from these facets (the command line's) is no conflict
     built = isinstance(catalog, FacetCatalog) and catalog.facets == [
         str(f) for f in study.facets or ()
@@ -549,7 +553,11 @@ def _catalog_input(catalog, study: Study, problems: list[str]):
                 "list of facet columns as facets=[...]."
             )
             return None
-        catalog = pd.DataFrame({"facet": list(study.facets)})
+        facets = list(study.facets)
+        if survey is not None and all(isinstance(f, str) for f in facets):
+            facets, found = facet_list(facets, survey.columns)
+            problems += found
+        catalog = pd.DataFrame({"facet": facets})
     return _as_frame(catalog, "catalog", study, problems)
 
 
@@ -988,9 +996,7 @@ def _validate_all_waves(
         except ValidationError as err:
             found[str(label)] = err.problems
         if label not in ordered[-2:]:  # a wave neither analysed nor compared
-            found[str(label)] = [
-                p for p in found[str(label)] if not FEW_RATERS.match(p)
-            ]
+            found[str(label)] = [p for p in found[str(label)] if not TOO_FEW.match(p)]
     return None, problems + wave_problems(found, wave)
 
 
@@ -1019,7 +1025,7 @@ def _checked_inputs(
         frame = None
     else:
         frame = _as_frame(survey, "survey", study, problems)
-    given = _catalog_input(catalog, study, problems)
+    given = _catalog_input(catalog, study, problems, frame)
     if frame is not None:
         frame = _with_stated_columns(frame, given, study, problems)
         frame = _with_rating_labels(frame, given, study)

@@ -278,6 +278,13 @@ RATING_SCALES = (
         "très satisfait",
     ),
     (
+        "pas du tout satisfait",
+        "peu satisfait",
+        "moyennement satisfait",
+        "satisfait",
+        "très satisfait",
+    ),
+    (
         "pas du tout d'accord",
         "pas d'accord",
         "ni d'accord ni pas d'accord",

@@ -11,6 +11,7 @@ every problem.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -90,7 +91,13 @@ MIN_CLASS_COUNT = 10
 # ratings a facet's effect is estimated from, at least: fewer leave every
 # model's importance and gain at exactly 0, an interval of no width
 MIN_FACET_RATERS = 10
-FEW_RATERS = re.compile(r"Facet '.*' is rated by \d+ respondents?, fewer than the ")
+# the problems of too few respondents (in the survey, in an outcome class, or
+# rating a facet): of a wave neither analysed nor compared, none is one
+TOO_FEW = re.compile(
+    r"Facet '.*' is rated by \d+ respondents?, fewer than the "
+    r"|The connection column '.*' has only \d+ respondents in class "
+    r"|\d+ respondents? for \d+ facets? (is|are) too few"
+)
 
 
 def _stage_text(value) -> str | None:
@@ -1488,6 +1495,51 @@ class SurveySchema:
         return out
 
 
+def facet_list(
+    facets: Sequence[str], columns: Iterable[object]
+) -> tuple[list[str], list[str]]:
+    """The facets of a list of columns (``facets=[...]``, ``--facets``), and
+    its problems: a shell pattern ("q5_*") where a column's name goes, and a
+    column named twice.
+
+    Both are left out of the facets returned (a pattern's matches too), so
+    that the catalog built from them does not name them again, as facets
+    missing from the survey or as duplicate catalog rows. A pattern that
+    matches nothing is left in: it is a name the survey does not have.
+
+    Examples
+    --------
+    >>> kept, problems = facet_list(["q5_*", "q6", "q6"], ["q5_1", "q5_2", "q6"])
+    >>> kept
+    ['q6']
+    >>> print(problems[1])  # doctest: +NORMALIZE_WHITESPACE
+    The facets list (facets=[...], --facets) names 'q6' more than once: name
+    each column once.
+    """
+    columns = [str(c) for c in columns]
+    matches = {
+        f: fnmatch.filter(columns, f)
+        for f in facets
+        if f not in columns and any(c in f for c in "*?[")
+    }
+    patterns = {f: found for f, found in matches.items() if found}
+    problems = [
+        "The facets list (facets=[...], --facets) takes column names, not "
+        f"patterns, and '{f}' is one: it matches {many(len(found), 'column')} "
+        f"({preview(found, 5)}). List them, or draft a catalog of them with "
+        f'emomotiv catalog SURVEY --facets "{f}" and give it as the catalog '
+        "(--catalog FILE)."
+        for f, found in patterns.items()
+    ]
+    twice = [f for f in dict.fromkeys(facets) if facets.count(f) > 1]
+    if twice:
+        problems.append(
+            f"The facets list (facets=[...], --facets) names {preview(twice, 5)} "
+            "more than once: name each column once."
+        )
+    return [f for f in dict.fromkeys(facets) if f not in patterns], problems
+
+
 def _shared_role_problems(
     roles: dict[str, str | None], facets: Sequence[str]
 ) -> list[str]:
@@ -1956,6 +2008,26 @@ def _codes_hint(
 
 
 YES_NO = frozenset(YES_ANSWERS + NO_ANSWERS) - {"connected"}
+
+
+def _text_problem(hint: str, found: Mapping[str, tuple[int, list[object]]]) -> str:
+    """The problem of the facets whose text among their ratings has the same
+    way out (``hint``, see :func:`_codes_hint`); ``found``: each facet's
+    count of cells of text and the texts. One line names them all: a scale
+    written in words is written so in every facet that uses it."""
+    if len(found) == 1:
+        facet, (n, bad) = next(iter(found.items()))
+        return (
+            f"Facet '{facet}' has non-numeric ratings in {_cells(n)}: "
+            f"{preview(bad)}.{hint}"
+        )
+    bad = sorted({text for _, texts in found.values() for text in texts}, key=str)
+    named = [f"'{f}' ({n:,})" for f, (n, _) in found.items()]
+    total = sum(n for n, _ in found.values())
+    return (
+        f"{len(found)} facets have non-numeric ratings, {preview(bad)}, in "
+        f"{total:,} cells: {listed(named, len(named))}.{hint}"
+    )
 
 
 def _off_scale_problem(
@@ -2493,7 +2565,11 @@ def validate_survey(
     zero_codes: dict[str, tuple[int, int]] = {}
     zero_few: dict[str, tuple[int, int]] = {}
     on_scale: dict[str, dict[str, tuple[int, float, float]]] = {}
-    for facet in (f for f in schema.facets if f in out.columns):
+    texts: dict[str, dict[str, tuple[int, list[object]]]] = {}
+    # a role column listed as a facet is refused above: read as a rating
+    # too, it would draw advice for a rating (a code to declare, a scale)
+    taken = set(role_cols.values())
+    for facet in (f for f in schema.facets if f in out.columns and f not in taken):
         codes = list(not_experienced or [])
         if facet in catalog.facets:
             codes += catalog.codes(facet)
@@ -2505,9 +2581,9 @@ def validate_survey(
         values, bad, n_text = _facet_values(column, codes, decimal)
         if n_text:
             share = n_text / max(int(column.notna().sum()), 1)
-            problems.append(
-                f"Facet '{facet}' has non-numeric ratings in {_cells(n_text)}: "
-                f"{preview(bad)}." + _codes_hint(bad, share, decimal)
+            texts.setdefault(_codes_hint(bad, share, decimal), {})[facet] = (
+                n_text,
+                bad,
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         read = facet in catalog.undeclared_scale
@@ -2550,6 +2626,7 @@ def validate_survey(
             )
         if values is not column:
             out[facet] = values
+    problems += [_text_problem(hint, found) for hint, found in texts.items()]
     problems += [_off_scale_problem(key, found) for key, found in off_scale.items()]
     if zero_codes:
         problems.append(_zero_code_problem(zero_codes, zero_few))
@@ -2687,11 +2764,11 @@ def validate_survey(
             f"At least {needed} respondents are needed for {p} facets: read "
             "the export that holds the answers."
         )
-    elif n < needed:
+    elif n < needed:  # the words of a survey and of one of its waves alike
         problems.append(
-            f"The survey has {n} respondents for {p} facets; at least {needed} "
-            "are needed (2 per facet plus 2, and never fewer than "
-            f"{MIN_RESPONDENTS})."
+            f"{many(n, 'respondent')} for {many(p, 'facet')} "
+            f"{'is' if n == 1 else 'are'} too few: at least {needed} are needed "
+            f"(2 per facet plus 2, and never fewer than {MIN_RESPONDENTS})."
         )
     if problems:
         raise ValidationError(problems, subject="survey")

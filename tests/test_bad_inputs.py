@@ -828,6 +828,29 @@ def test_fuzz_a_few_bad_cells_in_a_valid_survey(cells, kind):
     assert np.isfinite(out["w"]).all() and (out["w"] > 0).all()
 
 
+def test_a_pattern_or_a_column_twice_in_the_facets_list_is_named_as_the_list(
+    tmp_path, capsys
+):
+    """--facets "Q5_*" was called a catalog facet missing from the survey,
+    with one column it matches as the near name, and a column given twice a
+    duplicate catalog id: both are now said of the list, the pattern with
+    every column it matches."""
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    s.survey.to_csv(tmp_path / "survey.csv", index=False)
+    argv = ["validate", str(tmp_path / "survey.csv"), "--connection", "connected"]
+    assert main([*argv, "--facets", "p*", "fees", "mobile_app", "mobile_app"]) == 2
+    err = capsys.readouterr().err
+    assert "'p*'" not in err.split("\n", 2)[2]  # not a missing facet as well
+    assert "Did you mean" not in err and "Duplicate facet ids" not in err
+    assert (
+        "The facets list (facets=[...], --facets) takes column names, not "
+        "patterns, and 'p*' is one: it matches 2 columns ('phone_support', "
+        "'portfolio_review')." in err
+    )
+    assert "names 'mobile_app' more than once" in err
+    assert "facet is not a survey column: 'fees'." in err  # still named
+
+
 def test_a_column_in_two_roles_or_a_role_and_a_facet_is_named():
     """The outcome given as the value column too, and a facet given as the
     segment: both named at once, before anything is fitted. A score outcome

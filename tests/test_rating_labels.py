@@ -91,11 +91,20 @@ def test_without_rating_labels_the_error_gives_the_scale_and_the_non_answers(
     with pytest.raises(em.ValidationError) as err:
         _analysis(words, bare)
     facets = list(bare["facet"])
-    assert len(err.value.problems) == len(facets)  # one each, no "is empty"
-    for problem in err.value.problems:
-        assert '--rating-labels "Very poor,Poor,Fair,Good,Excellent"' in problem
-        assert '--not-experienced "Don\'t know"' in problem
-        assert "is empty" not in problem
+    # one problem names every facet written in the same words (not one copy
+    # of it each), and none is said to be empty
+    (problem,) = err.value.problems
+    assert problem.startswith(f"{len(facets)} facets have non-numeric ratings")
+    assert all(f"'{f}' (" in problem for f in facets)
+    assert '--rating-labels "Very poor,Poor,Fair,Good,Excellent"' in problem
+    assert '--not-experienced "Don\'t know"' in problem
+    # a facet whose words are not a known scale's is a problem of its own
+    first = words[facets[0]].replace("Poor", "Bad")
+    with pytest.raises(em.ValidationError) as err:
+        _analysis(words.assign(**{facets[0]: first}), bare)
+    one, several = err.value.problems
+    assert one.startswith(f"Facet '{facets[0]}' has non-numeric ratings")
+    assert several.startswith(f"{len(facets) - 1} facets have non-numeric")
 
 
 def test_a_mapping_gives_labelled_ends_of_a_numeric_scale_their_numbers():
@@ -186,6 +195,10 @@ def test_guess_rating_labels():
             "pas du tout d'accord",
         ),
         (["très satisfait", "neutre", "Ne sait pas"], "très insatisfait"),
+        (
+            ["Très satisfait", "Moyennement satisfait", "Peu satisfait", "NSP"],
+            "pas du tout satisfait",
+        ),
     ],
 )
 def test_german_and_french_scales_and_non_answers_are_recognised(answers, lowest):

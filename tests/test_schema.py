@@ -166,6 +166,26 @@ def test_a_handful_of_raters_in_a_wave_neither_analysed_nor_compared_passes(
     assert "Wave '2026Q1'" not in err
 
 
+def test_a_small_wave_neither_analysed_nor_compared_passes(tmp_path, capsys):
+    """A pilot of 20 before the two waves analysed refused the whole run for
+    its size, in words that called the wave the survey."""
+    from emomotiv.cli import main
+
+    s = em.make_survey(n_respondents=620, n_facets=6, random_state=0)
+    waves = np.repeat(["2026Q1", "2026Q2", "2026Q3"], [20, 300, 300])
+    s.survey.assign(wave=waves).to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    argv = ["validate", str(tmp_path / "survey.csv"), "--catalog"]
+    argv += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    assert main([*argv, "--wave", "wave"]) == 0
+    waves = np.repeat(["2026Q1", "2026Q2", "2026Q3"], [300, 300, 20])
+    s.survey.assign(wave=waves).to_csv(tmp_path / "survey.csv", index=False)
+    assert main([*argv, "--wave", "wave"]) == 2  # the latest wave: analysed
+    err = capsys.readouterr().err
+    assert "Wave '2026Q3': 20 respondents for 6 facets are too few: " in err
+    assert "The survey has 20" not in err
+
+
 def test_a_facet_rated_by_a_handful_is_refused():
     """Rated by 5 of 2,000, a facet read as importance and gain of exactly 0
     with an interval of no width, ROI -100%, in every resample."""
@@ -1481,3 +1501,15 @@ def test_a_code_off_the_scale_and_a_0_code_are_named_at_once():
         validate_survey(survey, schema, catalog)
     said = str(err.value)
     assert "99" in said and "'lounge' (150 of 280, 54%)" in said
+
+
+def test_a_role_column_listed_as_a_facet_is_named_once_not_read_as_a_rating():
+    """The outcome listed in the catalog too: refused as a role and a facet,
+    and no more; read as a rating as well, its 0s drew the advice to declare
+    0 as 'not experienced', wrong for an outcome."""
+    s = _survey().assign(connected=np.tile([0, 0, 1], 20))
+    catalog = FacetCatalog.from_facets(["app", "fees", "note", "connected"])
+    schema = SurveySchema(facets=tuple(catalog.facets), connection="connected")
+    cat, _, _ = catalog.with_scales_from(s)
+    (problem,) = _problems(s, schema, cat)
+    assert problem.startswith("The connection column 'connected' is also a facet")
