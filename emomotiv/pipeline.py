@@ -987,6 +987,7 @@ def _validate_all_waves(
         counts = survey.loc[~blank, wave].value_counts(sort=False).to_dict()
         problems.append(same_wave_problem(same, wave, counts))
     found: dict[str, list[str]] = {}
+    small = []  # waves neither analysed nor compared, too small: no problem
     ordered = _ordered_waves(labels)
     for label in ordered:
         part = survey[survey[wave] == label].reset_index(drop=True)
@@ -996,8 +997,11 @@ def _validate_all_waves(
         except ValidationError as err:
             found[str(label)] = err.problems
         if label not in ordered[-2:]:  # a wave neither analysed nor compared
-            found[str(label)] = [p for p in found[str(label)] if not TOO_FEW.match(p)]
-    return None, problems + wave_problems(found, wave)
+            kept = [p for p in found[str(label)] if not TOO_FEW.match(p)]
+            if len(kept) < len(found[str(label)]):
+                small.append(str(label))
+            found[str(label)] = kept
+    return None, problems + wave_problems(found, wave, small)
 
 
 def _checked_inputs(

@@ -1823,7 +1823,9 @@ def separate_waves_advice(problems: Iterable[str]) -> list[str]:
 GROUPED_WAVES = 3  # a problem of more waves than this is said once
 
 
-def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
+def wave_problems(
+    found: Mapping[str, Sequence[str]], column: str, small: Sequence[str] = ()
+) -> list[str]:
     """The problems of waves validated apart, one line a kind of problem.
 
     ``found`` holds each wave's label (oldest first) with its problems. A
@@ -1832,7 +1834,9 @@ def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
     facet's say, other numbers) once, naming how many waves, the first few
     and the first wave's words. Where the column holds many days (more than
     12) and most of them have a problem, a first line says it is an
-    interview date, perhaps, rather than a wave; where a facet is empty in a
+    interview date, perhaps, rather than a wave (``small``: the waves too
+    small to analyse, whose size is no problem where they are neither
+    analysed nor compared, count among them); where a facet is empty in a
     wave, the way out follows (:func:`separate_waves_advice`).
 
     Examples
@@ -1853,7 +1857,7 @@ def wave_problems(found: Mapping[str, Sequence[str]], column: str) -> list[str]:
             if problem not in shared:
                 kinds.setdefault(_problem_kind(problem), []).append((label, problem))
     lines = []
-    waves = [label for label, problems in found.items() if problems]
+    waves = {label for label, problems in found.items() if problems} | set(small)
     if len(labels) > 12 and 2 * len(waves) > len(labels) and all(map(_is_day, labels)):
         lines.append(
             f"The wave column '{column}' holds {len(labels)} different days "
