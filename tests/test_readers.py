@@ -178,6 +178,44 @@ def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path)
     assert blanked["connected"].tolist() == [0.0, 1, 0, 1]
 
 
+def test_user_missing_codes_are_counted_as_read_not_experienced(tmp_path):
+    """9 = "Don't know", declared missing in the file, emptied 5% of every
+    rating without a word: no line in the console, the report or
+    summary.json said how many answers were read as not experienced."""
+    rng = np.random.default_rng(2)
+    ratings = rng.integers(1, 6, size=(240, 4)).astype(float)
+    ratings[::20, 0] = ratings[1::30, 2] = 9.0
+    facets = ["q1", "q2", "q3", "q4"]
+    frame = pd.DataFrame(ratings, columns=facets)
+    frame["conn"] = (ratings[:, 1:].sum(axis=1) + rng.normal(size=240) > 9).astype(
+        float
+    )
+    scale = {1.0: "Very poor", 3.0: "Fair", 5.0: "Excellent", 9.0: "Don't know"}
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(
+        frame, str(path), variable_value_labels=dict.fromkeys(facets, scale),
+        missing_ranges=dict.fromkeys(facets, [9.0]),
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(
+            str(path), connection="conn", facets=facets,
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    data = result.summary["data"]
+    assert data["not_experienced"] == {
+        "codes": ["9"],
+        "cells": 20,
+        "facets": 2,
+        "by_code": {"9": 20},
+        "by_facet": {"q1": 12, "q3": 8},
+        "labels": {"9": "Don't know"},
+    }
+    said = "Read 9 (Don't know) as not experienced: 20 cells in 2 facets:"
+    assert any(note.startswith(said) for note in data["scales"])
+
+
 def test_value_labels_numbered_from_the_best_down_are_warned(tmp_path, capsys):
     from emomotiv.cli import main
     from emomotiv.readers import label_order_warnings
