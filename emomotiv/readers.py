@@ -35,8 +35,8 @@ lowest and highest value label that is a rating, not a missing code) and
 ``platform`` (the columns a survey platform adds to every response: start
 date, duration, location; never touchpoints).
 :func:`complete_catalog` fills a catalog's missing ``label``, ``scale_min``
-and ``scale_max`` from them (a label, else the column's name without the
-question every facet column's name shares, :func:`short_labels`);
+and ``scale_max`` from them (a label, else the column's name, without the
+question every facet's label or name shares, :func:`short_labels`);
 :func:`draft_catalog` writes a catalog for the user to edit (``emomotiv
 catalog``).
 """
@@ -2184,6 +2184,26 @@ def _meta(survey: pd.DataFrame) -> dict[str, dict]:
     return {"labels": {}, "scales": {}, "platform": [], **known}
 
 
+def file_labels(survey: pd.DataFrame, facets: Sequence[str]) -> dict[str, str]:
+    """The labels the survey file gives ``facets`` (variable labels, question
+    texts), without the question they share, as column names are cut
+    (:func:`short_labels`): "How would you rate: Mobile app" is "Mobile app".
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame(columns=["q1", "q2", "q3"])
+    >>> survey.attrs["emomotiv"] = {"labels": {
+    ...     "q1": "How would you rate: Mobile app",
+    ...     "q2": "How would you rate: Phone support"}}
+    >>> file_labels(survey, ["q1", "q2", "q3"])
+    {'q1': 'Mobile app', 'q2': 'Phone support'}
+    """
+    labels = _meta(survey)["labels"]
+    given = {f: str(labels[f]) for f in facets if labels.get(f)}
+    short = short_labels(list(dict.fromkeys(given.values())))
+    return {f: short.get(text, text) for f, text in given.items()}
+
+
 def draft_catalog(
     survey: pd.DataFrame,
     facets: Sequence[str],
@@ -2192,8 +2212,9 @@ def draft_catalog(
 ) -> pd.DataFrame:
     """A facet catalog to edit: ids, labels and scales from the survey file.
 
-    Labels are the variable labels (or question texts), else the ids
-    without the question they share (:func:`short_labels`); the
+    Labels are the variable labels (or question texts), else the ids,
+    without the question they share (:func:`file_labels`,
+    :func:`short_labels`); the
     scale is the range of the value labels that are ratings, else the scale
     :func:`~emomotiv.schema.infer_scale` reads from the answers (leaving out
     the ``not_experienced`` codes), as analysis would without one: 1-10 for
@@ -2222,7 +2243,8 @@ def draft_catalog(
         return answers[~answers.isin(list(not_experienced or ()))]
 
     meta = _meta(survey)
-    short = short_labels([f for f in facets if not meta["labels"].get(f)])
+    labels = file_labels(survey, facets)
+    short = short_labels([f for f in facets if f not in labels])
     rows = []
     inferred = {}
     for facet in facets:
@@ -2234,7 +2256,7 @@ def draft_catalog(
         rows.append(
             {
                 "facet": facet,
-                "label": meta["labels"].get(facet) or short.get(facet, facet),
+                "label": labels.get(facet) or short.get(facet, facet),
                 "stage": "",
                 "scale_min": low,
                 "scale_max": high,
@@ -2272,7 +2294,8 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     """``catalog`` with its missing labels and scales taken from the survey file.
 
     A catalog cell that is empty (or a column that is absent) gets the
-    facet's variable label or question text, and the scale from its value
+    facet's variable label or question text, without the question the
+    facets' labels share (:func:`file_labels`), and the scale from its value
     labels; a label still missing, the facet's name without the question
     every such name shares (:func:`short_labels`). What the catalog says
     always wins. A label taken from the file that another facet's label
@@ -2299,7 +2322,7 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     if "label" in table:
         given = table["label"].notna()
     fills = {
-        "label": ids.map(meta["labels"]),
+        "label": ids.map(file_labels(survey, list(ids))),
         "scale_min": ids.map({k: v[0] for k, v in meta["scales"].items()}),
         "scale_max": ids.map({k: v[1] for k, v in meta["scales"].items()}),
     }

@@ -178,31 +178,37 @@ def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path)
     assert blanked["connected"].tolist() == [0.0, 1, 0, 1]
 
 
+SAV_FACETS = ["q1", "q2", "q3", "q4"]
+
+
+def _rated_sav(path, **written) -> em.AnalysisResult:
+    """The analysis of a .sav file of 240 respondents: 1-5 ratings ``q1`` to
+    ``q4`` (9 = "Don't know", declared missing, in 20 cells of q1 and q3),
+    a 0/1 ``conn``, written with ``written`` (variable labels)."""
+    rng = np.random.default_rng(2)
+    ratings = rng.integers(1, 6, size=(240, 4)).astype(float)
+    ratings[::20, 0] = ratings[1::30, 2] = 9.0
+    frame = pd.DataFrame(ratings, columns=SAV_FACETS)
+    frame["conn"] = (ratings[:, 1:].sum(axis=1) + rng.normal(size=240) > 9) * 1.0
+    scale = {1.0: "Very poor", 3.0: "Fair", 5.0: "Excellent", 9.0: "Don't know"}
+    pyreadstat.write_sav(
+        frame, str(path), variable_value_labels=dict.fromkeys(SAV_FACETS, scale),
+        missing_ranges=dict.fromkeys(SAV_FACETS, [9.0]), **written,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return em.analyze(
+            str(path), connection="conn", facets=SAV_FACETS,
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+
+
 def test_user_missing_codes_are_counted_as_read_not_experienced(tmp_path):
     """9 = "Don't know", declared missing in the file, emptied 5% of every
     rating without a word: no line in the console, the report or
     summary.json said how many answers were read as not experienced."""
-    rng = np.random.default_rng(2)
-    ratings = rng.integers(1, 6, size=(240, 4)).astype(float)
-    ratings[::20, 0] = ratings[1::30, 2] = 9.0
-    facets = ["q1", "q2", "q3", "q4"]
-    frame = pd.DataFrame(ratings, columns=facets)
-    frame["conn"] = (ratings[:, 1:].sum(axis=1) + rng.normal(size=240) > 9).astype(
-        float
-    )
-    scale = {1.0: "Very poor", 3.0: "Fair", 5.0: "Excellent", 9.0: "Don't know"}
-    path = tmp_path / "survey.sav"
-    pyreadstat.write_sav(
-        frame, str(path), variable_value_labels=dict.fromkeys(facets, scale),
-        missing_ranges=dict.fromkeys(facets, [9.0]),
-    )  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = em.analyze(
-            str(path), connection="conn", facets=facets,
-            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
-            n_boot=0, methods=False, progress=False,
-        )  # fmt: skip
+    result = _rated_sav(tmp_path / "survey.sav")
     data = result.summary["data"]
     assert data["not_experienced"] == {
         "codes": ["9"],
@@ -214,6 +220,29 @@ def test_user_missing_codes_are_counted_as_read_not_experienced(tmp_path):
     }
     said = "Read 9 (Don't know) as not experienced: 20 cells in 2 facets:"
     assert any(note.startswith(said) for note in data["scales"])
+
+
+def test_variable_labels_are_cut_of_their_shared_question(tmp_path):
+    """Facets took their variable labels whole ("How would you rate:
+    Welcome call"), where column names are cut to their own words, and the
+    outcome kept its code ("conn") beside its variable label."""
+    from emomotiv.readers import draft_catalog, read_spss
+
+    touchpoints = ["Account opening", "Welcome call", "Mobile app", "Fees"]
+    labels = {
+        f"q{i + 1}": f"How would you rate: {t}" for i, t in enumerate(touchpoints)
+    }
+    labels["conn"] = "Feel connected to the bank"
+    path = tmp_path / "survey.sav"
+    result = _rated_sav(path, column_labels=labels)
+    assert sorted(result.drivers["label"]) == sorted(touchpoints)
+    assert result.summary["data"]["outcome_label"] == "Feel connected to the bank"
+    drafted = draft_catalog(read_spss(path), SAV_FACETS)
+    assert drafted["label"].tolist() == touchpoints
+    labels["conn"] = "Do you feel emotionally connected to the bank?"
+    result = _rated_sav(path, column_labels=labels)  # a question: not a name
+    assert result.summary["data"]["outcome_label"] == "conn"
+    assert any("a code, for the question" in w for w in result.summary["warnings"])
 
 
 def test_value_labels_numbered_from_the_best_down_are_warned(tmp_path, capsys):
