@@ -1371,6 +1371,22 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
+def _file_outcome_name(
+    survey: pd.DataFrame, column: object
+) -> tuple[str | None, str | None]:
+    """The outcome's name the survey file gives, and its question: an SPSS or
+    Stata variable label names the outcome where it reads well as the
+    report's name ("Feel connected to the bank"); one that reads badly ("Do
+    you feel connected to us?") is its question, as a platform export's
+    question text is."""
+    meta = survey.attrs.get(ATTRS, {})
+    question = meta.get("questions", {}).get(column)
+    label = None if question else meta.get("labels", {}).get(column)
+    if label and reads_badly_as_outcome(label):
+        return None, label
+    return label, question
+
+
 def _outcome_name_notes(
     column: object, label: str | None, question: str | None = None
 ) -> list[str]:
@@ -2201,10 +2217,11 @@ def analyze(
             value_summary, measures, y, estimator, study.value_per_connected is not None
         )
     )
-    question = survey.attrs.get(ATTRS, {}).get("questions", {}).get(schema.connection)
-    notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
+    named, question = _file_outcome_name(survey, schema.connection)
+    given = study.outcome_label or named
+    notes += _outcome_name_notes(schema.connection, given, question)
     binary = estimator.task_ == "binary"
-    label = study.outcome_label or str(schema.connection).replace("_", " ")
+    label = given or str(schema.connection).replace("_", " ")
     words = outcome_words(label if binary else None)
     notes = [in_outcome_words(note, words) for note in notes]
     for note in notes:

@@ -31,12 +31,14 @@ What the file says about its columns travels with the table in
 ``frame.attrs["emomotiv"]``: ``labels`` (the SPSS/Stata variable label or
 the question text, per column), ``questions`` (in a platform export, the
 question each column was asked under), ``scales`` (per labelled column, the
-lowest and highest value label that is a rating, not a missing code) and
+lowest and highest value label that is a rating, not a missing code),
+``categories`` (per column of codes whose value labels name categories,
+1 = "North", those labels: :func:`category_names`) and
 ``platform`` (the columns a survey platform adds to every response: start
 date, duration, location; never touchpoints).
 :func:`complete_catalog` fills a catalog's missing ``label``, ``scale_min``
-and ``scale_max`` from them (a label, else the column's name without the
-question every facet column's name shares, :func:`short_labels`);
+and ``scale_max`` from them (a label, else the column's name, without the
+question every facet's label or name shares, :func:`short_labels`);
 :func:`draft_catalog` writes a catalog for the user to edit (``emomotiv
 catalog``).
 """
@@ -664,14 +666,16 @@ def _read_labelled(
         # file itself labels them (e.g. 0 = "not applicable").
         blank = [v for v in labelled if v in codes]
         if blank and pd.api.types.is_numeric_dtype(frame[column]):
-            coded = frame[column].isin(blank).to_numpy()
-            frame[column] = frame[column].mask(coded)
-            if coded.any():
-                emptied[column] = coded
+            _empty(frame, column, frame[column].isin(blank).to_numpy(), emptied)
     for column in ranges:
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             declared = _missing_codes(ranges, column)
-            frame[column] = frame[column].mask(declared(frame[column].to_numpy()))
+            _empty(frame, column, declared(frame[column].to_numpy()), emptied)
+    categories = {  # the codes answered, missing values aside, name categories
+        column: {k: str(v) for k, v in value_labels.items()}
+        for column, value_labels in (meta.variable_value_labels or {}).items()
+        if column in frame and _names_categories(value_labels, frame[column])
+    }
     nominal = [nominal] if isinstance(nominal, str) else nominal
     for column in nominal:
         value_labels = (meta.variable_value_labels or {}).get(column)
@@ -683,6 +687,10 @@ def _read_labelled(
     }
     if emptied:
         frame.attrs[ATTRS]["not_experienced_rows"] = _read_rows(frame, emptied)
+        frame.attrs[ATTRS]["not_experienced_labels"] = _emptied_labels(
+            emptied, meta.variable_value_labels or {}
+        )
+    frame.attrs[ATTRS]["categories"] = categories
     frame.attrs[ATTRS]["best_first"] = {
         column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
         for column, labels in descending.items()
@@ -690,9 +698,66 @@ def _read_labelled(
     return frame
 
 
+def _empty(
+    frame: pd.DataFrame, column: str, hit: np.ndarray, emptied: dict[str, np.ndarray]
+) -> None:
+    """Empty the cells ``hit`` of a numeric ``column``, keeping their codes in
+    ``emptied`` (the code a row, NaN where none was emptied)."""
+    if not hit.any():
+        return
+    values = frame[column].to_numpy(dtype=float)
+    codes = emptied.get(column, np.full(len(frame), np.nan))
+    emptied[column] = np.where(hit, values, codes)
+    frame[column] = frame[column].mask(hit)
+
+
+def _emptied_labels(
+    emptied: Mapping[str, np.ndarray], value_labels: Mapping[str, Mapping]
+) -> dict[str, str]:
+    """The value label of each code emptied, as the notes write the code
+    (``9``, not ``9.0``): "Don't know". A code labelled differently in two
+    columns keeps the first column's label."""
+    labels: dict[str, str] = {}
+    for column, codes in emptied.items():
+        named = value_labels.get(column) or {}
+        for code in np.unique(codes[~np.isnan(codes)]):
+            if code in named:
+                labels.setdefault(f"{code:g}", str(named[code]))
+    return labels
+
+
+def emptied_codes(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """The codes the SPSS/Stata reader emptied, per column, one a row of
+    ``survey`` as it is now: the file's declared missing values and the
+    not-experienced codes it labels, NaN where no cell was emptied.
+
+    The record follows the rows as :func:`emptied_cells` says; None where
+    they can no longer be matched.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"id": [7, 8], "q1": [1.0, None]})
+    >>> survey.attrs["emomotiv"] = {
+    ...     "not_experienced_cells": {"q1": np.array([np.nan, 9.0])}}
+    >>> survey.attrs["emomotiv"]["not_experienced_rows"] = _read_rows(
+    ...     survey, ["q1"])
+    >>> emptied_codes(survey.iloc[::-1])["q1"].tolist()
+    [9.0, nan]
+    """
+    meta = survey.attrs.get(ATTRS, {})
+    cells = meta.get("not_experienced_cells") or {}
+    if not cells:
+        return {}
+    at = _read_positions(survey, meta.get("not_experienced_rows"))
+    if at is None:
+        return None
+    return {c: _array(f).astype(float)[at] for c, f in cells.items()}
+
+
 def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
-    """The cells the SPSS/Stata reader emptied as not-experienced codes, per
-    column, one flag a row of ``survey`` as it is now.
+    """The cells the SPSS/Stata reader emptied (declared missing values and
+    the not-experienced codes the file labels), per column, one flag a row
+    of ``survey`` as it is now.
 
     The record follows the rows: a survey sorted or filtered since it was
     read finds its rows by their index labels, or, where those were reset,
@@ -712,7 +777,7 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     --------
     >>> survey = pd.DataFrame({"id": [7, 8], "q1": [1.0, None]})
     >>> survey.attrs["emomotiv"] = {
-    ...     "not_experienced_cells": {"q1": np.array([False, True])}}
+    ...     "not_experienced_cells": {"q1": np.array([np.nan, 0.0])}}
     >>> survey.attrs["emomotiv"]["not_experienced_rows"] = _read_rows(
     ...     survey, ["q1"])
     >>> emptied_cells(survey)["q1"].tolist()
@@ -724,14 +789,10 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     >>> emptied_cells(survey.drop(columns="q1")) is None
     True
     """
-    meta = survey.attrs.get(ATTRS, {})
-    cells = meta.get("not_experienced_cells") or {}
-    if not cells:
-        return {}
-    at = _read_positions(survey, meta.get("not_experienced_rows"))
-    if at is None:
+    codes = emptied_codes(survey)
+    if codes is None:
         return None
-    return {c: _array(f)[at] for c, f in cells.items()}
+    return {c: ~np.isnan(found) for c, found in codes.items()}
 
 
 def _read_rows(frame: pd.DataFrame, emptied: Sequence[str]) -> dict[str, Any]:
@@ -904,6 +965,77 @@ def _named_codes(column: pd.Series, value_labels: Mapping[Any, object]) -> pd.Se
             stacklevel=5,
         )
     return named
+
+
+# Words of a rating or frequency scale's labels ("Very unhappy", "Rarely",
+# "eher zufrieden", "plutôt bon"): value labels with one of them are the
+# points of a scale, not the names of categories.
+_SCALE_WORD = re.compile(
+    r"\b(very|extremely|somewhat|slightly|fairly|quite|completely|totally|"
+    r"not at all|neither|neutral|average|fair|good|poor|bad|excellent|"
+    r"terrible|best|worst|(dis)?satisf\w*|(dis)?agree\w*|(un)?likely|"
+    r"(un)?important|(un)?happy|never|rarely|sometimes|often|always|"
+    r"sehr|eher|gar nicht|überhaupt|(un)?zufrieden|gut|schlecht|wichtig|"
+    r"nie|selten|manchmal|oft|immer|très|plutôt|pas du tout|(in)?satisfait|"
+    r"bon|mauvais|moyen|d'accord|jamais|rarement|parfois|souvent|toujours)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_categories(value_labels: Mapping[Any, object], column: pd.Series) -> bool:
+    """Whether a column's value labels name categories (1 = "North", 2 =
+    "South"), not the points of a rating scale: every code answered has a
+    label, and the labels that are not non-answers ("Refused") are two or
+    more words that are neither numbers, nor numbered ("1 - Very poor"), nor
+    a scale's words (:data:`_SCALE_WORD`, a known scale), nor a yes and a
+    no.
+
+    Examples
+    --------
+    >>> codes = pd.Series([1.0, 2.0, 3.0, 1.0])
+    >>> _names_categories({1: "North", 2: "South", 3: "East"}, codes)
+    True
+    >>> _names_categories({1: "Very unhappy", 2: "Unhappy", 3: "Happy"}, codes)
+    False
+    >>> _names_categories({1: "North", 2: "South"}, codes)  # 3 has no label
+    False
+    """
+    answered = pd.to_numeric(column, errors="coerce").dropna().unique()
+    if not len(answered) or not all(code in value_labels for code in answered):
+        return False
+    names = [str(v) for v in value_labels.values() if not NON_ANSWER.search(str(v))]
+    return (
+        len(names) >= 2
+        and len(_label_texts(names)) == len(names)  # no number among them
+        and numbered_labels(names) is None
+        and guess_rating_labels(names) is None
+        and yes_answer(names) is None
+        and not any(_SCALE_WORD.search(name) for name in names)
+    )
+
+
+def category_names(survey: pd.DataFrame) -> pd.DataFrame:
+    """``survey`` with each column of codes whose value labels name
+    categories (a region's 1 = "North", 2 = "South", in an SPSS or Stata
+    file) read as those names, as a segment's codes are read: a column of
+    text, a possible segment, not a rating.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"region": [1.0, 2.0], "q1": [4.0, 5.0]})
+    >>> survey.attrs["emomotiv"] = {"categories": {"region": {1.0: "North",
+    ...                                                        2.0: "South"}}}
+    >>> category_names(survey)["region"].tolist()
+    ['North', 'South']
+    """
+    categories = survey.attrs.get(ATTRS, {}).get("categories") or {}
+    if not categories:
+        return survey
+    out = survey.copy(deep=False)
+    for column, names in categories.items():
+        if column in out.columns:
+            out[column] = _named_codes(out[column], names)
+    return out
 
 
 def _code_text(code: Any) -> str:
@@ -2138,6 +2270,26 @@ def _meta(survey: pd.DataFrame) -> dict[str, dict]:
     return {"labels": {}, "scales": {}, "platform": [], **known}
 
 
+def file_labels(survey: pd.DataFrame, facets: Sequence[str]) -> dict[str, str]:
+    """The labels the survey file gives ``facets`` (variable labels, question
+    texts), without the question they share, as column names are cut
+    (:func:`short_labels`): "How would you rate: Mobile app" is "Mobile app".
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame(columns=["q1", "q2", "q3"])
+    >>> survey.attrs["emomotiv"] = {"labels": {
+    ...     "q1": "How would you rate: Mobile app",
+    ...     "q2": "How would you rate: Phone support"}}
+    >>> file_labels(survey, ["q1", "q2", "q3"])
+    {'q1': 'Mobile app', 'q2': 'Phone support'}
+    """
+    labels = _meta(survey)["labels"]
+    given = {f: str(labels[f]) for f in facets if labels.get(f)}
+    short = short_labels(list(dict.fromkeys(given.values())))
+    return {f: short.get(text, text) for f, text in given.items()}
+
+
 def draft_catalog(
     survey: pd.DataFrame,
     facets: Sequence[str],
@@ -2146,8 +2298,9 @@ def draft_catalog(
 ) -> pd.DataFrame:
     """A facet catalog to edit: ids, labels and scales from the survey file.
 
-    Labels are the variable labels (or question texts), else the ids
-    without the question they share (:func:`short_labels`); the
+    Labels are the variable labels (or question texts), else the ids,
+    without the question they share (:func:`file_labels`,
+    :func:`short_labels`); the
     scale is the range of the value labels that are ratings, else the scale
     :func:`~emomotiv.schema.infer_scale` reads from the answers (leaving out
     the ``not_experienced`` codes), as analysis would without one: 1-10 for
@@ -2176,7 +2329,8 @@ def draft_catalog(
         return answers[~answers.isin(list(not_experienced or ()))]
 
     meta = _meta(survey)
-    short = short_labels([f for f in facets if not meta["labels"].get(f)])
+    labels = file_labels(survey, facets)
+    short = short_labels([f for f in facets if f not in labels])
     rows = []
     inferred = {}
     for facet in facets:
@@ -2188,7 +2342,7 @@ def draft_catalog(
         rows.append(
             {
                 "facet": facet,
-                "label": meta["labels"].get(facet) or short.get(facet, facet),
+                "label": labels.get(facet) or short.get(facet, facet),
                 "stage": "",
                 "scale_min": low,
                 "scale_max": high,
@@ -2226,7 +2380,8 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     """``catalog`` with its missing labels and scales taken from the survey file.
 
     A catalog cell that is empty (or a column that is absent) gets the
-    facet's variable label or question text, and the scale from its value
+    facet's variable label or question text, without the question the
+    facets' labels share (:func:`file_labels`), and the scale from its value
     labels; a label still missing, the facet's name without the question
     every such name shares (:func:`short_labels`). What the catalog says
     always wins. A label taken from the file that another facet's label
@@ -2253,7 +2408,7 @@ def complete_catalog(catalog: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFram
     if "label" in table:
         given = table["label"].notna()
     fills = {
-        "label": ids.map(meta["labels"]),
+        "label": ids.map(file_labels(survey, list(ids))),
         "scale_min": ids.map({k: v[0] for k, v in meta["scales"].items()}),
         "scale_max": ids.map({k: v[1] for k, v in meta["scales"].items()}),
     }

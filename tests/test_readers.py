@@ -178,6 +178,98 @@ def test_not_experienced_codes_become_empty_where_the_file_labels_them(tmp_path)
     assert blanked["connected"].tolist() == [0.0, 1, 0, 1]
 
 
+SAV_FACETS = ["q1", "q2", "q3", "q4"]
+
+
+def _rated_sav(path, **written) -> em.AnalysisResult:
+    """The analysis of a .sav file of 240 respondents: 1-5 ratings ``q1`` to
+    ``q4`` (9 = "Don't know", declared missing, in 20 cells of q1 and q3),
+    a 0/1 ``conn``, written with ``written`` (variable labels)."""
+    rng = np.random.default_rng(2)
+    ratings = rng.integers(1, 6, size=(240, 4)).astype(float)
+    ratings[::20, 0] = ratings[1::30, 2] = 9.0
+    frame = pd.DataFrame(ratings, columns=SAV_FACETS)
+    frame["conn"] = (ratings[:, 1:].sum(axis=1) + rng.normal(size=240) > 9) * 1.0
+    scale = {1.0: "Very poor", 3.0: "Fair", 5.0: "Excellent", 9.0: "Don't know"}
+    pyreadstat.write_sav(
+        frame, str(path), variable_value_labels=dict.fromkeys(SAV_FACETS, scale),
+        missing_ranges=dict.fromkeys(SAV_FACETS, [9.0]), **written,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return em.analyze(
+            str(path), connection="conn", facets=SAV_FACETS,
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1),
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+
+
+def test_user_missing_codes_are_counted_as_read_not_experienced(tmp_path):
+    """9 = "Don't know", declared missing in the file, emptied 5% of every
+    rating without a word: no line in the console, the report or
+    summary.json said how many answers were read as not experienced."""
+    result = _rated_sav(tmp_path / "survey.sav")
+    data = result.summary["data"]
+    assert data["not_experienced"] == {
+        "codes": ["9"],
+        "cells": 20,
+        "facets": 2,
+        "by_code": {"9": 20},
+        "by_facet": {"q1": 12, "q3": 8},
+        "labels": {"9": "Don't know"},
+    }
+    said = "Read 9 (Don't know) as not experienced: 20 cells in 2 facets:"
+    assert any(note.startswith(said) for note in data["scales"])
+
+
+def test_variable_labels_are_cut_of_their_shared_question(tmp_path):
+    """Facets took their variable labels whole ("How would you rate:
+    Welcome call"), where column names are cut to their own words, and the
+    outcome kept its code ("conn") beside its variable label."""
+    from emomotiv.readers import draft_catalog, read_spss
+
+    touchpoints = ["Account opening", "Welcome call", "Mobile app", "Fees"]
+    labels = {
+        f"q{i + 1}": f"How would you rate: {t}" for i, t in enumerate(touchpoints)
+    }
+    labels["conn"] = "Feel connected to the bank"
+    path = tmp_path / "survey.sav"
+    result = _rated_sav(path, column_labels=labels)
+    assert sorted(result.drivers["label"]) == sorted(touchpoints)
+    assert result.summary["data"]["outcome_label"] == "Feel connected to the bank"
+    drafted = draft_catalog(read_spss(path), SAV_FACETS)
+    assert drafted["label"].tolist() == touchpoints
+    labels["conn"] = "Do you feel emotionally connected to the bank?"
+    result = _rated_sav(path, column_labels=labels)  # a question: not a name
+    assert result.summary["data"]["outcome_label"] == "conn"
+    assert any("a code, for the question" in w for w in result.summary["warnings"])
+
+
+def test_init_offers_codes_labelled_as_names_as_a_segment(tmp_path):
+    """A region coded 1-4 and labelled North/South/East/Overseas was listed
+    among the likely facets, and never offered as a segment; the value
+    labels of a scale in words of its own (Never ... Always) are a rating."""
+    import tomllib
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        rng.integers(1, 6, size=(120, 3)) * 1.0, columns=["q1", "q2", "use"]
+    )
+    frame["region"] = rng.integers(1, 5, size=120) * 1.0
+    frame["region"] = frame["region"].mask(frame.index % 40 == 0, 9.0)
+    scale = {1.0: "Very poor", 5.0: "Excellent"}
+    often = dict(enumerate(["Never", "Rarely", "Sometimes", "Often", "Always"], 1))
+    names = {1.0: "North", 2.0: "South", 3.0: "East", 4.0: "Overseas", 9.0: "Refused"}
+    labels = {"q1": scale, "q2": scale, "use": often, "region": names}
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    out = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["roles"]["facets"] == ["q1", "q2", "use"]
+    assert "could be the segment (one ranking each):\n#   region\n" in text
+
+
 def test_value_labels_numbered_from_the_best_down_are_warned(tmp_path, capsys):
     from emomotiv.cli import main
     from emomotiv.readers import label_order_warnings
