@@ -1551,9 +1551,15 @@ def _init(args: argparse.Namespace) -> int:
     roles = guess_roles([str(c) for c in survey.columns], questions)
     outcome = roles.get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
-    # numbers beyond 0/1 (a 1-5 "how connected"): a score, as analyze reads it
+    # numbers beyond 0/1 (a 1-5 "how connected"): a score, as analyze reads
+    # it; a 0/1 with a few codes (9 for "don't know") stays for validate to
+    # name, most answers being 0 or 1
+    answers = pd.to_numeric(survey[outcome], errors="coerce") if outcome else None
     score = bool(
-        outcome in numeric and yes is None and survey[outcome].dropna().nunique() > 2
+        outcome in numeric
+        and yes is None
+        and answers.nunique() > 2
+        and not answers.dropna().isin([0, 1]).mean() >= 0.8
     )
     ratings = [c for c in numeric if c not in not_ratings] + labelled
     # an id, or a 0/1 outcome, holds a 0 that is no rating
@@ -2368,6 +2374,7 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     from .pipeline import _recorded_study, analyze
     from .report import (
+        plan_without_basis,
         score_outcome,
         study_currency,
         value_fit_caveat,
@@ -2458,6 +2465,11 @@ def _analyze(args: argparse.Namespace) -> int:
         value_drivers=result.tables.get("value_drivers"),
         value_caveat=value_fit_caveat(result.summary),
     )
+    if plan.get("n_selected") and plan_without_basis(result.summary):
+        print(
+            "  Not a recommendation: the model predicts the outcome too weakly "
+            "and no gain is beyond noise, so this choice follows the noise."
+        )
     _print_segments(result.summary, result.tables.get("segment_drivers"))
     _print_value_drivers(result.summary, result.tables.get("value_drivers"))
     _print_written(out)

@@ -2187,6 +2187,9 @@ def analyze(
         )
     drivers = _order_drivers(_add_stated_columns(drivers, comparison))
     link, value_summary = _value_step(data, schema, measures, w, study)
+    coded = survey.attrs.get(ATTRS, {}).get("churn")
+    if link is None and coded:  # unread (a warning says so): not "read as"
+        scale_notes = [note for note in scale_notes if note != coded]
     if link is not None:
         extra = link.table.drop(columns="mean_value")
         measure_tables["tiers"] = measure_tables["tiers"].merge(

@@ -361,6 +361,26 @@ def study_currency(summary: Mapping[str, Any]) -> str | None:
     return options.get("currency") if isinstance(options, Mapping) else None
 
 
+def plan_without_basis(summary: Mapping[str, Any]) -> bool:
+    """Whether the plan rests on nothing: the fit is too weak to rank drivers
+    (``diagnostics.weak_fit``) and no one-point gain is beyond noise, so the
+    touchpoints a budget buys are chosen by noise. The report and the
+    console then recommend no plan.
+
+    Examples
+    --------
+    >>> plan_without_basis({"diagnostics": {"weak_fit": True},
+    ...                     "plan": {"noise": {"n_raise": 0}}})
+    True
+    >>> plan_without_basis({"diagnostics": {"weak_fit": True},
+    ...                     "plan": {"noise": {"n_raise": 2}}})
+    False
+    """
+    weak = bool((summary.get("diagnostics") or {}).get("weak_fit"))
+    noise = (summary.get("plan") or {}).get("noise") or {}
+    return weak and noise.get("n_raise") == 0
+
+
 def wave_currencies(tracking: Mapping[str, Any]) -> dict[str, str | None]:
     """The currency of each compared wave's amounts, and of their change:
     that of both when they agree, none when they differ (a change from
@@ -2130,6 +2150,7 @@ class Report:
         return {
             "title": self._title(summary),
             "section_titles": SECTIONS | {"drivers": f"What drives “{outcome}”"},
+            "no_basis": plan_without_basis(summary),
             "outcome": outcome,
             "named": named,
             "words": words,

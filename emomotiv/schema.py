@@ -97,6 +97,7 @@ MIN_FACET_RATERS = 10
 TOO_FEW = re.compile(
     r"Facet '.*' is rated by \d+ respondents?, fewer than the "
     r"|The connection column '.*' has only \d+ respondents in class "
+    r"|The connection column '.*' has one class only "
     r"|\d+ respondents? for \d+ facets? (is|are) too few"
 )
 
@@ -1546,7 +1547,7 @@ def facet_list(
     matches = {
         f: fnmatch.filter(columns, f)
         for f in facets
-        if f not in columns and any(c in f for c in "*?[")
+        if f not in columns and any(c in f for c in "*?")  # "[" is a name's too
     }
     patterns = {f: found for f, found in matches.items() if found}
     problems = [

@@ -193,8 +193,11 @@ def _no_odds_ratio(rates: Mapping[str, float], present, said: Mapping[float, str
     (its odds are 0 or infinite)."""
     if len(set(rates.values())) == 1 and next(iter(rates.values())) in said:
         return f"no odds ratio: {said[next(iter(rates.values()))]}"
-    for seg in ("fully_connected", "highly_satisfied"):
-        if seg in present and rates[seg] in (0.0, 1.0):
+    compared = ("fully_connected", "highly_satisfied")
+    if not set(compared) <= set(present):
+        return None  # no ratio to give (the rates are the link's figures)
+    for seg in compared:
+        if rates[seg] in (0.0, 1.0):
             return (
                 f"no odds ratio: the rate among the {seg.replace('_', ' ')} is "
                 f"{rates[seg]:.0%}, so their odds are "

@@ -849,6 +849,14 @@ def test_a_pattern_or_a_column_twice_in_the_facets_list_is_named_as_the_list(
     )
     assert "names 'mobile_app' more than once" in err
     assert "facet is not a survey column: 'fees'." in err  # still named
+    # brackets are part of names (Q5[SQ001]): a typo of one is no pattern
+    s.survey.rename(columns={"fees": "Q5[SQ001]"}).assign(Q51=1).to_csv(
+        tmp_path / "survey.csv", index=False
+    )
+    assert main([*argv, "--facets", "Q5[SQ01]", "mobile_app"]) == 2
+    err = capsys.readouterr().err
+    assert "not a survey column: 'Q5[SQ01]'" in err
+    assert "not patterns" not in err
 
 
 def test_a_column_in_two_roles_or_a_role_and_a_facet_is_named():

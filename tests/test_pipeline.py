@@ -467,6 +467,21 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     assert said in result.summary["warnings"]
     roles = result.summary["data"]["roles"]
     assert "churn" not in roles and "advocacy" not in roles
+    # a churn column in words is not said to be coded either
+    words = survey.assign(churned=survey["churned"].map({1: "Yes", 0: "No"}))
+    with pytest.warns(UserWarning, match="went unread"):
+        result = em.analyze(
+            words,
+            small.catalog,
+            connection="score",
+            connection_kind="score",
+            value="value",
+            churn="churned",
+            model=em.DriverModel(n_estimators=30, cv=0),
+            n_boot=0,
+            progress=False,
+        )
+    assert not any("Churn" in note for note in result.summary["data"]["scales"])
     assert roles["value"] == "value"
 
 

@@ -2710,6 +2710,9 @@ def test_no_plan_is_recommended_on_a_chance_level_fit_with_no_gain_beyond_noise(
     text = _text_of(html)
     assert "What the budget would buy (not a recommendation)" in text
     assert "this choice follows the noise in the estimates" in text
+    assert "What the budget would buy, by noise: the touchpoints it funds" in text
+    assert "The recommended plan" not in text
+    assert em.report.plan_without_basis(result.summary)
 
 
 def test_the_plans_direct_movers_carry_a_weak_value_models_caveat(contract):

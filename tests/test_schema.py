@@ -184,6 +184,12 @@ def test_a_small_wave_neither_analysed_nor_compared_passes(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Wave '2026Q3': 20 respondents for 6 facets are too few: " in err
     assert "The survey has 20" not in err
+    # nor a pilot in which nobody is connected (one class: its size too)
+    waves = np.repeat(["2026Q1", "2026Q2", "2026Q3"], [20, 300, 300])
+    pilot = s.survey.assign(wave=waves)
+    pilot.loc[:19, "connected"] = 0
+    pilot.to_csv(tmp_path / "survey.csv", index=False)
+    assert main([*argv, "--wave", "wave"]) == 0
 
 
 def test_a_facet_rated_by_a_handful_is_refused():

@@ -131,6 +131,15 @@ def test_a_flag_that_cannot_tell_the_tiers_apart_gives_no_odds_ratio(small):
         "no odds ratio: the rate among the highly satisfied is 0%, so their odds are 0"
     )
     assert link.summary["attrition"]["rate"]["unconnected"] > 0
+    # without a highly satisfied tier there is no ratio to give, and no
+    # reason to blame the fully connected for it
+    alone = np.where(tiers == "highly_satisfied", "unconnected", tiers)
+    churned = (alone == "unconnected") & some
+    link = em.value_of_connection(
+        survey["value"], alone, sample_weight=survey["weight"], churned=churned
+    )
+    assert "note" not in link.summary["attrition"]
+    assert "odds_ratio" not in link.summary["attrition"]
     # on the 0-10 question it is estimated as before
     link, _ = _link(survey, advocacy=survey["recommend"])
     assert "note" not in link.summary["advocacy"]
