@@ -421,17 +421,21 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     survey = small.survey.drop(
         columns=[c for c in small.survey if c.startswith("motivator__")]
     ).assign(score=lambda d: d["connected"] * 50 + d["satisfaction"] * 3)
-    result = em.analyze(
-        survey,
-        small.catalog,
-        connection="score",
-        connection_kind="score",
-        satisfaction="satisfaction",
-        value="value",
-        model=em.DriverModel(n_estimators=30, cv=0),
-        n_boot=2,
-        progress=False,
-    )
+
+    def run(survey, n_boot=0, **roles):
+        return em.analyze(
+            survey,
+            small.catalog,
+            connection="score",
+            connection_kind="score",
+            value="value",
+            model=em.DriverModel(n_estimators=30, cv=0),
+            n_boot=n_boot,
+            progress=False,
+            **roles,
+        )
+
+    result = run(survey, n_boot=2, satisfaction="satisfaction")
     assert "tiers" not in result.tables
     measures = result.summary["measures"]
     assert (
@@ -447,18 +451,7 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     # churn and advocacy, which only that link reads, are said to go unread
     # and are not listed among the columns used
     with pytest.warns(UserWarning, match="went unread") as caught:
-        result = em.analyze(
-            survey,
-            small.catalog,
-            connection="score",
-            connection_kind="score",
-            value="value",
-            churn="churned",
-            advocacy="recommend",
-            model=em.DriverModel(n_estimators=30, cv=0),
-            n_boot=0,
-            progress=False,
-        )
+        result = run(survey, churn="churned", advocacy="recommend")
     (said,) = [str(w.message) for w in caught if "went unread" in str(w.message)]
     assert said.startswith(
         "The churn column 'churned' and the advocacy column 'recommend' went unread"
@@ -467,22 +460,12 @@ def test_no_tiers_table_without_a_rule_for_who_is_connected(small, tmp_path):
     assert said in result.summary["warnings"]
     roles = result.summary["data"]["roles"]
     assert "churn" not in roles and "advocacy" not in roles
+    assert roles["value"] == "value"
     # a churn column in words is not said to be coded either
     words = survey.assign(churned=survey["churned"].map({1: "Yes", 0: "No"}))
     with pytest.warns(UserWarning, match="went unread"):
-        result = em.analyze(
-            words,
-            small.catalog,
-            connection="score",
-            connection_kind="score",
-            value="value",
-            churn="churned",
-            model=em.DriverModel(n_estimators=30, cv=0),
-            n_boot=0,
-            progress=False,
-        )
+        result = run(words, churn="churned")
     assert not any("Churn" in note for note in result.summary["data"]["scales"])
-    assert roles["value"] == "value"
 
 
 def test_weighted_tiers_give_the_weighted_n_that_goes_with_their_share(small_result):
