@@ -170,7 +170,7 @@ NON_ANSWER = re.compile(
     r"wei(ß|ss) nicht|\bk\.\s?a\.|keine angabe|nicht zutreffend|"
     r"nicht beurteilen|nicht genutzt|nie genutzt|"
     # French: ne sait pas (NSP), non concerné, sans opinion, ...
-    r"ne sai[st] pas|\bnspp?\b|non concern|non applicable|sans opinion|"
+    r"ne sai[st] pas|\bnspp?\b|non concern|non applicable|sans opinion|sans avis|"
     r"sans r[ée]ponse|ne se prononce pas|jamais utilis|"
     # a dash or a question mark for no answer, as spreadsheets write it
     r"^\s*[-\u2013\u2014?.*]+\s*$",

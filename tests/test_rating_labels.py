@@ -199,6 +199,11 @@ def test_guess_rating_labels():
             ["Très satisfait", "Moyennement satisfait", "Peu satisfait", "NSP"],
             "pas du tout satisfait",
         ),
+        # "sans avis" (no opinion) beside that scale: a non-answer
+        (
+            ["Très satisfait", "Peu satisfait", "Satisfait", "Sans avis"],
+            "pas du tout satisfait",
+        ),
     ],
 )
 def test_german_and_french_scales_and_non_answers_are_recognised(answers, lowest):
