@@ -857,7 +857,7 @@ def _reading_notes(survey: pd.DataFrame, study: Study) -> list[str]:
     unanswered = meta.get("unanswered")
     if unanswered:
         notes.append(
-            f"{unanswered} respondent{' has' if unanswered == 1 else 's have'} no "
+            f"{unanswered:,} respondent{' has' if unanswered == 1 else 's have'} no "
             f"answer in the outcome column '{study.connection}': left out of the "
             "analysis."
         )
