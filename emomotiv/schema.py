@@ -506,7 +506,7 @@ def count_not_experienced(
             by_facet[facet] = int(hit.sum())
     read = emptied_codes(survey) or {}  # None: its rows no longer matched
     for facet in (f for f in facets if f in read):
-        found = pd.Series(read[facet]).dropna().map(_code_name)
+        found = pd.Series(read[facet]).dropna().map(lambda c: f"{c:g}")
         for code, n in found.value_counts(sort=False).items():
             by_code[code] = by_code.get(code, 0) + int(n)
             by_facet[facet] = by_facet.get(facet, 0) + int(n)
@@ -521,12 +521,6 @@ def count_not_experienced(
         "by_code": by_code,
         "by_facet": {f: by_facet[f] for f in facets if f in by_facet},
     } | ({"labels": labels} if labels else {})
-
-
-def _code_name(code: object) -> str:
-    """A code as the records name it: a number as ``9`` (not ``9.0``), text
-    as it is."""
-    return f"{code:g}" if isinstance(code, int | float | np.number) else str(code)
 
 
 def _code_text(code: str) -> str:
