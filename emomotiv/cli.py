@@ -1495,7 +1495,7 @@ def _init(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .io import read_table
-    from .readers import category_names, platform_columns, yes_answer
+    from .readers import platform_columns, yes_answer
     from .schema import infer_scales
     from .study import MAX_SEGMENTS, draft_study, guess_roles, reads_badly_as_outcome
 
@@ -1508,8 +1508,7 @@ def _init(args: argparse.Namespace) -> int:
             "taken when there is one)."
         )
     given = _file_format(args)
-    # codes labelled as names (1 = "North"): a possible segment, as text is
-    survey = category_names(read_table(args.survey, **given))
+    survey = read_table(args.survey, **given)
     catalog = args.catalog
     if catalog is None and (Path(args.survey).parent / "facets.csv").is_file():
         catalog = str(Path(args.survey).parent / "facets.csv")

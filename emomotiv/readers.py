@@ -31,9 +31,7 @@ What the file says about its columns travels with the table in
 ``frame.attrs["emomotiv"]``: ``labels`` (the SPSS/Stata variable label or
 the question text, per column), ``questions`` (in a platform export, the
 question each column was asked under), ``scales`` (per labelled column, the
-lowest and highest value label that is a rating, not a missing code),
-``categories`` (per column of codes whose value labels name categories,
-1 = "North", those labels: :func:`category_names`) and
+lowest and highest value label that is a rating, not a missing code) and
 ``platform`` (the columns a survey platform adds to every response: start
 date, duration, location; never touchpoints).
 :func:`complete_catalog` fills a catalog's missing ``label``, ``scale_min``
@@ -671,11 +669,6 @@ def _read_labelled(
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             declared = _missing_codes(ranges, column)
             _empty(frame, column, declared(frame[column].to_numpy()), emptied)
-    categories = {  # the codes answered, missing values aside, name categories
-        column: {k: str(v) for k, v in value_labels.items()}
-        for column, value_labels in (meta.variable_value_labels or {}).items()
-        if column in frame and _names_categories(value_labels, frame[column])
-    }
     nominal = [nominal] if isinstance(nominal, str) else nominal
     for column in nominal:
         value_labels = (meta.variable_value_labels or {}).get(column)
@@ -690,7 +683,6 @@ def _read_labelled(
         frame.attrs[ATTRS]["not_experienced_labels"] = _emptied_labels(
             emptied, meta.variable_value_labels or {}
         )
-    frame.attrs[ATTRS]["categories"] = categories
     frame.attrs[ATTRS]["best_first"] = {
         column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
         for column, labels in descending.items()
@@ -965,77 +957,6 @@ def _named_codes(column: pd.Series, value_labels: Mapping[Any, object]) -> pd.Se
             stacklevel=5,
         )
     return named
-
-
-# Words of a rating or frequency scale's labels ("Very unhappy", "Rarely",
-# "eher zufrieden", "plutôt bon"): value labels with one of them are the
-# points of a scale, not the names of categories.
-_SCALE_WORD = re.compile(
-    r"\b(very|extremely|somewhat|slightly|fairly|quite|completely|totally|"
-    r"not at all|neither|neutral|average|fair|good|poor|bad|excellent|"
-    r"terrible|best|worst|(dis)?satisf\w*|(dis)?agree\w*|(un)?likely|"
-    r"(un)?important|(un)?happy|never|rarely|sometimes|often|always|"
-    r"sehr|eher|gar nicht|überhaupt|(un)?zufrieden|gut|schlecht|wichtig|"
-    r"nie|selten|manchmal|oft|immer|très|plutôt|pas du tout|(in)?satisfait|"
-    r"bon|mauvais|moyen|d'accord|jamais|rarement|parfois|souvent|toujours)\b",
-    re.IGNORECASE,
-)
-
-
-def _names_categories(value_labels: Mapping[Any, object], column: pd.Series) -> bool:
-    """Whether a column's value labels name categories (1 = "North", 2 =
-    "South"), not the points of a rating scale: every code answered has a
-    label, and the labels that are not non-answers ("Refused") are two or
-    more words that are neither numbers, nor numbered ("1 - Very poor"), nor
-    a scale's words (:data:`_SCALE_WORD`, a known scale), nor a yes and a
-    no.
-
-    Examples
-    --------
-    >>> codes = pd.Series([1.0, 2.0, 3.0, 1.0])
-    >>> _names_categories({1: "North", 2: "South", 3: "East"}, codes)
-    True
-    >>> _names_categories({1: "Very unhappy", 2: "Unhappy", 3: "Happy"}, codes)
-    False
-    >>> _names_categories({1: "North", 2: "South"}, codes)  # 3 has no label
-    False
-    """
-    answered = pd.to_numeric(column, errors="coerce").dropna().unique()
-    if not len(answered) or not all(code in value_labels for code in answered):
-        return False
-    names = [str(v) for v in value_labels.values() if not NON_ANSWER.search(str(v))]
-    return (
-        len(names) >= 2
-        and len(_label_texts(names)) == len(names)  # no number among them
-        and numbered_labels(names) is None
-        and guess_rating_labels(names) is None
-        and yes_answer(names) is None
-        and not any(_SCALE_WORD.search(name) for name in names)
-    )
-
-
-def category_names(survey: pd.DataFrame) -> pd.DataFrame:
-    """``survey`` with each column of codes whose value labels name
-    categories (a region's 1 = "North", 2 = "South", in an SPSS or Stata
-    file) read as those names, as a segment's codes are read: a column of
-    text, a possible segment, not a rating.
-
-    Examples
-    --------
-    >>> survey = pd.DataFrame({"region": [1.0, 2.0], "q1": [4.0, 5.0]})
-    >>> survey.attrs["emomotiv"] = {"categories": {"region": {1.0: "North",
-    ...                                                        2.0: "South"}}}
-    >>> category_names(survey)["region"].tolist()
-    ['North', 'South']
-    """
-    categories = survey.attrs.get(ATTRS, {}).get("categories") or {}
-    if not categories:
-        return survey
-    out = survey.copy(deep=False)
-    for column, names in categories.items():
-        if column in out.columns:
-            out[column] = _named_codes(out[column], names)
-    return out
 
 
 def _code_text(code: Any) -> str:

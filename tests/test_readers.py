@@ -245,31 +245,6 @@ def test_variable_labels_are_cut_of_their_shared_question(tmp_path):
     assert any("a code, for the question" in w for w in result.summary["warnings"])
 
 
-def test_init_offers_codes_labelled_as_names_as_a_segment(tmp_path):
-    """A region coded 1-4 and labelled North/South/East/Overseas was listed
-    among the likely facets, and never offered as a segment; the value
-    labels of a scale in words of its own (Never ... Always) are a rating."""
-    import tomllib
-
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(
-        rng.integers(1, 6, size=(120, 3)) * 1.0, columns=["q1", "q2", "use"]
-    )
-    frame["region"] = rng.integers(1, 5, size=120) * 1.0
-    frame["region"] = frame["region"].mask(frame.index % 40 == 0, 9.0)
-    scale = {1.0: "Very poor", 5.0: "Excellent"}
-    often = dict(enumerate(["Never", "Rarely", "Sometimes", "Often", "Always"], 1))
-    names = {1.0: "North", 2.0: "South", 3.0: "East", 4.0: "Overseas", 9.0: "Refused"}
-    labels = {"q1": scale, "q2": scale, "use": often, "region": names}
-    path = tmp_path / "survey.sav"
-    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
-    out = tmp_path / "study.toml"
-    assert main(["init", str(path), "--out", str(out)]) == 0
-    text = out.read_text(encoding="utf-8")
-    assert tomllib.loads(text)["roles"]["facets"] == ["q1", "q2", "use"]
-    assert "could be the segment (one ranking each):\n#   region\n" in text
-
-
 def test_value_labels_numbered_from_the_best_down_are_warned(tmp_path, capsys):
     from emomotiv.cli import main
     from emomotiv.readers import label_order_warnings
