@@ -664,11 +664,14 @@ def _read_labelled(
         # file itself labels them (e.g. 0 = "not applicable").
         blank = [v for v in labelled if v in codes]
         if blank and pd.api.types.is_numeric_dtype(frame[column]):
-            _empty(frame, column, frame[column].isin(blank).to_numpy(), emptied)
+            coded = frame[column].isin(blank).to_numpy()
+            frame[column] = frame[column].mask(coded)
+            if coded.any():
+                emptied[column] = coded
     for column in ranges:
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             declared = _missing_codes(ranges, column)
-            _empty(frame, column, declared(frame[column].to_numpy()), emptied)
+            frame[column] = frame[column].mask(declared(frame[column].to_numpy()))
     nominal = [nominal] if isinstance(nominal, str) else nominal
     for column in nominal:
         value_labels = (meta.variable_value_labels or {}).get(column)
@@ -680,9 +683,6 @@ def _read_labelled(
     }
     if emptied:
         frame.attrs[ATTRS]["not_experienced_rows"] = _read_rows(frame, emptied)
-        frame.attrs[ATTRS]["not_experienced_labels"] = _emptied_labels(
-            emptied, meta.variable_value_labels or {}
-        )
     frame.attrs[ATTRS]["best_first"] = {
         column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
         for column, labels in descending.items()
@@ -690,66 +690,9 @@ def _read_labelled(
     return frame
 
 
-def _empty(
-    frame: pd.DataFrame, column: str, hit: np.ndarray, emptied: dict[str, np.ndarray]
-) -> None:
-    """Empty the cells ``hit`` of a numeric ``column``, keeping their codes in
-    ``emptied`` (the code a row, NaN where none was emptied)."""
-    if not hit.any():
-        return
-    values = frame[column].to_numpy(dtype=float)
-    codes = emptied.get(column, np.full(len(frame), np.nan))
-    emptied[column] = np.where(hit, values, codes)
-    frame[column] = frame[column].mask(hit)
-
-
-def _emptied_labels(
-    emptied: Mapping[str, np.ndarray], value_labels: Mapping[str, Mapping]
-) -> dict[str, str]:
-    """The value label of each code emptied, as the notes write the code
-    (``9``, not ``9.0``): "Don't know". A code labelled differently in two
-    columns keeps the first column's label."""
-    labels: dict[str, str] = {}
-    for column, codes in emptied.items():
-        named = value_labels.get(column) or {}
-        for code in np.unique(codes[~np.isnan(codes)]):
-            if code in named:
-                labels.setdefault(f"{code:g}", str(named[code]))
-    return labels
-
-
-def emptied_codes(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
-    """The codes the SPSS/Stata reader emptied, per column, one a row of
-    ``survey`` as it is now: the file's declared missing values and the
-    not-experienced codes it labels, NaN where no cell was emptied.
-
-    The record follows the rows as :func:`emptied_cells` says; None where
-    they can no longer be matched.
-
-    Examples
-    --------
-    >>> survey = pd.DataFrame({"id": [7, 8], "q1": [1.0, None]})
-    >>> survey.attrs["emomotiv"] = {
-    ...     "not_experienced_cells": {"q1": np.array([np.nan, 9.0])}}
-    >>> survey.attrs["emomotiv"]["not_experienced_rows"] = _read_rows(
-    ...     survey, ["q1"])
-    >>> emptied_codes(survey.iloc[::-1])["q1"].tolist()
-    [9.0, nan]
-    """
-    meta = survey.attrs.get(ATTRS, {})
-    cells = meta.get("not_experienced_cells") or {}
-    if not cells:
-        return {}
-    at = _read_positions(survey, meta.get("not_experienced_rows"))
-    if at is None:
-        return None
-    return {c: _array(f).astype(float)[at] for c, f in cells.items()}
-
-
 def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
-    """The cells the SPSS/Stata reader emptied (declared missing values and
-    the not-experienced codes the file labels), per column, one flag a row
-    of ``survey`` as it is now.
+    """The cells the SPSS/Stata reader emptied as not-experienced codes, per
+    column, one flag a row of ``survey`` as it is now.
 
     The record follows the rows: a survey sorted or filtered since it was
     read finds its rows by their index labels, or, where those were reset,
@@ -769,7 +712,7 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     --------
     >>> survey = pd.DataFrame({"id": [7, 8], "q1": [1.0, None]})
     >>> survey.attrs["emomotiv"] = {
-    ...     "not_experienced_cells": {"q1": np.array([np.nan, 0.0])}}
+    ...     "not_experienced_cells": {"q1": np.array([False, True])}}
     >>> survey.attrs["emomotiv"]["not_experienced_rows"] = _read_rows(
     ...     survey, ["q1"])
     >>> emptied_cells(survey)["q1"].tolist()
@@ -781,10 +724,14 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     >>> emptied_cells(survey.drop(columns="q1")) is None
     True
     """
-    codes = emptied_codes(survey)
-    if codes is None:
+    meta = survey.attrs.get(ATTRS, {})
+    cells = meta.get("not_experienced_cells") or {}
+    if not cells:
+        return {}
+    at = _read_positions(survey, meta.get("not_experienced_rows"))
+    if at is None:
         return None
-    return {c: ~np.isnan(found) for c, found in codes.items()}
+    return {c: _array(f)[at] for c, f in cells.items()}
 
 
 def _read_rows(frame: pd.DataFrame, emptied: Sequence[str]) -> dict[str, Any]:

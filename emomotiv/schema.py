@@ -35,7 +35,6 @@ from .readers import (
     NON_ANSWER,
     YES_ANSWERS,
     _fold,
-    emptied_codes,
     guess_rating_labels,
     numbered_labels,
     shown_labels,
@@ -456,10 +455,8 @@ def count_not_experienced(
 
     The codes given and those of the catalog's ``not_experienced`` column,
     matched as validation matches them (numbers as numbers, text without
-    regard to case or the spaces around it), and the cells an SPSS or Stata
-    reader emptied as it read (the file's declared missing values, such as
-    9 = "Don't know", and the codes given that the file labels), by their
-    code.
+    regard to case or the spaces around it). Cells a reader emptied before
+    (an SPSS file's own missing values) are not counted.
 
     Returns
     -------
@@ -467,9 +464,7 @@ def count_not_experienced(
         ``{"codes": [...], "cells": n, "facets": k, "by_code": {code: n},
         "by_facet": {facet: n}}``, the codes as given (numbers as ``99``,
         not ``99.0``), ``by_facet`` naming each facet with an emptied cell,
-        in catalog order, and ``labels`` (code -> the file's value label)
-        where the reader emptied labelled codes; None when no code is
-        declared and the reader emptied none.
+        in catalog order; None when no code is declared.
 
     Examples
     --------
@@ -504,23 +499,15 @@ def count_not_experienced(
             hit |= match
         if hit.any():
             by_facet[facet] = int(hit.sum())
-    read = emptied_codes(survey) or {}  # None: its rows no longer matched
-    for facet in (f for f in facets if f in read):
-        found = pd.Series(read[facet]).dropna().map(lambda c: f"{c:g}")
-        for code, n in found.value_counts(sort=False).items():
-            by_code[code] = by_code.get(code, 0) + int(n)
-            by_facet[facet] = by_facet.get(facet, 0) + int(n)
     if not by_code:
         return None
-    labels = survey.attrs.get(ATTRS, {}).get("not_experienced_labels") or {}
-    labels = {c: labels[c] for c in by_code if c in labels}
     return {
         "codes": list(by_code),
         "cells": sum(by_facet.values()),
         "facets": len(by_facet),
         "by_code": by_code,
-        "by_facet": {f: by_facet[f] for f in facets if f in by_facet},
-    } | ({"labels": labels} if labels else {})
+        "by_facet": by_facet,
+    }
 
 
 def _code_text(code: str) -> str:
@@ -533,26 +520,19 @@ def _code_text(code: str) -> str:
 def not_experienced_note(record: Mapping | None) -> list[str]:
     """The console's and the report's line on the cells the not-experienced
     codes emptied (a record of :func:`count_not_experienced`), if any were
-    declared or read from the file. A code the file labels is shown with
-    its label.
+    declared.
 
     Examples
     --------
     >>> record = {"codes": ["99", "0"], "cells": 1234, "facets": 2,
-    ...           "by_facet": {"app": 1000, "fees": 234},
-    ...           "labels": {"99": "Don't know"}}
+    ...           "by_facet": {"app": 1000, "fees": 234}}
     >>> not_experienced_note(record)  # doctest: +NORMALIZE_WHITESPACE
-    ["Read 99 (Don't know) and 0 as not experienced: 1,234 cells in 2 facets:
-    'app' (1,000), 'fees' (234)."]
+    ["Read 99 and 0 as not experienced: 1,234 cells in 2 facets: 'app'
+    (1,000), 'fees' (234)."]
     """
     if not record:
         return []
-    labels = record.get("labels") or {}
-    shown = [
-        (c if _split_codes([c])[1] else f"'{c}'")
-        + (f" ({labels[c]})" if c in labels else "")
-        for c in record["codes"]
-    ]
+    shown = [c if _split_codes([c])[1] else f"'{c}'" for c in record["codes"]]
     codes = " and ".join([", ".join(shown[:-1]), shown[-1]] if shown[1:] else shown)
     n = record["cells"]
     named = [f"'{f}' ({k:,})" for f, k in (record.get("by_facet") or {}).items()]

@@ -204,24 +204,6 @@ def _rated_sav(path, **written) -> em.AnalysisResult:
         )  # fmt: skip
 
 
-def test_user_missing_codes_are_counted_as_read_not_experienced(tmp_path):
-    """9 = "Don't know", declared missing in the file, emptied 5% of every
-    rating without a word: no line in the console, the report or
-    summary.json said how many answers were read as not experienced."""
-    result = _rated_sav(tmp_path / "survey.sav")
-    data = result.summary["data"]
-    assert data["not_experienced"] == {
-        "codes": ["9"],
-        "cells": 20,
-        "facets": 2,
-        "by_code": {"9": 20},
-        "by_facet": {"q1": 12, "q3": 8},
-        "labels": {"9": "Don't know"},
-    }
-    said = "Read 9 (Don't know) as not experienced: 20 cells in 2 facets:"
-    assert any(note.startswith(said) for note in data["scales"])
-
-
 def test_variable_labels_are_cut_of_their_shared_question(tmp_path):
     """Facets took their variable labels whole ("How would you rate:
     Welcome call"), where column names are cut to their own words, and the
