@@ -1550,15 +1550,15 @@ def _init(args: argparse.Namespace) -> int:
     roles = guess_roles([str(c) for c in survey.columns], questions)
     outcome = roles.get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None
-    # numbers beyond 0/1 (a 1-5 "how connected"): a score, as analyze reads
-    # it; a 0/1 with a few codes (9 for "don't know") stays for validate to
-    # name, most answers being 0 or 1
+    # numbers beyond two answers (a 1-5 "how connected"): a score, as analyze
+    # reads it; a yes/no in two numbers (0/1, 1/2) with a few codes (9 for
+    # "don't know") stays for validate to name, most answers being the two
     answers = pd.to_numeric(survey[outcome], errors="coerce") if outcome else None
     score = bool(
         outcome in numeric
         and yes is None
         and answers.nunique() > 2
-        and not answers.dropna().isin([0, 1]).mean() >= 0.8
+        and answers.value_counts(normalize=True).iloc[:2].sum() < 0.8
     )
     ratings = [c for c in numeric if c not in not_ratings] + labelled
     # an id, or a 0/1 outcome, holds a 0 that is no rating

@@ -1371,20 +1371,14 @@ def _segments_step(
     return {"segment_drivers": result.to_frame()}, summary, result
 
 
-def _file_outcome_name(
-    survey: pd.DataFrame, column: object
-) -> tuple[str | None, str | None]:
-    """The outcome's name the survey file gives, and its question: an SPSS or
-    Stata variable label names the outcome where it reads well as the
-    report's name ("Feel connected to the bank"); one that reads badly ("Do
-    you feel connected to us?") is its question, as a platform export's
-    question text is."""
+def _outcome_question(survey: pd.DataFrame, column: object) -> str | None:
+    """The outcome's question the survey file gives: a platform export's
+    question text, or an SPSS or Stata variable label. It is quoted in the
+    warning that asks for a short name, not taken as the name itself (a
+    label such as "S5. Emotionally connected (1=Yes, 0=No)" reads badly as
+    the report's title)."""
     meta = survey.attrs.get(ATTRS, {})
-    question = meta.get("questions", {}).get(column)
-    label = None if question else meta.get("labels", {}).get(column)
-    if label and reads_badly_as_outcome(label):
-        return None, label
-    return label, question
+    return meta.get("questions", {}).get(column) or meta.get("labels", {}).get(column)
 
 
 def _outcome_name_notes(
@@ -2220,11 +2214,10 @@ def analyze(
             value_summary, measures, y, estimator, study.value_per_connected is not None
         )
     )
-    named, question = _file_outcome_name(survey, schema.connection)
-    given = study.outcome_label or named
-    notes += _outcome_name_notes(schema.connection, given, question)
+    question = _outcome_question(survey, schema.connection)
+    notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
     binary = estimator.task_ == "binary"
-    label = given or str(schema.connection).replace("_", " ")
+    label = study.outcome_label or str(schema.connection).replace("_", " ")
     words = outcome_words(label if binary else None)
     notes = [in_outcome_words(note, words) for note in notes]
     for note in notes:

@@ -1858,7 +1858,12 @@ def wave_problems(
                 kinds.setdefault(_problem_kind(problem), []).append((label, problem))
     lines = []
     waves = {label for label, problems in found.items() if problems} | set(small)
-    if len(labels) > 12 and 2 * len(waves) > len(labels) and all(map(_is_day, labels)):
+    if (
+        len(labels) > 12
+        and 2 * len(waves) > len(labels)
+        and all(map(_is_day, labels))
+        and not _month_starts(labels)
+    ):
         lines.append(
             f"The wave column '{column}' holds {len(labels)} different days "
             f"('{labels[0]}' to '{labels[-1]}'): an interview date, it seems, "
@@ -1879,6 +1884,22 @@ def wave_problems(
         )
     own = [problem for said in kinds.values() for _, problem in said]
     return lines + separate_waves_advice(own)
+
+
+def _month_starts(labels: Sequence[str]) -> bool:
+    """Whether every label is the first day of a month (2025-01-01,
+    2025-02-01): a monthly tracker's waves written as dates, not interview
+    days.
+
+    Examples
+    --------
+    >>> _month_starts(["2025-01-01", "2025-02-01"]), _month_starts(["2025-01-02"])
+    (True, False)
+    """
+    with warnings.catch_warnings():  # a format read element by element
+        warnings.simplefilter("ignore", UserWarning)
+        days = pd.to_datetime(pd.Series(labels, dtype=object), errors="coerce")
+    return bool(days.notna().all() and (days.dt.day == 1).all())
 
 
 def _problem_kind(problem: str) -> str:

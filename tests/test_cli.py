@@ -1327,13 +1327,15 @@ def test_init_reads_an_outcome_of_more_than_two_numbers_as_a_score(tmp_path, cap
     assert main(["init", str(path), "--out", str(study), "--force"]) == 0
     options = tomllib.loads(study.read_text(encoding="utf-8"))["options"]
     assert "connection_kind" not in options
-    # nor is a 0/1 with a few codes (9 for "don't know"): validate names them
-    coded = binary.copy()
-    coded.iloc[:4, 0] = 9
-    coded.to_csv(path, index=False)
-    assert main(["init", str(path), "--out", str(study), "--force"]) == 0
-    options = tomllib.loads(study.read_text(encoding="utf-8"))["options"]
-    assert "connection_kind" not in options
+    # nor is a yes/no in two numbers with a few codes (9 for "don't know"):
+    # validate names them
+    for yes_no in (np.tile([0, 1], 30), np.tile([1, 2], 30)):
+        coded = survey.assign(**{survey.columns[0]: yes_no})
+        coded.iloc[:4, 0] = 9
+        coded.to_csv(path, index=False)
+        assert main(["init", str(path), "--out", str(study), "--force"]) == 0
+        options = tomllib.loads(study.read_text(encoding="utf-8"))["options"]
+        assert "connection_kind" not in options
 
 
 def test_init_reads_a_file_with_a_date_column(tmp_path, capsys):

@@ -1796,6 +1796,16 @@ def test_a_wave_column_of_interview_days_is_one_problem_not_one_a_day():
     # two analysed are named
     analysed = ("Wave '2026-04-08': ", "Wave '2026-04-09': ")
     assert all(p.startswith(analysed) for p in problems[1:])
+    # a monthly tracker's waves written as the first of each month, its
+    # early waves small: no interview date, and their size refuses nothing
+    months = pd.date_range("2025-01-01", periods=14, freq="MS").strftime("%Y-%m-%d")
+    monthly = np.repeat(months, [25] * 12 + [250, 250])
+    result = em.analyze(
+        s.survey.iloc[:800].assign(wave=monthly), s.catalog,
+        connection="connected", wave="wave", n_boot=0, methods=False,
+        model=em.DriverModel(n_estimators=10, cv=0), progress=False,
+    )  # fmt: skip
+    assert result.summary["data"]["wave"] == "2026-02-01"
 
 
 def test_waves_missing_other_facets_name_each_facet():
