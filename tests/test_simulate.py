@@ -1249,7 +1249,11 @@ def test_a_plan_on_a_survey_where_nothing_works_is_not_clear_of_zero(seed, capsy
     low, high = (plan[f"combined_delta_connected_{end}"] for end in ("low", "high"))
     assert low < 0 < high
     assert plan["combined_delta_value_low"] < 0
-    assert "The plan's own gain is within noise" in em.Report(result).html()
+    html = em.Report(result).html()
+    if em.report.plan_without_basis(result.summary):  # a weak fit too
+        assert "No plan is recommended." in html
+    else:
+        assert "The plan's own gain is within noise" in html
     from emomotiv.cli import _print_plan
 
     _print_plan(plan)
