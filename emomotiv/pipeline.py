@@ -94,6 +94,7 @@ from .study import (
     Study,
     _connected_value_problems,
     _rating_label_problems,
+    guess_roles,
     known_encoding,
     model_task,
     names_an_outcome,
@@ -1373,12 +1374,16 @@ def _segments_step(
 
 def _outcome_question(survey: pd.DataFrame, column: object) -> str | None:
     """The outcome's question the survey file gives: a platform export's
-    question text, or an SPSS or Stata variable label. It is quoted in the
+    question text, or an SPSS or Stata variable label where the column's
+    name is a code ("conn", not "connected"). It is quoted in the
     warning that asks for a short name, not taken as the name itself (a
     label such as "S5. Emotionally connected (1=Yes, 0=No)" reads badly as
     the report's title)."""
     meta = survey.attrs.get(ATTRS, {})
-    return meta.get("questions", {}).get(column) or meta.get("labels", {}).get(column)
+    question = meta.get("questions", {}).get(column)
+    if question or column in guess_roles([str(column)]).values():
+        return question  # a name that says what it is ("connected") needs none
+    return meta.get("labels", {}).get(column)
 
 
 def _outcome_name_notes(
