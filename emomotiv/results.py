@@ -770,7 +770,9 @@ class ValueLink:
         modelled attrition and advocacy rates when those were fitted.
     models : dict
         The statsmodels results objects (``"value"``, ``"attrition"``,
-        ``"advocacy"``); call ``.summary()`` on them. They are kept without
+        ``"advocacy"``; None for a flag that cannot tell the compared tiers
+        apart, whose summary holds a ``note`` instead of an odds ratio); call
+        ``.summary()`` on them. They are kept without
         their data arrays (statsmodels' ``remove_data``), so residuals and
         per-respondent predictions are not available from them.
 
