@@ -223,6 +223,20 @@ def test_variable_labels_are_cut_of_their_shared_question(tmp_path):
     assert result.summary["data"]["outcome_label"] == "conn"
     said = "a code, for the question 'Feel connected to the bank'"
     assert any(said in w for w in result.summary["warnings"])
+    # a column whose name says what it is needs no short name: no warning
+    frame = pd.DataFrame({"q1": [1.0, 5, 3, 4] * 60, "connected": [0.0, 1] * 120})
+    named_sav = tmp_path / "named.sav"
+    pyreadstat.write_sav(
+        frame, str(named_sav), column_labels={"connected": "Feel connected to the bank"}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        named = em.analyze(
+            str(named_sav), connection="connected", facets=["q1"], n_boot=0,
+            model=em.DriverModel(n_estimators=10, cv=0), methods=False,
+            progress=False,
+        )  # fmt: skip
+    assert not any("names the outcome" in w for w in named.summary["warnings"])
     drafted = draft_catalog(read_spss(path), SAV_FACETS)
     assert drafted["label"].tolist() == touchpoints
 
