@@ -1887,19 +1887,16 @@ def wave_problems(
 
 
 def _month_starts(labels: Sequence[str]) -> bool:
-    """Whether every label is the first day of a month (2025-01-01,
-    2025-02-01): a monthly tracker's waves written as dates, not interview
-    days.
+    """Whether every label, each a day (:func:`_is_day`), is the first of a
+    month (2025-01-01, 2025-02-01), read as the waves' order reads them: a
+    monthly tracker's waves written as dates, not interview days.
 
     Examples
     --------
     >>> _month_starts(["2025-01-01", "2025-02-01"]), _month_starts(["2025-01-02"])
     (True, False)
     """
-    with warnings.catch_warnings():  # a format read element by element
-        warnings.simplefilter("ignore", UserWarning)
-        days = pd.to_datetime(pd.Series(labels, dtype=object), errors="coerce")
-    return bool(days.notna().all() and (days.dt.day == 1).all())
+    return all(_period(" ".join(str(x).split())).start_time.day == 1 for x in labels)
 
 
 def _problem_kind(problem: str) -> str:
