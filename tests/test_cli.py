@@ -275,6 +275,8 @@ def test_analyze_writes_outputs_and_refuses_a_non_empty_folder(
         "value",
         "--n-boot",
         "4",
+        "--cv",
+        "0",
         "--quiet",
         "--out",
         str(out),
