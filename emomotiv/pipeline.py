@@ -428,6 +428,9 @@ def _value_step(
             "no multiplier: no satisfaction column (--satisfaction) to find the "
             "highly satisfied customers to compare connected customers with"
         )
+    above = _threshold_above(data, schema, study)
+    if above and out.get("note") == NO_SATISFIED:
+        out["note"] = f"no multiplier: {above}"
     if not keep.all():
         out["left_out"] = (
             f"{int((~keep).sum())} respondents without a value"
@@ -677,6 +680,28 @@ def _with_coded_outcome(
         if answers is not None:
             out[SATISFACTION_ANSWERS] = answers
     return out
+
+
+def _threshold_above(data: pd.DataFrame, schema: SurveySchema, study: Study) -> str:
+    """Why no respondent is highly satisfied where the satisfied threshold
+    given is above every satisfaction rating (a 0-10 threshold of 9 on a 1-5
+    question), else an empty string. The default threshold, the top two
+    boxes of the question's own scale, is never above it."""
+    threshold = study.satisfied_threshold
+    if threshold is None or schema.satisfaction is None:
+        return ""
+    answers = SATISFACTION_ANSWERS in data  # the outcome's own answers
+    column = SATISFACTION_ANSWERS if answers else schema.satisfaction
+    ratings = pd.to_numeric(data[column], errors="coerce")
+    top = ratings.max()
+    if pd.isna(top) or threshold <= top:
+        return ""
+    return (
+        f"no respondent is highly satisfied: the satisfied threshold is "
+        f"{threshold:g} and the highest satisfaction rating is {top:g}; set the "
+        "threshold on the satisfaction question's own scale "
+        "(--satisfied-threshold; by default its top two boxes)"
+    )
 
 
 def _satisfaction_answers(values: pd.Series, codes) -> pd.Series | None:
@@ -2219,6 +2244,8 @@ def analyze(
             value_summary, measures, y, estimator, study.value_per_connected is not None
         )
     )
+    above = _threshold_above(data, schema, study)
+    notes += [f"{above[0].upper()}{above[1:]}."] if above else []
     question = _outcome_question(survey, schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
     binary = estimator.task_ == "binary"

@@ -41,3 +41,33 @@ def test_an_analysis_without_a_satisfaction_column_says_so():
         "no multiplier: no satisfaction column (--satisfaction) to find the "
         "highly satisfied customers to compare connected customers with"
     )
+
+
+def test_a_satisfied_threshold_above_every_rating_is_named_as_the_reason():
+    """A 0-10 threshold on a 1-5 satisfaction question leaves nobody highly
+    satisfied: the note and a warning say so and how to set it, where the note
+    said only that there were none."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    top = s.survey["satisfaction"].max()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(
+            s.survey,
+            s.catalog,
+            connection="connected",
+            value="value",
+            satisfaction="satisfaction",
+            satisfied_threshold=top + 1,
+            n_boot=0,
+            progress=False,
+            model=em.DriverModel(n_estimators=15, cv=0),
+        )
+    reason = (
+        f"no respondent is highly satisfied: the satisfied threshold is {top + 1:g} "
+        f"and the highest satisfaction rating is {top:g}"
+    )
+    assert result.summary["value"]["note"].startswith(f"no multiplier: {reason}")
+    said = [w for w in result.summary["warnings"] if w.startswith("No respondent is")]
+    assert len(said) == 1 and "--satisfied-threshold" in said[0]
+    assert any(str(w.message) == said[0] for w in caught)
+    assert result.summary["measures"]["tiers"].get("highly_satisfied", 0) == 0
