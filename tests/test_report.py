@@ -1127,6 +1127,12 @@ def test_a_label_names_the_outcome_in_every_sentence_and_header(contract):
     result = _labelled(contract, "Very satisfied overall")
     result["tables"] = dict(result["tables"], controls=controls)
     assert f"higher goes with higher {q}" in em.Report(result).html()
+    # warmth as several scores (components, profile) has no single direction
+    # to name: said so, where the cell read only "—"
+    several = dict(controls, direction=[0.0])
+    result["tables"] = dict(result["tables"], controls=pd.DataFrame(several))
+    result["summary"] = dict(result["summary"], halo={"method": "components"})
+    assert "no single direction: warmth is several scores" in em.Report(result).html()
     # a noun reads as well, and a title given stays
     html = em.Report(_labelled(contract, "a promoter"), title="Q3").html()
     assert "<title>Q3</title>" in html and "Drivers of" not in html
