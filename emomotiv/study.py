@@ -1129,6 +1129,9 @@ _ROLE_NAMES = {
         "zufriedenheit_gesamt",
         "zufriedenheit_insgesamt",
         "kundenzufriedenheit",
+        "satisfaction_globale",
+        "satisfaction_générale",
+        "satisfaction_generale",
     ),
     "weight": (
         "weight",
@@ -1222,7 +1225,7 @@ def _guess_role(column: str, names: Sequence[str], whole: bool = False) -> bool:
 # ("attaché(e) à la marque", "attachés aux valeurs", not "l'attaché
 # commercial", an account manager)
 _CONNECTION_WORD = re.compile(
-    r"\b(connect(ed|ion)|verbunden(heit)?)\b"
+    r"\b(connect(ed|ion|[ée]e?s?)|verbunden(heit)?)\b"
     r"|\battach[ée](?:\(e\)|[·.-]e|e)?s?\s+(?:à|a|au|aux)\b",
     re.IGNORECASE,
 )
@@ -1239,7 +1242,7 @@ _ROLE_PHRASES = {
     "satisfaction": re.compile(
         r"\b(overall|insgesamt|alles in allem|globalement|dans l.ensemble)\b.*"
         r"\b(satisf\w*|zufrieden\w*)|\b(satisf\w*|zufrieden\w*)\b.*"
-        r"\b(overall|insgesamt)\b",
+        r"\b(overall|insgesamt|globale?|g[ée]n[ée]rale?)\b",
         re.IGNORECASE,
     ),
 }
