@@ -77,6 +77,7 @@ from .schema import (
     MOTIVATOR_PREFIX,
     STATED_PREFIX,
     TOO_FEW,
+    UNRATED,
     FacetCatalog,
     SurveySchema,
     _answer_codes,
@@ -1026,7 +1027,7 @@ def _validate_all_waves(
             kept = [p for p in found[str(label)] if not TOO_FEW.match(p)]
             if len(kept) < len(found[str(label)]):
                 small.append(str(label))
-            found[str(label)] = kept
+            found[str(label)] = [p for p in kept if not UNRATED.match(p)]
     return None, problems + wave_problems(found, wave, small)
 
 

@@ -99,6 +99,9 @@ TOO_FEW = re.compile(
     r"|The connection column '.*' has one class only "
     r"|\d+ respondents? for \d+ facets? (is|are) too few"
 )
+# a facet nobody in a wave rated, or every rater rated alike: of a wave neither
+# analysed nor compared (a touchpoint added to the questionnaire since), none
+UNRATED = re.compile(r"Facet '.*' is (empty: no respondent rated it|constant: )")
 
 
 def _stage_text(value) -> str | None:

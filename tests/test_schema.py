@@ -192,6 +192,34 @@ def test_a_small_wave_neither_analysed_nor_compared_passes(tmp_path, capsys):
     assert main([*argv, "--wave", "wave"]) == 0
 
 
+def test_a_facet_unrated_in_a_wave_neither_analysed_nor_compared_passes(
+    tmp_path, capsys
+):
+    """A touchpoint added to the questionnaire after the first wave is empty
+    there (and one rated alike by a few is constant): that wave plays no part
+    in the results, as the data contract says, yet it refused the run."""
+    from emomotiv.cli import main
+
+    s = em.make_survey(n_respondents=700, n_facets=6, random_state=0)
+    survey = s.survey.assign(
+        wave=np.repeat(["2026Q1", "2026Q2", "2026Q3"], [100, 300, 300])
+    )
+    new, same = s.catalog["facet"].iloc[0], s.catalog["facet"].iloc[1]
+    survey.loc[:99, new] = np.nan
+    survey.loc[:99, same] = 7.0
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    argv = ["validate", str(tmp_path / "survey.csv"), "--catalog"]
+    argv += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    assert main([*argv, "--wave", "wave"]) == 0, capsys.readouterr().err
+    survey.loc[100:399, new] = np.nan  # empty in the wave compared: refused
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    assert main([*argv, "--wave", "wave"]) == 2
+    err = capsys.readouterr().err
+    assert f"Wave '2026Q2': Facet '{new}' is empty" in err
+    assert "Wave '2026Q1'" not in err
+
+
 def test_a_facet_rated_by_a_handful_is_refused():
     """Rated by 5 of 2,000, a facet read as importance and gain of exactly 0
     with an interval of no width, ROI -100%, in every resample."""
