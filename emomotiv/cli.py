@@ -1494,7 +1494,7 @@ def _add_init(sub) -> None:
 def _init(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .io import read_table
+    from .io import DECIMAL_COMMA_HINT, read_table
     from .readers import platform_columns, yes_answer
     from .schema import infer_scales
     from .study import MAX_SEGMENTS, draft_study, guess_roles, reads_badly_as_outcome
@@ -1508,7 +1508,19 @@ def _init(args: argparse.Namespace) -> int:
             "taken when there is one)."
         )
     given = _file_format(args)
-    survey = read_table(args.survey, **given)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        survey = read_table(args.survey, **given)
+    # a file with semicolons or tabs between its columns whose first row has
+    # a decimal comma (the reader's notice), and a column of such numbers
+    hinted = any(DECIMAL_COMMA_HINT in str(said.message) for said in caught)
+    commas = "decimal" not in given and hinted and _decimal_commas(survey)
+    if commas:  # the file's numbers are written 7,5: read, and set, as such
+        given["decimal"] = ","
+        survey = read_table(args.survey, **given)
+    else:
+        for said in caught:
+            warnings.warn(said.message, said.category, stacklevel=1)
     catalog = args.catalog
     if catalog is None and (Path(args.survey).parent / "facets.csv").is_file():
         catalog = str(Path(args.survey).parent / "facets.csv")
@@ -1610,6 +1622,11 @@ def _init(args: argparse.Namespace) -> int:
     read = survey.attrs.get("emomotiv", {}).get("sheet")
     if read:  # which sheet of a workbook the guesses come from
         print(_safe(read))
+    if commas:
+        print(
+            "Numbers in the survey are written with decimal commas (7,5): "
+            'set decimal = ",".'
+        )
     if outcome is None:
         print(
             f"Wrote {out}: no connection column was recognised by its name; set "
@@ -1622,6 +1639,35 @@ def _init(args: argparse.Namespace) -> int:
     print(f"  emomotiv validate --study {study}    # checks it against the data")
     print(f"  emomotiv analyze --study {study} --out results")
     return 0
+
+
+def _decimal_commas(survey) -> bool:
+    """Whether a text column of ``survey`` holds only numbers, some written
+    with a decimal comma (``7,5``) and none with three digits after it (a
+    thousands separator as often): a file read with decimal points whose
+    numbers are written with commas.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _decimal_commas(pd.DataFrame({"value": ["7,5", "12", None], "q1": [1, 2, 3]}))
+    True
+    >>> _decimal_commas(pd.DataFrame({"name": ["7,5", "Paris"]}))
+    False
+    """
+    number = r"\s*[+-]?\d+(,\d+)?\s*"
+    grouped = r"\s*[+-]?\d+,\d{3}\s*"
+    for column in survey.select_dtypes(exclude="number").columns:
+        cells = survey[column].dropna().astype(str)
+        cells = cells[cells.str.strip() != ""]
+        if (
+            len(cells)
+            and cells.str.fullmatch(number).all()
+            and cells.str.contains(",").any()
+            and not cells.str.fullmatch(grouped).any()
+        ):
+            return True
+    return False
 
 
 def _path_from(path: str | os.PathLike, folder: Path) -> str:

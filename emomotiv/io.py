@@ -656,6 +656,14 @@ def _in_table_order(names) -> list[str]:
     return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
 
 
+# the notice of a file read with decimal points whose first row has a
+# decimal comma (in a file with semicolons or tabs between its columns)
+DECIMAL_COMMA_HINT = (
+    " Numbers with decimal commas (7,5) are read as numbers only with "
+    "decimal=',' (--decimal ,)."
+)
+
+
 def read_table(
     path: str | PathLike,
     *,
@@ -898,8 +906,7 @@ def _sniff_header(
         # (a catalog of names and stages has none to read)
         row = next(csv.reader([second], delimiter=delimiter), []) if second else []
         commas = (
-            " Numbers with decimal commas (7,5) are read as numbers only "
-            "with decimal=',' (--decimal ,)."
+            DECIMAL_COMMA_HINT
             if decimal != ","
             and any(re.fullmatch(r"\s*[+-]?\d+,\d+\s*", x) for x in row)
             else ""

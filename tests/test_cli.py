@@ -1363,6 +1363,40 @@ def test_init_reads_a_file_with_a_date_column(tmp_path, capsys):
     assert text["roles"]["connection"] == "connected"
 
 
+def test_init_sets_the_decimal_comma_of_a_semicolon_file(tmp_path, capsys):
+    """A semicolon file with values written 1234,5: init named the decimal
+    mark, left it unset, and offered the value column as free text rather
+    than as the value; validate then refused the study it wrote."""
+    rng = np.random.default_rng(0)
+    survey = pd.DataFrame(
+        {
+            "id": range(60),
+            "connected": np.tile([0, 1], 30),
+            "app": rng.integers(1, 6, 60),
+            "fees": rng.integers(1, 6, 60),
+            "revenue": [f"{v:.2f}".replace(".", ",") for v in rng.gamma(2, 300, 60)],
+        }
+    )
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, sep=";", index=False)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    out, err = capsys.readouterr()
+    assert 'decimal commas (7,5): set decimal = ",".' in out
+    assert "read as numbers only with decimal" not in err  # it is
+    text = tomllib.loads(study.read_text(encoding="utf-8"))
+    assert text["options"]["decimal"] == ","
+    assert text["roles"]["value"] == "revenue"
+    assert main(["validate", "--study", str(study)]) == 0
+    # a file with decimal points keeps the default, and says nothing of it
+    survey.assign(revenue=survey["revenue"].str.replace(",", ".")).to_csv(
+        path, sep=";", index=False
+    )
+    assert main(["init", str(path), "--out", str(study), "--force"]) == 0
+    assert "decimal commas" not in capsys.readouterr().out
+    assert "decimal" not in tomllib.loads(study.read_text(encoding="utf-8"))["options"]
+
+
 def test_init_says_which_sheet_of_a_workbook_it_read(tmp_path, capsys):
     """A workbook of a cover sheet and the data: init's guesses come from the
     first sheet, and it says so and how to choose another, as validate does."""
