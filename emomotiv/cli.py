@@ -1558,7 +1558,9 @@ def _init(args: argparse.Namespace) -> int:
         if str(c) not in numeric + empty + labelled + not_ratings
         and survey[c].nunique() > MAX_SEGMENTS
     ]
-    questions = survey.attrs.get("emomotiv", {}).get("questions") or {}
+    # a platform's question texts, else an SPSS or Stata file's variable labels
+    read = survey.attrs.get("emomotiv", {})
+    questions = (read.get("labels") or {}) | (read.get("questions") or {})
     roles = guess_roles([str(c) for c in survey.columns], questions)
     outcome = roles.get("connection")
     yes = yes_answer(survey[outcome].dropna().unique()) if outcome else None

@@ -1397,6 +1397,31 @@ def test_init_sets_the_decimal_comma_of_a_semicolon_file(tmp_path, capsys):
     assert "decimal" not in tomllib.loads(study.read_text(encoding="utf-8"))["options"]
 
 
+def test_init_guesses_roles_from_an_spss_file_s_variable_labels(tmp_path, capsys):
+    """Columns named by codes (q20) whose variable labels say what they are
+    ("Do you feel emotionally connected to the bank?"): init proposed no
+    outcome, as it does from a platform export's question texts."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        rng.integers(1, 6, size=(150, 4)) * 1.0, columns=["q1", "q2", "q3", "q4"]
+    )
+    frame["q20"] = rng.integers(0, 2, size=150) * 1.0
+    frame["q21"] = rng.integers(1, 11, size=150) * 1.0
+    labels = ["Welcome call", "Mobile app", "Fees", "Branch staff"]
+    labels += [
+        "Do you feel emotionally connected to the bank?",
+        "Overall, how satisfied are you with the bank?",
+    ]
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(frame, str(path), column_labels=labels)
+    study = tmp_path / "study.toml"
+    assert main(["init", str(path), "--out", str(study)]) == 0
+    roles = tomllib.loads(study.read_text(encoding="utf-8"))["roles"]
+    assert roles["connection"] == "q20" and roles["satisfaction"] == "q21"
+    assert roles["facets"] == ["q1", "q2", "q3", "q4"]
+
+
 def test_init_says_which_sheet_of_a_workbook_it_read(tmp_path, capsys):
     """A workbook of a cover sheet and the data: init's guesses come from the
     first sheet, and it says so and how to choose another, as validate does."""
