@@ -642,6 +642,12 @@ def _read_labelled(
     frame, lines = without_blank_rows(frame)  # a case of no value is no one
     if lines:
         warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=4)
+    for column, kind in (meta.readstat_variable_types or {}).items():
+        # Stata's extended missing values (.a-.z) come in as their letters,
+        # the only text of a numeric column
+        if kind != "string" and column in frame and frame[column].dtype == object:
+            letters = frame[column].map(lambda v: isinstance(v, str))
+            frame[column] = frame[column].mask(letters).astype(float)
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
     scales, descending, emptied = {}, {}, {}
@@ -1014,7 +1020,9 @@ def read_stata(
 ) -> pd.DataFrame:
     """Read a Stata ``.dta`` file (needs ``pyreadstat``); see :func:`read_spss`.
 
-    Stata's missing values (``.``, ``.a``-``.z``) are empty cells.
+    Stata's missing values are empty cells in numeric columns: ``.`` and the
+    extended ones, ``.a``-``.z`` (which the file may label, such as ``.a`` =
+    "Don't know"), as SPSS's declared missing values are.
 
     Examples
     --------
@@ -1023,11 +1031,12 @@ def read_stata(
     >>> import pyreadstat
     >>> path = tempfile.mkdtemp() + "/survey.dta"
     >>> pyreadstat.write_dta(
-    ...     pd.DataFrame({"q1": [1.0, 5.0, 0.0]}), path,
+    ...     pd.DataFrame({"q1": [1.0, 5.0, 0.0, "a"]}), path,
     ...     column_labels={"q1": "Welcome note"},
-    ...     variable_value_labels={"q1": {0: "n/a", 1: "Poor", 5: "Excellent"}})
+    ...     variable_value_labels={"q1": {0: "n/a", 1: "Poor", 5: "Excellent"}},
+    ...     missing_user_values={"q1": ["a"]})
     >>> read_stata(path, not_experienced=[0])["q1"].tolist()
-    [1.0, 5.0, nan]
+    [1.0, 5.0, nan, nan]
     """
     pyreadstat = _needs("pyreadstat", "spss", "Stata files")
     return _read_labelled(Path(path), pyreadstat.read_dta, not_experienced, nominal)

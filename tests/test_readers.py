@@ -295,6 +295,30 @@ def test_stata_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
     pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
 
 
+def test_stata_extended_missing_values_are_empty_cells(tmp_path, capsys):
+    """Stata's .a-.z came in as their letters ("a"), and validation refused
+    the rating column as text; a Stata user expects them empty, as "." is."""
+    from emomotiv.readers import read_stata
+
+    rng = np.random.default_rng(4)
+    q1 = rng.integers(1, 6, 120).astype(float).astype(object)
+    q1[::10], q1[5::20] = "a", "b"
+    frame = pd.DataFrame({"q1": q1, "q2": rng.integers(1, 6, 120) * 1.0})
+    frame["connected"] = np.tile([0.0, 1.0], 60)
+    path = tmp_path / "survey.dta"
+    pyreadstat.write_dta(
+        frame, str(path), missing_user_values={"q1": ["a", "b"]},
+        variable_value_labels={"q1": {1: "Poor", 5: "Excellent", "a": "Don't know"}},
+    )  # fmt: skip
+    read = read_stata(path)
+    assert read["q1"].dtype == float and int(read["q1"].isna().sum()) == 18
+    assert read["q1"].dropna().tolist() == [v for v in q1 if not isinstance(v, str)]
+    assert read.attrs["emomotiv"]["scales"]["q1"] == (1.0, 5.0)
+    pd.DataFrame({"facet": ["q1", "q2"]}).to_csv(tmp_path / "f.csv", index=False)
+    args = ["validate", str(path), "--catalog", str(tmp_path / "f.csv")]
+    assert main([*args, "--connection", "connected"]) == 0, capsys.readouterr().err
+
+
 def _platform_rows(survey, catalog):
     labels = dict(zip(catalog["facet"], catalog["label"], strict=True))
     text = [
