@@ -84,6 +84,7 @@ __all__ = [
     "stated_facets",
     "survey_reader",
     "text_encoding",
+    "true_answer",
     "yes_answer",
 ]
 
@@ -489,6 +490,24 @@ def yes_answer(answers: Iterable[object]) -> str | None:
     if not texts or not folded <= {*YES_ANSWERS, *NO_ANSWERS}:
         return None
     return next((a for a in texts if _fold(a) in YES_ANSWERS), None)
+
+
+def true_answer(answers: Iterable[object]) -> object | None:
+    """The answer that means true, as written, when every answer is a
+    checkbox's TRUE or FALSE (in any case, or a bool); else None.
+
+    Examples
+    --------
+    >>> true_answer(["FALSE", "TRUE"]), true_answer([True, False])
+    ('TRUE', True)
+    >>> true_answer(["TRUE", "Yes"]), true_answer(["FALSE"])
+    (None, None)
+    """
+    answers = list(answers)
+    folded = [_answer(a) for a in answers]
+    if not answers or not set(folded) <= {"true", "false"}:
+        return None
+    return next((a for a, f in zip(answers, folded, strict=True) if f == "true"), None)
 
 
 def _answer(value: object) -> str:

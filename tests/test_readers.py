@@ -720,6 +720,33 @@ def test_a_workbook_reads_as_any_csv(tmp_path):
         em.read_table(path)
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_checkbox_outcome_of_true_and_false_is_read_as_one_and_zero(
+    tmp_path, capsys, suffix
+):
+    """A workbook's TRUE/FALSE cells (a checkbox export), and a CSV's TRUE and
+    FALSE, were refused as the outcome, but for a column with an empty cell,
+    read as 1/0 without a word: both are 1/0 now, with a note."""
+    if suffix == ".xlsx":
+        pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"q1": rng.integers(1, 6, 80), "q2": rng.integers(1, 6, 80)})
+    frame["connected"] = frame["q1"] + rng.normal(size=80) > 3
+    path = tmp_path / f"survey{suffix}"
+    if suffix == ".csv":
+        frame["connected"] = frame["connected"].map({True: "TRUE", False: "FALSE"})
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    pd.DataFrame({"facet": ["q1", "q2"]}).to_csv(tmp_path / "f.csv", index=False)
+    args = ["validate", str(path), "--catalog", str(tmp_path / "f.csv")]
+    assert main([*args, "--connection", "connected"]) == 0, capsys.readouterr().err
+    n = int((frame["connected"].astype(str).str.upper() == "TRUE").sum())
+    true = "TRUE" if suffix == ".csv" else "true"  # a workbook's, as read
+    said = f"Connection coded from the answers: 1 for '{true}' ({n}), 0 for"
+    assert said in capsys.readouterr().out
+
+
 def test_value_labels_that_name_a_non_answer_are_not_on_the_scale(tidy, tmp_path):
     """0 = "Not applicable" and 99 = "Refused", not declared missing in the
     file: the scale read from the labels is 1-10, so validation names the
