@@ -68,6 +68,7 @@ from .readers import (
     rating_labels_note,
     shown_answers,
     stated_facets,
+    true_answer,
     unmatched_answers,
     yes_answer,
 )
@@ -636,11 +637,12 @@ def _with_rating_labels(survey: pd.DataFrame, catalog, study: Study) -> pd.DataF
 def _with_coded_outcome(
     survey: pd.DataFrame, study: Study, problems: list[str]
 ) -> pd.DataFrame:
-    """The survey with its yes/no outcome as 1/0 (``connected_values``); the
-    note on how it was coded in ``attrs["emomotiv"]["outcome"]``. A value
-    that no answer matches is added to ``problems``."""
+    """The survey with its yes/no outcome as 1/0 (``connected_values``, or a
+    checkbox's TRUE/FALSE, 1 for TRUE); the note on how it was coded in
+    ``attrs["emomotiv"]["outcome"]``. A value that no answer matches is
+    added to ``problems``."""
     column = study.connection
-    if study.connected_values is None or column not in survey.columns:
+    if not isinstance(column, str) or column not in survey.columns:
         return survey
     if survey.attrs.get(ATTRS, {}).get("outcome"):
         return survey  # coded already: the checked survey, or one wave of it
@@ -649,7 +651,13 @@ def _with_coded_outcome(
     values = survey[column]
     if isinstance(values, pd.DataFrame):
         return survey  # a column named twice: reported as a problem
-    unmatched = unmatched_answers(values, study.connected_values)
+    connected = study.connected_values
+    if connected is None:
+        true = true_answer(values.dropna().unique())
+        if true is None:
+            return survey
+        connected = [true]
+    unmatched = unmatched_answers(values, connected)
     if unmatched:
         answers = shown_answers(values)
         problems.append(
@@ -659,8 +667,8 @@ def _with_coded_outcome(
             f"are {preview(answers, 12)}. Give the answers that mean connected "
             "as the column writes them."
         )  # coded all the same: no knock-on problem of an outcome not 0/1
-    problems += _doubtful_noes(values, study.connected_values, column)
-    coded, note = code_outcome(values, study.connected_values)
+    problems += _doubtful_noes(values, connected, column)
+    coded, note = code_outcome(values, connected)
     out = survey.copy(deep=False)
     out.attrs = {
         **survey.attrs,
@@ -671,7 +679,7 @@ def _with_coded_outcome(
                 "outcome",
                 survey,
                 study,
-                lambda rows: code_outcome(rows[column], study.connected_values),
+                lambda rows: code_outcome(rows[column], connected),
             ),
         },
     }

@@ -62,7 +62,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, did_you_mean, many, preview
+from ._validation import ValidationError, did_you_mean, listed, many, preview
 
 __all__ = [
     "apply_rating_labels",
@@ -84,6 +84,7 @@ __all__ = [
     "stated_facets",
     "survey_reader",
     "text_encoding",
+    "true_answer",
     "yes_answer",
 ]
 
@@ -491,6 +492,24 @@ def yes_answer(answers: Iterable[object]) -> str | None:
     return next((a for a in texts if _fold(a) in YES_ANSWERS), None)
 
 
+def true_answer(answers: Iterable[object]) -> object | None:
+    """The answer that means true, as written, when every answer is a
+    checkbox's TRUE or FALSE (in any case, or a bool); else None.
+
+    Examples
+    --------
+    >>> true_answer(["FALSE", "TRUE"]), true_answer([True, False])
+    ('TRUE', True)
+    >>> true_answer(["TRUE", "Yes"]), true_answer(["FALSE"])
+    (None, None)
+    """
+    answers = list(answers)
+    folded = [_answer(a) for a in answers]
+    if not answers or not set(folded) <= {"true", "false"}:
+        return None
+    return next((a for a, f in zip(answers, folded, strict=True) if f == "true"), None)
+
+
 def _answer(value: object) -> str:
     """An answer as :func:`code_outcome` matches it: numbers as ``1`` (not
     ``1.0``), text folded like a rating label."""
@@ -642,6 +661,15 @@ def _read_labelled(
     frame, lines = without_blank_rows(frame)  # a case of no value is no one
     if lines:
         warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=4)
+    missing: dict[str, pd.Series] = {}  # each column's declared missing codes
+    for column, kind in (meta.readstat_variable_types or {}).items():
+        # Stata's extended missing values (.a-.z) come in as their letters,
+        # the only text of a numeric column
+        if kind != "string" and column in frame and frame[column].dtype == object:
+            letters = frame[column].map(lambda v: isinstance(v, str)).to_numpy()
+            if letters.any():
+                missing[column] = ("." + frame[column][letters]).reindex(frame.index)
+            frame[column] = frame[column].mask(letters).astype(float)
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
     scales, descending, emptied = {}, {}, {}
@@ -670,8 +698,11 @@ def _read_labelled(
                 emptied[column] = coded
     for column in ranges:
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
-            declared = _missing_codes(ranges, column)
-            frame[column] = frame[column].mask(declared(frame[column].to_numpy()))
+            hit = _missing_codes(ranges, column)(frame[column].to_numpy())
+            if hit.any():
+                codes = frame[column][hit].map("{:g}".format)
+                missing[column] = codes.reindex(frame.index)
+                frame[column] = frame[column].mask(hit)
     nominal = [nominal] if isinstance(nominal, str) else nominal
     for column in nominal:
         value_labels = (meta.variable_value_labels or {}).get(column)
@@ -683,6 +714,10 @@ def _read_labelled(
     }
     if emptied:
         frame.attrs[ATTRS]["not_experienced_rows"] = _read_rows(frame, emptied)
+    if missing:
+        frame.attrs[ATTRS]["declared_missing"] = _declared_record(
+            frame, missing, meta.variable_value_labels or {}
+        )
     frame.attrs[ATTRS]["best_first"] = {
         column: {f"{k:g}": str(v) for k, v in labels.items() if _is_number(k)}
         for column, labels in descending.items()
@@ -732,6 +767,117 @@ def emptied_cells(survey: pd.DataFrame) -> dict[str, np.ndarray] | None:
     if at is None:
         return None
     return {c: _array(f)[at] for c, f in cells.items()}
+
+
+def _declared_record(
+    frame: pd.DataFrame,
+    missing: Mapping[str, pd.Series],
+    value_labels: Mapping[str, Mapping[Any, object]],
+) -> dict[str, Any]:
+    """What :func:`declared_missing_note` reads: each column's declared
+    missing codes emptied (``missing``: the code a row as the notes write it,
+    ``99`` or ``.a``), as a number a row into its ``codes`` (-1 where none),
+    their value labels, and what finds the rows again."""
+    cells, codes, labels = {}, {}, {}
+    for column, found in missing.items():
+        kinds = pd.Categorical(found)
+        cells[column] = _Shared(kinds.codes)
+        codes[column] = [str(code) for code in kinds.categories]
+        named = {
+            f".{k}" if isinstance(k, str) else f"{k:g}": str(text)
+            for k, text in (value_labels.get(column) or {}).items()
+        }
+        labels[column] = {c: named[c] for c in codes[column] if c in named}
+    rows = _read_rows(frame, [])
+    return {"cells": cells, "codes": codes, "labels": labels, "rows": rows}
+
+
+def _declared_positions(
+    survey: pd.DataFrame, record: Mapping[str, Any], columns: Sequence[str] = ()
+) -> np.ndarray | None:
+    """The position as read of each row of ``survey`` in a record of
+    :func:`_declared_record`: found by its id (a column of distinct values)
+    where it is still there, else by its index label; None where a row is
+    not so found, or where a cell of ``columns`` emptied as read holds a
+    value now (the rows, or that column, changed since)."""
+    rows = record["rows"]
+    if survey.columns.has_duplicates:
+        return None
+    at = None
+    if rows["ids"] and set(rows["ids"]) <= set(survey.columns):
+        known = pd.Index(_array(rows["id_keys"]))
+        if known.is_unique:
+            at = known.get_indexer(_row_keys(survey, rows["ids"]))
+    if at is None or (at < 0).any():
+        labels = pd.Index(_array(rows["labels"]))
+        if not (survey.index.is_unique and labels.is_unique):
+            return None
+        at = labels.get_indexer(survey.index)
+    if (at < 0).any():
+        return None
+    for column in columns:
+        emptied = _array(record["cells"][column])[at] >= 0
+        if survey[column].notna().to_numpy()[emptied].any():
+            return None
+    return at
+
+
+def declared_missing_note(survey: pd.DataFrame, facets: Sequence[str]) -> list[str]:
+    """The console's and the report's line on the cells of ``facets`` that
+    the SPSS/Stata reader emptied as the file's declared missing values (SPSS
+    user-missing codes, Stata's ``.a``-``.z``), per code and value label.
+
+    Such a cell is empty as any other, not an answer: unlike a declared
+    not-experienced code, a respondent with only such cells left every facet
+    empty (see :func:`emomotiv.pipeline.unrated_warnings`). No line where
+    the reader emptied none there, or where the rows can no longer be
+    matched to the codes read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pyreadstat
+    >>> path = tempfile.mkdtemp() + "/survey.sav"
+    >>> pyreadstat.write_sav(
+    ...     pd.DataFrame({"q1": [1.0, 9.0, 5.0, 9.0], "q2": [98.0, 2, 3, 4]}),
+    ...     path, variable_value_labels={"q1": {9: "Don't know"}},
+    ...     missing_ranges={"q1": [9], "q2": [98]})
+    >>> declared_missing_note(read_spss(path), ["q1", "q2"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ["Read the file's declared missing values 9 (Don't know: 2 cells) and 98
+    (1 cell) as empty: 3 cells in 2 facets: 'q1' (2), 'q2' (1)."]
+    """
+    record = survey.attrs.get(ATTRS, {}).get("declared_missing")
+    columns = [f for f in facets if f in (record or {}).get("cells", {})]
+    columns = [c for c in columns if c in survey.columns]
+    at = _declared_positions(survey, record, columns) if columns else None
+    if at is None:
+        return []
+    by_code: dict[tuple[str, str | None], int] = {}
+    by_facet: dict[str, int] = {}
+    for facet in columns:
+        found = _array(record["cells"][facet])[at]
+        codes, labels = record["codes"][facet], record["labels"][facet]
+        for k, n in zip(*np.unique(found[found >= 0], return_counts=True), strict=True):
+            code = (codes[k], labels.get(codes[k]))
+            by_code[code] = by_code.get(code, 0) + int(n)
+            by_facet[facet] = by_facet.get(facet, 0) + int(n)
+    if not by_facet:
+        return []
+    shown = []
+    for (code, label), n in by_code.items():
+        inside = [label] if label else []
+        if len(by_code) > 1:  # of one code, the total says it
+            inside.append(f"{n:,} cell{'' if n == 1 else 's'}")
+        shown.append(f"{code} ({': '.join(inside)})" if inside else code)
+    codes = " and ".join([", ".join(shown[:-1]), shown[-1]] if shown[1:] else shown)
+    n = sum(by_facet.values())
+    named = [f"'{f}' ({k:,})" for f, k in by_facet.items()]
+    return [
+        f"Read the file's declared missing value{'s' if shown[1:] else ''} {codes} "
+        f"as empty: {n:,} cell{'' if n == 1 else 's'} in "
+        f"{many(len(by_facet), 'facet')}: {listed(named)}."
+    ]
 
 
 def _read_rows(frame: pd.DataFrame, emptied: Sequence[str]) -> dict[str, Any]:
@@ -842,9 +988,15 @@ def _read_positions(
 
 def keep_rows(survey: pd.DataFrame, keep: np.ndarray) -> dict[str, Any]:
     """``attrs["emomotiv"]`` of ``survey`` once the rows ``keep`` (a flag a
-    row) are kept and numbered afresh from 0: :func:`emptied_cells` kept in
-    step (or kept unmatched, where the rows were so already)."""
+    row) are kept and numbered afresh from 0: :func:`emptied_cells` and
+    :func:`declared_missing_note` kept in step (or kept unmatched, where the
+    rows were so already)."""
     meta = dict(survey.attrs.get(ATTRS, {}))
+    keep = np.asarray(keep, dtype=bool)
+    declared = meta.get("declared_missing")
+    if declared:
+        at = _declared_positions(survey, declared)
+        meta["declared_missing"] = None if at is None else _kept(declared, at[keep])
     if not meta.get("not_experienced_cells"):
         return meta
     rows = meta.get("not_experienced_rows")
@@ -852,17 +1004,25 @@ def keep_rows(survey: pd.DataFrame, keep: np.ndarray) -> dict[str, Any]:
     if at is None:
         meta["not_experienced_rows"] = None
         return meta
-    at = at[np.asarray(keep, dtype=bool)]
-    meta["not_experienced_cells"] = {
-        c: _Shared(_array(f)[at]) for c, f in meta["not_experienced_cells"].items()
-    }
-    meta["not_experienced_rows"] = {
+    kept = _kept({"cells": meta["not_experienced_cells"], "rows": rows}, at[keep])
+    meta["not_experienced_cells"] = kept["cells"]
+    meta["not_experienced_rows"] = kept["rows"]
+    return meta
+
+
+def _kept(record: Mapping[str, Any], at: np.ndarray) -> dict[str, Any]:
+    """A record of emptied ``cells`` and the ``rows`` they were read in (see
+    :func:`_read_rows`), for the rows as read at ``at``, numbered afresh
+    from 0."""
+    rows = record["rows"]
+    rows = {
         **rows,
         "labels": _Shared(np.arange(len(at))),
         "keys": _Shared(_array(rows["keys"])[at]),
         "id_keys": _Shared(_array(rows["id_keys"])[at]),
     }
-    return meta
+    cells = {c: _Shared(_array(f)[at]) for c, f in record["cells"].items()}
+    return {**record, "cells": cells, "rows": rows}
 
 
 def _named_codes(column: pd.Series, value_labels: Mapping[Any, object]) -> pd.Series:
@@ -971,7 +1131,8 @@ def read_spss(
         Codes meaning "did not experience" (e.g. ``[0]``): they become empty
         cells in every column whose value labels name them, and never count
         as a rating in the scale. Declared missing values (user-missing codes
-        and ranges) always become empty cells.
+        and ranges) always become empty cells, those of the facets counted in
+        a note of the analysis (:func:`declared_missing_note`).
     nominal : str or sequence of str, default=()
         Columns of nominal codes, such as a segment's markets: each code is
         read as its value label, the name it stands for (1 as "UK / IE"),
@@ -1014,7 +1175,9 @@ def read_stata(
 ) -> pd.DataFrame:
     """Read a Stata ``.dta`` file (needs ``pyreadstat``); see :func:`read_spss`.
 
-    Stata's missing values (``.``, ``.a``-``.z``) are empty cells.
+    Stata's missing values are empty cells in numeric columns: ``.`` and the
+    extended ones, ``.a``-``.z`` (which the file may label, such as ``.a`` =
+    "Don't know"), as SPSS's declared missing values are.
 
     Examples
     --------
@@ -1023,11 +1186,12 @@ def read_stata(
     >>> import pyreadstat
     >>> path = tempfile.mkdtemp() + "/survey.dta"
     >>> pyreadstat.write_dta(
-    ...     pd.DataFrame({"q1": [1.0, 5.0, 0.0]}), path,
+    ...     pd.DataFrame({"q1": [1.0, 5.0, 0.0, "a"]}), path,
     ...     column_labels={"q1": "Welcome note"},
-    ...     variable_value_labels={"q1": {0: "n/a", 1: "Poor", 5: "Excellent"}})
+    ...     variable_value_labels={"q1": {0: "n/a", 1: "Poor", 5: "Excellent"}},
+    ...     missing_user_values={"q1": ["a"]})
     >>> read_stata(path, not_experienced=[0])["q1"].tolist()
-    [1.0, 5.0, nan]
+    [1.0, 5.0, nan, nan]
     """
     pyreadstat = _needs("pyreadstat", "spss", "Stata files")
     return _read_labelled(Path(path), pyreadstat.read_dta, not_experienced, nominal)

@@ -35,6 +35,7 @@ from .readers import (
     NON_ANSWER,
     YES_ANSWERS,
     _fold,
+    declared_missing_note,
     guess_rating_labels,
     numbered_labels,
     shown_labels,
@@ -427,7 +428,9 @@ class FacetCatalog:
         present = table.loc[[f for f in self.facets if f in survey.columns]]
         warnings += _coarse_steps(present.index, ratings)
         notes += _mixed_scales(present, shown=not inferred)
-        notes = not_experienced_note(count_not_experienced(survey, self, codes)) + notes
+        read = not_experienced_note(count_not_experienced(survey, self, codes))
+        read += declared_missing_note(survey, list(present.index))
+        notes = read + notes
         return FacetCatalog(table, self.undeclared_scale), notes, warnings
 
     def codes(self, facet: str) -> list[str]:

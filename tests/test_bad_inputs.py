@@ -198,10 +198,10 @@ CLI_CASES = [
         ["'no', 'yes'", '--connected-values "yes"', f"{N} cells"],
     ),
     (
-        "true/false outcome",
-        _edit(connected=np.tile(["true", "false"], N // 2)),
+        "true/false outcome beside 0/1 numbers: the 1 to name too",
+        _edit(connected=np.tile(["true", "false", 1, 0], N // 4)),
         [*ANALYZE, *OUT],
-        ["'false', 'true'", '--connected-values "true"'],
+        ["'false', 'true'", '--connected-values "true,1"'],
     ),
     (
         "text weights are counted by cell",

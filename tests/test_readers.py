@@ -204,6 +204,61 @@ def _rated_sav(path, **written) -> em.AnalysisResult:
         )  # fmt: skip
 
 
+def test_declared_missing_codes_in_the_facets_are_counted_apart(tmp_path):
+    """SPSS user-missing codes (9 = "Don't know") emptied facet cells without
+    a word. They are counted now, per code and label, in the facets only (not
+    income's 99), and not as not experienced: the partial completes, every
+    facet -99 = "Not answered", are still warned about."""
+    rng = np.random.default_rng(6)
+    frame = pd.DataFrame(rng.integers(1, 6, (120, 4)) * 1.0, columns=SAV_FACETS)
+    frame["conn"] = (frame["q1"] + rng.normal(size=120) > 3) * 1.0
+    frame.loc[:9, SAV_FACETS] = -99.0
+    frame.loc[20:27, "q2"] = frame.loc[30:31, "q4"] = 9.0
+    frame.loc[31, "conn"] = np.nan  # left out: its 9 is not counted
+    frame["income"] = np.where(np.arange(120) % 7, 2.0, 99.0)
+    scale = {-99: "Not answered", 1: "Poor", 5: "Great", 9: "Don't know"}
+    labels = dict.fromkeys(SAV_FACETS, scale) | {"income": {99: "Refused"}}
+    declared = dict.fromkeys(SAV_FACETS, [-99, 9]) | {"income": [99]}
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(
+        frame, str(path), variable_value_labels=labels, missing_ranges=declared
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(
+            str(path), connection="conn", facets=SAV_FACETS, n_boot=0,
+            model=em.DriverModel(n_estimators=10, cv=0, n_jobs=1), methods=False,
+            progress=False,
+        )  # fmt: skip
+    data = result.summary["data"]
+    said = (
+        "Read the file's declared missing values -99 (Not answered: 40 cells) and "
+        "9 (Don't know: 9 cells) as empty: 49 cells in 4 facets: 'q1' (10), "
+        "'q2' (18), 'q3' (10), 'q4' (11)."
+    )
+    assert said in data["scales"] and data["not_experienced"] is None
+    assert any("10 respondents answered the outcome but left every facet" in w
+               for w in result.summary["warnings"])  # fmt: skip
+    # a column the analysis does not use, dropped or filled, changes nothing
+    from emomotiv.readers import declared_missing_note, read_stata
+
+    read = read_spss(path)
+    for edited in (read.drop(columns="income"), read.fillna({"income": 0})):
+        assert declared_missing_note(edited, SAV_FACETS)[0].endswith("'q4' (12).")
+    # Stata's .a-.z, read as empty, are counted alike
+    stata = tmp_path / "survey.dta"
+    q1 = frame["q1"].astype(object).where(frame["q1"] > 0, "a")
+    pyreadstat.write_dta(
+        frame.assign(q1=q1)[["q1", "conn"]], str(stata),
+        missing_user_values={"q1": ["a"]},
+        variable_value_labels={"q1": {1: "Poor", 5: "Great", "a": "Not answered"}},
+    )  # fmt: skip
+    assert declared_missing_note(read_stata(stata), ["q1"]) == [
+        "Read the file's declared missing value .a (Not answered) as empty: "
+        "10 cells in 1 facet: 'q1' (10)."
+    ]
+
+
 def test_variable_labels_are_cut_of_their_shared_question(tmp_path):
     """Facets took their variable labels whole ("How would you rate:
     Welcome call"), where column names are cut to their own words. The
@@ -293,6 +348,30 @@ def test_stata_gives_the_same_drivers(tidy, tidy_drivers, tmp_path):
     )
     got = _drivers(path, folder / "facets.csv")
     pd.testing.assert_frame_equal(got, tidy_drivers, check_dtype=False)
+
+
+def test_stata_extended_missing_values_are_empty_cells(tmp_path, capsys):
+    """Stata's .a-.z came in as their letters ("a"), and validation refused
+    the rating column as text; a Stata user expects them empty, as "." is."""
+    from emomotiv.readers import read_stata
+
+    rng = np.random.default_rng(4)
+    q1 = rng.integers(1, 6, 120).astype(float).astype(object)
+    q1[::10], q1[5::20] = "a", "b"
+    frame = pd.DataFrame({"q1": q1, "q2": rng.integers(1, 6, 120) * 1.0})
+    frame["connected"] = np.tile([0.0, 1.0], 60)
+    path = tmp_path / "survey.dta"
+    pyreadstat.write_dta(
+        frame, str(path), missing_user_values={"q1": ["a", "b"]},
+        variable_value_labels={"q1": {1: "Poor", 5: "Excellent", "a": "Don't know"}},
+    )  # fmt: skip
+    read = read_stata(path)
+    assert read["q1"].dtype == float and int(read["q1"].isna().sum()) == 18
+    assert read["q1"].dropna().tolist() == [v for v in q1 if not isinstance(v, str)]
+    assert read.attrs["emomotiv"]["scales"]["q1"] == (1.0, 5.0)
+    pd.DataFrame({"facet": ["q1", "q2"]}).to_csv(tmp_path / "f.csv", index=False)
+    args = ["validate", str(path), "--catalog", str(tmp_path / "f.csv")]
+    assert main([*args, "--connection", "connected"]) == 0, capsys.readouterr().err
 
 
 def _platform_rows(survey, catalog):
@@ -694,6 +773,33 @@ def test_a_workbook_reads_as_any_csv(tmp_path):
     pd.DataFrame([[1, 2], [3, 4]], columns=["q1", "q1"]).to_excel(path, index=False)
     with pytest.raises(em.ValidationError, match="Duplicate column names in sheet"):
         em.read_table(path)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_checkbox_outcome_of_true_and_false_is_read_as_one_and_zero(
+    tmp_path, capsys, suffix
+):
+    """A workbook's TRUE/FALSE cells (a checkbox export), and a CSV's TRUE and
+    FALSE, were refused as the outcome, but for a column with an empty cell,
+    read as 1/0 without a word: both are 1/0 now, with a note."""
+    if suffix == ".xlsx":
+        pytest.importorskip("openpyxl", reason="the excel extra is needed")
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"q1": rng.integers(1, 6, 80), "q2": rng.integers(1, 6, 80)})
+    frame["connected"] = frame["q1"] + rng.normal(size=80) > 3
+    path = tmp_path / f"survey{suffix}"
+    if suffix == ".csv":
+        frame["connected"] = frame["connected"].map({True: "TRUE", False: "FALSE"})
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    pd.DataFrame({"facet": ["q1", "q2"]}).to_csv(tmp_path / "f.csv", index=False)
+    args = ["validate", str(path), "--catalog", str(tmp_path / "f.csv")]
+    assert main([*args, "--connection", "connected"]) == 0, capsys.readouterr().err
+    n = int((frame["connected"].astype(str).str.upper() == "TRUE").sum())
+    true = "TRUE" if suffix == ".csv" else "true"  # a workbook's, as read
+    said = f"Connection coded from the answers: 1 for '{true}' ({n}), 0 for"
+    assert said in capsys.readouterr().out
 
 
 def test_value_labels_that_name_a_non_answer_are_not_on_the_scale(tidy, tmp_path):
