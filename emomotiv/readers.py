@@ -700,8 +700,8 @@ def _read_labelled(
         if column in frame and pd.api.types.is_numeric_dtype(frame[column]):
             hit = _missing_codes(ranges, column)(frame[column].to_numpy())
             if hit.any():
-                codes = frame[column][hit].map("{:g}".format)
-                missing[column] = codes.reindex(frame.index)
+                found = frame[column][hit].map("{:g}".format)
+                missing[column] = found.reindex(frame.index)
                 frame[column] = frame[column].mask(hit)
     nominal = [nominal] if isinstance(nominal, str) else nominal
     for column in nominal:
