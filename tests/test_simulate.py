@@ -1036,6 +1036,8 @@ def test_cli_writes_roi_and_plan_in_the_same_run(tmp_path, capsys):
             "500000",
             "--n-boot",
             "10",
+            "--cv",
+            "0",
             "--out",
             str(out),
         ]
