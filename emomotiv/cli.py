@@ -1330,7 +1330,8 @@ def _workbook_of(folder: Path) -> str:
         tables["about"] = about_sheet(summary)
     if not isinstance(summary, dict):
         summary = None
-    write_workbook(tables, folder / WORKBOOK_FILE, summary=summary)
+    # the run's own workbook, which the caller has checked may be written again
+    write_workbook(tables, folder / WORKBOOK_FILE, summary=summary, force=True)
     return WORKBOOK_FILE
 
 
