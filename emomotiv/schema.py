@@ -15,7 +15,7 @@ import fnmatch
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -179,6 +179,10 @@ class FacetCatalog:
     undeclared_scale : tuple of str, default=()
         Facets whose scale the catalog left out and :meth:`with_scales_from`
         read from their ratings, for validation to say where a scale goes.
+    listed : bool, default=False
+        Built by :func:`emomotiv.analyze` from a list of facet columns
+        (``facets=[...]``, ``--facets``) rather than from a catalog: a facet
+        the survey lacks is said to be the list's, not the catalog's.
 
     Examples
     --------
@@ -191,6 +195,7 @@ class FacetCatalog:
 
     table: pd.DataFrame
     undeclared_scale: tuple[str, ...] = ()
+    listed: bool = False
 
     def __post_init__(self) -> None:
         if "facet" in self.table.columns:
@@ -425,7 +430,7 @@ class FacetCatalog:
         warnings += _coarse_steps(present.index, ratings)
         notes += _mixed_scales(present, shown=not inferred)
         notes = not_experienced_note(count_not_experienced(survey, self, codes)) + notes
-        return FacetCatalog(table, self.undeclared_scale), notes, warnings
+        return replace(self, table=table), notes, warnings
 
     def codes(self, facet: str) -> list[str]:
         """The facet's not-experienced codes from the ``not_experienced``
@@ -2522,11 +2527,16 @@ def validate_survey(
         )
         if not hints:  # no near name: touchpoints this questionnaire did not ask?
             hints = (
-                " If the survey did not ask them (one catalog of every "
+                " If the survey did not ask them, leave them out of the facets "
+                "list (facets=[...], --facets)."
+                if catalog.listed
+                else " If the survey did not ask them (one catalog of every "
                 "questionnaire), drop their rows from this survey's catalog."
             )
+        # a list of columns (facets=[...], --facets) is no catalog
+        whose = "" if catalog.listed else "catalog "
         problems.append(
-            f"{len(missing_facets)} catalog {are}: {preview(missing_facets, 5)}.{hints}"
+            f"{len(missing_facets)} {whose}{are}: {preview(missing_facets, 5)}.{hints}"
         )
     unknown_stated = [f for f in schema.stated if f not in catalog.facets]
     if unknown_stated:

@@ -2466,6 +2466,25 @@ def test_facets_and_a_catalog_together_are_refused_not_one_dropped(small_dir, ca
     assert main(argv) == 0
 
 
+def test_a_misspelt_column_in_facets_is_not_called_a_catalog_facet(small_dir, capsys):
+    """--facets with a misspelt column, and no catalog, was told of a
+    missing "catalog facet"; it is the list's."""
+    survey = str(small_dir / "survey.csv")
+    argv = ["validate", survey, "--connection", "connected", "--facets"]
+    assert main([*argv, "brand_reputation", "advertisng", "zzz", "mobile_app"]) == 2
+    err = capsys.readouterr().err
+    assert "catalog" not in err
+    assert (
+        "2 facets are not survey columns: 'advertisng', 'zzz'. 'advertisng': "
+        "Did you mean 'advertising'?" in err
+    )
+    assert main([*argv, "brand_reputation", "zzz"]) == 2
+    assert (
+        "1 facet is not a survey column: 'zzz'. If the survey did not ask them, "
+        "leave them out of the facets list (facets=[...], --facets)."
+    ) in capsys.readouterr().err
+
+
 def test_facets_beside_a_study_files_catalog_name_unset_as_a_way_out(
     small_dir, tmp_path, capsys
 ):

@@ -87,6 +87,17 @@ def test_missing_facet_column():
     assert problem.endswith("drop their rows from this survey's catalog.")
 
 
+def test_a_facet_missing_from_a_list_of_columns_is_not_called_a_catalog_s():
+    """Facets given as a list of columns (facets=[...], --facets), with no
+    catalog, were called catalog facets, and told to drop catalog rows."""
+    listed = FacetCatalog(CATALOG.table, listed=True)
+    (problem,) = _problems(_survey().drop(columns="fees"), catalog=listed)
+    assert problem == (
+        "1 facet is not a survey column: 'fees'. If the survey did not ask "
+        "them, leave them out of the facets list (facets=[...], --facets)."
+    )
+
+
 def test_facets_named_as_one_with_a_comma_are_told_to_be_given_apart():
     """``--facets app,fees`` reads as one facet named 'app,fees'; it is not
     'fees' misspelt, as the near match would say."""
