@@ -1956,6 +1956,25 @@ def _number_hint(bad: list[object], decimal: str = ".") -> str:
 SCALE_MAX_LABELS = 11
 
 
+def scale_as_written(scale: Sequence[str], texts: Iterable[object]) -> list[str]:
+    """The labels of ``scale`` as the answers ``texts`` write them ("Sehr
+    gut" for the scale's "sehr gut"), matched as rating labels are: without
+    regard to case or to spaces. A label no answer gives stays as the scale
+    has it.
+
+    Examples
+    --------
+    >>> scale_as_written(["schlecht", "mittelmäßig", "gut", "sehr gut"],
+    ...                  ["Sehr  gut", "GUT", "Schlecht"])
+    ['Schlecht', 'mittelmäßig', 'GUT', 'Sehr gut']
+    """
+    written: dict[str, str] = {}
+    for text in texts:
+        if isinstance(text, str):
+            written.setdefault(_fold(text), " ".join(text.split()))
+    return [written.get(_fold(label), label) for label in scale]
+
+
 def _codes_hint(
     bad: list[object], share: float | None = None, decimal: str = "."
 ) -> str:
@@ -1978,7 +1997,7 @@ def _codes_hint(
         hint = (
             " They look like the answer texts of a rating scale: give its "
             "labels, lowest first, as rating_labels=[...] or --rating-labels "
-            f'"{",".join(scale)}".'
+            f'"{",".join(scale_as_written(scale, bad))}".'
         )
     elif numbered is not None:
         pairs = ",".join(f"{text}={number:g}" for text, number in numbered.items())

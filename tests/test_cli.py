@@ -2544,6 +2544,20 @@ def test_the_catalog_draft_opens_in_excel_with_its_labels(tmp_path):
     assert em.read_table(out)["facet"].tolist() == ["Überweisung", "Gebühren"]
 
 
+def test_the_catalog_draft_suggests_a_scale_s_labels_as_the_survey_writes_them(
+    tmp_path, capsys
+):
+    """'Sehr gut' in the file was suggested as the scale table's 'sehr gut'."""
+    survey = tmp_path / "umfrage.csv"
+    pd.DataFrame(
+        {"App": ["Sehr gut", "Gut", "Schlecht"], "Filiale": ["Gut", "Mittelmäßig", ""]}
+    ).to_csv(survey, index=False)
+    out = tmp_path / "facetten.csv"
+    assert main(["catalog", str(survey), "--facets", "*", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert '--rating-labels "sehr schlecht,Schlecht,Mittelmäßig,Gut,Sehr gut"' in err
+
+
 def test_sigterm_stops_a_run_even_inside_a_library_that_catches_exception(tmp_path):
     """SIGTERM (a scheduler's stop) ends the run with 143 and one line, the
     output lock and staging folder removed, even where the signal lands in

@@ -481,6 +481,22 @@ def test_ratings_mostly_in_words_are_never_offered_as_codes():
     assert problem.endswith('--not-experienced "k. A.".')
 
 
+def test_a_scale_in_words_is_suggested_as_the_survey_writes_it():
+    """A German scale written "Sehr gut" in the file was suggested as
+    --rating-labels "sehr schlecht,...,sehr gut", the scale table's spelling;
+    it is suggested as written, and read as it was (without regard to case)."""
+    from emomotiv.readers import apply_rating_labels
+
+    s = _survey().astype({"app": object})
+    words = ["Sehr schlecht", "Schlecht", "Mittelmäßig", "GUT", "Sehr gut"]
+    s["app"] = [words[i % 4 + 1] for i in range(len(s))]  # "Sehr schlecht": none
+    (problem,) = _problems(s)
+    suggested = "sehr schlecht,Schlecht,Mittelmäßig,GUT,Sehr gut"
+    assert problem.endswith(f'--rating-labels "{suggested}".')
+    read = apply_rating_labels(s, ["app"], suggested.split(","))
+    assert read["app"].tolist()[:4] == [2.0, 3.0, 4.0, 5.0]
+
+
 def test_one_of_anything_is_counted_in_the_singular():
     s = _survey()
     s.loc[0, "app"] = 11.0
