@@ -1330,7 +1330,8 @@ def _workbook_of(folder: Path) -> str:
         tables["about"] = about_sheet(summary)
     if not isinstance(summary, dict):
         summary = None
-    write_workbook(tables, folder / WORKBOOK_FILE, summary=summary)
+    # the run's own workbook, which the caller has checked may be written again
+    write_workbook(tables, folder / WORKBOOK_FILE, summary=summary, force=True)
     return WORKBOOK_FILE
 
 
@@ -1420,6 +1421,7 @@ def _catalog(args: argparse.Namespace) -> int:
         read_survey,
         select_columns,
     )
+    from .schema import scale_as_written
 
     out = _new_file(args.out, force=args.force, inputs={"survey": args.survey})
     codes = [c for word in args.not_experienced or () for c in word] or None
@@ -1440,7 +1442,7 @@ def _catalog(args: argparse.Namespace) -> int:
     texts = {f: t for f, t in texts.items() if t}
     if texts:
         answers = sorted({t for found in texts.values() for t in found})
-        scale = guess_rating_labels(answers)
+        scale = scale_as_written(guess_rating_labels(answers) or [], answers)
         hint = (
             f'; if they are a scale\'s labels, add --rating-labels "{",".join(scale)}"'
             if scale and not args.rating_labels

@@ -247,6 +247,7 @@ def write_workbook(
     path: str | PathLike,
     *,
     summary: Mapping[str, object] | None = None,
+    force: bool = False,
 ) -> Path:
     """Write tables into one Excel workbook, a sheet each (needs ``openpyxl``).
 
@@ -267,8 +268,8 @@ def write_workbook(
     ``=`` is text, never a formula, and the control characters a worksheet
     cannot hold (a vertical tab) are spaces. Dates without a time zone are dates; what a
     cell has no type for (a time with its zone, a period, a complex number)
-    is written as its text. An existing file at ``path`` is replaced
-    whole (written beside it first, then moved in).
+    is written as its text. An existing file at ``path`` is refused, or
+    with ``force`` replaced whole (written beside it first, then moved in).
 
     Parameters
     ----------
@@ -290,6 +291,8 @@ def write_workbook(
         whether its outcome is 0/1, whose gains (``delta_connected``) are
         then in points of its share (a score's are in its own units, left as
         they are, as they are without a summary). An analysis gives its own.
+    force : bool, default=False
+        Replace an existing file at ``path``.
 
     Returns
     -------
@@ -304,6 +307,8 @@ def write_workbook(
         Naming every sheet name Excel cannot take and every table too large
         for a sheet, when there is no table, or when ``path`` does not end
         with ``.xlsx``.
+    FileExistsError
+        When a file exists at ``path`` and ``force`` is False.
 
     Examples
     --------
@@ -378,6 +383,11 @@ def write_workbook(
         problems.append("A workbook needs at least one table; got none.")
     if problems:
         raise ValueError(" ".join(problems))
+    if path.exists() and not force:
+        raise FileExistsError(
+            f"The workbook '{path}' exists. Pass force=True to replace it, or "
+            "choose another path."
+        )
     book = openpyxl.Workbook()
     book.remove(book.active)
     # no time of writing inside: the same tables give the same bytes

@@ -1071,6 +1071,8 @@ def _checked_inputs(
         frame = _with_answered(_with_coded_outcome(frame, study, problems), study)
         frame = _with_coded_churn(frame, study)
     cat = _as_catalog(given, frame, problems)
+    if cat is not None and catalog is None:  # built from facets=[...]
+        cat = replace(cat, listed=True)
     data = None
     roles_ok = not any(" role must be " in p for p in problems)
     n_outside = len(problems)

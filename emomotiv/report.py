@@ -2252,9 +2252,48 @@ class Report:
         env.globals["magnitude"] = _magnitude
         return env.get_template(self.template).render(**context)
 
-    def write_html(self, path: str | PathLike) -> Path:
-        """Write the report to ``path`` and return the path."""
+    def write_html(self, path: str | PathLike, *, force: bool = False) -> Path:
+        """Write the report to ``path`` and return the path.
+
+        Parameters
+        ----------
+        path : path
+            The HTML file to write.
+        force : bool, default=False
+            Replace an existing file at ``path``.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        FileExistsError
+            When a file exists at ``path`` and ``force`` is False.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> import emomotiv as em
+        >>> drivers = pd.DataFrame({"facet": ["app"], "importance": [1.0]})
+        >>> report = em.Report({"tables": {"drivers": drivers}, "summary": {}})
+        >>> path = report.write_html(tempfile.mkdtemp() + "/report.html")
+        >>> report.write_html(path)
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        FileExistsError: The report '...report.html' exists. Pass force=True ...
+        >>> report.write_html(path, force=True).name
+        'report.html'
+        """
         path = Path(path)
+        if path.exists() and not force:
+            raise FileExistsError(
+                f"The report '{path}' exists. Pass force=True to replace it, or "
+                "choose another path."
+            )
         path.write_text(self.html(), encoding="utf-8")
         return path
 

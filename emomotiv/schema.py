@@ -15,7 +15,7 @@ import fnmatch
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -183,6 +183,10 @@ class FacetCatalog:
     undeclared_scale : tuple of str, default=()
         Facets whose scale the catalog left out and :meth:`with_scales_from`
         read from their ratings, for validation to say where a scale goes.
+    listed : bool, default=False
+        Built by :func:`emomotiv.analyze` from a list of facet columns
+        (``facets=[...]``, ``--facets``) rather than from a catalog: a facet
+        the survey lacks is said to be the list's, not the catalog's.
 
     Examples
     --------
@@ -195,6 +199,7 @@ class FacetCatalog:
 
     table: pd.DataFrame
     undeclared_scale: tuple[str, ...] = ()
+    listed: bool = False
 
     def __post_init__(self) -> None:
         if "facet" in self.table.columns:
@@ -431,7 +436,7 @@ class FacetCatalog:
         read = not_experienced_note(count_not_experienced(survey, self, codes))
         read += declared_missing_note(survey, list(present.index))
         notes = read + notes
-        return FacetCatalog(table, self.undeclared_scale), notes, warnings
+        return replace(self, table=table), notes, warnings
 
     def codes(self, facet: str) -> list[str]:
         """The facet's not-experienced codes from the ``not_experienced``
@@ -1957,6 +1962,25 @@ def _number_hint(bad: list[object], decimal: str = ".") -> str:
 SCALE_MAX_LABELS = 11
 
 
+def scale_as_written(scale: Sequence[str], texts: Iterable[object]) -> list[str]:
+    """The labels of ``scale`` as the answers ``texts`` write them ("Sehr
+    gut" for the scale's "sehr gut"), matched as rating labels are: without
+    regard to case or to spaces. A label no answer gives stays as the scale
+    has it.
+
+    Examples
+    --------
+    >>> scale_as_written(["schlecht", "mittelmäßig", "gut", "sehr gut"],
+    ...                  ["Sehr  gut", "GUT", "Schlecht"])
+    ['Schlecht', 'mittelmäßig', 'GUT', 'Sehr gut']
+    """
+    written: dict[str, str] = {}
+    for text in texts:
+        if isinstance(text, str):
+            written.setdefault(_fold(text), " ".join(text.split()))
+    return [written.get(_fold(label), label) for label in scale]
+
+
 def _codes_hint(
     bad: list[object], share: float | None = None, decimal: str = "."
 ) -> str:
@@ -1979,7 +2003,7 @@ def _codes_hint(
         hint = (
             " They look like the answer texts of a rating scale: give its "
             "labels, lowest first, as rating_labels=[...] or --rating-labels "
-            f'"{",".join(scale)}".'
+            f'"{",".join(scale_as_written(scale, bad))}".'
         )
     elif numbered is not None:
         pairs = ",".join(f"{text}={number:g}" for text, number in numbered.items())
@@ -2528,11 +2552,16 @@ def validate_survey(
         )
         if not hints:  # no near name: touchpoints this questionnaire did not ask?
             hints = (
-                " If the survey did not ask them (one catalog of every "
+                " If the survey did not ask them, leave them out of the facets "
+                "list (facets=[...], --facets)."
+                if catalog.listed
+                else " If the survey did not ask them (one catalog of every "
                 "questionnaire), drop their rows from this survey's catalog."
             )
+        # a list of columns (facets=[...], --facets) is no catalog
+        whose = "" if catalog.listed else "catalog "
         problems.append(
-            f"{len(missing_facets)} catalog {are}: {preview(missing_facets, 5)}.{hints}"
+            f"{len(missing_facets)} {whose}{are}: {preview(missing_facets, 5)}.{hints}"
         )
     unknown_stated = [f for f in schema.stated if f not in catalog.facets]
     if unknown_stated:

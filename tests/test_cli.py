@@ -2527,6 +2527,25 @@ def test_facets_and_a_catalog_together_are_refused_not_one_dropped(small_dir, ca
     assert main(argv) == 0
 
 
+def test_a_misspelt_column_in_facets_is_not_called_a_catalog_facet(small_dir, capsys):
+    """--facets with a misspelt column, and no catalog, was told of a
+    missing "catalog facet"; it is the list's."""
+    survey = str(small_dir / "survey.csv")
+    argv = ["validate", survey, "--connection", "connected", "--facets"]
+    assert main([*argv, "brand_reputation", "advertisng", "zzz", "mobile_app"]) == 2
+    err = capsys.readouterr().err
+    assert "catalog" not in err
+    assert (
+        "2 facets are not survey columns: 'advertisng', 'zzz'. 'advertisng': "
+        "Did you mean 'advertising'?" in err
+    )
+    assert main([*argv, "brand_reputation", "zzz"]) == 2
+    assert (
+        "1 facet is not a survey column: 'zzz'. If the survey did not ask them, "
+        "leave them out of the facets list (facets=[...], --facets)."
+    ) in capsys.readouterr().err
+
+
 def test_facets_beside_a_study_files_catalog_name_unset_as_a_way_out(
     small_dir, tmp_path, capsys
 ):
@@ -2584,6 +2603,20 @@ def test_the_catalog_draft_opens_in_excel_with_its_labels(tmp_path):
     assert main(argv) == 0
     assert out.read_bytes().startswith("\ufefffacet".encode())
     assert em.read_table(out)["facet"].tolist() == ["Überweisung", "Gebühren"]
+
+
+def test_the_catalog_draft_suggests_a_scale_s_labels_as_the_survey_writes_them(
+    tmp_path, capsys
+):
+    """'Sehr gut' in the file was suggested as the scale table's 'sehr gut'."""
+    survey = tmp_path / "umfrage.csv"
+    pd.DataFrame(
+        {"App": ["Sehr gut", "Gut", "Schlecht"], "Filiale": ["Gut", "Mittelmäßig", ""]}
+    ).to_csv(survey, index=False)
+    out = tmp_path / "facetten.csv"
+    assert main(["catalog", str(survey), "--facets", "*", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert '--rating-labels "sehr schlecht,Schlecht,Mittelmäßig,Gut,Sehr gut"' in err
 
 
 def test_sigterm_stops_a_run_even_inside_a_library_that_catches_exception(tmp_path):

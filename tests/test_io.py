@@ -1084,7 +1084,8 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
     assert pd.read_excel(path, sheet_name=None).keys() == back.keys()  # kept
     # what a cell cannot hold as it is: a control character, an infinity
     odd = pd.DataFrame({"label": ["Brand\x0breputation"], "vif": [np.inf]})
-    sheet = openpyxl.load_workbook(em.write_workbook({"odd": odd}, path))["odd"]
+    odd_book = em.write_workbook({"odd": odd}, path, force=True)
+    sheet = openpyxl.load_workbook(odd_book)["odd"]
     assert [c.value for c in sheet[2]] == ["Brand reputation", "inf"]
     # what a cell has no type for: a zoned time, a complex number, a period
     zoned = pd.Timestamp("2026-09-01 10:00", tz="Europe/Berlin")
@@ -1096,7 +1097,8 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
             "d": [zoned.tz_localize(None)],
         }
     )
-    sheet = openpyxl.load_workbook(em.write_workbook({"o": other}, path))["o"]
+    other_book = em.write_workbook({"o": other}, path, force=True)
+    sheet = openpyxl.load_workbook(other_book)["o"]
     assert [c.value for c in sheet[2]][:3] == [
         "2026-09-01T10:00:00+02:00",
         "(1+2j)",
@@ -1116,6 +1118,21 @@ def test_write_workbook_keeps_the_tables_and_runs_no_formula(tmp_path):
     assert not (tmp_path / "t.csv").exists()
     with pytest.raises(TypeError, match="such as result.tables"):
         em.write_workbook([tables["roi"]], path)
+
+
+def test_write_workbook_replaces_a_file_only_with_force(tmp_path):
+    """A workbook a user had at the path (annotated in Excel) was written over
+    without a word; it is refused unless force=True, which replaces it."""
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"annotated in Excel")
+    tables = {"roi": pd.DataFrame({"facet": ["app"], "roi": [1.5]})}
+    with pytest.raises(FileExistsError, match="'.*t.xlsx' exists. Pass force=True"):
+        em.write_workbook(tables, path)
+    assert path.read_bytes() == b"annotated in Excel"
+    assert em.write_workbook(tables, path, force=True) == path
+    assert pd.read_excel(path, sheet_name=None)["roi"]["roi"].tolist() == [1.5]
+    assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]  # nothing beside it
 
 
 def test_excel_s_delimiter_line_above_the_header_is_named(tmp_path):
@@ -1375,9 +1392,8 @@ def test_a_workbook_of_an_analysis_says_what_its_tables_are_of(small_result, tmp
     assert about["emomotiv"] == em.__version__
     # a table of the user's named about is theirs
     tables = {"about": pd.DataFrame({"x": [1]})}
-    assert list(pd.read_excel(em.write_workbook(tables, path), sheet_name=None)) == [
-        "about"
-    ]
+    book = em.write_workbook(tables, path, force=True)
+    assert list(pd.read_excel(book, sheet_name=None)) == ["about"]
 
 
 def test_a_derived_file_changed_or_removed_does_not_block_reading(

@@ -584,6 +584,18 @@ def test_write_html_and_save_analysis_write_the_report(contract, tmp_path):
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_write_html_replaces_a_file_only_with_force(contract, tmp_path):
+    """A page a user had at the path (notes for the board added by hand) was
+    written over without a word; it is refused unless force=True."""
+    path = tmp_path / "r.html"
+    path.write_text("edited by hand", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="'.*r.html' exists. Pass force=True"):
+        em.Report(contract).write_html(path)
+    assert path.read_text(encoding="utf-8") == "edited by hand"
+    em.Report(contract).write_html(path, force=True)
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
 def test_a_report_rendered_from_the_saved_folder_is_the_report_saved(
     small_result, tmp_path
 ):
@@ -666,7 +678,7 @@ def check_in_browser(browser, result, name: str, tmp_path: Path):
     DOM and console, and keep a full-page screenshot and a printed PDF."""
     ARTIFACTS.mkdir(exist_ok=True)
     report = em.Report(result)
-    page = report.write_html(ARTIFACTS / f"{name}.html")
+    page = report.write_html(ARTIFACTS / f"{name}.html", force=True)
     dom, console = chromium(browser, page, tmp_path / "dom", "--dump-dom")
     assert console == []  # the report has no scripts: any console message is a fault
     titles = report.context()["section_titles"]  # the outcome's label in one
@@ -1996,7 +2008,9 @@ def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
     from emomotiv.results import WaveComparison
 
     ARTIFACTS.mkdir(exist_ok=True)
-    page = em.ComparisonReport(comparison).write_html(ARTIFACTS / "compare.html")
+    page = em.ComparisonReport(comparison).write_html(
+        ARTIFACTS / "compare.html", force=True
+    )
     dom, console = chromium(browser, page, tmp_path / "dom", "--dump-dom")
     assert console == []
     for key in ("summary", "changes", "kpis"):

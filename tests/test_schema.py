@@ -87,6 +87,17 @@ def test_missing_facet_column():
     assert problem.endswith("drop their rows from this survey's catalog.")
 
 
+def test_a_facet_missing_from_a_list_of_columns_is_not_called_a_catalog_s():
+    """Facets given as a list of columns (facets=[...], --facets), with no
+    catalog, were called catalog facets, and told to drop catalog rows."""
+    listed = FacetCatalog(CATALOG.table, listed=True)
+    (problem,) = _problems(_survey().drop(columns="fees"), catalog=listed)
+    assert problem == (
+        "1 facet is not a survey column: 'fees'. If the survey did not ask "
+        "them, leave them out of the facets list (facets=[...], --facets)."
+    )
+
+
 def test_facets_named_as_one_with_a_comma_are_told_to_be_given_apart():
     """``--facets app,fees`` reads as one facet named 'app,fees'; it is not
     'fees' misspelt, as the near match would say."""
@@ -496,6 +507,22 @@ def test_ratings_mostly_in_words_are_never_offered_as_codes():
     s.loc[:5, "app"] = "k. A."  # a code among numbers: offered
     (problem,) = _problems(s)
     assert problem.endswith('--not-experienced "k. A.".')
+
+
+def test_a_scale_in_words_is_suggested_as_the_survey_writes_it():
+    """A German scale written "Sehr gut" in the file was suggested as
+    --rating-labels "sehr schlecht,...,sehr gut", the scale table's spelling;
+    it is suggested as written, and read as it was (without regard to case)."""
+    from emomotiv.readers import apply_rating_labels
+
+    s = _survey().astype({"app": object})
+    words = ["Sehr schlecht", "Schlecht", "Mittelmäßig", "GUT", "Sehr gut"]
+    s["app"] = [words[i % 4 + 1] for i in range(len(s))]  # "Sehr schlecht": none
+    (problem,) = _problems(s)
+    suggested = "sehr schlecht,Schlecht,Mittelmäßig,GUT,Sehr gut"
+    assert problem.endswith(f'--rating-labels "{suggested}".')
+    read = apply_rating_labels(s, ["app"], suggested.split(","))
+    assert read["app"].tolist()[:4] == [2.0, 3.0, 4.0, 5.0]
 
 
 def test_one_of_anything_is_counted_in_the_singular():
