@@ -1187,7 +1187,8 @@ def _report(args: argparse.Namespace) -> int:
     print(f"Wrote {target}.")
     rewritten = ["report.html"]
     if args.pdf:
-        pdf = report.write_pdf(folder / "report.pdf")
+        # the run's own PDF, which the checks above let be written again
+        pdf = report.write_pdf(folder / "report.pdf", force=True)
         rewritten.append("report.pdf")
         print(f"Wrote {pdf}.")
     if args.figures:

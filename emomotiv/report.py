@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import format_against
-from ._validation import check_currency, check_int
+from ._validation import check_currency, check_int, preview
 from ._wording import CONNECTION_WORDS, in_outcome_words, outcome_words
 from .controls import HALO
 from .results import AnalysisResult, WaveComparison
@@ -2349,7 +2349,9 @@ class Report:
         }
         return cls({"tables": tables, "summary": summary}, **options)
 
-    def write_pdf(self, path: str | PathLike, *, browser: str | None = None) -> Path:
+    def write_pdf(
+        self, path: str | PathLike, *, browser: str | None = None, force: bool = False
+    ) -> Path:
         """Print the report to PDF with a headless Chromium or Chrome.
 
         Parameters
@@ -2359,9 +2361,13 @@ class Report:
         browser : str or None
             The browser's executable; by default the first of
             :data:`BROWSERS` found on the ``PATH``.
+        force : bool, default=False
+            Replace an existing file at ``path``.
 
         Raises
         ------
+        FileExistsError
+            When a file exists at ``path`` and ``force`` is False.
         FileNotFoundError
             When no browser is found (the message says which were looked for).
         RuntimeError
@@ -2382,6 +2388,11 @@ class Report:
         import subprocess
         import tempfile
 
+        if Path(path).exists() and not force:
+            raise FileExistsError(
+                f"The PDF '{path}' exists. Pass force=True to replace it, or "
+                "choose another path."
+            )
         names = BROWSERS if browser is None else (browser,)
         found = next((shutil.which(n) for n in names if shutil.which(n)), None)
         if found is None:
@@ -2419,14 +2430,16 @@ class Report:
         *,
         formats: str | Sequence[str] = ("png", "svg"),
         dpi: int = 200,
+        force: bool = False,
     ) -> list[Path]:
         """Write each chart of the report as an image file, for slides.
 
         One file per chart and format, named by the chart: ``drivers``,
         ``quadrant``, ``stages``, ``motivators``, ``roi``, ``plan``,
         ``changes``, ``methods`` (those the report holds). They are the
-        report's charts, drawn at their size in the page; an existing file of
-        the same name is replaced.
+        report's charts, drawn at their size in the page. An existing file
+        of the same name stops them all, before any is written (a
+        ``FileExistsError`` naming every such file), unless ``force``.
 
         Parameters
         ----------
@@ -2437,6 +2450,8 @@ class Report:
             in any case; each file's suffix is the format in lower case.
         dpi : int, default=200
             Resolution of the raster formats.
+        force : bool, default=False
+            Replace the files of the same name already in ``folder``.
 
         Returns
         -------
@@ -2471,15 +2486,21 @@ class Report:
         formats = list(dict.fromkeys(formats))  # each written once
         self.context()  # draws every chart once, and keeps how
         folder = Path(folder)
+        charts = [(key, fmt) for key in self._charts for fmt in formats]
+        paths = {(key, fmt): folder / f"{key}.{fmt}" for key, fmt in charts}
+        there = [path.name for path in paths.values() if path.exists()]
+        if there and not force:
+            raise FileExistsError(
+                f"'{folder}' holds {preview(there, 5)}, which "
+                "save_figures would replace. Pass force=True to replace them, or "
+                "choose another folder."
+            )
         folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for key, (draw, size) in self._charts.items():
-            for fmt in formats:
-                path = folder / f"{key}.{fmt}"
-                meta = DATELESS.get(fmt, {})  # the same file on every run
-                _draw(draw, size, path, format=fmt, dpi=dpi, metadata=meta)
-                written.append(path)
-        return written
+        for (key, fmt), path in paths.items():
+            draw, size = self._charts[key]
+            meta = DATELESS.get(fmt, {})  # the same file on every run
+            _draw(draw, size, path, format=fmt, dpi=dpi, metadata=meta)
+        return list(paths.values())
 
     def _repr_html_(self) -> str:
         """The report in a notebook, in a frame of its own: a notebook shows

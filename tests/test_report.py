@@ -596,6 +596,27 @@ def test_write_html_replaces_a_file_only_with_force(contract, tmp_path):
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_figures_and_pdf_replace_files_only_with_force(small_result, tmp_path):
+    """save_figures and write_pdf wrote over a slide or a PDF the user had
+    there without a word; they are refused unless force=True, before any
+    figure is drawn."""
+    report = em.Report(small_result)
+    (tmp_path / "drivers.png").write_bytes(b"my slide")
+    with pytest.raises(FileExistsError, match="holds 'drivers.png', which"):
+        report.save_figures(tmp_path, formats=["png", "svg"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drivers.png"]
+    files = report.save_figures(tmp_path, formats=["png"], force=True)
+    assert (tmp_path / "drivers.png").read_bytes().startswith(b"\x89PNG")
+    assert {f.name for f in files} == {p.name for p in tmp_path.iterdir()}
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"my annotated pdf")
+    with pytest.raises(FileExistsError, match="'.*report.pdf' exists. Pass force"):
+        report.write_pdf(pdf, browser="no-such-browser")
+    assert pdf.read_bytes() == b"my annotated pdf"
+    with pytest.raises(FileNotFoundError, match="No browser"):  # force: on to print
+        report.write_pdf(pdf, browser="no-such-browser", force=True)
+
+
 def test_a_report_rendered_from_the_saved_folder_is_the_report_saved(
     small_result, tmp_path
 ):
