@@ -307,7 +307,8 @@ class Diagnostics:
     def __repr__(self) -> str:
         return (
             f"Diagnostics({len(self.table)} facets; condition number "
-            f"{self.condition_number:.1f}, halo share {self.halo_share:.0%}, "
+            f"{self.condition_number:.1f}, ratings' first component "
+            f"{self.halo_share:.0%} of their variance, "
             f"{len(self.suppressors)} suppressors, weak fit: {self.weak_fit})"
         )
 

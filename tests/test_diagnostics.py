@@ -173,6 +173,10 @@ def test_summary_and_frame(textbook):
     frame = diag.to_frame()
     assert list(frame["facet"]) == ["x1", "x2", "x3"]
     assert "suppressor" in repr(diag).replace("suppressors", "suppressor")
+    # the ratings' first component, named as such: "halo share 30%" beside
+    # general warmth's 13% of the importance read as two measures of one thing
+    shown = f"ratings' first component {diag.halo_share:.0%} of their variance"
+    assert shown in repr(diag) and "halo share" not in repr(diag)
 
 
 def test_documented_columns_exist_and_a_short_y_is_named(textbook):
