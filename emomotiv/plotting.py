@@ -38,7 +38,9 @@ __all__ = [
     "plot_plan",
     "plot_quadrant",
     "plot_roi",
+    "plot_segment_drivers",
     "plot_stages",
+    "plot_value_drivers",
 ]
 
 # Every mark that carries data (a bar, a point, a marker, a reference line)
@@ -630,23 +632,28 @@ def plot_motivator_heatmap(
         ha="right",
     )
     ax.set_yticks(range(len(frame)), _labels(frame))
-    if values.size <= 400:
-        for (i, j), v in np.ndenumerate(values):
-            if np.isfinite(v):
-                ax.text(
-                    j,
-                    i,
-                    _minus(f"{v:z.2f}"),
-                    ha="center",
-                    va="center",
-                    fontsize=6,
-                    color=_ink_on(image.to_rgba(v)),
-                )
+    _cells(ax, image, values, lambda v: _minus(f"{v:z.2f}"))
     ax.figure.colorbar(image, ax=ax, shrink=0.6)
+    _bare(ax)
+    return ax
+
+
+def _cells(ax, image, values: np.ndarray, text) -> None:
+    """Write each cell's value, ``text(v)``, on a heatmap of up to 400
+    cells, in an ink that reads on the cell's colour."""
+    if values.size > 400:
+        return
+    for (i, j), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            ink = _ink_on(image.to_rgba(v))
+            ax.text(j, i, text(v), ha="center", va="center", fontsize=6, color=ink)
+
+
+def _bare(ax) -> None:
+    """A heatmap's axes: small labels, no ticks, no frame."""
     ax.tick_params(labelsize=8, length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    return ax
 
 
 def _has_cost(frame: pd.DataFrame) -> bool:
@@ -756,6 +763,157 @@ def plot_roi(
         ax.set_yticks(range(len(frame)), _labels(frame))
         _gain_axis(ax.xaxis, score, "Change in connected share (percentage points)")
     _tidy(ax)
+    return ax
+
+
+def plot_value_drivers(
+    result: pd.DataFrame | AnalysisResult,
+    *,
+    top: int = 15,
+    ax: Axes | None = None,
+    currency: str | None = None,
+) -> Axes:
+    """What a one-point rise of each touchpoint does to mean value, and how
+    much of it flows through connection.
+
+    Bars of ``delta_mean_value`` (the change in mean value per customer,
+    with its interval) for the ``top`` touchpoints by the size of their
+    change, a rise or a fall; where the table has
+    ``delta_mean_value_via_connection``, a second, lighter bar inside each
+    shows the part through connection, the rest being paths other than
+    connection (price, range, fees).
+
+    Parameters
+    ----------
+    result : DataFrame or AnalysisResult
+        The ``value_drivers`` table (:func:`emomotiv.value_drivers`'s
+        ``to_frame()``, ``value_drivers.csv``).
+    top : int, default=15
+    ax : matplotlib Axes, optional
+    currency : str, optional
+        The value's currency, named on the axis; it converts nothing.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_value_drivers
+    >>> vd = pd.DataFrame({"facet": ["fees", "app"],
+    ...                    "delta_mean_value": [12.0, -3.0],
+    ...                    "delta_mean_value_via_connection": [2.0, -1.0]})
+    >>> len(plot_value_drivers(vd).patches)
+    4
+    """
+    from .value_drivers import by_size_of_change
+
+    check_int(top, "top", "plot_value_drivers", min_value=1)
+    check_currency(currency, "plot_value_drivers")
+    required = ("facet", "delta_mean_value")
+    frame = _frame(result, "plot_value_drivers", required, "value_drivers")
+    frame = by_size_of_change(frame).head(top).iloc[::-1]
+    change = frame["delta_mean_value"].astype(float)
+    ax = _axes(ax, (7, 0.3 * len(frame) + 1.2))
+    rows = np.arange(len(frame))
+    ax.barh(
+        rows,
+        change,
+        color=[NEGATIVE if v < 0 else POSITIVE for v in change],
+        xerr=_interval(frame, "delta_mean_value"),
+        error_kw=ERROR_STYLE,
+        label="Total change",
+    )
+    through = "delta_mean_value_via_connection"
+    if through in frame and frame[through].notna().any():
+        ax.barh(
+            rows,
+            frame[through].astype(float).fillna(0.0),
+            height=0.4,
+            color=SECONDARY,
+            hatch="//",
+            edgecolor="white",
+            label="Through connection",
+        )
+        ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.set_yticks(rows, _labels(frame))
+    ax.axvline(0, color=LINE, linewidth=0.8)
+    ax.set_xlabel(_text(f"Change in mean value per customer{_unit(currency)}"))
+    _money(ax.xaxis)
+    _tidy(ax)
+    return ax
+
+
+def plot_segment_drivers(
+    result: pd.DataFrame | AnalysisResult, *, top: int = 20, ax: Axes | None = None
+) -> Axes:
+    """Heatmap of each touchpoint's share of importance in each segment.
+
+    One column per ranked segment, one row per touchpoint: those whose
+    effect differs across segments first (``differs``, by their adjusted
+    p-value), then the rest by their largest share in any segment, the
+    first ``top`` shown; a touchpoint that differs is marked with ◆ after
+    its name. Segments too small to rank are left out.
+
+    Parameters
+    ----------
+    result : DataFrame or AnalysisResult
+        The ``segment_drivers`` table (long: one row per facet and segment,
+        as :func:`emomotiv.segment_drivers`'s ``to_frame()`` and
+        ``segment_drivers.csv``).
+    top : int, default=20
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from emomotiv.plotting import plot_segment_drivers
+    >>> sd = pd.DataFrame({"facet": ["a", "a", "b", "b"],
+    ...                    "segment": ["new", "old", "new", "old"],
+    ...                    "importance": [0.6, 0.2, 0.4, 0.8]})
+    >>> plot_segment_drivers(sd).images[0].get_array().shape
+    (2, 2)
+    """
+    check_int(top, "top", "plot_segment_drivers", min_value=1)
+    required = ("facet", "segment", "importance")
+    frame = _frame(result, "plot_segment_drivers", required, "segment_drivers")
+    if "ranked" in frame:
+        frame = frame.loc[frame["ranked"].eq(True)]
+    if frame.empty:
+        raise ValueError(
+            "plot_segment_drivers has no ranked segment to draw: every segment "
+            "is below the minimum size (see the table's note)."
+        )
+    shares = frame.pivot_table(
+        index="facet", columns="segment", values="importance", sort=False
+    )
+    largest = shares.max(axis=1).sort_values(ascending=False, kind="stable")
+    # the touchpoints that differ first, by their adjusted p-value
+    if {"differs", "p_differ_adj"} <= set(frame.columns):
+        flagged = frame.loc[frame["differs"].eq(True)]
+        differ = flagged.groupby("facet", sort=False)["p_differ_adj"].min()
+        differ = differ.sort_values(kind="stable")
+    else:
+        differ = pd.Series(dtype=float)
+    first = [*differ.index, *(f for f in largest.index if f not in differ.index)]
+    shares = shares.reindex(first[:top])
+    labels = dict(zip(frame["facet"], _labels(frame), strict=True))
+    names = [labels[f] + (" ◆" if f in differ.index else "") for f in shares.index]
+    values = shares.to_numpy(float)
+    ax = _axes(ax, (1.5 + 0.8 * shares.shape[1], 0.3 * len(shares) + 1.5))
+    image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0)
+    segments = [_text(c) for c in shares.columns]
+    ax.set_xticks(range(shares.shape[1]), segments, rotation=30, ha="right")
+    ax.set_yticks(range(len(shares)), names)
+    _cells(ax, image, values, lambda v: f"{v:.0%}")
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.6)
+    _percent(bar.ax.yaxis)
+    _bare(ax)
     return ax
 
 

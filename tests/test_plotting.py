@@ -21,7 +21,9 @@ from emomotiv.plotting import (
     plot_plan,
     plot_quadrant,
     plot_roi,
+    plot_segment_drivers,
     plot_stages,
+    plot_value_drivers,
 )
 
 
@@ -57,6 +59,8 @@ def hex_of(patch):
         (plot_plan, "plan"),
         (plot_changes, "changes"),
         (plot_methods, "methods"),
+        (plot_segment_drivers, "segment_drivers"),
+        (plot_value_drivers, "value_drivers"),
     ],
 )
 def test_every_plot_draws_on_the_given_axes_or_a_new_one(func, table, tables):
@@ -682,3 +686,36 @@ def test_plot_quadrant_with_stated_importance_for_some_facets_only():
     ax = plot_quadrant(frame, ax=new_ax())
     points = np.vstack([c.get_offsets() for c in ax.collections])
     assert sorted(map(tuple, points.round(2))) == [(0.25, 0.75), (0.75, 0.25)]
+
+
+def test_plot_value_drivers_bars_the_total_and_the_part_through_connection(tables):
+    """The CFO's question, drawn: each touchpoint's change in mean value,
+    largest first, with the part through connection inside it."""
+    vd = tables["value_drivers"]
+    ax = plot_value_drivers(vd, top=4, ax=new_ax())
+    size = vd["delta_mean_value"].abs().sort_values(ascending=False)
+    shown = vd.loc[size.index[:4]].iloc[::-1]
+    widths = bar_widths(ax)
+    np.testing.assert_allclose(widths[:4], shown["delta_mean_value"])
+    np.testing.assert_allclose(
+        widths[4:], shown["delta_mean_value_via_connection"].fillna(0)
+    )
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == list(shown["label"])
+    assert ax.get_legend() is not None
+    without = vd.drop(columns="delta_mean_value_via_connection")
+    assert len(plot_value_drivers(without, top=4, ax=new_ax()).patches) == 4
+
+
+def test_plot_segment_drivers_puts_the_differing_touchpoints_first(tables):
+    sd = tables["segment_drivers"]
+    ax = plot_segment_drivers(sd, ax=new_ax())
+    ranked = sd.loc[sd["ranked"].eq(True)]
+    grid = ax.images[0].get_array()
+    assert grid.shape == (ranked["facet"].nunique(), ranked["segment"].nunique())
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    differ = ranked.loc[ranked["differs"].eq(True), "facet"].unique()
+    marked = [n for n in names if n.endswith(" ◆")]
+    assert len(marked) == len(differ) and names[: len(marked)] == marked
+    with pytest.raises(ValueError, match="no ranked segment"):
+        plot_segment_drivers(sd.assign(ranked=False))
