@@ -11,6 +11,7 @@ every problem.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import re
 import warnings
@@ -1585,6 +1586,74 @@ def _shared_role_problems(
     return problems
 
 
+DATES, TIME_SPANS = "dates", "time spans"
+# what each holds, in a column of objects (a datetime is a date too)
+HELD_AS_OBJECTS = (
+    (DATES, (datetime.date, pd.Period, np.datetime64)),
+    (TIME_SPANS, (datetime.timedelta, np.timedelta64)),
+)
+# what a number read from them counts
+COUNTS = {
+    DATES: "counts of time since 1970",
+    TIME_SPANS: "counts of small units of time",
+}
+
+
+def held_instead(column: pd.Series) -> str | None:
+    """What ``column`` holds in place of numbers: :data:`DATES` (datetimes,
+    with a time zone or without, pandas Periods, or date objects in a
+    column of objects) or :data:`TIME_SPANS` (timedeltas); None otherwise,
+    for numbers and text alike.
+
+    pandas reads a date as a count of time since 1970, so such a column
+    would pass as numbers.
+
+    Examples
+    --------
+    >>> held_instead(pd.Series(pd.to_datetime(["2026-01-05", "2026-02-11"])))
+    'dates'
+    >>> held_instead(pd.Series([4.0, 7.0])) is None
+    True
+    """
+    dtype = column.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
+        return DATES
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return TIME_SPANS
+    given = column.dropna() if pd.api.types.is_object_dtype(dtype) else ()
+    for held, kinds in HELD_AS_OBJECTS:
+        # the first cell first: a column of text or numbers is passed at once
+        if len(given) and isinstance(given.iloc[0], kinds):
+            return held if all(isinstance(v, kinds) for v in given) else None
+    return None
+
+
+def _not_ratings_problem(facet: str, held: str) -> str:
+    """The refusal of a facet whose column holds no ratings (``held``: see
+    :func:`held_instead`)."""
+    drafted = (
+        ": a catalog drafted from every survey column takes in the interview date too"
+        if held == DATES
+        else ""
+    )
+    return (
+        f"Facet '{facet}' holds {held}, not ratings: read as numbers, they are "
+        f"{COUNTS[held]}, not points on a scale. Drop it from the catalog (or "
+        f"the facets){drafted}."
+    )
+
+
+def _not_numbers_problem(role: str, col: str, column: pd.Series) -> str:
+    """The refusal of a role column that must hold numbers and holds dates or
+    time spans (see :func:`held_instead`)."""
+    held = held_instead(column)
+    return (
+        f"The {role} column '{col}' holds {held}, not numbers: read as numbers, "
+        f"they are {COUNTS[held]}. Name the {role} column meant: {role}=COL "
+        f"(--{role} COL)."
+    )
+
+
 def _numeric(col: pd.Series, decimal: str = ".") -> tuple[pd.Series, list[object], int]:
     """Coerce to float; return the values, the distinct entries that did not
     convert (sorted as text) and the number of cells holding them. With
@@ -2464,11 +2533,12 @@ def validate_survey(
     ValidationError
         Listing every problem: no facets, duplicate or missing column names
         (with near matches), text in ratings that is not a declared
-        not-experienced code, values off the facet's scale, empty or constant
-        facets, an outcome that is neither 0/1 nor a declared score, one with
-        one class or no variance, duplicate ids, non-positive weights, too
-        few respondents for the number of facets. Counts in the messages
-        count cells.
+        not-experienced code, dates or time spans as ratings or as the
+        outcome, value, weight or satisfaction, values off the facet's
+        scale, empty or constant facets, an outcome that is neither 0/1 nor
+        a declared score, one with one class or no variance, duplicate ids,
+        non-positive weights, too few respondents for the number of facets.
+        Counts in the messages count cells.
 
     Examples
     --------
@@ -2610,6 +2680,10 @@ def validate_survey(
         if facet in catalog.facets:
             codes += catalog.codes(facet)
         column = out[facet]
+        held = held_instead(column)
+        if held:  # no ratings: no advice for ratings (codes, scale)
+            problems.append(_not_ratings_problem(facet, held))
+            continue
         if facet in catalog.facets and facet not in catalog.undeclared_scale:
             _codes_on_scale(
                 column, catalog, facet, not_experienced or [], decimal, on_scale
@@ -2669,7 +2743,9 @@ def validate_survey(
     problems += [_on_scale_problem(code, found) for code, found in on_scale.items()]
 
     conn = schema.connection
-    if conn in out.columns:
+    if conn in out.columns and held_instead(out[conn]):
+        problems.append(_not_numbers_problem("connection", conn, out[conn]))
+    elif conn in out.columns:
         out[conn] = _check_connection(
             out[conn], conn, connection_kind, problems, decimal
         )
@@ -2679,6 +2755,9 @@ def validate_survey(
         if col is None or col not in out.columns:
             continue
         column = out[col]
+        if held_instead(column):
+            problems.append(_not_numbers_problem(role, col, column))
+            continue
         if role == "satisfaction":  # a rating: its non-answers can be declared
             values, bad, n_text = _facet_values(column, not_experienced or [], decimal)
         else:

@@ -1,6 +1,7 @@
 """Every class of bad input gives a clear error naming the problem."""
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -1574,3 +1575,45 @@ def test_a_role_column_listed_as_a_facet_is_named_once_not_read_as_a_rating():
     cat, _, _ = catalog.with_scales_from(s)
     (problem,) = _problems(s, schema, cat)
     assert problem.startswith("The connection column 'connected' is also a facet")
+
+
+def test_dates_and_time_spans_are_refused_as_ratings_and_as_numbers():
+    """The interview date in a catalog drafted from every survey column was
+    read as a count of time since 1970 and ranked among the touchpoints (so
+    a time span, a Period, a date with a time zone); as the value, weight or
+    satisfaction it passed as numbers too, and as the outcome it drew the
+    advice to declare a score. Each is refused, named as what it holds."""
+    days = pd.Series(
+        pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(60) % 30, "D")
+    )
+    s = _survey().assign(
+        date=days,
+        zoned=days.dt.tz_localize("UTC"),
+        month=days.dt.to_period("M"),
+        day=days.dt.date.astype(object),
+        spent=days - days.min(),
+        value=days,
+        w=days.dt.date,
+        sat=days - days.min(),
+    )
+    facets = ["app", "fees", "note", "date", "zoned", "month", "day", "spent"]
+    schema = _schema(satisfaction="sat")
+    problems = _problems(
+        s, replace(schema, facets=tuple(facets)), FacetCatalog.from_facets(facets)
+    )
+    for facet in ("date", "zoned", "month", "day"):
+        assert f"Facet '{facet}' holds dates, not ratings" in " ".join(problems)
+    assert "Facet 'spent' holds time spans, not ratings" in " ".join(problems)
+    assert "Drop it from the catalog (or the facets)" in problems[0]
+    assert "The value column 'value' holds dates, not numbers" in problems[-3]
+    assert "The satisfaction column 'sat' holds time spans" in problems[-2]
+    assert "The weight column 'w' holds dates" in problems[-1]
+    assert len(problems) == 8  # nothing else said of them (a scale, codes)
+    (problem,) = _problems(_survey().assign(date=days), _schema(connection="date"))
+    assert problem.startswith("The connection column 'date' holds dates, not numbers")
+    assert "--connection COL" in problem
+    catalog = pd.DataFrame({"facet": ["app", "fees", "note", "date"]})
+    with pytest.raises(ValidationError, match="Facet 'date' holds dates, not ratings"):
+        em.analyze(
+            _survey().assign(date=days), catalog, connection="connected", n_boot=0
+        )
