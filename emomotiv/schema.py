@@ -855,15 +855,16 @@ def _zero_code_problem(
             f"which the same declaration empties: {listed(named)}."
         )
     whose = "facet's" if one else "facets'"
+    its = "its" if one else "their"
     return (
         "0 is over a third of the answers, or a fifth and more common than any "
         f"rating, for {many(len(found), 'facet')} whose scale the catalog does "
-        f"not give (0s of the answers): {shown}. So many 0s are a code for 'not "
-        "applicable' (a routed question's non-users) far more often than "
-        "ratings: read on a 0-10 scale, every non-user would count as a very "
-        "unhappy user. If 0 means not used, declare it: --not-experienced "
-        '"0" (not_experienced = ["0"] in a study file). If 0 is a rating, give '
-        f"the {whose} scale in the catalog (scale_min 0 and "
+        f"not give, with {its} 0s among {its} answers: {shown}. So many 0s are "
+        "a code for 'not applicable' (a routed question's non-users) far more "
+        "often than ratings: read on a 0-10 scale, every non-user would count "
+        "as a very unhappy user. If 0 means not used, declare it: "
+        '--not-experienced "0" (not_experienced = ["0"] in a study file). If 0 '
+        f"is a rating, give the {whose} scale in the catalog (scale_min 0 and "
         "scale_max 10, or 5 for a 0-5 scale)."
         + also
         + (
@@ -1587,10 +1588,12 @@ def _shared_role_problems(
 
 
 DATES, TIME_SPANS = "dates", "time spans"
+TRUE_FALSE = "yes/no answers (True/False)"
 # what each holds, in a column of objects (a datetime is a date too)
 HELD_AS_OBJECTS = (
     (DATES, (datetime.date, pd.Period, np.datetime64)),
     (TIME_SPANS, (datetime.timedelta, np.timedelta64)),
+    (TRUE_FALSE, (bool, np.bool_)),
 )
 # what a number read from them counts
 COUNTS = {
@@ -1602,16 +1605,19 @@ COUNTS = {
 def held_instead(column: pd.Series) -> str | None:
     """What ``column`` holds in place of numbers: :data:`DATES` (datetimes,
     with a time zone or without, pandas Periods, or date objects in a
-    column of objects) or :data:`TIME_SPANS` (timedeltas); None otherwise,
-    for numbers and text alike.
+    column of objects), :data:`TIME_SPANS` (timedeltas) or
+    :data:`TRUE_FALSE` (a bool or nullable boolean column, or one of True
+    and False objects); None otherwise, for numbers and text alike.
 
-    pandas reads a date as a count of time since 1970, so such a column
-    would pass as numbers.
+    pandas reads a date as a count of time since 1970 and True as 1, so
+    such a column would pass as numbers.
 
     Examples
     --------
     >>> held_instead(pd.Series(pd.to_datetime(["2026-01-05", "2026-02-11"])))
     'dates'
+    >>> held_instead(pd.Series([True, None, False]))
+    'yes/no answers (True/False)'
     >>> held_instead(pd.Series([4.0, 7.0])) is None
     True
     """
@@ -1620,6 +1626,8 @@ def held_instead(column: pd.Series) -> str | None:
         return DATES
     if pd.api.types.is_timedelta64_dtype(dtype):
         return TIME_SPANS
+    if pd.api.types.is_bool_dtype(dtype):
+        return TRUE_FALSE
     given = column.dropna() if pd.api.types.is_object_dtype(dtype) else ()
     for held, kinds in HELD_AS_OBJECTS:
         # the first cell first: a column of text or numbers is passed at once
@@ -1631,6 +1639,15 @@ def held_instead(column: pd.Series) -> str | None:
 def _not_ratings_problem(facet: str, held: str) -> str:
     """The refusal of a facet whose column holds no ratings (``held``: see
     :func:`held_instead`)."""
+    if held == TRUE_FALSE:
+        return (
+            f"Facet '{facet}' holds {held}, not ratings on a scale: read as 0 "
+            "and 1, every no would be the lowest rating and every yes the "
+            "highest, and declaring the no 'not experienced' would leave one "
+            "answer. Drop it from the catalog (or the facets); to take it into "
+            "account, give it as a control (controls=[...], --control COL) or "
+            "analyse by it as a segment (segment=..., --segment COL)."
+        )
     drafted = (
         ": a catalog drafted from every survey column takes in the interview date too"
         if held == DATES
@@ -2533,12 +2550,12 @@ def validate_survey(
     ValidationError
         Listing every problem: no facets, duplicate or missing column names
         (with near matches), text in ratings that is not a declared
-        not-experienced code, dates or time spans as ratings or as the
-        outcome, value, weight or satisfaction, values off the facet's
-        scale, empty or constant facets, an outcome that is neither 0/1 nor
-        a declared score, one with one class or no variance, duplicate ids,
-        non-positive weights, too few respondents for the number of facets.
-        Counts in the messages count cells.
+        not-experienced code, True/False answers as ratings, dates or time
+        spans as ratings or as the outcome, value, weight or satisfaction,
+        values off the facet's scale, empty or constant facets, an outcome
+        that is neither 0/1 nor a declared score, one with one class or no
+        variance, duplicate ids, non-positive weights, too few respondents
+        for the number of facets. Counts in the messages count cells.
 
     Examples
     --------
@@ -2743,7 +2760,8 @@ def validate_survey(
     problems += [_on_scale_problem(code, found) for code, found in on_scale.items()]
 
     conn = schema.connection
-    if conn in out.columns and held_instead(out[conn]):
+    # dates or time spans; True and False are an outcome's 1 and 0
+    if conn in out.columns and held_instead(out[conn]) in COUNTS:
         problems.append(_not_numbers_problem("connection", conn, out[conn]))
     elif conn in out.columns:
         out[conn] = _check_connection(
@@ -2755,7 +2773,7 @@ def validate_survey(
         if col is None or col not in out.columns:
             continue
         column = out[col]
-        if held_instead(column):
+        if held_instead(column) in COUNTS:  # dates or time spans
             problems.append(_not_numbers_problem(role, col, column))
             continue
         if role == "satisfaction":  # a rating: its non-answers can be declared

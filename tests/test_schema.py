@@ -1617,3 +1617,43 @@ def test_dates_and_time_spans_are_refused_as_ratings_and_as_numbers():
         em.analyze(
             _survey().assign(date=days), catalog, connection="connected", n_boot=0
         )
+
+
+@pytest.mark.parametrize(
+    "used",
+    [
+        pd.array([True, False, None] * 20, dtype="boolean"),
+        np.tile([True, False, False], 20),
+        pd.Series([True, False, None] * 20, dtype=object),
+    ],
+    ids=["boolean", "bool", "objects"],
+)
+def test_a_true_false_facet_is_refused_as_no_rating_not_as_0_codes(used):
+    """A yes/no touchpoint (used the app) read as 0 and 1 on a 0-10 scale
+    drew the refusal of its 0s as a 'not applicable' code, and the advice to
+    declare them so (which would leave a facet of one answer). It is named
+    as yes/no answers, with the ways out that keep it in the analysis; a
+    True/False outcome is still read as 1 and 0."""
+    s = _survey().assign(used_app=used)
+    catalog = FacetCatalog.from_facets(["app", "fees", "note", "used_app"])
+    schema = replace(_schema(), facets=tuple(catalog.facets))
+    cat, _, _ = catalog.with_scales_from(s)
+    (problem,) = _problems(s, schema, cat)
+    assert problem.startswith(
+        "Facet 'used_app' holds yes/no answers (True/False), not ratings on a scale"
+    )
+    assert "--control COL" in problem and "--segment COL" in problem
+    assert "--not-experienced" not in problem
+    s = _survey().assign(connected=pd.array([True, False] * 30, dtype="boolean"))
+    checked = validate_survey(s, _schema(), CATALOG)
+    assert checked["connected"].tolist() == [1.0, 0.0] * 30
+
+
+def test_the_0_code_refusal_says_what_its_counts_are():
+    """'(0s of the answers)' stood alone before the list it described."""
+    s = _survey()
+    s.loc[:41, "app"] = 0
+    (problem,) = _scaled(s)[3]
+    assert "does not give, with its 0s among its answers: 'app' (42 of 60, 70%)" in (
+        problem
+    )
