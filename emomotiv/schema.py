@@ -2181,6 +2181,11 @@ def _off_scale_hint(
 ) -> str:
     """How to fix ratings off a facet's ``lo``-``hi`` scale.
 
+    More than :data:`FEW_CODES` whole values running on from a declared
+    scale (see :func:`_run_past`: 0 and 6 to 10 by a catalog's 1-5) are
+    ratings on a wider scale, not codes: the hint is to widen the scale in
+    the catalog, first, and the values left are read as below.
+
     A positive value just past the scale (``hi + 1``, ``lo - 1``) looks like
     a rating the scale leaves out (10 past a 2-9 scale drafted from the
     answers one quarter): the hint is to widen the scale, never to declare
@@ -2197,14 +2202,24 @@ def _off_scale_hint(
     ``not_experienced`` column declares it for those. A value with
     decimals is never a code: it is offered the scale that holds it.
     """
+    wider = _run_past(found, lo, hi) if declared else []
+    hint = ""
+    if wider:
+        hint = (
+            f" {listed([f'{v:g}' for v in wider], 6)} run on from the scale, more "
+            "values than codes for 'not applicable' ever are: the catalog's "
+            f"{lo:g}-{hi:g} scale is likely too narrow for these ratings. Widen "
+            f"it in the catalog (scale_min {min(lo, wider[0]):g} and scale_max "
+            f"{max(hi, wider[-1]):g})."
+        )
+        found = [v for v in found if v not in wider]
     fractions = [v for v in found if v != round(v)]
     after = [v for v in found if (lo, hi) in COMMON_SCALES and v == hi + 1]
     past = [v for v in found if v in (lo - 1, hi + 1) and v not in after]
     near = [v for v in past if v > 0]
     codes = [v for v in found if v not in near and v not in fractions]
-    hint = ""
     if after:
-        hint = (
+        hint += (
             f" {after[0]:g}, one past the top of the {lo:g}-{hi:g} scale, is the "
             "code survey platforms write for a matrix's 'not applicable' answer: "
             "read as a rating, a non-user would pass as a top rating."
@@ -2245,6 +2260,32 @@ def _off_scale_hint(
             f"({ends})."
         )
     return hint
+
+
+def _run_past(found: list[float], lo: float, hi: float) -> list[float]:
+    """The whole values of ``found`` that run on from the ``lo``-``hi``
+    scale, each within :data:`GAP` points of the scale's end or of the value
+    before, when there are more than :data:`FEW_CODES` of them: more values
+    than codes for "not applicable" ever are (a 1-5 matrix's 6, 99 or 98),
+    so ratings on a wider scale. Else empty.
+
+    Examples
+    --------
+    >>> _run_past([0.0, 6.0, 7.0, 8.0, 9.0, 10.0], 1, 5)
+    [0.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+    >>> _run_past([6.0, 7.0, 99.0], 1, 5), _run_past([9.0, 97.0, 98.0, 99.0], 1, 5)
+    ([], [])
+    """
+    above = sorted(v for v in found if v > hi and v == round(v))
+    below = sorted((v for v in found if v < lo and v == round(v)), reverse=True)
+    run = []
+    for end, values in ((hi, above), (lo, below)):
+        for v in values:
+            if abs(v - end) > GAP:
+                break
+            run.append(v)
+            end = v
+    return sorted(run) if len(run) > FEW_CODES else []
 
 
 _PER_FACET = (
@@ -2289,7 +2330,7 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
 
 def _off_scale(values: pd.Series, lo: float, hi: float) -> tuple[int, list[float]]:
     """How many ``values`` lie off the ``lo``-``hi`` scale, and which."""
-    off = values[(values < lo) | (values > hi)]
+    off = values[(values < lo) | (values > hi)] + 0.0  # -0 (rounded) is 0
     return len(off), sorted(set(off.tolist()))
 
 
@@ -2714,7 +2755,7 @@ def validate_survey(
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         read = facet in catalog.undeclared_scale
-        off = values[(values < lo) | (values > hi)]
+        off = values[(values < lo) | (values > hi)] + 0.0  # -0 (rounded) is 0
         observed = values.dropna()
         if len(off):
             found = tuple(sorted(set(off.tolist())))

@@ -1657,3 +1657,32 @@ def test_the_0_code_refusal_says_what_its_counts_are():
     assert "does not give, with its 0s among its answers: 'app' (42 of 60, 70%)" in (
         problem
     )
+
+
+def test_ratings_running_past_a_declared_scale_call_for_a_wider_scale():
+    """0-10 ratings under a catalog's 1-5 (a rounded -0.3 among them) were
+    named '-0, 6, 7 (+3 more)' and offered as six 'not experienced' codes,
+    --not-experienced "-0,6,7". They read 0, and the hint is the scale in
+    the catalog; a 6 for 'not applicable' after a 1-5 matrix, or codes far
+    past it, keep the advice to declare them."""
+    five = FacetCatalog.from_frame(
+        pd.DataFrame({"facet": ["app", "fees", "note"], "scale_min": 1, "scale_max": 5})
+    )
+    s = _survey().assign(
+        app=lambda d: d["app"] - 1,  # 0-9, and a few 10s
+        fees=lambda d: np.ceil(d["fees"] / 2),
+        note=lambda d: np.ceil(d["note"] / 2),
+    )
+    s.loc[s["app"] == 0, "app"] = -0.0
+    s.loc[:3, "app"] = 10
+    s.loc[:5, "fees"] = 6  # a code after the matrix's points
+    s.loc[6:7, "fees"] = 99
+    s.loc[:3, "note"] = [97, 98, 99, 999]  # four codes, far past the scale
+    app, fees, note = _problems(s, catalog=five)
+    assert app.startswith("Facet 'app' has ")
+    assert "off its 1-5 scale: 0, 6, 7 (+3 more)." in app
+    assert "the catalog's 1-5 scale is likely too narrow" in app
+    assert "(scale_min 0 and scale_max 10)" in app
+    assert "not-experienced" not in app and "-0" not in app
+    assert '--not-experienced "6,99"' in fees and "too narrow" not in fees
+    assert '--not-experienced "97,98,99"' in note and "too narrow" not in note
