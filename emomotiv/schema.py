@@ -11,6 +11,7 @@ every problem.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import re
 import warnings
@@ -854,15 +855,16 @@ def _zero_code_problem(
             f"which the same declaration empties: {listed(named)}."
         )
     whose = "facet's" if one else "facets'"
+    its = "its" if one else "their"
     return (
         "0 is over a third of the answers, or a fifth and more common than any "
         f"rating, for {many(len(found), 'facet')} whose scale the catalog does "
-        f"not give (0s of the answers): {shown}. So many 0s are a code for 'not "
-        "applicable' (a routed question's non-users) far more often than "
-        "ratings: read on a 0-10 scale, every non-user would count as a very "
-        "unhappy user. If 0 means not used, declare it: --not-experienced "
-        '"0" (not_experienced = ["0"] in a study file). If 0 is a rating, give '
-        f"the {whose} scale in the catalog (scale_min 0 and "
+        f"not give, with {its} 0s among {its} answers: {shown}. So many 0s are "
+        "a code for 'not applicable' (a routed question's non-users) far more "
+        "often than ratings: read on a 0-10 scale, every non-user would count "
+        "as a very unhappy user. If 0 means not used, declare it: "
+        '--not-experienced "0" (not_experienced = ["0"] in a study file). If 0 '
+        f"is a rating, give the {whose} scale in the catalog (scale_min 0 and "
         "scale_max 10, or 5 for a 0-5 scale)."
         + also
         + (
@@ -1585,6 +1587,90 @@ def _shared_role_problems(
     return problems
 
 
+DATES, TIME_SPANS = "dates", "time spans"
+TRUE_FALSE = "yes/no answers (True/False)"
+# what each holds, in a column of objects (a datetime is a date too)
+HELD_AS_OBJECTS = (
+    (DATES, (datetime.date, pd.Period, np.datetime64)),
+    (TIME_SPANS, (datetime.timedelta, np.timedelta64)),
+    (TRUE_FALSE, (bool, np.bool_)),
+)
+# what a number read from them counts
+COUNTS = {
+    DATES: "counts of time since 1970",
+    TIME_SPANS: "counts of small units of time",
+}
+
+
+def held_instead(column: pd.Series) -> str | None:
+    """What ``column`` holds in place of numbers: :data:`DATES` (datetimes,
+    with a time zone or without, pandas Periods, or date objects in a
+    column of objects), :data:`TIME_SPANS` (timedeltas) or
+    :data:`TRUE_FALSE` (a bool or nullable boolean column, or one of True
+    and False objects); None otherwise, for numbers and text alike.
+
+    pandas reads a date as a count of time since 1970 and True as 1, so
+    such a column would pass as numbers.
+
+    Examples
+    --------
+    >>> held_instead(pd.Series(pd.to_datetime(["2026-01-05", "2026-02-11"])))
+    'dates'
+    >>> held_instead(pd.Series([True, None, False]))
+    'yes/no answers (True/False)'
+    >>> held_instead(pd.Series([4.0, 7.0])) is None
+    True
+    """
+    dtype = column.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
+        return DATES
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return TIME_SPANS
+    if pd.api.types.is_bool_dtype(dtype):
+        return TRUE_FALSE
+    given = column.dropna() if pd.api.types.is_object_dtype(dtype) else ()
+    for held, kinds in HELD_AS_OBJECTS:
+        # the first cell first: a column of text or numbers is passed at once
+        if len(given) and isinstance(given.iloc[0], kinds):
+            return held if all(isinstance(v, kinds) for v in given) else None
+    return None
+
+
+def _not_ratings_problem(facet: str, held: str) -> str:
+    """The refusal of a facet whose column holds no ratings (``held``: see
+    :func:`held_instead`)."""
+    if held == TRUE_FALSE:
+        return (
+            f"Facet '{facet}' holds {held}, not ratings on a scale: read as 0 "
+            "and 1, every no would be the lowest rating and every yes the "
+            "highest, and declaring the no 'not experienced' would leave one "
+            "answer. Drop it from the catalog (or the facets); to take it into "
+            "account, give it as a control (controls=[...], --control COL) or "
+            "analyse by it as a segment (segment=..., --segment COL)."
+        )
+    drafted = (
+        ": a catalog drafted from every survey column takes in the interview date too"
+        if held == DATES
+        else ""
+    )
+    return (
+        f"Facet '{facet}' holds {held}, not ratings: read as numbers, they are "
+        f"{COUNTS[held]}, not points on a scale. Drop it from the catalog (or "
+        f"the facets){drafted}."
+    )
+
+
+def _not_numbers_problem(role: str, col: str, column: pd.Series) -> str:
+    """The refusal of a role column that must hold numbers and holds dates or
+    time spans (see :func:`held_instead`)."""
+    held = held_instead(column)
+    return (
+        f"The {role} column '{col}' holds {held}, not numbers: read as numbers, "
+        f"they are {COUNTS[held]}. Name the {role} column meant: {role}=COL "
+        f"(--{role} COL)."
+    )
+
+
 def _numeric(col: pd.Series, decimal: str = ".") -> tuple[pd.Series, list[object], int]:
     """Coerce to float; return the values, the distinct entries that did not
     convert (sorted as text) and the number of cells holding them. With
@@ -2095,6 +2181,11 @@ def _off_scale_hint(
 ) -> str:
     """How to fix ratings off a facet's ``lo``-``hi`` scale.
 
+    More than :data:`FEW_CODES` whole values running on from a declared
+    scale (see :func:`_run_past`: 0 and 6 to 10 by a catalog's 1-5) are
+    ratings on a wider scale, not codes: the hint is to widen the scale in
+    the catalog, first, and the values left are read as below.
+
     A positive value just past the scale (``hi + 1``, ``lo - 1``) looks like
     a rating the scale leaves out (10 past a 2-9 scale drafted from the
     answers one quarter): the hint is to widen the scale, never to declare
@@ -2111,14 +2202,24 @@ def _off_scale_hint(
     ``not_experienced`` column declares it for those. A value with
     decimals is never a code: it is offered the scale that holds it.
     """
+    wider = _run_past(found, lo, hi) if declared else []
+    hint = ""
+    if wider:
+        hint = (
+            f" {listed([f'{v:g}' for v in wider], 6)} run on from the scale, more "
+            "values than codes for 'not applicable' ever are: the catalog's "
+            f"{lo:g}-{hi:g} scale is likely too narrow for these ratings. Widen "
+            f"it in the catalog (scale_min {min(lo, wider[0]):g} and scale_max "
+            f"{max(hi, wider[-1]):g})."
+        )
+        found = [v for v in found if v not in wider]
     fractions = [v for v in found if v != round(v)]
     after = [v for v in found if (lo, hi) in COMMON_SCALES and v == hi + 1]
     past = [v for v in found if v in (lo - 1, hi + 1) and v not in after]
     near = [v for v in past if v > 0]
     codes = [v for v in found if v not in near and v not in fractions]
-    hint = ""
     if after:
-        hint = (
+        hint += (
             f" {after[0]:g}, one past the top of the {lo:g}-{hi:g} scale, is the "
             "code survey platforms write for a matrix's 'not applicable' answer: "
             "read as a rating, a non-user would pass as a top rating."
@@ -2159,6 +2260,32 @@ def _off_scale_hint(
             f"({ends})."
         )
     return hint
+
+
+def _run_past(found: list[float], lo: float, hi: float) -> list[float]:
+    """The whole values of ``found`` that run on from the ``lo``-``hi``
+    scale, each within :data:`GAP` points of the scale's end or of the value
+    before, when there are more than :data:`FEW_CODES` of them: more values
+    than codes for "not applicable" ever are (a 1-5 matrix's 6, 99 or 98),
+    so ratings on a wider scale. Else empty.
+
+    Examples
+    --------
+    >>> _run_past([0.0, 6.0, 7.0, 8.0, 9.0, 10.0], 1, 5)
+    [0.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+    >>> _run_past([6.0, 7.0, 99.0], 1, 5), _run_past([9.0, 97.0, 98.0, 99.0], 1, 5)
+    ([], [])
+    """
+    above = sorted(v for v in found if v > hi and v == round(v))
+    below = sorted((v for v in found if v < lo and v == round(v)), reverse=True)
+    run = []
+    for end, values in ((hi, above), (lo, below)):
+        for v in values:
+            if abs(v - end) > GAP:
+                break
+            run.append(v)
+            end = v
+    return sorted(run) if len(run) > FEW_CODES else []
 
 
 _PER_FACET = (
@@ -2203,7 +2330,7 @@ def _check_satisfaction(values: pd.Series, col: str, problems: list[str]) -> Non
 
 def _off_scale(values: pd.Series, lo: float, hi: float) -> tuple[int, list[float]]:
     """How many ``values`` lie off the ``lo``-``hi`` scale, and which."""
-    off = values[(values < lo) | (values > hi)]
+    off = values[(values < lo) | (values > hi)] + 0.0  # -0 (rounded) is 0
     return len(off), sorted(set(off.tolist()))
 
 
@@ -2464,11 +2591,12 @@ def validate_survey(
     ValidationError
         Listing every problem: no facets, duplicate or missing column names
         (with near matches), text in ratings that is not a declared
-        not-experienced code, values off the facet's scale, empty or constant
-        facets, an outcome that is neither 0/1 nor a declared score, one with
-        one class or no variance, duplicate ids, non-positive weights, too
-        few respondents for the number of facets. Counts in the messages
-        count cells.
+        not-experienced code, True/False answers as ratings, dates or time
+        spans as ratings or as the outcome, value, weight or satisfaction,
+        values off the facet's scale, empty or constant facets, an outcome
+        that is neither 0/1 nor a declared score, one with one class or no
+        variance, duplicate ids, non-positive weights, too few respondents
+        for the number of facets. Counts in the messages count cells.
 
     Examples
     --------
@@ -2610,6 +2738,10 @@ def validate_survey(
         if facet in catalog.facets:
             codes += catalog.codes(facet)
         column = out[facet]
+        held = held_instead(column)
+        if held:  # no ratings: no advice for ratings (codes, scale)
+            problems.append(_not_ratings_problem(facet, held))
+            continue
         if facet in catalog.facets and facet not in catalog.undeclared_scale:
             _codes_on_scale(
                 column, catalog, facet, not_experienced or [], decimal, on_scale
@@ -2623,7 +2755,7 @@ def validate_survey(
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         read = facet in catalog.undeclared_scale
-        off = values[(values < lo) | (values > hi)]
+        off = values[(values < lo) | (values > hi)] + 0.0  # -0 (rounded) is 0
         observed = values.dropna()
         if len(off):
             found = tuple(sorted(set(off.tolist())))
@@ -2669,7 +2801,10 @@ def validate_survey(
     problems += [_on_scale_problem(code, found) for code, found in on_scale.items()]
 
     conn = schema.connection
-    if conn in out.columns:
+    # dates or time spans; True and False are an outcome's 1 and 0
+    if conn in out.columns and held_instead(out[conn]) in COUNTS:
+        problems.append(_not_numbers_problem("connection", conn, out[conn]))
+    elif conn in out.columns:
         out[conn] = _check_connection(
             out[conn], conn, connection_kind, problems, decimal
         )
@@ -2679,6 +2814,9 @@ def validate_survey(
         if col is None or col not in out.columns:
             continue
         column = out[col]
+        if held_instead(column) in COUNTS:  # dates or time spans
+            problems.append(_not_numbers_problem(role, col, column))
+            continue
         if role == "satisfaction":  # a rating: its non-answers can be declared
             values, bad, n_text = _facet_values(column, not_experienced or [], decimal)
         else:

@@ -1,6 +1,7 @@
 """Every class of bad input gives a clear error naming the problem."""
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -1574,3 +1575,114 @@ def test_a_role_column_listed_as_a_facet_is_named_once_not_read_as_a_rating():
     cat, _, _ = catalog.with_scales_from(s)
     (problem,) = _problems(s, schema, cat)
     assert problem.startswith("The connection column 'connected' is also a facet")
+
+
+def test_dates_and_time_spans_are_refused_as_ratings_and_as_numbers():
+    """The interview date in a catalog drafted from every survey column was
+    read as a count of time since 1970 and ranked among the touchpoints (so
+    a time span, a Period, a date with a time zone); as the value, weight or
+    satisfaction it passed as numbers too, and as the outcome it drew the
+    advice to declare a score. Each is refused, named as what it holds."""
+    days = pd.Series(
+        pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(60) % 30, "D")
+    )
+    s = _survey().assign(
+        date=days,
+        zoned=days.dt.tz_localize("UTC"),
+        month=days.dt.to_period("M"),
+        day=days.dt.date.astype(object),
+        spent=days - days.min(),
+        value=days,
+        w=days.dt.date,
+        sat=days - days.min(),
+    )
+    facets = ["app", "fees", "note", "date", "zoned", "month", "day", "spent"]
+    schema = _schema(satisfaction="sat")
+    problems = _problems(
+        s, replace(schema, facets=tuple(facets)), FacetCatalog.from_facets(facets)
+    )
+    for facet in ("date", "zoned", "month", "day"):
+        assert f"Facet '{facet}' holds dates, not ratings" in " ".join(problems)
+    assert "Facet 'spent' holds time spans, not ratings" in " ".join(problems)
+    assert "Drop it from the catalog (or the facets)" in problems[0]
+    assert "The value column 'value' holds dates, not numbers" in problems[-3]
+    assert "The satisfaction column 'sat' holds time spans" in problems[-2]
+    assert "The weight column 'w' holds dates" in problems[-1]
+    assert len(problems) == 8  # nothing else said of them (a scale, codes)
+    (problem,) = _problems(_survey().assign(date=days), _schema(connection="date"))
+    assert problem.startswith("The connection column 'date' holds dates, not numbers")
+    assert "--connection COL" in problem
+    catalog = pd.DataFrame({"facet": ["app", "fees", "note", "date"]})
+    with pytest.raises(ValidationError, match="Facet 'date' holds dates, not ratings"):
+        em.analyze(
+            _survey().assign(date=days), catalog, connection="connected", n_boot=0
+        )
+
+
+@pytest.mark.parametrize(
+    "used",
+    [
+        pd.array([True, False, None] * 20, dtype="boolean"),
+        np.tile([True, False, False], 20),
+        pd.Series([True, False, None] * 20, dtype=object),
+    ],
+    ids=["boolean", "bool", "objects"],
+)
+def test_a_true_false_facet_is_refused_as_no_rating_not_as_0_codes(used):
+    """A yes/no touchpoint (used the app) read as 0 and 1 on a 0-10 scale
+    drew the refusal of its 0s as a 'not applicable' code, and the advice to
+    declare them so (which would leave a facet of one answer). It is named
+    as yes/no answers, with the ways out that keep it in the analysis; a
+    True/False outcome is still read as 1 and 0."""
+    s = _survey().assign(used_app=used)
+    catalog = FacetCatalog.from_facets(["app", "fees", "note", "used_app"])
+    schema = replace(_schema(), facets=tuple(catalog.facets))
+    cat, _, _ = catalog.with_scales_from(s)
+    (problem,) = _problems(s, schema, cat)
+    assert problem.startswith(
+        "Facet 'used_app' holds yes/no answers (True/False), not ratings on a scale"
+    )
+    assert "--control COL" in problem and "--segment COL" in problem
+    assert "--not-experienced" not in problem
+    s = _survey().assign(connected=pd.array([True, False] * 30, dtype="boolean"))
+    checked = validate_survey(s, _schema(), CATALOG)
+    assert checked["connected"].tolist() == [1.0, 0.0] * 30
+
+
+def test_the_0_code_refusal_says_what_its_counts_are():
+    """'(0s of the answers)' stood alone before the list it described."""
+    s = _survey()
+    s.loc[:41, "app"] = 0
+    (problem,) = _scaled(s)[3]
+    assert "does not give, with its 0s among its answers: 'app' (42 of 60, 70%)" in (
+        problem
+    )
+
+
+def test_ratings_running_past_a_declared_scale_call_for_a_wider_scale():
+    """0-10 ratings under a catalog's 1-5 (a rounded -0.3 among them) were
+    named '-0, 6, 7 (+3 more)' and offered as six 'not experienced' codes,
+    --not-experienced "-0,6,7". They read 0, and the hint is the scale in
+    the catalog; a 6 for 'not applicable' after a 1-5 matrix, or codes far
+    past it, keep the advice to declare them."""
+    five = FacetCatalog.from_frame(
+        pd.DataFrame({"facet": ["app", "fees", "note"], "scale_min": 1, "scale_max": 5})
+    )
+    s = _survey().assign(
+        app=lambda d: d["app"] - 1,  # 0-9, and a few 10s
+        fees=lambda d: np.ceil(d["fees"] / 2),
+        note=lambda d: np.ceil(d["note"] / 2),
+    )
+    s.loc[s["app"] == 0, "app"] = -0.0
+    s.loc[:3, "app"] = 10
+    s.loc[:5, "fees"] = 6  # a code after the matrix's points
+    s.loc[6:7, "fees"] = 99
+    s.loc[:3, "note"] = [97, 98, 99, 999]  # four codes, far past the scale
+    app, fees, note = _problems(s, catalog=five)
+    assert app.startswith("Facet 'app' has ")
+    assert "off its 1-5 scale: 0, 6, 7 (+3 more)." in app
+    assert "the catalog's 1-5 scale is likely too narrow" in app
+    assert "(scale_min 0 and scale_max 10)" in app
+    assert "not-experienced" not in app and "-0" not in app
+    assert '--not-experienced "6,99"' in fees and "too narrow" not in fees
+    assert '--not-experienced "97,98,99"' in note and "too narrow" not in note
