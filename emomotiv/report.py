@@ -1900,6 +1900,9 @@ class Report:
         if column is None and not tracking:
             return None
         out: dict[str, Any] = {"tracking": tracking, "chart": None, "rows": []}
+        # what to know before reading the changes (waves resampled at very
+        # different sizes): said in this section, not among the warnings above
+        out["notes"] = [str(note) for note in tracking.get("notes") or []]
         out["detectable"] = detectable_note(tracking)
         out["stages"] = stage_changes_context(_table(tables, "stage_changes"), tracking)
         # a comparison saved before stages were compared holds no word of them
@@ -2137,9 +2140,10 @@ class Report:
             from .segments import unstable_segments_warning
 
             unstable = unstable_segments_warning(summary.get("segments") or {})
-        # so is the classical methods' warning, in the section that reads them
+        # so are the classical methods' warning and the notes of the waves'
+        # comparison, in the sections that read them
         agreement = sections["agreement"]
-        said = {unstable}  # in a section of their own
+        said = {unstable, *(sections["changes"] or {}).get("notes", [])}
         if agreement["available"] and agreement.get("warning"):
             said.add(agreement["warning"])
         # the warnings the report shows name a touchpoint by its label too

@@ -1989,8 +1989,14 @@ def analyze_latest_wave(
     comparison = compare(*runs, labels=(str(previous), str(latest)))
     comparison.summary["waves_in_survey"] = [str(label) for label in labels]
     result = add_comparison(runs[1], comparison)
-    # the summary keeps what was said of the order and of the earlier wave,
-    # as the console and the report read the warnings from it
+    # the summary keeps what was said of the order, of the comparison (waves
+    # resampled at very different sizes) and of the earlier wave, as the
+    # console and the report read the warnings from it
     earlier = [f"Wave '{previous}': {w}" for w in runs[0].summary.get("warnings", [])]
-    result.summary["warnings"] = [*notes, *result.summary["warnings"], *earlier]
+    result.summary["warnings"] = [
+        *notes,
+        *comparison.summary["notes"],
+        *result.summary["warnings"],
+        *earlier,
+    ]
     return result

@@ -743,6 +743,39 @@ def test_analyze_by_wave_compares_the_latest_two(tmp_path):
     assert saved["tracking"]["waves"]["after"] == "2026Q2"
 
 
+def test_analyze_by_wave_says_the_waves_resampled_at_very_different_sizes(
+    tmp_path, capsys
+):
+    """A partly fielded quarter (150 respondents against 600): the analyst
+    who reads the console, summary.json and report.html is told once, in
+    the change section, as the Python warning and the comparison say."""
+    s = em.make_waves(600, 6, waves=("2026Q1", "2026Q2"), random_state=1)
+    survey = s.survey[(s.survey["wave"] == "2026Q1") | (s.survey.index % 4 == 0)]
+    with pytest.warns(UserWarning, match="resampled at very different sizes"):
+        result = em.analyze(
+            survey, s.catalog, connection="connected", wave="wave",
+            model=em.DriverModel(n_estimators=20, cv=0), n_boot=2,
+            methods=False, progress=False,
+        )  # fmt: skip
+    note = result.summary["tracking"]["notes"][0]
+    assert "(600 and 150 respondents)" in note
+    assert result.summary["warnings"].count(note) == 1
+    page = em.Report(result).html()
+    assert page.count("resampled at very different sizes") == 1
+    assert page.index('<section id="changes">') < page.index("very different sizes")
+    em.save_analysis(result, tmp_path / "out")
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert saved["warnings"].count(note) == 1
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    args = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
+    args += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    args += ["--wave", "wave", "--n-boot", "2", "--cv", "0", "--no-methods"]
+    assert main([*args, "--out", str(tmp_path / "cli")]) == 0
+    printed = capsys.readouterr()
+    assert (printed.out + printed.err).count("resampled at very different sizes") == 1
+
+
 def test_analyze_by_wave_refuses_empty_wave_labels():
     s = em.make_waves(300, 8, random_state=2)
     survey = s.survey.copy()
