@@ -1089,6 +1089,30 @@ STAGE_MOVED = (
 )
 
 
+DIFFERENT_OUTCOMES = "The two waves measure different outcomes"
+
+
+def different_outcomes(before: object, after: object, waves: Sequence[str]) -> str:
+    """That two waves measure different outcomes, their outcome columns
+    ``before`` and ``after`` named with the ``waves``: the first of
+    :func:`setting_notes`, and the warning of :func:`emomotiv.compare`.
+
+    Examples
+    --------
+    >>> note = different_outcomes("connected", "churned", ["Q1", "Q2"])
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    The two waves measure different outcomes ('connected' in Q1, 'churned' in
+    Q2): their shares and changes compare different questions, not one question
+    over time.
+    """
+    b, a = _setting_value(before), _setting_value(after)
+    return (
+        f"{DIFFERENT_OUTCOMES} ('{b}' in {waves[0]}, '{a}' in {waves[1]}): their "
+        "shares and changes compare different questions, not one question over "
+        "time."
+    )
+
+
 def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
     """The settings two waves' analyses differ in, in words, one a line
     (``tracking["differences"]`` of :func:`emomotiv.compare`); first, when
@@ -1111,7 +1135,7 @@ def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
     one fit's shares, the other the mean over its refits: the two differ even
     on the same survey, and the other wave's errors stand for both).
     """
-    before, after = _wave_names(tracking)
+    waves = before, after = _wave_names(tracking)
     differences = tracking.get("differences") or []
     lines = []
     for d in differences:
@@ -1120,12 +1144,8 @@ def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
         name = str(d["setting"])
         b, a = _setting_value(d.get("before")), _setting_value(d.get("after"))
         if name == "outcome column":
-            lines.insert(
-                0,
-                f"The two waves measure different outcomes ('{b}' in {before}, "
-                f"'{a}' in {after}): their shares and changes compare different "
-                "questions, not one question over time.",
-            )
+            outcomes = different_outcomes(d.get("before"), d.get("after"), waves)
+            lines.insert(0, outcomes)
             continue
         why = SETTING_MEANING.get(name)
         if name == "bootstrap replicates" and 0 in (d.get("before"), d.get("after")):

@@ -1223,6 +1223,41 @@ def test_settings_that_differ_between_the_waves_are_listed(small_result):
     assert "halo design" not in {d["setting"] for d in lacking.summary["differences"]}
 
 
+def test_waves_of_different_outcome_columns_are_warned_of_once(
+    small_result, tmp_path, capsys
+):
+    """In a notebook the differences stay in the summary unless looked for:
+    the one that makes the waves measure different outcomes is warned of,
+    in the words of the console and the report, and said once on the
+    console."""
+    from emomotiv.report import setting_notes
+
+    after = _with_summary(
+        small_result,
+        data__roles__connection="churned",
+        data__wave="2026Q4",
+        halo__method="none",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        comparison = em.compare(small_result, after)
+    said = [w for w in caught if "measure different outcomes" in str(w.message)]
+    assert len(said) == 1 and said[0].filename == __file__
+    assert str(said[0].message) == setting_notes(comparison.summary)[0]
+    assert "('connected' in 2026Q3, 'churned' in 2026Q4)" in str(said[0].message)
+    assert not [w for w in caught if "halo" in str(w.message)]  # listed, not warned
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.compare(small_result, _with_summary(small_result, halo__method="none"))
+    assert not [w for w in caught if "different outcomes" in str(w.message)]
+    em.save_analysis(small_result, tmp_path / "q3")
+    em.save_analysis(after, tmp_path / "q4")
+    args = ["compare", str(tmp_path / "q3"), str(tmp_path / "q4")]
+    assert main([*args, "--out", str(tmp_path / "cmp")]) == 0
+    printed = capsys.readouterr()
+    assert (printed.out + printed.err).count("measure different outcomes") == 1
+
+
 def test_waves_whose_amounts_are_in_two_currencies_say_so(small_result):
     """A wave's value in '€' and the next in '$' are not one trend: the
     currencies are listed with the other settings that differ, and the
