@@ -2154,7 +2154,11 @@ class Report:
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
         plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
-        # a segment's unstable ranking is said in the segment section instead
+        # a segment's unstable ranking is said in the segment section instead,
+        # as are the segments too small to rank, each with its size
+        from .segments import few_segments_warning
+
+        few = few_segments_warning(summary.get("segments") or {})
         unstable = None
         if (sections["segments"] or {}).get("unstable"):
             from .segments import unstable_segments_warning
@@ -2163,7 +2167,7 @@ class Report:
         # so are the classical methods' warning and the notes of the waves'
         # comparison, in the sections that read them
         agreement = sections["agreement"]
-        said = {unstable, *(sections["changes"] or {}).get("notes", [])}
+        said = {few, unstable, *(sections["changes"] or {}).get("notes", [])}
         if agreement["available"] and agreement.get("warning"):
             said.add(agreement["warning"])
         # the warnings the report shows name a touchpoint by its label too
