@@ -1572,9 +1572,15 @@ def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
         return result.tables, result.summary
     if isinstance(result, Mapping) and "tables" in result and "summary" in result:
         return result["tables"], result["summary"]
+    # a wave comparison has a report of its own, with its own settings
+    other = (
+        ": a wave comparison's report is em.ComparisonReport(comparison)"
+        if isinstance(result, WaveComparison)
+        else ""
+    )
     raise TypeError(
         "Report needs an AnalysisResult or a mapping with 'tables' and 'summary'; "
-        f"got {type(result).__name__}."
+        f"got {type(result).__name__}{other}."
     )
 
 
@@ -1643,7 +1649,8 @@ class Report:
     ------
     TypeError
         When ``result`` is neither an analysis nor such a mapping (a saved
-        analysis's folder is read with :meth:`from_folder`).
+        analysis's folder is read with :meth:`from_folder`, a wave
+        comparison reported by :class:`ComparisonReport`).
     ValueError
         When ``top`` is not an int >= 1 or ``currency`` not a short sign or
         code.
