@@ -123,15 +123,15 @@ touchpoints whose catalog label and whose journey stage differ. Nothing is
 refused for them (a column renamed between questionnaires is legitimate),
 but when the outcome column differs the two waves measure different
 outcomes: the report and the console say so first, and :func:`compare`
-warns. Touchpoints whose
-label changed stay compared and can be flagged (a reworded question kept
-under its id is one touchpoint); where a quarter or more of those compared
-changed label, the ids were likely renumbered and a note says so. Where a
-score's range differs (0-10 against 1-7), its means are not one measure:
-the KPI ``mean_outcome`` keeps both waves' means, with ``change`` None and
-``scales_differ`` True. Labels given (``labels``) that name other waves
-than the two the analyses record (``data.wave``) are noted, and the order
-of the waves is checked on the recorded waves where both are known.
+warns. Touchpoints whose label changed stay compared and can be flagged (a
+reworded question kept under its id is one touchpoint); where a quarter or
+more of those compared changed label, the ids were likely renumbered and a
+note says so. Where a score's range differs (0-10 against 1-7), its means
+are not one measure: the KPI ``mean_outcome`` keeps both waves' means, with
+``change`` None and ``scales_differ`` True. Labels given (``labels``) that
+name other waves than the two the analyses record (``data.wave``) are
+noted, and the order of the waves is checked on the recorded waves where
+both are known.
 
 Of the headline KPIs only the connected share is tested against noise;
 sample sizes and interval bounds are not trends, and a KPI's intervals,
