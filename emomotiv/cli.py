@@ -2246,6 +2246,7 @@ def _words(summary: dict) -> dict[str, str]:
 
 def _compare(args: argparse.Namespace) -> int:
     from .io import WORKBOOK_FILE, output_lock, output_problems, save_comparison
+    from .report import DIFFERENT_OUTCOMES
     from .tracking import _folder_problems, compare
 
     # every check before the work, in one message: the two inputs and the folder
@@ -2269,7 +2270,9 @@ def _compare(args: argparse.Namespace) -> int:
     if args.excel:
         folder += _excel_problems()
     _refuse(problems, folder, "comparison", "comparison", out=args.out)
-    with output_lock(args.out):
+    with output_lock(args.out), warnings.catch_warnings():
+        # said below, first of the settings that differ
+        warnings.filterwarnings("ignore", DIFFERENT_OUTCOMES, UserWarning)
         comparison = compare(
             args.before,
             args.after,

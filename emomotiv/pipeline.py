@@ -2332,11 +2332,12 @@ def analyze(
     segment_tables, summary["segments"], segments = _segments_step(
         estimator, data, schema, cat, study, design
     )
-    from .segments import unstable_segments_warning
+    from .segments import few_segments_warning, unstable_segments_warning
 
-    unstable = unstable_segments_warning(summary["segments"])
-    if unstable:
-        _warn(summary, unstable, words)
+    for warning in (few_segments_warning, unstable_segments_warning):
+        note = warning(summary["segments"])
+        if note:
+            _warn(summary, note, words)
     steps.update()
     steps.set_postfix_str("value drivers")
     value_tables, summary["value_drivers"], value_drivers = _value_drivers_step(

@@ -1089,6 +1089,30 @@ STAGE_MOVED = (
 )
 
 
+DIFFERENT_OUTCOMES = "The two waves measure different outcomes"
+
+
+def different_outcomes(before: object, after: object, waves: Sequence[str]) -> str:
+    """That two waves measure different outcomes, their outcome columns
+    ``before`` and ``after`` named with the ``waves``: the first of
+    :func:`setting_notes`, and the warning of :func:`emomotiv.compare`.
+
+    Examples
+    --------
+    >>> note = different_outcomes("connected", "churned", ["Q1", "Q2"])
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    The two waves measure different outcomes ('connected' in Q1, 'churned' in
+    Q2): their shares and changes compare different questions, not one question
+    over time.
+    """
+    b, a = _setting_value(before), _setting_value(after)
+    return (
+        f"{DIFFERENT_OUTCOMES} ('{b}' in {waves[0]}, '{a}' in {waves[1]}): their "
+        "shares and changes compare different questions, not one question over "
+        "time."
+    )
+
+
 def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
     """The settings two waves' analyses differ in, in words, one a line
     (``tracking["differences"]`` of :func:`emomotiv.compare`); first, when
@@ -1111,7 +1135,7 @@ def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
     one fit's shares, the other the mean over its refits: the two differ even
     on the same survey, and the other wave's errors stand for both).
     """
-    before, after = _wave_names(tracking)
+    waves = before, after = _wave_names(tracking)
     differences = tracking.get("differences") or []
     lines = []
     for d in differences:
@@ -1120,12 +1144,8 @@ def setting_notes(tracking: Mapping[str, Any]) -> list[str]:
         name = str(d["setting"])
         b, a = _setting_value(d.get("before")), _setting_value(d.get("after"))
         if name == "outcome column":
-            lines.insert(
-                0,
-                f"The two waves measure different outcomes ('{b}' in {before}, "
-                f"'{a}' in {after}): their shares and changes compare different "
-                "questions, not one question over time.",
-            )
+            outcomes = different_outcomes(d.get("before"), d.get("after"), waves)
+            lines.insert(0, outcomes)
             continue
         why = SETTING_MEANING.get(name)
         if name == "bootstrap replicates" and 0 in (d.get("before"), d.get("after")):
@@ -1552,9 +1572,15 @@ def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
         return result.tables, result.summary
     if isinstance(result, Mapping) and "tables" in result and "summary" in result:
         return result["tables"], result["summary"]
+    # a wave comparison has a report of its own, with its own settings
+    other = (
+        ": a wave comparison's report is em.ComparisonReport(comparison)"
+        if isinstance(result, WaveComparison)
+        else ""
+    )
     raise TypeError(
         "Report needs an AnalysisResult or a mapping with 'tables' and 'summary'; "
-        f"got {type(result).__name__}."
+        f"got {type(result).__name__}{other}."
     )
 
 
@@ -1623,7 +1649,8 @@ class Report:
     ------
     TypeError
         When ``result`` is neither an analysis nor such a mapping (a saved
-        analysis's folder is read with :meth:`from_folder`).
+        analysis's folder is read with :meth:`from_folder`, a wave
+        comparison reported by :class:`ComparisonReport`).
     ValueError
         When ``top`` is not an int >= 1 or ``currency`` not a short sign or
         code.
@@ -1900,6 +1927,9 @@ class Report:
         if column is None and not tracking:
             return None
         out: dict[str, Any] = {"tracking": tracking, "chart": None, "rows": []}
+        # what to know before reading the changes (waves resampled at very
+        # different sizes): said in this section, not among the warnings above
+        out["notes"] = [str(note) for note in tracking.get("notes") or []]
         out["detectable"] = detectable_note(tracking)
         out["stages"] = stage_changes_context(_table(tables, "stage_changes"), tracking)
         # a comparison saved before stages were compared holds no word of them
@@ -2131,15 +2161,20 @@ class Report:
                     holder["chart"] = Markup(holder["chart"])
         plan_summary = dict(summary.get("plan") or {})
         plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
-        # a segment's unstable ranking is said in the segment section instead
+        # a segment's unstable ranking is said in the segment section instead,
+        # as are the segments too small to rank, each with its size
+        from .segments import few_segments_warning
+
+        few = few_segments_warning(summary.get("segments") or {})
         unstable = None
         if (sections["segments"] or {}).get("unstable"):
             from .segments import unstable_segments_warning
 
             unstable = unstable_segments_warning(summary.get("segments") or {})
-        # so is the classical methods' warning, in the section that reads them
+        # so are the classical methods' warning and the notes of the waves'
+        # comparison, in the sections that read them
         agreement = sections["agreement"]
-        said = {unstable}  # in a section of their own
+        said = {few, unstable, *(sections["changes"] or {}).get("notes", [])}
         if agreement["available"] and agreement.get("warning"):
             said.add(agreement["warning"])
         # the warnings the report shows name a touchpoint by its label too

@@ -118,6 +118,7 @@ from ._validation import (
     check_float,
     check_int,
     check_weights,
+    listed,
 )
 from .importance import _as_groups
 from .model import DriverModel, check_model, check_outcome
@@ -853,6 +854,54 @@ def segment_drivers(
         ),
     }
     return SegmentDrivers(table, results, info)
+
+
+def few_segments_warning(segments: Mapping[str, Any]) -> str | None:
+    """The warning when at most one of two or more segments has the
+    respondents a segment needs to be ranked (``min_size``), or None, from
+    ``summary["segments"]`` (:meth:`SegmentDrivers.to_summary`): the run's
+    warnings hold it, and the report gives it in the segment section.
+
+    Examples
+    --------
+    >>> info = {"min_size": 300, "segments": {
+    ...     "North": {"n": 520}, "East": {"n": 180}, "West": {"n": 40}}}
+    >>> print(few_segments_warning(info))  # doctest: +NORMALIZE_WHITESPACE
+    Only 1 of the 3 segments has the 300 respondents a segment needs to be
+    ranked ('North', 520): 'East' (180), 'West' (40) are listed, not ranked,
+    and no test of difference between segments was possible. To rank smaller
+    segments, with noisier rankings, lower the minimum (min_segment_size=180 in
+    Python, --min-segment-size 180 on the command line), or group small
+    segments together.
+    """
+    sizes = {
+        str(name): int(part["n"])
+        for name, part in (segments.get("segments") or {}).items()
+        if isinstance(part.get("n"), int | np.integer)
+    }
+    least = segments.get("min_size")
+    if len(sizes) < 2 or not isinstance(least, int):
+        return None
+    large = [name for name, n in sizes.items() if n >= least]
+    if len(large) > 1:
+        return None
+    small = sorted((n, name) for name, n in sizes.items() if n < least)[::-1]
+    named = listed([f"'{name}' ({n:,})" for n, name in small])
+    lower = max(small[0][0] if large else small[1][0], 2)  # ranks two
+    found = (
+        f"Only 1 of the {len(sizes)} segments has the {least:,} respondents a "
+        f"segment needs to be ranked ('{large[0]}', {sizes[large[0]]:,})"
+        if large
+        else f"None of the {len(sizes)} segments has the {least:,} respondents "
+        "a segment needs to be ranked"
+    )
+    return (
+        f"{found}: {named} {'is' if len(small) == 1 else 'are'} listed, not "
+        "ranked, and no test of difference between segments was possible. To "
+        "rank smaller segments, with noisier rankings, lower the minimum "
+        f"(min_segment_size={lower} in Python, --min-segment-size {lower} on the "
+        "command line), or group small segments together."
+    )
 
 
 def unstable_segments_warning(segments: Mapping[str, Any]) -> str | None:

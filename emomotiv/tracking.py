@@ -122,15 +122,16 @@ and xgboost versions; a score's range, ``data.outcome_range``), then the
 touchpoints whose catalog label and whose journey stage differ. Nothing is
 refused for them (a column renamed between questionnaires is legitimate),
 but when the outcome column differs the two waves measure different
-outcomes, and the report and the console say so first. Touchpoints whose
-label changed stay compared and can be flagged (a reworded question kept
-under its id is one touchpoint); where a quarter or more of those compared
-changed label, the ids were likely renumbered and a note says so. Where a
-score's range differs (0-10 against 1-7), its means are not one measure:
-the KPI ``mean_outcome`` keeps both waves' means, with ``change`` None and
-``scales_differ`` True. Labels given (``labels``) that name other waves
-than the two the analyses record (``data.wave``) are noted, and the order
-of the waves is checked on the recorded waves where both are known.
+outcomes: the report and the console say so first, and :func:`compare`
+warns. Touchpoints whose label changed stay compared and can be flagged (a
+reworded question kept under its id is one touchpoint); where a quarter or
+more of those compared changed label, the ids were likely renumbered and a
+note says so. Where a score's range differs (0-10 against 1-7), its means
+are not one measure: the KPI ``mean_outcome`` keeps both waves' means, with
+``change`` None and ``scales_differ`` True. Labels given (``labels``) that
+name other waves than the two the analyses record (``data.wave``) are
+noted, and the order of the waves is checked on the recorded waves where
+both are known.
 
 Of the headline KPIs only the connected share is tested against noise;
 sample sizes and interval bounds are not trends, and a KPI's intervals,
@@ -1651,7 +1652,8 @@ def compare(
         backwards), the labels given name other waves than the analyses
         record, the two analyses hold the same share for every facet (one
         run given twice), many touchpoints changed label (ids likely
-        renumbered), or a score's range differs.
+        renumbered), a score's range differs, or the outcome column differs
+        (the two waves measure different outcomes).
 
     Examples
     --------
@@ -1676,7 +1678,7 @@ def compare(
             "non-blank wave names (they name the waves in the report and the "
             f"summary), or None. Got {labels!r} instead."
         )
-    from .report import outcome_label, score_outcome, study_currency
+    from .report import different_outcomes, outcome_label, score_outcome, study_currency
 
     res_b, res_a = _load_both(before, after)
     problems = _check_comparable(res_b, res_a)
@@ -1700,6 +1702,11 @@ def compare(
     notes += _range_note(res_b.summary, res_a.summary, labels)
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
+    differences = _differences(res_b.summary, res_a.summary)
+    for d in differences:  # said first by the report and the console too
+        if d["setting"] == "outcome column":
+            outcomes = different_outcomes(d["before"], d["after"], labels)
+            warnings.warn(outcomes, UserWarning, stacklevel=2)
     for suffix in ("before", "after"):
         _rank_compared(table, common, suffix)
     change = table["importance_after"] - table["importance_before"]
@@ -1752,9 +1759,7 @@ def compare(
         "added": sorted(out.loc[out["status"] == "added", "facet"]),
         "dropped": sorted(out.loc[out["status"] == "dropped", "facet"]),
         "rescaled": rescaled,
-        "differences": _differences(res_b.summary, res_a.summary)
-        + relabelled
-        + _restaged(table),
+        "differences": differences + relabelled + _restaged(table),
         # what the analysts should know before reading the changes (said on
         # the console, kept for the report and summary.json handed on)
         "notes": notes,
@@ -1989,8 +1994,14 @@ def analyze_latest_wave(
     comparison = compare(*runs, labels=(str(previous), str(latest)))
     comparison.summary["waves_in_survey"] = [str(label) for label in labels]
     result = add_comparison(runs[1], comparison)
-    # the summary keeps what was said of the order and of the earlier wave,
-    # as the console and the report read the warnings from it
+    # the summary keeps what was said of the order, of the comparison (waves
+    # resampled at very different sizes) and of the earlier wave, as the
+    # console and the report read the warnings from it
     earlier = [f"Wave '{previous}': {w}" for w in runs[0].summary.get("warnings", [])]
-    result.summary["warnings"] = [*notes, *result.summary["warnings"], *earlier]
+    result.summary["warnings"] = [
+        *notes,
+        *comparison.summary["notes"],
+        *result.summary["warnings"],
+        *earlier,
+    ]
     return result

@@ -460,6 +460,12 @@ def test_report_rejects_other_objects_and_bad_top(small_result):
         em.Report(pd.DataFrame()).html()
     with pytest.raises(ValueError, match="'top' parameter of Report must be an int"):
         em.Report(small_result, top=-1).html()
+    # a wave comparison is pointed to its own report
+    with pytest.warns(UserWarning, match="the same shares"):
+        comparison = em.compare(small_result, small_result, labels=("Q1", "Q2"))
+    said = r"WaveComparison: a wave comparison's report is em\.ComparisonReport\("
+    with pytest.raises(TypeError, match=said):
+        em.Report(comparison)
 
 
 def test_user_labels_are_escaped(small):

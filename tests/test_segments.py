@@ -705,6 +705,36 @@ def test_a_segment_too_small_for_a_stable_ranking_says_so(capsys):
     assert bare.info["segments"]["small"]["stability"] is None
 
 
+def test_only_one_segment_large_enough_to_rank_is_warned_of_once():
+    """With the default minimum of 300, one segment of four is ranked: the
+    notebook user who asked for segments is told, with the sizes, the
+    minimum and how to lower it; the report says it in its segment section."""
+    s = em.make_survey(n_respondents=600, n_facets=6, random_state=0)
+    region = np.repeat(["North", "East", "South", "West"], [350, 120, 80, 50])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(
+            s.survey.assign(region=region), s.catalog, connection="connected",
+            segment="region", model=em.DriverModel(**FAST), n_boot=2,
+            methods=False, progress=False,
+        )  # fmt: skip
+    said = [str(w.message) for w in caught if "segments has the" in str(w.message)]
+    assert len(said) == 1 and result.summary["warnings"].count(said[0]) == 1
+    assert said[0].startswith(
+        "Only 1 of the 4 segments has the 300 respondents a segment needs to be "
+        "ranked ('North', 350): 'East' (120), 'South' (80), 'West' (50) are listed"
+    )
+    assert "min_segment_size=120 in Python, --min-segment-size 120" in said[0]
+    html = " ".join(em.Report(result).html().split())
+    assert "segments has the" not in html  # said in the segment section
+    assert "Segment <strong>East</strong> (120 respondents) is not ranked" in html
+    from emomotiv.segments import few_segments_warning
+
+    info = result.summary["segments"]
+    assert few_segments_warning(dict(info, min_size=120)) is None
+    assert few_segments_warning(dict(info, min_size=400)).startswith("None of the 4")
+
+
 def test_a_segment_whose_models_split_on_nothing_is_not_ranked():
     """Seventy respondents with a handful connected: min_child_weight=5
     leaves every refit of the segment without a split. Its shares would all

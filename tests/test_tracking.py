@@ -743,6 +743,39 @@ def test_analyze_by_wave_compares_the_latest_two(tmp_path):
     assert saved["tracking"]["waves"]["after"] == "2026Q2"
 
 
+def test_analyze_by_wave_says_the_waves_resampled_at_very_different_sizes(
+    tmp_path, capsys
+):
+    """A partly fielded quarter (150 respondents against 600): the analyst
+    who reads the console, summary.json and report.html is told once, in
+    the change section, as the Python warning and the comparison say."""
+    s = em.make_waves(600, 6, waves=("2026Q1", "2026Q2"), random_state=1)
+    survey = s.survey[(s.survey["wave"] == "2026Q1") | (s.survey.index % 4 == 0)]
+    with pytest.warns(UserWarning, match="resampled at very different sizes"):
+        result = em.analyze(
+            survey, s.catalog, connection="connected", wave="wave",
+            model=em.DriverModel(n_estimators=20, cv=0), n_boot=2,
+            methods=False, progress=False,
+        )  # fmt: skip
+    note = result.summary["tracking"]["notes"][0]
+    assert "(600 and 150 respondents)" in note
+    assert result.summary["warnings"].count(note) == 1
+    page = em.Report(result).html()
+    assert page.count("resampled at very different sizes") == 1
+    assert page.index('<section id="changes">') < page.index("very different sizes")
+    em.save_analysis(result, tmp_path / "out")
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert saved["warnings"].count(note) == 1
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    s.catalog.to_csv(tmp_path / "facets.csv", index=False)
+    args = ["analyze", str(tmp_path / "survey.csv"), "--catalog"]
+    args += [str(tmp_path / "facets.csv"), "--connection", "connected"]
+    args += ["--wave", "wave", "--n-boot", "2", "--cv", "0", "--no-methods"]
+    assert main([*args, "--out", str(tmp_path / "cli")]) == 0
+    printed = capsys.readouterr()
+    assert (printed.out + printed.err).count("resampled at very different sizes") == 1
+
+
 def test_analyze_by_wave_refuses_empty_wave_labels():
     s = em.make_waves(300, 8, random_state=2)
     survey = s.survey.copy()
@@ -1188,6 +1221,41 @@ def test_settings_that_differ_between_the_waves_are_listed(small_result):
     summary.pop("halo")
     lacking = em.compare(small_result, replace(after, summary=summary))
     assert "halo design" not in {d["setting"] for d in lacking.summary["differences"]}
+
+
+def test_waves_of_different_outcome_columns_are_warned_of_once(
+    small_result, tmp_path, capsys
+):
+    """In a notebook the differences stay in the summary unless looked for:
+    the one that makes the waves measure different outcomes is warned of,
+    in the words of the console and the report, and said once on the
+    console."""
+    from emomotiv.report import setting_notes
+
+    after = _with_summary(
+        small_result,
+        data__roles__connection="churned",
+        data__wave="2026Q4",
+        halo__method="none",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        comparison = em.compare(small_result, after)
+    said = [w for w in caught if "measure different outcomes" in str(w.message)]
+    assert len(said) == 1 and said[0].filename == __file__
+    assert str(said[0].message) == setting_notes(comparison.summary)[0]
+    assert "('connected' in 2026Q3, 'churned' in 2026Q4)" in str(said[0].message)
+    assert not [w for w in caught if "halo" in str(w.message)]  # listed, not warned
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.compare(small_result, _with_summary(small_result, halo__method="none"))
+    assert not [w for w in caught if "different outcomes" in str(w.message)]
+    em.save_analysis(small_result, tmp_path / "q3")
+    em.save_analysis(after, tmp_path / "q4")
+    args = ["compare", str(tmp_path / "q3"), str(tmp_path / "q4")]
+    assert main([*args, "--out", str(tmp_path / "cmp")]) == 0
+    printed = capsys.readouterr()
+    assert (printed.out + printed.err).count("measure different outcomes") == 1
 
 
 def test_waves_whose_amounts_are_in_two_currencies_say_so(small_result):
