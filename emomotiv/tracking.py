@@ -858,7 +858,9 @@ def _order_notes(
             "noise, so a share can fall or rise with the size alone (an unchanged "
             "driver read 14.0% at 1,500 and 5.3% at 400, flagged). Compare them "
             f"at one size: analyse '{larger}' again with --boot-size {min(sizes)} "
-            f"(boot_size={min(sizes)} in Python)."
+            f"(boot_size={min(sizes)} in Python); for the waves of one survey "
+            f"analysed with --wave, run that analysis again with --boot-size "
+            f"{min(sizes)}, which resamples each wave at that size."
         )
     return notes
 

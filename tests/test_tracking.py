@@ -759,6 +759,8 @@ def test_analyze_by_wave_says_the_waves_resampled_at_very_different_sizes(
         )  # fmt: skip
     note = result.summary["tracking"]["notes"][0]
     assert "(600 and 150 respondents)" in note
+    # the way out of a run of one survey's waves is that run, resampled so
+    assert "analysed with --wave, run that analysis again with --boot-size 150" in note
     assert result.summary["warnings"].count(note) == 1
     page = em.Report(result).html()
     assert page.count("resampled at very different sizes") == 1
