@@ -2415,6 +2415,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from ._stats import format_against
     from ._validation import ValidationError
     from ._wording import in_outcome_words
@@ -2465,12 +2467,12 @@ def _analyze(args: argparse.Namespace) -> int:
             result = analyze(survey, catalog, study=_shown_progress(study))
         # read here from the study's files (a DataFrame given to analyze
         # records no path): those files are what ran
-        result.summary["study"] = _recorded_study(study, study.survey, study.catalog)
-        result.summary["inputs"] = file_fingerprints(
-            survey=study.survey, catalog=study.catalog
-        )
+        recorded = _recorded_study(study, study.survey, study.catalog)
         if args.study is not None:
-            result.summary["study"]["file"] = Path(args.study).name
+            recorded["file"] = Path(args.study).name
+        inputs = file_fingerprints(survey=study.survey, catalog=study.catalog)
+        summary = result.summary | {"study": recorded, "inputs": inputs}
+        result = dataclasses.replace(result, summary=summary)
         out = save_analysis(result, args.out, force=args.force)
         if args.figures:
             _figures_of(result, out)

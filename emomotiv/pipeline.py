@@ -2176,8 +2176,8 @@ def analyze(
         from .tracking import analyze_latest_wave
 
         result = analyze_latest_wave(survey, cat, study, analyze=analyze)
-        result.summary["study"], result.summary["inputs"] = record, inputs
-        return result
+        summary = result.summary | {"study": record, "inputs": inputs}
+        return replace(result, summary=summary)
     cat, scale_notes, scale_warnings = cat.with_scales_from(
         survey, study.not_experienced, by={"segment": study.segment}
     )

@@ -16,6 +16,7 @@ identity; compare their tables instead
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -482,6 +483,58 @@ class _Tables(Mapping):
         return f"tables({{{shapes}}})"
 
 
+_SUMMARY_READ_ONLY = (
+    "An analysis's summary is read-only: each entry is handed out as a copy, "
+    "so what save_analysis writes is what the analysis found. Try another "
+    "setting by running the analysis with it (analyze(..., budget=80_000)), "
+    "or edit a copy: summary = result.summary.copy()."
+)
+
+
+class _Summary(dict):
+    """An analysis's summary, read-only, each entry handed out as a deep
+    copy: a notebook's edit (``result.summary["plan"]["budget"] = 80_000``)
+    changes neither the result nor what :func:`emomotiv.save_analysis`
+    writes. A dict still, so ``json.dumps`` and ``dict(...)`` take it;
+    :meth:`copy` gives a plain dict free to edit."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        return copy.deepcopy(super().__getitem__(key))
+
+    def __iter__(self):  # so that dict(summary) and {**summary} copy too
+        return super().__iter__()
+
+    def get(self, key, default=None):
+        return copy.deepcopy(super().get(key, default))
+
+    def values(self):
+        return [self[key] for key in self]
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+    def copy(self) -> dict:
+        """The summary as a plain dict, deep-copied, free to edit."""
+        return {key: self[key] for key in self}
+
+    def __deepcopy__(self, memo) -> dict:
+        return self.copy()
+
+    def __reduce__(self):
+        return dict, (self.copy(),)
+
+    def __or__(self, other) -> dict:
+        return self.copy() | dict(other)
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(_SUMMARY_READ_ONLY)
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    update = pop = popitem = setdefault = clear = _refuse
+
+
 @dataclass(frozen=True, repr=False, eq=False)
 class AnalysisResult:
     """Everything :func:`emomotiv.analyze` found, ready to save or report.
@@ -495,7 +548,8 @@ class AnalysisResult:
         the result nor what :func:`emomotiv.save_analysis` writes.
     summary : dict
         JSON-ready facts: sizes, model fit, connected share, settings,
-        versions, warnings.
+        versions, warnings. Read-only, as the tables: each entry is handed
+        out as a copy (``summary.copy()`` gives a plain dict to edit).
     importance : ImportanceResult
         Derived importance (SHAP) with the per-respondent explanation.
     model : DriverModel
@@ -552,6 +606,8 @@ class AnalysisResult:
     def __post_init__(self) -> None:
         if not isinstance(self.tables, _Tables):
             object.__setattr__(self, "tables", _Tables(self.tables))
+        if not isinstance(self.summary, _Summary):
+            object.__setattr__(self, "summary", _Summary(self.summary))
 
     @property
     def drivers(self) -> pd.DataFrame:

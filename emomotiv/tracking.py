@@ -141,6 +141,7 @@ where both analyses hold them, travel with it as ``before_low`` to
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -2000,10 +2001,5 @@ def analyze_latest_wave(
     # resampled at very different sizes) and of the earlier wave, as the
     # console and the report read the warnings from it
     earlier = [f"Wave '{previous}': {w}" for w in runs[0].summary.get("warnings", [])]
-    result.summary["warnings"] = [
-        *notes,
-        *comparison.summary["notes"],
-        *result.summary["warnings"],
-        *earlier,
-    ]
-    return result
+    said = [*notes, *comparison.summary["notes"], *result.summary["warnings"], *earlier]
+    return dataclasses.replace(result, summary=result.summary | {"warnings": said})

@@ -1505,3 +1505,27 @@ def test_a_comparison_s_about_sheet_says_the_waves_were_not_run_alike():
     assert "The labels name the later wave first." in about["value"].tolist()
     plain = about_sheet({"tracking": tracking | {"differences": [], "notes": []}})
     assert not plain["setting"].isin(["not run alike", "note"]).any()
+
+
+def test_an_analysis_s_summary_is_read_only_so_what_is_saved_is_what_it_found(
+    small_result, tmp_path
+):
+    """A notebook's edit of the summary (a budget tried by hand) was written
+    to summary.json and the manifest, the saved run claiming a budget it
+    never ran with; the tables were already read-only copies."""
+    before = json.dumps(small_result.summary, sort_keys=True, default=str)
+    small_result.summary["plan"]["budget"] = 80_000  # a copy: no effect
+    dict(small_result.summary)["data"]["n_respondents"] = 1
+    with pytest.raises(TypeError, match="summary is read-only"):
+        small_result.summary["data"] = {}
+    with pytest.raises(TypeError, match="summary is read-only"):
+        small_result.summary.update(data={})
+    assert json.dumps(small_result.summary, sort_keys=True, default=str) == before
+    out = em.save_analysis(small_result, tmp_path / "run")
+    saved = json.loads((out / "summary.json").read_text())
+    summary = small_result.summary
+    assert saved["data"]["n_respondents"] == summary["data"]["n_respondents"]
+    assert saved["plan"].get("budget") == summary["plan"].get("budget") != 80_000
+    mine = small_result.summary.copy()  # a plain dict, free to edit
+    mine["plan"]["budget"] = 80_000
+    assert type(mine) is dict and small_result.summary["plan"].get("budget") != 80_000
