@@ -667,9 +667,12 @@ def _read_labelled(
         # the only text of a numeric column
         if kind != "string" and column in frame and frame[column].dtype == object:
             letters = frame[column].map(lambda v: isinstance(v, str)).to_numpy()
-            if letters.any():
-                missing[column] = ("." + frame[column][letters]).reindex(frame.index)
-            frame[column] = frame[column].mask(letters).astype(float)
+            if not letters.any():
+                continue  # dates and times come in as objects too
+            missing[column] = ("." + frame[column][letters]).reindex(frame.index)
+            rest = frame[column].mask(letters)
+            numbers = rest.dropna().map(lambda v: isinstance(v, int | float)).all()
+            frame[column] = rest.astype(float) if numbers else rest
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
     scales, descending, emptied = {}, {}, {}
@@ -853,20 +856,24 @@ def declared_missing_note(survey: pd.DataFrame, facets: Sequence[str]) -> list[s
     at = _declared_positions(survey, record, columns) if columns else None
     if at is None:
         return []
-    by_code: dict[tuple[str, str | None], int] = {}
+    by_code: dict[str, int] = {}
+    named_as: dict[str, list[str]] = {}  # a code's labels, in any column
     by_facet: dict[str, int] = {}
     for facet in columns:
         found = _array(record["cells"][facet])[at]
         codes, labels = record["codes"][facet], record["labels"][facet]
         for k, n in zip(*np.unique(found[found >= 0], return_counts=True), strict=True):
-            code = (codes[k], labels.get(codes[k]))
+            code = codes[k]
             by_code[code] = by_code.get(code, 0) + int(n)
             by_facet[facet] = by_facet.get(facet, 0) + int(n)
+            said = named_as.setdefault(code, [])
+            if labels.get(code) and labels[code] not in said:
+                said.append(labels[code])
     if not by_facet:
         return []
     shown = []
-    for (code, label), n in by_code.items():
-        inside = [label] if label else []
+    for code, n in by_code.items():
+        inside = [" / ".join(named_as[code])] if named_as[code] else []
         if len(by_code) > 1:  # of one code, the total says it
             inside.append(f"{n:,} cell{'' if n == 1 else 's'}")
         shown.append(f"{code} ({': '.join(inside)})" if inside else code)

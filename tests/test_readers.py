@@ -374,6 +374,43 @@ def test_stata_extended_missing_values_are_empty_cells(tmp_path, capsys):
     assert main([*args, "--connection", "connected"]) == 0, capsys.readouterr().err
 
 
+def test_a_date_variable_beside_stata_missing_values_is_read(tmp_path):
+    """A date variable comes in as date objects: it was cast to numbers with
+    the letters' columns, and every SPSS or Stata file holding one failed."""
+    from emomotiv.readers import read_spss, read_stata
+
+    frame = pd.DataFrame(
+        {"q1": [1.0, 5.0, 3.0], "interview": [datetime.date(2026, 1, 5), None, None]}
+    )
+    for name, write, read in (
+        ("s.sav", pyreadstat.write_sav, read_spss),
+        ("s.dta", pyreadstat.write_dta, read_stata),
+    ):
+        write(frame, str(tmp_path / name))
+        got = read(tmp_path / name)
+        assert got["q1"].tolist() == [1.0, 5.0, 3.0]
+        assert got["interview"].iloc[0] == datetime.date(2026, 1, 5)
+
+
+def test_a_declared_missing_code_labelled_in_one_column_is_named_once(tmp_path):
+    """.a labelled "Don't know" in q1 and unlabelled in q2 read as two codes:
+    ".a (Don't know: 2 cells), .b (Refused: 1 cell) and .a (1 cell)"."""
+    from emomotiv.readers import declared_missing_note, read_stata
+
+    q1 = np.array([1.0, "a", 5.0, "a", "b", 3.0], dtype=object)
+    q2 = np.array([2.0, 4.0, "a", 1.0, 2.0, 3.0], dtype=object)
+    path = tmp_path / "s.dta"
+    pyreadstat.write_dta(
+        pd.DataFrame({"q1": q1, "q2": q2}), str(path),
+        missing_user_values={"q1": ["a", "b"], "q2": ["a"]},
+        variable_value_labels={"q1": {1: "Poor", 5: "Good", "a": "Don't know",
+                                      "b": "Refused"}},
+    )  # fmt: skip
+    (note,) = declared_missing_note(read_stata(path), ["q1", "q2"])
+    assert ".a (Don't know: 3 cells) and .b (Refused: 1 cell) as empty" in note
+    assert note.count(".a") == 1
+
+
 def _platform_rows(survey, catalog):
     labels = dict(zip(catalog["facet"], catalog["label"], strict=True))
     text = [
