@@ -2265,15 +2265,20 @@ def _off_scale_hint(
 def _run_past(found: list[float], lo: float, hi: float) -> list[float]:
     """The whole values of ``found`` that run on from the ``lo``-``hi``
     scale, each within :data:`GAP` points of the scale's end or of the value
-    before, when there are more than :data:`FEW_CODES` of them: more values
-    than codes for "not applicable" ever are (a 1-5 matrix's 6, 99 or 98),
-    so ratings on a wider scale. Else empty.
+    before, when there are more than :data:`FEW_CODES` of them and they
+    widen the scale to a common one (:data:`COMMON_SCALES`: 0-10 for a
+    catalog's 1-5): more values than codes for "not applicable" ever are (a
+    1-5 matrix's 6, 99 or 98), so ratings on a wider scale. Else empty: a
+    run of codes (-1 to -4, or 6 to 9 on a 1-5 scale) widens it to no
+    common scale.
 
     Examples
     --------
     >>> _run_past([0.0, 6.0, 7.0, 8.0, 9.0, 10.0], 1, 5)
     [0.0, 6.0, 7.0, 8.0, 9.0, 10.0]
     >>> _run_past([6.0, 7.0, 99.0], 1, 5), _run_past([9.0, 97.0, 98.0, 99.0], 1, 5)
+    ([], [])
+    >>> _run_past([-4.0, -3.0, -2.0, -1.0], 1, 5), _run_past([6.0, 7.0, 8.0, 9.0], 1, 5)
     ([], [])
     """
     above = sorted(v for v in found if v > hi and v == round(v))
@@ -2285,7 +2290,9 @@ def _run_past(found: list[float], lo: float, hi: float) -> list[float]:
                 break
             run.append(v)
             end = v
-    return sorted(run) if len(run) > FEW_CODES else []
+    run = sorted(run)
+    common = run and (min(lo, run[0]), max(hi, run[-1])) in COMMON_SCALES
+    return run if len(run) > FEW_CODES and common else []
 
 
 _PER_FACET = (

@@ -1686,3 +1686,14 @@ def test_ratings_running_past_a_declared_scale_call_for_a_wider_scale():
     assert "not-experienced" not in app and "-0" not in app
     assert '--not-experienced "6,99"' in fees and "too narrow" not in fees
     assert '--not-experienced "97,98,99"' in note and "too narrow" not in note
+    # a run of codes widens the scale to no common one: codes still
+    s = _survey().assign(
+        app=lambda d: np.ceil(d["app"] / 2),
+        fees=lambda d: np.ceil(d["fees"] / 2),
+        note=lambda d: np.ceil(d["note"] / 2),
+    )
+    s.loc[:7, "app"] = [-1, -2, -3, -4] * 2  # Confirmit's negative codes
+    s.loc[:7, "fees"] = [6, 7, 8, 9] * 2  # n/a, don't know, refused, missing
+    app, fees = _problems(s, catalog=five)
+    assert '--not-experienced "-4,-3,-2' in app and "too narrow" not in app
+    assert '--not-experienced "6,7,8' in fees and "too narrow" not in fees
