@@ -1011,19 +1011,14 @@ def _reversed_warnings(
     more = f" and {len(against) - 5} more" if len(against) > 5 else ""
     one = len(against) == 1
     warmth = "The halo score then reads a bad experience as warmth, and the"
-    # the sum that reverses the first one's codes, on the ratings it was given
-    first = X.iloc[:, against[0]].astype(float)
-    low, high = first.min(), first.max()
-    example = (
-        f"{low + high:g} minus it for '{X.columns[against[0]]}', rated {low:g}-{high:g}"
-    )
     return [
         f"The facet{'' if one else 's'} {', '.join(shown)}{more} "
         f"{'goes' if one else 'go'} against the respondent's other ratings "
         "(correlation with the mean of the others): a scale that runs from "
         f"best to worst? {warmth if halo else 'The'} model reads the facet's "
         "effect the wrong way round; reverse its codes (scale_min + scale_max "
-        f"minus the rating: {example}) before the analysis."
+        "minus the rating: 6 minus it on a 1-5 scale, 8 on a 1-7 one, 11 on "
+        "a 1-10 one) before the analysis."
     ]
 
 
