@@ -86,6 +86,7 @@ from .schema import (
     count_not_experienced,
     facet_list,
     grouping_problem,
+    infer_scale,
     validate_survey,
     value_warnings,
     weight_warnings,
@@ -693,9 +694,11 @@ def _with_coded_outcome(
 
 def _threshold_above(data: pd.DataFrame, schema: SurveySchema, study: Study) -> str:
     """Why no respondent is highly satisfied where the satisfied threshold
-    given is above every satisfaction rating (a 0-10 threshold of 9 on a 1-5
-    question), else an empty string. The default threshold, the top two
-    boxes of the question's own scale, is never above it."""
+    given is above every satisfaction rating, else an empty string: above
+    the question's scale too (a 0-10 threshold of 9 on a 1-5 question,
+    :func:`~emomotiv.schema.infer_scale`), the threshold is to be set on
+    it. The default threshold, the top two boxes of the question's own
+    scale, is never above it."""
     threshold = study.satisfied_threshold
     if threshold is None or schema.satisfaction is None:
         return ""
@@ -705,11 +708,17 @@ def _threshold_above(data: pd.DataFrame, schema: SurveySchema, study: Study) -> 
     top = ratings.max()
     if pd.isna(top) or threshold <= top:
         return ""
-    return (
+    lo, hi = infer_scale(ratings.dropna())
+    why = (
         f"no respondent is highly satisfied: the satisfied threshold is "
-        f"{threshold:g} and the highest satisfaction rating is {top:g}; set the "
-        "threshold on the satisfaction question's own scale "
-        "(--satisfied-threshold; by default its top two boxes)"
+        f"{threshold:g} and the highest satisfaction rating is {top:g}"
+    )
+    if threshold <= hi:  # on the question's scale: nobody gave so high a rating
+        return why
+    return (
+        f"{why}, on a {lo:g}-{hi:g} scale; set the threshold on the satisfaction "
+        "question's own scale (--satisfied-threshold; by default its top two "
+        "boxes)"
     )
 
 

@@ -71,3 +71,22 @@ def test_a_satisfied_threshold_above_every_rating_is_named_as_the_reason():
     assert len(said) == 1 and "--satisfied-threshold" in said[0]
     assert any(str(w.message) == said[0] for w in caught)
     assert result.summary["measures"]["tiers"].get("highly_satisfied", 0) == 0
+    assert f"on a 1-{top:g} scale; set the threshold" in said[0]
+
+
+def test_a_threshold_on_the_scale_that_nobody_reached_is_not_blamed_on_it():
+    """10 on a 0-10 question where nobody gave a 10: the threshold is on the
+    question's scale, and the warning does not say to set it there."""
+    s = em.make_survey(n_respondents=400, n_facets=6, random_state=0)
+    survey = s.survey.assign(satisfaction=s.survey["satisfaction"].clip(0, 9))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(
+            survey, s.catalog, connection="connected", value="value",
+            satisfaction="satisfaction", satisfied_threshold=10, n_boot=0,
+            progress=False, model=em.DriverModel(n_estimators=15, cv=0),
+        )  # fmt: skip
+    warned = result.summary["warnings"]
+    (said,) = [w for w in warned if w.startswith("No respondent is")]
+    assert "threshold is 10 and the highest satisfaction rating is 9" in said
+    assert "own scale" not in said
