@@ -1629,8 +1629,8 @@ def _init(args: argparse.Namespace) -> int:
         print(_safe(read))
     if commas:
         print(
-            "Numbers in the survey are written with decimal commas (7,5): "
-            'set decimal = ",".'
+            "Numbers in the survey are written with decimal commas (7,5): the "
+            'study file reads them so (decimal = ",").'
         )
     if outcome is None:
         print(
@@ -1649,8 +1649,10 @@ def _init(args: argparse.Namespace) -> int:
 def _decimal_commas(survey) -> bool:
     """Whether a text column of ``survey`` holds only numbers, some written
     with a decimal comma (``7,5``) and none with three digits after it (a
-    thousands separator as often): a file read with decimal points whose
-    numbers are written with commas.
+    thousands separator as often), and no column was read as numbers with a
+    decimal point (``1.048``): a file read with decimal points whose numbers
+    are written with commas, not one that writes points (where ``1,3`` is a
+    multiple-choice answer's list of codes).
 
     Examples
     --------
@@ -1659,7 +1661,12 @@ def _decimal_commas(survey) -> bool:
     True
     >>> _decimal_commas(pd.DataFrame({"name": ["7,5", "Paris"]}))
     False
+    >>> _decimal_commas(pd.DataFrame({"picked": ["1,3", "2"], "wt": [1.048, 0.9]}))
+    False
     """
+    numbers = survey.select_dtypes("number")
+    if (numbers.fillna(0) % 1 != 0).any().any():  # read with decimal points
+        return False
     number = r"\s*[+-]?\d+(,\d+)?\s*"
     grouped = r"\s*[+-]?\d+,\d{3}\s*"
     for column in survey.select_dtypes(exclude="number").columns:

@@ -1382,7 +1382,7 @@ def test_init_sets_the_decimal_comma_of_a_semicolon_file(tmp_path, capsys):
     study = tmp_path / "study.toml"
     assert main(["init", str(path), "--out", str(study)]) == 0
     out, err = capsys.readouterr()
-    assert 'decimal commas (7,5): set decimal = ",".' in out
+    assert 'decimal commas (7,5): the study file reads them so (decimal = ",")' in out
     assert "read as numbers only with decimal" not in err  # it is
     text = tomllib.loads(study.read_text(encoding="utf-8"))
     assert text["options"]["decimal"] == ","
@@ -1392,6 +1392,17 @@ def test_init_sets_the_decimal_comma_of_a_semicolon_file(tmp_path, capsys):
     survey.assign(revenue=survey["revenue"].str.replace(",", ".")).to_csv(
         path, sep=";", index=False
     )
+    assert main(["init", str(path), "--out", str(study), "--force"]) == 0
+    assert "decimal commas" not in capsys.readouterr().out
+    assert "decimal" not in tomllib.loads(study.read_text(encoding="utf-8"))["options"]
+    # nor one whose weights have decimal points, beside a multiple choice's
+    # "1,3" (a list of codes, not a number)
+    picked = survey.assign(
+        revenue=survey["revenue"].str.replace(",", "."),
+        weight=rng.uniform(0.5, 2, 60).round(3),
+        picked=np.where(np.arange(60) % 3, "1,3", "2"),
+    )
+    picked.to_csv(path, sep=";", index=False)
     assert main(["init", str(path), "--out", str(study), "--force"]) == 0
     assert "decimal commas" not in capsys.readouterr().out
     assert "decimal" not in tomllib.loads(study.read_text(encoding="utf-8"))["options"]
