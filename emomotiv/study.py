@@ -1225,8 +1225,16 @@ def _guess_role(column: str, names: Sequence[str], whole: bool = False) -> bool:
 # ("attaché(e) à la marque", "attachés aux valeurs", not "l'attaché
 # commercial", an account manager)
 _CONNECTION_WORD = re.compile(
-    r"\b(connect(ed|ion|[ée]e?s?)|verbunden(heit)?)\b"
-    r"|\battach[ée](?:\(e\)|[·.-]e|e)?s?\s+(?:à|a|au|aux)\b",
+    r"\b(connect(ed|ion)|verbunden(heit)?)\b"
+    r"|\b(attach|connect)[ée](?:\(e\)|[·.-]e|e)?s?\s+(?:à|a|au|aux)\b",
+    re.IGNORECASE,
+)
+# Of several such columns, the one that speaks of a feeling ("Do you feel
+# emotionally connected ...?") before one of a line ("internet connection")
+_CONNECTION_FEELING = re.compile(
+    r"\b(emotional(ly)?|feel\w*|emotion\w*|verbunden|sens|sent\w*)\b.*"
+    r"\b(connect\w*|verbunden\w*|attach\w*)"
+    r"|\b(connect\w*|attach\w*)\b.*\b(brand|marque|marke)\b",
     re.IGNORECASE,
 )
 # The standard wordings of the recommendation (NPS) and overall satisfaction
@@ -1307,7 +1315,9 @@ def guess_roles(
                 None,
             )
         if match is None and role == "connection":
-            match = next((c for c in free if _CONNECTION_WORD.search(text(c))), None)
+            said = [c for c in free if _CONNECTION_WORD.search(text(c))]
+            felt = [c for c in said if _CONNECTION_FEELING.search(text(c))]
+            match = next(iter(felt or said), None)
         if match is None and role in _ROLE_PHRASES:
             said = [c for c in free if _ROLE_PHRASES[role].search(text(c))]
             match = said[0] if len(said) == 1 else None

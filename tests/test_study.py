@@ -218,9 +218,10 @@ def test_draft_study_guesses_roles_and_lists_facets(small):
          {"connection": "Connecté à la marque", "satisfaction": "Satisfaction globale",
           "weight": "Poids", "id": "Identifiant"}),
         (["Satisfaction avec l'appli", "Satisfaction générale du client",
-          "Se sent connectée"],
-         {"connection": "Se sent connectée",
+          "Se connecte à l'appli", "Objets connectés", "Se sent connectée à nous"],
+         {"connection": "Se sent connectée à nous",
           "satisfaction": "Satisfaction générale du client"}),
+
         (["Allgemeine Zufriedenheit", "Je me sens attaché au magasin"],
          {"satisfaction": "Allgemeine Zufriedenheit",
           "connection": "Je me sens attaché au magasin"}),
@@ -244,6 +245,20 @@ def test_roles_are_guessed_from_english_german_and_french_names(columns, roles):
     from emomotiv.study import guess_roles
 
     assert guess_roles(columns) == roles
+
+
+def test_a_question_of_a_feeling_is_the_outcome_before_one_of_a_line():
+    """Variable labels read for the roles: q1 "Speed of your internet
+    connection" was proposed as the outcome ahead of q20, "Do you feel
+    emotionally connected to the brand?"."""
+    from emomotiv.study import guess_roles
+
+    questions = {
+        "q1": "Speed of your internet connection",
+        "q20": "Do you feel emotionally connected to the brand?",
+    }
+    assert guess_roles(["q1", "q20"], questions) == {"connection": "q20"}
+    assert guess_roles(["q1"], questions) == {"connection": "q1"}  # the only one
 
 
 def test_draft_study_with_a_catalog_does_not_ask_for_a_facets_list():
