@@ -2686,12 +2686,17 @@ def validate_survey(
             else "facets are not survey columns"
         )
         if not hints:  # no near name: touchpoints this questionnaire did not ask?
+            them, their = (
+                ("it", "its row")
+                if len(missing_facets) == 1
+                else ("them", "their rows")
+            )
             hints = (
-                " If the survey did not ask them, leave them out of the facets "
-                "list (facets=[...], --facets)."
+                f" If the survey did not ask {them}, leave {them} out of the "
+                "facets list (facets=[...], --facets)."
                 if catalog.listed
-                else " If the survey did not ask them (one catalog of every "
-                "questionnaire), drop their rows from this survey's catalog."
+                else f" If the survey did not ask {them} (one catalog of every "
+                f"questionnaire), drop {their} from this survey's catalog."
             )
         # a list of columns (facets=[...], --facets) is no catalog
         whose = "" if catalog.listed else "catalog "

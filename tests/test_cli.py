@@ -2552,8 +2552,8 @@ def test_a_misspelt_column_in_facets_is_not_called_a_catalog_facet(small_dir, ca
     )
     assert main([*argv, "brand_reputation", "zzz"]) == 2
     assert (
-        "1 facet is not a survey column: 'zzz'. If the survey did not ask them, "
-        "leave them out of the facets list (facets=[...], --facets)."
+        "1 facet is not a survey column: 'zzz'. If the survey did not ask it, "
+        "leave it out of the facets list (facets=[...], --facets)."
     ) in capsys.readouterr().err
 
 

@@ -85,6 +85,9 @@ def test_missing_facet_column():
     (problem,) = _problems(s)
     assert problem.startswith("1 catalog facet is not a survey column: 'fees'.")
     # no near name: a touchpoint this questionnaire did not ask, perhaps
+    assert problem.endswith("drop its row from this survey's catalog.")
+    s = _survey().drop(columns=["fees", "app"])
+    (problem,) = _problems(s)
     assert problem.endswith("drop their rows from this survey's catalog.")
 
 
