@@ -671,8 +671,8 @@ def _read_labelled(
                 continue  # dates and times come in as objects too
             missing[column] = ("." + frame[column][letters]).reindex(frame.index)
             rest = frame[column].mask(letters)
-            numbers = rest.dropna().map(lambda v: isinstance(v, int | float)).all()
-            frame[column] = rest.astype(float) if numbers else rest
+            numeric = rest.dropna().map(_is_number).all()
+            frame[column] = rest.astype(float) if numeric else rest
     ranges = getattr(meta, "missing_ranges", None) or {}
     codes = [c for c in (not_experienced or ()) if _is_number(c)]
     scales, descending, emptied = {}, {}, {}
