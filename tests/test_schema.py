@@ -98,7 +98,7 @@ def test_a_facet_missing_from_a_list_of_columns_is_not_called_a_catalog_s():
     (problem,) = _problems(_survey().drop(columns="fees"), catalog=listed)
     assert problem == (
         "1 facet is not a survey column: 'fees'. If the survey did not ask "
-        "them, leave them out of the facets list (facets=[...], --facets)."
+        "it, leave it out of the facets list (facets=[...], --facets)."
     )
 
 
