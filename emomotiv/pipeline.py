@@ -658,7 +658,9 @@ def _with_coded_outcome(
         if true is None:
             return survey
         connected = [true]
-    unmatched = unmatched_answers(values, connected)
+    # a checkbox nobody ticked has no TRUE to match: one class, named as such
+    given = study.connected_values is not None
+    unmatched = unmatched_answers(values, connected) if given else []
     if unmatched:
         answers = shown_answers(values)
         problems.append(

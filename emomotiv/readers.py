@@ -494,20 +494,22 @@ def yes_answer(answers: Iterable[object]) -> str | None:
 
 def true_answer(answers: Iterable[object]) -> object | None:
     """The answer that means true, as written, when every answer is a
-    checkbox's TRUE or FALSE (in any case, or a bool); else None.
+    checkbox's TRUE or FALSE (in any case, or a bool); ``True`` where every
+    answer is FALSE (a box nobody ticked: one class, which validation
+    names); else None.
 
     Examples
     --------
     >>> true_answer(["FALSE", "TRUE"]), true_answer([True, False])
     ('TRUE', True)
     >>> true_answer(["TRUE", "Yes"]), true_answer(["FALSE"])
-    (None, None)
+    (None, True)
     """
     answers = list(answers)
     folded = [_answer(a) for a in answers]
     if not answers or not set(folded) <= {"true", "false"}:
         return None
-    return next((a for a, f in zip(answers, folded, strict=True) if f == "true"), None)
+    return next((a for a, f in zip(answers, folded, strict=True) if f == "true"), True)
 
 
 def _answer(value: object) -> str:

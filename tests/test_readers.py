@@ -837,6 +837,13 @@ def test_a_checkbox_outcome_of_true_and_false_is_read_as_one_and_zero(
     true = "TRUE" if suffix == ".csv" else "true"  # a workbook's, as read
     said = f"Connection coded from the answers: 1 for '{true}' ({n}), 0 for"
     assert said in capsys.readouterr().out
+    # a box nobody ticked: one class, said so, not "say which answers mean
+    # connected, e.g. connected_values=['FALSE']"
+    if suffix == ".csv":
+        frame.assign(connected="FALSE").to_csv(path, index=False)
+        assert main([*args, "--connection", "connected"]) == 2
+        err = capsys.readouterr().err
+        assert "has one class only" in err and "connected_values" not in err
 
 
 def test_value_labels_that_name_a_non_answer_are_not_on_the_scale(tidy, tmp_path):
