@@ -242,6 +242,23 @@ def _in_points(table: pd.DataFrame, gains: bool = False) -> pd.DataFrame:
     return table if out is None else out
 
 
+def refuse_existing(path: str | PathLike, what: str, force: bool) -> None:
+    """Refuse to write over a file at ``path`` (the ``what`` a user asked
+    for: "workbook", "report") unless ``force``: nothing a user had on disk
+    is replaced unasked.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> refuse_existing(tempfile.mkdtemp() + "/new.html", "report", force=False)
+    """
+    if Path(path).exists() and not force:
+        raise FileExistsError(
+            f"The {what} '{path}' exists. Pass force=True to replace it, or "
+            "choose another path."
+        )
+
+
 def write_workbook(
     tables: Mapping[str, pd.DataFrame] | AnalysisResult | WaveComparison,
     path: str | PathLike,
@@ -383,11 +400,7 @@ def write_workbook(
         problems.append("A workbook needs at least one table; got none.")
     if problems:
         raise ValueError(" ".join(problems))
-    if path.exists() and not force:
-        raise FileExistsError(
-            f"The workbook '{path}' exists. Pass force=True to replace it, or "
-            "choose another path."
-        )
+    refuse_existing(path, "workbook", force)
     book = openpyxl.Workbook()
     book.remove(book.active)
     # no time of writing inside: the same tables give the same bytes

@@ -373,8 +373,11 @@ def _value_step(
     measures,
     w: np.ndarray,
     study: Study,
+    above: str = "",
 ):
-    """Value of connection; (ValueLink or None, summary)."""
+    """Value of connection; (ValueLink or None, summary). ``above`` says why
+    nobody is highly satisfied where the satisfied threshold given is above
+    every rating (:func:`_threshold_above`), the note's reason then."""
     from .value import MIN_TIER, NO_SATISFIED, value_of_connection
 
     churn, advocacy = study.churn, study.advocacy
@@ -431,7 +434,6 @@ def _value_step(
             "no multiplier: no satisfaction column (--satisfaction) to find the "
             "highly satisfied customers to compare connected customers with"
         )
-    above = _threshold_above(data, schema, study)
     if above and out.get("note") == NO_SATISFIED:
         out["note"] = f"no multiplier: {above}"
     if not keep.all():
@@ -2232,7 +2234,8 @@ def analyze(
             data, schema, cat, w, study
         )
     drivers = _order_drivers(_add_stated_columns(drivers, comparison))
-    link, value_summary = _value_step(data, schema, measures, w, study)
+    above = _threshold_above(data, schema, study)
+    link, value_summary = _value_step(data, schema, measures, w, study, above)
     coded = survey.attrs.get(ATTRS, {}).get("churn")
     if link is None and coded:  # unread (a warning says so): not "read as"
         scale_notes = [note for note in scale_notes if note != coded]
@@ -2266,7 +2269,6 @@ def analyze(
             value_summary, measures, y, estimator, study.value_per_connected is not None
         )
     )
-    above = _threshold_above(data, schema, study)
     notes += [f"{above[0].upper()}{above[1:]}."] if above else []
     question = _outcome_question(survey, schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)

@@ -2323,12 +2323,10 @@ class Report:
         >>> report.write_html(path, force=True).name
         'report.html'
         """
+        from .io import refuse_existing
+
         path = Path(path)
-        if path.exists() and not force:
-            raise FileExistsError(
-                f"The report '{path}' exists. Pass force=True to replace it, or "
-                "choose another path."
-            )
+        refuse_existing(path, "report", force)
         path.write_text(self.html(), encoding="utf-8")
         return path
 
@@ -2423,11 +2421,9 @@ class Report:
         import subprocess
         import tempfile
 
-        if Path(path).exists() and not force:
-            raise FileExistsError(
-                f"The PDF '{path}' exists. Pass force=True to replace it, or "
-                "choose another path."
-            )
+        from .io import refuse_existing
+
+        refuse_existing(path, "PDF", force)
         names = BROWSERS if browser is None else (browser,)
         found = next((shutil.which(n) for n in names if shutil.which(n)), None)
         if found is None:

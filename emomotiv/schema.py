@@ -2767,13 +2767,12 @@ def validate_survey(
             )
         lo, hi = catalog.scale(facet) if facet in catalog.facets else DEFAULT_SCALE
         read = facet in catalog.undeclared_scale
-        off = values[(values < lo) | (values > hi)] + 0.0  # -0 (rounded) is 0
+        n_off, found = _off_scale(values, lo, hi)
         observed = values.dropna()
-        if len(off):
-            found = tuple(sorted(set(off.tolist())))
-            share = len(off) / len(observed)
-            off_scale.setdefault((found, lo, hi, not read), {})[facet] = (
-                len(off),
+        if n_off:
+            share = n_off / len(observed)
+            off_scale.setdefault((tuple(found), lo, hi, not read), {})[facet] = (
+                n_off,
                 share,
             )
         if read and lo == 0:  # beside any code off the scale: every problem at once
