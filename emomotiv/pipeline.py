@@ -861,6 +861,27 @@ def _with_coded_churn(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     return out
 
 
+def _with_wave_text(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """The survey with a wave column of dates (a pandas datetime column) as
+    the text of each date, ``2026-04-01`` where every time is midnight: the
+    label the summary, the report and the comparison give each wave, where
+    ``str`` of a date would read ``2026-04-01 00:00:00``."""
+    column = study.wave
+    if not isinstance(column, str) or column not in survey.columns:
+        return survey
+    values = survey[column]
+    if isinstance(values, pd.DataFrame) or not pd.api.types.is_datetime64_any_dtype(
+        values
+    ):
+        return survey  # a column named twice is reported as a problem
+    days = values.dropna()
+    whole = bool((days == days.dt.normalize()).all())
+    text = values.dt.strftime("%Y-%m-%d" if whole else "%Y-%m-%d %H:%M:%S")
+    out = survey.copy(deep=False)
+    out[column] = text.astype(object).where(values.notna(), None)
+    return out
+
+
 def _with_answered(survey: pd.DataFrame, study: Study) -> pd.DataFrame:
     """The survey without the respondents who left the outcome empty (they
     can tell the model nothing); how many in ``attrs["emomotiv"]["unanswered"]``.
@@ -1079,6 +1100,7 @@ def _checked_inputs(
         frame = _as_frame(survey, "survey", study, problems)
     given = _catalog_input(catalog, study, problems, frame)
     if frame is not None:
+        frame = _with_wave_text(frame, study)
         frame = _with_stated_columns(frame, given, study, problems)
         frame = _with_rating_labels(frame, given, study)
         frame = _with_answered(_with_coded_outcome(frame, study, problems), study)
@@ -1397,7 +1419,10 @@ def _segments_step(
     own = [c for c, g in design.groups.items() if g == schema.segment]
     matrix = design.matrix.drop(columns=own)
     groups = {c: g for c, g in design.groups.items() if c not in own}
-    with _said_once():
+    from .segments import FEW_SEGMENTS
+
+    # the run says the few segments once, in the outcome's words
+    with _said_once(), _said_elsewhere(FEW_SEGMENTS, True):
         result = segment_drivers(
             estimator,
             matrix,

@@ -853,14 +853,24 @@ def segment_drivers(
             else None
         ),
     }
+    few = few_segments_warning({"min_size": min_size, "segments": sizes})
+    if few:
+        warnings.warn(few, UserWarning, stacklevel=2)
     return SegmentDrivers(table, results, info)
 
 
+#: The start of :func:`few_segments_warning`'s text (a regular expression).
+FEW_SEGMENTS = r"(Only 1|None) of the [\d,]+ segments"
+
+
 def few_segments_warning(segments: Mapping[str, Any]) -> str | None:
-    """The warning when at most one of two or more segments has the
-    respondents a segment needs to be ranked (``min_size``), or None, from
-    ``summary["segments"]`` (:meth:`SegmentDrivers.to_summary`): the run's
-    warnings hold it, and the report gives it in the segment section.
+    """The warning when at most one of two or more segments is ranked, or
+    None, from ``summary["segments"]`` (:meth:`SegmentDrivers.to_summary`):
+    :func:`segment_drivers` warns it, the run's warnings hold it, and the
+    report gives it in the segment section. A segment is ranked where the
+    summary says so (``ranked``), else where it has the respondents a segment
+    needs (``min_size``); one with them left unranked for another reason (an
+    outcome of one value) is named with its note.
 
     Examples
     --------
@@ -874,31 +884,65 @@ def few_segments_warning(segments: Mapping[str, Any]) -> str | None:
     Python, --min-segment-size 180 on the command line), or group small
     segments together.
     """
-    sizes = {
-        str(name): int(part["n"])
+    parts = {
+        str(name): part
         for name, part in (segments.get("segments") or {}).items()
         if isinstance(part.get("n"), int | np.integer)
     }
     least = segments.get("min_size")
-    if len(sizes) < 2 or not isinstance(least, int):
+    if len(parts) < 2 or not isinstance(least, int):
         return None
-    large = [name for name, n in sizes.items() if n >= least]
-    if len(large) > 1:
+    sizes = {name: int(part["n"]) for name, part in parts.items()}
+    ranked = [
+        name for name, part in parts.items() if part.get("ranked", sizes[name] >= least)
+    ]
+    if len(ranked) > 1:
         return None
-    small = sorted((n, name) for name, n in sizes.items() if n < least)[::-1]
+    small = sorted(
+        (n, name) for name, n in sizes.items() if n < least and name not in ranked
+    )[::-1]
+    other = [  # large enough, and not ranked even so
+        name for name, n in sizes.items() if n >= least and name not in ranked
+    ]
+    total = len(sizes)
+    if other:  # said with its reason, as the segment's note gives it
+        found = (
+            f"Only 1 of the {total} segments is ranked ('{ranked[0]}', "
+            f"{sizes[ranked[0]]:,})"
+            if ranked
+            else f"None of the {total} segments is ranked"
+        )
+        found += ": " + "; ".join(
+            f"'{name}' ({sizes[name]:,}) is {parts[name].get('note') or 'not ranked'}"
+            for name in other
+        )
+        if not small:
+            return f"{found}; no test of difference between segments was possible."
+    elif ranked:
+        found = (
+            f"Only 1 of the {total} segments has the {least:,} respondents a "
+            f"segment needs to be ranked ('{ranked[0]}', {sizes[ranked[0]]:,})"
+        )
+    else:
+        found = (
+            f"None of the {total} segments has the {least:,} respondents a "
+            "segment needs to be ranked"
+        )
+    one = len(small) == 1
     named = listed([f"'{name}' ({n:,})" for n, name in small])
-    lower = max(small[0][0] if large else small[1][0], 2)  # ranks two
-    found = (
-        f"Only 1 of the {len(sizes)} segments has the {least:,} respondents a "
-        f"segment needs to be ranked ('{large[0]}', {sizes[large[0]]:,})"
-        if large
-        else f"None of the {len(sizes)} segments has the {least:,} respondents "
-        "a segment needs to be ranked"
-    )
+    if other:
+        named = (
+            f"; {named} {'has' if one else 'have'} fewer than the {least:,} "
+            f"respondents a segment needs: {'it is' if one else 'they are'}"
+        )
+    else:
+        named = f": {named} {'is' if one else 'are'}"
+    need = 2 - len(ranked)  # lowered to the size that ranks a second segment
+    lower = max(small[min(need, len(small)) - 1][0], 2)
     return (
-        f"{found}: {named} {'is' if len(small) == 1 else 'are'} listed, not "
-        "ranked, and no test of difference between segments was possible. To "
-        "rank smaller segments, with noisier rankings, lower the minimum "
+        f"{found}{named} listed, not ranked, and no test of difference between "
+        "segments was possible. To rank smaller segments, with noisier rankings, "
+        "lower the minimum "
         f"(min_segment_size={lower} in Python, --min-segment-size {lower} on the "
         "command line), or group small segments together."
     )

@@ -731,8 +731,47 @@ def test_only_one_segment_large_enough_to_rank_is_warned_of_once():
     from emomotiv.segments import few_segments_warning
 
     info = result.summary["segments"]
-    assert few_segments_warning(dict(info, min_size=120)) is None
-    assert few_segments_warning(dict(info, min_size=400)).startswith("None of the 4")
+    assert few_segments_warning(info) == said[0]
+    sizes = {name: {"n": part["n"]} for name, part in info["segments"].items()}
+    assert few_segments_warning({"min_size": 120, "segments": sizes}) is None
+    assert few_segments_warning({"min_size": 400, "segments": sizes}).startswith(
+        "None of the 4 segments has the 400 respondents"
+    )
+
+
+def test_segment_drivers_alone_warns_when_fewer_than_two_segments_are_ranked():
+    """The notebook user calling segment_drivers is told as analyze's user
+    is; a segment with respondents enough but an outcome of one value is
+    named with its reason, not counted as one ranked, nor advised a lower
+    minimum it does not need."""
+    s = em.make_survey(n_respondents=900, n_facets=6, random_state=0)
+    X, y = s.survey[list(s.catalog["facet"])], s.survey["connected"].to_numpy().copy()
+    region = np.repeat(["North", "South", "East"], [450, 350, 100])
+    y[450:800] = 0  # nobody in the South is connected
+    with pytest.warns(UserWarning, match="segments is ranked") as caught:
+        result = em.segment_drivers(
+            em.DriverModel(**FAST, random_state=0), X, y, region,
+            n_boot=2, progress=False, random_state=0,
+        )  # fmt: skip
+    said = [str(w.message) for w in caught if "segments is ranked" in str(w.message)]
+    assert said == [
+        "Only 1 of the 3 segments is ranked ('North', 450): 'South' (350) is not "
+        "ranked: the outcome takes one value in this segment; 'East' (100) has "
+        "fewer than the 300 respondents a segment needs: it is listed, not ranked, "
+        "and no test of difference between segments was possible. To rank smaller "
+        "segments, with noisier rankings, lower the minimum (min_segment_size=100 "
+        "in Python, --min-segment-size 100 on the command line), or group small "
+        "segments together."
+    ]
+    assert not result.info["segments"]["South"]["ranked"]
+    # two segments ranked: nothing to warn of
+    with warnings.catch_warnings(record=True) as quiet:
+        warnings.simplefilter("always")
+        em.segment_drivers(
+            em.DriverModel(**FAST, random_state=0), X, y, region,
+            min_size=100, n_boot=2, progress=False, random_state=0,
+        )  # fmt: skip
+    assert not [w for w in quiet if "segments" in str(w.message)[:40]]
 
 
 def test_a_segment_whose_models_split_on_nothing_is_not_ranked():

@@ -1916,3 +1916,28 @@ def test_a_problem_of_many_waves_counts_the_waves_once_a_facet():
         f"in 'W2': {problem}"
         for problem in found["W2"]
     ]
+
+
+def test_a_wave_column_of_dates_labels_each_wave_by_its_date():
+    """A data scientist's wave column of pandas dates names each wave by its
+    day (2026-04-01), not by str() of a timestamp (2026-04-01 00:00:00), in
+    the summary, the comparison and the report; the waves keep their order."""
+    s = em.make_waves(300, 6, waves=("2026Q1", "2026Q2"), random_state=1)
+    days = {"2026Q1": "2026-01-01", "2026Q2": "2026-04-01"}
+    survey = s.survey.assign(wave=pd.to_datetime(s.survey["wave"].map(days)))
+    result = em.analyze(
+        survey.iloc[::-1].reset_index(drop=True),
+        s.catalog,
+        connection="connected",
+        wave="wave",
+        model=em.DriverModel(n_estimators=20, cv=0),
+        n_boot=0,
+        methods=False,
+        progress=False,
+    )
+    assert result.summary["data"]["wave"] == "2026-04-01"
+    assert result.tracking.summary["waves"] == {
+        "before": "2026-01-01",
+        "after": "2026-04-01",
+    }
+    assert "00:00:00" not in em.Report(result).html()
