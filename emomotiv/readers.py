@@ -1543,8 +1543,9 @@ def _excel_frame(
         frame[column] = frame[column].map(
             lambda v: (v.strip() or np.nan) if isinstance(v, str) else v
         )
+    # a workbook's TRUE and FALSE cells, as the sheet shows them
     flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
-    frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.lower())
+    frame[flags] = frame[flags].astype(str).apply(lambda c: c.str.upper())
     first = top + skip + 2  # the sheet's row (from 1) of the frame's first
     for row, column, shown in failed:
         at, j = row - first, column - 1
