@@ -328,8 +328,10 @@ class FacetCatalog:
 
     @classmethod
     def from_facets(cls, facets: Iterable[str]) -> FacetCatalog:
-        """A minimal catalog: ids only, one stage, the default 1-10 scale."""
-        return cls.from_frame(pd.DataFrame({"facet": list(facets)}))
+        """A minimal catalog: ids only, one stage, the default 1-10 scale; a
+        facet the survey lacks is said to be the list's (``listed``)."""
+        table = pd.DataFrame({"facet": list(facets)})
+        return replace(cls.from_frame(table), listed=True)
 
     @property
     def facets(self) -> list[str]:

@@ -26,7 +26,7 @@ def _survey(n=60, seed=0):
     )
 
 
-CATALOG = FacetCatalog.from_facets(["app", "fees", "note"])
+CATALOG = FacetCatalog.from_frame(pd.DataFrame({"facet": ["app", "fees", "note"]}))
 
 
 def _schema(**kw):
@@ -100,6 +100,10 @@ def test_a_facet_missing_from_a_list_of_columns_is_not_called_a_catalog_s():
         "1 facet is not a survey column: 'fees'. If the survey did not ask "
         "it, leave it out of the facets list (facets=[...], --facets)."
     )
+    # a notebook's FacetCatalog.from_facets is such a list too
+    listed = FacetCatalog.from_facets(CATALOG.facets)
+    (problem,) = _problems(_survey().drop(columns="fees"), catalog=listed)
+    assert problem.startswith("1 facet is not a survey column: 'fees'.")
 
 
 def test_facets_named_as_one_with_a_comma_are_told_to_be_given_apart():
@@ -111,7 +115,7 @@ def test_facets_named_as_one_with_a_comma_are_told_to_be_given_apart():
     )
     (problem,) = _problems(_survey(), schema, joined)
     assert problem == (
-        "1 catalog facet is not a survey column: 'app,fees'. 'app,fees' names "
+        "1 facet is not a survey column: 'app,fees'. 'app,fees' names "
         "several survey columns at once: give each facet apart (--facets app "
         "fees on the command line, a list in Python)."
     )
