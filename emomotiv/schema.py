@@ -2069,6 +2069,14 @@ def scale_as_written(scale: Sequence[str], texts: Iterable[object]) -> list[str]
     return [written.get(_fold(label), label) for label in scale]
 
 
+#: A date as a CSV file writes it: 2026-01-05, 05/01/2026, 5.1.26, with a
+#: time or not.
+_DATE_TEXT = re.compile(
+    r"\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
+    r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm]|Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
+
+
 def _codes_hint(
     bad: list[object], share: float | None = None, decimal: str = "."
 ) -> str:
@@ -2086,6 +2094,16 @@ def _codes_hint(
         return (
             " They are yes/no answers, not ratings on a scale: take the column "
             "out of the facets (the catalog), or code its answers as numbers."
+        )
+    if (
+        share is not None
+        and share >= 0.5
+        and all(_DATE_TEXT.match(str(v)) for v in bad)
+    ):
+        return (
+            f" They are {share:.0%} of its answers, and dates (or times), not "
+            "ratings: a catalog drafted from every survey column takes in the "
+            "interview date too. Leave the column out of the facets."
         )
     if scale is not None:
         hint = (

@@ -1626,6 +1626,22 @@ def test_dates_and_time_spans_are_refused_as_ratings_and_as_numbers():
         )
 
 
+@pytest.mark.parametrize("written", ["%Y-%m-%d", "%d/%m/%Y %H:%M", "%d.%m.%y"])
+def test_dates_read_from_a_csv_file_are_named_as_dates_not_free_text(written):
+    """A CSV file's interview date is text, not a pandas date: as a facet it
+    was refused as free text (comments); it is named as dates, with the
+    same advice to leave it out."""
+    days = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(60) % 30, "D")
+    s = _survey().assign(date=days.strftime(written))
+    facets = ("app", "fees", "note", "date")
+    (problem,) = _problems(
+        s, replace(_schema(), facets=facets), FacetCatalog.from_facets(facets)
+    )
+    assert "They are 100% of its answers, and dates (or times), not ratings" in problem
+    assert problem.endswith("Leave the column out of the facets.")
+    assert "free text" not in problem
+
+
 @pytest.mark.parametrize(
     "used",
     [
