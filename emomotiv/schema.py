@@ -1682,10 +1682,19 @@ def _numeric(col: pd.Series, decimal: str = ".") -> tuple[pd.Series, list[object
         return col, [], 0  # already numbers: no copy
     if pd.api.types.is_bool_dtype(col):
         return col.astype(float), [], 0
-    values = _to_numbers(col, decimal)
+    values = _without_flags(_to_numbers(col, decimal), col)
     mask = values.isna() & col.notna()
     bad = sorted(set(col[mask].tolist()), key=str) if mask.any() else []
     return values.astype(float), bad, int(mask.sum())
+
+
+def _without_flags(values: pd.Series, col: pd.Series) -> pd.Series:
+    """``values`` (``col`` as numbers) without the True and False cells of a
+    column of objects: pandas reads them as 1 and 0, a rating or an amount
+    they are not, so they are left as answers that are no numbers."""
+    if col.dtype != object:
+        return values
+    return values.mask(col.map(lambda v: isinstance(v, bool | np.bool_)))
 
 
 def _to_numbers(col: pd.Series, decimal: str = ".") -> pd.Series:
@@ -1765,7 +1774,7 @@ def _facet_values(
         return col, [], 0  # already ratings: no copy (memory at 1M rows)
     if pd.api.types.is_bool_dtype(col):
         col = col.astype(object)
-    values = _to_numbers(col, decimal)
+    values = _without_flags(_to_numbers(col, decimal), col)
     text = values.isna() & col.notna()
     if text.any():
         folded = col[text].map(_fold)
@@ -2088,6 +2097,12 @@ def _codes_hint(
     number = _number_hint(bad, decimal)
     if number:
         return number
+    if all(isinstance(v, bool | np.bool_) for v in bad):  # a DataFrame's
+        return (
+            " True and False are no ratings (pandas would read them as 1 and "
+            "0): fix those cells, or, if the column is a yes/no question, take "
+            "it out of the facets (the catalog)."
+        )
     scale, numbered = guess_rating_labels(bad), numbered_labels(bad)
     answers = {_fold(v) for v in bad}
     if answers <= YES_NO and len(answers) > 1:

@@ -1642,6 +1642,27 @@ def test_dates_read_from_a_csv_file_are_named_as_dates_not_free_text(written):
     assert "free text" not in problem
 
 
+def test_a_stray_true_or_false_among_ratings_is_named_not_read_as_1_or_0():
+    """A DataFrame cell set to True among numbers was read as the rating 1
+    (and False as a 0 off the scale, called a code to declare); as a value,
+    as the amount 1. They are named as what they are."""
+    s = _survey()
+    s["app"] = s["app"].astype(object)
+    s.loc[3, "app"], s.loc[5, "app"] = True, False
+    s["value"] = s["value"].astype(object)
+    s.loc[7, "value"] = True
+    problems = _problems(s)
+    assert problems[0] == (
+        "Facet 'app' has non-numeric ratings in 2 cells: False, True. True and "
+        "False are no ratings (pandas would read them as 1 and 0): fix those "
+        "cells, or, if the column is a yes/no question, take it out of the "
+        "facets (the catalog)."
+    )
+    assert (
+        problems[1] == "The value column 'value' is not numeric: text in 1 cell: True."
+    )
+
+
 @pytest.mark.parametrize(
     "used",
     [
