@@ -74,14 +74,19 @@ def speaks_of_connection(label: str | None) -> bool:
     return label is None or "connect" in str(label).casefold()
 
 
-def outcome_words(label: str | None, quotes: str = "“”") -> dict[str, str]:
-    """How the report and the console name a 0/1 outcome in their sentences.
+def outcome_words(
+    label: str | None, quotes: str = "“”", *, score: bool = False
+) -> dict[str, str]:
+    """How the report and the console name an outcome in their sentences.
 
     An outcome whose label speaks of connection (:func:`speaks_of_connection`,
     or no label at all) keeps the words of connection ("the connected
-    share"); any other is named by its label, quoted where it stands as a
-    noun, so that an adjective ("Very satisfied overall") reads as well as a
-    noun ("a promoter"). ``quotes`` are the opening and closing marks (the
+    share"); any other 0/1 outcome is named by its label, quoted where it
+    stands as a noun, so that an adjective ("Very satisfied overall") reads
+    as well as a noun ("a promoter"). A ``score`` outcome's connected
+    customers are the motivators', in the words of connection; the value
+    that travels through the score is named by its label ("value through
+    “recommend”"). ``quotes`` are the opening and closing marks (the
     console's are straight).
 
     Examples
@@ -93,10 +98,15 @@ def outcome_words(label: str | None, quotes: str = "“”") -> dict[str, str]:
     'a customer who is "a promoter"'
     >>> outcome_words("emotionally connected")["share"]
     'the connected share'
+    >>> words = outcome_words("recommend", score=True)
+    >>> words["share"], words["through"]
+    ('the connected share', '“recommend”')
     """
     if speaks_of_connection(label):
         return dict(CONNECTION_WORDS)
     q = f"{quotes[0]}{label}{quotes[-1]}"
+    if score:
+        return CONNECTION_WORDS | {"through": q}
     return {
         "title": f"Drivers of {q}",
         "topic": q,

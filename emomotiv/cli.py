@@ -2241,14 +2241,15 @@ def _console_label(label: object) -> str | None:
 
 
 def _words(summary: dict) -> dict[str, str]:
-    """How the console names a 0/1 outcome (:func:`emomotiv._wording.outcome_words`,
+    """How the console names the outcome (:func:`emomotiv._wording.outcome_words`,
     straight quotes); a score outcome's connected customers are the
-    motivators', in the words of connection."""
+    motivators', in the words of connection, and the value through the
+    score is named by its label."""
     from ._wording import outcome_words
     from .report import outcome_label, score_outcome
 
-    label = None if score_outcome(summary) else outcome_label(summary)
-    return outcome_words(_console_label(label), '""')
+    label = _console_label(outcome_label(summary))
+    return outcome_words(label, '""', score=score_outcome(summary))
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -2299,7 +2299,7 @@ def analyze(
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
     binary = estimator.task_ == "binary"
     label = study.outcome_label or str(schema.connection).replace("_", " ")
-    words = outcome_words(label if binary else None)
+    words = outcome_words(label, score=not binary)
     notes = [in_outcome_words(note, words) for note in notes]
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)

@@ -805,10 +805,9 @@ def _reach_of(drivers: pd.DataFrame | None) -> dict[str, float]:
 def _words(summary: Mapping[str, Any]) -> dict[str, str]:
     """The words of the connected customers and share (:func:`outcome_words`):
     a 0/1 outcome's by its label; a score outcome's connected customers are
-    those of the motivators, in the words of connection."""
-    if score_outcome(summary):
-        return outcome_words(None)
-    return outcome_words(outcome_label(summary))
+    those of the motivators, in the words of connection, and the value
+    through the score is named by its label."""
+    return outcome_words(outcome_label(summary), score=score_outcome(summary))
 
 
 def _named_axis(ax, words: Mapping[str, str]):

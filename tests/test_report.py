@@ -1356,7 +1356,9 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
 def test_a_score_outcome_says_its_plan_is_priced_per_point(contract, contract_html):
     """A score's plan prices the change in its mean at the value of one
     point: the plan's note spoke of the connected share priced at the value
-    of one more connected customer, beside the motivator tiers' gap."""
+    of one more connected customer, beside the motivator tiers' gap; and the
+    value was value "through connection", which the score is not: it is
+    value through the score, by its label."""
     summary = dict(contract.summary)
     summary["model"] = dict(summary["model"], task="regression")
     summary["data"] = dict(summary["data"], outcome_label="Overall NPS")
@@ -1366,7 +1368,7 @@ def test_a_score_outcome_says_its_plan_is_priced_per_point(contract, contract_ht
     parts = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
     roi = " ".join(parts["roi"].split())
     assert (
-        "is value through connection: the change in mean “Overall NPS” priced at "
+        "is value through “Overall NPS”: the change in mean “Overall NPS” priced at "
         "the value of one point of it (246)."
     ) in roi
     assert "priced at the value of one more connected customer" not in roi
@@ -1377,7 +1379,8 @@ def test_a_score_outcome_says_its_plan_is_priced_per_point(contract, contract_ht
         "mean “Overall NPS” at the value of one point of it, 246 (below)."
     ) in value
     plan = " ".join(parts["summary"].split("Recommended plan")[1].split())
-    assert "through connection (at 246 per point of “Overall NPS”" in plan
+    assert "through “Overall NPS” (at 246 per point of “Overall NPS”" in plan
+    assert "through connection" not in " ".join(parts["roi"].split())
     # a 0/1 outcome keeps the connected customer's words
     binary = " ".join(sections(contract_html)["roi"].split())
     assert "the gain in the connected share priced at the value of one more" in binary
