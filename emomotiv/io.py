@@ -181,8 +181,16 @@ PERCENT_COLUMNS = re.compile(
     r"(importance|full_data_importance|stated_importance|stated|p_top|p_quadrant|"
     r"p_selected|reach|segment_share|share)(_(low|high|before|after))?$"
     r"|share_via_connection$|attrition_rate$|promoter_rate$"
+    # the classical methods' shares of importance
+    r"|(shap|relative_weights|shapley_regression|squared_correlation)(_se)?$"
 )
 MONEY_COLUMNS = re.compile(r"(cost|cumulative_cost|delta_value)(_(low|high))?$")
+# money per customer (a change in mean value, a tier's mean value), with its cents'
+# tenth: 72.9, where whole units would read 73 beside an interval of 60 to 86
+AMOUNT_COLUMNS = re.compile(
+    r"(delta_mean_value|mean_value)(_(low|high|via_connection))?$"
+)
+RETURN_FORMAT = '0.0"×"'  # a net return, (value - cost) / cost, as the report's
 # changes in a share (a comparison's change, derived less stated importance)
 # in points of it, as the report gives them: "-4.3 pts", where a percent read
 # "-4.3%", a relative fall; Excel scales by 100 only with a percent sign, so
@@ -198,7 +206,8 @@ GAIN_FORMAT = '+0.00" pts";-0.00" pts";0.00" pts"'
 def _number_format(column: str, gains: bool = False) -> str | None:
     """The Excel number format of a table's column, by its name, or None:
     shares and rates as percents, money in whole units with separators,
-    changes in a share in points (:func:`_in_points`), and with ``gains``
+    money per customer with one decimal, a net return as a multiple, changes
+    in a share in points (:func:`_in_points`), and with ``gains``
     (a 0/1 outcome) its gains in points too.
 
     Examples
@@ -209,8 +218,10 @@ def _number_format(column: str, gains: bool = False) -> str | None:
     ('+0.0" pts";-0.0" pts";0.0" pts"', '+0.00" pts";-0.00" pts";0.00" pts"')
     >>> _number_format("se_change"), _number_format("delta_connected")
     ('0.0" pts"', None)
-    >>> _number_format("weighted_n")
-    '#,##0'
+    >>> _number_format("weighted_n"), _number_format("delta_mean_value_low")
+    ('#,##0', '#,##0.0')
+    >>> _number_format("roi"), _number_format("relative_weights")
+    ('0.0"×"', '0.0%')
     """
     if column == "se_change":
         return '0.0" pts"'
@@ -222,6 +233,10 @@ def _number_format(column: str, gains: bool = False) -> str | None:
         return "0.0%"
     if MONEY_COLUMNS.match(column) or column == "weighted_n":
         return "#,##0"
+    if AMOUNT_COLUMNS.match(column):
+        return "#,##0.0"
+    if column == "roi":
+        return RETURN_FORMAT
     return None
 
 
@@ -439,6 +454,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
     warnings, one row each. ``summary`` is an
     analysis's, a comparison's, or a saved comparison's (under
     ``tracking``)."""
+    from ._wording import outcome_words
     from .report import outcome_label, score_outcome, setting_notes, study_currency
 
     if "data" not in summary and isinstance(summary.get("tracking"), Mapping):
@@ -464,7 +480,9 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
         uncertainty = summary.get("uncertainty") or {}
         # a score's gains are points of it, priced by the value of one point
         score = score_outcome(summary)
-        per = "connected customer" if score is None else f"point of {score}"
+        # in the report's words: a 0/1 outcome that is not connection by its label
+        words = outcome_words(outcome_label(summary), score=score is not None)
+        per = words["customer"] if score is None else f"point of {score}"
         binary = (summary.get("model") or {}).get("task") == "binary"
         rows = [
             ("outcome", outcome_label(summary)),
@@ -475,7 +493,7 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
             ("population", plan.get("population")),
             ("budget", plan.get("budget")),
             (f"value per {per}", plan.get("value_per_connected")),
-            *_plan_rows(plan, points=binary),
+            *_plan_rows(plan, points=binary, through=words["through"]),
             ("interval level", uncertainty.get("level")),
             ("bootstrap replicates", uncertainty.get("n_boot")),
         ]
@@ -490,13 +508,14 @@ def about_sheet(summary: Mapping[str, object]) -> pd.DataFrame:
 
 
 def _plan_rows(
-    plan: Mapping[str, object], points: bool = False
+    plan: Mapping[str, object], points: bool = False, through: str = "connection"
 ) -> list[tuple[str, object]]:
     """The plan's total for the ``about`` sheet: the funded set simulated
     together (the figures the report and the console give), beside the sum
     of the selected rows of the ``plan`` sheet, which reads each touchpoint
     alone; empty when nothing is funded. With ``points`` (a 0/1 outcome)
-    the gains are in points of its share, as the plan sheet's are."""
+    the gains are in points of its share, as the plan sheet's are; the value
+    is value ``through`` the outcome, in the report's words."""
     if not plan.get("n_selected"):
         return []
     keys = {
@@ -507,7 +526,7 @@ def _plan_rows(
         "gain together, interval high": "combined_delta_connected_high",
         "gain, sum of the plan sheet's selected rows": "sum_individual_delta_connected",
         "optimism of choosing the set, taken off the gain": "selection_optimism",
-        "value through connection, funded set together": "combined_delta_value",
+        f"value through {through}, funded set together": "combined_delta_value",
         "value together, interval low": "combined_delta_value_low",
         "value together, interval high": "combined_delta_value_high",
         "value, sum of the plan sheet's selected rows": "sum_individual_delta_value",

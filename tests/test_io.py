@@ -1002,6 +1002,37 @@ def test_a_workbook_shows_shares_as_percents_and_money_in_whole_units(tmp_path):
     assert row["B"].value == 0.4253195247321656
 
 
+def test_a_workbook_formats_amounts_per_customer_returns_and_method_shares(tmp_path):
+    """The value drivers' changes in mean value (72.9321...), the tiers' mean
+    values, the net return (218.15020375716645) and the classical methods'
+    shares (0.0630...) were General, against the data contract."""
+    openpyxl = pytest.importorskip("openpyxl")
+    tables = {
+        "value_drivers": pd.DataFrame(
+            {
+                "delta_mean_value": [72.9321],
+                "delta_mean_value_low": [60.28],
+                "delta_mean_value_via_connection": [41.5],
+                "share_via_connection": [0.57],
+            }
+        ),
+        "roi": pd.DataFrame({"roi": [218.15020375716645], "priority": [1]}),
+        "tiers": pd.DataFrame({"mean_value": [2829.4], "mean_value_high": [3053.2]}),
+        "methods": pd.DataFrame(
+            {"shap": [0.063], "relative_weights": [0.05], "std_beta": [0.21]}
+        ),
+    }
+    book = openpyxl.load_workbook(em.write_workbook(tables, tmp_path / "t.xlsx"))
+    formats = {
+        name: [c.number_format for c in book[name][2]] for name in book.sheetnames
+    }
+    assert formats["value_drivers"] == ["#,##0.0"] * 3 + ["0.0%"]
+    assert formats["roi"] == ['0.0"×"', "General"]
+    assert formats["tiers"] == ["#,##0.0"] * 2
+    assert formats["methods"] == ["0.0%", "0.0%", "General"]
+    assert book["roi"]["A2"].value == pytest.approx(218.15020375716645, rel=1e-14)
+
+
 def test_a_workbook_gives_changes_in_a_share_in_points_as_the_report(tmp_path):
     """A comparison's change of -0.043 read "-4.3%" (a relative fall, where
     the report says "-4.3 pts"), a gain of 0.0204 read 0.0204 (the report:
@@ -1484,6 +1515,22 @@ def test_a_score_s_about_sheet_gives_the_value_per_point():
     binary = summary | {"model": {"task": "binary"}}
     about = dict(about_sheet(binary).itertuples(index=False))
     assert about["value per connected customer"] == 246.2
+
+
+def test_an_about_sheet_names_an_outcome_that_is_not_connection_by_its_label():
+    """A 0/1 outcome labelled Promoter: the report and the console speak of
+    value through “Promoter”; the about sheet said "value per connected
+    customer" and "value through connection"."""
+    from emomotiv.io import about_sheet
+
+    plan = {"value_per_connected": 1864.1, "n_selected": 3}
+    plan["combined_delta_value"] = 2.7e6
+    summary = {"model": {"task": "binary"}, "plan": plan}
+    summary["data"] = {"outcome_label": "Promoter"}
+    about = dict(about_sheet(summary).itertuples(index=False))
+    assert about["value per customer who is “Promoter”"] == 1864.1
+    assert about["plan: value through “Promoter”, funded set together"] == 2.7e6
+    assert not [k for k in about if "connect" in k]
 
 
 def test_a_comparison_s_about_sheet_says_the_waves_were_not_run_alike():
