@@ -2879,7 +2879,7 @@ def _print_plan(
     n = plan["n_selected"]
     spent = _in_currency(f"{plan['spent']:,.0f}", currency)
     print(
-        f"Plan within {budget}: fund {n} facet{'' if n == 1 else 's'} "
+        f"Plan within {budget}: fund {n} touchpoint{'' if n == 1 else 's'} "
         f"for {spent}; {gain}."
     )
     within = plan.get("selected_within_noise") or []

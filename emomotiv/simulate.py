@@ -2271,9 +2271,11 @@ def _plan_note(
     )
     notes = []
     if (~priced).any():
+        n = int((~priced).sum())
         notes.append(
-            f"{int((~priced).sum())} of {len(cost)} touchpoints have no cost in "
-            f"the catalog, so the plan cannot fund them: {preview(facets[~priced])}."
+            f"{n} of {len(cost)} touchpoints {'has' if n == 1 else 'have'} no cost "
+            f"in the catalog, so the plan cannot fund {'it' if n == 1 else 'them'}: "
+            f"{preview(facets[~priced])}."
         )
     useful = priced & (gain > 0)
     short = priced & ~useful & (gain + cost > 0) if net else np.zeros_like(priced)

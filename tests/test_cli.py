@@ -991,7 +991,7 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     }
     _print_plan(plan, "Overall NPS")
     out = capsys.readouterr().out
-    assert "fund 1 facet for 4,000" in out
+    assert "fund 1 touchpoint for 4,000" in out
     assert "mean Overall NPS +0.47 together (sum of single gains +0.50)" in out
     assert (
         "expected value through connection 93.2k (value per point of Overall NPS 400, "
@@ -1005,7 +1005,7 @@ def test_console_plan_of_a_score_outcome_is_in_its_units(capsys):
     _print_plan(plan | {"n_selected": 2, "selected": ["seat", "meal"]})
     out = capsys.readouterr().out
     assert "connected share +46.6 points together" in out
-    assert "fund 2 facets" in out and "value per connected customer 400" in out
+    assert "fund 2 touchpoints" in out and "value per connected customer 400" in out
     note = "Nothing is funded: the budget (5) is below the cost of every touchpoint."
     interval = {"combined_delta_value_low": 60000.0, "combined_delta_value_high": 1.2e5}
     _print_plan(plan | interval | {"note": note})
@@ -1038,7 +1038,7 @@ def test_console_plan_amounts_read_as_the_report_gives_them(capsys):
         "expected value through connection GBP 54.0 m [GBP 43.8 m, GBP 67.8 m] (" in out
     )
     # the budget and the spend are amounts of the same currency
-    assert "Plan within GBP 500,000: fund 1 facet for GBP 470,000;" in out
+    assert "Plan within GBP 500,000: fund 1 touchpoint for GBP 470,000;" in out
     _print_plan(plan | {"n_selected": 0, "selected": []}, currency="€")
     said = capsys.readouterr().out
     assert said.startswith("Plan within €500,000: nothing funded: no touchpoint")

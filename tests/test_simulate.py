@@ -1198,6 +1198,19 @@ def test_the_plan_note_tells_a_gain_beyond_noise_from_one_within_it():
     )
 
 
+def test_the_plan_note_speaks_of_one_unpriced_touchpoint_in_the_singular():
+    """ "1 of 30 touchpoints have no cost ... cannot fund them"."""
+    from emomotiv.simulate import _plan_note
+
+    names = np.array(["Goal-setting tool", "Mobile app"], dtype=object)
+    gain, cost = np.array([3.0, 40.0]), np.array([np.nan, 10.0])
+    note = _plan_note(names, gain, cost, np.array([False, True]), 10.0, True)
+    assert note.startswith(
+        "1 of 2 touchpoints has no cost in the catalog, so the plan cannot fund "
+        "it: 'Goal-setting tool'."
+    )
+
+
 def test_the_solver_prints_nothing_of_its_own(capfd):
     """On some knapsacks HiGHS wrote a debugging line
     ("HighsMipSolverData::transformNewIntegerFeasibleSolution ...") straight to
