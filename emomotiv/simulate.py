@@ -208,6 +208,9 @@ UNCORRECTED = (
 )
 
 
+UNPRICED = "no cost in the catalog: the plan cannot fund it"
+
+
 def row_notes(
     sim: _Simulator,
     facets: Sequence[str],
@@ -1985,6 +1988,9 @@ def plan_improvements(
         kind="stable",
     ).index.to_numpy()
     frame["note"] = row_notes(sim, facets, point, reps, beyond)
+    if np.isfinite(cost).any():  # the one without a cost among priced ones
+        unpriced = dict.fromkeys(np.asarray(facets)[np.isnan(cost)], UNPRICED)
+        frame = noted(frame, unpriced)
     frame, reps = frame.loc[ordered].reset_index(drop=True), reps[:, ordered]
     frame["priority"] = np.arange(1, len(frame) + 1)
     frame = frame[[c for c in frame.columns if c != "note"] + ["note"]]
