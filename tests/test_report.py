@@ -1309,6 +1309,33 @@ def test_the_plan_names_its_gross_multiple_and_its_net_return(contract, contract
     assert f"({roi + 1:,.1f}× the spend, a net return of {roi:,.1f}×" in text
 
 
+def test_the_money_of_the_plan_and_of_each_touchpoint_carries_its_interval(
+    contract,
+):
+    """The console gave the plan's value with its interval ("55.7 m [48.0 m,
+    65.2 m]") and roi.csv each touchpoint's; the report gave the interval of
+    the points only, not of the money a budget is asked for."""
+    plan = dict(contract.summary["plan"])
+    value = plan["combined_delta_value"]
+    plan |= {"combined_delta_value_low": 0.8 * value}
+    plan |= {"combined_delta_value_high": 1.3 * value}
+    summary = dict(contract.summary, plan=plan)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    parts = {k: " ".join(v.split()) for k, v in sections(html).items()}
+    between = f"{0.8 * value / 1e6:.1f} m to {1.3 * value / 1e6:.1f} m"
+    tile = parts["summary"].split("expected value of the plan")[1]
+    assert f"interval {between};" in tile.split("</div>")[0]
+    assert f"{value / 1e6:.1f} m</strong> ({between}) through" in parts["summary"]
+    assert f"{value / 1e6:.1f} m</strong> ({between}) through" in parts["roi"]
+    first = contract.tables["roi"].iloc[0]
+    row = parts["roi"].split(f'<th scope="row">{first["label"]}</th>')[1]
+    low, high = first["delta_value_low"] / 1e6, first["delta_value_high"] / 1e6
+    assert (
+        f'<span class="note">({low:.1f} m to {high:.1f} m)</span>'
+        in row.split("</tr>")[0]
+    )
+
+
 def test_a_score_outcome_says_whose_connection_the_value_link_counts(contract):
     summary = dict(contract.summary)
     summary["model"] = dict(summary["model"], task="regression")
