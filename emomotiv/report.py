@@ -1515,6 +1515,32 @@ def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
     return f"Of these, {_label_list(unclear)} {verb} within sampling noise."
 
 
+def _none_beyond_noise(one: bool) -> str:
+    """That the one-point gain of the touchpoint, or of every one of the
+    touchpoints, a sentence names is within noise, in words."""
+    if one:
+        return "its one-point gain is within sampling noise"
+    return "none of their one-point gains is beyond sampling noise"
+
+
+def _plan_note(n_chosen: int, within: Sequence[str]) -> str:
+    """The caution that goes with a plan whose every funded touchpoint has a
+    gain within noise (the hidden drivers' words), or ``""`` where one at
+    least is beyond it.
+
+    Examples
+    --------
+    >>> _plan_note(1, ["a"])
+    'But its one-point gain is within sampling noise: test before acting on it.'
+    >>> _plan_note(2, ["a"])
+    ''
+    """
+    if not n_chosen or len(within) < n_chosen:
+        return ""
+    them = "it" if n_chosen == 1 else "them"
+    return f"But {_none_beyond_noise(n_chosen == 1)}: test before acting on {them}."
+
+
 def _hidden_note(
     hidden: list[Mapping[str, Any]],
     roi: Mapping[str, Any] | None,
@@ -1549,11 +1575,7 @@ def _hidden_note(
     unstable = isinstance(stability, Mapping) and bool(stability.get("low"))
     doubts = ["the ranking is unstable"] if unstable else []
     if len(within) == len(hidden):
-        doubts.append(
-            "its one-point gain is within sampling noise"
-            if one
-            else "none of their one-point gains is beyond sampling noise"
-        )
+        doubts.append(_none_beyond_noise(one))
     if doubts:
         them = "it" if one else "them"
         return f"But {' and '.join(doubts)}: test before acting on {them}."
@@ -2063,6 +2085,7 @@ class Report:
             flagged = [_label(r) for r in picked if r.get("facet") in outcome_like]
             costs = [_number(r.get("cost")) for r in rows]
             cheapest = min((c for c in costs if c is not None and c > 0), default=None)
+        within = [] if plan is None else list(plan.get("within_noise") or [])
         tracking = sections["changes"]
         moved = []
         if tracking and tracking["rows"] and tracking.get("flag"):
@@ -2089,7 +2112,12 @@ class Report:
             # and those whose gain is within noise
             "flagged_text": _label_list(flagged),
             "n_flagged": len(flagged),
-            "within": [] if plan is None else list(plan.get("within_noise") or []),
+            "within": within,
+            # a plan none of whose funded touchpoints is beyond noise
+            "plan_note": _plan_note(len(chosen), within),
+            "plan_within": "its touchpoint's gain is within noise"
+            if len(chosen) == 1
+            else "every touchpoint it funds has a gain within noise",
             "cheapest": cheapest,
             "moved": moved,
         }

@@ -1269,6 +1269,38 @@ def test_a_funded_touchpoint_warned_of_as_the_outcome_is_named_by_the_plan(contr
     assert f"(1 of them, {last}, with a gain within noise)" in plain
 
 
+def test_a_plan_whose_every_touchpoint_is_within_noise_is_said_to_need_a_test(
+    contract,
+):
+    """A plan none of whose funded touchpoints has a gain beyond noise read as
+    an unqualified "Recommended plan" with its value and return in a tile:
+    the tile, the summary and the plan say to test it before acting."""
+    plan = contract.tables["plan"]
+    chosen = list(plan.loc[plan["selected"], "facet"])
+    plan_summary = dict(contract.summary["plan"], selected_within_noise=chosen)
+    summary = {**contract.summary, "plan": plan_summary}
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    parts = {k: " ".join(v.split()) for k, v in sections(html).items()}
+    tile = parts["summary"].split("expected value of the plan")[1].split("</div>")[0]
+    caution = "Every touchpoint it funds has a gain within noise: test before"
+    assert caution in tile
+    bullet = parts["summary"].split("Recommended plan.")[1].split("</li>")[0]
+    assert (
+        "But none of their one-point gains is beyond sampling noise: test before "
+        "acting on them." in bullet
+    )
+    assert "with a gain within noise)" not in bullet
+    assert (
+        "but every touchpoint it funds has a gain within noise: test before acting"
+        in parts["roi"]
+    )
+    assert "the least certain part of it" not in parts["roi"]
+    # one of them beyond noise: the plan stands, its uncertain part named
+    plain = " ".join(sections(em.Report(contract).html())["summary"].split())
+    assert "test before acting on it" not in plain.split("Recommended plan.")[0]
+    assert "test before acting on them" not in plain.split("Recommended plan.")[1]
+
+
 def test_the_compare_report_names_the_outcome_by_its_label(comparison):
     from emomotiv.results import WaveComparison
 
