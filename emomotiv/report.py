@@ -858,10 +858,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     shown, left_out = _effect_rows(
         by_size_of_change(table), "delta_mean_value", min(top, ROI_TOP)
     )
-    rows = _records(shown)
-    clear, _ = _clear(shown, "delta_mean_value")
-    for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
-        r["clear"] = bool(ok)
+    rows = _clear_records(shown, "delta_mean_value")
     shares = [
         _number(r.get("share_via_connection")) for r in rows if r["clear"]
     ]  # those the table shows
@@ -1382,6 +1379,18 @@ def _clear(table: pd.DataFrame, column: str = "delta_connected"):
     return None, None
 
 
+def _clear_records(table: pd.DataFrame, column: str) -> list[dict[str, Any]]:
+    """The rows of a table of effects (:func:`_records`), each with ``clear``:
+    whether its ``column`` is clear of zero by the table's rule
+    (:func:`_clear`), True for every row of a table without one. The report
+    colours a fall red only where it is clear."""
+    rows = _records(table)
+    clear, _ = _clear(table, column)
+    for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
+        r["clear"] = bool(ok)
+    return rows
+
+
 # how the report words a rule of what is clear of zero (:func:`_clear`)
 CLEAR_WORDS = {
     "noise": {
@@ -1892,7 +1901,7 @@ class Report:
                     "adds (against its cost where costs and values are known); "
                     "the table below gives the numbers.",
                 ),
-                "rows": _records(shown),
+                "rows": _clear_records(shown, "delta_connected"),
                 "n_total": len(roi),
                 "left_out": left_out,
                 "value": _has(roi, "delta_value"),

@@ -1021,7 +1021,7 @@ def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
     table = contract.tables["value_drivers"].head(2).copy()
     table["delta_mean_value"] = [-3.2, -0.004]
     table["delta_mean_value_low"] = [-7.9, -10.5]
-    table["delta_mean_value_high"] = [0.4, 8.4]
+    table["delta_mean_value_high"] = [-0.4, 8.4]
     table["delta_mean_value_via_connection"] = [-1.5, 2.7]
     html = em.Report(
         replace(contract, tables={**contract.tables, "value_drivers": table})
@@ -1029,6 +1029,26 @@ def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
     assert '<td class="n neg">−3.20</td>' in part
     assert re.search(r'<td class="n">0\.0+</td>', part)  # not red: it reads 0
+
+
+def test_a_fall_is_red_in_the_tables_only_where_it_is_beyond_noise(contract):
+    """The report defines red as a fall beyond noise, yet its one-point and
+    value tables printed every negative number red, those the row itself
+    calls within noise too."""
+    roi = contract.tables["roi"].copy()
+    roi.loc[0, ["delta_connected", "beyond_noise"]] = (-0.0123, False)
+    roi.loc[1, ["delta_connected", "beyond_noise"]] = (-0.0234, True)
+    values = contract.tables["value_drivers"].copy()
+    values["beyond_noise"] = [False, True] + [False] * (len(values) - 2)
+    values.iloc[:2, values.columns.get_loc("delta_mean_value")] = [-31.5, -42.5]
+    tables = {**contract.tables, "roi": roi, "value_drivers": values}
+    html = em.Report(replace(contract, tables=tables)).html()
+    part = sections(html)["roi"]
+    assert '<td class="n">−1.23 pts</td>' in part  # within noise: plain
+    assert '<td class="n neg">−2.34 pts</td>' in part
+    drivers = value_drivers_part(html)
+    assert '<td class="n">−31.5</td>' in drivers
+    assert '<td class="n neg">−42.5</td>' in drivers
 
 
 def _with_roi(contract, delta, low, high):
