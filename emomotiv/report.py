@@ -1229,6 +1229,38 @@ def stage_changes_context(
     }
 
 
+def _top_moves(
+    changes: pd.DataFrame | None, tracking: Mapping[str, Any], top_k: float | None
+) -> tuple[int | None, dict[str, list]]:
+    """The k of the top and the touchpoints that ``entered`` and ``left`` it
+    between the waves: the report's own top k (``summary["uncertainty"]``'s
+    ``top_k``, that of its ``p_top``) read from the change table's ranks of
+    the touchpoints in both waves, as the comparison reads its top 10, so
+    that a report speaks of one top; else the comparison's own (``top10``).
+
+    Examples
+    --------
+    >>> changes = pd.DataFrame({"facet": ["a", "b", "c"],
+    ...                         "rank_before": [1, 3, 2], "rank_after": [1, 2, 3]})
+    >>> _top_moves(changes, {"top10": {"entered": [], "left": []}}, 2)
+    (2, {'entered': ['b'], 'left': ['c']})
+    >>> _top_moves(None, {"top10": {"entered": ["b"], "left": []}}, 2)
+    (10, {'entered': ['b'], 'left': []})
+    """
+    if top_k is None or not _has(changes, "facet", "rank_before", "rank_after"):
+        for key, moves in tracking.items():
+            if re.fullmatch(r"top\d+", str(key)) and isinstance(moves, Mapping):
+                return int(key[3:]), dict(moves)
+        return None, {}
+    both = changes
+    if "status" in changes:
+        both = changes.loc[changes["status"] == "both"]
+    before = set(both.loc[both["rank_before"] <= top_k, "facet"])
+    after = set(both.loc[both["rank_after"] <= top_k, "facet"])
+    moves = {"entered": sorted(after - before), "left": sorted(before - after)}
+    return int(top_k), moves
+
+
 def detectable_note(tracking: Mapping[str, Any]) -> str | None:
     """How far a share had to move to be flagged, in words
     (``tracking["detectable_change"]`` of :func:`emomotiv.compare`).
@@ -2011,11 +2043,8 @@ class Report:
             and isinstance(kpis.get("connected_share"), Mapping)
             else None
         )
-        out["top_moves"] = {
-            k: v
-            for k, v in tracking.items()
-            if k.startswith("top") and isinstance(v, Mapping)
-        }
+        top_k = _number((summary.get("uncertainty") or {}).get("top_k"))
+        out["top_k"], out["top_moves"] = _top_moves(changes, tracking, top_k)
         return out
 
     def _agreement(self, tables, summary) -> dict[str, Any]:

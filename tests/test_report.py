@@ -141,10 +141,6 @@ def test_full_contract_renders_every_section(contract, contract_html):
     )
     assert "Attrition · odds ratio" in parts["changes"]
     assert "+2.0 pts since 2026Q2 (within noise)" in exec_summary
-    # moves into and out of the top ten are not news of their own: said plainly
-    moves = " ".join(parts["changes"].split())
-    assert f"entered {drivers['label'].iloc[0]}" in moves
-    assert "is news only where the table above flags" in moves
     assert "Holm" in parts["changes"]
     assert "in each segment" in parts["drivers"] and "◆" in parts["drivers"]
     # the facet that differs shows its one-point gain in every segment
@@ -1335,6 +1331,37 @@ def test_the_compare_report_names_the_outcome_by_its_label(comparison):
     summary = {**comparison.summary, "outcome_label": "Very satisfied overall"}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
     assert "The “Very satisfied overall” share went from" in html
+
+
+def test_the_change_section_s_top_moves_are_the_reports_top_and_its_words_true(
+    contract,
+):
+    """An analysis of waves said "Top 10" of the comparison beside its own
+    top 8 (p(top 8)), and sent the reader to "the table above" for flags
+    that the headline measures' table above does not hold."""
+    changes = contract.tables["changes"].copy()
+    changes["rank_before"] = changes["rank_after"]
+    eighth = changes.index[changes["rank_after"] == 8][0]
+    ninth = changes.index[changes["rank_after"] == 9][0]
+    changes.loc[[eighth, ninth], "rank_before"] = [9, 8]
+    summary = dict(contract.summary)
+    summary["uncertainty"] = dict(summary["uncertainty"], top_k=8)
+    tables = {**contract.tables, "changes": changes}
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    moves = " ".join(sections(html)["changes"].split())
+    came, went = changes.loc[eighth, "label"], changes.loc[ninth, "label"]
+    assert f"Top 8: entered {came}; left {went}." in moves
+    assert "Top 10" not in moves and "P(top 8)" in sections(html)["drivers"]
+    assert "the table above flags" not in moves
+    assert "news only where the touchpoint's change is beyond noise, as the table" in (
+        moves
+    )
+    # nothing flagged: no table of changes to send the reader to
+    tables["changes"] = changes.assign(flagged=False)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    moves = " ".join(sections(html)["changes"].split())
+    assert "change is beyond noise, and none is here." in moves
+    assert "table of changes" not in moves
 
 
 def test_the_change_section_says_its_ranks_are_the_full_data_fits(contract):
