@@ -1630,6 +1630,17 @@ def _hidden_note(
     return "These are the easiest wins to miss."
 
 
+def _named_hidden(drivers: pd.DataFrame) -> pd.DataFrame:
+    """The hidden drivers the summary names: the first three by rank, those
+    marked as lowering the outcome left out (no easy win)."""
+    if "quadrant" not in drivers:
+        return drivers.iloc[:0]
+    part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
+    if "direction" in part:
+        part = part.loc[~(part["direction"] < 0)]
+    return part.head(3)
+
+
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
     if isinstance(result, AnalysisResult):
         return result.tables, result.summary
@@ -1803,8 +1814,12 @@ class Report:
             thresholds
         ):
             thresholds = None
+        # the touchpoints the summary names: the top three, the hidden drivers
+        named = [*drivers["facet"].head(3), *_named_hidden(drivers)["facet"]]
         chart = self._chart(
-            lambda ax: plot_quadrant(drivers, thresholds=thresholds, ax=ax),
+            lambda ax: plot_quadrant(
+                drivers, thresholds=thresholds, named=named, ax=ax
+            ),
             (7.5, 5.2),
             "quadrant",
             "Scatter chart of each touchpoint's stated importance (across) "
@@ -1914,8 +1929,13 @@ class Report:
         out: dict[str, Any] = {"roi": None, "plan": None}
         plan_summary = dict(summary.get("plan") or {})
         plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
+        funded = []
+        if _has(plan, "facet", "selected"):
+            funded = list(plan.loc[plan["selected"].eq(True), "facet"])
         if _has(roi, "facet", "delta_connected"):
             shown, left_out = _effect_rows(roi)
+            # the points a reader looks for: the plan's, the first by priority
+            named = [*funded, *shown["facet"].head(3)]
             reach = _reach_of(_table(tables, "drivers"))
             if reach and "reach" not in shown:
                 shown = shown.assign(reach=shown["facet"].map(reach))
@@ -1923,7 +1943,12 @@ class Report:
                 "chart": self._chart(
                     lambda ax: _named_axis(
                         plot_roi(
-                            shown, top=len(shown), ax=ax, score=score, currency=currency
+                            shown,
+                            top=len(shown),
+                            ax=ax,
+                            score=score,
+                            currency=currency,
+                            named=named,
                         ),
                         words,
                     ),
@@ -2099,11 +2124,8 @@ class Report:
         hidden: list[str] = []
         hidden_rows: list[Mapping[str, Any]] = []
         if "quadrant" in drivers:
-            part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
-            if "direction" in part:  # a touchpoint that lowers it is no win
-                part = part.loc[~(part["direction"] < 0)]
             level = _number((summary.get("uncertainty") or {}).get("level"))
-            hidden_rows = _records(part.head(3))
+            hidden_rows = _records(_named_hidden(drivers))
             for r in hidden_rows:
                 p = _number(r.get("p_quadrant"))
                 unsure = level is not None and p is not None and p < level
@@ -2209,9 +2231,11 @@ class Report:
         value = dict(value) if isinstance(value, Mapping) else {}
         stated = summary.get("stated")
         stated = dict(stated) if isinstance(stated, Mapping) else {}
+        # a hidden driver that lowers the outcome, by the driver table's rule
+        shown = _shown_direction(drivers, _table(tables, "roi"))[0]
         sections: dict[str, Any] = {
             "drivers": self._drivers(drivers, _table(tables, "roi")),
-            "quadrant": self._quadrant(drivers, summary),
+            "quadrant": self._quadrant(shown, summary),
             "stages": self._stages(tables),
             "motivators": self._motivators(tables, summary),
             "roi": self._roi(tables, summary),
@@ -2289,10 +2313,7 @@ class Report:
             "assumption": plan_summary.get("assumption") or DEFAULT_ASSUMPTION,
             "uncertainty": dict(summary.get("uncertainty") or {}),
             "diagnostics": dict(summary.get("diagnostics") or {}),
-            # a hidden driver that lowers the outcome, by the driver table's rule
-            "executive": self._executive(
-                _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
-            ),
+            "executive": self._executive(shown, summary, sections),
             "facet_labels": labels,
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),

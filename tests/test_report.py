@@ -1415,6 +1415,29 @@ def test_the_money_of_the_plan_and_of_each_touchpoint_carries_its_interval(
     )
 
 
+def test_the_charts_label_the_funded_touchpoints_and_the_named_drivers(contract):
+    """A funded touchpoint beside a better one, and the second driver beside
+    the first, were left unlabelled by the charts' rule against crowding."""
+    roi = contract.tables["roi"].copy()
+    roi.loc[[0, 1], ["cost", "delta_value"]] = [[60e3, 13.1e6], [70e3, 12.9e6]]
+    roi.loc[2:, "delta_value"] = np.linspace(15.2e6, 0.5e6, len(roi) - 2)
+    plan = contract.tables["plan"].copy()
+    plan["selected"] = plan["facet"].isin(roi["facet"].iloc[:2])
+    drivers = contract.tables["drivers"].copy()
+    first, second = drivers.index[:2]
+    drivers.loc[[first, second], "importance"] = drivers.loc[first, "importance"]
+    drivers.loc[second, "stated_importance"] = drivers.loc[first, "stated_importance"]
+    tables = {**contract.tables, "roi": roi, "plan": plan, "drivers": drivers}
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    parts = sections(html)
+    chart = parts["roi"].split("<svg ")[1].split("</svg>")[0]
+    for label in roi["label"].iloc[:2]:
+        assert f">{escape(label)}<" in chart, label
+    chart = parts["quadrant"].split("<svg ")[1].split("</svg>")[0]
+    for label in drivers.loc[[first, second], "label"]:
+        assert f">{escape(label)}<" in chart, label
+
+
 def test_a_score_outcome_says_whose_connection_the_value_link_counts(contract):
     summary = dict(contract.summary)
     summary["model"] = dict(summary["model"], task="regression")
