@@ -14,7 +14,7 @@ passes its own axes on a pyplot-free ``Figure``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -187,28 +187,107 @@ def _interval(frame: pd.DataFrame, column: str):
     )
 
 
-def _annotate(ax, x, y, labels, order) -> None:
-    """Label the points ``order`` (by priority), skipping any whose label would
-    sit on one already placed, so crowded charts stay legible."""
+# where a label may sit, as its offset from its point (points): above and
+# right of it first; a named point's label tries the others in turn, the
+# farther ones joined to their point by a line
+LABEL_PLACES = (
+    (4, 3),
+    (4, -10),
+    (-4, 3),
+    (-4, -10),
+    (4, 13),
+    (4, -20),
+    (-4, 13),
+    (-4, -20),
+    (4, 23),
+    (4, -30),
+)
+LABEL_SIZE = 7
+
+
+def _label_box(fx, fy, place, text, size) -> tuple[float, float, float, float]:
+    """The box a label of ``text`` at ``place`` (:data:`LABEL_PLACES`) from
+    the point ``(fx, fy)`` takes, in fractions of the plot's ``size`` (its
+    width and height in points): about 0.55 of the font size a character."""
+    width, height = size
+    dx, dy = place
+    w = 0.55 * LABEL_SIZE * len(text) / width
+    left = fx + dx / width - (w if dx < 0 else 0)
+    bottom = fy + dy / height
+    return left, bottom, left + w, bottom + 1.2 * LABEL_SIZE / height
+
+
+def _overlaps(box, boxes) -> bool:
+    return any(
+        box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+        for b in boxes
+    )
+
+
+def _annotate(ax, x, y, labels, order, named=()) -> None:
+    """Label the points ``named``, then those of ``order`` (by priority) that
+    find room, so crowded charts stay legible.
+
+    A label sits above and right of its point. One of ``order`` that would
+    sit on a label already placed is left out; one of ``named`` (the points
+    a reader looks for: a plan's, the headline's) moves to the first place
+    around its point (:data:`LABEL_PLACES`) free of the other labels, and
+    within the plot and off the other points where one is, or keeps its
+    own: it is never left out.
+    """
     x, y = np.asarray(x, float), np.asarray(y, float)
     if not len(x) or np.isnan(x).all() or np.isnan(y).all():
         return
     x_span = (np.nanmax(x) - min(np.nanmin(x), 0)) or 1.0
     y_span = (np.nanmax(y) - min(np.nanmin(y), 0)) or 1.0
-    placed: list[tuple[float, float]] = []
-    for i in order:
-        fx, fy = x[i] / x_span, y[i] / y_span
-        if any(abs(fx - px) < 0.18 and abs(fy - py) < 0.04 for px, py in placed):
+    fx, fy = x / x_span, y / y_span
+    # the plot's size in points before the layout (which only widens it)
+    box = ax.get_position()
+    size = ax.get_figure().get_size_inches() * 72 * (box.width, box.height)
+    dot = 3 / size  # a point's marker, as a box
+    named = [i for i in named if not np.isnan(fx[i] + fy[i])]
+    placed: list[tuple[float, float, float, float]] = []
+    for i in dict.fromkeys([*named, *order]):
+        if np.isnan(fx[i] + fy[i]):
             continue
-        placed.append((fx, fy))
+        boxes = [_label_box(fx[i], fy[i], p, labels[i], size) for p in LABEL_PLACES]
+        if i not in named:
+            if _overlaps(boxes[0], placed):
+                continue
+            k = 0
+        else:
+            dots = [
+                (fx[j] - dot[0], fy[j] - dot[1], fx[j] + dot[0], fy[j] + dot[1])
+                for j in range(len(fx))
+                if j != i and not np.isnan(fx[j] + fy[j])
+            ]
+            free = [k for k, b in enumerate(boxes) if not _overlaps(b, placed)]
+            inside = [k for k in free if 0 <= boxes[k][0] and boxes[k][2] <= 1.05]
+            clear = [k for k in inside if not _overlaps(boxes[k], dots)]
+            k = (clear or inside or free or [0])[0]
+        placed.append(boxes[k])
+        dx, dy = LABEL_PLACES[k]
         ax.annotate(
             labels[i],
             (x[i], y[i]),
-            xytext=(4, 3),
+            xytext=(dx, dy),
             textcoords="offset points",
-            fontsize=7,
+            ha="right" if dx < 0 else "left",
+            fontsize=LABEL_SIZE,
             color=INK,
+            arrowprops={"arrowstyle": "-", "color": LINE, "linewidth": 0.5}
+            if k >= 4
+            else None,
         )
+
+
+def _positions(frame: pd.DataFrame, facets: Sequence[str]) -> list[int]:
+    """Where the ``facets`` are among the rows of ``frame``, in their order
+    (those it lacks left out); one name alone is one facet."""
+    if isinstance(facets, str):
+        facets = [facets]
+    where = {f: i for i, f in enumerate(frame["facet"])}
+    return [where[f] for f in facets if f in where]
 
 
 def _minus(text: str) -> str:
@@ -367,6 +446,7 @@ def plot_quadrant(
     *,
     label_top: int = 12,
     thresholds: Mapping[str, float] | None = None,
+    named: Sequence[str] = (),
     ax: Axes | None = None,
 ) -> Axes:
     """Stated against derived importance, split into four quadrants.
@@ -390,6 +470,11 @@ def plot_quadrant(
         ``{"stated": x, "derived": y}`` quadrant lines, in shares; by default
         the average share ``1 / n_facets`` on both axes (a ``StatedComparison``'s
         own thresholds for one).
+    named : sequence of str, default=()
+        Facets labelled however crowded the chart (the report's: its top
+        drivers and the hidden drivers its summary names): a label that
+        would sit on another moves beside its point, where one of the
+        ``label_top`` is left out.
     ax : matplotlib Axes, optional
 
     Returns
@@ -450,7 +535,7 @@ def plot_quadrant(
     if quadrant is not None:
         hidden = np.flatnonzero((quadrant == "hidden_driver").to_numpy())
         order = list(dict.fromkeys(order + list(hidden)))[: max(label_top, 0)]
-    _annotate(ax, x, y, labels, order)
+    _annotate(ax, x, y, labels, order, _positions(frame, named))
     ax.set_xlabel("Stated importance (share of what customers say matters)")
     ax.set_ylabel("Derived importance (share)")
     ax.set_xlim(left=0)
@@ -667,6 +752,7 @@ def plot_roi(
     ax: Axes | None = None,
     score: str | None = None,
     currency: str | None = None,
+    named: Sequence[str] = (),
 ) -> Axes:
     """What improving each facet is worth.
 
@@ -692,6 +778,11 @@ def plot_roi(
     currency : str, optional
         The currency of costs and values (``"€"``, ``"EUR"``), named on the
         axes; it converts nothing.
+    named : sequence of str, default=()
+        Facets the scatter labels however crowded it is (the report's: those
+        its plan funds and the first by priority): a label that would sit on
+        another moves beside its point, where one of the ``top`` others is
+        left out.
 
     Returns
     -------
@@ -734,6 +825,7 @@ def plot_roi(
             frame["delta_value"],
             _labels(frame),
             range(min(top, len(frame))),
+            _positions(frame, named),
         )
         hi = float(max(frame["cost"].max(), 0))
         ax.plot([0, hi], [0, hi], color=LINE, linewidth=0.8, linestyle="--")

@@ -857,10 +857,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     shown, left_out = _effect_rows(
         by_size_of_change(table), "delta_mean_value", min(top, ROI_TOP)
     )
-    rows = _records(shown)
-    clear, _ = _clear(shown, "delta_mean_value")
-    for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
-        r["clear"] = bool(ok)
+    rows = _clear_records(shown, "delta_mean_value")
     shares = [
         _number(r.get("share_via_connection")) for r in rows if r["clear"]
     ]  # those the table shows
@@ -1231,6 +1228,38 @@ def stage_changes_context(
     }
 
 
+def _top_moves(
+    changes: pd.DataFrame | None, tracking: Mapping[str, Any], top_k: float | None
+) -> tuple[int | None, dict[str, list]]:
+    """The k of the top and the touchpoints that ``entered`` and ``left`` it
+    between the waves: the report's own top k (``summary["uncertainty"]``'s
+    ``top_k``, that of its ``p_top``) read from the change table's ranks of
+    the touchpoints in both waves, as the comparison reads its top 10, so
+    that a report speaks of one top; else the comparison's own (``top10``).
+
+    Examples
+    --------
+    >>> changes = pd.DataFrame({"facet": ["a", "b", "c"],
+    ...                         "rank_before": [1, 3, 2], "rank_after": [1, 2, 3]})
+    >>> _top_moves(changes, {"top10": {"entered": [], "left": []}}, 2)
+    (2, {'entered': ['b'], 'left': ['c']})
+    >>> _top_moves(None, {"top10": {"entered": ["b"], "left": []}}, 2)
+    (10, {'entered': ['b'], 'left': []})
+    """
+    if top_k is None or not _has(changes, "facet", "rank_before", "rank_after"):
+        for key, moves in tracking.items():
+            if re.fullmatch(r"top\d+", str(key)) and isinstance(moves, Mapping):
+                return int(key[3:]), dict(moves)
+        return None, {}
+    both = changes
+    if "status" in changes:
+        both = changes.loc[changes["status"] == "both"]
+    before = set(both.loc[both["rank_before"] <= top_k, "facet"])
+    after = set(both.loc[both["rank_after"] <= top_k, "facet"])
+    moves = {"entered": sorted(after - before), "left": sorted(before - after)}
+    return int(top_k), moves
+
+
 def detectable_note(tracking: Mapping[str, Any]) -> str | None:
     """How far a share had to move to be flagged, in words
     (``tracking["detectable_change"]`` of :func:`emomotiv.compare`).
@@ -1381,6 +1410,18 @@ def _clear(table: pd.DataFrame, column: str = "delta_connected"):
     return None, None
 
 
+def _clear_records(table: pd.DataFrame, column: str) -> list[dict[str, Any]]:
+    """The rows of a table of effects (:func:`_records`), each with ``clear``:
+    whether its ``column`` is clear of zero by the table's rule
+    (:func:`_clear`), True for every row of a table without one. The report
+    colours a fall red only where it is clear."""
+    rows = _records(table)
+    clear, _ = _clear(table, column)
+    for r, ok in zip(rows, [True] * len(rows) if clear is None else clear, strict=True):
+        r["clear"] = bool(ok)
+    return rows
+
+
 # how the report words a rule of what is clear of zero (:func:`_clear`)
 CLEAR_WORDS = {
     "noise": {
@@ -1514,6 +1555,32 @@ def _gains_note(roi: Mapping[str, Any] | None, n: int = 3) -> str:
     return f"Of these, {_label_list(unclear)} {verb} within sampling noise."
 
 
+def _none_beyond_noise(one: bool) -> str:
+    """That the one-point gain of the touchpoint, or of every one of the
+    touchpoints, a sentence names is within noise, in words."""
+    if one:
+        return "its one-point gain is within sampling noise"
+    return "none of their one-point gains is beyond sampling noise"
+
+
+def _plan_note(n_chosen: int, within: Sequence[str]) -> str:
+    """The caution that goes with a plan whose every funded touchpoint has a
+    gain within noise (the hidden drivers' words), or ``""`` where one at
+    least is beyond it.
+
+    Examples
+    --------
+    >>> _plan_note(1, ["a"])
+    'But its one-point gain is within sampling noise: test before acting on it.'
+    >>> _plan_note(2, ["a"])
+    ''
+    """
+    if not n_chosen or len(within) < n_chosen:
+        return ""
+    them = "it" if n_chosen == 1 else "them"
+    return f"But {_none_beyond_noise(n_chosen == 1)}: test before acting on {them}."
+
+
 def _hidden_note(
     hidden: list[Mapping[str, Any]],
     roi: Mapping[str, Any] | None,
@@ -1548,11 +1615,7 @@ def _hidden_note(
     unstable = isinstance(stability, Mapping) and bool(stability.get("low"))
     doubts = ["the ranking is unstable"] if unstable else []
     if len(within) == len(hidden):
-        doubts.append(
-            "its one-point gain is within sampling noise"
-            if one
-            else "none of their one-point gains is beyond sampling noise"
-        )
+        doubts.append(_none_beyond_noise(one))
     if doubts:
         them = "it" if one else "them"
         return f"But {' and '.join(doubts)}: test before acting on {them}."
@@ -1564,6 +1627,17 @@ def _hidden_note(
             f"{_label_list(within)} {verb} within sampling noise."
         )
     return "These are the easiest wins to miss."
+
+
+def _named_hidden(drivers: pd.DataFrame) -> pd.DataFrame:
+    """The hidden drivers the summary names: the first three by rank, those
+    marked as lowering the outcome left out (no easy win)."""
+    if "quadrant" not in drivers:
+        return drivers.iloc[:0]
+    part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
+    if "direction" in part:
+        part = part.loc[~(part["direction"] < 0)]
+    return part.head(3)
 
 
 def _as_parts(result) -> tuple[Mapping[str, pd.DataFrame], Mapping[str, Any]]:
@@ -1739,8 +1813,12 @@ class Report:
             thresholds
         ):
             thresholds = None
+        # the touchpoints the summary names: the top three, the hidden drivers
+        named = [*drivers["facet"].head(3), *_named_hidden(drivers)["facet"]]
         chart = self._chart(
-            lambda ax: plot_quadrant(drivers, thresholds=thresholds, ax=ax),
+            lambda ax: plot_quadrant(
+                drivers, thresholds=thresholds, named=named, ax=ax
+            ),
             (7.5, 5.2),
             "quadrant",
             "Scatter chart of each touchpoint's stated importance (across) "
@@ -1850,8 +1928,13 @@ class Report:
         out: dict[str, Any] = {"roi": None, "plan": None}
         plan_summary = dict(summary.get("plan") or {})
         plan_summary["note"] = in_outcome_words(plan_summary.get("note"), words)
+        funded = []
+        if _has(plan, "facet", "selected"):
+            funded = list(plan.loc[plan["selected"].eq(True), "facet"])
         if _has(roi, "facet", "delta_connected"):
             shown, left_out = _effect_rows(roi)
+            # the points a reader looks for: the plan's, the first by priority
+            named = [*funded, *shown["facet"].head(3)]
             reach = _reach_of(_table(tables, "drivers"))
             if reach and "reach" not in shown:
                 shown = shown.assign(reach=shown["facet"].map(reach))
@@ -1859,7 +1942,12 @@ class Report:
                 "chart": self._chart(
                     lambda ax: _named_axis(
                         plot_roi(
-                            shown, top=len(shown), ax=ax, score=score, currency=currency
+                            shown,
+                            top=len(shown),
+                            ax=ax,
+                            score=score,
+                            currency=currency,
+                            named=named,
                         ),
                         words,
                     ),
@@ -1869,7 +1957,7 @@ class Report:
                     "adds (against its cost where costs and values are known); "
                     "the table below gives the numbers.",
                 ),
-                "rows": _records(shown),
+                "rows": _clear_records(shown, "delta_connected"),
                 "n_total": len(roi),
                 "left_out": left_out,
                 "value": _has(roi, "delta_value"),
@@ -1979,11 +2067,8 @@ class Report:
             and isinstance(kpis.get("connected_share"), Mapping)
             else None
         )
-        out["top_moves"] = {
-            k: v
-            for k, v in tracking.items()
-            if k.startswith("top") and isinstance(v, Mapping)
-        }
+        top_k = _number((summary.get("uncertainty") or {}).get("top_k"))
+        out["top_k"], out["top_moves"] = _top_moves(changes, tracking, top_k)
         return out
 
     def _agreement(self, tables, summary) -> dict[str, Any]:
@@ -2038,11 +2123,8 @@ class Report:
         hidden: list[str] = []
         hidden_rows: list[Mapping[str, Any]] = []
         if "quadrant" in drivers:
-            part = drivers.loc[drivers["quadrant"] == "hidden_driver"]
-            if "direction" in part:  # a touchpoint that lowers it is no win
-                part = part.loc[~(part["direction"] < 0)]
             level = _number((summary.get("uncertainty") or {}).get("level"))
-            hidden_rows = _records(part.head(3))
+            hidden_rows = _records(_named_hidden(drivers))
             for r in hidden_rows:
                 p = _number(r.get("p_quadrant"))
                 unsure = level is not None and p is not None and p < level
@@ -2062,6 +2144,7 @@ class Report:
             flagged = [_label(r) for r in picked if r.get("facet") in outcome_like]
             costs = [_number(r.get("cost")) for r in rows]
             cheapest = min((c for c in costs if c is not None and c > 0), default=None)
+        within = [] if plan is None else list(plan.get("within_noise") or [])
         tracking = sections["changes"]
         moved = []
         if tracking and tracking["rows"] and tracking.get("flag"):
@@ -2088,7 +2171,12 @@ class Report:
             # and those whose gain is within noise
             "flagged_text": _label_list(flagged),
             "n_flagged": len(flagged),
-            "within": [] if plan is None else list(plan.get("within_noise") or []),
+            "within": within,
+            # a plan none of whose funded touchpoints is beyond noise
+            "plan_note": _plan_note(len(chosen), within),
+            "plan_within": "its touchpoint's gain is within noise"
+            if len(chosen) == 1
+            else "every touchpoint it funds has a gain within noise",
             "cheapest": cheapest,
             "moved": moved,
         }
@@ -2142,9 +2230,11 @@ class Report:
         value = dict(value) if isinstance(value, Mapping) else {}
         stated = summary.get("stated")
         stated = dict(stated) if isinstance(stated, Mapping) else {}
+        # a hidden driver that lowers the outcome, by the driver table's rule
+        shown = _shown_direction(drivers, _table(tables, "roi"))[0]
         sections: dict[str, Any] = {
             "drivers": self._drivers(drivers, _table(tables, "roi")),
-            "quadrant": self._quadrant(drivers, summary),
+            "quadrant": self._quadrant(shown, summary),
             "stages": self._stages(tables),
             "motivators": self._motivators(tables, summary),
             "roi": self._roi(tables, summary),
@@ -2222,10 +2312,7 @@ class Report:
             "assumption": plan_summary.get("assumption") or DEFAULT_ASSUMPTION,
             "uncertainty": dict(summary.get("uncertainty") or {}),
             "diagnostics": dict(summary.get("diagnostics") or {}),
-            # a hidden driver that lowers the outcome, by the driver table's rule
-            "executive": self._executive(
-                _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
-            ),
+            "executive": self._executive(shown, summary, sections),
             "facet_labels": labels,
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),

@@ -201,6 +201,43 @@ def test_plot_roi_scatter_with_costs_bars_without(tables):
     )
 
 
+def _crowded_roi() -> pd.DataFrame:
+    """Touchpoints of close cost and value: the second by priority sat
+    where the first's label is, and was left unlabelled."""
+    return pd.DataFrame(
+        {
+            "facet": ["welcome", "videos", "reviews", "events", "fees"],
+            "label": ["Welcome note", "Investing videos", "Reviews", "Events", "Fees"],
+            "delta_connected": [0.02, 0.019, 0.0185, 0.01, 0.002],
+            "delta_value": [13.1e6, 12.9e6, 12.8e6, 15.2e6, 1e6],
+            "cost": [60e3, 70e3, 65e3, 100e3, 200e3],
+            "priority": [1, 2, 3, 4, 5],
+        }
+    )
+
+
+def test_a_named_point_is_labelled_however_crowded_the_chart():
+    roi = _crowded_roi()
+    texts = {t.get_text(): t for t in plot_roi(roi, ax=new_ax()).texts}
+    assert "Welcome note" in texts and "Investing videos" not in texts
+    assert "Reviews" not in texts  # legible
+    ax = plot_roi(roi, named=["videos", "welcome"], ax=new_ax())
+    texts = {t.get_text(): t for t in ax.texts}
+    assert {"Welcome note", "Investing videos", "Events", "Fees"} <= set(texts)
+    assert "Reviews" not in texts  # the others still give way
+    # moved beside its point, not on the other label
+    offsets = {k: tuple(texts[k].xyann) for k in ("Welcome note", "Investing videos")}
+    assert offsets["Welcome note"] != offsets["Investing videos"]
+    drivers = roi.rename(columns={"delta_value": "importance"}).assign(
+        importance=[0.30, 0.295, 0.05, 0.2, 0.155],
+        stated_importance=[5.0, 5.1, 9, 2, 7],
+    )
+    texts = {t.get_text() for t in plot_quadrant(drivers, ax=new_ax()).texts}
+    assert "Investing videos" not in texts
+    ax = plot_quadrant(drivers, named=["videos"], ax=new_ax())
+    assert "Investing videos" in {t.get_text() for t in ax.texts}
+
+
 def test_plot_plan_colours_the_selected(tables):
     plan = tables["plan"]
     ax = plot_plan(plan, ax=new_ax())

@@ -141,10 +141,6 @@ def test_full_contract_renders_every_section(contract, contract_html):
     )
     assert "Attrition · odds ratio" in parts["changes"]
     assert "+2.0 pts since 2026Q2 (within noise)" in exec_summary
-    # moves into and out of the top ten are not news of their own: said plainly
-    moves = " ".join(parts["changes"].split())
-    assert f"entered {drivers['label'].iloc[0]}" in moves
-    assert "is news only where the table above flags" in moves
     assert "Holm" in parts["changes"]
     assert "in each segment" in parts["drivers"] and "◆" in parts["drivers"]
     # the facet that differs shows its one-point gain in every segment
@@ -1021,7 +1017,7 @@ def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
     table = contract.tables["value_drivers"].head(2).copy()
     table["delta_mean_value"] = [-3.2, -0.004]
     table["delta_mean_value_low"] = [-7.9, -10.5]
-    table["delta_mean_value_high"] = [0.4, 8.4]
+    table["delta_mean_value_high"] = [-0.4, 8.4]
     table["delta_mean_value_via_connection"] = [-1.5, 2.7]
     html = em.Report(
         replace(contract, tables={**contract.tables, "value_drivers": table})
@@ -1029,6 +1025,26 @@ def test_a_change_shown_as_zero_is_not_marked_as_a_fall(contract):
     part = html.split('id="value-drivers"')[1].split("</table>")[0]
     assert '<td class="n neg">−3.20</td>' in part
     assert re.search(r'<td class="n">0\.0+</td>', part)  # not red: it reads 0
+
+
+def test_a_fall_is_red_in_the_tables_only_where_it_is_beyond_noise(contract):
+    """The report defines red as a fall beyond noise, yet its one-point and
+    value tables printed every negative number red, those the row itself
+    calls within noise too."""
+    roi = contract.tables["roi"].copy()
+    roi.loc[0, ["delta_connected", "beyond_noise"]] = (-0.0123, False)
+    roi.loc[1, ["delta_connected", "beyond_noise"]] = (-0.0234, True)
+    values = contract.tables["value_drivers"].copy()
+    values["beyond_noise"] = [False, True] + [False] * (len(values) - 2)
+    values.iloc[:2, values.columns.get_loc("delta_mean_value")] = [-31.5, -42.5]
+    tables = {**contract.tables, "roi": roi, "value_drivers": values}
+    html = em.Report(replace(contract, tables=tables)).html()
+    part = sections(html)["roi"]
+    assert '<td class="n">−1.23 pts</td>' in part  # within noise: plain
+    assert '<td class="n neg">−2.34 pts</td>' in part
+    drivers = value_drivers_part(html)
+    assert '<td class="n">−31.5</td>' in drivers
+    assert '<td class="n neg">−42.5</td>' in drivers
 
 
 def _with_roi(contract, delta, low, high):
@@ -1269,6 +1285,38 @@ def test_a_funded_touchpoint_warned_of_as_the_outcome_is_named_by_the_plan(contr
     assert f"(1 of them, {last}, with a gain within noise)" in plain
 
 
+def test_a_plan_whose_every_touchpoint_is_within_noise_is_said_to_need_a_test(
+    contract,
+):
+    """A plan none of whose funded touchpoints has a gain beyond noise read as
+    an unqualified "Recommended plan" with its value and return in a tile:
+    the tile, the summary and the plan say to test it before acting."""
+    plan = contract.tables["plan"]
+    chosen = list(plan.loc[plan["selected"], "facet"])
+    plan_summary = dict(contract.summary["plan"], selected_within_noise=chosen)
+    summary = {**contract.summary, "plan": plan_summary}
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    parts = {k: " ".join(v.split()) for k, v in sections(html).items()}
+    tile = parts["summary"].split("expected value of the plan")[1].split("</div>")[0]
+    caution = "Every touchpoint it funds has a gain within noise: test before"
+    assert caution in tile
+    bullet = parts["summary"].split("Recommended plan.")[1].split("</li>")[0]
+    assert (
+        "But none of their one-point gains is beyond sampling noise: test before "
+        "acting on them." in bullet
+    )
+    assert "with a gain within noise)" not in bullet
+    assert (
+        "but every touchpoint it funds has a gain within noise: test before acting"
+        in parts["roi"]
+    )
+    assert "the least certain part of it" not in parts["roi"]
+    # one of them beyond noise: the plan stands, its uncertain part named
+    plain = " ".join(sections(em.Report(contract).html())["summary"].split())
+    assert "test before acting on it" not in plain.split("Recommended plan.")[0]
+    assert "test before acting on them" not in plain.split("Recommended plan.")[1]
+
+
 def test_the_compare_report_names_the_outcome_by_its_label(comparison):
     from emomotiv.results import WaveComparison
 
@@ -1283,6 +1331,37 @@ def test_the_compare_report_names_the_outcome_by_its_label(comparison):
     summary = {**comparison.summary, "outcome_label": "Very satisfied overall"}
     html = em.ComparisonReport(WaveComparison(comparison.changes, summary)).html()
     assert "The “Very satisfied overall” share went from" in html
+
+
+def test_the_change_section_s_top_moves_are_the_reports_top_and_its_words_true(
+    contract,
+):
+    """An analysis of waves said "Top 10" of the comparison beside its own
+    top 8 (p(top 8)), and sent the reader to "the table above" for flags
+    that the headline measures' table above does not hold."""
+    changes = contract.tables["changes"].copy()
+    changes["rank_before"] = changes["rank_after"]
+    eighth = changes.index[changes["rank_after"] == 8][0]
+    ninth = changes.index[changes["rank_after"] == 9][0]
+    changes.loc[[eighth, ninth], "rank_before"] = [9, 8]
+    summary = dict(contract.summary)
+    summary["uncertainty"] = dict(summary["uncertainty"], top_k=8)
+    tables = {**contract.tables, "changes": changes}
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    moves = " ".join(sections(html)["changes"].split())
+    came, went = changes.loc[eighth, "label"], changes.loc[ninth, "label"]
+    assert f"Top 8: entered {came}; left {went}." in moves
+    assert "Top 10" not in moves and "P(top 8)" in sections(html)["drivers"]
+    assert "the table above flags" not in moves
+    assert "news only where the touchpoint's change is beyond noise, as the table" in (
+        moves
+    )
+    # nothing flagged: no table of changes to send the reader to
+    tables["changes"] = changes.assign(flagged=False)
+    html = em.Report({"tables": tables, "summary": summary}).html()
+    moves = " ".join(sections(html)["changes"].split())
+    assert "change is beyond noise, and none is here." in moves
+    assert "table of changes" not in moves
 
 
 def test_the_change_section_says_its_ranks_are_the_full_data_fits(contract):
@@ -1307,6 +1386,56 @@ def test_the_plan_names_its_gross_multiple_and_its_net_return(contract, contract
     roi = contract.summary["plan"]["roi"]
     text = " ".join(sections(contract_html)["roi"].split())
     assert f"({roi + 1:,.1f}× the spend, a net return of {roi:,.1f}×" in text
+
+
+def test_the_money_of_the_plan_and_of_each_touchpoint_carries_its_interval(
+    contract,
+):
+    """The console gave the plan's value with its interval ("55.7 m [48.0 m,
+    65.2 m]") and roi.csv each touchpoint's; the report gave the interval of
+    the points only, not of the money a budget is asked for."""
+    plan = dict(contract.summary["plan"])
+    value = plan["combined_delta_value"]
+    plan |= {"combined_delta_value_low": 0.8 * value}
+    plan |= {"combined_delta_value_high": 1.3 * value}
+    summary = dict(contract.summary, plan=plan)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    parts = {k: " ".join(v.split()) for k, v in sections(html).items()}
+    between = f"{0.8 * value / 1e6:.1f} m to {1.3 * value / 1e6:.1f} m"
+    tile = parts["summary"].split("expected value of the plan")[1]
+    assert f"interval {between};" in tile.split("</div>")[0]
+    assert f"{value / 1e6:.1f} m</strong> ({between}) through" in parts["summary"]
+    assert f"{value / 1e6:.1f} m</strong> ({between}) through" in parts["roi"]
+    first = contract.tables["roi"].iloc[0]
+    row = parts["roi"].split(f'<th scope="row">{first["label"]}</th>')[1]
+    low, high = first["delta_value_low"] / 1e6, first["delta_value_high"] / 1e6
+    assert (
+        f'<span class="note">({low:.1f} m to {high:.1f} m)</span>'
+        in row.split("</tr>")[0]
+    )
+
+
+def test_the_charts_label_the_funded_touchpoints_and_the_named_drivers(contract):
+    """A funded touchpoint beside a better one, and the second driver beside
+    the first, were left unlabelled by the charts' rule against crowding."""
+    roi = contract.tables["roi"].copy()
+    roi.loc[[0, 1], ["cost", "delta_value"]] = [[60e3, 13.1e6], [70e3, 12.9e6]]
+    roi.loc[2:, "delta_value"] = np.linspace(15.2e6, 0.5e6, len(roi) - 2)
+    plan = contract.tables["plan"].copy()
+    plan["selected"] = plan["facet"].isin(roi["facet"].iloc[:2])
+    drivers = contract.tables["drivers"].copy()
+    first, second = drivers.index[:2]
+    drivers.loc[[first, second], "importance"] = drivers.loc[first, "importance"]
+    drivers.loc[second, "stated_importance"] = drivers.loc[first, "stated_importance"]
+    tables = {**contract.tables, "roi": roi, "plan": plan, "drivers": drivers}
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    parts = sections(html)
+    chart = parts["roi"].split("<svg ")[1].split("</svg>")[0]
+    for label in roi["label"].iloc[:2]:
+        assert f">{escape(label)}<" in chart, label
+    chart = parts["quadrant"].split("<svg ")[1].split("</svg>")[0]
+    for label in drivers.loc[[first, second], "label"]:
+        assert f">{escape(label)}<" in chart, label
 
 
 def test_a_score_outcome_says_whose_connection_the_value_link_counts(contract):
