@@ -1482,6 +1482,29 @@ def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract
     assert "Value per connected customer:" in binary
 
 
+def test_a_given_value_per_connected_is_told_apart_from_the_value_link_s(contract):
+    """With a value column and --value-per-connected 1000, the summary said a
+    connected customer adds 2,829 and, three lines on, priced the plan at
+    1,000 with no word of it; the plan box too."""
+    summary = dict(contract.summary)
+    assert summary["value"]["value_per_connected"] is not None
+    link = summary["value"]["value_per_connected"]
+    summary["plan"] = dict(
+        summary["plan"], value_source="parameter", value_per_connected=1000.0
+    )
+    parts = sections(em.Report({"tables": contract.tables, "summary": summary}).html())
+    plan = " ".join(parts["summary"].split("Recommended plan")[1].split())
+    from emomotiv.report import _money
+
+    said = f"(at 1,000 per connected customer, as given, not the {_money(link)} above)"
+    assert said in plan
+    box = " ".join(parts["roi"].split())
+    assert "1,000, as given (value_per_connected), in place of the value link's" in box
+    # priced by the value link itself: nothing to tell apart
+    html = em.Report(contract).html()
+    assert "as given, not the" not in html
+
+
 def test_a_score_outcome_says_its_plan_is_priced_per_point(contract, contract_html):
     """A score's plan prices the change in its mean at the value of one
     point: the plan's note spoke of the connected share priced at the value
