@@ -2794,6 +2794,14 @@ def validate_survey(
                 column, catalog, facet, not_experienced or [], decimal, on_scale
             )
         values, bad, n_text = _facet_values(column, codes, decimal)
+        infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():  # "inf" or 1e999 in a file: no rating on any scale
+            problems.append(
+                f"Facet '{facet}' has {many(int(infinite.sum()), 'infinite value')}"
+                " (a file's inf or 1e999), no rating on a scale: fix those cells, "
+                "or clear them where the touchpoint was not rated."
+            )
+            values = values.mask(infinite)
         if n_text:
             share = n_text / max(int(column.notna().sum()), 1)
             texts.setdefault(_codes_hint(bad, share, decimal), {})[facet] = (
@@ -2887,8 +2895,9 @@ def validate_survey(
                 f"The {role} column '{col}' is not numeric: text in "
                 f"{_cells(n_text)}: {preview(bad)}." + hint
             )
-        if role == "satisfaction":
-            _check_satisfaction(values, col, problems)
+        if role == "satisfaction":  # an infinite one is said above, not as a code
+            finite = pd.Series(values).mask(np.isinf(np.asarray(values, dtype=float)))
+            _check_satisfaction(finite, col, problems)
         observed = pd.Series(values).dropna()
         if role == "value" and observed.nunique() == 1:
             problems.append(

@@ -1642,6 +1642,26 @@ def test_dates_read_from_a_csv_file_are_named_as_dates_not_free_text(written):
     assert "free text" not in problem
 
 
+@pytest.mark.parametrize("scaled", [True, False], ids=["scale", "no scale"])
+def test_an_infinite_rating_is_named_not_a_crash(scaled):
+    """A file's inf (or 1e999, or Infinity) in a rating crashed validation
+    with an OverflowError (exit 1 on the command line); an infinite
+    satisfaction was also offered as a code to declare."""
+    s = _survey()
+    s.loc[3, "app"], s.loc[4, "fees"] = np.inf, -np.inf
+    s["sat"] = 5.0
+    s.loc[[0, 1], "sat"] = [np.inf, 4.0]
+    catalog = CATALOG if scaled else FacetCatalog(CATALOG.table, ("app", "fees"))
+    problems = _problems(s, _schema(satisfaction="sat"), catalog)
+    assert problems[:2] == [
+        f"Facet '{facet}' has 1 infinite value (a file's inf or 1e999), no rating "
+        "on a scale: fix those cells, or clear them where the touchpoint was not "
+        "rated."
+        for facet in ("app", "fees")
+    ]
+    assert problems[2:] == ["The satisfaction column 'sat' has 1 infinite value."]
+
+
 def test_a_stray_true_or_false_among_ratings_is_named_not_read_as_1_or_0():
     """A DataFrame cell set to True among numbers was read as the rating 1
     (and False as a 0 off the scale, called a code to declare); as a value,
