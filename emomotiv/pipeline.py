@@ -87,6 +87,7 @@ from .schema import (
     facet_list,
     grouping_problem,
     infer_scale,
+    missing_value_warnings,
     validate_survey,
     value_warnings,
     weight_warnings,
@@ -2230,6 +2231,8 @@ def analyze(
     if schema.value:
         value = data[schema.value].to_numpy(dtype=float, na_value=np.nan)
         scale_warnings += value_warnings(value, w)
+        segments = data[schema.segment] if schema.segment else None
+        scale_warnings += missing_value_warnings(value, segments)
     steps = _steps(study)
     steps.set_postfix_str("fitting the model")
     design = _design_step(data, schema, w, y, study)

@@ -1346,6 +1346,52 @@ def value_warnings(values: np.ndarray, weights: np.ndarray) -> list[str]:
     ]
 
 
+#: The share of respondents without a value past which the run warns that
+#: the value results rest on the others.
+MISSING_VALUE_SHARE = 0.2
+
+
+def missing_value_warnings(
+    values: np.ndarray, segments: pd.Series | None = None
+) -> list[str]:
+    """A warning when at least :data:`MISSING_VALUE_SHARE` of the respondents
+    have no value: the value link, the ROI's money and the value drivers
+    rest on the others, and speak for them only. With ``segments`` (each
+    respondent's segment), the segments most of whose respondents have no
+    value are named: the usual cause, a product or market whose value the
+    file does not hold.
+
+    Examples
+    --------
+    >>> values = np.r_[np.full(60, 100.0), np.full(40, np.nan)]
+    >>> print(missing_value_warnings(values, pd.Series(["A"] * 60 + ["B"] * 40))[0])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    40 of 100 respondents (40%) have no value, among them most of segment
+    'B' (100% without): the value link, the ROI's money and the value drivers
+    rest on the other 60, and speak for them only.
+    >>> missing_value_warnings(np.full(100, 5.0))
+    []
+    """
+    missing = np.isnan(np.asarray(values, dtype=float))
+    n, total = int(missing.sum()), len(missing)
+    if not total or n < MISSING_VALUE_SHARE * total:
+        return []
+    where = ""
+    if segments is not None:
+        share = pd.Series(missing, index=segments.index).groupby(segments).mean()
+        most = share[share > 0.5].sort_values(ascending=False)
+        if len(most):
+            named = listed([f"'{k}' ({v:.0%} without)" for k, v in most.items()])
+            where = (
+                f", among them most of segment{'s' if len(most) > 1 else ''} {named}"
+            )
+    return [
+        f"{n:,} of {total:,} respondents ({n / total:.0%}) have no value{where}: "
+        "the value link, the ROI's money and the value drivers rest on the other "
+        f"{total - n:,}, and speak for them only."
+    ]
+
+
 def grouping_problem(column: pd.Series, what: str) -> str | None:
     """The problem of a column read as groups of customers (a segment, a
     categorical control) that holds nearly one value per respondent: more

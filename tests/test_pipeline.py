@@ -1218,3 +1218,31 @@ def test_a_facet_rated_by_few_read_with_its_mean_is_said_among_the_warnings():
     assert not [m for m in told if m.startswith("The missing ratings of the facets")]
     page = " ".join(html.unescape(em.Report(result).html()).split())
     assert said in page
+
+
+def test_a_value_missing_for_many_respondents_is_warned_of_by_segment():
+    """Half the respondents (one whole segment) without a value showed only
+    as a note in the value block: a pipeline reading summary["warnings"]
+    never learnt that the value results speak for the other segments."""
+    s = em.make_survey(n_respondents=600, n_facets=8, random_state=0)
+    survey = s.survey.copy()
+    survey.loc[survey["customer_type"] == "Self-directed", "value"] = np.nan
+    result = em.analyze(
+        survey, s.catalog, connection="connected", value="value",
+        segment="customer_type", min_segment_size=100, n_boot=0, methods=False,
+        model=em.DriverModel(n_estimators=20, cv=0), progress=False,
+    )  # fmt: skip
+    said = [w for w in result.summary["warnings"] if "have no value" in w]
+    assert said == [
+        "306 of 600 respondents (51%) have no value, among them most of segment "
+        "'Self-directed' (100% without): the value link, the ROI's money and the "
+        "value drivers rest on the other 294, and speak for them only."
+    ]
+    # a few without a value: the value block's note says it, no warning
+    survey = s.survey.copy()
+    survey.loc[:20, "value"] = np.nan
+    result = em.analyze(
+        survey, s.catalog, connection="connected", value="value", n_boot=0,
+        methods=False, model=em.DriverModel(n_estimators=20, cv=0), progress=False,
+    )  # fmt: skip
+    assert not [w for w in result.summary["warnings"] if "have no value" in w]
