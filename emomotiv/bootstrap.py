@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import CancelledError
@@ -754,7 +755,8 @@ def bootstrap_importance(
         Parallel workers (threads, one XGBoost thread each); None
         or -1 uses all cores. The result does not depend on it.
     progress : bool, default=True
-        Show a tqdm progress bar (on stderr).
+        Show a tqdm progress bar (on stderr, where it is a terminal or a
+        notebook's: none in a log file or a pipe).
     random_state : int or None, default=None
         Seed of the resamples and the subsample; the same seed gives
         identical output.
@@ -1106,11 +1108,26 @@ def progress_bar(**options: Any):
     """A tqdm bar (on stderr) with ``options``: a widget in Jupyter where
     ipywidgets is installed, a line of text elsewhere, without tqdm's
     warning on import that asks a notebook without ipywidgets to install it
-    (the text bar works there)."""
+    (the text bar works there). Where stderr is neither a terminal nor a
+    notebook's (a log file or a pipe: a scheduled job), there is no bar: it
+    would write carriage returns and cursor codes into the log."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "IProgress not found")
         from tqdm.auto import tqdm
+    if not _drawn_on(sys.stderr):
+        options["disable"] = True
     return tqdm(**options)
+
+
+def _drawn_on(stream: Any) -> bool:
+    """Whether a progress bar on ``stream`` reaches a person: a terminal, or
+    a Jupyter kernel's output (whose stderr is no terminal)."""
+    if "ipykernel" in sys.modules:
+        return True
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no stream, or one closed
+        return False
 
 
 def _run(

@@ -2113,7 +2113,8 @@ def analyze(
             Threads for the bootstrap's refits and the scenarios it
             evaluates; None uses all cores. Results do not depend on it.
         progress : bool, default=True
-            Show a progress bar during the bootstrap.
+            Show a progress bar during the bootstrap (on stderr, where it is
+            a terminal or a notebook's: none in a log file or a pipe).
         churn, advocacy : str or None
             Attrition (0/1) and advocacy (0-10 recommendation, or a 0/1
             promoter flag) columns, each linked to connection with a logit.

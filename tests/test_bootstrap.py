@@ -924,3 +924,27 @@ def test_replicates_that_split_on_the_controls_alone_are_named():
             controls=["halo"],
         )
     assert not any("too few" in str(w.message) for w in got)
+
+
+def test_no_progress_bar_in_a_log_file_from_python(monkeypatch):
+    """analyze(progress=True), the default, drew its bar into a scheduled
+    job's log file (carriage returns, cursor-up codes), where the command
+    line draws none: a bar is drawn on a terminal or in a notebook only."""
+    import io
+    import sys
+
+    from emomotiv.bootstrap import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, drawn in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        for _ in progress_bar(iterable=range(3), desc="bootstrap"):
+            pass
+        assert ("bootstrap" in stream.getvalue()) is drawn
+    monkeypatch.setitem(sys.modules, "ipykernel", sys)  # a notebook's kernel
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    assert not progress_bar(total=3, file=stream).disable
