@@ -417,6 +417,14 @@ def _ordered_waves(labels: list) -> list:
     if starts is not None:
         order = sorted(range(len(labels)), key=lambda i: (starts[i], texts[i]))
         return [labels[i] for i in order]
+    told = _word_order(texts)
+    named = [" ".join(t.split()).casefold() for t in texts]
+    within = {**MONTH_NAMES, **SEASONS}
+    if all(m in within for m in named):  # "Oct" before "Dec", as in a year
+        told = [within[m] for m in named]
+    if told is not None:  # "pre" before "post", not as text
+        order = sorted(range(len(labels)), key=lambda i: told[i])
+        return [labels[i] for i in order]
     years = [YEAR.findall(t) for t in texts]
     if all(len(found) == 1 for found in years):  # "Winter 2026": the year first
         order = sorted(
@@ -428,6 +436,81 @@ def _ordered_waves(labels: list) -> list:
 
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+#: Words that name waves in their order, earliest first: waves labelled by
+#: them ("pre", "post"; "Before launch", "After launch") are taken in it.
+ORDER_WORDS = (
+    ("pre", "post"),
+    ("before", "after"),
+    ("old", "new"),
+    ("baseline", "followup"),
+    ("first", "second", "third", "fourth", "fifth", "sixth"),
+)
+
+
+def _word_order(texts: Sequence[str]) -> list[int] | None:
+    """Each label's place in the one sequence of :data:`ORDER_WORDS` that
+    names them all, by the whole label or by its first word where the rest
+    is the same in every label ("pre-launch", "post-launch"); else None.
+
+    Examples
+    --------
+    >>> _word_order(["Post", "pre"]), _word_order(["After launch", "Before launch"])
+    ([1, 0], [1, 0])
+    >>> _word_order(["Follow-up", "Baseline"]), _word_order(["pre", "wave 2"])
+    ([1, 0], None)
+    """
+    folded = [" ".join(t.split()).casefold() for t in texts]
+    heads = [re.split(r"[\s_-]+", t, maxsplit=1) for t in folded]
+    rests = {tuple(h[1:]) for h in heads}
+    for names in (
+        [re.sub(r"[\s_-]+", "", t) for t in folded],
+        [h[0] for h in heads] if len(rests) == 1 else None,
+    ):
+        for words in ORDER_WORDS if names else ():
+            if set(names) <= set(words):
+                return [words.index(name) for name in names]
+    return None
+
+
+def yearless_periods(labels: Iterable[Any]) -> bool:
+    """Whether every wave label names a quarter, a half, a month or a season
+    with no year (``Q3``, ``H2``, ``Oct``, ``Spring``): :func:`sort_waves`
+    orders them as in one year (``Q1`` before ``Q4``), which is not their
+    order where the waves span a year's end.
+
+    Examples
+    --------
+    >>> yearless_periods(["Q3", "Q4", "Q1"]), yearless_periods(["2026Q3", "2026Q4"])
+    (True, False)
+    """
+    texts = [" ".join(str(label).split()).casefold() for label in labels]
+    return bool(texts) and all(
+        re.fullmatch(r"[qh]\d|\d[qh]|quarter \d|\d(st|nd|rd|th) quarter", t)
+        or t in MONTH_NAMES
+        or t in SEASONS
+        for t in texts
+    )
+
+
+def plain_text_labels(labels: Iterable[Any]) -> bool:
+    """Whether wave labels hold no number, no date and no word of order
+    (:data:`ORDER_WORDS`): :func:`sort_waves` orders them as text
+    ("post" before "pre"), which says nothing of their order in time.
+
+    Examples
+    --------
+    >>> plain_text_labels(["pre", "post"]), plain_text_labels(["wave 1", "wave 2"])
+    (False, False)
+    >>> plain_text_labels(["north", "south"])
+    True
+    """
+    texts = [str(label) for label in dict.fromkeys(labels)]
+    if any(re.search(r"\d", t) for t in texts) or _word_order(texts) is not None:
+        return False
+    if yearless_periods(texts):  # "Spring", "Autumn": said as such
+        return False
+    return _period_starts(texts) is None
 
 
 def _wave_key(label: Any) -> Any:
@@ -1946,7 +2029,26 @@ def analyze_latest_wave(
     labels = sort_waves(survey[column].unique())
     previous, latest = labels[-2:]
     notes = []  # the run's own, kept in the summary beside the waves'
-    if not read_as_dates(labels):
+    if plain_text_labels(labels):
+        order = " < ".join(f"'{label}'" for label in labels[-4:])
+        notes.append(
+            "The wave labels hold no date, number or word of order, so they "
+            f"were ordered as text ({'... < ' if len(labels) > 4 else ''}{order}) "
+            f"and '{latest}' is taken for the latest wave. If that is not their "
+            "order in time, label the waves so they sort (2026Q4, 2027-01, "
+            "wave 1, wave 2) or give the two waves as separate surveys."
+        )
+        warnings.warn(notes[-1], UserWarning, stacklevel=3)
+    elif yearless_periods(labels):
+        order = " < ".join(f"'{label}'" for label in labels[-4:])
+        notes.append(
+            "The wave labels name periods without a year, so they were ordered "
+            f"as in one year ({'... < ' if len(labels) > 4 else ''}{order}) and "
+            f"'{latest}' is taken for the latest wave. If the waves span a "
+            "year's end, add the year to each label (2026Q4, 2027Q1)."
+        )
+        warnings.warn(notes[-1], UserWarning, stacklevel=3)
+    elif not read_as_dates(labels):
         order = " < ".join(f"'{label}'" for label in labels[-4:])
         notes.append(
             f"The wave labels are not all read as dates, so they were ordered "

@@ -927,6 +927,43 @@ def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
     assert result.summary["warnings"][0] == said
 
 
+@pytest.mark.parametrize(
+    "labels, latest, warned",
+    [
+        # words of order: taken in it, no warning
+        ({"2026Q2": "pre", "2026Q3": "post"}, "post", None),
+        ({"2026Q2": "Before launch", "2026Q3": "After launch"}, "After launch", None),
+        # plain names: ordered as text, said
+        ({"2026Q2": "north", "2026Q3": "east"}, "north", "no date, number or word"),
+        # quarters without a year: as in one year, said
+        ({"2026Q2": "Q4", "2026Q3": "Q1"}, "Q4", "periods without a year"),
+    ],
+)
+def test_waves_with_no_date_are_taken_in_their_order_or_warned_of(
+    labels, latest, warned
+):
+    """pre/post (before/after, old/new) were ordered as text: 'pre' analysed
+    as the latest wave, every change read backwards, with no warning; plain
+    names and quarters without a year were taken as text silently too."""
+    s = em.make_waves(300, 6, random_state=2)
+    survey = s.survey.replace({"wave": labels})
+    model = em.DriverModel(n_estimators=10, cv=0, n_jobs=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = em.analyze(
+            survey, s.catalog, connection="connected", wave="wave", model=model,
+            n_boot=0, methods=False, progress=False,
+        )  # fmt: skip
+    assert result.summary["data"]["wave"] == latest
+    said = [str(w.message) for w in caught if "wave labels" in str(w.message)]
+    if warned is None:
+        assert said == []
+    else:
+        assert len(said) == 1 and warned in said[0]
+        assert f"'{latest}' is taken for the latest wave" in said[0]
+        assert said[0] in result.summary["warnings"]
+
+
 def test_days_that_read_day_or_month_first_alike_are_warned_of():
     """05/03/2026 (5 March) and 04/06/2026 (4 June) were read month first,
     and the March wave was analysed as the latest, with no warning."""
