@@ -2009,6 +2009,55 @@ def no_wave(column: pd.Series) -> pd.Series:
     return column.isna() | column.astype(str).str.strip().eq("")
 
 
+def order_note(labels: Sequence[Any]) -> str | None:
+    """The warning on the order :func:`sort_waves` took for wave ``labels``
+    (sorted), where it may not be their order in time: plain text, periods
+    without a year, labels with a year not read as dates, or days whose
+    slashes read day first or month first alike; else None.
+
+    Examples
+    --------
+    >>> print(order_note(["north", "south"]))  # doctest: +NORMALIZE_WHITESPACE
+    The wave labels hold no date, number or word of order, so they were
+    ordered as text ('north' < 'south') and 'south' is taken for the latest
+    wave. If that is not their order in time, label the waves so they sort
+    (2026Q4, 2027-01, wave 1, wave 2) or give the two waves as separate surveys.
+    >>> order_note(["2026Q3", "2026Q4"]) is None
+    True
+    """
+    order = " < ".join(f"'{label}'" for label in labels[-4:])
+    order = f"{'... < ' if len(labels) > 4 else ''}{order}"
+    taken = f"'{labels[-1]}' is taken for the latest wave"
+    if plain_text_labels(labels):
+        return (
+            "The wave labels hold no date, number or word of order, so they were "
+            f"ordered as text ({order}) and {taken}. If that is not their order "
+            "in time, label the waves so they sort (2026Q4, 2027-01, wave 1, "
+            "wave 2) or give the two waves as separate surveys."
+        )
+    if yearless_periods(labels):
+        return (
+            "The wave labels name periods without a year, so they were ordered "
+            f"as in one year ({order}) and {taken}. If the waves span a year's "
+            "end, add the year to each label (2026Q4, 2027Q1)."
+        )
+    if not read_as_dates(labels):
+        return (
+            "The wave labels are not all read as dates, so they were ordered as "
+            f"text ({order}) and {taken}. If that is not their order in time, "
+            "label the waves so they sort (2026Q4, 2027-01) or give the two "
+            "waves as separate surveys."
+        )
+    if day_order_untold(labels):
+        return (
+            "The wave labels are days written with slashes that read day first "
+            "or month first alike (no number in them is past 12): they were "
+            f"read day first ({order}) and {taken}. If they are month first, or "
+            "to be sure, write the dates year first (2026-03-05)."
+        )
+    return None
+
+
 def analyze_latest_wave(
     survey: pd.DataFrame, catalog: Any, study: Any, *, analyze
 ) -> AnalysisResult:
@@ -2029,45 +2078,10 @@ def analyze_latest_wave(
     labels = sort_waves(survey[column].unique())
     previous, latest = labels[-2:]
     notes = []  # the run's own, kept in the summary beside the waves'
-    if plain_text_labels(labels):
-        order = " < ".join(f"'{label}'" for label in labels[-4:])
-        notes.append(
-            "The wave labels hold no date, number or word of order, so they "
-            f"were ordered as text ({'... < ' if len(labels) > 4 else ''}{order}) "
-            f"and '{latest}' is taken for the latest wave. If that is not their "
-            "order in time, label the waves so they sort (2026Q4, 2027-01, "
-            "wave 1, wave 2) or give the two waves as separate surveys."
-        )
-        warnings.warn(notes[-1], UserWarning, stacklevel=3)
-    elif yearless_periods(labels):
-        order = " < ".join(f"'{label}'" for label in labels[-4:])
-        notes.append(
-            "The wave labels name periods without a year, so they were ordered "
-            f"as in one year ({'... < ' if len(labels) > 4 else ''}{order}) and "
-            f"'{latest}' is taken for the latest wave. If the waves span a "
-            "year's end, add the year to each label (2026Q4, 2027Q1)."
-        )
-        warnings.warn(notes[-1], UserWarning, stacklevel=3)
-    elif not read_as_dates(labels):
-        order = " < ".join(f"'{label}'" for label in labels[-4:])
-        notes.append(
-            f"The wave labels are not all read as dates, so they were ordered "
-            f"as text ({'... < ' if len(labels) > 4 else ''}{order}) and "
-            f"'{latest}' is taken for the latest wave. If that is not their "
-            "order in time, label the waves so they sort (2026Q4, 2027-01) "
-            "or give the two waves as separate surveys."
-        )
-        warnings.warn(notes[-1], UserWarning, stacklevel=3)
-    elif day_order_untold(labels):
-        order = " < ".join(f"'{label}'" for label in labels[-4:])
-        notes.append(
-            "The wave labels are days written with slashes that read day first "
-            "or month first alike (no number in them is past 12): they were "
-            f"read day first ({'... < ' if len(labels) > 4 else ''}{order}) "
-            f"and '{latest}' is taken for the latest wave. If they are month "
-            "first, or to be sure, write the dates year first (2026-03-05)."
-        )
-        warnings.warn(notes[-1], UserWarning, stacklevel=3)
+    note = order_note(labels)
+    if note:
+        notes.append(note)
+        warnings.warn(note, UserWarning, stacklevel=3)
     runs = []
     for label in (previous, latest):
         rows = (survey[column] == label).to_numpy()
