@@ -318,7 +318,8 @@ class Study:
 
     @classmethod
     def from_toml(cls, path: str | PathLike) -> Study:
-        """Read a study file (TOML); relative input paths are taken from its folder.
+        """Read a study file (TOML); relative input paths are taken from its
+        folder, and ``~`` is the user's home folder, as in a shell.
 
         Raises
         ------
@@ -683,9 +684,10 @@ def read_study_file(
             [f"Not valid TOML: {err}."], subject=f"study file '{path}'"
         ) from None
     values, problems = _read_tables(cls, tables)
-    for name in ("survey", "catalog"):
+    for name in ("survey", "catalog"):  # "~/survey.csv": the user's home, as a shell
         if isinstance(values.get(name), str):
-            values[name] = str((path.parent / values[name]).resolve())
+            given = Path(values[name]).expanduser()
+            values[name] = str((path.parent / given).resolve())
     return cls(**values), problems, set(values)
 
 

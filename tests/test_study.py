@@ -724,3 +724,15 @@ def test_init_reads_a_qualtrics_export_by_its_questions_and_its_na_code(tmp_path
     assert study["roles"]["facets"] == ["Q5_1", "Q5_2", "Q5_3"]
     assert study["options"]["not_experienced"] == ["11"]
     assert "is a\n# rating" not in text and "rating in" not in text
+
+
+def test_a_study_file_s_paths_read_a_tilde_as_the_home_folder(tmp_path, monkeypatch):
+    """survey = "~/survey.csv" was read as the folder '~' beside the study
+    file, and the error named that path without saying why."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "jobs").mkdir()
+    path = tmp_path / "jobs" / "study.toml"
+    path.write_text('[inputs]\nsurvey = "~/q3/survey.csv"\ncatalog = "facets.csv"\n')
+    study = Study.from_toml(path)
+    assert study.survey == str(tmp_path / "home" / "q3" / "survey.csv")
+    assert study.catalog == str(tmp_path / "jobs" / "facets.csv")
