@@ -1020,6 +1020,28 @@ def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | No
 KPI_NAMES = {"value_per_connected": "value per connected customer"}
 
 
+def _no_earlier_wave(data: Mapping[str, Any]) -> str:
+    """Why the report has no change since the last wave: no wave column, or
+    one whose survey holds one wave (named by its label).
+
+    Examples
+    --------
+    >>> _no_earlier_wave({"roles": {"wave": "wave"}, "wave": "2026Q3"}).split(":")[0]
+    'The wave column “wave” holds one wave, 2026Q3'
+    """
+    roles = data.get("roles")
+    column = roles.get("wave") if isinstance(roles, Mapping) else None
+    wave = data.get("wave")
+    if column is None or wave is None:
+        return MISSING["changes"]
+    return (
+        f"The wave column “{column}” holds one wave, {wave}: there is no "
+        f"earlier wave in it to compare with. Run analyze --wave {column} on a "
+        "survey that holds several waves, or emomotiv compare DIR_BEFORE "
+        "DIR_AFTER on an earlier wave's analysis and this one."
+    )
+
+
 def kpi_name(
     key: object, words: Mapping[str, str] | None = None, score: str | None = None
 ) -> str:
@@ -2192,7 +2214,7 @@ class Report:
             "upper_bound": upper_bound_note(words, context_controls(summary)),
             "gap_sources": GAP_SOURCES,
             "fit_names": FIT_NAMES,
-            "missing": MISSING,
+            "missing": MISSING | {"changes": _no_earlier_wave(data)},
             "quadrant_names": QUADRANTS,
             "summary": summary,
             "data": data,

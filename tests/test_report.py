@@ -72,6 +72,21 @@ def test_a_report_of_one_wave_names_it(small_result):
     assert "emotional connection</p>" in bare
 
 
+def test_a_survey_of_one_wave_says_so_where_its_changes_would_be(small_result):
+    """A survey of one wave analysed with its wave column was told that no
+    earlier wave was given, and to give the wave column it had given."""
+    data = small_result.summary["data"]
+    column, wave = data["roles"]["wave"], data["wave"]
+    assert column and wave
+    part = sections(em.Report(small_result).html())["changes"]
+    assert f"The wave column “{column}” holds one wave, {wave}: there" in part
+    assert "No earlier wave was provided" not in part
+    roles = {**data["roles"], "wave": None}  # no wave column: how to give one
+    summary = {**small_result.summary, "data": {**data, "roles": roles}}
+    bare = em.Report(replace(small_result, summary=summary)).html()
+    assert str(escape(MISSING["changes"])) in sections(bare)["changes"]
+
+
 def test_every_chart_is_an_image_named_for_a_screen_reader(contract_html, comparison):
     """Each inline SVG is one image with a text alternative that says what it
     shows and where its numbers are (unnamed, a screen reader read out its
@@ -188,12 +203,12 @@ def test_skeleton_result_says_what_is_not_provided(small_result):
         "stages": ["stages"],
         "motivators": ["motivators", "tiers"],
         "roi": ["value", "value_drivers", "roi", "plan"],
-        "changes": ["changes"],
         "model-fit": ["diagnostics", "agreement"],
     }
     for section, keys in expected.items():
         for key in keys:
             assert str(escape(MISSING[key])) in parts[section], (section, key)
+    assert "holds one wave" in parts["changes"]  # the survey's wave column
     assert (
         "stated_importance or a survey with stated__&lt;facet&gt;" in parts["quadrant"]
     )
