@@ -386,6 +386,9 @@ def plot_quadrant(
         lines).
     label_top : int, default=12
         Label this many points: the most important, then hidden drivers.
+        Facets whose higher ratings *lower* the outcome (``direction == -1``)
+        are drawn as ▼, with ▼ after their name: important to the outcome,
+        whatever their quadrant, but not a driver to raise.
     thresholds : mapping or None
         ``{"stated": x, "derived": y}`` quadrant lines, in shares; by default
         the average share ``1 / n_facets`` on both axes (a ``StatedComparison``'s
@@ -427,25 +430,51 @@ def plot_quadrant(
     y_line = float(thresholds.get("derived", 1 / n))
     ax = _axes(ax, (7, 5.5))
     quadrant = frame["quadrant"] if "quadrant" in frame else None
-    if quadrant is None or quadrant.isna().all():  # none assigned: plain points
-        ax.scatter(x, y, s=28, color=POSITIVE, edgecolors="white", linewidths=0.5)
-    else:
-        for name, color in QUADRANT_COLORS.items():
-            mask = (quadrant == name).to_numpy()
-            if mask.any():
+    lowers = (
+        frame["direction"].lt(0).to_numpy()
+        if "direction" in frame
+        else np.zeros(len(frame), bool)
+    )
+    named = quadrant is not None and quadrant.notna().any()
+    groups = (
+        [
+            (QUADRANT_NAMES[k], c, (quadrant == k).to_numpy())
+            for k, c in QUADRANT_COLORS.items()
+        ]
+        if named
+        else [(None, POSITIVE, np.ones(len(frame), bool))]  # none assigned: plain
+    )
+    for legend, color, mask in groups:
+        # a facet whose rise lowers the outcome is a ▼ in its quadrant's
+        # colour; the quadrant is named once, in the legend
+        for marker, part in (("o", mask & ~lowers), ("v", mask & lowers)):
+            if part.any():
                 ax.scatter(
-                    x[mask],
-                    y[mask],
+                    x[part],
+                    y[part],
                     s=30,
+                    marker=marker,
                     color=color,
                     edgecolors="white",  # overlapping points stay apart, opaque
                     linewidths=0.5,
-                    label=QUADRANT_NAMES[name],
+                    label=legend,
                 )
-        ax.legend(fontsize=8, frameon=False, loc="upper right")
+                legend = None
+    if named:
+        handles, names = ax.get_legend_handles_labels()
+        if lowers.any():
+            from matplotlib.lines import Line2D
+
+            handles.append(
+                Line2D([], [], marker="v", color=INK, linestyle="", markersize=5)
+            )
+            names.append("A rise lowers the outcome")
+        ax.legend(handles, names, fontsize=8, frameon=False, loc="upper right")
     ax.axvline(x_line, color=LINE, linewidth=0.8, linestyle="--")
     ax.axhline(y_line, color=LINE, linewidth=0.8, linestyle="--")
-    labels = _labels(frame)
+    labels = [
+        f"{n} ▼" if low else n for n, low in zip(_labels(frame), lowers, strict=True)
+    ]
     order = list(range(min(label_top, len(frame))))
     if quadrant is not None:
         hidden = np.flatnonzero((quadrant == "hidden_driver").to_numpy())

@@ -1771,6 +1771,7 @@ class Report:
             "stated rank and quadrant.",
         )
         groups = []
+        lowers: list[str] = []
         if "quadrant" in drivers:
             for key, name in QUADRANTS.items():
                 part = drivers.loc[drivers["quadrant"] == key]
@@ -1779,10 +1780,21 @@ class Report:
                         "key": key,
                         "name": name,
                         "count": len(part),
-                        "labels": [_label(r) for r in _records(part.head(6))],
+                        "rows": _records(part.head(6)),
                     }
                 )
-        return {"chart": chart, "groups": groups, "stated": stated}
+            # important to the outcome, but a rise lowers it: no driver to raise
+            if "direction" in drivers:
+                driving = drivers["quadrant"].isin(["core_driver", "hidden_driver"])
+                part = drivers.loc[driving & (drivers["direction"] < 0)]
+                lowers = [_label(r) for r in _records(part)]
+        return {
+            "chart": chart,
+            "groups": groups,
+            "lowers": lowers,
+            "lowers_text": _label_list(lowers),
+            "stated": stated,
+        }
 
     def _stages(self, tables) -> dict[str, Any] | None:
         from .plotting import plot_stages, stage_chart_size
@@ -2164,9 +2176,11 @@ class Report:
         value = dict(value) if isinstance(value, Mapping) else {}
         stated = summary.get("stated")
         stated = dict(stated) if isinstance(stated, Mapping) else {}
+        # the touchpoints a rise lowers, marked alike in every section
+        marked = _shown_direction(drivers, _table(tables, "roi"))[0]
         sections: dict[str, Any] = {
             "drivers": self._drivers(drivers, _table(tables, "roi")),
-            "quadrant": self._quadrant(drivers, summary),
+            "quadrant": self._quadrant(marked, summary),
             "stages": self._stages(tables),
             "motivators": self._motivators(tables, summary),
             "roi": self._roi(tables, summary),
@@ -2245,9 +2259,7 @@ class Report:
             "uncertainty": dict(summary.get("uncertainty") or {}),
             "diagnostics": dict(summary.get("diagnostics") or {}),
             # a hidden driver that lowers the outcome, by the driver table's rule
-            "executive": self._executive(
-                _shown_direction(drivers, _table(tables, "roi"))[0], summary, sections
-            ),
+            "executive": self._executive(marked, summary, sections),
             "facet_labels": labels,
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),

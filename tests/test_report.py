@@ -1678,6 +1678,36 @@ def test_a_hidden_driver_that_lowers_the_outcome_is_no_easy_win(contract):
     assert str(escape(first)) in easy_wins(roi)
 
 
+def test_a_driver_whose_rise_lowers_the_outcome_is_marked_in_the_quadrants(contract):
+    """A hidden driver whose one-point rise lowers the outcome beyond noise
+    was a plain hidden driver in the quadrant section (read: invest here),
+    while the driver table marked it ▼; it is marked there too, and said
+    to be no driver to raise. Its gain within noise, it is not."""
+    drivers = contract.tables["drivers"].copy()
+    hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
+    drivers["direction"] = 1
+    first = drivers.loc[hidden[0], "label"]
+    roi = contract.tables["roi"].copy()
+    row = roi["facet"] == drivers.loc[hidden[0], "facet"]
+
+    def quadrants(roi):
+        tables = dict(contract.tables, drivers=drivers, roi=roi)
+        html = em.Report({"tables": tables, "summary": contract.summary}).html()
+        return html_unescape(" ".join(sections(html)["quadrant"].split()))
+
+    roi.loc[row, ["delta_connected", "beyond_noise"]] = [-0.02, True]
+    part = quadrants(roi)
+    card = part.split("Hidden driver</span>")[1].split("</div>")[0]
+    assert f'{first} <span class="neg"' in card and "▼" in card
+    assert (
+        f"▼ A one-point rise of {first} is predicted to lower “connected” (its "
+        "simulated gain is below zero beyond noise): it is important to it, among "
+        "the core and hidden drivers above, but not a driver to raise." in part
+    )
+    roi.loc[row, "beyond_noise"] = False
+    assert "▼" not in quadrants(roi)
+
+
 def test_a_hidden_driver_unsure_of_its_quadrant_says_so(contract):
     drivers = contract.tables["drivers"].copy()
     hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
