@@ -530,7 +530,7 @@ def _stage_names(frame: pd.DataFrame) -> list[str]:
     names = [_name(s) for s in frame["stage"]]
     if "n_facets" in frame:
         names = [
-            f"{s}\n({int(n)} facet{'' if n == 1 else 's'})" if pd.notna(n) else s
+            f"{s}\n({int(n)} touchpoint{'' if n == 1 else 's'})" if pd.notna(n) else s
             for s, n in zip(names, frame["n_facets"], strict=True)
         ]
     return names
@@ -565,8 +565,9 @@ def plot_stages(
     ----------
     result : DataFrame or AnalysisResult
         The ``stages`` table: ``stage``, ``importance`` and optionally
-        ``importance_low``/``importance_high`` and ``n_facets``. Rows are drawn
-        in the order given (the catalog's journey order).
+        ``importance_low``/``importance_high`` and ``n_facets`` (the number
+        of touchpoints, under each stage's name). Rows are drawn in the order
+        given (the catalog's journey order).
     ax : matplotlib Axes, optional
 
     Returns

@@ -185,6 +185,17 @@ def test_plot_stages_keeps_journey_order(tables):
     assert ticks == list(stages["stage"])
 
 
+def test_plot_stages_counts_touchpoints_as_the_report_does():
+    """The stage chart's names said "(17 facets)" above a table whose column
+    is "Touchpoints": one word for one thing."""
+    stages = pd.DataFrame(
+        {"stage": ["Join", "Use"], "importance": [0.6, 0.4], "n_facets": [1, 17]}
+    )
+    ax = plot_stages(stages, ax=new_ax())
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == ["Join\n(1 touchpoint)", "Use\n(17 touchpoints)"]
+
+
 def test_plot_stages_of_a_long_journey_names_every_stage_legibly():
     """40 stages: one bar per row, journey order top down, no name on another."""
     import matplotlib.pyplot as plt
