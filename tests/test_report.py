@@ -72,6 +72,18 @@ def test_a_report_of_one_wave_names_it(small_result):
     assert "emotional connection</p>" in bare
 
 
+def test_the_drivers_chart_says_its_log_odds_are_not_the_chance(contract_html):
+    """The chart's lead called a share of mean |SHAP| in log-odds a move of
+    "the predicted chance" of being connected, which it is not."""
+    lead = " ".join(sections(contract_html)["drivers"].split("</p>")[0].split())
+    assert "move the predicted chance" not in lead
+    assert (
+        "how much its ratings move the prediction of who is connected (mean "
+        "absolute SHAP value, in log-odds, where effects add: a share of it is not a "
+        "share of the chance of being connected)." in html_unescape(lead)
+    )
+
+
 def test_a_survey_of_one_wave_says_so_where_its_changes_would_be(small_result):
     """A survey of one wave analysed with its wave column was told that no
     earlier wave was given, and to give the wave column it had given."""
