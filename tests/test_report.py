@@ -84,6 +84,21 @@ def test_the_drivers_chart_says_its_log_odds_are_not_the_chance(contract_html):
     )
 
 
+def test_the_stated_rank_correlation_is_shown_with_its_interval(contract):
+    """The console gave the correlation of stated and derived importance
+    with its interval; the report gave the estimate alone."""
+    stated = dict(contract.summary["stated"], source="catalog")
+    stated |= {"rank_correlation": -0.067, "rank_correlation_low": -0.156}
+    stated["rank_correlation_high"] = 0.059
+    uncertainty = dict(contract.summary["uncertainty"], level=0.9)
+    summary = dict(contract.summary, stated=stated, uncertainty=uncertainty)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert (
+        "<strong>−0.07</strong> (90% interval −0.16 to 0.06; stated importance "
+        "from catalog)." in sections(html)["quadrant"]
+    )
+
+
 def test_a_survey_of_one_wave_says_so_where_its_changes_would_be(small_result):
     """A survey of one wave analysed with its wave column was told that no
     earlier wave was given, and to give the wave column it had given."""
