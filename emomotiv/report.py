@@ -874,6 +874,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         decomposed=_has(table, "delta_mean_value_via_connection"),
         objective=str(info.get("objective") or "tweedie").capitalize(),
         r2=_number(fit.get("r2")),
+        caveat=value_fit_caveat(summary),  # beside the table, not only above
         warmth=HALO in (info.get("controls") or []),
         **_untested(table),
     )

@@ -2859,6 +2859,25 @@ def test_the_plans_direct_movers_carry_a_weak_value_models_caveat(contract):
     assert "barely predicts" not in plan_note(0.4)
 
 
+def test_the_value_drivers_table_carries_a_weak_value_models_caveat(contract):
+    """A value model warned "not reliable" at the top had its table of value
+    drivers led by its R² alone: the caveat is said beside the table, and
+    only when the value model fits weakly."""
+
+    def lead(r2):
+        info = dict(contract.summary["value_drivers"], fit={"r2": r2})
+        summary = {**contract.summary, "value_drivers": info}
+        html = em.Report({"tables": contract.tables, "summary": summary}).html()
+        return html_unescape(value_drivers_part(html).split("</p>")[0])
+
+    assert (
+        '<span class="caveat">The value model barely predicts value '
+        "(cross-validated R² −0.05, below 0.05), so this is not reliable.</span>"
+        in lead(-0.05)
+    )
+    assert "barely predicts" not in lead(0.4)
+
+
 def test_the_value_per_connected_customer_carries_its_interval(contract):
     """The executive summary's "each additional customer adds about 511" had
     no interval (-474 to 1,495): it has one, and a 0 inside it is said."""
