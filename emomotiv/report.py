@@ -276,7 +276,10 @@ def _p_value(value) -> str:
 
 
 def _money(value, scale=None, currency: str | None = None) -> str:
-    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28.
+    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28;
+    a trailing zero goes only where nothing was rounded away (a budget of
+    500,000 is "500k"; an estimate of 1,981,234 is "2.0 m", as "13.1 m" beside
+    it, not "2 m", as if known to fewer digits).
 
     With ``scale``, the unit and the decimals are those ``scale`` needs and
     trailing zeros stay, so that amounts read together share one precision:
@@ -288,6 +291,8 @@ def _money(value, scale=None, currency: str | None = None) -> str:
     --------
     >>> _money(1234567), _money(-950, currency="€"), _money(12.5, currency="EUR")
     ('1.2 m', '-€950', 'EUR 12.5')
+    >>> _money(500_000), _money(1_981_234)
+    ('500k', '2.0 m')
     """
     return _in_currency(_amount(value, scale), currency)
 
@@ -329,7 +334,8 @@ def _amount(value, scale=None) -> str:
     else:  # three significant figures
         digits = 2 - math.floor(math.log10(size))
     text = f"{value / unit:z,.{digits}f}"
-    if scale is None and "." in text:
+    exact = math.isclose(round(value / unit, digits), value / unit, rel_tol=1e-9)
+    if scale is None and "." in text and exact:
         text = text.rstrip("0").rstrip(".")
     return text + suffix
 

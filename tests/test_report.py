@@ -896,6 +896,10 @@ def test_a_long_name_without_spaces_breaks_inside_the_page(browser, contract, tm
     ("func", "value", "text"),
     [
         ("_money", 60_000, "60k"),
+        # rounded, an amount keeps its decimal: "2.0 m" beside "13.1 m"
+        ("_money", 1_981_234, "2.0 m"),
+        ("_money", 59_960, "60.0k"),
+        ("_money", 2_000_000, "2 m"),
         ("_money", 5_400_000, "5.4 m"),
         ("_money", -25_000, "-25k"),
         ("_money", 999, "999"),
