@@ -1456,7 +1456,9 @@ def _effect_rows(
     one that may not. ``counts["by"]`` names the rule; ``first``,
     ``rising_shown``, ``negative_shown`` and ``uncertain_shown`` count
     apart the rows shown and add up to them (``negative`` counts every
-    negative, those among the first too).
+    negative, those among the first too). Where the rows shown are simply
+    the table's first, ``first`` counts them all: said as groups, they read
+    as chosen apart.
     """
     delta = roi[column].astype(float)
     negative = delta < 0
@@ -1473,6 +1475,9 @@ def _effect_rows(
     keep |= raised
     added = _fill(uncertain & ~keep, ROI_MAX - int(keep.sum()))
     keep |= added
+    if keep.iloc[: int(keep.sum())].all():  # the table's first rows: one group
+        top = keep
+        raised = added = pd.Series(False, index=roi.index)
     left = ~keep
     counts = {
         "first": int(top.sum()),

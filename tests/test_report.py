@@ -1021,13 +1021,11 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     assert list(sizes) == sorted(sizes, reverse=True)
     assert "+€60" in part or "+60" in part
     note = " ".join(part.split("</table>")[1].split())
-    # the counts add up to the rows shown: 12 + 2 + 1 + 15 = 30, the two
-    # falls among the twelve not counted again
+    # the rows are the 30 largest changes: said as one group, not as 12 + 2 +
+    # 1 + 15 chosen apart
     assert (
-        "30 of 45 touchpoints shown: the 12 largest changes in value by size (a "
-        "rise or a fall), in that order, 2 more predicted to raise value (interval "
-        "above zero), 1 more predicted to lower value (interval below zero), and 15 "
-        "more with an interval that includes zero." in note
+        "30 of 45 touchpoints shown: the 30 largest changes in value by size (a "
+        "rise or a fall), in that order. All 3 touchpoints" in note
     )
     assert "All 3 touchpoints predicted to lower value (interval below zero)" in note
     assert (
@@ -1042,8 +1040,12 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     ).html()
     part = value_drivers_part(html)
     note = " ".join(part.split("</table>")[1].split())
-    assert "in that order, and 18 more within noise." in note
-    assert "Both touchpoints predicted to lower value (beyond noise)" in note
+    # the rows shown are the 30 largest: one group, not 12 and 18 chosen apart
+    assert (
+        "30 of 45 touchpoints shown: the 30 largest changes in value by size (a "
+        "rise or a fall, beyond noise or not), in that order. Both touchpoints "
+        "predicted to lower value (beyond noise)" in note
+    )
     assert "15 more are left out (15 within noise, 0 that" in note
     assert "total change is beyond noise" in note
     # a change within noise whose interval excludes zero (Touchpoints 10, 14) is
@@ -1134,10 +1136,24 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     assert "30 of 72 touchpoints shown" in roi
-    assert "(interval below zero), and 17 more with an interval that includes" in roi
+    assert "30 of 72 touchpoints shown: the first 30 by priority. The one" in roi
     assert "The one touchpoint predicted to lower" in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
     assert "-0.00" not in roi and "−0.00" not in roi and "0.00 pts" in roi
+
+
+def test_rows_that_are_the_first_by_priority_are_said_to_be(contract):
+    """The 30 rows shown were the first 30 by priority, said as "the first
+    12 by priority, and 18 more within noise", as if chosen apart."""
+    delta = [0.03 - 0.0005 * i for i in range(40)]
+    low = [d - 0.001 if i < 12 else -0.01 for i, d in enumerate(delta)]
+    high = [d + 0.001 for d in delta]
+    roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
+    rows = re.findall(r'<th scope="row">Touchpoint (\d+)<', roi)
+    assert rows == [str(i) for i in range(30)]
+    note = html_unescape(" ".join(roi.split()))
+    assert "30 of 40 touchpoints shown: the first 30 by priority. No touchpoint" in note
+    assert "more with an interval that includes zero" not in note
 
 
 def test_roi_says_so_when_nothing_is_left_out(contract):
