@@ -466,6 +466,9 @@ def plot_quadrant(
         lines).
     label_top : int, default=12
         Label this many points: the most important, then hidden drivers.
+        Facets whose higher ratings *lower* the outcome (``direction == -1``)
+        are drawn as ▼, with ▼ after their name: important to the outcome,
+        whatever their quadrant, but not a driver to raise.
     thresholds : mapping or None
         ``{"stated": x, "derived": y}`` quadrant lines, in shares; by default
         the average share ``1 / n_facets`` on both axes (a ``StatedComparison``'s
@@ -512,25 +515,51 @@ def plot_quadrant(
     y_line = float(thresholds.get("derived", 1 / n))
     ax = _axes(ax, (7, 5.5))
     quadrant = frame["quadrant"] if "quadrant" in frame else None
-    if quadrant is None or quadrant.isna().all():  # none assigned: plain points
-        ax.scatter(x, y, s=28, color=POSITIVE, edgecolors="white", linewidths=0.5)
-    else:
-        for name, color in QUADRANT_COLORS.items():
-            mask = (quadrant == name).to_numpy()
-            if mask.any():
+    lowers = (
+        frame["direction"].lt(0).to_numpy()
+        if "direction" in frame
+        else np.zeros(len(frame), bool)
+    )
+    assigned = quadrant is not None and quadrant.notna().any()
+    groups = (
+        [
+            (QUADRANT_NAMES[k], c, (quadrant == k).to_numpy())
+            for k, c in QUADRANT_COLORS.items()
+        ]
+        if assigned
+        else [(None, POSITIVE, np.ones(len(frame), bool))]  # none assigned: plain
+    )
+    for legend, color, mask in groups:
+        # a facet whose rise lowers the outcome is a ▼ in its quadrant's
+        # colour; the quadrant is named once, in the legend
+        for marker, part in (("o", mask & ~lowers), ("v", mask & lowers)):
+            if part.any():
                 ax.scatter(
-                    x[mask],
-                    y[mask],
+                    x[part],
+                    y[part],
                     s=30,
+                    marker=marker,
                     color=color,
                     edgecolors="white",  # overlapping points stay apart, opaque
                     linewidths=0.5,
-                    label=QUADRANT_NAMES[name],
+                    label=legend,
                 )
-        ax.legend(fontsize=8, frameon=False, loc="upper right")
+                legend = None
+    if assigned:
+        handles, names = ax.get_legend_handles_labels()
+        if lowers.any():
+            from matplotlib.lines import Line2D
+
+            handles.append(
+                Line2D([], [], marker="v", color=INK, linestyle="", markersize=5)
+            )
+            names.append("A rise lowers the outcome")
+        ax.legend(handles, names, fontsize=8, frameon=False, loc="upper right")
     ax.axvline(x_line, color=LINE, linewidth=0.8, linestyle="--")
     ax.axhline(y_line, color=LINE, linewidth=0.8, linestyle="--")
-    labels = _labels(frame)
+    labels = [
+        f"{n} ▼" if low else n for n, low in zip(_labels(frame), lowers, strict=True)
+    ]
     order = list(range(min(label_top, len(frame))))
     if quadrant is not None:
         hidden = np.flatnonzero((quadrant == "hidden_driver").to_numpy())
@@ -586,7 +615,7 @@ def _stage_names(frame: pd.DataFrame) -> list[str]:
     names = [_name(s) for s in frame["stage"]]
     if "n_facets" in frame:
         names = [
-            f"{s}\n({int(n)} facet{'' if n == 1 else 's'})" if pd.notna(n) else s
+            f"{s}\n({int(n)} touchpoint{'' if n == 1 else 's'})" if pd.notna(n) else s
             for s, n in zip(names, frame["n_facets"], strict=True)
         ]
     return names
@@ -621,8 +650,9 @@ def plot_stages(
     ----------
     result : DataFrame or AnalysisResult
         The ``stages`` table: ``stage``, ``importance`` and optionally
-        ``importance_low``/``importance_high`` and ``n_facets``. Rows are drawn
-        in the order given (the catalog's journey order).
+        ``importance_low``/``importance_high`` and ``n_facets`` (the number
+        of touchpoints, under each stage's name). Rows are drawn in the order
+        given (the catalog's journey order).
     ax : matplotlib Axes, optional
 
     Returns

@@ -276,7 +276,10 @@ def _p_value(value) -> str:
 
 
 def _money(value, scale=None, currency: str | None = None) -> str:
-    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28.
+    """An amount with the precision it needs: 1.2 m, 12.5k, 950, 12.3, 0.28;
+    a trailing zero goes only where nothing was rounded away (a budget of
+    500,000 is "500k"; an estimate of 1,981,234 is "2.0 m", as "13.1 m" beside
+    it, not "2 m", as if known to fewer digits).
 
     With ``scale``, the unit and the decimals are those ``scale`` needs and
     trailing zeros stay, so that amounts read together share one precision:
@@ -288,6 +291,8 @@ def _money(value, scale=None, currency: str | None = None) -> str:
     --------
     >>> _money(1234567), _money(-950, currency="€"), _money(12.5, currency="EUR")
     ('1.2 m', '-€950', 'EUR 12.5')
+    >>> _money(500_000), _money(1_981_234)
+    ('500k', '2.0 m')
     """
     return _in_currency(_amount(value, scale), currency)
 
@@ -329,7 +334,8 @@ def _amount(value, scale=None) -> str:
     else:  # three significant figures
         digits = 2 - math.floor(math.log10(size))
     text = f"{value / unit:z,.{digits}f}"
-    if scale is None and "." in text:
+    exact = math.isclose(round(value / unit, digits), value / unit, rel_tol=1e-9)
+    if scale is None and "." in text and exact:
         text = text.rstrip("0").rstrip(".")
     return text + suffix
 
@@ -871,6 +877,7 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         decomposed=_has(table, "delta_mean_value_via_connection"),
         objective=str(info.get("objective") or "tweedie").capitalize(),
         r2=_number(fit.get("r2")),
+        caveat=value_fit_caveat(summary),  # beside the table, not only above
         warmth=HALO in (info.get("controls") or []),
         **_untested(table),
     )
@@ -1015,6 +1022,28 @@ def _shown_direction(drivers: pd.DataFrame, roi) -> tuple[pd.DataFrame, str | No
 
 # the headline measures' names where their keys say less
 KPI_NAMES = {"value_per_connected": "value per connected customer"}
+
+
+def _no_earlier_wave(data: Mapping[str, Any]) -> str:
+    """Why the report has no change since the last wave: no wave column, or
+    one whose survey holds one wave (named by its label).
+
+    Examples
+    --------
+    >>> _no_earlier_wave({"roles": {"wave": "wave"}, "wave": "2026Q3"}).split(":")[0]
+    'The wave column “wave” holds one wave, 2026Q3'
+    """
+    roles = data.get("roles")
+    column = roles.get("wave") if isinstance(roles, Mapping) else None
+    wave = data.get("wave")
+    if column is None or wave is None:
+        return MISSING["changes"]
+    return (
+        f"The wave column “{column}” holds one wave, {wave}: there is no "
+        f"earlier wave in it to compare with. Run analyze --wave {column} on a "
+        "survey that holds several waves, or emomotiv compare DIR_BEFORE "
+        "DIR_AFTER on an earlier wave's analysis and this one."
+    )
 
 
 def kpi_name(
@@ -1468,7 +1497,9 @@ def _effect_rows(
     one that may not. ``counts["by"]`` names the rule; ``first``,
     ``rising_shown``, ``negative_shown`` and ``uncertain_shown`` count
     apart the rows shown and add up to them (``negative`` counts every
-    negative, those among the first too).
+    negative, those among the first too). Where the rows shown are simply
+    the table's first, ``first`` counts them all: said as groups, they read
+    as chosen apart.
     """
     delta = roi[column].astype(float)
     negative = delta < 0
@@ -1485,6 +1516,9 @@ def _effect_rows(
     keep |= raised
     added = _fill(uncertain & ~keep, ROI_MAX - int(keep.sum()))
     keep |= added
+    if keep.iloc[: int(keep.sum())].all():  # the table's first rows: one group
+        top = keep
+        raised = added = pd.Series(False, index=roi.index)
     left = ~keep
     counts = {
         "first": int(top.sum()),
@@ -1827,6 +1861,7 @@ class Report:
             "stated rank and quadrant.",
         )
         groups = []
+        lowers: list[str] = []
         if "quadrant" in drivers:
             for key, name in QUADRANTS.items():
                 part = drivers.loc[drivers["quadrant"] == key]
@@ -1835,10 +1870,21 @@ class Report:
                         "key": key,
                         "name": name,
                         "count": len(part),
-                        "labels": [_label(r) for r in _records(part.head(6))],
+                        "rows": _records(part.head(6)),
                     }
                 )
-        return {"chart": chart, "groups": groups, "stated": stated}
+            # important to the outcome, but a rise lowers it: no driver to raise
+            if "direction" in drivers:
+                driving = drivers["quadrant"].isin(["core_driver", "hidden_driver"])
+                part = drivers.loc[driving & (drivers["direction"] < 0)]
+                lowers = [_label(r) for r in _records(part)]
+        return {
+            "chart": chart,
+            "groups": groups,
+            "lowers": lowers,
+            "lowers_text": _label_list(lowers),
+            "stated": stated,
+        }
 
     def _stages(self, tables) -> dict[str, Any] | None:
         from .plotting import plot_stages, stage_chart_size
@@ -2230,11 +2276,11 @@ class Report:
         value = dict(value) if isinstance(value, Mapping) else {}
         stated = summary.get("stated")
         stated = dict(stated) if isinstance(stated, Mapping) else {}
-        # a hidden driver that lowers the outcome, by the driver table's rule
-        shown = _shown_direction(drivers, _table(tables, "roi"))[0]
+        # the touchpoints a rise lowers, marked alike in every section
+        marked = _shown_direction(drivers, _table(tables, "roi"))[0]
         sections: dict[str, Any] = {
             "drivers": self._drivers(drivers, _table(tables, "roi")),
-            "quadrant": self._quadrant(shown, summary),
+            "quadrant": self._quadrant(marked, summary),
             "stages": self._stages(tables),
             "motivators": self._motivators(tables, summary),
             "roi": self._roi(tables, summary),
@@ -2282,7 +2328,7 @@ class Report:
             "upper_bound": upper_bound_note(words, context_controls(summary)),
             "gap_sources": GAP_SOURCES,
             "fit_names": FIT_NAMES,
-            "missing": MISSING,
+            "missing": MISSING | {"changes": _no_earlier_wave(data)},
             "quadrant_names": QUADRANTS,
             "summary": summary,
             "data": data,
@@ -2312,7 +2358,8 @@ class Report:
             "assumption": plan_summary.get("assumption") or DEFAULT_ASSUMPTION,
             "uncertainty": dict(summary.get("uncertainty") or {}),
             "diagnostics": dict(summary.get("diagnostics") or {}),
-            "executive": self._executive(shown, summary, sections),
+            # a hidden driver that lowers the outcome, by the driver table's rule
+            "executive": self._executive(marked, summary, sections),
             "facet_labels": labels,
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),

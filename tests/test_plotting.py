@@ -123,6 +123,38 @@ def test_plot_quadrant_positions_lines_and_labels(tables):
     assert set(hidden) & texts
 
 
+def test_plot_quadrant_marks_a_facet_whose_rise_lowers_the_outcome():
+    """A hidden driver whose higher ratings lower the outcome was drawn and
+    named as any other hidden driver: it is a ▼, with ▼ after its name."""
+    frame = pd.DataFrame(
+        {
+            "facet": ["a", "b", "c", "d"],
+            "importance": [0.5, 0.3, 0.15, 0.05],
+            "stated_importance": [9, 2, 8, 3],
+            "quadrant": [
+                "core_driver",
+                "hidden_driver",
+                "hidden_driver",
+                "low_priority",
+            ],
+            "direction": [1, -1, 1, 1],
+        }
+    )
+    ax = plot_quadrant(frame, ax=new_ax())
+    texts = {t.get_text() for t in ax.texts}
+    assert {"a", "b ▼", "c", "d"} <= texts
+    # a circle's path has 26 vertices, a triangle's 4
+    shapes = {
+        tuple(p): len(c.get_paths()[0].vertices)
+        for c in ax.collections
+        for p in c.get_offsets()
+    }
+    assert sorted(shapes.values()) == [4, 26, 26, 26]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend.count("Hidden driver") == 1
+    assert legend[-1] == "A rise lowers the outcome"
+
+
 def test_plot_quadrant_without_gap_normalises_stated_importance():
     frame = pd.DataFrame(
         {"facet": list("abcd"), "importance": [0.4, 0.3, 0.2, 0.1]}
@@ -151,6 +183,17 @@ def test_plot_stages_keeps_journey_order(tables):
     np.testing.assert_allclose(bar_heights(ax), stages["importance"])
     ticks = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
     assert ticks == list(stages["stage"])
+
+
+def test_plot_stages_counts_touchpoints_as_the_report_does():
+    """The stage chart's names said "(17 facets)" above a table whose column
+    is "Touchpoints": one word for one thing."""
+    stages = pd.DataFrame(
+        {"stage": ["Join", "Use"], "importance": [0.6, 0.4], "n_facets": [1, 17]}
+    )
+    ax = plot_stages(stages, ax=new_ax())
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == ["Join\n(1 touchpoint)", "Use\n(17 touchpoints)"]
 
 
 def test_plot_stages_of_a_long_journey_names_every_stage_legibly():

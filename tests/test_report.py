@@ -72,6 +72,48 @@ def test_a_report_of_one_wave_names_it(small_result):
     assert "emotional connection</p>" in bare
 
 
+def test_the_drivers_chart_says_its_log_odds_are_not_the_chance(contract_html):
+    """The chart's lead called a share of mean |SHAP| in log-odds a move of
+    "the predicted chance" of being connected, which it is not."""
+    lead = " ".join(sections(contract_html)["drivers"].split("</p>")[0].split())
+    assert "move the predicted chance" not in lead
+    assert (
+        "how much its ratings move the prediction of who is connected (mean "
+        "absolute SHAP value, in log-odds, where effects add: a share of it is not a "
+        "share of the chance of being connected)." in html_unescape(lead)
+    )
+
+
+def test_the_stated_rank_correlation_is_shown_with_its_interval(contract):
+    """The console gave the correlation of stated and derived importance
+    with its interval; the report gave the estimate alone."""
+    stated = dict(contract.summary["stated"], source="catalog")
+    stated |= {"rank_correlation": -0.067, "rank_correlation_low": -0.156}
+    stated["rank_correlation_high"] = 0.059
+    uncertainty = dict(contract.summary["uncertainty"], level=0.9)
+    summary = dict(contract.summary, stated=stated, uncertainty=uncertainty)
+    html = em.Report({"tables": contract.tables, "summary": summary}).html()
+    assert (
+        "<strong>−0.07</strong> (90% interval −0.16 to 0.06; stated importance "
+        "from catalog)." in sections(html)["quadrant"]
+    )
+
+
+def test_a_survey_of_one_wave_says_so_where_its_changes_would_be(small_result):
+    """A survey of one wave analysed with its wave column was told that no
+    earlier wave was given, and to give the wave column it had given."""
+    data = small_result.summary["data"]
+    column, wave = data["roles"]["wave"], data["wave"]
+    assert column and wave
+    part = sections(em.Report(small_result).html())["changes"]
+    assert f"The wave column “{column}” holds one wave, {wave}: there" in part
+    assert "No earlier wave was provided" not in part
+    roles = {**data["roles"], "wave": None}  # no wave column: how to give one
+    summary = {**small_result.summary, "data": {**data, "roles": roles}}
+    bare = em.Report(replace(small_result, summary=summary)).html()
+    assert str(escape(MISSING["changes"])) in sections(bare)["changes"]
+
+
 def test_every_chart_is_an_image_named_for_a_screen_reader(contract_html, comparison):
     """Each inline SVG is one image with a text alternative that says what it
     shows and where its numbers are (unnamed, a screen reader read out its
@@ -184,12 +226,12 @@ def test_skeleton_result_says_what_is_not_provided(small_result):
         "stages": ["stages"],
         "motivators": ["motivators", "tiers"],
         "roi": ["value", "value_drivers", "roi", "plan"],
-        "changes": ["changes"],
         "model-fit": ["diagnostics", "agreement"],
     }
     for section, keys in expected.items():
         for key in keys:
             assert str(escape(MISSING[key])) in parts[section], (section, key)
+    assert "holds one wave" in parts["changes"]  # the survey's wave column
     assert (
         "stated_importance or a survey with stated__&lt;facet&gt;" in parts["quadrant"]
     )
@@ -850,6 +892,10 @@ def test_a_long_name_without_spaces_breaks_inside_the_page(browser, contract, tm
     ("func", "value", "text"),
     [
         ("_money", 60_000, "60k"),
+        # rounded, an amount keeps its decimal: "2.0 m" beside "13.1 m"
+        ("_money", 1_981_234, "2.0 m"),
+        ("_money", 59_960, "60.0k"),
+        ("_money", 2_000_000, "2 m"),
         ("_money", 5_400_000, "5.4 m"),
         ("_money", -25_000, "-25k"),
         ("_money", 999, "999"),
@@ -971,13 +1017,11 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     assert list(sizes) == sorted(sizes, reverse=True)
     assert "+€60" in part or "+60" in part
     note = " ".join(part.split("</table>")[1].split())
-    # the counts add up to the rows shown: 12 + 2 + 1 + 15 = 30, the two
-    # falls among the twelve not counted again
+    # the rows are the 30 largest changes: said as one group, not as 12 + 2 +
+    # 1 + 15 chosen apart
     assert (
-        "30 of 45 touchpoints shown: the 12 largest changes in value by size (a "
-        "rise or a fall), in that order, 2 more predicted to raise value (interval "
-        "above zero), 1 more predicted to lower value (interval below zero), and 15 "
-        "more with an interval that includes zero." in note
+        "30 of 45 touchpoints shown: the 30 largest changes in value by size (a "
+        "rise or a fall), in that order. All 3 touchpoints" in note
     )
     assert "All 3 touchpoints predicted to lower value (interval below zero)" in note
     assert (
@@ -992,8 +1036,12 @@ def test_value_drivers_show_every_clear_fall_and_count_the_uncertain_left_out(
     ).html()
     part = value_drivers_part(html)
     note = " ".join(part.split("</table>")[1].split())
-    assert "in that order, and 18 more within noise." in note
-    assert "Both touchpoints predicted to lower value (beyond noise)" in note
+    # the rows shown are the 30 largest: one group, not 12 and 18 chosen apart
+    assert (
+        "30 of 45 touchpoints shown: the 30 largest changes in value by size (a "
+        "rise or a fall, beyond noise or not), in that order. Both touchpoints "
+        "predicted to lower value (beyond noise)" in note
+    )
     assert "15 more are left out (15 within noise, 0 that" in note
     assert "total change is beyond noise" in note
     # a change within noise whose interval excludes zero (Touchpoints 10, 14) is
@@ -1104,10 +1152,24 @@ def test_a_tiny_negative_effect_is_uncertain_not_harmful(contract):
     delta[12], low[12], high[12] = -0.03, -0.04, -0.02  # clearly harmful
     roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
     assert "30 of 72 touchpoints shown" in roi
-    assert "(interval below zero), and 17 more with an interval that includes" in roi
+    assert "30 of 72 touchpoints shown: the first 30 by priority. The one" in roi
     assert "The one touchpoint predicted to lower" in roi
     assert "42 more are left out (42 with an interval that includes zero" in roi
     assert "-0.00" not in roi and "−0.00" not in roi and "0.00 pts" in roi
+
+
+def test_rows_that_are_the_first_by_priority_are_said_to_be(contract):
+    """The 30 rows shown were the first 30 by priority, said as "the first
+    12 by priority, and 18 more within noise", as if chosen apart."""
+    delta = [0.03 - 0.0005 * i for i in range(40)]
+    low = [d - 0.001 if i < 12 else -0.01 for i, d in enumerate(delta)]
+    high = [d + 0.001 for d in delta]
+    roi = sections(em.Report(_with_roi(contract, delta, low, high)).html())["roi"]
+    rows = re.findall(r'<th scope="row">Touchpoint (\d+)<', roi)
+    assert rows == [str(i) for i in range(30)]
+    note = html_unescape(" ".join(roi.split()))
+    assert "30 of 40 touchpoints shown: the first 30 by priority. No touchpoint" in note
+    assert "more with an interval that includes zero" not in note
 
 
 def test_roi_says_so_when_nothing_is_left_out(contract):
@@ -1813,6 +1875,36 @@ def test_a_hidden_driver_that_lowers_the_outcome_is_no_easy_win(contract):
     assert str(escape(first)) not in easy_wins(roi)
     roi.loc[row, "beyond_noise"] = False
     assert str(escape(first)) in easy_wins(roi)
+
+
+def test_a_driver_whose_rise_lowers_the_outcome_is_marked_in_the_quadrants(contract):
+    """A hidden driver whose one-point rise lowers the outcome beyond noise
+    was a plain hidden driver in the quadrant section (read: invest here),
+    while the driver table marked it ▼; it is marked there too, and said
+    to be no driver to raise. Its gain within noise, it is not."""
+    drivers = contract.tables["drivers"].copy()
+    hidden = drivers.index[drivers["quadrant"] == "hidden_driver"]
+    drivers["direction"] = 1
+    first = drivers.loc[hidden[0], "label"]
+    roi = contract.tables["roi"].copy()
+    row = roi["facet"] == drivers.loc[hidden[0], "facet"]
+
+    def quadrants(roi):
+        tables = dict(contract.tables, drivers=drivers, roi=roi)
+        html = em.Report({"tables": tables, "summary": contract.summary}).html()
+        return html_unescape(" ".join(sections(html)["quadrant"].split()))
+
+    roi.loc[row, ["delta_connected", "beyond_noise"]] = [-0.02, True]
+    part = quadrants(roi)
+    card = part.split("Hidden driver</span>")[1].split("</div>")[0]
+    assert f'{first} <span class="neg"' in card and "▼" in card
+    assert (
+        f"▼ A one-point rise of {first} is predicted to lower “connected” (its "
+        "simulated gain is below zero beyond noise): it is important to it, among "
+        "the core and hidden drivers above, but not a driver to raise." in part
+    )
+    roi.loc[row, "beyond_noise"] = False
+    assert "▼" not in quadrants(roi)
 
 
 def test_a_hidden_driver_unsure_of_its_quadrant_says_so(contract):
@@ -2937,6 +3029,25 @@ def test_the_plans_direct_movers_carry_a_weak_value_models_caveat(contract):
     caveat = "The value model barely predicts value (cross-validated R² 0.03"
     assert caveat in plan_note(0.03)
     assert "barely predicts" not in plan_note(0.4)
+
+
+def test_the_value_drivers_table_carries_a_weak_value_models_caveat(contract):
+    """A value model warned "not reliable" at the top had its table of value
+    drivers led by its R² alone: the caveat is said beside the table, and
+    only when the value model fits weakly."""
+
+    def lead(r2):
+        info = dict(contract.summary["value_drivers"], fit={"r2": r2})
+        summary = {**contract.summary, "value_drivers": info}
+        html = em.Report({"tables": contract.tables, "summary": summary}).html()
+        return html_unescape(value_drivers_part(html).split("</p>")[0])
+
+    assert (
+        '<span class="caveat">The value model barely predicts value '
+        "(cross-validated R² −0.05, below 0.05), so this is not reliable.</span>"
+        in lead(-0.05)
+    )
+    assert "barely predicts" not in lead(0.4)
 
 
 def test_the_value_per_connected_customer_carries_its_interval(contract):
