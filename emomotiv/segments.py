@@ -938,7 +938,13 @@ def few_segments_warning(segments: Mapping[str, Any]) -> str | None:
     else:
         named = f": {named} {'is' if one else 'are'}"
     need = 2 - len(ranked)  # lowered to the size that ranks a second segment
-    lower = max(small[min(need, len(small)) - 1][0], 2)
+    if len(small) < need:  # the others held back for their reason: no minimum helps
+        return (
+            f"{found}{named} listed, not ranked, and no test of difference between "
+            "segments was possible, whatever the minimum: fewer than two segments "
+            "can be ranked."
+        )
+    lower = max(small[need - 1][0], 2)
     return (
         f"{found}{named} listed, not ranked, and no test of difference between "
         "segments was possible. To rank smaller segments, with noisier rankings, "

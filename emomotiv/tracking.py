@@ -419,7 +419,7 @@ def _ordered_waves(labels: list) -> list:
         return [labels[i] for i in order]
     told = _word_order(texts)
     named = [" ".join(t.split()).casefold() for t in texts]
-    within = {**MONTH_NAMES, **SEASONS}
+    within = {**MONTH_NAMES, **SEASONS, **WINTER}
     if all(m in within for m in named):  # "Oct" before "Dec", as in a year
         told = [within[m] for m in named]
     if told is not None:  # "pre" before "post", not as text
@@ -437,6 +437,10 @@ def _ordered_waves(labels: list) -> list:
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
+#: Winter without a year, read as the end of one (it spans two): a season
+#: of the year's order, as "Spring" and "Autumn" are
+WINTER = dict.fromkeys(("winter", "hiver"), 12)
+
 #: Words that name waves in their order, earliest first: waves labelled by
 #: them ("pre", "post"; "Before launch", "After launch") are taken in it.
 ORDER_WORDS = (
@@ -448,28 +452,42 @@ ORDER_WORDS = (
 )
 
 
-def _word_order(texts: Sequence[str]) -> list[int] | None:
-    """Each label's place in the one sequence of :data:`ORDER_WORDS` that
-    names them all, by the whole label or by its first word where the rest
-    is the same in every label ("pre-launch", "post-launch"); else None.
+def _word_order(texts: Sequence[str]) -> list[tuple] | None:
+    """Each label's place in the one sequence of :data:`ORDER_WORDS` whose
+    words start every label ("Pre", "Post 1", "Post 2"; "Before launch",
+    "After launch"; "pretest", "posttest"), then its rest as :func:`sort_waves`
+    orders text; None where no one sequence names them all.
 
     Examples
     --------
-    >>> _word_order(["Post", "pre"]), _word_order(["After launch", "Before launch"])
-    ([1, 0], [1, 0])
-    >>> _word_order(["Follow-up", "Baseline"]), _word_order(["pre", "wave 2"])
-    ([1, 0], None)
+    >>> [place[0] for place in _word_order(["Post 2", "Pre", "Post 1"])]
+    [1, 0, 1]
+    >>> _word_order(["Follow-up survey", "Baseline survey"])[0][0]
+    1
+    >>> _word_order(["pre", "wave 2"]) is None
+    True
     """
-    folded = [" ".join(t.split()).casefold() for t in texts]
-    heads = [re.split(r"[\s_-]+", t, maxsplit=1) for t in folded]
-    rests = {tuple(h[1:]) for h in heads}
-    for names in (
-        [re.sub(r"[\s_-]+", "", t) for t in folded],
-        [h[0] for h in heads] if len(rests) == 1 else None,
-    ):
-        for words in ORDER_WORDS if names else ():
-            if set(names) <= set(words):
-                return [words.index(name) for name in names]
+    folded = [
+        re.sub(r"follow[\s_-]*up", "followup", " ".join(t.split()).casefold())
+        for t in texts
+    ]
+    for words in ORDER_WORDS:
+        places = [_order_place(t, words) for t in folded]
+        if None not in places:
+            return places
+    return None
+
+
+def _order_place(text: str, words: Sequence[str]) -> tuple | None:
+    """Where a folded label stands in ``words``: the word it starts with (a
+    word of its own, or "pre" and "post" run into the rest: "pretest"), then
+    its rest; None where it starts with none of them."""
+    for i, word in enumerate(words):
+        rest = text.removeprefix(word)
+        if rest != text and (
+            not rest or not rest[0].isalpha() or word in ("pre", "post")
+        ):
+            return i, _natural_key(rest.strip(" _-"))
     return None
 
 
@@ -489,6 +507,7 @@ def yearless_periods(labels: Iterable[Any]) -> bool:
         re.fullmatch(r"[qh]\d|\d[qh]|quarter \d|\d(st|nd|rd|th) quarter", t)
         or t in MONTH_NAMES
         or t in SEASONS
+        or t in WINTER
         for t in texts
     )
 
@@ -840,12 +859,15 @@ def _backwards(labels: Sequence[str]) -> bool:
     --------
     >>> _backwards(["2026Q3", "2026Q2"]), _backwards(["wave 2", "wave 10"])
     (True, False)
-    >>> _backwards(["new", "old"])  # names, not an order
-    False
+    >>> _backwards(["post", "pre"]), _backwards(["north", "south"])
+    (True, False)
     """
     texts = [str(label) for label in labels]
     if texts[0] == texts[1]:
         return False
+    told = _word_order(texts)  # "post" given before "pre"
+    if told is not None:
+        return told[0] > told[1]
     skeletons = {re.sub(r"\d+", "#", t.casefold()) for t in texts}
     alike = len(skeletons) == 1 and "#" in skeletons.pop()
     if not (alike or _periods(texts)) or same_wave_labels(texts):
@@ -2025,6 +2047,8 @@ def order_note(labels: Sequence[Any]) -> str | None:
     >>> order_note(["2026Q3", "2026Q4"]) is None
     True
     """
+    if _word_order([str(label) for label in labels]) is not None:
+        return None  # their words tell the order: "pre 2026" < "post 2026"
     order = " < ".join(f"'{label}'" for label in labels[-4:])
     order = f"{'... < ' if len(labels) > 4 else ''}{order}"
     taken = f"'{labels[-1]}' is taken for the latest wave"

@@ -764,6 +764,15 @@ def test_segment_drivers_alone_warns_when_fewer_than_two_segments_are_ranked():
         "segments together."
     ]
     assert not result.info["segments"]["South"]["ranked"]
+    # no minimum ranks two where the rest are held back for their own reason
+    from emomotiv.segments import few_segments_warning
+
+    info = {"min_size": 300, "segments": {"South": result.info["segments"]["South"]}}
+    info["segments"]["East"] = {"n": 100, "ranked": False}
+    assert few_segments_warning(info).endswith(
+        "no test of difference between segments was possible, whatever the "
+        "minimum: fewer than two segments can be ranked."
+    )
     # two segments ranked: nothing to warn of
     with warnings.catch_warnings(record=True) as quiet:
         warnings.simplefilter("always")

@@ -378,8 +378,12 @@ def test_waves_in_the_wrong_order_or_one_analysis_twice_are_noted(small_result):
         em.compare(small_result, small_result, labels=("2026Q2", "2026Q3"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for labels in [("2026Q2", "2026Q3"), ("wave 9", "wave 10"), ("new", "old")]:
+        for labels in [("2026Q2", "2026Q3"), ("wave 9", "wave 10"), ("old", "new")]:
             em.compare(small_result, other, labels=labels)
+        em.compare(small_result, other, labels=("north", "south"))  # names
+    # words of order given the other way round, as analyze --wave orders them
+    with pytest.warns(UserWarning, match="before wave 'post' is later"):
+        em.compare(small_result, other, labels=("post", "pre"))
 
 
 def test_a_touchpoint_moved_to_another_stage_is_said(small_result):
@@ -933,6 +937,9 @@ def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
         # words of order: taken in it, no warning
         ({"2026Q2": "pre", "2026Q3": "post"}, "post", None),
         ({"2026Q2": "Before launch", "2026Q3": "After launch"}, "After launch", None),
+        ({"2026Q2": "Pre", "2026Q3": "Post 1"}, "Post 1", None),
+        ({"2026Q2": "pre 2026", "2026Q3": "post 2026"}, "post 2026", None),
+        ({"2026Q2": "Baseline", "2026Q3": "Follow-up"}, "Follow-up", None),
         # plain names: ordered as text, said
         ({"2026Q2": "north", "2026Q3": "east"}, "north", "no date, number or word"),
         # quarters without a year: as in one year, said
@@ -962,6 +969,19 @@ def test_waves_with_no_date_are_taken_in_their_order_or_warned_of(
         assert len(said) == 1 and warned in said[0]
         assert f"'{latest}' is taken for the latest wave" in said[0]
         assert said[0] in result.summary["warnings"]
+
+
+def test_waves_named_by_words_of_order_sort_by_them_and_compare_flags_them_reversed():
+    """A pre wave and two post waves sorted as text put 'Pre' last (analysed
+    as the latest); compare took 'post' given before 'pre' without a word."""
+    from emomotiv.tracking import _backwards
+
+    assert em.sort_waves(["Post 2", "Pre", "Post 1"]) == ["Pre", "Post 1", "Post 2"]
+    later = ["pre", "post 6m", "post 12m"]
+    assert em.sort_waves(["post 12m", "pre", "post 6m"]) == later
+    assert em.sort_waves(["posttest", "pretest"]) == ["pretest", "posttest"]
+    assert _backwards(["post", "pre"]) and not _backwards(["pre", "post"])
+    assert not _backwards(["north", "south"])
 
 
 def test_days_that_read_day_or_month_first_alike_are_warned_of():
