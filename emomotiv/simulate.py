@@ -208,7 +208,7 @@ UNCORRECTED = (
 )
 
 
-UNPRICED = "no cost in the catalog: the plan cannot fund it"
+UNPRICED = "no cost in the catalog: the plan cannot fund it"  # with a budget
 
 
 def row_notes(
@@ -1988,7 +1988,7 @@ def plan_improvements(
         kind="stable",
     ).index.to_numpy()
     frame["note"] = row_notes(sim, facets, point, reps, beyond)
-    if np.isfinite(cost).any():  # the one without a cost among priced ones
+    if budget is not None and np.isfinite(cost).any():  # unpriced among priced
         unpriced = dict.fromkeys(np.asarray(facets)[np.isnan(cost)], UNPRICED)
         frame = noted(frame, unpriced)
     frame, reps = frame.loc[ordered].reset_index(drop=True), reps[:, ordered]

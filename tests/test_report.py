@@ -1558,7 +1558,8 @@ def test_a_given_value_per_connected_is_told_apart_from_the_value_link_s(contrac
     plan = " ".join(parts["summary"].split("Recommended plan")[1].split())
     from emomotiv.report import _money
 
-    said = f"(at 1,000 per connected customer, as given, not the {_money(link)} above)"
+    said = "(at 1,000 per connected customer, as given, not the value link's "
+    said += f"{_money(link)})"
     assert said in plan
     box = " ".join(parts["roi"].split())
     assert "1,000, as given (value_per_connected), in place of the value link's" in box
@@ -2066,6 +2067,18 @@ def test_compare_report_shows_what_moved_with_intervals_and_flags(comparison):
         )
         table = sections(em.ComparisonReport(other).html())["changes"]
         assert f"p ({name})" in table and "p (Holm)" not in table
+
+
+def test_compare_report_colours_only_the_changes_beyond_noise(comparison):
+    """A fall within noise (flagged no) was red in the comparison's table, as
+    a flagged one: red means a fall beyond noise throughout the report."""
+    table = sections(em.ComparisonReport(comparison).html())["changes"]
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", table, re.S)
+    coloured = [r for r in rows if 'class="n pos"' in r or 'class="n neg"' in r]
+    flagged = [r for r in rows if '<td class="c">yes</td>' in r]
+    assert coloured and coloured == flagged
+    falls = [r for r in rows if "−" in r and '<td class="c">no</td>' in r]
+    assert falls and not [r for r in falls if 'class="n neg"' in r]
 
 
 def _stage_changes() -> pd.DataFrame:
