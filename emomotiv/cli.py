@@ -570,9 +570,10 @@ def _study(args: argparse.Namespace):
             "on the command line: "
             f"emomotiv {args.command} {flags} --study {args.study}{out}."
         )
-    # a rerun (validate is there to check a file changed since)
-    rerun = args.study is not None and args.command == "analyze"
-    changed = _changed_inputs(Path(args.study), study, given) if rerun else {}
+    # a rerun, or validate checking what that rerun would run
+    changed = (
+        {} if args.study is None else _changed_inputs(Path(args.study), study, given)
+    )
     if changed:
         out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
         flags = " ".join(

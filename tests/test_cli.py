@@ -2866,7 +2866,8 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     """A survey delivered again under the same name (40 rows fewer, 30
     outcomes flipped) reran from the folder's study.toml with no notice:
     summary.json now records each input's SHA-256, and a rerun on another
-    file says so and how to go on."""
+    file says so and how to go on; validate of that study file says the
+    same (it said OK, and the run it was to check was then refused)."""
     s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
     s.survey.to_csv(tmp_path / "survey.csv", index=False)
     s.catalog.to_csv(tmp_path / "facets.csv", index=False)
@@ -2886,8 +2887,15 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     err = " ".join(capsys.readouterr().err.split())
     assert "changed since the run in" in err and "SHA-256" in err
     assert not (tmp_path / "r3").exists()
-    # validate is there to check the file as it is now
-    assert main(["validate", "--study", str(tmp_path / "r1" / "study.toml")]) == 0
+    # validate checks what analyze would run: the same refusal, not "OK"
+    study = str(tmp_path / "r1" / "study.toml")
+    assert main(["validate", "--study", study]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert said.replace("emomotiv validate", "emomotiv analyze") == err.replace(
+        f" --out {tmp_path / 'r3'}", ""
+    )
+    # and checks the file as it is now where it is given on the command line
+    assert main(["validate", str(tmp_path / "survey.csv"), "--study", study]) == 0
     # given on the command line, it is analysed as it is now
     assert (
         main(
