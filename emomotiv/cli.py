@@ -18,7 +18,7 @@ import re
 import shlex
 import sys
 import warnings
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -2484,7 +2484,7 @@ def _analyze(args: argparse.Namespace) -> int:
         result = dataclasses.replace(result, summary=summary)
         out = save_analysis(result, args.out, force=args.force)
         if args.figures:
-            _figures_of(result, out)
+            _figures_of(result, out, excel=args.excel)
         if args.excel:
             _workbook_after_run(out)
     data = result.summary["data"]
@@ -2548,25 +2548,20 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _figures_of(result, out: Path) -> None:
-    """``analyze --figures``: the charts of the analysis saved in ``out``.
+def _figures_of(result, out: Path, *, excel: bool = False) -> None:
+    """``analyze --figures``: the charts of the analysis saved in ``out``,
+    drawn before its workbook where ``excel``.
 
     A stop while they are drawn comes after the analysis is written: that
-    is said, with the command that draws them, as the run stops.
+    is said as the run stops, with the command that writes what is missing
+    (the workbook too, where it was asked for).
     """
     from .io import update_manifest
     from .report import Report
 
-    try:
+    missing = ["figures", "workbook"] if excel else ["figures"]
+    with _said_at_a_stop(f"emomotiv analyze: {_unwritten(out, 'analysis', missing)}"):
         update_manifest(out, _save_figures(Report(result), out))
-    except KeyboardInterrupt:
-        print(
-            f"emomotiv analyze: the analysis was written to {out}/ before the "
-            "stop, its figures were not; draw them with: emomotiv report "
-            f"{shlex.quote(str(out))} --figures",
-            file=sys.stderr,
-        )
-        raise
 
 
 def _workbook_after_run(out: Path, run: str = "analysis") -> None:
@@ -2576,19 +2571,47 @@ def _workbook_after_run(out: Path, run: str = "analysis") -> None:
     command that writes it."""
     from .io import update_manifest
 
-    later = (
-        f"the {run} was written to {out}/, its workbook was not; write it "
-        f"with: emomotiv report {shlex.quote(str(out))} --excel"
-    )
+    later = _unwritten(out, run, ["workbook"])
     command = "analyze" if run == "analysis" else "compare"
     try:
-        update_manifest(out, [_workbook_of(out)])
-    except KeyboardInterrupt:
-        print(f"emomotiv {command}: {later}", file=sys.stderr)
-        raise
+        with _said_at_a_stop(f"emomotiv {command}: {later}"):
+            update_manifest(out, [_workbook_of(out)])
     except (OSError, ValueError) as err:
         kind = OSError if isinstance(err, OSError) else ValueError
         raise kind(f"{_message(err)} ({later})") from None
+
+
+def _unwritten(out: Path, run: str, missing: list[str]) -> str:
+    """What a run stopped or failed after its save left unwritten (its
+    ``"figures"``, its ``"workbook"``), and the command that writes it.
+
+    Examples
+    --------
+    >>> for part in _unwritten(Path("q3"), "analysis", ["figures", "workbook"]).split(
+    ...     "; "
+    ... ):
+    ...     print(part)
+    the analysis was written to q3/, its figures and workbook were not
+    write them with: emomotiv report q3 --figures --excel
+    """
+    flags = {"figures": "--figures", "workbook": "--excel"}
+    one = missing == ["workbook"]
+    return (
+        f"the {run} was written to {out}/, its {' and '.join(missing)} "
+        f"{'was' if one else 'were'} not; write {'it' if one else 'them'} with: "
+        f"emomotiv report {shlex.quote(str(out))} "
+        + " ".join(flags[part] for part in missing)
+    )
+
+
+@contextmanager
+def _said_at_a_stop(line: str) -> Iterator[None]:
+    """Say ``line`` on stderr where Ctrl-C stops the block."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        print(line, file=sys.stderr)
+        raise
 
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:

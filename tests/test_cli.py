@@ -1924,8 +1924,8 @@ def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
     """Ctrl-C after the first chart is drawn: no chart lands in figures/
     (which the manifest would not list, and a later --figures would refuse
     to write over), no staging folder is left, the analysis written before
-    the stop is said with the command that draws them, and that command
-    then works."""
+    the stop is said with the command that draws them (and writes the
+    workbook, where --excel asked for one), and that command then works."""
     drawn = em.Report.save_figures
 
     def stopped(self, folder, **kwargs):
@@ -1943,9 +1943,15 @@ def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
     args += ["--n-boot", "0", "--no-methods", "--figures", "--out", str(out)]
     assert main([*args, "--force"]) == 130
     err = capsys.readouterr().err
-    assert f"the analysis was written to {out}/ before the stop" in err
-    assert f"emomotiv report {out} --figures" in err
+    assert f"the analysis was written to {out}/, its figures were not" in err
+    assert err.splitlines()[-2].endswith(f"emomotiv report {out} --figures")
     assert not any((out / "figures").glob("*"))
+    # the workbook asked for as well is named too: it is not written either
+    assert main([*args, "--excel", "--force"]) == 130
+    err = capsys.readouterr().err
+    assert "its figures and workbook were not; write them with" in err
+    assert f"emomotiv report {out} --figures --excel" in err
+    assert not (out / "tables.xlsx").exists()
     assert not list(out.glob(".figures-*"))
     monkeypatch.setattr(em.Report, "save_figures", drawn)
     assert main(["report", str(out), "--figures"]) == 0
