@@ -3,7 +3,8 @@
 Exit codes: 0 success, 2 bad input, a refused output folder or a path that
 cannot be read or written (the message says what to change), 1 anything
 unexpected, 130 stopped by Ctrl-C and 143 by SIGTERM (the output folder left
-as it was; a stop while ``analyze --figures`` draws says what it wrote), 141
+as it was; a stop while ``analyze --figures`` or ``--excel`` writes says
+that the analysis was written, and how to write what was not), 141
 when the reader of its output left early (``| head``; what the command
 writes to files is written first).
 """
@@ -46,7 +47,8 @@ exit codes:
        written (the message says what to change)
   1    anything unexpected
   130  stopped by Ctrl-C, 143 by SIGTERM (the output folder left as it was;
-       a stop while analyze --figures draws says what it wrote)
+       a stop while analyze --figures or --excel writes says that the
+       analysis was written, and how to write what was not)
   141  the reader of the output left early (| head)
 """
 
@@ -2604,14 +2606,22 @@ def _unwritten(out: Path, run: str, missing: list[str]) -> str:
     )
 
 
+# What a stop now would leave unwritten, said as the run stops (see
+# _said_at_a_stop): by the block after Ctrl-C, by _on_sigterm after SIGTERM.
+_AT_A_STOP: list[str] = []
+
+
 @contextmanager
 def _said_at_a_stop(line: str) -> Iterator[None]:
-    """Say ``line`` on stderr where Ctrl-C stops the block."""
+    """Say ``line`` on stderr where Ctrl-C or SIGTERM stops the block."""
+    _AT_A_STOP.append(line)
     try:
         yield
     except KeyboardInterrupt:
         print(line, file=sys.stderr)
         raise
+    finally:
+        _AT_A_STOP.remove(line)
 
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
@@ -3246,7 +3256,8 @@ def _is_terminal(stream) -> bool:
 def _on_sigterm(command: str):
     """SIGTERM stops the run at once with exit code 143: the output lock and
     the unfinished files are removed, the output folder left as it was (a
-    run moving its files into place finishes that move first).
+    run moving its files into place finishes that move first), and what a
+    run saved before the stop left unwritten is said, as after Ctrl-C.
 
     It exits rather than raising: an exception raised wherever the signal
     lands can be caught by a library's own ``except Exception`` (the run then
@@ -3268,7 +3279,9 @@ def _on_sigterm(command: str):
                     stream.flush()
                 except Exception:  # a write the signal cut into
                     pass
-            os.write(2, f"emomotiv {command}: stopped (SIGTERM).\n".encode())
+            said = [*_AT_A_STOP, f"emomotiv {command}: stopped (SIGTERM)."]
+            text = "".join(f"{line}\n" for line in said)
+            os.write(2, text.encode(errors="surrogateescape"))  # paths as given
         finally:
             os._exit(143)
 

@@ -2723,6 +2723,40 @@ sys.exit(cli.main(["sample", "anywhere"]))
     assert list(out.iterdir()) == []
 
 
+def test_sigterm_after_the_analysis_is_saved_says_what_is_left_to_write(tmp_path):
+    """SIGTERM (a scheduler's stop) while ``analyze --figures --excel``
+    draws, the analysis already written: the message says so, as Ctrl-C's
+    does, with the command that writes the figures and workbook (it said
+    only "stopped (SIGTERM)", as a stop before anything was saved does)."""
+    out = tmp_path / "results"
+    out.mkdir()
+    code = f"""
+import sys, time
+from pathlib import Path
+import emomotiv.cli as cli
+import emomotiv.report
+
+def drawing(report, folder):
+    print("ready", file=sys.stderr, flush=True)
+    time.sleep(30)
+
+emomotiv.report.Report = lambda result: None
+cli._save_figures = drawing
+cli.COMMANDS["sample"] = lambda args: cli._figures_of(
+    None, Path({str(out)!r}), excel=True
+)
+sys.exit(cli.main(["sample", "anywhere"]))
+"""
+    code_, _, err = _stopped_by_sigterm(code)
+    assert code_ == 143, err
+    assert err.splitlines() == [
+        f"emomotiv analyze: the analysis was written to {out}/, its figures and "
+        f"workbook were not; write them with: emomotiv report {out} --figures "
+        "--excel",
+        "emomotiv sample: stopped (SIGTERM).",
+    ]
+
+
 def test_sigterm_while_a_run_moves_into_place_finishes_the_move(small_result, tmp_path):
     """SIGTERM while a save moves its files into the output folder: the move
     ends first, then the run stops with 143, so the folder holds one whole
