@@ -6,7 +6,9 @@ unexpected, 130 stopped by Ctrl-C and 143 by SIGTERM (the output folder left
 as it was; a stop while ``analyze --figures`` or ``--excel`` writes says
 that the analysis was written, and how to write what was not), 141
 when the reader of its output left early (``| head``; what the command
-writes to files is written first).
+writes to files is written first). A stdout that cannot be written (a log
+file on a full disk) does not fail a command that did its work: 0, with a
+warning on stderr that only the console's lines were lost.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ examples:
       --weight weight --population 250000 --budget 500000 --out results
 
 exit codes:
-  0    success
+  0    success (also where stdout could not be written: stderr says so)
   2    bad input, a refused output folder, or a path that cannot be read or
        written (the message says what to change)
   1    anything unexpected
@@ -3180,12 +3182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     with (
         warnings.catch_warnings(record=True) as notices,
-        _console(),
+        _console() as console,
         _on_sigterm(args.command),
     ):
         warnings.simplefilter("always", UserWarning)
         try:
             code = COMMANDS[args.command](args)
+            if console is not None:  # the lines a pipe or a file still buffers
+                console.flush()
         except BrokenPipeError:  # the reader of stdout left (| head): no error
             _quiet_stdout()
             return 141
@@ -3203,7 +3207,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"emomotiv {args.command}: stopped (interrupted).", file=sys.stderr)
             return 130
         _print_notices(notices)
+        if console is not None and console.error is not None:
+            print(_safe(_lost_output(args, console.error), 2000), file=sys.stderr)
     return code
+
+
+def _lost_output(args: argparse.Namespace, err: OSError) -> str:
+    """The stdout of a command that did its work could not be written (a
+    log file on a full disk): said so, with what was written all the same."""
+    run = {"analyze": "analysis", "compare": "comparison"}.get(args.command)
+    done = "the command did its work"
+    if run is not None:
+        done = f"the {run} was written to {Path(args.out)}/"
+    return (
+        f"emomotiv {args.command}: warning: its output to the console could not "
+        f"be written ({err.strerror or err}), so those lines are lost; only that "
+        f"output failed: {done}."
+    )
 
 
 def _unexpected(err: BaseException) -> bool:
@@ -3224,8 +3244,9 @@ def _unexpected(err: BaseException) -> bool:
 
 
 def _quiet_stdout() -> None:
-    """Point stdout at the null device: its reader is gone, and the lines
-    still buffered would raise again when Python flushes them on exit."""
+    """Point stdout at the null device: its reader is gone (or its disk is
+    full), and the lines still buffered would raise again when Python
+    flushes them on exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())
@@ -3304,22 +3325,63 @@ def _on_sigterm(command: str):
         signal.signal(signal.SIGTERM, previous)
 
 
+class _Console:
+    """stdout while a command runs: a write that fails (a log file on a full
+    disk) is kept in ``error``, not raised, so that the command goes on and
+    writes its files; the lines after it are dropped. A reader that left
+    (``| head``) still raises :class:`BrokenPipeError` (see :func:`main`)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        self._unless_failed(self.stream.write, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._unless_failed(self.stream.flush)
+
+    def _unless_failed(self, call, *args) -> None:
+        if self.error is not None:
+            return
+        try:
+            call(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            self.error = err
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
 @contextmanager
 def _console():
-    """Print whatever the terminal's encoding: a character it cannot show
-    ("R²" on an ASCII console) is written escaped, never an error after the
-    run's files are written."""
+    """stdout for the command (a :class:`_Console`; None where stdout is
+    closed): whatever the terminal's encoding, a character it cannot show
+    ("R²" on an ASCII console) is written escaped, and a write that fails is
+    kept for :func:`main` to say, never an error after the run's files are
+    written."""
     stream = sys.stdout
+    if stream is None:  # closed (>&-): print writes nothing
+        yield None
+        return
     errors = getattr(stream, "errors", None)
     try:
         stream.reconfigure(errors="backslashreplace")
     except (AttributeError, ValueError):
-        yield
-        return
+        errors = None
+    console = _Console(stream)
+    sys.stdout = console
     try:
-        yield
+        yield console
     finally:
-        stream.reconfigure(errors=errors)
+        sys.stdout = stream
+        if console.error is not None:  # what it still holds would fail at exit
+            _quiet_stdout()
+        if errors is not None:
+            stream.reconfigure(errors=errors)
 
 
 def _message(err: Exception) -> str:

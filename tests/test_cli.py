@@ -2064,6 +2064,32 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path):
     assert (tmp_path / "s" / "survey.csv").exists()
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_console_that_cannot_be_written_does_not_fail_a_saved_run(
+    small_dir, tmp_path
+):
+    """stdout sent to a log file on a full disk (/dev/full): the analysis is
+    written whole, so the run exits 0, as with stdout closed, and stderr says
+    that only the console's lines were lost (it exited 2 with "[Errno 28] No
+    space left on device", which reads as "nothing is saved")."""
+    out = tmp_path / "results"
+    args = [sys.executable, "-m", "emomotiv", "analyze", str(small_dir / "survey.csv")]
+    args += ["--catalog", str(small_dir / "facets.csv"), "--connection", "connected"]
+    args += ["--n-boot", "0", "--cv", "0", "--no-methods", "--out", str(out)]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300
+        )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[-1] == (
+        "emomotiv analyze: warning: its output to the console could not be "
+        "written (No space left on device), so those lines are lost; only that "
+        f"output failed: the analysis was written to {out}/."
+    )
+    assert "error:" not in proc.stderr and "Exception ignored" not in proc.stderr
+    em.load_analysis(out)
+
+
 def test_no_progress_bar_where_stderr_is_not_a_terminal(monkeypatch):
     """A log file or a pipe gets no bar (carriage returns and cursor codes);
     a terminal keeps the study's setting, and so does the study recorded."""
