@@ -3,9 +3,12 @@
 Exit codes: 0 success, 2 bad input, a refused output folder or a path that
 cannot be read or written (the message says what to change), 1 anything
 unexpected, 130 stopped by Ctrl-C and 143 by SIGTERM (the output folder left
-as it was; a stop while ``analyze --figures`` draws says what it wrote), 141
+as it was; a stop while ``analyze --figures`` or ``--excel`` writes says
+that the analysis was written, and how to write what was not), 141
 when the reader of its output left early (``| head``; what the command
-writes to files is written first).
+writes to files is written first). A stdout that cannot be written (a log
+file on a full disk) does not fail a command that did its work: 0, with a
+warning on stderr that only the console's lines were lost.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 import shlex
 import sys
 import warnings
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,12 +44,13 @@ examples:
       --weight weight --population 250000 --budget 500000 --out results
 
 exit codes:
-  0    success
+  0    success (also where stdout could not be written: stderr says so)
   2    bad input, a refused output folder, or a path that cannot be read or
        written (the message says what to change)
   1    anything unexpected
   130  stopped by Ctrl-C, 143 by SIGTERM (the output folder left as it was;
-       a stop while analyze --figures draws says what it wrote)
+       a stop while analyze --figures or --excel writes says that the
+       analysis was written, and how to write what was not)
   141  the reader of the output left early (| head)
 """
 
@@ -570,9 +574,10 @@ def _study(args: argparse.Namespace):
             "on the command line: "
             f"emomotiv {args.command} {flags} --study {args.study}{out}."
         )
-    # a rerun (validate is there to check a file changed since)
-    rerun = args.study is not None and args.command == "analyze"
-    changed = _changed_inputs(Path(args.study), study, given) if rerun else {}
+    # a rerun, or validate checking what that rerun would run
+    changed = (
+        {} if args.study is None else _changed_inputs(Path(args.study), study, given)
+    )
     if changed:
         out = f" --out {shlex.quote(args.out)}" if getattr(args, "out", None) else ""
         flags = " ".join(
@@ -2483,7 +2488,7 @@ def _analyze(args: argparse.Namespace) -> int:
         result = dataclasses.replace(result, summary=summary)
         out = save_analysis(result, args.out, force=args.force)
         if args.figures:
-            _figures_of(result, out)
+            _figures_of(result, out, excel=args.excel)
         if args.excel:
             _workbook_after_run(out)
     data = result.summary["data"]
@@ -2547,25 +2552,20 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _figures_of(result, out: Path) -> None:
-    """``analyze --figures``: the charts of the analysis saved in ``out``.
+def _figures_of(result, out: Path, *, excel: bool = False) -> None:
+    """``analyze --figures``: the charts of the analysis saved in ``out``,
+    drawn before its workbook where ``excel``.
 
     A stop while they are drawn comes after the analysis is written: that
-    is said, with the command that draws them, as the run stops.
+    is said as the run stops, with the command that writes what is missing
+    (the workbook too, where it was asked for).
     """
     from .io import update_manifest
     from .report import Report
 
-    try:
+    missing = ["figures", "workbook"] if excel else ["figures"]
+    with _said_at_a_stop(f"emomotiv analyze: {_unwritten(out, 'analysis', missing)}"):
         update_manifest(out, _save_figures(Report(result), out))
-    except KeyboardInterrupt:
-        print(
-            f"emomotiv analyze: the analysis was written to {out}/ before the "
-            "stop, its figures were not; draw them with: emomotiv report "
-            f"{shlex.quote(str(out))} --figures",
-            file=sys.stderr,
-        )
-        raise
 
 
 def _workbook_after_run(out: Path, run: str = "analysis") -> None:
@@ -2575,19 +2575,55 @@ def _workbook_after_run(out: Path, run: str = "analysis") -> None:
     command that writes it."""
     from .io import update_manifest
 
-    later = (
-        f"the {run} was written to {out}/, its workbook was not; write it "
-        f"with: emomotiv report {shlex.quote(str(out))} --excel"
-    )
+    later = _unwritten(out, run, ["workbook"])
     command = "analyze" if run == "analysis" else "compare"
     try:
-        update_manifest(out, [_workbook_of(out)])
-    except KeyboardInterrupt:
-        print(f"emomotiv {command}: {later}", file=sys.stderr)
-        raise
+        with _said_at_a_stop(f"emomotiv {command}: {later}"):
+            update_manifest(out, [_workbook_of(out)])
     except (OSError, ValueError) as err:
         kind = OSError if isinstance(err, OSError) else ValueError
         raise kind(f"{_message(err)} ({later})") from None
+
+
+def _unwritten(out: Path, run: str, missing: list[str]) -> str:
+    """What a run stopped or failed after its save left unwritten (its
+    ``"figures"``, its ``"workbook"``), and the command that writes it.
+
+    Examples
+    --------
+    >>> for part in _unwritten(Path("q3"), "analysis", ["figures", "workbook"]).split(
+    ...     "; "
+    ... ):
+    ...     print(part)
+    the analysis was written to q3/, its figures and workbook were not
+    write them with: emomotiv report q3 --figures --excel
+    """
+    flags = {"figures": "--figures", "workbook": "--excel"}
+    one = missing == ["workbook"]
+    return (
+        f"the {run} was written to {out}/, its {' and '.join(missing)} "
+        f"{'was' if one else 'were'} not; write {'it' if one else 'them'} with: "
+        f"emomotiv report {shlex.quote(str(out))} "
+        + " ".join(flags[part] for part in missing)
+    )
+
+
+# What a stop now would leave unwritten, said as the run stops (see
+# _said_at_a_stop): by the block after Ctrl-C, by _on_sigterm after SIGTERM.
+_AT_A_STOP: list[str] = []
+
+
+@contextmanager
+def _said_at_a_stop(line: str) -> Iterator[None]:
+    """Say ``line`` on stderr where Ctrl-C or SIGTERM stops the block."""
+    _AT_A_STOP.append(line)
+    try:
+        yield
+    except KeyboardInterrupt:
+        print(line, file=sys.stderr)
+        raise
+    finally:
+        _AT_A_STOP.remove(line)
 
 
 def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
@@ -3146,12 +3182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     with (
         warnings.catch_warnings(record=True) as notices,
-        _console(),
+        _console() as console,
         _on_sigterm(args.command),
     ):
         warnings.simplefilter("always", UserWarning)
         try:
             code = COMMANDS[args.command](args)
+            if console is not None:  # the lines a pipe or a file still buffers
+                console.flush()
         except BrokenPipeError:  # the reader of stdout left (| head): no error
             _quiet_stdout()
             return 141
@@ -3169,7 +3207,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"emomotiv {args.command}: stopped (interrupted).", file=sys.stderr)
             return 130
         _print_notices(notices)
+        if console is not None and console.error is not None:
+            print(_safe(_lost_output(args, console.error), 2000), file=sys.stderr)
     return code
+
+
+def _lost_output(args: argparse.Namespace, err: OSError) -> str:
+    """The stdout of a command that did its work could not be written (a
+    log file on a full disk): said so, with what was written all the same."""
+    run = {"analyze": "analysis", "compare": "comparison"}.get(args.command)
+    done = "the command did its work"
+    if run is not None:
+        done = f"the {run} was written to {Path(args.out)}/"
+    return (
+        f"emomotiv {args.command}: warning: its output to the console could not "
+        f"be written ({err.strerror or err}), so those lines are lost; only that "
+        f"output failed: {done}."
+    )
 
 
 def _unexpected(err: BaseException) -> bool:
@@ -3190,8 +3244,9 @@ def _unexpected(err: BaseException) -> bool:
 
 
 def _quiet_stdout() -> None:
-    """Point stdout at the null device: its reader is gone, and the lines
-    still buffered would raise again when Python flushes them on exit."""
+    """Point stdout at the null device: its reader is gone (or its disk is
+    full), and the lines still buffered would raise again when Python
+    flushes them on exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())
@@ -3222,7 +3277,8 @@ def _is_terminal(stream) -> bool:
 def _on_sigterm(command: str):
     """SIGTERM stops the run at once with exit code 143: the output lock and
     the unfinished files are removed, the output folder left as it was (a
-    run moving its files into place finishes that move first).
+    run moving its files into place finishes that move first), and what a
+    run saved before the stop left unwritten is said, as after Ctrl-C.
 
     It exits rather than raising: an exception raised wherever the signal
     lands can be caught by a library's own ``except Exception`` (the run then
@@ -3244,7 +3300,9 @@ def _on_sigterm(command: str):
                     stream.flush()
                 except Exception:  # a write the signal cut into
                     pass
-            os.write(2, f"emomotiv {command}: stopped (SIGTERM).\n".encode())
+            said = [*_AT_A_STOP, f"emomotiv {command}: stopped (SIGTERM)."]
+            text = "".join(f"{line}\n" for line in said)
+            os.write(2, text.encode(errors="surrogateescape"))  # paths as given
         finally:
             os._exit(143)
 
@@ -3267,22 +3325,63 @@ def _on_sigterm(command: str):
         signal.signal(signal.SIGTERM, previous)
 
 
+class _Console:
+    """stdout while a command runs: a write that fails (a log file on a full
+    disk) is kept in ``error``, not raised, so that the command goes on and
+    writes its files; the lines after it are dropped. A reader that left
+    (``| head``) still raises :class:`BrokenPipeError` (see :func:`main`)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        self._unless_failed(self.stream.write, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._unless_failed(self.stream.flush)
+
+    def _unless_failed(self, call, *args) -> None:
+        if self.error is not None:
+            return
+        try:
+            call(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            self.error = err
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
 @contextmanager
 def _console():
-    """Print whatever the terminal's encoding: a character it cannot show
-    ("R²" on an ASCII console) is written escaped, never an error after the
-    run's files are written."""
+    """stdout for the command (a :class:`_Console`; None where stdout is
+    closed): whatever the terminal's encoding, a character it cannot show
+    ("R²" on an ASCII console) is written escaped, and a write that fails is
+    kept for :func:`main` to say, never an error after the run's files are
+    written."""
     stream = sys.stdout
+    if stream is None:  # closed (>&-): print writes nothing
+        yield None
+        return
     errors = getattr(stream, "errors", None)
     try:
         stream.reconfigure(errors="backslashreplace")
     except (AttributeError, ValueError):
-        yield
-        return
+        errors = None
+    console = _Console(stream)
+    sys.stdout = console
     try:
-        yield
+        yield console
     finally:
-        stream.reconfigure(errors=errors)
+        sys.stdout = stream
+        if console.error is not None:  # what it still holds would fail at exit
+            _quiet_stdout()
+        if errors is not None:
+            stream.reconfigure(errors=errors)
 
 
 def _message(err: Exception) -> str:

@@ -1240,7 +1240,8 @@ def output_problems(
     of ``inputs`` or a run of another ``kind`` (``"analysis"`` or
     ``"comparison"``: a comparison never replaces a quarter's analysis) or
     a file that run writes but the earlier run there did not, and another
-    run writing there now.
+    run writing there now. A non-empty folder that ``force`` could not
+    replace either is refused without offering it, naming why.
     """
     out = Path(out)
     problems = []
@@ -1257,6 +1258,7 @@ def output_problems(
             f"on '{existing}'. Choose another --out."
         )
     if out.is_dir() and any(out.iterdir()):
+        barred = _dangerous_target(out, inputs) + _other_kind(out, kind)
         if not force:
             broken = (
                 " It holds an interrupted save (a run stopped while moving its "
@@ -1264,15 +1266,25 @@ def output_problems(
                 if _read_manifest(out, "incoming")
                 else ""
             )
+            way_out = (
+                "Choose a new folder, or pass --force (force=True in Python): "
+                "the files of an earlier emomotiv run there are replaced as a "
+                "whole, other files are left alone."
+            )
+            if barred:  # where --force would be refused too, it is not offered
+                way_out = (
+                    "Choose a new folder: --force cannot replace this one, as "
+                    f"{' and '.join(barred)}."
+                )
             problems.append(
-                f"The output folder '{out}' is not empty.{broken} Choose a new "
-                "folder, or pass --force (force=True in Python): the files of an "
-                "earlier emomotiv run there are replaced as a whole, other files "
-                "are left alone."
+                f"The output folder '{out}' is not empty.{broken} {way_out}"
             )
         else:
-            problems += _dangerous_target(out, inputs)
-            problems += _other_kind(out, kind)
+            problems += [
+                f"Refusing --force on '{out}': {reason}. Write the results to a "
+                "folder of their own."
+                for reason in barred
+            ]
             problems += _not_the_earlier_run(out, kind)
     lock = _lock_path(out)
     holder = _lock_holder(lock) if lock.parent.is_dir() else None
@@ -1292,13 +1304,15 @@ def _run_kind(folder: Path) -> str | None:
 
 
 def _other_kind(out: Path, kind: str | None) -> list[str]:
+    """Why --force may not write a run of ``kind`` into ``out``: it holds a
+    run of the other kind ("it holds an emomotiv analysis, which a
+    comparison would replace"); none where it may."""
     held = _run_kind(out)
     if kind is None or held is None or held == kind:
         return []
     return [
-        f"Refusing --force on '{out}': it holds an emomotiv {held}, which "
-        f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} would replace. Write the "
-        f"{kind} to a folder of its own."
+        f"it holds an emomotiv {held}, which "
+        f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} would replace"
     ]
 
 
@@ -1318,14 +1332,14 @@ def _not_the_earlier_run(out: Path, kind: str | None) -> list[str]:
 
 
 def _dangerous_target(out: Path, inputs: Sequence[str | PathLike | None]) -> list[str]:
+    """Why --force may never replace ``out``: it is the filesystem root or
+    the home folder, or it holds one of ``inputs`` ("it holds the input
+    'data/survey.csv'"); none where it may."""
     target = out.resolve()
     if target == Path(target.anchor):
-        return [f"Refusing --force on the filesystem root '{out}'; choose a folder."]
+        return ["it is the filesystem root"]
     if target == Path.home().resolve():
-        return [
-            f"Refusing --force on the home folder '{out}'; choose a folder of "
-            "its own for the results."
-        ]
+        return ["it is the home folder"]
     held = [
         str(path)
         for path in inputs
@@ -1333,10 +1347,7 @@ def _dangerous_target(out: Path, inputs: Sequence[str | PathLike | None]) -> lis
         and target in (Path(path).resolve(), *Path(path).resolve().parents)
     ]
     if held:
-        return [
-            f"Refusing --force on '{out}': it holds the input {preview(held)}. "
-            "Write the results to a folder of their own."
-        ]
+        return [f"it holds the input {preview(held)}"]
     return []
 
 

@@ -1924,8 +1924,8 @@ def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
     """Ctrl-C after the first chart is drawn: no chart lands in figures/
     (which the manifest would not list, and a later --figures would refuse
     to write over), no staging folder is left, the analysis written before
-    the stop is said with the command that draws them, and that command
-    then works."""
+    the stop is said with the command that draws them (and writes the
+    workbook, where --excel asked for one), and that command then works."""
     drawn = em.Report.save_figures
 
     def stopped(self, folder, **kwargs):
@@ -1943,9 +1943,15 @@ def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
     args += ["--n-boot", "0", "--no-methods", "--figures", "--out", str(out)]
     assert main([*args, "--force"]) == 130
     err = capsys.readouterr().err
-    assert f"the analysis was written to {out}/ before the stop" in err
-    assert f"emomotiv report {out} --figures" in err
+    assert f"the analysis was written to {out}/, its figures were not" in err
+    assert err.splitlines()[-2].endswith(f"emomotiv report {out} --figures")
     assert not any((out / "figures").glob("*"))
+    # the workbook asked for as well is named too: it is not written either
+    assert main([*args, "--excel", "--force"]) == 130
+    err = capsys.readouterr().err
+    assert "its figures and workbook were not; write them with" in err
+    assert f"emomotiv report {out} --figures --excel" in err
+    assert not (out / "tables.xlsx").exists()
     assert not list(out.glob(".figures-*"))
     monkeypatch.setattr(em.Report, "save_figures", drawn)
     assert main(["report", str(out), "--figures"]) == 0
@@ -2056,6 +2062,32 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path):
     assert proc.wait(timeout=120) == 141, err
     assert err == ""
     assert (tmp_path / "s" / "survey.csv").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_console_that_cannot_be_written_does_not_fail_a_saved_run(
+    small_dir, tmp_path
+):
+    """stdout sent to a log file on a full disk (/dev/full): the analysis is
+    written whole, so the run exits 0, as with stdout closed, and stderr says
+    that only the console's lines were lost (it exited 2 with "[Errno 28] No
+    space left on device", which reads as "nothing is saved")."""
+    out = tmp_path / "results"
+    args = [sys.executable, "-m", "emomotiv", "analyze", str(small_dir / "survey.csv")]
+    args += ["--catalog", str(small_dir / "facets.csv"), "--connection", "connected"]
+    args += ["--n-boot", "0", "--cv", "0", "--no-methods", "--out", str(out)]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300
+        )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[-1] == (
+        "emomotiv analyze: warning: its output to the console could not be "
+        "written (No space left on device), so those lines are lost; only that "
+        f"output failed: the analysis was written to {out}/."
+    )
+    assert "error:" not in proc.stderr and "Exception ignored" not in proc.stderr
+    em.load_analysis(out)
 
 
 def test_no_progress_bar_where_stderr_is_not_a_terminal(monkeypatch):
@@ -2717,6 +2749,40 @@ sys.exit(cli.main(["sample", "anywhere"]))
     assert list(out.iterdir()) == []
 
 
+def test_sigterm_after_the_analysis_is_saved_says_what_is_left_to_write(tmp_path):
+    """SIGTERM (a scheduler's stop) while ``analyze --figures --excel``
+    draws, the analysis already written: the message says so, as Ctrl-C's
+    does, with the command that writes the figures and workbook (it said
+    only "stopped (SIGTERM)", as a stop before anything was saved does)."""
+    out = tmp_path / "results"
+    out.mkdir()
+    code = f"""
+import sys, time
+from pathlib import Path
+import emomotiv.cli as cli
+import emomotiv.report
+
+def drawing(report, folder):
+    print("ready", file=sys.stderr, flush=True)
+    time.sleep(30)
+
+emomotiv.report.Report = lambda result: None
+cli._save_figures = drawing
+cli.COMMANDS["sample"] = lambda args: cli._figures_of(
+    None, Path({str(out)!r}), excel=True
+)
+sys.exit(cli.main(["sample", "anywhere"]))
+"""
+    code_, _, err = _stopped_by_sigterm(code)
+    assert code_ == 143, err
+    assert err.splitlines() == [
+        f"emomotiv analyze: the analysis was written to {out}/, its figures and "
+        f"workbook were not; write them with: emomotiv report {out} --figures "
+        "--excel",
+        "emomotiv sample: stopped (SIGTERM).",
+    ]
+
+
 def test_sigterm_while_a_run_moves_into_place_finishes_the_move(small_result, tmp_path):
     """SIGTERM while a save moves its files into the output folder: the move
     ends first, then the run stops with 143, so the folder holds one whole
@@ -2866,7 +2932,8 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     """A survey delivered again under the same name (40 rows fewer, 30
     outcomes flipped) reran from the folder's study.toml with no notice:
     summary.json now records each input's SHA-256, and a rerun on another
-    file says so and how to go on."""
+    file says so and how to go on; validate of that study file says the
+    same (it said OK, and the run it was to check was then refused)."""
     s = em.make_survey(n_respondents=300, n_facets=6, random_state=0)
     s.survey.to_csv(tmp_path / "survey.csv", index=False)
     s.catalog.to_csv(tmp_path / "facets.csv", index=False)
@@ -2886,8 +2953,15 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     err = " ".join(capsys.readouterr().err.split())
     assert "changed since the run in" in err and "SHA-256" in err
     assert not (tmp_path / "r3").exists()
-    # validate is there to check the file as it is now
-    assert main(["validate", "--study", str(tmp_path / "r1" / "study.toml")]) == 0
+    # validate checks what analyze would run: the same refusal, not "OK"
+    study = str(tmp_path / "r1" / "study.toml")
+    assert main(["validate", "--study", study]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert said.replace("emomotiv validate", "emomotiv analyze") == err.replace(
+        f" --out {tmp_path / 'r3'}", ""
+    )
+    # and checks the file as it is now where it is given on the command line
+    assert main(["validate", str(tmp_path / "survey.csv"), "--study", study]) == 0
     # given on the command line, it is analysed as it is now
     assert (
         main(

@@ -543,6 +543,25 @@ def test_force_is_refused_on_root_home_and_the_input_folder(tmp_path, monkeypatc
     assert "is a file" in output_problems(tmp_path / "file" / "out")[0]
 
 
+def test_a_folder_force_cannot_replace_is_refused_without_offering_force(
+    tmp_path, monkeypatch
+):
+    """--out the folder of the survey: without --force the message offered
+    "or pass --force", which was then refused as the folder holds the
+    input; it now says so at once, and offers --force only where it helps."""
+    from emomotiv.io import output_problems
+
+    (tmp_path / "survey.csv").write_text("a\n1\n")
+    (problem,) = output_problems(tmp_path, inputs=[tmp_path / "survey.csv"])
+    assert "--force cannot replace this one, as it holds the input" in problem
+    assert str(tmp_path / "survey.csv") in problem and "pass --force" not in problem
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (problem,) = output_problems(tmp_path)
+    assert problem.endswith("cannot replace this one, as it is the home folder.")
+    (problem,) = output_problems(tmp_path.parent)
+    assert "pass --force" in problem  # a folder --force may replace
+
+
 @pytest.mark.parametrize("earlier", ["none", "died"])
 def test_the_output_lock_admits_one_run_at_a_time(tmp_path, earlier):
     import subprocess
