@@ -1441,7 +1441,8 @@ def _catalog(args: argparse.Namespace) -> int:
     # with a byte-order mark, as Excel saves "CSV UTF-8": the draft is filled
     # in there, and Excel reads a file without one in the system's code page
     table.to_csv(out, index=False, encoding="utf-8-sig")
-    print(f"Wrote {out}: {len(table)} facets. Fill in 'stage' (journey order),")
+    facets = f"{len(table)} facet{'' if len(table) == 1 else 's'}"
+    print(f"Wrote {out}: {facets}. Fill in 'stage' (journey order),")
     print("check the labels and scales, then pass it as --catalog.")
     unscaled = table.loc[table["scale_min"].isna(), "facet"]
     texts = {f: _texts_in(survey[f]) for f in unscaled}
@@ -2395,9 +2396,16 @@ def _validate(args: argparse.Namespace) -> int:
             roles += f", {name}={getattr(study, name)}"
     if study.controls:
         roles += f"; controls: {', '.join(study.controls)}"
-    waves = ""
+    waves, order = "", None
     if study.wave is not None and survey[study.wave].nunique() > 1:
-        waves = f" in {survey[study.wave].nunique()} waves"
+        from .tracking import order_note, sort_waves
+
+        labels = sort_waves(survey[study.wave].unique())
+        waves = (
+            f" in {len(labels)} waves (the latest, '{labels[-1]}', is analysed "
+            f"and compared with '{labels[-2]}')"
+        )
+        order = order_note(labels)  # as analyze --wave warns of it
     print(
         _safe(
             f"OK: {len(survey):,} respondents{waves}, {len(schema.facets)} facets "
@@ -2422,6 +2430,7 @@ def _validate(args: argparse.Namespace) -> int:
             facets, check_weights(weights, len(data)), halo=halo
         )
         warned += unrated_warnings(survey, schema.facets)
+    warned += [order] if order else []
     for note in warned + label_order_warnings(survey):
         print(f"warning: {_safe(note, MESSAGE_WIDTH)}", file=sys.stderr)
     return 0

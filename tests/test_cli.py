@@ -2648,6 +2648,15 @@ def test_the_catalog_draft_opens_in_excel_with_its_labels(tmp_path):
     assert em.read_table(out)["facet"].tolist() == ["Überweisung", "Gebühren"]
 
 
+def test_a_catalog_draft_of_one_facet_says_one_facet(tmp_path, capsys):
+    """ "Wrote facets.csv: 1 facets."""
+    survey = tmp_path / "s.csv"
+    pd.DataFrame({"app": [1, 5, 4], "connected": [0, 1, 1]}).to_csv(survey, index=False)
+    out = tmp_path / "f.csv"
+    assert main(["catalog", str(survey), "--facets", "app", "--out", str(out)]) == 0
+    assert f"Wrote {out}: 1 facet. Fill in" in capsys.readouterr().out
+
+
 def test_the_catalog_draft_suggests_a_scale_s_labels_as_the_survey_writes_them(
     tmp_path, capsys
 ):
@@ -3219,3 +3228,28 @@ def test_init_leaves_a_0_that_is_a_rating_elsewhere_to_the_catalog(tmp_path):
     assert "catalog's not_experienced column" in comments
     used, rated = comments.split("and a rating in:")
     assert "number_porting, roaming" in used and "app" in rated
+
+
+def test_validate_names_the_waves_analyze_takes_and_warns_of_their_order(
+    tmp_path, capsys
+):
+    """validate said "OK ... in 2 waves" where analyze --wave warns that
+    labels of plain text were ordered as text: a pipeline gating its run on
+    validate learnt nothing of which wave would be analysed."""
+    s = em.make_waves(300, 6, random_state=2)
+    survey = s.survey.replace({"wave": {"2026Q2": "north", "2026Q3": "east"}})
+    survey.to_csv(tmp_path / "s.csv", index=False)
+    s.catalog.to_csv(tmp_path / "f.csv", index=False)
+    args = ["validate", str(tmp_path / "s.csv"), "--catalog", str(tmp_path / "f.csv")]
+    assert main([*args, "--connection", "connected", "--wave", "wave"]) == 0
+    out, err = capsys.readouterr()
+    said = "in 2 waves (the latest, 'north', is analysed and compared with 'east')"
+    assert said in out
+    assert "warning: The wave labels hold no date, number or word of order" in err
+    # words of order: the order they name, no warning
+    survey = s.survey.replace({"wave": {"2026Q2": "pre", "2026Q3": "post"}})
+    survey.to_csv(tmp_path / "s.csv", index=False)
+    assert main([*args, "--connection", "connected", "--wave", "wave"]) == 0
+    out, err = capsys.readouterr()
+    assert "(the latest, 'post', is analysed and compared with 'pre')" in out
+    assert "wave labels" not in err
