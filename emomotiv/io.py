@@ -182,7 +182,8 @@ PERCENT_COLUMNS = re.compile(
     r"p_selected|reach|segment_share|share)(_(low|high|before|after))?$"
     r"|share_via_connection$|attrition_rate$|promoter_rate$"
     # the classical methods' shares of importance
-    r"|(shap|relative_weights|shapley_regression|squared_correlation)(_se)?$"
+    r"|(shap|relative_weights|shapley_regression|std_beta|squared_correlation)"
+    r"(_se)?$"
 )
 MONEY_COLUMNS = re.compile(r"(cost|cumulative_cost|delta_value)(_(low|high))?$")
 # money per customer (a change in mean value, a tier's mean value), with its cents'

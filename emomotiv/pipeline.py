@@ -2233,7 +2233,8 @@ def analyze(
         value = data[schema.value].to_numpy(dtype=float, na_value=np.nan)
         scale_warnings += value_warnings(value, w)
         segments = data[schema.segment] if schema.segment else None
-        scale_warnings += missing_value_warnings(value, segments)
+        priced = study.value_per_connected is None  # else the ROI's money is given
+        scale_warnings += missing_value_warnings(value, segments, priced)
     steps = _steps(study)
     steps.set_postfix_str("fitting the model")
     design = _design_step(data, schema, w, y, study)

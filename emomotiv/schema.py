@@ -1352,14 +1352,15 @@ MISSING_VALUE_SHARE = 0.2
 
 
 def missing_value_warnings(
-    values: np.ndarray, segments: pd.Series | None = None
+    values: np.ndarray, segments: pd.Series | None = None, priced: bool = True
 ) -> list[str]:
     """A warning when at least :data:`MISSING_VALUE_SHARE` of the respondents
     have no value: the value link, the ROI's money and the value drivers
     rest on the others, and speak for them only. With ``segments`` (each
     respondent's segment), the segments most of whose respondents have no
     value are named: the usual cause, a product or market whose value the
-    file does not hold.
+    file does not hold. Where a value per connected customer is given
+    (``priced`` False), the ROI's money does not rest on the value column.
 
     Examples
     --------
@@ -1385,10 +1386,14 @@ def missing_value_warnings(
             where = (
                 f", among them most of segment{'s' if len(most) > 1 else ''} {named}"
             )
+    results = (
+        "the value link, the ROI's money and the value drivers"
+        if priced
+        else "the value link and the value drivers"
+    )
     return [
         f"{n:,} of {total:,} respondents ({n / total:.0%}) have no value{where}: "
-        "the value link, the ROI's money and the value drivers rest on the other "
-        f"{total - n:,}, and speak for them only."
+        f"{results} rest on the other {total - n:,}, and speak for them only."
     ]
 
 

@@ -1238,6 +1238,11 @@ def test_a_value_missing_for_many_respondents_is_warned_of_by_segment():
         "'Self-directed' (100% without): the value link, the ROI's money and the "
         "value drivers rest on the other 294, and speak for them only."
     ]
+    # the ROI priced by a value given for it rests on no value column
+    from emomotiv.schema import missing_value_warnings
+
+    (given,) = missing_value_warnings(np.r_[np.nan, np.nan, 5.0], priced=False)
+    assert "the value link and the value drivers rest on the other 1," in given
     # a few without a value: the value block's note says it, no warning
     survey = s.survey.copy()
     survey.loc[:20, "value"] = np.nan
