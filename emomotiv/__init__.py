@@ -7,7 +7,7 @@ import types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
-    from ._validation import ValidationError
+    from ._validation import EmomotivWarning, ValidationError
     from .bootstrap import bootstrap_importance, stage_importance
     from .classical import (
         beta_importance,
@@ -140,6 +140,7 @@ _WHERE = {
     "SyntheticSurvey": "datasets",
     "validate_survey": "schema",
     "ValidationError": "_validation",
+    "EmomotivWarning": "_validation",
     "value_drivers": "value_drivers",
     "value_of_connection": "value",
     "ValueDrivers": "value_drivers",
@@ -159,6 +160,7 @@ __all__ = [
     "Diagnostics",
     "Design",
     "DriverModel",
+    "EmomotivWarning",
     "ExtendReach",
     "FacetCatalog",
     "ImportanceResult",

@@ -14,7 +14,32 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["ValidationError"]
+__all__ = ["EmomotivWarning", "ValidationError"]
+
+
+class EmomotivWarning(UserWarning):
+    """A warning of emomotiv's own: of the data (ratings on an unexpected
+    scale, respondents left out), of the settings (too few bootstrap
+    replicates) or of a result (a ranking too unstable to read).
+
+    A :class:`UserWarning`, so a filter on ``UserWarning`` still takes it; a
+    pipeline can catch, log or refuse emomotiv's warnings apart from other
+    libraries'.
+
+    Examples
+    --------
+    A scheduled job that refuses to publish results emomotiv warned of,
+    whatever other libraries say:
+
+    >>> import warnings
+    >>> import emomotiv as em
+    >>> with warnings.catch_warnings():
+    ...     warnings.filterwarnings("error", category=em.EmomotivWarning)
+    ...     em.sort_waves(["north", "south"])  # no warning of its own
+    ['north', 'south']
+    >>> issubclass(em.EmomotivWarning, UserWarning)
+    True
+    """
 
 
 class ValidationError(ValueError):

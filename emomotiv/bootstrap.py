@@ -83,6 +83,7 @@ from sklearn.base import clone
 from ._stats import QUANTILES, few_replicates, format_against
 from ._trees import Trees
 from ._validation import (
+    EmomotivWarning,
     check_aligned,
     check_float,
     check_int,
@@ -893,9 +894,9 @@ def bootstrap_importance(
         )
 
     if n_boot == 1:
-        warnings.warn(ONE_REPLICATE, UserWarning, stacklevel=2)
+        warnings.warn(ONE_REPLICATE, EmomotivWarning, stacklevel=2)
     elif few := few_replicates(n_boot, level):
-        warnings.warn(few, UserWarning, stacklevel=2)
+        warnings.warn(few, EmomotivWarning, stacklevel=2)
     raw, refits = _fit_refits(
         fitted,
         # XGBoost reads float32: the same models at half the memory
@@ -922,7 +923,7 @@ def bootstrap_importance(
         bare = int((raw[flat].sum(axis=1) <= 0).sum())  # no split at all
         message = _flat_warning(int(flat.sum()), bare, n_boot, len(frame), fitted)
         info["no_split_warning"] = message
-        warnings.warn(message, UserWarning, stacklevel=2)
+        warnings.warn(message, EmomotivWarning, stacklevel=2)
     shares, control_shares = grouping.split(raw)
     # a replicate that split on no facet has no shares (1/p would rank the
     # facets by column order and pull every share toward 1/p): a missing row
@@ -1354,7 +1355,7 @@ def stage_importance(
         sums = carried["replicates"]
     else:
         if result.method == "shap":
-            warnings.warn(SUMMED_SHAP, UserWarning, stacklevel=2)
+            warnings.warn(SUMMED_SHAP, EmomotivWarning, stacklevel=2)
         shares = result.table["importance"].groupby(member, sort=False).sum()
         sums = None
         if result.replicates is not None:

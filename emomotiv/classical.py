@@ -112,6 +112,7 @@ from ._stats import (
     weighted_corr_matrix,
 )
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     as_numbers,
     check_choice,
@@ -519,7 +520,7 @@ def _warn_mean_read(names, rated, filled: list[int], owner: str):
         "correlation matrix with the other facets'. The other facets keep "
         "their pairwise correlations. To leave those facets out, drop them "
         "from X.",
-        UserWarning,
+        EmomotivWarning,
         stacklevel=4,
     )
 
@@ -553,7 +554,7 @@ def _warn_artefact(table, weights, names, moved: float, r2: float, owner: str):
         "rated both) do not form a valid correlation matrix, and the nearest "
         f"one (moved by {moved:.2g}) is singular, so the facets seem to "
         "predict the outcome exactly; the shares are not meaningful. " + cause,
-        UserWarning,
+        EmomotivWarning,
         stacklevel=4,
     )
 

@@ -87,6 +87,7 @@ from ._stats import (
     weighted_corr_matrix,
 )
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     check_aligned,
     check_choice,
@@ -292,7 +293,7 @@ def halo_score(
 
     Warns
     -----
-    UserWarning
+    EmomotivWarning
         For fewer than :data:`FEW_TO_SCORE` respondents: the standardisation
         over so few makes the score arbitrary (score new respondents within
         a survey of many).
@@ -320,7 +321,7 @@ def halo_score(
             f"here {len(X)}: so few make it arbitrary (one alone has none). Score "
             "new respondents within a survey of many, such as the one the model "
             "was fitted on.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=2,
         )
     _, mean, var = column_moments(X, weights)
@@ -557,7 +558,7 @@ def design_matrix(
 
     Warns
     -----
-    UserWarning
+    EmomotivWarning
         Also kept in ``info["warnings"]``: a numeric control that nearly
         copies a facet, a control that alone accounts for most of the
         outcome's variation (with ``y``), a numeric control holding a code
@@ -623,7 +624,7 @@ def design_matrix(
         notes += _leak_warnings(data, controls, y, weights)
     notes += _reversed_warnings(X, weights, halo=used != "none")
     for note in notes:
-        warnings.warn(note, UserWarning, stacklevel=2)
+        warnings.warn(note, EmomotivWarning, stacklevel=2)
     info["warnings"] = notes
     return Design(matrix, facets, groups, kinds, names, used, info)
 

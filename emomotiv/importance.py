@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._stats import facet_profile, weighted_corr_columns
 from ._trees import shap_values
-from ._validation import check_aligned, check_weights, preview
+from ._validation import EmomotivWarning, check_aligned, check_weights, preview
 from .controls import design_hint
 from .model import DriverModel, check_model, explained_class
 from .results import ImportanceResult
@@ -327,7 +327,7 @@ def shap_importance(
             "construction, which ranks nothing. Check the outcome, or give more "
             "respondents or a model that splits on fewer (a smaller "
             "min_child_weight).",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=2,
         )
     share, control_share = grouping.split(raw)

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, many, preview
+from ._validation import EmomotivWarning, ValidationError, many, preview
 from .model import DriverModel, load_model_files
 from .readers import (
     ATTRS,
@@ -819,7 +819,7 @@ def read_table(
             warnings.warn(
                 f"'{path}' is read as UTF-8, not {given}: its accented letters "
                 f"are UTF-8's, which {given} would misread (é as Ã©).",
-                UserWarning,
+                EmomotivWarning,
                 stacklevel=2,
             )
         elif encoding == "cp1252" and codecs.lookup(given).name != "cp1252":
@@ -828,7 +828,7 @@ def read_table(
                 f"0x80-0x9F, which {given} reads as invisible control "
                 "characters and cp1252, the code page of Excel on Windows, "
                 "as „ “ ’ € – (pass --encoding cp1252 to say so).",
-                UserWarning,
+                EmomotivWarning,
                 stacklevel=2,
             )
     reader = survey_reader(path)
@@ -853,7 +853,9 @@ def read_table(
             )
         frame, lines = without_blank_rows(pd.read_parquet(path))
         if lines:
-            warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=2)
+            warnings.warn(
+                footer_note(lines, f"'{path}'"), EmomotivWarning, stacklevel=2
+            )
         if engine == "pyarrow":
             import pyarrow
 
@@ -958,7 +960,7 @@ def _sniff_header(
         warnings.warn(
             f"'{path}' has {first.count(delimiter)} {name} separators in its "
             f"header{within}: it was read with {name} as the delimiter.{commas}",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=3,
         )
     header = next(csv.reader(io.StringIO(first), delimiter=delimiter))
@@ -1068,7 +1070,7 @@ def _read_csv(
     # as a blank line is not, nor a line of text under the data (a footer)
     frame, lines = without_blank_rows(frame, keep=list(as_text))
     if lines:
-        warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=3)
+        warnings.warn(footer_note(lines, f"'{path}'"), EmomotivWarning, stacklevel=3)
     if asked == ",":
         _decimal_commas(frame, keep=text, quoted=delimiter == ",")
     return with_decimal(frame, asked)
@@ -1702,7 +1704,7 @@ def read_summary(folder: Path) -> dict:
             f"schema version {version}, this emomotiv reads version "
             f"{SUMMARY_SCHEMA}, so some keys may be missing or mean something "
             "else. Upgrade emomotiv to read it as written.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=3,
         )
     return summary
@@ -2320,7 +2322,7 @@ def _replace_run(target: Path, stage: Path) -> None:
             f"The output folder '{target}' also holds {len(foreign)} file"
             f"{'' if len(foreign) == 1 else 's'} emomotiv did not write (or "
             f"changed since it did), left alone: {preview(foreign, 5)}.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=4,
         )
 

@@ -23,6 +23,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     as_numbers,
     check_aligned,
@@ -624,7 +625,7 @@ def _warn_of_explained_class(classes: np.ndarray, stacklevel: int = 3) -> None:
         f"{said}: (y == {low!r}).astype(int); emomotiv.analyze takes "
         f"connected_values=[{low!r}]."
     )
-    warnings.warn(message, UserWarning, stacklevel=stacklevel)
+    warnings.warn(message, EmomotivWarning, stacklevel=stacklevel)
 
 
 def _refuse_answer_codes(y: np.ndarray) -> None:

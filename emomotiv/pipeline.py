@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._stats import kish_size, weighted_share
-from ._validation import ValidationError, did_you_mean, many, preview
+from ._validation import EmomotivWarning, ValidationError, did_you_mean, many, preview
 from ._wording import in_outcome_words, outcome_words
 from .bootstrap import (
     NO_SPLIT,
@@ -180,7 +180,7 @@ def check_stated(data: pd.DataFrame, cat: FacetCatalog, study: Study) -> None:
         if len(stated.table) > 1 and not stated.informative:  # as analyze warns
             from .stated import uninformative_warning
 
-            warnings.warn(uninformative_warning(stated), UserWarning, stacklevel=2)
+            warnings.warn(uninformative_warning(stated), EmomotivWarning, stacklevel=2)
 
 
 def _read_stated(data: pd.DataFrame, cat: FacetCatalog, w, study: Study, n_boot: int):
@@ -1489,7 +1489,7 @@ def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
     added to ``summary["warnings"]`` and warned; returns the note as said."""
     note = in_outcome_words(note, words)
     summary["warnings"].append(note)
-    warnings.warn(note, UserWarning, stacklevel=3)
+    warnings.warn(note, EmomotivWarning, stacklevel=3)
     return note
 
 
@@ -2307,7 +2307,7 @@ def analyze(
     words = outcome_words(label, score=not binary)
     notes = [in_outcome_words(note, words) for note in notes]
     for note in notes:
-        warnings.warn(note, UserWarning, stacklevel=2)
+        warnings.warn(note, EmomotivWarning, stacklevel=2)
     outcome = weighted_share(y == estimator.classes_[1], w) if binary else None
     summary = {
         "schema_version": SUMMARY_SCHEMA,

@@ -62,7 +62,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import ValidationError, did_you_mean, listed, many, preview
+from ._validation import (
+    EmomotivWarning,
+    ValidationError,
+    did_you_mean,
+    listed,
+    many,
+    preview,
+)
 
 __all__ = [
     "apply_rating_labels",
@@ -662,7 +669,7 @@ def _read_labelled(
     frame, meta = read(str(path), user_missing=True)
     frame, lines = without_blank_rows(frame)  # a case of no value is no one
     if lines:
-        warnings.warn(footer_note(lines, f"'{path}'"), UserWarning, stacklevel=4)
+        warnings.warn(footer_note(lines, f"'{path}'"), EmomotivWarning, stacklevel=4)
     missing: dict[str, pd.Series] = {}  # each column's declared missing codes
     for column, kind in (meta.readstat_variable_types or {}).items():
         # Stata's extended missing values (.a-.z) come in as their letters,
@@ -1069,7 +1076,7 @@ def _named_codes(column: pd.Series, value_labels: Mapping[Any, object]) -> pd.Se
             f"whose number is another code's label: named {kept}, apart from "
             "the code so labelled. Give every code its own label in the file "
             "to name them.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=5,
         )
     return named
@@ -2398,7 +2405,7 @@ def draft_catalog(
         table[["scale_min", "scale_max"]] = scales.astype("Int64")
     # what analysis would warn of without the catalog, it no longer sees in it
     for note in _unusual_scales(inferred, answers_of):
-        warnings.warn(note, UserWarning, stacklevel=2)
+        warnings.warn(note, EmomotivWarning, stacklevel=2)
     return table
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ._stats import kish_size
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     check_choice,
     did_you_mean,
@@ -312,7 +313,7 @@ class FacetCatalog:
         table["stage"] = table["stage"].map(_stage_text).fillna("Unstaged")
         interleaved = _interleaved_stages(table["stage"])
         if interleaved:
-            warnings.warn(interleaved, UserWarning, stacklevel=2)
+            warnings.warn(interleaved, EmomotivWarning, stacklevel=2)
         if "touchpoint" not in table.columns:
             table["touchpoint"] = table["label"]
         # a facet whose touchpoint cell is empty is its own touchpoint

@@ -113,6 +113,7 @@ from ._stats import (
     model_matrix,
 )
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     check_aligned,
     check_float,
@@ -855,7 +856,7 @@ def segment_drivers(
     }
     few = few_segments_warning({"min_size": min_size, "segments": sizes})
     if few:
-        warnings.warn(few, UserWarning, stacklevel=2)
+        warnings.warn(few, EmomotivWarning, stacklevel=2)
     return SegmentDrivers(table, results, info)
 
 

@@ -68,6 +68,7 @@ from ._stats import (
     weighted_median,
 )
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     check_aligned,
     check_float,
@@ -1017,7 +1018,7 @@ class _Simulator:
                     f"two ratings ({gap:g} here) may read as no change. On whole-"
                     "number ratings a fractional rise is read as the mix of the "
                     "whole rises either side.",
-                    UserWarning,
+                    EmomotivWarning,
                     stacklevel=4,
                 )
 
@@ -1431,7 +1432,7 @@ def _prepare(
         sim.use_refits(bootstrap)
     elif n_boot > 0:
         if few := few_replicates(n_boot, level):
-            warnings.warn(few, UserWarning, stacklevel=3)
+            warnings.warn(few, EmomotivWarning, stacklevel=3)
         sim.fit_replicates(y, n_boot, random_state)
     else:
         sim.fit_cross(y, cross_fit, random_state)

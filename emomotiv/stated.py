@@ -84,6 +84,7 @@ from numpy.typing import ArrayLike
 
 from ._stats import QUANTILES, few_replicates
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     check_choice,
     check_float,
@@ -260,7 +261,7 @@ def stated_importance(
 
     Warns
     -----
-    UserWarning
+    EmomotivWarning
         When ``form="ranks"`` reads catalog values that do not look like
         ranks 1..n, or per-respondent values that are a ranking 1..k for
         fewer than half the respondents (ratings read as ranks reverse the
@@ -357,7 +358,7 @@ def stated_importance(
             "scale. Those facets are left out of the comparison; pass "
             "source='catalog' (--stated-source catalog) to use the catalog's "
             "values for every facet.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=2,
         )
     return result
@@ -478,7 +479,7 @@ def _warn_unlike_ranks(values: np.ndarray) -> None:
             "more important), pass form='ratings', or the ranking would come "
             "out reversed; for per-respondent ranks, add 'stated__<facet>' "
             "columns to the survey.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=4,
         )
 
@@ -519,7 +520,7 @@ def _warn_like_ranks(values: np.ndarray, what: str) -> bool:
         "number from 1 to the number of facets ranked used once). If 1 is the "
         "most important, pass form='ranks' (--stated-form ranks), or the "
         "ranking comes out reversed; if they are ratings, ignore this warning.",
-        UserWarning,
+        EmomotivWarning,
         stacklevel=4,
     )
     return True
@@ -539,7 +540,7 @@ def _warn_unlike_respondent_ranks(values: np.ndarray) -> None:
         "ranked used once). If they are ratings (higher = more important), "
         "pass form='ratings', or the ranking comes out reversed; if they are "
         "ranks, ignore this warning.",
-        UserWarning,
+        EmomotivWarning,
         stacklevel=4,
     )
 
@@ -564,7 +565,7 @@ def _without_few_raters(matrix: pd.DataFrame, r, seen, w, min_raters: int):
         "of the stated shares and of the comparison with derived importance: "
         "so few answers cannot tell their importance from chance, and their "
         "intervals would read as sure.",
-        UserWarning,
+        EmomotivWarning,
         stacklevel=3,
     )
     keep = ~few
@@ -596,7 +597,7 @@ def _warn_points_left_empty(values: np.ndarray) -> None:
         "respondents gave points to. Code the facets given no points 0 "
         f"(scale=(0, {total:g}), --stated-scale 0 {total:g}); if the empty cells "
         "are facets not asked, ignore this warning.",
-        UserWarning,
+        EmomotivWarning,
         stacklevel=4,
     )
 
@@ -641,7 +642,7 @@ def _warn_rescaled_utilities(values: np.ndarray, what: str) -> None:
         "Pass the raw (logit) utilities with form='maxdiff', or "
         "probability-scale scores, which are shares already, with "
         "form='ratings' and scale=(0, 100).",
-        UserWarning,
+        EmomotivWarning,
         stacklevel=4,
     )
 
@@ -774,7 +775,7 @@ def _from_respondents(
     }
     if n_boot:
         if few := few_replicates(n_boot, level):
-            warnings.warn(few, UserWarning, stacklevel=3)
+            warnings.warn(few, EmomotivWarning, stacklevel=3)
         counts = resample_counts(len(r), n_boot, random_state)
         # row i is the respondents' draw i, a resample without shares kept
         # (NaN) so that the numbering stays that of the draws
@@ -1023,7 +1024,7 @@ def compare_importance(
 
     Warns
     -----
-    UserWarning
+    EmomotivWarning
         When stated importance covers one facet only, or is the same for
         every facet: no quadrant is assigned.
 
@@ -1091,13 +1092,13 @@ def compare_importance(
         warnings.warn(
             f"Only one facet ({preview(facets)}) has stated importance, so "
             "there is nothing to compare it with: no quadrants are assigned.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=2,
         )
         info["note"] = "stated importance for one facet only: no quadrants"
         info["p_quadrant_source"] = None
     elif not stated.informative:
-        warnings.warn(uninformative_warning(stated), UserWarning, stacklevel=2)
+        warnings.warn(uninformative_warning(stated), EmomotivWarning, stacklevel=2)
         info["note"] = "stated importance is uninformative (all equal): no quadrants"
         info["p_quadrant_source"] = None
     else:

@@ -155,7 +155,13 @@ import numpy as np
 import pandas as pd
 
 from ._stats import QUANTILES, adjust_p
-from ._validation import ValidationError, check_choice, check_float, listed
+from ._validation import (
+    EmomotivWarning,
+    ValidationError,
+    check_choice,
+    check_float,
+    listed,
+)
 from .readers import ATTRS, keep_rows
 from .results import AnalysisResult, WaveComparison
 
@@ -1025,7 +1031,7 @@ def _told_apart(labels: Sequence[str], before, after, res_b, res_a) -> tuple:
         f"column){by}. If the later survey is a new wave, check its wave "
         "column; name the two waves with --labels BEFORE AFTER (labels=(...) "
         "in Python).",
-        UserWarning,
+        EmomotivWarning,
         stacklevel=3,
     )
     return tuple(labels)
@@ -1754,7 +1760,7 @@ def compare(
 
     Warns
     -----
-    UserWarning
+    EmomotivWarning
         When the before analysis is of the later wave (by the waves the
         analyses record, else by the labels: every change then reads
         backwards), the labels given name other waves than the analyses
@@ -1809,12 +1815,12 @@ def compare(
     notes += _relabelled_note(relabelled, len(common), labels)
     notes += _range_note(res_b.summary, res_a.summary, labels)
     for note in notes:
-        warnings.warn(note, UserWarning, stacklevel=2)
+        warnings.warn(note, EmomotivWarning, stacklevel=2)
     differences = _differences(res_b.summary, res_a.summary)
     for d in differences:  # said first by the report and the console too
         if d["setting"] == "outcome column":
             outcomes = different_outcomes(d["before"], d["after"], labels)
-            warnings.warn(outcomes, UserWarning, stacklevel=2)
+            warnings.warn(outcomes, EmomotivWarning, stacklevel=2)
     for suffix in ("before", "after"):
         _rank_compared(table, common, suffix)
     change = table["importance_after"] - table["importance_before"]
@@ -2105,7 +2111,7 @@ def analyze_latest_wave(
     note = order_note(labels)
     if note:
         notes.append(note)
-        warnings.warn(note, UserWarning, stacklevel=3)
+        warnings.warn(note, EmomotivWarning, stacklevel=3)
     runs = []
     for label in (previous, latest):
         rows = (survey[column] == label).to_numpy()

@@ -67,6 +67,7 @@ from numpy.typing import ArrayLike
 from ._debias import check_gains
 from ._stats import format_against
 from ._validation import (
+    EmomotivWarning,
     ValidationError,
     as_numbers,
     check_aligned,
@@ -582,7 +583,7 @@ def _check_through(delta_connected, value_per_connected, facets: list[str]) -> N
         warnings.warn(
             "delta_connected is given without value_per_connected, which prices "
             "it: the part of each change through connection is left empty.",
-            UserWarning,
+            EmomotivWarning,
             stacklevel=3,
         )
 

@@ -72,3 +72,22 @@ def test_a_weight_column_name_says_to_pass_its_values():
     row of text: 'holds text in 1 rows: 'weight''."""
     with pytest.raises(ValueError, match=r"string 'weight'.* survey\['weight'\]"):
         check_weights("weight", 3)
+
+
+def test_emomotiv_s_warnings_are_told_apart_from_other_libraries():
+    """A pipeline could filter emomotiv's warnings only by their text: each
+    is an EmomotivWarning, a UserWarning (filters on it still take it)."""
+    import warnings
+
+    import emomotiv as em
+
+    s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        em.analyze(
+            s.survey, s.catalog, connection="connected", n_boot=3, methods=False,
+            model=em.DriverModel(n_estimators=10, cv=0), progress=False,
+        )  # fmt: skip
+    ours = [w for w in caught if "replicates" in str(w.message)]
+    assert ours and all(w.category is em.EmomotivWarning for w in ours)
+    assert issubclass(em.EmomotivWarning, UserWarning)
