@@ -322,7 +322,9 @@ def _amount(value, scale=None) -> str:
     value, scale = _number(value), _number(scale)
     if value is None:
         return "n/a"
-    size = abs(value if scale is None else scale)
+    # the size as printed (three significant figures): 99.96 reads "100", not
+    # "100.0" beside a "100"; 999,999 reads "1.0 m", not "1,000.0k"
+    size = float(f"{abs(value if scale is None else scale):.3g}")
     unit, suffix = next(
         ((unit, suffix) for least, unit, suffix in MONEY_UNITS if size >= least),
         (1.0, ""),

@@ -455,45 +455,57 @@ ORDER_WORDS = (
     ("old", "new"),
     ("baseline", "followup"),
     ("first", "second", "third", "fourth", "fifth", "sixth"),
+    ("pretest", "posttest"),
 )
 
 
 def _word_order(texts: Sequence[str]) -> list[tuple] | None:
     """Each label's place in the one sequence of :data:`ORDER_WORDS` whose
-    words start every label ("Pre", "Post 1", "Post 2"; "Before launch",
-    "After launch"; "pretest", "posttest"), then its rest as :func:`sort_waves`
-    orders text; None where no one sequence names them all.
+    words start every label, a word of its own ("Pre", "Post 1", "Post 2";
+    "Before launch", "After launch"; "Baseline", "Follow-up survey"), then
+    its rest as :func:`sort_waves` orders text; by the year first where
+    every label holds one ("First half 2025" < "Second half 2025" < "First
+    half 2026"). None where no one sequence names them all, or where what
+    follows the words differs beyond its numbers ("New York", "Old Town":
+    names, not an order).
 
     Examples
     --------
-    >>> [place[0] for place in _word_order(["Post 2", "Pre", "Post 1"])]
+    >>> [place[1] for place in _word_order(["Post 2", "Pre", "Post 1"])]
     [1, 0, 1]
-    >>> _word_order(["Follow-up survey", "Baseline survey"])[0][0]
+    >>> _word_order(["Follow-up survey", "Baseline"])[0][1]
     1
-    >>> _word_order(["pre", "wave 2"]) is None
-    True
+    >>> _word_order(["pre", "wave 2"]), _word_order(["New York", "Old Town"])
+    (None, None)
     """
     folded = [
         re.sub(r"follow[\s_-]*up", "followup", " ".join(t.split()).casefold())
         for t in texts
     ]
+    years = [YEAR.findall(t) for t in folded]
+    dated = all(len(found) == 1 for found in years)
     for words in ORDER_WORDS:
         places = [_order_place(t, words) for t in folded]
-        if None not in places:
-            return places
+        if None in places:
+            continue
+        # what follows the words, without its numbers: one text, or none
+        rests = {re.sub(r"[\d\W_]+", "", rest) for _, rest in places} - {""}
+        if len(rests) > 1:
+            return None
+        return [
+            (years[i][0] if dated else "", rank, _natural_key(rest))
+            for i, (rank, rest) in enumerate(places)
+        ]
     return None
 
 
-def _order_place(text: str, words: Sequence[str]) -> tuple | None:
-    """Where a folded label stands in ``words``: the word it starts with (a
-    word of its own, or "pre" and "post" run into the rest: "pretest"), then
-    its rest; None where it starts with none of them."""
+def _order_place(text: str, words: Sequence[str]) -> tuple[int, str] | None:
+    """Where a folded label stands in ``words``: the word it starts with, a
+    word of its own, and its rest; None where it starts with none of them."""
     for i, word in enumerate(words):
         rest = text.removeprefix(word)
-        if rest != text and (
-            not rest or not rest[0].isalpha() or word in ("pre", "post")
-        ):
-            return i, _natural_key(rest.strip(" _-"))
+        if rest != text and (not rest or not rest[0].isalpha()):
+            return i, rest.strip(" _-")
     return None
 
 

@@ -901,6 +901,9 @@ def test_a_long_name_without_spaces_breaks_inside_the_page(browser, contract, tm
         ("_money", 999, "999"),
         ("_money", 0.28, "0.28"),
         ("_money", 12.345, "12.3"),
+        # rounded up past a power of ten: the size as printed decides
+        ("_money", 99.96, "100"),
+        ("_money", 999_999, "1.0 m"),
         ("_money", 0, "0"),
         ("_points", 0.0213, "+2.1 pts"),
         ("_points", -0.004, "-0.4 pts"),

@@ -982,6 +982,11 @@ def test_waves_named_by_words_of_order_sort_by_them_and_compare_flags_them_rever
     assert em.sort_waves(["posttest", "pretest"]) == ["pretest", "posttest"]
     assert _backwards(["post", "pre"]) and not _backwards(["pre", "post"])
     assert not _backwards(["north", "south"])
+    # the year first; names that merely start alike are no words of order
+    halves = ["First half 2025", "Second half 2025", "First half 2026"]
+    assert em.sort_waves(halves[::-1]) == halves
+    assert not _backwards(halves[1:]) and not _backwards(["Previous", "Present"])
+    assert em.sort_waves(["Old Town", "New York"]) == ["New York", "Old Town"]
 
 
 def test_days_that_read_day_or_month_first_alike_are_warned_of():
