@@ -590,10 +590,16 @@ def _study(args: argparse.Namespace):
             f"'{Path(args.study).parent}' read {'it' if len(changed) == 1 else 'them'} "
             "(its SHA-256 differs from the one summary.json records), so the "
             "study file cannot repeat that run. Put back the file the run read, "
-            "or give it on the command line to analyse it as it is now: "
-            f"emomotiv {args.command} {flags} --study {args.study}{out}."
+            f"or give it on the command line to {_verb(args.command)} it as it "
+            f"is now: emomotiv {args.command} {flags} --study {args.study}{out}."
         )
     return study
+
+
+def _verb(command: str) -> str:
+    """What ``command`` does to a survey: validate checks it, analyze
+    analyses it."""
+    return "check" if command == "validate" else "analyse"
 
 
 def _changed_inputs(study_file: Path, study, given) -> dict[str, str]:
@@ -2565,16 +2571,20 @@ def _figures_of(result, out: Path, *, excel: bool = False) -> None:
     """``analyze --figures``: the charts of the analysis saved in ``out``,
     drawn before its workbook where ``excel``.
 
-    A stop while they are drawn comes after the analysis is written: that
-    is said as the run stops, with the command that writes what is missing
-    (the workbook too, where it was asked for).
+    A stop or a failure (a full disk) while they are drawn comes after the
+    analysis is written: that is said, with the command that writes what is
+    missing (the workbook too, where it was asked for).
     """
     from .io import update_manifest
     from .report import Report
 
     missing = ["figures", "workbook"] if excel else ["figures"]
-    with _said_at_a_stop(f"emomotiv analyze: {_unwritten(out, 'analysis', missing)}"):
-        update_manifest(out, _save_figures(Report(result), out))
+    later = _unwritten(out, "analysis", missing)
+    try:
+        with _said_at_a_stop(f"emomotiv analyze: {later}"):
+            update_manifest(out, _save_figures(Report(result), out))
+    except OSError as err:  # a full disk: the analysis is saved all the same
+        raise OSError(f"{_message(err)} ({later})") from None
 
 
 def _workbook_after_run(out: Path, run: str = "analysis") -> None:

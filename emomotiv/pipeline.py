@@ -241,8 +241,9 @@ def _stated_step(
             random_state=study.random_state,
         )
     # emomotiv's own notes; numpy's and scipy's warnings on a ranking with no
-    # spread (a constant input, an all-NaN slice) end as empty cells instead
-    notes = [str(c.message) for c in caught if issubclass(c.category, UserWarning)]
+    # spread (a constant input, an all-NaN slice) end as empty cells instead,
+    # and another library's is not said as emomotiv's
+    notes = [str(c.message) for c in caught if issubclass(c.category, EmomotivWarning)]
     notes = _as_the_user_named(notes, data)
     info = comparison.info
     summary = {

@@ -2084,9 +2084,15 @@ def order_note(labels: Sequence[Any]) -> str | None:
             "end, add the year to each label (2026Q4, 2027Q1)."
         )
     if not read_as_dates(labels):
+        years = [YEAR.findall(str(label)) for label in labels]
+        how = (
+            "by their year, then as text"
+            if all(len(found) == 1 for found in years)
+            else "as text"
+        )
         return (
-            "The wave labels are not all read as dates, so they were ordered as "
-            f"text ({order}) and {taken}. If that is not their order in time, "
+            f"The wave labels are not all read as dates, so they were ordered {how} "
+            f"({order}) and {taken}. If that is not their order in time, "
             "label the waves so they sort (2026Q4, 2027-01) or give the two "
             "waves as separate surveys."
         )

@@ -1953,6 +1953,16 @@ def test_a_stop_while_the_figures_are_drawn_leaves_no_half_set(
     assert f"emomotiv report {out} --figures --excel" in err
     assert not (out / "tables.xlsx").exists()
     assert not list(out.glob(".figures-*"))
+
+    # a full disk as they are drawn: a failure, said with what was written
+    def full(self, folder, **kwargs):
+        raise OSError(28, "No space left on device", str(Path(folder) / "a.png"))
+
+    monkeypatch.setattr(em.Report, "save_figures", full)
+    assert main([*args, "--excel", "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err
+    assert f"(the analysis was written to {out}/, its figures and workbook" in err
     monkeypatch.setattr(em.Report, "save_figures", drawn)
     assert main(["report", str(out), "--figures"]) == 0
     assert (out / "figures" / "drivers.png").read_bytes().startswith(b"\x89PNG")
@@ -2966,7 +2976,9 @@ def test_a_rerun_of_a_survey_changed_since_is_refused(tmp_path, capsys):
     study = str(tmp_path / "r1" / "study.toml")
     assert main(["validate", "--study", study]) == 2
     said = " ".join(capsys.readouterr().err.split())
-    assert said.replace("emomotiv validate", "emomotiv analyze") == err.replace(
+    assert "to check it as it is now: emomotiv validate" in said
+    said = said.replace("emomotiv validate", "emomotiv analyze")
+    assert said.replace("to check it", "to analyse it") == err.replace(
         f" --out {tmp_path / 'r3'}", ""
     )
     # and checks the file as it is now where it is given on the command line

@@ -926,6 +926,7 @@ def test_waves_not_read_as_dates_are_warned_of_with_the_order_taken():
     assert (
         "('Summer 2026' < 'Winter 2026')" in said and "'Winter 2026' is taken" in said
     )
+    assert "ordered by their year, then as text" in said  # as they were
     # kept in the summary, which the command line and the report read: the
     # console said nothing of the order it took
     assert result.summary["warnings"][0] == said

@@ -82,12 +82,32 @@ def test_emomotiv_s_warnings_are_told_apart_from_other_libraries():
     import emomotiv as em
 
     s = em.make_survey(n_respondents=200, n_facets=6, random_state=0)
+    survey = s.survey.copy()
+    survey.loc[:60, "value"] = float("nan")  # a warning of the data too
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         em.analyze(
-            s.survey, s.catalog, connection="connected", n_boot=3, methods=False,
+            survey, s.catalog, connection="connected", value="value", n_boot=3,
             model=em.DriverModel(n_estimators=10, cv=0), progress=False,
         )  # fmt: skip
-    ours = [w for w in caught if "replicates" in str(w.message)]
-    assert ours and all(w.category is em.EmomotivWarning for w in ours)
+    said = {str(w.message)[:20]: w.category for w in caught}
+    assert len(said) >= 3  # the settings', the data's, the result's
+    assert set(said.values()) == {em.EmomotivWarning}, said
     assert issubclass(em.EmomotivWarning, UserWarning)
+    # every warnings.warn of the library names its category (a default
+    # UserWarning slipped in would escape a pipeline's filter)
+    import ast
+    from pathlib import Path
+
+    for path in Path(em.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = getattr(node, "func", None)
+            if getattr(called, "attr", None) == "warn" and node.args:
+                given = [
+                    *node.args[1:2],
+                    *(k.value for k in node.keywords if k.arg == "category"),
+                ]
+                assert given, f"{path.name}:{node.lineno} warns with no category"
+                assert ast.unparse(given[0]) != "UserWarning", (
+                    f"{path.name}:{node.lineno}"
+                )
