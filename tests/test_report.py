@@ -1469,6 +1469,11 @@ def test_the_money_of_the_plan_and_of_each_touchpoint_carries_its_interval(
     between = f"{0.8 * value / 1e6:.1f} m to {1.3 * value / 1e6:.1f} m"
     tile = parts["summary"].split("expected value of the plan")[1]
     assert f"interval {between};" in tile.split("</div>")[0]
+    # and the net return's range, from the same bounds: (value - cost) / cost
+    if plan.get("roi") is not None and plan.get("spent"):
+        low, high = ((f * value - plan["spent"]) / plan["spent"] for f in (0.8, 1.3))
+        returns = f"net return {plan['roi']:.1f}× ({low:.1f}× to {high:.1f}×)"
+        assert returns in tile.split("</div>")[0]
     assert f"{value / 1e6:.1f} m</strong> ({between}) through" in parts["summary"]
     assert f"{value / 1e6:.1f} m</strong> ({between}) through" in parts["roi"]
     first = contract.tables["roi"].iloc[0]
