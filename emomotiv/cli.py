@@ -3280,16 +3280,11 @@ def _shown_progress(study):
     (a log file, a pipe, a scheduled job), where a bar is only carriage
     returns and cursor codes. The study recorded holds no progress setting
     (see :func:`emomotiv.pipeline._recorded_study`)."""
-    if study.progress and not _is_terminal(sys.stderr):
+    from .bootstrap import _drawn_on
+
+    if study.progress and not _drawn_on(sys.stderr):
         return study.replace(progress=False)
     return study
-
-
-def _is_terminal(stream) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 @contextmanager

@@ -425,16 +425,15 @@ def _ordered_waves(labels: list) -> list:
         return [labels[i] for i in order]
     told = _word_order(texts)
     named = [" ".join(t.split()).casefold() for t in texts]
-    within = {**MONTH_NAMES, **SEASONS, **WINTER}
-    if all(m in within for m in named):  # "Oct" before "Dec", as in a year
-        told = [within[m] for m in named]
+    if all(m in WITHIN_A_YEAR for m in named):  # "Oct" before "Dec", as in a year
+        told = [WITHIN_A_YEAR[m] for m in named]
     if told is not None:  # "pre" before "post", not as text
         order = sorted(range(len(labels)), key=lambda i: told[i])
         return [labels[i] for i in order]
-    years = [YEAR.findall(t) for t in texts]
-    if all(len(found) == 1 for found in years):  # "Winter 2026": the year first
+    years = _one_year_each(texts)
+    if years is not None:  # "Winter 2026": the year first
         order = sorted(
-            range(len(labels)), key=lambda i: (years[i][0], _natural_key(texts[i]))
+            range(len(labels)), key=lambda i: (years[i], _natural_key(texts[i]))
         )
     else:
         order = sorted(range(len(labels)), key=lambda i: _natural_key(texts[i]))
@@ -446,6 +445,16 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 #: Winter without a year, read as the end of one (it spans two): a season
 #: of the year's order, as "Spring" and "Autumn" are
 WINTER = dict.fromkeys(("winter", "hiver"), 12)
+#: Months and seasons named without a year, by their month
+WITHIN_A_YEAR = {**MONTH_NAMES, **SEASONS, **WINTER}
+
+
+def _one_year_each(texts: Sequence[str]) -> list[str] | None:
+    """The year each label holds, where every one holds exactly one ("Winter
+    2026", "First half 2025"); else None."""
+    years = [YEAR.findall(t) for t in texts]
+    return [found[0] for found in years] if all(len(f) == 1 for f in years) else None
+
 
 #: Words that name waves in their order, earliest first: waves labelled by
 #: them ("pre", "post"; "Before launch", "After launch") are taken in it.
@@ -482,8 +491,7 @@ def _word_order(texts: Sequence[str]) -> list[tuple] | None:
         re.sub(r"follow[\s_-]*up", "followup", " ".join(t.split()).casefold())
         for t in texts
     ]
-    years = [YEAR.findall(t) for t in folded]
-    dated = all(len(found) == 1 for found in years)
+    years = _one_year_each(folded)
     for words in ORDER_WORDS:
         places = [_order_place(t, words) for t in folded]
         if None in places:
@@ -493,7 +501,7 @@ def _word_order(texts: Sequence[str]) -> list[tuple] | None:
         if len(rests) > 1:
             return None
         return [
-            (years[i][0] if dated else "", rank, _natural_key(rest))
+            ("" if years is None else years[i], rank, _natural_key(rest))
             for i, (rank, rest) in enumerate(places)
         ]
     return None
@@ -523,9 +531,7 @@ def yearless_periods(labels: Iterable[Any]) -> bool:
     texts = [" ".join(str(label).split()).casefold() for label in labels]
     return bool(texts) and all(
         re.fullmatch(r"[qh]\d|\d[qh]|quarter \d|\d(st|nd|rd|th) quarter", t)
-        or t in MONTH_NAMES
-        or t in SEASONS
-        or t in WINTER
+        or t in WITHIN_A_YEAR
         for t in texts
     )
 
@@ -2084,12 +2090,8 @@ def order_note(labels: Sequence[Any]) -> str | None:
             "end, add the year to each label (2026Q4, 2027Q1)."
         )
     if not read_as_dates(labels):
-        years = [YEAR.findall(str(label)) for label in labels]
-        how = (
-            "by their year, then as text"
-            if all(len(found) == 1 for found in years)
-            else "as text"
-        )
+        dated = _one_year_each([str(label) for label in labels]) is not None
+        how = "by their year, then as text" if dated else "as text"
         return (
             f"The wave labels are not all read as dates, so they were ordered {how} "
             f"({order}) and {taken}. If that is not their order in time, "
