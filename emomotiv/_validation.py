@@ -267,6 +267,33 @@ def number_hint(value: object) -> str:
         return " Give it as a plain number, without quotes, units or separators."
 
 
+#: The largest size of a number emomotiv computes with: its square (in a
+#: variance, a regression) still fits in a float. Larger is another unit or a
+#: code, never an amount or a weight.
+TOO_LARGE = 1e150
+
+
+def too_large(values: object) -> str:
+    """How many finite numbers in ``values`` are larger than
+    :data:`TOO_LARGE` in size, said as a clause ("" when none).
+
+    Examples
+    --------
+    >>> print(too_large([1.0, 1e200, -1e160, np.inf]))
+    2 numbers too large to compute with (over 1e+150 in size: another unit, or a code?)
+    >>> too_large([1.0, np.nan])
+    ''
+    """
+    x = np.asarray(values, dtype=float)
+    n = int((np.isfinite(x) & (np.abs(np.nan_to_num(x)) > TOO_LARGE)).sum())
+    if not n:
+        return ""
+    return (
+        f"{many(n, 'number')} too large to compute with (over {TOO_LARGE:g} in "
+        "size: another unit, or a code?)"
+    )
+
+
 def as_numbers(values: object) -> tuple[np.ndarray, str]:
     """Values as float (pandas' missing values as NaN), and the cells of text
     that is not a number: ``"2 rows: 'a', 'b'"``, or ``""`` when none."""
@@ -318,11 +345,13 @@ def check_weights(sample_weight, n: int) -> np.ndarray:
         "missing": int(np.isnan(w).sum()),
         "infinite": int(np.isinf(w).sum()),
         "negative": int((w < 0).sum()),
+        f"over {TOO_LARGE:g}": int((np.nan_to_num(w) > TOO_LARGE).sum()),
     }
     found = [f"{k} in {v} row{'' if v == 1 else 's'}" for k, v in counts.items() if v]
     if found:
         raise ValueError(
-            f"sample_weight must be finite and >= 0; it is {', '.join(found)}. "
+            f"sample_weight must be finite, >= 0 and at most {TOO_LARGE:g}; it is "
+            f"{', '.join(found)}. "
             "Give those respondents a weight (0 leaves them out) or drop them."
         )
     if n and not w.sum() > 0:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ._stats import kish_size
 from ._validation import (
+    TOO_LARGE,
     EmomotivWarning,
     ValidationError,
     check_choice,
@@ -30,6 +31,7 @@ from ._validation import (
     listed,
     many,
     preview,
+    too_large,
 )
 from .readers import (
     ATTRS,
@@ -1911,6 +1913,9 @@ def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
         problems.append(f"{what} has {many(n_inf, 'infinite value')}.")
+    huge = too_large(values)
+    if huge:
+        problems.append(f"{what} has {huge}.")
 
 
 def _respondents(mask: np.ndarray, out: pd.DataFrame, id_col: str | None) -> str:
@@ -1970,6 +1975,12 @@ def _weight_problems(
             f"{many(int(infinite.sum()), 'infinite value')}, at "
             f"{_respondents(infinite, out, id_col)}: a weight must be a "
             f"finite number > 0; {_NO_WEIGHT}."
+        )
+    huge = np.nan_to_num(numbers) > TOO_LARGE
+    if huge.any():
+        problems.append(
+            f"The weight column '{name}' has {too_large(numbers)}, at "
+            f"{_respondents(huge, out, id_col)}; {_NO_WEIGHT}."
         )
     masks = {
         "zero": numbers == 0,

@@ -77,6 +77,7 @@ from ._validation import (
     check_n_jobs,
     check_weights,
     preview,
+    too_large,
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
@@ -423,6 +424,8 @@ def value_drivers(
             f"value is infinite for {int(np.isinf(y).sum())} respondents; fix those "
             "cells, or leave them empty (NaN) where a respondent has none."
         )
+    if too_large(y):
+        problems.append(f"value has {too_large(y)}.")
     observed = y[np.isfinite(y)]
     if len(observed) and (observed == observed[0]).all():
         problems.append(

@@ -182,6 +182,16 @@ def test_an_infinite_or_all_zero_value_is_named():
         em.value_of_connection(np.zeros(60), tiers)
 
 
+def test_a_value_too_large_to_compute_with_is_named():
+    """A value of 1e200 (another unit, a code) failed inside statsmodels:
+    'The first guess on the deviance function returned a nan'."""
+    tiers = np.repeat(["unconnected", "highly_satisfied", "fully_connected"], 20)
+    value = np.linspace(100.0, 300.0, 60)
+    value[[0, 30]] = 1e200
+    with pytest.raises(em.ValidationError, match="2 numbers too large to compute"):
+        em.value_of_connection(value, tiers)
+
+
 def test_no_value_per_connected_without_a_tier_to_compare_with():
     """With fewer than 10 respondents who are not connected, the value per
     connected customer was the connected customers' mean value itself

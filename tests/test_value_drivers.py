@@ -315,6 +315,9 @@ def test_value_drivers_name_an_infinite_and_a_constant_value():
         em.value_drivers(X, value, n_boot=0, model=em.ValueModel(**FAST))
     with pytest.raises(em.ValidationError, match="value is 0 for every respondent"):
         em.value_drivers(X, np.zeros(40), n_boot=0, model=em.ValueModel(**FAST))
+    value[:2] = 1e200
+    with pytest.raises(em.ValidationError, match="2 numbers too large to compute"):
+        em.value_drivers(X, value, n_boot=0, model=em.ValueModel(**FAST))
 
 
 def test_a_column_name_means_one_unit_across_the_tables(direct):
