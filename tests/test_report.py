@@ -1485,6 +1485,20 @@ def test_the_money_of_the_plan_and_of_each_touchpoint_carries_its_interval(
     )
 
 
+def test_a_touchpoints_value_and_its_interval_share_one_unit(contract):
+    """The ROI table printed "846.3k (−0.2 m to 2.5 m)": the estimate in
+    thousands beside an interval in millions."""
+    roi = contract.tables["roi"].copy()
+    roi.loc[0, ["delta_value", "delta_value_low", "delta_value_high"]] = [
+        846_300.0,
+        -200_000.0,
+        2_500_000.0,
+    ]
+    html = em.Report(replace(contract, tables={**contract.tables, "roi": roi})).html()
+    row = html.split(f'<th scope="row">{roi.loc[0, "label"]}</th>')[1]
+    assert '0.8 m<br><span class="note">(−0.2 m to 2.5 m)</span>' in row
+
+
 def test_the_charts_label_the_funded_touchpoints_and_the_named_drivers(contract):
     """A funded touchpoint beside a better one, and the second driver beside
     the first, were left unlabelled by the charts' rule against crowding."""
