@@ -2292,7 +2292,8 @@ def _off_scale_hint(
     survey platform numbers after a matrix's points for "not applicable":
     the hint names it so and offers to declare it, never to widen. The
     other values are offered as codes to declare, with widening the scale
-    as the alternative for a 0 or -1 just below it, and giving the scale
+    as the alternative for a 0 or -1 just below it, or for two or three
+    values that run on to a common scale (8, 9 and 10 by 1-7), and giving the scale
     where the catalog gives none (it was read from the ratings, see
     :func:`infer_scale`). ``most``: the values are most of a column's
     answers, which ratings never are: no alternative is offered. Where a
@@ -2343,6 +2344,15 @@ def _off_scale_hint(
             f"just past the scale: fix {'it' if one else 'them'}, or widen the "
             f"scale in the catalog ({wider})."
         )
+    maybe = _run_past(found, lo, hi, more_than=1) if declared else []
+    if maybe and codes:
+        hint += (
+            f" If {listed([f'{v:g}' for v in maybe], 6)} are ratings (they run on "
+            f"from the scale to a common {min(lo, maybe[0]):g}-"
+            f"{max(hi, maybe[-1]):g} one), widen the scale in the catalog instead "
+            f"(scale_min {min(lo, maybe[0]):g} and scale_max "
+            f"{max(hi, maybe[-1]):g})."
+        )
     if fractions:
         one = len(fractions) == 1
         ends = (
@@ -2360,10 +2370,12 @@ def _off_scale_hint(
     return hint
 
 
-def _run_past(found: list[float], lo: float, hi: float) -> list[float]:
+def _run_past(
+    found: list[float], lo: float, hi: float, more_than: int = FEW_CODES
+) -> list[float]:
     """The whole values of ``found`` that run on from the ``lo``-``hi``
     scale, each within :data:`GAP` points of the scale's end or of the value
-    before, when there are more than :data:`FEW_CODES` of them and they
+    before, when there are more than ``more_than`` of them and they
     widen the scale to a common one (:data:`COMMON_SCALES`: 0-10 for a
     catalog's 1-5): more values than codes for "not applicable" ever are (a
     1-5 matrix's 6, 99 or 98), so ratings on a wider scale. Else empty: a
@@ -2390,7 +2402,7 @@ def _run_past(found: list[float], lo: float, hi: float) -> list[float]:
             end = v
     run = sorted(run)
     common = run and (min(lo, run[0]), max(hi, run[-1])) in COMMON_SCALES
-    return run if len(run) > FEW_CODES and common else []
+    return run if len(run) > more_than and common else []
 
 
 _PER_FACET = (

@@ -1778,3 +1778,29 @@ def test_ratings_running_past_a_declared_scale_call_for_a_wider_scale():
     app, fees = _problems(s, catalog=five)
     assert '--not-experienced "-4,-3,-2' in app and "too narrow" not in app
     assert '--not-experienced "6,7,8' in fees and "too narrow" not in fees
+    assert "widen" not in fees  # 6 to 9 complete no common scale
+
+
+def test_ratings_past_a_catalogs_scale_to_a_common_one_are_offered_it():
+    """A catalog's 1-7 over ratings of 1-10 named 8, 9 and 10 as the code for
+    'not applicable' to declare, which would drop the top three ratings of
+    every facet, with no word of a 1-10 scale."""
+    seven = FacetCatalog.from_frame(
+        pd.DataFrame({"facet": ["app", "fees", "note"], "scale_min": 1, "scale_max": 7})
+    )
+    (problem,) = _problems(_survey(), catalog=seven)
+    assert problem.startswith("8, 9, 10 are off the 1-7 scale of 3 facets")
+    assert problem.endswith(
+        "If 8, 9, 10 are ratings (they run on from the scale to a common 1-10 "
+        "one), widen the scale in the catalog instead (scale_min 1 and "
+        "scale_max 10)."
+    )
+    # one value past the top stays the code a platform writes for 'n/a'
+    s = _survey().assign(
+        app=lambda d: np.ceil(d["app"] / 2),
+        fees=lambda d: np.ceil(d["fees"] / 2),
+        note=lambda d: np.ceil(d["note"] / 2),
+    )
+    s.loc[:3, "app"] = 8
+    (problem,) = _problems(s, catalog=seven)
+    assert "'not applicable' answer" in problem and "widen" not in problem
