@@ -1485,18 +1485,23 @@ def test_the_money_of_the_plan_and_of_each_touchpoint_carries_its_interval(
     )
 
 
-def test_a_touchpoints_value_and_its_interval_share_one_unit(contract):
+def test_a_touchpoints_value_and_net_return_carry_their_interval_alike(contract):
     """The ROI table printed "846.3k (−0.2 m to 2.5 m)": the estimate in
-    thousands beside an interval in millions."""
+    thousands beside an interval in millions; its net return had no range
+    where the plan's has one."""
     roi = contract.tables["roi"].copy()
     roi.loc[0, ["delta_value", "delta_value_low", "delta_value_high"]] = [
         846_300.0,
         -200_000.0,
         2_500_000.0,
     ]
+    roi.loc[0, ["cost", "roi"]] = [100_000.0, 7.463]
     html = em.Report(replace(contract, tables={**contract.tables, "roi": roi})).html()
     row = html.split(f'<th scope="row">{roi.loc[0, "label"]}</th>')[1]
     assert '0.8 m<br><span class="note">(−0.2 m to 2.5 m)</span>' in row
+    # its net return carries the range of the same bounds: (value - cost) / cost
+    net = row.split("</tr>")[0].split('<td class="n">')[-1]
+    assert net.startswith('7.5×<br><span class="note">(−3.0× to 24.0×)</span>'), net
 
 
 def test_the_charts_label_the_funded_touchpoints_and_the_named_drivers(contract):
