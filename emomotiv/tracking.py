@@ -1400,8 +1400,10 @@ def _reading(df: pd.Series) -> str:
     finite = df[np.isfinite(df)]
     if finite.empty:
         return "the normal distribution (the replicates behind the errors are unknown)"
-    low, high = float(finite.min()), float(finite.max())
-    dof = f"{low:.0f}" if round(low) == round(high) else f"{low:.0f} to {high:.0f}"
+    # whole numbers that hold them all: Welch-Satterthwaite's 11.84 reads 11,
+    # not 12, which would claim more than it has
+    low, high = math.floor(finite.min() + 1e-9), math.ceil(finite.max() - 1e-9)
+    dof = f"{low}" if low == high else f"{low} to {high}"
     rest = "" if len(finite) == len(df) else "; normal where they are unknown"
     return (
         f"Student's t with {dof} degrees of freedom (the bootstrap replicates "

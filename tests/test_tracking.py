@@ -2004,3 +2004,12 @@ def test_a_wave_column_of_dates_labels_each_wave_by_its_date():
         "after": "2026-04-01",
     }
     assert "00:00:00" not in em.Report(result).html()
+
+
+def test_the_rule_names_degrees_of_freedom_it_does_not_overstate():
+    """The rule read "Student's t with 12 to 22 degrees of freedom" where
+    the fewest used were Welch-Satterthwaite's 11.84."""
+    from emomotiv.tracking import _reading
+
+    assert "t with 11 to 22 degrees" in _reading(pd.Series([11.84, 21.97, 15.0]))
+    assert "t with 19 degrees" in _reading(pd.Series([19.0, 19.0]))
