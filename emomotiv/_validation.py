@@ -119,17 +119,28 @@ def index_problems(
     index = getattr(reference, "index", None)
     if index is None:
         return []
-    of = reference_name + ("'" if reference_name.endswith("s") else "'s")
-    return [
-        f"{name}'s index does not match {of}, and {name} is read by position: "
-        f"pass {name}.loc[{reference_name}.index] (or {name}.to_numpy() if the "
-        "order is right)."
-        for name, value in named.items()
-        if hasattr(value, "index")
-        and hasattr(value, "shape")
-        and len(value) == len(index)
-        and not value.index.equals(index)
-    ]
+
+    def of(name: str) -> str:
+        return name + ("'" if name.endswith("s") else "'s")
+
+    problems = []
+    for name, value in named.items():
+        if not (hasattr(value, "index") and hasattr(value, "shape")):
+            continue
+        if len(value) != len(index) or value.index.equals(index):
+            continue
+        # a frame keeps its columns' names: its rows take the reference's labels
+        kept = (
+            f"{name}.set_axis({reference_name}.index)"
+            if getattr(value, "ndim", 1) == 2
+            else f"{name}.to_numpy()"
+        )
+        problems.append(
+            f"{of(name)} index does not match {of(reference_name)}, and {name} "
+            f"is read by position: pass {name}.loc[{reference_name}.index] (or "
+            f"{kept} if the order is right)."
+        )
+    return problems
 
 
 def check_aligned(reference: object, reference_name: str, **named: object) -> None:

@@ -399,7 +399,7 @@ def motivator_drivers(
             f"motivators has {len(motivators)} respondents but X has {len(X)}: "
             "they need one row per respondent each."
         )
-    check_aligned(X, "X", sample_weight=sample_weight)
+    check_aligned(X, "X", motivators=motivators, sample_weight=sample_weight)
     w = check_weights(sample_weight, len(X))
     x_moments = column_moments(X, w)[1:]
     m_moments = column_moments(motivators, w)[1:]

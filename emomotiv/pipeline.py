@@ -484,6 +484,18 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
                 f"{what}.columns.get_level_values(-1))."
             )
             return None
+        unnamed = [c for c in obj.columns if not isinstance(c, str)]
+        if unnamed:
+            # pd.DataFrame(array), a sheet read without its header: roles and
+            # facets name columns by text, and would not find them
+            problems.append(
+                f"The {what} has {many(len(unnamed), 'column')} named by "
+                f"{type(unnamed[0]).__name__} values, not text: {preview(unnamed)}. "
+                f"Roles and facets name columns by text: name them ({what}.columns "
+                f"= {what}.columns.astype(str)), or read the file with its header "
+                "row."
+            )
+            return None
         return obj
     try:
         if isinstance(obj, str | PathLike):

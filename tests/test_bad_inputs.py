@@ -1077,6 +1077,10 @@ def _reversed(series: pd.Series) -> pd.Series:
             "sample_weight",
         ),
         (lambda m, X, y: em.design_matrix(X, y=_reversed(y)), "y"),
+        (
+            lambda m, X, y: em.motivator_drivers(X, _reversed(X[["a"]])),
+            "motivators",
+        ),
         (lambda m, X, y: em.partial_out(X, em.halo_score(X), _reversed(y)), "y"),
         (
             lambda m, X, y: em.stated_importance(
@@ -1094,7 +1098,8 @@ def test_a_series_in_another_order_than_x_is_refused_not_read_by_position(
     from 0.68 to 0.51, the value multiplier from 2.1 to 0.95, in silence)."""
     with pytest.raises(em.ValidationError) as err:
         call(*fitted)
-    assert f"{name}'s index does not match" in str(err.value)
+    whose = name + ("'" if name.endswith("s") else "'s")  # segments' index
+    assert f"{whose} index does not match" in str(err.value)
     assert f"{name}.loc[" in str(err.value)
 
 

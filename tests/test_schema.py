@@ -1464,6 +1464,23 @@ def test_a_header_of_two_rows_is_named_once_with_the_way_out():
     )
 
 
+def test_columns_named_by_numbers_are_named_once_with_the_way_out():
+    """A survey of pd.DataFrame(array) columns, with a catalog naming them 0,
+    1, ..., failed inside pandas with a KeyError ("None of [Index(['0', '1',
+    ...])] are in the [columns]"): the catalog's facets are read as text."""
+    s = _survey()
+    s = s.rename(columns={"app": 0, "fees": 1, "note": 2})
+    catalog = pd.DataFrame({"facet": [0, 1, 2]})
+    with pytest.raises(ValidationError) as info:
+        em.analyze(s, catalog, connection="connected", n_boot=0, methods=False)
+    (problem,) = info.value.problems
+    assert problem == (
+        "The survey has 3 columns named by int values, not text: 0, 1, 2. Roles "
+        "and facets name columns by text: name them (survey.columns = "
+        "survey.columns.astype(str)), or read the file with its header row."
+    )
+
+
 def _mixed_catalog(not_experienced=None):
     """'app' declared 0-10 (0 a rating), 'fees' and 'note' 1-10."""
     table = pd.DataFrame(
