@@ -150,7 +150,10 @@ class DriverModel(BaseEstimator):
     n_jobs : int or None, default=None
         Threads for XGBoost; None uses all cores.
     random_state : int or None, default=None
-        Seed for subsampling and folds.
+        Seed for subsampling and folds. With None the folds are drawn afresh
+        on each fit and the trees' row and column subsampling takes
+        XGBoost's own default seed (0), as XGBoost's estimators do: two fits
+        on the same data give the same model.
 
     Attributes
     ----------
