@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -95,6 +96,14 @@ def _numeric_columns(X: pd.DataFrame, owner: str) -> pd.DataFrame:
     for name, values in converted.items():  # by item: names need not be str
         X[name] = values
     return X
+
+
+class Splitter(Protocol):
+    """What ``cv`` takes besides a number of folds: a scikit-learn
+    cross-validation splitter (``KFold(5)``, ``GroupKFold``), anything with
+    its ``split``."""
+
+    def split(self, X, y=None, groups=None): ...
 
 
 def numeric_target(y: ArrayLike, owner: str) -> np.ndarray:
@@ -195,7 +204,7 @@ class DriverModel(BaseEstimator):
         colsample_bytree: float = 0.8,
         reg_lambda: float = 1.0,
         monotone_constraints: Mapping[str, int] | None = None,
-        cv: int = 5,
+        cv: int | Splitter | Sequence[tuple[ArrayLike, ArrayLike]] = 5,
         n_jobs: int | None = None,
         random_state: int | None = None,
     ) -> None:

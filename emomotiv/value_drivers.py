@@ -81,7 +81,7 @@ from ._validation import (
 )
 from .diagnostics import WEAK_R2
 from .importance import _as_groups
-from .model import DriverModel, check_model, numeric_target
+from .model import DriverModel, Splitter, check_model, numeric_target
 
 __all__ = ["ValueDrivers", "ValueModel", "value_drivers"]
 
@@ -159,7 +159,7 @@ colsample_bytree, reg_lambda, cv, n_jobs, random_state
         subsample: float = 0.8,
         colsample_bytree: float = 0.8,
         reg_lambda: float = 1.0,
-        cv: int = 5,
+        cv: int | Splitter | Sequence[tuple[ArrayLike, ArrayLike]] = 5,
         n_jobs: int | None = None,
         random_state: int | None = None,
     ) -> None:
