@@ -686,7 +686,10 @@ def _stability_warning(
         noise = (
             f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} "
             f"of at least {SETTLED:.0%} of them; the rest of the top {k} "
-            "is largely noise"
+            "is largely noise (touchpoints close together; or, where fewer "
+            f"than {k} touchpoints move the outcome at all, places among those "
+            "that move nothing, which no number of respondents settles: read "
+            f"{'it' if len(settled) == 1 else 'them'} as the finding)"
         )
     else:
         noise = "the order of the top touchpoints is largely noise"
