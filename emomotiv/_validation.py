@@ -278,9 +278,10 @@ def number_hint(value: object) -> str:
         return " Give it as a plain number, without quotes, units or separators."
 
 
-#: The largest size of a number emomotiv computes with: its square (in a
-#: variance, a regression) still fits in a float. Larger is another unit or a
-#: code, never an amount or a weight.
+#: The largest size of an amount or a score emomotiv computes with: its
+#: square (in a variance, a regression) still fits in a float. Larger is
+#: another unit or a code. (Weights are scaled to a mean of 1 first, so
+#: their size does not matter.)
 TOO_LARGE = 1e150
 
 
@@ -356,13 +357,11 @@ def check_weights(sample_weight, n: int) -> np.ndarray:
         "missing": int(np.isnan(w).sum()),
         "infinite": int(np.isinf(w).sum()),
         "negative": int((w < 0).sum()),
-        f"over {TOO_LARGE:g}": int((np.nan_to_num(w) > TOO_LARGE).sum()),
     }
     found = [f"{k} in {v} row{'' if v == 1 else 's'}" for k, v in counts.items() if v]
     if found:
         raise ValueError(
-            f"sample_weight must be finite, >= 0 and at most {TOO_LARGE:g}; it is "
-            f"{', '.join(found)}. "
+            f"sample_weight must be finite and >= 0; it is {', '.join(found)}. "
             "Give those respondents a weight (0 leaves them out) or drop them."
         )
     if n and not w.sum() > 0:

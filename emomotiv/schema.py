@@ -23,7 +23,6 @@ import pandas as pd
 
 from ._stats import kish_size
 from ._validation import (
-    TOO_LARGE,
     EmomotivWarning,
     ValidationError,
     check_choice,
@@ -1975,12 +1974,6 @@ def _weight_problems(
             f"{many(int(infinite.sum()), 'infinite value')}, at "
             f"{_respondents(infinite, out, id_col)}: a weight must be a "
             f"finite number > 0; {_NO_WEIGHT}."
-        )
-    huge = np.nan_to_num(numbers) > TOO_LARGE
-    if huge.any():
-        problems.append(
-            f"The weight column '{name}' has {too_large(numbers)}, at "
-            f"{_respondents(huge, out, id_col)}; {_NO_WEIGHT}."
         )
     masks = {
         "zero": numbers == 0,

@@ -1681,19 +1681,17 @@ def test_an_infinite_rating_is_named_not_a_crash(scaled):
 
 def test_numbers_too_large_to_compute_with_are_named_not_a_crash():
     """A value of 1e200 (another unit, a code) failed inside statsmodels
-    ('The first guess on the deviance function returned a nan'); a weight
-    of 1e200 passed."""
+    ('The first guess on the deviance function returned a nan'). A weight's
+    size does not matter: weights are scaled to a mean of 1."""
     s = _survey().assign(value=100.0, w=1.0)
     s.loc[[0, 1], "value"] = [1e200, -1e160]
-    s.loc[2, "w"] = 1e200
+    s["w"] = s["w"] * 1e170
     problems = _problems(s, _schema(value="value", weight="w"))
-    assert "The value column 'value' has 2 numbers too large to compute with" in (
-        " ".join(problems)
-    )
     assert any(
-        p.startswith("The weight column 'w' has 1 number too large to compute with")
+        p.startswith("The value column 'value' has 2 numbers too large to compute")
         for p in problems
     ), problems
+    assert not any("weight" in p for p in problems), problems
 
 
 def test_a_stray_true_or_false_among_ratings_is_named_not_read_as_1_or_0():

@@ -529,14 +529,13 @@ def bad_weights(n: int) -> dict[str, tuple[np.ndarray, str]]:
         "negative": (np.r_[-1.0, good[1:]], "negative in 1 row"),
         "missing": (np.r_[np.nan, good[1:]], "missing in 1 row"),
         "infinite": (np.r_[np.inf, good[1:]], "infinite in 1 row"),
-        "huge": (np.r_[1e200, good[1:]], "over 1e+150 in 1 row"),
         "all zero": (np.zeros(n), "sums to zero"),
         "text": (np.r_[["heavy"], good[1:].astype(str)].astype(object), "'heavy'"),
     }
 
 
 @pytest.mark.parametrize(
-    "kind", ["negative", "missing", "infinite", "huge", "all zero", "text"]
+    "kind", ["negative", "missing", "infinite", "all zero", "text"]
 )
 @pytest.mark.parametrize("name", list(WEIGHTED) + list(DRAWING))
 def test_every_function_refuses_bad_weights_naming_them(api, name, kind):
