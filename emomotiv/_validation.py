@@ -278,10 +278,11 @@ def number_hint(value: object) -> str:
         return " Give it as a plain number, without quotes, units or separators."
 
 
-#: The largest size of an amount or a score emomotiv computes with: its
-#: square (in a variance, a regression) still fits in a float. Larger is
-#: another unit or a code. (Weights are scaled to a mean of 1 first, so
-#: their size does not matter.)
+#: The largest size of an amount or a score emomotiv takes: its square (in a
+#: variance, a regression) still fits in a float. Larger is another unit or
+#: a code. (A smaller value can still be too far from the others for a fit,
+#: which then says so; weights are scaled to a mean of 1 first, so their
+#: size does not matter.)
 TOO_LARGE = 1e150
 
 
@@ -292,7 +293,7 @@ def too_large(values: object) -> str:
     Examples
     --------
     >>> print(too_large([1.0, 1e200, -1e160, np.inf]))
-    2 numbers too large to compute with (over 1e+150 in size: another unit, or a code?)
+    2 numbers too large to compute with (over 1e150 in size: another unit, or a code?)
     >>> too_large([1.0, np.nan])
     ''
     """
@@ -301,8 +302,8 @@ def too_large(values: object) -> str:
     if not n:
         return ""
     return (
-        f"{many(n, 'number')} too large to compute with (over {TOO_LARGE:g} in "
-        "size: another unit, or a code?)"
+        f"{many(n, 'number')} too large to compute with (over 1e150 in size: "
+        "another unit, or a code?)"
     )
 
 

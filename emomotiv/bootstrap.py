@@ -679,26 +679,30 @@ def _stability_warning(
     ``n_stages`` the journey stages (None: not known; the stage view is a
     remedy unless there are fewer than two)."""
     share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
-    if settled:
-        names = settled[-1]
-        if len(settled) > 1:
-            names = f"{', '.join(settled[:-1])} and {names}"
-        noise = (
-            f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} "
-            f"of at least {SETTLED:.0%} of them; the rest of the top {k} "
-            "is largely noise (touchpoints close together; or, where fewer "
-            f"than {k} touchpoints move the outcome at all, places among those "
-            "that move nothing, which no number of respondents settles: read "
-            f"{'it' if len(settled) == 1 else 'them'} as the finding)"
-        )
-    else:
-        noise = "the order of the top touchpoints is largely noise"
-    return (
+    remedies = (
+        f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}"
+        f"{STAGE_REMEDY if n_stages is None or n_stages >= 2 else ''}"
+    )
+    head = (
         f"The ranking is unstable: two bootstrap replicates share only "
         f"{share} of their top {k} touchpoints (below "
-        f"{STABILITY_THRESHOLD:.0%}); {noise}. Likely remedies: "
-        f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}"
-        f"{STAGE_REMEDY if n_stages is None or n_stages >= 2 else ''}."
+        f"{STABILITY_THRESHOLD:.0%}); "
+    )
+    if not settled:
+        return (
+            head + "the order of the top touchpoints is largely noise. Likely "
+            f"remedies: {remedies}."
+        )
+    names = settled[-1]
+    if len(settled) > 1:
+        names = f"{', '.join(settled[:-1])} and {names}"
+    return head + (
+        f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} of at "
+        f"least {SETTLED:.0%} of them; the rest of the top {k} is largely noise. "
+        f"Where fewer than {k} touchpoints move the outcome at all, the rest are "
+        "places among touchpoints that move nothing, which no number of "
+        f"respondents settles: read {names} as the finding. Where more do, "
+        f"likely remedies: {remedies}."
     )
 
 

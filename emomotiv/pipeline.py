@@ -487,15 +487,18 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
         unnamed = [c for c in obj.columns if not isinstance(c, str)]
         if unnamed:
             # pd.DataFrame(array), a sheet read without its header: roles and
-            # facets name columns by text, and would not find them
-            problems.append(
-                f"The {what} has {many(len(unnamed), 'column')} named by "
-                f"{type(unnamed[0]).__name__} values, not text: {preview(unnamed)}. "
-                f"Roles and facets name columns by text: name them ({what}.columns "
-                f"= {what}.columns.astype(str)), or read the file with its header "
-                "row."
-            )
-            return None
+            # facets name columns by text (a catalog's 0 is the facet '0'), so
+            # the columns are read by their names as text
+            names = [str(c) for c in obj.columns]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                problems.append(
+                    f"The {what} has columns whose names read alike as text "
+                    f"(one a number, one text): {preview(twice)}. Rename one of "
+                    "each."
+                )
+                return None
+            return obj.set_axis(names, axis=1)
         return obj
     try:
         if isinstance(obj, str | PathLike):

@@ -439,6 +439,26 @@ def _magnitude(*values) -> float | None:
     return max((abs(v) for v in map(_number, values) if v is not None), default=None)
 
 
+def _shared_scale(value, low, high) -> float | None:
+    """The scale of :func:`_money` for an estimate beside its interval: the
+    larger bound's, so that the three read in one unit ("0.8 m (−0.2 m to
+    2.5 m)"), unless the estimate is under a tenth of it, which that unit
+    would print as "0.0 m": then its own (None), as "−30k (−2.5 m to
+    0.2 m)".
+
+    Examples
+    --------
+    >>> _shared_scale(846_300, -200_000, 2_500_000)
+    2500000.0
+    >>> _shared_scale(-30_000, -2_500_000, 200_000) is None
+    True
+    """
+    scale, size = _magnitude(value, low, high), _magnitude(value)
+    if scale is None or size is None or size < scale / 10:
+        return None
+    return scale
+
+
 def _points(value, digits: int = 1) -> str:
     """A change in a share, in percentage points with a sign (none on a
     change that rounds to zero: not "-0.00")."""
@@ -1781,6 +1801,7 @@ def _environment():
     # a number as printed that is below zero (its sign a true minus)
     env.tests["negative"] = lambda text: str(text).startswith(MINUS)
     env.globals["magnitude"] = _magnitude
+    env.globals["shared_scale"] = _shared_scale
     return env
 
 

@@ -2283,10 +2283,12 @@ def _off_scale_hint(
     the value "not experienced", which would drop every such rating. One
     past the top of a common scale (11 by 1-10, 6 by 1-5) is the code a
     survey platform numbers after a matrix's points for "not applicable":
-    the hint names it so and offers to declare it, never to widen. The
-    other values are offered as codes to declare, with widening the scale
-    as the alternative for a 0 or -1 just below it, or for two or three
-    values that run on to a common scale (8, 9 and 10 by 1-7), and giving the scale
+    the hint names it so and offers to declare it, never to widen on its
+    own. The other values are offered as codes to declare, with widening
+    the scale as the alternative for a 0 or -1 just below it, or for two or
+    three values, that one among them, that run on to a common scale (8, 9
+    and 10 by 1-7; offered whatever their share of the answers, which
+    ratings above a catalog's too narrow scale can be most of), and giving the scale
     where the catalog gives none (it was read from the ratings, see
     :func:`infer_scale`). ``most``: the values are most of a column's
     answers, which ratings never are: no alternative is offered. Where a
@@ -2329,14 +2331,6 @@ def _off_scale_hint(
                 " If they are ratings, give the facet's scale in the catalog "
                 "(scale_min, scale_max)."
             )
-    if near:
-        one = len(near) == 1
-        wider = f"scale_min {min(lo, *near):g}, scale_max {max(hi, *near):g}"
-        hint += (
-            f" {' and '.join(f'{v:g}' for v in near)} {'is' if one else 'are'} "
-            f"just past the scale: fix {'it' if one else 'them'}, or widen the "
-            f"scale in the catalog ({wider})."
-        )
     maybe = _run_past(found, lo, hi, more_than=1) if declared else []
     if maybe and codes:
         hint += (
@@ -2345,6 +2339,15 @@ def _off_scale_hint(
             f"{max(hi, maybe[-1]):g} one), widen the scale in the catalog instead "
             f"(scale_min {min(lo, maybe[0]):g} and scale_max "
             f"{max(hi, maybe[-1]):g})."
+        )
+    near = [v for v in near if not (maybe and codes and v in maybe)]
+    if near:
+        one = len(near) == 1
+        wider = f"scale_min {min(lo, *near):g}, scale_max {max(hi, *near):g}"
+        hint += (
+            f" {' and '.join(f'{v:g}' for v in near)} {'is' if one else 'are'} "
+            f"just past the scale: fix {'it' if one else 'them'}, or widen the "
+            f"scale in the catalog ({wider})."
         )
     if fractions:
         one = len(fractions) == 1

@@ -370,7 +370,20 @@ def value_of_connection(
         else sm.families.Poisson()
     )
     X = _design(seg[keep], present)
-    fit = sm.GLM(y[keep], X, family=fam, var_weights=w[keep]).fit(cov_type="HC0")
+    try:
+        fit = sm.GLM(y[keep], X, family=fam, var_weights=w[keep]).fit(cov_type="HC0")
+    except (np.linalg.LinAlgError, ValueError) as err:
+        # values far apart in size (1e30 among hundreds): no fit converges
+        kept = y[keep]
+        raise ValidationError(
+            [
+                f"The value model could not be fitted ({err}): the values span "
+                f"too wide a range to compute with (largest {kept.max():.3g}, "
+                f"median {np.median(kept):.3g}). Check the largest values: "
+                "another unit, or a code?"
+            ],
+            subject="value data",
+        ) from err
     fit = _without_data(fit)
     b, V = fit.params, fit.cov_params()
     z = _z(level)

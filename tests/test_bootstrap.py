@@ -658,14 +658,14 @@ def test_an_unstable_ranking_names_the_facets_that_still_stand_out():
     assert info["low"]
     said = "; seat is in the top 2 of at least 90% of them; the rest of the top 2"
     assert (
-        said + " is largely noise (touchpoints close together; or, "
-        in (info["warning"])
+        said + " is largely noise. Where fewer than 2 touchpoints" in (info["warning"])
     )
     # with one driver and k = 2, more respondents cannot settle the second place
     assert (
-        "which no number of respondents settles: read it as the finding)"
+        "no number of respondents settles: read seat as the finding."
         in (info["warning"])
     )
+    assert "Where more do, likely remedies: more respondents" in info["warning"]
     top[:, 0] = 0
     top[np.arange(6), (2 + np.arange(6)) % 5] = 1
     info = bootstrap._stability(top, 2, ["seat", "food", "wifi", "staff", "web"])

@@ -1502,6 +1502,16 @@ def test_a_touchpoints_value_and_net_return_carry_their_interval_alike(contract)
     # its net return carries the range of the same bounds: (value - cost) / cost
     net = row.split("</tr>")[0].split('<td class="n">')[-1]
     assert net.startswith('7.5×<br><span class="note">(−3.0× to 24.0×)</span>'), net
+    # an estimate far below its interval's size keeps its own unit: "0.0 m"
+    # would hide a loss of 30k and its sign
+    roi.loc[0, ["delta_value", "delta_value_low", "delta_value_high"]] = [
+        -30_000.0,
+        -2_500_000.0,
+        200_000.0,
+    ]
+    html = em.Report(replace(contract, tables={**contract.tables, "roi": roi})).html()
+    row = html.split(f'<th scope="row">{roi.loc[0, "label"]}</th>')[1]
+    assert '−30k<br><span class="note">(−2.5 m to 0.2 m)</span>' in row
 
 
 def test_the_charts_label_the_funded_touchpoints_and_the_named_drivers(contract):
@@ -2360,6 +2370,15 @@ def test_the_stability_card_reads_as_a_sentence(small_result):
 def _row(part: str, label: str) -> str:
     """The table row of a touchpoint in a section's HTML."""
     return part.split(f'<th scope="row" class="name">{label}')[1].split("</tr>")[0]
+
+
+def test_reports_rendered_one_after_another_keep_their_own_currency(contract):
+    """The templates are compiled once per process: what differs between
+    reports (the currency) is read from each render, never kept from one."""
+    euro = em.Report(contract, currency="€").html()
+    plain = em.Report(contract).html()
+    assert "€" in euro and "€" not in plain
+    assert em.Report(contract, currency="€").html() == euro
 
 
 def test_a_predicted_fall_under_the_warmth_control_is_said_to_need_confirming(

@@ -1464,20 +1464,28 @@ def test_a_header_of_two_rows_is_named_once_with_the_way_out():
     )
 
 
-def test_columns_named_by_numbers_are_named_once_with_the_way_out():
+def test_columns_named_by_numbers_are_read_by_their_names_as_text():
     """A survey of pd.DataFrame(array) columns, with a catalog naming them 0,
     1, ..., failed inside pandas with a KeyError ("None of [Index(['0', '1',
-    ...])] are in the [columns]"): the catalog's facets are read as text."""
-    s = _survey()
-    s = s.rename(columns={"app": 0, "fees": 1, "note": 2})
-    catalog = pd.DataFrame({"facet": [0, 1, 2]})
+    ...])] are in the [columns]"): the catalog's facets are read as text,
+    and so are the columns. Only names that then read alike are refused."""
+    s = em.make_survey(n_respondents=300, n_facets=12, random_state=0)
+    facets = list(s.catalog["facet"])
+    survey = s.survey.rename(columns={f: i for i, f in enumerate(facets)})
+    survey[99] = 1.0  # a stray column no role uses: no matter
+    catalog = pd.DataFrame({"facet": range(12)})
+    result = em.analyze(
+        survey, catalog, connection="connected", n_boot=0, methods=False
+    )
+    assert sorted(result.drivers["facet"], key=int) == [str(i) for i in range(12)]
+    assert 0 in survey.columns and "0" not in survey.columns  # the caller's frame
+    survey["0"] = 1.0
     with pytest.raises(ValidationError) as info:
-        em.analyze(s, catalog, connection="connected", n_boot=0, methods=False)
+        em.analyze(survey, catalog, connection="connected", n_boot=0)
     (problem,) = info.value.problems
     assert problem == (
-        "The survey has 3 columns named by int values, not text: 0, 1, 2. Roles "
-        "and facets name columns by text: name them (survey.columns = "
-        "survey.columns.astype(str)), or read the file with its header row."
+        "The survey has columns whose names read alike as text (one a number, "
+        "one text): '0'. Rename one of each."
     )
 
 
@@ -1810,6 +1818,11 @@ def test_ratings_past_a_catalogs_scale_to_a_common_one_are_offered_it():
         "one), widen the scale in the catalog instead (scale_min 1 and "
         "scale_max 10)."
     )
+    # one widening offered, the common scale's, not also 1-9 for the 9
+    from emomotiv.schema import _off_scale_hint
+
+    hint = _off_scale_hint([9.0, 10.0], 1, 8, declared=True)
+    assert "(scale_min 1 and scale_max 10)" in hint and "scale_max 9" not in hint
     # one value past the top stays the code a platform writes for 'n/a'
     s = _survey().assign(
         app=lambda d: np.ceil(d["app"] / 2),

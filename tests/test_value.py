@@ -190,6 +190,10 @@ def test_a_value_too_large_to_compute_with_is_named():
     value[[0, 30]] = 1e200
     with pytest.raises(em.ValidationError, match="2 numbers too large to compute"):
         em.value_of_connection(value, tiers)
+    # smaller, still too far from the others for a fit: LinAlgError before
+    value[[0, 30]] = 1e30
+    with pytest.raises(em.ValidationError, match="largest 1e\\+30, median 2"):
+        em.value_of_connection(value, tiers)
 
 
 def test_no_value_per_connected_without_a_tier_to_compare_with():
