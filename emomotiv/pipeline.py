@@ -44,6 +44,8 @@ from .controls import (
     partial_out,
     routed_facets,
     routing_warning,
+    usage_led_facets,
+    usage_warning,
 )
 from .controls import _control_problems as _design_problems
 from .diagnostics import diagnose_drivers
@@ -1282,6 +1284,30 @@ def _routed_step(
     return [r | {"controlled": controlled} for r in found]
 
 
+def _usage_step(
+    importance: ImportanceResult, y: np.ndarray, w: np.ndarray, estimator: DriverModel
+) -> list[dict[str, Any]]:
+    """The facets whose importance comes mostly from who rated them
+    (:func:`~emomotiv.controls.usage_led_facets`), among those with more than
+    an even share of importance (a rank worth reading), measured on the
+    respondents the full model's explanation covers."""
+    explanation = importance.explanation
+    if explanation is None:
+        return []
+    rows = importance.info.get("explained_rows")
+    rows = np.arange(len(y)) if rows is None else np.asarray(rows)
+    binary = getattr(estimator, "task_", None) == "binary"
+    outcome = y == estimator.classes_[1] if binary else y
+    shares = importance.table["importance"]
+    facets = [str(f) for f in shares.index[shares > 1 / len(shares)]]
+    return usage_led_facets(
+        explanation,
+        np.asarray(outcome, dtype=float)[rows],
+        w[rows],
+        facets=facets,
+    )
+
+
 def _controls_step(
     importance: ImportanceResult, design: Design
 ) -> tuple[pd.DataFrame, dict]:
@@ -1508,10 +1534,12 @@ def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
 
 def _warned_caveats(summary: Mapping[str, Any]) -> dict[str, str]:
     """The facets the run warned of (rated only within one segment, read as
-    the outcome), with the caveat their rows' ``note`` adds
-    (:func:`emomotiv.simulate.facet_caveats`)."""
+    the outcome, ranked by who rated them), with the caveat their rows'
+    ``note`` adds (:func:`emomotiv.simulate.facet_caveats`)."""
     said = summary["importance"]
-    return facet_caveats(said["routed"], said["outcome_like"])
+    return facet_caveats(
+        said["routed"], said["outcome_like"], said.get("usage_led") or ()
+    )
 
 
 def _cost_warnings(roi: pd.DataFrame) -> list[str]:
@@ -2298,6 +2326,15 @@ def analyze(
     notes += _replicate_notes(study.n_boot, study.level)
     routed = _routed_step(data, schema, w, study)
     notes += [routing_warning(routed)] if routed else []
+    usage_led = _usage_step(importance, y, w, estimator)
+    if usage_led:
+        notes.append(
+            usage_warning(
+                usage_led,
+                outcome=study.outcome_label or str(schema.connection).replace("_", " "),
+                binary=estimator.task_ == "binary",
+            )
+        )
     outcome_notes, outcome_like = _outcome_like_notes(
         importance, cat, estimator.fit_summary()
     )
@@ -2356,6 +2393,7 @@ def analyze(
             "top10": importance.top(10),
             "outcome_like": outcome_like,
             "routed": routed,
+            "usage_led": usage_led,
         },
         "uncertainty": uncertainty,
         "halo": halo_summary,
