@@ -1601,14 +1601,19 @@ def _unestimated_notes(importance: ImportanceResult, data: pd.DataFrame) -> list
 
 
 def _outcome_like_notes(
-    importance: ImportanceResult, cat: FacetCatalog, fit: Mapping[str, Any]
+    importance: ImportanceResult,
+    cat: FacetCatalog,
+    fit: Mapping[str, Any],
+    usage_led: Sequence[str] = (),
 ) -> tuple[list[str], list[str]]:
     """Warnings of a facet that reads as the outcome rather than a
     touchpoint: one named as the recommendation or overall satisfaction
     question, one holding most of the importance, and a cross-validated fit
     no survey's touchpoints give; and the facets they name. Left among the
     facets, such an item takes every touchpoint's importance and a plan
-    funds it first."""
+    funds it first. A facet holding most of the importance through who rated
+    it (``usage_led``, :func:`~emomotiv.controls.usage_led_facets`) is no
+    overall judgement: its own warning says why it holds so much."""
     labels = cat.to_frame().set_index("facet")["label"]
     shares = importance.table["importance"].sort_values(ascending=False, kind="stable")
 
@@ -1641,6 +1646,7 @@ def _outcome_like_notes(
     if (
         len(shares) > 1
         and top not in named
+        and top not in usage_led
         and shares.iloc[0] >= DOMINANT_SHARE
         and shares.iloc[0] >= DOMINANT_RATIO * shares.iloc[1]
     ):
@@ -2336,7 +2342,7 @@ def analyze(
             )
         )
     outcome_notes, outcome_like = _outcome_like_notes(
-        importance, cat, estimator.fit_summary()
+        importance, cat, estimator.fit_summary(), [r["facet"] for r in usage_led]
     )
     notes += outcome_notes + _unestimated_notes(importance, data)
     outcome_like = list(

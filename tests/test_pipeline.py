@@ -1154,7 +1154,9 @@ def test_a_touchpoint_ranked_by_who_rated_it_is_warned_of_and_noted():
     in summary["importance"]["usage_led"], warns (its rank rests on who
     rated it; the connected share among its raters and the others; the
     one-point gain to read), notes its roi.csv row and the report's missing
-    ratings; on the same survey without the masking, nothing."""
+    ratings, in place of the warning of an overall judgement to drop (it
+    held 4 times the next facet's share); on the same survey without the
+    masking, nothing."""
     s = em.make_survey(n_respondents=1200, n_facets=12, random_state=0)
     club = next(f for f in s.catalog["facet"] if not s.truth.loc[f, "is_driver"])
     y = s.survey["connected"].to_numpy()
@@ -1170,6 +1172,9 @@ def test_a_touchpoint_ranked_by_who_rated_it_is_warned_of_and_noted():
     assert found["connected_raters"] == pytest.approx(
         np.average(y[rated], weights=w[rated])
     )
+    # no overall judgement to drop: the share it holds is who rated it
+    assert not [x for x in result.summary["warnings"] if "times the next" in x]
+    assert result.summary["importance"]["outcome_like"] == []
     (said,) = [x for x in result.summary["warnings"] if "who rated it" in x]
     raters, others = found["connected_raters"], found["connected_others"]
     assert f"'{club}' ({found['usage_share']:.0%} of its importance; connected " in said
