@@ -1022,7 +1022,8 @@ def usage_warning(
         for r in found
     )
     one = len(found) == 1
-    it, its, does = ("it", "its", "does") if one else ("them", "their", "do")
+    it, its = ("it", "its") if one else ("them", "their")
+    acts = "what it does" if one else "what they do"
     whose = (
         "A touchpoint's rank rests"
         if one
@@ -1031,11 +1032,11 @@ def usage_warning(
     return (
         f"{whose} mostly on who rated {it}, not on how: {shown}. The model reads a "
         f"missing rating as a sign of the outcome, so {its} importance says who "
-        f"uses {it}, which is use, not what {it} {does}. The one-point gain "
+        f"uses {it}, which is use, not {acts}. The one-point gain "
         f"in roi.csv reads what {its} rating does. Read {its} rank with care; "
         "where use itself can be grown, the reach scenario (ExtendReach) says "
-        "what more use would add, with the same care: it too credits the "
-        "touchpoint with who uses it."
+        "what more use would add, with the same care: it too credits "
+        f"{'the touchpoint' if one else 'each touchpoint'} with who uses it."
     )
 
 

@@ -949,4 +949,7 @@ def test_the_usage_warning_names_the_facets_the_outcome_and_the_way_to_read_them
     assert "ExtendReach" in said
     score = usage_warning(two[1:], outcome="satisfaction", binary=False)
     assert "mean satisfaction 7.25 among its raters vs 6.5 among" in score
-    assert usage_warning(two).startswith("The ranks of 2 touchpoints rest mostly")
+    both = usage_warning(two)
+    assert both.startswith("The ranks of 2 touchpoints rest mostly on who rated them")
+    assert "who uses them, which is use, not what they do" in both
+    assert "credits each touchpoint with who uses it" in both
