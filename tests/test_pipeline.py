@@ -1193,6 +1193,35 @@ def test_a_touchpoint_ranked_by_who_rated_it_is_warned_of_and_noted():
     assert "ranks for who rated it" not in em.Report(quiet).html()
 
 
+def test_usage_led_facets_are_measured_on_the_respondents_explained(monkeypatch):
+    """Beyond EXPLAIN_LIMIT respondents the full model explains a random
+    subsample: the usage measure pairs each explained respondent with their
+    own outcome and weight (the subsample's rows), not the first rows."""
+    import emomotiv.bootstrap as bootstrap
+
+    monkeypatch.setattr(bootstrap, "EXPLAIN_LIMIT", 700)
+    s = em.make_survey(n_respondents=1200, n_facets=12, random_state=0)
+    club = next(f for f in s.catalog["facet"] if not s.truth.loc[f, "is_driver"])
+    y = s.survey["connected"].to_numpy()
+    used = np.random.default_rng(0).random(len(y)) < np.where(y == 1, 0.8, 0.2)
+    survey = s.survey.assign(**{club: s.survey[club].where(used)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # (no stated importance: its comparison pairs the explanation with
+        # every respondent's weight, which a subsample refuses)
+        catalog = s.catalog.drop(columns="stated_importance")
+        result = em.analyze(survey, catalog, **_quick_options(), weight="weight")
+    rows = result.importance.info["explained_rows"]
+    assert len(rows) == 700 == len(result.importance.explanation.values)
+    (found,) = result.summary["importance"]["usage_led"]
+    w = survey["weight"].to_numpy()[rows]
+    rated = survey[club].notna().to_numpy()[rows]
+    assert found["connected_raters"] == pytest.approx(
+        np.average(y[rows][rated], weights=w[rated])
+    )
+    assert found["reach"] == pytest.approx(np.average(rated, weights=w))
+
+
 def test_the_roi_and_value_drivers_objects_carry_the_tables_notes():
     """A touchpoint rated only within one segment was noted so in
     tables["roi"] and tables["value_drivers"] alone: result.plan.roi and
