@@ -994,8 +994,20 @@ def usage_warning(
 ) -> str | None:
     """The warning naming :func:`usage_led_facets`' facets, or None.
 
-    ``outcome`` names the outcome (``"connected"``); ``binary`` says whether
-    the outcome is 0/1 (a share) or a score (a mean).
+    Parameters
+    ----------
+    found : sequence of dict
+        :func:`usage_led_facets`' facets.
+    outcome : str, default="connected"
+        The outcome's name, as the warning says it.
+    binary : bool, default=True
+        Whether the outcome is 0/1 (its shares are said as percentages) or a
+        score (its means as numbers).
+
+    Returns
+    -------
+    str or None
+        The warning; None when ``found`` is empty.
 
     Examples
     --------
