@@ -1065,6 +1065,7 @@ def _explain(fitted, frame, weights, controls, grouping, random_state):
     profile = facet_profile(frame[grouping.facets], weights)
     point.table[profile.columns] = profile.loc[point.table.index]
     point.info["explained"] = f"a fixed random subsample of {EXPLAIN_LIMIT}"
+    point.info["explained_rows"] = rows  # the explanation's rows of ``frame``
     point.info["n_respondents"] = len(frame)
     return point, rows
 

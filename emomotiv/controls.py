@@ -65,6 +65,10 @@ does not see (a lounge only Premium customers can use). The model cannot
 tell such a facet from the segment, so its importance and a reach scenario's
 gain carry what sets the segment apart; :func:`emomotiv.analyze` warns of
 them (:func:`routing_warning`) with the segment as the control to give.
+:func:`usage_led_facets` names the facets whose importance comes mostly from
+*who* rated them rather than *how*: a touchpoint used mostly by customers who
+are already connected, whose missing ratings the model reads as "not
+connected" (:func:`usage_warning`).
 """
 
 from __future__ import annotations
@@ -106,6 +110,9 @@ __all__ = [
     "encode_controls",
     "halo_score",
     "partial_out",
+    "usage_led_facets",
+    "usage_shares",
+    "usage_warning",
 ]
 
 HALO_METHODS = ("none", "mean", "factor", "profile", "components")
@@ -163,6 +170,11 @@ MIN_PAIRS = 50  # respondents a warning rests on, at least
 # respondents, is routed by it (a lounge only Premium customers can use)
 ROUTED_SHARE = 0.95
 ROUTED_LEVEL = 0.6
+# a facet this much of whose mean |SHAP| is the gap between its raters' and its
+# non-raters' mean SHAP rests on who rated it: no-effect facets rated mostly by
+# the connected measured 0.99 to 1, true drivers of make_survey at most 0.92
+# (docs/concepts/shap.md, "Importance from who uses a touchpoint")
+USAGE_SHARE = 0.95
 
 
 def _standardise(values: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
@@ -808,6 +820,235 @@ def routing_warning(routed: Sequence[Mapping[str, Any]]) -> str | None:
         f"between the segment and the others. {within} Holding the segment "
         f"fixed (--control {column}, controls=['{column}']) takes part of that "
         "difference away."
+    )
+
+
+def _explained_facets(explanation: Any, facets: Sequence[str] | None) -> list[str]:
+    """The facets of ``explanation`` to measure: ``facets`` (each one of its
+    columns), else every column but the halo score's."""
+    names = [str(c) for c in (getattr(explanation, "feature_names", None) or [])]
+    if facets is None:
+        return [c for c in names if not RESERVED.fullmatch(c)]
+    absent = [str(f) for f in facets if str(f) not in names]
+    if absent:
+        raise ValueError(
+            f"The explanation has no column for {listed(map(repr, absent))}: "
+            "give the facets of the model it explains."
+        )
+    return [str(f) for f in facets]
+
+
+def usage_shares(
+    explanation: Any,
+    sample_weight: ArrayLike | None = None,
+    *,
+    facets: Sequence[str] | None = None,
+) -> pd.Series:
+    """The part of each facet's importance that comes from *who* rated it.
+
+    For facet ``j``, with ``g(i)`` respondent ``i``'s group (rated ``j`` or
+    not) and ``m_g`` the weighted mean SHAP value of ``j`` within group
+    ``g``: the between-group part ``B = sum_i w_i |m_g(i)| / sum_i w_i`` over
+    the total ``T = sum_i w_i |phi_ij| / sum_i w_i`` (the facet's mean
+    |SHAP|). ``B <= T``, so the share runs from 0 (within each group the
+    facet's SHAP averages 0: its importance is how the rating moves the
+    prediction) to 1 (every rater gets one value and every non-rater
+    another: its importance is whether the respondent rated it at all).
+
+    Parameters
+    ----------
+    explanation : shap.Explanation
+        Per-respondent SHAP values (``values``) of the model's columns
+        (``feature_names``) and their ratings (``data``, NaN where not
+        rated), as :attr:`emomotiv.ImportanceResult.explanation` holds.
+    sample_weight : array-like of shape (n_respondents,), default=None
+        The explained respondents' survey weights.
+    facets : sequence of str, default=None
+        The facets to measure; every column but the halo score's by default.
+
+    Returns
+    -------
+    Series
+        The share per facet (NaN for a facet without importance).
+
+    Examples
+    --------
+    >>> import numpy as np, shap
+    >>> from emomotiv.controls import usage_shares
+    >>> e = shap.Explanation(values=np.array([[0.5, 0.2], [0.5, -0.2],
+    ...                                       [-0.5, 0.1], [-0.5, -0.1]]),
+    ...                      data=np.array([[7.0, 3.0], [8.0, 9.0],
+    ...                                     [np.nan, 4.0], [np.nan, 8.0]]),
+    ...                      feature_names=["lounge", "app"])
+    >>> usage_shares(e).round(2).to_dict()
+    {'lounge': 1.0, 'app': 0.0}
+    """
+    names = [str(c) for c in (getattr(explanation, "feature_names", None) or [])]
+    chosen = _explained_facets(explanation, facets)
+    keep = [names.index(f) for f in chosen]
+    phi = np.asarray(explanation.values, dtype=float)[:, keep]
+    rated = ~np.isnan(np.asarray(explanation.data, dtype=float)[:, keep])
+    w = check_weights(sample_weight, len(phi))
+    total = np.average(np.abs(phi), axis=0, weights=w)
+    between = np.zeros(len(keep))
+    for group in (rated, ~rated):
+        wg = w[:, None] * group
+        size = wg.sum(axis=0)
+        mean = np.divide(
+            (wg * phi).sum(axis=0), size, out=np.zeros(len(keep)), where=size > 0
+        )
+        between += size * np.abs(mean)
+    between /= w.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, np.minimum(between / total, 1.0), np.nan)
+    return pd.Series(share, index=pd.Index(chosen, name="facet"), name="usage_share")
+
+
+def usage_led_facets(
+    explanation: Any,
+    y: ArrayLike,
+    sample_weight: ArrayLike | None = None,
+    *,
+    facets: Sequence[str] | None = None,
+    threshold: float = USAGE_SHARE,
+) -> list[dict[str, Any]]:
+    """Facets whose importance comes mostly from who rated them.
+
+    A touchpoint used mostly by customers who are already connected (a
+    loyalty app, a club, a premium service) is rated mostly by them: the
+    model reads its missing ratings as "not connected", and TreeSHAP credits
+    that to the touchpoint, which can then top the ranking with no effect of
+    its own (its one-point gain, which moves the ratings of its raters only,
+    stays near 0). Such a facet is named where at least ``threshold`` of its
+    importance is the gap between its raters and its non-raters
+    (:func:`usage_shares`), with ``MIN_PAIRS`` raters and non-raters or more.
+
+    Parameters
+    ----------
+    explanation : shap.Explanation
+        Per-respondent SHAP values and ratings
+        (:attr:`emomotiv.ImportanceResult.explanation`).
+    y : array-like of shape (n_respondents,)
+        The explained respondents' outcome (1 = connected, or a score).
+    sample_weight : array-like of shape (n_respondents,), default=None
+        Their survey weights.
+    facets : sequence of str, default=None
+        The facets to check (:func:`emomotiv.analyze` checks those with more
+        than an even share of importance); every one by default.
+    threshold : float, default=USAGE_SHARE
+        The share of importance from who rated the facet that names it.
+
+    Returns
+    -------
+    list of dict
+        ``{"facet", "usage_share", "connected_raters", "connected_others",
+        "reach"}``: the share, the weighted mean outcome (the connected
+        share, for a 0/1 outcome) among the facet's raters and among the
+        others, and the weighted share who rated it; the highest share
+        first.
+
+    Examples
+    --------
+    >>> import numpy as np, shap
+    >>> from emomotiv.controls import usage_led_facets
+    >>> rng = np.random.default_rng(0)
+    >>> used = rng.random(200) < 0.5
+    >>> e = shap.Explanation(values=np.c_[np.where(used, 0.4, -0.4)],
+    ...                      data=np.c_[np.where(used, 8.0, np.nan)],
+    ...                      feature_names=["club"])
+    >>> found = usage_led_facets(e, used.astype(int))
+    >>> [(r["facet"], r["usage_share"], r["connected_raters"]) for r in found]
+    [('club', 1.0, 1.0)]
+    """
+    shares = usage_shares(explanation, sample_weight, facets=facets)
+    names = [str(c) for c in explanation.feature_names]
+    data = np.asarray(explanation.data, dtype=float)
+    w = check_weights(sample_weight, len(data))
+    outcome = np.asarray(y, dtype=float)
+    check_aligned(outcome, "y", sample_weight=w)
+    found = []
+    for facet, share in shares.items():
+        rated = ~np.isnan(data[:, names.index(facet)]) & (w > 0)
+        others = np.isnan(data[:, names.index(facet)]) & (w > 0)
+        if not share >= threshold or min(rated.sum(), others.sum()) < MIN_PAIRS:
+            continue
+        found.append(
+            {
+                "facet": facet,
+                "usage_share": float(share),
+                "connected_raters": float(np.average(outcome[rated], weights=w[rated])),
+                "connected_others": float(
+                    np.average(outcome[others], weights=w[others])
+                ),
+                "reach": float(w[rated].sum() / w[w > 0].sum()),
+            }
+        )
+    return sorted(found, key=lambda r: -r["usage_share"])
+
+
+def usage_warning(
+    found: Sequence[Mapping[str, Any]],
+    *,
+    outcome: str = "connected",
+    binary: bool = True,
+) -> str | None:
+    """The warning naming :func:`usage_led_facets`' facets, or None.
+
+    Parameters
+    ----------
+    found : sequence of dict
+        :func:`usage_led_facets`' facets.
+    outcome : str, default="connected"
+        The outcome's name, as the warning says it.
+    binary : bool, default=True
+        Whether the outcome is 0/1 (its shares are said as percentages) or a
+        score (its means as numbers).
+
+    Returns
+    -------
+    str or None
+        The warning; None when ``found`` is empty.
+
+    Examples
+    --------
+    >>> from emomotiv.controls import usage_warning
+    >>> note = usage_warning([{"facet": "club", "usage_share": 0.8,
+    ...                        "connected_raters": 0.62,
+    ...                        "connected_others": 0.14, "reach": 0.4}])
+    >>> note[:62]
+    "A touchpoint's rank rests mostly on who rated it, not on how: "
+    >>> "connected 62% among its raters vs 14% among the others" in note
+    True
+    """
+    if not found:
+        return None
+
+    def said(value: float) -> str:
+        return f"{value:.0%}" if binary else f"{value:.3g}"
+
+    what = outcome if binary else f"mean {outcome}"
+    shown = listed(
+        f"'{r['facet']}' ({r['usage_share']:.0%} of its importance; {what} "
+        f"{said(r['connected_raters'])} among its raters vs "
+        f"{said(r['connected_others'])} among the others)"
+        for r in found
+    )
+    one = len(found) == 1
+    it, its = ("it", "its") if one else ("them", "their")
+    acts = "what it does" if one else "what they do"
+    whose = (
+        "A touchpoint's rank rests"
+        if one
+        else f"The ranks of {len(found)} touchpoints rest"
+    )
+    return (
+        f"{whose} mostly on who rated {it}, not on how: {shown}. The model reads a "
+        f"missing rating as a sign of the outcome, so {its} importance says who "
+        f"uses {it}, which is use, not {acts}. The one-point gain "
+        f"in roi.csv reads what {its} rating does. Read {its} rank with care; "
+        "where use itself can be grown, the reach scenario (ExtendReach) says "
+        "what more use would add, with the same care: it too credits "
+        f"{'the touchpoint' if one else 'each touchpoint'} with who uses it."
     )
 
 

@@ -44,6 +44,8 @@ from .controls import (
     partial_out,
     routed_facets,
     routing_warning,
+    usage_led_facets,
+    usage_warning,
 )
 from .controls import _control_problems as _design_problems
 from .diagnostics import diagnose_drivers
@@ -1285,6 +1287,30 @@ def _routed_step(
     return [r | {"controlled": controlled} for r in found]
 
 
+def _usage_step(
+    importance: ImportanceResult, y: np.ndarray, w: np.ndarray, estimator: DriverModel
+) -> list[dict[str, Any]]:
+    """The facets whose importance comes mostly from who rated them
+    (:func:`~emomotiv.controls.usage_led_facets`), among those with more than
+    an even share of importance (a rank worth reading), measured on the
+    respondents the full model's explanation covers."""
+    explanation = importance.explanation
+    if explanation is None:
+        return []
+    rows = importance.info.get("explained_rows")
+    rows = np.arange(len(y)) if rows is None else np.asarray(rows)
+    binary = getattr(estimator, "task_", None) == "binary"
+    outcome = y == estimator.classes_[1] if binary else y
+    shares = importance.table["importance"]
+    facets = [str(f) for f in shares.index[shares > 1 / len(shares)]]
+    return usage_led_facets(
+        explanation,
+        np.asarray(outcome, dtype=float)[rows],
+        w[rows],
+        facets=facets,
+    )
+
+
 def _controls_step(
     importance: ImportanceResult, design: Design
 ) -> tuple[pd.DataFrame, dict]:
@@ -1511,10 +1537,12 @@ def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
 
 def _warned_caveats(summary: Mapping[str, Any]) -> dict[str, str]:
     """The facets the run warned of (rated only within one segment, read as
-    the outcome), with the caveat their rows' ``note`` adds
-    (:func:`emomotiv.simulate.facet_caveats`)."""
+    the outcome, ranked by who rated them), with the caveat their rows'
+    ``note`` adds (:func:`emomotiv.simulate.facet_caveats`)."""
     said = summary["importance"]
-    return facet_caveats(said["routed"], said["outcome_like"])
+    return facet_caveats(
+        said["routed"], said["outcome_like"], said.get("usage_led") or ()
+    )
 
 
 def _cost_warnings(roi: pd.DataFrame) -> list[str]:
@@ -1576,14 +1604,19 @@ def _unestimated_notes(importance: ImportanceResult, data: pd.DataFrame) -> list
 
 
 def _outcome_like_notes(
-    importance: ImportanceResult, cat: FacetCatalog, fit: Mapping[str, Any]
+    importance: ImportanceResult,
+    cat: FacetCatalog,
+    fit: Mapping[str, Any],
+    usage_led: Sequence[str] = (),
 ) -> tuple[list[str], list[str]]:
     """Warnings of a facet that reads as the outcome rather than a
     touchpoint: one named as the recommendation or overall satisfaction
     question, one holding most of the importance, and a cross-validated fit
     no survey's touchpoints give; and the facets they name. Left among the
     facets, such an item takes every touchpoint's importance and a plan
-    funds it first."""
+    funds it first. A facet holding most of the importance through who rated
+    it (``usage_led``, :func:`~emomotiv.controls.usage_led_facets`) is no
+    overall judgement: its own warning says why it holds so much."""
     labels = cat.to_frame().set_index("facet")["label"]
     shares = importance.table["importance"].sort_values(ascending=False, kind="stable")
 
@@ -1616,6 +1649,7 @@ def _outcome_like_notes(
     if (
         len(shares) > 1
         and top not in named
+        and top not in usage_led
         and shares.iloc[0] >= DOMINANT_SHARE
         and shares.iloc[0] >= DOMINANT_RATIO * shares.iloc[1]
     ):
@@ -2301,8 +2335,17 @@ def analyze(
     notes += _replicate_notes(study.n_boot, study.level)
     routed = _routed_step(data, schema, w, study)
     notes += [routing_warning(routed)] if routed else []
+    usage_led = _usage_step(importance, y, w, estimator)
+    if usage_led:
+        notes.append(
+            usage_warning(
+                usage_led,
+                outcome=study.outcome_label or str(schema.connection).replace("_", " "),
+                binary=estimator.task_ == "binary",
+            )
+        )
     outcome_notes, outcome_like = _outcome_like_notes(
-        importance, cat, estimator.fit_summary()
+        importance, cat, estimator.fit_summary(), [r["facet"] for r in usage_led]
     )
     notes += outcome_notes + _unestimated_notes(importance, data)
     outcome_like = list(
@@ -2359,6 +2402,7 @@ def analyze(
             "top10": importance.top(10),
             "outcome_like": outcome_like,
             "routed": routed,
+            "usage_led": usage_led,
         },
         "uncertainty": uncertainty,
         "halo": halo_summary,

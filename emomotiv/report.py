@@ -2440,6 +2440,8 @@ class Report:
             "facet_labels": labels,
             # touchpoints rated within one segment only (summary["importance"])
             "routed": list((summary.get("importance") or {}).get("routed") or []),
+            # touchpoints ranked mostly by who rated them (summary["importance"])
+            "usage_led": list((summary.get("importance") or {}).get("usage_led") or []),
             "warnings": [
                 in_outcome_words(_with_labels(w, labels), words)
                 for w in summary.get("warnings") or []

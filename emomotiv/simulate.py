@@ -259,12 +259,22 @@ def noted(table: pd.DataFrame, notes: Mapping[str, str]) -> pd.DataFrame:
 
 
 def facet_caveats(
-    routed: Sequence[Mapping[str, Any]], outcome_like: Sequence[str]
+    routed: Sequence[Mapping[str, Any]],
+    outcome_like: Sequence[str],
+    usage_led: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, str]:
     """Facet -> the caveat of its row that :func:`emomotiv.analyze` warns of
     and the tables cannot see: rated (nearly) only within one segment
-    (:func:`emomotiv.controls.routed_facets`), or read as the outcome rather
-    than a touchpoint."""
+    (:func:`emomotiv.controls.routed_facets`), read as the outcome rather
+    than a touchpoint, or ranked mostly by who rated it
+    (:func:`emomotiv.controls.usage_led_facets`).
+
+    Examples
+    --------
+    >>> from emomotiv.simulate import facet_caveats
+    >>> facet_caveats([], [], [{"facet": "club", "usage_share": 0.8}])
+    {'club': 'rank rests mostly on who rated it, not on how'}
+    """
     caveats: dict[str, list[str]] = {}
     for r in routed:
         caveats.setdefault(r["facet"], []).append(
@@ -272,6 +282,10 @@ def facet_caveats(
         )
     for facet in outcome_like:
         caveats.setdefault(facet, []).append("reads as the outcome, not a touchpoint")
+    for r in usage_led:
+        caveats.setdefault(r["facet"], []).append(
+            "rank rests mostly on who rated it, not on how"
+        )
     return {facet: "; ".join(said) for facet, said in caveats.items()}
 
 

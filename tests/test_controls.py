@@ -840,3 +840,116 @@ def test_a_halo_score_of_a_handful_of_respondents_is_warned_of():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         em.halo_score(X)
+
+
+def _explanation(values, data, names):
+    import shap
+
+    return shap.Explanation(
+        values=np.asarray(values, dtype=float),
+        data=np.asarray(data, dtype=float),
+        feature_names=names,
+    )
+
+
+def test_the_usage_share_is_the_gap_between_raters_and_others_over_mean_abs_shap():
+    """By hand, weights 2, 1, 1, 1: 'club' raters' mean SHAP (2 x 0.6 - 0.2) / 3
+    = 1/3, the others' -0.2; between = (3 x 1/3 + 2 x 0.2) / 5 = 0.28 over
+    mean |SHAP| (2 x 0.6 + 3 x 0.2) / 5 = 0.36: 7/9. A facet everyone rated
+    whose SHAP averages 0 has none; one the model never used, NaN; the halo
+    score is not a facet."""
+    from emomotiv.controls import usage_shares
+
+    nan = np.nan
+    e = _explanation(
+        [[0.6, 0.3, 0, 0.1], [-0.2, -0.3, 0, 0.1], [-0.2, -0.3, 0, 0], [-0.2, 0, 0, 0]],
+        [[8, 7, 5, 1], [9, 2, 5, 0], [nan, 7, 6, 0], [nan, 5, 6, 0]],
+        ["club", "app", "idle", HALO],
+    )
+    shares = usage_shares(e, [2, 1, 1, 1])
+    assert list(shares.index) == ["club", "app", "idle"]
+    assert shares["club"] == pytest.approx(7 / 9)
+    assert shares["app"] == pytest.approx(0.0)
+    assert np.isnan(shares["idle"])
+    # unweighted: (0.6 - 0.2) / 2 = 0.2 and -0.2, over (0.6 + 3 x 0.2) / 4
+    assert usage_shares(e, facets=["club"]).to_dict() == {"club": pytest.approx(2 / 3)}
+    with pytest.raises(ValueError, match="no column for 'lounge'"):
+        usage_shares(e, facets=["lounge"])
+
+
+def _used_by_the_connected(seed=0, n=1200, p=12, keep=(0.8, 0.2)):
+    """A make_survey survey whose first no-effect facet is rated by
+    ``keep[0]`` of the connected and ``keep[1]`` of the others."""
+    s = em.make_survey(n_respondents=n, n_facets=p, random_state=seed)
+    facet = next(f for f in s.catalog["facet"] if not s.truth.loc[f, "is_driver"])
+    y = s.survey["connected"].to_numpy()
+    used = np.random.default_rng(seed).random(n) < np.where(y == 1, *keep)
+    return s, s.survey.assign(**{facet: s.survey[facet].where(used)}), facet
+
+
+def test_a_no_effect_facet_rated_mostly_by_the_connected_is_named_usage_led():
+    """The trial's defect: a touchpoint with no effect, rated by 80% of the
+    connected and 20% of the others, topped the ranking (the model read
+    its missing ratings as 'not connected'). Its importance is nearly all
+    the gap between its raters and the others: it is named with the
+    connected share among each (weighted); the true drivers are not."""
+    from emomotiv.controls import usage_led_facets
+
+    s, survey, facet = _used_by_the_connected()
+    facets = list(s.catalog["facet"])
+    y, w = survey["connected"].to_numpy(), survey["weight"].to_numpy()
+    design = em.design_matrix(survey[facets], halo="mean", sample_weight=w)
+    model = em.DriverModel(n_estimators=60, cv=0, random_state=0)
+    model.fit(design.matrix, y, sample_weight=w)
+    result = em.shap_importance(
+        model, design.matrix, sample_weight=w, controls=design.columns
+    )
+    assert result.table["importance"].idxmax() == facet  # the defect
+    (found,) = usage_led_facets(result.explanation, y, w)
+    assert found["facet"] == facet and found["usage_share"] > 0.9
+    rated = survey[facet].notna().to_numpy()
+    assert found["connected_raters"] == pytest.approx(
+        np.average(y[rated], weights=w[rated])
+    )
+    assert found["connected_others"] == pytest.approx(
+        np.average(y[~rated], weights=w[~rated])
+    )
+    assert found["reach"] == pytest.approx(np.average(rated, weights=w))
+    drivers = list(s.truth.index[s.truth["is_driver"]])
+    assert usage_led_facets(result.explanation, y, w, facets=drivers) == []
+
+
+def test_the_usage_warning_names_the_facets_the_outcome_and_the_way_to_read_them():
+    from emomotiv.controls import usage_warning
+
+    assert usage_warning([]) is None
+    two = [
+        {
+            "facet": "club",
+            "usage_share": 0.97,
+            "connected_raters": 0.61,
+            "connected_others": 0.08,
+            "reach": 0.3,
+        },
+        {
+            "facet": "app",
+            "usage_share": 0.55,
+            "connected_raters": 7.25,
+            "connected_others": 6.5,
+            "reach": 0.5,
+        },
+    ]
+    said = usage_warning(two[:1], outcome="emotionally connected")
+    assert said.startswith(
+        "A touchpoint's rank rests mostly on who rated it, not on how: 'club' "
+        "(97% of its importance; emotionally connected 61% among its raters vs "
+        "8% among the others)."
+    )
+    assert "one-point gain in roi.csv reads what its rating does" in said
+    assert "ExtendReach" in said
+    score = usage_warning(two[1:], outcome="satisfaction", binary=False)
+    assert "mean satisfaction 7.25 among its raters vs 6.5 among" in score
+    both = usage_warning(two)
+    assert both.startswith("The ranks of 2 touchpoints rest mostly on who rated them")
+    assert "who uses them, which is use, not what they do" in both
+    assert "credits each touchpoint with who uses it" in both

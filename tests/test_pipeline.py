@@ -1147,6 +1147,81 @@ def test_a_touchpoint_rated_within_one_segment_is_warned_of_with_the_way_out():
     assert not [w for w in quiet.summary["warnings"] if "one segment" in w]
 
 
+def test_a_touchpoint_ranked_by_who_rated_it_is_warned_of_and_noted():
+    """A no-effect touchpoint rated by 80% of the connected and 20% of the
+    others topped the ranking in silence (the trial: 30% of the importance,
+    rank interval [1, 1]) while its one-point gain was 0. analyze names it
+    in summary["importance"]["usage_led"], warns (its rank rests on who
+    rated it; the connected share among its raters and the others; the
+    one-point gain to read), notes its roi.csv row and the report's missing
+    ratings, in place of the warning of an overall judgement to drop (it
+    held 4 times the next facet's share); on the same survey without the
+    masking, nothing."""
+    s = em.make_survey(n_respondents=1200, n_facets=12, random_state=0)
+    club = next(f for f in s.catalog["facet"] if not s.truth.loc[f, "is_driver"])
+    y = s.survey["connected"].to_numpy()
+    used = np.random.default_rng(0).random(len(y)) < np.where(y == 1, 0.8, 0.2)
+    survey = s.survey.assign(**{club: s.survey[club].where(used)})
+    options = _quick_options() | {"weight": "weight"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(survey, s.catalog, **options)
+    (found,) = result.summary["importance"]["usage_led"]
+    assert found["facet"] == club and found["usage_share"] >= 0.95
+    w, rated = survey["weight"].to_numpy(), survey[club].notna().to_numpy()
+    assert found["connected_raters"] == pytest.approx(
+        np.average(y[rated], weights=w[rated])
+    )
+    # no overall judgement to drop: the share it holds is who rated it
+    assert not [x for x in result.summary["warnings"] if "times the next" in x]
+    assert result.summary["importance"]["outcome_like"] == []
+    (said,) = [x for x in result.summary["warnings"] if "who rated it" in x]
+    raters, others = found["connected_raters"], found["connected_others"]
+    assert f"'{club}' ({found['usage_share']:.0%} of its importance; connected " in said
+    assert f"{raters:.0%} among its raters vs {others:.0%} among the others" in said
+    assert "one-point gain in roi.csv reads what its rating does" in said
+    note = result.tables["roi"].set_index("facet")["note"]
+    assert "rank rests mostly on who rated it, not on how" in note[club]
+    assert note.drop(club).fillna("").str.contains("who rated").sum() == 0
+    method = " ".join(em.Report(result).html().split())
+    assert "ranks for who rated it rather than for how" in method
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quiet = em.analyze(s.survey, s.catalog, **options)
+    assert quiet.summary["importance"]["usage_led"] == []
+    assert not [x for x in quiet.summary["warnings"] if "who rated" in x]
+    assert "ranks for who rated it" not in em.Report(quiet).html()
+
+
+def test_usage_led_facets_are_measured_on_the_respondents_explained(monkeypatch):
+    """Beyond EXPLAIN_LIMIT respondents the full model explains a random
+    subsample: the usage measure pairs each explained respondent with their
+    own outcome and weight (the subsample's rows), not the first rows."""
+    import emomotiv.bootstrap as bootstrap
+
+    monkeypatch.setattr(bootstrap, "EXPLAIN_LIMIT", 700)
+    s = em.make_survey(n_respondents=1200, n_facets=12, random_state=0)
+    club = next(f for f in s.catalog["facet"] if not s.truth.loc[f, "is_driver"])
+    y = s.survey["connected"].to_numpy()
+    used = np.random.default_rng(0).random(len(y)) < np.where(y == 1, 0.8, 0.2)
+    survey = s.survey.assign(**{club: s.survey[club].where(used)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # (no stated importance: its comparison pairs the explanation with
+        # every respondent's weight, which a subsample refuses)
+        catalog = s.catalog.drop(columns="stated_importance")
+        result = em.analyze(survey, catalog, **_quick_options(), weight="weight")
+    rows = result.importance.info["explained_rows"]
+    assert len(rows) == 700 == len(result.importance.explanation.values)
+    (found,) = result.summary["importance"]["usage_led"]
+    w = survey["weight"].to_numpy()[rows]
+    rated = survey[club].notna().to_numpy()[rows]
+    assert found["connected_raters"] == pytest.approx(
+        np.average(y[rows][rated], weights=w[rated])
+    )
+    assert found["reach"] == pytest.approx(np.average(rated, weights=w))
+
+
 def test_the_roi_and_value_drivers_objects_carry_the_tables_notes():
     """A touchpoint rated only within one segment was noted so in
     tables["roi"] and tables["value_drivers"] alone: result.plan.roi and

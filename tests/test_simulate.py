@@ -1314,6 +1314,18 @@ def test_beyond_noise_never_contradicts_the_interval_shown_beside_it():
     assert "interval excludes zero" in facts["rule"]
 
 
+def test_a_facet_ranked_by_who_rated_it_has_its_caveat():
+    """analyze's usage-led facets (controls.usage_led_facets) join the row
+    caveats of roi.csv and value_drivers.csv, after the others of the row."""
+    usage_led = [{"facet": "club", "usage_share": 0.99}]
+    caveats = facet_caveats([], ["club"], usage_led)
+    assert caveats == {
+        "club": "reads as the outcome, not a touchpoint; "
+        "rank rests mostly on who rated it, not on how"
+    }
+    assert facet_caveats([], []) == {}
+
+
 def test_the_roi_table_notes_the_caveats_of_each_row(small):
     """roi.csv showed no sign of the rows the run's warnings spoke of (a
     touchpoint rated by few, a gain within noise): its note column names
