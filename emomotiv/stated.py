@@ -900,6 +900,9 @@ def _derived_replicates(
         return None, None
     phi = np.abs(np.asarray(explanation.values, dtype=float))
     phi = phi[:, [names.index(f) for f in facets]]
+    rows = derived.info.get("explained_rows")  # a large survey's subsample
+    if sample_weight is not None and rows is not None:
+        sample_weight = np.asarray(sample_weight, dtype=float)[rows]
     w = check_weights(sample_weight, len(phi))
     counts = resample_counts(len(phi), n_boot, random_state) * w
     total = counts.sum(axis=1, keepdims=True)  # 0: drew only weights of 0

@@ -1196,7 +1196,8 @@ def test_a_touchpoint_ranked_by_who_rated_it_is_warned_of_and_noted():
 def test_usage_led_facets_are_measured_on_the_respondents_explained(monkeypatch):
     """Beyond EXPLAIN_LIMIT respondents the full model explains a random
     subsample: the usage measure pairs each explained respondent with their
-    own outcome and weight (the subsample's rows), not the first rows."""
+    own outcome and weight (the subsample's rows), not the first rows, and
+    so does stated importance's comparison."""
     import emomotiv.bootstrap as bootstrap
 
     monkeypatch.setattr(bootstrap, "EXPLAIN_LIMIT", 700)
@@ -1207,10 +1208,10 @@ def test_usage_led_facets_are_measured_on_the_respondents_explained(monkeypatch)
     survey = s.survey.assign(**{club: s.survey[club].where(used)})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # (no stated importance: its comparison pairs the explanation with
-        # every respondent's weight, which a subsample refuses)
-        catalog = s.catalog.drop(columns="stated_importance")
-        result = em.analyze(survey, catalog, **_quick_options(), weight="weight")
+        # with stated importance: its comparison without replicates resamples
+        # the explained respondents with their own weights (it failed with
+        # "sample_weight must have one entry per respondent")
+        result = em.analyze(survey, s.catalog, **_quick_options(), weight="weight")
     rows = result.importance.info["explained_rows"]
     assert len(rows) == 700 == len(result.importance.explanation.values)
     (found,) = result.summary["importance"]["usage_led"]
@@ -1220,6 +1221,7 @@ def test_usage_led_facets_are_measured_on_the_respondents_explained(monkeypatch)
         np.average(y[rows][rated], weights=w[rated])
     )
     assert found["reach"] == pytest.approx(np.average(rated, weights=w))
+    assert result.summary["stated"]["rank_correlation_low"] is not None
 
 
 def test_the_roi_and_value_drivers_objects_carry_the_tables_notes():
