@@ -487,10 +487,19 @@ def _as_frame(obj: Any, what: str, study: Study, problems: list[str]):
             )
             return None
         unnamed = [c for c in obj.columns if not isinstance(c, str)]
+        if unnamed and len(unnamed) == len(obj.columns):
+            # a sheet read without its header row (header=None), or
+            # pd.DataFrame(array): no role can name a column
+            problems.append(
+                f"The {what}'s columns are all named by numbers, not text: "
+                f"{preview(unnamed)}. Read the file with its header row, or name "
+                f"them ({what}.columns = [...])."
+            )
+            return None
         if unnamed:
-            # pd.DataFrame(array), a sheet read without its header: roles and
-            # facets name columns by text (a catalog's 0 is the facet '0'), so
-            # the columns are read by their names as text
+            # a column named by a number among named ones (a catalog's facet 0,
+            # a stray column): roles and facets name columns by text, so the
+            # columns are read by their names as text
             names = [str(c) for c in obj.columns]
             twice = sorted({n for n in names if names.count(n) > 1})
             if twice:

@@ -902,7 +902,9 @@ def _derived_replicates(
     phi = phi[:, [names.index(f) for f in facets]]
     rows = derived.info.get("explained_rows")  # a large survey's subsample
     if sample_weight is not None and rows is not None:
-        sample_weight = np.asarray(sample_weight, dtype=float)[rows]
+        given = np.asarray(sample_weight)
+        if len(given) != len(phi) and len(given) > np.max(rows, initial=-1):
+            sample_weight = given[rows]  # every respondent's: the explained ones'
     w = check_weights(sample_weight, len(phi))
     counts = resample_counts(len(phi), n_boot, random_state) * w
     total = counts.sum(axis=1, keepdims=True)  # 0: drew only weights of 0
@@ -999,7 +1001,9 @@ def compare_importance(
         A facet is *stated high* when its stated share exceeds
         ``stated_threshold`` times the mean share (1: above average).
     sample_weight : array-like or None
-        Survey weights of the explained respondents (for resampling SHAP).
+        Survey weights (for resampling SHAP): of the respondents explained,
+        or of every respondent where ``derived`` explained a subsample of
+        them (``derived.info["explained_rows"]``, a survey over 50,000).
     n_boot : int, default=200
         Resamples when ``derived`` has no replicates (0: no ``p_quadrant``).
     level : float, default=0.9

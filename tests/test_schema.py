@@ -1487,6 +1487,17 @@ def test_columns_named_by_numbers_are_read_by_their_names_as_text():
         "The survey has columns whose names read alike as text (one a number, "
         "one text): '0'. Rename one of each."
     )
+    # a sheet read without its header row: every column a number, no role
+    # can name one (it read "'connected' is not in the survey" and told to
+    # drop every facet from the catalog)
+    headerless = pd.DataFrame(np.vstack([s.survey.columns, s.survey.to_numpy()]))
+    with pytest.raises(ValidationError) as info:
+        em.analyze(headerless, s.catalog, connection="connected", n_boot=0)
+    (problem,) = info.value.problems
+    assert problem.startswith("The survey's columns are all named by numbers, not")
+    assert problem.endswith(
+        "Read the file with its header row, or name them (survey.columns = [...])."
+    )
 
 
 def _mixed_catalog(not_experienced=None):

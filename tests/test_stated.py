@@ -841,3 +841,32 @@ def test_a_stated_column_named_by_its_facet_s_label_is_named_with_the_id():
     with pytest.raises(em.ValidationError) as err:
         em.analyze(survey, catalog, connection="connected", n_boot=0, progress=False)
     assert "'stated__Mobile app' is 'mobile_app's label: name it" in str(err.value)
+
+
+def test_a_subsample_explained_compares_with_either_weights(monkeypatch):
+    """Beyond EXPLAIN_LIMIT respondents the full model explains a subsample:
+    compare_importance takes the weights of every respondent (as analyze
+    passes them; it failed with 'sample_weight must have one entry per
+    respondent') or of those explained (as its docstring said), alike."""
+    import emomotiv.bootstrap as bootstrap
+
+    monkeypatch.setattr(bootstrap, "EXPLAIN_LIMIT", 300)
+    s = em.make_survey(n_respondents=1200, n_facets=12, random_state=0)
+    facets, w = list(s.catalog["facet"]), s.survey["weight"].to_numpy()
+    model = em.DriverModel(n_estimators=20, cv=0, random_state=0)
+    imp = em.bootstrap_importance(
+        model,
+        s.survey[facets],
+        s.survey["connected"],
+        sample_weight=w,
+        n_boot=0,
+        progress=False,
+    )
+    rows = imp.info["explained_rows"]
+    stated = em.stated_importance(s.survey, s.catalog, sample_weight=w, n_boot=0)
+    every, explained = (
+        em.compare_importance(imp, stated, sample_weight=x, n_boot=50, random_state=0)
+        for x in (w, w[rows])
+    )
+    assert every.info["n_replicates"] == 50
+    pd.testing.assert_frame_equal(every.to_frame(), explained.to_frame())
