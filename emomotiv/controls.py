@@ -67,8 +67,9 @@ gain carry what sets the segment apart; :func:`emomotiv.analyze` warns of
 them (:func:`routing_warning`) with the segment as the control to give.
 :func:`usage_led_facets` names the facets whose importance comes mostly from
 *who* rated them rather than *how*: a touchpoint used mostly by customers who
-are already connected, whose missing ratings the model reads as "not
-connected" (:func:`usage_warning`).
+are already connected (whose missing ratings the model reads as "not
+connected"), or mostly by those who are not (a help line, used by those who
+had a problem) (:func:`usage_warning`).
 """
 
 from __future__ import annotations
@@ -917,10 +918,12 @@ def usage_led_facets(
     A touchpoint used mostly by customers who are already connected (a
     loyalty app, a club, a premium service) is rated mostly by them: the
     model reads its missing ratings as "not connected", and TreeSHAP credits
-    that to the touchpoint, which can then top the ranking with no effect of
-    its own (its one-point gain, which moves the ratings of its raters only,
-    stays near 0). Such a facet is named where at least ``threshold`` of its
-    importance is the gap between its raters and its non-raters
+    that to the touchpoint (and the other way round for one used mostly by
+    customers who are not: a help line, used by those who had a problem),
+    which can then top the ranking with no effect of its own (its one-point
+    gain, which moves the ratings of its raters only, stays near 0). Such a
+    facet is named where at least ``threshold`` of its importance is the gap
+    between its raters and its non-raters
     (:func:`usage_shares`), with ``MIN_PAIRS`` raters and non-raters or more.
 
     Parameters
@@ -1044,10 +1047,11 @@ def usage_warning(
     return (
         f"{whose} mostly on who rated {it}, not on how: {shown}. The model reads a "
         f"missing rating as a sign of the outcome, so {its} importance says who "
-        f"uses {it}, which is use, not {acts}. The one-point gain "
-        f"in roi.csv reads what {its} rating does. Read {its} rank with care; "
-        "where use itself can be grown, the reach scenario (ExtendReach) says "
-        "what more use would add, with the same care: it too credits "
+        f"uses {it} (customers who differ in the outcome whatever "
+        f"{'it does' if one else 'they do'}), not {acts}. The one-point gain in "
+        f"roi.csv reads what {its} rating does. Read {its} rank with care; where use "
+        "itself can be grown, the reach scenario (ExtendReach) says what more "
+        "use would add, with the same care: it too credits "
         f"{'the touchpoint' if one else 'each touchpoint'} with who uses it."
     )
 

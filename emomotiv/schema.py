@@ -2312,6 +2312,10 @@ def _off_scale_hint(
     past = [v for v in found if v in (lo - 1, hi + 1) and v not in after]
     near = [v for v in past if v > 0]
     codes = [v for v in found if v not in near and v not in fractions]
+    maybe = _run_past(found, lo, hi, more_than=1) if declared else []
+    if maybe and codes:  # one alternative, the common scale's: its values codes
+        near = [v for v in near if v not in maybe]
+        codes = [v for v in found if v not in near and v not in fractions]
     if after:
         hint += (
             f" {after[0]:g}, one past the top of the {lo:g}-{hi:g} scale, is the "
@@ -2331,7 +2335,6 @@ def _off_scale_hint(
                 " If they are ratings, give the facet's scale in the catalog "
                 "(scale_min, scale_max)."
             )
-    maybe = _run_past(found, lo, hi, more_than=1) if declared else []
     if maybe and codes:
         hint += (
             f" If {listed([f'{v:g}' for v in maybe], 6)} are ratings (they run on "
@@ -2340,7 +2343,6 @@ def _off_scale_hint(
             f"(scale_min {min(lo, maybe[0]):g} and scale_max "
             f"{max(hi, maybe[-1]):g})."
         )
-    near = [v for v in near if not (maybe and codes and v in maybe)]
     if near:
         one = len(near) == 1
         wider = f"scale_min {min(lo, *near):g}, scale_max {max(hi, *near):g}"

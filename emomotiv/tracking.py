@@ -1404,8 +1404,8 @@ def _reading(df: pd.Series) -> str:
     # not 12, which would claim more than it has
     low, high = math.floor(finite.min() + 1e-9), math.ceil(finite.max() - 1e-9)
     dof = f"{low}" if low == high else f"{low} to {high}"
-    if finite.min() == finite.max():  # one value: as it is (11.8, not 11 to 12)
-        dof = f"{low}" if low == high else f"{finite.min():.1f}"
+    if finite.min() == finite.max():  # one value, to a tenth below it (11.8)
+        dof = f"{low}" if low == high else f"{math.floor(finite.min() * 10) / 10:.1f}"
     rest = "" if len(finite) == len(df) else "; normal where they are unknown"
     return (
         f"Student's t with {dof} degrees of freedom (the bootstrap replicates "

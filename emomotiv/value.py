@@ -377,10 +377,10 @@ def value_of_connection(
         kept = y[keep]
         raise ValidationError(
             [
-                f"The value model could not be fitted ({err}): the values span "
-                f"too wide a range to compute with (largest {kept.max():.3g}, "
-                f"median {np.median(kept):.3g}). Check the largest values: "
-                "another unit, or a code?"
+                f"The value model could not be fitted ({err}). Its values run "
+                f"from {kept.min():.3g} to {kept.max():.3g} (median "
+                f"{np.median(kept):.3g}): where the largest are far from the "
+                "rest, check them (another unit, or a code?)."
             ],
             subject="value data",
         ) from err

@@ -1834,6 +1834,7 @@ def test_ratings_past_a_catalogs_scale_to_a_common_one_are_offered_it():
 
     hint = _off_scale_hint([9.0, 10.0], 1, 8, declared=True)
     assert "(scale_min 1 and scale_max 10)" in hint and "scale_max 9" not in hint
+    assert '--not-experienced "9,10"' in hint  # both, if they are codes
     # one value past the top stays the code a platform writes for 'n/a'
     s = _survey().assign(
         app=lambda d: np.ceil(d["app"] / 2),

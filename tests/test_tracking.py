@@ -2014,3 +2014,4 @@ def test_the_rule_names_degrees_of_freedom_it_does_not_overstate():
     assert "t with 11 to 22 degrees" in _reading(pd.Series([11.84, 21.97, 15.0]))
     assert "t with 19 degrees" in _reading(pd.Series([19.0, 19.0]))
     assert "t with 11.8 degrees" in _reading(pd.Series([11.84, 11.84]))
+    assert "t with 11.9 degrees" in _reading(pd.Series([11.96]))  # not 12.0
