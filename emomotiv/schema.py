@@ -2313,6 +2313,8 @@ def _off_scale_hint(
     near = [v for v in past if v > 0]
     codes = [v for v in found if v not in near and v not in fractions]
     maybe = _run_past(found, lo, hi, more_than=1) if declared else []
+    if set(maybe) <= set(near):  # each just past the scale: said so below
+        maybe = []
     if maybe and codes:  # one alternative, the common scale's: its values codes
         near = [v for v in near if v not in maybe]
         codes = [v for v in found if v not in near and v not in fractions]
