@@ -971,8 +971,8 @@ def usage_led_facets(
     check_aligned(outcome, "y", sample_weight=w)
     found = []
     for facet, share in shares.items():
-        rated = ~np.isnan(data[:, names.index(facet)]) & (w > 0)
-        others = np.isnan(data[:, names.index(facet)]) & (w > 0)
+        missing = np.isnan(data[:, names.index(facet)])
+        rated, others = ~missing & (w > 0), missing & (w > 0)
         if not share >= threshold or min(rated.sum(), others.sum()) < MIN_PAIRS:
             continue
         found.append(

@@ -2344,15 +2344,11 @@ def analyze(
     notes += _replicate_notes(study.n_boot, study.level)
     routed = _routed_step(data, schema, w, study)
     notes += [routing_warning(routed)] if routed else []
+    binary = estimator.task_ == "binary"
+    label = study.outcome_label or str(schema.connection).replace("_", " ")
     usage_led = _usage_step(importance, y, w, estimator)
     if usage_led:
-        notes.append(
-            usage_warning(
-                usage_led,
-                outcome=study.outcome_label or str(schema.connection).replace("_", " "),
-                binary=estimator.task_ == "binary",
-            )
-        )
+        notes.append(usage_warning(usage_led, outcome=label, binary=binary))
     outcome_notes, outcome_like = _outcome_like_notes(
         importance, cat, estimator.fit_summary(), [r["facet"] for r in usage_led]
     )
@@ -2370,8 +2366,6 @@ def analyze(
     notes += [f"{above[0].upper()}{above[1:]}."] if above else []
     question = _outcome_question(survey, schema.connection)
     notes += _outcome_name_notes(schema.connection, study.outcome_label, question)
-    binary = estimator.task_ == "binary"
-    label = study.outcome_label or str(schema.connection).replace("_", " ")
     words = outcome_words(label, score=not binary)
     notes = [in_outcome_words(note, words) for note in notes]
     for note in notes:

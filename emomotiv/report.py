@@ -1774,10 +1774,12 @@ def _environment():
         # the sign a true minus first: the currency sits between them
         return _in_currency(_minus(_amount(*args)), context.get("_currency"))
 
+    points, change = _html(_points), _html(_change)
+
     @pass_context
     def gain(context, *args):
         # a change in the outcome: points of a share, or a score's own units
-        return _html(_change if context.get("_score") else _points)(*args)
+        return (change if context.get("_score") else points)(*args)
 
     env.filters.update(
         pct=_html(_pct),
@@ -1785,7 +1787,7 @@ def _environment():
         money=money,
         # an amount in a currency of its own (a compared wave's)
         money_in=lambda v, scale, unit: _in_currency(_minus(_amount(v, scale)), unit),
-        points=_html(_points),
+        points=points,
         times=_html(_times),
         gross=_html(_gross),
         signed=_signed,

@@ -1912,8 +1912,7 @@ def _check_finite(values: pd.Series, what: str, problems: list[str]) -> None:
     n_inf = int(np.isinf(values).sum())
     if n_inf:
         problems.append(f"{what} has {many(n_inf, 'infinite value')}.")
-    huge = too_large(values)
-    if huge:
+    if huge := too_large(values):
         problems.append(f"{what} has {huge}.")
 
 
@@ -2311,13 +2310,12 @@ def _off_scale_hint(
     after = [v for v in found if (lo, hi) in COMMON_SCALES and v == hi + 1]
     past = [v for v in found if v in (lo - 1, hi + 1) and v not in after]
     near = [v for v in past if v > 0]
-    codes = [v for v in found if v not in near and v not in fractions]
     maybe = _run_past(found, lo, hi, more_than=1) if declared else []
     if set(maybe) <= set(near):  # each just past the scale: said so below
         maybe = []
-    if maybe and codes:  # one alternative, the common scale's: its values codes
-        near = [v for v in near if v not in maybe]
-        codes = [v for v in found if v not in near and v not in fractions]
+    # one alternative, the common scale's: its values are offered as codes
+    near = [v for v in near if v not in maybe]
+    codes = [v for v in found if v not in near and v not in fractions]
     if after:
         hint += (
             f" {after[0]:g}, one past the top of the {lo:g}-{hi:g} scale, is the "
@@ -2337,7 +2335,7 @@ def _off_scale_hint(
                 " If they are ratings, give the facet's scale in the catalog "
                 "(scale_min, scale_max)."
             )
-    if maybe and codes:
+    if maybe:
         hint += (
             f" If {listed([f'{v:g}' for v in maybe], 6)} are ratings (they run on "
             f"from the scale to a common {min(lo, maybe[0]):g}-"

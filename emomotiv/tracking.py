@@ -1402,10 +1402,14 @@ def _reading(df: pd.Series) -> str:
         return "the normal distribution (the replicates behind the errors are unknown)"
     # whole numbers that hold them all: Welch-Satterthwaite's 11.84 reads 11,
     # not 12, which would claim more than it has
-    low, high = math.floor(finite.min() + 1e-9), math.ceil(finite.max() - 1e-9)
-    dof = f"{low}" if low == high else f"{low} to {high}"
-    if finite.min() == finite.max():  # one value, to a tenth below it (11.8)
-        dof = f"{low}" if low == high else f"{math.floor(finite.min() * 10) / 10:.1f}"
+    fewest, most = float(finite.min()), float(finite.max())
+    low, high = math.floor(fewest + 1e-9), math.ceil(most - 1e-9)
+    if low == high:
+        dof = f"{low}"
+    elif fewest == most:  # one value, to a tenth below it (11.8)
+        dof = f"{math.floor(fewest * 10) / 10:.1f}"
+    else:
+        dof = f"{low} to {high}"
     rest = "" if len(finite) == len(df) else "; normal where they are unknown"
     return (
         f"Student's t with {dof} degrees of freedom (the bootstrap replicates "

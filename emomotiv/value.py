@@ -335,8 +335,8 @@ def value_of_connection(
             f"The value column has {int(np.isinf(y).sum())} infinite values; fix "
             "those cells."
         )
-    if too_large(y):
-        problems.append(f"The value column has {too_large(y)}.")
+    if huge := too_large(y):
+        problems.append(f"The value column has {huge}.")
     if not text and len(y) and (y == 0).all():
         problems.append("Every value is 0, so connection cannot be linked to value.")
     unknown = sorted(set(seg[~pd.isna(seg)]) - set(TIERS))

@@ -424,8 +424,8 @@ def value_drivers(
             f"value is infinite for {int(np.isinf(y).sum())} respondents; fix those "
             "cells, or leave them empty (NaN) where a respondent has none."
         )
-    if too_large(y):
-        problems.append(f"value has {too_large(y)}.")
+    if huge := too_large(y):
+        problems.append(f"value has {huge}.")
     observed = y[np.isfinite(y)]
     if len(observed) and (observed == observed[0]).all():
         problems.append(
