@@ -13,10 +13,29 @@ from contract import contract_result
 from markupsafe import escape
 
 import emomotiv as em
+import emomotiv.report
 from emomotiv.report import MISSING, SECTIONS, _money
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def charts_as_placeholders(request, monkeypatch):
+    """Most tests here read the report's words and tables, and laying out
+    and writing its charts as SVG is most of a render: they get each chart
+    drawn on a figure (so a chart that fails on their data still fails them)
+    but not laid out or written, an empty SVG in its place that keeps its
+    name for a screen reader. Tests marked ``charts`` get the charts in full,
+    as do module-wide fixtures (set up before this one)."""
+    if request.node.get_closest_marker("charts") is None:
+        from matplotlib.figure import Figure
+
+        def placeholder(draw, size, key, alt):
+            draw(Figure(figsize=size).subplots())
+            return f'<svg role="img" aria-label="{escape(alt)}" id="{key}"></svg>'
+
+        monkeypatch.setattr(emomotiv.report, "_svg", placeholder)
 
 
 @pytest.fixture(scope="module")
@@ -467,6 +486,7 @@ def test_markup_is_balanced(which, small_result, contract_html):
     assert stack == []
 
 
+@pytest.mark.charts
 def test_rendering_is_deterministic(contract, contract_html):
     assert em.Report(contract).html() == contract_html
 
@@ -544,6 +564,7 @@ def hostile(result):
     return replace(result, tables=tables, summary=summary)
 
 
+@pytest.mark.charts
 def test_markup_in_user_data_is_text_everywhere(contract):
     html = em.Report(hostile(contract)).html()
     for tag in ("<script", "<b>st", "<img", "<i>seg", "<u>", "<svg/onload"):
@@ -564,6 +585,7 @@ def test_the_motivator_heatmap_says_what_its_numbers_are(contract_html):
     assert "standardised regression weight" in part
 
 
+@pytest.mark.charts
 def test_the_charts_of_amounts_name_the_reports_currency(contract):
     part = sections(em.Report(contract, currency="€").html())["roi"]
     charts = re.findall(r"<svg.*?</svg>", part, flags=re.S)
@@ -774,6 +796,7 @@ def check_in_browser(browser, result, name: str, tmp_path: Path):
     return dom, shot, pdf, pages
 
 
+@pytest.mark.charts
 def test_sample_report_in_headless_chromium(browser, full_result, tmp_path, capsys):
     dom, shot, pdf, pages = check_in_browser(browser, full_result, "report", tmp_path)
     assert dom.count("<svg") >= 1
@@ -782,6 +805,7 @@ def test_sample_report_in_headless_chromium(browser, full_result, tmp_path, caps
         print(f"\nsample report screenshot: {shot}\nprinted ({pages} pages): {pdf}")
 
 
+@pytest.mark.charts
 def test_full_contract_report_in_headless_chromium(browser, contract, tmp_path, capsys):
     dom, shot, pdf, pages = check_in_browser(
         browser, contract, "report-contract", tmp_path
@@ -822,6 +846,7 @@ def print_rules(html: str) -> str:
     return html[start : end - 1]
 
 
+@pytest.mark.charts
 @pytest.mark.parametrize(
     ("name", "width", "printed"),
     [
@@ -866,6 +891,7 @@ WIDE_TEXT_PROBE = """<script>addEventListener("load", () => {
 });</script>"""
 
 
+@pytest.mark.charts
 def test_a_long_name_without_spaces_breaks_inside_the_page(browser, contract, tmp_path):
     # a facet id shown for want of a label: one "word" of 130 characters
     long_id = "satisfaction_with_completing_the_online_account_opening_form_" * 2
@@ -1514,6 +1540,7 @@ def test_a_touchpoints_value_and_net_return_carry_their_interval_alike(contract)
     assert '−30k<br><span class="note">(−2.5 m to 0.2 m)</span>' in row
 
 
+@pytest.mark.charts
 def test_the_charts_label_the_funded_touchpoints_and_the_named_drivers(contract):
     """A funded touchpoint beside a better one, and the second driver beside
     the first, were left unlabelled by the charts' rule against crowding."""
@@ -1549,6 +1576,7 @@ def test_a_score_outcome_says_whose_connection_the_value_link_counts(contract):
     )
 
 
+@pytest.mark.charts
 def test_a_score_outcome_changes_in_its_own_units_not_points_of_a_share(contract):
     """A 0-10 score's gain of 0.466 is +0.466 on its mean, not "+46.60 pts"."""
     delta = [0.466, 0.108, -0.0092]
@@ -2035,6 +2063,7 @@ def test_weighted_tiers_name_their_count_and_share(small_result):
     assert f"the weights scaled to the {n:,} respondents with a tier" in table
 
 
+@pytest.mark.charts
 def test_no_layout_warning_reaches_the_user(contract):
     import warnings
 
@@ -2330,6 +2359,7 @@ def test_save_comparison_writes_the_report(comparison, tmp_path):
     assert again.replace("Since Q2", title) == written
 
 
+@pytest.mark.charts
 def test_compare_report_in_headless_chromium(browser, comparison, tmp_path):
     from emomotiv.results import WaveComparison
 
@@ -2794,6 +2824,7 @@ def test_a_bidi_override_in_a_name_does_not_turn_the_page_around(contract):
     assert "unicode-bidi: isolate" in html
 
 
+@pytest.mark.charts
 def test_a_label_whose_glyph_the_chart_font_lacks_warns_no_one(contract):
     """The page's charts keep their text as text, drawn by the browser in a
     font that has it: matplotlib's warning of a missing glyph is noise."""
