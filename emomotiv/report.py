@@ -1979,17 +1979,22 @@ class Report:
             "journey order; the table below gives the numbers.",
         )
         ranked = stages.sort_values("importance", ascending=False)
-        top, second = ranked.iloc[0], ranked.iloc[1]
+        top, others = ranked.iloc[0], ranked.iloc[1:]
         intervals = _has(stages, "importance_low", "importance_high")
-        # the second stage's interval reaching the first's: no settled order
-        close = intervals and second["importance_high"] >= top["importance_low"]
+        # every stage whose interval reaches the first's: no settled lead
+        close = (
+            others.loc[others["importance_high"] >= top["importance_low"], "stage"]
+            if intervals
+            else others["stage"].iloc[:0]
+        )
         return {
             "chart": chart,
             "rows": _records(stages),
             "intervals": intervals,
             "top": str(top["stage"]),
             "top_share": top["importance"],
-            "close": str(second["stage"]) if close else None,
+            "close": [str(stage) for stage in close],
+            "n_others": len(others),
         }
 
     def _motivators(self, tables, summary) -> dict[str, Any]:

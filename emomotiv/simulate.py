@@ -2247,12 +2247,14 @@ def _short_note(facets: np.ndarray, short: np.ndarray, clear) -> str:
         n = int(unsure.sum())
         what = " (a gain within noise)" if known else ""
         more = "more " if sure.any() else ""
+        # "with a positive gain": those that would lose money are not counted
         parts.append(
-            f"{n} {more}touchpoint{'s' if n != 1 else ''} would add less value "
-            "through connection"
+            f"{n} {more}touchpoint{'s' if n != 1 else ''} with a positive gain "
+            "would add less value through connection"
             f"{what} than {cost(n)}: {preview(facets[unsure])}"
         )
-    return "; ".join(parts) + "; the plan does not fund them."
+    them = "them" if int(short.sum()) != 1 else "it"
+    return "; ".join(parts) + f"; the plan does not fund {them}."
 
 
 def _amount(x: float) -> str:

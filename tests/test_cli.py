@@ -491,8 +491,9 @@ def test_console_names_a_0_1_outcome_by_its_label(capsys):
     # the plan's note, built by plan_improvements, which names any outcome
     # connection, said "would add less value through connection"
     note = (
-        "2 touchpoints would add less value through connection (a gain within "
-        "noise) than they cost: 'Chat', 'Tools'; the plan does not fund them."
+        "2 touchpoints with a positive gain would add less value through "
+        "connection (a gain within noise) than they cost: 'Chat', 'Tools'; the "
+        "plan does not fund them."
     )
     _print_plan(plan | {"value_source": "value_link", "note": note}, words=words)
     last = capsys.readouterr().out.splitlines()[-1]

@@ -299,8 +299,9 @@ def test_a_labelled_outcome_s_plan_note_and_warnings_use_its_label(contract):
     summary = dict(contract.summary)
     summary["data"] = dict(summary["data"], outcome_label="Top-box satisfied")
     note = (
-        "2 touchpoints would add less value through connection (a gain within "
-        "noise) than they cost: 'Chat', 'Tools'; the plan does not fund them."
+        "2 touchpoints with a positive gain would add less value through "
+        "connection (a gain within noise) than they cost: 'Chat', 'Tools'; the "
+        "plan does not fund them."
     )
     summary["plan"] = dict(summary["plan"], note=note)
     warning = (
@@ -3216,6 +3217,20 @@ def test_the_stage_section_says_how_stages_are_measured_and_when_close(contract)
     assert "summed over" not in text
     assert "touchpoints explained together" in text
     assert "overlaps that of Use: the order of the two is not settled" in text
+    # every stage that overlaps is named, not only the second (a trial read
+    # "overlaps that of Discover" where all five other stages did)
+    for high, said in (
+        (
+            [0.6, 0.4, 0.36],
+            "overlaps that of every other stage: no stage clearly leads",
+        ),
+        ([0.6, 0.4, 0.36, 0.2], "overlaps those of Use and Leave: which leads is not"),
+    ):
+        four = pd.concat([stages, stages.iloc[[2]].assign(stage="Stay")])
+        wide = four.iloc[: len(high)].assign(importance_high=high)
+        tables = dict(contract.tables, stages=wide)
+        html = em.Report({"tables": tables, "summary": contract.summary}).html()
+        assert said in " ".join(html_unescape(sections(html)["stages"]).split())
     apart = stages.assign(importance_low=[0.45, 0.25, 0.1])
     tables = dict(contract.tables, stages=apart)
     html = em.Report({"tables": tables, "summary": contract.summary}).html()

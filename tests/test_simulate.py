@@ -942,8 +942,8 @@ def test_with_money_the_plan_funds_only_what_returns_more_than_it_costs(fitted):
     assert len(losing) and not set(losing) & set(result.selected)
     # the value is that through connection; the touchpoints named by label
     assert (
-        f"{len(losing)} touchpoints would add less value through connection than "
-        "they cost" in summary["note"]
+        f"{len(losing)} touchpoints with a positive gain would add less value "
+        "through connection than they cost" in summary["note"]
     )
     first = roi.loc[losing[0], "label"]
     assert repr(first) in summary["note"] and repr(losing[0]) not in summary["note"]
@@ -1192,9 +1192,19 @@ def test_the_plan_note_tells_a_gain_beyond_noise_from_one_within_it():
     )
     assert note.startswith(
         "1 touchpoint would add value through connection (beyond noise) but less "
-        "than it costs: 'Chat support'; 1 more touchpoint would add less value "
-        "through connection (a gain within noise) than it costs: 'Trading fees'; "
+        "than it costs: 'Chat support'; 1 more touchpoint with a positive gain "
+        "would add less value through connection (a gain within noise) than it "
+        "costs: 'Trading fees'; "
         "the plan does not fund them."
+    )
+    # one left out is "it", and the note counts only those with a positive
+    # gain: a trial read "1 touchpoint would add less value than it costs"
+    # beside 15 with a negative return in roi.csv
+    losing = np.array([-15.0, -2.0, 40.0])  # 'Trading fees' loses money
+    one = _plan_note(names, losing, cost, chosen, 10.0, True, clear=None)
+    assert one.startswith(
+        "1 touchpoint with a positive gain would add less value through "
+        "connection than it costs: 'Chat support'; the plan does not fund it."
     )
 
 
