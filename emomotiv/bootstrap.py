@@ -672,12 +672,15 @@ def _stability_warning(
     settled: Sequence[str],
     binary: bool = True,
     n_stages: int | None = None,
+    weak: bool = False,
 ) -> str:
     """The warning of an unstable ranking; ``settled`` names the facets in
     the top ``k`` of at least ``SETTLED`` of the replicates (ids or labels),
     ``binary`` whether the outcome is 0/1 (a score is then a remedy),
     ``n_stages`` the journey stages (None: not known; the stage view is a
-    remedy unless there are fewer than two)."""
+    remedy unless there are fewer than two), ``weak`` whether the model
+    barely predicts the outcome (its settled facets are then no finding:
+    a model that learns noise settles on its noise too)."""
     share = format_against(overlap, STABILITY_THRESHOLD, percent=True)
     remedies = (
         f"{STABILITY_REMEDIES if binary else SCORE_REMEDIES}"
@@ -696,6 +699,13 @@ def _stability_warning(
     names = settled[-1]
     if len(settled) > 1:
         names = f"{', '.join(settled[:-1])} and {names}"
+    if weak:
+        return head + (
+            f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} of at "
+            f"least {SETTLED:.0%} of them, but the model barely predicts the "
+            "outcome (see the model's fit), so that is no finding either. "
+            f"Likely remedies: {remedies}."
+        )
     return head + (
         f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} of at "
         f"least {SETTLED:.0%} of them; the rest of the top {k} is largely noise. "

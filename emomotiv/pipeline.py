@@ -1377,6 +1377,26 @@ def _fit_model(study: Study, X: pd.DataFrame, y: np.ndarray, w: np.ndarray):
     return estimator.fit(X, y, sample_weight=w)
 
 
+def _name_settled(
+    importance: ImportanceResult, cat: FacetCatalog, binary: bool, weak: bool = False
+) -> None:
+    """Say an unstable ranking's warning with its settled facets by their
+    labels; ``weak``: the model barely predicts the outcome, so they are no
+    finding (see :func:`~emomotiv.bootstrap._stability_warning`)."""
+    stability = importance.info["stability"]
+    if not stability["warning"]:
+        return
+    labels = cat.to_frame().set_index("facet")["label"]
+    stability["warning"] = _stability_warning(
+        stability["top_k_overlap"],
+        importance.info["top_k"],
+        [str(labels.get(f, f)) for f in stability["settled"]],
+        binary,
+        len(cat.stages),
+        weak=weak,
+    )
+
+
 def _uncertainty_step(
     estimator: DriverModel,
     design: Design,
@@ -1411,16 +1431,7 @@ def _uncertainty_step(
         )
     stages = stage_importance(importance, catalog["stage"])
     info = importance.info
-    stability = info["stability"]
-    if stability["warning"]:  # the settled facets by their labels
-        labels = [str(catalog["label"].get(f, f)) for f in stability["settled"]]
-        stability["warning"] = _stability_warning(
-            stability["top_k_overlap"],
-            info["top_k"],
-            labels,
-            estimator.task_ == "binary",
-            len(cat.stages),
-        )
+    _name_settled(importance, cat, estimator.task_ == "binary")
     summary = {
         "n_boot": info["n_boot"],
         "level": info["level"],
@@ -2334,6 +2345,8 @@ def analyze(
             extra, on="tier", how="left"
         )
 
+    if diagnostics.weak_fit:  # what a weak model settles on is its noise
+        _name_settled(importance, cat, estimator.task_ == "binary", weak=True)
     stability = importance.info["stability"]["warning"]
     notes = [stability] if stability else []
     flat = importance.info.get("no_split_warning")

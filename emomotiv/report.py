@@ -2290,6 +2290,8 @@ class Report:
             "top_text": _label_list(top),
             # an unstable ranking's leaders, each with its rank interval
             "unstable": unstable,
+            # a model that barely predicts the outcome: no touchpoint leads
+            "weak": bool((summary.get("diagnostics") or {}).get("weak_fit")),
             "top_ranked_text": _label_list([_with_rank_interval(r) for r in top_rows]),
             "hidden": hidden,
             "hidden_text": _label_list(hidden),

@@ -666,11 +666,47 @@ def test_an_unstable_ranking_names_the_facets_that_still_stand_out():
         in (info["warning"])
     )
     assert "Where more do, likely remedies: more respondents" in info["warning"]
+    # what a model that barely predicts the outcome settles on is no finding
+    weak = bootstrap._stability_warning(0.5, 2, ["seat"], weak=True)
+    assert "seat is in the top 2 of at least 90% of them, but the model" in weak
+    assert "so that is no finding either. Likely remedies: more" in weak
+    assert "as the finding" not in weak
     top[:, 0] = 0
     top[np.arange(6), (2 + np.arange(6)) % 5] = 1
     info = bootstrap._stability(top, 2, ["seat", "food", "wifi", "staff", "web"])
     assert "; the order of the top touchpoints is largely noise." in info["warning"]
     assert "seat is" not in info["warning"]
+
+
+def test_what_a_model_of_noise_settles_on_is_not_called_the_finding():
+    """A 0/1 outcome of pure noise, one facet rated on ten points among
+    two-point ones: every replicate's trees split on it most (it has the
+    most places to split), so it settled in the top 3, and the warning said
+    "read tp0 as the finding" beside the warning that the model barely
+    predicts the outcome."""
+    rng = np.random.default_rng(3)
+    facets = [f"tp{i}" for i in range(12)]
+    survey = pd.DataFrame(rng.integers(1, 3, size=(600, 12)), columns=facets)
+    survey["tp0"] = rng.integers(1, 11, size=600)
+    survey["conn"] = rng.integers(0, 2, size=600)
+    with pytest.warns(UserWarning, match="The ranking is unstable"):
+        result = em.analyze(
+            survey,
+            facets=facets,
+            connection="conn",
+            n_boot=10,
+            methods=False,
+            progress=False,
+            random_state=0,
+        )
+    assert result.summary["diagnostics"]["weak_fit"]
+    stability = result.summary["uncertainty"]["stability"]
+    assert stability["settled"] == ["tp0"]
+    assert (
+        "tp0 is in the top 3 of at least 90% of them, but the model barely"
+        in (stability["warning"])
+    )
+    assert "as the finding" not in " ".join(result.summary["warnings"])
 
 
 def test_analyze_names_the_facets_that_stand_out_by_their_labels():

@@ -3118,6 +3118,26 @@ def test_no_plan_is_recommended_on_a_chance_level_fit_with_no_gain_beyond_noise(
     assert "What the budget would buy, by noise: the touchpoints it funds" in text
     assert "The recommended plan" not in text
     assert em.report.plan_without_basis(result.summary)
+    # nor is a touchpoint a finding: not the leaders, not what a weak model
+    # settles on (a trial read "read Research tools as the finding" at AUC 0.48)
+    assert "in the ranking of a model too weak to read as a finding" in summary
+    assert "the ranking is not reliable, and no touchpoint in it is a finding" in text
+    assert "indicative" not in text
+    warnings = " ".join(result.summary["warnings"])
+    assert "as the finding" not in warnings
+
+
+def test_a_weak_fit_s_hidden_drivers_are_not_said_to_drive(contract):
+    """Stated importance beside a model too weak to rank: the summary said a
+    hidden driver "drives the outcome more than most touchpoints"."""
+    diagnostics = dict(contract.summary["diagnostics"], weak_fit=False)
+    strong = {**contract.summary, "diagnostics": diagnostics}
+    text = _text_of(em.Report({"tables": contract.tables, "summary": strong}).html())
+    assert "more than most touchpoints" in text  # the contract has a hidden driver
+    weak = {**strong, "diagnostics": dict(diagnostics, weak_fit=True)}
+    text = _text_of(em.Report({"tables": contract.tables, "summary": weak}).html())
+    assert "more than most touchpoints" not in text
+    assert "above most touchpoints: a model too weak to read as a finding" in text
 
 
 def test_the_plans_direct_movers_carry_a_weak_value_models_caveat(contract):
