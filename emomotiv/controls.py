@@ -994,6 +994,7 @@ def usage_warning(
     *,
     outcome: str = "connected",
     binary: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> str | None:
     """The warning naming :func:`usage_led_facets`' facets, or None.
 
@@ -1006,6 +1007,9 @@ def usage_warning(
     binary : bool, default=True
         Whether the outcome is 0/1 (its shares are said as percentages) or a
         score (its means as numbers).
+    labels : mapping, optional
+        Each facet's label, by which the warning names it (a facet without
+        one is named by its id).
 
     Returns
     -------
@@ -1030,8 +1034,10 @@ def usage_warning(
         return f"{value:.0%}" if binary else f"{value:.3g}"
 
     what = outcome if binary else f"mean {outcome}"
+    labels = labels or {}
     shown = listed(
-        f"'{r['facet']}' ({r['usage_share']:.0%} of its importance; {what} "
+        f"'{labels.get(r['facet']) or r['facet']}' ({r['usage_share']:.0%} of its "
+        f"importance; {what} "
         f"{said(r['connected_raters'])} among its raters vs "
         f"{said(r['connected_others'])} among the others)"
         for r in found
@@ -1048,8 +1054,9 @@ def usage_warning(
         f"{whose} mostly on who rated {it}, not on how: {shown}. The model reads a "
         f"missing rating as a sign of the outcome, so {its} importance says who "
         f"uses {it} (customers who differ in the outcome whatever "
-        f"{'it does' if one else 'they do'}), not {acts}. The one-point gain in "
-        f"roi.csv reads what {its} rating does. Read {its} rank with care; where use "
+        f"{'it does' if one else 'they do'}), not {acts}. The one-point gain "
+        f"(roi.csv, the report's ROI table) reads what {its} rating does. "
+        f"Read {its} rank with care; where use "
         "itself can be grown, the reach scenario (ExtendReach) says what more "
         "use would add, with the same care: it too credits "
         f"{'the touchpoint' if one else 'each touchpoint'} with who uses it."

@@ -1343,8 +1343,8 @@ def _controls_step(
     note = design.info.get("halo_note")
     if note is None and design.halo == "none":
         note = (
-            "no halo score (halo='none'): importance and simulated gains may "
-            "carry general warmth toward the brand"
+            "no score of general warmth (halo none): importance and simulated "
+            "gains may carry general warmth toward the brand"
         )
     summary = {
         "method": design.halo,
@@ -2361,7 +2361,10 @@ def analyze(
     label = study.outcome_label or str(schema.connection).replace("_", " ")
     usage_led = _usage_step(importance, y, w, estimator)
     if usage_led:
-        notes.append(usage_warning(usage_led, outcome=label, binary=binary))
+        labels = cat.to_frame().set_index("facet")["label"].dropna().to_dict()
+        notes.append(
+            usage_warning(usage_led, outcome=label, binary=binary, labels=labels)
+        )
     outcome_notes, outcome_like = _outcome_like_notes(
         importance, cat, estimator.fit_summary(), [r["facet"] for r in usage_led]
     )

@@ -945,7 +945,11 @@ def test_the_usage_warning_names_the_facets_the_outcome_and_the_way_to_read_them
         "(97% of its importance; emotionally connected 61% among its raters vs "
         "8% among the others)."
     )
-    assert "one-point gain in roi.csv reads what its rating does" in said
+    assert "one-point gain (roi.csv, the report's ROI table) reads what its" in said
+    # named by its label where it has one (a trial met 'help_centre' in a
+    # report that everywhere else says "Help centre articles")
+    named = usage_warning(two[:1], labels={"club": "Members' club", "x": "X"})
+    assert "not on how: 'Members' club' (97% of its importance" in named
     assert "ExtendReach" in said
     score = usage_warning(two[1:], outcome="satisfaction", binary=False)
     assert "mean satisfaction 7.25 among its raters vs 6.5 among" in score

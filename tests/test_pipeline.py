@@ -1177,9 +1177,10 @@ def test_a_touchpoint_ranked_by_who_rated_it_is_warned_of_and_noted():
     assert result.summary["importance"]["outcome_like"] == []
     (said,) = [x for x in result.summary["warnings"] if "who rated it" in x]
     raters, others = found["connected_raters"], found["connected_others"]
-    assert f"'{club}' ({found['usage_share']:.0%} of its importance; connected " in said
+    name = s.catalog.set_index("facet").loc[club, "label"]  # by its label
+    assert f"'{name}' ({found['usage_share']:.0%} of its importance; connected " in said
     assert f"{raters:.0%} among its raters vs {others:.0%} among the others" in said
-    assert "one-point gain in roi.csv reads what its rating does" in said
+    assert "one-point gain (roi.csv, the report's ROI table) reads what its" in said
     note = result.tables["roi"].set_index("facet")["note"]
     assert "rank rests mostly on who rated it, not on how" in note[club]
     assert note.drop(club).fillna("").str.contains("who rated").sum() == 0

@@ -3385,3 +3385,25 @@ def test_an_empty_segment_cell_of_a_row_not_shown_is_said_not_shown(contract):
     text, cell = notes(first)
     assert "A cell reading n/a" in text and cell in text
     assert "Not shown in the table" not in text
+
+
+def test_a_run_without_controls_says_so_once_in_plain_words(small):
+    """With --halo none the section read "No halo score (halo='none'):
+    importance and simulated gains may carry general warmth toward the
+    brand. Importance and simulated gains may then carry general warmth
+    toward the brand.", the same sentence twice, the second in code."""
+    result = em.analyze(
+        small.survey,
+        small.catalog,
+        halo="none",
+        n_boot=0,
+        methods=False,
+        progress=False,
+        random_state=0,
+        **small.roles,
+    )
+    html = em.Report(result).html()
+    part = " ".join(html_unescape(html.split('id="controls"')[1]).split())
+    assert part.count("may carry general warmth toward the brand") == 1
+    assert "may then carry" not in part and "halo='none'" not in part
+    assert "No score of general warmth (halo none): importance" in part
