@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._stats import kish_size, weighted_share
 from ._validation import EmomotivWarning, ValidationError, did_you_mean, many, preview
-from ._wording import in_outcome_words, outcome_words
+from ._wording import in_outcome_words, outcome_words, speaks_of_connection
 from .bootstrap import (
     NO_SPLIT,
     _stability_warning,
@@ -303,6 +303,16 @@ def _mean_score(score: pd.Series | None, w: np.ndarray) -> float | None:
     return float(np.average(score.to_numpy()[has], weights=w[has]))
 
 
+def _named_outcome(note: str | None, label: str | None) -> str | None:
+    """A note of the tiers or the value link, an outcome whose label does
+    not speak of connection (a satisfaction flag) named by it: "customers
+    who are not “highly satisfied”", not "not connected"."""
+    if note is None or speaks_of_connection(label):
+        return note
+    note = note.replace("who are not connected", f"who are not “{label}”")
+    return note.replace("compare connected customers", f"compare “{label}” customers")
+
+
 def _measures_step(
     data: pd.DataFrame,
     schema: SurveySchema,
@@ -339,7 +349,7 @@ def _measures_step(
         "satisfied_threshold": measures.info.get("satisfied_threshold"),
         "tiers": dict(zip(tiers["tier"], tiers["share"], strict=True)),
         "mean_connection_score": _mean_score(measures.score, w),
-        "note": measures.info.get("note")
+        "note": _named_outcome(measures.info.get("note"), study.outcome_label)
         or (None if schema.motivators else "no motivator items: no score or matrix"),
     }
     tables = {"tiers": tiers} if len(tiers) else {}  # no rule: the note says why
@@ -440,6 +450,11 @@ def _value_step(
         )
     if above and out.get("note") == NO_SATISFIED:
         out["note"] = f"no multiplier: {above}"
+    elif out.get("note") == NO_SATISFIED and schema.satisfaction is not None:
+        out["note"] = _all_satisfied_connected(data, schema, measures, study) or (
+            NO_SATISFIED
+        )
+    out["note"] = _named_outcome(out.get("note"), study.outcome_label)
     if not keep.all():
         out["left_out"] = (
             f"{int((~keep).sum())} respondents without a value"
@@ -447,6 +462,29 @@ def _value_step(
             + " were left out of the value models"
         )
     return link, out
+
+
+def _all_satisfied_connected(
+    data: pd.DataFrame, schema: SurveySchema, measures, study: Study
+) -> str | None:
+    """Why the value link has no highly satisfied customers to compare with
+    where some are, all of them fully connected (an outcome that is the
+    satisfaction rating cut: its report said "no highly satisfied
+    respondents" of 26% who were); None where none is."""
+    threshold = measures.info.get("satisfied_threshold")
+    column = (
+        SATISFACTION_ANSWERS if SATISFACTION_ANSWERS in data else schema.satisfaction
+    )
+    ratings = pd.to_numeric(data[column], errors="coerce")
+    n = int((ratings >= threshold).sum()) if threshold is not None else 0
+    if not n:
+        return None
+    label = study.outcome_label or str(schema.connection).replace("_", " ")
+    return (
+        f"no multiplier: each of the {n:,} highly satisfied respondents "
+        f"(satisfaction {threshold:g} or more) is also “{label}” (the outcome), so "
+        "none is left to compare with: is the outcome the satisfaction rating cut?"
+    )
 
 
 def _whole_segment_codes(frame: pd.DataFrame, column: Any) -> pd.DataFrame:

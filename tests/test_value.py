@@ -1,5 +1,7 @@
 """The value of connection: multiplier, value per connected customer, logits."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -294,3 +296,37 @@ def test_the_multiplier_with_too_few_unconnected_is_still_the_ratio_of_means():
         link = em.value_of_connection(value, tiers, family=family)
         assert link.summary["multiplier"] == pytest.approx(ratio)
         assert link.summary["value_per_connected"] > 0
+
+
+def test_an_outcome_that_is_satisfaction_cut_is_told_apart_from_no_satisfied():
+    """A satisfaction flag as the outcome (satisfaction 9 or more), labelled
+    "highly satisfied": with the satisfaction column the report said "no
+    highly satisfied respondents to compare connected customers with" of a
+    survey where a quarter were; without it, that customers "who are not
+    connected" are counted unconnected."""
+    s = em.make_survey(n_respondents=600, n_facets=8, random_state=1)
+    survey = s.survey.assign(top2=(s.survey["satisfaction"] >= 9).astype(int))
+    n = int(survey["top2"].sum())
+    options = dict(
+        connection="top2",
+        outcome_label="highly satisfied",
+        value="value",
+        n_boot=0,
+        methods=False,
+        progress=False,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        both = em.analyze(survey, s.catalog, satisfaction="satisfaction", **options)
+        alone = em.analyze(survey, s.catalog, **options)
+    assert both.summary["value"]["note"] == (
+        f"no multiplier: each of the {n:,} highly satisfied respondents "
+        "(satisfaction 9 or more) is also “highly satisfied” (the outcome), so "
+        "none is left to compare with: is the outcome the satisfaction rating cut?"
+    )
+    assert (
+        "who are not “highly satisfied” are all counted unconnected"
+        in (alone.summary["measures"]["note"])
+    )
+    assert "compare “highly satisfied” customers with" in alone.summary["value"]["note"]
