@@ -459,6 +459,22 @@ def _shared_scale(value, low, high) -> float | None:
     return scale
 
 
+def _end_scale(value, scale) -> float | None:
+    """The scale of :func:`_money` for an interval's end: the interval's
+    (``scale``), unless that unit prints the end as zero, "0.0 m" of a gain
+    of 39k (a loss of 48k read "−0.0 m"): then its own (None).
+
+    Examples
+    --------
+    >>> _end_scale(-200_000, 2_500_000), _end_scale(-48_634, 2_500_000)
+    (2500000, None)
+    """
+    number = _number(value)
+    if not number or _number(scale) is None:
+        return scale
+    return scale if re.search("[1-9]", _amount(number, scale)) else None
+
+
 def _points(value, digits: int = 1) -> str:
     """A change in a share, in percentage points with a sign (none on a
     change that rounds to zero: not "-0.00")."""
@@ -1804,6 +1820,7 @@ def _environment():
     env.tests["negative"] = lambda text: str(text).startswith(MINUS)
     env.globals["magnitude"] = _magnitude
     env.globals["shared_scale"] = _shared_scale
+    env.globals["end_scale"] = _end_scale
     return env
 
 

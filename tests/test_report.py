@@ -332,7 +332,8 @@ def test_an_interval_end_just_below_zero_keeps_its_minus(contract):
     tables["value_drivers"] = vd
     html = em.Report({"tables": tables, "summary": contract.summary}).html()
     assert "−0.00 pts to +0.18 pts" in sections(html)["roi"]
-    assert "−0.0 to 32.2" in value_drivers_part(html)
+    # an amount's end is printed in its own unit rather than as a zero
+    assert "−0.016 to 32.2" in value_drivers_part(html)
 
 
 def test_the_methods_disagreements_say_they_are_among_the_top_ranks(contract):
@@ -1539,6 +1540,17 @@ def test_a_touchpoints_value_and_net_return_carry_their_interval_alike(contract)
     html = em.Report(replace(contract, tables={**contract.tables, "roi": roi})).html()
     row = html.split(f'<th scope="row">{roi.loc[0, "label"]}</th>')[1]
     assert '−30k<br><span class="note">(−2.5 m to 0.2 m)</span>' in row
+    # and so does an end of the interval: "(−0.0 m to 2.5 m)" and "(0.0 m to
+    # 3.9 m)" hid a loss of 48.6k and a gain of 39.2k
+    for low, said in ((-48_634.8, "(−48.6k to 2.5 m)"), (39_225.0, "(39.2k to 2.5 m)")):
+        roi.loc[0, ["delta_value", "delta_value_low", "delta_value_high"]] = [
+            890_383.5,
+            low,
+            2_524_070.2,
+        ]
+        html = em.Report(replace(contract, tables={**contract.tables, "roi": roi}))
+        row = html.html().split(f'<th scope="row">{roi.loc[0, "label"]}</th>')[1]
+        assert f'0.9 m<br><span class="note">{said}</span>' in row
 
 
 @pytest.mark.charts
