@@ -2304,7 +2304,19 @@ class Report:
             # the touchpoints whose one-point rise raises the outcome most
             "gainers": [_label(r) for r in _gainers(sections["roi"]["roi"])],
             "top": top,
-            "top_text": _label_list(top),
+            # a leader whose rank reaches past the top three is named with
+            # its ranks: its place among them is not settled
+            "top_text": _label_list(
+                [
+                    _with_rank_interval(r)
+                    if (_number(r.get("rank_high")) or 0) > len(top_rows)
+                    else _label(r)
+                    for r in top_rows
+                ]
+            ),
+            "top_open": sum(
+                (_number(r.get("rank_high")) or 0) > len(top_rows) for r in top_rows
+            ),
             # an unstable ranking's leaders, each with its rank interval
             "unstable": unstable,
             # a model that barely predicts the outcome: no touchpoint leads

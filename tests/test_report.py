@@ -14,7 +14,7 @@ from markupsafe import escape
 
 import emomotiv as em
 import emomotiv.report
-from emomotiv.report import MISSING, SECTIONS, _money
+from emomotiv.report import MISSING, SECTIONS, _label, _money
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -3419,3 +3419,29 @@ def test_a_run_without_controls_says_so_once_in_plain_words(small):
     assert part.count("may carry general warmth toward the brand") == 1
     assert "may then carry" not in part and "halo='none'" not in part
     assert "No score of general warmth (halo none): importance" in part
+
+
+def test_a_leader_whose_rank_may_fall_below_third_is_named_with_its_ranks(contract):
+    """ "The touchpoints that move connected most are A, B and C" named a
+    third whose rank interval ran from 3 to 11, a tie with eight others."""
+    drivers = contract.tables["drivers"].copy()
+    drivers[["rank_low", "rank_high"]] = [[1, 2], [1, 3], [3, 11]] + [[4, 30]] * (
+        len(drivers) - 3
+    )
+    summary = {**contract.summary, "diagnostics": {}, "uncertainty": {"level": 0.9}}
+    tables = {**contract.tables, "drivers": drivers}
+    text = html_unescape(
+        _text_of(em.Report({"tables": tables, "summary": summary}).html())
+    )
+    a, b, c = (_label(r) for r in drivers.head(3).to_dict("records"))
+    assert f"most are {a}, {b} and {c} (ranks 3 to 11) ; together" in text
+    assert (
+        "The ranks in brackets are the 90% interval of a touchpoint's rank over "
+        "the resamples: it may rank below third, so its place in the top three is "
+        "not settled."
+    ) in text
+    drivers["rank_high"] = [2, 3, 3] + [30] * (len(drivers) - 3)
+    tables = {**contract.tables, "drivers": drivers}
+    text = _text_of(em.Report({"tables": tables, "summary": summary}).html())
+    assert f"most are {a}, {b} and {c} ; together" in text
+    assert "The ranks in brackets" not in text
