@@ -1593,6 +1593,51 @@ def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
     return note
 
 
+def _funded_lowering_value(
+    plan: pd.DataFrame | None, value_drivers: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The value drivers' rows of the touchpoints the plan funds whose rise
+    lowers value in all, beyond noise (the interval of ``delta_mean_value``
+    below zero): raising connection, they lower value more by other paths,
+    which the plan's value through connection does not see."""
+    columns = ["facet", "label", "delta_mean_value"]
+    if (
+        plan is None
+        or value_drivers is None
+        or "selected" not in plan
+        or "delta_mean_value_high" not in value_drivers
+    ):
+        return pd.DataFrame(columns=columns)
+    funded = plan.loc[plan["selected"].fillna(False).astype(bool), "facet"]
+    rows = value_drivers[value_drivers["facet"].isin(funded)]
+    return rows[rows["delta_mean_value_high"] < 0].reset_index(drop=True)
+
+
+def _lowering_warning(rows: pd.DataFrame) -> str:
+    """The warning of :func:`_funded_lowering_value`'s touchpoints, each by
+    its label with its change in mean value per customer and interval."""
+
+    def amount(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+    named = "; ".join(
+        f"'{r.get('label') or r['facet']}' ({amount(r['delta_mean_value'])} per "
+        f"customer, {amount(r['delta_mean_value_low'])} to "
+        f"{amount(r['delta_mean_value_high'])})"
+        for r in rows.to_dict("records")
+    )
+    one = len(rows) == 1
+    return (
+        f"The plan funds {'a touchpoint' if one else f'{len(rows)} touchpoints'} "
+        f"whose one-point rise lowers value in all, beyond noise, by the value "
+        f"model: {named}. {'It raises' if one else 'Each raises'} connection but "
+        "lowers value more by other paths (price, fees, range), so the plan's "
+        "value through connection overstates what funding "
+        f"{'it' if one else 'them'} adds: check {'it' if one else 'them'} before "
+        "funding."
+    )
+
+
 def _warned_caveats(summary: Mapping[str, Any]) -> dict[str, str]:
     """The facets the run warned of (rated only within one segment, read as
     the outcome, ranked by who rated them), with the caveat their rows'
@@ -2519,6 +2564,13 @@ def analyze(
     value_warning = summary["value_drivers"].get("warning")
     if value_warning:
         summary["value_drivers"]["warning"] = _warn(summary, value_warning, words)
+    lowering = _funded_lowering_value(
+        plan_tables.get("plan"), value_tables.get("value_drivers")
+    )
+    if summary["plan"] is not None and "selected" in summary["plan"]:
+        summary["plan"]["lowers_value"] = list(lowering["facet"])
+    if len(lowering):
+        _warn(summary, _lowering_warning(lowering), words)
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {
         "drivers": drivers,

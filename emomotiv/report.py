@@ -2282,13 +2282,16 @@ class Report:
         plan = sections["roi"]["plan"]
         chosen: list[str] = []
         flagged: list[str] = []
+        lowering: list[str] = []
         cheapest = None
         outcome_like = set((summary.get("importance") or {}).get("outcome_like") or [])
+        lowers = set((summary.get("plan") or {}).get("lowers_value") or [])
         if plan is not None:
             rows = plan["rows"]
             picked = [r for r in rows if r.get("selected") in (None, True, 1)]
             chosen = [_label(r) for r in picked]
             flagged = [_label(r) for r in picked if r.get("facet") in outcome_like]
+            lowering = [_label(r) for r in picked if r.get("facet") in lowers]
             costs = [_number(r.get("cost")) for r in rows]
             cheapest = min((c for c in costs if c is not None and c > 0), default=None)
         within = [] if plan is None else list(plan.get("within_noise") or [])
@@ -2332,6 +2335,9 @@ class Report:
             # and those whose gain is within noise
             "flagged_text": _label_list(flagged),
             "n_flagged": len(flagged),
+            # the funded touchpoints the value model finds lower value in all
+            "lowering_text": _label_list(lowering),
+            "n_lowering": len(lowering),
             "within": within,
             # a plan none of whose funded touchpoints is beyond noise
             "plan_note": _plan_note(len(chosen), within),

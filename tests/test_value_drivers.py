@@ -1,5 +1,6 @@
 """Value drivers: the value model, change in value, the part through connection."""
 
+import html
 import re
 import warnings
 
@@ -456,3 +457,57 @@ def test_the_value_drivers_table_notes_the_caveats_of_each_row(direct):
     said = note.fillna("").str.contains("gain within noise")
     assert said.to_numpy().tolist() == list(within)
     assert note[facet] is None  # the direct driver: beyond noise, rated by many
+
+
+def test_a_funded_touchpoint_that_lowers_value_in_all_is_warned_of():
+    """A touchpoint that raises connection but lowers value directly (fees
+    that please and cost) was funded first, the plan priced at its value
+    through connection ("92.3x the spend") while value_drivers.csv had its
+    rise lowering value beyond noise; only "Not in the plan's value" named
+    it, as value left out."""
+    s = em.make_survey(
+        n_respondents=1200,
+        n_facets=12,
+        random_state=7,
+        value_effects={"mobile_app": -0.3},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = em.analyze(
+            s.survey,
+            s.catalog,
+            connection="connected",
+            value="value",
+            n_boot=10,
+            random_state=0,
+            methods=False,
+            progress=False,
+            population=100_000,
+            budget=200_000,
+            model=em.DriverModel(n_estimators=100),
+        )
+    assert s.value_truth.loc["mobile_app", "true_delta_value"] < 0  # the truth
+    plan = result.summary["plan"]
+    assert "mobile_app" in plan["selected"]
+    assert plan["lowers_value"] == ["mobile_app"]
+    row = result.tables["value_drivers"].set_index("facet").loc["mobile_app"]
+    (said,) = [w for w in result.summary["warnings"] if "The plan funds" in w]
+    assert said.startswith(
+        "The plan funds a touchpoint whose one-point rise lowers value in all, "
+        f"beyond noise, by the value model: 'Mobile app' "
+        f"({row['delta_mean_value']:,.0f} per customer, "
+    )
+    assert "the plan's value through connection overstates what funding it" in said
+    text = " ".join(html.unescape(em.Report(result).html()).split())
+    assert (
+        "Mobile app, which it funds, lowers value in all, beyond noise, by the "
+        "value model (warned of above)"
+    ) in text
+    # a touchpoint whose interval reaches zero, or one the plan leaves, is not
+    from emomotiv.pipeline import _funded_lowering_value
+
+    table = result.tables["value_drivers"].copy()
+    table.loc[table["facet"] == "mobile_app", "delta_mean_value_high"] = 0.5
+    assert _funded_lowering_value(result.tables["plan"], table).empty
+    unfunded = result.tables["plan"].assign(selected=False)
+    assert _funded_lowering_value(unfunded, result.tables["value_drivers"]).empty
