@@ -3155,9 +3155,12 @@ def _print_value_drivers(summary: dict, table) -> None:
         )
     if beyond:
         print(
-            "  (above 100% or below 0%: the connection model credits more value "
-            f"through {through} than the value model finds in all, or the other "
-            f"sign; read it as {through} carrying most, or none, of the effect)"
+            f"  (above 100% or below 0%: the part through {through} and the rest "
+            "have opposite signs; where the gain in roi.csv is beyond noise, the "
+            f"touchpoint moves value two ways, through {through} and by other "
+            "paths, as a fee that pleases and costs; where it is not, the two "
+            f"models do not quite agree: read it as {through} carrying most, or "
+            "none, of the effect)"
         )
     if len(rows) > len(shown):
         print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")

@@ -763,7 +763,11 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     _print_value_drivers(summary, table.assign(share_via_connection=[0.5, 0.1, 1.43]))
     out = capsys.readouterr().out.splitlines()
     assert out[1].endswith("143% through connection")
-    assert out[-1].startswith("  (above 100% or below 0%: the connection model")
+    assert out[-1].startswith(
+        "  (above 100% or below 0%: the part through connection and the rest have "
+        "opposite signs; where the gain in roi.csv is beyond noise, the touchpoint "
+        "moves value two ways"
+    )
     # a rise that rounds to 0 at the column's precision reads "0", not "+0"
     _print_value_drivers(summary, table.assign(delta_mean_value=[0.004, -40.0, 75.3]))
     assert capsys.readouterr().out.splitlines()[3].split()[:2] == ["Small", "0.0"]

@@ -1009,6 +1009,12 @@ def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
 
     assert ">143%</td>" in value_part(1.43)
     assert "A share above 100% (or below 0%)" in value_part(1.43)
+    # opposite paths are a finding where the gain in connection is clear (a
+    # trial's fee-like touchpoint, -29% against a true -28%), not only the
+    # two models disagreeing
+    said = " ".join(value_part(1.43).split())
+    assert "means the part through connection and the rest have opposite" in said
+    assert "it moves value two ways" in said
     assert "A share above 100%" not in value_part(0.8)  # the -300% is unclear
 
 
