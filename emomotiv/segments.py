@@ -289,8 +289,8 @@ def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
             [
                 "segments writes one segment in more than one way (case aside): "
                 f"{ways_text(several)}. Each would be a segment of its own; write "
-                "each segment one way (survey[col] = survey[col].str.title(), or "
-                "a replace() of the ways it is written)."
+                "each segment one way (a replace() of the ways it is written, or "
+                "survey[col].str.strip() where only spaces differ)."
             ],
             subject="segments",
         )
@@ -946,6 +946,15 @@ def few_segments_warning(segments: Mapping[str, Any]) -> str | None:
             "can be ranked."
         )
     lower = max(small[need - 1][0], 2)
+    if 2 * lower < least:  # a trial's 40 were still not ranked at a minimum of 40
+        return (
+            f"{found}{named} listed, not ranked, and no test of difference between "
+            "segments was possible. Group small segments together to rank them: "
+            f"a minimum as low as {lower:,} (min_segment_size={lower} in Python, "
+            f"--min-segment-size {lower} on the command line) would rank "
+            f"{lower:,} respondents, a ranking mostly of noise, whose models may "
+            "make no split at all."
+        )
     return (
         f"{found}{named} listed, not ranked, and no test of difference between "
         "segments was possible. To rank smaller segments, with noisier rankings, "

@@ -1844,3 +1844,17 @@ def test_ratings_past_a_catalogs_scale_to_a_common_one_are_offered_it():
     s.loc[:3, "app"] = 8
     (problem,) = _problems(s, catalog=seven)
     assert "'not applicable' answer" in problem and "widen" not in problem
+
+
+def test_a_group_written_two_ways_is_offered_a_fix_that_keeps_its_codes():
+    """'UK' beside 'uk ' was offered survey[col].str.title(), which writes
+    'Uk' (and 'De' for 'DE')."""
+    from emomotiv.schema import grouping_problem
+
+    said = grouping_problem(pd.Series(["UK", "uk "] * 30, name="market"), "segment")
+    assert "writes one group in more than one way (case aside)" in said
+    assert "title()" not in said and "upper()" not in said
+    assert said.endswith(
+        "(a replace() of the ways it is written, or survey[col].str.strip() where "
+        "only spaces differ)."
+    )

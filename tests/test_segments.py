@@ -737,6 +737,13 @@ def test_only_one_segment_large_enough_to_rank_is_warned_of_once():
     assert few_segments_warning({"min_size": 400, "segments": sizes}).startswith(
         "None of the 4 segments has the 400 respondents"
     )
+    # a segment at least half the minimum is offered a lower one to rank it
+    near = {name: {"n": n} for name, n in (("North", 350), ("East", 200))}
+    assert few_segments_warning({"min_size": 300, "segments": near}).endswith(
+        "To rank smaller segments, with noisier rankings, lower the minimum "
+        "(min_segment_size=200 in Python, --min-segment-size 200 on the command "
+        "line), or group small segments together."
+    )
 
 
 def test_segment_drivers_alone_warns_when_fewer_than_two_segments_are_ranked():
@@ -758,10 +765,11 @@ def test_segment_drivers_alone_warns_when_fewer_than_two_segments_are_ranked():
         "Only 1 of the 3 segments is ranked ('North', 450): 'South' (350) is not "
         "ranked: the outcome takes one value in this segment; 'East' (100) has "
         "fewer than the 300 respondents a segment needs: it is listed, not ranked, "
-        "and no test of difference between segments was possible. To rank smaller "
-        "segments, with noisier rankings, lower the minimum (min_segment_size=100 "
-        "in Python, --min-segment-size 100 on the command line), or group small "
-        "segments together."
+        "and no test of difference between segments was possible. Group small "
+        "segments together to rank them: a minimum as low as 100 "
+        "(min_segment_size=100 in Python, --min-segment-size 100 on the command "
+        "line) would rank 100 respondents, a ranking mostly of noise, whose models "
+        "may make no split at all."
     ]
     assert not result.info["segments"]["South"]["ranked"]
     # no minimum ranks two where the rest are held back for their own reason
