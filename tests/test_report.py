@@ -3134,6 +3134,12 @@ def test_no_plan_is_recommended_on_a_chance_level_fit_with_no_gain_beyond_noise(
     assert "What the budget would buy (not a recommendation)" in text
     assert "this choice follows the noise in the estimates" in text
     assert "What the budget would buy, by noise: the touchpoints it funds" in text
+    # nor what it would add: chosen by noise, a gain and its worth (a trial's
+    # "$12.2 m, 24.3x the spend", its interval clear of zero) read as evidence
+    buys = text.split("What the budget would buy (not a recommendation)")[1]
+    buys = buys.split("What the budget would buy, by noise")[0]
+    assert "would add is not given here: chosen by noise" in buys
+    assert "expected to add" not in buys and "worth" not in buys
     assert "The recommended plan" not in text
     assert em.report.plan_without_basis(result.summary)
     # nor is a touchpoint a finding: not the leaders, not what a weak model
