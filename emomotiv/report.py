@@ -1930,6 +1930,8 @@ class Report:
             "quadrant": _has(drivers, "quadrant"),
             "direction_by_gain": by_gain is not None,
             "lowers_words": CLEAR_WORDS[by_gain]["lowers"],
+            # the bars drawn red (the chart's direction): none, no word of them
+            "n_red": int((drivers.head(n_top).get("direction", pd.Series()) < 0).sum()),
         }
 
     def _quadrant(self, drivers: pd.DataFrame, summary) -> dict[str, Any] | None:

@@ -2492,6 +2492,10 @@ def test_a_touchpoint_is_marked_as_lowering_only_when_its_gain_is_clearly_negati
     rows = {f: _row(part, label[f]) for f in (first, second)}
     assert "▼" in rows[first] and "▼" not in rows[second]
     assert "where higher ratings go with <em>lower</em>" in part
+    # no bar drawn red, no word of red bars (every report explained them)
+    tables["drivers"] = drivers.assign(direction=1)
+    html = em.Report({"tables": tables, "summary": contract.summary}).html()
+    assert "Red bars" not in sections(html)["drivers"]
 
 
 def test_compare_report_names_settings_touchpoints_and_the_share_compared(
@@ -3431,6 +3435,11 @@ def test_a_run_without_controls_says_so_once_in_plain_words(small):
     assert part.count("may carry general warmth toward the brand") == 1
     assert "may then carry" not in part and "halo='none'" not in part
     assert "No score of general warmth (halo none): importance" in part
+    # a summary without the note says it in the report's own words, spaced
+    summary = {**result.summary, "halo": {**result.summary["halo"], "note": None}}
+    html = em.Report({"tables": result.tables, "summary": summary}).html()
+    part = " ".join(html_unescape(html.split('id="controls"')[1]).split())
+    assert "(halo none, no control). Importance and simulated gains may then" in part
 
 
 def test_a_leader_whose_rank_may_fall_below_third_is_named_with_its_ranks(contract):
