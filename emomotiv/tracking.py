@@ -1087,8 +1087,50 @@ def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str
             f"Importance is in {units[0]!r} before and {units[1]!r} after: the "
             "outcomes differ (a 0/1 outcome against a score), so the rankings "
             "cannot be compared."
+            + _top_box_remedy([before.summary, after.summary], units)
         )
     return problems
+
+
+def _top_box_remedy(summaries: Sequence[Mapping], units: Sequence) -> str:
+    """How to compare a wave of a 0/1 outcome with one of a score (the
+    ``summaries`` and importance ``units`` of the waves before and after):
+    analyse the score as its top box, the 0/1 outcome of its top answers,
+    named by the score's two highest answers where its range is recorded;
+    nothing where the units are not those of a 0/1 outcome and a score.
+
+    Examples
+    --------
+    >>> said = _top_box_remedy(
+    ...     [{}, {"data": {"outcome_range": [1, 7]}}], ["log-odds", "outcome units"]
+    ... )
+    >>> said.split(":")[0]
+    " Analyse the after wave's score as its top box, a 0/1 outcome like the other's"
+    >>> "--connected-values 6,7;" in said
+    True
+    >>> _top_box_remedy([{}, {}], ["log-odds", None])
+    ''
+    """
+    if sorted(map(str, units)) != ["log-odds", "outcome units"]:
+        return ""
+    which = 0 if units[0] == "outcome units" else 1
+    found = (summaries[which].get("data") or {}).get("outcome_range")
+    top = [9, 10]
+    if (
+        isinstance(found, Sequence)
+        and len(found) == 2
+        and all(isinstance(v, int | float) and float(v).is_integer() for v in found)
+        and found[1] - found[0] >= 2
+    ):
+        top = [int(found[1]) - 1, int(found[1])]
+    answers = ",".join(map(str, top))
+    return (
+        f" Analyse the {('before', 'after')[which]} wave's score as its top box, "
+        "a 0/1 outcome like the other's: run that analysis again with "
+        f"--connected-values naming its top answers (e.g. --connected-values "
+        f"{answers}; connected_values={top} in Python) and without "
+        "--connection-kind score, then compare the two again."
+    )
 
 
 _ABSENT = object()
@@ -1782,7 +1824,9 @@ def compare(
     ------
     ValidationError
         When an input is not an analysis, or the two share no facet or
-        measure importance in different units.
+        measure importance in different units (a 0/1 outcome in one wave, a
+        score in the other: the message says to analyse the score wave as
+        its top box, with ``connected_values``, and compare again).
 
     Warns
     -----

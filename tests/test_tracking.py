@@ -317,6 +317,31 @@ def test_waves_without_common_facets_or_units_are_refused(small_result):
         em.compare(small_result, replace(small_result, summary=summary))
 
 
+def test_a_0_1_outcome_against_a_score_is_refused_naming_the_top_box_remedy(
+    small_result,
+):
+    """The units differ, so the rankings are not compared; the message says
+    how to compare them: the score wave analysed again as its top box."""
+    data = dict(small_result.summary.get("data") or {}, outcome_range=[1.0, 10.0])
+    score = replace(
+        small_result,
+        summary=dict(small_result.summary)
+        | {"importance": {"units": "outcome units"}, "data": data},
+    )
+    assert small_result.summary["importance"]["units"] == "log-odds"
+    for before, after, which in (
+        (small_result, score, "after"),
+        (score, small_result, "before"),
+    ):
+        with pytest.raises(em.ValidationError) as err:
+            em.compare(before, after)
+        said = str(err.value)
+        assert "cannot be compared" in said
+        assert f"Analyse the {which} wave's score as its top box" in said
+        assert "--connected-values 9,10" in said and "connected_values=[9, 10]" in said
+        assert "without --connection-kind score" in said
+
+
 def test_folders_that_are_not_analyses_are_named(tmp_path, small_result):
     (tmp_path / "empty").mkdir()
     with pytest.raises(em.ValidationError) as err:
