@@ -128,10 +128,13 @@ reworded question kept under its id is one touchpoint); where a quarter or
 more of those compared changed label, the ids were likely renumbered and a
 note says so. Where a score's range differs (0-10 against 1-7), its means
 are not one measure: the KPI ``mean_outcome`` keeps both waves' means, with
-``change`` None and ``scales_differ`` True. Labels given (``labels``) that
-name other waves than the two the analyses record (``data.wave``) are
-noted, and the order of the waves is checked on the recorded waves where
-both are known.
+``change`` None and ``scales_differ`` True. Likewise amounts in two
+currencies (``study.options.currency``, each set: "£" and "€") are not
+converted, so the money KPIs (``value_per_connected``) keep both waves'
+amounts, with ``change`` None and ``currencies_differ`` True. Labels
+given (``labels``) that name other waves than the two the analyses record
+(``data.wave``) are noted, and the order of the waves is checked on the
+recorded waves where both are known.
 
 Of the headline KPIs only the connected share is tested against noise;
 sample sizes and interval bounds are not trends, and a KPI's intervals,
@@ -1528,7 +1531,12 @@ def _kpis(
     before: Mapping, after: Mapping, level: float = DEFAULT_LEVEL
 ) -> dict[str, dict[str, Any]]:
     """The headline measures of both waves, and the connected share's change
-    with its binomial interval at ``level`` (that of the facets' intervals)."""
+    with its binomial interval at ``level`` (that of the facets' intervals).
+    A change is not given (None) where the two are not one measure: a
+    score's mean on two ranges (``scales_differ``), amounts in two
+    currencies (``currencies_differ``)."""
+    from .report import kpi_kind
+
     out = {}
     for name, (section, key) in KPIS.items():
         b = _kpi_leaves(before, name, section, key)
@@ -1550,6 +1558,11 @@ def _kpis(
     if "mean_outcome" in out and _outcome_ranges(before, after) is not None:
         # a score asked on two scales (0-10, 1-7): its means are not one measure
         out["mean_outcome"] |= {"change": None, "scales_differ": True}
+    if _currencies_differ(before, after):
+        # amounts in pounds against euros: nothing is converted, no change
+        for leaf, kpi in out.items():
+            if kpi_kind(leaf) == "money":
+                kpi |= {"change": None, "currencies_differ": True}
     share = out.get("connected_share")
     (nb, kind_b), (na, kind_a) = _sample_size(before), _sample_size(after)
     if share is not None and nb and na:
@@ -1565,6 +1578,25 @@ def _kpis(
             "interval": f"{level:.0%} binomial, {SAMPLE_BASIS[basis]}",
         }
     return out
+
+
+def _currencies_differ(before: Mapping, after: Mapping) -> bool:
+    """Whether two analyses' amounts are in two currencies, each set
+    (``study.options.currency``): a wave run without one may be in either.
+
+    Examples
+    --------
+    >>> def run(currency):
+    ...     return {"study": {"options": {"currency": currency}}}
+    >>> _currencies_differ(run("£"), run("€")), _currencies_differ(run("€"), run("€"))
+    (True, False)
+    >>> _currencies_differ(run("€"), run(None)), _currencies_differ({}, run("€"))
+    (False, False)
+    """
+    from .report import study_currency
+
+    currencies = [study_currency(summary) for summary in (before, after)]
+    return None not in currencies and currencies[0] != currencies[1]
 
 
 # what the connected share's interval stands on, by what _sample_size read

@@ -1366,6 +1366,33 @@ def test_waves_whose_amounts_are_in_two_currencies_say_so(small_result):
     assert em.compare(dollar, dollar).summary["differences"] == []
 
 
+def test_amounts_in_two_currencies_get_no_change(small_result, capsys):
+    """£2,697 against €2,685 read as a change of -12.2: a difference of
+    pounds and euros is no number. Each wave's amount is kept, in its own
+    currency; the change is not given, and the report and the console say
+    why, as for a score on another range."""
+    pound = _with_summary(
+        small_result, value={"value_per_connected": 2697}, study__options__currency="£"
+    )
+    euro = _with_summary(
+        small_result, value={"value_per_connected": 2685}, study__options__currency="€"
+    )
+    result = em.compare(pound, euro, labels=("2026Q2", "2026Q3"))
+    kpi = result.summary["kpis"]["value_per_connected"]
+    assert (kpi["before"], kpi["after"]) == (2697, 2685)
+    assert kpi["change"] is None and kpi["currencies_differ"]
+    assert result.summary["kpis"]["connected_share"]["change"] == 0  # not money
+    _print_tracking(result.summary, result.changes)
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "2,697" in x]
+    assert line.endswith("£2,697 -> €2,685 (the currencies differ: no change given)")
+    page = " ".join(html.unescape(em.ComparisonReport(result).html()).split())
+    assert "not given: the currencies differ" in page and "−12" not in page
+    # one currency in both waves: the change is given
+    same = em.compare(pound, _with_summary(euro, study__options__currency="£"))
+    assert same.summary["kpis"]["value_per_connected"]["change"] == -12
+    assert "currencies_differ" not in same.summary["kpis"]["value_per_connected"]
+
+
 def test_a_wave_without_a_currency_keeps_its_amounts_bare(small_result, capsys):
     """A wave in '€' and the next run without a currency: the later wave's
     amounts carry no '€', on the console or in the report, nor does their
