@@ -133,8 +133,9 @@ currencies (``study.options.currency``, each set: "£" and "€") are not
 converted, so the money KPIs (``value_per_connected``) keep both waves'
 amounts, with ``change`` None and ``currencies_differ`` True. Labels
 given (``labels``) that name other waves than the two the analyses record
-(``data.wave``) are noted, and the order of the waves is checked on the
-recorded waves where both are known.
+(``data.wave``, each checked alone where one analysis records none) are
+noted, and the order of the waves is checked on the recorded waves where
+both are known.
 
 Of the headline KPIs only the connected share is tested against noise;
 sample sizes and interval bounds are not trends, and a KPI's intervals,
@@ -902,19 +903,21 @@ def _backwards(labels: Sequence[str]) -> bool:
     return sort_waves(texts) == texts[::-1]
 
 
-def _recorded_waves(before, after) -> tuple[str, str] | None:
-    """The wave each analysis records (``data.wave``), or None where one
+def _each_recorded_wave(before, after) -> tuple[str | None, str | None]:
+    """The wave each analysis records (``data.wave``), None for one that
     records none."""
     waves = [(r.summary.get("data") or {}).get("wave") for r in (before, after)]
-    return None if None in waves else tuple(str(w) for w in waves)
+    return tuple(None if w is None else str(w) for w in waves)
 
 
-def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
+def _label_notes(labels: Sequence[str], recorded: Sequence[str | None]) -> list:
     """A notice where the labels given name other waves than the analyses
-    record (``recorded``): the labels name the report's waves, and a
-    swapped pair would read every change backwards under forward labels.
-    Analyses of one recorded wave (a later survey whose wave column was not
-    updated) are told apart by the labels alone: no notice.
+    record (``recorded``, None for an analysis that records none): the
+    labels name the report's waves, and a swapped pair would read every
+    change backwards under forward labels. Where one analysis alone records
+    its wave, that wave is checked against its label. Analyses of one
+    recorded wave (a later survey whose wave column was not updated) are
+    told apart by the labels alone: no notice.
 
     Examples
     --------
@@ -922,8 +925,15 @@ def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
     []
     >>> print(_label_notes(["2026Q1", "2026Q4"], ["2026Q4", "2026Q1"])[0][:70])
     The labels given name the waves the other way round from the analyses:
+    >>> _label_notes(["2026Q3", "2026Q4"], [None, "Q4 2026"])
+    []
+    >>> print(_label_notes(["2026Q3", "2026Q4"], [None, "2026Q3"])[0][:72])
+    The after wave is labelled '2026Q4' but its analysis is of wave '2026Q3'
     """
-    if recorded is None or same_wave_labels(recorded) or recorded[0] == recorded[1]:
+    known = [i for i, wave in enumerate(recorded) if wave is not None]
+    if len(known) == 1:
+        return _one_label_note(labels, recorded, known[0])
+    if len(known) < 2 or same_wave_labels(recorded) or recorded[0] == recorded[1]:
         return []
     keys = _wave_keys([*labels, *recorded])
     keys, kept = keys[: len(labels)], keys[len(labels) :]
@@ -943,14 +953,39 @@ def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
     ]
 
 
+def _one_label_note(
+    labels: Sequence[str], recorded: Sequence[str | None], side: int
+) -> list:
+    """A notice where the one analysis that records its wave (``side``: 0
+    before, 1 after) is labelled as another wave (:func:`_label_notes`)."""
+    label, wave = labels[side], recorded[side]
+    key, kept = _wave_keys([label, wave])
+    if key == kept:
+        return []
+    which, other = ("before", "after")[side], ("before", "after")[1 - side]
+    swapped = _wave_keys([labels[1 - side], wave])
+    turned = (
+        f" The {other} label, '{labels[1 - side]}', names that wave too."
+        if swapped[0] == swapped[1]
+        else ""
+    )
+    return [
+        f"The {which} wave is labelled '{label}' but its analysis is of wave "
+        f"'{wave}' (the {other} analysis records no wave).{turned} The report "
+        "and the summary use the labels given; check that they name the "
+        "folders' waves, in the folders' order (--labels BEFORE AFTER)."
+    ]
+
+
 def _order_notes(
     labels: Sequence[str], before, after, given: bool = False
 ) -> list[str]:
     """What the analysts should know before reading the changes: the labels
     ``given`` naming other waves than the analyses record, the waves given
     in the wrong order, or one analysis (or one survey) twice."""
-    recorded = _recorded_waves(before, after)
-    notes = _label_notes(labels, recorded) if given else []
+    each = _each_recorded_wave(before, after)
+    notes = _label_notes(labels, each) if given else []
+    recorded = None if None in each else each
     apart = recorded is not None and recorded[0] != recorded[1]
     if apart and not same_wave_labels(recorded):
         if _backwards(recorded):  # the analyses' own waves: the folders' order
@@ -1866,8 +1901,9 @@ def compare(
         When the before analysis is of the later wave (by the waves the
         analyses record, else by the labels: every change then reads
         backwards), the labels given name other waves than the analyses
-        record, the two analyses hold the same share for every facet (one
-        run given twice), many touchpoints changed label (ids likely
+        record (either one, where one alone records its wave), the two
+        analyses hold the same share for every facet (one run given twice),
+        many touchpoints changed label (ids likely
         renumbered), a score's range differs, or the outcome column differs
         (the two waves measure different outcomes).
 

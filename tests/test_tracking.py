@@ -512,6 +512,27 @@ def test_labels_that_name_other_waves_than_the_analyses_record_are_noted(
         em.compare(q1, q4)
 
 
+def test_a_label_contradicting_the_one_wave_recorded_is_noted(small_result):
+    """Only the after analysis records its wave (2026Q3, analyze --wave) and
+    --labels 2026Q3 2026Q4 call it 2026Q4: the report was headed "from
+    2026Q3 to 2026Q4" without a word."""
+    q2 = _with_summary(small_result, data__wave=None)
+    q3 = _with_summary(_second_wave(small_result), data__wave="2026Q3")
+    with pytest.warns(UserWarning, match="labelled '2026Q4' but its analysis") as w:
+        comparison = em.compare(q2, q3, labels=("2026Q3", "2026Q4"))
+    (said,) = [str(x.message) for x in w if "labelled" in str(x.message)]
+    assert said in comparison.summary["notes"]
+    assert "is of wave '2026Q3' (the before analysis records no wave)" in said
+    assert "The before label, '2026Q3', names that wave too." in said
+    # the before analysis alone records a wave other than its label
+    with pytest.warns(UserWarning, match="The before wave is labelled 'Q1'"):
+        em.compare(q3, q2, labels=("Q1", "Q2"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the recorded wave, written another way
+        em.compare(q2, q3, labels=("2026Q2", "Q3 2026"))
+        em.compare(q2, q3)  # no labels given: none to check
+
+
 def test_a_score_on_another_range_is_listed_and_its_mean_s_change_not_given(
     small_result, capsys
 ):
