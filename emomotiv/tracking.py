@@ -95,10 +95,11 @@ report shows. Facets present in only one wave are listed as ``added`` or
 ``dropped``; the shares of the facets in both are then rescaled to sum to
 one over those facets before they are compared. The facets compared are
 those in both waves (``n_facets``), and their ranks (``rank_before``,
-``rank_after``) and the top-10 moves are among them alone, so a dropped
-facet does not lift the others; an added or dropped facet has no rank (its
-rank in the one wave that has it is in that wave's drivers), so each rank
-column holds one ranking.
+``rank_after``; ``rank_change`` is ``rank_before - rank_after``, positive
+for a facet that moved up) and the top-10 moves are among them alone, so a
+dropped facet does not lift the others; an added or dropped facet has no
+rank (its rank in the one wave that has it is in that wave's drivers), so
+each rank column holds one ranking.
 
 Journey stages are compared alike where both analyses have a ``stages``
 table of two stages or more (each stage's grouped-SHAP share over the
@@ -1883,7 +1884,10 @@ def compare(
     Returns
     -------
     WaveComparison
-        ``changes`` (the ``changes`` table), ``stages`` (the stage-changes
+        ``changes`` (the ``changes`` table, its columns those of
+        :class:`~emomotiv.WaveComparison`; ``rank_change`` is
+        ``rank_before - rank_after``, positive for a facet that moved up
+        the ranking: 5th to 2nd is +3), ``stages`` (the stage-changes
         table, or None where either analysis has no stages to compare) and
         ``summary`` (what ``summary["tracking"]`` holds).
 
@@ -1903,9 +1907,9 @@ def compare(
         backwards), the labels given name other waves than the analyses
         record (either one, where one alone records its wave), the two
         analyses hold the same share for every facet (one run given twice),
-        many touchpoints changed label (ids likely
-        renumbered), a score's range differs, or the outcome column differs
-        (the two waves measure different outcomes).
+        many touchpoints changed label (ids likely renumbered), a score's
+        range differs, or the outcome column differs (the two waves measure
+        different outcomes).
 
     Examples
     --------

@@ -1447,6 +1447,25 @@ def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
     assert result.summary["top10"] == {"entered": [], "left": []}
 
 
+def test_rank_change_is_positive_for_a_facet_that_moved_up_and_says_so(
+    small_result,
+):
+    """rank_change = rank_before - rank_after (5th to 2nd is +3): the sign
+    was undocumented, in changes.csv's contract and in compare's docstring."""
+    from pathlib import Path
+
+    result = em.compare(small_result, _second_wave(small_result))
+    rows = result.changes
+    assert (rows["rank_change"] == rows["rank_before"] - rows["rank_after"]).all()
+    up = rows.loc[rows["rank_change"].idxmax()]
+    assert up["rank_change"] > 0 and up["rank_after"] < up["rank_before"]
+    said = "`rank_change` (`rank_before` − `rank_after`: positive for a touchpoint"
+    contract = Path(__file__).parents[1] / "docs" / "data-contract.md"
+    assert said in contract.read_text(encoding="utf-8")
+    doc = " ".join(em.compare.__doc__.split())
+    assert "``rank_change`` is ``rank_before - rank_after``, positive" in doc
+
+
 def test_each_rank_column_holds_one_ranking_of_the_facets_compared(small_result):
     """With a facet dropped and another added, neither takes a rank: the
     ranks of each wave are 1 to n over the facets of both, with no repeat."""
