@@ -2155,11 +2155,16 @@ def _print_tracking(
             for side in ("before", "after")
         )
         name_of = kpi_name(name, words, tracking.get("score_label"))
-        scales = " (the score's range differs: no change given)"
+        why = (
+            " (the score's range differs: no change given)"
+            if kpi.get("scales_differ")
+            else " (the currencies differ: no change given)"
+            if kpi.get("currencies_differ")
+            else ""
+        )
         print(
             f"  {_safe(name_of)}: {before} -> {after}"
-            f"{noise.get(kpi.get('beyond_noise'), '')}"
-            f"{scales if kpi.get('scales_differ') else ''}"
+            f"{noise.get(kpi.get('beyond_noise'), '')}{why}"
         )
 
 

@@ -2152,7 +2152,8 @@ def is_derived(name: str) -> bool:
 
 def check_manifest(folder: str | PathLike) -> dict[str, str]:
     """The run's files with their checksums; raise if the folder does not
-    match its ``manifest.json`` (missing or changed run files).
+    match its ``manifest.json`` (missing or changed run files, or a file
+    every run of its kind writes left out of the manifest).
 
     A derived file (:func:`is_derived`: ``report.html``, ``tables.xlsx``,
     ``report.pdf``, ``figures/``) missing or changed does not count: nothing
@@ -2182,8 +2183,16 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
             subject=f"saved analysis '{folder.name}'",
         )
     files = _read_manifest(folder)
-    run = _kind(files) or "analysis"
-    problems = []
+    # the kind of run by its files on disk: a manifest may leave one out
+    on_disk = [n for n in ("drivers.csv", "changes.csv") if (folder / n).is_file()]
+    run = _kind(on_disk) or _kind(files) or "analysis"
+    problems = [
+        f"'{name}' is in the folder but not listed in {MANIFEST_FILE}, so it "
+        "cannot be checked against the run that wrote it: put back the "
+        f"{MANIFEST_FILE} the run wrote, or run the {run} again."
+        for name in _required_files(run)
+        if name not in files and (folder / name).is_file()
+    ]
     for name, digest in files.items():
         path = folder / name
         if is_derived(name):
@@ -2204,6 +2213,14 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
     if problems:
         raise ValidationError(problems, subject=f"saved {run} '{folder.name}'")
     return files
+
+
+def _required_files(run: str) -> tuple[str, ...]:
+    """The files every run of this kind (``"analysis"`` or
+    ``"comparison"``) writes and is read back from."""
+    from .tracking import ANALYSIS_FILES
+
+    return ANALYSIS_FILES if run == "analysis" else ("summary.json", "changes.csv")
 
 
 def _clean_stale_stages(target: Path) -> None:

@@ -95,10 +95,11 @@ report shows. Facets present in only one wave are listed as ``added`` or
 ``dropped``; the shares of the facets in both are then rescaled to sum to
 one over those facets before they are compared. The facets compared are
 those in both waves (``n_facets``), and their ranks (``rank_before``,
-``rank_after``) and the top-10 moves are among them alone, so a dropped
-facet does not lift the others; an added or dropped facet has no rank (its
-rank in the one wave that has it is in that wave's drivers), so each rank
-column holds one ranking.
+``rank_after``; ``rank_change`` is ``rank_before - rank_after``, positive
+for a facet that moved up) and the top-10 moves are among them alone, so a
+dropped facet does not lift the others; an added or dropped facet has no
+rank (its rank in the one wave that has it is in that wave's drivers), so
+each rank column holds one ranking.
 
 Journey stages are compared alike where both analyses have a ``stages``
 table of two stages or more (each stage's grouped-SHAP share over the
@@ -128,8 +129,12 @@ reworded question kept under its id is one touchpoint); where a quarter or
 more of those compared changed label, the ids were likely renumbered and a
 note says so. Where a score's range differs (0-10 against 1-7), its means
 are not one measure: the KPI ``mean_outcome`` keeps both waves' means, with
-``change`` None and ``scales_differ`` True. Labels given (``labels``) that
-name other waves than the two the analyses record (``data.wave``) are
+``change`` None and ``scales_differ`` True. Likewise amounts in two
+currencies (``study.options.currency``, each set: "£" and "€") are not
+converted, so the money KPIs (``value_per_connected``) keep both waves'
+amounts, with ``change`` None and ``currencies_differ`` True. Labels
+given (``labels``) that name other waves than the two the analyses record
+(``data.wave``, each checked alone where one analysis records none) are
 noted, and the order of the waves is checked on the recorded waves where
 both are known.
 
@@ -899,19 +904,21 @@ def _backwards(labels: Sequence[str]) -> bool:
     return sort_waves(texts) == texts[::-1]
 
 
-def _recorded_waves(before, after) -> tuple[str, str] | None:
-    """The wave each analysis records (``data.wave``), or None where one
+def _each_recorded_wave(before, after) -> tuple[str | None, str | None]:
+    """The wave each analysis records (``data.wave``), None for one that
     records none."""
     waves = [(r.summary.get("data") or {}).get("wave") for r in (before, after)]
-    return None if None in waves else tuple(str(w) for w in waves)
+    return tuple(None if w is None else str(w) for w in waves)
 
 
-def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
+def _label_notes(labels: Sequence[str], recorded: Sequence[str | None]) -> list:
     """A notice where the labels given name other waves than the analyses
-    record (``recorded``): the labels name the report's waves, and a
-    swapped pair would read every change backwards under forward labels.
-    Analyses of one recorded wave (a later survey whose wave column was not
-    updated) are told apart by the labels alone: no notice.
+    record (``recorded``, None for an analysis that records none): the
+    labels name the report's waves, and a swapped pair would read every
+    change backwards under forward labels. Where one analysis alone records
+    its wave, that wave is checked against its label. Analyses of one
+    recorded wave (a later survey whose wave column was not updated) are
+    told apart by the labels alone: no notice.
 
     Examples
     --------
@@ -919,8 +926,15 @@ def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
     []
     >>> print(_label_notes(["2026Q1", "2026Q4"], ["2026Q4", "2026Q1"])[0][:70])
     The labels given name the waves the other way round from the analyses:
+    >>> _label_notes(["2026Q3", "2026Q4"], [None, "Q4 2026"])
+    []
+    >>> print(_label_notes(["2026Q3", "2026Q4"], [None, "2026Q3"])[0][:72])
+    The after wave is labelled '2026Q4' but its analysis is of wave '2026Q3'
     """
-    if recorded is None or same_wave_labels(recorded) or recorded[0] == recorded[1]:
+    known = [i for i, wave in enumerate(recorded) if wave is not None]
+    if len(known) == 1:
+        return _one_label_note(labels, recorded, known[0])
+    if len(known) < 2 or same_wave_labels(recorded) or recorded[0] == recorded[1]:
         return []
     keys = _wave_keys([*labels, *recorded])
     keys, kept = keys[: len(labels)], keys[len(labels) :]
@@ -940,14 +954,39 @@ def _label_notes(labels: Sequence[str], recorded: Sequence[str] | None) -> list:
     ]
 
 
+def _one_label_note(
+    labels: Sequence[str], recorded: Sequence[str | None], side: int
+) -> list:
+    """A notice where the one analysis that records its wave (``side``: 0
+    before, 1 after) is labelled as another wave (:func:`_label_notes`)."""
+    label, wave = labels[side], recorded[side]
+    key, kept = _wave_keys([label, wave])
+    if key == kept:
+        return []
+    which, other = ("before", "after")[side], ("before", "after")[1 - side]
+    swapped = _wave_keys([labels[1 - side], wave])
+    turned = (
+        f" The {other} label, '{labels[1 - side]}', names that wave too."
+        if swapped[0] == swapped[1]
+        else ""
+    )
+    return [
+        f"The {which} wave is labelled '{label}' but its analysis is of wave "
+        f"'{wave}' (the {other} analysis records no wave).{turned} The report "
+        "and the summary use the labels given; check that they name the "
+        "folders' waves, in the folders' order (--labels BEFORE AFTER)."
+    ]
+
+
 def _order_notes(
     labels: Sequence[str], before, after, given: bool = False
 ) -> list[str]:
     """What the analysts should know before reading the changes: the labels
     ``given`` naming other waves than the analyses record, the waves given
     in the wrong order, or one analysis (or one survey) twice."""
-    recorded = _recorded_waves(before, after)
-    notes = _label_notes(labels, recorded) if given else []
+    each = _each_recorded_wave(before, after)
+    notes = _label_notes(labels, each) if given else []
+    recorded = None if None in each else each
     apart = recorded is not None and recorded[0] != recorded[1]
     if apart and not same_wave_labels(recorded):
         if _backwards(recorded):  # the analyses' own waves: the folders' order
@@ -1087,8 +1126,50 @@ def _check_comparable(before: AnalysisResult, after: AnalysisResult) -> list[str
             f"Importance is in {units[0]!r} before and {units[1]!r} after: the "
             "outcomes differ (a 0/1 outcome against a score), so the rankings "
             "cannot be compared."
+            + _top_box_remedy([before.summary, after.summary], units)
         )
     return problems
+
+
+def _top_box_remedy(summaries: Sequence[Mapping], units: Sequence) -> str:
+    """How to compare a wave of a 0/1 outcome with one of a score (the
+    ``summaries`` and importance ``units`` of the waves before and after):
+    analyse the score as its top box, the 0/1 outcome of its top answers,
+    named by the score's two highest answers where its range is recorded;
+    nothing where the units are not those of a 0/1 outcome and a score.
+
+    Examples
+    --------
+    >>> said = _top_box_remedy(
+    ...     [{}, {"data": {"outcome_range": [1, 7]}}], ["log-odds", "outcome units"]
+    ... )
+    >>> said.split(":")[0]
+    " Analyse the after wave's score as its top box, a 0/1 outcome like the other's"
+    >>> "--connected-values 6,7;" in said
+    True
+    >>> _top_box_remedy([{}, {}], ["log-odds", None])
+    ''
+    """
+    if sorted(map(str, units)) != ["log-odds", "outcome units"]:
+        return ""
+    which = 0 if units[0] == "outcome units" else 1
+    found = (summaries[which].get("data") or {}).get("outcome_range")
+    top = [9, 10]
+    if (
+        isinstance(found, Sequence)
+        and len(found) == 2
+        and all(isinstance(v, int | float) and float(v).is_integer() for v in found)
+        and found[1] - found[0] >= 2
+    ):
+        top = [int(found[1]) - 1, int(found[1])]
+    answers = ",".join(map(str, top))
+    return (
+        f" Analyse the {('before', 'after')[which]} wave's score as its top box, "
+        "a 0/1 outcome like the other's: run that analysis again with "
+        f"--connected-values naming its top answers (e.g. --connected-values "
+        f"{answers}; connected_values={top} in Python) and without "
+        "--connection-kind score, then compare the two again."
+    )
 
 
 _ABSENT = object()
@@ -1486,7 +1567,12 @@ def _kpis(
     before: Mapping, after: Mapping, level: float = DEFAULT_LEVEL
 ) -> dict[str, dict[str, Any]]:
     """The headline measures of both waves, and the connected share's change
-    with its binomial interval at ``level`` (that of the facets' intervals)."""
+    with its binomial interval at ``level`` (that of the facets' intervals).
+    A change is not given (None) where the two are not one measure: a
+    score's mean on two ranges (``scales_differ``), amounts in two
+    currencies (``currencies_differ``)."""
+    from .report import kpi_kind
+
     out = {}
     for name, (section, key) in KPIS.items():
         b = _kpi_leaves(before, name, section, key)
@@ -1508,6 +1594,11 @@ def _kpis(
     if "mean_outcome" in out and _outcome_ranges(before, after) is not None:
         # a score asked on two scales (0-10, 1-7): its means are not one measure
         out["mean_outcome"] |= {"change": None, "scales_differ": True}
+    if _currencies_differ(before, after):
+        # amounts in pounds against euros: nothing is converted, no change
+        for leaf, kpi in out.items():
+            if kpi_kind(leaf) == "money":
+                kpi |= {"change": None, "currencies_differ": True}
     share = out.get("connected_share")
     (nb, kind_b), (na, kind_a) = _sample_size(before), _sample_size(after)
     if share is not None and nb and na:
@@ -1523,6 +1614,25 @@ def _kpis(
             "interval": f"{level:.0%} binomial, {SAMPLE_BASIS[basis]}",
         }
     return out
+
+
+def _currencies_differ(before: Mapping, after: Mapping) -> bool:
+    """Whether two analyses' amounts are in two currencies, each set
+    (``study.options.currency``): a wave run without one may be in either.
+
+    Examples
+    --------
+    >>> def run(currency):
+    ...     return {"study": {"options": {"currency": currency}}}
+    >>> _currencies_differ(run("£"), run("€")), _currencies_differ(run("€"), run("€"))
+    (True, False)
+    >>> _currencies_differ(run("€"), run(None)), _currencies_differ({}, run("€"))
+    (False, False)
+    """
+    from .report import study_currency
+
+    currencies = [study_currency(summary) for summary in (before, after)]
+    return None not in currencies and currencies[0] != currencies[1]
 
 
 # what the connected share's interval stands on, by what _sample_size read
@@ -1774,7 +1884,10 @@ def compare(
     Returns
     -------
     WaveComparison
-        ``changes`` (the ``changes`` table), ``stages`` (the stage-changes
+        ``changes`` (the ``changes`` table, its columns those of
+        :class:`~emomotiv.WaveComparison`; ``rank_change`` is
+        ``rank_before - rank_after``, positive for a facet that moved up
+        the ranking: 5th to 2nd is +3), ``stages`` (the stage-changes
         table, or None where either analysis has no stages to compare) and
         ``summary`` (what ``summary["tracking"]`` holds).
 
@@ -1782,7 +1895,9 @@ def compare(
     ------
     ValidationError
         When an input is not an analysis, or the two share no facet or
-        measure importance in different units.
+        measure importance in different units (a 0/1 outcome in one wave, a
+        score in the other: the message says to analyse the score wave as
+        its top box, with ``connected_values``, and compare again).
 
     Warns
     -----
@@ -1790,10 +1905,11 @@ def compare(
         When the before analysis is of the later wave (by the waves the
         analyses record, else by the labels: every change then reads
         backwards), the labels given name other waves than the analyses
-        record, the two analyses hold the same share for every facet (one
-        run given twice), many touchpoints changed label (ids likely
-        renumbered), a score's range differs, or the outcome column differs
-        (the two waves measure different outcomes).
+        record (either one, where one alone records its wave), the two
+        analyses hold the same share for every facet (one run given twice),
+        many touchpoints changed label (ids likely renumbered), a score's
+        range differs, or the outcome column differs (the two waves measure
+        different outcomes).
 
     Examples
     --------

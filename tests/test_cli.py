@@ -3270,3 +3270,23 @@ def test_validate_names_the_waves_analyze_takes_and_warns_of_their_order(
     out, err = capsys.readouterr()
     assert "(the latest, 'post', is analysed and compared with 'pre')" in out
     assert "wave labels" not in err
+
+
+@pytest.mark.filterwarnings("ignore:The ranking is unstable")
+def test_compare_names_a_table_its_manifest_leaves_out(tmp_path, capsys):
+    """An analysis whose manifest.json does not list drivers.csv (the file
+    there) is bad input: exit 2 and a message naming the file and what to
+    do, not a traceback."""
+    import json
+
+    result = _quick_analysis(n_boot=3)
+    q1, q2 = em.save_analysis(result, tmp_path / "q1"), tmp_path / "q2"
+    em.save_analysis(result, q2)
+    manifest = json.loads((q2 / "manifest.json").read_text())
+    manifest["files"].pop("drivers.csv")
+    (q2 / "manifest.json").write_text(json.dumps(manifest))
+    argv = ["compare", str(q1), str(q2), "--out", str(tmp_path / "changes")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "'drivers.csv' is in the folder but not listed in manifest.json" in err
+    assert "run the analysis again" in err and "Traceback" not in err

@@ -1595,3 +1595,23 @@ def test_an_analysis_s_summary_is_read_only_so_what_is_saved_is_what_it_found(
     mine = small_result.summary.copy()  # a plain dict, free to edit
     mine["plan"]["budget"] = 80_000
     assert type(mine) is dict and small_result.summary["plan"].get("budget") != 80_000
+
+
+def test_a_file_every_analysis_writes_left_out_of_the_manifest_is_named(
+    small_result, tmp_path
+):
+    """A manifest that does not list drivers.csv (the file there) is refused
+    like a file listed but missing, naming the file and the way out, not
+    read as a folder without the table (a KeyError)."""
+    import json
+
+    out = em.save_analysis(small_result, tmp_path / "run")
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["files"].pop("drivers.csv")
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(
+        em.ValidationError,
+        match=r"'drivers.csv' is in the folder but not listed in manifest.json.*"
+        r"run the analysis again",
+    ):
+        em.load_analysis(out)

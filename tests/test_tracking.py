@@ -317,6 +317,31 @@ def test_waves_without_common_facets_or_units_are_refused(small_result):
         em.compare(small_result, replace(small_result, summary=summary))
 
 
+def test_a_0_1_outcome_against_a_score_is_refused_naming_the_top_box_remedy(
+    small_result,
+):
+    """The units differ, so the rankings are not compared; the message says
+    how to compare them: the score wave analysed again as its top box."""
+    data = dict(small_result.summary.get("data") or {}, outcome_range=[1.0, 10.0])
+    score = replace(
+        small_result,
+        summary=dict(small_result.summary)
+        | {"importance": {"units": "outcome units"}, "data": data},
+    )
+    assert small_result.summary["importance"]["units"] == "log-odds"
+    for before, after, which in (
+        (small_result, score, "after"),
+        (score, small_result, "before"),
+    ):
+        with pytest.raises(em.ValidationError) as err:
+            em.compare(before, after)
+        said = str(err.value)
+        assert "cannot be compared" in said
+        assert f"Analyse the {which} wave's score as its top box" in said
+        assert "--connected-values 9,10" in said and "connected_values=[9, 10]" in said
+        assert "without --connection-kind score" in said
+
+
 def test_folders_that_are_not_analyses_are_named(tmp_path, small_result):
     (tmp_path / "empty").mkdir()
     with pytest.raises(em.ValidationError) as err:
@@ -485,6 +510,27 @@ def test_labels_that_name_other_waves_than_the_analyses_record_are_noted(
         warnings.simplefilter("error")  # the recorded waves, written another way
         em.compare(q1, q4, labels=("Q1 2026", "Q4 2026"))
         em.compare(q1, q4)
+
+
+def test_a_label_contradicting_the_one_wave_recorded_is_noted(small_result):
+    """Only the after analysis records its wave (2026Q3, analyze --wave) and
+    --labels 2026Q3 2026Q4 call it 2026Q4: the report was headed "from
+    2026Q3 to 2026Q4" without a word."""
+    q2 = _with_summary(small_result, data__wave=None)
+    q3 = _with_summary(_second_wave(small_result), data__wave="2026Q3")
+    with pytest.warns(UserWarning, match="labelled '2026Q4' but its analysis") as w:
+        comparison = em.compare(q2, q3, labels=("2026Q3", "2026Q4"))
+    (said,) = [str(x.message) for x in w if "labelled" in str(x.message)]
+    assert said in comparison.summary["notes"]
+    assert "is of wave '2026Q3' (the before analysis records no wave)" in said
+    assert "The before label, '2026Q3', names that wave too." in said
+    # the before analysis alone records a wave other than its label
+    with pytest.warns(UserWarning, match="The before wave is labelled 'Q1'"):
+        em.compare(q3, q2, labels=("Q1", "Q2"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the recorded wave, written another way
+        em.compare(q2, q3, labels=("2026Q2", "Q3 2026"))
+        em.compare(q2, q3)  # no labels given: none to check
 
 
 def test_a_score_on_another_range_is_listed_and_its_mean_s_change_not_given(
@@ -1341,6 +1387,33 @@ def test_waves_whose_amounts_are_in_two_currencies_say_so(small_result):
     assert em.compare(dollar, dollar).summary["differences"] == []
 
 
+def test_amounts_in_two_currencies_get_no_change(small_result, capsys):
+    """£2,697 against €2,685 read as a change of -12.2: a difference of
+    pounds and euros is no number. Each wave's amount is kept, in its own
+    currency; the change is not given, and the report and the console say
+    why, as for a score on another range."""
+    pound = _with_summary(
+        small_result, value={"value_per_connected": 2697}, study__options__currency="£"
+    )
+    euro = _with_summary(
+        small_result, value={"value_per_connected": 2685}, study__options__currency="€"
+    )
+    result = em.compare(pound, euro, labels=("2026Q2", "2026Q3"))
+    kpi = result.summary["kpis"]["value_per_connected"]
+    assert (kpi["before"], kpi["after"]) == (2697, 2685)
+    assert kpi["change"] is None and kpi["currencies_differ"]
+    assert result.summary["kpis"]["connected_share"]["change"] == 0  # not money
+    _print_tracking(result.summary, result.changes)
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "2,697" in x]
+    assert line.endswith("£2,697 -> €2,685 (the currencies differ: no change given)")
+    page = " ".join(html.unescape(em.ComparisonReport(result).html()).split())
+    assert "not given: the currencies differ" in page and "−12" not in page
+    # one currency in both waves: the change is given
+    same = em.compare(pound, _with_summary(euro, study__options__currency="£"))
+    assert same.summary["kpis"]["value_per_connected"]["change"] == -12
+    assert "currencies_differ" not in same.summary["kpis"]["value_per_connected"]
+
+
 def test_a_wave_without_a_currency_keeps_its_amounts_bare(small_result, capsys):
     """A wave in '€' and the next run without a currency: the later wave's
     amounts carry no '€', on the console or in the report, nor does their
@@ -1372,6 +1445,25 @@ def test_ranks_and_top10_moves_are_among_the_facets_compared(small_result):
     assert (both["rank_change"] == 0).all()
     assert pd.isna(rows.loc[top, ["rank_before", "rank_after"]]).all()
     assert result.summary["top10"] == {"entered": [], "left": []}
+
+
+def test_rank_change_is_positive_for_a_facet_that_moved_up_and_says_so(
+    small_result,
+):
+    """rank_change = rank_before - rank_after (5th to 2nd is +3): the sign
+    was undocumented, in changes.csv's contract and in compare's docstring."""
+    from pathlib import Path
+
+    result = em.compare(small_result, _second_wave(small_result))
+    rows = result.changes
+    assert (rows["rank_change"] == rows["rank_before"] - rows["rank_after"]).all()
+    up = rows.loc[rows["rank_change"].idxmax()]
+    assert up["rank_change"] > 0 and up["rank_after"] < up["rank_before"]
+    said = "`rank_change` (`rank_before` − `rank_after`: positive for a touchpoint"
+    contract = Path(__file__).parents[1] / "docs" / "data-contract.md"
+    assert said in contract.read_text(encoding="utf-8")
+    doc = " ".join(em.compare.__doc__.split())
+    assert "``rank_change`` is ``rank_before - rank_after``, positive" in doc
 
 
 def test_each_rank_column_holds_one_ranking_of_the_facets_compared(small_result):
