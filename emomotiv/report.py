@@ -1137,7 +1137,10 @@ SETTING_MEANING = {
     "halo design": "the shares net out the halo differently",
     "controls": "the shares are net of different controls",
     "weighted": "one wave's shares are weighted to the population, the other's not",
-    "currency": "the amounts are compared as written: nothing is converted",
+    "currency": (
+        "nothing is converted: amounts in two currencies get no change, and an "
+        "amount of a wave that names none is compared as written"
+    ),
 }
 # where one wave has no bootstrap: its shares are another estimate
 ONE_FIT = (

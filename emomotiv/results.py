@@ -151,7 +151,9 @@ class WaveComparison:
     changes : DataFrame
         One row per facet (the ``changes`` table): ``facet, label,
         importance_before, importance_after, change, change_low, change_high,
-        rank_before, rank_after, rank_change, flagged``, then ``stage``,
+        rank_before, rank_after, rank_change, flagged`` (``rank_change`` is
+        ``rank_before - rank_after``: positive for a facet that moved up,
+        5th to 2nd is +3), then ``stage``,
         ``status`` (``both``, ``added`` or ``dropped``), ``se_change``,
         ``p_value`` and ``p_adjusted``. Flagged facets first, then by size of
         the change. The importance columns are each wave's reported share
