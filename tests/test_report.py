@@ -2954,6 +2954,20 @@ def test_the_data_section_names_the_units_of_every_amount(contract, small_result
         f"Value is in the units of the column “{value}”; costs and the budget" in data
     )
     assert "“k” is thousands, “m” millions" in data
+    # a budget without costs: no word of costs (a trial read "costs and the
+    # budget in those the catalog and the budget were given in" of a catalog
+    # without costs)
+    roi = contract.tables["roi"].drop(columns=["cost", "roi"])
+    tables = {**contract.tables, "roi": roi}
+    for currency, said in (
+        (None, f"“{value}”; the budget in those it was given in"),
+        ("€", f"Value (the column “{value}”) and the budget are in €"),
+    ):
+        report = em.Report(
+            {"tables": tables, "summary": contract.summary}, currency=currency
+        )
+        data = _text_of(sections(report.html())["data"])
+        assert said in data and "costs" not in data.split("Amounts")[1]
     tables = {k: v for k, v in contract.tables.items() if k not in ("roi", "plan")}
     summary = dict(contract.summary, plan={})
     roles = {k: v for k, v in summary["data"]["roles"].items() if k != "value"}
