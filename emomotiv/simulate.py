@@ -2047,8 +2047,10 @@ def plan_improvements(
         summary["value_note"] = value_note
     elif source is None:
         summary["value_note"] = value_note or (
-            "No value of the outcome (no value link, value_per_connected or value "
-            "column to take it from): delta_value and roi are left empty."
+            "No value of the outcome to price the gains: give a value column "
+            "(--value) or a value per connected customer (--value-per-connected, "
+            "value_per_connected=); the ROI table's value and return (delta_value, "
+            "roi) are left empty."
         )
     elif not np.isfinite(pop):
         summary["value_note"] = (

@@ -1005,7 +1005,10 @@ def test_without_value_information_money_columns_are_empty(fitted):
         model, X, y, catalog=s.catalog, budget=200_000, population=1e5, n_boot=0
     )
     assert result.summary["value_source"] is None
-    assert "value_note" in result.summary
+    # what to give, in the words of both the command line and Python
+    note = result.summary["value_note"]
+    assert "give a value column (--value) or a value per connected" in note
+    assert "(--value-per-connected, value_per_connected=)" in note
     assert result.roi["delta_value"].isna().all()
     # The plan then maximises the gain in the connected share.
     assert result.summary["objective"] == "delta_connected"
