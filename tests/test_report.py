@@ -3484,3 +3484,15 @@ def test_a_leader_whose_rank_may_fall_below_third_is_named_with_its_ranks(contra
     text = _text_of(em.Report({"tables": tables, "summary": summary}).html())
     assert f"most are {a}, {b} and {c} ; together" in text
     assert "The ranks in brackets" not in text
+
+
+def test_the_driver_table_says_what_its_columns_hold(contract):
+    """ "P(top 6)" and "1 (1 to 2)" were explained nowhere in the report."""
+    part = _text_of(sections(em.Report(contract).html())["drivers"])
+    k = contract.summary["uncertainty"]["top_k"]
+    assert "In brackets beside a rank, its 90% interval over the resamples." in part
+    assert (
+        f"P(top {k}): the share of resamples in which the touchpoint ranks in the "
+        f"top {k}."
+    ) in part
+    assert "Reach: the share of respondents who rated the touchpoint" in part
