@@ -3496,3 +3496,20 @@ def test_the_driver_table_says_what_its_columns_hold(contract):
         f"top {k}."
     ) in part
     assert "Reach: the share of respondents who rated the touchpoint" in part
+
+
+def test_the_tiers_say_who_is_in_each(small_result):
+    """The headline "2.1x value of a connected customer over a highly
+    satisfied one" and the tier table rest on "highly satisfied" and a
+    connection score that the report defined nowhere."""
+    measures = small_result.summary["measures"]
+    part = _text_of(sections(em.Report(small_result).html())["motivators"])
+    bar = f"{measures['satisfied_threshold']:g}"
+    assert f"Highly satisfied: a satisfaction rating of {bar} or more, and not" in part
+    assert f"the mean of the {measures['n_motivators']} emotional motivator items" in (
+        part
+    )
+    summary = {**small_result.summary, "measures": {**measures}}
+    summary["measures"]["satisfied_threshold"] = None
+    html = em.Report({"tables": small_result.tables, "summary": summary}).html()
+    assert "Highly satisfied:" not in _text_of(sections(html)["motivators"])
