@@ -235,6 +235,14 @@ SETTINGS = {
     "emomotiv source": ("versions", "emomotiv_source"),
     "xgboost version": ("versions", "xgboost"),
 }
+# columns a wave may name or not (data.roles holds only those named): one
+# named in a wave only takes its measures (value per connected customer, the
+# multiplier) out of the comparison, or adds segments to one wave
+ROLE_SETTINGS = {
+    "value column": "value",
+    "satisfaction column": "satisfaction",
+    "segment column": "segment",
+}
 ANALYSIS_FILES = ("summary.json", "drivers.csv", "model.json", "model_meta.json")
 TOP = 10
 DEFAULT_LEVEL = 0.95
@@ -1264,6 +1272,12 @@ def _differences(before: Mapping, after: Mapping) -> list[dict[str, Any]]:
         unset = all(v in (None, [], (), {}) for v in (b, a))  # no codes = none
         if b is not _ABSENT and a is not _ABSENT and b != a and not unset:
             out.append({"setting": name, "before": b, "after": a})
+    roles = [_setting(summary, ("data", "roles")) for summary in (before, after)]
+    if all(isinstance(r, Mapping) for r in roles):  # a column one wave names
+        for name, role in ROLE_SETTINGS.items():
+            b, a = (r.get(role) for r in roles)
+            if b != a:
+                out.append({"setting": name, "before": b, "after": a})
     ranges = _outcome_ranges(before, after)
     if ranges is not None:
         b, a = (f"{low:g} to {high:g}" for low, high in ranges)

@@ -1327,6 +1327,13 @@ def test_settings_that_differ_between_the_waves_are_listed(small_result):
             ["0"],
         ),
     }
+    # a column named in one wave only is one (the value column: its measures
+    # vanished from the comparison without a word)
+    roles = {k: v for k, v in small_result.summary["data"]["roles"].items()}
+    value = roles.pop("value")
+    no_value = _with_summary(small_result, data__roles=roles)
+    differences = em.compare(no_value, small_result).summary["differences"]
+    assert {"setting": "value column", "before": None, "after": value} in differences
     # a setting one summary does not hold is not a difference
     summary = dict(after.summary)
     summary.pop("halo")
