@@ -2806,7 +2806,7 @@ def _value_per_connected(value: dict, currency: str | None) -> str:
     """The value of one more connected customer with its interval, and "not
     clear of zero" where that interval holds 0: "511 (-474 to 1,495: not
     clear of zero)"."""
-    from .report import _magnitude, _money, _number
+    from .report import _end_scale, _magnitude, _money, _number
 
     point = value["value_per_connected"]
     low = _number(value.get("value_per_connected_low"))
@@ -2816,8 +2816,9 @@ def _value_per_connected(value: dict, currency: str | None) -> str:
     scale = _magnitude(point, low, high)
     unclear = ": not clear of zero" if low <= 0 <= high else ""
     return (
-        f"{_money(point, scale, currency)} ({_money(low, scale, currency)} to "
-        f"{_money(high, scale, currency)}{unclear})"
+        f"{_money(point, scale, currency)} "
+        f"({_money(low, _end_scale(low, scale), currency)} to "
+        f"{_money(high, _end_scale(high, scale), currency)}{unclear})"
     )
 
 
@@ -2868,6 +2869,7 @@ def _print_plan(
         GAP_SOURCES,
         VALUE_SOURCES,
         _change,
+        _end_scale,
         _in_currency,
         _magnitude,
         _money,
@@ -2962,10 +2964,15 @@ def _print_plan(
         high = plan.get("combined_delta_value_high")
         money = functools.partial(_money, currency=currency)
         # the gain and its interval at one precision: "54.0 m [43.8 m, 67.8 m]"
-        gain = functools.partial(
-            money, scale=_magnitude(plan["combined_delta_value"], low, high)
+        scale = _magnitude(plan["combined_delta_value"], low, high)
+        gain = functools.partial(money, scale=scale)
+        # an end that unit prints as zero, in its own ("-48.6k", not "0.0 m")
+        span = (
+            ""
+            if low is None
+            else f" [{money(low, _end_scale(low, scale))}, "
+            f"{money(high, _end_scale(high, scale))}]"
         )
-        span = "" if low is None else f" [{gain(low)}, {gain(high)}]"
         bound = (
             ": an upper bound, nothing else held fixed"
             if plan["value_source"] in (*GAP_SOURCES, "value_slope")

@@ -3085,6 +3085,23 @@ def test_console_value_per_connected_customer_carries_its_interval(capsys):
     clear = {"value_per_connected_low": 120.0, "value_per_connected_high": 900.0}
     _print_stated_value({"value": value | clear})
     assert "adds 511 (120 to 900)." in capsys.readouterr().out
+    # an end the interval's unit would print as zero keeps its own ("0.0 m"
+    # hid a loss of 48.6k), here and in the plan's value
+    value["value_per_connected"] = 890_383.5
+    wide = {"value_per_connected_low": -48_634.8, "value_per_connected_high": 2.5e6}
+    _print_stated_value({"value": value | wide})
+    assert "adds 0.9 m (-48.6k to 2.5 m: not clear of zero)." in (
+        capsys.readouterr().out
+    )
+    from emomotiv.cli import _print_plan
+
+    plan = {"budget": 1e5, "selected": ["spa"], "n_selected": 1, "spent": 1e5}
+    plan |= {"combined_delta_connected": 0.01, "value_per_connected": 2808.4}
+    plan |= {"sum_individual_delta_connected": 0.01}
+    plan |= {"combined_delta_value": 890_383.5, "value_source": "value_link"}
+    plan |= {"combined_delta_value_low": -48_634.8, "combined_delta_value_high": 2.5e6}
+    _print_plan(plan)
+    assert "0.9 m [-48.6k, 2.5 m]" in capsys.readouterr().out
 
 
 def test_console_says_how_many_respondents_the_value_models_left_out(capsys):

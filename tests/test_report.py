@@ -3005,6 +3005,12 @@ def test_a_currency_goes_before_every_amount_after_its_sign(contract, comparison
     changes = WaveComparison(comparison.changes, {**comparison.summary, "kpis": kpis})
     row = sections(em.ComparisonReport(changes, currency="$").html())["kpis"]
     assert ">$3,100<" in row and ">\u2212$110<" in row
+    # an end of the change's interval its unit would print as zero keeps its own
+    kpis["value_per_connected"] |= {"change": 890_383.5, "change_low": -48_634.8}
+    kpis["value_per_connected"]["change_high"] = 2_524_070.2
+    changes = WaveComparison(comparison.changes, {**comparison.summary, "kpis": kpis})
+    row = sections(em.ComparisonReport(changes, currency="$").html())["kpis"]
+    assert "\u2212$48.6k to +$2.5 m" in row
     with pytest.raises(ValueError, match="'currency' parameter of Report"):
         em.Report(contract, currency="12 EUR").html()
 
