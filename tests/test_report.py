@@ -3166,7 +3166,8 @@ def test_no_plan_is_recommended_on_a_chance_level_fit_with_no_gain_beyond_noise(
     # "$12.2 m, 24.3x the spend", its interval clear of zero) read as evidence
     buys = text.split("What the budget would buy (not a recommendation)")[1]
     buys = buys.split("What the budget would buy, by noise")[0]
-    assert "would add is not given here: chosen by noise" in buys
+    assert "would add together is not given: chosen by noise" in buys
+    assert "the table below gives each one's estimate, for reference only" in buys
     assert "expected to add" not in buys and "worth" not in buys
     assert "The recommended plan" not in text
     assert em.report.plan_without_basis(result.summary)
@@ -3519,3 +3520,29 @@ def test_the_tiers_say_who_is_in_each(small_result):
     summary["measures"]["satisfied_threshold"] = None
     html = em.Report({"tables": small_result.tables, "summary": summary}).html()
     assert "Highly satisfied:" not in _text_of(sections(html)["motivators"])
+
+
+def test_a_funded_touchpoint_that_lowers_value_is_named_at_both_plans(contract):
+    """The executive summary named it; the plan section still said "worth
+    2.9 m ... 19.2x the spend" with no word of it."""
+    table = contract.tables["plan"]
+    funded = list(table.loc[table["selected"], "facet"])
+
+    def text(lowers):
+        plan = {**contract.summary["plan"], "lowers_value": lowers}
+        summary = {**contract.summary, "plan": plan}
+        html = em.Report({"tables": contract.tables, "summary": summary}).html()
+        return {
+            k: " ".join(html_unescape(v).split()) for k, v in sections(html).items()
+        }
+
+    label = table.set_index("facet").loc[funded[0], "label"]
+    parts = text(funded[:1])
+    assert (
+        f"{label}, which it funds, lowers value in all, beyond noise"
+        in (parts["summary"])
+    )
+    said = f"{label} lowers value in all, beyond noise, by the value model"
+    assert said in parts["roi"] and "overstates what the plan adds" in parts["roi"]
+    assert " lower value in all, beyond noise" in text(funded[:2])["roi"]
+    assert "lowers value in all" not in " ".join(text([]).values())
