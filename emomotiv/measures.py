@@ -56,6 +56,8 @@ __all__ = [
 
 SCORE_THRESHOLD = 70.0
 TIERS = ("unconnected", "highly_satisfied", "fully_connected")
+#: the rule of a 0/1 outcome: its 1s are the fully connected
+OUTCOME_RULE = "connection outcome = 1"
 
 
 def _numeric_frame(frame: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -246,7 +248,7 @@ def _connected(
                 ],
                 subject="survey",
             )
-        return (outcome == 1).astype(int), "connection outcome = 1"
+        return (outcome == 1).astype(int), OUTCOME_RULE
     ok = isinstance(rule, numbers.Real) and not isinstance(rule, bool)
     if not ok or not 0 <= rule <= 100:
         raise ValueError(

@@ -50,6 +50,7 @@ from .controls import (
 from .controls import _control_problems as _design_problems
 from .diagnostics import diagnose_drivers
 from .io import file_fingerprints, jsonable
+from .measures import OUTCOME_RULE
 from .model import DriverModel
 from .readers import (
     ATTRS,
@@ -303,11 +304,18 @@ def _mean_score(score: pd.Series | None, w: np.ndarray) -> float | None:
     return float(np.average(score.to_numpy()[has], weights=w[has]))
 
 
-def _named_outcome(note: str | None, label: str | None) -> str | None:
-    """A note of the tiers or the value link, an outcome whose label does
-    not speak of connection (a satisfaction flag) named by it: "customers
-    who are not “highly satisfied”", not "not connected"."""
-    if note is None or speaks_of_connection(label):
+def _tiers_are_outcome(measures) -> bool:
+    """Whether the fully connected are the 0/1 outcome's 1s (not those of a
+    rule on the motivators' score, as for a score outcome)."""
+    return measures.connected_rule == OUTCOME_RULE
+
+
+def _named_outcome(note: str | None, label: str | None, measures) -> str | None:
+    """A note of the tiers or the value link, where the fully connected are
+    the 1s of an outcome whose label does not speak of connection (a
+    satisfaction flag), named by it: "customers who are not “highly
+    satisfied”", not "not connected"."""
+    if note is None or speaks_of_connection(label) or not _tiers_are_outcome(measures):
         return note
     note = note.replace("who are not connected", f"who are not “{label}”")
     return note.replace("compare connected customers", f"compare “{label}” customers")
@@ -349,7 +357,7 @@ def _measures_step(
         "satisfied_threshold": measures.info.get("satisfied_threshold"),
         "tiers": dict(zip(tiers["tier"], tiers["share"], strict=True)),
         "mean_connection_score": _mean_score(measures.score, w),
-        "note": _named_outcome(measures.info.get("note"), study.outcome_label)
+        "note": _named_outcome(measures.info.get("note"), study.outcome_label, measures)
         or (None if schema.motivators else "no motivator items: no score or matrix"),
     }
     tables = {"tiers": tiers} if len(tiers) else {}  # no rule: the note says why
@@ -451,10 +459,10 @@ def _value_step(
     if above and out.get("note") == NO_SATISFIED:
         out["note"] = f"no multiplier: {above}"
     elif out.get("note") == NO_SATISFIED and schema.satisfaction is not None:
-        out["note"] = _all_satisfied_connected(data, schema, measures, study) or (
+        out["note"] = _all_satisfied_connected(data, schema, measures, study, keep) or (
             NO_SATISFIED
         )
-    out["note"] = _named_outcome(out.get("note"), study.outcome_label)
+    out["note"] = _named_outcome(out.get("note"), study.outcome_label, measures)
     if not keep.all():
         out["left_out"] = (
             f"{int((~keep).sum())} respondents without a value"
@@ -465,25 +473,34 @@ def _value_step(
 
 
 def _all_satisfied_connected(
-    data: pd.DataFrame, schema: SurveySchema, measures, study: Study
+    data: pd.DataFrame, schema: SurveySchema, measures, study: Study, keep: np.ndarray
 ) -> str | None:
     """Why the value link has no highly satisfied customers to compare with
-    where some are, all of them fully connected (an outcome that is the
-    satisfaction rating cut: its report said "no highly satisfied
+    where some are, each of them fully connected, among the respondents it
+    reads (``keep``: those with a value): an outcome that is the
+    satisfaction rating cut (its report said "no highly satisfied
     respondents" of 26% who were); None where none is."""
     threshold = measures.info.get("satisfied_threshold")
+    if threshold is None:
+        return None
     column = (
         SATISFACTION_ANSWERS if SATISFACTION_ANSWERS in data else schema.satisfaction
     )
-    ratings = pd.to_numeric(data[column], errors="coerce")
-    n = int((ratings >= threshold).sum()) if threshold is not None else 0
-    if not n:
+    high = keep & (pd.to_numeric(data[column], errors="coerce") >= threshold).to_numpy()
+    connected = np.asarray(measures.tiers == "fully_connected")
+    n = int(high.sum())
+    if not n or not connected[high].all():
         return None
     label = study.outcome_label or str(schema.connection).replace("_", " ")
+    also = (
+        f"also “{label}” (the outcome)"
+        if _tiers_are_outcome(measures)
+        else "also fully connected"
+    )
     return (
-        f"no multiplier: each of the {n:,} highly satisfied respondents "
-        f"(satisfaction {threshold:g} or more) is also “{label}” (the outcome), so "
-        "none is left to compare with: is the outcome the satisfaction rating cut?"
+        f"no multiplier: each of the {n:,} highly satisfied respondents with a "
+        f"value (satisfaction {threshold:g} or more) is {also}, so none is left "
+        "to compare with: is the outcome the satisfaction rating cut?"
     )
 
 

@@ -321,12 +321,26 @@ def test_an_outcome_that_is_satisfaction_cut_is_told_apart_from_no_satisfied():
         both = em.analyze(survey, s.catalog, satisfaction="satisfaction", **options)
         alone = em.analyze(survey, s.catalog, **options)
     assert both.summary["value"]["note"] == (
-        f"no multiplier: each of the {n:,} highly satisfied respondents "
-        "(satisfaction 9 or more) is also “highly satisfied” (the outcome), so "
-        "none is left to compare with: is the outcome the satisfaction rating cut?"
+        f"no multiplier: each of the {n:,} highly satisfied respondents with a "
+        "value (satisfaction 9 or more) is also “highly satisfied” (the outcome), "
+        "so none is left to compare with: is the outcome the satisfaction rating "
+        "cut?"
     )
     assert (
         "who are not “highly satisfied” are all counted unconnected"
         in (alone.summary["measures"]["note"])
     )
     assert "compare “highly satisfied” customers with" in alone.summary["value"]["note"]
+    # a score outcome's fully connected are the motivators' (a review read
+    # "customers who are not “likely to recommend”" for them)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        score = em.analyze(
+            survey,
+            s.catalog,
+            **{**options, "connection": "recommend", "outcome_label": "promoter"},
+            connection_kind="score",
+            motivators=[c for c in survey if c.startswith("motivator__")],
+        )
+    assert "promoter" not in str(score.summary["value"]["note"])
+    assert "promoter" not in str(score.summary["measures"]["note"])
