@@ -1612,22 +1612,27 @@ def _warn(summary: dict[str, Any], note: str, words: Mapping[str, str]) -> str:
 
 def _funded_lowering_value(
     plan: pd.DataFrame | None, value_drivers: pd.DataFrame | None
-) -> pd.DataFrame:
+) -> pd.DataFrame | None:
     """The value drivers' rows of the touchpoints the plan funds whose rise
-    lowers value in all, beyond noise (the interval of ``delta_mean_value``
-    below zero): raising connection, they lower value more by other paths,
-    which the plan's value through connection does not see."""
-    columns = ["facet", "label", "delta_mean_value"]
+    lowers value in all, beyond noise (``beyond_noise``, the value drivers'
+    reading of every touchpoint at once, and ``delta_mean_value`` below
+    zero): their value through connection is positive, but they lower value
+    more by other paths, which the plan does not see. None where that cannot
+    be told: no plan, no value drivers, or no bootstrap to tell noise."""
     if (
         plan is None
         or value_drivers is None
         or "selected" not in plan
-        or "delta_mean_value_high" not in value_drivers
+        or "beyond_noise" not in value_drivers
+        or value_drivers["beyond_noise"].isna().all()
     ):
-        return pd.DataFrame(columns=columns)
-    funded = plan.loc[plan["selected"].fillna(False).astype(bool), "facet"]
-    rows = value_drivers[value_drivers["facet"].isin(funded)]
-    return rows[rows["delta_mean_value_high"] < 0].reset_index(drop=True)
+        return None
+    funded = value_drivers["facet"].isin(
+        plan.loc[plan["selected"].fillna(False).astype(bool), "facet"]
+    )
+    clear = value_drivers["beyond_noise"].astype("boolean").fillna(False)
+    lowers = funded & clear.astype(bool) & (value_drivers["delta_mean_value"] < 0)
+    return value_drivers[lowers].reset_index(drop=True)
 
 
 def _lowering_warning(rows: pd.DataFrame) -> str:
@@ -1647,8 +1652,13 @@ def _lowering_warning(rows: pd.DataFrame) -> str:
     return (
         f"The plan funds {'a touchpoint' if one else f'{len(rows)} touchpoints'} "
         f"whose one-point rise lowers value in all, beyond noise, by the value "
-        f"model: {named}. {'It raises' if one else 'Each raises'} connection but "
-        "lowers value more by other paths (price, fees, range), so the plan's "
+        f"model: {named}. "
+        + (
+            "Its value through connection is positive, but it lowers"
+            if one
+            else "Each has a positive value through connection, but lowers"
+        )
+        + " value more by other paths (such as a price or a fee), so the plan's "
         "value through connection overstates what funding "
         f"{'it' if one else 'them'} adds: check {'it' if one else 'them'} before "
         "funding."
@@ -2585,8 +2595,10 @@ def analyze(
         plan_tables.get("plan"), value_tables.get("value_drivers")
     )
     if summary["plan"] is not None and "selected" in summary["plan"]:
-        summary["plan"]["lowers_value"] = list(lowering["facet"])
-    if len(lowering):
+        summary["plan"]["lowers_value"] = (
+            None if lowering is None else list(lowering["facet"])
+        )
+    if lowering is not None and len(lowering):
         _warn(summary, _lowering_warning(lowering), words)
     summary["settings"] |= {"population": study.population, "budget": study.budget}
     tables = {

@@ -497,6 +497,7 @@ def test_a_funded_touchpoint_that_lowers_value_in_all_is_warned_of():
         f"beyond noise, by the value model: 'Mobile app' "
         f"({row['delta_mean_value']:,.0f} per customer, "
     )
+    assert "Its value through connection is positive, but it lowers value more" in said
     assert "the plan's value through connection overstates what funding it" in said
     text = " ".join(html.unescape(em.Report(result).html()).split())
     assert (
@@ -506,8 +507,13 @@ def test_a_funded_touchpoint_that_lowers_value_in_all_is_warned_of():
     # a touchpoint whose interval reaches zero, or one the plan leaves, is not
     from emomotiv.pipeline import _funded_lowering_value
 
+    # one the value drivers do not read beyond noise (an interval below zero
+    # is not enough, read among every touchpoint), or one the plan leaves,
+    # is not; without a bootstrap, nothing is told
     table = result.tables["value_drivers"].copy()
-    table.loc[table["facet"] == "mobile_app", "delta_mean_value_high"] = 0.5
+    table.loc[table["facet"] == "mobile_app", "beyond_noise"] = False
     assert _funded_lowering_value(result.tables["plan"], table).empty
     unfunded = result.tables["plan"].assign(selected=False)
     assert _funded_lowering_value(unfunded, result.tables["value_drivers"]).empty
+    untold = result.tables["value_drivers"].assign(beyond_noise=pd.NA)
+    assert _funded_lowering_value(result.tables["plan"], untold) is None
