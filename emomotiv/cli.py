@@ -2658,10 +2658,14 @@ def _print_drivers(summary: dict, drivers, shown: int = 10) -> None:
 
     stability = summary["uncertainty"].get("stability") or {}
     unstable = bool(stability.get("low"))
+    weak = bool((summary.get("diagnostics") or {}).get("weak_fit"))
     print(
         f'Top drivers of "{_safe(outcome_label(summary))}"'
         + (
-            ", in a ranking too unstable to read as a finding (the order is "
+            ", in the ranking of a model too weak to read as a finding (see the "
+            "model's fit)"
+            if weak
+            else ", in a ranking too unstable to read as a finding (the order is "
             "largely noise; each one's ranks over the resamples at the end)"
             if unstable
             else ""
@@ -3168,11 +3172,17 @@ def _print_value_drivers(summary: dict, table) -> None:
     if beyond:
         print(
             f"  (above 100% or below 0%: the part through {through} and the rest "
-            "have opposite signs; where the gain in roi.csv is beyond noise, the "
-            f"touchpoint moves value two ways, through {through} and by other "
-            "paths, as a fee that pleases and costs; where it is not, the two "
-            f"models do not quite agree: read it as {through} carrying most, or "
-            "none, of the effect)"
+            "have opposite signs; "
+            + (
+                "where the gain in roi.csv is beyond noise, the touchpoint moves "
+                f"value two ways, through {through} and by other paths, as a fee "
+                "that pleases and costs; where it is not, the two models do not "
+                "quite agree"
+                if by
+                else "without a bootstrap, that cannot be told from two models "
+                "that do not quite agree"
+            )
+            + f": read it as {through} carrying most, or none, of the effect)"
         )
     if len(rows) > len(shown):
         print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")

@@ -846,6 +846,13 @@ def test_console_heading_hedges_an_unstable_ranking(capsys):
     _print_drivers(summary, drivers)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == 'Top drivers of "a promoter":' and "ranks" not in out[1]
+    # a model that barely predicts the outcome: no touchpoint is a finding, as
+    # the report says
+    _print_drivers(summary | {"diagnostics": {"weak_fit": True}}, drivers)
+    assert capsys.readouterr().out.startswith(
+        'Top drivers of "a promoter", in the ranking of a model too weak to read '
+        "as a finding"
+    )
 
 
 def test_console_speaks_of_other_measures_only_where_there_are(capsys):
