@@ -703,7 +703,7 @@ def _stability_warning(
         return head + (
             f"{names} {'is' if len(settled) == 1 else 'are'} in the top {k} of at "
             f"least {SETTLED:.0%} of them, but the model barely predicts the "
-            "outcome (see the model's fit), so that is no finding either. "
+            "outcome (see the model's fit), so that is no finding. "
             f"Likely remedies: {remedies}."
         )
     return head + (

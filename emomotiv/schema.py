@@ -1418,8 +1418,8 @@ def grouping_problem(column: pd.Series, what: str) -> str | None:
         return (
             f"The {what} '{column.name}' writes one group in more than one way "
             f"(case aside): {ways_text(several)}. Each would be a group of its "
-            "own; write each one way (a replace() of the ways it is written, or "
-            "survey[col].str.strip() where only spaces differ)."
+            "own; write each one way (survey[col].replace() of the other ways by "
+            "the one to keep)."
         )
     if k <= 20 or len(values) >= GROUP_SIZE * k:
         return None

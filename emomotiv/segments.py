@@ -289,8 +289,8 @@ def _check_segments(segments, n: int, min_size: int) -> np.ndarray:
             [
                 "segments writes one segment in more than one way (case aside): "
                 f"{ways_text(several)}. Each would be a segment of its own; write "
-                "each segment one way (a replace() of the ways it is written, or "
-                "survey[col].str.strip() where only spaces differ)."
+                "each segment one way (survey[col].replace() of the other ways by "
+                "the one to keep)."
             ],
             subject="segments",
         )

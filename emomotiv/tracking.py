@@ -1157,25 +1157,33 @@ def _top_box_remedy(summaries: Sequence[Mapping], units: Sequence) -> str:
     True
     >>> _top_box_remedy([{}, {}], ["log-odds", None])
     ''
+    >>> "e.g." in _top_box_remedy(
+    ...     [{}, {"data": {"outcome_range": [1.33, 5]}}], ["log-odds", "outcome units"]
+    ... )
+    False
     """
     if sorted(map(str, units)) != ["log-odds", "outcome units"]:
         return ""
     which = 0 if units[0] == "outcome units" else 1
     found = (summaries[which].get("data") or {}).get("outcome_range")
-    top = [9, 10]
+    # a rating scale's two top answers; none named for a score of other
+    # answers (a mean of items, 1.33 to 5; a 0-100 index), or none recorded
+    example = ""
     if (
         isinstance(found, Sequence)
         and len(found) == 2
         and all(isinstance(v, int | float) and float(v).is_integer() for v in found)
-        and found[1] - found[0] >= 2
+        and 2 <= found[1] - found[0] <= 10
     ):
         top = [int(found[1]) - 1, int(found[1])]
-    answers = ",".join(map(str, top))
+        answers = ",".join(map(str, top))
+        example = (
+            f" (e.g. --connected-values {answers}; connected_values={top} in Python)"
+        )
     return (
         f" Analyse the {('before', 'after')[which]} wave's score as its top box, "
         "a 0/1 outcome like the other's: run that analysis again with "
-        f"--connected-values naming its top answers (e.g. --connected-values "
-        f"{answers}; connected_values={top} in Python) and without "
+        f"--connected-values naming its top answers{example} and without "
         "--connection-kind score, then compare the two again."
     )
 

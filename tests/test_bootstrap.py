@@ -669,7 +669,7 @@ def test_an_unstable_ranking_names_the_facets_that_still_stand_out():
     # what a model that barely predicts the outcome settles on is no finding
     weak = bootstrap._stability_warning(0.5, 2, ["seat"], weak=True)
     assert "seat is in the top 2 of at least 90% of them, but the model" in weak
-    assert "so that is no finding either. Likely remedies: more" in weak
+    assert "so that is no finding. Likely remedies: more" in weak
     assert "as the finding" not in weak
     top[:, 0] = 0
     top[np.arange(6), (2 + np.arange(6)) % 5] = 1

@@ -1855,6 +1855,5 @@ def test_a_group_written_two_ways_is_offered_a_fix_that_keeps_its_codes():
     assert "writes one group in more than one way (case aside)" in said
     assert "title()" not in said and "upper()" not in said
     assert said.endswith(
-        "(a replace() of the ways it is written, or survey[col].str.strip() where "
-        "only spaces differ)."
+        "(survey[col].replace() of the other ways by the one to keep)."
     )
