@@ -1712,9 +1712,9 @@ def read_summary(folder: Path) -> dict:
 
 def _kind(files) -> str | None:
     """What run a folder of these files holds: ``"analysis"`` (a drivers
-    table; a multi-wave analysis has changes too), ``"comparison"`` (changes
-    alone) or None."""
-    if "drivers.csv" in files:
+    table or a model; a multi-wave analysis has changes too),
+    ``"comparison"`` (changes alone) or None."""
+    if "drivers.csv" in files or "model.json" in files:
         return "analysis"
     return "comparison" if "changes.csv" in files else None
 
@@ -2184,14 +2184,19 @@ def check_manifest(folder: str | PathLike) -> dict[str, str]:
         )
     files = _read_manifest(folder)
     # the kind of run by its files on disk: a manifest may leave one out
-    on_disk = [n for n in ("drivers.csv", "changes.csv") if (folder / n).is_file()]
+    kinds = ("drivers.csv", "model.json", "changes.csv")
+    on_disk = [n for n in kinds if (folder / n).is_file()]
     run = _kind(on_disk) or _kind(files) or "analysis"
     problems = [
         f"'{name}' is in the folder but not listed in {MANIFEST_FILE}, so it "
         "cannot be checked against the run that wrote it: put back the "
         f"{MANIFEST_FILE} the run wrote, or run the {run} again."
+        if (folder / name).is_file()
+        else f"'{name}', which every {run} writes, is neither in the folder nor "
+        f"listed in {MANIFEST_FILE}: put back the run's files, or run the {run} "
+        "again."
         for name in _required_files(run)
-        if name not in files and (folder / name).is_file()
+        if name not in files
     ]
     for name, digest in files.items():
         path = folder / name

@@ -1615,3 +1615,11 @@ def test_a_file_every_analysis_writes_left_out_of_the_manifest_is_named(
         r"run the analysis again",
     ):
         em.load_analysis(out)
+    # an analysis of waves (changes.csv beside its model) that lost its
+    # drivers.csv is still an analysis, not a comparison
+    (out / "changes.csv").write_text("facet\n")
+    (out / "drivers.csv").unlink()
+    with pytest.raises(em.ValidationError, match="saved analysis 'run'") as err:
+        em.load_analysis(out)
+    assert "'drivers.csv', which every analysis writes, is neither in" in str(err.value)
+    assert "comparison" not in str(err.value)
