@@ -1650,12 +1650,26 @@ def _currencies_differ(before: Mapping, after: Mapping) -> bool:
     (True, False)
     >>> _currencies_differ(run("€"), run(None)), _currencies_differ({}, run("€"))
     (False, False)
+
+    A sign and its code, or a code in another case, name one currency:
+
+    >>> _currencies_differ(run("€"), run("EUR"))
+    False
+    >>> _currencies_differ(run("eur"), run("EUR"))
+    False
     """
     from .report import study_currency
 
     currencies = [study_currency(summary) for summary in (before, after)]
-    return None not in currencies and currencies[0] != currencies[1]
+    if None in currencies:
+        return False
+    named = [CURRENCY_CODES.get(c.strip(), c.strip().upper()) for c in currencies]
+    return named[0] != named[1]
 
+
+# the signs that name one currency each, as their codes ("$" and "¥" name
+# several)
+CURRENCY_CODES = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW"}
 
 # what the connected share's interval stands on, by what _sample_size read
 SAMPLE_BASIS = {
