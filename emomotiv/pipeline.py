@@ -459,9 +459,8 @@ def _value_step(
     if above and out.get("note") == NO_SATISFIED:
         out["note"] = f"no multiplier: {above}"
     elif out.get("note") == NO_SATISFIED and schema.satisfaction is not None:
-        out["note"] = _all_satisfied_connected(data, schema, measures, study, keep) or (
-            NO_SATISFIED
-        )
+        found = _all_satisfied_connected(data, schema, measures, study, keep)
+        out["note"] = found or NO_SATISFIED
     out["note"] = _named_outcome(out.get("note"), study.outcome_label, measures)
     if not keep.all():
         out["left_out"] = (

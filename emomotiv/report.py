@@ -1934,7 +1934,9 @@ class Report:
             "direction_by_gain": by_gain is not None,
             "lowers_words": CLEAR_WORDS[by_gain]["lowers"],
             # the bars drawn red (the chart's direction): none, no word of them
-            "n_red": int((drivers.head(n_top).get("direction", pd.Series()) < 0).sum()),
+            "n_red": int((drivers["direction"].head(n_top) < 0).sum())
+            if "direction" in drivers
+            else 0,
         }
 
     def _quadrant(self, drivers: pd.DataFrame, summary) -> dict[str, Any] | None:
@@ -2270,6 +2272,9 @@ class Report:
     def _executive(self, drivers, summary, sections) -> dict[str, Any]:
         top_rows = _records(drivers.head(3))
         top = [_label(r) for r in top_rows]
+        # a leader whose rank interval reaches below the top rows
+        n_top = len(top_rows)
+        open_top = [(_number(r.get("rank_high")) or 0) > n_top for r in top_rows]
         stability = (summary.get("uncertainty") or {}).get("stability") or {}
         unstable = isinstance(stability, Mapping) and bool(stability.get("low"))
         hidden: list[str] = []
@@ -2316,15 +2321,11 @@ class Report:
             # its ranks: its place among them is not settled
             "top_text": _label_list(
                 [
-                    _with_rank_interval(r)
-                    if (_number(r.get("rank_high")) or 0) > len(top_rows)
-                    else _label(r)
-                    for r in top_rows
+                    _with_rank_interval(r) if past else _label(r)
+                    for r, past in zip(top_rows, open_top, strict=True)
                 ]
             ),
-            "top_open": sum(
-                (_number(r.get("rank_high")) or 0) > len(top_rows) for r in top_rows
-            ),
+            "top_open": sum(open_top),
             # an unstable ranking's leaders, each with its rank interval
             "unstable": unstable,
             # a model that barely predicts the outcome: no touchpoint leads

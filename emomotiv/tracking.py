@@ -243,6 +243,10 @@ ROLE_SETTINGS = {
     "satisfaction column": "satisfaction",
     "segment column": "segment",
 }
+# the signs that name one currency each, as their codes ("$" and "¥" name
+# several)
+CURRENCY_CODES = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW"}
+
 ANALYSIS_FILES = ("summary.json", "drivers.csv", "model.json", "model_meta.json")
 TOP = 10
 DEFAULT_LEVEL = 0.95
@@ -1666,10 +1670,6 @@ def _currencies_differ(before: Mapping, after: Mapping) -> bool:
     named = [CURRENCY_CODES.get(c.strip(), c.strip().upper()) for c in currencies]
     return named[0] != named[1]
 
-
-# the signs that name one currency each, as their codes ("$" and "¥" name
-# several)
-CURRENCY_CODES = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW"}
 
 # what the connected share's interval stands on, by what _sample_size read
 SAMPLE_BASIS = {
