@@ -3116,7 +3116,14 @@ def _print_segments(summary: dict, table) -> None:
 
 def _print_value_drivers(summary: dict, table) -> None:
     """The touchpoints that move value most per one-point rise."""
-    from .report import _clear, _magnitude, _money, _signed, study_currency
+    from .report import (
+        _clear,
+        _magnitude,
+        _money,
+        _signed,
+        moves_two_ways,
+        study_currency,
+    )
     from .value_drivers import by_size_of_change
 
     through = _words(summary)["through"]
@@ -3140,7 +3147,7 @@ def _print_value_drivers(summary: dict, table) -> None:
         c for c in ("delta_mean_value_low", "delta_mean_value_high") if c in shown
     ]
     scale = _magnitude(*shown[["delta_mean_value", *bounds]].to_numpy().ravel())
-    beyond = within = False
+    beyond = within = two_ways = False
     for row, ok in zip(shown.itertuples(), flags, strict=False):
         low = getattr(row, "delta_mean_value_low", float("nan"))
         high = getattr(row, "delta_mean_value_high", float("nan"))
@@ -3156,7 +3163,11 @@ def _print_value_drivers(summary: dict, table) -> None:
         if share == share and ok:  # as the report: only where clear of zero
             share = round(share, 2) + 0.0  # as printed: -0.3% is "0%", not "-0%"
             line += f"  {share:.0%} through {through}"
-            beyond |= not 0 <= share <= 1
+            if moves_two_ways(row._asdict()):
+                line += ", two ways"
+                two_ways = True
+            else:
+                beyond |= not 0 <= share <= 1
         elif by == "noise" and not ok:
             line += "  within noise"
             within = True
@@ -3169,20 +3180,20 @@ def _print_value_drivers(summary: dict, table) -> None:
             f"read together, Benjamini-Hochberg at {alpha:.0%} false discoveries; "
             "an interval that excludes zero reads one touchpoint alone)"
         )
+    if two_ways:
+        print(
+            f"  (two ways: a share past 100% or below 0% whose part through "
+            f"{through} lies outside the interval of the change in all, so the "
+            "rest, by other paths and of the other sign, is beyond that noise "
+            "too, as a fee that pleases and costs)"
+        )
     if beyond:
         print(
-            f"  (above 100% or below 0%: the part through {through} and the rest "
-            "have opposite signs; "
-            + (
-                "where the gain in roi.csv is beyond noise, the touchpoint moves "
-                f"value two ways, through {through} and by other paths, as a fee "
-                "that pleases and costs; where it is not, the two models do not "
-                "quite agree"
-                if by
-                else "without a bootstrap, that cannot be told from two models "
-                "that do not quite agree"
-            )
-            + f": read it as {through} carrying most, or none, of the effect)"
+            f"  ({'other shares' if two_ways else 'a share'} above 100% or below "
+            f"0%: the part through {through} and the rest have opposite signs, "
+            f"the part through {through} inside the interval of the change in "
+            "all (or no interval to tell): the two models do not quite agree; "
+            f"read it as {through} carrying most, or none, of the effect)"
         )
     if len(rows) > len(shown):
         print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")

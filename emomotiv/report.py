@@ -906,9 +906,12 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     shares = [
         _number(r.get("share_via_connection")) for r in rows if r["clear"]
     ]  # those the table shows
+    two_ways = [_label(r) for r in rows if r["clear"] and moves_two_ways(r)]
     fit = dict(info.get("fit") or {})
     out.update(
         beyond=any(x is not None and not 0 <= x <= 1 for x in shares),
+        two_ways=two_ways,
+        n_beyond=sum(x is not None and not 0 <= x <= 1 for x in shares),
         rows=rows,
         n_total=len(table),
         left_out=left_out,
@@ -921,6 +924,36 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
         **_untested(table),
     )
     return out
+
+
+def moves_two_ways(row: Mapping[str, Any]) -> bool:
+    """Whether a value driver's row reads as moving value two ways, one
+    through connection and one by other paths, of opposite signs: its share
+    through connection is outside [0, 1] and the part through connection
+    lies outside the interval of its change in all, so the rest is beyond
+    that noise too (a fee that pleases and costs: +40 through connection in
+    a change of -135, -174 to -103). A share past 100% whose part through
+    connection lies inside that interval is the two models not quite
+    agreeing (+53 in a change of +37, +17 to +58).
+
+    Examples
+    --------
+    >>> row = {"share_via_connection": -0.29, "delta_mean_value_via_connection": 40,
+    ...        "delta_mean_value_low": -174, "delta_mean_value_high": -103}
+    >>> moves_two_ways(row)
+    True
+    >>> moves_two_ways(row | {"share_via_connection": 1.44,
+    ...     "delta_mean_value_via_connection": 53,
+    ...     "delta_mean_value_low": 17, "delta_mean_value_high": 58})
+    False
+    """
+    share = _number(row.get("share_via_connection"))
+    via = _number(row.get("delta_mean_value_via_connection"))
+    low = _number(row.get("delta_mean_value_low"))
+    high = _number(row.get("delta_mean_value_high"))
+    if None in (share, via, low, high) or 0 <= share <= 1:
+        return False
+    return not low <= via <= high
 
 
 def direct_value_movers(table: pd.DataFrame | None) -> pd.DataFrame:

@@ -1012,13 +1012,28 @@ def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
 
     assert ">143%</td>" in value_part(1.43)
     assert "A share above 100% (or below 0%)" in value_part(1.43)
-    # opposite paths are a finding where the gain in connection is clear (a
-    # trial's fee-like touchpoint, -29% against a true -28%), not only the
-    # two models disagreeing
+    # 143% of 40 (20 to 60) is 57, inside the interval: the models disagree
     said = " ".join(value_part(1.43).split())
     assert "means the part through connection and the rest have opposite" in said
-    assert "it moves value two ways" in said
-    # without a bootstrap nothing is beyond noise: no two ways offered
+    assert "The part through connection lies inside the interval" in said
+    assert "two ways" not in said
+    # opposite paths are a finding where the part through connection lies
+    # outside the interval of the change in all (a trial's fee-like
+    # touchpoint: +40 through connection of -135, -174 to -103; -29% against
+    # a true -28%), read as the models disagreeing before
+    table = contract.tables["value_drivers"].head(2).copy()
+    table["delta_mean_value"] = [-135.0, 40.0]
+    table["delta_mean_value_low"] = [-174.0, 20.0]
+    table["delta_mean_value_high"] = [-103.0, 60.0]
+    table["share_via_connection"] = [-0.29, 1.43]
+    table["delta_mean_value_via_connection"] = [40.0, 57.2]
+    tables = {**contract.tables, "value_drivers": table}
+    html = em.Report(replace(contract, tables=tables)).html()
+    said = " ".join(html_unescape(value_drivers_part(html)).split())
+    label = table["label"].iloc[0]
+    assert f"{label} moves value two ways: its part through connection lies" in said
+    assert "For the other, whose part through connection lies inside" in said
+    # without a bootstrap no interval tells: no two ways offered
     table = contract.tables["value_drivers"].head(1).copy()
     table[["delta_mean_value", "share_via_connection"]] = [40.0, 1.43]
     table[["delta_mean_value_low", "delta_mean_value_high"]] = np.nan
@@ -1026,7 +1041,7 @@ def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
     tables = {**contract.tables, "value_drivers": table}
     html = em.Report(replace(contract, tables=tables)).html()
     said = " ".join(value_drivers_part(html).split())
-    assert "Without a bootstrap the two cannot be told apart" in said
+    assert "(or no interval tells): the two models do not quite agree" in said
     assert "two ways" not in said
     assert "A share above 100%" not in value_part(0.8)  # the -300% is unclear
 
