@@ -815,7 +815,8 @@ def test_console_lists_say_how_many_rows_they_leave_out_and_where(capsys):
     # after the note on the shares shown, which reads on the rows above it
     _print_value_drivers({"value_drivers": {}}, values.assign(share_via_connection=2))
     out = capsys.readouterr().out.splitlines()
-    assert out[-2].startswith("  (above 100%") and out[-1].startswith("  (9 more")
+    assert out[-2].startswith("  (a share above 100%")
+    assert out[-1].startswith("  (9 more")
     changes = drivers.assign(
         flagged=True,
         importance_before=0.05,
