@@ -2462,6 +2462,7 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     from .pipeline import _recorded_study, analyze
     from .report import (
+        clear_gains,
         plan_without_basis,
         score_outcome,
         study_currency,
@@ -2559,7 +2560,11 @@ def _analyze(args: argparse.Namespace) -> int:
             "and no gain is beyond noise, so this choice follows the noise."
         )
     _print_segments(result.summary, result.tables.get("segment_drivers"))
-    _print_value_drivers(result.summary, result.tables.get("value_drivers"))
+    _print_value_drivers(
+        result.summary,
+        result.tables.get("value_drivers"),
+        clear_gains(result.tables.get("roi")),
+    )
     _print_written(out)
     if (out / "study.toml").is_file():
         print(
@@ -3114,8 +3119,13 @@ def _print_segments(summary: dict, table) -> None:
         print(left_out)
 
 
-def _print_value_drivers(summary: dict, table) -> None:
-    """The touchpoints that move value most per one-point rise."""
+def _print_value_drivers(
+    summary: dict, table, gains: Collection[str] = frozenset()
+) -> None:
+    """The touchpoints that move value most per one-point rise; ``gains``:
+    those whose one-point gain in the outcome is clear of zero
+    (:func:`emomotiv.report.clear_gains`), whose part through connection may
+    be a path of its own."""
     from .report import (
         _clear,
         _magnitude,
@@ -3163,7 +3173,7 @@ def _print_value_drivers(summary: dict, table) -> None:
         if share == share and ok:  # as the report: only where clear of zero
             share = round(share, 2) + 0.0  # as printed: -0.3% is "0%", not "-0%"
             line += f"  {share:.0%} through {through}"
-            if moves_two_ways(row._asdict()):
+            if getattr(row, "facet", None) in gains and moves_two_ways(row._asdict()):
                 line += ", two ways"
                 two_ways = True
             else:
@@ -3183,7 +3193,8 @@ def _print_value_drivers(summary: dict, table) -> None:
     if two_ways:
         print(
             f"  (two ways: a share past 100% or below 0% whose part through "
-            f"{through} lies outside the interval of the change in all, so the "
+            f"{through}, its gain in roi.csv beyond noise, lies outside the "
+            "interval of the change in all, so the "
             "rest, by other paths and of the other sign, is beyond that noise "
             "too, as a fee that pleases and costs)"
         )
@@ -3191,9 +3202,8 @@ def _print_value_drivers(summary: dict, table) -> None:
         print(
             f"  ({'other shares' if two_ways else 'a share'} above 100% or below "
             f"0%: the part through {through} and the rest have opposite signs, "
-            f"the part through {through} inside the interval of the change in "
-            "all (or no interval to tell): the two models do not quite agree; "
-            f"read it as {through} carrying most, or none, of the effect)"
+            "not both beyond noise: the two models do not quite agree; read it "
+            f"as {through} carrying most, or none, of the effect)"
         )
     if len(rows) > len(shown):
         print(f"  ({len(rows) - len(shown):,} more in value_drivers.csv)")

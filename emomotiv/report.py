@@ -906,7 +906,12 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     shares = [
         _number(r.get("share_via_connection")) for r in rows if r["clear"]
     ]  # those the table shows
-    two_ways = [_label(r) for r in rows if r["clear"] and moves_two_ways(r)]
+    gains = clear_gains(_table(tables, "roi"))
+    two_ways = [
+        _label(r)
+        for r in rows
+        if r["clear"] and r.get("facet") in gains and moves_two_ways(r)
+    ]
     fit = dict(info.get("fit") or {})
     out.update(
         beyond=any(x is not None and not 0 <= x <= 1 for x in shares),
@@ -926,6 +931,15 @@ def _value_drivers_context(tables, summary, top: int) -> dict[str, Any]:
     return out
 
 
+def clear_gains(roi: pd.DataFrame | None) -> set[str]:
+    """The touchpoints whose one-point gain in the outcome (``roi``'s
+    ``delta_connected``) is clear of zero by the table's rule: a part
+    through connection that is more than noise (:func:`moves_two_ways`)."""
+    if roi is None or "facet" not in roi or "delta_connected" not in roi:
+        return set()
+    return {r["facet"] for r in _clear_records(roi, "delta_connected") if r["clear"]}
+
+
 def moves_two_ways(row: Mapping[str, Any]) -> bool:
     """Whether a value driver's row reads as moving value two ways, one
     through connection and one by other paths, of opposite signs: its share
@@ -934,7 +948,9 @@ def moves_two_ways(row: Mapping[str, Any]) -> bool:
     that noise too (a fee that pleases and costs: +40 through connection in
     a change of -135, -174 to -103). A share past 100% whose part through
     connection lies inside that interval is the two models not quite
-    agreeing (+53 in a change of +37, +17 to +58).
+    agreeing (+53 in a change of +37, +17 to +58). The caller checks that
+    the part through connection is more than noise (:func:`clear_gains`):
+    -1.6 of a change of +49 is no second path.
 
     Examples
     --------

@@ -765,7 +765,7 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     assert out[1].endswith("143% through connection")
     assert out[-1].startswith(
         "  (a share above 100% or below 0%: the part through connection and the "
-        "rest have opposite signs, the part through connection inside the interval"
+        "rest have opposite signs, not both beyond noise: the two models do not"
     )
     # one whose part through connection lies outside the interval of the
     # change in all moves value two ways (a fee that pleases and costs)
@@ -774,10 +774,14 @@ def test_console_lists_what_moves_value_with_the_share_through_connection(capsys
     fee.loc[last, ["delta_mean_value", "share_via_connection"]] = [-135.0, -0.29]
     fee.loc[last, ["delta_mean_value_low", "delta_mean_value_high"]] = [-174, -103]
     fee.loc[last, "delta_mean_value_via_connection"] = 40.0
-    _print_value_drivers(summary, fee)
+    fee["facet"] = ["small", "fees", "app"]
+    _print_value_drivers(summary, fee, {"app"})
     out = capsys.readouterr().out
     assert "-29% through connection, two ways" in out
     assert "  (two ways: a share past 100% or below 0% whose part through" in out
+    # not where its gain in the outcome, the part through connection, is noise
+    _print_value_drivers(summary, fee, {"fees"})
+    assert "two ways" not in capsys.readouterr().out
     # a rise that rounds to 0 at the column's precision reads "0", not "+0"
     _print_value_drivers(summary, table.assign(delta_mean_value=[0.004, -40.0, 75.3]))
     assert capsys.readouterr().out.splitlines()[3].split()[:2] == ["Small", "0.0"]

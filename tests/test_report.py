@@ -1015,7 +1015,7 @@ def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
     # 143% of 40 (20 to 60) is 57, inside the interval: the models disagree
     said = " ".join(value_part(1.43).split())
     assert "means the part through connection and the rest have opposite" in said
-    assert "The part through connection lies inside the interval" in said
+    assert "The two parts are not both beyond noise: the two models" in said
     assert "two ways" not in said
     # opposite paths are a finding where the part through connection lies
     # outside the interval of the change in all (a trial's fee-like
@@ -1027,12 +1027,19 @@ def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
     table["delta_mean_value_high"] = [-103.0, 60.0]
     table["share_via_connection"] = [-0.29, 1.43]
     table["delta_mean_value_via_connection"] = [40.0, 57.2]
-    tables = {**contract.tables, "value_drivers": table}
+    roi = contract.tables["roi"].copy()
+    roi["beyond_noise"] = roi["facet"] == table["facet"].iloc[0]
+    tables = {**contract.tables, "value_drivers": table, "roi": roi}
     html = em.Report(replace(contract, tables=tables)).html()
     said = " ".join(html_unescape(value_drivers_part(html)).split())
     label = table["label"].iloc[0]
     assert f"{label} moves value two ways: its part through connection lies" in said
-    assert "For the other, whose part through connection lies inside" in said
+    assert "For the other, whose two parts are not both beyond noise" in said
+    # not where its gain in the outcome is noise: -1.6 of +49 is no path
+    roi["beyond_noise"] = False
+    tables = {**tables, "roi": roi}
+    html = em.Report(replace(contract, tables=tables)).html()
+    assert "two ways" not in value_drivers_part(html)
     # without a bootstrap no interval tells: no two ways offered
     table = contract.tables["value_drivers"].head(1).copy()
     table[["delta_mean_value", "share_via_connection"]] = [40.0, 1.43]
@@ -1041,7 +1048,7 @@ def test_a_share_through_connection_beyond_100_percent_is_explained(contract):
     tables = {**contract.tables, "value_drivers": table}
     html = em.Report(replace(contract, tables=tables)).html()
     said = " ".join(value_drivers_part(html).split())
-    assert "(or no interval tells): the two models do not quite agree" in said
+    assert "not both beyond noise: the two models do not quite agree" in said
     assert "two ways" not in said
     assert "A share above 100%" not in value_part(0.8)  # the -300% is unclear
 
